@@ -1,0 +1,148 @@
+import { z } from 'zod';
+
+/**
+ * The catalog schema: one zod schema shared by the stacks, the functions and the CLI.
+ * Structural rules live here; cross-field rules (lineage, uniqueness, references) live in `rules.ts`
+ * and are attached with `superRefine` in `catalog.ts`, so one `safeParse` reports every problem at once.
+ */
+
+/** A duration written as `30m`, `12h`, `3d` or `2w`; parsed to seconds by `parseDuration`. */
+export const durationSchema = z
+  .string()
+  .regex(/^\d+(m|h|d|w)$/, 'must be a duration like "30m", "12h", "3d" or "2w"');
+
+export const awsAccountIdSchema = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
+export const ouIdSchema = z
+  .string()
+  .regex(/^ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}$/, 'must be an OU id like "ou-ab12-cd34ef56"');
+export const organizationIdSchema = z
+  .string()
+  .regex(/^o-[a-z0-9]{10,32}$/, 'must be an organization id like "o-a1b2c3d4e5"');
+export const nameSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes, starting with a letter');
+
+/** A parent image: `ssm:<public parameter>`, `ami-…`, an Image Builder ARN, `docker:<repo:tag>`, or a catalog image. */
+export const parentSchema = z.union([
+  z
+    .string()
+    .regex(
+      /^(ssm:\/.+|ami-[0-9a-f]{8,17}|arn:aws[a-z-]*:imagebuilder:[a-z0-9-]+:(\d{12}|aws):image\/.+|docker:.+)$/,
+      'must be "ssm:/parameter/name", an AMI id, an Image Builder image ARN, "docker:repo:tag" or { image, channel }',
+    ),
+  z.strictObject({ image: nameSchema, channel: nameSchema }),
+]);
+
+export const componentRefSchema = z.union([
+  z.strictObject({
+    managed: z.string().min(1, 'must name an AWS-managed component'),
+    version: z.string().regex(/^(\d+|x)\.(\d+|x)\.(\d+|x)$/, 'must be a semantic version like "1.0.x"').optional(),
+  }),
+  z.strictObject({
+    file: z.string().min(1, 'must be a path to an AWSTOE YAML document under components/'),
+    parameters: z.record(z.string(), z.string()).optional(),
+  }),
+]);
+
+export const scheduleSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('monthly-patch'),
+    daysAfterPatchTuesday: z.number().int().min(0).max(20),
+    at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day like "03:00"'),
+    timezone: z.string().min(1),
+  }),
+  z.strictObject({
+    type: z.literal('cron'),
+    expression: z.string().min(1),
+    timezone: z.string().min(1).default('UTC'),
+  }),
+]);
+
+export const imageSchema = z.strictObject({
+  kind: z.enum(['ami', 'container']).default('ami'),
+  description: z.string().max(1024).optional(),
+  platform: z.enum(['Linux', 'Windows']).default('Linux'),
+  version: z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a semantic version like "1.0.0"').default('1.0.0'),
+  parent: parentSchema,
+  components: z.array(componentRefSchema).min(1, 'must list at least one build component'),
+  tests: z.array(componentRefSchema).default([]),
+  instanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'must be an instance type like "m7i.large"')).min(1).default(['m7i.large']),
+  regions: z.array(z.string()).min(1, 'must list at least one region'),
+  schedule: scheduleSchema.optional(),
+  triggers: z
+    .strictObject({
+      baseImage: z.boolean().default(true),
+      packages: z.array(z.string().min(1)).default([]),
+    })
+    .default({ baseImage: true, packages: [] }),
+  retention: z
+    .strictObject({
+      keep: z.number().int().min(1).max(100).default(3),
+      deprecateAfter: durationSchema.optional(),
+    })
+    .default({ keep: 3 }),
+  /** Channels this image is promoted through; default: all channels in catalog order. */
+  channels: z.array(nameSchema).optional(),
+  /** Container images only: the ECR repository the image is pushed to. */
+  repository: z.string().regex(/^[a-z0-9][a-z0-9._/-]*$/, 'must be an ECR repository name').optional(),
+});
+
+export const targetsSchema = z.strictObject({
+  ous: z.array(ouIdSchema).default([]),
+  accounts: z.array(awsAccountIdSchema).default([]),
+  accountTags: z.record(z.string(), z.string()).default({}),
+  exclude: z
+    .strictObject({
+      ous: z.array(ouIdSchema).default([]),
+      accounts: z.array(awsAccountIdSchema).default([]),
+    })
+    .default({ ous: [], accounts: [] }),
+});
+
+export const vulnerabilityPolicySchema = z.strictObject({
+  maxCritical: z.number().int().min(0).default(0),
+  maxHigh: z.number().int().min(0).default(0),
+  maxMedium: z.number().int().min(0).optional(),
+});
+
+export const channelSchema = z.strictObject({
+  name: nameSchema,
+  targets: targetsSchema,
+  approval: z
+    .strictObject({
+      approvers: z.array(z.string().min(1)).min(1, 'must name at least one approver'),
+      timeout: durationSchema,
+    })
+    .optional(),
+  soak: durationSchema.optional(),
+  vulnerabilities: vulnerabilityPolicySchema.default({ maxCritical: 0, maxHigh: 0 }),
+});
+
+export const notificationsSchema = z.strictObject({
+  email: z.array(z.email('must be an email address')).default([]),
+  slack: z
+    .strictObject({
+      secretName: z.string().min(1),
+      channel: z.string().regex(/^#?[a-z0-9._-]{1,80}$/, 'must be a Slack channel like "#golden-images"'),
+    })
+    .optional(),
+});
+
+export const catalogShapeSchema = z.strictObject({
+  organization: z.strictObject({
+    id: organizationIdSchema,
+    homeRegion: z.string().min(1),
+  }),
+  images: z.record(nameSchema, imageSchema),
+  channels: z.array(channelSchema).min(1, 'must define at least one channel'),
+  notifications: notificationsSchema.default({ email: [] }),
+});
+
+export type CatalogInput = z.input<typeof catalogShapeSchema>;
+export type Catalog = z.output<typeof catalogShapeSchema>;
+export type ImageSpec = Catalog['images'][string];
+export type ChannelSpec = Catalog['channels'][number];
+export type ComponentRef = z.output<typeof componentRefSchema>;
+export type ParentRef = z.output<typeof parentSchema>;
+export type ScheduleSpec = z.output<typeof scheduleSchema>;
+export type TargetsSpec = z.output<typeof targetsSchema>;
