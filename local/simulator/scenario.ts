@@ -1,0 +1,112 @@
+import { z } from 'zod';
+
+/** The scenario file of `goldsmith simulate --scenario FILE` (see CONTRACTS.md). */
+const isoTime = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 time like "2027-01-20T09:00:00Z"' });
+
+const timing = z.union([
+  z.strictObject({ at: isoTime }),
+  z.strictObject({ when: z.literal('approval-requested'), nth: z.number().int().min(1).default(1) }),
+]);
+
+const image = z.string().min(1);
+
+const kinds = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('base-image-release'),
+    parameter: z.string().startsWith('/'),
+    region: z.string().optional(),
+  }),
+  z.strictObject({ kind: z.literal('package-release'), package: z.string().min(1), version: z.string().min(1) }),
+  z.strictObject({
+    kind: z.literal('build-fails'),
+    image,
+    reason: z.string().min(1),
+    count: z.number().int().min(1).default(1),
+  }),
+  z.strictObject({
+    kind: z.literal('findings'),
+    image,
+    critical: z.number().int().min(0).default(0),
+    high: z.number().int().min(0).default(0),
+    medium: z.number().int().min(0).default(0),
+  }),
+  z.strictObject({
+    kind: z.literal('approve'),
+    image: image.optional(),
+    channel: z.string().optional(),
+    by: z.string().min(1),
+  }),
+  z.strictObject({
+    kind: z.literal('reject'),
+    image: image.optional(),
+    channel: z.string().optional(),
+    by: z.string().min(1),
+    tamper: z.boolean().default(false),
+  }),
+  z.strictObject({ kind: z.literal('revoke'), image, version: z.string().min(1), reason: z.string().min(1) }),
+  z.strictObject({ kind: z.literal('manual-build'), image }),
+]);
+
+const rawEvent = z.strictObject({ event: z.record(z.string(), z.unknown()) });
+
+/** One scenario event: a timing (`at`, or `when: approval-requested`) plus a kind or a raw EventBridge event. */
+export const scenarioEventSchema = z.unknown().transform((value, ctx) => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    ctx.addIssue({ code: 'custom', message: 'must be an object' });
+    return z.NEVER;
+  }
+  const { at, when, nth, image: img, channel, ...rest } = value as Record<string, unknown>;
+  const timed = timing.safeParse(when === undefined ? { at } : { when, ...(nth === undefined ? {} : { nth }) });
+  if (!timed.success) {
+    for (const issue of timed.error.issues)
+      ctx.addIssue({ ...issue, path: issue.path, code: 'custom', message: issue.message });
+    return z.NEVER;
+  }
+  const body =
+    'event' in rest
+      ? rawEvent.safeParse(rest)
+      : kinds.safeParse({
+          ...rest,
+          ...(img === undefined ? {} : { image: img }),
+          ...(channel === undefined ? {} : { channel }),
+        });
+  if (!body.success) {
+    for (const issue of body.error.issues)
+      ctx.addIssue({ ...issue, path: issue.path, code: 'custom', message: issue.message });
+    return z.NEVER;
+  }
+  const filter =
+    when === undefined
+      ? {}
+      : {
+          image: typeof img === 'string' ? img : undefined,
+          channel: typeof channel === 'string' ? channel : undefined,
+        };
+  return { timing: timed.data, filter, action: body.data };
+});
+
+export const scenarioSchema = z.strictObject({
+  start: isoTime,
+  until: isoTime,
+  organization: z
+    .strictObject({
+      accountsPerOu: z.number().int().min(1).max(5000).default(25),
+      regions: z.array(z.string()).optional(),
+    })
+    .default({ accountsPerOu: 25 }),
+  events: z.array(scenarioEventSchema).default([]),
+  approvals: z.enum(['auto', 'none']).default('auto'),
+  faults: z
+    .strictObject({
+      throttleRate: z.number().min(0).max(1).default(0),
+      errorRate: z.number().min(0).max(1).default(0),
+      dropImageEvents: z.number().min(0).max(1).default(0),
+      deliverEachEventTimes: z.number().int().min(1).max(10).default(1),
+    })
+    .default({ throttleRate: 0, errorRate: 0, dropImageEvents: 0, deliverEachEventTimes: 1 }),
+  seed: z.number().int().default(1),
+});
+
+export type Scenario = z.output<typeof scenarioSchema>;
+export type ScenarioEvent = Scenario['events'][number];
+export type ScenarioAction = ScenarioEvent['action'];

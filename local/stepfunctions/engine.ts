@@ -1,0 +1,283 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  InvalidName,
+  StateMachineDoesNotExist,
+  TaskDoesNotExist,
+  TaskTimedOut,
+} from '@aws-sdk/client-sfn';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { readPath } from './jsonpath.js';
+import {
+  type Json,
+  LOCAL_WAIT_RESOURCE,
+  type LocalizedMachine,
+  localizeDefinition,
+  type StatesDefinition,
+} from './localize.js';
+
+/** What the engine needs of the virtual clock. */
+export interface EngineClock {
+  now(): Date;
+  sleepUntil(at: Date): Promise<void>;
+}
+
+export interface LocalStepFunctionsOptions {
+  clock: EngineClock;
+  /** Invokes a Lambda function in process: what a Task's Resource or FunctionName names. */
+  invoke(functionArn: string, payload: unknown): Promise<unknown>;
+  accountId?: string;
+  region?: string;
+}
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+export interface LocalExecution {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  input: string;
+  status: ExecutionStatus;
+  startDate: Date;
+  stopDate?: Date;
+  output?: string;
+  error?: string;
+  cause?: string;
+}
+
+interface PendingToken {
+  resolve(output: unknown): void;
+  reject(error: Error): void;
+  state: 'open' | 'timed-out' | 'closed';
+}
+
+const TOKEN_PLACEHOLDER = 'goldsmith-local-task-token';
+const NAME_FORBIDDEN = /[\s<>{}[\]?*"#%\\^|~`$&,;:/]/;
+
+/** Execution names: 1–80 characters, none of the documented forbidden ones, no control characters. */
+function isValidExecutionName(name: string): boolean {
+  if (name.length < 1 || name.length > 80 || NAME_FORBIDDEN.test(name)) return false;
+  return [...name].every((ch) => {
+    const code = ch.charCodeAt(0);
+    return code > 0x1f && (code < 0x7f || code > 0x9f);
+  });
+}
+
+class TaskError extends Error {
+  constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+/** Replaces the context-object placeholder wherever `$$.Task.Token` put it. */
+function withToken(value: unknown, token: string): unknown {
+  if (value === TOKEN_PLACEHOLDER) return token;
+  if (Array.isArray(value)) return value.map((v) => withToken(v, token));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withToken(v, token)]));
+  }
+  return value;
+}
+
+/**
+ * Step Functions on the local cloud: runs the synthesized ASL with aws-local-stepfunctions, every Task served
+ * in process, Waits and task-token timeouts on the virtual clock, and the API's documented idempotency and errors.
+ */
+export class LocalStepFunctions {
+  private readonly machines = new Map<string, LocalizedMachine>();
+  private readonly executions = new Map<string, LocalExecution>();
+  private readonly running = new Set<Promise<void>>();
+  private readonly tokens = new Map<string, PendingToken>();
+  private readonly accountId: string;
+  private readonly region: string;
+
+  constructor(private readonly options: LocalStepFunctionsOptions) {
+    this.accountId = options.accountId ?? '123456789012';
+    this.region = options.region ?? 'us-east-1';
+  }
+
+  /** Registers a state machine definition under its ARN. */
+  register(stateMachineArn: string, definition: StatesDefinition): void {
+    this.machines.set(stateMachineArn, localizeDefinition(definition));
+  }
+
+  /** StartExecution: same name + same input while open → the same execution; otherwise ExecutionAlreadyExists. */
+  startExecution(input: { stateMachineArn?: string; name?: string; input?: string }): {
+    executionArn: string;
+    startDate: Date;
+  } {
+    const machineArn = input.stateMachineArn ?? '';
+    const machine = this.machines.get(machineArn);
+    if (!machine) {
+      throw new StateMachineDoesNotExist({ message: `State Machine Does Not Exist: '${machineArn}'`, $metadata: {} });
+    }
+    const name = input.name ?? randomUUID();
+    if (!isValidExecutionName(name)) throw new InvalidName({ message: `Invalid Name: '${name}'`, $metadata: {} });
+    const machineName = machineArn.split(':').pop() ?? 'machine';
+    const executionArn = `arn:aws:states:${this.region}:${this.accountId}:execution:${machineName}:${name}`;
+    const body = input.input ?? '{}';
+    const existing = this.executions.get(executionArn);
+    if (existing) {
+      if (existing.status === 'RUNNING' && existing.input === body) {
+        return { executionArn, startDate: existing.startDate };
+      }
+      throw new ExecutionAlreadyExists({ message: `Execution Already Exists: '${executionArn}'`, $metadata: {} });
+    }
+    const execution: LocalExecution = {
+      executionArn,
+      stateMachineArn: machineArn,
+      name,
+      input: body,
+      status: 'RUNNING',
+      startDate: this.options.clock.now(),
+    };
+    this.executions.set(executionArn, execution);
+    const run = this.run(machine, execution).finally(() => this.running.delete(run));
+    this.running.add(run);
+    return { executionArn, startDate: execution.startDate };
+  }
+
+  describeExecution(executionArn: string): LocalExecution {
+    const execution = this.executions.get(executionArn);
+    if (!execution) {
+      throw new ExecutionDoesNotExist({ message: `Execution Does Not Exist: '${executionArn}'`, $metadata: {} });
+    }
+    return execution;
+  }
+
+  sendTaskSuccess(taskToken: string, output: string): void {
+    const pending = this.openToken(taskToken);
+    pending.state = 'closed';
+    pending.resolve(JSON.parse(output));
+  }
+
+  sendTaskFailure(taskToken: string, error?: string, cause?: string): void {
+    const pending = this.openToken(taskToken);
+    pending.state = 'closed';
+    pending.reject(new TaskError(error ?? 'States.TaskFailed', cause ?? ''));
+  }
+
+  sendTaskHeartbeat(taskToken: string): void {
+    this.openToken(taskToken);
+  }
+
+  /** All executions so far, oldest first. */
+  list(): LocalExecution[] {
+    return [...this.executions.values()];
+  }
+
+  /** Resolves when no execution is running (for tests; the simulator uses the clock's idle tracking). */
+  async settled(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  private openToken(taskToken: string): PendingToken {
+    const pending = this.tokens.get(taskToken);
+    if (!pending) throw new TaskDoesNotExist({ message: 'Task Does Not Exist', $metadata: {} });
+    if (pending.state === 'timed-out') throw new TaskTimedOut({ message: 'Task Timed Out', $metadata: {} });
+    if (pending.state === 'closed') throw new TaskDoesNotExist({ message: 'Task Does Not Exist', $metadata: {} });
+    return pending;
+  }
+
+  private async run(machine: LocalizedMachine, execution: LocalExecution): Promise<void> {
+    const handlers: Record<string, (input: Json) => Promise<Json>> = {};
+    for (const [stateName, task] of Object.entries(machine.tasks)) {
+      handlers[stateName] = (input) => this.serveTask(machine, stateName, task.resource, input);
+    }
+    const retryIntervalOverrides = Object.fromEntries(Object.keys(machine.tasks).map((n) => [n, 0]));
+    const sm = new StateMachine(machine.definition as never, {
+      validationOptions: { checkPaths: false, checkArn: false },
+    });
+    const { result } = sm.run(JSON.parse(execution.input) as Json, {
+      overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides },
+      context: {
+        Execution: {
+          Id: execution.executionArn,
+          Name: execution.name,
+          Input: JSON.parse(execution.input),
+          StartTime: execution.startDate.toISOString(),
+          RoleArn: `arn:aws:iam::${this.accountId}:role/goldsmith-promotion`,
+        },
+        StateMachine: { Id: execution.stateMachineArn, Name: execution.stateMachineArn.split(':').pop() },
+        Task: { Token: TOKEN_PLACEHOLDER },
+      } as never,
+    });
+    try {
+      const output = await result;
+      execution.status = 'SUCCEEDED';
+      execution.output = JSON.stringify(output);
+    } catch (error) {
+      const cause = (error as { cause?: { name?: string; message?: string } }).cause;
+      execution.status = 'FAILED';
+      execution.error = cause?.name ?? (error as Error).name;
+      execution.cause = cause?.message ?? (error as Error).message;
+    }
+    execution.stopDate = this.options.clock.now();
+  }
+
+  private async serveTask(machine: LocalizedMachine, stateName: string, resource: string, input: Json): Promise<Json> {
+    if (resource === LOCAL_WAIT_RESOURCE) {
+      await this.options.clock.sleepUntil(this.waitUntil(machine, stateName, input));
+      return input;
+    }
+    const token = machine.tokenTasks[stateName];
+    if (token) return this.serveTokenTask(stateName, token, input);
+    return this.invokeTask(resource, input);
+  }
+
+  private waitUntil(machine: LocalizedMachine, stateName: string, input: Json): Date {
+    const wait = machine.waits[stateName] ?? {};
+    const now = this.options.clock.now().getTime();
+    if (wait.seconds !== undefined) return new Date(now + wait.seconds * 1000);
+    if (wait.secondsPath !== undefined) {
+      const seconds = readPath(input, wait.secondsPath);
+      if (typeof seconds !== 'number' || seconds < 0) {
+        throw new TaskError('States.Runtime', `${stateName}: ${wait.secondsPath} is not a non-negative number`);
+      }
+      return new Date(now + seconds * 1000);
+    }
+    const stamp = wait.timestamp ?? (wait.timestampPath ? readPath(input, wait.timestampPath) : undefined);
+    if (typeof stamp !== 'string' || Number.isNaN(Date.parse(stamp))) {
+      throw new TaskError('States.Runtime', `${stateName}: no valid Seconds or Timestamp`);
+    }
+    return new Date(stamp);
+  }
+
+  /** lambda:invoke integrations wrap the function's result in `Payload`; a bare function ARN returns it as is. */
+  private async invokeTask(resource: string, input: Json): Promise<Json> {
+    const integrated = resource.startsWith('arn:aws:states:::lambda:invoke');
+    const parameters = input as { FunctionName?: string; Payload?: unknown };
+    const functionArn = integrated ? (parameters.FunctionName ?? '') : resource;
+    const payload = integrated ? parameters.Payload : input;
+    const output = await this.options.invoke(functionArn, payload);
+    return (integrated ? { Payload: output, StatusCode: 200, ExecutedVersion: '$LATEST' } : output) as Json;
+  }
+
+  private async serveTokenTask(
+    stateName: string,
+    task: LocalizedMachine['tokenTasks'][string],
+    input: Json,
+  ): Promise<Json> {
+    const taskToken = `${randomUUID()}${randomUUID()}`.replaceAll('-', '');
+    const answer = new Promise<unknown>((resolve, reject) => {
+      this.tokens.set(taskToken, { resolve, reject, state: 'open' });
+    });
+    const timeoutSeconds =
+      task.timeoutSeconds ?? (task.timeoutSecondsPath ? Number(readPath(input, task.timeoutSecondsPath)) : undefined);
+    const resource = task.resource.replace(/\.waitForTaskToken$/, '');
+    await this.invokeTask(resource, withToken(input, taskToken) as Json);
+    if (timeoutSeconds === undefined || Number.isNaN(timeoutSeconds)) return (await answer) as Json;
+    const deadline = new Date(this.options.clock.now().getTime() + timeoutSeconds * 1000);
+    const timeout = this.options.clock.sleepUntil(deadline).then(() => {
+      const pending = this.tokens.get(taskToken);
+      if (pending?.state === 'open') {
+        pending.state = 'timed-out';
+        pending.reject(new TaskError('States.Timeout', `${stateName} timed out after ${timeoutSeconds} s`));
+      }
+    });
+    void timeout;
+    return (await answer) as Json;
+  }
+}

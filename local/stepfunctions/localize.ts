@@ -1,0 +1,125 @@
+/**
+ * Rewrites a synthesized state machine so that aws-local-stepfunctions runs it on the virtual clock.
+ * The production ASL is never changed; only this in-memory copy is:
+ * - Wait states become Tasks served by the local engine, which sleeps on the virtual clock
+ *   (ResultPath null keeps the state's data flow exactly as a Wait's).
+ * - `.waitForTaskToken` Tasks lose TimeoutSeconds/HeartbeatSeconds, which the engine enforces virtually;
+ *   aws-local-stepfunctions would otherwise enforce them with real timers.
+ * - Every other Task gets a real-time safety timeout far beyond any simulated run, since the library's
+ *   default is 60 real seconds.
+ */
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type StateDefinition = { Type: string; [key: string]: Json };
+export interface StatesDefinition {
+  StartAt: string;
+  States: Record<string, StateDefinition>;
+  [key: string]: Json;
+}
+
+export interface LocalWait {
+  seconds?: number;
+  secondsPath?: string;
+  timestamp?: string;
+  timestampPath?: string;
+}
+
+export interface LocalTokenTask {
+  resource: string;
+  timeoutSeconds?: number;
+  timeoutSecondsPath?: string;
+  heartbeatSeconds?: number;
+}
+
+export interface LocalizedMachine {
+  definition: StatesDefinition;
+  waits: Record<string, LocalWait>;
+  tokenTasks: Record<string, LocalTokenTask>;
+  /** Every Task state's original Resource and Parameters, by state name. */
+  tasks: Record<string, { resource: string; parameters?: Json }>;
+}
+
+export const LOCAL_WAIT_RESOURCE = 'arn:aws:lambda:us-east-1:000000000000:function:goldsmith-local-wait';
+/** Longest real-time timer Node accepts without overflowing (about 24 days). */
+const REAL_TIME_SAFETY_TIMEOUT_SECONDS = 2_000_000;
+
+function isObject(value: Json | undefined): value is { [key: string]: Json } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function localizeStates(
+  states: Record<string, StateDefinition>,
+  out: LocalizedMachine,
+): Record<string, StateDefinition> {
+  const result: Record<string, StateDefinition> = {};
+  for (const [name, state] of Object.entries(states)) {
+    result[name] = localizeState(name, state, out);
+  }
+  return result;
+}
+
+function localizeNested(definition: Json | undefined, out: LocalizedMachine): Json | undefined {
+  if (!isObject(definition) || !isObject(definition.States)) return definition;
+  return { ...definition, States: localizeStates(definition.States as Record<string, StateDefinition>, out) };
+}
+
+function localizeState(name: string, state: StateDefinition, out: LocalizedMachine): StateDefinition {
+  switch (state.Type) {
+    case 'Wait': {
+      const { Seconds, SecondsPath, Timestamp, TimestampPath, Type: _type, ...rest } = state;
+      out.waits[name] = {
+        ...(typeof Seconds === 'number' ? { seconds: Seconds } : {}),
+        ...(typeof SecondsPath === 'string' ? { secondsPath: SecondsPath } : {}),
+        ...(typeof Timestamp === 'string' ? { timestamp: Timestamp } : {}),
+        ...(typeof TimestampPath === 'string' ? { timestampPath: TimestampPath } : {}),
+      };
+      out.tasks[name] = { resource: LOCAL_WAIT_RESOURCE };
+      return {
+        ...rest,
+        Type: 'Task',
+        Resource: LOCAL_WAIT_RESOURCE,
+        ResultPath: null,
+        TimeoutSeconds: REAL_TIME_SAFETY_TIMEOUT_SECONDS,
+      };
+    }
+    case 'Task': {
+      const resource = typeof state.Resource === 'string' ? state.Resource : '';
+      out.tasks[name] = { resource, ...(state.Parameters === undefined ? {} : { parameters: state.Parameters }) };
+      if (resource.endsWith('.waitForTaskToken')) {
+        const { TimeoutSeconds, TimeoutSecondsPath, HeartbeatSeconds, HeartbeatSecondsPath: _hb, ...rest } = state;
+        out.tokenTasks[name] = {
+          resource,
+          ...(typeof TimeoutSeconds === 'number' ? { timeoutSeconds: TimeoutSeconds } : {}),
+          ...(typeof TimeoutSecondsPath === 'string' ? { timeoutSecondsPath: TimeoutSecondsPath } : {}),
+          ...(typeof HeartbeatSeconds === 'number' ? { heartbeatSeconds: HeartbeatSeconds } : {}),
+        };
+        return { ...rest, TimeoutSeconds: REAL_TIME_SAFETY_TIMEOUT_SECONDS };
+      }
+      return { ...state, TimeoutSeconds: REAL_TIME_SAFETY_TIMEOUT_SECONDS };
+    }
+    case 'Map': {
+      const copy: StateDefinition = { ...state };
+      if (state.ItemProcessor !== undefined) copy.ItemProcessor = localizeNested(state.ItemProcessor, out) ?? null;
+      if (state.Iterator !== undefined) copy.Iterator = localizeNested(state.Iterator, out) ?? null;
+      return copy;
+    }
+    case 'Parallel': {
+      const branches = Array.isArray(state.Branches) ? state.Branches : [];
+      return { ...state, Branches: branches.map((b) => localizeNested(b, out) ?? null) };
+    }
+    default:
+      return state;
+  }
+}
+
+/** Returns a copy of `definition` that runs on the virtual clock, with what the engine needs to serve it. */
+export function localizeDefinition(definition: StatesDefinition): LocalizedMachine {
+  const out: LocalizedMachine = {
+    definition: { ...definition, States: {} },
+    waits: {},
+    tokenTasks: {},
+    tasks: {},
+  };
+  out.definition.States = localizeStates(definition.States, out);
+  return out;
+}

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { type EngineClock, LocalStepFunctions } from '../../local/stepfunctions/engine.js';
+import type { StatesDefinition } from '../../local/stepfunctions/localize.js';
+
+/** A hand-driven clock: sleepers wake only when the test advances time. */
+function manualClock(start: string): EngineClock & { advance(seconds: number): Promise<void> } {
+  let now = Date.parse(start);
+  const sleepers: { at: number; wake: () => void }[] = [];
+  const flush = () => new Promise((resolve) => setTimeout(resolve, 5));
+  return {
+    now: () => new Date(now),
+    sleepUntil: (at) => new Promise<void>((wake) => sleepers.push({ at: at.getTime(), wake })),
+    async advance(seconds) {
+      await flush();
+      now += seconds * 1000;
+      for (const s of sleepers.splice(0)) {
+        if (s.at <= now) s.wake();
+        else sleepers.push(s);
+      }
+      await flush();
+    },
+  };
+}
+
+const FN = 'arn:aws:lambda:us-east-1:123456789012:function:task';
+const machineArn = 'arn:aws:states:us-east-1:123456789012:stateMachine:promotion';
+
+const definition: StatesDefinition = {
+  StartAt: 'Load',
+  States: {
+    Load: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: { FunctionName: FN, 'Payload.$': '$' },
+      ResultSelector: { 'soakSeconds.$': '$.Payload.soakSeconds' },
+      Next: 'Soak',
+    },
+    Soak: { Type: 'Wait', SecondsPath: '$.soakSeconds', Next: 'Approval' },
+    Approval: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      Parameters: { FunctionName: FN, Payload: { 'token.$': '$$.Task.Token', step: 'approval' } },
+      TimeoutSeconds: 7200,
+      Catch: [{ ErrorEquals: ['States.Timeout'], Next: 'Expired' }],
+      Next: 'Done',
+    },
+    Expired: { Type: 'Fail', Error: 'Expired', Cause: 'approval expired' },
+    Done: { Type: 'Succeed' },
+  },
+};
+
+describe('LocalStepFunctions', () => {
+  function setup() {
+    const clock = manualClock('2027-01-01T00:00:00Z');
+    const tokens: string[] = [];
+    const sfn = new LocalStepFunctions({
+      clock,
+      invoke: async (_arn, payload) => {
+        const step = (payload as { step?: string; token?: string }).step;
+        if (step === 'approval') tokens.push((payload as { token: string }).token);
+        return { soakSeconds: 3600 };
+      },
+    });
+    sfn.register(machineArn, definition);
+    return { clock, tokens, sfn };
+  }
+
+  it('waits on the virtual clock and resumes on SendTaskSuccess', async () => {
+    const { clock, tokens, sfn } = setup();
+    const { executionArn } = sfn.startExecution({ stateMachineArn: machineArn, name: 'img-1', input: '{}' });
+    await clock.advance(1800);
+    expect(tokens).toHaveLength(0);
+    await clock.advance(1800);
+    expect(tokens).toHaveLength(1);
+    sfn.sendTaskSuccess(tokens[0]!, '{"decision":"approved"}');
+    await sfn.settled();
+    expect(sfn.describeExecution(executionArn).status).toBe('SUCCEEDED');
+  });
+
+  it('expires a task token after TimeoutSeconds of virtual time and rejects a late answer', async () => {
+    const { clock, tokens, sfn } = setup();
+    const { executionArn } = sfn.startExecution({ stateMachineArn: machineArn, name: 'img-2', input: '{}' });
+    await clock.advance(3600);
+    await clock.advance(7200);
+    await sfn.settled();
+    expect(sfn.describeExecution(executionArn)).toMatchObject({ status: 'FAILED', error: 'Expired' });
+    expect(() => sfn.sendTaskSuccess(tokens[0]!, '{}')).toThrow(expect.objectContaining({ name: 'TaskTimedOut' }));
+  });
+
+  it('treats a repeated start with the same name and input as the same execution, and a different input as a conflict', async () => {
+    const { sfn } = setup();
+    const first = sfn.startExecution({ stateMachineArn: machineArn, name: 'img-3', input: '{}' });
+    expect(sfn.startExecution({ stateMachineArn: machineArn, name: 'img-3', input: '{}' })).toEqual(first);
+    expect(() => sfn.startExecution({ stateMachineArn: machineArn, name: 'img-3', input: '{"x":1}' })).toThrow(
+      expect.objectContaining({ name: 'ExecutionAlreadyExists' }),
+    );
+    expect(sfn.list()).toHaveLength(1);
+  });
+
+  it('returns the documented errors for unknown machines, bad names and unknown tokens', () => {
+    const { sfn } = setup();
+    expect(() => sfn.startExecution({ stateMachineArn: `${machineArn}-x`, name: 'a' })).toThrow(
+      expect.objectContaining({ name: 'StateMachineDoesNotExist' }),
+    );
+    expect(() => sfn.startExecution({ stateMachineArn: machineArn, name: 'has space' })).toThrow(
+      expect.objectContaining({ name: 'InvalidName' }),
+    );
+    expect(() => sfn.sendTaskFailure('nope', 'Rejected')).toThrow(
+      expect.objectContaining({ name: 'TaskDoesNotExist' }),
+    );
+  });
+});
