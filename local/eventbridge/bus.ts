@@ -1,0 +1,89 @@
+/**
+ * The local EventBridge: routes events with the rule patterns taken from the synthesized stacks and delivers
+ * them to in-process targets at least once — or, when the scenario says so, several times or not at all.
+ */
+
+export interface BusRule {
+  /** The rule's logical name (as `matched` reports it). */
+  name: string;
+  eventBusName: string;
+  pattern: unknown;
+  /** Target function ARNs (placeholder ARNs from the template are fine: the simulator maps them). */
+  targets: string[];
+}
+
+export interface BusEvent {
+  version?: string;
+  id?: string;
+  'detail-type': string;
+  source: string;
+  account?: string;
+  time?: string;
+  region?: string;
+  resources?: string[];
+  detail: unknown;
+}
+
+export interface DeliveryFaults {
+  /** Each matched event is delivered this many times (at-least-once delivery made visible). */
+  deliverEachEventTimes: number;
+  /** Probability that an event whose source is in `droppableSources` is never delivered. */
+  dropRate: number;
+  droppableSources: readonly string[];
+}
+
+export interface LocalEventBusOptions {
+  rules: readonly BusRule[];
+  matches(pattern: unknown, event: unknown): boolean;
+  /** Delivers one event to one target; the bus does not wait for the handler's outcome to route the next. */
+  deliver(targetArn: string, event: BusEvent, rule: BusRule): void;
+  faults?: DeliveryFaults;
+  random?: () => number;
+}
+
+export interface PutResult {
+  matched: string[];
+  delivered: number;
+  dropped: boolean;
+}
+
+export class LocalEventBus {
+  private readonly faults: DeliveryFaults;
+  private readonly random: () => number;
+  /** Totals for the report. */
+  readonly stats = { put: 0, delivered: 0, dropped: 0, duplicates: 0, unmatched: 0 };
+
+  constructor(private readonly options: LocalEventBusOptions) {
+    this.faults = options.faults ?? { deliverEachEventTimes: 1, dropRate: 0, droppableSources: [] };
+    this.random = options.random ?? Math.random;
+  }
+
+  /** The rules (by name) of `eventBusName` whose pattern matches `event`; no delivery. */
+  match(event: BusEvent, eventBusName = 'default'): BusRule[] {
+    return this.options.rules.filter((r) => r.eventBusName === eventBusName && this.options.matches(r.pattern, event));
+  }
+
+  /** PutEvents for one event: route it, then deliver it (possibly duplicated or dropped, per the faults). */
+  put(event: BusEvent, eventBusName = 'default'): PutResult {
+    this.stats.put += 1;
+    const rules = this.match(event, eventBusName);
+    if (rules.length === 0) this.stats.unmatched += 1;
+    const droppable = this.faults.droppableSources.includes(event.source);
+    if (rules.length > 0 && droppable && this.faults.dropRate > 0 && this.random() < this.faults.dropRate) {
+      this.stats.dropped += 1;
+      return { matched: rules.map((r) => r.name), delivered: 0, dropped: true };
+    }
+    let delivered = 0;
+    for (const rule of rules) {
+      for (const target of rule.targets) {
+        for (let copy = 0; copy < this.faults.deliverEachEventTimes; copy += 1) {
+          this.options.deliver(target, event, rule);
+          delivered += 1;
+          if (copy > 0) this.stats.duplicates += 1;
+        }
+      }
+    }
+    this.stats.delivered += delivered;
+    return { matched: rules.map((r) => r.name), delivered, dropped: false };
+  }
+}
