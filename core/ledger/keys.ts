@@ -1,0 +1,45 @@
+/**
+ * Key shapes of the ledger: one DynamoDB table with string keys `pk`/`sk` and a TTL attribute `expiresAt`.
+ * Pure: these functions only build strings, so every module (functions, promotion, local cloud) agrees on them.
+ */
+
+/** The partition of everything that happens to one catalog image (builds, decisions, promotions, approvals). */
+export function imagePk(image: string): string {
+  return `IMAGE#${image}`;
+}
+
+/** A build record: `sk = BUILD#<buildVersion>`, e.g. `BUILD#1.0.0/3`. */
+export function buildSk(buildVersion: string): string {
+  return `BUILD#${buildVersion}`;
+}
+
+/** A trigger decision: sorted by time, then by the change's dedupe key. */
+export function decisionSk(at: string, dedupeKey: string): string {
+  return `DECISION#${at}#${dedupeKey}`;
+}
+
+/** The dedupe marker of one change for one image: written once, conditionally. */
+export function markerKey(dedupeKey: string): { pk: string; sk: string } {
+  return { pk: `CHANGE#${dedupeKey}`, sk: 'MARKER' };
+}
+
+/** The watcher's last observed value of an SSM base-image parameter in a region. */
+export function watchKey(region: string, parameter: string): { pk: string; sk: string } {
+  return { pk: `WATCH#${region}#${parameter}`, sk: 'STATE' };
+}
+
+/** Prefixes other writers use in an image's partition; listed here so nobody invents a clashing one. */
+export const skPrefix = {
+  build: 'BUILD#',
+  decision: 'DECISION#',
+  promotion: 'PROMOTION#',
+  channel: 'CHANNEL#',
+  approval: 'APPROVAL#',
+  revocation: 'REVOCATION#',
+  pipeline: 'PIPELINE#',
+} as const;
+
+/** Seconds since the epoch, as DynamoDB's TTL wants them. */
+export function ttlAfter(from: Date, days: number): number {
+  return Math.floor(from.getTime() / 1000) + days * 86_400;
+}

@@ -1,0 +1,103 @@
+import type { Catalog } from '../config/schema.js';
+import { affectedImages } from './affected.js';
+import { type Change, changeIdOf, type Trigger } from './change.js';
+import { clientTokenFor, dedupeKeyFor } from './dedupe.js';
+import { ancestorsOf, lineageOrder } from './lineage.js';
+import { isPatchBuildDay, nextPatchBuildDay } from './window.js';
+
+/** What the ledger already knows about a dedupe key. */
+export interface KnownMarker {
+  state: 'claimed' | 'started';
+  changeId: string;
+  claimedAt: string;
+}
+
+export interface DecideInput {
+  change: Change;
+  catalog: Catalog;
+  /** Build versions (`1.0.0/3`) of each image's builds that are not yet in a terminal state. */
+  running: ReadonlyMap<string, readonly string[]>;
+  /** Markers already recorded, by dedupe key. */
+  markers: ReadonlyMap<string, KnownMarker>;
+}
+
+export interface Decision {
+  image: string;
+  outcome: 'start' | 'skip';
+  reason: string;
+  trigger: Trigger;
+  changeId: string;
+  dedupeKey: string;
+  clientToken: string;
+  /** True when an earlier attempt claimed the key but may not have started the build: start again, same token. */
+  resume: boolean;
+}
+
+function skipReasonOf(
+  input: DecideInput,
+  image: string,
+  dedupeKey: string,
+  waitingOn: string | undefined,
+): string | undefined {
+  const { change, catalog } = input;
+  const schedule = catalog.images[image]?.schedule;
+  if (change.kind === 'schedule' && schedule?.type === 'monthly-patch') {
+    const { daysAfterPatchTuesday: days, timezone } = schedule;
+    if (!isPatchBuildDay(change.scheduledTime, days, timezone)) {
+      return `not a patch day (next: ${nextPatchBuildDay(change.scheduledTime, days, timezone)})`;
+    }
+  }
+  if (waitingOn !== undefined) {
+    return `waits for ${waitingOn}, also triggered by this change: its promotion cascades to ${image}`;
+  }
+  const marker = input.markers.get(dedupeKey);
+  if (marker?.state === 'started') return `duplicate of ${marker.changeId} (${dedupeKey}, started ${marker.claimedAt})`;
+  const running = input.running.get(image) ?? [];
+  if (running.length > 0) return `already building ${running.join(', ')}`;
+  return undefined;
+}
+
+/**
+ * Decides, for one change, which images build now and why the others don't. Pure and deterministic.
+ *
+ * Rules, in order, for each affected image (in lineage order: parents before children):
+ * 1. A monthly-patch schedule that fires on a day that is not the patch build day skips (the scheduler fires on a
+ *    range of days because no single cron names "N days after the second Tuesday").
+ * 2. Cascade rule: if an ancestor of the image is affected by the same change, the image waits. The ancestor builds
+ *    (or is already building, or already built for this change), its promotion emits "Image Promoted", and that
+ *    cascade rebuilds the image on the new parent. Building now would only build on the old parent.
+ * 3. A dedupe key whose marker says `started` skips: a re-delivered event, or a second change in the same window.
+ * 4. An image with a build in progress skips with `already building <buildVersion>`.
+ * 5. Otherwise it starts; with `resume` when a marker was claimed but never confirmed started (a crash between the
+ *    claim and StartImagePipelineExecution), so the edge repeats the call with the same client token.
+ */
+export function decideBuilds(input: DecideInput): Decision[] {
+  const { change, catalog } = input;
+  const affected = new Set(affectedImages(catalog, change));
+  const changeId = changeIdOf(change);
+  const trigger: Trigger = change.kind;
+  return lineageOrder(catalog)
+    .filter((image) => affected.has(image))
+    .map((image) => {
+      const dedupeKey = dedupeKeyFor(catalog, change, image);
+      const waitingOn = ancestorsOf(catalog, image).find((ancestor) => affected.has(ancestor));
+      const skip = skipReasonOf(input, image, dedupeKey, waitingOn);
+      const marker = input.markers.get(dedupeKey);
+      const resume = skip === undefined && marker?.state === 'claimed';
+      const reason =
+        skip ??
+        (resume
+          ? `resuming ${dedupeKey}: claimed by ${marker?.changeId} at ${marker?.claimedAt} but not confirmed started`
+          : `${trigger} change ${changeId}`);
+      return {
+        image,
+        outcome: skip === undefined ? 'start' : 'skip',
+        reason,
+        trigger,
+        changeId,
+        dedupeKey,
+        clientToken: clientTokenFor(dedupeKey),
+        resume,
+      } satisfies Decision;
+    });
+}
