@@ -1,9 +1,9 @@
 import type { Catalog } from '../config/schema.js';
+import { isMonthlyPatchDay, nextMonthlyPatch } from '../schedule/monthly-patch.js';
 import { affectedImages } from './affected.js';
 import { type Change, changeIdOf, type Trigger } from './change.js';
 import { clientTokenFor, dedupeKeyFor } from './dedupe.js';
 import { ancestorsOf, lineageOrder } from './lineage.js';
-import { isPatchBuildDay, nextPatchBuildDay } from './window.js';
 
 /** What the ledger already knows about a dedupe key. */
 export interface KnownMarker {
@@ -42,9 +42,9 @@ function skipReasonOf(
   const { change, catalog } = input;
   const schedule = catalog.images[image]?.schedule;
   if (change.kind === 'schedule' && schedule?.type === 'monthly-patch') {
-    const { daysAfterPatchTuesday: days, timezone } = schedule;
-    if (!isPatchBuildDay(change.scheduledTime, days, timezone)) {
-      return `not a patch day (next: ${nextPatchBuildDay(change.scheduledTime, days, timezone)})`;
+    const firedAt = new Date(change.scheduledTime);
+    if (!isMonthlyPatchDay(schedule, firedAt)) {
+      return `not a patch day (next patch build: ${nextMonthlyPatch(schedule, firedAt).toISOString()})`;
     }
   }
   if (waitingOn !== undefined) {

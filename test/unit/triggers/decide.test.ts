@@ -119,7 +119,7 @@ describe('decideBuilds: monthly patch schedule', () => {
   it('skips a firing that is not the patch build day and names the next one', () => {
     const [decision] = decide({ kind: 'schedule', image: 'base', scheduledTime: '2027-01-13T03:00:00Z' });
     expect(decision?.outcome).toBe('skip');
-    expect(decision?.reason).toBe('not a patch day (next: 2027-01-14)');
+    expect(decision?.reason).toBe('not a patch day (next patch build: 2027-01-14T03:00:00.000Z)');
   });
 });
 
