@@ -1,0 +1,39 @@
+import type * as ecr from 'aws-cdk-lib/aws-ecr';
+import type { CfnImagePipeline } from 'aws-cdk-lib/aws-imagebuilder';
+import type { Construct } from 'constructs';
+import type { ImageSpec } from '../../core/config/schema.js';
+import { createImageComponents } from './components.js';
+import { createDistributionConfiguration, type DistributionProps } from './distribution.js';
+import { type BuildInfrastructure, createInfrastructureConfiguration } from './infrastructure.js';
+import { createPipeline } from './pipeline.js';
+import { createContainerRecipe, createImageRecipe } from './recipes.js';
+
+export interface ImageFactory {
+  pipeline: CfnImagePipeline;
+  repository?: ecr.Repository;
+}
+
+/** Everything Image Builder needs to build one catalog image: components, recipe, infrastructure, distribution. */
+export function createImageFactory(
+  scope: Construct,
+  image: string,
+  spec: ImageSpec,
+  context: { root: string; infrastructure: BuildInfrastructure; distribution: DistributionProps },
+): ImageFactory {
+  const components = createImageComponents(scope, image, spec, context.root);
+  const infrastructure = createInfrastructureConfiguration(scope, image, spec, context.infrastructure);
+  const distribution = createDistributionConfiguration(scope, image, spec, context.distribution);
+  const parts = {
+    infrastructureConfigurationArn: infrastructure.attrArn,
+    distributionConfigurationArn: distribution.attrArn,
+  };
+  if (spec.kind === 'container') {
+    const { recipe, repository } = createContainerRecipe(scope, image, spec, components);
+    // The recipe names the repository by name only; make sure it exists before Image Builder validates it.
+    recipe.node.addDependency(repository);
+    const pipeline = createPipeline(scope, image, spec, { ...parts, recipeArn: recipe.attrArn });
+    return { pipeline, repository };
+  }
+  const recipe = createImageRecipe(scope, image, spec, components);
+  return { pipeline: createPipeline(scope, image, spec, { ...parts, recipeArn: recipe.attrArn }) };
+}

@@ -1,0 +1,102 @@
+import type { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { App, getStack, type StackContext } from 'sst/constructs';
+import { initProject } from 'sst/project.js';
+import type { CatalogInput } from '../../core/config/schema.js';
+import { parseCatalogInput, setCatalog } from '../../stacks/catalog.js';
+
+/** The repository root: catalog paths (`components/...`) resolve from here in every test. */
+export const REPO_ROOT = new URL('../../', import.meta.url).pathname;
+
+/** A stack function as sst.config.ts passes it to `app.stack`. */
+export type StackFunction = (ctx: StackContext) => unknown;
+
+let projectReady: Promise<void> | undefined;
+
+/** SST needs a project before any App; without a stage it prompts and hangs, so tests always pass one. */
+function ensureProject(): Promise<void> {
+  projectReady ??= initProject({ stage: 'test' });
+  return projectReady;
+}
+
+export interface SynthOptions {
+  /** Stacks to define in order; later ones may `use()` earlier ones. The last one is the one returned. */
+  stacks: StackFunction[];
+}
+
+export interface Synthesized {
+  app: App;
+  /** Template of each stack, by stack function. */
+  templates: Map<StackFunction, Template>;
+  template: Template;
+  stack: Stack;
+}
+
+/**
+ * Builds an SST app offline from `catalog` and returns the synthesized templates. Build it once per test file
+ * (`beforeAll`): synthesis takes seconds.
+ */
+export async function synthesize(catalog: CatalogInput, options: SynthOptions): Promise<Synthesized> {
+  await ensureProject();
+  setCatalog(parseCatalogInput(catalog), { root: REPO_ROOT });
+  const app = new App({ mode: 'deploy', stage: 'test', name: 'goldsmith', region: 'us-east-1' });
+  for (const fn of options.stacks) app.stack(fn);
+  const templates = new Map<StackFunction, Template>();
+  for (const fn of options.stacks) templates.set(fn, Template.fromStack(getStack(fn)));
+  const last = options.stacks.at(-1);
+  if (!last) throw new Error('synthesize: name at least one stack');
+  return { app, templates, template: templates.get(last)!, stack: getStack(last) };
+}
+
+/** A minimal valid catalog (one AMI image, one region, one channel) for tests that must not lean on the example. */
+export function minimalCatalog(overrides: Partial<CatalogInput> = {}): CatalogInput {
+  return {
+    organization: { id: 'o-zz9988776655', homeRegion: 'us-east-1' },
+    images: {
+      solo: {
+        parent: 'ami-0123456789abcdef0',
+        components: [{ managed: 'update-linux', version: '1.0.x' }],
+        regions: ['us-east-1'],
+      },
+    },
+    channels: [{ name: 'live', targets: { accounts: ['123456789012'] } }],
+    ...overrides,
+  };
+}
+
+type Json = unknown;
+
+/**
+ * Resolves CloudFormation intrinsics a template uses for pseudo parameters and joins, so assertions can compare
+ * plain strings: `{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ...]] }` → `arn:aws:...`.
+ * Other references become `<LogicalId>` or `<LogicalId.Attr>`.
+ */
+export function flatten(value: Json): Json {
+  if (Array.isArray(value)) return value.map(flatten);
+  if (typeof value !== 'object' || value === null) return value;
+  const record = value as Record<string, Json>;
+  const keys = Object.keys(record);
+  if (keys.length === 1) {
+    const [key] = keys as [string];
+    const arg = record[key];
+    if (key === 'Ref') return pseudo[arg as string] ?? `<${String(arg)}>`;
+    if (key === 'Fn::GetAtt') return `<${(arg as string[]).join('.')}>`;
+    if (key === 'Fn::Join') {
+      const [sep, parts] = arg as [string, Json[]];
+      return parts.map((part) => String(flatten(part))).join(sep);
+    }
+  }
+  return Object.fromEntries(keys.map((key) => [key, flatten(record[key])]));
+}
+
+const pseudo: Record<string, string> = {
+  'AWS::Partition': 'aws',
+  'AWS::Region': 'us-east-1',
+  'AWS::AccountId': '111111111111',
+  'AWS::URLSuffix': 'amazonaws.com',
+};
+
+/** Every resource of `type` in the template, flattened, keyed by logical id. */
+export function resourcesOf(template: Template, type: string): Record<string, { Properties: Record<string, Json> }> {
+  return flatten(template.findResources(type)) as Record<string, { Properties: Record<string, Json> }>;
+}
