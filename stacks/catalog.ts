@@ -1,4 +1,7 @@
-import { type Catalog, catalogShapeSchema } from '../core/config/schema.js';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type ComponentFiles, parseCatalog } from '../core/config/catalog.js';
+import type { Catalog } from '../core/config/schema.js';
 
 /**
  * How stacks get the catalog. sst.config.ts loads and sets it once before defining stacks; stack tests set any
@@ -33,17 +36,27 @@ export function useCatalogContext(): CatalogContext {
   return current;
 }
 
+/** Component documents read from disk under `root`; a missing file reads as `undefined` for the rules to report. */
+export function componentFilesUnder(root: string): ComponentFiles {
+  return {
+    read(path) {
+      try {
+        return readFileSync(resolve(root, path), 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
 /**
- * Parses a catalog file's default export. Structural validation only for now; the cross-field rules (lineage,
- * references) join once `core/config/catalog.ts` lands. Throws with one line per problem, each naming its field.
+ * Validates a catalog file's default export with every catalog rule (shape, lineage, references, component
+ * files under `root`). Throws with one line per problem, each starting with its field path.
  */
-export function parseCatalogInput(input: unknown): Catalog {
-  const result = catalogShapeSchema.safeParse(input);
-  if (!result.success) {
-    const lines = result.error.issues.map((issue) => `${issue.path.join('.') || '(catalog)'}: ${issue.message}`);
-    throw new Error(`Invalid catalog:\n${lines.join('\n')}`);
-  }
-  return result.data;
+export function parseCatalogInput(input: unknown, root: string = process.cwd()): Catalog {
+  const result = parseCatalog(input, componentFilesUnder(root));
+  if (!result.ok) throw new Error(`Invalid catalog:\n${result.problems.join('\n')}`);
+  return result.catalog;
 }
 
 /** Loads `goldsmith.config.ts` from the project root, parses it and sets it as the stacks' catalog. */

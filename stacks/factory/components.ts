@@ -4,7 +4,7 @@ import { basename, extname, resolve } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { CfnComponent } from 'aws-cdk-lib/aws-imagebuilder';
 import { Construct } from 'constructs';
-import { parse as parseYaml } from 'yaml';
+import { parseComponentDocument } from '../../core/config/awstoe.js';
 import type { ComponentRef, ImageSpec } from '../../core/config/schema.js';
 import { pipelineName } from '../names.js';
 import { goldsmithTags } from './tags.js';
@@ -33,7 +33,7 @@ export function managedComponentArn(partition: string, region: string, name: str
   return `arn:${partition}:imagebuilder:${region}:aws:component/${name}/${version ?? 'x.x.x'}`;
 }
 
-/** Reads and checks an AWSTOE document; `where` names the catalog field in errors. */
+/** Reads and checks an AWSTOE document with the catalog's own parser; `where` names the catalog field in errors. */
 export function readComponentDocument(root: string, file: string, where: string): ComponentDocument {
   let data: string;
   try {
@@ -41,15 +41,9 @@ export function readComponentDocument(root: string, file: string, where: string)
   } catch (error) {
     throw new Error(`${where}: cannot read component file "${file}"`, { cause: error });
   }
-  const doc: unknown = parseYaml(data);
-  if (typeof doc !== 'object' || doc === null || !Array.isArray((doc as { phases?: unknown }).phases)) {
-    throw new Error(`${where}: "${file}" is not an AWSTOE document (no phases)`);
-  }
-  const declared = (doc as { parameters?: unknown }).parameters;
-  const parameterNames = Array.isArray(declared)
-    ? declared.flatMap((entry: unknown) => (typeof entry === 'object' && entry !== null ? Object.keys(entry) : []))
-    : [];
-  return { data, stem: basename(file, extname(file)), parameterNames };
+  const parsed = parseComponentDocument(data);
+  if (!parsed.ok) throw new Error(`${where}: "${file}" is not a valid AWSTOE document: ${parsed.problems.join('; ')}`);
+  return { data, stem: basename(file, extname(file)), parameterNames: [...parsed.document.parameters.keys()] };
 }
 
 /**

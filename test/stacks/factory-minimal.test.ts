@@ -56,6 +56,23 @@ describe('Factory stack with a minimal catalog (one AMI image, one region)', () 
 });
 
 describe('Factory stack with a catalog it cannot build', () => {
+  it('reports every catalog problem before building anything', async () => {
+    const catalog = minimalCatalog({
+      images: {
+        solo: {
+          parent: { image: 'ghost', channel: 'live' },
+          components: [{ file: 'components/cis-hardening.yml', parameters: { Levle: '2' } }],
+          regions: ['us-east-1'],
+        },
+      },
+    });
+    const error = await synthesize(catalog, { stacks: [Factory] }).catch((e: unknown) => e);
+    expect(String(error)).toMatch(/^Error: Invalid catalog:\n/);
+    expect(String(error)).toContain('images.solo.parent.image');
+    expect(String(error)).toContain('images.solo.components[0].parameters.Levle');
+  });
+
+  // The remaining cases bypass the catalog rules: the stack must still refuse rather than synthesize nonsense.
   it('rejects a container image whose parent is a catalog image', async () => {
     const catalog = minimalCatalog({
       images: {
@@ -68,7 +85,7 @@ describe('Factory stack with a catalog it cannot build', () => {
         },
       },
     });
-    await expect(synthesize(catalog, { stacks: [Factory] })).rejects.toThrow(
+    await expect(synthesize(catalog, { stacks: [Factory], validate: 'shape' })).rejects.toThrow(
       'images.box.parent: a container image cannot build on catalog image "solo"',
     );
   });
@@ -79,7 +96,7 @@ describe('Factory stack with a catalog it cannot build', () => {
         solo: { parent: 'docker:amazonlinux:2023', components: [{ managed: 'update-linux' }], regions: ['us-east-1'] },
       },
     });
-    await expect(synthesize(catalog, { stacks: [Factory] })).rejects.toThrow(
+    await expect(synthesize(catalog, { stacks: [Factory], validate: 'shape' })).rejects.toThrow(
       /images\.solo\.parent: .*needs an AMI parent/,
     );
   });
@@ -94,7 +111,7 @@ describe('Factory stack with a catalog it cannot build', () => {
         },
       },
     });
-    await expect(synthesize(catalog, { stacks: [Factory] })).rejects.toThrow(
+    await expect(synthesize(catalog, { stacks: [Factory], validate: 'shape' })).rejects.toThrow(
       'images.solo.components.0.parameters.Levle: not a parameter of "components/cis-hardening.yml"',
     );
   });
@@ -110,14 +127,14 @@ describe('Factory stack with a catalog it cannot build', () => {
         },
       },
     });
-    await expect(synthesize(catalog, { stacks: [Factory] })).rejects.toThrow(
+    await expect(synthesize(catalog, { stacks: [Factory], validate: 'shape' })).rejects.toThrow(
       'images.solo.tests.0.file: cannot read component file "components/nope.yml"',
     );
   });
 
   it('refuses to deploy to a region other than the catalog home region', async () => {
     const catalog = minimalCatalog({ organization: { id: 'o-zz9988776655', homeRegion: 'eu-west-1' } });
-    await expect(synthesize(catalog, { stacks: [Factory] })).rejects.toThrow(
+    await expect(synthesize(catalog, { stacks: [Factory], validate: 'shape' })).rejects.toThrow(
       'organization.homeRegion is "eu-west-1" but the app deploys to "us-east-1"',
     );
   });

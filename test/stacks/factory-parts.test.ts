@@ -63,9 +63,9 @@ describe('readComponentDocument', () => {
     expect(doc).toMatchObject({ stem: 'app-runtime', parameterNames: ['JavaVersion'] });
   });
 
-  it('rejects a YAML file that has no phases', () => {
+  it('rejects a file that is not an AWSTOE document, naming the catalog field', () => {
     expect(() => readComponentDocument(REPO_ROOT, 'biome.json', 'images.x.components.0.file')).toThrow(
-      'images.x.components.0.file: "biome.json" is not an AWSTOE document (no phases)',
+      /^images\.x\.components\.0\.file: "biome\.json" is not a valid AWSTOE document: /,
     );
   });
 });

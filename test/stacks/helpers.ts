@@ -2,7 +2,7 @@ import type { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { App, getStack, type StackContext } from 'sst/constructs';
 import { initProject } from 'sst/project.js';
-import type { CatalogInput } from '../../core/config/schema.js';
+import { type CatalogInput, catalogShapeSchema } from '../../core/config/schema.js';
 import { parseCatalogInput, setCatalog } from '../../stacks/catalog.js';
 
 /** The repository root: catalog paths (`components/...`) resolve from here in every test. */
@@ -22,6 +22,11 @@ function ensureProject(): Promise<void> {
 export interface SynthOptions {
   /** Stacks to define in order; later ones may `use()` earlier ones. The last one is the one returned. */
   stacks: StackFunction[];
+  /**
+   * `full` (default) validates like `goldsmith validate`; `shape` checks structure only, to reach the stacks' own
+   * defences against catalogs the full rules would already reject.
+   */
+  validate?: 'full' | 'shape';
 }
 
 export interface Synthesized {
@@ -38,7 +43,9 @@ export interface Synthesized {
  */
 export async function synthesize(catalog: CatalogInput, options: SynthOptions): Promise<Synthesized> {
   await ensureProject();
-  setCatalog(parseCatalogInput(catalog), { root: REPO_ROOT });
+  const parsed =
+    options.validate === 'shape' ? catalogShapeSchema.parse(catalog) : parseCatalogInput(catalog, REPO_ROOT);
+  setCatalog(parsed, { root: REPO_ROOT });
   const app = new App({ mode: 'deploy', stage: 'test', name: 'goldsmith', region: 'us-east-1' });
   for (const fn of options.stacks) app.stack(fn);
   const templates = new Map<StackFunction, Template>();
