@@ -1,15 +1,40 @@
 import { z } from 'zod';
+import { DURATION_PATTERN, formatDuration, ONE_YEAR_SECONDS, tryParseDuration } from '../duration.js';
+import { isCommercialRegion } from '../regions.js';
+import { cronProblem } from '../schedule/cron.js';
+import { isIanaTimezone, isSkippedSomeDay } from '../schedule/timezone.js';
 
 /**
  * The catalog schema: one zod schema shared by the stacks, the functions and the CLI.
- * Structural rules live here; cross-field rules (lineage, uniqueness, references) live in `rules.ts`
+ * Structural and single-field rules live here; cross-field rules (lineage, uniqueness, references) live in `rules/`
  * and are attached with `superRefine` in `catalog.ts`, so one `safeParse` reports every problem at once.
  */
 
 /** A duration written as `30m`, `12h`, `3d` or `2w`; parsed to seconds by `parseDuration`. */
-export const durationSchema = z
-  .string()
-  .regex(/^\d+(m|h|d|w)$/, 'must be a duration like "30m", "12h", "3d" or "2w"');
+export const durationSchema = z.string().regex(DURATION_PATTERN, 'must be a duration like "30m", "12h", "3d" or "2w"');
+
+/** An AWS commercial Region code; see `core/regions.ts`. */
+export const regionSchema = z.string().refine(isCommercialRegion, {
+  error: (issue) => `unknown AWS Region ${JSON.stringify(issue.input)}`,
+});
+
+/** An IANA time zone name, as EventBridge Scheduler's `ScheduleExpressionTimezone` takes it. */
+export const timezoneSchema = z.string().refine(isIanaTimezone, {
+  error: (issue) => `unknown IANA time zone ${JSON.stringify(issue.input)} (e.g. "Europe/London", "UTC")`,
+});
+
+/** An approval wait: a task-token wait inside a Standard workflow, so at most its one-year execution limit. */
+export const approvalTimeoutSchema = durationSchema.superRefine((d, ctx) => {
+  const seconds = tryParseDuration(d);
+  if (seconds === undefined) return;
+  if (seconds === 0) ctx.addIssue({ code: 'custom', message: 'must be longer than zero' });
+  if (seconds > ONE_YEAR_SECONDS) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `${d} exceeds Step Functions' one-year maximum execution time (${formatDuration(ONE_YEAR_SECONDS)})`,
+    });
+  }
+});
 
 export const awsAccountIdSchema = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
 export const ouIdSchema = z
@@ -23,51 +48,88 @@ export const nameSchema = z
   .regex(/^[a-z][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes, starting with a letter');
 
 /** A parent image: `ssm:<public parameter>`, `ami-…`, an Image Builder ARN, `docker:<repo:tag>`, or a catalog image. */
-export const parentSchema = z.union([
-  z
-    .string()
-    .regex(
-      /^(ssm:\/.+|ami-[0-9a-f]{8,17}|arn:aws[a-z-]*:imagebuilder:[a-z0-9-]+:(\d{12}|aws):image\/.+|docker:.+)$/,
+export const parentSchema = z.union(
+  [
+    z
+      .string()
+      .regex(
+        /^(ssm:\/.+|ami-[0-9a-f]{8,17}|arn:aws[a-z-]*:imagebuilder:[a-z0-9-]+:(\d{12}|aws):image\/.+|docker:.+)$/,
+        'must be "ssm:/parameter/name", an AMI id, an Image Builder image ARN, "docker:repo:tag" or { image, channel }',
+      ),
+    z.strictObject({ image: nameSchema, channel: nameSchema }),
+  ],
+  {
+    error:
       'must be "ssm:/parameter/name", an AMI id, an Image Builder image ARN, "docker:repo:tag" or { image, channel }',
-    ),
-  z.strictObject({ image: nameSchema, channel: nameSchema }),
-]);
+  },
+);
 
-export const componentRefSchema = z.union([
-  z.strictObject({
-    managed: z.string().min(1, 'must name an AWS-managed component'),
-    version: z.string().regex(/^(\d+|x)\.(\d+|x)\.(\d+|x)$/, 'must be a semantic version like "1.0.x"').optional(),
-  }),
-  z.strictObject({
-    file: z.string().min(1, 'must be a path to an AWSTOE YAML document under components/'),
-    parameters: z.record(z.string(), z.string()).optional(),
-  }),
-]);
+export const componentRefSchema = z.union(
+  [
+    z.strictObject({
+      managed: z.string().min(1, 'must name an AWS-managed component'),
+      version: z
+        .string()
+        .regex(/^(\d+|x)\.(\d+|x)\.(\d+|x)$/, 'must be a semantic version like "1.0.x"')
+        .optional(),
+    }),
+    z.strictObject({
+      file: z.string().min(1, 'must be a path to an AWSTOE YAML document under components/'),
+      parameters: z.record(z.string(), z.string()).optional(),
+    }),
+  ],
+  { error: 'must be { managed, version? } (an AWS-managed component) or { file, parameters? } (an AWSTOE document)' },
+);
 
-export const scheduleSchema = z.discriminatedUnion('type', [
-  z.strictObject({
-    type: z.literal('monthly-patch'),
-    daysAfterPatchTuesday: z.number().int().min(0).max(20),
-    at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day like "03:00"'),
-    timezone: z.string().min(1),
-  }),
-  z.strictObject({
-    type: z.literal('cron'),
-    expression: z.string().min(1),
-    timezone: z.string().min(1).default('UTC'),
-  }),
-]);
+export const scheduleSchema = z.discriminatedUnion(
+  'type',
+  [
+    z
+      .strictObject({
+        type: z.literal('monthly-patch'),
+        daysAfterPatchTuesday: z.number().int().min(0).max(20),
+        at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day like "03:00"'),
+        timezone: timezoneSchema,
+      })
+      .superRefine((s, ctx) => {
+        const [hour, minute] = s.at.split(':').map(Number) as [number, number];
+        // Scheduler skips a run in a daylight-saving gap; for a monthly build that would skip the whole month.
+        if (isIanaTimezone(s.timezone) && /^\d\d:\d\d$/.test(s.at) && isSkippedSomeDay(s.timezone, hour, minute)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['at'],
+            message: `${s.at} does not exist on some days in ${s.timezone} (daylight-saving jump); EventBridge Scheduler would skip that month's build: choose another time`,
+          });
+        }
+      }),
+    z.strictObject({
+      type: z.literal('cron'),
+      expression: z.string().superRefine((expr, ctx) => {
+        const problem = cronProblem(expr);
+        if (problem) ctx.addIssue({ code: 'custom', message: `invalid cron expression: ${problem}` });
+      }),
+      timezone: timezoneSchema.default('UTC'),
+    }),
+  ],
+  { error: 'must have type "monthly-patch" or "cron"' },
+);
 
 export const imageSchema = z.strictObject({
   kind: z.enum(['ami', 'container']).default('ami'),
   description: z.string().max(1024).optional(),
   platform: z.enum(['Linux', 'Windows']).default('Linux'),
-  version: z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a semantic version like "1.0.0"').default('1.0.0'),
+  version: z
+    .string()
+    .regex(/^\d+\.\d+\.\d+$/, 'must be a semantic version like "1.0.0"')
+    .default('1.0.0'),
   parent: parentSchema,
   components: z.array(componentRefSchema).min(1, 'must list at least one build component'),
   tests: z.array(componentRefSchema).default([]),
-  instanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'must be an instance type like "m7i.large"')).min(1).default(['m7i.large']),
-  regions: z.array(z.string()).min(1, 'must list at least one region'),
+  instanceTypes: z
+    .array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'must be an instance type like "m7i.large"'))
+    .min(1)
+    .default(['m7i.large']),
+  regions: z.array(regionSchema).min(1, 'must list at least one region'),
   schedule: scheduleSchema.optional(),
   triggers: z
     .strictObject({
@@ -82,9 +144,12 @@ export const imageSchema = z.strictObject({
     })
     .default({ keep: 3 }),
   /** Channels this image is promoted through; default: all channels in catalog order. */
-  channels: z.array(nameSchema).optional(),
+  channels: z.array(nameSchema).min(1, 'must list at least one channel (leave it out for every channel)').optional(),
   /** Container images only: the ECR repository the image is pushed to. */
-  repository: z.string().regex(/^[a-z0-9][a-z0-9._/-]*$/, 'must be an ECR repository name').optional(),
+  repository: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._/-]*$/, 'must be an ECR repository name')
+    .optional(),
 });
 
 export const targetsSchema = z.strictObject({
@@ -111,7 +176,7 @@ export const channelSchema = z.strictObject({
   approval: z
     .strictObject({
       approvers: z.array(z.string().min(1)).min(1, 'must name at least one approver'),
-      timeout: durationSchema,
+      timeout: approvalTimeoutSchema,
     })
     .optional(),
   soak: durationSchema.optional(),
@@ -131,9 +196,22 @@ export const notificationsSchema = z.strictObject({
 export const catalogShapeSchema = z.strictObject({
   organization: z.strictObject({
     id: organizationIdSchema,
-    homeRegion: z.string().min(1),
+    homeRegion: regionSchema,
   }),
-  images: z.record(nameSchema, imageSchema),
+  // Names are checked by a refinement rather than the record's key schema: an invalid key would make zod abort
+  // and hide every cross-field problem.
+  images: z.record(z.string(), imageSchema).superRefine((images, ctx) => {
+    for (const name of Object.keys(images)) {
+      const checked = nameSchema.safeParse(name);
+      if (!checked.success) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `invalid image name: ${checked.error.issues[0]?.message}`,
+        });
+      }
+    }
+  }),
   channels: z.array(channelSchema).min(1, 'must define at least one channel'),
   notifications: notificationsSchema.default({ email: [] }),
 });

@@ -1,0 +1,28 @@
+import { parseArgs } from 'node:util';
+import { GoldsmithError } from '../core/errors.js';
+
+/** Bad command-line arguments: printed as one line to stderr, exit code 1. */
+export class UsageError extends GoldsmithError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+
+/** Parses a command's options strictly: an unknown option or a missing value is a `UsageError`. */
+export function parseOptions<T extends OptionSpec>(args: readonly string[], options: T, allowPositionals = 0) {
+  try {
+    const parsed = parseArgs({ args: [...args], options, strict: true, allowPositionals: allowPositionals > 0 });
+    if (parsed.positionals.length > allowPositionals) {
+      throw new UsageError(`unexpected argument "${parsed.positionals[allowPositionals]}"`);
+    }
+    return parsed;
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    // node:util explains unknown options well; keep its first sentence, without the Node error code.
+    const message = error instanceof Error ? error.message.split('. ')[0] : String(error);
+    throw new UsageError(message ?? 'invalid arguments');
+  }
+}

@@ -1,0 +1,50 @@
+import { formatDuration, ONE_YEAR_SECONDS, tryParseDuration } from '../../duration.js';
+import type { CatalogRule } from './types.js';
+
+/** Channel names are unique: pointers, approvals and ledger records are keyed by them. */
+export const uniqueChannelNames: CatalogRule = (catalog, report) => {
+  const first = new Map<string, number>();
+  catalog.channels.forEach((channel, i) => {
+    const earlier = first.get(channel.name);
+    if (earlier === undefined) first.set(channel.name, i);
+    else report(['channels', i, 'name'], `duplicate channel "${channel.name}" (also channels[${earlier}])`);
+  });
+};
+
+/** A channel shares with somebody: at least one OU, account or tag, and not all of them excluded again. */
+export const channelTargets: CatalogRule = (catalog, report) => {
+  catalog.channels.forEach((channel, i) => {
+    const { ous, accounts, accountTags, exclude } = channel.targets;
+    const tags = Object.keys(accountTags).length;
+    if (ous.length === 0 && accounts.length === 0 && tags === 0) {
+      report(['channels', i, 'targets'], 'must name at least one OU, account or account tag');
+      return;
+    }
+    const ousLeft = ous.filter((ou) => !exclude.ous.includes(ou));
+    const accountsLeft = accounts.filter((a) => !exclude.accounts.includes(a));
+    if (ousLeft.length === 0 && accountsLeft.length === 0 && tags === 0) {
+      report(
+        ['channels', i, 'targets', 'exclude'],
+        'excludes every OU and account the channel targets: nobody could use its images',
+      );
+    }
+  });
+};
+
+/**
+ * One promotion is one Standard workflow execution through every channel, so all soaks and approval waits
+ * together must fit in Step Functions' one-year maximum execution time.
+ */
+export const promotionFitsOneExecution: CatalogRule = (catalog, report) => {
+  let total = 0;
+  for (const channel of catalog.channels) {
+    total += tryParseDuration(channel.soak ?? '0m') ?? 0;
+    total += tryParseDuration(channel.approval?.timeout ?? '0m') ?? 0;
+  }
+  if (total > ONE_YEAR_SECONDS) {
+    report(
+      ['channels'],
+      `soaks and approval timeouts add up to ${formatDuration(total)}, over Step Functions' one-year maximum execution time for one promotion`,
+    );
+  }
+};

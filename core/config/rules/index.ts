@@ -1,0 +1,19 @@
+import { channelTargets, promotionFitsOneExecution, uniqueChannelNames } from './channels.js';
+import { componentFiles } from './components.js';
+import { imageKinds } from './kinds.js';
+import { imageChannelList, parentReferences, regionsWithinParent } from './lineage.js';
+import type { CatalogRule } from './types.js';
+
+export type { CatalogRule, ComponentFiles, Report } from './types.js';
+
+/** Every cross-field rule, in the order their problems are listed. */
+export const catalogRules: readonly CatalogRule[] = [
+  parentReferences,
+  regionsWithinParent,
+  imageChannelList,
+  imageKinds,
+  componentFiles,
+  uniqueChannelNames,
+  channelTargets,
+  promotionFitsOneExecution,
+];

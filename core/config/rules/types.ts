@@ -1,0 +1,16 @@
+import type { Catalog } from '../schema.js';
+
+/** Component documents by the path written in the catalog; `undefined` when the file does not exist. */
+export interface ComponentFiles {
+  read(path: string): string | undefined;
+}
+
+/** Records one problem at a field path (see `formatPath`). */
+export type Report = (path: readonly PropertyKey[], message: string) => void;
+
+/** A cross-field rule: reads a catalog whose structure parsed and reports what is wrong. */
+export type CatalogRule = (catalog: Catalog, report: Report, files: ComponentFiles) => void;
+
+export function list(values: Iterable<string>): string {
+  return [...values].join(', ');
+}
