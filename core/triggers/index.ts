@@ -2,5 +2,6 @@ export * from './affected.js';
 export * from './change.js';
 export * from './decide.js';
 export * from './dedupe.js';
+export * from './from-events.js';
 export * from './lineage.js';
 export * from './window.js';

@@ -1,0 +1,218 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { buildSk, decisionSk, imagePk, markerKey, skPrefix, ttlAfter, watchKey } from '../core/ledger/keys.js';
+import {
+  DECISION_TTL_DAYS,
+  type DecisionRecord,
+  MARKER_TTL_DAYS,
+  type MarkerRecord,
+  type WatchRecord,
+} from '../core/ledger/records.js';
+import type { Decision, KnownMarker } from '../core/triggers/decide.js';
+import { documentClient } from './clients.js';
+
+/**
+ * The trigger side of the ledger: dedupe markers, decisions, requested builds, watcher state, pipeline events.
+ * Every write that decides something is conditional; see core/ledger/README.md for the key design.
+ */
+
+function table(): string {
+  const name = process.env.LEDGER_TABLE;
+  if (!name) throw new Error('LEDGER_TABLE is not set');
+  return name;
+}
+
+function lostCondition(error: unknown): boolean {
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    (error instanceof Error && error.name === 'ConditionalCheckFailedException')
+  );
+}
+
+/** The markers recorded for these dedupe keys (strongly consistent reads: they decide). */
+export async function readMarkers(dedupeKeys: readonly string[]): Promise<Map<string, KnownMarker>> {
+  const found = await Promise.all(
+    [...new Set(dedupeKeys)].map(async (dedupeKey) => {
+      const out = await documentClient().send(
+        new GetCommand({ TableName: table(), Key: markerKey(dedupeKey), ConsistentRead: true }),
+      );
+      const item = out.Item as MarkerRecord | undefined;
+      return item
+        ? ([dedupeKey, { state: item.state, changeId: item.changeId, claimedAt: item.claimedAt }] as const)
+        : undefined;
+    }),
+  );
+  return new Map(found.filter((entry) => entry !== undefined));
+}
+
+/**
+ * Claims a decision's dedupe key before its build is started. False when another delivery claimed it first
+ * (`attribute_not_exists(pk)` failed): the caller then starts nothing.
+ */
+export async function claimMarker(decision: Decision, at: Date): Promise<boolean> {
+  const item: MarkerRecord = {
+    ...markerKey(decision.dedupeKey),
+    sk: 'MARKER',
+    dedupeKey: decision.dedupeKey,
+    image: decision.image,
+    changeId: decision.changeId,
+    trigger: decision.trigger,
+    clientToken: decision.clientToken,
+    state: 'claimed',
+    claimedAt: at.toISOString(),
+    expiresAt: ttlAfter(at, MARKER_TTL_DAYS),
+  };
+  try {
+    await documentClient().send(
+      new PutCommand({ TableName: table(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
+    return true;
+  } catch (error) {
+    if (lostCondition(error)) return false;
+    throw error;
+  }
+}
+
+/** Confirms a claimed marker once Image Builder accepted the start; repeating it changes nothing. */
+export async function markStarted(dedupeKey: string, buildVersionArn: string): Promise<void> {
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: markerKey(dedupeKey),
+      UpdateExpression: 'SET #state = :started, buildVersionArn = :arn',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':started': 'started', ':arn': buildVersionArn },
+    }),
+  );
+}
+
+/** Appends one decision (start or skip, with its reason) to the image's partition. */
+export async function recordDecision(
+  decision: Decision,
+  outcome: { outcome: 'start' | 'skip'; reason: string; buildVersionArn?: string },
+  at: Date,
+): Promise<void> {
+  const decidedAt = at.toISOString();
+  const item: DecisionRecord = {
+    pk: imagePk(decision.image),
+    sk: decisionSk(decidedAt, decision.dedupeKey),
+    kind: 'decision',
+    image: decision.image,
+    trigger: decision.trigger,
+    changeId: decision.changeId,
+    dedupeKey: decision.dedupeKey,
+    clientToken: decision.clientToken,
+    outcome: outcome.outcome,
+    reason: outcome.reason,
+    decidedAt,
+    ...(outcome.buildVersionArn === undefined ? {} : { buildVersionArn: outcome.buildVersionArn }),
+    expiresAt: ttlAfter(at, DECISION_TTL_DAYS),
+  };
+  await documentClient().send(new PutCommand({ TableName: table(), Item: item }));
+}
+
+/**
+ * Records the build a start produced. An update with `if_not_exists`, because the image-event handler may have
+ * written the build's status first; neither side overwrites what the other decided.
+ */
+export async function recordBuildRequested(
+  decision: Decision,
+  build: { buildVersion: string; buildVersionArn: string },
+  at: Date,
+): Promise<void> {
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: { pk: imagePk(decision.image), sk: buildSk(build.buildVersion) },
+      UpdateExpression:
+        'SET #kind = :kind, image = :image, buildVersion = :version, buildVersionArn = :arn, #trigger = if_not_exists(#trigger, :trigger), changeId = if_not_exists(changeId, :changeId), dedupeKey = if_not_exists(dedupeKey, :dedupeKey), requestedAt = if_not_exists(requestedAt, :at), #status = if_not_exists(#status, :pending)',
+      ExpressionAttributeNames: { '#kind': 'kind', '#trigger': 'trigger', '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':kind': 'build',
+        ':image': decision.image,
+        ':version': build.buildVersion,
+        ':arn': build.buildVersionArn,
+        ':trigger': decision.trigger,
+        ':changeId': decision.changeId,
+        ':dedupeKey': decision.dedupeKey,
+        ':at': at.toISOString(),
+        ':pending': 'PENDING',
+      },
+    }),
+  );
+}
+
+/** Every decision recorded for an image, oldest first (paginated). */
+export async function listDecisions(image: string): Promise<DecisionRecord[]> {
+  const items: DecisionRecord[] = [];
+  const pages = paginateQuery(
+    { client: documentClient() },
+    {
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': imagePk(image), ':prefix': skPrefix.decision },
+    },
+  );
+  for await (const page of pages) items.push(...((page.Items ?? []) as DecisionRecord[]));
+  return items;
+}
+
+/** The watcher's last observation of a parameter, if any. */
+export async function readWatchState(region: string, parameter: string): Promise<WatchRecord | undefined> {
+  const out = await documentClient().send(
+    new GetCommand({ TableName: table(), Key: watchKey(region, parameter), ConsistentRead: true }),
+  );
+  return out.Item as WatchRecord | undefined;
+}
+
+/**
+ * Moves the watcher state forward to a newer parameter version. False when the ledger already holds this version
+ * or a newer one (another invocation got there first): only the winner announces the change.
+ */
+export async function advanceWatchState(state: Omit<WatchRecord, 'pk' | 'sk'>): Promise<boolean> {
+  const item: WatchRecord = { ...watchKey(state.region, state.parameter), sk: 'STATE', ...state };
+  try {
+    await documentClient().send(
+      new PutCommand({
+        TableName: table(),
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(pk) OR #version < :version',
+        ExpressionAttributeNames: { '#version': 'version' },
+        ExpressionAttributeValues: { ':version': state.version },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (lostCondition(error)) return false;
+    throw error;
+  }
+}
+
+/** Records a pipeline event (e.g. automatically disabled) in the image's partition; re-delivery writes nothing new. */
+export async function recordPipelineEvent(
+  image: string,
+  event: { name: string; at: string; eventId: string; details: Record<string, unknown> },
+): Promise<boolean> {
+  try {
+    await documentClient().send(
+      new PutCommand({
+        TableName: table(),
+        Item: {
+          pk: imagePk(image),
+          sk: `${skPrefix.pipeline}${event.at}#${event.eventId}`,
+          kind: 'pipeline-event',
+          image,
+          event: event.name,
+          at: event.at,
+          ...event.details,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (lostCondition(error)) return false;
+    throw error;
+  }
+}

@@ -1,0 +1,68 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy, { type MiddlewareObj } from '@middy/core';
+import type { Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { MalformedEventError } from '../../core/errors.js';
+import { logger, metrics, tracer } from './powertools.js';
+
+/** Turns the raw Lambda input into a typed one, or throws `MalformedEventError` naming what is wrong. */
+export type Parse<T> = (raw: unknown) => T;
+
+export interface HandlerSpec<T, R> {
+  /** The handler's name in logs and metrics, e.g. `start-builds`. */
+  name: string;
+  /** A zod schema, or a parse function such as `(raw) => parseEvent('scheduled-build', raw)` from events/. */
+  parse: z.ZodType<T> | Parse<T>;
+  handle: (input: T, context: Context) => Promise<R>;
+}
+
+function parserOf<T>(parse: z.ZodType<T> | Parse<T>): Parse<T> {
+  if (typeof parse === 'function') return parse;
+  return (raw) => {
+    const result = parse.safeParse(raw);
+    if (result.success) return result.data;
+    const reason = result.error.issues.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`).join('; ');
+    throw new MalformedEventError(reason);
+  };
+}
+
+/**
+ * Parses the event in place before the handler sees it. A malformed event is logged, counted and rethrown as
+ * `MalformedEventError`: the invocation fails, so Lambda's retries and then the dead-letter queue get it, and
+ * nothing is acted on.
+ */
+function parseEventMiddleware<T>(name: string, parse: Parse<T>): MiddlewareObj {
+  return {
+    name: 'goldsmith-parse',
+    before: (request) => {
+      try {
+        request.event = parse(request.event);
+      } catch (error) {
+        const malformed =
+          error instanceof MalformedEventError
+            ? error
+            : new MalformedEventError(error instanceof Error ? error.message : String(error), { cause: error });
+        logger.error('malformed event rejected', { handler: name, reason: malformed.reason });
+        metrics.addMetric('MalformedEvents', MetricUnit.Count, 1);
+        throw malformed;
+      }
+    },
+  };
+}
+
+/**
+ * The one middy chain every Goldsmith handler uses: Powertools metrics, logger context and tracer, then the parse
+ * step. The body receives the parsed input and reads like a sentence: decide, act.
+ */
+export function handlerFor<T, R>(spec: HandlerSpec<T, R>): (event: unknown, context: Context) => Promise<R> {
+  // The parse middleware replaced the raw event with a T before the body runs.
+  const body = (event: unknown, context: Context): Promise<R> => spec.handle(event as T, context);
+  return middy(body)
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(captureLambdaHandler(tracer))
+    .use(parseEventMiddleware(spec.name, parserOf(spec.parse)));
+}

@@ -1,0 +1,121 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { buildVersionOf, runningBuilds, startPipelineExecution } from '../aws/imagebuilder.js';
+import { claimMarker, markStarted, readMarkers, recordBuildRequested, recordDecision } from '../aws/ledger.js';
+import { readParameters } from '../aws/ssm.js';
+import type { Catalog } from '../core/config/schema.js';
+import { MalformedEventError } from '../core/errors.js';
+import { affectedImages, parametersForNotice } from '../core/triggers/affected.js';
+import type { Change } from '../core/triggers/change.js';
+import { type Decision, decideBuilds } from '../core/triggers/decide.js';
+import { dedupeKeyFor } from '../core/triggers/dedupe.js';
+import { changeFromEvent, type TriggerInput } from '../core/triggers/from-events.js';
+import { type AmazonLinuxAmiUpdateEvent, releaseNotices } from '../events/amazon-linux-ami-update.js';
+import { classifyEvent } from '../events/registry.js';
+import { bundledCatalog, pipelineArnOf } from './lib/catalog.js';
+import { handlerFor } from './lib/middleware.js';
+import { logger, metrics } from './lib/powertools.js';
+
+type StartBuildsInput = TriggerInput | { kind: 'amazon-linux-ami-update'; event: AmazonLinuxAmiUpdateEvent };
+
+const ACCEPTED = new Set<string>([
+  'scheduled-build',
+  'base-image-changed',
+  'package-version-state-change',
+  'package-update',
+  'image-promoted',
+  'amazon-linux-ami-update',
+]);
+
+/** Parses any trigger through the events registry; anything else is malformed for this function. */
+export function parseTrigger(raw: unknown): StartBuildsInput {
+  const classified = classifyEvent(raw);
+  if (!classified.known) throw new MalformedEventError('not an event start-builds knows');
+  if (!classified.valid) throw new MalformedEventError(`${classified.kind}: ${classified.reason}`);
+  if (!ACCEPTED.has(classified.kind)) throw new MalformedEventError(`start-builds does not act on ${classified.kind}`);
+  return classified as StartBuildsInput;
+}
+
+/** An AMI-update notice names no AMI: read the parameters it concerns, in the region the pipelines build in. */
+async function changesFromNotice(catalog: Catalog, event: AmazonLinuxAmiUpdateEvent): Promise<Change[]> {
+  const region = catalog.organization.homeRegion;
+  const changes: Change[] = [];
+  for (const [index, notice] of releaseNotices(event).entries()) {
+    const topicArn = event.Records[index]?.Sns.TopicArn ?? '';
+    const parameters = parametersForNotice(catalog, topicArn);
+    const values = await readParameters(parameters, region);
+    for (const parameter of parameters) {
+      const value = values.get(parameter);
+      if (!value) throw new Error(`base-image parameter ${parameter} not found in ${region}`);
+      changes.push({ kind: 'base-image', parameter, region, amiId: value.value, observedAt: notice.publishedAt });
+    }
+  }
+  return changes;
+}
+
+/** What happened to one decision: the outcome recorded, which may be a skip when another delivery won the claim. */
+export interface ActedDecision {
+  image: string;
+  outcome: 'start' | 'skip';
+  reason: string;
+  buildVersionArn?: string;
+}
+
+/** Starts one decided build: claim, start with the client token, confirm, record. Returns the outcome recorded. */
+async function act(decision: Decision, now: Date): Promise<Omit<ActedDecision, 'image'>> {
+  if (decision.outcome === 'skip') return { outcome: 'skip', reason: decision.reason };
+  // Claim first: a crash after the claim leaves a `claimed` marker the next delivery resumes with the same token.
+  if (!decision.resume && !(await claimMarker(decision, now))) {
+    return { outcome: 'skip', reason: `${decision.dedupeKey} was claimed concurrently by another delivery` };
+  }
+  const buildVersionArn = await startPipelineExecution(pipelineArnOf(decision.image), decision.clientToken);
+  await markStarted(decision.dedupeKey, buildVersionArn);
+  await recordBuildRequested(decision, { buildVersion: buildVersionOf(buildVersionArn), buildVersionArn }, now);
+  return { outcome: 'start', reason: decision.reason, buildVersionArn };
+}
+
+/**
+ * Decides and acts on one change: read the markers and running builds of the affected images, decide (core), then
+ * for each decision start or skip, recording every decision with its reason in the ledger.
+ */
+export async function startBuildsForChange(
+  catalog: Catalog,
+  change: Change,
+  now: Date = new Date(),
+): Promise<ActedDecision[]> {
+  const images = affectedImages(catalog, change);
+  const markers = await readMarkers(images.map((image) => dedupeKeyFor(catalog, change, image)));
+  const running = new Map(
+    await Promise.all(images.map(async (image) => [image, await runningBuilds(pipelineArnOf(image))] as const)),
+  );
+  const acted: ActedDecision[] = [];
+  for (const decision of decideBuilds({ change, catalog, running, markers })) {
+    const result = await act(decision, now);
+    await recordDecision(decision, result, now);
+    metrics.addMetric(result.outcome === 'start' ? 'BuildsStarted' : 'BuildsSkipped', MetricUnit.Count, 1);
+    logger.info('build decision', { ...decision, ...result });
+    acted.push({ image: decision.image, ...result });
+  }
+  return acted;
+}
+
+export const handler = handlerFor({
+  name: 'start-builds',
+  parse: parseTrigger,
+  handle: async (input: StartBuildsInput) => {
+    const catalog = bundledCatalog();
+    let changes: Change[];
+    if (input.kind === 'amazon-linux-ami-update') {
+      changes = await changesFromNotice(catalog, input.event);
+    } else {
+      const change = changeFromEvent(input);
+      if ('ignored' in change) {
+        logger.info('trigger ignored', { kind: input.kind, reason: change.ignored });
+        return { decisions: [] };
+      }
+      changes = [change];
+    }
+    const decisions: ActedDecision[] = [];
+    for (const change of changes) decisions.push(...(await startBuildsForChange(catalog, change)));
+    return { decisions };
+  },
+});

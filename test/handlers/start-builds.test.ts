@@ -1,0 +1,177 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  ImagebuilderClient,
+  ListImagePipelineImagesCommand,
+  StartImagePipelineExecutionCommand,
+} from '@aws-sdk/client-imagebuilder';
+import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MalformedEventError } from '../../core/errors.js';
+import { clientTokenFor } from '../../core/triggers/dedupe.js';
+import { handler } from '../../functions/start-builds.js';
+import { AL2023, triggerCatalog } from '../unit/triggers/fixtures.js';
+import { amiUpdateNotice, codeArtifactEvent, PIPELINE_ARN_PREFIX } from './trigger-events.js';
+
+const context = { functionName: 'start-builds', awsRequestId: 'req-1' } as Context;
+const BUILD_ARN = 'arn:aws:imagebuilder:us-east-1:123456789012:image/goldsmith-base/1.0.0/4';
+const patchDay = { image: 'base', window: '2027-01-14T03:00:00Z' };
+
+describe('start-builds handler', () => {
+  const ddb = mockClient(DynamoDBDocumentClient);
+  const imagebuilder = mockClient(ImagebuilderClient);
+  const ssm = mockClient(SSMClient);
+
+  beforeEach(() => {
+    process.env.LEDGER_TABLE = 'ledger';
+    process.env.PIPELINE_ARN_PREFIX = PIPELINE_ARN_PREFIX;
+    process.env.GOLDSMITH_CATALOG = JSON.stringify(triggerCatalog());
+    ddb.on(GetCommand).resolves({});
+    ddb.on(PutCommand).resolves({});
+    ddb.on(UpdateCommand).resolves({});
+    imagebuilder.on(ListImagePipelineImagesCommand).resolves({ imageSummaryList: [] });
+    imagebuilder.on(StartImagePipelineExecutionCommand).resolves({ imageBuildVersionArn: BUILD_ARN });
+  });
+
+  afterEach(() => {
+    ddb.reset();
+    imagebuilder.reset();
+    ssm.reset();
+  });
+
+  const decisionPuts = () =>
+    ddb.commandCalls(PutCommand).filter((call) => String(call.args[0].input.Item?.sk).startsWith('DECISION#'));
+
+  it('starts the pipeline with the client token of the patch window when the schedule fires on the patch day', async () => {
+    await handler(patchDay, context);
+
+    expect(imagebuilder).toHaveReceivedCommandTimes(StartImagePipelineExecutionCommand, 1);
+    expect(imagebuilder).toHaveReceivedCommandWith(StartImagePipelineExecutionCommand, {
+      imagePipelineArn: `${PIPELINE_ARN_PREFIX}base`,
+      clientToken: clientTokenFor('patch:base:2027-01'),
+    });
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      TableName: 'ledger',
+      Item: expect.objectContaining({ pk: 'CHANGE#patch:base:2027-01', sk: 'MARKER', state: 'claimed' }),
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { pk: 'IMAGE#base', sk: 'BUILD#1.0.0/4' },
+    });
+    expect(decisionPuts()[0]?.args[0].input.Item).toMatchObject({
+      outcome: 'start',
+      trigger: 'schedule',
+      buildVersionArn: BUILD_ARN,
+    });
+  });
+
+  it('sends nothing to Image Builder when a re-delivered event loses the marker put', async () => {
+    ddb.on(PutCommand).callsFake((input: { Item?: { sk?: string } }) => {
+      if (input.Item?.sk === 'MARKER') {
+        throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+      }
+      return {};
+    });
+
+    const result = await handler(patchDay, context);
+
+    expect(imagebuilder).not.toHaveReceivedCommand(StartImagePipelineExecutionCommand);
+    expect(result.decisions).toEqual([
+      { image: 'base', outcome: 'skip', reason: 'patch:base:2027-01 was claimed concurrently by another delivery' },
+    ]);
+    expect(decisionPuts()[0]?.args[0].input.Item).toMatchObject({ outcome: 'skip' });
+  });
+
+  it('skips without claiming when the marker says the window already started', async () => {
+    ddb.on(GetCommand, { Key: { pk: 'CHANGE#patch:base:2027-01', sk: 'MARKER' } }).resolves({
+      Item: { state: 'started', changeId: 'base-image:us-east-1:x=ami-1', claimedAt: '2027-01-13T09:00:00Z' },
+    });
+
+    await handler(patchDay, context);
+
+    expect(imagebuilder).not.toHaveReceivedCommand(StartImagePipelineExecutionCommand);
+    expect(ddb).not.toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ sk: 'MARKER' }) });
+  });
+
+  it('resumes a claimed marker with the same client token after a crash', async () => {
+    ddb.on(GetCommand, { Key: { pk: 'CHANGE#patch:base:2027-01', sk: 'MARKER' } }).resolves({
+      Item: { state: 'claimed', changeId: 'schedule:base@2027-01-14T03:00:00Z', claimedAt: '2027-01-14T03:00:01Z' },
+    });
+
+    await handler(patchDay, context);
+
+    expect(imagebuilder).toHaveReceivedCommandWith(StartImagePipelineExecutionCommand, {
+      clientToken: clientTokenFor('patch:base:2027-01'),
+    });
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { pk: 'CHANGE#patch:base:2027-01', sk: 'MARKER' },
+      ExpressionAttributeValues: { ':started': 'started', ':arn': BUILD_ARN },
+    });
+  });
+
+  it('skips and names the running build when the pipeline is already building', async () => {
+    imagebuilder.on(ListImagePipelineImagesCommand).resolves({
+      imageSummaryList: [
+        {
+          arn: 'arn:aws:imagebuilder:us-east-1:123456789012:image/goldsmith-base/1.0.0/3',
+          state: { status: 'BUILDING' },
+        },
+        {
+          arn: 'arn:aws:imagebuilder:us-east-1:123456789012:image/goldsmith-base/1.0.0/2',
+          state: { status: 'AVAILABLE' },
+        },
+      ],
+    });
+
+    const result = await handler(patchDay, context);
+
+    expect(imagebuilder).not.toHaveReceivedCommand(StartImagePipelineExecutionCommand);
+    expect(result.decisions).toEqual([{ image: 'base', outcome: 'skip', reason: 'already building 1.0.0/3' }]);
+  });
+
+  it('reads the parameter and builds on the new AMI when an Amazon Linux notice arrives', async () => {
+    ssm
+      .on(GetParametersCommand)
+      .resolves({ Parameters: [{ Name: AL2023, Value: 'ami-0123456789abcdef0', Version: 42 }] });
+
+    await handler(amiUpdateNotice(), context);
+
+    expect(ssm).toHaveReceivedCommandWith(GetParametersCommand, { Names: [AL2023] });
+    expect(imagebuilder).toHaveReceivedCommandWith(StartImagePipelineExecutionCommand, {
+      imagePipelineArn: `${PIPELINE_ARN_PREFIX}base`,
+      clientToken: clientTokenFor('patch:base:2027-01'),
+    });
+    expect(imagebuilder).toHaveReceivedCommandWith(StartImagePipelineExecutionCommand, {
+      imagePipelineArn: `${PIPELINE_ARN_PREFIX}tools`,
+      clientToken: clientTokenFor(`base-image:tools:${AL2023}=ami-0123456789abcdef0`),
+    });
+  });
+
+  it('starts only the topmost image for a published CodeArtifact package and records the children waiting', async () => {
+    const result = await handler(codeArtifactEvent('openssl', '3.0.16'), context);
+
+    expect(imagebuilder).toHaveReceivedCommandTimes(StartImagePipelineExecutionCommand, 1);
+    expect(imagebuilder).toHaveReceivedCommandWith(StartImagePipelineExecutionCommand, {
+      clientToken: clientTokenFor('package:base:openssl@3.0.16'),
+    });
+    expect(result.decisions.map((d) => `${d.image}:${d.outcome}`)).toEqual(['base:start', 'hardened:skip', 'app:skip']);
+    expect(decisionPuts()).toHaveLength(3);
+  });
+
+  it('does nothing for a package version that is not published', async () => {
+    const result = await handler(codeArtifactEvent('openssl', '3.0.16', 'Unfinished'), context);
+
+    expect(result.decisions).toEqual([]);
+    expect(imagebuilder).not.toHaveReceivedCommand(StartImagePipelineExecutionCommand);
+    expect(ddb).not.toHaveReceivedCommand(PutCommand);
+  });
+
+  it('rejects a malformed event before any AWS call', async () => {
+    await expect(handler({ image: 'base', window: 'yesterday' }, context)).rejects.toBeInstanceOf(MalformedEventError);
+    await expect(handler({ hello: 'world' }, context)).rejects.toThrow('not an event start-builds knows');
+    expect(imagebuilder.calls()).toHaveLength(0);
+    expect(ddb.calls()).toHaveLength(0);
+  });
+});
