@@ -1,0 +1,264 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/**
+ * A virtual clock for the discrete-event simulation. Nothing here reads the wall clock: time only moves when
+ * `run` takes the next scheduled item. Before moving on, `run` waits until the work that item started has either
+ * settled or parked itself on the clock (`sleep`), so real I/O (a loopback DynamoDB call) finishes at the virtual
+ * instant that started it.
+ */
+
+/** A unit of async work the clock waits for; it is "parked" while some part of it sleeps on the clock. */
+interface Work {
+  readonly label: string;
+  readonly parent: Work | undefined;
+  parked: number;
+  settled: boolean;
+}
+
+interface Item {
+  readonly at: number;
+  readonly seq: number;
+  readonly label: string;
+  readonly fn: () => unknown;
+  cancelled: boolean;
+}
+
+export interface Scheduled {
+  readonly at: number;
+  readonly label: string;
+  cancel(): void;
+}
+
+export interface RunResult {
+  /** Items run. */
+  readonly steps: number;
+  /** Virtual time after the run (ms since the epoch). */
+  readonly now: number;
+}
+
+export interface ClockOptions {
+  /** Real milliseconds `run` waits for busy work before failing with the labels of what is stuck (default 30s). */
+  readonly stallTimeoutMs?: number;
+}
+
+const macrotask = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+function toMillis(at: number | Date | string): number {
+  const ms = typeof at === 'number' ? at : new Date(at).getTime();
+  if (!Number.isFinite(ms)) throw new RangeError(`not a time: ${String(at)}`);
+  return ms;
+}
+
+export class VirtualClock {
+  private current: number;
+  private seq = 0;
+  private readonly heap: Item[] = [];
+  private readonly work = new Set<Work>();
+  private readonly context = new AsyncLocalStorage<Work>();
+  private activity = 0;
+  private wakeWaiter: (() => void) | undefined;
+  private readonly stallTimeoutMs: number;
+
+  constructor(start: number | Date | string, options: ClockOptions = {}) {
+    this.current = toMillis(start);
+    this.stallTimeoutMs = options.stallTimeoutMs ?? 30_000;
+  }
+
+  /** Virtual now, ms since the epoch. */
+  now(): number {
+    return this.current;
+  }
+
+  /** Virtual now as a Date. */
+  date(): Date {
+    return new Date(this.current);
+  }
+
+  /** Virtual now as an ISO-8601 string. */
+  iso(): string {
+    return this.date().toISOString();
+  }
+
+  /** Items still waiting to run. */
+  pending(): number {
+    return this.heap.filter((i) => !i.cancelled).length;
+  }
+
+  /** Marks that something happened, so `run` keeps settling before it advances (fakes call this per request). */
+  touch(): void {
+    this.activity++;
+    this.signal();
+  }
+
+  /**
+   * Runs `fn` at virtual time `at` (never earlier than now). Items at equal times run in the order they were
+   * scheduled. If `fn` returns a promise, the clock waits for it (unless it parks on the clock) before advancing.
+   */
+  schedule(at: number | Date | string, label: string, fn: () => unknown): Scheduled {
+    const item: Item = { at: Math.max(toMillis(at), this.current), seq: this.seq++, label, fn, cancelled: false };
+    this.push(item);
+    this.touch();
+    return {
+      at: item.at,
+      label,
+      cancel: () => {
+        item.cancelled = true;
+      },
+    };
+  }
+
+  /** Runs `fn` `ms` virtual milliseconds from now. */
+  after(ms: number, label: string, fn: () => unknown): Scheduled {
+    return this.schedule(this.current + ms, label, fn);
+  }
+
+  /** Resolves when virtual time reaches `at`; the caller's tracked work counts as parked meanwhile. */
+  sleepUntil(at: number | Date | string, label = 'sleep'): Promise<void> {
+    const chain = this.chain(this.context.getStore());
+    for (const w of chain) w.parked++;
+    return new Promise((resolve) => {
+      this.schedule(at, label, () => {
+        for (const w of chain) w.parked--;
+        resolve();
+      });
+    });
+  }
+
+  /** Resolves after `ms` virtual milliseconds. */
+  sleep(ms: number, label = 'sleep'): Promise<void> {
+    return this.sleepUntil(this.current + Math.max(0, ms), label);
+  }
+
+  /**
+   * Makes the clock wait for this work before advancing. Pass a function to run it inside the tracked context (so
+   * its own `sleep` calls park it); pass a promise for plain I/O.
+   */
+  track<T>(work: Promise<T> | (() => Promise<T>), label = 'work'): Promise<T> {
+    const entry: Work = { label, parent: this.context.getStore(), parked: 0, settled: false };
+    this.work.add(entry);
+    this.touch();
+    const promise = typeof work === 'function' ? this.context.run(entry, work) : work;
+    const done = (): void => {
+      entry.settled = true;
+      this.work.delete(entry);
+      this.touch();
+    };
+    promise.then(done, done);
+    return promise;
+  }
+
+  /** Runs every item due up to `until` (inclusive), settling after each; then sets now to `until`. */
+  async run(until: number | Date | string): Promise<RunResult> {
+    const end = toMillis(until);
+    let steps = 0;
+    await this.settle();
+    for (;;) {
+      const item = this.peek();
+      if (!item || item.at > end) break;
+      this.pop();
+      if (item.cancelled) continue;
+      this.current = item.at;
+      steps++;
+      const entry: Work = { label: item.label, parent: undefined, parked: 0, settled: false };
+      const result = this.context.run(entry, item.fn);
+      if (result instanceof Promise) {
+        this.work.add(entry);
+        const done = (): void => {
+          entry.settled = true;
+          this.work.delete(entry);
+          this.touch();
+        };
+        result.then(done, done);
+      }
+      await this.settle();
+    }
+    if (end > this.current) this.current = end;
+    return { steps, now: this.current };
+  }
+
+  /** Waits until no tracked work is busy and a few event-loop turns pass with nothing new happening. */
+  async settle(): Promise<void> {
+    let quiet = 0;
+    while (quiet < 2) {
+      const mark = this.activity;
+      await macrotask();
+      const busy = this.busy();
+      if (busy.length > 0) {
+        quiet = 0;
+        await this.waitForChange(busy);
+        continue;
+      }
+      quiet = mark === this.activity ? quiet + 1 : 0;
+    }
+  }
+
+  private busy(): Work[] {
+    return [...this.work].filter((w) => !w.settled && w.parked === 0);
+  }
+
+  private waitForChange(busy: Work[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.wakeWaiter = undefined;
+        reject(new Error(`virtual clock stalled at ${this.iso()}: ${busy.map((w) => w.label).join(', ')}`));
+      }, this.stallTimeoutMs);
+      this.wakeWaiter = () => {
+        clearTimeout(timer);
+        this.wakeWaiter = undefined;
+        resolve();
+      };
+    });
+  }
+
+  private signal(): void {
+    this.wakeWaiter?.();
+  }
+
+  private chain(start: Work | undefined): Work[] {
+    const out: Work[] = [];
+    for (let w = start; w; w = w.parent) out.push(w);
+    return out;
+  }
+
+  // A binary min-heap on (at, seq): O(log n) per item, so months of hourly items stay cheap.
+  private less(a: Item, b: Item): boolean {
+    return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+  }
+
+  private peek(): Item | undefined {
+    return this.heap[0];
+  }
+
+  private push(item: Item): void {
+    const h = this.heap;
+    h.push(item);
+    let i = h.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.less(h[i]!, h[p]!)) break;
+      [h[i], h[p]] = [h[p]!, h[i]!];
+      i = p;
+    }
+  }
+
+  private pop(): Item | undefined {
+    const h = this.heap;
+    const top = h[0];
+    const last = h.pop();
+    if (h.length > 0 && last) {
+      h[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < h.length && this.less(h[l]!, h[m]!)) m = l;
+        if (r < h.length && this.less(h[r]!, h[m]!)) m = r;
+        if (m === i) break;
+        [h[i], h[m]] = [h[m]!, h[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+}

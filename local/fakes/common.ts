@@ -1,0 +1,137 @@
+/** One SDK call as a fake sees it: the command's name without "Command", its input, and where it was sent. */
+export interface FakeCall {
+  readonly service: string;
+  readonly action: string;
+  readonly input: Record<string, unknown>;
+  /** The serialized JSON body when there is one: idempotency tokens the SDK filled in live only here. */
+  readonly body: Record<string, unknown> | undefined;
+  readonly region: string;
+  readonly accountId: string;
+}
+
+/**
+ * A stateful stand-in for one AWS service. Later services (RAM, KMS, Inspector, ECR) plug in by implementing this
+ * and adding themselves to the map in `install.ts`; the middleware, throttling and stats come for free.
+ */
+export interface FakeService {
+  /** Handles a call and returns the output without `$metadata`; throws AWS's documented errors. */
+  handle(call: FakeCall): unknown;
+}
+
+interface ErrorOptions {
+  message: string;
+  /** Some services (Organizations, SSM) model the message as `Message`. */
+  Message: string;
+  $metadata: { httpStatusCode?: number; requestId?: string };
+}
+
+/** A service's modeled exception class (e.g. `ResourceNotFoundException` from `@aws-sdk/client-imagebuilder`). */
+export type ExceptionClass = new (opts: ErrorOptions) => Error;
+
+/** A service's base exception (e.g. `EC2ServiceException`), which takes the error code as `name`. */
+export type ServiceBaseClass = new (opts: ErrorOptions & { name: string; $fault: 'client' | 'server' }) => Error;
+
+/**
+ * Builds errors as the SDK's deserializer would for one service: a modeled exception class where the client package
+ * has one, otherwise the service's base exception named by the error code (EC2's `InvalidAMIID.NotFound`), so the
+ * retry strategy classifies them (throttling names, status codes) exactly like real responses.
+ */
+export function errorFactory(base: ServiceBaseClass) {
+  return (kind: string | ExceptionClass, message: string, httpStatusCode = 400): Error => {
+    const $metadata = { httpStatusCode, requestId: nextRequestId() };
+    if (typeof kind !== 'string') return new kind({ message, Message: message, $metadata });
+    const $fault = httpStatusCode >= 500 ? 'server' : 'client';
+    return new base({ name: kind, $fault, $metadata, message, Message: message });
+  };
+}
+
+export type ErrorMaker = ReturnType<typeof errorFactory>;
+
+/** Thrown for actions a fake does not implement yet: never retried, and says exactly what is missing. */
+export class NotImplementedByFakeError extends Error {
+  constructor(service: string, action: string) {
+    super(`the local ${service} fake does not implement ${action} yet`);
+    this.name = 'NotImplementedByFakeError';
+  }
+}
+
+let requestCounter = 0;
+/** Request ids in AWS's UUID shape, deterministic within a run. */
+export function nextRequestId(): string {
+  requestCounter++;
+  const hex = requestCounter.toString(16).padStart(12, '0');
+  return `00000000-0000-4000-8000-${hex}`;
+}
+
+/** A small seeded PRNG (mulberry32): the same seed gives the same faults and ids. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Sequential hex ids like `ami-0000000000000001a`, unique per prefix and deterministic. */
+export class IdMaker {
+  private readonly counters = new Map<string, number>();
+  next(prefix: string, digits = 17): string {
+    const n = (this.counters.get(prefix) ?? 0) + 1;
+    this.counters.set(prefix, n);
+    return `${prefix}-${n.toString(16).padStart(digits, '0')}`;
+  }
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  readonly nextToken: string | undefined;
+}
+
+/**
+ * Offset pagination with opaque tokens, as the list APIs do it. `maxResults` is clamped to `[1, max]`; an unknown
+ * token is rejected by `invalidToken` (each service names that error differently).
+ */
+export function paginate<T>(
+  all: readonly T[],
+  maxResults: unknown,
+  token: unknown,
+  opts: { max: number; defaultSize?: number; invalidToken: () => Error },
+): Page<T> {
+  let start = 0;
+  if (typeof token === 'string' && token !== '') {
+    const m = /^p(\d+)$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
+    if (!m) throw opts.invalidToken();
+    start = Number(m[1]);
+  }
+  const requested = typeof maxResults === 'number' ? maxResults : (opts.defaultSize ?? opts.max);
+  const size = Math.max(1, Math.min(opts.max, requested));
+  const items = all.slice(start, start + size);
+  const end = start + items.length;
+  return { items, nextToken: end < all.length ? Buffer.from(`p${end}`).toString('base64url') : undefined };
+}
+
+/** Reads an optional string field, rejecting other types with the service's validation error. */
+export function str(
+  input: Record<string, unknown>,
+  field: string,
+  invalid: (msg: string) => Error,
+): string | undefined {
+  const v = input[field];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw invalid(`${field} must be a string`);
+  return v;
+}
+
+/** Reads a required string field. */
+export function required(input: Record<string, unknown>, field: string, invalid: (msg: string) => Error): string {
+  const v = str(input, field, invalid);
+  if (v === undefined || v === '') throw invalid(`${field} is required`);
+  return v;
+}
+
+export function asArray<T = unknown>(v: unknown): T[] {
+  return Array.isArray(v) ? (v as T[]) : [];
+}

@@ -1,0 +1,102 @@
+import type { ErrorMaker } from './common.js';
+
+/** One launch permission entry, as `DescribeImageAttribute` returns it. */
+export interface LaunchPermission {
+  UserId?: string;
+  Group?: 'all';
+  OrganizationArn?: string;
+  OrganizationalUnitArn?: string;
+}
+
+/** What `isLaunchableBy` needs from the organization: the org ARN and the OU chain above an account. */
+export interface OrgModel {
+  organizationArn(): string;
+  ouArn(ouId: string): string;
+  isMember(accountId: string): boolean;
+  ancestors(accountId: string): string[];
+}
+
+const ORG_ARN = /^arn:aws[a-z-]*:organizations::\d{12}:organization\/o-[a-z0-9]{10,32}$/;
+const OU_ARN = /^arn:aws[a-z-]*:organizations::\d{12}:ou\/o-[a-z0-9]{10,32}\/ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}$/;
+
+export function permissionKey(p: LaunchPermission): string {
+  if (p.UserId) return `user:${p.UserId}`;
+  if (p.Group) return `group:${p.Group}`;
+  if (p.OrganizationArn) return `org:${p.OrganizationArn}`;
+  return `ou:${p.OrganizationalUnitArn}`;
+}
+
+/** Validates one entry the way EC2 does: one kind per entry, 12-digit account ids, group "all", well-formed ARNs. */
+export function checkPermission(p: LaunchPermission, err: ErrorMaker): LaunchPermission {
+  const kinds = [p.UserId, p.Group, p.OrganizationArn, p.OrganizationalUnitArn].filter((v) => v !== undefined);
+  if (kinds.length !== 1)
+    throw err('InvalidParameterCombination', 'Each launch permission must name exactly one grantee.');
+  if (p.UserId !== undefined && !/^\d{12}$/.test(p.UserId)) {
+    throw err('InvalidAMIAttributeItemValue', `Invalid attribute item value "${p.UserId}" for userId item type.`);
+  }
+  if (p.Group !== undefined && p.Group !== 'all') {
+    throw err('InvalidAMIAttributeItemValue', `Invalid attribute item value "${String(p.Group)}" for group item type.`);
+  }
+  if (p.OrganizationArn !== undefined && !ORG_ARN.test(p.OrganizationArn)) {
+    throw err('InvalidParameterValue', `Invalid organization ARN: ${p.OrganizationArn}`);
+  }
+  if (p.OrganizationalUnitArn !== undefined && !OU_ARN.test(p.OrganizationalUnitArn)) {
+    throw err('InvalidParameterValue', `Invalid organizational unit ARN: ${p.OrganizationalUnitArn}`);
+  }
+  return p;
+}
+
+/**
+ * Reads both request forms of ModifyImageAttribute / ModifySnapshotAttribute: the structured
+ * `LaunchPermission: { Add, Remove }` and the flat `OperationType` + `UserIds` / `UserGroups` / ARNs lists.
+ */
+export function permissionChanges(
+  input: Record<string, unknown>,
+  structured: unknown,
+): { add: LaunchPermission[]; remove: LaunchPermission[] } {
+  const s = (structured ?? {}) as { Add?: LaunchPermission[]; Remove?: LaunchPermission[] };
+  const add = [...(s.Add ?? [])];
+  const remove = [...(s.Remove ?? [])];
+  const flat: LaunchPermission[] = [
+    ...((input.UserIds as string[] | undefined) ?? []).map((UserId) => ({ UserId })),
+    ...((input.UserGroups as string[] | undefined) ?? (input.GroupNames as string[] | undefined) ?? []).map((g) => ({
+      Group: g as 'all',
+    })),
+    ...((input.OrganizationArns as string[] | undefined) ?? []).map((OrganizationArn) => ({ OrganizationArn })),
+    ...((input.OrganizationalUnitArns as string[] | undefined) ?? []).map((OrganizationalUnitArn) => ({
+      OrganizationalUnitArn,
+    })),
+  ];
+  if (input.OperationType === 'remove') remove.push(...flat);
+  else add.push(...flat);
+  return { add, remove };
+}
+
+/** Applies removals then additions, without duplicates, keeping insertion order. */
+export function applyChanges(
+  current: Map<string, LaunchPermission>,
+  changes: { add: LaunchPermission[]; remove: LaunchPermission[] },
+): void {
+  for (const p of changes.remove) current.delete(permissionKey(p));
+  for (const p of changes.add) current.set(permissionKey(p), { ...p });
+}
+
+/**
+ * Whether an account may launch an AMI given its owner and launch permissions: the owner, public AMIs, a named
+ * account, the account's organization, or an OU that contains the account at any depth.
+ */
+export function permits(
+  ownerId: string,
+  permissions: Iterable<LaunchPermission>,
+  accountId: string,
+  org: OrgModel | undefined,
+): boolean {
+  if (ownerId === accountId) return true;
+  const ouArns = org?.isMember(accountId) ? new Set(org.ancestors(accountId).map((id) => org.ouArn(id))) : new Set();
+  for (const p of permissions) {
+    if (p.Group === 'all' || p.UserId === accountId) return true;
+    if (org?.isMember(accountId) && p.OrganizationArn === org.organizationArn()) return true;
+    if (p.OrganizationalUnitArn && ouArns.has(p.OrganizationalUnitArn)) return true;
+  }
+  return false;
+}

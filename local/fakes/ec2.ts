@@ -1,0 +1,312 @@
+import { EC2ServiceException } from '@aws-sdk/client-ec2';
+import {
+  asArray,
+  errorFactory,
+  type FakeCall,
+  type FakeService,
+  IdMaker,
+  NotImplementedByFakeError,
+  paginate,
+  required,
+} from './common.js';
+import {
+  applyChanges,
+  checkPermission,
+  type LaunchPermission,
+  type OrgModel,
+  permissionChanges,
+  permits,
+} from './ec2-permissions.js';
+
+const err = errorFactory(EC2ServiceException);
+const AMI_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
+const SNAP_ID = /^snap-([0-9a-f]{8}|[0-9a-f]{17})$/;
+
+export interface AmiRecord {
+  readonly imageId: string;
+  readonly region: string;
+  readonly name: string;
+  readonly ownerId: string;
+  readonly creationDate: string;
+  readonly snapshotIds: string[];
+  description: string;
+  deprecationTime: string | undefined;
+  readonly tags: Map<string, string>;
+  readonly launchPermissions: Map<string, LaunchPermission>;
+}
+
+export interface SnapshotRecord {
+  readonly snapshotId: string;
+  readonly region: string;
+  readonly ownerId: string;
+  readonly kmsKeyId: string;
+  readonly tags: Map<string, string>;
+  readonly createVolumePermissions: Map<string, LaunchPermission>;
+}
+
+export interface RegisterImageOptions {
+  readonly name: string;
+  readonly ownerId?: string;
+  readonly description?: string;
+  readonly tags?: Record<string, string>;
+  readonly kmsKeyId?: string;
+  /** AWS-owned public base images: launchable by everyone. */
+  readonly public?: boolean;
+}
+
+const tagList = (m: Map<string, string>) => [...m].map(([Key, Value]) => ({ Key, Value }));
+
+/** EC2, per region: AMIs with their encrypted snapshots, launch permissions, tags and deprecation. */
+export class Ec2Fake implements FakeService {
+  readonly images = new Map<string, AmiRecord>();
+  readonly snapshots = new Map<string, SnapshotRecord>();
+  private readonly ids = new IdMaker();
+  private readonly copies = new Map<string, string>();
+
+  constructor(
+    private readonly accountId: string,
+    private readonly now: () => number,
+  ) {}
+
+  /** Creates an available AMI backed by one KMS-encrypted snapshot (what Image Builder's distribution leaves). */
+  registerImage(region: string, opts: RegisterImageOptions): AmiRecord {
+    const ownerId = opts.ownerId ?? this.accountId;
+    const snapshotId = this.ids.next('snap');
+    this.snapshots.set(snapshotId, {
+      snapshotId,
+      region,
+      ownerId,
+      kmsKeyId: opts.kmsKeyId ?? `arn:aws:kms:${region}:${ownerId}:alias/goldsmith-images`,
+      tags: new Map(),
+      createVolumePermissions: new Map(),
+    });
+    const ami: AmiRecord = {
+      imageId: this.ids.next('ami'),
+      region,
+      name: opts.name,
+      ownerId,
+      creationDate: new Date(this.now()).toISOString(),
+      snapshotIds: [snapshotId],
+      description: opts.description ?? '',
+      deprecationTime: undefined,
+      tags: new Map(Object.entries(opts.tags ?? {})),
+      launchPermissions: new Map(opts.public ? [['group:all', { Group: 'all' }]] : []),
+    };
+    this.images.set(ami.imageId, ami);
+    return ami;
+  }
+
+  /** The audit's question: may this account launch this AMI in this region right now? */
+  isLaunchableBy(region: string, imageId: string, accountId: string, org?: OrgModel): boolean {
+    const ami = this.images.get(imageId);
+    if (!ami || ami.region !== region) return false;
+    return permits(ami.ownerId, ami.launchPermissions.values(), accountId, org);
+  }
+
+  handle(call: FakeCall): unknown {
+    const { input, region } = call;
+    switch (call.action) {
+      case 'DescribeImages':
+        return this.describeImages(input, region);
+      case 'DescribeImageAttribute': {
+        const ami = this.ami(input.ImageId, region);
+        const attribute = required(input, 'Attribute', (m) => err('MissingParameter', m));
+        if (attribute === 'launchPermission')
+          return { ImageId: ami.imageId, LaunchPermissions: [...ami.launchPermissions.values()] };
+        if (attribute === 'description') return { ImageId: ami.imageId, Description: { Value: ami.description } };
+        throw err('InvalidParameterValue', `Value (${attribute}) for parameter attribute is invalid.`);
+      }
+      case 'ModifyImageAttribute': {
+        const ami = this.ami(input.ImageId, region);
+        const description = input.Description as { Value?: string } | undefined;
+        if (description?.Value !== undefined) ami.description = description.Value;
+        const changes = permissionChanges(input, input.LaunchPermission);
+        for (const p of [...changes.add, ...changes.remove]) checkPermission(p, err);
+        applyChanges(ami.launchPermissions, changes);
+        return {};
+      }
+      case 'ModifySnapshotAttribute': {
+        const snap = this.snapshot(input.SnapshotId, region);
+        const changes = permissionChanges(input, input.CreateVolumePermission);
+        for (const p of [...changes.add, ...changes.remove]) {
+          if (p.OrganizationArn || p.OrganizationalUnitArn)
+            throw err('InvalidParameterValue', 'Snapshots are shared with accounts or groups only.');
+          checkPermission(p, err);
+        }
+        applyChanges(snap.createVolumePermissions, changes);
+        return {};
+      }
+      case 'DescribeSnapshotAttribute': {
+        const snap = this.snapshot(input.SnapshotId, region);
+        return { SnapshotId: snap.snapshotId, CreateVolumePermissions: [...snap.createVolumePermissions.values()] };
+      }
+      case 'CreateTags':
+      case 'DeleteTags':
+        return this.tags(call.action, input, region);
+      case 'EnableImageDeprecation': {
+        const ami = this.ami(input.ImageId, region);
+        const at = input.DeprecateAt instanceof Date ? input.DeprecateAt : new Date(String(input.DeprecateAt));
+        if (Number.isNaN(at.getTime())) throw err('InvalidParameterValue', 'DeprecateAt is not a valid time.');
+        ami.deprecationTime = at.toISOString();
+        return { Return: true };
+      }
+      case 'DisableImageDeprecation':
+        this.ami(input.ImageId, region).deprecationTime = undefined;
+        return { Return: true };
+      case 'DeregisterImage': {
+        const ami = this.ami(input.ImageId, region);
+        this.images.delete(ami.imageId);
+        if (input.DeleteAssociatedSnapshots === true) for (const s of ami.snapshotIds) this.snapshots.delete(s);
+        return { Return: true };
+      }
+      case 'DeleteSnapshot': {
+        const snap = this.snapshot(input.SnapshotId, region);
+        const user = [...this.images.values()].find((a) => a.snapshotIds.includes(snap.snapshotId));
+        if (user)
+          throw err('InvalidSnapshot.InUse', `The snapshot ${snap.snapshotId} is currently in use by ${user.imageId}`);
+        this.snapshots.delete(snap.snapshotId);
+        return {};
+      }
+      case 'CopyImage':
+        return this.copyImage(input, region);
+      default:
+        throw new NotImplementedByFakeError('ec2', call.action);
+    }
+  }
+
+  private ami(id: unknown, region: string): AmiRecord {
+    if (typeof id !== 'string' || id === '')
+      throw err('MissingParameter', 'The request must contain the parameter ImageId');
+    if (!AMI_ID.test(id)) throw err('InvalidAMIID.Malformed', `Invalid id: "${id}" (expecting "ami-...")`);
+    const ami = this.images.get(id);
+    if (!ami || ami.region !== region) throw err('InvalidAMIID.NotFound', `The image id '[${id}]' does not exist`);
+    return ami;
+  }
+
+  private snapshot(id: unknown, region: string): SnapshotRecord {
+    if (typeof id !== 'string' || !SNAP_ID.test(id))
+      throw err('InvalidSnapshotID.Malformed', `Invalid id: "${String(id)}"`);
+    const snap = this.snapshots.get(id);
+    if (!snap || snap.region !== region) throw err('InvalidSnapshot.NotFound', `The snapshot '${id}' does not exist.`);
+    return snap;
+  }
+
+  private describeImages(input: Record<string, unknown>, region: string): unknown {
+    const ids = asArray<string>(input.ImageIds);
+    if (ids.length > 0 && input.MaxResults !== undefined) {
+      throw err('InvalidParameterCombination', 'The parameter ImageIds cannot be used with the parameter MaxResults');
+    }
+    const now = this.now();
+    let list: AmiRecord[] =
+      ids.length > 0
+        ? ids.map((id) => this.ami(id, region))
+        : [...this.images.values()].filter((a) => a.region === region);
+    const owners = asArray<string>(input.Owners).map((o) => (o === 'self' ? this.accountId : o));
+    if (owners.length > 0)
+      list = list.filter((a) => owners.includes(a.ownerId) || (owners.includes('amazon') && a.ownerId === 'amazon'));
+    // Deprecated AMIs are hidden unless asked for, except from their owner (as EC2 documents).
+    if (input.IncludeDeprecated !== true && ids.length === 0) {
+      list = list.filter(
+        (a) => a.ownerId === this.accountId || !a.deprecationTime || Date.parse(a.deprecationTime) > now,
+      );
+    }
+    for (const f of asArray<{ Name?: string; Values?: string[] }>(input.Filters))
+      list = list.filter((a) => matches(a, f));
+    if (input.MaxResults !== undefined && (Number(input.MaxResults) < 5 || Number(input.MaxResults) > 1000)) {
+      throw err('InvalidParameterValue', 'MaxResults must be between 5 and 1000.');
+    }
+    const page =
+      input.MaxResults === undefined && input.NextToken === undefined
+        ? { items: list, nextToken: undefined }
+        : paginate(list, input.MaxResults, input.NextToken, {
+            max: 1000,
+            invalidToken: () => err('InvalidPaginationToken', 'Invalid NextToken'),
+          });
+    return { Images: page.items.map((a) => this.view(a)), NextToken: page.nextToken };
+  }
+
+  private view(a: AmiRecord): unknown {
+    return {
+      ImageId: a.imageId,
+      Name: a.name,
+      Description: a.description,
+      OwnerId: a.ownerId,
+      State: 'available',
+      Public: a.launchPermissions.has('group:all'),
+      CreationDate: a.creationDate,
+      DeprecationTime: a.deprecationTime,
+      ImageType: 'machine',
+      Architecture: 'x86_64',
+      RootDeviceType: 'ebs',
+      RootDeviceName: '/dev/xvda',
+      VirtualizationType: 'hvm',
+      BlockDeviceMappings: a.snapshotIds.map((SnapshotId) => {
+        const s = this.snapshots.get(SnapshotId);
+        return {
+          DeviceName: '/dev/xvda',
+          Ebs: {
+            SnapshotId,
+            Encrypted: true,
+            KmsKeyId: s?.kmsKeyId,
+            VolumeSize: 8,
+            VolumeType: 'gp3',
+            DeleteOnTermination: true,
+          },
+        };
+      }),
+      Tags: tagList(a.tags),
+    };
+  }
+
+  private tags(action: 'CreateTags' | 'DeleteTags', input: Record<string, unknown>, region: string): unknown {
+    const targets = asArray<string>(input.Resources).map((id) =>
+      id.startsWith('snap-') ? this.snapshot(id, region).tags : this.ami(id, region).tags,
+    );
+    for (const t of asArray<{ Key?: string; Value?: string }>(input.Tags)) {
+      if (!t.Key) throw err('InvalidParameterValue', 'Tag keys must not be empty.');
+      for (const tags of targets) {
+        if (action === 'CreateTags') tags.set(t.Key, t.Value ?? '');
+        else if (t.Value === undefined || tags.get(t.Key) === t.Value) tags.delete(t.Key);
+      }
+    }
+    return {};
+  }
+
+  private copyImage(input: Record<string, unknown>, region: string): unknown {
+    const token = typeof input.ClientToken === 'string' ? `${region}/${input.ClientToken}` : undefined;
+    const seen = token ? this.copies.get(token) : undefined;
+    if (seen) return { ImageId: seen };
+    const source = this.ami(
+      input.SourceImageId,
+      required(input, 'SourceRegion', (m) => err('MissingParameter', m)),
+    );
+    const copy = this.registerImage(region, {
+      name: required(input, 'Name', (m) => err('MissingParameter', m)),
+      description: source.description,
+    });
+    if (token) this.copies.set(token, copy.imageId);
+    return { ImageId: copy.imageId };
+  }
+}
+
+function matches(a: AmiRecord, f: { Name?: string; Values?: string[] }): boolean {
+  const values = f.Values ?? [];
+  const like = (v: string | undefined) =>
+    v !== undefined &&
+    values.some((p) =>
+      new RegExp(
+        `^${p
+          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '.*')
+          .replace(/\?/g, '.')}$`,
+      ).test(v),
+    );
+  const name = f.Name ?? '';
+  if (name.startsWith('tag:')) return like(a.tags.get(name.slice(4)));
+  if (name === 'tag-key') return [...a.tags.keys()].some((k) => like(k));
+  if (name === 'name') return like(a.name);
+  if (name === 'image-id') return like(a.imageId);
+  if (name === 'owner-id') return like(a.ownerId);
+  if (name === 'state') return like('available');
+  throw err('InvalidParameterValue', `The filter '${name}' is invalid`);
+}

@@ -1,0 +1,73 @@
+import { EC2ServiceException } from '@aws-sdk/client-ec2';
+import {
+  CallRateLimitExceededException,
+  ImagebuilderServiceException,
+  ServiceUnavailableException,
+} from '@aws-sdk/client-imagebuilder';
+import {
+  ServiceException as OrganizationsServerError,
+  OrganizationsServiceException,
+  TooManyRequestsException,
+} from '@aws-sdk/client-organizations';
+import { InternalErrorException, SNSServiceException, ThrottledException } from '@aws-sdk/client-sns';
+import { InternalServerError, SSMServiceException, ThrottlingException } from '@aws-sdk/client-ssm';
+import { STSServiceException } from '@aws-sdk/client-sts';
+import { errorFactory } from './common.js';
+
+/** Errors the local cloud made up (throttles, injected faults), so stats can tell them from real answers. */
+export const madeUpErrors = new WeakSet<object>();
+
+interface ServiceFaults {
+  throttled(): Error;
+  serverError(): Error;
+}
+
+const ec2 = errorFactory(EC2ServiceException);
+const ib = errorFactory(ImagebuilderServiceException);
+const org = errorFactory(OrganizationsServiceException);
+const ssm = errorFactory(SSMServiceException);
+const sns = errorFactory(SNSServiceException);
+const sts = errorFactory(STSServiceException);
+
+// Each service's own throttling and server-error codes, as their APIs document them.
+const table: Record<string, ServiceFaults> = {
+  ec2: {
+    throttled: () => ec2('RequestLimitExceeded', 'Request limit exceeded.', 400),
+    serverError: () => ec2('InternalError', 'An internal error has occurred.', 500),
+  },
+  imagebuilder: {
+    throttled: () => ib(CallRateLimitExceededException, 'You have exceeded the permitted request rate.', 429),
+    serverError: () => ib(ServiceUnavailableException, 'The service is unable to process your request.', 503),
+  },
+  organizations: {
+    throttled: () =>
+      org(TooManyRequestsException, 'You have sent too many requests in too short a period of time.', 429),
+    serverError: () => org(OrganizationsServerError, "AWS Organizations can't complete your request.", 500),
+  },
+  ssm: {
+    throttled: () => ssm(ThrottlingException, 'Rate exceeded', 400),
+    serverError: () => ssm(InternalServerError, 'An error occurred on the server side.', 500),
+  },
+  sns: {
+    throttled: () => sns(ThrottledException, 'Rate exceeded', 400),
+    serverError: () => sns(InternalErrorException, 'Internal error', 500),
+  },
+  sts: {
+    throttled: () => sts('Throttling', 'Rate exceeded', 400),
+    serverError: () => sts('InternalFailure', 'Internal failure', 500),
+  },
+};
+
+/** The error a service answers with when its bucket is empty (marked as made up). */
+export function throttledError(service: string): Error {
+  const e = (table[service] ?? table.sts!).throttled();
+  madeUpErrors.add(e);
+  return e;
+}
+
+/** A transient server-side failure for fault injection (marked as made up). */
+export function serverError(service: string): Error {
+  const e = (table[service] ?? table.sts!).serverError();
+  madeUpErrors.add(e);
+  return e;
+}

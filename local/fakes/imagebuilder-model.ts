@@ -1,0 +1,208 @@
+/** Image Builder records and the shapes AWS shows them in: GetImage's `image`, list summaries, events, SNS. */
+
+export type BuildStatus = 'PENDING' | 'BUILDING' | 'TESTING' | 'DISTRIBUTING' | 'AVAILABLE' | 'FAILED' | 'CANCELLED';
+
+export interface PipelineSpec {
+  /** Pipeline name. */
+  readonly name: string;
+  /** Catalog image this pipeline builds (scenario hooks use it); default: the pipeline name. */
+  readonly image?: string;
+  readonly arn?: string;
+  /** Region the pipeline lives in; default: the fake's default region. */
+  readonly region?: string;
+  readonly type?: 'AMI' | 'CONTAINER';
+  /** Distribution regions. */
+  readonly regions: readonly string[];
+  /** Recipe name (default: the image name) and semantic version (default 1.0.0). */
+  readonly recipeName?: string;
+  readonly recipeVersion?: string;
+  readonly platform?: 'Linux' | 'Windows';
+  readonly testsEnabled?: boolean;
+  readonly scanningEnabled?: boolean;
+  /** Infrastructure configuration's topic: Image Builder publishes AVAILABLE/FAILED here. */
+  readonly snsTopicArn?: string;
+  /** Container images: the ECR repository. */
+  readonly repository?: string;
+}
+
+export interface PipelineRecord {
+  readonly arn: string;
+  readonly name: string;
+  readonly image: string;
+  readonly region: string;
+  readonly type: 'AMI' | 'CONTAINER';
+  readonly regions: readonly string[];
+  readonly recipeName: string;
+  readonly recipeVersion: string;
+  readonly platform: 'Linux' | 'Windows';
+  readonly testsEnabled: boolean;
+  readonly scanningEnabled: boolean;
+  readonly snsTopicArn: string | undefined;
+  readonly repository: string | undefined;
+}
+
+export interface OutputAmi {
+  readonly region: string;
+  readonly image: string;
+  readonly name: string;
+  readonly accountId: string;
+}
+
+export interface FindingCounts {
+  readonly critical: number;
+  readonly high: number;
+  readonly medium: number;
+}
+
+export interface BuildRecord {
+  readonly arn: string;
+  readonly pipeline: PipelineRecord;
+  readonly buildNumber: number;
+  readonly dateCreated: string;
+  readonly clientToken: string;
+  status: BuildStatus;
+  reason: string | undefined;
+  amis: OutputAmi[];
+  containers: { region: string; imageUris: string[] }[];
+  findings: Record<string, unknown>[];
+  scanStatus: 'PENDING' | 'SCANNING' | 'COLLECTING' | 'COMPLETED' | 'ABANDONED' | 'FAILED' | 'TIMED_OUT' | undefined;
+  cancelNext: (() => void) | undefined;
+}
+
+/** An EventBridge event exactly as AWS delivers it. */
+export interface AwsEvent {
+  readonly version: '0';
+  readonly id: string;
+  readonly 'detail-type': string;
+  readonly source: string;
+  readonly account: string;
+  readonly time: string;
+  readonly region: string;
+  readonly resources: string[];
+  readonly detail: Record<string, unknown>;
+}
+
+/** EventBridge times have whole seconds, as in AWS's samples. */
+export const eventTime = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+function outputResources(b: BuildRecord): Record<string, unknown> {
+  return b.pipeline.type === 'CONTAINER' ? { containers: b.containers } : { amis: b.amis };
+}
+
+/** GetImage's `image`. */
+export function imageView(b: BuildRecord, accountId: string): Record<string, unknown> {
+  const p = b.pipeline;
+  const recipeArn = `arn:aws:imagebuilder:${p.region}:${accountId}:${p.type === 'CONTAINER' ? 'container-recipe' : 'image-recipe'}/${p.recipeName}/${p.recipeVersion}`;
+  const recipe = {
+    arn: recipeArn,
+    name: p.recipeName,
+    version: p.recipeVersion,
+    platform: p.platform,
+    owner: accountId,
+  };
+  return {
+    arn: b.arn,
+    type: p.type,
+    name: p.recipeName,
+    version: `${p.recipeVersion}/${b.buildNumber}`,
+    platform: p.platform,
+    state: { status: b.status, reason: b.reason },
+    ...(p.type === 'CONTAINER' ? { containerRecipe: recipe } : { imageRecipe: recipe }),
+    sourcePipelineName: p.name,
+    sourcePipelineArn: p.arn,
+    imageTestsConfiguration: { imageTestsEnabled: p.testsEnabled, timeoutMinutes: 720 },
+    imageScanningConfiguration: { imageScanningEnabled: p.scanningEnabled },
+    scanState: b.scanStatus ? { status: b.scanStatus } : undefined,
+    dateCreated: b.dateCreated,
+    outputResources: outputResources(b),
+    buildType: 'USER_INITIATED',
+    imageSource: 'CUSTOM',
+    tags: {},
+  };
+}
+
+/** ListImagePipelineImages' `ImageSummary`. */
+export function summaryView(b: BuildRecord, accountId: string): Record<string, unknown> {
+  const p = b.pipeline;
+  return {
+    arn: b.arn,
+    name: p.recipeName,
+    type: p.type,
+    version: `${p.recipeVersion}/${b.buildNumber}`,
+    platform: p.platform,
+    state: { status: b.status, reason: b.reason },
+    owner: accountId,
+    dateCreated: b.dateCreated,
+    outputResources: outputResources(b),
+    tags: {},
+    buildType: 'USER_INITIATED',
+    imageSource: 'CUSTOM',
+  };
+}
+
+/**
+ * The SNS message Image Builder publishes on AVAILABLE and FAILED: the image as JSON, with `semver` as a bare
+ * integer too large for a JS number (major<<90 | minor<<60 | patch<<30 | build, as in AWS's sample), so consumers
+ * that parse it meet the same imprecision they would in production.
+ */
+export function snsMessage(b: BuildRecord, accountId: string): string {
+  const p = b.pipeline;
+  const [major = 0, minor = 0, patch = 0] = p.recipeVersion.split('.').map(Number);
+  const semver = (BigInt(major) << 90n) | (BigInt(minor) << 60n) | (BigInt(patch) << 30n) | BigInt(b.buildNumber);
+  const body = {
+    versionlessArn: b.arn.split('/').slice(0, 2).join('/'),
+    semver: '__SEMVER__',
+    arn: b.arn,
+    name: p.recipeName,
+    version: p.recipeVersion,
+    type: p.type,
+    buildVersion: b.buildNumber,
+    state: { status: b.status, reason: b.reason },
+    platform: p.platform,
+    sourcePipelineArn: p.arn,
+    imageTestsConfigurationDocument: { imageTestsEnabled: p.testsEnabled, timeoutMinutes: 720 },
+    dateCreated: b.dateCreated,
+    outputResources: outputResources(b),
+    accountId,
+    buildType: 'USER_INITIATED',
+    tags: { resourceArn: b.arn },
+  };
+  return JSON.stringify(body, null, 2).replace('"__SEMVER__"', semver.toString());
+}
+
+/** Inspector-style findings for a scanned build: `counts` per severity, with stable CVE ids. */
+export function makeFindings(
+  b: BuildRecord,
+  counts: FindingCounts,
+  accountId: string,
+  at: string,
+): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  const add = (severity: string, n: number, score: number): void => {
+    for (let i = 0; i < n; i++) {
+      const cve = `CVE-2027-${String(out.length + 1).padStart(4, '0')}`;
+      out.push({
+        awsAccountId: accountId,
+        imageBuildVersionArn: b.arn,
+        imagePipelineArn: b.pipeline.arn,
+        type: 'PACKAGE_VULNERABILITY',
+        title: `${cve} - openssl`,
+        description: `A ${severity.toLowerCase()} vulnerability in openssl.`,
+        severity,
+        inspectorScore: score,
+        firstObservedAt: new Date(at),
+        updatedAt: new Date(at),
+        fixAvailable: 'YES',
+        packageVulnerabilityDetails: {
+          vulnerabilityId: cve,
+          source: 'NVD',
+          vulnerablePackages: [{ name: 'openssl', version: '3.0.8', fixedInVersion: '3.0.16' }],
+        },
+      });
+    }
+  };
+  add('CRITICAL', counts.critical, 9.8);
+  add('HIGH', counts.high, 7.5);
+  add('MEDIUM', counts.medium, 5.3);
+  return out;
+}

@@ -1,0 +1,324 @@
+import {
+  IdempotentParameterMismatchException,
+  ImagebuilderServiceException,
+  InvalidPaginationTokenException,
+  InvalidParameterValueException,
+  InvalidRequestException,
+  ResourceInUseException,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-imagebuilder';
+import type { VirtualClock } from '../clock.js';
+import {
+  asArray,
+  errorFactory,
+  type FakeCall,
+  type FakeService,
+  NotImplementedByFakeError,
+  nextRequestId,
+  paginate,
+} from './common.js';
+import type { Ec2Fake } from './ec2.js';
+import {
+  type AwsEvent,
+  type BuildRecord,
+  type BuildStatus,
+  eventTime,
+  type FindingCounts,
+  imageView,
+  makeFindings,
+  type PipelineRecord,
+  type PipelineSpec,
+  snsMessage,
+  summaryView,
+} from './imagebuilder-model.js';
+import type { SnsFake } from './sns-sts.js';
+
+const err = errorFactory(ImagebuilderServiceException);
+const invalid = (msg: string): Error => err(InvalidRequestException, msg);
+const BUILD_ARN = /^arn:aws[^:]*:imagebuilder:[^:]+:(\d{12}|aws):image\/[a-z0-9-_]+\/\d+\.\d+\.\d+\/\d+$/;
+const PIPELINE_ARN = /^arn:aws[^:]*:imagebuilder:[^:]+:\d{12}:image-pipeline\/[a-z0-9-_]+$/;
+// ListImagePipelineImages and ListImageScanFindings: maxResults 1–25.
+const PAGE = { max: 25, invalidToken: () => err(InvalidPaginationTokenException, 'The nextToken is not valid.') };
+
+/** Virtual time each phase of a build takes. */
+export interface BuildDurations {
+  readonly pendingMs: number;
+  readonly buildingMs: number;
+  readonly testingMs: number;
+  readonly distributingMs: number;
+}
+
+export const DEFAULT_DURATIONS: BuildDurations = {
+  pendingMs: 2 * 60_000,
+  buildingMs: 25 * 60_000,
+  testingMs: 15 * 60_000,
+  distributingMs: 10 * 60_000,
+};
+
+export interface ImageBuilderOptions {
+  readonly accountId: string;
+  readonly defaultRegion: string;
+  readonly clock: VirtualClock;
+  readonly ec2: Ec2Fake;
+  readonly sns?: SnsFake;
+  readonly durations?: Partial<BuildDurations>;
+}
+
+/**
+ * EC2 Image Builder: pipelines registered up front, executions idempotent on clientToken, and images that walk
+ * PENDING → BUILDING → TESTING → DISTRIBUTING → AVAILABLE on the virtual clock (or FAILED / CANCELLED), emitting the
+ * "EC2 Image Builder Image State Change" event on every transition and the SNS message on AVAILABLE and FAILED.
+ */
+export class ImageBuilderFake implements FakeService {
+  readonly pipelines = new Map<string, PipelineRecord>();
+  readonly builds = new Map<string, BuildRecord>();
+  private readonly tokens = new Map<string, BuildRecord>();
+  private readonly buildNumbers = new Map<string, number>();
+  private readonly failures = new Map<string, { reason: string; remaining: number }>();
+  private readonly pendingFindings = new Map<string, FindingCounts>();
+  private readonly durations: BuildDurations;
+  private emitter: (event: AwsEvent) => unknown = () => undefined;
+
+  constructor(private readonly opts: ImageBuilderOptions) {
+    this.durations = { ...DEFAULT_DURATIONS, ...opts.durations };
+  }
+
+  /** Where state-change events go (the local event bus). */
+  onEvent(emit: (event: AwsEvent) => unknown): void {
+    this.emitter = emit;
+  }
+
+  registerPipeline(spec: PipelineSpec): PipelineRecord {
+    const region = spec.region ?? this.opts.defaultRegion;
+    const p: PipelineRecord = {
+      arn: spec.arn ?? `arn:aws:imagebuilder:${region}:${this.opts.accountId}:image-pipeline/${spec.name}`,
+      name: spec.name,
+      image: spec.image ?? spec.name,
+      region,
+      type: spec.type ?? 'AMI',
+      regions: spec.regions,
+      recipeName: spec.recipeName ?? spec.image ?? spec.name,
+      recipeVersion: spec.recipeVersion ?? '1.0.0',
+      platform: spec.platform ?? 'Linux',
+      testsEnabled: spec.testsEnabled ?? true,
+      scanningEnabled: spec.scanningEnabled ?? true,
+      snsTopicArn: spec.snsTopicArn,
+      repository: spec.repository,
+    };
+    this.pipelines.set(p.arn, p);
+    return p;
+  }
+
+  /** Scenario: the next `count` builds of `image` fail during BUILDING with `reason`. */
+  failNext(image: string, reason: string, count = 1): void {
+    this.failures.set(image, { reason, remaining: count });
+  }
+
+  /** Scenario: the next scanned build of `image` reports these findings. */
+  setFindings(image: string, counts: FindingCounts): void {
+    this.pendingFindings.set(image, counts);
+  }
+
+  handle(call: FakeCall): unknown {
+    const { input } = call;
+    switch (call.action) {
+      case 'StartImagePipelineExecution':
+        return this.start(input, call.body);
+      case 'GetImage':
+        return {
+          requestId: nextRequestId(),
+          image: imageView(this.build(input.imageBuildVersionArn), this.opts.accountId),
+        };
+      case 'GetImagePipeline': {
+        const p = this.pipeline(input.imagePipelineArn);
+        return {
+          requestId: nextRequestId(),
+          imagePipeline: { arn: p.arn, name: p.name, platform: p.platform, status: 'ENABLED' },
+        };
+      }
+      case 'ListImagePipelineImages': {
+        const p = this.pipeline(input.imagePipelineArn);
+        const all = [...this.builds.values()].filter((b) => b.pipeline === p);
+        const page = paginate(all, input.maxResults, input.nextToken, PAGE);
+        return {
+          requestId: nextRequestId(),
+          imageSummaryList: page.items.map((b) => summaryView(b, this.opts.accountId)),
+          nextToken: page.nextToken,
+        };
+      }
+      case 'ListImageScanFindings':
+        return this.findings(input);
+      case 'CancelImageCreation': {
+        const b = this.build(input.imageBuildVersionArn);
+        if (!['PENDING', 'BUILDING', 'TESTING'].includes(b.status)) {
+          throw err(ResourceInUseException, `The image ${b.arn} is ${b.status} and can no longer be cancelled.`);
+        }
+        b.cancelNext?.();
+        this.transition(b, 'CANCELLED', 'Cancelled by request');
+        return { requestId: nextRequestId(), clientToken: input.clientToken, imageBuildVersionArn: b.arn };
+      }
+      default:
+        throw new NotImplementedByFakeError('imagebuilder', call.action);
+    }
+  }
+
+  private start(input: Record<string, unknown>, body: Record<string, unknown> | undefined): unknown {
+    const p = this.pipeline(input.imagePipelineArn);
+    // The SDK fills clientToken into the request body when the caller leaves it out.
+    const token = (input.clientToken ?? body?.clientToken) as string | undefined;
+    if (!token || token.length > 36) throw invalid('clientToken must be 1 to 36 characters.');
+    const seen = this.tokens.get(token);
+    if (seen) {
+      if (seen.pipeline !== p)
+        throw err(IdempotentParameterMismatchException, 'The clientToken was used with different parameters.');
+      return { requestId: nextRequestId(), clientToken: token, imageBuildVersionArn: seen.arn };
+    }
+    const key = `${p.recipeName}/${p.recipeVersion}`;
+    const buildNumber = (this.buildNumbers.get(key) ?? 0) + 1;
+    this.buildNumbers.set(key, buildNumber);
+    const b: BuildRecord = {
+      arn: `arn:aws:imagebuilder:${p.region}:${this.opts.accountId}:image/${p.recipeName}/${p.recipeVersion}/${buildNumber}`,
+      pipeline: p,
+      buildNumber,
+      dateCreated: this.opts.clock.iso(),
+      clientToken: token,
+      status: 'PENDING',
+      reason: undefined,
+      amis: [],
+      containers: [],
+      findings: [],
+      scanStatus: undefined,
+      cancelNext: undefined,
+    };
+    this.builds.set(b.arn, b);
+    this.tokens.set(token, b);
+    const failure = this.failures.get(p.image);
+    if (failure) {
+      failure.remaining--;
+      if (failure.remaining <= 0) this.failures.delete(p.image);
+    }
+    this.advance(b, failure?.reason);
+    return { requestId: nextRequestId(), clientToken: token, imageBuildVersionArn: b.arn };
+  }
+
+  /** Schedules the walk through the phases; a failing build stops at BUILDING. */
+  private advance(b: BuildRecord, failWith: string | undefined): void {
+    const d = this.durations;
+    const steps: [BuildStatus, number][] = [['BUILDING', d.pendingMs]];
+    if (failWith !== undefined) steps.push(['FAILED', d.buildingMs]);
+    else {
+      if (b.pipeline.testsEnabled) steps.push(['TESTING', d.buildingMs], ['DISTRIBUTING', d.testingMs]);
+      else steps.push(['DISTRIBUTING', d.buildingMs]);
+      steps.push(['AVAILABLE', d.distributingMs]);
+    }
+    const next = (i: number): void => {
+      const step = steps[i];
+      if (!step) return;
+      const [status, ms] = step;
+      const handle = this.opts.clock.after(ms, `imagebuilder ${b.arn} → ${status}`, () => {
+        b.cancelNext = undefined;
+        if (status === 'AVAILABLE') this.complete(b);
+        const result = this.transition(b, status, status === 'FAILED' ? failWith : undefined);
+        next(i + 1);
+        return result;
+      });
+      b.cancelNext = () => handle.cancel();
+    };
+    next(0);
+  }
+
+  /** Distribution: one encrypted AMI per region in the EC2 fake (or container URIs), and the scan's findings. */
+  private complete(b: BuildRecord): void {
+    const p = b.pipeline;
+    const name = `${p.recipeName} ${this.opts.clock.iso().replace(/:/g, '-')}`;
+    if (p.type === 'CONTAINER') {
+      const repo = p.repository ?? p.recipeName;
+      b.containers = p.regions.map((region) => ({
+        region,
+        imageUris: [
+          `${this.opts.accountId}.dkr.ecr.${region}.amazonaws.com/${repo}:${p.recipeVersion}-${b.buildNumber}`,
+        ],
+      }));
+    } else {
+      b.amis = p.regions.map((region) => {
+        const tags = { Ec2ImageBuilderArn: b.arn, CreatedBy: 'EC2 Image Builder' };
+        const ami = this.opts.ec2.registerImage(region, {
+          name,
+          tags,
+          description: `${p.recipeName} ${p.recipeVersion}`,
+        });
+        return { region, image: ami.imageId, name, accountId: this.opts.accountId };
+      });
+    }
+    if (p.scanningEnabled) {
+      const counts = this.pendingFindings.get(p.image);
+      this.pendingFindings.delete(p.image);
+      b.findings = counts ? makeFindings(b, counts, this.opts.accountId, this.opts.clock.iso()) : [];
+      b.scanStatus = 'COMPLETED';
+    }
+  }
+
+  private transition(b: BuildRecord, status: BuildStatus, reason: string | undefined): unknown {
+    const previous = b.status;
+    b.status = status;
+    b.reason = reason;
+    const detail = {
+      'previous-state': { status: previous },
+      state: reason === undefined ? { status } : { status, reason },
+    };
+    const event: AwsEvent = {
+      version: '0',
+      id: nextRequestId(),
+      'detail-type': 'EC2 Image Builder Image State Change',
+      source: 'aws.imagebuilder',
+      account: this.opts.accountId,
+      time: eventTime(this.opts.clock.now()),
+      region: b.pipeline.region,
+      resources: [b.arn],
+      detail,
+    };
+    if ((status === 'AVAILABLE' || status === 'FAILED') && b.pipeline.snsTopicArn && this.opts.sns) {
+      this.opts.sns.deliver(b.pipeline.snsTopicArn, snsMessage(b, this.opts.accountId));
+    }
+    return this.emitter(event);
+  }
+
+  private findings(input: Record<string, unknown>): unknown {
+    let all = [...this.builds.values()].flatMap((b) => b.findings);
+    for (const f of asArray<{ name?: string; values?: string[] }>(input.filters)) {
+      const values = f.values ?? [];
+      const field = (
+        {
+          imageBuildVersionArn: 'imageBuildVersionArn',
+          imagePipelineArn: 'imagePipelineArn',
+          severity: 'severity',
+        } as Record<string, string>
+      )[f.name ?? ''];
+      if (!field && f.name !== 'vulnerabilityId')
+        throw err(InvalidParameterValueException, `The filter name ${f.name} is not valid.`);
+      all = all.filter((x) =>
+        values.includes(
+          String(field ? x[field] : (x.packageVulnerabilityDetails as { vulnerabilityId: string }).vulnerabilityId),
+        ),
+      );
+    }
+    const page = paginate(all, input.maxResults, input.nextToken, PAGE);
+    return { requestId: nextRequestId(), findings: page.items, nextToken: page.nextToken };
+  }
+
+  private pipeline(arn: unknown): PipelineRecord {
+    if (typeof arn !== 'string' || !PIPELINE_ARN.test(arn))
+      throw err(InvalidParameterValueException, `Invalid image pipeline ARN: ${String(arn)}`);
+    const p = this.pipelines.get(arn);
+    if (!p) throw err(ResourceNotFoundException, `The resource ${arn} does not exist.`, 404);
+    return p;
+  }
+
+  private build(arn: unknown): BuildRecord {
+    if (typeof arn !== 'string' || !BUILD_ARN.test(arn))
+      throw err(InvalidParameterValueException, `Invalid image build version ARN: ${String(arn)}`);
+    const b = this.builds.get(arn);
+    if (!b) throw err(ResourceNotFoundException, `The resource ${arn} does not exist.`, 404);
+    return b;
+  }
+}

@@ -1,0 +1,101 @@
+import type { ClientSettings, ServiceName } from '../../aws/clients.js';
+import type { VirtualClock } from '../clock.js';
+import { Throttle } from '../throttle.js';
+import { type FakeService, seededRandom } from './common.js';
+import { Ec2Fake } from './ec2.js';
+import { type BuildDurations, ImageBuilderFake } from './imagebuilder.js';
+import type { PipelineSpec } from './imagebuilder-model.js';
+import { attachFake, emptyStats, type FakeStats, type FaultOptions } from './middleware.js';
+import { type OrganizationSpec, OrganizationsFake } from './organizations.js';
+import { VirtualRetryStrategy } from './retry.js';
+import { SnsFake, StsFake } from './sns-sts.js';
+import { AL2023_PARAMETER, SsmFake } from './ssm.js';
+
+export interface InstallOptions {
+  readonly clock: VirtualClock;
+  readonly seed?: number;
+  readonly faults?: FaultOptions;
+  /** The account Goldsmith runs in (the organization's management or delegated account). */
+  readonly accountId?: string;
+  readonly defaultRegion?: string;
+  readonly organization?: OrganizationSpec;
+  readonly pipelines?: readonly PipelineSpec[];
+  readonly durations?: Partial<BuildDurations>;
+  /** SNS topics that exist from the start. */
+  readonly topics?: readonly string[];
+  /** Regions whose public AWS base-image parameters are seeded (default: every pipeline region). */
+  readonly regions?: readonly string[];
+  /** SDK attempts per call, as in production (6). */
+  readonly maxAttempts?: number;
+}
+
+export interface LocalFakes {
+  readonly ec2: Ec2Fake;
+  readonly imagebuilder: ImageBuilderFake;
+  readonly organizations: OrganizationsFake;
+  readonly ssm: SsmFake;
+  readonly sns: SnsFake;
+  readonly sts: StsFake;
+  readonly throttle: Throttle;
+}
+
+export interface InstalledFakes {
+  /** Pass to `configureClients`; DynamoDB is left alone (the simulator points it at dynalite). */
+  readonly clientSettings: ClientSettings;
+  readonly fakes: LocalFakes;
+  readonly stats: FakeStats;
+}
+
+const DEFAULT_ACCOUNT = '123456789012';
+
+/**
+ * Builds the stateful fakes and the client settings that route the SDK clients of the faked services to them, with
+ * throttling, seeded fault injection and a retry strategy whose backoff runs on the virtual clock.
+ */
+export function installFakes(opts: InstallOptions): InstalledFakes {
+  const accountId = opts.accountId ?? DEFAULT_ACCOUNT;
+  const defaultRegion = opts.defaultRegion ?? 'us-east-1';
+  const clock = opts.clock;
+  const now = () => clock.now();
+  const random = seededRandom(opts.seed ?? 1);
+  const stats = emptyStats();
+  const throttle = new Throttle(now);
+  const ec2 = new Ec2Fake(accountId, now);
+  const sns = new SnsFake(accountId, now);
+  for (const t of opts.topics ?? []) sns.topics.add(t);
+  const imagebuilder = new ImageBuilderFake({ accountId, defaultRegion, clock, ec2, sns, durations: opts.durations });
+  for (const p of opts.pipelines ?? []) imagebuilder.registerPipeline(p);
+  const organizations = new OrganizationsFake(
+    opts.organization ?? { organizationId: 'o-a1b2c3d4e5', managementAccountId: accountId, ous: [] },
+  );
+  const ssm = new SsmFake(accountId, ec2, now);
+  const regions = new Set(opts.regions ?? [defaultRegion, ...(opts.pipelines ?? []).flatMap((p) => p.regions)]);
+  for (const r of regions) ssm.bumpPublicParameter(AL2023_PARAMETER, r);
+  const sts = new StsFake(accountId);
+  const byService: Partial<Record<ServiceName, FakeService>> = { ec2, imagebuilder, organizations, ssm, sns, sts };
+  const faults = opts.faults ?? {};
+  const maxAttempts = opts.maxAttempts ?? 6;
+
+  const overrides: ClientSettings['overrides'] = {};
+  for (const service of Object.keys(byService) as ServiceName[]) {
+    overrides[service] = {
+      credentials: { accessKeyId: 'AKIALOCALGOLDSMITH', secretAccessKey: 'local' },
+      maxAttempts,
+      // A getter, so every client built from these settings gets its own retry quota, as real clients do.
+      get retryStrategy() {
+        return new VirtualRetryStrategy(maxAttempts, clock, random, () => {
+          stats.faults.retried++;
+        });
+      },
+    };
+  }
+  const clientSettings: ClientSettings = {
+    overrides,
+    decorate: (client, service, region) => {
+      const fake = byService[service];
+      if (!fake) return;
+      attachFake(client, { service, region, accountId, fake, clock, throttle, stats, random, faults });
+    },
+  };
+  return { clientSettings, fakes: { ec2, imagebuilder, organizations, ssm, sns, sts, throttle }, stats };
+}

@@ -1,0 +1,118 @@
+import type { VirtualClock } from '../clock.js';
+import type { Throttle } from '../throttle.js';
+import type { FakeCall, FakeService } from './common.js';
+import { madeUpErrors, serverError, throttledError } from './faults.js';
+
+/** Counts for the simulator's report. */
+export interface FakeStats {
+  /** Logical calls per `service:Action` (retries not counted). */
+  readonly apiCalls: Record<string, number>;
+  /** Attempts that reached a fake, retries included. */
+  attempts: number;
+  /** Attempts refused by a token bucket. */
+  throttled: number;
+  readonly faults: { injected: number; retried: number; failedCalls: number };
+}
+
+export interface FaultOptions {
+  /** Probability that an attempt is answered with the service's throttling error regardless of the buckets. */
+  readonly throttleRate?: number;
+  /** Probability that an attempt fails with a transient server error. */
+  readonly errorRate?: number;
+}
+
+export function emptyStats(): FakeStats {
+  return { apiCalls: {}, attempts: 0, throttled: 0, faults: { injected: 0, retried: 0, failedCalls: 0 } };
+}
+
+export interface AttachOptions {
+  readonly service: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly fake: FakeService;
+  readonly clock: VirtualClock;
+  readonly throttle: Throttle;
+  readonly stats: FakeStats;
+  readonly random: () => number;
+  readonly faults: FaultOptions;
+}
+
+interface MiddlewareContext {
+  commandName?: string;
+}
+interface MiddlewareArgs {
+  input: Record<string, unknown>;
+  request?: { body?: unknown };
+}
+type Next = (args: MiddlewareArgs) => Promise<{ output: unknown; response: unknown }>;
+type Middleware = (next: Next, context: MiddlewareContext) => (args: MiddlewareArgs) => Promise<unknown>;
+
+/** The part of an SDK client's middleware stack used here (typed loosely: every client's stack differs). */
+interface StackLike {
+  add(mw: Middleware, opts: { step: 'initialize' | 'deserialize'; name: string; priority?: 'high' | 'low' }): void;
+}
+
+const actionOf = (context: MiddlewareContext): string => (context.commandName ?? 'Unknown').replace(/Command$/, '');
+
+function parseBody(request: MiddlewareArgs['request']): Record<string, unknown> | undefined {
+  if (typeof request?.body !== 'string' || !request.body.startsWith('{')) return undefined;
+  try {
+    return JSON.parse(request.body) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Attaches a fake to a real SDK client: an initialize-step middleware counts the logical call and its outcome, and a
+ * deserialize-step middleware (running once per attempt, after the retry middleware and signing) answers from the
+ * fake instead of sending HTTP. Throttles and injected faults are thrown from there, so the client's own retry
+ * strategy sees them exactly as it would see AWS's.
+ */
+export function attachFake(client: { middlewareStack: unknown }, o: AttachOptions): void {
+  const stack = client.middlewareStack as StackLike;
+  stack.add(
+    (next, context) => async (args) => {
+      const key = `${o.service}:${actionOf(context)}`;
+      o.stats.apiCalls[key] = (o.stats.apiCalls[key] ?? 0) + 1;
+      try {
+        return await next(args);
+      } catch (e) {
+        if (typeof e === 'object' && e !== null && madeUpErrors.has(e)) o.stats.faults.failedCalls++;
+        throw e;
+      }
+    },
+    { step: 'initialize', name: 'goldsmithLocalCount' },
+  );
+  stack.add(
+    (_next, context) => async (args) => {
+      o.clock.touch();
+      o.stats.attempts++;
+      const call: FakeCall = {
+        service: o.service,
+        action: actionOf(context),
+        input: args.input,
+        body: parseBody(args.request),
+        region: o.region,
+        accountId: o.accountId,
+      };
+      // Draw from the RNG only when a rate is set, so enabling one fault kind doesn't reshuffle the other.
+      if (o.faults.throttleRate && o.random() < o.faults.throttleRate) {
+        o.stats.faults.injected++;
+        throw throttledError(o.service);
+      }
+      if (o.faults.errorRate && o.random() < o.faults.errorRate) {
+        o.stats.faults.injected++;
+        throw serverError(o.service);
+      }
+      if (!o.throttle.take(o.accountId, o.region, o.service, call.action, call.input)) {
+        o.stats.throttled++;
+        throw throttledError(o.service);
+      }
+      const output = (o.fake.handle(call) ?? {}) as Record<string, unknown>;
+      const $metadata = { httpStatusCode: 200, requestId: undefined, attempts: 1, totalRetryDelay: 0 };
+      return { output: { ...output, $metadata }, response: { statusCode: 200, headers: {}, body: undefined } };
+    },
+    { step: 'deserialize', name: 'goldsmithLocalFake', priority: 'high' },
+  );
+}

@@ -1,0 +1,250 @@
+import {
+  AccountNotFoundException,
+  ChildNotFoundException,
+  InvalidInputException,
+  OrganizationsServiceException,
+  ParentNotFoundException,
+  TargetNotFoundException,
+} from '@aws-sdk/client-organizations';
+import type { Catalog } from '../../core/config/schema.js';
+import {
+  errorFactory,
+  type FakeCall,
+  type FakeService,
+  NotImplementedByFakeError,
+  paginate,
+  required,
+} from './common.js';
+
+const err = errorFactory(OrganizationsServiceException);
+const invalid = (msg: string): Error => err(InvalidInputException, msg);
+// Documented for every Organizations list API: MaxResults is 1–20.
+const PAGE = { max: 20, defaultSize: 20, invalidToken: () => invalid('The provided NextToken is not valid.') };
+
+export interface AccountSpec {
+  readonly id: string;
+  readonly name?: string;
+  readonly tags?: Record<string, string>;
+}
+
+export interface OuSpec {
+  readonly id: string;
+  readonly name?: string;
+  /** Parent OU id; default: the root. */
+  readonly parentId?: string;
+  readonly accounts?: readonly AccountSpec[];
+}
+
+export interface OrganizationSpec {
+  readonly organizationId: string;
+  readonly managementAccountId: string;
+  readonly rootId?: string;
+  readonly ous: readonly OuSpec[];
+  /** Accounts directly under the root. */
+  readonly rootAccounts?: readonly AccountSpec[];
+}
+
+interface Node {
+  readonly id: string;
+  readonly type: 'ROOT' | 'ORGANIZATIONAL_UNIT' | 'ACCOUNT';
+  readonly name: string;
+  readonly parentId: string | undefined;
+  readonly tags: Record<string, string>;
+}
+
+/**
+ * Builds an organization from the catalog: every OU any channel targets or excludes, each with `accountsPerOu`
+ * generated accounts, plus explicitly named accounts under the root.
+ */
+export function organizationFromCatalog(
+  catalog: Pick<Catalog, 'organization' | 'channels'>,
+  opts: { managementAccountId: string; accountsPerOu?: number },
+): OrganizationSpec {
+  const perOu = opts.accountsPerOu ?? 3;
+  const ouIds = new Set<string>();
+  const accountIds = new Set<string>();
+  for (const ch of catalog.channels) {
+    for (const ou of [...ch.targets.ous, ...ch.targets.exclude.ous]) ouIds.add(ou);
+    for (const a of [...ch.targets.accounts, ...ch.targets.exclude.accounts]) accountIds.add(a);
+  }
+  let n = 0;
+  const ous = [...ouIds].map((id) => ({
+    id,
+    name: id,
+    accounts: Array.from({ length: perOu }, () => {
+      n++;
+      return { id: String(200000000000 + n), name: `account-${n}`, tags: {} };
+    }),
+  }));
+  return {
+    organizationId: catalog.organization.id,
+    managementAccountId: opts.managementAccountId,
+    ous,
+    rootAccounts: [...accountIds].map((id) => ({ id, name: `account-${id}` })),
+  };
+}
+
+/** AWS Organizations: a fixed tree of root → OUs → accounts, read-only, paginated as documented. */
+export class OrganizationsFake implements FakeService {
+  private readonly nodes = new Map<string, Node>();
+  readonly rootId: string;
+
+  constructor(private readonly spec: OrganizationSpec) {
+    this.rootId = spec.rootId ?? `r-${spec.organizationId.slice(2, 6)}`;
+    this.add({ id: this.rootId, type: 'ROOT', name: 'Root', parentId: undefined, tags: {} });
+    this.add({ id: spec.managementAccountId, type: 'ACCOUNT', name: 'management', parentId: this.rootId, tags: {} });
+    for (const a of spec.rootAccounts ?? []) this.addAccount(a, this.rootId);
+    for (const ou of spec.ous) {
+      this.add({
+        id: ou.id,
+        type: 'ORGANIZATIONAL_UNIT',
+        name: ou.name ?? ou.id,
+        parentId: ou.parentId ?? this.rootId,
+        tags: {},
+      });
+      for (const a of ou.accounts ?? []) this.addAccount(a, ou.id);
+    }
+  }
+
+  /** The organization's ARN, as used in launch permissions. */
+  organizationArn(): string {
+    return `arn:aws:organizations::${this.spec.managementAccountId}:organization/${this.spec.organizationId}`;
+  }
+
+  ouArn(ouId: string): string {
+    return `arn:aws:organizations::${this.spec.managementAccountId}:ou/${this.spec.organizationId}/${ouId}`;
+  }
+
+  /** Every member account id, management account included. */
+  accountIds(): string[] {
+    return [...this.nodes.values()].filter((n) => n.type === 'ACCOUNT').map((n) => n.id);
+  }
+
+  isMember(accountId: string): boolean {
+    return this.nodes.get(accountId)?.type === 'ACCOUNT';
+  }
+
+  /** The OU ids and root id above an account or OU, nearest first. */
+  ancestors(id: string): string[] {
+    const out: string[] = [];
+    for (let p = this.nodes.get(id)?.parentId; p; p = this.nodes.get(p)?.parentId) out.push(p);
+    return out;
+  }
+
+  /** Accounts in an OU and all OUs below it. */
+  accountsUnder(ouId: string): string[] {
+    return this.accountIds().filter((a) => this.ancestors(a).includes(ouId));
+  }
+
+  handle(call: FakeCall): unknown {
+    const input = call.input;
+    switch (call.action) {
+      case 'DescribeOrganization':
+        return {
+          Organization: {
+            Id: this.spec.organizationId,
+            Arn: this.organizationArn(),
+            FeatureSet: 'ALL',
+            MasterAccountId: this.spec.managementAccountId,
+            MasterAccountArn: this.accountArn(this.spec.managementAccountId),
+          },
+        };
+      case 'ListRoots':
+        return this.page(input, [this.rootId], (id) => ({ Id: id, Arn: this.arnOf(id), Name: 'Root' }), 'Roots');
+      case 'ListAccountsForParent':
+        return this.page(input, this.children(this.parent(input), 'ACCOUNT'), (id) => this.account(id), 'Accounts');
+      case 'ListOrganizationalUnitsForParent':
+        return this.page(
+          input,
+          this.children(this.parent(input), 'ORGANIZATIONAL_UNIT'),
+          (id) => this.ou(id),
+          'OrganizationalUnits',
+        );
+      case 'ListChildren': {
+        const type = required(input, 'ChildType', invalid);
+        if (type !== 'ACCOUNT' && type !== 'ORGANIZATIONAL_UNIT') throw invalid(`ChildType ${type} is not valid.`);
+        return this.page(input, this.children(this.parent(input), type), (id) => ({ Id: id, Type: type }), 'Children');
+      }
+      case 'ListParents': {
+        const child = required(input, 'ChildId', invalid);
+        const node = this.nodes.get(child);
+        if (!node || node.type === 'ROOT')
+          throw err(ChildNotFoundException, `We can't find a child with the ID ${child}.`);
+        const parent = this.nodes.get(node.parentId!)!;
+        return this.page(input, [parent.id], (id) => ({ Id: id, Type: parent.type }), 'Parents');
+      }
+      case 'DescribeAccount':
+        return { Account: this.account(this.accountId(required(input, 'AccountId', invalid))) };
+      case 'ListAccounts':
+        return this.page(input, this.accountIds(), (id) => this.account(id), 'Accounts');
+      case 'ListTagsForResource': {
+        const id = required(input, 'ResourceId', invalid);
+        const node = this.nodes.get(id);
+        if (!node) throw err(TargetNotFoundException, `We can't find a resource with the ID ${id}.`);
+        const tags = Object.entries(node.tags).map(([Key, Value]) => ({ Key, Value }));
+        return this.page(input, tags, (t) => t, 'Tags');
+      }
+      default:
+        throw new NotImplementedByFakeError('organizations', call.action);
+    }
+  }
+
+  private add(node: Node): void {
+    this.nodes.set(node.id, node);
+  }
+
+  private addAccount(a: AccountSpec, parentId: string): void {
+    this.add({ id: a.id, type: 'ACCOUNT', name: a.name ?? a.id, parentId, tags: { ...a.tags } });
+  }
+
+  private parent(input: Record<string, unknown>): string {
+    const id = required(input, 'ParentId', invalid);
+    const node = this.nodes.get(id);
+    if (!node || node.type === 'ACCOUNT')
+      throw err(ParentNotFoundException, `We can't find a root or OU with the ID ${id}.`);
+    return id;
+  }
+
+  private accountId(id: string): string {
+    if (!/^\d{12}$/.test(id)) throw invalid(`AccountId ${id} is not a valid account id.`);
+    if (!this.isMember(id)) throw err(AccountNotFoundException, `We can't find an AWS account with the ID ${id}.`, 404);
+    return id;
+  }
+
+  private children(parentId: string, type: Node['type']): string[] {
+    return [...this.nodes.values()].filter((n) => n.parentId === parentId && n.type === type).map((n) => n.id);
+  }
+
+  private page<T>(input: Record<string, unknown>, ids: readonly T[], map: (id: T) => unknown, key: string): unknown {
+    const page = paginate(ids, input.MaxResults, input.NextToken, PAGE);
+    return { [key]: page.items.map(map), NextToken: page.nextToken };
+  }
+
+  private accountArn(id: string): string {
+    return `arn:aws:organizations::${this.spec.managementAccountId}:account/${this.spec.organizationId}/${id}`;
+  }
+
+  private arnOf(id: string): string {
+    const node = this.nodes.get(id)!;
+    if (node.type === 'ACCOUNT') return this.accountArn(id);
+    if (node.type === 'ORGANIZATIONAL_UNIT') return this.ouArn(id);
+    return `arn:aws:organizations::${this.spec.managementAccountId}:root/${this.spec.organizationId}/${id}`;
+  }
+
+  private account(id: string): unknown {
+    const n = this.nodes.get(id)!;
+    return {
+      Id: id,
+      Arn: this.accountArn(id),
+      Name: n.name,
+      Email: `${n.name}@example.com`,
+      Status: 'ACTIVE',
+      State: 'ACTIVE',
+      JoinedMethod: id === this.spec.managementAccountId ? 'CREATED' : 'INVITED',
+    };
+  }
+
+  private ou(id: string): unknown {
+    return { Id: id, Arn: this.ouArn(id), Name: this.nodes.get(id)!.name };
+  }
+}

@@ -1,0 +1,173 @@
+import {
+  ParameterAlreadyExists,
+  ParameterNotFound,
+  ParameterVersionNotFound,
+  SSMServiceException,
+  ValidationException,
+} from '@aws-sdk/client-ssm';
+import {
+  asArray,
+  errorFactory,
+  type FakeCall,
+  type FakeService,
+  NotImplementedByFakeError,
+  paginate,
+  required,
+} from './common.js';
+import type { Ec2Fake } from './ec2.js';
+
+const err = errorFactory(SSMServiceException);
+const invalid = (msg: string): Error => err(ValidationException, msg);
+
+interface ParameterVersion {
+  readonly Value: string;
+  readonly Version: number;
+  readonly LastModifiedDate: Date;
+}
+
+interface ParameterRecord {
+  readonly Name: string;
+  Type: string;
+  DataType: string;
+  Tier: string;
+  readonly versions: ParameterVersion[];
+}
+
+/** The latest Amazon Linux 2023 AMI parameter; seeded in every region so base images resolve. */
+export const AL2023_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
+
+/** SSM Parameter Store, per region: versions, Overwrite semantics, tiers, `aws:ec2:image` values, public AWS params. */
+export class SsmFake implements FakeService {
+  private readonly params = new Map<string, ParameterRecord>();
+
+  constructor(
+    private readonly accountId: string,
+    private readonly ec2: Ec2Fake,
+    private readonly now: () => number,
+  ) {}
+
+  /**
+   * Publishes a new AWS base image: registers a public Amazon-owned AMI in the EC2 fake and points the public
+   * parameter at it (a new version). Returns the new AMI id.
+   */
+  bumpPublicParameter(name: string, region: string): string {
+    const ami = this.ec2.registerImage(region, { name: `al2023-ami-${this.now()}`, ownerId: 'amazon', public: true });
+    this.write(region, name, ami.imageId, { Type: 'String', DataType: 'aws:ec2:image', Tier: 'Standard' });
+    return ami.imageId;
+  }
+
+  /** The current value of a parameter, or undefined (for the simulator's audit). */
+  value(region: string, name: string): string | undefined {
+    return this.params.get(`${region}|${name}`)?.versions.at(-1)?.Value;
+  }
+
+  handle(call: FakeCall): unknown {
+    const { input, region } = call;
+    switch (call.action) {
+      case 'GetParameter':
+        return { Parameter: this.get(region, required(input, 'Name', invalid)) };
+      case 'GetParameters': {
+        const names = asArray<string>(input.Names);
+        if (names.length < 1 || names.length > 10) throw invalid('Names must list between 1 and 10 parameters.');
+        const found: unknown[] = [];
+        const missing: string[] = [];
+        for (const n of names) {
+          try {
+            found.push(this.get(region, n));
+          } catch {
+            missing.push(n);
+          }
+        }
+        return { Parameters: found, InvalidParameters: missing };
+      }
+      case 'GetParametersByPath': {
+        const path = required(input, 'Path', invalid);
+        const prefix = path.endsWith('/') ? path : `${path}/`;
+        const all = [...this.params.values()]
+          .filter((p) => this.params.get(`${region}|${p.Name}`) === p && p.Name.startsWith(prefix))
+          .filter((p) => input.Recursive === true || !p.Name.slice(prefix.length).includes('/'))
+          .map((p) => this.get(region, p.Name));
+        const page = paginate(all, input.MaxResults, input.NextToken, {
+          max: 10,
+          invalidToken: () => invalid('Invalid NextToken'),
+        });
+        return { Parameters: page.items, NextToken: page.nextToken };
+      }
+      case 'PutParameter':
+        return this.put(region, input);
+      case 'DeleteParameter': {
+        const name = required(input, 'Name', invalid);
+        if (!this.params.delete(`${region}|${name}`)) throw err(ParameterNotFound, `Parameter ${name} not found.`);
+        return {};
+      }
+      default:
+        throw new NotImplementedByFakeError('ssm', call.action);
+    }
+  }
+
+  private get(region: string, selector: string): unknown {
+    const [name, version] = selector.split(':') as [string, string | undefined];
+    const p = this.params.get(`${region}|${name}`);
+    if (!p) throw err(ParameterNotFound, `Parameter ${name} not found.`);
+    const v = version === undefined ? p.versions.at(-1)! : p.versions.find((x) => String(x.Version) === version);
+    if (!v) throw err(ParameterVersionNotFound, `Systems Manager could not find version ${version} of ${name}.`);
+    const owner = name.startsWith('/aws/') ? 'aws' : this.accountId;
+    return {
+      Name: name,
+      Type: p.Type,
+      Value: v.Value,
+      Version: v.Version,
+      Selector: version === undefined ? undefined : `:${version}`,
+      LastModifiedDate: v.LastModifiedDate,
+      ARN: `arn:aws:ssm:${region}:${owner}:parameter${name.startsWith('/') ? '' : '/'}${name}`,
+      DataType: p.DataType,
+    };
+  }
+
+  private put(region: string, input: Record<string, unknown>): unknown {
+    const name = required(input, 'Name', invalid);
+    const value = required(input, 'Value', invalid);
+    if (/^\/?(aws|ssm)/i.test(name))
+      throw err('AccessDeniedException', `No access to reserved parameter name: ${name}.`);
+    if (input.Overwrite === true && input.Tags !== undefined) {
+      throw invalid("Invalid request: tags and overwrite can't be used together.");
+    }
+    const existing = this.params.get(`${region}|${name}`);
+    if (existing && input.Overwrite !== true) {
+      throw err(
+        ParameterAlreadyExists,
+        'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.',
+      );
+    }
+    const type = (input.Type as string | undefined) ?? existing?.Type;
+    if (!type) throw invalid('A parameter type is required when you create a parameter.');
+    if (!['String', 'StringList', 'SecureString'].includes(type)) throw invalid(`Type ${type} is not valid.`);
+    const dataType = (input.DataType as string | undefined) ?? existing?.DataType ?? 'text';
+    if (dataType !== 'text' && dataType !== 'aws:ec2:image') throw invalid(`DataType ${dataType} is not supported.`);
+    // Parameter Store checks aws:ec2:image values against EC2; the fake checks the AMI exists in this region.
+    if (dataType === 'aws:ec2:image' && !this.ec2.images.get(value)) {
+      throw invalid(`Parameter value ${value} is not a valid AMI in ${region}.`);
+    }
+    const tier =
+      (input.Tier as string | undefined) === 'Advanced' || existing?.Tier === 'Advanced' ? 'Advanced' : 'Standard';
+    if (tier === 'Standard' && value.length > 4096)
+      throw invalid('Standard parameters are limited to 4 KB; use the Advanced tier.');
+    const version = this.write(region, name, value, { Type: type, DataType: dataType, Tier: tier });
+    return { Version: version, Tier: tier };
+  }
+
+  private write(
+    region: string,
+    name: string,
+    value: string,
+    meta: { Type: string; DataType: string; Tier: string },
+  ): number {
+    const key = `${region}|${name}`;
+    const p = this.params.get(key) ?? { Name: name, ...meta, versions: [] };
+    Object.assign(p, meta);
+    const version = (p.versions.at(-1)?.Version ?? 0) + 1;
+    p.versions.push({ Value: value, Version: version, LastModifiedDate: new Date(this.now()) });
+    this.params.set(key, p);
+    return version;
+  }
+}
