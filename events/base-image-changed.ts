@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { amiId, eventBridgeEvent, isoTime } from './envelope.js';
+import { DETAIL_TYPES, GOLDSMITH_SOURCE } from './sources.js';
+
+export const baseImageChangedDetailSchema = z.strictObject({
+  /** The public SSM parameter watched, e.g. `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64`. */
+  parameter: z.string().startsWith('/', 'must be an SSM parameter name starting with "/"'),
+  /** Absent the first time the watcher sees the parameter. */
+  previous: amiId.optional(),
+  current: amiId,
+  region: z.string().min(1),
+  observedAt: isoTime,
+});
+
+/** "Base Image Changed": the hourly SSM watcher saw a public base-image parameter point at a new AMI. */
+export const baseImageChangedSchema = eventBridgeEvent(
+  GOLDSMITH_SOURCE,
+  DETAIL_TYPES.baseImageChanged,
+  baseImageChangedDetailSchema,
+);
+
+export type BaseImageChangedDetail = z.infer<typeof baseImageChangedDetailSchema>;
+export type BaseImageChangedEvent = z.infer<typeof baseImageChangedSchema>;

@@ -1,0 +1,38 @@
+/**
+ * The sources and detail-types Goldsmith receives and emits. Rules in the stacks and the schemas in this folder
+ * both read these constants, so a pattern can't drift from the schema that parses what it routes.
+ */
+
+/** The `source` of every event Goldsmith itself puts on its bus (and of the CI "Package Update" event). */
+export const GOLDSMITH_SOURCE = 'goldsmith';
+
+export const SOURCES = {
+  imageBuilder: 'aws.imagebuilder',
+  inspector: 'aws.inspector2',
+  codeArtifact: 'aws.codeartifact',
+  goldsmith: GOLDSMITH_SOURCE,
+} as const;
+
+export const DETAIL_TYPES = {
+  imageStateChange: 'EC2 Image Builder Image State Change',
+  imageCveDetected: 'EC2 Image Builder CVE Detected',
+  imagePipelineAutoDisabled: 'EC2 Image Builder Image Pipeline Automatically Disabled',
+  inspectorFinding: 'Inspector2 Finding',
+  packageVersionStateChange: 'CodeArtifact Package Version State Change',
+  packageUpdate: 'Package Update',
+  imagePromoted: 'Image Promoted',
+  baseImageChanged: 'Base Image Changed',
+  imageRejected: 'Image Rejected',
+  imageRevoked: 'Image Revoked',
+} as const;
+
+/** The account that publishes the Amazon Linux AMI release topics (all in us-east-1). */
+export const AMAZON_LINUX_TOPIC_OWNER = '137112412989';
+
+/** AWS's Amazon Linux AMI release topics, keyed by the family they announce. */
+export const AMAZON_LINUX_TOPICS = {
+  al2023: `arn:aws:sns:us-east-1:${AMAZON_LINUX_TOPIC_OWNER}:amazon-linux-2023-ami-updates`,
+  al2: `arn:aws:sns:us-east-1:${AMAZON_LINUX_TOPIC_OWNER}:amazon-linux-2-ami-updates`,
+} as const;
+
+export type AmazonLinuxFamily = keyof typeof AMAZON_LINUX_TOPICS;
