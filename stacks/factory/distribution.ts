@@ -1,5 +1,5 @@
 import { CfnDistributionConfiguration } from 'aws-cdk-lib/aws-imagebuilder';
-import { Construct } from 'constructs';
+import { Construct, type IDependable } from 'constructs';
 import type { ImageSpec } from '../../core/config/schema.js';
 import { amiName, containerRepositoryName, pipelineName } from '../names.js';
 import { goldsmithTags } from './tags.js';
@@ -7,6 +7,8 @@ import { goldsmithTags } from './tags.js';
 export interface DistributionProps {
   /** The KMS key (ARN or alias ARN) to encrypt AMIs with in a region. */
   keyIdFor(region: string): string;
+  /** Resources the distribution must wait for (the key's replicas). */
+  dependsOn?: IDependable[];
 }
 
 /**
@@ -48,10 +50,12 @@ export function createDistributionConfiguration(
   spec: ImageSpec,
   props: DistributionProps,
 ): CfnDistributionConfiguration {
-  return new CfnDistributionConfiguration(new Construct(scope, `${image}Distribution`), 'Resource', {
+  const distribution = new CfnDistributionConfiguration(new Construct(scope, `${image}Distribution`), 'Resource', {
     name: pipelineName(image),
     description: `Goldsmith distribution for ${image}`,
     distributions: distributionsFor(image, spec, props),
     tags: goldsmithTags(image),
   });
+  for (const dependency of props.dependsOn ?? []) distribution.node.addDependency(dependency);
+  return distribution;
 }

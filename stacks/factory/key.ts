@@ -1,8 +1,9 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import type { Construct } from 'constructs';
+import type { Construct, IDependable } from 'constructs';
 import { amiKeyAliasName } from '../names.js';
+import { createKeyReplicas, replicaKeyArn } from './replicas.js';
 
 /** The service-linked role Image Builder distributes (copies, encrypts) AMIs and publishes notifications with. */
 export function imageBuilderServiceRoleArn(scope: Construct): string {
@@ -20,73 +21,92 @@ export interface AmiKeyProps {
 export interface AmiKey {
   key: kms.Key;
   aliasName: string;
-  /** The key to encrypt AMIs with in `region`: the key itself at home, the same-named alias elsewhere. */
+  /** The key to encrypt AMIs with in `region`: the key itself at home, its replica elsewhere. */
   keyIdFor(region: string): string;
+  /** What a distribution must wait for: the replicas in the other regions. */
+  dependsOn: IDependable[];
 }
 
 /**
  * The customer-managed key AMIs are encrypted with. Consumers in the organization launch from shared AMIs, which
  * needs exactly the actions AWS lists for sharing encrypted snapshots; grants only on behalf of AWS services.
- * Multi-region so that replicas in the other distribution regions share its key material.
+ * Multi-region, with a replica in every other distribution region: an AMI copy there is encrypted with it.
  */
 export function createAmiKey(scope: Construct, props: AmiKeyProps): AmiKey {
   const stack = Stack.of(scope);
   const aliasName = amiKeyAliasName(props.stage);
+  // One document for the primary and its replicas, so every region grants exactly the same.
+  const policy = amiKeyPolicy(scope, props);
   const key = new kms.Key(scope, 'AmiKey', {
     description: 'Goldsmith: encrypts golden AMIs; usable by the organization to launch shared images',
     enableKeyRotation: true,
     multiRegion: true,
     alias: aliasName,
+    policy,
     pendingWindow: Duration.days(30),
     removalPolicy: RemovalPolicy.RETAIN,
   });
-  const org = { StringEquals: { 'aws:PrincipalOrgID': props.organizationId } };
-  key.addToResourcePolicy(
-    new iam.PolicyStatement({
-      sid: 'OrganizationUsesSharedAmis',
-      principals: [new iam.AnyPrincipal()],
-      actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'],
-      resources: ['*'],
-      conditions: org,
-    }),
-  );
-  key.addToResourcePolicy(
-    new iam.PolicyStatement({
-      sid: 'OrganizationGrantsForAwsServices',
-      principals: [new iam.AnyPrincipal()],
-      actions: ['kms:CreateGrant'],
-      resources: ['*'],
-      conditions: { ...org, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
-    }),
-  );
-  const viaEc2 = { 'kms:ViaService': props.regions.map((region) => `ec2.${region}.amazonaws.com`) };
-  const serviceRole = new iam.ArnPrincipal(imageBuilderServiceRoleArn(scope));
-  key.addToResourcePolicy(
-    new iam.PolicyStatement({
-      sid: 'ImageBuilderEncryptsAmis',
-      principals: [serviceRole],
-      actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
-      resources: ['*'],
-      conditions: { StringEquals: viaEc2 },
-    }),
-  );
-  key.addToResourcePolicy(
-    new iam.PolicyStatement({
-      sid: 'ImageBuilderGrantsForEc2',
-      principals: [serviceRole],
-      actions: ['kms:CreateGrant'],
-      resources: ['*'],
-      conditions: { StringEquals: viaEc2, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
-    }),
+  const replicas = createKeyReplicas(
+    scope,
+    key,
+    policy,
+    props.regions.filter((region) => region !== stack.region),
   );
   return {
     key,
     aliasName,
-    keyIdFor(region) {
-      if (region === stack.region) return key.keyArn;
-      return `arn:${stack.partition}:kms:${region}:${stack.account}:${aliasName}`;
-    },
+    keyIdFor: (region) => (region === stack.region ? key.keyArn : replicaKeyArn(scope, key, region)),
+    dependsOn: replicas,
   };
+}
+
+/**
+ * The AMI key policy: the account administers it (as CDK's default policy would), the organization may launch
+ * from shared AMIs (the actions AWS lists for sharing encrypted snapshots; grants only on behalf of AWS
+ * services), and Image Builder's role may encrypt copies, only through EC2 in the distribution regions.
+ */
+export function amiKeyPolicy(scope: Construct, props: AmiKeyProps): iam.PolicyDocument {
+  const org = { StringEquals: { 'aws:PrincipalOrgID': props.organizationId } };
+  const viaEc2 = { 'kms:ViaService': props.regions.map((region) => `ec2.${region}.amazonaws.com`) };
+  const serviceRole = new iam.ArnPrincipal(imageBuilderServiceRoleArn(scope));
+  return new iam.PolicyDocument({
+    statements: [
+      new iam.PolicyStatement({
+        sid: 'AccountAdministers',
+        principals: [new iam.AccountRootPrincipal()],
+        actions: ['kms:*'],
+        resources: ['*'],
+      }),
+      new iam.PolicyStatement({
+        sid: 'OrganizationUsesSharedAmis',
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: org,
+      }),
+      new iam.PolicyStatement({
+        sid: 'OrganizationGrantsForAwsServices',
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:CreateGrant'],
+        resources: ['*'],
+        conditions: { ...org, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+      }),
+      new iam.PolicyStatement({
+        sid: 'ImageBuilderEncryptsAmis',
+        principals: [serviceRole],
+        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+        resources: ['*'],
+        conditions: { StringEquals: viaEc2 },
+      }),
+      new iam.PolicyStatement({
+        sid: 'ImageBuilderGrantsForEc2',
+        principals: [serviceRole],
+        actions: ['kms:CreateGrant'],
+        resources: ['*'],
+        conditions: { StringEquals: viaEc2, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+      }),
+    ],
+  });
 }
 
 /** A small key for the Image Builder notification topic: only this account and Image Builder's role use it. */

@@ -25,7 +25,8 @@ describe('Factory stack with a minimal catalog (one AMI image, one region)', () 
     template.resourceCountIs('AWS::ImageBuilder::Component', 0);
   });
 
-  it('distributes to the home region only, with the key itself', () => {
+  it('distributes to the home region only, with the key itself and no replicas', () => {
+    template.resourceCountIs('Custom::GoldsmithKeyReplica', 0);
     const [dist] = Object.values(resourcesOf(template, 'AWS::ImageBuilder::DistributionConfiguration'));
     const distributions = dist?.Properties['Distributions'] as {
       Region: string;

@@ -121,7 +121,7 @@ describe('Factory stack with the example catalog', () => {
     expect(distributions.map((d) => d.Region)).toEqual(['us-east-1', 'eu-west-1', 'ap-southeast-2']);
     expect(distributions[0]!.AmiDistributionConfiguration['KmsKeyId']).toMatch(/^<AmiKey[0-9A-F]{8}\.Arn>$/);
     expect(distributions[1]!.AmiDistributionConfiguration['KmsKeyId']).toMatch(
-      /^arn:aws:kms:eu-west-1:[^:]+:alias\/goldsmith\/test\/ami$/,
+      /^arn:aws:kms:eu-west-1:[^:]+:key\/<AmiKey[0-9A-F]{8}>$/,
     );
     for (const { AmiDistributionConfiguration: ami } of distributions) {
       expect(ami['Name']).toBe('goldsmith-base-{{ imagebuilder:buildDate }}');
@@ -193,6 +193,23 @@ describe('Factory stack with the example catalog', () => {
         ],
       },
     });
+  });
+
+  it('replicates the key, with the same policy, into every other distribution region before distributing', () => {
+    const replicas = Object.entries(template.findResources('Custom::GoldsmithKeyReplica'));
+    const calls = replicas.map(([, r]) => JSON.parse(String(flatten(r.Properties.Create))));
+    expect(calls.map((c) => c.parameters.ReplicaRegion).sort()).toEqual(['ap-southeast-2', 'eu-west-1']);
+    for (const call of calls) {
+      expect(call).toMatchObject({ service: 'KMS', action: 'ReplicateKey', region: 'us-east-1' });
+      expect(JSON.parse(call.parameters.Policy).Statement.map((s: Props) => s['Sid'])).toEqual(
+        (amiKeyOf(template)['KeyPolicy'] as { Statement: Props[] }).Statement.map((s) => s['Sid']),
+      );
+    }
+    const raw = template.findResources('AWS::ImageBuilder::DistributionConfiguration', {
+      Properties: { Name: 'goldsmith-base' },
+    });
+    const dependsOn = (Object.values(raw)[0] as { DependsOn?: string[] }).DependsOn ?? [];
+    expect(dependsOn).toEqual(expect.arrayContaining(replicas.map(([id]) => id)));
   });
 
   it('keeps build logs in a private, encrypted, TLS-only bucket', () => {
