@@ -189,30 +189,47 @@ export async function advanceWatchState(state: Omit<WatchRecord, 'pk' | 'sk'>): 
   }
 }
 
-/** Records a pipeline event (e.g. automatically disabled) in the image's partition; re-delivery writes nothing new. */
+/**
+ * Records a pipeline event (e.g. automatically disabled) in the image's partition, once per event id.
+ * @returns whether people were already told about it, so a retry notifies only when the first attempt did not.
+ */
 export async function recordPipelineEvent(
   image: string,
   event: { name: string; at: string; eventId: string; details: Record<string, unknown> },
-): Promise<boolean> {
+): Promise<{ key: { pk: string; sk: string }; notified: boolean }> {
+  const key = { pk: imagePk(image), sk: `${skPrefix.pipeline}${event.at}#${event.eventId}` };
   try {
     await documentClient().send(
       new PutCommand({
         TableName: table(),
         Item: {
-          pk: imagePk(image),
-          sk: `${skPrefix.pipeline}${event.at}#${event.eventId}`,
+          ...key,
           kind: 'pipeline-event',
           image,
           event: event.name,
           at: event.at,
+          notified: false,
           ...event.details,
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
-    return true;
+    return { key, notified: false };
   } catch (error) {
-    if (lostCondition(error)) return false;
-    throw error;
+    if (!lostCondition(error)) throw error;
+    const out = await documentClient().send(new GetCommand({ TableName: table(), Key: key, ConsistentRead: true }));
+    return { key, notified: out.Item?.notified === true };
   }
+}
+
+/** Marks a recorded pipeline event as announced. */
+export async function markPipelineEventNotified(key: { pk: string; sk: string }): Promise<void> {
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: key,
+      UpdateExpression: 'SET notified = :true',
+      ExpressionAttributeValues: { ':true': true },
+    }),
+  );
 }

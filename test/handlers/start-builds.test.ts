@@ -13,7 +13,7 @@ import { MalformedEventError } from '../../core/errors.js';
 import { clientTokenFor } from '../../core/triggers/dedupe.js';
 import { handler } from '../../functions/start-builds.js';
 import { AL2023, triggerCatalog } from '../unit/triggers/fixtures.js';
-import { amiUpdateNotice, codeArtifactEvent, PIPELINE_ARN_PREFIX } from './trigger-events.js';
+import { amiUpdateNotice, codeArtifactEvent, PIPELINE_ARN_PREFIX } from './start-builds-events.js';
 
 const context = { functionName: 'start-builds', awsRequestId: 'req-1' } as Context;
 const BUILD_ARN = 'arn:aws:imagebuilder:us-east-1:123456789012:image/goldsmith-base/1.0.0/4';

@@ -1,0 +1,53 @@
+import { markPipelineEventNotified, recordPipelineEvent } from '../aws/ledger.js';
+import { publishNotification } from '../aws/sns.js';
+import { imagePk } from '../core/ledger/keys.js';
+import { parseEvent } from '../events/registry.js';
+import { handlerFor } from './lib/middleware.js';
+import { logger } from './lib/powertools.js';
+
+/** The catalog image of one of our pipeline ARNs (env `PIPELINE_ARN_PREFIX` + image), or undefined. */
+export function imageOfPipeline(pipelineArn: string): string | undefined {
+  const prefix = process.env.PIPELINE_ARN_PREFIX;
+  if (!prefix) throw new Error('PIPELINE_ARN_PREFIX is not set');
+  return pipelineArn.startsWith(prefix) ? pipelineArn.slice(prefix.length) : undefined;
+}
+
+/**
+ * "EC2 Image Builder Image Pipeline Automatically Disabled": record it in the image's ledger partition and tell
+ * people. The record is keyed by the event id and carries `notified`: a re-delivery after the notification sends
+ * nothing, and a retry after a failed publish still sends it.
+ */
+export const handler = handlerFor({
+  name: 'on-pipeline-disabled',
+  parse: (raw) => parseEvent('image-pipeline-auto-disabled', raw),
+  handle: async (event) => {
+    const [pipelineArn] = event.resources;
+    const image = imageOfPipeline(pipelineArn);
+    if (image === undefined) {
+      logger.warn('pipeline is not one of ours', { pipelineArn });
+      return { notified: false };
+    }
+    const failures = event.detail['consecutive-failures'];
+    const { key, notified } = await recordPipelineEvent(image, {
+      name: 'pipeline-disabled',
+      at: event.time,
+      eventId: event.id,
+      details: { pipelineArn, consecutiveFailures: failures },
+    });
+    if (notified) return { notified: false };
+    await publishNotification({
+      event: 'pipeline-disabled',
+      image,
+      severity: 'critical',
+      subject: `Goldsmith: pipeline for ${image} disabled after ${failures} failed builds`,
+      message: [
+        `Image Builder automatically disabled the pipeline of "${image}" after ${failures} consecutive failed scheduled builds.`,
+        `Pipeline: ${pipelineArn}`,
+        'Scheduled and triggered builds of this image will not run until the pipeline is fixed and enabled again.',
+        `Ledger: ${imagePk(image)}`,
+      ].join('\n'),
+    });
+    await markPipelineEventNotified(key);
+    return { notified: true };
+  },
+});
