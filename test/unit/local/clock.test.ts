@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../../local/clock.js';
+
+const T0 = Date.parse('2027-01-01T00:00:00Z');
+const realDelay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+describe('VirtualClock', () => {
+  it('runs items in time order and equal times in scheduling order', async () => {
+    const clock = new VirtualClock(T0);
+    const seen: string[] = [];
+    clock.schedule(T0 + 2000, 'c', () => seen.push(`c@${clock.now() - T0}`));
+    clock.schedule(T0 + 1000, 'a', () => seen.push(`a@${clock.now() - T0}`));
+    clock.schedule(T0 + 1000, 'b', () => seen.push(`b@${clock.now() - T0}`));
+    const result = await clock.run(T0 + 5000);
+    expect(seen).toEqual(['a@1000', 'b@1000', 'c@2000']);
+    expect(result).toEqual({ steps: 3, now: T0 + 5000 });
+  });
+
+  it('leaves items after `until` for a later run and skips cancelled ones', async () => {
+    const clock = new VirtualClock(T0);
+    const seen: string[] = [];
+    clock.schedule(T0 + 10, 'early', () => seen.push('early'));
+    clock.schedule(T0 + 20, 'cancelled', () => seen.push('cancelled')).cancel();
+    clock.schedule(T0 + 1000, 'late', () => seen.push('late'));
+    await clock.run(T0 + 500);
+    expect(seen).toEqual(['early']);
+    await clock.run(T0 + 1000);
+    expect(seen).toEqual(['early', 'late']);
+  });
+
+  it('resolves sleeps at the virtual time they asked for', async () => {
+    const clock = new VirtualClock(T0);
+    const woke: number[] = [];
+    void clock.track(async () => {
+      await clock.sleep(60_000);
+      woke.push(clock.now() - T0);
+      await clock.sleepUntil(T0 + 3_600_000);
+      woke.push(clock.now() - T0);
+    });
+    await clock.run(T0 + 86_400_000);
+    expect(woke).toEqual([60_000, 3_600_000]);
+  });
+
+  it('waits for real I/O started by an item before advancing time', async () => {
+    const clock = new VirtualClock(T0);
+    const log: string[] = [];
+    clock.schedule(T0 + 1, 'io', async () => {
+      await realDelay(30);
+      log.push(`io done at ${clock.now() - T0}`);
+    });
+    clock.schedule(T0 + 2, 'next', () => log.push(`next at ${clock.now() - T0}`));
+    await clock.run(T0 + 10);
+    expect(log).toEqual(['io done at 1', 'next at 2']);
+  });
+
+  it('waits for tracked promises that are not items', async () => {
+    const clock = new VirtualClock(T0);
+    const log: string[] = [];
+    clock.schedule(T0 + 1, 'start', () => {
+      void clock.track(realDelay(20).then(() => log.push(`tracked at ${clock.now() - T0}`)));
+    });
+    clock.schedule(T0 + 2, 'after', () => log.push('after'));
+    await clock.run(T0 + 10);
+    expect(log).toEqual(['tracked at 1', 'after']);
+  });
+
+  it('lets work that sleeps on the clock park instead of blocking time', async () => {
+    const clock = new VirtualClock(T0);
+    const log: string[] = [];
+    clock.schedule(T0, 'handler', async () => {
+      await realDelay(5);
+      await clock.sleep(3_600_000);
+      log.push(`handler resumed at ${(clock.now() - T0) / 3_600_000}h`);
+    });
+    clock.schedule(T0 + 1_800_000, 'midway', () => log.push('midway'));
+    await clock.run(T0 + 7_200_000);
+    expect(log).toEqual(['midway', 'handler resumed at 1h']);
+  });
+
+  it('fails with the stuck labels when tracked work never settles', async () => {
+    const clock = new VirtualClock(T0, { stallTimeoutMs: 50 });
+    clock.schedule(T0, 'hangs', () => new Promise(() => undefined));
+    await expect(clock.run(T0 + 1)).rejects.toThrow(/stalled.*hangs/);
+  });
+
+  it('runs a year of hourly items in well under a few seconds', async () => {
+    const clock = new VirtualClock(T0);
+    let count = 0;
+    for (let h = 0; h < 24 * 365; h++) clock.schedule(T0 + h * 3_600_000, 'tick', () => count++);
+    const started = performance.now();
+    await clock.run(T0 + 366 * 86_400_000);
+    expect(count).toBe(24 * 365);
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+});

@@ -1,0 +1,93 @@
+import { EnableImageDeprecationCommand, ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { client } from '../../../aws/clients.js';
+import { localCloud, resetClients } from './helpers.js';
+
+const R = 'us-east-1';
+
+async function settleAll<T>(promises: Promise<T>[]): Promise<PromiseSettledResult<T>[]> {
+  return Promise.allSettled(promises);
+}
+
+describe('throttling through the SDK', () => {
+  afterEach(resetClients);
+
+  it('lets the documented burst through in one virtual instant and throttles the rest with RequestLimitExceeded', async () => {
+    const { fakes, clock, stats } = localCloud({ maxAttempts: 1 });
+    const ami = fakes.ec2.registerImage(R, { name: 'base 1' });
+    const ec2 = client('ec2', R);
+    const add = (i: number) =>
+      ec2.send(
+        new ModifyImageAttributeCommand({
+          ImageId: ami.imageId,
+          LaunchPermission: { Add: [{ UserId: String(210000000000 + i) }] },
+        }),
+      );
+    // ModifyImageAttribute has its own documented bucket: 100 tokens, 5 per second.
+    const first = await settleAll(Array.from({ length: 120 }, (_, i) => add(i)));
+    expect(first.filter((r) => r.status === 'fulfilled')).toHaveLength(100);
+    const rejected = first.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(rejected).toHaveLength(20);
+    expect(rejected[0]?.reason).toMatchObject({ name: 'RequestLimitExceeded' });
+    await clock.run(clock.now() + 1000);
+    const second = await settleAll(Array.from({ length: 10 }, (_, i) => add(200 + i)));
+    expect(second.filter((r) => r.status === 'fulfilled')).toHaveLength(5);
+    expect(stats.apiCalls['ec2:ModifyImageAttribute']).toBe(130);
+    expect(stats.throttled).toBe(25);
+    expect(stats.faults.failedCalls).toBe(25);
+  });
+
+  it('uses the smaller mutating bucket (50, 5/s) for EnableImageDeprecation', async () => {
+    const { fakes } = localCloud({ maxAttempts: 1 });
+    const ami = fakes.ec2.registerImage(R, { name: 'base 1' });
+    const ec2 = client('ec2', R);
+    const results = await settleAll(
+      Array.from({ length: 60 }, () =>
+        ec2.send(new EnableImageDeprecationCommand({ ImageId: ami.imageId, DeprecateAt: new Date('2028-01-01') })),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(50);
+  });
+
+  it('retries throttled calls with backoff on the virtual clock until they succeed', async () => {
+    const { fakes, clock, stats } = localCloud();
+    const ami = fakes.ec2.registerImage(R, { name: 'base 1' });
+    const ec2 = client('ec2', R);
+    const start = clock.now();
+    const calls = Array.from({ length: 60 }, () =>
+      clock.track(() =>
+        ec2.send(new EnableImageDeprecationCommand({ ImageId: ami.imageId, DeprecateAt: new Date('2028-01-01') })),
+      ),
+    );
+    await clock.run(start + 120_000);
+    const results = await settleAll(calls);
+    expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
+    const retried = results.filter((r) => r.status === 'fulfilled' && (r.value.$metadata.attempts ?? 1) > 1);
+    expect(retried.length).toBe(10);
+    expect(stats.faults.retried).toBeGreaterThanOrEqual(10);
+    expect(stats.apiCalls['ec2:EnableImageDeprecation']).toBe(60);
+    expect(stats.attempts).toBeGreaterThan(60);
+  });
+
+  it('injects faults from a seeded RNG, retries them, and repeats exactly for the same seed', async () => {
+    const run = async () => {
+      const { clock, stats } = localCloud({ seed: 7, faults: { throttleRate: 0.2, errorRate: 0.1 } });
+      const ssm = client('ssm', R);
+      const name = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
+      const calls = Array.from({ length: 30 }, () =>
+        clock.track(() => ssm.send(new GetParameterCommand({ Name: name }))),
+      );
+      await clock.run(clock.now() + 600_000);
+      const results = await settleAll(calls);
+      resetClients();
+      return { ok: results.filter((r) => r.status === 'fulfilled').length, faults: { ...stats.faults } };
+    };
+    const a = await run();
+    const b = await run();
+    expect(a.faults.injected).toBeGreaterThan(0);
+    expect(a.faults.retried).toBeGreaterThanOrEqual(a.faults.injected - a.faults.failedCalls);
+    expect(a.ok + a.faults.failedCalls).toBe(30);
+    expect(b).toEqual(a);
+  });
+});
