@@ -1,12 +1,15 @@
+import { Stack } from 'aws-cdk-lib';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
 import type { CfnImagePipeline } from 'aws-cdk-lib/aws-imagebuilder';
 import type { Construct } from 'constructs';
 import type { ImageSpec } from '../../core/config/schema.js';
+import { containerRepositoryName } from '../names.js';
 import { createImageComponents } from './components.js';
 import { createDistributionConfiguration, type DistributionProps } from './distribution.js';
 import { type BuildInfrastructure, createInfrastructureConfiguration } from './infrastructure.js';
 import { createPipeline } from './pipeline.js';
 import { createContainerRecipe, createImageRecipe } from './recipes.js';
+import { createRegionalRepositories } from './repositories.js';
 
 export interface ImageFactory {
   pipeline: CfnImagePipeline;
@@ -22,7 +25,20 @@ export function createImageFactory(
 ): ImageFactory {
   const components = createImageComponents(scope, image, spec, context.root);
   const infrastructure = createInfrastructureConfiguration(scope, image, spec, context.infrastructure);
-  const distribution = createDistributionConfiguration(scope, image, spec, context.distribution);
+  const home = Stack.of(scope).region;
+  const regionalRepositories =
+    spec.kind === 'container'
+      ? createRegionalRepositories(
+          scope,
+          image,
+          containerRepositoryName(image, spec.repository),
+          spec.regions.filter((region) => region !== home),
+        )
+      : [];
+  const distribution = createDistributionConfiguration(scope, image, spec, {
+    ...context.distribution,
+    dependsOn: [...(context.distribution.dependsOn ?? []), ...regionalRepositories],
+  });
   const parts = {
     infrastructureConfigurationArn: infrastructure.attrArn,
     distributionConfigurationArn: distribution.attrArn,

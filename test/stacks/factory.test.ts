@@ -115,6 +115,25 @@ describe('Factory stack with the example catalog', () => {
     template.hasResourceProperties('AWS::ECR::Repository', { RepositoryName: 'golden/web-runtime' });
   });
 
+  it('creates the container repository in every other distribution region before distributing there', () => {
+    const repositories = Object.entries(template.findResources('Custom::GoldsmithRepository'));
+    const calls = repositories.map(([, r]) => JSON.parse(String(flatten(r.Properties.Create))));
+    expect(calls).toEqual([
+      expect.objectContaining({
+        service: 'ECR',
+        action: 'CreateRepository',
+        region: 'eu-west-1',
+        parameters: expect.objectContaining({ repositoryName: 'golden/web-runtime' }),
+        ignoreErrorCodesMatching: 'RepositoryAlreadyExistsException',
+      }),
+    ]);
+    const raw = template.findResources('AWS::ImageBuilder::DistributionConfiguration', {
+      Properties: { Name: 'goldsmith-web-runtime' },
+    });
+    const dependsOn = (Object.values(raw)[0] as { DependsOn?: string[] }).DependsOn ?? [];
+    expect(dependsOn).toEqual(expect.arrayContaining(repositories.map(([id]) => id)));
+  });
+
   it('distributes AMIs to every catalog region, encrypted with our key, without launch permissions', () => {
     const dist = named(template, 'AWS::ImageBuilder::DistributionConfiguration', 'goldsmith-base');
     const distributions = dist['Distributions'] as { Region: string; AmiDistributionConfiguration: Props }[];
