@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { matchesPattern } from '../../../local/eventbridge/match.js';
 import { validatePattern } from '../../../local/eventbridge/validate.js';
-import { documentedExamples, rulerEvent } from './documented-examples.js';
+import { rulerEvent } from './documented-events.js';
+import { documentedExamples as basicExamples } from './documented-examples.js';
+import { documentedOperatorExamples } from './documented-operator-examples.js';
+
+const documentedExamples = [...basicExamples, ...documentedOperatorExamples];
 
 describe('matchesPattern on AWS documented examples', () => {
   it.each(documentedExamples)('gives the documented result: $name', ({ pattern, event, matches }) => {
