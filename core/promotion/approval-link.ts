@@ -1,0 +1,65 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+
+/** What an approve/reject link says; every field is covered by the signature. */
+export interface ApprovalLinkClaims {
+  /** Short id of the APPROVAL# ledger item holding the (long) task token. */
+  id: string;
+  image: string;
+  version: string;
+  channel: string;
+  decision: 'approve' | 'reject';
+  by: string;
+  /** Expiry, seconds since the epoch. */
+  expires: number;
+}
+
+/** The short approval id for a task token: stable, so a retried request task reuses the same id and links. */
+export function approvalIdFor(taskToken: string): string {
+  return createHash('sha256').update(taskToken).digest('base64url').slice(0, 22);
+}
+
+function canonical(c: ApprovalLinkClaims): string {
+  return [c.id, c.image, c.version, c.channel, c.decision, c.by, String(c.expires)].join('\n');
+}
+
+/** The HMAC-SHA256 signature of a link's claims (base64url). */
+export function signClaims(claims: ApprovalLinkClaims, secret: string): string {
+  return createHmac('sha256', secret).update(canonical(claims)).digest('base64url');
+}
+
+/** A signed link: `base` plus the claims and `sig` as query parameters. */
+export function approvalLink(base: string, claims: ApprovalLinkClaims, secret: string): string {
+  const url = new URL(base);
+  for (const [k, v] of Object.entries(claims)) url.searchParams.set(k, String(v));
+  url.searchParams.set('sig', signClaims(claims, secret));
+  return url.toString();
+}
+
+/** The verdict on an incoming link. */
+export type LinkVerdict = { ok: true; claims: ApprovalLinkClaims } | { ok: false; reason: string };
+
+/**
+ * Checks a link's query parameters: every claim present, the signature right (constant-time compare), not expired.
+ */
+export function verifyApprovalLink(
+  params: Readonly<Record<string, string | undefined>>,
+  secret: string,
+  nowSeconds: number,
+): LinkVerdict {
+  const { id, image, version, channel, decision, by, expires, sig } = params;
+  if (!id || !image || !version || !channel || !by || !expires || !sig) {
+    return { ok: false, reason: 'missing link parameters' };
+  }
+  if (decision !== 'approve' && decision !== 'reject')
+    return { ok: false, reason: 'decision must be approve or reject' };
+  const expiresAt = Number(expires);
+  if (!Number.isInteger(expiresAt)) return { ok: false, reason: 'expires is not a time' };
+  const claims: ApprovalLinkClaims = { id, image, version, channel, decision, by, expires: expiresAt };
+  const expected = Buffer.from(signClaims(claims, secret));
+  const given = Buffer.from(sig);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
+    return { ok: false, reason: 'bad signature' };
+  }
+  if (nowSeconds > expiresAt) return { ok: false, reason: 'link expired' };
+  return { ok: true, claims };
+}

@@ -1,0 +1,18 @@
+import { GoldsmithError } from '../errors.js';
+import { DECISION_ERRORS } from './outcome.js';
+
+/** The gate said no. Its name is the Step Functions error a Catch routes to a `rejected` outcome. */
+export class GateRejectedError extends GoldsmithError {
+  constructor(reason: string) {
+    super(reason);
+    this.name = DECISION_ERRORS.gateRejected;
+  }
+}
+
+/** News during a soak (new findings over policy, or a revocation): the promotion stops as `aborted`. */
+export class SoakAbortedError extends GoldsmithError {
+  constructor(reason: string) {
+    super(reason);
+    this.name = DECISION_ERRORS.soakAborted;
+  }
+}

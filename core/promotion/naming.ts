@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto';
+
+const BUILD_ARN = /^arn:aws[a-z-]*:imagebuilder:[a-z0-9-]+:\d{12}:image\/([A-Za-z0-9_-]+)\/(\d+\.\d+\.\d+)\/(\d+)$/;
+
+/** The parts of an Image Builder image build version ARN (`…:image/<name>/<x.y.z>/<build>`). */
+export interface BuildVersionRef {
+  /** Image Builder's image name (our pipeline's recipe name). */
+  name: string;
+  /** `1.0.0/3`: what the ledger and messages call the build's version. */
+  buildVersion: string;
+}
+
+/**
+ * Parses an image build version ARN.
+ * @throws Error naming the ARN when it is not one (a version ARN without the build number is not enough).
+ */
+export function parseBuildVersionArn(arn: string): BuildVersionRef {
+  const match = BUILD_ARN.exec(arn);
+  if (!match?.[1] || !match[2] || !match[3]) throw new Error(`not an image build version ARN: "${arn}"`);
+  return { name: match[1], buildVersion: `${match[2]}/${match[3]}` };
+}
+
+const MAX_EXECUTION_NAME = 80;
+
+/**
+ * The promotion execution's name for a build: readable (`base-1-0-0-3`) plus a hash of the whole ARN, so the same
+ * build always maps to the same name (a re-delivered event then meets ExecutionAlreadyExists) and two builds never
+ * share one. Only the characters Step Functions allows, at most 80.
+ */
+export function executionNameFor(buildVersionArn: string): string {
+  const hash = createHash('sha256').update(buildVersionArn).digest('hex').slice(0, 12);
+  const tail = buildVersionArn.split(':image/')[1] ?? buildVersionArn;
+  const readable = tail.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, MAX_EXECUTION_NAME - hash.length - 1);
+  return `${readable}-${hash}`;
+}
+
+/** Orders build versions (`1.0.0/3` < `1.0.0/10` < `1.1.0/1`); negative when `a` is older. */
+export function compareBuildVersions(a: string, b: string): number {
+  const parts = (v: string): number[] => v.split(/[./]/).map((p) => Number(p));
+  const pa = parts(a);
+  const pb = parts(b);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i += 1) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/**
+ * Build versions that fall out of retention: all but the newest `keep`, oldest first.
+ */
+export function versionsBeyondRetention(versions: readonly string[], keep: number): string[] {
+  const newestFirst = [...new Set(versions)].sort((a, b) => compareBuildVersions(b, a));
+  return newestFirst.slice(keep).reverse();
+}

@@ -1,0 +1,39 @@
+import type { Catalog, ChannelSpec } from '../config/schema.js';
+import { parseDuration } from '../duration.js';
+import type { ChannelStep, PromotionPlan } from './types.js';
+
+function stepFor(channel: ChannelSpec): ChannelStep {
+  return {
+    name: channel.name,
+    policy: { ...channel.vulnerabilities },
+    approval: channel.approval
+      ? { approvers: [...channel.approval.approvers], timeoutSeconds: parseDuration(channel.approval.timeout) }
+      : undefined,
+    soakSeconds: channel.soak ? parseDuration(channel.soak) : undefined,
+    targets: channel.targets,
+  };
+}
+
+/**
+ * The promotion plan of one catalog image: its channels in catalog order (the image's `channels` list selects a
+ * subset, never reorders), each with its policy, approval, soak and targets resolved to plain numbers.
+ * @throws Error when the image is not in the catalog.
+ */
+export function planPromotion(catalog: Catalog, image: string): PromotionPlan {
+  const spec = catalog.images[image];
+  if (!spec) throw new Error(`unknown image "${image}"`);
+  const selected = spec.channels ? new Set(spec.channels) : undefined;
+  const channels = catalog.channels.filter((c) => !selected || selected.has(c.name)).map(stepFor);
+  return {
+    image,
+    regions: [...spec.regions],
+    retentionKeep: spec.retention.keep,
+    parent: typeof spec.parent === 'object' ? { ...spec.parent } : undefined,
+    channels,
+  };
+}
+
+/** Every catalog image's plan, keyed by image name (what the stacks hand to on-image-event). */
+export function planAll(catalog: Catalog): Record<string, PromotionPlan> {
+  return Object.fromEntries(Object.keys(catalog.images).map((image) => [image, planPromotion(catalog, image)]));
+}

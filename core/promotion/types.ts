@@ -1,0 +1,59 @@
+import type { TargetsSpec } from '../config/schema.js';
+
+/** A channel's vulnerability policy: the most findings of each severity an image may carry into the channel. */
+export interface VulnerabilityPolicy {
+  maxCritical: number;
+  maxHigh: number;
+  maxMedium?: number | undefined;
+}
+
+/** One channel of an image's promotion, resolved from the catalog: everything the state machine needs. */
+export interface ChannelStep {
+  name: string;
+  policy: VulnerabilityPolicy;
+  approval?: { approvers: string[]; timeoutSeconds: number } | undefined;
+  soakSeconds?: number | undefined;
+  targets: TargetsSpec;
+}
+
+/** An image's promotion plan: channels in catalog order, distribution regions, retention and lineage. */
+export interface PromotionPlan {
+  image: string;
+  regions: string[];
+  retentionKeep: number;
+  parent?: { image: string; channel: string } | undefined;
+  channels: ChannelStep[];
+}
+
+/** The state machine's execution input, written by on-image-event. */
+export interface PromotionInput {
+  image: string;
+  buildVersionArn: string;
+  /** Image Builder's build version, `1.0.0/3`. */
+  version: string;
+  plan: PromotionPlan;
+}
+
+/** An AMI in one distribution region. */
+export interface RegionAmi {
+  region: string;
+  imageId: string;
+}
+
+/** Counts of vulnerability findings by severity (Inspector's names, upper case). */
+export interface FindingCounts {
+  critical: number;
+  high: number;
+  medium: number;
+  low: number;
+  other: number;
+}
+
+/** How a channel decision ended. */
+export type PromotionOutcome = 'promoted' | 'rejected' | 'expired' | 'aborted';
+
+/** A failure as Step Functions hands it to a Catch: `{ Error, Cause }`. */
+export interface CaughtFailure {
+  Error: string;
+  Cause?: string | undefined;
+}
