@@ -1,0 +1,97 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const REPO = join(import.meta.dirname, '../../..');
+const FIXTURES = join(REPO, 'test/fixtures/catalogs');
+
+/** Runs the real command the way a user does, with Node 22 from node_modules. */
+function goldsmith(args: string[], cwd = REPO) {
+  const result = spawnSync(process.execPath, [join(REPO, 'bin/goldsmith.mjs'), ...args], { cwd, encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('goldsmith validate', () => {
+  it('prints one summary line and exits 0 for the example catalog', () => {
+    const { code, stdout } = goldsmith(['validate']);
+
+    expect(code).toBe(0);
+    expect(stdout).toBe(
+      'goldsmith.config.ts: valid — 4 images (3 AMI, 1 container), 3 channels (dev → staging → prod), 3 regions, lineage base → hardened → app\n',
+    );
+  });
+
+  it('reads a JSON catalog with component paths relative to its folder', () => {
+    const { code, stdout } = goldsmith(['validate', '--config', 'valid.json'], FIXTURES);
+
+    expect(code).toBe(0);
+    expect(stdout).toBe('valid.json: valid — 1 image (1 AMI, 0 container), 1 channel (prod), 1 region\n');
+  });
+
+  it('prints one path-prefixed line per problem and exits 1 for a broken JSON catalog', () => {
+    const { code, stdout } = goldsmith(['validate', '--config', join(FIXTURES, 'broken.json')]);
+
+    expect(code).toBe(1);
+    expect(stdout.trimEnd().split('\n')).toEqual([
+      'organization.homeRegion: unknown AWS Region "eu-west-9"',
+      'images.base.colour: unknown key',
+      'images.app.parent.image: unknown image "bse" (did you mean "base"?)',
+      'images.base.components[0].file: file not found: components/missing.yml',
+      'channels[0].targets: must name at least one OU, account or account tag',
+    ]);
+  });
+
+  it('prints one path-prefixed line per problem and exits 1 for a broken TypeScript catalog', () => {
+    const { code, stdout } = goldsmith(['validate', '--config', join(FIXTURES, 'broken.ts')]);
+
+    expect(code).toBe(1);
+    expect(stdout.trimEnd().split('\n')).toEqual([
+      'images.b.schedule.expression: invalid cron expression: exactly one of day-of-month and day-of-week must be "?"',
+      "channels[0].approval.timeout: 400d exceeds Step Functions' one-year maximum execution time (365d)",
+      'images.a.parent: lineage cycle a → b → a',
+    ]);
+  });
+
+  it('prints one JSON document with --json', () => {
+    const { code, stdout } = goldsmith(['validate', '--json', '--config', join(FIXTURES, 'broken.json')]);
+
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout);
+    expect(report.valid).toBe(false);
+    expect(report.problems).toHaveLength(5);
+  });
+
+  it('reports a missing catalog file and a module without a default export', () => {
+    const missing = goldsmith(['validate', '--config', 'nowhere.ts'], FIXTURES);
+    const noDefault = goldsmith(['validate', '--config', 'no-default.ts'], FIXTURES);
+
+    expect([missing.code, missing.stdout]).toEqual([1, 'catalog: cannot load nowhere.ts: file not found\n']);
+    expect([noDefault.code, noDefault.stdout]).toEqual([
+      1,
+      'catalog: no-default.ts has no default export (export default defineConfig({ … }))\n',
+    ]);
+  });
+});
+
+describe('goldsmith command line', () => {
+  it('rejects an unknown option with exit 1 and a message on stderr', () => {
+    const { code, stdout, stderr } = goldsmith(['validate', '--strict']);
+
+    expect([code, stdout]).toEqual([1, '']);
+    expect(stderr).toBe("goldsmith validate: Unknown option '--strict'\n");
+  });
+
+  it('rejects an unknown command, naming the commands it knows', () => {
+    const { code, stderr } = goldsmith(['deploy']);
+
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^goldsmith: unknown command "deploy" \(commands: validate/);
+  });
+
+  it('prints usage and exits 1 without a command', () => {
+    const { code, stderr } = goldsmith([]);
+
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^usage: goldsmith <command>/);
+  });
+});
