@@ -176,6 +176,27 @@ export class VirtualClock {
     return { steps, now: this.current };
   }
 
+  /**
+   * Advances time only as far as needed for `promise` to settle (e.g. an SDK call whose retries back off on the
+   * virtual clock), then returns its outcome. Fails if nothing is left to run and it is still pending.
+   */
+  async runUntilSettled<T>(promise: Promise<T>, limit: number | Date | string = Number.MAX_SAFE_INTEGER): Promise<T> {
+    let done = false;
+    const mark = (): void => {
+      done = true;
+    };
+    promise.then(mark, mark);
+    await this.settle();
+    const end = toMillis(limit);
+    while (!done) {
+      const item = this.peek();
+      if (!item) throw new Error(`nothing is scheduled at ${this.iso()}, but the awaited work is still pending`);
+      if (item.at > end) break;
+      await this.run(item.at);
+    }
+    return promise;
+  }
+
   /** Waits until no tracked work is busy and a few event-loop turns pass with nothing new happening. */
   async settle(): Promise<void> {
     let quiet = 0;

@@ -6,7 +6,7 @@ import {
   ParentNotFoundException,
   TargetNotFoundException,
 } from '@aws-sdk/client-organizations';
-import type { Catalog } from '../../core/config/schema.js';
+import type { TargetsSpec } from '../../core/config/schema.js';
 import {
   errorFactory,
   type FakeCall,
@@ -57,7 +57,10 @@ interface Node {
  * generated accounts, plus explicitly named accounts under the root.
  */
 export function organizationFromCatalog(
-  catalog: Pick<Catalog, 'organization' | 'channels'>,
+  catalog: {
+    readonly organization: { readonly id: string };
+    readonly channels: readonly { readonly targets: Pick<TargetsSpec, 'ous' | 'accounts' | 'exclude'> }[];
+  },
   opts: { managementAccountId: string; accountsPerOu?: number },
 ): OrganizationSpec {
   const perOu = opts.accountsPerOu ?? 3;

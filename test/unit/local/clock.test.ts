@@ -93,3 +93,27 @@ describe('VirtualClock', () => {
     expect(performance.now() - started).toBeLessThan(5_000);
   });
 });
+
+describe('VirtualClock.runUntilSettled', () => {
+  it('advances only as far as the awaited work needs', async () => {
+    const clock = new VirtualClock(T0);
+    let later = false;
+    clock.schedule(T0 + 10_000, 'later', () => {
+      later = true;
+    });
+    const value = await clock.runUntilSettled(
+      clock.track(async () => {
+        await clock.sleep(2_000);
+        return 'done';
+      }),
+    );
+    expect(value).toBe('done');
+    expect(clock.now()).toBe(T0 + 2_000);
+    expect(later).toBe(false);
+  });
+
+  it('fails instead of hanging when nothing scheduled can settle the work', async () => {
+    const clock = new VirtualClock(T0);
+    await expect(clock.runUntilSettled(new Promise(() => undefined))).rejects.toThrow(/nothing is scheduled/);
+  });
+});

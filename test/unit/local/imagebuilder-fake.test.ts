@@ -1,0 +1,186 @@
+import { DescribeImagesCommand } from '@aws-sdk/client-ec2';
+import {
+  CancelImageCreationCommand,
+  GetImageCommand,
+  ListImageScanFindingsCommand,
+  paginateListImagePipelineImages,
+  StartImagePipelineExecutionCommand,
+} from '@aws-sdk/client-imagebuilder';
+import { afterEach, describe, expect, it } from 'vitest';
+import { client } from '../../../aws/clients.js';
+import type { AwsEvent } from '../../../local/fakes/imagebuilder-model.js';
+import { ACCOUNT, localCloud, resetClients } from './helpers.js';
+
+const R = 'us-east-1';
+const TOPIC = `arn:aws:sns:${R}:${ACCOUNT}:goldsmith-imagebuilder`;
+const PIPELINE = `arn:aws:imagebuilder:${R}:${ACCOUNT}:image-pipeline/goldsmith-base`;
+const MIN = 60_000;
+
+function cloud() {
+  const local = localCloud({
+    topics: [TOPIC],
+    pipelines: [
+      { name: 'goldsmith-base', image: 'base', regions: [R, 'eu-west-1'], recipeVersion: '1.2.0', snsTopicArn: TOPIC },
+    ],
+    durations: { pendingMs: MIN, buildingMs: 20 * MIN, testingMs: 10 * MIN, distributingMs: 5 * MIN },
+  });
+  const events: AwsEvent[] = [];
+  local.fakes.imagebuilder.onEvent((e) => events.push(e));
+  return { ...local, events };
+}
+
+const start = (clientToken: string) =>
+  client('imagebuilder', R).send(new StartImagePipelineExecutionCommand({ imagePipelineArn: PIPELINE, clientToken }));
+
+describe('ImageBuilderFake', () => {
+  afterEach(resetClients);
+
+  it('answers ResourceNotFoundException for unknown pipelines and images', async () => {
+    cloud();
+    const ib = client('imagebuilder', R);
+    await expect(
+      ib.send(new StartImagePipelineExecutionCommand({ imagePipelineArn: `${PIPELINE}-nope`, clientToken: 't1' })),
+    ).rejects.toMatchObject({ name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 404 } });
+    const unknownImage = `arn:aws:imagebuilder:${R}:${ACCOUNT}:image/base/1.2.0/9`;
+    await expect(ib.send(new GetImageCommand({ imageBuildVersionArn: unknownImage }))).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
+    await expect(ib.send(new GetImageCommand({ imageBuildVersionArn: 'not-an-arn' }))).rejects.toMatchObject({
+      name: 'InvalidParameterValueException',
+    });
+  });
+
+  it('returns the same build for the same clientToken and a new one for a new token', async () => {
+    const { fakes } = cloud();
+    const a = await start('token-1');
+    const again = await start('token-1');
+    const b = await start('token-2');
+    expect(a.imageBuildVersionArn).toBe(`arn:aws:imagebuilder:${R}:${ACCOUNT}:image/base/1.2.0/1`);
+    expect(again).toMatchObject({ clientToken: 'token-1', imageBuildVersionArn: a.imageBuildVersionArn });
+    expect(b.imageBuildVersionArn).toMatch(/\/1\.2\.0\/2$/);
+    expect(fakes.imagebuilder.builds.size).toBe(2);
+  });
+
+  it('walks PENDING → AVAILABLE on the virtual clock, emitting AWS-shaped events and the SNS message', async () => {
+    const { clock, events, fakes } = cloud();
+    const t0 = clock.now();
+    const { imageBuildVersionArn: arn } = await start('token-1');
+    await clock.run(t0 + 32 * MIN);
+    const ib = client('imagebuilder', R);
+    expect((await ib.send(new GetImageCommand({ imageBuildVersionArn: arn }))).image?.state?.status).toBe(
+      'DISTRIBUTING',
+    );
+    await clock.run(t0 + 40 * MIN);
+    expect(events.map((e) => [e.detail['previous-state'], e.detail.state, (Date.parse(e.time) - t0) / MIN])).toEqual([
+      [{ status: 'PENDING' }, { status: 'BUILDING' }, 1],
+      [{ status: 'BUILDING' }, { status: 'TESTING' }, 21],
+      [{ status: 'TESTING' }, { status: 'DISTRIBUTING' }, 31],
+      [{ status: 'DISTRIBUTING' }, { status: 'AVAILABLE' }, 36],
+    ]);
+    expect(events[0]).toMatchObject({
+      version: '0',
+      'detail-type': 'EC2 Image Builder Image State Change',
+      source: 'aws.imagebuilder',
+      account: ACCOUNT,
+      region: R,
+      resources: [arn],
+    });
+    const image = (await ib.send(new GetImageCommand({ imageBuildVersionArn: arn }))).image!;
+    expect(image).toMatchObject({
+      version: '1.2.0/1',
+      sourcePipelineArn: PIPELINE,
+      scanState: { status: 'COMPLETED' },
+    });
+    const amis = image.outputResources?.amis ?? [];
+    expect(amis.map((a) => a.region)).toEqual([R, 'eu-west-1']);
+    const described = await client('ec2', 'eu-west-1').send(new DescribeImagesCommand({ ImageIds: [amis[1]!.image!] }));
+    expect(described.Images?.[0]?.Tags).toContainEqual({ Key: 'Ec2ImageBuilderArn', Value: arn });
+    const message = fakes.sns.messages.find((m) => m.topicArn === TOPIC);
+    expect(message?.message).toMatch(/"semver": \d{20,}/);
+    expect(JSON.parse(message!.message)).toMatchObject({
+      arn,
+      version: '1.2.0',
+      buildVersion: 1,
+      state: { status: 'AVAILABLE' },
+    });
+  });
+
+  it('fails the next builds of an image when a scenario says so, with the reason in the event', async () => {
+    const { clock, events, fakes } = cloud();
+    fakes.imagebuilder.failNext('base', 'component update-linux failed', 1);
+    const failed = await start('token-1');
+    const ok = await start('token-2');
+    await clock.run(clock.now() + 60 * MIN);
+    const last = (arn: string) => events.filter((e) => e.resources[0] === arn).at(-1)?.detail.state;
+    expect(last(failed.imageBuildVersionArn!)).toEqual({ status: 'FAILED', reason: 'component update-linux failed' });
+    expect(last(ok.imageBuildVersionArn!)).toEqual({ status: 'AVAILABLE' });
+    const image = await client('imagebuilder', R).send(
+      new GetImageCommand({ imageBuildVersionArn: failed.imageBuildVersionArn }),
+    );
+    expect(image.image?.outputResources?.amis).toEqual([]);
+    expect(JSON.parse(fakes.sns.messages[0]!.message).state.status).toBe('FAILED');
+  });
+
+  it('cancels a build in progress and refuses to cancel a finished one', async () => {
+    const { clock, events } = cloud();
+    const { imageBuildVersionArn: arn } = await start('token-1');
+    const ib = client('imagebuilder', R);
+    await clock.run(clock.now() + 5 * MIN);
+    await ib.send(new CancelImageCreationCommand({ imageBuildVersionArn: arn, clientToken: 'c1' }));
+    await clock.run(clock.now() + 60 * MIN);
+    expect(events.map((e) => e.detail.state)).toEqual([
+      { status: 'BUILDING' },
+      { status: 'CANCELLED', reason: 'Cancelled by request' },
+    ]);
+    await expect(
+      ib.send(new CancelImageCreationCommand({ imageBuildVersionArn: arn, clientToken: 'c2' })),
+    ).rejects.toMatchObject({
+      name: 'ResourceInUseException',
+    });
+  });
+
+  it('reports scenario findings for the next scanned build only, filtered by build ARN and paginated', async () => {
+    const { clock, fakes } = cloud();
+    fakes.imagebuilder.setFindings('base', { critical: 2, high: 30, medium: 1 });
+    const first = await start('token-1');
+    await clock.run(clock.now() + 60 * MIN);
+    const second = await start('token-2');
+    await clock.run(clock.now() + 60 * MIN);
+    const ib = client('imagebuilder', R);
+    const list = async (arn: string) => {
+      const all: string[] = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await ib.send(
+          new ListImageScanFindingsCommand({
+            filters: [{ name: 'imageBuildVersionArn', values: [arn] }],
+            maxResults: 25,
+            nextToken,
+          }),
+        );
+        for (const f of page.findings ?? []) all.push(f.severity!);
+        nextToken = page.nextToken;
+      } while (nextToken);
+      return all;
+    };
+    const severities = await list(first.imageBuildVersionArn!);
+    expect(severities.filter((s) => s === 'CRITICAL')).toHaveLength(2);
+    expect(severities.filter((s) => s === 'HIGH')).toHaveLength(30);
+    expect(severities.filter((s) => s === 'MEDIUM')).toHaveLength(1);
+    expect(await list(second.imageBuildVersionArn!)).toEqual([]);
+  });
+
+  it('lists every image of a pipeline across pages', async () => {
+    const { clock } = cloud();
+    for (let i = 0; i < 7; i++) await start(`token-${i}`);
+    await clock.run(clock.now() + 60 * MIN);
+    const versions: string[] = [];
+    for await (const page of paginateListImagePipelineImages(
+      { client: client('imagebuilder', R), pageSize: 3 },
+      { imagePipelineArn: PIPELINE },
+    )) {
+      for (const s of page.imageSummaryList ?? []) versions.push(`${s.version} ${s.state?.status}`);
+    }
+    expect(versions).toEqual(Array.from({ length: 7 }, (_, i) => `1.2.0/${i + 1} AVAILABLE`));
+  });
+});

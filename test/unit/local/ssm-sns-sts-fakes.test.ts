@@ -1,0 +1,93 @@
+import { CreateTopicCommand, PublishCommand } from '@aws-sdk/client-sns';
+import {
+  DeleteParameterCommand,
+  GetParameterCommand,
+  GetParametersCommand,
+  PutParameterCommand,
+} from '@aws-sdk/client-ssm';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { client } from '../../../aws/clients.js';
+import { AL2023_PARAMETER } from '../../../local/fakes/ssm.js';
+import { ACCOUNT, localCloud, resetClients } from './helpers.js';
+
+const R = 'us-east-1';
+const ssm = () => client('ssm', R);
+
+describe('SsmFake', () => {
+  afterEach(resetClients);
+
+  it('answers ParameterNotFound for a missing parameter', async () => {
+    localCloud();
+    await expect(ssm().send(new GetParameterCommand({ Name: '/goldsmith/base/prod' }))).rejects.toMatchObject({
+      name: 'ParameterNotFound',
+    });
+    await expect(ssm().send(new DeleteParameterCommand({ Name: '/goldsmith/base/prod' }))).rejects.toMatchObject({
+      name: 'ParameterNotFound',
+    });
+  });
+
+  it('creates, refuses to overwrite without Overwrite, then versions an aws:ec2:image pointer', async () => {
+    const { fakes, clock } = localCloud();
+    const a = fakes.ec2.registerImage(R, { name: 'base 1' }).imageId;
+    const b = fakes.ec2.registerImage(R, { name: 'base 2' }).imageId;
+    // PutParameter's bucket is small (3/s), so later puts may be throttled and retried on the virtual clock.
+    const put = (Value: string, Overwrite?: boolean) => {
+      const command = new PutParameterCommand({
+        Name: '/goldsmith/base/prod',
+        Value,
+        Type: 'String',
+        DataType: 'aws:ec2:image',
+        Tier: 'Advanced',
+        Overwrite,
+      });
+      return clock.runUntilSettled(clock.track(() => ssm().send(command)));
+    };
+    expect(await put(a)).toMatchObject({ Version: 1, Tier: 'Advanced' });
+    await expect(put(b)).rejects.toMatchObject({ name: 'ParameterAlreadyExists' });
+    expect(await put(b, true)).toMatchObject({ Version: 2 });
+    const got = await ssm().send(new GetParameterCommand({ Name: '/goldsmith/base/prod' }));
+    expect(got.Parameter).toMatchObject({ Value: b, Version: 2, DataType: 'aws:ec2:image' });
+    const old = await ssm().send(new GetParameterCommand({ Name: '/goldsmith/base/prod:1' }));
+    expect(old.Parameter?.Value).toBe(a);
+    await expect(put('ami-0000000000000dead', true)).rejects.toMatchObject({ name: 'ValidationException' });
+  });
+
+  it('bumps a public AWS parameter to a new, launchable AMI', async () => {
+    const { fakes } = localCloud();
+    const before = (await ssm().send(new GetParameterCommand({ Name: AL2023_PARAMETER }))).Parameter!;
+    const fresh = fakes.ssm.bumpPublicParameter(AL2023_PARAMETER, R);
+    const after = await ssm().send(new GetParametersCommand({ Names: [AL2023_PARAMETER, '/nope'] }));
+    expect(after.Parameters?.[0]).toMatchObject({ Value: fresh, Version: (before.Version ?? 0) + 1 });
+    expect(after.InvalidParameters).toEqual(['/nope']);
+    expect(fresh).not.toBe(before.Value);
+    expect(fakes.ec2.isLaunchableBy(R, fresh, '210000000001')).toBe(true);
+  });
+});
+
+describe('SnsFake and StsFake', () => {
+  afterEach(resetClients);
+
+  it('records published messages with their attributes and rejects unknown topics with NotFound', async () => {
+    const { fakes } = localCloud();
+    const sns = client('sns', R);
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'goldsmith-notifications' }));
+    await sns.send(
+      new PublishCommand({
+        TopicArn,
+        Message: '{"event":"ImagePromoted"}',
+        MessageAttributes: { image: { DataType: 'String', StringValue: 'base' } },
+      }),
+    );
+    expect(fakes.sns.messages).toMatchObject([{ topicArn: TopicArn, attributes: { image: 'base' } }]);
+    await expect(sns.send(new PublishCommand({ TopicArn: `${TopicArn}-x`, Message: 'x' }))).rejects.toMatchObject({
+      name: 'NotFoundException',
+    });
+  });
+
+  it('returns a fixed caller identity', async () => {
+    localCloud();
+    const id = await client('sts', R).send(new GetCallerIdentityCommand({}));
+    expect(id.Account).toBe(ACCOUNT);
+  });
+});
