@@ -1,0 +1,137 @@
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { imagePk } from '../core/ledger/keys.js';
+import { documentClient } from './clients.js';
+import { isConditionFailure } from './promotion-ledger.js';
+
+/**
+ * Approvals in the ledger: `APPROVAL#<buildVersion>#<channel>` holds the request (the long task token, which never
+ * leaves the ledger; links carry only the short id) and the response (decision, who, when, when it was sent).
+ */
+
+function table(): string {
+  const name = process.env.LEDGER_TABLE;
+  if (!name) throw new Error('LEDGER_TABLE is not set');
+  return name;
+}
+
+const approvalKey = (image: string, version: string, channel: string) => ({
+  pk: imagePk(image),
+  sk: `APPROVAL#${version}#${channel}`,
+});
+
+/** An approval request and, once answered, its response. */
+export interface ApprovalRecord {
+  image: string;
+  version: string;
+  channel: string;
+  approvalId: string;
+  taskToken: string;
+  approvers: string[];
+  requestedAt: string;
+  expiresAt: string;
+  decision?: 'approve' | 'reject' | undefined;
+  by?: string | undefined;
+  decidedAt?: string | undefined;
+  sentAt?: string | undefined;
+}
+
+/**
+ * Records an approval request. A retried request task (same token, same id) rewrites it; a different pending
+ * request for the same build and channel is never overwritten.
+ * @returns false when another request already holds this build's channel.
+ */
+export async function recordApprovalRequest(
+  request: Omit<ApprovalRecord, 'decision' | 'by' | 'decidedAt' | 'sentAt'>,
+): Promise<boolean> {
+  try {
+    await documentClient().send(
+      new PutCommand({
+        TableName: table(),
+        Item: { ...approvalKey(request.image, request.version, request.channel), kind: 'approval', ...request },
+        ConditionExpression: 'attribute_not_exists(sk) OR approvalId = :id',
+        ExpressionAttributeValues: { ':id': request.approvalId },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+}
+
+/** The approval of a build's channel, if requested. */
+export async function getApproval(
+  image: string,
+  version: string,
+  channel: string,
+): Promise<ApprovalRecord | undefined> {
+  const out = await documentClient().send(
+    new GetCommand({ TableName: table(), Key: approvalKey(image, version, channel), ConsistentRead: true }),
+  );
+  return out.Item as ApprovalRecord | undefined;
+}
+
+/**
+ * Claims the decision for an approval: succeeds when nobody decided yet, or when the same decision was claimed but
+ * never sent (a retry after a failed SendTask call). A different decision after the first is refused.
+ * @returns false when the approval was already decided (or sent).
+ */
+export async function claimApprovalDecision(input: {
+  image: string;
+  version: string;
+  channel: string;
+  approvalId: string;
+  decision: 'approve' | 'reject';
+  by: string;
+  at: string;
+}): Promise<boolean> {
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: approvalKey(input.image, input.version, input.channel),
+        UpdateExpression: 'SET decision = :d, #by = :by, decidedAt = :at',
+        ConditionExpression:
+          'approvalId = :id AND (attribute_not_exists(decision) OR (decision = :d AND attribute_not_exists(sentAt)))',
+        ExpressionAttributeNames: { '#by': 'by' },
+        ExpressionAttributeValues: { ':id': input.approvalId, ':d': input.decision, ':by': input.by, ':at': input.at },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+}
+
+/** Notes that the decision reached Step Functions. */
+export async function markApprovalSent(image: string, version: string, channel: string, at: string): Promise<void> {
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: approvalKey(image, version, channel),
+      UpdateExpression: 'SET sentAt = :at',
+      ExpressionAttributeValues: { ':at': at },
+    }),
+  );
+}
+
+/** Records a refused callback (bad signature, expired link, unknown approval): the audit trail of attempts. */
+export async function recordRefusedCallback(input: {
+  reason: string;
+  at: string;
+  params: Record<string, string>;
+  sourceIp?: string | undefined;
+}): Promise<void> {
+  await documentClient().send(
+    new PutCommand({
+      TableName: table(),
+      Item: {
+        pk: 'CALLBACK#REFUSED',
+        sk: `${input.at}#${Math.random().toString(36).slice(2, 10)}`,
+        kind: 'refused-callback',
+        ...input,
+      },
+    }),
+  );
+}

@@ -1,0 +1,122 @@
+import { GetCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { buildSk, imagePk } from '../core/ledger/keys.js';
+import { documentClient } from './clients.js';
+import { isConditionFailure } from './promotion-ledger.js';
+
+/**
+ * Findings, revocations and retirement in the ledger. One item per finding
+ * (`FINDINGS#<buildVersion>#<findingId>`), so a re-delivered finding overwrites itself instead of counting twice.
+ */
+
+function table(): string {
+  const name = process.env.LEDGER_TABLE;
+  if (!name) throw new Error('LEDGER_TABLE is not set');
+  return name;
+}
+
+/** A vulnerability finding on a build, from Inspector or Image Builder's CVE event. */
+export interface FindingRecord {
+  image: string;
+  version: string;
+  findingId: string;
+  severity: string;
+  source: string;
+  at: string;
+}
+
+/** Records a finding (idempotent by finding id). */
+export async function recordFinding(finding: FindingRecord): Promise<void> {
+  await documentClient().send(
+    new PutCommand({
+      TableName: table(),
+      Item: {
+        pk: imagePk(finding.image),
+        sk: `FINDINGS#${finding.version}#${finding.findingId}`,
+        kind: 'finding',
+        ...finding,
+      },
+    }),
+  );
+}
+
+/** Severities of every finding recorded for a build (paginated). */
+export async function recordedSeverities(image: string, version: string): Promise<string[]> {
+  const severities: string[] = [];
+  const pages = paginateQuery(
+    { client: documentClient() },
+    {
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': imagePk(image), ':prefix': `FINDINGS#${version}#` },
+      ProjectionExpression: 'severity',
+    },
+  );
+  for await (const page of pages) {
+    for (const item of page.Items ?? []) if (typeof item.severity === 'string') severities.push(item.severity);
+  }
+  return severities;
+}
+
+/** A revocation (for now, a request: the revocation and rollback path is a later issue). */
+export interface RevocationRecord {
+  image: string;
+  version: string;
+  reason: string;
+  channels: string[];
+  state: 'requested';
+  at: string;
+}
+
+/**
+ * Records a revocation request for a build, once.
+ * @returns false when one was already recorded (re-delivered finding: notify no one twice).
+ */
+export async function requestRevocation(record: RevocationRecord): Promise<boolean> {
+  try {
+    await documentClient().send(
+      new PutCommand({
+        TableName: table(),
+        Item: { pk: imagePk(record.image), sk: `REVOCATION#${record.version}`, kind: 'revocation', ...record },
+        ConditionExpression: 'attribute_not_exists(sk)',
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+}
+
+/** The revocation recorded for a build, if any. */
+export async function getRevocation(image: string, version: string): Promise<RevocationRecord | undefined> {
+  const out = await documentClient().send(
+    new GetCommand({
+      TableName: table(),
+      Key: { pk: imagePk(image), sk: `REVOCATION#${version}` },
+      ConsistentRead: true,
+    }),
+  );
+  return out.Item as RevocationRecord | undefined;
+}
+
+/**
+ * Marks a build retired (out of retention), once.
+ * @returns false when it was already retired.
+ */
+export async function markRetired(image: string, version: string, at: string): Promise<boolean> {
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: { pk: imagePk(image), sk: buildSk(version) },
+        UpdateExpression: 'SET retiredAt = :at',
+        ConditionExpression: 'attribute_not_exists(retiredAt)',
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+}

@@ -1,0 +1,82 @@
+import { CreateTagsCommand, DescribeImagesCommand } from '@aws-sdk/client-ec2';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { GetImageCommand, paginateListImageScanFindings } from '@aws-sdk/client-imagebuilder';
+import type { RegionAmi } from '../core/promotion/types.js';
+import { client } from './clients.js';
+
+/** What promotion needs from Image Builder's GetImage. */
+export interface ImageFacts {
+  status: string;
+  reason?: string | undefined;
+  testsEnabled: boolean;
+  amis: RegionAmi[];
+  /** The pipeline that built it (absent for builds started outside a pipeline). */
+  pipelineArn?: string | undefined;
+  tags: Record<string, string>;
+}
+
+/** GetImage for a build version ARN: status, whether tests ran, and the AMI in each distribution region. */
+export async function describeBuild(buildVersionArn: string): Promise<ImageFacts> {
+  const out = await client('imagebuilder').send(new GetImageCommand({ imageBuildVersionArn: buildVersionArn }));
+  const image = out.image;
+  if (!image) throw new Error(`GetImage returned no image for ${buildVersionArn}`);
+  const amis = (image.outputResources?.amis ?? []).flatMap((a) =>
+    a.region && a.image ? [{ region: a.region, imageId: a.image }] : [],
+  );
+  return {
+    status: image.state?.status ?? 'UNKNOWN',
+    reason: image.state?.reason,
+    // Strict: a build whose answer does not say tests were enabled is treated as untested.
+    testsEnabled: image.imageTestsConfiguration?.imageTestsEnabled === true,
+    amis,
+    pipelineArn: image.sourcePipelineArn,
+    tags: image.tags ?? {},
+  };
+}
+
+/** Severities of every Image Builder scan finding of a build (ListImageScanFindings, all pages). */
+export async function scanFindingSeverities(buildVersionArn: string): Promise<string[]> {
+  const severities: string[] = [];
+  const pages = paginateListImageScanFindings(
+    { client: client('imagebuilder') },
+    { filters: [{ name: 'imageBuildVersionArn', values: [buildVersionArn] }] },
+  );
+  for await (const page of pages) {
+    for (const finding of page.findings ?? []) severities.push(finding.severity ?? 'UNTRIAGED');
+  }
+  return severities;
+}
+
+/** Tags AMIs in their regions (CreateTags overwrites a tag's value, so a retry is harmless). */
+export async function tagAmis(amis: readonly RegionAmi[], tags: Record<string, string>): Promise<void> {
+  const Tags = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+  for (const ami of amis) {
+    await client('ec2', ami.region).send(new CreateTagsCommand({ Resources: [ami.imageId], Tags }));
+  }
+}
+
+/**
+ * Puts one event on a bus. PutEvents reports per-entry failures in its answer rather than throwing, so a failed
+ * entry is turned into an error here: a lost "Image Promoted" would silently stop the cascade.
+ */
+export async function putEvent(busName: string, source: string, detailType: string, detail: unknown): Promise<string> {
+  const out = await client('eventbridge').send(
+    new PutEventsCommand({
+      Entries: [{ EventBusName: busName, Source: source, DetailType: detailType, Detail: JSON.stringify(detail) }],
+    }),
+  );
+  const entry = out.Entries?.[0];
+  if ((out.FailedEntryCount ?? 0) > 0 || !entry?.EventId) {
+    throw new Error(`PutEvents failed: ${entry?.ErrorCode ?? 'unknown'} ${entry?.ErrorMessage ?? ''}`.trim());
+  }
+  return entry.EventId;
+}
+
+/**
+ * The Image Builder build an AMI came from: Image Builder tags every output AMI with `Ec2ImageBuilderArn` (the
+ * build version ARN). Undefined for AMIs that are not Image Builder's (or not visible in that region).
+ */
+export async function buildArnOfAmi(region: string, imageId: string): Promise<string | undefined> {
+  const out = await client('ec2', region).send(new DescribeImagesCommand({ ImageIds: [imageId] }));
+  return out.Images?.[0]?.Tags?.find((t) => t.Key === 'Ec2ImageBuilderArn')?.Value;
+}

@@ -1,0 +1,220 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { buildSk, imagePk } from '../core/ledger/keys.js';
+import type { PromotionOutcome, RegionAmi } from '../core/promotion/types.js';
+import { documentClient } from './clients.js';
+
+/**
+ * The promotion side of the ledger: builds' statuses and lineage, channel decisions, channel pointers, findings,
+ * revocations. Keys: `pk = IMAGE#<image>`; decisions are conditional writes, so a retried task never decides twice.
+ */
+
+function table(): string {
+  const name = process.env.LEDGER_TABLE;
+  if (!name) throw new Error('LEDGER_TABLE is not set');
+  return name;
+}
+
+const key = (image: string, sk: string) => ({ pk: imagePk(image), sk });
+
+/** True when `err` is DynamoDB's answer to a failed condition: the decision was taken before. */
+export function isConditionFailure(err: unknown): boolean {
+  return (
+    err instanceof ConditionalCheckFailedException ||
+    (err instanceof Error && err.name === 'ConditionalCheckFailedException')
+  );
+}
+
+/** A build as on-image-event sees it. */
+export interface BuildFacts {
+  image: string;
+  version: string;
+  buildVersionArn: string;
+  status: string;
+  reason?: string | undefined;
+  at: string;
+  parent?: { image: string; channel: string; buildVersion?: string | undefined } | undefined;
+}
+
+/** Records a status the build reached; statuses accumulate in a string set, so re-delivered events change nothing. */
+export async function recordBuildStatus(build: BuildFacts): Promise<void> {
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: key(build.image, buildSk(build.version)),
+      UpdateExpression:
+        'SET buildVersionArn = :arn, #status = :status, statusReason = :reason, updatedAt = :at, parent = if_not_exists(parent, :parent) ADD statusesSeen :seen',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':arn': build.buildVersionArn,
+        ':status': build.status,
+        ':reason': build.reason ?? null,
+        ':at': build.at,
+        ':parent': build.parent ?? null,
+        ':seen': new Set([build.status]),
+      },
+    }),
+  );
+}
+
+/** Statuses the ledger has seen a build pass through (empty when the build is unknown). */
+export async function statusesSeen(image: string, version: string): Promise<string[]> {
+  const out = await documentClient().send(
+    new GetCommand({ TableName: table(), Key: key(image, buildSk(version)), ConsistentRead: true }),
+  );
+  const seen: unknown = out.Item?.statusesSeen;
+  return seen instanceof Set ? [...seen].filter((s): s is string => typeof s === 'string') : [];
+}
+
+/** A channel decision. */
+export interface OutcomeRecord {
+  image: string;
+  version: string;
+  channel: string;
+  outcome: PromotionOutcome;
+  reason: string;
+  by: string;
+  at: string;
+  amis?: RegionAmi[] | undefined;
+}
+
+/**
+ * Records one channel decision, once: `PROMOTION#<version>#<channel>` is written only if absent.
+ * @returns false when a decision was already recorded (a retry, or a race lost): the caller must not act again.
+ */
+export async function recordOutcome(record: OutcomeRecord): Promise<boolean> {
+  try {
+    await documentClient().send(
+      new PutCommand({
+        TableName: table(),
+        Item: { ...key(record.image, `PROMOTION#${record.version}#${record.channel}`), kind: 'promotion', ...record },
+        ConditionExpression: 'attribute_not_exists(sk)',
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+}
+
+/** The recorded decision for a build's channel, if any. */
+export async function getOutcome(image: string, version: string, channel: string): Promise<OutcomeRecord | undefined> {
+  const out = await documentClient().send(
+    new GetCommand({ TableName: table(), Key: key(image, `PROMOTION#${version}#${channel}`), ConsistentRead: true }),
+  );
+  return out.Item as OutcomeRecord | undefined;
+}
+
+/** Every channel decision of an image (paginated), optionally only one build's. */
+export async function listOutcomes(image: string, version?: string): Promise<OutcomeRecord[]> {
+  const found: OutcomeRecord[] = [];
+  const pages = paginateQuery(
+    { client: documentClient() },
+    {
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': imagePk(image), ':prefix': version ? `PROMOTION#${version}#` : 'PROMOTION#' },
+    },
+  );
+  for await (const page of pages) found.push(...((page.Items ?? []) as OutcomeRecord[]));
+  return found;
+}
+
+/** Zero-padded so DynamoDB's string comparison orders versions: `1.0.0/10` sorts after `1.0.0/9`. */
+export function versionKey(version: string): string {
+  return version
+    .split(/[./]/)
+    .map((p) => p.padStart(8, '0'))
+    .join('.');
+}
+
+/** The current `CHANNEL#` pointer. */
+export interface ChannelPointer {
+  image: string;
+  channel: string;
+  version: string;
+  buildVersionArn: string;
+  amis: RegionAmi[];
+  at: string;
+}
+
+/**
+ * Moves an image's channel pointer to `pointer.version`, never backwards: the write is conditional on the pointer
+ * being absent or on a version no newer than this one (so re-publishing the same build is a no-op success).
+ * @returns false when the pointer already names a newer build.
+ */
+export async function moveChannelPointer(pointer: ChannelPointer): Promise<boolean> {
+  try {
+    await documentClient().send(
+      new PutCommand({
+        TableName: table(),
+        Item: {
+          ...key(pointer.image, `CHANNEL#${pointer.channel}`),
+          kind: 'channel',
+          ...pointer,
+          versionKey: versionKey(pointer.version),
+        },
+        ConditionExpression: 'attribute_not_exists(versionKey) OR versionKey <= :vk',
+        ExpressionAttributeValues: { ':vk': versionKey(pointer.version) },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+}
+
+/** The build a channel pointer names now, if any. */
+export async function getChannelPointer(image: string, channel: string): Promise<ChannelPointer | undefined> {
+  const out = await documentClient().send(
+    new GetCommand({ TableName: table(), Key: key(image, `CHANNEL#${channel}`), ConsistentRead: true }),
+  );
+  return out.Item as ChannelPointer | undefined;
+}
+
+/** Records the sharing decision for a build's channel (idempotent: the same decision overwrites itself). */
+export async function recordShareDecision(record: {
+  image: string;
+  version: string;
+  channel: string;
+  regions: string[];
+  targets: {
+    ous: string[];
+    accounts: string[];
+    accountTags: Record<string, string>;
+    excluded: { ous: string[]; accounts: string[] };
+  };
+  counts: { ous: number; accounts: number; tags: number };
+  at: string;
+}): Promise<void> {
+  await documentClient().send(
+    new PutCommand({
+      TableName: table(),
+      Item: { ...key(record.image, `SHARE#${record.version}#${record.channel}`), kind: 'share', ...record },
+    }),
+  );
+}
+
+/**
+ * Marks a build's terminal status as announced, once, so a re-delivered FAILED event is not announced twice.
+ * @returns false when it was announced before.
+ */
+export async function markBuildAnnounced(image: string, version: string, at: string): Promise<boolean> {
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: key(image, buildSk(version)),
+        UpdateExpression: 'SET announcedAt = :at',
+        ConditionExpression: 'attribute_not_exists(announcedAt)',
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+}

@@ -1,0 +1,41 @@
+import {
+  ExecutionAlreadyExists,
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { client } from './clients.js';
+
+/**
+ * Starts a named execution. Names are unique per state machine for 90 days, so a re-delivered event that derives
+ * the same name meets ExecutionAlreadyExists: that is success (the promotion is under way), not an error.
+ * @returns 'started', or 'already-started' for a duplicate.
+ */
+export async function startNamedExecution(
+  stateMachineArn: string,
+  name: string,
+  input: unknown,
+): Promise<'started' | 'already-started'> {
+  try {
+    await client('sfn').send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
+    return 'started';
+  } catch (err) {
+    if (err instanceof ExecutionAlreadyExists || (err instanceof Error && err.name === 'ExecutionAlreadyExists')) {
+      return 'already-started';
+    }
+    throw err;
+  }
+}
+
+/** Completes a waiting task with `output` (the approval's decision). Throws on any failure: never swallowed. */
+export async function sendTaskSuccess(taskToken: string, output: unknown): Promise<void> {
+  await client('sfn').send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+}
+
+/** Fails a waiting task with `error` and `cause` (an approval rejection). Throws on any failure. */
+export async function sendTaskFailure(taskToken: string, error: string, cause: string): Promise<void> {
+  // Step Functions caps error at 256 and cause at 32768 characters.
+  await client('sfn').send(
+    new SendTaskFailureCommand({ taskToken, error: error.slice(0, 256), cause: cause.slice(0, 32_768) }),
+  );
+}

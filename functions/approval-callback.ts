@@ -1,0 +1,58 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { approvalSecret } from '../aws/approval-secret.js';
+import {
+  claimApprovalDecision,
+  getApproval,
+  markApprovalSent,
+  recordRefusedCallback,
+} from '../aws/promotion-approvals.js';
+import { sendTaskFailure, sendTaskSuccess } from '../aws/stepfunctions.js';
+import { verifyApprovalLink } from '../core/promotion/approval-link.js';
+import { DECISION_ERRORS, rejectionCause } from '../core/promotion/outcome.js';
+import { taskHandler } from './promotion/lambda.js';
+
+function reply(statusCode: number, text: string): APIGatewayProxyStructuredResultV2 {
+  return { statusCode, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: text };
+}
+
+const STATUS_FOR_REFUSAL: Record<string, number> = { 'bad signature': 403, 'link expired': 410 };
+
+/**
+ * The approve/reject link handler (Lambda function URL). Verifies the link's HMAC and expiry, finds the task token
+ * in the `APPROVAL#` item by the link's short id, claims the decision (conditionally: one decision per approval),
+ * then answers Step Functions: SendTaskSuccess `{ decision, by, at }` or SendTaskFailure `Rejected`. A refused link
+ * is recorded and answered 4xx with nothing sent; a failing SendTask call throws, so the click can be retried.
+ */
+export async function approvalCallback(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  const params = Object.fromEntries(
+    Object.entries(event.queryStringParameters ?? {}).flatMap(([k, v]) => (v === undefined ? [] : [[k, v]])),
+  );
+  const now = new Date();
+  const at = now.toISOString();
+  const refuse = async (reason: string, status: number) => {
+    const { sig: _sig, ...shown } = params;
+    await recordRefusedCallback({ reason, at, params: shown, sourceIp: event.requestContext?.http?.sourceIp });
+    return reply(status, `Refused: ${reason}.`);
+  };
+
+  const verdict = verifyApprovalLink(params, await approvalSecret(), Math.floor(now.getTime() / 1000));
+  if (!verdict.ok) return refuse(verdict.reason, STATUS_FOR_REFUSAL[verdict.reason] ?? 400);
+  const { id, image, version, channel, decision, by } = verdict.claims;
+
+  const approval = await getApproval(image, version, channel);
+  if (!approval || approval.approvalId !== id) return refuse('no such approval request', 404);
+  if (!approval.approvers.includes(by)) return refuse(`${by} is not an approver of ${channel}`, 403);
+  if (!(await claimApprovalDecision({ image, version, channel, approvalId: id, decision, by, at }))) {
+    return reply(409, `Already decided: ${approval.decision ?? 'decided'} by ${approval.by ?? 'someone'}.`);
+  }
+
+  if (decision === 'approve') {
+    await sendTaskSuccess(approval.taskToken, { decision: 'approved', by, at });
+  } else {
+    await sendTaskFailure(approval.taskToken, DECISION_ERRORS.approvalRejected, rejectionCause(by, at));
+  }
+  await markApprovalSent(image, version, channel, at);
+  return reply(200, `${decision === 'approve' ? 'Approved' : 'Rejected'} ${image} ${version} for ${channel} as ${by}.`);
+}
+
+export const handler = taskHandler(approvalCallback);

@@ -1,0 +1,76 @@
+import { describeBuild } from '../aws/promotion-images.js';
+import { getChannelPointer, markBuildAnnounced, recordBuildStatus } from '../aws/promotion-ledger.js';
+import { notify } from '../aws/promotion-notify.js';
+import { startNamedExecution } from '../aws/stepfunctions.js';
+import { MalformedEventError } from '../core/errors.js';
+import { buildFailedMessage } from '../core/promotion/messages.js';
+import { executionNameFor, parseBuildVersionArn } from '../core/promotion/naming.js';
+import type { PromotionInput } from '../core/promotion/types.js';
+import { imageStateChangeSchema } from '../events/image-state-change.js';
+import { logger } from './lib/powertools.js';
+import { taskHandler } from './promotion/lambda.js';
+import { catalogImageOf, promotionPlans } from './promotion/plans.js';
+
+/** What on-image-event did, for logs and tests. */
+export type ImageEventAction =
+  | { action: 'ignored'; reason: string }
+  | { action: 'recorded'; image: string; version: string; status: string }
+  | { action: 'promotion-started' | 'promotion-already-started'; image: string; version: string; executionName: string }
+  | { action: 'announced-failure'; image: string; version: string; status: string; reason: string };
+
+/**
+ * "EC2 Image Builder Image State Change": records every status a build of ours reaches (with its lineage), starts
+ * the promotion when it is AVAILABLE (one execution per build: the name is derived from the build ARN), and
+ * announces FAILED / CANCELLED builds with Image Builder's reason. Those are never promoted.
+ */
+export async function onImageEvent(event: unknown): Promise<ImageEventAction> {
+  const parsed = imageStateChangeSchema.safeParse(event);
+  if (!parsed.success) throw new MalformedEventError(`EC2 Image Builder Image State Change: ${parsed.error.message}`);
+  const buildVersionArn = parsed.data.resources[0];
+  const state = parsed.data.detail.state;
+  const { buildVersion: version } = parseBuildVersionArn(buildVersionArn);
+
+  const plans = promotionPlans();
+  const facts = await describeBuild(buildVersionArn);
+  const image = catalogImageOf(facts, plans);
+  const plan = image ? plans[image] : undefined;
+  if (!image || !plan) return { action: 'ignored', reason: `${buildVersionArn} was not built by a Goldsmith pipeline` };
+
+  // Lineage: the parent build its channel pointer named when this build was first seen (if_not_exists keeps it).
+  const parentPointer = plan.parent ? await getChannelPointer(plan.parent.image, plan.parent.channel) : undefined;
+  const at = parsed.data.time;
+  const reason = state.reason ?? facts.reason;
+  await recordBuildStatus({
+    image,
+    version,
+    buildVersionArn,
+    status: state.status,
+    reason,
+    at,
+    parent: plan.parent ? { ...plan.parent, buildVersion: parentPointer?.version } : undefined,
+  });
+
+  if (state.status === 'AVAILABLE') {
+    const executionName = executionNameFor(buildVersionArn);
+    const stateMachineArn = process.env.STATE_MACHINE_ARN;
+    if (!stateMachineArn) throw new Error('STATE_MACHINE_ARN is not set');
+    const input: PromotionInput = { image, buildVersionArn, version, plan };
+    const started = await startNamedExecution(stateMachineArn, executionName, input);
+    if (started === 'already-started') logger.info('promotion already started', { executionName });
+    return {
+      action: started === 'started' ? 'promotion-started' : 'promotion-already-started',
+      image,
+      version,
+      executionName,
+    };
+  }
+  if (state.status === 'FAILED' || state.status === 'CANCELLED') {
+    const why = reason ?? 'Image Builder gave no reason';
+    if (await markBuildAnnounced(image, version, at))
+      await notify(buildFailedMessage(image, version, state.status, why));
+    return { action: 'announced-failure', image, version, status: state.status, reason: why };
+  }
+  return { action: 'recorded', image, version, status: state.status };
+}
+
+export const handler = taskHandler(onImageEvent);

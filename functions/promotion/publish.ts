@@ -1,0 +1,89 @@
+import { writeChannelPointer } from '../../aws/pointers.js';
+import { putEvent, tagAmis } from '../../aws/promotion-images.js';
+import { getOutcome, moveChannelPointer, recordOutcome } from '../../aws/promotion-ledger.js';
+import { notify } from '../../aws/promotion-notify.js';
+import { GoldsmithError } from '../../core/errors.js';
+import { outcomeMessage } from '../../core/promotion/messages.js';
+import type { ImagePromotedDetail } from '../../events/image-promoted.js';
+import { DETAIL_TYPES, GOLDSMITH_SOURCE } from '../../events/sources.js';
+import { channelParameterName, NAME_PREFIX } from '../../stacks/names.js';
+import { taskHandler } from './lambda.js';
+import { channelItemSchema, parseTaskInput } from './schemas.js';
+
+/** A newer build already holds the channel: this one must not move the pointer back. */
+export class SupersededError extends GoldsmithError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'Superseded';
+  }
+}
+
+/**
+ * Publish: moves the `CHANNEL#` pointer (conditionally, never backwards), writes the SSM pointer in every
+ * distribution region, tags the AMIs, records `promoted`, and puts "Image Promoted" on Goldsmith's bus (children's
+ * cascade). Every step tolerates a retry: a re-run finds its own writes and repeats only what is idempotent.
+ */
+export async function publish(input: unknown): Promise<ImagePromotedDetail> {
+  const item = parseTaskInput(channelItemSchema, input, 'Publish');
+  const busName = process.env.EVENT_BUS_NAME;
+  if (!busName) throw new Error('EVENT_BUS_NAME is not set');
+  const channel = item.channel.name;
+  const at = new Date().toISOString();
+  const moved = await moveChannelPointer({
+    image: item.image,
+    channel,
+    version: item.version,
+    buildVersionArn: item.buildVersionArn,
+    amis: item.build.amis,
+    at,
+  });
+  if (!moved) throw new SupersededError(`a newer build than ${item.version} already holds ${item.image}/${channel}`);
+
+  const parameter = channelParameterName(item.image, channel);
+  for (const ami of item.build.amis) {
+    await writeChannelPointer(
+      ami.region,
+      parameter,
+      ami.imageId,
+      `Goldsmith: ${item.image} ${item.version} (${channel})`,
+    );
+  }
+  await tagAmis(item.build.amis, { [`${NAME_PREFIX}:channel:${channel}`]: 'promoted' });
+
+  const recorded = await recordOutcome({
+    image: item.image,
+    version: item.version,
+    channel,
+    outcome: 'promoted',
+    reason: 'passed every gate',
+    by: 'goldsmith',
+    at,
+    amis: item.build.amis,
+  });
+  // On a retry the first attempt's time stands, so the event and the ledger agree.
+  const promotedAt = recorded ? at : ((await getOutcome(item.image, item.version, channel))?.at ?? at);
+  const detail: ImagePromotedDetail = {
+    image: item.image,
+    version: item.version,
+    buildVersionArn: item.buildVersionArn,
+    channel,
+    amis: item.build.amis,
+    promotedAt,
+  };
+  await putEvent(busName, GOLDSMITH_SOURCE, DETAIL_TYPES.imagePromoted, detail);
+  if (recorded) {
+    await notify(
+      outcomeMessage({
+        image: item.image,
+        version: item.version,
+        channel,
+        outcome: 'promoted',
+        reason: '',
+        amis: item.build.amis,
+      }),
+    );
+  }
+  return detail;
+}
+
+export const handler = taskHandler(publish);

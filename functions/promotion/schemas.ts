@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+/**
+ * Zod schemas of the state machine's payloads. The state machine is ours, but its input crosses a process
+ * boundary (and the local simulator calls these handlers directly), so every task parses what it is given.
+ */
+
+export const regionAmiSchema = z.object({ region: z.string().min(1), imageId: z.string().regex(/^ami-[0-9a-f]+$/) });
+
+export const channelStepSchema = z.object({
+  name: z.string().min(1),
+  policy: z.object({
+    maxCritical: z.number().int(),
+    maxHigh: z.number().int(),
+    maxMedium: z.number().int().optional(),
+  }),
+  approval: z.object({ approvers: z.array(z.string()).min(1), timeoutSeconds: z.number().int().positive() }).optional(),
+  soakSeconds: z.number().int().positive().optional(),
+  targets: z.object({
+    ous: z.array(z.string()),
+    accounts: z.array(z.string()),
+    accountTags: z.record(z.string(), z.string()),
+    exclude: z.object({ ous: z.array(z.string()), accounts: z.array(z.string()) }),
+  }),
+});
+
+export const planSchema = z.object({
+  image: z.string().min(1),
+  regions: z.array(z.string()).min(1),
+  retentionKeep: z.number().int().min(1),
+  parent: z.object({ image: z.string(), channel: z.string() }).optional(),
+  channels: z.array(channelStepSchema),
+});
+
+/** The execution input (what on-image-event starts the state machine with). */
+export const promotionInputSchema = z.object({
+  image: z.string().min(1),
+  buildVersionArn: z.string().min(1),
+  version: z.string().regex(/^\d+\.\d+\.\d+\/\d+$/, 'must be a build version like "1.0.0/3"'),
+  plan: planSchema,
+});
+
+/** LoadImage's result, kept at `$.build`. */
+export const buildSchema = z.object({
+  status: z.string(),
+  testsEnabled: z.boolean(),
+  amis: z.array(regionAmiSchema),
+});
+
+/** One Map iteration's input: one channel of one build. */
+export const channelItemSchema = z.object({
+  image: z.string().min(1),
+  version: z.string().min(1),
+  buildVersionArn: z.string().min(1),
+  build: buildSchema,
+  channel: channelStepSchema,
+});
+
+export type ChannelItem = z.infer<typeof channelItemSchema>;
+export type PromotionInputPayload = z.infer<typeof promotionInputSchema>;
+
+/** Parses a task's input; a bad payload is a fault of ours, reported with the field path. */
+export function parseTaskInput<T>(schema: z.ZodType<T>, input: unknown, task: string): T {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ');
+    throw new Error(`${task}: invalid input: ${problems}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,146 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { resetApprovalSecret } from '../../aws/approval-secret.js';
+import { type ApprovalLinkClaims, approvalIdFor, approvalLink } from '../../core/promotion/approval-link.js';
+import { approvalCallback } from '../../functions/approval-callback.js';
+
+const SECRET = 's'.repeat(64);
+const TOKEN = `AQCEAAAAKgAAAA${'x'.repeat(600)}`;
+const claims = (over: Partial<ApprovalLinkClaims> = {}): ApprovalLinkClaims => ({
+  id: approvalIdFor(TOKEN),
+  image: 'base',
+  version: '1.0.0/3',
+  channel: 'prod',
+  decision: 'approve',
+  by: 'ops-lead',
+  expires: Math.floor(Date.now() / 1000) + 3600,
+  ...over,
+});
+
+/** A function-URL request for a link (API Gateway v2 payload shape). */
+function requestFor(link: string): APIGatewayProxyEventV2 {
+  const url = new URL(link);
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: url.pathname,
+    rawQueryString: url.searchParams.toString(),
+    queryStringParameters: Object.fromEntries(url.searchParams.entries()),
+    headers: {},
+    isBase64Encoded: false,
+    requestContext: {
+      http: { method: 'GET', path: '/', protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'test' },
+    },
+  } as unknown as APIGatewayProxyEventV2;
+}
+
+const approvalItem = {
+  image: 'base',
+  version: '1.0.0/3',
+  channel: 'prod',
+  approvalId: approvalIdFor(TOKEN),
+  taskToken: TOKEN,
+  approvers: ['ops-lead', 'security-reviewer'],
+};
+
+describe('approvalCallback', () => {
+  const ddb = mockClient(DynamoDBDocumentClient);
+  const sfn = mockClient(SFNClient);
+  const secrets = mockClient(SecretsManagerClient);
+
+  beforeEach(() => {
+    process.env.LEDGER_TABLE = 'ledger';
+    process.env.APPROVAL_SECRET_NAME = 'goldsmith/test/approval-links';
+    resetApprovalSecret();
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: SECRET });
+    ddb.on(GetCommand).resolves({ Item: approvalItem });
+    ddb.on(UpdateCommand).resolves({});
+    ddb.on(PutCommand).resolves({});
+    sfn.on(SendTaskSuccessCommand).resolves({});
+    sfn.on(SendTaskFailureCommand).resolves({});
+  });
+
+  afterEach(() => {
+    ddb.reset();
+    sfn.reset();
+    secrets.reset();
+  });
+
+  it('approves with the stored task token and records who and when', async () => {
+    const response = await approvalCallback(requestFor(approvalLink('https://cb.example/', claims(), SECRET)));
+
+    expect(response.statusCode).toBe(200);
+    const output = JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input.output ?? '{}');
+    expect(output).toMatchObject({ decision: 'approved', by: 'ops-lead' });
+    expect(sfn).toHaveReceivedCommandWith(SendTaskSuccessCommand, { taskToken: TOKEN });
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { pk: 'IMAGE#base', sk: 'APPROVAL#1.0.0/3#prod' },
+      ExpressionAttributeValues: expect.objectContaining({ ':d': 'approve', ':by': 'ops-lead' }),
+    });
+  });
+
+  it('rejects with SendTaskFailure error Rejected naming the approver', async () => {
+    const link = approvalLink('https://cb.example/', claims({ decision: 'reject', by: 'security-reviewer' }), SECRET);
+
+    const response = await approvalCallback(requestFor(link));
+
+    expect(response.statusCode).toBe(200);
+    expect(sfn).toHaveReceivedCommandWith(SendTaskFailureCommand, { taskToken: TOKEN, error: 'Rejected' });
+    expect(sfn.commandCalls(SendTaskFailureCommand)[0]?.args[0].input.cause).toContain('security-reviewer');
+    expect(sfn).not.toHaveReceivedCommand(SendTaskSuccessCommand);
+  });
+
+  it('answers 403 to a bad signature, records the attempt and sends nothing', async () => {
+    const link = approvalLink('https://cb.example/', claims(), 'w'.repeat(64));
+
+    const response = await approvalCallback(requestFor(link));
+
+    expect(response.statusCode).toBe(403);
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({ pk: 'CALLBACK#REFUSED', reason: 'bad signature', sourceIp: '203.0.113.9' }),
+    });
+    expect(sfn).not.toHaveReceivedCommand(SendTaskSuccessCommand);
+    expect(sfn).not.toHaveReceivedCommand(SendTaskFailureCommand);
+  });
+
+  it('answers 410 to an expired link and sends nothing', async () => {
+    const link = approvalLink('https://cb.example/', claims({ expires: 1_000 }), SECRET);
+
+    const response = await approvalCallback(requestFor(link));
+
+    expect(response.statusCode).toBe(410);
+    expect(sfn).not.toHaveReceivedCommand(SendTaskSuccessCommand);
+  });
+
+  it('answers 409 when the approval was already decided', async () => {
+    ddb.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'decided', $metadata: {} }));
+
+    const response = await approvalCallback(requestFor(approvalLink('https://cb.example/', claims(), SECRET)));
+
+    expect(response.statusCode).toBe(409);
+    expect(sfn).not.toHaveReceivedCommand(SendTaskSuccessCommand);
+  });
+
+  it('throws when SendTaskSuccess fails, and does not mark the decision sent', async () => {
+    sfn.on(SendTaskSuccessCommand).rejects(new TaskTimedOut({ message: 'Task Timed Out', $metadata: {} }));
+
+    await expect(approvalCallback(requestFor(approvalLink('https://cb.example/', claims(), SECRET)))).rejects.toThrow(
+      'Task Timed Out',
+    );
+    expect(ddb).not.toHaveReceivedCommandWith(UpdateCommand, { UpdateExpression: 'SET sentAt = :at' });
+  });
+
+  it('refuses a link for an approval request that does not exist', async () => {
+    ddb.on(GetCommand).resolves({});
+
+    const response = await approvalCallback(requestFor(approvalLink('https://cb.example/', claims(), SECRET)));
+
+    expect(response.statusCode).toBe(404);
+    expect(sfn).not.toHaveReceivedCommand(SendTaskSuccessCommand);
+  });
+});

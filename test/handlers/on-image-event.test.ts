@@ -1,0 +1,154 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetImageCommand, ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
+import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MalformedEventError } from '../../core/errors.js';
+import { executionNameFor } from '../../core/promotion/naming.js';
+import { onImageEvent } from '../../functions/on-image-event.js';
+import { resetPromotionPlans } from '../../functions/promotion/plans.js';
+import { BUILD_ARN, basePlan, getImageOutput, plans, stateChangeEvent } from './promotion-fixtures.js';
+
+const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:111122223333:stateMachine:promotion';
+
+describe('onImageEvent', () => {
+  const ddb = mockClient(DynamoDBDocumentClient);
+  const imagebuilder = mockClient(ImagebuilderClient);
+  const sfn = mockClient(SFNClient);
+  const sns = mockClient(SNSClient);
+
+  beforeEach(() => {
+    process.env.LEDGER_TABLE = 'ledger';
+    process.env.NOTIFY_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:notify';
+    process.env.STATE_MACHINE_ARN = STATE_MACHINE_ARN;
+    process.env.GOLDSMITH_PROMOTION_PLANS = JSON.stringify(plans);
+    resetPromotionPlans();
+    ddb.on(UpdateCommand).resolves({});
+    ddb.on(GetCommand).resolves({});
+    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+  });
+
+  afterEach(() => {
+    ddb.reset();
+    imagebuilder.reset();
+    sfn.reset();
+    sns.reset();
+  });
+
+  it('starts one promotion for an AVAILABLE build, with the plan and a name derived from the build ARN', async () => {
+    imagebuilder.on(GetImageCommand).resolves(getImageOutput());
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:exec' });
+
+    const result = await onImageEvent(stateChangeEvent('AVAILABLE'));
+
+    expect(result).toEqual({
+      action: 'promotion-started',
+      image: 'base',
+      version: '1.0.0/3',
+      executionName: executionNameFor(BUILD_ARN),
+    });
+    expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 1);
+    const input = JSON.parse(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.input ?? '{}');
+    expect(input).toEqual({ image: 'base', buildVersionArn: BUILD_ARN, version: '1.0.0/3', plan: basePlan });
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { pk: 'IMAGE#base', sk: 'BUILD#1.0.0/3' },
+      ExpressionAttributeValues: expect.objectContaining({ ':status': 'AVAILABLE', ':seen': new Set(['AVAILABLE']) }),
+    });
+  });
+
+  it('treats a re-delivered AVAILABLE event as done when the execution already exists', async () => {
+    imagebuilder.on(GetImageCommand).resolves(getImageOutput());
+    sfn
+      .on(StartExecutionCommand)
+      .resolvesOnce({ executionArn: 'arn:exec' })
+      .rejectsOnce(new ExecutionAlreadyExists({ message: 'Execution Already Exists', $metadata: {} }));
+
+    const first = await onImageEvent(stateChangeEvent('AVAILABLE'));
+    const second = await onImageEvent(stateChangeEvent('AVAILABLE'));
+
+    expect(first.action).toBe('promotion-started');
+    expect(second.action).toBe('promotion-already-started');
+    const names = sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input.name);
+    expect(new Set(names).size).toBe(1);
+  });
+
+  it("announces a FAILED build with Image Builder's reason and never promotes it", async () => {
+    imagebuilder.on(GetImageCommand).resolves(getImageOutput('FAILED', 'component update-linux failed'));
+
+    const result = await onImageEvent(stateChangeEvent('FAILED', 'component update-linux failed'));
+
+    expect(result).toMatchObject({
+      action: 'announced-failure',
+      status: 'FAILED',
+      reason: 'component update-linux failed',
+    });
+    expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, {
+      Message: expect.stringContaining('component update-linux failed'),
+      MessageAttributes: expect.objectContaining({ event: { DataType: 'String', StringValue: 'build-failed' } }),
+    });
+  });
+
+  it('announces a re-delivered CANCELLED build only once', async () => {
+    imagebuilder.on(GetImageCommand).resolves(getImageOutput('CANCELLED', 'cancelled by user'));
+    ddb
+      .on(UpdateCommand, { UpdateExpression: 'SET announcedAt = :at' })
+      .resolvesOnce({})
+      .rejects(new ConditionalCheckFailedException({ message: 'failed', $metadata: {} }));
+
+    await onImageEvent(stateChangeEvent('CANCELLED', 'cancelled by user'));
+    await onImageEvent(stateChangeEvent('CANCELLED', 'cancelled by user'));
+
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
+  });
+
+  it('records a TESTING status for the gate without starting anything', async () => {
+    imagebuilder.on(GetImageCommand).resolves(getImageOutput('TESTING'));
+
+    const result = await onImageEvent(stateChangeEvent('TESTING', undefined, 'BUILDING'));
+
+    expect(result).toEqual({ action: 'recorded', image: 'base', version: '1.0.0/3', status: 'TESTING' });
+    expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
+  });
+
+  it('ignores builds of pipelines that are not ours', async () => {
+    const foreign = getImageOutput();
+    foreign.image.sourcePipelineArn = 'arn:aws:imagebuilder:us-east-1:111122223333:image-pipeline/someone-else';
+    foreign.image.tags = { 'goldsmith:image': 'not-in-catalog' };
+    imagebuilder.on(GetImageCommand).resolves(foreign);
+
+    const result = await onImageEvent(stateChangeEvent('AVAILABLE'));
+
+    expect(result.action).toBe('ignored');
+    expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+  });
+
+  it('rejects a malformed event without acting on it', async () => {
+    const broken = { ...stateChangeEvent('AVAILABLE'), resources: ['not-an-arn'] };
+
+    await expect(onImageEvent(broken)).rejects.toBeInstanceOf(MalformedEventError);
+    expect(imagebuilder).not.toHaveReceivedCommand(GetImageCommand);
+  });
+
+  it('records the parent build its channel pointer named as lineage', async () => {
+    const child = getImageOutput();
+    child.image.sourcePipelineArn = 'arn:aws:imagebuilder:us-east-1:111122223333:image-pipeline/goldsmith-hardened';
+    imagebuilder.on(GetImageCommand).resolves(child);
+    ddb.on(GetCommand, { Key: { pk: 'IMAGE#base', sk: 'CHANNEL#staging' } }).resolves({ Item: { version: '1.0.0/2' } });
+    sfn.on(StartExecutionCommand).resolves({});
+
+    await onImageEvent(stateChangeEvent('AVAILABLE'));
+
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { pk: 'IMAGE#hardened', sk: 'BUILD#1.0.0/3' },
+      ExpressionAttributeValues: expect.objectContaining({
+        ':parent': { image: 'base', channel: 'staging', buildVersion: '1.0.0/2' },
+      }),
+    });
+  });
+});
