@@ -14,8 +14,8 @@ import { logger, metrics } from './lib/powertools.js';
 export const watchInputSchema = z.strictObject({ watch: z.literal('base-images') });
 
 function busName(): string {
-  const name = process.env.BUS_NAME;
-  if (!name) throw new Error('BUS_NAME is not set');
+  const name = process.env.EVENT_BUS_NAME;
+  if (!name) throw new Error('EVENT_BUS_NAME is not set');
   return name;
 }
 

@@ -20,7 +20,7 @@ describe('watch-base-images handler', () => {
 
   beforeEach(() => {
     process.env.LEDGER_TABLE = 'ledger';
-    process.env.BUS_NAME = 'goldsmith-bus';
+    process.env.EVENT_BUS_NAME = 'goldsmith-bus';
     process.env.GOLDSMITH_CATALOG = JSON.stringify(triggerCatalog());
     ssm
       .on(GetParametersCommand)

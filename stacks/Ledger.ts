@@ -1,0 +1,30 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type { StackContext } from 'sst/constructs';
+import { ledgerTableName } from './names.js';
+
+/** What other stacks get from `use(Ledger)`. */
+export interface LedgerResources {
+  table: dynamodb.Table;
+}
+
+/**
+ * The ledger: one DynamoDB table for builds, decisions, dedupe markers, watcher state, promotions, approvals and
+ * revocations (see core/ledger/README.md). It is the audit trail, so it is retained, recoverable to any second of
+ * the last 35 days, encrypted, and expires only what asks to (`expiresAt`).
+ */
+export function Ledger({ app, stack }: StackContext): LedgerResources {
+  const table = new dynamodb.Table(stack, 'LedgerTable', {
+    tableName: ledgerTableName(app.stage),
+    partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+    sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+    billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    encryption: dynamodb.TableEncryption.AWS_MANAGED,
+    timeToLiveAttribute: 'expiresAt',
+    deletionProtection: true,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  stack.addOutputs({ LedgerTableName: table.tableName });
+  return { table };
+}

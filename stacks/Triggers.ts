@@ -1,0 +1,70 @@
+import { Duration } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { type StackContext, use } from 'sst/constructs';
+import { useCatalog } from './catalog.js';
+import { Factory } from './Factory.js';
+import { Ledger } from './Ledger.js';
+import { pipelineName } from './names.js';
+import { goldsmithBusName, notificationsTopicName } from './Promotion.js';
+import { createTriggerFunctions, type TriggerFunctions } from './triggers/functions.js';
+import { createTriggerRules, subscribeToAmiUpdates } from './triggers/rules.js';
+import { createSchedules } from './triggers/schedules.js';
+
+/** What other stacks get from `use(Triggers)`. */
+export interface TriggersResources extends TriggerFunctions {
+  bus: events.EventBus;
+  dlq: sqs.Queue;
+}
+
+/**
+ * Triggers: when to build. Schedules, base-image releases (AMI-update topics and the hourly watcher), package
+ * releases, parent promotions, all into start-builds; and Image Builder disabling a pipeline into
+ * on-pipeline-disabled. Owns Goldsmith's event bus; the ledger comes from `Ledger`, the pipelines from `Factory`.
+ */
+export function Triggers({ app, stack }: StackContext): TriggersResources {
+  const catalog = useCatalog();
+  const { table } = use(Ledger);
+  const { pipelineArns } = use(Factory);
+  // The functions address pipelines as prefix + image; refuse to deploy if names.ts ever stops composing that way.
+  const prefixName = pipelineName('');
+  for (const image of Object.keys(catalog.images)) {
+    if (pipelineName(image) !== `${prefixName}${image}`) {
+      throw new Error(`pipelineName("${image}") is not "${prefixName}${image}": update PIPELINE_ARN_PREFIX`);
+    }
+  }
+  const pipelineArnPrefix = stack.formatArn({
+    service: 'imagebuilder',
+    resource: 'image-pipeline',
+    resourceName: prefixName,
+  });
+
+  const bus = new events.EventBus(stack, 'Bus', { eventBusName: goldsmithBusName(app.stage) });
+  const topic = sns.Topic.fromTopicArn(
+    stack,
+    'Notifications',
+    stack.formatArn({ service: 'sns', resource: notificationsTopicName(app.stage) }),
+  );
+  const dlq = new sqs.Queue(stack, 'TriggersDlq', {
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+  });
+
+  const fns = createTriggerFunctions(stack, {
+    catalog,
+    ledger: table,
+    topic,
+    bus,
+    pipelineArns,
+    pipelineArnPrefix,
+    dlq,
+  });
+  createSchedules(stack, catalog, fns, dlq);
+  createTriggerRules(stack, { catalog, bus, dlq, pipelineArns, ...fns });
+  subscribeToAmiUpdates(stack, catalog, fns.startBuilds);
+
+  stack.addOutputs({ EventBusName: bus.eventBusName, TriggersDlqUrl: dlq.queueUrl });
+  return { ...fns, bus, dlq };
+}
