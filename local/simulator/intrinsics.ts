@@ -1,0 +1,185 @@
+/**
+ * Resolves CloudFormation intrinsics in a synthesized template to local physical names and ARNs, as a deploy
+ * would: `Ref`, `Fn::GetAtt`, `Fn::Join`, `Fn::Sub`, `Fn::Select`, `Fn::Split`, `Fn::ImportValue` and the pseudo
+ * parameters. Physical names are the resource's explicit name property or its logical id.
+ */
+
+export interface CfnResource {
+  Type: string;
+  Properties?: Record<string, unknown>;
+}
+export interface CfnTemplate {
+  Resources?: Record<string, CfnResource>;
+  Outputs?: Record<string, { Value: unknown; Export?: { Name: unknown } }>;
+}
+
+export interface Environment {
+  accountId: string;
+  region: string;
+}
+
+const NAME_PROPERTY: Record<string, string> = {
+  'AWS::DynamoDB::Table': 'TableName',
+  'AWS::SNS::Topic': 'TopicName',
+  'AWS::SQS::Queue': 'QueueName',
+  'AWS::Events::EventBus': 'Name',
+  'AWS::Events::Rule': 'Name',
+  'AWS::StepFunctions::StateMachine': 'StateMachineName',
+  'AWS::Lambda::Function': 'FunctionName',
+  'AWS::S3::Bucket': 'BucketName',
+  'AWS::IAM::Role': 'RoleName',
+  'AWS::ImageBuilder::ImagePipeline': 'Name',
+  'AWS::Scheduler::Schedule': 'Name',
+  'AWS::SecretsManager::Secret': 'Name',
+};
+
+function arnFor(type: string, name: string, env: Environment): string {
+  const { region, accountId } = env;
+  switch (type) {
+    case 'AWS::DynamoDB::Table':
+      return `arn:aws:dynamodb:${region}:${accountId}:table/${name}`;
+    case 'AWS::SNS::Topic':
+      return `arn:aws:sns:${region}:${accountId}:${name}`;
+    case 'AWS::SQS::Queue':
+      return `arn:aws:sqs:${region}:${accountId}:${name}`;
+    case 'AWS::Events::EventBus':
+      return `arn:aws:events:${region}:${accountId}:event-bus/${name}`;
+    case 'AWS::StepFunctions::StateMachine':
+      return `arn:aws:states:${region}:${accountId}:stateMachine:${name}`;
+    case 'AWS::Lambda::Function':
+      return `arn:aws:lambda:${region}:${accountId}:function:${name}`;
+    case 'AWS::IAM::Role':
+      return `arn:aws:iam::${accountId}:role/${name}`;
+    case 'AWS::KMS::Key':
+      return `arn:aws:kms:${region}:${accountId}:key/${name}`;
+    case 'AWS::ImageBuilder::ImagePipeline':
+      return `arn:aws:imagebuilder:${region}:${accountId}:image-pipeline/${name}`;
+    case 'AWS::SecretsManager::Secret':
+      return `arn:aws:secretsmanager:${region}:${accountId}:secret:${name}`;
+    default:
+      return `arn:aws:local:${region}:${accountId}:${type.replaceAll('::', '-').toLowerCase()}/${name}`;
+  }
+}
+
+/** A resolver over a set of templates deployed together (one app, several stacks). */
+export class TemplateResolver {
+  private readonly resources = new Map<string, CfnResource>();
+  private readonly exports = new Map<string, unknown>();
+
+  constructor(
+    templates: readonly CfnTemplate[],
+    readonly env: Environment,
+  ) {
+    for (const t of templates) {
+      for (const [id, r] of Object.entries(t.Resources ?? {})) this.resources.set(id, r);
+    }
+    for (const t of templates) {
+      for (const output of Object.values(t.Outputs ?? {})) {
+        if (output.Export) this.exports.set(String(this.resolve(output.Export.Name)), output.Value);
+      }
+    }
+  }
+
+  /** The physical name a deploy would give this logical resource here. */
+  physicalName(logicalId: string): string {
+    const r = this.resources.get(logicalId);
+    const prop = r ? NAME_PROPERTY[r.Type] : undefined;
+    const explicit = prop ? r?.Properties?.[prop] : undefined;
+    return explicit === undefined ? logicalId : String(this.resolve(explicit));
+  }
+
+  arn(logicalId: string): string {
+    const r = this.resources.get(logicalId);
+    return arnFor(r?.Type ?? 'Unknown', this.physicalName(logicalId), this.env);
+  }
+
+  /** What `Ref` returns for this resource type. */
+  ref(logicalId: string): string {
+    const type = this.resources.get(logicalId)?.Type;
+    if (
+      type === 'AWS::SNS::Topic' ||
+      type === 'AWS::StepFunctions::StateMachine' ||
+      type?.startsWith('AWS::ImageBuilder::')
+    ) {
+      return this.arn(logicalId);
+    }
+    if (type === 'AWS::SQS::Queue') {
+      return `https://sqs.${this.env.region}.amazonaws.com/${this.env.accountId}/${this.physicalName(logicalId)}`;
+    }
+    return this.physicalName(logicalId);
+  }
+
+  getAtt(logicalId: string, attribute: string): string {
+    if (attribute === 'Arn' || attribute.endsWith('Arn')) return this.arn(logicalId);
+    if (attribute === 'Name' || attribute === 'TopicName' || attribute === 'QueueName') {
+      return this.physicalName(logicalId);
+    }
+    if (attribute === 'QueueUrl') return this.ref(logicalId);
+    return `${this.physicalName(logicalId)}.${attribute}`;
+  }
+
+  resolve(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map((v) => this.resolve(v));
+    if (value === null || typeof value !== 'object') return value;
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.length === 1) {
+      const [[key, arg]] = entries as [[string, unknown]];
+      switch (key) {
+        case 'Ref':
+          return this.resolveRef(String(arg));
+        case 'Fn::GetAtt': {
+          const [id, attr] = Array.isArray(arg) ? arg : String(arg).split('.');
+          return this.getAtt(String(id), String(attr));
+        }
+        case 'Fn::Join': {
+          const [sep, parts] = arg as [string, unknown[]];
+          return (this.resolve(parts) as unknown[]).map(String).join(sep);
+        }
+        case 'Fn::Select': {
+          const [index, list] = arg as [unknown, unknown];
+          return (this.resolve(list) as unknown[])[Number(this.resolve(index))];
+        }
+        case 'Fn::Split': {
+          const [sep, source] = arg as [string, unknown];
+          return String(this.resolve(source)).split(sep);
+        }
+        case 'Fn::Sub':
+          return this.sub(arg);
+        case 'Fn::ImportValue': {
+          const name = String(this.resolve(arg));
+          if (!this.exports.has(name)) throw new Error(`no export named ${name}`);
+          return this.resolve(this.exports.get(name));
+        }
+        default:
+          break;
+      }
+    }
+    return Object.fromEntries(entries.map(([k, v]) => [k, this.resolve(v)]));
+  }
+
+  private resolveRef(name: string): string {
+    switch (name) {
+      case 'AWS::Region':
+        return this.env.region;
+      case 'AWS::AccountId':
+        return this.env.accountId;
+      case 'AWS::Partition':
+        return 'aws';
+      case 'AWS::URLSuffix':
+        return 'amazonaws.com';
+      case 'AWS::StackName':
+        return 'goldsmith-local';
+      default:
+        return this.ref(name);
+    }
+  }
+
+  private sub(arg: unknown): string {
+    const [template, vars] = Array.isArray(arg) ? (arg as [string, Record<string, unknown>]) : [String(arg), {}];
+    return template.replace(/\$\{([^}!]+)\}/g, (_m, expr: string) => {
+      if (expr in vars) return String(this.resolve(vars[expr]));
+      const [id, attr] = expr.split('.');
+      return attr ? this.getAtt(id!, attr) : this.resolveRef(id!);
+    });
+  }
+}

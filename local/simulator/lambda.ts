@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Context } from 'aws-lambda';
+
+type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
+
+/**
+ * Runs our Lambda handlers in process, as the Lambda runtime would: the module named by the function's
+ * `handler` setting (`functions/start-builds.handler`), one module instance per process (warm starts), a context.
+ */
+export class LocalLambdas {
+  private readonly modules = new Map<string, Promise<LambdaHandler>>();
+  readonly invocations = new Map<string, number>();
+
+  constructor(private readonly projectRoot: string) {}
+
+  private load(handler: string): Promise<LambdaHandler> {
+    const existing = this.modules.get(handler);
+    if (existing) return existing;
+    const dot = handler.lastIndexOf('.');
+    const file = handler.slice(0, dot);
+    const exportName = handler.slice(dot + 1);
+    const loading = (async () => {
+      const candidates = ['.ts', '.mts', '.js'].map((ext) => path.join(this.projectRoot, `${file}${ext}`));
+      const { existsSync } = await import('node:fs');
+      const found = candidates.find((c) => existsSync(c));
+      if (!found) throw new Error(`handler module not found for ${handler}`);
+      const mod = (await import(pathToFileURL(found).href)) as Record<string, unknown>;
+      const fn = mod[exportName];
+      if (typeof fn !== 'function') throw new Error(`${handler}: export ${exportName} is not a function`);
+      return fn as LambdaHandler;
+    })();
+    this.modules.set(handler, loading);
+    return loading;
+  }
+
+  /** Invokes `handler` with `event`, as function `functionName`. */
+  async invoke(functionName: string, handler: string, event: unknown): Promise<unknown> {
+    const fn = await this.load(handler);
+    this.invocations.set(functionName, (this.invocations.get(functionName) ?? 0) + 1);
+    const started = Date.now();
+    const context: Context = {
+      callbackWaitsForEmptyEventLoop: false,
+      functionName,
+      functionVersion: '$LATEST',
+      invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${functionName}`,
+      memoryLimitInMB: '1024',
+      awsRequestId: randomUUID(),
+      logGroupName: `/aws/lambda/${functionName}`,
+      logStreamName: 'local',
+      getRemainingTimeInMillis: () => Math.max(0, 60_000 - (Date.now() - started)),
+      done: () => undefined,
+      fail: () => undefined,
+      succeed: () => undefined,
+    };
+    return fn(event, context);
+  }
+}

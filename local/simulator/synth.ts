@@ -1,0 +1,53 @@
+import type { CfnResource, Stack } from 'aws-cdk-lib';
+import { App, getStack, Function as SstFunction, type StackContext } from 'sst/constructs';
+import { initProject } from 'sst/project.js';
+import type { Catalog } from '../../core/config/schema.js';
+import { setCatalog } from '../../stacks/catalog.js';
+import type { CfnTemplate } from './intrinsics.js';
+
+export type StackFunction = (ctx: StackContext) => unknown;
+
+/** What the local cloud reads off a synthesized app: every template and where each function's code lives. */
+export interface SynthesizedApp {
+  templates: CfnTemplate[];
+  /** Lambda logical id → SST handler setting (`functions/start-builds.handler`). */
+  handlers: Map<string, string>;
+}
+
+let projectReady: Promise<void> | undefined;
+
+/**
+ * Synthesizes the Goldsmith stacks in process from `catalog`, offline: SST's deploy-mode synthesis without
+ * bundling (functions get placeholder code), which is all the local cloud needs — rules, schedules, the ASL, tables,
+ * environments and handler paths.
+ */
+export async function synthesizeApp(
+  catalog: Catalog,
+  stacks: readonly StackFunction[],
+  options: { root: string; stage?: string; region?: string },
+): Promise<SynthesizedApp> {
+  projectReady ??= initProject({ stage: options.stage ?? 'local' });
+  await projectReady;
+  setCatalog(catalog, { root: options.root });
+  const app = new App({
+    mode: 'deploy',
+    stage: options.stage ?? 'local',
+    name: 'goldsmith',
+    region: options.region ?? catalog.organization.homeRegion,
+  });
+  for (const fn of stacks) app.stack(fn);
+  const templates: CfnTemplate[] = [];
+  const handlers = new Map<string, string>();
+  for (const fn of stacks) {
+    const stack: Stack = getStack(fn);
+    templates.push(app.synth().getStackArtifact(stack.artifactId).template as CfnTemplate);
+    for (const construct of stack.node.findAll()) {
+      if (!(construct instanceof SstFunction)) continue;
+      const handler = construct.getConstructMetadata().data.handler;
+      if (!handler) continue;
+      const logicalId = stack.getLogicalId(construct.node.defaultChild as CfnResource);
+      handlers.set(logicalId, handler);
+    }
+  }
+  return { templates, handlers };
+}
