@@ -16,7 +16,12 @@ export function envelope(source: string, detailType: string, detail: unknown, ti
   };
 }
 
-export function codeArtifactEvent(packageName: string, packageVersion: string, state = 'Published') {
+export function codeArtifactEvent(
+  packageName: string,
+  packageVersion: string,
+  state = 'Published',
+  operationType = 'Created',
+) {
   return envelope('aws.codeartifact', 'CodeArtifact Package Version State Change', {
     domainName: 'example-domain',
     domainOwner: '123456789012',
@@ -29,7 +34,7 @@ export function codeArtifactEvent(packageName: string, packageVersion: string, s
     packageVersionState: state,
     packageVersionRevision: 'REVISION-SAMPLE-1-C7F4S5E9B772FC',
     changes: { assetsAdded: 1, assetsRemoved: 0, assetsUpdated: 0, metadataUpdated: true, statusChanged: true },
-    operationType: 'Created',
+    operationType,
     sequenceNumber: 1,
     eventDeduplicationId: 'dedup-1',
   });
