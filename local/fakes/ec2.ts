@@ -6,9 +6,9 @@ import {
   type FakeService,
   IdMaker,
   NotImplementedByFakeError,
-  paginate,
   required,
 } from './common.js';
+import { describeImages } from './ec2-describe.js';
 import {
   applyChanges,
   checkPermission,
@@ -53,8 +53,6 @@ export interface RegisterImageOptions {
   /** AWS-owned public base images: launchable by everyone. */
   readonly public?: boolean;
 }
-
-const tagList = (m: Map<string, string>) => [...m].map(([Key, Value]) => ({ Key, Value }));
 
 /** EC2, per region: AMIs with their encrypted snapshots, launch permissions, tags and deprecation. */
 export class Ec2Fake implements FakeService {
@@ -107,7 +105,14 @@ export class Ec2Fake implements FakeService {
     const { input, region } = call;
     switch (call.action) {
       case 'DescribeImages':
-        return this.describeImages(input, region);
+        return describeImages(input, {
+          region,
+          accountId: this.accountId,
+          now: this.now(),
+          images: this.images,
+          snapshots: this.snapshots,
+          lookup: (id) => this.ami(id, region),
+        });
       case 'DescribeImageAttribute': {
         const ami = this.ami(input.ImageId, region);
         const attribute = required(input, 'Attribute', (m) => err('MissingParameter', m));
@@ -191,73 +196,6 @@ export class Ec2Fake implements FakeService {
     return snap;
   }
 
-  private describeImages(input: Record<string, unknown>, region: string): unknown {
-    const ids = asArray<string>(input.ImageIds);
-    if (ids.length > 0 && input.MaxResults !== undefined) {
-      throw err('InvalidParameterCombination', 'The parameter ImageIds cannot be used with the parameter MaxResults');
-    }
-    const now = this.now();
-    let list: AmiRecord[] =
-      ids.length > 0
-        ? ids.map((id) => this.ami(id, region))
-        : [...this.images.values()].filter((a) => a.region === region);
-    const owners = asArray<string>(input.Owners).map((o) => (o === 'self' ? this.accountId : o));
-    if (owners.length > 0)
-      list = list.filter((a) => owners.includes(a.ownerId) || (owners.includes('amazon') && a.ownerId === 'amazon'));
-    // Deprecated AMIs are hidden unless asked for, except from their owner (as EC2 documents).
-    if (input.IncludeDeprecated !== true && ids.length === 0) {
-      list = list.filter(
-        (a) => a.ownerId === this.accountId || !a.deprecationTime || Date.parse(a.deprecationTime) > now,
-      );
-    }
-    for (const f of asArray<{ Name?: string; Values?: string[] }>(input.Filters))
-      list = list.filter((a) => matches(a, f));
-    if (input.MaxResults !== undefined && (Number(input.MaxResults) < 5 || Number(input.MaxResults) > 1000)) {
-      throw err('InvalidParameterValue', 'MaxResults must be between 5 and 1000.');
-    }
-    const page =
-      input.MaxResults === undefined && input.NextToken === undefined
-        ? { items: list, nextToken: undefined }
-        : paginate(list, input.MaxResults, input.NextToken, {
-            max: 1000,
-            invalidToken: () => err('InvalidPaginationToken', 'Invalid NextToken'),
-          });
-    return { Images: page.items.map((a) => this.view(a)), NextToken: page.nextToken };
-  }
-
-  private view(a: AmiRecord): unknown {
-    return {
-      ImageId: a.imageId,
-      Name: a.name,
-      Description: a.description,
-      OwnerId: a.ownerId,
-      State: 'available',
-      Public: a.launchPermissions.has('group:all'),
-      CreationDate: a.creationDate,
-      DeprecationTime: a.deprecationTime,
-      ImageType: 'machine',
-      Architecture: 'x86_64',
-      RootDeviceType: 'ebs',
-      RootDeviceName: '/dev/xvda',
-      VirtualizationType: 'hvm',
-      BlockDeviceMappings: a.snapshotIds.map((SnapshotId) => {
-        const s = this.snapshots.get(SnapshotId);
-        return {
-          DeviceName: '/dev/xvda',
-          Ebs: {
-            SnapshotId,
-            Encrypted: true,
-            KmsKeyId: s?.kmsKeyId,
-            VolumeSize: 8,
-            VolumeType: 'gp3',
-            DeleteOnTermination: true,
-          },
-        };
-      }),
-      Tags: tagList(a.tags),
-    };
-  }
-
   private tags(action: 'CreateTags' | 'DeleteTags', input: Record<string, unknown>, region: string): unknown {
     const targets = asArray<string>(input.Resources).map((id) =>
       id.startsWith('snap-') ? this.snapshot(id, region).tags : this.ami(id, region).tags,
@@ -287,26 +225,4 @@ export class Ec2Fake implements FakeService {
     if (token) this.copies.set(token, copy.imageId);
     return { ImageId: copy.imageId };
   }
-}
-
-function matches(a: AmiRecord, f: { Name?: string; Values?: string[] }): boolean {
-  const values = f.Values ?? [];
-  const like = (v: string | undefined) =>
-    v !== undefined &&
-    values.some((p) =>
-      new RegExp(
-        `^${p
-          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-          .replace(/\*/g, '.*')
-          .replace(/\?/g, '.')}$`,
-      ).test(v),
-    );
-  const name = f.Name ?? '';
-  if (name.startsWith('tag:')) return like(a.tags.get(name.slice(4)));
-  if (name === 'tag-key') return [...a.tags.keys()].some((k) => like(k));
-  if (name === 'name') return like(a.name);
-  if (name === 'image-id') return like(a.imageId);
-  if (name === 'owner-id') return like(a.ownerId);
-  if (name === 'state') return like('available');
-  throw err('InvalidParameterValue', `The filter '${name}' is invalid`);
 }

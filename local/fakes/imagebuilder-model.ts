@@ -41,6 +41,41 @@ export interface PipelineRecord {
   readonly repository: string | undefined;
 }
 
+/** Virtual time each phase of a build takes. */
+export interface BuildDurations {
+  readonly pendingMs: number;
+  readonly buildingMs: number;
+  readonly testingMs: number;
+  readonly distributingMs: number;
+}
+
+export const DEFAULT_DURATIONS: BuildDurations = {
+  pendingMs: 2 * 60_000,
+  buildingMs: 25 * 60_000,
+  testingMs: 15 * 60_000,
+  distributingMs: 10 * 60_000,
+};
+
+/** A pipeline's record from its spec, with Image Builder's defaults filled in. */
+export function pipelineRecord(spec: PipelineSpec, defaultRegion: string, accountId: string): PipelineRecord {
+  const region = spec.region ?? defaultRegion;
+  return {
+    arn: spec.arn ?? `arn:aws:imagebuilder:${region}:${accountId}:image-pipeline/${spec.name}`,
+    name: spec.name,
+    image: spec.image ?? spec.name,
+    region,
+    type: spec.type ?? 'AMI',
+    regions: spec.regions,
+    recipeName: spec.recipeName ?? spec.image ?? spec.name,
+    recipeVersion: spec.recipeVersion ?? '1.0.0',
+    platform: spec.platform ?? 'Linux',
+    testsEnabled: spec.testsEnabled ?? true,
+    scanningEnabled: spec.scanningEnabled ?? true,
+    snsTopicArn: spec.snsTopicArn,
+    repository: spec.repository,
+  };
+}
+
 export interface OutputAmi {
   readonly region: string;
   readonly image: string;

@@ -9,7 +9,6 @@ import {
 } from '@aws-sdk/client-imagebuilder';
 import type { VirtualClock } from '../clock.js';
 import {
-  asArray,
   errorFactory,
   type FakeCall,
   type FakeService,
@@ -18,20 +17,25 @@ import {
   paginate,
 } from './common.js';
 import type { Ec2Fake } from './ec2.js';
+import { distribute, filterFindings, stateChangeEvent } from './imagebuilder-build.js';
 import {
   type AwsEvent,
+  type BuildDurations,
   type BuildRecord,
   type BuildStatus,
-  eventTime,
+  DEFAULT_DURATIONS,
   type FindingCounts,
   imageView,
   makeFindings,
   type PipelineRecord,
   type PipelineSpec,
+  pipelineRecord,
   snsMessage,
   summaryView,
 } from './imagebuilder-model.js';
 import type { SnsFake } from './sns-sts.js';
+
+export type { BuildDurations } from './imagebuilder-model.js';
 
 const err = errorFactory(ImagebuilderServiceException);
 const invalid = (msg: string): Error => err(InvalidRequestException, msg);
@@ -39,21 +43,6 @@ const BUILD_ARN = /^arn:aws[^:]*:imagebuilder:[^:]+:(\d{12}|aws):image\/[a-z0-9-
 const PIPELINE_ARN = /^arn:aws[^:]*:imagebuilder:[^:]+:\d{12}:image-pipeline\/[a-z0-9-_]+$/;
 // ListImagePipelineImages and ListImageScanFindings: maxResults 1–25.
 const PAGE = { max: 25, invalidToken: () => err(InvalidPaginationTokenException, 'The nextToken is not valid.') };
-
-/** Virtual time each phase of a build takes. */
-export interface BuildDurations {
-  readonly pendingMs: number;
-  readonly buildingMs: number;
-  readonly testingMs: number;
-  readonly distributingMs: number;
-}
-
-export const DEFAULT_DURATIONS: BuildDurations = {
-  pendingMs: 2 * 60_000,
-  buildingMs: 25 * 60_000,
-  testingMs: 15 * 60_000,
-  distributingMs: 10 * 60_000,
-};
 
 export interface ImageBuilderOptions {
   readonly accountId: string;
@@ -89,22 +78,7 @@ export class ImageBuilderFake implements FakeService {
   }
 
   registerPipeline(spec: PipelineSpec): PipelineRecord {
-    const region = spec.region ?? this.opts.defaultRegion;
-    const p: PipelineRecord = {
-      arn: spec.arn ?? `arn:aws:imagebuilder:${region}:${this.opts.accountId}:image-pipeline/${spec.name}`,
-      name: spec.name,
-      image: spec.image ?? spec.name,
-      region,
-      type: spec.type ?? 'AMI',
-      regions: spec.regions,
-      recipeName: spec.recipeName ?? spec.image ?? spec.name,
-      recipeVersion: spec.recipeVersion ?? '1.0.0',
-      platform: spec.platform ?? 'Linux',
-      testsEnabled: spec.testsEnabled ?? true,
-      scanningEnabled: spec.scanningEnabled ?? true,
-      snsTopicArn: spec.snsTopicArn,
-      repository: spec.repository,
-    };
+    const p = pipelineRecord(spec, this.opts.defaultRegion, this.opts.accountId);
     this.pipelines.set(p.arn, p);
     return p;
   }
@@ -229,30 +203,10 @@ export class ImageBuilderFake implements FakeService {
 
   /** Distribution: one encrypted AMI per region in the EC2 fake (or container URIs), and the scan's findings. */
   private complete(b: BuildRecord): void {
-    const p = b.pipeline;
-    const name = `${p.recipeName} ${this.opts.clock.iso().replace(/:/g, '-')}`;
-    if (p.type === 'CONTAINER') {
-      const repo = p.repository ?? p.recipeName;
-      b.containers = p.regions.map((region) => ({
-        region,
-        imageUris: [
-          `${this.opts.accountId}.dkr.ecr.${region}.amazonaws.com/${repo}:${p.recipeVersion}-${b.buildNumber}`,
-        ],
-      }));
-    } else {
-      b.amis = p.regions.map((region) => {
-        const tags = { Ec2ImageBuilderArn: b.arn, CreatedBy: 'EC2 Image Builder' };
-        const ami = this.opts.ec2.registerImage(region, {
-          name,
-          tags,
-          description: `${p.recipeName} ${p.recipeVersion}`,
-        });
-        return { region, image: ami.imageId, name, accountId: this.opts.accountId };
-      });
-    }
-    if (p.scanningEnabled) {
-      const counts = this.pendingFindings.get(p.image);
-      this.pendingFindings.delete(p.image);
+    distribute(b, this.opts.ec2, this.opts.accountId, this.opts.clock.iso());
+    if (b.pipeline.scanningEnabled) {
+      const counts = this.pendingFindings.get(b.pipeline.image);
+      this.pendingFindings.delete(b.pipeline.image);
       b.findings = counts ? makeFindings(b, counts, this.opts.accountId, this.opts.clock.iso()) : [];
       b.scanStatus = 'COMPLETED';
     }
@@ -262,46 +216,17 @@ export class ImageBuilderFake implements FakeService {
     const previous = b.status;
     b.status = status;
     b.reason = reason;
-    const detail = {
-      'previous-state': { status: previous },
-      state: reason === undefined ? { status } : { status, reason },
-    };
-    const event: AwsEvent = {
-      version: '0',
-      id: nextRequestId(),
-      'detail-type': 'EC2 Image Builder Image State Change',
-      source: 'aws.imagebuilder',
-      account: this.opts.accountId,
-      time: eventTime(this.opts.clock.now()),
-      region: b.pipeline.region,
-      resources: [b.arn],
-      detail,
-    };
     if ((status === 'AVAILABLE' || status === 'FAILED') && b.pipeline.snsTopicArn && this.opts.sns) {
       this.opts.sns.deliver(b.pipeline.snsTopicArn, snsMessage(b, this.opts.accountId));
     }
-    return this.emitter(event);
+    return this.emitter(stateChangeEvent(b, previous, this.opts.accountId, this.opts.clock.now()));
   }
 
   private findings(input: Record<string, unknown>): unknown {
-    let all = [...this.builds.values()].flatMap((b) => b.findings);
-    for (const f of asArray<{ name?: string; values?: string[] }>(input.filters)) {
-      const values = f.values ?? [];
-      const field = (
-        {
-          imageBuildVersionArn: 'imageBuildVersionArn',
-          imagePipelineArn: 'imagePipelineArn',
-          severity: 'severity',
-        } as Record<string, string>
-      )[f.name ?? ''];
-      if (!field && f.name !== 'vulnerabilityId')
-        throw err(InvalidParameterValueException, `The filter name ${f.name} is not valid.`);
-      all = all.filter((x) =>
-        values.includes(
-          String(field ? x[field] : (x.packageVulnerabilityDetails as { vulnerabilityId: string }).vulnerabilityId),
-        ),
-      );
-    }
+    const all = filterFindings(
+      [...this.builds.values()].flatMap((x) => x.findings),
+      input.filters,
+    );
     const page = paginate(all, input.maxResults, input.nextToken, PAGE);
     return { requestId: nextRequestId(), findings: page.items, nextToken: page.nextToken };
   }
