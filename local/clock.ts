@@ -57,6 +57,7 @@ export class VirtualClock {
   private readonly context = new AsyncLocalStorage<Work>();
   private activity = 0;
   private wakeWaiter: (() => void) | undefined;
+  private failure: Error | undefined;
   private readonly stallTimeoutMs: number;
 
   constructor(start: number | Date | string, options: ClockOptions = {}) {
@@ -168,9 +169,18 @@ export class VirtualClock {
           this.work.delete(entry);
           this.touch();
         };
-        result.then(done, done);
+        // Nobody else awaits an item's promise, so its failure is reported by `run` rather than lost.
+        result.then(done, (error: unknown) => {
+          this.failure ??= new Error(`scheduled item "${item.label}" failed at ${this.iso()}`, { cause: error });
+          done();
+        });
       }
       await this.settle();
+      if (this.failure) {
+        const failure = this.failure;
+        this.failure = undefined;
+        throw failure;
+      }
     }
     if (end > this.current) this.current = end;
     return { steps, now: this.current };

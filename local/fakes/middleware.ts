@@ -1,6 +1,6 @@
 import type { VirtualClock } from '../clock.js';
 import type { Throttle } from '../throttle.js';
-import type { FakeCall, FakeService } from './common.js';
+import { type FakeCall, type FakeService, nextRequestId } from './common.js';
 import { madeUpErrors, serverError, throttledError } from './faults.js';
 
 /** Counts for the simulator's report. */
@@ -110,7 +110,7 @@ export function attachFake(client: { middlewareStack: unknown }, o: AttachOption
         throw throttledError(o.service);
       }
       const output = (o.fake.handle(call) ?? {}) as Record<string, unknown>;
-      const $metadata = { httpStatusCode: 200, requestId: undefined, attempts: 1, totalRetryDelay: 0 };
+      const $metadata = { httpStatusCode: 200, requestId: nextRequestId(), attempts: 1, totalRetryDelay: 0 };
       return { output: { ...output, $metadata }, response: { statusCode: 200, headers: {}, body: undefined } };
     },
     { step: 'deserialize', name: 'goldsmithLocalFake', priority: 'high' },

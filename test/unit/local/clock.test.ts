@@ -117,3 +117,13 @@ describe('VirtualClock.runUntilSettled', () => {
     await expect(clock.runUntilSettled(new Promise(() => undefined))).rejects.toThrow(/nothing is scheduled/);
   });
 });
+
+describe('VirtualClock failures', () => {
+  it('reports a scheduled item whose async work rejects, naming the item', async () => {
+    const clock = new VirtualClock(T0);
+    clock.schedule(T0 + 1, 'broken handler', async () => {
+      throw new Error('boom');
+    });
+    await expect(clock.run(T0 + 10)).rejects.toThrow(/scheduled item "broken handler" failed/);
+  });
+});
