@@ -136,15 +136,8 @@ export class VirtualClock {
    */
   track<T>(work: Promise<T> | (() => Promise<T>), label = 'work'): Promise<T> {
     const entry: Work = { label, parent: this.context.getStore(), parked: 0, settled: false };
-    this.work.add(entry);
-    this.touch();
     const promise = typeof work === 'function' ? this.context.run(entry, work) : work;
-    const done = (): void => {
-      entry.settled = true;
-      this.work.delete(entry);
-      this.touch();
-    };
-    promise.then(done, done);
+    this.watch(entry, promise, () => undefined);
     return promise;
   }
 
@@ -162,17 +155,10 @@ export class VirtualClock {
       steps++;
       const entry: Work = { label: item.label, parent: undefined, parked: 0, settled: false };
       const result = this.context.run(entry, item.fn);
+      // Nobody else awaits an item's promise, so its failure is reported by `run` rather than lost.
       if (result instanceof Promise) {
-        this.work.add(entry);
-        const done = (): void => {
-          entry.settled = true;
-          this.work.delete(entry);
-          this.touch();
-        };
-        // Nobody else awaits an item's promise, so its failure is reported by `run` rather than lost.
-        result.then(done, (error: unknown) => {
+        this.watch(entry, result, (error) => {
           this.failure ??= new Error(`scheduled item "${item.label}" failed at ${this.iso()}`, { cause: error });
-          done();
         });
       }
       await this.settle();
@@ -223,6 +209,20 @@ export class VirtualClock {
     }
   }
 
+  private watch(entry: Work, promise: Promise<unknown>, onError: (error: unknown) => void): void {
+    this.work.add(entry);
+    this.touch();
+    const done = (): void => {
+      entry.settled = true;
+      this.work.delete(entry);
+      this.touch();
+    };
+    promise.then(done, (error: unknown) => {
+      onError(error);
+      done();
+    });
+  }
+
   private busy(): Work[] {
     return [...this.work].filter((w) => !w.settled && w.parked === 0);
   }
@@ -252,8 +252,14 @@ export class VirtualClock {
   }
 
   // A binary min-heap on (at, seq): O(log n) per item, so months of hourly items stay cheap.
-  private less(a: Item, b: Item): boolean {
+  private less(i: number, j: number): boolean {
+    const a = this.heap[i]!;
+    const b = this.heap[j]!;
     return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+  }
+
+  private swap(i: number, j: number): void {
+    [this.heap[i], this.heap[j]] = [this.heap[j]!, this.heap[i]!];
   }
 
   private peek(): Item | undefined {
@@ -261,35 +267,21 @@ export class VirtualClock {
   }
 
   private push(item: Item): void {
-    const h = this.heap;
-    h.push(item);
-    let i = h.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.less(h[i]!, h[p]!)) break;
-      [h[i], h[p]] = [h[p]!, h[i]!];
-      i = p;
-    }
+    this.heap.push(item);
+    for (let i = this.heap.length - 1, p = (i - 1) >> 1; i > 0 && this.less(i, p); i = p, p = (i - 1) >> 1)
+      this.swap(i, p);
   }
 
-  private pop(): Item | undefined {
-    const h = this.heap;
-    const top = h[0];
-    const last = h.pop();
-    if (h.length > 0 && last) {
-      h[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && this.less(h[l]!, h[m]!)) m = l;
-        if (r < h.length && this.less(h[r]!, h[m]!)) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m]!, h[i]!];
-        i = m;
-      }
+  private pop(): void {
+    const last = this.heap.pop()!;
+    if (this.heap.length === 0) return;
+    this.heap[0] = last;
+    for (let i = 0; ; ) {
+      const l = 2 * i + 1;
+      const m = l + 1 < this.heap.length && this.less(l + 1, l) ? l + 1 : l;
+      if (m >= this.heap.length || !this.less(m, i)) return;
+      this.swap(i, m);
+      i = m;
     }
-    return top;
   }
 }
