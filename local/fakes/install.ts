@@ -4,7 +4,7 @@ import { Throttle } from '../throttle.js';
 import { type FakeService, seededRandom } from './common.js';
 import { Ec2Fake } from './ec2.js';
 import { type BuildDurations, ImageBuilderFake } from './imagebuilder.js';
-import type { PipelineSpec } from './imagebuilder-model.js';
+import type { AwsEvent, PipelineSpec } from './imagebuilder-model.js';
 import { attachFake, emptyStats, type FakeStats, type FaultOptions } from './middleware.js';
 import { type OrganizationSpec, OrganizationsFake } from './organizations.js';
 import { VirtualRetryStrategy } from './retry.js';
@@ -25,6 +25,8 @@ export interface InstallOptions {
   readonly topics?: readonly string[];
   /** Regions whose public AWS base-image parameters are seeded (default: every pipeline region). */
   readonly regions?: readonly string[];
+  /** Receives every "EC2 Image Builder Image State Change" event (the local event bus); also `fakes.imagebuilder.onEvent`. */
+  readonly onImageEvent?: (event: AwsEvent) => unknown;
   /** SDK attempts per call, as in production (6). */
   readonly maxAttempts?: number;
 }
@@ -65,6 +67,7 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
   for (const t of opts.topics ?? []) sns.topics.add(t);
   const imagebuilder = new ImageBuilderFake({ accountId, defaultRegion, clock, ec2, sns, durations: opts.durations });
   for (const p of opts.pipelines ?? []) imagebuilder.registerPipeline(p);
+  if (opts.onImageEvent) imagebuilder.onEvent(opts.onImageEvent);
   const organizations = new OrganizationsFake(
     opts.organization ?? { organizationId: 'o-a1b2c3d4e5', managementAccountId: accountId, ous: [] },
   );

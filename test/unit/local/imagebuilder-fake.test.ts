@@ -183,4 +183,28 @@ describe('ImageBuilderFake', () => {
     }
     expect(versions).toEqual(Array.from({ length: 7 }, (_, i) => `1.2.0/${i + 1} AVAILABLE`));
   });
+
+  it('outputs container image URIs per region for a CONTAINER pipeline, and no AMIs', async () => {
+    const events: AwsEvent[] = [];
+    const { clock, fakes } = localCloud({
+      pipelines: [
+        { name: 'web-runtime', type: 'CONTAINER', regions: [R, 'eu-west-1'], repository: 'golden/web-runtime' },
+      ],
+      onImageEvent: (e) => events.push(e),
+    });
+    const pipeline = `arn:aws:imagebuilder:${R}:${ACCOUNT}:image-pipeline/web-runtime`;
+    const ib = client('imagebuilder', R);
+    const { imageBuildVersionArn } = await ib.send(
+      new StartImagePipelineExecutionCommand({ imagePipelineArn: pipeline, clientToken: 'c' }),
+    );
+    await clock.run(clock.now() + 120 * MIN);
+    const image = (await ib.send(new GetImageCommand({ imageBuildVersionArn }))).image!;
+    expect(image.type).toBe('CONTAINER');
+    expect(image.outputResources?.containers?.map((c) => c.imageUris?.[0])).toEqual([
+      `${ACCOUNT}.dkr.ecr.${R}.amazonaws.com/golden/web-runtime:1.0.0-1`,
+      `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/golden/web-runtime:1.0.0-1`,
+    ]);
+    expect(fakes.ec2.images.size).toBe(2); // only the seeded public base AMIs
+    expect(events.at(-1)?.detail.state).toEqual({ status: 'AVAILABLE' });
+  });
 });
