@@ -1,0 +1,101 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { StackContext } from 'sst/constructs';
+import { planAll } from '../core/promotion/plan.js';
+import { useCatalog } from './catalog.js';
+import { ledgerTableName, NAME_PREFIX } from './names.js';
+import { promotionDefinition } from './promotion/definition.js';
+import { createApprovalCallback, createEventFunctions, createTaskFunctions } from './promotion/functions.js';
+import { createPromotionRules } from './promotion/rules.js';
+
+/** Goldsmith's event bus (Image Promoted, Package Update), e.g. `goldsmith-prod`. */
+export function goldsmithBusName(stage: string): string {
+  return `${NAME_PREFIX}-${stage}`;
+}
+
+/** The notifications topic every step publishes to, e.g. `goldsmith-prod-notifications`. */
+export function notificationsTopicName(stage: string): string {
+  return `${NAME_PREFIX}-${stage}-notifications`;
+}
+
+// Lambda allows 4 KB of environment variables per function in total.
+const MAX_PLANS_ENV_BYTES = 3_500;
+
+/** What other stacks (and tests) get from `use(Promotion)`. */
+export interface PromotionResources {
+  stateMachine: sfn.StateMachine;
+  approvalUrl: string;
+}
+
+/**
+ * Promotion: the state machine that takes an AVAILABLE build through the catalog's channels, the functions behind
+ * it, the approval callback, and the rules that start it. The ledger table, bus and topic belong to other stacks
+ * and are referenced by their deterministic names.
+ */
+export function Promotion({ app, stack }: StackContext): PromotionResources {
+  const catalog = useCatalog();
+  const plans = planAll(catalog);
+  const plansJson = JSON.stringify(plans);
+  if (Buffer.byteLength(plansJson) > MAX_PLANS_ENV_BYTES) {
+    throw new Error(
+      `the catalog's promotion plans take ${Buffer.byteLength(plansJson)} bytes, over the ${MAX_PLANS_ENV_BYTES} bytes a Lambda environment can hold`,
+    );
+  }
+
+  const env = {
+    ledger: dynamodb.Table.fromTableName(stack, 'Ledger', ledgerTableName(app.stage)),
+    topic: sns.Topic.fromTopicArn(
+      stack,
+      'Notifications',
+      stack.formatArn({ service: 'sns', resource: notificationsTopicName(app.stage) }),
+    ),
+    bus: events.EventBus.fromEventBusName(stack, 'Bus', goldsmithBusName(app.stage)),
+    secret: new secretsmanager.Secret(stack, 'ApprovalLinkSecret', {
+      secretName: `${NAME_PREFIX}/${app.stage}/approval-links`,
+      description: 'Goldsmith: HMAC key that signs approve/reject links',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    }),
+  };
+
+  const callback = createApprovalCallback(stack, env);
+  const approvalUrl = callback.url;
+  if (!approvalUrl) throw new Error('the approval callback has no function URL');
+  const tasks = createTaskFunctions(stack, env, approvalUrl);
+
+  const logGroup = new logs.LogGroup(stack, 'PromotionLogs', {
+    retention: logs.RetentionDays.ONE_YEAR,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  const stateMachine = new sfn.StateMachine(stack, 'PromotionStateMachine', {
+    stateMachineType: sfn.StateMachineType.STANDARD,
+    definitionBody: sfn.DefinitionBody.fromChainable(promotionDefinition(stack, tasks, Object.values(plans))),
+    // Above the longest approval plus soak chain, below Step Functions' one-year maximum.
+    timeout: Duration.days(364),
+    tracingEnabled: true,
+    // Every transition logged; execution data left out: it holds approval task tokens and organization targets,
+    // which do not belong in a log group; the execution history keeps the data for those allowed to read it.
+    logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+  });
+  // Only the approval callback may answer task tokens. IAM defines no resource type for SendTask*, so the
+  // statement must say "*" (a state machine ARN would never match); the token itself names the execution.
+  callback.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+      resources: ['*'],
+    }),
+  );
+
+  const { onImageEvent, onFinding } = createEventFunctions(stack, env, plansJson);
+  onImageEvent.addEnvironment('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
+  stateMachine.grantStartExecution(onImageEvent);
+  createPromotionRules(stack, { onImageEvent, onFinding });
+
+  stack.addOutputs({ PromotionStateMachineArn: stateMachine.stateMachineArn, ApprovalUrl: approvalUrl });
+  return { stateMachine, approvalUrl };
+}

@@ -1,0 +1,191 @@
+import { Duration } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type { Construct } from 'constructs';
+import type { PromotionPlan } from '../../core/promotion/types.js';
+
+/**
+ * The promotion state machine, in one reviewable place.
+ *
+ *   LoadImage → Promote channels (Map, one channel at a time, in catalog order):
+ *       Gate → [RequestApproval <channel>] → [Soak → SoakCheck] → Share → Publish
+ *     → Retire → Done
+ *
+ * Every task retries throttling with backoff and catches everything else into RecordOutcome, which records and
+ * announces rejected / expired / aborted with the reason; a stopped channel stops the loop (later channels are
+ * never reached). State names are the contract with the local simulator, which overrides each Task by name.
+ */
+
+/** The Lambda functions behind the task states. */
+export interface PromotionTaskFunctions {
+  loadImage: IFunction;
+  gate: IFunction;
+  requestApproval: IFunction;
+  soakCheck: IFunction;
+  share: IFunction;
+  publish: IFunction;
+  retire: IFunction;
+  recordOutcome: IFunction;
+}
+
+/** The Task state names (the simulator's override keys); approval tasks are one per approving channel. */
+export const TASK_STATES = {
+  loadImage: 'LoadImage',
+  gate: 'Gate',
+  soakCheck: 'SoakCheck',
+  share: 'Share',
+  publish: 'Publish',
+  retire: 'Retire',
+  recordOutcome: 'RecordOutcome',
+  recordFailure: 'RecordFailure',
+} as const;
+
+/** The approval task of a channel: its own state, because TimeoutSeconds comes from that channel's catalog entry. */
+export function approvalStateName(channel: string): string {
+  return `RequestApproval ${channel}`;
+}
+
+/** The soak's Wait state (the simulator overrides its duration with virtual time). */
+export const SOAK_STATE = 'Soak';
+
+/** Errors that mean "slow down": retried with exponential backoff on every task. */
+export const THROTTLING_ERRORS = [
+  'Lambda.TooManyRequestsException',
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'Throttling',
+  'ProvisionedThroughputExceededException',
+];
+
+/** The error a stopped channel ends its iteration with; the Map catches it and the execution ends as Stopped. */
+export const CHANNEL_STOPPED = 'ChannelStopped';
+
+function withRetry<T extends sfn.TaskStateBase>(task: T): T {
+  task.addRetry({
+    errors: THROTTLING_ERRORS,
+    interval: Duration.seconds(2),
+    backoffRate: 2,
+    maxAttempts: 6,
+    maxDelay: Duration.seconds(60),
+    jitterStrategy: sfn.JitterType.FULL,
+  });
+  return task;
+}
+
+/** A Lambda task whose whole state is the payload and whose result lands at `resultPath`. */
+function invoke(scope: Construct, id: string, fn: IFunction, resultPath: string): tasks.LambdaInvoke {
+  return withRetry(
+    new tasks.LambdaInvoke(scope, id, {
+      lambdaFunction: fn,
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: false,
+      resultPath,
+    }),
+  );
+}
+
+/** Approval channels of the catalog with their timeouts (the same for every image that uses the channel). */
+export function approvalTimeouts(
+  plans: readonly PromotionPlan[],
+): Map<string, { approvers: string[]; timeoutSeconds: number }> {
+  const found = new Map<string, { approvers: string[]; timeoutSeconds: number }>();
+  for (const plan of plans) {
+    for (const c of plan.channels) if (c.approval) found.set(c.name, c.approval);
+  }
+  return found;
+}
+
+/** Builds the definition; `plans` supply the approval channels and their TimeoutSeconds. */
+export function promotionDefinition(
+  scope: Construct,
+  fns: PromotionTaskFunctions,
+  plans: readonly PromotionPlan[],
+): sfn.IChainable {
+  const catchInto = (task: sfn.TaskStateBase, handler: sfn.IChainable) =>
+    task.addCatch(handler, { errors: ['States.ALL'], resultPath: '$.failure' });
+
+  // The end of every failure path inside the loop: record, announce, stop the loop.
+  const channelStopped = new sfn.Fail(scope, 'Channel stopped', { error: CHANNEL_STOPPED, cause: 'outcome recorded' });
+  const recordOutcome = invoke(scope, TASK_STATES.recordOutcome, fns.recordOutcome, '$.outcome');
+  const outcomeNotRecorded = new sfn.Fail(scope, 'Outcome not recorded', { error: 'OutcomeNotRecorded' });
+  recordOutcome.addCatch(outcomeNotRecorded, { errors: ['States.ALL'], resultPath: '$.recordFailure' });
+  recordOutcome.next(channelStopped);
+
+  const gate = catchInto(invoke(scope, TASK_STATES.gate, fns.gate, '$.gate'), recordOutcome);
+  const share = catchInto(invoke(scope, TASK_STATES.share, fns.share, '$.share'), recordOutcome);
+  const publish = catchInto(invoke(scope, TASK_STATES.publish, fns.publish, '$.publish'), recordOutcome);
+  share.next(publish);
+
+  const soakCheck = catchInto(invoke(scope, TASK_STATES.soakCheck, fns.soakCheck, '$.soak'), recordOutcome);
+  const soak = new sfn.Wait(scope, SOAK_STATE, { time: sfn.WaitTime.secondsPath('$.channel.soakSeconds') });
+  soak.next(soakCheck).next(share);
+  const soaks = new sfn.Choice(scope, 'Soaks?')
+    .when(sfn.Condition.isPresent('$.channel.soakSeconds'), soak)
+    .otherwise(share);
+
+  const approvals = approvalTimeouts(plans);
+  if (approvals.size > 0) {
+    const needsApproval = new sfn.Choice(scope, 'Needs approval?');
+    for (const [channel, approval] of approvals) {
+      const request = withRetry(
+        new tasks.LambdaInvoke(scope, approvalStateName(channel), {
+          lambdaFunction: fns.requestApproval,
+          integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+          payload: sfn.TaskInput.fromObject({
+            taskToken: sfn.JsonPath.taskToken,
+            image: sfn.JsonPath.stringAt('$.image'),
+            version: sfn.JsonPath.stringAt('$.version'),
+            channel,
+            approvers: approval.approvers,
+            timeoutSeconds: approval.timeoutSeconds,
+          }),
+          taskTimeout: sfn.Timeout.duration(Duration.seconds(approval.timeoutSeconds)),
+          retryOnServiceExceptions: false,
+          resultPath: '$.approval',
+        }),
+      );
+      catchInto(request, recordOutcome);
+      request.next(soaks);
+      needsApproval.when(sfn.Condition.stringEquals('$.channel.name', channel), request);
+    }
+    gate.next(needsApproval.otherwise(soaks));
+  } else {
+    gate.next(soaks);
+  }
+
+  const channels = new sfn.Map(scope, 'Promote channels', {
+    itemsPath: '$.plan.channels',
+    // One at a time, in the order of the plan (catalog order): a channel is entered only after the previous one.
+    maxConcurrency: 1,
+    itemSelector: {
+      'image.$': '$.image',
+      'version.$': '$.version',
+      'buildVersionArn.$': '$.buildVersionArn',
+      'build.$': '$.build',
+      'channel.$': '$$.Map.Item.Value',
+    },
+    resultPath: sfn.JsonPath.DISCARD,
+  });
+  channels.itemProcessor(gate);
+
+  // Top-level failures (LoadImage, Retire, a loop that broke without recording) are recorded against the plan.
+  const failed = new sfn.Fail(scope, 'Promotion failed', { error: 'PromotionFailed' });
+  const recordFailure = invoke(scope, TASK_STATES.recordFailure, fns.recordOutcome, '$.outcome');
+  recordFailure.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.recordFailure' });
+  recordFailure.next(failed);
+
+  const loadImage = catchInto(invoke(scope, TASK_STATES.loadImage, fns.loadImage, '$.build'), recordFailure);
+  const retire = catchInto(invoke(scope, TASK_STATES.retire, fns.retire, '$.retired'), recordFailure);
+  channels.addCatch(new sfn.Succeed(scope, 'Stopped', { comment: 'A channel decision was recorded and announced' }), {
+    errors: [CHANNEL_STOPPED],
+    resultPath: '$.stopped',
+  });
+  channels.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.failure' });
+
+  return loadImage.next(channels).next(retire).next(new sfn.Succeed(scope, 'Done'));
+}

@@ -1,0 +1,118 @@
+import { Duration, type Stack } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { Function as SstFunction } from 'sst/constructs';
+import type { PromotionTaskFunctions } from './definition.js';
+
+/** The shared resources every promotion function reaches. */
+export interface PromotionEnvironment {
+  ledger: dynamodb.ITable;
+  topic: sns.ITopic;
+  bus: events.IEventBus;
+  secret: secretsmanager.ISecret;
+}
+
+const TASK_HANDLERS: Record<keyof PromotionTaskFunctions, string> = {
+  loadImage: 'functions/promotion/load-image.handler',
+  gate: 'functions/promotion/gate.handler',
+  requestApproval: 'functions/promotion/request-approval.handler',
+  soakCheck: 'functions/promotion/soak-check.handler',
+  share: 'functions/promotion/share.handler',
+  publish: 'functions/promotion/publish.handler',
+  retire: 'functions/promotion/retire.handler',
+  recordOutcome: 'functions/promotion/record-outcome.handler',
+};
+
+function fn(stack: Stack, id: string, handler: string, environment: Record<string, string>): SstFunction {
+  return new SstFunction(stack, id, { handler, timeout: 60, memorySize: 512, environment });
+}
+
+function allow(f: SstFunction, actions: string[], resources: string[]): void {
+  f.addToRolePolicy(new iam.PolicyStatement({ actions, resources }));
+}
+
+/**
+ * The task functions, each with only what it calls: reads and writes of the ledger table, its own AWS actions,
+ * publishing to the notifications topic. Image Builder's List* and EC2's Describe* take no resource ARNs.
+ */
+export function createTaskFunctions(
+  stack: Stack,
+  env: PromotionEnvironment,
+  approvalUrl: string,
+): PromotionTaskFunctions & Record<string, SstFunction> {
+  const base = { LEDGER_TABLE: env.ledger.tableName, NOTIFY_TOPIC_ARN: env.topic.topicArn };
+  const made = Object.fromEntries(
+    Object.entries(TASK_HANDLERS).map(([name, handler]) => [
+      name,
+      fn(stack, `Promotion${name[0]?.toUpperCase()}${name.slice(1)}`, handler, base),
+    ]),
+  ) as Record<keyof PromotionTaskFunctions, SstFunction>;
+
+  const imageArns = [stack.formatArn({ service: 'imagebuilder', resource: 'image', resourceName: '*' })];
+  allow(made.loadImage, ['imagebuilder:GetImage'], imageArns);
+  for (const f of [made.gate, made.soakCheck]) allow(f, ['imagebuilder:ListImageScanFindings'], ['*']);
+  for (const f of [made.gate, made.soakCheck, made.retire]) env.ledger.grantReadData(f);
+  for (const f of [made.requestApproval, made.share, made.publish, made.retire, made.recordOutcome]) {
+    env.ledger.grantReadWriteData(f);
+  }
+  for (const f of [made.requestApproval, made.publish, made.recordOutcome]) env.topic.grantPublish(f);
+
+  made.requestApproval.addEnvironment('APPROVAL_URL', approvalUrl);
+  made.requestApproval.addEnvironment('APPROVAL_SECRET_NAME', env.secret.secretName);
+  env.secret.grantRead(made.requestApproval);
+
+  made.publish.addEnvironment('EVENT_BUS_NAME', env.bus.eventBusName);
+  env.bus.grantPutEventsTo(made.publish);
+  allow(
+    made.publish,
+    ['ssm:PutParameter'],
+    [stack.formatArn({ service: 'ssm', region: '*', resource: 'parameter', resourceName: 'goldsmith/*' })],
+  );
+  // AMI ARNs carry no account; the tag key condition keeps CreateTags to our channel tags.
+  made.publish.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['ec2:CreateTags'],
+      resources: [stack.formatArn({ service: 'ec2', region: '*', account: '', resource: 'image', resourceName: '*' })],
+      conditions: { 'ForAllValues:StringLike': { 'aws:TagKeys': ['goldsmith:channel:*'] } },
+    }),
+  );
+  return made;
+}
+
+/** The event-driven functions around the state machine: on-image-event and on-finding. */
+export function createEventFunctions(stack: Stack, env: PromotionEnvironment, plansJson: string) {
+  const base = {
+    LEDGER_TABLE: env.ledger.tableName,
+    NOTIFY_TOPIC_ARN: env.topic.topicArn,
+    GOLDSMITH_PROMOTION_PLANS: plansJson,
+  };
+  const imageArns = [stack.formatArn({ service: 'imagebuilder', resource: 'image', resourceName: '*' })];
+  const onImageEvent = fn(stack, 'OnImageEvent', 'functions/on-image-event.handler', base);
+  const onFinding = fn(stack, 'OnFinding', 'functions/on-finding.handler', base);
+  for (const f of [onImageEvent, onFinding]) {
+    env.ledger.grantReadWriteData(f);
+    env.topic.grantPublish(f);
+    allow(f, ['imagebuilder:GetImage'], imageArns);
+  }
+  allow(onFinding, ['imagebuilder:ListImageScanFindings', 'ec2:DescribeImages'], ['*']);
+  return { onImageEvent, onFinding };
+}
+
+/** The approval callback: a function URL (the HMAC signature is the authorization), the only task responder. */
+export function createApprovalCallback(stack: Stack, env: PromotionEnvironment): SstFunction {
+  const callback = new SstFunction(stack, 'ApprovalCallback', {
+    handler: 'functions/approval-callback.handler',
+    timeout: Duration.seconds(15).toSeconds(),
+    environment: {
+      LEDGER_TABLE: env.ledger.tableName,
+      APPROVAL_SECRET_NAME: env.secret.secretName,
+    },
+    url: { authorizer: 'none' },
+  });
+  env.ledger.grantReadWriteData(callback);
+  env.secret.grantRead(callback);
+  return callback;
+}

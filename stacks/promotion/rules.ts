@@ -1,0 +1,36 @@
+import { Duration, type Stack } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { DETAIL_TYPES, SOURCES } from '../../events/sources.js';
+
+/**
+ * Routes AWS's events (default bus) to the promotion functions: every Image Builder image state change (statuses
+ * are recorded, so the gate can see a build went through TESTING), and Inspector / Image Builder findings. Each
+ * target retries for up to a day and then parks the event in an encrypted dead-letter queue.
+ */
+export function createPromotionRules(stack: Stack, fns: { onImageEvent: IFunction; onFinding: IFunction }) {
+  const dlq = new sqs.Queue(stack, 'PromotionEventsDlq', {
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+  });
+  const target = (fn: IFunction) =>
+    new targets.LambdaFunction(fn, { deadLetterQueue: dlq, retryAttempts: 185, maxEventAge: Duration.hours(24) });
+
+  const imageStateChange = new events.Rule(stack, 'ImageStateChangeRule', {
+    description: 'Goldsmith: Image Builder image state changes → on-image-event',
+    eventPattern: { source: [SOURCES.imageBuilder], detailType: [DETAIL_TYPES.imageStateChange] },
+    targets: [target(fns.onImageEvent)],
+  });
+  const findings = new events.Rule(stack, 'FindingRule', {
+    description: 'Goldsmith: Inspector findings and Image Builder CVE scans → on-finding',
+    eventPattern: {
+      source: [SOURCES.inspector, SOURCES.imageBuilder],
+      detailType: [DETAIL_TYPES.inspectorFinding, DETAIL_TYPES.imageCveDetected],
+    },
+    targets: [target(fns.onFinding)],
+  });
+  return { imageStateChange, findings, dlq };
+}

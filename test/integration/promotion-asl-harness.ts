@@ -1,0 +1,169 @@
+import { CreateTableCommand, DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { GetImageCommand, ImagebuilderClient, ListImageScanFindingsCommand } from '@aws-sdk/client-imagebuilder';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { type RunOptions, StateMachine } from 'aws-local-stepfunctions';
+import { mockClient } from 'aws-sdk-client-mock';
+import { resetApprovalSecret } from '../../aws/approval-secret.js';
+import { client, configureClients } from '../../aws/clients.js';
+import { listOutcomes, recordBuildStatus } from '../../aws/promotion-ledger.js';
+import { gate } from '../../functions/promotion/gate.js';
+import { loadImage } from '../../functions/promotion/load-image.js';
+import { publish } from '../../functions/promotion/publish.js';
+import { recordFailureOutcome } from '../../functions/promotion/record-outcome.js';
+import { requestApproval } from '../../functions/promotion/request-approval.js';
+import { retire } from '../../functions/promotion/retire.js';
+import { share } from '../../functions/promotion/share.js';
+import { soakCheck } from '../../functions/promotion/soak-check.js';
+import { approvalStateName, SOAK_STATE, TASK_STATES } from '../../stacks/promotion/definition.js';
+import { BUILD_ARN, basePlan, getImageOutput } from '../handlers/promotion-fixtures.js';
+
+/**
+ * Runs the synthesized promotion ASL in aws-local-stepfunctions with every Task overridden by our in-process task
+ * functions. DynamoDB is dynalite (real conditional writes); the other AWS services are aws-sdk-client-mock mocks.
+ */
+
+type Handler = (input: unknown) => Promise<unknown>;
+type LocalHandlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
+type JsonInput = Parameters<StateMachine['run']>[0];
+export type Asl = ConstructorParameters<typeof StateMachine>[0];
+
+export const mocks = {
+  imagebuilder: mockClient(ImagebuilderClient),
+  ssm: mockClient(SSMClient),
+  ec2: mockClient(EC2Client),
+  bus: mockClient(EventBridgeClient),
+  sns: mockClient(SNSClient),
+  secrets: mockClient(SecretsManagerClient),
+};
+
+/** Points the DynamoDB client at dynalite and (re)creates an empty ledger table. */
+export async function freshLedger(endpoint: string): Promise<void> {
+  configureClients({
+    overrides: {
+      dynamodb: { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 },
+    },
+  });
+  process.env.LEDGER_TABLE = 'ledger';
+  await client('dynamodb')
+    .send(new DeleteTableCommand({ TableName: 'ledger' }))
+    .catch(() => undefined);
+  await client('dynamodb').send(
+    new CreateTableCommand({
+      TableName: 'ledger',
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+    }),
+  );
+}
+
+/** Default answers of the mocked services, and a build that went through TESTING to AVAILABLE. */
+export async function defaultWorld(): Promise<void> {
+  for (const m of Object.values(mocks)) m.reset();
+  resetApprovalSecret();
+  process.env.NOTIFY_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:notify';
+  process.env.EVENT_BUS_NAME = 'goldsmith-test';
+  process.env.APPROVAL_URL = 'https://approve.example/';
+  process.env.APPROVAL_SECRET_NAME = 'goldsmith/test/approval-links';
+  mocks.imagebuilder.on(GetImageCommand).resolves(getImageOutput());
+  mocks.imagebuilder.on(ListImageScanFindingsCommand).resolves({ findings: [] });
+  mocks.ssm.on(PutParameterCommand).resolves({ Version: 1 });
+  mocks.ec2.on(CreateTagsCommand).resolves({});
+  mocks.bus.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
+  mocks.sns.on(PublishCommand).resolves({});
+  mocks.secrets.on(GetSecretValueCommand).resolves({ SecretString: 'k'.repeat(64) });
+  for (const status of ['BUILDING', 'TESTING', 'DISTRIBUTING', 'AVAILABLE']) {
+    await recordBuildStatus({
+      image: 'base',
+      version: '1.0.0/3',
+      buildVersionArn: BUILD_ARN,
+      status,
+      at: '2027-01-18T17:50:56Z',
+    });
+  }
+}
+
+/** Our task functions by state name, each call counted; `replace` swaps one for a test's own. */
+export function taskOverrides(approve: Handler, replace: Record<string, Handler> = {}) {
+  const calls: Record<string, number> = {};
+  const base: Record<string, Handler> = {
+    [TASK_STATES.loadImage]: loadImage,
+    [TASK_STATES.gate]: gate,
+    [TASK_STATES.soakCheck]: soakCheck,
+    [TASK_STATES.share]: share,
+    [TASK_STATES.publish]: publish,
+    [TASK_STATES.retire]: retire,
+    [TASK_STATES.recordOutcome]: recordFailureOutcome,
+    [TASK_STATES.recordFailure]: recordFailureOutcome,
+    [approvalStateName('prod')]: approve,
+    ...replace,
+  };
+  const handlers = Object.fromEntries(
+    Object.entries(base).map(([name, fn]) => [
+      name,
+      async (input: unknown) => {
+        calls[name] = (calls[name] ?? 0) + 1;
+        return fn(input);
+      },
+    ]),
+  );
+  return { handlers, calls };
+}
+
+/**
+ * An approver standing in for the callback: the request task records and notifies as in production, then this
+ * returns the decision (SendTaskSuccess) or throws `Rejected` (SendTaskFailure). The Lambda payload is `Payload`.
+ */
+export function approver(decide: (payload: Record<string, unknown>) => Promise<unknown>): Handler {
+  return async (input) => {
+    const payload = (input as { Payload: Record<string, unknown> }).Payload;
+    await requestApproval(payload);
+    return decide(payload);
+  };
+}
+
+/** Runs the ASL on the base build and returns the final output (or the failure) and the recorded outcomes. */
+export async function runPromotion(asl: Asl, handlers: Record<string, Handler>) {
+  // The execution timeout (364 days) overflows Node's 24.8-day timer limit, which fires such timers at once; it is
+  // asserted in the stack test, so the copy run here drops it.
+  const { TimeoutSeconds: _executionTimeout, ...runnable } = asl;
+  const machine = new StateMachine(runnable, { validationOptions: { checkArn: false } });
+  const retryIntervalOverrides = Object.fromEntries(Object.keys(handlers).map((name) => [name, 0]));
+  // The plan is plain JSON (it is what on-image-event serializes); the round trip makes TypeScript agree.
+  const input: JsonInput = JSON.parse(
+    JSON.stringify({ image: 'base', buildVersionArn: BUILD_ARN, version: '1.0.0/3', plan: basePlan }),
+  );
+  const execution = machine.run(input, {
+    overrides: {
+      taskResourceLocalHandlers: handlers as LocalHandlers,
+      waitTimeOverrides: { [SOAK_STATE]: 0 },
+      retryIntervalOverrides,
+    },
+    context: { Task: { Token: 'local-task-token-0123456789' } },
+  });
+  // A run that ends in a Fail state rejects; the test then looks at the failure and what was recorded.
+  let result: unknown;
+  let failure: unknown;
+  try {
+    result = await execution.result;
+  } catch (err) {
+    failure = err;
+  }
+  const outcomes = (await listOutcomes('base', '1.0.0/3')).map((o) => ({
+    channel: o.channel,
+    outcome: o.outcome,
+    reason: o.reason,
+    by: o.by,
+  }));
+  return { result, failure, outcomes };
+}

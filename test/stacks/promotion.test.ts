@@ -1,0 +1,146 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import exampleCatalog from '../../goldsmith.config.js';
+import { Promotion } from '../../stacks/Promotion.js';
+import { aslFromTemplate, type TemplateJson } from '../../stacks/promotion/asl.js';
+import { approvalStateName } from '../../stacks/promotion/definition.js';
+import { minimalCatalog, resourcesOf, type Synthesized, synthesize } from './helpers.js';
+
+type State = {
+  Type: string;
+  Resource?: string;
+  Retry?: unknown[];
+  Catch?: unknown[];
+  TimeoutSeconds?: number;
+  [k: string]: unknown;
+};
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+
+let synth: Synthesized;
+let template: TemplateJson;
+let states: Record<string, State>;
+
+/** Every state, including those inside Map iterations. */
+function allStates(definition: { States: Record<string, State> }): Record<string, State> {
+  const found: Record<string, State> = {};
+  for (const [name, state] of Object.entries(definition.States)) {
+    found[name] = state;
+    const processor = state.ItemProcessor as { States: Record<string, State> } | undefined;
+    if (processor) Object.assign(found, allStates(processor));
+  }
+  return found;
+}
+
+/** Policy statements attached to a role, by role logical id. */
+function statementsByRole(): Map<string, Statement[]> {
+  const byRole = new Map<string, Statement[]>();
+  for (const policy of Object.values(resourcesOf(synth.template, 'AWS::IAM::Policy'))) {
+    const doc = policy.Properties.PolicyDocument as { Statement: Statement[] };
+    for (const role of policy.Properties.Roles as string[]) {
+      byRole.set(role, [...(byRole.get(role) ?? []), ...doc.Statement]);
+    }
+  }
+  return byRole;
+}
+
+const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+
+beforeAll(async () => {
+  synth = await synthesize(exampleCatalog, { stacks: [Promotion] });
+  template = synth.template.toJSON() as TemplateJson;
+  states = allStates(aslFromTemplate(template, 'PromotionStateMachine') as { States: Record<string, State> });
+});
+
+describe('Promotion stack: state machine', () => {
+  it('is a Standard workflow with X-Ray tracing and ALL-level logging without execution data', () => {
+    synth.template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      // includeExecutionData false: payloads carry approval task tokens and org targets; the history keeps them.
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
+    });
+  });
+
+  it('gives every Task a throttling Retry with backoff and a Catch', () => {
+    const tasks = Object.entries(states).filter(([, s]) => s.Type === 'Task');
+    expect(tasks.length).toBeGreaterThanOrEqual(9);
+    for (const [name, task] of tasks) {
+      const retry = task.Retry as { ErrorEquals: string[]; BackoffRate: number }[] | undefined;
+      expect(retry?.[0]?.ErrorEquals, name).toContain('Lambda.TooManyRequestsException');
+      expect(retry?.[0]?.ErrorEquals, name).toContain('ThrottlingException');
+      expect(retry?.[0]?.BackoffRate, name).toBeGreaterThan(1);
+      expect(task.Catch?.length, name).toBeGreaterThan(0);
+    }
+  });
+
+  it("gives every waitForTaskToken task the channel's approval timeout from the catalog", () => {
+    const waits = Object.entries(states).filter(([, s]) => s.Resource?.endsWith('.waitForTaskToken'));
+    expect(waits.map(([name]) => name)).toEqual([approvalStateName('prod')]);
+    for (const [, task] of waits) expect(task.TimeoutSeconds).toBe(3 * 86_400);
+  });
+
+  it('walks the channels one at a time', () => {
+    const map = states['Promote channels'];
+    expect(map).toMatchObject({ Type: 'Map', MaxConcurrency: 1, ItemsPath: '$.plan.channels' });
+  });
+
+  it('uses JSONPath only, so the local simulator can run it', () => {
+    expect(JSON.stringify(states)).not.toContain('JSONata');
+  });
+});
+
+describe('Promotion stack: permissions', () => {
+  it("lets only the approval callback's role send task responses", () => {
+    const senders = [...statementsByRole()]
+      .filter(([, statements]) => statements.some((s) => actionsOf(s).some((a) => a.startsWith('states:SendTask'))))
+      .map(([role]) => role);
+    expect(senders).toHaveLength(1);
+    expect(senders[0]).toMatch(/^<ApprovalCallbackServiceRole/);
+  });
+
+  it('lets the state machine role invoke only our task functions', () => {
+    const role = [...statementsByRole()].find(([name]) => name.startsWith('<PromotionStateMachineRole'));
+    const invokes = (role?.[1] ?? []).filter((s) => actionsOf(s).includes('lambda:InvokeFunction'));
+    const resources = invokes.flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource])) as string[];
+    expect(resources.length).toBeGreaterThan(0);
+    for (const resource of resources) expect(resource).toMatch(/^<Promotion[A-Za-z]+[0-9A-F]{8}\.Arn>(:\*)?$/);
+    expect(resources.some((r) => r.includes('OnImageEvent') || r.includes('ApprovalCallback'))).toBe(false);
+  });
+
+  it('lets only on-image-event start promotions', () => {
+    const starters = [...statementsByRole()]
+      .filter(([, statements]) => statements.some((s) => actionsOf(s).includes('states:StartExecution')))
+      .map(([role]) => role);
+    expect(starters).toHaveLength(1);
+    expect(starters[0]).toMatch(/^<OnImageEventServiceRole/);
+  });
+
+  it('serves approval links from a function URL whose handler checks the HMAC signature', () => {
+    synth.template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE' });
+    synth.template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true },
+    });
+  });
+});
+
+describe('Promotion stack: event rules', () => {
+  it('routes every Image Builder state change to on-image-event with retries and a dead-letter queue', () => {
+    const rules = Object.values(resourcesOf(synth.template, 'AWS::Events::Rule'));
+    const stateChange = rules.find((r) =>
+      JSON.stringify(r.Properties.EventPattern).includes('EC2 Image Builder Image State Change'),
+    );
+    const targets = (stateChange?.Properties.Targets ?? []) as { DeadLetterConfig?: unknown; RetryPolicy?: unknown }[];
+    const target = targets[0];
+    expect(target?.DeadLetterConfig).toBeDefined();
+    expect(target?.RetryPolicy).toMatchObject({ MaximumEventAgeInSeconds: 86_400 });
+  });
+});
+
+describe('Promotion stack: catalogs without approvals', () => {
+  it('builds a machine with no task-token wait when no channel asks for approval', async () => {
+    const minimal = await synthesize(minimalCatalog(), { stacks: [Promotion] });
+    const asl = aslFromTemplate(minimal.template.toJSON() as TemplateJson, 'PromotionStateMachine');
+    expect(JSON.stringify(asl)).not.toContain('waitForTaskToken');
+    expect(JSON.stringify(asl)).not.toContain('Needs approval?');
+    expect(JSON.stringify(asl)).toContain('"Publish"');
+  });
+});
