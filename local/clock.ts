@@ -125,6 +125,22 @@ export class VirtualClock {
     });
   }
 
+  /**
+   * Marks the caller's tracked work as waiting on something outside it (a task token, an approval) until `promise`
+   * settles, so the clock may advance meanwhile. Returns `promise`.
+   */
+  park<T>(promise: Promise<T>): Promise<T> {
+    const chain = this.chain(this.context.getStore());
+    for (const w of chain) w.parked++;
+    this.touch();
+    const unpark = (): void => {
+      for (const w of chain) w.parked--;
+      this.touch();
+    };
+    promise.then(unpark, unpark);
+    return promise;
+  }
+
   /** Resolves after `ms` virtual milliseconds. */
   sleep(ms: number, label = 'sleep'): Promise<void> {
     return this.sleepUntil(this.current + Math.max(0, ms), label);

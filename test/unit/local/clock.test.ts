@@ -127,3 +127,21 @@ describe('VirtualClock failures', () => {
     await expect(clock.run(T0 + 10)).rejects.toThrow(/scheduled item "broken handler" failed/);
   });
 });
+
+describe('VirtualClock.park', () => {
+  it('lets time advance while tracked work waits on an outside promise, then resumes it', async () => {
+    const clock = new VirtualClock(T0);
+    let approve: (by: string) => void = () => undefined;
+    const approval = new Promise<string>((resolve) => {
+      approve = resolve;
+    });
+    const log: string[] = [];
+    clock.schedule(T0, 'execution', async () => {
+      const by = await clock.park(approval);
+      log.push(`approved by ${by} at ${(clock.now() - T0) / 3_600_000}h`);
+    });
+    clock.schedule(T0 + 3_600_000, 'approver', () => approve('ops-lead'));
+    await clock.run(T0 + 7_200_000);
+    expect(log).toEqual(['approved by ops-lead at 1h']);
+  });
+});
