@@ -1,0 +1,120 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { Catalog } from '../core/config/schema.js';
+import { bundleFunctions } from './bundle/build.js';
+import { fakeLambdaEnvironment, lambdaNode, measureColdLoad, nodeVersion } from './bundle/cold-load.js';
+import { type DiscoveredFunctions, discoverFunctions, entryOfHandler, globHandlers } from './bundle/handlers.js';
+import { type BundleReport, formatReport, rowOf } from './bundle/report.js';
+
+export type { BundleReport, BundleRow } from './bundle/report.js';
+
+export interface BundleReportOptions {
+  /** Project root (default: the current directory). */
+  root?: string;
+  /** Catalog file the stacks are synthesized from (default `goldsmith.config.ts` under the root). */
+  config?: string;
+  /** Fresh processes per cold-load measurement; the median is reported (default 3). */
+  runs?: number;
+  /** Keep the temp directory with the bundles (its path is in the report). */
+  keep?: boolean;
+  /** Progress lines (default: none). */
+  log?: (line: string) => void;
+}
+
+async function loadCatalog(root: string, config: string): Promise<Catalog | string> {
+  try {
+    const { loadCatalogFile } = await import('../cli/load-catalog.js');
+    return await loadCatalogFile(resolve(root, config));
+  } catch (error) {
+    return `catalog ${config} did not load: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+  }
+}
+
+/**
+ * Bundles every Lambda function as `sst deploy` would, into a temp directory outside the repository, and
+ * measures each bundle: minified and gzip size, SDK clients and whether any came from `dist-cjs`, and the median
+ * time a fresh Node 22 process with a fake Lambda environment takes to import it.
+ */
+export async function bundleReport(options: BundleReportOptions = {}): Promise<BundleReport> {
+  const root = resolve(options.root ?? process.cwd());
+  const log = options.log ?? (() => undefined);
+  const catalog = await loadCatalog(root, options.config ?? 'goldsmith.config.ts');
+  log(typeof catalog === 'string' ? catalog : 'synthesizing the stacks…');
+  const discovered: DiscoveredFunctions =
+    typeof catalog === 'string'
+      ? { functions: globHandlers(root), source: 'glob', fallbackReason: catalog }
+      : await discoverFunctions(root, catalog);
+  if (discovered.fallbackReason) log(`falling back to functions/ modules: ${discovered.fallbackReason}`);
+  const outdir = mkdtempSync(join(tmpdir(), 'goldsmith-bundles-'));
+  try {
+    log(`bundling ${discovered.functions.length} functions into ${outdir}…`);
+    const bundles = await bundleFunctions(discovered.functions, {
+      root,
+      outdir,
+      ...(typeof catalog === 'string' ? {} : { catalogJson: JSON.stringify(catalog) }),
+    });
+    const node = lambdaNode(root);
+    const region = typeof catalog === 'string' ? 'us-east-1' : catalog.organization.homeRegion;
+    const rows = [];
+    for (const bundle of bundles) {
+      log(`loading ${bundle.fn.name}…`);
+      const load = await measureColdLoad(bundle.file, {
+        node,
+        exportName: entryOfHandler(root, bundle.fn.handler).exportName,
+        env: fakeLambdaEnvironment(`goldsmith-${bundle.fn.name.replace('/', '-')}`, region, bundle.fn.environment),
+        runs: options.runs ?? 3,
+      });
+      rows.push(rowOf(bundle, load));
+    }
+    return {
+      node: await nodeVersion(node),
+      source: discovered.source,
+      ...(discovered.fallbackReason === undefined ? {} : { fallbackReason: discovered.fallbackReason }),
+      outdir: options.keep ? outdir : '(removed)',
+      functions: rows,
+    };
+  } finally {
+    if (!options.keep) rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** `bundle [--json] [--config FILE] [--runs N] [--keep]`; returns the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let values: { json?: boolean; config?: string; runs?: string; keep?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        json: { type: 'boolean' },
+        config: { type: 'string' },
+        runs: { type: 'string' },
+        keep: { type: 'boolean' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write('usage: bundle [--json] [--config FILE] [--runs N] [--keep]\n');
+    return 1;
+  }
+  const runs = values.runs === undefined ? 3 : Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1) {
+    process.stderr.write(`--runs: must be a whole number ≥ 1, got "${values.runs}"\n`);
+    return 1;
+  }
+  const report = await bundleReport({
+    ...(values.config === undefined ? {} : { config: values.config }),
+    runs,
+    keep: values.keep ?? false,
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`);
+  return report.functions.every((f) => f.handlerIsFunction) ? 0 : 1;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,96 @@
+import type { BundledFunction } from './build.js';
+import type { ColdLoad } from './cold-load.js';
+
+/** Lambda's 1 MB line we call out: bigger bundles cost cold-start time and deserve a reason. */
+export const LARGE_BUNDLE_BYTES = 1024 * 1024;
+
+/** One row of the bundle report. */
+export interface BundleRow {
+  function: string;
+  handler: string;
+  logicalId?: string;
+  kb: number;
+  gzipKb: number;
+  coldLoadMs: number;
+  coldLoadRuns: number[];
+  handlerIsFunction: boolean;
+  clients: string[];
+  /** SDK packages bundled from `dist-cjs`; non-empty means tree-shaking failed for them. */
+  cjsSdkPackages: string[];
+  /** The biggest contributors, largest first. */
+  topPackages: { name: string; kb: number }[];
+}
+
+/** The whole report, as `--json` prints it. */
+export interface BundleReport {
+  node: string;
+  source: 'synth' | 'glob';
+  fallbackReason?: string;
+  outdir: string;
+  functions: BundleRow[];
+}
+
+const kb = (bytes: number) => Math.round((bytes / 1024) * 10) / 10;
+
+/** A report row from a bundle and its measured cold load. */
+export function rowOf(bundle: BundledFunction, load: ColdLoad): BundleRow {
+  return {
+    function: bundle.fn.name,
+    handler: bundle.fn.handler,
+    ...(bundle.fn.logicalId === undefined ? {} : { logicalId: bundle.fn.logicalId }),
+    kb: kb(bundle.bytes),
+    gzipKb: kb(bundle.gzipBytes),
+    coldLoadMs: Math.round(load.ms),
+    coldLoadRuns: load.runs.map((ms) => Math.round(ms)),
+    handlerIsFunction: load.handlerIsFunction,
+    clients: bundle.clients,
+    cjsSdkPackages: bundle.cjsSdkPackages,
+    topPackages: bundle.packages.slice(0, 8).map((p) => ({ name: p.name, kb: kb(p.bytes) })),
+  };
+}
+
+function pad(cells: string[], widths: number[]): string {
+  return cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+}
+
+/** The human report: the table, then a line per problem (CJS leaks, missing handler, bundles over 1 MB and why). */
+export function formatReport(report: BundleReport): string {
+  const header = ['function', 'KB min', 'KB gzip', 'load ms', 'SDK clients', 'tree-shaking'];
+  const rows = report.functions.map((r) => [
+    r.function,
+    r.kb.toFixed(1),
+    r.gzipKb.toFixed(1),
+    String(r.coldLoadMs),
+    String(r.clients.length),
+    r.cjsSdkPackages.length === 0 ? 'ok (dist-es)' : `FAILED: dist-cjs ${r.cjsSdkPackages.join(', ')}`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const lines = [
+    `Lambda bundles as SST deploys them (esbuild ESM, minified, mainFields module→main), loaded on node ${report.node}`,
+    report.source === 'synth'
+      ? 'Functions: read off the synthesized stacks (Ledger, Factory, Promotion, Triggers).'
+      : `Functions: globbed from functions/ (synthesis failed: ${report.fallbackReason ?? 'unknown reason'}).`,
+    '',
+    pad(header, widths),
+    pad(
+      widths.map((w) => '-'.repeat(w)),
+      widths,
+    ),
+    ...rows.map((r) => pad(r, widths)),
+  ];
+  const notes: string[] = [];
+  for (const r of report.functions) {
+    if (!r.handlerIsFunction) notes.push(`${r.function}: the bundle has no "${r.handler.split('.').pop()}" function`);
+    if (r.cjsSdkPackages.length > 0) {
+      notes.push(`${r.function}: CommonJS SDK builds bundled (not tree-shaken): ${r.cjsSdkPackages.join(', ')}`);
+    }
+    if (r.kb * 1024 > LARGE_BUNDLE_BYTES) {
+      const top = r.topPackages.slice(0, 5).map((p) => `${p.name} ${p.kb} KB`);
+      notes.push(
+        `${r.function}: over 1 MB; ${r.clients.length} SDK clients (${r.clients.join(', ')}); largest: ${top.join(', ')}`,
+      );
+    }
+  }
+  if (notes.length > 0) lines.push('', ...notes);
+  return lines.join('\n');
+}
