@@ -55,4 +55,4 @@ export async function approvalCallback(event: APIGatewayProxyEventV2): Promise<A
   return reply(200, `${decision === 'approve' ? 'Approved' : 'Rejected'} ${image} ${version} for ${channel} as ${by}.`);
 }
 
-export const handler = taskHandler(approvalCallback);
+export const handler = taskHandler('approval-callback', approvalCallback);

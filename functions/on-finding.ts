@@ -1,7 +1,7 @@
 import { recordFinding, requestRevocation } from '../aws/promotion-findings.js';
 import { buildArnOfAmi, describeBuild } from '../aws/promotion-images.js';
 import { listOutcomes } from '../aws/promotion-ledger.js';
-import { notify } from '../aws/promotion-notify.js';
+import { publishNotification } from '../aws/sns.js';
 import { MalformedEventError } from '../core/errors.js';
 import { policyBreach } from '../core/promotion/gate.js';
 import { revocationRequestedMessage } from '../core/promotion/messages.js';
@@ -81,9 +81,10 @@ export async function onFinding(event: unknown): Promise<FindingAction> {
   const reason = policyBreach(counts, first.policy) ?? 'findings over policy';
   const channels = breached.map((c) => c.name);
   if (await requestRevocation({ image, version, reason, channels, state: 'requested', at })) {
-    for (const channel of channels) await notify(revocationRequestedMessage(image, version, channel, reason));
+    for (const channel of channels)
+      await publishNotification(revocationRequestedMessage(image, version, channel, reason));
   }
   return { action: 'recorded', image, version, findings: findings.length, revocation: { channels, reason } };
 }
 
-export const handler = taskHandler(onFinding);
+export const handler = taskHandler('on-finding', onFinding);

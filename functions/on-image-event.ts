@@ -1,6 +1,6 @@
 import { describeBuild } from '../aws/promotion-images.js';
 import { getChannelPointer, markBuildAnnounced, recordBuildStatus } from '../aws/promotion-ledger.js';
-import { notify } from '../aws/promotion-notify.js';
+import { publishNotification } from '../aws/sns.js';
 import { startNamedExecution } from '../aws/stepfunctions.js';
 import { MalformedEventError } from '../core/errors.js';
 import { buildFailedMessage } from '../core/promotion/messages.js';
@@ -67,10 +67,10 @@ export async function onImageEvent(event: unknown): Promise<ImageEventAction> {
   if (state.status === 'FAILED' || state.status === 'CANCELLED') {
     const why = reason ?? 'Image Builder gave no reason';
     if (await markBuildAnnounced(image, version, at))
-      await notify(buildFailedMessage(image, version, state.status, why));
+      await publishNotification(buildFailedMessage(image, version, state.status, why));
     return { action: 'announced-failure', image, version, status: state.status, reason: why };
   }
   return { action: 'recorded', image, version, status: state.status };
 }
 
-export const handler = taskHandler(onImageEvent);
+export const handler = taskHandler('on-image-event', onImageEvent);

@@ -24,9 +24,6 @@ export function notificationsTopicName(stage: string): string {
   return `${NAME_PREFIX}-${stage}-notifications`;
 }
 
-// Lambda allows 4 KB of environment variables per function in total.
-const MAX_PLANS_ENV_BYTES = 3_500;
-
 /** What other stacks (and tests) get from `use(Promotion)`. */
 export interface PromotionResources {
   stateMachine: sfn.StateMachine;
@@ -41,12 +38,6 @@ export interface PromotionResources {
 export function Promotion({ app, stack }: StackContext): PromotionResources {
   const catalog = useCatalog();
   const plans = planAll(catalog);
-  const plansJson = JSON.stringify(plans);
-  if (Buffer.byteLength(plansJson) > MAX_PLANS_ENV_BYTES) {
-    throw new Error(
-      `the catalog's promotion plans take ${Buffer.byteLength(plansJson)} bytes, over the ${MAX_PLANS_ENV_BYTES} bytes a Lambda environment can hold`,
-    );
-  }
 
   const env = {
     ledger: dynamodb.Table.fromTableName(stack, 'Ledger', ledgerTableName(app.stage)),
@@ -91,7 +82,7 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
     }),
   );
 
-  const { onImageEvent, onFinding } = createEventFunctions(stack, env, plansJson);
+  const { onImageEvent, onFinding } = createEventFunctions(stack, env, catalog);
   onImageEvent.addEnvironment('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
   stateMachine.grantStartExecution(onImageEvent);
   createPromotionRules(stack, { onImageEvent, onFinding });

@@ -11,10 +11,10 @@ export type PromotionEvent =
   | 'revocation-requested'
   | 'retired';
 
-/** One notification: SNS subject, text, and the attributes subscribers filter on. */
+/** One notification (the shape `aws/sns.ts` publishes): subject, message, and the attributes subscribers filter on. */
 export interface Notification {
   subject: string;
-  text: string;
+  message: string;
   image: string;
   channel?: string | undefined;
   event: PromotionEvent;
@@ -30,7 +30,7 @@ function subject(text: string): string {
 export function buildFailedMessage(image: string, version: string, status: string, reason: string): Notification {
   return {
     subject: subject(`${image} ${version} build ${status.toLowerCase()}`),
-    text: `Build ${version} of ${image} ended ${status}: ${reason}. It will not be promoted.`,
+    message: `Build ${version} of ${image} ended ${status}: ${reason}. It will not be promoted.`,
     image,
     event: 'build-failed',
     severity: 'warning',
@@ -48,7 +48,7 @@ export function approvalRequestedMessage(input: {
   const lines = input.links.map((l) => `${l.approver}: approve ${l.approve} | reject ${l.reject}`);
   return {
     subject: subject(`Approve ${input.image} ${input.version} for ${input.channel}?`),
-    text: [
+    message: [
       `${input.image} ${input.version} is waiting for approval to enter ${input.channel} (until ${input.expiresAt}).`,
       ...lines,
     ].join('\n'),
@@ -75,7 +75,7 @@ export function outcomeMessage(input: {
       : `${input.image} ${input.version} was ${input.outcome} for ${input.channel}: ${input.reason}.`;
   return {
     subject: subject(`${input.image} ${input.version} ${input.outcome} (${input.channel})`),
-    text,
+    message: text,
     image: input.image,
     channel: input.channel,
     event: input.outcome,
@@ -92,7 +92,7 @@ export function revocationRequestedMessage(
 ): Notification {
   return {
     subject: subject(`Revoke ${image} ${version} from ${channel}?`),
-    text: `${image} ${version}, promoted to ${channel}, now breaks the channel's policy: ${reason}. A revocation was requested.`,
+    message: `${image} ${version}, promoted to ${channel}, now breaks the channel's policy: ${reason}. A revocation was requested.`,
     image,
     channel,
     event: 'revocation-requested',

@@ -24,4 +24,4 @@ export async function gate(input: unknown): Promise<{ passed: true; findings: Fi
   return { passed: true, findings };
 }
 
-export const handler = taskHandler(gate);
+export const handler = taskHandler('promotion-gate', gate);

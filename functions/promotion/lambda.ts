@@ -1,18 +1,11 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
-import { logger, metrics, tracer } from '../lib/powertools.js';
+import { handlerFor } from '../lib/middleware.js';
 
 /**
- * Wraps a task's plain `(input) => output` function for Lambda with the Powertools chain (metrics, logger context,
- * tracer). The plain function stays exported for tests and for the local simulator, which calls it in-process.
- * Errors propagate: Step Functions must see them to Retry or Catch.
+ * Wraps a promotion function's plain `(input) => output` for Lambda with the shared Goldsmith chain (Powertools
+ * metrics, logger context, tracer). Each function parses its own input with zod, so the plain function stays safe to
+ * call directly (tests, the local simulator) and the chain's parse step passes the event through.
+ * Errors propagate: Step Functions and EventBridge must see them to Retry, Catch or dead-letter.
  */
-export function taskHandler<I, O>(task: (input: I) => Promise<O>) {
-  return middy<I, O>()
-    .use(logMetrics(metrics))
-    .use(injectLambdaContext(logger))
-    .use(captureLambdaHandler(tracer))
-    .handler((event) => task(event));
+export function taskHandler<I, O>(name: string, task: (input: I) => Promise<O>) {
+  return handlerFor<I, O>({ name, parse: (raw) => raw as I, handle: (input) => task(input) });
 }

@@ -17,4 +17,4 @@ export async function loadImage(input: unknown): Promise<LoadedBuild> {
   return { status: facts.status, testsEnabled: facts.testsEnabled, amis: facts.amis };
 }
 
-export const handler = taskHandler(loadImage);
+export const handler = taskHandler('promotion-load-image', loadImage);

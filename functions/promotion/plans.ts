@@ -1,29 +1,18 @@
-import { z } from 'zod';
+import { planAll } from '../../core/promotion/plan.js';
 import type { PromotionPlan } from '../../core/promotion/types.js';
 import { pipelineName } from '../../stacks/names.js';
-import { planSchema } from './schemas.js';
+import { bundledCatalog } from '../lib/catalog.js';
 
-const plansSchema = z.record(z.string(), planSchema);
-
-let cached: Record<string, PromotionPlan> | undefined;
+let cached: { catalog: unknown; plans: Record<string, PromotionPlan> } | undefined;
 
 /**
- * Every catalog image's promotion plan, from env `GOLDSMITH_PROMOTION_PLANS` (JSON written by the Promotion stack
- * from the validated catalog), parsed once per cold start.
+ * Every catalog image's promotion plan, from the catalog bundled into the function (`bundledCatalog`), computed
+ * once per catalog.
  */
 export function promotionPlans(): Record<string, PromotionPlan> {
-  if (cached) return cached;
-  const raw = process.env.GOLDSMITH_PROMOTION_PLANS;
-  if (!raw) throw new Error('GOLDSMITH_PROMOTION_PLANS is not set');
-  const parsed = plansSchema.safeParse(JSON.parse(raw));
-  if (!parsed.success) throw new Error(`GOLDSMITH_PROMOTION_PLANS is invalid: ${parsed.error.message}`);
-  cached = parsed.data;
-  return cached;
-}
-
-/** Forgets the parsed plans (tests; the local cloud when it swaps catalogs). */
-export function resetPromotionPlans(): void {
-  cached = undefined;
+  const catalog = bundledCatalog();
+  if (cached?.catalog !== catalog) cached = { catalog, plans: planAll(catalog) };
+  return cached.plans;
 }
 
 /**

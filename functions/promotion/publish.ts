@@ -1,7 +1,7 @@
 import { writeChannelPointer } from '../../aws/pointers.js';
 import { putEvent, tagAmis } from '../../aws/promotion-images.js';
 import { getOutcome, moveChannelPointer, recordOutcome } from '../../aws/promotion-ledger.js';
-import { notify } from '../../aws/promotion-notify.js';
+import { publishNotification } from '../../aws/sns.js';
 import { GoldsmithError } from '../../core/errors.js';
 import { outcomeMessage } from '../../core/promotion/messages.js';
 import type { ImagePromotedDetail } from '../../events/image-promoted.js';
@@ -72,7 +72,7 @@ export async function publish(input: unknown): Promise<ImagePromotedDetail> {
   };
   await putEvent(busName, GOLDSMITH_SOURCE, DETAIL_TYPES.imagePromoted, detail);
   if (recorded) {
-    await notify(
+    await publishNotification(
       outcomeMessage({
         image: item.image,
         version: item.version,
@@ -86,4 +86,4 @@ export async function publish(input: unknown): Promise<ImagePromotedDetail> {
   return detail;
 }
 
-export const handler = taskHandler(publish);
+export const handler = taskHandler('promotion-publish', publish);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { recordOutcome } from '../../aws/promotion-ledger.js';
-import { notify } from '../../aws/promotion-notify.js';
+import { publishNotification } from '../../aws/sns.js';
 import { outcomeMessage } from '../../core/promotion/messages.js';
 import { decideFailure } from '../../core/promotion/outcome.js';
 import type { PromotionOutcome } from '../../core/promotion/types.js';
@@ -35,8 +35,9 @@ export async function recordFailureOutcome(
     by,
     at: new Date().toISOString(),
   });
-  if (recorded) await notify(outcomeMessage({ image: state.image, version: state.version, channel, outcome, reason }));
+  if (recorded)
+    await publishNotification(outcomeMessage({ image: state.image, version: state.version, channel, outcome, reason }));
   return { outcome, reason, channel };
 }
 
-export const handler = taskHandler(recordFailureOutcome);
+export const handler = taskHandler('promotion-record-outcome', recordFailureOutcome);

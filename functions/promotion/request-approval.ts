@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { approvalSecret } from '../../aws/approval-secret.js';
 import { recordApprovalRequest } from '../../aws/promotion-approvals.js';
-import { notify } from '../../aws/promotion-notify.js';
+import { publishNotification } from '../../aws/sns.js';
 import { AlreadyDecidedError } from '../../core/errors.js';
 import { approvalIdFor, approvalLink } from '../../core/promotion/approval-link.js';
 import { approvalRequestedMessage } from '../../core/promotion/messages.js';
@@ -50,10 +50,10 @@ export async function requestApproval(input: unknown): Promise<{ approvalId: str
     approve: approvalLink(base, { ...claims, decision: 'approve', by: approver }, secret),
     reject: approvalLink(base, { ...claims, decision: 'reject', by: approver }, secret),
   }));
-  await notify(
+  await publishNotification(
     approvalRequestedMessage({ image: req.image, version: req.version, channel: req.channel, expiresAt, links }),
   );
   return { approvalId, expiresAt };
 }
 
-export const handler = taskHandler(requestApproval);
+export const handler = taskHandler('promotion-request-approval', requestApproval);

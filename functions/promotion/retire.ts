@@ -29,4 +29,4 @@ export async function retire(input: unknown): Promise<{ retired: string[] }> {
   return { retired };
 }
 
-export const handler = taskHandler(retire);
+export const handler = taskHandler('promotion-retire', retire);

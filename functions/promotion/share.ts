@@ -41,4 +41,4 @@ export async function share(input: unknown): Promise<ShareDecision> {
   return { regions: decision.regions, targets: decision.targets };
 }
 
-export const handler = taskHandler(share);
+export const handler = taskHandler('promotion-share', share);

@@ -21,4 +21,4 @@ export async function soakCheck(input: unknown): Promise<{ passed: true; finding
   return { passed: true, findings };
 }
 
-export const handler = taskHandler(soakCheck);
+export const handler = taskHandler('promotion-soak-check', soakCheck);

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Function as SstFunction } from 'sst/constructs';
+import type { Catalog } from '../../core/config/schema.js';
 import type { PromotionTaskFunctions } from './definition.js';
 
 /** The shared resources every promotion function reaches. */
@@ -28,6 +29,34 @@ const TASK_HANDLERS: Record<keyof PromotionTaskFunctions, string> = {
 
 function fn(stack: Stack, id: string, handler: string, environment: Record<string, string>): SstFunction {
   return new SstFunction(stack, id, { handler, timeout: 60, memorySize: 512, environment });
+}
+
+/**
+ * A function that reads the catalog: it is inlined at bundle time (esbuild `define` of `GOLDSMITH_CATALOG`, read by
+ * `functions/lib/catalog.ts`), because Lambda's 4 KB of environment cannot hold a real catalog. SST merges `nodejs`
+ * shallowly, so the app's defaults are repeated.
+ */
+function catalogFunction(
+  stack: Stack,
+  id: string,
+  handler: string,
+  environment: Record<string, string>,
+  catalog: Catalog,
+): SstFunction {
+  return new SstFunction(stack, id, {
+    handler,
+    timeout: 60,
+    memorySize: 512,
+    environment,
+    nodejs: {
+      format: 'esm',
+      minify: true,
+      esbuild: {
+        mainFields: ['module', 'main'],
+        define: { 'process.env.GOLDSMITH_CATALOG': JSON.stringify(JSON.stringify(catalog)) },
+      },
+    },
+  });
 }
 
 function allow(f: SstFunction, actions: string[], resources: string[]): void {
@@ -83,15 +112,11 @@ export function createTaskFunctions(
 }
 
 /** The event-driven functions around the state machine: on-image-event and on-finding. */
-export function createEventFunctions(stack: Stack, env: PromotionEnvironment, plansJson: string) {
-  const base = {
-    LEDGER_TABLE: env.ledger.tableName,
-    NOTIFY_TOPIC_ARN: env.topic.topicArn,
-    GOLDSMITH_PROMOTION_PLANS: plansJson,
-  };
+export function createEventFunctions(stack: Stack, env: PromotionEnvironment, catalog: Catalog) {
+  const base = { LEDGER_TABLE: env.ledger.tableName, NOTIFY_TOPIC_ARN: env.topic.topicArn };
   const imageArns = [stack.formatArn({ service: 'imagebuilder', resource: 'image', resourceName: '*' })];
-  const onImageEvent = fn(stack, 'OnImageEvent', 'functions/on-image-event.handler', base);
-  const onFinding = fn(stack, 'OnFinding', 'functions/on-finding.handler', base);
+  const onImageEvent = catalogFunction(stack, 'OnImageEvent', 'functions/on-image-event.handler', base, catalog);
+  const onFinding = catalogFunction(stack, 'OnFinding', 'functions/on-finding.handler', base, catalog);
   for (const f of [onImageEvent, onFinding]) {
     env.ledger.grantReadWriteData(f);
     env.topic.grantPublish(f);

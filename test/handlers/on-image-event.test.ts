@@ -8,8 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MalformedEventError } from '../../core/errors.js';
 import { executionNameFor } from '../../core/promotion/naming.js';
 import { onImageEvent } from '../../functions/on-image-event.js';
-import { resetPromotionPlans } from '../../functions/promotion/plans.js';
-import { BUILD_ARN, basePlan, getImageOutput, plans, stateChangeEvent } from './promotion-fixtures.js';
+import { BUILD_ARN, basePlan, catalog, getImageOutput, stateChangeEvent } from './promotion-fixtures.js';
 
 const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:111122223333:stateMachine:promotion';
 
@@ -23,8 +22,7 @@ describe('onImageEvent', () => {
     process.env.LEDGER_TABLE = 'ledger';
     process.env.NOTIFY_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:notify';
     process.env.STATE_MACHINE_ARN = STATE_MACHINE_ARN;
-    process.env.GOLDSMITH_PROMOTION_PLANS = JSON.stringify(plans);
-    resetPromotionPlans();
+    process.env.GOLDSMITH_CATALOG = JSON.stringify(catalog);
     ddb.on(UpdateCommand).resolves({});
     ddb.on(GetCommand).resolves({});
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });

@@ -8,13 +8,12 @@ import { listOutcomes } from '../../aws/promotion-ledger.js';
 import { rejectionCause } from '../../core/promotion/outcome.js';
 import { onFinding } from '../../functions/on-finding.js';
 import { gate } from '../../functions/promotion/gate.js';
-import { resetPromotionPlans } from '../../functions/promotion/plans.js';
 import { share } from '../../functions/promotion/share.js';
 import exampleCatalog from '../../goldsmith.config.js';
 import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite.js';
 import { Promotion } from '../../stacks/Promotion.js';
 import { aslFromTemplate, type TemplateJson } from '../../stacks/promotion/asl.js';
-import { BUILD_ARN, getImageOutput, plans } from '../handlers/promotion-fixtures.js';
+import { BUILD_ARN, catalog, getImageOutput } from '../handlers/promotion-fixtures.js';
 import { synthesize } from '../stacks/helpers.js';
 import {
   type Asl,
@@ -143,8 +142,7 @@ describe('promotion state machine (synthesized ASL)', () => {
   });
 
   it('aborts a soak when a new CVE arrives during it, and publishes nothing for that channel', async () => {
-    process.env.GOLDSMITH_PROMOTION_PLANS = JSON.stringify(plans);
-    resetPromotionPlans();
+    process.env.GOLDSMITH_CATALOG = JSON.stringify(catalog);
     const cveDuringSoak = async (input: unknown) => {
       const passed = await gate(input);
       // While dev soaks, Image Builder's scan reports a critical CVE; on-finding records it for the soak check.
