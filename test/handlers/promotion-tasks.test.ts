@@ -1,0 +1,212 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetImageCommand, ImagebuilderClient, ListImageScanFindingsCommand } from '@aws-sdk/client-imagebuilder';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { resetApprovalSecret } from '../../aws/approval-secret.js';
+import { approvalIdFor, verifyApprovalLink } from '../../core/promotion/approval-link.js';
+import { gate } from '../../functions/promotion/gate.js';
+import { loadImage } from '../../functions/promotion/load-image.js';
+import { recordFailureOutcome } from '../../functions/promotion/record-outcome.js';
+import { requestApproval } from '../../functions/promotion/request-approval.js';
+import { retire } from '../../functions/promotion/retire.js';
+import { soakCheck } from '../../functions/promotion/soak-check.js';
+import { AMIS, BUILD_ARN, basePlan, channelItem, getImageOutput } from './promotion-fixtures.js';
+
+// One mock per client for the whole file: mockClient stubs the client prototype.
+const ddb = mockClient(DynamoDBDocumentClient);
+const imagebuilder = mockClient(ImagebuilderClient);
+const sns = mockClient(SNSClient);
+const secrets = mockClient(SecretsManagerClient);
+
+const SEEN = { Item: { statusesSeen: new Set(['BUILDING', 'TESTING', 'AVAILABLE']) } };
+
+beforeEach(() => {
+  process.env.LEDGER_TABLE = 'ledger';
+  process.env.NOTIFY_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:notify';
+  ddb.on(GetCommand).resolves({});
+  ddb.on(PutCommand).resolves({});
+  ddb.on(UpdateCommand).resolves({});
+  ddb.on(QueryCommand).resolves({ Items: [] });
+  imagebuilder.on(GetImageCommand).resolves(getImageOutput());
+  imagebuilder.on(ListImageScanFindingsCommand).resolves({ findings: [] });
+  sns.on(PublishCommand).resolves({});
+});
+
+afterEach(() => {
+  for (const m of [ddb, imagebuilder, sns, secrets]) m.reset();
+});
+
+describe('loadImage', () => {
+  it('reads the AMI of every distribution region from GetImage', async () => {
+    const loaded = await loadImage({ image: 'base', buildVersionArn: BUILD_ARN, version: '1.0.0/3', plan: basePlan });
+
+    expect(loaded).toEqual({ status: 'AVAILABLE', testsEnabled: true, amis: AMIS });
+  });
+
+  it('fails a build without AMIs rather than promoting nothing', async () => {
+    const empty = getImageOutput();
+    empty.image.outputResources.amis = [];
+    imagebuilder.on(GetImageCommand).resolves(empty);
+
+    await expect(
+      loadImage({ image: 'base', buildVersionArn: BUILD_ARN, version: '1.0.0/3', plan: basePlan }),
+    ).rejects.toThrow(/has no AMIs/);
+  });
+});
+
+describe('gate', () => {
+  it('passes a tested build with no findings', async () => {
+    ddb.on(GetCommand).resolves(SEEN);
+
+    await expect(gate(channelItem('prod'))).resolves.toMatchObject({ passed: true });
+  });
+
+  it('throws GateRejected naming the breach when scan findings exceed the channel policy', async () => {
+    ddb.on(GetCommand).resolves(SEEN);
+    imagebuilder.on(ListImageScanFindingsCommand).resolves({ findings: [{ severity: 'HIGH' }] });
+
+    await expect(gate(channelItem('prod'))).rejects.toMatchObject({
+      name: 'GateRejected',
+      message: "1 high findings exceed the channel's maximum of 0",
+    });
+  });
+
+  it('reads every page of scan findings', async () => {
+    ddb.on(GetCommand).resolves(SEEN);
+    imagebuilder
+      .on(ListImageScanFindingsCommand)
+      .resolvesOnce({ findings: [{ severity: 'HIGH' }], nextToken: 'page-2' })
+      .resolves({ findings: [{ severity: 'HIGH' }, { severity: 'HIGH' }] });
+
+    await expect(gate(channelItem('staging'))).rejects.toMatchObject({ message: /3 high findings/ });
+    expect(imagebuilder).toHaveReceivedCommandWith(ListImageScanFindingsCommand, {
+      filters: [{ name: 'imageBuildVersionArn', values: [BUILD_ARN] }],
+      nextToken: 'page-2',
+    });
+  });
+
+  it('rejects a build the ledger never saw in TESTING', async () => {
+    ddb.on(GetCommand).resolves({ Item: { statusesSeen: new Set(['BUILDING', 'AVAILABLE']) } });
+
+    await expect(gate(channelItem('dev'))).rejects.toMatchObject({ name: 'GateRejected' });
+  });
+});
+
+describe('soakCheck', () => {
+  it('aborts when the build was revoked during the soak', async () => {
+    ddb.on(GetCommand).resolves({ Item: { reason: 'CVE-2027-0001 in openssl' } });
+
+    await expect(soakCheck(channelItem('dev'))).rejects.toMatchObject({
+      name: 'SoakAborted',
+      message: 'revoked during soak: CVE-2027-0001 in openssl',
+    });
+  });
+
+  it('aborts when findings recorded since the gate exceed the policy', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [{ severity: 'CRITICAL' }] });
+
+    await expect(soakCheck(channelItem('dev'))).rejects.toMatchObject({ name: 'SoakAborted' });
+  });
+
+  it('lets a quiet soak continue', async () => {
+    await expect(soakCheck(channelItem('dev'))).resolves.toMatchObject({ passed: true });
+  });
+});
+
+describe('recordFailureOutcome', () => {
+  it('records and announces a rejection once, with its reason', async () => {
+    const result = await recordFailureOutcome({
+      ...channelItem('staging'),
+      failure: { Error: 'GateRejected', Cause: JSON.stringify({ errorMessage: '3 high findings' }) },
+    });
+
+    expect(result).toEqual({ outcome: 'rejected', reason: '3 high findings', channel: 'staging' });
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, { ConditionExpression: 'attribute_not_exists(sk)' });
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+  });
+
+  it('announces nothing when the decision was already recorded (a retry)', async () => {
+    ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
+
+    await recordFailureOutcome({ ...channelItem('dev'), failure: { Error: 'States.Timeout' } });
+
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
+  });
+
+  it("records a top-level failure against the plan's first channel", async () => {
+    const result = await recordFailureOutcome({
+      image: 'base',
+      version: '1.0.0/3',
+      plan: basePlan,
+      failure: { Error: 'States.TaskFailed', Cause: 'boom' },
+    });
+
+    expect(result).toMatchObject({ outcome: 'aborted', channel: 'dev' });
+  });
+});
+
+describe('requestApproval', () => {
+  const SECRET = 'q'.repeat(64);
+  const payload = {
+    taskToken: `TOKEN-${'t'.repeat(900)}`,
+    image: 'base',
+    version: '1.0.0/3',
+    channel: 'prod',
+    approvers: ['ops-lead', 'security-reviewer'],
+    timeoutSeconds: 259_200,
+  };
+
+  beforeEach(() => {
+    process.env.APPROVAL_URL = 'https://approve.example/';
+    process.env.APPROVAL_SECRET_NAME = 'goldsmith/test/approval-links';
+    resetApprovalSecret();
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: SECRET });
+  });
+
+  it('stores the long token in the ledger and sends only signed links with the short id', async () => {
+    const { approvalId } = await requestApproval(payload);
+
+    expect(approvalId).toBe(approvalIdFor(payload.taskToken));
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({ sk: 'APPROVAL#1.0.0/3#prod', taskToken: payload.taskToken }),
+    });
+    const message = sns.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '';
+    expect(message).not.toContain(payload.taskToken);
+    const links = message.match(/https:\/\/approve\.example\/\S+/g) ?? [];
+    expect(links).toHaveLength(4);
+    for (const link of links) {
+      const params = Object.fromEntries(new URL(link).searchParams.entries());
+      expect(verifyApprovalLink(params, SECRET, Math.floor(Date.now() / 1000)).ok).toBe(true);
+    }
+  });
+
+  it('refuses to overwrite another pending request for the same build and channel', async () => {
+    ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'held', $metadata: {} }));
+
+    await expect(requestApproval(payload)).rejects.toMatchObject({ name: 'AlreadyDecidedError' });
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
+  });
+});
+
+describe('retire', () => {
+  it('retires promoted builds beyond retention, sparing the ones a channel still points at', async () => {
+    const promoted = ['1.0.0/1', '1.0.0/2', '1.0.0/3', '1.0.0/4', '1.0.0/5'].map((version) => ({
+      version,
+      outcome: 'promoted',
+      channel: 'dev',
+    }));
+    ddb.on(QueryCommand).resolves({ Items: promoted });
+    ddb.on(GetCommand, { Key: { pk: 'IMAGE#base', sk: 'CHANNEL#prod' } }).resolves({ Item: { version: '1.0.0/1' } });
+
+    const result = await retire({ image: 'base', plan: { ...basePlan, retentionKeep: 3 } });
+
+    expect(result).toEqual({ retired: ['1.0.0/2'] });
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { pk: 'IMAGE#base', sk: 'BUILD#1.0.0/2' },
+      ConditionExpression: 'attribute_not_exists(retiredAt)',
+    });
+  });
+});
