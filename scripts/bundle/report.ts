@@ -84,13 +84,27 @@ export function formatReport(report: BundleReport): string {
     if (r.cjsSdkPackages.length > 0) {
       notes.push(`${r.function}: CommonJS SDK builds bundled (not tree-shaken): ${r.cjsSdkPackages.join(', ')}`);
     }
-    if (r.kb * 1024 > LARGE_BUNDLE_BYTES) {
-      const top = r.topPackages.slice(0, 5).map((p) => `${p.name} ${p.kb} KB`);
-      notes.push(
-        `${r.function}: over 1 MB; ${r.clients.length} SDK clients (${r.clients.join(', ')}); largest: ${top.join(', ')}`,
-      );
-    }
   }
+  notes.push(...largeBundleNotes(report.functions));
   if (notes.length > 0) lines.push('', ...notes);
   return lines.join('\n');
+}
+
+/** One summary of the bundles over 1 MB: which they are, the SDK clients all of them carry, the biggest packages. */
+function largeBundleNotes(rows: readonly BundleRow[]): string[] {
+  const large = rows.filter((r) => r.kb * 1024 > LARGE_BUNDLE_BYTES);
+  if (large.length === 0) return [];
+  const names = large.length === rows.length ? 'all of them' : large.map((r) => r.function).join(', ');
+  const shared = large.map((r) => r.clients).reduce((common, clients) => common.filter((c) => clients.includes(c)));
+  const totals = new Map<string, number>();
+  for (const r of large) for (const p of r.topPackages) totals.set(p.name, (totals.get(p.name) ?? 0) + p.kb);
+  const biggest = [...totals]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 6)
+    .map(([name, sum]) => `${name} ~${Math.round(sum / large.length)} KB`);
+  return [
+    `Over 1 MB: ${large.length} of ${rows.length} bundles (${names}).`,
+    `  SDK clients in every one of them: ${shared.length} (${shared.join(', ') || 'none'})`,
+    `  largest packages (average per bundle): ${biggest.join(', ')}`,
+  ];
 }

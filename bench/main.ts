@@ -1,0 +1,58 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatReport } from '../scripts/bundle/report.js';
+import { type BundleReport, bundleReport } from '../scripts/bundle.js';
+import { benchmarkSimulation, formatSimulation, type SimulationBenchmark } from './simulation.js';
+
+const USAGE = 'usage: npm run bench -- [--json] [--only bundle|simulation] [--runs N] [--months N]';
+
+/**
+ * `npm run bench`: the bundle report, then the simulation benchmark. Figures only: a slow run never fails; an
+ * error (a bundle that does not build or load) does. With `--json`, stdout is one document.
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  let values: { json?: boolean; only?: string; runs?: string; months?: string };
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        json: { type: 'boolean' },
+        only: { type: 'string' },
+        runs: { type: 'string' },
+        months: { type: 'string' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
+    return 1;
+  }
+  const only = values.only;
+  if (only !== undefined && only !== 'bundle' && only !== 'simulation') {
+    process.stderr.write(`--only: must be "bundle" or "simulation", got "${only}"\n${USAGE}\n`);
+    return 1;
+  }
+  const runs = Number(values.runs ?? 3);
+  const months = Number(values.months ?? 12);
+  if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(months) || months < 1) {
+    process.stderr.write(`--runs and --months: whole numbers ≥ 1\n${USAGE}\n`);
+    return 1;
+  }
+  const root = resolve(import.meta.dirname, '..');
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const out: { bundles?: BundleReport; simulation?: SimulationBenchmark } = {};
+
+  if (only !== 'simulation') {
+    out.bundles = await bundleReport({ root, runs, log });
+    if (!values.json) process.stdout.write(`${formatReport(out.bundles)}\n\n`);
+  }
+  if (only !== 'bundle') {
+    log('simulation benchmark…');
+    out.simulation = await benchmarkSimulation(root, { months });
+    if (!values.json) process.stdout.write(`${formatSimulation(out.simulation)}\n`);
+  }
+  if (values.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  const bundlesLoad = out.bundles?.functions.every((f) => f.handlerIsFunction) ?? true;
+  const simulationRan = !(out.simulation && !out.simulation.available && out.simulation.failed);
+  return bundlesLoad && simulationRan ? 0 : 1;
+}

@@ -1,0 +1,145 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
+import { type BenchmarkShape, benchmarkCatalog, DEFAULT_SHAPE, totalAccounts } from './catalog.js';
+
+/** The figures the simulation benchmark prints. */
+export type SimulationBenchmark =
+  | { available: false; reason: string; failed?: true }
+  | {
+      available: true;
+      module: string;
+      shape: BenchmarkShape & { accounts: number; months: number };
+      wallSeconds: number;
+      simulatedMonthsPerSecond: number;
+      /** Highest RSS sampled every 100 ms while the simulation ran. */
+      peakRssMb: number;
+      /** The whole bench process's peak RSS (getrusage), including synthesis and the bundle report. */
+      processPeakRssMb: number;
+      builds: number;
+      promotions: number;
+      promoted: number;
+      apiCalls: number;
+      apiCallsPerPromotion: number | null;
+      consistent: boolean | null;
+    };
+
+const DECLARES_SIMULATE = /export\s+(?:async\s+)?function\s+simulate\b|export\s+const\s+simulate\b/;
+
+/** The local/simulator module that exports `simulate`, found by reading the sources (nothing is imported). */
+export function findSimulateModule(root: string): string | undefined {
+  const dir = join(root, 'local', 'simulator');
+  if (!existsSync(dir)) return undefined;
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+    .sort((a, b) => Number(b === 'index.ts') - Number(a === 'index.ts') || a.localeCompare(b));
+  const found = files.find((f) => DECLARES_SIMULATE.test(readFileSync(join(dir, f), 'utf8')));
+  return found === undefined ? undefined : join(dir, found);
+}
+
+// The part of the report (CONTRACTS.md, `simulate --json`) the benchmark reads; anything else → no numbers.
+const reportSchema = z.object({
+  builds: z.array(z.unknown()),
+  promotions: z.array(z.object({ outcome: z.string() })),
+  apiCalls: z.record(z.string(), z.number()),
+  consistency: z.object({ ok: z.boolean() }).optional(),
+});
+
+type Simulate = (...args: unknown[]) => unknown;
+
+const MB = 1024 * 1024;
+const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/**
+ * Runs the simulator (if `local/simulator` exports `simulate` yet) over `months` of virtual time with the
+ * generated catalog, and measures it. `simulate(catalog, scenario, { root })` is the assumed call (the CLI
+ * contract's inputs); a missing function, a throw or a result that is not a report gives `available: false`
+ * with the reason — never a number that was not measured.
+ */
+export async function benchmarkSimulation(
+  root: string,
+  options: { shape?: BenchmarkShape; months?: number; seed?: number } = {},
+): Promise<SimulationBenchmark> {
+  const file = findSimulateModule(root);
+  if (!file) return { available: false, reason: 'local/simulator has no simulate()' };
+  const shape = options.shape ?? DEFAULT_SHAPE;
+  const months = options.months ?? 12;
+  const start = new Date(Date.UTC(2027, 0, 1));
+  const until = new Date(Date.UTC(2027, months, 1));
+  const { scenarioSchema } = await import('../local/simulator/scenario.js');
+  const scenario = scenarioSchema.parse({
+    start: start.toISOString(),
+    until: until.toISOString(),
+    organization: { accountsPerOu: shape.accountsPerOu },
+    approvals: 'auto',
+    seed: options.seed ?? 1,
+  });
+  const catalog = benchmarkCatalog(shape);
+  const mod = (await import(pathToFileURL(file).href)) as { simulate?: unknown };
+  if (typeof mod.simulate !== 'function') return { available: false, reason: `${file}: simulate is not a function` };
+  const simulate = mod.simulate as Simulate;
+
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 100);
+  const started = performance.now();
+  let result: unknown;
+  try {
+    result = await simulate(catalog, scenario, { root });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { available: false, failed: true, reason: `simulate() threw: ${message}` };
+  } finally {
+    clearInterval(sampler);
+  }
+  const wallSeconds = (performance.now() - started) / 1000;
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  const report = reportSchema.safeParse(result);
+  if (!report.success) {
+    const issue = report.error.issues[0];
+    return {
+      available: false,
+      failed: true,
+      reason: `simulate() returned no report (${issue?.path.join('.')}: ${issue?.message})`,
+    };
+  }
+  const { builds, promotions, apiCalls, consistency } = report.data;
+  const calls = Object.values(apiCalls).reduce((a, b) => a + b, 0);
+  return {
+    available: true,
+    module: file.slice(root.length + 1),
+    shape: { ...shape, accounts: totalAccounts(shape), months },
+    wallSeconds: round(wallSeconds),
+    simulatedMonthsPerSecond: round(months / wallSeconds, 3),
+    peakRssMb: round(peakRss / MB, 1),
+    // getrusage reports kilobytes on Linux.
+    processPeakRssMb: round((process.resourceUsage().maxRSS * 1024) / MB, 1),
+    builds: builds.length,
+    promotions: promotions.length,
+    promoted: promotions.filter((p) => p.outcome === 'promoted').length,
+    apiCalls: calls,
+    apiCallsPerPromotion: promotions.length === 0 ? null : round(calls / promotions.length, 1),
+    consistent: consistency?.ok ?? null,
+  };
+}
+
+/** The simulation benchmark for people. */
+export function formatSimulation(result: SimulationBenchmark): string {
+  if (!result.available) {
+    return result.failed
+      ? `simulation benchmark: failed, no figures (${result.reason})`
+      : `simulation benchmark: not available yet (${result.reason})`;
+  }
+  const s = result.shape;
+  return [
+    `simulation benchmark (${result.module}): ${s.months} months × ${s.images} images × ${s.accounts} accounts × ${s.regions} regions`,
+    `  wall time                 ${result.wallSeconds} s`,
+    `  simulated months/second   ${result.simulatedMonthsPerSecond}`,
+    `  peak RSS (simulation)     ${result.peakRssMb} MB (sampled every 100 ms; process peak ${result.processPeakRssMb} MB)`,
+    `  builds / promotions       ${result.builds} / ${result.promotions} (${result.promoted} promoted)`,
+    `  API calls                 ${result.apiCalls} (${result.apiCallsPerPromotion ?? 'n/a'} per promotion)`,
+    `  consistency audit         ${result.consistent === null ? 'not reported' : result.consistent ? 'ok' : 'PROBLEMS'}`,
+  ].join('\n');
+}

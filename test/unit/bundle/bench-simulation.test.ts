@@ -1,0 +1,86 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { benchmarkCatalog, DEFAULT_SHAPE, totalAccounts } from '../../../bench/catalog.js';
+import { benchmarkSimulation, findSimulateModule, formatSimulation } from '../../../bench/simulation.js';
+
+describe('benchmarkCatalog', () => {
+  it('generates 20 images in chains over 16 regions and channels reaching 1000 accounts by default', () => {
+    const catalog = benchmarkCatalog();
+    const images = Object.entries(catalog.images);
+    expect(images).toHaveLength(20);
+    expect(images.every(([, image]) => image.regions.length === 16)).toBe(true);
+    expect(images.filter(([, image]) => typeof image.parent === 'string')).toHaveLength(4);
+    expect(catalog.images['chain1-level3']?.parent).toEqual({ image: 'chain1-level2', channel: 'staging' });
+    const ous = catalog.channels.flatMap((c) => c.targets.ous);
+    expect(new Set(ous).size * DEFAULT_SHAPE.accountsPerOu).toBe(1000);
+    expect(totalAccounts(DEFAULT_SHAPE)).toBe(1000);
+  });
+
+  it('refuses more regions than it knows when asked for them', () => {
+    expect(() => benchmarkCatalog({ ...DEFAULT_SHAPE, regions: 40 })).toThrow(/at most \d+ regions/);
+  });
+});
+
+describe('benchmarkSimulation', () => {
+  let root: string;
+  const writeSimulator = (source: string) => {
+    mkdirSync(join(root, 'local', 'simulator'), { recursive: true });
+    writeFileSync(join(root, 'local', 'simulator', 'run.ts'), source);
+  };
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'goldsmith-bench-test-'));
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('says the benchmark is not available, with no figures, when no module exports simulate', async () => {
+    writeSimulator('export function synthesize() {}\n');
+    expect(findSimulateModule(root)).toBeUndefined();
+    const result = await benchmarkSimulation(root, { months: 1 });
+    expect(formatSimulation(result)).toBe(
+      'simulation benchmark: not available yet (local/simulator has no simulate())',
+    );
+  });
+
+  it('reports calls per promotion and months per second from the report when simulate returns one', async () => {
+    writeSimulator(`export async function simulate(catalog) {
+      return {
+        builds: Object.keys(catalog.images).map((image) => ({ image })),
+        promotions: [{ outcome: 'promoted' }, { outcome: 'promoted' }, { outcome: 'rejected' }, { outcome: 'promoted' }],
+        apiCalls: { 'ec2:ModifyImageAttribute': 30, 'ssm:PutParameter': 10 },
+        consistency: { ok: true, problems: [] },
+      };
+    }\n`);
+    const result = await benchmarkSimulation(root, { months: 2 });
+    expect(result).toMatchObject({
+      available: true,
+      module: join('local', 'simulator', 'run.ts'),
+      builds: 20,
+      promotions: 4,
+      promoted: 3,
+      apiCalls: 40,
+      apiCallsPerPromotion: 10,
+      consistent: true,
+    });
+    if (!result.available) throw new Error('unreachable');
+    expect(result.simulatedMonthsPerSecond).toBeGreaterThan(0);
+    expect(result.peakRssMb).toBeGreaterThan(0);
+    expect(formatSimulation(result)).toContain('40 (10 per promotion)');
+  });
+
+  it('reports a failure without figures when simulate throws', async () => {
+    writeSimulator(`export const simulate = async () => { throw new Error('dynalite did not start'); };\n`);
+    const result = await benchmarkSimulation(root, { months: 1 });
+    expect(result).toEqual({ available: false, failed: true, reason: 'simulate() threw: dynalite did not start' });
+    expect(formatSimulation(result)).toMatch(/^simulation benchmark: failed, no figures/);
+  });
+
+  it('reports a failure without figures when simulate returns something that is not a report', async () => {
+    writeSimulator('export function simulate() { return { ok: true }; }\n');
+    const result = await benchmarkSimulation(root, { months: 1 });
+    expect(result.available).toBe(false);
+    expect(formatSimulation(result)).toContain('returned no report (builds:');
+  });
+});
