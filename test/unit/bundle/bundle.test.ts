@@ -55,6 +55,15 @@ describe('bundleFunctions', () => {
   });
 });
 
+describe('globHandlers', () => {
+  it('lists the functions/ modules that export a handler and skips the helpers that do not', () => {
+    const names = globHandlers(root).map((f) => f.name);
+    expect(names).toEqual(expect.arrayContaining(['start-builds', 'promotion/share', 'approval-callback']));
+    expect(names).not.toContain('promotion/lambda');
+    expect(names).not.toContain('promotion/schemas');
+  });
+});
+
 describe('analyseOutput', () => {
   it('flags an SDK package taken from dist-cjs when tree-shaking failed', () => {
     const result = analyseOutput({
