@@ -1,0 +1,98 @@
+import type { Catalog } from '../../core/config/schema.js';
+import { watchedParameters } from '../../core/triggers/affected.js';
+import { channelParameterName, NAME_PREFIX, pipelineName } from '../../stacks/names.js';
+import { SECRET_ARN_SUFFIX, type SimulatedRequest } from './role-simulation.js';
+
+/**
+ * The requests a function's AWS call stands for, with the resources it addresses at run time: names from the
+ * function's environment (as a deploy resolves it) and the catalog's images, regions and channels. Where the
+ * exact resource only exists at run time (an AMI id, a build version), a representative ARN of the right shape
+ * is used; the policy must allow every resource of that shape.
+ */
+
+export interface CallSite {
+  /** The function's environment variables, resolved. */
+  env: Readonly<Record<string, string>>;
+  catalog: Catalog;
+  region: string;
+  account: string;
+}
+
+/** An AMI id of the right shape: the real ones are only known once Image Builder has built them. */
+const SAMPLE_AMI = 'ami-0123456789abcdef0';
+
+function required(site: CallSite, action: string, variable: string): string {
+  const value = site.env[variable];
+  if (!value) throw new Error(`${action}: the function's environment has no ${variable} to address the resource`);
+  return value;
+}
+
+/** Every image × region of the catalog. */
+function imageRegions(catalog: Catalog): [string, string][] {
+  return Object.entries(catalog.images).flatMap(([image, spec]) =>
+    spec.regions.map((r): [string, string] => [image, r]),
+  );
+}
+
+/**
+ * The requests to simulate for `action` made from `site`, or `undefined` when this module does not know what the
+ * action addresses (add it here rather than guessing).
+ */
+export function requestsFor(action: string, site: CallSite): SimulatedRequest[] | undefined {
+  const { catalog, region, account } = site;
+  const images = Object.keys(catalog.images);
+  const one = (resource: string, context?: SimulatedRequest['context']) => [
+    { action, resource, ...(context && { context }) },
+  ];
+  const [service] = action.split(':');
+  if (service === 'dynamodb') {
+    return one(`arn:aws:dynamodb:${region}:${account}:table/${required(site, action, 'LEDGER_TABLE')}`);
+  }
+  switch (action) {
+    case 'imagebuilder:StartImagePipelineExecution':
+    case 'imagebuilder:ListImagePipelineImages': {
+      const prefix = required(site, action, 'PIPELINE_ARN_PREFIX');
+      return images.flatMap((image) => one(`${prefix}${image}`));
+    }
+    // A build version ARN: image/<recipe name>/<version>/<build>; recipe names are the pipeline name plus a hash.
+    case 'imagebuilder:GetImage':
+    case 'imagebuilder:ListImageScanFindings':
+      return images.flatMap((image) =>
+        one(`arn:aws:imagebuilder:${region}:${account}:image/${pipelineName(image)}-0a1b2c3d/1.0.0/1`),
+      );
+    // Public parameters are AWS's: their ARNs carry no account.
+    case 'ssm:GetParameters':
+      return watchedParameters(catalog).flatMap((p) =>
+        one(`arn:aws:ssm:${catalog.organization.homeRegion}::parameter${p}`),
+      );
+    case 'ssm:PutParameter':
+      return imageRegions(catalog).flatMap(([image, r]) =>
+        catalog.channels.flatMap((c) =>
+          one(`arn:aws:ssm:${r}:${account}:parameter${channelParameterName(image, c.name)}`),
+        ),
+      );
+    case 'ec2:CreateTags':
+      return imageRegions(catalog).flatMap(([, r]) =>
+        catalog.channels.flatMap((c) =>
+          one(`arn:aws:ec2:${r}::image/${SAMPLE_AMI}`, { 'aws:TagKeys': [`${NAME_PREFIX}:channel:${c.name}`] }),
+        ),
+      );
+    case 'ec2:DescribeImages':
+    case 'states:SendTaskSuccess':
+    case 'states:SendTaskFailure':
+    case 'states:SendTaskHeartbeat':
+      return one('*');
+    case 'events:PutEvents':
+      return one(`arn:aws:events:${region}:${account}:event-bus/${required(site, action, 'EVENT_BUS_NAME')}`);
+    case 'sns:Publish':
+      return one(required(site, action, 'NOTIFY_TOPIC_ARN'));
+    case 'states:StartExecution':
+      return one(required(site, action, 'STATE_MACHINE_ARN'));
+    case 'secretsmanager:GetSecretValue':
+      return one(
+        `arn:aws:secretsmanager:${region}:${account}:secret:${required(site, action, 'APPROVAL_SECRET_NAME')}${SECRET_ARN_SUFFIX}`,
+      );
+    default:
+      return undefined;
+  }
+}

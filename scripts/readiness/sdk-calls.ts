@@ -1,0 +1,197 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import ts from 'typescript';
+
+/**
+ * Reads off the AWS calls a Lambda handler can make, statically: from the handler's export, follow every top-level
+ * declaration it references, across relative imports (functions/, aws/, core/, ...), and collect the SDK commands
+ * (`XxxCommand`), paginators (`paginateXxx`) and SDK-backed helpers (Powertools' `SecretsProvider`) reached.
+ * Following declarations rather than whole files matters: a function importing one helper of an aws/ module must
+ * not be charged with every call that module can make.
+ */
+
+/** An AWS call a handler can make, as its IAM action, and the file that makes it. */
+export interface SdkCall {
+  action: string;
+  file: string;
+}
+
+/** IAM service prefix per SDK v3 client package (`@aws-sdk/client-<key>`). */
+const SERVICE_PREFIX: Readonly<Record<string, string>> = {
+  dynamodb: 'dynamodb',
+  ec2: 'ec2',
+  eventbridge: 'events',
+  imagebuilder: 'imagebuilder',
+  inspector2: 'inspector2',
+  organizations: 'organizations',
+  'secrets-manager': 'secretsmanager',
+  sfn: 'states',
+  sns: 'sns',
+  sqs: 'sqs',
+  ssm: 'ssm',
+  sts: 'sts',
+};
+
+/** The DynamoDB document client's commands are named after the item operations they marshal for. */
+const DOCUMENT_COMMANDS: Readonly<Record<string, string>> = {
+  Get: 'GetItem',
+  Put: 'PutItem',
+  Update: 'UpdateItem',
+  Delete: 'DeleteItem',
+  Query: 'Query',
+  Scan: 'Scan',
+  BatchGet: 'BatchGetItem',
+  BatchWrite: 'BatchWriteItem',
+  TransactGet: 'TransactGetItems',
+  TransactWrite: 'TransactWriteItems',
+  ExecuteStatement: 'PartiQLSelect',
+};
+
+/** Library helpers that call AWS on our behalf: package → export → IAM actions. */
+const INDIRECT_CALLS: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
+  '@aws-lambda-powertools/parameters/secrets': {
+    SecretsProvider: ['secretsmanager:GetSecretValue'],
+    getSecret: ['secretsmanager:GetSecretValue'],
+  },
+};
+
+/**
+ * The IAM actions one imported SDK name stands for, or `[]` when it is not a call (a client, a type, an enum).
+ * `GetImageCommand` from client-imagebuilder → `imagebuilder:GetImage`; `PutCommand` from lib-dynamodb →
+ * `dynamodb:PutItem`; `paginateQuery` → `dynamodb:Query`.
+ */
+export function iamActionsForImport(pkg: string, name: string): string[] {
+  const indirect = INDIRECT_CALLS[pkg]?.[name];
+  if (indirect) return [...indirect];
+  const operation = /^paginate([A-Z]\w*)$/.exec(name)?.[1] ?? /^([A-Z]\w*)Command$/.exec(name)?.[1];
+  if (!operation) return [];
+  if (pkg === '@aws-sdk/lib-dynamodb') {
+    const item = DOCUMENT_COMMANDS[operation];
+    if (!item) throw new Error(`lib-dynamodb ${name}: add its DynamoDB action to DOCUMENT_COMMANDS`);
+    return [`dynamodb:${item}`];
+  }
+  const client = /^@aws-sdk\/client-(.+)$/.exec(pkg)?.[1];
+  if (!client) return [];
+  const prefix = SERVICE_PREFIX[client];
+  if (!prefix) throw new Error(`${pkg}: add its IAM service prefix to SERVICE_PREFIX`);
+  return [`${prefix}:${operation}`];
+}
+
+interface ImportBinding {
+  /** Absolute path of a relative import, or the package name. */
+  from: string;
+  relative: boolean;
+  /** Imported name; `*` for a namespace import. */
+  name: string;
+}
+
+interface ModuleInfo {
+  imports: Map<string, ImportBinding>;
+  declarations: Map<string, ts.Node[]>;
+  /** Top-level statements that run on import (not declarations). */
+  initializers: ts.Node[];
+}
+
+function resolveRelative(fromFile: string, specifier: string): string {
+  const base = resolve(dirname(fromFile), specifier);
+  for (const candidate of [base.replace(/\.js$/, '.ts'), `${base}.ts`, resolve(base, 'index.ts')]) {
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new Error(`${fromFile}: cannot resolve import "${specifier}"`);
+}
+
+function declaredNames(statement: ts.Statement): string[] {
+  if (ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) {
+    return statement.name ? [statement.name.text] : [];
+  }
+  if (ts.isVariableStatement(statement)) {
+    return statement.declarationList.declarations.flatMap((d) => (ts.isIdentifier(d.name) ? [d.name.text] : []));
+  }
+  if (ts.isEnumDeclaration(statement)) return [statement.name.text];
+  return [];
+}
+
+function parseModule(file: string): ModuleInfo {
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
+  const info: ModuleInfo = { imports: new Map(), declarations: new Map(), initializers: [] };
+  for (const statement of source.statements) {
+    if (ts.isImportDeclaration(statement)) {
+      const clause = statement.importClause;
+      if (!clause || clause.isTypeOnly || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
+      const specifier = statement.moduleSpecifier.text;
+      const relative = specifier.startsWith('.');
+      const from = relative ? resolveRelative(file, specifier) : specifier;
+      if (clause.name) info.imports.set(clause.name.text, { from, relative, name: 'default' });
+      const bindings = clause.namedBindings;
+      if (bindings && ts.isNamespaceImport(bindings)) {
+        info.imports.set(bindings.name.text, { from, relative, name: '*' });
+      } else if (bindings) {
+        for (const el of bindings.elements) {
+          if (el.isTypeOnly) continue;
+          info.imports.set(el.name.text, { from, relative, name: (el.propertyName ?? el.name).text });
+        }
+      }
+      continue;
+    }
+    if (ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement)) continue;
+    const names = declaredNames(statement);
+    if (names.length === 0) info.initializers.push(statement);
+    for (const name of names) info.declarations.set(name, [...(info.declarations.get(name) ?? []), statement]);
+  }
+  return info;
+}
+
+/**
+ * Every AWS call reachable from `exportName` of `entryFile` (absolute path), deduplicated by action and file.
+ * @throws Error when an import cannot be resolved or an SDK package has no known IAM prefix.
+ */
+export function sdkCallsOf(entryFile: string, exportName: string): SdkCall[] {
+  const modules = new Map<string, ModuleInfo>();
+  const moduleOf = (file: string): ModuleInfo => {
+    let info = modules.get(file);
+    if (!info) {
+      info = parseModule(file);
+      modules.set(file, info);
+      for (const node of info.initializers) queue.push([file, node]);
+    }
+    return info;
+  };
+  const seen = new Set<string>();
+  const calls = new Map<string, SdkCall>();
+  const queue: [string, ts.Node][] = [];
+
+  const visitName = (file: string, name: string): void => {
+    const key = `${file}#${name}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    const info = moduleOf(file);
+    const names = name === '*' ? [...info.declarations.keys()] : [name];
+    for (const n of names) for (const node of info.declarations.get(n) ?? []) queue.push([file, node]);
+  };
+
+  visitName(entryFile, exportName);
+  while (queue.length > 0) {
+    const [file, node] = queue.pop()!;
+    const info = moduleOf(file);
+    const walk = (n: ts.Node): void => {
+      if (ts.isIdentifier(n)) {
+        const binding = info.imports.get(n.text);
+        if (binding?.relative) visitName(binding.from, binding.name);
+        else if (binding) {
+          for (const action of iamActionsForImport(binding.from, binding.name)) {
+            calls.set(`${action}@${file}`, { action, file });
+          }
+        } else if (info.declarations.has(n.text)) visitName(file, n.text);
+      }
+      ts.forEachChild(n, walk);
+    };
+    walk(node);
+  }
+  return [...calls.values()].sort((a, b) => a.action.localeCompare(b.action) || a.file.localeCompare(b.file));
+}
+
+/** The handler file and export of an SST handler setting (`functions/start-builds.handler`) under `root`. */
+export function handlerEntry(root: string, handler: string): { file: string; exportName: string } {
+  const dot = handler.lastIndexOf('.');
+  return { file: resolve(root, `${handler.slice(0, dot)}.ts`), exportName: handler.slice(dot + 1) };
+}

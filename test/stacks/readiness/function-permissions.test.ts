@@ -1,0 +1,151 @@
+import { relative } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import exampleCatalog from '../../../goldsmith.config.js';
+import { requestsFor } from '../../../scripts/readiness/call-resources.js';
+import {
+  DeployResolver,
+  rolePolicies,
+  SIMULATED_ACCOUNT,
+  simulate,
+} from '../../../scripts/readiness/role-simulation.js';
+import { handlerEntry, iamActionsForImport, sdkCallsOf } from '../../../scripts/readiness/sdk-calls.js';
+import { parseCatalogInput } from '../../../stacks/catalog.js';
+import { minimalCatalog, REPO_ROOT } from '../helpers.js';
+import { type SynthesizedApp, synthesizeApp } from './synth.js';
+
+const REGION = 'us-east-1';
+const catalogs = { example: exampleCatalog, minimal: minimalCatalog() };
+const apps: Record<string, SynthesizedApp> = {};
+
+beforeAll(async () => {
+  apps.example = await synthesizeApp(catalogs.example);
+  apps.minimal = await synthesizeApp(catalogs.minimal);
+}, 120_000);
+
+describe('iamActionsForImport', () => {
+  it('maps client commands and paginators to the IAM action of their service prefix', () => {
+    expect(iamActionsForImport('@aws-sdk/client-imagebuilder', 'StartImagePipelineExecutionCommand')).toEqual([
+      'imagebuilder:StartImagePipelineExecution',
+    ]);
+    expect(iamActionsForImport('@aws-sdk/client-sfn', 'SendTaskSuccessCommand')).toEqual(['states:SendTaskSuccess']);
+    expect(iamActionsForImport('@aws-sdk/client-eventbridge', 'PutEventsCommand')).toEqual(['events:PutEvents']);
+    expect(iamActionsForImport('@aws-sdk/client-imagebuilder', 'paginateListImagePipelineImages')).toEqual([
+      'imagebuilder:ListImagePipelineImages',
+    ]);
+  });
+
+  it('maps document client commands to the DynamoDB item actions they make', () => {
+    const actions = ['PutCommand', 'UpdateCommand', 'GetCommand', 'TransactWriteCommand', 'paginateQuery'].map((n) =>
+      iamActionsForImport('@aws-sdk/lib-dynamodb', n),
+    );
+    expect(actions.flat()).toEqual([
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:GetItem',
+      'dynamodb:TransactWriteItems',
+      'dynamodb:Query',
+    ]);
+  });
+
+  it('counts Powertools secrets as GetSecretValue and clients or types as no call', () => {
+    expect(iamActionsForImport('@aws-lambda-powertools/parameters/secrets', 'SecretsProvider')).toEqual([
+      'secretsmanager:GetSecretValue',
+    ]);
+    expect(iamActionsForImport('@aws-sdk/client-ec2', 'EC2Client')).toEqual([]);
+    expect(iamActionsForImport('zod', 'z')).toEqual([]);
+  });
+});
+
+describe('sdkCallsOf', () => {
+  it('follows the handler into the helpers it uses and charges it with only their calls', () => {
+    const { file, exportName } = handlerEntry(REPO_ROOT, 'test/stacks/readiness/fixtures/calls-handler.handler');
+    const calls = sdkCallsOf(file, exportName).map((c) => `${c.action} ${relative(REPO_ROOT, c.file)}`);
+    expect(calls).toEqual(['imagebuilder:GetImage test/stacks/readiness/fixtures/calls-edge.ts']);
+  });
+
+  it('collects commands, paginators and document commands of a helper', () => {
+    const calls = sdkCallsOf(`${REPO_ROOT}test/stacks/readiness/fixtures/calls-edge.ts`, 'recordAndScan');
+    expect(calls.map((c) => c.action)).toEqual(['dynamodb:PutItem', 'imagebuilder:ListImageScanFindings']);
+  });
+});
+
+describe('simulate', () => {
+  const role = `arn:aws:iam::${SIMULATED_ACCOUNT}:role/fn`;
+  const policy = (Resource: string) => [
+    { name: 'p', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sns:Publish', Resource }] } },
+  ];
+  const topic = `arn:aws:sns:us-east-1:${SIMULATED_ACCOUNT}:goldsmith-test-notifications`;
+
+  it('allows a call the role grants on that resource', async () => {
+    expect(await simulate(role, policy(topic), { action: 'sns:Publish', resource: topic })).toBe('Allowed');
+  });
+
+  it('denies the same call on another resource', async () => {
+    expect(await simulate(role, policy(`${topic}-other`), { action: 'sns:Publish', resource: topic })).toBe(
+      'ImplicitlyDenied',
+    );
+  });
+});
+
+describe.each(['example', 'minimal'] as const)("each function's role in the %s catalog app", (name) => {
+  it('allows every AWS call the function code makes, on the resources it addresses', async () => {
+    const app = apps[name]!;
+    const catalog = parseCatalogInput(catalogs[name], REPO_ROOT);
+    const resolver = new DeployResolver([...app.templates.values()], REGION);
+    const failures: string[] = [];
+    let simulated = 0;
+    expect(app.functions.length).toBeGreaterThanOrEqual(14);
+    for (const fn of app.functions) {
+      const { file, exportName } = handlerEntry(REPO_ROOT, fn.handler);
+      const actions = [...new Set(sdkCallsOf(file, exportName).map((c) => c.action))];
+      expect(actions.length, `${fn.handler} makes no AWS call`).toBeGreaterThan(0);
+      const props = resolver.properties(fn.logicalId) as { Environment?: { Variables?: Record<string, string> } };
+      const site = { env: props.Environment?.Variables ?? {}, catalog, region: REGION, account: SIMULATED_ACCOUNT };
+      const policies = rolePolicies(resolver, fn.roleLogicalId);
+      const roleArn = resolver.arn(fn.roleLogicalId);
+      for (const action of actions) {
+        const requests = requestsFor(action, site);
+        if (!requests) {
+          failures.push(`${fn.handler}: ${action}: no resource rule in scripts/readiness/call-resources.ts`);
+          continue;
+        }
+        for (const request of requests) {
+          simulated += 1;
+          const result = await simulate(roleArn, policies, request);
+          if (result !== 'Allowed') {
+            const context = request.context ? ` ${JSON.stringify(request.context)}` : '';
+            failures.push(`${fn.handler}: ${action} on ${request.resource}${context}: ${result}`);
+          }
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(simulated).toBeGreaterThan(app.functions.length);
+  });
+});
+
+describe.each(['example', 'minimal'] as const)('asynchronous invocation failures in the %s catalog app', (name) => {
+  it("may be sent to each on-failure queue by the function's role (Lambda sends them as the role)", async () => {
+    const app = apps[name]!;
+    const resolver = new DeployResolver([...app.templates.values()], REGION);
+    const configs = [...app.templates.values()].flatMap((t) =>
+      Object.entries(t.Resources)
+        .filter(([, r]) => r.Type === 'AWS::Lambda::EventInvokeConfig')
+        .map(([id]) => resolver.properties(id)),
+    ) as { FunctionName: string; DestinationConfig?: { OnFailure?: { Destination: string } } }[];
+    expect(configs.length).toBeGreaterThan(0);
+    const failures: string[] = [];
+    for (const config of configs) {
+      const destination = config.DestinationConfig?.OnFailure?.Destination;
+      const fn = app.functions.find((f) => resolver.ref(f.logicalId) === config.FunctionName);
+      if (!destination || !fn) {
+        failures.push(`${config.FunctionName}: no on-failure destination or no such function`);
+        continue;
+      }
+      const request = { action: 'sqs:SendMessage', resource: destination };
+      const result = await simulate(resolver.arn(fn.roleLogicalId), rolePolicies(resolver, fn.roleLogicalId), request);
+      if (result !== 'Allowed') failures.push(`${fn.handler}: sqs:SendMessage on ${destination}: ${result}`);
+    }
+    expect(failures).toEqual([]);
+  });
+});
