@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Catalog } from '../core/config/schema.js';
+import { InvalidCatalogError } from '../core/errors.js';
 import { bundleFunctions } from './bundle/build.js';
 import { fakeLambdaEnvironment, lambdaNode, measureColdLoad, nodeVersion } from './bundle/cold-load.js';
 import { type DiscoveredFunctions, discoverFunctions, entryOfHandler, globHandlers } from './bundle/handlers.js';
@@ -29,7 +30,8 @@ async function loadCatalog(root: string, config: string): Promise<Catalog | stri
     const { loadCatalogFile } = await import('../cli/load-catalog.js');
     return await loadCatalogFile(resolve(root, config));
   } catch (error) {
-    return `catalog ${config} did not load: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+    const detail = error instanceof InvalidCatalogError ? error.problems.join('; ') : String(error);
+    return `catalog ${config} did not load (${detail})`;
   }
 }
 
