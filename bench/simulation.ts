@@ -23,6 +23,8 @@ export type SimulationBenchmark =
       apiCalls: number;
       apiCallsPerPromotion: number | null;
       consistent: boolean | null;
+      /** Clock steps the simulator reported, if it did. */
+      steps: number | null;
     };
 
 const DECLARES_SIMULATE = /export\s+(?:async\s+)?function\s+simulate\b|export\s+const\s+simulate\b/;
@@ -46,6 +48,16 @@ const reportSchema = z.object({
   consistency: z.object({ ok: z.boolean() }).optional(),
 });
 
+// simulate() returns `{ report, timeline, notes, run }`; a bare report is accepted too.
+const resultSchema = z.object({
+  report: reportSchema,
+  run: z.object({ steps: z.number() }).partial().optional(),
+});
+
+function asResult(value: unknown): unknown {
+  return typeof value === 'object' && value !== null && 'report' in value ? value : { report: value };
+}
+
 type Simulate = (...args: unknown[]) => unknown;
 
 const MB = 1024 * 1024;
@@ -53,9 +65,9 @@ const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** di
 
 /**
  * Runs the simulator (if `local/simulator` exports `simulate` yet) over `months` of virtual time with the
- * generated catalog, and measures it. `simulate(catalog, scenario, { root })` is the assumed call (the CLI
- * contract's inputs); a missing function, a throw or a result that is not a report gives `available: false`
- * with the reason — never a number that was not measured.
+ * generated catalog, and measures it: `simulate(catalog, scenario, root)` as local/simulator/index.ts declares it
+ * (found by reading the sources, so the bench runs before the simulator exists). A missing function, a throw or a
+ * result without a report gives `available: false` with the reason — never a number that was not measured.
  */
 export async function benchmarkSimulation(
   root: string,
@@ -87,7 +99,7 @@ export async function benchmarkSimulation(
   const started = performance.now();
   let result: unknown;
   try {
-    result = await simulate(catalog, scenario, { root });
+    result = await simulate(catalog, scenario, root);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { available: false, failed: true, reason: `simulate() threw: ${message}` };
@@ -96,16 +108,16 @@ export async function benchmarkSimulation(
   }
   const wallSeconds = (performance.now() - started) / 1000;
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  const report = reportSchema.safeParse(result);
-  if (!report.success) {
-    const issue = report.error.issues[0];
+  const parsed = resultSchema.safeParse(asResult(result));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
     return {
       available: false,
       failed: true,
       reason: `simulate() returned no report (${issue?.path.join('.')}: ${issue?.message})`,
     };
   }
-  const { builds, promotions, apiCalls, consistency } = report.data;
+  const { builds, promotions, apiCalls, consistency } = parsed.data.report;
   const calls = Object.values(apiCalls).reduce((a, b) => a + b, 0);
   return {
     available: true,
@@ -122,6 +134,7 @@ export async function benchmarkSimulation(
     apiCalls: calls,
     apiCallsPerPromotion: promotions.length === 0 ? null : round(calls / promotions.length, 1),
     consistent: consistency?.ok ?? null,
+    steps: parsed.data.run?.steps ?? null,
   };
 }
 
@@ -140,6 +153,7 @@ export function formatSimulation(result: SimulationBenchmark): string {
     `  peak RSS (simulation)     ${result.peakRssMb} MB (sampled every 100 ms; process peak ${result.processPeakRssMb} MB)`,
     `  builds / promotions       ${result.builds} / ${result.promotions} (${result.promoted} promoted)`,
     `  API calls                 ${result.apiCalls} (${result.apiCallsPerPromotion ?? 'n/a'} per promotion)`,
+    `  virtual-clock steps       ${result.steps ?? 'not reported'}`,
     `  consistency audit         ${result.consistent === null ? 'not reported' : result.consistent ? 'ok' : 'PROBLEMS'}`,
   ].join('\n');
 }

@@ -45,13 +45,15 @@ describe('benchmarkSimulation', () => {
   });
 
   it('reports calls per promotion and months per second from the report when simulate returns one', async () => {
-    writeSimulator(`export async function simulate(catalog) {
-      return {
+    writeSimulator(`export async function simulate(catalog, scenario, root) {
+      if (typeof root !== 'string' || scenario.until !== '2027-03-01T00:00:00.000Z') throw new Error('bad call');
+      const report = {
         builds: Object.keys(catalog.images).map((image) => ({ image })),
         promotions: [{ outcome: 'promoted' }, { outcome: 'promoted' }, { outcome: 'rejected' }, { outcome: 'promoted' }],
         apiCalls: { 'ec2:ModifyImageAttribute': 30, 'ssm:PutParameter': 10 },
         consistency: { ok: true, problems: [] },
       };
+      return { report, timeline: [], notes: [], run: { steps: 77 } };
     }\n`);
     const result = await benchmarkSimulation(root, { months: 2 });
     expect(result).toMatchObject({
@@ -63,6 +65,7 @@ describe('benchmarkSimulation', () => {
       apiCalls: 40,
       apiCallsPerPromotion: 10,
       consistent: true,
+      steps: 77,
     });
     if (!result.available) throw new Error('unreachable');
     expect(result.simulatedMonthsPerSecond).toBeGreaterThan(0);
@@ -81,6 +84,6 @@ describe('benchmarkSimulation', () => {
     writeSimulator('export function simulate() { return { ok: true }; }\n');
     const result = await benchmarkSimulation(root, { months: 1 });
     expect(result.available).toBe(false);
-    expect(formatSimulation(result)).toContain('returned no report (builds:');
+    expect(formatSimulation(result)).toContain('returned no report (report.builds:');
   });
 });
