@@ -8,7 +8,8 @@ import { client } from './clients.js';
 
 /**
  * Starts a named execution. Names are unique per state machine for 90 days, so a re-delivered event that derives
- * the same name meets ExecutionAlreadyExists: that is success (the promotion is under way), not an error.
+ * the same name either gets the running execution back (Standard workflows, same name and input) or meets
+ * ExecutionAlreadyExists (closed execution, or other input): both mean the promotion was already started.
  * @returns 'started', or 'already-started' for a duplicate.
  */
 export async function startNamedExecution(

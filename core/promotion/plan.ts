@@ -2,8 +2,9 @@ import type { Catalog, ChannelSpec } from '../config/schema.js';
 import { parseDuration } from '../duration.js';
 import type { ChannelStep, PromotionPlan } from './types.js';
 
-function stepFor(channel: ChannelSpec): ChannelStep {
+function stepFor(channel: ChannelSpec, index: number, channels: readonly ChannelSpec[]): ChannelStep {
   return {
+    after: channels[index - 1]?.name,
     name: channel.name,
     policy: { ...channel.vulnerabilities },
     approval: channel.approval
@@ -16,14 +17,17 @@ function stepFor(channel: ChannelSpec): ChannelStep {
 
 /**
  * The promotion plan of one catalog image: its channels in catalog order (the image's `channels` list selects a
- * subset, never reorders), each with its policy, approval, soak and targets resolved to plain numbers.
+ * subset, never reorders), each with its policy, approval, soak and targets resolved to plain numbers, and the
+ * channel it follows.
  * @throws Error when the image is not in the catalog.
  */
 export function planPromotion(catalog: Catalog, image: string): PromotionPlan {
   const spec = catalog.images[image];
   if (!spec) throw new Error(`unknown image "${image}"`);
   const selected = spec.channels ? new Set(spec.channels) : undefined;
-  const channels = catalog.channels.filter((c) => !selected || selected.has(c.name)).map(stepFor);
+  const channels = catalog.channels
+    .filter((c) => !selected || selected.has(c.name))
+    .map((c, i, kept) => stepFor(c, i, kept));
   return {
     image,
     regions: [...spec.regions],

@@ -14,6 +14,8 @@ export interface ChannelStep {
   approval?: { approvers: string[]; timeoutSeconds: number } | undefined;
   soakSeconds?: number | undefined;
   targets: TargetsSpec;
+  /** The channel before this one in the image's plan: it must have been promoted before this one is entered. */
+  after?: string | undefined;
 }
 
 /** An image's promotion plan: channels in catalog order, distribution regions, retention and lineage. */

@@ -1,4 +1,4 @@
-import { statusesSeen } from '../../aws/promotion-ledger.js';
+import { getOutcome, statusesSeen } from '../../aws/promotion-ledger.js';
 import { GateRejectedError } from '../../core/promotion/errors.js';
 import { evaluateGate } from '../../core/promotion/gate.js';
 import type { FindingCounts } from '../../core/promotion/types.js';
@@ -6,12 +6,22 @@ import { currentFindings } from './findings.js';
 import { taskHandler } from './lambda.js';
 import { channelItemSchema, parseTaskInput } from './schemas.js';
 
+/** Gate's result: passed with the findings it saw, or not reached because the channel before was not promoted. */
+export type GateResult = { passed: true; findings: FindingCounts } | { skipped: true; reason: string };
+
 /**
- * Gate, per channel with that channel's policy: tests passed, findings within policy.
+ * Gate, per channel with that channel's policy. A channel is entered only after the one before it was promoted:
+ * otherwise it is skipped, recording nothing (the earlier channel's outcome says why the promotion stopped).
+ * Then: tests passed, findings within policy.
  * @throws GateRejectedError (Step Functions error `GateRejected`) with the reason, which the Catch records.
  */
-export async function gate(input: unknown): Promise<{ passed: true; findings: FindingCounts }> {
+export async function gate(input: unknown): Promise<GateResult> {
   const item = parseTaskInput(channelItemSchema, input, 'Gate');
+  const previous = item.channel.after;
+  if (previous) {
+    const before = await getOutcome(item.image, item.version, previous);
+    if (before?.outcome !== 'promoted') return { skipped: true, reason: `${previous} was not promoted` };
+  }
   const [seen, findings] = await Promise.all([
     statusesSeen(item.image, item.version),
     currentFindings(item.image, item.version, item.buildVersionArn),

@@ -55,8 +55,8 @@ export async function publish(input: unknown): Promise<ImagePromotedDetail> {
     version: item.version,
     channel,
     outcome: 'promoted',
-    reason: 'passed every gate',
-    by: 'goldsmith',
+    reason: item.approval ? `passed every gate; approved by ${item.approval.by}` : 'passed every gate',
+    by: item.approval?.by ?? 'goldsmith',
     at,
     amis: item.build.amis,
   });

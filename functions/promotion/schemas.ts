@@ -16,6 +16,7 @@ export const channelStepSchema = z.object({
   }),
   approval: z.object({ approvers: z.array(z.string()).min(1), timeoutSeconds: z.number().int().positive() }).optional(),
   soakSeconds: z.number().int().positive().optional(),
+  after: z.string().min(1).optional(),
   targets: z.object({
     ous: z.array(z.string()),
     accounts: z.array(z.string()),
@@ -54,6 +55,8 @@ export const channelItemSchema = z.object({
   buildVersionArn: z.string().min(1),
   build: buildSchema,
   channel: channelStepSchema,
+  /** The approval callback's SendTaskSuccess output, on channels that ask for approval. */
+  approval: z.object({ decision: z.literal('approved'), by: z.string().min(1), at: z.string() }).optional(),
 });
 
 export type ChannelItem = z.infer<typeof channelItemSchema>;

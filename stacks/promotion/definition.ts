@@ -13,8 +13,10 @@ import type { PromotionPlan } from '../../core/promotion/types.js';
  *     → Retire → Done
  *
  * Every task retries throttling with backoff and catches everything else into RecordOutcome, which records and
- * announces rejected / expired / aborted with the reason; a stopped channel stops the loop (later channels are
- * never reached). State names are the contract with the local simulator, which overrides each Task by name.
+ * announces rejected / expired / aborted with the reason. Iterations never fail: a later channel's Gate finds the
+ * channel before it not promoted and skips, recording nothing. So the loop stops the same way on AWS and in
+ * aws-local-stepfunctions (which keeps running queued Map iterations after one fails), without relying on Map
+ * failure semantics. State names are the contract with the local simulator, which overrides each Task by name.
  */
 
 /** The Lambda functions behind the task states. */
@@ -62,9 +64,6 @@ export const THROTTLING_ERRORS = [
   'ProvisionedThroughputExceededException',
 ];
 
-/** The error a stopped channel ends its iteration with; the Map catches it and the execution ends as Stopped. */
-export const CHANNEL_STOPPED = 'ChannelStopped';
-
 function withRetry<T extends sfn.TaskStateBase>(task: T): T {
   task.addRetry({
     errors: THROTTLING_ERRORS,
@@ -109,8 +108,8 @@ export function promotionDefinition(
   const catchInto = (task: sfn.TaskStateBase, handler: sfn.IChainable) =>
     task.addCatch(handler, { errors: ['States.ALL'], resultPath: '$.failure' });
 
-  // The end of every failure path inside the loop: record, announce, stop the loop.
-  const channelStopped = new sfn.Fail(scope, 'Channel stopped', { error: CHANNEL_STOPPED, cause: 'outcome recorded' });
+  // The end of every failure path inside the loop: record, announce; later channels will skip.
+  const channelStopped = new sfn.Succeed(scope, 'Channel stopped', { comment: 'Outcome recorded and announced' });
   const recordOutcome = invoke(scope, TASK_STATES.recordOutcome, fns.recordOutcome, '$.outcome');
   const outcomeNotRecorded = new sfn.Fail(scope, 'Outcome not recorded', { error: 'OutcomeNotRecorded' });
   recordOutcome.addCatch(outcomeNotRecorded, { errors: ['States.ALL'], resultPath: '$.recordFailure' });
@@ -127,6 +126,12 @@ export function promotionDefinition(
   const soaks = new sfn.Choice(scope, 'Soaks?')
     .when(sfn.Condition.isPresent('$.channel.soakSeconds'), soak)
     .otherwise(share);
+
+  const enter = new sfn.Choice(scope, 'Previous channel promoted?').when(
+    sfn.Condition.isPresent('$.gate.skipped'),
+    new sfn.Succeed(scope, 'Not reached', { comment: 'The channel before was not promoted' }),
+  );
+  gate.next(enter);
 
   const approvals = approvalTimeouts(plans);
   if (approvals.size > 0) {
@@ -153,9 +158,9 @@ export function promotionDefinition(
       request.next(soaks);
       needsApproval.when(sfn.Condition.stringEquals('$.channel.name', channel), request);
     }
-    gate.next(needsApproval.otherwise(soaks));
+    enter.otherwise(needsApproval.otherwise(soaks));
   } else {
-    gate.next(soaks);
+    enter.otherwise(soaks);
   }
 
   const channels = new sfn.Map(scope, 'Promote channels', {
@@ -181,10 +186,6 @@ export function promotionDefinition(
 
   const loadImage = catchInto(invoke(scope, TASK_STATES.loadImage, fns.loadImage, '$.build'), recordFailure);
   const retire = catchInto(invoke(scope, TASK_STATES.retire, fns.retire, '$.retired'), recordFailure);
-  channels.addCatch(new sfn.Succeed(scope, 'Stopped', { comment: 'A channel decision was recorded and announced' }), {
-    errors: [CHANNEL_STOPPED],
-    resultPath: '$.stopped',
-  });
   channels.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.failure' });
 
   return loadImage.next(channels).next(retire).next(new sfn.Succeed(scope, 'Done'));

@@ -58,14 +58,33 @@ describe('loadImage', () => {
 });
 
 describe('gate', () => {
+  const stagingPromoted = () =>
+    ddb
+      .on(GetCommand, { Key: { pk: 'IMAGE#base', sk: 'PROMOTION#1.0.0/3#staging' } })
+      .resolves({ Item: { outcome: 'promoted' } });
+
   it('passes a tested build with no findings', async () => {
     ddb.on(GetCommand).resolves(SEEN);
 
+    await expect(gate(channelItem('dev'))).resolves.toMatchObject({ passed: true });
+  });
+
+  it('enters a channel only after the one before it was promoted', async () => {
+    ddb.on(GetCommand).resolves(SEEN);
+    ddb
+      .on(GetCommand, { Key: { pk: 'IMAGE#base', sk: 'PROMOTION#1.0.0/3#staging' } })
+      .resolves({ Item: { outcome: 'rejected' } });
+
+    await expect(gate(channelItem('prod'))).resolves.toEqual({ skipped: true, reason: 'staging was not promoted' });
+    expect(imagebuilder).not.toHaveReceivedCommand(ListImageScanFindingsCommand);
+
+    stagingPromoted();
     await expect(gate(channelItem('prod'))).resolves.toMatchObject({ passed: true });
   });
 
   it('throws GateRejected naming the breach when scan findings exceed the channel policy', async () => {
     ddb.on(GetCommand).resolves(SEEN);
+    stagingPromoted();
     imagebuilder.on(ListImageScanFindingsCommand).resolves({ findings: [{ severity: 'HIGH' }] });
 
     await expect(gate(channelItem('prod'))).rejects.toMatchObject({
@@ -78,10 +97,14 @@ describe('gate', () => {
     ddb.on(GetCommand).resolves(SEEN);
     imagebuilder
       .on(ListImageScanFindingsCommand)
-      .resolvesOnce({ findings: [{ severity: 'HIGH' }], nextToken: 'page-2' })
-      .resolves({ findings: [{ severity: 'HIGH' }, { severity: 'HIGH' }] });
+      .resolvesOnce({
+        findings: [{ severity: 'HIGH' }, { severity: 'HIGH' }, { severity: 'HIGH' }],
+        nextToken: 'page-2',
+      })
+      .resolves({ findings: [{ severity: 'HIGH' }, { severity: 'HIGH' }, { severity: 'HIGH' }] });
 
-    await expect(gate(channelItem('staging'))).rejects.toMatchObject({ message: /3 high findings/ });
+    // dev allows 5 high findings: only both pages together break it.
+    await expect(gate(channelItem('dev'))).rejects.toMatchObject({ message: /^6 high findings/ });
     expect(imagebuilder).toHaveReceivedCommandWith(ListImageScanFindingsCommand, {
       filters: [{ name: 'imageBuildVersionArn', values: [BUILD_ARN] }],
       nextToken: 'page-2',

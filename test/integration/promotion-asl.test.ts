@@ -66,6 +66,10 @@ describe('promotion state machine (synthesized ASL)', () => {
     );
     expect(calls).toMatchObject({ Gate: 3, SoakCheck: 2, 'RequestApproval prod': 1, Share: 3, Publish: 3, Retire: 1 });
     expect(calls.RecordOutcome).toBeUndefined();
+    expect(outcomes.find((o) => o.channel === 'prod')).toMatchObject({
+      by: 'ops-lead',
+      reason: 'passed every gate; approved by ops-lead',
+    });
     const approval = await getApproval('base', '1.0.0/3', 'prod');
     expect(approval).toMatchObject({
       approvers: ['ops-lead', 'security-reviewer'],
@@ -90,7 +94,10 @@ describe('promotion state machine (synthesized ASL)', () => {
       },
     ]);
     expect(pointerWrites().every((name) => name === '/goldsmith/base/dev')).toBe(true);
+    // prod is not reached: its Gate sees staging not promoted and skips, recording nothing.
+    expect(calls.Gate).toBe(3);
     expect(calls['RequestApproval prod']).toBeUndefined();
+    expect(calls.Retire).toBe(1);
     expect(mocks.sns).toHaveReceivedCommandWith(PublishCommand, {
       MessageAttributes: expect.objectContaining({ event: { DataType: 'String', StringValue: 'rejected' } }),
     });

@@ -17,12 +17,19 @@ describe('planPromotion', () => {
     expect(plan.channels[2]?.policy).toEqual({ maxCritical: 0, maxHigh: 0, maxMedium: 10 });
   });
 
+  it('names the channel each one follows, so a channel is entered only after the one before it', () => {
+    expect(planPromotion(catalog, 'base').channels.map((c) => c.after)).toEqual([undefined, 'dev', 'staging']);
+  });
+
   it("keeps an image's channel subset in catalog order, whatever order the image lists", () => {
     const narrowed = catalogShapeSchema.parse({
       ...exampleCatalog,
       images: { ...exampleCatalog.images, base: { ...exampleCatalog.images.base, channels: ['prod', 'dev'] } },
     });
-    expect(planPromotion(narrowed, 'base').channels.map((c) => c.name)).toEqual(['dev', 'prod']);
+    expect(planPromotion(narrowed, 'base').channels.map((c) => [c.name, c.after])).toEqual([
+      ['dev', undefined],
+      ['prod', 'dev'],
+    ]);
   });
 
   it('records the parent for lineage and the retention to keep', () => {
