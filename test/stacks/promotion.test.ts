@@ -1,8 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import exampleCatalog from '../../goldsmith.config.js';
+import { matchesPattern } from '../../local/eventbridge/match.js';
 import { Promotion } from '../../stacks/Promotion.js';
 import { aslFromTemplate, type TemplateJson } from '../../stacks/promotion/asl.js';
 import { approvalStateName } from '../../stacks/promotion/definition.js';
+import { BUILD_ARN, stateChangeEvent } from '../handlers/promotion-fixtures.js';
 import { minimalCatalog, resourcesOf, type Synthesized, synthesize } from './helpers.js';
 
 type State = {
@@ -132,6 +134,13 @@ describe('Promotion stack: event rules', () => {
     const target = targets[0];
     expect(target?.DeadLetterConfig).toBeDefined();
     expect(target?.RetryPolicy).toMatchObject({ MaximumEventAgeInSeconds: 86_400 });
+    const pattern = stateChange?.Properties.EventPattern;
+    expect(matchesPattern(pattern, stateChangeEvent('AVAILABLE'))).toBe(true);
+    const foreign = {
+      ...stateChangeEvent('AVAILABLE'),
+      resources: [BUILD_ARN.replace('goldsmith-base', 'team-x-web')],
+    };
+    expect(matchesPattern(pattern, foreign)).toBe(false);
   });
 });
 
