@@ -10,6 +10,8 @@ export interface ImageFacts {
   reason?: string | undefined;
   testsEnabled: boolean;
   amis: RegionAmi[];
+  /** Container image URIs (container recipes output these instead of AMIs). */
+  containerUris: string[];
   /** The pipeline that built it (absent for builds started outside a pipeline). */
   pipelineArn?: string | undefined;
   tags: Record<string, string>;
@@ -29,6 +31,7 @@ export async function describeBuild(buildVersionArn: string): Promise<ImageFacts
     // Strict: a build whose answer does not say tests were enabled is treated as untested.
     testsEnabled: image.imageTestsConfiguration?.imageTestsEnabled === true,
     amis,
+    containerUris: (image.outputResources?.containers ?? []).flatMap((c) => c.imageUris ?? []),
     pipelineArn: image.sourcePipelineArn,
     tags: image.tags ?? {},
   };

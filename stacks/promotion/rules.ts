@@ -4,7 +4,6 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { DETAIL_TYPES, SOURCES } from '../../events/sources.js';
-import { NAME_PREFIX } from '../names.js';
 
 /**
  * Routes AWS's events (default bus) to the promotion functions: every Image Builder image state change (statuses
@@ -22,12 +21,9 @@ export function createPromotionRules(stack: Stack, fns: { onImageEvent: IFunctio
 
   const imageStateChange = new events.Rule(stack, 'ImageStateChangeRule', {
     description: 'Goldsmith: Image Builder image state changes → on-image-event',
-    eventPattern: {
-      source: [SOURCES.imageBuilder],
-      detailType: [DETAIL_TYPES.imageStateChange],
-      // Only builds of our recipes (`goldsmith-<image>-<hash>`): other teams' images never wake the function.
-      resources: events.Match.wildcard(`arn:*:imagebuilder:*:*:image/${NAME_PREFIX}-*`),
-    },
+    // Not filtered on our recipe names: on-image-event asks GetImage which pipeline built an image and ignores
+    // builds that are not ours, so a change in recipe naming can never silently stop promotions.
+    eventPattern: { source: [SOURCES.imageBuilder], detailType: [DETAIL_TYPES.imageStateChange] },
     targets: [target(fns.onImageEvent)],
   });
   const findings = new events.Rule(stack, 'FindingRule', {

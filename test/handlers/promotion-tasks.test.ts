@@ -55,6 +55,21 @@ describe('loadImage', () => {
       loadImage({ image: 'base', buildVersionArn: BUILD_ARN, version: '1.0.0/3', plan: basePlan }),
     ).rejects.toThrow(/has no AMIs/);
   });
+
+  it('records a container build as not promotable yet, naming why', async () => {
+    const uri = '111122223333.dkr.ecr.us-east-1.amazonaws.com/golden/web:1.0.0-3';
+    const { image } = getImageOutput();
+    imagebuilder.on(GetImageCommand).resolves({
+      image: { ...image, outputResources: { amis: [], containers: [{ region: 'us-east-1', imageUris: [uri] }] } },
+    });
+
+    await expect(
+      loadImage({ image: 'base', buildVersionArn: BUILD_ARN, version: '1.0.0/3', plan: basePlan }),
+    ).rejects.toMatchObject({
+      name: 'ContainerPromotionNotSupported',
+      message: /container promotion .* is not built yet/,
+    });
+  });
 });
 
 describe('gate', () => {

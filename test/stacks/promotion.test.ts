@@ -4,7 +4,7 @@ import { matchesPattern } from '../../local/eventbridge/match.js';
 import { Promotion } from '../../stacks/Promotion.js';
 import { aslFromTemplate, type TemplateJson } from '../../stacks/promotion/asl.js';
 import { approvalStateName } from '../../stacks/promotion/definition.js';
-import { BUILD_ARN, stateChangeEvent } from '../handlers/promotion-fixtures.js';
+import { stateChangeEvent } from '../handlers/promotion-fixtures.js';
 import { minimalCatalog, resourcesOf, type Synthesized, synthesize } from './helpers.js';
 
 type State = {
@@ -136,11 +136,10 @@ describe('Promotion stack: event rules', () => {
     expect(target?.RetryPolicy).toMatchObject({ MaximumEventAgeInSeconds: 86_400 });
     const pattern = stateChange?.Properties.EventPattern;
     expect(matchesPattern(pattern, stateChangeEvent('AVAILABLE'))).toBe(true);
-    const foreign = {
-      ...stateChangeEvent('AVAILABLE'),
-      resources: [BUILD_ARN.replace('goldsmith-base', 'team-x-web')],
-    };
-    expect(matchesPattern(pattern, foreign)).toBe(false);
+    // Every status, not only AVAILABLE: the gate needs to see that the build went through TESTING.
+    expect(matchesPattern(pattern, stateChangeEvent('TESTING', undefined, 'BUILDING'))).toBe(true);
+    const cveEvent = { ...stateChangeEvent('AVAILABLE'), 'detail-type': 'EC2 Image Builder CVE Detected' };
+    expect(matchesPattern(pattern, cveEvent)).toBe(false);
   });
 });
 
