@@ -39,6 +39,7 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
   const catalog = useCatalog();
   const plans = planAll(catalog);
 
+  const secretName = `${NAME_PREFIX}/${app.stage}/approval-links`;
   const env = {
     ledger: dynamodb.Table.fromTableName(stack, 'Ledger', ledgerTableName(app.stage)),
     topic: sns.Topic.fromTopicArn(
@@ -48,10 +49,11 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
     ),
     bus: events.EventBus.fromEventBusName(stack, 'Bus', goldsmithBusName(app.stage)),
     secret: new secretsmanager.Secret(stack, 'ApprovalLinkSecret', {
-      secretName: `${NAME_PREFIX}/${app.stage}/approval-links`,
+      secretName,
       description: 'Goldsmith: HMAC key that signs approve/reject links',
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
     }),
+    secretName,
   };
 
   const callback = createApprovalCallback(stack, env);

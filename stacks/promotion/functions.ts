@@ -14,6 +14,8 @@ export interface PromotionEnvironment {
   topic: sns.ITopic;
   bus: events.IEventBus;
   secret: secretsmanager.ISecret;
+  /** The secret's name as written (the token `secret.secretName` resolves through string splitting of its ARN). */
+  secretName: string;
 }
 
 const TASK_HANDLERS: Record<keyof PromotionTaskFunctions, string> = {
@@ -90,7 +92,7 @@ export function createTaskFunctions(
   for (const f of [made.requestApproval, made.publish, made.recordOutcome]) env.topic.grantPublish(f);
 
   made.requestApproval.addEnvironment('APPROVAL_URL', approvalUrl);
-  made.requestApproval.addEnvironment('APPROVAL_SECRET_NAME', env.secret.secretName);
+  made.requestApproval.addEnvironment('APPROVAL_SECRET_NAME', env.secretName);
   env.secret.grantRead(made.requestApproval);
 
   made.publish.addEnvironment('EVENT_BUS_NAME', env.bus.eventBusName);
@@ -133,7 +135,7 @@ export function createApprovalCallback(stack: Stack, env: PromotionEnvironment):
     timeout: Duration.seconds(15).toSeconds(),
     environment: {
       LEDGER_TABLE: env.ledger.tableName,
-      APPROVAL_SECRET_NAME: env.secret.secretName,
+      APPROVAL_SECRET_NAME: env.secretName,
     },
     url: { authorizer: 'none' },
   });

@@ -119,7 +119,12 @@ describe('Promotion stack: permissions', () => {
   it('serves approval links from a function URL whose handler checks the HMAC signature', () => {
     synth.template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE' });
     synth.template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: 'goldsmith/test/approval-links',
       GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true },
+    });
+    // The functions get the name as written, which the secret lookup (GetSecretValue by name) needs.
+    synth.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: { APPROVAL_SECRET_NAME: 'goldsmith/test/approval-links' } },
     });
   });
 });
