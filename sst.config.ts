@@ -1,4 +1,6 @@
 import type { SSTConfig } from 'sst';
+import { GOLDSMITH_STACKS } from './stacks/app.js';
+import { loadCatalog } from './stacks/catalog.js';
 
 export default {
   config() {
@@ -11,5 +13,8 @@ export default {
       tracing: 'active',
       nodejs: { format: 'esm', minify: true, esbuild: { mainFields: ['module', 'main'] } },
     });
+    // The catalog is validated in full before any stack is defined: a bad catalog fails the deploy naming the field.
+    await loadCatalog();
+    for (const stack of GOLDSMITH_STACKS) app.stack(stack);
   },
 } satisfies SSTConfig;

@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Catalog } from '../config/schema.js';
+import { nextMonthlyPatch } from '../schedule/index.js';
 import type { Change } from './change.js';
 import { patchCycleOf } from './window.js';
+
+/** A base release this close to an image's patch build (before or after) is folded into that one build. */
+export const PATCH_COALESCE_MS = 24 * 3_600_000;
 
 /** StartImagePipelineExecution accepts client tokens of 1–36 characters. */
 export const CLIENT_TOKEN_MAX = 36;
@@ -13,8 +17,9 @@ function minute(iso: string): string {
 
 /**
  * The dedupe key of a change for one image: two changes with the same key build once.
- * - An image with a monthly-patch schedule keys its schedule firings and base-image releases by patch cycle
- *   (`patch:<image>:<YYYY-MM>`, see `patchCycleOf`), so the schedule and a base release in the same cycle build once.
+ * - An image with a monthly-patch schedule keys its schedule firings by patch cycle (`patch:<image>:<YYYY-MM>`, see
+ *   `patchCycleOf`). A base release within 24 hours of that cycle's patch build shares the key, so a schedule and a
+ *   base release in the same window build once; a release mid-cycle is a new base and builds on its own.
  * - Otherwise the key is the changed input's identity: the cron firing minute, the parameter's new AMI, the
  *   package version, the promoted parent build, or the manual request id.
  */
@@ -26,10 +31,16 @@ export function dedupeKeyFor(catalog: Catalog, change: Change, image: string): s
       return patchZone !== undefined
         ? `patch:${image}:${patchCycleOf(change.scheduledTime, patchZone)}`
         : `schedule:${image}:${minute(change.scheduledTime)}`;
-    case 'base-image':
-      return patchZone !== undefined
-        ? `patch:${image}:${patchCycleOf(change.observedAt, patchZone)}`
-        : `base-image:${image}:${change.parameter}=${change.amiId}`;
+    case 'base-image': {
+      if (schedule?.type === 'monthly-patch') {
+        const observed = Date.parse(change.observedAt);
+        const patch = nextMonthlyPatch(schedule, new Date(observed - PATCH_COALESCE_MS));
+        if (patch.getTime() - observed <= PATCH_COALESCE_MS) {
+          return `patch:${image}:${patchCycleOf(patch.toISOString(), schedule.timezone)}`;
+        }
+      }
+      return `base-image:${image}:${change.parameter}=${change.amiId}`;
+    }
     case 'package':
       return `package:${image}:${change.name}@${change.version}`;
     case 'cascade':

@@ -110,6 +110,9 @@ export class TemplateResolver {
   }
 
   getAtt(logicalId: string, attribute: string): string {
+    if (attribute === 'FunctionUrl') {
+      return `https://${logicalId.toLowerCase()}.lambda-url.${this.env.region}.on.aws/`;
+    }
     if (attribute === 'Arn' || attribute.endsWith('Arn')) return this.arn(logicalId);
     if (attribute === 'Name' || attribute === 'TopicName' || attribute === 'QueueName') {
       return this.physicalName(logicalId);

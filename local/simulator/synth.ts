@@ -24,7 +24,7 @@ let projectReady: Promise<void> | undefined;
 export async function synthesizeApp(
   catalog: Catalog,
   stacks: readonly StackFunction[],
-  options: { root: string; stage?: string; region?: string },
+  options: { root: string; stage?: string; region?: string; accountId?: string },
 ): Promise<SynthesizedApp> {
   projectReady ??= initProject({ stage: options.stage ?? 'local' });
   await projectReady;
@@ -34,6 +34,7 @@ export async function synthesizeApp(
     stage: options.stage ?? 'local',
     name: 'goldsmith',
     region: options.region ?? catalog.organization.homeRegion,
+    account: options.accountId ?? '123456789012',
   });
   for (const fn of stacks) app.stack(fn);
   const templates: CfnTemplate[] = [];

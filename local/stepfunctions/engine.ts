@@ -21,6 +21,12 @@ import {
 export interface EngineClock {
   now(): Date;
   sleepUntil(at: Date): Promise<void>;
+  /** Runs an execution as work the clock waits for before it advances (the simulator's clock provides it). */
+  track?<T>(work: () => Promise<T>, label?: string): Promise<T>;
+  /** Runs `fn` at `at` without parking the caller (the simulator's clock provides it). */
+  schedule?(at: Date, label: string, fn: () => void): unknown;
+  /** Marks the current work as waiting on something outside it (a task token), so the clock may advance. */
+  park?<T>(promise: Promise<T>): Promise<T>;
 }
 
 export interface LocalStepFunctionsOptions {
@@ -134,7 +140,11 @@ export class LocalStepFunctions {
       startDate: this.options.clock.now(),
     };
     this.executions.set(executionArn, execution);
-    const run = this.run(machine, execution).finally(() => this.running.delete(run));
+    const clock = this.options.clock;
+    const started = clock.track
+      ? clock.track(() => this.run(machine, execution), `execution ${name}`)
+      : this.run(machine, execution);
+    const run = started.finally(() => this.running.delete(run));
     this.running.add(run);
     return { executionArn, startDate: execution.startDate };
   }
@@ -190,7 +200,7 @@ export class LocalStepFunctions {
     const sm = new StateMachine(machine.definition as never, {
       validationOptions: { checkPaths: false, checkArn: false },
     });
-    const { result } = sm.run(JSON.parse(execution.input) as Json, {
+    const { result, abort } = sm.run(JSON.parse(execution.input) as Json, {
       overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides },
       context: {
         Execution: {
@@ -204,15 +214,29 @@ export class LocalStepFunctions {
         Task: { Token: TOKEN_PLACEHOLDER },
       } as never,
     });
+    let timedOut = false;
+    if (machine.timeoutSeconds !== undefined) {
+      const deadline = new Date(execution.startDate.getTime() + machine.timeoutSeconds * 1000);
+      const expire = () => {
+        if (execution.status !== 'RUNNING') return;
+        timedOut = true;
+        abort();
+      };
+      const clock = this.options.clock;
+      if (clock.schedule) clock.schedule(deadline, `execution timeout ${execution.name}`, expire);
+      else void clock.sleepUntil(deadline).then(expire);
+    }
     try {
       const output = await result;
       execution.status = 'SUCCEEDED';
       execution.output = JSON.stringify(output);
     } catch (error) {
       const cause = (error as { cause?: { name?: string; message?: string } }).cause;
-      execution.status = 'FAILED';
-      execution.error = cause?.name ?? (error as Error).name;
-      execution.cause = cause?.message ?? (error as Error).message;
+      execution.status = timedOut ? 'TIMED_OUT' : 'FAILED';
+      execution.error = timedOut ? 'States.Timeout' : (cause?.name ?? (error as Error).name);
+      execution.cause = timedOut
+        ? 'The execution reached its TimeoutSeconds'
+        : (cause?.message ?? (error as Error).message);
     }
     execution.stopDate = this.options.clock.now();
   }
@@ -268,16 +292,20 @@ export class LocalStepFunctions {
       task.timeoutSeconds ?? (task.timeoutSecondsPath ? Number(readPath(input, task.timeoutSecondsPath)) : undefined);
     const resource = task.resource.replace(/\.waitForTaskToken$/, '');
     await this.invokeTask(resource, withToken(input, taskToken) as Json);
-    if (timeoutSeconds === undefined || Number.isNaN(timeoutSeconds)) return (await answer) as Json;
+    const clock = this.options.clock;
+    const waitForAnswer = () => (clock.park ? clock.park(answer) : answer);
+    if (timeoutSeconds === undefined || Number.isNaN(timeoutSeconds)) return (await waitForAnswer()) as Json;
     const deadline = new Date(this.options.clock.now().getTime() + timeoutSeconds * 1000);
-    const timeout = this.options.clock.sleepUntil(deadline).then(() => {
+    const expire = (): void => {
       const pending = this.tokens.get(taskToken);
       if (pending?.state === 'open') {
         pending.state = 'timed-out';
         pending.reject(new TaskError('States.Timeout', `${stateName} timed out after ${timeoutSeconds} s`));
       }
-    });
-    void timeout;
-    return (await answer) as Json;
+    };
+    // A scheduled item, not a sleep: a sleep would keep this execution parked after the answer arrives.
+    if (clock.schedule) clock.schedule(deadline, `timeout ${stateName}`, expire);
+    else void clock.sleepUntil(deadline).then(expire);
+    return (await waitForAnswer()) as Json;
   }
 }

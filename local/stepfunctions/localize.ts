@@ -5,6 +5,7 @@
  *   (ResultPath null keeps the state's data flow exactly as a Wait's).
  * - `.waitForTaskToken` Tasks lose TimeoutSeconds/HeartbeatSeconds, which the engine enforces virtually;
  *   aws-local-stepfunctions would otherwise enforce them with real timers.
+ * - The machine's own TimeoutSeconds is lifted out and enforced virtually (a year overflows Node's timers).
  * - Every other Task gets a real-time safety timeout far beyond any simulated run, since the library's
  *   default is 60 real seconds.
  */
@@ -33,6 +34,8 @@ export interface LocalTokenTask {
 
 export interface LocalizedMachine {
   definition: StatesDefinition;
+  /** The machine's own TimeoutSeconds, enforced on the virtual clock by the engine. */
+  timeoutSeconds?: number;
   waits: Record<string, LocalWait>;
   tokenTasks: Record<string, LocalTokenTask>;
   /** Every Task state's original Resource and Parameters, by state name. */
@@ -114,11 +117,13 @@ function localizeState(name: string, state: StateDefinition, out: LocalizedMachi
 
 /** Returns a copy of `definition` that runs on the virtual clock, with what the engine needs to serve it. */
 export function localizeDefinition(definition: StatesDefinition): LocalizedMachine {
+  const { TimeoutSeconds, ...rest } = definition;
   const out: LocalizedMachine = {
-    definition: { ...definition, States: {} },
+    definition: { ...rest, StartAt: definition.StartAt, States: {} },
     waits: {},
     tokenTasks: {},
     tasks: {},
+    ...(typeof TimeoutSeconds === 'number' ? { timeoutSeconds: TimeoutSeconds } : {}),
   };
   out.definition.States = localizeStates(definition.States, out);
   return out;

@@ -141,7 +141,7 @@ describe('start-builds handler', () => {
     expect(ssm).toHaveReceivedCommandWith(GetParametersCommand, { Names: [AL2023] });
     expect(imagebuilder).toHaveReceivedCommandWith(StartImagePipelineExecutionCommand, {
       imagePipelineArn: `${PIPELINE_ARN_PREFIX}base`,
-      clientToken: clientTokenFor('patch:base:2027-01'),
+      clientToken: clientTokenFor(`base-image:base:${AL2023}=ami-0123456789abcdef0`),
     });
     expect(imagebuilder).toHaveReceivedCommandWith(StartImagePipelineExecutionCommand, {
       imagePipelineArn: `${PIPELINE_ARN_PREFIX}tools`,

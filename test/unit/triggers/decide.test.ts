@@ -126,12 +126,27 @@ describe('decideBuilds: monthly patch schedule', () => {
 describe('decideBuilds: deduplication', () => {
   const schedule: Change = { kind: 'schedule', image: 'base', scheduledTime: '2027-01-14T03:00:00Z' };
 
-  it('gives a schedule and a base release in the same patch cycle the same dedupe key and client token', () => {
+  it.each([
+    ['the evening before the patch build', '2027-01-13T19:00:00Z'],
+    ['the morning after the patch build', '2027-01-14T20:00:00Z'],
+  ])('gives a schedule and a base release %s the same dedupe key and client token', (_when, observedAt) => {
     const fromSchedule = decide(schedule)[0];
-    const fromRelease = decide(baseRelease('2027-01-20T09:00:00Z'))[0];
+    const fromRelease = decide(baseRelease(observedAt))[0];
     expect(fromRelease?.dedupeKey).toBe('patch:base:2027-01');
     expect(fromSchedule?.dedupeKey).toBe(fromRelease?.dedupeKey);
     expect(fromSchedule?.clientToken).toBe(fromRelease?.clientToken);
+  });
+
+  it('builds a base release in the middle of the cycle on its own, even after the patch build', () => {
+    const markers = new Map<string, KnownMarker>([
+      [
+        'patch:base:2027-01',
+        { state: 'started', changeId: 'schedule:base@2027-01-14T03:00:00Z', claimedAt: '2027-01-14T03:00:01Z' },
+      ],
+    ]);
+    const [decision] = decide(baseRelease('2027-01-20T09:00:00Z'), { markers });
+    expect(decision?.outcome).toBe('start');
+    expect(decision?.dedupeKey).toBe(`base-image:base:${AL2023}=ami-0123456789abcdef0`);
   });
 
   it('skips the schedule when a base release already built in the same cycle', () => {

@@ -1,0 +1,91 @@
+import type { SimulationResult } from '../local/simulator/index.js';
+
+function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+const minute = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '—');
+
+/** The human output of `goldsmith simulate`: the timeline, then summary tables, then the run's figures. */
+export function renderSimulation(result: SimulationResult): string {
+  const { report, timeline, notes, run } = result;
+  const out: string[] = [
+    `Goldsmith simulation ${minute(report.scenario.start)} → ${minute(report.scenario.until)} (seed ${report.scenario.seed})`,
+    '',
+  ];
+  for (const e of timeline) out.push(`${minute(e.at)}  ${e.image.padEnd(12)} ${e.text}`);
+  out.push('', 'Builds');
+  out.push(
+    table(
+      ['image', 'version', 'trigger', 'status', 'requested', 'finished'],
+      report.builds.map((b) => [b.image, b.version, b.trigger, b.status, minute(b.requestedAt), minute(b.finishedAt)]),
+    ),
+  );
+  out.push('', 'Promotions');
+  out.push(
+    table(
+      ['image', 'version', 'channel', 'outcome', 'at', 'regions', 'OUs', 'accounts', 'reason'],
+      report.promotions.map((p) => [
+        p.image,
+        p.version,
+        p.channel,
+        p.outcome,
+        minute(p.at),
+        String(p.regions.length),
+        String(p.targets.ous),
+        String(p.targets.accounts),
+        p.outcome === 'promoted' ? '' : p.reason,
+      ]),
+    ),
+  );
+  out.push('', 'Channel pointers (/goldsmith/<image>/<channel>)');
+  out.push(
+    table(
+      ['pointer', 'regions', 'AMI (first region)'],
+      Object.entries(report.pointers).map(([k, v]) => [k, String(Object.keys(v).length), Object.values(v)[0] ?? '']),
+    ),
+  );
+  const calls = Object.entries(report.apiCalls);
+  out.push('', 'AWS API calls');
+  out.push(
+    table(
+      ['call', 'count'],
+      calls.map(([k, v]) => [k, String(v)]),
+    ),
+  );
+  out.push('', 'Totals');
+  const promoted = report.promotions.filter((p) => p.outcome === 'promoted').length;
+  const totalCalls = calls.reduce((n, [, v]) => n + v, 0);
+  out.push(
+    table(
+      ['what', 'value'],
+      [
+        ['builds', String(report.builds.length)],
+        ['channel promotions', String(promoted)],
+        ['notifications', String(report.notifications.length)],
+        ['duplicates suppressed', String(report.duplicatesSuppressed)],
+        ['events rejected (DLQ)', String(report.rejectedEvents.length)],
+        ['approval links refused', String(report.rejectedCallbacks)],
+        [
+          'faults injected / retried / failed',
+          `${report.faults.injected} / ${report.faults.retried} / ${report.faults.failedCalls}`,
+        ],
+        ['API calls per channel promotion', promoted ? (totalCalls / promoted).toFixed(1) : '—'],
+        ['consistency', report.consistency.ok ? 'ok' : `${report.consistency.problems.length} problem(s)`],
+      ],
+    ),
+  );
+  for (const p of report.consistency.problems) out.push(`  consistency: ${p}`);
+  for (const n of notes) out.push(`note: ${n}`);
+  out.push(
+    '',
+    `${run.simulatedMonths.toFixed(1)} simulated months in ${(run.wallMs / 1000).toFixed(1)} s: ${run.monthsPerSecond.toFixed(2)} simulated months per second (peak RSS ${run.peakRssMb.toFixed(0)} MB)`,
+  );
+  return `${out.join('\n')}\n`;
+}

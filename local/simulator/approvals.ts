@@ -1,0 +1,158 @@
+import type { PublishedMessage } from '../fakes/sns-sts.js';
+import type { LocalCloud } from './cloud.js';
+import type { Scenario, ScenarioAction, ScenarioEvent } from './scenario.js';
+
+type Decision = Extract<ScenarioAction, { kind: 'approve' | 'reject' }>;
+
+interface ApprovalRequest {
+  image: string;
+  channel: string;
+  at: number;
+  /** approver → { approve, reject } links, as the notification shows them. */
+  links: Map<string, { approve: string; reject: string }>;
+  decided: boolean;
+}
+
+const AUTO_APPROVE_AFTER_MS = 3_600_000;
+
+/** Reads the approve/reject links out of an approval notification: one `name: approve URL | reject URL` line each. */
+export function linksFrom(message: string): Map<string, { approve: string; reject: string }> {
+  const links = new Map<string, { approve: string; reject: string }>();
+  for (const line of message.split('\n')) {
+    const m = /^(.+?): approve (\S+) \| reject (\S+)$/.exec(line.trim());
+    if (m) links.set(m[1]!, { approve: m[2]!, reject: m[3]! });
+  }
+  return links;
+}
+
+/** A Lambda function URL request (payload 2.0) for a GET of `link`. */
+function functionUrlEvent(link: string) {
+  const url = new URL(link);
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: url.pathname,
+    rawQueryString: url.searchParams.toString(),
+    headers: { host: url.host, 'user-agent': 'goldsmith-simulator' },
+    queryStringParameters: Object.fromEntries(url.searchParams),
+    requestContext: {
+      accountId: 'anonymous',
+      apiId: 'local',
+      domainName: url.host,
+      domainPrefix: 'local',
+      http: { method: 'GET', path: url.pathname, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'sim' },
+      requestId: 'local',
+      routeKey: '$default',
+      stage: '$default',
+      time: new Date().toISOString(),
+      timeEpoch: Date.now(),
+    },
+    isBase64Encoded: false,
+  };
+}
+
+/**
+ * Plays the approvers: watches approval notifications, fires the scenario's `when: approval-requested` events,
+ * approves automatically after an hour when `approvals: "auto"`, and clicks links through the real approval
+ * callback function (a tampered link is refused there, as in production).
+ */
+export class SimulatedApprovers {
+  private readonly requests: ApprovalRequest[] = [];
+  rejectedCallbacks = 0;
+  readonly responses: { at: string; status: number; body: string }[] = [];
+
+  constructor(
+    private readonly cloud: LocalCloud,
+    private readonly scenario: Scenario,
+    private readonly onRequested: (event: ScenarioEvent) => void,
+  ) {
+    cloud.installed.fakes.sns.onPublish((m) => this.onMessage(m));
+  }
+
+  private callbackArn(): string {
+    for (const [arn, f] of this.cloud.wiring.functions) {
+      if (f.handler === 'functions/approval-callback.handler') return arn;
+    }
+    throw new Error('the stacks define no approval callback function');
+  }
+
+  private onMessage(m: PublishedMessage): void {
+    if (m.attributes.event !== 'approval-requested') return;
+    const image = m.attributes.image ?? '';
+    const channel = m.attributes.channel ?? '';
+    const request: ApprovalRequest = {
+      image,
+      channel,
+      at: this.cloud.clock.now(),
+      links: linksFrom(m.message),
+      decided: false,
+    };
+    this.requests.push(request);
+    const nthOverall = this.requests.length;
+    const nthFor = (img?: string, ch?: string) =>
+      this.requests.filter((r) => (!img || r.image === img) && (!ch || r.channel === ch)).length;
+    for (const event of this.scenario.events) {
+      if (!('when' in event.timing)) continue;
+      const { image: img, channel: ch } = event.filter;
+      if ((img && img !== image) || (ch && ch !== channel)) continue;
+      const nth = img || ch ? nthFor(img, ch) : nthOverall;
+      if (event.timing.nth === nth) this.onRequested(event);
+    }
+    if (this.scenario.approvals === 'auto') {
+      this.cloud.clock.after(AUTO_APPROVE_AFTER_MS, `auto-approve ${image}/${channel}`, () => {
+        if (request.decided) return;
+        const [approver] = request.links.keys();
+        if (approver) return this.click(request, approver, 'approve', false);
+      });
+    }
+  }
+
+  /** Leaves the latest pending request (of that image/channel) unanswered, so its timeout decides it. */
+  letExpire(filter: ScenarioEvent['filter']): void {
+    const request = this.pending(filter.image, filter.channel);
+    if (request) request.decided = true;
+  }
+
+  private pending(image?: string, channel?: string): ApprovalRequest | undefined {
+    return [...this.requests]
+      .reverse()
+      .find((r) => !r.decided && (!image || r.image === image) && (!channel || r.channel === channel));
+  }
+
+  /** An approve/reject from the scenario: for the given image/channel, else the request that triggered it. */
+  decide(action: Decision, filter: ScenarioEvent['filter']): void {
+    const image = action.image ?? filter.image;
+    const channel = action.channel ?? filter.channel;
+    const request = this.pending(image, channel);
+    if (!request) {
+      this.responses.push({
+        at: this.cloud.clock.iso(),
+        status: 404,
+        body: `no pending approval for ${image ?? '*'}/${channel ?? '*'}`,
+      });
+      return;
+    }
+    void this.cloud.clock.track(
+      () => this.click(request, action.by, action.kind, action.kind === 'reject' && action.tamper),
+      `${action.kind} ${request.image}/${request.channel}`,
+    );
+  }
+
+  private async click(request: ApprovalRequest, by: string, decision: 'approve' | 'reject', tamper: boolean) {
+    const own = request.links.get(by);
+    // Someone who is not an approver has no link of their own: they try someone else's with their name on it.
+    const [, borrowed] = [...request.links.entries()][0] ?? [];
+    const base = own ?? borrowed;
+    if (!base) return;
+    const url = new URL(decision === 'approve' ? base.approve : base.reject);
+    if (!own) url.searchParams.set('by', by);
+    if (tamper) url.searchParams.set('sig', `${url.searchParams.get('sig')?.slice(0, -2) ?? ''}xx`);
+    const response = (await this.cloud.invoker.invokeSync(this.callbackArn(), functionUrlEvent(url.toString()))) as {
+      statusCode: number;
+      body: string;
+    };
+    this.responses.push({ at: this.cloud.clock.iso(), status: response.statusCode, body: response.body });
+    if (response.statusCode >= 400 && response.statusCode !== 409) this.rejectedCallbacks++;
+    else request.decided = true;
+  }
+}

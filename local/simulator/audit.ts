@@ -1,0 +1,60 @@
+import type { LocalCloud } from './cloud.js';
+import type { SimulationReport } from './report.js';
+
+/**
+ * The end-of-run audit of the fakes against the ledger (CONTRACTS.md `consistency`): every pointer names a promoted,
+ * unrevoked build; no AMI carries launch permissions the ledger does not record as granted; nothing rejected,
+ * expired or aborted is launchable by the channel's targets.
+ */
+export function auditConsistency(cloud: LocalCloud, report: SimulationReport): { ok: boolean; problems: string[] } {
+  const problems: string[] = [];
+  const { ec2, organizations } = cloud.installed.fakes;
+
+  for (const [key, regions] of Object.entries(report.pointers)) {
+    const [image, channel] = key.split('/') as [string, string];
+    for (const [region, ami] of Object.entries(regions)) {
+      const promoted = report.promotions.find(
+        (p) =>
+          p.image === image && p.channel === channel && p.outcome === 'promoted' && amiOf(cloud, p, region) === ami,
+      );
+      if (!promoted)
+        problems.push(`pointer ${key} in ${region} names ${ami}, which no promotion to ${channel} produced`);
+    }
+  }
+
+  // Sharing (ModifyImageAttribute) is a later issue: until it lands, Goldsmith grants nothing, so any launch
+  // permission on one of our AMIs is one the ledger cannot account for.
+  for (const image of ec2.images.values()) {
+    if (image.ownerId !== '123456789012' || image.launchPermissions.size === 0) continue;
+    problems.push(`${image.imageId} in ${image.region} has launch permissions the ledger does not record`);
+  }
+
+  for (const p of report.promotions.filter((x) => x.outcome !== 'promoted')) {
+    const channel = cloud.catalog.channels.find((c) => c.name === p.channel);
+    if (!channel) continue;
+    const accounts = new Set([
+      ...channel.targets.ous.flatMap((ou) => organizations.accountsUnder(ou)),
+      ...channel.targets.accounts,
+    ]);
+    for (const region of cloud.catalog.images[p.image]?.regions ?? []) {
+      const ami = amiOf(cloud, p, region);
+      if (!ami) continue;
+      for (const account of accounts) {
+        if (ec2.isLaunchableBy(region, ami, account, organizations)) {
+          problems.push(`${p.image} ${p.version} was ${p.outcome} for ${p.channel} but ${account} can launch ${ami}`);
+          break;
+        }
+      }
+    }
+  }
+  return { ok: problems.length === 0, problems };
+}
+
+/** The AMI a build produced in a region, from the Image Builder fake (the ledger's promotion records carry it too). */
+function amiOf(cloud: LocalCloud, p: { image: string; version: string }, region: string): string | undefined {
+  for (const build of cloud.installed.fakes.imagebuilder.builds.values()) {
+    if (build.pipeline.image !== p.image || !build.arn.endsWith(`/${p.version}`)) continue;
+    return build.amis.find((a) => a.region === region)?.image;
+  }
+  return undefined;
+}

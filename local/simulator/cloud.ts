@@ -1,0 +1,225 @@
+import { randomBytes } from 'node:crypto';
+import { CreateTableCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { client, configureClients } from '../../aws/clients.js';
+import type { Catalog } from '../../core/config/schema.js';
+import { GOLDSMITH_STACKS } from '../../stacks/app.js';
+import { pipelineName } from '../../stacks/names.js';
+import { VirtualClock } from '../clock.js';
+import { startLocalDynamo } from '../dynalite.js';
+import { LocalEventBus } from '../eventbridge/bus.js';
+import { matchesPattern } from '../eventbridge/match.js';
+import { EventBridgeFake } from '../eventbridge/service.js';
+import { seededRandom } from '../fakes/common.js';
+import { type InstalledFakes, installFakes } from '../fakes/install.js';
+import { attachFake } from '../fakes/middleware.js';
+import { organizationFromCatalog } from '../fakes/organizations.js';
+import { SecretsManagerFake } from '../fakes/secretsmanager.js';
+import { LocalStepFunctions } from '../stepfunctions/engine.js';
+import { StepFunctionsFake } from '../stepfunctions/service.js';
+import { type CfnResource, type CfnTemplate, TemplateResolver } from './intrinsics.js';
+import { AsyncInvoker } from './invoke.js';
+import { LocalLambdas } from './lambda.js';
+import type { Scenario } from './scenario.js';
+import { synthesizeApp } from './synth.js';
+import { installVirtualDate } from './virtual-date.js';
+import { readWiring, type Wiring } from './wiring.js';
+
+export const LOCAL_ACCOUNT = '123456789012';
+
+/** Everything a running local cloud is made of. */
+export interface LocalCloud {
+  catalog: Catalog;
+  clock: VirtualClock;
+  installed: InstalledFakes;
+  sfn: LocalStepFunctions;
+  bus: LocalEventBus;
+  invoker: AsyncInvoker;
+  wiring: Wiring;
+  resolver: TemplateResolver;
+  secrets: SecretsManagerFake;
+  stop(): Promise<void>;
+}
+
+/** The recipe name a pipeline builds from, read off the template (recipe names carry a content hash). */
+function recipeNameOf(templates: CfnTemplate[], resolver: TemplateResolver, pipeline: string): string | undefined {
+  const resources = Object.assign({}, ...templates.map((t) => t.Resources ?? {})) as Record<string, CfnResource>;
+  const found = Object.values(resources).find(
+    (r) => r.Type === 'AWS::ImageBuilder::ImagePipeline' && resolver.resolve(r.Properties?.Name) === pipeline,
+  );
+  const ref = (found?.Properties?.ImageRecipeArn ?? found?.Properties?.ContainerRecipeArn) as
+    | { Ref?: string; 'Fn::GetAtt'?: [string, string] }
+    | undefined;
+  const recipeId = ref?.Ref ?? ref?.['Fn::GetAtt']?.[0];
+  const name = recipeId ? resources[recipeId]?.Properties?.Name : undefined;
+  return name === undefined ? undefined : String(resolver.resolve(name)).toLowerCase();
+}
+
+async function createTables(wiring: Wiring): Promise<void> {
+  for (const table of wiring.tables) {
+    const p = table.properties;
+    const input: CreateTableCommandInput = {
+      TableName: table.name,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: p.KeySchema as CreateTableCommandInput['KeySchema'],
+      AttributeDefinitions: p.AttributeDefinitions as CreateTableCommandInput['AttributeDefinitions'],
+      GlobalSecondaryIndexes: p.GlobalSecondaryIndexes as CreateTableCommandInput['GlobalSecondaryIndexes'],
+    };
+    await client('dynamodb').send(new CreateTableCommand(input));
+  }
+}
+
+/**
+ * Builds the local cloud for `catalog` and `scenario`: synthesizes the stacks, starts dynalite with their tables,
+ * installs the fakes behind the SDK clients, registers the state machines and the bus rules, and sets the functions'
+ * environment. Virtual time starts at the scenario's start.
+ */
+export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root: string): Promise<LocalCloud> {
+  const region = catalog.organization.homeRegion;
+  const clock = new VirtualClock(scenario.start);
+  const restoreDate = installVirtualDate(() => clock.now());
+  const app = await synthesizeApp(catalog, GOLDSMITH_STACKS, { root, accountId: LOCAL_ACCOUNT });
+  const resolver = new TemplateResolver(app.templates, { accountId: LOCAL_ACCOUNT, region });
+  const wiring = readWiring(app, resolver);
+
+  const topicArns = new Set<string>();
+  for (const f of wiring.functions.values()) {
+    for (const v of Object.values(f.environment)) if (v.startsWith('arn:aws:sns:')) topicArns.add(v);
+  }
+  const imageBuilderTopic = app.templates
+    .flatMap((t) => Object.values(t.Resources ?? {}))
+    .filter((r) => r.Type === 'AWS::ImageBuilder::InfrastructureConfiguration')
+    .map((r) => resolver.resolve(r.Properties?.SnsTopicArn))
+    .find((v): v is string => typeof v === 'string');
+  if (imageBuilderTopic) topicArns.add(imageBuilderTopic);
+
+  const installed = installFakes({
+    clock,
+    seed: scenario.seed,
+    faults: { throttleRate: scenario.faults.throttleRate, errorRate: scenario.faults.errorRate },
+    accountId: LOCAL_ACCOUNT,
+    defaultRegion: region,
+    organization: organizationFromCatalog(catalog, {
+      managementAccountId: LOCAL_ACCOUNT,
+      accountsPerOu: scenario.organization.accountsPerOu,
+    }),
+    pipelines: Object.entries(catalog.images).map(([image, spec]) => ({
+      name: pipelineName(image),
+      image,
+      region,
+      type: spec.kind === 'container' ? ('CONTAINER' as const) : ('AMI' as const),
+      regions: spec.regions,
+      recipeName: recipeNameOf(app.templates, resolver, pipelineName(image)),
+      recipeVersion: spec.version,
+      platform: spec.platform,
+      testsEnabled: true,
+      scanningEnabled: true,
+      snsTopicArn: imageBuilderTopic,
+      repository: spec.repository,
+    })),
+    topics: [...topicArns],
+  });
+
+  const dynamo = await startLocalDynamo();
+  const lambdas = new LocalLambdas(root);
+  const random = seededRandom(scenario.seed + 1);
+  const invoker = new AsyncInvoker({ clock, lambdas, wiring, duplicates: scenario.faults.deliverEachEventTimes });
+  const sfn = new LocalStepFunctions({
+    clock: {
+      now: () => clock.date(),
+      sleepUntil: (at) => clock.sleepUntil(at),
+      track: (work, label) => clock.track(work, label),
+      park: (promise) => clock.park(promise),
+      schedule: (at, label, fn) => clock.schedule(at, label, fn),
+    },
+    invoke: (arn, payload) => invoker.invokeSync(arn, payload),
+    accountId: LOCAL_ACCOUNT,
+    region,
+  });
+  for (const machine of wiring.stateMachines) sfn.register(machine.arn, machine.definition);
+  const bus = new LocalEventBus({
+    rules: wiring.rules,
+    matches: matchesPattern,
+    deliver: (target, event) => invoker.deliverAsync(target, event, `event ${event['detail-type']}`),
+    faults: {
+      deliverEachEventTimes: scenario.faults.deliverEachEventTimes,
+      dropRate: scenario.faults.dropImageEvents,
+      droppableSources: ['aws.imagebuilder'],
+    },
+    random,
+  });
+  installed.fakes.imagebuilder.onEvent((event) => bus.put(event, 'default'));
+  const secrets = new SecretsManagerFake(LOCAL_ACCOUNT);
+  for (const t of app.templates) {
+    for (const [id, r] of Object.entries(t.Resources ?? {})) {
+      if (r.Type === 'AWS::SecretsManager::Secret')
+        secrets.create(resolver.physicalName(id), randomBytes(32).toString('hex'));
+    }
+  }
+
+  const extra = {
+    sfn: new StepFunctionsFake(sfn),
+    eventbridge: new EventBridgeFake(
+      (event, busName) => bus.put(event, busName),
+      () => clock.now(),
+    ),
+    secretsmanager: secrets,
+  } as const;
+  const base = installed.clientSettings;
+  configureClients({
+    overrides: {
+      ...base.overrides,
+      ...Object.fromEntries(Object.keys(extra).map((s) => [s, base.overrides?.ec2 ?? {}])),
+      dynamodb: {
+        endpoint: dynamo.endpoint,
+        credentials: { accessKeyId: 'AKIALOCALGOLDSMITH', secretAccessKey: 'local' },
+        maxAttempts: 3,
+      },
+    },
+    decorate: (sdkClient, service, clientRegion) => {
+      base.decorate?.(sdkClient, service, clientRegion);
+      const fake = extra[service as keyof typeof extra];
+      if (!fake) return;
+      attachFake(sdkClient, {
+        service,
+        region: clientRegion,
+        accountId: LOCAL_ACCOUNT,
+        fake,
+        clock,
+        throttle: installed.fakes.throttle,
+        stats: installed.stats,
+        random,
+        faults: {},
+      });
+    },
+  });
+
+  const savedEnv = { ...process.env };
+  for (const f of wiring.functions.values()) Object.assign(process.env, f.environment);
+  Object.assign(process.env, {
+    AWS_REGION: region,
+    GOLDSMITH_CATALOG: JSON.stringify(catalog),
+    POWERTOOLS_LOG_LEVEL: process.env.GOLDSMITH_LOG_LEVEL ?? 'SILENT',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    POWERTOOLS_IDEMPOTENCY_DISABLED: 'false',
+  });
+  await createTables(wiring);
+
+  return {
+    catalog,
+    clock,
+    installed,
+    sfn,
+    bus,
+    invoker,
+    wiring,
+    resolver,
+    secrets,
+    async stop() {
+      configureClients({});
+      await dynamo.stop();
+      process.env = savedEnv;
+      restoreDate();
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import type { Catalog } from '../../core/config/schema.js';
+import { SimulatedApprovers } from './approvals.js';
+import { auditConsistency } from './audit.js';
+import { startLocalCloud } from './cloud.js';
+import { runAction, scheduleTriggers } from './driver.js';
+import { buildReport, type SimulationReport } from './report.js';
+import type { Scenario, ScenarioEvent } from './scenario.js';
+import { buildTimeline, type TimelineEntry } from './timeline.js';
+
+export interface SimulationResult {
+  report: SimulationReport;
+  timeline: TimelineEntry[];
+  /** Things the scenario asked for that this version of Goldsmith cannot do yet. */
+  notes: string[];
+  run: { wallMs: number; simulatedMonths: number; monthsPerSecond: number; steps: number; peakRssMb: number };
+}
+
+const MONTH_MS = 30.436875 * 86_400_000;
+
+/**
+ * Runs Goldsmith end to end on the local cloud in virtual time: the synthesized stacks' schedules, rules and state
+ * machine, our real handlers, the fakes, and the scenario's events and faults. Returns the report and a timeline.
+ */
+export async function simulate(catalog: Catalog, scenario: Scenario, root: string): Promise<SimulationResult> {
+  const wallStart = performance.now();
+  let peakRss = process.memoryUsage().rss;
+  const cloud = await startLocalCloud(catalog, scenario, root);
+  try {
+    const statusTimes = new Map<string, { status: string; at: string }>();
+    const statusLog: { at: string; image: string; version: string; status: string; reason?: string }[] = [];
+    cloud.installed.fakes.imagebuilder.onEvent((event) => {
+      const arn = event.resources[0] ?? '';
+      const state = (event.detail as { state?: { status?: string; reason?: string } }).state ?? {};
+      if (state.status) {
+        statusTimes.set(arn, { status: state.status, at: event.time });
+        const [image, ...version] = arn.split('/').slice(-3);
+        statusLog.push({
+          at: event.time,
+          image: image ?? '',
+          version: version.join('/'),
+          status: state.status,
+          ...(state.reason ? { reason: state.reason } : {}),
+        });
+      }
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+      return cloud.bus.put(event, 'default');
+    });
+
+    const notes: string[] = [];
+    const handlers = {
+      approve: (action: Parameters<SimulatedApprovers['decide']>[0], filter: ScenarioEvent['filter']) =>
+        approvers.decide(action, filter),
+      letExpire: (filter: ScenarioEvent['filter']) => approvers.letExpire(filter),
+      revoke: (action: { image: string; version: string; reason: string }) =>
+        notes.push(
+          `${cloud.clock.iso()} revoke ${action.image} ${action.version} (${action.reason}): not acted on — revocation and rollback are not built yet`,
+        ),
+    };
+    const approvers = new SimulatedApprovers(cloud, scenario, (event) => runAction(cloud, event, handlers));
+    scheduleTriggers(cloud, scenario);
+    for (const event of scenario.events) {
+      if ('at' in event.timing) {
+        const label = 'event' in event.action ? 'raw event' : event.action.kind;
+        cloud.clock.schedule(event.timing.at, `scenario ${label}`, () => runAction(cloud, event, handlers));
+      }
+    }
+    const { steps } = await cloud.clock.run(scenario.until);
+    await cloud.clock.settle();
+
+    const report = await buildReport(cloud, scenario, {
+      invoker: cloud.invoker,
+      rejectedCallbacks: approvers.rejectedCallbacks,
+      statusTimes,
+    });
+    report.consistency = auditConsistency(cloud, report);
+    const timeline = buildTimeline(report, statusLog, approvers.responses, cloud.invoker.deadLetters, notes);
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    const wallMs = performance.now() - wallStart;
+    const simulatedMonths = (Date.parse(scenario.until) - Date.parse(scenario.start)) / MONTH_MS;
+    return {
+      report,
+      timeline,
+      notes,
+      run: {
+        wallMs,
+        simulatedMonths,
+        monthsPerSecond: simulatedMonths / (wallMs / 1000),
+        steps,
+        peakRssMb: peakRss / 1_048_576,
+      },
+    };
+  } finally {
+    await cloud.stop();
+  }
+}

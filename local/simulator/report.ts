@@ -1,0 +1,153 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../../aws/clients.js';
+import type { LocalCloud } from './cloud.js';
+import type { AsyncInvoker } from './invoke.js';
+import type { Scenario } from './scenario.js';
+
+/** The `simulate --json` report (CONTRACTS.md), extended with `timeline` and `run`. */
+export interface SimulationReport {
+  scenario: { start: string; until: string; seed: number };
+  builds: {
+    image: string;
+    version: string;
+    trigger: string;
+    status: string;
+    requestedAt: string;
+    finishedAt: string | null;
+    reason?: string;
+  }[];
+  promotions: {
+    image: string;
+    version: string;
+    channel: string;
+    outcome: string;
+    reason: string;
+    by?: string;
+    at: string;
+    regions: string[];
+    targets: { ous: number; accounts: number };
+  }[];
+  pointers: Record<string, Record<string, string>>;
+  notifications: { event: string; image: string; channel: string | null; at: string; subject: string }[];
+  apiCalls: Record<string, number>;
+  faults: { injected: number; retried: number; failedCalls: number };
+  duplicatesSuppressed: number;
+  rejectedEvents: { at: string; reason: string }[];
+  rejectedCallbacks: number;
+  consistency: { ok: boolean; problems: string[] };
+}
+
+type Item = Record<string, unknown>;
+
+async function scanLedger(table: string): Promise<Item[]> {
+  const items: Item[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient().send(new ScanCommand({ TableName: table, ExclusiveStartKey: start }));
+    items.push(...((page.Items ?? []) as Item[]));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
+const TERMINAL = new Set(['AVAILABLE', 'FAILED', 'CANCELLED']);
+
+/** Builds the report from the ledger (what Goldsmith decided) and the fakes (what AWS would now hold). */
+export async function buildReport(
+  cloud: LocalCloud,
+  scenario: Scenario,
+  extras: {
+    invoker: AsyncInvoker;
+    rejectedCallbacks: number;
+    statusTimes: Map<string, { status: string; at: string }>;
+  },
+): Promise<SimulationReport> {
+  const { fakes, stats } = cloud.installed;
+  const table = cloud.wiring.tables[0]?.name ?? '';
+  const items = await scanLedger(table);
+  const byKind = (kind: string) => items.filter((i) => i.kind === kind);
+
+  const builds: SimulationReport['builds'] = [...fakes.imagebuilder.builds.values()].map((b) => {
+    const version = b.arn.split('/').slice(-2).join('/');
+    const record = items.find((i) => i.kind === 'build' && i.buildVersionArn === b.arn);
+    const finished = extras.statusTimes.get(b.arn);
+    return {
+      image: b.pipeline.image,
+      version,
+      trigger: str(record?.trigger) || 'unknown',
+      status: b.status,
+      requestedAt: b.dateCreated,
+      finishedAt: TERMINAL.has(b.status) && finished ? finished.at : null,
+      ...(b.reason ? { reason: b.reason } : {}),
+    };
+  });
+
+  const shares = byKind('share');
+  const accountsFor = (share: Item | undefined): number => {
+    if (!share) return 0;
+    const t = share.targets as { ous: string[]; accounts: string[]; excluded: { ous: string[]; accounts: string[] } };
+    const accounts = new Set([...t.ous.flatMap((ou) => fakes.organizations.accountsUnder(ou)), ...t.accounts]);
+    for (const ou of t.excluded.ous) for (const a of fakes.organizations.accountsUnder(ou)) accounts.delete(a);
+    for (const a of t.excluded.accounts) accounts.delete(a);
+    return accounts.size;
+  };
+  const promotions: SimulationReport['promotions'] = byKind('promotion')
+    .map((p) => {
+      const share = shares.find((s) => s.image === p.image && s.version === p.version && s.channel === p.channel);
+      const amis = (p.amis ?? []) as { region: string }[];
+      return {
+        image: str(p.image),
+        version: str(p.version),
+        channel: str(p.channel),
+        outcome: str(p.outcome),
+        reason: str(p.reason),
+        ...(p.by ? { by: str(p.by) } : {}),
+        at: str(p.at),
+        regions: share ? (share.regions as string[]) : amis.map((a) => a.region),
+        targets: { ous: share ? (share.targets as { ous: string[] }).ous.length : 0, accounts: accountsFor(share) },
+      };
+    })
+    .sort((a, b) => a.at.localeCompare(b.at));
+
+  const pointers: SimulationReport['pointers'] = {};
+  for (const [image, spec] of Object.entries(cloud.catalog.images)) {
+    for (const channel of cloud.catalog.channels.map((c) => c.name)) {
+      for (const region of spec.regions) {
+        const ami = fakes.ssm.value(region, `/goldsmith/${image}/${channel}`);
+        if (!ami) continue;
+        pointers[`${image}/${channel}`] = { ...pointers[`${image}/${channel}`], [region]: ami };
+      }
+    }
+  }
+
+  const notifyTopic = new Set(
+    [...cloud.wiring.functions.values()].map((f) => f.environment.NOTIFY_TOPIC_ARN).filter((t): t is string => !!t),
+  );
+  const notifications = fakes.sns.messages
+    .filter((m) => notifyTopic.has(m.topicArn))
+    .map((m) => ({
+      event: m.attributes.event ?? '',
+      image: m.attributes.image ?? '',
+      channel: m.attributes.channel ?? null,
+      at: m.at,
+      subject: m.subject ?? '',
+    }));
+
+  const skips = byKind('decision').filter((d) => d.outcome === 'skip');
+  const duplicatesSuppressed = skips.filter((d) => /already|duplicate|re-?deliver/i.test(str(d.reason))).length;
+
+  return {
+    scenario: { start: scenario.start, until: scenario.until, seed: scenario.seed },
+    builds: builds.sort((a, b) => a.requestedAt.localeCompare(b.requestedAt)),
+    promotions,
+    pointers,
+    notifications,
+    apiCalls: Object.fromEntries(Object.entries(stats.apiCalls).sort(([a], [b]) => a.localeCompare(b))),
+    faults: { ...stats.faults },
+    duplicatesSuppressed,
+    rejectedEvents: extras.invoker.deadLetters.map((d) => ({ at: d.at, reason: d.reason })),
+    rejectedCallbacks: extras.rejectedCallbacks,
+    consistency: { ok: true, problems: [] },
+  };
+}

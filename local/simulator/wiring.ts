@@ -1,0 +1,102 @@
+import type { BusRule } from '../eventbridge/bus.js';
+import type { StatesDefinition } from '../stepfunctions/localize.js';
+import type { CfnTemplate, TemplateResolver } from './intrinsics.js';
+import type { SynthesizedApp } from './synth.js';
+
+/** What the synthesized stacks say about how events reach code: read once, used by the whole local cloud. */
+export interface Wiring {
+  /** Function ARN (as the templates name it) → handler setting. */
+  functions: Map<string, { logicalId: string; handler: string; environment: Record<string, string> }>;
+  rules: BusRule[];
+  schedules: {
+    name: string;
+    expression: string;
+    timezone: string;
+    targetArn: string;
+    input: string | undefined;
+    enabled: boolean;
+  }[];
+  /** SNS → Lambda subscriptions (e.g. to AWS's Amazon Linux AMI update topics). */
+  subscriptions: { topicArn: string; targetArn: string }[];
+  stateMachines: { arn: string; definition: StatesDefinition }[];
+  tables: { name: string; properties: Record<string, unknown> }[];
+}
+
+type Props = Record<string, unknown>;
+
+function resourcesOfType(templates: readonly CfnTemplate[], type: string): [string, Props][] {
+  return templates.flatMap((t) =>
+    Object.entries(t.Resources ?? {})
+      .filter(([, r]) => r.Type === type)
+      .map(([id, r]) => [id, r.Properties ?? {}] as [string, Props]),
+  );
+}
+
+/** Strips a version or alias qualifier: `…:function:name:$LATEST` → `…:function:name`. */
+export function unqualifiedFunctionArn(arn: string): string {
+  const parts = arn.split(':');
+  return parts.length > 7 ? parts.slice(0, 7).join(':') : arn;
+}
+
+/** Reads rules, schedules, subscriptions, state machines, tables and functions off the synthesized app. */
+export function readWiring(app: SynthesizedApp, resolver: TemplateResolver): Wiring {
+  const { templates } = app;
+  const functions: Wiring['functions'] = new Map();
+  for (const [logicalId, handler] of app.handlers) {
+    const props = templates.find((t) => t.Resources?.[logicalId])?.Resources?.[logicalId]?.Properties ?? {};
+    const variables = (resolver.resolve((props.Environment as Props | undefined)?.Variables ?? {}) ?? {}) as Record<
+      string,
+      unknown
+    >;
+    const environment = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, String(v)]));
+    functions.set(resolver.arn(logicalId), { logicalId, handler, environment });
+  }
+
+  const rules: BusRule[] = resourcesOfType(templates, 'AWS::Events::Rule')
+    .filter(([, p]) => p.EventPattern !== undefined && (p.State ?? 'ENABLED') === 'ENABLED')
+    .map(([id, p]) => {
+      const bus = p.EventBusName === undefined ? 'default' : String(resolver.resolve(p.EventBusName));
+      const targets = ((p.Targets ?? []) as Props[]).map((t) =>
+        unqualifiedFunctionArn(String(resolver.resolve(t.Arn))),
+      );
+      return {
+        name: id,
+        eventBusName: bus.split('/').pop() ?? bus,
+        pattern: resolver.resolve(p.EventPattern),
+        targets,
+      };
+    });
+
+  const schedules = resourcesOfType(templates, 'AWS::Scheduler::Schedule').map(([id, p]) => {
+    const target = (p.Target ?? {}) as Props;
+    return {
+      name: id,
+      expression: String(resolver.resolve(p.ScheduleExpression)),
+      timezone:
+        p.ScheduleExpressionTimezone === undefined ? 'UTC' : String(resolver.resolve(p.ScheduleExpressionTimezone)),
+      targetArn: unqualifiedFunctionArn(String(resolver.resolve(target.Arn))),
+      input: target.Input === undefined ? undefined : String(resolver.resolve(target.Input)),
+      enabled: (p.State ?? 'ENABLED') === 'ENABLED',
+    };
+  });
+
+  const subscriptions = resourcesOfType(templates, 'AWS::SNS::Subscription')
+    .filter(([, p]) => p.Protocol === 'lambda')
+    .map(([, p]) => ({
+      topicArn: String(resolver.resolve(p.TopicArn)),
+      targetArn: unqualifiedFunctionArn(String(resolver.resolve(p.Endpoint))),
+    }));
+
+  const stateMachines = resourcesOfType(templates, 'AWS::StepFunctions::StateMachine').map(([id, p]) => {
+    const body =
+      p.DefinitionString === undefined ? p.Definition : JSON.parse(String(resolver.resolve(p.DefinitionString)));
+    return { arn: resolver.arn(id), definition: resolver.resolve(body) as StatesDefinition };
+  });
+
+  const tables = resourcesOfType(templates, 'AWS::DynamoDB::Table').map(([id, p]) => ({
+    name: resolver.physicalName(id),
+    properties: resolver.resolve(p) as Props,
+  }));
+
+  return { functions, rules, schedules, subscriptions, stateMachines, tables };
+}

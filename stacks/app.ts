@@ -1,0 +1,18 @@
+import type { StackContext } from 'sst/constructs';
+import { Factory } from './Factory.js';
+import { Ledger } from './Ledger.js';
+import { Notifications } from './Notifications.js';
+import { Promotion } from './Promotion.js';
+import { Triggers } from './Triggers.js';
+
+/**
+ * Goldsmith's stacks in deploy order: the ledger, the Image Builder factory, the notifications topic, the
+ * triggers (which own Goldsmith's bus), then promotion. sst.config.ts, the simulator and the tests all use this list.
+ */
+export const GOLDSMITH_STACKS: readonly ((ctx: StackContext) => unknown)[] = [
+  Ledger,
+  Factory,
+  Notifications,
+  Triggers,
+  Promotion,
+];
