@@ -33,11 +33,10 @@ export async function simulate(catalog: Catalog, scenario: Scenario, root: strin
       const state = (event.detail as { state?: { status?: string; reason?: string } }).state ?? {};
       if (state.status) {
         statusTimes.set(arn, { status: state.status, at: event.time });
-        const [image, ...version] = arn.split('/').slice(-3);
         statusLog.push({
           at: event.time,
-          image: image ?? '',
-          version: version.join('/'),
+          image: cloud.installed.fakes.imagebuilder.builds.get(arn)?.pipeline.image ?? arn,
+          version: arn.split('/').slice(-2).join('/'),
           status: state.status,
           ...(state.reason ? { reason: state.reason } : {}),
         });
@@ -73,7 +72,8 @@ export async function simulate(catalog: Catalog, scenario: Scenario, root: strin
       statusTimes,
     });
     report.consistency = auditConsistency(cloud, report);
-    const timeline = buildTimeline(report, statusLog, approvers.responses, cloud.invoker.deadLetters, notes);
+    const channels = catalog.channels.map((c) => c.name);
+    const timeline = buildTimeline(report, statusLog, approvers.responses, cloud.invoker.deadLetters, notes, channels);
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     const wallMs = performance.now() - wallStart;
     const simulatedMonths = (Date.parse(scenario.until) - Date.parse(scenario.start)) / MONTH_MS;

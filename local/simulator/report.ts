@@ -83,6 +83,7 @@ export async function buildReport(
     };
   });
 
+  const channelIndex = (name: string) => cloud.catalog.channels.findIndex((c) => c.name === name);
   const shares = byKind('share');
   const accountsFor = (share: Item | undefined): number => {
     if (!share) return 0;
@@ -108,7 +109,7 @@ export async function buildReport(
         targets: { ous: share ? (share.targets as { ous: string[] }).ous.length : 0, accounts: accountsFor(share) },
       };
     })
-    .sort((a, b) => a.at.localeCompare(b.at));
+    .sort((a, b) => a.at.localeCompare(b.at) || channelIndex(a.channel) - channelIndex(b.channel));
 
   const pointers: SimulationReport['pointers'] = {};
   for (const [image, spec] of Object.entries(cloud.catalog.images)) {
