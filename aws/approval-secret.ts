@@ -1,5 +1,5 @@
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import { client } from './clients.js';
+import { secretsmanagerClient } from './clients/secretsmanager.js';
 
 let provider: SecretsProvider | undefined;
 
@@ -10,7 +10,7 @@ let provider: SecretsProvider | undefined;
 export async function approvalSecret(): Promise<string> {
   const name = process.env.APPROVAL_SECRET_NAME;
   if (!name) throw new Error('APPROVAL_SECRET_NAME is not set');
-  provider ??= new SecretsProvider({ awsSdkV3Client: client('secretsmanager') });
+  provider ??= new SecretsProvider({ awsSdkV3Client: secretsmanagerClient() });
   const value = await provider.get(name, { maxAge: 300 });
   if (typeof value !== 'string' || value.length < 32) {
     throw new Error(`secret ${name} must be a string of at least 32 characters`);

@@ -5,7 +5,7 @@ import {
   paginateListImagePipelineImages,
   StartImagePipelineExecutionCommand,
 } from '@aws-sdk/client-imagebuilder';
-import { client } from './clients.js';
+import { imagebuilderClient } from './clients/imagebuilder.js';
 
 /** Image statuses after which a build no longer runs (everything else is in progress). */
 const TERMINAL: ReadonlySet<ImageStatus> = new Set<ImageStatus>([
@@ -36,7 +36,7 @@ export function regionOfArn(arn: string): string {
  * @returns the image build version ARN of the build.
  */
 export async function startPipelineExecution(imagePipelineArn: string, clientToken: string): Promise<string> {
-  const out = await client('imagebuilder', regionOfArn(imagePipelineArn)).send(
+  const out = await imagebuilderClient(regionOfArn(imagePipelineArn)).send(
     new StartImagePipelineExecutionCommand({ imagePipelineArn, clientToken }),
   );
   if (!out.imageBuildVersionArn)
@@ -48,7 +48,7 @@ export async function startPipelineExecution(imagePipelineArn: string, clientTok
 export async function runningBuilds(imagePipelineArn: string): Promise<string[]> {
   const running: string[] = [];
   const pages = paginateListImagePipelineImages(
-    { client: client('imagebuilder', regionOfArn(imagePipelineArn)) },
+    { client: imagebuilderClient(regionOfArn(imagePipelineArn)) },
     { imagePipelineArn },
   );
   for await (const page of pages) {
@@ -62,7 +62,7 @@ export async function runningBuilds(imagePipelineArn: string): Promise<string[]>
 
 /** One image build version, as Image Builder describes it. */
 export async function getImage(imageBuildVersionArn: string): Promise<Image> {
-  const out = await client('imagebuilder', regionOfArn(imageBuildVersionArn)).send(
+  const out = await imagebuilderClient(regionOfArn(imageBuildVersionArn)).send(
     new GetImageCommand({ imageBuildVersionArn }),
   );
   if (!out.image) throw new Error(`GetImage returned nothing for ${imageBuildVersionArn}`);

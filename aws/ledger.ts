@@ -9,7 +9,7 @@ import {
   type WatchRecord,
 } from '../core/ledger/records.js';
 import type { Decision, KnownMarker } from '../core/triggers/decide.js';
-import { documentClient } from './clients.js';
+import { documentClient } from './clients/dynamodb.js';
 
 /**
  * The trigger side of the ledger: dedupe markers, decisions, requested builds, watcher state, pipeline events.

@@ -1,5 +1,5 @@
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
-import { client } from './clients.js';
+import { ssmClient } from './clients/ssm.js';
 
 /**
  * Writes a channel's consumer pointer (`/goldsmith/<image>/<channel>`, named by `stacks/names.ts`) in one region: data type `aws:ec2:image`
@@ -12,7 +12,7 @@ export async function writeChannelPointer(
   imageId: string,
   description: string,
 ): Promise<void> {
-  await client('ssm', region).send(
+  await ssmClient(region).send(
     new PutParameterCommand({
       Name: name,
       Value: imageId,

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { imagePk } from '../core/ledger/keys.js';
-import { documentClient } from './clients.js';
+import { documentClient } from './clients/dynamodb.js';
 import { isConditionFailure } from './promotion-ledger.js';
 
 /**

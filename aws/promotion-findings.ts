@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { buildSk, imagePk } from '../core/ledger/keys.js';
-import { documentClient } from './clients.js';
+import { documentClient } from './clients/dynamodb.js';
 import { isConditionFailure } from './promotion-ledger.js';
 
 /**

@@ -2,7 +2,9 @@ import { CreateTagsCommand, DescribeImagesCommand } from '@aws-sdk/client-ec2';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetImageCommand, paginateListImageScanFindings } from '@aws-sdk/client-imagebuilder';
 import type { RegionAmi } from '../core/promotion/types.js';
-import { client } from './clients.js';
+import { ec2Client } from './clients/ec2.js';
+import { eventbridgeClient } from './clients/eventbridge.js';
+import { imagebuilderClient } from './clients/imagebuilder.js';
 
 /** What promotion needs from Image Builder's GetImage. */
 export interface ImageFacts {
@@ -19,7 +21,7 @@ export interface ImageFacts {
 
 /** GetImage for a build version ARN: status, whether tests ran, and the AMI in each distribution region. */
 export async function describeBuild(buildVersionArn: string): Promise<ImageFacts> {
-  const out = await client('imagebuilder').send(new GetImageCommand({ imageBuildVersionArn: buildVersionArn }));
+  const out = await imagebuilderClient().send(new GetImageCommand({ imageBuildVersionArn: buildVersionArn }));
   const image = out.image;
   if (!image) throw new Error(`GetImage returned no image for ${buildVersionArn}`);
   const amis = (image.outputResources?.amis ?? []).flatMap((a) =>
@@ -41,7 +43,7 @@ export async function describeBuild(buildVersionArn: string): Promise<ImageFacts
 export async function scanFindingSeverities(buildVersionArn: string): Promise<string[]> {
   const severities: string[] = [];
   const pages = paginateListImageScanFindings(
-    { client: client('imagebuilder') },
+    { client: imagebuilderClient() },
     { filters: [{ name: 'imageBuildVersionArn', values: [buildVersionArn] }] },
   );
   for await (const page of pages) {
@@ -54,7 +56,7 @@ export async function scanFindingSeverities(buildVersionArn: string): Promise<st
 export async function tagAmis(amis: readonly RegionAmi[], tags: Record<string, string>): Promise<void> {
   const Tags = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
   for (const ami of amis) {
-    await client('ec2', ami.region).send(new CreateTagsCommand({ Resources: [ami.imageId], Tags }));
+    await ec2Client(ami.region).send(new CreateTagsCommand({ Resources: [ami.imageId], Tags }));
   }
 }
 
@@ -63,7 +65,7 @@ export async function tagAmis(amis: readonly RegionAmi[], tags: Record<string, s
  * entry is turned into an error here: a lost "Image Promoted" would silently stop the cascade.
  */
 export async function putEvent(busName: string, source: string, detailType: string, detail: unknown): Promise<string> {
-  const out = await client('eventbridge').send(
+  const out = await eventbridgeClient().send(
     new PutEventsCommand({
       Entries: [{ EventBusName: busName, Source: source, DetailType: detailType, Detail: JSON.stringify(detail) }],
     }),
@@ -80,6 +82,6 @@ export async function putEvent(busName: string, source: string, detailType: stri
  * build version ARN). Undefined for AMIs that are not Image Builder's (or not visible in that region).
  */
 export async function buildArnOfAmi(region: string, imageId: string): Promise<string | undefined> {
-  const out = await client('ec2', region).send(new DescribeImagesCommand({ ImageIds: [imageId] }));
+  const out = await ec2Client(region).send(new DescribeImagesCommand({ ImageIds: [imageId] }));
   return out.Images?.[0]?.Tags?.find((t) => t.Key === 'Ec2ImageBuilderArn')?.Value;
 }

@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { buildSk, imagePk } from '../core/ledger/keys.js';
 import type { PromotionOutcome, RegionAmi } from '../core/promotion/types.js';
-import { documentClient } from './clients.js';
+import { documentClient } from './clients/dynamodb.js';
 
 /**
  * The promotion side of the ledger: builds' statuses and lineage, channel decisions, channel pointers, findings,

@@ -1,5 +1,5 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { client } from './clients.js';
+import { snsClient } from './clients/sns.js';
 
 export type Severity = 'info' | 'warning' | 'critical';
 
@@ -23,7 +23,7 @@ function topicArn(): string {
 export async function publishNotification(n: Notification): Promise<void> {
   const attributes: Record<string, string> = { event: n.event, image: n.image, severity: n.severity };
   if (n.channel !== undefined) attributes.channel = n.channel;
-  await client('sns').send(
+  await snsClient().send(
     new PublishCommand({
       TopicArn: topicArn(),
       // SNS subjects are at most 100 characters.

@@ -1,5 +1,5 @@
 import { GetParametersCommand } from '@aws-sdk/client-ssm';
-import { client } from './clients.js';
+import { ssmClient } from './clients/ssm.js';
 
 /** A parameter's value and SSM's version number for it (which only ever grows). */
 export interface ParameterValue {
@@ -18,7 +18,7 @@ export async function readParameters(names: readonly string[], region: string): 
   const found = new Map<string, ParameterValue>();
   const unique = [...new Set(names)];
   for (let i = 0; i < unique.length; i += BATCH) {
-    const out = await client('ssm', region).send(new GetParametersCommand({ Names: unique.slice(i, i + BATCH) }));
+    const out = await ssmClient(region).send(new GetParametersCommand({ Names: unique.slice(i, i + BATCH) }));
     for (const p of out.Parameters ?? []) {
       if (p.Name && p.Value !== undefined) found.set(p.Name, { value: p.Value, version: p.Version ?? 0 });
     }

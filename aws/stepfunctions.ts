@@ -4,7 +4,7 @@ import {
   SendTaskSuccessCommand,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { client } from './clients.js';
+import { sfnClient } from './clients/sfn.js';
 
 /**
  * Starts a named execution. Names are unique per state machine for 90 days, so a re-delivered event that derives
@@ -18,7 +18,7 @@ export async function startNamedExecution(
   input: unknown,
 ): Promise<'started' | 'already-started'> {
   try {
-    await client('sfn').send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
+    await sfnClient().send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
     return 'started';
   } catch (err) {
     if (err instanceof ExecutionAlreadyExists || (err instanceof Error && err.name === 'ExecutionAlreadyExists')) {
@@ -30,13 +30,13 @@ export async function startNamedExecution(
 
 /** Completes a waiting task with `output` (the approval's decision). Throws on any failure: never swallowed. */
 export async function sendTaskSuccess(taskToken: string, output: unknown): Promise<void> {
-  await client('sfn').send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+  await sfnClient().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
 }
 
 /** Fails a waiting task with `error` and `cause` (an approval rejection). Throws on any failure. */
 export async function sendTaskFailure(taskToken: string, error: string, cause: string): Promise<void> {
   // Step Functions caps error at 256 and cause at 32768 characters.
-  await client('sfn').send(
+  await sfnClient().send(
     new SendTaskFailureCommand({ taskToken, error: error.slice(0, 256), cause: cause.slice(0, 32_768) }),
   );
 }

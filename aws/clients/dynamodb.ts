@@ -1,0 +1,21 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { defaultRegion, makeClient } from './registry.js';
+
+/** The cached DynamoDB client for `region` (default: the function's own region). */
+export function dynamodbClient(region?: string): DynamoDBClient {
+  return makeClient('dynamodb', DynamoDBClient, region);
+}
+
+const documentClients = new Map<string, { base: DynamoDBClient; doc: DynamoDBDocumentClient }>();
+
+/** The DynamoDB document client (plain JS values in and out, undefined attributes dropped). */
+export function documentClient(region: string = defaultRegion()): DynamoDBDocumentClient {
+  const base = dynamodbClient(region);
+  const existing = documentClients.get(region);
+  // configureClients replaces the base client; a document client wrapping the old one must not outlive it.
+  if (existing?.base === base) return existing.doc;
+  const doc = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
+  documentClients.set(region, { base, doc });
+  return doc;
+}

@@ -1,0 +1,80 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
+import type { Inspector2Client } from '@aws-sdk/client-inspector2';
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { STSClient } from '@aws-sdk/client-sts';
+
+/**
+ * The one place SDK clients are constructed. Production gets adaptive retry and the Lambda's region; the local
+ * cloud calls `configureClients` once to point DynamoDB at dynalite and to attach its fakes as client middleware.
+ * Nothing else in production code knows whether it runs locally.
+ *
+ * This module imports client classes as types only: each `aws/clients/<service>.ts` passes its own constructor, so
+ * a Lambda bundle holds just the SDK clients its code calls (client-ec2 alone is ~550 KB minified).
+ */
+export interface ServiceClients {
+  dynamodb: DynamoDBClient;
+  ec2: EC2Client;
+  eventbridge: EventBridgeClient;
+  imagebuilder: ImagebuilderClient;
+  inspector2: Inspector2Client;
+  organizations: OrganizationsClient;
+  secretsmanager: SecretsManagerClient;
+  sfn: SFNClient;
+  sns: SNSClient;
+  sqs: SQSClient;
+  ssm: SSMClient;
+  sts: STSClient;
+}
+
+export type ServiceName = keyof ServiceClients;
+export type ClientOf<S extends ServiceName> = ServiceClients[S];
+
+/** A client class, e.g. `EC2Client`, seen as the plain constructor the registry calls. */
+export type ClientConstructor<S extends ServiceName> = new (config: Record<string, unknown>) => ClientOf<S>;
+
+export interface ClientSettings {
+  /** Extra constructor settings per service (endpoint, credentials, retry strategy). */
+  overrides?: Partial<Record<ServiceName, Record<string, unknown>>>;
+  /** Called on every new client, e.g. to add middleware. */
+  decorate?: (client: ClientOf<ServiceName>, service: ServiceName, region: string) => void;
+}
+
+let settings: ClientSettings = {};
+const cache = new Map<string, ClientOf<ServiceName>>();
+
+/** Replaces the client settings and forgets every client built so far. */
+export function configureClients(next: ClientSettings): void {
+  settings = next;
+  for (const c of cache.values()) c.destroy();
+  cache.clear();
+}
+
+export function defaultRegion(): string {
+  return process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+}
+
+/**
+ * A cached client for `service` in `region` (default: the function's own region), built with `Ctor` on first use:
+ * adaptive retry, 6 attempts, then the configured overrides and decoration.
+ */
+export function makeClient<S extends ServiceName>(
+  service: S,
+  Ctor: ClientConstructor<S>,
+  region: string = defaultRegion(),
+): ClientOf<S> {
+  const key = `${service}:${region}`;
+  const existing = cache.get(key);
+  if (existing) return existing as ClientOf<S>;
+  const made = new Ctor({ region, retryMode: 'adaptive', maxAttempts: 6, ...settings.overrides?.[service] });
+  settings.decorate?.(made, service, region);
+  cache.set(key, made);
+  return made;
+}

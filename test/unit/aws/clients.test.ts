@@ -1,0 +1,50 @@
+import { STSClient } from '@aws-sdk/client-sts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ec2Client } from '../../../aws/clients/ec2.js';
+import { stsClient } from '../../../aws/clients/sts.js';
+import { client, configureClients, documentClient } from '../../../aws/clients.js';
+
+describe('makeClient through the per-service modules', () => {
+  afterEach(() => configureClients({}));
+
+  it('builds clients with adaptive retry, 6 attempts and the requested region', async () => {
+    const sts = stsClient('eu-west-1');
+
+    expect(sts).toBeInstanceOf(STSClient);
+    expect(sts.config.retryMode).toBe('adaptive');
+    expect(await sts.config.maxAttempts()).toBe(6);
+    expect(await sts.config.region()).toBe('eu-west-1');
+  });
+
+  it('defaults to the function region when no region is given', async () => {
+    expect(await stsClient().config.region()).toBe(process.env.AWS_REGION);
+  });
+
+  it('returns the same cached client as client(name) does for the same service and region', () => {
+    expect(ec2Client('eu-west-1')).toBe(client('ec2', 'eu-west-1'));
+    expect(ec2Client('eu-west-1')).not.toBe(ec2Client('eu-central-1'));
+  });
+
+  it('applies overrides and decorates each new client once when settings are configured', async () => {
+    const decorate = vi.fn();
+    configureClients({ overrides: { sts: { maxAttempts: 2 } }, decorate });
+
+    const first = stsClient('ap-southeast-2');
+    stsClient('ap-southeast-2');
+
+    expect(await first.config.maxAttempts()).toBe(2);
+    expect(decorate).toHaveBeenCalledTimes(1);
+    expect(decorate).toHaveBeenCalledWith(first, 'sts', 'ap-southeast-2');
+  });
+
+  it('forgets clients built under earlier settings when configureClients is called again', () => {
+    const before = ec2Client('us-west-2');
+    const beforeDocument = documentClient('us-west-2');
+
+    configureClients({});
+
+    expect(ec2Client('us-west-2')).not.toBe(before);
+    expect(documentClient('us-west-2')).not.toBe(beforeDocument);
+    expect(documentClient('us-west-2')).toBe(documentClient('us-west-2'));
+  });
+});
