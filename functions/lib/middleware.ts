@@ -54,15 +54,42 @@ function parseEventMiddleware<T>(name: string, parse: Parse<T>): MiddlewareObj {
 }
 
 /**
- * The one middy chain every Goldsmith handler uses: Powertools metrics, logger context and tracer, then the parse
- * step. The body receives the parsed input and reads like a sentence: decide, act.
+ * Counts every invocation's outcome under the handler's name: `EventsHandled` when the body returned,
+ * `EventsFailed` when anything threw (a malformed event also counts `MalformedEvents`). Every flush therefore holds
+ * an application metric, so Powertools never logs "No application metrics to publish", and a dashboard can chart
+ * throughput and failure rate per handler from the EMF lines alone.
+ */
+function outcomeMetricsMiddleware(name: string): MiddlewareObj {
+  return {
+    name: 'goldsmith-outcome-metrics',
+    // Dimensions are cleared by every flush, so the handler's name is set again on each invocation.
+    before: () => {
+      metrics.addDimension('handler', name);
+    },
+    after: () => {
+      metrics.addMetric('EventsHandled', MetricUnit.Count, 1);
+    },
+    onError: () => {
+      metrics.addMetric('EventsFailed', MetricUnit.Count, 1);
+    },
+  };
+}
+
+/**
+ * The one middy chain every Goldsmith handler uses: Powertools metrics (cold start, then one outcome count per
+ * invocation), logger context and tracer, then the parse step. The body receives the parsed input and reads like a
+ * sentence: decide, act.
  */
 export function handlerFor<T, R>(spec: HandlerSpec<T, R>): (event: unknown, context: Context) => Promise<R> {
   // The parse middleware replaced the raw event with a T before the body runs.
   const body = (event: unknown, context: Context): Promise<R> => spec.handle(event as T, context);
-  return middy(body)
-    .use(logMetrics(metrics, { captureColdStartMetric: true }))
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer))
-    .use(parseEventMiddleware(spec.name, parserOf(spec.parse)));
+  return (
+    middy(body)
+      .use(logMetrics(metrics, { captureColdStartMetric: true }))
+      .use(injectLambdaContext(logger, { resetKeys: true }))
+      .use(captureLambdaHandler(tracer))
+      // After logMetrics in the chain, so its after/onError run first and the count is in logMetrics' flush.
+      .use(outcomeMetricsMiddleware(spec.name))
+      .use(parseEventMiddleware(spec.name, parserOf(spec.parse)))
+  );
 }
