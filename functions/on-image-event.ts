@@ -1,3 +1,4 @@
+import { markBuildHandled } from '../aws/build-handling.js';
 import { describeBuild } from '../aws/promotion-images.js';
 import { getChannelPointer, markBuildAnnounced, recordBuildStatus } from '../aws/promotion-ledger.js';
 import { publishNotification } from '../aws/sns.js';
@@ -18,6 +19,15 @@ export type ImageEventAction =
   | { action: 'promotion-started' | 'promotion-already-started'; image: string; version: string; executionName: string }
   | { action: 'announced-failure'; image: string; version: string; status: string; reason: string };
 
+/** A build reaching a status: what an "Image State Change" event says, or what the reconciler found listed. */
+export interface BuildStatusChange {
+  buildVersionArn: string;
+  status: string;
+  reason?: string | undefined;
+  /** When the status was reached or observed (ISO). */
+  at: string;
+}
+
 /**
  * "EC2 Image Builder Image State Change": records every status a build of ours reaches (with its lineage), starts
  * the promotion when it is AVAILABLE (one execution per build: the name is derived from the build ARN), and
@@ -26,8 +36,22 @@ export type ImageEventAction =
 export async function onImageEvent(event: unknown): Promise<ImageEventAction> {
   const parsed = imageStateChangeSchema.safeParse(event);
   if (!parsed.success) throw new MalformedEventError(`EC2 Image Builder Image State Change: ${parsed.error.message}`);
-  const buildVersionArn = parsed.data.resources[0];
-  const state = parsed.data.detail.state;
+  const { state } = parsed.data.detail;
+  return actOnBuildStatus({
+    buildVersionArn: parsed.data.resources[0],
+    status: state.status,
+    reason: state.reason,
+    at: parsed.data.time,
+  });
+}
+
+/**
+ * What on-image-event does for one status of one build, shared with the reconciler so a missed event gets exactly
+ * the same, idempotent, treatment: GetImage to check the build is ours, record the status, then start the
+ * promotion (deterministic execution name) or announce the failure (once), and mark the status handled.
+ */
+export async function actOnBuildStatus(change: BuildStatusChange): Promise<ImageEventAction> {
+  const { buildVersionArn, status, at } = change;
   const { buildVersion: version } = parseBuildVersionArn(buildVersionArn);
 
   const plans = promotionPlans();
@@ -38,25 +62,25 @@ export async function onImageEvent(event: unknown): Promise<ImageEventAction> {
 
   // Lineage: the parent build its channel pointer named when this build was first seen (if_not_exists keeps it).
   const parentPointer = plan.parent ? await getChannelPointer(plan.parent.image, plan.parent.channel) : undefined;
-  const at = parsed.data.time;
-  const reason = state.reason ?? facts.reason;
+  const reason = change.reason ?? facts.reason;
   await recordBuildStatus({
     image,
     version,
     buildVersionArn,
-    status: state.status,
+    status,
     reason,
     at,
     parent: plan.parent ? { ...plan.parent, buildVersion: parentPointer?.version } : undefined,
   });
 
-  if (state.status === 'AVAILABLE') {
+  if (status === 'AVAILABLE') {
     const executionName = executionNameFor(buildVersionArn);
     const stateMachineArn = process.env.STATE_MACHINE_ARN;
     if (!stateMachineArn) throw new Error('STATE_MACHINE_ARN is not set');
     const input: PromotionInput = { image, buildVersionArn, version, plan };
     const started = await startNamedExecution(stateMachineArn, executionName, input);
     if (started === 'already-started') logger.info('promotion already started', { executionName });
+    await markBuildHandled(image, version, status, at);
     return {
       action: started === 'started' ? 'promotion-started' : 'promotion-already-started',
       image,
@@ -64,13 +88,14 @@ export async function onImageEvent(event: unknown): Promise<ImageEventAction> {
       executionName,
     };
   }
-  if (state.status === 'FAILED' || state.status === 'CANCELLED') {
+  if (status === 'FAILED' || status === 'CANCELLED') {
     const why = reason ?? 'Image Builder gave no reason';
     if (await markBuildAnnounced(image, version, at))
-      await publishNotification(buildFailedMessage(image, version, state.status, why));
-    return { action: 'announced-failure', image, version, status: state.status, reason: why };
+      await publishNotification(buildFailedMessage(image, version, status, why));
+    await markBuildHandled(image, version, status, at);
+    return { action: 'announced-failure', image, version, status, reason: why };
   }
-  return { action: 'recorded', image, version, status: state.status };
+  return { action: 'recorded', image, version, status };
 }
 
 export const handler = taskHandler('on-image-event', onImageEvent);

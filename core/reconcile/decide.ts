@@ -20,6 +20,8 @@ export interface ListedBuild {
   /** `1.0.0/3`. */
   version: string;
   status: string;
+  /** Image Builder's reason for the status, when it gives one. */
+  reason?: string | undefined;
   /** ISO time Image Builder created the build. */
   createdAt: string;
 }

@@ -1,0 +1,117 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { z } from 'zod';
+import { buildHandling, recordReconciliation } from '../aws/build-handling.js';
+import { listPipelineBuilds } from '../aws/pipeline-builds.js';
+import {
+  DEFAULT_WINDOW_DAYS,
+  type LedgerBuildView,
+  type ListedBuild,
+  MAX_WINDOW_DAYS,
+  needsLedgerLookup,
+  planReconciliation,
+  windowStart,
+} from '../core/reconcile/decide.js';
+import { reconciledRecord } from '../core/reconcile/record.js';
+import { pipelineArnOf } from './lib/catalog.js';
+import { handlerFor } from './lib/middleware.js';
+import { logger, metrics } from './lib/powertools.js';
+import { actOnBuildStatus, type ImageEventAction } from './on-image-event.js';
+import { promotionPlans } from './promotion/plans.js';
+
+/** The schedule's input (stacks/promotion/reconcile.ts). */
+export const reconcileInputSchema = z.strictObject({
+  reconcile: z.literal('image-builds'),
+  windowDays: z.number().positive().max(MAX_WINDOW_DAYS).default(DEFAULT_WINDOW_DAYS),
+});
+export type ReconcileInput = z.input<typeof reconcileInputSchema>;
+
+/** What one run found and did, for logs and tests. */
+export interface ReconcileReport {
+  since: string;
+  listed: number;
+  skipped: number;
+  reconciled: { image: string; version: string; status: string; missed: string; result: ImageEventAction['action'] }[];
+  /** Reconciliations another run (or a late event) recorded first: acted on idempotently, not counted again. */
+  alreadyRecorded: number;
+}
+
+/** Every catalog pipeline's builds, attributed to their image. */
+async function listCatalogBuilds(images: readonly string[]): Promise<ListedBuild[]> {
+  const listed: ListedBuild[] = [];
+  for (const image of images) {
+    for (const build of await listPipelineBuilds(pipelineArnOf(image))) listed.push({ image, ...build });
+  }
+  return listed;
+}
+
+/**
+ * The reconciler: lists the catalog pipelines' builds of the last `windowDays` days and, for each that reached
+ * AVAILABLE / FAILED / CANCELLED without the ledger saying on-image-event handled it, does exactly what
+ * on-image-event would have done (`actOnBuildStatus`: same deterministic execution name, same once-only
+ * announcement), then records the reconciliation. One build's failure does not stop the others; the run then
+ * fails so Scheduler retries it and, in the end, dead-letters it.
+ */
+export async function reconcileBuilds(raw: ReconcileInput): Promise<ReconcileReport> {
+  const input = reconcileInputSchema.parse(raw);
+  const now = new Date();
+  const since = windowStart(now, input.windowDays);
+
+  const listed = await listCatalogBuilds(Object.keys(promotionPlans()));
+  const ledger = new Map<string, LedgerBuildView>();
+  for (const build of listed) {
+    if (!needsLedgerLookup(build, since)) continue;
+    const view = await buildHandling(build.image, build.version);
+    if (view) ledger.set(build.buildVersionArn, view);
+  }
+  const { actions, skipped } = planReconciliation(listed, ledger, since);
+
+  const report: ReconcileReport = {
+    since: since.toISOString(),
+    listed: listed.length,
+    skipped: skipped.length,
+    reconciled: [],
+    alreadyRecorded: 0,
+  };
+  const failures: string[] = [];
+  for (const { build, status, missed } of actions) {
+    try {
+      const result = await actOnBuildStatus({
+        buildVersionArn: build.buildVersionArn,
+        status,
+        reason: build.reason,
+        at: now.toISOString(),
+      });
+      if (result.action === 'ignored') {
+        logger.warn('listed build is not ours; left alone', { build: build.buildVersionArn, reason: result.reason });
+        continue;
+      }
+      const first = await recordReconciliation(reconciledRecord(build, status, missed, result.action, now));
+      if (!first) {
+        report.alreadyRecorded += 1;
+        continue;
+      }
+      metrics.addMetric('BuildsReconciled', MetricUnit.Count, 1);
+      logger.warn('reconciled a missed image state change', {
+        image: build.image,
+        version: build.version,
+        status,
+        missed,
+      });
+      report.reconciled.push({ image: build.image, version: build.version, status, missed, result: result.action });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      logger.error('reconciling a build failed', { build: build.buildVersionArn, status, error: message });
+      failures.push(`${build.image} ${build.version} ${status}: ${message}`);
+    }
+  }
+  if (failures.length > 0) {
+    throw new Error(`reconcile: ${failures.length} build(s) could not be reconciled: ${failures.join('; ')}`);
+  }
+  return report;
+}
+
+export const handler = handlerFor({
+  name: 'reconcile',
+  parse: reconcileInputSchema,
+  handle: (input) => reconcileBuilds(input),
+});
