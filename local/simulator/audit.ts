@@ -10,6 +10,16 @@ export function auditConsistency(cloud: LocalCloud, report: SimulationReport): {
   const problems: string[] = [];
   const { ec2, organizations } = cloud.installed.fakes;
 
+  // At-least-once delivery must never become at-least-twice building or promoting.
+  const starts = report.apiCalls['imagebuilder:StartImagePipelineExecution'] ?? 0;
+  if (starts > report.builds.length) {
+    problems.push(
+      `${starts} StartImagePipelineExecution calls for ${report.builds.length} builds: a change was sent twice`,
+    );
+  }
+  const executions = cloud.sfn.list().map((e) => e.name);
+  if (new Set(executions).size !== executions.length) problems.push('a promotion execution was started twice');
+
   for (const [key, regions] of Object.entries(report.pointers)) {
     const [image, channel] = key.split('/') as [string, string];
     for (const [region, ami] of Object.entries(regions)) {

@@ -27,6 +27,8 @@ const ASYNC_RETRY_DELAYS_MS = [60_000, 120_000];
  */
 export class AsyncInvoker {
   readonly deadLetters: DeadLetter[] = [];
+  /** Copies delivered beyond the first (Scheduler and SNS are at-least-once too). */
+  duplicates = 0;
   readonly errors: { at: string; target: string; message: string }[] = [];
 
   constructor(private readonly options: AsyncInvokerOptions) {}
@@ -66,5 +68,6 @@ export class AsyncInvoker {
   /** Delivers `event` as many times as the scenario's at-least-once setting says. */
   deliverRepeatedly(arn: string, event: unknown, label: string): void {
     for (let i = 0; i < this.options.duplicates; i++) this.deliverAsync(arn, event, label);
+    this.duplicates += this.options.duplicates - 1;
   }
 }

@@ -135,8 +135,8 @@ export async function buildReport(
       subject: m.subject ?? '',
     }));
 
-  const skips = byKind('decision').filter((d) => d.outcome === 'skip');
-  const duplicatesSuppressed = skips.filter((d) => /already|duplicate|re-?deliver/i.test(str(d.reason))).length;
+  // Every copy the local cloud delivered beyond the first; the audit checks none of them had an effect.
+  const duplicatesSuppressed = cloud.bus.stats.duplicates + extras.invoker.duplicates;
 
   return {
     scenario: { start: scenario.start, until: scenario.until, seed: scenario.seed },

@@ -1,0 +1,78 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadCatalogFile } from '../../cli/load-catalog.js';
+import type { SimulationResult } from '../../local/simulator/index.js';
+import { buildLines, defaultScenario, REPO_ROOT, run } from './helpers.js';
+
+// `npm start`'s quarter on the example catalog: three patch windows, a mid-month base release, a package release,
+// a failed build, a gate rejection, prod approvals, a rejection, an expiry and a tampered link, all delivered twice.
+describe('the default scenario on the example catalog', () => {
+  let result: SimulationResult;
+  const outcome = (image: string, version: string, channel: string) =>
+    result.report.promotions.find((p) => p.image === image && p.version === version && p.channel === channel);
+
+  beforeAll(async () => {
+    const catalog = await loadCatalogFile(`${REPO_ROOT}goldsmith.config.ts`);
+    result = await run(catalog, defaultScenario());
+  }, 120_000);
+
+  it('builds the base for each patch window, the base release and the openssl release', () => {
+    expect(buildLines(result, 'base')).toEqual([
+      'base 1.0.0/1 schedule AVAILABLE',
+      'base 1.0.0/2 base-image AVAILABLE',
+      'base 1.0.0/3 package AVAILABLE',
+      'base 1.0.0/4 schedule AVAILABLE',
+      'base 1.0.0/5 schedule AVAILABLE',
+    ]);
+  });
+
+  it('announces the failed container build with Image Builder reason and never promotes it', () => {
+    const failed = result.report.builds.find((b) => b.status === 'FAILED');
+    expect(failed).toMatchObject({ image: 'web-runtime', reason: expect.stringContaining('nginx -t exited 1') });
+    expect(result.report.promotions.some((p) => p.image === 'web-runtime' && p.version === failed?.version)).toBe(
+      false,
+    );
+    expect(result.report.notifications).toContainEqual(
+      expect.objectContaining({ event: 'build-failed', image: 'web-runtime' }),
+    );
+  });
+
+  it('promotes through dev, staging and prod in order, prod only with an approval', () => {
+    const base1 = ['dev', 'staging', 'prod'].map((c) => outcome('base', '1.0.0/1', c));
+    expect(base1.map((p) => p?.outcome)).toEqual(['promoted', 'promoted', 'promoted']);
+    expect(base1.map((p) => p?.at).every((at, i, all) => i === 0 || (at ?? '') >= (all[i - 1] ?? ''))).toBe(true);
+    expect(base1[2]).toMatchObject({
+      by: 'ops-lead',
+      targets: { ous: 2, accounts: 50 },
+      regions: ['us-east-1', 'eu-west-1', 'ap-southeast-2'],
+    });
+  });
+
+  it('records a prod rejection, an expired approval and a gate rejection, each with its reason', () => {
+    expect(outcome('base', '1.0.0/2', 'prod')).toMatchObject({
+      outcome: 'rejected',
+      reason: 'rejected by security-reviewer',
+    });
+    expect(outcome('app', '1.0.0/1', 'prod')).toMatchObject({ outcome: 'expired' });
+    expect(outcome('hardened', '1.0.0/4', 'dev')).toMatchObject({
+      outcome: 'rejected',
+      reason: expect.stringContaining('1 critical'),
+    });
+    expect(outcome('hardened', '1.0.0/4', 'staging')).toBeUndefined();
+  });
+
+  it('refuses the tampered approval link and counts it', () => {
+    expect(result.report.rejectedCallbacks).toBe(1);
+    expect(result.timeline.some((e) => e.text.includes('403: Refused: bad signature'))).toBe(true);
+  });
+
+  it('rebuilds children from their parent channel (cascade) and points consumers at promoted AMIs only', () => {
+    expect(buildLines(result, 'hardened').every((l) => l.includes(' cascade '))).toBe(true);
+    expect(result.report.pointers['base/prod']?.['us-east-1']).toMatch(/^ami-/);
+    expect(result.report.consistency).toEqual({ ok: true, problems: [] });
+  });
+
+  it('prints a figure for speed: simulated months per second', () => {
+    expect(result.run.simulatedMonths).toBeCloseTo(2.96, 1);
+    expect(result.run.monthsPerSecond).toBeGreaterThan(0);
+  });
+});
