@@ -12,6 +12,7 @@ import { useCatalog } from './catalog.js';
 import { ledgerTableName, NAME_PREFIX } from './names.js';
 import { promotionDefinition } from './promotion/definition.js';
 import { createApprovalCallback, createEventFunctions, createTaskFunctions } from './promotion/functions.js';
+import { createReconciler } from './promotion/reconcile.js';
 import { createPromotionRules } from './promotion/rules.js';
 
 /** Goldsmith's event bus (Image Promoted, Package Update), e.g. `goldsmith-prod`. */
@@ -88,6 +89,7 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
   onImageEvent.addEnvironment('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
   stateMachine.grantStartExecution(onImageEvent);
   createPromotionRules(stack, { onImageEvent, onFinding });
+  createReconciler(stack, env, catalog, stateMachine);
 
   stack.addOutputs({ PromotionStateMachineArn: stateMachine.stateMachineArn, ApprovalUrl: approvalUrl });
   return { stateMachine, approvalUrl };

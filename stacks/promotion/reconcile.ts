@@ -1,0 +1,115 @@
+import { Duration, type Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Function as SstFunction } from 'sst/constructs';
+import type { Catalog } from '../../core/config/schema.js';
+import { DEFAULT_WINDOW_DAYS } from '../../core/reconcile/decide.js';
+import { pipelineName } from '../names.js';
+import type { PromotionEnvironment } from './functions.js';
+
+/** How often the reconciler looks for builds whose image state change was never handled. */
+export const RECONCILE_RATE = 'rate(30 minutes)';
+
+/** The schedule's fixed input (see functions/reconcile.ts). */
+export const RECONCILE_INPUT = { reconcile: 'image-builds', windowDays: DEFAULT_WINDOW_DAYS } as const;
+
+/**
+ * A run that cannot start within 25 minutes is superseded by the next one (every 30 minutes), so retrying it
+ * longer would only pile runs up; what still fails lands in the dead-letter queue.
+ */
+export const RECONCILE_RETRY = { MaximumEventAgeInSeconds: 25 * 60, MaximumRetryAttempts: 5 } as const;
+
+/**
+ * The reconciler: every 30 minutes it lists our pipelines' recent builds and does what on-image-event would have
+ * done for those whose "Image State Change" never arrived. It may start promotions, publish notifications, read
+ * and write the ledger, and list and describe our pipelines' builds; nothing else.
+ */
+export function createReconciler(
+  stack: Stack,
+  env: PromotionEnvironment,
+  catalog: Catalog,
+  stateMachine: sfn.IStateMachine,
+): { reconcile: SstFunction; schedule: scheduler.CfnSchedule; dlq: sqs.Queue } {
+  const dlq = new sqs.Queue(stack, 'ReconcileDlq', {
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+  });
+  const pipelineArnOf = (image: string) =>
+    stack.formatArn({ service: 'imagebuilder', resource: 'image-pipeline', resourceName: pipelineName(image) });
+
+  // The catalog is inlined at bundle time (Lambda's 4 KB of environment cannot hold one); SST merges `nodejs`
+  // shallowly, so the app's defaults are repeated.
+  const reconcile = new SstFunction(stack, 'Reconcile', {
+    handler: 'functions/reconcile.handler',
+    // Well inside the 30-minute period: runs do not overlap in practice (and are harmless if they do).
+    timeout: 300,
+    memorySize: 512,
+    environment: {
+      LEDGER_TABLE: env.ledger.tableName,
+      NOTIFY_TOPIC_ARN: env.topic.topicArn,
+      STATE_MACHINE_ARN: stateMachine.stateMachineArn,
+      PIPELINE_ARN_PREFIX: pipelineArnOf(''),
+    },
+    nodejs: {
+      format: 'esm',
+      minify: true,
+      esbuild: {
+        mainFields: ['module', 'main'],
+        define: { 'process.env.GOLDSMITH_CATALOG': JSON.stringify(JSON.stringify(catalog)) },
+      },
+    },
+  });
+  reconcile.configureAsyncInvoke({
+    retryAttempts: 2,
+    maxEventAge: Duration.seconds(RECONCILE_RETRY.MaximumEventAgeInSeconds),
+    onFailure: new destinations.SqsDestination(dlq),
+  });
+
+  env.ledger.grantReadWriteData(reconcile);
+  env.topic.grantPublish(reconcile);
+  stateMachine.grantStartExecution(reconcile);
+  const pipelines = Object.keys(catalog.images).map(pipelineArnOf);
+  if (pipelines.length > 0) {
+    reconcile.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['imagebuilder:ListImagePipelineImages'], resources: pipelines }),
+    );
+  }
+  reconcile.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['imagebuilder:GetImage'],
+      resources: [stack.formatArn({ service: 'imagebuilder', resource: 'image', resourceName: '*' })],
+    }),
+  );
+
+  const role = new iam.Role(stack, 'ReconcileSchedulerRole', {
+    assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+    }),
+    description: 'Goldsmith: EventBridge Scheduler invokes the reconciler',
+  });
+  reconcile.grantInvoke(role);
+  dlq.grantSendMessages(role);
+
+  const schedule = new scheduler.CfnSchedule(stack, 'ReconcileSchedule', {
+    description: 'Goldsmith: catch image state changes EventBridge never delivered',
+    scheduleExpression: RECONCILE_RATE,
+    scheduleExpressionTimezone: 'UTC',
+    flexibleTimeWindow: { mode: 'OFF' },
+    state: 'ENABLED',
+    target: {
+      arn: reconcile.functionArn,
+      roleArn: role.roleArn,
+      input: JSON.stringify(RECONCILE_INPUT),
+      retryPolicy: {
+        maximumEventAgeInSeconds: RECONCILE_RETRY.MaximumEventAgeInSeconds,
+        maximumRetryAttempts: RECONCILE_RETRY.MaximumRetryAttempts,
+      },
+      deadLetterConfig: { arn: dlq.queueArn },
+    },
+  });
+  return { reconcile, schedule, dlq };
+}

@@ -1,0 +1,135 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import exampleCatalog from '../../goldsmith.config.js';
+import { Promotion } from '../../stacks/Promotion.js';
+import { RECONCILE_INPUT, RECONCILE_RATE } from '../../stacks/promotion/reconcile.js';
+import { minimalCatalog, resourcesOf, type Synthesized, synthesize } from './helpers.js';
+
+// SST's test app has an unresolved account, which synthesizes as `my-account`.
+type Json = unknown;
+type Statement = { Effect: string; Action: string | string[]; Resource: Json; Condition?: Json };
+
+let synth: Synthesized;
+
+const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+const resourcesOfStatement = (s: Statement) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).map(String);
+
+function only<T>(record: Record<string, T>, prefix: string): [string, T] {
+  const found = Object.entries(record).filter(([id]) => id.startsWith(prefix));
+  expect(
+    found.map(([id]) => id),
+    prefix,
+  ).toHaveLength(1);
+  return found[0] as [string, T];
+}
+
+/** The statements of the role a policy named `<prefix>…Policy` is attached to. */
+function statementsOf(policyPrefix: string): Statement[] {
+  const [, policy] = only(resourcesOf(synth.template, 'AWS::IAM::Policy'), policyPrefix);
+  return (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+}
+
+beforeAll(async () => {
+  synth = await synthesize(exampleCatalog, { stacks: [Promotion] });
+});
+
+describe('Promotion stack: reconciler schedule', () => {
+  it('invokes the reconciler every 30 minutes with its fixed input, retries briefly, then dead-letters', () => {
+    const [, schedule] = only(resourcesOf(synth.template, 'AWS::Scheduler::Schedule'), 'ReconcileSchedule');
+    const [dlqId] = only(resourcesOf(synth.template, 'AWS::SQS::Queue'), 'ReconcileDlq');
+    const [fnId] = only(resourcesOf(synth.template, 'AWS::Lambda::Function'), 'Reconcile');
+    const target = schedule.Properties.Target as Record<string, Json>;
+
+    expect(schedule.Properties).toMatchObject({
+      ScheduleExpression: RECONCILE_RATE,
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      State: 'ENABLED',
+    });
+    expect(RECONCILE_RATE).toBe('rate(30 minutes)');
+    expect(target.Arn).toBe(`<${fnId}.Arn>`);
+    expect(JSON.parse(String(target.Input))).toEqual(RECONCILE_INPUT);
+    // Retries end before the next run starts: a stale run is superseded, not piled up.
+    const retry = target.RetryPolicy as { MaximumEventAgeInSeconds: number; MaximumRetryAttempts: number };
+    expect(retry.MaximumRetryAttempts).toBeGreaterThan(0);
+    expect(retry.MaximumEventAgeInSeconds).toBeLessThan(30 * 60);
+    expect(target.DeadLetterConfig).toEqual({ Arn: `<${dlqId}.Arn>` });
+  });
+
+  it('lets only Scheduler of this account assume the role that invokes the reconciler and reaches the DLQ', () => {
+    const [, role] = only(resourcesOf(synth.template, 'AWS::IAM::Role'), 'ReconcileSchedulerRole');
+    const trust = (role.Properties.AssumeRolePolicyDocument as { Statement: Statement[] }).Statement;
+    expect(trust).toEqual([
+      expect.objectContaining({
+        Principal: { Service: 'scheduler.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': 'my-account' } },
+      }),
+    ]);
+    const actions = statementsOf('ReconcileSchedulerRoleDefaultPolicy').flatMap(actionsOf);
+    expect(actions).toContain('lambda:InvokeFunction');
+    expect(actions).toContain('sqs:SendMessage');
+  });
+
+  it('keeps the dead-letter queue encrypted and catches failed asynchronous invocations too', () => {
+    const [dlqId, dlq] = only(resourcesOf(synth.template, 'AWS::SQS::Queue'), 'ReconcileDlq');
+    expect(dlq.Properties.SqsManagedSseEnabled).toBe(true);
+    const [fnId] = only(resourcesOf(synth.template, 'AWS::Lambda::Function'), 'Reconcile');
+    const configs = Object.values(resourcesOf(synth.template, 'AWS::Lambda::EventInvokeConfig')).map(
+      (c) => c.Properties,
+    );
+    expect(configs).toContainEqual(
+      expect.objectContaining({
+        FunctionName: `<${fnId}>`,
+        DestinationConfig: { OnFailure: { Destination: `<${dlqId}.Arn>` } },
+      }),
+    );
+  });
+});
+
+describe('Promotion stack: reconciler function', () => {
+  it('finishes well inside its period and knows the ledger, topic, state machine and pipelines', () => {
+    const [, fn] = only(resourcesOf(synth.template, 'AWS::Lambda::Function'), 'Reconcile');
+    expect(fn.Properties.Timeout).toBeLessThan(30 * 60);
+    const variables = (fn.Properties.Environment as { Variables: Record<string, string> }).Variables;
+    expect(variables).toMatchObject({
+      LEDGER_TABLE: 'goldsmith-test-ledger',
+      NOTIFY_TOPIC_ARN: 'arn:aws:sns:us-east-1:my-account:goldsmith-test-notifications',
+      PIPELINE_ARN_PREFIX: 'arn:aws:imagebuilder:us-east-1:my-account:image-pipeline/goldsmith-',
+    });
+    expect(variables.STATE_MACHINE_ARN).toMatch(/^<PromotionStateMachine/);
+  });
+
+  it('may list only the catalog pipelines, describe only images, start only the promotion and publish only to the topic', () => {
+    const statements = statementsOf('ReconcileServiceRoleDefaultPolicy');
+    const byAction = (action: string) => statements.filter((s) => actionsOf(s).includes(action));
+
+    expect(byAction('imagebuilder:ListImagePipelineImages').flatMap(resourcesOfStatement).sort()).toEqual(
+      ['app', 'base', 'hardened', 'web-runtime'].map(
+        (image) => `arn:aws:imagebuilder:us-east-1:my-account:image-pipeline/goldsmith-${image}`,
+      ),
+    );
+    expect(byAction('imagebuilder:GetImage').flatMap(resourcesOfStatement)).toEqual([
+      'arn:aws:imagebuilder:us-east-1:my-account:image/*',
+    ]);
+    expect(byAction('states:StartExecution').flatMap(resourcesOfStatement)).toEqual([
+      expect.stringMatching(/^<PromotionStateMachine/),
+    ]);
+    expect(byAction('sns:Publish').flatMap(resourcesOfStatement)).toEqual([
+      'arn:aws:sns:us-east-1:my-account:goldsmith-test-notifications',
+    ]);
+    const services = new Set(statements.flatMap(actionsOf).map((a) => a.split(':')[0]));
+    // X-Ray is SST's active tracing, whose actions take no resource; sqs is the on-failure destination.
+    expect([...services].sort()).toEqual(['dynamodb', 'imagebuilder', 'sns', 'sqs', 'states', 'xray']);
+    for (const s of statements.filter((s) => !actionsOf(s).every((a) => a.startsWith('xray:')))) {
+      expect(resourcesOfStatement(s), JSON.stringify(s.Action)).not.toContain('*');
+    }
+  });
+
+  it('lists exactly the pipelines of whatever catalog it is built from', async () => {
+    const minimal = await synthesize(minimalCatalog(), { stacks: [Promotion] });
+    const policy = only(resourcesOf(minimal.template, 'AWS::IAM::Policy'), 'ReconcileServiceRoleDefaultPolicy')[1];
+    const statements = (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+    const listed = statements
+      .filter((s) => actionsOf(s).includes('imagebuilder:ListImagePipelineImages'))
+      .flatMap(resourcesOfStatement);
+    expect(listed).toHaveLength(Object.keys(minimalCatalog().images).length);
+  });
+});
