@@ -1,26 +1,16 @@
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type CatalogParse, type ComponentFiles, parseCatalog } from '../core/config/catalog.js';
+import { type CatalogParse, parseCatalog } from '../core/config/catalog.js';
 import type { Catalog } from '../core/config/schema.js';
 import { InvalidCatalogError } from '../core/errors.js';
+import { componentFilesUnder } from '../stacks/catalog.js';
 
 /** The catalog file used when none is given: `goldsmith.config.ts` in the current directory. */
 export const DEFAULT_CATALOG_FILE = 'goldsmith.config.ts';
 
 /** Component documents on disk; catalog paths are relative to the catalog file's folder. */
-export function componentFilesIn(folder: string): ComponentFiles {
-  return {
-    read(path) {
-      try {
-        return readFileSync(resolve(folder, path), 'utf8');
-      } catch {
-        return undefined;
-      }
-    },
-  };
-}
+export const componentFilesIn = componentFilesUnder;
 
 /**
  * Reads a catalog file (`.ts`/`.mts`/`.js`/`.mjs`: its default export; `.json`: the document) and validates it.
