@@ -11,4 +11,5 @@ export interface Command {
 export const commands: Readonly<Record<string, () => Promise<Command>>> = {
   validate: () => import('./validate.js').then((m) => m.command),
   simulate: () => import('./simulate.js').then((m) => m.command),
+  explain: () => import('./explain.js').then((m) => m.command),
 };
