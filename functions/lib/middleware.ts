@@ -54,22 +54,23 @@ function parseEventMiddleware<T>(name: string, parse: Parse<T>): MiddlewareObj {
 }
 
 /**
- * Counts every invocation's outcome under the handler's name: `EventsHandled` when the body returned,
- * `EventsFailed` when anything threw (a malformed event also counts `MalformedEvents`). Every flush therefore holds
- * an application metric, so Powertools never logs "No application metrics to publish", and a dashboard can chart
- * throughput and failure rate per handler from the EMF lines alone.
+ * Counts every invocation's outcome: `EventsHandled` when the body returned, `EventsFailed` when anything threw (a
+ * malformed event also counts `MalformedEvents`). Every flush therefore holds an application metric, so Powertools
+ * never logs "No application metrics to publish". The handler's name rides along as EMF metadata, searchable in
+ * Logs Insights; per-function breakdowns already exist as Lambda's own Invocations and Errors by FunctionName.
  */
 function outcomeMetricsMiddleware(name: string): MiddlewareObj {
+  // Metadata, not a dimension: the local cloud runs several handlers at once on the one shared Metrics instance,
+  // where per-invocation dimensions collide (Powertools warns and overwrites); metadata is simply replaced.
+  const tag = () => metrics.addMetadata('handler', name);
   return {
     name: 'goldsmith-outcome-metrics',
-    // Dimensions are cleared by every flush, so the handler's name is set again on each invocation.
-    before: () => {
-      metrics.addDimension('handler', name);
-    },
     after: () => {
+      tag();
       metrics.addMetric('EventsHandled', MetricUnit.Count, 1);
     },
     onError: () => {
+      tag();
       metrics.addMetric('EventsFailed', MetricUnit.Count, 1);
     },
   };

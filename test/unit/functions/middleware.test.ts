@@ -47,7 +47,7 @@ describe('handlerFor metrics', () => {
     expect(flushes[0]?.empty).toBe(false);
     expect(flushes[0]?.values).toMatchObject({ EventsHandled: 1, handler: 'start-builds' });
     expect(flushes[0]?.values).not.toHaveProperty('EventsFailed');
-    expect(flushes[0]?.dimensions).toContainEqual(expect.arrayContaining(['handler']));
+    expect(flushes[0]?.dimensions).toEqual([['service']]);
   });
 
   it('publishes EventsFailed and rethrows when the body throws', async () => {
@@ -83,6 +83,28 @@ describe('handlerFor metrics', () => {
 
     expect(flushes.map((f) => f.empty)).toEqual([false, false]);
     expect(flushes.map((f) => f.values['handler'])).toEqual(['promotion-gate', 'promotion-gate']);
+  });
+
+  it('writes no Powertools metrics warnings when two handlers run interleaved in one process', async () => {
+    const warnings = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    let release: () => void = () => undefined;
+    const slow = handlerFor({
+      name: 'slow',
+      parse: z.unknown(),
+      handle: () => new Promise<void>((resolve) => (release = resolve)),
+    });
+    const fast = handlerFor({ name: 'fast', parse: z.unknown(), handle: async () => undefined });
+
+    const pending = slow({}, context);
+    await fast({}, context);
+    release();
+    await pending;
+    const written = warnings.mock.calls.map(([chunk]) => String(chunk)).join('');
+    warnings.mockRestore();
+
+    expect(written).not.toContain('No application metrics');
+    expect(written).not.toContain('has already been added');
+    expect(flushes.map((f) => f.empty)).toEqual([false, false]);
   });
 
   it('still captures the cold-start metric with the function name', async () => {
