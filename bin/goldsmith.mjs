@@ -1,7 +1,15 @@
 #!/usr/bin/env node
 // The `goldsmith` command: registers tsx so the TypeScript sources (and a goldsmith.config.ts) load directly.
-import { register } from 'tsx/esm/api';
-
+const major = Number(process.versions.node.split('.')[0]);
+if (major < 22) {
+  // The local cloud (aws-local-stepfunctions) and the Lambda runtime are Node 22; npm scripts and npx put the
+  // project's own Node 22 (the node@22 devDependency) first on the PATH.
+  process.stderr.write(
+    `goldsmith needs Node 22 or later (this is ${process.version}): run it as "npx goldsmith" or "npm start"\n`,
+  );
+  process.exit(1);
+}
+const { register } = await import('tsx/esm/api');
 register();
 const { main } = await import('../cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));
