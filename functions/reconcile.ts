@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
-import { buildHandling, recordReconciliation } from '../aws/build-handling.js';
+import { buildHandlings, buildKey, recordReconciliation } from '../aws/build-handling.js';
 import { listPipelineBuilds } from '../aws/pipeline-builds.js';
 import {
   DEFAULT_WINDOW_DAYS,
@@ -57,10 +57,11 @@ export async function reconcileBuilds(raw: ReconcileInput): Promise<ReconcileRep
   const since = windowStart(now, input.windowDays);
 
   const listed = await listCatalogBuilds(Object.keys(promotionPlans()));
+  const candidates = listed.filter((build) => needsLedgerLookup(build, since));
+  const handlings = await buildHandlings(candidates);
   const ledger = new Map<string, LedgerBuildView>();
-  for (const build of listed) {
-    if (!needsLedgerLookup(build, since)) continue;
-    const view = await buildHandling(build.image, build.version);
+  for (const build of candidates) {
+    const view = handlings.get(buildKey(build.image, build.version));
     if (view) ledger.set(build.buildVersionArn, view);
   }
   const { actions, skipped } = planReconciliation(listed, ledger, since);

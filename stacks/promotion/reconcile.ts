@@ -10,20 +10,23 @@ import { DEFAULT_WINDOW_DAYS } from '../../core/reconcile/decide.js';
 import { pipelineName } from '../names.js';
 import type { PromotionEnvironment } from './functions.js';
 
-/** How often the reconciler looks for builds whose image state change was never handled. */
-export const RECONCILE_RATE = 'rate(30 minutes)';
+/**
+ * How often the reconciler looks for builds whose image state change was never handled. Hourly: a promotion that
+ * starts up to an hour late is immaterial next to soak periods of days, and each run lists every pipeline.
+ */
+export const RECONCILE_RATE = 'rate(1 hour)';
 
 /** The schedule's fixed input (see functions/reconcile.ts). */
 export const RECONCILE_INPUT = { reconcile: 'image-builds', windowDays: DEFAULT_WINDOW_DAYS } as const;
 
 /**
- * A run that cannot start within 25 minutes is superseded by the next one (every 30 minutes), so retrying it
- * longer would only pile runs up; what still fails lands in the dead-letter queue.
+ * A run that cannot start within 50 minutes is superseded by the next one (every hour), so retrying it longer
+ * would only pile runs up; what still fails lands in the dead-letter queue.
  */
-export const RECONCILE_RETRY = { MaximumEventAgeInSeconds: 25 * 60, MaximumRetryAttempts: 5 } as const;
+export const RECONCILE_RETRY = { MaximumEventAgeInSeconds: 50 * 60, MaximumRetryAttempts: 5 } as const;
 
 /**
- * The reconciler: every 30 minutes it lists our pipelines' recent builds and does what on-image-event would have
+ * The reconciler: every hour it lists our pipelines' recent builds and does what on-image-event would have
  * done for those whose "Image State Change" never arrived. It may start promotions, publish notifications, read
  * and write the ledger, and list and describe our pipelines' builds; nothing else.
  */
@@ -45,7 +48,7 @@ export function createReconciler(
   // shallowly, so the app's defaults are repeated.
   const reconcile = new SstFunction(stack, 'Reconcile', {
     handler: 'functions/reconcile.handler',
-    // Well inside the 30-minute period: runs do not overlap in practice (and are harmless if they do).
+    // Well inside the hourly period: runs do not overlap in practice (and are harmless if they do).
     timeout: 300,
     memorySize: 512,
     environment: {

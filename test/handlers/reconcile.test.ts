@@ -9,6 +9,8 @@ import {
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import {
+  BatchGetCommand,
+  type BatchGetCommandInput,
   DynamoDBDocumentClient,
   GetCommand,
   type GetCommandInput,
@@ -53,6 +55,14 @@ function inMemoryLedger(ddb: AwsClientStub<DynamoDBDocumentClient>) {
   const items = new Map<string, Record<string, unknown>>();
   const keyOf = (k: Record<string, unknown> | undefined) => `${String(k?.pk)}|${String(k?.sk)}`;
   ddb.on(GetCommand).callsFake((input: GetCommandInput) => ({ Item: items.get(keyOf(input.Key)) }));
+  ddb.on(BatchGetCommand).callsFake((input: BatchGetCommandInput) => ({
+    Responses: Object.fromEntries(
+      Object.entries(input.RequestItems ?? {}).map(([table, request]) => [
+        table,
+        (request.Keys ?? []).flatMap((k) => items.get(keyOf(k)) ?? []),
+      ]),
+    ),
+  }));
   ddb.on(PutCommand).callsFake((input: PutCommandInput) => {
     const key = keyOf(input.Item);
     if (input.ConditionExpression === 'attribute_not_exists(sk)' && items.has(key)) {
@@ -177,7 +187,11 @@ describe('reconcileBuilds', () => {
   });
 
   it('catches a build whose status was recorded but whose promotion never started', async () => {
-    ledger.set('IMAGE#base|BUILD#1.0.0/3', { statusesSeen: new Set(['TESTING', 'AVAILABLE']) });
+    ledger.set('IMAGE#base|BUILD#1.0.0/3', {
+      pk: 'IMAGE#base',
+      sk: 'BUILD#1.0.0/3',
+      statusesSeen: new Set(['TESTING', 'AVAILABLE']),
+    });
     listBase([summary('AVAILABLE')]);
     imagebuilder.on(GetImageCommand).resolves(getImageOutput());
     sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:exec' });
@@ -186,6 +200,26 @@ describe('reconcileBuilds', () => {
 
     expect(report.reconciled).toMatchObject([{ status: 'AVAILABLE', missed: 'handling' }]);
     expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 1);
+  });
+
+  it('asks the ledger again for builds it left unprocessed before deciding', async () => {
+    const key = { pk: 'IMAGE#base', sk: 'BUILD#1.0.0/3' };
+    ledger.set('IMAGE#base|BUILD#1.0.0/3', {
+      ...key,
+      statusesSeen: new Set(['AVAILABLE']),
+      handledStatuses: new Set(['AVAILABLE']),
+    });
+    ddb
+      .on(BatchGetCommand)
+      .resolvesOnce({ Responses: { ledger: [] }, UnprocessedKeys: { ledger: { Keys: [key] } } })
+      .resolvesOnce({ Responses: { ledger: [ledger.get('IMAGE#base|BUILD#1.0.0/3') ?? {}] } });
+    listBase([summary('AVAILABLE')]);
+
+    const report = await reconcileBuilds(INPUT);
+
+    expect(ddb).toHaveReceivedCommandTimes(BatchGetCommand, 2);
+    expect(report.reconciled).toEqual([]);
+    expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
   });
 
   it('leaves builds in progress and builds older than the window alone', async () => {
