@@ -57,13 +57,12 @@ export async function recordBuildStatus(build: BuildFacts): Promise<void> {
   );
 }
 
-/** Statuses the ledger has seen a build pass through (empty when the build is unknown). */
-export async function statusesSeen(image: string, version: string): Promise<string[]> {
+/** Whether a build's failure was already announced (a re-delivered or reconciled FAILED event says nothing new). */
+export async function buildAnnounced(image: string, version: string): Promise<boolean> {
   const out = await documentClient().send(
     new GetCommand({ TableName: table(), Key: key(image, buildSk(version)), ConsistentRead: true }),
   );
-  const seen: unknown = out.Item?.statusesSeen;
-  return seen instanceof Set ? [...seen].filter((s): s is string => typeof s === 'string') : [];
+  return typeof out.Item?.announcedAt === 'string';
 }
 
 /** A channel decision. */
@@ -198,8 +197,8 @@ export async function recordShareDecision(record: {
 }
 
 /**
- * Marks a build's terminal status as announced, once, so a re-delivered FAILED event is not announced twice.
- * @returns false when it was announced before.
+ * Marks a build's terminal status as announced (after the announcement was published), once.
+ * @returns false when it was marked before.
  */
 export async function markBuildAnnounced(image: string, version: string, at: string): Promise<boolean> {
   try {

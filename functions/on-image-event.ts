@@ -1,6 +1,6 @@
 import { markBuildHandled } from '../aws/build-handling.js';
 import { describeBuild } from '../aws/promotion-images.js';
-import { getChannelPointer, markBuildAnnounced, recordBuildStatus } from '../aws/promotion-ledger.js';
+import { buildAnnounced, getChannelPointer, markBuildAnnounced, recordBuildStatus } from '../aws/promotion-ledger.js';
 import { publishNotification } from '../aws/sns.js';
 import { startNamedExecution } from '../aws/stepfunctions.js';
 import { MalformedEventError } from '../core/errors.js';
@@ -90,8 +90,11 @@ export async function actOnBuildStatus(change: BuildStatusChange): Promise<Image
   }
   if (status === 'FAILED' || status === 'CANCELLED') {
     const why = reason ?? 'Image Builder gave no reason';
-    if (await markBuildAnnounced(image, version, at))
+    // Announce first, then mark: a crash in between announces twice rather than never.
+    if (!(await buildAnnounced(image, version))) {
       await publishNotification(buildFailedMessage(image, version, status, why));
+      await markBuildAnnounced(image, version, at);
+    }
     await markBuildHandled(image, version, status, at);
     return { action: 'announced-failure', image, version, status, reason: why };
   }

@@ -1,4 +1,4 @@
-import { getOutcome, statusesSeen } from '../../aws/promotion-ledger.js';
+import { getOutcome } from '../../aws/promotion-ledger.js';
 import { GateRejectedError } from '../../core/promotion/errors.js';
 import { evaluateGate } from '../../core/promotion/gate.js';
 import type { FindingCounts } from '../../core/promotion/types.js';
@@ -22,12 +22,9 @@ export async function gate(input: unknown): Promise<GateResult> {
     const before = await getOutcome(item.image, item.version, previous);
     if (before?.outcome !== 'promoted') return { skipped: true, reason: `${previous} was not promoted` };
   }
-  const [seen, findings] = await Promise.all([
-    statusesSeen(item.image, item.version),
-    currentFindings(item.image, item.version, item.buildVersionArn),
-  ]);
+  const findings = await currentFindings(item.image, item.version, item.buildVersionArn);
   const verdict = evaluateGate(
-    { testsEnabled: item.build.testsEnabled, status: item.build.status, statusesSeen: seen, findings },
+    { testsEnabled: item.build.testsEnabled, status: item.build.status, findings },
     item.channel.policy,
   );
   if (!verdict.passed) throw new GateRejectedError(verdict.reason);

@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetImageCommand, ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -91,15 +90,29 @@ describe('onImageEvent', () => {
 
   it('announces a re-delivered CANCELLED build only once', async () => {
     imagebuilder.on(GetImageCommand).resolves(getImageOutput('CANCELLED', 'cancelled by user'));
+    // The ledger remembers the announcement once it was published.
     ddb
-      .on(UpdateCommand, { UpdateExpression: 'SET announcedAt = :at' })
-      .resolvesOnce({})
-      .rejects(new ConditionalCheckFailedException({ message: 'failed', $metadata: {} }));
+      .on(GetCommand)
+      .resolvesOnce({ Item: {} })
+      .resolves({ Item: { announcedAt: '2027-01-14T04:00:00Z' } });
 
     await onImageEvent(stateChangeEvent('CANCELLED', 'cancelled by user'));
     await onImageEvent(stateChangeEvent('CANCELLED', 'cancelled by user'));
 
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, { UpdateExpression: 'SET announcedAt = :at' });
+  });
+
+  it('announces again rather than never when the publish failed before the ledger was marked', async () => {
+    imagebuilder.on(GetImageCommand).resolves(getImageOutput('FAILED', 'component failed'));
+    ddb.on(GetCommand).resolves({ Item: {} });
+    sns.on(PublishCommand).rejectsOnce(new Error('SNS unavailable')).resolves({ MessageId: 'm-1' });
+
+    await expect(onImageEvent(stateChangeEvent('FAILED', 'component failed'))).rejects.toThrow('SNS unavailable');
+    expect(ddb).not.toHaveReceivedCommandWith(UpdateCommand, { UpdateExpression: 'SET announcedAt = :at' });
+    await onImageEvent(stateChangeEvent('FAILED', 'component failed'));
+
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 2);
     expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
   });
 

@@ -126,10 +126,19 @@ describe('gate', () => {
     });
   });
 
-  it('rejects a build the ledger never saw in TESTING', async () => {
-    ddb.on(GetCommand).resolves({ Item: { statusesSeen: new Set(['BUILDING', 'AVAILABLE']) } });
+  it('passes a tested AVAILABLE build whose TESTING event never arrived (events may be lost)', async () => {
+    ddb.on(GetCommand).resolves({ Item: { statusesSeen: new Set(['AVAILABLE']) } });
 
-    await expect(gate(channelItem('dev'))).rejects.toMatchObject({ name: 'GateRejected' });
+    await expect(gate(channelItem('dev'))).resolves.toMatchObject({ passed: true });
+  });
+
+  it('rejects a build whose tests were not enabled', async () => {
+    await expect(
+      gate({ ...channelItem('dev'), build: { ...channelItem('dev').build, testsEnabled: false } }),
+    ).rejects.toMatchObject({
+      name: 'GateRejected',
+      message: 'image tests are not enabled for this build',
+    });
   });
 });
 

@@ -108,12 +108,14 @@ describe('Promotion stack: permissions', () => {
     expect(resources.some((r) => r.includes('OnImageEvent') || r.includes('ApprovalCallback'))).toBe(false);
   });
 
-  it('lets only on-image-event start promotions', () => {
+  it('lets only on-image-event and the reconciler (for events that never arrived) start promotions', () => {
     const starters = [...statementsByRole()]
       .filter(([, statements]) => statements.some((s) => actionsOf(s).includes('states:StartExecution')))
-      .map(([role]) => role);
-    expect(starters).toHaveLength(1);
+      .map(([role]) => role)
+      .sort();
+    expect(starters).toHaveLength(2);
     expect(starters[0]).toMatch(/^<OnImageEventServiceRole/);
+    expect(starters[1]).toMatch(/^<ReconcileServiceRole/);
   });
 
   it('serves approval links from a function URL whose handler checks the HMAC signature', () => {

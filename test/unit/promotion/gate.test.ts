@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { countFindings, evaluateGate, evaluateSoak, noFindings, policyBreach } from '../../../core/promotion/gate.js';
 
-const passedFacts = { testsEnabled: true, status: 'AVAILABLE', statusesSeen: ['BUILDING', 'TESTING', 'AVAILABLE'] };
+const passedFacts = { testsEnabled: true, status: 'AVAILABLE' };
 const strict = { maxCritical: 0, maxHigh: 0, maxMedium: 10 };
 
 describe('countFindings', () => {
@@ -40,14 +40,6 @@ describe('evaluateGate', () => {
   it('rejects a build whose tests were not enabled', () => {
     const verdict = evaluateGate({ ...passedFacts, testsEnabled: false, findings: noFindings() }, strict);
     expect(verdict).toEqual({ passed: false, reason: 'image tests are not enabled for this build' });
-  });
-
-  it('rejects a build never seen in TESTING', () => {
-    const verdict = evaluateGate(
-      { ...passedFacts, statusesSeen: ['BUILDING', 'AVAILABLE'], findings: noFindings() },
-      strict,
-    );
-    expect(verdict.passed).toBe(false);
   });
 
   it('rejects a build that is not AVAILABLE', () => {
