@@ -93,6 +93,7 @@ function withToken(value: unknown, token: string): unknown {
  */
 export class LocalStepFunctions {
   private readonly machines = new Map<string, LocalizedMachine>();
+  private readonly runners = new Map<LocalizedMachine, StateMachine>();
   private readonly executions = new Map<string, LocalExecution>();
   private readonly running = new Set<Promise<void>>();
   private readonly tokens = new Map<string, PendingToken>();
@@ -106,7 +107,15 @@ export class LocalStepFunctions {
 
   /** Registers a state machine definition under its ARN. */
   register(stateMachineArn: string, definition: StatesDefinition): void {
-    this.machines.set(stateMachineArn, localizeDefinition(definition));
+    const machine = localizeDefinition(definition);
+    // Validate once here (a bad definition fails at registration, as CreateStateMachine would); executions and
+    // their Map iterations then skip the validator, which otherwise recompiles its schema every time.
+    new StateMachine(machine.definition as never, { validationOptions: { checkPaths: false, checkArn: false } });
+    this.machines.set(stateMachineArn, machine);
+    this.runners.set(
+      machine,
+      new StateMachine(machine.definition as never, { validationOptions: { noValidate: true } }),
+    );
   }
 
   /** StartExecution: same name + same input while open → the same execution; otherwise ExecutionAlreadyExists. */
@@ -197,9 +206,8 @@ export class LocalStepFunctions {
       handlers[stateName] = (input) => this.serveTask(machine, stateName, task.resource, input);
     }
     const retryIntervalOverrides = Object.fromEntries(Object.keys(machine.tasks).map((n) => [n, 0]));
-    const sm = new StateMachine(machine.definition as never, {
-      validationOptions: { checkPaths: false, checkArn: false },
-    });
+    const sm = this.runners.get(machine);
+    if (!sm) throw new Error(`no runner for ${execution.stateMachineArn}`);
     const { result, abort } = sm.run(JSON.parse(execution.input) as Json, {
       overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides },
       context: {

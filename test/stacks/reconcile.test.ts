@@ -33,7 +33,7 @@ beforeAll(async () => {
 });
 
 describe('Promotion stack: reconciler schedule', () => {
-  it('invokes the reconciler every hour with its fixed input, retries briefly, then dead-letters', () => {
+  it('invokes the reconciler every six hours with its fixed input, retries briefly, then dead-letters', () => {
     const [, schedule] = only(resourcesOf(synth.template, 'AWS::Scheduler::Schedule'), 'ReconcileSchedule');
     const [dlqId] = only(resourcesOf(synth.template, 'AWS::SQS::Queue'), 'ReconcileDlq');
     const [fnId] = only(resourcesOf(synth.template, 'AWS::Lambda::Function'), 'Reconcile');
@@ -44,13 +44,13 @@ describe('Promotion stack: reconciler schedule', () => {
       FlexibleTimeWindow: { Mode: 'OFF' },
       State: 'ENABLED',
     });
-    expect(RECONCILE_RATE).toBe('rate(1 hour)');
+    expect(RECONCILE_RATE).toBe('rate(6 hours)');
     expect(target.Arn).toBe(`<${fnId}.Arn>`);
     expect(JSON.parse(String(target.Input))).toEqual(RECONCILE_INPUT);
     // Retries end before the next run starts: a stale run is superseded, not piled up.
     const retry = target.RetryPolicy as { MaximumEventAgeInSeconds: number; MaximumRetryAttempts: number };
     expect(retry.MaximumRetryAttempts).toBeGreaterThan(0);
-    expect(retry.MaximumEventAgeInSeconds).toBeLessThan(60 * 60);
+    expect(retry.MaximumEventAgeInSeconds).toBeLessThan(6 * 60 * 60);
     expect(target.DeadLetterConfig).toEqual({ Arn: `<${dlqId}.Arn>` });
   });
 
