@@ -66,3 +66,19 @@ export async function loadCatalog(): Promise<Catalog> {
   setCatalog(catalog);
   return catalog;
 }
+
+/**
+ * Bundling for a function that reads the catalog: the validated catalog is inlined at bundle time (esbuild `define`
+ * of `process.env.GOLDSMITH_CATALOG`, read by `functions/lib/catalog.ts`), because Lambda's 4 KB of environment
+ * cannot hold a real one. SST merges `nodejs` shallowly, so the app's defaults from sst.config.ts are repeated.
+ */
+export function catalogBundling(catalog: Catalog) {
+  return {
+    format: 'esm' as const,
+    minify: true,
+    esbuild: {
+      mainFields: ['module', 'main'],
+      define: { 'process.env.GOLDSMITH_CATALOG': JSON.stringify(JSON.stringify(catalog)) },
+    },
+  };
+}

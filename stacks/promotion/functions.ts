@@ -6,6 +6,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
+import { catalogBundling } from '../catalog.js';
 import type { PromotionTaskFunctions } from './definition.js';
 
 /** The shared resources every promotion function reaches. */
@@ -50,14 +51,7 @@ function catalogFunction(
     timeout: 60,
     memorySize: 512,
     environment,
-    nodejs: {
-      format: 'esm',
-      minify: true,
-      esbuild: {
-        mainFields: ['module', 'main'],
-        define: { 'process.env.GOLDSMITH_CATALOG': JSON.stringify(JSON.stringify(catalog)) },
-      },
-    },
+    nodejs: catalogBundling(catalog),
   });
 }
 

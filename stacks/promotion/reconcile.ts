@@ -7,6 +7,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
 import { DEFAULT_WINDOW_DAYS } from '../../core/reconcile/decide.js';
+import { catalogBundling } from '../catalog.js';
 import { pipelineName } from '../names.js';
 import type { PromotionEnvironment } from './functions.js';
 
@@ -58,14 +59,7 @@ export function createReconciler(
       STATE_MACHINE_ARN: stateMachine.stateMachineArn,
       PIPELINE_ARN_PREFIX: pipelineArnOf(''),
     },
-    nodejs: {
-      format: 'esm',
-      minify: true,
-      esbuild: {
-        mainFields: ['module', 'main'],
-        define: { 'process.env.GOLDSMITH_CATALOG': JSON.stringify(JSON.stringify(catalog)) },
-      },
-    },
+    nodejs: catalogBundling(catalog),
   });
   reconcile.configureAsyncInvoke({
     retryAttempts: 2,

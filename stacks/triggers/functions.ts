@@ -7,6 +7,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
+import { catalogBundling } from '../catalog.js';
 
 export interface TriggerEnvironment {
   catalog: Catalog;
@@ -41,14 +42,7 @@ function triggerFunction(stack: Stack, id: string, handler: string, env: Trigger
       EVENT_BUS_NAME: env.bus.eventBusName,
       NOTIFY_TOPIC_ARN: env.topic.topicArn,
     },
-    nodejs: {
-      format: 'esm',
-      minify: true,
-      esbuild: {
-        mainFields: ['module', 'main'],
-        define: { 'process.env.GOLDSMITH_CATALOG': JSON.stringify(JSON.stringify(env.catalog)) },
-      },
-    },
+    nodejs: catalogBundling(env.catalog),
   });
   // Asynchronous invocations (EventBridge, Scheduler, SNS) that still fail after Lambda's retries land in the DLQ.
   fn.configureAsyncInvoke({
