@@ -89,6 +89,8 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
       credentials: { accessKeyId: 'AKIALOCALGOLDSMITH', secretAccessKey: 'local' },
       // Fakes answer unsigned requests: skipping SigV4 saves a third of the SDK's time per call in long simulations.
       httpAuthSchemes: [{ schemeId: 'aws.auth#sigv4', identityProvider: sigv4Identity, signer: unsignedSigner }],
+      // A fixed endpoint skips the endpoint rule set; the fakes answer before any request is sent.
+      endpoint: `https://${service}.local.goldsmith`,
       maxAttempts,
       // A getter, so every client built from these settings gets its own retry quota, as real clients do.
       get retryStrategy() {
