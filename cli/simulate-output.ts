@@ -76,7 +76,10 @@ export function renderSimulation(result: SimulationResult): string {
           'faults injected / retried / failed',
           `${report.faults.injected} / ${report.faults.retried} / ${report.faults.failedCalls}`,
         ],
-        ['AWS API calls (all, incl. watchers) per channel promotion', promoted ? (totalCalls / promoted).toFixed(1) : '—'],
+        [
+          'AWS API calls (all, incl. watchers) per channel promotion',
+          promoted ? (totalCalls / promoted).toFixed(1) : '—',
+        ],
         ['consistency', report.consistency.ok ? 'ok' : `${report.consistency.problems.length} problem(s)`],
       ],
     ),
