@@ -4,10 +4,9 @@ import {
   ExecutionDoesNotExist,
   InvalidName,
   StateMachineDoesNotExist,
-  TaskDoesNotExist,
-  TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import { StateMachine } from 'aws-local-stepfunctions';
+import { isValidExecutionName, type LocalExecution } from './execution.js';
 import { readPath } from './jsonpath.js';
 import {
   type Json,
@@ -16,6 +15,7 @@ import {
   localizeDefinition,
   type StatesDefinition,
 } from './localize.js';
+import { TaskError, TaskTokens, TOKEN_PLACEHOLDER, withToken } from './tokens.js';
 
 /** What the engine needs of the virtual clock. */
 export interface EngineClock {
@@ -37,56 +37,6 @@ export interface LocalStepFunctionsOptions {
   region?: string;
 }
 
-export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
-
-export interface LocalExecution {
-  executionArn: string;
-  stateMachineArn: string;
-  name: string;
-  input: string;
-  status: ExecutionStatus;
-  startDate: Date;
-  stopDate?: Date;
-  output?: string;
-  error?: string;
-  cause?: string;
-}
-
-interface PendingToken {
-  resolve(output: unknown): void;
-  reject(error: Error): void;
-  state: 'open' | 'timed-out' | 'closed';
-}
-
-const TOKEN_PLACEHOLDER = 'goldsmith-local-task-token';
-const NAME_FORBIDDEN = /[\s<>{}[\]?*"#%\\^|~`$&,;:/]/;
-
-/** Execution names: 1–80 characters, none of the documented forbidden ones, no control characters. */
-function isValidExecutionName(name: string): boolean {
-  if (name.length < 1 || name.length > 80 || NAME_FORBIDDEN.test(name)) return false;
-  return [...name].every((ch) => {
-    const code = ch.charCodeAt(0);
-    return code > 0x1f && (code < 0x7f || code > 0x9f);
-  });
-}
-
-class TaskError extends Error {
-  constructor(name: string, message: string) {
-    super(message);
-    this.name = name;
-  }
-}
-
-/** Replaces the context-object placeholder wherever `$$.Task.Token` put it. */
-function withToken(value: unknown, token: string): unknown {
-  if (value === TOKEN_PLACEHOLDER) return token;
-  if (Array.isArray(value)) return value.map((v) => withToken(v, token));
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withToken(v, token)]));
-  }
-  return value;
-}
-
 /**
  * Step Functions on the local cloud: runs the synthesized ASL with aws-local-stepfunctions, every Task served
  * in process, Waits and task-token timeouts on the virtual clock, and the API's documented idempotency and errors.
@@ -96,7 +46,7 @@ export class LocalStepFunctions {
   private readonly runners = new Map<LocalizedMachine, StateMachine>();
   private readonly executions = new Map<string, LocalExecution>();
   private readonly running = new Set<Promise<void>>();
-  private readonly tokens = new Map<string, PendingToken>();
+  private readonly tokens = new TaskTokens();
   private readonly accountId: string;
   private readonly region: string;
 
@@ -167,19 +117,15 @@ export class LocalStepFunctions {
   }
 
   sendTaskSuccess(taskToken: string, output: string): void {
-    const pending = this.openToken(taskToken);
-    pending.state = 'closed';
-    pending.resolve(JSON.parse(output));
+    this.tokens.succeed(taskToken, output);
   }
 
   sendTaskFailure(taskToken: string, error?: string, cause?: string): void {
-    const pending = this.openToken(taskToken);
-    pending.state = 'closed';
-    pending.reject(new TaskError(error ?? 'States.TaskFailed', cause ?? ''));
+    this.tokens.fail(taskToken, error, cause);
   }
 
   sendTaskHeartbeat(taskToken: string): void {
-    this.openToken(taskToken);
+    this.tokens.heartbeat(taskToken);
   }
 
   /** All executions so far, oldest first. */
@@ -190,14 +136,6 @@ export class LocalStepFunctions {
   /** Resolves when no execution is running (for tests; the simulator uses the clock's idle tracking). */
   async settled(): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
-  }
-
-  private openToken(taskToken: string): PendingToken {
-    const pending = this.tokens.get(taskToken);
-    if (!pending) throw new TaskDoesNotExist({ message: 'Task Does Not Exist', $metadata: {} });
-    if (pending.state === 'timed-out') throw new TaskTimedOut({ message: 'Task Timed Out', $metadata: {} });
-    if (pending.state === 'closed') throw new TaskDoesNotExist({ message: 'Task Does Not Exist', $metadata: {} });
-    return pending;
   }
 
   private async run(machine: LocalizedMachine, execution: LocalExecution): Promise<void> {
@@ -292,10 +230,7 @@ export class LocalStepFunctions {
     task: LocalizedMachine['tokenTasks'][string],
     input: Json,
   ): Promise<Json> {
-    const taskToken = `${randomUUID()}${randomUUID()}`.replaceAll('-', '');
-    const answer = new Promise<unknown>((resolve, reject) => {
-      this.tokens.set(taskToken, { resolve, reject, state: 'open' });
-    });
+    const { token: taskToken, answer } = this.tokens.issue();
     const timeoutSeconds =
       task.timeoutSeconds ?? (task.timeoutSecondsPath ? Number(readPath(input, task.timeoutSecondsPath)) : undefined);
     const resource = task.resource.replace(/\.waitForTaskToken$/, '');
@@ -304,13 +239,7 @@ export class LocalStepFunctions {
     const waitForAnswer = () => (clock.park ? clock.park(answer) : answer);
     if (timeoutSeconds === undefined || Number.isNaN(timeoutSeconds)) return (await waitForAnswer()) as Json;
     const deadline = new Date(this.options.clock.now().getTime() + timeoutSeconds * 1000);
-    const expire = (): void => {
-      const pending = this.tokens.get(taskToken);
-      if (pending?.state === 'open') {
-        pending.state = 'timed-out';
-        pending.reject(new TaskError('States.Timeout', `${stateName} timed out after ${timeoutSeconds} s`));
-      }
-    };
+    const expire = (): void => this.tokens.expire(taskToken, `${stateName} timed out after ${timeoutSeconds} s`);
     // A scheduled item, not a sleep: a sleep would keep this execution parked after the answer arrives.
     if (clock.schedule) clock.schedule(deadline, `timeout ${stateName}`, expire);
     else void clock.sleepUntil(deadline).then(expire);

@@ -97,6 +97,18 @@ describe('LocalStepFunctions', () => {
     expect(sfn.list()).toHaveLength(1);
   });
 
+  it('times the whole execution out on the virtual clock at the machine TimeoutSeconds', async () => {
+    const { clock, sfn } = setup();
+    const slow = `${machineArn}-slow`;
+    sfn.register(slow, { ...definition, TimeoutSeconds: 1800 });
+    const { executionArn } = sfn.startExecution({ stateMachineArn: slow, name: 'img-4', input: '{}' });
+    await clock.advance(1799);
+    expect(sfn.describeExecution(executionArn).status).toBe('RUNNING');
+    await clock.advance(1);
+    await sfn.settled();
+    expect(sfn.describeExecution(executionArn)).toMatchObject({ status: 'TIMED_OUT', error: 'States.Timeout' });
+  });
+
   it('returns the documented errors for unknown machines, bad names and unknown tokens', () => {
     const { sfn } = setup();
     expect(() => sfn.startExecution({ stateMachineArn: `${machineArn}-x`, name: 'a' })).toThrow(

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { TaskDoesNotExist, TaskTimedOut } from '@aws-sdk/client-sfn';
+
+/** What `$$.Task.Token` resolves to in the context object; each token task replaces it with a fresh token. */
+export const TOKEN_PLACEHOLDER = 'goldsmith-local-task-token';
+
+/** An error a state raises, matched by Retry/Catch on its name (`States.Timeout`, `Rejected`, …). */
+export class TaskError extends Error {
+  constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+interface PendingToken {
+  resolve(output: unknown): void;
+  reject(error: Error): void;
+  state: 'open' | 'timed-out' | 'closed';
+}
+
+/** Replaces the context-object placeholder wherever `$$.Task.Token` put it. */
+export function withToken(value: unknown, token: string): unknown {
+  if (value === TOKEN_PLACEHOLDER) return token;
+  if (Array.isArray(value)) return value.map((v) => withToken(v, token));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withToken(v, token)]));
+  }
+  return value;
+}
+
+/**
+ * The task tokens of waiting `.waitForTaskToken` states, answered by SendTaskSuccess/Failure/Heartbeat with the
+ * errors AWS documents: an unknown or answered token is TaskDoesNotExist, an expired one TaskTimedOut.
+ */
+export class TaskTokens {
+  private readonly tokens = new Map<string, PendingToken>();
+
+  /** Issues a token and the promise its answer settles. */
+  issue(): { token: string; answer: Promise<unknown> } {
+    const token = `${randomUUID()}${randomUUID()}`.replaceAll('-', '');
+    const answer = new Promise<unknown>((resolve, reject) => {
+      this.tokens.set(token, { resolve, reject, state: 'open' });
+    });
+    return { token, answer };
+  }
+
+  /** Times an unanswered token out (its state fails with `States.Timeout`); an answered one is left alone. */
+  expire(token: string, message: string): void {
+    const pending = this.tokens.get(token);
+    if (pending?.state !== 'open') return;
+    pending.state = 'timed-out';
+    pending.reject(new TaskError('States.Timeout', message));
+  }
+
+  succeed(token: string, output: string): void {
+    const pending = this.open(token);
+    pending.state = 'closed';
+    pending.resolve(JSON.parse(output));
+  }
+
+  fail(token: string, error?: string, cause?: string): void {
+    const pending = this.open(token);
+    pending.state = 'closed';
+    pending.reject(new TaskError(error ?? 'States.TaskFailed', cause ?? ''));
+  }
+
+  heartbeat(token: string): void {
+    this.open(token);
+  }
+
+  private open(token: string): PendingToken {
+    const pending = this.tokens.get(token);
+    if (!pending || pending.state === 'closed') {
+      throw new TaskDoesNotExist({ message: 'Task Does Not Exist', $metadata: {} });
+    }
+    if (pending.state === 'timed-out') throw new TaskTimedOut({ message: 'Task Timed Out', $metadata: {} });
+    return pending;
+  }
+}
