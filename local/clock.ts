@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { ScheduleHeap } from './schedule-heap.js';
 
 /**
  * A virtual clock for the discrete-event simulation. Nothing here reads the wall clock: time only moves when
@@ -52,7 +53,7 @@ function toMillis(at: number | Date | string): number {
 export class VirtualClock {
   private current: number;
   private seq = 0;
-  private readonly heap: Item[] = [];
+  private readonly heap = new ScheduleHeap<Item>();
   private readonly work = new Set<Work>();
   private readonly context = new AsyncLocalStorage<Work>();
   private activity = 0;
@@ -82,7 +83,7 @@ export class VirtualClock {
 
   /** Items still waiting to run. */
   pending(): number {
-    return this.heap.filter((i) => !i.cancelled).length;
+    return this.heap.all().filter((i) => !i.cancelled).length;
   }
 
   /** Marks that something happened, so `run` keeps settling before it advances (fakes call this per request). */
@@ -97,7 +98,7 @@ export class VirtualClock {
    */
   schedule(at: number | Date | string, label: string, fn: () => unknown): Scheduled {
     const item: Item = { at: Math.max(toMillis(at), this.current), seq: this.seq++, label, fn, cancelled: false };
-    this.push(item);
+    this.heap.push(item);
     this.touch();
     return {
       at: item.at,
@@ -163,9 +164,9 @@ export class VirtualClock {
     let steps = 0;
     await this.settle();
     for (;;) {
-      const item = this.peek();
+      const item = this.heap.peek();
       if (!item || item.at > end) break;
-      this.pop();
+      this.heap.pop();
       if (item.cancelled) continue;
       this.current = item.at;
       steps++;
@@ -201,7 +202,7 @@ export class VirtualClock {
     await this.settle();
     const end = toMillis(limit);
     while (!done) {
-      const item = this.peek();
+      const item = this.heap.peek();
       if (!item) throw new Error(`nothing is scheduled at ${this.iso()}, but the awaited work is still pending`);
       if (item.at > end) break;
       await this.run(item.at);
@@ -265,39 +266,5 @@ export class VirtualClock {
     const out: Work[] = [];
     for (let w = start; w; w = w.parent) out.push(w);
     return out;
-  }
-
-  // A binary min-heap on (at, seq): O(log n) per item, so months of hourly items stay cheap.
-  private less(i: number, j: number): boolean {
-    const a = this.heap[i]!;
-    const b = this.heap[j]!;
-    return a.at < b.at || (a.at === b.at && a.seq < b.seq);
-  }
-
-  private swap(i: number, j: number): void {
-    [this.heap[i], this.heap[j]] = [this.heap[j]!, this.heap[i]!];
-  }
-
-  private peek(): Item | undefined {
-    return this.heap[0];
-  }
-
-  private push(item: Item): void {
-    this.heap.push(item);
-    for (let i = this.heap.length - 1, p = (i - 1) >> 1; i > 0 && this.less(i, p); i = p, p = (i - 1) >> 1)
-      this.swap(i, p);
-  }
-
-  private pop(): void {
-    const last = this.heap.pop()!;
-    if (this.heap.length === 0) return;
-    this.heap[0] = last;
-    for (let i = 0; ; ) {
-      const l = 2 * i + 1;
-      const m = l + 1 < this.heap.length && this.less(l + 1, l) ? l + 1 : l;
-      if (m >= this.heap.length || !this.less(m, i)) return;
-      this.swap(i, m);
-      i = m;
-    }
   }
 }
