@@ -29,7 +29,6 @@ export class AsyncInvoker {
   readonly deadLetters: DeadLetter[] = [];
   /** Copies delivered beyond the first (Scheduler and SNS are at-least-once too). */
   duplicates = 0;
-  readonly errors: { at: string; target: string; message: string }[] = [];
 
   constructor(private readonly options: AsyncInvokerOptions) {}
 
@@ -53,7 +52,6 @@ export class AsyncInvoker {
         await this.invokeSync(arn, event);
       } catch (error) {
         const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        this.errors.push({ at: clock.iso(), target: arn, message });
         const delay = ASYNC_RETRY_DELAYS_MS[n];
         if (delay === undefined) {
           this.deadLetters.push({ at: clock.iso(), target: arn, reason: message, event });

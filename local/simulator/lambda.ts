@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
@@ -11,7 +12,6 @@ type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
  */
 export class LocalLambdas {
   private readonly modules = new Map<string, Promise<LambdaHandler>>();
-  readonly invocations = new Map<string, number>();
 
   constructor(private readonly projectRoot: string) {}
 
@@ -23,7 +23,6 @@ export class LocalLambdas {
     const exportName = handler.slice(dot + 1);
     const loading = (async () => {
       const candidates = ['.ts', '.mts', '.js'].map((ext) => path.join(this.projectRoot, `${file}${ext}`));
-      const { existsSync } = await import('node:fs');
       const found = candidates.find((c) => existsSync(c));
       if (!found) throw new Error(`handler module not found for ${handler}`);
       const mod = (await import(pathToFileURL(found).href)) as Record<string, unknown>;
@@ -38,7 +37,6 @@ export class LocalLambdas {
   /** Invokes `handler` with `event`, as function `functionName`. */
   async invoke(functionName: string, handler: string, event: unknown): Promise<unknown> {
     const fn = await this.load(handler);
-    this.invocations.set(functionName, (this.invocations.get(functionName) ?? 0) + 1);
     const started = Date.now();
     const context: Context = {
       callbackWaitsForEmptyEventLoop: false,

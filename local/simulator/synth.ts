@@ -37,11 +37,12 @@ export async function synthesizeApp(
     account: options.accountId ?? '123456789012',
   });
   for (const fn of stacks) app.stack(fn);
+  const assembly = app.synth();
   const templates: CfnTemplate[] = [];
   const handlers = new Map<string, string>();
   for (const fn of stacks) {
     const stack: Stack = getStack(fn);
-    templates.push(app.synth().getStackArtifact(stack.artifactId).template as CfnTemplate);
+    templates.push(assembly.getStackArtifact(stack.artifactId).template as CfnTemplate);
     for (const construct of stack.node.findAll()) {
       if (!(construct instanceof SstFunction)) continue;
       const handler = construct.getConstructMetadata().data.handler;
