@@ -1,5 +1,6 @@
 import type { LocalCloud } from './cloud.js';
 import type { SimulationReport } from './report.js';
+import { buildFinder, targetResolver } from './targets.js';
 
 /**
  * The end-of-run audit of the fakes against the ledger (CONTRACTS.md `consistency`): every pointer names a promoted,
@@ -8,7 +9,11 @@ import type { SimulationReport } from './report.js';
  */
 export function auditConsistency(cloud: LocalCloud, report: SimulationReport): { ok: boolean; problems: string[] } {
   const problems: string[] = [];
-  const { ec2, organizations } = cloud.installed.fakes;
+  const { ec2, organizations, imagebuilder } = cloud.installed.fakes;
+  const findBuild = buildFinder(imagebuilder.builds.values());
+  const amiOf = (p: { image: string; version: string }, region: string): string | undefined =>
+    findBuild(p.image, p.version)?.amis.find((a) => a.region === region)?.image;
+  const reach = targetResolver(organizations);
 
   // At-least-once delivery must never become at-least-twice building or promoting.
   const starts = report.apiCalls['imagebuilder:StartImagePipelineExecution'] ?? 0;
@@ -24,8 +29,7 @@ export function auditConsistency(cloud: LocalCloud, report: SimulationReport): {
     const [image, channel] = key.split('/') as [string, string];
     for (const [region, ami] of Object.entries(regions)) {
       const promoted = report.promotions.find(
-        (p) =>
-          p.image === image && p.channel === channel && p.outcome === 'promoted' && amiOf(cloud, p, region) === ami,
+        (p) => p.image === image && p.channel === channel && p.outcome === 'promoted' && amiOf(p, region) === ami,
       );
       if (!promoted)
         problems.push(`pointer ${key} in ${region} names ${ami}, which no promotion to ${channel} produced`);
@@ -42,12 +46,10 @@ export function auditConsistency(cloud: LocalCloud, report: SimulationReport): {
   for (const p of report.promotions.filter((x) => x.outcome !== 'promoted')) {
     const channel = cloud.catalog.channels.find((c) => c.name === p.channel);
     if (!channel) continue;
-    const accounts = new Set([
-      ...channel.targets.ous.flatMap((ou) => organizations.accountsUnder(ou)),
-      ...channel.targets.accounts,
-    ]);
+    // Exclusions are ignored on purpose: an excluded account must not be able to launch it either.
+    const accounts = reach({ ous: channel.targets.ous, accounts: channel.targets.accounts });
     for (const region of cloud.catalog.images[p.image]?.regions ?? []) {
-      const ami = amiOf(cloud, p, region);
+      const ami = amiOf(p, region);
       if (!ami) continue;
       for (const account of accounts) {
         if (ec2.isLaunchableBy(region, ami, account, organizations)) {
@@ -58,13 +60,4 @@ export function auditConsistency(cloud: LocalCloud, report: SimulationReport): {
     }
   }
   return { ok: problems.length === 0, problems };
-}
-
-/** The AMI a build produced in a region, from the Image Builder fake (the ledger's promotion records carry it too). */
-function amiOf(cloud: LocalCloud, p: { image: string; version: string }, region: string): string | undefined {
-  for (const build of cloud.installed.fakes.imagebuilder.builds.values()) {
-    if (build.pipeline.image !== p.image || !build.arn.endsWith(`/${p.version}`)) continue;
-    return build.amis.find((a) => a.region === region)?.image;
-  }
-  return undefined;
 }

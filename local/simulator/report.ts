@@ -3,6 +3,7 @@ import { documentClient } from '../../aws/clients.js';
 import type { LocalCloud } from './cloud.js';
 import type { AsyncInvoker } from './invoke.js';
 import type { Scenario } from './scenario.js';
+import { targetResolver } from './targets.js';
 
 /** The `simulate --json` report (CONTRACTS.md), extended with `timeline` and `run`. */
 export interface SimulationReport {
@@ -68,9 +69,12 @@ export async function buildReport(
   const items = await scanLedger(table);
   const byKind = (kind: string) => items.filter((i) => i.kind === kind);
 
+  const buildRecords = new Map<string, Item>();
+  for (const i of byKind('build'))
+    if (!buildRecords.has(str(i.buildVersionArn))) buildRecords.set(str(i.buildVersionArn), i);
   const builds: SimulationReport['builds'] = [...fakes.imagebuilder.builds.values()].map((b) => {
     const version = b.arn.split('/').slice(-2).join('/');
-    const record = items.find((i) => i.kind === 'build' && i.buildVersionArn === b.arn);
+    const record = buildRecords.get(b.arn);
     const finished = extras.statusTimes.get(b.arn);
     return {
       image: b.pipeline.image,
@@ -84,18 +88,18 @@ export async function buildReport(
   });
 
   const channelIndex = (name: string) => cloud.catalog.channels.findIndex((c) => c.name === name);
-  const shares = byKind('share');
+  const shareKey = (i: Item) => `${str(i.image)}@${str(i.version)}#${str(i.channel)}`;
+  const shares = new Map<string, Item>();
+  for (const s of byKind('share')) if (!shares.has(shareKey(s))) shares.set(shareKey(s), s);
+  const reach = targetResolver(fakes.organizations);
   const accountsFor = (share: Item | undefined): number => {
     if (!share) return 0;
     const t = share.targets as { ous: string[]; accounts: string[]; excluded: { ous: string[]; accounts: string[] } };
-    const accounts = new Set([...t.ous.flatMap((ou) => fakes.organizations.accountsUnder(ou)), ...t.accounts]);
-    for (const ou of t.excluded.ous) for (const a of fakes.organizations.accountsUnder(ou)) accounts.delete(a);
-    for (const a of t.excluded.accounts) accounts.delete(a);
-    return accounts.size;
+    return reach({ ous: t.ous, accounts: t.accounts, exclude: t.excluded }).size;
   };
   const promotions: SimulationReport['promotions'] = byKind('promotion')
     .map((p) => {
-      const share = shares.find((s) => s.image === p.image && s.version === p.version && s.channel === p.channel);
+      const share = shares.get(shareKey(p));
       const amis = (p.amis ?? []) as { region: string }[];
       return {
         image: str(p.image),
