@@ -1,5 +1,6 @@
 import type { PublishedMessage } from '../fakes/sns-sts.js';
 import type { LocalCloud } from './cloud.js';
+import { functionUrlGet } from './function-url.js';
 import type { Scenario, ScenarioAction, ScenarioEvent } from './scenario.js';
 
 type Decision = Extract<ScenarioAction, { kind: 'approve' | 'reject' }>;
@@ -23,32 +24,6 @@ export function linksFrom(message: string): Map<string, { approve: string; rejec
     if (m) links.set(m[1]!, { approve: m[2]!, reject: m[3]! });
   }
   return links;
-}
-
-/** A Lambda function URL request (payload 2.0) for a GET of `link`. */
-function functionUrlEvent(link: string) {
-  const url = new URL(link);
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: url.pathname,
-    rawQueryString: url.searchParams.toString(),
-    headers: { host: url.host, 'user-agent': 'goldsmith-simulator' },
-    queryStringParameters: Object.fromEntries(url.searchParams),
-    requestContext: {
-      accountId: 'anonymous',
-      apiId: 'local',
-      domainName: url.host,
-      domainPrefix: 'local',
-      http: { method: 'GET', path: url.pathname, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'sim' },
-      requestId: 'local',
-      routeKey: '$default',
-      stage: '$default',
-      time: new Date().toISOString(),
-      timeEpoch: Date.now(),
-    },
-    isBase64Encoded: false,
-  };
 }
 
 /**
@@ -147,7 +122,7 @@ export class SimulatedApprovers {
     const url = new URL(decision === 'approve' ? base.approve : base.reject);
     if (!own) url.searchParams.set('by', by);
     if (tamper) url.searchParams.set('sig', `${url.searchParams.get('sig')?.slice(0, -2) ?? ''}xx`);
-    const response = (await this.cloud.invoker.invokeSync(this.callbackArn(), functionUrlEvent(url.toString()))) as {
+    const response = (await this.cloud.invoker.invokeSync(this.callbackArn(), functionUrlGet(url.toString()))) as {
       statusCode: number;
       body: string;
     };

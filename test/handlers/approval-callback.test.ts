@@ -2,12 +2,12 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resetApprovalSecret } from '../../aws/approval-secret.js';
 import { type ApprovalLinkClaims, approvalIdFor, approvalLink } from '../../core/promotion/approval-link.js';
 import { approvalCallback } from '../../functions/approval-callback.js';
+import { functionUrlGet } from '../../local/simulator/function-url.js';
 
 const SECRET = 's'.repeat(64);
 const TOKEN = `AQCEAAAAKgAAAA${'x'.repeat(600)}`;
@@ -22,22 +22,8 @@ const claims = (over: Partial<ApprovalLinkClaims> = {}): ApprovalLinkClaims => (
   ...over,
 });
 
-/** A function-URL request for a link (API Gateway v2 payload shape). */
-function requestFor(link: string): APIGatewayProxyEventV2 {
-  const url = new URL(link);
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: url.pathname,
-    rawQueryString: url.searchParams.toString(),
-    queryStringParameters: Object.fromEntries(url.searchParams.entries()),
-    headers: {},
-    isBase64Encoded: false,
-    requestContext: {
-      http: { method: 'GET', path: '/', protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'test' },
-    },
-  } as unknown as APIGatewayProxyEventV2;
-}
+/** A function-URL request for a link, from a documentation address so refusals can be traced to it. */
+const requestFor = (link: string) => functionUrlGet(link, '203.0.113.9');
 
 const approvalItem = {
   image: 'base',
