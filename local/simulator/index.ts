@@ -45,15 +45,16 @@ export async function simulate(catalog: Catalog, scenario: Scenario, root: strin
       return cloud.bus.put(event, 'default');
     });
 
-    const notes: string[] = [];
+    const notes: { at: string; text: string }[] = [];
     const handlers = {
       approve: (action: Parameters<SimulatedApprovers['decide']>[0], filter: ScenarioEvent['filter']) =>
         approvers.decide(action, filter),
       letExpire: (filter: ScenarioEvent['filter']) => approvers.letExpire(filter),
       revoke: (action: { image: string; version: string; reason: string }) =>
-        notes.push(
-          `${cloud.clock.iso()} revoke ${action.image} ${action.version} (${action.reason}): not acted on — revocation and rollback are not built yet`,
-        ),
+        notes.push({
+          at: cloud.clock.iso(),
+          text: `revoke ${action.image} ${action.version} (${action.reason}): not acted on — revocation and rollback are not built yet`,
+        }),
     };
     const approvers = new SimulatedApprovers(cloud, scenario, (event) => runAction(cloud, event, handlers));
     scheduleTriggers(cloud, scenario);
@@ -80,7 +81,7 @@ export async function simulate(catalog: Catalog, scenario: Scenario, root: strin
     return {
       report,
       timeline,
-      notes,
+      notes: notes.map((n) => `${n.at} ${n.text}`),
       run: {
         wallMs,
         simulatedMonths,

@@ -17,7 +17,7 @@ export function buildTimeline(
   statuses: { at: string; image: string; version: string; status: string; reason?: string }[],
   callbacks: { at: string; status: number; body: string }[],
   deadLetters: DeadLetter[],
-  notes: string[],
+  notes: readonly { at: string; text: string }[],
   channels: readonly string[],
 ): TimelineEntry[] {
   const entries: Ranked[] = [];
@@ -49,6 +49,6 @@ export function buildTimeline(
   }
   for (const d of deadLetters)
     entries.push({ at: d.at, image: '', text: `event rejected to DLQ: ${d.reason}`, rank: 9 });
-  for (const note of notes) entries.push({ at: note.slice(0, 24), image: '', text: note.slice(25), rank: 9 });
+  for (const note of notes) entries.push({ at: note.at, image: '', text: note.text, rank: 9 });
   return entries.sort((a, b) => a.at.localeCompare(b.at) || a.rank - b.rank).map(({ rank: _rank, ...entry }) => entry);
 }
