@@ -9,6 +9,7 @@ export * from './image-revoked.js';
 export * from './image-state-change.js';
 export * from './inspector-finding.js';
 export * from './issues.js';
+export * from './operator-request.js';
 export * from './package-update.js';
 export * from './package-version-state-change.js';
 export * from './patterns.js';

@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { catalogName, imageVersion, isoTime } from './envelope.js';
+import { formatIssues } from './issues.js';
+
+/**
+ * The operator endpoint's request and response (functions/operator.ts behind a function URL with `AWS_IAM` auth).
+ *
+ * The CLI signs `POST /` with SigV4 for service `lambda` in the stack's Region; the body is JSON. The caller's
+ * identity is never in the body: the function reads the ARN AWS puts in `requestContext.authorizer.iam.userArn`.
+ * https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html (request payload, `authorizer.iam`)
+ *
+ * Where it is: the `Operator` stack's output `OperatorUrl`. Who may call it: principals allowed to assume the
+ * stack's operators' role (output `OperatorsRoleArn`); approve/reject also need the caller's ARN among that
+ * channel's approvers in the catalog.
+ */
+export const OPERATOR_URL_OUTPUT = 'OperatorUrl';
+export const OPERATORS_ROLE_OUTPUT = 'OperatorsRoleArn';
+
+export const OPERATOR_ACTIONS = ['build', 'approve', 'reject', 'promote', 'rollback', 'revoke'] as const;
+export type OperatorAction = (typeof OPERATOR_ACTIONS)[number];
+
+const reason = z.string().trim().min(1, 'must not be empty').max(1000, 'must be at most 1000 characters');
+
+/** `build IMAGE [--reason R]`: a manual build through start-builds' decision path (trigger `manual`). */
+const buildRequest = z.strictObject({ action: z.literal('build'), image: catalogName, reason: reason.optional() });
+
+/**
+ * `approve|reject IMAGE CHANNEL [--version V] [--reason R]`: answers the pending approval of that image and channel
+ * (the one for `version` when given; refused when several are pending and no version picks one).
+ */
+const approveRequest = z.strictObject({
+  action: z.literal('approve'),
+  image: catalogName,
+  channel: catalogName,
+  version: imageVersion.optional(),
+  reason: reason.optional(),
+});
+const rejectRequest = approveRequest.extend({ action: z.literal('reject') });
+
+/** `promote IMAGE CHANNEL [--version V]`: ends that channel's soak early; every gate still applies. */
+const promoteRequest = z.strictObject({
+  action: z.literal('promote'),
+  image: catalogName,
+  channel: catalogName,
+  version: imageVersion.optional(),
+  reason: reason.optional(),
+});
+
+/** `rollback IMAGE CHANNEL [--version V]`: the pointer goes back to V (default: the newest unrevoked earlier one). */
+const rollbackRequest = promoteRequest.extend({ action: z.literal('rollback') });
+
+/** `revoke IMAGE VERSION --reason R [--at T]`: withdraw a version everywhere, now or at `at`. */
+const revokeRequest = z.strictObject({
+  action: z.literal('revoke'),
+  image: catalogName,
+  version: imageVersion,
+  reason,
+  at: isoTime.optional(),
+});
+
+export const operatorRequestSchema = z.discriminatedUnion('action', [
+  buildRequest,
+  approveRequest,
+  rejectRequest,
+  promoteRequest,
+  rollbackRequest,
+  revokeRequest,
+]);
+
+export type OperatorRequest = z.infer<typeof operatorRequestSchema>;
+export type OperatorRequestOf<A extends OperatorAction> = Extract<OperatorRequest, { action: A }>;
+
+/** 200: the action was carried out (or had already been: every action is idempotent). */
+export const operatorSuccessSchema = z.strictObject({
+  ok: z.literal(true),
+  action: z.enum(OPERATOR_ACTIONS),
+  /** What was done, in the action's terms (e.g. `{ image, version, channel, decision }`). */
+  result: z.record(z.string(), z.unknown()),
+});
+
+/** 4xx (400 malformed, 403 not allowed, 404 nothing to act on, 409 state forbids it, 501 not available yet). */
+export const operatorRefusalSchema = z.strictObject({
+  ok: z.literal(false),
+  /** One line naming what is wrong; nothing was changed. */
+  error: z.string().min(1),
+});
+
+export const operatorResponseSchema = z.discriminatedUnion('ok', [operatorSuccessSchema, operatorRefusalSchema]);
+
+export type OperatorSuccess = z.infer<typeof operatorSuccessSchema>;
+export type OperatorRefusal = z.infer<typeof operatorRefusalSchema>;
+export type OperatorResponse = z.infer<typeof operatorResponseSchema>;
+
+/** Parses a request body (already JSON-decoded); a refusal reason names each field at fault. */
+export function parseOperatorRequest(body: unknown): { ok: true; request: OperatorRequest } | OperatorRefusal {
+  const result = operatorRequestSchema.safeParse(body);
+  return result.success ? { ok: true, request: result.data } : { ok: false, error: formatIssues(result.error) };
+}
