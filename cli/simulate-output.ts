@@ -1,4 +1,5 @@
 import type { SimulationResult } from '../local/simulator/index.js';
+import { foldRepeats } from '../local/simulator/timeline.js';
 
 function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -19,7 +20,7 @@ export function renderSimulation(result: SimulationResult): string {
     `Goldsmith simulation ${minute(report.scenario.start)} → ${minute(report.scenario.until)} (seed ${report.scenario.seed})`,
     '',
   ];
-  for (const e of timeline) out.push(`${minute(e.at)}  ${e.image.padEnd(12)} ${e.text}`);
+  for (const e of foldRepeats(timeline)) out.push(`${minute(e.at)}  ${e.image.padEnd(12)} ${e.text}`);
   out.push('', 'Builds');
   out.push(
     table(

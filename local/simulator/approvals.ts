@@ -34,7 +34,7 @@ export function linksFrom(message: string): Map<string, { approve: string; rejec
 export class SimulatedApprovers {
   private readonly requests: ApprovalRequest[] = [];
   rejectedCallbacks = 0;
-  readonly responses: { at: string; status: number; body: string }[] = [];
+  readonly responses: { at: string; status: number; body: string; image?: string; channel?: string }[] = [];
 
   constructor(
     private readonly cloud: LocalCloud,
@@ -126,7 +126,13 @@ export class SimulatedApprovers {
       statusCode: number;
       body: string;
     };
-    this.responses.push({ at: this.cloud.clock.iso(), status: response.statusCode, body: response.body });
+    this.responses.push({
+      at: this.cloud.clock.iso(),
+      status: response.statusCode,
+      body: response.body,
+      image: request.image,
+      channel: request.channel,
+    });
     if (response.statusCode >= 400 && response.statusCode !== 409) this.rejectedCallbacks++;
     else request.decided = true;
   }

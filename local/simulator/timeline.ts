@@ -1,54 +1,170 @@
 import type { DeadLetter } from './invoke.js';
 import type { SimulationReport } from './report.js';
 
+/** What a timeline line is about: the HTML report draws each kind differently. */
+export type TimelineKind =
+  | 'build-requested'
+  | 'build-finished'
+  | 'approval-requested'
+  | 'approval-answered'
+  | 'outcome'
+  | 'rejected-event'
+  | 'note';
+
 export interface TimelineEntry {
+  at: string;
+  image: string;
+  text: string;
+  kind: TimelineKind;
+  version?: string;
+  channel?: string;
+  /** For `outcome`: promoted, rejected, expired, aborted; for `build-finished`: the build status. */
+  outcome?: string;
+}
+
+const VERSION = /\b(\d+\.\d+\.\d+\/\d+)\b/;
+
+/**
+ * Shortens what a person does not need: an Image Builder image ARN becomes `<version>`, any other ARN its last
+ * resource segment (`arn:aws:states:…:execution:machine:name` → `execution name`).
+ */
+export function shortenArns(text: string): string {
+  return text
+    .replace(/arn:aws[a-z-]*:imagebuilder:[a-z0-9-]+:\d{12}:image\/[a-z0-9-]+\/(\d+\.\d+\.\d+\/\d+)/g, '$1')
+    .replace(/arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{12}:([A-Za-z0-9_.:/@+=,-]+)/g, (_all, resource: string) => {
+      const parts = resource.split(/[:/]/).filter(Boolean);
+      return parts.length > 1 ? `${parts[0]} ${parts[parts.length - 1]}` : (parts[0] ?? resource);
+    });
+}
+
+/**
+ * The causal step of an entry within one image version: requested → finished → for each channel in order:
+ * approval requested → approval answered → outcome. Entries at the same instant sort by it, so a version's story
+ * reads in the order it happened even when several steps share a timestamp.
+ */
+function step(entry: TimelineEntry, channels: readonly string[]): number {
+  const c = Math.max(0, entry.channel ? channels.indexOf(entry.channel) : 0);
+  switch (entry.kind) {
+    case 'build-requested':
+      return 0;
+    case 'build-finished':
+      return 1;
+    case 'approval-requested':
+      return 10 + 3 * c;
+    case 'approval-answered':
+      return 11 + 3 * c;
+    case 'outcome':
+      return 12 + 3 * c;
+    default:
+      return 1000;
+  }
+}
+
+/** One line per step, in time order and, within an instant, in causal order (see {@link step}). */
+export function buildTimeline(
+  report: SimulationReport,
+  statuses: { at: string; image: string; version: string; status: string; reason?: string }[],
+  callbacks: { at: string; status: number; body: string; image?: string; version?: string; channel?: string }[],
+  deadLetters: DeadLetter[],
+  notes: readonly { at: string; text: string }[],
+  channels: readonly string[],
+): TimelineEntry[] {
+  const entries: TimelineEntry[] = [];
+  for (const b of report.builds) {
+    entries.push({
+      at: b.requestedAt,
+      image: b.image,
+      version: b.version,
+      kind: 'build-requested',
+      text: `build ${b.version} requested (${b.trigger})`,
+    });
+  }
+  for (const s of statuses.filter((x) => ['AVAILABLE', 'FAILED', 'CANCELLED'].includes(x.status))) {
+    entries.push({
+      at: s.at,
+      image: s.image,
+      version: s.version,
+      kind: 'build-finished',
+      outcome: s.status,
+      text: `build ${s.version} ${s.status}${s.reason ? `: ${shortenArns(s.reason)}` : ''}`,
+    });
+  }
+  for (const n of report.notifications.filter((x) => x.event === 'approval-requested')) {
+    const version = VERSION.exec(n.subject)?.[1];
+    entries.push({
+      at: n.at,
+      image: n.image,
+      ...(version ? { version } : {}),
+      ...(n.channel ? { channel: n.channel } : {}),
+      kind: 'approval-requested',
+      text: `${version ? `${version} ` : ''}approval requested for ${n.channel ?? '?'}`,
+    });
+  }
+  for (const c of callbacks) {
+    entries.push({
+      at: c.at,
+      image: c.image ?? '',
+      ...(c.version ? { version: c.version } : {}),
+      ...(c.channel ? { channel: c.channel } : {}),
+      kind: 'approval-answered',
+      text: `approval link answered ${c.status}: ${shortenArns(c.body)}`,
+    });
+  }
+  for (const p of report.promotions) {
+    const verb = p.outcome === 'promoted' ? `promoted to ${p.channel}` : `${p.outcome} for ${p.channel}`;
+    entries.push({
+      at: p.at,
+      image: p.image,
+      version: p.version,
+      channel: p.channel,
+      kind: 'outcome',
+      outcome: p.outcome,
+      text: `${p.version} ${verb}${p.outcome === 'promoted' ? '' : `: ${shortenArns(p.reason)}`}`,
+    });
+  }
+  for (const d of deadLetters) {
+    entries.push({ at: d.at, image: '', kind: 'rejected-event', text: `event rejected to DLQ: ${d.reason}` });
+  }
+  for (const note of notes) entries.push({ at: note.at, image: '', kind: 'note', text: shortenArns(note.text) });
+
+  // Times come in two ISO forms ("…:00Z" and "…:00.000Z"): compare instants, never strings.
+  const keyed = entries.map((e) => ({ e, t: Date.parse(e.at), s: step(e, channels) }));
+  keyed.sort((a, b) => a.t - b.t || a.s - b.s || a.e.image.localeCompare(b.e.image));
+  return keyed.map(({ e, t }) => ({ ...e, at: new Date(t).toISOString() }));
+}
+
+/** A timeline line as the human output prints it: repeated identical outcomes are folded into one line. */
+export interface PrintedLine {
   at: string;
   image: string;
   text: string;
 }
 
-// At one instant, steps happen in this order: a build is requested, it finishes, a channel decides, the next
-// channel asks for approval, an approver answers.
-type Ranked = TimelineEntry & { rank: number };
-
-/** One line per step, in time order: builds requested and finished, approvals, channel outcomes, rejections. */
-export function buildTimeline(
-  report: SimulationReport,
-  statuses: { at: string; image: string; version: string; status: string; reason?: string }[],
-  callbacks: { at: string; status: number; body: string }[],
-  deadLetters: DeadLetter[],
-  notes: readonly { at: string; text: string }[],
-  channels: readonly string[],
-): TimelineEntry[] {
-  const entries: Ranked[] = [];
-  const channelRank = (channel: string) => Math.max(0, channels.indexOf(channel));
-  for (const b of report.builds) {
-    entries.push({ at: b.requestedAt, image: b.image, text: `build ${b.version} requested (${b.trigger})`, rank: 0 });
+/**
+ * Folds repetition for people: when an image's failed outcome (version aside) repeats what an earlier line of the
+ * same image said, the later copies are not printed; the first one says how many times and for which versions it
+ * happened again, and until when.
+ */
+export function foldRepeats(timeline: readonly TimelineEntry[]): PrintedLine[] {
+  const first = new Map<string, { line: PrintedLine; base: string; versions: string[]; last: string }>();
+  const out: PrintedLine[] = [];
+  for (const e of timeline) {
+    if (e.kind !== 'outcome' || e.outcome === 'promoted' || !e.version) {
+      out.push({ at: e.at, image: e.image, text: e.text });
+      continue;
+    }
+    const generic = `${e.image}|${e.text.replaceAll(e.version, '<v>')}`;
+    const seen = first.get(generic);
+    if (!seen) {
+      const line = { at: e.at, image: e.image, text: e.text };
+      first.set(generic, { line, base: e.text, versions: [], last: e.at });
+      out.push(line);
+      continue;
+    }
+    seen.versions.push(e.version);
+    seen.last = e.at;
+    const n = seen.versions.length;
+    seen.line.text = `${seen.base} — and ${n} more time${n === 1 ? '' : 's'} (${seen.versions.join(', ')}; last ${seen.last.slice(0, 10)})`;
   }
-  for (const s of statuses.filter((x) => ['AVAILABLE', 'FAILED', 'CANCELLED'].includes(x.status))) {
-    const text = `build ${s.version} ${s.status}${s.reason ? `: ${s.reason}` : ''}`;
-    entries.push({ at: s.at, image: s.image, text, rank: 1 });
-  }
-  for (const n of report.notifications.filter((x) => x.event === 'approval-requested')) {
-    const text = `approval requested for ${n.channel ?? '?'}`;
-    entries.push({ at: n.at, image: n.image, text, rank: 2.5 + channelRank(n.channel ?? '') });
-  }
-  for (const c of callbacks) {
-    const text = `approval link answered ${c.status}: ${c.body}`;
-    entries.push({ at: c.at, image: '', text, rank: 2.6 + channels.length });
-  }
-  for (const p of report.promotions) {
-    const verb = p.outcome === 'promoted' ? `promoted to ${p.channel}` : `${p.outcome} for ${p.channel}`;
-    const text = `${p.version} ${verb}${p.outcome === 'promoted' ? '' : `: ${p.reason}`}`;
-    entries.push({
-      at: p.at,
-      image: p.image,
-      text,
-      rank: 2 + channelRank(p.channel) + (p.outcome === 'promoted' ? 0 : 0.7),
-    });
-  }
-  for (const d of deadLetters)
-    entries.push({ at: d.at, image: '', text: `event rejected to DLQ: ${d.reason}`, rank: 9 });
-  for (const note of notes) entries.push({ at: note.at, image: '', text: note.text, rank: 9 });
-  return entries.sort((a, b) => a.at.localeCompare(b.at) || a.rank - b.rank).map(({ rank: _rank, ...entry }) => entry);
+  return out;
 }

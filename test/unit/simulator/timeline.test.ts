@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import type { SimulationReport } from '../../../local/simulator/report.js';
+import { buildTimeline, foldRepeats, shortenArns } from '../../../local/simulator/timeline.js';
+
+const CHANNELS = ['dev', 'staging', 'prod'];
+const T = '2027-01-18T03:52:00';
+
+function report(parts: Partial<SimulationReport>): SimulationReport {
+  return {
+    scenario: { start: '2027-01-01T00:00:00Z', until: '2027-04-01T00:00:00Z', seed: 1 },
+    builds: [],
+    promotions: [],
+    pointers: {},
+    notifications: [],
+    apiCalls: {},
+    faults: { injected: 0, retried: 0, failedCalls: 0 },
+    duplicatesSuppressed: 0,
+    rejectedEvents: [],
+    rejectedCallbacks: 0,
+    consistency: { ok: true, problems: [] },
+    ...parts,
+  };
+}
+
+const promotion = (channel: string, outcome: string, at: string, version = '1.0.0/1') => ({
+  image: 'base',
+  version,
+  channel,
+  outcome,
+  reason: outcome === 'promoted' ? '' : `${outcome} by someone`,
+  at,
+  regions: ['us-east-1'],
+  targets: { ous: 1, accounts: 3 },
+});
+
+const approvalRequested = (channel: string, at: string, version = '1.0.0/1') => ({
+  event: 'approval-requested',
+  image: 'base',
+  channel,
+  at,
+  subject: `Approve base ${version} for ${channel}?`,
+});
+
+describe('buildTimeline', () => {
+  it('puts a channel outcome after its approval request when both happen in the same instant', () => {
+    for (const outcome of ['promoted', 'rejected', 'expired', 'aborted']) {
+      const r = report({
+        promotions: [promotion('prod', outcome, `${T}.000Z`), promotion('staging', 'promoted', `${T}.000Z`)],
+        notifications: [approvalRequested('prod', `${T}.000Z`)],
+      });
+      const lines = buildTimeline(r, [], [], [], [], CHANNELS).map((e) => e.text);
+      expect(lines[0]).toBe('1.0.0/1 promoted to staging');
+      expect(lines[1]).toBe('1.0.0/1 approval requested for prod');
+      expect(lines[2]).toMatch(new RegExp(`^1\\.0\\.0/1 ${outcome === 'promoted' ? 'promoted to' : `${outcome} for`} prod`));
+    }
+  });
+
+  it('puts a build finishing before an outcome stamped with the same instant in another time format', () => {
+    const r = report({
+      builds: [
+        {
+          image: 'base',
+          version: '1.0.0/1',
+          trigger: 'schedule',
+          status: 'AVAILABLE',
+          requestedAt: '2027-01-03T04:00:00.000Z',
+          finishedAt: `${T}Z`,
+        },
+      ],
+      promotions: [promotion('dev', 'aborted', '2027-01-03T04:52:00.000Z')],
+    });
+    const statuses = [{ at: '2027-01-03T04:52:00Z', image: 'base', version: '1.0.0/1', status: 'AVAILABLE' }];
+    const kinds = buildTimeline(r, statuses, [], [], [], CHANNELS).map((e) => e.kind);
+    expect(kinds).toEqual(['build-requested', 'build-finished', 'outcome']);
+  });
+
+  it('puts an approval answer between the request and the outcome of that channel', () => {
+    const r = report({
+      promotions: [promotion('prod', 'rejected', `${T}.000Z`)],
+      notifications: [approvalRequested('prod', `${T}.000Z`)],
+    });
+    const answered = [{ at: `${T}.000Z`, status: 200, body: 'rejected', image: 'base', channel: 'prod' }];
+    const kinds = buildTimeline(r, [], answered, [], [], CHANNELS).map((e) => e.kind);
+    expect(kinds).toEqual(['approval-requested', 'approval-answered', 'outcome']);
+  });
+
+  it('orders channels dev, staging, prod when their outcomes share an instant', () => {
+    const r = report({
+      promotions: ['prod', 'dev', 'staging'].map((c) => promotion(c, 'promoted', `${T}.000Z`)),
+    });
+    expect(buildTimeline(r, [], [], [], [], CHANNELS).map((e) => e.channel)).toEqual(CHANNELS);
+  });
+});
+
+describe('shortenArns', () => {
+  it('turns an Image Builder image ARN into its version and other ARNs into their resource name', () => {
+    const text = shortenArns(
+      'arn:aws:imagebuilder:us-east-1:123456789012:image/goldsmith-web-runtime-229e0ad4/1.0.0/2 is stuck; see arn:aws:states:us-east-1:123456789012:execution:goldsmith-promotion:base-1-0-0-2',
+    );
+    expect(text).toBe('1.0.0/2 is stuck; see execution base-1-0-0-2');
+  });
+});
+
+describe('foldRepeats', () => {
+  it('prints a repeated failure once, saying for which later versions it happened again', () => {
+    const promotions = [1, 2, 3, 4].map((n) => ({
+      ...promotion('dev', 'aborted', `2027-01-0${n}T00:00:00.000Z`, `1.0.0/${n}`),
+      reason: `arn:aws:imagebuilder:us-east-1:123456789012:image/goldsmith-base-1/1.0.0/${n} cannot be shared`,
+    }));
+    const lines = foldRepeats(buildTimeline(report({ promotions }), [], [], [], [], CHANNELS));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]?.text).toBe(
+      '1.0.0/1 aborted for dev: 1.0.0/1 cannot be shared — and 3 more times (1.0.0/2, 1.0.0/3, 1.0.0/4; last 2027-01-04)',
+    );
+  });
+
+  it('keeps promotions and different reasons as lines of their own', () => {
+    const promotions = [
+      promotion('dev', 'promoted', '2027-01-01T00:00:00.000Z', '1.0.0/1'),
+      promotion('dev', 'promoted', '2027-01-02T00:00:00.000Z', '1.0.0/2'),
+      { ...promotion('dev', 'rejected', '2027-01-03T00:00:00.000Z', '1.0.0/3'), reason: 'critical findings' },
+      { ...promotion('dev', 'rejected', '2027-01-04T00:00:00.000Z', '1.0.0/4'), reason: 'tests failed' },
+    ];
+    expect(foldRepeats(buildTimeline(report({ promotions }), [], [], [], [], CHANNELS))).toHaveLength(4);
+  });
+});
