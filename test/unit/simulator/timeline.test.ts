@@ -51,7 +51,9 @@ describe('buildTimeline', () => {
       const lines = buildTimeline(r, [], [], [], [], CHANNELS).map((e) => e.text);
       expect(lines[0]).toBe('1.0.0/1 promoted to staging');
       expect(lines[1]).toBe('1.0.0/1 approval requested for prod');
-      expect(lines[2]).toMatch(new RegExp(`^1\\.0\\.0/1 ${outcome === 'promoted' ? 'promoted to' : `${outcome} for`} prod`));
+      expect(lines[2]).toMatch(
+        new RegExp(`^1\\.0\\.0/1 ${outcome === 'promoted' ? 'promoted to' : `${outcome} for`} prod`),
+      );
     }
   });
 
