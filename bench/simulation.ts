@@ -99,7 +99,11 @@ export async function benchmarkSimulation(
   const started = performance.now();
   let result: unknown;
   try {
-    result = await simulate(catalog, scenario, root);
+    const { progressLine } = await import('../local/simulator/progress.js');
+    // Progress on a terminal only: quiet in CI and when stderr is piped.
+    const progress = process.stderr.isTTY && !process.env.CI ? progressLine((t) => process.stderr.write(t)) : undefined;
+    result = await simulate(catalog, scenario, root, { onProgress: progress?.tick });
+    progress?.done();
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { available: false, failed: true, reason: `simulate() threw: ${message}` };

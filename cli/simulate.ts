@@ -51,9 +51,17 @@ export const command: Command = {
       if (!/^-?\d+$/.test(values.seed)) throw new UsageError('--seed takes a whole number');
       scenario.seed = Number(values.seed);
     }
-    if (values.json) process.stderr.write(`simulating ${scenario.start} → ${scenario.until}…\n`);
     const { simulate } = await import('../local/simulator/index.js');
-    const result = await simulate(catalog, scenario, dirname(configPath));
+    const { progressLine, wantsProgress } = await import('../local/simulator/progress.js');
+    const showProgress = wantsProgress({
+      json: values.json === true,
+      isTTY: process.stderr.isTTY,
+      env: process.env,
+      spanMs: Date.parse(scenario.until) - Date.parse(scenario.start),
+    });
+    const progress = showProgress ? progressLine((t) => process.stderr.write(t)) : undefined;
+    const result = await simulate(catalog, scenario, dirname(configPath), { onProgress: progress?.tick });
+    progress?.done();
     if (values.json) {
       const { report, timeline, notes, run } = result;
       process.stdout.write(`${JSON.stringify({ ...report, timeline, notes, run }, null, 2)}\n`);

@@ -158,8 +158,11 @@ export class VirtualClock {
     return promise;
   }
 
-  /** Runs every item due up to `until` (inclusive), settling after each; then sets now to `until`. */
-  async run(until: number | Date | string): Promise<RunResult> {
+  /**
+   * Runs every item due up to `until` (inclusive), settling after each; then sets now to `until`. `onStep` is told
+   * the virtual time after each item (progress reporting; it must not schedule work).
+   */
+  async run(until: number | Date | string, onStep?: (now: number) => void): Promise<RunResult> {
     const end = toMillis(until);
     let steps = 0;
     await this.settle();
@@ -184,6 +187,7 @@ export class VirtualClock {
         this.failure = undefined;
         throw failure;
       }
+      onStep?.(this.current);
     }
     if (end > this.current) this.current = end;
     return { steps, now: this.current };

@@ -3,6 +3,7 @@ import { SimulatedApprovers } from './approvals.js';
 import { auditConsistency } from './audit.js';
 import { startLocalCloud } from './cloud.js';
 import { runAction, scheduleTriggers } from './driver.js';
+import type { ProgressListener } from './progress.js';
 import { buildReport, type SimulationReport } from './report.js';
 import type { Scenario, ScenarioEvent } from './scenario.js';
 import { buildTimeline, type TimelineEntry } from './timeline.js';
@@ -21,7 +22,12 @@ const MONTH_MS = 30.436875 * 86_400_000;
  * Runs Goldsmith end to end on the local cloud in virtual time: the synthesized stacks' schedules, rules and state
  * machine, our real handlers, the fakes, and the scenario's events and faults. Returns the report and a timeline.
  */
-export async function simulate(catalog: Catalog, scenario: Scenario, root: string): Promise<SimulationResult> {
+export async function simulate(
+  catalog: Catalog,
+  scenario: Scenario,
+  root: string,
+  options: { onProgress?: ProgressListener } = {},
+): Promise<SimulationResult> {
   const wallStart = performance.now();
   let peakRss = process.memoryUsage().rss;
   const cloud = await startLocalCloud(catalog, scenario, root);
@@ -64,7 +70,21 @@ export async function simulate(catalog: Catalog, scenario: Scenario, root: strin
         cloud.clock.schedule(event.timing.at, `scenario ${label}`, () => runAction(cloud, event, handlers));
       }
     }
-    const { steps } = await cloud.clock.run(scenario.until);
+    const start = Date.parse(scenario.start);
+    const until = Date.parse(scenario.until);
+    const onProgress = options.onProgress;
+    const { steps } = await cloud.clock.run(
+      scenario.until,
+      onProgress &&
+        ((now) =>
+          onProgress({
+            now,
+            start,
+            until,
+            builds: cloud.installed.fakes.imagebuilder.builds.size,
+            promotions: cloud.sfn.count,
+          })),
+    );
     await cloud.clock.settle();
 
     const report = await buildReport(cloud, scenario, {

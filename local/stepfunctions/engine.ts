@@ -128,6 +128,11 @@ export class LocalStepFunctions {
     this.tokens.heartbeat(taskToken);
   }
 
+  /** How many executions were started so far. */
+  get count(): number {
+    return this.executions.size;
+  }
+
   /** All executions so far, oldest first. */
   list(): LocalExecution[] {
     return [...this.executions.values()];
