@@ -5,6 +5,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
+import { asRetryableError, isTransient } from '../../core/errors/classify.js';
 import { MalformedEventError } from '../../core/errors.js';
 import { logger, metrics, tracer } from './powertools.js';
 
@@ -77,6 +78,23 @@ function outcomeMetricsMiddleware(name: string): MiddlewareObj {
 }
 
 /**
+ * Names a transient failure so its caller waits it out: Step Functions' Retry lists match error names exactly, so an
+ * AWS error whose name is not in core's table but whose status says 5xx/429 is re-thrown as `Goldsmith.Transient`
+ * (cause kept). Counted as `TransientErrors`; permanent errors pass through unchanged.
+ */
+function transientErrorMiddleware(name: string): MiddlewareObj {
+  return {
+    name: 'goldsmith-transient-errors',
+    onError: (request) => {
+      if (!request.error || !isTransient(request.error)) return;
+      metrics.addMetric('TransientErrors', MetricUnit.Count, 1);
+      logger.warn('transient error: the caller retries', { handler: name, error: request.error.name });
+      request.error = asRetryableError(request.error) as Error;
+    },
+  };
+}
+
+/**
  * The one middy chain every Goldsmith handler uses: Powertools metrics (cold start, then one outcome count per
  * invocation), logger context and tracer, then the parse step. The body receives the parsed input and reads like a
  * sentence: decide, act.
@@ -92,5 +110,7 @@ export function handlerFor<T, R>(spec: HandlerSpec<T, R>): (event: unknown, cont
       // After logMetrics in the chain, so its after/onError run first and the count is in logMetrics' flush.
       .use(outcomeMetricsMiddleware(spec.name))
       .use(parseEventMiddleware(spec.name, parserOf(spec.parse)))
+      // Last in the chain, so its onError runs first and every other middleware sees the retryable name.
+      .use(transientErrorMiddleware(spec.name))
   );
 }

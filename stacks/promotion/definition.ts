@@ -3,6 +3,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
+import { type RetryPolicy, retryPolicy } from '../../core/errors/retry.js';
 import type { PromotionPlan } from '../../core/promotion/types.js';
 
 /**
@@ -12,7 +13,7 @@ import type { PromotionPlan } from '../../core/promotion/types.js';
  *       Gate → [RequestApproval <channel>] → [Soak → SoakCheck] → Share → Publish
  *     → Retire → Done
  *
- * Every task retries throttling with backoff and catches everything else into RecordOutcome, which records and
+ * Every task waits out transient errors (backoff over the retry horizon) and catches the rest into RecordOutcome, which records and
  * announces rejected / expired / aborted with the reason. Iterations never fail: a later channel's Gate finds the
  * channel before it not promoted and skips, recording nothing. So the loop stops the same way on AWS and in
  * aws-local-stepfunctions (which keeps running queued Map iterations after one fails), without relying on Map
@@ -51,33 +52,32 @@ export function approvalStateName(channel: string): string {
 /** The soak's Wait state (the simulator overrides its duration with virtual time). */
 export const SOAK_STATE = 'Soak';
 
-/** Errors that mean "slow down": retried with exponential backoff on every task. */
-export const THROTTLING_ERRORS = [
-  'Lambda.TooManyRequestsException',
-  'Lambda.ServiceException',
-  'Lambda.AWSLambdaException',
-  'Lambda.SdkClientException',
-  'ThrottlingException',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'Throttling',
-  'ProvisionedThroughputExceededException',
-];
-
-function withRetry<T extends sfn.TaskStateBase>(task: T): T {
+/**
+ * Every task waits out transient errors (core's one table: throttling, 5xx, unavailable, timeouts, Step Functions'
+ * Lambda service errors) with exponential backoff and full jitter over the retry horizon; only permanent errors,
+ * or transient ones outlasting the horizon, reach the Catch. States.Timeout is not in the table: an approval's
+ * timeout is a decision (expired), never retried.
+ */
+function withRetry<T extends sfn.TaskStateBase>(task: T, policy: RetryPolicy): T {
   task.addRetry({
-    errors: THROTTLING_ERRORS,
-    interval: Duration.seconds(2),
-    backoffRate: 2,
-    maxAttempts: 6,
-    maxDelay: Duration.seconds(60),
+    errors: [...policy.errors],
+    interval: Duration.seconds(policy.intervalSeconds),
+    backoffRate: policy.backoffRate,
+    maxAttempts: policy.maxAttempts,
+    maxDelay: Duration.seconds(policy.maxDelaySeconds),
     jitterStrategy: sfn.JitterType.FULL,
   });
   return task;
 }
 
 /** A Lambda task whose whole state is the payload and whose result lands at `resultPath`. */
-function invoke(scope: Construct, id: string, fn: IFunction, resultPath: string): tasks.LambdaInvoke {
+function invoke(
+  scope: Construct,
+  id: string,
+  fn: IFunction,
+  resultPath: string,
+  policy: RetryPolicy,
+): tasks.LambdaInvoke {
   return withRetry(
     new tasks.LambdaInvoke(scope, id, {
       lambdaFunction: fn,
@@ -85,6 +85,7 @@ function invoke(scope: Construct, id: string, fn: IFunction, resultPath: string)
       retryOnServiceExceptions: false,
       resultPath,
     }),
+    policy,
   );
 }
 
@@ -99,28 +100,32 @@ export function approvalTimeouts(
   return found;
 }
 
-/** Builds the definition; `plans` supply the approval channels and their TimeoutSeconds. */
+/**
+ * Builds the definition; `plans` supply the approval channels and their TimeoutSeconds, `retry` the tasks' retrier
+ * (default: core's policy over a 24-hour horizon).
+ */
 export function promotionDefinition(
   scope: Construct,
   fns: PromotionTaskFunctions,
   plans: readonly PromotionPlan[],
+  retry: RetryPolicy = retryPolicy(),
 ): sfn.IChainable {
   const catchInto = (task: sfn.TaskStateBase, handler: sfn.IChainable) =>
     task.addCatch(handler, { errors: ['States.ALL'], resultPath: '$.failure' });
 
   // The end of every failure path inside the loop: record, announce; later channels will skip.
   const channelStopped = new sfn.Succeed(scope, 'Channel stopped', { comment: 'Outcome recorded and announced' });
-  const recordOutcome = invoke(scope, TASK_STATES.recordOutcome, fns.recordOutcome, '$.outcome');
+  const recordOutcome = invoke(scope, TASK_STATES.recordOutcome, fns.recordOutcome, '$.outcome', retry);
   const outcomeNotRecorded = new sfn.Fail(scope, 'Outcome not recorded', { error: 'OutcomeNotRecorded' });
   recordOutcome.addCatch(outcomeNotRecorded, { errors: ['States.ALL'], resultPath: '$.recordFailure' });
   recordOutcome.next(channelStopped);
 
-  const gate = catchInto(invoke(scope, TASK_STATES.gate, fns.gate, '$.gate'), recordOutcome);
-  const share = catchInto(invoke(scope, TASK_STATES.share, fns.share, '$.share'), recordOutcome);
-  const publish = catchInto(invoke(scope, TASK_STATES.publish, fns.publish, '$.publish'), recordOutcome);
+  const gate = catchInto(invoke(scope, TASK_STATES.gate, fns.gate, '$.gate', retry), recordOutcome);
+  const share = catchInto(invoke(scope, TASK_STATES.share, fns.share, '$.share', retry), recordOutcome);
+  const publish = catchInto(invoke(scope, TASK_STATES.publish, fns.publish, '$.publish', retry), recordOutcome);
   share.next(publish);
 
-  const soakCheck = catchInto(invoke(scope, TASK_STATES.soakCheck, fns.soakCheck, '$.soak'), recordOutcome);
+  const soakCheck = catchInto(invoke(scope, TASK_STATES.soakCheck, fns.soakCheck, '$.soak', retry), recordOutcome);
   const soak = new sfn.Wait(scope, SOAK_STATE, { time: sfn.WaitTime.secondsPath('$.channel.soakSeconds') });
   soak.next(soakCheck).next(share);
   const soaks = new sfn.Choice(scope, 'Soaks?')
@@ -153,6 +158,7 @@ export function promotionDefinition(
           retryOnServiceExceptions: false,
           resultPath: '$.approval',
         }),
+        retry,
       );
       catchInto(request, recordOutcome);
       request.next(soaks);
@@ -180,12 +186,12 @@ export function promotionDefinition(
 
   // Top-level failures (LoadImage, Retire, a loop that broke without recording) are recorded against the plan.
   const failed = new sfn.Fail(scope, 'Promotion failed', { error: 'PromotionFailed' });
-  const recordFailure = invoke(scope, TASK_STATES.recordFailure, fns.recordOutcome, '$.outcome');
+  const recordFailure = invoke(scope, TASK_STATES.recordFailure, fns.recordOutcome, '$.outcome', retry);
   recordFailure.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.recordFailure' });
   recordFailure.next(failed);
 
-  const loadImage = catchInto(invoke(scope, TASK_STATES.loadImage, fns.loadImage, '$.build'), recordFailure);
-  const retire = catchInto(invoke(scope, TASK_STATES.retire, fns.retire, '$.retired'), recordFailure);
+  const loadImage = catchInto(invoke(scope, TASK_STATES.loadImage, fns.loadImage, '$.build', retry), recordFailure);
+  const retire = catchInto(invoke(scope, TASK_STATES.retire, fns.retire, '$.retired', retry), recordFailure);
   channels.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.failure' });
 
   return loadImage.next(channels).next(retire).next(new sfn.Succeed(scope, 'Done'));

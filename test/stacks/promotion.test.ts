@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { retrierOf, retryPolicy } from '../../core/errors/retry.js';
 import exampleCatalog from '../../goldsmith.config.js';
 import { matchesPattern } from '../../local/eventbridge/match.js';
 import { Promotion } from '../../stacks/Promotion.js';
@@ -62,14 +63,12 @@ describe('Promotion stack: state machine', () => {
     });
   });
 
-  it('gives every Task a throttling Retry with backoff and a Catch', () => {
+  it("gives every Task core's transient-error Retry (backoff, full jitter, 24-hour horizon) and a Catch", () => {
+    const policy = retrierOf(retryPolicy());
     const tasks = Object.entries(states).filter(([, s]) => s.Type === 'Task');
     expect(tasks.length).toBeGreaterThanOrEqual(9);
     for (const [name, task] of tasks) {
-      const retry = task.Retry as { ErrorEquals: string[]; BackoffRate: number }[] | undefined;
-      expect(retry?.[0]?.ErrorEquals, name).toContain('Lambda.TooManyRequestsException');
-      expect(retry?.[0]?.ErrorEquals, name).toContain('ThrottlingException');
-      expect(retry?.[0]?.BackoffRate, name).toBeGreaterThan(1);
+      expect(task.Retry, name).toEqual([policy]);
       expect(task.Catch?.length, name).toBeGreaterThan(0);
     }
   });

@@ -65,6 +65,45 @@ describe('handlerFor metrics', () => {
     expect(flushes[0]?.values).not.toHaveProperty('EventsHandled');
   });
 
+  it('rethrows a transient AWS error with an unlisted name as Goldsmith.Transient and counts it', async () => {
+    const aws = Object.assign(new Error('Bad gateway'), {
+      name: 'BadGatewayException',
+      $fault: 'server',
+      $metadata: { httpStatusCode: 502 },
+    });
+    const handler = handlerFor({
+      name: 'promotion-share',
+      parse: z.object({}),
+      handle: async () => {
+        throw aws;
+      },
+    });
+
+    const thrown = await handler({}, context).catch((e: unknown) => e);
+
+    expect(thrown).toBeInstanceOf(Error);
+    expect((thrown as Error).name).toBe('Goldsmith.Transient');
+    expect((thrown as Error).cause).toBe(aws);
+    expect(flushes[0]?.values).toMatchObject({ TransientErrors: 1, EventsFailed: 1 });
+  });
+
+  it('rethrows a permanent error unchanged', async () => {
+    const denied = Object.assign(new Error('denied'), {
+      name: 'AccessDeniedException',
+      $metadata: { httpStatusCode: 403 },
+    });
+    const handler = handlerFor({
+      name: 'promotion-share',
+      parse: z.object({}),
+      handle: async () => {
+        throw denied;
+      },
+    });
+
+    await expect(handler({}, context)).rejects.toBe(denied);
+    expect(flushes[0]?.values).not.toHaveProperty('TransientErrors');
+  });
+
   it('publishes MalformedEvents and EventsFailed when the event does not parse', async () => {
     const handle = vi.fn(async () => 'never');
     const handler = handlerFor({ name: 'watch-base-images', parse: z.object({ id: z.string() }), handle });
