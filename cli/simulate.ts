@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from './commands.js';
@@ -6,13 +6,14 @@ import { DEFAULT_CATALOG_FILE, loadCatalogFile } from './load-catalog.js';
 import { renderSimulation } from './simulate-output.js';
 import { parseOptions, UsageError } from './usage.js';
 
-const HELP = `usage: goldsmith simulate [--config FILE] [--scenario FILE] [--json] [--seed N]
+const HELP = `usage: goldsmith simulate [--config FILE] [--scenario FILE] [--json] [--seed N] [--html FILE]
 
 Runs Goldsmith end to end on the embedded local cloud, in virtual time, with no AWS account.
   --config FILE     the catalog (default ${DEFAULT_CATALOG_FILE})
   --scenario FILE   a scenario (JSON, see README); default: the built-in quarter
   --json            print the report as one JSON document (progress goes to stderr)
-  --seed N          override the scenario's seed (fault injection, drops)`;
+  --seed N          override the scenario's seed (fault injection, drops)
+  --html FILE       also write the run as one self-contained HTML page (lanes, monthly chart, tables)`;
 
 const DEFAULT_SCENARIO = resolve(dirname(fileURLToPath(import.meta.url)), '../local/simulator/default-scenario.json');
 
@@ -24,6 +25,7 @@ export const command: Command = {
       scenario: { type: 'string', short: 's' },
       json: { type: 'boolean' },
       seed: { type: 'string' },
+      html: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     });
     if (values.help) {
@@ -62,6 +64,12 @@ export const command: Command = {
     const progress = showProgress ? progressLine((t) => process.stderr.write(t)) : undefined;
     const result = await simulate(catalog, scenario, dirname(configPath), { onProgress: progress?.tick });
     progress?.done();
+    if (values.html) {
+      const { renderHtml } = await import('../local/simulator/html/index.js');
+      const channelsOf = (image: string) => catalog.images[image]?.channels ?? catalog.channels.map((c) => c.name);
+      await writeFile(resolve(values.html), renderHtml(result, channelsOf));
+      process.stderr.write(`wrote ${values.html}\n`);
+    }
     if (values.json) {
       const { report, timeline, notes, run } = result;
       process.stdout.write(`${JSON.stringify({ ...report, timeline, notes, run }, null, 2)}\n`);

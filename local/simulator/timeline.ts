@@ -46,7 +46,8 @@ function step(entry: TimelineEntry, channels: readonly string[]): number {
   const c = Math.max(0, entry.channel ? channels.indexOf(entry.channel) : 0);
   switch (entry.kind) {
     case 'build-requested':
-      return 0;
+      // A cascade build is caused by its parent's promotion in the same instant: it comes after it.
+      return entry.text.endsWith('(cascade)') ? 50 : 0;
     case 'build-finished':
       return 1;
     case 'approval-requested':

@@ -1,5 +1,7 @@
+import { parseHTML } from 'linkedom';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalogFile } from '../../cli/load-catalog.js';
+import { renderHtml } from '../../local/simulator/html/index.js';
 import type { SimulationResult } from '../../local/simulator/index.js';
 import { buildLines, defaultScenario, REPO_ROOT, run } from './helpers.js';
 
@@ -75,4 +77,31 @@ describe('the default scenario on the example catalog', () => {
     expect(result.run.simulatedMonths).toBeCloseTo(2.96, 1);
     expect(result.run.monthsPerSecond).toBeGreaterThan(0);
   });
+});
+
+describe('the default scenario as an HTML page', () => {
+  it('draws a lane per image and channel, the quarter builds and outcomes as marks, and the monthly chart', async () => {
+    const catalog = await loadCatalogFile(`${REPO_ROOT}goldsmith.config.ts`);
+    const result = await run(catalog, defaultScenario());
+    const channelsOf = (image: string) => catalog.images[image]?.channels ?? catalog.channels.map((c) => c.name);
+    const { document } = parseHTML(renderHtml(result, channelsOf));
+
+    const lanes = [...document.querySelectorAll('#lanes .lane')].map(
+      (l) => `${l.getAttribute('data-image')}/${l.getAttribute('data-channel')}`,
+    );
+    for (const image of Object.keys(catalog.images)) {
+      expect(lanes).toContain(`${image}/`);
+      for (const channel of channelsOf(image)) expect(lanes).toContain(`${image}/${channel}`);
+    }
+    const marks = (kind: string) => document.querySelectorAll(`#lanes .event[data-kind="${kind}"]`).length;
+    expect(marks('build')).toBe(result.report.builds.length);
+    expect(marks('promoted')).toBe(result.report.promotions.filter((p) => p.outcome === 'promoted').length);
+    expect(marks('rejected')).toBeGreaterThan(0);
+    expect(marks('expired')).toBeGreaterThan(0);
+    expect(marks('approval')).toBeGreaterThan(0);
+    const months = [...document.querySelectorAll('#months-chart .bar[data-series="builds"]')];
+    expect(months.map((m) => m.getAttribute('data-month'))).toEqual(['2027-01', '2027-02', '2027-03']);
+    expect(months.reduce((n, m) => n + Number(m.getAttribute('data-value')), 0)).toBe(result.report.builds.length);
+    expect(document.querySelectorAll('#promotions tbody tr').length).toBe(result.report.promotions.length);
+  }, 120_000);
 });

@@ -1,0 +1,114 @@
+import type { SimulationReport } from '../report.js';
+import type { TimelineEntry } from '../timeline.js';
+import { esc, minute, monthsBetween } from './escape.js';
+
+const LABEL_W = 190;
+const WIDTH = 1160;
+const LANE_H = 18;
+const TOP = 26;
+
+export const OUTCOME_COLOURS: Record<string, string> = {
+  promoted: '#2e7d32',
+  rejected: '#c62828',
+  expired: '#757575',
+  aborted: '#ef6c00',
+  AVAILABLE: '#1565c0',
+  FAILED: '#c62828',
+  CANCELLED: '#757575',
+};
+
+interface Lane {
+  image: string;
+  channel?: string;
+}
+
+/**
+ * The run as lanes over time: per image, a build lane (a bar from request to finish, coloured by status) and one
+ * lane per channel (a bar while an approval waits, a mark per outcome: promoted, rejected, expired, aborted; the
+ * version that each promotion moved the channel's pointer to). Notes about an image (revocations, rollbacks) are
+ * diamonds on its build lane. Every mark has a tooltip (`<title>`) with the full line.
+ */
+export function renderLanes(
+  report: SimulationReport,
+  timeline: readonly TimelineEntry[],
+  images: readonly string[],
+  channelsOf: (image: string) => readonly string[],
+): string {
+  const start = Date.parse(report.scenario.start);
+  const until = Date.parse(report.scenario.until);
+  const lanes: Lane[] = images.flatMap((image) => [
+    { image },
+    ...channelsOf(image).map((channel) => ({ image, channel })),
+  ]);
+  const laneIndex = new Map(lanes.map((l, i) => [`${l.image}/${l.channel ?? ''}`, i]));
+  const height = TOP + lanes.length * LANE_H + 10;
+  const x = (iso: string) =>
+    LABEL_W +
+    ((Math.min(until, Math.max(start, Date.parse(iso))) - start) / Math.max(1, until - start)) * (WIDTH - LABEL_W - 10);
+  const y = (image: string, channel?: string) => TOP + (laneIndex.get(`${image}/${channel ?? ''}`) ?? 0) * LANE_H;
+
+  const parts: string[] = [];
+  for (const m of monthsBetween(start, until)) {
+    const mx = x(m.toISOString());
+    parts.push(
+      `<line class="grid" x1="${mx}" x2="${mx}" y1="${TOP - 6}" y2="${height}" />`,
+      `<text class="month" x="${mx + 3}" y="${TOP - 10}">${m.toISOString().slice(0, 7)}</text>`,
+    );
+  }
+  lanes.forEach((lane, i) => {
+    const ly = TOP + i * LANE_H;
+    const label = lane.channel ? `  ${lane.channel}` : lane.image;
+    parts.push(
+      `<g class="lane" data-image="${esc(lane.image)}" data-channel="${esc(lane.channel ?? '')}">`,
+      `<rect class="${lane.channel ? 'lane-bg' : 'lane-bg image-row'}" x="0" y="${ly}" width="${WIDTH}" height="${LANE_H}" />`,
+      `<text class="lane-label${lane.channel ? '' : ' image'}" x="6" y="${ly + 13}">${esc(label)}</text>`,
+      '</g>',
+    );
+  });
+
+  for (const b of report.builds) {
+    const x1 = x(b.requestedAt);
+    const x2 = Math.max(x1 + 2, x(b.finishedAt ?? report.scenario.until));
+    const tip = `${b.image} ${b.version}: ${b.trigger} build ${b.status} (${minute(b.requestedAt)} → ${minute(b.finishedAt)})`;
+    parts.push(
+      `<g class="event" data-kind="build" data-image="${esc(b.image)}" data-status="${esc(b.status)}"><title>${esc(tip)}</title>`,
+      `<rect x="${x1}" y="${y(b.image) + 4}" width="${x2 - x1}" height="${LANE_H - 8}" rx="2" fill="${OUTCOME_COLOURS[b.status] ?? '#90a4ae'}" /></g>`,
+    );
+  }
+
+  const waiting = new Map<string, string>();
+  for (const e of timeline) {
+    if (e.kind === 'approval-requested' && e.channel) waiting.set(`${e.image}/${e.channel}/${e.version ?? ''}`, e.at);
+  }
+  for (const p of report.promotions) {
+    const ly = y(p.image, p.channel);
+    const asked = waiting.get(`${p.image}/${p.channel}/${p.version}`);
+    if (asked) {
+      const x1 = x(asked);
+      parts.push(
+        `<g class="event" data-kind="approval" data-image="${esc(p.image)}" data-channel="${esc(p.channel)}"><title>${esc(`${p.image} ${p.version}: approval for ${p.channel} requested ${minute(asked)}, ${p.outcome} ${minute(p.at)}`)}</title>`,
+        `<rect x="${x1}" y="${ly + 6}" width="${Math.max(2, x(p.at) - x1)}" height="${LANE_H - 12}" fill="#fbc02d" /></g>`,
+      );
+    }
+    const px = x(p.at);
+    const colour = OUTCOME_COLOURS[p.outcome] ?? '#000';
+    const tip = `${p.image} ${p.version} ${p.outcome} ${p.outcome === 'promoted' ? 'to' : 'for'} ${p.channel} at ${minute(p.at)}${p.reason ? `: ${p.reason}` : ''}`;
+    const mark =
+      p.outcome === 'promoted'
+        ? `<circle cx="${px}" cy="${ly + LANE_H / 2}" r="4" fill="${colour}" />`
+        : `<path d="M${px - 4} ${ly + 5} l8 8 m0 -8 l-8 8" stroke="${colour}" stroke-width="2" />`;
+    parts.push(
+      `<g class="event" data-kind="${esc(p.outcome)}" data-image="${esc(p.image)}" data-channel="${esc(p.channel)}" data-version="${esc(p.version)}"><title>${esc(tip)}</title>${mark}</g>`,
+    );
+  }
+
+  for (const e of timeline.filter((t) => t.kind === 'note' && t.image && laneIndex.has(`${t.image}/`))) {
+    const nx = x(e.at);
+    const ny = y(e.image) + LANE_H / 2;
+    parts.push(
+      `<g class="event" data-kind="note" data-image="${esc(e.image)}"><title>${esc(`${minute(e.at)} ${e.text}`)}</title>`,
+      `<path d="M${nx} ${ny - 5} l5 5 l-5 5 l-5 -5 z" fill="#6a1b9a" /></g>`,
+    );
+  }
+  return `<svg id="lanes" class="lanes" viewBox="0 0 ${WIDTH} ${height}" width="100%" role="img" aria-label="Builds and channel outcomes over time">${parts.join('')}</svg>`;
+}

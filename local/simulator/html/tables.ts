@@ -1,0 +1,122 @@
+import type { SimulationResult } from '../index.js';
+import { foldRepeats } from '../timeline.js';
+import { esc, minute } from './escape.js';
+import type { MonthRow } from './months.js';
+
+function table(id: string, headers: readonly string[], rows: readonly (readonly unknown[])[]): string {
+  const head = headers.map((h) => `<th>${esc(h)}</th>`).join('');
+  const body = rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('');
+  return `<table id="${id}"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+/** The human output's tables, as HTML: timeline, builds, promotions, pointer history and pointers, API calls, totals. */
+export function renderTables(result: SimulationResult, months: readonly MonthRow[]): string {
+  const { report, run } = result;
+  const promoted = report.promotions.filter((p) => p.outcome === 'promoted');
+  const totalCalls = Object.values(report.apiCalls).reduce((n, v) => n + v, 0);
+  const sections = [
+    [
+      'Timeline',
+      table(
+        'timeline-table',
+        ['at', 'image', 'step'],
+        foldRepeats(result.timeline).map((e) => [minute(e.at), e.image, e.text]),
+      ),
+    ],
+    [
+      'Per month',
+      table(
+        'months-table',
+        ['month', 'builds', 'promoted', 'rejected / expired / aborted', 'cost (USD)'],
+        months.map((m) => [m.month, m.builds, m.promoted, m.failed, m.cost === undefined ? '—' : m.cost.toFixed(2)]),
+      ),
+    ],
+    [
+      'Builds',
+      table(
+        'builds',
+        ['image', 'version', 'trigger', 'status', 'requested', 'finished'],
+        report.builds.map((b) => [
+          b.image,
+          b.version,
+          b.trigger,
+          b.status,
+          minute(b.requestedAt),
+          minute(b.finishedAt),
+        ]),
+      ),
+    ],
+    [
+      'Promotions',
+      table(
+        'promotions',
+        ['image', 'version', 'channel', 'outcome', 'at', 'regions', 'OUs', 'accounts', 'reason'],
+        report.promotions.map((p) => [
+          p.image,
+          p.version,
+          p.channel,
+          p.outcome,
+          minute(p.at),
+          p.regions.length,
+          p.targets.ous,
+          p.targets.accounts,
+          p.outcome === 'promoted' ? '' : p.reason,
+        ]),
+      ),
+    ],
+    [
+      'Pointer movements',
+      table(
+        'pointer-history',
+        ['at', 'pointer', 'moved to'],
+        promoted.map((p) => [minute(p.at), `/goldsmith/${p.image}/${p.channel}`, p.version]),
+      ),
+    ],
+    [
+      'Channel pointers at the end',
+      table(
+        'pointers',
+        ['pointer', 'regions', 'first region'],
+        Object.entries(report.pointers).map(([k, v]) => [k, Object.keys(v).length, Object.values(v)[0] ?? '']),
+      ),
+    ],
+    [
+      'AWS API calls',
+      table(
+        'api-calls',
+        ['call', 'count'],
+        Object.entries(report.apiCalls).map(([k, v]) => [k, v]),
+      ),
+    ],
+    [
+      'Totals',
+      table(
+        'totals',
+        ['what', 'value'],
+        [
+          ['builds', report.builds.length],
+          ['channel promotions', promoted.length],
+          ['notifications', report.notifications.length],
+          ['duplicates suppressed', report.duplicatesSuppressed],
+          ['events rejected', report.rejectedEvents.length],
+          ['approval callbacks refused', report.rejectedCallbacks],
+          [
+            'faults injected / retried / failed',
+            `${report.faults.injected} / ${report.faults.retried} / ${report.faults.failedCalls}`,
+          ],
+          ['AWS API calls per channel promotion', promoted.length ? (totalCalls / promoted.length).toFixed(1) : '—'],
+          ['consistency', report.consistency.ok ? 'ok' : `${report.consistency.problems.length} problem(s)`],
+          ['simulated months per second', run.monthsPerSecond.toFixed(2)],
+        ],
+      ),
+    ],
+  ];
+  // Long tables (a year's timeline, hundreds of builds) start folded so the page stays navigable.
+  return sections
+    .map(([title, html]) => {
+      const rows = (html?.match(/<tr>/g)?.length ?? 1) - 1;
+      const open = rows <= 40 ? ' open' : '';
+      return `<section class="table"><details${open}><summary>${esc(title)} (${rows})</summary>${html}</details></section>`;
+    })
+    .join('\n');
+}

@@ -1,0 +1,110 @@
+import { parseHTML } from 'linkedom';
+import { describe, expect, it } from 'vitest';
+import { renderHtml } from '../../../local/simulator/html/index.js';
+import type { SimulationResult } from '../../../local/simulator/index.js';
+
+function result(extra: Record<string, unknown> = {}): SimulationResult {
+  return {
+    report: {
+      scenario: { start: '2027-01-01T00:00:00Z', until: '2027-03-01T00:00:00Z', seed: 1 },
+      builds: [
+        {
+          image: 'base',
+          version: '1.0.0/1',
+          trigger: 'schedule',
+          status: 'AVAILABLE',
+          requestedAt: '2027-01-14T03:00:00.000Z',
+          finishedAt: '2027-01-14T03:52:00Z',
+        },
+        {
+          image: 'base',
+          version: '1.0.0/2',
+          trigger: 'package',
+          status: 'FAILED',
+          requestedAt: '2027-02-03T10:00:00.000Z',
+          finishedAt: '2027-02-03T10:20:00Z',
+        },
+      ],
+      promotions: [
+        {
+          image: 'base',
+          version: '1.0.0/1',
+          channel: 'dev',
+          outcome: 'promoted',
+          reason: '',
+          at: '2027-01-15T03:52:00.000Z',
+          regions: ['us-east-1'],
+          targets: { ous: 1, accounts: 3 },
+        },
+        {
+          image: 'base',
+          version: '1.0.0/1',
+          channel: 'prod',
+          outcome: 'rejected',
+          reason: 'rejected by <script>alert(1)</script>',
+          at: '2027-01-16T03:52:00.000Z',
+          regions: [],
+          targets: { ous: 0, accounts: 0 },
+        },
+      ],
+      pointers: { 'base/dev': { 'us-east-1': 'ami-0123456789abcdef0' } },
+      notifications: [],
+      apiCalls: { 'ec2:ModifyImageAttribute': 2 },
+      faults: { injected: 0, retried: 0, failedCalls: 0 },
+      duplicatesSuppressed: 0,
+      rejectedEvents: [],
+      rejectedCallbacks: 0,
+      consistency: { ok: true, problems: [] },
+      ...extra,
+    },
+    timeline: [],
+    notes: [],
+    run: { wallMs: 1000, simulatedMonths: 2, monthsPerSecond: 2, steps: 10, peakRssMb: 100 },
+  };
+}
+
+const channels = () => ['dev', 'prod'];
+
+describe('renderHtml', () => {
+  it('is self-contained: no script, no stylesheet link, no image or font fetched from anywhere', () => {
+    const html = renderHtml(result(), channels);
+    const { document } = parseHTML(html);
+    expect(document.querySelectorAll('script, link, img, iframe, object').length).toBe(0);
+    expect(html).not.toMatch(/(src|href)=["']?https?:/);
+    expect(html).not.toMatch(/@import|url\(/);
+  });
+
+  it('escapes what the run reports, so a reason cannot inject markup', () => {
+    const { document } = parseHTML(renderHtml(result(), channels));
+    expect(document.querySelectorAll('script').length).toBe(0);
+    expect(document.querySelector('#promotions')?.textContent).toContain('rejected by <script>alert(1)</script>');
+  });
+
+  it('counts builds and outcomes per month in the chart and its table', () => {
+    const { document } = parseHTML(renderHtml(result(), channels));
+    const value = (month: string, series: string) =>
+      document
+        .querySelector(`#months-chart .bar[data-month="${month}"][data-series="${series}"]`)
+        ?.getAttribute('data-value');
+    expect([value('2027-01', 'builds'), value('2027-01', 'promoted'), value('2027-01', 'failed')]).toEqual([
+      '1',
+      '1',
+      '1',
+    ]);
+    expect(value('2027-02', 'builds')).toBe('1');
+    expect(document.querySelector('#months-chart [data-series="cost"]')).toBeNull();
+  });
+
+  it('draws cost per month when the report estimated it', () => {
+    const html = renderHtml(result({ cost: { perMonth: { '2027-01': 12.5, '2027-02': 8 } } }), channels);
+    const { document } = parseHTML(html);
+    expect(document.querySelector('#months-chart [data-series="cost"]')).not.toBeNull();
+    expect(document.querySelector('#months-table')?.textContent).toContain('12.50');
+  });
+
+  it('lists each pointer movement with the version it moved to', () => {
+    const { document } = parseHTML(renderHtml(result(), channels));
+    const rows = [...document.querySelectorAll('#pointer-history tbody tr')].map((r) => r.textContent);
+    expect(rows).toEqual(['2027-01-15 03:52/goldsmith/base/dev1.0.0/1']);
+  });
+});
