@@ -31,6 +31,10 @@ export interface ApprovalRecord {
   expiresAt: string;
   decision?: 'approve' | 'reject' | undefined;
   by?: string | undefined;
+  /** Where the decision came from: a signed email link, a Slack button, the operator endpoint. */
+  via?: 'email' | 'slack' | 'operator' | undefined;
+  /** The Slack user who pressed the button, when `via` is slack. */
+  slackUser?: string | undefined;
   decidedAt?: string | undefined;
   sentAt?: string | undefined;
 }
@@ -41,7 +45,7 @@ export interface ApprovalRecord {
  * @returns false when another request already holds this build's channel.
  */
 export async function recordApprovalRequest(
-  request: Omit<ApprovalRecord, 'decision' | 'by' | 'decidedAt' | 'sentAt'>,
+  request: Omit<ApprovalRecord, 'decision' | 'by' | 'via' | 'slackUser' | 'decidedAt' | 'sentAt'>,
 ): Promise<boolean> {
   try {
     await documentClient().send(

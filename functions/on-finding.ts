@@ -1,10 +1,11 @@
+import { announce } from '../aws/notifications.js';
 import { recordFinding, requestRevocation } from '../aws/promotion-findings.js';
 import { buildArnOfAmi, describeBuild } from '../aws/promotion-images.js';
 import { listOutcomes } from '../aws/promotion-ledger.js';
-import { publishNotification } from '../aws/sns.js';
 import { MalformedEventError } from '../core/errors.js';
+import { announcement } from '../core/notifications/announce.js';
+import { buildLinks } from '../core/notifications/links.js';
 import { policyBreach } from '../core/promotion/gate.js';
-import { revocationRequestedMessage } from '../core/promotion/messages.js';
 import { parseBuildVersionArn } from '../core/promotion/naming.js';
 import { imageCveDetectedSchema } from '../events/image-cve-detected.js';
 import { inspectorFindingSchema } from '../events/inspector-finding.js';
@@ -81,8 +82,16 @@ export async function onFinding(event: unknown): Promise<FindingAction> {
   const reason = policyBreach(counts, first.policy) ?? 'findings over policy';
   const channels = breached.map((c) => c.name);
   if (await requestRevocation({ image, version, reason, channels, state: 'requested', at })) {
-    for (const channel of channels)
-      await publishNotification(revocationRequestedMessage(image, version, channel, reason));
+    for (const channel of channels) {
+      await announce(
+        announcement(
+          'revocation-requested',
+          { image, version, channel },
+          { reason, channels },
+          { at, links: buildLinks(buildVersionArn) },
+        ),
+      );
+    }
   }
   return { action: 'recorded', image, version, findings: findings.length, revocation: { channels, reason } };
 }

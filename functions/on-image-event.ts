@@ -1,10 +1,11 @@
 import { markBuildHandled } from '../aws/build-handling.js';
+import { announce } from '../aws/notifications.js';
 import { describeBuild } from '../aws/promotion-images.js';
 import { buildAnnounced, getChannelPointer, markBuildAnnounced, recordBuildStatus } from '../aws/promotion-ledger.js';
-import { publishNotification } from '../aws/sns.js';
 import { startNamedExecution } from '../aws/stepfunctions.js';
 import { MalformedEventError } from '../core/errors.js';
-import { buildFailedMessage } from '../core/promotion/messages.js';
+import { announcement } from '../core/notifications/announce.js';
+import { buildLinks } from '../core/notifications/links.js';
 import { executionNameFor, parseBuildVersionArn } from '../core/promotion/naming.js';
 import type { PromotionInput } from '../core/promotion/types.js';
 import { imageStateChangeSchema } from '../events/image-state-change.js';
@@ -26,6 +27,12 @@ export interface BuildStatusChange {
   reason?: string | undefined;
   /** When the status was reached or observed (ISO). */
   at: string;
+}
+
+/** The component Image Builder's failure reason names, e.g. `… step ExecuteComponent failed … component "base-agents" …`. */
+function failedComponent(reason: string): { component?: string } {
+  const m = /component[^"'\w]*["']?([A-Za-z0-9._/-]+)["']?/i.exec(reason);
+  return m?.[1] ? { component: m[1] } : {};
 }
 
 /**
@@ -80,6 +87,16 @@ export async function actOnBuildStatus(change: BuildStatusChange): Promise<Image
     const input: PromotionInput = { image, buildVersionArn, version, plan };
     const started = await startNamedExecution(stateMachineArn, executionName, input);
     if (started === 'already-started') logger.info('promotion already started', { executionName });
+    else {
+      await announce(
+        announcement(
+          'image-available',
+          { image, version },
+          { amis: facts.amis },
+          { at, links: buildLinks(buildVersionArn) },
+        ),
+      );
+    }
     await markBuildHandled(image, version, status, at);
     return {
       action: started === 'started' ? 'promotion-started' : 'promotion-already-started',
@@ -92,7 +109,14 @@ export async function actOnBuildStatus(change: BuildStatusChange): Promise<Image
     const why = reason ?? 'Image Builder gave no reason';
     // Announce first, then mark: a crash in between announces twice rather than never.
     if (!(await buildAnnounced(image, version))) {
-      await publishNotification(buildFailedMessage(image, version, status, why));
+      await announce(
+        announcement(
+          'build-failed',
+          { image, version },
+          { status, reason: why, ...failedComponent(why) },
+          { at, links: buildLinks(buildVersionArn) },
+        ),
+      );
       await markBuildAnnounced(image, version, at);
     }
     await markBuildHandled(image, version, status, at);

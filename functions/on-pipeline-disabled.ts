@@ -1,6 +1,6 @@
 import { markPipelineEventNotified, recordPipelineEvent } from '../aws/ledger.js';
-import { publishNotification } from '../aws/sns.js';
-import { imagePk } from '../core/ledger/keys.js';
+import { announce } from '../aws/notifications.js';
+import { announcement } from '../core/notifications/announce.js';
 import { parseEvent } from '../events/registry.js';
 import { handlerFor } from './lib/middleware.js';
 import { logger } from './lib/powertools.js';
@@ -35,18 +35,16 @@ export const handler = handlerFor({
       details: { pipelineArn, consecutiveFailures: failures },
     });
     if (notified) return { notified: false };
-    await publishNotification({
-      event: 'pipeline-disabled',
-      image,
-      severity: 'critical',
-      subject: `Goldsmith: pipeline for ${image} disabled after ${failures} failed builds`,
-      message: [
-        `Image Builder automatically disabled the pipeline of "${image}" after ${failures} consecutive failed scheduled builds.`,
-        `Pipeline: ${pipelineArn}`,
-        'Scheduled and triggered builds of this image will not run until the pipeline is fixed and enabled again.',
-        `Ledger: ${imagePk(image)}`,
-      ].join('\n'),
-    });
+    const delivered = await announce(
+      announcement(
+        'pipeline-disabled',
+        { image },
+        { pipelineArn, consecutiveFailures: failures },
+        { at: event.time, key: event.id },
+      ),
+    );
+    // Undelivered, it is queued and re-published by the reconciler: marking it notified keeps it from being sent twice.
+    if (!delivered) logger.warn('pipeline-disabled announcement queued for redelivery', { image });
     await markPipelineEventNotified(key);
     return { notified: true };
   },

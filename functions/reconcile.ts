@@ -1,6 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { buildHandlings, buildKey, recordReconciliation } from '../aws/build-handling.js';
+import { redeliverAnnouncements } from '../aws/notifications.js';
 import { listPipelineBuilds } from '../aws/pipeline-builds.js';
 import {
   DEFAULT_WINDOW_DAYS,
@@ -33,6 +34,18 @@ export interface ReconcileReport {
   reconciled: { image: string; version: string; status: string; missed: string; result: ImageEventAction['action'] }[];
   /** Reconciliations another run (or a late event) recorded first: acted on idempotently, not counted again. */
   alreadyRecorded: number;
+  /** Announcements SNS refused earlier, published now / still waiting. */
+  announcements: { redelivered: number; pending: number };
+}
+
+/** Re-publishes announcements SNS refused earlier; a failure here is logged and left for the next run. */
+async function redeliver(): Promise<{ redelivered: number; pending: number }> {
+  try {
+    return await redeliverAnnouncements();
+  } catch (error) {
+    logger.error('redelivering announcements failed', { error });
+    return { redelivered: 0, pending: 0 };
+  }
 }
 
 /** Every catalog pipeline's builds, attributed to their image. */
@@ -72,6 +85,7 @@ export async function reconcileBuilds(raw: ReconcileInput): Promise<ReconcileRep
     skipped: skipped.length,
     reconciled: [],
     alreadyRecorded: 0,
+    announcements: await redeliver(),
   };
   const failures: string[] = [];
   for (const { build, status, missed } of actions) {

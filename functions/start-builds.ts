@@ -1,9 +1,12 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { buildVersionOf, runningBuilds, startPipelineExecution } from '../aws/imagebuilder.js';
 import { claimMarker, markStarted, readMarkers, recordBuildRequested, recordDecision } from '../aws/ledger.js';
+import { announce } from '../aws/notifications.js';
 import { readParameters } from '../aws/ssm.js';
 import type { Catalog } from '../core/config/schema.js';
 import { MalformedEventError } from '../core/errors.js';
+import { announcement } from '../core/notifications/announce.js';
+import { buildLinks } from '../core/notifications/links.js';
 import { affectedImages, parametersForNotice } from '../core/triggers/affected.js';
 import type { Change } from '../core/triggers/change.js';
 import { type Decision, decideBuilds } from '../core/triggers/decide.js';
@@ -74,6 +77,38 @@ async function act(decision: Decision, now: Date): Promise<Omit<ActedDecision, '
 }
 
 /**
+ * Tells people about a build decision: every build requested, and every skip a person would want to know about (not
+ * the schedule's daily "not a patch day", nor a re-delivered copy of the same change). The id derives from the
+ * dedupe key and change, so a retried delivery announces with the same id.
+ */
+async function announceDecision(decision: Decision, result: Omit<ActedDecision, 'image'>, now: Date): Promise<void> {
+  const at = now.toISOString();
+  if (result.outcome === 'start') {
+    const version = result.buildVersionArn ? buildVersionOf(result.buildVersionArn) : undefined;
+    await announce(
+      announcement(
+        'build-requested',
+        { image: decision.image, version },
+        { trigger: decision.trigger, reason: result.reason },
+        { at, key: decision.dedupeKey, links: buildLinks(result.buildVersionArn) },
+      ),
+    );
+    return;
+  }
+  const routine =
+    result.reason.startsWith('not a patch day') || result.reason.startsWith(`duplicate of ${decision.changeId} `);
+  if (routine) return;
+  await announce(
+    announcement(
+      'build-skipped',
+      { image: decision.image },
+      { trigger: decision.trigger, reason: result.reason },
+      { at, key: `${decision.dedupeKey}\n${decision.changeId}` },
+    ),
+  );
+}
+
+/**
  * Decides and acts on one change: read the markers and running builds of the affected images, decide (core), then
  * for each decision start or skip, recording every decision with its reason in the ledger.
  */
@@ -91,6 +126,7 @@ export async function startBuildsForChange(
   for (const decision of decideBuilds({ change, catalog, running, markers })) {
     const result = await act(decision, now);
     await recordDecision(decision, result, now);
+    await announceDecision(decision, result, now);
     metrics.addMetric(result.outcome === 'start' ? 'BuildsStarted' : 'BuildsSkipped', MetricUnit.Count, 1);
     logger.info('build decision', { ...decision, ...result });
     acted.push({ image: decision.image, ...result });

@@ -5,9 +5,23 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
+import { notificationHooks } from '../../aws/notification-hooks.js';
 import { asRetryableError, isTransient } from '../../core/errors/classify.js';
 import { MalformedEventError } from '../../core/errors.js';
 import { logger, metrics, tracer } from './powertools.js';
+
+// Announcements never fail a step (aws/notifications.ts): a failed publish is counted here and queued for redelivery.
+notificationHooks.onFailed = (n, error, queued) => {
+  metrics.addMetric('NotificationsFailed', MetricUnit.Count, 1);
+  logger.error(
+    queued ? 'announcement queued for redelivery' : 'announcement lost: neither SNS nor the ledger took it',
+    {
+      error,
+      ...(queued ? { id: n.id, event: n.event } : { notification: n }),
+    },
+  );
+};
+notificationHooks.onRedelivered = () => metrics.addMetric('NotificationsRedelivered', MetricUnit.Count, 1);
 
 /** Turns the raw Lambda input into a typed one, or throws `MalformedEventError` naming what is wrong. */
 export type Parse<T> = (raw: unknown) => T;

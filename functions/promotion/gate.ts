@@ -1,4 +1,7 @@
+import { announce } from '../../aws/notifications.js';
 import { getOutcome } from '../../aws/promotion-ledger.js';
+import { announcement } from '../../core/notifications/announce.js';
+import { buildLinks } from '../../core/notifications/links.js';
 import { GateRejectedError } from '../../core/promotion/errors.js';
 import { evaluateGate } from '../../core/promotion/gate.js';
 import type { FindingCounts } from '../../core/promotion/types.js';
@@ -28,6 +31,14 @@ export async function gate(input: unknown): Promise<GateResult> {
     item.channel.policy,
   );
   if (!verdict.passed) throw new GateRejectedError(verdict.reason);
+  await announce(
+    announcement(
+      'gate-passed',
+      { image: item.image, version: item.version, channel: item.channel.name },
+      { findings: { critical: findings.critical, high: findings.high, medium: findings.medium } },
+      { at: new Date().toISOString(), links: buildLinks(item.buildVersionArn) },
+    ),
+  );
   return { passed: true, findings };
 }
 

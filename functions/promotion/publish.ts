@@ -1,9 +1,11 @@
+import { z } from 'zod';
+import { announce } from '../../aws/notifications.js';
 import { writeChannelPointer } from '../../aws/pointers.js';
 import { putEvent, tagAmis } from '../../aws/promotion-images.js';
 import { getOutcome, moveChannelPointer, recordOutcome } from '../../aws/promotion-ledger.js';
-import { publishNotification } from '../../aws/sns.js';
 import { GoldsmithError } from '../../core/errors.js';
-import { outcomeMessage } from '../../core/promotion/messages.js';
+import { announcement } from '../../core/notifications/announce.js';
+import { buildLinks } from '../../core/notifications/links.js';
 import type { ImagePromotedDetail } from '../../events/image-promoted.js';
 import { DETAIL_TYPES, GOLDSMITH_SOURCE } from '../../events/sources.js';
 import { channelParameterName, NAME_PREFIX } from '../../stacks/names.js';
@@ -17,6 +19,13 @@ export class SupersededError extends GoldsmithError {
     this.name = 'Superseded';
   }
 }
+
+/** The Share step's result (`$.share`), when it counted the targets it reached. */
+const sharedSchema = z.object({
+  share: z.object({
+    targets: z.object({ ous: z.number().int().nonnegative(), accounts: z.number().int().nonnegative() }),
+  }),
+});
 
 /**
  * Publish: moves the `CHANNEL#` pointer (conditionally, never backwards), writes the SSM pointer in every
@@ -72,15 +81,19 @@ export async function publish(input: unknown): Promise<ImagePromotedDetail> {
   };
   await putEvent(busName, GOLDSMITH_SOURCE, DETAIL_TYPES.imagePromoted, detail);
   if (recorded) {
-    await publishNotification(
-      outcomeMessage({
-        image: item.image,
-        version: item.version,
-        channel,
-        outcome: 'promoted',
-        reason: '',
-        amis: item.build.amis,
-      }),
+    const shared = sharedSchema.safeParse(input);
+    await announce(
+      announcement(
+        'promoted',
+        { image: item.image, version: item.version, channel },
+        {
+          amis: item.build.amis,
+          pointer: parameter,
+          ...(shared.success ? { targets: shared.data.share.targets } : {}),
+          ...(item.approval ? { by: item.approval.by } : {}),
+        },
+        { at: promotedAt, links: buildLinks(item.buildVersionArn) },
+      ),
     );
   }
   return detail;

@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { announce } from '../../aws/notifications.js';
+import { getApproval } from '../../aws/promotion-approvals.js';
 import { recordOutcome } from '../../aws/promotion-ledger.js';
-import { publishNotification } from '../../aws/sns.js';
-import { outcomeMessage } from '../../core/promotion/messages.js';
-import { decideFailure } from '../../core/promotion/outcome.js';
+import { announcement } from '../../core/notifications/announce.js';
+import { buildLinks } from '../../core/notifications/links.js';
+import { DECISION_ERRORS, decideFailure } from '../../core/promotion/outcome.js';
 import type { PromotionOutcome } from '../../core/promotion/types.js';
 import { taskHandler } from './lambda.js';
 import { parseTaskInput } from './schemas.js';
@@ -10,6 +12,7 @@ import { parseTaskInput } from './schemas.js';
 const failedStateSchema = z.object({
   image: z.string().min(1),
   version: z.string().min(1),
+  buildVersionArn: z.string().min(1).optional(),
   /** Inside the channel loop: the channel step; at the top level, absent (then the plan's first channel). */
   channel: z.object({ name: z.string().min(1) }).optional(),
   plan: z.object({ channels: z.array(z.object({ name: z.string() })) }).optional(),
@@ -26,6 +29,7 @@ export async function recordFailureOutcome(
   const state = parseTaskInput(failedStateSchema, input, 'RecordOutcome');
   const channel = state.channel?.name ?? state.plan?.channels[0]?.name ?? 'none';
   const { outcome, reason, by = 'goldsmith' } = decideFailure(state.failure);
+  const at = new Date().toISOString();
   const recorded = await recordOutcome({
     image: state.image,
     version: state.version,
@@ -33,10 +37,31 @@ export async function recordFailureOutcome(
     outcome,
     reason,
     by,
-    at: new Date().toISOString(),
+    at,
   });
-  if (recorded)
-    await publishNotification(outcomeMessage({ image: state.image, version: state.version, channel, outcome, reason }));
+  if (recorded) {
+    const subject = { image: state.image, version: state.version, channel };
+    const options = { at, links: buildLinks(state.buildVersionArn) };
+    if (state.failure.Error === DECISION_ERRORS.gateRejected) {
+      await announce(announcement('gate-failed', subject, { reason, failed: reason.split('; ') }, options));
+    } else if (outcome === 'rejected') {
+      const approval = await getApproval(state.image, state.version, channel);
+      const via = approval?.via;
+      await announce(
+        announcement(
+          'rejected',
+          subject,
+          { reason, ...(by !== 'goldsmith' ? { by } : {}), ...(via ? { via } : {}), approvalId: approval?.approvalId },
+          options,
+        ),
+      );
+    } else if (outcome === 'expired') {
+      const approval = await getApproval(state.image, state.version, channel);
+      await announce(announcement('expired', subject, { reason, approvalId: approval?.approvalId }, options));
+    } else {
+      await announce(announcement('aborted', subject, { reason }, options));
+    }
+  }
   return { outcome, reason, channel };
 }
 

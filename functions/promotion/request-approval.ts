@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { approvalSecret } from '../../aws/approval-secret.js';
+import { announce } from '../../aws/notifications.js';
 import { recordApprovalRequest } from '../../aws/promotion-approvals.js';
-import { publishNotification } from '../../aws/sns.js';
 import { AlreadyDecidedError } from '../../core/errors.js';
+import { announcement } from '../../core/notifications/announce.js';
 import { approvalIdFor, approvalLink } from '../../core/promotion/approval-link.js';
-import { approvalRequestedMessage } from '../../core/promotion/messages.js';
 import { taskHandler } from './lambda.js';
 import { parseTaskInput } from './schemas.js';
 
@@ -50,8 +50,13 @@ export async function requestApproval(input: unknown): Promise<{ approvalId: str
     approve: approvalLink(base, { ...claims, decision: 'approve', by: approver }, secret),
     reject: approvalLink(base, { ...claims, decision: 'reject', by: approver }, secret),
   }));
-  await publishNotification(
-    approvalRequestedMessage({ image: req.image, version: req.version, channel: req.channel, expiresAt, links }),
+  await announce(
+    announcement(
+      'approval-requested',
+      { image: req.image, version: req.version, channel: req.channel },
+      { approvalId, approvers: req.approvers, expiresAt, links },
+      { at: now.toISOString(), key: approvalId },
+    ),
   );
   return { approvalId, expiresAt };
 }

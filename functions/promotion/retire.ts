@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { announce } from '../../aws/notifications.js';
 import { markRetired } from '../../aws/promotion-findings.js';
 import { getChannelPointer, listOutcomes } from '../../aws/promotion-ledger.js';
+import { announcement } from '../../core/notifications/announce.js';
 import { versionsBeyondRetention } from '../../core/promotion/naming.js';
 import { taskHandler } from './lambda.js';
 import { parseTaskInput } from './schemas.js';
@@ -24,7 +26,17 @@ export async function retire(input: unknown): Promise<{ retired: string[] }> {
   const retired: string[] = [];
   for (const version of versionsBeyondRetention(promoted, plan.retentionKeep)) {
     if (held.has(version)) continue;
-    if (await markRetired(image, version, at)) retired.push(version);
+    if (await markRetired(image, version, at)) {
+      retired.push(version);
+      await announce(
+        announcement(
+          'retired',
+          { image, version },
+          { reason: `beyond retention: the ${plan.retentionKeep} newest promoted versions are kept` },
+          { at },
+        ),
+      );
+    }
   }
   return { retired };
 }

@@ -18,7 +18,10 @@ export interface PublishedMessage {
   readonly topicArn: string;
   readonly messageId: string;
   readonly subject: string | undefined;
+  /** What a Lambda, SQS or HTTP subscriber receives: the message, or its `default` body under `MessageStructure: json`. */
   readonly message: string;
+  /** Per-protocol bodies under `MessageStructure: json` (`default`, `email`, …); absent otherwise. */
+  readonly bodies?: Readonly<Record<string, string>> | undefined;
   readonly attributes: Record<string, string>;
   readonly at: string;
 }
@@ -46,12 +49,14 @@ export class SnsFake implements FakeService {
     message: string,
     attributes: Record<string, string> = {},
     subject?: string,
+    bodies?: Record<string, string>,
   ): PublishedMessage {
     const m: PublishedMessage = {
       topicArn,
       messageId: nextRequestId(),
       subject,
       message,
+      bodies,
       attributes,
       at: new Date(this.now()).toISOString(),
     };
@@ -80,11 +85,37 @@ export class SnsFake implements FakeService {
         const raw = (call.input.MessageAttributes ?? {}) as Record<string, { StringValue?: string }>;
         const attributes = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v.StringValue ?? '']));
         const subject = typeof call.input.Subject === 'string' ? call.input.Subject : undefined;
+        // Subjects: ASCII, no line breaks, under 100 characters (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html).
+        if (subject !== undefined && (subject.length === 0 || subject.length >= 100 || /[^\x20-\x7e]/.test(subject))) {
+          throw invalid('Invalid parameter: Subject');
+        }
+        if (call.input.MessageStructure === 'json') {
+          const bodies = this.bodiesOf(message, invalid);
+          return { MessageId: this.deliver(topic, bodies.default ?? '', attributes, subject, bodies).messageId };
+        }
         return { MessageId: this.deliver(topic, message, attributes, subject).messageId };
       }
       default:
         throw new NotImplementedByFakeError('sns', call.action);
     }
+  }
+
+  /** `MessageStructure: json`: a JSON object of strings with at least a `default` one. */
+  private bodiesOf(message: string, invalid: (msg: string) => Error): Record<string, string> {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(message);
+    } catch {
+      throw invalid('Invalid parameter: Message Structure - JSON message body failed to parse');
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw invalid('Invalid parameter: Message Structure - JSON message body failed to parse');
+    }
+    const entries = Object.entries(parsed);
+    if (!entries.some(([k, v]) => k === 'default' && typeof v === 'string')) {
+      throw invalid('Invalid parameter: Message Structure - No default entry in JSON message body');
+    }
+    return Object.fromEntries(entries.filter((e): e is [string, string] => typeof e[1] === 'string'));
   }
 
   private topic(arn: string): string {

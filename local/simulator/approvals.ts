@@ -1,3 +1,4 @@
+import { parseNotification } from '../../events/notification.js';
 import type { PublishedMessage } from '../fakes/sns-sts.js';
 import type { LocalCloud } from './cloud.js';
 import { functionUrlGet } from './function-url.js';
@@ -16,13 +17,12 @@ interface ApprovalRequest {
 
 const AUTO_APPROVE_AFTER_MS = 3_600_000;
 
-/** Reads the approve/reject links out of an approval notification: one `name: approve URL | reject URL` line each. */
+/** Reads each approver's approve/reject links out of an approval-requested announcement (the JSON document). */
 export function linksFrom(message: string): Map<string, { approve: string; reject: string }> {
   const links = new Map<string, { approve: string; reject: string }>();
-  for (const line of message.split('\n')) {
-    const m = /^(.+?): approve (\S+) \| reject (\S+)$/.exec(line.trim());
-    if (m) links.set(m[1]!, { approve: m[2]!, reject: m[3]! });
-  }
+  const parsed = parseNotification(JSON.parse(message));
+  if (!parsed.ok || parsed.notification.event !== 'approval-requested') return links;
+  for (const l of parsed.notification.detail.links) links.set(l.approver, { approve: l.approve, reject: l.reject });
   return links;
 }
 

@@ -79,11 +79,14 @@ export function createTaskFunctions(
   const imageArns = [stack.formatArn({ service: 'imagebuilder', resource: 'image', resourceName: '*' })];
   allow(made.loadImage, ['imagebuilder:GetImage'], imageArns);
   for (const f of [made.gate, made.soakCheck]) allow(f, ['imagebuilder:ListImageScanFindings'], ['*']);
-  for (const f of [made.gate, made.soakCheck, made.retire]) env.ledger.grantReadData(f);
-  for (const f of [made.requestApproval, made.share, made.publish, made.retire, made.recordOutcome]) {
+  env.ledger.grantReadData(made.soakCheck);
+  // Announcing functions also write: an announcement SNS did not take waits in the ledger for redelivery.
+  for (const f of [made.gate, made.requestApproval, made.share, made.publish, made.retire, made.recordOutcome]) {
     env.ledger.grantReadWriteData(f);
   }
-  for (const f of [made.requestApproval, made.publish, made.recordOutcome]) env.topic.grantPublish(f);
+  for (const f of [made.gate, made.requestApproval, made.publish, made.retire, made.recordOutcome]) {
+    env.topic.grantPublish(f);
+  }
 
   made.requestApproval.addEnvironment('APPROVAL_URL', approvalUrl);
   made.requestApproval.addEnvironment('APPROVAL_SECRET_NAME', env.secretName);

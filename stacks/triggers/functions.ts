@@ -88,5 +88,6 @@ export function createTriggerFunctions(stack: Stack, env: TriggerEnvironment): T
   env.ledger.grantReadWriteData(onPipelineDisabled);
   env.bus.grantPutEventsTo(watchBaseImages);
   env.topic.grantPublish(onPipelineDisabled);
+  env.topic.grantPublish(startBuilds);
   return { startBuilds, watchBaseImages, onPipelineDisabled };
 }

@@ -1,7 +1,7 @@
 import { GetImageCommand, ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MalformedEventError } from '../../core/errors.js';
@@ -103,17 +103,39 @@ describe('onImageEvent', () => {
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, { UpdateExpression: 'SET announcedAt = :at' });
   });
 
-  it('announces again rather than never when the publish failed before the ledger was marked', async () => {
+  it('keeps the announcement for redelivery, and still handles the build, when SNS fails', async () => {
     imagebuilder.on(GetImageCommand).resolves(getImageOutput('FAILED', 'component failed'));
     ddb.on(GetCommand).resolves({ Item: {} });
-    sns.on(PublishCommand).rejectsOnce(new Error('SNS unavailable')).resolves({ MessageId: 'm-1' });
+    ddb.on(PutCommand).resolves({});
+    sns.on(PublishCommand).rejects(new Error('SNS unavailable'));
 
-    await expect(onImageEvent(stateChangeEvent('FAILED', 'component failed'))).rejects.toThrow('SNS unavailable');
-    expect(ddb).not.toHaveReceivedCommandWith(UpdateCommand, { UpdateExpression: 'SET announcedAt = :at' });
-    await onImageEvent(stateChangeEvent('FAILED', 'component failed'));
+    const result = await onImageEvent(stateChangeEvent('FAILED', 'component failed'));
 
-    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 2);
+    expect(result).toMatchObject({ action: 'announced-failure', status: 'FAILED' });
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({
+        pk: 'NOTIFY#UNDELIVERED',
+        kind: 'undelivered-notification',
+        notification: expect.objectContaining({ event: 'build-failed', image: 'base', version: '1.0.0/3' }),
+      }),
+    });
     expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
+  });
+
+  it('announces an AVAILABLE build once, when its promotion starts', async () => {
+    imagebuilder.on(GetImageCommand).resolves(getImageOutput());
+    sfn
+      .on(StartExecutionCommand)
+      .resolvesOnce({ executionArn: 'arn:exec' })
+      .rejects(new ExecutionAlreadyExists({ message: 'exists', $metadata: {} }));
+
+    await onImageEvent(stateChangeEvent('AVAILABLE'));
+    await onImageEvent(stateChangeEvent('AVAILABLE'));
+
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, {
+      MessageAttributes: expect.objectContaining({ event: { DataType: 'String', StringValue: 'image-available' } }),
+    });
   });
 
   it('records a TESTING status for the gate without starting anything', async () => {

@@ -222,7 +222,9 @@ describe('requestApproval', () => {
     });
     const message = sns.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '';
     expect(message).not.toContain(payload.taskToken);
-    const links = message.match(/https:\/\/approve\.example\/\S+/g) ?? [];
+    // The email body lists each approver's approve and reject link.
+    const email = (JSON.parse(message) as { email: string }).email;
+    const links = email.match(/https:\/\/approve\.example\/\S+/g) ?? [];
     expect(links).toHaveLength(4);
     for (const link of links) {
       const params = Object.fromEntries(new URL(link).searchParams.entries());

@@ -180,7 +180,8 @@ describe('reconcileBuilds', () => {
     expect(first.reconciled.map((r) => r.status)).toEqual(['AVAILABLE', 'FAILED']);
     expect(second.reconciled).toEqual([]);
     expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 1);
-    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    // One announcement per build: image-available for the first, build-failed for the second.
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 2);
     expect(sns).toHaveReceivedCommandWith(PublishCommand, {
       Message: expect.stringContaining('component update-linux failed'),
     });

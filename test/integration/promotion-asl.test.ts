@@ -99,7 +99,7 @@ describe('promotion state machine (synthesized ASL)', () => {
     expect(calls['RequestApproval prod']).toBeUndefined();
     expect(calls.Retire).toBe(1);
     expect(mocks.sns).toHaveReceivedCommandWith(PublishCommand, {
-      MessageAttributes: expect.objectContaining({ event: { DataType: 'String', StringValue: 'rejected' } }),
+      MessageAttributes: expect.objectContaining({ event: { DataType: 'String', StringValue: 'gate-failed' } }),
     });
   });
 

@@ -1,0 +1,178 @@
+import { createHash } from 'node:crypto';
+import {
+  NOTIFICATION_SCHEMA_VERSION,
+  type NotificationEvent,
+  type NotificationOf,
+  type Severity,
+} from '../../events/notification.js';
+import type { Link } from './links.js';
+
+/** What an announcement is about. */
+export interface Subject {
+  image?: string | undefined;
+  version?: string | undefined;
+  channel?: string | undefined;
+}
+
+type Detail<E extends NotificationEvent> = NotificationOf<E>['detail'];
+type Text = { title: string; summary: string };
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+const list = (items: readonly string[]) => (items.length === 0 ? 'none' : items.join(', '));
+const findings = (f: { critical: number; high: number; medium: number }) =>
+  `${f.critical} critical, ${f.high} high, ${f.medium} medium`;
+const who = (by: string | undefined, via: string | undefined) =>
+  by ? ` by ${by}${via && via !== 'goldsmith' && via !== 'timeout' ? ` (${via})` : ''}` : '';
+
+/** The one line and the first sentence people read, per kind of announcement. */
+const TEXT: { [E in NotificationEvent]: (s: Subject, d: Detail<E>) => Text } = {
+  'build-requested': (s, d) => ({
+    title: `${s.image}: build requested (${d.trigger})`,
+    summary: `A new build of ${s.image} was requested: ${d.reason}.`,
+  }),
+  'build-skipped': (s, d) => ({
+    title: `${s.image}: build skipped (${d.trigger})`,
+    summary: `No build of ${s.image}: ${d.reason}.`,
+  }),
+  'build-failed': (s, d) => ({
+    title: `${s.image} ${s.version}: build ${d.status.toLowerCase()}`,
+    summary: `Build ${s.version} of ${s.image} ended ${d.status}${d.component ? ` in ${d.component}` : ''}: ${d.reason}. It will not be promoted.`,
+  }),
+  'image-available': (s, d) => ({
+    title: `${s.image} ${s.version}: built, tested, distributed`,
+    summary: `${s.image} ${s.version} is available in ${plural(d.amis.length, 'region')} (${list(d.amis.map((a) => a.region))}); its promotion starts now.`,
+  }),
+  'gate-passed': (s, d) => ({
+    title: `${s.image} ${s.version}: ${s.channel} gate passed`,
+    summary: `${s.image} ${s.version} passed the ${s.channel} gate (findings: ${findings(d.findings)}).`,
+  }),
+  'gate-failed': (s, d) => ({
+    title: `${s.image} ${s.version}: ${s.channel} gate failed`,
+    summary: `${s.image} ${s.version} failed the ${s.channel} gate: ${d.reason}.`,
+  }),
+  'approval-requested': (s, d) => ({
+    title: `Approve ${s.image} ${s.version} for ${s.channel}?`,
+    summary: `${s.image} ${s.version} is waiting for approval to enter ${s.channel}, by ${list(d.approvers)}, until ${d.expiresAt}.`,
+  }),
+  approved: (s, d) => ({
+    title: `${s.image} ${s.version}: approved for ${s.channel}`,
+    summary: `${s.image} ${s.version} was approved for ${s.channel}${who(d.by, d.via)}.`,
+  }),
+  rejected: (s, d) => ({
+    title: `${s.image} ${s.version}: rejected for ${s.channel}`,
+    summary: `${s.image} ${s.version} was rejected for ${s.channel}${who(d.by, d.via)}: ${d.reason}.`,
+  }),
+  expired: (s, d) => ({
+    title: `${s.image} ${s.version}: approval for ${s.channel} expired`,
+    summary: `Nobody decided on ${s.image} ${s.version} for ${s.channel} in time: ${d.reason}.`,
+  }),
+  aborted: (s, d) => ({
+    title: `${s.image} ${s.version}: ${s.channel} promotion aborted`,
+    summary: `The promotion of ${s.image} ${s.version} to ${s.channel} was aborted: ${d.reason}.`,
+  }),
+  promoted: (s, d) => ({
+    title: `${s.image} ${s.version}: promoted to ${s.channel}`,
+    summary: `${s.image} ${s.version} is now ${s.channel} in ${plural(d.amis.length, 'region')}${
+      d.targets ? `, launchable by ${plural(d.targets.accounts, 'account')} in ${plural(d.targets.ous, 'OU')}` : ''
+    }; ${d.pointer} points at it.`,
+  }),
+  'pipeline-disabled': (s, d) => ({
+    title: `${s.image}: pipeline disabled after ${plural(d.consecutiveFailures, 'failed build')}`,
+    summary: `Image Builder disabled the pipeline of ${s.image} after ${plural(d.consecutiveFailures, 'consecutive failed scheduled build')}; no build of ${s.image} runs until it is fixed and enabled again.`,
+  }),
+  'revocation-requested': (s, d) => ({
+    title: `Revoke ${s.image} ${s.version} from ${list(d.channels)}?`,
+    summary: `${s.image} ${s.version}, promoted to ${list(d.channels)}, now breaks policy: ${d.reason}. A revocation was requested.`,
+  }),
+  retired: (s, d) => ({
+    title: `${s.image} ${s.version}: retired${d.channels?.length ? ` from ${list(d.channels)}` : ''}`,
+    summary: `${s.image} ${s.version} was retired: ${d.reason}.`,
+  }),
+  revoked: (s, d) => ({
+    title: `${s.image} ${s.version}: revoked`,
+    summary: `${s.image} ${s.version} was revoked${d.by ? ` by ${d.by}` : ''} from ${list(d.channels)}: ${d.reason}. Nobody can launch it any more.`,
+  }),
+  'rolled-back': (s, d) => ({
+    title: `${s.image}/${s.channel}: rolled back to ${d.to}`,
+    summary: `${s.channel} of ${s.image} now points at ${d.to}${d.from ? ` instead of ${d.from}` : ''}: ${d.reason}.`,
+  }),
+  'monthly-summary': (_s, d) => {
+    const built = d.images.reduce((n, i) => n + i.built, 0);
+    const promoted = d.images.reduce((n, i) => n + i.promoted, 0);
+    return {
+      title: `Golden images, ${d.month}: ${plural(built, 'build')}, ${plural(promoted, 'promotion')}`,
+      summary: `${d.month}: ${plural(built, 'build')}, ${plural(promoted, 'promotion')}, ${plural(
+        d.images.reduce((n, i) => n + i.rejected, 0),
+        'rejection',
+      )}; ${plural(d.waiting.length, 'approval')} still waiting.`,
+    };
+  },
+};
+
+/** Default severity: what needs a person's attention now is critical; what went wrong but waits is a warning. */
+const SEVERITY: Record<NotificationEvent, Severity> = {
+  'build-requested': 'info',
+  'build-skipped': 'info',
+  'build-failed': 'warning',
+  'image-available': 'info',
+  'gate-passed': 'info',
+  'gate-failed': 'warning',
+  'approval-requested': 'info',
+  approved: 'info',
+  rejected: 'warning',
+  expired: 'warning',
+  aborted: 'warning',
+  promoted: 'info',
+  'pipeline-disabled': 'critical',
+  'revocation-requested': 'critical',
+  retired: 'info',
+  revoked: 'critical',
+  'rolled-back': 'warning',
+  'monthly-summary': 'info',
+};
+
+// Email subjects must be ASCII without line breaks and under 100 characters
+// (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html, "Subject").
+function oneLine(text: string, max: number): string {
+  const ascii = text
+    .replaceAll('→', '->')
+    .replaceAll('…', '...')
+    .replace(/[^\x20-\x7e]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return ascii.length <= max ? ascii : `${ascii.slice(0, max - 3)}...`;
+}
+
+/**
+ * Builds the announcement of `event` about `subject`: the contract's envelope (version, a stable id, time,
+ * severity, title, summary, links) around `detail`.
+ * @param key distinguishes announcements of the same event about the same subject (a dedupe key, a month); the id
+ * is a hash of event, subject and key, so a retried step announces with the same id and subscribers drop the copy.
+ */
+export function announcement<E extends NotificationEvent>(
+  event: E,
+  subject: Subject,
+  detail: Detail<E>,
+  options: { at: string; links?: Link[] | undefined; severity?: Severity | undefined; key?: string | undefined },
+): NotificationOf<E> {
+  const text = TEXT[event](subject, detail);
+  const id = createHash('sha256')
+    .update([event, subject.image ?? '', subject.version ?? '', subject.channel ?? '', options.key ?? ''].join('\n'))
+    .digest('base64url')
+    .slice(0, 22);
+  const doc = {
+    schemaVersion: NOTIFICATION_SCHEMA_VERSION,
+    id,
+    event,
+    at: options.at,
+    severity: options.severity ?? SEVERITY[event],
+    title: oneLine(text.title, 99),
+    summary: text.summary,
+    links: options.links ?? [],
+    detail,
+    ...(subject.image !== undefined ? { image: subject.image } : {}),
+    ...(subject.version !== undefined ? { version: subject.version } : {}),
+    ...(subject.channel !== undefined ? { channel: subject.channel } : {}),
+  };
+  return doc as NotificationOf<E>;
+}

@@ -1,0 +1,44 @@
+import type { Notification } from '../../events/notification.js';
+import { factsOf } from './facts.js';
+
+function monthlyTable(n: Extract<Notification, { event: 'monthly-summary' }>): string[] {
+  const rows = n.detail.images.map(
+    (i) =>
+      `  ${i.image}: ${i.built} built, ${i.failed} failed, ${i.promoted} promoted, ${i.rejected} rejected, patch day to prod ${
+        i.patchToProdHours === null ? 'n/a' : `${Math.round(i.patchToProdHours)} h`
+      }`,
+  );
+  const waiting = n.detail.waiting.map(
+    (w) => `  ${w.image} ${w.version} for ${w.channel}: waiting on ${w.on.join(', ')} since ${w.since}`,
+  );
+  return ['Per image:', ...rows, '', waiting.length ? 'Still waiting:' : 'Nothing is waiting on anyone.', ...waiting];
+}
+
+/**
+ * The plain-text email body of an announcement (its subject is the title): the summary first, then image,
+ * version, channel and the key facts one per line, the approve/reject links of each approver, then console links.
+ */
+export function renderEmail(n: Notification): string {
+  const head = [
+    ...(n.image ? [`Image:    ${n.image}`] : []),
+    ...(n.version ? [`Version:  ${n.version}`] : []),
+    ...(n.channel ? [`Channel:  ${n.channel}`] : []),
+    ...factsOf(n).map(([label, value]) => `${`${label}:`.padEnd(9)} ${value}`),
+  ];
+  const body: string[] = [];
+  if (n.event === 'approval-requested') {
+    body.push('Answer with your own links (each works once, until the request expires):');
+    for (const l of n.detail.links) body.push(`  ${l.approver}: approve ${l.approve} | reject ${l.reject}`);
+  }
+  if (n.event === 'monthly-summary') body.push(...monthlyTable(n));
+  const links = n.links.map((l) => `${l.label}: ${l.url}`);
+  return [
+    n.summary,
+    '',
+    ...head,
+    ...(body.length ? ['', ...body] : []),
+    ...(links.length ? ['', ...links] : []),
+    '',
+    `-- Goldsmith (${n.event}, ${n.severity})`,
+  ].join('\n');
+}

@@ -1,0 +1,105 @@
+import type { Notification } from '../../events/notification.js';
+
+/** A label and a value a person scans for: "Regions: us-east-1, eu-west-1". */
+export type Fact = readonly [label: string, value: string];
+
+const joined = (items: readonly string[]) => (items.length === 0 ? 'none' : items.join(', '));
+
+/**
+ * The key numbers of an announcement, beyond image, version and channel: what email lists under the summary and
+ * Slack shows as fields. Each renderer shows the same facts, so email and Slack never disagree.
+ */
+export function factsOf(n: Notification): Fact[] {
+  switch (n.event) {
+    case 'build-requested':
+    case 'build-skipped':
+      return [['Trigger', n.detail.trigger]];
+    case 'build-failed':
+      return [
+        ['Status', n.detail.status],
+        ...(n.detail.component ? [['Failed in', n.detail.component] as const] : []),
+        ['Reason', n.detail.reason],
+      ];
+    case 'image-available':
+      return [
+        ['Regions', joined(n.detail.amis.map((a) => a.region))],
+        ['AMIs', joined(n.detail.amis.map((a) => a.imageId))],
+      ];
+    case 'gate-passed':
+      return [['Findings', `${n.detail.findings.critical} critical, ${n.detail.findings.high} high`]];
+    case 'gate-failed':
+      return [
+        ['Failed', joined(n.detail.failed)],
+        ...(n.detail.findings
+          ? [
+              [
+                'Findings',
+                `${n.detail.findings.critical} critical, ${n.detail.findings.high} high, ${n.detail.findings.medium} medium`,
+              ] as const,
+            ]
+          : []),
+      ];
+    case 'approval-requested':
+      return [
+        ['Approvers', joined(n.detail.approvers)],
+        ['Expires', n.detail.expiresAt],
+      ];
+    case 'approved':
+      return [
+        ['By', n.detail.by],
+        ['Via', n.detail.via],
+      ];
+    case 'rejected':
+      return [
+        ...(n.detail.by ? [['By', n.detail.by] as const] : []),
+        ...(n.detail.via ? [['Via', n.detail.via] as const] : []),
+        ['Reason', n.detail.reason],
+      ];
+    case 'expired':
+    case 'aborted':
+      return [['Reason', n.detail.reason]];
+    case 'promoted':
+      return [
+        ['Regions', String(n.detail.amis.length)],
+        ...(n.detail.targets
+          ? [['Accounts', String(n.detail.targets.accounts)] as const, ['OUs', String(n.detail.targets.ous)] as const]
+          : []),
+        ['Pointer', n.detail.pointer],
+      ];
+    case 'pipeline-disabled':
+      return [
+        ['Failed builds', String(n.detail.consecutiveFailures)],
+        ['Pipeline', n.detail.pipelineArn],
+      ];
+    case 'revocation-requested':
+      return [
+        ['Channels', joined(n.detail.channels)],
+        ['Reason', n.detail.reason],
+      ];
+    case 'retired':
+      return [
+        ...(n.detail.channels ? [['Channels', joined(n.detail.channels)] as const] : []),
+        ['Reason', n.detail.reason],
+      ];
+    case 'revoked':
+      return [
+        ['Channels', joined(n.detail.channels)],
+        ...(n.detail.by ? [['By', n.detail.by] as const] : []),
+        ['Reason', n.detail.reason],
+      ];
+    case 'rolled-back':
+      return [
+        ...(n.detail.from ? [['From', n.detail.from] as const] : []),
+        ['To', n.detail.to],
+        ['Reason', n.detail.reason],
+      ];
+    case 'monthly-summary':
+      return [
+        ['Built', String(n.detail.images.reduce((s, i) => s + i.built, 0))],
+        ['Failed', String(n.detail.images.reduce((s, i) => s + i.failed, 0))],
+        ['Promoted', String(n.detail.images.reduce((s, i) => s + i.promoted, 0))],
+        ['Rejected', String(n.detail.images.reduce((s, i) => s + i.rejected, 0))],
+        ['Waiting', String(n.detail.waiting.length)],
+      ];
+  }
+}

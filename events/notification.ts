@@ -1,0 +1,184 @@
+import { z } from 'zod';
+import { catalogName, isoTime } from './envelope.js';
+import { formatIssues } from './issues.js';
+
+/**
+ * Goldsmith's announcements: one versioned JSON document per thing people should hear about, published to the
+ * notifications topic (`aws/notifications.ts`) with the message attributes `event`, `image`, `channel`, `severity`
+ * (subscribers filter on them). Machines (Lambda, SQS, HTTP, `email-json`) receive this document; email receives
+ * the readable text `core/notifications/email.ts` renders from it; the Slack function renders Block Kit from it.
+ *
+ * To announce a new kind of thing: add its `detail` schema to `NOTIFICATION_DETAILS` (one line), a builder in
+ * `core/notifications/`, and a case in each renderer (the compiler points at every place).
+ */
+
+/** The contract's version: bumped only for a change a subscriber could break on (a removed or renamed field). */
+export const NOTIFICATION_SCHEMA_VERSION = 1;
+
+const count = z.number().int().nonnegative();
+const findingCounts = z.strictObject({ critical: count, high: count, medium: count });
+const regionAmi = z.strictObject({ region: z.string().min(1), imageId: z.string().min(1) });
+const decisionVia = z.enum(['slack', 'email', 'operator', 'timeout', 'goldsmith']);
+
+/** The `detail` of each kind of announcement, by `event`. */
+export const NOTIFICATION_DETAILS = {
+  'build-requested': z.strictObject({
+    /** schedule | base-image | package | cascade | manual */
+    trigger: z.string().min(1),
+    /** What changed, e.g. "openssl 3.0.16 released". */
+    reason: z.string().min(1),
+  }),
+  'build-skipped': z.strictObject({ trigger: z.string().min(1), reason: z.string().min(1) }),
+  'build-failed': z.strictObject({
+    status: z.enum(['FAILED', 'CANCELLED']),
+    /** Image Builder's reason, as it gave it. */
+    reason: z.string().min(1),
+    /** The component (or workflow step) that failed, when Image Builder's reason names one. */
+    component: z.string().min(1).optional(),
+  }),
+  'image-available': z.strictObject({ amis: z.array(regionAmi) }),
+  'gate-passed': z.strictObject({ findings: findingCounts }),
+  'gate-failed': z.strictObject({
+    reason: z.string().min(1),
+    findings: findingCounts.optional(),
+    /** Each rule that failed, e.g. "critical findings 2 > 0". */
+    failed: z.array(z.string().min(1)),
+  }),
+  'approval-requested': z.strictObject({
+    approvalId: z.string().min(1),
+    approvers: z.array(z.string().min(1)).min(1),
+    expiresAt: isoTime,
+    /** Signed single-use links per approver (email); Slack renders buttons instead. */
+    links: z.array(z.strictObject({ approver: z.string().min(1), approve: z.url(), reject: z.url() })),
+  }),
+  approved: z.strictObject({ approvalId: z.string().min(1).optional(), by: z.string().min(1), via: decisionVia }),
+  rejected: z.strictObject({
+    approvalId: z.string().min(1).optional(),
+    reason: z.string().min(1),
+    by: z.string().min(1).optional(),
+    via: decisionVia.optional(),
+  }),
+  expired: z.strictObject({ approvalId: z.string().min(1).optional(), reason: z.string().min(1) }),
+  /** A channel abandoned after it started: a soak that found a new finding, a revocation, a step that cannot run. */
+  aborted: z.strictObject({ reason: z.string().min(1) }),
+  promoted: z.strictObject({
+    amis: z.array(regionAmi),
+    /** Accounts and OUs the channel's targets resolved to, when the share step counted them. */
+    targets: z.strictObject({ ous: count, accounts: count }).optional(),
+    /** The consumer pointer, e.g. `/goldsmith/base/prod` (same name in every region). */
+    pointer: z.string().min(1),
+    by: z.string().min(1).optional(),
+  }),
+  'pipeline-disabled': z.strictObject({ pipelineArn: z.string().min(1), consecutiveFailures: count }),
+  'revocation-requested': z.strictObject({ reason: z.string().min(1), channels: z.array(catalogName) }),
+  /** A version leaving a channel's retention: grants removed, AMIs deprecated. */
+  retired: z.strictObject({ reason: z.string().min(1), channels: z.array(catalogName).optional() }),
+  /** A version withdrawn at once: grants removed everywhere, pointers rolled back. */
+  revoked: z.strictObject({
+    reason: z.string().min(1),
+    channels: z.array(catalogName),
+    by: z.string().min(1).optional(),
+  }),
+  /** A channel pointer moved back to an older version (after a revocation, or by hand). */
+  'rolled-back': z.strictObject({
+    from: z.string().min(1).optional(),
+    to: z.string().min(1),
+    reason: z.string().min(1),
+    by: z.string().min(1).optional(),
+  }),
+  'monthly-summary': z.strictObject({
+    /** `2027-01` */
+    month: z.string().regex(/^\d{4}-\d{2}$/, 'must be a month like "2027-01"'),
+    images: z.array(
+      z.strictObject({
+        image: catalogName,
+        built: count,
+        failed: count,
+        promoted: count,
+        rejected: count,
+        /** Hours from the month's patch day to the first prod promotion of a build requested since; null if none. */
+        patchToProdHours: z.number().nonnegative().nullable(),
+      }),
+    ),
+    /** Approvals still pending at the end of the month, and whom they wait on. */
+    waiting: z.array(
+      z.strictObject({
+        image: catalogName,
+        version: z.string().min(1),
+        channel: catalogName,
+        on: z.array(z.string().min(1)),
+        since: isoTime,
+      }),
+    ),
+  }),
+} as const;
+
+/** Every kind of announcement. */
+export type NotificationEvent = keyof typeof NOTIFICATION_DETAILS;
+export const NOTIFICATION_EVENTS = Object.keys(NOTIFICATION_DETAILS) as NotificationEvent[];
+
+export const severitySchema = z.enum(['info', 'warning', 'critical']);
+export type Severity = z.infer<typeof severitySchema>;
+
+const linkSchema = z.strictObject({ label: z.string().min(1), url: z.url() });
+
+/** Fields every announcement carries, whatever its `event`. */
+const envelope = {
+  schemaVersion: z.literal(NOTIFICATION_SCHEMA_VERSION),
+  /** Stable for the same announcement (a retried step re-announces with the same id): subscribers dedupe on it. */
+  id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8–64 characters of [A-Za-z0-9_-]'),
+  at: isoTime,
+  severity: severitySchema,
+  /** The catalog image; absent only for announcements about every image (the monthly summary). */
+  image: catalogName.optional(),
+  /** Image Builder's build version, `1.0.0/3`. */
+  version: z.string().min(1).optional(),
+  channel: catalogName.optional(),
+  /** One line, at most 100 characters (it is the email subject). */
+  title: z.string().min(1).max(100),
+  /** A sentence or two a person reads first. */
+  summary: z.string().min(1),
+  /** Image Builder console, build logs, the promotion's execution, … */
+  links: z.array(linkSchema).default([]),
+};
+
+function member<E extends NotificationEvent>(event: E) {
+  return z.strictObject({ ...envelope, event: z.literal(event), detail: NOTIFICATION_DETAILS[event] });
+}
+
+const members = NOTIFICATION_EVENTS.map((e) => member(e));
+
+/** Any announcement; `event` narrows `detail`. */
+export const notificationSchema = z
+  .discriminatedUnion('event', members as unknown as [ReturnType<typeof member>, ...ReturnType<typeof member>[]])
+  .superRefine((n, ctx) => {
+    if (n.event !== 'monthly-summary' && n.image === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['image'], message: `required for a ${n.event} announcement` });
+    }
+  });
+
+type Envelope = z.output<z.ZodObject<typeof envelope>>;
+/** The announcement of one `event`, with its `detail` typed. */
+export type NotificationOf<E extends NotificationEvent> = Envelope & {
+  event: E;
+  detail: z.output<(typeof NOTIFICATION_DETAILS)[E]>;
+};
+/** Any announcement. */
+export type Notification = { [E in NotificationEvent]: NotificationOf<E> }[NotificationEvent];
+
+/** The SNS message attributes of an announcement: what email and Slack subscriptions filter on. */
+export function notificationAttributes(n: Notification): Record<string, string> {
+  const attributes: Record<string, string> = { event: n.event, severity: n.severity };
+  if (n.image !== undefined) attributes.image = n.image;
+  if (n.channel !== undefined) attributes.channel = n.channel;
+  return attributes;
+}
+
+/** Parses an announcement (e.g. the `Message` a subscriber received). */
+export function parseNotification(
+  raw: unknown,
+): { ok: true; notification: Notification } | { ok: false; reason: string } {
+  const result = notificationSchema.safeParse(raw);
+  if (!result.success) return { ok: false, reason: formatIssues(result.error) };
+  return { ok: true, notification: result.data as Notification };
+}
