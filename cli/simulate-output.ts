@@ -82,10 +82,15 @@ export function renderSimulation(result: SimulationResult): string {
           promoted ? (totalCalls / promoted).toFixed(1) : '—',
         ],
         ['consistency', report.consistency.ok ? 'ok' : `${report.consistency.problems.length} problem(s)`],
+        [
+          'requests / responses checked against AWS API models',
+          `${report.apiModel.requests} / ${report.apiModel.responses}, ${report.apiModel.violations.length} violation(s)`,
+        ],
       ],
     ),
   );
   for (const p of report.consistency.problems) out.push(`  consistency: ${p}`);
+  for (const v of report.apiModel.violations) out.push(`  API model: ${v}`);
   for (const n of notes) out.push(`note: ${n}`);
   out.push(
     '',

@@ -76,6 +76,6 @@ export const command: Command = {
     } else {
       process.stdout.write(renderSimulation(result));
     }
-    return result.report.consistency.ok ? 0 : 1;
+    return result.report.consistency.ok && result.report.apiModel.violations.length === 0 ? 0 : 1;
   },
 };

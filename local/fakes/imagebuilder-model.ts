@@ -120,6 +120,9 @@ export interface AwsEvent {
 /** EventBridge times have whole seconds, as in AWS's samples. */
 export const eventTime = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
+/** GetImage and the image summaries say `DOCKER` for container images (ImageType is `AMI | DOCKER`). */
+const imageType = (p: { type: 'AMI' | 'CONTAINER' }): 'AMI' | 'DOCKER' => (p.type === 'CONTAINER' ? 'DOCKER' : 'AMI');
+
 function outputResources(b: BuildRecord): Record<string, unknown> {
   return b.pipeline.type === 'CONTAINER' ? { containers: b.containers } : { amis: b.amis };
 }
@@ -137,7 +140,7 @@ export function imageView(b: BuildRecord, accountId: string): Record<string, unk
   };
   return {
     arn: b.arn,
-    type: p.type,
+    type: imageType(p),
     name: p.recipeName,
     version: `${p.recipeVersion}/${b.buildNumber}`,
     platform: p.platform,
@@ -162,7 +165,7 @@ export function summaryView(b: BuildRecord, accountId: string): Record<string, u
   return {
     arn: b.arn,
     name: p.recipeName,
-    type: p.type,
+    type: imageType(p),
     version: `${p.recipeVersion}/${b.buildNumber}`,
     platform: p.platform,
     state: { status: b.status, reason: b.reason },
@@ -190,7 +193,7 @@ export function snsMessage(b: BuildRecord, accountId: string): string {
     arn: b.arn,
     name: p.recipeName,
     version: p.recipeVersion,
-    type: p.type,
+    type: imageType(p),
     buildVersion: b.buildNumber,
     state: { status: b.status, reason: b.reason },
     platform: p.platform,

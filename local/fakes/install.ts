@@ -1,5 +1,6 @@
 import type { ClientSettings, ServiceName } from '../../aws/clients.js';
 import type { VirtualClock } from '../clock.js';
+import { attachModelCheck } from '../models/request-check.js';
 import { Throttle } from '../throttle.js';
 import { type FakeService, seededRandom } from './common.js';
 import { Ec2Fake } from './ec2.js';
@@ -103,6 +104,8 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
   const clientSettings: ClientSettings = {
     overrides,
     decorate: (client, service, region) => {
+      // Every request that reaches the local cloud (fakes and dynalite alike) is checked against AWS's model.
+      attachModelCheck(client);
       const fake = byService[service];
       if (!fake) return;
       attachFake(client, { service, region, accountId, fake, clock, throttle, stats, random, faults });

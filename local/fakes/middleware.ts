@@ -1,4 +1,5 @@
 import type { VirtualClock } from '../clock.js';
+import { checkResponse, operationSchemaOf, serviceIdOf } from '../models/request-check.js';
 import type { Throttle } from '../throttle.js';
 import { type FakeCall, type FakeService, nextRequestId } from './common.js';
 import { madeUpErrors, serverError, throttledError } from './faults.js';
@@ -39,6 +40,7 @@ export interface AttachOptions {
 
 interface MiddlewareContext {
   commandName?: string;
+  __smithy_context?: { operationSchema?: readonly unknown[] };
 }
 interface MiddlewareArgs {
   input: Record<string, unknown>;
@@ -71,6 +73,7 @@ function parseBody(request: MiddlewareArgs['request']): Record<string, unknown> 
  */
 export function attachFake(client: { middlewareStack: unknown }, o: AttachOptions): void {
   const stack = client.middlewareStack as StackLike;
+  const serviceId = serviceIdOf(client);
   stack.add(
     (next, context) => async (args) => {
       const key = `${o.service}:${actionOf(context)}`;
@@ -110,6 +113,7 @@ export function attachFake(client: { middlewareStack: unknown }, o: AttachOption
         throw throttledError(o.service);
       }
       const output = (o.fake.handle(call) ?? {}) as Record<string, unknown>;
+      checkResponse(serviceId, call.action, output, operationSchemaOf(context));
       const $metadata = { httpStatusCode: 200, requestId: nextRequestId(), attempts: 1, totalRetryDelay: 0 };
       return { output: { ...output, $metadata }, response: { statusCode: 200, headers: {}, body: undefined } };
     },

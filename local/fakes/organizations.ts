@@ -219,6 +219,11 @@ export class OrganizationsFake implements FakeService {
   }
 
   private page<T>(input: Record<string, unknown>, ids: readonly T[], map: (id: T) => unknown, key: string): unknown {
+    // AWS validates the documented range (1–20) rather than clamping: InvalidInputException, MAX_VALUE_EXCEEDED.
+    const max = input.MaxResults;
+    if (max !== undefined && (typeof max !== 'number' || max < 1 || max > PAGE.max)) {
+      throw invalid(`MaxResults must be between 1 and ${PAGE.max}; got ${String(max)}.`);
+    }
     const page = paginate(ids, input.MaxResults, input.NextToken, PAGE);
     return { [key]: page.items.map(map), NextToken: page.nextToken };
   }

@@ -1,4 +1,5 @@
 import type { Catalog } from '../../core/config/schema.js';
+import { resetModelChecks } from '../models/request-check.js';
 import { SimulatedApprovers } from './approvals.js';
 import { auditConsistency } from './audit.js';
 import { startLocalCloud } from './cloud.js';
@@ -30,6 +31,7 @@ export async function simulate(
 ): Promise<SimulationResult> {
   const wallStart = performance.now();
   let peakRss = process.memoryUsage().rss;
+  resetModelChecks();
   const cloud = await startLocalCloud(catalog, scenario, root);
   try {
     const statusTimes = new Map<string, { status: string; at: string }>();

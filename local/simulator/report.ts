@@ -1,5 +1,6 @@
 import { paginateScan } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../aws/clients.js';
+import { formatViolation, modelCheckFigures } from '../models/request-check.js';
 import type { LocalCloud } from './cloud.js';
 import type { AsyncInvoker } from './invoke.js';
 import type { Scenario } from './scenario.js';
@@ -36,9 +37,21 @@ export interface SimulationReport {
   rejectedEvents: { at: string; reason: string }[];
   rejectedCallbacks: number;
   consistency: { ok: boolean; problems: string[] };
+  /**
+   * Every request the run sent to the local cloud, and every fake response, checked against AWS's published API
+   * model (local/models): violations name the service, operation, member path and rule, and fail the run.
+   */
+  apiModel: { requests: number; responses: number; newerThanModel: number; violations: string[] };
 }
 
 type Item = Record<string, unknown>;
+
+function apiModelFigures(): SimulationReport['apiModel'] {
+  const f = modelCheckFigures();
+  const violations = f.violations.map(formatViolation);
+  if (f.violationCount > violations.length) violations.push(`… and ${f.violationCount - violations.length} more`);
+  return { requests: f.requests, responses: f.responses, newerThanModel: f.newerThanModel, violations };
+}
 
 async function scanLedger(table: string): Promise<Item[]> {
   const items: Item[] = [];
@@ -151,5 +164,6 @@ export async function buildReport(
     rejectedEvents: extras.invoker.deadLetters.map((d) => ({ at: d.at, reason: d.reason })),
     rejectedCallbacks: extras.rejectedCallbacks,
     consistency: { ok: true, problems: [] },
+    apiModel: apiModelFigures(),
   };
 }

@@ -9,6 +9,7 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import { client } from '../../../aws/clients.js';
 import type { AwsEvent } from '../../../local/fakes/imagebuilder-model.js';
+import { withdrawViolations } from '../../../local/models/request-check.js';
 import { ACCOUNT, localCloud, resetClients } from './helpers.js';
 
 const R = 'us-east-1';
@@ -48,6 +49,8 @@ describe('ImageBuilderFake', () => {
     await expect(ib.send(new GetImageCommand({ imageBuildVersionArn: 'not-an-arn' }))).rejects.toMatchObject({
       name: 'InvalidParameterValueException',
     });
+    // Deliberately invalid: the request check must have seen it break the ARN pattern.
+    expect(withdrawViolations((v) => v.path === 'imageBuildVersionArn' && v.rule === 'pattern')).toHaveLength(1);
   });
 
   it('returns the same build for the same clientToken and a new one for a new token', async () => {
@@ -199,7 +202,7 @@ describe('ImageBuilderFake', () => {
     );
     await clock.run(clock.now() + 120 * MIN);
     const image = (await ib.send(new GetImageCommand({ imageBuildVersionArn }))).image!;
-    expect(image.type).toBe('CONTAINER');
+    expect(image.type).toBe('DOCKER');
     expect(image.outputResources?.containers?.map((c) => c.imageUris?.[0])).toEqual([
       `${ACCOUNT}.dkr.ecr.${R}.amazonaws.com/golden/web-runtime:1.0.0-1`,
       `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/golden/web-runtime:1.0.0-1`,

@@ -12,6 +12,7 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import { client } from '../../../aws/clients.js';
 import { organizationFromCatalog } from '../../../local/fakes/organizations.js';
+import { withdrawViolations } from '../../../local/models/request-check.js';
 import { ACCOUNT, localCloud, resetClients } from './helpers.js';
 
 const catalog = {
@@ -69,7 +70,7 @@ describe('OrganizationsFake', () => {
   it('pages accounts 20 at a time, the documented maximum, and returns every one', async () => {
     cloud(45);
     const pages = await all(
-      paginateListAccountsForParent({ client: orgs(), pageSize: 100 }, { ParentId: 'ou-x1y2-prd00001' }),
+      paginateListAccountsForParent({ client: orgs(), pageSize: 20 }, { ParentId: 'ou-x1y2-prd00001' }),
     );
     expect(pages.map((p) => p.Accounts?.length)).toEqual([20, 20, 5]);
     expect(new Set(pages.flatMap((p) => p.Accounts ?? []).map((a) => a.Id)).size).toBe(45);
@@ -77,6 +78,14 @@ describe('OrganizationsFake', () => {
       paginateListChildren({ client: orgs() }, { ParentId: 'ou-x1y2-dev00001', ChildType: 'ACCOUNT' }),
     );
     expect(children.flatMap((p) => p.Children ?? [])).toHaveLength(45);
+  });
+
+  it('refuses a MaxResults above the documented 20 with InvalidInputException, as AWS does', async () => {
+    cloud(45);
+    await expect(
+      orgs().send(new ListAccountsForParentCommand({ ParentId: 'ou-x1y2-prd00001', MaxResults: 100 })),
+    ).rejects.toMatchObject({ name: 'InvalidInputException' });
+    expect(withdrawViolations((v) => v.path === 'MaxResults' && v.rule === 'range')).toHaveLength(1);
   });
 
   it('answers ParentNotFoundException, AccountNotFoundException and ChildNotFoundException', async () => {
