@@ -18,6 +18,7 @@ function report(parts: Partial<SimulationReport>): SimulationReport {
     rejectedEvents: [],
     rejectedCallbacks: 0,
     consistency: { ok: true, problems: [] },
+    apiModel: { requests: 0, responses: 0, newerThanModel: 0, violations: [] },
     ...parts,
   };
 }
