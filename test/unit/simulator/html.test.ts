@@ -55,6 +55,7 @@ function result(extra: Record<string, unknown> = {}): SimulationResult {
       rejectedEvents: [],
       rejectedCallbacks: 0,
       consistency: { ok: true, problems: [] },
+      apiModel: { requests: 0, responses: 0, newerThanModel: 0, violations: [] },
       ...extra,
     },
     timeline: [],
