@@ -1,0 +1,130 @@
+/**
+ * The AwsSolutions findings Goldsmith accepts, each with the reason a reviewer signed off on. A suppression names its
+ * rule and the resources it covers (stack, CloudFormation type, logical id pattern); `appliesTo` narrows an IAM
+ * finding to the exact managed policy or wildcard it accepts, so a new wildcard on the same role is still flagged.
+ * IAM5 findings for `Resource: *` are not listed here: `nag.ts` accepts them only where AWS's Service Authorization
+ * Reference shows every action in those statements takes no required resource type (xray:PutTraceSegments,
+ * states:SendTaskSuccess, ec2:DescribeImages, ...), and flags them otherwise.
+ */
+export interface NagSuppression {
+  rule: string;
+  reason: string;
+  stacks?: readonly string[];
+  types?: readonly string[];
+  logicalIds?: RegExp;
+  appliesTo?: readonly (string | { regex: string })[];
+}
+
+const ROLE = ['AWS::IAM::Role'];
+const POLICY = ['AWS::IAM::Policy'];
+
+export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
+  {
+    rule: 'AwsSolutions-IAM4',
+    types: ROLE,
+    appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
+    reason:
+      'AWSLambdaBasicExecutionRole grants only logs:CreateLogGroup/CreateLogStream/PutLogEvents; SST and CDK attach ' +
+      'it to every function and custom-resource handler, and a hand-written copy would grant the same.',
+  },
+  {
+    rule: 'AwsSolutions-IAM4',
+    stacks: ['Factory'],
+    types: ROLE,
+    logicalIds: /^(Ami|Container)BuildRole/,
+    appliesTo: [
+      'Policy::arn:<AWS::Partition>:iam::aws:policy/EC2InstanceProfileForImageBuilder',
+      'Policy::arn:<AWS::Partition>:iam::aws:policy/EC2InstanceProfileForImageBuilderECRContainerBuilds',
+      'Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore',
+    ],
+    reason:
+      "The build instances' role: Image Builder documents exactly these AWS managed policies for its instance profile " +
+      '(https://docs.aws.amazon.com/imagebuilder/latest/userguide/image-builder-setting-up.html); AWS keeps them in ' +
+      'step with what its build and test agents call.',
+  },
+  {
+    rule: 'AwsSolutions-IAM5',
+    stacks: ['Factory'],
+    types: POLICY,
+    logicalIds: /^(Ami|Container)BuildRoleDefaultPolicy/,
+    appliesTo: [{ regex: '/^Resource::<BuildLogs[0-9A-F]+\\.Arn>\\/build-logs\\/\\*$/' }],
+    reason:
+      'Build instances write their logs under build-logs/ in the build-log bucket; the object keys are per build ' +
+      '(pipeline, version, instance) and unknown at deploy time. Only s3:PutObject, only that prefix.',
+  },
+  {
+    rule: 'AwsSolutions-IAM5',
+    types: POLICY,
+    appliesTo: [{ regex: '/^Resource::<[A-Za-z0-9]+\\.Arn>:\\*$/' }],
+    reason:
+      "lambda:InvokeFunction on one named function and its versions/aliases (CDK's grantInvoke adds `<arn>:*`): the " +
+      'wildcard is only the qualifier, never another function.',
+  },
+  {
+    rule: 'AwsSolutions-IAM5',
+    stacks: ['Promotion'],
+    types: POLICY,
+    appliesTo: ['Resource::arn:<AWS::Partition>:imagebuilder:us-east-1:my-account:image/*'],
+    reason:
+      'imagebuilder:GetImage on image build versions of this account in the home Region: every build creates a new ' +
+      'build-version ARN, unknown at deploy time.',
+  },
+  {
+    rule: 'AwsSolutions-IAM5',
+    stacks: ['Promotion'],
+    types: POLICY,
+    logicalIds: /^PromotionPublish/,
+    appliesTo: [
+      'Resource::arn:<AWS::Partition>:ssm:*:my-account:parameter/goldsmith/*',
+      'Resource::arn:<AWS::Partition>:ec2:*::image/*',
+    ],
+    reason:
+      "Publish writes the channel pointers under Goldsmith's own /goldsmith/ prefix in every distribution Region, and " +
+      'tags the AMIs Image Builder distributed there; AMI ids are created per build, so they cannot be named at deploy.',
+  },
+  {
+    rule: 'AwsSolutions-IAM5',
+    stacks: ['Triggers'],
+    types: POLICY,
+    appliesTo: ['Resource::arn:<AWS::Partition>:ssm:us-east-1::parameter/aws/service/*'],
+    reason:
+      "Read-only ssm:GetParameters on AWS-owned public parameters (/aws/service/...), where the catalog's ssm: parents " +
+      'live; they belong to AWS and hold no data of ours.',
+  },
+  {
+    rule: 'AwsSolutions-L1',
+    types: ['AWS::Lambda::Function'],
+    reason:
+      'Node.js 22 is the runtime Goldsmith is built and tested on (package.json engines, the local cloud, npm run ' +
+      'bench); Lambda supports nodejs22.x until 30 April 2027 ' +
+      '(https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html). CDK custom-resource handlers use the ' +
+      'runtime CDK 2.224 pins.',
+  },
+  {
+    rule: 'AwsSolutions-S1',
+    stacks: ['Factory'],
+    types: ['AWS::S3::Bucket'],
+    logicalIds: /^BuildLogs/,
+    reason:
+      'The bucket holds Image Builder build logs only, written by build instances and read by operators; server ' +
+      'access logs would need a second bucket that holds nothing more sensitive. It blocks public access and ' +
+      'enforces TLS.',
+  },
+  {
+    rule: 'AwsSolutions-SMG4',
+    stacks: ['Promotion'],
+    types: ['AWS::SecretsManager::Secret'],
+    logicalIds: /^ApprovalLinkSecret/,
+    reason:
+      'HMAC key of the signed approval links: automatic rotation would invalidate every link still within its ' +
+      'approval timeout. Rotate by hand between approval rounds (put-secret-value); links are also single-use and expire.',
+  },
+  {
+    rule: 'AwsSolutions-SQS3',
+    types: ['AWS::SQS::Queue'],
+    logicalIds: /Dlq/,
+    reason:
+      'This queue is itself a dead-letter queue, of EventBridge rule targets and Lambda async invocations ' +
+      "(DeadLetterConfig); cdk-nag's rule recognises only SQS redrive policies.",
+  },
+];

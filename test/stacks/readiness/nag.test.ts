@@ -1,0 +1,81 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import exampleCatalog from '../../../goldsmith.config.js';
+import { type NagResult, nagTemplates } from '../../../scripts/readiness/nag.js';
+import { NAG_SUPPRESSIONS } from '../../../scripts/readiness/nag-suppressions.js';
+import { minimalCatalog } from '../helpers.js';
+import { synthesizeApp } from './synth.js';
+
+const results: Record<string, NagResult> = {};
+
+beforeAll(async () => {
+  for (const [name, catalog] of Object.entries({ example: exampleCatalog, minimal: minimalCatalog() })) {
+    const app = await synthesizeApp(catalog);
+    results[name] = await nagTemplates(app.templates);
+  }
+}, 300_000);
+
+const policy = (statement: Record<string, unknown>) => ({
+  Resources: {
+    Role1: {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        },
+      },
+    },
+    Policy1: {
+      Type: 'AWS::IAM::Policy',
+      Properties: {
+        PolicyName: 'p',
+        Roles: [{ Ref: 'Role1' }],
+        PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', ...statement }] },
+      },
+    },
+  },
+});
+
+describe('cdk-nag AwsSolutions over the app', () => {
+  it.each(['example', 'minimal'])('finds no unsuppressed error or warning in any stack of the %s catalog', (name) => {
+    const result = results[name]!;
+    expect(result.resources).toBeGreaterThan(50);
+    expect(result.findings.map((f) => `${f.stack}/${f.resource} ${f.rule}`)).toEqual([]);
+    expect(result.suppressed.length).toBeGreaterThan(0);
+  });
+
+  it('gives every suppression a reason a reviewer can check, naming what it covers', () => {
+    for (const s of NAG_SUPPRESSIONS) {
+      expect(s.reason.length, s.rule).toBeGreaterThan(80);
+      expect(s.types ?? s.logicalIds ?? s.appliesTo, s.rule).toBeDefined();
+    }
+    for (const s of results.example!.suppressed) expect(s.reason.length).toBeGreaterThan(40);
+  });
+});
+
+describe('nagTemplates', () => {
+  it('flags a wildcard action on every resource', async () => {
+    const result = await nagTemplates(new Map([['Broken', policy({ Action: 's3:*', Resource: '*' })]]));
+    expect(result.findings.map((f) => `${f.resource} ${f.rule}`)).toContain('Policy1 AwsSolutions-IAM5');
+  });
+
+  it('accepts Resource "*" for actions IAM cannot scope, and flags it for an action that takes a resource', async () => {
+    const unscopable = await nagTemplates(
+      new Map([['Ok', policy({ Action: ['xray:PutTraceSegments', 'ec2:DescribeImages'], Resource: '*' })]]),
+    );
+    expect(unscopable.findings.filter((f) => f.rule === 'AwsSolutions-IAM5')).toEqual([]);
+    expect(unscopable.suppressed.map((s) => s.rule)).toContain('AwsSolutions-IAM5');
+    const scopable = await nagTemplates(
+      new Map([['Broken', policy({ Action: ['xray:PutTraceSegments', 'imagebuilder:GetImage'], Resource: '*' })]]),
+    );
+    expect(scopable.findings.map((f) => `${f.resource} ${f.rule}`)).toContain('Policy1 AwsSolutions-IAM5');
+  });
+
+  it('flags an unencrypted queue without the reviewed suppressions', async () => {
+    const queue = { Resources: { Q: { Type: 'AWS::SQS::Queue', Properties: {} } } };
+    const result = await nagTemplates(new Map([['Broken', queue]]), []);
+    expect(result.findings.map((f) => f.rule)).toEqual(
+      expect.arrayContaining(['AwsSolutions-SQS3', 'AwsSolutions-SQS4']),
+    );
+  });
+});
