@@ -1,5 +1,6 @@
 import type { SSTConfig } from 'sst';
 import { GOLDSMITH_STACKS } from './stacks/app.js';
+import { functionEsbuildOptions } from './stacks/bundling.js';
 import { loadCatalog } from './stacks/catalog.js';
 
 export default {
@@ -11,7 +12,7 @@ export default {
       runtime: 'nodejs22.x',
       architecture: 'arm_64',
       tracing: 'active',
-      nodejs: { format: 'esm', minify: true, esbuild: { mainFields: ['module', 'main'] } },
+      nodejs: { format: 'esm', minify: true, esbuild: functionEsbuildOptions() },
     });
     // The catalog is validated in full before any stack is defined: a bad catalog fails the deploy naming the field.
     await loadCatalog();

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type BenchmarkShape, benchmarkCatalog, DEFAULT_SHAPE, totalAccounts } from './catalog.js';
 
 /** The figures the simulation benchmark prints. */

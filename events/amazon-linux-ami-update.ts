@@ -1,5 +1,5 @@
-import { SnsRecordSchema, SnsSchema } from '@aws-lambda-powertools/parser/schemas';
-import { z } from 'zod';
+import * as z from 'zod';
+import { SnsRecordSchema, SnsSchema } from './aws-envelopes.js';
 import { AMAZON_LINUX_TOPICS, type AmazonLinuxFamily } from './sources.js';
 
 const topicArns = Object.values(AMAZON_LINUX_TOPICS);

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { amazonLinuxAmiUpdateSchema } from './amazon-linux-ami-update.js';
 import { baseImageChangedSchema } from './base-image-changed.js';
 import { imageCveDetectedSchema } from './image-cve-detected.js';

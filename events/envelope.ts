@@ -1,5 +1,5 @@
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas';
-import { z } from 'zod';
+import * as z from 'zod';
+import { EventBridgeSchema } from './aws-envelopes.js';
 
 /**
  * An EventBridge event of one source and detail-type: Powertools' `EventBridgeSchema` (version, id, account, time,

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** Renders a zod path the way people read JSON: `detail.state.status`, `resources[0]`. */
 export function formatPath(path: readonly PropertyKey[]): string {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { catalogName, imageVersion, isoTime } from './envelope.js';
 import { formatIssues } from './issues.js';
 

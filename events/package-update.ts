@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { catalogName, eventBridgeEvent } from './envelope.js';
 import { DETAIL_TYPES, GOLDSMITH_SOURCE } from './sources.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { accountId, eventBridgeEvent } from './envelope.js';
 import { DETAIL_TYPES, SOURCES } from './sources.js';
 

@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { z } from 'zod';
+import * as z from 'zod';
 import { buildHandlings, buildKey, recordReconciliation } from '../aws/build-handling.js';
 import { redeliverAnnouncements } from '../aws/notifications.js';
 import { listPipelineBuilds } from '../aws/pipeline-builds.js';

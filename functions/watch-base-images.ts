@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { z } from 'zod';
+import * as z from 'zod';
 import { advanceWatchState, readWatchState } from '../aws/ledger.js';
 import { putEvent } from '../aws/promotion-images.js';
 import { readParameters } from '../aws/ssm.js';

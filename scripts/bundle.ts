@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import type { Catalog } from '../core/config/schema.js';
 import { InvalidCatalogError } from '../core/errors.js';
 import { bundleFunctions } from './bundle/build.js';
-import { fakeLambdaEnvironment, lambdaNode, measureColdLoad, nodeVersion } from './bundle/cold-load.js';
+import { type ColdLoad, fakeLambdaEnvironment, lambdaNode, measureColdLoad, nodeVersion } from './bundle/cold-load.js';
 import { type DiscoveredFunctions, discoverFunctions, entryOfHandler, globHandlers } from './bundle/handlers.js';
 import { type BundleReport, formatReport, rowOf } from './bundle/report.js';
 
@@ -23,6 +23,16 @@ export interface BundleReportOptions {
   keep?: boolean;
   /** Progress lines (default: none). */
   log?: (line: string) => void;
+  /** Also bundle each handler with esbuild's defaults and measure both cold loads in turn (default true). */
+  naive?: boolean;
+}
+
+function medianLoad(loads: readonly ColdLoad[]): ColdLoad {
+  const runs = loads.flatMap((l) => l.runs);
+  const sorted = [...runs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  const ms = sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+  return { ms, runs, handlerIsFunction: loads.every((l) => l.handlerIsFunction) };
 }
 
 async function loadCatalog(root: string, config: string): Promise<Catalog | string> {
@@ -43,6 +53,7 @@ async function loadCatalog(root: string, config: string): Promise<Catalog | stri
 export async function bundleReport(options: BundleReportOptions = {}): Promise<BundleReport> {
   const root = resolve(options.root ?? process.cwd());
   const log = options.log ?? (() => undefined);
+  options = { naive: true, ...options };
   const catalog = await loadCatalog(root, options.config ?? 'goldsmith.config.ts');
   log(typeof catalog === 'string' ? catalog : 'synthesizing the stacks…');
   const discovered: DiscoveredFunctions =
@@ -53,23 +64,35 @@ export async function bundleReport(options: BundleReportOptions = {}): Promise<B
   const outdir = mkdtempSync(join(tmpdir(), 'goldsmith-bundles-'));
   try {
     log(`bundling ${discovered.functions.length} functions into ${outdir}…`);
-    const bundles = await bundleFunctions(discovered.functions, {
+    const settings = {
       root,
-      outdir,
       ...(typeof catalog === 'string' ? {} : { catalogJson: JSON.stringify(catalog) }),
-    });
+    };
+    const bundles = await bundleFunctions(discovered.functions, { ...settings, outdir });
+    const naive = options.naive
+      ? await bundleFunctions(discovered.functions, { ...settings, outdir: join(outdir, 'naive') }, 'naive')
+      : [];
     const node = lambdaNode(root);
     const region = typeof catalog === 'string' ? 'us-east-1' : catalog.organization.homeRegion;
     const rows = [];
-    for (const bundle of bundles) {
+    for (const [i, bundle] of bundles.entries()) {
       log(`loading ${bundle.fn.name}…`);
-      const load = await measureColdLoad(bundle.file, {
-        node,
-        exportName: entryOfHandler(root, bundle.fn.handler).exportName,
-        env: fakeLambdaEnvironment(`goldsmith-${bundle.fn.name.replace('/', '-')}`, region, bundle.fn.environment),
-        runs: options.runs ?? 3,
-      });
-      rows.push(rowOf(bundle, load));
+      const measure = (file: string) =>
+        measureColdLoad(file, {
+          node,
+          exportName: entryOfHandler(root, bundle.fn.handler).exportName,
+          env: fakeLambdaEnvironment(`goldsmith-${bundle.fn.name.replace('/', '-')}`, region, bundle.fn.environment),
+          runs: 1,
+        });
+      // Ours and the naive bundle in turn, one fresh process each, so both see the same machine load.
+      const ours: ColdLoad[] = [];
+      const theirs: ColdLoad[] = [];
+      const counterpart = naive[i];
+      for (let run = 0; run < (options.runs ?? 3); run++) {
+        ours.push(await measure(bundle.file));
+        if (counterpart) theirs.push(await measure(counterpart.file));
+      }
+      rows.push(rowOf(bundle, medianLoad(ours), counterpart && { bundle: counterpart, load: medianLoad(theirs) }));
     }
     return {
       node: await nodeVersion(node),

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type ComponentFiles, parseCatalog } from '../core/config/catalog.js';
 import type { Catalog } from '../core/config/schema.js';
+import { functionEsbuildOptions } from './bundling.js';
 
 /**
  * How stacks get the catalog. sst.config.ts loads and sets it once before defining stacks; stack tests set any
@@ -77,7 +78,7 @@ export function catalogBundling(catalog: Catalog) {
     format: 'esm' as const,
     minify: true,
     esbuild: {
-      mainFields: ['module', 'main'],
+      ...functionEsbuildOptions(),
       define: { 'process.env.GOLDSMITH_CATALOG': JSON.stringify(JSON.stringify(catalog)) },
     },
   };

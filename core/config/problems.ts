@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /**
  * Problems are reported as `field.path: what is wrong`, with dots between keys and `[i]` for array items:

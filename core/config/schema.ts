@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DURATION_PATTERN, formatDuration, ONE_YEAR_SECONDS, tryParseDuration } from '../duration.js';
 import { isCommercialRegion } from '../regions.js';
 import { cronProblem } from '../schedule/cron.js';

@@ -4,7 +4,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { notificationHooks } from '../../aws/notification-hooks.js';
 import { asRetryableError, isTransient } from '../../core/errors/classify.js';
 import { MalformedEventError } from '../../core/errors.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { announce } from '../../aws/notifications.js';
 import { writeChannelPointer } from '../../aws/pointers.js';
 import { putEvent, tagAmis } from '../../aws/promotion-images.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { announce } from '../../aws/notifications.js';
 import { getApproval } from '../../aws/promotion-approvals.js';
 import { recordOutcome } from '../../aws/promotion-ledger.js';

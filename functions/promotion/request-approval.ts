@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { approvalSecret } from '../../aws/approval-secret.js';
 import { announce } from '../../aws/notifications.js';
 import { recordApprovalRequest } from '../../aws/promotion-approvals.js';

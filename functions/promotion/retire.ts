@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { announce } from '../../aws/notifications.js';
 import { markRetired } from '../../aws/promotion-findings.js';
 import { getChannelPointer, listOutcomes } from '../../aws/promotion-ledger.js';

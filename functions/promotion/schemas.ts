@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Zod schemas of the state machine's payloads. The state machine is ours, but its input crosses a process

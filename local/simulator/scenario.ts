@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The scenario file of `goldsmith simulate --scenario FILE` (see CONTRACTS.md). */
 const isoTime = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 time like "2027-01-20T09:00:00Z"' });

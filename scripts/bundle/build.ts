@@ -3,7 +3,7 @@ import { relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
 import type { LambdaFunction } from './handlers.js';
-import { type BundleSettings, sstFunctionBuildOptions } from './options.js';
+import { type BundleSettings, naiveBuildOptions, sstFunctionBuildOptions } from './options.js';
 
 /** How much of one package ended up in a bundle. */
 export interface PackageShare {
@@ -66,9 +66,11 @@ export function analyseOutput(output: Metafile['outputs'][string]) {
 export async function bundleFunctions(
   functions: readonly LambdaFunction[],
   settings: BundleSettings,
+  flavour: 'sst' | 'naive' = 'sst',
 ): Promise<BundledFunction[]> {
   const entries = [...new Set(functions.map((f) => f.entry))];
-  const result = await build(sstFunctionBuildOptions(entries, settings));
+  const options = flavour === 'sst' ? sstFunctionBuildOptions(entries, settings) : naiveBuildOptions(entries, settings);
+  const result = await build(options);
   const byEntry = new Map<string, [string, Metafile['outputs'][string]]>();
   for (const [file, output] of Object.entries(result.metafile?.outputs ?? {})) {
     if (output.entryPoint) byEntry.set(output.entryPoint, [resolve(settings.root, file), output]);

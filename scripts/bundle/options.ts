@@ -1,4 +1,5 @@
 import type { BuildOptions } from 'esbuild';
+import { sdkSchemaKeysPlugin } from '../../stacks/bundling.js';
 
 /**
  * The banner SST v2 prepends to every ESM function (sst/runtime/handlers/node.js): bundled CommonJS code still
@@ -41,6 +42,7 @@ export function sstFunctionBuildOptions(entryPoints: readonly string[], settings
     // SST v2 sets target esnext for ESM; the cold-load check then proves Node 22 runs what esbuild emitted.
     target: 'esnext',
     mainFields: ['module', 'main'],
+    plugins: [sdkSchemaKeysPlugin()],
     minify: true,
     keepNames: true,
     treeShaking: true,
@@ -48,6 +50,30 @@ export function sstFunctionBuildOptions(entryPoints: readonly string[], settings
     banner: { js: SST_ESM_BANNER },
     // SST uploads source maps beside the function, never inside its zip: they do not count towards the bundle.
     sourcemap: false,
+    metafile: true,
+    logLevel: 'silent',
+    write: true,
+    ...(settings.catalogJson === undefined
+      ? {}
+      : { define: { 'process.env.GOLDSMITH_CATALOG': JSON.stringify(settings.catalogJson) } }),
+  };
+}
+
+/**
+ * The naive bundle the report compares against: esbuild's defaults for a Node bundle (no minify, the SDK's
+ * CommonJS `main` build, no schema-key rewrite), ESM only because our handlers are ES modules.
+ */
+export function naiveBuildOptions(entryPoints: readonly string[], settings: BundleSettings): BuildOptions {
+  return {
+    absWorkingDir: settings.root,
+    entryPoints: [...entryPoints],
+    outdir: settings.outdir,
+    outbase: '.',
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    banner: { js: SST_ESM_BANNER },
     metafile: true,
     logLevel: 'silent',
     write: true,

@@ -19,6 +19,10 @@ export interface BundleRow {
   cjsSdkPackages: string[];
   /** The biggest contributors, largest first. */
   topPackages: { name: string; kb: number }[];
+  /** The same handler bundled with esbuild's defaults, measured in turn with ours (when measured). */
+  naive?: { kb: number; coldLoadMs: number; coldLoadRuns: number[] };
+  /** Our cold load divided by the naive bundle's (the target is ≤ 0.45). */
+  loadRatio?: number;
 }
 
 /** The whole report, as `--json` prints it. */
@@ -33,8 +37,22 @@ export interface BundleReport {
 const kb = (bytes: number) => Math.round((bytes / 1024) * 10) / 10;
 
 /** A report row from a bundle and its measured cold load. */
-export function rowOf(bundle: BundledFunction, load: ColdLoad): BundleRow {
+export function rowOf(
+  bundle: BundledFunction,
+  load: ColdLoad,
+  naive?: { bundle: BundledFunction; load: ColdLoad },
+): BundleRow {
   return {
+    ...(naive
+      ? {
+          naive: {
+            kb: kb(naive.bundle.bytes),
+            coldLoadMs: Math.round(naive.load.ms),
+            coldLoadRuns: naive.load.runs.map((ms) => Math.round(ms)),
+          },
+          loadRatio: Math.round((load.ms / naive.load.ms) * 100) / 100,
+        }
+      : {}),
     function: bundle.fn.name,
     handler: bundle.fn.handler,
     ...(bundle.fn.logicalId === undefined ? {} : { logicalId: bundle.fn.logicalId }),
@@ -55,18 +73,31 @@ function pad(cells: string[], widths: number[]): string {
 
 /** The human report: the table, then a line per problem (CJS leaks, missing handler, bundles over 1 MB and why). */
 export function formatReport(report: BundleReport): string {
-  const header = ['function', 'KB min', 'KB gzip', 'load ms', 'SDK clients', 'tree-shaking'];
+  const header = [
+    'function',
+    'KB min',
+    'KB gzip',
+    'load ms',
+    'naive KB',
+    'naive ms',
+    'ratio',
+    'SDK clients',
+    'tree-shaking',
+  ];
   const rows = report.functions.map((r) => [
     r.function,
     r.kb.toFixed(1),
     r.gzipKb.toFixed(1),
     String(r.coldLoadMs),
+    r.naive ? r.naive.kb.toFixed(1) : '—',
+    r.naive ? String(r.naive.coldLoadMs) : '—',
+    r.loadRatio === undefined ? '—' : r.loadRatio.toFixed(2),
     String(r.clients.length),
     r.cjsSdkPackages.length === 0 ? 'ok (dist-es)' : `FAILED: dist-cjs ${r.cjsSdkPackages.join(', ')}`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const lines = [
-    `Lambda bundles as SST deploys them (esbuild ESM, minified, mainFields module→main), loaded on node ${report.node}`,
+    `Lambda bundles as SST deploys them (esbuild ESM, minified, mainFields module→main, SDK schema keys made literal), loaded on node ${report.node}`,
     report.source === 'synth'
       ? 'Functions: read off the synthesized stacks (Ledger, Factory, Promotion, Triggers).'
       : `Functions: globbed from functions/ (synthesis failed: ${report.fallbackReason ?? 'unknown reason'}).`,
@@ -86,6 +117,14 @@ export function formatReport(report: BundleReport): string {
     }
   }
   notes.push(...largeBundleNotes(report.functions));
+  const ratios = report.functions.flatMap((r) => (r.loadRatio === undefined ? [] : [r.loadRatio]));
+  if (ratios.length > 0) {
+    const over = report.functions.filter((r) => (r.loadRatio ?? 0) > 0.45).map((r) => r.function);
+    notes.push(
+      `Cold load against a naive bundle (esbuild defaults: unminified, SDK CommonJS): ratio ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}` +
+        (over.length ? `; above 0.45: ${over.join(', ')}` : '; every function ≤ 0.45'),
+    );
+  }
   if (notes.length > 0) lines.push('', ...notes);
   return lines.join('\n');
 }

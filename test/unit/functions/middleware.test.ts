@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MalformedEventError } from '../../../core/errors.js';
 import { handlerFor } from '../../../functions/lib/middleware.js';
 import { metrics } from '../../../functions/lib/powertools.js';
