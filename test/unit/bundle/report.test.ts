@@ -26,7 +26,7 @@ const report = (functions: BundleRow[], over: Partial<BundleReport> = {}): Bundl
 describe('formatReport', () => {
   it('prints one table row per function with sizes and load time', () => {
     const text = formatReport(report([row({}), row({ function: 'share', kb: 512.25, gzipKb: 130.5 })]));
-    expect(text).toMatch(/^gate\s+400\.0\s+100\.0\s+120\s+1\s+ok \(dist-es\)$/m);
+    expect(text).toMatch(/^gate\s+400\.0\s+100\.0\s+120\s+—\s+—\s+—\s+1\s+ok \(dist-es\)$/m);
     expect(text).toMatch(/^share\s+512\.3\s+130\.5\s+120/m);
     expect(text).not.toContain('Over 1 MB');
   });
@@ -45,6 +45,14 @@ describe('formatReport', () => {
     expect(text).toContain('Over 1 MB: 2 of 3 bundles (a, b).');
     expect(text).toContain('SDK clients in every one of them: 1 (client-ec2)');
     expect(text).toContain('zod ~460 KB');
+  });
+
+  it('prints the naive bundle beside ours and names the functions whose cold load is above 0.45 of it', () => {
+    const fast = row({ naive: { kb: 1900, coldLoadMs: 400, coldLoadRuns: [400] }, loadRatio: 0.3 });
+    const slow = row({ function: 'share', naive: { kb: 1800, coldLoadMs: 200, coldLoadRuns: [200] }, loadRatio: 0.6 });
+    const text = formatReport(report([fast, slow]));
+    expect(text).toMatch(/^gate\s+400\.0\s+100\.0\s+120\s+1900\.0\s+400\s+0\.30\s/m);
+    expect(text).toContain('ratio 0.30–0.60; above 0.45: share');
   });
 
   it('says why it globbed functions/ when synthesis failed', () => {
