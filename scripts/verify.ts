@@ -1,0 +1,37 @@
+import exampleCatalog from '../goldsmith.config.js';
+import { minimalCatalog } from '../test/stacks/helpers.js';
+import { type CheckLine, checkApp } from './verify/checks.js';
+import { takeSuiteFigures } from './verify/suite-figures.js';
+
+/**
+ * `npm run verify`: one line per deploy-readiness check with its figure, then the problems of any check that
+ * failed; exit 1 if one did. `npm test` runs it after vitest, so the request-check line totals the whole suite.
+ */
+const ROOT = new URL('../', import.meta.url).pathname;
+
+const suite = takeSuiteFigures();
+const lines: CheckLine[] = [
+  {
+    name: 'requests to the local cloud checked against AWS API models (whole test run)',
+    figure:
+      suite.files === 0
+        ? '0 (no test run recorded: npm test runs vitest first)'
+        : `${suite.requests} requests, ${suite.responses} fake responses, ${suite.violations} violations`,
+    problems: suite.violations > 0 ? [`${suite.violations} violations: the failing tests name each one`] : [],
+  },
+];
+for (const [label, catalog] of [
+  ['example catalog', exampleCatalog],
+  ['minimal catalog', minimalCatalog()],
+] as const) {
+  lines.push(...(await checkApp(label, catalog, ROOT)));
+}
+
+let failed = 0;
+for (const line of lines) {
+  const ok = line.problems.length === 0;
+  if (!ok) failed++;
+  process.stdout.write(`${ok ? 'ok  ' : 'FAIL'} ${line.name}: ${line.figure}\n`);
+}
+for (const line of lines) for (const p of line.problems) process.stdout.write(`  ${line.name}: ${p}\n`);
+process.exitCode = failed > 0 ? 1 : 0;
