@@ -13,11 +13,12 @@ import {
   windowStart,
 } from '../core/reconcile/decide.js';
 import { reconciledRecord } from '../core/reconcile/record.js';
-import { pipelineArnOf } from './lib/catalog.js';
+import { bundledCatalog, pipelineArnOf } from './lib/catalog.js';
 import { handlerFor } from './lib/middleware.js';
 import { logger, metrics } from './lib/powertools.js';
 import { actOnBuildStatus, type ImageEventAction } from './on-image-event.js';
 import { promotionPlans } from './promotion/plans.js';
+import { type IntentsReport, reissueIntents } from './reconcile-intents.js';
 
 /** The schedule's input (stacks/promotion/reconcile.ts). */
 export const reconcileInputSchema = z.strictObject({
@@ -36,6 +37,8 @@ export interface ReconcileReport {
   alreadyRecorded: number;
   /** Announcements SNS refused earlier, published now / still waiting. */
   announcements: { redelivered: number; pending: number };
+  /** Build intents and schedule firings re-issued (a trigger whose start never happened). */
+  intents?: IntentsReport;
 }
 
 /** Re-publishes announcements SNS refused earlier; a failure here is logged and left for the next run. */
@@ -69,6 +72,8 @@ export async function reconcileBuilds(raw: ReconcileInput): Promise<ReconcileRep
   const now = new Date();
   const since = windowStart(now, input.windowDays);
 
+  // Intents first: a build lost to an Image Builder outage is started before its missed promotions are looked for.
+  const intents = await reissueIntents(bundledCatalog(), now);
   const listed = await listCatalogBuilds(Object.keys(promotionPlans()));
   const candidates = listed.filter((build) => needsLedgerLookup(build, since));
   const handlings = await buildHandlings(candidates);
@@ -86,8 +91,9 @@ export async function reconcileBuilds(raw: ReconcileInput): Promise<ReconcileRep
     reconciled: [],
     alreadyRecorded: 0,
     announcements: await redeliver(),
+    intents,
   };
-  const failures: string[] = [];
+  const failures: string[] = [...intents.failures];
   for (const { build, status, missed } of actions) {
     try {
       const result = await actOnBuildStatus({

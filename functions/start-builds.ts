@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { buildVersionOf, runningBuilds, startPipelineExecution } from '../aws/imagebuilder.js';
+import { markIntentDone, recordIntent } from '../aws/intents.js';
 import { claimMarker, markStarted, readMarkers, recordBuildRequested, recordDecision } from '../aws/ledger.js';
 import { announce } from '../aws/notifications.js';
 import { readParameters } from '../aws/ssm.js';
@@ -109,8 +110,10 @@ async function announceDecision(decision: Decision, result: Omit<ActedDecision, 
 }
 
 /**
- * Decides and acts on one change: read the markers and running builds of the affected images, decide (core), then
- * for each decision start or skip, recording every decision with its reason in the ledger.
+ * Decides and acts on one change: record the intent (before any Image Builder call, so the reconciler can re-issue
+ * it if this invocation never gets to start anything), read the markers and running builds of the affected images,
+ * decide (core), then for each decision start or skip, recording every decision with its reason in the ledger, and
+ * finally mark the intent done with what was decided.
  */
 export async function startBuildsForChange(
   catalog: Catalog,
@@ -118,6 +121,7 @@ export async function startBuildsForChange(
   now: Date = new Date(),
 ): Promise<ActedDecision[]> {
   const images = affectedImages(catalog, change);
+  if (images.length > 0) await recordIntent(change, now);
   const markers = await readMarkers(images.map((image) => dedupeKeyFor(catalog, change, image)));
   const running = new Map(
     await Promise.all(images.map(async (image) => [image, await runningBuilds(pipelineArnOf(image))] as const)),
@@ -130,6 +134,10 @@ export async function startBuildsForChange(
     metrics.addMetric(result.outcome === 'start' ? 'BuildsStarted' : 'BuildsSkipped', MetricUnit.Count, 1);
     logger.info('build decision', { ...decision, ...result });
     acted.push({ image: decision.image, ...result });
+  }
+  if (images.length > 0) {
+    const outcome = acted.map((a) => `${a.image}: ${a.outcome} ${a.buildVersionArn ?? a.reason}`);
+    await markIntentDone(change, outcome, now);
   }
   return acted;
 }

@@ -43,3 +43,11 @@ export const skPrefix = {
 export function ttlAfter(from: Date, days: number): number {
   return Math.floor(from.getTime() / 1000) + days * 86_400;
 }
+
+/**
+ * A build intent: the change that calls for builds, written before any Image Builder call so the reconciler can
+ * re-issue it if the start never happened. One partition, sorted by the change's time, then its id.
+ */
+export function intentKey(changeTime: string, changeId: string): { pk: string; sk: string } {
+  return { pk: 'INTENTS', sk: `INTENT#${changeTime}#${changeId}` };
+}

@@ -1,8 +1,10 @@
 import type { VirtualClock } from '../clock.js';
 import { checkResponse, operationSchemaOf, serviceIdOf } from '../models/request-check.js';
 import type { Throttle } from '../throttle.js';
+import { currentCaller } from './caller.js';
 import { type FakeCall, type FakeService, nextRequestId } from './common.js';
 import { madeUpErrors, serverError, throttledError } from './faults.js';
+import type { Outages } from './outages.js';
 
 /** Counts for the simulator's report. */
 export interface FakeStats {
@@ -13,6 +15,16 @@ export interface FakeStats {
   /** Attempts refused by a token bucket. */
   throttled: number;
   readonly faults: { injected: number; retried: number; failedCalls: number };
+  /** Every call that failed after the SDK's retries (CONTRACTS.md `faults.failed`). */
+  readonly failed: FailedCall[];
+}
+
+/** A call that failed after the SDK's retries, and what the system did about it. */
+export interface FailedCall {
+  at: string;
+  operation: string;
+  error: string;
+  handledBy: string;
 }
 
 export interface FaultOptions {
@@ -20,10 +32,12 @@ export interface FaultOptions {
   readonly throttleRate?: number;
   /** Probability that an attempt fails with a transient server error. */
   readonly errorRate?: number;
+  /** Outage windows: every call to a service inside one of its windows fails with its 5xx / unavailable error. */
+  readonly outages?: Outages;
 }
 
 export function emptyStats(): FakeStats {
-  return { apiCalls: {}, attempts: 0, throttled: 0, faults: { injected: 0, retried: 0, failedCalls: 0 } };
+  return { apiCalls: {}, attempts: 0, throttled: 0, faults: { injected: 0, retried: 0, failedCalls: 0 }, failed: [] };
 }
 
 export interface AttachOptions {
@@ -81,7 +95,15 @@ export function attachFake(client: { middlewareStack: unknown }, o: AttachOption
       try {
         return await next(args);
       } catch (e) {
-        if (typeof e === 'object' && e !== null && madeUpErrors.has(e)) o.stats.faults.failedCalls++;
+        if (typeof e === 'object' && e !== null && madeUpErrors.has(e)) {
+          o.stats.faults.failedCalls++;
+          o.stats.failed.push({
+            at: o.clock.iso(),
+            operation: key,
+            error: e instanceof Error ? e.name : String(e),
+            handledBy: currentCaller()?.handling(e) ?? 'no caller recorded',
+          });
+        }
         throw e;
       }
     },
@@ -99,6 +121,11 @@ export function attachFake(client: { middlewareStack: unknown }, o: AttachOption
         region: o.region,
         accountId: o.accountId,
       };
+      const down = o.faults.outages?.fail(o.service);
+      if (down) {
+        o.stats.faults.injected++;
+        throw down;
+      }
       // Draw from the RNG only when a rate is set, so enabling one fault kind doesn't reshuffle the other.
       if (o.faults.throttleRate && o.random() < o.faults.throttleRate) {
         o.stats.faults.injected++;
@@ -118,5 +145,49 @@ export function attachFake(client: { middlewareStack: unknown }, o: AttachOption
       return { output: { ...output, $metadata }, response: { statusCode: 200, headers: {}, body: undefined } };
     },
     { step: 'deserialize', name: 'goldsmithLocalFake', priority: 'high' },
+  );
+}
+
+/**
+ * For a client that talks to a real local server (DynamoDB on dynalite): during an outage window of `service`, each
+ * attempt fails with its documented 5xx before any request is sent; otherwise the request goes through untouched.
+ */
+export function attachOutage(
+  client: { middlewareStack: unknown },
+  service: string,
+  outages: Outages,
+  stats: FakeStats,
+  clock: VirtualClock,
+): void {
+  const stack = client.middlewareStack as StackLike;
+  stack.add(
+    (next, context) => async (args) => {
+      try {
+        return await next(args);
+      } catch (e) {
+        if (typeof e === 'object' && e !== null && madeUpErrors.has(e)) {
+          stats.faults.failedCalls++;
+          stats.failed.push({
+            at: clock.iso(),
+            operation: `${service}:${actionOf(context)}`,
+            error: e instanceof Error ? e.name : String(e),
+            handledBy: currentCaller()?.handling(e) ?? 'no caller recorded',
+          });
+        }
+        throw e;
+      }
+    },
+    { step: 'initialize', name: 'goldsmithLocalOutageCount' },
+  );
+  stack.add(
+    (next) => async (args) => {
+      const down = outages.fail(service);
+      if (down) {
+        stats.faults.injected++;
+        throw down;
+      }
+      return next(args);
+    },
+    { step: 'deserialize', name: 'goldsmithLocalOutage', priority: 'high' },
   );
 }

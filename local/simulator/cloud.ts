@@ -11,8 +11,9 @@ import { matchesPattern } from '../eventbridge/match.js';
 import { EventBridgeFake } from '../eventbridge/service.js';
 import { seededRandom } from '../fakes/common.js';
 import { type InstalledFakes, installFakes } from '../fakes/install.js';
-import { attachFake } from '../fakes/middleware.js';
+import { attachFake, attachOutage } from '../fakes/middleware.js';
 import { organizationFromCatalog } from '../fakes/organizations.js';
+import { Outages } from '../fakes/outages.js';
 import { SecretsManagerFake } from '../fakes/secretsmanager.js';
 import { LocalStepFunctions } from '../stepfunctions/engine.js';
 import { StepFunctionsFake } from '../stepfunctions/service.js';
@@ -37,6 +38,7 @@ export interface LocalCloud {
   wiring: Wiring;
   resolver: TemplateResolver;
   secrets: SecretsManagerFake;
+  outages: Outages;
   stop(): Promise<void>;
 }
 
@@ -92,10 +94,11 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     .find((v): v is string => typeof v === 'string');
   if (imageBuilderTopic) topicArns.add(imageBuilderTopic);
 
+  const outages = new Outages(scenario.faults.outages, () => clock.date());
   const installed = installFakes({
     clock,
     seed: scenario.seed,
-    faults: { throttleRate: scenario.faults.throttleRate, errorRate: scenario.faults.errorRate },
+    faults: { throttleRate: scenario.faults.throttleRate, errorRate: scenario.faults.errorRate, outages },
     accountId: LOCAL_ACCOUNT,
     defaultRegion: region,
     organization: organizationFromCatalog(catalog, {
@@ -122,7 +125,13 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
   const dynamo = await startLocalDynamo();
   const lambdas = new LocalLambdas(root);
   const random = seededRandom(scenario.seed + 1);
-  const invoker = new AsyncInvoker({ clock, lambdas, wiring, duplicates: scenario.faults.deliverEachEventTimes });
+  const invoker = new AsyncInvoker({
+    clock,
+    lambdas,
+    wiring,
+    duplicates: scenario.faults.deliverEachEventTimes,
+    outages,
+  });
   const sfn = new LocalStepFunctions({
     clock: {
       now: () => clock.date(),
@@ -131,9 +140,16 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
       park: (promise) => clock.park(promise),
       schedule: (at, label, fn) => clock.schedule(at, label, fn),
     },
-    invoke: (arn, payload) => invoker.invokeSync(arn, payload),
+    // In a `lambda` outage Step Functions cannot invoke the task: Lambda.ServiceException, which its Retry waits out.
+    invoke: (arn, payload) => {
+      const down = outages.fail('lambda');
+      return down ? Promise.reject(down) : invoker.invokeSync(arn, payload);
+    },
     accountId: LOCAL_ACCOUNT,
     region,
+    random: seededRandom(scenario.seed + 2),
+    onTaskRetry: (key) => outages.defer(key),
+    onTaskRecovered: (key) => outages.done(key),
   });
   for (const machine of wiring.stateMachines) sfn.register(machine.arn, machine.definition);
   const bus = new LocalEventBus({
@@ -177,6 +193,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     },
     decorate: (sdkClient, service, clientRegion) => {
       base.decorate?.(sdkClient, service, clientRegion);
+      if (service === 'dynamodb') attachOutage(sdkClient, 'dynamodb', outages, installed.stats, clock);
       const fake = extra[service as keyof typeof extra];
       if (!fake) return;
       attachFake(sdkClient, {
@@ -188,7 +205,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
         throttle: installed.fakes.throttle,
         stats: installed.stats,
         random,
-        faults: {},
+        faults: { outages },
       });
     },
   });
@@ -218,6 +235,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     wiring,
     resolver,
     secrets,
+    outages,
     async stop() {
       configureClients({});
       await dynamo.stop();

@@ -1,5 +1,7 @@
 import { paginateScan } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../aws/clients.js';
+import type { FailedCall } from '../fakes/middleware.js';
+import type { OutageReport } from '../fakes/outages.js';
 import { formatViolation, modelCheckFigures } from '../models/request-check.js';
 import type { LocalCloud } from './cloud.js';
 import type { AsyncInvoker } from './invoke.js';
@@ -32,7 +34,15 @@ export interface SimulationReport {
   pointers: Record<string, Record<string, string>>;
   notifications: { event: string; image: string; channel: string | null; at: string; subject: string }[];
   apiCalls: Record<string, number>;
-  faults: { injected: number; retried: number; failedCalls: number };
+  faults: {
+    injected: number;
+    retried: number;
+    failedCalls: number;
+    /** Every call that failed after the SDK's retries, with what handled it. */
+    failed: FailedCall[];
+    /** Per outage window: calls failed, work deferred, when the last of it was done. */
+    outages: OutageReport[];
+  };
   duplicatesSuppressed: number;
   rejectedEvents: { at: string; reason: string }[];
   rejectedCallbacks: number;
@@ -159,7 +169,7 @@ export async function buildReport(
     pointers,
     notifications,
     apiCalls: Object.fromEntries(Object.entries(stats.apiCalls).sort(([a], [b]) => a.localeCompare(b))),
-    faults: { ...stats.faults },
+    faults: { ...stats.faults, failed: [...stats.failed], outages: cloud.outages.report() },
     duplicatesSuppressed,
     rejectedEvents: extras.invoker.deadLetters.map((d) => ({ at: d.at, reason: d.reason })),
     rejectedCallbacks: extras.rejectedCallbacks,

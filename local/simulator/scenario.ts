@@ -86,6 +86,28 @@ export const scenarioEventSchema = z.unknown().transform((value, ctx) => {
   return { timing: timed.data, filter, action: body.data };
 });
 
+/** Services an outage window can name: an `apiCalls` prefix, or `lambda` for our own functions' invocations. */
+export const OUTAGE_SERVICES = [
+  'imagebuilder',
+  'ec2',
+  'ssm',
+  'sns',
+  'sfn',
+  'organizations',
+  'dynamodb',
+  'eventbridge',
+  'secretsmanager',
+  'sts',
+  'ram',
+  'ecr',
+  'kms',
+  'lambda',
+] as const;
+
+const outageSchema = z
+  .strictObject({ service: z.enum(OUTAGE_SERVICES), from: isoTime, until: isoTime })
+  .refine((o) => Date.parse(o.until) > Date.parse(o.from), { message: 'until must be after from', path: ['until'] });
+
 export const scenarioSchema = z.strictObject({
   start: isoTime,
   until: isoTime,
@@ -103,8 +125,9 @@ export const scenarioSchema = z.strictObject({
       errorRate: z.number().min(0).max(1).default(0),
       dropImageEvents: z.number().min(0).max(1).default(0),
       deliverEachEventTimes: z.number().int().min(1).max(10).default(1),
+      outages: z.array(outageSchema).default([]),
     })
-    .default({ throttleRate: 0, errorRate: 0, dropImageEvents: 0, deliverEachEventTimes: 1 }),
+    .default({ throttleRate: 0, errorRate: 0, dropImageEvents: 0, deliverEachEventTimes: 1, outages: [] }),
   seed: z.number().int().default(1),
 });
 

@@ -12,10 +12,28 @@ import {
   type Json,
   LOCAL_WAIT_RESOURCE,
   type LocalizedMachine,
+  type LocalRetrier,
   localizeDefinition,
   type StatesDefinition,
 } from './localize.js';
 import { TaskError, TaskTokens, TOKEN_PLACEHOLDER, withToken } from './tokens.js';
+
+/** The error name Step Functions matches a Retry/Catch against. */
+function errorNameOf(error: unknown): string {
+  if (typeof error === 'object' && error !== null && typeof (error as { name?: unknown }).name === 'string') {
+    return (error as { name: string }).name;
+  }
+  return 'States.TaskFailed';
+}
+
+/** ErrorEquals semantics: an exact name, States.ALL (anything), or States.TaskFailed (anything but a timeout). */
+function matchesError(errorEquals: readonly string[], name: string): boolean {
+  return (
+    errorEquals.includes(name) ||
+    errorEquals.includes('States.ALL') ||
+    (errorEquals.includes('States.TaskFailed') && name !== 'States.Timeout')
+  );
+}
 
 /** What the engine needs of the virtual clock. */
 export interface EngineClock {
@@ -35,6 +53,11 @@ export interface LocalStepFunctionsOptions {
   invoke(functionArn: string, payload: unknown): Promise<unknown>;
   accountId?: string;
   region?: string;
+  /** Jitter for Retry backoff (the simulator passes its seeded RNG). */
+  random?: () => number;
+  /** Told when a task attempt fails and will be retried, and when a task that was retried succeeds. */
+  onTaskRetry?(key: string, error: unknown): void;
+  onTaskRecovered?(key: string): void;
 }
 
 /**
@@ -146,7 +169,10 @@ export class LocalStepFunctions {
   private async run(machine: LocalizedMachine, execution: LocalExecution): Promise<void> {
     const handlers: Record<string, (input: Json) => Promise<Json>> = {};
     for (const [stateName, task] of Object.entries(machine.tasks)) {
-      handlers[stateName] = (input) => this.serveTask(machine, stateName, task.resource, input);
+      handlers[stateName] = (input) =>
+        this.withRetries(machine.retries[stateName], execution, stateName, () =>
+          this.serveTask(machine, stateName, task.resource, input),
+        );
     }
     const retryIntervalOverrides = Object.fromEntries(Object.keys(machine.tasks).map((n) => [n, 0]));
     const sm = this.runners.get(machine);
@@ -191,6 +217,56 @@ export class LocalStepFunctions {
     }
     execution.stopDate = this.options.clock.now();
   }
+
+  /**
+   * Runs one task state's attempts as Step Functions would: on an error its Retry list matches, wait the retrier's
+   * backoff (IntervalSeconds × BackoffRate^n, capped at MaxDelaySeconds, full jitter when asked) on the virtual
+   * clock and try again, up to MaxAttempts; each wait is written to the execution's history.
+   */
+  private async withRetries(
+    retriers: readonly LocalRetrier[] | undefined,
+    execution: LocalExecution,
+    stateName: string,
+    attempt: () => Promise<Json>,
+  ): Promise<Json> {
+    const counts = new Map<LocalRetrier, number>();
+    const key = `task:${execution.name}:${stateName}:${++this.taskSeq}`;
+    let retried = false;
+    for (;;) {
+      try {
+        const output = await attempt();
+        if (retried) this.options.onTaskRecovered?.(key);
+        return output;
+      } catch (error) {
+        const name = errorNameOf(error);
+        const retrier = retriers?.find((r) => matchesError(r.ErrorEquals, name));
+        const used = retrier ? (counts.get(retrier) ?? 0) : 0;
+        if (!retrier || used >= (retrier.MaxAttempts ?? 3)) throw error;
+        counts.set(retrier, used + 1);
+        const base = Math.min(
+          (retrier.MaxDelaySeconds ?? Number.POSITIVE_INFINITY) * 1000,
+          (retrier.IntervalSeconds ?? 1) * 1000 * (retrier.BackoffRate ?? 2) ** used,
+        );
+        const random = this.options.random ?? Math.random;
+        const waitMs = Math.floor(retrier.JitterStrategy === 'FULL' ? random() * base : base);
+        const now = this.options.clock.now();
+        execution.history ??= [];
+        execution.history.push({
+          at: now.toISOString(),
+          state: stateName,
+          type: 'TaskRetryScheduled',
+          error: name,
+          attempt: used + 1,
+          waitSeconds: waitMs / 1000,
+        });
+        retried = true;
+        this.options.onTaskRetry?.(key, error);
+        await this.options.clock.sleepUntil(new Date(now.getTime() + waitMs));
+      }
+    }
+  }
+
+  private taskSeq = 0;
 
   private async serveTask(machine: LocalizedMachine, stateName: string, resource: string, input: Json): Promise<Json> {
     if (resource === LOCAL_WAIT_RESOURCE) {

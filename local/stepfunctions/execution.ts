@@ -12,6 +12,15 @@ export interface LocalExecution {
   output?: string;
   error?: string;
   cause?: string;
+  /** Step history the engine records: each Retry wait, with the error that caused it. */
+  history?: {
+    at: string;
+    state: string;
+    type: 'TaskRetryScheduled';
+    error: string;
+    attempt: number;
+    waitSeconds: number;
+  }[];
 }
 
 const NAME_FORBIDDEN = /[\s<>{}[\]?*"#%\\^|~`$&,;:/]/;

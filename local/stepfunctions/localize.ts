@@ -8,6 +8,8 @@
  * - The machine's own TimeoutSeconds is lifted out and enforced virtually (a year overflows Node's timers).
  * - Every other Task gets a real-time safety timeout far beyond any simulated run, since the library's
  *   default is 60 real seconds.
+ * - Task `Retry` lists are lifted out and run by the engine, whose backoff waits elapse on the virtual clock (the
+ *   library would wait in real time, or not at all).
  */
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -40,6 +42,18 @@ export interface LocalizedMachine {
   tokenTasks: Record<string, LocalTokenTask>;
   /** Every Task state's original Resource and Parameters, by state name. */
   tasks: Record<string, { resource: string; parameters?: Json }>;
+  /** Every Task state's Retry list, by state name (run by the engine on the virtual clock). */
+  retries: Record<string, LocalRetrier[]>;
+}
+
+/** One ASL retrier. */
+export interface LocalRetrier {
+  ErrorEquals: string[];
+  IntervalSeconds?: number;
+  BackoffRate?: number;
+  MaxAttempts?: number;
+  MaxDelaySeconds?: number;
+  JitterStrategy?: 'FULL' | 'NONE';
 }
 
 export const LOCAL_WAIT_RESOURCE = 'arn:aws:lambda:us-east-1:000000000000:function:goldsmith-local-wait';
@@ -66,6 +80,22 @@ function localizeNested(definition: Json | undefined, out: LocalizedMachine): Js
   return { ...definition, States: localizeStates(definition.States as Record<string, StateDefinition>, out) };
 }
 
+function localizeTask(name: string, state: StateDefinition, out: LocalizedMachine): StateDefinition {
+  const resource = typeof state.Resource === 'string' ? state.Resource : '';
+  out.tasks[name] = { resource, ...(state.Parameters === undefined ? {} : { parameters: state.Parameters }) };
+  if (resource.endsWith('.waitForTaskToken')) {
+    const { TimeoutSeconds, TimeoutSecondsPath, HeartbeatSeconds, HeartbeatSecondsPath: _hb, ...rest } = state;
+    out.tokenTasks[name] = {
+      resource,
+      ...(typeof TimeoutSeconds === 'number' ? { timeoutSeconds: TimeoutSeconds } : {}),
+      ...(typeof TimeoutSecondsPath === 'string' ? { timeoutSecondsPath: TimeoutSecondsPath } : {}),
+      ...(typeof HeartbeatSeconds === 'number' ? { heartbeatSeconds: HeartbeatSeconds } : {}),
+    };
+    return { ...rest, TimeoutSeconds: REAL_TIME_SAFETY_TIMEOUT_SECONDS };
+  }
+  return { ...state, TimeoutSeconds: REAL_TIME_SAFETY_TIMEOUT_SECONDS };
+}
+
 function localizeState(name: string, state: StateDefinition, out: LocalizedMachine): StateDefinition {
   switch (state.Type) {
     case 'Wait': {
@@ -86,19 +116,9 @@ function localizeState(name: string, state: StateDefinition, out: LocalizedMachi
       };
     }
     case 'Task': {
-      const resource = typeof state.Resource === 'string' ? state.Resource : '';
-      out.tasks[name] = { resource, ...(state.Parameters === undefined ? {} : { parameters: state.Parameters }) };
-      if (resource.endsWith('.waitForTaskToken')) {
-        const { TimeoutSeconds, TimeoutSecondsPath, HeartbeatSeconds, HeartbeatSecondsPath: _hb, ...rest } = state;
-        out.tokenTasks[name] = {
-          resource,
-          ...(typeof TimeoutSeconds === 'number' ? { timeoutSeconds: TimeoutSeconds } : {}),
-          ...(typeof TimeoutSecondsPath === 'string' ? { timeoutSecondsPath: TimeoutSecondsPath } : {}),
-          ...(typeof HeartbeatSeconds === 'number' ? { heartbeatSeconds: HeartbeatSeconds } : {}),
-        };
-        return { ...rest, TimeoutSeconds: REAL_TIME_SAFETY_TIMEOUT_SECONDS };
-      }
-      return { ...state, TimeoutSeconds: REAL_TIME_SAFETY_TIMEOUT_SECONDS };
+      const { Retry, ...withoutRetry } = state;
+      if (Array.isArray(Retry)) out.retries[name] = Retry as unknown as LocalRetrier[];
+      return localizeTask(name, withoutRetry as StateDefinition, out);
     }
     case 'Map': {
       const copy: StateDefinition = { ...state };
@@ -123,6 +143,7 @@ export function localizeDefinition(definition: StatesDefinition): LocalizedMachi
     waits: {},
     tokenTasks: {},
     tasks: {},
+    retries: {},
     ...(typeof TimeoutSeconds === 'number' ? { timeoutSeconds: TimeoutSeconds } : {}),
   };
   out.definition.States = localizeStates(definition.States, out);

@@ -73,7 +73,11 @@ export function createReconciler(
   const pipelines = Object.keys(catalog.images).map(pipelineArnOf);
   if (pipelines.length > 0) {
     reconcile.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['imagebuilder:ListImagePipelineImages'], resources: pipelines }),
+      // Start: the reconciler re-issues build intents whose start never happened (an Image Builder outage).
+      new iam.PolicyStatement({
+        actions: ['imagebuilder:ListImagePipelineImages', 'imagebuilder:StartImagePipelineExecution'],
+        resources: pipelines,
+      }),
     );
   }
   reconcile.addToRolePolicy(

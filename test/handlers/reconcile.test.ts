@@ -5,6 +5,7 @@ import {
   type ImageStatus,
   type ImageSummary,
   ListImagePipelineImagesCommand,
+  StartImagePipelineExecutionCommand,
 } from '@aws-sdk/client-imagebuilder';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -16,11 +17,13 @@ import {
   type GetCommandInput,
   PutCommand,
   type PutCommandInput,
+  QueryCommand,
+  type QueryCommandInput,
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { executionNameFor } from '../../core/promotion/naming.js';
 import { onImageEvent } from '../../functions/on-image-event.js';
 import { reconcileBuilds } from '../../functions/reconcile.js';
@@ -63,6 +66,11 @@ function inMemoryLedger(ddb: AwsClientStub<DynamoDBDocumentClient>) {
       ]),
     ),
   }));
+  ddb.on(QueryCommand).callsFake((input: QueryCommandInput) => ({
+    Items: [...items.values()].filter(
+      (i) => i.pk === input.ExpressionAttributeValues?.[':pk'] && i.status === 'pending',
+    ),
+  }));
   ddb.on(PutCommand).callsFake((input: PutCommandInput) => {
     const key = keyOf(input.Item);
     if (input.ConditionExpression === 'attribute_not_exists(sk)' && items.has(key)) {
@@ -79,6 +87,11 @@ function inMemoryLedger(ddb: AwsClientStub<DynamoDBDocumentClient>) {
     }
     if (values[':at'] !== undefined && input.UpdateExpression?.includes('announcedAt'))
       item.announcedAt = values[':at'];
+    // Plain `SET #name = :value` assignments (marker and intent states).
+    const names = input.ExpressionAttributeNames ?? {};
+    for (const [, attr, placeholder] of (input.UpdateExpression ?? '').matchAll(/(#?\w+) = (:\w+)/g)) {
+      if (attr && placeholder && values[placeholder] !== undefined) item[names[attr] ?? attr] = values[placeholder];
+    }
     for (const [attr, placeholder] of [
       ['statusesSeen', ':seen'],
       ['handledStatuses', ':status'],
@@ -108,6 +121,9 @@ describe('reconcileBuilds', () => {
     });
 
   beforeEach(() => {
+    // A Wednesday with no schedule firing in the reconciler's look-back: only the builds listed here matter.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2027-03-03T12:00:00Z'));
     process.env.LEDGER_TABLE = 'ledger';
     process.env.NOTIFY_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:notify';
     process.env.STATE_MACHINE_ARN = STATE_MACHINE_ARN;
@@ -119,6 +135,7 @@ describe('reconcileBuilds', () => {
   });
 
   afterEach(() => {
+    vi.useRealTimers();
     ddb.reset();
     imagebuilder.reset();
     sfn.reset();
@@ -281,6 +298,55 @@ describe('reconcileBuilds', () => {
     await expect(reconcileBuilds(INPUT)).rejects.toThrow(/1 build\(s\) could not be reconciled.*Rate exceeded/);
     expect(ledger.has('IMAGE#base|RECONCILED#1.0.0/4#AVAILABLE')).toBe(true);
     expect(ledger.has('IMAGE#base|RECONCILED#1.0.0/3#AVAILABLE')).toBe(false);
+  });
+
+  it('issues a patch build whose scheduled invocation never recorded its intent, once', async () => {
+    // Two hours after base's March patch build was due (Thursday 11 March, 03:00 London); nothing recorded it.
+    vi.setSystemTime(new Date('2027-03-11T05:00:00Z'));
+    imagebuilder.on(StartImagePipelineExecutionCommand).resolves({
+      imageBuildVersionArn: `arn:aws:imagebuilder:us-east-1:${ACCOUNT}:image/base/1.0.0/4`,
+    });
+
+    const first = await reconcileBuilds(INPUT);
+    const second = await reconcileBuilds(INPUT);
+
+    expect(first.intents?.schedulesRederived).toEqual(['schedule:base@2027-03-11T03:00:00Z']);
+    expect(second.intents?.schedulesRederived).toEqual([]);
+    expect(imagebuilder).toHaveReceivedCommandTimes(StartImagePipelineExecutionCommand, 1);
+    expect(ledger.get('INTENTS|INTENT#2027-03-11T03:00:00Z#schedule:base@2027-03-11T03:00:00Z')).toMatchObject({
+      kind: 'intent',
+      status: 'done',
+    });
+  });
+
+  it('re-issues a pending build intent through the same dedupe, and leaves it done', async () => {
+    const change = {
+      kind: 'package',
+      name: 'openssl',
+      version: '3.0.16',
+      source: 'codeartifact',
+      observedAt: '2027-03-02T10:00:00Z',
+    };
+    const key = 'INTENTS|INTENT#2027-03-02T10:00:00Z#package:openssl@3.0.16';
+    ledger.set(key, {
+      pk: 'INTENTS',
+      sk: 'INTENT#2027-03-02T10:00:00Z#package:openssl@3.0.16',
+      kind: 'intent',
+      changeId: 'package:openssl@3.0.16',
+      change,
+      status: 'pending',
+    });
+    imagebuilder.on(StartImagePipelineExecutionCommand).resolves({
+      imageBuildVersionArn: `arn:aws:imagebuilder:us-east-1:${ACCOUNT}:image/base/1.0.0/4`,
+    });
+
+    const report = await reconcileBuilds(INPUT);
+
+    expect(report.intents?.reissued).toEqual(['package:openssl@3.0.16']);
+    expect(imagebuilder).toHaveReceivedCommandWith(StartImagePipelineExecutionCommand, {
+      imagePipelineArn: PIPELINE_ARN,
+    });
+    expect(ledger.get(key)).toMatchObject({ status: 'done' });
   });
 
   it('rejects an input that is not the schedule', async () => {

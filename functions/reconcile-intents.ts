@@ -1,0 +1,46 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { pendingIntents, readIntent } from '../aws/intents.js';
+import type { Catalog } from '../core/config/schema.js';
+import { dueScheduleChanges } from '../core/reconcile/schedules.js';
+import { type Change, changeIdOf } from '../core/triggers/change.js';
+import { logger, metrics } from './lib/powertools.js';
+import { startBuildsForChange } from './start-builds.js';
+
+/** What the intents part of a reconciler run did. */
+export interface IntentsReport {
+  /** Pending intents re-issued (their build never started, or their decisions were never recorded). */
+  reissued: string[];
+  /** Schedule firings whose invocation never recorded an intent, issued now. */
+  schedulesRederived: string[];
+  failures: string[];
+}
+
+/**
+ * Re-issues build intents that never completed, oldest change first (each change's images in lineage order, as
+ * start-builds decides them), then issues the catalog's schedule firings of the look-back whose intent was never
+ * written. Both go through start-builds' own path, so its dedupe markers and client tokens keep every re-issue to
+ * at most one build per change and image.
+ */
+export async function reissueIntents(catalog: Catalog, now: Date): Promise<IntentsReport> {
+  const report: IntentsReport = { reissued: [], schedulesRederived: [], failures: [] };
+  const attempt = async (change: Change, into: string[]): Promise<void> => {
+    try {
+      await startBuildsForChange(catalog, change, now);
+      into.push(changeIdOf(change));
+    } catch (error) {
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      report.failures.push(`${changeIdOf(change)}: ${message}`);
+    }
+  };
+  for (const intent of await pendingIntents()) await attempt(intent.change, report.reissued);
+  for (const change of dueScheduleChanges(catalog, now)) {
+    if (await readIntent(change)) continue;
+    await attempt(change, report.schedulesRederived);
+  }
+  const issued = report.reissued.length + report.schedulesRederived.length;
+  if (issued > 0) {
+    metrics.addMetric('IntentsReissued', MetricUnit.Count, issued);
+    logger.warn('re-issued build intents', { reissued: report.reissued, schedules: report.schedulesRederived });
+  }
+  return report;
+}
