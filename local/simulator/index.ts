@@ -2,6 +2,7 @@ import type { Catalog } from '../../core/config/schema.js';
 import { resetModelChecks } from '../models/request-check.js';
 import { SimulatedApprovers } from './approvals.js';
 import { auditConsistency } from './audit.js';
+import { auditOutages } from './audit-outages.js';
 import { startLocalCloud } from './cloud.js';
 import { runAction, scheduleTriggers } from './driver.js';
 import type { ProgressListener } from './progress.js';
@@ -95,6 +96,14 @@ export async function simulate(
       statusTimes,
     });
     report.consistency = auditConsistency(cloud, report);
+    const outageAudit = await auditOutages(cloud, report);
+    const checks = (report.consistency as { checks?: Record<string, number> }).checks ?? {};
+    report.consistency = {
+      ...report.consistency,
+      ok: report.consistency.ok && outageAudit.problems.length === 0,
+      problems: [...report.consistency.problems, ...outageAudit.problems],
+      checks: { ...checks, ...outageAudit.checks },
+    };
     const channels = catalog.channels.map((c) => c.name);
     const timeline = buildTimeline(report, statusLog, approvers.responses, cloud.invoker.deadLetters, notes, channels);
     peakRss = Math.max(peakRss, process.memoryUsage().rss);

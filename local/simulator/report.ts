@@ -46,7 +46,7 @@ export interface SimulationReport {
   duplicatesSuppressed: number;
   rejectedEvents: { at: string; reason: string }[];
   rejectedCallbacks: number;
-  consistency: { ok: boolean; problems: string[] };
+  consistency: { ok: boolean; problems: string[]; checks?: Record<string, number> };
   /**
    * Every request the run sent to the local cloud, and every fake response, checked against AWS's published API
    * model (local/models): violations name the service, operation, member path and rule, and fail the run.

@@ -1,0 +1,92 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { SimulationResult } from '../../local/simulator/index.js';
+import { buildLines, catalogOf, run, scenarioOf } from './helpers.js';
+
+const AL2023 = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
+const RECONCILER_PERIOD_MS = 6 * 3_600_000;
+
+// A base image on January's patch schedule (Thursday 14 January 2027, 03:00 London = 03:00 UTC) through dev and an
+// approved prod channel.
+const catalog = catalogOf({
+  organization: { id: 'o-a1b2c3d4e5', homeRegion: 'us-east-1' },
+  images: {
+    base: {
+      parent: `ssm:${AL2023}`,
+      components: [{ managed: 'update-linux' }],
+      regions: ['us-east-1'],
+      schedule: { type: 'monthly-patch', daysAfterPatchTuesday: 2, at: '03:00', timezone: 'Europe/London' },
+      triggers: { baseImage: false, packages: [] },
+    },
+  },
+  channels: [
+    { name: 'dev', targets: { ous: ['ou-x1y2-dev00001'] } },
+    { name: 'prod', targets: { ous: ['ou-x1y2-prd00001'] }, approval: { approvers: ['ops-lead'], timeout: '3d' } },
+  ],
+});
+
+// Image Builder down from an hour before the patch build for six hours; Step Functions down for two hours while
+// the (late) build finishes and its promotion should start; SNS down for four hours and DynamoDB for one inside that.
+const OUTAGES = [
+  { service: 'imagebuilder', from: '2027-01-14T02:00:00Z', until: '2027-01-14T08:00:00Z' },
+  { service: 'sfn', from: '2027-01-14T12:30:00Z', until: '2027-01-14T14:30:00Z' },
+  { service: 'sns', from: '2027-01-14T12:00:00Z', until: '2027-01-14T16:00:00Z' },
+  { service: 'dynamodb', from: '2027-01-14T13:00:00Z', until: '2027-01-14T14:00:00Z' },
+];
+
+const scenario = (outages: typeof OUTAGES) =>
+  scenarioOf({
+    start: '2027-01-01T00:00:00Z',
+    until: '2027-01-20T00:00:00Z',
+    organization: { accountsPerOu: 3 },
+    faults: { outages },
+  });
+
+const promoted = (r: SimulationResult) =>
+  r.report.promotions.filter((p) => p.outcome === 'promoted').map((p) => `${p.image} ${p.version} ${p.channel}`);
+
+describe('outages on patch day: Image Builder 6 h, Step Functions 2 h, SNS 4 h, DynamoDB 1 h', () => {
+  let clean: SimulationResult;
+  let outage: SimulationResult;
+
+  beforeAll(async () => {
+    clean = await run(catalog, scenario([]));
+    outage = await run(catalog, scenario(OUTAGES));
+  }, 900_000);
+
+  it('builds what the clean run builds, and promotes the same versions to the same channels', () => {
+    expect(buildLines(outage)).toEqual(buildLines(clean));
+    expect(buildLines(clean)).toEqual(['base 1.0.0/1 schedule AVAILABLE']);
+    expect(promoted(outage)).toEqual(promoted(clean));
+    expect(promoted(clean)).toEqual(['base 1.0.0/1 dev', 'base 1.0.0/1 prod']);
+  });
+
+  it('reports each window with the calls it failed, and finishes what it deferred within a reconciler period', () => {
+    const windows = outage.report.faults.outages;
+    expect(windows.map((w) => w.service)).toEqual(['imagebuilder', 'sfn', 'sns', 'dynamodb']);
+    expect(windows.find((w) => w.service === 'imagebuilder')?.callsFailed).toBeGreaterThan(0);
+    expect(windows.find((w) => w.service === 'sfn')?.callsFailed).toBeGreaterThan(0);
+    for (const w of windows) {
+      expect(w.recoveredAt, w.service).not.toBeNull();
+      expect(Date.parse(w.recoveredAt ?? '') - Date.parse(w.until), w.service).toBeLessThanOrEqual(
+        RECONCILER_PERIOD_MS,
+      );
+    }
+  });
+
+  it('lists every failed call with its operation, error and what handled it', () => {
+    const failed = outage.report.faults.failed;
+    expect(failed.length).toBe(outage.report.faults.failedCalls);
+    expect(failed.some((f) => f.operation === 'imagebuilder:ListImagePipelineImages')).toBe(true);
+    for (const f of failed) expect(f.handledBy).not.toBe('no caller recorded');
+    expect(failed.find((f) => f.operation.startsWith('imagebuilder:'))).toMatchObject({
+      error: 'ServiceUnavailableException',
+    });
+    expect(clean.report.faults.failed).toEqual([]);
+  });
+
+  it('ends consistent, with every build intent built and no outcome naming a transient error', () => {
+    expect(outage.report.consistency).toMatchObject({ ok: true, problems: [] });
+    expect(outage.report.consistency.checks?.['intents-built']).toBeGreaterThan(0);
+    expect(outage.report.consistency.checks?.['no-transient-outcomes']).toBe(outage.report.promotions.length);
+  });
+});
