@@ -8,6 +8,7 @@ import type { Catalog } from '../core/config/schema.js';
 import { MalformedEventError } from '../core/errors.js';
 import { announcement } from '../core/notifications/announce.js';
 import { buildLinks } from '../core/notifications/links.js';
+import { isMonthlyPatchDay } from '../core/schedule/index.js';
 import { affectedImages, parametersForNotice } from '../core/triggers/affected.js';
 import type { Change } from '../core/triggers/change.js';
 import { type Decision, decideBuilds } from '../core/triggers/decide.js';
@@ -109,6 +110,13 @@ async function announceDecision(decision: Decision, result: Omit<ActedDecision, 
   );
 }
 
+/** True for a monthly-patch schedule's firing on a candidate day that is not the patch day. */
+function notAPatchDay(catalog: Catalog, change: Change): boolean {
+  if (change.kind !== 'schedule') return false;
+  const schedule = catalog.images[change.image]?.schedule;
+  return schedule?.type === 'monthly-patch' && !isMonthlyPatchDay(schedule, new Date(change.scheduledTime));
+}
+
 /**
  * Decides and acts on one change: record the intent (before any Image Builder call, so the reconciler can re-issue
  * it if this invocation never gets to start anything), read the markers and running builds of the affected images,
@@ -121,7 +129,9 @@ export async function startBuildsForChange(
   now: Date = new Date(),
 ): Promise<ActedDecision[]> {
   const images = affectedImages(catalog, change);
-  if (images.length > 0) await recordIntent(change, now);
+  // A schedule firing on a candidate day that is not the patch day decides "skip" from the catalog alone: no intent.
+  const intended = images.length > 0 && !notAPatchDay(catalog, change);
+  if (intended) await recordIntent(change, now);
   const markers = await readMarkers(images.map((image) => dedupeKeyFor(catalog, change, image)));
   const running = new Map(
     await Promise.all(images.map(async (image) => [image, await runningBuilds(pipelineArnOf(image))] as const)),
@@ -135,7 +145,7 @@ export async function startBuildsForChange(
     logger.info('build decision', { ...decision, ...result });
     acted.push({ image: decision.image, ...result });
   }
-  if (images.length > 0) {
+  if (intended) {
     const outcome = acted.map((a) => `${a.image}: ${a.outcome} ${a.buildVersionArn ?? a.reason}`);
     await markIntentDone(change, outcome, now);
   }

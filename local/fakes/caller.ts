@@ -1,7 +1,6 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { classifyError } from '../../core/errors/classify.js';
 
-/** Which of our functions is making SDK calls now, and how it was invoked (so a failed call can say who handles it). */
+/** One of our functions and how it was invoked (so a failed call can say who handled it). */
 export interface Caller {
   /** The function's logical id, e.g. `StartBuildsFn…`, or a state name for a Step Functions task. */
   readonly name: string;
@@ -9,15 +8,8 @@ export interface Caller {
   readonly via: 'task' | 'async' | 'sync';
 }
 
-const storage = new AsyncLocalStorage<Caller>();
-
-/** Runs `work` as `caller`: SDK calls made inside it are attributed to it. */
-export function asCaller<T>(caller: Caller, work: () => Promise<T>): Promise<T> {
-  return storage.run(caller, work);
-}
-
-/** What the system does about a call of the current caller that failed with `error`. */
-function handling(caller: Caller, error: unknown): string {
+/** What the system does about a call of `caller` that failed with `error`. */
+export function handling(caller: Caller, error: unknown): string {
   const kind = classifyError(error);
   if (caller.via === 'task') {
     return kind === 'transient'
@@ -32,8 +24,27 @@ function handling(caller: Caller, error: unknown): string {
   return `${caller.name}: the error is returned to the caller (${kind})`;
 }
 
-/** The current caller, with how it handles a failed call; undefined outside any invocation. */
-export function currentCaller(): { name: string; handling(error: unknown): string } | undefined {
-  const c = storage.getStore();
-  return c ? { name: c.name, handling: (e) => handling(c, e) } : undefined;
+/** Failed calls by the error they threw, until the invocation that made them says how it handled them. */
+const byError = new WeakMap<object, { handledBy: string }>();
+
+/** Remembers a failed call's record under its error (the record says "caught" until told otherwise). */
+export function rememberFailure(error: unknown, record: { handledBy: string }): void {
+  if (typeof error === 'object' && error !== null) byError.set(error, record);
+}
+
+/**
+ * Called where an invocation of ours failed with `error`: every failed call whose error it is (or caused it) is
+ * attributed to `caller` and what happens next. No async context tracking: the error itself carries the link.
+ */
+export function attributeFailure(caller: Caller, error: unknown): void {
+  const seen = new Set<unknown>();
+  for (
+    let e: unknown = error;
+    typeof e === 'object' && e !== null && !seen.has(e);
+    e = (e as { cause?: unknown }).cause
+  ) {
+    seen.add(e);
+    const record = byError.get(e);
+    if (record) record.handledBy = handling(caller, e);
+  }
 }

@@ -1,7 +1,7 @@
 import type { VirtualClock } from '../clock.js';
 import { checkResponse, operationSchemaOf, serviceIdOf } from '../models/request-check.js';
 import type { Throttle } from '../throttle.js';
-import { currentCaller } from './caller.js';
+import { rememberFailure } from './caller.js';
 import { type FakeCall, type FakeService, nextRequestId } from './common.js';
 import { madeUpErrors, serverError, throttledError } from './faults.js';
 import type { Outages } from './outages.js';
@@ -68,6 +68,9 @@ interface StackLike {
   add(mw: Middleware, opts: { step: 'initialize' | 'deserialize'; name: string; priority?: 'high' | 'low' }): void;
 }
 
+/** A failed call whose error never left the function: it handled the failure itself. */
+const CAUGHT = 'caught by the calling function (kept for its next run, or logged)';
+
 const actionOf = (context: MiddlewareContext): string => (context.commandName ?? 'Unknown').replace(/Command$/, '');
 
 function parseBody(request: MiddlewareArgs['request']): Record<string, unknown> | undefined {
@@ -97,12 +100,14 @@ export function attachFake(client: { middlewareStack: unknown }, o: AttachOption
       } catch (e) {
         if (typeof e === 'object' && e !== null && madeUpErrors.has(e)) {
           o.stats.faults.failedCalls++;
-          o.stats.failed.push({
+          const record = {
             at: o.clock.iso(),
             operation: key,
             error: e instanceof Error ? e.name : String(e),
-            handledBy: currentCaller()?.handling(e) ?? 'no caller recorded',
-          });
+            handledBy: CAUGHT,
+          };
+          o.stats.failed.push(record);
+          rememberFailure(e, record);
         }
         throw e;
       }
@@ -167,12 +172,14 @@ export function attachOutage(
       } catch (e) {
         if (typeof e === 'object' && e !== null && madeUpErrors.has(e)) {
           stats.faults.failedCalls++;
-          stats.failed.push({
+          const record = {
             at: clock.iso(),
             operation: `${service}:${actionOf(context)}`,
             error: e instanceof Error ? e.name : String(e),
-            handledBy: currentCaller()?.handling(e) ?? 'no caller recorded',
-          });
+            handledBy: CAUGHT,
+          };
+          stats.failed.push(record);
+          rememberFailure(e, record);
         }
         throw e;
       }

@@ -1,5 +1,5 @@
 import type { VirtualClock } from '../clock.js';
-import { asCaller } from '../fakes/caller.js';
+import { attributeFailure } from '../fakes/caller.js';
 import type { Outages } from '../fakes/outages.js';
 import type { LocalLambdas } from './lambda.js';
 import { unqualifiedFunctionArn, type Wiring } from './wiring.js';
@@ -53,7 +53,10 @@ export class AsyncInvoker {
   /** A synchronous invocation (a Step Functions task by default): errors go back to the caller. */
   invokeSync(arn: string, payload: unknown, via: 'task' | 'async' | 'sync' = 'task'): Promise<unknown> {
     const fn = this.functionFor(arn);
-    return asCaller({ name: fn.name, via }, () => this.options.lambdas.invoke(fn.name, fn.handler, payload));
+    return this.options.lambdas.invoke(fn.name, fn.handler, payload).catch((error: unknown) => {
+      attributeFailure({ name: fn.name, via }, error);
+      throw error;
+    });
   }
 
   private deliveries = 0;
