@@ -64,7 +64,8 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
     rule: 'AwsSolutions-IAM5',
     stacks: ['Promotion'],
     types: POLICY,
-    appliesTo: ['Resource::arn:<AWS::Partition>:imagebuilder:us-east-1:my-account:image/*'],
+    // The account reads `my-account` in an offline synthesis and the caller's account in `sst build`.
+    appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:imagebuilder:[a-z0-9-]+:[^:]+:image\\/\\*$/' }],
     reason:
       'imagebuilder:GetImage on image build versions of this account in the home Region: every build creates a new ' +
       'build-version ARN, unknown at deploy time.',
@@ -75,7 +76,7 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
     types: POLICY,
     logicalIds: /^PromotionPublish/,
     appliesTo: [
-      'Resource::arn:<AWS::Partition>:ssm:*:my-account:parameter/goldsmith/*',
+      { regex: '/^Resource::arn:<AWS::Partition>:ssm:\\*:[^:]+:parameter\\/goldsmith\\/\\*$/' },
       'Resource::arn:<AWS::Partition>:ec2:*::image/*',
     ],
     reason:
@@ -90,6 +91,15 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
     reason:
       "Read-only ssm:GetParameters on AWS-owned public parameters (/aws/service/...), where the catalog's ssm: parents " +
       'live; they belong to AWS and hold no data of ours.',
+  },
+  {
+    rule: 'AwsSolutions-IAM5',
+    types: POLICY,
+    logicalIds: /^SourcemapUploaderPolicy/,
+    appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:s3:::(cdk-[a-z0-9]+-assets|sstbootstrap)-[^/]+\\/\\*$/' }],
+    reason:
+      "SST's sourcemap uploader (added by sst build/deploy only): get/put objects in the CDK and SST bootstrap asset " +
+      'buckets, whose keys are content hashes unknown until the build.',
   },
   {
     rule: 'AwsSolutions-L1',
