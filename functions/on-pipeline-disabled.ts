@@ -1,9 +1,11 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { markPipelineEventNotified, recordPipelineEvent } from '../aws/ledger.js';
 import { announce } from '../aws/notifications.js';
 import { announcement } from '../core/notifications/announce.js';
+import { metricNames } from '../core/observability/metrics.js';
 import { parseEvent } from '../events/registry.js';
 import { handlerFor } from './lib/middleware.js';
-import { logger } from './lib/powertools.js';
+import { logger, metrics } from './lib/powertools.js';
 
 /** The catalog image of one of our pipeline ARNs (env `PIPELINE_ARN_PREFIX` + image), or undefined. */
 export function imageOfPipeline(pipelineArn: string): string | undefined {
@@ -35,6 +37,7 @@ export const handler = handlerFor({
       details: { pipelineArn, consecutiveFailures: failures },
     });
     if (notified) return { notified: false };
+    metrics.addMetric(metricNames.pipelineDisabled, MetricUnit.Count, 1);
     const delivered = await announce(
       announcement(
         'pipeline-disabled',

@@ -8,6 +8,7 @@ import type { Catalog } from '../core/config/schema.js';
 import { MalformedEventError } from '../core/errors.js';
 import { announcement } from '../core/notifications/announce.js';
 import { buildLinks } from '../core/notifications/links.js';
+import { metricNames } from '../core/observability/metrics.js';
 import { isMonthlyPatchDay } from '../core/schedule/index.js';
 import { affectedImages, parametersForNotice } from '../core/triggers/affected.js';
 import type { Change } from '../core/triggers/change.js';
@@ -142,6 +143,11 @@ export async function startBuildsForChange(
     await recordDecision(decision, result, now);
     await announceDecision(decision, result, now);
     metrics.addMetric(result.outcome === 'start' ? 'BuildsStarted' : 'BuildsSkipped', MetricUnit.Count, 1);
+    if (result.outcome === 'start') {
+      const byTrigger = metrics.singleMetric();
+      byTrigger.addDimensions({ image: decision.image, trigger: decision.trigger });
+      byTrigger.addMetric(metricNames.buildsStarted, MetricUnit.Count, 1);
+    }
     logger.info('build decision', { ...decision, ...result });
     acted.push({ image: decision.image, ...result });
   }

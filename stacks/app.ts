@@ -1,13 +1,15 @@
 import type { StackContext } from 'sst/constructs';
 import { Factory } from './Factory.js';
 import { Ledger } from './Ledger.js';
+import { Monitoring } from './Monitoring.js';
 import { Notifications } from './Notifications.js';
 import { Promotion } from './Promotion.js';
 import { Triggers } from './Triggers.js';
 
 /**
  * Goldsmith's stacks in deploy order: the ledger, the Image Builder factory, the notifications topic, the
- * triggers (which own Goldsmith's bus), then promotion. sst.config.ts, the simulator and the tests all use this list.
+ * triggers (which own Goldsmith's bus), promotion, then monitoring (dashboard and alarms over all of them).
+ * sst.config.ts, the simulator and the tests all use this list.
  */
 export const GOLDSMITH_STACKS: readonly ((ctx: StackContext) => unknown)[] = [
   Ledger,
@@ -15,4 +17,5 @@ export const GOLDSMITH_STACKS: readonly ((ctx: StackContext) => unknown)[] = [
   Notifications,
   Triggers,
   Promotion,
+  Monitoring,
 ];

@@ -193,6 +193,11 @@ export const notificationsSchema = z.strictObject({
     .optional(),
 });
 
+/** Alarm settings: a channel that has not moved for `staleChannelAfter` raises the stale-golden-image alarm. */
+export const monitoringSchema = z.strictObject({
+  staleChannelAfter: durationSchema.default('45d'),
+});
+
 export const catalogShapeSchema = z.strictObject({
   organization: z.strictObject({
     id: organizationIdSchema,
@@ -214,6 +219,7 @@ export const catalogShapeSchema = z.strictObject({
   }),
   channels: z.array(channelSchema).min(1, 'must define at least one channel'),
   notifications: notificationsSchema.default({ email: [] }),
+  monitoring: monitoringSchema.default({ staleChannelAfter: '45d' }),
 });
 
 export type CatalogInput = z.input<typeof catalogShapeSchema>;

@@ -10,6 +10,7 @@ import type { ImagePromotedDetail } from '../../events/image-promoted.js';
 import { DETAIL_TYPES, GOLDSMITH_SOURCE } from '../../events/sources.js';
 import { channelParameterName, NAME_PREFIX } from '../../stacks/names.js';
 import { taskHandler } from './lambda.js';
+import { emitOutcomeMetrics } from './outcome-metrics.js';
 import { channelItemSchema, parseTaskInput } from './schemas.js';
 
 /** A newer build already holds the channel: this one must not move the pointer back. */
@@ -81,6 +82,7 @@ export async function publish(input: unknown): Promise<ImagePromotedDetail> {
   };
   await putEvent(busName, GOLDSMITH_SOURCE, DETAIL_TYPES.imagePromoted, detail);
   if (recorded) {
+    await emitOutcomeMetrics({ image: item.image, version: item.version, channel, outcome: 'promoted', at });
     const shared = sharedSchema.safeParse(input);
     await announce(
       announcement(

@@ -7,6 +7,7 @@ import { buildLinks } from '../../core/notifications/links.js';
 import { DECISION_ERRORS, decideFailure } from '../../core/promotion/outcome.js';
 import type { PromotionOutcome } from '../../core/promotion/types.js';
 import { taskHandler } from './lambda.js';
+import { emitOutcomeMetrics } from './outcome-metrics.js';
 import { parseTaskInput } from './schemas.js';
 
 const failedStateSchema = z.object({
@@ -40,6 +41,7 @@ export async function recordFailureOutcome(
     at,
   });
   if (recorded) {
+    await emitOutcomeMetrics({ image: state.image, version: state.version, channel, outcome, at });
     const subject = { image: state.image, version: state.version, channel };
     const options = { at, links: buildLinks(state.buildVersionArn) };
     if (state.failure.Error === DECISION_ERRORS.gateRejected) {

@@ -53,6 +53,8 @@ describe('publish', () => {
     process.env.NOTIFY_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:notify';
     process.env.EVENT_BUS_NAME = 'goldsmith-test';
     ddb.on(PutCommand).resolves({});
+    // The build record, read for the AVAILABLE → channel metric.
+    ddb.on(GetCommand).resolves({ Item: { status: 'AVAILABLE', updatedAt: '2027-01-20T09:00:00.000Z' } });
     ssm.on(PutParameterCommand).resolves({ Version: 1 });
     ec2.on(CreateTagsCommand).resolves({});
     bus.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });

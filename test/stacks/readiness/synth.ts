@@ -3,12 +3,14 @@ import { getStack, Function as SstFunction } from 'sst/constructs';
 import type { CatalogInput } from '../../../core/config/schema.js';
 import { Factory } from '../../../stacks/Factory.js';
 import { Ledger } from '../../../stacks/Ledger.js';
+import { Monitoring } from '../../../stacks/Monitoring.js';
+import { Notifications } from '../../../stacks/Notifications.js';
 import { Promotion } from '../../../stacks/Promotion.js';
 import { Triggers } from '../../../stacks/Triggers.js';
 import { type StackFunction, synthesize } from '../helpers.js';
 
 /** The app's stacks in dependency order (later ones `use()` earlier ones). */
-export const APP_STACKS: readonly StackFunction[] = [Ledger, Factory, Promotion, Triggers];
+export const APP_STACKS: readonly StackFunction[] = [Ledger, Factory, Notifications, Promotion, Triggers, Monitoring];
 
 /** A template resource as synthesized. */
 export interface TemplateResource {

@@ -1,0 +1,35 @@
+/**
+ * Goldsmith's application metrics (CloudWatch EMF through Powertools): the names the functions emit and the
+ * dashboard and alarms read. One list, so a renamed metric breaks the stack tests rather than an alarm in silence.
+ */
+
+/** The namespace and the `service` dimension Powertools adds to every metric. */
+export const METRICS_NAMESPACE = 'Goldsmith';
+export const METRICS_SERVICE = 'goldsmith';
+
+export const metricNames = {
+  /** start-builds: one per build started, dimension `trigger`. */
+  buildsStarted: 'BuildsStartedByTrigger',
+  /** Promotion outcomes, dimensions `channel` and `outcome`. */
+  outcomes: 'ChannelOutcomes',
+  /** Seconds from a build's AVAILABLE to its promotion into a channel, dimension `channel`. */
+  availableToChannel: 'AvailableToChannelSeconds',
+  /** Seconds from the month's Patch Tuesday to a promotion, dimension `channel` (the last one: patch day → prod). */
+  patchDayToChannel: 'PatchDayToChannelSeconds',
+  /** on-pipeline-disabled: Image Builder disabled a pipeline. */
+  pipelineDisabled: 'PipelinesAutoDisabled',
+  /** Health gauges (every three hours): approvals waiting, and the oldest wait as a percentage of its timeout. */
+  approvalsWaiting: 'ApprovalsWaiting',
+  approvalWaitPercent: 'ApprovalWaitPercentOfTimeout',
+  /** Health gauges per `image` and `channel`: builds the channel is behind, and days since it last moved. */
+  channelLag: 'ChannelLagBuilds',
+  channelAge: 'ChannelAgeDays',
+  /** Health gauge: the oldest channel's age in days, over every image (what the stale-channel alarm watches). */
+  oldestChannelAge: 'OldestChannelAgeDays',
+  /** Handler failures, counted by the middleware. */
+  eventsFailed: 'EventsFailed',
+} as const;
+
+/** How often the health gauges are computed (EventBridge Scheduler rate expression). */
+export const HEALTH_RATE = 'rate(3 hours)';
+export const HEALTH_PERIOD_SECONDS = 3 * 3600;

@@ -1,0 +1,151 @@
+/**
+ * What one image's ledger partition says about it right now: channel pointers, what is in flight, what waits for
+ * whom, the last failure and how far each channel lags. Pure: the CLI's `status` and the health gauges both read
+ * the partition (`pk = IMAGE#<image>`) and call this.
+ */
+
+/** A ledger item as DynamoDB's document client returns it. */
+export type LedgerItem = Record<string, unknown>;
+
+const TERMINAL_BUILD = new Set(['AVAILABLE', 'FAILED', 'CANCELLED', 'DEPRECATED', 'DELETED']);
+const DAY_MS = 86_400_000;
+
+export interface ChannelView {
+  channel: string;
+  /** The build the channel's pointer names, with its AMIs per region; absent before the first promotion. */
+  pointer?: { version: string; at: string; amis: Record<string, string> };
+  /** An approval request nobody answered yet (and not expired). */
+  waiting?: { version: string; since: string; approvers: string[]; expiresAt: string; fractionOfTimeout: number };
+  /** AVAILABLE builds newer than the pointer that no channel up to this one refused: how far the channel lags. */
+  lagBuilds: number;
+  /** Days since the pointer last moved (since the first build when it never did); undefined with neither. */
+  ageDays?: number;
+}
+
+export interface ImageView {
+  image: string;
+  channels: ChannelView[];
+  inFlight: { version: string; state: 'building' | 'promoting'; status: string; since: string }[];
+  lastFailure?: { version: string; at: string; what: string };
+  builds: number;
+}
+
+const str = (item: LedgerItem, field: string): string => (typeof item[field] === 'string' ? item[field] : '');
+const sk = (item: LedgerItem) => str(item, 'sk');
+
+/** Orders Image Builder build versions (`1.0.0/12` after `1.0.0/9`). */
+export function compareBuildVersions(a: string, b: string): number {
+  const pa = a.split(/[./]/).map(Number);
+  const pb = b.split(/[./]/).map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+function amisByRegion(value: unknown): Record<string, string> {
+  if (!Array.isArray(value)) return {};
+  const out: Record<string, string> = {};
+  for (const ami of value as { region?: unknown; imageId?: unknown }[]) {
+    const id = ami.imageId;
+    if (typeof ami.region === 'string' && typeof id === 'string') out[ami.region] = id;
+  }
+  return out;
+}
+
+/**
+ * Reads one image's partition into its current state.
+ * @param channels the image's channels in promotion order (the catalog's)
+ */
+export function imageView(
+  image: string,
+  channels: readonly string[],
+  items: readonly LedgerItem[],
+  now: Date,
+): ImageView {
+  const builds = items.filter((i) => sk(i).startsWith('BUILD#'));
+  const outcomes = items.filter((i) => sk(i).startsWith('PROMOTION#'));
+  const approvals = items.filter((i) => sk(i).startsWith('APPROVAL#'));
+  const outcomeOf = (version: string, channel: string) =>
+    outcomes.find((o) => str(o, 'version') === version && str(o, 'channel') === channel);
+  const available = builds
+    .filter((b) => (b.statusesSeen instanceof Set ? b.statusesSeen.has('AVAILABLE') : str(b, 'status') === 'AVAILABLE'))
+    .map((b) => str(b, 'buildVersion'))
+    .sort(compareBuildVersions);
+
+  const views: ChannelView[] = channels.map((channel, index) => {
+    const pointerItem = items.find((i) => sk(i) === `CHANNEL#${channel}`);
+    const pointer = pointerItem
+      ? { version: str(pointerItem, 'version'), at: str(pointerItem, 'at'), amis: amisByRegion(pointerItem.amis) }
+      : undefined;
+    const open = approvals.find(
+      (a) =>
+        str(a, 'channel') === channel &&
+        a.decision === undefined &&
+        !outcomeOf(str(a, 'version'), channel) &&
+        Date.parse(str(a, 'expiresAt')) > now.getTime(),
+    );
+    const refusedBefore = (version: string) =>
+      channels.slice(0, index + 1).some((c) => {
+        const o = outcomeOf(version, c);
+        return o !== undefined && o.outcome !== 'promoted';
+      });
+    const lagBuilds = available.filter(
+      (v) => (pointer === undefined || compareBuildVersions(v, pointer.version) > 0) && !refusedBefore(v),
+    ).length;
+    const since = pointer?.at ?? builds.map((b) => str(b, 'requestedAt')).sort()[0];
+    const view: ChannelView = { channel, lagBuilds };
+    if (pointer) view.pointer = pointer;
+    if (since) view.ageDays = Math.max(0, (now.getTime() - Date.parse(since)) / DAY_MS);
+    if (open) {
+      const requested = Date.parse(str(open, 'requestedAt'));
+      const span = Date.parse(str(open, 'expiresAt')) - requested;
+      view.waiting = {
+        version: str(open, 'version'),
+        since: str(open, 'requestedAt'),
+        approvers: Array.isArray(open.approvers) ? open.approvers.map(String) : [],
+        expiresAt: str(open, 'expiresAt'),
+        fractionOfTimeout: span > 0 ? (now.getTime() - requested) / span : 1,
+      };
+    }
+    return view;
+  });
+
+  const inFlight: ImageView['inFlight'] = [];
+  for (const b of builds) {
+    const version = str(b, 'buildVersion');
+    const status = str(b, 'status');
+    if (!TERMINAL_BUILD.has(status)) {
+      inFlight.push({ version, state: 'building', status, since: str(b, 'requestedAt') });
+    } else if (status === 'AVAILABLE') {
+      const decided = channels.map((c) => outcomeOf(version, c));
+      const stopped = decided.some((o) => o !== undefined && o.outcome !== 'promoted');
+      if (!stopped && decided.some((o) => o === undefined)) {
+        inFlight.push({ version, state: 'promoting', status, since: str(b, 'updatedAt') || str(b, 'requestedAt') });
+      }
+    }
+  }
+
+  const failures = [
+    ...builds
+      .filter((b) => str(b, 'status') === 'FAILED' || str(b, 'status') === 'CANCELLED')
+      .map((b) => ({
+        version: str(b, 'buildVersion'),
+        at: str(b, 'updatedAt') || str(b, 'requestedAt'),
+        what: `build ${str(b, 'status')}${str(b, 'statusReason') ? `: ${str(b, 'statusReason')}` : ''}`,
+      })),
+    ...outcomes
+      .filter((o) => o.outcome !== 'promoted')
+      .map((o) => ({
+        version: str(o, 'version'),
+        at: str(o, 'at'),
+        what: `${str(o, 'outcome')} for ${str(o, 'channel')}: ${str(o, 'reason')}`,
+      })),
+  ].sort((a, b) => a.at.localeCompare(b.at));
+
+  const view: ImageView = { image, channels: views, inFlight, builds: builds.length };
+  const last = failures.at(-1);
+  if (last) view.lastFailure = last;
+  return view;
+}

@@ -1,0 +1,71 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { z } from 'zod';
+import { readImagePartition } from '../aws/image-partition.js';
+import { metricNames } from '../core/observability/metrics.js';
+import { type ImageView, imageView } from '../core/status/image-view.js';
+import { handlerFor } from './lib/middleware.js';
+import { logger, metrics } from './lib/powertools.js';
+import { promotionPlans } from './promotion/plans.js';
+
+/** The schedule's fixed input (stacks/monitoring/health.ts). */
+export const healthInputSchema = z.strictObject({ health: z.literal('gauges') });
+
+/** What one run measured, for logs and tests. */
+export interface HealthGauges {
+  approvalsWaiting: number;
+  /** The longest open approval wait as a percentage of its timeout (0 with none waiting). */
+  approvalWaitPercent: number;
+  oldestChannelAgeDays: number;
+  channels: { image: string; channel: string; lagBuilds: number; ageDays: number | undefined }[];
+}
+
+/** Reduces every image's view to the gauges the dashboard and the alarms read. Pure. */
+export function gaugesOf(views: readonly ImageView[]): HealthGauges {
+  const channels = views.flatMap((v) =>
+    v.channels.map((c) => ({ image: v.image, channel: c.channel, lagBuilds: c.lagBuilds, ageDays: c.ageDays })),
+  );
+  const waits = views.flatMap((v) => v.channels.flatMap((c) => (c.waiting ? [c.waiting.fractionOfTimeout] : [])));
+  return {
+    approvalsWaiting: waits.length,
+    approvalWaitPercent: Math.round(Math.max(0, ...waits) * 1000) / 10,
+    oldestChannelAgeDays: Math.max(0, ...channels.map((c) => c.ageDays ?? 0)),
+    channels,
+  };
+}
+
+/**
+ * Health gauges, every three hours: reads each catalog image's ledger partition and emits approvals waiting, the
+ * oldest wait as a share of its timeout, and each channel's lag and age. CloudWatch alarms cannot compute "how long
+ * has this waited" from event counts, so a gauge is the only way to alarm on an approval or a channel left alone.
+ */
+export const handler = handlerFor({
+  name: 'health',
+  parse: healthInputSchema,
+  handle: async (): Promise<HealthGauges> => {
+    const now = new Date();
+    const views: ImageView[] = [];
+    for (const [image, plan] of Object.entries(promotionPlans())) {
+      const items = await readImagePartition(image);
+      views.push(
+        imageView(
+          image,
+          plan.channels.map((c) => c.name),
+          items,
+          now,
+        ),
+      );
+    }
+    const gauges = gaugesOf(views);
+    metrics.addMetric(metricNames.approvalsWaiting, MetricUnit.Count, gauges.approvalsWaiting);
+    metrics.addMetric(metricNames.approvalWaitPercent, MetricUnit.Percent, gauges.approvalWaitPercent);
+    metrics.addMetric(metricNames.oldestChannelAge, MetricUnit.Count, gauges.oldestChannelAgeDays);
+    for (const c of gauges.channels) {
+      const single = metrics.singleMetric();
+      single.addDimensions({ image: c.image, channel: c.channel });
+      single.addMetric(metricNames.channelLag, MetricUnit.Count, c.lagBuilds);
+      single.addMetric(metricNames.channelAge, MetricUnit.Count, c.ageDays ?? 0);
+    }
+    logger.info('health gauges', { ...gauges });
+    return gauges;
+  },
+});

@@ -1,0 +1,36 @@
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { type StackContext, use } from 'sst/constructs';
+import { parseDuration } from '../core/duration.js';
+import { useCatalog } from './catalog.js';
+import { Ledger } from './Ledger.js';
+import { createAlarms } from './monitoring/alarms.js';
+import { createDashboard } from './monitoring/dashboard.js';
+import { discoverWatched } from './monitoring/discover.js';
+import { createHealthGauges } from './monitoring/health.js';
+import { Notifications } from './Notifications.js';
+import { NAME_PREFIX } from './names.js';
+
+/** What `use(Monitoring)` gives (tests read it). */
+export interface MonitoringResources {
+  dashboard: cloudwatch.Dashboard;
+  alarms: cloudwatch.Alarm[];
+}
+
+/**
+ * Monitoring, the last stack: the health gauges, a dashboard and the alarms, over every dead-letter queue, function
+ * and state machine the other stacks define (found by walking them, so what they add later is watched too). Alarms
+ * notify the Goldsmith topic.
+ */
+export function Monitoring({ app, stack }: StackContext): MonitoringResources {
+  const catalog = useCatalog();
+  const { table } = use(Ledger);
+  const { topic } = use(Notifications);
+  createHealthGauges(stack, catalog, table);
+  // After the health gauges, so their function and queue are watched too.
+  const watched = discoverWatched(app);
+  const staleChannelDays = parseDuration(catalog.monitoring.staleChannelAfter) / 86_400;
+  const alarms = createAlarms(stack, watched, topic, { staleChannelDays });
+  const dashboard = createDashboard(stack, `${NAME_PREFIX}-${app.stage}`, watched, alarms);
+  stack.addOutputs({ DashboardName: dashboard.dashboardName });
+  return { dashboard, alarms };
+}

@@ -1,0 +1,110 @@
+import { Duration, type Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import {
+  HEALTH_PERIOD_SECONDS,
+  METRICS_NAMESPACE,
+  METRICS_SERVICE,
+  metricNames,
+} from '../../core/observability/metrics.js';
+import type { Watched } from './discover.js';
+
+/** A Goldsmith application metric (EMF through Powertools: every metric carries the `service` dimension). */
+export function goldsmithMetric(
+  name: string,
+  statistic: string,
+  period: Duration,
+  dimensions: Record<string, string> = {},
+): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName: name,
+    dimensionsMap: { service: METRICS_SERVICE, ...dimensions },
+    statistic,
+    period,
+  });
+}
+
+export interface AlarmSettings {
+  /** Days a channel may stay unmoved before the stale-golden-image alarm (catalog `monitoring.staleChannelAfter`). */
+  staleChannelDays: number;
+}
+
+/**
+ * Every alarm, each notifying the Goldsmith topic: any message in a dead-letter queue, a failed or timed-out
+ * promotion execution, any handler error, a pipeline Image Builder disabled, an approval waiting past half its
+ * timeout, and a channel that has not moved for the configured time. Gauge alarms evaluate one three-hour period
+ * (CloudWatch allows Period × EvaluationPeriods up to seven days for periods of an hour or more:
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html).
+ */
+export function createAlarms(
+  stack: Stack,
+  watched: Watched,
+  topic: sns.ITopic,
+  settings: AlarmSettings,
+): cloudwatch.Alarm[] {
+  const alarms: cloudwatch.Alarm[] = [];
+  const add = (id: string, props: cloudwatch.AlarmProps) => {
+    const alarm = new cloudwatch.Alarm(stack, id, props);
+    alarm.addAlarmAction(new actions.SnsAction(topic));
+    alarms.push(alarm);
+  };
+  const atLeastOne = {
+    threshold: 1,
+    evaluationPeriods: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  };
+  const fiveMinutes = Duration.minutes(5);
+
+  for (const { id, queue } of watched.queues) {
+    add(`DlqAlarm${id}`, {
+      ...atLeastOne,
+      alarmDescription: `Goldsmith: a message is waiting in dead-letter queue ${id}; inspect it and re-drive`,
+      metric: queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: fiveMinutes }),
+    });
+  }
+  for (const { id, machine } of watched.stateMachines) {
+    add(`ExecutionsFailedAlarm${id}`, {
+      ...atLeastOne,
+      alarmDescription: `Goldsmith: a ${id} execution failed`,
+      metric: machine.metricFailed({ statistic: 'Sum', period: fiveMinutes }),
+    });
+    add(`ExecutionsTimedOutAlarm${id}`, {
+      ...atLeastOne,
+      alarmDescription: `Goldsmith: a ${id} execution timed out`,
+      metric: machine.metricTimedOut({ statistic: 'Sum', period: fiveMinutes }),
+    });
+  }
+  for (const { id, fn } of watched.functions) {
+    add(`ErrorsAlarm${id}`, {
+      ...atLeastOne,
+      alarmDescription: `Goldsmith: handler ${id} failed an invocation`,
+      metric: fn.metricErrors({ statistic: 'Sum', period: fiveMinutes }),
+    });
+  }
+  add('PipelineDisabledAlarm', {
+    ...atLeastOne,
+    alarmDescription: 'Goldsmith: Image Builder automatically disabled a pipeline after consecutive failed builds',
+    metric: goldsmithMetric(metricNames.pipelineDisabled, 'Sum', fiveMinutes),
+  });
+  const gaugePeriod = Duration.seconds(HEALTH_PERIOD_SECONDS);
+  add('ApprovalWaitingAlarm', {
+    threshold: 50,
+    evaluationPeriods: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    alarmDescription: 'Goldsmith: an approval has waited more than half its timeout',
+    metric: goldsmithMetric(metricNames.approvalWaitPercent, 'Maximum', gaugePeriod),
+  });
+  add('StaleChannelAlarm', {
+    threshold: settings.staleChannelDays,
+    evaluationPeriods: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    alarmDescription: `Goldsmith: a channel has not moved for ${settings.staleChannelDays} days (stale golden image)`,
+    metric: goldsmithMetric(metricNames.oldestChannelAge, 'Maximum', gaugePeriod),
+  });
+  return alarms;
+}

@@ -1,0 +1,66 @@
+import { Duration, type Stack } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Function as SstFunction } from 'sst/constructs';
+import type { Catalog } from '../../core/config/schema.js';
+import { HEALTH_RATE } from '../../core/observability/metrics.js';
+import { catalogBundling } from '../catalog.js';
+
+/** The schedule's fixed input (functions/health.ts). */
+export const HEALTH_INPUT = { health: 'gauges' } as const;
+
+/**
+ * The health-gauge function and its schedule: every three hours it reads the ledger and emits approvals waiting,
+ * the oldest wait as a share of its timeout, and each channel's lag and age. Read-only on the ledger.
+ */
+export function createHealthGauges(
+  stack: Stack,
+  catalog: Catalog,
+  ledger: dynamodb.ITable,
+): { health: SstFunction; dlq: sqs.Queue } {
+  const dlq = new sqs.Queue(stack, 'HealthDlq', {
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+  });
+  const health = new SstFunction(stack, 'Health', {
+    handler: 'functions/health.handler',
+    timeout: 120,
+    memorySize: 256,
+    environment: { LEDGER_TABLE: ledger.tableName },
+    nodejs: catalogBundling(catalog),
+  });
+  health.configureAsyncInvoke({
+    retryAttempts: 1,
+    maxEventAge: Duration.hours(2),
+    onFailure: new destinations.SqsDestination(dlq),
+  });
+  ledger.grantReadData(health);
+
+  const role = new iam.Role(stack, 'HealthSchedulerRole', {
+    assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+    }),
+    description: 'Goldsmith: EventBridge Scheduler invokes the health gauges',
+  });
+  health.grantInvoke(role);
+  dlq.grantSendMessages(role);
+  new scheduler.CfnSchedule(stack, 'HealthSchedule', {
+    description: 'Goldsmith: approvals waiting and channel age for the dashboard and alarms',
+    scheduleExpression: HEALTH_RATE,
+    scheduleExpressionTimezone: 'UTC',
+    flexibleTimeWindow: { mode: 'OFF' },
+    state: 'ENABLED',
+    target: {
+      arn: health.functionArn,
+      roleArn: role.roleArn,
+      input: JSON.stringify(HEALTH_INPUT),
+      retryPolicy: { maximumEventAgeInSeconds: 2 * 3600, maximumRetryAttempts: 2 },
+      deadLetterConfig: { arn: dlq.queueArn },
+    },
+  });
+  return { health, dlq };
+}

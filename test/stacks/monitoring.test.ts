@@ -1,0 +1,192 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { metricNames } from '../../core/observability/metrics.js';
+import exampleCatalog from '../../goldsmith.config.js';
+import { GOLDSMITH_STACKS } from '../../stacks/app.js';
+import { Monitoring } from '../../stacks/Monitoring.js';
+import { flatten, resourcesOf, type StackFunction, type Synthesized, synthesize } from './helpers.js';
+
+type Json = unknown;
+type Resource = { Properties: Record<string, Json> };
+interface AlarmProps {
+  MetricName?: string;
+  Namespace?: string;
+  Statistic?: string;
+  Threshold: number;
+  ComparisonOperator: string;
+  EvaluationPeriods: number;
+  Period?: number;
+  Dimensions?: { Name: string; Value: Json }[];
+  AlarmActions: Json[];
+  TreatMissingData?: string;
+}
+
+let synth: Synthesized;
+let all: Record<string, Resource>;
+let alarms: Record<string, AlarmProps>;
+
+/** Every resource of `type` across every stack, by logical id (prefixed with the stack's name). */
+function acrossStacks(type: string): Record<string, Resource> {
+  const out: Record<string, Resource> = {};
+  for (const [fn, template] of synth.templates) {
+    for (const [id, r] of Object.entries(resourcesOf(template, type))) out[`${fn.name}${id}`] = r;
+  }
+  return out;
+}
+
+beforeAll(async () => {
+  synth = await synthesize(
+    { ...exampleCatalog, monitoring: { staleChannelAfter: '30d' } },
+    { stacks: [...GOLDSMITH_STACKS] as StackFunction[] },
+  );
+  expect(synth.templates.get(Monitoring as StackFunction)).toBeDefined();
+  all = acrossStacks('AWS::SQS::Queue');
+  alarms = Object.fromEntries(
+    Object.entries(resourcesOf(synth.template, 'AWS::CloudWatch::Alarm')).map(([id, r]) => [
+      id,
+      r.Properties as unknown as AlarmProps,
+    ]),
+  );
+}, 120_000);
+
+/** The one alarm whose logical id starts with `prefix` (CDK appends a hash). */
+function alarm(prefix: string): AlarmProps {
+  const found = Object.entries(alarms).filter(([id]) => id.startsWith(prefix));
+  expect(found.map(([id]) => id)).toHaveLength(1);
+  return found[0]![1];
+}
+
+const topicAction = (a: AlarmProps) => JSON.stringify(a.AlarmActions);
+const dimension = (a: AlarmProps, name: string) => a.Dimensions?.find((d) => d.Name === name)?.Value;
+
+describe('Monitoring stack: alarms', () => {
+  it('alarms on every dead-letter queue of every stack when one message is visible, notifying the topic', () => {
+    const dlqAlarms = Object.entries(alarms).filter(([id]) => id.startsWith('DlqAlarm'));
+    expect(Object.keys(all).length).toBeGreaterThanOrEqual(4);
+    expect(dlqAlarms).toHaveLength(Object.keys(all).length);
+    for (const [, a] of dlqAlarms) {
+      expect(a).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Statistic: 'Maximum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        EvaluationPeriods: 1,
+        Period: 300,
+      });
+      expect(topicAction(a)).toContain('NotificationsTopic');
+    }
+  });
+
+  it('alarms on failed and timed-out promotion executions', () => {
+    const failed = Object.entries(alarms).filter(([id]) => id.startsWith('ExecutionsFailedAlarm'));
+    const timedOut = Object.entries(alarms).filter(([id]) => id.startsWith('ExecutionsTimedOutAlarm'));
+    expect(failed).toHaveLength(1);
+    expect(timedOut).toHaveLength(1);
+    expect(failed[0]?.[1]).toMatchObject({ Namespace: 'AWS/States', MetricName: 'ExecutionsFailed', Threshold: 1 });
+    expect(timedOut[0]?.[1]).toMatchObject({ MetricName: 'ExecutionsTimedOut', Threshold: 1 });
+    expect(JSON.stringify(dimension(failed[0]![1], 'StateMachineArn'))).toContain('PromotionStateMachine');
+    expect(topicAction(failed[0]![1])).toContain('NotificationsTopic');
+  });
+
+  it('alarms on errors of every Goldsmith handler, none of CDK helpers', () => {
+    const handlers = Object.entries(acrossStacks('AWS::Lambda::Function')).filter(
+      ([, r]) => typeof r.Properties.Handler === 'string' && !/LogRetention|Provider|AWS\d/i.test(JSON.stringify(r)),
+    );
+    const errorAlarms = Object.entries(alarms).filter(([id]) => id.startsWith('ErrorsAlarm'));
+    expect(errorAlarms.length).toBeGreaterThanOrEqual(8);
+    for (const [, a] of errorAlarms) {
+      expect(a).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Errors', Statistic: 'Sum', Threshold: 1 });
+      expect(topicAction(a)).toContain('NotificationsTopic');
+    }
+    expect(errorAlarms.map(([id]) => id).some((id) => id.includes('Health'))).toBe(true);
+    expect(errorAlarms.map(([id]) => id).some((id) => id.includes('Reconcile'))).toBe(true);
+    expect(handlers.length).toBeGreaterThanOrEqual(errorAlarms.length);
+  });
+
+  it('alarms when Image Builder disables a pipeline', () => {
+    expect(alarm('PipelineDisabledAlarm')).toMatchObject({
+      Namespace: 'Goldsmith',
+      MetricName: metricNames.pipelineDisabled,
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    expect(dimension(alarm('PipelineDisabledAlarm'), 'service')).toBe('goldsmith');
+  });
+
+  it('alarms when an approval has waited half its timeout, from the three-hourly gauge', () => {
+    expect(alarm('ApprovalWaitingAlarm')).toMatchObject({
+      MetricName: metricNames.approvalWaitPercent,
+      Statistic: 'Maximum',
+      Threshold: 50,
+      Period: 10_800,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    expect(topicAction(alarm('ApprovalWaitingAlarm'))).toContain('NotificationsTopic');
+  });
+
+  it('alarms when a channel has not moved for the catalog staleChannelAfter', () => {
+    expect(alarm('StaleChannelAlarm')).toMatchObject({
+      MetricName: metricNames.oldestChannelAge,
+      Statistic: 'Maximum',
+      Threshold: 30,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    expect(topicAction(alarm('StaleChannelAlarm'))).toContain('NotificationsTopic');
+  });
+
+  it('lets CloudWatch use the topic key, which an AWS managed key would not allow', () => {
+    const notifications = [...synth.templates.entries()].find(([fn]) => fn.name === 'Notifications')?.[1];
+    const key = Object.values(resourcesOf(notifications!, 'AWS::KMS::Key'))[0];
+    const statements = (key!.Properties.KeyPolicy as { Statement: { Principal?: Json; Action: Json }[] }).Statement;
+    const cw = statements.find((s) => JSON.stringify(s.Principal).includes('cloudwatch.amazonaws.com'));
+    expect(cw?.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
+  });
+});
+
+describe('Monitoring stack: health gauges', () => {
+  it('runs the health function every three hours with its fixed input and a dead-letter queue', () => {
+    const schedule = Object.values(resourcesOf(synth.template, 'AWS::Scheduler::Schedule'))[0];
+    expect(schedule?.Properties).toMatchObject({
+      ScheduleExpression: 'rate(3 hours)',
+      Target: { Input: JSON.stringify({ health: 'gauges' }) },
+    });
+    expect(JSON.stringify(schedule?.Properties.Target)).toContain('HealthDlq');
+  });
+});
+
+describe('Monitoring stack: dashboard', () => {
+  let body: string;
+  beforeAll(() => {
+    const dash = Object.values(resourcesOf(synth.template, 'AWS::CloudWatch::Dashboard'))[0];
+    body = String(flatten(dash?.Properties.DashboardBody));
+  });
+  const widgetTitles = () => [...body.matchAll(/"title":"([^"]+)"/g)].map((m) => m[1]);
+
+  it('has a widget for each thing the team lead asks about', () => {
+    expect(widgetTitles()).toEqual(
+      expect.arrayContaining([
+        'Alarms',
+        'Builds started per image, by trigger',
+        'Outcomes per image and channel',
+        'Channel lag (builds behind the newest promotable build)',
+        'Approvals waiting',
+        'Failures',
+        'Dead-letter queue depth',
+        'Lambda errors',
+        'Lambda duration (p95)',
+        'State machine executions',
+      ]),
+    );
+  });
+
+  it('graphs the application metrics by their dimensions with SEARCH, and AWS metrics per resource', () => {
+    expect(body).toContain(`MetricName=\\"${metricNames.buildsStarted}\\"`);
+    expect(body).toContain('{Goldsmith,service,image,channel,outcome}');
+    expect(body).toContain(metricNames.channelLag);
+    expect(body).toContain('ApproximateNumberOfMessagesVisible');
+    expect(body).toContain('ExecutionsStarted');
+    expect(body).toContain('"p95"');
+  });
+});
