@@ -1,5 +1,6 @@
 import type { SimulationResult } from '../local/simulator/index.js';
 import { foldRepeats } from '../local/simulator/timeline.js';
+import { renderCost } from './cost-output.js';
 
 function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -91,6 +92,7 @@ export function renderSimulation(result: SimulationResult): string {
   );
   for (const p of report.consistency.problems) out.push(`  consistency: ${p}`);
   for (const v of report.apiModel.violations) out.push(`  API model: ${v}`);
+  if (report.cost) out.push('', ...renderCost(report.cost));
   for (const n of notes) out.push(`note: ${n}`);
   out.push(
     '',

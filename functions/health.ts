@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { z } from 'zod';
+import * as z from 'zod';
 import { readImagePartition } from '../aws/image-partition.js';
 import { metricNames } from '../core/observability/metrics.js';
 import { type ImageView, imageView } from '../core/status/image-view.js';

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { pricesOverrideSchema } from '../cost/prices.js';
 import { DURATION_PATTERN, formatDuration, ONE_YEAR_SECONDS, tryParseDuration } from '../duration.js';
 import { isCommercialRegion } from '../regions.js';
 import { cronProblem } from '../schedule/cron.js';
@@ -220,6 +221,8 @@ export const catalogShapeSchema = z.strictObject({
   channels: z.array(channelSchema).min(1, 'must define at least one channel'),
   notifications: notificationsSchema.default({ email: [] }),
   monitoring: monitoringSchema.default({ staleChannelAfter: '45d' }),
+  /** Overrides of the shipped price table (core/cost/prices.ts) for cost estimates. */
+  prices: pricesOverrideSchema,
 });
 
 export type CatalogInput = z.input<typeof catalogShapeSchema>;

@@ -39,7 +39,45 @@ export interface LocalCloud {
   resolver: TemplateResolver;
   secrets: SecretsManagerFake;
   outages: Outages;
+  /** DynamoDB request units asked of the ledger (one per item written or read: items are under 1 KB). */
+  dynamoUsage: { writes: number; reads: number };
   stop(): Promise<void>;
+}
+
+/** The slice of the SDK middleware stack the usage counter needs. */
+interface UsageStack {
+  add(
+    mw: (
+      next: (args: { input: unknown }) => Promise<unknown>,
+      context: { commandName?: string },
+    ) => (args: { input: unknown }) => Promise<unknown>,
+    options: { step: 'initialize'; name: string },
+  ): void;
+}
+
+const DYNAMO_WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand']);
+
+/** Request units one DynamoDB command uses, counted from its input (batch and transaction items each count). */
+function dynamoUnits(command: string, input: Record<string, unknown>): { writes: number; reads: number } {
+  if (DYNAMO_WRITES.has(command)) return { writes: 1, reads: 0 };
+  if (command === 'TransactWriteItemsCommand')
+    return { writes: 2 * ((input.TransactItems as unknown[])?.length ?? 0), reads: 0 };
+  if (command === 'BatchWriteItemCommand') {
+    const writes = Object.values((input.RequestItems ?? {}) as Record<string, unknown[]>).reduce(
+      (n, l) => n + l.length,
+      0,
+    );
+    return { writes, reads: 0 };
+  }
+  if (command === 'BatchGetItemCommand') {
+    const reads = Object.values((input.RequestItems ?? {}) as Record<string, { Keys?: unknown[] }>).reduce(
+      (n, r) => n + (r.Keys?.length ?? 0),
+      0,
+    );
+    return { writes: 0, reads };
+  }
+  if (/^(GetItem|Query|Scan)Command$/.test(command)) return { writes: 0, reads: 1 };
+  return { writes: 0, reads: 0 };
 }
 
 /** The recipe name a pipeline builds from, read off the template (recipe names carry a content hash). */
@@ -181,6 +219,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     secretsmanager: secrets,
   } as const;
   const base = installed.clientSettings;
+  const dynamoUsage = { writes: 0, reads: 0 };
   configureClients({
     overrides: {
       ...base.overrides,
@@ -193,7 +232,18 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     },
     decorate: (sdkClient, service, clientRegion) => {
       base.decorate?.(sdkClient, service, clientRegion);
-      if (service === 'dynamodb') attachOutage(sdkClient, 'dynamodb', outages, installed.stats, clock);
+      if (service === 'dynamodb') {
+        attachOutage(sdkClient, 'dynamodb', outages, installed.stats, clock);
+        (sdkClient.middlewareStack as unknown as UsageStack).add(
+          (next, context) => (args) => {
+            const units = dynamoUnits(context.commandName ?? '', args.input as Record<string, unknown>);
+            dynamoUsage.writes += units.writes;
+            dynamoUsage.reads += units.reads;
+            return next(args);
+          },
+          { step: 'initialize', name: 'goldsmithDynamoUsage' },
+        );
+      }
       const fake = extra[service as keyof typeof extra];
       if (!fake) return;
       attachFake(sdkClient, {
@@ -236,6 +286,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     resolver,
     secrets,
     outages,
+    dynamoUsage,
     async stop() {
       configureClients({});
       await dynamo.stop();

@@ -4,6 +4,7 @@ import { SimulatedApprovers } from './approvals.js';
 import { auditConsistency } from './audit.js';
 import { auditOutages } from './audit-outages.js';
 import { startLocalCloud } from './cloud.js';
+import { costOfRun } from './cost.js';
 import { runAction, scheduleTriggers } from './driver.js';
 import type { ProgressListener } from './progress.js';
 import { buildReport, type SimulationReport } from './report.js';
@@ -66,7 +67,7 @@ export async function simulate(
         }),
     };
     const approvers = new SimulatedApprovers(cloud, scenario, (event) => runAction(cloud, event, handlers));
-    scheduleTriggers(cloud, scenario);
+    const schedulesFired = scheduleTriggers(cloud, scenario);
     for (const event of scenario.events) {
       if ('at' in event.timing) {
         const label = 'event' in event.action ? 'raw event' : event.action.kind;
@@ -104,6 +105,7 @@ export async function simulate(
       problems: [...report.consistency.problems, ...outageAudit.problems],
       checks: { ...checks, ...outageAudit.checks },
     };
+    report.cost = costOfRun(cloud, report, statusLog, schedulesFired);
     const channels = catalog.channels.map((c) => c.name);
     const timeline = buildTimeline(report, statusLog, approvers.responses, cloud.invoker.deadLetters, notes, channels);
     peakRss = Math.max(peakRss, process.memoryUsage().rss);

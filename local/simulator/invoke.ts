@@ -41,6 +41,8 @@ export class AsyncInvoker {
   readonly deadLetters: DeadLetter[] = [];
   /** Copies delivered beyond the first (Scheduler and SNS are at-least-once too). */
   duplicates = 0;
+  /** Every invocation of one of our functions (what Lambda bills), retries and duplicates included. */
+  invocations = 0;
 
   constructor(private readonly options: AsyncInvokerOptions) {}
 
@@ -53,6 +55,7 @@ export class AsyncInvoker {
   /** A synchronous invocation (a Step Functions task by default): errors go back to the caller. */
   invokeSync(arn: string, payload: unknown, via: 'task' | 'async' | 'sync' = 'task'): Promise<unknown> {
     const fn = this.functionFor(arn);
+    this.invocations++;
     return this.options.lambdas.invoke(fn.name, fn.handler, payload).catch((error: unknown) => {
       attributeFailure({ name: fn.name, via }, error);
       throw error;

@@ -1,5 +1,6 @@
 import { paginateScan } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../aws/clients.js';
+import type { CostReport } from '../../core/cost/estimate.js';
 import type { FailedCall } from '../fakes/middleware.js';
 import type { OutageReport } from '../fakes/outages.js';
 import { formatViolation, modelCheckFigures } from '../models/request-check.js';
@@ -52,6 +53,8 @@ export interface SimulationReport {
    * model (local/models): violations name the service, operation, member path and rule, and fail the run.
    */
   apiModel: { requests: number; responses: number; newerThanModel: number; violations: string[] };
+  /** Estimated cost of the run (core/cost): builds, storage, orchestration; per image and per promotion. */
+  cost?: CostReport;
 }
 
 type Item = Record<string, unknown>;

@@ -20,6 +20,8 @@ export interface Wiring {
   subscriptions: { topicArn: string; targetArn: string }[];
   stateMachines: { arn: string; definition: StatesDefinition }[];
   tables: { name: string; properties: Record<string, unknown> }[];
+  /** CloudWatch alarms and dashboards the stacks define (billed per month; the cost estimate counts them). */
+  monitoring: { alarms: number; dashboards: number };
 }
 
 type Props = Record<string, unknown>;
@@ -98,5 +100,9 @@ export function readWiring(app: SynthesizedApp, resolver: TemplateResolver): Wir
     properties: resolver.resolve(p) as Props,
   }));
 
-  return { functions, rules, schedules, subscriptions, stateMachines, tables };
+  const monitoring = {
+    alarms: resourcesOfType(templates, 'AWS::CloudWatch::Alarm').length,
+    dashboards: resourcesOfType(templates, 'AWS::CloudWatch::Dashboard').length,
+  };
+  return { functions, rules, schedules, subscriptions, stateMachines, tables, monitoring };
 }

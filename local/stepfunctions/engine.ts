@@ -70,6 +70,8 @@ export class LocalStepFunctions {
   private readonly executions = new Map<string, LocalExecution>();
   private readonly running = new Set<Promise<void>>();
   private readonly tokens = new TaskTokens();
+  /** States entered by every execution, Map iterations included: what Step Functions Standard bills. */
+  transitions = 0;
   private readonly accountId: string;
   private readonly region: string;
 
@@ -177,7 +179,7 @@ export class LocalStepFunctions {
     const retryIntervalOverrides = Object.fromEntries(Object.keys(machine.tasks).map((n) => [n, 0]));
     const sm = this.runners.get(machine);
     if (!sm) throw new Error(`no runner for ${execution.stateMachineArn}`);
-    const { result, abort } = sm.run(JSON.parse(execution.input) as Json, {
+    const { result, abort, eventLogs } = sm.run(JSON.parse(execution.input) as Json, {
       overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides },
       context: {
         Execution: {
@@ -191,6 +193,9 @@ export class LocalStepFunctions {
         Task: { Token: TOKEN_PLACEHOLDER },
       } as never,
     });
+    void (async () => {
+      for await (const event of eventLogs) if (event.type === 'StateEntered') this.transitions++;
+    })().catch(() => undefined); // the count is an estimate; the execution itself reports its own failure
     let timedOut = false;
     if (machine.timeoutSeconds !== undefined) {
       const deadline = new Date(execution.startDate.getTime() + machine.timeoutSeconds * 1000);
