@@ -51,6 +51,8 @@ export interface CostReport {
   orchestrationPerPromotion: number;
   orchestrationPerPromotionUsage: number;
   orchestrationParts: Record<string, number>;
+  /** The monthly summary: `YYYY-MM` → builds finished that month, storage held in it, its share of orchestration. */
+  perMonth: Record<string, number>;
   months: number;
   prices: { asOf: string; source: string };
   assumptions: string[];
@@ -110,6 +112,20 @@ export function estimateOrchestration(usage: OrchestrationUsage, prices: PriceTa
   return Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, cents(v)]));
 }
 
+/** Splits [from, to) at UTC month boundaries: `YYYY-MM` → milliseconds in that month. */
+export function monthSlices(from: number, to: number): Map<string, number> {
+  const slices = new Map<string, number>();
+  let t = from;
+  while (t < to) {
+    const d = new Date(t);
+    const next = Math.min(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1), to);
+    const key = d.toISOString().slice(0, 7);
+    slices.set(key, (slices.get(key) ?? 0) + next - t);
+    t = next;
+  }
+  return slices;
+}
+
 /**
  * The whole run's cost: builds (instance time and copies), storage of every kept output from AVAILABLE until
  * `until`, and orchestration; per image and per image-month, and orchestration per promotion.
@@ -129,8 +145,17 @@ export function estimateRun(input: {
   let build = 0;
   let storage = 0;
   const assumptions = new Set<string>();
+  const start = Date.parse(input.start);
+  const perMonth = new Map<string, number>();
+  const addMonth = (key: string, amount: number) => perMonth.set(key, (perMonth.get(key) ?? 0) + amount);
   for (const b of input.builds) {
     const cost = estimateBuild(b, prices);
+    addMonth((b.availableAt ?? input.start).slice(0, 7), cost.total);
+    if (b.availableAt) {
+      for (const [month, ms] of monthSlices(Date.parse(b.availableAt), until)) {
+        addMonth(month, (cost.storagePerMonth * ms) / MONTH_MS);
+      }
+    }
     if (!instancePrice(prices, b.instanceType).listed) {
       assumptions.add(`${b.instanceType}: not in the price table, priced at ${prices.instanceHourFallback}/h`);
     }
@@ -148,6 +173,8 @@ export function estimateRun(input: {
   );
   const parts = estimateOrchestration(input.orchestration, prices, months);
   const orchestration = Object.values(parts).reduce((a, b) => a + b, 0);
+  for (const [month, ms] of monthSlices(start, until))
+    addMonth(month, (orchestration * ms) / Math.max(1, until - start));
   return {
     currency: prices.currency,
     total: cents(build + storage + orchestration),
@@ -162,6 +189,7 @@ export function estimateRun(input: {
         ? cents((orchestration - MONTHLY_PARTS.reduce((n, k) => n + (parts[k] ?? 0), 0)) / input.promotions)
         : 0,
     orchestrationParts: parts,
+    perMonth: Object.fromEntries([...perMonth].sort().map(([k, v]) => [k, cents(v)])),
     months: Math.round(months * 100) / 100,
     prices: { asOf: prices.asOf, source: prices.source },
     assumptions: [...assumptions],

@@ -116,10 +116,16 @@ export interface ActionHandlers {
   approve(action: Extract<ScenarioAction, { kind: 'approve' | 'reject' }>, filter: ScenarioEvent['filter']): void;
   letExpire(filter: ScenarioEvent['filter']): void;
   revoke(action: Extract<ScenarioAction, { kind: 'revoke' }>): void;
+  /** Sends an operator request through the operator endpoint as `principal` (default: the first operator). */
+  operator(request: Record<string, unknown>, principal: string | undefined): Promise<unknown>;
 }
 
 /** Carries out one scenario action at the current virtual instant. */
-export function runAction(cloud: LocalCloud, event: ScenarioEvent, handlers: ActionHandlers): void {
+export function runAction(
+  cloud: LocalCloud,
+  event: ScenarioEvent,
+  handlers: ActionHandlers,
+): undefined | Promise<unknown> {
   const action = event.action;
   const { imagebuilder, ssm } = cloud.installed.fakes;
   if ('event' in action) {
@@ -161,6 +167,13 @@ export function runAction(cloud: LocalCloud, event: ScenarioEvent, handlers: Act
     case 'revoke':
       handlers.revoke(action);
       return;
+    case 'build':
+      return handlers.operator(
+        { action: 'build', image: action.image, ...(action.reason ? { reason: action.reason } : {}) },
+        undefined,
+      );
+    case 'operator':
+      return handlers.operator(action.request, action.as);
     case 'let-expire':
       handlers.letExpire({
         image: action.image ?? event.filter.image,

@@ -6,9 +6,11 @@ import { auditOutages } from './audit-outages.js';
 import { startLocalCloud } from './cloud.js';
 import { costOfRun } from './cost.js';
 import { runAction, scheduleTriggers } from './driver.js';
+import { defaultOperator, LocalOperatorEndpoint, type OperatorExchange } from './operator.js';
 import type { ProgressListener } from './progress.js';
 import { buildReport, type SimulationReport } from './report.js';
 import type { Scenario, ScenarioEvent } from './scenario.js';
+import { type CloudSnapshot, snapshotOf } from './snapshot.js';
 import { buildTimeline, type TimelineEntry } from './timeline.js';
 
 export interface SimulationResult {
@@ -16,6 +18,10 @@ export interface SimulationResult {
   timeline: TimelineEntry[];
   /** Things the scenario asked for that this version of Goldsmith cannot do yet. */
   notes: string[];
+  /** Operator requests (scenario `build`/`operator` events) and the endpoint's answers, in order. */
+  operator?: OperatorExchange[];
+  /** The local cloud's state at the end, when asked for (`simulate --save`). */
+  snapshot?: CloudSnapshot;
   run: { wallMs: number; simulatedMonths: number; monthsPerSecond: number; steps: number; peakRssMb: number };
 }
 
@@ -29,7 +35,7 @@ export async function simulate(
   catalog: Catalog,
   scenario: Scenario,
   root: string,
-  options: { onProgress?: ProgressListener } = {},
+  options: { onProgress?: ProgressListener; snapshot?: boolean } = {},
 ): Promise<SimulationResult> {
   const wallStart = performance.now();
   let peakRss = process.memoryUsage().rss;
@@ -56,10 +62,13 @@ export async function simulate(
     });
 
     const notes: { at: string; text: string }[] = [];
+    const operatorEndpoint = new LocalOperatorEndpoint(cloud);
     const handlers = {
       approve: (action: Parameters<SimulatedApprovers['decide']>[0], filter: ScenarioEvent['filter']) =>
         approvers.decide(action, filter),
       letExpire: (filter: ScenarioEvent['filter']) => approvers.letExpire(filter),
+      operator: (request: Record<string, unknown>, principal: string | undefined) =>
+        operatorEndpoint.send(request, principal ?? defaultOperator(catalog)),
       revoke: (action: { image: string; version: string; reason: string }) =>
         notes.push({
           at: cloud.clock.iso(),
@@ -115,6 +124,8 @@ export async function simulate(
       report,
       timeline,
       notes: notes.map((n) => `${n.at} ${n.text}`),
+      operator: operatorEndpoint.exchanges,
+      ...(options.snapshot ? { snapshot: await snapshotOf(cloud) } : {}),
       run: {
         wallMs,
         simulatedMonths,

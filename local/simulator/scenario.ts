@@ -44,6 +44,14 @@ const kinds = z.discriminatedUnion('kind', [
     tamper: z.boolean().default(false),
   }),
   z.strictObject({ kind: z.literal('revoke'), image, version: z.string().min(1), reason: z.string().min(1) }),
+  // A manual build through the operator endpoint, as the catalog's first operator principal (CONTRACTS.md).
+  z.strictObject({ kind: z.literal('build'), image, reason: z.string().min(1).optional() }),
+  // An extension: any operator request (events/operator-request.ts) as a principal; saved states journal these.
+  z.strictObject({
+    kind: z.literal('operator'),
+    request: z.record(z.string(), z.unknown()),
+    as: z.string().min(1).optional(),
+  }),
   // An extension of CONTRACTS.md: nobody answers this approval request, so it expires (even with approvals "auto").
   z.strictObject({ kind: z.literal('let-expire'), image: image.optional(), channel: z.string().optional() }),
 ]);

@@ -67,6 +67,9 @@ describe('estimateRun', () => {
     expect(cost.orchestrationPerPromotionUsage).toBe(0.05);
     expect(cost.perImagePerMonth.base).toBeCloseTo(cost.perImage.base! / cost.months, 1);
     expect(cost.total).toBeCloseTo(cost.build + cost.storage + cost.orchestration, 3);
+    expect(Object.keys(cost.perMonth)).toEqual(['2027-01', '2027-02', '2027-03']);
+    const summed = Object.values(cost.perMonth).reduce((a, b) => a + b, 0);
+    expect(summed).toBeCloseTo(cost.total, 2);
   });
 
   it('names an instance type the table lacks as an assumption', () => {
