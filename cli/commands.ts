@@ -12,4 +12,12 @@ export const commands: Readonly<Record<string, () => Promise<Command>>> = {
   validate: () => import('./validate.js').then((m) => m.command),
   simulate: () => import('./simulate.js').then((m) => m.command),
   explain: () => import('./explain.js').then((m) => m.command),
+  status: () => import('./status.js').then((m) => m.command),
+  history: () => import('./history.js').then((m) => m.command),
+  build: () => import('./act.js').then((m) => m.actionCommand('build')),
+  approve: () => import('./act.js').then((m) => m.actionCommand('approve')),
+  reject: () => import('./act.js').then((m) => m.actionCommand('reject')),
+  promote: () => import('./act.js').then((m) => m.actionCommand('promote')),
+  rollback: () => import('./act.js').then((m) => m.actionCommand('rollback')),
+  revoke: () => import('./act.js').then((m) => m.actionCommand('revoke')),
 };

@@ -3,17 +3,26 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from './commands.js';
 import { DEFAULT_CATALOG_FILE, loadCatalogFile } from './load-catalog.js';
+import { readState, replayProblems, stateOf, writeState } from './operator/saved-state.js';
 import { renderSimulation } from './simulate-output.js';
 import { parseOptions, UsageError } from './usage.js';
 
 const HELP = `usage: goldsmith simulate [--config FILE] [--scenario FILE] [--json] [--seed N] [--html FILE]
+                          [--save DIR | --resume DIR [--until TIME]]
 
 Runs Goldsmith end to end on the embedded local cloud, in virtual time, with no AWS account.
   --config FILE     the catalog (default ${DEFAULT_CATALOG_FILE})
   --scenario FILE   a scenario (JSON, see README); default: the built-in quarter
   --json            print the report as one JSON document (progress goes to stderr)
   --seed N          override the scenario's seed (fault injection, drops)
-  --html FILE       also write the run as one self-contained HTML page (lanes, monthly chart, tables)`;
+  --html FILE       also write the run as one self-contained HTML page (lanes, monthly chart, tables)
+  --save DIR        leave the local cloud's state in DIR (ledger, executions, pointers, builds, AMIs, virtual
+                    time) for "goldsmith <command> --local DIR"
+  --resume DIR      continue the cloud saved in DIR (with the operator actions taken on it) until --until
+                    (default: 30 days after it stopped), and save it there again. It is rebuilt by replaying its
+                    scenario deterministically, so the report covers the whole run from the scenario's start`;
+
+const RESUME_DAYS = 30;
 
 const DEFAULT_SCENARIO = resolve(dirname(fileURLToPath(import.meta.url)), '../local/simulator/default-scenario.json');
 
@@ -26,21 +35,36 @@ export const command: Command = {
       json: { type: 'boolean' },
       seed: { type: 'string' },
       html: { type: 'string' },
+      save: { type: 'string' },
+      resume: { type: 'string' },
+      until: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     });
     if (values.help) {
       process.stdout.write(`${HELP}\n`);
       return 0;
     }
-    const configPath = resolve(values.config ?? DEFAULT_CATALOG_FILE);
+    if (values.save && values.resume) throw new UsageError('--save and --resume exclude each other (--resume saves)');
+    if (values.until && !values.resume) throw new UsageError('--until goes with --resume');
+    const saved = values.resume ? await readState(values.resume) : undefined;
+    if (saved && values.scenario) throw new UsageError('--resume continues the saved scenario: drop --scenario');
+    const configPath = resolve(values.config ?? saved?.catalogFile ?? DEFAULT_CATALOG_FILE);
     const catalog = await loadCatalogFile(configPath);
     const { scenarioSchema } = await import('../local/simulator/scenario.js');
     const scenarioPath = values.scenario ?? DEFAULT_SCENARIO;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(await readFile(scenarioPath, 'utf8'));
-    } catch (error) {
-      throw new UsageError(`cannot read scenario ${scenarioPath}: ${(error as Error).message}`);
+    let raw: Record<string, unknown>;
+    if (saved) {
+      const until = values.until ?? new Date(Date.parse(saved.savedAt) + RESUME_DAYS * 86_400_000).toISOString();
+      if (Number.isNaN(Date.parse(until)) || Date.parse(until) <= Date.parse(saved.savedAt)) {
+        throw new UsageError(`--until must be a time after ${saved.savedAt}, where the saved cloud stopped`);
+      }
+      raw = { ...saved.scenario, until };
+    } else {
+      try {
+        raw = JSON.parse(await readFile(scenarioPath, 'utf8'));
+      } catch (error) {
+        throw new UsageError(`cannot read scenario ${scenarioPath}: ${(error as Error).message}`);
+      }
     }
     const parsed = scenarioSchema.safeParse(raw);
     if (!parsed.success) {
@@ -62,8 +86,23 @@ export const command: Command = {
       spanMs: Date.parse(scenario.until) - Date.parse(scenario.start),
     });
     const progress = showProgress ? progressLine((t) => process.stderr.write(t)) : undefined;
-    const result = await simulate(catalog, scenario, dirname(configPath), { onProgress: progress?.tick });
+    const keep = values.save ?? values.resume;
+    const result = await simulate(catalog, scenario, dirname(configPath), {
+      onProgress: progress?.tick,
+      snapshot: keep !== undefined,
+    });
     progress?.done();
+    if (saved && result.snapshot) {
+      const problems = replayProblems(saved.snapshot, result.snapshot);
+      if (problems.length > 0) {
+        process.stderr.write(`goldsmith simulate: the saved cloud could not be rebuilt: ${problems[0]}\n`);
+        return 1;
+      }
+    }
+    if (keep) {
+      await writeState(keep, stateOf(configPath, raw, result, saved?.operator));
+      process.stderr.write(`saved the local cloud at ${result.snapshot?.at} in ${keep}\n`);
+    }
     if (values.html) {
       const { renderHtml } = await import('../local/simulator/html/index.js');
       const channelsOf = (image: string) => catalog.images[image]?.channels ?? catalog.channels.map((c) => c.name);

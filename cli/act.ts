@@ -1,0 +1,93 @@
+import type { Command } from './commands.js';
+import { checkNames, operatorOptions, TARGET_HELP } from './operator/options.js';
+import { precheck } from './operator/precheck.js';
+import { ledgerOf, nowOf } from './operator/read.js';
+import { sendOperatorRequest } from './operator/send.js';
+import { UsageError } from './usage.js';
+
+type Action = 'build' | 'approve' | 'reject' | 'promote' | 'rollback' | 'revoke';
+
+const USAGE: Record<Action, { args: string; summary: string }> = {
+  build: { args: 'IMAGE [--reason R]', summary: 'a manual build, through the same dedupe and lineage rules' },
+  approve: { args: 'IMAGE CHANNEL [--version V] [--reason R] [--as ARN|NAME]', summary: 'approve what waits' },
+  reject: { args: 'IMAGE CHANNEL [--version V] [--reason R] [--as ARN|NAME]', summary: 'reject what waits' },
+  promote: { args: 'IMAGE CHANNEL [--version V] [--reason R]', summary: 'end a soak early (never a gate)' },
+  rollback: { args: 'IMAGE CHANNEL [--version V] [--reason R]', summary: "move a channel's pointer back" },
+  revoke: { args: 'IMAGE VERSION --reason R [--at TIME]', summary: 'withdraw a version everywhere' },
+};
+
+function help(action: Action): string {
+  return `usage: goldsmith ${action} ${USAGE[action].args} (--stage STAGE | --local DIR) [--json]
+
+${USAGE[action].summary}. Sent to the operator endpoint (IAM-authenticated: your identity is the SigV4 signer's,
+or with --local the --as principal, default the catalog's first operator), which acts through the same paths as
+the system; a refusal is one line, exit 1, and nothing changed.
+  --as ARN|NAME     (--local) the principal to act as: an IAM ARN, or an approver name the catalog maps
+  --url URL         (--stage) the endpoint, when the stage's OperatorUrl output cannot be read
+${TARGET_HELP}`;
+}
+
+/** Builds the request body (events/operator-request.ts) from the command line. */
+function requestOf(action: Action, positionals: string[], values: Record<string, unknown>): Record<string, unknown> {
+  const opt = (name: string) => (typeof values[name] === 'string' ? { [name]: values[name] } : {});
+  const [image, second] = positionals;
+  if (!image) throw new UsageError(`name the image: goldsmith ${action} ${USAGE[action].args}`);
+  if (action === 'build') {
+    if (second !== undefined) throw new UsageError(`unexpected argument "${second}"`);
+    return { action, image, ...opt('reason') };
+  }
+  if (!second) throw new UsageError(`goldsmith ${action} ${USAGE[action].args}`);
+  if (action === 'revoke') {
+    if (typeof values.reason !== 'string') throw new UsageError('revoke needs --reason R (it is announced and kept)');
+    return { action, image, version: second, ...opt('reason'), ...opt('at') };
+  }
+  return { action, image, channel: second, ...opt('version'), ...opt('reason') };
+}
+
+/** The command for one operator action. */
+export function actionCommand(action: Action): Command {
+  return {
+    summary: USAGE[action].summary,
+    async run(args) {
+      const extra = {
+        reason: { type: 'string' },
+        version: { type: 'string' },
+        as: { type: 'string' },
+        at: { type: 'string' },
+        url: { type: 'string' },
+      } as const;
+      const parsed = await operatorOptions(args, extra, 2);
+      if (parsed.help) {
+        process.stdout.write(`${help(action)}\n`);
+        return 0;
+      }
+      const { where, json, values } = parsed;
+      const request = requestOf(action, parsed.positionals, values);
+      const image = String(request.image);
+      const channel = typeof request.channel === 'string' ? request.channel : undefined;
+      checkNames(where.catalog, image, channel);
+      const refused = precheck(
+        where,
+        await ledgerOf(where, image),
+        {
+          action,
+          image,
+          ...(channel ? { channel } : {}),
+          ...(typeof request.version === 'string' ? { version: request.version } : {}),
+        },
+        nowOf(where),
+      );
+      const as = typeof values.as === 'string' ? values.as : undefined;
+      const answer = refused
+        ? { status: 409, response: { ok: false, error: refused } }
+        : await sendOperatorRequest(where, request, as);
+      if (json) process.stdout.write(`${JSON.stringify({ status: answer.status, ...answer.response }, null, 2)}\n`);
+      if (!answer.response.ok) {
+        process.stderr.write(`goldsmith ${action}: ${answer.response.error ?? `refused (${answer.status})`}\n`);
+        return 1;
+      }
+      if (!json) process.stdout.write(`${action}: done\n${JSON.stringify(answer.response.result ?? {}, null, 2)}\n`);
+      return 0;
+    },
+  };
+}

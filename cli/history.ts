@@ -1,0 +1,32 @@
+import type { Command } from './commands.js';
+import { checkNames, operatorOptions, TARGET_HELP } from './operator/options.js';
+import { historyOf, ledgerOf } from './operator/read.js';
+import { renderHistory } from './operator/render.js';
+import { UsageError } from './usage.js';
+
+const HELP = `usage: goldsmith history IMAGE [--channel C] (--stage STAGE | --local DIR) [--json]
+
+The ledger's story of an image: builds with trigger and reason, skipped triggers and why, approvals, outcomes with
+who and why, grants, pipeline events.
+  --channel C       only what concerns channel C (and the builds)
+${TARGET_HELP}`;
+
+export const command: Command = {
+  summary: "an image's story from the ledger: builds, decisions, approvals, outcomes, grants",
+  async run(args) {
+    const parsed = await operatorOptions(args, { channel: { type: 'string' } }, 1);
+    if (parsed.help) {
+      process.stdout.write(`${HELP}\n`);
+      return 0;
+    }
+    const { where, json, positionals, values } = parsed;
+    const [image] = positionals;
+    if (!image) throw new UsageError('name the image: goldsmith history IMAGE');
+    const channel = typeof values.channel === 'string' ? values.channel : undefined;
+    checkNames(where.catalog, image, channel);
+    const entries = historyOf(await ledgerOf(where, image), channel);
+    if (json) process.stdout.write(`${JSON.stringify({ image, channel: channel ?? null, entries }, null, 2)}\n`);
+    else process.stdout.write(renderHistory(image, entries));
+    return 0;
+  },
+};

@@ -1,0 +1,43 @@
+import { imageView, type LedgerItem } from '../../core/status/image-view.js';
+import { channelsOf, type Where } from './options.js';
+
+const str = (v: unknown) => (typeof v === 'string' ? v : '');
+
+/**
+ * Refusals the ledger answers before any request is sent (or a saved cloud is replayed): nothing waiting for
+ * approval, a version that does not exist, promoting what a gate refused. The endpoint checks the same again.
+ * @returns one line naming what is wrong, or undefined when the request may go.
+ */
+export function precheck(
+  where: Where,
+  items: readonly LedgerItem[],
+  request: { action: string; image: string; channel?: string; version?: string },
+  now: Date,
+): string | undefined {
+  const { action, image, channel, version } = request;
+  const builds = items.filter((i) => str(i.sk).startsWith('BUILD#')).map((i) => str(i.buildVersion));
+  if (version !== undefined && !builds.includes(version)) {
+    return `unknown version ${version} of ${image} (the ledger has ${builds.length ? builds.join(', ') : 'no builds'})`;
+  }
+  if ((action === 'approve' || action === 'reject') && channel) {
+    const view = imageView(image, channelsOf(where.catalog, image), items, now);
+    const waiting = view.channels.find((c) => c.channel === channel)?.waiting;
+    if (!waiting || (version !== undefined && waiting.version !== version)) {
+      return `nothing of ${image}${version ? ` ${version}` : ''} is waiting for approval in ${channel}`;
+    }
+  }
+  if (action === 'promote' && channel) {
+    const refused = items.find(
+      (i) =>
+        str(i.sk).startsWith('PROMOTION#') &&
+        i.outcome !== 'promoted' &&
+        (version === undefined || i.version === version) &&
+        channelsOf(where.catalog, image).indexOf(str(i.channel)) <= channelsOf(where.catalog, image).indexOf(channel),
+    );
+    const newest = [...builds].sort().at(-1);
+    if (refused && (version !== undefined || refused.version === newest)) {
+      return `${str(refused.version)} was ${str(refused.outcome)} for ${str(refused.channel)} (${str(refused.reason)}): promote ends a soak early, it never passes a gate`;
+    }
+  }
+  return undefined;
+}

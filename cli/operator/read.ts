@@ -1,0 +1,127 @@
+import { estimateBuild } from '../../core/cost/estimate.js';
+import { priceTable } from '../../core/cost/prices.js';
+import { type ImageView, imageView, type LedgerItem } from '../../core/status/image-view.js';
+import { ledgerTableName } from '../../stacks/names.js';
+import { channelsOf, type Where } from './options.js';
+
+/** One image's ledger partition, from the saved snapshot or the stage's table (paginated, consistent). */
+export async function ledgerOf(where: Where, image: string): Promise<LedgerItem[]> {
+  if (where.kind === 'local') {
+    return where.state.snapshot.ledger
+      .filter((i) => i.pk === `IMAGE#${image}`)
+      .map((i) => (Array.isArray(i.statusesSeen) ? { ...i, statusesSeen: new Set(i.statusesSeen) } : i));
+  }
+  process.env.AWS_REGION ??= where.region;
+  const { readImagePartition } = await import('../../aws/image-partition.js');
+  return readImagePartition(image, ledgerTableName(where.stage));
+}
+
+/** "Now" for the views: the saved cloud's virtual time, or the wall clock. */
+export function nowOf(where: Where): Date {
+  return where.kind === 'local' ? new Date(where.state.savedAt) : new Date();
+}
+
+export interface ImageStatus extends ImageView {
+  cost: { currency: string; buildsLast30Days: number; buildCostLast30Days: number; storagePerMonth: number };
+}
+
+const DAY_MS = 86_400_000;
+const str = (v: unknown) => (typeof v === 'string' ? v : '');
+
+/**
+ * Each image's status with a cost estimate from its ledger: builds of the last 30 days (instance time taken as
+ * requested → finished, an upper bound) and the monthly storage of the outputs still kept.
+ */
+export async function statusOf(where: Where): Promise<ImageStatus[]> {
+  const now = nowOf(where);
+  const prices = priceTable(where.catalog.prices);
+  const out: ImageStatus[] = [];
+  for (const [image, spec] of Object.entries(where.catalog.images)) {
+    const items = await ledgerOf(where, image);
+    const view = imageView(image, channelsOf(where.catalog, image), items, now);
+    let recent = 0;
+    let recentCost = 0;
+    let storage = 0;
+    for (const b of items.filter((i) => str(i.sk).startsWith('BUILD#'))) {
+      const requested = Date.parse(str(b.requestedAt));
+      const finished = Date.parse(str(b.updatedAt));
+      const status = str(b.status);
+      const cost = estimateBuild(
+        {
+          image,
+          version: str(b.buildVersion),
+          kind: spec.kind === 'container' ? 'container' : 'ami',
+          platform: spec.platform,
+          instanceType: spec.instanceTypes[0] ?? 'unknown',
+          regions: spec.regions,
+          instanceSeconds: Number.isNaN(finished - requested) ? 0 : Math.max(0, finished - requested) / 1000,
+          availableAt: status === 'AVAILABLE' ? str(b.updatedAt) : undefined,
+        },
+        prices,
+      );
+      storage += cost.storagePerMonth;
+      if (now.getTime() - requested <= 30 * DAY_MS) {
+        recent++;
+        recentCost += cost.total;
+      }
+    }
+    const round = (n: number) => Math.round(n * 100) / 100;
+    out.push({
+      ...view,
+      cost: {
+        currency: prices.currency,
+        buildsLast30Days: recent,
+        buildCostLast30Days: round(recentCost),
+        storagePerMonth: round(storage),
+      },
+    });
+  }
+  return out;
+}
+
+/** One line of an image's story. */
+export interface HistoryEntry {
+  at: string;
+  version?: string;
+  channel?: string;
+  what: string;
+}
+
+/** The ledger's story of an image, oldest first: decisions, builds, approvals, outcomes, shares, pipeline events. */
+export function historyOf(items: readonly LedgerItem[], channel?: string): HistoryEntry[] {
+  const entries: HistoryEntry[] = [];
+  for (const i of items) {
+    const sk = str(i.sk);
+    const version = str(i.version) || str(i.buildVersion) || undefined;
+    const ch = str(i.channel) || undefined;
+    const add = (at: string, what: string) =>
+      entries.push({ at, ...(version ? { version } : {}), ...(ch ? { channel: ch } : {}), what });
+    if (sk.startsWith('DECISION#')) {
+      add(
+        str(i.decidedAt),
+        `${str(i.trigger)} trigger: ${i.outcome === 'start' ? 'build started' : 'skipped'} — ${str(i.reason)}`,
+      );
+    } else if (sk.startsWith('BUILD#')) {
+      add(str(i.requestedAt), `build requested (${str(i.trigger)})`);
+      if (str(i.updatedAt))
+        add(str(i.updatedAt), `build ${str(i.status)}${str(i.statusReason) ? `: ${str(i.statusReason)}` : ''}`);
+    } else if (sk.startsWith('APPROVAL#')) {
+      const approvers = Array.isArray(i.approvers) ? i.approvers.join(', ') : '';
+      add(str(i.requestedAt), `approval requested from ${approvers} (expires ${str(i.expiresAt)})`);
+      if (i.decision) add(str(i.decidedAt), `${str(i.decision)}d by ${str(i.by)}`);
+    } else if (sk.startsWith('PROMOTION#')) {
+      add(str(i.at), `${str(i.outcome)} by ${str(i.by) || 'goldsmith'}${str(i.reason) ? `: ${str(i.reason)}` : ''}`);
+    } else if (sk.startsWith('SHARE#')) {
+      const regions = Array.isArray(i.regions) ? i.regions.join(', ') : '';
+      const counts = (i.counts ?? {}) as { ous?: number; accounts?: number };
+      add(str(i.at), `granted in ${regions} to ${counts.ous ?? 0} OU(s), ${counts.accounts ?? 0} account(s)`);
+    } else if (sk.startsWith('PIPELINE#')) {
+      add(str(i.at), `pipeline event: ${str(i.event)}`);
+    } else if (sk.startsWith('REVOCATION#') || sk.startsWith('RETIRE')) {
+      add(str(i.at) || str(i.revokedAt), `${sk.split('#')[0]?.toLowerCase()}: ${str(i.reason)}`);
+    }
+  }
+  return entries
+    .filter((e) => channel === undefined || e.channel === undefined || e.channel === channel)
+    .sort((a, b) => a.at.localeCompare(b.at));
+}

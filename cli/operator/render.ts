@@ -1,0 +1,51 @@
+import type { HistoryEntry, ImageStatus } from './read.js';
+
+const when = (iso: string) => iso.replace('T', ' ').slice(0, 16);
+
+/** Human output of `goldsmith status`: each image, each channel, what is in flight, the last failure, cost. */
+export function renderStatus(images: readonly ImageStatus[], at: Date): string {
+  const out: string[] = [`Goldsmith at ${when(at.toISOString())} UTC`];
+  for (const image of images) {
+    out.push('', `${image.image}  (${image.builds} build(s) in the ledger)`);
+    const width = Math.max(...image.channels.map((c) => c.channel.length));
+    for (const c of image.channels) {
+      const head = `  ${c.channel.padEnd(width)}  `;
+      const pointer = c.pointer
+        ? `${c.pointer.version}  ${Object.entries(c.pointer.amis)
+            .map(([r, a]) => `${r} ${a}`)
+            .join(', ')}  (since ${when(c.pointer.at)})`
+        : '— (never promoted)';
+      const lag = c.lagBuilds > 0 ? `; ${c.lagBuilds} build(s) behind` : '';
+      out.push(`${head}${pointer}${lag}`);
+      if (c.waiting) {
+        const share = Math.round(c.waiting.fractionOfTimeout * 100);
+        out.push(
+          `  ${' '.repeat(width)}  waiting for approval of ${c.waiting.version} since ${when(c.waiting.since)} from ` +
+            `${c.waiting.approvers.join(', ')} (${share}% of its timeout; expires ${when(c.waiting.expiresAt)})`,
+        );
+      }
+    }
+    for (const f of image.inFlight)
+      out.push(`  in flight: ${f.version} ${f.state} (${f.status}) since ${when(f.since)}`);
+    if (image.lastFailure) {
+      out.push(
+        `  last failure: ${image.lastFailure.version} at ${when(image.lastFailure.at)}: ${image.lastFailure.what}`,
+      );
+    }
+    const c = image.cost;
+    out.push(
+      `  cost: ${c.buildsLast30Days} build(s) in 30 days ≈ ${c.buildCostLast30Days.toFixed(2)} ${c.currency}; ` +
+        `storage ≈ ${c.storagePerMonth.toFixed(2)} ${c.currency}/month`,
+    );
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** Human output of `goldsmith history IMAGE`. */
+export function renderHistory(image: string, entries: readonly HistoryEntry[]): string {
+  if (entries.length === 0) return `${image}: nothing in the ledger yet\n`;
+  const lines = entries.map(
+    (e) => `${when(e.at)}  ${(e.version ?? '').padEnd(9)} ${(e.channel ?? '').padEnd(8)} ${e.what}`,
+  );
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,83 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { SimulationResult } from '../../local/simulator/index.js';
+import type { OperatorExchange } from '../../local/simulator/operator.js';
+import type { CloudSnapshot } from '../../local/simulator/snapshot.js';
+import { UsageError } from '../usage.js';
+
+/**
+ * A saved local cloud (`simulate --save DIR`): the catalog file and the scenario that produced it, the virtual time
+ * it stopped at, the operator requests applied since (journaled as scenario events at their instants), and a
+ * snapshot of its state for the read commands. Running JavaScript continuations (an execution waiting on a task
+ * token) cannot be written to disk, so `--resume` and acting commands rebuild the cloud by replaying the scenario
+ * deterministically to `savedAt` and check the replay against the snapshot before going on.
+ */
+export interface SavedState {
+  format: 1;
+  catalogFile: string;
+  /** The scenario as a JSON document (its `events` include the journaled operator requests). */
+  scenario: Record<string, unknown> & { events?: unknown[] };
+  savedAt: string;
+  snapshot: CloudSnapshot;
+  operator: OperatorExchange[];
+}
+
+const FILE = 'state.json';
+
+export async function writeState(dir: string, state: SavedState): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, FILE);
+  // Written whole, then renamed: a crash never leaves half a state behind.
+  await writeFile(`${path}.tmp`, `${JSON.stringify(state, null, 1)}\n`);
+  await rename(`${path}.tmp`, path);
+}
+
+export async function readState(dir: string): Promise<SavedState> {
+  let raw: string;
+  try {
+    raw = await readFile(join(dir, FILE), 'utf8');
+  } catch {
+    throw new UsageError(`${dir} holds no saved local cloud (${FILE}): run "goldsmith simulate --save ${dir}" first`);
+  }
+  const state = JSON.parse(raw) as SavedState;
+  if (state.format !== 1 || !state.snapshot || !state.savedAt) {
+    throw new UsageError(`${join(dir, FILE)} is not a saved local cloud of this version (format 1)`);
+  }
+  return state;
+}
+
+/** The state a finished run leaves: `result` must carry its snapshot. */
+export function stateOf(
+  catalogFile: string,
+  scenario: SavedState['scenario'],
+  result: SimulationResult,
+  previous: OperatorExchange[] = [],
+): SavedState {
+  if (!result.snapshot) throw new Error('the run kept no snapshot');
+  return {
+    format: 1,
+    catalogFile: resolve(catalogFile),
+    scenario,
+    savedAt: result.snapshot.at,
+    snapshot: result.snapshot,
+    operator: [...previous, ...(result.operator ?? []).filter((e) => !previous.some((p) => sameExchange(p, e)))],
+  };
+}
+
+const sameExchange = (a: OperatorExchange, b: OperatorExchange) =>
+  a.at === b.at && a.principal === b.principal && JSON.stringify(a.request) === JSON.stringify(b.request);
+
+/** Ledger items that mark decisions: a replay that lost one of them is not the saved cloud. */
+function decisionKeys(snapshot: CloudSnapshot): Set<string> {
+  return new Set(
+    snapshot.ledger
+      .filter((i) => /^(BUILD|PROMOTION|CHANNEL|APPROVAL)#/.test(String(i.sk)))
+      .map((i) => `${String(i.pk)}|${String(i.sk)}`),
+  );
+}
+
+/** Problems when `replayed` does not hold every decision `saved` recorded. */
+export function replayProblems(saved: CloudSnapshot, replayed: CloudSnapshot): string[] {
+  const now = decisionKeys(replayed);
+  return [...decisionKeys(saved)].filter((k) => !now.has(k)).map((k) => `replay lost ${k}`);
+}

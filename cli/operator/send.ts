@@ -1,0 +1,78 @@
+import type { SimulationResult } from '../../local/simulator/index.js';
+import type { OperatorExchange } from '../../local/simulator/operator.js';
+import { UsageError } from '../usage.js';
+import type { Where } from './options.js';
+import { replayProblems, stateOf, writeState } from './saved-state.js';
+
+/** What the endpoint answered, whichever way it was reached. */
+export interface Answer {
+  status: number;
+  response: OperatorExchange['response'];
+}
+
+/** The Trust stack's name as SST deploys it (`<stage>-<app>-Trust`), whose output `OperatorUrl` is the endpoint. */
+const trustStackName = (stage: string) => `${stage}-goldsmith-Trust`;
+
+async function sendToStage(
+  where: Extract<Where, { kind: 'stage' }>,
+  request: Record<string, unknown>,
+): Promise<Answer> {
+  const { sendSignedOperatorRequest, stackOutput } = await import('../../aws/operator-endpoint.js');
+  const url = where.url ?? (await stackOutput(trustStackName(where.stage), 'OperatorUrl', where.region));
+  if (!url) {
+    throw new UsageError(
+      `stage ${where.stage} has no operator endpoint (no OperatorUrl output on ${trustStackName(where.stage)}); pass --url`,
+    );
+  }
+  const { status, text } = await sendSignedOperatorRequest(url, where.region, JSON.stringify(request));
+  try {
+    return { status, response: JSON.parse(text) as Answer['response'] };
+  } catch {
+    return { status, response: { ok: false, error: `the endpoint answered ${status}: ${text.slice(0, 200)}` } };
+  }
+}
+
+/**
+ * Acts on a saved local cloud: replays it to where it stopped with the request journaled at that instant, so the
+ * operator endpoint runs in process as `principal` against exactly the saved state; saves the result only when the
+ * endpoint carried the request out (a refusal changes nothing).
+ */
+async function sendToLocal(
+  where: Extract<Where, { kind: 'local' }>,
+  request: Record<string, unknown>,
+  principal: string,
+): Promise<Answer> {
+  const { state } = where;
+  const { scenarioSchema } = await import('../../local/simulator/scenario.js');
+  const { simulate } = await import('../../local/simulator/index.js');
+  const event = { at: state.savedAt, kind: 'operator', request, as: principal };
+  const raw = { ...state.scenario, until: state.savedAt, events: [...(state.scenario.events ?? []), event] };
+  const scenario = scenarioSchema.parse(raw);
+  const { dirname } = await import('node:path');
+  const result: SimulationResult = await simulate(where.catalog, scenario, dirname(state.catalogFile), {
+    snapshot: true,
+  });
+  const problems = result.snapshot ? replayProblems(state.snapshot, result.snapshot) : ['no snapshot'];
+  if (problems.length > 0) throw new UsageError(`the saved cloud in ${where.dir} could not be rebuilt: ${problems[0]}`);
+  const exchange = result.operator?.at(-1);
+  if (!exchange) throw new Error('the operator request was never sent');
+  if (exchange.response.ok) await writeState(where.dir, stateOf(state.catalogFile, raw, result, state.operator));
+  return { status: exchange.status, response: exchange.response };
+}
+
+/** Sends one operator request to where the command points. */
+export async function sendOperatorRequest(
+  where: Where,
+  request: Record<string, unknown>,
+  principal: string | undefined,
+): Promise<Answer> {
+  if (where.kind === 'stage') return sendToStage(where, request);
+  const { defaultOperator, principalOf } = await import('../../local/simulator/operator.js');
+  let as: string;
+  try {
+    as = principal === undefined ? defaultOperator(where.catalog) : principalOf(where.catalog, principal);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  return sendToLocal(where, request, as);
+}

@@ -1,0 +1,31 @@
+import type { Command } from './commands.js';
+import { operatorOptions, TARGET_HELP } from './operator/options.js';
+import { nowOf, statusOf } from './operator/read.js';
+import { renderStatus } from './operator/render.js';
+
+const HELP = `usage: goldsmith status (--stage STAGE | --local DIR) [--json]
+
+Every image and channel: the version each pointer names per region, what is in flight, what waits for approval
+since when and for whom, the last failure, and what builds and storage cost.
+${TARGET_HELP}`;
+
+export const command: Command = {
+  summary: 'every image and channel: pointers, in flight, approvals waiting, last failure, cost',
+  async run(args) {
+    const parsed = await operatorOptions(args, {}, 0);
+    if (parsed.help) {
+      process.stdout.write(`${HELP}\n`);
+      return 0;
+    }
+    const { where, json } = parsed;
+    const images = await statusOf(where);
+    const at = nowOf(where);
+    if (json) {
+      const extra = where.kind === 'local' ? { pointers: where.state.snapshot.pointers } : {};
+      process.stdout.write(`${JSON.stringify({ at: at.toISOString(), images, ...extra }, null, 2)}\n`);
+    } else {
+      process.stdout.write(renderStatus(images, at));
+    }
+    return 0;
+  },
+};
