@@ -1,0 +1,147 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const REPO = join(import.meta.dirname, '../..');
+const LONG = 600_000;
+
+/** Runs the real command as a user does (Node 22 from node_modules), without blocking the test worker. */
+function goldsmith(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolvePromise) => {
+    const child = spawn(process.execPath, [join(REPO, 'bin/goldsmith.mjs'), ...args], {
+      cwd: REPO,
+      env: { ...process.env, CI: '1' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += String(d);
+    });
+    child.stderr.on('data', (d) => {
+      stderr += String(d);
+    });
+    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
+  });
+}
+
+let dir: string;
+let scenarioFile: string;
+const state = () => readFileSync(join(dir, 'state.json'), 'utf8');
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'goldsmith-operator-'));
+  scenarioFile = join(dir, 'scenario.json');
+  // A base release on day one; approvals left to people, so prod's approval is still waiting a week later.
+  writeFileSync(
+    scenarioFile,
+    JSON.stringify({
+      start: '2027-01-01T00:00:00Z',
+      until: '2027-01-08T00:00:00Z',
+      organization: { accountsPerOu: 1 },
+      approvals: 'none',
+      events: [
+        {
+          at: '2027-01-01T01:00:00Z',
+          kind: 'base-image-release',
+          parameter: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
+        },
+      ],
+    }),
+  );
+  const saved = await goldsmith(['simulate', '--scenario', scenarioFile, '--save', join(dir, 'cloud'), '--json']);
+  expect(saved.stderr).toContain('saved the local cloud at 2027-01-08T00:00:00.000Z');
+  expect(saved.code).toBe(0);
+  dir = join(dir, 'cloud');
+}, LONG);
+
+afterAll(() => {
+  rmSync(join(dir, '..'), { recursive: true, force: true });
+});
+
+describe('goldsmith status and history --local DIR', () => {
+  it('status --json names each channel pointer per region and the approval waiting, as of the saved time', async () => {
+    const { code, stdout } = await goldsmith(['status', '--local', dir, '--json']);
+
+    expect(code).toBe(0);
+    const status = JSON.parse(stdout) as {
+      at: string;
+      images: { image: string; channels: { channel: string; pointer?: { amis: object }; waiting?: object }[] }[];
+    };
+    expect(status.at).toBe('2027-01-08T00:00:00.000Z');
+    const base = status.images.find((i) => i.image === 'base');
+    expect(Object.keys(base?.channels.find((c) => c.channel === 'dev')?.pointer?.amis ?? {})).toHaveLength(3);
+    expect(base?.channels.find((c) => c.channel === 'prod')?.waiting).toMatchObject({
+      approvers: ['ops-lead', 'security-reviewer'],
+    });
+  });
+
+  it('status prints a readable table with the cost line', async () => {
+    const { code, stdout } = await goldsmith(['status', '--local', dir]);
+
+    expect(code).toBe(0);
+    expect(stdout).toContain('waiting for approval of 1.0.0/1');
+    expect(stdout).toMatch(/cost: \d+ build\(s\) in 30 days/);
+  });
+
+  it('history tells the ledger story of an image, filtered by channel', async () => {
+    const { code, stdout } = await goldsmith(['history', 'base', '--channel', 'dev', '--local', dir]);
+
+    expect(code).toBe(0);
+    expect(stdout).toContain('base-image trigger: build started');
+    expect(stdout).toContain('promoted by goldsmith');
+    expect(stdout).not.toContain(' prod ');
+  });
+});
+
+describe('goldsmith refusals against a saved cloud: one line, exit 1, nothing changed', () => {
+  const refusals: [string, string[], RegExp][] = [
+    ['an unknown image', ['build', 'bsae'], /^goldsmith build: unknown image "bsae" \(the catalog has: base, /],
+    ['an unknown channel', ['approve', 'base', 'qa'], /^goldsmith approve: unknown channel "qa" for base/],
+    [
+      'nothing waiting for approval',
+      ['approve', 'base', 'dev', '--as', 'ops-lead'],
+      /^goldsmith approve: nothing of base is waiting for approval in dev$/,
+    ],
+    [
+      'revoking an unknown version',
+      ['revoke', 'base', '9.9.9/9', '--reason', 'test'],
+      /^goldsmith revoke: unknown version 9\.9\.9\/9 of base/,
+    ],
+  ];
+  for (const [what, args, message] of refusals) {
+    it(`refuses ${what}`, async () => {
+      const before = state();
+      const { code, stderr } = await goldsmith([...args, '--local', dir]);
+
+      expect(code).toBe(1);
+      expect(stderr.trim().split('\n')).toHaveLength(1);
+      expect(stderr.trim()).toMatch(message);
+      expect(state()).toBe(before);
+    });
+  }
+});
+
+describe('goldsmith simulate --resume DIR', () => {
+  it(
+    'continues the saved cloud to --until and saves it again',
+    async () => {
+      const { code, stderr, stdout } = await goldsmith([
+        'simulate',
+        '--resume',
+        dir,
+        '--until',
+        '2027-01-12T00:00:00Z',
+        '--json',
+      ]);
+
+      expect(code).toBe(0);
+      expect(stderr).toContain('saved the local cloud at 2027-01-12T00:00:00.000Z');
+      const report = JSON.parse(stdout) as { cost: { currency: string; perImage: Record<string, number> } };
+      expect(report.cost.currency).toBe('USD');
+      expect(report.cost.perImage.base).toBeGreaterThan(0);
+    },
+    LONG,
+  );
+});
