@@ -12,4 +12,7 @@ if (major < 22) {
 const { register } = await import('tsx/esm/api');
 register();
 const { main } = await import('../cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+// Exit explicitly: an execution still waiting at the end of a simulated run (an approval nobody answered) leaves
+// aws-local-stepfunctions' real TimeoutSeconds timer pending, which would keep the process alive for days.
+// stdout and stderr are synchronous for files and pipes on Linux, so nothing written is lost.
+process.exit(await main(process.argv.slice(2)));

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const REPO = join(import.meta.dirname, '../..');
 const LONG = 600_000;
+const SHORT = 120_000;
 
 /** Runs the real command as a user does (Node 22 from node_modules), without blocking the test worker. */
 function goldsmith(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -60,7 +61,7 @@ afterAll(() => {
   rmSync(join(dir, '..'), { recursive: true, force: true });
 });
 
-describe('goldsmith status and history --local DIR', () => {
+describe('goldsmith status and history --local DIR', { timeout: SHORT }, () => {
   it('status --json names each channel pointer per region and the approval waiting, as of the saved time', async () => {
     const { code, stdout } = await goldsmith(['status', '--local', dir, '--json']);
 
@@ -95,7 +96,7 @@ describe('goldsmith status and history --local DIR', () => {
   });
 });
 
-describe('goldsmith refusals against a saved cloud: one line, exit 1, nothing changed', () => {
+describe('goldsmith refusals against a saved cloud: one line, exit 1, nothing changed', { timeout: SHORT }, () => {
   const refusals: [string, string[], RegExp][] = [
     ['an unknown image', ['build', 'bsae'], /^goldsmith build: unknown image "bsae" \(the catalog has: base, /],
     ['an unknown channel', ['approve', 'base', 'qa'], /^goldsmith approve: unknown channel "qa" for base/],
