@@ -173,21 +173,32 @@ export async function getChannelPointer(image: string, channel: string): Promise
   return out.Item as ChannelPointer | undefined;
 }
 
-/** Records the sharing decision for a build's channel (idempotent: the same decision overwrites itself). */
-export async function recordShareDecision(record: {
+/** One channel's sharing, as Share recorded it: the catalog's targets, counts and a hash of the resolved set. */
+export interface ShareRecord {
   image: string;
   version: string;
   channel: string;
   regions: string[];
+  /** The channel's targets as the catalog states them (small; the resolved account ids are not stored). */
   targets: {
+    organization: boolean;
     ous: string[];
     accounts: string[];
     accountTags: Record<string, string>;
     excluded: { ous: string[]; accounts: string[] };
+    allowCopy: boolean;
   };
-  counts: { ous: number; accounts: number; tags: number };
+  counts: { ous: number; accounts: number; tags: number; grants: number; skipped: number };
+  /** `accountSetHash` of the accounts resolved at promotion time: equal hashes, same accounts. */
+  accountsHash: string;
+  /** The first named accounts left out, with why (suspended, closed, not a member). */
+  skipped: { account: string; reason: string }[];
+  calls: { modifyImageAttribute: number; modifySnapshotAttribute: number };
   at: string;
-}): Promise<void> {
+}
+
+/** Records the sharing of a build's channel (idempotent: a retry overwrites it with the same facts). */
+export async function recordShareDecision(record: ShareRecord): Promise<void> {
   await documentClient().send(
     new PutCommand({
       TableName: table(),

@@ -60,7 +60,7 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
   const callback = createApprovalCallback(stack, env);
   const approvalUrl = callback.url;
   if (!approvalUrl) throw new Error('the approval callback has no function URL');
-  const tasks = createTaskFunctions(stack, env, approvalUrl);
+  const tasks = createTaskFunctions(stack, env, approvalUrl, catalog);
 
   const logGroup = new logs.LogGroup(stack, 'PromotionLogs', {
     retention: logs.RetentionDays.ONE_YEAR,

@@ -154,6 +154,8 @@ export const imageSchema = z.strictObject({
 });
 
 export const targetsSchema = z.strictObject({
+  /** The whole organization (its ARN is granted when nothing is excluded). */
+  organization: z.boolean().default(false),
   ous: z.array(ouIdSchema).default([]),
   accounts: z.array(awsAccountIdSchema).default([]),
   accountTags: z.record(z.string(), z.string()).default({}),
@@ -163,6 +165,8 @@ export const targetsSchema = z.strictObject({
       accounts: z.array(awsAccountIdSchema).default([]),
     })
     .default({ ous: [], accounts: [] }),
+  /** Also share the AMI's snapshots (createVolumePermission), so targets can copy the AMI, not only launch it. */
+  allowCopy: z.boolean().default(false),
 });
 
 export const vulnerabilityPolicySchema = z.strictObject({

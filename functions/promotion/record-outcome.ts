@@ -6,9 +6,11 @@ import { announcement } from '../../core/notifications/announce.js';
 import { buildLinks } from '../../core/notifications/links.js';
 import { DECISION_ERRORS, decideFailure } from '../../core/promotion/outcome.js';
 import type { PromotionOutcome } from '../../core/promotion/types.js';
+import { channelsHeld, grantVersionTo } from '../sharing/version-grants.js';
 import { taskHandler } from './lambda.js';
 import { emitOutcomeMetrics } from './outcome-metrics.js';
-import { parseTaskInput } from './schemas.js';
+import { promotionPlans } from './plans.js';
+import { buildSchema, parseTaskInput } from './schemas.js';
 
 const failedStateSchema = z.object({
   image: z.string().min(1),
@@ -17,12 +19,17 @@ const failedStateSchema = z.object({
   /** Inside the channel loop: the channel step; at the top level, absent (then the plan's first channel). */
   channel: z.object({ name: z.string().min(1) }).optional(),
   plan: z.object({ channels: z.array(z.object({ name: z.string() })) }).optional(),
+  /** Inside the channel loop: the build's AMIs, whose grants must fall back to the channels still held. */
+  build: buildSchema.optional(),
   failure: z.object({ Error: z.string(), Cause: z.string().optional() }),
 });
 
 /**
  * RecordOutcome, the end of every failure path: derives the outcome (rejected, expired, aborted) and reason from
  * the caught error, records it once, and announces it. A repeated call (retry) records and announces nothing new.
+ * Then the build's AMIs are made launchable by exactly the channels it still holds: a channel that failed after
+ * its Share (e.g. Publish found a newer build) takes its grants back, so a rejected, expired or aborted channel's
+ * targets never keep the image through it. With nothing to change this only reads (DescribeImageAttribute).
  */
 export async function recordFailureOutcome(
   input: unknown,
@@ -64,7 +71,18 @@ export async function recordFailureOutcome(
       await announce(announcement('aborted', subject, { reason }, options));
     }
   }
+  if (state.build && state.build.amis.length > 0) await regrant(state.image, state.version, state.build.amis);
   return { outcome, reason, channel };
+}
+
+async function regrant(image: string, version: string, amis: { region: string; imageId: string }[]): Promise<void> {
+  const plan = promotionPlans()[image];
+  if (!plan) throw new Error(`RecordOutcome: image "${image}" is not in the bundled catalog`);
+  const held = await channelsHeld(image, version);
+  await grantVersionTo(
+    amis,
+    plan.channels.filter((c) => held.has(c.name)),
+  );
 }
 
 export const handler = taskHandler('promotion-record-outcome', recordFailureOutcome);

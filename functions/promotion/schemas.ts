@@ -18,6 +18,8 @@ export const channelStepSchema = z.object({
   soakSeconds: z.number().int().positive().optional(),
   after: z.string().min(1).optional(),
   targets: z.object({
+    organization: z.boolean().optional(),
+    allowCopy: z.boolean().optional(),
     ous: z.array(z.string()),
     accounts: z.array(z.string()),
     accountTags: z.record(z.string(), z.string()),

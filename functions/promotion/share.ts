@@ -1,44 +1,74 @@
 import { recordShareDecision } from '../../aws/promotion-ledger.js';
+import { accountSetHash } from '../../core/sharing/targets.js';
+import { channelsHeld, grantVersionTo } from '../sharing/version-grants.js';
 import { taskHandler } from './lambda.js';
+import { promotionPlans } from './plans.js';
 import { type ChannelItem, channelItemSchema, parseTaskInput } from './schemas.js';
 
-/** The sharing decision for one channel: which regions and which organization targets. */
-export interface ShareDecision {
+/** What Share did for one channel: where, to how many, with how many EC2 calls. */
+export interface ShareResult {
   regions: string[];
-  targets: { ous: number; accounts: number; tags: number };
+  targets: { ous: number; accounts: number; tags: number; grants: number };
+  calls: { modifyImageAttribute: number; modifySnapshotAttribute: number };
 }
 
-/** What the channel grants, minus its exclusions; counts are of what the catalog names, before org resolution. */
-export function shareDecisionFor(
-  item: ChannelItem,
-): ShareDecision & { detail: Parameters<typeof recordShareDecision>[0]['targets'] } {
-  const t = item.channel.targets;
-  const ous = t.ous.filter((ou) => !t.exclude.ous.includes(ou));
-  const accounts = t.accounts.filter((a) => !t.exclude.accounts.includes(a));
-  return {
-    regions: item.build.amis.map((a) => a.region),
-    targets: { ous: ous.length, accounts: accounts.length, tags: Object.keys(t.accountTags).length },
-    detail: { ous, accounts, accountTags: t.accountTags, excluded: t.exclude },
-  };
+/** The channels this version holds once `item`'s channel is added, with their catalog targets, in catalog order. */
+async function channelsAfterShare(item: ChannelItem) {
+  const plan = promotionPlans()[item.image];
+  if (!plan) throw new Error(`Share: image "${item.image}" is not in the bundled catalog`);
+  const held = await channelsHeld(item.image, item.version);
+  held.add(item.channel.name);
+  return plan.channels
+    .filter((c) => held.has(c.name))
+    .map((c) => (c.name === item.channel.name ? item.channel : c))
+    .map((c) => ({ name: c.name, targets: c.targets }));
 }
 
 /**
- * Share: records the sharing decision (regions, OUs/accounts/tags and their counts) in the ledger. It does not
- * change launch permissions yet: the org-aware sharing modules (ModifyImageAttribute per region) are a later issue.
+ * Share: resolves the channel's targets from Organizations now (OUs with their nested OUs, named and tag-selected
+ * accounts, minus exclusions; suspended and closed accounts skipped) and makes the version's AMIs, in every
+ * region, launchable by exactly the channels it holds, this one included: the fewest ModifyImageAttribute calls
+ * over what is in force, regions in parallel. Records counts and the resolved set's hash in the ledger (not the
+ * ids). A retry finds the grants in force and makes no call.
  */
-export async function share(input: unknown): Promise<ShareDecision> {
+export async function share(input: unknown): Promise<ShareResult> {
   const item = parseTaskInput(channelItemSchema, input, 'Share');
-  const decision = shareDecisionFor(item);
+  const { resolved, applied } = await grantVersionTo(item.build.amis, await channelsAfterShare(item));
+  const mine = resolved.byChannel.get(item.channel.name)!;
+  const t = item.channel.targets;
+  const result: ShareResult = {
+    regions: item.build.amis.map((a) => a.region),
+    targets: {
+      ous: t.ous.filter((ou) => !t.exclude.ous.includes(ou)).length + (t.organization ? 1 : 0),
+      accounts: mine.accounts.length,
+      tags: Object.keys(t.accountTags).length,
+      grants: mine.grants.length,
+    },
+    calls: {
+      modifyImageAttribute: applied.reduce((n, a) => n + a.imageCalls, 0),
+      modifySnapshotAttribute: applied.reduce((n, a) => n + a.snapshotCalls, 0),
+    },
+  };
   await recordShareDecision({
     image: item.image,
     version: item.version,
     channel: item.channel.name,
-    regions: decision.regions,
-    targets: decision.detail,
-    counts: decision.targets,
+    regions: result.regions,
+    targets: {
+      organization: t.organization ?? false,
+      ous: t.ous,
+      accounts: t.accounts,
+      accountTags: t.accountTags,
+      excluded: t.exclude,
+      allowCopy: t.allowCopy ?? false,
+    },
+    counts: { ...result.targets, skipped: mine.skipped.length },
+    accountsHash: accountSetHash(mine.accounts),
+    skipped: mine.skipped.slice(0, 20),
+    calls: result.calls,
     at: new Date().toISOString(),
   });
-  return { regions: decision.regions, targets: decision.targets };
+  return result;
 }
 
 export const handler = taskHandler('promotion-share', share);

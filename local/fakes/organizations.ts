@@ -25,6 +25,8 @@ export interface AccountSpec {
   readonly id: string;
   readonly name?: string;
   readonly tags?: Record<string, string>;
+  /** Organizations' account state (default ACTIVE): SUSPENDED and CLOSED accounts can launch nothing. */
+  readonly state?: 'ACTIVE' | 'SUSPENDED' | 'PENDING_CLOSURE' | 'CLOSED';
 }
 
 export interface OuSpec {
@@ -50,6 +52,7 @@ interface Node {
   readonly name: string;
   readonly parentId: string | undefined;
   readonly tags: Record<string, string>;
+  readonly state?: string;
 }
 
 /**
@@ -139,6 +142,17 @@ export class OrganizationsFake implements FakeService {
     return this.accountIds().filter((a) => this.ancestors(a).includes(ouId));
   }
 
+  /** An account's state (ACTIVE unless the spec says otherwise); undefined for non-members. */
+  accountState(accountId: string): string | undefined {
+    const n = this.nodes.get(accountId);
+    return n?.type === 'ACCOUNT' ? (n.state ?? 'ACTIVE') : undefined;
+  }
+
+  /** An account's tags. */
+  accountTags(accountId: string): Readonly<Record<string, string>> {
+    return this.nodes.get(accountId)?.tags ?? {};
+  }
+
   handle(call: FakeCall): unknown {
     const input = call.input;
     switch (call.action) {
@@ -197,7 +211,14 @@ export class OrganizationsFake implements FakeService {
   }
 
   private addAccount(a: AccountSpec, parentId: string): void {
-    this.add({ id: a.id, type: 'ACCOUNT', name: a.name ?? a.id, parentId, tags: { ...a.tags } });
+    this.add({
+      id: a.id,
+      type: 'ACCOUNT',
+      name: a.name ?? a.id,
+      parentId,
+      tags: { ...a.tags },
+      ...(a.state ? { state: a.state } : {}),
+    });
   }
 
   private parent(input: Record<string, unknown>): string {
@@ -214,8 +235,20 @@ export class OrganizationsFake implements FakeService {
     return id;
   }
 
+  // The tree is fixed once built: children are indexed on first use (every page of a listing asks again).
+  private childIndex: Map<string, string[]> | undefined;
+
   private children(parentId: string, type: Node['type']): string[] {
-    return [...this.nodes.values()].filter((n) => n.parentId === parentId && n.type === type).map((n) => n.id);
+    if (!this.childIndex) {
+      this.childIndex = new Map();
+      for (const n of this.nodes.values()) {
+        const key = `${n.parentId}/${n.type}`;
+        const list = this.childIndex.get(key);
+        if (list) list.push(n.id);
+        else this.childIndex.set(key, [n.id]);
+      }
+    }
+    return this.childIndex.get(`${parentId}/${type}`) ?? [];
   }
 
   private page<T>(input: Record<string, unknown>, ids: readonly T[], map: (id: T) => unknown, key: string): unknown {
@@ -246,8 +279,9 @@ export class OrganizationsFake implements FakeService {
       Arn: this.accountArn(id),
       Name: n.name,
       Email: `${n.name}@example.com`,
-      Status: 'ACTIVE',
-      State: 'ACTIVE',
+      // Status is the older field (ACTIVE | SUSPENDED | PENDING_CLOSURE); State adds CLOSED and more.
+      Status: n.state === 'CLOSED' ? 'SUSPENDED' : (n.state ?? 'ACTIVE'),
+      State: n.state ?? 'ACTIVE',
       JoinedMethod: id === this.spec.managementAccountId ? 'CREATED' : 'INVITED',
     };
   }

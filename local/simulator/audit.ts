@@ -1,26 +1,38 @@
+import { auditLaunchPermissions } from './audit-sharing.js';
 import type { LocalCloud } from './cloud.js';
 import type { SimulationReport } from './report.js';
-import { buildFinder, targetResolver } from './targets.js';
+import { buildFinder } from './targets.js';
 
 /**
- * The end-of-run audit of the fakes against the ledger (CONTRACTS.md `consistency`): every pointer names a promoted,
- * unrevoked build; no AMI carries launch permissions the ledger does not record as granted; nothing rejected,
- * expired or aborted is launchable by the channel's targets.
+ * The end-of-run audit of the fakes against the ledger (CONTRACTS.md `consistency`): every pointer names a promoted
+ * build; every AMI is launchable by exactly the accounts of the channels its build holds, in every region, and by
+ * nobody else (audit-sharing.ts); no change started two builds. `checks` counts what each check examined.
  */
-export function auditConsistency(cloud: LocalCloud, report: SimulationReport): { ok: boolean; problems: string[] } {
+export function auditConsistency(
+  cloud: LocalCloud,
+  report: SimulationReport,
+): { ok: boolean; problems: string[]; checks: Record<string, number> } {
   const problems: string[] = [];
-  const { ec2, organizations, imagebuilder } = cloud.installed.fakes;
+  const { imagebuilder } = cloud.installed.fakes;
   const findBuild = buildFinder(imagebuilder.builds.values());
   const amiOf = (p: { image: string; version: string }, region: string): string | undefined =>
     findBuild(p.image, p.version)?.amis.find((a) => a.region === region)?.image;
-  const reach = targetResolver(organizations);
 
-  // At-least-once delivery must never become at-least-twice building or promoting.
-  const starts = report.apiCalls['imagebuilder:StartImagePipelineExecution'] ?? 0;
-  if (starts > report.builds.length) {
-    problems.push(
-      `${starts} StartImagePipelineExecution calls for ${report.builds.length} builds: a change was sent twice`,
-    );
+  // At-least-once delivery must never become at-least-twice building. StartImagePipelineExecution retried with its
+  // client token is idempotent (Image Builder answers with the same build), so calls are not counted: builds are,
+  // per change (the dedupe key the ledger records for each build) and per client token.
+  const tokens = new Set([...imagebuilder.builds.values()].map((b) => b.clientToken));
+  if (tokens.size !== imagebuilder.builds.size) {
+    problems.push(`${imagebuilder.builds.size} builds from ${tokens.size} client tokens: a request was built twice`);
+  }
+  const byChange = new Map<string, string[]>();
+  for (const b of report.builds) {
+    if (b.change)
+      byChange.set(`${b.image}@${b.change}`, [...(byChange.get(`${b.image}@${b.change}`) ?? []), b.version]);
+  }
+  for (const [change, versions] of byChange) {
+    if (versions.length > 1)
+      problems.push(`change ${change} was built ${versions.length} times: ${versions.join(', ')}`);
   }
   const executions = cloud.sfn.list().map((e) => e.name);
   if (new Set(executions).size !== executions.length) problems.push('a promotion execution was started twice');
@@ -36,28 +48,11 @@ export function auditConsistency(cloud: LocalCloud, report: SimulationReport): {
     }
   }
 
-  // Sharing (ModifyImageAttribute) is a later issue: until it lands, Goldsmith grants nothing, so any launch
-  // permission on one of our AMIs is one the ledger cannot account for.
-  for (const image of ec2.images.values()) {
-    if (image.ownerId !== '123456789012' || image.launchPermissions.size === 0) continue;
-    problems.push(`${image.imageId} in ${image.region} has launch permissions the ledger does not record`);
-  }
-
-  for (const p of report.promotions.filter((x) => x.outcome !== 'promoted')) {
-    const channel = cloud.catalog.channels.find((c) => c.name === p.channel);
-    if (!channel) continue;
-    // Exclusions are ignored on purpose: an excluded account must not be able to launch it either.
-    const accounts = reach({ ous: channel.targets.ous, accounts: channel.targets.accounts });
-    for (const region of cloud.catalog.images[p.image]?.regions ?? []) {
-      const ami = amiOf(p, region);
-      if (!ami) continue;
-      for (const account of accounts) {
-        if (ec2.isLaunchableBy(region, ami, account, organizations)) {
-          problems.push(`${p.image} ${p.version} was ${p.outcome} for ${p.channel} but ${account} can launch ${ami}`);
-          break;
-        }
-      }
-    }
-  }
-  return { ok: problems.length === 0, problems };
+  const launches = auditLaunchPermissions(cloud, report);
+  problems.push(...launches.problems);
+  return {
+    ok: problems.length === 0,
+    problems,
+    checks: { 'one-build-per-change': report.builds.filter((b) => b.change).length, ...launches.checks },
+  };
 }

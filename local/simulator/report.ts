@@ -7,7 +7,6 @@ import { formatViolation, modelCheckFigures } from '../models/request-check.js';
 import type { LocalCloud } from './cloud.js';
 import type { AsyncInvoker } from './invoke.js';
 import type { Scenario } from './scenario.js';
-import { targetResolver } from './targets.js';
 
 /** The `simulate --json` report (CONTRACTS.md), extended with `timeline` and `run`. */
 export interface SimulationReport {
@@ -20,6 +19,8 @@ export interface SimulationReport {
     requestedAt: string;
     finishedAt: string | null;
     reason?: string;
+    /** The change (dedupe key) the ledger records the build was started for. */
+    change?: string;
   }[];
   promotions: {
     image: string;
@@ -107,6 +108,7 @@ export async function buildReport(
       requestedAt: b.dateCreated,
       finishedAt: TERMINAL.has(b.status) && finished ? finished.at : null,
       ...(b.reason ? { reason: b.reason } : {}),
+      ...(record?.dedupeKey ? { change: str(record.dedupeKey) } : {}),
     };
   });
 
@@ -114,12 +116,11 @@ export async function buildReport(
   const shareKey = (i: Item) => `${str(i.image)}@${str(i.version)}#${str(i.channel)}`;
   const shares = new Map<string, Item>();
   for (const s of byKind('share')) if (!shares.has(shareKey(s))) shares.set(shareKey(s), s);
-  const reach = targetResolver(fakes.organizations);
-  const accountsFor = (share: Item | undefined): number => {
-    if (!share) return 0;
-    const t = share.targets as { ous: string[]; accounts: string[]; excluded: { ous: string[]; accounts: string[] } };
-    return reach({ ous: t.ous, accounts: t.accounts, exclude: t.excluded }).size;
-  };
+  // What Share resolved from Organizations at promotion time (the audit checks the fakes independently).
+  const accountsFor = (share: Item | undefined): number =>
+    share ? Number((share.counts as { accounts?: number } | undefined)?.accounts ?? 0) : 0;
+  const ousFor = (share: Item | undefined): number =>
+    share ? Number((share.counts as { ous?: number } | undefined)?.ous ?? 0) : 0;
   const promotions: SimulationReport['promotions'] = byKind('promotion')
     .map((p) => {
       const share = shares.get(shareKey(p));
@@ -133,7 +134,7 @@ export async function buildReport(
         ...(p.by ? { by: str(p.by) } : {}),
         at: str(p.at),
         regions: share ? (share.regions as string[]) : amis.map((a) => a.region),
-        targets: { ous: share ? (share.targets as { ous: string[] }).ous.length : 0, accounts: accountsFor(share) },
+        targets: { ous: ousFor(share), accounts: accountsFor(share) },
       };
     })
     .sort((a, b) => a.at.localeCompare(b.at) || channelIndex(a.channel) - channelIndex(b.channel));
@@ -176,7 +177,7 @@ export async function buildReport(
     duplicatesSuppressed,
     rejectedEvents: extras.invoker.deadLetters.map((d) => ({ at: d.at, reason: d.reason })),
     rejectedCallbacks: extras.rejectedCallbacks,
-    consistency: { ok: true, problems: [] },
+    consistency: { ok: true, problems: [], checks: {} },
     apiModel: apiModelFigures(),
   };
 }

@@ -1,15 +1,18 @@
 import type { OrganizationsFake } from '../fakes/organizations.js';
 
 export interface TargetSet {
+  organization?: boolean | undefined;
   ous: readonly string[];
   accounts: readonly string[];
+  accountTags?: Readonly<Record<string, string>>;
   exclude?: { ous: readonly string[]; accounts: readonly string[] };
 }
 
 /**
- * The accounts a set of targets reaches in the organization: every account under its OUs plus the named ones,
- * minus the exclusions. Accounts per OU are looked up once per resolver: reports ask about the same OUs for
- * every promotion.
+ * The accounts a set of targets reaches in the organization, computed from the Organizations fake independently of
+ * core/sharing (so the audit does not check the resolver against itself): the whole organization or every account
+ * under its OUs, plus the named and tag-selected members, minus the exclusions, active accounts only. Accounts per
+ * OU are looked up once per resolver: reports ask about the same OUs for every promotion.
  */
 export function targetResolver(org: OrganizationsFake): (targets: TargetSet) => Set<string> {
   const underOu = new Map<string, readonly string[]>();
@@ -21,10 +24,17 @@ export function targetResolver(org: OrganizationsFake): (targets: TargetSet) => 
     }
     return accounts;
   };
+  const members = org.accountIds();
   return (targets) => {
-    const reached = new Set([...targets.ous.flatMap(under), ...targets.accounts]);
+    const reached = new Set(targets.organization ? members : targets.ous.flatMap(under));
+    for (const a of targets.accounts) if (org.isMember(a)) reached.add(a);
+    const tags = Object.entries(targets.accountTags ?? {});
+    if (tags.length > 0) {
+      for (const a of members) if (tags.every(([k, v]) => org.accountTags(a)[k] === v)) reached.add(a);
+    }
     for (const ou of targets.exclude?.ous ?? []) for (const a of under(ou)) reached.delete(a);
     for (const a of targets.exclude?.accounts ?? []) reached.delete(a);
+    for (const a of reached) if (org.accountState(a) !== 'ACTIVE') reached.delete(a);
     return reached;
   };
 }

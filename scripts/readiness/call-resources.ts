@@ -20,6 +20,7 @@ export interface CallSite {
 
 /** An AMI id of the right shape: the real ones are only known once Image Builder has built them. */
 const SAMPLE_AMI = 'ami-0123456789abcdef0';
+const SAMPLE_SNAPSHOT = 'snap-0123456789abcdef0';
 
 function required(site: CallSite, action: string, variable: string): string {
   const value = site.env[variable];
@@ -77,7 +78,20 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
           one(`arn:aws:ec2:${r}::image/${SAMPLE_AMI}`, { 'aws:TagKeys': [`${NAME_PREFIX}:channel:${c.name}`] }),
         ),
       );
+    case 'ec2:ModifyImageAttribute':
+      return imageRegions(catalog).flatMap(([, r]) => one(`arn:aws:ec2:${r}::image/${SAMPLE_AMI}`));
+    // The AMI's backing snapshots; snapshot ARNs, like AMI ARNs, carry no account.
+    case 'ec2:ModifySnapshotAttribute':
+      return imageRegions(catalog).flatMap(([, r]) => one(`arn:aws:ec2:${r}::snapshot/${SAMPLE_SNAPSHOT}`));
     case 'ec2:DescribeImages':
+    case 'ec2:DescribeImageAttribute':
+    case 'ec2:DescribeSnapshotAttribute':
+    // Organizations' list and describe actions are read across the whole organization.
+    case 'organizations:DescribeOrganization':
+    case 'organizations:ListRoots':
+    case 'organizations:ListOrganizationalUnitsForParent':
+    case 'organizations:ListAccountsForParent':
+    case 'organizations:ListTagsForResource':
     case 'states:SendTaskSuccess':
     case 'states:SendTaskFailure':
     case 'states:SendTaskHeartbeat':

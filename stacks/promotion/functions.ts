@@ -55,6 +55,58 @@ function catalogFunction(
   });
 }
 
+/**
+ * Share and RecordOutcome: they read the organization (every OU and account, tags when a channel selects by tag),
+ * may take minutes at fleet scale with a cold read (Organizations pages hold 20 items), hence 5 minutes.
+ */
+function sharingFunction(
+  stack: Stack,
+  id: string,
+  handler: string,
+  environment: Record<string, string>,
+  catalog: Catalog,
+): SstFunction {
+  return new SstFunction(stack, id, {
+    handler,
+    timeout: 300,
+    memorySize: 1024,
+    environment,
+    nodejs: catalogBundling(catalog),
+  });
+}
+
+/**
+ * What changing launch permissions takes: Organizations reads (no resource-level scoping for the list actions),
+ * EC2 reads (Describe* take no resource), and Modify*Attribute on AMIs and snapshots (their ARNs carry no
+ * account).
+ */
+function allowSharing(stack: Stack, f: SstFunction): void {
+  allow(
+    f,
+    [
+      'organizations:DescribeOrganization',
+      'organizations:ListRoots',
+      'organizations:ListOrganizationalUnitsForParent',
+      'organizations:ListAccountsForParent',
+      'organizations:ListTagsForResource',
+      'ec2:DescribeImageAttribute',
+      'ec2:DescribeImages',
+      'ec2:DescribeSnapshotAttribute',
+    ],
+    ['*'],
+  );
+  allow(
+    f,
+    ['ec2:ModifyImageAttribute'],
+    [stack.formatArn({ service: 'ec2', region: '*', account: '', resource: 'image', resourceName: '*' })],
+  );
+  allow(
+    f,
+    ['ec2:ModifySnapshotAttribute'],
+    [stack.formatArn({ service: 'ec2', region: '*', account: '', resource: 'snapshot', resourceName: '*' })],
+  );
+}
+
 function allow(f: SstFunction, actions: string[], resources: string[]): void {
   f.addToRolePolicy(new iam.PolicyStatement({ actions, resources }));
 }
@@ -67,14 +119,18 @@ export function createTaskFunctions(
   stack: Stack,
   env: PromotionEnvironment,
   approvalUrl: string,
+  catalog: Catalog,
 ): PromotionTaskFunctions & Record<string, SstFunction> {
   const base = { LEDGER_TABLE: env.ledger.tableName, NOTIFY_TOPIC_ARN: env.topic.topicArn };
   const made = Object.fromEntries(
-    Object.entries(TASK_HANDLERS).map(([name, handler]) => [
-      name,
-      fn(stack, `Promotion${name[0]?.toUpperCase()}${name.slice(1)}`, handler, base),
-    ]),
+    Object.entries(TASK_HANDLERS).map(([name, handler]) => {
+      const id = `Promotion${name[0]?.toUpperCase()}${name.slice(1)}`;
+      // Share and RecordOutcome resolve every channel the version holds, so they read the catalog.
+      const sharing = name === 'share' || name === 'recordOutcome';
+      return [name, sharing ? sharingFunction(stack, id, handler, base, catalog) : fn(stack, id, handler, base)];
+    }),
   ) as Record<keyof PromotionTaskFunctions, SstFunction>;
+  for (const f of [made.share, made.recordOutcome]) allowSharing(stack, f);
 
   const imageArns = [stack.formatArn({ service: 'imagebuilder', resource: 'image', resourceName: '*' })];
   allow(made.loadImage, ['imagebuilder:GetImage'], imageArns);

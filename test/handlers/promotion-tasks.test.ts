@@ -1,4 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DescribeImageAttributeCommand, DescribeImagesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { GetImageCommand, ImagebuilderClient, ListImageScanFindingsCommand } from '@aws-sdk/client-imagebuilder';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -13,19 +14,24 @@ import { recordFailureOutcome } from '../../functions/promotion/record-outcome.j
 import { requestApproval } from '../../functions/promotion/request-approval.js';
 import { retire } from '../../functions/promotion/retire.js';
 import { soakCheck } from '../../functions/promotion/soak-check.js';
-import { AMIS, BUILD_ARN, basePlan, channelItem, getImageOutput } from './promotion-fixtures.js';
+import { AMIS, BUILD_ARN, basePlan, catalog, channelItem, getImageOutput } from './promotion-fixtures.js';
 
 // One mock per client for the whole file: mockClient stubs the client prototype.
 const ddb = mockClient(DynamoDBDocumentClient);
 const imagebuilder = mockClient(ImagebuilderClient);
 const sns = mockClient(SNSClient);
 const secrets = mockClient(SecretsManagerClient);
+const ec2 = mockClient(EC2Client);
 
 const SEEN = { Item: { statusesSeen: new Set(['BUILDING', 'TESTING', 'AVAILABLE']) } };
 
 beforeEach(() => {
   process.env.LEDGER_TABLE = 'ledger';
   process.env.NOTIFY_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:notify';
+  process.env.GOLDSMITH_CATALOG = JSON.stringify(catalog);
+  // RecordOutcome re-reads the build's launch permissions: none in force, no snapshots.
+  ec2.on(DescribeImageAttributeCommand).resolves({ LaunchPermissions: [] });
+  ec2.on(DescribeImagesCommand).resolves({ Images: [{}] });
   ddb.on(GetCommand).resolves({});
   ddb.on(PutCommand).resolves({});
   ddb.on(UpdateCommand).resolves({});
@@ -36,7 +42,7 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  for (const m of [ddb, imagebuilder, sns, secrets]) m.reset();
+  for (const m of [ddb, imagebuilder, sns, secrets, ec2]) m.reset();
 });
 
 describe('loadImage', () => {

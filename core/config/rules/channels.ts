@@ -11,13 +11,14 @@ export const uniqueChannelNames: CatalogRule = (catalog, report) => {
   });
 };
 
-/** A channel shares with somebody: at least one OU, account or tag, and not all of them excluded again. */
+/** A channel shares with somebody: the organization, or at least one OU, account or tag not all excluded again. */
 export const channelTargets: CatalogRule = (catalog, report) => {
   catalog.channels.forEach((channel, i) => {
-    const { ous, accounts, accountTags, exclude } = channel.targets;
+    const { organization, ous, accounts, accountTags, exclude } = channel.targets;
     const tags = Object.keys(accountTags).length;
+    if (organization) return;
     if (ous.length === 0 && accounts.length === 0 && tags === 0) {
-      report(['channels', i, 'targets'], 'must name at least one OU, account or account tag');
+      report(['channels', i, 'targets'], 'must name the organization, or at least one OU, account or account tag');
       return;
     }
     const ousLeft = ous.filter((ou) => !exclude.ous.includes(ou));

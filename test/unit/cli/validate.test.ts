@@ -37,7 +37,7 @@ describe('goldsmith validate', () => {
       'images.base.colour: unknown key',
       'images.app.parent.image: unknown image "bse" (did you mean "base"?)',
       'images.base.components[0].file: file not found: components/missing.yml',
-      'channels[0].targets: must name at least one OU, account or account tag',
+      'channels[0].targets: must name the organization, or at least one OU, account or account tag',
     ]);
   });
 

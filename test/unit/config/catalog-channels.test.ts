@@ -10,7 +10,7 @@ describe('parseCatalog channel rules', () => {
 
   it('rejects a channel with no OU, account or tag', () => {
     expect(problemsAfter((c) => (c.channels[0].targets = { exclude: { accounts: ['123456789012'] } }))).toEqual([
-      'channels[0].targets: must name at least one OU, account or account tag',
+      'channels[0].targets: must name the organization, or at least one OU, account or account tag',
     ]);
   });
 

@@ -1,0 +1,75 @@
+import {
+  modifyLaunchPermissions,
+  modifySnapshotPermissions,
+  readLaunchPermissions,
+  readSnapshotIds,
+  readSnapshotPermissions,
+} from '../../aws/ec2-sharing.js';
+import { mapWithConcurrency } from '../../core/concurrency.js';
+import type { LaunchGrant } from '../../core/sharing/grants.js';
+import { planLaunchPermissions, planSnapshotPermissions } from '../../core/sharing/planner.js';
+
+/** What one AMI (one region of a version) should grant. */
+export interface DesiredRegionGrants {
+  readonly region: string;
+  readonly imageId: string;
+  /** The launch permissions wanted; `[]` removes every grant (rejected, revoked, retired everywhere). */
+  readonly grants: readonly LaunchGrant[];
+  /** Accounts that may also copy the AMI (its snapshots' createVolumePermission); `[]` removes any. */
+  readonly copyAccounts: readonly string[];
+}
+
+/** What applying one region took. */
+export interface AppliedRegionGrants {
+  readonly region: string;
+  readonly imageId: string;
+  readonly added: number;
+  readonly removed: number;
+  /** ModifyImageAttribute calls made (the planner's minimum for this change). */
+  readonly imageCalls: number;
+  /** ModifySnapshotAttribute calls made. */
+  readonly snapshotCalls: number;
+}
+
+/** Regions applied at once: each region has its own EC2 token buckets, so regions never slow each other down. */
+export const REGION_CONCURRENCY = 16;
+
+async function applyRegion(want: DesiredRegionGrants): Promise<AppliedRegionGrants> {
+  const { region, imageId } = want;
+  const current = await readLaunchPermissions(region, imageId);
+  const calls = planLaunchPermissions(current, want.grants);
+  // Sequential within a region: one bucket, and additions go before removals.
+  for (const call of calls) await modifyLaunchPermissions(region, imageId, call);
+  let snapshotCalls = 0;
+  for (const snapshotId of await readSnapshotIds(region, imageId)) {
+    const plan = planSnapshotPermissions(await readSnapshotPermissions(region, snapshotId), want.copyAccounts);
+    for (const call of plan.calls) await modifySnapshotPermissions(region, snapshotId, call);
+    if (plan.removePublic) await modifySnapshotPermissions(region, snapshotId, { operation: 'remove', group: 'all' });
+    snapshotCalls += plan.calls.length + (plan.removePublic ? 1 : 0);
+  }
+  return {
+    region,
+    imageId,
+    added: calls.reduce((n, c) => n + c.Add.length, 0),
+    removed: calls.reduce((n, c) => n + c.Remove.length, 0),
+    imageCalls: calls.length,
+    snapshotCalls,
+  };
+}
+
+/**
+ * Makes each AMI's launch permissions (and its snapshots' copy permissions) exactly what `desired` says: reads what
+ * is in force (DescribeImageAttribute, DescribeSnapshotAttribute), plans the fewest calls (core/sharing/planner)
+ * and applies them, regions in parallel (at most {@link REGION_CONCURRENCY}), calls within a region in order.
+ * Idempotent: a second run finds everything in force and makes no call. Throttling is retried by the SDK's adaptive
+ * retry; any other error is thrown after the regions already started have finished, and a re-run completes the rest.
+ *
+ * This is the one way Goldsmith changes who may launch an AMI: Share (a version enters a channel), RecordOutcome
+ * (a channel fails after sharing), and retirement and revocation (fewer channels, or `grants: []`).
+ */
+export async function applyLaunchGrants(
+  desired: readonly DesiredRegionGrants[],
+  options: { concurrency?: number } = {},
+): Promise<AppliedRegionGrants[]> {
+  return mapWithConcurrency(desired, options.concurrency ?? REGION_CONCURRENCY, applyRegion);
+}

@@ -1,0 +1,30 @@
+import { listOutcomes } from '../../aws/promotion-ledger.js';
+import type { RegionAmi } from '../../core/promotion/types.js';
+import { type ChannelTargets, type ResolvedChannels, resolveChannels } from './channel-targets.js';
+import { type AppliedRegionGrants, applyLaunchGrants } from './launch-grants.js';
+
+/** The channels a version holds now: those the ledger records it `promoted` to. */
+export async function channelsHeld(image: string, version: string): Promise<Set<string>> {
+  const outcomes = await listOutcomes(image, version);
+  return new Set(outcomes.filter((o) => o.outcome === 'promoted').map((o) => o.channel));
+}
+
+/**
+ * Makes a version's AMIs, in every region, launchable by exactly the accounts of `channels` (resolved from
+ * Organizations now), and copyable by those of the channels that allow copying. `channels: []` removes every grant.
+ */
+export async function grantVersionTo(
+  amis: readonly RegionAmi[],
+  channels: readonly ChannelTargets[],
+): Promise<{ resolved: ResolvedChannels; applied: AppliedRegionGrants[] }> {
+  const resolved = await resolveChannels(channels);
+  const applied = await applyLaunchGrants(
+    amis.map((a) => ({
+      region: a.region,
+      imageId: a.imageId,
+      grants: resolved.union.grants,
+      copyAccounts: resolved.copyAccounts,
+    })),
+  );
+  return { resolved, applied };
+}

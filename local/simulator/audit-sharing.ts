@@ -1,0 +1,86 @@
+import type { LocalCloud } from './cloud.js';
+import type { SimulationReport } from './report.js';
+import { targetResolver } from './targets.js';
+
+/** An account id outside the organization: nobody outside may launch Goldsmith's AMIs either. */
+export const OUTSIDER_ACCOUNT = '999999999999';
+
+/** The launch checks and what each counted: (account, region, AMI) triples examined. */
+export interface LaunchAudit {
+  problems: string[];
+  checks: {
+    'launchable-by-targets': number;
+    'not-launchable-by-others': number;
+    'rejected-not-launchable': number;
+    'revoked-not-launchable': number;
+  };
+}
+
+const MAX_PROBLEMS_PER_AMI = 3;
+
+/**
+ * Asks the fakes, for every AMI of every build: can each account of the channels the build holds launch it in
+ * that region, and can anyone else (every other member, and an account outside the organization)? A build holds
+ * the channels the report shows it `promoted` to; one never promoted anywhere must be launchable by nobody, and
+ * a rejected, expired or aborted channel's targets reach it only through another channel it holds. The answer
+ * comes from the EC2 fake's launch permissions and the Organizations fake's tree, not from the ledger.
+ */
+export function auditLaunchPermissions(cloud: LocalCloud, report: SimulationReport): LaunchAudit {
+  const { ec2, organizations, imagebuilder } = cloud.installed.fakes;
+  const reach = targetResolver(organizations);
+  const channels = new Map(cloud.catalog.channels.map((c) => [c.name, c]));
+  const members = organizations.accountIds();
+  const audit: LaunchAudit = {
+    problems: [],
+    checks: {
+      'launchable-by-targets': 0,
+      'not-launchable-by-others': 0,
+      'rejected-not-launchable': 0,
+      'revoked-not-launchable': 0,
+    },
+  };
+  const outcomes = new Map<string, string[]>();
+  for (const p of report.promotions) {
+    const key = `${p.image}@${p.version}`;
+    outcomes.set(key, [...(outcomes.get(key) ?? []), `${p.channel}:${p.outcome}`]);
+  }
+
+  for (const build of imagebuilder.builds.values()) {
+    const amis = build.amis ?? [];
+    if (amis.length === 0) continue;
+    const image = build.pipeline.image;
+    const version = build.arn.split('/').slice(-2).join('/');
+    const decided = outcomes.get(`${image}@${version}`) ?? [];
+    const held = decided.filter((d) => d.endsWith(':promoted')).map((d) => d.split(':')[0]!);
+    const failed = decided.some((d) => !d.endsWith(':promoted'));
+    const expected = new Set<string>();
+    for (const name of held) {
+      const c = channels.get(name);
+      if (c) for (const a of reach(c.targets)) expected.add(a);
+    }
+    const othersKey = held.length === 0 && failed ? 'rejected-not-launchable' : 'not-launchable-by-others';
+    for (const { region, image: amiId } of amis) {
+      const owner = ec2.images.get(amiId)?.ownerId;
+      let reported = 0;
+      const problem = (text: string) => {
+        if (reported++ < MAX_PROBLEMS_PER_AMI) audit.problems.push(text);
+      };
+      for (const account of expected) {
+        audit.checks['launchable-by-targets']++;
+        if (!ec2.isLaunchableBy(region, amiId, account, organizations)) {
+          problem(`${image} ${version} (${held.join(', ')}): ${account} cannot launch ${amiId} in ${region}`);
+        }
+      }
+      for (const account of [...members, OUTSIDER_ACCOUNT]) {
+        if (expected.has(account) || account === owner) continue;
+        audit.checks[othersKey]++;
+        if (ec2.isLaunchableBy(region, amiId, account, organizations)) {
+          const why =
+            held.length > 0 ? `holds only ${held.join(', ')}` : `was ${decided.join(', ') || 'never promoted'}`;
+          problem(`${image} ${version} ${why}, but ${account} can launch ${amiId} in ${region}`);
+        }
+      }
+    }
+  }
+  return audit;
+}

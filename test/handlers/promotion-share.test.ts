@@ -1,0 +1,253 @@
+import {
+  DescribeImageAttributeCommand,
+  DescribeImagesCommand,
+  DescribeSnapshotAttributeCommand,
+  EC2Client,
+  ModifyImageAttributeCommand,
+  ModifySnapshotAttributeCommand,
+} from '@aws-sdk/client-ec2';
+import {
+  DescribeOrganizationCommand,
+  ListAccountsForParentCommand,
+  ListOrganizationalUnitsForParentCommand,
+  ListRootsCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { accountSetHash } from '../../core/sharing/targets.js';
+import { recordFailureOutcome } from '../../functions/promotion/record-outcome.js';
+import { share } from '../../functions/promotion/share.js';
+import { forgetOrganization } from '../../functions/sharing/channel-targets.js';
+import { applyLaunchGrants } from '../../functions/sharing/launch-grants.js';
+import { AMIS, catalog, channelItem } from './promotion-fixtures.js';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const ec2 = mockClient(EC2Client);
+const org = mockClient(OrganizationsClient);
+const sns = mockClient(SNSClient);
+
+const ORG_ARN = 'arn:aws:organizations::999988887777:organization/o-a1b2c3d4e5';
+const ouArn = (id: string) => `arn:aws:organizations::999988887777:ou/o-a1b2c3d4e5/${id}`;
+const ROOT = 'r-x1y2';
+// dev and staging: one OU each; prod: prd00001 holds the excluded 111122223333, prd00002 has a nested OU.
+const TREE: Record<string, { ous: string[]; accounts: { Id: string; State: 'ACTIVE' | 'SUSPENDED' }[] }> = {
+  [ROOT]: {
+    ous: ['ou-x1y2-dev00001', 'ou-x1y2-stg00001', 'ou-x1y2-prd00001', 'ou-x1y2-prd00002'],
+    accounts: [{ Id: '555566667777', State: 'SUSPENDED' }],
+  },
+  'ou-x1y2-dev00001': { ous: [], accounts: [{ Id: '200000000001', State: 'ACTIVE' }] },
+  'ou-x1y2-stg00001': { ous: [], accounts: [{ Id: '200000000002', State: 'ACTIVE' }] },
+  'ou-x1y2-prd00001': {
+    ous: [],
+    accounts: [
+      { Id: '111122223333', State: 'ACTIVE' },
+      { Id: '444455556666', State: 'ACTIVE' },
+    ],
+  },
+  'ou-x1y2-prd00002': { ous: ['ou-x1y2-prd00003'], accounts: [] },
+  'ou-x1y2-prd00003': { ous: [], accounts: [{ Id: '777788889999', State: 'ACTIVE' }] },
+};
+
+const promoted = (...channels: string[]) =>
+  ddb.on(QueryCommand).resolves({ Items: channels.map((channel) => ({ channel, outcome: 'promoted' })) });
+
+beforeEach(() => {
+  process.env.LEDGER_TABLE = 'ledger';
+  process.env.NOTIFY_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:notify';
+  process.env.GOLDSMITH_CATALOG = JSON.stringify(catalog);
+  forgetOrganization();
+  ddb.on(PutCommand).resolves({});
+  ddb.on(GetCommand).resolves({});
+  promoted();
+  sns.on(PublishCommand).resolves({});
+  org.on(DescribeOrganizationCommand).resolves({ Organization: { Arn: ORG_ARN } });
+  org.on(ListRootsCommand).resolves({ Roots: [{ Id: ROOT }] });
+  for (const [parent, node] of Object.entries(TREE)) {
+    org
+      .on(ListOrganizationalUnitsForParentCommand, { ParentId: parent })
+      .resolves({ OrganizationalUnits: node.ous.map((Id) => ({ Id, Arn: ouArn(Id) })) });
+    org.on(ListAccountsForParentCommand, { ParentId: parent }).resolves({ Accounts: node.accounts });
+  }
+  ec2.on(DescribeImageAttributeCommand).resolves({ LaunchPermissions: [] });
+  ec2.on(DescribeImagesCommand).resolves({
+    Images: [{ BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0123456789abcdef0' } }] }],
+  });
+  ec2.on(DescribeSnapshotAttributeCommand).resolves({ CreateVolumePermissions: [] });
+  ec2.on(ModifyImageAttributeCommand).resolves({});
+  ec2.on(ModifySnapshotAttributeCommand).resolves({});
+});
+
+afterEach(() => {
+  for (const m of [ddb, ec2, org, sns]) m.reset();
+});
+
+describe('share', () => {
+  it('grants the channel OU in every region with one ModifyImageAttribute call each', async () => {
+    const result = await share(channelItem('dev'));
+
+    for (const ami of AMIS) {
+      expect(ec2).toHaveReceivedCommandWith(ModifyImageAttributeCommand, {
+        ImageId: ami.imageId,
+        LaunchPermission: { Add: [{ OrganizationalUnitArn: ouArn('ou-x1y2-dev00001') }] },
+      });
+    }
+    expect(ec2).toHaveReceivedCommandTimes(ModifyImageAttributeCommand, 2);
+    expect(ec2).not.toHaveReceivedCommand(ModifySnapshotAttributeCommand);
+    expect(result).toEqual({
+      regions: ['us-east-1', 'eu-west-1'],
+      targets: { ous: 1, accounts: 1, tags: 0, grants: 1 },
+      calls: { modifyImageAttribute: 2, modifySnapshotAttribute: 0 },
+    });
+  });
+
+  it('adds prod to what dev and staging hold, descending around the excluded account to account ids', async () => {
+    promoted('dev', 'staging');
+    ec2.on(DescribeImageAttributeCommand).resolves({
+      LaunchPermissions: [
+        { OrganizationalUnitArn: ouArn('ou-x1y2-dev00001') },
+        { OrganizationalUnitArn: ouArn('ou-x1y2-stg00001') },
+      ],
+    });
+
+    await share(channelItem('prod'));
+
+    expect(ec2).toHaveReceivedCommandWith(ModifyImageAttributeCommand, {
+      ImageId: AMIS[0]!.imageId,
+      LaunchPermission: {
+        Add: [{ UserId: '444455556666' }, { OrganizationalUnitArn: ouArn('ou-x1y2-prd00002') }],
+      },
+    });
+    expect(ec2).toHaveReceivedCommandTimes(ModifyImageAttributeCommand, 2);
+  });
+
+  it('records counts and the resolved set hash, not the account ids', async () => {
+    promoted('dev', 'staging');
+
+    await share(channelItem('prod'));
+
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({
+        sk: 'SHARE#1.0.0/3#prod',
+        kind: 'share',
+        counts: { ous: 2, accounts: 2, tags: 0, grants: 2, skipped: 0 },
+        accountsHash: accountSetHash(['444455556666', '777788889999']),
+      }),
+    });
+  });
+
+  it('makes no change on a retry that finds the grants in force', async () => {
+    ec2.on(DescribeImageAttributeCommand).resolves({
+      LaunchPermissions: [{ OrganizationalUnitArn: ouArn('ou-x1y2-dev00001') }],
+    });
+
+    const result = await share(channelItem('dev'));
+
+    expect(ec2).not.toHaveReceivedCommand(ModifyImageAttributeCommand);
+    expect(result.calls).toEqual({ modifyImageAttribute: 0, modifySnapshotAttribute: 0 });
+  });
+
+  it('removes a grant in force that no held channel gives (an account that left the OU, a stray share)', async () => {
+    ec2.on(DescribeImageAttributeCommand).resolves({
+      LaunchPermissions: [{ OrganizationalUnitArn: ouArn('ou-x1y2-dev00001') }, { UserId: '123412341234' }],
+    });
+
+    await share(channelItem('dev'));
+
+    expect(ec2).toHaveReceivedCommandWith(ModifyImageAttributeCommand, {
+      ImageId: AMIS[1]!.imageId,
+      LaunchPermission: { Remove: [{ UserId: '123412341234' }] },
+    });
+  });
+
+  it('skips a named account that is suspended, and says so in the ledger', async () => {
+    const item = channelItem('dev');
+    item.channel.targets = { ...item.channel.targets, accounts: ['555566667777'] };
+
+    const result = await share(item);
+
+    expect(result.targets.accounts).toBe(1);
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({
+        skipped: [{ account: '555566667777', reason: 'channels.dev.targets.accounts 555566667777: suspended' }],
+      }),
+    });
+  });
+
+  it('shares the snapshots with account ids when the channel allows copying', async () => {
+    const item = channelItem('dev');
+    item.channel.targets = { ...item.channel.targets, allowCopy: true };
+
+    await share(item);
+
+    expect(ec2).toHaveReceivedCommandWith(ModifySnapshotAttributeCommand, {
+      SnapshotId: 'snap-0123456789abcdef0',
+      Attribute: 'createVolumePermission',
+      CreateVolumePermission: { Add: [{ UserId: '200000000001' }] },
+    });
+  });
+
+  it('fails naming the field when the channel targets an OU the organization does not have', async () => {
+    const item = channelItem('dev');
+    item.channel.targets = { ...item.channel.targets, ous: ['ou-x1y2-gone0001'] };
+
+    await expect(share(item)).rejects.toThrow('channels.dev.targets.ous: ou-x1y2-gone0001 is not an OU');
+    expect(ec2).not.toHaveReceivedCommand(ModifyImageAttributeCommand);
+  });
+});
+
+describe('recordFailureOutcome and grants', () => {
+  it('takes back the grants a channel got before it failed, keeping the channels still held', async () => {
+    promoted('dev', 'staging');
+    ec2.on(DescribeImageAttributeCommand).resolves({
+      LaunchPermissions: [
+        { OrganizationalUnitArn: ouArn('ou-x1y2-dev00001') },
+        { OrganizationalUnitArn: ouArn('ou-x1y2-stg00001') },
+        { UserId: '444455556666' },
+        { OrganizationalUnitArn: ouArn('ou-x1y2-prd00002') },
+      ],
+    });
+
+    await recordFailureOutcome({ ...channelItem('prod'), failure: { Error: 'Superseded', Cause: 'newer build' } });
+
+    expect(ec2).toHaveReceivedCommandWith(ModifyImageAttributeCommand, {
+      ImageId: AMIS[0]!.imageId,
+      LaunchPermission: {
+        Remove: [{ UserId: '444455556666' }, { OrganizationalUnitArn: ouArn('ou-x1y2-prd00002') }],
+      },
+    });
+  });
+
+  it('reads but changes nothing when the failed channel was never shared', async () => {
+    await recordFailureOutcome({ ...channelItem('dev'), failure: { Error: 'GateRejected', Cause: 'findings' } });
+
+    expect(ec2).toHaveReceivedCommandTimes(DescribeImageAttributeCommand, 2);
+    expect(ec2).not.toHaveReceivedCommand(ModifyImageAttributeCommand);
+    expect(org).not.toHaveReceivedCommand(ListRootsCommand);
+  });
+});
+
+describe('applyLaunchGrants', () => {
+  it('removes every grant and every copy permission when nothing is wanted (revocation)', async () => {
+    ec2.on(DescribeImageAttributeCommand).resolves({ LaunchPermissions: [{ OrganizationArn: ORG_ARN }] });
+    ec2.on(DescribeSnapshotAttributeCommand).resolves({ CreateVolumePermissions: [{ UserId: '200000000001' }] });
+
+    const applied = await applyLaunchGrants([
+      { region: 'us-east-1', imageId: AMIS[0]!.imageId, grants: [], copyAccounts: [] },
+    ]);
+
+    expect(ec2).toHaveReceivedCommandWith(ModifyImageAttributeCommand, {
+      ImageId: AMIS[0]!.imageId,
+      LaunchPermission: { Remove: [{ OrganizationArn: ORG_ARN }] },
+    });
+    expect(ec2).toHaveReceivedCommandWith(ModifySnapshotAttributeCommand, {
+      SnapshotId: 'snap-0123456789abcdef0',
+      CreateVolumePermission: { Remove: [{ UserId: '200000000001' }] },
+    });
+    expect(applied).toEqual([
+      { region: 'us-east-1', imageId: AMIS[0]!.imageId, added: 0, removed: 1, imageCalls: 1, snapshotCalls: 1 },
+    ]);
+  });
+});
