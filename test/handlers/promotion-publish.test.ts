@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { CreateTagsCommand, EC2Client, ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
+import { CreateTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -8,7 +8,6 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { imagePromotedDetailSchema } from '../../events/image-promoted.js';
 import { publish } from '../../functions/promotion/publish.js';
-import { share } from '../../functions/promotion/share.js';
 import { AMIS, BUILD_ARN, channelItem } from './promotion-fixtures.js';
 
 // One mock per client for the whole file: mockClient stubs the client prototype, so a second one replaces the first.
@@ -17,35 +16,6 @@ const ssm = mockClient(SSMClient);
 const ec2 = mockClient(EC2Client);
 const bus = mockClient(EventBridgeClient);
 const sns = mockClient(SNSClient);
-
-describe('share', () => {
-  beforeEach(() => {
-    process.env.LEDGER_TABLE = 'ledger';
-    ddb.on(PutCommand).resolves({});
-  });
-
-  afterEach(() => {
-    ddb.reset();
-    ec2.reset();
-  });
-
-  it('records which regions and which targets (minus exclusions) the channel shares with', async () => {
-    const result = await share(channelItem('prod'));
-
-    expect(result).toEqual({ regions: ['us-east-1', 'eu-west-1'], targets: { ous: 2, accounts: 0, tags: 0 } });
-    const item = ddb.commandCalls(PutCommand)[0]?.args[0].input.Item;
-    expect(item).toMatchObject({
-      sk: 'SHARE#1.0.0/3#prod',
-      targets: { ous: ['ou-x1y2-prd00001', 'ou-x1y2-prd00002'], excluded: { ous: [], accounts: ['111122223333'] } },
-    });
-  });
-
-  it('does not change launch permissions yet: the sharing modules are a later issue', async () => {
-    await share(channelItem('dev'));
-
-    expect(ec2).not.toHaveReceivedCommand(ModifyImageAttributeCommand);
-  });
-});
 
 describe('publish', () => {
   beforeEach(() => {

@@ -17,7 +17,7 @@ function report(parts: Partial<SimulationReport>): SimulationReport {
     duplicatesSuppressed: 0,
     rejectedEvents: [],
     rejectedCallbacks: 0,
-    consistency: { ok: true, problems: [] },
+    consistency: { ok: true, problems: [], checks: {} },
     apiModel: { requests: 0, responses: 0, newerThanModel: 0, violations: [] },
     ...parts,
   };
