@@ -70,7 +70,19 @@ describe('the default scenario on the example catalog', () => {
   it('rebuilds children from their parent channel (cascade) and points consumers at promoted AMIs only', () => {
     expect(buildLines(result, 'hardened').every((l) => l.includes(' cascade '))).toBe(true);
     expect(result.report.pointers['base/prod']?.['us-east-1']).toMatch(/^ami-/);
-    expect(result.report.consistency).toEqual({ ok: true, problems: [] });
+    expect(result.report.consistency).toMatchObject({ ok: true, problems: [] });
+  });
+
+  it("leaves every promoted AMI launchable by exactly its channels' accounts in every region, checked from the fakes", () => {
+    const { checks } = result.report.consistency;
+    expect(checks['launchable-by-targets']).toBeGreaterThan(0);
+    expect(checks['not-launchable-by-others']).toBeGreaterThan(0);
+    expect(checks['rejected-not-launchable']).toBeGreaterThan(0);
+    // One ModifyImageAttribute per region for each channel a build entered: the planner's minimum here.
+    const promoted = result.report.promotions.filter((p) => p.outcome === 'promoted');
+    const minimum = promoted.reduce((n, p) => n + p.regions.length, 0);
+    expect(result.report.apiCalls['ec2:ModifyImageAttribute']).toBeGreaterThan(0);
+    expect(result.report.apiCalls['ec2:ModifyImageAttribute']).toBeLessThanOrEqual(minimum);
   });
 
   it('prints a figure for speed: simulated months per second', () => {

@@ -54,7 +54,7 @@ function result(extra: Record<string, unknown> = {}): SimulationResult {
       duplicatesSuppressed: 0,
       rejectedEvents: [],
       rejectedCallbacks: 0,
-      consistency: { ok: true, problems: [] },
+      consistency: { ok: true, problems: [], checks: {} },
       apiModel: { requests: 0, responses: 0, newerThanModel: 0, violations: [] },
       ...extra,
     },
