@@ -79,19 +79,24 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
         ),
       );
     case 'ec2:ModifyImageAttribute':
+    case 'ec2:DescribeImageAttribute':
       return imageRegions(catalog).flatMap(([, r]) => one(`arn:aws:ec2:${r}::image/${SAMPLE_AMI}`));
     // The AMI's backing snapshots; snapshot ARNs, like AMI ARNs, carry no account.
     case 'ec2:ModifySnapshotAttribute':
-      return imageRegions(catalog).flatMap(([, r]) => one(`arn:aws:ec2:${r}::snapshot/${SAMPLE_SNAPSHOT}`));
-    case 'ec2:DescribeImages':
-    case 'ec2:DescribeImageAttribute':
     case 'ec2:DescribeSnapshotAttribute':
-    // Organizations' list and describe actions are read across the whole organization.
-    case 'organizations:DescribeOrganization':
-    case 'organizations:ListRoots':
+      return imageRegions(catalog).flatMap(([, r]) => one(`arn:aws:ec2:${r}::snapshot/${SAMPLE_SNAPSHOT}`));
+    // Organizations: the management account's id is not in the catalog, so any account, this organization only.
     case 'organizations:ListOrganizationalUnitsForParent':
     case 'organizations:ListAccountsForParent':
+      return [
+        ...one(`arn:aws:organizations::999988887777:root/${catalog.organization.id}/r-ab12`),
+        ...one(`arn:aws:organizations::999988887777:ou/${catalog.organization.id}/ou-ab12-00000001`),
+      ];
     case 'organizations:ListTagsForResource':
+      return one(`arn:aws:organizations::999988887777:account/${catalog.organization.id}/123456789012`);
+    case 'ec2:DescribeImages':
+    case 'organizations:DescribeOrganization':
+    case 'organizations:ListRoots':
     case 'states:SendTaskSuccess':
     case 'states:SendTaskFailure':
     case 'states:SendTaskHeartbeat':

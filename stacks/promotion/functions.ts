@@ -76,35 +76,23 @@ function sharingFunction(
 }
 
 /**
- * What changing launch permissions takes: Organizations reads (no resource-level scoping for the list actions),
- * EC2 reads (Describe* take no resource), and Modify*Attribute on AMIs and snapshots (their ARNs carry no
- * account).
+ * What changing launch permissions takes: Organizations reads of this organization's roots, OUs and accounts
+ * (DescribeOrganization and ListRoots take no resource), DescribeImages (no resource), and the launch and copy
+ * permissions of AMIs and snapshots, whose ARNs carry no account and are created per build.
  */
-function allowSharing(stack: Stack, f: SstFunction): void {
+function allowSharing(stack: Stack, f: SstFunction, organizationId: string): void {
+  allow(f, ['organizations:DescribeOrganization', 'organizations:ListRoots', 'ec2:DescribeImages'], ['*']);
+  const org = (kind: string) => `arn:${stack.partition}:organizations::*:${kind}/${organizationId}/*`;
   allow(
     f,
-    [
-      'organizations:DescribeOrganization',
-      'organizations:ListRoots',
-      'organizations:ListOrganizationalUnitsForParent',
-      'organizations:ListAccountsForParent',
-      'organizations:ListTagsForResource',
-      'ec2:DescribeImageAttribute',
-      'ec2:DescribeImages',
-      'ec2:DescribeSnapshotAttribute',
-    ],
-    ['*'],
+    ['organizations:ListOrganizationalUnitsForParent', 'organizations:ListAccountsForParent'],
+    [org('root'), org('ou')],
   );
-  allow(
-    f,
-    ['ec2:ModifyImageAttribute'],
-    [stack.formatArn({ service: 'ec2', region: '*', account: '', resource: 'image', resourceName: '*' })],
-  );
-  allow(
-    f,
-    ['ec2:ModifySnapshotAttribute'],
-    [stack.formatArn({ service: 'ec2', region: '*', account: '', resource: 'snapshot', resourceName: '*' })],
-  );
+  allow(f, ['organizations:ListTagsForResource'], [org('account')]);
+  const ec2 = (resource: string) =>
+    stack.formatArn({ service: 'ec2', region: '*', account: '', resource, resourceName: '*' });
+  allow(f, ['ec2:DescribeImageAttribute', 'ec2:ModifyImageAttribute'], [ec2('image')]);
+  allow(f, ['ec2:DescribeSnapshotAttribute', 'ec2:ModifySnapshotAttribute'], [ec2('snapshot')]);
 }
 
 function allow(f: SstFunction, actions: string[], resources: string[]): void {
@@ -130,7 +118,7 @@ export function createTaskFunctions(
       return [name, sharing ? sharingFunction(stack, id, handler, base, catalog) : fn(stack, id, handler, base)];
     }),
   ) as Record<keyof PromotionTaskFunctions, SstFunction>;
-  for (const f of [made.share, made.recordOutcome]) allowSharing(stack, f);
+  for (const f of [made.share, made.recordOutcome]) allowSharing(stack, f, catalog.organization.id);
 
   const imageArns = [stack.formatArn({ service: 'imagebuilder', resource: 'image', resourceName: '*' })];
   allow(made.loadImage, ['imagebuilder:GetImage'], imageArns);
