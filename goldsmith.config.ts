@@ -72,4 +72,15 @@ export default defineConfig({
     email: ['platform-team@example.com'],
     slack: { secretName: 'goldsmith/slack-webhook', channel: '#golden-images' },
   },
+  access: {
+    // May put "Package Update" (source goldsmith.ci) on Goldsmith's bus, and nothing else.
+    ci: ['arn:aws:iam::123456789012:role/ci-release'],
+    // May assume the operators' role: build, promote, rollback, revoke through the operator endpoint.
+    operators: ['arn:aws:iam::123456789012:role/platform-engineer'],
+    // The IAM principals each approver signs operator requests as.
+    approvers: {
+      'ops-lead': ['arn:aws:iam::123456789012:role/ops-lead'],
+      'security-reviewer': ['arn:aws:iam::123456789012:role/security-reviewer'],
+    },
+  },
 });

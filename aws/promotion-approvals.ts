@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { imagePk } from '../core/ledger/keys.js';
 import { documentClient } from './clients/dynamodb.js';
 import { isConditionFailure } from './promotion-ledger.js';
@@ -138,4 +138,21 @@ export async function recordRefusedCallback(input: {
       },
     }),
   );
+}
+
+/** The undecided approval requests of an image's channel (every version waiting there), oldest version first. */
+export async function pendingApprovals(image: string, channel: string): Promise<ApprovalRecord[]> {
+  const pending: ApprovalRecord[] = [];
+  const pages = paginateQuery(
+    { client: documentClient() },
+    {
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      FilterExpression: 'channel = :channel AND attribute_not_exists(decision)',
+      ExpressionAttributeValues: { ':pk': imagePk(image), ':prefix': 'APPROVAL#', ':channel': channel },
+      ConsistentRead: true,
+    },
+  );
+  for await (const page of pages) pending.push(...((page.Items ?? []) as ApprovalRecord[]));
+  return pending;
 }

@@ -39,7 +39,7 @@ export function routesFor(raw: unknown, wiring: Wiring): Route[] {
   if (!isRecord(raw)) return [];
   const targets = (arns: readonly string[]) => arns.map((arn) => targetName(wiring, arn));
   if ('source' in raw || 'detail-type' in raw) {
-    const ours = raw.source === SOURCES.goldsmith;
+    const ours = raw.source === SOURCES.goldsmith || raw.source === SOURCES.ci;
     return wiring.rules
       .filter((rule) => (rule.eventBusName !== 'default') === ours && matchesPattern(rule.pattern, raw))
       .map((rule) => ({

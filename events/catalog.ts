@@ -40,7 +40,7 @@ export const BUS_EVENTS = {
     detailType: DETAIL_TYPES.packageVersionStateChange,
     schema: packageVersionStateChangeSchema,
   },
-  'package-update': { source: SOURCES.goldsmith, detailType: DETAIL_TYPES.packageUpdate, schema: packageUpdateSchema },
+  'package-update': { source: SOURCES.ci, detailType: DETAIL_TYPES.packageUpdate, schema: packageUpdateSchema },
   'image-promoted': { source: SOURCES.goldsmith, detailType: DETAIL_TYPES.imagePromoted, schema: imagePromotedSchema },
   'base-image-changed': {
     source: SOURCES.goldsmith,

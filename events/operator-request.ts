@@ -9,7 +9,7 @@ import { formatIssues } from './issues.js';
  * identity is never in the body: the function reads the ARN AWS puts in `requestContext.authorizer.iam.userArn`.
  * https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html (request payload, `authorizer.iam`)
  *
- * Where it is: the `Operator` stack's output `OperatorUrl`. Who may call it: principals allowed to assume the
+ * Where it is: the `Trust` stack's output `OperatorUrl`. Who may call it: principals allowed to assume the
  * stack's operators' role (output `OperatorsRoleArn`); approve/reject also need the caller's ARN among that
  * channel's approvers in the catalog.
  */

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { catalogName, eventBridgeEvent } from './envelope.js';
-import { DETAIL_TYPES, GOLDSMITH_SOURCE } from './sources.js';
+import { CI_SOURCE, DETAIL_TYPES } from './sources.js';
 
 /** Strict: CI writes this by hand, so a misspelt key is an error, not a silently ignored field. */
 export const packageUpdateDetailSchema = z.strictObject({
@@ -11,9 +11,9 @@ export const packageUpdateDetailSchema = z.strictObject({
   images: z.array(catalogName).min(1, 'must list at least one image when given').optional(),
 });
 
-/** "Package Update" from CI: a package Goldsmith's images install has a new version. */
+/** "Package Update" from CI (source `goldsmith.ci`): a package Goldsmith's images install has a new version. */
 export const packageUpdateSchema = eventBridgeEvent(
-  GOLDSMITH_SOURCE,
+  CI_SOURCE,
   DETAIL_TYPES.packageUpdate,
   packageUpdateDetailSchema,
 );

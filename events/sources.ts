@@ -3,14 +3,21 @@
  * both read these constants, so a pattern can't drift from the schema that parses what it routes.
  */
 
-/** The `source` of every event Goldsmith itself puts on its bus (and of the CI "Package Update" event). */
+/** The `source` of Goldsmith's own facts on its bus ("Image Promoted", "Base Image Changed", ...). */
 export const GOLDSMITH_SOURCE = 'goldsmith';
+
+/**
+ * The `source` of CI's input ("Package Update"): distinct from Goldsmith's own facts, so the bus policy can let CI
+ * put this source, and only this one, while only Goldsmith's functions put `goldsmith`.
+ */
+export const CI_SOURCE = 'goldsmith.ci';
 
 export const SOURCES = {
   imageBuilder: 'aws.imagebuilder',
   inspector: 'aws.inspector2',
   codeArtifact: 'aws.codeartifact',
   goldsmith: GOLDSMITH_SOURCE,
+  ci: CI_SOURCE,
 } as const;
 
 export const DETAIL_TYPES = {

@@ -1,14 +1,8 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { approvalSecret } from '../aws/approval-secret.js';
-import {
-  claimApprovalDecision,
-  getApproval,
-  markApprovalSent,
-  recordRefusedCallback,
-} from '../aws/promotion-approvals.js';
-import { sendTaskFailure, sendTaskSuccess } from '../aws/stepfunctions.js';
+import { getApproval, recordRefusedCallback } from '../aws/promotion-approvals.js';
 import { verifyApprovalLink } from '../core/promotion/approval-link.js';
-import { DECISION_ERRORS, rejectionCause } from '../core/promotion/outcome.js';
+import { answerApproval } from './lib/approval-decision.js';
 import { taskHandler } from './promotion/lambda.js';
 
 function reply(statusCode: number, text: string): APIGatewayProxyStructuredResultV2 {
@@ -19,8 +13,8 @@ const STATUS_FOR_REFUSAL: Record<string, number> = { 'bad signature': 403, 'link
 
 /**
  * The approve/reject link handler (Lambda function URL). Verifies the link's HMAC and expiry, finds the task token
- * in the `APPROVAL#` item by the link's short id, claims the decision (conditionally: one decision per approval),
- * then answers Step Functions: SendTaskSuccess `{ decision, by, at }` or SendTaskFailure `Rejected`. A refused link
+ * in the `APPROVAL#` item by the link's short id, then decides it through `answerApproval` (the same code the
+ * operator endpoint uses): one decision per approval, then SendTaskSuccess or SendTaskFailure `Rejected`. A refused link
  * is recorded and answered 4xx with nothing sent; a failing SendTask call throws, so the click can be retried.
  */
 export async function approvalCallback(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
@@ -41,17 +35,10 @@ export async function approvalCallback(event: APIGatewayProxyEventV2): Promise<A
 
   const approval = await getApproval(image, version, channel);
   if (!approval || approval.approvalId !== id) return refuse('no such approval request', 404);
-  if (!approval.approvers.includes(by)) return refuse(`${by} is not an approver of ${channel}`, 403);
-  if (!(await claimApprovalDecision({ image, version, channel, approvalId: id, decision, by, at }))) {
+  const answer = await answerApproval(approval, decision, by, at);
+  if (!answer.ok && answer.status === 403) return refuse(answer.reason, 403);
+  if (!answer.ok)
     return reply(409, `Already decided: ${approval.decision ?? 'decided'} by ${approval.by ?? 'someone'}.`);
-  }
-
-  if (decision === 'approve') {
-    await sendTaskSuccess(approval.taskToken, { decision: 'approved', by, at });
-  } else {
-    await sendTaskFailure(approval.taskToken, DECISION_ERRORS.approvalRejected, rejectionCause(by, at));
-  }
-  await markApprovalSent(image, version, channel, at);
   return reply(200, `${decision === 'approve' ? 'Approved' : 'Rejected'} ${image} ${version} for ${channel} as ${by}.`);
 }
 

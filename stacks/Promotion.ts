@@ -8,12 +8,14 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { StackContext } from 'sst/constructs';
 import { planAll } from '../core/promotion/plan.js';
+import { DETAIL_TYPES } from '../events/sources.js';
 import { useCatalog } from './catalog.js';
 import { ledgerTableName, NAME_PREFIX } from './names.js';
 import { promotionDefinition } from './promotion/definition.js';
 import { createApprovalCallback, createEventFunctions, createTaskFunctions } from './promotion/functions.js';
 import { createReconciler } from './promotion/reconcile.js';
 import { createPromotionRules } from './promotion/rules.js';
+import type { BusWriterFunction } from './trust/bus-policy.js';
 
 /** Goldsmith's event bus (Image Promoted, Package Update), e.g. `goldsmith-prod`. */
 export function goldsmithBusName(stage: string): string {
@@ -29,6 +31,8 @@ export function notificationsTopicName(stage: string): string {
 export interface PromotionResources {
   stateMachine: sfn.StateMachine;
   approvalUrl: string;
+  /** The functions that put Goldsmith's facts on the bus, with what they put (the bus policy allows only these). */
+  busWriters: BusWriterFunction[];
 }
 
 /**
@@ -92,5 +96,9 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
   createReconciler(stack, env, catalog, stateMachine);
 
   stack.addOutputs({ PromotionStateMachineArn: stateMachine.stateMachineArn, ApprovalUrl: approvalUrl });
-  return { stateMachine, approvalUrl };
+  return {
+    stateMachine,
+    approvalUrl,
+    busWriters: [{ fn: tasks.publish, detailTypes: [DETAIL_TYPES.imagePromoted] }],
+  };
 }

@@ -3,6 +3,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { type StackContext, use } from 'sst/constructs';
+import { DETAIL_TYPES } from '../events/sources.js';
 import { useCatalog } from './catalog.js';
 import { Factory } from './Factory.js';
 import { Ledger } from './Ledger.js';
@@ -11,11 +12,14 @@ import { goldsmithBusName, notificationsTopicName } from './Promotion.js';
 import { createTriggerFunctions, type TriggerFunctions } from './triggers/functions.js';
 import { createTriggerRules, subscribeToAmiUpdates } from './triggers/rules.js';
 import { createSchedules } from './triggers/schedules.js';
+import type { BusWriterFunction } from './trust/bus-policy.js';
 
 /** What other stacks get from `use(Triggers)`. */
 export interface TriggersResources extends TriggerFunctions {
   bus: events.EventBus;
   dlq: sqs.Queue;
+  /** The functions that put Goldsmith's facts on the bus, with what they put (the bus policy allows only these). */
+  busWriters: BusWriterFunction[];
 }
 
 /**
@@ -66,5 +70,6 @@ export function Triggers({ app, stack }: StackContext): TriggersResources {
   subscribeToAmiUpdates(stack, catalog, fns.startBuilds);
 
   stack.addOutputs({ EventBusName: bus.eventBusName, TriggersDlqUrl: dlq.queueUrl });
-  return { ...fns, bus, dlq };
+  const busWriters = [{ fn: fns.watchBaseImages, detailTypes: [DETAIL_TYPES.baseImageChanged] }];
+  return { ...fns, bus, dlq, busWriters };
 }

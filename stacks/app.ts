@@ -5,11 +5,13 @@ import { Monitoring } from './Monitoring.js';
 import { Notifications } from './Notifications.js';
 import { Promotion } from './Promotion.js';
 import { Triggers } from './Triggers.js';
+import { Trust } from './Trust.js';
 
 /**
  * Goldsmith's stacks in deploy order: the ledger, the Image Builder factory, the notifications topic, the
- * triggers (which own Goldsmith's bus), promotion, then monitoring (dashboard and alarms over all of them).
- * sst.config.ts, the simulator and the tests all use this list.
+ * triggers (which own Goldsmith's bus), promotion, monitoring (dashboard and alarms over all of them), then trust
+ * (the bus policy and the operator endpoint name the other stacks' roles). sst.config.ts, the simulator and the
+ * tests all use this list.
  */
 export const GOLDSMITH_STACKS: readonly ((ctx: StackContext) => unknown)[] = [
   Ledger,
@@ -18,4 +20,5 @@ export const GOLDSMITH_STACKS: readonly ((ctx: StackContext) => unknown)[] = [
   Triggers,
   Promotion,
   Monitoring,
+  Trust,
 ];

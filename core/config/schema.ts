@@ -4,6 +4,7 @@ import { DURATION_PATTERN, formatDuration, ONE_YEAR_SECONDS, tryParseDuration } 
 import { isCommercialRegion } from '../regions.js';
 import { cronProblem } from '../schedule/cron.js';
 import { isIanaTimezone, isSkippedSomeDay } from '../schedule/timezone.js';
+import { accessSchema, DEFAULT_ACCESS } from './access.js';
 
 /**
  * The catalog schema: one zod schema shared by the stacks, the functions and the CLI.
@@ -227,6 +228,7 @@ export const catalogShapeSchema = z.strictObject({
   monitoring: monitoringSchema.default({ staleChannelAfter: '45d' }),
   /** Overrides of the shipped price table (core/cost/prices.ts) for cost estimates. */
   prices: pricesOverrideSchema,
+  access: accessSchema.default(DEFAULT_ACCESS),
 });
 
 export type CatalogInput = z.input<typeof catalogShapeSchema>;

@@ -88,7 +88,7 @@ export function decideBuilds(input: DecideInput): Decision[] {
         skip ??
         (resume
           ? `resuming ${dedupeKey}: claimed by ${marker?.changeId} at ${marker?.claimedAt} but not confirmed started`
-          : `${trigger} change ${changeId}`);
+          : `${trigger} change ${changeId}${change.kind === 'manual' ? ` requested by ${change.requestedBy}` : ''}`);
       return {
         image,
         outcome: skip === undefined ? 'start' : 'skip',

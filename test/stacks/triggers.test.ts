@@ -142,7 +142,8 @@ describe('Triggers stack: rules', () => {
     for (const detailType of ['Package Update', 'Base Image Changed', 'Image Promoted']) {
       const rule = ruleWith(detailType);
       expect(rule['EventBusName'], detailType).toMatch(/^<Bus/);
-      expect((rule['EventPattern'] as Json)['source']).toEqual(['goldsmith']);
+      const source = detailType === 'Package Update' ? 'goldsmith.ci' : 'goldsmith';
+      expect((rule['EventPattern'] as Json)['source'], detailType).toEqual([source]);
     }
     expect((ruleWith('Image Promoted')['EventPattern'] as Json)['detail']).toEqual({ image: ['base', 'hardened'] });
   });

@@ -33,7 +33,7 @@ describe('changeFromEvent', () => {
   it("keeps CI's image filter on a package update", () => {
     const event = parseEvent(
       'package-update',
-      envelope('goldsmith', 'Package Update', { package: 'openssl', version: '3.0.16', images: ['app'] }),
+      envelope('goldsmith.ci', 'Package Update', { package: 'openssl', version: '3.0.16', images: ['app'] }),
     );
     expect(changeFromEvent({ kind: 'package-update', event })).toMatchObject({
       kind: 'package',

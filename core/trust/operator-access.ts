@@ -1,0 +1,44 @@
+import type { OperatorRequest } from '../../events/operator-request.js';
+import type { Catalog } from '../config/schema.js';
+import { approverNamesFor, principalMatches } from './principals.js';
+
+/** Who may do what through the operator endpoint: allowed (acting as `actor`), or refused with a status and why. */
+export type OperatorDecision = { ok: true; actor: string } | { ok: false; status: 400 | 403 | 404; error: string };
+
+const channelsOf = (catalog: Catalog, image: string): string[] =>
+  catalog.images[image]?.channels ?? catalog.channels.map((c) => c.name);
+
+/**
+ * Authorizes one operator request for the caller AWS authenticated (`callerArn`, from the request context):
+ * approve/reject only by that channel's approvers (catalog `access.approvers`, mapped from IAM principals); every
+ * other action only by a session of Goldsmith's operators' role. The image and channel must exist in the catalog.
+ */
+export function authorizeOperatorRequest(
+  catalog: Catalog,
+  request: OperatorRequest,
+  callerArn: string,
+  operatorsRoleArn: string,
+): OperatorDecision {
+  if (!catalog.images[request.image]) return { ok: false, status: 404, error: `unknown image "${request.image}"` };
+  if ('channel' in request) {
+    if (!channelsOf(catalog, request.image).includes(request.channel)) {
+      return { ok: false, status: 404, error: `image ${request.image} has no channel "${request.channel}"` };
+    }
+  }
+  if (request.action === 'approve' || request.action === 'reject') {
+    const names = approverNamesFor(catalog, request.channel, callerArn);
+    const [name] = names;
+    if (name === undefined) {
+      return { ok: false, status: 403, error: `${callerArn} is not an approver of ${request.channel}` };
+    }
+    return { ok: true, actor: name };
+  }
+  if (!principalMatches(operatorsRoleArn, callerArn)) {
+    return {
+      ok: false,
+      status: 403,
+      error: `${request.action} needs Goldsmith's operators' role; ${callerArn} is not a session of it`,
+    };
+  }
+  return { ok: true, actor: callerArn };
+}

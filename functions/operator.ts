@@ -1,0 +1,151 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { type ApprovalRecord, pendingApprovals } from '../aws/promotion-approvals.js';
+import type { ManualChange } from '../core/triggers/change.js';
+import { authorizeOperatorRequest } from '../core/trust/operator-access.js';
+import {
+  type OperatorRequest,
+  type OperatorRequestOf,
+  type OperatorResponse,
+  parseOperatorRequest,
+} from '../events/operator-request.js';
+import { answerApproval } from './lib/approval-decision.js';
+import { bundledCatalog } from './lib/catalog.js';
+import { logger } from './lib/powertools.js';
+import { taskHandler } from './promotion/lambda.js';
+import { startBuildsForChange } from './start-builds.js';
+
+/**
+ * The operator endpoint (function URL, `AWS_IAM` auth): build, approve, reject, promote, rollback, revoke. The
+ * caller is the ARN AWS authenticated and put in `requestContext.authorizer.iam.userArn`
+ * (https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html), never anything in the body. Each action goes
+ * through the path the system itself uses; a refused action changes nothing and answers why.
+ */
+
+/** The parts of a function URL request this endpoint reads. */
+export interface OperatorUrlEvent {
+  body?: string | undefined;
+  isBase64Encoded?: boolean | undefined;
+  requestContext?: {
+    requestId?: string | undefined;
+    http?: { method?: string | undefined } | undefined;
+    authorizer?: { iam?: { userArn?: string | undefined } | undefined } | undefined;
+  };
+}
+
+class Refusal extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'Refusal';
+  }
+}
+
+function reply(status: number, body: OperatorResponse): APIGatewayProxyStructuredResultV2 {
+  return { statusCode: status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+
+function decodeBody(event: OperatorUrlEvent): unknown {
+  const text = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Refusal(400, 'body: must be a JSON object');
+  }
+}
+
+function operatorsRoleArn(): string {
+  const arn = process.env.OPERATORS_ROLE_ARN;
+  if (!arn) throw new Error('OPERATORS_ROLE_ARN is not set');
+  return arn;
+}
+
+async function build(request: OperatorRequestOf<'build'>, caller: string, requestId: string, at: Date) {
+  const change: ManualChange = {
+    kind: 'manual',
+    image: request.image,
+    requestId,
+    requestedBy: caller,
+    requestedAt: at.toISOString(),
+  };
+  const decisions = await startBuildsForChange(bundledCatalog(), change, at);
+  return { image: request.image, requestedBy: caller, reason: request.reason, decisions };
+}
+
+/** The one pending approval the request names: by version, or the only one waiting in that channel. */
+async function approvalFor(request: OperatorRequestOf<'approve' | 'reject'>): Promise<ApprovalRecord> {
+  const pending = (await pendingApprovals(request.image, request.channel)).filter(
+    (a) => request.version === undefined || a.version === request.version,
+  );
+  const [only] = pending;
+  if (only === undefined) {
+    const which = request.version ? ` ${request.version}` : '';
+    throw new Refusal(404, `nothing of ${request.image}${which} is waiting for approval in ${request.channel}`);
+  }
+  if (pending.length > 1) {
+    const versions = pending.map((a) => a.version).join(', ');
+    throw new Refusal(409, `several versions of ${request.image} wait in ${request.channel} (${versions}): name one`);
+  }
+  return only;
+}
+
+async function decide(request: OperatorRequestOf<'approve' | 'reject'>, approver: string, caller: string, at: Date) {
+  const approval = await approvalFor(request);
+  const answer = await answerApproval(approval, request.action, approver, at.toISOString());
+  if (!answer.ok) throw new Refusal(answer.status, answer.reason);
+  return {
+    image: approval.image,
+    version: approval.version,
+    channel: approval.channel,
+    by: approver,
+    principal: caller,
+  };
+}
+
+/** Actions whose path is not on main yet: refused plainly rather than recorded as if done. */
+const NOT_AVAILABLE: Partial<Record<OperatorRequest['action'], string>> = {
+  promote: 'promote is not available yet: a soak is a Step Functions Wait state, which nothing can end early',
+  rollback: 'rollback is not available yet: it arrives with the lifecycle work (issue 10)',
+  revoke: 'revoke is not available yet: it arrives with the lifecycle work (issue 10)',
+};
+
+async function act(request: OperatorRequest, actor: string, caller: string, requestId: string, at: Date) {
+  const missing = NOT_AVAILABLE[request.action];
+  if (missing) throw new Refusal(501, missing);
+  switch (request.action) {
+    case 'build':
+      return build(request, caller, requestId, at);
+    case 'approve':
+    case 'reject':
+      return decide(request, actor, caller, at);
+    default:
+      throw new Refusal(501, `${request.action} is not available yet`);
+  }
+}
+
+/** Authenticates (request context), parses, authorizes (IAM role or catalog approvers), then acts. */
+export async function operatorEndpoint(event: OperatorUrlEvent): Promise<APIGatewayProxyStructuredResultV2> {
+  const caller = event.requestContext?.authorizer?.iam?.userArn;
+  const at = new Date();
+  try {
+    // AWS_IAM auth refuses unsigned requests before we run; this guards against the URL's auth ever being relaxed.
+    if (!caller) throw new Refusal(403, 'unsigned request: sign it with SigV4 (service lambda)');
+    if ((event.requestContext?.http?.method ?? 'POST') !== 'POST') throw new Refusal(405, 'method: use POST');
+    const parsed = parseOperatorRequest(decodeBody(event));
+    if (!parsed.ok) throw new Refusal(400, parsed.error);
+    const { request } = parsed;
+    const allowed = authorizeOperatorRequest(bundledCatalog(), request, caller, operatorsRoleArn());
+    if (!allowed.ok) throw new Refusal(allowed.status, allowed.error);
+    const requestId = event.requestContext?.requestId ?? `${caller}@${at.toISOString()}`;
+    const result = await act(request, allowed.actor, caller, requestId, at);
+    logger.info('operator action', { action: request.action, caller, actor: allowed.actor });
+    return reply(200, { ok: true, action: request.action, result });
+  } catch (error) {
+    if (!(error instanceof Refusal)) throw error;
+    logger.warn('operator action refused', { caller, status: error.status, reason: error.message });
+    return reply(error.status, { ok: false, error: error.message });
+  }
+}
+
+export const handler = taskHandler('operator', operatorEndpoint);

@@ -1,0 +1,49 @@
+import { type StackContext, use } from 'sst/constructs';
+import type { PolicyStatement } from '../core/trust/bus-policy.js';
+import { OPERATOR_URL_OUTPUT, OPERATORS_ROLE_OUTPUT } from '../events/operator-request.js';
+import { useCatalog } from './catalog.js';
+import { Factory } from './Factory.js';
+import { Ledger } from './Ledger.js';
+import { pipelineName } from './names.js';
+import { Promotion } from './Promotion.js';
+import { Triggers } from './Triggers.js';
+import { createBusPolicy } from './trust/bus-policy.js';
+import { createOperatorEndpoint, type OperatorEndpoint } from './trust/operator.js';
+
+export interface TrustResources {
+  busPolicy: PolicyStatement[];
+  operator: OperatorEndpoint;
+}
+
+/**
+ * Trust: who may tell Goldsmith what. Goldsmith's bus policy (facts only from the functions that publish them,
+ * "Package Update" only from the catalog's CI principals) and the IAM-authenticated operator endpoint with the
+ * operators' role. Last in the app: it names roles the other stacks create.
+ */
+export function Trust({ app, stack }: StackContext): TrustResources {
+  const catalog = useCatalog();
+  const { table } = use(Ledger);
+  const { pipelineArns } = use(Factory);
+  const triggers = use(Triggers);
+  const promotion = use(Promotion);
+
+  const busPolicy = createBusPolicy(stack, {
+    bus: triggers.bus,
+    catalog,
+    writers: [...triggers.busWriters, ...promotion.busWriters],
+  });
+  const operator = createOperatorEndpoint(stack, {
+    stage: app.stage,
+    catalog,
+    ledger: table,
+    stateMachine: promotion.stateMachine,
+    pipelineArns,
+    pipelineArnPrefix: stack.formatArn({
+      service: 'imagebuilder',
+      resource: 'image-pipeline',
+      resourceName: pipelineName(''),
+    }),
+  });
+  stack.addOutputs({ [OPERATOR_URL_OUTPUT]: operator.url, [OPERATORS_ROLE_OUTPUT]: operator.role.roleArn });
+  return { busPolicy, operator };
+}

@@ -1,0 +1,115 @@
+import { Duration, type Stack } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Function as SstFunction } from 'sst/constructs';
+import type { Catalog } from '../../core/config/schema.js';
+import { catalogBundling } from '../catalog.js';
+import { NAME_PREFIX } from '../names.js';
+
+/** The operators' role, e.g. `goldsmith-prod-operators`: a fixed name, so its sessions' ARNs are predictable. */
+export function operatorsRoleName(stage: string): string {
+  return `${NAME_PREFIX}-${stage}-operators`;
+}
+
+/** Concurrent operator requests at most: people type these, so a flood is abuse and must not starve the factory. */
+export const OPERATOR_CONCURRENCY = 5;
+
+export interface OperatorEndpointInputs {
+  stage: string;
+  catalog: Catalog;
+  ledger: dynamodb.ITable;
+  stateMachine: sfn.IStateMachine;
+  pipelineArns: Record<string, string>;
+  pipelineArnPrefix: string;
+}
+
+export interface OperatorEndpoint {
+  fn: SstFunction;
+  url: string;
+  role: iam.Role;
+}
+
+/**
+ * The operator endpoint: `functions/operator.ts` behind a function URL with `AWS_IAM` auth and reserved
+ * concurrency; the operators' role (assumable by the catalog's `access.operators`) may invoke it and read what the
+ * read-only commands read; the catalog's approvers may invoke it directly (the function lets them only approve or
+ * reject their channels). Function URLs need both lambda:InvokeFunctionUrl and lambda:InvokeFunction
+ * (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
+ */
+export function createOperatorEndpoint(stack: Stack, inputs: OperatorEndpointInputs): OperatorEndpoint {
+  const roleName = operatorsRoleName(inputs.stage);
+  const roleArn = stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: roleName });
+  const fn = new SstFunction(stack, 'Operator', {
+    handler: 'functions/operator.handler',
+    timeout: 30,
+    memorySize: 512,
+    reservedConcurrentExecutions: OPERATOR_CONCURRENCY,
+    environment: {
+      LEDGER_TABLE: inputs.ledger.tableName,
+      PIPELINE_ARN_PREFIX: inputs.pipelineArnPrefix,
+      OPERATORS_ROLE_ARN: roleArn,
+    },
+    url: { authorizer: 'iam' },
+    nodejs: catalogBundling(inputs.catalog),
+  });
+  const url = fn.url;
+  if (!url) throw new Error('the operator function has no URL');
+
+  // Build: what start-builds does for a manual change. Approve/reject: answer the task token.
+  const pipelines = Object.values(inputs.pipelineArns);
+  if (pipelines.length > 0) {
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['imagebuilder:StartImagePipelineExecution', 'imagebuilder:ListImagePipelineImages'],
+        resources: pipelines,
+      }),
+    );
+  }
+  inputs.ledger.grantReadWriteData(fn);
+  // IAM defines no resource type for SendTask*: "*" is the only resource that matches (the token names the execution).
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: ['*'] }),
+  );
+
+  const operators = inputs.catalog.access.operators.map((arn) => new iam.ArnPrincipal(arn));
+  const role = new iam.Role(stack, 'OperatorsRole', {
+    roleName,
+    description: 'Goldsmith operators: call the operator endpoint, read the ledger, pointers and executions',
+    // Nobody named: only the account's own IAM administrators can grant sts:AssumeRole on it.
+    assumedBy: operators.length > 0 ? new iam.CompositePrincipal(...operators) : new iam.AccountRootPrincipal(),
+    maxSessionDuration: Duration.hours(1),
+  });
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      actions: ['lambda:InvokeFunctionUrl'],
+      resources: [fn.functionArn],
+      conditions: { StringEquals: { 'lambda:FunctionUrlAuthType': 'AWS_IAM' } },
+    }),
+  );
+  role.addToPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] }));
+  inputs.ledger.grantReadData(role);
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      actions: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath'],
+      resources: [stack.formatArn({ service: 'ssm', region: '*', resource: 'parameter', resourceName: 'goldsmith/*' })],
+    }),
+  );
+  inputs.stateMachine.grantRead(role);
+
+  // Approvers sign as themselves: the function's resource policy names each principal the catalog maps.
+  const approverPrincipals = [...new Set(Object.values(inputs.catalog.access.approvers).flat())].sort();
+  for (const [index, arn] of approverPrincipals.entries()) {
+    fn.addPermission(`ApproverUrl${index}`, {
+      principal: new iam.ArnPrincipal(arn),
+      action: 'lambda:InvokeFunctionUrl',
+      functionUrlAuthType: lambda.FunctionUrlAuthType.AWS_IAM,
+    });
+    fn.addPermission(`ApproverInvoke${index}`, {
+      principal: new iam.ArnPrincipal(arn),
+      action: 'lambda:InvokeFunction',
+    });
+  }
+  return { fn, url, role };
+}
