@@ -3,6 +3,7 @@ import { buildVersionOf, runningBuilds, startPipelineExecution } from '../aws/im
 import { markIntentDone, recordIntent } from '../aws/intents.js';
 import { claimMarker, markStarted, readMarkers, recordBuildRequested, recordDecision } from '../aws/ledger.js';
 import { announce } from '../aws/notifications.js';
+import { getOutcome } from '../aws/promotion-ledger.js';
 import { readParameters } from '../aws/ssm.js';
 import type { Catalog } from '../core/config/schema.js';
 import { MalformedEventError } from '../core/errors.js';
@@ -15,7 +16,9 @@ import type { Change } from '../core/triggers/change.js';
 import { type Decision, decideBuilds } from '../core/triggers/decide.js';
 import { dedupeKeyFor } from '../core/triggers/dedupe.js';
 import { changeFromEvent, type TriggerInput } from '../core/triggers/from-events.js';
+import { FactContradictsLedgerError, imagePromotedContradiction } from '../core/trust/facts.js';
 import { type AmazonLinuxAmiUpdateEvent, releaseNotices } from '../events/amazon-linux-ami-update.js';
+import type { ImagePromotedDetail } from '../events/image-promoted.js';
 import { classifyEvent } from '../events/registry.js';
 import { bundledCatalog, pipelineArnOf } from './lib/catalog.js';
 import { handlerFor } from './lib/middleware.js';
@@ -158,6 +161,16 @@ export async function startBuildsForChange(
   return acted;
 }
 
+/** An "Image Promoted" must match the ledger's promoted outcome; anything else is refused, never acted on. */
+async function checkPromotionAgainstLedger(fact: ImagePromotedDetail): Promise<void> {
+  const recorded = await getOutcome(fact.image, fact.version, fact.channel);
+  const contradiction = imagePromotedContradiction(fact, recorded);
+  if (contradiction === undefined) return;
+  logger.error('fact refused', { reason: contradiction });
+  metrics.addMetric('FactsRefused', MetricUnit.Count, 1);
+  throw new FactContradictsLedgerError(contradiction);
+}
+
 export const handler = handlerFor({
   name: 'start-builds',
   parse: parseTrigger,
@@ -167,6 +180,7 @@ export const handler = handlerFor({
     if (input.kind === 'amazon-linux-ami-update') {
       changes = await changesFromNotice(catalog, input.event);
     } else {
+      if (input.kind === 'image-promoted') await checkPromotionAgainstLedger(input.event.detail);
       const change = changeFromEvent(input);
       if ('ignored' in change) {
         logger.info('trigger ignored', { kind: input.kind, reason: change.ignored });

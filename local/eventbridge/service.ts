@@ -20,42 +20,57 @@ export class EventBridgeFake implements FakeService {
   constructor(
     private readonly put: (event: BusEvent, eventBusName: string) => void,
     private readonly now: () => number,
+    /** Authorizes each entry for the calling principal (the bus policy); undefined lets it through. */
+    private readonly authorize?: (entry: {
+      source: string;
+      detailType: string;
+      busName: string;
+    }) => Promise<{ errorCode: string; reason: string } | undefined>,
   ) {}
 
-  handle(call: FakeCall): unknown {
+  async handle(call: FakeCall): Promise<unknown> {
     if (call.action !== 'PutEvents') throw new NotImplementedByFakeError('events', call.action);
     const entries = (call.input.Entries ?? []) as PutEventsEntry[];
     let failed = 0;
-    const results = entries.map((entry) => {
-      let detail: unknown;
-      try {
-        detail = JSON.parse(entry.Detail ?? '');
-      } catch {
-        failed++;
-        return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
-      }
-      if (!entry.Source || !entry.DetailType) {
-        failed++;
-        return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Source and DetailType are required.' };
-      }
-      const id = randomUUID();
-      const busName = (entry.EventBusName ?? 'default').split('/').pop() ?? 'default';
-      this.put(
-        {
-          version: '0',
-          id,
-          'detail-type': entry.DetailType,
-          source: entry.Source,
-          account: call.accountId,
-          time: (entry.Time ?? new Date(this.now())).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-          region: call.region,
-          resources: entry.Resources ?? [],
-          detail,
-        },
-        busName,
-      );
-      return { EventId: id };
-    });
+    const results: Record<string, string>[] = [];
+    for (const entry of entries) results.push(await this.putEntry(entry, call, () => failed++));
     return { FailedEntryCount: failed, Entries: results };
+  }
+
+  private async putEntry(entry: PutEventsEntry, call: FakeCall, fail: () => void): Promise<Record<string, string>> {
+    let detail: unknown;
+    try {
+      detail = JSON.parse(entry.Detail ?? '');
+    } catch {
+      fail();
+      return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+    }
+    if (!entry.Source || !entry.DetailType) {
+      fail();
+      return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Source and DetailType are required.' };
+    }
+    const id = randomUUID();
+    const busName = (entry.EventBusName ?? 'default').split('/').pop() ?? 'default';
+    // Each entry is authorized on its own (per-entry errors in PutEventsResultEntry).
+    const refused = await this.authorize?.({ source: entry.Source, detailType: entry.DetailType, busName });
+    if (refused) {
+      fail();
+      return { ErrorCode: refused.errorCode, ErrorMessage: refused.reason };
+    }
+    this.put(
+      {
+        version: '0',
+        id,
+        'detail-type': entry.DetailType,
+        source: entry.Source,
+        account: call.accountId,
+        time: (entry.Time ?? new Date(this.now())).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        region: call.region,
+        resources: entry.Resources ?? [],
+        detail,
+      },
+      busName,
+    );
+    return { EventId: id };
   }
 }

@@ -144,7 +144,8 @@ export function attachFake(client: { middlewareStack: unknown }, o: AttachOption
         o.stats.throttled++;
         throw throttledError(o.service);
       }
-      const output = (o.fake.handle(call) ?? {}) as Record<string, unknown>;
+      // A fake may answer asynchronously (the local EventBridge evaluates IAM policies).
+      const output = ((await o.fake.handle(call)) ?? {}) as Record<string, unknown>;
       checkResponse(serviceId, call.action, output, operationSchemaOf(context));
       const $metadata = { httpStatusCode: 200, requestId: nextRequestId(), attempts: 1, totalRetryDelay: 0 };
       return { output: { ...output, $metadata }, response: { statusCode: 200, headers: {}, body: undefined } };

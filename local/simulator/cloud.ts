@@ -17,6 +17,9 @@ import { Outages } from '../fakes/outages.js';
 import { SecretsManagerFake } from '../fakes/secretsmanager.js';
 import { LocalStepFunctions } from '../stepfunctions/engine.js';
 import { StepFunctionsFake } from '../stepfunctions/service.js';
+import { BusAuthorizer } from '../trust/bus-authorizer.js';
+import { currentCaller } from '../trust/caller.js';
+import { busPolicyOf, type PolicyDocument, rolePoliciesByArn } from '../trust/policies.js';
 import { type CfnResource, type CfnTemplate, TemplateResolver } from './intrinsics.js';
 import { AsyncInvoker } from './invoke.js';
 import { LocalLambdas } from './lambda.js';
@@ -41,7 +44,51 @@ export interface LocalCloud {
   outages: Outages;
   /** DynamoDB request units asked of the ledger (one per item written or read: items are under 1 KB). */
   dynamoUsage: { writes: number; reads: number };
+  /** Decides every PutEvents entry with the synthesized bus policy for the calling principal. */
+  busAuthorizer: BusAuthorizer;
+  /** Goldsmith's bus (its physical name). */
+  goldsmithBus: string;
+  /** Identity policies of the stacks' roles, by role ARN. */
+  rolePolicies: Map<string, PolicyDocument[]>;
+  /** Puts the bus policy refused: the report's `rejectedEvents` with the principal. */
+  refusedPuts: RefusedPut[];
   stop(): Promise<void>;
+}
+
+/** One PutEvents entry the bus policy refused. */
+export interface RefusedPut {
+  at: string;
+  principal: string;
+  bus: string;
+  source: string;
+  detailType: string;
+  reason: string;
+}
+
+/** The role ARN of each function (by logical id), as the templates name it. */
+function functionRoles(templates: CfnTemplate[], resolver: TemplateResolver): Map<string, string> {
+  const roles = new Map<string, string>();
+  for (const t of templates) {
+    for (const [id, r] of Object.entries(t.Resources ?? {})) {
+      if (r.Type !== 'AWS::Lambda::Function' || r.Properties?.Role === undefined) continue;
+      roles.set(id, String(resolver.resolve(r.Properties.Role)));
+    }
+  }
+  return roles;
+}
+
+/** Every bus the templates create, with its synthesized resource policy. */
+function busPolicies(templates: CfnTemplate[], resolver: TemplateResolver): Map<string, PolicyDocument> {
+  const policies = new Map<string, PolicyDocument>();
+  for (const t of templates) {
+    for (const [id, r] of Object.entries(t.Resources ?? {})) {
+      if (r.Type !== 'AWS::Events::EventBus') continue;
+      const name = resolver.physicalName(id);
+      const policy = busPolicyOf(templates, resolver, name);
+      if (policy) policies.set(name, policy);
+    }
+  }
+  return policies;
 }
 
 /** The slice of the SDK middleware stack the usage counter needs. */
@@ -161,7 +208,8 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
   });
 
   const dynamo = await startLocalDynamo();
-  const lambdas = new LocalLambdas(root);
+  const roles = functionRoles(app.templates, resolver);
+  const lambdas = new LocalLambdas(root, roles);
   const random = seededRandom(scenario.seed + 1);
   const invoker = new AsyncInvoker({
     clock,
@@ -210,11 +258,34 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     }
   }
 
+  const rolePolicies = rolePoliciesByArn(app.templates, resolver);
+  const policies = busPolicies(app.templates, resolver);
+  const goldsmithBus = [...policies.keys()][0] ?? wiring.rules.find((r) => r.eventBusName !== 'default')?.eventBusName;
+  if (!goldsmithBus) throw new Error('the stacks define no Goldsmith bus');
+  const busAuthorizer = new BusAuthorizer({
+    accountId: LOCAL_ACCOUNT,
+    region,
+    organizationId: catalog.organization.id,
+    organizationAccounts: new Set([LOCAL_ACCOUNT, ...installed.fakes.organizations.accountIds()]),
+    busPolicies: policies,
+    rolePolicies,
+  });
+  const refusedPuts: RefusedPut[] = [];
+  // A call from outside any function (a test's own SDK call) is the account's root: the bus policy still applies.
+  const authorizePut = async (entry: { source: string; detailType: string; busName: string }) => {
+    const principal = currentCaller() ?? `arn:aws:iam::${LOCAL_ACCOUNT}:root`;
+    const refused = await busAuthorizer.authorize(principal, entry.busName, entry.source, entry.detailType);
+    if (refused) {
+      refusedPuts.push({ at: clock.iso(), principal, bus: entry.busName, ...entry, reason: refused.reason });
+    }
+    return refused;
+  };
   const extra = {
     sfn: new StepFunctionsFake(sfn),
     eventbridge: new EventBridgeFake(
       (event, busName) => bus.put(event, busName),
       () => clock.now(),
+      authorizePut,
     ),
     secretsmanager: secrets,
   } as const;
@@ -287,6 +358,10 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     secrets,
     outages,
     dynamoUsage,
+    busAuthorizer,
+    goldsmithBus,
+    rolePolicies,
+    refusedPuts,
     async stop() {
       configureClients({});
       await dynamo.stop();

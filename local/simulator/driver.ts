@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { nextCron } from '../../core/schedule/index.js';
 import type { LocalCloud } from './cloud.js';
 import type { Scenario, ScenarioAction, ScenarioEvent } from './scenario.js';
+import { ciPackageUpdate, type RawPut } from './senders.js';
 
 const AMAZON_LINUX_PARAMETER_PREFIX = '/aws/service/ami-amazon-linux-latest/';
 
@@ -113,6 +114,8 @@ function amazonLinuxNotice(topicArn: string, at: Date, imageVersion: string) {
 }
 
 export interface ActionHandlers {
+  /** A raw event, or CI's package update, put on a bus as its sender (the bus policy decides). */
+  put(put: RawPut): Promise<void>;
   approve(action: Extract<ScenarioAction, { kind: 'approve' | 'reject' }>, filter: ScenarioEvent['filter']): void;
   letExpire(filter: ScenarioEvent['filter']): void;
   revoke(action: Extract<ScenarioAction, { kind: 'revoke' }>): void;
@@ -128,10 +131,7 @@ export function runAction(
 ): undefined | Promise<unknown> {
   const action = event.action;
   const { imagebuilder, ssm } = cloud.installed.fakes;
-  if ('event' in action) {
-    cloud.bus.put(action.event as never, 'default');
-    return;
-  }
+  if ('event' in action) return handlers.put(action);
   switch (action.kind) {
     case 'base-image-release': {
       const regions = action.region
@@ -174,6 +174,8 @@ export function runAction(
       );
     case 'operator':
       return handlers.operator(action.request, action.as);
+    case 'ci-package-update':
+      return handlers.put({ event: ciPackageUpdate(cloud, action), as: action.as, bus: 'goldsmith' });
     case 'let-expire':
       handlers.letExpire({
         image: action.image ?? event.filter.image,

@@ -11,6 +11,7 @@ import type { ProgressListener } from './progress.js';
 import { buildReport, type SimulationReport } from './report.js';
 import type { Scenario, ScenarioEvent } from './scenario.js';
 import { type CloudSnapshot, snapshotOf } from './snapshot.js';
+import { putAsSender, type RawPut } from './senders.js';
 import { buildTimeline, type TimelineEntry } from './timeline.js';
 
 export interface SimulationResult {
@@ -64,6 +65,7 @@ export async function simulate(
     const notes: { at: string; text: string }[] = [];
     const operatorEndpoint = new LocalOperatorEndpoint(cloud);
     const handlers = {
+      put: (put: RawPut) => putAsSender(cloud, put),
       approve: (action: Parameters<SimulatedApprovers['decide']>[0], filter: ScenarioEvent['filter']) =>
         approvers.decide(action, filter),
       letExpire: (filter: ScenarioEvent['filter']) => approvers.letExpire(filter),

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
+import { runAs } from '../trust/caller.js';
 
 type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -13,7 +14,11 @@ type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
 export class LocalLambdas {
   private readonly modules = new Map<string, Promise<LambdaHandler>>();
 
-  constructor(private readonly projectRoot: string) {}
+  constructor(
+    private readonly projectRoot: string,
+    /** Function (logical id) → its role ARN: the principal its AWS calls are made as. */
+    private readonly roles: ReadonlyMap<string, string> = new Map(),
+  ) {}
 
   private load(handler: string): Promise<LambdaHandler> {
     const existing = this.modules.get(handler);
@@ -52,6 +57,6 @@ export class LocalLambdas {
       fail: () => undefined,
       succeed: () => undefined,
     };
-    return fn(event, context);
+    return runAs(this.roles.get(functionName), () => fn(event, context));
   }
 }

@@ -46,7 +46,8 @@ export interface SimulationReport {
     outages: OutageReport[];
   };
   duplicatesSuppressed: number;
-  rejectedEvents: { at: string; reason: string }[];
+  /** Dead-lettered deliveries, and puts the bus policy refused (with the principal that tried). */
+  rejectedEvents: { at: string; reason: string; principal?: string }[];
   rejectedCallbacks: number;
   consistency: { ok: boolean; problems: string[]; checks?: Record<string, number> };
   /**
@@ -175,7 +176,10 @@ export async function buildReport(
     apiCalls: Object.fromEntries(Object.entries(stats.apiCalls).sort(([a], [b]) => a.localeCompare(b))),
     faults: { ...stats.faults, failed: [...stats.failed], outages: cloud.outages.report() },
     duplicatesSuppressed,
-    rejectedEvents: extras.invoker.deadLetters.map((d) => ({ at: d.at, reason: d.reason })),
+    rejectedEvents: [
+      ...extras.invoker.deadLetters.map((d) => ({ at: d.at, reason: d.reason })),
+      ...cloud.refusedPuts.map((r) => ({ at: r.at, reason: r.reason, principal: r.principal })),
+    ].sort((a, b) => a.at.localeCompare(b.at)),
     rejectedCallbacks: extras.rejectedCallbacks,
     consistency: { ok: true, problems: [], checks: {} },
     apiModel: apiModelFigures(),

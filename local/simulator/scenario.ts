@@ -10,6 +10,12 @@ const timing = z.union([
 
 const image = z.string().min(1);
 
+/** Who sends a raw event (CONTRACTS.md "Senders"): `ci`, `goldsmith`, or a principal ARN. */
+const sender = z.union([
+  z.enum(['ci', 'goldsmith']),
+  z.string().regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:.+$/, 'must be "ci", "goldsmith" or an IAM principal ARN'),
+]);
+
 const kinds = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('base-image-release'),
@@ -52,11 +58,23 @@ const kinds = z.discriminatedUnion('kind', [
     request: z.record(z.string(), z.unknown()),
     as: z.string().min(1).optional(),
   }),
+  // CI's package-release event, in the form the README tells CI to use (source goldsmith.ci on Goldsmith's bus).
+  z.strictObject({
+    kind: z.literal('ci-package-update'),
+    package: z.string().min(1),
+    version: z.string().min(1),
+    images: z.array(z.string().min(1)).min(1).optional(),
+    as: sender.default('ci'),
+  }),
   // An extension of CONTRACTS.md: nobody answers this approval request, so it expires (even with approvals "auto").
   z.strictObject({ kind: z.literal('let-expire'), image: image.optional(), channel: z.string().optional() }),
 ]);
 
-const rawEvent = z.strictObject({ event: z.record(z.string(), z.unknown()) });
+const rawEvent = z.strictObject({
+  event: z.record(z.string(), z.unknown()),
+  as: sender.optional(),
+  bus: z.enum(['goldsmith', 'default']).optional(),
+});
 
 /** One scenario event: a timing (`at`, or `when: approval-requested`) plus a kind or a raw EventBridge event. */
 export const scenarioEventSchema = z.unknown().transform((value, ctx) => {
