@@ -78,6 +78,12 @@ export function busPolicyStatements(input: BusPolicyInput): PolicyStatement[] {
       },
     },
     {
+      Sid: 'DenyOtherSources',
+      Effect: 'Deny',
+      ...base,
+      Condition: { 'ForAnyValue:StringNotEquals': { 'events:source': [factSource, ciSource] } },
+    },
+    {
       Sid: 'DenyCiSourceExceptCiPrincipals',
       Effect: 'Deny',
       ...base,

@@ -169,6 +169,9 @@ export function createEventFunctions(stack: Stack, env: PromotionEnvironment, ca
   return { onImageEvent, onFinding };
 }
 
+/** Concurrent approval callbacks at most: people click these; anything more is abuse. */
+export const APPROVAL_CALLBACK_CONCURRENCY = 10;
+
 /** The approval callback: a function URL (the HMAC signature is the authorization), the only task responder. */
 export function createApprovalCallback(stack: Stack, env: PromotionEnvironment): SstFunction {
   const callback = new SstFunction(stack, 'ApprovalCallback', {
@@ -179,6 +182,8 @@ export function createApprovalCallback(stack: Stack, env: PromotionEnvironment):
       APPROVAL_SECRET_NAME: env.secretName,
     },
     url: { authorizer: 'none' },
+    // A public URL: bounded, so a flood of forged clicks cannot run up cost or take the account's concurrency.
+    reservedConcurrentExecutions: APPROVAL_CALLBACK_CONCURRENCY,
   });
   env.ledger.grantReadWriteData(callback);
   env.secret.grantRead(callback);

@@ -1,0 +1,158 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { CatalogInput } from '../../core/config/schema.js';
+import exampleCatalog from '../../goldsmith.config.js';
+import { TemplateResolver } from '../../local/simulator/intrinsics.js';
+import { type SynthesizedApp, synthesizeApp } from '../../local/simulator/synth.js';
+import { BusAuthorizer } from '../../local/trust/bus-authorizer.js';
+import { busPolicyOf, type PolicyDocument, rolePoliciesByArn } from '../../local/trust/policies.js';
+import { GOLDSMITH_STACKS } from '../../stacks/app.js';
+import { parseCatalogInput } from '../../stacks/catalog.js';
+import { APPROVAL_CALLBACK_CONCURRENCY } from '../../stacks/promotion/functions.js';
+import { OPERATOR_CONCURRENCY } from '../../stacks/trust/operator.js';
+import { REPO_ROOT } from './helpers.js';
+
+const ACCOUNT = '123456789012';
+const ORG_ACCOUNT = '444455556666';
+const CI_ROLE = `arn:aws:iam::${ACCOUNT}:role/ci-release`;
+const BUS = 'goldsmith-local';
+
+const catalogInput = {
+  ...exampleCatalog,
+  access: { ...exampleCatalog.access, ci: [CI_ROLE, ORG_ACCOUNT] },
+} as CatalogInput;
+
+type Resource = { Type: string; Properties?: Record<string, unknown> };
+let app: SynthesizedApp;
+let resolver: TemplateResolver;
+let authorizer: BusAuthorizer;
+let policy: PolicyDocument;
+let roles: Map<string, PolicyDocument[]>;
+
+/** The role ARN of the function whose handler is `handler`. */
+function roleOf(handler: string): string {
+  const logicalId = [...app.handlers].find(([, h]) => h === handler)?.[0];
+  const fn = app.templates.map((t) => t.Resources?.[logicalId ?? '']).find((r) => r !== undefined);
+  return String(resolver.resolve(fn?.Properties?.Role));
+}
+
+function resourcesOf(type: string): Resource[] {
+  return app.templates.flatMap((t) => Object.values(t.Resources ?? {}).filter((r) => r.Type === type));
+}
+
+beforeAll(async () => {
+  const catalog = parseCatalogInput(catalogInput, REPO_ROOT);
+  app = await synthesizeApp(catalog, GOLDSMITH_STACKS, { root: REPO_ROOT, accountId: ACCOUNT });
+  resolver = new TemplateResolver(app.templates, { accountId: ACCOUNT, region: 'us-east-1' });
+  const found = busPolicyOf(app.templates, resolver, BUS);
+  if (!found) throw new Error('no bus policy in the synthesized app');
+  policy = found;
+  roles = rolePoliciesByArn(app.templates, resolver);
+  authorizer = new BusAuthorizer({
+    accountId: ACCOUNT,
+    region: 'us-east-1',
+    organizationId: catalog.organization.id,
+    organizationAccounts: new Set([ACCOUNT, ORG_ACCOUNT, '555566667777']),
+    busPolicies: new Map([[BUS, policy]]),
+    rolePolicies: roles,
+  });
+}, 180_000);
+
+const EVENTS = [
+  ['goldsmith', 'Image Promoted'],
+  ['goldsmith', 'Image Rejected'],
+  ['goldsmith', 'Image Revoked'],
+  ['goldsmith', 'Base Image Changed'],
+  ['goldsmith', 'Package Update'],
+  ['goldsmith.ci', 'Package Update'],
+  ['goldsmith.ci', 'Image Revoked'],
+  ['someone.else', 'Image Promoted'],
+] as const;
+
+/** The events (of EVENTS) the bus accepts from `principal`, as `source/detail-type`. */
+async function allowedFor(principal: string): Promise<string[]> {
+  const allowed: string[] = [];
+  for (const [source, detailType] of EVENTS) {
+    if (!(await authorizer.authorize(principal, BUS, source, detailType))) allowed.push(`${source}/${detailType}`);
+  }
+  return allowed;
+}
+
+describe("Goldsmith's bus policy, simulated as synthesized (iam-simulate), per principal", () => {
+  it('lets the publish function put only "Image Promoted", and the watcher only "Base Image Changed"', async () => {
+    expect(await allowedFor(roleOf('functions/promotion/publish.handler'))).toEqual(['goldsmith/Image Promoted']);
+    const publishSession = roleOf('functions/promotion/publish.handler').replace(
+      /^arn:aws:iam::(\d+):role\/(.+)$/,
+      'arn:aws:sts::$1:assumed-role/$2/goldsmith-local-publish',
+    );
+    expect(await allowedFor(publishSession)).toEqual(['goldsmith/Image Promoted']);
+    expect(await allowedFor(roleOf('functions/watch-base-images.handler'))).toEqual(['goldsmith/Base Image Changed']);
+  });
+
+  it('lets a CI principal — a named role, or any role of a named organization account — put only "Package Update"', async () => {
+    expect(await allowedFor(CI_ROLE)).toEqual(['goldsmith.ci/Package Update']);
+    expect(await allowedFor(`arn:aws:iam::${ORG_ACCOUNT}:role/pipeline`)).toEqual(['goldsmith.ci/Package Update']);
+  });
+
+  it('refuses everything from a same-account role holding events:PutEvents on *, explicitly', async () => {
+    const admin = `arn:aws:iam::${ACCOUNT}:role/admin`;
+    expect(await allowedFor(admin)).toEqual([]);
+    expect((await authorizer.authorize(admin, BUS, 'goldsmith', 'Image Revoked'))?.reason).toContain('explicit deny');
+  });
+
+  it('refuses everything from an unlisted account of the organization and from outside it', async () => {
+    expect(await allowedFor('arn:aws:iam::555566667777:role/builder')).toEqual([]);
+    expect(await allowedFor('arn:aws:iam::999988887777:role/outsider')).toEqual([]);
+  });
+
+  it('refuses functions that publish nothing (e.g. start-builds) everything', async () => {
+    expect(await allowedFor(roleOf('functions/start-builds.handler'))).toEqual([]);
+  });
+
+  it('names every role that may put events on the bus among its writers, and fits the 10,240-character quota', () => {
+    const writers = [...roles.entries()]
+      .filter(([, docs]) => JSON.stringify(docs).includes('events:PutEvents'))
+      .map(([arn]) => arn)
+      .sort();
+    const named = JSON.stringify(policy);
+    expect(writers.length).toBeGreaterThan(0);
+    for (const arn of writers) expect(named, arn).toContain(arn);
+    expect(JSON.stringify(policy).length).toBeLessThan(10_240);
+  });
+});
+
+describe('the operator endpoint and the approval callback in the synthesized app', () => {
+  it('serves the operator function through an AWS_IAM function URL with reserved concurrency', () => {
+    const urls = resourcesOf('AWS::Lambda::Url').map((u) => resolver.resolve(u.Properties) as Record<string, unknown>);
+    expect(urls.map((u) => u.AuthType).sort()).toEqual(['AWS_IAM', 'NONE']);
+    const concurrency = resourcesOf('AWS::Lambda::Function')
+      .map((f) => f.Properties?.ReservedConcurrentExecutions)
+      .filter((c) => c !== undefined)
+      .sort();
+    expect(concurrency).toEqual([APPROVAL_CALLBACK_CONCURRENCY, OPERATOR_CONCURRENCY].sort());
+  });
+
+  it("lets only the catalog's operators assume the operators' role, which may invoke the URL and read", () => {
+    const role = resourcesOf('AWS::IAM::Role')
+      .map((r) => resolver.resolve(r.Properties) as Record<string, unknown>)
+      .find((p) => p.RoleName === 'goldsmith-local-operators');
+    const trust = JSON.stringify(role?.AssumeRolePolicyDocument);
+    expect(trust).toContain('arn:aws:iam::123456789012:role/platform-engineer');
+    expect(trust).not.toContain(':root');
+    const policies = JSON.stringify(roles.get(`arn:aws:iam::${ACCOUNT}:role/goldsmith-local-operators`));
+    expect(policies).toContain('lambda:InvokeFunctionUrl');
+    expect(policies).not.toMatch(/dynamodb:(PutItem|UpdateItem|DeleteItem)/);
+  });
+
+  it('lets each approver principal invoke the operator URL (and nothing else names them)', () => {
+    const permissions = resourcesOf('AWS::Lambda::Permission').map(
+      (p) => resolver.resolve(p.Properties) as Record<string, unknown>,
+    );
+    const approverUrl = permissions.filter(
+      (p) => p.Action === 'lambda:InvokeFunctionUrl' && p.FunctionUrlAuthType === 'AWS_IAM',
+    );
+    expect(approverUrl.map((p) => p.Principal).sort()).toEqual([
+      'arn:aws:iam::123456789012:role/ops-lead',
+      'arn:aws:iam::123456789012:role/security-reviewer',
+    ]);
+  });
+});
