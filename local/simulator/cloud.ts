@@ -46,6 +46,8 @@ export interface LocalCloud {
   dynamoUsage: { writes: number; reads: number };
   /** Decides every PutEvents entry with the synthesized bus policy for the calling principal. */
   busAuthorizer: BusAuthorizer;
+  /** The synthesized templates (for what the wiring does not carry: IAM resources and policies). */
+  templates: CfnTemplate[];
   /** Goldsmith's bus (its physical name). */
   goldsmithBus: string;
   /** Identity policies of the stacks' roles, by role ARN. */
@@ -359,6 +361,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     outages,
     dynamoUsage,
     busAuthorizer,
+    templates: app.templates,
     goldsmithBus,
     rolePolicies,
     refusedPuts,

@@ -1,0 +1,160 @@
+import type { OperatorAction } from '../../events/operator-request.js';
+import { LOCAL_ACCOUNT, type LocalCloud } from '../simulator/cloud.js';
+import { principalArnOf } from './bus-authorizer.js';
+import { evaluate, type PolicyDocument } from './policies.js';
+
+/**
+ * The operator endpoint as AWS serves its function URL (`AuthType: AWS_IAM`): an unsigned request is answered 403
+ * without running the function; a signed one runs it only if IAM allows the caller both lambda:InvokeFunctionUrl and
+ * lambda:InvokeFunction (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html), from the caller's identity
+ * policies (the stacks' roles carry their synthesized ones; any other principal has none) or the function's
+ * resource policy (its synthesized AWS::Lambda::Permission resources). The function then sees the caller in
+ * `requestContext.authorizer.iam`.
+ *
+ * As the CLI does, every action but approve/reject is made through the operators' role: a principal its trust
+ * policy admits calls as `arn:aws:sts::<account>:assumed-role/<operators role>/<principal's name>`; approvers
+ * sign as themselves.
+ */
+
+export interface OperatorCall {
+  /** The signing principal (`--as`); undefined sends the request unsigned. */
+  as?: string | undefined;
+  /** The request body (events/operator-request.ts), sent as JSON. */
+  body: unknown;
+}
+
+export interface OperatorReply {
+  status: number;
+  body: unknown;
+  /** The principal the request was finally signed as (after assuming the operators' role), if signed. */
+  signedAs?: string;
+}
+
+const FORBIDDEN = { Message: 'Forbidden' };
+
+type Props = Record<string, unknown>;
+
+function resources(cloud: LocalCloud, type: string): [string, Props][] {
+  return cloud.templates.flatMap((t) =>
+    Object.entries(t.Resources ?? {})
+      .filter(([, r]) => r.Type === type)
+      .map(([id, r]) => [id, (cloud.resolver.resolve(r.Properties ?? {}) ?? {}) as Props] as [string, Props]),
+  );
+}
+
+function operatorFunction(cloud: LocalCloud): { arn: string } {
+  for (const [arn, f] of cloud.wiring.functions) {
+    if (f.handler === 'functions/operator.handler') return { arn };
+  }
+  throw new Error('the stacks define no operator endpoint');
+}
+
+/** The function's resource policy, from its synthesized permissions. */
+function functionPolicy(cloud: LocalCloud, functionArn: string): PolicyDocument {
+  const statements = resources(cloud, 'AWS::Lambda::Permission')
+    .filter(
+      ([, p]) => p.FunctionName === functionArn || String(p.FunctionName).endsWith(`:${functionArn.split(':').pop()}`),
+    )
+    .map(([id, p]) => ({
+      Sid: id,
+      Effect: 'Allow',
+      Principal: { AWS: p.Principal },
+      Action: p.Action,
+      Resource: functionArn,
+      ...(p.FunctionUrlAuthType
+        ? { Condition: { StringEquals: { 'lambda:FunctionUrlAuthType': p.FunctionUrlAuthType } } }
+        : {}),
+    }));
+  return { Version: '2012-10-17', Statement: statements };
+}
+
+/** The operators' role: its ARN and trust policy. */
+function operatorsRole(cloud: LocalCloud): { arn: string; trust: PolicyDocument } | undefined {
+  for (const [id, p] of resources(cloud, 'AWS::IAM::Role')) {
+    if (typeof p.RoleName === 'string' && p.RoleName.endsWith('-operators')) {
+      return { arn: cloud.resolver.arn(id), trust: p.AssumeRolePolicyDocument as PolicyDocument };
+    }
+  }
+  return undefined;
+}
+
+async function allowed(
+  cloud: LocalCloud,
+  principal: string,
+  action: string,
+  resource: string,
+  resourcePolicy: PolicyDocument,
+  context: Record<string, string>,
+) {
+  const arn = principalArnOf(principal);
+  const { decision } = await evaluate({
+    principal: arn,
+    action,
+    resource,
+    resourceAccount: LOCAL_ACCOUNT,
+    context: { 'aws:PrincipalArn': arn, 'aws:PrincipalAccount': arn.split(':')[4] ?? '', ...context },
+    identityPolicies: cloud.rolePolicies.get(arn) ?? [],
+    resourcePolicy,
+  });
+  return decision === 'Allowed';
+}
+
+/** The caller as AWS reports it: a role signs as one of its sessions. */
+function sessionOf(principal: string, sessionName: string): string {
+  const m = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(principal);
+  return m ? `arn:${m[1]}:sts::${m[2]}:assumed-role/${m[3]}/${sessionName}` : principal;
+}
+
+/** Signs as the operators' role when the principal may assume it (its trust policy, simulated). */
+async function signerFor(cloud: LocalCloud, as: string, action: unknown): Promise<string> {
+  const approving = action === ('approve' satisfies OperatorAction) || action === ('reject' satisfies OperatorAction);
+  const role = operatorsRole(cloud);
+  if (approving || !role || principalArnOf(as) === role.arn) return sessionOf(as, 'goldsmith-cli');
+  const mayAssume = await allowed(cloud, as, 'sts:AssumeRole', role.arn, role.trust, {});
+  const name = as.split('/').pop() ?? 'operator';
+  return mayAssume ? sessionOf(role.arn, name) : sessionOf(as, 'goldsmith-cli');
+}
+
+/** One request to the operator endpoint, decided and answered as AWS and the function would. */
+export async function invokeOperatorUrl(cloud: LocalCloud, call: OperatorCall): Promise<OperatorReply> {
+  if (call.as === undefined) return { status: 403, body: FORBIDDEN };
+  const fn = operatorFunction(cloud);
+  const action =
+    typeof call.body === 'object' && call.body !== null ? (call.body as { action?: unknown }).action : undefined;
+  const caller = await signerFor(cloud, call.as, action);
+  const policy = functionPolicy(cloud, fn.arn);
+  const urlAuth = { 'lambda:FunctionUrlAuthType': 'AWS_IAM' };
+  const mayInvoke =
+    (await allowed(cloud, caller, 'lambda:InvokeFunctionUrl', fn.arn, policy, urlAuth)) &&
+    (await allowed(cloud, caller, 'lambda:InvokeFunction', fn.arn, policy, {}));
+  if (!mayInvoke) return { status: 403, body: FORBIDDEN, signedAs: caller };
+  const at = cloud.clock.date();
+  const event = {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: '/',
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json', host: 'operator.lambda-url.local.on.aws' },
+    body: JSON.stringify(call.body),
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: caller.split(':')[4] ?? LOCAL_ACCOUNT,
+      apiId: 'operator',
+      authorizer: {
+        iam: {
+          accountId: caller.split(':')[4],
+          callerId: caller.split('/').slice(1).join(':'),
+          userArn: caller,
+          principalOrgId: cloud.catalog.organization.id,
+        },
+      },
+      domainName: 'operator.lambda-url.local.on.aws',
+      http: { method: 'POST', path: '/', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'goldsmith-cli' },
+      requestId: `operator-${at.getTime()}-${Math.random().toString(36).slice(2, 10)}`,
+      time: at.toISOString(),
+      timeEpoch: at.getTime(),
+    },
+  };
+  const response = (await cloud.invoker.invokeSync(fn.arn, event)) as { statusCode: number; body?: string };
+  return { status: response.statusCode, body: JSON.parse(response.body ?? '{}'), signedAs: caller };
+}

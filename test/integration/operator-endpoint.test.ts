@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pendingApprovals } from '../../aws/promotion-approvals.js';
+import { getOutcome } from '../../aws/promotion-ledger.js';
+import { type LocalCloud, startLocalCloud } from '../../local/simulator/cloud.js';
+import { scenarioSchema } from '../../local/simulator/scenario.js';
+import { ciPackageUpdate, putAsSender } from '../../local/simulator/senders.js';
+import { invokeOperatorUrl } from '../../local/trust/operator-url.js';
+import { catalogOf, REPO_ROOT } from '../scenarios/helpers.js';
+
+const ACCOUNT = '123456789012';
+const OPERATOR = `arn:aws:iam::${ACCOUNT}:role/platform-engineer`;
+const APPROVER = `arn:aws:iam::${ACCOUNT}:role/ops-lead`;
+const INTRUDER = `arn:aws:iam::${ACCOUNT}:role/intruder`;
+
+const catalog = catalogOf({
+  organization: { id: 'o-a1b2c3d4e5', homeRegion: 'us-east-1' },
+  images: {
+    base: {
+      parent: 'ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
+      components: [{ managed: 'update-linux' }],
+      regions: ['us-east-1'],
+      triggers: { baseImage: false, packages: ['openssl'] },
+    },
+  },
+  channels: [
+    { name: 'prod', targets: { ous: ['ou-x1y2-prd00001'] }, approval: { approvers: ['ops-lead'], timeout: '3d' } },
+  ],
+  access: {
+    ci: [`arn:aws:iam::${ACCOUNT}:role/ci-release`],
+    operators: [OPERATOR],
+    approvers: { 'ops-lead': [APPROVER] },
+  },
+});
+
+let cloud: LocalCloud;
+const builds = () => cloud.installed.fakes.imagebuilder.builds.size;
+const pending = async () => (await pendingApprovals('base', 'prod')).map((a) => a.version);
+
+beforeAll(async () => {
+  const scenario = scenarioSchema.parse({
+    start: '2027-02-01T00:00:00Z',
+    until: '2027-02-10T00:00:00Z',
+    organization: { accountsPerOu: 2 },
+    approvals: 'none',
+  });
+  cloud = await startLocalCloud(catalog, scenario, REPO_ROOT);
+  await putAsSender(cloud, { event: ciPackageUpdate(cloud, { package: 'openssl', version: '3.0.17' }), as: 'ci' });
+  await cloud.clock.run('2027-02-02T00:00:00Z');
+}, 180_000);
+
+afterAll(async () => {
+  await cloud?.stop();
+});
+
+describe('the operator endpoint on the local cloud (function URL with AWS_IAM auth)', () => {
+  it('has the package build waiting for approval in prod', async () => {
+    expect(builds()).toBe(1);
+    expect(await pending()).toEqual(['1.0.0/1']);
+  });
+
+  it('refuses an unsigned request before the function runs, changing nothing', async () => {
+    const reply = await invokeOperatorUrl(cloud, { body: { action: 'build', image: 'base' } });
+    expect(reply).toEqual({ status: 403, body: { Message: 'Forbidden' } });
+    expect(builds()).toBe(1);
+  });
+
+  it("refuses a signed request from a principal without the operators' role, changing nothing", async () => {
+    const build = await invokeOperatorUrl(cloud, { as: INTRUDER, body: { action: 'build', image: 'base' } });
+    expect(build.status).toBe(403);
+    const approve = await invokeOperatorUrl(cloud, {
+      as: INTRUDER,
+      body: { action: 'approve', image: 'base', channel: 'prod' },
+    });
+    expect(approve.status).toBe(403);
+    expect(builds()).toBe(1);
+    expect(await pending()).toEqual(['1.0.0/1']);
+  });
+
+  it('refuses a build from an approver (IAM lets them in, only to approve) with the reason', async () => {
+    const reply = await invokeOperatorUrl(cloud, { as: APPROVER, body: { action: 'build', image: 'base' } });
+    expect(reply.status).toBe(403);
+    expect(reply.body).toMatchObject({
+      ok: false,
+      error: expect.stringContaining("needs Goldsmith's operators' role"),
+    });
+    expect(builds()).toBe(1);
+  });
+
+  it("refuses an approval from an operator who is not that channel's approver, leaving it pending", async () => {
+    // Signing as themselves, IAM does not let them in; through the operators' role, the function refuses.
+    const direct = await invokeOperatorUrl(cloud, {
+      as: OPERATOR,
+      body: { action: 'approve', image: 'base', channel: 'prod' },
+    });
+    expect(direct).toMatchObject({ status: 403, body: { Message: 'Forbidden' } });
+    const session = `arn:aws:sts::${ACCOUNT}:assumed-role/goldsmith-local-operators/platform-engineer`;
+    const viaRole = await invokeOperatorUrl(cloud, {
+      as: session,
+      body: { action: 'approve', image: 'base', channel: 'prod' },
+    });
+    expect(viaRole.status).toBe(403);
+    expect(viaRole.body).toMatchObject({ ok: false, error: `${session} is not an approver of prod` });
+    expect(await pending()).toEqual(['1.0.0/1']);
+  });
+
+  it('refuses rollback and revoke plainly as not available yet', async () => {
+    const reply = await invokeOperatorUrl(cloud, {
+      as: OPERATOR,
+      body: { action: 'rollback', image: 'base', channel: 'prod' },
+    });
+    expect(reply.status).toBe(501);
+    expect(reply.body).toMatchObject({ ok: false, error: expect.stringContaining('not available yet') });
+  });
+
+  it("approves as the channel's approver, recorded under the approver's name, and the promotion goes on", async () => {
+    const reply = await invokeOperatorUrl(cloud, {
+      as: APPROVER,
+      body: { action: 'approve', image: 'base', channel: 'prod' },
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({ ok: true, action: 'approve', result: { version: '1.0.0/1', by: 'ops-lead' } });
+    expect(await pending()).toEqual([]);
+    const again = await invokeOperatorUrl(cloud, {
+      as: APPROVER,
+      body: { action: 'approve', image: 'base', channel: 'prod' },
+    });
+    expect(again.status).toBe(404);
+    await cloud.clock.run('2027-02-03T00:00:00Z');
+    expect((await getOutcome('base', '1.0.0/1', 'prod'))?.outcome).toBe('promoted');
+  });
+
+  it("builds for an operator (through the operators' role) with trigger manual and the caller recorded", async () => {
+    const reply = await invokeOperatorUrl(cloud, {
+      as: OPERATOR,
+      body: { action: 'build', image: 'base', reason: 'hotfix' },
+    });
+    expect(reply.signedAs).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/goldsmith-local-operators/platform-engineer`);
+    expect(reply.status).toBe(200);
+    const result = (reply.body as { result: { decisions: { outcome: string; reason: string }[] } }).result;
+    expect(result.decisions).toEqual([
+      expect.objectContaining({ outcome: 'start', reason: expect.stringContaining(`requested by ${reply.signedAs}`) }),
+    ]);
+    expect(builds()).toBe(2);
+  });
+});
