@@ -12,11 +12,7 @@ export const packageUpdateDetailSchema = z.strictObject({
 });
 
 /** "Package Update" from CI (source `goldsmith.ci`): a package Goldsmith's images install has a new version. */
-export const packageUpdateSchema = eventBridgeEvent(
-  CI_SOURCE,
-  DETAIL_TYPES.packageUpdate,
-  packageUpdateDetailSchema,
-);
+export const packageUpdateSchema = eventBridgeEvent(CI_SOURCE, DETAIL_TYPES.packageUpdate, packageUpdateDetailSchema);
 
 export type PackageUpdateDetail = z.infer<typeof packageUpdateDetailSchema>;
 export type PackageUpdateEvent = z.infer<typeof packageUpdateSchema>;
