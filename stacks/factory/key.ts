@@ -62,7 +62,7 @@ export function createAmiKey(scope: Construct, props: AmiKeyProps): AmiKey {
 
 /**
  * The AMI key policy: the account administers it (as CDK's default policy would), the organization may launch
- * from shared AMIs (the actions AWS lists for sharing encrypted snapshots; grants only on behalf of AWS
+ * from shared AMIs only through EC2 (`kms:ViaService`) (the actions AWS lists for sharing encrypted snapshots; grants only on behalf of AWS
  * services), and Image Builder's role may encrypt copies, only through EC2 in the distribution regions.
  */
 export function amiKeyPolicy(scope: Construct, props: AmiKeyProps): iam.PolicyDocument {
@@ -82,7 +82,9 @@ export function amiKeyPolicy(scope: Construct, props: AmiKeyProps): iam.PolicyDo
         principals: [new iam.AnyPrincipal()],
         actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'],
         resources: ['*'],
-        conditions: org,
+        // Only through EC2 (launching, copying) in the distribution Regions, never a direct Decrypt by a member:
+        // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
+        conditions: { StringEquals: { ...org.StringEquals, ...viaEc2 } },
       }),
       new iam.PolicyStatement({
         sid: 'OrganizationGrantsForAwsServices',

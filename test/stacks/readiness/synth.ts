@@ -7,10 +7,19 @@ import { Monitoring } from '../../../stacks/Monitoring.js';
 import { Notifications } from '../../../stacks/Notifications.js';
 import { Promotion } from '../../../stacks/Promotion.js';
 import { Triggers } from '../../../stacks/Triggers.js';
+import { Trust } from '../../../stacks/Trust.js';
 import { type StackFunction, synthesize } from '../helpers.js';
 
 /** The app's stacks in dependency order (later ones `use()` earlier ones). */
-export const APP_STACKS: readonly StackFunction[] = [Ledger, Factory, Notifications, Promotion, Triggers, Monitoring];
+export const APP_STACKS: readonly StackFunction[] = [
+  Ledger,
+  Factory,
+  Notifications,
+  Promotion,
+  Triggers,
+  Monitoring,
+  Trust,
+];
 
 /** A template resource as synthesized. */
 export interface TemplateResource {
