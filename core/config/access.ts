@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Who may tell Goldsmith what (the catalog's `access`): CI principals that announce package releases, the

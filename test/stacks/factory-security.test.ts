@@ -54,7 +54,9 @@ describe('Factory stack security with the example catalog', () => {
       Principal: { AWS: '*' },
       Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
     });
-    const via = (org?.['Condition'] as { StringEquals: Record<string, unknown> }).StringEquals['kms:ViaService'];
+    const via = (org?.['Condition'] as { StringEquals: Record<string, unknown> } | undefined)?.StringEquals[
+      'kms:ViaService'
+    ];
     expect(via).toEqual(expect.arrayContaining(['ec2.us-east-1.amazonaws.com']));
     expect(org?.['Action']).toEqual(['kms:Decrypt', 'kms:DescribeKey', 'kms:ReEncrypt*', 'kms:GenerateDataKey*']);
     const grants = statements.find((s) => s['Sid'] === 'OrganizationGrantsForAwsServices');
