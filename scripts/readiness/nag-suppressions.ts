@@ -100,6 +100,17 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
   },
   {
     rule: 'AwsSolutions-IAM5',
+    stacks: ['Trust'],
+    types: POLICY,
+    logicalIds: /^OperatorsRoleDefaultPolicy/,
+    appliesTo: [{ regex: '/^Resource::.*(\\/index\\/\\*|:parameter\\/goldsmith\\/\\*|:execution:.*:\\*)$/' }],
+    reason:
+      "The operators' role reads what `goldsmith status`/`history` read: the ledger table's indexes (CDK's " +
+      'grantReadData), the channel pointers under /goldsmith/ in every Region, and the executions of the one ' +
+      'promotion state machine (their names are per build). Read-only; no other table, parameter or machine.',
+  },
+  {
+    rule: 'AwsSolutions-IAM5',
     stacks: ['Triggers'],
     types: POLICY,
     appliesTo: ['Resource::arn:<AWS::Partition>:ssm:us-east-1::parameter/aws/service/*'],

@@ -1,4 +1,4 @@
-import { Duration, type Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, type Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -96,7 +96,26 @@ export function createOperatorEndpoint(stack: Stack, inputs: OperatorEndpointInp
       resources: [stack.formatArn({ service: 'ssm', region: '*', resource: 'parameter', resourceName: 'goldsmith/*' })],
     }),
   );
-  inputs.stateMachine.grantRead(role);
+  // What the read-only commands read of the promotion machine: its executions and their histories.
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      actions: ['states:ListExecutions', 'states:DescribeStateMachine'],
+      resources: [inputs.stateMachine.stateMachineArn],
+    }),
+  );
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      actions: ['states:DescribeExecution', 'states:GetExecutionHistory'],
+      resources: [
+        stack.formatArn({
+          service: 'states',
+          resource: 'execution',
+          resourceName: `${stack.splitArn(inputs.stateMachine.stateMachineArn, ArnFormat.COLON_RESOURCE_NAME).resourceName}:*`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ],
+    }),
+  );
 
   // Approvers sign as themselves: the function's resource policy names each principal the catalog maps.
   const approverPrincipals = [...new Set(Object.values(inputs.catalog.access.approvers).flat())].sort();
