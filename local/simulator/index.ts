@@ -10,8 +10,8 @@ import { defaultOperator, LocalOperatorEndpoint, type OperatorExchange } from '.
 import type { ProgressListener } from './progress.js';
 import { buildReport, type SimulationReport } from './report.js';
 import type { Scenario, ScenarioEvent } from './scenario.js';
-import { type CloudSnapshot, snapshotOf } from './snapshot.js';
 import { putAsSender, type RawPut } from './senders.js';
+import { type CloudSnapshot, snapshotOf } from './snapshot.js';
 import { buildTimeline, type TimelineEntry } from './timeline.js';
 
 export interface SimulationResult {
