@@ -69,8 +69,15 @@ export default defineConfig({
     },
   ],
   notifications: {
-    email: ['platform-team@example.com'],
-    slack: { secretName: 'goldsmith/slack-webhook', channel: '#golden-images' },
+    email: [
+      'platform-team@example.com',
+      { address: 'security@example.com', only: { channels: ['prod'], severities: ['warning', 'critical'] } },
+    ],
+    slack: {
+      secretName: 'goldsmith/slack',
+      channel: '#golden-images',
+      approvers: { 'ops-lead': 'U024BE7LH', 'security-reviewer': 'U0G9QF9C6' },
+    },
   },
   access: {
     // May put "Package Update" (source goldsmith.ci) on Goldsmith's bus, and nothing else.

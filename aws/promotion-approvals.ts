@@ -88,17 +88,26 @@ export async function claimApprovalDecision(input: {
   decision: 'approve' | 'reject';
   by: string;
   at: string;
+  via: 'email' | 'slack' | 'operator';
+  slackUser?: string | undefined;
 }): Promise<boolean> {
   try {
     await documentClient().send(
       new UpdateCommand({
         TableName: table(),
         Key: approvalKey(input.image, input.version, input.channel),
-        UpdateExpression: 'SET decision = :d, #by = :by, decidedAt = :at',
+        UpdateExpression: `SET decision = :d, #by = :by, decidedAt = :at, via = :via${input.slackUser ? ', slackUser = :user' : ''}`,
         ConditionExpression:
           'approvalId = :id AND (attribute_not_exists(decision) OR (decision = :d AND attribute_not_exists(sentAt)))',
         ExpressionAttributeNames: { '#by': 'by' },
-        ExpressionAttributeValues: { ':id': input.approvalId, ':d': input.decision, ':by': input.by, ':at': input.at },
+        ExpressionAttributeValues: {
+          ':id': input.approvalId,
+          ':d': input.decision,
+          ':by': input.by,
+          ':at': input.at,
+          ':via': input.via,
+          ...(input.slackUser ? { ':user': input.slackUser } : {}),
+        },
       }),
     );
     return true;

@@ -73,7 +73,16 @@ export function renderSimulation(result: SimulationResult): string {
         ['notifications', String(report.notifications.length)],
         ['duplicates suppressed', String(report.duplicatesSuppressed)],
         ['events rejected (DLQ)', String(report.rejectedEvents.length)],
-        ['approval links refused', String(report.rejectedCallbacks)],
+        ['approval callbacks refused (links and Slack)', String(report.rejectedCallbacks)],
+        ...(report.slack
+          ? [
+              [
+                'Slack: posted / threads / updated in place',
+                `${report.slack.posted} / ${report.slack.threads} / ${report.slack.updated}`,
+              ],
+              ['Slack button presses: decided / refused', `${report.slack.approvals} / ${report.slack.refused}`],
+            ]
+          : []),
         [
           'faults injected / retried / failed',
           `${report.faults.injected} / ${report.faults.retried} / ${report.faults.failedCalls}`,

@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { approvalSecret } from '../aws/approval-secret.js';
 import { getApproval, recordRefusedCallback } from '../aws/promotion-approvals.js';
 import { verifyApprovalLink } from '../core/promotion/approval-link.js';
+import { announceApproved, isSlackRequest, slackApprovalCallback } from './approval-slack.js';
 import { answerApproval } from './lib/approval-decision.js';
 import { taskHandler } from './promotion/lambda.js';
 
@@ -29,16 +30,22 @@ export async function approvalCallback(event: APIGatewayProxyEventV2): Promise<A
     return reply(status, `Refused: ${reason}.`);
   };
 
+  if (isSlackRequest(event)) return slackApprovalCallback(event, now);
+
   const verdict = verifyApprovalLink(params, await approvalSecret(), Math.floor(now.getTime() / 1000));
   if (!verdict.ok) return refuse(verdict.reason, STATUS_FOR_REFUSAL[verdict.reason] ?? 400);
   const { id, image, version, channel, decision, by } = verdict.claims;
 
   const approval = await getApproval(image, version, channel);
   if (!approval || approval.approvalId !== id) return refuse('no such approval request', 404);
-  const answer = await answerApproval(approval, decision, by, at);
+  const answer = await answerApproval(approval, decision, by, at, 'email');
   if (!answer.ok && answer.status === 403) return refuse(answer.reason, 403);
-  if (!answer.ok)
+  if (!answer.ok) {
+    // Links are single use: a second click (or a replayed link) is refused and recorded like any other refusal.
+    await refuse('link already used', 409);
     return reply(409, `Already decided: ${approval.decision ?? 'decided'} by ${approval.by ?? 'someone'}.`);
+  }
+  if (decision === 'approve') await announceApproved({ image, version, channel, approvalId: id, by, via: 'email', at });
   return reply(200, `${decision === 'approve' ? 'Approved' : 'Rejected'} ${image} ${version} for ${channel} as ${by}.`);
 }
 

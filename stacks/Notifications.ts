@@ -1,20 +1,85 @@
+import { Duration } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
-import type { StackContext } from 'sst/constructs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Function as SstFunction, type StackContext } from 'sst/constructs';
+import type { Catalog } from '../core/config/schema.js';
 import { useCatalog } from './catalog.js';
+import { ledgerTableName } from './names.js';
 import { notificationsTopicName } from './Promotion.js';
 
 /** What other stacks get from `use(Notifications)`. */
 export interface NotificationsResources {
   topic: sns.Topic;
   key: kms.Key;
+  slack?: SstFunction | undefined;
+}
+
+type EmailSubscriber = Catalog['notifications']['email'][number];
+
+/**
+ * An email subscriber's SNS filter policy on the message attributes (`event`, `channel`, `image`, `severity`):
+ * every key given must match one of its values (https://docs.aws.amazon.com/sns/latest/dg/sns-subscription-filter-policies.html).
+ */
+export function emailFilterPolicy(subscriber: EmailSubscriber): Record<string, sns.SubscriptionFilter> | undefined {
+  if (typeof subscriber === 'string') return undefined;
+  const { events, channels, images, severities } = subscriber.only;
+  const policy: Record<string, sns.SubscriptionFilter> = {};
+  if (events) policy.event = sns.SubscriptionFilter.stringFilter({ allowlist: events });
+  if (channels) policy.channel = sns.SubscriptionFilter.stringFilter({ allowlist: channels });
+  if (images) policy.image = sns.SubscriptionFilter.stringFilter({ allowlist: images });
+  if (severities) policy.severity = sns.SubscriptionFilter.stringFilter({ allowlist: severities });
+  return Object.keys(policy).length > 0 ? policy : undefined;
+}
+
+/**
+ * The Slack function: subscribed to the topic, it posts each announcement with the Slack Web API (bot token from
+ * the catalog's secret, read at run time through Powertools, never an environment variable). Deliveries that still
+ * fail after Lambda's two retries land in a dead-letter queue.
+ */
+function slackFunction(
+  stack: StackContext['stack'],
+  app: StackContext['app'],
+  slack: NonNullable<Catalog['notifications']['slack']>,
+  topic: sns.Topic,
+): SstFunction {
+  const secret = secretsmanager.Secret.fromSecretNameV2(stack, 'SlackSecret', slack.secretName);
+  const ledger = dynamodb.Table.fromTableName(stack, 'Ledger', ledgerTableName(app.stage));
+  const fn = new SstFunction(stack, 'SlackNotify', {
+    handler: 'functions/slack-notify.handler',
+    timeout: 60,
+    environment: {
+      SLACK_SECRET_NAME: slack.secretName,
+      SLACK_CHANNEL: slack.channel,
+      SLACK_API_URL: 'https://slack.com/api/',
+      LEDGER_TABLE: ledger.tableName,
+    },
+  });
+  secret.grantRead(fn);
+  ledger.grantReadWriteData(fn);
+  const dlq = new sqs.Queue(stack, 'SlackNotifyDlq', {
+    retentionPeriod: Duration.days(14),
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+  });
+  fn.configureAsyncInvoke({
+    retryAttempts: 2,
+    maxEventAge: Duration.hours(6),
+    onFailure: new destinations.SqsDestination(dlq),
+  });
+  topic.addSubscription(new subscriptions.LambdaSubscription(fn));
+  return fn;
 }
 
 /**
  * The notifications topic every Goldsmith step publishes to (attributes `image`, `channel`, `event`, `severity`,
- * so subscribers filter), with the catalog's email subscribers. Other stacks find it by its deterministic name.
+ * so subscribers filter), with the catalog's email subscribers (each with its filter policy, if any) and, when the
+ * catalog configures Slack, the Slack function. Other stacks find the topic by its deterministic name.
  *
  * Encrypted with a key of our own, not `alias/aws/sns`: CloudWatch alarms can publish to an encrypted topic only when
  * the key policy lets cloudwatch.amazonaws.com use the key, which the AWS managed key's policy never does
@@ -52,9 +117,13 @@ export function Notifications({ app, stack }: StackContext): NotificationsResour
     masterKey: key,
     enforceSSL: true,
   });
-  for (const email of catalog.notifications.email) {
-    topic.addSubscription(new subscriptions.EmailSubscription(email));
+  for (const subscriber of catalog.notifications.email) {
+    const address = typeof subscriber === 'string' ? subscriber : subscriber.address;
+    topic.addSubscription(
+      new subscriptions.EmailSubscription(address, { filterPolicy: emailFilterPolicy(subscriber) }),
+    );
   }
+  const slack = catalog.notifications.slack ? slackFunction(stack, app, catalog.notifications.slack, topic) : undefined;
   stack.addOutputs({ NotificationsTopicArn: topic.topicArn });
-  return { topic, key };
+  return { topic, key, slack };
 }

@@ -61,7 +61,7 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
     secretName,
   };
 
-  const callback = createApprovalCallback(stack, env);
+  const callback = createApprovalCallback(stack, env, catalog.notifications.slack);
   const approvalUrl = callback.url;
   if (!approvalUrl) throw new Error('the approval callback has no function URL');
   const tasks = createTaskFunctions(stack, env, approvalUrl, catalog);

@@ -189,12 +189,33 @@ export const channelSchema = z.strictObject({
   vulnerabilities: vulnerabilityPolicySchema.default({ maxCritical: 0, maxHigh: 0 }),
 });
 
+/** What an email subscriber receives: SNS filter policy values per message attribute (all given keys must match). */
+export const emailFilterSchema = z.strictObject({
+  events: z.array(z.string().min(1)).min(1).optional(),
+  channels: z.array(z.string().min(1)).min(1).optional(),
+  images: z.array(z.string().min(1)).min(1).optional(),
+  severities: z
+    .array(z.enum(['info', 'warning', 'critical']))
+    .min(1)
+    .optional(),
+});
+
+export const emailSubscriberSchema = z.union([
+  z.email('must be an email address'),
+  z.strictObject({ address: z.email('must be an email address'), only: emailFilterSchema }),
+]);
+
 export const notificationsSchema = z.strictObject({
-  email: z.array(z.email('must be an email address')).default([]),
+  email: z.array(emailSubscriberSchema).default([]),
   slack: z
     .strictObject({
+      /** Secrets Manager secret: JSON `{ "botToken": "xoxb-…", "signingSecret": "…" }` of the Slack app. */
       secretName: z.string().min(1),
       channel: z.string().regex(/^#?[a-z0-9._-]{1,80}$/, 'must be a Slack channel like "#golden-images"'),
+      /** Approver name (as channels' `approval.approvers` say) → Slack user id; only these may press the buttons. */
+      approvers: z
+        .record(z.string().min(1), z.string().regex(/^[UW][A-Z0-9]{2,20}$/, 'must be a Slack user id like "U024BE7LH"'))
+        .default({}),
     })
     .optional(),
 });

@@ -18,11 +18,13 @@ export async function answerApproval(
   decision: 'approve' | 'reject',
   by: string,
   at: string,
+  via: 'email' | 'slack' | 'operator' = 'email',
+  slackUser?: string,
 ): Promise<ApprovalAnswer> {
   const { image, version, channel, approvalId } = approval;
   if (!approval.approvers.includes(by))
     return { ok: false, status: 403, reason: `${by} is not an approver of ${channel}` };
-  if (!(await claimApprovalDecision({ image, version, channel, approvalId, decision, by, at }))) {
+  if (!(await claimApprovalDecision({ image, version, channel, approvalId, decision, by, at, via, slackUser }))) {
     return {
       ok: false,
       status: 409,

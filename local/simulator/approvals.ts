@@ -1,7 +1,7 @@
 import { parseNotification } from '../../events/notification.js';
 import type { PublishedMessage } from '../fakes/sns-sts.js';
 import type { LocalCloud } from './cloud.js';
-import { functionUrlGet } from './function-url.js';
+import { functionUrlGet, functionUrlPost } from './function-url.js';
 import type { Scenario, ScenarioAction, ScenarioEvent } from './scenario.js';
 
 type Decision = Extract<ScenarioAction, { kind: 'approve' | 'reject' }>;
@@ -9,6 +9,7 @@ type Decision = Extract<ScenarioAction, { kind: 'approve' | 'reject' }>;
 interface ApprovalRequest {
   image: string;
   channel: string;
+  approvalId: string;
   at: number;
   /** approver → { approve, reject } links, as the notification shows them. */
   links: Map<string, { approve: string; reject: string }>;
@@ -26,6 +27,12 @@ export function linksFrom(message: string): Map<string, { approve: string; rejec
   return links;
 }
 
+/** The approval id an approval-requested announcement carries (its buttons and links name it). */
+function approvalIdFrom(message: string): string {
+  const parsed = parseNotification(JSON.parse(message));
+  return parsed.ok && parsed.notification.event === 'approval-requested' ? parsed.notification.detail.approvalId : '';
+}
+
 /**
  * Plays the approvers: watches approval notifications, fires the scenario's `when: approval-requested` events,
  * approves automatically after an hour when `approvals: "auto"`, and clicks links through the real approval
@@ -34,6 +41,9 @@ export function linksFrom(message: string): Map<string, { approve: string; rejec
 export class SimulatedApprovers {
   private readonly requests: ApprovalRequest[] = [];
   rejectedCallbacks = 0;
+  /** Slack button presses the callback accepted, and those it refused. */
+  slackApprovals = 0;
+  slackRefused = 0;
   readonly responses: { at: string; status: number; body: string; image?: string; channel?: string }[] = [];
 
   constructor(
@@ -58,6 +68,7 @@ export class SimulatedApprovers {
     const request: ApprovalRequest = {
       image,
       channel,
+      approvalId: approvalIdFrom(m.message),
       at: this.cloud.clock.now(),
       links: linksFrom(m.message),
       decided: false,
@@ -107,10 +118,57 @@ export class SimulatedApprovers {
       });
       return;
     }
+    const label = `${action.kind} ${request.image}/${request.channel}${action.via === 'slack' ? ' (Slack)' : ''}`;
     void this.cloud.clock.track(
-      () => this.click(request, action.by, action.kind, action.kind === 'reject' && action.tamper),
-      `${action.kind} ${request.image}/${request.channel}`,
+      () =>
+        action.via === 'slack'
+          ? this.press(request, action)
+          : this.click(request, action.by ?? 'nobody', action.kind, action.tamper),
+      label,
     );
+  }
+
+  /**
+   * Presses the Approve/Reject button of the request's Slack message as `by`'s Slack user (the catalog's mapping)
+   * or as the raw `slackUser`; the stand-in signs the request as Slack would (badly when `tamper`), and the real
+   * approval callback decides.
+   */
+  private async press(request: ApprovalRequest, action: Decision): Promise<void> {
+    const slack = this.cloud.slack;
+    const mapped = Object.entries(this.cloud.catalog.notifications.slack?.approvers ?? {}).find(
+      ([name]) => name === action.by,
+    )?.[1];
+    const userId = action.slackUser ?? mapped ?? `U0${(action.by ?? 'NOBODY').toUpperCase().replace(/[^A-Z0-9]/g, '')}`;
+    const pressed = slack?.pressButton({
+      approvalId: request.approvalId,
+      action: action.kind,
+      userId,
+      tamper: action.tamper,
+    });
+    if (!pressed) {
+      this.responses.push({
+        at: this.cloud.clock.iso(),
+        status: 404,
+        body: 'no Slack button to press (not posted, or already decided)',
+      });
+      return;
+    }
+    const response = (await this.cloud.invoker.invokeSync(
+      this.callbackArn(),
+      functionUrlPost('https://callback.local/', pressed.body, pressed.headers),
+    )) as { statusCode: number; body: string };
+    this.responses.push({
+      at: this.cloud.clock.iso(),
+      status: response.statusCode,
+      body: `Slack ${userId}: ${response.body}`,
+    });
+    if (response.statusCode >= 400) {
+      this.rejectedCallbacks++;
+      this.slackRefused++;
+    } else {
+      request.decided = true;
+      this.slackApprovals++;
+    }
   }
 
   private async click(request: ApprovalRequest, by: string, decision: 'approve' | 'reject', tamper: boolean) {

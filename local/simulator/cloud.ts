@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CreateTableCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { client, configureClients } from '../../aws/clients.js';
+import { configureSlack } from '../../aws/slack.js';
 import type { Catalog } from '../../core/config/schema.js';
 import { GOLDSMITH_STACKS } from '../../stacks/app.js';
 import { pipelineName } from '../../stacks/names.js';
@@ -15,6 +16,7 @@ import { attachFake, attachOutage } from '../fakes/middleware.js';
 import { organizationFromCatalog } from '../fakes/organizations.js';
 import { Outages } from '../fakes/outages.js';
 import { SecretsManagerFake } from '../fakes/secretsmanager.js';
+import type { SlackStandIn } from '../slack/stand-in.js';
 import { LocalStepFunctions } from '../stepfunctions/engine.js';
 import { StepFunctionsFake } from '../stepfunctions/service.js';
 import { BusAuthorizer } from '../trust/bus-authorizer.js';
@@ -24,6 +26,7 @@ import { type CfnResource, type CfnTemplate, TemplateResolver } from './intrinsi
 import { AsyncInvoker } from './invoke.js';
 import { LocalLambdas } from './lambda.js';
 import type { Scenario } from './scenario.js';
+import { deliverTopicsToFunctions, startSlack } from './slack.js';
 import { synthesizeApp } from './synth.js';
 import { installVirtualDate } from './virtual-date.js';
 import { readWiring, type Wiring } from './wiring.js';
@@ -54,6 +57,8 @@ export interface LocalCloud {
   rolePolicies: Map<string, PolicyDocument[]>;
   /** Puts the bus policy refused: the report's `rejectedEvents` with the principal. */
   refusedPuts: RefusedPut[];
+  /** The Slack stand-in, when the catalog configures Slack. */
+  slack: SlackStandIn | undefined;
   stop(): Promise<void>;
 }
 
@@ -347,6 +352,8 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     POWERTOOLS_IDEMPOTENCY_DISABLED: 'false',
   });
   await createTables(wiring);
+  const slack = await startSlack(catalog, clock, secrets);
+  deliverTopicsToFunctions(installed.fakes.sns, wiring, invoker);
 
   return {
     catalog,
@@ -365,8 +372,11 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     goldsmithBus,
     rolePolicies,
     refusedPuts,
+    slack,
     async stop() {
       configureClients({});
+      configureSlack({});
+      await slack?.stop();
       await dynamo.stop();
       process.env = savedEnv;
       restoreDate();

@@ -25,3 +25,20 @@ export function functionUrlGet(link: string, sourceIp = '127.0.0.1'): APIGateway
     isBase64Encoded: false,
   };
 }
+
+/** What a Lambda function URL hands its function for a POST of `body` with `headers` (e.g. Slack interactivity). */
+export function functionUrlPost(
+  link: string,
+  body: string,
+  headers: Record<string, string>,
+  sourceIp = '127.0.0.1',
+): APIGatewayProxyEventV2 {
+  const get = functionUrlGet(link, sourceIp);
+  return {
+    ...get,
+    headers: { ...get.headers, ...headers },
+    body,
+    isBase64Encoded: false,
+    requestContext: { ...get.requestContext, http: { ...get.requestContext.http, method: 'POST' } },
+  };
+}

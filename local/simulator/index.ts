@@ -105,6 +105,7 @@ export async function simulate(
     const report = await buildReport(cloud, scenario, {
       invoker: cloud.invoker,
       rejectedCallbacks: approvers.rejectedCallbacks,
+      slackPresses: { approvals: approvers.slackApprovals, refused: approvers.slackRefused },
       statusTimes,
     });
     report.consistency = auditConsistency(cloud, report);

@@ -49,6 +49,9 @@ export interface SimulationReport {
   /** Dead-lettered deliveries, and puts the bus policy refused (with the principal that tried). */
   rejectedEvents: { at: string; reason: string; principal?: string }[];
   rejectedCallbacks: number;
+  /** What Slack received (the stand-in's count): messages posted, threads with replies, messages updated in place,
+   * and Slack button presses the approval callback accepted or refused. Absent without Slack in the catalog. */
+  slack?: { posted: number; threads: number; updated: number; approvals: number; refused: number; rateLimited: number };
   consistency: { ok: boolean; problems: string[]; checks?: Record<string, number> };
   /**
    * Every request the run sent to the local cloud, and every fake response, checked against AWS's published API
@@ -86,6 +89,7 @@ export async function buildReport(
   extras: {
     invoker: AsyncInvoker;
     rejectedCallbacks: number;
+    slackPresses?: { approvals: number; refused: number };
     statusTimes: Map<string, { status: string; at: string }>;
   },
 ): Promise<SimulationReport> {
@@ -182,6 +186,18 @@ export async function buildReport(
     ].sort((a, b) => a.at.localeCompare(b.at)),
     rejectedCallbacks: extras.rejectedCallbacks,
     consistency: { ok: true, problems: [], checks: {} },
+    ...(cloud.slack
+      ? {
+          slack: {
+            posted: cloud.slack.stats.posted,
+            threads: cloud.slack.threadCount(),
+            updated: cloud.slack.stats.updated,
+            approvals: extras.slackPresses?.approvals ?? 0,
+            refused: extras.slackPresses?.refused ?? 0,
+            rateLimited: cloud.slack.stats.rateLimited,
+          },
+        }
+      : {}),
     apiModel: apiModelFigures(),
   };
 }

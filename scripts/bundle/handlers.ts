@@ -83,21 +83,29 @@ function stringValue(value: unknown): string {
 }
 
 /**
- * The app's Lambda functions, read off the synthesized Ledger, Factory, Promotion and Triggers stacks (handler
+ * The app's Lambda functions, read off the synthesized Ledger, Factory, Notifications, Promotion and Triggers stacks (handler
  * paths and environments as deployed). If a stack module is missing or synthesis throws, every functions/ module
  * exporting `handler` instead, with the reason.
  */
 export async function discoverFunctions(root: string, catalog: Catalog): Promise<DiscoveredFunctions> {
   try {
-    const [{ synthesizeApp }, { TemplateResolver }, ledger, factory, promotion, triggers] = await Promise.all([
-      import('../../local/simulator/synth.js'),
-      import('../../local/simulator/intrinsics.js'),
-      import('../../stacks/Ledger.js'),
-      import('../../stacks/Factory.js'),
-      import('../../stacks/Promotion.js'),
-      import('../../stacks/Triggers.js'),
-    ]);
-    const stacks = [ledger.Ledger, factory.Factory, promotion.Promotion, triggers.Triggers];
+    const [{ synthesizeApp }, { TemplateResolver }, ledger, factory, notifications, promotion, triggers] =
+      await Promise.all([
+        import('../../local/simulator/synth.js'),
+        import('../../local/simulator/intrinsics.js'),
+        import('../../stacks/Ledger.js'),
+        import('../../stacks/Factory.js'),
+        import('../../stacks/Notifications.js'),
+        import('../../stacks/Promotion.js'),
+        import('../../stacks/Triggers.js'),
+      ]);
+    const stacks = [
+      ledger.Ledger,
+      factory.Factory,
+      notifications.Notifications,
+      promotion.Promotion,
+      triggers.Triggers,
+    ];
     const app = await synthesizeApp(catalog, stacks, { root });
     const resolver = new TemplateResolver(app.templates, {
       accountId: '123456789012',

@@ -2,7 +2,7 @@ import { Duration, type Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
@@ -173,7 +173,11 @@ export function createEventFunctions(stack: Stack, env: PromotionEnvironment, ca
 export const APPROVAL_CALLBACK_CONCURRENCY = 10;
 
 /** The approval callback: a function URL (the HMAC signature is the authorization), the only task responder. */
-export function createApprovalCallback(stack: Stack, env: PromotionEnvironment): SstFunction {
+export function createApprovalCallback(
+  stack: Stack,
+  env: PromotionEnvironment,
+  slack?: Catalog['notifications']['slack'],
+): SstFunction {
   const callback = new SstFunction(stack, 'ApprovalCallback', {
     handler: 'functions/approval-callback.handler',
     timeout: Duration.seconds(15).toSeconds(),
@@ -187,5 +191,17 @@ export function createApprovalCallback(stack: Stack, env: PromotionEnvironment):
   });
   env.ledger.grantReadWriteData(callback);
   env.secret.grantRead(callback);
+  // Announcing an approval; a refused publish waits in the ledger.
+  callback.addEnvironment('NOTIFY_TOPIC_ARN', env.topic.topicArn);
+  env.topic.grantPublish(callback);
+  if (slack) {
+    // Slack interactivity: the signing secret verifies the request; the map says which Slack user is which approver.
+    callback.addEnvironment('SLACK_SECRET_NAME', slack.secretName);
+    callback.addEnvironment(
+      'SLACK_APPROVERS',
+      JSON.stringify(Object.fromEntries(Object.entries(slack.approvers).map(([name, user]) => [user, name]))),
+    );
+    secretsmanager.Secret.fromSecretNameV2(stack, 'SlackSecret', slack.secretName).grantRead(callback);
+  }
   return callback;
 }

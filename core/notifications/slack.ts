@@ -1,0 +1,156 @@
+import type { ActionsBlock, Button, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
+import type { Notification, NotificationEvent } from '../../events/notification.js';
+import { factsOf } from './facts.js';
+
+/** A Slack message: the fallback `text` (notifications, screen readers) and the Block Kit `blocks`. */
+export interface SlackMessage {
+  text: string;
+  blocks: KnownBlock[];
+}
+
+/** What an approval button carries back in its `value` (covered by Slack's request signature). */
+export interface ApprovalButtonValue {
+  approvalId: string;
+  image: string;
+  version: string;
+  channel: string;
+}
+
+/** The action ids of the approval buttons; the approval callback reads the decision from them. */
+export const APPROVE_ACTION = 'goldsmith_approve';
+export const REJECT_ACTION = 'goldsmith_reject';
+
+/** The status mark people see first, per kind of announcement. */
+const MARK: Record<NotificationEvent, string> = {
+  'build-requested': ':hammer_and_wrench:',
+  'build-skipped': ':fast_forward:',
+  'build-failed': ':x:',
+  'image-available': ':package:',
+  'gate-passed': ':white_check_mark:',
+  'gate-failed': ':no_entry:',
+  'approval-requested': ':raising_hand:',
+  approved: ':thumbsup:',
+  rejected: ':thumbsdown:',
+  expired: ':hourglass:',
+  aborted: ':octagonal_sign:',
+  promoted: ':rocket:',
+  'pipeline-disabled': ':rotating_light:',
+  'revocation-requested': ':warning:',
+  retired: ':file_cabinet:',
+  revoked: ':rotating_light:',
+  'rolled-back': ':rewind:',
+  'monthly-summary': ':bar_chart:',
+};
+
+/** The status mark of an announcement (e.g. `:rocket:` for promoted). */
+export function statusMark(event: NotificationEvent): string {
+  return MARK[event];
+}
+
+// Slack mrkdwn treats &, < and > as control characters (https://api.slack.com/reference/surfaces/formatting#escaping).
+const escapeMrkdwn = (text: string) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+
+// A section holds at most 10 fields of at most 2000 characters (https://api.slack.com/reference/block-kit/blocks#section).
+const MAX_FIELDS = 10;
+const field = (label: string, value: string) => ({
+  type: 'mrkdwn' as const,
+  text: `*${label}*\n${escapeMrkdwn(value).slice(0, 1900)}`,
+});
+
+function fieldsOf(n: Notification) {
+  const fields = [
+    ...(n.image ? [field('Image', n.image)] : []),
+    ...(n.version ? [field('Version', n.version)] : []),
+    ...(n.channel ? [field('Channel', n.channel)] : []),
+    ...factsOf(n).map(([label, value]) => field(label, value)),
+  ];
+  return fields.slice(0, MAX_FIELDS);
+}
+
+function linksBlock(n: Notification): ContextBlock | undefined {
+  if (n.links.length === 0) return undefined;
+  return {
+    type: 'context',
+    elements: [{ type: 'mrkdwn', text: n.links.map((l) => `<${l.url}|${escapeMrkdwn(l.label)}>`).join('  ·  ') }],
+  };
+}
+
+function approvalButtons(n: Extract<Notification, { event: 'approval-requested' }>): ActionsBlock {
+  const value: ApprovalButtonValue = {
+    approvalId: n.detail.approvalId,
+    image: n.image ?? '',
+    version: n.version ?? '',
+    channel: n.channel ?? '',
+  };
+  const button = (text: string, actionId: string, style: Button['style']): Button => ({
+    type: 'button',
+    text: { type: 'plain_text', text },
+    action_id: actionId,
+    value: JSON.stringify(value),
+    style,
+  });
+  return {
+    type: 'actions',
+    block_id: `approval:${n.detail.approvalId}`,
+    elements: [button('Approve', APPROVE_ACTION, 'primary'), button('Reject', REJECT_ACTION, 'danger')],
+  };
+}
+
+function monthlyBlock(n: Extract<Notification, { event: 'monthly-summary' }>): SectionBlock {
+  const rows = n.detail.images.map(
+    (i) =>
+      `• *${i.image}*: ${i.built} built, ${i.failed} failed, ${i.promoted} promoted, ${i.rejected} rejected; patch day → prod ${
+        i.patchToProdHours === null ? 'n/a' : `${Math.round(i.patchToProdHours)} h`
+      }`,
+  );
+  const waiting = n.detail.waiting.map(
+    (w) => `• ${w.image} ${w.version} → ${w.channel}: waiting on ${w.on.join(', ')}`,
+  );
+  return {
+    type: 'section',
+    text: { type: 'mrkdwn', text: [...rows, ...(waiting.length ? ['*Still waiting*', ...waiting] : [])].join('\n') },
+  };
+}
+
+/**
+ * Renders an announcement as a Slack message: the status mark and title, the summary, image / version / channel and
+ * the key facts as fields, console links, and — for an approval request — Approve and Reject buttons.
+ */
+export function renderSlack(n: Notification): SlackMessage {
+  const blocks: KnownBlock[] = [
+    {
+      type: 'section',
+      text: { type: 'mrkdwn', text: `${MARK[n.event]} *${escapeMrkdwn(n.title)}*\n${escapeMrkdwn(n.summary)}` },
+    },
+  ];
+  const fields = fieldsOf(n);
+  if (fields.length > 0) blocks.push({ type: 'section', fields });
+  if (n.event === 'monthly-summary') blocks.push(monthlyBlock(n));
+  if (n.event === 'approval-requested') blocks.push(approvalButtons(n));
+  const links = linksBlock(n);
+  if (links) blocks.push(links);
+  return { text: `${MARK[n.event]} ${n.title}`, blocks };
+}
+
+/**
+ * The approval request once decided: the same message without its buttons (so nobody can press them again) and a
+ * line saying who decided, how, and when.
+ */
+export function renderDecidedApproval(
+  request: Extract<Notification, { event: 'approval-requested' }>,
+  decision: Extract<Notification, { event: 'approved' | 'rejected' | 'expired' }>,
+): SlackMessage {
+  const original = renderSlack(request).blocks.filter((b) => b.type !== 'actions');
+  const verdict =
+    decision.event === 'approved'
+      ? `${MARK.approved} Approved by *${escapeMrkdwn(decision.detail.by)}* via ${decision.detail.via}`
+      : decision.event === 'rejected'
+        ? `${MARK.rejected} Rejected${decision.detail.by ? ` by *${escapeMrkdwn(decision.detail.by)}*` : ''}${
+            decision.detail.via ? ` via ${decision.detail.via}` : ''
+          }`
+        : `${MARK.expired} Expired without a decision`;
+  return {
+    text: `${request.title}: ${decision.event}`,
+    blocks: [...original, { type: 'context', elements: [{ type: 'mrkdwn', text: `${verdict} at ${decision.at}` }] }],
+  };
+}

@@ -1,0 +1,112 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { announce } from '../aws/notifications.js';
+import {
+  claimApprovalDecision,
+  getApproval,
+  markApprovalSent,
+  recordRefusedCallback,
+} from '../aws/promotion-approvals.js';
+import { slackCredentials } from '../aws/slack.js';
+import { rememberSlackRequest } from '../aws/slack-ledger.js';
+import { sendTaskFailure, sendTaskSuccess } from '../aws/stepfunctions.js';
+import { announcement } from '../core/notifications/announce.js';
+import { DECISION_ERRORS, rejectionCause } from '../core/promotion/outcome.js';
+import {
+  parseSlackDecision,
+  SLACK_REQUEST_MAX_AGE_SECONDS,
+  verifySlackSignature,
+} from '../core/promotion/slack-request.js';
+
+function reply(statusCode: number, text: string): APIGatewayProxyStructuredResultV2 {
+  return { statusCode, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: text };
+}
+
+const header = (event: APIGatewayProxyEventV2, name: string) => {
+  const found = Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === name);
+  return found?.[1];
+};
+
+/** A Slack interactivity request: a POST carrying Slack's signature header. */
+export function isSlackRequest(event: APIGatewayProxyEventV2): boolean {
+  return event.requestContext?.http?.method === 'POST' && header(event, 'x-slack-signature') !== undefined;
+}
+
+/** The Slack user → approver name map (env `SLACK_APPROVERS`, JSON, from the catalog's `notifications.slack.approvers`). */
+function slackApprovers(): Record<string, string> {
+  const raw = process.env.SLACK_APPROVERS;
+  if (!raw) return {};
+  const parsed: unknown = JSON.parse(raw);
+  return parsed && typeof parsed === 'object' ? (parsed as Record<string, string>) : {};
+}
+
+/** Announces an approval (rejections, expiries and aborts are announced by the promotion's RecordOutcome). */
+export async function announceApproved(input: {
+  image: string;
+  version: string;
+  channel: string;
+  approvalId: string;
+  by: string;
+  via: 'email' | 'slack';
+  at: string;
+}): Promise<void> {
+  const { image, version, channel, approvalId, by, via, at } = input;
+  await announce(announcement('approved', { image, version, channel }, { approvalId, by, via }, { at }));
+}
+
+/**
+ * A pressed Approve/Reject button. Verifies Slack's signature over the raw body (timing-safe, five-minute window),
+ * refuses a replay of the same signed request, maps the Slack user to an approver of that channel (anyone else is
+ * refused), decides once (conditional write, recording who and "via slack" with the Slack user id), then answers
+ * Step Functions. Every refusal is recorded with its reason and answered 4xx with nothing sent; the request's
+ * message in Slack is updated by the Slack function when the decision is announced.
+ */
+export async function slackApprovalCallback(
+  event: APIGatewayProxyEventV2,
+  now: Date,
+): Promise<APIGatewayProxyStructuredResultV2> {
+  const at = now.toISOString();
+  // Function URLs hand over form bodies base64-encoded; the signature covers the raw bytes as Slack sent them.
+  const body = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
+  const timestamp = header(event, 'x-slack-request-timestamp');
+  const signature = header(event, 'x-slack-signature');
+  const refuse = async (reason: string, status: number, params: Record<string, string> = {}) => {
+    await recordRefusedCallback({
+      reason,
+      at,
+      params: { via: 'slack', ...params },
+      sourceIp: event.requestContext?.http?.sourceIp,
+    });
+    return reply(status, `Refused: ${reason}.`);
+  };
+
+  const { signingSecret } = await slackCredentials();
+  const verdict = verifySlackSignature({ body, timestamp, signature }, signingSecret, Math.floor(now.getTime() / 1000));
+  if (!verdict.ok) return refuse(verdict.reason, 401);
+  const expires = Number(timestamp) + SLACK_REQUEST_MAX_AGE_SECONDS * 2;
+  if (!(await rememberSlackRequest(signature ?? '', at, expires))) return refuse('replayed Slack request', 409);
+
+  const parsed = parseSlackDecision(body);
+  if (!parsed.ok) return refuse(parsed.reason, 400);
+  const { slackUser, decision, approvalId, image, version, channel } = parsed.decision;
+  const shown = { slackUser, decision, image, version, channel };
+  const by = slackApprovers()[slackUser];
+  if (!by) return refuse(`Slack user ${slackUser} is not mapped to an approver`, 403, shown);
+
+  const approval = await getApproval(image, version, channel);
+  if (!approval || approval.approvalId !== approvalId) return refuse('no such approval request', 404, shown);
+  if (!approval.approvers.includes(by)) return refuse(`${by} is not an approver of ${channel}`, 403, shown);
+  if (
+    !(await claimApprovalDecision({ image, version, channel, approvalId, decision, by, at, via: 'slack', slackUser }))
+  ) {
+    return refuse(`already decided: ${approval.decision ?? 'decided'} by ${approval.by ?? 'someone'}`, 409, shown);
+  }
+
+  if (decision === 'approve') {
+    await sendTaskSuccess(approval.taskToken, { decision: 'approved', by, at });
+  } else {
+    await sendTaskFailure(approval.taskToken, DECISION_ERRORS.approvalRejected, rejectionCause(by, at));
+  }
+  await markApprovalSent(image, version, channel, at);
+  if (decision === 'approve') await announceApproved({ image, version, channel, approvalId, by, via: 'slack', at });
+  return reply(200, `${decision === 'approve' ? 'Approved' : 'Rejected'} ${image} ${version} for ${channel} as ${by}.`);
+}
