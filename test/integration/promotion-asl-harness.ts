@@ -1,7 +1,22 @@
 import { CreateTableCommand, DeleteTableCommand } from '@aws-sdk/client-dynamodb';
-import { CreateTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  CreateTagsCommand,
+  DescribeImageAttributeCommand,
+  DescribeImagesCommand,
+  DescribeSnapshotAttributeCommand,
+  EC2Client,
+  ModifyImageAttributeCommand,
+  ModifySnapshotAttributeCommand,
+} from '@aws-sdk/client-ec2';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetImageCommand, ImagebuilderClient, ListImageScanFindingsCommand } from '@aws-sdk/client-imagebuilder';
+import {
+  DescribeOrganizationCommand,
+  ListAccountsForParentCommand,
+  ListOrganizationalUnitsForParentCommand,
+  ListRootsCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -18,8 +33,9 @@ import { requestApproval } from '../../functions/promotion/request-approval.js';
 import { retire } from '../../functions/promotion/retire.js';
 import { share } from '../../functions/promotion/share.js';
 import { soakCheck } from '../../functions/promotion/soak-check.js';
+import { forgetOrganization } from '../../functions/sharing/channel-targets.js';
 import { approvalStateName, SOAK_STATE, TASK_STATES } from '../../stacks/promotion/definition.js';
-import { BUILD_ARN, basePlan, getImageOutput } from '../handlers/promotion-fixtures.js';
+import { BUILD_ARN, basePlan, catalog, getImageOutput } from '../handlers/promotion-fixtures.js';
 
 /**
  * Runs the synthesized promotion ASL in aws-local-stepfunctions with every Task overridden by our in-process task
@@ -38,7 +54,45 @@ export const mocks = {
   bus: mockClient(EventBridgeClient),
   sns: mockClient(SNSClient),
   secrets: mockClient(SecretsManagerClient),
+  organizations: mockClient(OrganizationsClient),
 };
+
+// The example catalog's OUs, one active account each (prd00001 also holds the excluded 111122223333).
+const ROOT = 'r-x1y2';
+const ORG_TREE: Record<string, { ous: string[]; accounts: string[] }> = {
+  [ROOT]: { ous: ['ou-x1y2-dev00001', 'ou-x1y2-stg00001', 'ou-x1y2-prd00001', 'ou-x1y2-prd00002'], accounts: [] },
+  'ou-x1y2-dev00001': { ous: [], accounts: ['200000000001'] },
+  'ou-x1y2-stg00001': { ous: [], accounts: ['200000000002'] },
+  'ou-x1y2-prd00001': { ous: [], accounts: ['111122223333', '200000000003'] },
+  'ou-x1y2-prd00002': { ous: [], accounts: ['200000000004'] },
+};
+
+/** The organization Share resolves targets from, and empty launch permissions for it to grant onto. */
+function sharingWorld(): void {
+  process.env.GOLDSMITH_CATALOG = JSON.stringify(catalog);
+  forgetOrganization();
+  const orgArn = 'arn:aws:organizations::999988887777:organization/o-a1b2c3d4e5';
+  mocks.organizations.on(DescribeOrganizationCommand).resolves({ Organization: { Arn: orgArn } });
+  mocks.organizations.on(ListRootsCommand).resolves({ Roots: [{ Id: ROOT }] });
+  for (const [parent, node] of Object.entries(ORG_TREE)) {
+    mocks.organizations.on(ListOrganizationalUnitsForParentCommand, { ParentId: parent }).resolves({
+      OrganizationalUnits: node.ous.map((Id) => ({
+        Id,
+        Arn: `arn:aws:organizations::999988887777:ou/o-a1b2c3d4e5/${Id}`,
+      })),
+    });
+    mocks.organizations
+      .on(ListAccountsForParentCommand, { ParentId: parent })
+      .resolves({ Accounts: node.accounts.map((Id) => ({ Id, State: 'ACTIVE' as const })) });
+  }
+  mocks.ec2.on(DescribeImageAttributeCommand).resolves({ LaunchPermissions: [] });
+  mocks.ec2.on(DescribeImagesCommand).resolves({
+    Images: [{ BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0123456789abcdef0' } }] }],
+  });
+  mocks.ec2.on(DescribeSnapshotAttributeCommand).resolves({ CreateVolumePermissions: [] });
+  mocks.ec2.on(ModifyImageAttributeCommand).resolves({});
+  mocks.ec2.on(ModifySnapshotAttributeCommand).resolves({});
+}
 
 /** Points the DynamoDB client at dynalite and (re)creates an empty ledger table. */
 export async function freshLedger(endpoint: string): Promise<void> {
@@ -79,6 +133,7 @@ export async function defaultWorld(): Promise<void> {
   mocks.imagebuilder.on(ListImageScanFindingsCommand).resolves({ findings: [] });
   mocks.ssm.on(PutParameterCommand).resolves({ Version: 1 });
   mocks.ec2.on(CreateTagsCommand).resolves({});
+  sharingWorld();
   mocks.bus.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
   mocks.sns.on(PublishCommand).resolves({});
   mocks.secrets.on(GetSecretValueCommand).resolves({ SecretString: 'k'.repeat(64) });
