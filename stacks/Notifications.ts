@@ -10,7 +10,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Function as SstFunction, type StackContext } from 'sst/constructs';
 import type { Catalog } from '../core/config/schema.js';
 import { useCatalog } from './catalog.js';
-import { ledgerTableName } from './names.js';
+import { ledgerTableName, NAME_PREFIX } from './names.js';
 import { notificationsTopicName } from './Promotion.js';
 
 /** What other stacks get from `use(Notifications)`. */
@@ -58,9 +58,16 @@ function slackFunction(
       SLACK_CHANNEL: slack.channel,
       SLACK_API_URL: 'https://slack.com/api/',
       LEDGER_TABLE: ledger.tableName,
+      // The approval request's message carries the signed email links too, made with the approval-link key.
+      APPROVAL_SECRET_NAME: `${NAME_PREFIX}/${app.stage}/approval-links`,
     },
   });
   secret.grantRead(fn);
+  secretsmanager.Secret.fromSecretNameV2(
+    stack,
+    'ApprovalLinkKey',
+    `${NAME_PREFIX}/${app.stage}/approval-links`,
+  ).grantRead(fn);
   ledger.grantReadWriteData(fn);
   const dlq = new sqs.Queue(stack, 'SlackNotifyDlq', {
     retentionPeriod: Duration.days(14),
