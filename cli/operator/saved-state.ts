@@ -67,11 +67,14 @@ export function stateOf(
 const sameExchange = (a: OperatorExchange, b: OperatorExchange) =>
   a.at === b.at && a.principal === b.principal && JSON.stringify(a.request) === JSON.stringify(b.request);
 
-/** Ledger items that mark decisions: a replay that lost one of them is not the saved cloud. */
+/**
+ * Ledger items that mark decisions: a replay that lost one of them is not the saved cloud. Slack's own bookkeeping
+ * (`SLACK` items, keyed by the ids Slack gives each post) is not a decision and differs from run to run.
+ */
 function decisionKeys(snapshot: CloudSnapshot): Set<string> {
   return new Set(
     snapshot.ledger
-      .filter((i) => /^(BUILD|PROMOTION|CHANNEL|APPROVAL)#/.test(String(i.sk)))
+      .filter((i) => String(i.pk) !== 'SLACK' && /^(BUILD|PROMOTION|CHANNEL|APPROVAL)#/.test(String(i.sk)))
       .map((i) => `${String(i.pk)}|${String(i.sk)}`),
   );
 }
