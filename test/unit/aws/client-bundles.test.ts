@@ -23,8 +23,8 @@ async function clientsInBundleOf(entry: string): Promise<string[]> {
 }
 
 describe('per-service client modules', () => {
-  it('keeps every other SDK client out of a module that calls only SNS', async () => {
-    expect(await clientsInBundleOf('aws/sns.ts')).toEqual(['client-sns']);
+  it('keeps every other SDK client out of a module that calls only SSM', async () => {
+    expect(await clientsInBundleOf('aws/ssm.ts')).toEqual(['client-ssm']);
   });
 
   it('bundles exactly the clients a module calls when it uses several services', async () => {
