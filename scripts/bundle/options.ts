@@ -22,14 +22,8 @@ export interface BundleSettings {
   catalogJson?: string;
 }
 
-/**
- * esbuild options equal to what `sst deploy` uses for our functions: SST v2's ESM defaults (platform node,
- * target esnext, keepNames, the createRequire banner, nothing external but `sharp`/`pg-native`, so the AWS SDK v3
- * is bundled) merged with sst.config.ts's `nodejs` props (format esm, minify, `mainFields: ['module', 'main']`,
- * which makes esbuild take the SDK's tree-shakeable `dist-es` build instead of `dist-cjs`).
- * Several entry points in one build give the same per-function output as separate builds, because nothing is split.
- */
-export function sstFunctionBuildOptions(entryPoints: readonly string[], settings: BundleSettings): BuildOptions {
+/** What every bundle of ours has, tuned or naive: the entry points, the output layout, ESM with SST's banner. */
+function baseBuildOptions(entryPoints: readonly string[], settings: BundleSettings): BuildOptions {
   return {
     absWorkingDir: settings.root,
     entryPoints: [...entryPoints],
@@ -39,17 +33,7 @@ export function sstFunctionBuildOptions(entryPoints: readonly string[], settings
     bundle: true,
     platform: 'node',
     format: 'esm',
-    // SST v2 sets target esnext for ESM; the cold-load check then proves Node 22 runs what esbuild emitted.
-    target: 'esnext',
-    mainFields: ['module', 'main'],
-    plugins: [sdkSchemaKeysPlugin()],
-    minify: true,
-    keepNames: true,
-    treeShaking: true,
-    external: ['sharp', 'pg-native'],
     banner: { js: SST_ESM_BANNER },
-    // SST uploads source maps beside the function, never inside its zip: they do not count towards the bundle.
-    sourcemap: false,
     metafile: true,
     logLevel: 'silent',
     write: true,
@@ -60,25 +44,32 @@ export function sstFunctionBuildOptions(entryPoints: readonly string[], settings
 }
 
 /**
+ * esbuild options equal to what `sst deploy` uses for our functions: SST v2's ESM defaults (platform node,
+ * target esnext, keepNames, the createRequire banner, nothing external but `sharp`/`pg-native`, so the AWS SDK v3
+ * is bundled) merged with sst.config.ts's `nodejs` props (format esm, minify, `mainFields: ['module', 'main']`,
+ * which makes esbuild take the SDK's tree-shakeable `dist-es` build instead of `dist-cjs`).
+ * Several entry points in one build give the same per-function output as separate builds, because nothing is split.
+ */
+export function sstFunctionBuildOptions(entryPoints: readonly string[], settings: BundleSettings): BuildOptions {
+  return {
+    ...baseBuildOptions(entryPoints, settings),
+    // SST v2 sets target esnext for ESM; the cold-load check then proves Node 22 runs what esbuild emitted.
+    target: 'esnext',
+    mainFields: ['module', 'main'],
+    plugins: [sdkSchemaKeysPlugin()],
+    minify: true,
+    keepNames: true,
+    treeShaking: true,
+    external: ['sharp', 'pg-native'],
+    // SST uploads source maps beside the function, never inside its zip: they do not count towards the bundle.
+    sourcemap: false,
+  };
+}
+
+/**
  * The naive bundle the report compares against: esbuild's defaults for a Node bundle (no minify, the SDK's
  * CommonJS `main` build, no schema-key rewrite), ESM only because our handlers are ES modules.
  */
 export function naiveBuildOptions(entryPoints: readonly string[], settings: BundleSettings): BuildOptions {
-  return {
-    absWorkingDir: settings.root,
-    entryPoints: [...entryPoints],
-    outdir: settings.outdir,
-    outbase: '.',
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    banner: { js: SST_ESM_BANNER },
-    metafile: true,
-    logLevel: 'silent',
-    write: true,
-    ...(settings.catalogJson === undefined
-      ? {}
-      : { define: { 'process.env.GOLDSMITH_CATALOG': JSON.stringify(settings.catalogJson) } }),
-  };
+  return baseBuildOptions(entryPoints, settings);
 }
