@@ -1,21 +1,15 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { announce } from '../aws/notifications.js';
-import {
-  claimApprovalDecision,
-  getApproval,
-  markApprovalSent,
-  recordRefusedCallback,
-} from '../aws/promotion-approvals.js';
+import { getApproval, recordRefusedCallback } from '../aws/promotion-approvals.js';
 import { slackCredentials } from '../aws/slack.js';
 import { rememberSlackRequest } from '../aws/slack-ledger.js';
-import { sendTaskFailure, sendTaskSuccess } from '../aws/stepfunctions.js';
 import { announcement } from '../core/notifications/announce.js';
-import { DECISION_ERRORS, rejectionCause } from '../core/promotion/outcome.js';
 import {
   parseSlackDecision,
   SLACK_REQUEST_MAX_AGE_SECONDS,
   verifySlackSignature,
 } from '../core/promotion/slack-request.js';
+import { answerApproval } from './lib/approval-decision.js';
 
 function reply(statusCode: number, text: string): APIGatewayProxyStructuredResultV2 {
   return { statusCode, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: text };
@@ -94,19 +88,8 @@ export async function slackApprovalCallback(
 
   const approval = await getApproval(image, version, channel);
   if (!approval || approval.approvalId !== approvalId) return refuse('no such approval request', 404, shown);
-  if (!approval.approvers.includes(by)) return refuse(`${by} is not an approver of ${channel}`, 403, shown);
-  if (
-    !(await claimApprovalDecision({ image, version, channel, approvalId, decision, by, at, via: 'slack', slackUser }))
-  ) {
-    return refuse(`already decided: ${approval.decision ?? 'decided'} by ${approval.by ?? 'someone'}`, 409, shown);
-  }
-
-  if (decision === 'approve') {
-    await sendTaskSuccess(approval.taskToken, { decision: 'approved', by, at });
-  } else {
-    await sendTaskFailure(approval.taskToken, DECISION_ERRORS.approvalRejected, rejectionCause(by, at));
-  }
-  await markApprovalSent(image, version, channel, at);
+  const answer = await answerApproval(approval, decision, by, at, 'slack', slackUser);
+  if (!answer.ok) return refuse(answer.reason, answer.status, shown);
   if (decision === 'approve') await announceApproved({ image, version, channel, approvalId, by, via: 'slack', at });
   return reply(200, `${decision === 'approve' ? 'Approved' : 'Rejected'} ${image} ${version} for ${channel} as ${by}.`);
 }

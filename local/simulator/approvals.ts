@@ -33,6 +33,9 @@ function approvalIdFrom(message: string): string {
   return parsed.ok && parsed.notification.event === 'approval-requested' ? parsed.notification.detail.approvalId : '';
 }
 
+const SLACK_READ_STEP_MS = 30_000;
+const SLACK_READ_WAIT_MS = 10 * 60_000;
+
 /**
  * Plays the approvers: watches approval notifications, fires the scenario's `when: approval-requested` events,
  * approves automatically after an hour when `approvals: "auto"`, and clicks links through the real approval
@@ -139,12 +142,15 @@ export class SimulatedApprovers {
       ([name]) => name === action.by,
     )?.[1];
     const userId = action.slackUser ?? mapped ?? `U0${(action.by ?? 'NOBODY').toUpperCase().replace(/[^A-Z0-9]/g, '')}`;
-    const pressed = slack?.pressButton({
-      approvalId: request.approvalId,
-      action: action.kind,
-      userId,
-      tamper: action.tamper,
-    });
+    const tryPress = () =>
+      slack?.pressButton({ approvalId: request.approvalId, action: action.kind, userId, tamper: action.tamper });
+    // A person presses a button they can see: the request reaches Slack through the Slack function, a subscriber of
+    // the same topic, so the scenario's press waits (half a minute at a time, up to ten minutes) for the message.
+    let pressed = tryPress();
+    for (let waited = 0; !pressed && slack && waited < SLACK_READ_WAIT_MS; waited += SLACK_READ_STEP_MS) {
+      await this.cloud.clock.sleep(SLACK_READ_STEP_MS, 'approver reads Slack');
+      pressed = tryPress();
+    }
     if (!pressed) {
       this.responses.push({
         at: this.cloud.clock.iso(),
