@@ -7,6 +7,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { StackContext } from 'sst/constructs';
+import { retryPolicyOf } from '../core/errors/retry.js';
 import { planAll } from '../core/promotion/plan.js';
 import { DETAIL_TYPES } from '../events/sources.js';
 import { useCatalog } from './catalog.js';
@@ -72,7 +73,9 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
   });
   const stateMachine = new sfn.StateMachine(stack, 'PromotionStateMachine', {
     stateMachineType: sfn.StateMachineType.STANDARD,
-    definitionBody: sfn.DefinitionBody.fromChainable(promotionDefinition(stack, tasks, Object.values(plans))),
+    definitionBody: sfn.DefinitionBody.fromChainable(
+      promotionDefinition(stack, tasks, Object.values(plans), retryPolicyOf(catalog)),
+    ),
     // Above the longest approval plus soak chain, below Step Functions' one-year maximum.
     timeout: Duration.days(364),
     tracingEnabled: true,

@@ -225,6 +225,32 @@ export const monitoringSchema = z.strictObject({
   staleChannelAfter: durationSchema.default('45d'),
 });
 
+/** The shortest retry horizon: outages AWS routinely recovers from within an hour must not fail a promotion. */
+export const MIN_RETRY_HORIZON_SECONDS = 3600;
+/**
+ * The longest: a step retrying every 10 minutes writes about three history events per attempt, and a Standard
+ * execution's history holds at most 25,000 events
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html); a week is about 3,000 per step.
+ */
+export const MAX_RETRY_HORIZON_SECONDS = 7 * 86_400;
+
+/** How long each promotion step waits out transient errors before the promotion pauses (core/errors/retry.ts). */
+export const retryHorizonSchema = durationSchema.superRefine((d, ctx) => {
+  const seconds = tryParseDuration(d);
+  if (seconds === undefined) return;
+  if (seconds < MIN_RETRY_HORIZON_SECONDS || seconds > MAX_RETRY_HORIZON_SECONDS) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be between ${formatDuration(MIN_RETRY_HORIZON_SECONDS)} and ${formatDuration(MAX_RETRY_HORIZON_SECONDS)} (a shorter one turns a regional outage into paused promotions; a longer one outgrows Step Functions' 25,000-event execution history)`,
+    });
+  }
+});
+
+/** Riding out AWS outages: the retry horizon of every promotion step. */
+export const resilienceSchema = z.strictObject({
+  retryHorizon: retryHorizonSchema.default('24h'),
+});
+
 export const catalogShapeSchema = z.strictObject({
   organization: z.strictObject({
     id: organizationIdSchema,
@@ -247,6 +273,7 @@ export const catalogShapeSchema = z.strictObject({
   channels: z.array(channelSchema).min(1, 'must define at least one channel'),
   notifications: notificationsSchema.default({ email: [] }),
   monitoring: monitoringSchema.default({ staleChannelAfter: '45d' }),
+  resilience: resilienceSchema.default({ retryHorizon: '24h' }),
   /** Overrides of the shipped price table (core/cost/prices.ts) for cost estimates. */
   prices: pricesOverrideSchema,
   access: accessSchema.default(DEFAULT_ACCESS),

@@ -1,3 +1,5 @@
+import type { Catalog } from '../config/schema.js';
+import { parseDuration } from '../duration.js';
 import { TRANSIENT_ERROR_NAMES } from './classify.js';
 
 /** How long a promotion step waits out transient errors before it fails (catalog `resilience.retryHorizon`). */
@@ -79,4 +81,9 @@ export function retrierOf(policy: RetryPolicy): {
     MaxAttempts: policy.maxAttempts,
     JitterStrategy: policy.jitter,
   };
+}
+
+/** The retry policy the catalog asks for (`resilience.retryHorizon`, default 24 hours). */
+export function retryPolicyOf(catalog: Pick<Catalog, 'resilience'>): RetryPolicy {
+  return retryPolicy(parseDuration(catalog.resilience.retryHorizon));
 }

@@ -73,6 +73,17 @@ describe('Promotion stack: state machine', () => {
     }
   });
 
+  it('waits transient errors out over the catalog retryHorizon', async () => {
+    const longer = await synthesize({ ...exampleCatalog, resilience: { retryHorizon: '3d' } }, { stacks: [Promotion] });
+    const asl = aslFromTemplate(longer.template.toJSON() as TemplateJson, 'PromotionStateMachine');
+    const longerStates = allStates(asl as { States: Record<string, State> });
+    const expected = retrierOf(retryPolicy(3 * 86_400));
+    expect(expected.MaxAttempts).toBeGreaterThan(retrierOf(retryPolicy()).MaxAttempts);
+    for (const [name, task] of Object.entries(longerStates).filter(([, s]) => s.Type === 'Task')) {
+      expect(task.Retry, name).toEqual([expected]);
+    }
+  });
+
   it("gives every waitForTaskToken task the channel's approval timeout from the catalog", () => {
     const waits = Object.entries(states).filter(([, s]) => s.Resource?.endsWith('.waitForTaskToken'));
     expect(waits.map(([name]) => name)).toEqual([approvalStateName('prod')]);

@@ -4,7 +4,16 @@ import { parseCatalog } from '../../../core/config/catalog.js';
 import { exampleCatalog, exampleFiles, type Mutable } from './helpers.js';
 
 const files = exampleFiles();
-const SECTIONS = ['organization', 'images', 'channels', 'notifications', 'access', 'monitoring', 'prices'];
+const SECTIONS = [
+  'organization',
+  'images',
+  'channels',
+  'notifications',
+  'access',
+  'monitoring',
+  'prices',
+  'resilience',
+];
 
 /** True when the problem line starts with `root` as its first path segment. */
 function startsWithSegment(problem: string, root: string): boolean {
