@@ -37,6 +37,8 @@ export interface ApprovalRecord {
   slackUser?: string | undefined;
   decidedAt?: string | undefined;
   sentAt?: string | undefined;
+  /** Set when Step Functions refused the recorded decision for good (the task no longer waits): never re-sent. */
+  undeliverable?: string | undefined;
 }
 
 /**
@@ -164,4 +166,48 @@ export async function pendingApprovals(image: string, channel: string): Promise<
   );
   for await (const page of pages) pending.push(...((page.Items ?? []) as ApprovalRecord[]));
   return pending;
+}
+
+/**
+ * Decisions recorded but never delivered to Step Functions (it was unavailable when the approver answered), oldest
+ * version first; those Step Functions refused for good are left out.
+ */
+export async function undeliveredDecisions(image: string): Promise<ApprovalRecord[]> {
+  const found: ApprovalRecord[] = [];
+  const pages = paginateQuery(
+    { client: documentClient() },
+    {
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      FilterExpression:
+        'attribute_exists(decision) AND attribute_not_exists(sentAt) AND attribute_not_exists(undeliverable)',
+      ExpressionAttributeValues: { ':pk': imagePk(image), ':prefix': 'APPROVAL#' },
+      ConsistentRead: true,
+    },
+  );
+  for await (const page of pages) found.push(...((page.Items ?? []) as ApprovalRecord[]));
+  return found;
+}
+
+/** Notes that Step Functions will never take the recorded decision (why: the task timed out or no longer exists). */
+export async function markApprovalUndeliverable(
+  image: string,
+  version: string,
+  channel: string,
+  reason: string,
+): Promise<void> {
+  await documentClient()
+    .send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: approvalKey(image, version, channel),
+        UpdateExpression: 'SET undeliverable = :reason',
+        ConditionExpression: 'attribute_not_exists(sentAt)',
+        ExpressionAttributeValues: { ':reason': reason },
+      }),
+    )
+    .catch((err: unknown) => {
+      // Delivered in the meantime (a late click's own delivery): nothing to mark.
+      if (!isConditionFailure(err)) throw err;
+    });
 }

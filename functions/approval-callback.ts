@@ -3,7 +3,7 @@ import { approvalSecret } from '../aws/approval-secret.js';
 import { getApproval, recordRefusedCallback } from '../aws/promotion-approvals.js';
 import { verifyApprovalLink } from '../core/promotion/approval-link.js';
 import { announceApproved, isSlackRequest, slackApprovalCallback } from './approval-slack.js';
-import { answerApproval } from './lib/approval-decision.js';
+import { answerApproval, answerText } from './lib/approval-decision.js';
 import { taskHandler } from './promotion/lambda.js';
 
 function reply(statusCode: number, text: string): APIGatewayProxyStructuredResultV2 {
@@ -16,7 +16,8 @@ const STATUS_FOR_REFUSAL: Record<string, number> = { 'bad signature': 403, 'link
  * The approve/reject link handler (Lambda function URL). Verifies the link's HMAC and expiry, finds the task token
  * in the `APPROVAL#` item by the link's short id, then decides it through `answerApproval` (the same code the
  * operator endpoint uses): one decision per approval, then SendTaskSuccess or SendTaskFailure `Rejected`. A refused link
- * is recorded and answered 4xx with nothing sent; a failing SendTask call throws, so the click can be retried.
+ * is recorded and answered 4xx with nothing sent. A decision taken while Step Functions is unavailable is recorded
+ * and answered 202; the reconciler delivers it. A permanent SendTask failure throws.
  */
 export async function approvalCallback(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const params = Object.fromEntries(
@@ -46,7 +47,8 @@ export async function approvalCallback(event: APIGatewayProxyEventV2): Promise<A
     return reply(409, `Already decided: ${approval.decision ?? 'decided'} by ${approval.by ?? 'someone'}.`);
   }
   if (decision === 'approve') await announceApproved({ image, version, channel, approvalId: id, by, via: 'email', at });
-  return reply(200, `${decision === 'approve' ? 'Approved' : 'Rejected'} ${image} ${version} for ${channel} as ${by}.`);
+  // 202 when Step Functions was unavailable: the decision is recorded and the reconciler delivers it.
+  return reply(answer.delivered ? 200 : 202, answerText(answer, `${image} ${version} for ${channel}`));
 }
 
 export const handler = taskHandler('approval-callback', approvalCallback);

@@ -9,7 +9,7 @@ import {
   SLACK_REQUEST_MAX_AGE_SECONDS,
   verifySlackSignature,
 } from '../core/promotion/slack-request.js';
-import { answerApproval } from './lib/approval-decision.js';
+import { answerApproval, answerText } from './lib/approval-decision.js';
 
 function reply(statusCode: number, text: string): APIGatewayProxyStructuredResultV2 {
   return { statusCode, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: text };
@@ -91,5 +91,5 @@ export async function slackApprovalCallback(
   const answer = await answerApproval(approval, decision, by, at, 'slack', slackUser);
   if (!answer.ok) return refuse(answer.reason, answer.status, shown);
   if (decision === 'approve') await announceApproved({ image, version, channel, approvalId, by, via: 'slack', at });
-  return reply(200, `${decision === 'approve' ? 'Approved' : 'Rejected'} ${image} ${version} for ${channel} as ${by}.`);
+  return reply(200, answerText(answer, `${image} ${version} for ${channel}`));
 }

@@ -100,6 +100,8 @@ async function decide(request: OperatorRequestOf<'approve' | 'reject'>, approver
     channel: approval.channel,
     by: approver,
     principal: caller,
+    // False while Step Functions is unavailable: recorded, and delivered by the reconciler.
+    delivered: answer.delivered,
   };
 }
 

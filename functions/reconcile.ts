@@ -18,6 +18,7 @@ import { handlerFor } from './lib/middleware.js';
 import { logger, metrics } from './lib/powertools.js';
 import { actOnBuildStatus, type ImageEventAction } from './on-image-event.js';
 import { promotionPlans } from './promotion/plans.js';
+import { type DecisionsReport, deliverRecordedDecisions } from './reconcile-approvals.js';
 import { type IntentsReport, reissueIntents } from './reconcile-intents.js';
 
 /** The schedule's input (stacks/promotion/reconcile.ts). */
@@ -39,6 +40,8 @@ export interface ReconcileReport {
   announcements: { redelivered: number; pending: number };
   /** Build intents and schedule firings re-issued (a trigger whose start never happened). */
   intents?: IntentsReport;
+  /** Approval decisions recorded while Step Functions was unavailable, delivered now. */
+  decisions?: DecisionsReport;
 }
 
 /** Re-publishes announcements SNS refused earlier; a failure here is logged and left for the next run. */
@@ -72,9 +75,12 @@ export async function reconcileBuilds(raw: ReconcileInput): Promise<ReconcileRep
   const now = new Date();
   const since = windowStart(now, input.windowDays);
 
+  const images = Object.keys(promotionPlans());
+  // Approvals given while Step Functions was down: their promotions have waited long enough.
+  const decisions = await deliverRecordedDecisions(images, now);
   // Intents first: a build lost to an Image Builder outage is started before its missed promotions are looked for.
   const intents = await reissueIntents(bundledCatalog(), now);
-  const listed = await listCatalogBuilds(Object.keys(promotionPlans()));
+  const listed = await listCatalogBuilds(images);
   const candidates = listed.filter((build) => needsLedgerLookup(build, since));
   const handlings = await buildHandlings(candidates);
   const ledger = new Map<string, LedgerBuildView>();
@@ -92,8 +98,9 @@ export async function reconcileBuilds(raw: ReconcileInput): Promise<ReconcileRep
     alreadyRecorded: 0,
     announcements: await redeliver(),
     intents,
+    decisions,
   };
-  const failures: string[] = [...intents.failures];
+  const failures: string[] = [...decisions.failures, ...intents.failures];
   for (const { build, status, missed } of actions) {
     try {
       const result = await actOnBuildStatus({

@@ -16,6 +16,8 @@ export interface FakeCall {
 export interface FakeService {
   /** Handles a call and returns the output without `$metadata`; throws AWS's documented errors. */
   handle(call: FakeCall): unknown;
+  /** The piece of work a call stands for, when an outage that fails it holds that work up (the report's `deferred`). */
+  deferredWork?(call: FakeCall): string | undefined;
 }
 
 interface ErrorOptions {

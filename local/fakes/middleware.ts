@@ -128,6 +128,8 @@ export function attachFake(client: { middlewareStack: unknown }, o: AttachOption
       };
       const down = o.faults.outages?.fail(o.service);
       if (down) {
+        const work = o.fake.deferredWork?.(call);
+        if (work) o.faults.outages?.defer(work, o.service);
         o.stats.faults.injected++;
         throw down;
       }

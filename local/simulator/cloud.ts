@@ -288,7 +288,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     return refused;
   };
   const extra = {
-    sfn: new StepFunctionsFake(sfn),
+    sfn: new StepFunctionsFake(sfn, (work) => outages.done(work)),
     eventbridge: new EventBridgeFake(
       (event, busName) => bus.put(event, busName),
       () => clock.now(),

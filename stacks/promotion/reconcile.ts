@@ -30,7 +30,8 @@ export const RECONCILE_RETRY = { MaximumEventAgeInSeconds: 5 * 3600, MaximumRetr
 /**
  * The reconciler: every six hours it lists our pipelines' recent builds and does what on-image-event would have
  * done for those whose "Image State Change" never arrived. It may start promotions, publish notifications, read
- * and write the ledger, and list and describe our pipelines' builds; nothing else.
+ * and write the ledger, list, describe and start our pipelines' builds, and deliver recorded approval decisions;
+ * nothing else.
  */
 export function createReconciler(
   stack: Stack,
@@ -85,6 +86,12 @@ export function createReconciler(
       actions: ['imagebuilder:GetImage'],
       resources: [stack.formatArn({ service: 'imagebuilder', resource: 'image', resourceName: '*' })],
     }),
+  );
+
+  // Delivers approval decisions the ledger recorded while Step Functions was unavailable (only those: the decision
+  // was claimed by an approver through a door that checked them). IAM defines no resource type for SendTask*.
+  reconcile.addToRolePolicy(
+    new iam.PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: ['*'] }),
   );
 
   const role = new iam.Role(stack, 'ReconcileSchedulerRole', {

@@ -101,12 +101,14 @@ describe('Promotion stack: state machine', () => {
 });
 
 describe('Promotion stack: permissions', () => {
-  it("lets only the approval callback's role send task responses", () => {
+  it("lets only the approval callback's role, and the reconciler delivering recorded decisions, send task responses", () => {
     const senders = [...statementsByRole()]
       .filter(([, statements]) => statements.some((s) => actionsOf(s).some((a) => a.startsWith('states:SendTask'))))
-      .map(([role]) => role);
-    expect(senders).toHaveLength(1);
+      .map(([role]) => role)
+      .sort();
+    expect(senders).toHaveLength(2);
     expect(senders[0]).toMatch(/^<ApprovalCallbackServiceRole/);
+    expect(senders[1]).toMatch(/^<ReconcileServiceRole/);
   });
 
   it('lets the state machine role invoke only our task functions', () => {

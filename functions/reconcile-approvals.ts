@@ -1,0 +1,62 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { markApprovalUndeliverable, undeliveredDecisions } from '../aws/promotion-approvals.js';
+import { deliverDecision } from './lib/approval-decision.js';
+import { logger, metrics } from './lib/powertools.js';
+
+/** What delivering recorded approval decisions did in one reconciler run. */
+export interface DecisionsReport {
+  /** `image version channel` of each decision Step Functions took now. */
+  delivered: string[];
+  /** Decisions Step Functions is still unavailable for: left for the next run. */
+  pending: number;
+  /** Decisions whose task no longer waits (it timed out or its execution ended): kept, never re-sent. */
+  undeliverable: string[];
+  failures: string[];
+}
+
+/**
+ * SendTask errors that say the task will never take an answer: the token is unknown or answered, or its wait timed
+ * out (https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskSuccess.html#API_SendTaskSuccess_Errors).
+ */
+const TASK_GONE = new Set(['TaskDoesNotExist', 'TaskTimedOut', 'InvalidToken']);
+
+/**
+ * Delivers every approval decision an approver gave while Step Functions was unavailable (recorded first by
+ * `answerApproval`, never sent), oldest first per image. Idempotent: a delivered decision is marked sent, and a
+ * second delivery of the same token would meet TaskDoesNotExist, which marks it undeliverable instead of failing.
+ */
+export async function deliverRecordedDecisions(images: readonly string[], now: Date): Promise<DecisionsReport> {
+  const report: DecisionsReport = { delivered: [], pending: 0, undeliverable: [], failures: [] };
+  for (const image of images) {
+    for (const approval of await undeliveredDecisions(image)) {
+      const { version, channel, decision, by, decidedAt } = approval;
+      const what = `${image} ${version} ${channel}`;
+      if (!decision || !by || !decidedAt) continue;
+      try {
+        const sent = await deliverDecision({ ...approval, decision, by, decidedAt }, now.toISOString());
+        if (sent === 'delivered') report.delivered.push(what);
+        else report.pending++;
+      } catch (error) {
+        const name = error instanceof Error ? error.name : 'Error';
+        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        if (!TASK_GONE.has(name)) {
+          report.failures.push(`${what}: ${message}`);
+          continue;
+        }
+        await markApprovalUndeliverable(image, version, channel, message);
+        report.undeliverable.push(what);
+        logger.error('a recorded approval decision can no longer be delivered', { image, version, channel, error });
+      }
+    }
+  }
+  if (report.delivered.length > 0) {
+    metrics.addMetric('ApprovalDecisionsDelivered', MetricUnit.Count, report.delivered.length);
+    logger.warn('delivered approval decisions recorded while Step Functions was unavailable', {
+      delivered: report.delivered,
+    });
+  }
+  if (report.undeliverable.length > 0) {
+    metrics.addMetric('ApprovalDecisionsUndeliverable', MetricUnit.Count, report.undeliverable.length);
+  }
+  return report;
+}
