@@ -1,19 +1,14 @@
 import type { SSTConfig } from 'sst';
 import { GOLDSMITH_STACKS } from './stacks/app.js';
-import { functionEsbuildOptions } from './stacks/bundling.js';
 import { loadCatalog } from './stacks/catalog.js';
+import { defaultFunctionProps } from './stacks/defaults.js';
 
 export default {
   config() {
     return { name: 'goldsmith', region: process.env.AWS_REGION ?? 'us-east-1' };
   },
   async stacks(app) {
-    app.setDefaultFunctionProps({
-      runtime: 'nodejs22.x',
-      architecture: 'arm_64',
-      tracing: 'active',
-      nodejs: { format: 'esm', minify: true, esbuild: functionEsbuildOptions() },
-    });
+    app.setDefaultFunctionProps(defaultFunctionProps());
     // The catalog is validated in full before any stack is defined: a bad catalog fails the deploy naming the field.
     await loadCatalog();
     for (const stack of GOLDSMITH_STACKS) app.stack(stack);

@@ -1,0 +1,28 @@
+import type { ComponentFiles } from '../config/rules/types.js';
+import type { Catalog } from '../config/schema.js';
+import { measureCatalog } from './catalog.js';
+import { evaluateLimits, type LimitsReport } from './report.js';
+import { DeployLengthResolver, type StackTemplate } from './resolve.js';
+import { measureTemplates } from './templates.js';
+
+export { LIMITS, type LimitId } from './quotas.js';
+export { evaluateLimits, formatFigure, type LimitFigure, type LimitsReport, type Measurement } from './report.js';
+export type { StackTemplate, TemplateJson } from './resolve.js';
+
+/** An account id of deploy length: ARNs in policies carry the real one. */
+const ACCOUNT = '123456789012';
+
+/**
+ * Checks `catalog` against every limit it can break. With `stacks` (the app synthesized from this catalog), the
+ * CloudFormation, IAM, Lambda environment, Step Functions definition and EventBridge limits are measured on the
+ * templates; without, only the catalog-level ones (Image Builder, state payloads, channel pointers).
+ */
+export function checkLimits(
+  catalog: Catalog,
+  files: ComponentFiles,
+  stacks: readonly StackTemplate[] = [],
+): LimitsReport {
+  const images = Object.keys(catalog.images);
+  const resolver = new DeployLengthResolver(stacks, { region: catalog.organization.homeRegion, account: ACCOUNT });
+  return evaluateLimits([...measureCatalog(catalog, files), ...measureTemplates(stacks, resolver, images)]);
+}
