@@ -8,4 +8,6 @@ import type { Notification } from '../events/notification.js';
 export const notificationHooks: {
   onFailed: (n: Notification, error: unknown, queued: boolean) => void;
   onRedelivered: (n: Notification) => void;
-} = { onFailed: () => undefined, onRedelivered: () => undefined };
+  /** An announcement made before (a re-delivered event, a retried step): not published again. */
+  onDuplicate: (n: Notification) => void;
+} = { onFailed: () => undefined, onRedelivered: () => undefined, onDuplicate: () => undefined };

@@ -22,6 +22,7 @@ notificationHooks.onFailed = (n, error, queued) => {
   );
 };
 notificationHooks.onRedelivered = () => metrics.addMetric('NotificationsRedelivered', MetricUnit.Count, 1);
+notificationHooks.onDuplicate = () => metrics.addMetric('NotificationsDeduplicated', MetricUnit.Count, 1);
 
 /** Turns the raw Lambda input into a typed one, or throws `MalformedEventError` naming what is wrong. */
 export type Parse<T> = (raw: unknown) => T;

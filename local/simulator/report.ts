@@ -35,6 +35,9 @@ export interface SimulationReport {
   }[];
   pointers: Record<string, Record<string, string>>;
   notifications: { event: string; image: string; channel: string | null; at: string; subject: string }[];
+  /** Announcements as the ledger's claims saw them: distinct ones made, every delivery that made one, and the
+   * deliveries that published nothing because it was made before (re-delivered events, retried steps). */
+  announcements?: { distinct: number; deliveries: number; suppressed: number };
   apiCalls: Record<string, number>;
   faults: {
     injected: number;
@@ -168,6 +171,10 @@ export async function buildReport(
       subject: m.subject ?? '',
     }));
 
+  const claims = byKind('announcement');
+  const deliveries = claims.reduce((n, c) => n + Number(c.deliveries ?? 1), 0);
+  const announcements = { distinct: claims.length, deliveries, suppressed: deliveries - claims.length };
+
   // Every copy the local cloud delivered beyond the first; the audit checks none of them had an effect.
   const duplicatesSuppressed = cloud.bus.stats.duplicates + extras.invoker.duplicates;
 
@@ -177,6 +184,7 @@ export async function buildReport(
     promotions,
     pointers,
     notifications,
+    announcements,
     apiCalls: Object.fromEntries(Object.entries(stats.apiCalls).sort(([a], [b]) => a.localeCompare(b))),
     faults: { ...stats.faults, failed: [...stats.failed], outages: cloud.outages.report() },
     duplicatesSuppressed,
