@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { INSTANCES_STOPPED } from '../core/cost/build-record.js';
 import { buildSk, imagePk } from '../core/ledger/keys.js';
 import type { PromotionOutcome, RegionAmi } from '../core/promotion/types.js';
 import { documentClient } from './clients/dynamodb.js';
@@ -36,14 +37,24 @@ export interface BuildFacts {
   parent?: { image: string; channel: string; buildVersion?: string | undefined } | undefined;
 }
 
-/** Records a status the build reached; statuses accumulate in a string set, so re-delivered events change nothing. */
-export async function recordBuildStatus(build: BuildFacts): Promise<void> {
-  await documentClient().send(
+/**
+ * Records a status the build reached; statuses accumulate in a string set, so re-delivered events change nothing.
+ * The first BUILDING and the first status after the instances (`INSTANCES_STOPPED`) are kept as `buildingAt` and
+ * `instancesStoppedAt`, what the build's cost estimate counts instance time from.
+ * @returns the build item as it now stands.
+ */
+export async function recordBuildStatus(build: BuildFacts): Promise<Record<string, unknown>> {
+  const times =
+    build.status === 'BUILDING'
+      ? ', buildingAt = if_not_exists(buildingAt, :at)'
+      : INSTANCES_STOPPED.has(build.status)
+        ? ', instancesStoppedAt = if_not_exists(instancesStoppedAt, :at)'
+        : '';
+  const out = await documentClient().send(
     new UpdateCommand({
       TableName: table(),
       Key: key(build.image, buildSk(build.version)),
-      UpdateExpression:
-        'SET buildVersionArn = :arn, #status = :status, statusReason = :reason, updatedAt = :at, parent = if_not_exists(parent, :parent) ADD statusesSeen :seen',
+      UpdateExpression: `SET buildVersionArn = :arn, #status = :status, statusReason = :reason, updatedAt = :at, parent = if_not_exists(parent, :parent)${times} ADD statusesSeen :seen`,
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
         ':arn': build.buildVersionArn,
@@ -53,8 +64,10 @@ export async function recordBuildStatus(build: BuildFacts): Promise<void> {
         ':parent': build.parent ?? null,
         ':seen': new Set([build.status]),
       },
+      ReturnValues: 'ALL_NEW',
     }),
   );
+  return out.Attributes ?? {};
 }
 
 /** Whether a build's failure was already announced (a re-delivered or reconciled FAILED event says nothing new). */

@@ -1,14 +1,18 @@
+import { recordBuildCost } from '../aws/build-cost.js';
 import { markBuildHandled } from '../aws/build-handling.js';
 import { announce } from '../aws/notifications.js';
 import { describeBuild } from '../aws/promotion-images.js';
 import { buildAnnounced, getChannelPointer, markBuildAnnounced, recordBuildStatus } from '../aws/promotion-ledger.js';
 import { startNamedExecution } from '../aws/stepfunctions.js';
+import { ledgerBuildCost } from '../core/cost/build-record.js';
+import { priceTable } from '../core/cost/prices.js';
 import { MalformedEventError } from '../core/errors.js';
 import { announcement } from '../core/notifications/announce.js';
 import { buildLinks } from '../core/notifications/links.js';
 import { executionNameFor, parseBuildVersionArn } from '../core/promotion/naming.js';
 import type { PromotionInput } from '../core/promotion/types.js';
 import { imageStateChangeSchema } from '../events/image-state-change.js';
+import { bundledCatalog } from './lib/catalog.js';
 import { logger } from './lib/powertools.js';
 import { taskHandler } from './promotion/lambda.js';
 import { catalogImageOf, promotionPlans } from './promotion/plans.js';
@@ -33,6 +37,33 @@ export interface BuildStatusChange {
 function failedComponent(reason: string): { component?: string } {
   const m = /component[^"'\w]*["']?([A-Za-z0-9._/-]+)["']?/i.exec(reason);
   return m?.[1] ? { component: m[1] } : {};
+}
+
+const FINAL = new Set(['AVAILABLE', 'FAILED', 'CANCELLED']);
+const iso = (v: unknown) => (typeof v === 'string' ? v : undefined);
+
+/** The finished build's cost estimate (issue 11), from the ledger's times and the bundled price table, kept once. */
+async function recordFinishedBuildCost(
+  image: string,
+  version: string,
+  status: string,
+  at: string,
+  item: Record<string, unknown>,
+): Promise<void> {
+  const catalog = bundledCatalog();
+  const spec = catalog.images[image];
+  if (!spec) return;
+  const times = {
+    requestedAt: iso(item.requestedAt),
+    buildingAt: iso(item.buildingAt),
+    instancesStoppedAt: iso(item.instancesStoppedAt),
+    finishedAt: at,
+  };
+  await recordBuildCost(
+    image,
+    version,
+    ledgerBuildCost({ image, version, spec, status, times }, priceTable(catalog.prices)),
+  );
 }
 
 /**
@@ -70,7 +101,7 @@ export async function actOnBuildStatus(change: BuildStatusChange): Promise<Image
   // Lineage: the parent build its channel pointer named when this build was first seen (if_not_exists keeps it).
   const parentPointer = plan.parent ? await getChannelPointer(plan.parent.image, plan.parent.channel) : undefined;
   const reason = change.reason ?? facts.reason;
-  await recordBuildStatus({
+  const item = await recordBuildStatus({
     image,
     version,
     buildVersionArn,
@@ -79,6 +110,7 @@ export async function actOnBuildStatus(change: BuildStatusChange): Promise<Image
     at,
     parent: plan.parent ? { ...plan.parent, buildVersion: parentPointer?.version } : undefined,
   });
+  if (FINAL.has(status)) await recordFinishedBuildCost(image, version, status, at, item);
 
   if (status === 'AVAILABLE') {
     const executionName = executionNameFor(buildVersionArn);

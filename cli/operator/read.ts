@@ -1,3 +1,4 @@
+import type { LedgerBuildCost } from '../../core/cost/build-record.js';
 import { estimateBuild } from '../../core/cost/estimate.js';
 import { priceTable } from '../../core/cost/prices.js';
 import { type ImageView, imageView, type LedgerItem } from '../../core/status/image-view.js';
@@ -26,6 +27,18 @@ export interface ImageStatus extends ImageView {
 }
 
 const DAY_MS = 86_400_000;
+
+/** The cost estimate a build item carries (`cost`, written when the build finished), if any. */
+export function recordedCost(
+  item: LedgerItem,
+): { total: number; storagePerMonth: number; currency: string } | undefined {
+  const cost = item.cost as Partial<LedgerBuildCost> | undefined;
+  return typeof cost?.total === 'number' &&
+    typeof cost.storagePerMonth === 'number' &&
+    typeof cost.currency === 'string'
+    ? { total: cost.total, storagePerMonth: cost.storagePerMonth, currency: cost.currency }
+    : undefined;
+}
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
 /**
@@ -46,19 +59,22 @@ export async function statusOf(where: Where): Promise<ImageStatus[]> {
       const requested = Date.parse(str(b.requestedAt));
       const finished = Date.parse(str(b.updatedAt));
       const status = str(b.status);
-      const cost = estimateBuild(
-        {
-          image,
-          version: str(b.buildVersion),
-          kind: spec.kind === 'container' ? 'container' : 'ami',
-          platform: spec.platform,
-          instanceType: spec.instanceTypes[0] ?? 'unknown',
-          regions: spec.regions,
-          instanceSeconds: Number.isNaN(finished - requested) ? 0 : Math.max(0, finished - requested) / 1000,
-          availableAt: status === 'AVAILABLE' ? str(b.updatedAt) : undefined,
-        },
-        prices,
-      );
+      // The estimate on-image-event wrote when the build finished; builds recorded before it did are estimated here.
+      const cost =
+        recordedCost(b) ??
+        estimateBuild(
+          {
+            image,
+            version: str(b.buildVersion),
+            kind: spec.kind === 'container' ? 'container' : 'ami',
+            platform: spec.platform,
+            instanceType: spec.instanceTypes[0] ?? 'unknown',
+            regions: spec.regions,
+            instanceSeconds: Number.isNaN(finished - requested) ? 0 : Math.max(0, finished - requested) / 1000,
+            availableAt: status === 'AVAILABLE' ? str(b.updatedAt) : undefined,
+          },
+          prices,
+        );
       storage += cost.storagePerMonth;
       if (now.getTime() - requested <= 30 * DAY_MS) {
         recent++;
@@ -103,8 +119,15 @@ export function historyOf(items: readonly LedgerItem[], channel?: string): Histo
       );
     } else if (sk.startsWith('BUILD#')) {
       add(str(i.requestedAt), `build requested (${str(i.trigger)})`);
+      const cost = recordedCost(i);
+      const costText = cost
+        ? ` (cost ≈ ${cost.total.toFixed(2)} ${cost.currency}${cost.storagePerMonth > 0 ? ` + ${cost.storagePerMonth.toFixed(2)}/month storage` : ''})`
+        : '';
       if (str(i.updatedAt))
-        add(str(i.updatedAt), `build ${str(i.status)}${str(i.statusReason) ? `: ${str(i.statusReason)}` : ''}`);
+        add(
+          str(i.updatedAt),
+          `build ${str(i.status)}${str(i.statusReason) ? `: ${str(i.statusReason)}` : ''}${costText}`,
+        );
     } else if (sk.startsWith('APPROVAL#')) {
       const approvers = Array.isArray(i.approvers) ? i.approvers.join(', ') : '';
       add(str(i.requestedAt), `approval requested from ${approvers} (expires ${str(i.expiresAt)})`);

@@ -21,6 +21,8 @@ export interface SimulationReport {
     reason?: string;
     /** The change (dedupe key) the ledger records the build was started for. */
     change?: string;
+    /** The cost estimate the ledger's build item carries (instances and copies, without storage). */
+    cost?: number;
   }[];
   promotions: {
     image: string;
@@ -117,6 +119,9 @@ export async function buildReport(
       finishedAt: TERMINAL.has(b.status) && finished ? finished.at : null,
       ...(b.reason ? { reason: b.reason } : {}),
       ...(record?.dedupeKey ? { change: str(record.dedupeKey) } : {}),
+      ...(typeof (record?.cost as { total?: unknown } | undefined)?.total === 'number'
+        ? { cost: (record?.cost as { total: number }).total }
+        : {}),
     };
   });
 

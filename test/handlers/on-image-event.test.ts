@@ -55,6 +55,39 @@ describe('onImageEvent', () => {
     });
   });
 
+  it('writes the finished build its cost estimate, once, from the times the ledger kept', async () => {
+    imagebuilder.on(GetImageCommand).resolves(getImageOutput());
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:exec' });
+    ddb.on(UpdateCommand, { Key: { pk: 'IMAGE#base', sk: 'BUILD#1.0.0/3' }, ReturnValues: 'ALL_NEW' }).resolves({
+      Attributes: {
+        requestedAt: '2027-01-14T03:00:00.000Z',
+        buildingAt: '2027-01-14T03:05:00.000Z',
+        instancesStoppedAt: '2027-01-14T03:35:00.000Z',
+      },
+    });
+
+    await onImageEvent(stateChangeEvent('AVAILABLE'));
+
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { pk: 'IMAGE#base', sk: 'BUILD#1.0.0/3' },
+      UpdateExpression: 'SET cost = if_not_exists(cost, :cost)',
+      ExpressionAttributeValues: {
+        ':cost': expect.objectContaining({ currency: 'USD', instanceSeconds: 1800, instance: 0.0504, copy: 0.32 }),
+      },
+    });
+  });
+
+  it('writes no cost for a status that is not final', async () => {
+    imagebuilder.on(GetImageCommand).resolves(getImageOutput());
+
+    await onImageEvent(stateChangeEvent('BUILDING'));
+
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      UpdateExpression: expect.stringContaining('buildingAt = if_not_exists(buildingAt, :at)'),
+    });
+    expect(ddb).not.toHaveReceivedCommandWith(UpdateCommand, { UpdateExpression: expect.stringContaining('cost') });
+  });
+
   it('treats a re-delivered AVAILABLE event as done when the execution already exists', async () => {
     imagebuilder.on(GetImageCommand).resolves(getImageOutput());
     sfn
