@@ -87,6 +87,12 @@ async function scanLedger(table: string): Promise<Item[]> {
 const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
 const TERMINAL = new Set(['AVAILABLE', 'FAILED', 'CANCELLED']);
 
+/** The cost estimate a ledger build item carries (`cost.total`), as the report's `cost` field. */
+function costOf(record: Item | undefined): { cost?: number } {
+  const total = (record?.cost as { total?: unknown } | undefined)?.total;
+  return typeof total === 'number' ? { cost: total } : {};
+}
+
 /** Builds the report from the ledger (what Goldsmith decided) and the fakes (what AWS would now hold). */
 export async function buildReport(
   cloud: LocalCloud,
@@ -119,9 +125,7 @@ export async function buildReport(
       finishedAt: TERMINAL.has(b.status) && finished ? finished.at : null,
       ...(b.reason ? { reason: b.reason } : {}),
       ...(record?.dedupeKey ? { change: str(record.dedupeKey) } : {}),
-      ...(typeof (record?.cost as { total?: unknown } | undefined)?.total === 'number'
-        ? { cost: (record?.cost as { total: number }).total }
-        : {}),
+      ...costOf(record),
     };
   });
 
