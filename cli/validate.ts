@@ -3,20 +3,28 @@ import type { Command } from './commands.js';
 import { checkCatalogFile, DEFAULT_CATALOG_FILE } from './load-catalog.js';
 import { summarizeCatalog, summaryLine } from './summary.js';
 import { parseOptions } from './usage.js';
+import { checkCatalogLimits, limitsLine } from './validate-limits.js';
 
-const HELP = `usage: goldsmith validate [--config FILE] [--json]
+const HELP = `usage: goldsmith validate [--config FILE] [--json] [--catalog-only]
 
-Checks the catalog (default ${DEFAULT_CATALOG_FILE}; .ts or .json) and its component files.
-Valid: exit 0 and a one-line summary. Invalid: exit 1 and one line per problem, starting with the field path.
-  --config FILE   the catalog file; component paths are relative to its folder
-  --json          print one JSON document: { file, valid, summary } or { file, valid, problems }`;
+Checks the catalog (default ${DEFAULT_CATALOG_FILE}; .ts or .json) and its component files, then synthesizes every
+stack from it, offline, and measures the result against AWS's limits: CloudFormation (resources, outputs,
+parameters and size per stack), IAM (policy sizes, managed policies per role), Lambda (environment, payload),
+Step Functions (definition, state size), EventBridge (patterns, rules, targets, bus policy), Image Builder
+(components per recipe, document size) and Parameter Store (channel pointers per Region).
+Valid: exit 0, a one-line summary and a line on the tightest limit. Invalid: exit 1 and one line per problem,
+starting with the field path; a limit's line names the limit, the figure and the images responsible.
+  --config FILE    the catalog file; component paths are relative to its folder
+  --json           print one JSON document: { file, valid, summary, limits } or { file, valid, problems }
+  --catalog-only   skip the synthesis (a few seconds): check only the limits the catalog meets by itself`;
 
 export const command: Command = {
-  summary: 'check the catalog and its component files',
+  summary: 'check the catalog, its component files and the AWS limits its stacks meet',
   async run(args) {
     const { values } = parseOptions(args, {
       config: { type: 'string', short: 'c' },
       json: { type: 'boolean' },
+      'catalog-only': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     });
     if (values.help) {
@@ -25,17 +33,23 @@ export const command: Command = {
     }
     const path = values.config ?? DEFAULT_CATALOG_FILE;
     const file = relative(process.cwd(), path) || path;
-    const result = await checkCatalogFile(path);
+    const parsed = await checkCatalogFile(path);
+    const synthesize = !values['catalog-only'];
+    if (parsed.ok && synthesize && process.stderr.isTTY) process.stderr.write('synthesizing the stacks offline…\n');
+    const limits = parsed.ok ? await checkCatalogLimits(parsed.catalog, path, { synthesize }) : undefined;
+    const problems = parsed.ok ? (limits?.problems ?? []) : parsed.problems;
+    const valid = problems.length === 0;
     if (values.json) {
-      const report = result.ok
-        ? { file, valid: true, summary: summarizeCatalog(result.catalog) }
-        : { file, valid: false, problems: result.problems };
+      const report =
+        valid && parsed.ok
+          ? { file, valid, summary: summarizeCatalog(parsed.catalog), limits: limits?.figures }
+          : { file, valid, problems };
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    } else if (result.ok) {
-      process.stdout.write(`${summaryLine(file, summarizeCatalog(result.catalog))}\n`);
+    } else if (valid && parsed.ok && limits) {
+      process.stdout.write(`${summaryLine(file, summarizeCatalog(parsed.catalog))}\n${limitsLine(limits)}\n`);
     } else {
-      process.stdout.write(result.problems.map((p) => `${p}\n`).join(''));
+      process.stdout.write(problems.map((p) => `${p}\n`).join(''));
     }
-    return result.ok ? 0 : 1;
+    return valid ? 0 : 1;
   },
 };

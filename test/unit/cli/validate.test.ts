@@ -12,20 +12,23 @@ function goldsmith(args: string[], cwd = REPO) {
 }
 
 describe('goldsmith validate', () => {
-  it('prints one summary line and exits 0 for the example catalog', () => {
-    const { code, stdout } = goldsmith(['validate']);
+  // Without synthesis (--catalog-only): validate-limits.test.ts runs the full check in process.
+  it('prints one summary line and one limits line and exits 0 for the example catalog', () => {
+    const { code, stdout } = goldsmith(['validate', '--catalog-only']);
 
     expect(code).toBe(0);
-    expect(stdout).toBe(
-      'goldsmith.config.ts: valid — 4 images (3 AMI, 1 container), 3 channels (dev → staging → prod), 3 regions, lineage base → hardened → app\n',
-    );
+    expect(stdout.split('\n')).toEqual([
+      'goldsmith.config.ts: valid — 4 images (3 AMI, 1 container), 3 channels (dev → staging → prod), 3 regions, lineage base → hardened → app',
+      expect.stringMatching(/^limits: within all 5 catalog-level AWS limits \(stacks not synthesized\); tightest: /),
+      '',
+    ]);
   });
 
   it('reads a JSON catalog with component paths relative to its folder', () => {
-    const { code, stdout } = goldsmith(['validate', '--config', 'valid.json'], FIXTURES);
+    const { code, stdout } = goldsmith(['validate', '--catalog-only', '--config', 'valid.json'], FIXTURES);
 
     expect(code).toBe(0);
-    expect(stdout).toBe('valid.json: valid — 1 image (1 AMI, 0 container), 1 channel (prod), 1 region\n');
+    expect(stdout.split('\n')[0]).toBe('valid.json: valid — 1 image (1 AMI, 0 container), 1 channel (prod), 1 region');
   });
 
   it('prints one path-prefixed line per problem and exits 1 for a broken JSON catalog', () => {

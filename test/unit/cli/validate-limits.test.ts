@@ -1,0 +1,89 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { command } from '../../../cli/validate.js';
+
+const REPO = join(import.meta.dirname, '../../..');
+const VALID = JSON.parse(readFileSync(join(REPO, 'test/fixtures/catalogs/valid.json'), 'utf8'));
+
+/** Runs `goldsmith validate` in process (SST loads once for the file) and captures what it writes. */
+async function validate(args: string[]) {
+  let stdout = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    stdout += String(chunk);
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  const code = await command.run(args);
+  vi.restoreAllMocks();
+  return { code, stdout };
+}
+
+/** Writes `catalog` as a JSON catalog file in a fresh folder and returns its path. */
+function catalogFile(catalog: unknown): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'validate-limits-')), 'catalog.json');
+  writeFileSync(path, JSON.stringify(catalog));
+  return path;
+}
+
+describe('goldsmith validate: AWS limits', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('synthesizes the example catalog and finds it within every limit, printing the tightest', async () => {
+    const { code, stdout } = await validate(['--config', join(REPO, 'goldsmith.config.ts')]);
+
+    expect(code).toBe(0);
+    expect(stdout.split('\n')[1]).toMatch(/^limits: within all \d+ AWS limits; tightest: .+ of .+ at most \(.+\)$/);
+  });
+
+  it('refuses a catalog whose operators make the role trust policy too long, naming the limit and the figure', async () => {
+    const operators = Array.from(
+      { length: 45 },
+      (_, i) => `arn:aws:iam::123456789012:role/platform-engineering-operator-${i}`,
+    );
+    const path = catalogFile({
+      ...VALID,
+      images: { base: { ...VALID.images.base, components: [{ managed: 'update-linux' }] } },
+      access: { operators },
+    });
+
+    const { code, stdout } = await validate(['--config', path]);
+
+    expect(code).toBe(1);
+    expect(stdout).toMatch(
+      /^access: role Operators\w+ \(Trust\) would be [\d,]+ characters, over the IAM role trust policy size limit of 2,048; adjustable/m,
+    );
+  });
+
+  it('refuses a recipe of 21 components without synthesizing (--catalog-only), naming the image', async () => {
+    const components = Array.from({ length: 21 }, (_, i) => ({ managed: `step-${i}` }));
+    const path = catalogFile({ ...VALID, images: { base: { ...VALID.images.base, components } } });
+
+    const { code, stdout } = await validate(['--catalog-only', '--config', path]);
+
+    expect([code, stdout]).toEqual([
+      1,
+      'images.base.components: recipe of base (21 build + 0 test components) would be 21 components, over the Image Builder components per recipe limit of 20 (images: base)\n',
+    ]);
+  });
+
+  it('lists every limit with its tightest figure in --json', async () => {
+    const path = catalogFile({
+      ...VALID,
+      images: { base: { ...VALID.images.base, components: [{ managed: 'update-linux' }] } },
+    });
+
+    const { code, stdout } = await validate(['--catalog-only', '--json', '--config', path]);
+
+    expect(code).toBe(0);
+    const figures: { id: string; max: number; tightest?: { value: number } }[] = JSON.parse(stdout).limits;
+    expect(figures.find((f) => f.id === 'imageBuilderComponentsPerRecipe')).toMatchObject({
+      max: 20,
+      tightest: { value: 1 },
+    });
+    expect(figures.find((f) => f.id === 'cfnResources')?.tightest).toBeUndefined();
+  });
+});
