@@ -1,9 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { ECRClient } from '@aws-sdk/client-ecr';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
 import { Inspector2Client } from '@aws-sdk/client-inspector2';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { RAMClient } from '@aws-sdk/client-ram';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -15,7 +17,7 @@ import { type ClientConstructor, type ClientOf, makeClient, type ServiceName } f
 /**
  * Every SDK client by service name, for the local cloud, scripts and tests. Production modules in aws/ import
  * their service's own module (`./clients/ec2.js` → `ec2Client(region)`) instead, because importing this one puts
- * all twelve SDK clients into a Lambda bundle. Both share one cache, so `client('ec2', r)` and `ec2Client(r)` are
+ * all fourteen SDK clients into a Lambda bundle. Both share one cache, so `client('ec2', r)` and `ec2Client(r)` are
  * the same object.
  */
 export { documentClient } from './clients/dynamodb.js';
@@ -24,10 +26,12 @@ export { type ClientOf, type ClientSettings, configureClients, type ServiceName 
 const constructors: { [S in ServiceName]: ClientConstructor<S> } = {
   dynamodb: DynamoDBClient,
   ec2: EC2Client,
+  ecr: ECRClient,
   eventbridge: EventBridgeClient,
   imagebuilder: ImagebuilderClient,
   inspector2: Inspector2Client,
   organizations: OrganizationsClient,
+  ram: RAMClient,
   secretsmanager: SecretsManagerClient,
   sfn: SFNClient,
   sns: SNSClient,

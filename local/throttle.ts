@@ -83,6 +83,15 @@ export function bucketFor(service: string, action: string, input: Record<string,
       };
     case 'organizations':
       return { bucket: action, limit: { capacity: 20, refillPerSecond: 10 } };
+    // https://docs.aws.amazon.com/AmazonECR/latest/userguide/service-quotas.html: BatchGetImage 2,000 and PutImage
+    // 10 requests per second per region; the repository policy calls have no published rate (a guess: 20).
+    case 'ecr':
+      if (action === 'BatchGetImage') return { bucket: action, limit: { capacity: 2000, refillPerSecond: 2000 } };
+      if (action === 'PutImage') return { bucket: action, limit: { capacity: 10, refillPerSecond: 10 } };
+      return { bucket: action, limit: { capacity: 20, refillPerSecond: 20 } };
+    // RAM publishes no per-API rates: a conservative guess, per action.
+    case 'ram':
+      return { bucket: action, limit: { capacity: 20, refillPerSecond: 10 } };
     case 'sns':
       return { bucket: action, limit: { capacity: 300, refillPerSecond: 300 } };
     case 'sts':

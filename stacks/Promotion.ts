@@ -12,6 +12,7 @@ import { planAll } from '../core/promotion/plan.js';
 import { DETAIL_TYPES } from '../events/sources.js';
 import { useCatalog } from './catalog.js';
 import { ledgerTableName, NAME_PREFIX } from './names.js';
+import { grantConsumerAccess } from './promotion/consumer-access.js';
 import { promotionDefinition } from './promotion/definition.js';
 import { createApprovalCallback, createEventFunctions, createTaskFunctions } from './promotion/functions.js';
 import { createReconciler } from './promotion/reconcile.js';
@@ -66,6 +67,7 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
   const approvalUrl = callback.url;
   if (!approvalUrl) throw new Error('the approval callback has no function URL');
   const tasks = createTaskFunctions(stack, env, approvalUrl, catalog);
+  grantConsumerAccess(stack, tasks, catalog);
 
   const logGroup = new logs.LogGroup(stack, 'PromotionLogs', {
     retention: logs.RetentionDays.ONE_YEAR,

@@ -45,3 +45,8 @@ export function amiName(image: string): string {
 export function buildLogPrefix(image: string): string {
   return `build-logs/${image}`;
 }
+
+/** The AWS RAM resource share, in each region, through which a channel's pointers are shared with its targets. */
+export function pointerShareName(channel: string): string {
+  return `${NAME_PREFIX}-pointers-${channel}`;
+}

@@ -1,9 +1,11 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
 import type { Inspector2Client } from '@aws-sdk/client-inspector2';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
+import type { RAMClient } from '@aws-sdk/client-ram';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { SNSClient } from '@aws-sdk/client-sns';
@@ -22,10 +24,12 @@ import type { STSClient } from '@aws-sdk/client-sts';
 export interface ServiceClients {
   dynamodb: DynamoDBClient;
   ec2: EC2Client;
+  ecr: ECRClient;
   eventbridge: EventBridgeClient;
   imagebuilder: ImagebuilderClient;
   inspector2: Inspector2Client;
   organizations: OrganizationsClient;
+  ram: RAMClient;
   secretsmanager: SecretsManagerClient;
   sfn: SFNClient;
   sns: SNSClient;

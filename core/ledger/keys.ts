@@ -34,6 +34,7 @@ export const skPrefix = {
   decision: 'DECISION#',
   promotion: 'PROMOTION#',
   channel: 'CHANNEL#',
+  pointerHistory: 'POINTER#',
   approval: 'APPROVAL#',
   revocation: 'REVOCATION#',
   pipeline: 'PIPELINE#',

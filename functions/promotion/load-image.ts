@@ -1,33 +1,32 @@
 import { describeBuild } from '../../aws/promotion-images.js';
-import { GoldsmithError } from '../../core/errors.js';
 import { taskHandler } from './lambda.js';
 import { parseTaskInput, promotionInputSchema } from './schemas.js';
 
-/** Container builds are recorded as aborted with this reason until container promotion exists. */
-export class ContainerPromotionError extends GoldsmithError {
-  constructor(buildVersionArn: string) {
-    super(`${buildVersionArn} is a container image: container promotion (ECR sharing, pointers) is not built yet`);
-    this.name = 'ContainerPromotionNotSupported';
-  }
-}
-
-/** Output of LoadImage (kept at `$.build`): the build's status, whether its tests ran, its AMI per region. */
+/** Output of LoadImage (kept at `$.build`): the build's status, whether its tests ran, its AMI or image per region. */
 export interface LoadedBuild {
   status: string;
   testsEnabled: boolean;
   amis: { region: string; imageId: string }[];
+  /** Container recipes: the image Image Builder pushed in each region, by its build tag. */
+  containers: { region: string; imageUri: string }[];
 }
 
-/** LoadImage: GetImage for the build (the state-change event carries no AMI ids). */
+/** The region of an ECR image URI (`<account>.dkr.ecr.<region>.amazonaws.com/...`). */
+function regionOfImageUri(uri: string): string {
+  const region = /^\d{12}\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com/.exec(uri)?.[1];
+  if (!region) throw new Error(`container image URI "${uri}" is not an ECR image URI`);
+  return region;
+}
+
+/** LoadImage: GetImage for the build (the state-change event carries no AMI ids or image URIs). */
 export async function loadImage(input: unknown): Promise<LoadedBuild> {
   const { buildVersionArn } = parseTaskInput(promotionInputSchema, input, 'LoadImage');
   const facts = await describeBuild(buildVersionArn);
-  if (facts.amis.length === 0 && facts.containerUris.length > 0) {
-    // ECR sharing and container pointers belong with the sharing modules (a later issue): say so in the outcome.
-    throw new ContainerPromotionError(buildVersionArn);
+  const containers = facts.containerUris.map((imageUri) => ({ region: regionOfImageUri(imageUri), imageUri }));
+  if (facts.amis.length === 0 && containers.length === 0) {
+    throw new Error(`${buildVersionArn} has neither AMIs nor container images to promote`);
   }
-  if (facts.amis.length === 0) throw new Error(`${buildVersionArn} has no AMIs to promote`);
-  return { status: facts.status, testsEnabled: facts.testsEnabled, amis: facts.amis };
+  return { status: facts.status, testsEnabled: facts.testsEnabled, amis: facts.amis, containers };
 }
 
 export const handler = taskHandler('promotion-load-image', loadImage);

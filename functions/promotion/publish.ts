@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { announce } from '../../aws/notifications.js';
-import { writeChannelPointer } from '../../aws/pointers.js';
+import { recordPointerMove } from '../../aws/pointer-history.js';
 import { putEvent, tagAmis } from '../../aws/promotion-images.js';
 import { getOutcome, moveChannelPointer, recordOutcome } from '../../aws/promotion-ledger.js';
 import { GoldsmithError } from '../../core/errors.js';
@@ -11,6 +11,7 @@ import { DETAIL_TYPES, GOLDSMITH_SOURCE } from '../../events/sources.js';
 import { channelParameterName, NAME_PREFIX } from '../../stacks/names.js';
 import { taskHandler } from './lambda.js';
 import { emitOutcomeMetrics } from './outcome-metrics.js';
+import { publishPointers } from './pointers.js';
 import { channelItemSchema, parseTaskInput } from './schemas.js';
 
 /** A newer build already holds the channel: this one must not move the pointer back. */
@@ -30,8 +31,10 @@ const sharedSchema = z.object({
 
 /**
  * Publish: moves the `CHANNEL#` pointer (conditionally, never backwards), writes the SSM pointer in every
- * distribution region, tags the AMIs, records `promoted`, and puts "Image Promoted" on Goldsmith's bus (children's
- * cascade). Every step tolerates a retry: a re-run finds its own writes and repeats only what is idempotent.
+ * distribution region and shares it through RAM (container images: moves the channel tag to the digest first),
+ * records the move in the pointer history, tags the AMIs, records `promoted`, and puts "Image Promoted" on
+ * Goldsmith's bus (children's cascade). Every step tolerates a retry: a re-run finds its own writes and repeats only
+ * what is idempotent.
  */
 export async function publish(input: unknown): Promise<ImagePromotedDetail> {
   const item = parseTaskInput(channelItemSchema, input, 'Publish');
@@ -49,15 +52,8 @@ export async function publish(input: unknown): Promise<ImagePromotedDetail> {
   });
   if (!moved) throw new SupersededError(`a newer build than ${item.version} already holds ${item.image}/${channel}`);
 
-  const parameter = channelParameterName(item.image, channel);
-  for (const ami of item.build.amis) {
-    await writeChannelPointer(
-      ami.region,
-      parameter,
-      ami.imageId,
-      `Goldsmith: ${item.image} ${item.version} (${channel})`,
-    );
-  }
+  const regions = await publishPointers(item);
+  await recordPointerMove({ image: item.image, channel, version: item.version, at, regions });
   await tagAmis(item.build.amis, { [`${NAME_PREFIX}:channel:${channel}`]: 'promoted' });
 
   const recorded = await recordOutcome({
@@ -78,6 +74,9 @@ export async function publish(input: unknown): Promise<ImagePromotedDetail> {
     buildVersionArn: item.buildVersionArn,
     channel,
     amis: item.build.amis,
+    ...(item.build.containers.length > 0
+      ? { containers: regions.map((r) => ({ region: r.region, imageUri: r.value })) }
+      : {}),
     promotedAt,
   };
   await putEvent(busName, GOLDSMITH_SOURCE, DETAIL_TYPES.imagePromoted, detail);
@@ -90,7 +89,7 @@ export async function publish(input: unknown): Promise<ImagePromotedDetail> {
         { image: item.image, version: item.version, channel },
         {
           amis: item.build.amis,
-          pointer: parameter,
+          pointer: channelParameterName(item.image, channel),
           ...(shared.success ? { targets: shared.data.share.targets } : {}),
           ...(item.approval ? { by: item.approval.by } : {}),
         },

@@ -43,11 +43,15 @@ export const promotionInputSchema = z.object({
   plan: planSchema,
 });
 
-/** LoadImage's result, kept at `$.build`. */
+/** A container build's image in one region, as Image Builder reports it (`<registry>/<repo>:<build tag>`). */
+export const regionContainerSchema = z.object({ region: z.string().min(1), imageUri: z.string().min(1) });
+
+/** LoadImage's result, kept at `$.build`: AMIs for an AMI recipe, container images for a container recipe. */
 export const buildSchema = z.object({
   status: z.string(),
   testsEnabled: z.boolean(),
   amis: z.array(regionAmiSchema),
+  containers: z.array(regionContainerSchema).default([]),
 });
 
 /** One Map iteration's input: one channel of one build. */

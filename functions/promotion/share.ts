@@ -4,6 +4,7 @@ import { channelsHeld, grantVersionTo } from '../sharing/version-grants.js';
 import { taskHandler } from './lambda.js';
 import { promotionPlans } from './plans.js';
 import { type ChannelItem, channelItemSchema, parseTaskInput } from './schemas.js';
+import { type ContainerShareResult, shareContainer } from './share-container.js';
 
 /** What Share did for one channel: where, to how many, with how many EC2 calls. */
 export interface ShareResult {
@@ -29,10 +30,13 @@ async function channelsAfterShare(item: ChannelItem) {
  * accounts, minus exclusions; suspended and closed accounts skipped) and makes the version's AMIs, in every
  * region, launchable by exactly the channels it holds, this one included: the fewest ModifyImageAttribute calls
  * over what is in force, regions in parallel. Records counts and the resolved set's hash in the ledger (not the
- * ids). A retry finds the grants in force and makes no call.
+ * ids). A retry finds the grants in force and makes no call. A container image is shared through its ECR
+ * repository policy instead (share-container.ts).
  */
-export async function share(input: unknown): Promise<ShareResult> {
+export async function share(input: unknown): Promise<ShareResult | ContainerShareResult> {
   const item = parseTaskInput(channelItemSchema, input, 'Share');
+  // Container images are shared through their ECR repository policy (share-container.ts).
+  if (item.build.containers.length > 0) return shareContainer(item);
   const { resolved, applied } = await grantVersionTo(item.build.amis, await channelsAfterShare(item));
   const mine = resolved.byChannel.get(item.channel.name)!;
   const t = item.channel.targets;

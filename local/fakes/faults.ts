@@ -1,4 +1,5 @@
 import { EC2ServiceException } from '@aws-sdk/client-ec2';
+import { ECRServiceException, ServerException as EcrServerException } from '@aws-sdk/client-ecr';
 import {
   CallRateLimitExceededException,
   ImagebuilderServiceException,
@@ -9,6 +10,11 @@ import {
   OrganizationsServiceException,
   TooManyRequestsException,
 } from '@aws-sdk/client-organizations';
+import {
+  RAMServiceException,
+  ServerInternalException as RamServerInternal,
+  ThrottlingException as RamThrottling,
+} from '@aws-sdk/client-ram';
 import { InternalErrorException, SNSServiceException, ThrottledException } from '@aws-sdk/client-sns';
 import { InternalServerError, SSMServiceException, ThrottlingException } from '@aws-sdk/client-ssm';
 import { STSServiceException } from '@aws-sdk/client-sts';
@@ -28,6 +34,8 @@ const org = errorFactory(OrganizationsServiceException);
 const ssm = errorFactory(SSMServiceException);
 const sns = errorFactory(SNSServiceException);
 const sts = errorFactory(STSServiceException);
+const ram = errorFactory(RAMServiceException);
+const ecr = errorFactory(ECRServiceException);
 
 // Each service's own throttling and server-error codes, as their APIs document them.
 const table: Record<string, ServiceFaults> = {
@@ -51,6 +59,21 @@ const table: Record<string, ServiceFaults> = {
   sns: {
     throttled: () => sns(ThrottledException, 'Rate exceeded', 400),
     serverError: () => sns(InternalErrorException, 'Internal error', 500),
+  },
+  // RAM models ThrottlingException (429) and ServerInternalException (500).
+  ram: {
+    throttled: () => ram(RamThrottling, 'Rate exceeded.', 429),
+    serverError: () =>
+      ram(
+        RamServerInternal,
+        'The operation failed because the service could not respond to the request due to an internal problem.',
+        500,
+      ),
+  },
+  // ECR answers throttling with ThrottlingException (not modeled in the client) and server faults with ServerException.
+  ecr: {
+    throttled: () => ecr('ThrottlingException', 'Rate exceeded', 400),
+    serverError: () => ecr(EcrServerException, 'These errors are usually caused by a server-side issue.', 500),
   },
   sts: {
     throttled: () => sts('Throttling', 'Rate exceeded', 400),

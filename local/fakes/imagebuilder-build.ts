@@ -1,6 +1,7 @@
 import { ImagebuilderServiceException, InvalidParameterValueException } from '@aws-sdk/client-imagebuilder';
 import { asArray, errorFactory, nextRequestId } from './common.js';
 import type { Ec2Fake } from './ec2.js';
+import type { EcrFake } from './ecr.js';
 import { type AwsEvent, type BuildRecord, type BuildStatus, eventTime } from './imagebuilder-model.js';
 
 const err = errorFactory(ImagebuilderServiceException);
@@ -9,15 +10,17 @@ const err = errorFactory(ImagebuilderServiceException);
  * Distribution: one KMS-encrypted AMI per distribution region in the EC2 fake, tagged the way Image Builder tags
  * its output, or one image URI per region for container recipes.
  */
-export function distribute(b: BuildRecord, ec2: Ec2Fake, accountId: string, iso: string): void {
+export function distribute(b: BuildRecord, ec2: Ec2Fake, accountId: string, iso: string, ecr?: EcrFake): void {
   const p = b.pipeline;
   const name = `${p.recipeName} ${iso.replace(/:/g, '-')}`;
   if (p.type === 'CONTAINER') {
     const repo = p.repository ?? p.recipeName;
-    b.containers = p.regions.map((region) => ({
-      region,
-      imageUris: [`${accountId}.dkr.ecr.${region}.amazonaws.com/${repo}:${p.recipeVersion}-${b.buildNumber}`],
-    }));
+    const tag = `${p.recipeVersion}-${b.buildNumber}`;
+    b.containers = p.regions.map((region) => {
+      // The image is pushed to the repository in each region; its digest is what promotion tags and points at.
+      ecr?.push(region, repo, tag, `${b.arn} ${region}`);
+      return { region, imageUris: [`${accountId}.dkr.ecr.${region}.amazonaws.com/${repo}:${tag}`] };
+    });
     return;
   }
   b.amis = p.regions.map((region) => {

@@ -17,6 +17,7 @@ import {
   paginate,
 } from './common.js';
 import type { Ec2Fake } from './ec2.js';
+import type { EcrFake } from './ecr.js';
 import { distribute, filterFindings, stateChangeEvent } from './imagebuilder-build.js';
 import {
   type AwsEvent,
@@ -50,6 +51,8 @@ export interface ImageBuilderOptions {
   readonly clock: VirtualClock;
   readonly ec2: Ec2Fake;
   readonly sns?: SnsFake;
+  /** Where container builds push their image (one per distribution region). */
+  readonly ecr?: EcrFake;
   readonly durations?: Partial<BuildDurations>;
 }
 
@@ -203,7 +206,7 @@ export class ImageBuilderFake implements FakeService {
 
   /** Distribution: one encrypted AMI per region in the EC2 fake (or container URIs), and the scan's findings. */
   private complete(b: BuildRecord): void {
-    distribute(b, this.opts.ec2, this.opts.accountId, this.opts.clock.iso());
+    distribute(b, this.opts.ec2, this.opts.accountId, this.opts.clock.iso(), this.opts.ecr);
     if (b.pipeline.scanningEnabled) {
       const counts = this.pendingFindings.get(b.pipeline.image);
       this.pendingFindings.delete(b.pipeline.image);

@@ -4,10 +4,12 @@ import { attachModelCheck } from '../models/request-check.js';
 import { Throttle } from '../throttle.js';
 import { type FakeService, seededRandom } from './common.js';
 import { Ec2Fake } from './ec2.js';
+import { EcrFake } from './ecr.js';
 import { type BuildDurations, ImageBuilderFake } from './imagebuilder.js';
 import type { AwsEvent, PipelineSpec } from './imagebuilder-model.js';
 import { attachFake, emptyStats, type FakeStats, type FaultOptions } from './middleware.js';
 import { type OrganizationSpec, OrganizationsFake } from './organizations.js';
+import { RamFake } from './ram.js';
 import { VirtualRetryStrategy } from './retry.js';
 import { SnsFake, StsFake } from './sns-sts.js';
 import { AL2023_PARAMETER, SsmFake } from './ssm.js';
@@ -37,6 +39,8 @@ export interface LocalFakes {
   readonly imagebuilder: ImageBuilderFake;
   readonly organizations: OrganizationsFake;
   readonly ssm: SsmFake;
+  readonly ram: RamFake;
+  readonly ecr: EcrFake;
   readonly sns: SnsFake;
   readonly sts: StsFake;
   readonly throttle: Throttle;
@@ -68,9 +72,23 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
   const stats = emptyStats();
   const throttle = new Throttle(now);
   const ec2 = new Ec2Fake(accountId, now);
+  const ecr = new EcrFake(accountId, now);
+  // The stacks create each container image's repository in every distribution region.
+  for (const p of opts.pipelines ?? []) {
+    if (p.type === 'CONTAINER')
+      for (const r of p.regions) ecr.createRepository(r, p.repository ?? p.recipeName ?? p.image ?? p.name);
+  }
   const sns = new SnsFake(accountId, now);
   for (const t of opts.topics ?? []) sns.topics.add(t);
-  const imagebuilder = new ImageBuilderFake({ accountId, defaultRegion, clock, ec2, sns, durations: opts.durations });
+  const imagebuilder = new ImageBuilderFake({
+    accountId,
+    defaultRegion,
+    clock,
+    ec2,
+    sns,
+    ecr,
+    durations: opts.durations,
+  });
   for (const p of opts.pipelines ?? []) imagebuilder.registerPipeline(p);
   if (opts.onImageEvent) imagebuilder.onEvent(opts.onImageEvent);
   const organizations = new OrganizationsFake(
@@ -79,8 +97,18 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
   const ssm = new SsmFake(accountId, ec2, now);
   const regions = new Set(opts.regions ?? [defaultRegion, ...(opts.pipelines ?? []).flatMap((p) => p.regions)]);
   for (const r of regions) ssm.bumpPublicParameter(AL2023_PARAMETER, r);
+  const ram = new RamFake(accountId, organizations, (arn, region) => ssm.shareable(arn, region), now);
   const sts = new StsFake(accountId);
-  const byService: Partial<Record<ServiceName, FakeService>> = { ec2, imagebuilder, organizations, ssm, sns, sts };
+  const byService: Partial<Record<ServiceName, FakeService>> = {
+    ec2,
+    ecr,
+    imagebuilder,
+    organizations,
+    ram,
+    ssm,
+    sns,
+    sts,
+  };
   const faults = opts.faults ?? {};
   const maxAttempts = opts.maxAttempts ?? 6;
 
@@ -111,5 +139,5 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
       attachFake(client, { service, region, accountId, fake, clock, throttle, stats, random, faults });
     },
   };
-  return { clientSettings, fakes: { ec2, imagebuilder, organizations, ssm, sns, sts, throttle }, stats };
+  return { clientSettings, fakes: { ec2, ecr, imagebuilder, organizations, ram, ssm, sns, sts, throttle }, stats };
 }

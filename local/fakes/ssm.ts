@@ -61,6 +61,55 @@ export class SsmFake implements FakeService {
     return this.params.get(`${region}|${name}`)?.versions.at(-1)?.Value;
   }
 
+  /** A parameter's ARN in this account (the form other accounts must use to read a shared parameter). */
+  arn(region: string, name: string): string {
+    return `arn:aws:ssm:${region}:${this.accountId}:parameter${name.startsWith('/') ? '' : '/'}${name}`;
+  }
+
+  /**
+   * Whether RAM may share `arn` (RAM's resource check): it names one of this account's parameters in `region`, in the
+   * advanced tier (https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-shared-parameters.html).
+   */
+  shareable(arn: string, region: string): { ok: true } | { ok: false; unknown: boolean; reason: string } {
+    const name = this.nameOfArn(arn, region);
+    const p = name === undefined ? undefined : this.params.get(`${region}|${name}`);
+    if (!p) return { ok: false, unknown: true, reason: `The resource ${arn} could not be found.` };
+    if (p.Tier !== 'Advanced') {
+      return {
+        ok: false,
+        unknown: false,
+        reason: `Only advanced parameters can be shared; ${p.Name} is in the ${p.Tier} tier.`,
+      };
+    }
+    return { ok: true };
+  }
+
+  /**
+   * GetParameter as another account would call it (the audit's question): by full ARN only, and only if the
+   * parameter is advanced and `readers` (RAM's answer for this ARN) includes the caller. The owner reads by name too.
+   */
+  readAs(
+    account: string,
+    region: string,
+    nameOrArn: string,
+    readers: (arn: string) => Set<string>,
+  ): string | undefined {
+    const own = account === this.accountId;
+    const name = nameOrArn.startsWith('arn:') ? this.nameOfArn(nameOrArn, region) : own ? nameOrArn : undefined;
+    if (name === undefined) return undefined;
+    const p = this.params.get(`${region}|${name}`);
+    if (!p) return undefined;
+    if (!own && (p.Tier !== 'Advanced' || !readers(this.arn(region, name)).has(account))) return undefined;
+    return p.versions.at(-1)?.Value;
+  }
+
+  /** The parameter name an ARN of this account and region names, or undefined. */
+  private nameOfArn(arn: string, region: string): string | undefined {
+    const m = /^arn:aws[a-z-]*:ssm:([a-z0-9-]+):(\d{12}):parameter(\/.*)$/.exec(arn);
+    if (!m || m[1] !== region || m[2] !== this.accountId) return undefined;
+    return m[3];
+  }
+
   handle(call: FakeCall): unknown {
     const { input, region } = call;
     switch (call.action) {
@@ -106,6 +155,13 @@ export class SsmFake implements FakeService {
   }
 
   private get(region: string, selector: string): unknown {
+    // A full ARN (how shared parameters are read) names the parameter too; an optional `:version` follows it.
+    const arn = /^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter\/[^:]*)(?::(\d+))?$/.exec(selector);
+    if (arn) {
+      const named = this.nameOfArn(arn[1]!, region);
+      if (named === undefined) throw err(ParameterNotFound, `Parameter ${arn[1]} not found.`);
+      selector = arn[2] === undefined ? named : `${named}:${arn[2]}`;
+    }
     const [name, version] = selector.split(':') as [string, string | undefined];
     const p = this.params.get(`${region}|${name}`);
     if (!p) throw err(ParameterNotFound, `Parameter ${name} not found.`);

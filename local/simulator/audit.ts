@@ -1,3 +1,4 @@
+import { auditConsumerAccess } from './audit-consumers.js';
 import { auditLaunchPermissions } from './audit-sharing.js';
 import type { LocalCloud } from './cloud.js';
 import type { SimulationReport } from './report.js';
@@ -8,15 +9,19 @@ import { buildFinder } from './targets.js';
  * build; every AMI is launchable by exactly the accounts of the channels its build holds, in every region, and by
  * nobody else (audit-sharing.ts); no change started two builds. `checks` counts what each check examined.
  */
-export function auditConsistency(
-  cloud: LocalCloud,
-  report: SimulationReport,
-): { ok: boolean; problems: string[]; checks: Record<string, number> } {
+export function auditConsistency(cloud: LocalCloud, report: SimulationReport): SimulationReport['consistency'] {
   const problems: string[] = [];
   const { imagebuilder } = cloud.installed.fakes;
   const findBuild = buildFinder(imagebuilder.builds.values());
   const amiOf = (p: { image: string; version: string }, region: string): string | undefined =>
     findBuild(p.image, p.version)?.amis.find((a) => a.region === region)?.image;
+  // A container build's image by digest, as its pointer names it: the digest its build tag names in ECR.
+  const digestUriOf = (p: { image: string; version: string }, region: string): string | undefined => {
+    const uri = findBuild(p.image, p.version)?.containers.find((c) => c.region === region)?.imageUris[0];
+    const m = uri ? /^([^/]+)\/(.+):([^:/]+)$/.exec(uri) : null;
+    const digest = m ? cloud.installed.fakes.ecr.digestOfTag(region, m[2]!, m[3]!) : undefined;
+    return m && digest ? `${m[1]}/${m[2]}@${digest}` : undefined;
+  };
 
   // At-least-once delivery must never become at-least-twice building. StartImagePipelineExecution retried with its
   // client token is idempotent (Image Builder answers with the same build), so calls are not counted: builds are,
@@ -41,7 +46,11 @@ export function auditConsistency(
     const [image, channel] = key.split('/') as [string, string];
     for (const [region, ami] of Object.entries(regions)) {
       const promoted = report.promotions.find(
-        (p) => p.image === image && p.channel === channel && p.outcome === 'promoted' && amiOf(p, region) === ami,
+        (p) =>
+          p.image === image &&
+          p.channel === channel &&
+          p.outcome === 'promoted' &&
+          (amiOf(p, region) === ami || digestUriOf(p, region) === ami),
       );
       if (!promoted)
         problems.push(`pointer ${key} in ${region} names ${ami}, which no promotion to ${channel} produced`);
@@ -50,9 +59,16 @@ export function auditConsistency(
 
   const launches = auditLaunchPermissions(cloud, report);
   problems.push(...launches.problems);
+  // Who can read each pointer and pull each container image, from RAM, SSM and ECR's state.
+  const consumers = auditConsumerAccess(cloud);
+  problems.push(...consumers.problems);
   return {
     ok: problems.length === 0,
     problems,
-    checks: { 'one-build-per-change': report.builds.filter((b) => b.change).length, ...launches.checks },
+    checks: {
+      'one-build-per-change': report.builds.filter((b) => b.change).length,
+      ...launches.checks,
+      ...consumers.checks,
+    },
   };
 }

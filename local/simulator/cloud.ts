@@ -4,7 +4,7 @@ import { client, configureClients } from '../../aws/clients.js';
 import { configureSlack } from '../../aws/slack.js';
 import type { Catalog } from '../../core/config/schema.js';
 import { GOLDSMITH_STACKS } from '../../stacks/app.js';
-import { pipelineName } from '../../stacks/names.js';
+import { containerRepositoryName, pipelineName } from '../../stacks/names.js';
 import { VirtualClock } from '../clock.js';
 import { startLocalDynamo } from '../dynalite.js';
 import { LocalEventBus } from '../eventbridge/bus.js';
@@ -209,7 +209,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
       testsEnabled: true,
       scanningEnabled: true,
       snsTopicArn: imageBuilderTopic,
-      repository: spec.repository,
+      repository: spec.kind === 'container' ? containerRepositoryName(image, spec.repository) : undefined,
     })),
     topics: [...topicArns],
   });

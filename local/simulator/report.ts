@@ -57,6 +57,7 @@ export interface SimulationReport {
   /** What Slack received (the stand-in's count): messages posted, threads with replies, messages updated in place,
    * and Slack button presses the approval callback accepted or refused. Absent without Slack in the catalog. */
   slack?: { posted: number; threads: number; updated: number; approvals: number; refused: number; rateLimited: number };
+  /** The end-of-run audit; `checks` counts what each check examined (CONTRACTS.md). */
   consistency: { ok: boolean; problems: string[]; checks?: Record<string, number> };
   /**
    * Every request the run sent to the local cloud, and every fake response, checked against AWS's published API

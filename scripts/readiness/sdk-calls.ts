@@ -20,10 +20,12 @@ export interface SdkCall {
 const SERVICE_PREFIX: Readonly<Record<string, string>> = {
   dynamodb: 'dynamodb',
   ec2: 'ec2',
+  ecr: 'ecr',
   eventbridge: 'events',
   imagebuilder: 'imagebuilder',
   inspector2: 'inspector2',
   organizations: 'organizations',
+  ram: 'ram',
   'secrets-manager': 'secretsmanager',
   sfn: 'states',
   sns: 'sns',

@@ -60,3 +60,19 @@ export function channelItem(channel = 'dev') {
     channel: step,
   };
 }
+
+/** The organization DescribeOrganization answers with in handler tests. */
+export const ORGANIZATION = { Id: 'o-a1b2c3d4e5', MasterAccountId: '999988887777' };
+
+/**
+ * A GetResourceShareAssociations answer in which RAM has associated everything it is asked about: the principals in
+ * `principals` and whichever resource ARN the request filters on.
+ */
+export function associatedAnswer(principals: readonly string[], shareArn: string) {
+  return (input: { associationType?: string; resourceArn?: string }) => ({
+    resourceShareAssociations:
+      input.associationType === 'PRINCIPAL'
+        ? principals.map((p) => ({ resourceShareArn: shareArn, associatedEntity: p, status: 'ASSOCIATED' as const }))
+        : [{ resourceShareArn: shareArn, associatedEntity: input.resourceArn, status: 'ASSOCIATED' as const }],
+  });
+}

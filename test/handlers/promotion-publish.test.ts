@@ -1,6 +1,13 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { CreateTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import {
+  CreateResourceShareCommand,
+  GetResourceShareAssociationsCommand,
+  GetResourceSharesCommand,
+  RAMClient,
+} from '@aws-sdk/client-ram';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -8,7 +15,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { imagePromotedDetailSchema } from '../../events/image-promoted.js';
 import { publish } from '../../functions/promotion/publish.js';
-import { AMIS, BUILD_ARN, channelItem } from './promotion-fixtures.js';
+import { AMIS, associatedAnswer, BUILD_ARN, channelItem, ORGANIZATION } from './promotion-fixtures.js';
 
 // One mock per client for the whole file: mockClient stubs the client prototype, so a second one replaces the first.
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -16,6 +23,9 @@ const ssm = mockClient(SSMClient);
 const ec2 = mockClient(EC2Client);
 const bus = mockClient(EventBridgeClient);
 const sns = mockClient(SNSClient);
+const org = mockClient(OrganizationsClient);
+const ram = mockClient(RAMClient);
+const SHARE_ARN = 'arn:aws:ram:us-east-1:111122223333:resource-share/abc';
 
 describe('publish', () => {
   beforeEach(() => {
@@ -29,10 +39,24 @@ describe('publish', () => {
     ec2.on(CreateTagsCommand).resolves({});
     bus.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
     sns.on(PublishCommand).resolves({});
+    org.on(DescribeOrganizationCommand).resolves({ Organization: ORGANIZATION });
+    ram.on(GetResourceSharesCommand).resolves({ resourceShares: [] });
+    ram.on(CreateResourceShareCommand).resolves({ resourceShare: { resourceShareArn: SHARE_ARN } });
+    ram
+      .on(GetResourceShareAssociationsCommand)
+      .callsFake(
+        associatedAnswer(
+          [
+            'arn:aws:organizations::999988887777:ou/o-a1b2c3d4e5/ou-x1y2-stg00001',
+            'arn:aws:organizations::999988887777:ou/o-a1b2c3d4e5/ou-x1y2-dev00001',
+          ],
+          SHARE_ARN,
+        ),
+      );
   });
 
   afterEach(() => {
-    for (const m of [ddb, ssm, ec2, bus, sns]) m.reset();
+    for (const m of [ddb, ssm, ec2, bus, sns, org, ram]) m.reset();
   });
 
   it('writes the channel pointer as an aws:ec2:image parameter in every distribution region', async () => {

@@ -49,32 +49,42 @@ describe('loadImage', () => {
   it('reads the AMI of every distribution region from GetImage', async () => {
     const loaded = await loadImage({ image: 'base', buildVersionArn: BUILD_ARN, version: '1.0.0/3', plan: basePlan });
 
-    expect(loaded).toEqual({ status: 'AVAILABLE', testsEnabled: true, amis: AMIS });
+    expect(loaded).toEqual({ status: 'AVAILABLE', testsEnabled: true, amis: AMIS, containers: [] });
   });
 
-  it('fails a build without AMIs rather than promoting nothing', async () => {
+  it('fails a build with neither AMIs nor container images rather than promoting nothing', async () => {
     const empty = getImageOutput();
     empty.image.outputResources.amis = [];
     imagebuilder.on(GetImageCommand).resolves(empty);
 
     await expect(
       loadImage({ image: 'base', buildVersionArn: BUILD_ARN, version: '1.0.0/3', plan: basePlan }),
-    ).rejects.toThrow(/has no AMIs/);
+    ).rejects.toThrow(/has neither AMIs nor container images/);
   });
 
-  it('records a container build as not promotable yet, naming why', async () => {
-    const uri = '111122223333.dkr.ecr.us-east-1.amazonaws.com/golden/web:1.0.0-3';
+  it('loads a container build with its image per distribution region, for the channels to promote', async () => {
+    const uris = [
+      '111122223333.dkr.ecr.us-east-1.amazonaws.com/golden/web:1.0.0-3',
+      '111122223333.dkr.ecr.eu-west-1.amazonaws.com/golden/web:1.0.0-3',
+    ];
     const { image } = getImageOutput();
     imagebuilder.on(GetImageCommand).resolves({
-      image: { ...image, outputResources: { amis: [], containers: [{ region: 'us-east-1', imageUris: [uri] }] } },
+      image: {
+        ...image,
+        outputResources: {
+          amis: [],
+          containers: uris.map((u, i) => ({ region: i === 0 ? 'us-east-1' : 'eu-west-1', imageUris: [u] })),
+        },
+      },
     });
 
-    await expect(
-      loadImage({ image: 'base', buildVersionArn: BUILD_ARN, version: '1.0.0/3', plan: basePlan }),
-    ).rejects.toMatchObject({
-      name: 'ContainerPromotionNotSupported',
-      message: /container promotion .* is not built yet/,
-    });
+    const loaded = await loadImage({ image: 'base', buildVersionArn: BUILD_ARN, version: '1.0.0/3', plan: basePlan });
+
+    expect(loaded.amis).toEqual([]);
+    expect(loaded.containers).toEqual([
+      { region: 'us-east-1', imageUri: uris[0] },
+      { region: 'eu-west-1', imageUri: uris[1] },
+    ]);
   });
 });
 

@@ -36,7 +36,7 @@ describe('per-service client modules', () => {
   });
 
   it('is what production code imports, never the all-clients aws/clients.ts', () => {
-    // aws/clients.ts holds all twelve constructors for the local cloud and tests; one import puts them all in a bundle.
+    // aws/clients.ts holds all fourteen constructors for the local cloud and tests; one import puts them all in a bundle.
     const production = [...sourcesUnder('aws'), ...sourcesUnder('functions')].filter((f) => f !== 'aws/clients.ts');
     const offenders = production.filter((file) =>
       /from '(\.\/|(\.\.\/)+aws\/)clients\.js'/.test(readFileSync(join(root, file), 'utf8')),

@@ -1,0 +1,183 @@
+import { createHash } from 'node:crypto';
+import {
+  AssociateResourceShareCommand,
+  CreateResourceShareCommand,
+  DisassociateResourceShareCommand,
+  paginateGetResourceShareAssociations,
+  paginateGetResourceShares,
+  type ResourceShareAssociation,
+} from '@aws-sdk/client-ram';
+import { GoldsmithError } from '../core/errors.js';
+import { TransientError } from '../core/errors/classify.js';
+import { ramClient } from './clients/ram.js';
+
+/**
+ * AWS RAM, for sharing channel pointers (SSM advanced parameters) with a channel's principals. One resource share
+ * per channel and region holds every image's pointer for that channel; RAM is regional, like the parameters.
+ * https://docs.aws.amazon.com/ram/latest/APIReference/API_CreateResourceShare.html
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-shared-parameters.html
+ */
+
+/**
+ * RAM has not finished associating a principal or the parameter yet: transient (named as core's error table names
+ * transient errors, so the state machine's Retry waits and Publish looks again).
+ */
+export class PointerShareNotReadyError extends TransientError {}
+
+/** RAM refused an association (FAILED): permanent, the promotion stops with RAM's reason. */
+export class PointerShareFailedError extends GoldsmithError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PointerShareFailed';
+  }
+}
+
+export interface PointerShareRequest {
+  region: string;
+  /** The share's name, e.g. `goldsmith-pointers-prod`. */
+  name: string;
+  /** The parameter's ARN in that region. */
+  resourceArn: string;
+  /** Account ids, OU ARNs or the organization ARN. */
+  principals: readonly string[];
+}
+
+export interface PointerShareResult {
+  resourceShareArn: string;
+  created: boolean;
+  associatedPrincipals: string[];
+  disassociatedPrincipals: string[];
+  associatedResource: boolean;
+}
+
+/** A client token RAM keeps for idempotency, derived from what the call asks for (at most 64 characters). */
+function clientToken(...parts: string[]): string {
+  return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 64);
+}
+
+async function findShare(region: string, name: string): Promise<string | undefined> {
+  const pages = paginateGetResourceShares(
+    { client: ramClient(region) },
+    { resourceOwner: 'SELF', name, resourceShareStatus: 'ACTIVE' },
+  );
+  for await (const page of pages) {
+    const found = page.resourceShares?.find((s) => s.name === name && s.resourceShareArn);
+    if (found?.resourceShareArn) return found.resourceShareArn;
+  }
+  return undefined;
+}
+
+async function associations(
+  region: string,
+  resourceShareArn: string,
+  associationType: 'PRINCIPAL' | 'RESOURCE',
+  resourceArn?: string,
+): Promise<ResourceShareAssociation[]> {
+  const found: ResourceShareAssociation[] = [];
+  const pages = paginateGetResourceShareAssociations(
+    { client: ramClient(region) },
+    { associationType, resourceShareArns: [resourceShareArn], ...(resourceArn ? { resourceArn } : {}) },
+  );
+  for await (const page of pages) found.push(...(page.resourceShareAssociations ?? []));
+  return found;
+}
+
+const live = (a: ResourceShareAssociation) => a.status === 'ASSOCIATED' || a.status === 'ASSOCIATING';
+
+/**
+ * Makes `resourceArn` shared with exactly `principals` through the channel's resource share in `region`: creates
+ * the share on first use (external principals refused), adds missing principals and the parameter, removes
+ * principals the channel no longer targets (other images' parameters in the share are left alone), then checks
+ * every association is ASSOCIATED. Read-before-write with deterministic client tokens, so a retry is harmless.
+ * @throws PointerShareNotReadyError while RAM is still associating; PointerShareFailedError when it refused.
+ */
+export async function ensurePointerShared(req: PointerShareRequest): Promise<PointerShareResult> {
+  const { region, name, resourceArn } = req;
+  const principals = [...new Set(req.principals)].sort();
+  const client = ramClient(region);
+  let resourceShareArn = await findShare(region, name);
+  if (!resourceShareArn) {
+    const out = await client.send(
+      new CreateResourceShareCommand({
+        name,
+        resourceArns: [resourceArn],
+        principals,
+        // Inside the organization only: an account id outside it is refused rather than sent an invitation.
+        allowExternalPrincipals: false,
+        clientToken: clientToken('create', region, name, resourceArn, ...principals),
+        tags: [{ key: 'goldsmith:purpose', value: 'channel-pointers' }],
+      }),
+    );
+    resourceShareArn = out.resourceShare?.resourceShareArn;
+    if (!resourceShareArn) throw new Error(`CreateResourceShare ${name} in ${region} returned no ARN`);
+    await verify(region, resourceShareArn, resourceArn, principals);
+    return {
+      resourceShareArn,
+      created: true,
+      associatedPrincipals: principals,
+      disassociatedPrincipals: [],
+      associatedResource: true,
+    };
+  }
+
+  const current = (await associations(region, resourceShareArn, 'PRINCIPAL')).filter(live);
+  const have = new Set(current.map((a) => a.associatedEntity ?? ''));
+  const missing = principals.filter((p) => !have.has(p));
+  const extra = [...have].filter((p) => p !== '' && !principals.includes(p)).sort();
+  const resource = (await associations(region, resourceShareArn, 'RESOURCE', resourceArn)).filter(live);
+  const addResource = resource.length === 0;
+  if (extra.length > 0) {
+    await client.send(
+      new DisassociateResourceShareCommand({
+        resourceShareArn,
+        principals: extra,
+        clientToken: clientToken('disassociate', resourceShareArn, ...extra),
+      }),
+    );
+  }
+  if (missing.length > 0 || addResource) {
+    await client.send(
+      new AssociateResourceShareCommand({
+        resourceShareArn,
+        ...(missing.length > 0 ? { principals: missing } : {}),
+        ...(addResource ? { resourceArns: [resourceArn] } : {}),
+        clientToken: clientToken('associate', resourceShareArn, addResource ? resourceArn : '', ...missing),
+      }),
+    );
+  }
+  const settled = current.every((a) => a.status === 'ASSOCIATED') && resource.every((a) => a.status === 'ASSOCIATED');
+  if (missing.length > 0 || addResource || !settled) await verify(region, resourceShareArn, resourceArn, principals);
+  return {
+    resourceShareArn,
+    created: false,
+    associatedPrincipals: missing,
+    disassociatedPrincipals: extra,
+    associatedResource: addResource,
+  };
+}
+
+/** Every wanted principal and the parameter ASSOCIATED, or the reason it is not (yet). */
+async function verify(
+  region: string,
+  resourceShareArn: string,
+  resourceArn: string,
+  principals: readonly string[],
+): Promise<void> {
+  const wanted = [
+    ...(await associations(region, resourceShareArn, 'PRINCIPAL')).filter((a) =>
+      principals.includes(a.associatedEntity ?? ''),
+    ),
+    ...(await associations(region, resourceShareArn, 'RESOURCE', resourceArn)),
+  ];
+  const failed = wanted.find((a) => a.status === 'FAILED');
+  if (failed) {
+    throw new PointerShareFailedError(
+      `RAM could not share ${resourceArn} with ${failed.associatedEntity} in ${region}: ${failed.statusMessage ?? 'FAILED'}`,
+    );
+  }
+  const seen = new Set(wanted.filter((a) => a.status === 'ASSOCIATED').map((a) => a.associatedEntity));
+  const pending = [...principals, resourceArn].filter((p) => !seen.has(p));
+  if (pending.length > 0) {
+    throw new PointerShareNotReadyError(`RAM is still associating ${pending.join(', ')} in ${region}`);
+  }
+}

@@ -1,0 +1,82 @@
+import { digestUri, moveTag, parseImageUri } from '../../aws/ecr.js';
+import { organizationRef } from '../../aws/organization-ref.js';
+import type { PointerRegionRecord } from '../../aws/pointer-history.js';
+import { type PointerDataType, writeChannelPointer } from '../../aws/pointers.js';
+import { ensurePointerShared } from '../../aws/ram.js';
+import { pointerPrincipals } from '../../core/promotion/consumer-access.js';
+import { channelParameterName, pointerShareName } from '../../stacks/names.js';
+import type { ChannelItem } from './schemas.js';
+
+/** What one region's pointer should say: the AMI, or the container image by digest after its channel tag moved. */
+interface PointerTarget {
+  region: string;
+  value: string;
+  dataType: PointerDataType;
+}
+
+/** `arn:aws:imagebuilder:<region>:<account>:image/...` → partition and account, the factory's own. */
+function factoryOf(buildVersionArn: string): { partition: string; account: string } {
+  const [, partition, , , account] = buildVersionArn.split(':');
+  if (!partition || !account || !/^\d{12}$/.test(account)) {
+    throw new Error(`buildVersionArn "${buildVersionArn}" does not name an account`);
+  }
+  return { partition, account };
+}
+
+/** The channel tag moves to the build's digest first (retag by manifest), so the pointer and the tag agree. */
+async function targetFor(item: ChannelItem, region: string): Promise<PointerTarget> {
+  const container = item.build.containers.find((c) => c.region === region);
+  if (container) {
+    const ref = parseImageUri(container.imageUri);
+    if (!ref) throw new Error(`build.containers: "${container.imageUri}" is not an ECR image URI with a tag`);
+    const { digest } = await moveTag(ref, item.channel.name);
+    return { region, value: digestUri(ref, digest), dataType: 'text' };
+  }
+  const ami = item.build.amis.find((a) => a.region === region);
+  if (!ami) throw new Error(`build has no AMI or container image in ${region}`);
+  return { region, value: ami.imageId, dataType: 'aws:ec2:image' };
+}
+
+/**
+ * Moves a channel's consumer pointer in every distribution region, regions in parallel (as many as the image is
+ * distributed to): writes `/goldsmith/<image>/<channel>` (advanced tier), then makes it readable by the channel's
+ * principals through the channel's RAM share in that region, and waits for RAM to confirm. Publish runs after Share,
+ * so a pointer never names an image its readers cannot yet launch or pull.
+ */
+export async function publishPointers(item: ChannelItem): Promise<PointerRegionRecord[]> {
+  const channel = item.channel.name;
+  const name = channelParameterName(item.image, channel);
+  const { partition, account } = factoryOf(item.buildVersionArn);
+  const { principals } = pointerPrincipals(item.channel.targets, await organizationRef());
+  const regions = [...new Set([...item.build.amis, ...item.build.containers].map((x) => x.region))];
+  return Promise.all(
+    regions.map(async (region): Promise<PointerRegionRecord> => {
+      const target = await targetFor(item, region);
+      const parameterVersion = await writeChannelPointer(
+        region,
+        name,
+        target.value,
+        `Goldsmith: ${item.image} ${item.version} (${channel})`,
+        target.dataType,
+      );
+      const parameterArn = `arn:${partition}:ssm:${region}:${account}:parameter${name}`;
+      const shared =
+        principals.length > 0
+          ? await ensurePointerShared({
+              region,
+              name: pointerShareName(channel),
+              resourceArn: parameterArn,
+              principals,
+            })
+          : undefined;
+      return {
+        region,
+        value: target.value,
+        parameterArn,
+        parameterVersion,
+        resourceShareArn: shared?.resourceShareArn,
+        principals,
+      };
+    }),
+  );
+}

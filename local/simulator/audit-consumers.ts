@@ -1,0 +1,128 @@
+import type { TargetsSpec } from '../../core/config/schema.js';
+import { channelParameterName, containerRepositoryName } from '../../stacks/names.js';
+import type { RequestContext } from '../fakes/iam-conditions.js';
+import type { OrganizationsFake } from '../fakes/organizations.js';
+import { LOCAL_ACCOUNT, type LocalCloud } from './cloud.js';
+import { targetResolver } from './targets.js';
+
+/** An account outside the organization: nobody outside may read a pointer or pull an image. */
+export const OUTSIDER = '999999999999';
+
+/** Problems of one kind beyond this many are summarized, so a systematic fault doesn't flood the report. */
+const MAX_PROBLEMS_PER_CHECK = 5;
+
+export interface ConsumerAudit {
+  problems: string[];
+  /** Triples examined per check (CONTRACTS.md `consistency.checks`). */
+  checks: Record<string, number>;
+}
+
+/** The request context IAM builds for a principal of `account`: its account, organization id and path. */
+export function principalContext(org: OrganizationsFake): (account: string) => RequestContext {
+  const orgId = /\/(o-[a-z0-9]+)$/.exec(org.organizationArn())?.[1] ?? '';
+  return (account) => {
+    if (!org.isMember(account)) return { 'aws:PrincipalAccount': account };
+    const path = `${orgId}/${[...org.ancestors(account)].reverse().join('/')}/`;
+    return { 'aws:PrincipalAccount': account, 'aws:PrincipalOrgID': orgId, 'aws:PrincipalOrgPaths': [path] };
+  };
+}
+
+/**
+ * The audit of what consumers can do, answered from the fakes (SSM, RAM, ECR, Organizations), not the ledger: for
+ * every channel pointer in every region, each of the channel's target accounts can read it by ARN and nobody else
+ * can (accounts outside the channel's OUs and accounts, and an account outside the organization; excluded accounts
+ * inside a shared OU can read, because RAM cannot exclude them, and are not counted either way); for container images,
+ * the channel's tag names the pointer's digest, each target can pull, and no account outside every promoted channel's
+ * targets can.
+ */
+export function auditConsumerAccess(cloud: LocalCloud): ConsumerAudit {
+  const { ssm, ram, ecr, organizations } = cloud.installed.fakes;
+  const owner = LOCAL_ACCOUNT;
+  const reach = targetResolver(organizations);
+  const context = principalContext(organizations);
+  const everyone = [...organizations.accountIds().filter((a) => a !== owner), OUTSIDER];
+  const checks: Record<string, number> = {
+    'pointer-readable-by-targets': 0,
+    'pointer-not-readable-by-others': 0,
+    'pointer-matches-tag': 0,
+    'pullable-by-targets': 0,
+    'not-pullable-by-others': 0,
+  };
+  const failures = new Map<string, string[]>();
+  const fail = (check: string, problem: string) => failures.set(check, [...(failures.get(check) ?? []), problem]);
+  const targetsOf = (t: TargetsSpec) => reach({ ous: t.ous, accounts: t.accounts, exclude: t.exclude });
+
+  for (const [image, spec] of Object.entries(cloud.catalog.images)) {
+    const channels = cloud.catalog.channels.filter((c) => !spec.channels || spec.channels.includes(c.name));
+    const repository = containerRepositoryName(image, spec.repository);
+    for (const region of spec.regions) {
+      const pullers = new Set<string>();
+      let promotedAny = false;
+      for (const channel of channels) {
+        const name = channelParameterName(image, channel.name);
+        const value = ssm.value(region, name);
+        if (value === undefined) continue;
+        promotedAny = true;
+        const arn = ssm.arn(region, name);
+        const readers = ram.readers(region, arn);
+        const read = (account: string) => ssm.readAs(account, region, arn, () => readers);
+        const targets = targetsOf(channel.targets);
+        for (const account of targets) {
+          checks['pointer-readable-by-targets']!++;
+          if (read(account) !== value)
+            fail('pointer-readable-by-targets', `${account} cannot read ${name} in ${region}`);
+        }
+        // RAM shares with whole OUs (or the organization, for tag-selected targets): exclusions stay readable.
+        const shared =
+          Object.keys(channel.targets.accountTags).length > 0
+            ? new Set(organizations.accountIds())
+            : reach({ ous: channel.targets.ous, accounts: channel.targets.accounts });
+        for (const account of everyone) {
+          if (shared.has(account)) continue;
+          checks['pointer-not-readable-by-others']!++;
+          if (read(account) !== undefined)
+            fail(
+              'pointer-not-readable-by-others',
+              `${account}, not a target of ${channel.name}, can read ${name} in ${region}`,
+            );
+        }
+        if (spec.kind !== 'container') continue;
+
+        const digest = ecr.digestOfTag(region, repository, channel.name);
+        checks['pointer-matches-tag']!++;
+        if (!digest || !value.endsWith(`@${digest}`)) {
+          fail(
+            'pointer-matches-tag',
+            `${name} in ${region} says ${value} but tag ${channel.name} names ${digest ?? 'nothing'}`,
+          );
+        }
+        for (const account of targets) {
+          pullers.add(account);
+          checks['pullable-by-targets']!++;
+          if (!ecr.canPull(region, repository, account, context)) {
+            fail('pullable-by-targets', `${account} cannot pull ${repository}:${channel.name} in ${region}`);
+          }
+        }
+      }
+      if (spec.kind !== 'container' || !promotedAny) continue;
+      for (const account of everyone) {
+        if (pullers.has(account)) continue;
+        checks['not-pullable-by-others']!++;
+        if (ecr.canPull(region, repository, account, context)) {
+          fail(
+            'not-pullable-by-others',
+            `${account}, a target of no channel ${image} is in, can pull ${repository} in ${region}`,
+          );
+        }
+      }
+    }
+  }
+
+  const problems: string[] = [];
+  for (const [check, list] of failures) {
+    problems.push(...list.slice(0, MAX_PROBLEMS_PER_CHECK));
+    if (list.length > MAX_PROBLEMS_PER_CHECK)
+      problems.push(`${check}: ${list.length - MAX_PROBLEMS_PER_CHECK} more like these`);
+  }
+  return { problems, checks };
+}
