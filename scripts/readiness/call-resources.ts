@@ -1,6 +1,12 @@
 import type { Catalog } from '../../core/config/schema.js';
 import { watchedParameters } from '../../core/triggers/affected.js';
-import { channelParameterName, NAME_PREFIX, pipelineName } from '../../stacks/names.js';
+import {
+  channelParameterName,
+  containerRepositoryName,
+  NAME_PREFIX,
+  pipelineName,
+  pointerShareName,
+} from '../../stacks/names.js';
 import { SECRET_ARN_SUFFIX, type SimulatedRequest } from './role-simulation.js';
 
 /**
@@ -94,6 +100,35 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
       ];
     case 'organizations:ListTagsForResource':
       return one(`arn:aws:organizations::999988887777:account/${catalog.organization.id}/123456789012`);
+    case 'ecr:GetRepositoryPolicy':
+    case 'ecr:SetRepositoryPolicy':
+    case 'ecr:BatchGetImage':
+    case 'ecr:PutImage':
+      return Object.entries(catalog.images)
+        .filter(([, spec]) => spec.kind === 'container')
+        .flatMap(([image, spec]) =>
+          spec.regions.flatMap((r) =>
+            one(`arn:aws:ecr:${r}:${account}:repository/${containerRepositoryName(image, spec.repository)}`),
+          ),
+        );
+    // The channel pointers' RAM shares: created tagged and closed to outsiders, changed by name (aws/ram.ts).
+    case 'ram:CreateResourceShare':
+      return one('*', {
+        'aws:RequestTag/goldsmith:purpose': 'channel-pointers',
+        'aws:TagKeys': ['goldsmith:purpose'],
+        'ram:RequestedAllowsExternalPrincipals': 'false',
+      });
+    case 'ram:AssociateResourceShare':
+    case 'ram:DisassociateResourceShare':
+      return imageRegions(catalog).flatMap(([, r]) =>
+        catalog.channels.flatMap((c) =>
+          one(`arn:aws:ram:${r}:${account}:resource-share/0a1b2c3d-example`, {
+            'ram:ResourceShareName': pointerShareName(c.name),
+          }),
+        ),
+      );
+    case 'ram:GetResourceShares':
+    case 'ram:GetResourceShareAssociations':
     case 'ec2:DescribeImages':
     case 'organizations:DescribeOrganization':
     case 'organizations:ListRoots':
