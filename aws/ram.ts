@@ -7,8 +7,8 @@ import {
   paginateGetResourceShares,
   type ResourceShareAssociation,
 } from '@aws-sdk/client-ram';
-import { GoldsmithError } from '../core/errors.js';
 import { TransientError } from '../core/errors/classify.js';
+import { GoldsmithError } from '../core/errors.js';
 import { ramClient } from './clients/ram.js';
 
 /**
