@@ -111,6 +111,20 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
   },
   {
     rule: 'AwsSolutions-IAM5',
+    stacks: ['Promotion'],
+    types: POLICY,
+    logicalIds: /^Promotion(Share|Publish)/,
+    appliesTo: [
+      { regex: '/^Resource::arn:<AWS::Partition>:ecr:\\*:my-account:repository\\/[a-z0-9._/-]+$/' },
+      'Resource::arn:<AWS::Partition>:ram:*:my-account:resource-share/*',
+    ],
+    reason:
+      "Container promotion works on the catalog's own repositories, named, in every distribution Region (the Region is " +
+      'the only wildcard); RAM resource-share ARNs end in an id RAM makes at creation, so Associate/Disassociate are ' +
+      "held to Goldsmith's pointer shares by the ram:ResourceShareName condition instead.",
+  },
+  {
+    rule: 'AwsSolutions-IAM5',
     stacks: ['Triggers'],
     types: POLICY,
     appliesTo: ['Resource::arn:<AWS::Partition>:ssm:us-east-1::parameter/aws/service/*'],
