@@ -1,4 +1,4 @@
-import type { TargetsSpec } from '../config/schema.js';
+import type { TargetSpec } from '../sharing/targets.js';
 
 /**
  * Who may read a channel's pointers and pull its container images: pure decisions, turned into AWS RAM principals
@@ -37,7 +37,7 @@ export interface PointerPrincipals {
  * the grants restrict), and a channel that selects accounts by tag shares with the whole organization.
  * Sorted and deduplicated, so equal targets give equal principals.
  */
-export function pointerPrincipals(targets: TargetsSpec, org: OrganizationRef): PointerPrincipals {
+export function pointerPrincipals(targets: TargetSpec, org: OrganizationRef): PointerPrincipals {
   if (targets.organization) {
     const excluded = targets.exclude.ous.length > 0 || targets.exclude.accounts.length > 0;
     return {
@@ -109,7 +109,7 @@ export function orgPathPattern(orgId: string, ou: string): string {
  */
 export function pullStatements(
   channel: string,
-  targets: Pick<TargetsSpec, 'ous' | 'exclude'> & { organization?: boolean | undefined },
+  targets: Pick<TargetSpec, 'organization' | 'ous' | 'exclude'>,
   accounts: readonly string[],
   orgId: string,
 ): PolicyStatement[] {

@@ -2,8 +2,8 @@ import { parseImageUri, readRepositoryPolicy, writeRepositoryPolicy } from '../.
 import { organizationRef } from '../../aws/organization-ref.js';
 import { recordShareDecision } from '../../aws/promotion-ledger.js';
 import { GoldsmithError } from '../../core/errors.js';
-import { accountSetHash } from '../../core/sharing/targets.js';
 import { pullStatements, withChannelStatements } from '../../core/promotion/consumer-access.js';
+import { accountSetHash } from '../../core/sharing/targets.js';
 import type { ChannelItem } from './schemas.js';
 
 /** A channel whose targets an ECR repository policy cannot express: permanent, the promotion stops and says why. */

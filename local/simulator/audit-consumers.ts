@@ -1,4 +1,3 @@
-import type { TargetsSpec } from '../../core/config/schema.js';
 import { channelParameterName, containerRepositoryName } from '../../stacks/names.js';
 import type { RequestContext } from '../fakes/iam-conditions.js';
 import type { OrganizationsFake } from '../fakes/organizations.js';
@@ -50,7 +49,6 @@ export function auditConsumerAccess(cloud: LocalCloud): ConsumerAudit {
   };
   const failures = new Map<string, string[]>();
   const fail = (check: string, problem: string) => failures.set(check, [...(failures.get(check) ?? []), problem]);
-  const targetsOf = (t: TargetsSpec) => reach({ ous: t.ous, accounts: t.accounts, exclude: t.exclude });
 
   for (const [image, spec] of Object.entries(cloud.catalog.images)) {
     const channels = cloud.catalog.channels.filter((c) => !spec.channels || spec.channels.includes(c.name));
@@ -66,15 +64,16 @@ export function auditConsumerAccess(cloud: LocalCloud): ConsumerAudit {
         const arn = ssm.arn(region, name);
         const readers = ram.readers(region, arn);
         const read = (account: string) => ssm.readAs(account, region, arn, () => readers);
-        const targets = targetsOf(channel.targets);
+        const targets = reach(channel.targets);
         for (const account of targets) {
           checks['pointer-readable-by-targets']!++;
           if (read(account) !== value)
             fail('pointer-readable-by-targets', `${account} cannot read ${name} in ${region}`);
         }
-        // RAM shares with whole OUs (or the organization, for tag-selected targets): exclusions stay readable.
+        // RAM shares with whole OUs (or the organization, for it and for tag-selected targets): exclusions stay
+        // readable.
         const shared =
-          Object.keys(channel.targets.accountTags).length > 0
+          channel.targets.organization || Object.keys(channel.targets.accountTags).length > 0
             ? new Set(organizations.accountIds())
             : reach({ ous: channel.targets.ous, accounts: channel.targets.accounts });
         for (const account of everyone) {

@@ -19,7 +19,7 @@ import {
 } from '@aws-sdk/client-ram';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { imagePromotedDetailSchema } from '../../events/image-promoted.js';
@@ -66,6 +66,8 @@ beforeEach(() => {
   process.env.NOTIFY_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:notify';
   process.env.EVENT_BUS_NAME = 'goldsmith-test';
   ddb.on(PutCommand).resolves({});
+  // Publish reads the build record for its outcome metrics (time from AVAILABLE to the channel).
+  ddb.on(GetCommand).resolves({ Item: { status: 'AVAILABLE', updatedAt: '2027-01-20T09:00:00.000Z' } });
   ssm.on(PutParameterCommand).resolves({ Version: 4, Tier: 'Advanced' });
   ec2.on(CreateTagsCommand).resolves({});
   bus.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });

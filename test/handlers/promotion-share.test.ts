@@ -146,7 +146,7 @@ describe('share', () => {
     const result = await share(channelItem('dev'));
 
     expect(ec2).not.toHaveReceivedCommand(ModifyImageAttributeCommand);
-    expect(result.calls).toEqual({ modifyImageAttribute: 0, modifySnapshotAttribute: 0 });
+    expect(result).toMatchObject({ calls: { modifyImageAttribute: 0, modifySnapshotAttribute: 0 } });
   });
 
   it('removes a grant in force that no held channel gives (an account that left the OU, a stray share)', async () => {

@@ -17,6 +17,12 @@ import {
   ListRootsCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
+import {
+  CreateResourceShareCommand,
+  GetResourceShareAssociationsCommand,
+  GetResourceSharesCommand,
+  RAMClient,
+} from '@aws-sdk/client-ram';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -55,6 +61,7 @@ export const mocks = {
   sns: mockClient(SNSClient),
   secrets: mockClient(SecretsManagerClient),
   organizations: mockClient(OrganizationsClient),
+  ram: mockClient(RAMClient),
 };
 
 // The example catalog's OUs, one active account each (prd00001 also holds the excluded 111122223333).
@@ -72,7 +79,9 @@ function sharingWorld(): void {
   process.env.GOLDSMITH_CATALOG = JSON.stringify(catalog);
   forgetOrganization();
   const orgArn = 'arn:aws:organizations::999988887777:organization/o-a1b2c3d4e5';
-  mocks.organizations.on(DescribeOrganizationCommand).resolves({ Organization: { Arn: orgArn } });
+  mocks.organizations
+    .on(DescribeOrganizationCommand)
+    .resolves({ Organization: { Arn: orgArn, Id: 'o-a1b2c3d4e5', MasterAccountId: '999988887777' } });
   mocks.organizations.on(ListRootsCommand).resolves({ Roots: [{ Id: ROOT }] });
   for (const [parent, node] of Object.entries(ORG_TREE)) {
     mocks.organizations.on(ListOrganizationalUnitsForParentCommand, { ParentId: parent }).resolves({
@@ -92,6 +101,46 @@ function sharingWorld(): void {
   mocks.ec2.on(DescribeSnapshotAttributeCommand).resolves({ CreateVolumePermissions: [] });
   mocks.ec2.on(ModifyImageAttributeCommand).resolves({});
   mocks.ec2.on(ModifySnapshotAttributeCommand).resolves({});
+  pointerShares();
+}
+
+/** RAM as Publish meets it: a channel's share is created on first use and associates at once. */
+function pointerShares(): void {
+  const shares = new Map<string, { name: string; principals: string[]; resources: string[] }>();
+  mocks.ram.on(GetResourceSharesCommand).callsFake((input: { name?: string }) => ({
+    resourceShares: [...shares]
+      .filter(([, s]) => s.name === input.name)
+      .map(([resourceShareArn, s]) => ({ resourceShareArn, name: s.name })),
+  }));
+  mocks.ram
+    .on(CreateResourceShareCommand)
+    .callsFake((input: { name: string; principals?: string[]; resourceArns?: string[] }) => {
+      const region = /^arn:aws:ssm:([^:]+):/.exec(input.resourceArns?.[0] ?? '')?.[1] ?? 'us-east-1';
+      const resourceShareArn = `arn:aws:ram:${region}:111122223333:resource-share/${input.name}`;
+      shares.set(resourceShareArn, {
+        name: input.name,
+        principals: input.principals ?? [],
+        resources: input.resourceArns ?? [],
+      });
+      return { resourceShare: { resourceShareArn, name: input.name } };
+    });
+  mocks.ram
+    .on(GetResourceShareAssociationsCommand)
+    .callsFake((input: { associationType: string; resourceShareArns?: string[]; resourceArn?: string }) => {
+      const arn = input.resourceShareArns?.[0] ?? '';
+      const share = shares.get(arn);
+      const entities =
+        input.associationType === 'PRINCIPAL'
+          ? (share?.principals ?? [])
+          : (share?.resources ?? []).filter((r) => r === input.resourceArn);
+      return {
+        resourceShareAssociations: entities.map((associatedEntity) => ({
+          resourceShareArn: arn,
+          associatedEntity,
+          status: 'ASSOCIATED' as const,
+        })),
+      };
+    });
 }
 
 /** Points the DynamoDB client at dynalite and (re)creates an empty ledger table. */
