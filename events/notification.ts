@@ -61,6 +61,10 @@ export const NOTIFICATION_DETAILS = {
   expired: z.strictObject({ approvalId: z.string().min(1).optional(), reason: z.string().min(1) }),
   /** A channel abandoned after it started: a soak that found a new finding, a revocation, a step that cannot run. */
   aborted: z.strictObject({ reason: z.string().min(1) }),
+  /** A step still failing with transient AWS errors at the end of the retry horizon: held, to be resumed. */
+  paused: z.strictObject({ reason: z.string().min(1), error: z.string().min(1) }),
+  /** A paused promotion started again from the channel that paused, by the reconciler or an operator. */
+  resumed: z.strictObject({ by: z.string().min(1), resumes: count }),
   promoted: z.strictObject({
     amis: z.array(regionAmi),
     /** Accounts and OUs the channel's targets resolved to, when the share step counted them. */

@@ -20,6 +20,7 @@ import { actOnBuildStatus, type ImageEventAction } from './on-image-event.js';
 import { promotionPlans } from './promotion/plans.js';
 import { type DecisionsReport, deliverRecordedDecisions } from './reconcile-approvals.js';
 import { type IntentsReport, reissueIntents } from './reconcile-intents.js';
+import { type ResumesReport, resumePausedPromotions } from './reconcile-pauses.js';
 
 /** The schedule's input (stacks/promotion/reconcile.ts). */
 export const reconcileInputSchema = z.strictObject({
@@ -42,6 +43,8 @@ export interface ReconcileReport {
   intents?: IntentsReport;
   /** Approval decisions recorded while Step Functions was unavailable, delivered now. */
   decisions?: DecisionsReport;
+  /** Promotions paused at the end of their retry horizon, resumed now. */
+  resumes?: ResumesReport;
 }
 
 /** Re-publishes announcements SNS refused earlier; a failure here is logged and left for the next run. */
@@ -78,6 +81,8 @@ export async function reconcileBuilds(raw: ReconcileInput): Promise<ReconcileRep
   const images = Object.keys(promotionPlans());
   // Approvals given while Step Functions was down: their promotions have waited long enough.
   const decisions = await deliverRecordedDecisions(images, now);
+  // Promotions a transient error paused at the end of their retry horizon start again from where they stopped.
+  const resumes = await resumePausedPromotions(images, now);
   // Intents first: a build lost to an Image Builder outage is started before its missed promotions are looked for.
   const intents = await reissueIntents(bundledCatalog(), now);
   const listed = await listCatalogBuilds(images);
@@ -99,8 +104,9 @@ export async function reconcileBuilds(raw: ReconcileInput): Promise<ReconcileRep
     announcements: await redeliver(),
     intents,
     decisions,
+    resumes,
   };
-  const failures: string[] = [...decisions.failures, ...intents.failures];
+  const failures: string[] = [...decisions.failures, ...resumes.failures, ...intents.failures];
   for (const { build, status, missed } of actions) {
     try {
       const result = await actOnBuildStatus({

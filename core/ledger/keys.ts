@@ -36,6 +36,7 @@ export const skPrefix = {
   channel: 'CHANNEL#',
   pointerHistory: 'POINTER#',
   approval: 'APPROVAL#',
+  paused: 'PAUSED#',
   revocation: 'REVOCATION#',
   pipeline: 'PIPELINE#',
 } as const;

@@ -70,6 +70,14 @@ const TEXT: { [E in NotificationEvent]: (s: Subject, d: Detail<E>) => Text } = {
     title: `${s.image} ${s.version}: ${s.channel} promotion aborted`,
     summary: `The promotion of ${s.image} ${s.version} to ${s.channel} was aborted: ${d.reason}.`,
   }),
+  paused: (s, d) => ({
+    title: `${s.image} ${s.version}: ${s.channel} promotion paused`,
+    summary: `The promotion of ${s.image} ${s.version} to ${s.channel} is paused: ${d.reason}.`,
+  }),
+  resumed: (s, d) => ({
+    title: `${s.image} ${s.version}: ${s.channel} promotion resumed`,
+    summary: `The paused promotion of ${s.image} ${s.version} was resumed at ${s.channel} by ${d.by} (resumption ${d.resumes}).`,
+  }),
   promoted: (s, d) => ({
     title: `${s.image} ${s.version}: promoted to ${s.channel}`,
     summary: `${s.image} ${s.version} is now ${s.channel} in ${plural(d.amis.length, 'region')}${
@@ -122,6 +130,8 @@ const SEVERITY: Record<NotificationEvent, Severity> = {
   rejected: 'warning',
   expired: 'warning',
   aborted: 'warning',
+  paused: 'warning',
+  resumed: 'info',
   promoted: 'info',
   'pipeline-disabled': 'critical',
   'revocation-requested': 'critical',

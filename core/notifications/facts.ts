@@ -58,6 +58,16 @@ export function factsOf(n: Notification): Fact[] {
     case 'expired':
     case 'aborted':
       return [['Reason', n.detail.reason]];
+    case 'paused':
+      return [
+        ['Error', n.detail.error],
+        ['Reason', n.detail.reason],
+      ];
+    case 'resumed':
+      return [
+        ['By', n.detail.by],
+        ['Resumption', String(n.detail.resumes)],
+      ];
     case 'promoted':
       return [
         ['Regions', String(n.detail.amis.length)],

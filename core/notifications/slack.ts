@@ -33,6 +33,8 @@ const MARK: Record<NotificationEvent, string> = {
   rejected: ':thumbsdown:',
   expired: ':hourglass:',
   aborted: ':octagonal_sign:',
+  paused: ':double_vertical_bar:',
+  resumed: ':arrow_forward:',
   promoted: ':rocket:',
   'pipeline-disabled': ':rotating_light:',
   'revocation-requested': ':warning:',

@@ -16,3 +16,11 @@ export class SoakAbortedError extends GoldsmithError {
     this.name = DECISION_ERRORS.soakAborted;
   }
 }
+
+/** An approver's recorded rejection, carried over into a resumed promotion: the channel ends as rejected. */
+export class ApprovalRejectedError extends GoldsmithError {
+  constructor(by: string) {
+    super(`rejected by ${by}`);
+    this.name = DECISION_ERRORS.approvalRejected;
+  }
+}

@@ -25,13 +25,18 @@ const MAX_EXECUTION_NAME = 80;
 /**
  * The promotion execution's name for a build: readable (`base-1-0-0-3`) plus a hash of the whole ARN, so the same
  * build always maps to the same name (a re-delivered event then meets ExecutionAlreadyExists) and two builds never
- * share one. Only the characters Step Functions allows, at most 80.
+ * share one. Only the characters Step Functions allows, at most 80 (the readable part gives way to a `suffix`).
  */
-export function executionNameFor(buildVersionArn: string): string {
+export function executionNameFor(buildVersionArn: string, suffix = ''): string {
   const hash = createHash('sha256').update(buildVersionArn).digest('hex').slice(0, 12);
   const tail = buildVersionArn.split(':image/')[1] ?? buildVersionArn;
-  const readable = tail.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, MAX_EXECUTION_NAME - hash.length - 1);
-  return `${readable}-${hash}`;
+  const readable = tail.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, MAX_EXECUTION_NAME - hash.length - 1 - suffix.length);
+  return `${readable}-${hash}${suffix}`;
+}
+
+/** The name of the `n`th resumption of a build's paused promotion: the first name plus `-r<n>`, still ≤ 80. */
+export function resumedExecutionNameFor(buildVersionArn: string, n: number): string {
+  return executionNameFor(buildVersionArn, `-r${n}`);
 }
 
 /** Orders build versions (`1.0.0/3` < `1.0.0/10` < `1.1.0/1`); negative when `a` is older. */

@@ -1,16 +1,22 @@
 import { announce } from '../../aws/notifications.js';
+import { getApproval } from '../../aws/promotion-approvals.js';
 import { getOutcome } from '../../aws/promotion-ledger.js';
 import { announcement } from '../../core/notifications/announce.js';
 import { buildLinks } from '../../core/notifications/links.js';
-import { GateRejectedError } from '../../core/promotion/errors.js';
+import { ApprovalRejectedError, GateRejectedError } from '../../core/promotion/errors.js';
 import { evaluateGate } from '../../core/promotion/gate.js';
 import type { FindingCounts } from '../../core/promotion/types.js';
 import { currentFindings } from './findings.js';
 import { taskHandler } from './lambda.js';
-import { channelItemSchema, parseTaskInput } from './schemas.js';
+import { type ChannelItem, channelItemSchema, parseTaskInput } from './schemas.js';
 
-/** Gate's result: passed with the findings it saw, or not reached because the channel before was not promoted. */
-export type GateResult = { passed: true; findings: FindingCounts } | { skipped: true; reason: string };
+/**
+ * Gate's result: passed with the findings it saw (and, in a resumed promotion, the approval its paused execution
+ * already got), or skipped: the channel before was not promoted, or this channel was decided before the pause.
+ */
+export type GateResult =
+  | { passed: true; findings: FindingCounts; approved?: { decision: 'approved'; by: string; at: string } }
+  | { skipped: true; reason: string };
 
 /**
  * Gate, per channel with that channel's policy. A channel is entered only after the one before it was promoted:
@@ -20,6 +26,9 @@ export type GateResult = { passed: true; findings: FindingCounts } | { skipped: 
  */
 export async function gate(input: unknown): Promise<GateResult> {
   const item = parseTaskInput(channelItemSchema, input, 'Gate');
+  // A resumed promotion (a new execution of a paused build) passes the channels its paused execution decided.
+  const decided = await getOutcome(item.image, item.version, item.channel.name);
+  if (decided?.outcome) return { skipped: true, reason: `${item.channel.name} already ${decided.outcome}` };
   const previous = item.channel.after;
   if (previous) {
     const before = await getOutcome(item.image, item.version, previous);
@@ -39,7 +48,22 @@ export async function gate(input: unknown): Promise<GateResult> {
       { at: new Date().toISOString(), links: buildLinks(item.buildVersionArn) },
     ),
   );
-  return { passed: true, findings };
+  const approved = item.channel.approval ? await approvalCarriedOver(item) : undefined;
+  return approved ? { passed: true, findings, approved } : { passed: true, findings };
+}
+
+/**
+ * The approval a paused execution of this build got for this channel before it paused (the approver's answer
+ * stands; asking again would be refused, one request per build and channel). A rejection carried over ends the
+ * channel as rejected.
+ */
+async function approvalCarriedOver(
+  item: ChannelItem,
+): Promise<{ decision: 'approved'; by: string; at: string } | undefined> {
+  const approval = await getApproval(item.image, item.version, item.channel.name);
+  if (!approval?.decision || !approval.by || !approval.decidedAt) return undefined;
+  if (approval.decision === 'reject') throw new ApprovalRejectedError(approval.by);
+  return { decision: 'approved', by: approval.by, at: approval.decidedAt };
 }
 
 export const handler = taskHandler('promotion-gate', gate);

@@ -41,6 +41,8 @@ export async function publish(input: unknown): Promise<ImagePromotedDetail> {
   const busName = process.env.EVENT_BUS_NAME;
   if (!busName) throw new Error('EVENT_BUS_NAME is not set');
   const channel = item.channel.name;
+  // Asked for in this execution, or carried over by Gate from the execution that paused.
+  const approval = item.approval ?? item.gate?.approved;
   const at = new Date().toISOString();
   const moved = await moveChannelPointer({
     image: item.image,
@@ -61,8 +63,8 @@ export async function publish(input: unknown): Promise<ImagePromotedDetail> {
     version: item.version,
     channel,
     outcome: 'promoted',
-    reason: item.approval ? `passed every gate; approved by ${item.approval.by}` : 'passed every gate',
-    by: item.approval?.by ?? 'goldsmith',
+    reason: approval ? `passed every gate; approved by ${approval.by}` : 'passed every gate',
+    by: approval?.by ?? 'goldsmith',
     at,
     amis: item.build.amis,
   });
@@ -91,7 +93,7 @@ export async function publish(input: unknown): Promise<ImagePromotedDetail> {
           amis: item.build.amis,
           pointer: channelParameterName(item.image, channel),
           ...(shared.success ? { targets: shared.data.share.targets } : {}),
-          ...(item.approval ? { by: item.approval.by } : {}),
+          ...(approval ? { by: approval.by } : {}),
         },
         { at: promotedAt, links: buildLinks(item.buildVersionArn) },
       ),

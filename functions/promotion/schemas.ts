@@ -54,6 +54,9 @@ export const buildSchema = z.object({
   containers: z.array(regionContainerSchema).default([]),
 });
 
+/** An approval decision as the state carries it. */
+export const approvalSchema = z.object({ decision: z.literal('approved'), by: z.string().min(1), at: z.string() });
+
 /** One Map iteration's input: one channel of one build. */
 export const channelItemSchema = z.object({
   image: z.string().min(1),
@@ -62,7 +65,9 @@ export const channelItemSchema = z.object({
   build: buildSchema,
   channel: channelStepSchema,
   /** The approval callback's SendTaskSuccess output, on channels that ask for approval. */
-  approval: z.object({ decision: z.literal('approved'), by: z.string().min(1), at: z.string() }).optional(),
+  approval: approvalSchema.optional(),
+  /** Gate's result; `approved` when a resumed promotion carries over the approval its paused execution got. */
+  gate: z.object({ approved: approvalSchema.optional() }).optional(),
 });
 
 export type ChannelItem = z.infer<typeof channelItemSchema>;

@@ -127,6 +127,18 @@ export class Outages {
     }
   }
 
+  /**
+   * Hands pending work `from` over to `to` in every window holding it (a promotion step that gave up is finished by
+   * the execution that resumes it): `from` is no longer pending itself.
+   */
+  transfer(from: string, to: string): void {
+    for (const w of this.windows) {
+      if (!w.deferred.has(from) || w.deferred.get(from) !== undefined) continue;
+      w.deferred.delete(from);
+      w.deferred.set(to, undefined);
+    }
+  }
+
   /** Marks work `key` done now, in every window that deferred it. */
   done(key: string): void {
     const t = this.now().getTime();

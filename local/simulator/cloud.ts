@@ -72,6 +72,11 @@ export interface RefusedPut {
   reason: string;
 }
 
+/** A promotion's first execution name, from any of its executions (a resumption adds `-r<n>`). */
+function promotionOf(executionName: string): string {
+  return executionName.replace(/-r\d+$/, '');
+}
+
 /** The role ARN of each function (by logical id), as the templates name it. */
 function functionRoles(templates: CfnTemplate[], resolver: TemplateResolver): Map<string, string> {
   const roles = new Map<string, string>();
@@ -225,6 +230,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     duplicates: scenario.faults.deliverEachEventTimes,
     outages,
   });
+  const pausedSteps = new Map<string, string>();
   const sfn = new LocalStepFunctions({
     clock: {
       now: () => clock.date(),
@@ -243,6 +249,19 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     random: seededRandom(scenario.seed + 2),
     onTaskRetry: (key) => outages.defer(key),
     onTaskRecovered: (key) => outages.done(key),
+    // A step that outlasted its retry horizon paused the promotion: the work is done when the execution resuming it
+    // gets that step through.
+    onTaskGaveUp: (key, execution, state) => {
+      const promotion = promotionOf(execution.name);
+      outages.transfer(key, `paused:${promotion}`);
+      if (!pausedSteps.has(promotion)) pausedSteps.set(promotion, state);
+    },
+    onTaskSucceeded: (execution, state) => {
+      const promotion = promotionOf(execution.name);
+      if (execution.name === promotion || pausedSteps.get(promotion) !== state) return;
+      pausedSteps.delete(promotion);
+      outages.done(`paused:${promotion}`);
+    },
   });
   for (const machine of wiring.stateMachines) sfn.register(machine.arn, machine.definition);
   const bus = new LocalEventBus({

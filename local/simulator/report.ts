@@ -49,6 +49,17 @@ export interface SimulationReport {
     failed: FailedCall[];
     /** Per outage window: calls failed, work deferred, when the last of it was done. */
     outages: OutageReport[];
+    /** Promotions a transient error paused at the end of the retry horizon, and their resumption. */
+    paused: {
+      image: string;
+      version: string;
+      channel: string;
+      error: string;
+      pausedAt: string;
+      status: string;
+      resumes: number;
+      resumedAt?: string;
+    }[];
   };
   duplicatesSuppressed: number;
   /** Dead-lettered deliveries, and puts the bus policy refused (with the principal that tried). */
@@ -92,6 +103,23 @@ const TERMINAL = new Set(['AVAILABLE', 'FAILED', 'CANCELLED']);
 function costOf(record: Item | undefined): { cost?: number } {
   const total = (record?.cost as { total?: unknown } | undefined)?.total;
   return typeof total === 'number' ? { cost: total } : {};
+}
+
+/** The ledger's paused promotions (`PAUSED#`), oldest pause first. */
+function pausesOf(items: readonly Item[]): SimulationReport['faults']['paused'] {
+  return items
+    .filter((i) => i.kind === 'paused-promotion')
+    .map((i) => ({
+      image: str(i.image),
+      version: str(i.version),
+      channel: str(i.channel),
+      error: str(i.error),
+      pausedAt: str(i.pausedAt),
+      status: str(i.status),
+      resumes: Number(i.resumes ?? 0),
+      ...(i.resumedAt ? { resumedAt: str(i.resumedAt) } : {}),
+    }))
+    .sort((a, b) => a.pausedAt.localeCompare(b.pausedAt));
 }
 
 /** Builds the report from the ledger (what Goldsmith decided) and the fakes (what AWS would now hold). */
@@ -196,7 +224,7 @@ export async function buildReport(
     notifications,
     announcements,
     apiCalls: Object.fromEntries(Object.entries(stats.apiCalls).sort(([a], [b]) => a.localeCompare(b))),
-    faults: { ...stats.faults, failed: [...stats.failed], outages: cloud.outages.report() },
+    faults: { ...stats.faults, failed: [...stats.failed], outages: cloud.outages.report(), paused: pausesOf(items) },
     duplicatesSuppressed,
     rejectedEvents: [
       ...extras.invoker.deadLetters.map((d) => ({ at: d.at, reason: d.reason })),

@@ -58,6 +58,9 @@ export interface LocalStepFunctionsOptions {
   /** Told when a task attempt fails and will be retried, and when a task that was retried succeeds. */
   onTaskRetry?(key: string, error: unknown): void;
   onTaskRecovered?(key: string): void;
+  /** Told when a task's retrier ran out of attempts (its Catch takes the error), and when any task succeeds. */
+  onTaskGaveUp?(key: string, execution: LocalExecution, stateName: string): void;
+  onTaskSucceeded?(execution: LocalExecution, stateName: string): void;
 }
 
 /**
@@ -241,12 +244,17 @@ export class LocalStepFunctions {
       try {
         const output = await attempt();
         if (retried) this.options.onTaskRecovered?.(key);
+        this.options.onTaskSucceeded?.(execution, stateName);
         return output;
       } catch (error) {
         const name = errorNameOf(error);
         const retrier = retriers?.find((r) => matchesError(r.ErrorEquals, name));
         const used = retrier ? (counts.get(retrier) ?? 0) : 0;
-        if (!retrier || used >= (retrier.MaxAttempts ?? 3)) throw error;
+        if (!retrier) throw error;
+        if (used >= (retrier.MaxAttempts ?? 3)) {
+          if (retried) this.options.onTaskGaveUp?.(key, execution, stateName);
+          throw error;
+        }
         counts.set(retrier, used + 1);
         const base = Math.min(
           (retrier.MaxDelaySeconds ?? Number.POSITIVE_INFINITY) * 1000,

@@ -140,7 +140,11 @@ export function promotionDefinition(
 
   const approvals = approvalTimeouts(plans);
   if (approvals.size > 0) {
-    const needsApproval = new sfn.Choice(scope, 'Needs approval?');
+    // A resumed promotion's Gate carries over an approval its paused execution already got: no second request.
+    const needsApproval = new sfn.Choice(scope, 'Needs approval?').when(
+      sfn.Condition.isPresent('$.gate.approved'),
+      soaks,
+    );
     for (const [channel, approval] of approvals) {
       const request = withRetry(
         new tasks.LambdaInvoke(scope, approvalStateName(channel), {

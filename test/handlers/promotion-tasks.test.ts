@@ -113,6 +113,16 @@ describe('gate', () => {
     await expect(gate(channelItem('prod'))).resolves.toMatchObject({ passed: true });
   });
 
+  it('passes a channel a paused execution of the same build already decided, without asking anything', async () => {
+    ddb.on(GetCommand).resolves(SEEN);
+    ddb
+      .on(GetCommand, { Key: { pk: 'IMAGE#base', sk: 'PROMOTION#1.0.0/3#dev' } })
+      .resolves({ Item: { outcome: 'promoted' } });
+
+    await expect(gate(channelItem('dev'))).resolves.toEqual({ skipped: true, reason: 'dev already promoted' });
+    expect(imagebuilder).not.toHaveReceivedCommand(ListImageScanFindingsCommand);
+  });
+
   it('throws GateRejected naming the breach when scan findings exceed the channel policy', async () => {
     ddb.on(GetCommand).resolves(SEEN);
     stagingPromoted();

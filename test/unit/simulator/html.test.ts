@@ -50,7 +50,7 @@ function result(extra: Record<string, unknown> = {}): SimulationResult {
       pointers: { 'base/dev': { 'us-east-1': 'ami-0123456789abcdef0' } },
       notifications: [],
       apiCalls: { 'ec2:ModifyImageAttribute': 2 },
-      faults: { injected: 0, retried: 0, failedCalls: 0, failed: [], outages: [] },
+      faults: { injected: 0, retried: 0, failedCalls: 0, failed: [], outages: [], paused: [] },
       duplicatesSuppressed: 0,
       rejectedEvents: [],
       rejectedCallbacks: 0,

@@ -13,7 +13,7 @@ function report(parts: Partial<SimulationReport>): SimulationReport {
     pointers: {},
     notifications: [],
     apiCalls: {},
-    faults: { injected: 0, retried: 0, failedCalls: 0, failed: [], outages: [] },
+    faults: { injected: 0, retried: 0, failedCalls: 0, failed: [], outages: [], paused: [] },
     duplicatesSuppressed: 0,
     rejectedEvents: [],
     rejectedCallbacks: 0,

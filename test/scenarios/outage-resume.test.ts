@@ -5,10 +5,11 @@ import { buildLines, catalogOf, run, scenarioOf } from './helpers.js';
 const AL2023 = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
 const RECONCILER_PERIOD_MS = 6 * 3_600_000;
 
-// January's patch build (Thursday 14 January 2027, 03:00 UTC) goes to dev at once and asks ops-lead for prod, who
-// approves an hour later (approvals: auto).
+// January's patch build (Thursday 14 January 2027, 03:00 UTC, AVAILABLE 03:52) goes to dev at once and asks ops-lead
+// for prod, who approves an hour later (approvals: auto). Promotion steps wait transient errors out for an hour.
 const catalog = catalogOf({
   organization: { id: 'o-a1b2c3d4e5', homeRegion: 'us-east-1' },
+  resilience: { retryHorizon: '1h' },
   images: {
     base: {
       parent: `ssm:${AL2023}`,
@@ -26,6 +27,8 @@ const catalog = catalogOf({
 
 // Step Functions is down from before the approval until after the next reconciler run has tried to deliver it.
 const SFN_DOWN = { service: 'sfn', from: '2027-01-14T04:00:00Z', until: '2027-01-14T06:30:00Z' };
+// EC2 is down from before the build is available until well past the one-hour retry horizon of dev's Share.
+const EC2_DOWN = { service: 'ec2', from: '2027-01-14T03:30:00Z', until: '2027-01-14T06:45:00Z' };
 
 const scenario = (outages: (typeof SFN_DOWN)[]) =>
   scenarioOf({
@@ -38,14 +41,22 @@ const scenario = (outages: (typeof SFN_DOWN)[]) =>
 const promoted = (r: SimulationResult) =>
   r.report.promotions.filter((p) => p.outcome === 'promoted').map((p) => `${p.image} ${p.version} ${p.channel}`);
 
+let clean: SimulationResult;
+let sfnDown: SimulationResult;
+let ec2Down: SimulationResult;
+
+beforeAll(async () => {
+  clean = await run(catalog, scenario([]));
+  sfnDown = await run(catalog, scenario([SFN_DOWN]));
+  ec2Down = await run(catalog, scenario([EC2_DOWN]));
+}, 900_000);
+
 describe('an approval given while Step Functions is down', () => {
-  let clean: SimulationResult;
   let outage: SimulationResult;
 
-  beforeAll(async () => {
-    clean = await run(catalog, scenario([]));
-    outage = await run(catalog, scenario([SFN_DOWN]));
-  }, 900_000);
+  beforeAll(() => {
+    outage = sfnDown;
+  });
 
   it('is recorded at once and promotes prod as the clean run does, named after the approver', () => {
     expect(buildLines(outage)).toEqual(buildLines(clean));
@@ -69,5 +80,33 @@ describe('an approval given while Step Functions is down', () => {
     expect(Date.parse(prod?.at ?? '')).toBe(recovered);
     expect(outage.report.faults.failed.map((f) => f.operation)).toContain('sfn:SendTaskSuccess');
     expect(outage.report.consistency).toMatchObject({ ok: true, problems: [] });
+  });
+});
+
+describe('a promotion step still failing at the end of its retry horizon', () => {
+  it('pauses, is resumed by the reconciler, and promotes what the clean run promotes', () => {
+    expect(buildLines(ec2Down)).toEqual(buildLines(clean));
+    expect(promoted(ec2Down)).toEqual(promoted(clean));
+    expect(ec2Down.report.promotions.map((p) => p.outcome)).toEqual(['promoted', 'promoted']);
+    expect(ec2Down.report.faults.paused).toEqual([
+      expect.objectContaining({ image: 'base', version: '1.0.0/1', channel: 'dev', status: 'resumed', resumes: 1 }),
+    ]);
+    const told = ec2Down.report.notifications.map((n) => `${n.event} ${n.channel}`);
+    expect(told.indexOf('paused dev')).toBeGreaterThan(-1);
+    expect(told.indexOf('resumed dev')).toBeGreaterThan(told.indexOf('paused dev'));
+    expect(told).not.toContain('aborted dev');
+  });
+
+  it('finishes the paused step within a reconciler period of the window, and ends consistent', () => {
+    const [window] = ec2Down.report.faults.outages;
+    expect(window?.callsFailed).toBeGreaterThan(0);
+    expect(window?.recoveredAt).not.toBeNull();
+    expect(Date.parse(window?.recoveredAt ?? '') - Date.parse(EC2_DOWN.until)).toBeLessThanOrEqual(
+      RECONCILER_PERIOD_MS,
+    );
+    const pausedAt = Date.parse(ec2Down.report.faults.paused[0]?.pausedAt ?? '');
+    expect(pausedAt).toBeLessThan(Date.parse(EC2_DOWN.until));
+    expect(ec2Down.report.consistency).toMatchObject({ ok: true, problems: [] });
+    expect(ec2Down.report.consistency.checks?.['no-transient-outcomes']).toBe(2);
   });
 });

@@ -1,0 +1,54 @@
+import { TRANSIENT_ERROR_NAMES } from '../errors/classify.js';
+import type { CaughtFailure } from './types.js';
+
+/**
+ * Pausing and resuming promotions. Every promotion task retries transient errors over the catalog's retry horizon,
+ * so a transient error that reaches a Catch means the horizon ran out: the promotion is paused, not decided. The
+ * reconciler (or an operator) resumes it with a new execution of the same build, which skips every channel already
+ * decided and repeats the idempotent steps of the one that paused.
+ */
+
+/** Automatic resumptions of one build's promotion; after these only an operator resumes it (the outage persists). */
+export const MAX_AUTOMATIC_RESUMES = 3;
+
+const transient = new Set(TRANSIENT_ERROR_NAMES);
+
+/** True when a caught failure is a transient error that outlasted the retry horizon: pause, do not decide. */
+export function outlastedRetryHorizon(failure: CaughtFailure): boolean {
+  return transient.has(failure.Error);
+}
+
+/** A paused promotion as the ledger holds it (`PAUSED#<version>` in the image's partition). */
+export interface PausedPromotion {
+  image: string;
+  version: string;
+  buildVersionArn: string;
+  /** The channel whose step gave up (the plan's first channel for LoadImage and Retire). */
+  channel: string;
+  /** The transient error that outlasted the horizon, and what it said. */
+  error: string;
+  reason: string;
+  status: 'paused' | 'resumed';
+  pausedAt: string;
+  /** Resumptions so far (each a new execution named `…-r<n>`). */
+  resumes: number;
+  resumedAt?: string | undefined;
+  resumedBy?: string | undefined;
+}
+
+/** Whether the reconciler resumes a paused promotion by itself, or leaves it to an operator (and says why). */
+export function automaticResume(paused: PausedPromotion): { resume: true } | { resume: false; reason: string } {
+  if (paused.status !== 'paused') return { resume: false, reason: `already ${paused.status}` };
+  if (paused.resumes >= MAX_AUTOMATIC_RESUMES) {
+    return {
+      resume: false,
+      reason: `paused again after ${paused.resumes} automatic resumptions: an operator resumes it (goldsmith resume ${paused.image} ${paused.version})`,
+    };
+  }
+  return { resume: true };
+}
+
+/** The recorded reason for a pause: what failed (`Error: cause`), and what happens next. */
+export function pauseReason(failed: string, horizon: string): string {
+  return `${failed} — still failing after the ${horizon} retry horizon; paused, and resumed from this step once AWS answers`;
+}

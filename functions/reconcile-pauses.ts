@@ -1,0 +1,83 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { announce } from '../aws/notifications.js';
+import { discardUnansweredApproval, markResumed, pausedPromotions } from '../aws/promotion-pauses.js';
+import { startNamedExecution } from '../aws/stepfunctions.js';
+import { announcement } from '../core/notifications/announce.js';
+import { buildLinks } from '../core/notifications/links.js';
+import { resumedExecutionNameFor } from '../core/promotion/naming.js';
+import { automaticResume, type PausedPromotion } from '../core/promotion/resume.js';
+import type { PromotionInput } from '../core/promotion/types.js';
+import { logger, metrics } from './lib/powertools.js';
+import { promotionPlans } from './promotion/plans.js';
+
+/** What resuming paused promotions did in one reconciler run. */
+export interface ResumesReport {
+  /** `image version channel` of each promotion resumed now. */
+  resumed: string[];
+  /** Paused promotions the reconciler leaves to an operator, with why. */
+  leftForOperator: string[];
+  failures: string[];
+}
+
+/**
+ * Resumes one paused promotion: a new execution of the same build (named `…-r<n>`, so a repeated call starts it
+ * once), whose Gate passes the channels already decided and carries over an approval already given; the unanswered
+ * approval request of the paused channel, if any, is forgotten so the new execution can ask again. Then the pause is
+ * marked resumed (conditionally: one count per resumption) and announced.
+ * @returns false when another resumer (the reconciler, an operator) counted this resumption first.
+ */
+export async function resumePromotion(paused: PausedPromotion, by: string, now: Date): Promise<boolean> {
+  const { image, version, buildVersionArn, channel } = paused;
+  const plan = promotionPlans()[image];
+  if (!plan) throw new Error(`${image} is not in the bundled catalog: its paused promotion cannot be resumed`);
+  const stateMachineArn = process.env.STATE_MACHINE_ARN;
+  if (!stateMachineArn) throw new Error('STATE_MACHINE_ARN is not set');
+  const n = paused.resumes + 1;
+  await discardUnansweredApproval(image, version, channel);
+  const input: PromotionInput = { image, buildVersionArn, version, plan };
+  await startNamedExecution(stateMachineArn, resumedExecutionNameFor(buildVersionArn, n), input);
+  const at = now.toISOString();
+  if (!(await markResumed(image, version, n, by, at))) return false;
+  await announce(
+    announcement(
+      'resumed',
+      { image, version, channel },
+      { by, resumes: n },
+      { at, key: `resume-${n}`, links: buildLinks(buildVersionArn) },
+    ),
+  );
+  return true;
+}
+
+/**
+ * Resumes every promotion a transient error paused at the end of its retry horizon, up to `MAX_AUTOMATIC_RESUMES`
+ * times per build (an outage that outlasts several horizons is left to an operator, and said so each run). Resuming
+ * while the outage goes on is harmless: the new execution waits it out again.
+ */
+export async function resumePausedPromotions(images: readonly string[], now: Date): Promise<ResumesReport> {
+  const report: ResumesReport = { resumed: [], leftForOperator: [], failures: [] };
+  for (const image of images) {
+    for (const paused of await pausedPromotions(image)) {
+      const what = `${image} ${paused.version} ${paused.channel}`;
+      const verdict = automaticResume(paused);
+      if (!verdict.resume) {
+        report.leftForOperator.push(`${what}: ${verdict.reason}`);
+        continue;
+      }
+      try {
+        if (await resumePromotion(paused, 'goldsmith', now)) report.resumed.push(what);
+      } catch (error) {
+        report.failures.push(`${what}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+      }
+    }
+  }
+  if (report.resumed.length > 0) {
+    metrics.addMetric('PromotionsResumed', MetricUnit.Count, report.resumed.length);
+    logger.warn('resumed paused promotions', { resumed: report.resumed });
+  }
+  if (report.leftForOperator.length > 0) {
+    metrics.addMetric('PromotionsPausedForOperator', MetricUnit.Count, report.leftForOperator.length);
+    logger.error('paused promotions need an operator', { paused: report.leftForOperator });
+  }
+  return report;
+}
