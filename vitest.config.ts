@@ -1,12 +1,19 @@
 import { defineConfig } from 'vitest/config';
 
+// Two projects: the stack tests synthesize CDK apps and share one module registry per worker (isolate: false), so
+// aws-cdk-lib and the stacks load once per worker instead of once per file (they keep no state between tests but
+// the catalog, which each test sets); everything else runs isolated, since the local cloud configures module-level
+// SDK clients per test file.
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
     setupFiles: ['test/setup.ts'],
+    projects: [
+      { extends: true, test: { name: 'stacks', include: ['test/stacks/**/*.test.ts'], isolate: false } },
+      { extends: true, test: { name: 'local', include: ['test/**/*.test.ts'], exclude: ['test/stacks/**'] } },
+    ],
   },
 });

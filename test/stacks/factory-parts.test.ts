@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { parseCatalogInput, useCatalog } from '../../stacks/catalog.js';
+import { describe, expect, it, vi } from 'vitest';
+import { parseCatalogInput } from '../../stacks/catalog.js';
 import { outputIdPart } from '../../stacks/Factory.js';
 import { managedComponentArn, readComponentDocument, shortHash } from '../../stacks/factory/components.js';
 import { parentImageFor } from '../../stacks/factory/recipes.js';
@@ -86,8 +86,11 @@ describe('outputIdPart', () => {
 });
 
 describe('catalog module', () => {
-  it('refuses to hand out a catalog before one is set', () => {
-    expect(() => useCatalog()).toThrow(/No catalog: call setCatalog/);
+  it('refuses to hand out a catalog before one is set', async () => {
+    // Stack test files share one module registry (isolate: false): a fresh copy of the module has no catalog yet.
+    vi.resetModules();
+    const fresh = await import('../../stacks/catalog.js');
+    expect(() => fresh.useCatalog()).toThrow(/No catalog: call setCatalog/);
   });
 
   it('reports every problem of an invalid catalog with its field path', () => {
