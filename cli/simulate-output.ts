@@ -1,3 +1,4 @@
+import type { MonthlySummary } from '../core/notifications/monthly-summary.js';
 import type { SimulationResult } from '../local/simulator/index.js';
 import { foldRepeats } from '../local/simulator/timeline.js';
 import { renderCost } from './cost-output.js';
@@ -13,6 +14,35 @@ function table(headers: string[], rows: string[][]): string {
 }
 
 const minute = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '—');
+
+/** The monthly summaries as sent: one row per month and image, then what waited and what the month cost. */
+function renderSummaries(summaries: readonly MonthlySummary[]): string[] {
+  const rows = summaries.flatMap((m) =>
+    m.images.map((i) => [
+      m.month,
+      i.image,
+      String(i.built),
+      String(i.failed),
+      String(i.promoted),
+      String(i.rejected),
+      i.patchToProdHours === null ? '—' : `${i.patchToProdHours} h`,
+      i.cost === undefined ? '—' : i.cost.toFixed(2),
+    ]),
+  );
+  const months = summaries.map(
+    (m) =>
+      `  ${m.month}: ${m.waiting.length} approval(s) waiting at the month's end${
+        m.waiting.length
+          ? ` (${m.waiting.map((w) => `${w.image} ${w.version} → ${w.channel} on ${w.on.join(', ')}`).join('; ')})`
+          : ''
+      }${m.cost ? `; cost ${m.cost.total.toFixed(2)} ${m.cost.currency}` : ''}`,
+  );
+  return [
+    'Monthly summaries (as announced)',
+    table(['month', 'image', 'built', 'failed', 'promoted', 'rejected', 'patch day → prod', 'cost'], rows),
+    ...months,
+  ];
+}
 
 /** The human output of `goldsmith simulate`: the timeline, then summary tables, then the run's figures. */
 export function renderSimulation(result: SimulationResult): string {
@@ -46,6 +76,7 @@ export function renderSimulation(result: SimulationResult): string {
       ]),
     ),
   );
+  if (report.summaries?.length) out.push('', ...renderSummaries(report.summaries));
   out.push('', 'Channel pointers (/goldsmith/<image>/<channel>)');
   out.push(
     table(
@@ -71,6 +102,14 @@ export function renderSimulation(result: SimulationResult): string {
         ['builds', String(report.builds.length)],
         ['channel promotions', String(promoted)],
         ['notifications', String(report.notifications.length)],
+        ...(report.announcements
+          ? [
+              [
+                'announcements: distinct / deliveries / not repeated',
+                `${report.announcements.distinct} / ${report.announcements.deliveries} / ${report.announcements.suppressed}`,
+              ],
+            ]
+          : []),
         ['duplicates suppressed', String(report.duplicatesSuppressed)],
         ['events rejected (DLQ)', String(report.rejectedEvents.length)],
         ['approval callbacks refused (links and Slack)', String(report.rejectedCallbacks)],

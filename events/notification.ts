@@ -102,8 +102,20 @@ export const NOTIFICATION_DETAILS = {
         rejected: count,
         /** Hours from the month's patch day to the first prod promotion of a build requested since; null if none. */
         patchToProdHours: z.number().nonnegative().nullable(),
+        /** Estimated cost of the image's month (its builds, and storage of what it keeps), in `cost.currency`. */
+        cost: z.number().nonnegative().optional(),
       }),
     ),
+    /** The month's estimated cost (core/cost): builds (instances and copies), storage, channel pointers. */
+    cost: z
+      .strictObject({
+        currency: z.string().min(1),
+        builds: z.number().nonnegative(),
+        storage: z.number().nonnegative(),
+        pointers: z.number().nonnegative(),
+        total: z.number().nonnegative(),
+      })
+      .optional(),
     /** Approvals still pending at the end of the month, and whom they wait on. */
     waiting: z.array(
       z.strictObject({

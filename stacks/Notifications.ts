@@ -11,6 +11,7 @@ import { Function as SstFunction, type StackContext } from 'sst/constructs';
 import type { Catalog } from '../core/config/schema.js';
 import { useCatalog } from './catalog.js';
 import { ledgerTableName, NAME_PREFIX } from './names.js';
+import { createMonthlySummary } from './notifications/summary.js';
 import { notificationsTopicName } from './Promotion.js';
 
 /** What other stacks get from `use(Notifications)`. */
@@ -47,9 +48,9 @@ function slackFunction(
   app: StackContext['app'],
   slack: NonNullable<Catalog['notifications']['slack']>,
   topic: sns.Topic,
+  ledger: dynamodb.ITable,
 ): SstFunction {
   const secret = secretsmanager.Secret.fromSecretNameV2(stack, 'SlackSecret', slack.secretName);
-  const ledger = dynamodb.Table.fromTableName(stack, 'Ledger', ledgerTableName(app.stage));
   const fn = new SstFunction(stack, 'SlackNotify', {
     handler: 'functions/slack-notify.handler',
     timeout: 60,
@@ -86,7 +87,7 @@ function slackFunction(
 /**
  * The notifications topic every Goldsmith step publishes to (attributes `image`, `channel`, `event`, `severity`,
  * so subscribers filter), with the catalog's email subscribers (each with its filter policy, if any) and, when the
- * catalog configures Slack, the Slack function. Other stacks find the topic by its deterministic name.
+ * catalog configures Slack, the Slack function; and the monthly summary's function and schedule. Other stacks find the topic by its deterministic name.
  *
  * Encrypted with a key of our own, not `alias/aws/sns`: CloudWatch alarms can publish to an encrypted topic only when
  * the key policy lets cloudwatch.amazonaws.com use the key, which the AWS managed key's policy never does
@@ -130,7 +131,11 @@ export function Notifications({ app, stack }: StackContext): NotificationsResour
       new subscriptions.EmailSubscription(address, { filterPolicy: emailFilterPolicy(subscriber) }),
     );
   }
-  const slack = catalog.notifications.slack ? slackFunction(stack, app, catalog.notifications.slack, topic) : undefined;
+  const ledger = dynamodb.Table.fromTableName(stack, 'Ledger', ledgerTableName(app.stage));
+  const slack = catalog.notifications.slack
+    ? slackFunction(stack, app, catalog.notifications.slack, topic, ledger)
+    : undefined;
+  createMonthlySummary(stack, catalog, ledger, topic);
   stack.addOutputs({ NotificationsTopicArn: topic.topicArn });
   return { topic, key, slack };
 }

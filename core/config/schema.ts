@@ -218,6 +218,19 @@ export const notificationsSchema = z.strictObject({
         .default({}),
     })
     .optional(),
+  /** The monthly summary of the month before, sent on `day` at `at` (UTC; months are UTC months); `false`: never. */
+  monthlySummary: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        day: z.number().int().min(1).max(28).default(1),
+        at: z
+          .string()
+          .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day like "09:00"')
+          .default('09:00'),
+      }),
+    ])
+    .default({ day: 1, at: '09:00' }),
 });
 
 /** Alarm settings: a channel that has not moved for `staleChannelAfter` raises the stale-golden-image alarm. */
@@ -271,7 +284,7 @@ export const catalogShapeSchema = z.strictObject({
     }
   }),
   channels: z.array(channelSchema).min(1, 'must define at least one channel'),
-  notifications: notificationsSchema.default({ email: [] }),
+  notifications: notificationsSchema.default({ email: [], monthlySummary: { day: 1, at: '09:00' } }),
   monitoring: monitoringSchema.default({ staleChannelAfter: '45d' }),
   resilience: resilienceSchema.default({ retryHorizon: '24h' }),
   /** Overrides of the shipped price table (core/cost/prices.ts) for cost estimates. */

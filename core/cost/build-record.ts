@@ -25,6 +25,8 @@ export interface LedgerBuildCost {
   /** What the build itself cost: instances and copies. Storage accrues per month on top. */
   total: number;
   pricesAsOf: string;
+  /** When the build finished: its outputs are stored from then on (AVAILABLE) or nothing is (failed). */
+  finishedAt: string;
 }
 
 /** Statuses after which Image Builder's build and test instances are gone. */
@@ -63,5 +65,11 @@ export function ledgerBuildCost(
     },
     prices,
   );
-  return { currency: prices.currency, instanceSeconds, ...cost, pricesAsOf: prices.asOf };
+  return {
+    currency: prices.currency,
+    instanceSeconds,
+    ...cost,
+    pricesAsOf: prices.asOf,
+    finishedAt: input.times.finishedAt,
+  };
 }

@@ -53,3 +53,8 @@ export function ttlAfter(from: Date, days: number): number {
 export function intentKey(changeTime: string, changeId: string): { pk: string; sk: string } {
   return { pk: 'INTENTS', sk: `INTENT#${changeTime}#${changeId}` };
 }
+
+/** The monthly summary of `month` (`YYYY-MM`): written once, conditionally, then announced. */
+export function summaryKey(month: string): { pk: string; sk: string } {
+  return { pk: 'SUMMARY', sk: `MONTH#${month}` };
+}

@@ -112,7 +112,9 @@ const TEXT: { [E in NotificationEvent]: (s: Subject, d: Detail<E>) => Text } = {
       summary: `${d.month}: ${plural(built, 'build')}, ${plural(promoted, 'promotion')}, ${plural(
         d.images.reduce((n, i) => n + i.rejected, 0),
         'rejection',
-      )}; ${plural(d.waiting.length, 'approval')} still waiting.`,
+      )}; ${plural(d.waiting.length, 'approval')} still waiting${
+        d.cost ? `; estimated cost ${d.cost.total.toFixed(2)} ${d.cost.currency}` : ''
+      }.`,
     };
   },
 };

@@ -6,12 +6,26 @@ function monthlyTable(n: Extract<Notification, { event: 'monthly-summary' }>): s
     (i) =>
       `  ${i.image}: ${i.built} built, ${i.failed} failed, ${i.promoted} promoted, ${i.rejected} rejected, patch day to prod ${
         i.patchToProdHours === null ? 'n/a' : `${Math.round(i.patchToProdHours)} h`
-      }`,
+      }${i.cost === undefined || !n.detail.cost ? '' : `, ${i.cost.toFixed(2)} ${n.detail.cost.currency}`}`,
   );
   const waiting = n.detail.waiting.map(
     (w) => `  ${w.image} ${w.version} for ${w.channel}: waiting on ${w.on.join(', ')} since ${w.since}`,
   );
-  return ['Per image:', ...rows, '', waiting.length ? 'Still waiting:' : 'Nothing is waiting on anyone.', ...waiting];
+  const c = n.detail.cost;
+  const cost = c
+    ? [
+        '',
+        `Estimated cost: ${c.total.toFixed(2)} ${c.currency} (builds ${c.builds.toFixed(2)}, storage ${c.storage.toFixed(2)}, channel pointers ${c.pointers.toFixed(2)})`,
+      ]
+    : [];
+  return [
+    'Per image:',
+    ...rows,
+    '',
+    waiting.length ? 'Still waiting:' : 'Nothing is waiting on anyone.',
+    ...waiting,
+    ...cost,
+  ];
 }
 
 /**

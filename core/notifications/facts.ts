@@ -110,6 +110,7 @@ export function factsOf(n: Notification): Fact[] {
         ['Promoted', String(n.detail.images.reduce((s, i) => s + i.promoted, 0))],
         ['Rejected', String(n.detail.images.reduce((s, i) => s + i.rejected, 0))],
         ['Waiting', String(n.detail.waiting.length)],
+        ...(n.detail.cost ? [['Cost', `${n.detail.cost.total.toFixed(2)} ${n.detail.cost.currency}`] as const] : []),
       ];
   }
 }

@@ -103,7 +103,7 @@ function monthlyBlock(n: Extract<Notification, { event: 'monthly-summary' }>): S
     (i) =>
       `• *${i.image}*: ${i.built} built, ${i.failed} failed, ${i.promoted} promoted, ${i.rejected} rejected; patch day → prod ${
         i.patchToProdHours === null ? 'n/a' : `${Math.round(i.patchToProdHours)} h`
-      }`,
+      }${i.cost === undefined || !n.detail.cost ? '' : `; ≈ ${i.cost.toFixed(2)} ${n.detail.cost.currency}`}`,
   );
   const waiting = n.detail.waiting.map(
     (w) => `• ${w.image} ${w.version} → ${w.channel}: waiting on ${w.on.join(', ')}`,

@@ -1,6 +1,7 @@
 import { paginateScan } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../aws/clients.js';
 import type { CostReport } from '../../core/cost/estimate.js';
+import type { MonthlySummary } from '../../core/notifications/monthly-summary.js';
 import type { FailedCall } from '../fakes/middleware.js';
 import type { OutageReport } from '../fakes/outages.js';
 import { formatViolation, modelCheckFigures } from '../models/request-check.js';
@@ -40,6 +41,8 @@ export interface SimulationReport {
   /** Announcements as the ledger's claims saw them: distinct ones made, every delivery that made one, and the
    * deliveries that published nothing because it was made before (re-delivered events, retried steps). */
   announcements?: { distinct: number; deliveries: number; suppressed: number };
+  /** The monthly summaries the ledger kept (one per month, whatever the deliveries), as they were announced. */
+  summaries?: MonthlySummary[];
   apiCalls: Record<string, number>;
   faults: {
     injected: number;
@@ -213,6 +216,10 @@ export async function buildReport(
   const deliveries = claims.reduce((n, c) => n + Number(c.deliveries ?? 1), 0);
   const announcements = { distinct: claims.length, deliveries, suppressed: deliveries - claims.length };
 
+  const summaries = byKind('monthly-summary')
+    .map((i) => i.detail as MonthlySummary)
+    .sort((a, b) => a.month.localeCompare(b.month));
+
   // Every copy the local cloud delivered beyond the first; the audit checks none of them had an effect.
   const duplicatesSuppressed = cloud.bus.stats.duplicates + extras.invoker.duplicates;
 
@@ -223,6 +230,7 @@ export async function buildReport(
     pointers,
     notifications,
     announcements,
+    summaries,
     apiCalls: Object.fromEntries(Object.entries(stats.apiCalls).sort(([a], [b]) => a.localeCompare(b))),
     faults: { ...stats.faults, failed: [...stats.failed], outages: cloud.outages.report(), paused: pausesOf(items) },
     duplicatesSuppressed,

@@ -123,6 +123,9 @@ export function buildTimeline(
       text: `${p.version} ${verb}${p.outcome === 'promoted' ? '' : `: ${shortenArns(p.reason)}`}`,
     });
   }
+  for (const n of report.notifications.filter((x) => x.event === 'monthly-summary')) {
+    entries.push({ at: n.at, image: '', kind: 'note', text: `monthly summary sent — ${n.subject}` });
+  }
   for (const d of deadLetters) {
     entries.push({ at: d.at, image: '', kind: 'rejected-event', text: `event rejected to DLQ: ${d.reason}` });
   }

@@ -45,6 +45,7 @@ describe('ledgerBuildCost', () => {
       storagePerMonth: 1.2,
       total: 0.4208,
       pricesAsOf: DEFAULT_PRICES.asOf,
+      finishedAt: '2027-01-14T04:30:00Z',
     });
   });
 

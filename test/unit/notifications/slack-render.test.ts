@@ -86,9 +86,10 @@ describe('renderSlack', () => {
     expect(shown).toContain('component base-agents failed');
   });
 
-  it('lists each image and who is still awaited in the monthly summary', () => {
+  it('lists each image, its cost and who is still awaited in the monthly summary', () => {
     const shown = visibleText(renderSlack(SAMPLE_NOTIFICATIONS['monthly-summary']).blocks);
-    expect(shown).toContain('*base*: 3 built, 1 failed, 2 promoted, 1 rejected; patch day → prod 50 h');
+    expect(shown).toContain('*base*: 3 built, 1 failed, 2 promoted, 1 rejected; patch day → prod 50 h; ≈ 7.25 USD');
+    expect(shown).toContain('*Cost*\n7.25 USD');
     expect(shown).toContain('base 1.0.0/3 → prod: waiting on ops-lead');
   });
 

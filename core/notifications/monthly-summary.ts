@@ -1,0 +1,190 @@
+import type { NotificationOf } from '../../events/notification.js';
+import { lastPatchTuesday } from '../observability/timing.js';
+import type { LedgerItem } from '../status/image-view.js';
+
+/** The monthly summary's `detail`, as the contract has it. */
+export type MonthlySummary = NotificationOf<'monthly-summary'>['detail'];
+
+/** One catalog image's ledger partition, with what its pointers cost to keep. */
+export interface ImageLedger {
+  items: readonly LedgerItem[];
+  /** Distribution regions: one advanced-tier pointer per channel and region. */
+  regions: number;
+}
+
+export interface SummaryInput {
+  /** `YYYY-MM`, a UTC calendar month. */
+  month: string;
+  /** The catalog's channels in promotion order; the last one is "prod". */
+  channels: readonly string[];
+  images: Readonly<Record<string, ImageLedger>>;
+  prices: { currency: string; ssmAdvancedParameterMonth: number };
+}
+
+const str = (item: LedgerItem, field: string): string => (typeof item[field] === 'string' ? item[field] : '');
+const sk = (item: LedgerItem) => str(item, 'sk');
+const cents = (n: number) => Math.round(n * 100) / 100;
+
+/** The UTC calendar month `YYYY-MM` as [start, end) in epoch milliseconds. */
+export function monthBounds(month: string): { start: number; end: number } {
+  const [year, m] = month.split('-').map(Number);
+  if (!year || !m || m < 1 || m > 12) throw new Error(`not a month: "${month}" (want YYYY-MM)`);
+  return { start: Date.UTC(year, m - 1, 1), end: Date.UTC(year, m, 1) };
+}
+
+/** The last complete UTC calendar month before `at`: what a summary sent at `at` is about. */
+export function monthBefore(at: Date): string {
+  const previous = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() - 1, 1));
+  return previous.toISOString().slice(0, 7);
+}
+
+/** The part of [from, until) inside [start, end), as a fraction of the month. */
+function overlap(from: number, until: number, { start, end }: { start: number; end: number }): number {
+  return Math.max(0, Math.min(until, end) - Math.max(from, start)) / (end - start);
+}
+
+function costOf(item: LedgerItem): { total: number; storagePerMonth: number; finishedAt?: string } | undefined {
+  const cost = item.cost as { total?: unknown; storagePerMonth?: unknown; finishedAt?: unknown } | undefined;
+  if (typeof cost?.total !== 'number' || typeof cost.storagePerMonth !== 'number') return undefined;
+  return {
+    total: cost.total,
+    storagePerMonth: cost.storagePerMonth,
+    ...(typeof cost.finishedAt === 'string' ? { finishedAt: cost.finishedAt } : {}),
+  };
+}
+
+/**
+ * One image's month from its ledger partition: builds requested in the month that reached AVAILABLE (built) or
+ * FAILED / CANCELLED (failed); channel promotions and rejections decided in it; hours from the month's Patch Tuesday
+ * to the first promotion into the last channel of a build requested since (within the month); and the month's cost —
+ * its builds' estimates (the ledger's `cost`), storage of every kept output for the part of the month it existed,
+ * and its channel pointers (advanced parameters, one per region).
+ */
+function imageMonth(image: string, ledger: ImageLedger, input: SummaryInput, bounds: { start: number; end: number }) {
+  const { items } = ledger;
+  const inMonth = (iso: string) => {
+    const t = Date.parse(iso);
+    return t >= bounds.start && t < bounds.end;
+  };
+  const builds = items.filter((i) => sk(i).startsWith('BUILD#'));
+  const requested = builds.filter((b) => inMonth(str(b, 'requestedAt') || str(b, 'updatedAt')));
+  const reached = (b: LedgerItem, statuses: string[]) =>
+    b.statusesSeen instanceof Set
+      ? statuses.some((s) => (b.statusesSeen as Set<string>).has(s))
+      : statuses.includes(str(b, 'status'));
+  const outcomes = items.filter((i) => sk(i).startsWith('PROMOTION#'));
+  const decided = outcomes.filter((o) => inMonth(str(o, 'at')));
+
+  const prod = input.channels[input.channels.length - 1];
+  const patchDay = lastPatchTuesday(new Date(bounds.end - 1)).getTime();
+  const requestedAt = new Map(builds.map((b) => [str(b, 'buildVersion'), Date.parse(str(b, 'requestedAt'))]));
+  const toProd = decided
+    .filter((o) => str(o, 'channel') === prod && o.outcome === 'promoted')
+    .filter((o) => Date.parse(str(o, 'at')) >= patchDay && (requestedAt.get(str(o, 'version')) ?? 0) >= patchDay)
+    .map((o) => Date.parse(str(o, 'at')))
+    .sort((a, b) => a - b)[0];
+
+  let buildCost = 0;
+  let storage = 0;
+  for (const b of builds) {
+    const cost = costOf(b);
+    if (!cost) continue;
+    if (requested.includes(b)) buildCost += cost.total;
+    if (cost.storagePerMonth > 0) {
+      const from = Date.parse(cost.finishedAt ?? str(b, 'updatedAt'));
+      const until = str(b, 'status') === 'DELETED' ? Date.parse(str(b, 'updatedAt')) : Number.POSITIVE_INFINITY;
+      storage += cost.storagePerMonth * overlap(from, until, bounds);
+    }
+  }
+  let pointers = 0;
+  for (const channel of input.channels) {
+    const first = outcomes
+      .filter((o) => str(o, 'channel') === channel && o.outcome === 'promoted')
+      .map((o) => Date.parse(str(o, 'at')))
+      .sort((a, b) => a - b)[0];
+    if (first !== undefined) {
+      pointers += ledger.regions * input.prices.ssmAdvancedParameterMonth * overlap(first, Infinity, bounds);
+    }
+  }
+  return {
+    row: {
+      image,
+      built: requested.filter((b) => reached(b, ['AVAILABLE'])).length,
+      failed: requested.filter((b) => reached(b, ['FAILED', 'CANCELLED'])).length,
+      promoted: decided.filter((o) => o.outcome === 'promoted').length,
+      rejected: decided.filter((o) => o.outcome === 'rejected').length,
+      patchToProdHours: toProd === undefined ? null : Math.round(((toProd - patchDay) / 3_600_000) * 10) / 10,
+      cost: cents(buildCost + storage + pointers),
+    },
+    cost: { builds: buildCost, storage, pointers },
+  };
+}
+
+/** Approvals of an image still open at the end of the month, and whom they wait on. */
+function waitingAtEnd(image: string, items: readonly LedgerItem[], end: number): MonthlySummary['waiting'] {
+  const decidedBefore = (version: string, channel: string) =>
+    items.some(
+      (o) =>
+        sk(o).startsWith('PROMOTION#') &&
+        str(o, 'version') === version &&
+        str(o, 'channel') === channel &&
+        Date.parse(str(o, 'at')) < end,
+    );
+  return items
+    .filter((a) => sk(a).startsWith('APPROVAL#'))
+    .filter((a) => Date.parse(str(a, 'requestedAt')) < end && Date.parse(str(a, 'expiresAt')) > end)
+    .filter((a) => !(str(a, 'decidedAt') && Date.parse(str(a, 'decidedAt')) < end))
+    .filter((a) => !decidedBefore(str(a, 'version'), str(a, 'channel')))
+    .map((a) => ({
+      image,
+      version: str(a, 'version'),
+      channel: str(a, 'channel'),
+      on: Array.isArray(a.approvers) && a.approvers.length > 0 ? a.approvers.map(String) : ['nobody named'],
+      since: new Date(Date.parse(str(a, 'requestedAt'))).toISOString(),
+    }));
+}
+
+/**
+ * Whether the factory had requested any build before the end of `month`: a summary of a month before Goldsmith was
+ * deployed says nothing, so none is sent (a quiet month after that is still summarized: "nothing happened" is news).
+ */
+export function builtAnythingBy(month: string, images: Readonly<Record<string, ImageLedger>>): boolean {
+  const { end } = monthBounds(month);
+  return Object.values(images).some((ledger) =>
+    ledger.items.some(
+      (i) => sk(i).startsWith('BUILD#') && Date.parse(str(i, 'requestedAt') || str(i, 'updatedAt')) < end,
+    ),
+  );
+}
+
+/**
+ * The monthly summary of `input.month` from every catalog image's ledger partition: per image built, failed,
+ * promoted, rejected, patch day → prod, and cost; what still waits on whom at the month's end; the month's cost.
+ * Pure, and a function of the month alone: sent twice, or a day late, it says the same.
+ */
+export function summarizeMonth(input: SummaryInput): MonthlySummary {
+  const bounds = monthBounds(input.month);
+  const images: MonthlySummary['images'] = [];
+  const waiting: MonthlySummary['waiting'] = [];
+  const total = { builds: 0, storage: 0, pointers: 0 };
+  for (const [image, ledger] of Object.entries(input.images)) {
+    const month = imageMonth(image, ledger, input, bounds);
+    images.push(month.row);
+    total.builds += month.cost.builds;
+    total.storage += month.cost.storage;
+    total.pointers += month.cost.pointers;
+    waiting.push(...waitingAtEnd(image, ledger.items, bounds.end));
+  }
+  return {
+    month: input.month,
+    images,
+    waiting,
+    cost: {
+      currency: input.prices.currency,
+      builds: cents(total.builds),
+      storage: cents(total.storage),
+      pointers: cents(total.pointers),
+      total: cents(total.builds + total.storage + total.pointers),
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import exampleCatalog from '../../goldsmith.config.js';
+import { Ledger } from '../../stacks/Ledger.js';
+import { Notifications } from '../../stacks/Notifications.js';
+import { resourcesOf, type StackFunction, type Synthesized, synthesize } from './helpers.js';
+
+type Json = unknown;
+const STACKS = [Ledger, Notifications] as StackFunction[];
+
+interface ScheduleProps {
+  ScheduleExpression: string;
+  ScheduleExpressionTimezone: string;
+  State: string;
+  Target: {
+    Arn: Json;
+    Input: string;
+    RetryPolicy: { MaximumEventAgeInSeconds: number; MaximumRetryAttempts: number };
+    DeadLetterConfig: { Arn: Json };
+  };
+}
+
+function summarySchedules(synth: Synthesized): ScheduleProps[] {
+  return Object.entries(resourcesOf(synth.template, 'AWS::Scheduler::Schedule'))
+    .filter(([id]) => id.startsWith('MonthlySummarySchedule'))
+    .map(([, r]) => r.Properties as unknown as ScheduleProps);
+}
+
+describe('the monthly summary in the Notifications stack', () => {
+  let synth: Synthesized;
+
+  beforeAll(async () => {
+    synth = await synthesize(exampleCatalog, { stacks: STACKS });
+  }, 120_000);
+
+  it('is scheduled on the 1st of each month at 09:00 UTC by default, with the scheduled time as input', () => {
+    const [schedule] = summarySchedules(synth);
+    expect(schedule).toMatchObject({
+      ScheduleExpression: 'cron(0 9 1 * ? *)',
+      ScheduleExpressionTimezone: 'UTC',
+      State: 'ENABLED',
+    });
+    expect(JSON.parse(schedule?.Target.Input ?? '{}')).toEqual({
+      summary: 'monthly',
+      scheduledTime: '<aws.scheduler.scheduled-time>',
+    });
+    expect(String(schedule?.Target.Arn)).toContain('MonthlySummary');
+  });
+
+  it('retries a failed delivery for a day, then dead-letters it', () => {
+    const [schedule] = summarySchedules(synth);
+    expect(schedule?.Target.RetryPolicy).toEqual({ MaximumEventAgeInSeconds: 86_400, MaximumRetryAttempts: 10 });
+    expect(String(schedule?.Target.DeadLetterConfig.Arn)).toContain('MonthlySummaryDlq');
+  });
+
+  it('gives the function the ledger and the topic, and may read and write the ledger and publish, nothing more', () => {
+    const fn = Object.entries(resourcesOf(synth.template, 'AWS::Lambda::Function')).find(([id]) =>
+      id.startsWith('MonthlySummary'),
+    )?.[1];
+    const env = (fn?.Properties.Environment as { Variables: Record<string, Json> }).Variables;
+    expect(Object.keys(env)).toEqual(expect.arrayContaining(['LEDGER_TABLE', 'NOTIFY_TOPIC_ARN']));
+    const policy = Object.entries(resourcesOf(synth.template, 'AWS::IAM::Policy')).find(([id]) =>
+      id.startsWith('MonthlySummaryServiceRoleDefaultPolicy'),
+    )?.[1];
+    const actions = (
+      policy?.Properties.PolicyDocument as { Statement: { Action: string | string[] }[] }
+    ).Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:PutItem', 'sns:Publish']));
+    expect(actions.filter((a) => !/^(dynamodb|sns|xray|sqs):/.test(a))).toEqual([]);
+  });
+
+  it("follows the catalog's day and time, and is not built when the catalog turns it off", async () => {
+    const later = await synthesize(
+      {
+        ...exampleCatalog,
+        notifications: { ...exampleCatalog.notifications, monthlySummary: { day: 3, at: '07:30' } },
+      },
+      { stacks: STACKS },
+    );
+    expect(summarySchedules(later).map((s) => s.ScheduleExpression)).toEqual(['cron(30 7 3 * ? *)']);
+
+    const off = await synthesize(
+      { ...exampleCatalog, notifications: { ...exampleCatalog.notifications, monthlySummary: false } },
+      { stacks: STACKS },
+    );
+    expect(summarySchedules(off)).toEqual([]);
+  }, 120_000);
+});
