@@ -53,17 +53,18 @@ describe('the monthly summary in the Notifications stack', () => {
   });
 
   it('gives the function the ledger and the topic, and may read and write the ledger and publish, nothing more', () => {
-    const fn = Object.entries(resourcesOf(synth.template, 'AWS::Lambda::Function')).find(([id]) =>
-      id.startsWith('MonthlySummary'),
-    )?.[1];
-    const env = (fn?.Properties.Environment as { Variables: Record<string, Json> }).Variables;
+    const resource = (type: string, prefix: string) => {
+      const found = Object.entries(resourcesOf(synth.template, type)).find(([id]) => id.startsWith(prefix));
+      if (!found) throw new Error(`no ${type} ${prefix}…`);
+      return found[1].Properties;
+    };
+    const env = (resource('AWS::Lambda::Function', 'MonthlySummary').Environment as { Variables: Record<string, Json> })
+      .Variables;
     expect(Object.keys(env)).toEqual(expect.arrayContaining(['LEDGER_TABLE', 'NOTIFY_TOPIC_ARN']));
-    const policy = Object.entries(resourcesOf(synth.template, 'AWS::IAM::Policy')).find(([id]) =>
-      id.startsWith('MonthlySummaryServiceRoleDefaultPolicy'),
-    )?.[1];
-    const actions = (
-      policy?.Properties.PolicyDocument as { Statement: { Action: string | string[] }[] }
-    ).Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+    const document = resource('AWS::IAM::Policy', 'MonthlySummaryServiceRoleDefaultPolicy').PolicyDocument as {
+      Statement: { Action: string | string[] }[];
+    };
+    const actions = document.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
     expect(actions).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:PutItem', 'sns:Publish']));
     expect(actions.filter((a) => !/^(dynamodb|sns|xray|sqs):/.test(a))).toEqual([]);
   });
