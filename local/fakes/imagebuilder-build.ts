@@ -25,7 +25,9 @@ export function distribute(b: BuildRecord, ec2: Ec2Fake, accountId: string, iso:
   }
   b.amis = p.regions.map((region) => {
     const tags = { Ec2ImageBuilderArn: b.arn, CreatedBy: 'EC2 Image Builder' };
-    const ami = ec2.registerImage(region, { name, tags, description: `${p.recipeName} ${p.recipeVersion}` });
+    const kmsKeyId = p.kmsKeyIds[region];
+    const description = `${p.recipeName} ${p.recipeVersion}`;
+    const ami = ec2.registerImage(region, { name, tags, description, ...(kmsKeyId ? { kmsKeyId } : {}) });
     return { region, image: ami.imageId, name, accountId };
   });
 }

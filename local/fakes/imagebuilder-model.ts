@@ -23,6 +23,8 @@ export interface PipelineSpec {
   readonly snsTopicArn?: string;
   /** Container images: the ECR repository. */
   readonly repository?: string;
+  /** The KMS key per distribution region (the distribution configuration's `KmsKeyId`). */
+  readonly kmsKeyIds?: Readonly<Record<string, string>>;
 }
 
 export interface PipelineRecord {
@@ -39,6 +41,7 @@ export interface PipelineRecord {
   readonly scanningEnabled: boolean;
   readonly snsTopicArn: string | undefined;
   readonly repository: string | undefined;
+  readonly kmsKeyIds: Readonly<Record<string, string>>;
 }
 
 /** Virtual time each phase of a build takes. */
@@ -73,6 +76,7 @@ export function pipelineRecord(spec: PipelineSpec, defaultRegion: string, accoun
     scanningEnabled: spec.scanningEnabled ?? true,
     snsTopicArn: spec.snsTopicArn,
     repository: spec.repository,
+    kmsKeyIds: spec.kmsKeyIds ?? {},
   };
 }
 

@@ -7,6 +7,7 @@ import { Ec2Fake } from './ec2.js';
 import { EcrFake } from './ecr.js';
 import { type BuildDurations, ImageBuilderFake } from './imagebuilder.js';
 import type { AwsEvent, PipelineSpec } from './imagebuilder-model.js';
+import { KmsFake } from './kms.js';
 import { attachFake, emptyStats, type FakeStats, type FaultOptions } from './middleware.js';
 import { type OrganizationSpec, OrganizationsFake } from './organizations.js';
 import { RamFake } from './ram.js';
@@ -37,6 +38,8 @@ export interface InstallOptions {
 export interface LocalFakes {
   readonly ec2: Ec2Fake;
   readonly imagebuilder: ImageBuilderFake;
+  /** Keys and their policies as the stacks write them (the simulator registers them after synthesis); no SDK client. */
+  readonly kms: KmsFake;
   readonly organizations: OrganizationsFake;
   readonly ssm: SsmFake;
   readonly ram: RamFake;
@@ -99,6 +102,7 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
   for (const r of regions) ssm.bumpPublicParameter(AL2023_PARAMETER, r);
   const ram = new RamFake(accountId, organizations, (arn, region) => ssm.shareable(arn, region), now);
   const sts = new StsFake(accountId);
+  const kms = new KmsFake(accountId);
   const byService: Partial<Record<ServiceName, FakeService>> = {
     ec2,
     ecr,
@@ -139,5 +143,5 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
       attachFake(client, { service, region, accountId, fake, clock, throttle, stats, random, faults });
     },
   };
-  return { clientSettings, fakes: { ec2, ecr, imagebuilder, organizations, ram, ssm, sns, sts, throttle }, stats };
+  return { clientSettings, fakes: { ec2, ecr, imagebuilder, kms, organizations, ram, ssm, sns, sts, throttle }, stats };
 }

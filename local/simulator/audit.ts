@@ -1,4 +1,5 @@
 import { auditConsumerAccess } from './audit-consumers.js';
+import { auditKeys } from './audit-keys.js';
 import { auditLaunchPermissions } from './audit-sharing.js';
 import type { LocalCloud } from './cloud.js';
 import type { SimulationReport } from './report.js';
@@ -7,7 +8,7 @@ import { buildFinder } from './targets.js';
 /**
  * The end-of-run audit of the fakes against the ledger (CONTRACTS.md `consistency`): every pointer names a promoted
  * build; every AMI is launchable by exactly the accounts of the channels its build holds, in every region, and by
- * nobody else (audit-sharing.ts); no change started two builds. `checks` counts what each check examined.
+ * nobody else (audit-sharing.ts), and its key lets exactly them use it (audit-keys.ts); no change started two builds. `checks` counts what each check examined.
  */
 export function auditConsistency(cloud: LocalCloud, report: SimulationReport): SimulationReport['consistency'] {
   const problems: string[] = [];
@@ -62,6 +63,9 @@ export function auditConsistency(cloud: LocalCloud, report: SimulationReport): S
   // Who can read each pointer and pull each container image, from RAM, SSM and ECR's state.
   const consumers = auditConsumerAccess(cloud);
   problems.push(...consumers.problems);
+  // Whether the key of every launchable AMI lets its launchers (and their Auto Scaling) use it, and nobody else.
+  const keys = auditKeys(cloud);
+  problems.push(...keys.problems);
   return {
     ok: problems.length === 0,
     problems,
@@ -69,6 +73,7 @@ export function auditConsistency(cloud: LocalCloud, report: SimulationReport): S
       'one-build-per-change': report.builds.filter((b) => b.change).length,
       ...launches.checks,
       ...consumers.checks,
+      ...keys.checks,
     },
   };
 }

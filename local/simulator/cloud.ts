@@ -24,6 +24,7 @@ import { currentCaller } from '../trust/caller.js';
 import { busPolicyOf, type PolicyDocument, rolePoliciesByArn } from '../trust/policies.js';
 import { type CfnResource, type CfnTemplate, TemplateResolver } from './intrinsics.js';
 import { AsyncInvoker } from './invoke.js';
+import { distributionKeysOf, registerKeys } from './keys.js';
 import { LocalLambdas } from './lambda.js';
 import type { Scenario } from './scenario.js';
 import { deliverTopicsToFunctions, startSlack } from './slack.js';
@@ -215,9 +216,11 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
       scanningEnabled: true,
       snsTopicArn: imageBuilderTopic,
       repository: spec.kind === 'container' ? containerRepositoryName(image, spec.repository) : undefined,
+      kmsKeyIds: distributionKeysOf(app.templates, resolver, pipelineName(image)),
     })),
     topics: [...topicArns],
   });
+  registerKeys(app.templates, resolver, installed.fakes.kms);
 
   const dynamo = await startLocalDynamo();
   const roles = functionRoles(app.templates, resolver);

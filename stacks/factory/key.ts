@@ -60,13 +60,39 @@ export function createAmiKey(scope: Construct, props: AmiKeyProps): AmiKey {
   };
 }
 
+/** The service-linked role EC2 Auto Scaling launches with, in the calling member account (any name suffix). */
+const AUTO_SCALING_ROLE_OF_CALLER =
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, resolved by KMS per request
+  'arn:*:iam::${aws:PrincipalAccount}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling*';
+
 /**
- * The AMI key policy: the account administers it (as CDK's default policy would), the organization may launch
- * from shared AMIs only through EC2 (`kms:ViaService`) (the actions AWS lists for sharing encrypted snapshots; grants only on behalf of AWS
- * services), and Image Builder's role may encrypt copies, only through EC2 in the distribution regions.
+ * The operations of the grant a member account gives its Auto Scaling role on a cross-account key, as AWS's
+ * example 2 lists them: https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html
+ */
+export const AUTO_SCALING_GRANT_OPERATIONS = [
+  'Encrypt',
+  'Decrypt',
+  'ReEncryptFrom',
+  'ReEncryptTo',
+  'GenerateDataKey',
+  'GenerateDataKeyWithoutPlaintext',
+  'DescribeKey',
+  'CreateGrant',
+];
+
+/**
+ * The AMI key policy. Members of the organization (every principal whose account is in it, `aws:PrincipalOrgID`)
+ * launch from shared AMIs: the actions EBS lists for users of a shared key
+ * (https://docs.aws.amazon.com/ebs/latest/userguide/share-kms-key.html), only through EC2 in the distribution
+ * Regions (`kms:ViaService`), grants only for AWS resources (`kms:GrantIsForAWSResource`), never a direct Decrypt.
+ * EC2 Auto Scaling's service-linked role has no permissions on customer managed keys, so a member account gives it
+ * a grant once per Region, from its own account
+ * (https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html): the key
+ * allows exactly that grant — to the caller's own Auto Scaling role, with the documented operations. Image
+ * Builder's role encrypts the distributed copies, only through EC2 in the distribution Regions.
  */
 export function amiKeyPolicy(scope: Construct, props: AmiKeyProps): iam.PolicyDocument {
-  const org = { StringEquals: { 'aws:PrincipalOrgID': props.organizationId } };
+  const org = { 'aws:PrincipalOrgID': props.organizationId };
   const viaEc2 = { 'kms:ViaService': props.regions.map((region) => `ec2.${region}.amazonaws.com`) };
   const serviceRole = new iam.ArnPrincipal(imageBuilderServiceRoleArn(scope));
   return new iam.PolicyDocument({
@@ -84,14 +110,26 @@ export function amiKeyPolicy(scope: Construct, props: AmiKeyProps): iam.PolicyDo
         resources: ['*'],
         // Only through EC2 (launching, copying) in the distribution Regions, never a direct Decrypt by a member:
         // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
-        conditions: { StringEquals: { ...org.StringEquals, ...viaEc2 } },
+        conditions: { StringEquals: { ...org, ...viaEc2 } },
       }),
       new iam.PolicyStatement({
         sid: 'OrganizationGrantsForAwsServices',
         principals: [new iam.AnyPrincipal()],
         actions: ['kms:CreateGrant'],
         resources: ['*'],
-        conditions: { ...org, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+        conditions: { StringEquals: { ...org, ...viaEc2 }, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+      }),
+      new iam.PolicyStatement({
+        sid: 'MembersGrantTheirAutoScalingRole',
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:CreateGrant'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: org,
+          // A policy variable: the grantee must be the calling account's own Auto Scaling role.
+          StringLike: { 'kms:GranteePrincipal': AUTO_SCALING_ROLE_OF_CALLER },
+          'ForAllValues:StringEquals': { 'kms:GrantOperations': AUTO_SCALING_GRANT_OPERATIONS },
+        },
       }),
       new iam.PolicyStatement({
         sid: 'ImageBuilderEncryptsAmis',

@@ -78,6 +78,9 @@ describe('the default scenario on the example catalog', () => {
     expect(checks['launchable-by-targets']).toBeGreaterThan(0);
     expect(checks['not-launchable-by-others']).toBeGreaterThan(0);
     expect(checks['rejected-not-launchable']).toBeGreaterThan(0);
+    // Every launchable AMI's key lets its launchers (and their Auto Scaling) use it, and nobody else (the KMS fake).
+    expect(checks['key-usable-by-targets']).toBe(checks['launchable-by-targets']);
+    expect(checks['key-not-usable-by-others']).toBeGreaterThan(0);
     // One ModifyImageAttribute per region for each channel a build entered: the planner's minimum here.
     const promoted = result.report.promotions.filter((p) => p.outcome === 'promoted');
     const minimum = promoted.reduce((n, p) => n + p.regions.length, 0);

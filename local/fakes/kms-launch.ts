@@ -1,0 +1,105 @@
+import type { KmsCaller, KmsFake } from './kms.js';
+
+/**
+ * What launching from a shared AMI asks of the key its snapshots are encrypted with, and the audit's questions
+ * about it. EC2 makes these calls on the launching principal's behalf (`kms:ViaService` = `ec2.<region>.amazonaws.com`).
+ */
+
+/**
+ * The actions EBS lists for the users of a shared customer managed key
+ * (https://docs.aws.amazon.com/ebs/latest/userguide/share-kms-key.html: DescribeKey, CreateGrant, GenerateDataKey,
+ * GenerateDataKeyWithoutPlaintext, ReEncrypt, Decrypt), with CreateGrant only for an AWS resource.
+ */
+export const LAUNCH_ACTIONS = [
+  'kms:DescribeKey',
+  'kms:CreateGrant',
+  'kms:GenerateDataKey',
+  'kms:GenerateDataKeyWithoutPlaintext',
+  'kms:ReEncryptFrom',
+  'kms:ReEncryptTo',
+  'kms:Decrypt',
+] as const;
+
+/**
+ * The grant a member account gives its EC2 Auto Scaling service-linked role on a key of another account: Auto
+ * Scaling's role has no access to customer managed keys of its own, and a cross-account key needs a grant created
+ * from the account that owns the Auto Scaling group
+ * (https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html, example 2).
+ */
+export const AUTO_SCALING_GRANT_OPERATIONS = [
+  'Encrypt',
+  'Decrypt',
+  'ReEncryptFrom',
+  'ReEncryptTo',
+  'GenerateDataKey',
+  'GenerateDataKeyWithoutPlaintext',
+  'DescribeKey',
+  'CreateGrant',
+] as const;
+
+/** The service-linked role EC2 Auto Scaling launches with, in `account`. */
+export function autoScalingRoleArn(account: string): string {
+  return `arn:aws:iam::${account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
+}
+
+/** A member account's role that launches instances; its IAM policy allows the key (README: using a channel). */
+export function memberRole(account: string, organizationId: string | undefined): KmsCaller {
+  return {
+    account,
+    principalArn: `arn:aws:iam::${account}:role/instance-launcher`,
+    identityAllows: true,
+    ...(organizationId ? { organizationId } : {}),
+  };
+}
+
+/** Auto Scaling's role in `account`: its fixed permissions include no customer managed key. */
+export function autoScalingRole(account: string, organizationId: string | undefined): KmsCaller {
+  return {
+    account,
+    principalArn: autoScalingRoleArn(account),
+    identityAllows: false,
+    ...(organizationId ? { organizationId } : {}),
+  };
+}
+
+const viaEc2 = (region: string) => `ec2.${region}.amazonaws.com`;
+
+/** The first launch action the key refuses `caller` through EC2 in `region`, with KMS's reason; none: it can launch. */
+export function launchRefusal(kms: KmsFake, region: string, keyRef: string, caller: KmsCaller): string | undefined {
+  for (const action of LAUNCH_ACTIONS) {
+    const extra = {
+      'kms:ViaService': viaEc2(region),
+      ...(action === 'kms:CreateGrant' ? { 'kms:GrantIsForAWSResource': 'true' } : {}),
+    };
+    const decision = kms.authorize(region, keyRef, caller, action, extra);
+    if (!decision.allowed) return `${action}: ${decision.reason}`;
+  }
+  return undefined;
+}
+
+/** Why `caller` could not give `grantee`'s Auto Scaling role the documented grant on the key; none: it can. */
+export function autoScalingGrantRefusal(
+  kms: KmsFake,
+  region: string,
+  keyRef: string,
+  caller: KmsCaller,
+  granteeAccount: string = caller.account,
+): string | undefined {
+  try {
+    kms.createGrant(region, keyRef, caller, {
+      granteePrincipal: autoScalingRoleArn(granteeAccount),
+      operations: AUTO_SCALING_GRANT_OPERATIONS,
+      name: 'goldsmith-auto-scaling',
+      dryRun: true,
+    });
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  }
+}
+
+/** Why a direct call (not through EC2) to Decrypt with the key by `caller` would be refused; none: it would not. */
+export function directUseRefusal(kms: KmsFake, region: string, keyRef: string, caller: KmsCaller): string | undefined {
+  const decision = kms.authorize(region, keyRef, caller, 'kms:Decrypt');
+  return decision.allowed ? undefined : decision.reason;
+}

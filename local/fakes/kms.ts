@@ -1,0 +1,247 @@
+import { type PolicyInput, policyDecision, type RequestContext, statementsOf } from './iam-conditions.js';
+
+/**
+ * KMS, per Region, as far as Goldsmith's AMI key goes: keys with their key policy as the stacks write it, multi-Region
+ * replicas (related keys share one key id; each replica has its own key policy and its own grants), and grants.
+ * Goldsmith's functions never call KMS (Image Builder encrypts, EC2 decrypts on the launcher's behalf), and the SDK
+ * has no KMS client in this project, so the fake answers the simulator and its audit, not SDK calls: `authorize`
+ * decides one request the way KMS does, and `createGrant` behaves as the CreateGrant API (errors, idempotency by
+ * name, the grants-per-key quota).
+ *
+ * How KMS decides (https://docs.aws.amazon.com/kms/latest/developerguide/determining-access.html): the key policy
+ * first — an explicit Deny ends it; a principal of the key's own account is allowed by the key policy naming it, or
+ * by the key policy naming the account (root) and the principal's IAM policy; a principal of another account needs
+ * both the key policy and its own IAM policy to allow the call; a grant allows its grantee its operations with no
+ * IAM policy involved (https://docs.aws.amazon.com/kms/latest/developerguide/grants.html).
+ */
+
+/** An error as KMS returns it (the SDK names it by its code). */
+export class KmsError extends Error {
+  constructor(
+    code:
+      | 'NotFoundException'
+      | 'AccessDeniedException'
+      | 'LimitExceededException'
+      | 'AlreadyExistsException'
+      | 'ValidationException'
+      | 'UnsupportedOperationException',
+    message: string,
+  ) {
+    super(message);
+    this.name = code;
+  }
+}
+
+export interface Grant {
+  readonly grantId: string;
+  readonly name: string | undefined;
+  readonly granteePrincipal: string;
+  readonly operations: readonly string[];
+  readonly issuingAccount: string;
+}
+
+export interface KmsKey {
+  readonly keyId: string;
+  readonly region: string;
+  readonly arn: string;
+  readonly multiRegion: boolean;
+  readonly primaryRegion: string;
+  readonly description: string;
+  readonly policy: PolicyInput;
+  readonly grants: Grant[];
+}
+
+/** Who calls KMS (directly, or an AWS service on its behalf). */
+export interface KmsCaller {
+  readonly account: string;
+  readonly principalArn: string;
+  /** Whether the caller's own IAM policies allow the call: cross-account calls need them as well as the key policy. */
+  readonly identityAllows: boolean;
+  /** `aws:PrincipalOrgID`, when the caller's account is in an organization. */
+  readonly organizationId?: string;
+}
+
+/** How a request was decided, for the audit's messages. */
+export interface KmsDecision {
+  readonly allowed: boolean;
+  readonly by: 'key-policy' | 'grant' | undefined;
+  readonly reason: string;
+}
+
+/** "Grants per KMS key: 50,000" (https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html). */
+export const MAX_GRANTS_PER_KEY = 50_000;
+
+const KEY_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):([^:]+):key\/(.+)$/;
+
+/** The request context KMS builds for a caller (and the extra keys of the request itself). */
+export function kmsContext(caller: KmsCaller, extra: RequestContext = {}): RequestContext {
+  return {
+    'aws:PrincipalAccount': caller.account,
+    'aws:PrincipalArn': caller.principalArn,
+    'kms:CallerAccount': caller.account,
+    ...(caller.organizationId ? { 'aws:PrincipalOrgID': caller.organizationId } : {}),
+    ...extra,
+  };
+}
+
+export class KmsFake {
+  private readonly keys = new Map<string, KmsKey>();
+  private grantCounter = 0;
+
+  constructor(readonly accountId: string) {}
+
+  /** CreateKey with a key policy (no lockout check: the stacks' policies always keep the account administering). */
+  createKey(
+    region: string,
+    keyId: string,
+    policy: PolicyInput,
+    opts: { multiRegion?: boolean; description?: string } = {},
+  ): KmsKey {
+    if (statementsOf(policy).length === 0)
+      throw new KmsError('ValidationException', 'MalformedPolicyDocumentException: the policy has no statement');
+    const key: KmsKey = {
+      keyId,
+      region,
+      arn: `arn:aws:kms:${region}:${this.accountId}:key/${keyId}`,
+      multiRegion: opts.multiRegion ?? false,
+      primaryRegion: region,
+      description: opts.description ?? '',
+      policy,
+      grants: [],
+    };
+    this.keys.set(`${region}|${keyId}`, key);
+    return key;
+  }
+
+  /** ReplicateKey, called in the primary's Region: a replica with the same key id and its own policy. */
+  replicateKey(primaryRegion: string, keyId: string, replicaRegion: string, policy: PolicyInput): KmsKey {
+    const primary = this.keys.get(`${primaryRegion}|${keyId}`);
+    if (!primary) throw new KmsError('NotFoundException', `Key '${keyId}' does not exist in ${primaryRegion}`);
+    if (!primary.multiRegion)
+      throw new KmsError('UnsupportedOperationException', `${primary.arn} is not a multi-Region key`);
+    if (this.keys.has(`${replicaRegion}|${keyId}`))
+      throw new KmsError('AlreadyExistsException', `A replica of ${keyId} already exists in ${replicaRegion}`);
+    const replica: KmsKey = {
+      ...primary,
+      region: replicaRegion,
+      arn: primary.arn.replace(`:${primaryRegion}:`, `:${replicaRegion}:`),
+      policy,
+      grants: [],
+    };
+    this.keys.set(`${replicaRegion}|${keyId}`, replica);
+    return replica;
+  }
+
+  /** The key a key id or key ARN names in `region` (a key ARN of another Region names nothing here). */
+  key(region: string, ref: string): KmsKey | undefined {
+    const m = KEY_ARN.exec(ref);
+    if (m && (m[1] !== region || m[2] !== this.accountId)) return undefined;
+    return this.keys.get(`${region}|${m ? m[3] : ref}`);
+  }
+
+  /** Every key and replica, for reports and tests. */
+  all(): KmsKey[] {
+    return [...this.keys.values()];
+  }
+
+  /** Decides one request for `action` (e.g. `kms:Decrypt`) on the key `ref` in `region`, as KMS would. */
+  authorize(region: string, ref: string, caller: KmsCaller, action: string, extra: RequestContext = {}): KmsDecision {
+    const key = this.key(region, ref);
+    if (!key) return { allowed: false, by: undefined, reason: `no key ${ref} in ${region}` };
+    const context = kmsContext(caller, extra);
+    const decision = policyDecision(key.policy, {
+      account: caller.account,
+      principalArn: caller.principalArn,
+      action,
+      context,
+    });
+    if (decision === 'Denied') return { allowed: false, by: undefined, reason: `the key policy denies ${action}` };
+    const sameAccount = caller.account === this.accountId;
+    // The key policy naming the account (root) delegates to IAM; naming the principal (or *) allows it directly.
+    const byPolicy =
+      decision === 'Allowed' &&
+      (caller.identityAllows || (sameAccount && this.namesPrincipal(key, caller, action, context)));
+    if (byPolicy) return { allowed: true, by: 'key-policy', reason: 'the key policy and the caller allow it' };
+    const operation = action.replace(/^kms:/, '');
+    const grant = key.grants.find(
+      (g) => g.granteePrincipal === caller.principalArn && g.operations.includes(operation),
+    );
+    if (grant) return { allowed: true, by: 'grant', reason: `grant ${grant.grantId}` };
+    if (decision === 'Allowed')
+      return {
+        allowed: false,
+        by: undefined,
+        reason: `${caller.principalArn}'s own IAM policies do not allow ${action} on ${key.arn}`,
+      };
+    return { allowed: false, by: undefined, reason: `the key policy does not allow ${caller.principalArn} ${action}` };
+  }
+
+  /**
+   * CreateGrant as `caller`: authorized like any request (with `kms:GranteePrincipal`, `kms:GrantOperations` and
+   * `kms:GrantIsForAWSResource` in the context); a grant with the same name and parameters is returned again, not
+   * duplicated; more than {@link MAX_GRANTS_PER_KEY} grants on a key is refused. `dryRun` checks without creating.
+   */
+  createGrant(
+    region: string,
+    ref: string,
+    caller: KmsCaller,
+    grant: {
+      granteePrincipal: string;
+      operations: readonly string[];
+      name?: string;
+      viaService?: string;
+      dryRun?: boolean;
+    },
+  ): string {
+    const key = this.key(region, ref);
+    if (!key) throw new KmsError('NotFoundException', `Key '${ref}' does not exist`);
+    if (grant.operations.length === 0)
+      throw new KmsError('ValidationException', 'Operations must name at least one operation');
+    const decision = this.authorize(region, ref, caller, 'kms:CreateGrant', {
+      'kms:GranteePrincipal': grant.granteePrincipal,
+      'kms:GrantOperations': [...grant.operations],
+      'kms:GrantIsForAWSResource': grant.viaService ? 'true' : 'false',
+      ...(grant.viaService ? { 'kms:ViaService': grant.viaService } : {}),
+    });
+    if (!decision.allowed)
+      throw new KmsError(
+        'AccessDeniedException',
+        `User: ${caller.principalArn} is not authorized to perform: kms:CreateGrant on resource: ${key.arn} (${decision.reason})`,
+      );
+    const same = grant.name
+      ? key.grants.find(
+          (g) =>
+            g.name === grant.name &&
+            g.granteePrincipal === grant.granteePrincipal &&
+            g.operations.join() === [...grant.operations].sort().join(),
+        )
+      : undefined;
+    if (same) return same.grantId;
+    if (key.grants.length >= MAX_GRANTS_PER_KEY)
+      throw new KmsError(
+        'LimitExceededException',
+        `The grants quota (${MAX_GRANTS_PER_KEY}) for ${key.arn} is reached`,
+      );
+    const grantId = `grant-${(++this.grantCounter).toString(16).padStart(16, '0')}`;
+    if (grant.dryRun) return grantId;
+    key.grants.push({
+      grantId,
+      name: grant.name,
+      granteePrincipal: grant.granteePrincipal,
+      operations: [...grant.operations].sort(),
+      issuingAccount: caller.account,
+    });
+    return grantId;
+  }
+
+  /** Whether an Allow of the key policy names this principal (or everyone), not only its account's root. */
+  private namesPrincipal(key: KmsKey, caller: KmsCaller, action: string, context: RequestContext): boolean {
+    const direct = statementsOf(key.policy).filter((s) => {
+      if (s.Principal === '*') return true;
+      const aws = (s.Principal as { AWS?: string | string[] } | undefined)?.AWS;
+      return ([] as string[]).concat(aws ?? []).some((p) => p === '*' || p === caller.principalArn);
+    });
+    const request = { account: caller.account, principalArn: caller.principalArn, action, context };
+    return direct.length > 0 && policyDecision({ Statement: direct }, request) === 'Allowed';
+  }
+}

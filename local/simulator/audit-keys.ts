@@ -1,0 +1,112 @@
+import type { KmsFake } from '../fakes/kms.js';
+import { autoScalingGrantRefusal, directUseRefusal, launchRefusal, memberRole } from '../fakes/kms-launch.js';
+import { OUTSIDER_ACCOUNT } from './audit-sharing.js';
+import type { LocalCloud } from './cloud.js';
+
+/** Problems of one kind beyond this many are summarized, so a systematic fault doesn't flood the report. */
+const MAX_PROBLEMS_PER_CHECK = 5;
+
+export interface KeyAudit {
+  problems: string[];
+  checks: { 'key-usable-by-targets': number; 'key-not-usable-by-others': number };
+}
+
+/**
+ * The KMS side of every launch, answered from the KMS fake (the key policies and replicas as the stacks write
+ * them) and the EC2 fake, not the ledger:
+ * - `key-usable-by-targets`: for every (account, Region, AMI) the EC2 fake lets launch (the owner aside), the key
+ *   the AMI's snapshots are encrypted with lets a principal of that account launch through EC2 there, and lets the
+ *   account give its EC2 Auto Scaling role the grant AWS documents — so no target is ever granted an AMI whose key
+ *   it cannot use, directly or from an Auto Scaling group.
+ * - `key-not-usable-by-others`: for every key in use, in every Region: an account outside the organization can
+ *   neither launch with it nor grant it to its Auto Scaling role; no member can use it directly (not through EC2),
+ *   nor grant it to another account's Auto Scaling role.
+ */
+export function auditKeys(cloud: LocalCloud): KeyAudit {
+  const { ec2, organizations, imagebuilder, kms } = cloud.installed.fakes;
+  const orgId = cloud.catalog.organization.id;
+  const owner = kms.accountId;
+  const members = organizations.accountIds().filter((a) => a !== owner);
+  const checks: KeyAudit['checks'] = { 'key-usable-by-targets': 0, 'key-not-usable-by-others': 0 };
+  const failures = new Map<string, string[]>();
+  const fail = (check: string, problem: string) => failures.set(check, [...(failures.get(check) ?? []), problem]);
+  // The key's answer depends on (Region, key, account), not on the AMI: asked once, counted per AMI.
+  const answers = new Map<string, string | undefined>();
+  const canUse = (region: string, key: string, account: string): string | undefined => {
+    const id = `${region}|${key}|${account}`;
+    if (!answers.has(id)) answers.set(id, launchAndScaleRefusal(kms, region, key, account, orgId));
+    return answers.get(id);
+  };
+
+  const keysInUse = new Map<string, Set<string>>();
+  for (const build of imagebuilder.builds.values()) {
+    for (const { region, image: amiId } of build.amis ?? []) {
+      const ami = ec2.images.get(amiId);
+      if (!ami) continue;
+      for (const snapshotId of ami.snapshotIds) {
+        const key = ec2.snapshots.get(snapshotId)?.kmsKeyId;
+        if (!key) continue;
+        keysInUse.set(region, (keysInUse.get(region) ?? new Set()).add(key));
+        for (const account of members) {
+          if (!ec2.isLaunchableBy(region, amiId, account, organizations)) continue;
+          checks['key-usable-by-targets']++;
+          const refusal = canUse(region, key, account);
+          if (refusal)
+            fail(
+              'key-usable-by-targets',
+              `${account} may launch ${amiId} in ${region} but its key refuses: ${refusal}`,
+            );
+        }
+      }
+    }
+  }
+
+  for (const [region, keys] of keysInUse) {
+    for (const key of keys) {
+      const outsider = memberRole(OUTSIDER_ACCOUNT, undefined);
+      checks['key-not-usable-by-others'] += 2;
+      if (!launchRefusal(kms, region, key, outsider))
+        fail('key-not-usable-by-others', `${OUTSIDER_ACCOUNT} (outside the organization) can launch with ${key}`);
+      if (!autoScalingGrantRefusal(kms, region, key, outsider))
+        fail('key-not-usable-by-others', `${OUTSIDER_ACCOUNT} can grant ${key} to its Auto Scaling role`);
+      for (const [i, account] of members.entries()) {
+        const member = memberRole(account, orgId);
+        checks['key-not-usable-by-others']++;
+        if (!directUseRefusal(kms, region, key, member))
+          fail('key-not-usable-by-others', `${account} can Decrypt with ${key} in ${region} directly, not through EC2`);
+        const other = members[(i + 1) % members.length];
+        if (other === undefined || other === account) continue;
+        checks['key-not-usable-by-others']++;
+        if (!autoScalingGrantRefusal(kms, region, key, member, other))
+          fail('key-not-usable-by-others', `${account} can grant ${key} in ${region} to ${other}'s Auto Scaling role`);
+      }
+    }
+  }
+
+  const problems: string[] = [];
+  for (const [check, list] of failures) {
+    problems.push(...list.slice(0, MAX_PROBLEMS_PER_CHECK));
+    if (list.length > MAX_PROBLEMS_PER_CHECK)
+      problems.push(`${check}: ${list.length - MAX_PROBLEMS_PER_CHECK} more like these`);
+  }
+  return { problems, checks };
+}
+
+/**
+ * Why the key would stop `account` from launching in `region`: its launching role through EC2, or the one-time
+ * grant its Auto Scaling role needs (created as the member's administrator; what that grant then allows is the
+ * KMS fake's, tested in test/unit/local/kms-fake.test.ts).
+ */
+function launchAndScaleRefusal(
+  kms: KmsFake,
+  region: string,
+  key: string,
+  account: string,
+  orgId: string,
+): string | undefined {
+  const direct = launchRefusal(kms, region, key, memberRole(account, orgId));
+  if (direct) return `a role of ${account}: ${direct}`;
+  const grant = autoScalingGrantRefusal(kms, region, key, memberRole(account, orgId));
+  if (grant) return `${account} cannot grant the key to its Auto Scaling role: ${grant}`;
+  return undefined;
+}
