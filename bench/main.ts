@@ -2,13 +2,17 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatReport } from '../scripts/bundle/report.js';
 import { type BundleReport, bundleReport } from '../scripts/bundle.js';
+import { benchmarkSharing, formatSharing, type SharingBenchmark } from './sharing.js';
 import { benchmarkSimulation, formatSimulation, type SimulationBenchmark } from './simulation.js';
 
-const USAGE = 'usage: npm run bench -- [--json] [--only bundle|simulation] [--runs N] [--months N]';
+const USAGE = 'usage: npm run bench -- [--json] [--only bundle|simulation|sharing] [--runs N] [--months N]';
+
+const ONLY = ['bundle', 'simulation', 'sharing'] as const;
 
 /**
- * `npm run bench`: the bundle report, then the simulation benchmark. Figures only: a slow run never fails; an
- * error (a bundle that does not build or load) does. With `--json`, stdout is one document.
+ * `npm run bench`: the bundle report, the simulation benchmark, then the fleet-scale sharing benchmark. Figures
+ * only: a slow run never fails; an error (a bundle that does not build or load, a run that fails or whose audit
+ * finds problems) does. With `--json`, stdout is one document.
  */
 export async function main(argv: readonly string[]): Promise<number> {
   let values: { json?: boolean; only?: string; runs?: string; months?: string };
@@ -28,10 +32,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 1;
   }
   const only = values.only;
-  if (only !== undefined && only !== 'bundle' && only !== 'simulation') {
-    process.stderr.write(`--only: must be "bundle" or "simulation", got "${only}"\n${USAGE}\n`);
+  if (only !== undefined && !(ONLY as readonly string[]).includes(only)) {
+    process.stderr.write(`--only: must be ${ONLY.map((o) => `"${o}"`).join(', ')}, got "${only}"\n${USAGE}\n`);
     return 1;
   }
+  const wanted = (part: (typeof ONLY)[number]) => only === undefined || only === part;
   const runs = Number(values.runs ?? 3);
   const months = Number(values.months ?? 12);
   if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(months) || months < 1) {
@@ -40,19 +45,25 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const root = resolve(import.meta.dirname, '..');
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const out: { bundles?: BundleReport; simulation?: SimulationBenchmark } = {};
+  const out: { bundles?: BundleReport; simulation?: SimulationBenchmark; sharing?: SharingBenchmark } = {};
 
-  if (only !== 'simulation') {
+  if (wanted('bundle')) {
     out.bundles = await bundleReport({ root, runs, log });
     if (!values.json) process.stdout.write(`${formatReport(out.bundles)}\n\n`);
   }
-  if (only !== 'bundle') {
+  if (wanted('simulation')) {
     log('simulation benchmark…');
     out.simulation = await benchmarkSimulation(root, { months });
     if (!values.json) process.stdout.write(`${formatSimulation(out.simulation)}\n`);
   }
+  if (wanted('sharing')) {
+    log('sharing benchmark (fleet scale)…');
+    out.sharing = await benchmarkSharing(root);
+    if (!values.json) process.stdout.write(`${formatSharing(out.sharing)}\n`);
+  }
   if (values.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   const bundlesLoad = out.bundles?.functions.every((f) => f.handlerIsFunction) ?? true;
   const simulationRan = !(out.simulation && !out.simulation.available && out.simulation.failed);
-  return bundlesLoad && simulationRan ? 0 : 1;
+  const sharingOk = !out.sharing || (out.sharing.available && out.sharing.consistent);
+  return bundlesLoad && simulationRan && sharingOk ? 0 : 1;
 }

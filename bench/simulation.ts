@@ -25,7 +25,18 @@ export type SimulationBenchmark =
       consistent: boolean | null;
       /** Clock steps the simulator reported, if it did. */
       steps: number | null;
+      /** The report's sharing figures (mutating EC2 calls, waves), if it has them. */
+      sharing: SimulationSharing | null;
     };
+
+/** What the simulation benchmark prints of the report's sharing figures. */
+export interface SimulationSharing {
+  promotions: number;
+  modifyImageAttribute: number;
+  minimumModifyImageAttribute: number;
+  waves: number;
+  largestWave: { calls: number; regions: number; virtualSeconds: number; lowerBoundSeconds: number } | null;
+}
 
 const DECLARES_SIMULATE = /export\s+(?:async\s+)?function\s+simulate\b|export\s+const\s+simulate\b/;
 
@@ -46,6 +57,19 @@ const reportSchema = z.object({
   promotions: z.array(z.object({ outcome: z.string() })),
   apiCalls: z.record(z.string(), z.number()),
   consistency: z.object({ ok: z.boolean() }).optional(),
+  sharing: z
+    .object({
+      promotions: z.number(),
+      modifyImageAttribute: z.number(),
+      minimumModifyImageAttribute: z.number(),
+      waves: z.object({
+        count: z.number(),
+        largest: z
+          .object({ calls: z.number(), regions: z.number(), virtualSeconds: z.number(), lowerBoundSeconds: z.number() })
+          .nullable(),
+      }),
+    })
+    .optional(),
 });
 
 // simulate() returns `{ report, timeline, notes, run }`; a bare report is accepted too.
@@ -121,7 +145,7 @@ export async function benchmarkSimulation(
       reason: `simulate() returned no report (${issue?.path.join('.')}: ${issue?.message})`,
     };
   }
-  const { builds, promotions, apiCalls, consistency } = parsed.data.report;
+  const { builds, promotions, apiCalls, consistency, sharing } = parsed.data.report;
   const calls = Object.values(apiCalls).reduce((a, b) => a + b, 0);
   return {
     available: true,
@@ -139,7 +163,36 @@ export async function benchmarkSimulation(
     apiCallsPerPromotion: promotions.length === 0 ? null : round(calls / promotions.length, 1),
     consistent: consistency?.ok ?? null,
     steps: parsed.data.run?.steps ?? null,
+    sharing: sharing
+      ? {
+          promotions: sharing.promotions,
+          modifyImageAttribute: sharing.modifyImageAttribute,
+          minimumModifyImageAttribute: sharing.minimumModifyImageAttribute,
+          waves: sharing.waves.count,
+          largestWave: sharing.waves.largest
+            ? {
+                calls: sharing.waves.largest.calls,
+                regions: sharing.waves.largest.regions,
+                virtualSeconds: sharing.waves.largest.virtualSeconds,
+                lowerBoundSeconds: sharing.waves.largest.lowerBoundSeconds,
+              }
+            : null,
+        }
+      : null,
   };
+}
+
+/** The sharing lines of the simulation benchmark: calls against the planner's minimum, the largest wave. */
+function sharingLines(sharing: SimulationSharing | null): string[] {
+  if (!sharing) return ['  sharing                   not reported'];
+  const per = sharing.promotions === 0 ? 'n/a' : (sharing.modifyImageAttribute / sharing.promotions).toFixed(2);
+  const wave = sharing.largestWave;
+  return [
+    `  ModifyImageAttribute      ${sharing.modifyImageAttribute} for ${sharing.promotions} AMI channel promotions (${per} each; planner's minimum ${sharing.minimumModifyImageAttribute})`,
+    wave
+      ? `  largest sharing wave      ${wave.calls} calls in ${wave.regions} regions: ${wave.virtualSeconds} s virtual, token buckets' lower bound ${wave.lowerBoundSeconds} s (${sharing.waves} waves)`
+      : '  largest sharing wave      none',
+  ];
 }
 
 /** The simulation benchmark for people. */
@@ -159,5 +212,6 @@ export function formatSimulation(result: SimulationBenchmark): string {
     `  API calls                 ${result.apiCalls} (${result.apiCallsPerPromotion ?? 'n/a'} per promotion)`,
     `  virtual-clock steps       ${result.steps ?? 'not reported'}`,
     `  consistency audit         ${result.consistent === null ? 'not reported' : result.consistent ? 'ok' : 'PROBLEMS'}`,
+    ...sharingLines(result.sharing),
   ].join('\n');
 }

@@ -4,4 +4,6 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../bench/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+// Exit explicitly, as bin/goldsmith.mjs does: a simulated run that ends while an execution still waits (the
+// fleet-scale run ends in the staging soak) leaves aws-local-stepfunctions' real timers pending for days.
+process.exit(await main(process.argv.slice(2)));

@@ -130,6 +130,20 @@ export function renderSimulation(result: SimulationResult): string {
           'AWS API calls (all, incl. watchers) per channel promotion',
           promoted ? (totalCalls / promoted).toFixed(1) : '—',
         ],
+        ...(report.sharing
+          ? [
+              [
+                "ModifyImageAttribute / planner's minimum",
+                `${report.sharing.modifyImageAttribute} / ${report.sharing.minimumModifyImageAttribute}`,
+              ],
+              [
+                'largest sharing wave: virtual s / buckets bound s',
+                report.sharing.waves.largest
+                  ? `${report.sharing.waves.largest.virtualSeconds} / ${report.sharing.waves.largest.lowerBoundSeconds}`
+                  : '—',
+              ],
+            ]
+          : []),
         ['consistency', report.consistency.ok ? 'ok' : `${report.consistency.problems.length} problem(s)`],
         [
           'requests / responses checked against AWS API models',

@@ -17,7 +17,26 @@ export interface FakeStats {
   readonly faults: { injected: number; retried: number; failedCalls: number };
   /** Every call that failed after the SDK's retries (CONTRACTS.md `faults.failed`). */
   readonly failed: FailedCall[];
+  /** Every successful EC2 launch/copy permission call, with its virtual start and end (retries inside): the
+   * sharing figures' waves. */
+  readonly sharingCalls: TimedCall[];
 }
+
+/** One logical call as the virtual clock saw it: from its first attempt to its answer, backoffs included. */
+export interface TimedCall {
+  readonly region: string;
+  readonly action: string;
+  readonly startMs: number;
+  readonly endMs: number;
+}
+
+/** The EC2 calls that read and set who may launch or copy an AMI: Goldsmith's sharing and nothing else. */
+const SHARING_ACTIONS = new Set([
+  'DescribeImageAttribute',
+  'ModifyImageAttribute',
+  'DescribeSnapshotAttribute',
+  'ModifySnapshotAttribute',
+]);
 
 /** A call that failed after the SDK's retries, and what the system did about it. */
 export interface FailedCall {
@@ -37,7 +56,14 @@ export interface FaultOptions {
 }
 
 export function emptyStats(): FakeStats {
-  return { apiCalls: {}, attempts: 0, throttled: 0, faults: { injected: 0, retried: 0, failedCalls: 0 }, failed: [] };
+  return {
+    apiCalls: {},
+    attempts: 0,
+    throttled: 0,
+    faults: { injected: 0, retried: 0, failedCalls: 0 },
+    failed: [],
+    sharingCalls: [],
+  };
 }
 
 export interface AttachOptions {
@@ -93,10 +119,15 @@ export function attachFake(client: { middlewareStack: unknown }, o: AttachOption
   const serviceId = serviceIdOf(client);
   stack.add(
     (next, context) => async (args) => {
-      const key = `${o.service}:${actionOf(context)}`;
+      const action = actionOf(context);
+      const key = `${o.service}:${action}`;
       o.stats.apiCalls[key] = (o.stats.apiCalls[key] ?? 0) + 1;
+      const startMs = o.clock.now();
       try {
-        return await next(args);
+        const result = await next(args);
+        if (o.service === 'ec2' && SHARING_ACTIONS.has(action))
+          o.stats.sharingCalls.push({ region: o.region, action, startMs, endMs: o.clock.now() });
+        return result;
       } catch (e) {
         if (typeof e === 'object' && e !== null && madeUpErrors.has(e)) {
           o.stats.faults.failedCalls++;

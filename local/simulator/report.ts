@@ -8,6 +8,7 @@ import { formatViolation, modelCheckFigures } from '../models/request-check.js';
 import type { LocalCloud } from './cloud.js';
 import type { AsyncInvoker } from './invoke.js';
 import type { Scenario } from './scenario.js';
+import { type SharingFigures, sharingFigures } from './sharing-figures.js';
 
 /** The `simulate --json` report (CONTRACTS.md), extended with `timeline` and `run`. */
 export interface SimulationReport {
@@ -80,6 +81,8 @@ export interface SimulationReport {
   apiModel: { requests: number; responses: number; newerThanModel: number; violations: string[] };
   /** Estimated cost of the run (core/cost): builds, storage, orchestration; per image and per promotion. */
   cost?: CostReport;
+  /** Mutating EC2 calls against the planner's minimum; sharing waves' virtual time against the buckets' bound. */
+  sharing?: SharingFigures;
 }
 
 type Item = Record<string, unknown>;
@@ -253,5 +256,6 @@ export async function buildReport(
         }
       : {}),
     apiModel: apiModelFigures(),
+    sharing: sharingFigures(cloud.catalog, promotions, stats.apiCalls, stats.sharingCalls),
   };
 }

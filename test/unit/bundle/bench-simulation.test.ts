@@ -73,6 +73,24 @@ describe('benchmarkSimulation', () => {
     expect(formatSimulation(result)).toContain('40 (10 per promotion)');
   });
 
+  it("prints the sharing figures: ModifyImageAttribute against the planner's minimum and the largest wave", async () => {
+    writeSimulator(`export async function simulate() {
+      const report = {
+        builds: [], promotions: [{ outcome: 'promoted' }], apiCalls: { 'ec2:ModifyImageAttribute': 16 },
+        sharing: { promotions: 1, modifyImageAttribute: 16, modifySnapshotAttribute: 0, minimumModifyImageAttribute: 16,
+          waves: { count: 1, totalVirtualSeconds: 2.5,
+            largest: { start: '2027-01-15T04:00:00.000Z', calls: 48, regions: 16, virtualSeconds: 2.5, lowerBoundSeconds: 0 } } },
+      };
+      return { report, timeline: [], notes: [], run: {} };
+    }\n`);
+    const result = await benchmarkSimulation(root, { months: 1 });
+    const text = formatSimulation(result);
+    expect(text).toContain(
+      "ModifyImageAttribute      16 for 1 AMI channel promotions (16.00 each; planner's minimum 16)",
+    );
+    expect(text).toContain("48 calls in 16 regions: 2.5 s virtual, token buckets' lower bound 0 s (1 waves)");
+  });
+
   it('reports a failure without figures when simulate throws', async () => {
     writeSimulator(`export const simulate = async () => { throw new Error('dynalite did not start'); };\n`);
     const result = await benchmarkSimulation(root, { months: 1 });
