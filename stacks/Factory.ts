@@ -1,18 +1,19 @@
 import { Token } from 'aws-cdk-lib';
-import type * as ecr from 'aws-cdk-lib/aws-ecr';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { StackContext } from 'sst/constructs';
 import { useCatalogContext } from './catalog.js';
-import { createImageFactory } from './factory/image.js';
-import { createBuildInfrastructure } from './factory/infrastructure.js';
+import type { DistributionProps } from './factory/distribution.js';
+import { type BuildInfrastructure, createBuildInfrastructure } from './factory/infrastructure.js';
 import { createAmiKey, createTopicKey } from './factory/key.js';
 
-/** What the Factory stack hands to the stacks that `use(Factory)`. */
+/** What the Factory stack hands to the stacks that `use(Factory)`: the image stacks build on all of it. */
 export interface FactoryResources {
-  /** Image Builder pipeline ARN per catalog image. */
-  pipelineArns: Record<string, string>;
+  /** Log bucket, notification topic and instance profiles every image's infrastructure configuration uses. */
+  infrastructure: BuildInfrastructure;
+  /** The AMI key per distribution region, and the replicas a distribution must wait for. */
+  distribution: DistributionProps;
   /** Image Builder publishes AVAILABLE / FAILED messages for every pipeline here. */
   imageBuilderTopic: sns.Topic;
   /** The AMI encryption key (home region; a multi-region primary). */
@@ -20,8 +21,6 @@ export interface FactoryResources {
   /** The alias the AMI key goes by in every distribution region. */
   amiKeyAliasName: string;
   logBucket: s3.Bucket;
-  /** ECR repository per container image. */
-  repositories: Record<string, ecr.Repository>;
 }
 
 /** `web-runtime` → `WebRuntime`: CloudFormation output ids allow letters and digits only. */
@@ -32,9 +31,12 @@ export function outputIdPart(image: string): string {
     .join('');
 }
 
-/** The Image Builder factory: one pipeline per catalog image, sharing a key, a log bucket and a topic. */
+/**
+ * The Image Builder factory's shared half: the AMI key and its replicas, the log bucket, the notification topic and
+ * the build instances' roles. Each image's own resources live in the image stacks (FactoryImages.ts).
+ */
 export function Factory({ app, stack }: StackContext): FactoryResources {
-  const { catalog, root } = useCatalogContext();
+  const { catalog } = useCatalogContext();
   const home = catalog.organization.homeRegion;
   if (!Token.isUnresolved(stack.region) && stack.region !== home) {
     throw new Error(`organization.homeRegion is "${home}" but the app deploys to "${stack.region}": deploy to ${home}`);
@@ -51,29 +53,18 @@ export function Factory({ app, stack }: StackContext): FactoryResources {
     createTopicKey(stack),
   );
 
-  const pipelineArns: Record<string, string> = {};
-  const repositories: Record<string, ecr.Repository> = {};
-  for (const [image, spec] of images) {
-    const built = createImageFactory(stack, image, spec, { root, infrastructure, distribution: amiKey });
-    pipelineArns[image] = built.pipeline.attrArn;
-    if (built.repository) repositories[image] = built.repository;
-  }
-
   stack.addOutputs({
     ImageBuilderTopicArn: infrastructure.topic.topicArn,
     AmiKeyArn: amiKey.key.keyArn,
     AmiKeyAlias: amiKey.aliasName,
     BuildLogBucket: infrastructure.logBucket.bucketName,
-    ...Object.fromEntries(
-      Object.entries(pipelineArns).map(([image, arn]) => [`Pipeline${outputIdPart(image)}Arn`, arn]),
-    ),
   });
   return {
-    pipelineArns,
+    infrastructure,
+    distribution: { keyIdFor: amiKey.keyIdFor, dependsOn: amiKey.dependsOn },
     imageBuilderTopic: infrastructure.topic,
     amiKey: amiKey.key,
     amiKeyAliasName: amiKey.aliasName,
     logBucket: infrastructure.logBucket,
-    repositories,
   };
 }

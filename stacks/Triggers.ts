@@ -5,10 +5,10 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { type StackContext, use } from 'sst/constructs';
 import { DETAIL_TYPES } from '../events/sources.js';
 import { useCatalog } from './catalog.js';
-import { Factory } from './Factory.js';
 import { Ledger } from './Ledger.js';
 import { pipelineName } from './names.js';
 import { goldsmithBusName, notificationsTopicName } from './Promotion.js';
+import { pipelineArnPrefix } from './pipelines.js';
 import { createTriggerFunctions, type TriggerFunctions } from './triggers/functions.js';
 import { createTriggerRules, subscribeToAmiUpdates } from './triggers/rules.js';
 import { createSchedules } from './triggers/schedules.js';
@@ -25,12 +25,12 @@ export interface TriggersResources extends TriggerFunctions {
 /**
  * Triggers: when to build. Schedules, base-image releases (AMI-update topics and the hourly watcher), package
  * releases, parent promotions, all into start-builds; and Image Builder disabling a pipeline into
- * on-pipeline-disabled. Owns Goldsmith's event bus; the ledger comes from `Ledger`, the pipelines from `Factory`.
+ * on-pipeline-disabled. Owns Goldsmith's event bus; the ledger comes from `Ledger`. Pipelines are named, granted and
+ * matched by their `goldsmith-` prefix (stacks/pipelines.ts), so nothing here grows with the catalog's size.
  */
 export function Triggers({ app, stack }: StackContext): TriggersResources {
   const catalog = useCatalog();
   const { table } = use(Ledger);
-  const { pipelineArns } = use(Factory);
   // The functions address pipelines as prefix + image; refuse to deploy if names.ts ever stops composing that way.
   const prefixName = pipelineName('');
   for (const image of Object.keys(catalog.images)) {
@@ -38,11 +38,6 @@ export function Triggers({ app, stack }: StackContext): TriggersResources {
       throw new Error(`pipelineName("${image}") is not "${prefixName}${image}": update PIPELINE_ARN_PREFIX`);
     }
   }
-  const pipelineArnPrefix = stack.formatArn({
-    service: 'imagebuilder',
-    resource: 'image-pipeline',
-    resourceName: prefixName,
-  });
 
   const bus = new events.EventBus(stack, 'Bus', { eventBusName: goldsmithBusName(app.stage) });
   const topic = sns.Topic.fromTopicArn(
@@ -61,12 +56,11 @@ export function Triggers({ app, stack }: StackContext): TriggersResources {
     ledger: table,
     topic,
     bus,
-    pipelineArns,
-    pipelineArnPrefix,
+    pipelineArnPrefix: pipelineArnPrefix(stack),
     dlq,
   });
   createSchedules(stack, catalog, fns, dlq);
-  createTriggerRules(stack, { catalog, bus, dlq, pipelineArns, ...fns });
+  createTriggerRules(stack, { catalog, bus, dlq, ...fns });
   subscribeToAmiUpdates(stack, catalog, fns.startBuilds);
 
   stack.addOutputs({ EventBusName: bus.eventBusName, TriggersDlqUrl: dlq.queueUrl });

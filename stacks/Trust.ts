@@ -2,10 +2,9 @@ import { type StackContext, use } from 'sst/constructs';
 import type { PolicyStatement } from '../core/trust/bus-policy.js';
 import { OPERATOR_URL_OUTPUT, OPERATORS_ROLE_OUTPUT } from '../events/operator-request.js';
 import { useCatalog } from './catalog.js';
-import { Factory } from './Factory.js';
 import { Ledger } from './Ledger.js';
-import { pipelineName } from './names.js';
 import { Promotion } from './Promotion.js';
+import { pipelineArnPrefix } from './pipelines.js';
 import { Triggers } from './Triggers.js';
 import { createBusPolicy } from './trust/bus-policy.js';
 import { createOperatorEndpoint, type OperatorEndpoint } from './trust/operator.js';
@@ -23,7 +22,6 @@ export interface TrustResources {
 export function Trust({ app, stack }: StackContext): TrustResources {
   const catalog = useCatalog();
   const { table } = use(Ledger);
-  const { pipelineArns } = use(Factory);
   const triggers = use(Triggers);
   const promotion = use(Promotion);
 
@@ -37,12 +35,7 @@ export function Trust({ app, stack }: StackContext): TrustResources {
     catalog,
     ledger: table,
     stateMachine: promotion.stateMachine,
-    pipelineArns,
-    pipelineArnPrefix: stack.formatArn({
-      service: 'imagebuilder',
-      resource: 'image-pipeline',
-      resourceName: pipelineName(''),
-    }),
+    pipelineArnPrefix: pipelineArnPrefix(stack),
   });
   stack.addOutputs({ [OPERATOR_URL_OUTPUT]: operator.url, [OPERATORS_ROLE_OUTPUT]: operator.role.roleArn });
   return { busPolicy, operator };

@@ -1,5 +1,6 @@
 import type { StackContext } from 'sst/constructs';
 import { Factory } from './Factory.js';
+import { FACTORY_IMAGE_STACKS } from './FactoryImages.js';
 import { Ledger } from './Ledger.js';
 import { Monitoring } from './Monitoring.js';
 import { Notifications } from './Notifications.js';
@@ -8,7 +9,8 @@ import { Triggers } from './Triggers.js';
 import { Trust } from './Trust.js';
 
 /**
- * Goldsmith's stacks in deploy order: the ledger, the Image Builder factory, the notifications topic, the
+ * Goldsmith's stacks in deploy order: the ledger, the Image Builder factory (its shared half, then the image
+ * stacks that hold each image's Image Builder resources), the notifications topic, the
  * triggers (which own Goldsmith's bus), promotion, monitoring (dashboard and alarms over all of them), then trust
  * (the bus policy and the operator endpoint name the other stacks' roles). sst.config.ts, the simulator and the
  * tests all use this list.
@@ -16,6 +18,7 @@ import { Trust } from './Trust.js';
 export const GOLDSMITH_STACKS: readonly ((ctx: StackContext) => unknown)[] = [
   Ledger,
   Factory,
+  ...FACTORY_IMAGE_STACKS,
   Notifications,
   Triggers,
   Promotion,

@@ -8,7 +8,7 @@ import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
 import { DEFAULT_WINDOW_DAYS } from '../../core/reconcile/decide.js';
 import { catalogBundling } from '../catalog.js';
-import { pipelineName } from '../names.js';
+import { everyPipelineArn, pipelineArnPrefix } from '../pipelines.js';
 import type { PromotionEnvironment } from './functions.js';
 
 /**
@@ -44,9 +44,6 @@ export function createReconciler(
     enforceSSL: true,
     retentionPeriod: Duration.days(14),
   });
-  const pipelineArnOf = (image: string) =>
-    stack.formatArn({ service: 'imagebuilder', resource: 'image-pipeline', resourceName: pipelineName(image) });
-
   // The catalog is inlined at bundle time (Lambda's 4 KB of environment cannot hold one); SST merges `nodejs`
   // shallowly, so the app's defaults are repeated.
   const reconcile = new SstFunction(stack, 'Reconcile', {
@@ -58,7 +55,7 @@ export function createReconciler(
       LEDGER_TABLE: env.ledger.tableName,
       NOTIFY_TOPIC_ARN: env.topic.topicArn,
       STATE_MACHINE_ARN: stateMachine.stateMachineArn,
-      PIPELINE_ARN_PREFIX: pipelineArnOf(''),
+      PIPELINE_ARN_PREFIX: pipelineArnPrefix(stack),
     },
     nodejs: catalogBundling(catalog),
   });
@@ -71,13 +68,12 @@ export function createReconciler(
   env.ledger.grantReadWriteData(reconcile);
   env.topic.grantPublish(reconcile);
   stateMachine.grantStartExecution(reconcile);
-  const pipelines = Object.keys(catalog.images).map(pipelineArnOf);
-  if (pipelines.length > 0) {
+  if (Object.keys(catalog.images).length > 0) {
     reconcile.addToRolePolicy(
       // Start: the reconciler re-issues build intents whose start never happened (an Image Builder outage).
       new iam.PolicyStatement({
         actions: ['imagebuilder:ListImagePipelineImages', 'imagebuilder:StartImagePipelineExecution'],
-        resources: pipelines,
+        resources: [everyPipelineArn(stack)],
       }),
     );
   }

@@ -8,14 +8,13 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
 import { catalogBundling } from '../catalog.js';
+import { everyPipelineArn } from '../pipelines.js';
 
 export interface TriggerEnvironment {
   catalog: Catalog;
   ledger: dynamodb.ITable;
   topic: sns.ITopic;
   bus: events.IEventBus;
-  /** Exact pipeline ARNs, per image, for IAM. */
-  pipelineArns: Record<string, string>;
   /** `arn:…:image-pipeline/goldsmith-`: the functions append the image name. */
   pipelineArnPrefix: string;
   dlq: sqs.IQueue;
@@ -64,12 +63,11 @@ export function createTriggerFunctions(stack: Stack, env: TriggerEnvironment): T
     env,
   );
 
-  const pipelines = Object.values(env.pipelineArns);
-  if (pipelines.length > 0) {
+  if (Object.keys(env.catalog.images).length > 0) {
     startBuilds.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['imagebuilder:StartImagePipelineExecution', 'imagebuilder:ListImagePipelineImages'],
-        resources: pipelines,
+        resources: [everyPipelineArn(stack)],
       }),
     );
   }

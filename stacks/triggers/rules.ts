@@ -8,6 +8,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Catalog } from '../../core/config/schema.js';
 import { amiUpdateTopicArns, parametersForNotice } from '../../core/triggers/affected.js';
 import { type EventPattern, eventPatternFor } from '../../events/patterns.js';
+import { pipelineArnPrefix } from '../pipelines.js';
 
 /** EventBridge retries a failed target for up to a day, then parks the event in the DLQ. */
 export const RULE_RETRY = { retryAttempts: 185, maxEventAge: Duration.hours(24) } as const;
@@ -29,11 +30,31 @@ function cascadeParents(catalog: Catalog): string[] {
   return [...new Set(parents)].sort();
 }
 
+/** EventBridge's 2,048-character event pattern, with room to spare (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html). */
+const PATTERN_BUDGET = 2048 - 48;
+
+/**
+ * Splits `values` into as few lists as keep each `pattern(list)` within EventBridge's 2,048 characters, in order: a
+ * catalog's packages or parent images, listed in one rule, pass it at about a hundred names.
+ */
+export function chunkForPattern(values: readonly string[], pattern: (list: string[]) => EventPattern): string[][] {
+  const chunks: string[][] = [];
+  let current: string[] = [];
+  for (const value of values) {
+    if (current.length > 0 && JSON.stringify(pattern([...current, value])).length > PATTERN_BUDGET) {
+      chunks.push(current);
+      current = [];
+    }
+    current.push(value);
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
 export interface TriggerRuleInputs {
   catalog: Catalog;
   bus: events.IEventBus;
   dlq: sqs.IQueue;
-  pipelineArns: Record<string, string>;
   startBuilds: IFunction;
   onPipelineDisabled: IFunction;
 }
@@ -48,18 +69,15 @@ export function createTriggerRules(stack: Stack, inputs: TriggerRuleInputs): Rec
   const { catalog, bus, dlq } = inputs;
   const target = (fn: IFunction) => new targets.LambdaFunction(fn, { deadLetterQueue: dlq, ...RULE_RETRY });
   const rules: Record<string, events.Rule> = {};
-  const packages = catalogPackages(catalog);
-  if (packages.length > 0) {
-    rules.codeArtifact = new events.Rule(stack, 'CodeArtifactReleaseRule', {
+  const codeArtifact = (packageName: string[]) =>
+    eventPatternFor('package-version-state-change', { detail: { packageName, packageVersionState: ['Published'] } });
+  chunkForPattern(catalogPackages(catalog), codeArtifact).forEach((packages, i) => {
+    rules[`codeArtifact${i || ''}`] = new events.Rule(stack, `CodeArtifactReleaseRule${i || ''}`, {
       description: "Goldsmith: CodeArtifact publishes a version of a catalog's package → start-builds",
-      eventPattern: cdkPattern(
-        eventPatternFor('package-version-state-change', {
-          detail: { packageName: packages, packageVersionState: ['Published'] },
-        }),
-      ),
+      eventPattern: cdkPattern(codeArtifact(packages)),
       targets: [target(inputs.startBuilds)],
     });
-  }
+  });
   rules.packageUpdate = new events.Rule(stack, 'PackageUpdateRule', {
     description: 'Goldsmith: CI announces a package release → start-builds',
     eventBus: bus,
@@ -72,20 +90,21 @@ export function createTriggerRules(stack: Stack, inputs: TriggerRuleInputs): Rec
     eventPattern: cdkPattern(eventPatternFor('base-image-changed')),
     targets: [target(inputs.startBuilds)],
   });
-  const parents = cascadeParents(catalog);
-  if (parents.length > 0) {
-    rules.imagePromoted = new events.Rule(stack, 'ImagePromotedRule', {
+  const promoted = (image: string[]) => eventPatternFor('image-promoted', { detail: { image } });
+  chunkForPattern(cascadeParents(catalog), promoted).forEach((parents, i) => {
+    rules[`imagePromoted${i || ''}`] = new events.Rule(stack, `ImagePromotedRule${i || ''}`, {
       description: 'Goldsmith: a parent image was promoted → start-builds (cascade)',
       eventBus: bus,
-      eventPattern: cdkPattern(eventPatternFor('image-promoted', { detail: { image: parents } })),
+      eventPattern: cdkPattern(promoted(parents)),
       targets: [target(inputs.startBuilds)],
     });
-  }
-  const pipelines = Object.values(inputs.pipelineArns);
-  if (pipelines.length > 0) {
+  });
+  if (Object.keys(catalog.images).length > 0) {
+    // By prefix: a list of every pipeline ARN passes EventBridge's 2,048-character pattern at about 25 images.
+    const ours = [{ prefix: pipelineArnPrefix(stack) }];
     rules.pipelineDisabled = new events.Rule(stack, 'PipelineDisabledRule', {
       description: 'Goldsmith: Image Builder disabled one of our pipelines → on-pipeline-disabled',
-      eventPattern: cdkPattern(eventPatternFor('image-pipeline-auto-disabled', { extra: { resources: pipelines } })),
+      eventPattern: cdkPattern(eventPatternFor('image-pipeline-auto-disabled', { extra: { resources: ours } })),
       targets: [target(inputs.onPipelineDisabled)],
     });
   }

@@ -10,6 +10,7 @@ import type { Catalog } from '../../core/config/schema.js';
 import { catalogBundling } from '../catalog.js';
 import { NAME_PREFIX } from '../names.js';
 import { notificationsTopicName } from '../Promotion.js';
+import { everyPipelineArn } from '../pipelines.js';
 
 /** The operators' role, e.g. `goldsmith-prod-operators`: a fixed name, so its sessions' ARNs are predictable. */
 export function operatorsRoleName(stage: string): string {
@@ -24,7 +25,6 @@ export interface OperatorEndpointInputs {
   catalog: Catalog;
   ledger: dynamodb.ITable;
   stateMachine: sfn.IStateMachine;
-  pipelineArns: Record<string, string>;
   pipelineArnPrefix: string;
 }
 
@@ -73,12 +73,11 @@ export function createOperatorEndpoint(stack: Stack, inputs: OperatorEndpointInp
   if (!url) throw new Error('the operator function has no URL');
 
   // Build: what start-builds does for a manual change. Approve/reject: answer the task token.
-  const pipelines = Object.values(inputs.pipelineArns);
-  if (pipelines.length > 0) {
+  if (Object.keys(inputs.catalog.images).length > 0) {
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['imagebuilder:StartImagePipelineExecution', 'imagebuilder:ListImagePipelineImages'],
-        resources: pipelines,
+        resources: [everyPipelineArn(stack)],
       }),
     );
   }

@@ -1,12 +1,11 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Factory } from '../../stacks/Factory.js';
-import { minimalCatalog, resourcesOf, synthesize } from './helpers.js';
+import { FACTORY_STACKS, factoryTemplate, minimalCatalog, resourcesOf, synthesize } from './helpers.js';
 
 describe('Factory stack with a minimal catalog (one AMI image, one region)', () => {
   let template: Template;
   beforeAll(async () => {
-    template = (await synthesize(minimalCatalog(), { stacks: [Factory] })).template;
+    template = factoryTemplate(await synthesize(minimalCatalog(), { stacks: FACTORY_STACKS }));
   });
 
   it('creates exactly one pipeline, recipe and distribution for the one image', () => {
@@ -67,7 +66,7 @@ describe('Factory stack with a catalog it cannot build', () => {
         },
       },
     });
-    const error = await synthesize(catalog, { stacks: [Factory] }).catch((e: unknown) => e);
+    const error = await synthesize(catalog, { stacks: FACTORY_STACKS }).catch((e: unknown) => e);
     expect(String(error)).toMatch(/^Error: Invalid catalog:\n/);
     expect(String(error)).toContain('images.solo.parent.image');
     expect(String(error)).toContain('images.solo.components[0].parameters.Levle');
@@ -86,7 +85,7 @@ describe('Factory stack with a catalog it cannot build', () => {
         },
       },
     });
-    await expect(synthesize(catalog, { stacks: [Factory], validate: 'shape' })).rejects.toThrow(
+    await expect(synthesize(catalog, { stacks: FACTORY_STACKS, validate: 'shape' })).rejects.toThrow(
       'images.box.parent: a container image cannot build on catalog image "solo"',
     );
   });
@@ -97,7 +96,7 @@ describe('Factory stack with a catalog it cannot build', () => {
         solo: { parent: 'docker:amazonlinux:2023', components: [{ managed: 'update-linux' }], regions: ['us-east-1'] },
       },
     });
-    await expect(synthesize(catalog, { stacks: [Factory], validate: 'shape' })).rejects.toThrow(
+    await expect(synthesize(catalog, { stacks: FACTORY_STACKS, validate: 'shape' })).rejects.toThrow(
       /images\.solo\.parent: .*needs an AMI parent/,
     );
   });
@@ -112,7 +111,7 @@ describe('Factory stack with a catalog it cannot build', () => {
         },
       },
     });
-    await expect(synthesize(catalog, { stacks: [Factory], validate: 'shape' })).rejects.toThrow(
+    await expect(synthesize(catalog, { stacks: FACTORY_STACKS, validate: 'shape' })).rejects.toThrow(
       'images.solo.components.0.parameters.Levle: not a parameter of "components/cis-hardening.yml"',
     );
   });
@@ -128,14 +127,14 @@ describe('Factory stack with a catalog it cannot build', () => {
         },
       },
     });
-    await expect(synthesize(catalog, { stacks: [Factory], validate: 'shape' })).rejects.toThrow(
+    await expect(synthesize(catalog, { stacks: FACTORY_STACKS, validate: 'shape' })).rejects.toThrow(
       'images.solo.tests.0.file: cannot read component file "components/nope.yml"',
     );
   });
 
   it('refuses to deploy to a region other than the catalog home region', async () => {
     const catalog = minimalCatalog({ organization: { id: 'o-zz9988776655', homeRegion: 'eu-west-1' } });
-    await expect(synthesize(catalog, { stacks: [Factory], validate: 'shape' })).rejects.toThrow(
+    await expect(synthesize(catalog, { stacks: FACTORY_STACKS, validate: 'shape' })).rejects.toThrow(
       'organization.homeRegion is "eu-west-1" but the app deploys to "us-east-1"',
     );
   });

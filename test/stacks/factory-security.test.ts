@@ -1,8 +1,11 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { getStack } from 'sst/constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import example from '../../goldsmith.config.js';
 import { Factory } from '../../stacks/Factory.js';
-import { flatten, resourcesOf, synthesize } from './helpers.js';
+import { FACTORY_IMAGE_STACKS } from '../../stacks/FactoryImages.js';
+import { imageStackOf } from '../../stacks/factory/shards.js';
+import { FACTORY_STACKS, factoryTemplate, flatten, resourcesOf, synthesize } from './helpers.js';
 
 type Props = Record<string, unknown>;
 
@@ -18,7 +21,7 @@ function amiKeyOf(template: Template): Props {
 describe('Factory stack security with the example catalog', () => {
   let template: Template;
   beforeAll(async () => {
-    template = (await synthesize(example, { stacks: [Factory] })).template;
+    template = factoryTemplate(await synthesize(example, { stacks: FACTORY_STACKS }));
   });
 
   it('requires IMDSv2 on every build instance, with one more hop for container builds', () => {
@@ -99,11 +102,9 @@ describe('Factory stack security with the example catalog', () => {
         (amiKeyOf(template)['KeyPolicy'] as { Statement: Props[] }).Statement.map((s) => s['Sid']),
       );
     }
-    const raw = template.findResources('AWS::ImageBuilder::DistributionConfiguration', {
-      Properties: { Name: 'goldsmith-base' },
-    });
-    const dependsOn = (Object.values(raw)[0] as { DependsOn?: string[] }).DependsOn ?? [];
-    expect(dependsOn).toEqual(expect.arrayContaining(replicas.map(([id]) => id)));
+    // Distributions wait for the replicas: their image stacks deploy after the whole Factory stack.
+    const imageStack = getStack(FACTORY_IMAGE_STACKS[imageStackOf('base')]!);
+    expect(imageStack.dependencies).toContain(getStack(Factory));
   });
 
   it('keeps build logs in a private, encrypted, TLS-only bucket', () => {

@@ -3,7 +3,9 @@ import { type StackContext, use } from 'sst/constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import example from '../../goldsmith.config.js';
 import { Factory } from '../../stacks/Factory.js';
-import { flatten, resourcesOf, synthesize } from './helpers.js';
+import { FACTORY_IMAGE_STACKS } from '../../stacks/FactoryImages.js';
+import { imageStackOf } from '../../stacks/factory/shards.js';
+import { FACTORY_STACKS, factoryTemplate, flatten, resourcesOf, synthesize } from './helpers.js';
 
 type Props = Record<string, unknown>;
 
@@ -25,18 +27,18 @@ function recipeOf(template: Template, image: string): Props {
   return flatten(template.toJSON().Resources[logicalId].Properties) as Props;
 }
 
-/** A stack that consumes the Factory the way Triggers and Promotion will. */
+/** A stack that consumes the Factory and the image stack of `base`. */
 function Consumer({ stack }: StackContext) {
-  const factory = use(Factory);
-  stack.addOutputs({ BasePipeline: factory.pipelineArns['base']!, Topic: factory.imageBuilderTopic.topicArn });
+  const images = use(FACTORY_IMAGE_STACKS[imageStackOf('base')]!);
+  stack.addOutputs({ BasePipeline: images.pipelineArns['base']!, Topic: use(Factory).imageBuilderTopic.topicArn });
 }
 
 describe('Factory stack with the example catalog', () => {
   let template: Template;
   let consumer: Template;
   beforeAll(async () => {
-    const built = await synthesize(example, { stacks: [Factory, Consumer] });
-    template = built.templates.get(Factory)!;
+    const built = await synthesize(example, { stacks: [...FACTORY_STACKS, Consumer] });
+    template = factoryTemplate(built);
     consumer = built.template;
   });
 
@@ -141,7 +143,7 @@ describe('Factory stack with the example catalog', () => {
     }
   });
 
-  it('exports every pipeline ARN and the shared resources, and hands them to stacks that use it', () => {
+  it('outputs every pipeline ARN and the shared resources, and hands them to stacks that use them', () => {
     const outputs = Object.keys(template.toJSON().Outputs ?? {});
     expect(outputs).toEqual(
       expect.arrayContaining([

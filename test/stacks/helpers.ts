@@ -4,6 +4,8 @@ import { App, getStack, type StackContext } from 'sst/constructs';
 import { initProject } from 'sst/project.js';
 import { type CatalogInput, catalogShapeSchema } from '../../core/config/schema.js';
 import { parseCatalogInput, setCatalog } from '../../stacks/catalog.js';
+import { Factory } from '../../stacks/Factory.js';
+import { FACTORY_IMAGE_STACKS } from '../../stacks/FactoryImages.js';
 
 /** The repository root: catalog paths (`components/...`) resolve from here in every test. */
 export const REPO_ROOT = new URL('../../', import.meta.url).pathname;
@@ -55,6 +57,40 @@ export async function synthesize(catalog: CatalogInput, options: SynthOptions): 
   return { app, templates, template: templates.get(last)!, stack: getStack(last) };
 }
 
+type Json = unknown;
+
+/** The Factory and the image stacks that hold each image's Image Builder resources. */
+export const FACTORY_STACKS: StackFunction[] = [Factory, ...FACTORY_IMAGE_STACKS];
+
+/**
+ * The Factory's and its image stacks' templates as one, for assertions that do not care which stack holds a
+ * resource. Logical ids do not collide: every image's ids start with its name. An image stack's imports of the
+ * Factory's exports are replaced by what was exported (`Ref`, `Fn::GetAtt`), as if it were one stack; a cross-stack
+ * `DependsOn` becomes a stack dependency in CDK, so it is in no template.
+ */
+export function factoryTemplate(synth: Synthesized): Template {
+  const merged: { Resources: Record<string, Json>; Outputs: Record<string, Json> } = { Resources: {}, Outputs: {} };
+  const exported = new Map<string, Json>();
+  for (const fn of FACTORY_STACKS) {
+    const json = synth.templates.get(fn)?.toJSON() as
+      | { Resources?: Record<string, Json>; Outputs?: Record<string, { Value: Json; Export?: { Name: string } }> }
+      | undefined;
+    Object.assign(merged.Resources, json?.Resources);
+    for (const [id, output] of Object.entries(json?.Outputs ?? {})) {
+      if (output.Export) exported.set(output.Export.Name, output.Value);
+      else merged.Outputs[id] = output;
+    }
+  }
+  const unimport = (value: Json): Json => {
+    if (Array.isArray(value)) return value.map(unimport);
+    if (typeof value !== 'object' || value === null) return value;
+    const name = (value as { 'Fn::ImportValue'?: unknown })['Fn::ImportValue'];
+    if (typeof name === 'string' && exported.has(name)) return exported.get(name);
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unimport(v)]));
+  };
+  return Template.fromJSON(unimport(merged) as Record<string, Json>);
+}
+
 /** A minimal valid catalog (one AMI image, one region, one channel) for tests that must not lean on the example. */
 export function minimalCatalog(overrides: Partial<CatalogInput> = {}): CatalogInput {
   return {
@@ -70,8 +106,6 @@ export function minimalCatalog(overrides: Partial<CatalogInput> = {}): CatalogIn
     ...overrides,
   };
 }
-
-type Json = unknown;
 
 /**
  * Resolves CloudFormation intrinsics a template uses for pseudo parameters and joins, so assertions can compare

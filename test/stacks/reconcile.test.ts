@@ -97,15 +97,13 @@ describe('Promotion stack: reconciler function', () => {
     expect(variables.STATE_MACHINE_ARN).toMatch(/^<PromotionStateMachine/);
   });
 
-  it('may list only the catalog pipelines, describe only images, start only the promotion and publish only to the topic', () => {
+  it("may list only Goldsmith's pipelines, describe only images, start only the promotion and publish only to the topic", () => {
     const statements = statementsOf('ReconcileServiceRoleDefaultPolicy');
     const byAction = (action: string) => statements.filter((s) => actionsOf(s).includes(action));
 
-    expect(byAction('imagebuilder:ListImagePipelineImages').flatMap(resourcesOfStatement).sort()).toEqual(
-      ['app', 'base', 'hardened', 'web-runtime'].map(
-        (image) => `arn:aws:imagebuilder:us-east-1:my-account:image-pipeline/goldsmith-${image}`,
-      ),
-    );
+    expect(byAction('imagebuilder:ListImagePipelineImages').flatMap(resourcesOfStatement)).toEqual([
+      'arn:aws:imagebuilder:us-east-1:my-account:image-pipeline/goldsmith-*',
+    ]);
     expect(byAction('imagebuilder:GetImage').flatMap(resourcesOfStatement)).toEqual([
       'arn:aws:imagebuilder:us-east-1:my-account:image/*',
     ]);
@@ -118,18 +116,20 @@ describe('Promotion stack: reconciler function', () => {
     const services = new Set(statements.flatMap(actionsOf).map((a) => a.split(':')[0]));
     // X-Ray is SST's active tracing, whose actions take no resource; sqs is the on-failure destination.
     expect([...services].sort()).toEqual(['dynamodb', 'imagebuilder', 'sns', 'sqs', 'states', 'xray']);
-    for (const s of statements.filter((s) => !actionsOf(s).every((a) => a.startsWith('xray:')))) {
+    // X-Ray and SendTask* take no resource type: "*" is the only resource IAM matches for them.
+    const resourceless = (a: string) => a.startsWith('xray:') || a.startsWith('states:SendTask');
+    for (const s of statements.filter((s) => !actionsOf(s).every(resourceless))) {
       expect(resourcesOfStatement(s), JSON.stringify(s.Action)).not.toContain('*');
     }
   });
 
-  it('lists exactly the pipelines of whatever catalog it is built from', async () => {
+  it('names the pipelines by prefix whatever the catalog, so the policy does not grow with it', async () => {
     const minimal = await synthesize(minimalCatalog(), { stacks: [Promotion] });
     const policy = only(resourcesOf(minimal.template, 'AWS::IAM::Policy'), 'ReconcileServiceRoleDefaultPolicy')[1];
     const statements = (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
     const listed = statements
       .filter((s) => actionsOf(s).includes('imagebuilder:ListImagePipelineImages'))
       .flatMap(resourcesOfStatement);
-    expect(listed).toHaveLength(Object.keys(minimalCatalog().images).length);
+    expect(listed).toEqual(['arn:aws:imagebuilder:us-east-1:my-account:image-pipeline/goldsmith-*']);
   });
 });

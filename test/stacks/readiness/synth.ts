@@ -2,6 +2,7 @@ import type { CfnResource } from 'aws-cdk-lib';
 import { getStack, Function as SstFunction } from 'sst/constructs';
 import type { CatalogInput } from '../../../core/config/schema.js';
 import { Factory } from '../../../stacks/Factory.js';
+import { FACTORY_IMAGE_STACKS } from '../../../stacks/FactoryImages.js';
 import { Ledger } from '../../../stacks/Ledger.js';
 import { Monitoring } from '../../../stacks/Monitoring.js';
 import { Notifications } from '../../../stacks/Notifications.js';
@@ -14,6 +15,7 @@ import { type StackFunction, synthesize } from '../helpers.js';
 export const APP_STACKS: readonly StackFunction[] = [
   Ledger,
   Factory,
+  ...FACTORY_IMAGE_STACKS,
   Notifications,
   Promotion,
   Triggers,
