@@ -85,7 +85,7 @@ export function formatSharing(result: SharingBenchmark): string {
     `  AMI channel promotions    ${s.promotions}`,
     `  ModifyImageAttribute      ${s.modifyImageAttribute} (planner's minimum ${s.minimumModifyImageAttribute}; ${perPromotion} per promotion); ModifySnapshotAttribute ${s.modifySnapshotAttribute}`,
     wave
-      ? `  largest sharing wave      ${wave.calls} calls in ${wave.regions} regions: ${wave.virtualSeconds} s virtual (token buckets' lower bound ${wave.lowerBoundSeconds} s); ${s.waves.count} waves`
+      ? `  largest sharing wave      ${wave.calls} calls in ${wave.regions} regions: ${wave.virtualSeconds} s virtual, longest call ${wave.longestCallSeconds} s (token buckets' lower bound ${wave.lowerBoundSeconds} s); ${s.waves.count} waves`
       : '  largest sharing wave      none',
     `  faults                    ${result.faults.injected} injected, ${result.faults.retried} retried, ${result.faults.failedCalls} calls failed`,
     `  consistency audit         ${result.consistent ? 'ok' : `PROBLEMS: ${result.problems.slice(0, 3).join('; ')}`}`,

@@ -35,7 +35,13 @@ export interface SimulationSharing {
   modifyImageAttribute: number;
   minimumModifyImageAttribute: number;
   waves: number;
-  largestWave: { calls: number; regions: number; virtualSeconds: number; lowerBoundSeconds: number } | null;
+  largestWave: {
+    calls: number;
+    regions: number;
+    virtualSeconds: number;
+    longestCallSeconds: number | null;
+    lowerBoundSeconds: number;
+  } | null;
 }
 
 const DECLARES_SIMULATE = /export\s+(?:async\s+)?function\s+simulate\b|export\s+const\s+simulate\b/;
@@ -65,7 +71,13 @@ const reportSchema = z.object({
       waves: z.object({
         count: z.number(),
         largest: z
-          .object({ calls: z.number(), regions: z.number(), virtualSeconds: z.number(), lowerBoundSeconds: z.number() })
+          .object({
+            calls: z.number(),
+            regions: z.number(),
+            virtualSeconds: z.number(),
+            longestCallSeconds: z.number().optional(),
+            lowerBoundSeconds: z.number(),
+          })
           .nullable(),
       }),
     })
@@ -174,6 +186,7 @@ export async function benchmarkSimulation(
                 calls: sharing.waves.largest.calls,
                 regions: sharing.waves.largest.regions,
                 virtualSeconds: sharing.waves.largest.virtualSeconds,
+                longestCallSeconds: sharing.waves.largest.longestCallSeconds ?? null,
                 lowerBoundSeconds: sharing.waves.largest.lowerBoundSeconds,
               }
             : null,
@@ -190,7 +203,7 @@ function sharingLines(sharing: SimulationSharing | null): string[] {
   return [
     `  ModifyImageAttribute      ${sharing.modifyImageAttribute} for ${sharing.promotions} AMI channel promotions (${per} each; planner's minimum ${sharing.minimumModifyImageAttribute})`,
     wave
-      ? `  largest sharing wave      ${wave.calls} calls in ${wave.regions} regions: ${wave.virtualSeconds} s virtual, token buckets' lower bound ${wave.lowerBoundSeconds} s (${sharing.waves} waves)`
+      ? `  largest sharing wave      ${wave.calls} calls in ${wave.regions} regions: ${wave.virtualSeconds} s virtual (longest call ${wave.longestCallSeconds ?? 'n/a'} s), token buckets' lower bound ${wave.lowerBoundSeconds} s (${sharing.waves} waves)`
       : '  largest sharing wave      none',
   ];
 }

@@ -24,6 +24,7 @@ export class KmsError extends Error {
       | 'LimitExceededException'
       | 'AlreadyExistsException'
       | 'ValidationException'
+      | 'MalformedPolicyDocumentException'
       | 'UnsupportedOperationException',
     message: string,
   ) {
@@ -98,7 +99,7 @@ export class KmsFake {
     opts: { multiRegion?: boolean; description?: string } = {},
   ): KmsKey {
     if (statementsOf(policy).length === 0)
-      throw new KmsError('ValidationException', 'MalformedPolicyDocumentException: the policy has no statement');
+      throw new KmsError('MalformedPolicyDocumentException', 'The key policy has no statement.');
     const key: KmsKey = {
       keyId,
       region,
@@ -137,11 +138,6 @@ export class KmsFake {
     const m = KEY_ARN.exec(ref);
     if (m && (m[1] !== region || m[2] !== this.accountId)) return undefined;
     return this.keys.get(`${region}|${m ? m[3] : ref}`);
-  }
-
-  /** Every key and replica, for reports and tests. */
-  all(): KmsKey[] {
-    return [...this.keys.values()];
   }
 
   /** Decides one request for `action` (e.g. `kms:Decrypt`) on the key `ref` in `region`, as KMS would. */

@@ -27,6 +27,8 @@ export interface SharingWave {
   regions: number;
   /** From the first call's first attempt to the last call's answer, on the virtual clock (backoffs included). */
   virtualSeconds: number;
+  /** The longest single call, first attempt to answer: above zero only when the SDK waited out a throttle. */
+  longestCallSeconds: number;
   /**
    * The least time any client could take: per Region and EC2 bucket, the calls beyond a full bucket's burst at
    * the bucket's refill rate (local/throttle.ts cites EC2's numbers); the largest of those.
@@ -86,6 +88,7 @@ export function sharingFigures(
       calls: wave.length,
       regions: new Set(wave.map((c) => c.region)).size,
       virtualSeconds: round((Math.max(...wave.map((c) => c.endMs)) - wave[0]!.startMs) / 1000),
+      longestCallSeconds: round(Math.max(...wave.map((c) => c.endMs - c.startMs)) / 1000),
       lowerBoundSeconds: round(waveLowerBoundSeconds(wave)),
     }),
   );

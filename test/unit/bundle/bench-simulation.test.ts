@@ -79,7 +79,7 @@ describe('benchmarkSimulation', () => {
         builds: [], promotions: [{ outcome: 'promoted' }], apiCalls: { 'ec2:ModifyImageAttribute': 16 },
         sharing: { promotions: 1, modifyImageAttribute: 16, modifySnapshotAttribute: 0, minimumModifyImageAttribute: 16,
           waves: { count: 1, totalVirtualSeconds: 2.5,
-            largest: { start: '2027-01-15T04:00:00.000Z', calls: 48, regions: 16, virtualSeconds: 2.5, lowerBoundSeconds: 0 } } },
+            largest: { start: '2027-01-15T04:00:00.000Z', calls: 48, regions: 16, virtualSeconds: 2.5, longestCallSeconds: 0.4, lowerBoundSeconds: 0 } } },
       };
       return { report, timeline: [], notes: [], run: {} };
     }\n`);
@@ -88,7 +88,9 @@ describe('benchmarkSimulation', () => {
     expect(text).toContain(
       "ModifyImageAttribute      16 for 1 AMI channel promotions (16.00 each; planner's minimum 16)",
     );
-    expect(text).toContain("48 calls in 16 regions: 2.5 s virtual, token buckets' lower bound 0 s (1 waves)");
+    expect(text).toContain(
+      "48 calls in 16 regions: 2.5 s virtual (longest call 0.4 s), token buckets' lower bound 0 s (1 waves)",
+    );
   });
 
   it('reports a failure without figures when simulate throws', async () => {
