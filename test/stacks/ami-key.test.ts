@@ -6,9 +6,8 @@ import { autoScalingGrantRefusal, directUseRefusal, launchRefusal, memberRole } 
 import type { CfnTemplate } from '../../local/simulator/intrinsics.js';
 import { TemplateResolver } from '../../local/simulator/intrinsics.js';
 import { distributionKeysOf, registerKeys } from '../../local/simulator/keys.js';
-import { Factory } from '../../stacks/Factory.js';
 import { pipelineName } from '../../stacks/names.js';
-import { resourcesOf, synthesize } from './helpers.js';
+import { FACTORY_STACKS, factoryTemplate, resourcesOf, synthesize } from './helpers.js';
 
 type Props = Record<string, unknown>;
 const ORG = example.organization.id;
@@ -25,8 +24,9 @@ describe('the AMI key policy as the Factory stack writes it', () => {
   let resolver: TemplateResolver;
   let templates: CfnTemplate[];
   beforeAll(async () => {
-    const synth = await synthesize(example, { stacks: [Factory] });
-    template = synth.template;
+    const synth = await synthesize(example, { stacks: FACTORY_STACKS });
+    // The Factory (key, replicas) and the image stacks (distributions) as one template.
+    template = factoryTemplate(synth);
     templates = [template.toJSON() as CfnTemplate];
     // The account as the test app has it: replica ARNs carry it literally.
     const accountId = synth.stack.account;
