@@ -32,7 +32,9 @@ export async function claimSlackPost(id: string, now: Date): Promise<boolean> {
       new PutCommand({
         TableName: table(),
         Item: { pk: PK, sk: `MSG#${id}`, kind: 'slack-message', claimedAt: now.toISOString() },
-        ConditionExpression: 'attribute_not_exists(sk) OR (attribute_not_exists(ts) AND claimedAt < :stale)',
+        // A parked post (aws/slack-backlog.ts) belongs to the backlog: no delivery takes it over.
+        ConditionExpression:
+          'attribute_not_exists(sk) OR (attribute_not_exists(ts) AND attribute_not_exists(parkedAt) AND claimedAt < :stale)',
         ExpressionAttributeValues: { ':stale': new Date(now.getTime() - CLAIM_MS).toISOString() },
       }),
     );
@@ -47,7 +49,14 @@ export async function claimSlackPost(id: string, now: Date): Promise<boolean> {
 export async function recordSlackPost(
   id: string,
   ref: SlackMessageRef,
-  extra: { event: string; threadTs?: string | undefined; at: string },
+  extra: {
+    event: string;
+    threadTs?: string | undefined;
+    at: string;
+    /** When the post was first parked, and how many attempts it took, for one that waited in the backlog. */
+    deferredSince?: string | undefined;
+    attempts?: number | undefined;
+  },
 ): Promise<void> {
   await documentClient().send(
     new PutCommand({
@@ -55,6 +64,15 @@ export async function recordSlackPost(
       Item: { pk: PK, sk: `MSG#${id}`, kind: 'slack-message', ...ref, ...extra },
     }),
   );
+}
+
+/** Where announcement `id` was posted, if chat.postMessage answered (a retry then only finishes what followed). */
+export async function slackPostOf(id: string): Promise<SlackMessageRef | undefined> {
+  const out = await documentClient().send(
+    new GetCommand({ TableName: table(), Key: { pk: PK, sk: `MSG#${id}` }, ConsistentRead: true }),
+  );
+  const item = out.Item;
+  return typeof item?.ts === 'string' ? { channel: String(item.channel), ts: item.ts } : undefined;
 }
 
 /** The thread of an image version, if one was started. */

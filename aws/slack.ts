@@ -13,8 +13,10 @@ export class SlackApiError extends GoldsmithError {
   constructor(
     readonly method: string,
     readonly error: string,
+    /** For `ratelimited`: the seconds Slack's `Retry-After` asked for, to wait before the next attempt. */
+    readonly retryAfterSeconds?: number,
   ) {
-    super(`Slack ${method}: ${error}`);
+    super(`Slack ${method}: ${error}${retryAfterSeconds === undefined ? '' : ` (retry after ${retryAfterSeconds} s)`}`);
     this.name = 'SlackApiError';
   }
 }
@@ -30,6 +32,8 @@ export interface SlackSettings {
   baseUrl?: string;
   sleep?: (ms: number) => Promise<void>;
   maxAttempts?: number;
+  /** The longest one call waits in all (Retry-After and backoff); a longer wait is left to a later attempt. */
+  maxWaitMs?: number;
 }
 
 let settings: SlackSettings = {};
@@ -57,8 +61,15 @@ export async function slackCredentials(): Promise<SlackCredentials> {
   return { botToken: creds.botToken, signingSecret: creds.signingSecret };
 }
 
-/** Slack errors worth another attempt (https://api.slack.com/methods/chat.postMessage#errors). */
-const TRANSIENT = new Set(['ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
+/** Slack errors worth another attempt (https://api.slack.com/methods/chat.postMessage#errors), and no answer at all. */
+const TRANSIENT = new Set([
+  'ratelimited',
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+  'network_error',
+]);
 
 export function isTransientSlackError(error: unknown): boolean {
   return error instanceof SlackApiError && TRANSIENT.has(error.error);
@@ -73,50 +84,64 @@ export interface SlackMessageRef {
 /** Counts of what happened at the Slack edge in this process: retries after 429s, for logs and metrics. */
 export const slackStats = { rateLimited: 0 };
 
+/** Seconds a `Retry-After` header asks for (Slack sends whole seconds); 1 when absent or unreadable. */
+function retryAfterOf(response: Response): number {
+  const seconds = Number(response.headers.get('retry-after') ?? '1');
+  return Number.isFinite(seconds) && seconds > 0 ? seconds : 1;
+}
+
+/** One HTTP exchange: Slack's JSON, or the error it amounts to (429 with its Retry-After, 5xx, no answer). */
+async function exchange(
+  method: string,
+  url: URL,
+  token: string,
+  body: Record<string, unknown>,
+): Promise<Record<string, unknown> | SlackApiError> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify(body),
+    });
+  } catch {
+    return new SlackApiError(method, 'network_error');
+  }
+  if (response.status === 429) {
+    await response.body?.cancel();
+    return new SlackApiError(method, 'ratelimited', retryAfterOf(response));
+  }
+  if (!response.ok) {
+    await response.body?.cancel();
+    return new SlackApiError(method, response.status >= 500 ? 'service_unavailable' : `http_${response.status}`);
+  }
+  const json = (await response.json()) as Record<string, unknown>;
+  if (json.ok === true) return json;
+  return new SlackApiError(method, typeof json.error === 'string' ? json.error : 'unknown_error');
+}
+
 /**
  * Calls a Slack Web API method with a JSON body. HTTP 429 is waited out for `Retry-After` seconds and retried
- * (https://api.slack.com/apis/rate-limits), as are Slack's transient errors, up to `maxAttempts` (default 4).
- * @throws SlackApiError with Slack's error code when Slack says no.
+ * (https://api.slack.com/apis/rate-limits), Slack's transient errors and unanswered requests after a short backoff,
+ * up to `maxAttempts` (default 4) and never waiting more than `maxWaitMs` (default 10 s) in all: a longer wait is
+ * thrown to the caller, which parks the message for later rather than hold a Lambda (or a promotion) for it.
+ * @throws SlackApiError with Slack's error code when Slack says no (`retryAfterSeconds` set for a 429).
  */
 export async function callSlack(method: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
   const { botToken } = await slackCredentials();
   const base = settings.baseUrl ?? process.env.SLACK_API_URL ?? 'https://slack.com/api/';
+  const url = new URL(method, base.endsWith('/') ? base : `${base}/`);
   const sleep = settings.sleep ?? ((ms: number) => sleepFor(ms).then(() => undefined));
   const maxAttempts = settings.maxAttempts ?? 4;
+  let budget = settings.maxWaitMs ?? 10_000;
   for (let attempt = 1; ; attempt++) {
-    const response = await fetch(new URL(method, base.endsWith('/') ? base : `${base}/`), {
-      method: 'POST',
-      headers: { authorization: `Bearer ${botToken}`, 'content-type': 'application/json; charset=utf-8' },
-      body: JSON.stringify(body),
-    });
-    if (response.status === 429) {
-      slackStats.rateLimited++;
-      await response.body?.cancel();
-      if (attempt >= maxAttempts) throw new SlackApiError(method, 'ratelimited');
-      const seconds = Number(response.headers.get('retry-after') ?? '1');
-      await sleep((Number.isFinite(seconds) && seconds > 0 ? seconds : 1) * 1000);
-      continue;
-    }
-    if (!response.ok) {
-      await response.body?.cancel();
-      const error = new SlackApiError(
-        method,
-        response.status >= 500 ? 'service_unavailable' : `http_${response.status}`,
-      );
-      if (isTransientSlackError(error) && attempt < maxAttempts) {
-        await sleep(2 ** attempt * 250);
-        continue;
-      }
-      throw error;
-    }
-    const json = (await response.json()) as Record<string, unknown>;
-    if (json.ok === true) return json;
-    const error = new SlackApiError(method, typeof json.error === 'string' ? json.error : 'unknown_error');
-    if (isTransientSlackError(error) && attempt < maxAttempts) {
-      await sleep(2 ** attempt * 250);
-      continue;
-    }
-    throw error;
+    const out = await exchange(method, url, botToken, body);
+    if (!(out instanceof SlackApiError)) return out;
+    if (out.error === 'ratelimited') slackStats.rateLimited++;
+    const wait = out.retryAfterSeconds !== undefined ? out.retryAfterSeconds * 1000 : 2 ** attempt * 250;
+    if (!isTransientSlackError(out) || attempt >= maxAttempts || wait > budget) throw out;
+    budget -= wait;
+    await sleep(wait);
   }
 }
 

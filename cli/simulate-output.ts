@@ -162,3 +162,18 @@ export function renderSimulation(result: SimulationResult): string {
   );
   return `${out.join('\n')}\n`;
 }
+
+/** `simulate --slack`: the Slack channel as a person would read it, each thread's replies indented under its root. */
+export function renderSlackChannel(messages: SimulationResult['slackMessages']): string {
+  if (!messages) return '\nSlack: the catalog configures no Slack channel.\n';
+  const replies = new Map<string, typeof messages>();
+  for (const m of messages) if (m.threadTs) replies.set(m.threadTs, [...(replies.get(m.threadTs) ?? []), m]);
+  const line = (m: (typeof messages)[number], indent: string) =>
+    `${minute(m.at)}  ${indent}${m.text}${m.replaced.length > 0 ? ' (edited in place)' : ''}`;
+  const lines = ['', `What Slack received (${messages.length} messages)`];
+  for (const root of messages.filter((m) => !m.threadTs)) {
+    lines.push(line(root, ''));
+    for (const r of replies.get(root.ts) ?? []) lines.push(line(r, r.broadcast ? '  ↳ [also in channel] ' : '  ↳ '));
+  }
+  return `${lines.join('\n')}\n`;
+}

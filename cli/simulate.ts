@@ -4,10 +4,10 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from './commands.js';
 import { DEFAULT_CATALOG_FILE, loadCatalogFile } from './load-catalog.js';
 import { readState, replayProblems, stateOf, writeState } from './operator/saved-state.js';
-import { renderSimulation } from './simulate-output.js';
+import { renderSimulation, renderSlackChannel } from './simulate-output.js';
 import { parseOptions, UsageError } from './usage.js';
 
-const HELP = `usage: goldsmith simulate [--config FILE] [--scenario FILE] [--json] [--seed N] [--html FILE]
+const HELP = `usage: goldsmith simulate [--config FILE] [--scenario FILE] [--json] [--seed N] [--html FILE] [--slack]
                           [--save DIR | --resume DIR [--until TIME]]
 
 Runs Goldsmith end to end on the embedded local cloud, in virtual time, with no AWS account.
@@ -16,6 +16,8 @@ Runs Goldsmith end to end on the embedded local cloud, in virtual time, with no 
   --json            print the report as one JSON document (progress goes to stderr)
   --seed N          override the scenario's seed (fault injection, drops)
   --html FILE       also write the run as one self-contained HTML page (lanes, monthly chart, tables)
+  --slack           also print what the Slack channel received (threads indented, edits in place marked);
+                    with --json, the report gets "slackMessages"
   --save DIR        leave the local cloud's state in DIR (ledger, executions, pointers, builds, AMIs, virtual
                     time) for "goldsmith <command> --local DIR"
   --resume DIR      continue the cloud saved in DIR (with the operator actions taken on it) until --until
@@ -38,6 +40,7 @@ export const command: Command = {
       save: { type: 'string' },
       resume: { type: 'string' },
       until: { type: 'string' },
+      slack: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     });
     if (values.help) {
@@ -111,9 +114,11 @@ export const command: Command = {
     }
     if (values.json) {
       const { report, timeline, notes, run } = result;
-      process.stdout.write(`${JSON.stringify({ ...report, timeline, notes, run }, null, 2)}\n`);
+      const slack = values.slack ? { slackMessages: result.slackMessages ?? [] } : {};
+      process.stdout.write(`${JSON.stringify({ ...report, timeline, notes, run, ...slack }, null, 2)}\n`);
     } else {
       process.stdout.write(renderSimulation(result));
+      if (values.slack) process.stdout.write(renderSlackChannel(result.slackMessages));
     }
     return result.report.consistency.ok && result.report.apiModel.violations.length === 0 ? 0 : 1;
   },

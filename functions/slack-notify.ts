@@ -1,19 +1,11 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
 import * as z from 'zod';
-import { postSlackMessage, updateSlackMessage } from '../aws/slack.js';
-import {
-  claimSlackPost,
-  recordSlackApproval,
-  recordSlackPost,
-  recordSlackThread,
-  slackApprovalOf,
-  slackThreadOf,
-} from '../aws/slack-ledger.js';
 import { MalformedEventError } from '../core/errors.js';
-import { renderDecidedApproval, renderSlack } from '../core/notifications/slack.js';
 import { type Notification, parseNotification } from '../events/notification.js';
 import { handlerFor } from './lib/middleware.js';
-import { logger, metrics } from './lib/powertools.js';
+import { drainSlackBacklog, relayToSlack, type SlackAction } from './slack/relay.js';
+
+export type { SlackAction };
 
 // An SNS delivery to Lambda: the announcement is each record's `Message` (the contract's `default` body).
 const snsEventSchema = z.object({
@@ -21,6 +13,11 @@ const snsEventSchema = z.object({
     .array(z.object({ Sns: z.object({ MessageId: z.string(), Message: z.string() }) }))
     .min(1, 'an SNS delivery holds at least one record'),
 });
+
+/** The hourly schedule's input (stacks/Notifications.ts): deliver whatever waits for Slack. */
+export const slackRedeliverInputSchema = z.strictObject({ slack: z.literal('redeliver') });
+
+type SlackInput = { kind: 'announcements'; announcements: Notification[] } | { kind: 'redeliver' };
 
 function announcementsOf(event: z.infer<typeof snsEventSchema>): Notification[] {
   return event.Records.map((r, i) => {
@@ -36,66 +33,33 @@ function announcementsOf(event: z.infer<typeof snsEventSchema>): Notification[] 
   });
 }
 
-// Thread replies people should also see in the channel itself.
-const broadcast = (n: Notification) => n.severity !== 'info' || n.event === 'approval-requested';
-
-/** What the relay did with one announcement. */
-export type SlackAction = 'posted' | 'duplicate';
-
-/**
- * Posts one announcement to the Slack channel, once: in its image version's thread (the first message about a
- * version starts it), with Approve/Reject buttons for an approval request. A decision (approved, rejected,
- * expired) also updates the request's message in place, so its buttons are gone.
- */
-export async function relayToSlack(n: Notification, channel: string, now = new Date()): Promise<SlackAction> {
-  if (!(await claimSlackPost(n.id, now))) return 'duplicate';
-  const message = renderSlack(n);
-  const thread = n.image && n.version ? await slackThreadOf(n.image, n.version) : undefined;
-  const posted = await postSlackMessage({
-    channel: thread?.channel ?? channel,
-    ...message,
-    threadTs: thread?.ts,
-    broadcast: broadcast(n),
-  });
-  if (!thread && n.image && n.version) await recordSlackThread(n.image, n.version, posted);
-  if (n.event === 'approval-requested') await recordSlackApproval(n.detail.approvalId, posted, n);
-  if ((n.event === 'approved' || n.event === 'rejected' || n.event === 'expired') && n.detail.approvalId) {
-    const request = await slackApprovalOf(n.detail.approvalId);
-    if (request?.request.event === 'approval-requested') {
-      await updateSlackMessage({
-        channel: request.channel,
-        ts: request.ts,
-        ...renderDecidedApproval(request.request, n),
-      });
-      metrics.addMetric('SlackMessagesUpdated', MetricUnit.Count, 1);
-    }
-  }
-  await recordSlackPost(n.id, posted, { event: n.event, threadTs: thread?.ts, at: now.toISOString() });
-  metrics.addMetric('SlackMessagesPosted', MetricUnit.Count, 1);
-  return 'posted';
+function parseSlackInput(raw: unknown): SlackInput {
+  if (slackRedeliverInputSchema.safeParse(raw).success) return { kind: 'redeliver' };
+  return { kind: 'announcements', announcements: announcementsOf(snsEventSchema.parse(raw)) };
 }
+
+/** Leaves ten seconds of the invocation for the writes that follow the last post. */
+const deadlineOf = (context: Context | undefined) =>
+  Date.now() + Math.max(0, (context?.getRemainingTimeInMillis?.() ?? 60_000) - 10_000);
 
 /**
  * The Slack function, subscribed to the notifications topic: renders each announcement as Block Kit and posts it
- * with the Slack Web API (channel: env `SLACK_CHANNEL`). A Slack failure throws, so Lambda retries the delivery
- * (then the dead-letter queue); the promotion that announced it is long past and never waits for Slack.
+ * with the Slack Web API (channel: env `SLACK_CHANNEL`), after whatever still waits for Slack. A post Slack refuses
+ * waits in the ledger's backlog (functions/slack/relay.ts) rather than fail the delivery; the hourly schedule, and
+ * every later delivery, try the backlog again, honouring Slack's Retry-After.
  */
 export const handler = handlerFor({
   name: 'slack-notify',
-  parse: (raw) => announcementsOf(snsEventSchema.parse(raw)),
-  handle: async (announcements: Notification[]) => {
+  parse: parseSlackInput,
+  handle: async (input: SlackInput, context: Context) => {
     const channel = process.env.SLACK_CHANNEL;
     if (!channel) throw new Error('SLACK_CHANNEL is not set');
+    const now = () => new Date();
+    const deadline = deadlineOf(context);
+    if (input.kind === 'redeliver') return { backlog: await drainSlackBacklog(channel, now, deadline) };
     const actions: SlackAction[] = [];
-    for (const n of announcements) {
-      try {
-        actions.push(await relayToSlack(n, channel));
-      } catch (error) {
-        metrics.addMetric('SlackPostsFailed', MetricUnit.Count, 1);
-        logger.error('posting to Slack failed; Lambda retries the delivery', { id: n.id, event: n.event, error });
-        throw error;
-      }
-    }
-    return { actions };
+    for (const n of input.announcements) actions.push(await relayToSlack(n, channel, now()));
+    const backlog = actions.includes('deferred') ? await drainSlackBacklog(channel, now, deadline) : undefined;
+    return { actions, ...(backlog ? { backlog } : {}) };
   },
 });

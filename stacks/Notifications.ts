@@ -1,16 +1,13 @@
-import { Duration } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Function as SstFunction, type StackContext } from 'sst/constructs';
+import type { Function as SstFunction, StackContext } from 'sst/constructs';
 import type { Catalog } from '../core/config/schema.js';
 import { useCatalog } from './catalog.js';
-import { ledgerTableName, NAME_PREFIX } from './names.js';
+import { ledgerTableName } from './names.js';
+import { createSlackRelay } from './notifications/slack.js';
 import { createMonthlySummary } from './notifications/summary.js';
 import { notificationsTopicName } from './Promotion.js';
 
@@ -39,55 +36,10 @@ export function emailFilterPolicy(subscriber: EmailSubscriber): Record<string, s
 }
 
 /**
- * The Slack function: subscribed to the topic, it posts each announcement with the Slack Web API (bot token from
- * the catalog's secret, read at run time through Powertools, never an environment variable). Deliveries that still
- * fail after Lambda's two retries land in a dead-letter queue.
- */
-function slackFunction(
-  stack: StackContext['stack'],
-  app: StackContext['app'],
-  slack: NonNullable<Catalog['notifications']['slack']>,
-  topic: sns.Topic,
-  ledger: dynamodb.ITable,
-): SstFunction {
-  const secret = secretsmanager.Secret.fromSecretNameV2(stack, 'SlackSecret', slack.secretName);
-  const fn = new SstFunction(stack, 'SlackNotify', {
-    handler: 'functions/slack-notify.handler',
-    timeout: 60,
-    environment: {
-      SLACK_SECRET_NAME: slack.secretName,
-      SLACK_CHANNEL: slack.channel,
-      SLACK_API_URL: 'https://slack.com/api/',
-      LEDGER_TABLE: ledger.tableName,
-      // The approval request's message carries the signed email links too, made with the approval-link key.
-      APPROVAL_SECRET_NAME: `${NAME_PREFIX}/${app.stage}/approval-links`,
-    },
-  });
-  secret.grantRead(fn);
-  secretsmanager.Secret.fromSecretNameV2(
-    stack,
-    'ApprovalLinkKey',
-    `${NAME_PREFIX}/${app.stage}/approval-links`,
-  ).grantRead(fn);
-  ledger.grantReadWriteData(fn);
-  const dlq = new sqs.Queue(stack, 'SlackNotifyDlq', {
-    retentionPeriod: Duration.days(14),
-    encryption: sqs.QueueEncryption.SQS_MANAGED,
-    enforceSSL: true,
-  });
-  fn.configureAsyncInvoke({
-    retryAttempts: 2,
-    maxEventAge: Duration.hours(6),
-    onFailure: new destinations.SqsDestination(dlq),
-  });
-  topic.addSubscription(new subscriptions.LambdaSubscription(fn));
-  return fn;
-}
-
-/**
  * The notifications topic every Goldsmith step publishes to (attributes `image`, `channel`, `event`, `severity`,
  * so subscribers filter), with the catalog's email subscribers (each with its filter policy, if any) and, when the
- * catalog configures Slack, the Slack function; and the monthly summary's function and schedule. Other stacks find the topic by its deterministic name.
+ * catalog configures Slack, the Slack function; and the monthly summary's function and schedule. Other stacks find
+ * the topic by its deterministic name.
  *
  * Encrypted with a key of our own, not `alias/aws/sns`: CloudWatch alarms can publish to an encrypted topic only when
  * the key policy lets cloudwatch.amazonaws.com use the key, which the AWS managed key's policy never does
@@ -133,7 +85,7 @@ export function Notifications({ app, stack }: StackContext): NotificationsResour
   }
   const ledger = dynamodb.Table.fromTableName(stack, 'Ledger', ledgerTableName(app.stage));
   const slack = catalog.notifications.slack
-    ? slackFunction(stack, app, catalog.notifications.slack, topic, ledger)
+    ? createSlackRelay(stack, app, catalog.notifications.slack, topic, ledger)
     : undefined;
   createMonthlySummary(stack, catalog, ledger, topic);
   stack.addOutputs({ NotificationsTopicArn: topic.topicArn });

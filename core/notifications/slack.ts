@@ -114,6 +114,11 @@ function monthlyBlock(n: Extract<Notification, { event: 'monthly-summary' }>): S
   };
 }
 
+/** The block id of a message's first block: the announcement it carries (`announcement:<id>`). */
+export function announcementBlockId(id: string): string {
+  return `announcement:${id}`;
+}
+
 /**
  * Renders an announcement as a Slack message: the status mark and title, the summary, image / version / channel and
  * the key facts as fields, console links, and — for an approval request — Approve and Reject buttons.
@@ -122,6 +127,9 @@ export function renderSlack(n: Notification): SlackMessage {
   const blocks: KnownBlock[] = [
     {
       type: 'section',
+      // Names the announcement the message carries (block ids are ours to choose, unique within a message, at most
+      // 255 characters: https://api.slack.com/reference/block-kit/blocks#section).
+      block_id: announcementBlockId(n.id),
       text: { type: 'mrkdwn', text: `${MARK[n.event]} *${escapeMrkdwn(n.title)}*\n${escapeMrkdwn(n.summary)}` },
     },
   ];

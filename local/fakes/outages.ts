@@ -16,6 +16,9 @@ export interface OutageWindow {
   readonly service: string;
   readonly from: string;
   readonly until: string;
+  /** For `slack`: the HTTP status the stand-in answers (503 by default; 429 with `retryAfterSeconds`). */
+  readonly status?: number | undefined;
+  readonly retryAfterSeconds?: number | undefined;
 }
 
 /** A window as the report shows it (CONTRACTS.md "Outages"). */
@@ -103,6 +106,11 @@ export class Outages {
   private activeWindow(service: string): WindowState | undefined {
     const t = this.now().getTime();
     return this.windows.find((w) => w.window.service === service && w.from <= t && t < w.until);
+  }
+
+  /** The window `service` is inside now, if any. */
+  openWindow(service: string): OutageWindow | undefined {
+    return this.activeWindow(service)?.window;
   }
 
   /** True while `service` is inside one of its windows. */

@@ -374,8 +374,8 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     POWERTOOLS_IDEMPOTENCY_DISABLED: 'false',
   });
   await createTables(wiring);
-  const slack = await startSlack(catalog, clock, secrets);
-  deliverTopicsToFunctions(installed.fakes.sns, wiring, invoker);
+  const slack = await startSlack(catalog, clock, secrets, outages);
+  deliverTopicsToFunctions(installed.fakes.sns, wiring, invoker, slack ? outages : undefined);
 
   return {
     catalog,

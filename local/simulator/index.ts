@@ -3,6 +3,7 @@ import { resetModelChecks } from '../models/request-check.js';
 import { SimulatedApprovers } from './approvals.js';
 import { auditConsistency } from './audit.js';
 import { auditOutages } from './audit-outages.js';
+import { auditSlack } from './audit-slack.js';
 import { startLocalCloud } from './cloud.js';
 import { costOfRun } from './cost.js';
 import { runAction, scheduleTriggers } from './driver.js';
@@ -11,6 +12,7 @@ import type { ProgressListener } from './progress.js';
 import { buildReport, type SimulationReport } from './report.js';
 import type { Scenario, ScenarioEvent } from './scenario.js';
 import { putAsSender, type RawPut } from './senders.js';
+import { type SlackMessageSeen, slackMessagesOf } from './slack.js';
 import { type CloudSnapshot, snapshotOf } from './snapshot.js';
 import { buildTimeline, type TimelineEntry } from './timeline.js';
 
@@ -21,6 +23,8 @@ export interface SimulationResult {
   notes: string[];
   /** Operator requests (scenario `build`/`operator` events) and the endpoint's answers, in order. */
   operator?: OperatorExchange[];
+  /** What Slack received, in posting order (`simulate --slack`), when the catalog configures Slack. */
+  slackMessages?: SlackMessageSeen[];
   /** The local cloud's state at the end, when asked for (`simulate --save`). */
   snapshot?: CloudSnapshot;
   run: { wallMs: number; simulatedMonths: number; monthsPerSecond: number; steps: number; peakRssMb: number };
@@ -110,12 +114,13 @@ export async function simulate(
     });
     report.consistency = auditConsistency(cloud, report);
     const outageAudit = await auditOutages(cloud, report);
+    const slackAudit = await auditSlack(cloud);
     const checks = (report.consistency as { checks?: Record<string, number> }).checks ?? {};
     report.consistency = {
       ...report.consistency,
-      ok: report.consistency.ok && outageAudit.problems.length === 0,
-      problems: [...report.consistency.problems, ...outageAudit.problems],
-      checks: { ...checks, ...outageAudit.checks },
+      ok: report.consistency.ok && outageAudit.problems.length === 0 && slackAudit.problems.length === 0,
+      problems: [...report.consistency.problems, ...outageAudit.problems, ...slackAudit.problems],
+      checks: { ...checks, ...outageAudit.checks, ...slackAudit.checks },
     };
     report.cost = costOfRun(cloud, report, statusLog, schedulesFired);
     const channels = catalog.channels.map((c) => c.name);
@@ -129,6 +134,7 @@ export async function simulate(
       notes: notes.map((n) => `${n.at} ${n.text}`),
       operator: operatorEndpoint.exchanges,
       ...(options.snapshot ? { snapshot: await snapshotOf(cloud) } : {}),
+      ...(cloud.slack ? { slackMessages: slackMessagesOf(cloud.slack) } : {}),
       run: {
         wallMs,
         simulatedMonths,

@@ -1,12 +1,17 @@
 import { paginateScan } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../aws/clients.js';
 import type { CostReport } from '../../core/cost/estimate.js';
-import type { MonthlySummary } from '../../core/notifications/monthly-summary.js';
 import type { FailedCall } from '../fakes/middleware.js';
 import type { OutageReport } from '../fakes/outages.js';
 import { formatViolation, modelCheckFigures } from '../models/request-check.js';
 import type { LocalCloud } from './cloud.js';
 import type { AsyncInvoker } from './invoke.js';
+import {
+  type NotificationFigures,
+  notificationFigures,
+  type SlackFigures,
+  slackFigures,
+} from './report-notifications.js';
 import type { Scenario } from './scenario.js';
 import { type SharingFigures, sharingFigures } from './sharing-figures.js';
 
@@ -39,11 +44,8 @@ export interface SimulationReport {
   }[];
   pointers: Record<string, Record<string, string>>;
   notifications: { event: string; image: string; channel: string | null; at: string; subject: string }[];
-  /** Announcements as the ledger's claims saw them: distinct ones made, every delivery that made one, and the
-   * deliveries that published nothing because it was made before (re-delivered events, retried steps). */
-  announcements?: { distinct: number; deliveries: number; suppressed: number };
-  /** The monthly summaries the ledger kept (one per month, whatever the deliveries), as they were announced. */
-  summaries?: MonthlySummary[];
+  announcements?: NotificationFigures['announcements'];
+  summaries?: NotificationFigures['summaries'];
   apiCalls: Record<string, number>;
   faults: {
     injected: number;
@@ -71,7 +73,7 @@ export interface SimulationReport {
   rejectedCallbacks: number;
   /** What Slack received (the stand-in's count): messages posted, threads with replies, messages updated in place,
    * and Slack button presses the approval callback accepted or refused. Absent without Slack in the catalog. */
-  slack?: { posted: number; threads: number; updated: number; approvals: number; refused: number; rateLimited: number };
+  slack?: SlackFigures;
   /** The end-of-run audit; `checks` counts what each check examined (CONTRACTS.md). */
   consistency: { ok: boolean; problems: string[]; checks?: Record<string, number> };
   /**
@@ -215,13 +217,7 @@ export async function buildReport(
       subject: m.subject ?? '',
     }));
 
-  const claims = byKind('announcement');
-  const deliveries = claims.reduce((n, c) => n + Number(c.deliveries ?? 1), 0);
-  const announcements = { distinct: claims.length, deliveries, suppressed: deliveries - claims.length };
-
-  const summaries = byKind('monthly-summary')
-    .map((i) => i.detail as MonthlySummary)
-    .sort((a, b) => a.month.localeCompare(b.month));
+  const { announcements, summaries } = notificationFigures(items);
 
   // Every copy the local cloud delivered beyond the first; the audit checks none of them had an effect.
   const duplicatesSuppressed = cloud.bus.stats.duplicates + extras.invoker.duplicates;
@@ -243,18 +239,7 @@ export async function buildReport(
     ].sort((a, b) => a.at.localeCompare(b.at)),
     rejectedCallbacks: extras.rejectedCallbacks,
     consistency: { ok: true, problems: [], checks: {} },
-    ...(cloud.slack
-      ? {
-          slack: {
-            posted: cloud.slack.stats.posted,
-            threads: cloud.slack.threadCount(),
-            updated: cloud.slack.stats.updated,
-            approvals: extras.slackPresses?.approvals ?? 0,
-            refused: extras.slackPresses?.refused ?? 0,
-            rateLimited: cloud.slack.stats.rateLimited,
-          },
-        }
-      : {}),
+    ...(cloud.slack ? { slack: slackFigures(cloud.slack, items, extras.slackPresses) } : {}),
     apiModel: apiModelFigures(),
     sharing: sharingFigures(cloud.catalog, promotions, stats.apiCalls, stats.sharingCalls),
   };

@@ -118,7 +118,10 @@ export const scenarioEventSchema = z.unknown().transform((value, ctx) => {
   return { timing: timed.data, filter, action: body.data };
 });
 
-/** Services an outage window can name: an `apiCalls` prefix, or `lambda` for our own functions' invocations. */
+/**
+ * Services an outage window can name: an `apiCalls` prefix, `lambda` for our own functions' invocations, or `slack`
+ * for the Slack stand-in (which then answers `status`: 503 by default, or 429 with `retryAfterSeconds`).
+ */
 export const OUTAGE_SERVICES = [
   'imagebuilder',
   'ec2',
@@ -134,11 +137,22 @@ export const OUTAGE_SERVICES = [
   'ecr',
   'kms',
   'lambda',
+  'slack',
 ] as const;
 
 const outageSchema = z
-  .strictObject({ service: z.enum(OUTAGE_SERVICES), from: isoTime, until: isoTime })
-  .refine((o) => Date.parse(o.until) > Date.parse(o.from), { message: 'until must be after from', path: ['until'] });
+  .strictObject({
+    service: z.enum(OUTAGE_SERVICES),
+    from: isoTime,
+    until: isoTime,
+    status: z.union([z.literal(429), z.literal(500), z.literal(502), z.literal(503)]).optional(),
+    retryAfterSeconds: z.number().int().positive().max(86_400).optional(),
+  })
+  .refine((o) => Date.parse(o.until) > Date.parse(o.from), { message: 'until must be after from', path: ['until'] })
+  .refine((o) => o.service === 'slack' || (o.status === undefined && o.retryAfterSeconds === undefined), {
+    message: 'only a slack outage takes status and retryAfterSeconds',
+    path: ['status'],
+  });
 
 export const scenarioSchema = z.strictObject({
   start: isoTime,

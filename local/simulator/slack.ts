@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { configureSlack } from '../../aws/slack.js';
 import type { Catalog } from '../../core/config/schema.js';
+import { announcementBlockId } from '../../core/notifications/slack.js';
 import type { VirtualClock } from '../clock.js';
+import type { Outages } from '../fakes/outages.js';
 import type { SecretsManagerFake } from '../fakes/secretsmanager.js';
 import type { PublishedMessage, SnsFake } from '../fakes/sns-sts.js';
-import { SlackStandIn } from '../slack/stand-in.js';
+import { SlackStandIn, type SlackStandInHooks } from '../slack/stand-in.js';
 import type { AsyncInvoker } from './invoke.js';
 import type { Wiring } from './wiring.js';
 
@@ -17,13 +19,32 @@ export async function startSlack(
   catalog: Catalog,
   clock: VirtualClock,
   secrets: SecretsManagerFake,
+  outages?: Outages,
 ): Promise<SlackStandIn | undefined> {
   const slack = catalog.notifications.slack;
   if (!slack) return undefined;
   const botToken = `xoxb-local-${randomBytes(12).toString('hex')}`;
   const signingSecret = randomBytes(16).toString('hex');
   secrets.create(slack.secretName, JSON.stringify({ botToken, signingSecret }), catalog.organization.homeRegion);
-  const standIn = new SlackStandIn({ botToken, signingSecret, now: () => clock.now(), channels: [slack.channel] });
+  // A `slack` outage window: every request is refused (counted against the window), and each refused message is
+  // deferred work until Slack accepts that same message.
+  const hooks: SlackStandInHooks | undefined = outages && {
+    outage: () => {
+      const open = outages.openWindow('slack');
+      if (!open) return undefined;
+      outages.fail('slack');
+      return { status: open.status ?? 503, retryAfterSeconds: open.retryAfterSeconds ?? 60 };
+    },
+    onRefused: (key) => outages.defer(`slack:${key}`, 'slack'),
+    onAccepted: (key) => outages.done(`slack:${key}`),
+  };
+  const standIn = new SlackStandIn({
+    botToken,
+    signingSecret,
+    now: () => clock.now(),
+    channels: [slack.channel],
+    ...(hooks ? { hooks } : {}),
+  });
   await standIn.start();
   configureSlack({ baseUrl: standIn.url, sleep: (ms) => clock.sleep(ms, 'slack retry-after') });
   return standIn;
@@ -57,11 +78,50 @@ export function snsLambdaEvent(m: PublishedMessage, subscriptionArn: string) {
   };
 }
 
+function announcementIdOf(message: string): string | undefined {
+  try {
+    const id = (JSON.parse(message) as { id?: unknown }).id;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Delivers every message published to a topic to the functions subscribed to it (SNS → Lambda, at least once). */
-export function deliverTopicsToFunctions(sns: SnsFake, wiring: Wiring, invoker: AsyncInvoker): void {
+export function deliverTopicsToFunctions(sns: SnsFake, wiring: Wiring, invoker: AsyncInvoker, outages?: Outages): void {
   sns.onPublish((m) => {
+    // An announcement published while Slack is down is work the outage holds up until Slack shows it.
+    if (outages?.isDown('slack')) {
+      const id = announcementIdOf(m.message);
+      if (id) outages.defer(`slack:${announcementBlockId(id)}`, 'slack');
+    }
     for (const sub of wiring.subscriptions.filter((s) => s.topicArn === m.topicArn)) {
       invoker.deliverRepeatedly(sub.targetArn, snsLambdaEvent(m, `${sub.topicArn}:local`), `sns ${m.attributes.event}`);
     }
   });
+}
+
+/** A message as Slack shows it: when, its text, whether it is a reply in a thread, and edits made in place. */
+export interface SlackMessageSeen {
+  at: string;
+  ts: string;
+  /** The root's `ts` for a reply in a thread. */
+  threadTs?: string;
+  text: string;
+  /** A reply also shown in the channel itself. */
+  broadcast: boolean;
+  /** Texts it had before chat.update replaced them, oldest first. */
+  replaced: string[];
+}
+
+/** Every message the stand-in holds, in posting order. */
+export function slackMessagesOf(standIn: SlackStandIn): SlackMessageSeen[] {
+  return standIn.messages().map((m) => ({
+    at: m.postedAt,
+    ts: m.ts,
+    ...(m.threadTs ? { threadTs: m.threadTs } : {}),
+    text: m.text,
+    broadcast: m.broadcast,
+    replaced: [...m.history],
+  }));
 }

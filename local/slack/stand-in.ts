@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { slackSignature } from '../../core/promotion/slack-request.js';
@@ -21,6 +22,22 @@ export interface SlackStandInStats {
   updated: number;
   rateLimited: number;
   refusedAuth: number;
+  /** Requests answered with a 5xx (an outage). */
+  failed: number;
+}
+
+/** How the stand-in answers while Slack is down: a 5xx, or 429 with a Retry-After. */
+export interface SlackOutageAnswer {
+  status: number;
+  retryAfterSeconds?: number | undefined;
+}
+
+/** What a refused request was about, so the simulator can tell when the same work finally went through. */
+export interface SlackStandInHooks {
+  /** Slack is down now: the answer to give (and the refusal is counted against the outage). */
+  outage?: () => SlackOutageAnswer | undefined;
+  onRefused?: (key: string) => void;
+  onAccepted?: (key: string) => void;
 }
 
 interface Channel {
@@ -36,6 +53,26 @@ const BURST = 20;
 const PER_SECOND = 1;
 
 /**
+ * One piece of work a request carries: the announcement a post carries (its first block's id), the message an update
+ * edits, else the message's content (its thread aside: a late post may start one).
+ */
+function workKey(url: string | undefined, chunks: Buffer[]): string {
+  let body: Record<string, unknown> = {};
+  try {
+    body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+  } catch {
+    // not JSON: the key is the method alone
+  }
+  if (url?.endsWith('chat.update')) return `update ${String(body.ts)}`;
+  const first = Array.isArray(body.blocks) ? (body.blocks[0] as { block_id?: unknown } | undefined) : undefined;
+  if (typeof first?.block_id === 'string') return first.block_id;
+  return createHash('sha256')
+    .update(JSON.stringify([body.text, body.blocks]))
+    .digest('hex')
+    .slice(0, 24);
+}
+
+/**
  * A local stand-in for Slack's Web API on a loopback port: chat.postMessage and chat.update with the bot token
  * checked (`not_authed` / `invalid_auth` otherwise, HTTP 200 as Slack answers), channels by name or id, threads,
  * updates in place, and chat.postMessage's per-channel rate limit (HTTP 429 with `Retry-After`)
@@ -43,14 +80,20 @@ const PER_SECOND = 1;
  * `pressButton` builds the signed `block_actions` request Slack would send to the app's interactivity URL.
  */
 export class SlackStandIn {
-  readonly stats: SlackStandInStats = { posted: 0, updated: 0, rateLimited: 0, refusedAuth: 0 };
+  readonly stats: SlackStandInStats = { posted: 0, updated: 0, rateLimited: 0, refusedAuth: 0, failed: 0 };
   private readonly channels = new Map<string, Channel>();
   private server: Server | undefined;
   private seq = 0;
   url = '';
 
   constructor(
-    private readonly options: { botToken: string; signingSecret: string; now: () => number; channels: string[] },
+    private readonly options: {
+      botToken: string;
+      signingSecret: string;
+      now: () => number;
+      channels: string[];
+      hooks?: SlackStandInHooks;
+    },
   ) {
     options.channels.forEach((name, i) => {
       const bare = name.replace(/^#/, '');
@@ -96,6 +139,21 @@ export class SlackStandIn {
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
       res.end(JSON.stringify(body));
     };
+    const hooks = this.options.hooks;
+    const down = hooks?.outage?.();
+    if (down) {
+      hooks?.onRefused?.(workKey(req.url, chunks));
+      if (down.status === 429) {
+        this.stats.rateLimited++;
+        return answer(
+          429,
+          { ok: false, error: 'ratelimited' },
+          { 'retry-after': String(down.retryAfterSeconds ?? 60) },
+        );
+      }
+      this.stats.failed++;
+      return answer(down.status, { ok: false, error: 'service_unavailable' });
+    }
     const auth = req.headers.authorization;
     if (!auth) {
       this.stats.refusedAuth++;
@@ -139,6 +197,7 @@ export class SlackStandIn {
         };
         channel.messages.push(message);
         this.stats.posted++;
+        hooks?.onAccepted?.(workKey(req.url, chunks));
         return answer(200, { ok: true, channel: channel.id, ts: message.ts, message: { text: message.text } });
       }
       case 'chat.update': {
@@ -148,6 +207,7 @@ export class SlackStandIn {
         message.text = String(body.text ?? message.text);
         if (Array.isArray(body.blocks)) message.blocks = body.blocks;
         this.stats.updated++;
+        hooks?.onAccepted?.(workKey(req.url, chunks));
         return answer(200, { ok: true, channel: channel.id, ts: message.ts, text: message.text });
       }
       default:

@@ -1,0 +1,61 @@
+import type { MonthlySummary } from '../../core/notifications/monthly-summary.js';
+import type { SlackStandIn } from '../slack/stand-in.js';
+
+type Item = Record<string, unknown>;
+
+/** What the ledger says about announcements: how many were made once, and the monthly summaries kept. */
+export interface NotificationFigures {
+  /** Announcements as the ledger's claims saw them: distinct ones made, every delivery that made one, and the
+   * deliveries that published nothing because it was made before (re-delivered events, retried steps). */
+  announcements: { distinct: number; deliveries: number; suppressed: number };
+  /** The monthly summaries the ledger kept (one per month, whatever the deliveries), as they were announced. */
+  summaries: MonthlySummary[];
+}
+
+/** What Slack received (the stand-in's count), and what the Slack function's backlog went through. */
+export interface SlackFigures {
+  posted: number;
+  threads: number;
+  updated: number;
+  approvals: number;
+  refused: number;
+  rateLimited: number;
+  /** Requests Slack answered with a 5xx (an outage). */
+  failed?: number;
+  /** Announcements whose post waited in the backlog (Slack refused it, or earlier ones waited) before it went. */
+  deferred?: number;
+  /** Announcements still waiting for Slack at the end of the run. */
+  pending?: number;
+}
+
+/** The report's `announcements` and `summaries`, from the ledger's items. */
+export function notificationFigures(items: readonly Item[]): NotificationFigures {
+  const claims = items.filter((i) => i.kind === 'announcement');
+  const deliveries = claims.reduce((n, c) => n + Number(c.deliveries ?? 1), 0);
+  const summaries = items
+    .filter((i) => i.kind === 'monthly-summary')
+    .map((i) => i.detail as MonthlySummary)
+    .sort((a, b) => a.month.localeCompare(b.month));
+  return { announcements: { distinct: claims.length, deliveries, suppressed: deliveries - claims.length }, summaries };
+}
+
+/** The report's `slack`: the stand-in's counts, the button presses, and the backlog from the ledger. */
+export function slackFigures(
+  slack: SlackStandIn,
+  items: readonly Item[],
+  presses: { approvals: number; refused: number } | undefined,
+): SlackFigures {
+  return {
+    posted: slack.stats.posted,
+    threads: slack.threadCount(),
+    updated: slack.stats.updated,
+    approvals: presses?.approvals ?? 0,
+    refused: presses?.refused ?? 0,
+    rateLimited: slack.stats.rateLimited,
+    failed: slack.stats.failed,
+    deferred: items.filter(
+      (m) => m.kind === 'slack-message' && (m.parkedAt !== undefined || m.deferredSince !== undefined),
+    ).length,
+    pending: items.filter((m) => m.kind === 'slack-pending').length,
+  };
+}

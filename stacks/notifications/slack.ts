@@ -1,0 +1,88 @@
+import { Duration } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Function as SstFunction, type StackContext } from 'sst/constructs';
+import type { Catalog } from '../../core/config/schema.js';
+import { NAME_PREFIX } from '../names.js';
+
+/** How often the Slack function tries what waits for Slack, besides every time it is delivered an announcement. */
+export const SLACK_REDELIVER_RATE = 'rate(1 hour)';
+/** That schedule's input (functions/slack-notify.ts). */
+export const SLACK_REDELIVER_INPUT = { slack: 'redeliver' } as const;
+
+/**
+ * The Slack function: subscribed to the topic, it posts each announcement with the Slack Web API (bot token from
+ * the catalog's secret, read at run time through Powertools, never an environment variable). A post Slack refuses
+ * waits in the ledger and is tried again on every delivery and every hour; a delivery that still fails (the ledger
+ * unreachable) gets Lambda's two retries, then the dead-letter queue.
+ */
+export function createSlackRelay(
+  stack: StackContext['stack'],
+  app: StackContext['app'],
+  slack: NonNullable<Catalog['notifications']['slack']>,
+  topic: sns.Topic,
+  ledger: dynamodb.ITable,
+): SstFunction {
+  const secret = secretsmanager.Secret.fromSecretNameV2(stack, 'SlackSecret', slack.secretName);
+  const fn = new SstFunction(stack, 'SlackNotify', {
+    handler: 'functions/slack-notify.handler',
+    timeout: 60,
+    environment: {
+      SLACK_SECRET_NAME: slack.secretName,
+      SLACK_CHANNEL: slack.channel,
+      SLACK_API_URL: 'https://slack.com/api/',
+      LEDGER_TABLE: ledger.tableName,
+      // The approval request's message carries the signed email links too, made with the approval-link key.
+      APPROVAL_SECRET_NAME: `${NAME_PREFIX}/${app.stage}/approval-links`,
+    },
+  });
+  secret.grantRead(fn);
+  secretsmanager.Secret.fromSecretNameV2(
+    stack,
+    'ApprovalLinkKey',
+    `${NAME_PREFIX}/${app.stage}/approval-links`,
+  ).grantRead(fn);
+  ledger.grantReadWriteData(fn);
+  const dlq = new sqs.Queue(stack, 'SlackNotifyDlq', {
+    retentionPeriod: Duration.days(14),
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+  });
+  fn.configureAsyncInvoke({
+    retryAttempts: 2,
+    maxEventAge: Duration.hours(6),
+    onFailure: new destinations.SqsDestination(dlq),
+  });
+  topic.addSubscription(new subscriptions.LambdaSubscription(fn));
+
+  const role = new iam.Role(stack, 'SlackRedeliverSchedulerRole', {
+    assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+    }),
+    description: 'Goldsmith: EventBridge Scheduler has the Slack function try what waits for Slack',
+  });
+  fn.grantInvoke(role);
+  dlq.grantSendMessages(role);
+  new scheduler.CfnSchedule(stack, 'SlackRedeliverSchedule', {
+    description: 'Goldsmith: post what Slack refused earlier (an outage, a 429 storm), oldest first',
+    scheduleExpression: SLACK_REDELIVER_RATE,
+    scheduleExpressionTimezone: 'UTC',
+    flexibleTimeWindow: { mode: 'OFF' },
+    state: 'ENABLED',
+    target: {
+      arn: fn.functionArn,
+      roleArn: role.roleArn,
+      input: JSON.stringify(SLACK_REDELIVER_INPUT),
+      // The next run comes within the hour: retrying one longer only piles runs up.
+      retryPolicy: { maximumEventAgeInSeconds: 3000, maximumRetryAttempts: 2 },
+      deadLetterConfig: { arn: dlq.queueArn },
+    },
+  });
+  return fn;
+}

@@ -1,0 +1,181 @@
+import { CreateTableCommand, DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { client, configureClients } from '../../aws/clients.js';
+import { configureSlack } from '../../aws/slack.js';
+import { waitingSlackPosts } from '../../aws/slack-backlog.js';
+import { announcement } from '../../core/notifications/announce.js';
+import type { Notification } from '../../events/notification.js';
+import { handler } from '../../functions/slack-notify.js';
+import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite.js';
+import { type SlackOutageAnswer, SlackStandIn } from '../../local/slack/stand-in.js';
+
+const BOT_TOKEN = 'xoxb-test-token';
+const context = {
+  functionName: 'slack-notify',
+  awsRequestId: 'req-1',
+  getRemainingTimeInMillis: () => 60_000,
+} as Context;
+const secrets = mockClient(SecretsManagerClient);
+
+let dynamo: LocalDynamo;
+let slack: SlackStandIn;
+/** What Slack answers now: undefined while it is up. `once` answers are given first, one request each. */
+let down: SlackOutageAnswer | undefined;
+let once: SlackOutageAnswer[] = [];
+let slept: number[] = [];
+
+beforeAll(async () => {
+  dynamo = await startLocalDynamo();
+  slack = new SlackStandIn({
+    botToken: BOT_TOKEN,
+    signingSecret: 'unused',
+    now: () => Date.now(),
+    channels: ['#golden-images'],
+    hooks: { outage: () => once.shift() ?? down },
+  });
+  await slack.start();
+});
+
+afterAll(async () => {
+  configureClients({});
+  configureSlack({});
+  await slack?.stop();
+  await dynamo?.stop();
+});
+
+beforeEach(async () => {
+  process.env.LEDGER_TABLE = 'ledger';
+  process.env.SLACK_SECRET_NAME = 'goldsmith/slack';
+  process.env.SLACK_CHANNEL = '#golden-images';
+  secrets
+    .on(GetSecretValueCommand)
+    .resolves({ SecretString: JSON.stringify({ botToken: BOT_TOKEN, signingSecret: 's' }) });
+  down = undefined;
+  once = [];
+  slept = [];
+  configureSlack({ baseUrl: slack.url, sleep: async (ms) => void slept.push(ms) });
+  configureClients({
+    overrides: {
+      dynamodb: { endpoint: dynamo.endpoint, credentials: { accessKeyId: 'l', secretAccessKey: 'l' }, maxAttempts: 1 },
+    },
+  });
+  await client('dynamodb')
+    .send(new DeleteTableCommand({ TableName: 'ledger' }))
+    .catch(() => undefined);
+  await client('dynamodb').send(
+    new CreateTableCommand({
+      TableName: 'ledger',
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+    }),
+  );
+});
+
+/** A build's story, as its steps announce it, a second apart: each version gets its own thread. */
+function story(version: string): Notification[] {
+  const at = (s: number) => new Date(Date.UTC(2027, 0, 14, 5, 0, s)).toISOString();
+  const subject = { image: 'base', version };
+  const amis = [{ region: 'us-east-1', imageId: 'ami-0a1b2c3d4e5f60001' }];
+  return [
+    announcement('image-available', subject, { amis }, { at: at(0) }),
+    announcement(
+      'gate-passed',
+      { ...subject, channel: 'dev' },
+      { findings: { critical: 0, high: 0, medium: 0 } },
+      {
+        at: at(1),
+      },
+    ),
+    announcement('promoted', { ...subject, channel: 'dev' }, { amis, pointer: '/goldsmith/base/dev' }, { at: at(2) }),
+  ];
+}
+
+/** A message's text without its status mark (`:rocket: base 1.0.0/1: promoted to dev` → the title). */
+const titleOf = (text: string) => text.replace(/^:[a-z_]+: /, '');
+const snsEvent = (n: Notification) => ({ Records: [{ Sns: { MessageId: n.id, Message: JSON.stringify(n) } }] });
+const deliver = (n: Notification) => handler(snsEvent(n), context) as Promise<{ actions: string[] }>;
+const redeliver = () =>
+  handler({ slack: 'redeliver' }, context) as Promise<{ backlog: { delivered: number; waiting: number } }>;
+async function waiting(): Promise<number> {
+  let n = 0;
+  for await (const _post of waitingSlackPosts()) n++;
+  return n;
+}
+
+describe('the Slack function when Slack fails', () => {
+  it('posts a version’s story in one thread when Slack is up', async () => {
+    for (const n of story('1.0.0/1')) expect((await deliver(n)).actions).toEqual(['posted']);
+
+    const [root, ...replies] = slack.messages().filter((m) => m.text.includes('1.0.0/1'));
+    expect(root?.threadTs).toBeUndefined();
+    expect(replies.map((r) => r.threadTs)).toEqual([root?.ts, root?.ts]);
+  });
+
+  it('parks what Slack refuses during an outage instead of failing, then posts it in order, in its thread', async () => {
+    down = { status: 503 };
+    const refused = story('1.0.0/2');
+    for (const n of refused) expect((await deliver(n)).actions).toEqual(['deferred']);
+    expect(await waiting()).toBe(3);
+    expect(slack.messages().some((m) => m.text.includes('1.0.0/2'))).toBe(false);
+
+    down = undefined;
+    expect((await redeliver()).backlog).toEqual({ delivered: 3, waiting: 0 });
+
+    const posted = slack.messages().filter((m) => m.text.includes('1.0.0/2'));
+    expect(posted.map((m) => titleOf(m.text))).toEqual(refused.map((n) => n.title));
+    expect(posted.slice(1).every((m) => m.threadTs === posted[0]?.ts)).toBe(true);
+  });
+
+  it('queues a new post behind what still waits, so a thread never reads out of order', async () => {
+    const [first, second, third] = story('1.0.0/3') as [Notification, Notification, Notification];
+    down = { status: 500 };
+    await deliver(first);
+    down = undefined;
+
+    expect((await deliver(second)).actions).toEqual(['deferred']);
+    await deliver(third);
+
+    const posted = slack.messages().filter((m) => m.text.includes('1.0.0/3'));
+    expect(posted.map((m) => titleOf(m.text))).toEqual([first.title, second.title, third.title]);
+    expect(await waiting()).toBe(0);
+  });
+
+  it('honours a 429’s Retry-After: waits a short one in the call, parks a long one until it has passed', async () => {
+    const [first, second] = story('1.0.0/4') as [Notification, Notification];
+    once = [{ status: 429, retryAfterSeconds: 3 }];
+    expect((await deliver(first)).actions).toEqual(['posted']);
+    expect(slept).toEqual([3000]);
+
+    down = { status: 429, retryAfterSeconds: 600 };
+    expect((await deliver(second)).actions).toEqual(['deferred']);
+    const parked = [];
+    for await (const post of waitingSlackPosts()) parked.push(post);
+    expect(Date.parse(parked[0]?.notBefore ?? '') - Date.now()).toBeGreaterThan(590_000);
+    expect(slept).toEqual([3000]);
+
+    down = undefined;
+    expect((await redeliver()).backlog).toEqual({ delivered: 0, waiting: 1 });
+  });
+
+  it('posts a re-delivered announcement once, whether it was posted or parked the first time', async () => {
+    const [n] = story('1.0.0/5') as [Notification];
+    down = { status: 503 };
+    await deliver(n);
+    expect((await deliver(n)).actions).toEqual(['duplicate']);
+    down = undefined;
+    await redeliver();
+    expect((await deliver(n)).actions).toEqual(['duplicate']);
+
+    expect(slack.messages().filter((m) => titleOf(m.text) === n.title)).toHaveLength(1);
+  });
+});

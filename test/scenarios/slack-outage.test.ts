@@ -1,0 +1,117 @@
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadCatalogFile } from '../../cli/load-catalog.js';
+import type { SimulationResult } from '../../local/simulator/index.js';
+import { defaultScenario, REPO_ROOT, run } from './helpers.js';
+
+// January of the default scenario (the patch window, the base release, the prod approvals, everything delivered
+// twice) and the summary sent on 1 February: once with Slack up, once with Slack down for the patch build's morning
+// (HTTP 503 for 12 hours) and answering 429 with Retry-After: 900 through the base release's day (12 hours).
+const START = '2027-01-10T00:00:00Z';
+const UNTIL = '2027-02-02T00:00:00Z';
+const OUTAGES = [
+  { service: 'slack', from: '2027-01-14T02:00:00Z', until: '2027-01-14T14:00:00Z' },
+  {
+    service: 'slack',
+    from: '2027-01-20T08:00:00Z',
+    until: '2027-01-20T20:00:00Z',
+    status: 429,
+    retryAfterSeconds: 900,
+  },
+];
+
+function january(outages: unknown[]) {
+  const raw = JSON.parse(readFileSync(`${REPO_ROOT}local/simulator/default-scenario.json`, 'utf8')) as {
+    events: { at?: string }[];
+    faults: Record<string, unknown>;
+  };
+  return defaultScenario({
+    start: START,
+    until: UNTIL,
+    events: raw.events.filter((e) => e.at === undefined || (e.at >= START && e.at < UNTIL)),
+    faults: { ...raw.faults, outages },
+  });
+}
+
+let clean: SimulationResult;
+let failing: SimulationResult;
+
+beforeAll(async () => {
+  const catalog = await loadCatalogFile(`${REPO_ROOT}goldsmith.config.ts`);
+  clean = await run(catalog, january([]));
+  failing = await run(catalog, january(OUTAGES));
+}, 600_000);
+
+const promotions = (r: SimulationResult) =>
+  r.report.promotions.map((p) => `${p.image} ${p.version} ${p.channel} ${p.outcome} ${p.at}`);
+const titles = (r: SimulationResult) => (r.slackMessages ?? []).map((m) => m.text).sort();
+
+describe('a Slack outage and a 429 storm never cost a promotion or a message', () => {
+  it('promotes exactly as with Slack up: same versions, channels, outcomes, at the same instants', () => {
+    expect(promotions(failing).length).toBeGreaterThan(10);
+    expect(promotions(failing)).toEqual(promotions(clean));
+  });
+
+  it('counts what Slack refused: 5xx answers, 429s, posts that waited', () => {
+    expect(failing.report.slack).toMatchObject({ pending: 0 });
+    expect(failing.report.slack?.failed).toBeGreaterThan(0);
+    expect(failing.report.slack?.rateLimited).toBeGreaterThan(clean.report.slack?.rateLimited ?? 0);
+    expect(failing.report.slack?.deferred).toBeGreaterThan(0);
+    expect(clean.report.slack).toMatchObject({ failed: 0, deferred: 0, pending: 0 });
+  });
+
+  it('posts every announcement in the end: the same messages and threads as with Slack up', () => {
+    expect(failing.report.slack?.posted).toBe(clean.report.slack?.posted);
+    expect(failing.report.slack?.threads).toBe(clean.report.slack?.threads);
+    expect(titles(failing)).toEqual(titles(clean));
+    expect(failing.report.consistency.checks?.['slack-delivered']).toBe(failing.report.announcements?.distinct);
+    expect(failing.report.consistency).toMatchObject({ ok: true, problems: [] });
+  });
+
+  it('delivers what each window held up within the hour after it ends, honouring the Retry-After', () => {
+    const windows = failing.report.faults.outages.filter((o) => o.service === 'slack');
+    expect(windows).toHaveLength(2);
+    for (const w of windows) {
+      expect(w.callsFailed).toBeGreaterThan(0);
+      expect(w.deferred).toBeGreaterThan(0);
+      expect(Date.parse(w.recoveredAt ?? '')).toBeLessThanOrEqual(Date.parse(w.until) + 3_600_000);
+    }
+  });
+});
+
+describe('announcements and the monthly summary, events delivered twice', () => {
+  it('announces each thing once per (event, image, version, channel), however often its event arrived', () => {
+    const { announcements, notifications } = clean.report;
+    expect(announcements?.suppressed).toBeGreaterThan(0);
+    expect(notifications).toHaveLength(announcements?.distinct ?? -1);
+    const available = notifications.filter((n) => n.event === 'image-available');
+    const built = clean.report.builds.filter((b) => b.status === 'AVAILABLE');
+    expect(available).toHaveLength(built.length);
+    // Those about a version (a build request names none yet: each build is its own) say it once per version.
+    const keys = notifications
+      .filter((n) => /\d+\.\d+\.\d+\/\d+/.test(n.subject))
+      .map((n) => `${n.event} ${n.subject} ${n.channel}`);
+    expect(keys.length).toBeGreaterThan(40);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('sends the summary of January once on 1 February, the same whether Slack was down or not', () => {
+    const sent = clean.report.notifications.filter((n) => n.event === 'monthly-summary');
+    expect(sent.map((n) => n.at)).toEqual(['2027-02-01T09:00:00.000Z']);
+    const [summary] = clean.report.summaries ?? [];
+    expect(summary?.month).toBe('2027-01');
+    const base = summary?.images.find((i) => i.image === 'base');
+    expect(base?.built).toBe(clean.report.builds.filter((b) => b.image === 'base' && b.status === 'AVAILABLE').length);
+    expect(base?.patchToProdHours).toBeGreaterThan(0);
+    expect(summary?.cost?.total).toBeGreaterThan(0);
+    expect(failing.report.summaries).toEqual(clean.report.summaries);
+    expect(clean.timeline.some((t) => t.text.startsWith('monthly summary sent — Golden images, 2027-01'))).toBe(true);
+  });
+
+  it('writes each finished build its cost on the ledger, adding up to the report’s build cost', () => {
+    const costs = clean.report.builds.map((b) => b.cost ?? Number.NaN);
+    expect(costs.every((c) => c > 0)).toBe(true);
+    const sum = costs.reduce((a, b) => a + b, 0);
+    expect(sum).toBeCloseTo(clean.report.cost?.build ?? 0, 2);
+  });
+});
