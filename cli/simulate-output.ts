@@ -120,6 +120,10 @@ export function renderSimulation(result: SimulationResult): string {
                 `${report.slack.posted} / ${report.slack.threads} / ${report.slack.updated}`,
               ],
               ['Slack button presses: decided / refused', `${report.slack.approvals} / ${report.slack.refused}`],
+              [
+                'Slack refused (5xx / 429) / posts that waited / still waiting',
+                `${report.slack.failed ?? 0} / ${report.slack.rateLimited} / ${report.slack.deferred ?? 0} / ${report.slack.pending ?? 0}`,
+              ],
             ]
           : []),
         [

@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
+import { factsOf } from '../../../core/notifications/facts.js';
 import {
   APPROVE_ACTION,
   REJECT_ACTION,
@@ -46,6 +47,24 @@ describe('renderSlack', () => {
       for (const b of blocks) if (b.type === 'section') expect((b.fields ?? []).length).toBeLessThanOrEqual(10);
     },
   );
+
+  it.each(Object.values(SAMPLE_NOTIFICATIONS).map((n) => [n.event, n] as const))(
+    'shows the key facts of %s as fields, the summary, and a link to each of its consoles',
+    (_event, n) => {
+      const shown = visibleText(renderSlack(n).blocks);
+      expect(shown).toContain(n.summary.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;'));
+      const shownFacts = factsOf(n).slice(0, 10 - [n.image, n.version, n.channel].filter(Boolean).length);
+      for (const [label, value] of shownFacts) expect(shown).toContain(`*${label}*\n${value.slice(0, 40)}`);
+      for (const link of n.links) expect(shown).toContain(`<${link.url}|${link.label}>`);
+    },
+  );
+
+  it('names the announcement a message carries, so a re-delivered post can be recognised', () => {
+    for (const n of Object.values(SAMPLE_NOTIFICATIONS)) {
+      const first = renderSlack(n).blocks[0];
+      expect(first?.type === 'section' ? first.block_id : undefined).toBe(`announcement:${n.id}`);
+    }
+  });
 
   it('puts Approve and Reject buttons on an approval request, carrying the approval id', () => {
     const n = SAMPLE_NOTIFICATIONS['approval-requested'];
