@@ -7,7 +7,9 @@ import { documentClient } from './clients/dynamodb.js';
  * Which announcements were made, in the ledger (`pk = NOTIFY#SENT`, `sk = <announcement id>`): the id is a hash of
  * event, image, version, channel and the builder's key, so one item stands for "this thing was said once". Steps are
  * retried and events arrive twice (EventBridge, SNS and Scheduler deliver at least once; a Standard workflow's
- * StartExecution answers a repeated name and input with success), so `announce` claims the item before publishing.
+ * StartExecution answers a repeated name and input with success while the first execution is open,
+ * https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html — which is how an "Image
+ * State Change" delivered twice announced "image available" twice), so `announce` claims the item before publishing.
  */
 
 export const SENT_PK = 'NOTIFY#SENT';

@@ -14,7 +14,7 @@ const snsEventSchema = z.object({
     .min(1, 'an SNS delivery holds at least one record'),
 });
 
-/** The hourly schedule's input (stacks/Notifications.ts): deliver whatever waits for Slack. */
+/** The schedule's input (stacks/notifications/slack.ts): deliver whatever waits for Slack. */
 export const slackRedeliverInputSchema = z.strictObject({ slack: z.literal('redeliver') });
 
 type SlackInput = { kind: 'announcements'; announcements: Notification[] } | { kind: 'redeliver' };
@@ -45,7 +45,7 @@ const deadlineOf = (context: Context | undefined) =>
 /**
  * The Slack function, subscribed to the notifications topic: renders each announcement as Block Kit and posts it
  * with the Slack Web API (channel: env `SLACK_CHANNEL`), after whatever still waits for Slack. A post Slack refuses
- * waits in the ledger's backlog (functions/slack/relay.ts) rather than fail the delivery; the hourly schedule, and
+ * waits in the ledger's backlog (functions/slack/relay.ts) rather than fail the delivery; the schedule (every three hours), and
  * every later delivery, try the backlog again, honouring Slack's Retry-After.
  */
 export const handler = handlerFor({

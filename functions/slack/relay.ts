@@ -30,7 +30,7 @@ const broadcast = (n: Notification) => n.severity !== 'info' || n.event === 'app
 
 /**
  * When a refused post may be tried again: after Slack's Retry-After when it sent one (a 429), else at the Slack
- * function's next run (the next announcement, or the hourly schedule): one call per run is no burden on Slack.
+ * function's next run (the next announcement, or the three-hourly schedule): one call per run is no burden on Slack.
  */
 export function nextAttemptAt(now: Date, error: unknown): Date {
   const asked = error instanceof SlackApiError ? (error.retryAfterSeconds ?? 0) : 0;

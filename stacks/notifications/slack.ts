@@ -11,15 +11,19 @@ import { Function as SstFunction, type StackContext } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
 import { NAME_PREFIX } from '../names.js';
 
-/** How often the Slack function tries what waits for Slack, besides every time it is delivered an announcement. */
-export const SLACK_REDELIVER_RATE = 'rate(1 hour)';
+/**
+ * How often the Slack function tries what waits for Slack, besides every time it is delivered an announcement (which
+ * is when most backlogs drain: announcements come in bursts). Every three hours bounds the wait in a quiet spell; an
+ * approval request's email links go out at once meanwhile.
+ */
+export const SLACK_REDELIVER_RATE = 'rate(3 hours)';
 /** That schedule's input (functions/slack-notify.ts). */
 export const SLACK_REDELIVER_INPUT = { slack: 'redeliver' } as const;
 
 /**
  * The Slack function: subscribed to the topic, it posts each announcement with the Slack Web API (bot token from
  * the catalog's secret, read at run time through Powertools, never an environment variable). A post Slack refuses
- * waits in the ledger and is tried again on every delivery and every hour; a delivery that still fails (the ledger
+ * waits in the ledger and is tried again on every delivery and every three hours; a delivery that still fails (the ledger
  * unreachable) gets Lambda's two retries, then the dead-letter queue.
  */
 export function createSlackRelay(
@@ -79,8 +83,8 @@ export function createSlackRelay(
       arn: fn.functionArn,
       roleArn: role.roleArn,
       input: JSON.stringify(SLACK_REDELIVER_INPUT),
-      // The next run comes within the hour: retrying one longer only piles runs up.
-      retryPolicy: { maximumEventAgeInSeconds: 3000, maximumRetryAttempts: 2 },
+      // The next run comes within three hours: retrying one longer only piles runs up.
+      retryPolicy: { maximumEventAgeInSeconds: 2 * 3600, maximumRetryAttempts: 2 },
       deadLetterConfig: { arn: dlq.queueArn },
     },
   });

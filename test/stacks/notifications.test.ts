@@ -94,12 +94,12 @@ describe('the Slack function in the Notifications stack', () => {
     synth = await synthesize(exampleCatalog, { stacks: STACKS });
   }, 120_000);
 
-  it('tries what waits for Slack every hour, and dead-letters a run that cannot start', () => {
+  it('tries what waits for Slack every three hours, and dead-letters a run that cannot start', () => {
     const schedules = Object.entries(resourcesOf(synth.template, 'AWS::Scheduler::Schedule'))
       .filter(([id]) => id.startsWith('SlackRedeliverSchedule'))
       .map(([, r]) => r.Properties as unknown as ScheduleProps);
     expect(schedules).toHaveLength(1);
-    expect(schedules[0]).toMatchObject({ ScheduleExpression: 'rate(1 hour)', State: 'ENABLED' });
+    expect(schedules[0]).toMatchObject({ ScheduleExpression: 'rate(3 hours)', State: 'ENABLED' });
     expect(JSON.parse(schedules[0]?.Target.Input ?? '{}')).toEqual({ slack: 'redeliver' });
     expect(String(schedules[0]?.Target.Arn)).toContain('SlackNotify');
     expect(String(schedules[0]?.Target.DeadLetterConfig.Arn)).toContain('SlackNotifyDlq');
