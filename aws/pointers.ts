@@ -5,7 +5,7 @@ import { ssmClient } from './clients/ssm.js';
 export type PointerDataType = 'aws:ec2:image' | 'text';
 
 /**
- * Writes a channel's consumer pointer (`/goldsmith/<image>/<channel>`, named by `stacks/names.ts`) in one region.
+ * Writes a channel's consumer pointer (`/goldsmith/<image>/<channel>`, named by `core/names.ts`) in one region.
  * `aws:ec2:image` for AMIs: SSM checks the value names an AMI, and launch templates can `resolve:ssm:` it
  * (https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-ec2-aliases.html). Overwrite so a
  * retry is harmless; Advanced tier because only advanced parameters can be shared through RAM

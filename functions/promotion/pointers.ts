@@ -4,7 +4,7 @@ import type { PointerRegionRecord } from '../../aws/pointer-history.js';
 import { type PointerDataType, writeChannelPointer } from '../../aws/pointers.js';
 import { ensurePointerShared } from '../../aws/ram.js';
 import { pointerPrincipals } from '../../core/promotion/consumer-access.js';
-import { channelParameterName, pointerShareName } from '../../stacks/names.js';
+import { channelParameterName, pointerShareName } from '../../core/names.js';
 import type { ChannelItem } from './schemas.js';
 
 /** What one region's pointer should say: the AMI, or the container image by digest after its channel tag moved. */

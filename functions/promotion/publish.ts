@@ -8,7 +8,7 @@ import { announcement } from '../../core/notifications/announce.js';
 import { buildLinks } from '../../core/notifications/links.js';
 import type { ImagePromotedDetail } from '../../events/image-promoted.js';
 import { DETAIL_TYPES, GOLDSMITH_SOURCE } from '../../events/sources.js';
-import { channelParameterName, NAME_PREFIX } from '../../stacks/names.js';
+import { channelParameterName, NAME_PREFIX } from '../../core/names.js';
 import { taskHandler } from './lambda.js';
 import { emitOutcomeMetrics } from './outcome-metrics.js';
 import { publishPointers } from './pointers.js';

@@ -36,6 +36,11 @@ describe('the one-way import rule (ARCHITECTURE.md)', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('keeps functions/ free of stacks/ (names both share live in core/)', () => {
+    const offenders = sources('functions').filter((f) => importedFolders(f).includes('stacks'));
+    expect(offenders).toEqual([]);
+  });
+
   it('calls the AWS SDK only from aws/ (functions and stacks go through it)', () => {
     const offenders = sources('functions').filter((f) =>
       /from ['"]@aws-sdk\/client-/.test(readFileSync(join(ROOT, f), 'utf8')),

@@ -1,0 +1,52 @@
+/**
+ * Deterministic physical names shared by the stacks and the functions. Stacks create resources with these names
+ * and functions address them without a lookup, so both sides must call the same function.
+ */
+
+/** Prefix of every physical name Goldsmith owns; also the tag namespace (`goldsmith:image`, ...). */
+export const NAME_PREFIX = 'goldsmith';
+
+/** The Image Builder pipeline of an image, e.g. `goldsmith-base`. */
+export function pipelineName(image: string): string {
+  return `${NAME_PREFIX}-${image}`;
+}
+
+/** The consumer pointer of an image's channel, e.g. `/goldsmith/base/prod`; the same name in every region. */
+export function channelParameterName(image: string, channel: string): string {
+  return `/${NAME_PREFIX}/${image}/${channel}`;
+}
+
+/** The parent image reference of a child built on `{ image, channel }`: the parent's channel pointer. */
+export function channelParentImage(image: string, channel: string): string {
+  return `ssm:${channelParameterName(image, channel)}`;
+}
+
+/** The ledger table (builds, images, promotions, approvals, shares, revocations), e.g. `goldsmith-prod-ledger`. */
+export function ledgerTableName(stage: string): string {
+  return `${NAME_PREFIX}-${stage}-ledger`;
+}
+
+/** The alias of the AMI encryption key; the same alias name in every distribution region. */
+export function amiKeyAliasName(stage: string): string {
+  return `alias/${NAME_PREFIX}/${stage}/ami`;
+}
+
+/** The ECR repository a container image is pushed to, unless the catalog names one. */
+export function containerRepositoryName(image: string, configured?: string): string {
+  return configured ?? `${NAME_PREFIX}/${image}`;
+}
+
+/** The AMI name Image Builder gives each output; the build date keeps every build's name unique. */
+export function amiName(image: string): string {
+  return `${NAME_PREFIX}-${image}-{{ imagebuilder:buildDate }}`;
+}
+
+/** The S3 key prefix under which an image's build logs land in the log bucket. */
+export function buildLogPrefix(image: string): string {
+  return `build-logs/${image}`;
+}
+
+/** The AWS RAM resource share, in each region, through which a channel's pointers are shared with its targets. */
+export function pointerShareName(channel: string): string {
+  return `${NAME_PREFIX}-pointers-${channel}`;
+}
