@@ -1,6 +1,6 @@
+import { pipelineName } from '../../core/names.js';
 import { planAll } from '../../core/promotion/plan.js';
 import type { PromotionPlan } from '../../core/promotion/types.js';
-import { pipelineName } from '../../core/names.js';
 import { bundledCatalog } from '../lib/catalog.js';
 
 let cached: { catalog: unknown; plans: Record<string, PromotionPlan> } | undefined;

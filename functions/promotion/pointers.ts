@@ -3,8 +3,8 @@ import { organizationRef } from '../../aws/organization-ref.js';
 import type { PointerRegionRecord } from '../../aws/pointer-history.js';
 import { type PointerDataType, writeChannelPointer } from '../../aws/pointers.js';
 import { ensurePointerShared } from '../../aws/ram.js';
-import { pointerPrincipals } from '../../core/promotion/consumer-access.js';
 import { channelParameterName, pointerShareName } from '../../core/names.js';
+import { pointerPrincipals } from '../../core/promotion/consumer-access.js';
 import type { ChannelItem } from './schemas.js';
 
 /** What one region's pointer should say: the AMI, or the container image by digest after its channel tag moved. */
