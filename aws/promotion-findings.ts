@@ -57,14 +57,15 @@ export async function recordedSeverities(image: string, version: string): Promis
   return severities;
 }
 
-/** A revocation (for now, a request: the revocation and rollback path is a later issue). */
+/** A revocation: `requested` (a finding over a channel's policy, announced) or `revoked` (acted on: lifecycle). */
 export interface RevocationRecord {
   image: string;
   version: string;
   reason: string;
   channels: string[];
-  state: 'requested';
+  state: 'requested' | 'revoked';
   at: string;
+  revokedAt?: string;
 }
 
 /**

@@ -181,3 +181,24 @@ async function verify(
     throw new PointerShareNotReadyError(`RAM is still associating ${pending.join(', ')} in ${region}`);
   }
 }
+
+/**
+ * Takes a parameter out of the channel's resource share in `region` (a withdrawn pointer: nothing is left to read),
+ * before the parameter itself is deleted. Read-before-write with a deterministic client token: a retry finds it gone.
+ * @returns whether a DisassociateResourceShare was made.
+ */
+export async function unsharePointer(req: Omit<PointerShareRequest, 'principals'>): Promise<boolean> {
+  const { region, name, resourceArn } = req;
+  const resourceShareArn = await findShare(region, name);
+  if (!resourceShareArn) return false;
+  const resource = (await associations(region, resourceShareArn, 'RESOURCE', resourceArn)).filter(live);
+  if (resource.length === 0) return false;
+  await ramClient(region).send(
+    new DisassociateResourceShareCommand({
+      resourceShareArn,
+      resourceArns: [resourceArn],
+      clientToken: clientToken('unshare', resourceShareArn, resourceArn),
+    }),
+  );
+  return true;
+}

@@ -4,8 +4,10 @@ import { baseImageChangedSchema } from './base-image-changed.js';
 import { imageCveDetectedSchema } from './image-cve-detected.js';
 import { imagePipelineAutoDisabledSchema } from './image-pipeline-auto-disabled.js';
 import { imagePromotedSchema } from './image-promoted.js';
+import { imageRebuildRequestedSchema } from './image-rebuild-requested.js';
 import { imageRejectedSchema } from './image-rejected.js';
 import { imageRevokedSchema } from './image-revoked.js';
+import { imageRollbackRequestedSchema } from './image-rollback-requested.js';
 import { imageStateChangeSchema } from './image-state-change.js';
 import { inspectorFindingSchema } from './inspector-finding.js';
 import { packageUpdateSchema } from './package-update.js';
@@ -49,6 +51,16 @@ export const BUS_EVENTS = {
   },
   'image-rejected': { source: SOURCES.goldsmith, detailType: DETAIL_TYPES.imageRejected, schema: imageRejectedSchema },
   'image-revoked': { source: SOURCES.goldsmith, detailType: DETAIL_TYPES.imageRevoked, schema: imageRevokedSchema },
+  'image-rebuild-requested': {
+    source: SOURCES.goldsmith,
+    detailType: DETAIL_TYPES.imageRebuildRequested,
+    schema: imageRebuildRequestedSchema,
+  },
+  'image-rollback-requested': {
+    source: SOURCES.goldsmith,
+    detailType: DETAIL_TYPES.imageRollbackRequested,
+    schema: imageRollbackRequestedSchema,
+  },
 } as const;
 
 /** Inputs that reach our functions without an EventBridge envelope. */

@@ -31,6 +31,8 @@ export const DETAIL_TYPES = {
   baseImageChanged: 'Base Image Changed',
   imageRejected: 'Image Rejected',
   imageRevoked: 'Image Revoked',
+  imageRebuildRequested: 'Image Rebuild Requested',
+  imageRollbackRequested: 'Image Rollback Requested',
 } as const;
 
 /** The account that publishes the Amazon Linux AMI release topics (all in us-east-1). */

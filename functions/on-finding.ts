@@ -1,14 +1,16 @@
 import { announce } from '../aws/notifications.js';
 import { recordFinding, requestRevocation } from '../aws/promotion-findings.js';
 import { buildArnOfAmi, describeBuild } from '../aws/promotion-images.js';
-import { listOutcomes } from '../aws/promotion-ledger.js';
+import { getChannelPointer, listOutcomes } from '../aws/promotion-ledger.js';
 import { MalformedEventError } from '../core/errors.js';
+import { respondToFindings } from '../core/lifecycle/finding-response.js';
 import { announcement } from '../core/notifications/announce.js';
 import { buildLinks } from '../core/notifications/links.js';
-import { policyBreach } from '../core/promotion/gate.js';
 import { parseBuildVersionArn } from '../core/promotion/naming.js';
 import { imageCveDetectedSchema } from '../events/image-cve-detected.js';
 import { inspectorFindingSchema } from '../events/inspector-finding.js';
+import { requestOutOfCycleRebuild } from './lifecycle/out-of-cycle.js';
+import { revokeVersion } from './lifecycle/revoke.js';
 import { currentFindings } from './promotion/findings.js';
 import { taskHandler } from './promotion/lambda.js';
 import { catalogImageOf, promotionPlans } from './promotion/plans.js';
@@ -22,6 +24,10 @@ export type FindingAction =
       version: string;
       findings: number;
       revocation?: { channels: string[]; reason: string };
+      /** An out-of-cycle rebuild was requested (a pointer names this version). */
+      rebuilt?: boolean;
+      /** It was revoked at once (`vulnerabilities.revokeOn`). */
+      revoked?: boolean;
     };
 
 type Finding = { findingId: string; severity: string; source: string };
@@ -59,7 +65,9 @@ async function findingsOf(event: unknown): Promise<{ buildVersionArn?: string | 
 /**
  * "Inspector2 Finding" / "EC2 Image Builder CVE Detected": records findings on our builds (`FINDINGS#`), which the
  * soak check and later gates read. When a build already promoted to a channel now breaks that channel's policy, a
- * revocation is requested and announced; the revocation itself (unshare, pointer rollback) is a later issue.
+ * revocation is requested and announced; if a channel pointer names it, the image is rebuilt out of cycle at once
+ * ("Image Rebuild Requested", recorded with the finding's time); if a breached channel's `revokeOn` names a severity
+ * found, it is revoked at once (pointers roll back, descendants rebuild).
  */
 export async function onFinding(event: unknown): Promise<FindingAction> {
   const { buildVersionArn, findings } = await findingsOf(event);
@@ -76,11 +84,17 @@ export async function onFinding(event: unknown): Promise<FindingAction> {
   const promoted = (await listOutcomes(image, version)).filter((o) => o.outcome === 'promoted').map((o) => o.channel);
   if (promoted.length === 0) return { action: 'recorded', image, version, findings: findings.length };
   const counts = await currentFindings(image, version, buildVersionArn);
-  const breached = plan.channels.filter((c) => promoted.includes(c.name) && policyBreach(counts, c.policy));
-  const first = breached[0];
-  if (!first) return { action: 'recorded', image, version, findings: findings.length };
-  const reason = policyBreach(counts, first.policy) ?? 'findings over policy';
-  const channels = breached.map((c) => c.name);
+  const pointers = await Promise.all(plan.channels.map((c) => getChannelPointer(image, c.name)));
+  const response = respondToFindings({
+    version,
+    counts,
+    promotedTo: promoted,
+    channels: plan.channels,
+    pointers: Object.fromEntries(pointers.flatMap((p) => (p ? [[p.channel, p.version]] : []))),
+  });
+  const reason = response.reason;
+  if (!reason) return { action: 'recorded', image, version, findings: findings.length };
+  const channels = response.breached;
   if (await requestRevocation({ image, version, reason, channels, state: 'requested', at })) {
     for (const channel of channels) {
       await announce(
@@ -93,7 +107,25 @@ export async function onFinding(event: unknown): Promise<FindingAction> {
       );
     }
   }
-  return { action: 'recorded', image, version, findings: findings.length, revocation: { channels, reason } };
+  const busName = process.env.EVENT_BUS_NAME;
+  if (!busName) throw new Error('EVENT_BUS_NAME is not set');
+  if (response.rebuild) await requestOutOfCycleRebuild({ image, version, channels, reason, at, busName });
+  const revoked = response.revoke
+    ? await revokeVersion(
+        { image, version, reason, by: 'goldsmith (vulnerabilities.revokeOn)', at: new Date(at) },
+        plans,
+        busName,
+      )
+    : undefined;
+  return {
+    action: 'recorded',
+    image,
+    version,
+    findings: findings.length,
+    revocation: { channels, reason },
+    rebuilt: response.rebuild,
+    revoked: revoked !== undefined,
+  };
 }
 
 export const handler = taskHandler('on-finding', onFinding);

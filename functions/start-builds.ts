@@ -32,6 +32,7 @@ const ACCEPTED = new Set<string>([
   'package-version-state-change',
   'package-update',
   'image-promoted',
+  'image-rebuild-requested',
   'amazon-linux-ami-update',
 ]);
 

@@ -12,9 +12,10 @@ import { planAll } from '../core/promotion/plan.js';
 import { DETAIL_TYPES } from '../events/sources.js';
 import { useCatalog } from './catalog.js';
 import { ledgerTableName, NAME_PREFIX } from './names.js';
-import { grantConsumerAccess } from './promotion/consumer-access.js';
+import { allowPointerMoves, grantConsumerAccess } from './promotion/consumer-access.js';
 import { promotionDefinition } from './promotion/definition.js';
 import { createApprovalCallback, createEventFunctions, createTaskFunctions } from './promotion/functions.js';
+import { allowRetirement, createLifecycle } from './promotion/lifecycle.js';
 import { createReconciler } from './promotion/reconcile.js';
 import { createPromotionRules } from './promotion/rules.js';
 import type { BusWriterFunction } from './trust/bus-policy.js';
@@ -97,13 +98,25 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
   const { onImageEvent, onFinding } = createEventFunctions(stack, env, catalog);
   onImageEvent.addEnvironment('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
   stateMachine.grantStartExecution(onImageEvent);
+  // on-finding revokes (where the catalog's revokeOn asks) and asks for out-of-cycle rebuilds.
+  onFinding.addEnvironment('EVENT_BUS_NAME', env.bus.eventBusName);
+  env.bus.grantPutEventsTo(onFinding);
+  allowRetirement(stack, onFinding);
+  allowPointerMoves(stack, onFinding, catalog, { withdraw: true });
   createPromotionRules(stack, { onImageEvent, onFinding });
+  const lifecycle = createLifecycle(stack, env, catalog);
   createReconciler(stack, env, catalog, stateMachine);
 
   stack.addOutputs({ PromotionStateMachineArn: stateMachine.stateMachineArn, ApprovalUrl: approvalUrl });
   return {
     stateMachine,
     approvalUrl,
-    busWriters: [{ fn: tasks.publish, detailTypes: [DETAIL_TYPES.imagePromoted] }],
+    busWriters: [
+      { fn: tasks.publish, detailTypes: [DETAIL_TYPES.imagePromoted] },
+      // Revocation (revokeVersion) puts the fact "Image Revoked" and asks for the children's rebuilds; a new finding
+      // on a live version asks for an out-of-cycle rebuild, and revokes where the catalog's revokeOn says so.
+      { fn: onFinding, detailTypes: [DETAIL_TYPES.imageRebuildRequested, DETAIL_TYPES.imageRevoked] },
+      { fn: lifecycle.requests, detailTypes: [DETAIL_TYPES.imageRebuildRequested, DETAIL_TYPES.imageRevoked] },
+    ],
   };
 }

@@ -1,6 +1,7 @@
 import { type StackContext, use } from 'sst/constructs';
 import type { PolicyStatement } from '../core/trust/bus-policy.js';
 import { OPERATOR_URL_OUTPUT, OPERATORS_ROLE_OUTPUT } from '../events/operator-request.js';
+import { DETAIL_TYPES } from '../events/sources.js';
 import { useCatalog } from './catalog.js';
 import { Ledger } from './Ledger.js';
 import { Promotion } from './Promotion.js';
@@ -25,17 +26,24 @@ export function Trust({ app, stack }: StackContext): TrustResources {
   const triggers = use(Triggers);
   const promotion = use(Promotion);
 
-  const busPolicy = createBusPolicy(stack, {
-    bus: triggers.bus,
-    catalog,
-    writers: [...triggers.busWriters, ...promotion.busWriters],
-  });
   const operator = createOperatorEndpoint(stack, {
     stage: app.stage,
     catalog,
     ledger: table,
     stateMachine: promotion.stateMachine,
     pipelineArnPrefix: pipelineArnPrefix(stack),
+  });
+  // The operator endpoint asks for rollbacks ("Image Rollback Requested", acted on by the lifecycle).
+  operator.fn.addEnvironment('EVENT_BUS_NAME', triggers.bus.eventBusName);
+  triggers.bus.grantPutEventsTo(operator.fn);
+  const busPolicy = createBusPolicy(stack, {
+    bus: triggers.bus,
+    catalog,
+    writers: [
+      ...triggers.busWriters,
+      ...promotion.busWriters,
+      { fn: operator.fn, detailTypes: [DETAIL_TYPES.imageRollbackRequested] },
+    ],
   });
   stack.addOutputs({ [OPERATOR_URL_OUTPUT]: operator.url, [OPERATORS_ROLE_OUTPUT]: operator.role.roleArn });
   return { busPolicy, operator };

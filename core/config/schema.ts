@@ -116,6 +116,11 @@ export const scheduleSchema = z.discriminatedUnion(
   { error: 'must have type "monthly-patch" or "cron"' },
 );
 
+/** A retired version stays a month, deprecated and unshared, so a fleet still pinned to it can move on. */
+export const DEFAULT_DELETE_AFTER = '30d';
+/** A build nobody may use (never promoted) stays a week, long enough to investigate why it failed. */
+export const DEFAULT_UNPROMOTED_GRACE = '7d';
+
 export const imageSchema = z.strictObject({
   kind: z.enum(['ami', 'container']).default('ami'),
   description: z.string().max(1024).optional(),
@@ -143,8 +148,12 @@ export const imageSchema = z.strictObject({
     .strictObject({
       keep: z.number().int().min(1).max(100).default(3),
       deprecateAfter: durationSchema.optional(),
+      /** How long a retired (deprecated, unshared) version stays before it is deregistered and its snapshots deleted. */
+      deleteAfter: durationSchema.default(DEFAULT_DELETE_AFTER),
+      /** How long a build that was never promoted (failed, rejected, expired, aborted) stays before it is deleted. */
+      unpromotedGrace: durationSchema.default(DEFAULT_UNPROMOTED_GRACE),
     })
-    .default({ keep: 3 }),
+    .default({ keep: 3, deleteAfter: DEFAULT_DELETE_AFTER, unpromotedGrace: DEFAULT_UNPROMOTED_GRACE }),
   /** Channels this image is promoted through; default: all channels in catalog order. */
   channels: z.array(nameSchema).min(1, 'must list at least one channel (leave it out for every channel)').optional(),
   /** Container images only: the ECR repository the image is pushed to. */
@@ -174,6 +183,11 @@ export const vulnerabilityPolicySchema = z.strictObject({
   maxCritical: z.number().int().min(0).default(0),
   maxHigh: z.number().int().min(0).default(0),
   maxMedium: z.number().int().min(0).optional(),
+  /**
+   * Severities whose new finding on a version already promoted to this channel revokes it at once (default: none;
+   * a breach then rebuilds the image out of cycle and leaves the version in place until the patched one arrives).
+   */
+  revokeOn: z.array(z.enum(['critical', 'high', 'medium'])).default([]),
 });
 
 export const channelSchema = z.strictObject({
@@ -186,7 +200,7 @@ export const channelSchema = z.strictObject({
     })
     .optional(),
   soak: durationSchema.optional(),
-  vulnerabilities: vulnerabilityPolicySchema.default({ maxCritical: 0, maxHigh: 0 }),
+  vulnerabilities: vulnerabilityPolicySchema.default({ maxCritical: 0, maxHigh: 0, revokeOn: [] }),
 });
 
 /** What an email subscriber receives: SNS filter policy values per message attribute (all given keys must match). */

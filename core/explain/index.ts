@@ -37,7 +37,8 @@ export function describeActions(facts: ExplainFacts, target: ExplainTarget, pars
         parsed.kind === 'base-image-changed' ||
         parsed.kind === 'package-version-state-change' ||
         parsed.kind === 'package-update' ||
-        parsed.kind === 'image-promoted'
+        parsed.kind === 'image-promoted' ||
+        parsed.kind === 'image-rebuild-requested'
       ) {
         return describeTrigger(facts.catalog, parsed);
       }
@@ -48,6 +49,22 @@ export function describeActions(facts: ExplainFacts, target: ExplainTarget, pars
     case 'on-finding':
       if (parsed.kind === 'image-cve-detected') return describeCveDetected(facts, parsed.event);
       if (parsed.kind === 'inspector-finding') return describeInspectorFinding(parsed.event);
+      break;
+    case 'on-lifecycle-request':
+      if (parsed.kind === 'image-revoked') {
+        const d = parsed.event.detail;
+        if (!(d.image in facts.catalog.images)) return [`would refuse it: ${d.image} is not a catalog image`];
+        return [
+          `would revoke ${d.image} ${d.version} (${d.reason}): deprecate its AMIs now, roll every channel pointer that names it back to the newest earlier launchable version (or withdraw it), flag its children and rebuild those following a rolled-back channel`,
+        ];
+      }
+      if (parsed.kind === 'image-rollback-requested') {
+        const d = parsed.event.detail;
+        const to = d.to ?? 'the newest earlier launchable version';
+        return [
+          `would move ${d.image}/${d.channel} back from ${d.from} to ${to}, if the pointer still names ${d.from}`,
+        ];
+      }
       break;
     case 'on-pipeline-disabled':
       if (parsed.kind === 'image-pipeline-auto-disabled') return describePipelineDisabled(facts, target, parsed.event);

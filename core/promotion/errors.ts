@@ -24,3 +24,11 @@ export class ApprovalRejectedError extends GoldsmithError {
     this.name = DECISION_ERRORS.approvalRejected;
   }
 }
+
+/** The build was revoked while its promotion ran: the next step stops it, recorded as `aborted`. */
+export class RevokedError extends GoldsmithError {
+  constructor(reason: string) {
+    super(reason);
+    this.name = DECISION_ERRORS.revoked;
+  }
+}

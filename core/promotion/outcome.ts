@@ -6,6 +6,8 @@ export const DECISION_ERRORS = {
   soakAborted: 'SoakAborted',
   /** The approval callback's SendTaskFailure error. */
   approvalRejected: 'Rejected',
+  /** The build was revoked while its promotion ran: it stops at its next step. */
+  revoked: 'Revoked',
 } as const;
 
 /** A channel decision derived from how its iteration failed. */
@@ -61,6 +63,8 @@ export function decideFailure(failure: CaughtFailure): FailureDecision {
       return { outcome: 'expired', reason: 'approval timed out without a decision' };
     case DECISION_ERRORS.soakAborted:
       return { outcome: 'aborted', reason: detail ?? 'soak aborted' };
+    case DECISION_ERRORS.revoked:
+      return { outcome: 'aborted', reason: detail ?? 'revoked' };
     default:
       return { outcome: 'aborted', reason: detail ? `${failure.Error}: ${detail}` : failure.Error };
   }

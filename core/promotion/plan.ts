@@ -32,6 +32,10 @@ export function planPromotion(catalog: Catalog, image: string): PromotionPlan {
     image,
     regions: [...spec.regions],
     retentionKeep: spec.retention.keep,
+    retention: {
+      deleteAfterSeconds: parseDuration(spec.retention.deleteAfter),
+      unpromotedGraceSeconds: parseDuration(spec.retention.unpromotedGrace),
+    },
     parent: typeof spec.parent === 'object' ? { ...spec.parent } : undefined,
     channels,
   };

@@ -5,6 +5,8 @@ export interface VulnerabilityPolicy {
   maxCritical: number;
   maxHigh: number;
   maxMedium?: number | undefined;
+  /** Severities whose finding on a promoted version revokes it (the catalog's `vulnerabilities.revokeOn`). */
+  revokeOn?: ('critical' | 'high' | 'medium')[] | undefined;
 }
 
 /** One channel of an image's promotion, resolved from the catalog: everything the state machine needs. */
@@ -23,6 +25,8 @@ export interface PromotionPlan {
   image: string;
   regions: string[];
   retentionKeep: number;
+  /** Retention in seconds: how long retired versions and never-promoted builds stay before deletion. */
+  retention?: { deleteAfterSeconds: number; unpromotedGraceSeconds: number } | undefined;
   parent?: { image: string; channel: string } | undefined;
   channels: ChannelStep[];
 }

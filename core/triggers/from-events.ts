@@ -7,7 +7,8 @@ export type TriggerInput =
   | { kind: 'base-image-changed'; event: EventOf<'base-image-changed'> }
   | { kind: 'package-version-state-change'; event: EventOf<'package-version-state-change'> }
   | { kind: 'package-update'; event: EventOf<'package-update'> }
-  | { kind: 'image-promoted'; event: EventOf<'image-promoted'> };
+  | { kind: 'image-promoted'; event: EventOf<'image-promoted'> }
+  | { kind: 'image-rebuild-requested'; event: EventOf<'image-rebuild-requested'> };
 
 /**
  * The change a parsed trigger event describes, or a reason it describes none. Pure: the Amazon Linux notice,
@@ -52,6 +53,16 @@ export function changeFromEvent(input: TriggerInput): Change | { ignored: string
         source: 'ci',
         ...(d.images === undefined ? {} : { images: d.images }),
         observedAt: input.event.time,
+      };
+    }
+    case 'image-rebuild-requested': {
+      const d = input.event.detail;
+      return {
+        kind: 'manual',
+        image: d.image,
+        requestId: d.requestId,
+        requestedBy: d.requestedBy,
+        requestedAt: d.requestedAt,
       };
     }
     case 'image-promoted': {

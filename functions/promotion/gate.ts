@@ -8,6 +8,7 @@ import { evaluateGate } from '../../core/promotion/gate.js';
 import type { FindingCounts } from '../../core/promotion/types.js';
 import { currentFindings } from './findings.js';
 import { taskHandler } from './lambda.js';
+import { refuseIfRevoked } from './revoked.js';
 import { type ChannelItem, channelItemSchema, parseTaskInput } from './schemas.js';
 
 /**
@@ -26,6 +27,7 @@ export type GateResult =
  */
 export async function gate(input: unknown): Promise<GateResult> {
   const item = parseTaskInput(channelItemSchema, input, 'Gate');
+  await refuseIfRevoked(item.image, item.version);
   // A resumed promotion (a new execution of a paused build) passes the channels its paused execution decided.
   const decided = await getOutcome(item.image, item.version, item.channel.name);
   if (decided?.outcome) return { skipped: true, reason: `${item.channel.name} already ${decided.outcome}` };

@@ -18,11 +18,16 @@ function regionOfImageUri(uri: string): string {
   return region;
 }
 
+/** A build's container images per region, as Image Builder reports them (by build tag). */
+export function containersOf(facts: { containerUris: readonly string[] }): { region: string; imageUri: string }[] {
+  return facts.containerUris.map((imageUri) => ({ region: regionOfImageUri(imageUri), imageUri }));
+}
+
 /** LoadImage: GetImage for the build (the state-change event carries no AMI ids or image URIs). */
 export async function loadImage(input: unknown): Promise<LoadedBuild> {
   const { buildVersionArn } = parseTaskInput(promotionInputSchema, input, 'LoadImage');
   const facts = await describeBuild(buildVersionArn);
-  const containers = facts.containerUris.map((imageUri) => ({ region: regionOfImageUri(imageUri), imageUri }));
+  const containers = containersOf(facts);
   if (facts.amis.length === 0 && containers.length === 0) {
     throw new Error(`${buildVersionArn} has neither AMIs nor container images to promote`);
   }

@@ -5,7 +5,20 @@ import { type PointerDataType, writeChannelPointer } from '../../aws/pointers.js
 import { ensurePointerShared } from '../../aws/ram.js';
 import { channelParameterName, pointerShareName } from '../../core/names.js';
 import { pointerPrincipals } from '../../core/promotion/consumer-access.js';
-import type { ChannelItem } from './schemas.js';
+import type { RegionAmi } from '../../core/promotion/types.js';
+import type { TargetSpec } from '../../core/sharing/targets.js';
+
+/**
+ * What a channel's pointers should name: one build's AMIs or container images (by build tag), for the channel and
+ * its targets. Publish passes its channel item; a rollback passes the earlier build it goes back to.
+ */
+export interface PointerRequest {
+  image: string;
+  version: string;
+  buildVersionArn: string;
+  build: { amis: readonly RegionAmi[]; containers: readonly { region: string; imageUri: string }[] };
+  channel: { name: string; targets: TargetSpec };
+}
 
 /** What one region's pointer should say: the AMI, or the container image by digest after its channel tag moved. */
 interface PointerTarget {
@@ -15,7 +28,7 @@ interface PointerTarget {
 }
 
 /** `arn:aws:imagebuilder:<region>:<account>:image/...` → partition and account, the factory's own. */
-function factoryOf(buildVersionArn: string): { partition: string; account: string } {
+export function factoryOf(buildVersionArn: string): { partition: string; account: string } {
   const [, partition, , , account] = buildVersionArn.split(':');
   if (!partition || !account || !/^\d{12}$/.test(account)) {
     throw new Error(`buildVersionArn "${buildVersionArn}" does not name an account`);
@@ -24,7 +37,7 @@ function factoryOf(buildVersionArn: string): { partition: string; account: strin
 }
 
 /** The channel tag moves to the build's digest first (retag by manifest), so the pointer and the tag agree. */
-async function targetFor(item: ChannelItem, region: string): Promise<PointerTarget> {
+async function targetFor(item: PointerRequest, region: string): Promise<PointerTarget> {
   const container = item.build.containers.find((c) => c.region === region);
   if (container) {
     const ref = parseImageUri(container.imageUri);
@@ -41,9 +54,10 @@ async function targetFor(item: ChannelItem, region: string): Promise<PointerTarg
  * Moves a channel's consumer pointer in every distribution region, regions in parallel (as many as the image is
  * distributed to): writes `/goldsmith/<image>/<channel>` (advanced tier), then makes it readable by the channel's
  * principals through the channel's RAM share in that region, and waits for RAM to confirm. Publish runs after Share,
- * so a pointer never names an image its readers cannot yet launch or pull.
+ * so a pointer never names an image its readers cannot yet launch or pull. The one way a pointer moves: Publish
+ * forwards, a rollback or revocation backwards (functions/lifecycle/pointers.ts).
  */
-export async function publishPointers(item: ChannelItem): Promise<PointerRegionRecord[]> {
+export async function publishPointers(item: PointerRequest): Promise<PointerRegionRecord[]> {
   const channel = item.channel.name;
   const name = channelParameterName(item.image, channel);
   const { partition, account } = factoryOf(item.buildVersionArn);

@@ -12,6 +12,7 @@ import { DETAIL_TYPES, GOLDSMITH_SOURCE } from '../../events/sources.js';
 import { taskHandler } from './lambda.js';
 import { emitOutcomeMetrics } from './outcome-metrics.js';
 import { publishPointers } from './pointers.js';
+import { refuseIfRevoked } from './revoked.js';
 import { channelItemSchema, parseTaskInput } from './schemas.js';
 
 /** A newer build already holds the channel: this one must not move the pointer back. */
@@ -40,6 +41,7 @@ export async function publish(input: unknown): Promise<ImagePromotedDetail> {
   const item = parseTaskInput(channelItemSchema, input, 'Publish');
   const busName = process.env.EVENT_BUS_NAME;
   if (!busName) throw new Error('EVENT_BUS_NAME is not set');
+  await refuseIfRevoked(item.image, item.version);
   const channel = item.channel.name;
   // Asked for in this execution, or carried over by Gate from the execution that paused.
   const approval = item.approval ?? item.gate?.approved;

@@ -1,44 +1,28 @@
 import * as z from 'zod';
-import { announce } from '../../aws/notifications.js';
-import { markRetired } from '../../aws/promotion-findings.js';
-import { getChannelPointer, listOutcomes } from '../../aws/promotion-ledger.js';
-import { announcement } from '../../core/notifications/announce.js';
-import { versionsBeyondRetention } from '../../core/promotion/naming.js';
+import { type RetentionResult, retireOutOfRetention } from '../lifecycle/retention.js';
 import { taskHandler } from './lambda.js';
 import { parseTaskInput } from './schemas.js';
 
 const retireSchema = z.object({
   image: z.string().min(1),
-  plan: z.object({ retentionKeep: z.number().int().min(1), channels: z.array(z.object({ name: z.string() })) }),
+  plan: z.object({
+    image: z.string().min(1).optional(),
+    retentionKeep: z.number().int().min(1),
+    retention: z
+      .object({ deleteAfterSeconds: z.number().int().min(0), unpromotedGraceSeconds: z.number().int().min(0) })
+      .optional(),
+    channels: z.array(z.object({ name: z.string() })),
+  }),
 });
 
 /**
- * Retire: marks promoted builds beyond `retention.keep` (newest first) as retired in the ledger, sparing any build
- * a channel pointer still names. Deprecating or deregistering their AMIs is left to Image Builder lifecycle
- * policies (a later issue); this records the decision they will act on.
+ * Retire, after the last channel: the versions of this image that just left every pointer and every channel's
+ * retention are retired at once (AMIs deprecated in every region, build marked retired, announced). Deleting them
+ * later, after `retention.deleteAfter`, is the daily lifecycle sweep's work.
  */
-export async function retire(input: unknown): Promise<{ retired: string[] }> {
+export async function retire(input: unknown): Promise<RetentionResult> {
   const { image, plan } = parseTaskInput(retireSchema, input, 'Retire');
-  const promoted = (await listOutcomes(image)).filter((o) => o.outcome === 'promoted').map((o) => o.version);
-  const pointers = await Promise.all(plan.channels.map((c) => getChannelPointer(image, c.name)));
-  const held = new Set(pointers.flatMap((p) => (p ? [p.version] : [])));
-  const at = new Date().toISOString();
-  const retired: string[] = [];
-  for (const version of versionsBeyondRetention(promoted, plan.retentionKeep)) {
-    if (held.has(version)) continue;
-    if (await markRetired(image, version, at)) {
-      retired.push(version);
-      await announce(
-        announcement(
-          'retired',
-          { image, version },
-          { reason: `beyond retention: the ${plan.retentionKeep} newest promoted versions are kept` },
-          { at },
-        ),
-      );
-    }
-  }
-  return { retired };
+  return retireOutOfRetention({ plan: { ...plan, image }, now: new Date() });
 }
 
 export const handler = taskHandler('promotion-retire', retire);

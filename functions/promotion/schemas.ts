@@ -13,6 +13,7 @@ export const channelStepSchema = z.object({
     maxCritical: z.number().int(),
     maxHigh: z.number().int(),
     maxMedium: z.number().int().optional(),
+    revokeOn: z.array(z.enum(['critical', 'high', 'medium'])).optional(),
   }),
   approval: z.object({ approvers: z.array(z.string()).min(1), timeoutSeconds: z.number().int().positive() }).optional(),
   soakSeconds: z.number().int().positive().optional(),
@@ -31,6 +32,9 @@ export const planSchema = z.object({
   image: z.string().min(1),
   regions: z.array(z.string()).min(1),
   retentionKeep: z.number().int().min(1),
+  retention: z
+    .object({ deleteAfterSeconds: z.number().int().min(0), unpromotedGraceSeconds: z.number().int().min(0) })
+    .optional(),
   parent: z.object({ image: z.string(), channel: z.string() }).optional(),
   channels: z.array(channelStepSchema),
 });

@@ -3,6 +3,7 @@ import { accountSetHash } from '../../core/sharing/targets.js';
 import { channelsHeld, grantVersionTo } from '../sharing/version-grants.js';
 import { taskHandler } from './lambda.js';
 import { promotionPlans } from './plans.js';
+import { refuseIfRevoked } from './revoked.js';
 import { type ChannelItem, channelItemSchema, parseTaskInput } from './schemas.js';
 import { type ContainerShareResult, shareContainer } from './share-container.js';
 
@@ -35,6 +36,7 @@ async function channelsAfterShare(item: ChannelItem) {
  */
 export async function share(input: unknown): Promise<ShareResult | ContainerShareResult> {
   const item = parseTaskInput(channelItemSchema, input, 'Share');
+  await refuseIfRevoked(item.image, item.version);
   // Container images are shared through their ECR repository policy (share-container.ts).
   if (item.build.containers.length > 0) return shareContainer(item);
   const { resolved, applied } = await grantVersionTo(item.build.amis, await channelsAfterShare(item));

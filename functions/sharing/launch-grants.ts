@@ -73,3 +73,13 @@ export async function applyLaunchGrants(
 ): Promise<AppliedRegionGrants[]> {
   return mapWithConcurrency(desired, options.concurrency ?? REGION_CONCURRENCY, applyRegion);
 }
+
+/**
+ * Makes AMIs launchable and copyable by no one (a version retired from every channel, or revoked): the same planning
+ * and application as any grant change, towards an empty set, so it reads no organization. Idempotent.
+ */
+export async function withdrawLaunchGrants(
+  amis: readonly { region: string; imageId: string }[],
+): Promise<AppliedRegionGrants[]> {
+  return applyLaunchGrants(amis.map((a) => ({ region: a.region, imageId: a.imageId, grants: [], copyAccounts: [] })));
+}

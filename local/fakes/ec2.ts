@@ -58,6 +58,10 @@ export interface RegisterImageOptions {
 export class Ec2Fake implements FakeService {
   readonly images = new Map<string, AmiRecord>();
   readonly snapshots = new Map<string, SnapshotRecord>();
+  /** Deregistered AMIs (EC2 forgets them; the audit and the report remember them). */
+  readonly deregistered = new Map<string, { region: string; at: string; snapshotIds: string[] }>();
+  /** Snapshots deleted, by DeleteSnapshot or by DeregisterImage's DeleteAssociatedSnapshots. */
+  snapshotsDeleted = 0;
   private readonly ids = new IdMaker();
   private readonly copies = new Map<string, string>();
 
@@ -149,19 +153,38 @@ export class Ec2Fake implements FakeService {
       case 'DeleteTags':
         return this.tags(call.action, input, region);
       case 'EnableImageDeprecation': {
+        // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_EnableImageDeprecation.html: seconds are
+        // rounded to the nearest minute; a time in the past, or more than 10 years ahead, is refused.
         const ami = this.ami(input.ImageId, region);
         const at = input.DeprecateAt instanceof Date ? input.DeprecateAt : new Date(String(input.DeprecateAt));
         if (Number.isNaN(at.getTime())) throw err('InvalidParameterValue', 'DeprecateAt is not a valid time.');
-        ami.deprecationTime = at.toISOString();
+        const rounded = Math.round(at.getTime() / 60_000) * 60_000;
+        if (rounded < Math.floor(this.now() / 60_000) * 60_000)
+          throw err('InvalidParameterValue', 'DeprecateAt must be a time in the future.');
+        if (rounded > this.now() + 10 * 366 * 86_400_000)
+          throw err('InvalidParameterValue', 'DeprecateAt must be within 10 years from now.');
+        ami.deprecationTime = new Date(rounded).toISOString();
         return { Return: true };
       }
       case 'DisableImageDeprecation':
         this.ami(input.ImageId, region).deprecationTime = undefined;
         return { Return: true };
       case 'DeregisterImage': {
+        // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeregisterImage.html: a deregistered AMI can't
+        // launch anything; DeleteAssociatedSnapshots leaves a snapshot that another AMI still uses.
         const ami = this.ami(input.ImageId, region);
         this.images.delete(ami.imageId);
-        if (input.DeleteAssociatedSnapshots === true) for (const s of ami.snapshotIds) this.snapshots.delete(s);
+        this.deregistered.set(ami.imageId, {
+          region,
+          at: new Date(this.now()).toISOString(),
+          snapshotIds: [...ami.snapshotIds],
+        });
+        if (input.DeleteAssociatedSnapshots === true) {
+          for (const s of ami.snapshotIds) {
+            if ([...this.images.values()].some((a) => a.snapshotIds.includes(s))) continue;
+            if (this.snapshots.delete(s)) this.snapshotsDeleted++;
+          }
+        }
         return { Return: true };
       }
       case 'DeleteSnapshot': {
@@ -170,6 +193,7 @@ export class Ec2Fake implements FakeService {
         if (user)
           throw err('InvalidSnapshot.InUse', `The snapshot ${snap.snapshotId} is currently in use by ${user.imageId}`);
         this.snapshots.delete(snap.snapshotId);
+        this.snapshotsDeleted++;
         return {};
       }
       case 'CopyImage':

@@ -106,6 +106,8 @@ export interface BuildRecord {
   findings: Record<string, unknown>[];
   scanStatus: 'PENDING' | 'SCANNING' | 'COLLECTING' | 'COMPLETED' | 'ABANDONED' | 'FAILED' | 'TIMED_OUT' | undefined;
   cancelNext: (() => void) | undefined;
+  /** Set by DeleteImage: Image Builder no longer knows the image (its AMIs are EC2's business). */
+  deletedAt?: string | undefined;
 }
 
 /** An EventBridge event exactly as AWS delivers it. */

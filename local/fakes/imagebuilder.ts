@@ -4,6 +4,7 @@ import {
   InvalidPaginationTokenException,
   InvalidParameterValueException,
   InvalidRequestException,
+  ResourceDependencyException,
   ResourceInUseException,
   ResourceNotFoundException,
 } from '@aws-sdk/client-imagebuilder';
@@ -115,7 +116,7 @@ export class ImageBuilderFake implements FakeService {
       }
       case 'ListImagePipelineImages': {
         const p = this.pipeline(input.imagePipelineArn);
-        const all = [...this.builds.values()].filter((b) => b.pipeline === p);
+        const all = [...this.builds.values()].filter((b) => b.pipeline === p && !b.deletedAt);
         const page = paginate(all, input.maxResults, input.nextToken, PAGE);
         return {
           requestId: nextRequestId(),
@@ -133,6 +134,19 @@ export class ImageBuilderFake implements FakeService {
         b.cancelNext?.();
         this.transition(b, 'CANCELLED', 'Cancelled by request');
         return { requestId: nextRequestId(), clientToken: input.clientToken, imageBuildVersionArn: b.arn };
+      }
+      case 'DeleteImage': {
+        // https://docs.aws.amazon.com/imagebuilder/latest/APIReference/API_DeleteImage.html: deletes the Image
+        // Builder resource only (not its AMIs); refused with ResourceDependencyException while the build runs.
+        const b = this.build(input.imageBuildVersionArn);
+        if (['PENDING', 'BUILDING', 'TESTING', 'DISTRIBUTING'].includes(b.status)) {
+          throw err(
+            ResourceDependencyException,
+            `The image ${b.arn} is ${b.status}: cancel the build before deleting it.`,
+          );
+        }
+        b.deletedAt = this.opts.clock.iso();
+        return { requestId: nextRequestId(), imageBuildVersionArn: b.arn };
       }
       default:
         throw new NotImplementedByFakeError('imagebuilder', call.action);
@@ -227,7 +241,7 @@ export class ImageBuilderFake implements FakeService {
 
   private findings(input: Record<string, unknown>): unknown {
     const all = filterFindings(
-      [...this.builds.values()].flatMap((x) => x.findings),
+      [...this.builds.values()].filter((x) => !x.deletedAt).flatMap((x) => x.findings),
       input.filters,
     );
     const page = paginate(all, input.maxResults, input.nextToken, PAGE);
@@ -246,7 +260,7 @@ export class ImageBuilderFake implements FakeService {
     if (typeof arn !== 'string' || !BUILD_ARN.test(arn))
       throw err(InvalidParameterValueException, `Invalid image build version ARN: ${String(arn)}`);
     const b = this.builds.get(arn);
-    if (!b) throw err(ResourceNotFoundException, `The resource ${arn} does not exist.`, 404);
+    if (!b || b.deletedAt) throw err(ResourceNotFoundException, `The resource ${arn} does not exist.`, 404);
     return b;
   }
 }

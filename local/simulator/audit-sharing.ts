@@ -12,7 +12,7 @@ export interface LaunchAudit {
     'launchable-by-targets': number;
     'not-launchable-by-others': number;
     'rejected-not-launchable': number;
-    'revoked-not-launchable': number;
+    'retired-not-launchable': number;
   };
 }
 
@@ -23,9 +23,14 @@ const MAX_PROBLEMS_PER_AMI = 3;
  * that region, and can anyone else (every other member, and an account outside the organization)? A build holds
  * the channels the report shows it `promoted` to; one never promoted anywhere must be launchable by nobody, and
  * a rejected, expired or aborted channel's targets reach it only through another channel it holds. The answer
- * comes from the EC2 fake's launch permissions and the Organizations fake's tree, not from the ledger.
+ * comes from the EC2 fake's launch permissions and the Organizations fake's tree, not from the ledger. A build the
+ * lifecycle withdrew (`withdrawn`: retired, revoked or deleted, keyed `image@version`) holds no channel any more.
  */
-export function auditLaunchPermissions(cloud: LocalCloud, report: SimulationReport): LaunchAudit {
+export function auditLaunchPermissions(
+  cloud: LocalCloud,
+  report: SimulationReport,
+  withdrawn: ReadonlyMap<string, string> = new Map(),
+): LaunchAudit {
   const { ec2, organizations, imagebuilder } = cloud.installed.fakes;
   const reach = targetResolver(organizations);
   const channels = new Map(cloud.catalog.channels.map((c) => [c.name, c]));
@@ -36,7 +41,7 @@ export function auditLaunchPermissions(cloud: LocalCloud, report: SimulationRepo
       'launchable-by-targets': 0,
       'not-launchable-by-others': 0,
       'rejected-not-launchable': 0,
-      'revoked-not-launchable': 0,
+      'retired-not-launchable': 0,
     },
   };
   const outcomes = new Map<string, string[]>();
@@ -51,14 +56,21 @@ export function auditLaunchPermissions(cloud: LocalCloud, report: SimulationRepo
     const image = build.pipeline.image;
     const version = build.arn.split('/').slice(-2).join('/');
     const decided = outcomes.get(`${image}@${version}`) ?? [];
-    const held = decided.filter((d) => d.endsWith(':promoted')).map((d) => d.split(':')[0]!);
+    const gone = withdrawn.get(`${image}@${version}`);
+    const held = gone ? [] : decided.filter((d) => d.endsWith(':promoted')).map((d) => d.split(':')[0]!);
     const failed = decided.some((d) => !d.endsWith(':promoted'));
     const expected = new Set<string>();
     for (const name of held) {
       const c = channels.get(name);
       if (c) for (const a of reach(c.targets)) expected.add(a);
     }
-    const othersKey = held.length === 0 && failed ? 'rejected-not-launchable' : 'not-launchable-by-others';
+    const promotedAnywhere = decided.some((d) => d.endsWith(':promoted'));
+    const othersKey =
+      !promotedAnywhere && failed
+        ? 'rejected-not-launchable'
+        : gone
+          ? 'retired-not-launchable'
+          : 'not-launchable-by-others';
     for (const { region, image: amiId } of amis) {
       const owner = ec2.images.get(amiId)?.ownerId;
       let reported = 0;
@@ -75,8 +87,11 @@ export function auditLaunchPermissions(cloud: LocalCloud, report: SimulationRepo
         if (expected.has(account) || account === owner) continue;
         audit.checks[othersKey]++;
         if (ec2.isLaunchableBy(region, amiId, account, organizations)) {
-          const why =
-            held.length > 0 ? `holds only ${held.join(', ')}` : `was ${decided.join(', ') || 'never promoted'}`;
+          const why = gone
+            ? `was ${gone}`
+            : held.length > 0
+              ? `holds only ${held.join(', ')}`
+              : `was ${decided.join(', ') || 'never promoted'}`;
           problem(`${image} ${version} ${why}, but ${account} can launch ${amiId} in ${region}`);
         }
       }

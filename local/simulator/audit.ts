@@ -10,7 +10,11 @@ import { buildFinder } from './targets.js';
  * build; every AMI is launchable by exactly the accounts of the channels its build holds, in every region, and by
  * nobody else (audit-sharing.ts), and its key lets exactly them use it (audit-keys.ts); no change started two builds. `checks` counts what each check examined.
  */
-export function auditConsistency(cloud: LocalCloud, report: SimulationReport): SimulationReport['consistency'] {
+export function auditConsistency(
+  cloud: LocalCloud,
+  report: SimulationReport,
+  withdrawn: ReadonlyMap<string, string> = new Map(),
+): SimulationReport['consistency'] {
   const problems: string[] = [];
   const { imagebuilder } = cloud.installed.fakes;
   const findBuild = buildFinder(imagebuilder.builds.values());
@@ -58,7 +62,7 @@ export function auditConsistency(cloud: LocalCloud, report: SimulationReport): S
     }
   }
 
-  const launches = auditLaunchPermissions(cloud, report);
+  const launches = auditLaunchPermissions(cloud, report, withdrawn);
   problems.push(...launches.problems);
   // Who can read each pointer and pull each container image, from RAM, SSM and ECR's state.
   const consumers = auditConsumerAccess(cloud);

@@ -121,6 +121,8 @@ export interface ActionHandlers {
   revoke(action: Extract<ScenarioAction, { kind: 'revoke' }>): void;
   /** Sends an operator request through the operator endpoint as `principal` (default: the first operator). */
   operator(request: Record<string, unknown>, principal: string | undefined): Promise<unknown>;
+  rollback(action: Extract<ScenarioAction, { kind: 'rollback' }>): void;
+  cve(action: Extract<ScenarioAction, { kind: 'cve' }>): void;
 }
 
 /** Carries out one scenario action at the current virtual instant. */
@@ -176,6 +178,12 @@ export function runAction(
       return handlers.operator(action.request, action.as);
     case 'ci-package-update':
       return handlers.put({ event: ciPackageUpdate(cloud, action), as: action.as, bus: 'goldsmith' });
+    case 'rollback':
+      handlers.rollback(action);
+      return;
+    case 'cve':
+      handlers.cve(action);
+      return;
     case 'let-expire':
       handlers.letExpire({
         image: action.image ?? event.filter.image,

@@ -7,9 +7,11 @@ import { auditSlack } from './audit-slack.js';
 import { startLocalCloud } from './cloud.js';
 import { costOfRun } from './cost.js';
 import { runAction, scheduleTriggers } from './driver.js';
+import { auditLifecycle, withdrawnBuilds } from './lifecycle-audit.js';
+import { reportCve, requestRevocation, requestRollback } from './lifecycle-requests.js';
 import { defaultOperator, LocalOperatorEndpoint, type OperatorExchange } from './operator.js';
 import type { ProgressListener } from './progress.js';
-import { buildReport, type SimulationReport } from './report.js';
+import { buildReport, type SimulationReport, scanLedger } from './report.js';
 import type { Scenario, ScenarioEvent } from './scenario.js';
 import { putAsSender, type RawPut } from './senders.js';
 import { type SlackMessageSeen, slackMessagesOf } from './slack.js';
@@ -75,11 +77,24 @@ export async function simulate(
       letExpire: (filter: ScenarioEvent['filter']) => approvers.letExpire(filter),
       operator: (request: Record<string, unknown>, principal: string | undefined) =>
         operatorEndpoint.send(request, principal ?? defaultOperator(catalog)),
-      revoke: (action: { image: string; version: string; reason: string }) =>
-        notes.push({
-          at: cloud.clock.iso(),
-          text: `revoke ${action.image} ${action.version} (${action.reason}): not acted on — revocation and rollback are not built yet`,
-        }),
+      revoke: (action: Parameters<typeof requestRevocation>[1]) => {
+        const pending = requestRevocation(cloud, action).then((refused) => {
+          if (refused) notes.push({ at: cloud.clock.iso(), text: refused });
+        });
+        cloud.clock.track(pending, `scenario revoke ${action.image} ${action.version}`);
+      },
+      rollback: (action: Parameters<typeof requestRollback>[1]) => {
+        const pending = requestRollback(cloud, action).then((refused) => {
+          if (refused) notes.push({ at: cloud.clock.iso(), text: refused });
+        });
+        cloud.clock.track(pending, `scenario rollback ${action.image}/${action.channel}`);
+      },
+      cve: (action: Parameters<typeof reportCve>[1]) => {
+        const pending = reportCve(cloud, action).then((refused) => {
+          if (refused) notes.push({ at: cloud.clock.iso(), text: refused });
+        });
+        cloud.clock.track(pending, `scenario cve ${action.image}`);
+      },
     };
     const approvers = new SimulatedApprovers(cloud, scenario, (event) => runAction(cloud, event, handlers));
     const schedulesFired = scheduleTriggers(cloud, scenario);
@@ -112,15 +127,18 @@ export async function simulate(
       slackPresses: { approvals: approvers.slackApprovals, refused: approvers.slackRefused },
       statusTimes,
     });
-    report.consistency = auditConsistency(cloud, report);
+    const ledgerItems = await scanLedger(cloud.wiring.tables[0]?.name ?? '');
+    report.consistency = auditConsistency(cloud, report, withdrawnBuilds(ledgerItems));
     const outageAudit = await auditOutages(cloud, report);
     const slackAudit = await auditSlack(cloud);
+    const lifecycle = auditLifecycle(cloud, report.pointers, ledgerItems);
     const checks = (report.consistency as { checks?: Record<string, number> }).checks ?? {};
+    const audits = [outageAudit, slackAudit, lifecycle];
     report.consistency = {
       ...report.consistency,
-      ok: report.consistency.ok && outageAudit.problems.length === 0 && slackAudit.problems.length === 0,
-      problems: [...report.consistency.problems, ...outageAudit.problems, ...slackAudit.problems],
-      checks: { ...checks, ...outageAudit.checks, ...slackAudit.checks },
+      ok: report.consistency.ok && audits.every((a) => a.problems.length === 0),
+      problems: [...report.consistency.problems, ...audits.flatMap((a) => a.problems)],
+      checks: Object.assign({ ...checks }, ...audits.map((a) => a.checks)),
     };
     report.cost = costOfRun(cloud, report, statusLog, schedulesFired);
     const channels = catalog.channels.map((c) => c.name);

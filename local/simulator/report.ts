@@ -6,6 +6,7 @@ import type { OutageReport } from '../fakes/outages.js';
 import { formatViolation, modelCheckFigures } from '../models/request-check.js';
 import type { LocalCloud } from './cloud.js';
 import type { AsyncInvoker } from './invoke.js';
+import { type AmiFigures, amiFigures, type PatchTime, patchTimes, withdrawnBuilds } from './lifecycle-audit.js';
 import {
   type NotificationFigures,
   notificationFigures,
@@ -85,6 +86,10 @@ export interface SimulationReport {
   cost?: CostReport;
   /** Mutating EC2 calls against the planner's minimum; sharing waves' virtual time against the buckets' bound. */
   sharing?: SharingFigures;
+  /** AMIs and snapshots as EC2 would count them at the end of the run (CONTRACTS.md `amis`). */
+  amis: AmiFigures;
+  /** Each out-of-cycle rebuild: from the finding on a live version to a newer version in each channel. */
+  patchTimes: PatchTime[];
 }
 
 type Item = Record<string, unknown>;
@@ -96,7 +101,7 @@ function apiModelFigures(): SimulationReport['apiModel'] {
   return { requests: f.requests, responses: f.responses, newerThanModel: f.newerThanModel, violations };
 }
 
-async function scanLedger(table: string): Promise<Item[]> {
+export async function scanLedger(table: string): Promise<Item[]> {
   const items: Item[] = [];
   for await (const page of paginateScan({ client: documentClient() }, { TableName: table })) {
     items.push(...((page.Items ?? []) as Item[]));
@@ -241,6 +246,14 @@ export async function buildReport(
     consistency: { ok: true, problems: [], checks: {} },
     ...(cloud.slack ? { slack: slackFigures(cloud.slack, items, extras.slackPresses) } : {}),
     apiModel: apiModelFigures(),
-    sharing: sharingFigures(cloud.catalog, promotions, stats.apiCalls, stats.sharingCalls),
+    sharing: sharingFigures(
+      cloud.catalog,
+      promotions,
+      stats.apiCalls,
+      stats.sharingCalls,
+      new Set(withdrawnBuilds(items).keys()),
+    ),
+    amis: amiFigures(cloud),
+    patchTimes: patchTimes(items),
   };
 }

@@ -55,7 +55,6 @@ const kinds = z.discriminatedUnion('kind', [
     slackUser: z.string().min(1).optional(),
     tamper: z.boolean().default(false),
   }),
-  z.strictObject({ kind: z.literal('revoke'), image, version: z.string().min(1), reason: z.string().min(1) }),
   // A manual build through the operator endpoint, as the catalog's first operator principal (CONTRACTS.md).
   z.strictObject({ kind: z.literal('build'), image, reason: z.string().min(1).optional() }),
   // An extension: any operator request (events/operator-request.ts) as a principal; saved states journal these.
@@ -71,6 +70,36 @@ const kinds = z.discriminatedUnion('kind', [
     version: z.string().min(1),
     images: z.array(z.string().min(1)).min(1).optional(),
     as: sender.default('ci'),
+  }),
+  z.strictObject({
+    kind: z.literal('revoke'),
+    image,
+    version: z.string().regex(/^\d+\.\d+\.\d+\/\d+$/, 'must be a build version like "1.0.0/3"'),
+    reason: z.string().min(1),
+    by: z.string().min(1).optional(),
+  }),
+  // An extension of CONTRACTS.md: a new finding on a build already built (Image Builder's "CVE Detected").
+  z.strictObject({
+    kind: z.literal('cve'),
+    image,
+    version: z
+      .string()
+      .regex(/^\d+\.\d+\.\d+\/\d+$/, 'must be a build version like "1.0.0/3"')
+      .optional(),
+    critical: z.number().int().min(0).default(0),
+    high: z.number().int().min(0).default(0),
+    medium: z.number().int().min(0).default(0),
+  }),
+  z.strictObject({
+    kind: z.literal('rollback'),
+    image,
+    channel: z.string().min(1),
+    version: z
+      .string()
+      .regex(/^\d+\.\d+\.\d+\/\d+$/, 'must be a build version like "1.0.0/3"')
+      .optional(),
+    reason: z.string().min(1).optional(),
+    by: z.string().min(1).optional(),
   }),
   // An extension of CONTRACTS.md: nobody answers this approval request, so it expires (even with approvals "auto").
   z.strictObject({ kind: z.literal('let-expire'), image: image.optional(), channel: z.string().optional() }),

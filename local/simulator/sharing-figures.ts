@@ -14,7 +14,8 @@ export interface SharingFigures {
   modifySnapshotAttribute: number;
   /**
    * The planner's minimum: a promoted channel's grants are new on that version, so each of its Regions needs at
-   * least one ModifyImageAttribute, and one suffices while the grants fit one call (10,000 entries).
+   * least one ModifyImageAttribute, and one suffices while the grants fit one call (10,000 entries); a version the
+   * lifecycle withdrew (retired or revoked) loses every grant at once, one call per Region it was shared in.
    */
   minimumModifyImageAttribute: number;
   waves: { count: number; largest: SharingWave | null; totalVirtualSeconds: number };
@@ -72,12 +73,26 @@ export function waveLowerBoundSeconds(calls: readonly TimedCall[]): number {
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
+/** Regions of each withdrawn (`image@version`) AMI build that was promoted somewhere: it had grants to remove. */
+function withdrawnRegions(
+  promoted: readonly { image: string; version?: string; regions: readonly string[] }[],
+  withdrawn: ReadonlySet<string>,
+): number {
+  const regions = new Map<string, number>();
+  for (const p of promoted) {
+    const key = `${p.image}@${p.version ?? ''}`;
+    if (withdrawn.has(key)) regions.set(key, Math.max(regions.get(key) ?? 0, p.regions.length));
+  }
+  return [...regions.values()].reduce((n, r) => n + r, 0);
+}
+
 /** The run's sharing figures from its promotions, its API call counts and the timed sharing calls. */
 export function sharingFigures(
   catalog: Catalog,
-  promotions: readonly { image: string; outcome: string; regions: readonly string[] }[],
+  promotions: readonly { image: string; version?: string; outcome: string; regions: readonly string[] }[],
   apiCalls: Readonly<Record<string, number>>,
   calls: readonly TimedCall[],
+  withdrawn: ReadonlySet<string> = new Set(),
 ): SharingFigures {
   const amiPromotions = promotions.filter(
     (p) => p.outcome === 'promoted' && catalog.images[p.image]?.kind !== 'container',
@@ -103,7 +118,8 @@ export function sharingFigures(
     promotions: amiPromotions.length,
     modifyImageAttribute: apiCalls['ec2:ModifyImageAttribute'] ?? 0,
     modifySnapshotAttribute: apiCalls['ec2:ModifySnapshotAttribute'] ?? 0,
-    minimumModifyImageAttribute: amiPromotions.reduce((n, p) => n + p.regions.length, 0),
+    minimumModifyImageAttribute:
+      amiPromotions.reduce((n, p) => n + p.regions.length, 0) + withdrawnRegions(amiPromotions, withdrawn),
     waves: {
       count: waves.length,
       largest,

@@ -63,6 +63,7 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
     }
     // A build version ARN: image/<recipe name>/<version>/<build>; recipe names are the pipeline name plus a hash.
     case 'imagebuilder:GetImage':
+    case 'imagebuilder:DeleteImage':
     case 'imagebuilder:ListImageScanFindings':
       return images.flatMap((image) =>
         one(`arn:aws:imagebuilder:${region}:${account}:image/${pipelineName(image)}-0a1b2c3d/1.0.0/1`),
@@ -73,6 +74,7 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
         one(`arn:aws:ssm:${catalog.organization.homeRegion}::parameter${p}`),
       );
     case 'ssm:PutParameter':
+    case 'ssm:DeleteParameter':
       return imageRegions(catalog).flatMap(([image, r]) =>
         catalog.channels.flatMap((c) =>
           one(`arn:aws:ssm:${r}:${account}:parameter${channelParameterName(image, c.name)}`),
@@ -127,6 +129,9 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
           }),
         ),
       );
+    case 'ec2:EnableImageDeprecation':
+    case 'ec2:DeregisterImage':
+      return imageRegions(catalog).flatMap(([, r]) => one(`arn:aws:ec2:${r}::image/${SAMPLE_AMI}`));
     case 'ram:GetResourceShares':
     case 'ram:GetResourceShareAssociations':
     case 'ec2:DescribeImages':

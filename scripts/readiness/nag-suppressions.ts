@@ -126,7 +126,7 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
     rule: 'AwsSolutions-IAM5',
     stacks: ['Promotion'],
     types: POLICY,
-    logicalIds: /^Promotion(Share|Publish)/,
+    logicalIds: /^(Promotion(Share|Publish)|OnFinding|OnLifecycleRequest)/,
     appliesTo: [
       { regex: '/^Resource::arn:<AWS::Partition>:ecr:\\*:my-account:repository\\/[a-z0-9._/-]+$/' },
       'Resource::arn:<AWS::Partition>:ram:*:my-account:resource-share/*',
@@ -134,7 +134,23 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
     reason:
       "Container promotion works on the catalog's own repositories, named, in every distribution Region (the Region is " +
       'the only wildcard); RAM resource-share ARNs end in an id RAM makes at creation, so Associate/Disassociate are ' +
-      "held to Goldsmith's pointer shares by the ram:ResourceShareName condition instead.",
+      "held to Goldsmith's pointer shares by the ram:ResourceShareName condition instead. Revocation and rollback " +
+      '(on-finding, on-lifecycle-request) move pointers back through the same path.',
+  },
+  {
+    rule: 'AwsSolutions-IAM5',
+    stacks: ['Promotion'],
+    types: POLICY,
+    logicalIds: /^(PromotionRetire|OnFinding|OnLifecycleRequest|LifecycleSweep)ServiceRoleDefaultPolicy/,
+    appliesTo: [
+      'Resource::arn:<AWS::Partition>:ssm:*:my-account:parameter/goldsmith/*',
+      'Resource::arn:<AWS::Partition>:ec2:*::image/*',
+      'Resource::arn:<AWS::Partition>:ec2:*::snapshot/*',
+    ],
+    reason:
+      'The lifecycle (Retire, the daily sweep, revocation and rollback) deprecates and deregisters the AMIs Image ' +
+      'Builder distributed in every Region (with their snapshots) and moves or withdraws the channel pointers under ' +
+      "Goldsmith's own /goldsmith/ prefix; AMI and snapshot ids are created per build, so they cannot be named at deploy.",
   },
   {
     rule: 'AwsSolutions-IAM5',

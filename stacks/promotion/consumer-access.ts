@@ -18,19 +18,58 @@ export function grantConsumerAccess(
   fns: { share: RolePolicyHolder; publish: RolePolicyHolder },
   catalog: Pick<Catalog, 'images' | 'channels'>,
 ): void {
-  for (const f of [fns.share, fns.publish]) {
-    f.addToRolePolicy(new iam.PolicyStatement({ actions: ['organizations:DescribeOrganization'], resources: ['*'] }));
+  fns.share.addToRolePolicy(
+    new iam.PolicyStatement({ actions: ['organizations:DescribeOrganization'], resources: ['*'] }),
+  );
+  allowPointerMoves(stack, fns.publish, catalog);
+  const repositories = containerRepositoryArns(stack, catalog);
+  if (repositories.length > 0) {
+    fns.share.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['ecr:GetRepositoryPolicy', 'ecr:SetRepositoryPolicy'],
+        resources: repositories,
+      }),
+    );
   }
+}
 
+/** The catalog's container repositories, in every Region. */
+function containerRepositoryArns(stack: Stack, catalog: Pick<Catalog, 'images'>): string[] {
+  return Object.entries(catalog.images)
+    .filter(([, spec]) => spec.kind === 'container')
+    .map(([image, spec]) =>
+      stack.formatArn({
+        service: 'ecr',
+        region: '*',
+        resource: 'repository',
+        resourceName: containerRepositoryName(image, spec.repository),
+      }),
+    );
+}
+
+/**
+ * What moving a channel's pointers takes, the one path Publish (forwards) and the lifecycle (rollback, revocation,
+ * withdrawal) share: the parameters under `/goldsmith/` written or deleted, shared through Goldsmith's own RAM shares
+ * (created tagged and closed to external principals, changed only by share name), the organization read for the
+ * RAM principals, and for container images the channel tag moved by manifest and (withdrawal) the channel's pull
+ * statements taken out of the repository policy.
+ */
+export function allowPointerMoves(
+  stack: Stack,
+  fn: RolePolicyHolder,
+  catalog: Pick<Catalog, 'images' | 'channels'>,
+  options: { withdraw?: boolean } = {},
+): void {
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['organizations:DescribeOrganization'], resources: ['*'] }));
   // GetResourceShares / GetResourceShareAssociations and CreateResourceShare take no resource ARNs: creation is held
   // to shares of parameters, inside the organization, tagged as Goldsmith's; changes to our shares by their names.
-  fns.publish.addToRolePolicy(
+  fn.addToRolePolicy(
     new iam.PolicyStatement({
       actions: ['ram:GetResourceShares', 'ram:GetResourceShareAssociations'],
       resources: ['*'],
     }),
   );
-  fns.publish.addToRolePolicy(
+  fn.addToRolePolicy(
     new iam.PolicyStatement({
       actions: ['ram:CreateResourceShare', 'ram:TagResource'],
       resources: ['*'],
@@ -41,41 +80,40 @@ export function grantConsumerAccess(
     }),
   );
   const shareNames = [...new Set(catalog.channels.map((c) => pointerShareName(c.name)))].sort();
-  fns.publish.addToRolePolicy(
+  fn.addToRolePolicy(
     new iam.PolicyStatement({
       actions: ['ram:AssociateResourceShare', 'ram:DisassociateResourceShare'],
       resources: [stack.formatArn({ service: 'ram', region: '*', resource: 'resource-share', resourceName: '*' })],
       conditions: { StringEquals: { 'ram:ResourceShareName': shareNames } },
     }),
   );
+  const parameters = [
+    stack.formatArn({ service: 'ssm', region: '*', resource: 'parameter', resourceName: `${NAME_PREFIX}/*` }),
+  ];
   // RAM attaches the parameter's resource policy on the owner's behalf when it is shared
   // (https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-shared-parameters.html).
-  fns.publish.addToRolePolicy(
+  fn.addToRolePolicy(
     new iam.PolicyStatement({
       actions: ['ssm:PutResourcePolicy', 'ssm:GetResourcePolicies', 'ssm:DeleteResourcePolicy'],
-      resources: [
-        stack.formatArn({ service: 'ssm', region: '*', resource: 'parameter', resourceName: `${NAME_PREFIX}/*` }),
-      ],
+      resources: parameters,
     }),
   );
-
-  const containers = Object.entries(catalog.images).filter(([, spec]) => spec.kind === 'container');
-  if (containers.length === 0) return;
-  const repositories = containers.map(([image, spec]) =>
-    stack.formatArn({
-      service: 'ecr',
-      region: '*',
-      resource: 'repository',
-      resourceName: containerRepositoryName(image, spec.repository),
-    }),
-  );
-  fns.share.addToRolePolicy(
+  if (options.withdraw) {
+    // Publish's own ssm:PutParameter is granted with its pointer writes; the lifecycle also deletes (withdrawal).
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['ssm:PutParameter', 'ssm:DeleteParameter'], resources: parameters }),
+    );
+  }
+  const repositories = containerRepositoryArns(stack, catalog);
+  if (repositories.length === 0) return;
+  fn.addToRolePolicy(
     new iam.PolicyStatement({
-      actions: ['ecr:GetRepositoryPolicy', 'ecr:SetRepositoryPolicy'],
+      actions: [
+        'ecr:BatchGetImage',
+        'ecr:PutImage',
+        ...(options.withdraw ? ['ecr:GetRepositoryPolicy', 'ecr:SetRepositoryPolicy'] : []),
+      ],
       resources: repositories,
     }),
-  );
-  fns.publish.addToRolePolicy(
-    new iam.PolicyStatement({ actions: ['ecr:BatchGetImage', 'ecr:PutImage'], resources: repositories }),
   );
 }

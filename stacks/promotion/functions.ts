@@ -8,6 +8,7 @@ import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
 import { catalogBundling } from '../catalog.js';
 import type { PromotionTaskFunctions } from './definition.js';
+import { allowRetirement } from './lifecycle.js';
 
 /** The shared resources every promotion function reaches. */
 export interface PromotionEnvironment {
@@ -131,6 +132,8 @@ export function createTaskFunctions(
   for (const f of [made.gate, made.requestApproval, made.publish, made.retire, made.recordOutcome]) {
     env.topic.grantPublish(f);
   }
+  // Retire removes the launch permissions of versions that left retention and deprecates their AMIs.
+  allowRetirement(stack, made.retire);
 
   made.requestApproval.addEnvironment('APPROVAL_URL', approvalUrl);
   made.requestApproval.addEnvironment('APPROVAL_SECRET_NAME', env.secretName);

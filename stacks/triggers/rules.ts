@@ -90,6 +90,12 @@ export function createTriggerRules(stack: Stack, inputs: TriggerRuleInputs): Rec
     eventPattern: cdkPattern(eventPatternFor('base-image-changed')),
     targets: [target(inputs.startBuilds)],
   });
+  rules.rebuildRequested = new events.Rule(stack, 'RebuildRequestedRule', {
+    description: 'Goldsmith: an out-of-cycle rebuild (new finding on a live version, revoked parent) → start-builds',
+    eventBus: bus,
+    eventPattern: cdkPattern(eventPatternFor('image-rebuild-requested')),
+    targets: [target(inputs.startBuilds)],
+  });
   const promoted = (image: string[]) => eventPatternFor('image-promoted', { detail: { image } });
   chunkForPattern(cascadeParents(catalog), promoted).forEach((parents, i) => {
     rules[`imagePromoted${i || ''}`] = new events.Rule(stack, `ImagePromotedRule${i || ''}`, {

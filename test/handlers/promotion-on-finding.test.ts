@@ -1,9 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DescribeImagesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  DescribeImageAttributeCommand,
+  DescribeImagesCommand,
+  EC2Client,
+  EnableImageDeprecationCommand,
+  ModifyImageAttributeCommand,
+} from '@aws-sdk/client-ec2';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetImageCommand, ImagebuilderClient, ListImageScanFindingsCommand } from '@aws-sdk/client-imagebuilder';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MalformedEventError } from '../../core/errors.js';
@@ -14,6 +22,8 @@ const ddb = mockClient(DynamoDBDocumentClient);
 const imagebuilder = mockClient(ImagebuilderClient);
 const ec2 = mockClient(EC2Client);
 const sns = mockClient(SNSClient);
+const bus = mockClient(EventBridgeClient);
+const ssm = mockClient(SSMClient);
 
 const AMI = 'ami-0aaa1111bbbb2222c';
 
@@ -37,7 +47,11 @@ describe('onFinding', () => {
     process.env.LEDGER_TABLE = 'ledger';
     process.env.NOTIFY_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:notify';
     process.env.GOLDSMITH_CATALOG = JSON.stringify(catalog);
+    process.env.EVENT_BUS_NAME = 'goldsmith-test';
+    ddb.on(GetCommand).resolves({});
     ddb.on(PutCommand).resolves({});
+    ddb.on(UpdateCommand).resolves({});
+    bus.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
     ddb.on(QueryCommand).resolves({ Items: [] });
     ec2
       .on(DescribeImagesCommand)
@@ -48,7 +62,7 @@ describe('onFinding', () => {
   });
 
   afterEach(() => {
-    for (const m of [ddb, imagebuilder, ec2, sns]) m.reset();
+    for (const m of [ddb, imagebuilder, ec2, sns, bus, ssm]) m.reset();
   });
 
   it('records a finding on one of our builds under FINDINGS#, keyed by the vulnerability', async () => {
@@ -102,6 +116,86 @@ describe('onFinding', () => {
     await onFinding(inspectorFinding('CRITICAL'));
 
     expect(sns).not.toHaveReceivedCommand(PublishCommand);
+  });
+
+  it('rebuilds the image out of cycle, once, when a channel pointer names the version the finding hits', async () => {
+    ddb
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'IMAGE#base', ':prefix': 'PROMOTION#1.0.0/3#' } })
+      .resolves(promotedTo('dev', 'staging'));
+    ddb
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'IMAGE#base', ':prefix': 'FINDINGS#1.0.0/3#' } })
+      .resolves({ Items: [{ severity: 'CRITICAL' }] });
+    ddb
+      .on(GetCommand, { Key: { pk: 'IMAGE#base', sk: 'CHANNEL#staging' } })
+      .resolves({ Item: { channel: 'staging', version: '1.0.0/3' } });
+
+    const result = await onFinding(inspectorFinding('CRITICAL'));
+
+    expect(result).toMatchObject({ rebuilt: true, revoked: false });
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({ sk: 'OUTOFCYCLE#1.0.0/3', channels: ['dev', 'staging'] }),
+      ConditionExpression: 'attribute_not_exists(sk)',
+    });
+    const entry = bus.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries?.[0];
+    expect(entry).toMatchObject({ EventBusName: 'goldsmith-test', DetailType: 'Image Rebuild Requested' });
+    expect(JSON.parse(entry?.Detail ?? '{}')).toMatchObject({ image: 'base', requestId: 'finding:1.0.0/3' });
+    // start-builds announces the build it starts; on-finding announces the breach.
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, {
+      MessageAttributes: expect.objectContaining({
+        event: { DataType: 'String', StringValue: 'revocation-requested' },
+      }),
+    });
+  });
+
+  it('asks for no rebuild when no pointer names the version any more', async () => {
+    ddb
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'IMAGE#base', ':prefix': 'PROMOTION#1.0.0/3#' } })
+      .resolves(promotedTo('dev'));
+    ddb
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'IMAGE#base', ':prefix': 'FINDINGS#1.0.0/3#' } })
+      .resolves({ Items: [{ severity: 'CRITICAL' }] });
+
+    const result = await onFinding(inspectorFinding('CRITICAL'));
+
+    expect(result).toMatchObject({ rebuilt: false, revoked: false });
+    expect(bus).not.toHaveReceivedCommand(PutEventsCommand);
+  });
+
+  it("revokes at once when the breached channel's revokeOn names the severity found", async () => {
+    const strict = {
+      ...catalog,
+      channels: catalog.channels.map((c) =>
+        c.name === 'dev' ? { ...c, vulnerabilities: { ...c.vulnerabilities, revokeOn: ['critical'] } } : c,
+      ),
+    };
+    process.env.GOLDSMITH_CATALOG = JSON.stringify(strict);
+    ddb
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'IMAGE#base', ':prefix': 'PROMOTION#1.0.0/3#' } })
+      .resolves(promotedTo('dev'));
+    ddb
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'IMAGE#base', ':prefix': 'FINDINGS#1.0.0/3#' } })
+      .resolves({ Items: [{ severity: 'CRITICAL' }] });
+    ddb
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'IMAGE#base', ':prefix': 'BUILD#' } })
+      .resolves({ Items: [{ sk: 'BUILD#1.0.0/3', buildVersionArn: BUILD_ARN, status: 'AVAILABLE' }] });
+    ec2.on(EnableImageDeprecationCommand).resolves({ Return: true });
+    const devGrant = { OrganizationalUnitArn: 'arn:aws:organizations::999988887777:ou/o-a1b2c3d4e5/ou-x1y2-dev00001' };
+    ec2.on(DescribeImageAttributeCommand).resolves({ LaunchPermissions: [devGrant] });
+    ec2.on(ModifyImageAttributeCommand).resolves({});
+
+    const result = await onFinding(inspectorFinding('CRITICAL'));
+
+    expect(result).toMatchObject({ revoked: true });
+    // Launchable by no one any more, in every region the build was distributed to.
+    expect(ec2).toHaveReceivedCommandTimes(ModifyImageAttributeCommand, 2);
+    expect(ec2).toHaveReceivedCommandWith(ModifyImageAttributeCommand, { LaunchPermission: { Remove: [devGrant] } });
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { pk: 'IMAGE#base', sk: 'REVOCATION#1.0.0/3' },
+      ConditionExpression: 'attribute_not_exists(revokedAt)',
+    });
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, {
+      MessageAttributes: expect.objectContaining({ event: { DataType: 'String', StringValue: 'revoked' } }),
+    });
   });
 
   it('ignores closed findings and AMIs that Image Builder did not make', async () => {

@@ -12,7 +12,6 @@ import { gate } from '../../functions/promotion/gate.js';
 import { loadImage } from '../../functions/promotion/load-image.js';
 import { recordFailureOutcome } from '../../functions/promotion/record-outcome.js';
 import { requestApproval } from '../../functions/promotion/request-approval.js';
-import { retire } from '../../functions/promotion/retire.js';
 import { soakCheck } from '../../functions/promotion/soak-check.js';
 import { AMIS, BUILD_ARN, basePlan, catalog, channelItem, getImageOutput } from './promotion-fixtures.js';
 
@@ -263,25 +262,5 @@ describe('requestApproval', () => {
 
     await expect(requestApproval(payload)).rejects.toMatchObject({ name: 'AlreadyDecidedError' });
     expect(sns).not.toHaveReceivedCommand(PublishCommand);
-  });
-});
-
-describe('retire', () => {
-  it('retires promoted builds beyond retention, sparing the ones a channel still points at', async () => {
-    const promoted = ['1.0.0/1', '1.0.0/2', '1.0.0/3', '1.0.0/4', '1.0.0/5'].map((version) => ({
-      version,
-      outcome: 'promoted',
-      channel: 'dev',
-    }));
-    ddb.on(QueryCommand).resolves({ Items: promoted });
-    ddb.on(GetCommand, { Key: { pk: 'IMAGE#base', sk: 'CHANNEL#prod' } }).resolves({ Item: { version: '1.0.0/1' } });
-
-    const result = await retire({ image: 'base', plan: { ...basePlan, retentionKeep: 3 } });
-
-    expect(result).toEqual({ retired: ['1.0.0/2'] });
-    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
-      Key: { pk: 'IMAGE#base', sk: 'BUILD#1.0.0/2' },
-      ConditionExpression: 'attribute_not_exists(retiredAt)',
-    });
   });
 });

@@ -162,6 +162,40 @@ describe('Promotion stack: event rules', () => {
   });
 });
 
+describe('Promotion stack: lifecycle', () => {
+  it('routes revocations and rollback requests on Goldsmith bus to on-lifecycle-request, with a DLQ', () => {
+    const rules = Object.values(resourcesOf(synth.template, 'AWS::Events::Rule'));
+    const rule = rules.find((r) => JSON.stringify(r.Properties.EventPattern).includes('Image Rollback Requested'));
+    expect(rule?.Properties.EventPattern).toEqual({
+      source: ['goldsmith'],
+      'detail-type': ['Image Revoked', 'Image Rollback Requested'],
+    });
+    expect(rule?.Properties.EventBusName).toBeDefined();
+    const target = (rule?.Properties.Targets as { DeadLetterConfig?: unknown }[] | undefined)?.[0];
+    expect(target?.DeadLetterConfig).toBeDefined();
+  });
+
+  it('runs the retention sweep once a day, with a dead-letter queue', () => {
+    const schedules = Object.values(resourcesOf(synth.template, 'AWS::Scheduler::Schedule'));
+    const sweep = schedules.find((s) => String(s.Properties.Description).includes('retention sweep'));
+    expect(sweep?.Properties).toMatchObject({
+      ScheduleExpression: 'rate(1 day)',
+      Target: { Input: JSON.stringify({ lifecycle: 'sweep' }), DeadLetterConfig: expect.anything() },
+    });
+  });
+
+  it('lets only the daily sweep deregister AMIs and delete Image Builder images', () => {
+    const allowed = [...statementsByRole()].filter(([, statements]) =>
+      statements.some(
+        (s) => actionsOf(s).includes('ec2:DeregisterImage') || actionsOf(s).includes('imagebuilder:DeleteImage'),
+      ),
+    );
+    expect(allowed.map(([role]) => role.replace(/^<|Role[0-9A-F]{8}>$/g, '')).sort()).toEqual([
+      'LifecycleSweepService',
+    ]);
+  });
+});
+
 describe('Promotion stack: catalogs without approvals', () => {
   it('builds a machine with no task-token wait when no channel asks for approval', async () => {
     const minimal = await synthesize(minimalCatalog(), { stacks: [Promotion] });

@@ -151,7 +151,7 @@ describe('Triggers stack: rules', () => {
   it('gives every rule target a retry policy and the encrypted DLQ', () => {
     const dlq = only(resourcesOf(triggers, 'AWS::SQS::Queue')).Properties;
     expect(dlq['SqsManagedSseEnabled']).toBe(true);
-    expect(rules()).toHaveLength(5);
+    expect(rules()).toHaveLength(6);
     for (const rule of rules()) {
       expect(targetOf(rule.Properties)).toMatchObject({
         RetryPolicy: { MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 185 },

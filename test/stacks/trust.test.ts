@@ -61,6 +61,8 @@ const EVENTS = [
   ['goldsmith', 'Image Promoted'],
   ['goldsmith', 'Image Rejected'],
   ['goldsmith', 'Image Revoked'],
+  ['goldsmith', 'Image Rebuild Requested'],
+  ['goldsmith', 'Image Rollback Requested'],
   ['goldsmith', 'Base Image Changed'],
   ['goldsmith', 'Package Update'],
   ['goldsmith.ci', 'Package Update'],
@@ -86,6 +88,17 @@ describe("Goldsmith's bus policy, simulated as synthesized (iam-simulate), per p
     );
     expect(await allowedFor(publishSession)).toEqual(['goldsmith/Image Promoted']);
     expect(await allowedFor(roleOf('functions/watch-base-images.handler'))).toEqual(['goldsmith/Base Image Changed']);
+  });
+
+  it('lets the functions that revoke put "Image Revoked" and ask for rebuilds, and only the operator endpoint ask for a rollback', async () => {
+    const revokers = ['functions/on-lifecycle-request.handler', 'functions/on-finding.handler'];
+    for (const handler of revokers) {
+      expect(await allowedFor(roleOf(handler)), handler).toEqual([
+        'goldsmith/Image Revoked',
+        'goldsmith/Image Rebuild Requested',
+      ]);
+    }
+    expect(await allowedFor(roleOf('functions/operator.handler'))).toEqual(['goldsmith/Image Rollback Requested']);
   });
 
   it('lets a CI principal — a named role, or any role of a named organization account — put only "Package Update"', async () => {

@@ -157,9 +157,9 @@ describe('Ec2Fake', () => {
     const mine = fakes.ec2.registerImage(R, { name: 'base 1' });
     const amazon = fakes.ec2.registerImage(R, { name: 'al2023', ownerId: 'amazon', public: true });
     for (const id of [mine.imageId, amazon.imageId]) {
-      await ec2.send(new EnableImageDeprecationCommand({ ImageId: id, DeprecateAt: new Date(clock.now() + 1000) }));
+      await ec2.send(new EnableImageDeprecationCommand({ ImageId: id, DeprecateAt: new Date(clock.now() + 60_000) }));
     }
-    await clock.run(clock.now() + 2000);
+    await clock.run(clock.now() + 61_000);
     const listed = await ec2.send(new DescribeImagesCommand({ Filters: [{ Name: 'name', Values: ['*'] }] }));
     const listedIds = listed.Images?.map((i) => i.ImageId);
     expect(listedIds).toContain(mine.imageId);
@@ -167,6 +167,41 @@ describe('Ec2Fake', () => {
     const all = await ec2.send(new DescribeImagesCommand({ IncludeDeprecated: true }));
     expect(all.Images?.map((i) => i.ImageId)).toEqual(expect.arrayContaining([mine.imageId, amazon.imageId]));
     const described = all.Images?.find((i) => i.ImageId === mine.imageId);
-    expect(described?.DeprecationTime).toBe('2027-01-01T00:00:01.000Z');
+    expect(described?.DeprecationTime).toBe('2027-01-01T00:01:00.000Z');
+  });
+
+  it('rounds a deprecation time to the minute and refuses one in the past, as EC2 documents', async () => {
+    const { fakes, clock } = localCloud();
+    const ec2 = client('ec2', R);
+    const ami = fakes.ec2.registerImage(R, { name: 'base 1' });
+    await ec2.send(
+      new EnableImageDeprecationCommand({ ImageId: ami.imageId, DeprecateAt: new Date(clock.now() + 89_000) }),
+    );
+    expect(fakes.ec2.images.get(ami.imageId)?.deprecationTime).toBe('2027-01-01T00:01:00.000Z');
+    await expect(
+      ec2.send(
+        new EnableImageDeprecationCommand({ ImageId: ami.imageId, DeprecateAt: new Date(clock.now() - 3_600_000) }),
+      ),
+    ).rejects.toMatchObject({ name: 'InvalidParameterValue' });
+  });
+
+  it('deregisters an AMI with its snapshot: it can then be neither described, shared nor launched', async () => {
+    const { fakes } = withOrg();
+    const ec2 = client('ec2', R);
+    const ami = fakes.ec2.registerImage(R, { name: 'base 1' });
+    const [snapshot] = ami.snapshotIds;
+    await ec2.send(new DeregisterImageCommand({ ImageId: ami.imageId, DeleteAssociatedSnapshots: true }));
+    expect(fakes.ec2.snapshots.has(snapshot ?? '')).toBe(false);
+    expect(fakes.ec2.snapshotsDeleted).toBe(1);
+    expect(fakes.ec2.deregistered.get(ami.imageId)?.snapshotIds).toEqual([snapshot]);
+    await expect(
+      ec2.send(
+        new ModifyImageAttributeCommand({
+          ImageId: ami.imageId,
+          LaunchPermission: { Add: [{ UserId: '210000000001' }] },
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'InvalidAMIID.NotFound' });
+    expect(fakes.ec2.isLaunchableBy(R, ami.imageId, ACCOUNT)).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import { DescribeImagesCommand } from '@aws-sdk/client-ec2';
 import {
   CancelImageCreationCommand,
+  DeleteImageCommand,
   GetImageCommand,
   ListImageScanFindingsCommand,
   paginateListImagePipelineImages,
@@ -140,6 +141,23 @@ describe('ImageBuilderFake', () => {
     ).rejects.toMatchObject({
       name: 'ResourceInUseException',
     });
+  });
+
+  it('refuses to delete a running build and forgets a finished one it deleted (its AMIs stay in EC2)', async () => {
+    const { clock, fakes } = cloud();
+    const { imageBuildVersionArn: arn } = await start('token-1');
+    const ib = client('imagebuilder', R);
+    await expect(ib.send(new DeleteImageCommand({ imageBuildVersionArn: arn }))).rejects.toMatchObject({
+      name: 'ResourceDependencyException',
+    });
+    await clock.run(clock.now() + 60 * MIN);
+    const amis = fakes.imagebuilder.builds.get(arn ?? '')?.amis ?? [];
+    await ib.send(new DeleteImageCommand({ imageBuildVersionArn: arn }));
+    await expect(ib.send(new GetImageCommand({ imageBuildVersionArn: arn }))).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
+    expect(amis.length).toBeGreaterThan(0);
+    for (const a of amis) expect(fakes.ec2.images.has(a.image)).toBe(true);
   });
 
   it('reports scenario findings for the next scanned build only, filtered by build ARN and paginated', async () => {

@@ -14,7 +14,7 @@ describe('planPromotion', () => {
       approvers: ['ops-lead', 'security-reviewer'],
       timeoutSeconds: 259_200,
     });
-    expect(plan.channels[2]?.policy).toEqual({ maxCritical: 0, maxHigh: 0, maxMedium: 10 });
+    expect(plan.channels[2]?.policy).toEqual({ maxCritical: 0, maxHigh: 0, maxMedium: 10, revokeOn: [] });
   });
 
   it('names the channel each one follows, so a channel is entered only after the one before it', () => {
@@ -36,6 +36,7 @@ describe('planPromotion', () => {
     const plan = planPromotion(catalog, 'app');
     expect(plan.parent).toEqual({ image: 'hardened', channel: 'staging' });
     expect(plan.retentionKeep).toBe(5);
+    expect(plan.retention).toEqual({ deleteAfterSeconds: 30 * 86_400, unpromotedGraceSeconds: 7 * 86_400 });
     expect(planPromotion(catalog, 'base').parent).toBeUndefined();
   });
 

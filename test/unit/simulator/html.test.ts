@@ -56,6 +56,8 @@ function result(extra: Record<string, unknown> = {}): SimulationResult {
       rejectedCallbacks: 0,
       consistency: { ok: true, problems: [], checks: {} },
       apiModel: { requests: 0, responses: 0, newerThanModel: 0, violations: [] },
+      amis: { alive: 0, deprecated: 0, deregistered: 0, snapshotsDeleted: 0, snapshotsAlive: 0 },
+      patchTimes: [],
       ...extra,
     },
     timeline: [],

@@ -1,0 +1,243 @@
+import { DeleteCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { buildSk, imagePk } from '../core/ledger/keys.js';
+import type { RegionAmi } from '../core/promotion/types.js';
+import { documentClient } from './clients/dynamodb.js';
+import { type ChannelPointer, isConditionFailure, versionKey } from './promotion-ledger.js';
+
+/**
+ * The lifecycle side of the ledger: build items' `retiredAt` / `deletingAmis` / `deletedAt` / `flaggedBy`,
+ * revocations (`REVOCATION#<version>`), rollbacks (`ROLLBACK#<at>#<channel>`), and pointer moves backwards.
+ */
+
+function table(): string {
+  const name = process.env.LEDGER_TABLE;
+  if (!name) throw new Error('LEDGER_TABLE is not set');
+  return name;
+}
+
+async function queryPrefix<T>(image: string, prefix: string): Promise<T[]> {
+  const items: T[] = [];
+  const pages = paginateQuery(
+    { client: documentClient() },
+    {
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': imagePk(image), ':prefix': prefix },
+    },
+  );
+  for await (const page of pages) items.push(...((page.Items ?? []) as T[]));
+  return items;
+}
+
+/** A build item as the lifecycle reads it. */
+export interface LifecycleBuild {
+  buildVersion?: string;
+  sk: string;
+  buildVersionArn?: string;
+  status?: string;
+  updatedAt?: string;
+  requestedAt?: string;
+  parent?: { image: string; channel: string; buildVersion?: string } | null;
+  retiredAt?: string;
+  deletingAmis?: RegionAmi[];
+  deletedAt?: string;
+}
+
+/** Every build item of an image (paginated). */
+export async function listBuilds(image: string): Promise<(LifecycleBuild & { version: string })[]> {
+  const items = await queryPrefix<LifecycleBuild>(image, 'BUILD#');
+  return items.map((b) => ({ ...b, version: b.sk.slice('BUILD#'.length) }));
+}
+
+/** A revocation: `requested` (a finding over policy, announced) or `revoked` (acted on). */
+export interface RevocationItem {
+  image: string;
+  version: string;
+  reason: string;
+  channels: string[];
+  state: 'requested' | 'revoked';
+  at: string;
+  revokedAt?: string;
+  by?: string;
+}
+
+/** Every revocation of an image (paginated). */
+export async function listRevocations(image: string): Promise<RevocationItem[]> {
+  return queryPrefix<RevocationItem>(image, 'REVOCATION#');
+}
+
+/**
+ * Records that a build is revoked, once (a requested revocation becomes `revoked`).
+ * @returns false when it was already revoked: the caller finishes what is left but announces nothing twice.
+ */
+export async function markRevoked(r: {
+  image: string;
+  version: string;
+  reason: string;
+  by: string;
+  channels: string[];
+  at: string;
+}): Promise<boolean> {
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: { pk: imagePk(r.image), sk: `REVOCATION#${r.version}` },
+        UpdateExpression:
+          'SET #kind = :kind, image = :image, version = :version, reason = :reason, #by = :by, channels = :channels, #state = :state, revokedAt = :at, #at = if_not_exists(#at, :at)',
+        ConditionExpression: 'attribute_not_exists(revokedAt)',
+        ExpressionAttributeNames: { '#kind': 'kind', '#by': 'by', '#state': 'state', '#at': 'at' },
+        ExpressionAttributeValues: {
+          ':kind': 'revocation',
+          ':image': r.image,
+          ':version': r.version,
+          ':reason': r.reason,
+          ':by': r.by,
+          ':channels': r.channels,
+          ':state': 'revoked',
+          ':at': r.at,
+        },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+}
+
+/** Writes the AMIs a deletion is about to remove (the intent, before the effect), once. */
+export async function markDeleting(image: string, version: string, amis: readonly RegionAmi[]): Promise<void> {
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: { pk: imagePk(image), sk: buildSk(version) },
+      UpdateExpression: 'SET deletingAmis = if_not_exists(deletingAmis, :amis)',
+      ExpressionAttributeValues: { ':amis': amis },
+    }),
+  );
+}
+
+/** Marks a build deleted (its AMIs deregistered, snapshots and Image Builder image deleted), once. */
+export async function markDeleted(image: string, version: string, at: string, reason: string): Promise<boolean> {
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: { pk: imagePk(image), sk: buildSk(version) },
+        UpdateExpression: 'SET deletedAt = :at, deletedReason = :reason',
+        ConditionExpression: 'attribute_exists(sk) AND attribute_not_exists(deletedAt)',
+        ExpressionAttributeValues: { ':at': at, ':reason': reason },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+}
+
+/** Flags a descendant build as built on a revoked parent (it is rebuilt from the rolled-back parent). */
+export async function flagDescendant(image: string, version: string, reason: string, at: string): Promise<void> {
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: { pk: imagePk(image), sk: buildSk(version) },
+      UpdateExpression:
+        'SET flaggedAt = if_not_exists(flaggedAt, :at), flaggedReason = if_not_exists(flaggedReason, :r)',
+      ConditionExpression: 'attribute_exists(sk)',
+      ExpressionAttributeValues: { ':at': at, ':r': reason },
+    }),
+  );
+}
+
+/**
+ * Moves a channel pointer back from `from` to `to` (rollback), only if it still names `from`: a promotion that
+ * moved it on since wins, and a retry after success finds `to` and changes nothing.
+ * @returns false when the pointer no longer names `from`.
+ */
+export async function rollBackChannelPointer(from: string, to: ChannelPointer): Promise<boolean> {
+  try {
+    await documentClient().send(
+      new PutCommand({
+        TableName: table(),
+        Item: {
+          pk: imagePk(to.image),
+          sk: `CHANNEL#${to.channel}`,
+          kind: 'channel',
+          ...to,
+          versionKey: versionKey(to.version),
+          rolledBackFrom: from,
+        },
+        ConditionExpression: 'version = :from',
+        ExpressionAttributeValues: { ':from': from },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+}
+
+/** Removes a channel pointer that still names `from` (withdrawal: nothing launchable is left to point at). */
+export async function withdrawChannelPointer(image: string, channel: string, from: string): Promise<boolean> {
+  try {
+    await documentClient().send(
+      new DeleteCommand({
+        TableName: table(),
+        Key: { pk: imagePk(image), sk: `CHANNEL#${channel}` },
+        ConditionExpression: 'version = :from',
+        ExpressionAttributeValues: { ':from': from },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+}
+
+/** The audit trail of a pointer moved backwards or withdrawn (idempotent: the same move overwrites itself). */
+export async function recordRollback(r: {
+  image: string;
+  channel: string;
+  from: string;
+  to: string | null;
+  reason: string;
+  by: string;
+  at: string;
+}): Promise<void> {
+  await documentClient().send(
+    new PutCommand({
+      TableName: table(),
+      Item: { pk: imagePk(r.image), sk: `ROLLBACK#${r.channel}#${r.from}`, kind: 'rollback', ...r },
+    }),
+  );
+}
+
+/**
+ * Records an out-of-cycle rebuild for a live version hit by a finding (`OUTOFCYCLE#<version>`), once.
+ * @returns false when one was recorded before (a re-delivered finding).
+ */
+export async function recordOutOfCycle(r: {
+  image: string;
+  version: string;
+  channels: string[];
+  reason: string;
+  findingAt: string;
+}): Promise<boolean> {
+  try {
+    await documentClient().send(
+      new PutCommand({
+        TableName: table(),
+        Item: { pk: imagePk(r.image), sk: `OUTOFCYCLE#${r.version}`, kind: 'out-of-cycle', ...r },
+        ConditionExpression: 'attribute_not_exists(sk)',
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+}

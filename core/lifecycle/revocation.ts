@@ -1,0 +1,67 @@
+import { type BuildHistory, rollbackTarget } from './retention.js';
+
+/** What revoking one version does to each channel pointer that names it. */
+export type PointerMove =
+  | { channel: string; action: 'roll-back'; to: string }
+  | { channel: string; action: 'withdraw'; reason: string };
+
+/** A child image that follows one of this image's channels. */
+export interface ChildLink {
+  image: string;
+  channel: string;
+}
+
+export interface RevocationPlan {
+  /** Pointer moves, one per channel whose pointer names the revoked version. */
+  moves: PointerMove[];
+  /** Children to rebuild from the rolled-back parent: those that follow a channel whose pointer moved. */
+  rebuild: string[];
+}
+
+/**
+ * Decides what revoking `version` does: every channel pointer that names it rolls back to the newest earlier
+ * version promoted to that channel that is still launchable, or is withdrawn when there is none; every child image
+ * following one of those channels is rebuilt on what the pointer names now. Pure.
+ */
+export function planRevocation(input: {
+  version: string;
+  builds: readonly BuildHistory[];
+  pointers: Readonly<Record<string, string>>;
+  children: readonly ChildLink[];
+}): RevocationPlan {
+  const builds = input.builds.map((b) => (b.version === input.version ? { ...b, revokedAt: b.revokedAt ?? 'now' } : b));
+  const moves: PointerMove[] = [];
+  for (const [channel, named] of Object.entries(input.pointers)) {
+    if (named !== input.version) continue;
+    const to = rollbackTarget(builds, channel, input.version);
+    moves.push(
+      to
+        ? { channel, action: 'roll-back', to }
+        : { channel, action: 'withdraw', reason: `no earlier launchable version was promoted to ${channel}` },
+    );
+  }
+  const moved = new Set(moves.filter((m) => m.action === 'roll-back').map((m) => m.channel));
+  const rebuild = [...new Set(input.children.filter((c) => moved.has(c.channel)).map((c) => c.image))];
+  return { moves, rebuild };
+}
+
+/**
+ * An operator's rollback of one channel: to `requested` if it is an earlier promoted, launchable version of that
+ * channel, else to the newest such version.
+ * @returns the version to point at, or a reason the rollback cannot be done.
+ */
+export function planRollback(input: {
+  channel: string;
+  builds: readonly BuildHistory[];
+  current: string | undefined;
+  requested?: string | undefined;
+}): { to: string } | { refused: string } {
+  if (!input.current) return { refused: `${input.channel} names no version: nothing to roll back` };
+  const to = rollbackTarget(input.builds, input.channel, input.current, input.requested);
+  if (to) return { to };
+  return {
+    refused: input.requested
+      ? `${input.requested} is not an earlier, launchable version promoted to ${input.channel}`
+      : `no earlier launchable version was promoted to ${input.channel}`,
+  };
+}

@@ -1,0 +1,24 @@
+import * as z from 'zod';
+import { catalogName, eventBridgeEvent, isoTime } from './envelope.js';
+import { DETAIL_TYPES, GOLDSMITH_SOURCE } from './sources.js';
+
+export const imageRebuildRequestedDetailSchema = z.strictObject({
+  image: catalogName,
+  /** Makes the request idempotent: the same id builds once (e.g. `finding:1.0.0/3:CVE-2027-0001`). */
+  requestId: z.string().min(1).max(200),
+  reason: z.string().min(1),
+  requestedBy: z.string().min(1),
+  requestedAt: isoTime,
+});
+
+/**
+ * "Image Rebuild Requested": build an image now, out of cycle — a new finding over policy on a live version, or a
+ * revoked parent whose children must be rebuilt on the rolled-back one. start-builds treats it as a manual build.
+ */
+export const imageRebuildRequestedSchema = eventBridgeEvent(
+  GOLDSMITH_SOURCE,
+  DETAIL_TYPES.imageRebuildRequested,
+  imageRebuildRequestedDetailSchema,
+);
+
+export type ImageRebuildRequestedDetail = z.infer<typeof imageRebuildRequestedDetailSchema>;

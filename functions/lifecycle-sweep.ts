@@ -1,0 +1,51 @@
+import * as z from 'zod';
+import { lineageDepths } from '../core/lifecycle/order.js';
+import type { PromotionPlan } from '../core/promotion/types.js';
+import { handlerFor } from './lib/middleware.js';
+import { logger } from './lib/powertools.js';
+import { applyRetention, type RetentionResult } from './lifecycle/retention.js';
+import { childrenOf } from './lifecycle/revoke.js';
+import { promotionPlans } from './promotion/plans.js';
+
+/** The schedule's fixed input (stacks/promotion/lifecycle.ts). */
+export const sweepInputSchema = z.strictObject({ lifecycle: z.literal('sweep') });
+
+/**
+ * The daily lifecycle sweep over every catalog image, children before parents (so a child deleted in this pass
+ * releases its parent's lineage hold in the same pass): retire what left every pointer and retention window,
+ * delete what waited `retention.deleteAfter` (or the unpromoted grace). One image's failure does not stop the
+ * others; the run then fails so Scheduler retries it.
+ */
+export async function sweepLifecycle(
+  plans: Record<string, PromotionPlan>,
+  now: Date,
+): Promise<{ results: RetentionResult[]; failed: { image: string; error: string }[] }> {
+  const depth = lineageDepths(Object.fromEntries(Object.values(plans).map((p) => [p.image, p.parent?.image])));
+  const order = Object.keys(plans).sort((a, b) => (depth[b] ?? 0) - (depth[a] ?? 0) || a.localeCompare(b));
+  const results: RetentionResult[] = [];
+  const failed: { image: string; error: string }[] = [];
+  for (const image of order) {
+    const plan = plans[image];
+    if (!plan) continue;
+    try {
+      const children = childrenOf(image, plans).map((c) => c.image);
+      results.push(await applyRetention({ plan, children, now }));
+    } catch (err) {
+      logger.error('lifecycle sweep failed for an image', { image, error: err });
+      failed.push({ image, error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  return { results, failed };
+}
+
+export const handler = handlerFor({
+  name: 'lifecycle-sweep',
+  parse: (raw) => sweepInputSchema.parse(raw),
+  handle: async () => {
+    const outcome = await sweepLifecycle(promotionPlans(), new Date());
+    if (outcome.failed.length > 0) {
+      throw new Error(`lifecycle sweep failed for ${outcome.failed.map((f) => `${f.image} (${f.error})`).join(', ')}`);
+    }
+    return outcome;
+  },
+});

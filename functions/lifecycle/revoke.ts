@@ -1,0 +1,172 @@
+import { deprecateAmis } from '../../aws/image-lifecycle.js';
+import { flagDescendant, listBuilds, markRevoked } from '../../aws/lifecycle-ledger.js';
+import { announce } from '../../aws/notifications.js';
+import { putEvent } from '../../aws/promotion-images.js';
+import { type ChildLink, planRevocation, type RevocationPlan } from '../../core/lifecycle/revocation.js';
+import { announcement } from '../../core/notifications/announce.js';
+import type { PromotionPlan } from '../../core/promotion/types.js';
+import type { ImageRebuildRequestedDetail } from '../../events/image-rebuild-requested.js';
+import type { ImageRevokedDetail } from '../../events/image-revoked.js';
+import { DETAIL_TYPES, GOLDSMITH_SOURCE } from '../../events/sources.js';
+import { withdrawLaunchGrants } from '../sharing/launch-grants.js';
+import { readImageState } from './ledger-view.js';
+import { buildOutputs, movePointerBack, withdrawPointer } from './pointers.js';
+
+/** What a revocation request asks. */
+export interface RevokeRequest {
+  image: string;
+  version: string;
+  reason: string;
+  by: string;
+  at: Date;
+}
+
+export interface RevokeResult extends RevocationPlan {
+  image: string;
+  version: string;
+  /** False when it had been revoked before (the rest was finished again, idempotently, and not re-announced). */
+  firstTime: boolean;
+  /** Launch permissions removed (ModifyImageAttribute calls; 0 on a retry that finds none left). */
+  grantCalls: number;
+  amisDeprecated: number;
+  descendantsFlagged: number;
+}
+
+/** The catalog images whose parent is `image`, with the channel each follows. */
+export function childrenOf(image: string, plans: Record<string, PromotionPlan>): ChildLink[] {
+  return Object.values(plans).flatMap((p) =>
+    p.parent?.image === image ? [{ image: p.image, channel: p.parent.channel }] : [],
+  );
+}
+
+/**
+ * Revokes one build of one image, at once: records it (the promotion's next step and its soak check refuse a
+ * revoked build), removes every launch permission of its AMIs in every region (the sharing step's own grant code,
+ * `withdrawLaunchGrants`, towards no grantee), deprecates them now, rolls every channel pointer that names it back to the
+ * newest earlier launchable version (or withdraws it), flags the children built on it and asks for their rebuild on
+ * the rolled-back parent ("Image Rebuild Requested"), then announces it once and puts the fact "Image Revoked" on
+ * Goldsmith's bus. Every step tolerates a retry: a second run finishes what is left and announces nothing twice.
+ */
+export async function revokeVersion(
+  request: RevokeRequest,
+  plans: Record<string, PromotionPlan>,
+  busName: string,
+): Promise<RevokeResult> {
+  const plan = plans[request.image];
+  if (!plan) throw new Error(`revoke: unknown image "${request.image}"`);
+  const at = request.at.toISOString();
+  const before = await readImageState(plan);
+  if (!before.builds.some((b) => b.version === request.version)) {
+    throw new Error(`revoke: ${request.image} has no build ${request.version}`);
+  }
+  const children = childrenOf(request.image, plans);
+  const decided = planRevocation({
+    version: request.version,
+    builds: before.histories,
+    pointers: Object.fromEntries(Object.entries(before.pointers).map(([c, p]) => [c, p.version])),
+    children,
+  });
+  const firstTime = await markRevoked({
+    image: request.image,
+    version: request.version,
+    reason: request.reason,
+    by: request.by,
+    channels: decided.moves.map((m) => m.channel),
+    at,
+  });
+  const outputs = await buildOutputs(before, request.version);
+  const applied = await withdrawLaunchGrants(outputs.amis);
+  const amisDeprecated = await deprecateAmis(outputs.amis, request.at);
+  for (const move of decided.moves) {
+    const common = {
+      state: before,
+      image: request.image,
+      channel: move.channel,
+      from: request.version,
+      by: request.by,
+      at,
+    };
+    if (move.action === 'roll-back') {
+      const targets = plan.channels.find((c) => c.name === move.channel)?.targets;
+      if (!targets) throw new Error(`revoke: ${request.image} has no channel "${move.channel}" in the catalog`);
+      await movePointerBack({ ...common, targets, to: move.to, reason: `revoked: ${request.reason}` });
+    } else {
+      await withdrawPointer({ ...common, reason: `revoked (${request.reason}); ${move.reason}` });
+    }
+  }
+  let descendantsFlagged = 0;
+  for (const child of children) {
+    for (const b of await listBuilds(child.image)) {
+      if (b.parent?.image !== request.image || b.parent.buildVersion !== request.version || b.deletedAt) continue;
+      await flagDescendant(child.image, b.version, `built on revoked ${request.image} ${request.version}`, at);
+      descendantsFlagged++;
+    }
+  }
+  for (const child of decided.rebuild) {
+    const detail: ImageRebuildRequestedDetail = {
+      image: child,
+      requestId: `revoked:${request.image}:${request.version}`,
+      reason: `its parent ${request.image} ${request.version} was revoked (${request.reason})`,
+      requestedBy: request.by,
+      requestedAt: at,
+    };
+    await putEvent(busName, GOLDSMITH_SOURCE, DETAIL_TYPES.imageRebuildRequested, detail);
+  }
+  if (firstTime) {
+    const withdrawn = decided.moves.flatMap((m) =>
+      m.action === 'withdraw' ? [`${m.channel} withdrawn (${m.reason})`] : [],
+    );
+    const rebuilt =
+      decided.rebuild.length > 0 ? [`rebuilding ${decided.rebuild.join(', ')} on the rolled-back parent`] : [];
+    await announce(
+      announcement(
+        'revoked',
+        { image: request.image, version: request.version },
+        {
+          reason: [request.reason, ...withdrawn, ...rebuilt].join('; '),
+          channels: decided.moves.map((m) => m.channel),
+          by: request.by,
+        },
+        { at },
+      ),
+    );
+    for (const move of decided.moves) {
+      if (move.action !== 'roll-back') continue;
+      await announce(
+        announcement(
+          'rolled-back',
+          { image: request.image, version: move.to, channel: move.channel },
+          {
+            from: request.version,
+            to: move.to,
+            reason: `${request.version} revoked: ${request.reason}`,
+            by: request.by,
+          },
+          { at, key: `revoked:${request.version}` },
+        ),
+      );
+    }
+  }
+  const buildVersionArn = before.builds.find((b) => b.version === request.version)?.buildVersionArn;
+  if (firstTime && buildVersionArn) {
+    const fact: ImageRevokedDetail = {
+      image: request.image,
+      version: request.version,
+      buildVersionArn,
+      channels: decided.moves.map((m) => m.channel),
+      reason: request.reason,
+      by: request.by,
+      revokedAt: at,
+    };
+    await putEvent(busName, GOLDSMITH_SOURCE, DETAIL_TYPES.imageRevoked, fact);
+  }
+  return {
+    image: request.image,
+    version: request.version,
+    ...decided,
+    firstTime,
+    grantCalls: applied.reduce((n, a) => n + a.imageCalls, 0),
+    amisDeprecated,
+    descendantsFlagged,
+  };
+}

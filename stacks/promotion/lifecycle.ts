@@ -1,0 +1,145 @@
+import { Duration, type Stack } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Function as SstFunction } from 'sst/constructs';
+import type { Catalog } from '../../core/config/schema.js';
+import { DETAIL_TYPES, GOLDSMITH_SOURCE } from '../../events/sources.js';
+import { catalogBundling } from '../catalog.js';
+import { allowPointerMoves } from './consumer-access.js';
+import type { PromotionEnvironment } from './functions.js';
+
+/** Once a day: retention is counted in days (`deleteAfter`, the unpromoted grace), so a daily pass is exact enough. */
+export const LIFECYCLE_RATE = 'rate(1 day)';
+export const LIFECYCLE_INPUT = { lifecycle: 'sweep' } as const;
+
+const ec2Arn = (stack: Stack, resource: string) =>
+  stack.formatArn({ service: 'ec2', region: '*', account: '', resource, resourceName: '*' });
+
+/**
+ * What retiring (and revoking) a version takes: its launch and copy permissions read and removed (the sharing
+ * step's grant code; DescribeImages names the snapshots), its AMIs deprecated, and Image Builder read for a build's
+ * AMIs when the ledger has none. EC2's image and snapshot ARNs carry no account.
+ */
+export function allowRetirement(stack: Stack, fn: SstFunction): void {
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['ec2:DescribeImageAttribute', 'ec2:ModifyImageAttribute', 'ec2:EnableImageDeprecation'],
+      resources: [ec2Arn(stack, 'image')],
+    }),
+  );
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['ec2:DescribeSnapshotAttribute', 'ec2:ModifySnapshotAttribute'],
+      resources: [ec2Arn(stack, 'snapshot')],
+    }),
+  );
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ec2:DescribeImages'], resources: ['*'] }));
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['imagebuilder:GetImage'],
+      resources: [stack.formatArn({ service: 'imagebuilder', resource: 'image', resourceName: '*' })],
+    }),
+  );
+}
+
+/** What deleting a version takes: deregister its AMIs with their snapshots, delete the Image Builder image. */
+export function allowDeletion(stack: Stack, fn: SstFunction): void {
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({ actions: ['ec2:DeregisterImage'], resources: [ec2Arn(stack, 'image')] }),
+  );
+  // DeregisterImage's DeleteAssociatedSnapshots deletes the snapshots as the caller.
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({ actions: ['ec2:DeleteSnapshot'], resources: [ec2Arn(stack, 'snapshot')] }),
+  );
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['imagebuilder:DeleteImage'],
+      resources: [stack.formatArn({ service: 'imagebuilder', resource: 'image', resourceName: '*' })],
+    }),
+  );
+}
+
+/**
+ * The lifecycle: a daily sweep (retire and delete by retention) and the handler of revocations and rollbacks sent
+ * on Goldsmith's bus. Both read the catalog (lineage, retention) inlined at bundle time.
+ */
+export function createLifecycle(stack: Stack, env: PromotionEnvironment, catalog: Catalog) {
+  const base = {
+    LEDGER_TABLE: env.ledger.tableName,
+    NOTIFY_TOPIC_ARN: env.topic.topicArn,
+    EVENT_BUS_NAME: env.bus.eventBusName,
+  };
+  const dlq = new sqs.Queue(stack, 'LifecycleDlq', {
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+  });
+  const sweep = new SstFunction(stack, 'LifecycleSweep', {
+    handler: 'functions/lifecycle-sweep.handler',
+    timeout: 900,
+    memorySize: 512,
+    environment: base,
+    nodejs: catalogBundling(catalog),
+  });
+  sweep.configureAsyncInvoke({ retryAttempts: 2, onFailure: new destinations.SqsDestination(dlq) });
+  const requests = new SstFunction(stack, 'OnLifecycleRequest', {
+    handler: 'functions/on-lifecycle-request.handler',
+    timeout: 300,
+    memorySize: 512,
+    environment: base,
+    nodejs: catalogBundling(catalog),
+  });
+  for (const f of [sweep, requests]) {
+    env.ledger.grantReadWriteData(f);
+    env.topic.grantPublish(f);
+    allowRetirement(stack, f);
+  }
+  allowDeletion(stack, sweep);
+  // Revocation and rollback move pointers back (or withdraw them) through Publish's own path.
+  allowPointerMoves(stack, requests, catalog, { withdraw: true });
+  env.bus.grantPutEventsTo(requests);
+
+  new events.Rule(stack, 'LifecycleRequestRule', {
+    description: 'Goldsmith: Image Revoked / Image Rollback Requested on Goldsmith bus → on-lifecycle-request',
+    eventBus: env.bus,
+    eventPattern: {
+      source: [GOLDSMITH_SOURCE],
+      detailType: [DETAIL_TYPES.imageRevoked, DETAIL_TYPES.imageRollbackRequested],
+    },
+    targets: [
+      new targets.LambdaFunction(requests, {
+        deadLetterQueue: dlq,
+        retryAttempts: 185,
+        maxEventAge: Duration.hours(24),
+      }),
+    ],
+  });
+
+  const role = new iam.Role(stack, 'LifecycleSchedulerRole', {
+    assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+    }),
+    description: 'Goldsmith: EventBridge Scheduler invokes the lifecycle sweep',
+  });
+  sweep.grantInvoke(role);
+  dlq.grantSendMessages(role);
+  new scheduler.CfnSchedule(stack, 'LifecycleSchedule', {
+    description: 'Goldsmith: daily retention sweep (retire, deprecate, deregister, delete)',
+    scheduleExpression: LIFECYCLE_RATE,
+    scheduleExpressionTimezone: 'UTC',
+    flexibleTimeWindow: { mode: 'OFF' },
+    state: 'ENABLED',
+    target: {
+      arn: sweep.functionArn,
+      roleArn: role.roleArn,
+      input: JSON.stringify(LIFECYCLE_INPUT),
+      retryPolicy: { maximumEventAgeInSeconds: 6 * 3600, maximumRetryAttempts: 5 },
+      deadLetterConfig: { arn: dlq.queueArn },
+    },
+  });
+  return { sweep, requests, dlq };
+}

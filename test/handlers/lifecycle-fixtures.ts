@@ -1,0 +1,154 @@
+import {
+  DeregisterImageCommand,
+  DescribeImageAttributeCommand,
+  DescribeImagesCommand,
+  DescribeSnapshotAttributeCommand,
+  EC2Client,
+  EnableImageDeprecationCommand,
+  ModifyImageAttributeCommand,
+  ModifySnapshotAttributeCommand,
+} from '@aws-sdk/client-ec2';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { DeleteImageCommand, ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
+import { DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import {
+  DisassociateResourceShareCommand,
+  GetResourceShareAssociationsCommand,
+  GetResourceSharesCommand,
+  RAMClient,
+} from '@aws-sdk/client-ram';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DeleteParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { pointerPrincipals } from '../../core/promotion/consumer-access.js';
+import { AMIS, catalog, ORGANIZATION } from './promotion-fixtures.js';
+
+/**
+ * Shared fixtures of the lifecycle handler tests: one mock per client (mockClient stubs the prototype, so each test
+ * file imports these), the ledger of `base` as Query answers it, and AWS answers in which every AMI is launchable by
+ * the dev OU and every pointer share associates at once.
+ */
+export const mocks = {
+  ddb: mockClient(DynamoDBDocumentClient),
+  ec2: mockClient(EC2Client),
+  imagebuilder: mockClient(ImagebuilderClient),
+  ssm: mockClient(SSMClient),
+  bus: mockClient(EventBridgeClient),
+  sns: mockClient(SNSClient),
+  org: mockClient(OrganizationsClient),
+  ram: mockClient(RAMClient),
+};
+
+export const NOW = new Date('2027-03-01T10:00:30Z');
+export const arnOf = (v: string) => `arn:aws:imagebuilder:us-east-1:111122223333:image/goldsmith-base-3f9a2c1d/${v}`;
+export const amisOf = (n: number) => AMIS.map((a) => ({ ...a, imageId: `ami-0${String(n).repeat(16)}` }));
+export const OU = (ou: string) => `arn:aws:organizations::999988887777:ou/o-a1b2c3d4e5/${ou}`;
+/** The launch permission every AMI carries before the lifecycle acts (the dev OU's grant). */
+export const DEV_GRANT = { OrganizationalUnitArn: OU('ou-x1y2-dev00001') };
+export const SNAPSHOT = 'snap-0123456789abcdef0';
+
+/** The ledger of `base` (and of its child `hardened`) as Query answers it, by sort-key prefix. */
+export function ledger(items: {
+  builds?: Record<string, unknown>[];
+  outcomes?: Record<string, unknown>[];
+  revocations?: Record<string, unknown>[];
+  childBuilds?: Record<string, unknown>[];
+}) {
+  const query = (pk: string, prefix: string, Items: Record<string, unknown>[]) =>
+    mocks.ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix } }).resolves({ Items });
+  query('IMAGE#base', 'BUILD#', items.builds ?? []);
+  query('IMAGE#base', 'PROMOTION#', items.outcomes ?? []);
+  query('IMAGE#base', 'REVOCATION#', items.revocations ?? []);
+  query('IMAGE#hardened', 'BUILD#', items.childBuilds ?? []);
+}
+
+export const build = (v: string, extra: Record<string, unknown> = {}) => ({
+  sk: `BUILD#${v}`,
+  buildVersionArn: arnOf(v),
+  status: 'AVAILABLE',
+  ...extra,
+});
+
+export const promoted = (v: string, channel: string, at: string, n: number) => ({
+  version: v,
+  channel,
+  outcome: 'promoted',
+  at,
+  amis: amisOf(n),
+});
+
+export const pointer = (channel: string, version: string) =>
+  mocks.ddb
+    .on(GetCommand, { Key: { pk: 'IMAGE#base', sk: `CHANNEL#${channel}` } })
+    .resolves({ Item: { channel, version, amis: [] } });
+
+/** RAM's answers: one share per channel, which holds every parameter and principal asked about, ASSOCIATED. */
+function pointerShares(): void {
+  const principalsOf = (channel: string) =>
+    pointerPrincipals(catalog.channels.find((c) => c.name === channel)!.targets, {
+      id: ORGANIZATION.Id,
+      managementAccountId: ORGANIZATION.MasterAccountId,
+    }).principals;
+  const shareArn = (name: string) => `arn:aws:ram:us-east-1:111122223333:resource-share/${name}`;
+  mocks.ram.on(GetResourceSharesCommand).callsFake((input: { name: string }) => ({
+    resourceShares: [{ name: input.name, resourceShareArn: shareArn(input.name) }],
+  }));
+  mocks.ram
+    .on(GetResourceShareAssociationsCommand)
+    .callsFake((input: { associationType: string; resourceShareArns: string[]; resourceArn?: string }) => {
+      const arn = input.resourceShareArns[0]!;
+      const channel = arn.split('goldsmith-pointers-')[1] ?? '';
+      const entities = input.associationType === 'PRINCIPAL' ? principalsOf(channel) : [input.resourceArn];
+      return {
+        resourceShareAssociations: entities.map((associatedEntity) => ({
+          resourceShareArn: arn,
+          associatedEntity,
+          status: 'ASSOCIATED' as const,
+        })),
+      };
+    });
+  mocks.ram.on(DisassociateResourceShareCommand).resolves({});
+}
+
+/** Sets every client's default answers; call in beforeEach. */
+export function lifecycleWorld(): void {
+  process.env.LEDGER_TABLE = 'ledger';
+  process.env.NOTIFY_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:notify';
+  process.env.EVENT_BUS_NAME = 'goldsmith-test';
+  process.env.GOLDSMITH_CATALOG = JSON.stringify(catalog);
+  const { ddb, ec2 } = mocks;
+  ddb.on(GetCommand).resolves({});
+  ddb.on(QueryCommand).resolves({ Items: [] });
+  ddb.on(PutCommand).resolves({});
+  ddb.on(UpdateCommand).resolves({});
+  ddb.on(DeleteCommand).resolves({});
+  ec2.on(EnableImageDeprecationCommand).resolves({ Return: true });
+  ec2.on(DeregisterImageCommand).resolves({ Return: true });
+  ec2.on(DescribeImageAttributeCommand).resolves({ LaunchPermissions: [DEV_GRANT] });
+  ec2.on(DescribeImagesCommand).resolves({
+    Images: [{ BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: SNAPSHOT } }] }],
+  });
+  ec2.on(DescribeSnapshotAttributeCommand).resolves({ CreateVolumePermissions: [] });
+  ec2.on(ModifyImageAttributeCommand).resolves({});
+  ec2.on(ModifySnapshotAttributeCommand).resolves({});
+  mocks.imagebuilder.on(DeleteImageCommand).resolves({});
+  mocks.ssm.on(PutParameterCommand).resolves({ Version: 2 });
+  mocks.ssm.on(DeleteParameterCommand).resolves({});
+  mocks.bus.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
+  mocks.sns.on(PublishCommand).resolves({});
+  mocks.org.on(DescribeOrganizationCommand).resolves({ Organization: ORGANIZATION });
+  pointerShares();
+}
+
+/** Resets every mock; call in afterEach. */
+export function resetLifecycleWorld(): void {
+  for (const m of Object.values(mocks)) m.reset();
+}

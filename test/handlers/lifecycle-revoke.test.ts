@@ -1,0 +1,263 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeImageAttributeCommand,
+  EnableImageDeprecationCommand,
+  ModifyImageAttributeCommand,
+} from '@aws-sdk/client-ec2';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { DisassociateResourceShareCommand, GetResourceSharesCommand } from '@aws-sdk/client-ram';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { DeleteParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MalformedEventError } from '../../core/errors.js';
+import { revokeVersion } from '../../functions/lifecycle/revoke.js';
+import { rollbackChannel } from '../../functions/lifecycle/rollback.js';
+import { onLifecycleRequest } from '../../functions/on-lifecycle-request.js';
+import { publish } from '../../functions/promotion/publish.js';
+import {
+  amisOf,
+  arnOf,
+  build,
+  DEV_GRANT,
+  ledger,
+  lifecycleWorld,
+  mocks,
+  NOW,
+  pointer,
+  promoted,
+  resetLifecycleWorld,
+} from './lifecycle-fixtures.js';
+import { channelItem, plans } from './promotion-fixtures.js';
+
+const { ddb, ec2, ssm, bus, sns, ram } = mocks;
+const conditionFailed = () =>
+  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+
+beforeEach(lifecycleWorld);
+afterEach(resetLifecycleWorld);
+
+describe('revokeVersion', () => {
+  it('rolls every pointer naming it back, deprecates it now and asks for the children rebuild', async () => {
+    ledger({
+      builds: [build('1.0.0/1'), build('1.0.0/2')],
+      outcomes: [
+        promoted('1.0.0/1', 'dev', '2027-02-01T00:00:00Z', 1),
+        promoted('1.0.0/1', 'staging', '2027-02-02T00:00:00Z', 1),
+        promoted('1.0.0/2', 'dev', '2027-02-20T00:00:00Z', 2),
+        promoted('1.0.0/2', 'staging', '2027-02-21T00:00:00Z', 2),
+      ],
+      childBuilds: [{ sk: 'BUILD#1.0.0/7', parent: { image: 'base', channel: 'staging', buildVersion: '1.0.0/2' } }],
+    });
+    pointer('dev', '1.0.0/2');
+    pointer('staging', '1.0.0/2');
+
+    const result = await revokeVersion(
+      { image: 'base', version: '1.0.0/2', reason: 'CVE-2027-0001', by: 'ops-lead', at: NOW },
+      plans,
+      'goldsmith-test',
+    );
+
+    expect(result).toMatchObject({
+      firstTime: true,
+      moves: [
+        { channel: 'dev', action: 'roll-back', to: '1.0.0/1' },
+        { channel: 'staging', action: 'roll-back', to: '1.0.0/1' },
+      ],
+      rebuild: ['hardened'],
+      grantCalls: 2,
+      amisDeprecated: 2,
+      descendantsFlagged: 1,
+    });
+    for (const ami of amisOf(2)) {
+      expect(ec2).toHaveReceivedCommandWith(ModifyImageAttributeCommand, {
+        ImageId: ami.imageId,
+        LaunchPermission: { Remove: [DEV_GRANT] },
+      });
+    }
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { pk: 'IMAGE#base', sk: 'REVOCATION#1.0.0/2' },
+      ConditionExpression: 'attribute_not_exists(revokedAt)',
+    });
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({
+        sk: 'CHANNEL#staging',
+        version: '1.0.0/1',
+        amis: amisOf(1),
+        rolledBackFrom: '1.0.0/2',
+      }),
+      ConditionExpression: 'version = :from',
+      ExpressionAttributeValues: { ':from': '1.0.0/2' },
+    });
+    for (const ami of amisOf(1)) {
+      expect(ssm).toHaveReceivedCommandWith(PutParameterCommand, {
+        Name: '/goldsmith/base/staging',
+        Value: ami.imageId,
+        DataType: 'aws:ec2:image',
+        Overwrite: true,
+      });
+    }
+    for (const ami of amisOf(2)) {
+      expect(ec2).toHaveReceivedCommandWith(EnableImageDeprecationCommand, { ImageId: ami.imageId });
+    }
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { pk: 'IMAGE#hardened', sk: 'BUILD#1.0.0/7' },
+      ExpressionAttributeValues: { ':at': NOW.toISOString(), ':r': 'built on revoked base 1.0.0/2' },
+    });
+    const entries = bus.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries ?? []);
+    expect(entries.map((e) => e.DetailType)).toEqual(['Image Rebuild Requested', 'Image Revoked']);
+    expect(JSON.parse(entries[0]?.Detail ?? '{}')).toMatchObject({
+      image: 'hardened',
+      requestId: 'revoked:base:1.0.0/2',
+    });
+    expect(JSON.parse(entries[1]?.Detail ?? '{}')).toEqual({
+      image: 'base',
+      version: '1.0.0/2',
+      buildVersionArn: arnOf('1.0.0/2'),
+      channels: ['dev', 'staging'],
+      reason: 'CVE-2027-0001',
+      by: 'ops-lead',
+      revokedAt: NOW.toISOString(),
+    });
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, { Subject: 'base 1.0.0/2: revoked' });
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, { Subject: 'base/staging: rolled back to 1.0.0/1' });
+  });
+
+  it('withdraws a pointer when no earlier launchable version was promoted to its channel', async () => {
+    ledger({ builds: [build('1.0.0/1')], outcomes: [promoted('1.0.0/1', 'dev', '2027-02-01T00:00:00Z', 1)] });
+    pointer('dev', '1.0.0/1');
+
+    const result = await revokeVersion(
+      { image: 'base', version: '1.0.0/1', reason: 'bad', by: 'ops-lead', at: NOW },
+      plans,
+      'goldsmith-test',
+    );
+
+    expect(result.moves).toEqual([
+      { channel: 'dev', action: 'withdraw', reason: 'no earlier launchable version was promoted to dev' },
+    ]);
+    expect(ddb).toHaveReceivedCommandWith(DeleteCommand, {
+      Key: { pk: 'IMAGE#base', sk: 'CHANNEL#dev' },
+      ConditionExpression: 'version = :from',
+    });
+    expect(ssm).toHaveReceivedCommandWith(DeleteParameterCommand, { Name: '/goldsmith/base/dev' });
+    expect(ssm).toHaveReceivedCommandTimes(DeleteParameterCommand, 2);
+    // Taken out of the channel's RAM share before it is deleted, in each region.
+    expect(ram).toHaveReceivedCommandWith(DisassociateResourceShareCommand, {
+      resourceArns: ['arn:aws:ssm:eu-west-1:111122223333:parameter/goldsmith/base/dev'],
+    });
+    expect(ram).toHaveReceivedCommandTimes(DisassociateResourceShareCommand, 2);
+  });
+
+  it('on a second delivery finishes nothing twice: no announcement, no "Image Revoked", no grant left to remove', async () => {
+    ledger({
+      builds: [build('1.0.0/1')],
+      outcomes: [promoted('1.0.0/1', 'dev', '2027-02-01T00:00:00Z', 1)],
+      revocations: [{ version: '1.0.0/1', state: 'revoked', revokedAt: NOW.toISOString() }],
+    });
+    ddb.on(UpdateCommand, { Key: { pk: 'IMAGE#base', sk: 'REVOCATION#1.0.0/1' } }).rejects(conditionFailed());
+    ec2.on(DescribeImageAttributeCommand).resolves({ LaunchPermissions: [] });
+
+    const result = await revokeVersion(
+      { image: 'base', version: '1.0.0/1', reason: 'bad', by: 'ops-lead', at: NOW },
+      plans,
+      'goldsmith-test',
+    );
+
+    expect(result).toMatchObject({ firstTime: false, grantCalls: 0, moves: [] });
+    expect(ec2).not.toHaveReceivedCommand(ModifyImageAttributeCommand);
+    expect(bus).not.toHaveReceivedCommand(PutEventsCommand);
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
+  });
+
+  it('refuses a version the image never built, changing nothing', async () => {
+    await expect(
+      revokeVersion({ image: 'base', version: '9.9.9/9', reason: 'x', by: 'y', at: NOW }, plans, 'goldsmith-test'),
+    ).rejects.toThrow('revoke: base has no build 9.9.9/9');
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+  });
+});
+
+describe('rollbackChannel', () => {
+  it('refuses when the pointer moved on since the operator decided', async () => {
+    ledger({ builds: [build('1.0.0/1'), build('1.0.0/3')] });
+    pointer('prod', '1.0.0/3');
+
+    const result = await rollbackChannel(
+      { image: 'base', channel: 'prod', from: '1.0.0/2', reason: 'x', by: 'ops-lead', at: NOW },
+      plans,
+    );
+
+    expect(result).toEqual({
+      outcome: 'refused',
+      image: 'base',
+      channel: 'prod',
+      reason: 'prod names 1.0.0/3, not 1.0.0/2',
+    });
+    expect(ddb).not.toHaveReceivedCommand(PutCommand);
+  });
+
+  it('moves the pointer to the requested earlier version and announces it', async () => {
+    ledger({
+      builds: [build('1.0.0/1'), build('1.0.0/2')],
+      outcomes: [
+        promoted('1.0.0/1', 'prod', '2027-02-01T00:00:00Z', 1),
+        promoted('1.0.0/2', 'prod', '2027-02-20T00:00:00Z', 2),
+      ],
+    });
+    pointer('prod', '1.0.0/2');
+
+    const result = await rollbackChannel(
+      { image: 'base', channel: 'prod', from: '1.0.0/2', to: '1.0.0/1', reason: 'regression', by: 'ops-lead', at: NOW },
+      plans,
+    );
+
+    expect(result).toEqual({ outcome: 'rolled-back', image: 'base', channel: 'prod', from: '1.0.0/2', to: '1.0.0/1' });
+    expect(ssm).toHaveReceivedCommandTimes(PutParameterCommand, 2);
+    for (const ami of amisOf(1)) {
+      expect(ssm).toHaveReceivedCommandWith(PutParameterCommand, {
+        Name: '/goldsmith/base/prod',
+        Value: ami.imageId,
+        DataType: 'aws:ec2:image',
+        Tier: 'Advanced',
+      });
+    }
+    // The same path as Publish: the parameter stays in the channel's RAM share (already associated: no call).
+    expect(ram).toHaveReceivedCommandWith(GetResourceSharesCommand, { name: 'goldsmith-pointers-prod' });
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, { Subject: 'base/prod: rolled back to 1.0.0/1' });
+  });
+});
+
+describe('onLifecycleRequest', () => {
+  it('refuses a malformed "Image Revoked" naming the field, before doing anything', async () => {
+    const event = {
+      version: '0',
+      id: 'x',
+      'detail-type': 'Image Revoked',
+      source: 'goldsmith',
+      account: '111122223333',
+      time: '2027-03-01T00:00:00Z',
+      region: 'us-east-1',
+      resources: [],
+      detail: { image: 'base', version: 'three', channels: [], reason: 'x', revokedAt: '2027-03-01T00:00:00Z' },
+    };
+    await expect(onLifecycleRequest(event)).rejects.toBeInstanceOf(MalformedEventError);
+    await expect(onLifecycleRequest(event)).rejects.toThrow(/detail\.version/);
+    expect(ddb).not.toHaveReceivedAnyCommand();
+  });
+});
+
+describe('publish of a revoked build', () => {
+  it('stops at Publish with the Revoked error, before moving any pointer', async () => {
+    ddb
+      .on(GetCommand, { Key: { pk: 'IMAGE#base', sk: 'REVOCATION#1.0.0/3' } })
+      .resolves({ Item: { state: 'revoked', reason: 'CVE-2027-0001' } });
+
+    await expect(publish(channelItem('prod'))).rejects.toMatchObject({
+      name: 'Revoked',
+      message: 'base 1.0.0/3 was revoked: CVE-2027-0001',
+    });
+    expect(ddb).not.toHaveReceivedCommand(PutCommand);
+    expect(ssm).not.toHaveReceivedCommand(PutParameterCommand);
+  });
+});

@@ -1,0 +1,114 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { SimulationResult } from '../../local/simulator/index.js';
+import { buildLines, catalogOf, run, scenarioOf } from './helpers.js';
+
+const AL2023 = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
+
+// A base image (two regions) built on openssl releases, kept 2 per channel and deleted 3 days after retirement, and
+// an app built on the base's prod pointer. Two channels with short soaks keep the run small.
+const catalog = catalogOf({
+  organization: { id: 'o-a1b2c3d4e5', homeRegion: 'us-east-1' },
+  images: {
+    base: {
+      parent: `ssm:${AL2023}`,
+      components: [{ managed: 'update-linux' }],
+      regions: ['us-east-1', 'eu-west-1'],
+      triggers: { baseImage: false, packages: ['openssl'] },
+      retention: { keep: 2, deleteAfter: '3d', unpromotedGrace: '1d' },
+    },
+    app: {
+      parent: { image: 'base', channel: 'prod' },
+      components: [{ managed: 'update-linux' }],
+      regions: ['us-east-1'],
+      triggers: { baseImage: false, packages: [] },
+      retention: { keep: 2, deleteAfter: '3d', unpromotedGrace: '1d' },
+    },
+  },
+  channels: [
+    { name: 'dev', targets: { ous: ['ou-x1y2-dev00001'] }, soak: '1h' },
+    { name: 'prod', targets: { ous: ['ou-x1y2-prd00001'] }, soak: '1h' },
+  ],
+});
+
+const release = (at: string, version: string) => ({ at, kind: 'package-release', package: 'openssl', version });
+
+describe('lifecycle on the local cloud: retention, a revocation with rollback and cascade, a CVE, a rollback', () => {
+  let result: SimulationResult;
+
+  beforeAll(async () => {
+    result = await run(
+      catalog,
+      scenarioOf({
+        start: '2027-01-01T00:00:00Z',
+        until: '2027-02-01T00:00:00Z',
+        organization: { accountsPerOu: 3 },
+        events: [
+          release('2027-01-02T08:00:00Z', '3.0.1'),
+          release('2027-01-04T08:00:00Z', '3.0.2'),
+          { at: '2027-01-06T12:00:00Z', kind: 'revoke', image: 'base', version: '1.0.0/2', reason: 'CVE-2027-0001' },
+          { at: '2027-01-09T12:00:00Z', kind: 'cve', image: 'base', critical: 1 },
+          release('2027-01-13T08:00:00Z', '3.0.3'),
+          release('2027-01-16T08:00:00Z', '3.0.4'),
+          { at: '2027-01-18T12:00:00Z', kind: 'rollback', image: 'base', channel: 'dev', reason: 'boot regression' },
+        ],
+      }),
+    );
+  }, 120_000);
+
+  it('rolls the revoked version back out of every channel and rebuilds the child on the rolled-back parent', () => {
+    const rollbacks = result.report.notifications.filter((n) => n.event === 'revoked');
+    expect(rollbacks.map((n) => n.subject)).toEqual(['base 1.0.0/2: revoked']);
+    const moved = result.report.notifications.filter((n) => n.event === 'rolled-back' && n.at === rollbacks[0]?.at);
+    expect(moved.map((n) => n.subject).sort()).toEqual([
+      'base/dev: rolled back to 1.0.0/1',
+      'base/prod: rolled back to 1.0.0/1',
+    ]);
+    // app 1.0.0/2 was built on base 1.0.0/2; app 1.0.0/3 is its rebuild on base 1.0.0/1 (a manual, out-of-cycle build).
+    expect(buildLines(result, 'app').slice(0, 3)).toEqual([
+      'app 1.0.0/1 cascade AVAILABLE',
+      'app 1.0.0/2 cascade AVAILABLE',
+      'app 1.0.0/3 manual AVAILABLE',
+    ]);
+    const aborted = result.report.promotions.filter((p) => p.image === 'base' && p.version === '1.0.0/2');
+    expect(aborted.map((p) => `${p.channel} ${p.outcome}`)).toEqual(['dev promoted', 'prod promoted']);
+  });
+
+  it('leaves the revoked AMI launchable by no one and named by no pointer, as the audit counts', () => {
+    const { consistency } = result.report;
+    expect(consistency.problems).toEqual([]);
+    expect(consistency.ok).toBe(true);
+    expect(consistency.checks?.['revoked-not-launchable']).toBeGreaterThan(0);
+    expect(consistency.checks?.['pointer-not-deregistered-or-revoked']).toBeGreaterThan(0);
+    expect(consistency.checks?.['no-orphan-snapshots']).toBeGreaterThan(0);
+  });
+
+  it('rebuilds a live version hit by a critical finding at once and measures the time to a patched prod pointer', () => {
+    const cve = result.report.patchTimes.find((p) => p.image === 'base');
+    expect(cve?.version).toBe('1.0.0/1');
+    expect(cve?.channels.prod).not.toBeNull();
+    expect(cve?.channels.prod?.hours).toBeLessThan(24);
+    expect(buildLines(result, 'base')[2]).toBe('base 1.0.0/3 manual AVAILABLE');
+  });
+
+  it('moves a channel back on an operator rollback, announced, without revoking anything', () => {
+    const rolledBack = result.report.notifications.filter(
+      (n) => n.event === 'rolled-back' && n.at >= '2027-01-18T12:00:00',
+    );
+    expect(rolledBack.map((n) => n.subject)).toEqual([
+      expect.stringMatching(/^base\/dev: rolled back to 1\.0\.0\/\d+$/),
+    ]);
+    expect(result.report.notifications.filter((n) => n.event === 'revoked')).toHaveLength(1);
+  });
+
+  it('retires, deprecates and deletes AMIs with their snapshots, keeping what pointers and retention hold', () => {
+    const { amis } = result.report;
+    expect(amis.deregistered).toBeGreaterThan(0);
+    expect(amis.snapshotsDeleted).toBe(amis.deregistered);
+    expect(amis.snapshotsAlive).toBe(amis.alive);
+    expect(result.report.consistency.checks?.['alive-within-retention']).toBe(amis.alive);
+    // Retired versions keep no grantee: the launch audit asked every account about each of their AMIs.
+    expect(result.report.consistency.checks?.['retired-not-launchable']).toBeGreaterThan(0);
+    expect(result.report.notifications.some((n) => n.event === 'retired')).toBe(true);
+    expect(result.notes).toEqual([]);
+  });
+});
