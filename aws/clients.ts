@@ -4,6 +4,7 @@ import { ECRClient } from '@aws-sdk/client-ecr';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
 import { Inspector2Client } from '@aws-sdk/client-inspector2';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { RAMClient } from '@aws-sdk/client-ram';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -30,6 +31,7 @@ const constructors: { [S in ServiceName]: ClientConstructor<S> } = {
   eventbridge: EventBridgeClient,
   imagebuilder: ImagebuilderClient,
   inspector2: Inspector2Client,
+  lambda: LambdaClient,
   organizations: OrganizationsClient,
   ram: RAMClient,
   secretsmanager: SecretsManagerClient,

@@ -7,6 +7,7 @@ import { createAlarms } from './monitoring/alarms.js';
 import { createDashboard } from './monitoring/dashboard.js';
 import { discoverWatched } from './monitoring/discover.js';
 import { createHealthGauges } from './monitoring/health.js';
+import { createRedrive } from './monitoring/redrive.js';
 import { Notifications } from './Notifications.js';
 import { NAME_PREFIX } from './names.js';
 
@@ -17,17 +18,18 @@ export interface MonitoringResources {
 }
 
 /**
- * Monitoring, the last stack: the health gauges, a dashboard and the alarms, over every dead-letter queue, function
- * and state machine the other stacks define (found by walking them, so what they add later is watched too). Alarms
- * notify the Goldsmith topic.
+ * Monitoring, the last stack: the health gauges, the dead-letter re-drive, a dashboard and the alarms, over every
+ * dead-letter queue, function and state machine the other stacks define (found by walking them, so what they add
+ * later is watched too). Alarms notify the Goldsmith topic.
  */
 export function Monitoring({ app, stack }: StackContext): MonitoringResources {
   const catalog = useCatalog();
   const { table } = use(Ledger);
   const { topic } = use(Notifications);
   createHealthGauges(stack, catalog, table);
-  // After the health gauges, so their function and queue are watched too.
+  // After the health gauges, so their function and queue are watched (and re-driven) too.
   const watched = discoverWatched(app);
+  createRedrive(stack, catalog, table, watched);
   const staleChannelDays = parseDuration(catalog.monitoring.staleChannelAfter) / 86_400;
   const alarms = createAlarms(stack, watched, topic, { staleChannelDays });
   const dashboard = createDashboard(stack, `${NAME_PREFIX}-${app.stage}`, watched, alarms);

@@ -28,6 +28,9 @@ export const metricNames = {
   oldestChannelAge: 'OldestChannelAgeDays',
   /** Handler failures, counted by the middleware. */
   eventsFailed: 'EventsFailed',
+  /** The dead-letter re-drive: invocations made again, and dead letters it left for a person. */
+  deadLettersRedriven: 'DeadLettersRedriven',
+  deadLettersLeft: 'DeadLettersLeft',
 } as const;
 
 /** How often the health gauges are computed (EventBridge Scheduler rate expression). */

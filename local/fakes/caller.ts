@@ -18,7 +18,7 @@ export function handling(caller: Caller, error: unknown): string {
   }
   if (caller.via === 'async') {
     return kind === 'transient'
-      ? `${caller.name}: Lambda retries the delivery, then dead-letters it; the reconciler re-derives the work (transient)`
+      ? `${caller.name}: Lambda retries the delivery, then dead-letters it; the re-drive invokes it again (transient)`
       : `${caller.name}: the invocation fails and is dead-lettered (permanent)`;
   }
   return `${caller.name}: the error is returned to the caller (${kind})`;

@@ -2,10 +2,12 @@ import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import { EC2ServiceException } from '@aws-sdk/client-ec2';
 import { EventBridgeServiceException } from '@aws-sdk/client-eventbridge';
 import { ImagebuilderServiceException, ServiceUnavailableException } from '@aws-sdk/client-imagebuilder';
+import { ServiceException as LambdaApiServiceException, LambdaServiceException } from '@aws-sdk/client-lambda';
 import { OrganizationsServiceException, ServiceException as OrgServiceException } from '@aws-sdk/client-organizations';
 import { SecretsManagerServiceException } from '@aws-sdk/client-secrets-manager';
 import { SFNServiceException } from '@aws-sdk/client-sfn';
 import { InternalErrorException, SNSServiceException } from '@aws-sdk/client-sns';
+import { SQSServiceException } from '@aws-sdk/client-sqs';
 import { InternalServerError, SSMServiceException } from '@aws-sdk/client-ssm';
 import { STSServiceException } from '@aws-sdk/client-sts';
 import { errorFactory } from './common.js';
@@ -54,6 +56,14 @@ const unavailable: Record<string, () => Error> = {
   secretsmanager: () =>
     errorFactory(SecretsManagerServiceException)('InternalServiceError', 'An error occurred on the server side.', 500),
   dynamodb: () => errorFactory(DynamoDBServiceException)('InternalServerError', 'Internal server error', 500),
+  sqs: () => errorFactory(SQSServiceException)('ServiceUnavailable', 'Service is unavailable', 503),
+  // The Lambda API itself (Invoke), https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html#API_Invoke_Errors
+  lambda: () =>
+    errorFactory(LambdaServiceException)(
+      LambdaApiServiceException,
+      'The AWS Lambda service encountered an internal error.',
+      500,
+    ),
 };
 
 /** What Step Functions reports when it cannot invoke a Lambda task (a Lambda 5xx). */
@@ -63,9 +73,14 @@ function lambdaUnavailable(): Error {
   });
 }
 
-/** The error a call to `service` gets inside an outage window (marked as made up, like injected faults). */
-export function outageError(service: string): Error {
-  const e = service === 'lambda' ? lambdaUnavailable() : (unavailable[service] ?? unavailable.sts!)();
+/**
+ * The error a call to `service` gets inside an outage window (marked as made up, like injected faults): an API call
+ * gets the service's own answer; an `invocation` of one of our functions (Step Functions' task, an event source's
+ * delivery) gets what Step Functions reports for Lambda.
+ */
+export function outageError(service: string, form: 'api' | 'invocation' = 'api'): Error {
+  const invocation = service === 'lambda' && form === 'invocation';
+  const e = invocation ? lambdaUnavailable() : (unavailable[service] ?? unavailable.sts!)();
   madeUpErrors.add(e);
   return e;
 }
@@ -119,11 +134,11 @@ export class Outages {
   }
 
   /** The error to answer a call to `service` with now, counted against its window; undefined when it is up. */
-  fail(service: string): Error | undefined {
+  fail(service: string, form: 'api' | 'invocation' = 'api'): Error | undefined {
     const w = this.activeWindow(service);
     if (!w) return undefined;
     w.callsFailed++;
-    return outageError(service);
+    return outageError(service, form);
   }
 
   /** Records that work `key` was held up by whichever windows are open now (or by `service`'s window). */
@@ -151,27 +166,6 @@ export class Outages {
   done(key: string): void {
     const t = this.now().getTime();
     for (const w of this.windows) if (w.deferred.has(key) && w.deferred.get(key) === undefined) w.deferred.set(key, t);
-  }
-
-  /** True when `key` is pending only in windows that have ended (the work can be redone now). */
-  endedBefore(key: string): boolean {
-    const t = this.now().getTime();
-    const holding = this.windows.filter((w) => w.deferred.has(key) && w.deferred.get(key) === undefined);
-    return holding.length > 0 && holding.every((w) => w.until <= t);
-  }
-
-  /** True when some window holds `key` as pending. */
-  pending(key: string): boolean {
-    return this.windows.some((w) => w.deferred.has(key) && w.deferred.get(key) === undefined);
-  }
-
-  /** Keys still pending whose key starts with `prefix` (e.g. every dead-lettered event). */
-  pendingKeys(prefix: string): string[] {
-    const keys = new Set<string>();
-    for (const w of this.windows) {
-      for (const [k, at] of w.deferred) if (at === undefined && k.startsWith(prefix)) keys.add(k);
-    }
-    return [...keys];
   }
 
   report(): OutageReport[] {

@@ -26,6 +26,21 @@ export interface PublishedMessage {
   readonly at: string;
 }
 
+/** The work key of an announcement (`notification:<id>`), from a published message (or its `default` body). */
+export function announcementWork(message: string, structured = false): string | undefined {
+  try {
+    const outer: unknown = JSON.parse(message);
+    const body: unknown =
+      structured && typeof outer === 'object' && outer !== null && 'default' in outer
+        ? JSON.parse(String((outer as { default: unknown }).default))
+        : outer;
+    const id = typeof body === 'object' && body !== null && 'id' in body ? (body as { id: unknown }).id : undefined;
+    return typeof id === 'string' ? `notification:${id}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** SNS: topics (pre-registered or created), Publish recorded with attributes, minimal Subscribe. */
 export class SnsFake implements FakeService {
   readonly topics = new Set<string>();
@@ -37,6 +52,15 @@ export class SnsFake implements FakeService {
     private readonly accountId: string,
     private readonly now: () => number,
   ) {}
+
+  /**
+   * An announcement a Publish carries (its JSON `default` body has an `id`) is held-up work when an outage fails the
+   * Publish, until a later Publish of it succeeds (the reconciler re-publishes what SNS refused).
+   */
+  deferredWork(call: FakeCall): string | undefined {
+    if (call.action !== 'Publish') return undefined;
+    return announcementWork(String(call.input.Message ?? ''), call.input.MessageStructure === 'json');
+  }
 
   /** Calls `fn` for each published message (e.g. the simulator's Slack renderer). */
   onPublish(fn: (m: PublishedMessage) => void): void {

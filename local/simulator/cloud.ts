@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { CreateTableCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { client, configureClients } from '../../aws/clients.js';
 import { configureSlack } from '../../aws/slack.js';
@@ -12,10 +12,13 @@ import { matchesPattern } from '../eventbridge/match.js';
 import { EventBridgeFake } from '../eventbridge/service.js';
 import { seededRandom } from '../fakes/common.js';
 import { type InstalledFakes, installFakes } from '../fakes/install.js';
+import { LambdaFake } from '../fakes/lambda.js';
 import { attachFake, attachOutage } from '../fakes/middleware.js';
 import { organizationFromCatalog } from '../fakes/organizations.js';
 import { Outages } from '../fakes/outages.js';
 import { SecretsManagerFake } from '../fakes/secretsmanager.js';
+import { announcementWork } from '../fakes/sns-sts.js';
+import { SqsFake } from '../fakes/sqs.js';
 import type { SlackStandIn } from '../slack/stand-in.js';
 import { LocalStepFunctions } from '../stepfunctions/engine.js';
 import { StepFunctionsFake } from '../stepfunctions/service.js';
@@ -23,14 +26,14 @@ import { BusAuthorizer } from '../trust/bus-authorizer.js';
 import { currentCaller } from '../trust/caller.js';
 import { busPolicyOf, type PolicyDocument, rolePoliciesByArn } from '../trust/policies.js';
 import { type CfnResource, type CfnTemplate, TemplateResolver } from './intrinsics.js';
-import { AsyncInvoker } from './invoke.js';
+import { AsyncInvoker, type DeadLetter } from './invoke.js';
 import { distributionKeysOf, registerKeys } from './keys.js';
 import { LocalLambdas } from './lambda.js';
 import type { Scenario } from './scenario.js';
 import { deliverTopicsToFunctions, startSlack } from './slack.js';
 import { synthesizeApp } from './synth.js';
 import { installVirtualDate } from './virtual-date.js';
-import { readWiring, type Wiring } from './wiring.js';
+import { readWiring, unqualifiedFunctionArn, type Wiring } from './wiring.js';
 
 export const LOCAL_ACCOUNT = '123456789012';
 
@@ -60,6 +63,9 @@ export interface LocalCloud {
   refusedPuts: RefusedPut[];
   /** The Slack stand-in, when the catalog configures Slack. */
   slack: SlackStandIn | undefined;
+  /** The dead-letter queues, and how many dead-lettered invocations were made again (the Lambda API's Invoke). */
+  sqs: SqsFake;
+  redrives: { count: number };
   stop(): Promise<void>;
 }
 
@@ -71,6 +77,33 @@ export interface RefusedPut {
   source: string;
   detailType: string;
   reason: string;
+}
+
+/**
+ * Lambda's on-failure destination record for an asynchronous invocation that failed every retry
+ * (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html).
+ */
+function destinationRecord(letter: DeadLetter) {
+  return {
+    version: '1.0',
+    timestamp: letter.at,
+    requestContext: {
+      requestId: randomUUID(),
+      functionArn: `${letter.target}:$LATEST`,
+      condition: 'RetriesExhausted',
+      approximateInvokeCount: 3,
+    },
+    requestPayload: letter.event,
+    responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+    responsePayload: { errorType: letter.errorType, errorMessage: letter.errorMessage, trace: [] },
+  };
+}
+
+/** One of our functions by name or (partial, qualified) ARN, as its unqualified ARN. */
+function functionArnOf(wiring: Wiring, name: string): string | undefined {
+  const bare = unqualifiedFunctionArn(name);
+  if (wiring.functions.has(bare)) return bare;
+  return [...wiring.functions.keys()].find((arn) => arn.endsWith(`:function:${bare.split(':').pop()}`));
 }
 
 /** A promotion's first execution name, from any of its executions (a resumption adds `-r<n>`). */
@@ -226,13 +259,28 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
   const roles = functionRoles(app.templates, resolver);
   const lambdas = new LocalLambdas(root, roles);
   const random = seededRandom(scenario.seed + 1);
+  const sqs = new SqsFake(LOCAL_ACCOUNT, region, () => clock.now());
+  for (const q of wiring.queues) sqs.createQueue(q.name, q.retentionSeconds);
   const invoker = new AsyncInvoker({
     clock,
     lambdas,
     wiring,
     duplicates: scenario.faults.deliverEachEventTimes,
     outages,
+    onDeadLetter: (letter) => {
+      const queue = wiring.onFailure.get(letter.target);
+      // Without an on-failure destination Lambda drops the event after its retries.
+      if (queue) sqs.send(queue, JSON.stringify(destinationRecord(letter)));
+    },
   });
+  const redrives = { count: 0 };
+  const lambdaApi = new LambdaFake(
+    (name) => functionArnOf(wiring, name),
+    (arn, payload) => {
+      redrives.count++;
+      invoker.deliverAsync(arn, payload, `re-driven ${arn.split(':').pop()}`);
+    },
+  );
   const pausedSteps = new Map<string, string>();
   const sfn = new LocalStepFunctions({
     clock: {
@@ -244,7 +292,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     },
     // In a `lambda` outage Step Functions cannot invoke the task: Lambda.ServiceException, which its Retry waits out.
     invoke: (arn, payload) => {
-      const down = outages.fail('lambda');
+      const down = outages.fail('lambda', 'invocation');
       return down ? Promise.reject(down) : invoker.invokeSync(arn, payload);
     },
     accountId: LOCAL_ACCOUNT,
@@ -279,6 +327,11 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     random,
   });
   installed.fakes.imagebuilder.onEvent((event) => bus.put(event, 'default'));
+  // An announcement SNS refused during an outage is done when it is published after all.
+  installed.fakes.sns.onPublish((m) => {
+    const work = announcementWork(m.message);
+    if (work) outages.done(work);
+  });
   const secrets = new SecretsManagerFake(LOCAL_ACCOUNT);
   for (const t of app.templates) {
     for (const [id, r] of Object.entries(t.Resources ?? {})) {
@@ -317,6 +370,8 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
       authorizePut,
     ),
     secretsmanager: secrets,
+    sqs,
+    lambda: lambdaApi,
   } as const;
   const base = installed.clientSettings;
   const dynamoUsage = { writes: 0, reads: 0 };
@@ -395,6 +450,8 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     rolePolicies,
     refusedPuts,
     slack,
+    sqs,
+    redrives,
     async stop() {
       configureClients({});
       configureSlack({});

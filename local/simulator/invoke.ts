@@ -1,14 +1,18 @@
+import { deadLetterId } from '../../core/redrive/dead-letters.js';
 import type { VirtualClock } from '../clock.js';
 import { attributeFailure } from '../fakes/caller.js';
 import type { Outages } from '../fakes/outages.js';
 import type { LocalLambdas } from './lambda.js';
 import { unqualifiedFunctionArn, type Wiring } from './wiring.js';
 
-/** An event that reached the dead-letter queue, with why. */
+/** An event whose invocation failed every retry (it goes to the function's on-failure destination, if any). */
 export interface DeadLetter {
   at: string;
   target: string;
   reason: string;
+  /** The error's name and message, as Lambda's destination record carries them. */
+  errorType: string;
+  errorMessage: string;
   event: unknown;
   /** The delivery's key in the outage bookkeeping. */
   key?: string;
@@ -22,10 +26,9 @@ export interface AsyncInvokerOptions {
   duplicates: number;
   /** Outage windows; a `lambda` window stops invocations themselves. */
   outages?: Outages;
+  /** Told of every dead letter: the local cloud puts it in the function's on-failure destination queue, if any. */
+  onDeadLetter?: (letter: DeadLetter) => void;
 }
-
-/** The reconciler's handler (stacks/promotion/reconcile.ts). */
-const RECONCILE_HANDLER = 'functions/reconcile.handler';
 
 /** How long EventBridge and Scheduler wait before re-trying an invocation Lambda refused (an outage), at most. */
 const INVOKE_RETRY_CAP_MS = 10 * 60_000;
@@ -63,40 +66,55 @@ export class AsyncInvoker {
   }
 
   private deliveries = 0;
+  /** Work whose invocation failed every retry, by identity: done when the same invocation next succeeds. */
+  private readonly failedWork = new Map<string, string[]>();
 
   /**
    * One asynchronous delivery, as its own item on the clock at the current instant. While Lambda itself is down (a
    * `lambda` outage) the invocation is refused, and EventBridge / Scheduler retry it with backoff; once invoked, a
    * failing function gets Lambda's two retries, then the dead-letter queue. Work an outage held up is tracked
-   * until its delivery succeeds.
+   * until the same invocation succeeds (a re-drive of its dead letter, or the next run of its schedule).
    */
   deliverAsync(arn: string, event: unknown, label: string): void {
     const { clock, outages } = this.options;
     const key = `event:${++this.deliveries}:${label}`;
     const attempt = async (n: number, refused: number): Promise<void> => {
       if (outages?.isDown('lambda')) {
-        outages.fail('lambda');
+        outages.fail('lambda', 'invocation');
         outages.defer(key);
         const wait = Math.min(INVOKE_RETRY_CAP_MS, 60_000 * 2 ** refused);
         clock.after(wait, `${label} (invoke retry ${refused + 1})`, () => attempt(n, refused + 1));
         return;
       }
       try {
-        const fn = this.functionFor(arn);
         await this.invokeSync(arn, event, 'async');
         outages?.done(key);
-        // A successful reconciler run re-derives what dead-lettered deliveries carried (missed image events,
-        // build intents, scheduled builds): work an ended window parked in the DLQ is done by now.
-        if (outages && fn.handler === RECONCILE_HANDLER) {
-          for (const letter of this.deadLetters)
-            if (letter.key && outages.endedBefore(letter.key)) outages.done(letter.key);
+        // The same invocation succeeding (a re-drive, or the next run of a schedule with the same input) finishes
+        // the work every earlier failed copy of it held up.
+        if (this.failedWork.size > 0) {
+          const identity = deadLetterId({ target: arn, payload: event });
+          for (const earlier of this.failedWork.get(identity) ?? []) outages?.done(earlier);
+          this.failedWork.delete(identity);
         }
       } catch (error) {
         outages?.defer(key);
-        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        const errorType = error instanceof Error ? error.name : 'Error';
+        const errorMessage = error instanceof Error ? error.message : String(error);
         const delay = ASYNC_RETRY_DELAYS_MS[n];
         if (delay === undefined) {
-          this.deadLetters.push({ at: clock.iso(), target: arn, reason: message, event, key });
+          const letter: DeadLetter = {
+            at: clock.iso(),
+            target: arn,
+            reason: `${errorType}: ${errorMessage}`,
+            errorType,
+            errorMessage,
+            event,
+            key,
+          };
+          this.deadLetters.push(letter);
+          this.options.onDeadLetter?.(letter);
+          const identity = deadLetterId({ target: arn, payload: event });
+          this.failedWork.set(identity, [...(this.failedWork.get(identity) ?? []), key]);
           return;
         }
         clock.after(delay, `${label} (retry ${n + 1})`, () => attempt(n + 1, refused));

@@ -56,6 +56,9 @@ export interface SimulationReport {
     failed: FailedCall[];
     /** Per outage window: calls failed, work deferred, when the last of it was done. */
     outages: OutageReport[];
+    /** Dead-lettered invocations the re-drive made again (CONTRACTS.md "Outages"), and dead letters left at the end. */
+    redriven: number;
+    deadLettersLeft: number;
     /** Promotions a transient error paused at the end of the retry horizon, and their resumption. */
     paused: {
       image: string;
@@ -236,7 +239,14 @@ export async function buildReport(
     announcements,
     summaries,
     apiCalls: Object.fromEntries(Object.entries(stats.apiCalls).sort(([a], [b]) => a.localeCompare(b))),
-    faults: { ...stats.faults, failed: [...stats.failed], outages: cloud.outages.report(), paused: pausesOf(items) },
+    faults: {
+      ...stats.faults,
+      failed: [...stats.failed],
+      outages: cloud.outages.report(),
+      redriven: cloud.redrives.count,
+      deadLettersLeft: cloud.sqs.urls().reduce((n, url) => n + cloud.sqs.depth(url), 0),
+      paused: pausesOf(items),
+    },
     duplicatesSuppressed,
     rejectedEvents: [
       ...extras.invoker.deadLetters.map((d) => ({ at: d.at, reason: d.reason })),

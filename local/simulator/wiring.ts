@@ -22,6 +22,10 @@ export interface Wiring {
   tables: { name: string; properties: Record<string, unknown> }[];
   /** CloudWatch alarms and dashboards the stacks define (billed per month; the cost estimate counts them). */
   monitoring: { alarms: number; dashboards: number };
+  /** SQS queues (every one a dead-letter queue), with their retention. */
+  queues: { name: string; arn: string; retentionSeconds: number }[];
+  /** Function ARN → the queue ARN of its asynchronous invocations' on-failure destination. */
+  onFailure: Map<string, string>;
 }
 
 type Props = Record<string, unknown>;
@@ -100,9 +104,26 @@ export function readWiring(app: SynthesizedApp, resolver: TemplateResolver): Wir
     properties: resolver.resolve(p) as Props,
   }));
 
+  const queues = resourcesOfType(templates, 'AWS::SQS::Queue').map(([id, p]) => ({
+    name: resolver.physicalName(id),
+    arn: resolver.arn(id),
+    retentionSeconds: Number(resolver.resolve(p.MessageRetentionPeriod ?? 345_600)),
+  }));
+  const onFailure = new Map<string, string>();
+  for (const [, p] of resourcesOfType(templates, 'AWS::Lambda::EventInvokeConfig')) {
+    const destination = (p.DestinationConfig as Props | undefined)?.OnFailure as Props | undefined;
+    if (destination?.Destination === undefined) continue;
+    const name = String(resolver.resolve(p.FunctionName));
+    const { region, accountId } = resolver.env;
+    onFailure.set(
+      `arn:aws:lambda:${region}:${accountId}:function:${name}`,
+      String(resolver.resolve(destination.Destination)),
+    );
+  }
+
   const monitoring = {
     alarms: resourcesOfType(templates, 'AWS::CloudWatch::Alarm').length,
     dashboards: resourcesOfType(templates, 'AWS::CloudWatch::Dashboard').length,
   };
-  return { functions, rules, schedules, subscriptions, stateMachines, tables, monitoring };
+  return { functions, rules, schedules, subscriptions, stateMachines, tables, monitoring, queues, onFailure };
 }

@@ -34,6 +34,20 @@ function required(site: CallSite, action: string, variable: string): string {
   return value;
 }
 
+/** A comma-separated list the function's environment holds. */
+function listed(site: CallSite, action: string, variable: string): string[] {
+  return required(site, action, variable)
+    .split(',')
+    .filter((v) => v.length > 0);
+}
+
+/** `https://sqs.<region>.amazonaws.com/<account>/<name>` → `arn:aws:sqs:<region>:<account>:<name>`. */
+function queueArnOf(url: string): string {
+  const match = /^https:\/\/sqs\.([a-z0-9-]+)\.amazonaws\.com\/(\d{12})\/(.+)$/.exec(url);
+  if (!match) throw new Error(`not an SQS queue URL: ${url}`);
+  return `arn:aws:sqs:${match[1]}:${match[2]}:${match[3]}`;
+}
+
 /** Every image × region of the catalog. */
 function imageRegions(catalog: Catalog): [string, string][] {
   return Object.entries(catalog.images).flatMap(([image, spec]) =>
@@ -141,6 +155,12 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
     case 'states:SendTaskFailure':
     case 'states:SendTaskHeartbeat':
       return one('*');
+    // The re-drive: the dead-letter queues and the functions its environment names (comma-separated lists).
+    case 'sqs:ReceiveMessage':
+    case 'sqs:DeleteMessage':
+      return listed(site, action, 'DEAD_LETTER_QUEUES').flatMap((url) => one(queueArnOf(url)));
+    case 'lambda:InvokeFunction':
+      return listed(site, action, 'REDRIVE_TARGETS').flatMap((arn) => one(arn));
     case 'events:PutEvents':
       return one(`arn:aws:events:${region}:${account}:event-bus/${required(site, action, 'EVENT_BUS_NAME')}`);
     case 'sns:Publish':

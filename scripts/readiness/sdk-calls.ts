@@ -24,6 +24,7 @@ const SERVICE_PREFIX: Readonly<Record<string, string>> = {
   eventbridge: 'events',
   imagebuilder: 'imagebuilder',
   inspector2: 'inspector2',
+  lambda: 'lambda',
   organizations: 'organizations',
   ram: 'ram',
   'secrets-manager': 'secretsmanager',
@@ -33,6 +34,12 @@ const SERVICE_PREFIX: Readonly<Record<string, string>> = {
   ssm: 'ssm',
   sts: 'sts',
 };
+
+/**
+ * Operations whose IAM action is not named after them (Service Authorization Reference): Lambda's Invoke API is
+ * authorized as lambda:InvokeFunction.
+ */
+const ACTION_OF_OPERATION: Readonly<Record<string, string>> = { 'lambda:Invoke': 'lambda:InvokeFunction' };
 
 /** The DynamoDB document client's commands are named after the item operations they marshal for. */
 const DOCUMENT_COMMANDS: Readonly<Record<string, string>> = {
@@ -76,7 +83,8 @@ export function iamActionsForImport(pkg: string, name: string): string[] {
   if (!client) return [];
   const prefix = SERVICE_PREFIX[client];
   if (!prefix) throw new Error(`${pkg}: add its IAM service prefix to SERVICE_PREFIX`);
-  return [`${prefix}:${operation}`];
+  const action = `${prefix}:${operation}`;
+  return [ACTION_OF_OPERATION[action] ?? action];
 }
 
 interface ImportBinding {

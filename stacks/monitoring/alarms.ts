@@ -26,13 +26,16 @@ export function goldsmithMetric(
   });
 }
 
+/** A dead letter this old was left by the re-drive (every six hours): it keeps failing. */
+export const DEAD_LETTER_MAX_AGE_SECONDS = 7 * 3600;
+
 export interface AlarmSettings {
   /** Days a channel may stay unmoved before the stale-golden-image alarm (catalog `monitoring.staleChannelAfter`). */
   staleChannelDays: number;
 }
 
 /**
- * Every alarm, each notifying the Goldsmith topic: any message in a dead-letter queue, a failed or timed-out
+ * Every alarm, each notifying the Goldsmith topic: a dead letter that keeps failing, a failed or timed-out
  * promotion execution, any handler error, a pipeline Image Builder disabled, an approval waiting past half its
  * timeout, and a channel that has not moved for the configured time. Gauge alarms evaluate one three-hour period
  * (CloudWatch allows Period × EvaluationPeriods up to seven days for periods of an hour or more:
@@ -58,13 +61,24 @@ export function createAlarms(
   };
   const fiveMinutes = Duration.minutes(5);
 
+  // The re-drive takes every message it can invoke again (what fails again comes back as a new message) every six
+  // hours, so a message older than seven is one it leaves: permanent, not ours, or failing past the retry horizon.
   for (const { id, queue } of watched.queues) {
     add(`DlqAlarm${id}`, {
-      ...atLeastOne,
-      alarmDescription: `Goldsmith: a message is waiting in dead-letter queue ${id}; inspect it and re-drive`,
-      metric: queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: fiveMinutes }),
+      threshold: DEAD_LETTER_MAX_AGE_SECONDS,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: `Goldsmith: a message in dead-letter queue ${id} keeps failing (the re-drive left it for seven hours); inspect it`,
+      metric: queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period: fiveMinutes }),
     });
   }
+  add('DeadLettersLeftAlarm', {
+    ...atLeastOne,
+    alarmDescription:
+      'Goldsmith: the re-drive left a dead letter for a person (permanent error, or failing past the retry horizon)',
+    metric: goldsmithMetric(metricNames.deadLettersLeft, 'Sum', Duration.hours(1)),
+  });
   for (const { id, machine } of watched.stateMachines) {
     add(`ExecutionsFailedAlarm${id}`, {
       ...atLeastOne,

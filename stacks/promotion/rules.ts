@@ -2,13 +2,15 @@ import { Duration, type Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { DETAIL_TYPES, SOURCES } from '../../events/sources.js';
 
 /**
  * Routes AWS's events (default bus) to the promotion functions: every Image Builder image state change (statuses
  * are recorded, so the gate can see a build went through TESTING), and Inspector / Image Builder findings. Each
- * target retries for up to a day and then parks the event in an encrypted dead-letter queue.
+ * target retries for up to a day and then parks the event in an encrypted dead-letter queue; so does a handler that
+ * fails every retry.
  */
 export function createPromotionRules(stack: Stack, fns: { onImageEvent: IFunction; onFinding: IFunction }) {
   const dlq = new sqs.Queue(stack, 'PromotionEventsDlq', {
@@ -18,6 +20,15 @@ export function createPromotionRules(stack: Stack, fns: { onImageEvent: IFunctio
   });
   const target = (fn: IFunction) =>
     new targets.LambdaFunction(fn, { deadLetterQueue: dlq, retryAttempts: 185, maxEventAge: Duration.hours(24) });
+  // A handler that still fails after Lambda's two retries (an outage) lands in the same queue, to be re-driven;
+  // without a destination Lambda would drop the event.
+  for (const fn of [fns.onImageEvent, fns.onFinding]) {
+    fn.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+      onFailure: new destinations.SqsDestination(dlq),
+    });
+  }
 
   const imageStateChange = new events.Rule(stack, 'ImageStateChangeRule', {
     description: 'Goldsmith: Image Builder image state changes → on-image-event',

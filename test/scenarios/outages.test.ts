@@ -24,13 +24,15 @@ const catalog = catalogOf({
   ],
 });
 
-// Image Builder down from an hour before the patch build for six hours; Step Functions down for two hours while
-// the (late) build finishes and its promotion should start; SNS down for four hours and DynamoDB for one inside that.
+// Image Builder down from an hour before the patch build for six hours: the scheduled invocation dead-letters and
+// the build starts at 12:00 (re-drive and reconciler run every six hours), AVAILABLE at 12:52. Step Functions is
+// down for two hours from 12:30, so its promotion cannot start; SNS for four hours from the build's request;
+// DynamoDB for one hour inside that, when the health gauges run.
 const OUTAGES = [
   { service: 'imagebuilder', from: '2027-01-14T02:00:00Z', until: '2027-01-14T08:00:00Z' },
   { service: 'sfn', from: '2027-01-14T12:30:00Z', until: '2027-01-14T14:30:00Z' },
   { service: 'sns', from: '2027-01-14T12:00:00Z', until: '2027-01-14T16:00:00Z' },
-  { service: 'dynamodb', from: '2027-01-14T13:00:00Z', until: '2027-01-14T14:00:00Z' },
+  { service: 'dynamodb', from: '2027-01-14T15:00:00Z', until: '2027-01-14T16:00:00Z' },
 ];
 
 const scenario = (outages: typeof OUTAGES) =>
@@ -63,9 +65,9 @@ describe('outages on patch day: Image Builder 6 h, Step Functions 2 h, SNS 4 h, 
   it('reports each window with the calls it failed, and finishes what it deferred within a reconciler period', () => {
     const windows = outage.report.faults.outages;
     expect(windows.map((w) => w.service)).toEqual(['imagebuilder', 'sfn', 'sns', 'dynamodb']);
-    expect(windows.find((w) => w.service === 'imagebuilder')?.callsFailed).toBeGreaterThan(0);
-    expect(windows.find((w) => w.service === 'sfn')?.callsFailed).toBeGreaterThan(0);
     for (const w of windows) {
+      expect(w.callsFailed, w.service).toBeGreaterThan(0);
+      expect(w.deferred, w.service).toBeGreaterThan(0);
       expect(w.recoveredAt, w.service).not.toBeNull();
       expect(Date.parse(w.recoveredAt ?? '') - Date.parse(w.until), w.service).toBeLessThanOrEqual(
         RECONCILER_PERIOD_MS,
@@ -78,12 +80,19 @@ describe('outages on patch day: Image Builder 6 h, Step Functions 2 h, SNS 4 h, 
     expect(failed.length).toBe(outage.report.faults.failedCalls);
     expect(failed.some((f) => f.operation === 'imagebuilder:ListImagePipelineImages')).toBe(true);
     expect(failed.find((f) => f.operation === 'imagebuilder:ListImagePipelineImages')?.handledBy).toMatch(
-      /^StartBuilds.*Lambda retries the delivery/,
+      /^StartBuilds.*Lambda retries the delivery, then dead-letters it; the re-drive invokes it again/,
     );
     expect(failed.find((f) => f.operation.startsWith('imagebuilder:'))).toMatchObject({
       error: 'ServiceUnavailableException',
     });
     expect(clean.report.faults.failed).toEqual([]);
+  });
+
+  it('re-drives what the outages dead-lettered until it succeeds, and leaves nothing in the dead-letter queues', () => {
+    expect(outage.report.rejectedEvents.length).toBeGreaterThan(0);
+    expect(outage.report.faults.redriven).toBeGreaterThanOrEqual(outage.report.rejectedEvents.length);
+    expect(outage.report.faults.deadLettersLeft).toBe(0);
+    expect(clean.report.faults.redriven).toBe(0);
   });
 
   it('ends consistent, with every build intent built and no outcome naming a transient error', () => {

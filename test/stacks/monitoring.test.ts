@@ -62,22 +62,31 @@ const topicAction = (a: AlarmProps) => JSON.stringify(a.AlarmActions);
 const dimension = (a: AlarmProps, name: string) => a.Dimensions?.find((d) => d.Name === name)?.Value;
 
 describe('Monitoring stack: alarms', () => {
-  it('alarms on every dead-letter queue of every stack when one message is visible, notifying the topic', () => {
+  it('alarms on every dead-letter queue of every stack when a message stays past the re-drive, notifying the topic', () => {
     const dlqAlarms = Object.entries(alarms).filter(([id]) => id.startsWith('DlqAlarm'));
     expect(Object.keys(all).length).toBeGreaterThanOrEqual(4);
     expect(dlqAlarms).toHaveLength(Object.keys(all).length);
     for (const [, a] of dlqAlarms) {
       expect(a).toMatchObject({
         Namespace: 'AWS/SQS',
-        MetricName: 'ApproximateNumberOfMessagesVisible',
+        MetricName: 'ApproximateAgeOfOldestMessage',
         Statistic: 'Maximum',
-        Threshold: 1,
+        Threshold: 25_200,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
         EvaluationPeriods: 1,
         Period: 300,
       });
       expect(topicAction(a)).toContain('NotificationsTopic');
     }
+  });
+
+  it('alarms as soon as the re-drive leaves a dead letter for a person', () => {
+    expect(alarm('DeadLettersLeftAlarm')).toMatchObject({
+      Namespace: 'Goldsmith',
+      MetricName: metricNames.deadLettersLeft,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
   });
 
   it('alarms on failed and timed-out promotion executions', () => {
@@ -156,6 +165,60 @@ describe('Monitoring stack: health gauges', () => {
       Target: { Input: JSON.stringify({ health: 'gauges' }) },
     });
     expect(JSON.stringify(schedule?.Properties.Target)).toContain('HealthDlq');
+  });
+});
+
+describe('Monitoring stack: dead-letter re-drive', () => {
+  const fn = () =>
+    Object.entries(resourcesOf(monitoring, 'AWS::Lambda::Function')).find(([id]) =>
+      id.startsWith('RedriveDeadLetters'),
+    );
+  const policyOf = () =>
+    Object.values(resourcesOf(monitoring, 'AWS::IAM::Policy')).find((p) =>
+      JSON.stringify(p.Properties.Roles).includes('RedriveDeadLettersServiceRole'),
+    );
+
+  it('runs every six hours, the reconciler period, with its fixed input', () => {
+    const schedule = Object.values(resourcesOf(monitoring, 'AWS::Scheduler::Schedule')).find((s) =>
+      JSON.stringify(s.Properties.Target).includes('RedriveDeadLetters'),
+    );
+    expect(schedule?.Properties).toMatchObject({
+      ScheduleExpression: 'rate(6 hours)',
+      Target: { Input: JSON.stringify({ redrive: 'dead-letters' }) },
+    });
+  });
+
+  it('reads every dead-letter queue of every stack, and may invoke only the functions that dead-letter into them', () => {
+    // Unflattened: the other stacks' queues arrive as imports named after their logical ids.
+    const raw = monitoring.findResources('AWS::Lambda::Function')[fn()?.[0] ?? ''] as Resource | undefined;
+    const env = JSON.stringify(raw?.Properties.Environment);
+    for (const id of Object.keys(all))
+      expect(env, id).toContain(id.replace(/^(Triggers|Promotion|Notifications|Monitoring)/, ''));
+    const policy = policyOf();
+    expect(policy).toBeDefined();
+    const statements =
+      (policy?.Properties.PolicyDocument as { Statement: { Action: Json; Resource: Json }[] } | undefined)?.Statement ??
+      [];
+    const invoke = JSON.stringify(
+      statements.filter((st) => JSON.stringify(st.Action).includes('lambda:InvokeFunction')),
+    );
+    for (const target of [
+      'StartBuilds',
+      'WatchBaseImages',
+      'OnPipelineDisabled',
+      'OnImageEvent',
+      'OnFinding',
+      'SlackNotify',
+      'Reconcile',
+      'Health',
+    ]) {
+      expect(invoke, target).toContain(target);
+    }
+    for (const other of ['ApprovalCallback', 'PromotionShare', 'PromotionPublish', 'Operator'])
+      expect(invoke).not.toContain(other);
+    const sqs = statements.filter((st) => JSON.stringify(st.Action).includes('sqs:'));
+    expect(sqs).toHaveLength(Object.keys(all).length);
+    for (const st of sqs) expect(st.Action).toEqual(['sqs:ReceiveMessage', 'sqs:DeleteMessage']);
   });
 });
 

@@ -1,0 +1,117 @@
+import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ttlAfter } from '../core/ledger/keys.js';
+import type { DeadLetter, QueuedMessage } from '../core/redrive/dead-letters.js';
+import { documentClient } from './clients/dynamodb.js';
+import { lambdaClient } from './clients/lambda.js';
+import { sqsClient } from './clients/sqs.js';
+
+/** A message taken from a dead-letter queue: hidden from other readers until deleted or its visibility ends. */
+export interface ReceivedDeadLetter {
+  receiptHandle: string;
+  message: QueuedMessage;
+  /** When the queue received it (SQS's `SentTimestamp`). */
+  sentAt: string;
+}
+
+/** Long enough for one re-drive run to decide and act on what it took. */
+const VISIBILITY_SECONDS = 900;
+
+/**
+ * Takes up to `max` messages from a dead-letter queue, ten at a time (ReceiveMessage's maximum), until the queue
+ * answers with none. Short polling: an empty queue costs one request
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html).
+ */
+export async function receiveDeadLetters(queueUrl: string, max: number): Promise<ReceivedDeadLetter[]> {
+  const taken: ReceivedDeadLetter[] = [];
+  while (taken.length < max) {
+    const out = await sqsClient().send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: Math.min(10, max - taken.length),
+        VisibilityTimeout: VISIBILITY_SECONDS,
+        WaitTimeSeconds: 0,
+        MessageAttributeNames: ['All'],
+        MessageSystemAttributeNames: ['SentTimestamp'],
+      }),
+    );
+    const messages = out.Messages ?? [];
+    if (messages.length === 0) break;
+    for (const m of messages) {
+      if (!m.ReceiptHandle) continue;
+      const attributes: Record<string, string> = {};
+      for (const [name, value] of Object.entries(m.MessageAttributes ?? {})) {
+        if (value.StringValue !== undefined) attributes[name] = value.StringValue;
+      }
+      const sent = Number(m.Attributes?.SentTimestamp);
+      taken.push({
+        receiptHandle: m.ReceiptHandle,
+        message: { body: m.Body ?? '', attributes },
+        sentAt: new Date(Number.isFinite(sent) ? sent : Date.now()).toISOString(),
+      });
+    }
+  }
+  return taken;
+}
+
+/** Removes a message that was dealt with. */
+export async function deleteDeadLetter(queueUrl: string, receiptHandle: string): Promise<void> {
+  await sqsClient().send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle }));
+}
+
+/**
+ * Invokes `functionArn` again with the dead-lettered payload, asynchronously (InvocationType Event: Lambda queues
+ * it, retries it twice, and dead-letters it again if it still fails), exactly as its event source did.
+ */
+export async function invokeAgain(functionArn: string, payload: unknown): Promise<void> {
+  await lambdaClient().send(
+    new InvokeCommand({
+      FunctionName: functionArn,
+      InvocationType: 'Event',
+      Payload: new TextEncoder().encode(JSON.stringify(payload)),
+    }),
+  );
+}
+
+function table(): string {
+  const name = process.env.LEDGER_TABLE;
+  if (!name) throw new Error('LEDGER_TABLE is not set');
+  return name;
+}
+
+/** Re-drives of one piece of work (by `deadLetterId`) are kept this long: past any retry horizon. */
+const REDRIVE_TTL_DAYS = 30;
+const redriveKey = (id: string) => ({ pk: 'REDRIVE', sk: id });
+
+/** When this work was first dead-lettered and how often it was re-driven, if it ever was. */
+export async function redriveHistory(
+  id: string,
+): Promise<{ firstDeadLetteredAt: string; redrives: number } | undefined> {
+  const out = await documentClient().send(
+    new GetCommand({ TableName: table(), Key: redriveKey(id), ConsistentRead: true }),
+  );
+  return out.Item as { firstDeadLetteredAt: string; redrives: number } | undefined;
+}
+
+/** Counts one re-drive of the work, keeping the time it was first dead-lettered (`firstAt` on the first one). */
+export async function recordRedrive(id: string, letter: DeadLetter, firstAt: string, now: Date): Promise<void> {
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: redriveKey(id),
+      UpdateExpression:
+        'SET kind = :kind, target = :target, #error = :error, firstDeadLetteredAt = if_not_exists(firstDeadLetteredAt, :first), lastRedriveAt = :now, expiresAt = :ttl ADD redrives :one',
+      ExpressionAttributeNames: { '#error': 'error' },
+      ExpressionAttributeValues: {
+        ':kind': 'redrive',
+        ':target': letter.target,
+        ':error': letter.error,
+        ':now': now.toISOString(),
+        ':first': firstAt,
+        ':ttl': ttlAfter(now, REDRIVE_TTL_DAYS),
+        ':one': 1,
+      },
+    }),
+  );
+}

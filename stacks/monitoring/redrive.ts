@@ -1,0 +1,96 @@
+import { Fn, type Stack } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import { Function as SstFunction } from 'sst/constructs';
+import type { Catalog } from '../../core/config/schema.js';
+import { catalogBundling } from '../catalog.js';
+import type { Watched } from './discover.js';
+
+/**
+ * Every six hours, the reconciler's period: work an outage dead-lettered is invoked again within six hours of the
+ * outage's end. Each run reads every dead-letter queue once (one ReceiveMessage each when empty).
+ */
+export const REDRIVE_RATE = 'rate(6 hours)';
+
+/** The schedule's fixed input (functions/redrive-dead-letters.ts). */
+export const REDRIVE_INPUT = { redrive: 'dead-letters' } as const;
+
+/**
+ * The functions whose failed asynchronous invocations land in a dead-letter queue: those with an on-failure
+ * destination (`configureAsyncInvoke` adds the `EventInvokeConfig` child). Their rule and schedule targets share
+ * the same queues.
+ */
+export function redriveTargets(watched: Watched): lambda.Function[] {
+  return watched.functions
+    .map(({ fn }) => fn)
+    .filter((fn) => fn.node.tryFindChild('EventInvokeConfig') instanceof lambda.EventInvokeConfig);
+}
+
+/**
+ * The re-drive function and its schedule: reads every dead-letter queue the stacks define and invokes again
+ * what failed transiently, for up to the catalog's retry horizon. It may receive and delete messages of those
+ * queues, invoke those functions, and read and write its re-drive counts in the ledger; nothing else. It has no
+ * dead-letter queue of its own: a failed run is superseded by the next one.
+ */
+export function createRedrive(
+  stack: Stack,
+  catalog: Catalog,
+  ledger: dynamodb.ITable,
+  watched: Watched,
+): { redrive: SstFunction; schedule: scheduler.CfnSchedule } {
+  const queues = watched.queues.map((q) => q.queue);
+  const targets = redriveTargets(watched);
+  const redrive = new SstFunction(stack, 'RedriveDeadLetters', {
+    handler: 'functions/redrive-dead-letters.handler',
+    timeout: 300,
+    memorySize: 256,
+    environment: {
+      LEDGER_TABLE: ledger.tableName,
+      DEAD_LETTER_QUEUES: Fn.join(
+        ',',
+        queues.map((q) => q.queueUrl),
+      ),
+      REDRIVE_TARGETS: Fn.join(
+        ',',
+        targets.map((fn) => fn.functionArn),
+      ),
+    },
+    nodejs: catalogBundling(catalog),
+  });
+  for (const queue of queues) {
+    redrive.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage'], resources: [queue.queueArn] }),
+    );
+  }
+  if (targets.length > 0) {
+    redrive.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: targets.map((fn) => fn.functionArn) }),
+    );
+  }
+  ledger.grantReadWriteData(redrive);
+
+  const role = new iam.Role(stack, 'RedriveSchedulerRole', {
+    assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+    }),
+    description: 'Goldsmith: EventBridge Scheduler invokes the dead-letter re-drive',
+  });
+  redrive.grantInvoke(role);
+  const schedule = new scheduler.CfnSchedule(stack, 'RedriveSchedule', {
+    description: 'Goldsmith: invoke again what an outage dead-lettered',
+    scheduleExpression: REDRIVE_RATE,
+    scheduleExpressionTimezone: 'UTC',
+    flexibleTimeWindow: { mode: 'OFF' },
+    state: 'ENABLED',
+    target: {
+      arn: redrive.functionArn,
+      roleArn: role.roleArn,
+      input: JSON.stringify(REDRIVE_INPUT),
+      // The next run is six hours away: retrying longer would only overlap it.
+      retryPolicy: { maximumEventAgeInSeconds: 5 * 3600, maximumRetryAttempts: 5 },
+    },
+  });
+  return { redrive, schedule };
+}
