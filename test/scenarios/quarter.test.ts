@@ -15,7 +15,7 @@ describe('the default scenario on the example catalog', () => {
   beforeAll(async () => {
     const catalog = await loadCatalogFile(`${REPO_ROOT}goldsmith.config.ts`);
     result = await run(catalog, defaultScenario());
-  }, 300_000);
+  }, 600_000);
 
   it('builds the base for each patch window, the base release and the openssl release', () => {
     expect(buildLines(result, 'base')).toEqual([
@@ -123,5 +123,5 @@ describe('the default scenario on the example catalog', () => {
     expect(months.map((m) => m.getAttribute('data-month'))).toEqual(['2027-01', '2027-02', '2027-03']);
     expect(months.reduce((n, m) => n + Number(m.getAttribute('data-value')), 0)).toBe(result.report.builds.length);
     expect(document.querySelectorAll('#promotions tbody tr').length).toBe(result.report.promotions.length);
-  }, 300_000);
+  }, 600_000);
 });

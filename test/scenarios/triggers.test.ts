@@ -43,7 +43,7 @@ describe('triggers on the local cloud: three patch windows, a base release and a
         faults: { deliverEachEventTimes: 3 },
       }),
     );
-  }, 300_000);
+  }, 600_000);
 
   it('builds the base exactly once per change, with the change as its trigger', () => {
     expect(buildLines(result, 'base')).toEqual([
