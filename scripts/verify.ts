@@ -1,7 +1,11 @@
 import exampleCatalog from '../goldsmith.config.js';
+import { parseCatalogInput } from '../stacks/catalog.js';
+import { largeCatalog } from '../test/fixtures/catalogs/large.js';
 import { minimalCatalog } from '../test/stacks/helpers.js';
 import { type CheckLine, checkApp } from './verify/checks.js';
+import { limitsLine } from './verify/limits.js';
 import { takeSuiteFigures } from './verify/suite-figures.js';
+import { hostileYearLine } from './verify/year.js';
 
 /**
  * `npm run verify`: one line per deploy-readiness check with its figure, then the problems of any check that
@@ -25,7 +29,10 @@ for (const [label, catalog] of [
   ['minimal catalog', minimalCatalog()],
 ] as const) {
   lines.push(...(await checkApp(label, catalog, ROOT)));
+  lines.push(await limitsLine(label, catalog, ROOT));
 }
+lines.push(await limitsLine('100-image catalog (test/fixtures/catalogs/large.ts)', largeCatalog(100), ROOT));
+lines.push(await hostileYearLine(parseCatalogInput(exampleCatalog, ROOT), ROOT));
 
 let failed = 0;
 for (const line of lines) {

@@ -66,10 +66,10 @@ export function evaluateLimits(measurements: readonly Measurement[]): LimitsRepo
   return { ok: problems.length === 0, figures, problems };
 }
 
-/** `Factory resources 62 of 500 (438 to spare, 88%)`: one limit for people. */
+/** `CloudFormation resources per stack: 58 of 500 resources (largest: stack Promotion; 442 to spare, 88%)`. */
 export function formatFigure(f: LimitFigure): string {
   if (!f.tightest || f.headroom === undefined) return `${f.name}: nothing subject to it`;
   const percent = Math.floor((f.headroom / f.max) * 100);
   const spare = f.headroom >= 0 ? `${f.headroom.toLocaleString('en-US')} to spare, ${percent}%` : 'OVER';
-  return `${f.name}: ${f.tightest.value.toLocaleString('en-US')} of ${f.max.toLocaleString('en-US')} ${f.unit} at most (${f.tightest.subject}; ${spare})`;
+  return `${f.name}: ${f.tightest.value.toLocaleString('en-US')} of ${f.max.toLocaleString('en-US')} ${f.unit} (largest: ${f.tightest.subject}; ${spare})`;
 }

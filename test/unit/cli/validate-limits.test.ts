@@ -36,7 +36,7 @@ describe('goldsmith validate: AWS limits', () => {
     const { code, stdout } = await validate(['--config', join(REPO, 'goldsmith.config.ts')]);
 
     expect(code).toBe(0);
-    expect(stdout.split('\n')[1]).toMatch(/^limits: within all \d+ AWS limits; tightest: .+ of .+ at most \(.+\)$/);
+    expect(stdout.split('\n')[1]).toMatch(/^limits: within all \d+ AWS limits; tightest: .+ of .+ \(largest: .+\)$/);
   });
 
   it('refuses a catalog whose operators make the role trust policy too long, naming the limit and the figure', async () => {
