@@ -32,7 +32,17 @@ for (const [label, catalog] of [
   lines.push(await limitsLine(label, catalog, ROOT));
 }
 lines.push(await limitsLine('100-image catalog (test/fixtures/catalogs/large.ts)', largeCatalog(100), ROOT));
-lines.push(await hostileYearLine(parseCatalogInput(exampleCatalog, ROOT), ROOT));
+// The faulted year costs ~15 minutes of CPU: `npm test` (which runs verify) says it did not run it; `npm run verify --
+// --year` runs it.
+if (process.argv.includes('--year')) {
+  lines.push(await hostileYearLine(parseCatalogInput(exampleCatalog, ROOT), ROOT));
+} else {
+  lines.push({
+    name: '12 months, 10% throttling, 2% server errors, 10% image events dropped, every event delivered 3 times',
+    figure: 'not run (0 months simulated): `npm run verify -- --year` runs it (~15 min of CPU)',
+    problems: [],
+  });
+}
 
 let failed = 0;
 for (const line of lines) {
