@@ -18,6 +18,8 @@ export interface FakeService {
   handle(call: FakeCall): unknown;
   /** The piece of work a call stands for, when an outage that fails it holds that work up (the report's `deferred`). */
   deferredWork?(call: FakeCall): string | undefined;
+  /** Told when a call failed for good (after the SDK's retries) with an error the local cloud made up. */
+  failedForGood?(action: string, input: Record<string, unknown>): void;
 }
 
 interface ErrorOptions {

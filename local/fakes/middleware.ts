@@ -139,6 +139,7 @@ export function attachFake(client: { middlewareStack: unknown }, o: AttachOption
           };
           o.stats.failed.push(record);
           rememberFailure(e, record);
+          o.fake.failedForGood?.(action, args.input);
         }
         throw e;
       }

@@ -62,6 +62,15 @@ export class SnsFake implements FakeService {
     return announcementWork(String(call.input.Message ?? ''), call.input.MessageStructure === 'json');
   }
 
+  /** Announcements (`notification:<id>`) whose Publish failed for good at least once: the caller had to keep them. */
+  readonly refusedAnnouncements = new Set<string>();
+
+  failedForGood(action: string, input: Record<string, unknown>): void {
+    if (action !== 'Publish') return;
+    const work = announcementWork(String(input.Message ?? ''), input.MessageStructure === 'json');
+    if (work) this.refusedAnnouncements.add(work);
+  }
+
   /** Calls `fn` for each published message (e.g. the simulator's Slack renderer). */
   onPublish(fn: (m: PublishedMessage) => void): void {
     this.listeners.push(fn);

@@ -3,6 +3,7 @@ import { documentClient } from '../../aws/clients.js';
 import type { CostReport } from '../../core/cost/estimate.js';
 import type { FailedCall } from '../fakes/middleware.js';
 import type { OutageReport } from '../fakes/outages.js';
+import { announcementWork, type SnsFake } from '../fakes/sns-sts.js';
 import { formatViolation, modelCheckFigures } from '../models/request-check.js';
 import type { LocalCloud } from './cloud.js';
 import type { AsyncInvoker } from './invoke.js';
@@ -59,6 +60,11 @@ export interface SimulationReport {
     /** Dead-lettered invocations the re-drive made again (CONTRACTS.md "Outages"), and dead letters left at the end. */
     redriven: number;
     deadLettersLeft: number;
+    /**
+     * Announcements SNS refused (after the SDK's retries): published later, still waiting in the ledger for the
+     * reconciler at the end, or lost (neither published nor kept: SNS and the ledger failed together).
+     */
+    announcements: { refused: number; publishedLater: number; pending: number; lost: number };
     /** Promotions a transient error paused at the end of the retry horizon, and their resumption. */
     paused: {
       image: string;
@@ -119,6 +125,26 @@ const TERMINAL = new Set(['AVAILABLE', 'FAILED', 'CANCELLED']);
 function costOf(record: Item | undefined): { cost?: number } {
   const total = (record?.cost as { total?: unknown } | undefined)?.total;
   return typeof total === 'number' ? { cost: total } : {};
+}
+
+/** What became of the announcements SNS refused: published later, waiting in the ledger, or lost. */
+export function refusedAnnouncements(
+  sns: Pick<SnsFake, 'messages' | 'refusedAnnouncements'>,
+  items: readonly Item[],
+): SimulationReport['faults']['announcements'] {
+  const published = new Set(sns.messages.map((m) => announcementWork(m.message)).filter((w) => w !== undefined));
+  const waiting = new Set(
+    items.filter((i) => i.kind === 'undelivered-notification').map((i) => `notification:${str(i.sk)}`),
+  );
+  let publishedLater = 0;
+  let pending = 0;
+  let lost = 0;
+  for (const work of sns.refusedAnnouncements) {
+    if (published.has(work)) publishedLater++;
+    else if (waiting.has(work)) pending++;
+    else lost++;
+  }
+  return { refused: sns.refusedAnnouncements.size, publishedLater, pending, lost };
 }
 
 /** The ledger's paused promotions (`PAUSED#`), oldest pause first. */
@@ -246,6 +272,7 @@ export async function buildReport(
       redriven: cloud.redrives.count,
       deadLettersLeft: cloud.sqs.urls().reduce((n, url) => n + cloud.sqs.depth(url), 0),
       paused: pausesOf(items),
+      announcements: refusedAnnouncements(fakes.sns, items),
     },
     duplicatesSuppressed,
     rejectedEvents: [

@@ -92,6 +92,10 @@ describe('outages on patch day: Image Builder 6 h, Step Functions 2 h, SNS 4 h, 
     expect(outage.report.rejectedEvents.length).toBeGreaterThan(0);
     expect(outage.report.faults.redriven).toBeGreaterThanOrEqual(outage.report.rejectedEvents.length);
     expect(outage.report.faults.deadLettersLeft).toBe(0);
+    // Announcements SNS refused were kept and published once it answered: none pending, none lost.
+    const { announcements } = outage.report.faults;
+    expect(announcements.refused).toBeGreaterThan(0);
+    expect(announcements).toMatchObject({ publishedLater: announcements.refused, pending: 0, lost: 0 });
     expect(clean.report.faults.redriven).toBe(0);
   });
 

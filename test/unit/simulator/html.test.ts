@@ -58,6 +58,7 @@ function result(extra: Record<string, unknown> = {}): SimulationResult {
         outages: [],
         redriven: 0,
         deadLettersLeft: 0,
+        announcements: { refused: 0, publishedLater: 0, pending: 0, lost: 0 },
         paused: [],
       },
       duplicatesSuppressed: 0,

@@ -21,6 +21,7 @@ function report(parts: Partial<SimulationReport>): SimulationReport {
       outages: [],
       redriven: 0,
       deadLettersLeft: 0,
+      announcements: { refused: 0, publishedLater: 0, pending: 0, lost: 0 },
       paused: [],
     },
     duplicatesSuppressed: 0,
