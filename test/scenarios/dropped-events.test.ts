@@ -53,4 +53,4 @@ describe('simulate with half of the Image Builder events dropped', () => {
     expect(new Set(keys).size).toBe(keys.length);
     expect(result.report.consistency).toMatchObject({ ok: true, problems: [] });
   });
-});
+}, 600_000);

@@ -108,7 +108,7 @@ describe('goldsmith explain', () => {
   });
 });
 
-describe('goldsmith explain (the installed command)', () => {
+describe('goldsmith explain (the installed command)', { timeout: 120_000 }, () => {
   it('exits 2 with the field at fault for a malformed known event, stdout one JSON document', () => {
     const result = spawnSync(
       process.execPath,
