@@ -21,7 +21,7 @@ beforeAll(async () => {
   const raw = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/scenarios/dropped-events.json'), 'utf8'));
   const scenario = scenarioSchema.parse({ ...raw, until: UNTIL });
   result = await simulate(catalog, scenario, ROOT);
-}, 60_000);
+}, 600_000);
 
 describe('simulate with half of the Image Builder events dropped', () => {
   it('drops events: the fixture really exercises the fault', () => {
@@ -53,4 +53,4 @@ describe('simulate with half of the Image Builder events dropped', () => {
     expect(new Set(keys).size).toBe(keys.length);
     expect(result.report.consistency).toMatchObject({ ok: true, problems: [] });
   });
-}, 600_000);
+});
