@@ -5,7 +5,7 @@ import { ledgerOf, nowOf } from './operator/read.js';
 import { sendOperatorRequest } from './operator/send.js';
 import { UsageError } from './usage.js';
 
-type Action = 'build' | 'approve' | 'reject' | 'promote' | 'rollback' | 'revoke';
+type Action = 'build' | 'approve' | 'reject' | 'promote' | 'rollback' | 'revoke' | 'resume';
 
 const USAGE: Record<Action, { args: string; summary: string }> = {
   build: { args: 'IMAGE [--reason R]', summary: 'a manual build, through the same dedupe and lineage rules' },
@@ -14,6 +14,10 @@ const USAGE: Record<Action, { args: string; summary: string }> = {
   promote: { args: 'IMAGE CHANNEL [--version V] [--reason R]', summary: 'end a soak early (never a gate)' },
   rollback: { args: 'IMAGE CHANNEL [--version V] [--reason R]', summary: "move a channel's pointer back" },
   revoke: { args: 'IMAGE VERSION --reason R [--at TIME]', summary: 'withdraw a version everywhere' },
+  resume: {
+    args: 'IMAGE VERSION [--reason R]',
+    summary: 'start a promotion paused by an outage again, from the channel where it stopped',
+  },
 };
 
 function help(action: Action): string {
@@ -37,6 +41,7 @@ function requestOf(action: Action, positionals: string[], values: Record<string,
     return { action, image, ...opt('reason') };
   }
   if (!second) throw new UsageError(`goldsmith ${action} ${USAGE[action].args}`);
+  if (action === 'resume') return { action, image, version: second, ...opt('reason') };
   if (action === 'revoke') {
     if (typeof values.reason !== 'string') throw new UsageError('revoke needs --reason R (it is announced and kept)');
     return { action, image, version: second, ...opt('reason'), ...opt('at') };

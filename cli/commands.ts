@@ -20,4 +20,5 @@ export const commands: Readonly<Record<string, () => Promise<Command>>> = {
   promote: () => import('./act.js').then((m) => m.actionCommand('promote')),
   rollback: () => import('./act.js').then((m) => m.actionCommand('rollback')),
   revoke: () => import('./act.js').then((m) => m.actionCommand('revoke')),
+  resume: () => import('./act.js').then((m) => m.actionCommand('resume')),
 };

@@ -16,7 +16,7 @@ import { formatIssues } from './issues.js';
 export const OPERATOR_URL_OUTPUT = 'OperatorUrl';
 export const OPERATORS_ROLE_OUTPUT = 'OperatorsRoleArn';
 
-export const OPERATOR_ACTIONS = ['build', 'approve', 'reject', 'promote', 'rollback', 'revoke'] as const;
+export const OPERATOR_ACTIONS = ['build', 'approve', 'reject', 'promote', 'rollback', 'revoke', 'resume'] as const;
 export type OperatorAction = (typeof OPERATOR_ACTIONS)[number];
 
 const reason = z.string().trim().min(1, 'must not be empty').max(1000, 'must be at most 1000 characters');
@@ -58,6 +58,17 @@ const revokeRequest = z.strictObject({
   at: isoTime.optional(),
 });
 
+/**
+ * `resume IMAGE VERSION [--reason R]`: starts a promotion a transient error paused at the end of its retry horizon
+ * again from the channel where it stopped (what the reconciler does by itself, up to three times).
+ */
+const resumeRequest = z.strictObject({
+  action: z.literal('resume'),
+  image: catalogName,
+  version: imageVersion,
+  reason: reason.optional(),
+});
+
 export const operatorRequestSchema = z.discriminatedUnion('action', [
   buildRequest,
   approveRequest,
@@ -65,6 +76,7 @@ export const operatorRequestSchema = z.discriminatedUnion('action', [
   promoteRequest,
   rollbackRequest,
   revokeRequest,
+  resumeRequest,
 ]);
 
 export type OperatorRequest = z.infer<typeof operatorRequestSchema>;

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type ApprovalRecord, pendingApprovals } from '../aws/promotion-approvals.js';
+import { getPause } from '../aws/promotion-pauses.js';
 import type { ManualChange } from '../core/triggers/change.js';
 import { authorizeOperatorRequest } from '../core/trust/operator-access.js';
 import {
@@ -12,10 +13,11 @@ import { answerApproval } from './lib/approval-decision.js';
 import { bundledCatalog } from './lib/catalog.js';
 import { logger } from './lib/powertools.js';
 import { taskHandler } from './promotion/lambda.js';
+import { resumePromotion } from './reconcile-pauses.js';
 import { startBuildsForChange } from './start-builds.js';
 
 /**
- * The operator endpoint (function URL, `AWS_IAM` auth): build, approve, reject, promote, rollback, revoke. The
+ * The operator endpoint (function URL, `AWS_IAM` auth): build, approve, reject, promote, rollback, revoke, resume. The
  * caller is the ARN AWS authenticated and put in `requestContext.authorizer.iam.userArn`
  * (https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html), never anything in the body. Each action goes
  * through the path the system itself uses; a refused action changes nothing and answers why.
@@ -105,6 +107,26 @@ async function decide(request: OperatorRequestOf<'approve' | 'reject'>, approver
   };
 }
 
+/** Resumes a promotion paused at the end of its retry horizon, as the reconciler would (without its limit). */
+async function resume(request: OperatorRequestOf<'resume'>, caller: string, at: Date) {
+  const paused = await getPause(request.image, request.version);
+  if (!paused) throw new Refusal(404, `the promotion of ${request.image} ${request.version} never paused`);
+  if (paused.status !== 'paused') {
+    throw new Refusal(409, `the promotion of ${request.image} ${request.version} was resumed already`);
+  }
+  if (!(await resumePromotion(paused, caller, at))) {
+    throw new Refusal(409, `the promotion of ${request.image} ${request.version} was resumed already`);
+  }
+  return {
+    image: request.image,
+    version: request.version,
+    channel: paused.channel,
+    resumes: paused.resumes + 1,
+    by: caller,
+    reason: request.reason,
+  };
+}
+
 /** Actions whose path is not on main yet: refused plainly rather than recorded as if done. */
 const NOT_AVAILABLE: Partial<Record<OperatorRequest['action'], string>> = {
   promote: 'promote is not available yet: a soak is a Step Functions Wait state, which nothing can end early',
@@ -121,6 +143,8 @@ async function act(request: OperatorRequest, actor: string, caller: string, requ
     case 'approve':
     case 'reject':
       return decide(request, actor, caller, at);
+    case 'resume':
+      return resume(request, caller, at);
     default:
       throw new Refusal(501, `${request.action} is not available yet`);
   }

@@ -82,6 +82,9 @@ export function createOperatorEndpoint(stack: Stack, inputs: OperatorEndpointInp
     );
   }
   inputs.ledger.grantReadWriteData(fn);
+  // Resume: a paused promotion starts again as a new execution of the same build.
+  fn.addEnvironment('STATE_MACHINE_ARN', inputs.stateMachine.stateMachineArn);
+  inputs.stateMachine.grantStartExecution(fn);
   // IAM defines no resource type for SendTask*: "*" is the only resource that matches (the token names the execution).
   fn.addToRolePolicy(
     new iam.PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: ['*'] }),

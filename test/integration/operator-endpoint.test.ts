@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pendingApprovals } from '../../aws/promotion-approvals.js';
 import { getOutcome } from '../../aws/promotion-ledger.js';
+import { getPause, recordPause } from '../../aws/promotion-pauses.js';
 import { type LocalCloud, startLocalCloud } from '../../local/simulator/cloud.js';
 import { scenarioSchema } from '../../local/simulator/scenario.js';
 import { ciPackageUpdate, putAsSender } from '../../local/simulator/senders.js';
@@ -141,5 +142,32 @@ describe('the operator endpoint on the local cloud (function URL with AWS_IAM au
       expect.objectContaining({ outcome: 'start', reason: expect.stringContaining(`requested by ${reply.signedAs}`) }),
     ]);
     expect(builds()).toBe(2);
+  });
+
+  it('resumes a promotion an outage paused, once, for an operator only, and refuses one that never paused', async () => {
+    const [first] = cloud.sfn.list();
+    await recordPause({
+      image: 'base',
+      version: '1.0.0/1',
+      buildVersionArn: JSON.parse(first?.input ?? '{}').buildVersionArn,
+      channel: 'prod',
+      error: 'ServiceUnavailableException',
+      reason: 'ServiceUnavailableException: down — still failing after the 24h retry horizon',
+      pausedAt: '2027-02-03T00:00:00.000Z',
+    });
+    const body = { action: 'resume', image: 'base', version: '1.0.0/1' };
+
+    const byApprover = await invokeOperatorUrl(cloud, { as: APPROVER, body });
+    const resumed = await invokeOperatorUrl(cloud, { as: OPERATOR, body });
+    const again = await invokeOperatorUrl(cloud, { as: OPERATOR, body });
+    const never = await invokeOperatorUrl(cloud, { as: OPERATOR, body: { ...body, version: '1.0.0/9' } });
+
+    expect(byApprover.status).toBe(403);
+    expect(resumed.status).toBe(200);
+    expect(resumed.body).toMatchObject({ ok: true, action: 'resume', result: { channel: 'prod', resumes: 1 } });
+    expect(cloud.sfn.list().map((e) => e.name)).toContain(`${first?.name}-r1`);
+    expect(again).toMatchObject({ status: 409, body: { error: expect.stringContaining('resumed already') } });
+    expect(never).toMatchObject({ status: 404, body: { error: expect.stringContaining('never paused') } });
+    expect(await getPause('base', '1.0.0/1')).toMatchObject({ status: 'resumed', resumedBy: resumed.signedAs });
   });
 });
