@@ -87,21 +87,21 @@ const redriveKey = (id: string) => ({ pk: 'REDRIVE', sk: id });
 /** When this work was first dead-lettered and how often it was re-driven, if it ever was. */
 export async function redriveHistory(
   id: string,
-): Promise<{ firstDeadLetteredAt: string; redrives: number } | undefined> {
+): Promise<{ firstDeadLetteredAt: string; lastRedriveAt: string; redrives: number } | undefined> {
   const out = await documentClient().send(
     new GetCommand({ TableName: table(), Key: redriveKey(id), ConsistentRead: true }),
   );
-  return out.Item as { firstDeadLetteredAt: string; redrives: number } | undefined;
+  return out.Item as { firstDeadLetteredAt: string; lastRedriveAt: string; redrives: number } | undefined;
 }
 
-/** Counts one re-drive of the work, keeping the time it was first dead-lettered (`firstAt` on the first one). */
+/** Counts one re-drive of the work, with the time its current chain of failures began (`firstAt`). */
 export async function recordRedrive(id: string, letter: DeadLetter, firstAt: string, now: Date): Promise<void> {
   await documentClient().send(
     new UpdateCommand({
       TableName: table(),
       Key: redriveKey(id),
       UpdateExpression:
-        'SET kind = :kind, target = :target, #error = :error, firstDeadLetteredAt = if_not_exists(firstDeadLetteredAt, :first), lastRedriveAt = :now, expiresAt = :ttl ADD redrives :one',
+        'SET kind = :kind, target = :target, #error = :error, firstDeadLetteredAt = :first, lastRedriveAt = :now, expiresAt = :ttl ADD redrives :one',
       ExpressionAttributeNames: { '#error': 'error' },
       ExpressionAttributeValues: {
         ':kind': 'redrive',

@@ -10,7 +10,7 @@ import {
 } from '../aws/dead-letters.js';
 import { parseDuration } from '../core/duration.js';
 import { metricNames } from '../core/observability/metrics.js';
-import { deadLetterId, decideRedrive, readDeadLetter } from '../core/redrive/dead-letters.js';
+import { deadLetterId, decideRedrive, firstFailureOf, readDeadLetter } from '../core/redrive/dead-letters.js';
 import { bundledCatalog } from './lib/catalog.js';
 import { handlerFor } from './lib/middleware.js';
 import { logger, metrics } from './lib/powertools.js';
@@ -51,7 +51,7 @@ async function redriveOne(
   }
   const what = `${letter.target.split(':').pop()}: ${letter.error}`;
   const id = deadLetterId(letter);
-  const first = (await redriveHistory(id))?.firstDeadLetteredAt ?? taken.sentAt;
+  const first = firstFailureOf(await redriveHistory(id), taken.sentAt);
   const decision = decideRedrive(letter, first, context.now, context.horizonSeconds, context.targets);
   if (!decision.redrive) {
     report.left.push(`${what}: ${decision.reason}`);

@@ -129,3 +129,20 @@ export function decideRedrive(
   }
   return { redrive: true };
 }
+
+/** A re-driven invocation that fails again is dead-lettered again within Lambda's retries (about three minutes). */
+const CHAIN_MS = 3_600_000;
+
+/**
+ * When the work a dead letter stands for first failed: the history's start when this message continues a chain of
+ * re-drives (it arrived within an hour of the last one), else the message's own arrival — the same payload failing
+ * again days later (a schedule's fixed input) is a new failure, with a new retry horizon.
+ */
+export function firstFailureOf(
+  history: { firstDeadLetteredAt: string; lastRedriveAt: string } | undefined,
+  sentAt: string,
+): string {
+  if (!history) return sentAt;
+  const continues = Date.parse(sentAt) <= Date.parse(history.lastRedriveAt) + CHAIN_MS;
+  return continues ? history.firstDeadLetteredAt : sentAt;
+}

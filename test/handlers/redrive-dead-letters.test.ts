@@ -90,7 +90,9 @@ describe('redriveDeadLetters', () => {
       deadLetter(2, 'ServiceUnavailableException', 'arn:aws:lambda:us-east-1:111122223333:function:someone-else'),
       deadLetter(3),
     ]);
-    ddb.on(GetCommand).resolves({ Item: { firstDeadLetteredAt: '2027-01-13T09:00:00.000Z', redrives: 8 } });
+    ddb.on(GetCommand).resolves({
+      Item: { firstDeadLetteredAt: '2027-01-13T02:00:00.000Z', lastRedriveAt: '2027-01-14T03:00:00.000Z', redrives: 8 },
+    });
 
     const report = await redriveDeadLetters(NOW);
 

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { deadLetterId, decideRedrive, failedTransiently, readDeadLetter } from '../../../core/redrive/dead-letters.js';
+import {
+  deadLetterId,
+  decideRedrive,
+  failedTransiently,
+  firstFailureOf,
+  readDeadLetter,
+} from '../../../core/redrive/dead-letters.js';
 
 const START_BUILDS = 'arn:aws:lambda:us-east-1:111122223333:function:goldsmith-prod-StartBuilds';
 const TARGETS = new Set([START_BUILDS]);
@@ -140,5 +146,18 @@ describe('deadLetterId', () => {
     expect(deadLetterId({ target: START_BUILDS, payload: { a: 1 } })).not.toBe(
       deadLetterId({ target: START_BUILDS, payload: { a: 2 } }),
     );
+  });
+});
+
+describe('firstFailureOf', () => {
+  const history = { firstDeadLetteredAt: '2027-01-13T03:03:00.000Z', lastRedriveAt: '2027-01-14T06:00:00.000Z' };
+
+  it('keeps the start of a chain when the message is a re-drive failing again', () => {
+    expect(firstFailureOf(history, '2027-01-14T06:03:00.000Z')).toBe(history.firstDeadLetteredAt);
+  });
+
+  it('starts a new horizon when the same payload fails again later (a schedule with a fixed input)', () => {
+    expect(firstFailureOf(history, '2027-01-16T15:03:00.000Z')).toBe('2027-01-16T15:03:00.000Z');
+    expect(firstFailureOf(undefined, '2027-01-16T15:03:00.000Z')).toBe('2027-01-16T15:03:00.000Z');
   });
 });
