@@ -1,0 +1,82 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { SimulationResult } from '../../local/simulator/index.js';
+import { catalogOf, run, scenarioOf } from './helpers.js';
+
+const AL2023 = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
+
+// A base image on January's patch schedule and an openssl release, and an app built on base's prod pointer: two
+// builds of each, every one through dev and an approved prod. The full quarter (default catalog and scenario) is
+// measured for the README; this is its short form, fast enough for every test run.
+const catalog = catalogOf({
+  organization: { id: 'o-a1b2c3d4e5', homeRegion: 'us-east-1' },
+  images: {
+    base: {
+      parent: `ssm:${AL2023}`,
+      components: [{ managed: 'update-linux' }],
+      regions: ['us-east-1', 'eu-west-1'],
+      schedule: { type: 'monthly-patch', daysAfterPatchTuesday: 2, at: '03:00', timezone: 'Europe/London' },
+      triggers: { baseImage: true, packages: ['openssl'] },
+    },
+    app: {
+      parent: { image: 'base', channel: 'prod' },
+      components: [{ managed: 'update-linux' }],
+      regions: ['us-east-1'],
+      triggers: { baseImage: false, packages: [] },
+    },
+  },
+  channels: [
+    { name: 'dev', targets: { ous: ['ou-x1y2-dev00001'] } },
+    { name: 'prod', targets: { ous: ['ou-x1y2-prd00001'] }, approval: { approvers: ['ops-lead'], timeout: '3d' } },
+  ],
+});
+
+const scenario = (errorRate: number) =>
+  scenarioOf({
+    start: '2027-01-13T00:00:00Z',
+    until: '2027-01-20T00:00:00Z',
+    organization: { accountsPerOu: 3 },
+    events: [{ at: '2027-01-17T10:00:00Z', kind: 'package-release', package: 'openssl', version: '3.0.16' }],
+    faults: { errorRate },
+    seed: 7,
+  });
+
+const count = (keys: string[]) => {
+  const counts: Record<string, number> = {};
+  for (const k of keys) counts[k] = (counts[k] ?? 0) + 1;
+  return counts;
+};
+const buildsPerImage = (r: SimulationResult) =>
+  count(r.report.builds.filter((b) => b.status === 'AVAILABLE').map((b) => b.image));
+const promotedPerChannel = (r: SimulationResult) =>
+  count(r.report.promotions.filter((p) => p.outcome === 'promoted').map((p) => `${p.image}/${p.channel}`));
+
+describe('half of every AWS call failing with a server error', () => {
+  let clean: SimulationResult;
+  let half: SimulationResult;
+
+  beforeAll(async () => {
+    clean = await run(catalog, scenario(0));
+    half = await run(catalog, scenario(0.5));
+  }, 600_000);
+
+  it('builds what the clean run builds, per image', () => {
+    expect(buildsPerImage(half)).toEqual(buildsPerImage(clean));
+    expect(buildsPerImage(clean)).toEqual({ base: 2, app: 2 });
+  });
+
+  it('promotes what the clean run promotes, per image and channel, and nothing ends on a transient error', () => {
+    expect(promotedPerChannel(half)).toEqual(promotedPerChannel(clean));
+    expect(promotedPerChannel(clean)).toEqual({ 'base/dev': 2, 'base/prod': 2, 'app/dev': 2, 'app/prod': 2 });
+    expect(half.report.promotions.every((p) => p.outcome === 'promoted')).toBe(true);
+    expect(half.report.consistency).toMatchObject({ ok: true, problems: [] });
+    expect(half.report.consistency.checks?.['no-transient-outcomes']).toBe(half.report.promotions.length);
+  });
+
+  it('really fails calls past the SDK retries, and re-drives what that dead-lettered', () => {
+    const { faults } = half.report;
+    expect(faults.injected).toBeGreaterThan(100);
+    expect(faults.failedCalls).toBeGreaterThan(10);
+    expect(faults.redriven).toBeGreaterThan(0);
+    expect(clean.report.faults).toMatchObject({ injected: 0, failedCalls: 0, redriven: 0 });
+  });
+});
