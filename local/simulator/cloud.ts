@@ -6,7 +6,7 @@ import type { Catalog } from '../../core/config/schema.js';
 import { GOLDSMITH_STACKS } from '../../stacks/app.js';
 import { containerRepositoryName, pipelineName } from '../../stacks/names.js';
 import { VirtualClock } from '../clock.js';
-import { startLocalDynamo } from '../dynalite.js';
+import { startInProcessDynamo } from '../dynalite-in-process.js';
 import { LocalEventBus } from '../eventbridge/bus.js';
 import { matchesPattern } from '../eventbridge/match.js';
 import { EventBridgeFake } from '../eventbridge/service.js';
@@ -255,7 +255,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
   });
   registerKeys(app.templates, resolver, installed.fakes.kms);
 
-  const dynamo = await startLocalDynamo();
+  const dynamo = startInProcessDynamo();
   const roles = functionRoles(app.templates, resolver);
   const lambdas = new LocalLambdas(root, roles);
   const random = seededRandom(scenario.seed + 1);
@@ -380,7 +380,10 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
       ...base.overrides,
       ...Object.fromEntries(Object.keys(extra).map((s) => [s, base.overrides?.ec2 ?? {}])),
       dynamodb: {
-        endpoint: dynamo.endpoint,
+        // dynalite answers in process (local/dynalite-in-process.ts), unsigned, like the fakes.
+        endpoint: 'https://dynamodb.local.goldsmith',
+        requestHandler: dynamo.requestHandler,
+        httpAuthSchemes: base.overrides?.ec2?.httpAuthSchemes,
         credentials: { accessKeyId: 'AKIALOCALGOLDSMITH', secretAccessKey: 'local' },
         maxAttempts: 3,
       },

@@ -29,7 +29,15 @@ export interface SimulationResult {
   slackMessages?: SlackMessageSeen[];
   /** The local cloud's state at the end, when asked for (`simulate --save`). */
   snapshot?: CloudSnapshot;
-  run: { wallMs: number; simulatedMonths: number; monthsPerSecond: number; steps: number; peakRssMb: number };
+  run: {
+    wallMs: number;
+    simulatedMonths: number;
+    monthsPerSecond: number;
+    steps: number;
+    peakRssMb: number;
+    /** Invocations and wall milliseconds per function (overlapping invocations each counted), most expensive first. */
+    functions?: Record<string, { invocations: number; ms: number }>;
+  };
 }
 
 const MONTH_MS = 30.436875 * 86_400_000;
@@ -159,6 +167,7 @@ export async function simulate(
         monthsPerSecond: simulatedMonths / (wallMs / 1000),
         steps,
         peakRssMb: peakRss / 1_048_576,
+        functions: cloud.invoker.usage(),
       },
     };
   } finally {

@@ -49,6 +49,12 @@ export class AsyncInvoker {
 
   constructor(private readonly options: AsyncInvokerOptions) {}
 
+  /** Invocations and wall milliseconds per function (by logical id), most expensive first. */
+  usage(): Record<string, { invocations: number; ms: number }> {
+    const entries = [...this.options.lambdas.usage].sort((a, b) => b[1].ms - a[1].ms);
+    return Object.fromEntries(entries.map(([name, u]) => [name, { invocations: u.invocations, ms: Math.round(u.ms) }]));
+  }
+
   private functionFor(arn: string): { name: string; handler: string } {
     const fn = this.options.wiring.functions.get(unqualifiedFunctionArn(arn));
     if (!fn) throw new Error(`no local function for ${arn}`);

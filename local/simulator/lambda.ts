@@ -13,6 +13,8 @@ type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
  */
 export class LocalLambdas {
   private readonly modules = new Map<string, Promise<LambdaHandler>>();
+  /** Invocations and wall milliseconds (start to answer, overlapping ones each counted) per function. */
+  readonly usage = new Map<string, { invocations: number; ms: number }>();
 
   constructor(
     private readonly projectRoot: string,
@@ -57,6 +59,14 @@ export class LocalLambdas {
       fail: () => undefined,
       succeed: () => undefined,
     };
-    return runAs(this.roles.get(functionName), () => fn(event, context));
+    const wallStart = performance.now();
+    const usage = this.usage.get(functionName) ?? { invocations: 0, ms: 0 };
+    this.usage.set(functionName, usage);
+    usage.invocations++;
+    try {
+      return await runAs(this.roles.get(functionName), () => fn(event, context));
+    } finally {
+      usage.ms += performance.now() - wallStart;
+    }
   }
 }
