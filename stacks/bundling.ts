@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { builtinModules } from 'node:module';
 
 // The AWS SDK's schema modules (`@aws-sdk/client-*/dist-es/schemas/schemas_0.js`) describe every shape of a
 // service as `export var Shape$ = [3, n0, _S, 0, [...], [[0, { [_xN]: _x }]]]`. esbuild must assume a computed key
@@ -21,16 +22,27 @@ export function literalSchemaKeys(source: string): string {
   });
 }
 
-/** The part of esbuild's plugin API this plugin uses (typed here: SST carries its own copy of esbuild). */
-interface OnLoadBuild {
+/** The part of esbuild's plugin API these plugins use (typed here: SST carries its own copy of esbuild). */
+interface PluginBuild {
   onLoad(
+    options: { filter: RegExp; namespace?: string },
+    callback: (args: {
+      path: string;
+    }) => Promise<{ contents: string; loader: 'js' }> | { contents: string; loader: 'js' },
+  ): void;
+  onResolve(
     options: { filter: RegExp },
-    callback: (args: { path: string }) => Promise<{ contents: string; loader: 'js' }>,
+    callback: (args: { path: string; kind: string }) => { path: string; namespace: string } | undefined,
   ): void;
 }
 
+interface Plugin {
+  name: string;
+  setup: (build: PluginBuild) => void;
+}
+
 /** The esbuild plugin that applies {@link literalSchemaKeys} to the AWS SDK's schema modules. */
-export function sdkSchemaKeysPlugin(): { name: string; setup: (build: OnLoadBuild) => void } {
+export function sdkSchemaKeysPlugin(): Plugin {
   return {
     name: 'goldsmith-sdk-schema-keys',
     setup(build) {
@@ -42,10 +54,41 @@ export function sdkSchemaKeysPlugin(): { name: string; setup: (build: OnLoadBuil
   };
 }
 
+// `http`, `node:http`, `fs/promises`, … (Node's own modules, with or without the `node:` scheme).
+const BUILTIN = new RegExp(`^(?:node:)?(?:${builtinModules.filter((m) => !m.startsWith('_')).join('|')})$`);
+const BUILTIN_NAMESPACE = 'goldsmith-builtin';
+
+/**
+ * An ES module that imports one of Node's own modules (`import { request } from 'node:http'`, as the SDK's `dist-es`
+ * build and Powertools do) makes Node build that module's ESM facade when the bundle loads, and the facade reads
+ * every export once: for `node:process` that creates `process.stdin` and computes `allowedNodeEnvironmentFlags`,
+ * for `node:http` it loads Node's bundled undici (its `WebSocket` getter), for `node:crypto` `webcrypto`: together
+ * tens of milliseconds of every cold start for values nobody uses. This plugin routes those imports through
+ * `require` (which the ESM banner defines): esbuild's interop then reads a property only when the code uses it.
+ * The same module objects are used, so nothing changes at run time but what is loaded.
+ */
+export function builtinsViaRequirePlugin(): Plugin {
+  return {
+    name: 'goldsmith-builtins-via-require',
+    setup(build) {
+      build.onResolve({ filter: BUILTIN }, (args) =>
+        args.kind === 'import-statement'
+          ? { path: args.path.startsWith('node:') ? args.path : `node:${args.path}`, namespace: BUILTIN_NAMESPACE }
+          : undefined,
+      );
+      build.onLoad({ filter: /.*/, namespace: BUILTIN_NAMESPACE }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(args.path)});`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
 /**
  * The esbuild options every Goldsmith function is bundled with, beyond SST's ESM defaults: the SDK's tree-shakeable
- * `dist-es` build (`mainFields`), and the schema-key rewrite above.
+ * `dist-es` build (`mainFields`), the schema-key rewrite and Node's modules through `require` (above). The bundle
+ * report (scripts/bundle/options.ts) builds with these same options.
  */
 export function functionEsbuildOptions() {
-  return { mainFields: ['module', 'main'], plugins: [sdkSchemaKeysPlugin()] };
+  return { mainFields: ['module', 'main'], plugins: [sdkSchemaKeysPlugin(), builtinsViaRequirePlugin()] };
 }

@@ -1,5 +1,5 @@
 import type { BuildOptions } from 'esbuild';
-import { sdkSchemaKeysPlugin } from '../../stacks/bundling.js';
+import { functionEsbuildOptions } from '../../stacks/bundling.js';
 
 /**
  * The banner SST v2 prepends to every ESM function (sst/runtime/handlers/node.js): bundled CommonJS code still
@@ -55,8 +55,8 @@ export function sstFunctionBuildOptions(entryPoints: readonly string[], settings
     ...baseBuildOptions(entryPoints, settings),
     // SST v2 sets target esnext for ESM; the cold-load check then proves Node 22 runs what esbuild emitted.
     target: 'esnext',
-    mainFields: ['module', 'main'],
-    plugins: [sdkSchemaKeysPlugin()],
+    // The one definition SST deploys with (stacks/defaults.ts, stacks/catalog.ts): mainFields and plugins.
+    ...functionEsbuildOptions(),
     minify: true,
     keepNames: true,
     treeShaking: true,
