@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatReport } from '../scripts/bundle/report.js';
-import { type BundleReport, bundleReport } from '../scripts/bundle.js';
+import { type BundleReport, bundleReport, DEFAULT_RUNS } from '../scripts/bundle.js';
 import { benchmarkSharing, formatSharing, type SharingBenchmark } from './sharing.js';
 import { benchmarkSimulation, formatSimulation, type SimulationBenchmark } from './simulation.js';
 
@@ -37,7 +37,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 1;
   }
   const wanted = (part: (typeof ONLY)[number]) => only === undefined || only === part;
-  const runs = Number(values.runs ?? 3);
+  const runs = values.runs === undefined ? DEFAULT_RUNS : Number(values.runs);
   const months = Number(values.months ?? 12);
   if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(months) || months < 1) {
     process.stderr.write(`--runs and --months: whole numbers ≥ 1\n${USAGE}\n`);

@@ -6,18 +6,28 @@ import { parseArgs } from 'node:util';
 import type { Catalog } from '../core/config/schema.js';
 import { InvalidCatalogError } from '../core/errors.js';
 import { bundleFunctions } from './bundle/build.js';
-import { type ColdLoad, fakeLambdaEnvironment, lambdaNode, measureColdLoad, nodeVersion } from './bundle/cold-load.js';
+import {
+  type ColdLoad,
+  fakeLambdaEnvironment,
+  lambdaNode,
+  measureColdLoad,
+  median,
+  nodeVersion,
+} from './bundle/cold-load.js';
 import { type DiscoveredFunctions, discoverFunctions, entryOfHandler, globHandlers } from './bundle/handlers.js';
 import { type BundleReport, formatReport, rowOf } from './bundle/report.js';
 
 export type { BundleReport, BundleRow } from './bundle/report.js';
+
+/** Fresh processes per bundle and cold-load measurement: five, because one disturbed run must not move the median. */
+export const DEFAULT_RUNS = 5;
 
 export interface BundleReportOptions {
   /** Project root (default: the current directory). */
   root?: string;
   /** Catalog file the stacks are synthesized from (default `goldsmith.config.ts` under the root). */
   config?: string;
-  /** Fresh processes per cold-load measurement; the median is reported (default 3). */
+  /** Fresh processes per cold-load measurement, ours and the naive bundle's in turn; the median is reported (default 5). */
   runs?: number;
   /** Keep the temp directory with the bundles (its path is in the report). */
   keep?: boolean;
@@ -29,10 +39,14 @@ export interface BundleReportOptions {
 
 function medianLoad(loads: readonly ColdLoad[]): ColdLoad {
   const runs = loads.flatMap((l) => l.runs);
-  const sorted = [...runs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  const ms = sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-  return { ms, runs, handlerIsFunction: loads.every((l) => l.handlerIsFunction) };
+  const cpuRuns = loads.flatMap((l) => l.cpuRuns);
+  return {
+    ms: median(runs),
+    runs,
+    cpuMs: median(cpuRuns),
+    cpuRuns,
+    handlerIsFunction: loads.every((l) => l.handlerIsFunction),
+  };
 }
 
 async function loadCatalog(root: string, config: string): Promise<Catalog | string> {
@@ -88,7 +102,7 @@ export async function bundleReport(options: BundleReportOptions = {}): Promise<B
       const ours: ColdLoad[] = [];
       const theirs: ColdLoad[] = [];
       const counterpart = naive[i];
-      for (let run = 0; run < (options.runs ?? 3); run++) {
+      for (let run = 0; run < (options.runs ?? DEFAULT_RUNS); run++) {
         ours.push(await measure(bundle.file));
         if (counterpart) theirs.push(await measure(counterpart.file));
       }
@@ -125,7 +139,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write('usage: bundle [--json] [--config FILE] [--runs N] [--keep]\n');
     return 1;
   }
-  const runs = values.runs === undefined ? 3 : Number(values.runs);
+  const runs = values.runs === undefined ? DEFAULT_RUNS : Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) {
     process.stderr.write(`--runs: must be a whole number ≥ 1, got "${values.runs}"\n`);
     return 1;

@@ -8,10 +8,17 @@ const run = promisify(execFile);
 
 /** What a fresh Node process saw when it imported a bundle. */
 export interface ColdLoad {
-  /** Median `import()` time over the runs, in milliseconds. */
+  /** Median `import()` time over the runs, in milliseconds (wall clock). */
   ms: number;
   /** Every run's time, in milliseconds. */
   runs: number[];
+  /**
+   * Median CPU time the process spent in the `import()` (user + system, every thread: compiling, running, GC), in
+   * milliseconds: the work itself, which other processes on a shared machine disturb far less than the wall clock.
+   */
+  cpuMs: number;
+  /** Every run's CPU time, in milliseconds. */
+  cpuRuns: number[];
   /** Whether the module's handler export is a function (what Lambda calls). */
   handlerIsFunction: boolean;
 }
@@ -54,13 +61,16 @@ export function fakeLambdaEnvironment(functionName: string, region: string, own:
   };
 }
 
-// Runs in the child: one import, timed from just before it, then the handler export's type.
+// Runs in the child: one import, timed (wall clock and CPU) from just before it, then the handler export's type.
 const PROBE = `
 const [url, exportName] = process.argv.slice(-2);
+const cpu = process.cpuUsage();
 const started = performance.now();
 const mod = await import(url);
 const ms = performance.now() - started;
-process.stdout.write(JSON.stringify({ ms, handlerIsFunction: typeof mod[exportName] === 'function' }), () => process.exit(0));
+const used = process.cpuUsage(cpu);
+const cpuMs = (used.user + used.system) / 1000;
+process.stdout.write(JSON.stringify({ ms, cpuMs, handlerIsFunction: typeof mod[exportName] === 'function' }), () => process.exit(0));
 `;
 
 // Node prints the failing source line before the error itself: report the error.
@@ -69,7 +79,7 @@ function firstErrorLine(stderr: string): string {
   return (lines.find((l) => /^\w*Error\b|^\w+: /.test(l.trim())) ?? lines[0] ?? '').trim();
 }
 
-function median(values: readonly number[]): number {
+export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
@@ -84,6 +94,7 @@ export async function measureColdLoad(
   options: { node: string; exportName: string; env: Record<string, string>; runs?: number; timeoutMs?: number },
 ): Promise<ColdLoad> {
   const runs: number[] = [];
+  const cpuRuns: number[] = [];
   let handlerIsFunction = false;
   for (let i = 0; i < Math.max(1, options.runs ?? 1); i++) {
     const { stdout } = await run(
@@ -93,9 +104,10 @@ export async function measureColdLoad(
     ).catch((error: { stderr?: string; message: string }) => {
       throw new Error(`importing ${file} failed: ${firstErrorLine(error.stderr || error.message)}`);
     });
-    const probe = JSON.parse(stdout) as { ms: number; handlerIsFunction: boolean };
+    const probe = JSON.parse(stdout) as { ms: number; cpuMs: number; handlerIsFunction: boolean };
     runs.push(probe.ms);
+    cpuRuns.push(probe.cpuMs);
     handlerIsFunction = probe.handlerIsFunction;
   }
-  return { ms: median(runs), runs, handlerIsFunction };
+  return { ms: median(runs), runs, cpuMs: median(cpuRuns), cpuRuns, handlerIsFunction };
 }

@@ -41,6 +41,7 @@ describe('bundleFunctions', () => {
     expect(await nodeVersion(lambdaNode(root))).toMatch(/^v22\./);
     expect(load.handlerIsFunction).toBe(true);
     expect(load.ms).toBeGreaterThan(0);
+    expect(load.cpuMs).toBeGreaterThan(0);
   });
 
   it('takes the SDK clients from their ES module build, not dist-cjs, when mainFields prefers module', () => {

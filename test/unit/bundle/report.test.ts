@@ -8,6 +8,7 @@ const row = (over: Partial<BundleRow>): BundleRow => ({
   gzipKb: 100,
   coldLoadMs: 120,
   coldLoadRuns: [120],
+  coldLoadCpuMs: 110,
   handlerIsFunction: true,
   clients: ['client-imagebuilder'],
   cjsSdkPackages: [],
@@ -26,7 +27,7 @@ const report = (functions: BundleRow[], over: Partial<BundleReport> = {}): Bundl
 describe('formatReport', () => {
   it('prints one table row per function with sizes and load time', () => {
     const text = formatReport(report([row({}), row({ function: 'share', kb: 512.25, gzipKb: 130.5 })]));
-    expect(text).toMatch(/^gate\s+400\.0\s+100\.0\s+120\s+—\s+—\s+—\s+1\s+ok \(dist-es\)$/m);
+    expect(text).toMatch(/^gate\s+400\.0\s+100\.0\s+120\s+—\s+—\s+—\s+—\s+1\s+ok \(dist-es\)$/m);
     expect(text).toMatch(/^share\s+512\.3\s+130\.5\s+120/m);
     expect(text).not.toContain('Over 1 MB');
   });
@@ -48,11 +49,12 @@ describe('formatReport', () => {
   });
 
   it('prints the naive bundle beside ours and names the functions whose cold load is above 0.45 of it', () => {
-    const fast = row({ naive: { kb: 1900, coldLoadMs: 400, coldLoadRuns: [400] }, loadRatio: 0.3 });
-    const slow = row({ function: 'share', naive: { kb: 1800, coldLoadMs: 200, coldLoadRuns: [200] }, loadRatio: 0.6 });
+    const naive = (ms: number) => ({ kb: 1900, coldLoadMs: ms, coldLoadRuns: [ms], coldLoadCpuMs: ms - 10 });
+    const fast = row({ naive: naive(400), loadRatio: 0.3, cpuRatio: 0.28 });
+    const slow = row({ function: 'share', naive: naive(200), loadRatio: 0.6, cpuRatio: 0.55 });
     const text = formatReport(report([fast, slow]));
-    expect(text).toMatch(/^gate\s+400\.0\s+100\.0\s+120\s+1900\.0\s+400\s+0\.30\s/m);
-    expect(text).toContain('ratio 0.30–0.60; above 0.45: share');
+    expect(text).toMatch(/^gate\s+400\.0\s+100\.0\s+120\s+1900\.0\s+400\s+0\.30\s+0\.28\s/m);
+    expect(text).toContain('ratio 0.30–0.60 (CPU time 0.28–0.55); above 0.45: share');
   });
 
   it('says why it globbed functions/ when synthesis failed', () => {
