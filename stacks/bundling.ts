@@ -28,7 +28,7 @@ interface PluginBuild {
     options: { filter: RegExp; namespace?: string },
     callback: (args: {
       path: string;
-    }) => Promise<{ contents: string; loader: 'js' }> | { contents: string; loader: 'js' },
+    }) => Promise<{ contents: string; loader: 'js' | 'json' }> | { contents: string; loader: 'js' | 'json' },
   ): void;
   onResolve(
     options: { filter: RegExp },
@@ -50,6 +50,27 @@ export function sdkSchemaKeysPlugin(): Plugin {
         contents: literalSchemaKeys(await readFile(args.path, 'utf8')),
         loader: 'js',
       }));
+    },
+  };
+}
+
+// An SDK package's own package.json (`@aws-sdk/client-ssm/package.json`), as its runtimeConfig imports it.
+const SDK_PACKAGE_JSON = /[\\/]node_modules[\\/]@aws-sdk[\\/][^\\/]+[\\/]package\.json$/;
+
+/**
+ * Every AWS SDK client imports its whole package.json (`import packageInfo from "../package.json"`) to read one
+ * field, `packageInfo.version`, for the user agent; esbuild cannot drop the other fields of a default-imported JSON
+ * file, so each client carries ~2 KB of descriptions, scripts and dependency lists (~20 KB in a function with nine
+ * clients). This plugin gives those imports a package.json holding only `version`: the user agent is unchanged.
+ */
+export function sdkPackageVersionPlugin(): Plugin {
+  return {
+    name: 'goldsmith-sdk-package-version',
+    setup(build) {
+      build.onLoad({ filter: SDK_PACKAGE_JSON }, async (args) => {
+        const { version } = JSON.parse(await readFile(args.path, 'utf8')) as { version?: unknown };
+        return { contents: JSON.stringify({ version }), loader: 'json' };
+      });
     },
   };
 }
@@ -86,9 +107,13 @@ export function builtinsViaRequirePlugin(): Plugin {
 
 /**
  * The esbuild options every Goldsmith function is bundled with, beyond SST's ESM defaults: the SDK's tree-shakeable
- * `dist-es` build (`mainFields`), the schema-key rewrite and Node's modules through `require` (above). The bundle
+ * `dist-es` build (`mainFields`), the schema-key rewrite, SDK package.json files cut to their version and Node's
+ * modules through `require` (above). The bundle
  * report (scripts/bundle/options.ts) builds with these same options.
  */
 export function functionEsbuildOptions() {
-  return { mainFields: ['module', 'main'], plugins: [sdkSchemaKeysPlugin(), builtinsViaRequirePlugin()] };
+  return {
+    mainFields: ['module', 'main'],
+    plugins: [sdkSchemaKeysPlugin(), sdkPackageVersionPlugin(), builtinsViaRequirePlugin()],
+  };
 }
