@@ -12,7 +12,7 @@ const USAGE: Record<Action, { args: string; summary: string }> = {
   approve: { args: 'IMAGE CHANNEL [--version V] [--reason R] [--as ARN|NAME]', summary: 'approve what waits' },
   reject: { args: 'IMAGE CHANNEL [--version V] [--reason R] [--as ARN|NAME]', summary: 'reject what waits' },
   promote: { args: 'IMAGE CHANNEL [--version V] [--reason R]', summary: 'end a soak early (never a gate)' },
-  rollback: { args: 'IMAGE CHANNEL [--version V] [--reason R]', summary: "move a channel's pointer back" },
+  rollback: { args: 'IMAGE CHANNEL [--to VERSION] [--reason R]', summary: "move a channel's pointer back" },
   revoke: { args: 'IMAGE VERSION --reason R [--at TIME]', summary: 'withdraw a version everywhere' },
   resume: {
     args: 'IMAGE VERSION [--reason R]',
@@ -46,7 +46,9 @@ function requestOf(action: Action, positionals: string[], values: Record<string,
     if (typeof values.reason !== 'string') throw new UsageError('revoke needs --reason R (it is announced and kept)');
     return { action, image, version: second, ...opt('reason'), ...opt('at') };
   }
-  return { action, image, channel: second, ...opt('version'), ...opt('reason') };
+  // rollback --to V names the version to go back to (--version says the same).
+  const version = action === 'rollback' && typeof values.to === 'string' ? { version: values.to } : opt('version');
+  return { action, image, channel: second, ...version, ...opt('reason') };
 }
 
 /** The command for one operator action. */
@@ -57,6 +59,7 @@ export function actionCommand(action: Action): Command {
       const extra = {
         reason: { type: 'string' },
         version: { type: 'string' },
+        to: { type: 'string' },
         as: { type: 'string' },
         at: { type: 'string' },
         url: { type: 'string' },

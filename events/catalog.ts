@@ -7,7 +7,6 @@ import { imagePromotedSchema } from './image-promoted.js';
 import { imageRebuildRequestedSchema } from './image-rebuild-requested.js';
 import { imageRejectedSchema } from './image-rejected.js';
 import { imageRevokedSchema } from './image-revoked.js';
-import { imageRollbackRequestedSchema } from './image-rollback-requested.js';
 import { imageStateChangeSchema } from './image-state-change.js';
 import { inspectorFindingSchema } from './inspector-finding.js';
 import { packageUpdateSchema } from './package-update.js';
@@ -55,11 +54,6 @@ export const BUS_EVENTS = {
     source: SOURCES.goldsmith,
     detailType: DETAIL_TYPES.imageRebuildRequested,
     schema: imageRebuildRequestedSchema,
-  },
-  'image-rollback-requested': {
-    source: SOURCES.goldsmith,
-    detailType: DETAIL_TYPES.imageRollbackRequested,
-    schema: imageRollbackRequestedSchema,
   },
 } as const;
 

@@ -7,7 +7,6 @@ export * from './image-promoted.js';
 export * from './image-rebuild-requested.js';
 export * from './image-rejected.js';
 export * from './image-revoked.js';
-export * from './image-rollback-requested.js';
 export * from './image-state-change.js';
 export * from './inspector-finding.js';
 export * from './issues.js';

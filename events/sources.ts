@@ -32,7 +32,6 @@ export const DETAIL_TYPES = {
   imageRejected: 'Image Rejected',
   imageRevoked: 'Image Revoked',
   imageRebuildRequested: 'Image Rebuild Requested',
-  imageRollbackRequested: 'Image Rollback Requested',
 } as const;
 
 /** The account that publishes the Amazon Linux AMI release topics (all in us-east-1). */

@@ -1,8 +1,6 @@
 import { MalformedEventError } from '../core/errors.js';
 import { imageRevokedSchema } from '../events/image-revoked.js';
-import { imageRollbackRequestedSchema } from '../events/image-rollback-requested.js';
 import { type RevokeResult, revokeVersion } from './lifecycle/revoke.js';
-import { type RollbackResult, rollbackChannel } from './lifecycle/rollback.js';
 import { taskHandler } from './promotion/lambda.js';
 import { promotionPlans } from './promotion/plans.js';
 
@@ -13,12 +11,12 @@ function busName(): string {
 }
 
 /**
- * Goldsmith's bus → revocation and rollback. "Image Revoked" (the operator endpoint, the CLI or the simulator says a
- * version is revoked) is acted on idempotently: a re-delivery, or the event Goldsmith itself announced, finishes
- * whatever is left and announces nothing twice. "Image Rollback Requested" moves one channel back if it still
- * names `from`. Malformed events are refused with the reason, before anything is done.
+ * Goldsmith's bus → revocation. "Image Revoked" (put by the function that revoked: on-finding, the operator
+ * endpoint, or this one) is acted on idempotently: a re-delivery, or the fact Goldsmith itself put, finishes
+ * whatever an interrupted revocation left and announces nothing twice. Malformed events are refused with the
+ * reason, before anything is done.
  */
-export async function onLifecycleRequest(event: unknown): Promise<RevokeResult | RollbackResult> {
+export async function onLifecycleRequest(event: unknown): Promise<RevokeResult> {
   const revoked = imageRevokedSchema.safeParse(event);
   if (revoked.success) {
     const d = revoked.data.detail;
@@ -28,18 +26,11 @@ export async function onLifecycleRequest(event: unknown): Promise<RevokeResult |
       busName(),
     );
   }
-  const rollback = imageRollbackRequestedSchema.safeParse(event);
-  if (rollback.success) {
-    const d = rollback.data.detail;
-    return rollbackChannel({ ...d, at: new Date(d.requestedAt) }, promotionPlans());
-  }
   const detailType = (event as { 'detail-type'?: unknown } | null)?.['detail-type'];
   const reason =
     detailType === 'Image Revoked'
       ? revoked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')
-      : detailType === 'Image Rollback Requested'
-        ? rollback.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')
-        : 'expected "Image Revoked" or "Image Rollback Requested" from source goldsmith';
+      : 'expected "Image Revoked" from source goldsmith';
   throw new MalformedEventError(reason);
 }
 

@@ -1,6 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type ApprovalRecord, pendingApprovals } from '../aws/promotion-approvals.js';
-import { getPause } from '../aws/promotion-pauses.js';
 import type { ManualChange } from '../core/triggers/change.js';
 import { authorizeOperatorRequest } from '../core/trust/operator-access.js';
 import {
@@ -12,8 +11,10 @@ import {
 import { answerApproval } from './lib/approval-decision.js';
 import { bundledCatalog } from './lib/catalog.js';
 import { logger } from './lib/powertools.js';
+import { promote, revoke, rollback } from './operator/lifecycle-actions.js';
+import { Refusal } from './operator/refusal.js';
+import { resume } from './operator/resume.js';
 import { taskHandler } from './promotion/lambda.js';
-import { resumePromotion } from './reconcile-pauses.js';
 import { startBuildsForChange } from './start-builds.js';
 
 /**
@@ -32,16 +33,6 @@ export interface OperatorUrlEvent {
     http?: { method?: string | undefined } | undefined;
     authorizer?: { iam?: { userArn?: string | undefined } | undefined } | undefined;
   };
-}
-
-class Refusal extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'Refusal';
-  }
 }
 
 function reply(status: number, body: OperatorResponse): APIGatewayProxyStructuredResultV2 {
@@ -107,36 +98,7 @@ async function decide(request: OperatorRequestOf<'approve' | 'reject'>, approver
   };
 }
 
-/** Resumes a promotion paused at the end of its retry horizon, as the reconciler would (without its limit). */
-async function resume(request: OperatorRequestOf<'resume'>, caller: string, at: Date) {
-  const paused = await getPause(request.image, request.version);
-  if (!paused) throw new Refusal(404, `the promotion of ${request.image} ${request.version} never paused`);
-  if (paused.status !== 'paused') {
-    throw new Refusal(409, `the promotion of ${request.image} ${request.version} was resumed already`);
-  }
-  if (!(await resumePromotion(paused, caller, at))) {
-    throw new Refusal(409, `the promotion of ${request.image} ${request.version} was resumed already`);
-  }
-  return {
-    image: request.image,
-    version: request.version,
-    channel: paused.channel,
-    resumes: paused.resumes + 1,
-    by: caller,
-    reason: request.reason,
-  };
-}
-
-/** Actions whose path is not on main yet: refused plainly rather than recorded as if done. */
-const NOT_AVAILABLE: Partial<Record<OperatorRequest['action'], string>> = {
-  promote: 'promote is not available yet: a soak is a Step Functions Wait state, which nothing can end early',
-  rollback: 'rollback is not available yet: it arrives with the lifecycle work (issue 10)',
-  revoke: 'revoke is not available yet: it arrives with the lifecycle work (issue 10)',
-};
-
 async function act(request: OperatorRequest, actor: string, caller: string, requestId: string, at: Date) {
-  const missing = NOT_AVAILABLE[request.action];
-  if (missing) throw new Refusal(501, missing);
   switch (request.action) {
     case 'build':
       return build(request, caller, requestId, at);
@@ -145,8 +107,12 @@ async function act(request: OperatorRequest, actor: string, caller: string, requ
       return decide(request, actor, caller, at);
     case 'resume':
       return resume(request, caller, at);
-    default:
-      throw new Refusal(501, `${request.action} is not available yet`);
+    case 'promote':
+      return promote(request, caller, at);
+    case 'rollback':
+      return rollback(request, caller, at);
+    case 'revoke':
+      return revoke(request, caller, at);
   }
 }
 

@@ -6,6 +6,8 @@ import { useCatalog } from './catalog.js';
 import { Ledger } from './Ledger.js';
 import { Promotion } from './Promotion.js';
 import { pipelineArnPrefix } from './pipelines.js';
+import { allowPointerMoves } from './promotion/consumer-access.js';
+import { allowRetirement } from './promotion/lifecycle.js';
 import { Triggers } from './Triggers.js';
 import { createBusPolicy } from './trust/bus-policy.js';
 import { createOperatorEndpoint, type OperatorEndpoint } from './trust/operator.js';
@@ -33,16 +35,19 @@ export function Trust({ app, stack }: StackContext): TrustResources {
     stateMachine: promotion.stateMachine,
     pipelineArnPrefix: pipelineArnPrefix(stack),
   });
-  // The operator endpoint asks for rollbacks ("Image Rollback Requested", acted on by the lifecycle).
+  // The operator's revoke and rollback run the lifecycle's own revokeVersion / rollbackChannel: grants withdrawn,
+  // AMIs deprecated, pointers moved through Publish's path; a revocation puts "Image Revoked" and asks for rebuilds.
   operator.fn.addEnvironment('EVENT_BUS_NAME', triggers.bus.eventBusName);
   triggers.bus.grantPutEventsTo(operator.fn);
+  allowRetirement(stack, operator.fn);
+  allowPointerMoves(stack, operator.fn, catalog, { withdraw: true });
   const busPolicy = createBusPolicy(stack, {
     bus: triggers.bus,
     catalog,
     writers: [
       ...triggers.busWriters,
       ...promotion.busWriters,
-      { fn: operator.fn, detailTypes: [DETAIL_TYPES.imageRollbackRequested] },
+      { fn: operator.fn, detailTypes: [DETAIL_TYPES.imageRevoked, DETAIL_TYPES.imageRebuildRequested] },
     ],
   });
   stack.addOutputs({ [OPERATOR_URL_OUTPUT]: operator.url, [OPERATORS_ROLE_OUTPUT]: operator.role.roleArn });

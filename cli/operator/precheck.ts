@@ -5,7 +5,8 @@ const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
 /**
  * Refusals the ledger answers before any request is sent (or a saved cloud is replayed): nothing waiting for
- * approval, a version that does not exist, promoting what a gate refused. The endpoint checks the same again.
+ * approval, a version that does not exist, promoting what a gate refused or what is not soaking, rolling back a
+ * channel that names nothing. The endpoint checks the same again.
  * @returns one line naming what is wrong, or undefined when the request may go.
  */
 export function precheck(
@@ -38,6 +39,18 @@ export function precheck(
     if (refused && (version !== undefined || refused.version === newest)) {
       return `${str(refused.version)} was ${str(refused.outcome)} for ${str(refused.channel)} (${str(refused.reason)}): promote ends a soak early, it never passes a gate`;
     }
+    const soaking = items.some(
+      (i) =>
+        str(i.sk).startsWith('SOAK#') &&
+        i.channel === channel &&
+        i.state === 'soaking' &&
+        Date.parse(str(i.until)) > now.getTime() &&
+        (version === undefined || i.version === version),
+    );
+    if (!soaking) return `nothing of ${image}${version ? ` ${version}` : ''} is soaking in ${channel}`;
+  }
+  if (action === 'rollback' && channel && !items.some((i) => i.sk === `CHANNEL#${channel}`)) {
+    return `${image}/${channel} names no version: nothing to roll back`;
   }
   return undefined;
 }

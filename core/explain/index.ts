@@ -58,13 +58,6 @@ export function describeActions(facts: ExplainFacts, target: ExplainTarget, pars
           `would revoke ${d.image} ${d.version} (${d.reason}): deprecate its AMIs now, roll every channel pointer that names it back to the newest earlier launchable version (or withdraw it), flag its children and rebuild those following a rolled-back channel`,
         ];
       }
-      if (parsed.kind === 'image-rollback-requested') {
-        const d = parsed.event.detail;
-        const to = d.to ?? 'the newest earlier launchable version';
-        return [
-          `would move ${d.image}/${d.channel} back from ${d.from} to ${to}, if the pointer still names ${d.from}`,
-        ];
-      }
       break;
     case 'on-pipeline-disabled':
       if (parsed.kind === 'image-pipeline-auto-disabled') return describePipelineDisabled(facts, target, parsed.event);

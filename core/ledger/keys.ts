@@ -38,6 +38,7 @@ export const skPrefix = {
   approval: 'APPROVAL#',
   paused: 'PAUSED#',
   revocation: 'REVOCATION#',
+  soak: 'SOAK#',
   pipeline: 'PIPELINE#',
 } as const;
 

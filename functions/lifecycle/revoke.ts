@@ -2,6 +2,7 @@ import { deprecateAmis } from '../../aws/image-lifecycle.js';
 import { flagDescendant, listBuilds, markRevoked } from '../../aws/lifecycle-ledger.js';
 import { announce } from '../../aws/notifications.js';
 import { putEvent } from '../../aws/promotion-images.js';
+import { GoldsmithError } from '../../core/errors.js';
 import { type ChildLink, planRevocation, type RevocationPlan } from '../../core/lifecycle/revocation.js';
 import { announcement } from '../../core/notifications/announce.js';
 import type { PromotionPlan } from '../../core/promotion/types.js';
@@ -11,6 +12,14 @@ import { DETAIL_TYPES, GOLDSMITH_SOURCE } from '../../events/sources.js';
 import { withdrawLaunchGrants } from '../sharing/launch-grants.js';
 import { readImageState } from './ledger-view.js';
 import { buildOutputs, movePointerBack, withdrawPointer } from './pointers.js';
+
+/** A revocation of a version the image never built: nothing is done. */
+export class UnknownVersionError extends GoldsmithError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnknownVersion';
+  }
+}
 
 /** What a revocation request asks. */
 export interface RevokeRequest {
@@ -57,7 +66,7 @@ export async function revokeVersion(
   const at = request.at.toISOString();
   const before = await readImageState(plan);
   if (!before.builds.some((b) => b.version === request.version)) {
-    throw new Error(`revoke: ${request.image} has no build ${request.version}`);
+    throw new UnknownVersionError(`revoke: ${request.image} has no build ${request.version}`);
   }
   const children = childrenOf(request.image, plans);
   const decided = planRevocation({

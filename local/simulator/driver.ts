@@ -118,10 +118,10 @@ export interface ActionHandlers {
   put(put: RawPut): Promise<void>;
   approve(action: Extract<ScenarioAction, { kind: 'approve' | 'reject' }>, filter: ScenarioEvent['filter']): void;
   letExpire(filter: ScenarioEvent['filter']): void;
-  revoke(action: Extract<ScenarioAction, { kind: 'revoke' }>): void;
   /** Sends an operator request through the operator endpoint as `principal` (default: the first operator). */
   operator(request: Record<string, unknown>, principal: string | undefined): Promise<unknown>;
-  rollback(action: Extract<ScenarioAction, { kind: 'rollback' }>): void;
+  /** Sends a lifecycle request (revoke, rollback) through the operator endpoint; a refusal becomes a note. */
+  operatorNoted(request: Record<string, unknown>, principal: string | undefined): Promise<unknown>;
   cve(action: Extract<ScenarioAction, { kind: 'cve' }>): void;
 }
 
@@ -167,8 +167,10 @@ export function runAction(
       handlers.approve(action, event.filter);
       return;
     case 'revoke':
-      handlers.revoke(action);
-      return;
+      return handlers.operatorNoted(
+        { action: 'revoke', image: action.image, version: action.version, reason: action.reason },
+        action.as,
+      );
     case 'build':
       return handlers.operator(
         { action: 'build', image: action.image, ...(action.reason ? { reason: action.reason } : {}) },
@@ -179,8 +181,16 @@ export function runAction(
     case 'ci-package-update':
       return handlers.put({ event: ciPackageUpdate(cloud, action), as: action.as, bus: 'goldsmith' });
     case 'rollback':
-      handlers.rollback(action);
-      return;
+      return handlers.operatorNoted(
+        {
+          action: 'rollback',
+          image: action.image,
+          channel: action.channel,
+          ...(action.version ? { version: action.version } : {}),
+          ...(action.reason ? { reason: action.reason } : {}),
+        },
+        action.as,
+      );
     case 'cve':
       handlers.cve(action);
       return;

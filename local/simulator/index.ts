@@ -8,7 +8,7 @@ import { startLocalCloud } from './cloud.js';
 import { costOfRun } from './cost.js';
 import { runAction, scheduleTriggers } from './driver.js';
 import { auditLifecycle, withdrawnBuilds } from './lifecycle-audit.js';
-import { reportCve, requestRevocation, requestRollback } from './lifecycle-requests.js';
+import { reportCve } from './lifecycle-requests.js';
 import { defaultOperator, LocalOperatorEndpoint, type OperatorExchange } from './operator.js';
 import type { ProgressListener } from './progress.js';
 import { buildReport, type SimulationReport, scanLedger } from './report.js';
@@ -85,17 +85,15 @@ export async function simulate(
       letExpire: (filter: ScenarioEvent['filter']) => approvers.letExpire(filter),
       operator: (request: Record<string, unknown>, principal: string | undefined) =>
         operatorEndpoint.send(request, principal ?? defaultOperator(catalog)),
-      revoke: (action: Parameters<typeof requestRevocation>[1]) => {
-        const pending = requestRevocation(cloud, action).then((refused) => {
-          if (refused) notes.push({ at: cloud.clock.iso(), text: refused });
-        });
-        cloud.clock.track(pending, `scenario revoke ${action.image} ${action.version}`);
-      },
-      rollback: (action: Parameters<typeof requestRollback>[1]) => {
-        const pending = requestRollback(cloud, action).then((refused) => {
-          if (refused) notes.push({ at: cloud.clock.iso(), text: refused });
-        });
-        cloud.clock.track(pending, `scenario rollback ${action.image}/${action.channel}`);
+      operatorNoted: async (request: Record<string, unknown>, principal: string | undefined) => {
+        const exchange = await operatorEndpoint.send(request, principal ?? defaultOperator(catalog));
+        if (!exchange.response.ok) {
+          notes.push({
+            at: exchange.at,
+            text: `${String(request.action)} refused (${exchange.status}): ${exchange.response.error}`,
+          });
+        }
+        return exchange;
       },
       cve: (action: Parameters<typeof reportCve>[1]) => {
         const pending = reportCve(cloud, action).then((refused) => {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2WithIAMAuthorizer } from 'aws-lambda';
+import type { Catalog } from '../../core/config/schema.js';
 import type { LocalCloud } from './cloud.js';
 
 /** The handler setting of the operator endpoint (functions/operator.ts, issue 16). */
@@ -107,18 +108,16 @@ export class LocalOperatorEndpoint {
 }
 
 /** The principal operator requests come from unless told: the catalog's first operator (`access.operators`). */
-export function defaultOperator(catalog: object): string {
-  const access = (catalog as { access?: { operators?: readonly string[] } }).access;
-  const first = access?.operators?.[0];
+export function defaultOperator(catalog: Catalog): string {
+  const first = catalog.access.operators[0];
   if (!first) throw new Error('the catalog names no operator principal (access.operators): pass --as ARN');
   return first;
 }
 
 /** An approver's first IAM principal (`access.approvers[name][0]`), so `--as ops-lead` works as well as an ARN. */
-export function principalOf(catalog: object, nameOrArn: string): string {
+export function principalOf(catalog: Catalog, nameOrArn: string): string {
   if (nameOrArn.startsWith('arn:')) return nameOrArn;
-  const access = (catalog as { access?: { approvers?: Record<string, readonly string[]> } }).access;
-  const principal = access?.approvers?.[nameOrArn]?.[0];
+  const principal = catalog.access.approvers[nameOrArn]?.[0];
   if (!principal) throw new Error(`--as ${nameOrArn}: not an ARN, and the catalog maps no approver of that name`);
   return principal;
 }

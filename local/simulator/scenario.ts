@@ -76,7 +76,8 @@ const kinds = z.discriminatedUnion('kind', [
     image,
     version: z.string().regex(/^\d+\.\d+\.\d+\/\d+$/, 'must be a build version like "1.0.0/3"'),
     reason: z.string().min(1),
-    by: z.string().min(1).optional(),
+    // The operator principal the revocation is sent as (default: the catalog's first operator).
+    as: z.string().min(1).optional(),
   }),
   // An extension of CONTRACTS.md: a new finding on a build already built (Image Builder's "CVE Detected").
   z.strictObject({
@@ -99,7 +100,7 @@ const kinds = z.discriminatedUnion('kind', [
       .regex(/^\d+\.\d+\.\d+\/\d+$/, 'must be a build version like "1.0.0/3"')
       .optional(),
     reason: z.string().min(1).optional(),
-    by: z.string().min(1).optional(),
+    as: z.string().min(1).optional(),
   }),
   // An extension of CONTRACTS.md: nobody answers this approval request, so it expires (even with approvals "auto").
   z.strictObject({ kind: z.literal('let-expire'), image: image.optional(), channel: z.string().optional() }),

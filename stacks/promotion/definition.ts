@@ -10,7 +10,7 @@ import type { PromotionPlan } from '../../core/promotion/types.js';
  * The promotion state machine, in one reviewable place.
  *
  *   LoadImage → Promote channels (Map, one channel at a time, in catalog order):
- *       Gate → [RequestApproval <channel>] → [Soak → SoakCheck] → Share → Publish
+ *       Gate → [RequestApproval <channel>] → [Soak <channel> (task token; timeout = the soak) → SoakCheck] → Share → Publish
  *     → Retire → Done
  *
  * Every task waits out transient errors (backoff over the retry horizon) and catches the rest into RecordOutcome, which records and
@@ -25,6 +25,7 @@ export interface PromotionTaskFunctions {
   loadImage: IFunction;
   gate: IFunction;
   requestApproval: IFunction;
+  soakStart: IFunction;
   soakCheck: IFunction;
   share: IFunction;
   publish: IFunction;
@@ -49,8 +50,17 @@ export function approvalStateName(channel: string): string {
   return `RequestApproval ${channel}`;
 }
 
-/** The soak's Wait state (the simulator overrides its duration with virtual time). */
-export const SOAK_STATE = 'Soak';
+/**
+ * A channel's soak: a task-token wait, not a Wait state, so it can end early. Its TimeoutSeconds is the channel's
+ * soak (https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html: a Task that runs past TimeoutSeconds
+ * fails with `States.Timeout`), which is the soak elapsing; an operator's `promote` answers the token
+ * (SendTaskSuccess) and ends it at once. Both lead to SoakCheck: ending a soak early never passes a gate. One state
+ * per soaking channel, as for approvals, because TimeoutSeconds comes from that channel's catalog entry. Chosen over
+ * a polling loop of Waits that reads a "soak ended" mark: no polling transitions, no delay once the operator acts.
+ */
+export function soakStateName(channel: string): string {
+  return `Soak ${channel}`;
+}
 
 /**
  * Every task waits out transient errors (core's one table: throttling, 5xx, unavailable, timeouts, Step Functions'
@@ -87,6 +97,15 @@ function invoke(
     }),
     policy,
   );
+}
+
+/** Soaking channels of the catalog with their soak (the same for every image that uses the channel). */
+export function soakTimes(plans: readonly PromotionPlan[]): Map<string, number> {
+  const found = new Map<string, number>();
+  for (const plan of plans) {
+    for (const c of plan.channels) if (c.soakSeconds !== undefined) found.set(c.name, c.soakSeconds);
+  }
+  return found;
 }
 
 /** Approval channels of the catalog with their timeouts (the same for every image that uses the channel). */
@@ -126,11 +145,34 @@ export function promotionDefinition(
   share.next(publish);
 
   const soakCheck = catchInto(invoke(scope, TASK_STATES.soakCheck, fns.soakCheck, '$.soak', retry), recordOutcome);
-  const soak = new sfn.Wait(scope, SOAK_STATE, { time: sfn.WaitTime.secondsPath('$.channel.soakSeconds') });
-  soak.next(soakCheck).next(share);
-  const soaks = new sfn.Choice(scope, 'Soaks?')
-    .when(sfn.Condition.isPresent('$.channel.soakSeconds'), soak)
-    .otherwise(share);
+  soakCheck.next(share);
+  const soaking = soakTimes(plans);
+  const soakChoice = soaking.size > 0 ? new sfn.Choice(scope, 'Soaks?').otherwise(share) : undefined;
+  const soaks: sfn.IChainable = soakChoice ?? share;
+  for (const [channel, seconds] of soaking) {
+    const soak = withRetry(
+      new tasks.LambdaInvoke(scope, soakStateName(channel), {
+        lambdaFunction: fns.soakStart,
+        integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+        payload: sfn.TaskInput.fromObject({
+          taskToken: sfn.JsonPath.taskToken,
+          image: sfn.JsonPath.stringAt('$.image'),
+          version: sfn.JsonPath.stringAt('$.version'),
+          channel,
+          soakSeconds: seconds,
+        }),
+        taskTimeout: sfn.Timeout.duration(Duration.seconds(seconds)),
+        retryOnServiceExceptions: false,
+        resultPath: '$.soakEnded',
+      }),
+      retry,
+    );
+    // The timeout is the soak elapsing: not a failure, the normal way on to SoakCheck.
+    soak.addCatch(soakCheck, { errors: ['States.Timeout'], resultPath: '$.soakEnded' });
+    catchInto(soak, recordOutcome);
+    soak.next(soakCheck);
+    soakChoice?.when(sfn.Condition.stringEquals('$.channel.name', channel), soak);
+  }
 
   const enter = new sfn.Choice(scope, 'Previous channel promoted?').when(
     sfn.Condition.isPresent('$.gate.skipped'),

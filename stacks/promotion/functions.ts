@@ -24,6 +24,7 @@ const TASK_HANDLERS: Record<keyof PromotionTaskFunctions, string> = {
   loadImage: 'functions/promotion/load-image.handler',
   gate: 'functions/promotion/gate.handler',
   requestApproval: 'functions/promotion/request-approval.handler',
+  soakStart: 'functions/promotion/soak-start.handler',
   soakCheck: 'functions/promotion/soak-check.handler',
   share: 'functions/promotion/share.handler',
   publish: 'functions/promotion/publish.handler',
@@ -129,6 +130,8 @@ export function createTaskFunctions(
   for (const f of [made.gate, made.requestApproval, made.share, made.publish, made.retire, made.recordOutcome]) {
     env.ledger.grantReadWriteData(f);
   }
+  // Soak records its task token, which an operator's promote answers to end the soak early.
+  env.ledger.grantWriteData(made.soakStart);
   for (const f of [made.gate, made.requestApproval, made.publish, made.retire, made.recordOutcome]) {
     env.topic.grantPublish(f);
   }

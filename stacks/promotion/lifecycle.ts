@@ -104,11 +104,11 @@ export function createLifecycle(stack: Stack, env: PromotionEnvironment, catalog
   env.bus.grantPutEventsTo(requests);
 
   new events.Rule(stack, 'LifecycleRequestRule', {
-    description: 'Goldsmith: Image Revoked / Image Rollback Requested on Goldsmith bus → on-lifecycle-request',
+    description: 'Goldsmith: Image Revoked on Goldsmith bus → on-lifecycle-request (finishes any revocation left)',
     eventBus: env.bus,
     eventPattern: {
       source: [GOLDSMITH_SOURCE],
-      detailType: [DETAIL_TYPES.imageRevoked, DETAIL_TYPES.imageRollbackRequested],
+      detailType: [DETAIL_TYPES.imageRevoked],
     },
     targets: [
       new targets.LambdaFunction(requests, {

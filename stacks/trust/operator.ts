@@ -46,7 +46,8 @@ export function createOperatorEndpoint(stack: Stack, inputs: OperatorEndpointInp
   const roleArn = stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: roleName });
   const fn = new SstFunction(stack, 'Operator', {
     handler: 'functions/operator.handler',
-    timeout: 30,
+    // A revocation withdraws grants and moves pointers in every Region before it answers.
+    timeout: 120,
     memorySize: 512,
     reservedConcurrentExecutions: OPERATOR_CONCURRENCY,
     environment: {

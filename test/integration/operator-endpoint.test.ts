@@ -104,13 +104,19 @@ describe('the operator endpoint on the local cloud (function URL with AWS_IAM au
     expect(await pending()).toEqual(['1.0.0/1']);
   });
 
-  it('refuses rollback and revoke plainly as not available yet', async () => {
-    const reply = await invokeOperatorUrl(cloud, {
-      as: OPERATOR,
-      body: { action: 'rollback', image: 'base', channel: 'prod' },
-    });
-    expect(reply.status).toBe(501);
-    expect(reply.body).toMatchObject({ ok: false, error: expect.stringContaining('not available yet') });
+  it("refuses revoke and rollback from an approver: they need the operators' role", async () => {
+    for (const body of [
+      { action: 'revoke', image: 'base', version: '1.0.0/1', reason: 'test' },
+      { action: 'rollback', image: 'base', channel: 'prod' },
+    ]) {
+      const reply = await invokeOperatorUrl(cloud, { as: APPROVER, body });
+      expect(reply.status).toBe(403);
+      expect(reply.body).toMatchObject({
+        ok: false,
+        error: expect.stringContaining("needs Goldsmith's operators' role"),
+      });
+    }
+    expect(await pending()).toEqual(['1.0.0/1']);
   });
 
   it("approves as the channel's approver, recorded under the approver's name, and the promotion goes on", async () => {

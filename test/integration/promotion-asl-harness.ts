@@ -39,9 +39,10 @@ import { requestApproval } from '../../functions/promotion/request-approval.js';
 import { retire } from '../../functions/promotion/retire.js';
 import { share } from '../../functions/promotion/share.js';
 import { soakCheck } from '../../functions/promotion/soak-check.js';
+import { startSoak } from '../../functions/promotion/soak-start.js';
 import { forgetOrganization } from '../../functions/sharing/channel-targets.js';
-import { approvalStateName, SOAK_STATE, TASK_STATES } from '../../stacks/promotion/definition.js';
-import { BUILD_ARN, basePlan, catalog, getImageOutput } from '../handlers/promotion-fixtures.js';
+import { approvalStateName, soakStateName, soakTimes, TASK_STATES } from '../../stacks/promotion/definition.js';
+import { BUILD_ARN, basePlan, catalog, getImageOutput, plans } from '../handlers/promotion-fixtures.js';
 
 /**
  * Runs the synthesized promotion ASL in aws-local-stepfunctions with every Task overridden by our in-process task
@@ -198,11 +199,21 @@ export async function defaultWorld(): Promise<void> {
 }
 
 /** Our task functions by state name, each call counted; `replace` swaps one for a test's own. */
+/**
+ * The Soak state standing in for Step Functions: the task records the soak and its token as in production, then
+ * the soak runs out (`States.Timeout`, what the state's TimeoutSecondsPath raises), which the Catch takes to SoakCheck.
+ */
+export async function soakElapses(input: unknown): Promise<never> {
+  await startSoak((input as { Payload: unknown }).Payload);
+  throw Object.assign(new Error('Soak timed out'), { name: 'States.Timeout' });
+}
+
 export function taskOverrides(approve: Handler, replace: Record<string, Handler> = {}) {
   const calls: Record<string, number> = {};
   const base: Record<string, Handler> = {
     [TASK_STATES.loadImage]: loadImage,
     [TASK_STATES.gate]: gate,
+    ...Object.fromEntries([...soakTimes(Object.values(plans)).keys()].map((c) => [soakStateName(c), soakElapses])),
     [TASK_STATES.soakCheck]: soakCheck,
     [TASK_STATES.share]: share,
     [TASK_STATES.publish]: publish,
@@ -250,7 +261,6 @@ export async function runPromotion(asl: Asl, handlers: Record<string, Handler>) 
   const execution = machine.run(input, {
     overrides: {
       taskResourceLocalHandlers: handlers as LocalHandlers,
-      waitTimeOverrides: { [SOAK_STATE]: 0 },
       retryIntervalOverrides,
     },
     context: { Task: { Token: 'local-task-token-0123456789' } },

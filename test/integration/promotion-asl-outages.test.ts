@@ -9,6 +9,7 @@ import { resumedExecutionNameFor } from '../../core/promotion/naming.js';
 import { answerApproval } from '../../functions/lib/approval-decision.js';
 import { requestApproval } from '../../functions/promotion/request-approval.js';
 import { share } from '../../functions/promotion/share.js';
+import { startSoak } from '../../functions/promotion/soak-start.js';
 import exampleCatalog from '../../goldsmith.config.js';
 import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite.js';
 import { LocalStepFunctions } from '../../local/stepfunctions/engine.js';
@@ -56,6 +57,7 @@ beforeEach(async () => {
 const STATE_OF_FUNCTION: [RegExp, string][] = [
   [/:PromotionLoadImage/, TASK_STATES.loadImage],
   [/:PromotionGate/, TASK_STATES.gate],
+  [/:PromotionSoakStart/, 'soak'],
   [/:PromotionSoakCheck/, TASK_STATES.soakCheck],
   [/:PromotionShare/, TASK_STATES.share],
   [/:PromotionPublish/, TASK_STATES.publish],
@@ -90,6 +92,14 @@ function engine(replace: Record<string, Handler> = {}) {
           const approval = await getApproval('base', '1.0.0/3', request.channel);
           if (approval) await answerApproval(approval, 'approve', 'ops-lead', new Date(now).toISOString());
         }, 1);
+        return {};
+      }
+      if (state === 'soak') {
+        // The soak runs out: these tests' clock schedules no timeouts, so it is ended by its token instead (the
+        // same way on to SoakCheck).
+        const request = payload as { taskToken: string };
+        await startSoak(payload);
+        setTimeout(() => sfn.sendTaskSuccess(request.taskToken, '{}'), 1);
         return {};
       }
       const handler = state ? handlers[state] : undefined;

@@ -163,13 +163,10 @@ describe('Promotion stack: event rules', () => {
 });
 
 describe('Promotion stack: lifecycle', () => {
-  it('routes revocations and rollback requests on Goldsmith bus to on-lifecycle-request, with a DLQ', () => {
+  it('routes "Image Revoked" on Goldsmith bus to on-lifecycle-request, with a DLQ', () => {
     const rules = Object.values(resourcesOf(synth.template, 'AWS::Events::Rule'));
-    const rule = rules.find((r) => JSON.stringify(r.Properties.EventPattern).includes('Image Rollback Requested'));
-    expect(rule?.Properties.EventPattern).toEqual({
-      source: ['goldsmith'],
-      'detail-type': ['Image Revoked', 'Image Rollback Requested'],
-    });
+    const rule = rules.find((r) => JSON.stringify(r.Properties.Description).includes('on-lifecycle-request'));
+    expect(rule?.Properties.EventPattern).toEqual({ source: ['goldsmith'], 'detail-type': ['Image Revoked'] });
     expect(rule?.Properties.EventBusName).toBeDefined();
     const target = (rule?.Properties.Targets as { DeadLetterConfig?: unknown }[] | undefined)?.[0];
     expect(target?.DeadLetterConfig).toBeDefined();

@@ -24,7 +24,6 @@ const SAMPLE_ROUTES: Record<string, string[]> = {
   'image-rejected.json': [],
   'image-revoked.json': ['LifecycleRequestRule'],
   'image-rebuild-requested.json': ['RebuildRequestedRule'],
-  'image-rollback-requested.json': ['LifecycleRequestRule'],
   // The state-change rule is unfiltered: on-image-event itself tells our builds from others.
   'image-state-change.json': ['ImageStateChangeRule'],
   'inspector-finding.json': ['FindingRule'],

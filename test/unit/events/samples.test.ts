@@ -40,7 +40,6 @@ const breakages: Record<EventKind, { path: string; value: unknown; reason: strin
   'image-rejected': { path: 'detail.version', value: '1.0.0', reason: 'detail.version: must be "<x.y.z>/<build>"' },
   'image-revoked': { path: 'detail.revokedAt', value: 'yesterday', reason: 'detail.revokedAt:' },
   'image-rebuild-requested': { path: 'detail.requestId', value: undefined, reason: 'detail.requestId:' },
-  'image-rollback-requested': { path: 'detail.from', value: '3', reason: 'detail.from:' },
   'scheduled-build': { path: 'window', value: 'monday', reason: 'window:' },
   'amazon-linux-ami-update': {
     path: 'Records.0.Sns.Message',

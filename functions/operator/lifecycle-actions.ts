@@ -1,0 +1,131 @@
+import { getChannelPointer, listOutcomes } from '../../aws/promotion-ledger.js';
+import { listSoaks, markSoakEndedEarly, type SoakRecord, unmarkSoakEndedEarly } from '../../aws/promotion-soaks.js';
+import { sendTaskSuccess } from '../../aws/stepfunctions.js';
+import { isTransient } from '../../core/errors/classify.js';
+import { compareBuildVersions } from '../../core/promotion/naming.js';
+import type { OperatorRequestOf } from '../../events/operator-request.js';
+import { revokeVersion, UnknownVersionError } from '../lifecycle/revoke.js';
+import { rollbackChannel } from '../lifecycle/rollback.js';
+import { promotionPlans } from '../promotion/plans.js';
+import { Refusal } from './refusal.js';
+
+/**
+ * The operator's promote, rollback and revoke: each through the path the system itself takes (the Soak state's own
+ * task token; the lifecycle's rollbackChannel and revokeVersion), recorded with the caller AWS authenticated.
+ */
+
+function busName(): string {
+  const name = process.env.EVENT_BUS_NAME;
+  if (!name) throw new Error('EVENT_BUS_NAME is not set');
+  return name;
+}
+
+/** Why a version cannot be promoted in `channel`: a channel at or before it decided against it (a failed gate…). */
+async function failedBefore(image: string, version: string, channel: string): Promise<string | undefined> {
+  const order = (promotionPlans()[image]?.channels ?? []).map((c) => c.name);
+  const upTo = order.slice(0, order.indexOf(channel) + 1);
+  const refused = (await listOutcomes(image, version)).find(
+    (o) => upTo.includes(o.channel) && o.outcome !== 'promoted',
+  );
+  return refused
+    ? `${version} was ${refused.outcome} for ${refused.channel} (${refused.reason}): promote ends a soak early, it never passes a gate`
+    : undefined;
+}
+
+/** The one soak the request names: by version, or the only one running in that channel now. */
+async function soakFor(request: OperatorRequestOf<'promote'>, now: Date): Promise<SoakRecord> {
+  const soaks = await listSoaks(request.image);
+  const running = soaks.filter(
+    (s) =>
+      s.channel === request.channel &&
+      s.state === 'soaking' &&
+      Date.parse(s.until) > now.getTime() &&
+      (request.version === undefined || s.version === request.version),
+  );
+  const [only] = running;
+  if (only !== undefined && running.length === 1) return only;
+  if (running.length > 1) {
+    const versions = running.map((s) => s.version).join(', ');
+    throw new Refusal(409, `several versions of ${request.image} soak in ${request.channel} (${versions}): name one`);
+  }
+  const newest = soaks
+    .map((s) => s.version)
+    .sort(compareBuildVersions)
+    .at(-1);
+  const version = request.version ?? newest;
+  const failed = version ? await failedBefore(request.image, version, request.channel) : undefined;
+  if (failed) throw new Refusal(409, failed);
+  const which = request.version ? ` ${request.version}` : '';
+  throw new Refusal(404, `nothing of ${request.image}${which} is soaking in ${request.channel}`);
+}
+
+/**
+ * `promote IMAGE CHANNEL`: ends the channel's running soak now. The decision is recorded first (the soak marked
+ * ended early, by whom, once), then the Soak state's token is answered; SoakCheck, Share and Publish still run,
+ * so a gate the version fails still stops it. If Step Functions cannot take the answer, the mark is undone.
+ */
+export async function promote(request: OperatorRequestOf<'promote'>, caller: string, at: Date) {
+  const soak = await soakFor(request, at);
+  const when = at.toISOString();
+  if (!(await markSoakEndedEarly(soak, caller, when, request.reason))) {
+    throw new Refusal(409, `the soak of ${soak.version} in ${soak.channel} ended meanwhile`);
+  }
+  try {
+    await sendTaskSuccess(soak.taskToken, { endedEarly: true, by: caller, at: when });
+  } catch (error) {
+    await unmarkSoakEndedEarly(soak, when);
+    if (isTransient(error)) throw new Refusal(503, 'Step Functions is unavailable: try again, nothing changed');
+    const name = error instanceof Error ? error.name : '';
+    if (name === 'TaskTimedOut' || name === 'TaskDoesNotExist' || name === 'InvalidToken') {
+      throw new Refusal(409, `the soak of ${soak.version} in ${soak.channel} had already ended`);
+    }
+    throw error;
+  }
+  return { image: soak.image, version: soak.version, channel: soak.channel, soakEndedEarly: true, by: caller };
+}
+
+/** `rollback IMAGE CHANNEL [--version V]`: the channel's pointer back to V (default: the newest earlier one). */
+export async function rollback(request: OperatorRequestOf<'rollback'>, caller: string, at: Date) {
+  const pointer = await getChannelPointer(request.image, request.channel);
+  if (!pointer) throw new Refusal(404, `${request.image}/${request.channel} names no version: nothing to roll back`);
+  const result = await rollbackChannel(
+    {
+      image: request.image,
+      channel: request.channel,
+      from: pointer.version,
+      to: request.version,
+      reason: request.reason ?? 'operator rollback',
+      by: caller,
+      at,
+    },
+    promotionPlans(),
+  );
+  if (result.outcome === 'refused') throw new Refusal(409, result.reason);
+  return { ...result, by: caller };
+}
+
+/** `revoke IMAGE VERSION --reason R`: the lifecycle's revocation, now. A repeat finishes what is left, announced once. */
+export async function revoke(request: OperatorRequestOf<'revoke'>, caller: string, at: Date) {
+  if (request.at !== undefined && Date.parse(request.at) > at.getTime()) {
+    throw new Refusal(400, 'at: a revocation at a later time is not available yet; revoke now, or at that time');
+  }
+  try {
+    const result = await revokeVersion(
+      { image: request.image, version: request.version, reason: request.reason, by: caller, at },
+      promotionPlans(),
+      busName(),
+    );
+    return {
+      image: result.image,
+      version: result.version,
+      by: caller,
+      alreadyRevoked: !result.firstTime,
+      moves: result.moves,
+      rebuild: result.rebuild,
+    };
+  } catch (error) {
+    if (error instanceof UnknownVersionError)
+      throw new Refusal(404, `unknown version ${request.version} of ${request.image}`);
+    throw error;
+  }
+}

@@ -1,0 +1,191 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getChannelPointer, getOutcome } from '../../aws/promotion-ledger.js';
+import { listSoaks } from '../../aws/promotion-soaks.js';
+import { type LocalCloud, startLocalCloud } from '../../local/simulator/cloud.js';
+import { scenarioSchema } from '../../local/simulator/scenario.js';
+import { ciPackageUpdate, putAsSender } from '../../local/simulator/senders.js';
+import { invokeOperatorUrl } from '../../local/trust/operator-url.js';
+import { catalogOf, REPO_ROOT } from '../scenarios/helpers.js';
+
+const ACCOUNT = '123456789012';
+const OPERATOR = `arn:aws:iam::${ACCOUNT}:role/platform-engineer`;
+const SESSION = `arn:aws:sts::${ACCOUNT}:assumed-role/goldsmith-local-operators/platform-engineer`;
+const APPROVER = `arn:aws:iam::${ACCOUNT}:role/ops-lead`;
+const DEV_OU = 'ou-x1y2-dev00001';
+
+// One image, dev soaking two days, prod an hour: what promote, rollback and revoke act on.
+const catalog = catalogOf({
+  organization: { id: 'o-a1b2c3d4e5', homeRegion: 'us-east-1' },
+  images: {
+    base: {
+      parent: 'ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
+      components: [{ managed: 'update-linux' }],
+      regions: ['us-east-1', 'eu-west-1'],
+      triggers: { baseImage: false, packages: ['openssl'] },
+    },
+  },
+  channels: [
+    { name: 'dev', targets: { ous: [DEV_OU] }, soak: '2d' },
+    { name: 'prod', targets: { ous: ['ou-x1y2-prd00001'] }, soak: '1h' },
+  ],
+  access: {
+    ci: [`arn:aws:iam::${ACCOUNT}:role/ci-release`],
+    operators: [OPERATOR],
+    approvers: { 'ops-lead': [APPROVER] },
+  },
+});
+
+let cloud: LocalCloud;
+const release = (version: string) =>
+  putAsSender(cloud, { event: ciPackageUpdate(cloud, { package: 'openssl', version }), as: 'ci' });
+const operator = (body: Record<string, unknown>, as = OPERATOR) => invokeOperatorUrl(cloud, { as, body });
+const pointerOf = async (channel: string) => (await getChannelPointer('base', channel))?.version;
+const devAccounts = () => cloud.installed.fakes.organizations.accountsUnder(DEV_OU);
+
+beforeAll(async () => {
+  const scenario = scenarioSchema.parse({
+    start: '2027-02-01T00:00:00Z',
+    until: '2027-03-01T00:00:00Z',
+    organization: { accountsPerOu: 2 },
+    approvals: 'none',
+  });
+  cloud = await startLocalCloud(catalog, scenario, REPO_ROOT);
+  await release('3.0.17');
+  // Built, gated and soaking in dev: its soak would end on the 3rd or 4th.
+  await cloud.clock.run('2027-02-02T00:00:00Z');
+}, 180_000);
+
+afterAll(async () => {
+  await cloud?.stop();
+});
+
+describe('operator promote: ends a soak early, never a gate', () => {
+  it('refuses rollback of a channel that names nothing yet, and promote where nothing soaks', async () => {
+    const rollback = await operator({ action: 'rollback', image: 'base', channel: 'prod' });
+    expect(rollback).toMatchObject({
+      status: 404,
+      body: { ok: false, error: 'base/prod names no version: nothing to roll back' },
+    });
+    const promote = await operator({ action: 'promote', image: 'base', channel: 'prod' });
+    expect(promote).toMatchObject({ status: 404, body: { ok: false, error: 'nothing of base is soaking in prod' } });
+    expect(await pointerOf('dev')).toBeUndefined();
+  });
+
+  it("refuses unknown images and channels, and callers without the operators' role", async () => {
+    expect(await operator({ action: 'promote', image: 'bsae', channel: 'dev' })).toMatchObject({
+      status: 404,
+      body: { error: 'unknown image "bsae"' },
+    });
+    expect(await operator({ action: 'promote', image: 'base', channel: 'qa' })).toMatchObject({
+      status: 404,
+      body: { error: 'image base has no channel "qa"' },
+    });
+    const approver = await operator({ action: 'promote', image: 'base', channel: 'dev' }, APPROVER);
+    expect(approver.status).toBe(403);
+    expect((await listSoaks('base')).map((s) => s.state)).toEqual(['soaking']);
+  });
+
+  it('ends the dev soak now, recorded with the caller, and the promotion goes on through SoakCheck', async () => {
+    const reply = await operator({ action: 'promote', image: 'base', channel: 'dev', reason: 'urgent fix' });
+
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({
+      ok: true,
+      action: 'promote',
+      result: { image: 'base', version: '1.0.0/1', channel: 'dev', soakEndedEarly: true, by: SESSION },
+    });
+    expect((await listSoaks('base'))[0]).toMatchObject({
+      state: 'ended-early',
+      endedBy: SESSION,
+      reason: 'urgent fix',
+    });
+    await cloud.clock.run('2027-02-02T00:30:00Z');
+    const dev = await getOutcome('base', '1.0.0/1', 'dev');
+    expect(dev?.outcome).toBe('promoted');
+    expect(Date.parse(dev?.at ?? '')).toBeLessThan(Date.parse('2027-02-02T00:30:00Z'));
+    expect(await operator({ action: 'promote', image: 'base', channel: 'dev' })).toMatchObject({ status: 404 });
+  });
+
+  it('refuses to promote past a failed gate, naming it, and changes nothing', async () => {
+    await cloud.clock.run('2027-02-03T00:00:00Z');
+    expect(await pointerOf('prod')).toBe('1.0.0/1');
+    cloud.installed.fakes.imagebuilder.setFindings('base', { critical: 1, high: 0, medium: 0 });
+    await release('3.0.18');
+    await cloud.clock.run('2027-02-04T00:00:00Z');
+
+    const reply = await operator({ action: 'promote', image: 'base', channel: 'dev', version: '1.0.0/2' });
+    expect(reply.status).toBe(409);
+    expect(reply.body).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(
+        /^1\.0\.0\/2 was rejected for dev \(.*critical.*\): promote ends a soak early, it never passes a gate$/,
+      ),
+    });
+    expect(await pointerOf('dev')).toBe('1.0.0/1');
+  });
+});
+
+describe("operator rollback and revoke: the lifecycle's own paths, as the caller", () => {
+  beforeAll(async () => {
+    // A third build soaks out its two days in dev, then an hour in prod.
+    await release('3.0.19');
+    await cloud.clock.run('2027-02-08T00:00:00Z');
+  }, 180_000);
+
+  it('has 1.0.0/3 in both channels', async () => {
+    expect([await pointerOf('dev'), await pointerOf('prod')]).toEqual(['1.0.0/3', '1.0.0/3']);
+  });
+
+  it('refuses a rollback to a version that is not an earlier promoted one, changing nothing', async () => {
+    const reply = await operator({ action: 'rollback', image: 'base', channel: 'dev', version: '1.0.0/2' });
+    expect(reply).toMatchObject({
+      status: 409,
+      body: { ok: false, error: '1.0.0/2 is not an earlier, launchable version promoted to dev' },
+    });
+    expect(await pointerOf('dev')).toBe('1.0.0/3');
+  });
+
+  it('rolls dev back to the newest earlier version, the consumer pointer with it, recorded as the caller', async () => {
+    const reply = await operator({ action: 'rollback', image: 'base', channel: 'dev', reason: 'boot regression' });
+
+    expect(reply).toMatchObject({
+      status: 200,
+      body: { ok: true, result: { outcome: 'rolled-back', from: '1.0.0/3', to: '1.0.0/1', by: SESSION } },
+    });
+    expect(await pointerOf('dev')).toBe('1.0.0/1');
+    const ami = (await getChannelPointer('base', 'dev'))?.amis.find((a) => a.region === 'eu-west-1')?.imageId;
+    expect(cloud.installed.fakes.ssm.value('eu-west-1', '/goldsmith/base/dev')).toBe(ami);
+    expect(await pointerOf('prod')).toBe('1.0.0/3');
+  });
+
+  it('refuses to revoke a version the image never built', async () => {
+    const reply = await operator({ action: 'revoke', image: 'base', version: '9.9.9/9', reason: 'test' });
+    expect(reply).toMatchObject({ status: 404, body: { ok: false, error: 'unknown version 9.9.9/9 of base' } });
+  });
+
+  it('revokes 1.0.0/3: prod rolls back, its AMIs are launchable by no one, recorded as the caller', async () => {
+    const reply = await operator({ action: 'revoke', image: 'base', version: '1.0.0/3', reason: 'CVE-2027-0042' });
+
+    expect(reply).toMatchObject({
+      status: 200,
+      body: {
+        ok: true,
+        result: {
+          version: '1.0.0/3',
+          by: SESSION,
+          alreadyRevoked: false,
+          moves: [{ channel: 'prod', action: 'roll-back', to: '1.0.0/1' }],
+        },
+      },
+    });
+    expect(await pointerOf('prod')).toBe('1.0.0/1');
+    const { ec2, imagebuilder, organizations } = cloud.installed.fakes;
+    const build = [...imagebuilder.builds.values()].find((b) => b.arn.endsWith('/1.0.0/3'));
+    for (const { region, image } of build?.amis ?? []) {
+      for (const account of devAccounts())
+        expect(ec2.isLaunchableBy(region, image, account, organizations)).toBe(false);
+    }
+    const again = await operator({ action: 'revoke', image: 'base', version: '1.0.0/3', reason: 'CVE-2027-0042' });
+    expect(again).toMatchObject({ status: 200, body: { result: { alreadyRevoked: true, moves: [] } } });
+  });
+});
