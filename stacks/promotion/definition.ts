@@ -5,6 +5,11 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { type RetryPolicy, retryPolicy } from '../../core/errors/retry.js';
 import type { PromotionPlan } from '../../core/promotion/types.js';
+import { soakStates } from './soak.js';
+import { invoke, TASK_STATES, withRetry } from './task-states.js';
+
+export { soakStateName, soakTimes } from './soak.js';
+export { TASK_STATES } from './task-states.js';
 
 /**
  * The promotion state machine, in one reviewable place.
@@ -33,79 +38,9 @@ export interface PromotionTaskFunctions {
   recordOutcome: IFunction;
 }
 
-/** The Task state names (the simulator's override keys); approval tasks are one per approving channel. */
-export const TASK_STATES = {
-  loadImage: 'LoadImage',
-  gate: 'Gate',
-  soakCheck: 'SoakCheck',
-  share: 'Share',
-  publish: 'Publish',
-  retire: 'Retire',
-  recordOutcome: 'RecordOutcome',
-  recordFailure: 'RecordFailure',
-} as const;
-
 /** The approval task of a channel: its own state, because TimeoutSeconds comes from that channel's catalog entry. */
 export function approvalStateName(channel: string): string {
   return `RequestApproval ${channel}`;
-}
-
-/**
- * A channel's soak: a task-token wait, not a Wait state, so it can end early. Its TimeoutSeconds is the channel's
- * soak (https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html: a Task that runs past TimeoutSeconds
- * fails with `States.Timeout`), which is the soak elapsing; an operator's `promote` answers the token
- * (SendTaskSuccess) and ends it at once. Both lead to SoakCheck: ending a soak early never passes a gate. One state
- * per soaking channel, as for approvals, because TimeoutSeconds comes from that channel's catalog entry. Chosen over
- * a polling loop of Waits that reads a "soak ended" mark: no polling transitions, no delay once the operator acts.
- */
-export function soakStateName(channel: string): string {
-  return `Soak ${channel}`;
-}
-
-/**
- * Every task waits out transient errors (core's one table: throttling, 5xx, unavailable, timeouts, Step Functions'
- * Lambda service errors) with exponential backoff and full jitter over the retry horizon; only permanent errors,
- * or transient ones outlasting the horizon, reach the Catch. States.Timeout is not in the table: an approval's
- * timeout is a decision (expired), never retried.
- */
-function withRetry<T extends sfn.TaskStateBase>(task: T, policy: RetryPolicy): T {
-  task.addRetry({
-    errors: [...policy.errors],
-    interval: Duration.seconds(policy.intervalSeconds),
-    backoffRate: policy.backoffRate,
-    maxAttempts: policy.maxAttempts,
-    maxDelay: Duration.seconds(policy.maxDelaySeconds),
-    jitterStrategy: sfn.JitterType.FULL,
-  });
-  return task;
-}
-
-/** A Lambda task whose whole state is the payload and whose result lands at `resultPath`. */
-function invoke(
-  scope: Construct,
-  id: string,
-  fn: IFunction,
-  resultPath: string,
-  policy: RetryPolicy,
-): tasks.LambdaInvoke {
-  return withRetry(
-    new tasks.LambdaInvoke(scope, id, {
-      lambdaFunction: fn,
-      payloadResponseOnly: true,
-      retryOnServiceExceptions: false,
-      resultPath,
-    }),
-    policy,
-  );
-}
-
-/** Soaking channels of the catalog with their soak (the same for every image that uses the channel). */
-export function soakTimes(plans: readonly PromotionPlan[]): Map<string, number> {
-  const found = new Map<string, number>();
-  for (const plan of plans) {
-    for (const c of plan.channels) if (c.soakSeconds !== undefined) found.set(c.name, c.soakSeconds);
-  }
-  return found;
 }
 
 /** Approval channels of the catalog with their timeouts (the same for every image that uses the channel). */
@@ -144,35 +79,7 @@ export function promotionDefinition(
   const publish = catchInto(invoke(scope, TASK_STATES.publish, fns.publish, '$.publish', retry), recordOutcome);
   share.next(publish);
 
-  const soakCheck = catchInto(invoke(scope, TASK_STATES.soakCheck, fns.soakCheck, '$.soak', retry), recordOutcome);
-  soakCheck.next(share);
-  const soaking = soakTimes(plans);
-  const soakChoice = soaking.size > 0 ? new sfn.Choice(scope, 'Soaks?').otherwise(share) : undefined;
-  const soaks: sfn.IChainable = soakChoice ?? share;
-  for (const [channel, seconds] of soaking) {
-    const soak = withRetry(
-      new tasks.LambdaInvoke(scope, soakStateName(channel), {
-        lambdaFunction: fns.soakStart,
-        integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-        payload: sfn.TaskInput.fromObject({
-          taskToken: sfn.JsonPath.taskToken,
-          image: sfn.JsonPath.stringAt('$.image'),
-          version: sfn.JsonPath.stringAt('$.version'),
-          channel,
-          soakSeconds: seconds,
-        }),
-        taskTimeout: sfn.Timeout.duration(Duration.seconds(seconds)),
-        retryOnServiceExceptions: false,
-        resultPath: '$.soakEnded',
-      }),
-      retry,
-    );
-    // The timeout is the soak elapsing: not a failure, the normal way on to SoakCheck.
-    soak.addCatch(soakCheck, { errors: ['States.Timeout'], resultPath: '$.soakEnded' });
-    catchInto(soak, recordOutcome);
-    soak.next(soakCheck);
-    soakChoice?.when(sfn.Condition.stringEquals('$.channel.name', channel), soak);
-  }
+  const soaks = soakStates(scope, fns, plans, retry, { share, onFailure: (task) => catchInto(task, recordOutcome) });
 
   const enter = new sfn.Choice(scope, 'Previous channel promoted?').when(
     sfn.Condition.isPresent('$.gate.skipped'),

@@ -1,0 +1,73 @@
+import { Duration } from 'aws-cdk-lib';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type { Construct } from 'constructs';
+import type { RetryPolicy } from '../../core/errors/retry.js';
+import type { PromotionPlan } from '../../core/promotion/types.js';
+import type { PromotionTaskFunctions } from './definition.js';
+import { invoke, TASK_STATES, withRetry } from './task-states.js';
+
+/**
+ * A channel's soak: a task-token wait, not a Wait state, so it can end early. Its TimeoutSeconds is the channel's
+ * soak (https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html: a Task that runs past TimeoutSeconds
+ * fails with `States.Timeout`), which is the soak elapsing; an operator's `promote` answers the token
+ * (SendTaskSuccess) and ends it at once. Both lead to SoakCheck: ending a soak early never passes a gate. One state
+ * per soaking channel, as for approvals, because TimeoutSeconds comes from that channel's catalog entry. Chosen over
+ * a polling loop of Waits that reads a "soak ended" mark: no polling transitions, no delay once the operator acts.
+ */
+export function soakStateName(channel: string): string {
+  return `Soak ${channel}`;
+}
+
+/** Soaking channels of the catalog with their soak (the same for every image that uses the channel). */
+export function soakTimes(plans: readonly PromotionPlan[]): Map<string, number> {
+  const found = new Map<string, number>();
+  for (const plan of plans) {
+    for (const c of plan.channels) if (c.soakSeconds !== undefined) found.set(c.name, c.soakSeconds);
+  }
+  return found;
+}
+
+/**
+ * The soaks: per soaking channel, a Soak task-token state (its timeout is the soak, caught into SoakCheck; an early
+ * answer goes to SoakCheck too), then Share. A catalog without soaks has none of these states (an unreachable state
+ * makes a definition invalid): the chain goes straight to Share.
+ */
+export function soakStates(
+  scope: Construct,
+  fns: PromotionTaskFunctions,
+  plans: readonly PromotionPlan[],
+  retry: RetryPolicy,
+  next: { share: sfn.IChainable; onFailure: (task: sfn.TaskStateBase) => sfn.TaskStateBase },
+): sfn.IChainable {
+  const soaking = soakTimes(plans);
+  if (soaking.size === 0) return next.share;
+  const soakCheck = next.onFailure(invoke(scope, TASK_STATES.soakCheck, fns.soakCheck, '$.soak', retry));
+  soakCheck.next(next.share);
+  const choice = new sfn.Choice(scope, 'Soaks?').otherwise(next.share);
+  for (const [channel, seconds] of soaking) {
+    const soak = withRetry(
+      new tasks.LambdaInvoke(scope, soakStateName(channel), {
+        lambdaFunction: fns.soakStart,
+        integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+        payload: sfn.TaskInput.fromObject({
+          taskToken: sfn.JsonPath.taskToken,
+          image: sfn.JsonPath.stringAt('$.image'),
+          version: sfn.JsonPath.stringAt('$.version'),
+          channel,
+          soakSeconds: seconds,
+        }),
+        taskTimeout: sfn.Timeout.duration(Duration.seconds(seconds)),
+        retryOnServiceExceptions: false,
+        resultPath: '$.soakEnded',
+      }),
+      retry,
+    );
+    // The timeout is the soak elapsing: not a failure, the normal way on to SoakCheck.
+    soak.addCatch(soakCheck, { errors: ['States.Timeout'], resultPath: '$.soakEnded' });
+    next.onFailure(soak);
+    soak.next(soakCheck);
+    choice.when(sfn.Condition.stringEquals('$.channel.name', channel), soak);
+  }
+  return choice;
+}

@@ -1,0 +1,55 @@
+import { Duration } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type { Construct } from 'constructs';
+import type { RetryPolicy } from '../../core/errors/retry.js';
+
+/** The Task state names (the simulator's override keys); approval tasks are one per approving channel. */
+export const TASK_STATES = {
+  loadImage: 'LoadImage',
+  gate: 'Gate',
+  soakCheck: 'SoakCheck',
+  share: 'Share',
+  publish: 'Publish',
+  retire: 'Retire',
+  recordOutcome: 'RecordOutcome',
+  recordFailure: 'RecordFailure',
+} as const;
+
+/**
+ * Every task waits out transient errors (core's one table: throttling, 5xx, unavailable, timeouts, Step Functions'
+ * Lambda service errors) with exponential backoff and full jitter over the retry horizon; only permanent errors,
+ * or transient ones outlasting the horizon, reach the Catch. States.Timeout is not in the table: an approval's
+ * timeout is a decision (expired), never retried.
+ */
+export function withRetry<T extends sfn.TaskStateBase>(task: T, policy: RetryPolicy): T {
+  task.addRetry({
+    errors: [...policy.errors],
+    interval: Duration.seconds(policy.intervalSeconds),
+    backoffRate: policy.backoffRate,
+    maxAttempts: policy.maxAttempts,
+    maxDelay: Duration.seconds(policy.maxDelaySeconds),
+    jitterStrategy: sfn.JitterType.FULL,
+  });
+  return task;
+}
+
+/** A Lambda task whose whole state is the payload and whose result lands at `resultPath`. */
+export function invoke(
+  scope: Construct,
+  id: string,
+  fn: IFunction,
+  resultPath: string,
+  policy: RetryPolicy,
+): tasks.LambdaInvoke {
+  return withRetry(
+    new tasks.LambdaInvoke(scope, id, {
+      lambdaFunction: fn,
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: false,
+      resultPath,
+    }),
+    policy,
+  );
+}
