@@ -62,13 +62,13 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
   },
   {
     rule: 'AwsSolutions-IAM5',
-    stacks: ['Promotion'],
+    stacks: ['Promotion', 'Trust'],
     types: POLICY,
     // The account reads `my-account` in an offline synthesis and the caller's account in `sst build`.
     appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:imagebuilder:[a-z0-9-]+:[^:]+:image\\/\\*$/' }],
     reason:
       'imagebuilder:GetImage on image build versions of this account in the home Region: every build creates a new ' +
-      'build-version ARN, unknown at deploy time.',
+      'build-version ARN, unknown at deploy time (the operator endpoint reads a build it revokes or rolls back to).',
   },
   {
     rule: 'AwsSolutions-IAM5',
@@ -124,9 +124,9 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
   },
   {
     rule: 'AwsSolutions-IAM5',
-    stacks: ['Promotion'],
+    stacks: ['Promotion', 'Trust'],
     types: POLICY,
-    logicalIds: /^(Promotion(Share|Publish)|OnFinding|OnLifecycleRequest)/,
+    logicalIds: /^(Promotion(Share|Publish)|OnFinding|OnLifecycleRequest|OperatorServiceRole)/,
     appliesTo: [
       { regex: '/^Resource::arn:<AWS::Partition>:ecr:\\*:my-account:repository\\/[a-z0-9._/-]+$/' },
       'Resource::arn:<AWS::Partition>:ram:*:my-account:resource-share/*',
@@ -139,16 +139,16 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
   },
   {
     rule: 'AwsSolutions-IAM5',
-    stacks: ['Promotion'],
+    stacks: ['Promotion', 'Trust'],
     types: POLICY,
-    logicalIds: /^(PromotionRetire|OnFinding|OnLifecycleRequest|LifecycleSweep)ServiceRoleDefaultPolicy/,
+    logicalIds: /^(PromotionRetire|OnFinding|OnLifecycleRequest|LifecycleSweep|Operator)ServiceRoleDefaultPolicy/,
     appliesTo: [
       'Resource::arn:<AWS::Partition>:ssm:*:my-account:parameter/goldsmith/*',
       'Resource::arn:<AWS::Partition>:ec2:*::image/*',
       'Resource::arn:<AWS::Partition>:ec2:*::snapshot/*',
     ],
     reason:
-      'The lifecycle (Retire, the daily sweep, revocation and rollback) deprecates and deregisters the AMIs Image ' +
+      'The lifecycle (Retire, the daily sweep, revocation and rollback, from events or the operator endpoint) deprecates and deregisters the AMIs Image ' +
       'Builder distributed in every Region (with their snapshots) and moves or withdraws the channel pointers under ' +
       "Goldsmith's own /goldsmith/ prefix; AMI and snapshot ids are created per build, so they cannot be named at deploy.",
   },

@@ -4,7 +4,7 @@ import exampleCatalog from '../../goldsmith.config.js';
 import { matchesPattern } from '../../local/eventbridge/match.js';
 import { Promotion } from '../../stacks/Promotion.js';
 import { aslFromTemplate, type TemplateJson } from '../../stacks/promotion/asl.js';
-import { approvalStateName } from '../../stacks/promotion/definition.js';
+import { approvalStateName, soakStateName } from '../../stacks/promotion/definition.js';
 import { stateChangeEvent } from '../handlers/promotion-fixtures.js';
 import { minimalCatalog, resourcesOf, type Synthesized, synthesize } from './helpers.js';
 
@@ -84,10 +84,22 @@ describe('Promotion stack: state machine', () => {
     }
   });
 
-  it("gives every waitForTaskToken task the channel's approval timeout from the catalog", () => {
+  it("gives every waitForTaskToken task its TimeoutSeconds from the catalog: the approval's timeout, or the soak", () => {
     const waits = Object.entries(states).filter(([, s]) => s.Resource?.endsWith('.waitForTaskToken'));
-    expect(waits.map(([name]) => name)).toEqual([approvalStateName('prod')]);
-    for (const [, task] of waits) expect(task.TimeoutSeconds).toBe(3 * 86_400);
+    expect(Object.fromEntries(waits.map(([name, task]) => [name, task.TimeoutSeconds]))).toEqual({
+      [approvalStateName('prod')]: 3 * 86_400,
+      [soakStateName('dev')]: 86_400,
+      [soakStateName('staging')]: 3 * 86_400,
+    });
+  });
+
+  it('takes a soak that runs out (States.Timeout) on to SoakCheck, and any other failure to RecordOutcome', () => {
+    const soak = states[soakStateName('dev')];
+    expect(soak?.Catch).toEqual([
+      { ErrorEquals: ['States.Timeout'], ResultPath: '$.soakEnded', Next: 'SoakCheck' },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'RecordOutcome' },
+    ]);
+    expect(soak?.Next).toBe('SoakCheck');
   });
 
   it('walks the channels one at a time', () => {

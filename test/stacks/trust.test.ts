@@ -62,7 +62,6 @@ const EVENTS = [
   ['goldsmith', 'Image Rejected'],
   ['goldsmith', 'Image Revoked'],
   ['goldsmith', 'Image Rebuild Requested'],
-  ['goldsmith', 'Image Rollback Requested'],
   ['goldsmith', 'Base Image Changed'],
   ['goldsmith', 'Package Update'],
   ['goldsmith.ci', 'Package Update'],
@@ -90,15 +89,18 @@ describe("Goldsmith's bus policy, simulated as synthesized (iam-simulate), per p
     expect(await allowedFor(roleOf('functions/watch-base-images.handler'))).toEqual(['goldsmith/Base Image Changed']);
   });
 
-  it('lets the functions that revoke put "Image Revoked" and ask for rebuilds, and only the operator endpoint ask for a rollback', async () => {
-    const revokers = ['functions/on-lifecycle-request.handler', 'functions/on-finding.handler'];
+  it('lets only the functions that revoke put "Image Revoked" and ask for rebuilds: lifecycle, on-finding, operator', async () => {
+    const revokers = [
+      'functions/on-lifecycle-request.handler',
+      'functions/on-finding.handler',
+      'functions/operator.handler',
+    ];
     for (const handler of revokers) {
       expect(await allowedFor(roleOf(handler)), handler).toEqual([
         'goldsmith/Image Revoked',
         'goldsmith/Image Rebuild Requested',
       ]);
     }
-    expect(await allowedFor(roleOf('functions/operator.handler'))).toEqual(['goldsmith/Image Rollback Requested']);
   });
 
   it('lets a CI principal — a named role, or any role of a named organization account — put only "Package Update"', async () => {
