@@ -110,6 +110,21 @@ describe('goldsmith refusals against a saved cloud: one line, exit 1, nothing ch
       ['revoke', 'base', '9.9.9/9', '--reason', 'test'],
       /^goldsmith revoke: unknown version 9\.9\.9\/9 of base/,
     ],
+    [
+      'promoting where nothing soaks (the staging soak is over)',
+      ['promote', 'base', 'staging'],
+      /^goldsmith promote: nothing of base is soaking in staging$/,
+    ],
+    [
+      'rolling back a channel that names nothing',
+      ['rollback', 'base', 'prod'],
+      /^goldsmith rollback: base\/prod names no version: nothing to roll back$/,
+    ],
+    [
+      'rolling back to no earlier version (the endpoint refuses, in the replayed cloud)',
+      ['rollback', 'base', 'dev'],
+      /^goldsmith rollback: no earlier launchable version was promoted to dev$/,
+    ],
   ];
   for (const [what, args, message] of refusals) {
     it(`refuses ${what}`, async () => {
@@ -122,6 +137,46 @@ describe('goldsmith refusals against a saved cloud: one line, exit 1, nothing ch
       expect(state()).toBe(before);
     });
   }
+});
+
+describe('goldsmith revoke --local DIR', () => {
+  it(
+    "revokes through the endpoint as the operators' role session, saves the changed cloud, and says so on a repeat",
+    async () => {
+      const before = state();
+      const { code, stdout } = await goldsmith([
+        'revoke',
+        'base',
+        '1.0.0/1',
+        '--reason',
+        'CVE-2027-0001',
+        '--local',
+        dir,
+        '--json',
+      ]);
+
+      expect(code).toBe(0);
+      expect(JSON.parse(stdout)).toMatchObject({
+        ok: true,
+        result: {
+          version: '1.0.0/1',
+          alreadyRevoked: false,
+          by: expect.stringMatching(/:assumed-role\/goldsmith-local-operators\/platform-engineer$/),
+          moves: [
+            { channel: 'dev', action: 'withdraw' },
+            { channel: 'staging', action: 'withdraw' },
+          ],
+        },
+      });
+      expect(state()).not.toBe(before);
+      const status = await goldsmith(['status', '--local', dir, '--json']);
+      const base = (
+        JSON.parse(status.stdout) as { images: { image: string; channels: { channel: string; pointer?: object }[] }[] }
+      ).images.find((i) => i.image === 'base');
+      expect(base?.channels.find((c) => c.channel === 'dev')?.pointer).toBeUndefined();
+    },
+    LONG,
+  );
 });
 
 describe('goldsmith simulate --resume DIR', () => {
