@@ -1,11 +1,16 @@
+import { getRevocation } from '../../aws/promotion-findings.js';
 import { listOutcomes } from '../../aws/promotion-ledger.js';
 import type { RegionAmi } from '../../core/promotion/types.js';
 import { type ChannelTargets, type ResolvedChannels, resolveChannels } from './channel-targets.js';
 import { type AppliedRegionGrants, applyLaunchGrants } from './launch-grants.js';
 
-/** The channels a version holds now: those the ledger records it `promoted` to. */
+/**
+ * The channels a version holds now: those the ledger records it `promoted` to — none once it is revoked, so a step
+ * that settles grants after the revocation (an expired approval's RecordOutcome) cannot give them back.
+ */
 export async function channelsHeld(image: string, version: string): Promise<Set<string>> {
-  const outcomes = await listOutcomes(image, version);
+  const [outcomes, revocation] = await Promise.all([listOutcomes(image, version), getRevocation(image, version)]);
+  if (revocation?.state === 'revoked') return new Set();
   return new Set(outcomes.filter((o) => o.outcome === 'promoted').map((o) => o.channel));
 }
 

@@ -220,6 +220,26 @@ describe('recordFailureOutcome and grants', () => {
     });
   });
 
+  it('takes every grant back when the version was revoked while its promotion waited (an approval expiring after)', async () => {
+    promoted('dev', 'staging');
+    ddb
+      .on(GetCommand, { Key: { pk: 'IMAGE#base', sk: 'REVOCATION#1.0.0/3' } })
+      .resolves({ Item: { state: 'revoked', reason: 'CVE-2027-0001' } });
+    ec2.on(DescribeImageAttributeCommand).resolves({
+      LaunchPermissions: [{ OrganizationalUnitArn: ouArn('ou-x1y2-dev00001') }],
+    });
+
+    await recordFailureOutcome({ ...channelItem('prod'), failure: { Error: 'ApprovalExpired', Cause: 'timed out' } });
+
+    expect(ec2).toHaveReceivedCommandWith(ModifyImageAttributeCommand, {
+      ImageId: AMIS[0]!.imageId,
+      LaunchPermission: { Remove: [{ OrganizationalUnitArn: ouArn('ou-x1y2-dev00001') }] },
+    });
+    expect(ec2).not.toHaveReceivedCommandWith(ModifyImageAttributeCommand, {
+      LaunchPermission: { Add: [{ OrganizationalUnitArn: ouArn('ou-x1y2-stg00001') }] },
+    });
+  });
+
   it('reads but changes nothing when the failed channel was never shared', async () => {
     await recordFailureOutcome({ ...channelItem('dev'), failure: { Error: 'GateRejected', Cause: 'findings' } });
 
