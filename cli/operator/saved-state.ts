@@ -69,12 +69,14 @@ const sameExchange = (a: OperatorExchange, b: OperatorExchange) =>
 
 /**
  * Ledger items that mark decisions: a replay that lost one of them is not the saved cloud. Slack's own bookkeeping
- * (`SLACK` items, keyed by the ids Slack gives each post) is not a decision and differs from run to run.
+ * (`SLACK` items, keyed by the ids Slack gives each post) is not a decision and differs from run to run. Channel
+ * pointers (`CHANNEL#`) are state, not decisions: the action being replayed may withdraw one (revoke, rollback); the
+ * promotions that set them are checked.
  */
 function decisionKeys(snapshot: CloudSnapshot): Set<string> {
   return new Set(
     snapshot.ledger
-      .filter((i) => String(i.pk) !== 'SLACK' && /^(BUILD|PROMOTION|CHANNEL|APPROVAL)#/.test(String(i.sk)))
+      .filter((i) => String(i.pk) !== 'SLACK' && /^(BUILD|PROMOTION|APPROVAL)#/.test(String(i.sk)))
       .map((i) => `${String(i.pk)}|${String(i.sk)}`),
   );
 }

@@ -9,7 +9,7 @@ import { costOfRun } from './cost.js';
 import { runAction, scheduleTriggers } from './driver.js';
 import { auditLifecycle, withdrawnBuilds } from './lifecycle-audit.js';
 import { reportCve } from './lifecycle-requests.js';
-import { defaultOperator, LocalOperatorEndpoint, type OperatorExchange } from './operator.js';
+import { LocalOperatorEndpoint, type OperatorExchange, scenarioOperator } from './operator.js';
 import type { ProgressListener } from './progress.js';
 import { buildReport, type SimulationReport, scanLedger } from './report.js';
 import type { Scenario, ScenarioEvent } from './scenario.js';
@@ -84,9 +84,9 @@ export async function simulate(
         approvers.decide(action, filter),
       letExpire: (filter: ScenarioEvent['filter']) => approvers.letExpire(filter),
       operator: (request: Record<string, unknown>, principal: string | undefined) =>
-        operatorEndpoint.send(request, principal ?? defaultOperator(catalog)),
+        operatorEndpoint.send(request, principal ?? scenarioOperator(cloud, catalog)),
       operatorNoted: async (request: Record<string, unknown>, principal: string | undefined) => {
-        const exchange = await operatorEndpoint.send(request, principal ?? defaultOperator(catalog));
+        const exchange = await operatorEndpoint.send(request, principal ?? scenarioOperator(cloud, catalog));
         if (!exchange.response.ok) {
           notes.push({
             at: exchange.at,

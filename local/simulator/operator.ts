@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
-import type { APIGatewayProxyEventV2WithIAMAuthorizer } from 'aws-lambda';
 import type { Catalog } from '../../core/config/schema.js';
+import { invokeOperatorUrl, operatorsRoleArn } from '../trust/operator-url.js';
 import type { LocalCloud } from './cloud.js';
 
 /** The handler setting of the operator endpoint (functions/operator.ts, issue 16). */
@@ -13,48 +12,6 @@ export interface OperatorExchange {
   request: Record<string, unknown>;
   status: number;
   response: { ok: boolean; error?: string; action?: string; result?: Record<string, unknown> };
-}
-
-/** What a function URL with AWS_IAM auth hands its function for a signed POST (payload format 2.0). */
-export function signedPost(
-  body: string,
-  principal: string,
-  requestId: string,
-  at: Date,
-): APIGatewayProxyEventV2WithIAMAuthorizer {
-  const account = /::(\d{12}):/.exec(principal)?.[1] ?? '123456789012';
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: '/',
-    rawQueryString: '',
-    headers: { host: 'operator.lambda-url.local', 'content-type': 'application/json', 'user-agent': 'goldsmith-cli' },
-    requestContext: {
-      accountId: account,
-      apiId: 'local',
-      authorizer: {
-        iam: {
-          accessKey: 'ASIALOCALOPERATOR',
-          accountId: account,
-          callerId: 'AROALOCALOPERATOR',
-          cognitoIdentity: null,
-          principalOrgId: 'o-local',
-          userArn: principal,
-          userId: 'AROALOCALOPERATOR',
-        },
-      },
-      domainName: 'operator.lambda-url.local',
-      domainPrefix: 'operator',
-      http: { method: 'POST', path: '/', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'goldsmith-cli' },
-      requestId,
-      routeKey: '$default',
-      stage: '$default',
-      time: at.toISOString(),
-      timeEpoch: at.getTime(),
-    },
-    body,
-    isBase64Encoded: false,
-  };
 }
 
 /**
@@ -72,15 +29,13 @@ export class LocalOperatorEndpoint {
     return undefined;
   }
 
+  /** Sends `request` signed as `principal` (the CLI assumes the operators' role first, as `invokeOperatorUrl` models). */
   async send(request: Record<string, unknown>, principal: string): Promise<OperatorExchange> {
-    const at = this.cloud.clock.date();
-    const body = JSON.stringify(request);
-    const requestId = createHash('sha256').update(`${at.toISOString()}${principal}${body}`).digest('hex').slice(0, 32);
-    const arn = this.arn();
+    const at = this.cloud.clock.date().toISOString();
     let exchange: OperatorExchange;
-    if (arn === undefined) {
+    if (this.arn() === undefined) {
       exchange = {
-        at: at.toISOString(),
+        at,
         principal,
         request,
         status: 501,
@@ -90,16 +45,21 @@ export class LocalOperatorEndpoint {
         },
       };
     } else {
-      const raw = (await this.cloud.invoker.invokeSync(arn, signedPost(body, principal, requestId, at))) as {
-        statusCode?: number;
-        body?: string;
-      };
+      const reply = await invokeOperatorUrl(this.cloud, { as: principal, body: request });
+      const body = reply.body as OperatorExchange['response'] & { Message?: string };
       exchange = {
-        at: at.toISOString(),
-        principal,
+        at,
+        principal: reply.signedAs ?? principal,
         request,
-        status: raw.statusCode ?? 500,
-        response: JSON.parse(raw.body ?? '{"ok":false,"error":"empty response"}') as OperatorExchange['response'],
+        status: reply.status,
+        // A refusal by IAM before the function runs carries only AWS's `{"Message":"Forbidden"}`.
+        response:
+          typeof body.ok === 'boolean'
+            ? body
+            : {
+                ok: false,
+                error: `${reply.signedAs ?? principal} may not invoke the operator endpoint (IAM: Forbidden)`,
+              },
       };
     }
     this.exchanges.push(exchange);
@@ -112,6 +72,16 @@ export function defaultOperator(catalog: Catalog): string {
   const first = catalog.access.operators[0];
   if (!first) throw new Error('the catalog names no operator principal (access.operators): pass --as ARN');
   return first;
+}
+
+/**
+ * Who a scenario's operator actions come from unless they say: the catalog's first operator, or — when it names none
+ * and only the account's administrators may assume the operators' role — that role itself (an administrator's session).
+ */
+export function scenarioOperator(cloud: LocalCloud, catalog: Catalog): string {
+  const role = catalog.access.operators[0] ?? operatorsRoleArn(cloud);
+  if (!role) throw new Error('the stacks define no operators role and the catalog names no operator principal');
+  return role;
 }
 
 /** An approver's first IAM principal (`access.approvers[name][0]`), so `--as ops-lead` works as well as an ARN. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { OperatorAction } from '../../events/operator-request.js';
 import { LOCAL_ACCOUNT, type LocalCloud } from '../simulator/cloud.js';
 import { principalArnOf } from './bus-authorizer.js';
@@ -99,6 +100,11 @@ async function allowed(
   return decision === 'Allowed';
 }
 
+/** The operators' role's ARN in the synthesized stacks, if they define one. */
+export function operatorsRoleArn(cloud: LocalCloud): string | undefined {
+  return operatorsRole(cloud)?.arn;
+}
+
 /** The caller as AWS reports it: a role signs as one of its sessions. */
 function sessionOf(principal: string, sessionName: string): string {
   const m = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(principal);
@@ -150,7 +156,11 @@ export async function invokeOperatorUrl(cloud: LocalCloud, call: OperatorCall): 
       },
       domainName: 'operator.lambda-url.local.on.aws',
       http: { method: 'POST', path: '/', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'goldsmith-cli' },
-      requestId: `operator-${at.getTime()}-${Math.random().toString(36).slice(2, 10)}`,
+      // Deterministic, so a saved cloud replays to the same ledger (a build's request id names its intent).
+      requestId: createHash('sha256')
+        .update(`${at.toISOString()}${caller}${JSON.stringify(call.body)}`)
+        .digest('hex')
+        .slice(0, 32),
       time: at.toISOString(),
       timeEpoch: at.getTime(),
     },
