@@ -179,6 +179,66 @@ describe('goldsmith revoke --local DIR', () => {
   );
 });
 
+describe('goldsmith approve and build --local DIR', () => {
+  it(
+    "approves the waiting prod promotion as the approver's own session, and saves it",
+    async () => {
+      const before = state();
+      const { code, stdout } = await goldsmith([
+        'approve',
+        'web-runtime',
+        'prod',
+        '--as',
+        'ops-lead',
+        '--local',
+        dir,
+        '--json',
+      ]);
+
+      expect(code).toBe(0);
+      expect(JSON.parse(stdout)).toMatchObject({
+        ok: true,
+        result: {
+          image: 'web-runtime',
+          version: '1.0.0/1',
+          channel: 'prod',
+          by: 'ops-lead',
+          principal: 'arn:aws:sts::123456789012:assumed-role/ops-lead/goldsmith-cli',
+          delivered: true,
+        },
+      });
+      expect(state()).not.toBe(before);
+    },
+    LONG,
+  );
+
+  it(
+    "starts a manual build through the operators' role, recorded with the session that asked",
+    async () => {
+      const { code, stdout } = await goldsmith([
+        'build',
+        'hardened',
+        '--reason',
+        'manual test',
+        '--local',
+        dir,
+        '--json',
+      ]);
+
+      expect(code).toBe(0);
+      expect(JSON.parse(stdout)).toMatchObject({
+        ok: true,
+        result: {
+          image: 'hardened',
+          requestedBy: expect.stringMatching(/:assumed-role\/goldsmith-local-operators\/platform-engineer$/),
+          decisions: [{ image: 'hardened', outcome: 'start', buildVersionArn: expect.stringMatching(/\/1\.0\.0\/2$/) }],
+        },
+      });
+    },
+    LONG,
+  );
+});
+
 describe('goldsmith simulate --resume DIR', () => {
   it(
     'continues the saved cloud to --until and saves it again',
@@ -192,11 +252,22 @@ describe('goldsmith simulate --resume DIR', () => {
         '--json',
       ]);
 
-      expect(code).toBe(0);
+      expect(code, stderr).toBe(0);
       expect(stderr).toContain('saved the local cloud at 2027-01-12T00:00:00.000Z');
       const report = JSON.parse(stdout) as { cost: { currency: string; perImage: Record<string, number> } };
       expect(report.cost.currency).toBe('USD');
       expect(report.cost.perImage.base).toBeGreaterThan(0);
+      const run = report as unknown as {
+        builds: { image: string; version: string; trigger: string }[];
+        promotions: { image: string; version: string; channel: string; outcome: string }[];
+      };
+      // The manual build and the approval taken on the saved cloud carry on in the resumed run.
+      expect(run.builds).toContainEqual(
+        expect.objectContaining({ image: 'hardened', version: '1.0.0/2', trigger: 'manual' }),
+      );
+      expect(run.promotions).toContainEqual(
+        expect.objectContaining({ image: 'web-runtime', version: '1.0.0/1', channel: 'prod', outcome: 'promoted' }),
+      );
     },
     LONG,
   );
