@@ -1,6 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { StackContext } from 'sst/constructs';
+import { ledgerResourcePolicy } from './ledger-access.js';
 import { ledgerTableName } from './names.js';
 
 /** What other stacks get from `use(Ledger)`. */
@@ -24,6 +25,8 @@ export function Ledger({ app, stack }: StackContext): LedgerResources {
     timeToLiveAttribute: 'expiresAt',
     deletionProtection: true,
     removalPolicy: RemovalPolicy.RETAIN,
+    // Writes only by Goldsmith's functions (their roles carry the ledger-writer tag): see stacks/ledger-access.ts.
+    resourcePolicy: ledgerResourcePolicy(ledgerTableName(app.stage)),
   });
   stack.addOutputs({ LedgerTableName: table.tableName });
   return { table };

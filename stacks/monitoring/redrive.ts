@@ -6,6 +6,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
 import { catalogBundling } from '../catalog.js';
+import { grantLedgerWrites } from '../ledger-access.js';
 import type { Watched } from './discover.js';
 
 /**
@@ -69,7 +70,7 @@ export function createRedrive(
       new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: targets.map((fn) => fn.functionArn) }),
     );
   }
-  ledger.grantReadWriteData(redrive);
+  grantLedgerWrites(ledger, redrive);
 
   const role = new iam.Role(stack, 'RedriveSchedulerRole', {
     assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {

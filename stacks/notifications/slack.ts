@@ -9,6 +9,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Function as SstFunction, type StackContext } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
+import { grantLedgerWrites } from '../ledger-access.js';
 import { NAME_PREFIX } from '../names.js';
 
 /**
@@ -52,7 +53,7 @@ export function createSlackRelay(
     'ApprovalLinkKey',
     `${NAME_PREFIX}/${app.stage}/approval-links`,
   ).grantRead(fn);
-  ledger.grantReadWriteData(fn);
+  grantLedgerWrites(ledger, fn);
   const dlq = new sqs.Queue(stack, 'SlackNotifyDlq', {
     retentionPeriod: Duration.days(14),
     encryption: sqs.QueueEncryption.SQS_MANAGED,

@@ -8,6 +8,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
 import { catalogBundling } from '../catalog.js';
+import { grantLedgerWrites } from '../ledger-access.js';
 
 type SummarySpec = Exclude<Catalog['notifications']['monthlySummary'], false>;
 
@@ -59,7 +60,7 @@ export function createMonthlySummary(
     maxEventAge: Duration.hours(6),
     onFailure: new destinations.SqsDestination(dlq),
   });
-  ledger.grantReadWriteData(summary);
+  grantLedgerWrites(ledger, summary);
   // Through an imported reference, as every publisher does: the topic's key policy already lets this account's
   // principals use the key through SNS, so no kms:GenerateDataKey* grant of our own is needed.
   sns.Topic.fromTopicArn(stack, 'MonthlySummaryTopic', topic.topicArn).grantPublish(summary);

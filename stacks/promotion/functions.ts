@@ -7,6 +7,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
 import { catalogBundling } from '../catalog.js';
+import { grantLedgerWrites } from '../ledger-access.js';
 import type { PromotionTaskFunctions } from './definition.js';
 import { allowRetirement } from './lifecycle.js';
 
@@ -128,7 +129,7 @@ export function createTaskFunctions(
   env.ledger.grantReadData(made.soakCheck);
   // Announcing functions also write: an announcement SNS did not take waits in the ledger for redelivery.
   for (const f of [made.gate, made.requestApproval, made.share, made.publish, made.retire, made.recordOutcome]) {
-    env.ledger.grantReadWriteData(f);
+    grantLedgerWrites(env.ledger, f);
   }
   // Soak records its task token, which an operator's promote answers to end the soak early.
   env.ledger.grantWriteData(made.soakStart);
@@ -167,7 +168,7 @@ export function createEventFunctions(stack: Stack, env: PromotionEnvironment, ca
   const onImageEvent = catalogFunction(stack, 'OnImageEvent', 'functions/on-image-event.handler', base, catalog);
   const onFinding = catalogFunction(stack, 'OnFinding', 'functions/on-finding.handler', base, catalog);
   for (const f of [onImageEvent, onFinding]) {
-    env.ledger.grantReadWriteData(f);
+    grantLedgerWrites(env.ledger, f);
     env.topic.grantPublish(f);
     allow(f, ['imagebuilder:GetImage'], imageArns);
   }
@@ -195,7 +196,7 @@ export function createApprovalCallback(
     // A public URL: bounded, so a flood of forged clicks cannot run up cost or take the account's concurrency.
     reservedConcurrentExecutions: APPROVAL_CALLBACK_CONCURRENCY,
   });
-  env.ledger.grantReadWriteData(callback);
+  grantLedgerWrites(env.ledger, callback);
   env.secret.grantRead(callback);
   // Announcing an approval; a refused publish waits in the ledger.
   callback.addEnvironment('NOTIFY_TOPIC_ARN', env.topic.topicArn);

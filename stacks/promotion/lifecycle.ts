@@ -9,6 +9,7 @@ import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
 import { DETAIL_TYPES, GOLDSMITH_SOURCE } from '../../events/sources.js';
 import { catalogBundling } from '../catalog.js';
+import { grantLedgerWrites } from '../ledger-access.js';
 import { allowPointerMoves } from './consumer-access.js';
 import type { PromotionEnvironment } from './functions.js';
 
@@ -94,7 +95,7 @@ export function createLifecycle(stack: Stack, env: PromotionEnvironment, catalog
     nodejs: catalogBundling(catalog),
   });
   for (const f of [sweep, requests]) {
-    env.ledger.grantReadWriteData(f);
+    grantLedgerWrites(env.ledger, f);
     env.topic.grantPublish(f);
     allowRetirement(stack, f);
   }

@@ -8,6 +8,7 @@ import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
 import { DEFAULT_WINDOW_DAYS } from '../../core/reconcile/decide.js';
 import { catalogBundling } from '../catalog.js';
+import { grantLedgerWrites } from '../ledger-access.js';
 import { everyPipelineArn, pipelineArnPrefix } from '../pipelines.js';
 import type { PromotionEnvironment } from './functions.js';
 
@@ -65,7 +66,7 @@ export function createReconciler(
     onFailure: new destinations.SqsDestination(dlq),
   });
 
-  env.ledger.grantReadWriteData(reconcile);
+  grantLedgerWrites(env.ledger, reconcile);
   env.topic.grantPublish(reconcile);
   stateMachine.grantStartExecution(reconcile);
   if (Object.keys(catalog.images).length > 0) {

@@ -8,6 +8,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
 import { catalogBundling } from '../catalog.js';
+import { grantLedgerWrites } from '../ledger-access.js';
 import { everyPipelineArn } from '../pipelines.js';
 
 export interface TriggerEnvironment {
@@ -81,9 +82,9 @@ export function createTriggerFunctions(stack: Stack, env: TriggerEnvironment): T
   for (const fn of [startBuilds, watchBaseImages]) {
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameters'], resources: [publicParameters] }));
   }
-  env.ledger.grantReadWriteData(startBuilds);
-  env.ledger.grantReadWriteData(watchBaseImages);
-  env.ledger.grantReadWriteData(onPipelineDisabled);
+  grantLedgerWrites(env.ledger, startBuilds);
+  grantLedgerWrites(env.ledger, watchBaseImages);
+  grantLedgerWrites(env.ledger, onPipelineDisabled);
   env.bus.grantPutEventsTo(watchBaseImages);
   env.topic.grantPublish(onPipelineDisabled);
   env.topic.grantPublish(startBuilds);

@@ -8,6 +8,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
 import { catalogBundling } from '../catalog.js';
+import { grantLedgerWrites } from '../ledger-access.js';
 import { NAME_PREFIX } from '../names.js';
 import { notificationsTopicName } from '../Promotion.js';
 import { everyPipelineArn } from '../pipelines.js';
@@ -82,7 +83,7 @@ export function createOperatorEndpoint(stack: Stack, inputs: OperatorEndpointInp
       }),
     );
   }
-  inputs.ledger.grantReadWriteData(fn);
+  grantLedgerWrites(inputs.ledger, fn);
   // Resume: a paused promotion starts again as a new execution of the same build.
   fn.addEnvironment('STATE_MACHINE_ARN', inputs.stateMachine.stateMachineArn);
   inputs.stateMachine.grantStartExecution(fn);

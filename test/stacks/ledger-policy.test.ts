@@ -1,0 +1,106 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { CatalogInput } from '../../core/config/schema.js';
+import exampleCatalog from '../../goldsmith.config.js';
+import { TemplateResolver } from '../../local/simulator/intrinsics.js';
+import { type SynthesizedApp, synthesizeApp } from '../../local/simulator/synth.js';
+import { evaluate, type PolicyDocument, rolePoliciesByArn } from '../../local/trust/policies.js';
+import { GOLDSMITH_STACKS } from '../../stacks/app.js';
+import { parseCatalogInput } from '../../stacks/catalog.js';
+import { LEDGER_WRITE_ACTIONS, LEDGER_WRITER_TAG } from '../../stacks/ledger-access.js';
+import { REPO_ROOT } from './helpers.js';
+
+const ACCOUNT = '123456789012';
+const ADMIN = `arn:aws:iam::${ACCOUNT}:role/admin`;
+const ADMIN_POLICY: PolicyDocument = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: 'dynamodb:*', Resource: '*' }],
+};
+
+type Resource = { Type: string; Properties?: Record<string, unknown> };
+let app: SynthesizedApp;
+let resolver: TemplateResolver;
+let tableArn: string;
+let tablePolicy: PolicyDocument;
+let roles: Map<string, PolicyDocument[]>;
+const tagged = new Set<string>();
+
+function resources(type: string): [string, Resource][] {
+  return app.templates.flatMap((t) => Object.entries(t.Resources ?? {}).filter(([, r]) => r.Type === type));
+}
+
+/** AWS's decision for `principal` doing `action` on the ledger, with the tags its role carries. */
+async function decide(principal: string, action: string, identityPolicies: readonly PolicyDocument[]) {
+  const context: Record<string, string> = { 'aws:PrincipalArn': principal, 'aws:PrincipalAccount': ACCOUNT };
+  if (tagged.has(principal)) context[`aws:PrincipalTag/${LEDGER_WRITER_TAG}`] = 'true';
+  const { decision } = await evaluate({
+    principal,
+    action,
+    resource: tableArn,
+    resourceAccount: ACCOUNT,
+    context,
+    identityPolicies,
+    resourcePolicy: tablePolicy,
+  });
+  return decision;
+}
+
+beforeAll(async () => {
+  app = await synthesizeApp(parseCatalogInput(exampleCatalog as CatalogInput, REPO_ROOT), GOLDSMITH_STACKS, {
+    root: REPO_ROOT,
+    accountId: ACCOUNT,
+  });
+  resolver = new TemplateResolver(app.templates, { accountId: ACCOUNT, region: 'us-east-1' });
+  const [[tableId, table] = ['', {}]] = resources('AWS::DynamoDB::Table');
+  tableArn = resolver.arn(tableId);
+  const props = resolver.resolve(table.Properties) as { ResourcePolicy?: { PolicyDocument: PolicyDocument } };
+  if (!props.ResourcePolicy) throw new Error('the ledger table has no resource policy');
+  tablePolicy = props.ResourcePolicy.PolicyDocument;
+  roles = rolePoliciesByArn(app.templates, resolver);
+  for (const [id, role] of resources('AWS::IAM::Role')) {
+    const tags = (resolver.resolve(role.Properties?.Tags) ?? []) as { Key: string; Value: string }[];
+    if (tags.some((t) => t.Key === LEDGER_WRITER_TAG && t.Value === 'true')) tagged.add(resolver.arn(id));
+  }
+}, 180_000);
+
+describe("the ledger's resource policy, simulated as synthesized (iam-simulate)", () => {
+  it('refuses every write to a same-account role holding dynamodb:* on *, explicitly, and still lets it read', async () => {
+    for (const action of LEDGER_WRITE_ACTIONS) {
+      expect(await decide(ADMIN, action, [ADMIN_POLICY]), action).toBe('ExplicitlyDenied');
+    }
+    expect(await decide(ADMIN, 'dynamodb:GetItem', [ADMIN_POLICY])).toBe('Allowed');
+    expect(await decide(ADMIN, 'dynamodb:Query', [ADMIN_POLICY])).toBe('Allowed');
+  });
+
+  it('lets every role its stacks grant ledger writes write it (no Goldsmith function locked out), and only those', async () => {
+    const writers: string[] = [];
+    const lockedOut: string[] = [];
+    for (const [arn, policies] of roles) {
+      const identityAllows = (
+        await evaluate({
+          principal: arn,
+          action: 'dynamodb:PutItem',
+          resource: tableArn,
+          resourceAccount: ACCOUNT,
+          context: {},
+          identityPolicies: policies,
+        })
+      ).decision;
+      if (identityAllows !== 'Allowed') continue;
+      if ((await decide(arn, 'dynamodb:PutItem', policies)) === 'Allowed') writers.push(arn);
+      else lockedOut.push(arn);
+    }
+    expect(lockedOut).toEqual([]);
+    // start-builds, the watcher, pipeline-disabled, 6 promotion tasks and the callback, reconcile, the lifecycle's,
+    // Slack, the summary, the re-drive and the operator endpoint: at least these.
+    expect(writers.length).toBeGreaterThanOrEqual(10);
+    expect([...tagged].sort()).toEqual(writers.sort());
+  });
+
+  it("refuses writes to the operators' role (people change state through the operator endpoint only)", async () => {
+    const operators = [...roles.keys()].find((arn) => arn.endsWith('-operators'));
+    expect(operators).toBeDefined();
+    const policies = roles.get(operators ?? '') ?? [];
+    expect(await decide(operators ?? '', 'dynamodb:PutItem', [...policies, ADMIN_POLICY])).toBe('ExplicitlyDenied');
+    expect(await decide(operators ?? '', 'dynamodb:Query', policies)).toBe('Allowed');
+  });
+});
