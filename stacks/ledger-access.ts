@@ -45,9 +45,13 @@ export function ledgerResourcePolicy(tableName: string): iam.PolicyDocument {
   });
 }
 
-/** Lets one of Goldsmith's functions read and write the ledger: the grant, and the tag the ledger's policy asks for. */
-export function grantLedgerWrites(ledger: dynamodb.ITable, fn: lambda.IFunction): void {
-  ledger.grantReadWriteData(fn);
+/**
+ * Lets one of Goldsmith's functions write the ledger (and read it, unless `writeOnly`): the grant, and the tag the
+ * ledger's policy asks for.
+ */
+export function grantLedgerWrites(ledger: dynamodb.ITable, fn: lambda.IFunction, writeOnly = false): void {
+  if (writeOnly) ledger.grantWriteData(fn);
+  else ledger.grantReadWriteData(fn);
   if (!fn.role) throw new Error(`${fn.node.path} has no role to mark as a ledger writer`);
   Tags.of(fn.role).add(LEDGER_WRITER_TAG, 'true');
 }

@@ -132,7 +132,7 @@ export function createTaskFunctions(
     grantLedgerWrites(env.ledger, f);
   }
   // Soak records its task token, which an operator's promote answers to end the soak early.
-  env.ledger.grantWriteData(made.soakStart);
+  grantLedgerWrites(env.ledger, made.soakStart, true);
   for (const f of [made.gate, made.requestApproval, made.publish, made.retire, made.recordOutcome]) {
     env.topic.grantPublish(f);
   }
