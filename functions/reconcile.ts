@@ -67,8 +67,10 @@ async function listCatalogBuilds(images: readonly string[]): Promise<ListedBuild
 }
 
 /**
- * The reconciler: lists the catalog pipelines' builds of the last `windowDays` days and, for each that reached
- * AVAILABLE / FAILED / CANCELLED without the ledger saying on-image-event handled it, does exactly what
+ * The reconciler. First what outages left undone: approval decisions recorded while Step Functions was down are
+ * delivered, promotions paused at the end of their retry horizon are resumed, and build intents whose start never
+ * happened are re-issued. Then it lists the catalog pipelines' builds of the last `windowDays` days and, for each
+ * that reached AVAILABLE / FAILED / CANCELLED without the ledger saying on-image-event handled it, does exactly what
  * on-image-event would have done (`actOnBuildStatus`: same deterministic execution name, same once-only
  * announcement), then records the reconciliation. One build's failure does not stop the others; the run then
  * fails so Scheduler retries it and, in the end, dead-letters it.
