@@ -130,11 +130,17 @@ export function formatReport(report: BundleReport): string {
   if (ratios.length > 0) {
     const over = report.functions.filter((r) => (r.loadRatio ?? 0) > 0.45).map((r) => r.function);
     const cpu = report.functions.flatMap((r) => (r.cpuRatio === undefined ? [] : [r.cpuRatio]));
+    const overCpu = report.functions.filter((r) => (r.cpuRatio ?? 0) > 0.45).map((r) => r.function);
     notes.push(
       `Cold load against a naive bundle (esbuild defaults: unminified, SDK CommonJS): ratio ${range(ratios)}` +
         (cpu.length ? ` (CPU time ${range(cpu)})` : '') +
         (over.length ? `; above 0.45: ${over.join(', ')}` : '; every function ≤ 0.45'),
     );
+    if (cpu.length) {
+      notes.push(
+        overCpu.length ? `  by CPU time above 0.45: ${overCpu.join(', ')}` : '  by CPU time every function ≤ 0.45',
+      );
+    }
   }
   if (notes.length > 0) lines.push('', ...notes);
   return lines.join('\n');

@@ -55,6 +55,7 @@ describe('formatReport', () => {
     const text = formatReport(report([fast, slow]));
     expect(text).toMatch(/^gate\s+400\.0\s+100\.0\s+120\s+1900\.0\s+400\s+0\.30\s+0\.28\s/m);
     expect(text).toContain('ratio 0.30–0.60 (CPU time 0.28–0.55); above 0.45: share');
+    expect(text).toContain('by CPU time above 0.45: share');
   });
 
   it('says why it globbed functions/ when synthesis failed', () => {
