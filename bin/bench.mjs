@@ -1,6 +1,11 @@
 #!/usr/bin/env node
+import { enableCompileCache } from 'node:module';
 // `npm run bench`: registers tsx (as bin/goldsmith.mjs does) so the TypeScript benchmarks load directly.
 import { register } from 'tsx/esm/api';
+
+// V8's compiled code of every module (aws-cdk-lib alone takes about a second to compile) is kept on disk and
+// reused by the next run (https://nodejs.org/api/module.html#module-compile-cache).
+enableCompileCache?.();
 
 register();
 const { main } = await import('../bench/main.ts');

@@ -9,6 +9,10 @@ if (major < 22) {
   );
   process.exit(1);
 }
+const { enableCompileCache } = await import('node:module');
+// V8's compiled code of every module (aws-cdk-lib alone takes about a second to compile) is kept on disk and
+// reused by the next run (https://nodejs.org/api/module.html#module-compile-cache).
+enableCompileCache?.();
 const { register } = await import('tsx/esm/api');
 register();
 const { main } = await import('../cli/main.ts');

@@ -35,8 +35,8 @@ export interface SimulationResult {
     monthsPerSecond: number;
     steps: number;
     peakRssMb: number;
-    /** Invocations and wall milliseconds per function (overlapping invocations each counted), most expensive first. */
-    functions?: Record<string, { invocations: number; ms: number }>;
+    /** Invocations, wall and CPU milliseconds per function (overlapping work counted in each), most CPU first. */
+    functions?: Record<string, { invocations: number; ms: number; cpuMs: number }>;
   };
 }
 
