@@ -7,6 +7,7 @@ import { Inspector2Client } from '@aws-sdk/client-inspector2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { RAMClient } from '@aws-sdk/client-ram';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -18,7 +19,7 @@ import { type ClientConstructor, type ClientOf, makeClient, type ServiceName } f
 /**
  * Every SDK client by service name, for the local cloud, scripts and tests. Production modules in aws/ import
  * their service's own module (`./clients/ec2.js` → `ec2Client(region)`) instead, because importing this one puts
- * all fourteen SDK clients into a Lambda bundle. Both share one cache, so `client('ec2', r)` and `ec2Client(r)` are
+ * all sixteen SDK clients into a Lambda bundle. Both share one cache, so `client('ec2', r)` and `ec2Client(r)` are
  * the same object.
  */
 export { documentClient } from './clients/dynamodb.js';
@@ -34,6 +35,7 @@ const constructors: { [S in ServiceName]: ClientConstructor<S> } = {
   lambda: LambdaClient,
   organizations: OrganizationsClient,
   ram: RAMClient,
+  scheduler: SchedulerClient,
   secretsmanager: SecretsManagerClient,
   sfn: SFNClient,
   sns: SNSClient,

@@ -83,6 +83,12 @@ export const NOTIFICATION_DETAILS = {
     channels: z.array(catalogName),
     by: z.string().min(1).optional(),
   }),
+  /** A revocation asked for a later time: at `due` the version is revoked as `revoked` says. */
+  'revocation-scheduled': z.strictObject({
+    reason: z.string().min(1),
+    due: isoTime,
+    by: z.string().min(1),
+  }),
   /** A channel pointer moved back to an older version (after a revocation, or by hand). */
   'rolled-back': z.strictObject({
     from: z.string().min(1).optional(),

@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import type { StackContext } from 'sst/constructs';
+import type { Function as SstFunction, StackContext } from 'sst/constructs';
 import { retryPolicyOf } from '../core/errors/retry.js';
 import { planAll } from '../core/promotion/plan.js';
 import { DETAIL_TYPES } from '../events/sources.js';
@@ -36,6 +36,8 @@ export interface PromotionResources {
   approvalUrl: string;
   /** The functions that put Goldsmith's facts on the bus, with what they put (the bus policy allows only these). */
   busWriters: BusWriterFunction[];
+  /** on-lifecycle-request: revokes on "Image Revoked" (from the bus, or from a revocation's schedule). */
+  lifecycleRequests: SstFunction;
 }
 
 /**
@@ -111,6 +113,7 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
   return {
     stateMachine,
     approvalUrl,
+    lifecycleRequests: lifecycle.requests,
     busWriters: [
       { fn: tasks.publish, detailTypes: [DETAIL_TYPES.imagePromoted] },
       // Revocation (revokeVersion) puts the fact "Image Revoked" and asks for the children's rebuilds; a new finding

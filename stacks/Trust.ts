@@ -11,6 +11,7 @@ import { allowRetirement } from './promotion/lifecycle.js';
 import { Triggers } from './Triggers.js';
 import { createBusPolicy } from './trust/bus-policy.js';
 import { createOperatorEndpoint, type OperatorEndpoint } from './trust/operator.js';
+import { allowScheduledRevocations } from './trust/scheduled-revocation.js';
 
 export interface TrustResources {
   busPolicy: PolicyStatement[];
@@ -41,6 +42,8 @@ export function Trust({ app, stack }: StackContext): TrustResources {
   triggers.bus.grantPutEventsTo(operator.fn);
   allowRetirement(stack, operator.fn);
   allowPointerMoves(stack, operator.fn, catalog, { withdraw: true });
+  // revoke --at T: a one-time schedule invokes on-lifecycle-request with "Image Revoked" at T.
+  allowScheduledRevocations(stack, app.stage, operator.fn, promotion.lifecycleRequests);
   const busPolicy = createBusPolicy(stack, {
     bus: triggers.bus,
     catalog,

@@ -7,6 +7,7 @@ import type { Inspector2Client } from '@aws-sdk/client-inspector2';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { RAMClient } from '@aws-sdk/client-ram';
+import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { SNSClient } from '@aws-sdk/client-sns';
@@ -32,6 +33,7 @@ export interface ServiceClients {
   lambda: LambdaClient;
   organizations: OrganizationsClient;
   ram: RAMClient;
+  scheduler: SchedulerClient;
   secretsmanager: SecretsManagerClient;
   sfn: SFNClient;
   sns: SNSClient;

@@ -38,6 +38,8 @@ export const skPrefix = {
   approval: 'APPROVAL#',
   paused: 'PAUSED#',
   revocation: 'REVOCATION#',
+  /** A revocation asked for a later time (not a revocation: readers of `REVOCATION#` never see it). */
+  scheduledRevocation: 'REVOKE-AT#',
   soak: 'SOAK#',
   pipeline: 'PIPELINE#',
 } as const;

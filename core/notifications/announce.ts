@@ -100,6 +100,10 @@ const TEXT: { [E in NotificationEvent]: (s: Subject, d: Detail<E>) => Text } = {
     title: `${s.image} ${s.version}: revoked`,
     summary: `${s.image} ${s.version} was revoked${d.by ? ` by ${d.by}` : ''} from ${list(d.channels)}: ${d.reason}. Nobody can launch it any more.`,
   }),
+  'revocation-scheduled': (s, d) => ({
+    title: `${s.image} ${s.version}: revocation scheduled for ${d.due}`,
+    summary: `${s.image} ${s.version} will be revoked at ${d.due} (asked by ${d.by}): ${d.reason}. Until then it stays where it is promoted.`,
+  }),
   'rolled-back': (s, d) => ({
     title: `${s.image}/${s.channel}: rolled back to ${d.to}`,
     summary: `${s.channel} of ${s.image} now points at ${d.to}${d.from ? ` instead of ${d.from}` : ''}: ${d.reason}.`,
@@ -139,6 +143,7 @@ const SEVERITY: Record<NotificationEvent, Severity> = {
   'revocation-requested': 'critical',
   retired: 'info',
   revoked: 'critical',
+  'revocation-scheduled': 'warning',
   'rolled-back': 'warning',
   'monthly-summary': 'info',
 };

@@ -97,6 +97,12 @@ export function factsOf(n: Notification): Fact[] {
         ...(n.detail.by ? [['By', n.detail.by] as const] : []),
         ['Reason', n.detail.reason],
       ];
+    case 'revocation-scheduled':
+      return [
+        ['Due', n.detail.due],
+        ['By', n.detail.by],
+        ['Reason', n.detail.reason],
+      ];
     case 'rolled-back':
       return [
         ...(n.detail.from ? [['From', n.detail.from] as const] : []),

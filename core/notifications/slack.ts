@@ -40,6 +40,7 @@ const MARK: Record<NotificationEvent, string> = {
   'revocation-requested': ':warning:',
   retired: ':file_cabinet:',
   revoked: ':rotating_light:',
+  'revocation-scheduled': ':alarm_clock:',
   'rolled-back': ':rewind:',
   'monthly-summary': ':bar_chart:',
 };

@@ -8,6 +8,7 @@ import { revokeVersion, UnknownVersionError } from '../lifecycle/revoke.js';
 import { rollbackChannel } from '../lifecycle/rollback.js';
 import { promotionPlans } from '../promotion/plans.js';
 import { Refusal } from './refusal.js';
+import { scheduleRevocation } from './scheduled-revoke.js';
 
 /**
  * The operator's promote, rollback and revoke: each through the path the system itself takes (the Soak state's own
@@ -104,10 +105,13 @@ export async function rollback(request: OperatorRequestOf<'rollback'>, caller: s
   return { ...result, by: caller };
 }
 
-/** `revoke IMAGE VERSION --reason R`: the lifecycle's revocation, now. A repeat finishes what is left, announced once. */
+/**
+ * `revoke IMAGE VERSION --reason R [--at T]`: the lifecycle's revocation, now (T absent, or at or before now); a
+ * repeat finishes what is left, announced once. T later than now: scheduled for T (scheduled-revoke.ts).
+ */
 export async function revoke(request: OperatorRequestOf<'revoke'>, caller: string, at: Date) {
   if (request.at !== undefined && Date.parse(request.at) > at.getTime()) {
-    throw new Refusal(400, 'at: a revocation at a later time is not available yet; revoke now, or at that time');
+    return scheduleRevocation(request, caller, new Date(request.at), at);
   }
   try {
     const result = await revokeVersion(

@@ -167,6 +167,16 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
       return one(required(site, action, 'NOTIFY_TOPIC_ARN'));
     case 'states:StartExecution':
       return one(required(site, action, 'STATE_MACHINE_ARN'));
+    // Scheduled revocations: schedules of Goldsmith's revocation group, and the one role they may pass.
+    case 'scheduler:CreateSchedule':
+    case 'scheduler:GetSchedule':
+      return one(
+        `arn:aws:scheduler:${region}:${account}:schedule/${required(site, action, 'REVOCATION_SCHEDULE_GROUP')}/${images[0] ?? 'base'}_1.0.0_1`,
+      );
+    case 'iam:PassRole':
+      return one(required(site, action, 'REVOCATION_SCHEDULER_ROLE_ARN'), {
+        'iam:PassedToService': 'scheduler.amazonaws.com',
+      });
     case 'secretsmanager:GetSecretValue':
       return one(
         `arn:aws:secretsmanager:${region}:${account}:secret:${required(site, action, 'APPROVAL_SECRET_NAME')}${SECRET_ARN_SUFFIX}`,

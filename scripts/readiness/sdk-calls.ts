@@ -27,6 +27,7 @@ const SERVICE_PREFIX: Readonly<Record<string, string>> = {
   lambda: 'lambda',
   organizations: 'organizations',
   ram: 'ram',
+  scheduler: 'scheduler',
   'secrets-manager': 'secretsmanager',
   sfn: 'states',
   sns: 'sns',
@@ -40,6 +41,12 @@ const SERVICE_PREFIX: Readonly<Record<string, string>> = {
  * authorized as lambda:InvokeFunction.
  */
 const ACTION_OF_OPERATION: Readonly<Record<string, string>> = { 'lambda:Invoke': 'lambda:InvokeFunction' };
+
+/**
+ * Operations that also need a dependent action: CreateSchedule passes the schedule's execution role
+ * (iam:PassRole; https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridgescheduler.html).
+ */
+const DEPENDENT_ACTIONS: Readonly<Record<string, readonly string[]>> = { 'scheduler:CreateSchedule': ['iam:PassRole'] };
 
 /** The DynamoDB document client's commands are named after the item operations they marshal for. */
 const DOCUMENT_COMMANDS: Readonly<Record<string, string>> = {
@@ -84,7 +91,7 @@ export function iamActionsForImport(pkg: string, name: string): string[] {
   const prefix = SERVICE_PREFIX[client];
   if (!prefix) throw new Error(`${pkg}: add its IAM service prefix to SERVICE_PREFIX`);
   const action = `${prefix}:${operation}`;
-  return [ACTION_OF_OPERATION[action] ?? action];
+  return [ACTION_OF_OPERATION[action] ?? action, ...(DEPENDENT_ACTIONS[action] ?? [])];
 }
 
 interface ImportBinding {

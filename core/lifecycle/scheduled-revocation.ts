@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * A revocation asked for a later time: an EventBridge Scheduler one-time schedule that puts the "Image Revoked"
+ * event to on-lifecycle-request at that time. Pure: the schedule's name, its `at()` expression, and what a repeat
+ * of the request means.
+ */
+
+/**
+ * Schedule names: 1 to 64 of `[0-9a-zA-Z-_.]`
+ * (https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html, "Name").
+ */
+export const SCHEDULE_NAME_MAX = 64;
+const SCHEDULE_NAME = /^[0-9a-zA-Z\-_.]{1,64}$/;
+
+/**
+ * The one schedule name of the revocation of `version` of `image`: `<image>_<x.y.z>_<build>`. Catalog names have no
+ * `_` and versions no `_`, so two (image, version) pairs never share a name; a name over 64 characters keeps its
+ * first 51 and ends in `-` and 12 hex digits of its SHA-256, which no untruncated name can end in (those end in
+ * `_<digits>`).
+ */
+export function revocationScheduleName(image: string, version: string): string {
+  const full = `${image}_${version.replace('/', '_')}`;
+  if (full.length <= SCHEDULE_NAME_MAX) return full;
+  const hash = createHash('sha256').update(full).digest('hex').slice(0, 12);
+  return `${full.slice(0, SCHEDULE_NAME_MAX - 13)}-${hash}`;
+}
+
+/** True for a name EventBridge Scheduler accepts. */
+export function isScheduleName(name: string): boolean {
+  return SCHEDULE_NAME.test(name);
+}
+
+/**
+ * A one-time schedule's expression, `at(yyyy-mm-ddThh:mm:ss)`, in UTC (the schedule says
+ * `ScheduleExpressionTimezone: UTC`; https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html#one-time).
+ * Milliseconds are dropped: the expression has seconds, and Scheduler invokes within the minute anyway.
+ */
+export function atExpression(when: Date): string {
+  return `at(${when.toISOString().slice(0, 19)})`;
+}
+
+const AT = /^at\((\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\)$/;
+
+/** The instant an `at()` expression names in UTC, or undefined when it is not one (or names no real date). */
+export function parseAtExpression(expression: string): Date | undefined {
+  const m = AT.exec(expression);
+  if (!m) return undefined;
+  const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  if (atExpression(date) !== expression) return undefined;
+  return date;
+}
+
+/** What a request to revoke at `due` finds when a schedule of that name already exists. */
+export type RepeatOutcome = { kind: 'same'; due: string } | { kind: 'different'; due: string; existing: string };
+
+/**
+ * A repeat of the same request (same due time, to the second) is answered as already scheduled; a different time is
+ * refused, nothing changed (the schedule is never moved by a second request).
+ */
+export function compareRepeat(existingExpression: string, due: Date): RepeatOutcome {
+  const existing = parseAtExpression(existingExpression);
+  const wanted = atExpression(due);
+  const dueIso = new Date(Math.floor(due.getTime() / 1000) * 1000).toISOString();
+  if (existingExpression === wanted) return { kind: 'same', due: dueIso };
+  return { kind: 'different', due: dueIso, existing: existing ? existing.toISOString() : existingExpression };
+}

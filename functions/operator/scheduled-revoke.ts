@@ -1,0 +1,111 @@
+import { listBuilds } from '../../aws/lifecycle-ledger.js';
+import { announce } from '../../aws/notifications.js';
+import { getRevocation } from '../../aws/promotion-findings.js';
+import { createRevocationSchedule } from '../../aws/revocation-schedules.js';
+import { recordScheduledRevocation } from '../../aws/scheduled-revocations.js';
+import { atExpression, compareRepeat, revocationScheduleName } from '../../core/lifecycle/scheduled-revocation.js';
+import { announcement } from '../../core/notifications/announce.js';
+import type { ImageRevokedEvent } from '../../events/image-revoked.js';
+import type { OperatorRequestOf } from '../../events/operator-request.js';
+import { DETAIL_TYPES, GOLDSMITH_SOURCE } from '../../events/sources.js';
+import { Refusal } from './refusal.js';
+
+/** The account an Image Builder ARN names (`arn:aws:imagebuilder:<region>:<account>:image/…`). */
+const accountOf = (arn: string) => arn.split(':')[4] ?? '';
+
+/**
+ * The "Image Revoked" event on-lifecycle-request receives at `due`: what it would receive from Goldsmith's bus, with
+ * the caller as `by` and the due time as `revokedAt`. Its id is the schedule's name and time, so it is the same
+ * event however often the request is repeated. `channels` is empty: which channels move is decided at `due`.
+ */
+export function scheduledRevocationEvent(
+  request: { image: string; version: string; reason: string },
+  buildVersionArn: string,
+  by: string,
+  due: Date,
+): ImageRevokedEvent {
+  const revokedAt = new Date(Math.floor(due.getTime() / 1000) * 1000).toISOString();
+  return {
+    version: '0',
+    id: `${revocationScheduleName(request.image, request.version)}@${revokedAt}`,
+    source: GOLDSMITH_SOURCE,
+    'detail-type': DETAIL_TYPES.imageRevoked,
+    account: accountOf(buildVersionArn),
+    time: revokedAt,
+    region: buildVersionArn.split(':')[3] ?? '',
+    resources: [buildVersionArn],
+    detail: {
+      image: request.image,
+      version: request.version,
+      buildVersionArn,
+      channels: [],
+      reason: request.reason,
+      by,
+      revokedAt,
+    },
+  };
+}
+
+/**
+ * `revoke IMAGE VERSION --reason R --at T` with T later than now: a one-time EventBridge Scheduler schedule invokes
+ * on-lifecycle-request with "Image Revoked" at T (the revocation on-lifecycle-request already carries out,
+ * idempotently); the request is recorded (`REVOKE-AT#`) and announced. A repeat for the same time answers
+ * `alreadyScheduled`; for another time it is refused and nothing changes. Until T the version stays as it is.
+ */
+export async function scheduleRevocation(request: OperatorRequestOf<'revoke'>, caller: string, due: Date, now: Date) {
+  const build = (await listBuilds(request.image)).find((b) => b.version === request.version);
+  if (!build) throw new Refusal(404, `unknown version ${request.version} of ${request.image}`);
+  if (!build.buildVersionArn) throw new Refusal(409, `${request.image} ${request.version} has no Image Builder build`);
+  const revoked = await getRevocation(request.image, request.version);
+  if (revoked?.state === 'revoked') {
+    throw new Refusal(
+      409,
+      `${request.image} ${request.version} was already revoked at ${revoked.revokedAt ?? revoked.at}`,
+    );
+  }
+  const name = revocationScheduleName(request.image, request.version);
+  const event = scheduledRevocationEvent(request, build.buildVersionArn, caller, due);
+  const dueAt = event.detail.revokedAt;
+  const created = await createRevocationSchedule({
+    name,
+    expression: atExpression(due),
+    description: `Goldsmith: revoke ${request.image} ${request.version} (${request.reason})`.slice(0, 512),
+    input: JSON.stringify(event),
+  });
+  if (!created.created) {
+    const repeat = compareRepeat(created.existingExpression, due);
+    if (repeat.kind === 'different') {
+      throw new Refusal(
+        409,
+        `${request.image} ${request.version} is already scheduled for revocation at ${repeat.existing}: not moved to ${dueAt}, nothing changed`,
+      );
+    }
+  }
+  const requestedAt = now.toISOString();
+  await recordScheduledRevocation({
+    image: request.image,
+    version: request.version,
+    reason: request.reason,
+    by: caller,
+    requestedAt,
+    dueAt,
+    schedule: name,
+  });
+  // Announced on every answer: the announcement's id (event, version, due time) lets SNS subscribers see it once.
+  await announce(
+    announcement(
+      'revocation-scheduled',
+      { image: request.image, version: request.version },
+      { reason: request.reason, due: dueAt, by: caller },
+      { at: requestedAt, key: `revoke-at:${dueAt}` },
+    ),
+  );
+  return {
+    image: request.image,
+    version: request.version,
+    by: caller,
+    scheduledFor: dueAt,
+    schedule: name,
+    alreadyScheduled: !created.created,
+  };
+}
