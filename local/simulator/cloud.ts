@@ -16,6 +16,7 @@ import { LambdaFake } from '../fakes/lambda.js';
 import { attachFake, attachOutage } from '../fakes/middleware.js';
 import { organizationFromCatalog } from '../fakes/organizations.js';
 import { Outages } from '../fakes/outages.js';
+import { SchedulerFake } from '../fakes/scheduler.js';
 import { SecretsManagerFake } from '../fakes/secretsmanager.js';
 import { announcementWork } from '../fakes/sns-sts.js';
 import { SqsFake } from '../fakes/sqs.js';
@@ -66,6 +67,8 @@ export interface LocalCloud {
   /** The dead-letter queues, and how many dead-lettered invocations were made again (the Lambda API's Invoke). */
   sqs: SqsFake;
   redrives: { count: number };
+  /** EventBridge Scheduler's one-time schedules (revocations asked for a later time). */
+  scheduler: SchedulerFake;
   stop(): Promise<void>;
 }
 
@@ -362,6 +365,19 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     }
     return refused;
   };
+  const scheduler = new SchedulerFake({
+    accountId: LOCAL_ACCOUNT,
+    region,
+    now: () => clock.now(),
+    schedule: (at, label, fn) => clock.schedule(at, label, fn),
+    groups: app.templates
+      .flatMap((t) => Object.values(t.Resources ?? {}))
+      .filter((r) => r.Type === 'AWS::Scheduler::ScheduleGroup')
+      .map((r) => String(resolver.resolve(r.Properties?.Name))),
+    roleExists: (arn) => rolePolicies.has(arn),
+    // Scheduler invokes a Lambda target asynchronously: Lambda's retries and on-failure destination apply.
+    invokeAsync: (arn, payload, label) => invoker.deliverAsync(functionArnOf(wiring, arn) ?? arn, payload, label),
+  });
   const extra = {
     sfn: new StepFunctionsFake(sfn, (work) => outages.done(work)),
     eventbridge: new EventBridgeFake(
@@ -372,6 +388,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     secretsmanager: secrets,
     sqs,
     lambda: lambdaApi,
+    scheduler,
   } as const;
   const base = installed.clientSettings;
   const dynamoUsage = { writes: 0, reads: 0 };
@@ -455,6 +472,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     slack,
     sqs,
     redrives,
+    scheduler,
     async stop() {
       configureClients({});
       configureSlack({});
