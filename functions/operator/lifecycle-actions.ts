@@ -110,9 +110,9 @@ export async function rollback(request: OperatorRequestOf<'rollback'>, caller: s
  * repeat finishes what is left, announced once. T later than now: scheduled for T (scheduled-revoke.ts).
  */
 export async function revoke(request: OperatorRequestOf<'revoke'>, caller: string, at: Date) {
-  if (request.at !== undefined && Date.parse(request.at) > at.getTime()) {
-    return scheduleRevocation(request, caller, new Date(request.at), at);
-  }
+  // Schedules name whole seconds: a time that rounds down to now or earlier is now.
+  const due = request.at === undefined ? undefined : Math.floor(Date.parse(request.at) / 1000) * 1000;
+  if (due !== undefined && due > at.getTime()) return scheduleRevocation(request, caller, new Date(due), at);
   try {
     const result = await revokeVersion(
       { image: request.image, version: request.version, reason: request.reason, by: caller, at },

@@ -1,0 +1,178 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getRevocation } from '../../aws/promotion-findings.js';
+import { getChannelPointer } from '../../aws/promotion-ledger.js';
+import { getScheduledRevocation } from '../../aws/scheduled-revocations.js';
+import { type LocalCloud, startLocalCloud } from '../../local/simulator/cloud.js';
+import { scenarioSchema } from '../../local/simulator/scenario.js';
+import { ciPackageUpdate, putAsSender } from '../../local/simulator/senders.js';
+import { invokeOperatorUrl } from '../../local/trust/operator-url.js';
+import { catalogOf, REPO_ROOT } from '../scenarios/helpers.js';
+
+const ACCOUNT = '123456789012';
+const OPERATOR = `arn:aws:iam::${ACCOUNT}:role/platform-engineer`;
+const SESSION = `arn:aws:sts::${ACCOUNT}:assumed-role/goldsmith-local-operators/platform-engineer`;
+
+// One image in one region, two channels with one-hour soaks: 1.0.0/1 and 1.0.0/2 promoted to both.
+const catalog = catalogOf({
+  organization: { id: 'o-a1b2c3d4e5', homeRegion: 'us-east-1' },
+  images: {
+    base: {
+      parent: 'ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
+      components: [{ managed: 'update-linux' }],
+      regions: ['us-east-1'],
+      triggers: { baseImage: false, packages: ['openssl'] },
+    },
+  },
+  channels: [
+    { name: 'dev', targets: { ous: ['ou-x1y2-dev00001'] }, soak: '1h' },
+    { name: 'prod', targets: { ous: ['ou-x1y2-prd00001'] }, soak: '1h' },
+  ],
+  access: { ci: [`arn:aws:iam::${ACCOUNT}:role/ci-release`], operators: [OPERATOR], approvers: {} },
+});
+
+const DUE = '2027-02-05T09:00:00.000Z';
+let cloud: LocalCloud;
+const release = (version: string) =>
+  putAsSender(cloud, { event: ciPackageUpdate(cloud, { package: 'openssl', version }), as: 'ci' });
+const operator = (body: Record<string, unknown>) => invokeOperatorUrl(cloud, { as: OPERATOR, body });
+const revokeAt = (version: string, at: string) =>
+  operator({ action: 'revoke', image: 'base', version, reason: 'CVE-2027-0042', at });
+const pointerOf = async (channel: string) => (await getChannelPointer('base', channel))?.version;
+
+beforeAll(async () => {
+  const scenario = scenarioSchema.parse({
+    start: '2027-02-01T00:00:00Z',
+    until: '2027-03-01T00:00:00Z',
+    organization: { accountsPerOu: 2 },
+  });
+  cloud = await startLocalCloud(catalog, scenario, REPO_ROOT);
+  await release('3.0.1');
+  await cloud.clock.run('2027-02-02T00:00:00Z');
+  await release('3.0.2');
+  await cloud.clock.run('2027-02-03T09:00:00Z');
+}, 180_000);
+
+afterAll(async () => {
+  await cloud?.stop();
+});
+
+describe('operator revoke --at T (later than now): an EventBridge Scheduler one-time schedule', () => {
+  it('creates the schedule that puts "Image Revoked" to on-lifecycle-request at T, and revokes nothing yet', async () => {
+    const reply = await revokeAt('1.0.0/2', DUE);
+
+    expect(reply).toMatchObject({
+      status: 200,
+      body: {
+        ok: true,
+        result: {
+          image: 'base',
+          version: '1.0.0/2',
+          by: SESSION,
+          scheduledFor: DUE,
+          schedule: 'base_1.0.0_2',
+          alreadyScheduled: false,
+        },
+      },
+    });
+    const [schedule, ...others] = cloud.scheduler.list();
+    expect(others).toEqual([]);
+    const target = process.env.REVOCATION_TARGET_ARN;
+    expect(target).toMatch(/^arn:aws:lambda:us-east-1:123456789012:function:.*OnLifecycleRequest/);
+    expect(schedule).toMatchObject({
+      Name: 'base_1.0.0_2',
+      GroupName: 'goldsmith-local-revocations',
+      ScheduleExpression: 'at(2027-02-05T09:00:00)',
+      ScheduleExpressionTimezone: 'UTC',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      ActionAfterCompletion: 'DELETE',
+      State: 'ENABLED',
+      Target: { Arn: target, RoleArn: process.env.REVOCATION_SCHEDULER_ROLE_ARN },
+    });
+    expect(JSON.parse(schedule?.Target.Input ?? '{}')).toEqual({
+      version: '0',
+      id: `base_1.0.0_2@${DUE}`,
+      source: 'goldsmith',
+      'detail-type': 'Image Revoked',
+      account: ACCOUNT,
+      time: DUE,
+      region: 'us-east-1',
+      resources: [expect.stringMatching(/^arn:aws:imagebuilder:us-east-1:123456789012:image\/.+\/1\.0\.0\/2$/)],
+      detail: {
+        image: 'base',
+        version: '1.0.0/2',
+        buildVersionArn: expect.stringMatching(/\/1\.0\.0\/2$/),
+        channels: [],
+        reason: 'CVE-2027-0042',
+        by: SESSION,
+        revokedAt: DUE,
+      },
+    });
+    expect(await getScheduledRevocation('base', '1.0.0/2')).toMatchObject({
+      by: SESSION,
+      requestedAt: '2027-02-03T09:00:00.000Z',
+      dueAt: DUE,
+      reason: 'CVE-2027-0042',
+      schedule: 'base_1.0.0_2',
+    });
+    // Not a revocation: the promotion's and the lifecycle's readers of REVOCATION# see nothing.
+    expect(await getRevocation('base', '1.0.0/2')).toBeUndefined();
+    expect([await pointerOf('dev'), await pointerOf('prod')]).toEqual(['1.0.0/2', '1.0.0/2']);
+  });
+
+  it('answers a repeat of the same request as already scheduled, with one schedule', async () => {
+    const reply = await revokeAt('1.0.0/2', '2027-02-05T09:00:00Z');
+
+    expect(reply).toMatchObject({ status: 200, body: { result: { scheduledFor: DUE, alreadyScheduled: true } } });
+    expect(cloud.scheduler.list().map((s) => s.ScheduleExpression)).toEqual(['at(2027-02-05T09:00:00)']);
+  });
+
+  it('refuses the same version at another time in one line, and changes nothing', async () => {
+    const reply = await revokeAt('1.0.0/2', '2027-02-06T09:00:00Z');
+
+    expect(reply).toMatchObject({
+      status: 409,
+      body: {
+        ok: false,
+        error: `base 1.0.0/2 is already scheduled for revocation at ${DUE}: not moved to 2027-02-06T09:00:00.000Z, nothing changed`,
+      },
+    });
+    expect(cloud.scheduler.list().map((s) => s.ScheduleExpression)).toEqual(['at(2027-02-05T09:00:00)']);
+    expect((await getScheduledRevocation('base', '1.0.0/2'))?.dueAt).toBe(DUE);
+  });
+
+  it('refuses a version the image never built, scheduling nothing', async () => {
+    const reply = await revokeAt('9.9.9/9', DUE);
+
+    expect(reply).toMatchObject({ status: 404, body: { ok: false, error: 'unknown version 9.9.9/9 of base' } });
+    expect(cloud.scheduler.list()).toHaveLength(1);
+  });
+
+  it('keeps the version promoted until T, then revokes it at T as the caller and deletes the schedule', async () => {
+    await cloud.clock.run('2027-02-05T08:59:00Z');
+    expect(await pointerOf('prod')).toBe('1.0.0/2');
+    expect(await getRevocation('base', '1.0.0/2')).toBeUndefined();
+
+    await cloud.clock.run('2027-02-05T12:00:00Z');
+
+    expect([await pointerOf('dev'), await pointerOf('prod')]).toEqual(['1.0.0/1', '1.0.0/1']);
+    expect(await getRevocation('base', '1.0.0/2')).toMatchObject({ state: 'revoked', revokedAt: DUE });
+    expect(cloud.scheduler.invocations.map((i) => `${i.at} ${i.schedule}`)).toEqual([
+      `${DUE} goldsmith-local-revocations/base_1.0.0_2`,
+    ]);
+    expect(cloud.scheduler.list()).toEqual([]);
+  });
+
+  it('revokes at once when T is at or before now, creating no schedule', async () => {
+    const reply = await revokeAt('1.0.0/1', '2027-02-05T11:00:00Z');
+
+    expect(reply).toMatchObject({
+      status: 200,
+      body: { ok: true, result: { version: '1.0.0/1', alreadyRevoked: false } },
+    });
+    expect(await getRevocation('base', '1.0.0/1')).toMatchObject({
+      state: 'revoked',
+      revokedAt: '2027-02-05T12:00:00.000Z',
+    });
+    expect(cloud.scheduler.list()).toEqual([]);
+  });
+});

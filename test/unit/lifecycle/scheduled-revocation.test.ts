@@ -1,0 +1,80 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  atExpression,
+  compareRepeat,
+  isScheduleName,
+  parseAtExpression,
+  revocationScheduleName,
+} from '../../../core/lifecycle/scheduled-revocation.js';
+
+const catalogName = fc.stringMatching(/^[a-z][a-z0-9-]{0,62}$/);
+const version = fc
+  .tuple(fc.nat(999), fc.nat(999), fc.nat(999), fc.nat(99_999))
+  .map(([a, b, c, n]) => `${a}.${b}.${c}/${n}`);
+
+describe('revocationScheduleName', () => {
+  it('names a short pair readably', () => {
+    expect(revocationScheduleName('web-runtime', '1.0.0/12')).toBe('web-runtime_1.0.0_12');
+  });
+
+  it('is always a name EventBridge Scheduler accepts (1 to 64 of [0-9a-zA-Z-_.])', () => {
+    fc.assert(
+      fc.property(catalogName, version, (image, v) => {
+        expect(isScheduleName(revocationScheduleName(image, v))).toBe(true);
+      }),
+    );
+  });
+
+  it('gives two different (image, version) pairs two different names', () => {
+    fc.assert(
+      fc.property(catalogName, version, catalogName, version, (i1, v1, i2, v2) => {
+        fc.pre(i1 !== i2 || v1 !== v2);
+        expect(revocationScheduleName(i1, v1)).not.toBe(revocationScheduleName(i2, v2));
+      }),
+    );
+  });
+
+  it('keeps a 63-character image name within 64 characters, ending in a hash', () => {
+    const name = revocationScheduleName(`a${'b'.repeat(62)}`, '1.0.0/1');
+    expect(name).toHaveLength(64);
+    expect(name).toMatch(/-[0-9a-f]{12}$/);
+  });
+});
+
+describe('atExpression / parseAtExpression', () => {
+  it('writes at(yyyy-mm-ddThh:mm:ss) in UTC, dropping milliseconds', () => {
+    expect(atExpression(new Date('2027-01-05T09:00:00.750+02:00'))).toBe('at(2027-01-05T07:00:00)');
+  });
+
+  it('reads back every expression it writes, to the second', () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date('2000-01-01'), max: new Date('2999-12-31'), noInvalidDate: true }), (d) => {
+        expect(parseAtExpression(atExpression(d))?.getTime()).toBe(Math.floor(d.getTime() / 1000) * 1000);
+      }),
+    );
+  });
+
+  it('refuses what is not an at() expression or names no real date', () => {
+    expect(parseAtExpression('rate(1 day)')).toBeUndefined();
+    expect(parseAtExpression('at(2027-02-30T09:00:00)')).toBeUndefined();
+    expect(parseAtExpression('at(2027-01-05 09:00:00)')).toBeUndefined();
+  });
+});
+
+describe('compareRepeat', () => {
+  it('takes the same time to the second for the same request', () => {
+    expect(compareRepeat('at(2027-01-05T09:00:00)', new Date('2027-01-05T09:00:00.400Z'))).toEqual({
+      kind: 'same',
+      due: '2027-01-05T09:00:00.000Z',
+    });
+  });
+
+  it('names the existing time when the request asks for another', () => {
+    expect(compareRepeat('at(2027-01-05T09:00:00)', new Date('2027-01-06T09:00:00Z'))).toEqual({
+      kind: 'different',
+      due: '2027-01-06T09:00:00.000Z',
+      existing: '2027-01-05T09:00:00.000Z',
+    });
+  });
+});
