@@ -171,3 +171,76 @@ describe('the operator endpoint and the approval callback in the synthesized app
     ]);
   });
 });
+
+describe('scheduled revocations (revoke --at) in the synthesized app', () => {
+  /** Every statement of a role's identity policies. */
+  const statementsOf = (roleArn: string) =>
+    (roles.get(roleArn) ?? []).flatMap((d) => d.Statement as unknown as Record<string, unknown>[]);
+  const asList = (v: unknown) => (Array.isArray(v) ? v : [v]);
+  const roleArnWith = (description: string) => {
+    for (const t of app.templates) {
+      for (const [id, r] of Object.entries(t.Resources ?? {})) {
+        if (r.Type === 'AWS::IAM::Role' && r.Properties?.Description === description) return resolver.arn(id);
+      }
+    }
+    throw new Error(`no role described "${description}"`);
+  };
+  const schedulerRole = () =>
+    roleArnWith('Goldsmith: EventBridge Scheduler invokes on-lifecycle-request for a revocation asked for later');
+
+  it('creates the revocation schedule group', () => {
+    const groups = resourcesOf('AWS::Scheduler::ScheduleGroup').map((g) => resolver.resolve(g.Properties?.Name));
+    expect(groups).toEqual(['goldsmith-local-revocations']);
+  });
+
+  it('lets only EventBridge Scheduler of this account assume the scheduler role, which may only invoke on-lifecycle-request', () => {
+    const role = resourcesOf('AWS::IAM::Role').find((r) =>
+      String(r.Properties?.Description).includes('for a revocation asked for later'),
+    );
+    expect(resolver.resolve(role?.Properties?.AssumeRolePolicyDocument)).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Action: 'sts:AssumeRole',
+          Effect: 'Allow',
+          Principal: { Service: 'scheduler.amazonaws.com' },
+          Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
+        },
+      ],
+    });
+    const target = [...app.handlers].find(([, h]) => h === 'functions/on-lifecycle-request.handler')?.[0] ?? '';
+    expect(statementsOf(schedulerRole())).toEqual([
+      { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: resolver.arn(target) },
+    ]);
+  });
+
+  it('lets the operator function create and read schedules of its group only, and pass only that role, to Scheduler', () => {
+    const operator = statementsOf(roleOf('functions/operator.handler'));
+    const scheduling = operator.filter((s) => asList(s.Action).some((a) => /^(scheduler|iam):/.test(String(a))));
+    expect(scheduling).toEqual([
+      {
+        Action: ['scheduler:CreateSchedule', 'scheduler:GetSchedule'],
+        Effect: 'Allow',
+        Resource: `arn:aws:scheduler:us-east-1:${ACCOUNT}:schedule/goldsmith-local-revocations/*`,
+      },
+      {
+        Action: 'iam:PassRole',
+        Effect: 'Allow',
+        Resource: schedulerRole(),
+        Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      },
+    ]);
+  });
+
+  it('gives no other role any scheduler action or iam:PassRole on the scheduler role', () => {
+    const others = [...roles.keys()].filter((arn) => arn !== roleOf('functions/operator.handler'));
+    const granted = others.filter((arn) =>
+      statementsOf(arn).some(
+        (s) =>
+          asList(s.Action).some((a) => /^scheduler:(Create|Update|Delete)/.test(String(a))) ||
+          asList(s.Resource).includes(schedulerRole()),
+      ),
+    );
+    expect(granted).toEqual([]);
+  });
+});
