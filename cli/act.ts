@@ -51,6 +51,12 @@ function requestOf(action: Action, positionals: string[], values: Record<string,
   return { action, image, channel: second, ...version, ...opt('reason') };
 }
 
+/** The first line of a successful answer: `done`, or when a revocation was scheduled, for when. */
+export function headline(result: Record<string, unknown>): string {
+  if (typeof result.scheduledFor !== 'string') return 'done';
+  return `${result.alreadyScheduled === true ? 'already scheduled' : 'scheduled'} for ${result.scheduledFor}`;
+}
+
 /** The command for one operator action. */
 export function actionCommand(action: Action): Command {
   return {
@@ -94,7 +100,8 @@ export function actionCommand(action: Action): Command {
         process.stderr.write(`goldsmith ${action}: ${answer.response.error ?? `refused (${answer.status})`}\n`);
         return 1;
       }
-      if (!json) process.stdout.write(`${action}: done\n${JSON.stringify(answer.response.result ?? {}, null, 2)}\n`);
+      const result = answer.response.result ?? {};
+      if (!json) process.stdout.write(`${action}: ${headline(result)}\n${JSON.stringify(result, null, 2)}\n`);
       return 0;
     },
   };

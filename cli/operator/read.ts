@@ -140,6 +140,8 @@ export function historyOf(items: readonly LedgerItem[], channel?: string): Histo
       add(str(i.at), `granted in ${regions} to ${counts.ous ?? 0} OU(s), ${counts.accounts ?? 0} account(s)`);
     } else if (sk.startsWith('PIPELINE#')) {
       add(str(i.at), `pipeline event: ${str(i.event)}`);
+    } else if (sk.startsWith('REVOKE-AT#')) {
+      add(str(i.requestedAt), `revocation scheduled for ${str(i.dueAt)} by ${str(i.by)}: ${str(i.reason)}`);
     } else if (sk.startsWith('REVOCATION#') || sk.startsWith('RETIRE')) {
       add(str(i.at) || str(i.revokedAt), `${sk.split('#')[0]?.toLowerCase()}: ${str(i.reason)}`);
     }

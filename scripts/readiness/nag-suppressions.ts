@@ -72,6 +72,21 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
   },
   {
     rule: 'AwsSolutions-IAM5',
+    stacks: ['Trust'],
+    types: POLICY,
+    logicalIds: /^OperatorServiceRoleDefaultPolicy/,
+    appliesTo: [
+      {
+        regex:
+          '/^Resource::arn:<AWS::Partition>:scheduler:[^:]+:[^:]+:schedule\\/goldsmith-[a-z0-9-]+-revocations\\/\\*$/',
+      },
+    ],
+    reason:
+      "revoke --at: create and read one-time schedules in Goldsmith's own revocation schedule group only; each " +
+      'schedule is named after the image version being revoked, unknown at deploy time. Only CreateSchedule and GetSchedule.',
+  },
+  {
+    rule: 'AwsSolutions-IAM5',
     stacks: ['Triggers', 'Promotion', 'Trust'],
     types: POLICY,
     logicalIds: /^(StartBuilds|Reconcile|Operator)ServiceRoleDefaultPolicy/,

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { headline } from '../../../cli/act.js';
+
+describe('headline of an operator answer', () => {
+  it('says when a revocation was scheduled for', () => {
+    expect(headline({ scheduledFor: '2027-01-05T09:00:00.000Z', alreadyScheduled: false })).toBe(
+      'scheduled for 2027-01-05T09:00:00.000Z',
+    );
+  });
+
+  it('says a repeat was already scheduled', () => {
+    expect(headline({ scheduledFor: '2027-01-05T09:00:00.000Z', alreadyScheduled: true })).toBe(
+      'already scheduled for 2027-01-05T09:00:00.000Z',
+    );
+  });
+
+  it('says done for an action carried out now', () => {
+    expect(headline({ version: '1.0.0/2', alreadyRevoked: false })).toBe('done');
+  });
+});
