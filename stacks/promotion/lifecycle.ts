@@ -94,6 +94,9 @@ export function createLifecycle(stack: Stack, env: PromotionEnvironment, catalog
     environment: base,
     nodejs: catalogBundling(catalog),
   });
+  // Both the bus rule and a scheduled revocation's schedule invoke it asynchronously: a revocation that still fails
+  // after Lambda's two retries lands in the lifecycle queue, which the dead-letter re-drive invokes again.
+  requests.configureAsyncInvoke({ retryAttempts: 2, onFailure: new destinations.SqsDestination(dlq) });
   for (const f of [sweep, requests]) {
     grantLedgerWrites(env.ledger, f);
     env.topic.grantPublish(f);

@@ -184,6 +184,19 @@ describe('Promotion stack: lifecycle', () => {
     expect(target?.DeadLetterConfig).toBeDefined();
   });
 
+  it('sends a revocation that fails after Lambda retries (from the bus or a schedule) to the lifecycle queue', () => {
+    const configs = Object.values(resourcesOf(synth.template, 'AWS::Lambda::EventInvokeConfig'));
+    const functions = resourcesOf(synth.template, 'AWS::Lambda::Function');
+    const requestsId = Object.keys(functions).find((id) => id.startsWith('OnLifecycleRequest'));
+    const config = configs.find((c) => JSON.stringify(c.Properties.FunctionName).includes(requestsId ?? '?'));
+    expect(config?.Properties).toMatchObject({
+      MaximumRetryAttempts: 2,
+      DestinationConfig: {
+        OnFailure: { Destination: expect.stringMatching(/^<LifecycleDlq\w*\.Arn>$/) },
+      },
+    });
+  });
+
   it('runs the retention sweep once a day, with a dead-letter queue', () => {
     const schedules = Object.values(resourcesOf(synth.template, 'AWS::Scheduler::Schedule'));
     const sweep = schedules.find((s) => String(s.Properties.Description).includes('retention sweep'));
