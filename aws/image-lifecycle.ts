@@ -1,4 +1,4 @@
-import { DeregisterImageCommand, EnableImageDeprecationCommand } from '@aws-sdk/client-ec2';
+import { DeregisterImageCommand } from '@aws-sdk/client-ec2';
 import { DeleteImageCommand } from '@aws-sdk/client-imagebuilder';
 import { DeleteParameterCommand } from '@aws-sdk/client-ssm';
 import type { RegionAmi } from '../core/promotion/types.js';
@@ -8,32 +8,12 @@ import { ssmClient } from './clients/ssm.js';
 import { regionOfArn } from './imagebuilder.js';
 
 /**
- * The EC2, Image Builder and SSM calls of an image's end of life. Each tolerates a retry: "not found" means an
- * earlier attempt already did it.
+ * The EC2, Image Builder and SSM calls of an image's end of life (its deprecation is in image-deprecation.ts). Each
+ * tolerates a retry: "not found" means an earlier attempt already did it.
  */
 
 const errorName = (err: unknown): string => (err instanceof Error ? err.name : '');
 const AMI_GONE = new Set(['InvalidAMIID.NotFound', 'InvalidAMIID.Unavailable']);
-
-/**
- * Deprecates AMIs from the next whole minute (EC2 refuses a time in the past and rounds seconds to the minute:
- * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_EnableImageDeprecation.html). A deprecated AMI is hidden
- * from consumers' DescribeImages listings but still launchable by id until it is deregistered.
- * @returns how many AMIs were deprecated (AMIs already deregistered are skipped).
- */
-export async function deprecateAmis(amis: readonly RegionAmi[], now: Date): Promise<number> {
-  const at = new Date(Math.ceil((now.getTime() + 1) / 60_000) * 60_000);
-  let done = 0;
-  for (const ami of amis) {
-    try {
-      await ec2Client(ami.region).send(new EnableImageDeprecationCommand({ ImageId: ami.imageId, DeprecateAt: at }));
-      done++;
-    } catch (err) {
-      if (!AMI_GONE.has(errorName(err))) throw err;
-    }
-  }
-  return done;
-}
 
 /**
  * Deregisters AMIs with their snapshots (DeleteAssociatedSnapshots keeps a snapshot another AMI still uses:

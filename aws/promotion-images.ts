@@ -17,6 +17,8 @@ export interface ImageFacts {
   /** The pipeline that built it (absent for builds started outside a pipeline). */
   pipelineArn?: string | undefined;
   tags: Record<string, string>;
+  /** When Image Builder created the build (GetImage `dateCreated`). */
+  createdAt?: string | undefined;
 }
 
 /** GetImage for a build version ARN: status, whether tests ran, and the AMI in each distribution region. */
@@ -36,6 +38,7 @@ export async function describeBuild(buildVersionArn: string): Promise<ImageFacts
     containerUris: (image.outputResources?.containers ?? []).flatMap((c) => c.imageUris ?? []),
     pipelineArn: image.sourcePipelineArn,
     tags: image.tags ?? {},
+    createdAt: image.dateCreated,
   };
 }
 

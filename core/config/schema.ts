@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { pricesOverrideSchema } from '../cost/prices.js';
 import { DURATION_PATTERN, formatDuration, ONE_YEAR_SECONDS, tryParseDuration } from '../duration.js';
+import { MAX_DEPRECATE_AFTER_SECONDS } from '../lifecycle/deprecation.js';
 import { isCommercialRegion } from '../regions.js';
 import { cronProblem } from '../schedule/cron.js';
 import { isIanaTimezone, isSkippedSomeDay } from '../schedule/timezone.js';
@@ -147,7 +148,15 @@ export const imageSchema = z.strictObject({
   retention: z
     .strictObject({
       keep: z.number().int().min(1).max(100).default(3),
-      deprecateAfter: durationSchema.optional(),
+      /**
+       * How long after a build was created its AMIs are deprecated (EC2 EnableImageDeprecation, every region): hidden
+       * from consumers' DescribeImages listings from then on, still launchable by id. At most 10 years (EC2's limit).
+       */
+      deprecateAfter: durationSchema
+        .refine((d) => (tryParseDuration(d) ?? 0) <= MAX_DEPRECATE_AFTER_SECONDS, {
+          error: 'must be at most 3650d: EC2 deprecates an AMI at most 10 years ahead',
+        })
+        .optional(),
       /** How long a retired (deprecated, unshared) version stays before it is deregistered and its snapshots deleted. */
       deleteAfter: durationSchema.default(DEFAULT_DELETE_AFTER),
       /** How long a build that was never promoted (failed, rejected, expired, aborted) stays before it is deleted. */

@@ -35,6 +35,7 @@ export function planPromotion(catalog: Catalog, image: string): PromotionPlan {
     retention: {
       deleteAfterSeconds: parseDuration(spec.retention.deleteAfter),
       unpromotedGraceSeconds: parseDuration(spec.retention.unpromotedGrace),
+      ...(spec.retention.deprecateAfter ? { deprecateAfterSeconds: parseDuration(spec.retention.deprecateAfter) } : {}),
     },
     parent: typeof spec.parent === 'object' ? { ...spec.parent } : undefined,
     channels,

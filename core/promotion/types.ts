@@ -26,7 +26,14 @@ export interface PromotionPlan {
   regions: string[];
   retentionKeep: number;
   /** Retention in seconds: how long retired versions and never-promoted builds stay before deletion. */
-  retention?: { deleteAfterSeconds: number; unpromotedGraceSeconds: number } | undefined;
+  retention?:
+    | {
+        deleteAfterSeconds: number;
+        unpromotedGraceSeconds: number;
+        /** `retention.deprecateAfter`: every AMI of a build is deprecated this long after the build was created. */
+        deprecateAfterSeconds?: number | undefined;
+      }
+    | undefined;
   parent?: { image: string; channel: string } | undefined;
   channels: ChannelStep[];
 }

@@ -1,4 +1,5 @@
-import { deleteBuildImage, deprecateAmis, deregisterAmis } from '../../aws/image-lifecycle.js';
+import { deprecateAmis } from '../../aws/image-deprecation.js';
+import { deleteBuildImage, deregisterAmis } from '../../aws/image-lifecycle.js';
 import { listBuilds, markDeleted, markDeleting } from '../../aws/lifecycle-ledger.js';
 import { announce } from '../../aws/notifications.js';
 import { markRetired } from '../../aws/promotion-findings.js';

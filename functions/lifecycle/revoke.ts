@@ -1,4 +1,4 @@
-import { deprecateAmis } from '../../aws/image-lifecycle.js';
+import { deprecateAmis } from '../../aws/image-deprecation.js';
 import { flagDescendant, listBuilds, markRevoked } from '../../aws/lifecycle-ledger.js';
 import { announce } from '../../aws/notifications.js';
 import { putEvent } from '../../aws/promotion-images.js';

@@ -9,7 +9,11 @@ const retireSchema = z.object({
     image: z.string().min(1).optional(),
     retentionKeep: z.number().int().min(1),
     retention: z
-      .object({ deleteAfterSeconds: z.number().int().min(0), unpromotedGraceSeconds: z.number().int().min(0) })
+      .object({
+        deleteAfterSeconds: z.number().int().min(0),
+        unpromotedGraceSeconds: z.number().int().min(0),
+        deprecateAfterSeconds: z.number().int().positive().optional(),
+      })
       .optional(),
     channels: z.array(z.object({ name: z.string() })),
   }),

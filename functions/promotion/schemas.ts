@@ -33,7 +33,11 @@ export const planSchema = z.object({
   regions: z.array(z.string()).min(1),
   retentionKeep: z.number().int().min(1),
   retention: z
-    .object({ deleteAfterSeconds: z.number().int().min(0), unpromotedGraceSeconds: z.number().int().min(0) })
+    .object({
+      deleteAfterSeconds: z.number().int().min(0),
+      unpromotedGraceSeconds: z.number().int().min(0),
+      deprecateAfterSeconds: z.number().int().positive().optional(),
+    })
     .optional(),
   parent: z.object({ image: z.string(), channel: z.string() }).optional(),
   channels: z.array(channelStepSchema),

@@ -17,8 +17,17 @@ export interface CloudSnapshot {
     error?: string | undefined;
   }[];
   pointers: Record<string, Record<string, string>>;
-  builds: { image: string; version: string; status: string; dateCreated: string }[];
-  amis: { imageId: string; region: string; name: string; deprecated: boolean }[];
+  builds: { image: string; version: string; arn: string; status: string; dateCreated: string }[];
+  amis: {
+    imageId: string;
+    region: string;
+    name: string;
+    deprecated: boolean;
+    /** EC2's DeprecationTime, past or scheduled. */
+    deprecationTime?: string | undefined;
+    /** The Image Builder build that made it (its `Ec2ImageBuilderArn` tag). */
+    buildVersionArn?: string | undefined;
+  }[];
 }
 
 /** Reads the ledger (paginated scan) and the fakes' state. */
@@ -55,6 +64,7 @@ export async function snapshotOf(cloud: LocalCloud): Promise<CloudSnapshot> {
     builds: [...imagebuilder.builds.values()].map((b) => ({
       image: b.pipeline.image,
       version: b.arn.split('/').slice(-2).join('/'),
+      arn: b.arn,
       status: b.status,
       dateCreated: b.dateCreated,
     })),
@@ -62,7 +72,10 @@ export async function snapshotOf(cloud: LocalCloud): Promise<CloudSnapshot> {
       imageId: a.imageId,
       region: a.region,
       name: a.name,
-      deprecated: a.deprecationTime !== undefined,
+      // Deprecated from its DeprecationTime on (a `retention.deprecateAfter` time may lie ahead).
+      deprecated: a.deprecationTime !== undefined && Date.parse(a.deprecationTime) <= cloud.clock.now(),
+      deprecationTime: a.deprecationTime,
+      buildVersionArn: a.tags.get('Ec2ImageBuilderArn'),
     })),
   };
 }

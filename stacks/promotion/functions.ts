@@ -9,7 +9,7 @@ import type { Catalog } from '../../core/config/schema.js';
 import { catalogBundling } from '../catalog.js';
 import { grantLedgerWrites } from '../ledger-access.js';
 import type { PromotionTaskFunctions } from './definition.js';
-import { allowRetirement } from './lifecycle.js';
+import { allowRetirement, ec2ImageArn } from './lifecycle.js';
 
 /** The shared resources every promotion function reaches. */
 export interface PromotionEnvironment {
@@ -125,6 +125,10 @@ export function createTaskFunctions(
 
   const imageArns = [stack.formatArn({ service: 'imagebuilder', resource: 'image', resourceName: '*' })];
   allow(made.loadImage, ['imagebuilder:GetImage'], imageArns);
+  // retention.deprecateAfter: LoadImage reads its AMIs' deprecation time and schedules it (EC2 image ARNs carry no
+  // account; DescribeImages takes no resource).
+  allow(made.loadImage, ['ec2:EnableImageDeprecation'], [ec2ImageArn(stack)]);
+  allow(made.loadImage, ['ec2:DescribeImages'], ['*']);
   for (const f of [made.gate, made.soakCheck]) allow(f, ['imagebuilder:ListImageScanFindings'], ['*']);
   env.ledger.grantReadData(made.soakCheck);
   // Announcing functions also write: an announcement SNS did not take waits in the ledger for redelivery.

@@ -20,6 +20,9 @@ export const LIFECYCLE_INPUT = { lifecycle: 'sweep' } as const;
 const ec2Arn = (stack: Stack, resource: string) =>
   stack.formatArn({ service: 'ec2', region: '*', account: '', resource, resourceName: '*' });
 
+/** Every AMI, in every region (EC2 image ARNs carry no account). */
+export const ec2ImageArn = (stack: Stack) => ec2Arn(stack, 'image');
+
 /**
  * What retiring (and revoking) a version takes: its launch and copy permissions read and removed (the sharing
  * step's grant code; DescribeImages names the snapshots), its AMIs deprecated, and Image Builder read for a build's

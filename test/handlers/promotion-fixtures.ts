@@ -17,12 +17,16 @@ export const AMIS = [
   { region: 'eu-west-1', imageId: 'ami-0ddd3333eeee4444f' },
 ];
 
+/** When Image Builder created the build (GetImage `dateCreated`). */
+export const BUILD_CREATED = '2027-02-27T08:15:20.000Z';
+
 /** GetImage's answer for the build, AVAILABLE with tests enabled unless overridden. */
 export function getImageOutput(status: ImageStatus = 'AVAILABLE', reason?: string) {
   const output = {
     $metadata: {},
     image: {
       arn: BUILD_ARN,
+      dateCreated: BUILD_CREATED,
       state: { status, ...(reason ? { reason } : {}) },
       imageTestsConfiguration: { imageTestsEnabled: true },
       sourcePipelineArn: PIPELINE_ARN,

@@ -48,7 +48,14 @@ describe('loadImage', () => {
   it('reads the AMI of every distribution region from GetImage', async () => {
     const loaded = await loadImage({ image: 'base', buildVersionArn: BUILD_ARN, version: '1.0.0/3', plan: basePlan });
 
-    expect(loaded).toEqual({ status: 'AVAILABLE', testsEnabled: true, amis: AMIS, containers: [] });
+    // base has retention.deprecateAfter 90d: the deprecation time its AMIs were given comes back too.
+    expect(loaded).toEqual({
+      status: 'AVAILABLE',
+      testsEnabled: true,
+      amis: AMIS,
+      containers: [],
+      deprecateAt: '2027-05-28T08:15:20.000Z',
+    });
   });
 
   it('fails a build with neither AMIs nor container images rather than promoting nothing', async () => {

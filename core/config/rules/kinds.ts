@@ -15,6 +15,12 @@ export const imageKinds: CatalogRule = (catalog, report) => {
       if (image.repository === undefined) {
         report(['images', name, 'repository'], 'is required for container images (the ECR repository to push to)');
       }
+      if (image.retention.deprecateAfter !== undefined) {
+        report(
+          ['images', name, 'retention', 'deprecateAfter'],
+          'deprecates AMIs (EC2 EnableImageDeprecation); a container image has none',
+        );
+      }
       if (typeof parent === 'string' && !parent.startsWith('docker:') && !IMAGE_BUILDER_ARN.test(parent)) {
         report(
           ['images', name, 'parent'],

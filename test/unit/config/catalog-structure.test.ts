@@ -122,3 +122,29 @@ describe('parseCatalog structure rules', () => {
     ]);
   });
 });
+
+describe('parseCatalog retention.deprecateAfter', () => {
+  it('refuses a deprecateAfter beyond the 10 years EC2 accepts, naming the field', () => {
+    const problems = problemsAfter((c) => {
+      c.images.base.retention.deprecateAfter = '3651d';
+    });
+
+    expect(problems).toEqual([
+      'images.base.retention.deprecateAfter: must be at most 3650d: EC2 deprecates an AMI at most 10 years ahead',
+    ]);
+    const atLimit = problemsAfter((c) => {
+      c.images.base.retention.deprecateAfter = '3650d';
+    });
+    expect(atLimit).toEqual([]);
+  });
+
+  it('refuses deprecateAfter on a container image, which has no AMI to deprecate', () => {
+    const problems = problemsAfter((c) => {
+      c.images['web-runtime'].retention.deprecateAfter = '90d';
+    });
+
+    expect(problems).toEqual([
+      'images.web-runtime.retention.deprecateAfter: deprecates AMIs (EC2 EnableImageDeprecation); a container image has none',
+    ]);
+  });
+});

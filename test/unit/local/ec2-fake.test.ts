@@ -170,6 +170,34 @@ describe('Ec2Fake', () => {
     expect(described?.DeprecationTime).toBe('2027-01-01T00:01:00.000Z');
   });
 
+  it('lists an AMI with a future deprecation time until that time, then only by id, and refuses one beyond 10 years', async () => {
+    const { fakes, clock } = localCloud();
+    const ec2 = client('ec2', R);
+    const amazon = fakes.ec2.registerImage(R, { name: 'al2023', ownerId: 'amazon', public: true });
+    const listed = async () =>
+      (await ec2.send(new DescribeImagesCommand({ Owners: ['amazon'] }))).Images?.map((i) => i.ImageId) ?? [];
+    await ec2.send(
+      new EnableImageDeprecationCommand({
+        ImageId: amazon.imageId,
+        DeprecateAt: new Date(clock.now() + 90 * 86_400_000),
+      }),
+    );
+    await clock.run(clock.now() + 89 * 86_400_000);
+    expect(await listed()).toContain(amazon.imageId);
+    await clock.run(clock.now() + 86_400_000);
+    expect(await listed()).not.toContain(amazon.imageId);
+    const byId = await ec2.send(new DescribeImagesCommand({ ImageIds: [amazon.imageId] }));
+    expect(byId.Images?.[0]?.DeprecationTime).toBe('2027-04-01T00:00:00.000Z');
+    await expect(
+      ec2.send(
+        new EnableImageDeprecationCommand({
+          ImageId: amazon.imageId,
+          DeprecateAt: new Date(clock.now() + 11 * 366 * 86_400_000),
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'InvalidParameterValue' });
+  });
+
   it('rounds a deprecation time to the minute and refuses one in the past, as EC2 documents', async () => {
     const { fakes, clock } = localCloud();
     const ec2 = client('ec2', R);

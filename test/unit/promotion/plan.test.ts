@@ -40,6 +40,11 @@ describe('planPromotion', () => {
     expect(planPromotion(catalog, 'base').parent).toBeUndefined();
   });
 
+  it('carries retention.deprecateAfter in seconds, and nothing for an image without it', () => {
+    expect(planPromotion(catalog, 'base').retention?.deprecateAfterSeconds).toBe(90 * 86_400);
+    expect(planPromotion(catalog, 'app').retention).not.toHaveProperty('deprecateAfterSeconds');
+  });
+
   it('refuses an image the catalog does not have', () => {
     expect(() => planPromotion(catalog, 'nope')).toThrow('unknown image "nope"');
   });

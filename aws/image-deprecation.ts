@@ -1,0 +1,59 @@
+import { DescribeImagesCommand, EnableImageDeprecationCommand } from '@aws-sdk/client-ec2';
+import { deprecationTarget } from '../core/lifecycle/deprecation.js';
+import type { RegionAmi } from '../core/promotion/types.js';
+import { ec2Client } from './clients/ec2.js';
+
+/**
+ * EC2 deprecation of a build's AMIs (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_EnableImageDeprecation.html):
+ * a deprecated AMI is hidden from its consumers' DescribeImages listings from its DeprecationTime on, but still
+ * launchable by id until it is deregistered (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-deprecate.html).
+ * A deprecation time is only ever brought forward here: an AMI already deprecated at or before the asked time is left
+ * alone, so a later retirement never pushes an earlier `deprecateAfter` time back, and a retry makes no call.
+ */
+
+const errorName = (err: unknown): string => (err instanceof Error ? err.name : '');
+const AMI_GONE = new Set(['InvalidAMIID.NotFound', 'InvalidAMIID.Unavailable']);
+
+/** The AMI's DeprecationTime in ms (undefined: none), or null when the AMI is gone. */
+async function currentDeprecation(ami: RegionAmi): Promise<number | undefined | null> {
+  try {
+    const out = await ec2Client(ami.region).send(new DescribeImagesCommand({ ImageIds: [ami.imageId] }));
+    const image = out.Images?.[0];
+    if (!image || image.State === 'deregistered') return null;
+    return image.DeprecationTime ? Date.parse(image.DeprecationTime) : undefined;
+  } catch (err) {
+    if (AMI_GONE.has(errorName(err))) return null;
+    throw err;
+  }
+}
+
+/**
+ * Deprecates AMIs at `at` (rounded to the minute, and to the next whole minute when it is not after `now`: EC2 refuses
+ * a time in the past), unless one is already deprecated no later than that.
+ * @returns how many AMIs this call deprecated (or brought the deprecation of forward).
+ */
+export async function deprecateAmisAt(amis: readonly RegionAmi[], at: Date, now: Date): Promise<number> {
+  const target = deprecationTarget(at, now);
+  let done = 0;
+  for (const ami of amis) {
+    const current = await currentDeprecation(ami);
+    if (current === null || (current !== undefined && current <= target.getTime())) continue;
+    try {
+      await ec2Client(ami.region).send(
+        new EnableImageDeprecationCommand({ ImageId: ami.imageId, DeprecateAt: target }),
+      );
+      done++;
+    } catch (err) {
+      if (!AMI_GONE.has(errorName(err))) throw err;
+    }
+  }
+  return done;
+}
+
+/**
+ * Deprecates AMIs from the next whole minute (retirement and revocation), keeping an earlier deprecation time.
+ * @returns how many AMIs were deprecated (AMIs already deregistered or already deprecated are skipped).
+ */
+export function deprecateAmis(amis: readonly RegionAmi[], now: Date): Promise<number> {
+  return deprecateAmisAt(amis, now, now);
+}

@@ -1,0 +1,79 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { CatalogInput } from '../../core/config/schema.js';
+import { type SimulationResult, simulate } from '../../local/simulator/index.js';
+import { catalogOf, REPO_ROOT, scenarioOf } from './helpers.js';
+
+const AL2023 = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
+const DAY = 86_400_000;
+
+// A base image (two regions) whose AMIs are deprecated 5 days after their build, and an app on it without.
+const input = {
+  organization: { id: 'o-a1b2c3d4e5', homeRegion: 'us-east-1' },
+  images: {
+    base: {
+      parent: `ssm:${AL2023}`,
+      components: [{ managed: 'update-linux' }],
+      regions: ['us-east-1', 'eu-west-1'],
+      triggers: { baseImage: false, packages: ['openssl'] },
+      retention: { keep: 2, deprecateAfter: '5d' },
+    },
+    app: {
+      parent: { image: 'base', channel: 'prod' },
+      components: [{ managed: 'update-linux' }],
+      regions: ['us-east-1'],
+      triggers: { baseImage: false, packages: [] },
+      retention: { keep: 2 },
+    },
+  },
+  channels: [
+    { name: 'dev', targets: { ous: ['ou-x1y2-dev00001'] }, soak: '1h' },
+    { name: 'prod', targets: { ous: ['ou-x1y2-prd00001'] }, soak: '1h' },
+  ],
+} satisfies CatalogInput;
+
+const release = (at: string, version: string) => ({ at, kind: 'package-release', package: 'openssl', version });
+
+describe('retention.deprecateAfter on the local cloud', () => {
+  let result: SimulationResult;
+
+  beforeAll(async () => {
+    result = await simulate(
+      catalogOf(input),
+      scenarioOf({
+        start: '2027-01-01T00:00:00Z',
+        until: '2027-01-12T00:00:00Z',
+        organization: { accountsPerOu: 2 },
+        events: [release('2027-01-02T08:00:00Z', '3.0.1'), release('2027-01-08T08:00:00Z', '3.0.2')],
+      }),
+      REPO_ROOT,
+      { snapshot: true },
+    );
+  }, 120_000);
+
+  it('gives every AMI of an image with deprecateAfter a DeprecationTime of its build creation plus 5 days', () => {
+    const snapshot = result.snapshot!;
+    const built = snapshot.builds.filter((b) => b.image === 'base' && b.status === 'AVAILABLE');
+    expect(built.length).toBeGreaterThanOrEqual(2);
+    for (const build of built) {
+      const amis = snapshot.amis.filter((a) => a.buildVersionArn === build.arn);
+      const expected = new Date(Math.round((Date.parse(build.dateCreated) + 5 * DAY) / 60_000) * 60_000);
+      expect(amis.map((a) => [a.region, a.deprecationTime])).toEqual([
+        ['us-east-1', expected.toISOString()],
+        ['eu-west-1', expected.toISOString()],
+      ]);
+      // Deprecated (hidden from consumers' listings) only from that time on.
+      expect(amis.every((a) => a.deprecated === Date.parse(snapshot.at) >= expected.getTime())).toBe(true);
+    }
+    expect(snapshot.amis.filter((a) => a.deprecated).length).toBeGreaterThan(0);
+  });
+
+  it('leaves the AMIs of an image without deprecateAfter (none of them retired yet) undeprecated', () => {
+    const snapshot = result.snapshot!;
+    const appBuilds = new Set(snapshot.builds.filter((b) => b.image === 'app').map((b) => b.arn));
+    const appAmis = snapshot.amis.filter((a) => appBuilds.has(a.buildVersionArn ?? ''));
+    expect(appAmis.length).toBeGreaterThan(0);
+    expect(result.report.consistency.ok).toBe(true);
+    expect(result.report.notifications.filter((n) => n.event === 'retired')).toEqual([]);
+    expect(appAmis.map((a) => a.deprecationTime)).toEqual(appAmis.map(() => undefined));
+  });
+});
