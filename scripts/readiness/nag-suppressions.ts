@@ -156,14 +156,16 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
     rule: 'AwsSolutions-IAM5',
     stacks: ['Promotion', 'Trust'],
     types: POLICY,
-    logicalIds: /^(PromotionRetire|OnFinding|OnLifecycleRequest|LifecycleSweep|Operator)ServiceRoleDefaultPolicy/,
+    logicalIds:
+      /^(PromotionRetire|PromotionLoadImage|OnFinding|OnLifecycleRequest|LifecycleSweep|Operator)ServiceRoleDefaultPolicy/,
     appliesTo: [
       'Resource::arn:<AWS::Partition>:ssm:*:my-account:parameter/goldsmith/*',
       'Resource::arn:<AWS::Partition>:ec2:*::image/*',
       'Resource::arn:<AWS::Partition>:ec2:*::snapshot/*',
     ],
     reason:
-      'The lifecycle (Retire, the daily sweep, revocation and rollback, from events or the operator endpoint) deprecates and deregisters the AMIs Image ' +
+      'The lifecycle (Retire, the daily sweep, revocation and rollback, from events or the operator endpoint; LoadImage ' +
+      'schedules retention.deprecateAfter) deprecates and deregisters the AMIs Image ' +
       'Builder distributed in every Region (with their snapshots) and moves or withdraws the channel pointers under ' +
       "Goldsmith's own /goldsmith/ prefix; AMI and snapshot ids are created per build, so they cannot be named at deploy.",
   },
