@@ -14,9 +14,11 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { STSClient } from '@aws-sdk/client-sts';
+import { GoldsmithRetryStrategy } from './retry.js';
 
 /**
- * The one place SDK clients are constructed. Production gets adaptive retry and the Lambda's region; the local
+ * The one place SDK clients are constructed. Production gets Goldsmith's retry strategy (the SDK's standard retries
+ * without its outage circuit breaker, see retry.ts) and the Lambda's region; the local
  * cloud calls `configureClients` once to point DynamoDB at dynalite and to attach its fakes as client middleware.
  * Nothing else in production code knows whether it runs locally.
  *
@@ -71,7 +73,7 @@ export function defaultRegion(): string {
 
 /**
  * A cached client for `service` in `region` (default: the function's own region), built with `Ctor` on first use:
- * adaptive retry, 6 attempts, then the configured overrides and decoration.
+ * its own retry strategy (6 attempts per call, no retry quota: retry.ts), then the configured overrides and decoration.
  */
 export function makeClient<S extends ServiceName>(
   service: S,
@@ -81,7 +83,7 @@ export function makeClient<S extends ServiceName>(
   const key = `${service}:${region}`;
   const existing = cache.get(key);
   if (existing) return existing as ClientOf<S>;
-  const made = new Ctor({ region, retryMode: 'adaptive', maxAttempts: 6, ...settings.overrides?.[service] });
+  const made = new Ctor({ region, retryStrategy: new GoldsmithRetryStrategy(), ...settings.overrides?.[service] });
   // Goldsmith gives the SDK no logger, so it logs to its no-op default; its logger middleware still builds a
   // sensitive-filtered copy of every request and response (walking the operation's schema, each item of a Query) to
   // hand to that no-op. Removed: a sixth to a third of the client's own time per call, on Lambda as here.

@@ -1,3 +1,4 @@
+import { SDK_MAX_ATTEMPTS } from '../../aws/clients/retry.js';
 import type { ClientSettings, ServiceName } from '../../aws/clients.js';
 import type { VirtualClock } from '../clock.js';
 import { attachModelCheck } from '../models/request-check.js';
@@ -114,7 +115,7 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
     sts,
   };
   const faults = opts.faults ?? {};
-  const maxAttempts = opts.maxAttempts ?? 6;
+  const maxAttempts = opts.maxAttempts ?? SDK_MAX_ATTEMPTS;
 
   const overrides: ClientSettings['overrides'] = {};
   for (const service of Object.keys(byService) as ServiceName[]) {

@@ -1,19 +1,25 @@
 import { STSClient } from '@aws-sdk/client-sts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ec2Client } from '../../../aws/clients/ec2.js';
+import { GoldsmithRetryStrategy } from '../../../aws/clients/retry.js';
 import { stsClient } from '../../../aws/clients/sts.js';
 import { client, configureClients, documentClient } from '../../../aws/clients.js';
 
 describe('makeClient through the per-service modules', () => {
   afterEach(() => configureClients({}));
 
-  it('builds clients with adaptive retry, 6 attempts and the requested region', async () => {
+  it("builds clients with Goldsmith's retry strategy (6 attempts per call, no retry quota) and the requested region", async () => {
     const sts = stsClient('eu-west-1');
 
     expect(sts).toBeInstanceOf(STSClient);
-    expect(sts.config.retryMode).toBe('adaptive');
-    expect(await sts.config.maxAttempts()).toBe(6);
+    expect(await sts.config.retryStrategy()).toBeInstanceOf(GoldsmithRetryStrategy);
     expect(await sts.config.region()).toBe('eu-west-1');
+  });
+
+  it('gives each client its own strategy instance', async () => {
+    expect(await stsClient('eu-west-2').config.retryStrategy()).not.toBe(
+      await stsClient('eu-west-3').config.retryStrategy(),
+    );
   });
 
   it('defaults to the function region when no region is given', async () => {

@@ -90,4 +90,30 @@ describe('throttling through the SDK', () => {
     expect(a.ok + a.faults.failedCalls).toBe(30);
     expect(b).toEqual(a);
   });
+
+  it('keeps retrying each call through hundreds of calls when half of all attempts fail (no retry quota to drain)', async () => {
+    // The SDK's standard quota (500 tokens, 14 per retry) would be empty after ~150 such calls, leaving every later
+    // call one attempt: about half of them would fail, and a task making tens of calls would never get through.
+    const { clock, stats } = localCloud({ seed: 3, faults: { errorRate: 0.5 } });
+    const ssm = client('ssm', R);
+    const name = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
+    const outcomes: boolean[] = [];
+    const calls = clock.track(async () => {
+      for (let i = 0; i < 600; i++) {
+        outcomes.push(
+          await ssm.send(new GetParameterCommand({ Name: name })).then(
+            () => true,
+            () => false,
+          ),
+        );
+      }
+    });
+    await clock.run(clock.now() + 24 * 3_600_000);
+    await calls;
+    const late = outcomes.slice(300);
+    // A call fails only when all 6 attempts do: 1 in 64 at a 50% error rate, early or late in the run.
+    expect(late.filter((ok) => !ok).length).toBeLessThan(20);
+    expect(outcomes.filter((ok) => !ok).length).toBe(stats.faults.failedCalls);
+    expect(stats.faults.injected).toBeGreaterThan(500);
+  });
 });

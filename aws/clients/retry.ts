@@ -1,0 +1,97 @@
+/**
+ * The SDK retry strategy of every Goldsmith client: the SDK's standard rules (which errors are retried, capped
+ * exponential backoff with full jitter, `maxAttempts` per call) without its retry quota.
+ *
+ * Why no quota: the standard and adaptive modes share a per-client quota (500 tokens, 14 per retry, 1 back per
+ * first-try success) that "prevents the SDK from retrying during outages" —
+ * https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html. With half of all calls failing it
+ * is empty after a few hundred calls, and from then on every call gets one attempt. A Goldsmith task makes tens to
+ * hundreds of calls (Share: one per AMI, region and target), so each Step Functions attempt of it succeeds with
+ * about 2^-calls and the task's 24-hour retry horizon runs out: the promotion pauses on an error the horizon was
+ * meant to wait out (measured: a quarter at 50% errors left 14 promotions paused). Retrying the failed call is
+ * also the lighter load on the failing service: the alternative, Step Functions retrying the task, repeats every
+ * call the task had already made. Each call's retries stay bounded (`maxAttempts`, backoff capped at 20 s), and
+ * the task's own retrier bounds the rest.
+ */
+
+/** Attempts per call (the first and five retries): at a 50% error rate a call fails once in 64. */
+export const SDK_MAX_ATTEMPTS = 6;
+
+/** The SDK's standard backoff bases and cap (retries-2026 configuration of @smithy/core's util-retry). */
+const BASE_DELAY_MS = 50;
+const THROTTLING_BASE_DELAY_MS = 1_000;
+const MAX_DELAY_MS = 20_000;
+
+/** What the SDK's retry middleware passes on each failed attempt (`RetryErrorInfo` in @smithy/types). */
+export interface RetryErrorInfo {
+  readonly errorType: 'TRANSIENT' | 'THROTTLING' | 'SERVER_ERROR' | 'CLIENT_ERROR';
+}
+
+/** The subset of the SDK's `StandardRetryToken` its retry middleware uses. */
+export interface RetryToken {
+  getRetryCount(): number;
+  getRetryDelay(): number;
+  getRetryCost(): number | undefined;
+}
+
+const token = (count: number): RetryToken => ({
+  getRetryCount: () => count,
+  // The backoff is waited inside refreshRetryTokenForRetry, as the SDK's own strategy does.
+  getRetryDelay: () => 0,
+  getRetryCost: () => undefined,
+});
+
+export interface RetryStrategyOptions {
+  maxAttempts?: number;
+  /** Jitter source (tests and the local cloud pass a seeded one). */
+  random?: () => number;
+  /** How a backoff is waited (the local cloud waits on its virtual clock). */
+  sleep?: (ms: number) => Promise<void>;
+  /** Told before each retry (the local cloud counts them). */
+  onRetry?: () => void;
+}
+
+/**
+ * The SDK's `RetryStrategyV2` (acquireInitialRetryToken / refreshRetryTokenForRetry / recordSuccess): throttling
+ * and transient errors (5xx, timeouts, dropped connections, as the SDK classifies them) are retried up to
+ * `maxAttempts`, waiting a random time below min(20 s, base × 2^retry), base 50 ms (1 s after throttling).
+ */
+export class GoldsmithRetryStrategy {
+  readonly mode = 'standard';
+  private readonly maxAttempts: number;
+  private readonly random: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly onRetry: () => void;
+
+  constructor(options: RetryStrategyOptions = {}) {
+    this.maxAttempts = options.maxAttempts ?? SDK_MAX_ATTEMPTS;
+    this.random = options.random ?? Math.random;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.onRetry = options.onRetry ?? (() => undefined);
+  }
+
+  async acquireInitialRetryToken(_scope: string): Promise<RetryToken> {
+    return token(0);
+  }
+
+  async refreshRetryTokenForRetry(previous: RetryToken, info: RetryErrorInfo): Promise<RetryToken> {
+    const throttled = info.errorType === 'THROTTLING';
+    const retryable = throttled || info.errorType === 'TRANSIENT';
+    const attempts = previous.getRetryCount() + 1;
+    if (!retryable || attempts >= this.maxAttempts) throw new Error('No retry token available');
+    const base = throttled ? THROTTLING_BASE_DELAY_MS : BASE_DELAY_MS;
+    const delay = Math.floor(this.random() * Math.min(MAX_DELAY_MS, base * 2 ** previous.getRetryCount()));
+    this.onRetry();
+    await this.sleep(delay);
+    return token(attempts);
+  }
+
+  recordSuccess(_token: RetryToken): void {
+    // No quota to refill.
+  }
+
+  /** The SDK's middleware reads this (deprecated accessor kept by every strategy). */
+  async maxAttemptsProvider(): Promise<number> {
+    return this.maxAttempts;
+  }
+}
