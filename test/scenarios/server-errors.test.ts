@@ -72,11 +72,13 @@ describe('half of every AWS call failing with a server error', () => {
     expect(half.report.consistency.checks?.['no-transient-outcomes']).toBe(half.report.promotions.length);
   });
 
-  it('really fails calls past the SDK retries, and re-drives what that dead-lettered', () => {
+  it('really fails calls past the SDK retries, which retry every call to the end (no retry quota drained)', () => {
     const { faults } = half.report;
     expect(faults.injected).toBeGreaterThan(100);
-    expect(faults.failedCalls).toBeGreaterThan(10);
-    expect(faults.redriven).toBeGreaterThan(0);
+    // Six attempts per call: about one call in 64 fails past them, waited out by Step Functions' and Lambda's retries.
+    expect(faults.failedCalls).toBeGreaterThan(0);
+    expect(faults.failedCalls).toBeLessThan(faults.injected / 10);
+    expect(faults.retried).toBeGreaterThan(faults.injected * 0.9);
     expect(clean.report.faults).toMatchObject({ injected: 0, failedCalls: 0, redriven: 0 });
   });
 });
