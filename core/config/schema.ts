@@ -163,6 +163,14 @@ export const imageSchema = z.strictObject({
       unpromotedGrace: durationSchema.default(DEFAULT_UNPROMOTED_GRACE),
     })
     .default({ keep: 3, deleteAfter: DEFAULT_DELETE_AFTER, unpromotedGrace: DEFAULT_UNPROMOTED_GRACE }),
+  /**
+   * What revoking a version of this image does to the versions of child images built on it (recorded lineage):
+   * `rebuild` (default) flags them and rebuilds the children on the rolled-back parent; `revoke` also revokes them,
+   * and theirs in turn, at any depth, before that rebuild.
+   */
+  revocation: z
+    .strictObject({ descendants: z.enum(['rebuild', 'revoke']).default('rebuild') })
+    .default({ descendants: 'rebuild' }),
   /** Channels this image is promoted through; default: all channels in catalog order. */
   channels: z.array(nameSchema).min(1, 'must list at least one channel (leave it out for every channel)').optional(),
   /** Container images only: the ECR repository the image is pushed to. */

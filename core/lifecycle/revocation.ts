@@ -65,3 +65,36 @@ export function planRollback(input: {
       : `no earlier launchable version was promoted to ${input.channel}`,
   };
 }
+
+/** One build of a child image, as lineage recorded it. */
+export interface LineageBuild {
+  version: string;
+  parent?: { image: string; buildVersion?: string | undefined } | null | undefined;
+  deletedAt?: string | undefined;
+}
+
+/** A descendant version a revocation revokes too, with the reason it is given. */
+export interface DescendantRevocation {
+  image: string;
+  version: string;
+  reason: string;
+}
+
+/**
+ * The child versions built on the revoked `version` of `image` (recorded lineage; deleted builds are gone already),
+ * each revoked with the reason "parent <image> <version> revoked: <reason>". Only called when the catalog asks
+ * (`revocation.descendants: 'revoke'`, or a cascade already under way). Pure.
+ */
+export function descendantRevocations(input: {
+  image: string;
+  version: string;
+  reason: string;
+  children: readonly { image: string; builds: readonly LineageBuild[] }[];
+}): DescendantRevocation[] {
+  const reason = `parent ${input.image} ${input.version} revoked: ${input.reason}`;
+  return input.children.flatMap((child) =>
+    child.builds
+      .filter((b) => b.parent?.image === input.image && b.parent.buildVersion === input.version && !b.deletedAt)
+      .map((b) => ({ image: child.image, version: b.version, reason })),
+  );
+}

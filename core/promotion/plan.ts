@@ -38,6 +38,7 @@ export function planPromotion(catalog: Catalog, image: string): PromotionPlan {
       ...(spec.retention.deprecateAfter ? { deprecateAfterSeconds: parseDuration(spec.retention.deprecateAfter) } : {}),
     },
     parent: typeof spec.parent === 'object' ? { ...spec.parent } : undefined,
+    ...(spec.revocation.descendants === 'revoke' ? { revokeDescendants: true } : {}),
     channels,
   };
 }

@@ -35,6 +35,8 @@ export interface PromotionPlan {
       }
     | undefined;
   parent?: { image: string; channel: string } | undefined;
+  /** `revocation.descendants: 'revoke'`: revoking a version of this image revokes the versions built on it too. */
+  revokeDescendants?: boolean | undefined;
   channels: ChannelStep[];
 }
 

@@ -3,7 +3,12 @@ import { flagDescendant, listBuilds, markRevoked } from '../../aws/lifecycle-led
 import { announce } from '../../aws/notifications.js';
 import { putEvent } from '../../aws/promotion-images.js';
 import { GoldsmithError } from '../../core/errors.js';
-import { type ChildLink, planRevocation, type RevocationPlan } from '../../core/lifecycle/revocation.js';
+import {
+  type ChildLink,
+  descendantRevocations,
+  planRevocation,
+  type RevocationPlan,
+} from '../../core/lifecycle/revocation.js';
 import { announcement } from '../../core/notifications/announce.js';
 import type { PromotionPlan } from '../../core/promotion/types.js';
 import type { ImageRebuildRequestedDetail } from '../../events/image-rebuild-requested.js';
@@ -28,6 +33,8 @@ export interface RevokeRequest {
   reason: string;
   by: string;
   at: Date;
+  /** Part of a revocation that revokes descendants: this one revokes its own descendants too, whatever its image says. */
+  cascade?: boolean | undefined;
 }
 
 export interface RevokeResult extends RevocationPlan {
@@ -39,6 +46,8 @@ export interface RevokeResult extends RevocationPlan {
   grantCalls: number;
   amisDeprecated: number;
   descendantsFlagged: number;
+  /** Descendant versions revoked with it (`revocation.descendants: 'revoke'`), at any depth: "<image> <version>". */
+  descendantsRevoked: string[];
 }
 
 /** The catalog images whose parent is `image`, with the channel each follows. */
@@ -52,8 +61,9 @@ export function childrenOf(image: string, plans: Record<string, PromotionPlan>):
  * Revokes one build of one image, at once: records it (the promotion's next step and its soak check refuse a
  * revoked build), removes every launch permission of its AMIs in every region (the sharing step's own grant code,
  * `withdrawLaunchGrants`, towards no grantee), deprecates them now, rolls every channel pointer that names it back to the
- * newest earlier launchable version (or withdraws it), flags the children built on it and asks for their rebuild on
- * the rolled-back parent ("Image Rebuild Requested"), then announces it once and puts the fact "Image Revoked" on
+ * newest earlier launchable version (or withdraws it), flags the children built on it — and, when the image's
+ * `revocation.descendants` is `revoke` (or a cascade is under way), revokes them the same way, at any depth — and
+ * asks for their rebuild on the rolled-back parent ("Image Rebuild Requested"), then announces it once and puts the fact "Image Revoked" on
  * Goldsmith's bus. Every step tolerates a retry: a second run finishes what is left and announces nothing twice.
  */
 export async function revokeVersion(
@@ -104,11 +114,29 @@ export async function revokeVersion(
     }
   }
   let descendantsFlagged = 0;
+  const lineage: { image: string; builds: Awaited<ReturnType<typeof listBuilds>> }[] = [];
   for (const child of children) {
-    for (const b of await listBuilds(child.image)) {
+    const builds = await listBuilds(child.image);
+    lineage.push({ image: child.image, builds });
+    for (const b of builds) {
       if (b.parent?.image !== request.image || b.parent.buildVersion !== request.version || b.deletedAt) continue;
       await flagDescendant(child.image, b.version, `built on revoked ${request.image} ${request.version}`, at);
       descendantsFlagged++;
+    }
+  }
+  // The catalog's policy for what was built on it: revoked too (through this same function, so each is recorded,
+  // unshared, rolled back and announced once), before the children are rebuilt on the rolled-back parent.
+  const descendantsRevoked: string[] = [];
+  if (plan.revokeDescendants || request.cascade) {
+    const cascade = descendantRevocations({
+      image: request.image,
+      version: request.version,
+      reason: request.reason,
+      children: lineage,
+    });
+    for (const d of cascade) {
+      const revoked = await revokeVersion({ ...d, by: request.by, at: request.at, cascade: true }, plans, busName);
+      descendantsRevoked.push(`${d.image} ${d.version}`, ...revoked.descendantsRevoked);
     }
   }
   for (const child of decided.rebuild) {
@@ -127,12 +155,13 @@ export async function revokeVersion(
     );
     const rebuilt =
       decided.rebuild.length > 0 ? [`rebuilding ${decided.rebuild.join(', ')} on the rolled-back parent`] : [];
+    const alsoRevoked = descendantsRevoked.length > 0 ? [`also revoked: ${descendantsRevoked.join(', ')}`] : [];
     await announce(
       announcement(
         'revoked',
         { image: request.image, version: request.version },
         {
-          reason: [request.reason, ...withdrawn, ...rebuilt].join('; '),
+          reason: [request.reason, ...withdrawn, ...alsoRevoked, ...rebuilt].join('; '),
           channels: decided.moves.map((m) => m.channel),
           by: request.by,
         },
@@ -177,5 +206,6 @@ export async function revokeVersion(
     grantCalls: applied.reduce((n, a) => n + a.imageCalls, 0),
     amisDeprecated,
     descendantsFlagged,
+    descendantsRevoked,
   };
 }

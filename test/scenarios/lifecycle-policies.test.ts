@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CatalogInput } from '../../core/config/schema.js';
 import { type SimulationResult, simulate } from '../../local/simulator/index.js';
-import { catalogOf, REPO_ROOT, scenarioOf } from './helpers.js';
+import { buildLines, catalogOf, REPO_ROOT, scenarioOf } from './helpers.js';
 
 const AL2023 = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
 const DAY = 86_400_000;
@@ -75,5 +75,58 @@ describe('retention.deprecateAfter on the local cloud', () => {
     expect(result.report.consistency.ok).toBe(true);
     expect(result.report.notifications.filter((n) => n.event === 'retired')).toEqual([]);
     expect(appAmis.map((a) => a.deprecationTime)).toEqual(appAmis.map(() => undefined));
+  });
+});
+
+describe('revocation.descendants: revoke on the local cloud', () => {
+  let result: SimulationResult;
+
+  beforeAll(async () => {
+    const cascading = {
+      ...input,
+      images: {
+        base: { ...input.images.base, retention: { keep: 2 }, revocation: { descendants: 'revoke' } },
+        app: input.images.app,
+      },
+    } satisfies CatalogInput;
+    result = await simulate(
+      catalogOf(cascading),
+      scenarioOf({
+        start: '2027-01-01T00:00:00Z',
+        until: '2027-01-12T00:00:00Z',
+        organization: { accountsPerOu: 2 },
+        events: [
+          release('2027-01-02T08:00:00Z', '3.0.1'),
+          release('2027-01-04T08:00:00Z', '3.0.2'),
+          { at: '2027-01-06T12:00:00Z', kind: 'revoke', image: 'base', version: '1.0.0/2', reason: 'CVE-2027-0001' },
+        ],
+      }),
+      REPO_ROOT,
+    );
+  }, 120_000);
+
+  it('revokes the app version built on the revoked base version too, once, and rolls its channels back', () => {
+    const revoked = result.report.notifications.filter((n) => n.event === 'revoked');
+    expect(revoked.map((n) => n.subject)).toEqual(['app 1.0.0/2: revoked', 'base 1.0.0/2: revoked']);
+    const rolledBack = result.report.notifications.filter((n) => n.event === 'rolled-back').map((n) => n.subject);
+    expect(rolledBack.sort()).toEqual([
+      'app/dev: rolled back to 1.0.0/1',
+      'app/prod: rolled back to 1.0.0/1',
+      'base/dev: rolled back to 1.0.0/1',
+      'base/prod: rolled back to 1.0.0/1',
+    ]);
+    // Then app is rebuilt on the rolled-back base (a manual, out-of-cycle build).
+    expect(buildLines(result, 'app').slice(0, 3)).toEqual([
+      'app 1.0.0/1 cascade AVAILABLE',
+      'app 1.0.0/2 cascade AVAILABLE',
+      'app 1.0.0/3 manual AVAILABLE',
+    ]);
+  });
+
+  it('leaves both revoked versions launchable by no one, as the audit counts', () => {
+    const { consistency } = result.report;
+    expect(consistency.problems).toEqual([]);
+    expect(consistency.checks?.['revoked-not-launchable']).toBeGreaterThan(0);
+    expect(result.notes).toEqual([]);
   });
 });

@@ -148,3 +148,16 @@ describe('parseCatalog retention.deprecateAfter', () => {
     ]);
   });
 });
+
+describe('parseCatalog revocation', () => {
+  it('defaults descendants to rebuild and refuses an unknown policy, naming the field', () => {
+    const parsed = parseCatalog(exampleCatalog(), exampleFiles());
+    expect(parsed.ok && parsed.catalog.images.base?.revocation).toEqual({ descendants: 'rebuild' });
+    const problems = problemsAfter((c) => {
+      c.images.base.revocation = { descendants: 'delete' };
+    });
+
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^images\.base\.revocation\.descendants: .*"rebuild".*"revoke"/);
+  });
+});
