@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { CfnResource, Stack } from 'aws-cdk-lib';
 import { App, getStack, Function as SstFunction, type StackContext } from 'sst/constructs';
 import { initProject } from 'sst/project.js';
@@ -29,13 +32,28 @@ export async function synthesizeApp(
   projectReady ??= initProject({ stage: options.stage ?? 'local' });
   await projectReady;
   setCatalog(catalog, { root: options.root });
-  const app = new App({
-    mode: 'deploy',
-    stage: options.stage ?? 'local',
-    name: 'goldsmith',
-    region: options.region ?? catalog.organization.homeRegion,
-    account: options.accountId ?? '123456789012',
-  });
+  // The cloud assembly (templates, placeholder assets) goes to a directory of our own, removed once read: CDK's
+  // default is a new cdk.out* directory in the system temp dir on every synthesis, left behind.
+  const outdir = mkdtempSync(join(tmpdir(), 'goldsmith-local-synth-'));
+  try {
+    return readAssembly(stacks, outdir, {
+      mode: 'deploy',
+      stage: options.stage ?? 'local',
+      name: 'goldsmith',
+      region: options.region ?? catalog.organization.homeRegion,
+      account: options.accountId ?? '123456789012',
+    });
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+function readAssembly(
+  stacks: readonly StackFunction[],
+  outdir: string,
+  props: ConstructorParameters<typeof App>[0],
+): SynthesizedApp {
+  const app = new App(props, { outdir });
   for (const fn of stacks) app.stack(fn);
   const assembly = app.synth();
   const templates: CfnTemplate[] = [];

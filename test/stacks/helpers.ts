@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { App, getStack, type StackContext } from 'sst/constructs';
@@ -48,10 +51,16 @@ export async function synthesize(catalog: CatalogInput, options: SynthOptions): 
   const parsed =
     options.validate === 'shape' ? catalogShapeSchema.parse(catalog) : parseCatalogInput(catalog, REPO_ROOT);
   setCatalog(parsed, { root: REPO_ROOT });
-  const app = new App({ mode: 'deploy', stage: 'test', name: 'goldsmith', region: 'us-east-1' });
+  // Our own assembly directory, removed once the templates are read (CDK's default leaves a cdk.out* per app).
+  const outdir = mkdtempSync(join(tmpdir(), 'goldsmith-test-synth-'));
+  const app = new App({ mode: 'deploy', stage: 'test', name: 'goldsmith', region: 'us-east-1' }, { outdir });
   for (const fn of options.stacks) app.stack(fn);
   const templates = new Map<StackFunction, Template>();
-  for (const fn of options.stacks) templates.set(fn, Template.fromStack(getStack(fn)));
+  try {
+    for (const fn of options.stacks) templates.set(fn, Template.fromStack(getStack(fn)));
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
   const last = options.stacks.at(-1);
   if (!last) throw new Error('synthesize: name at least one stack');
   return { app, templates, template: templates.get(last)!, stack: getStack(last) };
