@@ -1,6 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
-import { readImagePartition } from '../aws/image-partition.js';
+import { prefixRange, readImageRanges } from '../aws/image-partition.js';
+import { skPrefix } from '../core/ledger/keys.js';
 import { metricNames } from '../core/observability/metrics.js';
 import { type ImageView, imageView } from '../core/status/image-view.js';
 import { handlerFor } from './lib/middleware.js';
@@ -9,6 +10,34 @@ import { promotionPlans } from './promotion/plans.js';
 
 /** The schedule's fixed input (stacks/monitoring/health.ts). */
 export const healthInputSchema = z.strictObject({ health: z.literal('gauges') });
+
+/**
+ * The items `imageView` reads — approvals, builds and channel pointers (adjacent in sort order), and promotion
+ * outcomes — without the decisions, pointer history and sharing records that make up most of a partition.
+ */
+const VIEW_RANGES = [
+  prefixRange(skPrefix.approval, skPrefix.channel),
+  prefixRange(skPrefix.promotion, skPrefix.promotion),
+] as const;
+
+/** The attributes `imageView` reads of those items, but the pointers' AMIs, which no gauge shows. */
+export const HEALTH_ATTRIBUTES = [
+  'sk',
+  'version',
+  'channel',
+  'at',
+  'outcome',
+  'reason',
+  'decision',
+  'approvers',
+  'requestedAt',
+  'expiresAt',
+  'buildVersion',
+  'status',
+  'statusesSeen',
+  'statusReason',
+  'updatedAt',
+] as const;
 
 /** What one run measured, for logs and tests. */
 export interface HealthGauges {
@@ -45,7 +74,7 @@ export const handler = handlerFor({
     const now = new Date();
     const views: ImageView[] = [];
     for (const [image, plan] of Object.entries(promotionPlans())) {
-      const items = await readImagePartition(image);
+      const items = await readImageRanges(image, VIEW_RANGES, { attributes: HEALTH_ATTRIBUTES });
       views.push(
         imageView(
           image,

@@ -1,0 +1,134 @@
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { client, configureClients, documentClient } from '../../aws/clients.js';
+import { prefixRange, readImagePartition, readImageRanges } from '../../aws/image-partition.js';
+import { skPrefix } from '../../core/ledger/keys.js';
+import { type ImageView, imageView } from '../../core/status/image-view.js';
+import { HEALTH_ATTRIBUTES } from '../../functions/health.js';
+import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite.js';
+
+const TABLE = 'ledger-health';
+let dynamo: LocalDynamo;
+
+/** One image's partition with every kind the ledger keeps, in sort-key order or not. */
+const ITEMS: Record<string, unknown>[] = [
+  {
+    sk: 'APPROVAL#1.0.0/2#prod',
+    version: '1.0.0/2',
+    channel: 'prod',
+    requestedAt: '2027-01-20T00:00:00Z',
+    expiresAt: '2027-01-27T00:00:00Z',
+    approvers: ['ops-lead'],
+  },
+  { sk: 'BUILD#1.0.0/1', buildVersion: '1.0.0/1', status: 'AVAILABLE', requestedAt: '2027-01-14T03:00:00Z' },
+  { sk: 'BUILD#1.0.0/2', buildVersion: '1.0.0/2', status: 'AVAILABLE', requestedAt: '2027-01-19T03:00:00Z' },
+  {
+    sk: 'CHANNEL#dev',
+    version: '1.0.0/2',
+    at: '2027-01-19T06:00:00Z',
+    amis: [{ region: 'us-east-1', imageId: 'ami-2' }],
+  },
+  {
+    sk: 'CHANNEL#prod',
+    version: '1.0.0/1',
+    at: '2027-01-18T06:00:00Z',
+    amis: [{ region: 'us-east-1', imageId: 'ami-1' }],
+  },
+  { sk: 'DECISION#2027-01-14T03:00:00Z#schedule', decision: 'build' },
+  { sk: 'PAUSED#1.0.0/2', state: 'Share' },
+  { sk: 'POINTER#dev#2027-01-19T06:00:00Z', version: '1.0.0/2' },
+  { sk: 'PROMOTION#1.0.0/1#dev', version: '1.0.0/1', channel: 'dev', outcome: 'promoted', at: '2027-01-15T00:00:00Z' },
+  {
+    sk: 'PROMOTION#1.0.0/1#prod',
+    version: '1.0.0/1',
+    channel: 'prod',
+    outcome: 'promoted',
+    at: '2027-01-18T06:00:00Z',
+  },
+  { sk: 'PROMOTION#1.0.0/2#dev', version: '1.0.0/2', channel: 'dev', outcome: 'promoted', at: '2027-01-19T06:00:00Z' },
+  { sk: 'REVOCATION#1.0.0/0', reason: 'cve' },
+  { sk: 'SHARE#1.0.0/2#dev', accounts: ['111111111111'] },
+];
+
+beforeAll(async () => {
+  dynamo = await startLocalDynamo();
+  configureClients({
+    overrides: {
+      dynamodb: { endpoint: dynamo.endpoint, credentials: { accessKeyId: 'l', secretAccessKey: 'l' }, maxAttempts: 1 },
+    },
+  });
+  await client('dynamodb').send(
+    new CreateTableCommand({
+      TableName: TABLE,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+    }),
+  );
+  for (const item of [...ITEMS].reverse()) {
+    await documentClient().send(new PutCommand({ TableName: TABLE, Item: { pk: 'IMAGE#base', ...item } }));
+  }
+  await documentClient().send(new PutCommand({ TableName: TABLE, Item: { pk: 'IMAGE#other', sk: 'BUILD#9.9.9/1' } }));
+});
+
+afterAll(async () => {
+  configureClients({});
+  await dynamo?.stop();
+});
+
+describe('readImageRanges', () => {
+  it('reads only the kinds in its ranges, kinds sorting between a range’s ends included', async () => {
+    const items = await readImageRanges(
+      'base',
+      [prefixRange(skPrefix.approval, skPrefix.channel), prefixRange(skPrefix.promotion, skPrefix.promotion)],
+      { table: TABLE },
+    );
+    expect(items.map((i) => String(i.sk).split('#')[0])).toEqual([
+      'APPROVAL',
+      'BUILD',
+      'BUILD',
+      'CHANNEL',
+      'CHANNEL',
+      'PROMOTION',
+      'PROMOTION',
+      'PROMOTION',
+    ]);
+  });
+
+  it('returns only the attributes asked for when given a projection', async () => {
+    const items = await readImageRanges('base', [prefixRange(skPrefix.channel, skPrefix.channel)], {
+      table: TABLE,
+      attributes: ['sk', 'version', 'at'],
+    });
+    expect(items).toEqual([
+      { sk: 'CHANNEL#dev', version: '1.0.0/2', at: '2027-01-19T06:00:00Z' },
+      { sk: 'CHANNEL#prod', version: '1.0.0/1', at: '2027-01-18T06:00:00Z' },
+    ]);
+  });
+
+  it('gives the health gauges the same view of the image as the whole partition does, but the pointers’ AMIs', async () => {
+    const now = new Date('2027-01-21T00:00:00Z');
+    const channels = ['dev', 'staging', 'prod'];
+    const whole = imageView('base', channels, await readImagePartition('base', TABLE), now);
+    const ranges = await readImageRanges(
+      'base',
+      [prefixRange(skPrefix.approval, skPrefix.channel), prefixRange(skPrefix.promotion, skPrefix.promotion)],
+      { table: TABLE, attributes: HEALTH_ATTRIBUTES },
+    );
+    const noAmis = (view: ImageView) => ({
+      ...view,
+      channels: view.channels.map((c) => (c.pointer ? { ...c, pointer: { ...c.pointer, amis: {} } } : c)),
+    });
+    expect(imageView('base', channels, ranges, now)).toEqual(noAmis(whole));
+    expect(whole.channels[2]?.waiting?.version).toBe('1.0.0/2');
+    expect(whole.channels[0]?.lagBuilds).toBe(0);
+    expect(whole.channels[2]?.lagBuilds).toBe(1);
+  });
+});
