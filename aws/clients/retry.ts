@@ -41,8 +41,20 @@ const token = (count: number): RetryToken => ({
   getRetryCost: () => undefined,
 });
 
+/**
+ * Client-side rate limiting of the SDK's adaptive mode (a token bucket whose rate drops on throttling and recovers
+ * with successes): https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html. Separate from the
+ * retry quota, which we leave out.
+ */
+export interface RateLimiter {
+  getSendToken(): Promise<void>;
+  updateClientSendingRate(response: unknown): void;
+}
+
 export interface RetryStrategyOptions {
   maxAttempts?: number;
+  /** Adaptive mode's rate limiter (production: the SDK's DefaultRateLimiter; the local cloud throttles in virtual time). */
+  rateLimiter?: RateLimiter;
   /** Jitter source (tests and the local cloud pass a seeded one). */
   random?: () => number;
   /** How a backoff is waited (the local cloud waits on its virtual clock). */
@@ -57,24 +69,29 @@ export interface RetryStrategyOptions {
  * `maxAttempts`, waiting a random time below min(20 s, base × 2^retry), base 50 ms (1 s after throttling).
  */
 export class GoldsmithRetryStrategy {
-  readonly mode = 'standard';
+  readonly mode: 'standard' | 'adaptive';
   private readonly maxAttempts: number;
+  private readonly rateLimiter: RateLimiter | undefined;
   private readonly random: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly onRetry: () => void;
 
   constructor(options: RetryStrategyOptions = {}) {
     this.maxAttempts = options.maxAttempts ?? SDK_MAX_ATTEMPTS;
+    this.rateLimiter = options.rateLimiter;
+    this.mode = options.rateLimiter ? 'adaptive' : 'standard';
     this.random = options.random ?? Math.random;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.onRetry = options.onRetry ?? (() => undefined);
   }
 
   async acquireInitialRetryToken(_scope: string): Promise<RetryToken> {
+    await this.rateLimiter?.getSendToken();
     return token(0);
   }
 
   async refreshRetryTokenForRetry(previous: RetryToken, info: RetryErrorInfo): Promise<RetryToken> {
+    this.rateLimiter?.updateClientSendingRate(info);
     const throttled = info.errorType === 'THROTTLING';
     const retryable = throttled || info.errorType === 'TRANSIENT';
     const attempts = previous.getRetryCount() + 1;
@@ -83,11 +100,13 @@ export class GoldsmithRetryStrategy {
     const delay = Math.floor(this.random() * Math.min(MAX_DELAY_MS, base * 2 ** previous.getRetryCount()));
     this.onRetry();
     await this.sleep(delay);
+    await this.rateLimiter?.getSendToken();
     return token(attempts);
   }
 
   recordSuccess(_token: RetryToken): void {
-    // No quota to refill.
+    // No quota to refill; a success lets the adaptive rate recover.
+    this.rateLimiter?.updateClientSendingRate({});
   }
 
   /** The SDK's middleware reads this (deprecated accessor kept by every strategy). */

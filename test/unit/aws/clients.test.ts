@@ -12,7 +12,10 @@ describe('makeClient through the per-service modules', () => {
     const sts = stsClient('eu-west-1');
 
     expect(sts).toBeInstanceOf(STSClient);
-    expect(await sts.config.retryStrategy()).toBeInstanceOf(GoldsmithRetryStrategy);
+    const strategy = await sts.config.retryStrategy();
+    expect(strategy).toBeInstanceOf(GoldsmithRetryStrategy);
+    // Adaptive: the SDK's client-side rate limiter, without the retry quota.
+    expect((strategy as GoldsmithRetryStrategy).mode).toBe('adaptive');
     expect(await sts.config.region()).toBe('eu-west-1');
   });
 

@@ -61,3 +61,35 @@ describe('GoldsmithRetryStrategy', () => {
     expect(throttled.waits).toEqual([999, 1999, 3999, 7999, 15999, 19999, 19999]);
   });
 });
+
+describe('GoldsmithRetryStrategy with the adaptive rate limiter', () => {
+  it('asks the limiter before each attempt, slows it on every failure and lets it recover on success', async () => {
+    const events: string[] = [];
+    const s = new GoldsmithRetryStrategy({
+      sleep: async () => undefined,
+      rateLimiter: {
+        getSendToken: async () => {
+          events.push('send');
+        },
+        updateClientSendingRate: (info) => {
+          events.push(`rate ${(info as { errorType?: string }).errorType ?? 'success'}`);
+        },
+      },
+    });
+
+    expect(s.mode).toBe('adaptive');
+    expect(await call(s, 2, 'THROTTLING')).toBe('ok');
+    expect(events).toEqual(['send', 'rate THROTTLING', 'send', 'rate THROTTLING', 'send', 'rate success']);
+  });
+
+  it('still answers a client error at once, after telling the limiter', async () => {
+    const rates: unknown[] = [];
+    const s = new GoldsmithRetryStrategy({
+      sleep: async () => undefined,
+      rateLimiter: { getSendToken: async () => undefined, updateClientSendingRate: (info) => rates.push(info) },
+    });
+
+    expect(await call(s, 1, 'CLIENT_ERROR')).toBe('failed');
+    expect(rates).toEqual([{ errorType: 'CLIENT_ERROR' }]);
+  });
+});
