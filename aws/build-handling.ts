@@ -1,9 +1,9 @@
-import { BatchGetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { buildSk, imagePk } from '../core/ledger/keys.js';
 import type { LedgerBuildView } from '../core/reconcile/decide.js';
 import { type ReconciledRecord, reconciledSk } from '../core/reconcile/record.js';
 import { documentClient } from './clients/dynamodb.js';
-import { isConditionFailure } from './promotion-ledger.js';
+import { putItemOnce } from './promotion-ledger.js';
 
 /**
  * Which image-state statuses of a build were acted on (promotion started, failure announced), and the
@@ -88,17 +88,5 @@ export async function buildHandlings(
  * @returns false when it was recorded before (a repeated or concurrent run): it must not be counted again.
  */
 export async function recordReconciliation(record: ReconciledRecord): Promise<boolean> {
-  try {
-    await documentClient().send(
-      new PutCommand({
-        TableName: table(),
-        Item: { pk: imagePk(record.image), sk: reconciledSk(record.version, record.status), ...record },
-        ConditionExpression: 'attribute_not_exists(sk)',
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
+  return putItemOnce({ pk: imagePk(record.image), sk: reconciledSk(record.version, record.status), ...record });
 }

@@ -2,7 +2,7 @@ import { DeleteCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sd
 import { buildSk, imagePk } from '../core/ledger/keys.js';
 import type { RegionAmi } from '../core/promotion/types.js';
 import { documentClient } from './clients/dynamodb.js';
-import { type ChannelPointer, isConditionFailure, versionKey } from './promotion-ledger.js';
+import { type ChannelPointer, isConditionFailure, putItemOnce, versionKey } from './promotion-ledger.js';
 
 /**
  * The lifecycle side of the ledger: build items' `retiredAt` / `deletingAmis` / `deletedAt` / `flaggedBy`,
@@ -227,17 +227,5 @@ export async function recordOutOfCycle(r: {
   reason: string;
   findingAt: string;
 }): Promise<boolean> {
-  try {
-    await documentClient().send(
-      new PutCommand({
-        TableName: table(),
-        Item: { pk: imagePk(r.image), sk: `OUTOFCYCLE#${r.version}`, kind: 'out-of-cycle', ...r },
-        ConditionExpression: 'attribute_not_exists(sk)',
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
+  return putItemOnce({ pk: imagePk(r.image), sk: `OUTOFCYCLE#${r.version}`, kind: 'out-of-cycle', ...r });
 }

@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { buildSk, imagePk } from '../core/ledger/keys.js';
 import { documentClient } from './clients/dynamodb.js';
-import { isConditionFailure } from './promotion-ledger.js';
+import { isConditionFailure, putItemOnce } from './promotion-ledger.js';
 
 /**
  * Findings, revocations and retirement in the ledger. One item per finding
@@ -73,19 +73,7 @@ export interface RevocationRecord {
  * @returns false when one was already recorded (re-delivered finding: notify no one twice).
  */
 export async function requestRevocation(record: RevocationRecord): Promise<boolean> {
-  try {
-    await documentClient().send(
-      new PutCommand({
-        TableName: table(),
-        Item: { pk: imagePk(record.image), sk: `REVOCATION#${record.version}`, kind: 'revocation', ...record },
-        ConditionExpression: 'attribute_not_exists(sk)',
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
+  return putItemOnce({ pk: imagePk(record.image), sk: `REVOCATION#${record.version}`, kind: 'revocation', ...record });
 }
 
 /** The revocation recorded for a build, if any. */

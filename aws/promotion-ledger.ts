@@ -26,6 +26,23 @@ export function isConditionFailure(err: unknown): boolean {
   );
 }
 
+/**
+ * Writes `item` to the ledger only if no item has its key (`attribute_not_exists(sk)`): the once-only record every
+ * decision, marker and request uses.
+ * @returns false when one was already there (a retry, a re-delivery, or a race lost).
+ */
+export async function putItemOnce(item: Record<string, unknown>): Promise<boolean> {
+  try {
+    await documentClient().send(
+      new PutCommand({ TableName: table(), Item: item, ConditionExpression: 'attribute_not_exists(sk)' }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+}
+
 /** A build as on-image-event sees it. */
 export interface BuildFacts {
   image: string;
@@ -95,19 +112,11 @@ export interface OutcomeRecord {
  * @returns false when a decision was already recorded (a retry, or a race lost): the caller must not act again.
  */
 export async function recordOutcome(record: OutcomeRecord): Promise<boolean> {
-  try {
-    await documentClient().send(
-      new PutCommand({
-        TableName: table(),
-        Item: { ...key(record.image, `PROMOTION#${record.version}#${record.channel}`), kind: 'promotion', ...record },
-        ConditionExpression: 'attribute_not_exists(sk)',
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
+  return putItemOnce({
+    ...key(record.image, `PROMOTION#${record.version}#${record.channel}`),
+    kind: 'promotion',
+    ...record,
+  });
 }
 
 /** The recorded decision for a build's channel, if any. */

@@ -1,7 +1,7 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { imagePk, skPrefix } from '../core/ledger/keys.js';
 import { documentClient } from './clients/dynamodb.js';
-import { isConditionFailure } from './promotion-ledger.js';
+import { putItemOnce } from './promotion-ledger.js';
 
 /**
  * Revocations asked for a later time, in the image's partition under `REVOKE-AT#<version>`: a prefix of its own, so
@@ -39,19 +39,7 @@ const key = (image: string, version: string) => ({
  * @returns false when one was already recorded (a repeat of the request: announced once).
  */
 export async function recordScheduledRevocation(record: ScheduledRevocation): Promise<boolean> {
-  try {
-    await documentClient().send(
-      new PutCommand({
-        TableName: table(),
-        Item: { ...key(record.image, record.version), kind: 'scheduled-revocation', ...record },
-        ConditionExpression: 'attribute_not_exists(sk)',
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
+  return putItemOnce({ ...key(record.image, record.version), kind: 'scheduled-revocation', ...record });
 }
 
 /** The scheduled revocation recorded for a build, if any. */

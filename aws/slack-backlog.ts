@@ -1,7 +1,7 @@
-import { DeleteCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Notification } from '../events/notification.js';
 import { documentClient } from './clients/dynamodb.js';
-import { isConditionFailure } from './promotion-ledger.js';
+import { isConditionFailure, putItemOnce } from './promotion-ledger.js';
 
 /**
  * Slack posts waiting for Slack, in the ledger (`pk = SLACK`, `sk = PENDING#<announced at>#<id>`, so a query reads
@@ -42,26 +42,16 @@ export async function parkSlackPost(
   input: { now: Date; notBefore: Date; reason: string },
 ): Promise<void> {
   const parkedAt = input.now.toISOString();
-  try {
-    await documentClient().send(
-      new PutCommand({
-        TableName: table(),
-        Item: {
-          pk: PK,
-          sk: `${PREFIX}${n.at}#${n.id}`,
-          kind: 'slack-pending',
-          notification: n,
-          attempts: 1,
-          notBefore: input.notBefore.toISOString(),
-          parkedAt,
-          lastError: input.reason,
-        },
-        ConditionExpression: 'attribute_not_exists(sk)',
-      }),
-    );
-  } catch (err) {
-    if (!isConditionFailure(err)) throw err;
-  }
+  await putItemOnce({
+    pk: PK,
+    sk: `${PREFIX}${n.at}#${n.id}`,
+    kind: 'slack-pending',
+    notification: n,
+    attempts: 1,
+    notBefore: input.notBefore.toISOString(),
+    parkedAt,
+    lastError: input.reason,
+  });
   await documentClient().send(
     new UpdateCommand({
       TableName: table(),

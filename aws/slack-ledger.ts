@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Notification } from '../events/notification.js';
 import { documentClient } from './clients/dynamodb.js';
-import { isConditionFailure } from './promotion-ledger.js';
+import { isConditionFailure, putItemOnce } from './promotion-ledger.js';
 import type { SlackMessageRef } from './slack.js';
 
 /**
@@ -85,17 +85,7 @@ export async function slackThreadOf(image: string, version: string): Promise<Sla
 
 /** Makes `ref` the thread of an image version unless another message already is. */
 export async function recordSlackThread(image: string, version: string, ref: SlackMessageRef): Promise<void> {
-  try {
-    await documentClient().send(
-      new PutCommand({
-        TableName: table(),
-        Item: { pk: PK, sk: `THREAD#${image}#${version}`, kind: 'slack-thread', ...ref },
-        ConditionExpression: 'attribute_not_exists(sk)',
-      }),
-    );
-  } catch (err) {
-    if (!isConditionFailure(err)) throw err;
-  }
+  await putItemOnce({ pk: PK, sk: `THREAD#${image}#${version}`, kind: 'slack-thread', ...ref });
 }
 
 /** The posted approval request of `approvalId`, with the announcement it rendered (to re-render it decided). */
@@ -131,17 +121,5 @@ export async function recordSlackApproval(
  * @returns false when this exact request was seen before.
  */
 export async function rememberSlackRequest(signature: string, at: string, expiresAtSeconds: number): Promise<boolean> {
-  try {
-    await documentClient().send(
-      new PutCommand({
-        TableName: table(),
-        Item: { pk: 'CALLBACK#SLACK', sk: signature, kind: 'slack-request', at, ttl: expiresAtSeconds },
-        ConditionExpression: 'attribute_not_exists(sk)',
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
+  return putItemOnce({ pk: 'CALLBACK#SLACK', sk: signature, kind: 'slack-request', at, ttl: expiresAtSeconds });
 }
