@@ -29,6 +29,13 @@ function goldsmith(args: string[]): Promise<{ code: number | null; stdout: strin
 
 let dir: string;
 let scenarioFile: string;
+
+/** Runs an acting command against the saved cloud with --json; it must succeed. Returns the endpoint's answer. */
+async function act(args: string[]): Promise<unknown> {
+  const { code, stdout, stderr } = await goldsmith([...args, '--local', dir, '--json']);
+  expect(code, stderr).toBe(0);
+  return JSON.parse(stdout);
+}
 const state = () => readFileSync(join(dir, 'state.json'), 'utf8');
 
 beforeAll(async () => {
@@ -144,19 +151,9 @@ describe('goldsmith revoke --local DIR', () => {
     "revokes through the endpoint as the operators' role session, saves the changed cloud, and says so on a repeat",
     async () => {
       const before = state();
-      const { code, stdout } = await goldsmith([
-        'revoke',
-        'base',
-        '1.0.0/1',
-        '--reason',
-        'CVE-2027-0001',
-        '--local',
-        dir,
-        '--json',
-      ]);
+      const revoke = ['revoke', 'base', '1.0.0/1', '--reason', 'CVE-2027-0001'];
 
-      expect(code).toBe(0);
-      expect(JSON.parse(stdout)).toMatchObject({
+      expect(await act(revoke)).toMatchObject({
         ok: true,
         result: {
           version: '1.0.0/1',
@@ -169,6 +166,7 @@ describe('goldsmith revoke --local DIR', () => {
         },
       });
       expect(state()).not.toBe(before);
+      expect(await act(revoke)).toMatchObject({ ok: true, result: { version: '1.0.0/1', alreadyRevoked: true } });
       const status = await goldsmith(['status', '--local', dir, '--json']);
       const base = (
         JSON.parse(status.stdout) as { images: { image: string; channels: { channel: string; pointer?: object }[] }[] }
@@ -184,19 +182,7 @@ describe('goldsmith approve and build --local DIR', () => {
     "approves the waiting prod promotion as the approver's own session, and saves it",
     async () => {
       const before = state();
-      const { code, stdout } = await goldsmith([
-        'approve',
-        'web-runtime',
-        'prod',
-        '--as',
-        'ops-lead',
-        '--local',
-        dir,
-        '--json',
-      ]);
-
-      expect(code).toBe(0);
-      expect(JSON.parse(stdout)).toMatchObject({
+      expect(await act(['approve', 'web-runtime', 'prod', '--as', 'ops-lead'])).toMatchObject({
         ok: true,
         result: {
           image: 'web-runtime',
@@ -215,18 +201,7 @@ describe('goldsmith approve and build --local DIR', () => {
   it(
     "starts a manual build through the operators' role, recorded with the session that asked",
     async () => {
-      const { code, stdout } = await goldsmith([
-        'build',
-        'hardened',
-        '--reason',
-        'manual test',
-        '--local',
-        dir,
-        '--json',
-      ]);
-
-      expect(code).toBe(0);
-      expect(JSON.parse(stdout)).toMatchObject({
+      expect(await act(['build', 'hardened', '--reason', 'manual test'])).toMatchObject({
         ok: true,
         result: {
           image: 'hardened',
