@@ -1,9 +1,6 @@
 import type { Catalog } from '../../core/config/schema.js';
-import { invokeOperatorUrl, operatorsRoleArn } from '../trust/operator-url.js';
+import { invokeOperatorUrl, operatorFunctionArn, operatorsRoleArn } from '../trust/operator-url.js';
 import type { LocalCloud } from './cloud.js';
-
-/** The handler setting of the operator endpoint (functions/operator.ts, issue 16). */
-export const OPERATOR_HANDLER = 'functions/operator.handler';
 
 /** One operator request sent during a run, and what the endpoint answered. */
 export interface OperatorExchange {
@@ -25,8 +22,7 @@ export class LocalOperatorEndpoint {
 
   /** The endpoint's ARN, or undefined when this version of the stacks has none. */
   arn(): string | undefined {
-    for (const [arn, fn] of this.cloud.wiring.functions) if (fn.handler === OPERATOR_HANDLER) return arn;
-    return undefined;
+    return operatorFunctionArn(this.cloud);
   }
 
   /** Sends `request` signed as `principal` (the CLI assumes the operators' role first, as `invokeOperatorUrl` models). */

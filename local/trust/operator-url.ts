@@ -43,11 +43,19 @@ function resources(cloud: LocalCloud, type: string): [string, Props][] {
   );
 }
 
+/** The handler setting of the operator endpoint (functions/operator.ts). */
+const OPERATOR_HANDLER = 'functions/operator.handler';
+
+/** The operator function's ARN, or undefined when the synthesized stacks define none. */
+export function operatorFunctionArn(cloud: LocalCloud): string | undefined {
+  for (const [arn, f] of cloud.wiring.functions) if (f.handler === OPERATOR_HANDLER) return arn;
+  return undefined;
+}
+
 function operatorFunction(cloud: LocalCloud): { arn: string } {
-  for (const [arn, f] of cloud.wiring.functions) {
-    if (f.handler === 'functions/operator.handler') return { arn };
-  }
-  throw new Error('the stacks define no operator endpoint');
+  const arn = operatorFunctionArn(cloud);
+  if (arn === undefined) throw new Error('the stacks define no operator endpoint');
+  return { arn };
 }
 
 /** The function's resource policy, from its synthesized permissions. */
