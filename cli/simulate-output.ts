@@ -1,6 +1,7 @@
 import type { MonthlySummary } from '../core/notifications/monthly-summary.js';
 import type { SimulationResult } from '../local/simulator/index.js';
-import { foldRepeats } from '../local/simulator/timeline.js';
+import type { SimulationReport } from '../local/simulator/report.js';
+import { type PrintedLine, type RepeatFolder, repeatedText } from '../local/simulator/timeline.js';
 import { renderCost } from './cost-output.js';
 
 function table(headers: string[], rows: string[][]): string {
@@ -44,14 +45,28 @@ function renderSummaries(summaries: readonly MonthlySummary[]): string[] {
   ];
 }
 
-/** The human output of `goldsmith simulate`: the timeline, then summary tables, then the run's figures. */
-export function renderSimulation(result: SimulationResult): string {
-  const { report, timeline, notes, run } = result;
-  const out: string[] = [
-    `Goldsmith simulation ${minute(report.scenario.start)} → ${minute(report.scenario.until)} (seed ${report.scenario.seed})`,
-    '',
-  ];
-  for (const e of foldRepeats(timeline)) out.push(`${minute(e.at)}  ${e.image.padEnd(12)} ${e.text}`);
+/** The first line of `goldsmith simulate`'s human output, printed before the run starts. */
+export function renderHeader(scenario: SimulationReport['scenario']): string {
+  return `Goldsmith simulation ${minute(scenario.start)} → ${minute(scenario.until)} (seed ${scenario.seed})\n\n`;
+}
+
+/** One timeline line, as printed while the run goes on. */
+export function renderTimelineLine(line: PrintedLine): string {
+  return `${minute(line.at)}  ${line.image.padEnd(12)} ${line.text}\n`;
+}
+
+/** The outcomes the streamed timeline printed once and then folded: how often each happened again. */
+export function renderRepeats(folder: RepeatFolder): string {
+  const repeats = folder.repeats();
+  if (repeats.length === 0) return '';
+  const lines = repeats.map((r) => `${minute(r.line.at)}  ${r.line.image.padEnd(12)} ${repeatedText(r)}`);
+  return `\nRepeated outcomes (printed once above)\n${lines.join('\n')}\n`;
+}
+
+/** What `goldsmith simulate` prints after the timeline: summary tables, then the run's figures. */
+export function renderTables(result: SimulationResult): string {
+  const { report, notes, run } = result;
+  const out: string[] = [];
   out.push('', 'Builds');
   out.push(
     table(

@@ -4,7 +4,13 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from './commands.js';
 import { DEFAULT_CATALOG_FILE, loadCatalogFile } from './load-catalog.js';
 import { readState, replayProblems, stateOf, writeState } from './operator/saved-state.js';
-import { renderSimulation, renderSlackChannel } from './simulate-output.js';
+import {
+  renderHeader,
+  renderRepeats,
+  renderSlackChannel,
+  renderTables,
+  renderTimelineLine,
+} from './simulate-output.js';
 import { parseOptions, UsageError } from './usage.js';
 
 const HELP = `usage: goldsmith simulate [--config FILE] [--scenario FILE] [--json] [--seed N] [--html FILE] [--slack]
@@ -90,9 +96,25 @@ export const command: Command = {
     });
     const progress = showProgress ? progressLine((t) => process.stderr.write(t)) : undefined;
     const keep = values.save ?? values.resume;
+    // The human output streams the timeline as the run goes: each line once nothing earlier can still happen.
+    const { RepeatFolder } = await import('../local/simulator/timeline.js');
+    const folder = new RepeatFolder();
+    if (!values.json) process.stdout.write(renderHeader(scenario));
     const result = await simulate(catalog, scenario, dirname(configPath), {
       onProgress: progress?.tick,
       snapshot: keep !== undefined,
+      ...(values.json
+        ? {}
+        : {
+            onTimeline: (entries, when) => {
+              progress?.interrupt();
+              if (when === 'late') process.stdout.write('(recorded after the lines above had printed)\n');
+              for (const e of entries) {
+                const line = folder.push(e);
+                if (line) process.stdout.write(renderTimelineLine(line));
+              }
+            },
+          }),
     });
     progress?.done();
     if (saved && result.snapshot) {
@@ -117,7 +139,7 @@ export const command: Command = {
       const slack = values.slack ? { slackMessages: result.slackMessages ?? [] } : {};
       process.stdout.write(`${JSON.stringify({ ...report, timeline, notes, run, ...slack }, null, 2)}\n`);
     } else {
-      process.stdout.write(renderSimulation(result));
+      process.stdout.write(renderRepeats(folder) + renderTables(result));
       if (values.slack) process.stdout.write(renderSlackChannel(result.slackMessages));
     }
     return result.report.consistency.ok && result.report.apiModel.violations.length === 0 ? 0 : 1;

@@ -160,9 +160,10 @@ export class VirtualClock {
 
   /**
    * Runs every item due up to `until` (inclusive), settling after each; then sets now to `until`. `onStep` is told
-   * the virtual time after each item (progress reporting; it must not schedule work).
+   * the virtual time after each item (progress reporting, the streamed timeline); it may read state — a promise it
+   * returns is awaited before the next item — but must not schedule work.
    */
-  async run(until: number | Date | string, onStep?: (now: number) => void): Promise<RunResult> {
+  async run(until: number | Date | string, onStep?: (now: number) => void | Promise<void>): Promise<RunResult> {
     const end = toMillis(until);
     let steps = 0;
     await this.settle();
@@ -187,7 +188,8 @@ export class VirtualClock {
         this.failure = undefined;
         throw failure;
       }
-      onStep?.(this.current);
+      const observed = onStep?.(this.current);
+      if (observed) await observed;
     }
     if (end > this.current) this.current = end;
     return { steps, now: this.current };

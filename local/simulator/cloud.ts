@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { CreateTableCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, type CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { client, configureClients } from '../../aws/clients.js';
 import { configureSlack } from '../../aws/slack.js';
 import type { Catalog } from '../../core/config/schema.js';
@@ -52,6 +53,11 @@ export interface LocalCloud {
   outages: Outages;
   /** DynamoDB request units asked of the ledger (one per item written or read: items are under 1 KB). */
   dynamoUsage: { writes: number; reads: number };
+  /**
+   * The simulator's own reader of the ledger (the streamed timeline): not a Goldsmith call, so no faults, no model
+   * checks and not counted in `dynamoUsage`.
+   */
+  ledgerObserver: DynamoDBDocumentClient;
   /** Decides every PutEvents entry with the synthesized bus policy for the calling principal. */
   busAuthorizer: BusAuthorizer;
   /** The synthesized templates (for what the wiring does not carry: IAM resources and policies). */
@@ -449,6 +455,14 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     POWERTOOLS_IDEMPOTENCY_DISABLED: 'false',
   });
   await createTables(wiring);
+  const ledgerObserver = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      region,
+      endpoint: 'https://dynamodb.local.goldsmith',
+      requestHandler: dynamo.requestHandler,
+      credentials: { accessKeyId: 'AKIALOCALGOLDSMITH', secretAccessKey: 'local' },
+    }),
+  );
   const slack = await startSlack(catalog, clock, secrets, outages);
   deliverTopicsToFunctions(installed.fakes.sns, wiring, invoker, slack ? outages : undefined);
 
@@ -464,6 +478,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     secrets,
     outages,
     dynamoUsage,
+    ledgerObserver,
     busAuthorizer,
     templates: app.templates,
     goldsmithBus,

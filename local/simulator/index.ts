@@ -9,6 +9,7 @@ import { costOfRun } from './cost.js';
 import { runAction, scheduleTriggers } from './driver.js';
 import { auditLifecycle, withdrawnBuilds } from './lifecycle-audit.js';
 import { reportCve } from './lifecycle-requests.js';
+import { LiveTimeline, type TimelineListener } from './live-timeline.js';
 import { LocalOperatorEndpoint, type OperatorExchange, scenarioOperator } from './operator.js';
 import type { ProgressListener } from './progress.js';
 import { buildReport, type SimulationReport, scanLedger } from './report.js';
@@ -37,10 +38,13 @@ export interface SimulationResult {
     peakRssMb: number;
     /** Invocations, wall and CPU milliseconds per function (overlapping work counted in each), most CPU first. */
     functions?: Record<string, { invocations: number; ms: number; cpuMs: number }>;
+    /** With `onTimeline`: timeline lines handed on during the run, and lines recorded behind them (expected 0). */
+    streamed?: { live: number; late: number };
   };
 }
 
 const MONTH_MS = 30.436875 * 86_400_000;
+const FLUSH_MS = 200;
 
 /**
  * Runs Goldsmith end to end on the local cloud in virtual time: the synthesized stacks' schedules, rules and state
@@ -50,7 +54,12 @@ export async function simulate(
   catalog: Catalog,
   scenario: Scenario,
   root: string,
-  options: { onProgress?: ProgressListener; snapshot?: boolean } = {},
+  options: {
+    onProgress?: ProgressListener;
+    snapshot?: boolean;
+    /** Told the timeline's entries as they become final during the run, then the rest at the end (see LiveTimeline). */
+    onTimeline?: TimelineListener;
+  } = {},
 ): Promise<SimulationResult> {
   const wallStart = performance.now();
   let peakRss = process.memoryUsage().rss;
@@ -113,18 +122,34 @@ export async function simulate(
     const start = Date.parse(scenario.start);
     const until = Date.parse(scenario.until);
     const onProgress = options.onProgress;
-    const { steps } = await cloud.clock.run(
-      scenario.until,
-      onProgress &&
-        ((now) =>
-          onProgress({
-            now,
-            start,
-            until,
-            builds: cloud.installed.fakes.imagebuilder.builds.size,
-            promotions: cloud.sfn.count,
-          })),
-    );
+    const channels = catalog.channels.map((c) => c.name);
+    const live =
+      options.onTimeline &&
+      new LiveTimeline(
+        cloud,
+        {
+          statuses: statusLog,
+          callbacks: approvers.responses,
+          deadLetters: cloud.invoker.deadLetters,
+          notes,
+          channels,
+        },
+        options.onTimeline,
+      );
+    // The timeline is read at most every FLUSH_MS of wall time: a person sees it move, the run barely slows.
+    let lastFlush = Number.NEGATIVE_INFINITY;
+    const { steps } = await cloud.clock.run(scenario.until, (now) => {
+      onProgress?.({
+        now,
+        start,
+        until,
+        builds: cloud.installed.fakes.imagebuilder.builds.size,
+        promotions: cloud.sfn.count,
+      });
+      if (!live || performance.now() - lastFlush < FLUSH_MS) return;
+      lastFlush = performance.now();
+      return live.flush(now);
+    });
     await cloud.clock.settle();
 
     const report = await buildReport(cloud, scenario, {
@@ -147,8 +172,8 @@ export async function simulate(
       checks: Object.assign({ ...checks }, ...audits.map((a) => a.checks)),
     };
     report.cost = costOfRun(cloud, report, statusLog, schedulesFired);
-    const channels = catalog.channels.map((c) => c.name);
     const timeline = buildTimeline(report, statusLog, approvers.responses, cloud.invoker.deadLetters, notes, channels);
+    live?.finish(timeline);
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     const wallMs = performance.now() - wallStart;
     const simulatedMonths = (Date.parse(scenario.until) - Date.parse(scenario.start)) / MONTH_MS;
@@ -166,6 +191,7 @@ export async function simulate(
         steps,
         peakRssMb: peakRss / 1_048_576,
         functions: cloud.invoker.usage(),
+        ...(live ? { streamed: { ...live.counts } } : {}),
       },
     };
   } finally {

@@ -28,7 +28,7 @@ export function wantsProgress(opts: {
 export function progressLine(
   write: (text: string) => void,
   opts: { everyMs?: number; wallNow?: () => number } = {},
-): { tick: ProgressListener; done: () => void } {
+): { tick: ProgressListener; done: () => void; interrupt: () => void } {
   const wallNow = opts.wallNow ?? (() => performance.now());
   const every = opts.everyMs ?? 500;
   const began = wallNow();
@@ -49,6 +49,13 @@ export function progressLine(
     },
     done() {
       if (shown) write('\n');
+    },
+    /** Erases the line (other output is about to go to the terminal); the next tick draws it again. */
+    interrupt() {
+      if (!shown) return;
+      write('\r\x1b[2K');
+      shown = false;
+      last = Number.NEGATIVE_INFINITY;
     },
   };
 }

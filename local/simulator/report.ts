@@ -164,6 +164,22 @@ function pausesOf(items: readonly Item[]): SimulationReport['faults']['paused'] 
     .sort((a, b) => a.pausedAt.localeCompare(b.pausedAt));
 }
 
+/** What Goldsmith announced on its notification topic so far (the SNS fake's messages), oldest first. */
+export function notificationsOf(cloud: LocalCloud): SimulationReport['notifications'] {
+  const notifyTopic = new Set(
+    [...cloud.wiring.functions.values()].map((f) => f.environment.NOTIFY_TOPIC_ARN).filter((t): t is string => !!t),
+  );
+  return cloud.installed.fakes.sns.messages
+    .filter((m) => notifyTopic.has(m.topicArn))
+    .map((m) => ({
+      event: m.attributes.event ?? '',
+      image: m.attributes.image ?? '',
+      channel: m.attributes.channel ?? null,
+      at: m.at,
+      subject: m.subject ?? '',
+    }));
+}
+
 /** Builds the report from the ledger (what Goldsmith decided) and the fakes (what AWS would now hold). */
 export async function buildReport(
   cloud: LocalCloud,
@@ -238,18 +254,7 @@ export async function buildReport(
     }
   }
 
-  const notifyTopic = new Set(
-    [...cloud.wiring.functions.values()].map((f) => f.environment.NOTIFY_TOPIC_ARN).filter((t): t is string => !!t),
-  );
-  const notifications = fakes.sns.messages
-    .filter((m) => notifyTopic.has(m.topicArn))
-    .map((m) => ({
-      event: m.attributes.event ?? '',
-      image: m.attributes.image ?? '',
-      channel: m.attributes.channel ?? null,
-      at: m.at,
-      subject: m.subject ?? '',
-    }));
+  const notifications = notificationsOf(cloud);
 
   const { announcements, summaries } = notificationFigures(items);
 

@@ -1,6 +1,16 @@
 import type { DeadLetter } from './invoke.js';
 import type { SimulationReport } from './report.js';
 
+/** What the timeline reads of a report: the end-of-run report, or what a run in progress has recorded so far. */
+export interface TimelineSources {
+  builds: readonly Pick<SimulationReport['builds'][number], 'image' | 'version' | 'trigger' | 'requestedAt'>[];
+  promotions: readonly Pick<
+    SimulationReport['promotions'][number],
+    'image' | 'version' | 'channel' | 'outcome' | 'reason' | 'at'
+  >[];
+  notifications: readonly SimulationReport['notifications'][number][];
+}
+
 /** What a timeline line is about: the HTML report draws each kind differently. */
 export type TimelineKind =
   | 'build-requested'
@@ -63,7 +73,7 @@ function step(entry: TimelineEntry, channels: readonly string[]): number {
 
 /** One line per step, in time order and, within an instant, in causal order (see {@link step}). */
 export function buildTimeline(
-  report: SimulationReport,
+  report: TimelineSources,
   statuses: { at: string; image: string; version: string; status: string; reason?: string }[],
   callbacks: { at: string; status: number; body: string; image?: string; version?: string; channel?: string }[],
   deadLetters: DeadLetter[],
@@ -144,31 +154,57 @@ export interface PrintedLine {
   text: string;
 }
 
+/** A failed outcome seen before (version aside): its first line, and the versions it happened to again. */
+export interface RepeatedOutcome {
+  line: PrintedLine;
+  /** The first line's text as printed. */
+  base: string;
+  versions: string[];
+  last: string;
+}
+
 /**
- * Folds repetition for people: when an image's failed outcome (version aside) repeats what an earlier line of the
- * same image said, the later copies are not printed; the first one says how many times and for which versions it
- * happened again, and until when.
+ * Folds repetition for people, one entry at a time (so a streamed timeline can fold too): when an image's failed
+ * outcome (version aside) repeats what an earlier line of the same image said, `push` answers nothing for it and
+ * keeps the version; `repeats` lists what was folded.
  */
-export function foldRepeats(timeline: readonly TimelineEntry[]): PrintedLine[] {
-  const first = new Map<string, { line: PrintedLine; base: string; versions: string[]; last: string }>();
-  const out: PrintedLine[] = [];
-  for (const e of timeline) {
-    if (e.kind !== 'outcome' || e.outcome === 'promoted' || !e.version) {
-      out.push({ at: e.at, image: e.image, text: e.text });
-      continue;
-    }
+export class RepeatFolder {
+  private readonly first = new Map<string, RepeatedOutcome>();
+
+  push(e: TimelineEntry): PrintedLine | undefined {
+    if (e.kind !== 'outcome' || e.outcome === 'promoted' || !e.version)
+      return { at: e.at, image: e.image, text: e.text };
     const generic = `${e.image}|${e.text.replaceAll(e.version, '<v>')}`;
-    const seen = first.get(generic);
+    const seen = this.first.get(generic);
     if (!seen) {
       const line = { at: e.at, image: e.image, text: e.text };
-      first.set(generic, { line, base: e.text, versions: [], last: e.at });
-      out.push(line);
-      continue;
+      this.first.set(generic, { line, base: e.text, versions: [], last: e.at });
+      return line;
     }
     seen.versions.push(e.version);
     seen.last = e.at;
-    const n = seen.versions.length;
-    seen.line.text = `${seen.base} — and ${n} more time${n === 1 ? '' : 's'} (${seen.versions.join(', ')}; last ${seen.last.slice(0, 10)})`;
+    return undefined;
   }
+
+  /** The outcomes that repeated, in the order of their first line. */
+  repeats(): RepeatedOutcome[] {
+    return [...this.first.values()].filter((r) => r.versions.length > 0);
+  }
+}
+
+/** `<text> — and N more times (<versions>; last <date>)`. */
+export function repeatedText(r: RepeatedOutcome): string {
+  const n = r.versions.length;
+  return `${r.base} — and ${n} more time${n === 1 ? '' : 's'} (${r.versions.join(', ')}; last ${r.last.slice(0, 10)})`;
+}
+
+/**
+ * Folds repetition for people: the later copies of a repeated failed outcome are not printed; the first one says
+ * how many times and for which versions it happened again, and until when.
+ */
+export function foldRepeats(timeline: readonly TimelineEntry[]): PrintedLine[] {
+  const folder = new RepeatFolder();
+  const out = timeline.map((e) => folder.push(e)).filter((l): l is PrintedLine => l !== undefined);
+  for (const r of folder.repeats()) r.line.text = repeatedText(r);
   return out;
 }

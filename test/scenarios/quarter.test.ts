@@ -2,20 +2,32 @@ import { parseHTML } from 'linkedom';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalogFile } from '../../cli/load-catalog.js';
 import { renderHtml } from '../../local/simulator/html/index.js';
-import type { SimulationResult } from '../../local/simulator/index.js';
-import { buildLines, defaultScenario, REPO_ROOT, run } from './helpers.js';
+import { type SimulationResult, simulate } from '../../local/simulator/index.js';
+import type { TimelineEntry } from '../../local/simulator/timeline.js';
+import { buildLines, defaultScenario, REPO_ROOT } from './helpers.js';
 
 // `npm start`'s quarter on the example catalog: three patch windows, a mid-month base release, a package release,
 // a failed build, a gate rejection, prod approvals, a rejection, an expiry and a tampered link, all delivered twice.
 describe('the default scenario on the example catalog', () => {
   let result: SimulationResult;
+  const streamed: { entries: TimelineEntry[]; when: string }[] = [];
   const outcome = (image: string, version: string, channel: string) =>
     result.report.promotions.find((p) => p.image === image && p.version === version && p.channel === channel);
 
   beforeAll(async () => {
     const catalog = await loadCatalogFile(`${REPO_ROOT}goldsmith.config.ts`);
-    result = await run(catalog, defaultScenario());
+    result = await simulate(catalog, defaultScenario(), REPO_ROOT, {
+      onTimeline: (entries, when) => streamed.push({ entries, when }),
+    });
   }, 600_000);
+
+  it('streams the timeline while it runs, in the same order and lines as the end-of-run timeline', () => {
+    const live = streamed.filter((s) => s.when === 'live').flatMap((s) => s.entries);
+    expect(live.length).toBeGreaterThan(0);
+    expect(streamed.some((s) => s.when === 'late')).toBe(false);
+    expect(streamed.flatMap((s) => s.entries)).toEqual(result.timeline);
+    expect(result.run.streamed).toEqual({ live: live.length, late: 0 });
+  });
 
   it('builds the base for each patch window, the base release and the openssl release', () => {
     expect(buildLines(result, 'base')).toEqual([

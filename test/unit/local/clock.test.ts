@@ -16,6 +16,18 @@ describe('VirtualClock', () => {
     expect(result).toEqual({ steps: 3, now: T0 + 5000 });
   });
 
+  it('awaits what onStep returns before running the next item', async () => {
+    const clock = new VirtualClock(T0);
+    const seen: string[] = [];
+    clock.schedule(T0 + 1000, 'a', () => seen.push('a'));
+    clock.schedule(T0 + 2000, 'b', () => seen.push('b'));
+    await clock.run(T0 + 5000, async (now) => {
+      await realDelay(5);
+      seen.push(`observed@${now - T0}`);
+    });
+    expect(seen).toEqual(['a', 'observed@1000', 'b', 'observed@2000']);
+  });
+
   it('leaves items after `until` for a later run and skips cancelled ones', async () => {
     const clock = new VirtualClock(T0);
     const seen: string[] = [];

@@ -34,6 +34,21 @@ describe('progressLine', () => {
     expect(written[1]).toBe('\n');
   });
 
+  it('erases its line for other output and draws it again at the next tick', () => {
+    const written: string[] = [];
+    let wall = 0;
+    const p = progressLine((t) => written.push(t), { everyMs: 500, wallNow: () => wall });
+    const start = Date.parse('2027-01-01T00:00:00Z');
+    const tick = { now: start + DAY, start, until: start + 100 * DAY, builds: 1, promotions: 0 };
+    wall = 1000;
+    p.tick(tick);
+    p.interrupt();
+    p.interrupt();
+    wall = 1100;
+    p.tick(tick);
+    expect(written.map((w) => w.slice(0, 12))).toEqual(['\r2027-01-02 ', '\r\x1b[2K', '\r2027-01-02 ']);
+  });
+
   it('writes nothing, not even a newline, when it never ticked', () => {
     const written: string[] = [];
     progressLine((t) => written.push(t)).done();

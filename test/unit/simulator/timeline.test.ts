@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SimulationReport } from '../../../local/simulator/report.js';
-import { buildTimeline, foldRepeats, shortenArns } from '../../../local/simulator/timeline.js';
+import { buildTimeline, foldRepeats, RepeatFolder, shortenArns } from '../../../local/simulator/timeline.js';
 
 const CHANNELS = ['dev', 'staging', 'prod'];
 const T = '2027-01-18T03:52:00';
@@ -137,5 +137,27 @@ describe('foldRepeats', () => {
       { ...promotion('dev', 'rejected', '2027-01-04T00:00:00.000Z', '1.0.0/4'), reason: 'tests failed' },
     ];
     expect(foldRepeats(buildTimeline(report({ promotions }), [], [], [], [], CHANNELS))).toHaveLength(4);
+  });
+});
+
+describe('RepeatFolder', () => {
+  it('answers each line once as it streams and keeps the versions a failure repeated for', () => {
+    const promotions = [
+      promotion('dev', 'promoted', '2027-01-01T00:00:00.000Z', '1.0.0/1'),
+      { ...promotion('dev', 'rejected', '2027-01-02T00:00:00.000Z', '1.0.0/2'), reason: 'critical findings' },
+      { ...promotion('dev', 'rejected', '2027-01-03T00:00:00.000Z', '1.0.0/3'), reason: 'critical findings' },
+      { ...promotion('dev', 'rejected', '2027-01-04T00:00:00.000Z', '1.0.0/4'), reason: 'critical findings' },
+    ];
+    const folder = new RepeatFolder();
+    const printed = buildTimeline(report({ promotions }), [], [], [], [], CHANNELS).map((e) => folder.push(e)?.text);
+    expect(printed).toEqual([
+      '1.0.0/1 promoted to dev',
+      '1.0.0/2 rejected for dev: critical findings',
+      undefined,
+      undefined,
+    ]);
+    expect(folder.repeats().map((r) => [r.base, r.versions, r.last.slice(0, 10)])).toEqual([
+      ['1.0.0/2 rejected for dev: critical findings', ['1.0.0/3', '1.0.0/4'], '2027-01-04'],
+    ]);
   });
 });
