@@ -1,7 +1,8 @@
-import { BatchGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { buildSk, imagePk } from '../core/ledger/keys.js';
 import type { LedgerBuildView } from '../core/reconcile/decide.js';
 import { type ReconciledRecord, reconciledSk } from '../core/reconcile/record.js';
+import { batchGetItems } from './batch-get.js';
 import { documentClient } from './clients/dynamodb.js';
 import { putItemOnce } from './promotion-ledger.js';
 
@@ -34,11 +35,6 @@ export async function markBuildHandled(image: string, version: string, status: s
   );
 }
 
-/** BatchGetItem reads at most 100 keys per request. */
-const BATCH = 100;
-/** BatchGetItem may leave keys unprocessed under load; they are asked for again, a bounded number of times. */
-const MAX_BATCH_ATTEMPTS = 5;
-
 /** The key `buildHandlings` answers under: `<image>#<version>`. */
 export const buildKey = (image: string, version: string): string => `${image}#${version}`;
 
@@ -50,35 +46,15 @@ export async function buildHandlings(
   builds: readonly { image: string; version: string }[],
 ): Promise<Map<string, LedgerBuildView>> {
   const found = new Map<string, LedgerBuildView>();
-  const keys = [...new Map(builds.map((b) => [buildKey(b.image, b.version), b])).values()].map((b) => ({
-    pk: imagePk(b.image),
-    sk: buildSk(b.version),
-  }));
-  for (let i = 0; i < keys.length; i += BATCH) {
-    let pending: Record<string, unknown>[] = keys.slice(i, i + BATCH);
-    for (let attempt = 1; pending.length > 0; attempt++) {
-      if (attempt > MAX_BATCH_ATTEMPTS) throw new Error(`BatchGetItem left ${pending.length} build(s) unread`);
-      const out = await documentClient().send(
-        new BatchGetCommand({
-          RequestItems: {
-            [table()]: {
-              Keys: pending,
-              ConsistentRead: true,
-              ProjectionExpression: 'pk, sk, statusesSeen, handledStatuses',
-            },
-          },
-        }),
-      );
-      for (const item of out.Responses?.[table()] ?? []) {
-        const image = String(item.pk).slice(imagePk('').length);
-        const version = String(item.sk).slice(buildSk('').length);
-        found.set(buildKey(image, version), {
-          statusesSeen: strings(item.statusesSeen),
-          handledStatuses: strings(item.handledStatuses),
-        });
-      }
-      pending = out.UnprocessedKeys?.[table()]?.Keys ?? [];
-    }
+  const keys = builds.map((b) => ({ pk: imagePk(b.image), sk: buildSk(b.version) }));
+  const items = await batchGetItems(table(), keys, { expression: 'pk, sk, statusesSeen, handledStatuses' });
+  for (const item of items) {
+    const image = String(item.pk).slice(imagePk('').length);
+    const version = String(item.sk).slice(buildSk('').length);
+    found.set(buildKey(image, version), {
+      statusesSeen: strings(item.statusesSeen),
+      handledStatuses: strings(item.handledStatuses),
+    });
   }
   return found;
 }

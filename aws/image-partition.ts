@@ -1,6 +1,8 @@
 import { GetCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
-import { buildSk, imagePk } from '../core/ledger/keys.js';
+import { buildSk, imagePk, skPrefix } from '../core/ledger/keys.js';
+import type { OutcomeRef } from '../core/status/gauge-reads.js';
 import type { LedgerItem } from '../core/status/image-view.js';
+import { batchGetItems } from './batch-get.js';
 import { documentClient } from './clients/dynamodb.js';
 
 /**
@@ -46,12 +48,10 @@ export async function readImageRanges(
   // AMIs per Region and its cost stay out of the response the function downloads and parses
   // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ProjectionExpressions.html).
   // Names go through placeholders: several (`status`, `version`, `channel`) are reserved words.
-  const attributes = options.attributes ?? [];
-  const names = Object.fromEntries(attributes.map((a, i) => [`#a${i}`, a]));
-  const projection =
-    attributes.length > 0
-      ? { ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names }
-      : {};
+  const names = projectionNames(options.attributes ?? []);
+  const projection = names
+    ? { ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names }
+    : {};
   const items: LedgerItem[] = [];
   for (const range of ranges) {
     const pages = paginateQuery(
@@ -67,6 +67,30 @@ export async function readImageRanges(
     for await (const page of pages) items.push(...((page.Items ?? []) as LedgerItem[]));
   }
   return items;
+}
+
+/** Placeholders for a projection's attribute names (several, such as `status`, are reserved words). */
+function projectionNames(attributes: readonly string[]): Record<string, string> | undefined {
+  return attributes.length > 0 ? Object.fromEntries(attributes.map((a, i) => [`#a${i}`, a])) : undefined;
+}
+
+/**
+ * Some channel decisions of one image (`PROMOTION#<version>#<channel>`), by key: one BatchGetItem per 100, instead
+ * of a Query over every decision the image ever had. Decisions not recorded are absent.
+ */
+export async function readOutcomes(
+  image: string,
+  refs: readonly OutcomeRef[],
+  options: { attributes?: readonly string[]; table?: string } = {},
+): Promise<LedgerItem[]> {
+  const table = options.table ?? process.env.LEDGER_TABLE;
+  if (!table) throw new Error('LEDGER_TABLE is not set');
+  if (refs.length === 0) return [];
+  const keys = refs.map((r) => ({ pk: imagePk(image), sk: `${skPrefix.promotion}${r.version}#${r.channel}` }));
+  const names = projectionNames(options.attributes ?? []);
+  const items = await batchGetItems(table, keys, names && { expression: Object.keys(names).join(', '), names });
+  // BatchGetItem answers in no particular order: sort-key order, as a Query would have given them.
+  return (items as LedgerItem[]).sort((a, b) => String(a.sk).localeCompare(String(b.sk)));
 }
 
 /**

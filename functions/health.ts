@@ -1,8 +1,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
-import { prefixRange, readImageRanges } from '../aws/image-partition.js';
+import { prefixRange, readImageRanges, readOutcomes } from '../aws/image-partition.js';
 import { skPrefix } from '../core/ledger/keys.js';
 import { metricNames } from '../core/observability/metrics.js';
+import { outcomesGaugesNeed } from '../core/status/gauge-reads.js';
 import { type ImageView, imageView } from '../core/status/image-view.js';
 import { handlerFor } from './lib/middleware.js';
 import { logger, metrics } from './lib/powertools.js';
@@ -12,13 +13,12 @@ import { promotionPlans } from './promotion/plans.js';
 export const healthInputSchema = z.strictObject({ health: z.literal('gauges') });
 
 /**
- * The items `imageView` reads — approvals, builds and channel pointers (adjacent in sort order), and promotion
- * outcomes — without the decisions, pointer history and sharing records that make up most of a partition.
+ * The items `imageView` reads — approvals, builds and channel pointers, adjacent in sort order — without the
+ * decisions, pointer history and sharing records that make up most of a partition. Of the promotion outcomes (one
+ * per channel decision, the fastest-growing kind) only those a gauge can depend on are read, by key
+ * (`outcomesGaugesNeed`): a run's reads grow with what is open, not with the image's history.
  */
-const VIEW_RANGES = [
-  prefixRange(skPrefix.approval, skPrefix.channel),
-  prefixRange(skPrefix.promotion, skPrefix.promotion),
-] as const;
+const VIEW_RANGES = [prefixRange(skPrefix.approval, skPrefix.channel)] as const;
 
 /** The attributes `imageView` reads of those items, but the pointers' AMIs, which no gauge shows. */
 export const HEALTH_ATTRIBUTES = [
@@ -74,15 +74,12 @@ export const handler = handlerFor({
     const now = new Date();
     const views: ImageView[] = [];
     for (const [image, plan] of Object.entries(promotionPlans())) {
+      const channels = plan.channels.map((c) => c.name);
       const items = await readImageRanges(image, VIEW_RANGES, { attributes: HEALTH_ATTRIBUTES });
-      views.push(
-        imageView(
-          image,
-          plan.channels.map((c) => c.name),
-          items,
-          now,
-        ),
-      );
+      const outcomes = await readOutcomes(image, outcomesGaugesNeed(channels, items, now), {
+        attributes: HEALTH_ATTRIBUTES,
+      });
+      views.push(imageView(image, channels, [...items, ...outcomes], now));
     }
     const gauges = gaugesOf(views);
     metrics.addMetric(metricNames.approvalsWaiting, MetricUnit.Count, gauges.approvalsWaiting);
