@@ -33,7 +33,7 @@ export interface ExplainSetup {
 export const DEFAULT_ACCOUNT = '123456789012';
 
 /**
- * Synthesizes Goldsmith's stacks for `catalog` (about 1–2 s), offline, as the simulator does, as if deployed in
+ * Synthesizes Goldsmith's stacks for `catalog` (about 1–2 s, unless cached), offline, as the simulator does, as if deployed in
  * `accountId` (pipeline ARNs in rules and function environments carry it: pass the event's, see `accountOf`).
  */
 export async function prepareExplain(
@@ -43,11 +43,9 @@ export async function prepareExplain(
 ): Promise<ExplainSetup> {
   // SST loads AWS SDK v2, whose end-of-support notice on load says nothing about a dry run.
   process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE ??= '1';
-  const [{ synthesizeApp }, { GOLDSMITH_STACKS }] = await Promise.all([
-    import('../local/simulator/synth.js'),
-    import('../stacks/app.js'),
-  ]);
-  return { catalog, accountId, app: await synthesizeApp(catalog, GOLDSMITH_STACKS, { root, accountId }) };
+  // From the simulator's synthesis cache when the same catalog and code were synthesized before (synth-cache.ts).
+  const { GOLDSMITH_STACK_SET, synthesizeAppCached } = await import('../local/simulator/synth-cache.js');
+  return { catalog, accountId, app: await synthesizeAppCached(catalog, GOLDSMITH_STACK_SET, { root, accountId }) };
 }
 
 /** The account an event comes from (its `account`), or the default: Goldsmith is read as deployed there. */

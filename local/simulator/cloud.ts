@@ -4,7 +4,6 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { client, configureClients } from '../../aws/clients.js';
 import { configureSlack } from '../../aws/slack.js';
 import type { Catalog } from '../../core/config/schema.js';
-import { GOLDSMITH_STACKS } from '../../stacks/app.js';
 import { containerRepositoryName, pipelineName } from '../../stacks/names.js';
 import { VirtualClock } from '../clock.js';
 import { startInProcessDynamo } from '../dynalite-in-process.js';
@@ -33,7 +32,7 @@ import { distributionKeysOf, registerKeys } from './keys.js';
 import { LocalLambdas } from './lambda.js';
 import type { Scenario } from './scenario.js';
 import { deliverTopicsToFunctions, startSlack } from './slack.js';
-import { synthesizeApp } from './synth.js';
+import { GOLDSMITH_STACK_SET, synthesizeAppCached } from './synth-cache.js';
 import { installVirtualDate } from './virtual-date.js';
 import { readWiring, unqualifiedFunctionArn, type Wiring } from './wiring.js';
 
@@ -211,7 +210,8 @@ async function createTables(wiring: Wiring): Promise<void> {
 }
 
 /**
- * Builds the local cloud for `catalog` and `scenario`: synthesizes the stacks, starts dynalite with their tables,
+ * Builds the local cloud for `catalog` and `scenario`: synthesizes the stacks (or reads them from the synthesis
+ * cache, synth-cache.ts), starts dynalite with their tables,
  * installs the fakes behind the SDK clients, registers the state machines and the bus rules, and sets the functions'
  * environment. Virtual time starts at the scenario's start.
  */
@@ -219,7 +219,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
   const region = catalog.organization.homeRegion;
   const clock = new VirtualClock(scenario.start);
   const restoreDate = installVirtualDate(() => clock.now());
-  const app = await synthesizeApp(catalog, GOLDSMITH_STACKS, { root, accountId: LOCAL_ACCOUNT });
+  const app = await synthesizeAppCached(catalog, GOLDSMITH_STACK_SET, { root, accountId: LOCAL_ACCOUNT });
   const resolver = new TemplateResolver(app.templates, { accountId: LOCAL_ACCOUNT, region });
   const wiring = readWiring(app, resolver);
 
