@@ -33,8 +33,9 @@ export interface ExplainSetup {
 export const DEFAULT_ACCOUNT = '123456789012';
 
 /**
- * Synthesizes Goldsmith's stacks for `catalog` (about 1–2 s, unless cached), offline, as the simulator does, as if deployed in
- * `accountId` (pipeline ARNs in rules and function environments carry it: pass the event's, see `accountOf`).
+ * Synthesizes Goldsmith's stacks for `catalog` (about 1–2 s, unless cached), offline, as the simulator does, as if
+ * deployed in `accountId` (pipeline ARNs in rules and function environments carry it: pass the event's, see
+ * `accountOf`).
  */
 export async function prepareExplain(
   catalog: Catalog,

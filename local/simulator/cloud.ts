@@ -211,9 +211,8 @@ async function createTables(wiring: Wiring): Promise<void> {
 
 /**
  * Builds the local cloud for `catalog` and `scenario`: synthesizes the stacks (or reads them from the synthesis
- * cache, synth-cache.ts), starts dynalite with their tables,
- * installs the fakes behind the SDK clients, registers the state machines and the bus rules, and sets the functions'
- * environment. Virtual time starts at the scenario's start.
+ * cache, synth-cache.ts), starts dynalite with their tables, installs the fakes behind the SDK clients, registers the
+ * state machines and the bus rules, and sets the functions' environment. Virtual time starts at the scenario's start.
  */
 export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root: string): Promise<LocalCloud> {
   const region = catalog.organization.homeRegion;
