@@ -14,9 +14,10 @@ const KEY_FORMAT = 'goldsmith-synth-cache/1';
  * Everything the stacks' code can read, relative to the repository: the stacks and what they import (core, events),
  * the handlers they point at, the app config, this synthesis code itself, and the installed dependency tree.
  */
-const SOURCE_DIRS = ['stacks', 'core', 'events', 'functions', 'components'];
-const SOURCE_FILES = [
+export const SOURCE_DIRS = ['stacks', 'core', 'events', 'functions', 'components'];
+export const SOURCE_FILES = [
   'sst.config.ts',
+  'goldsmith.config.ts',
   'package.json',
   'package-lock.json',
   'tsconfig.json',

@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { componentFilesIn } from '../../../cli/load-catalog.js';
 import { parseCatalog } from '../../../core/config/catalog.js';
 import type { Catalog, CatalogInput } from '../../../core/config/schema.js';
 import { type StackSet, synthCacheStats, synthesizeAppCached } from '../../../local/simulator/synth-cache.js';
-import { type SynthKeyInput, synthCacheKey } from '../../../local/simulator/synth-key.js';
+import { SOURCE_DIRS, SOURCE_FILES, type SynthKeyInput, synthCacheKey } from '../../../local/simulator/synth-key.js';
 
 const REPO_ROOT = new URL('../../../', import.meta.url).pathname;
 
@@ -248,6 +248,25 @@ describe('synthCacheKey', () => {
       if (saved === undefined) delete process.env.NODE_ENV;
       else process.env.NODE_ENV = saved;
     }
+  });
+
+  it('covers every module the stacks import (a stack reading code from elsewhere would hit stale)', () => {
+    const seen = new Set<string>();
+    const pending = [join(REPO_ROOT, 'stacks/app.ts'), join(REPO_ROOT, 'local/simulator/synth.ts')];
+    for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
+      if (seen.has(file)) continue;
+      seen.add(file);
+      // Type-only imports are erased: they run no code.
+      const text = readFileSync(file, 'utf8').replace(/^import type [^;]+;/gm, '');
+      for (const [, specifier] of text.matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)) {
+        pending.push(resolve(dirname(file), (specifier as string).replace(/\.js$/, '.ts')));
+      }
+    }
+    const outside = [...seen]
+      .map((file) => relative(REPO_ROOT, file))
+      .filter((file) => !SOURCE_DIRS.includes(file.split('/')[0] as string) && !SOURCE_FILES.includes(file));
+    expect(seen.size).toBeGreaterThan(20);
+    expect(outside).toEqual([]);
   });
 
   it('is undefined for a catalog holding a value it cannot see into', () => {
