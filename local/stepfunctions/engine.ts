@@ -17,6 +17,9 @@ import {
   type StatesDefinition,
 } from './localize.js';
 import { TaskError, TaskTokens, TOKEN_PLACEHOLDER, withToken } from './tokens.js';
+import { validatedCache } from './validated.js';
+
+const VALIDATED = validatedCache();
 
 /** The error name Step Functions matches a Retry/Catch against. */
 function errorNameOf(error: unknown): string {
@@ -87,8 +90,12 @@ export class LocalStepFunctions {
   register(stateMachineArn: string, definition: StatesDefinition): void {
     const machine = localizeDefinition(definition);
     // Validate once here (a bad definition fails at registration, as CreateStateMachine would); executions and
-    // their Map iterations then skip the validator, which otherwise recompiles its schema every time.
-    new StateMachine(machine.definition as never, { validationOptions: { checkPaths: false, checkArn: false } });
+    // their Map iterations then skip the validator, which otherwise recompiles its schema every time. A definition
+    // that passed before (same validators) is not checked again (validated.ts).
+    const validationOptions = { checkPaths: false, checkArn: false };
+    VALIDATED.check(machine.definition, validationOptions, () => {
+      new StateMachine(machine.definition as never, { validationOptions });
+    });
     this.machines.set(stateMachineArn, machine);
     this.runners.set(
       machine,
