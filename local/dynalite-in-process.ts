@@ -14,8 +14,16 @@ interface DynaliteError extends Error {
   body?: unknown;
 }
 type Callback = (error: DynaliteError | null, data?: unknown) => void;
+interface LevelIterator {
+  close(): Promise<void>;
+  return?: () => Promise<void>;
+}
 interface Store {
-  db: { close(callback: (error?: Error) => void): void };
+  db: {
+    close(callback: (error?: Error) => void): void;
+    keys(options?: unknown): LevelIterator;
+    values(options?: unknown): LevelIterator;
+  };
 }
 interface ActionValidation {
   types: unknown;
@@ -71,6 +79,25 @@ export interface InProcessDynamo {
   stop(): Promise<void>;
 }
 
+/**
+ * dynalite (4.0) turns abstract-level iterators into streams whose destroy() calls `iterator.return()`, a method
+ * abstract-level 3's iterators do not have (they have `close()`): every Query, Scan and ListTables then left its
+ * iterator open in memory-level's set of open resources, and with it the snapshot of the store's tree it read, for
+ * the life of the store (16,758 iterators, 58 MB after one simulated month of the benchmark). Giving each iterator
+ * a `return` that closes it releases them when their stream ends; what the store holds and answers is unchanged.
+ */
+function closeIteratorsWithTheirStreams(store: Store): void {
+  const db = store.db;
+  for (const method of ['keys', 'values'] as const) {
+    const open = db[method].bind(db);
+    db[method] = (options?: unknown) => {
+      const iterator = open(options);
+      iterator.return ??= () => iterator.close();
+      return iterator;
+    };
+  }
+}
+
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 
 /** A new in-memory dynalite store behind an SDK request handler; tables become ACTIVE at once. */
@@ -84,6 +111,7 @@ export function startInProcessDynamo(): InProcessDynamo {
     checks.set(op, require(`dynalite/validations/${lowerFirst(op)}`));
   }
   const store = db.create({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  closeIteratorsWithTheirStreams(store);
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
 
