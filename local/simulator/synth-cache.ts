@@ -17,12 +17,19 @@ export interface StackSet {
   /** Names the list in the cache key; the code of the stacks it loads is hashed with their sources. */
   id: string;
   load(): Promise<readonly StackFunction[]>;
+  /**
+   * The set is GOLDSMITH_STACKS (or the named ones of them): on a miss it is synthesized in the synthesis worker
+   * thread (synth-worker.mjs), so aws-cdk-lib, SST and the construct tree are released once the templates are read
+   * instead of staying loaded for the rest of the process (SST's stack cache keeps every app it made).
+   */
+  worker?: { stacks?: readonly string[] };
 }
 
 /** Goldsmith's stacks (stacks/app.ts), loaded on a cache miss. */
 export const GOLDSMITH_STACK_SET: StackSet = {
   id: 'stacks/app.ts#GOLDSMITH_STACKS',
   load: async () => (await import('../../stacks/app.js')).GOLDSMITH_STACKS,
+  worker: {},
 };
 
 export interface SynthOptions {
@@ -89,13 +96,25 @@ export async function synthesizeAppCached(
     }
     synthCacheStats.misses++;
   }
+  const app = await synthesizeMiss(catalog, stacks, options);
+  if (file && key) writeEntry(dir, file, key, app, cache.maxEntries ?? DEFAULT_MAX_ENTRIES);
+  return app;
+}
+
+async function synthesizeMiss(
+  catalog: Catalog,
+  stacks: StackSet | readonly StackFunction[],
+  options: SynthOptions,
+): Promise<SynthesizedApp> {
+  if (isStackSet(stacks) && stacks.worker) {
+    const { synthesizeInWorker } = await import('./synth-worker-client.js');
+    return synthesizeInWorker(catalog, options);
+  }
   const [{ synthesizeApp }, stackFunctions] = await Promise.all([
     import('./synth.js'),
     isStackSet(stacks) ? stacks.load() : stacks,
   ]);
-  const app = await synthesizeApp(catalog, stackFunctions, options);
-  if (file && key) writeEntry(dir, file, key, app, cache.maxEntries ?? DEFAULT_MAX_ENTRIES);
-  return app;
+  return synthesizeApp(catalog, stackFunctions, options);
 }
 
 function isStackSet(stacks: StackSet | readonly StackFunction[]): stacks is StackSet {

@@ -1,0 +1,15 @@
+// The worker thread of synthesizeInWorker (synth-worker-client.ts): synthesizes the Goldsmith stacks and posts the
+// templates and handler paths back. aws-cdk-lib, SST and the construct tree live and die with this thread.
+import { enableCompileCache } from 'node:module';
+import { parentPort, workerData } from 'node:worker_threads';
+import { register } from 'tsx/esm/api';
+
+// The parent's compile cache, if it keeps one (bin/goldsmith.mjs, bin/bench.mjs): aws-cdk-lib compiles once.
+if (workerData.compileCacheDir) enableCompileCache?.(workerData.compileCacheDir);
+register();
+const [{ synthesizeApp }, { GOLDSMITH_STACKS }] = await Promise.all([
+  import('./synth.ts'),
+  import('../../stacks/app.ts'),
+]);
+const app = await synthesizeApp(workerData.catalog, GOLDSMITH_STACKS, workerData.options);
+parentPort.postMessage(app);
