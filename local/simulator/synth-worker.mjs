@@ -11,5 +11,10 @@ const [{ synthesizeApp }, { GOLDSMITH_STACKS }] = await Promise.all([
   import('./synth.ts'),
   import('../../stacks/app.ts'),
 ]);
-const app = await synthesizeApp(workerData.catalog, GOLDSMITH_STACKS, workerData.options);
+// A subset of the stacks by name, in GOLDSMITH_STACKS' (deploy) order, when asked; all of them otherwise.
+const names = workerData.stacks;
+const stacks = names ? GOLDSMITH_STACKS.filter((fn) => names.includes(fn.name)) : GOLDSMITH_STACKS;
+const missing = (names ?? []).filter((name) => !stacks.some((fn) => fn.name === name));
+if (missing.length > 0) throw new Error(`no such stack in GOLDSMITH_STACKS: ${missing.join(', ')}`);
+const app = await synthesizeApp(workerData.catalog, stacks, workerData.options);
 parentPort.postMessage(app);

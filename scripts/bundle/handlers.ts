@@ -89,24 +89,18 @@ function stringValue(value: unknown): string {
  */
 export async function discoverFunctions(root: string, catalog: Catalog): Promise<DiscoveredFunctions> {
   try {
-    const [{ synthesizeApp }, { TemplateResolver }, ledger, factory, notifications, promotion, triggers] =
-      await Promise.all([
-        import('../../local/simulator/synth.js'),
-        import('../../local/simulator/intrinsics.js'),
-        import('../../stacks/Ledger.js'),
-        import('../../stacks/Factory.js'),
-        import('../../stacks/Notifications.js'),
-        import('../../stacks/Promotion.js'),
-        import('../../stacks/Triggers.js'),
-      ]);
-    const stacks = [
-      ledger.Ledger,
-      factory.Factory,
-      notifications.Notifications,
-      promotion.Promotion,
-      triggers.Triggers,
-    ];
-    const app = await synthesizeApp(catalog, stacks, { root });
+    const [{ synthesizeInWorker }, { TemplateResolver }] = await Promise.all([
+      import('../../local/simulator/synth-worker-client.js'),
+      import('../../local/simulator/intrinsics.js'),
+    ]);
+    // In a worker thread, so aws-cdk-lib and the construct tree are not kept through the benchmarks that follow.
+    const app = await synthesizeInWorker(catalog, { root }, [
+      'Ledger',
+      'Factory',
+      'Notifications',
+      'Promotion',
+      'Triggers',
+    ]);
     const resolver = new TemplateResolver(app.templates, {
       accountId: '123456789012',
       region: catalog.organization.homeRegion,
