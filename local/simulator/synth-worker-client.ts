@@ -1,4 +1,3 @@
-import { getCompileCacheDir } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Catalog } from '../../core/config/schema.js';
 import type { SynthesizedApp } from './synth.js';
@@ -17,7 +16,7 @@ export function synthesizeInWorker(
   stacks?: readonly string[],
 ): Promise<SynthesizedApp> {
   const worker = new Worker(new URL('./synth-worker.mjs', import.meta.url), {
-    workerData: { catalog, options, stacks, compileCacheDir: getCompileCacheDir?.() },
+    workerData: { catalog, options, stacks },
   });
   return new Promise<SynthesizedApp>((resolve, reject) => {
     let app: SynthesizedApp | undefined;
