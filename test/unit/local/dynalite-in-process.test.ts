@@ -12,8 +12,39 @@ import { type InProcessDynamo, startInProcessDynamo } from '../../../local/dynal
 // memory-level as dynalite loads it (a dependency of dynalite's, not of ours).
 const fromDynalite = createRequire(createRequire(import.meta.url).resolve('dynalite'));
 const { MemoryLevel } = fromDynalite('memory-level') as {
-  MemoryLevel: { prototype: { values(options?: unknown): { close(): Promise<void> } } };
+  MemoryLevel: {
+    prototype: {
+      values(options?: unknown): { close(): Promise<void> };
+      _put(key: unknown, value: unknown, options: unknown): Promise<void>;
+      _batch(operations: { type: string; key: unknown; value?: unknown }[], options: unknown): Promise<void>;
+    };
+  };
 };
+
+async function ledgerTable(dynamo: InProcessDynamo): Promise<DynamoDBClient> {
+  const ddb = new DynamoDBClient({
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    requestHandler: dynamo.requestHandler,
+  });
+  await ddb.send(
+    new CreateTableCommand({
+      TableName: 'ledger',
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+    }),
+  );
+  // dynalite makes the table ACTIVE on a timer, even with createTableMs 0.
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  return ddb;
+}
 
 describe('startInProcessDynamo', () => {
   let dynamo: InProcessDynamo | undefined;
@@ -38,27 +69,7 @@ describe('startInProcessDynamo', () => {
       return iterator;
     });
     dynamo = startInProcessDynamo();
-    const ddb = new DynamoDBClient({
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      requestHandler: dynamo.requestHandler,
-    });
-    await ddb.send(
-      new CreateTableCommand({
-        TableName: 'ledger',
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-      }),
-    );
-    // dynalite makes the table ACTIVE on a timer, even with createTableMs 0.
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    const ddb = await ledgerTable(dynamo);
     for (const sk of ['a', 'b', 'c']) {
       await ddb.send(new PutItemCommand({ TableName: 'ledger', Item: { pk: { S: 'P' }, sk: { S: sk } } }));
     }
@@ -81,5 +92,34 @@ describe('startInProcessDynamo', () => {
     expect(scanned.Count).toBe(3);
     expect(opened).toBeGreaterThanOrEqual(3);
     expect(closed).toBe(opened);
+  });
+
+  it('stores each key and value in a buffer of its own, not in a slice of a shared pool', async () => {
+    // Prepare: keep what memory-level is given to store.
+    const stored: unknown[] = [];
+    const put = MemoryLevel.prototype._put;
+    const batch = MemoryLevel.prototype._batch;
+    vi.spyOn(MemoryLevel.prototype, '_put').mockImplementation(function (this: unknown, key, value, options) {
+      stored.push(key, value);
+      return put.call(this, key, value, options);
+    });
+    vi.spyOn(MemoryLevel.prototype, '_batch').mockImplementation(function (this: unknown, operations, options) {
+      for (const op of operations) if (op.type === 'put') stored.push(op.key, op.value);
+      return batch.call(this, operations, options);
+    });
+    dynamo = startInProcessDynamo();
+    const ddb = await ledgerTable(dynamo);
+
+    // Act: small items, each far smaller than Node's 8 KB buffer pool.
+    for (const sk of ['a', 'b', 'c']) {
+      await ddb.send(new PutItemCommand({ TableName: 'ledger', Item: { pk: { S: 'P' }, sk: { S: sk } } }));
+    }
+    const read = await ddb.send(new ScanCommand({ TableName: 'ledger' }));
+
+    // Assess: every stored buffer is exactly its bytes, and the items read back unchanged.
+    const buffers = stored.filter((d): d is Uint8Array => d instanceof Uint8Array);
+    expect(buffers.length).toBeGreaterThanOrEqual(6);
+    expect(buffers.filter((b) => b.buffer.byteLength !== b.byteLength)).toEqual([]);
+    expect(read.Items?.map((i) => i.sk?.S)).toEqual(['a', 'b', 'c']);
   });
 });
