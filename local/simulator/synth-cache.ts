@@ -108,7 +108,7 @@ async function synthesizeMiss(
 ): Promise<SynthesizedApp> {
   if (isStackSet(stacks) && stacks.worker) {
     const { synthesizeInWorker } = await import('./synth-worker-client.js');
-    return synthesizeInWorker(catalog, options);
+    return synthesizeInWorker(catalog, options, stacks.worker.stacks);
   }
   const [{ synthesizeApp }, stackFunctions] = await Promise.all([
     import('./synth.js'),

@@ -1,7 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GOLDSMITH_STACK_SET } from '../../../local/simulator/synth-cache.js';
+import { componentFilesIn } from '../../../cli/load-catalog.js';
+import { parseCatalog } from '../../../core/config/catalog.js';
+import type { Catalog, CatalogInput } from '../../../core/config/schema.js';
+import { GOLDSMITH_STACK_SET, synthesizeAppCached } from '../../../local/simulator/synth-cache.js';
 
 const ROOT = resolve(new URL('../../../', import.meta.url).pathname);
 
@@ -24,6 +27,25 @@ function staticGraph(entry: string): Map<string, string[]> {
   return graph;
 }
 
+function smallCatalog(): Catalog {
+  const parsed = parseCatalog(
+    {
+      organization: { id: 'o-zz9988776655', homeRegion: 'us-east-1' },
+      images: {
+        solo: {
+          parent: 'ami-0123456789abcdef0',
+          components: [{ managed: 'update-linux', version: '1.0.x' }],
+          regions: ['us-east-1'],
+        },
+      },
+      channels: [{ name: 'live', targets: { accounts: ['123456789012'] } }],
+    } as CatalogInput,
+    componentFilesIn(ROOT),
+  );
+  if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
+  return parsed.catalog;
+}
+
 describe('stack synthesis for the local cloud', () => {
   it('keeps aws-cdk-lib, SST and the stacks out of what the simulator imports', () => {
     const graph = staticGraph('local/simulator/index.ts');
@@ -36,4 +58,42 @@ describe('stack synthesis for the local cloud', () => {
     // On a cache miss, Goldsmith's stacks go to the worker thread, which takes the CDK with it when it ends.
     expect(GOLDSMITH_STACK_SET.worker).toBeDefined();
   });
+
+  it('synthesizes in the worker thread the same templates and handlers as in this thread', async () => {
+    const options = { root: ROOT, accountId: '123456789012' };
+    const names = ['Ledger', 'Notifications'];
+    const inWorker = await synthesizeAppCached(
+      smallCatalog(),
+      {
+        id: 'test:worker',
+        load: () => Promise.reject(new Error('a worker stack set is not loaded in this thread')),
+        worker: { stacks: names },
+      },
+      options,
+      { enabled: false },
+    );
+    const here = await synthesizeAppCached(
+      smallCatalog(),
+      {
+        id: 'test:here',
+        load: async () => {
+          const { GOLDSMITH_STACKS } = await import('../../../stacks/app.js');
+          return GOLDSMITH_STACKS.filter((fn) => names.includes(fn.name));
+        },
+      },
+      options,
+      { enabled: false },
+    );
+    expect(inWorker.templates).toHaveLength(2);
+    expect(inWorker.handlers.size).toBeGreaterThan(0);
+    expect(inWorker.templates).toEqual(here.templates);
+    expect([...inWorker.handlers]).toEqual([...here.handlers]);
+  }, 60_000);
+
+  it('rejects with the reason when the worker cannot synthesize', async () => {
+    const set = { id: 'test:missing', load: async () => [], worker: { stacks: ['NoSuchStack'] } };
+    await expect(
+      synthesizeAppCached(smallCatalog(), set, { root: ROOT, accountId: '123456789012' }, { enabled: false }),
+    ).rejects.toThrow(/no such stack in GOLDSMITH_STACKS: NoSuchStack/);
+  }, 60_000);
 });
