@@ -11,4 +11,5 @@ register();
 const { main } = await import('../bench/main.ts');
 // Exit explicitly, as bin/goldsmith.mjs does: a simulated run that ends while an execution still waits (the
 // fleet-scale run ends in the staging soak) leaves aws-local-stepfunctions' real timers pending for days.
-process.exit(await main(process.argv.slice(2)));
+const { exitFlushed } = await import('./exit-flushed.mjs');
+await exitFlushed(await main(process.argv.slice(2)));

@@ -17,6 +17,7 @@ const { register } = await import('tsx/esm/api');
 register();
 const { main } = await import('../cli/main.ts');
 // Exit explicitly: an execution still waiting at the end of a simulated run (an approval nobody answered) leaves
-// aws-local-stepfunctions' real TimeoutSeconds timer pending, which would keep the process alive for days.
-// stdout and stderr are synchronous for files and pipes on Linux, so nothing written is lost.
-process.exit(await main(process.argv.slice(2)));
+// aws-local-stepfunctions' real TimeoutSeconds timer pending, which would keep the process alive for days. But
+// only once stdout and stderr are flushed: a pipe takes writes asynchronously (bin/exit-flushed.mjs).
+const { exitFlushed } = await import('./exit-flushed.mjs');
+await exitFlushed(await main(process.argv.slice(2)));
