@@ -1,7 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Catalog } from '../../core/config/schema.js';
-import type { StackSet } from '../../local/simulator/synth-cache.js';
 
 /** One deployed Lambda function: where its code is and the environment Lambda gives it. */
 export interface LambdaFunction {
@@ -83,30 +82,20 @@ function stringValue(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-const BUNDLED_STACK_NAMES = ['Ledger', 'Factory', 'Notifications', 'Promotion', 'Triggers'];
-
-/** The stacks whose functions the bundle report measures (of GOLDSMITH_STACKS, in its order). */
-const BUNDLED_STACKS: StackSet = {
-  id: `scripts/bundle:${BUNDLED_STACK_NAMES.join('+')}`,
-  load: async () =>
-    (await import('../../stacks/app.js')).GOLDSMITH_STACKS.filter((fn) => BUNDLED_STACK_NAMES.includes(fn.name)),
-  worker: { stacks: BUNDLED_STACK_NAMES },
-};
-
 /**
- * The app's Lambda functions, read off the synthesized Ledger, Factory, Notifications, Promotion and Triggers stacks (handler
+ * Every Lambda function of the app, read off all of Goldsmith's synthesized stacks (GOLDSMITH_STACKS: handler
  * paths and environments as deployed). If a stack module is missing or synthesis throws, every functions/ module
  * exporting `handler` instead, with the reason.
  */
 export async function discoverFunctions(root: string, catalog: Catalog): Promise<DiscoveredFunctions> {
   try {
-    const [{ synthesizeAppCached }, { TemplateResolver }] = await Promise.all([
+    const [{ GOLDSMITH_STACK_SET, synthesizeAppCached }, { TemplateResolver }] = await Promise.all([
       import('../../local/simulator/synth-cache.js'),
       import('../../local/simulator/intrinsics.js'),
     ]);
     // Through the synthesis cache, and on a miss in the synthesis worker: aws-cdk-lib and the construct tree are not
     // kept (nor what a synthesis leaves in the allocator) through the benchmarks that follow in the same process.
-    const app = await synthesizeAppCached(catalog, BUNDLED_STACKS, { root });
+    const app = await synthesizeAppCached(catalog, GOLDSMITH_STACK_SET, { root });
     const resolver = new TemplateResolver(app.templates, {
       accountId: '123456789012',
       region: catalog.organization.homeRegion,

@@ -108,7 +108,7 @@ export function formatReport(report: BundleReport): string {
   const lines = [
     `Lambda bundles as SST deploys them (esbuild ESM, minified, mainFields module→main, SDK schema keys made literal), loaded on node ${report.node}`,
     report.source === 'synth'
-      ? 'Functions: read off the synthesized stacks (Ledger, Factory, Notifications, Promotion, Triggers).'
+      ? 'Functions: read off every synthesized stack of the app (GOLDSMITH_STACKS).'
       : `Functions: globbed from functions/ (synthesis failed: ${report.fallbackReason ?? 'unknown reason'}).`,
     '',
     pad(header, widths),
