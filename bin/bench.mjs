@@ -8,8 +8,9 @@ import { register } from 'tsx/esm/api';
 enableCompileCache?.();
 
 register();
+const { endQuietlyOnBrokenPipe, exitFlushed } = await import('./exit-flushed.mjs');
+endQuietlyOnBrokenPipe();
 const { main } = await import('../bench/main.ts');
 // Exit explicitly, as bin/goldsmith.mjs does: a simulated run that ends while an execution still waits (the
 // fleet-scale run ends in the staging soak) leaves aws-local-stepfunctions' real timers pending for days.
-const { exitFlushed } = await import('./exit-flushed.mjs');
 await exitFlushed(await main(process.argv.slice(2)));

@@ -16,3 +16,15 @@ export async function exitFlushed(code, streams = [process.stdout, process.stder
   );
   process.exit(code);
 }
+
+// A reader that stops early (`goldsmith simulate | head`) closes the pipe: the next write fails with EPIPE, which
+// Node raises as an unhandled 'error' event and a stack trace. Nobody reads any more, so the command ends quietly,
+// as command-line tools do on a broken pipe.
+export function endQuietlyOnBrokenPipe(streams = [process.stdout, process.stderr]) {
+  for (const stream of streams) {
+    stream.on('error', (error) => {
+      if (error?.code === 'EPIPE') process.exit(0);
+      throw error;
+    });
+  }
+}

@@ -15,9 +15,10 @@ const { enableCompileCache } = await import('node:module');
 enableCompileCache?.();
 const { register } = await import('tsx/esm/api');
 register();
+const { endQuietlyOnBrokenPipe, exitFlushed } = await import('./exit-flushed.mjs');
+endQuietlyOnBrokenPipe();
 const { main } = await import('../cli/main.ts');
 // Exit explicitly: an execution still waiting at the end of a simulated run (an approval nobody answered) leaves
 // aws-local-stepfunctions' real TimeoutSeconds timer pending, which would keep the process alive for days. But
 // only once stdout and stderr are flushed: a pipe takes writes asynchronously (bin/exit-flushed.mjs).
-const { exitFlushed } = await import('./exit-flushed.mjs');
 await exitFlushed(await main(process.argv.slice(2)));

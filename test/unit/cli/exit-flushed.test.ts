@@ -26,4 +26,24 @@ process.stdout.write('x'.repeat(${SIZE}));
 await exitFlushed(3);`;
     expect(await slowlyRead(script)).toEqual({ code: 3, bytes: SIZE });
   });
+
+  it('ends quietly with code 0 when the reader closes the pipe early, instead of a stack trace', async () => {
+    const script = `import { endQuietlyOnBrokenPipe, exitFlushed } from ${JSON.stringify(EXIT_FLUSHED)};
+endQuietlyOnBrokenPipe();
+for (let i = 0; i < 200; i++) {
+  process.stdout.write('line '.repeat(2000) + '\\n');
+  await new Promise((r) => setTimeout(r, 5));
+}
+await exitFlushed(3);`;
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script]);
+      let stderr = '';
+      child.stderr.on('data', (d) => {
+        stderr += String(d);
+      });
+      child.stdout.once('data', () => child.stdout.destroy());
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    expect(result).toEqual({ code: 0, stderr: '' });
+  });
 });
