@@ -1,7 +1,6 @@
-import { DateTime } from 'luxon';
 import type { ScheduleSpec } from '../config/schema.js';
 import { daysInMonth } from './next.js';
-import { wallClockInstant } from './timezone.js';
+import { wallClockAt, wallClockInstant } from './timezone.js';
 
 export type MonthlyPatchSpec = Pick<
   Extract<ScheduleSpec, { type: 'monthly-patch' }>,
@@ -38,15 +37,13 @@ export function monthlyPatchDay(
  */
 export function nextMonthlyPatch(spec: MonthlyPatchSpec, after: Date): Date {
   const [hour, minute] = spec.at.split(':').map(Number) as [number, number];
-  const local = DateTime.fromJSDate(after, { zone: spec.timezone });
+  const local = wallClockAt(spec.timezone, after.getTime());
   // Start a month early: with a large offset, last month's patch day can fall in this month.
-  const previous = local.minus({ months: 1 });
-  let year: number = previous.year;
-  let month: number = previous.month;
+  let { year, month } = previousMonth(local);
   for (let i = 0; i < 36; i += 1) {
     const day = monthlyPatchDay(spec, year, month);
     const fire = wallClockInstant(spec.timezone, day.year, day.month, day.day, hour, minute);
-    if (fire && fire.toMillis() > after.getTime()) return fire.toJSDate();
+    if (fire && fire.getTime() > after.getTime()) return fire;
     ({ year, month } = month === 12 ? { year: year + 1, month: 1 } : { year, month: month + 1 });
   }
   // Unreachable for valid specs: at most two consecutive months can fall in a daylight-saving gap.
@@ -58,8 +55,8 @@ export function nextMonthlyPatch(spec: MonthlyPatchSpec, after: Date): Date {
  * from `scheduleExpression` fires on every candidate day; its target calls this and does nothing on other days.
  */
 export function isMonthlyPatchDay(spec: MonthlyPatchSpec, instant: Date): boolean {
-  const local = DateTime.fromJSDate(instant, { zone: spec.timezone });
-  const previous = local.minus({ months: 1 });
+  const local = wallClockAt(spec.timezone, instant.getTime());
+  const previous = previousMonth(local);
   return [monthlyPatchDay(spec, local.year, local.month), monthlyPatchDay(spec, previous.year, previous.month)].some(
     (d) => d.year === local.year && d.month === local.month && d.day === local.day,
   );
@@ -77,6 +74,11 @@ export function candidateDaysOfMonth(daysAfterPatchTuesday: number): string {
   if (last > 28) ranges.push(`${Math.max(1, first - 31)}-${last - 28}`);
   if (first <= 31) ranges.push(`${first}-${Math.min(31, last)}`);
   return ranges.join(',');
+}
+
+/** The month before `date`'s, as `{ year, month }`. */
+export function previousMonth(date: { year: number; month: number }): { year: number; month: number } {
+  return date.month === 1 ? { year: date.year - 1, month: 12 } : { year: date.year, month: date.month - 1 };
 }
 
 function addDays(date: CalendarDate, days: number): CalendarDate {

@@ -1,7 +1,6 @@
-import { DateTime } from 'luxon';
 import { GoldsmithError } from '../errors.js';
 import { type CronSchedule, type DayOfMonthSpec, type DayOfWeekSpec, parseCron } from './cron.js';
-import { wallClockInstant } from './timezone.js';
+import { type WallClock, wallClockAt, wallClockInstant } from './timezone.js';
 
 /** The last year EventBridge cron expressions can name. */
 const LAST_YEAR = 2199;
@@ -22,8 +21,12 @@ export class ScheduleExhaustedError extends GoldsmithError {
  */
 export function nextCron(expr: string | CronSchedule, timezone: string, after: Date): Date {
   const cron = typeof expr === 'string' ? parseCron(expr) : expr;
-  const start = DateTime.fromJSDate(after, { zone: timezone });
-  if (!start.isValid) throw new GoldsmithError(`invalid time zone "${timezone}"`);
+  let start: WallClock;
+  try {
+    start = wallClockAt(timezone, after.getTime());
+  } catch {
+    throw new GoldsmithError(`invalid time zone "${timezone}"`);
+  }
   let year: number = start.year;
   let month: number = start.month;
   let day: number = start.day;
@@ -62,7 +65,7 @@ function firstTimeOfDayAfter(
   for (const hour of cron.hours) {
     for (const minute of cron.minutes) {
       const instant = wallClockInstant(zone, year, month, day, hour, minute);
-      if (instant && instant.toMillis() > after.getTime()) return instant.toJSDate();
+      if (instant && instant.getTime() > after.getTime()) return instant;
     }
   }
   return undefined;

@@ -1,4 +1,87 @@
-import { DateTime } from 'luxon';
+/**
+ * Wall-clock time in IANA time zones, from the runtime's own ICU data through `Intl.DateTimeFormat` (no date
+ * library: luxon, which did this before, was ~74 KB of every Lambda bundle that reads a schedule).
+ */
+
+/** A wall-clock reading in one time zone; `month` is 1–12. */
+export interface WallClock {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+  readonly hour: number;
+  readonly minute: number;
+  readonly second: number;
+  readonly millisecond: number;
+}
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The formatter that reads a wall clock in `zone` (cached per zone: building one costs far more than using it).
+ * @throws RangeError when the runtime does not know the zone.
+ */
+function formatterOf(zone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(zone);
+  if (formatter === undefined) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      // h23: midnight is 00, never the 24 some engines print with hour12: false.
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(zone, formatter);
+  }
+  return formatter;
+}
+
+// What the formatter prints: `1/2/2027, 03:04:05` (month/day/year, then the 24-hour time).
+const FORMATTED = /^(\d+)\/(\d+)\/(\d+), (\d+):(\d+):(\d+)$/;
+
+/** The formatter prints no era, so instants before year 1 (in any zone) would read as later years: refused. */
+const EARLIEST = new Date(0).setUTCFullYear(1, 0, 2);
+
+/**
+ * The wall clock in `zone` at `epochMs` (to the millisecond), for instants from year 1 on.
+ * @throws RangeError for an unknown zone or an instant outside that range.
+ */
+export function wallClockAt(zone: string, epochMs: number): WallClock {
+  if (!Number.isFinite(epochMs) || epochMs < EARLIEST) throw new RangeError(`invalid instant ${epochMs}`);
+  // format() and a regular expression: half the time formatToParts takes, on the path every schedule step runs.
+  const m = FORMATTED.exec(formatterOf(zone).format(epochMs));
+  if (m === null) throw new RangeError(`unexpected wall clock format in ${zone} at ${epochMs}`);
+  return {
+    year: Number(m[3]),
+    month: Number(m[1]),
+    day: Number(m[2]),
+    hour: Number(m[4]),
+    minute: Number(m[5]),
+    second: Number(m[6]),
+    millisecond: ((epochMs % 1000) + 1000) % 1000,
+  };
+}
+
+/** The wall clock's reading as if it were UTC, in epoch milliseconds. */
+function asUtc(clock: Omit<WallClock, 'millisecond'> & { millisecond?: number }): number {
+  const ms = Date.UTC(clock.year, clock.month - 1, clock.day, clock.hour, clock.minute, clock.second);
+  // Date.UTC maps years 0–99 to 1900–1999; none of ours are that early, but keep the arithmetic exact anyway.
+  const fixed = clock.year >= 0 && clock.year < 100 ? new Date(ms).setUTCFullYear(clock.year) : ms;
+  return fixed + (clock.millisecond ?? 0);
+}
+
+/** The zone's offset from UTC at `epochMs`, in minutes (east positive: +60 for Europe/Paris in winter). */
+export function offsetMinutesAt(zone: string, epochMs: number): number {
+  const wholeSecond = epochMs - (((epochMs % 1000) + 1000) % 1000);
+  const clock = wallClockAt(zone, wholeSecond);
+  return (asUtc({ ...clock, millisecond: 0 }) - wholeSecond) / MINUTE_MS;
+}
 
 /**
  * True when `tz` is an IANA time zone name (`Europe/London`, `UTC`) that this runtime's ICU data knows, written
@@ -10,7 +93,7 @@ export function isIanaTimezone(tz: string): boolean {
   // ICU also accepts "europe/london" and "+01:00", which Scheduler does not.
   if (!/^[A-Z][A-Za-z0-9_+-]*(\/[A-Z][A-Za-z0-9_+-]*)*$/.test(tz)) return false;
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    formatterOf(tz);
     return true;
   } catch {
     return false;
@@ -18,8 +101,10 @@ export function isIanaTimezone(tz: string): boolean {
 }
 
 /**
- * The wall-clock instant for `year-month-day hour:minute` in `zone`, as EventBridge Scheduler fires it: undefined
- * when that time does not exist (skipped by a daylight-saving jump), and the earlier instant when it exists twice.
+ * The instant of the wall-clock time `year-month-day hour:minute` in `zone`, as EventBridge Scheduler fires it:
+ * undefined when that time does not exist (skipped by a daylight-saving jump, or no such date), and the earlier
+ * instant when it exists twice (the hour the autumn change repeats).
+ * @throws RangeError for an unknown zone.
  */
 export function wallClockInstant(
   zone: string,
@@ -28,15 +113,31 @@ export function wallClockInstant(
   day: number,
   hour: number,
   minute: number,
-): DateTime | undefined {
-  const dt = DateTime.fromObject({ year, month, day, hour, minute }, { zone });
-  if (!dt.isValid || dt.day !== day || dt.hour !== hour || dt.minute !== minute) return undefined;
-  // Luxon resolves an ambiguous wall time to the later offset; look for the same wall time earlier.
-  for (const delta of [120, 60, 30]) {
-    const earlier = dt.minus({ minutes: delta });
-    if (earlier.day === day && earlier.hour === hour && earlier.minute === minute) return earlier;
-  }
-  return dt;
+): Date | undefined {
+  const local = asUtc({ year, month, day, hour, minute, second: 0 });
+  const date = new Date(local);
+  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || date.getUTCHours() !== hour) return undefined;
+  if (date.getUTCMinutes() !== minute) return undefined;
+  // The instant is `local` minus the offset in force then. An offset is between −12 and +14 hours, and zones change
+  // offset at most once within two days, so the offsets a day either side are the only candidates (as Temporal's
+  // reference implementation reasons): a candidate whose own offset differs lies in a gap; two that hold are the
+  // two readings of a repeated hour.
+  const before = offsetMinutesAt(zone, local - DAY_MS);
+  const after = offsetMinutesAt(zone, local + DAY_MS);
+  const candidates = (before === after ? [before] : [before, after])
+    .map((offset) => ({ offset, at: local - offset * MINUTE_MS }))
+    .filter(({ offset, at }) => offsetMinutesAt(zone, at) === offset)
+    .map(({ at }) => at);
+  return candidates.length === 0 ? undefined : new Date(Math.min(...candidates));
+}
+
+/** The calendar date `days` after `year-month-day` (no time zone involved), as a `{ year, month, day }`. */
+function addCalendarDays(
+  date: { year: number; month: number; day: number },
+  days: number,
+): { year: number; month: number; day: number } {
+  const d = new Date(asUtc({ ...date, hour: 0, minute: 0, second: 0 }) + days * DAY_MS);
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
 }
 
 const gapCache = new Map<string, boolean>();
@@ -44,18 +145,27 @@ const gapCache = new Map<string, boolean>();
 /**
  * True when the wall time `hour:minute` is skipped by a daylight-saving jump on some day in `zone` (checked over
  * 2026–2028; zones repeat their rules yearly). EventBridge Scheduler skips a run that falls there.
+ * @throws RangeError for an unknown zone.
  */
 export function isSkippedSomeDay(zone: string, hour: number, minute: number): boolean {
   const key = `${zone} ${hour}:${minute}`;
   const cached = gapCache.get(key);
   if (cached !== undefined) return cached;
   let skipped = false;
-  let day = DateTime.fromObject({ year: 2026, month: 1, day: 1 }, { zone });
-  while (day.isValid && day.year <= 2028 && !skipped) {
-    const next = day.plus({ days: 1 });
-    if (next.offset !== day.offset)
-      skipped = wallClockInstant(zone, day.year, day.month, day.day, hour, minute) === undefined;
-    day = next;
+  // Sample the offset once a week, then daily inside a week where it changed (no zone changes offset twice within a
+  // week): a change between two daily samples means a transition that day, and the wall-clock dates around it (one
+  // or two either side, as an offset is at most 14 hours) are the only ones that can lack the time.
+  const end = Date.UTC(2029, 0, 1);
+  for (let week = Date.UTC(2026, 0, 1); week < end && !skipped; week += 7 * DAY_MS) {
+    if (offsetMinutesAt(zone, week) === offsetMinutesAt(zone, week + 7 * DAY_MS)) continue;
+    for (let at = week; at < week + 7 * DAY_MS && !skipped; at += DAY_MS) {
+      if (offsetMinutesAt(zone, at) === offsetMinutesAt(zone, at + DAY_MS)) continue;
+      const first = wallClockAt(zone, at - DAY_MS);
+      for (let i = 0; i <= 3 && !skipped; i += 1) {
+        const d = addCalendarDays(first, i);
+        skipped = wallClockInstant(zone, d.year, d.month, d.day, hour, minute) === undefined;
+      }
+    }
   }
   gapCache.set(key, skipped);
   return skipped;
