@@ -32,7 +32,11 @@ interface PluginBuild {
   ): void;
   onResolve(
     options: { filter: RegExp },
-    callback: (args: { path: string; kind: string }) => { path: string; namespace: string } | undefined,
+    callback: (args: {
+      path: string;
+      kind: string;
+      importer: string;
+    }) => { path: string; namespace: string } | { path: string; external: true } | undefined,
   ): void;
 }
 
@@ -105,6 +109,46 @@ export function builtinsViaRequirePlugin(): Plugin {
   };
 }
 
+// The credential sources the SDK's default chain (`@aws-sdk/credential-provider-node`) tries after the environment:
+// SSO, the shared config and credentials files, `credential_process`, a web identity token file, and the container
+// or instance metadata endpoints. The chain loads each with a dynamic `import()` only when every link before it has
+// found nothing.
+const LATER_CREDENTIAL_SOURCES = new Set([
+  '@aws-sdk/credential-provider-sso',
+  '@aws-sdk/credential-provider-ini',
+  '@aws-sdk/credential-provider-process',
+  '@aws-sdk/credential-provider-web-identity',
+  '@aws-sdk/credential-provider-http',
+  '@smithy/credential-provider-imds',
+]);
+const DEFAULT_CHAIN = /[\\/]@aws-sdk[\\/]credential-provider-node[\\/]/;
+
+/**
+ * Leaves the default credential chain's later sources out of the bundle, as `import()`s of packages the runtime
+ * provides. In Lambda the chain never reaches them: its first link reads `AWS_ACCESS_KEY_ID`,
+ * `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`, which Lambda sets to the execution role's credentials in every
+ * function (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime).
+ * Were one ever reached, the import would still resolve: the nodejs22.x runtime includes the AWS SDK for JavaScript
+ * v3 (https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html) and, since nodejs18.x, resolves ES module
+ * imports through NODE_PATH, where that SDK is
+ * (https://aws.amazon.com/blogs/compute/node-js-18-x-runtime-now-available-in-aws-lambda/). Only these dynamic
+ * imports are left out; a static import of the same package elsewhere is bundled as before, so nothing the function
+ * loads or calls comes from the runtime's SDK. Together with what only they import (the SSO, STS and sign-in clients
+ * of `@aws-sdk/nested-clients`, the login provider, the SSO token provider) they were ~95 KB of every bundle.
+ */
+export function runtimeCredentialSourcesPlugin(): Plugin {
+  return {
+    name: 'goldsmith-runtime-credential-sources',
+    setup(build) {
+      build.onResolve({ filter: /^@(?:aws-sdk|smithy)\/credential-provider-[a-z-]+$/ }, (args) =>
+        args.kind === 'dynamic-import' && DEFAULT_CHAIN.test(args.importer) && LATER_CREDENTIAL_SOURCES.has(args.path)
+          ? { path: args.path, external: true }
+          : undefined,
+      );
+    },
+  };
+}
+
 /**
  * The esbuild options every Goldsmith function is bundled with, beyond SST's ESM defaults: the SDK's tree-shakeable
  * `dist-es` build (`mainFields`), the schema-key rewrite, SDK package.json files cut to their version and Node's
@@ -114,6 +158,11 @@ export function builtinsViaRequirePlugin(): Plugin {
 export function functionEsbuildOptions() {
   return {
     mainFields: ['module', 'main'],
-    plugins: [sdkSchemaKeysPlugin(), sdkPackageVersionPlugin(), builtinsViaRequirePlugin()],
+    plugins: [
+      sdkSchemaKeysPlugin(),
+      sdkPackageVersionPlugin(),
+      builtinsViaRequirePlugin(),
+      runtimeCredentialSourcesPlugin(),
+    ],
   };
 }
