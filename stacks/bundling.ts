@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
+import { dirname } from 'node:path';
 
 // The AWS SDK's schema modules (`@aws-sdk/client-*/dist-es/schemas/schemas_0.js`) describe every shape of a
 // service as `export var Shape$ = [3, n0, _S, 0, [...], [[0, { [_xN]: _x }]]]`. esbuild must assume a computed key
@@ -26,9 +27,7 @@ export function literalSchemaKeys(source: string): string {
 interface PluginBuild {
   onLoad(
     options: { filter: RegExp; namespace?: string },
-    callback: (args: {
-      path: string;
-    }) => Promise<{ contents: string; loader: 'js' | 'json' }> | { contents: string; loader: 'js' | 'json' },
+    callback: (args: { path: string; pluginData?: unknown }) => Promise<LoadResult> | LoadResult,
   ): void;
   onResolve(
     options: { filter: RegExp },
@@ -36,8 +35,14 @@ interface PluginBuild {
       path: string;
       kind: string;
       importer: string;
-    }) => { path: string; namespace: string } | { path: string; external: true } | undefined,
+    }) => { path: string; namespace: string; pluginData?: unknown } | { path: string; external: true } | undefined,
   ): void;
+}
+
+interface LoadResult {
+  contents: string;
+  loader: 'js' | 'json';
+  resolveDir?: string;
 }
 
 interface Plugin {
@@ -149,6 +154,35 @@ export function runtimeCredentialSourcesPlugin(): Plugin {
   };
 }
 
+const XRAY_SDK = /[\\/]node_modules[\\/]aws-xray-sdk-core[\\/]/;
+const XRAY_SEMVER_NAMESPACE = 'goldsmith-xray-semver';
+
+/**
+ * Powertools Tracer loads the X-Ray SDK (`aws-xray-sdk-core`), which requires all of `semver` when it loads: ~30 KB
+ * and about a tenth of a light function's cold load (semver compiles its regular expressions then). The X-Ray SDK
+ * uses one function of it, `semver.gte`, in `captureAWS` (instrumenting the AWS SDK v2, which Goldsmith never
+ * calls). This plugin gives the X-Ray SDK a `semver` holding that one function, which loads semver's own `gte` (and
+ * only what it needs) on its first call: the same code gives the same answers, loaded when used. A test reads the
+ * X-Ray SDK's sources and fails if it starts using anything else of semver.
+ */
+export function xraySemverPlugin(): Plugin {
+  return {
+    name: 'goldsmith-xray-semver',
+    setup(build) {
+      build.onResolve({ filter: /^semver$/ }, (args) =>
+        XRAY_SDK.test(args.importer)
+          ? { path: 'semver', namespace: XRAY_SEMVER_NAMESPACE, pluginData: dirname(args.importer) }
+          : undefined,
+      );
+      build.onLoad({ filter: /.*/, namespace: XRAY_SEMVER_NAMESPACE }, (args) => ({
+        contents: "module.exports = { gte: (a, b, loose) => require('semver/functions/gte')(a, b, loose) };",
+        loader: 'js',
+        resolveDir: String(args.pluginData),
+      }));
+    },
+  };
+}
+
 /**
  * The esbuild options every Goldsmith function is bundled with, beyond SST's ESM defaults: the SDK's tree-shakeable
  * `dist-es` build (`mainFields`), the schema-key rewrite, SDK package.json files cut to their version and Node's
@@ -163,6 +197,7 @@ export function functionEsbuildOptions() {
       sdkPackageVersionPlugin(),
       builtinsViaRequirePlugin(),
       runtimeCredentialSourcesPlugin(),
+      xraySemverPlugin(),
     ],
   };
 }
