@@ -11,6 +11,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     setupFiles: ['test/setup.ts'],
+    // A temp folder of the run's own; the run fails if a test leaves anything in it (test/global-setup.ts).
+    globalSetup: ['test/global-setup.ts'],
     projects: [
       { extends: true, test: { name: 'stacks', include: ['test/stacks/**/*.test.ts'], isolate: false } },
       { extends: true, test: { name: 'local', include: ['test/**/*.test.ts'], exclude: ['test/stacks/**'] } },

@@ -52,11 +52,14 @@ export async function synthesize(catalog: CatalogInput, options: SynthOptions): 
     options.validate === 'shape' ? catalogShapeSchema.parse(catalog) : parseCatalogInput(catalog, REPO_ROOT);
   setCatalog(parsed, { root: REPO_ROOT });
   // Our own assembly directory, removed once the templates are read (CDK's default leaves a cdk.out* per app).
+  // Removed whatever happens: a stack that refuses the catalog throws from `app.stack` after CDK has already staged
+  // SST's custom-resource asset there.
   const outdir = mkdtempSync(join(tmpdir(), 'goldsmith-test-synth-'));
-  const app = new App({ mode: 'deploy', stage: 'test', name: 'goldsmith', region: 'us-east-1' }, { outdir });
-  for (const fn of options.stacks) app.stack(fn);
   const templates = new Map<StackFunction, Template>();
+  let app: App;
   try {
+    app = new App({ mode: 'deploy', stage: 'test', name: 'goldsmith', region: 'us-east-1' }, { outdir });
+    for (const fn of options.stacks) app.stack(fn);
     for (const fn of options.stacks) templates.set(fn, Template.fromStack(getStack(fn)));
   } finally {
     rmSync(outdir, { recursive: true, force: true });

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { command } from '../../../cli/explain.js';
 import { main } from '../../../cli/main.js';
+import { testTempDir } from '../../helpers/temp-dir.js';
 
 const REPO = join(import.meta.dirname, '../../..');
 const CONFIG = join(REPO, 'goldsmith.config.ts');
@@ -82,7 +82,7 @@ describe('goldsmith explain', () => {
   });
 
   it('exits 1 when the event file is not JSON, with a JSON error document under --json', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'explain-')), 'event.json');
+    const path = join(testTempDir('goldsmith-explain-'), 'event.json');
     writeFileSync(path, '{ "source": ');
 
     const { code, stdout } = await explain([path, '--json']);

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { command } from '../../../cli/validate.js';
+import { testTempDir } from '../../helpers/temp-dir.js';
 
 const REPO = join(import.meta.dirname, '../../..');
 const VALID = JSON.parse(readFileSync(join(REPO, 'test/fixtures/catalogs/valid.json'), 'utf8'));
@@ -20,9 +20,9 @@ async function validate(args: string[]) {
   return { code, stdout };
 }
 
-/** Writes `catalog` as a JSON catalog file in a fresh folder and returns its path. */
+/** Writes `catalog` as a JSON catalog file in a fresh folder, removed after the test, and returns its path. */
 function catalogFile(catalog: unknown): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'validate-limits-')), 'catalog.json');
+  const path = join(testTempDir('goldsmith-validate-limits-'), 'catalog.json');
   writeFileSync(path, JSON.stringify(catalog));
   return path;
 }
