@@ -1,4 +1,3 @@
-import { CreateTableCommand, DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
   SendTaskFailureCommand,
@@ -11,13 +10,14 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resetApprovalSecret } from '../../aws/approval-secret.js';
-import { client, configureClients } from '../../aws/clients.js';
+import { configureClients } from '../../aws/clients.js';
 import { getApproval, recordApprovalRequest } from '../../aws/promotion-approvals.js';
 import { approvalIdFor, approvalLink } from '../../core/promotion/approval-link.js';
 import { approvalCallback } from '../../functions/approval-callback.js';
 import { deliverRecordedDecisions } from '../../functions/reconcile-approvals.js';
 import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite.js';
 import { functionUrlGet } from '../../local/simulator/function-url.js';
+import { localLedgerClient, recreateLedgerTable } from '../helpers/ledger-table.js';
 
 const SECRET = 's'.repeat(64);
 const TOKEN = `AQCEAAAAKgAAAA${'t'.repeat(600)}`;
@@ -42,28 +42,8 @@ afterAll(async () => {
 
 /** A prod approval of base 1.0.0/3 waiting on TOKEN, in a fresh ledger. */
 async function waitingApproval(): Promise<void> {
-  configureClients({
-    overrides: {
-      dynamodb: { endpoint: dynamo.endpoint, credentials: { accessKeyId: 'l', secretAccessKey: 'l' }, maxAttempts: 1 },
-    },
-  });
-  await client('dynamodb')
-    .send(new DeleteTableCommand({ TableName: 'ledger' }))
-    .catch(() => undefined);
-  await client('dynamodb').send(
-    new CreateTableCommand({
-      TableName: 'ledger',
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    }),
-  );
+  const ddb = localLedgerClient(dynamo.endpoint);
+  await recreateLedgerTable(ddb);
   await recordApprovalRequest({
     image: 'base',
     version: '1.0.0/3',

@@ -1,12 +1,12 @@
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, configureClients, documentClient } from '../../aws/clients.js';
+import { configureClients, documentClient } from '../../aws/clients.js';
 import { prefixRange, readImagePartition, readImageRanges } from '../../aws/image-partition.js';
 import { skPrefix } from '../../core/ledger/keys.js';
 import { type ImageView, imageView } from '../../core/status/image-view.js';
 import { HEALTH_ATTRIBUTES } from '../../functions/health.js';
 import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite.js';
+import { createLedgerTable, localLedgerClient } from '../helpers/ledger-table.js';
 
 const TABLE = 'ledger-health';
 let dynamo: LocalDynamo;
@@ -53,25 +53,8 @@ const ITEMS: Record<string, unknown>[] = [
 
 beforeAll(async () => {
   dynamo = await startLocalDynamo();
-  configureClients({
-    overrides: {
-      dynamodb: { endpoint: dynamo.endpoint, credentials: { accessKeyId: 'l', secretAccessKey: 'l' }, maxAttempts: 1 },
-    },
-  });
-  await client('dynamodb').send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    }),
-  );
+  const ddb = localLedgerClient(dynamo.endpoint);
+  await createLedgerTable(ddb, TABLE);
   for (const item of [...ITEMS].reverse()) {
     await documentClient().send(new PutCommand({ TableName: TABLE, Item: { pk: 'IMAGE#base', ...item } }));
   }

@@ -1,12 +1,12 @@
-import { CreateTableCommand, DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { client, configureClients, documentClient } from '../../aws/clients.js';
+import { configureClients, documentClient } from '../../aws/clients.js';
 import { parseNotification } from '../../events/notification.js';
 import { sendMonthlySummary } from '../../functions/monthly-summary.js';
 import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite.js';
+import { localLedgerClient, recreateLedgerTable } from '../helpers/ledger-table.js';
 import { catalog } from './promotion-fixtures.js';
 
 const SCHEDULED = { summary: 'monthly' as const, scheduledTime: '2027-02-01T09:00:00Z' };
@@ -29,28 +29,8 @@ async function put(item: Record<string, unknown>): Promise<void> {
 
 /** A fresh ledger with January 2027 of base: the patch build promoted to prod, the next one waiting for approval. */
 async function january(): Promise<void> {
-  configureClients({
-    overrides: {
-      dynamodb: { endpoint: dynamo.endpoint, credentials: { accessKeyId: 'l', secretAccessKey: 'l' }, maxAttempts: 1 },
-    },
-  });
-  await client('dynamodb')
-    .send(new DeleteTableCommand({ TableName: 'ledger' }))
-    .catch(() => undefined);
-  await client('dynamodb').send(
-    new CreateTableCommand({
-      TableName: 'ledger',
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    }),
-  );
+  const ddb = localLedgerClient(dynamo.endpoint);
+  await recreateLedgerTable(ddb);
   const cost = { currency: 'USD', total: 0.42, storagePerMonth: 1.2, finishedAt: '2027-01-14T05:00:00Z' };
   await put({
     pk: 'IMAGE#base',

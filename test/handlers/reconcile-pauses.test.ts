@@ -1,14 +1,14 @@
-import { CreateTableCommand, DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { client, configureClients } from '../../aws/clients.js';
+import { configureClients } from '../../aws/clients.js';
 import { getApproval, recordApprovalRequest } from '../../aws/promotion-approvals.js';
 import { getPause, recordPause } from '../../aws/promotion-pauses.js';
 import { resumedExecutionNameFor } from '../../core/promotion/naming.js';
 import { resumePausedPromotions } from '../../functions/reconcile-pauses.js';
 import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite.js';
+import { localLedgerClient, recreateLedgerTable } from '../helpers/ledger-table.js';
 import { BUILD_ARN, basePlan, catalog } from './promotion-fixtures.js';
 
 const MACHINE = 'arn:aws:states:us-east-1:111122223333:stateMachine:promotion';
@@ -24,28 +24,8 @@ afterAll(async () => {
 });
 
 async function freshLedger(): Promise<void> {
-  configureClients({
-    overrides: {
-      dynamodb: { endpoint: dynamo.endpoint, credentials: { accessKeyId: 'l', secretAccessKey: 'l' }, maxAttempts: 1 },
-    },
-  });
-  await client('dynamodb')
-    .send(new DeleteTableCommand({ TableName: 'ledger' }))
-    .catch(() => undefined);
-  await client('dynamodb').send(
-    new CreateTableCommand({
-      TableName: 'ledger',
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    }),
-  );
+  const ddb = localLedgerClient(dynamo.endpoint);
+  await recreateLedgerTable(ddb);
 }
 
 const pauseProd = () =>

@@ -1,9 +1,8 @@
-import { CreateTableCommand, DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { client, configureClients } from '../../aws/clients.js';
+import { configureClients } from '../../aws/clients.js';
 import { configureSlack } from '../../aws/slack.js';
 import { waitingSlackPosts } from '../../aws/slack-backlog.js';
 import { announcement } from '../../core/notifications/announce.js';
@@ -11,6 +10,7 @@ import type { Notification } from '../../events/notification.js';
 import { handler } from '../../functions/slack-notify.js';
 import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite.js';
 import { type SlackOutageAnswer, SlackStandIn } from '../../local/slack/stand-in.js';
+import { localLedgerClient, recreateLedgerTable } from '../helpers/ledger-table.js';
 
 const BOT_TOKEN = 'xoxb-test-token';
 const context = {
@@ -57,28 +57,8 @@ beforeEach(async () => {
   once = [];
   slept = [];
   configureSlack({ baseUrl: slack.url, sleep: async (ms) => void slept.push(ms) });
-  configureClients({
-    overrides: {
-      dynamodb: { endpoint: dynamo.endpoint, credentials: { accessKeyId: 'l', secretAccessKey: 'l' }, maxAttempts: 1 },
-    },
-  });
-  await client('dynamodb')
-    .send(new DeleteTableCommand({ TableName: 'ledger' }))
-    .catch(() => undefined);
-  await client('dynamodb').send(
-    new CreateTableCommand({
-      TableName: 'ledger',
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    }),
-  );
+  const ddb = localLedgerClient(dynamo.endpoint);
+  await recreateLedgerTable(ddb);
 });
 
 /** A build's story, as its steps announce it, a second apart: each version gets its own thread. */

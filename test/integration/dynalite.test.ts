@@ -1,6 +1,7 @@
-import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite.js';
+import { createLedgerTable } from '../helpers/ledger-table.js';
 
 describe('startLocalDynamo', () => {
   let dynamo: LocalDynamo;
@@ -16,20 +17,7 @@ describe('startLocalDynamo', () => {
   });
 
   it('enforces conditional writes the way DynamoDB does', async () => {
-    await ddb.send(
-      new CreateTableCommand({
-        TableName: 'ledger',
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-      }),
-    );
+    await createLedgerTable(ddb);
     const put = new PutItemCommand({
       TableName: 'ledger',
       Item: { pk: { S: 'CHANGE#x' }, sk: { S: 'MARKER' } },

@@ -1,4 +1,3 @@
-import { CreateTableCommand, DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import {
   CreateTagsCommand,
   DescribeImageAttributeCommand,
@@ -29,7 +28,6 @@ import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { type RunOptions, StateMachine } from 'aws-local-stepfunctions';
 import { mockClient } from 'aws-sdk-client-mock';
 import { resetApprovalSecret } from '../../aws/approval-secret.js';
-import { client, configureClients } from '../../aws/clients.js';
 import { listOutcomes, recordBuildStatus } from '../../aws/promotion-ledger.js';
 import { gate } from '../../functions/promotion/gate.js';
 import { loadImage } from '../../functions/promotion/load-image.js';
@@ -43,6 +41,7 @@ import { startSoak } from '../../functions/promotion/soak-start.js';
 import { forgetOrganization } from '../../functions/sharing/channel-targets.js';
 import { approvalStateName, soakStateName, soakTimes, TASK_STATES } from '../../stacks/promotion/definition.js';
 import { BUILD_ARN, basePlan, catalog, getImageOutput, plans } from '../handlers/promotion-fixtures.js';
+import { localLedgerClient, recreateLedgerTable } from '../helpers/ledger-table.js';
 
 /**
  * Runs the synthesized promotion ASL in aws-local-stepfunctions with every Task overridden by our in-process task
@@ -146,29 +145,9 @@ function pointerShares(): void {
 
 /** Points the DynamoDB client at dynalite and (re)creates an empty ledger table. */
 export async function freshLedger(endpoint: string): Promise<void> {
-  configureClients({
-    overrides: {
-      dynamodb: { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 },
-    },
-  });
+  const ddb = localLedgerClient(endpoint);
   process.env.LEDGER_TABLE = 'ledger';
-  await client('dynamodb')
-    .send(new DeleteTableCommand({ TableName: 'ledger' }))
-    .catch(() => undefined);
-  await client('dynamodb').send(
-    new CreateTableCommand({
-      TableName: 'ledger',
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    }),
-  );
+  await recreateLedgerTable(ddb);
 }
 
 /** Default answers of the mocked services, and a build that went through TESTING to AVAILABLE. */

@@ -1,0 +1,80 @@
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
+import { client, configureClients } from '../../aws/clients.js';
+
+/**
+ * Test helpers for a ledger table in dynalite (local/dynalite.ts over HTTP, or local/dynalite-in-process.ts):
+ * the table keyed as stacks/Ledger.ts keys it (string `pk` and `sk`, on-demand), made ACTIVE before a test writes.
+ */
+
+/** How often and how long to poll DescribeTable: dynalite changes a table's status on a timer, even at 0 ms. */
+const POLL_MS = 5;
+const WAIT_MS = 5_000;
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The table's status, or `undefined` once it no longer exists. */
+async function statusOf(ddb: DynamoDBClient, name: string): Promise<string | undefined> {
+  try {
+    return (await ddb.send(new DescribeTableCommand({ TableName: name }))).Table?.TableStatus;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return undefined;
+    throw error;
+  }
+}
+
+async function waitFor(ddb: DynamoDBClient, name: string, done: (status: string | undefined) => boolean) {
+  const deadline = Date.now() + WAIT_MS;
+  for (let status = await statusOf(ddb, name); !done(status); status = await statusOf(ddb, name)) {
+    if (Date.now() > deadline) throw new Error(`table ${name} is still ${status ?? 'absent'} after ${WAIT_MS} ms`);
+    await pause(POLL_MS);
+  }
+}
+
+/** Creates an empty ledger table `name` and resolves once it is ACTIVE. */
+export async function createLedgerTable(ddb: DynamoDBClient, name = 'ledger'): Promise<void> {
+  await ddb.send(
+    new CreateTableCommand({
+      TableName: name,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+    }),
+  );
+  await waitFor(ddb, name, (status) => status === 'ACTIVE');
+}
+
+/** Deletes the ledger table `name` if there is one, then creates it empty: a fresh ledger for each test. */
+export async function recreateLedgerTable(ddb: DynamoDBClient, name = 'ledger'): Promise<void> {
+  try {
+    await ddb.send(new DeleteTableCommand({ TableName: name }));
+    await waitFor(ddb, name, (status) => status === undefined);
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+  }
+  await createLedgerTable(ddb, name);
+}
+
+/**
+ * Points the application's DynamoDB client (aws/clients.ts) at a dynalite `endpoint`, with fake keys and one attempt
+ * per request, and returns it. `configureClients({})` in `afterAll` undoes it.
+ */
+export function localLedgerClient(endpoint: string): DynamoDBClient {
+  configureClients({
+    overrides: {
+      dynamodb: { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 },
+    },
+  });
+  return client('dynamodb');
+}
