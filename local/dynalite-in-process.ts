@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { repairStore, type Store } from './dynalite-store.js';
 
 /**
  * dynalite's DynamoDB, answered in process: the SDK client serializes each request to DynamoDB's JSON protocol as it
@@ -14,25 +15,6 @@ interface DynaliteError extends Error {
   body?: unknown;
 }
 type Callback = (error: DynaliteError | null, data?: unknown) => void;
-interface LevelIterator {
-  close(): Promise<void>;
-  return?: () => Promise<void>;
-}
-interface StoreOperation {
-  type: 'put' | 'del';
-  key: unknown;
-  value?: unknown;
-}
-interface Store {
-  db: {
-    close(callback: (error?: Error) => void): void;
-    keys(options?: unknown): LevelIterator;
-    values(options?: unknown): LevelIterator;
-    // memory-level's own writes, given keys and values already encoded for its tree (Buffers).
-    _put(key: unknown, value: unknown, options: unknown): Promise<void>;
-    _batch(operations: StoreOperation[], options: unknown): Promise<void>;
-  };
-}
 interface ActionValidation {
   types: unknown;
   custom?: unknown;
@@ -87,49 +69,6 @@ export interface InProcessDynamo {
   stop(): Promise<void>;
 }
 
-/**
- * dynalite (4.0) turns abstract-level iterators into streams whose destroy() calls `iterator.return()`, a method
- * abstract-level 3's iterators do not have (they have `close()`): every Query, Scan and ListTables then left its
- * iterator open in memory-level's set of open resources, and with it the snapshot of the store's tree it read, for
- * the life of the store (16,758 iterators, 58 MB after one simulated month of the benchmark). Giving each iterator
- * a `return` that closes it releases them when their stream ends; what the store holds and answers is unchanged.
- */
-function closeIteratorsWithTheirStreams(store: Store): void {
-  const db = store.db;
-  for (const method of ['keys', 'values'] as const) {
-    const open = db[method].bind(db);
-    db[method] = (options?: unknown) => {
-      const iterator = open(options);
-      iterator.return ??= () => iterator.close();
-      return iterator;
-    };
-  }
-}
-
-/** `data` in a Buffer of its own when it is a slice of a larger one (Node's 8 KB pool for small Buffers). */
-function exact(data: unknown): unknown {
-  if (!(data instanceof Uint8Array) || data.byteLength === data.buffer.byteLength) return data;
-  return Buffer.from(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
-}
-
-/**
- * memory-level keeps each key and value as the Buffer its encoder made, and Node makes small Buffers as slices of a
- * shared 8 KB pool: one stored slice keeps its whole pool alive. The ledger's few hundred bytes per item then held
- * about 8 KB each (5.5 MB a benchmark month, against under 1 MB of items). Copying each written key and value into
- * a Buffer of its exact size stores the same bytes, in the same order.
- */
-function storeInExactBuffers(store: Store): void {
-  const db = store.db;
-  const put = db._put.bind(db);
-  const batch = db._batch.bind(db);
-  db._put = (key, value, options) => put(exact(key), exact(value), options);
-  db._batch = (operations, options) =>
-    batch(
-      operations.map((op) => (op.type === 'put' ? { ...op, key: exact(op.key), value: exact(op.value) } : op)),
-      options,
-    );
-}
-
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 
 /** A new in-memory dynalite store behind an SDK request handler; tables become ACTIVE at once. */
@@ -143,8 +82,7 @@ export function startInProcessDynamo(): InProcessDynamo {
     checks.set(op, require(`dynalite/validations/${lowerFirst(op)}`));
   }
   const store = db.create({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  closeIteratorsWithTheirStreams(store);
-  storeInExactBuffers(store);
+  repairStore(store);
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
 

@@ -1,5 +1,9 @@
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import dynalite from 'dynalite';
+import type dynaliteServer from 'dynalite';
+import { repairStore, type Store } from './dynalite-store.js';
+
+const require = createRequire(import.meta.url);
 
 /** A running in-memory DynamoDB (dynalite) on a free loopback port. */
 export interface LocalDynamo {
@@ -7,9 +11,32 @@ export interface LocalDynamo {
   stop(): Promise<void>;
 }
 
+/**
+ * A dynalite HTTP server whose store is repaired as the in-process one's (local/dynalite-store.ts): dynalite makes
+ * its store with `require('./db').create(options)` and keeps it to itself, so `create` is wrapped for that one call.
+ */
+function dynaliteWithRepairedStore(options: Parameters<typeof dynaliteServer>[0]): ReturnType<typeof dynaliteServer> {
+  const dynalite = require('dynalite') as typeof dynaliteServer;
+  const db = require('dynalite/db') as { create(options: unknown): Store };
+  const create = db.create;
+  let store: Store | undefined;
+  db.create = (opts) => {
+    store = create(opts);
+    return store;
+  };
+  try {
+    const server = dynalite(options);
+    if (!store) throw new Error('dynalite made its store without dynalite/db create(): cannot repair it');
+    repairStore(store);
+    return server;
+  } finally {
+    db.create = create;
+  }
+}
+
 /** Starts dynalite in memory on 127.0.0.1 with a port the OS picks; tables become ACTIVE at once. */
 export async function startLocalDynamo(): Promise<LocalDynamo> {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const server = dynaliteWithRepairedStore({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());

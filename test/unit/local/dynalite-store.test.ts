@@ -1,13 +1,9 @@
 import { createRequire } from 'node:module';
-import {
-  CreateTableCommand,
-  DynamoDBClient,
-  PutItemCommand,
-  QueryCommand,
-  ScanCommand,
-} from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, PutItemCommand, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type InProcessDynamo, startInProcessDynamo } from '../../../local/dynalite-in-process.js';
+import { startLocalDynamo } from '../../../local/dynalite.js';
+import { startInProcessDynamo } from '../../../local/dynalite-in-process.js';
+import { createLedgerTable } from '../../helpers/ledger-table.js';
 
 // memory-level as dynalite loads it (a dependency of dynalite's, not of ours).
 const fromDynalite = createRequire(createRequire(import.meta.url).resolve('dynalite'));
@@ -21,36 +17,51 @@ const { MemoryLevel } = fromDynalite('memory-level') as {
   };
 };
 
-async function ledgerTable(dynamo: InProcessDynamo): Promise<DynamoDBClient> {
-  const ddb = new DynamoDBClient({
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    requestHandler: dynamo.requestHandler,
-  });
-  await ddb.send(
-    new CreateTableCommand({
-      TableName: 'ledger',
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    }),
-  );
-  // dynalite makes the table ACTIVE on a timer, even with createTableMs 0.
-  await new Promise((resolve) => setTimeout(resolve, 20));
-  return ddb;
+/** A running dynalite, either way the local cloud runs it, and an SDK client talking to it. */
+interface Running {
+  ddb: DynamoDBClient;
+  stop(): Promise<void>;
+}
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+const WAYS: { name: string; start(): Promise<Running> }[] = [
+  {
+    name: 'startInProcessDynamo',
+    start: async () => {
+      const dynamo = startInProcessDynamo();
+      const ddb = new DynamoDBClient({ region: 'us-east-1', credentials, requestHandler: dynamo.requestHandler });
+      return { ddb, stop: () => dynamo.stop() };
+    },
+  },
+  {
+    name: 'startLocalDynamo',
+    start: async () => {
+      const dynamo = await startLocalDynamo();
+      const ddb = new DynamoDBClient({ region: 'us-east-1', credentials, endpoint: dynamo.endpoint });
+      return {
+        ddb,
+        stop: async () => {
+          ddb.destroy();
+          await dynamo.stop();
+        },
+      };
+    },
+  },
+];
+
+/** Starts dynalite and creates the ledger table in it. */
+async function ledgerTable(start: () => Promise<Running>): Promise<DynamoDBClient> {
+  running = await start();
+  await createLedgerTable(running.ddb);
+  return running.ddb;
 }
 
-describe('startInProcessDynamo', () => {
-  let dynamo: InProcessDynamo | undefined;
+let running: Running | undefined;
+
+describe.each(WAYS)('$name', ({ start }) => {
   afterEach(async () => {
     vi.restoreAllMocks();
-    await dynamo?.stop();
+    await running?.stop();
+    running = undefined;
   });
 
   it('closes the store iterator of every Query and Scan once it is answered', async () => {
@@ -68,8 +79,7 @@ describe('startInProcessDynamo', () => {
       };
       return iterator;
     });
-    dynamo = startInProcessDynamo();
-    const ddb = await ledgerTable(dynamo);
+    const ddb = await ledgerTable(start);
     for (const sk of ['a', 'b', 'c']) {
       await ddb.send(new PutItemCommand({ TableName: 'ledger', Item: { pk: { S: 'P' }, sk: { S: sk } } }));
     }
@@ -107,8 +117,7 @@ describe('startInProcessDynamo', () => {
       for (const op of operations) if (op.type === 'put') stored.push(op.key, op.value);
       return batch.call(this, operations, options);
     });
-    dynamo = startInProcessDynamo();
-    const ddb = await ledgerTable(dynamo);
+    const ddb = await ledgerTable(start);
 
     // Act: small items, each far smaller than Node's 8 KB buffer pool.
     for (const sk of ['a', 'b', 'c']) {
