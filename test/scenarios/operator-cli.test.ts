@@ -1,32 +1,37 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../cli/main.js';
 
-const REPO = join(import.meta.dirname, '../..');
 const LONG = 600_000;
 const SHORT = 120_000;
 
-/** Runs the real command as a user does (Node 22 from node_modules), without blocking the test worker. */
-function goldsmith(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolvePromise) => {
-    const child = spawn(process.execPath, [join(REPO, 'bin/goldsmith.mjs'), ...args], {
-      cwd: REPO,
-      env: { ...process.env, CI: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += String(d);
-    });
-    child.stderr.on('data', (d) => {
-      stderr += String(d);
-    });
-    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
+/**
+ * Runs `goldsmith ARGS` in this process (cli/main, what bin/goldsmith.mjs runs once tsx is registered; the installed
+ * command itself is run by explain-command.test.ts and simulate-cli.test.ts) and captures what it writes. Each
+ * command loads the saved cloud afresh from the folder, as a new process would.
+ */
+async function goldsmith(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    stdout += String(chunk);
+    return true;
   });
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    stderr += String(chunk);
+    return true;
+  });
+  try {
+    return { code: await main(args), stdout, stderr };
+  } finally {
+    vi.restoreAllMocks();
+  }
 }
 
+/** The test's temp folder; the saved cloud is `dir`, inside it. */
+let root: string;
 let dir: string;
 let scenarioFile: string;
 
@@ -39,8 +44,8 @@ async function act(args: string[]): Promise<unknown> {
 const state = () => readFileSync(join(dir, 'state.json'), 'utf8');
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'goldsmith-operator-'));
-  scenarioFile = join(dir, 'scenario.json');
+  root = mkdtempSync(join(tmpdir(), 'goldsmith-operator-'));
+  scenarioFile = join(root, 'scenario.json');
   // A base release on day one; approvals left to people, so prod's approval is still waiting a week later.
   writeFileSync(
     scenarioFile,
@@ -58,14 +63,14 @@ beforeAll(async () => {
       ],
     }),
   );
-  const saved = await goldsmith(['simulate', '--scenario', scenarioFile, '--save', join(dir, 'cloud'), '--json']);
+  dir = join(root, 'cloud');
+  const saved = await goldsmith(['simulate', '--scenario', scenarioFile, '--save', dir, '--json']);
   expect(saved.stderr).toContain('saved the local cloud at 2027-01-08T00:00:00.000Z');
   expect(saved.code).toBe(0);
-  dir = join(dir, 'cloud');
 }, LONG);
 
 afterAll(() => {
-  rmSync(join(dir, '..'), { recursive: true, force: true });
+  if (root) rmSync(root, { recursive: true, force: true });
 });
 
 describe('goldsmith status and history --local DIR', { timeout: SHORT }, () => {
