@@ -41,7 +41,7 @@ describe('lifecycle on the local cloud: retention, a revocation with rollback an
       scenarioOf({
         start: '2027-01-01T00:00:00Z',
         until: '2027-02-01T00:00:00Z',
-        organization: { accountsPerOu: 3 },
+        organization: { accountsPerOu: 1 },
         events: [
           release('2027-01-02T08:00:00Z', '3.0.1'),
           release('2027-01-04T08:00:00Z', '3.0.2'),

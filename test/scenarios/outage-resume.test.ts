@@ -34,7 +34,7 @@ const scenario = (outages: (typeof SFN_DOWN)[]) =>
   scenarioOf({
     start: '2027-01-13T00:00:00Z',
     until: '2027-01-16T00:00:00Z',
-    organization: { accountsPerOu: 3 },
+    organization: { accountsPerOu: 1 },
     faults: { outages },
   });
 

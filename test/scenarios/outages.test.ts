@@ -39,7 +39,7 @@ const scenario = (outages: typeof OUTAGES) =>
   scenarioOf({
     start: '2027-01-01T00:00:00Z',
     until: '2027-01-20T00:00:00Z',
-    organization: { accountsPerOu: 3 },
+    organization: { accountsPerOu: 1 },
     faults: { outages },
   });
 

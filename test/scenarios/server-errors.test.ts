@@ -34,7 +34,7 @@ const scenario = (errorRate: number) =>
   scenarioOf({
     start: '2027-01-13T00:00:00Z',
     until: '2027-01-20T00:00:00Z',
-    organization: { accountsPerOu: 3 },
+    organization: { accountsPerOu: 1 },
     events: [{ at: '2027-01-17T10:00:00Z', kind: 'package-release', package: 'openssl', version: '3.0.16' }],
     faults: { errorRate },
     seed: 7,

@@ -35,7 +35,7 @@ describe('triggers on the local cloud: three patch windows, a base release and a
       scenarioOf({
         start: '2027-01-01T00:00:00Z',
         until: '2027-03-20T00:00:00Z',
-        organization: { accountsPerOu: 5 },
+        organization: { accountsPerOu: 1 },
         events: [
           { at: '2027-01-20T09:00:00Z', kind: 'base-image-release', parameter: AL2023 },
           { at: '2027-02-03T10:00:00Z', kind: 'package-release', package: 'openssl', version: '3.0.16' },

@@ -70,7 +70,7 @@ const scenario = (events: object[]) =>
   scenarioOf({
     start: '2027-02-01T00:00:00Z',
     until: '2027-02-08T00:00:00Z',
-    organization: { accountsPerOu: 3 },
+    organization: { accountsPerOu: 1 },
     events,
   });
 
