@@ -2,10 +2,11 @@ import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
 import { renderHtml } from '../../../local/simulator/html/index.js';
 import type { SimulationResult } from '../../../local/simulator/index.js';
+import { emptyReport } from '../../fixtures/report.js';
 
 function result(extra: Record<string, unknown> = {}): SimulationResult {
   return {
-    report: {
+    report: emptyReport({
       scenario: { start: '2027-01-01T00:00:00Z', until: '2027-03-01T00:00:00Z', seed: 1 },
       builds: [
         {
@@ -48,28 +49,9 @@ function result(extra: Record<string, unknown> = {}): SimulationResult {
         },
       ],
       pointers: { 'base/dev': { 'us-east-1': 'ami-0123456789abcdef0' } },
-      notifications: [],
       apiCalls: { 'ec2:ModifyImageAttribute': 2 },
-      faults: {
-        injected: 0,
-        retried: 0,
-        failedCalls: 0,
-        failed: [],
-        outages: [],
-        redriven: 0,
-        deadLettersLeft: 0,
-        announcements: { refused: 0, publishedLater: 0, pending: 0, lost: 0 },
-        paused: [],
-      },
-      duplicatesSuppressed: 0,
-      rejectedEvents: [],
-      rejectedCallbacks: 0,
-      consistency: { ok: true, problems: [], checks: {} },
-      apiModel: { requests: 0, responses: 0, newerThanModel: 0, violations: [] },
-      amis: { alive: 0, deprecated: 0, deregistered: 0, snapshotsDeleted: 0, snapshotsAlive: 0 },
-      patchTimes: [],
       ...extra,
-    },
+    }),
     timeline: [],
     notes: [],
     run: { wallMs: 1000, simulatedMonths: 2, monthsPerSecond: 2, steps: 10, peakRssMb: 100 },

@@ -1,39 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { SimulationReport } from '../../../local/simulator/report.js';
 import { buildTimeline, foldRepeats, RepeatFolder, shortenArns } from '../../../local/simulator/timeline.js';
+import { emptyReport } from '../../fixtures/report.js';
 
 const CHANNELS = ['dev', 'staging', 'prod'];
 const T = '2027-01-18T03:52:00';
-
-function report(parts: Partial<SimulationReport>): SimulationReport {
-  return {
-    scenario: { start: '2027-01-01T00:00:00Z', until: '2027-04-01T00:00:00Z', seed: 1 },
-    builds: [],
-    promotions: [],
-    pointers: {},
-    notifications: [],
-    apiCalls: {},
-    faults: {
-      injected: 0,
-      retried: 0,
-      failedCalls: 0,
-      failed: [],
-      outages: [],
-      redriven: 0,
-      deadLettersLeft: 0,
-      announcements: { refused: 0, publishedLater: 0, pending: 0, lost: 0 },
-      paused: [],
-    },
-    duplicatesSuppressed: 0,
-    rejectedEvents: [],
-    rejectedCallbacks: 0,
-    consistency: { ok: true, problems: [], checks: {} },
-    apiModel: { requests: 0, responses: 0, newerThanModel: 0, violations: [] },
-    amis: { alive: 0, deprecated: 0, deregistered: 0, snapshotsDeleted: 0, snapshotsAlive: 0 },
-    patchTimes: [],
-    ...parts,
-  };
-}
 
 const promotion = (channel: string, outcome: string, at: string, version = '1.0.0/1') => ({
   image: 'base',
@@ -57,7 +27,7 @@ const approvalRequested = (channel: string, at: string, version = '1.0.0/1') => 
 describe('buildTimeline', () => {
   it('puts a channel outcome after its approval request when both happen in the same instant', () => {
     for (const outcome of ['promoted', 'rejected', 'expired', 'aborted']) {
-      const r = report({
+      const r = emptyReport({
         promotions: [promotion('prod', outcome, `${T}.000Z`), promotion('staging', 'promoted', `${T}.000Z`)],
         notifications: [approvalRequested('prod', `${T}.000Z`)],
       });
@@ -71,7 +41,7 @@ describe('buildTimeline', () => {
   });
 
   it('puts a build finishing before an outcome stamped with the same instant in another time format', () => {
-    const r = report({
+    const r = emptyReport({
       builds: [
         {
           image: 'base',
@@ -90,7 +60,7 @@ describe('buildTimeline', () => {
   });
 
   it('puts an approval answer between the request and the outcome of that channel', () => {
-    const r = report({
+    const r = emptyReport({
       promotions: [promotion('prod', 'rejected', `${T}.000Z`)],
       notifications: [approvalRequested('prod', `${T}.000Z`)],
     });
@@ -100,7 +70,7 @@ describe('buildTimeline', () => {
   });
 
   it('orders channels dev, staging, prod when their outcomes share an instant', () => {
-    const r = report({
+    const r = emptyReport({
       promotions: ['prod', 'dev', 'staging'].map((c) => promotion(c, 'promoted', `${T}.000Z`)),
     });
     expect(buildTimeline(r, [], [], [], [], CHANNELS).map((e) => e.channel)).toEqual(CHANNELS);
@@ -122,7 +92,7 @@ describe('foldRepeats', () => {
       ...promotion('dev', 'aborted', `2027-01-0${n}T00:00:00.000Z`, `1.0.0/${n}`),
       reason: `arn:aws:imagebuilder:us-east-1:123456789012:image/goldsmith-base-1/1.0.0/${n} cannot be shared`,
     }));
-    const lines = foldRepeats(buildTimeline(report({ promotions }), [], [], [], [], CHANNELS));
+    const lines = foldRepeats(buildTimeline(emptyReport({ promotions }), [], [], [], [], CHANNELS));
     expect(lines).toHaveLength(1);
     expect(lines[0]?.text).toBe(
       '1.0.0/1 aborted for dev: 1.0.0/1 cannot be shared — and 3 more times (1.0.0/2, 1.0.0/3, 1.0.0/4; last 2027-01-04)',
@@ -136,7 +106,7 @@ describe('foldRepeats', () => {
       { ...promotion('dev', 'rejected', '2027-01-03T00:00:00.000Z', '1.0.0/3'), reason: 'critical findings' },
       { ...promotion('dev', 'rejected', '2027-01-04T00:00:00.000Z', '1.0.0/4'), reason: 'tests failed' },
     ];
-    expect(foldRepeats(buildTimeline(report({ promotions }), [], [], [], [], CHANNELS))).toHaveLength(4);
+    expect(foldRepeats(buildTimeline(emptyReport({ promotions }), [], [], [], [], CHANNELS))).toHaveLength(4);
   });
 });
 
@@ -149,7 +119,9 @@ describe('RepeatFolder', () => {
       { ...promotion('dev', 'rejected', '2027-01-04T00:00:00.000Z', '1.0.0/4'), reason: 'critical findings' },
     ];
     const folder = new RepeatFolder();
-    const printed = buildTimeline(report({ promotions }), [], [], [], [], CHANNELS).map((e) => folder.push(e)?.text);
+    const printed = buildTimeline(emptyReport({ promotions }), [], [], [], [], CHANNELS).map(
+      (e) => folder.push(e)?.text,
+    );
     expect(printed).toEqual([
       '1.0.0/1 promoted to dev',
       '1.0.0/2 rejected for dev: critical findings',
