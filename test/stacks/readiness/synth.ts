@@ -51,8 +51,28 @@ export interface SynthesizedApp {
   functions: AppFunction[];
 }
 
-/** Synthesizes every app stack from `catalog` offline; reads off the templates and our functions' handlers. */
+/**
+ * Each catalog's app, synthesized once per worker: the stack tests share one module registry (vitest.config.ts,
+ * isolate: false), and five readiness files check the same example and minimal apps.
+ */
+const synthesized = new Map<string, Promise<SynthesizedApp>>();
+
+/**
+ * Synthesizes every app stack from `catalog` offline; reads off the templates and our functions' handlers. Each
+ * caller gets its own copy, so no test sees another's changes.
+ */
 export async function synthesizeApp(catalog: CatalogInput): Promise<SynthesizedApp> {
+  const key = JSON.stringify(catalog);
+  let app = synthesized.get(key);
+  if (!app) {
+    app = synthesizeOnce(catalog);
+    synthesized.set(key, app);
+    app.catch(() => synthesized.delete(key));
+  }
+  return structuredClone(await app);
+}
+
+async function synthesizeOnce(catalog: CatalogInput): Promise<SynthesizedApp> {
   const synth = await synthesize(catalog, { stacks: [...APP_STACKS] });
   const templates = new Map<string, TemplateJson>();
   const functions: AppFunction[] = [];
