@@ -28,6 +28,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach } from 'vitest';
 import { pointerPrincipals } from '../../core/promotion/consumer-access.js';
 import { AMIS, catalog, ORGANIZATION } from './promotion-fixtures.js';
 
@@ -151,4 +152,16 @@ export function lifecycleWorld(): void {
 /** Resets every mock; call in afterEach. */
 export function resetLifecycleWorld(): void {
   for (const m of Object.values(mocks)) m.reset();
+}
+
+/**
+ * The set-up every lifecycle handler test file shares: each test starts from `lifecycleWorld()` (then `world`, the
+ * file's own answers, if given) and every mock is reset after it.
+ */
+export function useLifecycleWorld(world?: () => void): void {
+  beforeEach(() => {
+    lifecycleWorld();
+    world?.();
+  });
+  afterEach(resetLifecycleWorld);
 }

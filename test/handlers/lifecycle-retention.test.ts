@@ -6,7 +6,7 @@ import {
 import { DeleteImageCommand } from '@aws-sdk/client-imagebuilder';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { applyRetention, retireOutOfRetention } from '../../functions/lifecycle/retention.js';
 import {
   amisOf,
@@ -14,19 +14,17 @@ import {
   build,
   DEV_GRANT,
   ledger,
-  lifecycleWorld,
   mocks,
   NOW,
   pointer,
   promoted,
-  resetLifecycleWorld,
+  useLifecycleWorld,
 } from './lifecycle-fixtures.js';
 import { basePlan } from './promotion-fixtures.js';
 
 const { ddb, ec2, imagebuilder, sns } = mocks;
 
-beforeEach(lifecycleWorld);
-afterEach(resetLifecycleWorld);
+useLifecycleWorld();
 
 describe('retireOutOfRetention', () => {
   it('deprecates from the next minute and marks retired the versions beyond keep, sparing the pointer', async () => {

@@ -4,7 +4,7 @@ import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetImageCommand } from '@aws-sdk/client-imagebuilder';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PromotionPlan } from '../../core/promotion/types.js';
 import { revokeVersion } from '../../functions/lifecycle/revoke.js';
 import {
@@ -12,12 +12,11 @@ import {
   build,
   DEV_GRANT,
   ledger,
-  lifecycleWorld,
   mocks,
   NOW,
   pointer,
   promoted,
-  resetLifecycleWorld,
+  useLifecycleWorld,
 } from './lifecycle-fixtures.js';
 import { plans } from './promotion-fixtures.js';
 
@@ -83,11 +82,7 @@ const busEntries = () =>
       return `${e.DetailType} ${d.image}${d.version ? ` ${d.version}` : ''}`;
     });
 
-beforeEach(() => {
-  lifecycleWorld();
-  world();
-});
-afterEach(resetLifecycleWorld);
+useLifecycleWorld(world);
 
 describe('revokeVersion with revocation.descendants: revoke', () => {
   it('revokes the child version built on the revoked one, rolls its channel back, then rebuilds the child', async () => {

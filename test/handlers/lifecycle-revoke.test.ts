@@ -9,7 +9,7 @@ import { DisassociateResourceShareCommand, GetResourceSharesCommand } from '@aws
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { DeleteParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MalformedEventError } from '../../core/errors.js';
 import { revokeVersion } from '../../functions/lifecycle/revoke.js';
 import { rollbackChannel } from '../../functions/lifecycle/rollback.js';
@@ -21,12 +21,11 @@ import {
   build,
   DEV_GRANT,
   ledger,
-  lifecycleWorld,
   mocks,
   NOW,
   pointer,
   promoted,
-  resetLifecycleWorld,
+  useLifecycleWorld,
 } from './lifecycle-fixtures.js';
 import { channelItem, plans } from './promotion-fixtures.js';
 
@@ -34,8 +33,7 @@ const { ddb, ec2, ssm, bus, sns, ram } = mocks;
 const conditionFailed = () =>
   new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 
-beforeEach(lifecycleWorld);
-afterEach(resetLifecycleWorld);
+useLifecycleWorld();
 
 describe('revokeVersion', () => {
   it('rolls every pointer naming it back, deprecates it now and asks for the children rebuild', async () => {
