@@ -10,6 +10,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // As `npm start` and bin/goldsmith.mjs run Node: AsyncLocalStorage on V8's context frame (bin/goldsmith.mjs).
+    execArgv: ['--experimental-async-context-frame'],
     setupFiles: ['test/setup.ts'],
     // A temp folder of the run's own; the run fails if a test leaves anything in it (test/global-setup.ts).
     globalSetup: ['test/global-setup.ts'],

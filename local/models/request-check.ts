@@ -65,14 +65,22 @@ export function formatViolation(v: ModelViolation): string {
 /** The SDK's operation schema (`[9, namespace, name, traits, input, output]`), as the smithy context carries it. */
 export type OperationSchema = readonly unknown[] | undefined;
 
+/** The normalized schema of each operation's input and output, made once per schema object. */
+const normalized = new WeakMap<object, SdkSchema | undefined>();
+
 function sdkSchemaOf(op: OperationSchema, direction: Direction): SdkSchema | undefined {
   const ref = op?.[direction === 'request' ? 4 : 5];
   if (ref === undefined) return undefined;
+  const cacheable = (typeof ref === 'object' && ref !== null) || typeof ref === 'function';
+  if (cacheable && normalized.has(ref)) return normalized.get(ref);
+  let schema: SdkSchema | undefined;
   try {
-    return NormalizedSchema.of(ref as Parameters<typeof NormalizedSchema.of>[0]) as unknown as SdkSchema;
+    schema = NormalizedSchema.of(ref as Parameters<typeof NormalizedSchema.of>[0]) as unknown as SdkSchema;
   } catch {
-    return undefined;
+    schema = undefined;
   }
+  if (cacheable) normalized.set(ref, schema);
+  return schema;
 }
 
 function record(service: string, operation: string, direction: Direction, value: unknown, op: OperationSchema): void {

@@ -66,10 +66,18 @@ function compile(pattern: string): RegExp | null {
   return patternCache.get(pattern) ?? null;
 }
 
+/** Each member reference's resolved shape, made once: every request and response checked walks the same refs. */
+const resolved = new WeakMap<ApiShape, ApiShape>();
+
 function resolve(api: ApiModel, ref: ApiShape): ApiShape {
   if (!ref.shape) return ref;
-  const { shape, ...rest } = ref;
-  return { ...api.shapes[shape], ...rest };
+  let out = resolved.get(ref);
+  if (!out) {
+    const { shape, ...rest } = ref;
+    out = { ...api.shapes[shape], ...rest };
+    resolved.set(ref, out);
+  }
+  return out;
 }
 
 function constraintShape(ctx: Context, name: string | undefined): ConstraintShape | undefined {
@@ -87,6 +95,10 @@ function describe(v: unknown): string {
 }
 
 const at = (path: string) => path || '(top level)';
+
+function wrongType(ctx: Context, path: string, expected: string, value: unknown): void {
+  add(ctx, path, 'type', `expected ${expected}, got ${describe(value)}`);
+}
 
 function add(ctx: Context, path: string, rule: string, message: string): void {
   ctx.problems.push({ path: at(path), rule, message });
@@ -130,7 +142,7 @@ function checkStructure(
   sdk: SdkSchema | undefined,
 ): void {
   const members = shape.members ?? {};
-  const sdkMembers = sdk?.isStructSchema() ? sdk.getMemberSchemas() : {};
+  const sdkMembers = sdkMembersOf(sdk);
   for (const name of shape.required ?? []) {
     const member = members[name];
     const filledBySdk = member?.idempotencyToken === true && ctx.direction === 'request';
@@ -158,14 +170,33 @@ function checkStructure(
 
 const join = (path: string, name: string) => (path ? `${path}.${name}` : name);
 
-const sdkValue = (sdk: SdkSchema | undefined): SdkSchema | undefined =>
-  sdk && (sdk.isListSchema() || sdk.isMapSchema()) ? sdk.getValueSchema() : undefined;
+// A NormalizedSchema builds new member and value schemas on every call; each schema's are made once here, so the
+// same request shape met again walks the same (cached) objects.
+const memberSchemas = new WeakMap<SdkSchema, Record<string, SdkSchema>>();
+const valueSchemas = new WeakMap<SdkSchema, SdkSchema | undefined>();
+
+function sdkMembersOf(sdk: SdkSchema | undefined): Record<string, SdkSchema> {
+  if (!sdk?.isStructSchema()) return {};
+  let members = memberSchemas.get(sdk);
+  if (!members) {
+    members = sdk.getMemberSchemas();
+    memberSchemas.set(sdk, members);
+  }
+  return members;
+}
+
+function sdkValue(sdk: SdkSchema | undefined): SdkSchema | undefined {
+  if (!sdk) return undefined;
+  if (!valueSchemas.has(sdk))
+    valueSchemas.set(sdk, sdk.isListSchema() || sdk.isMapSchema() ? sdk.getValueSchema() : undefined);
+  return valueSchemas.get(sdk);
+}
 
 /** Member names only, against the SDK's schema: for what the published model does not have yet. */
 function checkSdkOnly(ctx: Context, path: string, sdk: SdkSchema, value: unknown): void {
   if (sdk.isDocumentSchema()) return;
   if (sdk.isStructSchema() && isRecord(value)) {
-    const members = sdk.getMemberSchemas();
+    const members = sdkMembersOf(sdk);
     for (const [name, v] of Object.entries(value)) {
       if (v === undefined || v === null) continue;
       const member = members[name];
@@ -174,10 +205,12 @@ function checkSdkOnly(ctx: Context, path: string, sdk: SdkSchema, value: unknown
     }
   } else if (sdk.isListSchema() && Array.isArray(value)) {
     value.forEach((item, i) => {
-      checkSdkOnly(ctx, `${path}[${i}]`, sdk.getValueSchema(), item);
+      const inner = sdkValue(sdk);
+      if (inner) checkSdkOnly(ctx, `${path}[${i}]`, inner, item);
     });
   } else if (sdk.isMapSchema() && isRecord(value)) {
-    for (const [k, v] of Object.entries(value)) checkSdkOnly(ctx, `${path}.${k}`, sdk.getValueSchema(), v);
+    const inner = sdkValue(sdk);
+    if (inner) for (const [k, v] of Object.entries(value)) checkSdkOnly(ctx, `${path}.${k}`, inner, v);
   }
 }
 
@@ -193,29 +226,29 @@ function checkValue(
   const type = shape.type ?? 'string';
   const c = c0 && sameType(c0.type, type) ? c0 : undefined;
   if (shape.document || shape.streaming || shape.eventstream) return;
-  const wrong = (expected: string) => add(ctx, path, 'type', `expected ${expected}, got ${describe(value)}`);
   switch (type) {
     case 'structure':
       if (!isRecord(value)) {
-        wrong('a structure');
+        wrongType(ctx, path, 'a structure', value);
         return;
       }
       checkStructure(ctx, path, shape, value, c, sdk);
       return;
     case 'list':
       if (!Array.isArray(value)) {
-        wrong('a list');
+        wrongType(ctx, path, 'a list', value);
         return;
       }
       checkSize(ctx, path, value.length, c, 'list size');
-      value.forEach((item, i) => {
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i];
         if (item !== undefined)
           checkValue(ctx, `${path}[${i}]`, shape.member ?? {}, item, constraintShape(ctx, c?.member), sdkValue(sdk));
-      });
+      }
       return;
     case 'map': {
       if (!isRecord(value)) {
-        wrong('a map');
+        wrongType(ctx, path, 'a map', value);
         return;
       }
       const entries = Object.entries(value).filter(([, v]) => v !== undefined);
@@ -229,7 +262,7 @@ function checkValue(
     case 'string':
     case 'character':
       if (typeof value !== 'string') {
-        wrong('a string');
+        wrongType(ctx, path, 'a string', value);
         return;
       }
       checkString(ctx, path, value, c);
@@ -240,26 +273,26 @@ function checkValue(
     case 'double':
       if (typeof value === 'bigint') return;
       if (typeof value !== 'number') {
-        wrong('a number');
+        wrongType(ctx, path, 'a number', value);
         return;
       }
       checkNumber(ctx, path, value, type, c);
       return;
     case 'boolean':
       if (typeof value !== 'boolean') {
-        wrong('a boolean');
+        wrongType(ctx, path, 'a boolean', value);
         return;
       }
       return;
     case 'timestamp':
       if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
-        wrong('a Date');
+        wrongType(ctx, path, 'a Date', value);
         return;
       }
       return;
     case 'blob':
       if (!(value instanceof Uint8Array) && !(ctx.direction === 'request' && typeof value === 'string')) {
-        wrong('bytes');
+        wrongType(ctx, path, 'bytes', value);
       }
       return;
     default:

@@ -11,13 +11,17 @@ interface Chunk {
   at: number;
 }
 
-/** Runs `goldsmith simulate` as a user does and keeps each piece of stdout with the time it arrived. */
+/** Runs `goldsmith simulate` as a user does (with the flag of its first line and of `npm start`) and keeps each piece of stdout with the time it arrived. */
 function simulateCommand(args: string[]): Promise<{ code: number | null; chunks: Chunk[]; exitedAt: number }> {
   return new Promise((resolvePromise) => {
-    const child = spawn(process.execPath, [join(REPO, 'bin/goldsmith.mjs'), 'simulate', ...args], {
-      cwd: REPO,
-      env: { ...process.env, CI: '1' },
-    });
+    const child = spawn(
+      process.execPath,
+      ['--experimental-async-context-frame', join(REPO, 'bin/goldsmith.mjs'), 'simulate', ...args],
+      {
+        cwd: REPO,
+        env: { ...process.env, CI: '1' },
+      },
+    );
     const chunks: Chunk[] = [];
     child.stdout.on('data', (d) => chunks.push({ text: String(d), at: performance.now() }));
     child.on('close', (code) => resolvePromise({ code, chunks, exitedAt: performance.now() }));
