@@ -42,7 +42,7 @@ describe('retention.deprecateAfter on the local cloud', () => {
       scenarioOf({
         start: '2027-01-01T00:00:00Z',
         until: '2027-01-12T00:00:00Z',
-        organization: { accountsPerOu: 2 },
+        organization: { accountsPerOu: 1 },
         events: [release('2027-01-02T08:00:00Z', '3.0.1'), release('2027-01-08T08:00:00Z', '3.0.2')],
       }),
       REPO_ROOT,
@@ -94,7 +94,7 @@ describe('revocation.descendants: revoke on the local cloud', () => {
       scenarioOf({
         start: '2027-01-01T00:00:00Z',
         until: '2027-01-12T00:00:00Z',
-        organization: { accountsPerOu: 2 },
+        organization: { accountsPerOu: 1 },
         events: [
           release('2027-01-02T08:00:00Z', '3.0.1'),
           release('2027-01-04T08:00:00Z', '3.0.2'),

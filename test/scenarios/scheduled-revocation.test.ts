@@ -33,7 +33,7 @@ const scenario = (until: string) =>
   scenarioOf({
     start: '2027-01-01T00:00:00Z',
     until,
-    organization: { accountsPerOu: 2 },
+    organization: { accountsPerOu: 1 },
     events: [
       { at: '2027-01-01T08:00:00Z', kind: 'package-release', package: 'openssl', version: '3.0.1' },
       { at: '2027-01-02T08:00:00Z', kind: 'package-release', package: 'openssl', version: '3.0.2' },
