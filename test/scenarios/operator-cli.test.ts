@@ -1,8 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
+import { type CommandOutput, captureOutput } from '../helpers/output.js';
 
 const LONG = 600_000;
 const SHORT = 120_000;
@@ -12,22 +13,8 @@ const SHORT = 120_000;
  * command itself is run by explain-command.test.ts and simulate-cli.test.ts) and captures what it writes. Each
  * command loads the saved cloud afresh from the folder, as a new process would.
  */
-async function goldsmith(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    return { code: await main(args), stdout, stderr };
-  } finally {
-    vi.restoreAllMocks();
-  }
+function goldsmith(args: string[]): Promise<CommandOutput> {
+  return captureOutput(() => main(args));
 }
 
 /** The test's temp folder; the saved cloud is `dir`, inside it. */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { command } from '../../../cli/explain.js';
 import { main } from '../../../cli/main.js';
+import { captureOutput } from '../../helpers/output.js';
 import { testTempDir } from '../../helpers/temp-dir.js';
 
 const REPO = join(import.meta.dirname, '../../..');
@@ -11,20 +12,8 @@ const CONFIG = join(REPO, 'goldsmith.config.ts');
 const FIXTURES = join(REPO, 'test/fixtures/events');
 
 /** Runs `goldsmith explain` in process and captures what it writes. */
-async function explain(args: string[], run: (a: string[]) => Promise<number> = (a) => command.run(a)) {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  const code = await run(args);
-  vi.restoreAllMocks();
-  return { code, stdout, stderr };
+function explain(args: string[], run: (a: string[]) => Promise<number> = (a) => command.run(a)) {
+  return captureOutput(() => run(args));
 }
 
 describe('goldsmith explain', () => {

@@ -2,22 +2,15 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { command } from '../../../cli/validate.js';
+import { captureOutput } from '../../helpers/output.js';
 import { testTempDir } from '../../helpers/temp-dir.js';
 
 const REPO = join(import.meta.dirname, '../../..');
 const VALID = JSON.parse(readFileSync(join(REPO, 'test/fixtures/catalogs/valid.json'), 'utf8'));
 
 /** Runs `goldsmith validate` in process (SST loads once for the file) and captures what it writes. */
-async function validate(args: string[]) {
-  let stdout = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  const code = await command.run(args);
-  vi.restoreAllMocks();
-  return { code, stdout };
+function validate(args: string[]) {
+  return captureOutput(() => command.run(args));
 }
 
 /** Writes `catalog` as a JSON catalog file in a fresh folder, removed after the test, and returns its path. */
