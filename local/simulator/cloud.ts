@@ -1,5 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { CreateTableCommand, type CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DynamoDBClient,
+  type DynamoDBClientConfig,
+} from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { client, configureClients } from '../../aws/clients.js';
 import { configureSlack } from '../../aws/slack.js';
@@ -397,18 +402,19 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
   } as const;
   const base = installed.clientSettings;
   const dynamoUsage = { writes: 0, reads: 0 };
+  // dynalite answers in process (local/dynalite-in-process.ts), unsigned, like the fakes: for Goldsmith's DynamoDB
+  // clients and for the simulator's own ledger observer alike.
+  const localDynamo: DynamoDBClientConfig = {
+    endpoint: 'https://dynamodb.local.goldsmith',
+    requestHandler: dynamo.requestHandler,
+    httpAuthSchemes: base.overrides?.ec2?.httpAuthSchemes as DynamoDBClientConfig['httpAuthSchemes'],
+    credentials: { accessKeyId: 'AKIALOCALGOLDSMITH', secretAccessKey: 'local' },
+  };
   configureClients({
     overrides: {
       ...base.overrides,
       ...Object.fromEntries(Object.keys(extra).map((s) => [s, base.overrides?.ec2 ?? {}])),
-      dynamodb: {
-        // dynalite answers in process (local/dynalite-in-process.ts), unsigned, like the fakes.
-        endpoint: 'https://dynamodb.local.goldsmith',
-        requestHandler: dynamo.requestHandler,
-        httpAuthSchemes: base.overrides?.ec2?.httpAuthSchemes,
-        credentials: { accessKeyId: 'AKIALOCALGOLDSMITH', secretAccessKey: 'local' },
-        maxAttempts: 3,
-      },
+      dynamodb: { ...localDynamo, maxAttempts: 3 },
     },
     decorate: (sdkClient, service, clientRegion) => {
       base.decorate?.(sdkClient, service, clientRegion);
@@ -454,14 +460,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     POWERTOOLS_IDEMPOTENCY_DISABLED: 'false',
   });
   await createTables(wiring);
-  const ledgerObserver = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      region,
-      endpoint: 'https://dynamodb.local.goldsmith',
-      requestHandler: dynamo.requestHandler,
-      credentials: { accessKeyId: 'AKIALOCALGOLDSMITH', secretAccessKey: 'local' },
-    }),
-  );
+  const ledgerObserver = DynamoDBDocumentClient.from(new DynamoDBClient({ region, ...localDynamo }));
   const slack = await startSlack(catalog, clock, secrets, outages);
   deliverTopicsToFunctions(installed.fakes.sns, wiring, invoker, slack ? outages : undefined);
 
