@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // Two projects: the stack tests synthesize CDK apps and share one module registry per worker (isolate: false), so
@@ -10,6 +11,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // One worker per core. vitest's default leaves one core to its own process (cores - 1: a single worker on a 2-core
+    // CI machine), but that process only waits while the workers run the simulations that are most of the suite.
+    maxWorkers: availableParallelism(),
     // As `npm start` and bin/goldsmith.mjs run Node: AsyncLocalStorage on V8's context frame (bin/goldsmith.mjs).
     execArgv: ['--experimental-async-context-frame'],
     setupFiles: ['test/setup.ts'],
