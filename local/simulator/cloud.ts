@@ -1,12 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import {
-  CreateTableCommand,
-  type CreateTableCommandInput,
-  DynamoDBClient,
-  type DynamoDBClientConfig,
-} from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { client, configureClients } from '../../aws/clients.js';
+import { configureClients } from '../../aws/clients.js';
 import { configureSlack } from '../../aws/slack.js';
 import type { Catalog } from '../../core/config/schema.js';
 import { containerRepositoryName, pipelineName } from '../../stacks/names.js';
@@ -30,16 +25,18 @@ import { LocalStepFunctions } from '../stepfunctions/engine.js';
 import { StepFunctionsFake } from '../stepfunctions/service.js';
 import { BusAuthorizer } from '../trust/bus-authorizer.js';
 import { currentCaller } from '../trust/caller.js';
-import { busPolicyOf, type PolicyDocument, rolePoliciesByArn } from '../trust/policies.js';
-import { type CfnResource, type CfnTemplate, TemplateResolver } from './intrinsics.js';
+import { type PolicyDocument, rolePoliciesByArn } from '../trust/policies.js';
+import { countDynamoUsage, createTables } from './dynamo-usage.js';
+import { type CfnTemplate, TemplateResolver } from './intrinsics.js';
 import { AsyncInvoker, type DeadLetter } from './invoke.js';
 import { distributionKeysOf, registerKeys } from './keys.js';
 import { LocalLambdas } from './lambda.js';
 import type { Scenario } from './scenario.js';
 import { deliverTopicsToFunctions, startSlack } from './slack.js';
 import { GOLDSMITH_STACK_SET, synthesizeAppCached } from './synth-cache.js';
+import { busPolicies, functionArnOf, functionRoles, recipeNameOf } from './template-reads.js';
 import { installVirtualDate } from './virtual-date.js';
-import { readWiring, unqualifiedFunctionArn, type Wiring } from './wiring.js';
+import { readWiring, type Wiring } from './wiring.js';
 
 export const LOCAL_ACCOUNT = '123456789012';
 
@@ -112,106 +109,9 @@ function destinationRecord(letter: DeadLetter) {
   };
 }
 
-/** One of our functions by name or (partial, qualified) ARN, as its unqualified ARN. */
-function functionArnOf(wiring: Wiring, name: string): string | undefined {
-  const bare = unqualifiedFunctionArn(name);
-  if (wiring.functions.has(bare)) return bare;
-  return [...wiring.functions.keys()].find((arn) => arn.endsWith(`:function:${bare.split(':').pop()}`));
-}
-
 /** A promotion's first execution name, from any of its executions (a resumption adds `-r<n>`). */
 function promotionOf(executionName: string): string {
   return executionName.replace(/-r\d+$/, '');
-}
-
-/** The role ARN of each function (by logical id), as the templates name it. */
-function functionRoles(templates: CfnTemplate[], resolver: TemplateResolver): Map<string, string> {
-  const roles = new Map<string, string>();
-  for (const t of templates) {
-    for (const [id, r] of Object.entries(t.Resources ?? {})) {
-      if (r.Type !== 'AWS::Lambda::Function' || r.Properties?.Role === undefined) continue;
-      roles.set(id, String(resolver.resolve(r.Properties.Role)));
-    }
-  }
-  return roles;
-}
-
-/** Every bus the templates create, with its synthesized resource policy. */
-function busPolicies(templates: CfnTemplate[], resolver: TemplateResolver): Map<string, PolicyDocument> {
-  const policies = new Map<string, PolicyDocument>();
-  for (const t of templates) {
-    for (const [id, r] of Object.entries(t.Resources ?? {})) {
-      if (r.Type !== 'AWS::Events::EventBus') continue;
-      const name = resolver.physicalName(id);
-      const policy = busPolicyOf(templates, resolver, name);
-      if (policy) policies.set(name, policy);
-    }
-  }
-  return policies;
-}
-
-/** The slice of the SDK middleware stack the usage counter needs. */
-interface UsageStack {
-  add(
-    mw: (
-      next: (args: { input: unknown }) => Promise<unknown>,
-      context: { commandName?: string },
-    ) => (args: { input: unknown }) => Promise<unknown>,
-    options: { step: 'initialize'; name: string },
-  ): void;
-}
-
-const DYNAMO_WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand']);
-
-/** Request units one DynamoDB command uses, counted from its input (batch and transaction items each count). */
-function dynamoUnits(command: string, input: Record<string, unknown>): { writes: number; reads: number } {
-  if (DYNAMO_WRITES.has(command)) return { writes: 1, reads: 0 };
-  if (command === 'TransactWriteItemsCommand')
-    return { writes: 2 * ((input.TransactItems as unknown[])?.length ?? 0), reads: 0 };
-  if (command === 'BatchWriteItemCommand') {
-    const writes = Object.values((input.RequestItems ?? {}) as Record<string, unknown[]>).reduce(
-      (n, l) => n + l.length,
-      0,
-    );
-    return { writes, reads: 0 };
-  }
-  if (command === 'BatchGetItemCommand') {
-    const reads = Object.values((input.RequestItems ?? {}) as Record<string, { Keys?: unknown[] }>).reduce(
-      (n, r) => n + (r.Keys?.length ?? 0),
-      0,
-    );
-    return { writes: 0, reads };
-  }
-  if (/^(GetItem|Query|Scan)Command$/.test(command)) return { writes: 0, reads: 1 };
-  return { writes: 0, reads: 0 };
-}
-
-/** The recipe name a pipeline builds from, read off the template (recipe names carry a content hash). */
-function recipeNameOf(templates: CfnTemplate[], resolver: TemplateResolver, pipeline: string): string | undefined {
-  const resources = Object.assign({}, ...templates.map((t) => t.Resources ?? {})) as Record<string, CfnResource>;
-  const found = Object.values(resources).find(
-    (r) => r.Type === 'AWS::ImageBuilder::ImagePipeline' && resolver.resolve(r.Properties?.Name) === pipeline,
-  );
-  const ref = (found?.Properties?.ImageRecipeArn ?? found?.Properties?.ContainerRecipeArn) as
-    | { Ref?: string; 'Fn::GetAtt'?: [string, string] }
-    | undefined;
-  const recipeId = ref?.Ref ?? ref?.['Fn::GetAtt']?.[0];
-  const name = recipeId ? resources[recipeId]?.Properties?.Name : undefined;
-  return name === undefined ? undefined : String(resolver.resolve(name)).toLowerCase();
-}
-
-async function createTables(wiring: Wiring): Promise<void> {
-  for (const table of wiring.tables) {
-    const p = table.properties;
-    const input: CreateTableCommandInput = {
-      TableName: table.name,
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: p.KeySchema as CreateTableCommandInput['KeySchema'],
-      AttributeDefinitions: p.AttributeDefinitions as CreateTableCommandInput['AttributeDefinitions'],
-      GlobalSecondaryIndexes: p.GlobalSecondaryIndexes as CreateTableCommandInput['GlobalSecondaryIndexes'],
-    };
-    await client('dynamodb').send(new CreateTableCommand(input));
-  }
 }
 
 /**
@@ -420,15 +320,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
       base.decorate?.(sdkClient, service, clientRegion);
       if (service === 'dynamodb') {
         attachOutage(sdkClient, 'dynamodb', outages, installed.stats, clock);
-        (sdkClient.middlewareStack as unknown as UsageStack).add(
-          (next, context) => (args) => {
-            const units = dynamoUnits(context.commandName ?? '', args.input as Record<string, unknown>);
-            dynamoUsage.writes += units.writes;
-            dynamoUsage.reads += units.reads;
-            return next(args);
-          },
-          { step: 'initialize', name: 'goldsmithDynamoUsage' },
-        );
+        countDynamoUsage(sdkClient, dynamoUsage);
       }
       const fake = extra[service as keyof typeof extra];
       if (!fake) return;

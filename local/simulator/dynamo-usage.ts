@@ -1,0 +1,71 @@
+import { CreateTableCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { client } from '../../aws/clients.js';
+import type { Wiring } from './wiring.js';
+
+// The local DynamoDB's tables, and the request units Goldsmith's DynamoDB clients use (the simulator's cost figures).
+
+/** The slice of the SDK middleware stack the usage counter needs. */
+interface UsageStack {
+  add(
+    mw: (
+      next: (args: { input: unknown }) => Promise<unknown>,
+      context: { commandName?: string },
+    ) => (args: { input: unknown }) => Promise<unknown>,
+    options: { step: 'initialize'; name: string },
+  ): void;
+}
+
+const DYNAMO_WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand']);
+
+/** Request units one DynamoDB command uses, counted from its input (batch and transaction items each count). */
+function dynamoUnits(command: string, input: Record<string, unknown>): { writes: number; reads: number } {
+  if (DYNAMO_WRITES.has(command)) return { writes: 1, reads: 0 };
+  if (command === 'TransactWriteItemsCommand')
+    return { writes: 2 * ((input.TransactItems as unknown[])?.length ?? 0), reads: 0 };
+  if (command === 'BatchWriteItemCommand') {
+    const writes = Object.values((input.RequestItems ?? {}) as Record<string, unknown[]>).reduce(
+      (n, l) => n + l.length,
+      0,
+    );
+    return { writes, reads: 0 };
+  }
+  if (command === 'BatchGetItemCommand') {
+    const reads = Object.values((input.RequestItems ?? {}) as Record<string, { Keys?: unknown[] }>).reduce(
+      (n, r) => n + (r.Keys?.length ?? 0),
+      0,
+    );
+    return { writes: 0, reads };
+  }
+  if (/^(GetItem|Query|Scan)Command$/.test(command)) return { writes: 0, reads: 1 };
+  return { writes: 0, reads: 0 };
+}
+
+export async function createTables(wiring: Wiring): Promise<void> {
+  for (const table of wiring.tables) {
+    const p = table.properties;
+    const input: CreateTableCommandInput = {
+      TableName: table.name,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: p.KeySchema as CreateTableCommandInput['KeySchema'],
+      AttributeDefinitions: p.AttributeDefinitions as CreateTableCommandInput['AttributeDefinitions'],
+      GlobalSecondaryIndexes: p.GlobalSecondaryIndexes as CreateTableCommandInput['GlobalSecondaryIndexes'],
+    };
+    await client('dynamodb').send(new CreateTableCommand(input));
+  }
+}
+
+/** Counts the request units every command sent through `sdkClient` uses into `usage`. */
+export function countDynamoUsage(
+  sdkClient: { middlewareStack: unknown },
+  usage: { writes: number; reads: number },
+): void {
+  (sdkClient.middlewareStack as UsageStack).add(
+    (next, context) => (args) => {
+      const units = dynamoUnits(context.commandName ?? '', args.input as Record<string, unknown>);
+      usage.writes += units.writes;
+      usage.reads += units.reads;
+      return next(args);
+    },
+    { step: 'initialize', name: 'goldsmithDynamoUsage' },
+  );
+}
