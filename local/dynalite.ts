@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type dynaliteServer from 'dynalite';
+import { rememberDynaliteParses } from './dynalite-parse-cache.js';
 import { repairStore, type Store } from './dynalite-store.js';
 
 const require = createRequire(import.meta.url);
@@ -28,6 +29,7 @@ function dynaliteWithRepairedStore(options: Parameters<typeof dynaliteServer>[0]
     const server = dynalite(options);
     if (!store) throw new Error('dynalite made its store without dynalite/db create(): cannot repair it');
     repairStore(store);
+    rememberDynaliteParses();
     return server;
   } finally {
     db.create = create;
