@@ -27,6 +27,8 @@ export interface BusEvent {
 export interface DeliveryFaults {
   /** Each matched event is delivered this many times (at-least-once delivery made visible). */
   deliverEachEventTimes: number;
+  /** Probability that a delivery is repeated once more on top of that (drawn from `duplicateRandom`). */
+  duplicateRate?: number;
   /** Probability that an event whose source is in `droppableSources` is never delivered. */
   dropRate: number;
   droppableSources: readonly string[];
@@ -39,12 +41,23 @@ export interface LocalEventBusOptions {
   deliver(targetArn: string, event: BusEvent, rule: BusRule): void;
   faults?: DeliveryFaults;
   random?: () => number;
+  /** Draws the `duplicateRate` repeats; a stream of its own, so drops do not depend on it. */
+  duplicateRandom?: () => number;
 }
 
 export interface PutResult {
   matched: string[];
   delivered: number;
   dropped: boolean;
+}
+
+/** How many times one delivery happens: `deliverEachEventTimes`, and once more with probability `duplicateRate`. */
+export function deliveryCopies(
+  faults: { deliverEachEventTimes: number; duplicateRate?: number },
+  random: () => number,
+): number {
+  const rate = faults.duplicateRate ?? 0;
+  return faults.deliverEachEventTimes + (rate > 0 && random() < rate ? 1 : 0);
 }
 
 export class LocalEventBus {
@@ -76,7 +89,8 @@ export class LocalEventBus {
     let delivered = 0;
     for (const rule of rules) {
       for (const target of rule.targets) {
-        for (let copy = 0; copy < this.faults.deliverEachEventTimes; copy += 1) {
+        const copies = deliveryCopies(this.faults, this.options.duplicateRandom ?? Math.random);
+        for (let copy = 0; copy < copies; copy += 1) {
           this.options.deliver(target, event, rule);
           delivered += 1;
           if (copy > 0) this.stats.duplicates += 1;

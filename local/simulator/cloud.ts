@@ -172,6 +172,8 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
   const roles = functionRoles(app.templates, resolver);
   const lambdas = new LocalLambdas(root, roles);
   const random = seededRandom(scenario.seed + 1);
+  // Repeats drawn from a stream of their own: a scenario without `duplicateRate` draws nothing from it.
+  const duplicateRandom = seededRandom(scenario.seed + 3);
   const sqs = new SqsFake(LOCAL_ACCOUNT, region, () => clock.now());
   for (const q of wiring.queues) sqs.createQueue(q.name, q.retentionSeconds);
   const invoker = new AsyncInvoker({
@@ -179,6 +181,8 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     lambdas,
     wiring,
     duplicates: scenario.faults.deliverEachEventTimes,
+    duplicateRate: scenario.faults.duplicateRate,
+    duplicateRandom,
     outages,
     onDeadLetter: (letter) => {
       const queue = wiring.onFailure.get(letter.target);
@@ -234,10 +238,12 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     deliver: (target, event) => invoker.deliverAsync(target, event, `event ${event['detail-type']}`),
     faults: {
       deliverEachEventTimes: scenario.faults.deliverEachEventTimes,
+      duplicateRate: scenario.faults.duplicateRate,
       dropRate: scenario.faults.dropImageEvents,
       droppableSources: ['aws.imagebuilder'],
     },
     random,
+    duplicateRandom,
   });
   installed.fakes.imagebuilder.onEvent((event) => bus.put(event, 'default'));
   // An announcement SNS refused during an outage is done when it is published after all.

@@ -201,9 +201,18 @@ export const scenarioSchema = z.strictObject({
       errorRate: z.number().min(0).max(1).default(0),
       dropImageEvents: z.number().min(0).max(1).default(0),
       deliverEachEventTimes: z.number().int().min(1).max(10).default(1),
+      /** Probability that one delivery (event, schedule firing, SNS notice) is repeated once more. */
+      duplicateRate: z.number().min(0).max(1).default(0),
       outages: z.array(outageSchema).default([]),
     })
-    .default({ throttleRate: 0, errorRate: 0, dropImageEvents: 0, deliverEachEventTimes: 1, outages: [] }),
+    .default({
+      throttleRate: 0,
+      errorRate: 0,
+      dropImageEvents: 0,
+      deliverEachEventTimes: 1,
+      duplicateRate: 0,
+      outages: [],
+    }),
   seed: z.number().int().default(1),
 });
 
