@@ -6,7 +6,7 @@ import { metricNames } from '../core/observability/metrics.js';
 import { outcomesGaugesNeed } from '../core/status/gauge-reads.js';
 import { type ImageView, imageView } from '../core/status/image-view.js';
 import { handlerFor } from './lib/middleware.js';
-import { logger, metrics } from './lib/powertools.js';
+import { logger, metrics, metricsWithDimensions } from './lib/powertools.js';
 import { promotionPlans } from './promotion/plans.js';
 
 /** The schedule's fixed input (stacks/monitoring/health.ts). */
@@ -86,10 +86,10 @@ export const handler = handlerFor({
     metrics.addMetric(metricNames.approvalWaitPercent, MetricUnit.Percent, gauges.approvalWaitPercent);
     metrics.addMetric(metricNames.oldestChannelAge, MetricUnit.Count, gauges.oldestChannelAgeDays);
     for (const c of gauges.channels) {
-      const single = metrics.singleMetric();
-      single.addDimensions({ image: c.image, channel: c.channel });
-      single.addMetric(metricNames.channelLag, MetricUnit.Count, c.lagBuilds);
-      single.addMetric(metricNames.channelAge, MetricUnit.Count, c.ageDays ?? 0);
+      const channel = metricsWithDimensions({ image: c.image, channel: c.channel });
+      channel.addMetric(metricNames.channelLag, MetricUnit.Count, c.lagBuilds);
+      channel.addMetric(metricNames.channelAge, MetricUnit.Count, c.ageDays ?? 0);
+      channel.publishStoredMetrics();
     }
     logger.info('health gauges', { ...gauges });
     return gauges;
