@@ -15,7 +15,7 @@ describe('metricsWithDimensions', () => {
     const publish = channel.publishStoredMetrics.bind(channel);
     const spy = vi.spyOn(channel, 'publishStoredMetrics').mockImplementation(() => {
       records.push(channel.serializeMetrics() as unknown as Record<string, unknown>);
-      publish();
+      return publish();
     });
     for (const lag of [2, 0]) {
       channel.addMetric('ChannelLagBuilds', MetricUnit.Count, lag);
