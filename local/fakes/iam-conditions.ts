@@ -9,8 +9,15 @@
  * else is refused loudly rather than guessed.
  */
 
-/** The request context a principal brings: single-valued keys as strings, multivalued ones as arrays. */
-export type RequestContext = Record<string, string | string[] | undefined>;
+import {
+  type CompiledStatement,
+  compileStatement,
+  type PolicyStatement,
+  prepareRequest,
+  type RequestContext,
+} from './iam-compile.js';
+
+export { type PolicyStatement, type RequestContext, UnsupportedPolicyError } from './iam-compile.js';
 
 /** Who asks for what: the caller's account and (when it is not the account root) its principal ARN. */
 export interface PolicyRequest {
@@ -21,116 +28,11 @@ export interface PolicyRequest {
   readonly context: RequestContext;
 }
 
-/** One statement of a resource policy, as this evaluator reads it. */
-export interface PolicyStatement {
-  Effect?: string;
-  Principal?: unknown;
-  Action?: unknown;
-  NotAction?: unknown;
-  NotPrincipal?: unknown;
-  Condition?: Record<string, Record<string, unknown>>;
-}
-
 /** A policy document as JSON text or already parsed. */
 export type PolicyInput = string | { Statement?: unknown };
 
-const STRING_OPERATORS = new Set(['StringEquals', 'StringNotEquals', 'StringLike', 'StringNotLike']);
-const ARN_OPERATORS = new Set(['ArnEquals', 'ArnNotEquals', 'ArnLike', 'ArnNotLike']);
-
-/** Why a policy cannot be evaluated by this fake (a construct it does not implement). */
-export class UnsupportedPolicyError extends Error {
-  constructor(what: string) {
-    super(`the local cloud's policy evaluation does not support ${what}`);
-    this.name = 'UnsupportedPolicyError';
-  }
-}
-
-const compiled = new Map<string, RegExp>();
-
-/** A policy wildcard pattern (`*`, `?`) as a regular expression; compiled once (audits evaluate it many times). */
-function globToRegExp(pattern: string, flags = ''): RegExp {
-  const key = `${flags}/${pattern}`;
-  let re = compiled.get(key);
-  if (!re) {
-    const body = pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.');
-    re = new RegExp(`^${body}$`, flags);
-    compiled.set(key, re);
-  }
-  return re;
-}
-
-const asList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
-
-/** `${key}` in a condition value is the request's single value for key; a missing key makes the value unmatchable. */
-function substitute(value: string, context: RequestContext): string | undefined {
-  let missing = false;
-  const out = value.replace(/\$\{([^}]+)\}/g, (_m, key: string) => {
-    const v = context[key];
-    if (typeof v !== 'string') missing = true;
-    return typeof v === 'string' ? v : '';
-  });
-  return missing ? undefined : out;
-}
-
-function matchesOne(base: string, value: string, policyValues: string[]): boolean {
-  if (base === 'Bool') return policyValues.some((p) => p.toLowerCase() === value.toLowerCase());
-  const like = /Like$/.test(base) || ARN_OPERATORS.has(base);
-  const hit = policyValues.some((p) => (like ? globToRegExp(p).test(value) : p === value));
-  return /Not/.test(base) ? !hit : hit;
-}
-
-/** One `operator: { key: values }` condition against the context. */
-function conditionHolds(operator: string, key: string, rawValues: string[], context: RequestContext): boolean {
-  const [qualifier, base] = operator.includes(':') ? operator.split(':', 2) : [undefined, operator];
-  if (!base || !(STRING_OPERATORS.has(base) || ARN_OPERATORS.has(base) || base === 'Bool'))
-    throw new UnsupportedPolicyError(`the condition operator ${operator}`);
-  const policyValues = rawValues.map((v) => substitute(v, context)).filter((v): v is string => v !== undefined);
-  const raw = context[key];
-  const values = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
-  const negated = /Not/.test(base);
-  if (qualifier === 'ForAnyValue') return values.some((v) => matchesOne(base, v, policyValues));
-  if (qualifier === 'ForAllValues') return values.every((v) => matchesOne(base, v, policyValues));
-  if (qualifier !== undefined) throw new UnsupportedPolicyError(`the set operator ${qualifier}`);
-  // A single-valued key missing from the context: negated operators hold, the others do not.
-  if (values.length === 0) return negated;
-  return values.every((v) => matchesOne(base, v, policyValues));
-}
-
-const SESSION = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\/[^/]+$/;
-
-function principalMatches(principal: unknown, request: PolicyRequest): boolean {
-  if (principal === '*') return true;
-  if (typeof principal !== 'object' || principal === null) throw new UnsupportedPolicyError('this Principal form');
-  const session = request.principalArn ? SESSION.exec(request.principalArn) : null;
-  const arn = session ? `arn:${session[1]}:iam::${session[2]}:role/${session[3]}` : request.principalArn;
-  const aws = asList((principal as { AWS?: unknown }).AWS);
-  return aws.some(
-    (p) =>
-      p === '*' ||
-      p === request.account ||
-      /^arn:aws[a-z-]*:iam::(\d{12}):root$/.exec(p)?.[1] === request.account ||
-      (arn !== undefined && p === arn),
-  );
-}
-
-function actionMatches(action: unknown, wanted: string): boolean {
-  return asList(action).some((a) => globToRegExp(a, 'i').test(wanted));
-}
-
-function statementApplies(s: PolicyStatement, request: PolicyRequest): boolean {
-  if (s.NotAction !== undefined || s.NotPrincipal !== undefined)
-    throw new UnsupportedPolicyError('NotAction/NotPrincipal');
-  if (!principalMatches(s.Principal, request) || !actionMatches(s.Action, request.action)) return false;
-  for (const [operator, block] of Object.entries(s.Condition ?? {})) {
-    for (const [key, values] of Object.entries(block)) {
-      if (!conditionHolds(operator, key, asList(values), request.context)) return false;
-    }
-  }
-  return true;
-}
+/** The resource policy's own answer to one request. */
+export type PolicyDecision = 'Allowed' | 'Denied' | 'NotAllowed';
 
 function asStatements(doc: { Statement?: unknown }): PolicyStatement[] {
   const s = doc.Statement;
@@ -139,16 +41,68 @@ function asStatements(doc: { Statement?: unknown }): PolicyStatement[] {
   return [];
 }
 
-/** The statements of a policy given as text or as a document. */
-export function statementsOf(policy: PolicyInput): PolicyStatement[] {
-  return asStatements(typeof policy === 'string' ? (JSON.parse(policy) as { Statement?: unknown }) : policy);
+/** A policy's statements, compiled once to answer many requests. */
+export class CompiledPolicy {
+  private readonly compiled: readonly CompiledStatement[];
+
+  constructor(readonly statements: readonly PolicyStatement[]) {
+    this.compiled = statements.map(compileStatement);
+  }
+
+  /**
+   * The decision for one request: an explicit Deny wins, otherwise some Allow must match. Every statement is
+   * evaluated (a construct this evaluator does not support fails wherever it is). `only` restricts the policy to
+   * the statements it accepts.
+   */
+  decision(request: PolicyRequest, only?: (statement: PolicyStatement) => boolean): PolicyDecision {
+    const prepared = prepareRequest(request);
+    let allowed = false;
+    let denied = false;
+    for (const s of this.compiled) {
+      if ((only && !only(s.source)) || !s.applies(prepared)) continue;
+      if (s.effect === 'Deny') denied = true;
+      else if (s.effect === 'Allow') allowed = true;
+    }
+    return denied ? 'Denied' : allowed ? 'Allowed' : 'NotAllowed';
+  }
+}
+
+/** Policy texts seen most recently, parsed and compiled: the audits ask the same few policies over and over. */
+const byText = new Map<string, CompiledPolicy>();
+const MAX_POLICY_TEXTS = 1024;
+
+/** Parsed statements are shared by every caller of the same text: nobody may change them. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/**
+ * A policy compiled: JSON text is parsed and compiled once (the statements frozen, shared by every caller of the
+ * same text); a document is compiled as it is now.
+ */
+export function compilePolicy(policy: PolicyInput): CompiledPolicy {
+  if (typeof policy !== 'string') return new CompiledPolicy(asStatements(policy));
+  let known = byText.get(policy);
+  if (!known) {
+    known = new CompiledPolicy(deepFreeze(asStatements(JSON.parse(policy) as { Statement?: unknown })));
+    if (byText.size >= MAX_POLICY_TEXTS) byText.delete(byText.keys().next().value as string);
+    byText.set(policy, known);
+  }
+  return known;
+}
+
+/** The statements of a policy given as text (parsed once, read-only) or as a document. */
+export function statementsOf(policy: PolicyInput): readonly PolicyStatement[] {
+  return compilePolicy(policy).statements;
 }
 
 /** The resource policy's own decision for one request: an explicit Deny wins, otherwise some Allow must match. */
-export function policyDecision(policy: PolicyInput, request: PolicyRequest): 'Allowed' | 'Denied' | 'NotAllowed' {
-  const applying = statementsOf(policy).filter((s) => statementApplies(s, request));
-  if (applying.some((s) => s.Effect === 'Deny')) return 'Denied';
-  return applying.some((s) => s.Effect === 'Allow') ? 'Allowed' : 'NotAllowed';
+export function policyDecision(policy: PolicyInput, request: PolicyRequest): PolicyDecision {
+  return compilePolicy(policy).decision(request);
 }
 
 /**
@@ -162,10 +116,8 @@ export function resourcePolicyAllows(
   context: RequestContext,
 ): boolean {
   if (!policyText) return false;
-  const statements = statementsOf(policyText);
-  return actions.every(
-    (action) => policyDecision({ Statement: statements }, { account, action, context }) === 'Allowed',
-  );
+  const policy = compilePolicy(policyText);
+  return actions.every((action) => policy.decision({ account, action, context }) === 'Allowed');
 }
 
 /** A policy document's shape problems, as ECR's SetRepositoryPolicy would refuse them; empty when acceptable. */
