@@ -86,13 +86,14 @@ export function autoScalingGrantRefusal(
   granteeAccount: string = caller.account,
 ): string | undefined {
   try {
-    kms.createGrant(region, keyRef, caller, {
+    // CreateGrant's answer as a value: most members are refused, and an Error (its stack) for each costs.
+    const outcome = kms.grantOutcome(region, keyRef, caller, {
       granteePrincipal: autoScalingRoleArn(granteeAccount),
       operations: AUTO_SCALING_GRANT_OPERATIONS,
       name: 'goldsmith-auto-scaling',
       dryRun: true,
     });
-    return undefined;
+    return 'code' in outcome ? `${outcome.code}: ${outcome.message}` : undefined;
   } catch (error) {
     return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   }

@@ -1,4 +1,29 @@
-import { type PolicyInput, policyDecision, type RequestContext, statementsOf } from './iam-conditions.js';
+import {
+  type CompiledPolicy,
+  compilePolicy,
+  type PolicyInput,
+  type PolicyStatement,
+  type RequestContext,
+} from './iam-conditions.js';
+import {
+  type GrantOutcome,
+  type GrantRequest,
+  type KmsCaller,
+  type KmsDecision,
+  KmsError,
+  type KmsKey,
+} from './kms-types.js';
+
+export {
+  type Grant,
+  type GrantOutcome,
+  type GrantRequest,
+  type KmsCaller,
+  type KmsDecision,
+  KmsError,
+  type KmsErrorCode,
+  type KmsKey,
+} from './kms-types.js';
 
 /**
  * KMS, per Region, as far as Goldsmith's AMI key goes: keys with their key policy as the stacks write it, multi-Region
@@ -14,60 +39,6 @@ import { type PolicyInput, policyDecision, type RequestContext, statementsOf } f
  * both the key policy and its own IAM policy to allow the call; a grant allows its grantee its operations with no
  * IAM policy involved (https://docs.aws.amazon.com/kms/latest/developerguide/grants.html).
  */
-
-/** An error as KMS returns it (the SDK names it by its code). */
-export class KmsError extends Error {
-  constructor(
-    code:
-      | 'NotFoundException'
-      | 'AccessDeniedException'
-      | 'LimitExceededException'
-      | 'AlreadyExistsException'
-      | 'ValidationException'
-      | 'MalformedPolicyDocumentException'
-      | 'UnsupportedOperationException',
-    message: string,
-  ) {
-    super(message);
-    this.name = code;
-  }
-}
-
-export interface Grant {
-  readonly grantId: string;
-  readonly name: string | undefined;
-  readonly granteePrincipal: string;
-  readonly operations: readonly string[];
-  readonly issuingAccount: string;
-}
-
-export interface KmsKey {
-  readonly keyId: string;
-  readonly region: string;
-  readonly arn: string;
-  readonly multiRegion: boolean;
-  readonly primaryRegion: string;
-  readonly description: string;
-  readonly policy: PolicyInput;
-  readonly grants: Grant[];
-}
-
-/** Who calls KMS (directly, or an AWS service on its behalf). */
-export interface KmsCaller {
-  readonly account: string;
-  readonly principalArn: string;
-  /** Whether the caller's own IAM policies allow the call: cross-account calls need them as well as the key policy. */
-  readonly identityAllows: boolean;
-  /** `aws:PrincipalOrgID`, when the caller's account is in an organization. */
-  readonly organizationId?: string;
-}
-
-/** How a request was decided, for the audit's messages. */
-export interface KmsDecision {
-  readonly allowed: boolean;
-  readonly by: 'key-policy' | 'grant' | undefined;
-  readonly reason: string;
-}
 
 /** "Grants per KMS key: 50,000" (https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html). */
 export const MAX_GRANTS_PER_KEY = 50_000;
@@ -85,8 +56,13 @@ export function kmsContext(caller: KmsCaller, extra: RequestContext = {}): Reque
   };
 }
 
+/** KMS keeps a key policy as text (CreateKey's `Policy`): a document given here is copied, not referenced. */
+const keptText = (policy: PolicyInput): string => (typeof policy === 'string' ? policy : JSON.stringify(policy));
+
 export class KmsFake {
   private readonly keys = new Map<string, KmsKey>();
+  /** Each key's policy as KMS keeps it: its text from CreateKey / ReplicateKey, compiled on first use. */
+  private readonly policies = new WeakMap<KmsKey, string | CompiledPolicy>();
   private grantCounter = 0;
 
   constructor(readonly accountId: string) {}
@@ -98,7 +74,8 @@ export class KmsFake {
     policy: PolicyInput,
     opts: { multiRegion?: boolean; description?: string } = {},
   ): KmsKey {
-    if (statementsOf(policy).length === 0)
+    const compiled = compilePolicy(keptText(policy));
+    if (compiled.statements.length === 0)
       throw new KmsError('MalformedPolicyDocumentException', 'The key policy has no statement.');
     const key: KmsKey = {
       keyId,
@@ -111,6 +88,7 @@ export class KmsFake {
       grants: [],
     };
     this.keys.set(`${region}|${keyId}`, key);
+    this.policies.set(key, compiled);
     return key;
   }
 
@@ -130,6 +108,7 @@ export class KmsFake {
       grants: [],
     };
     this.keys.set(`${replicaRegion}|${keyId}`, replica);
+    this.policies.set(replica, keptText(policy));
     return replica;
   }
 
@@ -145,7 +124,7 @@ export class KmsFake {
     const key = this.key(region, ref);
     if (!key) return { allowed: false, by: undefined, reason: `no key ${ref} in ${region}` };
     const context = kmsContext(caller, extra);
-    const decision = policyDecision(key.policy, {
+    const decision = this.policyOf(key).decision({
       account: caller.account,
       principalArn: caller.principalArn,
       action,
@@ -177,22 +156,18 @@ export class KmsFake {
    * `kms:GrantIsForAWSResource` in the context); a grant with the same name and parameters is returned again, not
    * duplicated; more than {@link MAX_GRANTS_PER_KEY} grants on a key is refused. `dryRun` checks without creating.
    */
-  createGrant(
-    region: string,
-    ref: string,
-    caller: KmsCaller,
-    grant: {
-      granteePrincipal: string;
-      operations: readonly string[];
-      name?: string;
-      viaService?: string;
-      dryRun?: boolean;
-    },
-  ): string {
+  createGrant(region: string, ref: string, caller: KmsCaller, grant: GrantRequest): string {
+    const outcome = this.grantOutcome(region, ref, caller, grant);
+    if ('code' in outcome) throw new KmsError(outcome.code, outcome.message);
+    return outcome.grantId;
+  }
+
+  /** {@link createGrant}'s answer as a value: the audit asks it for every member, refusals being the norm. */
+  grantOutcome(region: string, ref: string, caller: KmsCaller, grant: GrantRequest): GrantOutcome {
     const key = this.key(region, ref);
-    if (!key) throw new KmsError('NotFoundException', `Key '${ref}' does not exist`);
+    if (!key) return { code: 'NotFoundException', message: `Key '${ref}' does not exist` };
     if (grant.operations.length === 0)
-      throw new KmsError('ValidationException', 'Operations must name at least one operation');
+      return { code: 'ValidationException', message: 'Operations must name at least one operation' };
     const decision = this.authorize(region, ref, caller, 'kms:CreateGrant', {
       'kms:GranteePrincipal': grant.granteePrincipal,
       'kms:GrantOperations': [...grant.operations],
@@ -200,10 +175,10 @@ export class KmsFake {
       ...(grant.viaService ? { 'kms:ViaService': grant.viaService } : {}),
     });
     if (!decision.allowed)
-      throw new KmsError(
-        'AccessDeniedException',
-        `User: ${caller.principalArn} is not authorized to perform: kms:CreateGrant on resource: ${key.arn} (${decision.reason})`,
-      );
+      return {
+        code: 'AccessDeniedException',
+        message: `User: ${caller.principalArn} is not authorized to perform: kms:CreateGrant on resource: ${key.arn} (${decision.reason})`,
+      };
     const same = grant.name
       ? key.grants.find(
           (g) =>
@@ -212,14 +187,14 @@ export class KmsFake {
             g.operations.join() === [...grant.operations].sort().join(),
         )
       : undefined;
-    if (same) return same.grantId;
+    if (same) return { grantId: same.grantId };
     if (key.grants.length >= MAX_GRANTS_PER_KEY)
-      throw new KmsError(
-        'LimitExceededException',
-        `The grants quota (${MAX_GRANTS_PER_KEY}) for ${key.arn} is reached`,
-      );
+      return {
+        code: 'LimitExceededException',
+        message: `The grants quota (${MAX_GRANTS_PER_KEY}) for ${key.arn} is reached`,
+      };
     const grantId = `grant-${(++this.grantCounter).toString(16).padStart(16, '0')}`;
-    if (grant.dryRun) return grantId;
+    if (grant.dryRun) return { grantId };
     key.grants.push({
       grantId,
       name: grant.name,
@@ -227,17 +202,26 @@ export class KmsFake {
       operations: [...grant.operations].sort(),
       issuingAccount: caller.account,
     });
-    return grantId;
+    return { grantId };
+  }
+
+  /** The key's policy as it was kept at CreateKey / ReplicateKey. */
+  private policyOf(key: KmsKey): CompiledPolicy {
+    const kept = this.policies.get(key) ?? keptText(key.policy);
+    if (typeof kept !== 'string') return kept;
+    const compiled = compilePolicy(kept);
+    this.policies.set(key, compiled);
+    return compiled;
   }
 
   /** Whether an Allow of the key policy names this principal (or everyone), not only its account's root. */
   private namesPrincipal(key: KmsKey, caller: KmsCaller, action: string, context: RequestContext): boolean {
-    const direct = statementsOf(key.policy).filter((s) => {
+    const direct = (s: PolicyStatement) => {
       if (s.Principal === '*') return true;
       const aws = (s.Principal as { AWS?: string | string[] } | undefined)?.AWS;
       return ([] as string[]).concat(aws ?? []).some((p) => p === '*' || p === caller.principalArn);
-    });
+    };
     const request = { account: caller.account, principalArn: caller.principalArn, action, context };
-    return direct.length > 0 && policyDecision({ Statement: direct }, request) === 'Allowed';
+    return this.policyOf(key).decision(request, direct) === 'Allowed';
   }
 }

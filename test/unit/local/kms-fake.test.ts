@@ -128,6 +128,47 @@ describe('the KMS fake with the stack-written AMI key policy', () => {
     expect(autoScalingGrantRefusal(kms, HOME, KEY_ARN, memberRole(MEMBER, ORG))).toMatch(/AccessDenied/);
   });
 
+  it('keeps the key policy as CreateKey was given it: a later change to that document changes nothing', () => {
+    const document = structuredClone(policy);
+    fresh(document);
+    expect(launchRefusal(kms, HOME, KEY_ARN, memberRole(MEMBER, ORG))).toBeUndefined();
+    document.Statement.length = 0;
+    expect(launchRefusal(kms, HOME, KEY_ARN, memberRole(MEMBER, ORG))).toBeUndefined();
+  });
+
+  it('answers grantOutcome with the code and message createGrant throws, and the same grant ids', () => {
+    const asValues = fresh();
+    const throwing = fresh();
+    const member = memberRole(MEMBER, ORG);
+    const thrown = (act: () => string) => {
+      try {
+        return { grantId: act() };
+      } catch (error) {
+        return error instanceof Error ? { code: error.name, message: error.message } : { error };
+      }
+    };
+    const requests = [
+      { granteePrincipal: autoScalingRoleArn(OTHER_MEMBER), operations: AUTO_SCALING_GRANT_OPERATIONS },
+      { granteePrincipal: autoScalingRoleArn(MEMBER), operations: [] },
+      { granteePrincipal: autoScalingRoleArn(MEMBER), operations: AUTO_SCALING_GRANT_OPERATIONS, dryRun: true },
+      { granteePrincipal: autoScalingRoleArn(MEMBER), operations: AUTO_SCALING_GRANT_OPERATIONS, name: 'a' },
+      { granteePrincipal: autoScalingRoleArn(MEMBER), operations: AUTO_SCALING_GRANT_OPERATIONS, name: 'a' },
+      { granteePrincipal: autoScalingRoleArn(MEMBER), operations: ['Decrypt'], name: 'b' },
+    ];
+    const outcomes = requests.map((r) => asValues.grantOutcome(HOME, KEY_ARN, member, r));
+    expect(requests.map((r) => thrown(() => throwing.createGrant(HOME, KEY_ARN, member, r)))).toEqual(outcomes);
+    expect(outcomes.map((o) => ('code' in o ? o.code : 'granted'))).toEqual([
+      'AccessDeniedException',
+      'ValidationException',
+      'granted',
+      'granted',
+      'granted',
+      'granted',
+    ]);
+    expect(asValues.key(HOME, KEY_ARN)?.grants).toEqual(throwing.key(HOME, KEY_ARN)?.grants);
+    expect(asValues.grantOutcome(HOME, 'nothing', member, requests[3]!)).toMatchObject({ code: 'NotFoundException' });
+  });
+
   it('refuses a grant beyond the 50,000 grants a key may hold', () => {
     fresh();
     const key = kms.key(HOME, KEY_ARN)!;

@@ -1,0 +1,69 @@
+import type { PolicyInput } from './iam-conditions.js';
+
+/** The KMS fake's errors and shapes (kms.ts has the fake itself). */
+
+/** The error codes this fake answers with. */
+export type KmsErrorCode =
+  | 'NotFoundException'
+  | 'AccessDeniedException'
+  | 'LimitExceededException'
+  | 'AlreadyExistsException'
+  | 'ValidationException'
+  | 'MalformedPolicyDocumentException'
+  | 'UnsupportedOperationException';
+
+/** An error as KMS returns it (the SDK names it by its code). */
+export class KmsError extends Error {
+  constructor(code: KmsErrorCode, message: string) {
+    super(message);
+    this.name = code;
+  }
+}
+
+/** What CreateGrant answers: the grant id, or the error KMS would return (without building an Error). */
+export type GrantOutcome = { grantId: string } | { code: KmsErrorCode; message: string };
+
+export interface Grant {
+  readonly grantId: string;
+  readonly name: string | undefined;
+  readonly granteePrincipal: string;
+  readonly operations: readonly string[];
+  readonly issuingAccount: string;
+}
+
+export interface KmsKey {
+  readonly keyId: string;
+  readonly region: string;
+  readonly arn: string;
+  readonly multiRegion: boolean;
+  readonly primaryRegion: string;
+  readonly description: string;
+  readonly policy: PolicyInput;
+  readonly grants: Grant[];
+}
+
+/** Who calls KMS (directly, or an AWS service on its behalf). */
+export interface KmsCaller {
+  readonly account: string;
+  readonly principalArn: string;
+  /** Whether the caller's own IAM policies allow the call: cross-account calls need them as well as the key policy. */
+  readonly identityAllows: boolean;
+  /** `aws:PrincipalOrgID`, when the caller's account is in an organization. */
+  readonly organizationId?: string;
+}
+
+/** How a request was decided, for the audit's messages. */
+export interface KmsDecision {
+  readonly allowed: boolean;
+  readonly by: 'key-policy' | 'grant' | undefined;
+  readonly reason: string;
+}
+
+/** A CreateGrant request. */
+export interface GrantRequest {
+  granteePrincipal: string;
+  operations: readonly string[];
+  name?: string;
+  viaService?: string;
+  dryRun?: boolean;
+}
