@@ -8,12 +8,12 @@ export interface LaunchPermission {
   OrganizationalUnitArn?: string;
 }
 
-/** What `isLaunchableBy` needs from the organization: the org ARN and the OU chain above an account. */
+/** What `isLaunchableBy` needs from the organization: the org ARN and the OUs above an account. */
 export interface OrgModel {
   organizationArn(): string;
-  ouArn(ouId: string): string;
   isMember(accountId: string): boolean;
-  ancestors(accountId: string): string[];
+  /** The ARNs of the OUs (and the root) above an account, at any depth. */
+  ouArnsAbove(accountId: string): ReadonlySet<string>;
 }
 
 const ORG_ARN = /^arn:aws[a-z-]*:organizations::\d{12}:organization\/o-[a-z0-9]{10,32}$/;
@@ -92,11 +92,12 @@ export function permits(
   org: OrgModel | undefined,
 ): boolean {
   if (ownerId === accountId) return true;
-  const ouArns = org?.isMember(accountId) ? new Set(org.ancestors(accountId).map((id) => org.ouArn(id))) : new Set();
+  const member = org?.isMember(accountId) ? org : undefined;
+  const organizationArn = member?.organizationArn();
   for (const p of permissions) {
     if (p.Group === 'all' || p.UserId === accountId) return true;
-    if (org?.isMember(accountId) && p.OrganizationArn === org.organizationArn()) return true;
-    if (p.OrganizationalUnitArn && ouArns.has(p.OrganizationalUnitArn)) return true;
+    if (member && p.OrganizationArn === organizationArn) return true;
+    if (member && p.OrganizationalUnitArn && member.ouArnsAbove(accountId).has(p.OrganizationalUnitArn)) return true;
   }
   return false;
 }

@@ -6,7 +6,6 @@ import {
   ParentNotFoundException,
   TargetNotFoundException,
 } from '@aws-sdk/client-organizations';
-import type { TargetsSpec } from '../../core/config/schema.js';
 import {
   errorFactory,
   type FakeCall,
@@ -15,36 +14,19 @@ import {
   paginate,
   required,
 } from './common.js';
+import type { AccountSpec, OrganizationSpec } from './organization-spec.js';
+
+export {
+  type AccountSpec,
+  type OrganizationSpec,
+  type OuSpec,
+  organizationFromCatalog,
+} from './organization-spec.js';
 
 const err = errorFactory(OrganizationsServiceException);
 const invalid = (msg: string): Error => err(InvalidInputException, msg);
 // Documented for every Organizations list API: MaxResults is 1–20.
 const PAGE = { max: 20, defaultSize: 20, invalidToken: () => invalid('The provided NextToken is not valid.') };
-
-export interface AccountSpec {
-  readonly id: string;
-  readonly name?: string;
-  readonly tags?: Record<string, string>;
-  /** Organizations' account state (default ACTIVE): SUSPENDED and CLOSED accounts can launch nothing. */
-  readonly state?: 'ACTIVE' | 'SUSPENDED' | 'PENDING_CLOSURE' | 'CLOSED';
-}
-
-export interface OuSpec {
-  readonly id: string;
-  readonly name?: string;
-  /** Parent OU id; default: the root. */
-  readonly parentId?: string;
-  readonly accounts?: readonly AccountSpec[];
-}
-
-export interface OrganizationSpec {
-  readonly organizationId: string;
-  readonly managementAccountId: string;
-  readonly rootId?: string;
-  readonly ous: readonly OuSpec[];
-  /** Accounts directly under the root. */
-  readonly rootAccounts?: readonly AccountSpec[];
-}
 
 interface Node {
   readonly id: string;
@@ -53,41 +35,6 @@ interface Node {
   readonly parentId: string | undefined;
   readonly tags: Record<string, string>;
   readonly state?: string;
-}
-
-/**
- * Builds an organization from the catalog: every OU any channel targets or excludes, each with `accountsPerOu`
- * generated accounts, plus explicitly named accounts under the root.
- */
-export function organizationFromCatalog(
-  catalog: {
-    readonly organization: { readonly id: string };
-    readonly channels: readonly { readonly targets: Pick<TargetsSpec, 'ous' | 'accounts' | 'exclude'> }[];
-  },
-  opts: { managementAccountId: string; accountsPerOu?: number },
-): OrganizationSpec {
-  const perOu = opts.accountsPerOu ?? 3;
-  const ouIds = new Set<string>();
-  const accountIds = new Set<string>();
-  for (const ch of catalog.channels) {
-    for (const ou of [...ch.targets.ous, ...ch.targets.exclude.ous]) ouIds.add(ou);
-    for (const a of [...ch.targets.accounts, ...ch.targets.exclude.accounts]) accountIds.add(a);
-  }
-  let n = 0;
-  const ous = [...ouIds].map((id) => ({
-    id,
-    name: id,
-    accounts: Array.from({ length: perOu }, () => {
-      n++;
-      return { id: String(200000000000 + n), name: `account-${n}`, tags: {} };
-    }),
-  }));
-  return {
-    organizationId: catalog.organization.id,
-    managementAccountId: opts.managementAccountId,
-    ous,
-    rootAccounts: [...accountIds].map((id) => ({ id, name: `account-${id}` })),
-  };
 }
 
 /** AWS Organizations: a fixed tree of root → OUs → accounts, read-only, paginated as documented. */
@@ -121,9 +68,17 @@ export class OrganizationsFake implements FakeService {
     return `arn:aws:organizations::${this.spec.managementAccountId}:ou/${this.spec.organizationId}/${ouId}`;
   }
 
+  // The tree is fixed once built (nodes are added by the constructor only): what the audits ask of it over and over
+  // (the accounts, each one's ancestry) is worked out once, and callers get copies.
+  private accountList: readonly string[] | undefined;
+  private readonly ancestry = new Map<string, readonly string[]>();
+  private readonly ouArnsOf = new Map<string, ReadonlySet<string>>();
+  private readonly underOu = new Map<string, readonly string[]>();
+
   /** Every member account id, management account included. */
   accountIds(): string[] {
-    return [...this.nodes.values()].filter((n) => n.type === 'ACCOUNT').map((n) => n.id);
+    this.accountList ??= [...this.nodes.values()].filter((n) => n.type === 'ACCOUNT').map((n) => n.id);
+    return [...this.accountList];
   }
 
   isMember(accountId: string): boolean {
@@ -132,14 +87,38 @@ export class OrganizationsFake implements FakeService {
 
   /** The OU ids and root id above an account or OU, nearest first. */
   ancestors(id: string): string[] {
-    const out: string[] = [];
-    for (let p = this.nodes.get(id)?.parentId; p; p = this.nodes.get(p)?.parentId) out.push(p);
-    return out;
+    return [...this.ancestorsOf(id)];
+  }
+
+  /** The ARNs of the OUs (and the root) above an account or OU, at any depth: where an OU launch permission reaches. */
+  ouArnsAbove(id: string): ReadonlySet<string> {
+    let arns = this.ouArnsOf.get(id);
+    if (!arns) {
+      arns = new Set(this.ancestorsOf(id).map((p) => this.ouArn(p)));
+      this.ouArnsOf.set(id, arns);
+    }
+    return arns;
   }
 
   /** Accounts in an OU and all OUs below it. */
   accountsUnder(ouId: string): string[] {
-    return this.accountIds().filter((a) => this.ancestors(a).includes(ouId));
+    let accounts = this.underOu.get(ouId);
+    if (!accounts) {
+      accounts = this.accountIds().filter((a) => this.ancestorsOf(a).includes(ouId));
+      this.underOu.set(ouId, accounts);
+    }
+    return [...accounts];
+  }
+
+  private ancestorsOf(id: string): readonly string[] {
+    let above = this.ancestry.get(id);
+    if (!above) {
+      const out: string[] = [];
+      for (let p = this.nodes.get(id)?.parentId; p; p = this.nodes.get(p)?.parentId) out.push(p);
+      above = out;
+      this.ancestry.set(id, above);
+    }
+    return above;
   }
 
   /** An account's state (ACTIVE unless the spec says otherwise); undefined for non-members. */
@@ -235,7 +214,7 @@ export class OrganizationsFake implements FakeService {
     return id;
   }
 
-  // The tree is fixed once built: children are indexed on first use (every page of a listing asks again).
+  // Children are indexed on first use (every page of a listing asks again).
   private childIndex: Map<string, string[]> | undefined;
 
   private children(parentId: string, type: Node['type']): string[] {

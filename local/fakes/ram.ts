@@ -269,11 +269,11 @@ export class RamFake implements FakeService {
     return made;
   }
 
-  private accountsOf(principal: string): Set<string> {
-    if (ACCOUNT.test(principal)) return new Set([principal]);
-    if (principal === this.organizations.organizationArn()) return new Set(this.organizations.accountIds());
+  private accountsOf(principal: string): readonly string[] {
+    if (ACCOUNT.test(principal)) return [principal];
+    if (principal === this.organizations.organizationArn()) return this.organizations.accountIds();
     const ou = /\/(ou-[a-z0-9-]+)$/.exec(principal)?.[1];
-    return new Set(ou && principal === this.organizations.ouArn(ou) ? this.organizations.accountsUnder(ou) : []);
+    return ou && principal === this.organizations.ouArn(ou) ? this.organizations.accountsUnder(ou) : [];
   }
 
   private ouExists(arn: string): boolean {

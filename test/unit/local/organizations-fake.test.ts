@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-organizations';
 import { afterEach, describe, expect, it } from 'vitest';
 import { client } from '../../../aws/clients.js';
-import { organizationFromCatalog } from '../../../local/fakes/organizations.js';
+import { OrganizationsFake, organizationFromCatalog } from '../../../local/fakes/organizations.js';
 import { withdrawViolations } from '../../../local/models/request-check.js';
 import { ACCOUNT, localCloud, resetClients } from './helpers.js';
 
@@ -110,5 +110,26 @@ describe('OrganizationsFake', () => {
     expect(tags.Tags).toEqual([{ Key: 'team', Value: 'web' }]);
     const parents = await orgs().send(new ListParentsCommand({ ChildId: tagged }));
     expect(parents.Parents).toEqual([{ Id: 'ou-x1y2-dev00001', Type: 'ORGANIZATIONAL_UNIT' }]);
+  });
+
+  it('answers the same tree questions each time, nested OUs included, with lists the caller may change', () => {
+    const org = new OrganizationsFake({
+      organizationId: 'o-a1b2c3d4e5',
+      managementAccountId: ACCOUNT,
+      ous: [
+        { id: 'ou-x1y2-prd00001', accounts: [{ id: '200000000001' }] },
+        { id: 'ou-x1y2-prd00002', parentId: 'ou-x1y2-prd00001', accounts: [{ id: '200000000002' }] },
+      ],
+    });
+    const nested = '200000000002';
+    expect(org.ancestors(nested)).toEqual(['ou-x1y2-prd00002', 'ou-x1y2-prd00001', org.rootId]);
+    expect([...org.ouArnsAbove(nested)]).toEqual(org.ancestors(nested).map((id) => org.ouArn(id)));
+    expect(org.ouArnsAbove('999999999999').size).toBe(0);
+    org.ancestors(nested).reverse();
+    org.accountIds().pop();
+    org.accountsUnder('ou-x1y2-prd00001').pop();
+    expect(org.ancestors(nested)[0]).toBe('ou-x1y2-prd00002');
+    expect(org.accountIds()).toEqual([ACCOUNT, '200000000001', nested]);
+    expect(org.accountsUnder('ou-x1y2-prd00001')).toEqual(['200000000001', nested]);
   });
 });

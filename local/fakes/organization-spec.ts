@@ -1,0 +1,63 @@
+import type { TargetsSpec } from '../../core/config/schema.js';
+
+/** The organization the Organizations fake serves: its OUs and accounts, as a spec. */
+
+export interface AccountSpec {
+  readonly id: string;
+  readonly name?: string;
+  readonly tags?: Record<string, string>;
+  /** Organizations' account state (default ACTIVE): SUSPENDED and CLOSED accounts can launch nothing. */
+  readonly state?: 'ACTIVE' | 'SUSPENDED' | 'PENDING_CLOSURE' | 'CLOSED';
+}
+
+export interface OuSpec {
+  readonly id: string;
+  readonly name?: string;
+  /** Parent OU id; default: the root. */
+  readonly parentId?: string;
+  readonly accounts?: readonly AccountSpec[];
+}
+
+export interface OrganizationSpec {
+  readonly organizationId: string;
+  readonly managementAccountId: string;
+  readonly rootId?: string;
+  readonly ous: readonly OuSpec[];
+  /** Accounts directly under the root. */
+  readonly rootAccounts?: readonly AccountSpec[];
+}
+
+/**
+ * Builds an organization from the catalog: every OU any channel targets or excludes, each with `accountsPerOu`
+ * generated accounts, plus explicitly named accounts under the root.
+ */
+export function organizationFromCatalog(
+  catalog: {
+    readonly organization: { readonly id: string };
+    readonly channels: readonly { readonly targets: Pick<TargetsSpec, 'ous' | 'accounts' | 'exclude'> }[];
+  },
+  opts: { managementAccountId: string; accountsPerOu?: number },
+): OrganizationSpec {
+  const perOu = opts.accountsPerOu ?? 3;
+  const ouIds = new Set<string>();
+  const accountIds = new Set<string>();
+  for (const ch of catalog.channels) {
+    for (const ou of [...ch.targets.ous, ...ch.targets.exclude.ous]) ouIds.add(ou);
+    for (const a of [...ch.targets.accounts, ...ch.targets.exclude.accounts]) accountIds.add(a);
+  }
+  let n = 0;
+  const ous = [...ouIds].map((id) => ({
+    id,
+    name: id,
+    accounts: Array.from({ length: perOu }, () => {
+      n++;
+      return { id: String(200000000000 + n), name: `account-${n}`, tags: {} };
+    }),
+  }));
+  return {
+    organizationId: catalog.organization.id,
+    managementAccountId: opts.managementAccountId,
+    ous,
+    rootAccounts: [...accountIds].map((id) => ({ id, name: `account-${id}` })),
+  };
+}
