@@ -36,6 +36,12 @@ interface ParameterRecord {
 /** The latest Amazon Linux 2023 AMI parameter; seeded in every region so base images resolve. */
 export const AL2023_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
 
+interface ReadTarget {
+  readonly name: string | undefined;
+  readonly key?: string;
+  readonly ownArn?: string;
+}
+
 /** SSM Parameter Store, per region: versions, Overwrite semantics, tiers, `aws:ec2:image` values, public AWS params. */
 export class SsmFake implements FakeService {
   private readonly params = new Map<string, ParameterRecord>();
@@ -95,11 +101,13 @@ export class SsmFake implements FakeService {
     readers: (arn: string) => Set<string>,
   ): string | undefined {
     const own = account === this.accountId;
-    const name = nameOrArn.startsWith('arn:') ? this.nameOfArn(nameOrArn, region) : own ? nameOrArn : undefined;
+    const target = nameOrArn.startsWith('arn:') ? this.readTarget(nameOrArn, region) : undefined;
+    const name = target ? target.name : own ? nameOrArn : undefined;
     if (name === undefined) return undefined;
-    const p = this.params.get(`${region}|${name}`);
+    const p = this.params.get(target?.key ?? `${region}|${name}`);
     if (!p) return undefined;
-    if (!own && (p.Tier !== 'Advanced' || !readers(this.arn(region, name)).has(account))) return undefined;
+    if (!own && (p.Tier !== 'Advanced' || !readers(target?.ownArn ?? this.arn(region, name)).has(account)))
+      return undefined;
     return p.versions.at(-1)?.Value;
   }
 
@@ -108,6 +116,21 @@ export class SsmFake implements FakeService {
     const m = /^arn:aws[a-z-]*:ssm:([a-z0-9-]+):(\d{12}):parameter(\/.*)$/.exec(arn);
     if (!m || m[1] !== region || m[2] !== this.accountId) return undefined;
     return m[3];
+  }
+
+  // The audit reads one ARN as every account in turn: the last ARN read is remembered, parsed.
+  private lastRead: (ReadTarget & { arn: string; region: string }) | undefined;
+
+  /** What `readAs` needs of an ARN: the name it names here, the parameters' key and the ARN as this account's. */
+  private readTarget(arn: string, region: string): ReadTarget {
+    const last = this.lastRead;
+    if (last?.arn === arn && last.region === region) return last;
+    const name = this.nameOfArn(arn, region);
+    this.lastRead =
+      name === undefined
+        ? { arn, region, name }
+        : { arn, region, name, key: `${region}|${name}`, ownArn: this.arn(region, name) };
+    return this.lastRead;
   }
 
   handle(call: FakeCall): unknown {

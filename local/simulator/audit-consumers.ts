@@ -16,13 +16,25 @@ export interface ConsumerAudit {
   checks: Record<string, number>;
 }
 
-/** The request context IAM builds for a principal of `account`: its account, organization id and path. */
+/**
+ * The request context IAM builds for a principal of `account`: its account, organization id and path. Built once
+ * per account (the organization is fixed, and policy evaluation only reads the context).
+ */
 export function principalContext(org: OrganizationsFake): (account: string) => RequestContext {
   const orgId = /\/(o-[a-z0-9]+)$/.exec(org.organizationArn())?.[1] ?? '';
-  return (account) => {
+  const contexts = new Map<string, RequestContext>();
+  const build = (account: string): RequestContext => {
     if (!org.isMember(account)) return { 'aws:PrincipalAccount': account };
-    const path = `${orgId}/${[...org.ancestors(account)].reverse().join('/')}/`;
+    const path = `${orgId}/${org.ancestors(account).reverse().join('/')}/`;
     return { 'aws:PrincipalAccount': account, 'aws:PrincipalOrgID': orgId, 'aws:PrincipalOrgPaths': [path] };
+  };
+  return (account) => {
+    let context = contexts.get(account);
+    if (!context) {
+      context = build(account);
+      contexts.set(account, context);
+    }
+    return context;
   };
 }
 
@@ -48,7 +60,11 @@ export function auditConsumerAccess(cloud: LocalCloud): ConsumerAudit {
     'not-pullable-by-others': 0,
   };
   const failures = new Map<string, string[]>();
-  const fail = (check: string, problem: string) => failures.set(check, [...(failures.get(check) ?? []), problem]);
+  const fail = (check: string, problem: string) => {
+    const list = failures.get(check);
+    if (list) list.push(problem);
+    else failures.set(check, [problem]);
+  };
 
   for (const [image, spec] of Object.entries(cloud.catalog.images)) {
     const channels = cloud.catalog.channels.filter((c) => !spec.channels || spec.channels.includes(c.name));

@@ -29,13 +29,21 @@ export function auditKeys(cloud: LocalCloud): KeyAudit {
   const members = organizations.accountIds().filter((a) => a !== owner);
   const checks: KeyAudit['checks'] = { 'key-usable-by-targets': 0, 'key-not-usable-by-others': 0 };
   const failures = new Map<string, string[]>();
-  const fail = (check: string, problem: string) => failures.set(check, [...(failures.get(check) ?? []), problem]);
+  const fail = (check: string, problem: string) => {
+    const list = failures.get(check);
+    if (list) list.push(problem);
+    else failures.set(check, [problem]);
+  };
   // The key's answer depends on (Region, key, account), not on the AMI: asked once, counted per AMI.
-  const answers = new Map<string, string | undefined>();
-  const canUse = (region: string, key: string, account: string): string | undefined => {
-    const id = `${region}|${key}|${account}`;
-    if (!answers.has(id)) answers.set(id, launchAndScaleRefusal(kms, region, key, account, orgId));
-    return answers.get(id);
+  const answers = new Map<string, Map<string, string | undefined>>();
+  const answersFor = (region: string, key: string): Map<string, string | undefined> => {
+    const id = `${region}|${key}`;
+    let byAccount = answers.get(id);
+    if (!byAccount) {
+      byAccount = new Map();
+      answers.set(id, byAccount);
+    }
+    return byAccount;
   };
 
   const keysInUse = new Map<string, Set<string>>();
@@ -47,10 +55,15 @@ export function auditKeys(cloud: LocalCloud): KeyAudit {
         const key = ec2.snapshots.get(snapshotId)?.kmsKeyId;
         if (!key) continue;
         keysInUse.set(region, (keysInUse.get(region) ?? new Set()).add(key));
+        const known = answersFor(region, key);
         for (const account of members) {
           if (!ec2.isLaunchableBy(region, amiId, account, organizations)) continue;
           checks['key-usable-by-targets']++;
-          const refusal = canUse(region, key, account);
+          let refusal = known.get(account);
+          if (refusal === undefined && !known.has(account)) {
+            refusal = launchAndScaleRefusal(kms, region, key, account, orgId);
+            known.set(account, refusal);
+          }
           if (refusal)
             fail(
               'key-usable-by-targets',
