@@ -26,8 +26,8 @@ describe('metricsWithDimensions', () => {
 
     expect(records.map((r) => r.ChannelLagBuilds)).toEqual([2, 0]);
     expect(records[0]).toMatchObject({ image: 'app', channel: 'staging', service: 'goldsmith', ChannelAgeDays: 5 });
-    const [dimensions] = (records[0]?._aws as { CloudWatchMetrics: { Dimensions: string[][]; Namespace: string }[] })
-      .CloudWatchMetrics;
+    const emf = records[0]?._aws as { CloudWatchMetrics: { Dimensions: string[][]; Namespace: string }[] } | undefined;
+    const [dimensions] = emf?.CloudWatchMetrics ?? [];
     expect(dimensions?.Namespace).toBe('Goldsmith');
     expect(dimensions?.Dimensions[0]?.sort()).toEqual(['channel', 'image', 'service']);
   });
