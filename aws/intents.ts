@@ -1,7 +1,8 @@
-import { GetCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { intentKey, ttlAfter } from '../core/ledger/keys.js';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { intentKey, type OpenWorkKind, openWork, openWorkIndex, ttlAfter } from '../core/ledger/keys.js';
 import { type Change, changeIdOf, changeTimeOf } from '../core/triggers/change.js';
 import { documentClient } from './clients/dynamodb.js';
+import { openWorkItems } from './open-work.js';
 
 /** Intents are kept this long (well past the reconciler's look-back and any retry horizon). */
 const INTENT_TTL_DAYS = 90;
@@ -14,6 +15,8 @@ export interface IntentRecord {
   changeId: string;
   change: Change;
   status: 'pending' | 'done';
+  /** Set while pending: the intent is in the open-work index (core/ledger/keys.ts). */
+  openWork?: OpenWorkKind;
   recordedAt: string;
   /** What the decisions were, once done: `image: start 1.0.0/3` or `image: skip <reason>`. */
   outcome?: string[];
@@ -40,6 +43,8 @@ export async function recordIntent(change: Change, at: Date): Promise<void> {
     changeId: changeIdOf(change),
     change,
     status: 'pending',
+    // Open work until done (markIntentDone).
+    openWork: openWork.intent,
     recordedAt: at.toISOString(),
     expiresAt: ttlAfter(at, INTENT_TTL_DAYS),
   };
@@ -59,7 +64,7 @@ export async function markIntentDone(change: Change, outcome: string[], at: Date
     new UpdateCommand({
       TableName: table(),
       Key: keyOf(change),
-      UpdateExpression: 'SET #status = :done, outcome = :outcome, doneAt = :at',
+      UpdateExpression: `SET #status = :done, outcome = :outcome, doneAt = :at REMOVE ${openWorkIndex.partitionKey}`,
       ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: { ':done': 'done', ':outcome': outcome, ':at': at.toISOString() },
@@ -75,19 +80,12 @@ export async function readIntent(change: Change): Promise<IntentRecord | undefin
   return out.Item as IntentRecord | undefined;
 }
 
-/** Every intent still pending, oldest change first; every page is read. */
+/** Every intent still pending, oldest change first: one Query of the open-work index, not of every intent kept. */
 export async function pendingIntents(): Promise<IntentRecord[]> {
-  const found: IntentRecord[] = [];
-  const pages = paginateQuery(
-    { client: documentClient() },
-    {
-      TableName: table(),
-      KeyConditionExpression: 'pk = :pk',
-      FilterExpression: '#status = :pending',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':pk': 'INTENTS', ':pending': 'pending' },
-    },
-  );
-  for await (const page of pages) found.push(...((page.Items ?? []) as IntentRecord[]));
+  const found = await openWorkItems<IntentRecord>(openWork.intent, {
+    expression: '#status = :pending',
+    names: { '#status': 'status' },
+    values: { ':pending': 'pending' },
+  });
   return found.sort((a, b) => a.sk.localeCompare(b.sk));
 }

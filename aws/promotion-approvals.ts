@@ -1,12 +1,16 @@
 import { GetCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { imagePk } from '../core/ledger/keys.js';
+import { imagePk, openWork, openWorkIndex } from '../core/ledger/keys.js';
+import { compareBuildVersions } from '../core/promotion/naming.js';
 import { documentClient } from './clients/dynamodb.js';
+import { openWorkItems } from './open-work.js';
 import { isConditionFailure } from './promotion-ledger.js';
 
 /**
  * Approvals in the ledger: `APPROVAL#<buildVersion>#<channel>` holds the request (the long task token, which never
  * leaves the ledger; links carry only the short id) and the response (decision, who, when, when it was sent).
  */
+
+const OPEN = openWorkIndex.partitionKey;
 
 function table(): string {
   const name = process.env.LEDGER_TABLE;
@@ -98,7 +102,8 @@ export async function claimApprovalDecision(input: {
       new UpdateCommand({
         TableName: table(),
         Key: approvalKey(input.image, input.version, input.channel),
-        UpdateExpression: `SET decision = :d, #by = :by, decidedAt = :at, via = :via${input.slackUser ? ', slackUser = :user' : ''}`,
+        // Open work until delivered (markApprovalSent) or refused for good (markApprovalUndeliverable).
+        UpdateExpression: `SET decision = :d, #by = :by, decidedAt = :at, via = :via, ${OPEN} = :open${input.slackUser ? ', slackUser = :user' : ''}`,
         ConditionExpression:
           'approvalId = :id AND (attribute_not_exists(decision) OR (decision = :d AND attribute_not_exists(sentAt)))',
         ExpressionAttributeNames: { '#by': 'by' },
@@ -108,6 +113,7 @@ export async function claimApprovalDecision(input: {
           ':by': input.by,
           ':at': input.at,
           ':via': input.via,
+          ':open': openWork.decision,
           ...(input.slackUser ? { ':user': input.slackUser } : {}),
         },
       }),
@@ -125,7 +131,7 @@ export async function markApprovalSent(image: string, version: string, channel: 
     new UpdateCommand({
       TableName: table(),
       Key: approvalKey(image, version, channel),
-      UpdateExpression: 'SET sentAt = :at',
+      UpdateExpression: `SET sentAt = :at REMOVE ${OPEN}`,
       ExpressionAttributeValues: { ':at': at },
     }),
   );
@@ -169,24 +175,15 @@ export async function pendingApprovals(image: string, channel: string): Promise<
 }
 
 /**
- * Decisions recorded but never delivered to Step Functions (it was unavailable when the approver answered), oldest
- * version first; those Step Functions refused for good are left out.
+ * Decisions recorded but never delivered to Step Functions (it was unavailable when the approver answered), of every
+ * image, by image then oldest version first; those Step Functions refused for good are left out. One Query of the
+ * open-work index, however long the ledger's history.
  */
-export async function undeliveredDecisions(image: string): Promise<ApprovalRecord[]> {
-  const found: ApprovalRecord[] = [];
-  const pages = paginateQuery(
-    { client: documentClient() },
-    {
-      TableName: table(),
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      FilterExpression:
-        'attribute_exists(decision) AND attribute_not_exists(sentAt) AND attribute_not_exists(undeliverable)',
-      ExpressionAttributeValues: { ':pk': imagePk(image), ':prefix': 'APPROVAL#' },
-      ConsistentRead: true,
-    },
-  );
-  for await (const page of pages) found.push(...((page.Items ?? []) as ApprovalRecord[]));
-  return found;
+export async function undeliveredDecisions(): Promise<ApprovalRecord[]> {
+  const found = await openWorkItems<ApprovalRecord>(openWork.decision, {
+    expression: 'attribute_exists(decision) AND attribute_not_exists(sentAt) AND attribute_not_exists(undeliverable)',
+  });
+  return found.sort((a, b) => a.image.localeCompare(b.image) || compareBuildVersions(a.version, b.version));
 }
 
 /** Notes that Step Functions will never take the recorded decision (why: the task timed out or no longer exists). */
@@ -201,7 +198,7 @@ export async function markApprovalUndeliverable(
       new UpdateCommand({
         TableName: table(),
         Key: approvalKey(image, version, channel),
-        UpdateExpression: 'SET undeliverable = :reason',
+        UpdateExpression: `SET undeliverable = :reason REMOVE ${OPEN}`,
         ConditionExpression: 'attribute_not_exists(sentAt)',
         ExpressionAttributeValues: { ':reason': reason },
       }),

@@ -1,13 +1,17 @@
-import { DeleteCommand, GetCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { imagePk, skPrefix } from '../core/ledger/keys.js';
+import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { imagePk, openWork, openWorkIndex, skPrefix } from '../core/ledger/keys.js';
+import { compareBuildVersions } from '../core/promotion/naming.js';
 import type { PausedPromotion } from '../core/promotion/resume.js';
 import { documentClient } from './clients/dynamodb.js';
+import { openWorkItems } from './open-work.js';
 import { isConditionFailure } from './promotion-ledger.js';
 
 /**
  * Paused promotions in the ledger: `PAUSED#<version>` in the image's partition, one per build. A pause is not a
  * decision (no `PROMOTION#` outcome is written); it holds what the reconciler or an operator needs to resume it.
  */
+
+const OPEN = openWorkIndex.partitionKey;
 
 function table(): string {
   const name = process.env.LEDGER_TABLE;
@@ -32,7 +36,9 @@ export async function recordPause(
         Key: pauseKey(pause.image, pause.version),
         UpdateExpression:
           'SET kind = :kind, image = :image, version = :version, buildVersionArn = :arn, channel = :channel, ' +
-          '#error = :error, reason = :reason, #status = :paused, pausedAt = :at, resumes = if_not_exists(resumes, :zero)',
+          '#error = :error, reason = :reason, #status = :paused, pausedAt = :at, resumes = if_not_exists(resumes, :zero), ' +
+          // Open work until resumed (markResumed).
+          `${OPEN} = :open`,
         ConditionExpression: 'attribute_not_exists(#status) OR #status <> :paused',
         ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
         ExpressionAttributeValues: {
@@ -46,6 +52,7 @@ export async function recordPause(
           ':paused': 'paused',
           ':at': pause.pausedAt,
           ':zero': 0,
+          ':open': openWork.pause,
         },
         ReturnValues: 'ALL_NEW',
       }),
@@ -67,22 +74,14 @@ export async function getPause(image: string, version: string): Promise<PausedPr
   return out.Item as PausedPromotion | undefined;
 }
 
-/** An image's promotions paused now (every page read). */
-export async function pausedPromotions(image: string): Promise<PausedPromotion[]> {
-  const found: PausedPromotion[] = [];
-  const pages = paginateQuery(
-    { client: documentClient() },
-    {
-      TableName: table(),
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      FilterExpression: '#status = :paused',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':pk': imagePk(image), ':prefix': skPrefix.paused, ':paused': 'paused' },
-      ConsistentRead: true,
-    },
-  );
-  for await (const page of pages) found.push(...((page.Items ?? []) as PausedPromotion[]));
-  return found;
+/** Every image's promotions paused now, by image then oldest version first: one Query of the open-work index. */
+export async function pausedPromotions(): Promise<PausedPromotion[]> {
+  const found = await openWorkItems<PausedPromotion>(openWork.pause, {
+    expression: '#status = :paused',
+    names: { '#status': 'status' },
+    values: { ':paused': 'paused' },
+  });
+  return found.sort((a, b) => a.image.localeCompare(b.image) || compareBuildVersions(a.version, b.version));
 }
 
 /**
@@ -96,7 +95,7 @@ export async function markResumed(image: string, version: string, n: number, by:
       new UpdateCommand({
         TableName: table(),
         Key: pauseKey(image, version),
-        UpdateExpression: 'SET #status = :resumed, resumes = :n, resumedAt = :at, resumedBy = :by',
+        UpdateExpression: `SET #status = :resumed, resumes = :n, resumedAt = :at, resumedBy = :by REMOVE ${OPEN}`,
         ConditionExpression: '#status = :paused AND resumes = :before',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {

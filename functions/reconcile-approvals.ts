@@ -27,26 +27,28 @@ const TASK_GONE = new Set(['TaskDoesNotExist', 'TaskTimedOut', 'InvalidToken']);
  */
 export async function deliverRecordedDecisions(images: readonly string[], now: Date): Promise<DecisionsReport> {
   const report: DecisionsReport = { delivered: [], pending: 0, undeliverable: [], failures: [] };
-  for (const image of images) {
-    for (const approval of await undeliveredDecisions(image)) {
-      const { version, channel, decision, by, decidedAt } = approval;
-      const what = `${image} ${version} ${channel}`;
-      if (!decision || !by || !decidedAt) continue;
-      try {
-        const sent = await deliverDecision({ ...approval, decision, by, decidedAt }, now.toISOString());
-        if (sent === 'delivered') report.delivered.push(what);
-        else report.pending++;
-      } catch (error) {
-        const name = error instanceof Error ? error.name : 'Error';
-        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        if (!TASK_GONE.has(name)) {
-          report.failures.push(`${what}: ${message}`);
-          continue;
-        }
-        await markApprovalUndeliverable(image, version, channel, message);
-        report.undeliverable.push(what);
-        logger.error('a recorded approval decision can no longer be delivered', { image, version, channel, error });
+  const catalog = new Set(images);
+  for (const approval of await undeliveredDecisions()) {
+    const { image } = approval;
+    // An image no longer in the catalog has no promotion to deliver to: left as it is.
+    if (!catalog.has(image)) continue;
+    const { version, channel, decision, by, decidedAt } = approval;
+    const what = `${image} ${version} ${channel}`;
+    if (!decision || !by || !decidedAt) continue;
+    try {
+      const sent = await deliverDecision({ ...approval, decision, by, decidedAt }, now.toISOString());
+      if (sent === 'delivered') report.delivered.push(what);
+      else report.pending++;
+    } catch (error) {
+      const name = error instanceof Error ? error.name : 'Error';
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      if (!TASK_GONE.has(name)) {
+        report.failures.push(`${what}: ${message}`);
+        continue;
       }
+      await markApprovalUndeliverable(image, version, channel, message);
+      report.undeliverable.push(what);
+      logger.error('a recorded approval decision can no longer be delivered', { image, version, channel, error });
     }
   }
   if (report.delivered.length > 0) {

@@ -56,19 +56,21 @@ export async function resumePromotion(paused: PausedPromotion, by: string, now: 
  */
 export async function resumePausedPromotions(images: readonly string[], now: Date): Promise<ResumesReport> {
   const report: ResumesReport = { resumed: [], leftForOperator: [], failures: [] };
-  for (const image of images) {
-    for (const paused of await pausedPromotions(image)) {
-      const what = `${image} ${paused.version} ${paused.channel}`;
-      const verdict = automaticResume(paused);
-      if (!verdict.resume) {
-        report.leftForOperator.push(`${what}: ${verdict.reason}`);
-        continue;
-      }
-      try {
-        if (await resumePromotion(paused, 'goldsmith', now)) report.resumed.push(what);
-      } catch (error) {
-        report.failures.push(`${what}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
-      }
+  const catalog = new Set(images);
+  for (const paused of await pausedPromotions()) {
+    const { image } = paused;
+    // An image no longer in the catalog cannot be resumed (resumePromotion needs its plan): left as it is.
+    if (!catalog.has(image)) continue;
+    const what = `${image} ${paused.version} ${paused.channel}`;
+    const verdict = automaticResume(paused);
+    if (!verdict.resume) {
+      report.leftForOperator.push(`${what}: ${verdict.reason}`);
+      continue;
+    }
+    try {
+      if (await resumePromotion(paused, 'goldsmith', now)) report.resumed.push(what);
+    } catch (error) {
+      report.failures.push(`${what}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
     }
   }
   if (report.resumed.length > 0) {

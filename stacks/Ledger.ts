@@ -1,6 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { StackContext } from 'sst/constructs';
+import { openWorkIndex } from '../core/ledger/keys.js';
 import { ledgerResourcePolicy } from './ledger-access.js';
 import { ledgerTableName } from './names.js';
 
@@ -27,6 +28,14 @@ export function Ledger({ app, stack }: StackContext): LedgerResources {
     removalPolicy: RemovalPolicy.RETAIN,
     // Writes only by Goldsmith's functions (their roles carry the ledger-writer tag): see stacks/ledger-access.ts.
     resourcePolicy: ledgerResourcePolicy(ledgerTableName(app.stage)),
+  });
+  // Sparse: only items carrying `openWork` are in it, so the reconciler's reads follow what is open, not the
+  // ledger's history (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-indexes-general-sparse-indexes.html).
+  table.addGlobalSecondaryIndex({
+    indexName: openWorkIndex.name,
+    partitionKey: { name: openWorkIndex.partitionKey, type: dynamodb.AttributeType.STRING },
+    sortKey: { name: openWorkIndex.sortKey, type: dynamodb.AttributeType.STRING },
+    projectionType: dynamodb.ProjectionType.ALL,
   });
   stack.addOutputs({ LedgerTableName: table.tableName });
   return { table };

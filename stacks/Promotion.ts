@@ -8,6 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Function as SstFunction, StackContext } from 'sst/constructs';
 import { retryPolicyOf } from '../core/errors/retry.js';
+import { openWorkIndex } from '../core/ledger/keys.js';
 import { planAll } from '../core/promotion/plan.js';
 import { DETAIL_TYPES } from '../events/sources.js';
 import { useCatalog } from './catalog.js';
@@ -51,7 +52,11 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
 
   const secretName = `${NAME_PREFIX}/${app.stage}/approval-links`;
   const env = {
-    ledger: dynamodb.Table.fromTableName(stack, 'Ledger', ledgerTableName(app.stage)),
+    // Imported with its index, so grants cover `table/<name>/index/*` too: the reconciler queries the open-work index.
+    ledger: dynamodb.Table.fromTableAttributes(stack, 'Ledger', {
+      tableName: ledgerTableName(app.stage),
+      globalIndexes: [openWorkIndex.name],
+    }),
     topic: sns.Topic.fromTopicArn(
       stack,
       'Notifications',

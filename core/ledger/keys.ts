@@ -61,3 +61,23 @@ export function intentKey(changeTime: string, changeId: string): { pk: string; s
 export function summaryKey(month: string): { pk: string; sk: string } {
   return { pk: 'SUMMARY', sk: `MONTH#${month}` };
 }
+
+/**
+ * The ledger's sparse "open work" index: an item is in it only while it carries `openWork` (its kind), so the
+ * reconciler reads what is open now in one Query per kind, instead of filtering every image's whole history
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-indexes-general-sparse-indexes.html). Writers
+ * set `openWork` in the same write that opens the work and remove it in the one that closes it. The index is
+ * eventually consistent, so readers act only through conditional writes, and what one run misses the next finds.
+ */
+export const openWorkIndex = { name: 'open-work', partitionKey: 'openWork', sortKey: 'sk' } as const;
+
+/** The kinds of open work: the `openWork` value of each. */
+export const openWork = {
+  /** An approval decision recorded but not yet delivered to Step Functions. */
+  decision: 'undelivered-decision',
+  /** A promotion paused at the end of its retry horizon, not yet resumed. */
+  pause: 'paused-promotion',
+  /** A change's build intent not yet done. */
+  intent: 'pending-intent',
+} as const;
+export type OpenWorkKind = (typeof openWork)[keyof typeof openWork];

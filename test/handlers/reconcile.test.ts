@@ -24,6 +24,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { openWork, openWorkIndex } from '../../core/ledger/keys.js';
 import { executionNameFor } from '../../core/promotion/naming.js';
 import { onImageEvent } from '../../functions/on-image-event.js';
 import { reconcileBuilds } from '../../functions/reconcile.js';
@@ -66,9 +67,12 @@ function inMemoryLedger(ddb: AwsClientStub<DynamoDBDocumentClient>) {
       ]),
     ),
   }));
+  // A partition's pending items, or (with IndexName) the open-work index's entries of one kind.
   ddb.on(QueryCommand).callsFake((input: QueryCommandInput) => ({
-    Items: [...items.values()].filter(
-      (i) => i.pk === input.ExpressionAttributeValues?.[':pk'] && i.status === 'pending',
+    Items: [...items.values()].filter((i) =>
+      input.IndexName === openWorkIndex.name
+        ? i[openWorkIndex.partitionKey] === input.ExpressionAttributeValues?.[':kind'] && i.status === 'pending'
+        : i.pk === input.ExpressionAttributeValues?.[':pk'] && i.status === 'pending',
     ),
   }));
   ddb.on(PutCommand).callsFake((input: PutCommandInput) => {
@@ -335,6 +339,7 @@ describe('reconcileBuilds', () => {
       changeId: 'package:openssl@3.0.16',
       change,
       status: 'pending',
+      openWork: openWork.intent,
     });
     imagebuilder.on(StartImagePipelineExecutionCommand).resolves({
       imageBuildVersionArn: `arn:aws:imagebuilder:us-east-1:${ACCOUNT}:image/base/1.0.0/4`,

@@ -6,6 +6,7 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
 import { client, configureClients } from '../../aws/clients.js';
+import { openWorkIndex } from '../../core/ledger/keys.js';
 
 /**
  * Test helpers for a ledger table in dynalite (local/dynalite.ts over HTTP, or local/dynalite-in-process.ts):
@@ -45,10 +46,22 @@ export async function createLedgerTable(ddb: DynamoDBClient, name = 'ledger'): P
       AttributeDefinitions: [
         { AttributeName: 'pk', AttributeType: 'S' },
         { AttributeName: 'sk', AttributeType: 'S' },
+        { AttributeName: openWorkIndex.partitionKey, AttributeType: 'S' },
       ],
       KeySchema: [
         { AttributeName: 'pk', KeyType: 'HASH' },
         { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      // The sparse open-work index, as stacks/Ledger.ts defines it.
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: openWorkIndex.name,
+          KeySchema: [
+            { AttributeName: openWorkIndex.partitionKey, KeyType: 'HASH' },
+            { AttributeName: openWorkIndex.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
       ],
     }),
   );

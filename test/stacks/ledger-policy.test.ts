@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CatalogInput } from '../../core/config/schema.js';
+import { openWorkIndex } from '../../core/ledger/keys.js';
 import exampleCatalog from '../../goldsmith.config.js';
 import { TemplateResolver } from '../../local/simulator/intrinsics.js';
 import { type SynthesizedApp, synthesizeApp } from '../../local/simulator/synth.js';
@@ -94,6 +95,40 @@ describe("the ledger's resource policy, simulated as synthesized (iam-simulate)"
     // Slack, the summary, the re-drive and the operator endpoint: at least these.
     expect(writers.length).toBeGreaterThanOrEqual(10);
     expect([...tagged].sort()).toEqual(writers.sort());
+  });
+
+  it('indexes open work sparsely, and lets the reconciler Query that index', async () => {
+    const [[, table] = ['', {}]] = resources('AWS::DynamoDB::Table');
+    const props = resolver.resolve(table.Properties) as {
+      GlobalSecondaryIndexes?: { IndexName: string; KeySchema: unknown; Projection: unknown }[];
+    };
+    expect(props.GlobalSecondaryIndexes).toEqual([
+      {
+        IndexName: openWorkIndex.name,
+        KeySchema: [
+          { AttributeName: openWorkIndex.partitionKey, KeyType: 'HASH' },
+          { AttributeName: openWorkIndex.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ]);
+    const allowed = async (arn: string, policies: PolicyDocument[], resource: string) =>
+      (
+        await evaluate({
+          principal: arn,
+          action: 'dynamodb:Query',
+          resource,
+          resourceAccount: ACCOUNT,
+          context: {},
+          identityPolicies: policies,
+        })
+      ).decision === 'Allowed';
+    // The reconciler reads it; a role granted only some ledger actions (Slack's) is not given it.
+    const reconcilers = [...roles].filter(([arn]) => /role\/ReconcileServiceRole/.test(arn));
+    expect(reconcilers).toHaveLength(1);
+    for (const [arn, policies] of reconcilers) {
+      expect(await allowed(arn, policies, `${tableArn}/index/${openWorkIndex.name}`), arn).toBe(true);
+    }
   });
 
   it("refuses writes to the operators' role (people change state through the operator endpoint only)", async () => {
