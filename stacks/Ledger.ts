@@ -7,7 +7,11 @@ import { ledgerTableName } from './names.js';
 
 /** What other stacks get from `use(Ledger)`. */
 export interface LedgerResources {
-  table: dynamodb.Table;
+  /**
+   * The table as other stacks grant on it: a view without its index, so that a grant covers the open-work index only
+   * where a function is given it by name (the reconciler, stacks/promotion/reconcile.ts), never `index/*` for all.
+   */
+  table: dynamodb.ITable;
 }
 
 /**
@@ -38,5 +42,5 @@ export function Ledger({ app, stack }: StackContext): LedgerResources {
     projectionType: dynamodb.ProjectionType.ALL,
   });
   stack.addOutputs({ LedgerTableName: table.tableName });
-  return { table };
+  return { table: dynamodb.Table.fromTableArn(stack, 'LedgerForGrants', table.tableArn) };
 }

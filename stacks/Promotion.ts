@@ -8,7 +8,6 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Function as SstFunction, StackContext } from 'sst/constructs';
 import { retryPolicyOf } from '../core/errors/retry.js';
-import { openWorkIndex } from '../core/ledger/keys.js';
 import { planAll } from '../core/promotion/plan.js';
 import { DETAIL_TYPES } from '../events/sources.js';
 import { useCatalog } from './catalog.js';
@@ -52,11 +51,7 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
 
   const secretName = `${NAME_PREFIX}/${app.stage}/approval-links`;
   const env = {
-    // Imported with its index, so grants cover `table/<name>/index/*` too: the reconciler queries the open-work index.
-    ledger: dynamodb.Table.fromTableAttributes(stack, 'Ledger', {
-      tableName: ledgerTableName(app.stage),
-      globalIndexes: [openWorkIndex.name],
-    }),
+    ledger: dynamodb.Table.fromTableName(stack, 'Ledger', ledgerTableName(app.stage)),
     topic: sns.Topic.fromTopicArn(
       stack,
       'Notifications',

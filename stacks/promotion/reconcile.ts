@@ -6,6 +6,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
+import { openWorkIndex } from '../../core/ledger/keys.js';
 import { DEFAULT_WINDOW_DAYS } from '../../core/reconcile/decide.js';
 import { catalogBundling } from '../catalog.js';
 import { grantLedgerWrites } from '../ledger-access.js';
@@ -67,6 +68,14 @@ export function createReconciler(
   });
 
   grantLedgerWrites(env.ledger, reconcile);
+  // The open-work index, by its own ARN: the grant above covers the table, not its indexes
+  // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/iam-policy-specific-table-indexes.html).
+  reconcile.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['dynamodb:Query'],
+      resources: [`${env.ledger.tableArn}/index/${openWorkIndex.name}`],
+    }),
+  );
   env.topic.grantPublish(reconcile);
   stateMachine.grantStartExecution(reconcile);
   if (Object.keys(catalog.images).length > 0) {
