@@ -75,22 +75,29 @@ function projectionNames(attributes: readonly string[]): Record<string, string> 
 }
 
 /**
- * Some channel decisions of one image (`PROMOTION#<version>#<channel>`), by key: one BatchGetItem per 100, instead
- * of a Query over every decision the image ever had. Decisions not recorded are absent.
+ * Some channel decisions (`PROMOTION#<version>#<channel>`) of several images, by key: one BatchGetItem per 100 keys
+ * whatever the number of images, instead of a Query over every decision each image ever had. Decisions not recorded
+ * are absent; each image's come in sort-key order, as a Query would have given them.
  */
 export async function readOutcomes(
-  image: string,
-  refs: readonly OutcomeRef[],
+  wanted: readonly { image: string; refs: readonly OutcomeRef[] }[],
   options: { attributes?: readonly string[]; table?: string } = {},
-): Promise<LedgerItem[]> {
+): Promise<Map<string, LedgerItem[]>> {
   const table = options.table ?? process.env.LEDGER_TABLE;
   if (!table) throw new Error('LEDGER_TABLE is not set');
-  if (refs.length === 0) return [];
-  const keys = refs.map((r) => ({ pk: imagePk(image), sk: `${skPrefix.promotion}${r.version}#${r.channel}` }));
-  const names = projectionNames(options.attributes ?? []);
+  const byPk = new Map(wanted.map((w) => [imagePk(w.image), w.image]));
+  const found = new Map<string, LedgerItem[]>(wanted.map((w) => [w.image, []]));
+  const keys = wanted.flatMap((w) =>
+    w.refs.map((r) => ({ pk: imagePk(w.image), sk: `${skPrefix.promotion}${r.version}#${r.channel}` })),
+  );
+  if (keys.length === 0) return found;
+  // `pk` tells the images apart in the one answer.
+  const attributes = options.attributes?.length ? [...new Set([...options.attributes, 'pk'])] : [];
+  const names = projectionNames(attributes);
   const items = await batchGetItems(table, keys, names && { expression: Object.keys(names).join(', '), names });
-  // BatchGetItem answers in no particular order: sort-key order, as a Query would have given them.
-  return (items as LedgerItem[]).sort((a, b) => String(a.sk).localeCompare(String(b.sk)));
+  for (const item of items as LedgerItem[]) found.get(byPk.get(String(item.pk)) ?? '')?.push(item);
+  for (const list of found.values()) list.sort((a, b) => String(a.sk).localeCompare(String(b.sk)));
+  return found;
 }
 
 /**

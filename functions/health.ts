@@ -4,7 +4,7 @@ import { prefixRange, readImageRanges, readOutcomes } from '../aws/image-partiti
 import { skPrefix } from '../core/ledger/keys.js';
 import { metricNames } from '../core/observability/metrics.js';
 import { outcomesGaugesNeed } from '../core/status/gauge-reads.js';
-import { type ImageView, imageView } from '../core/status/image-view.js';
+import { type ImageView, imageView, type LedgerItem } from '../core/status/image-view.js';
 import { handlerFor } from './lib/middleware.js';
 import { logger, metrics, metricsWithDimensions } from './lib/powertools.js';
 import { promotionPlans } from './promotion/plans.js';
@@ -72,15 +72,23 @@ export const handler = handlerFor({
   parse: healthInputSchema,
   handle: async (): Promise<HealthGauges> => {
     const now = new Date();
-    const views: ImageView[] = [];
+    const read: { image: string; channels: string[]; items: LedgerItem[] }[] = [];
     for (const [image, plan] of Object.entries(promotionPlans())) {
       const channels = plan.channels.map((c) => c.name);
-      const items = await readImageRanges(image, VIEW_RANGES, { attributes: HEALTH_ATTRIBUTES });
-      const outcomes = await readOutcomes(image, outcomesGaugesNeed(channels, items, now), {
-        attributes: HEALTH_ATTRIBUTES,
+      read.push({
+        image,
+        channels,
+        items: await readImageRanges(image, VIEW_RANGES, { attributes: HEALTH_ATTRIBUTES }),
       });
-      views.push(imageView(image, channels, [...items, ...outcomes], now));
     }
+    // The outcomes every image's gauges need, in one batched read across images rather than one per image.
+    const outcomes = await readOutcomes(
+      read.map((r) => ({ image: r.image, refs: outcomesGaugesNeed(r.channels, r.items, now) })),
+      { attributes: HEALTH_ATTRIBUTES },
+    );
+    const views: ImageView[] = read.map((r) =>
+      imageView(r.image, r.channels, [...r.items, ...(outcomes.get(r.image) ?? [])], now),
+    );
     const gauges = gaugesOf(views);
     metrics.addMetric(metricNames.approvalsWaiting, MetricUnit.Count, gauges.approvalsWaiting);
     metrics.addMetric(metricNames.approvalWaitPercent, MetricUnit.Percent, gauges.approvalWaitPercent);

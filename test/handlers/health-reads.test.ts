@@ -1,7 +1,7 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { configureClients, documentClient } from '../../aws/clients.js';
-import { prefixRange, readImagePartition, readImageRanges } from '../../aws/image-partition.js';
+import { prefixRange, readImagePartition, readImageRanges, readOutcomes } from '../../aws/image-partition.js';
 import { skPrefix } from '../../core/ledger/keys.js';
 import { type ImageView, imageView } from '../../core/status/image-view.js';
 import { HEALTH_ATTRIBUTES } from '../../functions/health.js';
@@ -113,5 +113,46 @@ describe('readImageRanges', () => {
     expect(whole.channels[2]?.waiting?.version).toBe('1.0.0/2');
     expect(whole.channels[0]?.lagBuilds).toBe(0);
     expect(whole.channels[2]?.lagBuilds).toBe(1);
+  });
+});
+
+describe('readOutcomes', () => {
+  it('reads the outcomes several images need in one batched request, each image’s in sort-key order', async () => {
+    await documentClient().send(
+      new PutCommand({
+        TableName: TABLE,
+        Item: {
+          pk: 'IMAGE#other',
+          sk: 'PROMOTION#9.9.9/1#dev',
+          version: '9.9.9/1',
+          channel: 'dev',
+          outcome: 'promoted',
+        },
+      }),
+    );
+    const send = vi.spyOn(documentClient(), 'send');
+
+    const found = await readOutcomes(
+      [
+        {
+          image: 'base',
+          refs: [
+            { version: '1.0.0/2', channel: 'dev' },
+            { version: '1.0.0/1', channel: 'prod' },
+            { version: '1.0.0/2', channel: 'prod' },
+          ],
+        },
+        { image: 'other', refs: [{ version: '9.9.9/1', channel: 'dev' }] },
+        { image: 'idle', refs: [] },
+      ],
+      { table: TABLE, attributes: ['sk', 'outcome'] },
+    );
+    const calls = send.mock.calls.length;
+    send.mockRestore();
+
+    expect(calls).toBe(1);
+    expect(found.get('base')?.map((i) => i.sk)).toEqual(['PROMOTION#1.0.0/1#prod', 'PROMOTION#1.0.0/2#dev']);
+    expect(found.get('other')).toEqual([{ pk: 'IMAGE#other', sk: 'PROMOTION#9.9.9/1#dev', outcome: 'promoted' }]);
+    expect(found.get('idle')).toEqual([]);
   });
 });
