@@ -8,16 +8,14 @@ import {
 } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resetApprovalSecret } from '../../aws/approval-secret.js';
-import { configureClients } from '../../aws/clients.js';
 import { getApproval, recordApprovalRequest } from '../../aws/promotion-approvals.js';
 import { approvalIdFor, approvalLink } from '../../core/promotion/approval-link.js';
 import { approvalCallback } from '../../functions/approval-callback.js';
 import { deliverRecordedDecisions } from '../../functions/reconcile-approvals.js';
-import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite.js';
 import { functionUrlGet } from '../../local/simulator/function-url.js';
-import { localLedgerClient, recreateLedgerTable } from '../helpers/ledger-table.js';
+import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
 
 const SECRET = 's'.repeat(64);
 const TOKEN = `AQCEAAAAKgAAAA${'t'.repeat(600)}`;
@@ -29,16 +27,7 @@ const unavailable = () =>
     $metadata: {},
   });
 
-let dynamo: LocalDynamo;
-
-beforeAll(async () => {
-  dynamo = await startLocalDynamo();
-});
-
-afterAll(async () => {
-  configureClients({});
-  await dynamo?.stop();
-});
+const dynamo = useLocalDynamo();
 
 /** A prod approval of base 1.0.0/3 waiting on TOKEN, in a fresh ledger. */
 async function waitingApproval(): Promise<void> {

@@ -1,6 +1,5 @@
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { configureClients } from '../../aws/clients.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { markIntentDone, pendingIntents, recordIntent } from '../../aws/intents.js';
 import {
   claimApprovalDecision,
@@ -12,19 +11,9 @@ import {
 import { markResumed, pausedPromotions, recordPause } from '../../aws/promotion-pauses.js';
 import { openWork, openWorkIndex } from '../../core/ledger/keys.js';
 import type { PackageChange } from '../../core/triggers/change.js';
-import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite.js';
-import { localLedgerClient, recreateLedgerTable } from '../helpers/ledger-table.js';
+import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
 
-let dynamo: LocalDynamo;
-
-beforeAll(async () => {
-  dynamo = await startLocalDynamo();
-});
-
-afterAll(async () => {
-  configureClients({});
-  await dynamo?.stop();
-});
+const dynamo = useLocalDynamo();
 
 beforeEach(async () => {
   process.env.LEDGER_TABLE = 'ledger';

@@ -1,27 +1,16 @@
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { configureClients } from '../../aws/clients.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getApproval, recordApprovalRequest } from '../../aws/promotion-approvals.js';
 import { getPause, recordPause } from '../../aws/promotion-pauses.js';
 import { resumedExecutionNameFor } from '../../core/promotion/naming.js';
 import { resumePausedPromotions } from '../../functions/reconcile-pauses.js';
-import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite.js';
-import { localLedgerClient, recreateLedgerTable } from '../helpers/ledger-table.js';
+import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
 import { BUILD_ARN, basePlan, catalog } from './promotion-fixtures.js';
 
 const MACHINE = 'arn:aws:states:us-east-1:111122223333:stateMachine:promotion';
-let dynamo: LocalDynamo;
-
-beforeAll(async () => {
-  dynamo = await startLocalDynamo();
-});
-
-afterAll(async () => {
-  configureClients({});
-  await dynamo?.stop();
-});
+const dynamo = useLocalDynamo();
 
 async function freshLedger(): Promise<void> {
   const ddb = localLedgerClient(dynamo.endpoint);

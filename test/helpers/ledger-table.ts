@@ -5,8 +5,10 @@ import {
   type DynamoDBClient,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll } from 'vitest';
 import { client, configureClients } from '../../aws/clients.js';
 import { openWorkIndex } from '../../core/ledger/keys.js';
+import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite.js';
 
 /**
  * Test helpers for a ledger table in dynalite (local/dynalite.ts over HTTP, or local/dynalite-in-process.ts):
@@ -90,4 +92,25 @@ export function localLedgerClient(endpoint: string): DynamoDBClient {
     },
   });
   return client('dynamodb');
+}
+
+/**
+ * Starts dynalite over HTTP before a test file's tests (beforeAll) and, after them, forgets the SDK clients pointed
+ * at it and stops it (afterAll). The returned object's `endpoint` is readable once the tests run.
+ */
+export function useLocalDynamo(): { readonly endpoint: string } {
+  let dynamo: LocalDynamo | undefined;
+  beforeAll(async () => {
+    dynamo = await startLocalDynamo();
+  });
+  afterAll(async () => {
+    configureClients({});
+    await dynamo?.stop();
+  });
+  return {
+    get endpoint() {
+      if (!dynamo) throw new Error('dynalite is not started yet: read the endpoint inside a test or hook');
+      return dynamo.endpoint;
+    },
+  };
 }
