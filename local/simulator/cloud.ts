@@ -21,11 +21,13 @@ import { SecretsManagerFake } from '../fakes/secretsmanager.js';
 import { announcementWork } from '../fakes/sns-sts.js';
 import { SqsFake } from '../fakes/sqs.js';
 import type { SlackStandIn } from '../slack/stand-in.js';
-import { LocalStepFunctions } from '../stepfunctions/engine.js';
+import type { LocalStepFunctions } from '../stepfunctions/engine.js';
 import { StepFunctionsFake } from '../stepfunctions/service.js';
 import { BusAuthorizer } from '../trust/bus-authorizer.js';
 import { currentCaller } from '../trust/caller.js';
 import { type PolicyDocument, rolePoliciesByArn } from '../trust/policies.js';
+import { setFunctionEnvironment } from './cloud-env.js';
+import { startStepFunctions } from './cloud-stepfunctions.js';
 import { countDynamoUsage, createTables } from './dynamo-usage.js';
 import { type CfnTemplate, TemplateResolver } from './intrinsics.js';
 import { AsyncInvoker, type DeadLetter } from './invoke.js';
@@ -107,11 +109,6 @@ function destinationRecord(letter: DeadLetter) {
     responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
     responsePayload: { errorType: letter.errorType, errorMessage: letter.errorMessage, trace: [] },
   };
-}
-
-/** A promotion's first execution name, from any of its executions (a resumption adds `-r<n>`). */
-function promotionOf(executionName: string): string {
-  return executionName.replace(/-r\d+$/, '');
 }
 
 /**
@@ -198,40 +195,15 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
       invoker.deliverAsync(arn, payload, `re-driven ${arn.split(':').pop()}`);
     },
   );
-  const pausedSteps = new Map<string, string>();
-  const sfn = new LocalStepFunctions({
-    clock: {
-      now: () => clock.date(),
-      sleepUntil: (at) => clock.sleepUntil(at),
-      track: (work, label) => clock.track(work, label),
-      park: (promise) => clock.park(promise),
-      schedule: (at, label, fn) => clock.schedule(at, label, fn),
-    },
-    // In a `lambda` outage Step Functions cannot invoke the task: Lambda.ServiceException, which its Retry waits out.
-    invoke: (arn, payload) => {
-      const down = outages.fail('lambda', 'invocation');
-      return down ? Promise.reject(down) : invoker.invokeSync(arn, payload);
-    },
+  const sfn = startStepFunctions({
+    clock,
+    outages,
+    invoker,
+    wiring,
     accountId: LOCAL_ACCOUNT,
     region,
-    random: seededRandom(scenario.seed + 2),
-    onTaskRetry: (key) => outages.defer(key),
-    onTaskRecovered: (key) => outages.done(key),
-    // A step that outlasted its retry horizon paused the promotion: the work is done when the execution resuming it
-    // gets that step through.
-    onTaskGaveUp: (key, execution, state) => {
-      const promotion = promotionOf(execution.name);
-      outages.transfer(key, `paused:${promotion}`);
-      if (!pausedSteps.has(promotion)) pausedSteps.set(promotion, state);
-    },
-    onTaskSucceeded: (execution, state) => {
-      const promotion = promotionOf(execution.name);
-      if (execution.name === promotion || pausedSteps.get(promotion) !== state) return;
-      pausedSteps.delete(promotion);
-      outages.done(`paused:${promotion}`);
-    },
+    seed: scenario.seed,
   });
-  for (const machine of wiring.stateMachines) sfn.register(machine.arn, machine.definition);
   const bus = new LocalEventBus({
     rules: wiring.rules,
     matches: matchesPattern,
@@ -344,19 +316,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     },
   });
 
-  const savedEnv = { ...process.env };
-  for (const f of wiring.functions.values()) Object.assign(process.env, f.environment);
-  Object.assign(process.env, {
-    AWS_REGION: region,
-    GOLDSMITH_CATALOG: JSON.stringify(catalog),
-    POWERTOOLS_LOG_LEVEL: process.env.GOLDSMITH_LOG_LEVEL ?? 'SILENT',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_TRACE_ENABLED: 'false',
-    // Tracing is off locally; manual mode also keeps the X-Ray SDK from installing its async hook (cls-hooked),
-    // which otherwise costs about a fifth of a long simulation's time.
-    AWS_XRAY_MANUAL_MODE: '1',
-    POWERTOOLS_IDEMPOTENCY_DISABLED: 'false',
-  });
+  const restoreEnv = setFunctionEnvironment(wiring, catalog, region);
   await createTables(wiring);
   const ledgerObserver = DynamoDBDocumentClient.from(new DynamoDBClient({ region, ...localDynamo }));
   const slack = await startSlack(catalog, clock, secrets, outages);
@@ -389,7 +349,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
       configureSlack({});
       await slack?.stop();
       await dynamo.stop();
-      process.env = savedEnv;
+      restoreEnv();
       restoreDate();
     },
   };

@@ -1,0 +1,63 @@
+import type { VirtualClock } from '../clock.js';
+import { seededRandom } from '../fakes/common.js';
+import type { Outages } from '../fakes/outages.js';
+import { LocalStepFunctions } from '../stepfunctions/engine.js';
+import type { AsyncInvoker } from './invoke.js';
+import type { Wiring } from './wiring.js';
+
+/** A promotion's first execution name, from any of its executions (a resumption adds `-r<n>`). */
+function promotionOf(executionName: string): string {
+  return executionName.replace(/-r\d+$/, '');
+}
+
+/**
+ * The local cloud's Step Functions: the synthesized state machines on the virtual clock, their tasks invoked as our
+ * functions (refused during a `lambda` outage), and the outage bookkeeping of steps that retry, recover, or pause a
+ * promotion at the end of their retry horizon.
+ */
+export function startStepFunctions(options: {
+  clock: VirtualClock;
+  outages: Outages;
+  invoker: AsyncInvoker;
+  wiring: Wiring;
+  accountId: string;
+  region: string;
+  seed: number;
+}): LocalStepFunctions {
+  const { clock, outages, invoker } = options;
+  const pausedSteps = new Map<string, string>();
+  const sfn = new LocalStepFunctions({
+    clock: {
+      now: () => clock.date(),
+      sleepUntil: (at) => clock.sleepUntil(at),
+      track: (work, label) => clock.track(work, label),
+      park: (promise) => clock.park(promise),
+      schedule: (at, label, fn) => clock.schedule(at, label, fn),
+    },
+    // In a `lambda` outage Step Functions cannot invoke the task: Lambda.ServiceException, which its Retry waits out.
+    invoke: (arn, payload) => {
+      const down = outages.fail('lambda', 'invocation');
+      return down ? Promise.reject(down) : invoker.invokeSync(arn, payload);
+    },
+    accountId: options.accountId,
+    region: options.region,
+    random: seededRandom(options.seed + 2),
+    onTaskRetry: (key) => outages.defer(key),
+    onTaskRecovered: (key) => outages.done(key),
+    // A step that outlasted its retry horizon paused the promotion: the work is done when the execution resuming it
+    // gets that step through.
+    onTaskGaveUp: (key, execution, state) => {
+      const promotion = promotionOf(execution.name);
+      outages.transfer(key, `paused:${promotion}`);
+      if (!pausedSteps.has(promotion)) pausedSteps.set(promotion, state);
+    },
+    onTaskSucceeded: (execution, state) => {
+      const promotion = promotionOf(execution.name);
+      if (execution.name === promotion || pausedSteps.get(promotion) !== state) return;
+      pausedSteps.delete(promotion);
+      outages.done(`paused:${promotion}`);
+    },
+  });
+  for (const machine of options.wiring.stateMachines) sfn.register(machine.arn, machine.definition);
+  return sfn;
+}
