@@ -8,6 +8,7 @@ import type { StackTemplate, TemplateJson } from '../core/limits/index.js';
 import { GOLDSMITH_STACKS } from './app.js';
 import { setCatalog } from './catalog.js';
 import { defaultFunctionProps } from './defaults.js';
+import { writeSstTypesTo } from './sst-types.js';
 
 /** The project root: SST reads sst.config.ts there, whatever the current directory. */
 const ROOT = new URL('../', import.meta.url).pathname;
@@ -31,6 +32,7 @@ export async function synthesizeTemplates(
   await projectReady;
   setCatalog(catalog, { root: options.root });
   const outdir = mkdtempSync(join(tmpdir(), 'goldsmith-synth-'));
+  writeSstTypesTo(outdir);
   try {
     const app = new App(
       {

@@ -6,6 +6,7 @@ import { App, getStack, Function as SstFunction, type StackContext } from 'sst/c
 import { initProject } from 'sst/project.js';
 import type { Catalog } from '../../core/config/schema.js';
 import { setCatalog } from '../../stacks/catalog.js';
+import { writeSstTypesTo } from '../../stacks/sst-types.js';
 import type { CfnTemplate } from './intrinsics.js';
 
 export type StackFunction = (ctx: StackContext) => unknown;
@@ -35,6 +36,7 @@ export async function synthesizeApp(
   // The cloud assembly (templates, placeholder assets) goes to a directory of our own, removed once read: CDK's
   // default is a new cdk.out* directory in the system temp dir on every synthesis, left behind.
   const outdir = mkdtempSync(join(tmpdir(), 'goldsmith-local-synth-'));
+  writeSstTypesTo(outdir);
   try {
     return readAssembly(stacks, outdir, {
       mode: 'deploy',

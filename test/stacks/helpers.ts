@@ -9,6 +9,7 @@ import { type CatalogInput, catalogShapeSchema } from '../../core/config/schema.
 import { parseCatalogInput, setCatalog } from '../../stacks/catalog.js';
 import { Factory } from '../../stacks/Factory.js';
 import { FACTORY_IMAGE_STACKS } from '../../stacks/FactoryImages.js';
+import { writeSstTypesTo } from '../../stacks/sst-types.js';
 
 /** The repository root: catalog paths (`components/...`) resolve from here in every test. */
 export const REPO_ROOT = new URL('../../', import.meta.url).pathname;
@@ -55,6 +56,7 @@ export async function synthesize(catalog: CatalogInput, options: SynthOptions): 
   // Removed whatever happens: a stack that refuses the catalog throws from `app.stack` after CDK has already staged
   // SST's custom-resource asset there.
   const outdir = mkdtempSync(join(tmpdir(), 'goldsmith-test-synth-'));
+  writeSstTypesTo(outdir);
   const templates = new Map<StackFunction, Template>();
   let app: App;
   try {
