@@ -25,10 +25,8 @@ export interface BusEvent {
 }
 
 export interface DeliveryFaults {
-  /** Each matched event is delivered this many times (at-least-once delivery made visible). */
-  deliverEachEventTimes: number;
-  /** Probability that a delivery is repeated once more on top of that (drawn from `duplicateRandom`). */
-  duplicateRate?: number;
+  /** How many times the next delivery to a target happens (at-least-once delivery made visible): `deliveryCopies`. */
+  copies(): number;
   /** Probability that an event whose source is in `droppableSources` is never delivered. */
   dropRate: number;
   droppableSources: readonly string[];
@@ -41,8 +39,6 @@ export interface LocalEventBusOptions {
   deliver(targetArn: string, event: BusEvent, rule: BusRule): void;
   faults?: DeliveryFaults;
   random?: () => number;
-  /** Draws the `duplicateRate` repeats; a stream of its own, so drops do not depend on it. */
-  duplicateRandom?: () => number;
 }
 
 export interface PutResult {
@@ -51,7 +47,10 @@ export interface PutResult {
   dropped: boolean;
 }
 
-/** How many times one delivery happens: `deliverEachEventTimes`, and once more with probability `duplicateRate`. */
+/**
+ * How many times one delivery happens: `deliverEachEventTimes`, and once more with probability `duplicateRate` (drawn
+ * from `random` only when there is a rate). The local bus and the async invoker both ask it, through one function.
+ */
 export function deliveryCopies(
   faults: { deliverEachEventTimes: number; duplicateRate?: number },
   random: () => number,
@@ -67,7 +66,7 @@ export class LocalEventBus {
   readonly stats = { put: 0, delivered: 0, dropped: 0, duplicates: 0, unmatched: 0 };
 
   constructor(private readonly options: LocalEventBusOptions) {
-    this.faults = options.faults ?? { deliverEachEventTimes: 1, dropRate: 0, droppableSources: [] };
+    this.faults = options.faults ?? { copies: () => 1, dropRate: 0, droppableSources: [] };
     this.random = options.random ?? Math.random;
   }
 
@@ -89,7 +88,7 @@ export class LocalEventBus {
     let delivered = 0;
     for (const rule of rules) {
       for (const target of rule.targets) {
-        const copies = deliveryCopies(this.faults, this.options.duplicateRandom ?? Math.random);
+        const copies = this.faults.copies();
         for (let copy = 0; copy < copies; copy += 1) {
           this.options.deliver(target, event, rule);
           delivered += 1;

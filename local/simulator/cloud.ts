@@ -7,7 +7,7 @@ import type { Catalog } from '../../core/config/schema.js';
 import { containerRepositoryName, pipelineName } from '../../stacks/names.js';
 import { VirtualClock } from '../clock.js';
 import { startInProcessDynamo } from '../dynalite-in-process.js';
-import { LocalEventBus } from '../eventbridge/bus.js';
+import { deliveryCopies, LocalEventBus } from '../eventbridge/bus.js';
 import { matchesPattern } from '../eventbridge/match.js';
 import { EventBridgeFake } from '../eventbridge/service.js';
 import { seededRandom } from '../fakes/common.js';
@@ -171,15 +171,14 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
   const random = seededRandom(scenario.seed + 1);
   // Repeats drawn from a stream of their own: a scenario without `duplicateRate` draws nothing from it.
   const duplicateRandom = seededRandom(scenario.seed + 3);
+  const copies = () => deliveryCopies(scenario.faults, duplicateRandom);
   const sqs = new SqsFake(LOCAL_ACCOUNT, region, () => clock.now());
   for (const q of wiring.queues) sqs.createQueue(q.name, q.retentionSeconds);
   const invoker = new AsyncInvoker({
     clock,
     lambdas,
     wiring,
-    duplicates: scenario.faults.deliverEachEventTimes,
-    duplicateRate: scenario.faults.duplicateRate,
-    duplicateRandom,
+    copies,
     outages,
     onDeadLetter: (letter) => {
       const queue = wiring.onFailure.get(letter.target);
@@ -209,13 +208,11 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     matches: matchesPattern,
     deliver: (target, event) => invoker.deliverAsync(target, event, `event ${event['detail-type']}`),
     faults: {
-      deliverEachEventTimes: scenario.faults.deliverEachEventTimes,
-      duplicateRate: scenario.faults.duplicateRate,
+      copies,
       dropRate: scenario.faults.dropImageEvents,
       droppableSources: ['aws.imagebuilder'],
     },
     random,
-    duplicateRandom,
   });
   installed.fakes.imagebuilder.onEvent((event) => bus.put(event, 'default'));
   // An announcement SNS refused during an outage is done when it is published after all.

@@ -1,6 +1,5 @@
 import { deadLetterId } from '../../core/redrive/dead-letters.js';
 import type { VirtualClock } from '../clock.js';
-import { deliveryCopies } from '../eventbridge/bus.js';
 import { attributeFailure } from '../fakes/caller.js';
 import type { Outages } from '../fakes/outages.js';
 import type { LocalLambdas } from './lambda.js';
@@ -23,11 +22,8 @@ export interface AsyncInvokerOptions {
   clock: VirtualClock;
   lambdas: LocalLambdas;
   wiring: Wiring;
-  /** Each async delivery (schedule, SNS) happens this many times: at-least-once made visible. */
-  duplicates: number;
-  /** Probability that an async delivery happens once more on top of that (drawn from `duplicateRandom`). */
-  duplicateRate?: number;
-  duplicateRandom?: () => number;
+  /** How many times the next async delivery (schedule, SNS) happens: at-least-once made visible. */
+  copies(): number;
   /** Outage windows; a `lambda` window stops invocations themselves. */
   outages?: Outages;
   /** Told of every dead letter: the local cloud puts it in the function's on-failure destination queue, if any. */
@@ -140,10 +136,7 @@ export class AsyncInvoker {
 
   /** Delivers `event` as many times as the scenario's at-least-once setting says. */
   deliverRepeatedly(arn: string, event: unknown, label: string): void {
-    const copies = deliveryCopies(
-      { deliverEachEventTimes: this.options.duplicates, duplicateRate: this.options.duplicateRate },
-      this.options.duplicateRandom ?? Math.random,
-    );
+    const copies = this.options.copies();
     for (let i = 0; i < copies; i++) this.deliverAsync(arn, event, label);
     this.duplicates += copies - 1;
   }

@@ -36,8 +36,11 @@ describe('duplicate deliveries', () => {
       rules: [rule],
       matches: () => true,
       deliver: (target) => delivered.push(target),
-      faults: { deliverEachEventTimes: 1, duplicateRate: 1, dropRate: 0, droppableSources: [] },
-      duplicateRandom: () => 0.5,
+      faults: {
+        copies: () => deliveryCopies({ deliverEachEventTimes: 1, duplicateRate: 1 }, () => 0.5),
+        dropRate: 0,
+        droppableSources: [],
+      },
     });
     expect(bus.put(event)).toMatchObject({ delivered: 2, dropped: false });
     expect(delivered).toEqual(['arn:fn:start-builds', 'arn:fn:start-builds']);
