@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { imagePk, openWork, openWorkIndex } from '../core/ledger/keys.js';
-import { compareBuildVersions } from '../core/promotion/naming.js';
+import { byImageThenVersion } from '../core/promotion/naming.js';
 import { documentClient } from './clients/dynamodb.js';
 import { openWorkItems } from './open-work.js';
 import { isConditionFailure } from './promotion-ledger.js';
@@ -183,7 +183,7 @@ export async function undeliveredDecisions(): Promise<ApprovalRecord[]> {
   const found = await openWorkItems<ApprovalRecord>(openWork.decision, {
     expression: 'attribute_exists(decision) AND attribute_not_exists(sentAt) AND attribute_not_exists(undeliverable)',
   });
-  return found.sort((a, b) => a.image.localeCompare(b.image) || compareBuildVersions(a.version, b.version));
+  return found.sort(byImageThenVersion);
 }
 
 /** Notes that Step Functions will never take the recorded decision (why: the task timed out or no longer exists). */

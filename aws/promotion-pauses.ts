@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { imagePk, openWork, openWorkIndex, skPrefix } from '../core/ledger/keys.js';
-import { compareBuildVersions } from '../core/promotion/naming.js';
+import { byImageThenVersion } from '../core/promotion/naming.js';
 import type { PausedPromotion } from '../core/promotion/resume.js';
 import { documentClient } from './clients/dynamodb.js';
 import { openWorkItems } from './open-work.js';
@@ -81,7 +81,7 @@ export async function pausedPromotions(): Promise<PausedPromotion[]> {
     names: { '#status': 'status' },
     values: { ':paused': 'paused' },
   });
-  return found.sort((a, b) => a.image.localeCompare(b.image) || compareBuildVersions(a.version, b.version));
+  return found.sort(byImageThenVersion);
 }
 
 /**

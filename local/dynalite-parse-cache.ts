@@ -70,6 +70,12 @@ export function copyParsed(value: unknown): { value: unknown } | undefined {
 const allTrue = (o: Record<string, unknown> | undefined): Record<string, boolean> =>
   Object.fromEntries(Object.keys(o ?? {}).map((k) => [k, true]));
 
+/** The one side effect of a parse: the names and values it used are no longer "unused". */
+function markUsed(context: ParseContext, used: Pick<Remembered, 'usedNames' | 'usedVals'>): void {
+  for (const k of used.usedNames) delete context.unusedAttrNames?.[k];
+  for (const k of used.usedVals) delete context.unusedAttrVals?.[k];
+}
+
 function remembering(parse: Parser['parse']): Parser['parse'] {
   const remembered = new Map<string, Remembered>();
   return (input, options) => {
@@ -80,32 +86,31 @@ function remembering(parse: Parser['parse']): Parser['parse'] {
     } catch {
       return parse(input, options);
     }
-    let hit = remembered.get(key);
-    if (!hit) {
-      counts.parsed++;
-      // Parsed against full "unused" sets, so what this expression uses is known whatever was marked before it.
-      const probe = {
-        ...context,
-        unusedAttrNames: allTrue(context.attrNames),
-        unusedAttrVals: allTrue(context.attrVals),
-      };
-      const result = parse(input, { ...options, context: probe });
-      const stored = copyParsed(result);
-      const usedNames = Object.keys(context.attrNames ?? {}).filter((k) => !(k in probe.unusedAttrNames));
-      const usedVals = Object.keys(context.attrVals ?? {}).filter((k) => !(k in probe.unusedAttrVals));
-      if (stored) {
-        if (remembered.size >= MAX_REMEMBERED) remembered.delete(remembered.keys().next().value as string);
-        hit = { result: stored.value, usedNames, usedVals };
-        remembered.set(key, hit);
-      }
-      for (const k of usedNames) delete context.unusedAttrNames?.[k];
-      for (const k of usedVals) delete context.unusedAttrVals?.[k];
-      return result;
+    const hit = remembered.get(key);
+    if (hit) {
+      counts.remembered++;
+      markUsed(context, hit);
+      return copyParsed(hit.result)?.value;
     }
-    counts.remembered++;
-    for (const k of hit.usedNames) delete context.unusedAttrNames?.[k];
-    for (const k of hit.usedVals) delete context.unusedAttrVals?.[k];
-    return copyParsed(hit.result)?.value;
+    counts.parsed++;
+    // Parsed against full "unused" sets, so what this expression uses is known whatever was marked before it.
+    const probe = {
+      ...context,
+      unusedAttrNames: allTrue(context.attrNames),
+      unusedAttrVals: allTrue(context.attrVals),
+    };
+    const result = parse(input, { ...options, context: probe });
+    const used = {
+      usedNames: Object.keys(context.attrNames ?? {}).filter((k) => !(k in probe.unusedAttrNames)),
+      usedVals: Object.keys(context.attrVals ?? {}).filter((k) => !(k in probe.unusedAttrVals)),
+    };
+    const stored = copyParsed(result);
+    if (stored) {
+      if (remembered.size >= MAX_REMEMBERED) remembered.delete(remembered.keys().next().value as string);
+      remembered.set(key, { result: stored.value, ...used });
+    }
+    markUsed(context, used);
+    return result;
   };
 }
 

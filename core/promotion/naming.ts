@@ -51,6 +51,11 @@ export function compareBuildVersions(a: string, b: string): number {
   return 0;
 }
 
+/** Orders records of several images' builds: by image name, then oldest build version first. */
+export function byImageThenVersion(a: { image: string; version: string }, b: { image: string; version: string }) {
+  return a.image.localeCompare(b.image) || compareBuildVersions(a.version, b.version);
+}
+
 /**
  * Build versions that fall out of retention: all but the newest `keep`, oldest first.
  */

@@ -4,7 +4,8 @@ import { Tracer } from '@aws-lambda-powertools/tracer';
 
 // Created once and shared by every handler (Powertools' own advice): one service name, one namespace.
 export const logger = new Logger({ serviceName: 'goldsmith' });
-export const metrics = new Metrics({ namespace: 'Goldsmith', serviceName: 'goldsmith' });
+const METRICS = { namespace: 'Goldsmith', serviceName: 'goldsmith' } as const;
+export const metrics = new Metrics(METRICS);
 
 const dimensioned = new Map<string, Metrics>();
 
@@ -17,7 +18,7 @@ export function metricsWithDimensions(dimensions: Readonly<Record<string, string
   const key = JSON.stringify(Object.entries(dimensions).sort(([a], [b]) => a.localeCompare(b)));
   let made = dimensioned.get(key);
   if (!made) {
-    made = new Metrics({ namespace: 'Goldsmith', serviceName: 'goldsmith', defaultDimensions: { ...dimensions } });
+    made = new Metrics({ ...METRICS, defaultDimensions: { ...dimensions } });
     dimensioned.set(key, made);
   }
   return made;
