@@ -1,14 +1,12 @@
 import { channelParameterName, containerRepositoryName } from '../../stacks/names.js';
 import type { RequestContext } from '../fakes/iam-conditions.js';
 import type { OrganizationsFake } from '../fakes/organizations.js';
+import { ProblemsByCheck } from './audit-problems.js';
 import { LOCAL_ACCOUNT, type LocalCloud } from './cloud.js';
 import { targetResolver } from './targets.js';
 
 /** An account outside the organization: nobody outside may read a pointer or pull an image. */
 export const OUTSIDER = '999999999999';
-
-/** Problems of one kind beyond this many are summarized, so a systematic fault doesn't flood the report. */
-const MAX_PROBLEMS_PER_CHECK = 5;
 
 export interface ConsumerAudit {
   problems: string[];
@@ -59,12 +57,7 @@ export function auditConsumerAccess(cloud: LocalCloud): ConsumerAudit {
     'pullable-by-targets': 0,
     'not-pullable-by-others': 0,
   };
-  const failures = new Map<string, string[]>();
-  const fail = (check: string, problem: string) => {
-    const list = failures.get(check);
-    if (list) list.push(problem);
-    else failures.set(check, [problem]);
-  };
+  const failures = new ProblemsByCheck();
 
   for (const [image, spec] of Object.entries(cloud.catalog.images)) {
     const channels = cloud.catalog.channels.filter((c) => !spec.channels || spec.channels.includes(c.name));
@@ -84,7 +77,7 @@ export function auditConsumerAccess(cloud: LocalCloud): ConsumerAudit {
         for (const account of targets) {
           checks['pointer-readable-by-targets']!++;
           if (read(account) !== value)
-            fail('pointer-readable-by-targets', `${account} cannot read ${name} in ${region}`);
+            failures.add('pointer-readable-by-targets', `${account} cannot read ${name} in ${region}`);
         }
         // RAM shares with whole OUs (or the organization, for it and for tag-selected targets): exclusions stay
         // readable.
@@ -96,7 +89,7 @@ export function auditConsumerAccess(cloud: LocalCloud): ConsumerAudit {
           if (shared.has(account)) continue;
           checks['pointer-not-readable-by-others']!++;
           if (read(account) !== undefined)
-            fail(
+            failures.add(
               'pointer-not-readable-by-others',
               `${account}, not a target of ${channel.name}, can read ${name} in ${region}`,
             );
@@ -106,7 +99,7 @@ export function auditConsumerAccess(cloud: LocalCloud): ConsumerAudit {
         const digest = ecr.digestOfTag(region, repository, channel.name);
         checks['pointer-matches-tag']!++;
         if (!digest || !value.endsWith(`@${digest}`)) {
-          fail(
+          failures.add(
             'pointer-matches-tag',
             `${name} in ${region} says ${value} but tag ${channel.name} names ${digest ?? 'nothing'}`,
           );
@@ -115,7 +108,7 @@ export function auditConsumerAccess(cloud: LocalCloud): ConsumerAudit {
           pullers.add(account);
           checks['pullable-by-targets']!++;
           if (!ecr.canPull(region, repository, account, context)) {
-            fail('pullable-by-targets', `${account} cannot pull ${repository}:${channel.name} in ${region}`);
+            failures.add('pullable-by-targets', `${account} cannot pull ${repository}:${channel.name} in ${region}`);
           }
         }
       }
@@ -124,7 +117,7 @@ export function auditConsumerAccess(cloud: LocalCloud): ConsumerAudit {
         if (pullers.has(account)) continue;
         checks['not-pullable-by-others']!++;
         if (ecr.canPull(region, repository, account, context)) {
-          fail(
+          failures.add(
             'not-pullable-by-others',
             `${account}, a target of no channel ${image} is in, can pull ${repository} in ${region}`,
           );
@@ -133,11 +126,5 @@ export function auditConsumerAccess(cloud: LocalCloud): ConsumerAudit {
     }
   }
 
-  const problems: string[] = [];
-  for (const [check, list] of failures) {
-    problems.push(...list.slice(0, MAX_PROBLEMS_PER_CHECK));
-    if (list.length > MAX_PROBLEMS_PER_CHECK)
-      problems.push(`${check}: ${list.length - MAX_PROBLEMS_PER_CHECK} more like these`);
-  }
-  return { problems, checks };
+  return { problems: failures.list(), checks };
 }

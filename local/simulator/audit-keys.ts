@@ -1,10 +1,8 @@
 import type { KmsFake } from '../fakes/kms.js';
 import { autoScalingGrantRefusal, directUseRefusal, launchRefusal, memberRole } from '../fakes/kms-launch.js';
+import { ProblemsByCheck } from './audit-problems.js';
 import { OUTSIDER_ACCOUNT } from './audit-sharing.js';
 import type { LocalCloud } from './cloud.js';
-
-/** Problems of one kind beyond this many are summarized, so a systematic fault doesn't flood the report. */
-const MAX_PROBLEMS_PER_CHECK = 5;
 
 export interface KeyAudit {
   problems: string[];
@@ -28,12 +26,7 @@ export function auditKeys(cloud: LocalCloud): KeyAudit {
   const owner = kms.accountId;
   const members = organizations.accountIds().filter((a) => a !== owner);
   const checks: KeyAudit['checks'] = { 'key-usable-by-targets': 0, 'key-not-usable-by-others': 0 };
-  const failures = new Map<string, string[]>();
-  const fail = (check: string, problem: string) => {
-    const list = failures.get(check);
-    if (list) list.push(problem);
-    else failures.set(check, [problem]);
-  };
+  const failures = new ProblemsByCheck();
   // The key's answer depends on (Region, key, account), not on the AMI: asked once, counted per AMI.
   const answers = new Map<string, Map<string, string | undefined>>();
   const answersFor = (region: string, key: string): Map<string, string | undefined> => {
@@ -65,7 +58,7 @@ export function auditKeys(cloud: LocalCloud): KeyAudit {
             known.set(account, refusal);
           }
           if (refusal)
-            fail(
+            failures.add(
               'key-usable-by-targets',
               `${account} may launch ${amiId} in ${region} but its key refuses: ${refusal}`,
             );
@@ -79,30 +72,33 @@ export function auditKeys(cloud: LocalCloud): KeyAudit {
       const outsider = memberRole(OUTSIDER_ACCOUNT, undefined);
       checks['key-not-usable-by-others'] += 2;
       if (!launchRefusal(kms, region, key, outsider))
-        fail('key-not-usable-by-others', `${OUTSIDER_ACCOUNT} (outside the organization) can launch with ${key}`);
+        failures.add(
+          'key-not-usable-by-others',
+          `${OUTSIDER_ACCOUNT} (outside the organization) can launch with ${key}`,
+        );
       if (!autoScalingGrantRefusal(kms, region, key, outsider))
-        fail('key-not-usable-by-others', `${OUTSIDER_ACCOUNT} can grant ${key} to its Auto Scaling role`);
+        failures.add('key-not-usable-by-others', `${OUTSIDER_ACCOUNT} can grant ${key} to its Auto Scaling role`);
       for (const [i, account] of members.entries()) {
         const member = memberRole(account, orgId);
         checks['key-not-usable-by-others']++;
         if (!directUseRefusal(kms, region, key, member))
-          fail('key-not-usable-by-others', `${account} can Decrypt with ${key} in ${region} directly, not through EC2`);
+          failures.add(
+            'key-not-usable-by-others',
+            `${account} can Decrypt with ${key} in ${region} directly, not through EC2`,
+          );
         const other = members[(i + 1) % members.length];
         if (other === undefined || other === account) continue;
         checks['key-not-usable-by-others']++;
         if (!autoScalingGrantRefusal(kms, region, key, member, other))
-          fail('key-not-usable-by-others', `${account} can grant ${key} in ${region} to ${other}'s Auto Scaling role`);
+          failures.add(
+            'key-not-usable-by-others',
+            `${account} can grant ${key} in ${region} to ${other}'s Auto Scaling role`,
+          );
       }
     }
   }
 
-  const problems: string[] = [];
-  for (const [check, list] of failures) {
-    problems.push(...list.slice(0, MAX_PROBLEMS_PER_CHECK));
-    if (list.length > MAX_PROBLEMS_PER_CHECK)
-      problems.push(`${check}: ${list.length - MAX_PROBLEMS_PER_CHECK} more like these`);
-  }
-  return { problems, checks };
+  return { problems: failures.list(), checks };
 }
 
 /**
