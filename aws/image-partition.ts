@@ -6,8 +6,8 @@ import { batchGetItems } from './batch-get.js';
 import { documentClient } from './clients/dynamodb.js';
 
 /**
- * Every ledger item of one image (its whole partition, paginated, strongly consistent), for the health gauges and
- * the operator's `status` / `history`. `table` defaults to the function's `LEDGER_TABLE`.
+ * Every ledger item of one image (its whole partition, paginated, strongly consistent), for the operator's
+ * `status` / `history`. `table` defaults to the function's `LEDGER_TABLE`.
  */
 export async function readImagePartition(image: string, table = process.env.LEDGER_TABLE): Promise<LedgerItem[]> {
   if (!table) throw new Error('LEDGER_TABLE is not set');
@@ -22,50 +22,6 @@ export async function readImagePartition(image: string, table = process.env.LEDG
     },
   );
   for await (const page of pages) items.push(...((page.Items ?? []) as LedgerItem[]));
-  return items;
-}
-
-/** A range of one image's sort keys: from `from` (inclusive) to `to` (inclusive). */
-export interface SortKeyRange {
-  readonly from: string;
-  readonly to: string;
-}
-
-/**
- * The ledger items of one image in the given sort-key ranges (all their attributes, or only `attributes`): one paginated, strongly consistent Query per range
- * with a `BETWEEN` key condition, so DynamoDB reads (and bills) only those items rather than the whole partition
- * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.KeyConditionExpressions.html). Items come
- * range by range, each in sort-key order.
- */
-export async function readImageRanges(
-  image: string,
-  ranges: readonly SortKeyRange[],
-  options: { attributes?: readonly string[]; table?: string } = {},
-): Promise<LedgerItem[]> {
-  const table = options.table ?? process.env.LEDGER_TABLE;
-  if (!table) throw new Error('LEDGER_TABLE is not set');
-  // Only the named attributes come back (a ProjectionExpression): DynamoDB still reads whole items, but a build's
-  // AMIs per Region and its cost stay out of the response the function downloads and parses
-  // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ProjectionExpressions.html).
-  // Names go through placeholders: several (`status`, `version`, `channel`) are reserved words.
-  const names = projectionNames(options.attributes ?? []);
-  const projection = names
-    ? { ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names }
-    : {};
-  const items: LedgerItem[] = [];
-  for (const range of ranges) {
-    const pages = paginateQuery(
-      { client: documentClient() },
-      {
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': imagePk(image), ':from': range.from, ':to': range.to },
-        ConsistentRead: true,
-        ...projection,
-      },
-    );
-    for await (const page of pages) items.push(...((page.Items ?? []) as LedgerItem[]));
-  }
   return items;
 }
 
@@ -98,16 +54,6 @@ export async function readOutcomes(
   for (const item of items as LedgerItem[]) found.get(byPk.get(String(item.pk)) ?? '')?.push(item);
   for (const list of found.values()) list.sort((a, b) => String(a.sk).localeCompare(String(b.sk)));
   return found;
-}
-
-/**
- * Every sort key from the first that starts with `first` to the last that starts with `last` (both `skPrefix`
- * values): `prefixRange(skPrefix.promotion, skPrefix.promotion)` is one kind; `prefixRange(skPrefix.approval,
- * skPrefix.channel)` is every kind that sorts between them too (BUILD#).
- */
-export function prefixRange(first: string, last: string): SortKeyRange {
-  // U+FFFF sorts after every character of our keys (ASCII): DynamoDB compares the keys' UTF-8 bytes.
-  return { from: first, to: `${last}\uffff` };
 }
 
 /** One build's ledger record (`BUILD#<version>`), if any. */

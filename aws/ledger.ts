@@ -1,6 +1,15 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { buildSk, decisionSk, imagePk, markerKey, skPrefix, ttlAfter, watchKey } from '../core/ledger/keys.js';
+import {
+  buildSk,
+  decisionSk,
+  imagePk,
+  imageViewUpdate,
+  markerKey,
+  skPrefix,
+  ttlAfter,
+  watchKey,
+} from '../core/ledger/keys.js';
 import {
   DECISION_TTL_DAYS,
   type DecisionRecord,
@@ -121,15 +130,17 @@ export async function recordBuildRequested(
   build: { buildVersion: string; buildVersionArn: string },
   at: Date,
 ): Promise<void> {
+  const sk = buildSk(build.buildVersion);
+  const view = imageViewUpdate(decision.image, sk);
   await documentClient().send(
     new UpdateCommand({
       TableName: table(),
-      Key: { pk: imagePk(decision.image), sk: buildSk(build.buildVersion) },
-      UpdateExpression:
-        'SET #kind = :kind, image = :image, buildVersion = :version, buildVersionArn = :arn, #trigger = if_not_exists(#trigger, :trigger), changeId = if_not_exists(changeId, :changeId), dedupeKey = if_not_exists(dedupeKey, :dedupeKey), requestedAt = if_not_exists(requestedAt, :at), #status = if_not_exists(#status, :pending)',
-      ExpressionAttributeNames: { '#kind': 'kind', '#trigger': 'trigger', '#status': 'status' },
+      Key: { pk: imagePk(decision.image), sk },
+      UpdateExpression: `SET #kind = :kind, ${view.set}, image = :image, buildVersion = :version, buildVersionArn = :arn, #trigger = if_not_exists(#trigger, :trigger), changeId = if_not_exists(changeId, :changeId), dedupeKey = if_not_exists(dedupeKey, :dedupeKey), requestedAt = if_not_exists(requestedAt, :at), #status = if_not_exists(#status, :pending)`,
+      ExpressionAttributeNames: { '#kind': 'kind', '#trigger': 'trigger', '#status': 'status', ...view.names },
       ExpressionAttributeValues: {
         ':kind': 'build',
+        ...view.values,
         ':image': decision.image,
         ':version': build.buildVersion,
         ':arn': build.buildVersionArn,

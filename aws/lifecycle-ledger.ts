@@ -1,5 +1,5 @@
 import { DeleteCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { buildSk, imagePk } from '../core/ledger/keys.js';
+import { buildSk, imagePk, imageViewKeys } from '../core/ledger/keys.js';
 import type { RegionAmi } from '../core/promotion/types.js';
 import { documentClient } from './clients/dynamodb.js';
 import { type ChannelPointer, isConditionFailure, putItemOnce, versionKey } from './promotion-ledger.js';
@@ -164,6 +164,7 @@ export async function rollBackChannelPointer(from: string, to: ChannelPointer): 
         Item: {
           pk: imagePk(to.image),
           sk: `CHANNEL#${to.channel}`,
+          ...imageViewKeys(to.image, `CHANNEL#${to.channel}`),
           kind: 'channel',
           ...to,
           versionKey: versionKey(to.version),

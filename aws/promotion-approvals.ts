@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { imagePk, openWork, openWorkIndex } from '../core/ledger/keys.js';
+import { imagePk, imageViewKeys, openWork, openWorkIndex } from '../core/ledger/keys.js';
 import { byImageThenVersion } from '../core/promotion/naming.js';
 import { documentClient } from './clients/dynamodb.js';
 import { openWorkItems } from './open-work.js';
@@ -53,11 +53,17 @@ export interface ApprovalRecord {
 export async function recordApprovalRequest(
   request: Omit<ApprovalRecord, 'decision' | 'by' | 'via' | 'slackUser' | 'decidedAt' | 'sentAt'>,
 ): Promise<boolean> {
+  const key = approvalKey(request.image, request.version, request.channel);
   try {
     await documentClient().send(
       new PutCommand({
         TableName: table(),
-        Item: { ...approvalKey(request.image, request.version, request.channel), kind: 'approval', ...request },
+        Item: {
+          ...key,
+          ...imageViewKeys(request.image, key.sk),
+          kind: 'approval',
+          ...request,
+        },
         ConditionExpression: 'attribute_not_exists(sk) OR approvalId = :id',
         ExpressionAttributeValues: { ':id': request.approvalId },
       }),

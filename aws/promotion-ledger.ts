@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { INSTANCES_STOPPED } from '../core/cost/build-record.js';
-import { buildSk, imagePk } from '../core/ledger/keys.js';
+import { buildSk, imagePk, imageViewKeys, imageViewUpdate } from '../core/ledger/keys.js';
 import type { PromotionOutcome, RegionAmi } from '../core/promotion/types.js';
 import { documentClient } from './clients/dynamodb.js';
 
@@ -67,13 +67,17 @@ export async function recordBuildStatus(build: BuildFacts): Promise<Record<strin
       : INSTANCES_STOPPED.has(build.status)
         ? ', instancesStoppedAt = if_not_exists(instancesStoppedAt, :at)'
         : '';
+  const sk = buildSk(build.version);
+  // The image-event handler may write a build before the start records it (recordBuildRequested): either creates it.
+  const view = imageViewUpdate(build.image, sk);
   const out = await documentClient().send(
     new UpdateCommand({
       TableName: table(),
-      Key: key(build.image, buildSk(build.version)),
-      UpdateExpression: `SET buildVersionArn = :arn, #status = :status, statusReason = :reason, updatedAt = :at, parent = if_not_exists(parent, :parent)${times} ADD statusesSeen :seen`,
-      ExpressionAttributeNames: { '#status': 'status' },
+      Key: key(build.image, sk),
+      UpdateExpression: `SET ${view.set}, buildVersionArn = :arn, #status = :status, statusReason = :reason, updatedAt = :at, parent = if_not_exists(parent, :parent)${times} ADD statusesSeen :seen`,
+      ExpressionAttributeNames: { '#status': 'status', ...view.names },
       ExpressionAttributeValues: {
+        ...view.values,
         ':arn': build.buildVersionArn,
         ':status': build.status,
         ':reason': build.reason ?? null,
@@ -172,6 +176,7 @@ export async function moveChannelPointer(pointer: ChannelPointer): Promise<boole
         TableName: table(),
         Item: {
           ...key(pointer.image, `CHANNEL#${pointer.channel}`),
+          ...imageViewKeys(pointer.image, `CHANNEL#${pointer.channel}`),
           kind: 'channel',
           ...pointer,
           versionKey: versionKey(pointer.version),

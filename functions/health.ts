@@ -1,7 +1,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
-import { prefixRange, readImageRanges, readOutcomes } from '../aws/image-partition.js';
-import { skPrefix } from '../core/ledger/keys.js';
+import { readOutcomes } from '../aws/image-partition.js';
+import { readImageViews } from '../aws/image-view-index.js';
+import { imageViewIndex } from '../core/ledger/keys.js';
 import { metricNames } from '../core/observability/metrics.js';
 import { outcomesGaugesNeed } from '../core/status/gauge-reads.js';
 import { type ImageView, imageView, type LedgerItem } from '../core/status/image-view.js';
@@ -13,31 +14,10 @@ import { promotionPlans } from './promotion/plans.js';
 export const healthInputSchema = z.strictObject({ health: z.literal('gauges') });
 
 /**
- * The items `imageView` reads — approvals, builds and channel pointers, adjacent in sort order — without the
- * decisions, pointer history and sharing records that make up most of a partition. Of the promotion outcomes (one
- * per channel decision, the fastest-growing kind) only those a gauge can depend on are read, by key
- * (`outcomesGaugesNeed`): a run's reads grow with what is open, not with the image's history.
+ * The attributes the gauges read: of the builds, approvals and channel pointers, those the image-view index projects
+ * (not the pointers' AMIs, which no gauge shows); of the promotion outcomes, read by key, the same few.
  */
-const VIEW_RANGES = [prefixRange(skPrefix.approval, skPrefix.channel)] as const;
-
-/** The attributes `imageView` reads of those items, but the pointers' AMIs, which no gauge shows. */
-export const HEALTH_ATTRIBUTES = [
-  'sk',
-  'version',
-  'channel',
-  'at',
-  'outcome',
-  'reason',
-  'decision',
-  'approvers',
-  'requestedAt',
-  'expiresAt',
-  'buildVersion',
-  'status',
-  'statusesSeen',
-  'statusReason',
-  'updatedAt',
-] as const;
+export const HEALTH_ATTRIBUTES = ['sk', ...imageViewIndex.projected] as const;
 
 /** What one run measured, for logs and tests. */
 export interface HealthGauges {
@@ -63,7 +43,7 @@ export function gaugesOf(views: readonly ImageView[]): HealthGauges {
 }
 
 /**
- * Health gauges, every three hours: reads each catalog image's ledger partition and emits approvals waiting, the
+ * Health gauges, every three hours: reads every catalog image's builds, approvals and pointers and emits approvals waiting, the
  * oldest wait as a share of its timeout, and each channel's lag and age. CloudWatch alarms cannot compute "how long
  * has this waited" from event counts, so a gauge is the only way to alarm on an approval or a channel left alone.
  */
@@ -72,15 +52,13 @@ export const handler = handlerFor({
   parse: healthInputSchema,
   handle: async (): Promise<HealthGauges> => {
     const now = new Date();
-    const read: { image: string; channels: string[]; items: LedgerItem[] }[] = [];
-    for (const [image, plan] of Object.entries(promotionPlans())) {
-      const channels = plan.channels.map((c) => c.name);
-      read.push({
-        image,
-        channels,
-        items: await readImageRanges(image, VIEW_RANGES, { attributes: HEALTH_ATTRIBUTES }),
-      });
-    }
+    // Every image's builds, approvals and pointers in one paginated Query of the image-view index. Of the promotion
+    // outcomes (one per channel decision, the fastest-growing kind) only those a gauge can depend on are read, by
+    // key (`outcomesGaugesNeed`): a run's reads grow with the builds kept, not with every decision ever made.
+    const indexed = await readImageViews();
+    const read: { image: string; channels: string[]; items: LedgerItem[] }[] = Object.entries(promotionPlans()).map(
+      ([image, plan]) => ({ image, channels: plan.channels.map((c) => c.name), items: indexed.get(image) ?? [] }),
+    );
     // The outcomes every image's gauges need, in one batched read across images rather than one per image.
     const outcomes = await readOutcomes(
       read.map((r) => ({ image: r.image, refs: outcomesGaugesNeed(r.channels, r.items, now) })),

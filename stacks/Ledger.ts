@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { StackContext } from 'sst/constructs';
-import { openWorkIndex } from '../core/ledger/keys.js';
+import { imageViewIndex, openWorkIndex } from '../core/ledger/keys.js';
 import { ledgerResourcePolicy } from './ledger-access.js';
 import { ledgerTableName } from './names.js';
 
@@ -40,6 +40,15 @@ export function Ledger({ app, stack }: StackContext): LedgerResources {
     partitionKey: { name: openWorkIndex.partitionKey, type: dynamodb.AttributeType.STRING },
     sortKey: { name: openWorkIndex.sortKey, type: dynamodb.AttributeType.STRING },
     projectionType: dynamodb.ProjectionType.ALL,
+  });
+  // Sparse too: every image's builds, approvals and pointers under one key, with only what the health gauges read
+  // (INCLUDE: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.html#GSI.Projections).
+  table.addGlobalSecondaryIndex({
+    indexName: imageViewIndex.name,
+    partitionKey: { name: imageViewIndex.partitionKey, type: dynamodb.AttributeType.STRING },
+    sortKey: { name: imageViewIndex.sortKey, type: dynamodb.AttributeType.STRING },
+    projectionType: dynamodb.ProjectionType.INCLUDE,
+    nonKeyAttributes: [...imageViewIndex.projected],
   });
   stack.addOutputs({ LedgerTableName: table.tableName });
   return { table: dynamodb.Table.fromTableArn(stack, 'LedgerForGrants', table.tableArn) };

@@ -81,3 +81,55 @@ export const openWork = {
   intent: 'pending-intent',
 } as const;
 export type OpenWorkKind = (typeof openWork)[keyof typeof openWork];
+
+/**
+ * The ledger's "image view" index: every image's builds, approvals and channel pointers (the `APPROVAL#`…`CHANNEL#`
+ * items each image's partition keeps), under one partition key, so the health gauges read all images with one
+ * paginated Query instead of one per image. Sparse like the open-work index: only items carrying `view` are in it,
+ * and the writers that create those items set `view` and `viewSk` in the same write
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-indexes-general-sparse-indexes.html). It
+ * projects only the attributes the gauges read (`projected`), not the AMIs, findings and sharing records those
+ * items also hold. Eventually consistent: a gauge may lag a write by a moment, which a three-hourly gauge can.
+ */
+export const imageViewIndex = {
+  name: 'image-view',
+  partitionKey: 'view',
+  sortKey: 'viewSk',
+  /** The one partition key value: the items of every image. */
+  value: 'image',
+  /** Non-key attributes the index keeps (the table's `pk` and `sk` always are). */
+  projected: [
+    'version',
+    'channel',
+    'at',
+    'outcome',
+    'reason',
+    'decision',
+    'approvers',
+    'requestedAt',
+    'expiresAt',
+    'buildVersion',
+    'status',
+    'statusesSeen',
+    'statusReason',
+    'updatedAt',
+  ],
+} as const;
+
+/** The index attributes of an image's build, approval or channel-pointer item, set by the write that creates it. */
+export function imageViewKeys(image: string, sk: string): { view: string; viewSk: string } {
+  return { view: imageViewIndex.value, viewSk: `${image}#${sk}` };
+}
+
+/** The same for an UpdateItem that may create the item: a `SET` clause (`view` is a reserved word) and its operands. */
+export function imageViewUpdate(
+  image: string,
+  sk: string,
+): { set: string; names: { '#view': string }; values: { ':view': string; ':viewSk': string } } {
+  const keys = imageViewKeys(image, sk);
+  return {
+    set: `#view = :view, ${imageViewIndex.sortKey} = :viewSk`,
+    names: { '#view': imageViewIndex.partitionKey },
+    values: { ':view': keys.view, ':viewSk': keys.viewSk },
+  };
+}

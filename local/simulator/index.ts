@@ -2,6 +2,7 @@ import type { Catalog } from '../../core/config/schema.js';
 import { resetModelChecks } from '../models/request-check.js';
 import { SimulatedApprovers } from './approvals.js';
 import { auditConsistency } from './audit.js';
+import { auditImageView } from './audit-image-view.js';
 import { auditOutages } from './audit-outages.js';
 import { auditSlack } from './audit-slack.js';
 import { startLocalCloud } from './cloud.js';
@@ -167,8 +168,9 @@ export async function simulate(
     const outageAudit = await auditOutages(cloud, report);
     const slackAudit = await auditSlack(cloud);
     const lifecycle = auditLifecycle(cloud, report.pointers, ledgerItems);
+    const imageViews = await auditImageView(cloud.wiring.tables[0]?.name ?? '', ledgerItems);
     const checks = (report.consistency as { checks?: Record<string, number> }).checks ?? {};
-    const audits = [outageAudit, slackAudit, lifecycle];
+    const audits = [outageAudit, slackAudit, lifecycle, imageViews];
     report.consistency = {
       ...report.consistency,
       ok: report.consistency.ok && audits.every((a) => a.problems.length === 0),

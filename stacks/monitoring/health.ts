@@ -6,6 +6,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
+import { imageViewIndex } from '../../core/ledger/keys.js';
 import { HEALTH_RATE } from '../../core/observability/metrics.js';
 import { catalogBundling } from '../catalog.js';
 
@@ -39,6 +40,14 @@ export function createHealthGauges(
     onFailure: new destinations.SqsDestination(dlq),
   });
   ledger.grantReadData(health);
+  // The image-view index, by its own ARN: a table grant covers the table, not its indexes
+  // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/iam-policy-specific-table-indexes.html).
+  health.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['dynamodb:Query'],
+      resources: [`${ledger.tableArn}/index/${imageViewIndex.name}`],
+    }),
+  );
 
   const role = new iam.Role(stack, 'HealthSchedulerRole', {
     assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {

@@ -1,8 +1,10 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { configureClients, documentClient } from '../../aws/clients.js';
-import { prefixRange, readImagePartition, readImageRanges, readOutcomes } from '../../aws/image-partition.js';
-import { skPrefix } from '../../core/ledger/keys.js';
+import { readImagePartition, readOutcomes } from '../../aws/image-partition.js';
+import { readImageViews } from '../../aws/image-view-index.js';
+import { imageViewKeys, skPrefix } from '../../core/ledger/keys.js';
+import { outcomesGaugesNeed } from '../../core/status/gauge-reads.js';
 import { type ImageView, imageView } from '../../core/status/image-view.js';
 import { HEALTH_ATTRIBUTES } from '../../functions/health.js';
 import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite.js';
@@ -51,14 +53,25 @@ const ITEMS: Record<string, unknown>[] = [
   { sk: 'SHARE#1.0.0/2#dev', accounts: ['111111111111'] },
 ];
 
+/** An item as its writer stores it: builds, approvals and pointers with the image-view index keys. */
+function viewed(image: string, item: Record<string, unknown>): Record<string, unknown> {
+  const sk = String(item.sk);
+  const inView = [skPrefix.approval, skPrefix.build, skPrefix.channel].some((p) => sk.startsWith(p));
+  return inView ? { ...item, ...imageViewKeys(image, sk) } : item;
+}
+
 beforeAll(async () => {
   dynamo = await startLocalDynamo();
   const ddb = localLedgerClient(dynamo.endpoint);
   await createLedgerTable(ddb, TABLE);
   for (const item of [...ITEMS].reverse()) {
-    await documentClient().send(new PutCommand({ TableName: TABLE, Item: { pk: 'IMAGE#base', ...item } }));
+    await documentClient().send(
+      new PutCommand({ TableName: TABLE, Item: { pk: 'IMAGE#base', ...viewed('base', item) } }),
+    );
   }
-  await documentClient().send(new PutCommand({ TableName: TABLE, Item: { pk: 'IMAGE#other', sk: 'BUILD#9.9.9/1' } }));
+  await documentClient().send(
+    new PutCommand({ TableName: TABLE, Item: { pk: 'IMAGE#other', ...viewed('other', { sk: 'BUILD#9.9.9/1' }) } }),
+  );
 });
 
 afterAll(async () => {
@@ -66,50 +79,50 @@ afterAll(async () => {
   await dynamo?.stop();
 });
 
-describe('readImageRanges', () => {
-  it('reads only the kinds in its ranges, kinds sorting between a range’s ends included', async () => {
-    const items = await readImageRanges(
-      'base',
-      [prefixRange(skPrefix.approval, skPrefix.channel), prefixRange(skPrefix.promotion, skPrefix.promotion)],
-      { table: TABLE },
-    );
-    expect(items.map((i) => String(i.sk).split('#')[0])).toEqual([
-      'APPROVAL',
-      'BUILD',
-      'BUILD',
-      'CHANNEL',
-      'CHANNEL',
-      'PROMOTION',
-      'PROMOTION',
-      'PROMOTION',
+describe('readImageViews', () => {
+  it('reads every image’s builds, approvals and pointers in one request, by image, in sort-key order', async () => {
+    const send = vi.spyOn(documentClient(), 'send');
+    const views = await readImageViews(TABLE);
+    const calls = send.mock.calls.length;
+    send.mockRestore();
+
+    expect(calls).toBe(1);
+    expect([...views.keys()].sort()).toEqual(['base', 'other']);
+    expect(views.get('base')?.map((i) => i.sk)).toEqual([
+      'APPROVAL#1.0.0/2#prod',
+      'BUILD#1.0.0/1',
+      'BUILD#1.0.0/2',
+      'CHANNEL#dev',
+      'CHANNEL#prod',
     ]);
+    expect(views.get('other')?.map((i) => i.sk)).toEqual(['BUILD#9.9.9/1']);
   });
 
-  it('returns only the attributes asked for when given a projection', async () => {
-    const items = await readImageRanges('base', [prefixRange(skPrefix.channel, skPrefix.channel)], {
-      table: TABLE,
-      attributes: ['sk', 'version', 'at'],
+  it('returns the attributes the index projects, not the pointers’ AMIs', async () => {
+    const channel = (await readImageViews(TABLE)).get('base')?.find((i) => i.sk === 'CHANNEL#dev');
+    expect(channel).toEqual({
+      pk: 'IMAGE#base',
+      sk: 'CHANNEL#dev',
+      version: '1.0.0/2',
+      at: '2027-01-19T06:00:00Z',
+      ...imageViewKeys('base', 'CHANNEL#dev'),
     });
-    expect(items).toEqual([
-      { sk: 'CHANNEL#dev', version: '1.0.0/2', at: '2027-01-19T06:00:00Z' },
-      { sk: 'CHANNEL#prod', version: '1.0.0/1', at: '2027-01-18T06:00:00Z' },
-    ]);
   });
 
   it('gives the health gauges the same view of the image as the whole partition does, but the pointers’ AMIs', async () => {
     const now = new Date('2027-01-21T00:00:00Z');
     const channels = ['dev', 'staging', 'prod'];
     const whole = imageView('base', channels, await readImagePartition('base', TABLE), now);
-    const ranges = await readImageRanges(
-      'base',
-      [prefixRange(skPrefix.approval, skPrefix.channel), prefixRange(skPrefix.promotion, skPrefix.promotion)],
-      { table: TABLE, attributes: HEALTH_ATTRIBUTES },
-    );
+    const items = (await readImageViews(TABLE)).get('base') ?? [];
+    const outcomes = await readOutcomes([{ image: 'base', refs: outcomesGaugesNeed(channels, items, now) }], {
+      table: TABLE,
+      attributes: HEALTH_ATTRIBUTES,
+    });
     const noAmis = (view: ImageView) => ({
       ...view,
       channels: view.channels.map((c) => (c.pointer ? { ...c, pointer: { ...c.pointer, amis: {} } } : c)),
     });
-    expect(imageView('base', channels, ranges, now)).toEqual(noAmis(whole));
+    expect(imageView('base', channels, [...items, ...(outcomes.get('base') ?? [])], now)).toEqual(noAmis(whole));
     expect(whole.channels[2]?.waiting?.version).toBe('1.0.0/2');
     expect(whole.channels[0]?.lagBuilds).toBe(0);
     expect(whole.channels[2]?.lagBuilds).toBe(1);

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll } from 'vitest';
 import { client, configureClients } from '../../aws/clients.js';
-import { openWorkIndex } from '../../core/ledger/keys.js';
+import { imageViewIndex, openWorkIndex } from '../../core/ledger/keys.js';
 import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite.js';
 
 /**
@@ -49,12 +49,14 @@ export async function createLedgerTable(ddb: DynamoDBClient, name = 'ledger'): P
         { AttributeName: 'pk', AttributeType: 'S' },
         { AttributeName: 'sk', AttributeType: 'S' },
         { AttributeName: openWorkIndex.partitionKey, AttributeType: 'S' },
+        { AttributeName: imageViewIndex.partitionKey, AttributeType: 'S' },
+        { AttributeName: imageViewIndex.sortKey, AttributeType: 'S' },
       ],
       KeySchema: [
         { AttributeName: 'pk', KeyType: 'HASH' },
         { AttributeName: 'sk', KeyType: 'RANGE' },
       ],
-      // The sparse open-work index, as stacks/Ledger.ts defines it.
+      // The sparse open-work and image-view indexes, as stacks/Ledger.ts defines them.
       GlobalSecondaryIndexes: [
         {
           IndexName: openWorkIndex.name,
@@ -63,6 +65,14 @@ export async function createLedgerTable(ddb: DynamoDBClient, name = 'ledger'): P
             { AttributeName: openWorkIndex.sortKey, KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: imageViewIndex.name,
+          KeySchema: [
+            { AttributeName: imageViewIndex.partitionKey, KeyType: 'HASH' },
+            { AttributeName: imageViewIndex.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...imageViewIndex.projected] },
         },
       ],
     }),

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CatalogInput } from '../../core/config/schema.js';
-import { openWorkIndex } from '../../core/ledger/keys.js';
+import { imageViewIndex, openWorkIndex } from '../../core/ledger/keys.js';
 import exampleCatalog from '../../goldsmith.config.js';
 import { TemplateResolver } from '../../local/simulator/intrinsics.js';
 import { type SynthesizedApp, synthesizeApp } from '../../local/simulator/synth.js';
@@ -97,7 +97,7 @@ describe("the ledger's resource policy, simulated as synthesized (iam-simulate)"
     expect([...tagged].sort()).toEqual(writers.sort());
   });
 
-  it('indexes open work sparsely, and lets the reconciler Query that index', async () => {
+  it('indexes open work and the image views sparsely, and lets only their one reader Query each index', async () => {
     const [[, table] = ['', {}]] = resources('AWS::DynamoDB::Table');
     const props = resolver.resolve(table.Properties) as {
       GlobalSecondaryIndexes?: { IndexName: string; KeySchema: unknown; Projection: unknown }[];
@@ -111,6 +111,14 @@ describe("the ledger's resource policy, simulated as synthesized (iam-simulate)"
         ],
         Projection: { ProjectionType: 'ALL' },
       },
+      {
+        IndexName: imageViewIndex.name,
+        KeySchema: [
+          { AttributeName: imageViewIndex.partitionKey, KeyType: 'HASH' },
+          { AttributeName: imageViewIndex.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...imageViewIndex.projected] },
+      },
     ]);
     const allowed = async (arn: string, policies: PolicyDocument[], resource: string) =>
       (
@@ -123,11 +131,28 @@ describe("the ledger's resource policy, simulated as synthesized (iam-simulate)"
           identityPolicies: policies,
         })
       ).decision === 'Allowed';
-    // The reconciler reads it; a role granted only some ledger actions (Slack's) is not given it.
-    const reconcilers = [...roles].filter(([arn]) => /role\/ReconcileServiceRole/.test(arn));
-    expect(reconcilers).toHaveLength(1);
+    const openWorkArn = `${tableArn}/index/${openWorkIndex.name}`;
+    const imageViewArn = `${tableArn}/index/${imageViewIndex.name}`;
+    // The reconciler reads open work, the health gauges the image views; neither the other's index, and a role
+    // granted only some ledger actions (Slack's) neither.
+    const only = (pattern: RegExp) => [...roles].filter(([arn]) => pattern.test(arn));
+    const [reconcilers, gauges, slack] = [
+      only(/role\/ReconcileServiceRole/),
+      only(/role\/HealthServiceRole/),
+      only(/role\/SlackNotifyServiceRole/),
+    ];
+    expect([reconcilers.length, gauges.length, slack.length]).toEqual([1, 1, 1]);
     for (const [arn, policies] of reconcilers) {
-      expect(await allowed(arn, policies, `${tableArn}/index/${openWorkIndex.name}`), arn).toBe(true);
+      expect(await allowed(arn, policies, openWorkArn), arn).toBe(true);
+      expect(await allowed(arn, policies, imageViewArn), arn).toBe(false);
+    }
+    for (const [arn, policies] of gauges) {
+      expect(await allowed(arn, policies, imageViewArn), arn).toBe(true);
+      expect(await allowed(arn, policies, openWorkArn), arn).toBe(false);
+    }
+    for (const [arn, policies] of slack) {
+      expect(await allowed(arn, policies, openWorkArn), arn).toBe(false);
+      expect(await allowed(arn, policies, imageViewArn), arn).toBe(false);
     }
   });
 

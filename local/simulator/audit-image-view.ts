@@ -1,0 +1,55 @@
+import { paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../../aws/clients/dynamodb.js';
+import { imagePk, imageViewIndex, imageViewKeys, skPrefix } from '../../core/ledger/keys.js';
+import { ProblemsByCheck } from './audit-problems.js';
+
+type Item = Record<string, unknown>;
+
+const IMAGE = imagePk('');
+/** The kinds the health gauges read through the image-view index (functions/health.ts). */
+const VIEWED = [skPrefix.approval, skPrefix.build, skPrefix.channel];
+
+/**
+ * The image-view index against the ledger at the end of a run: every build, approval and channel pointer of every
+ * image carries the index keys its writer must set (`image-view-keys`), and the index answers with exactly those
+ * items (`image-view-complete`). A writer that forgets the keys leaves an item out of the health gauges, which the
+ * gauges cannot notice themselves. Counts the ledger items examined.
+ */
+export async function auditImageView(
+  table: string,
+  ledgerItems: readonly Item[],
+): Promise<{ checks: Record<string, number>; problems: string[] }> {
+  const problems = new ProblemsByCheck();
+  const viewed = ledgerItems.filter((i) => {
+    const pk = String(i.pk);
+    const sk = String(i.sk);
+    return pk.startsWith(IMAGE) && VIEWED.some((prefix) => sk.startsWith(prefix));
+  });
+  const expected = new Set<string>();
+  for (const item of viewed) {
+    const want = imageViewKeys(String(item.pk).slice(IMAGE.length), String(item.sk));
+    expected.add(`${String(item.pk)} ${String(item.sk)}`);
+    if (item[imageViewIndex.partitionKey] !== want.view || item[imageViewIndex.sortKey] !== want.viewSk)
+      problems.add('image-view-keys', `image-view-keys: ${String(item.pk)} ${String(item.sk)} lacks its index keys`);
+  }
+  const listed = new Set<string>();
+  const pages = paginateQuery(
+    { client: documentClient() },
+    {
+      TableName: table,
+      IndexName: imageViewIndex.name,
+      KeyConditionExpression: '#view = :view',
+      ExpressionAttributeNames: { '#view': imageViewIndex.partitionKey },
+      ExpressionAttributeValues: { ':view': imageViewIndex.value },
+    },
+  );
+  for await (const page of pages) for (const i of page.Items ?? []) listed.add(`${String(i.pk)} ${String(i.sk)}`);
+  for (const key of expected)
+    if (!listed.has(key)) problems.add('image-view-complete', `image-view-complete: ${key} is not in the index`);
+  for (const key of listed)
+    if (!expected.has(key)) problems.add('image-view-complete', `image-view-complete: ${key} is in the index only`);
+  return {
+    checks: { 'image-view-keys': viewed.length, 'image-view-complete': viewed.length },
+    problems: problems.list(),
+  };
+}
