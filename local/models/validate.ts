@@ -117,11 +117,28 @@ function checkString(ctx: Context, path: string, value: string, c: ConstraintSha
       c.enum.length > 12 ? `${c.enum.slice(0, 12).join(', ')}, … (${c.enum.length} values)` : c.enum.join(', ');
     add(ctx, path, 'enum', `"${value}" is not one of ${shown}`);
   }
-  checkSize(ctx, path, [...value].length, c, 'length');
+  // AWS counts a string's length in characters (code points); counted only where a length limit applies.
+  if (ctx.direction === 'request' && (c.min !== undefined || c.max !== undefined))
+    checkSize(ctx, path, codePoints(value), c, 'length');
   if (c.pattern !== undefined && ctx.direction === 'request') {
     const re = compile(c.pattern);
     if (re && !re.test(value)) add(ctx, path, 'pattern', `"${value}" does not match ${c.pattern}`);
   }
+}
+
+/** The number of code points in `value` (a surrogate pair is one), without building an array of them. */
+export function codePoints(value: string): number {
+  let count = value.length;
+  for (let i = 0; i < value.length - 1; i++) {
+    const high = value.charCodeAt(i);
+    if (high < 0xd800 || high > 0xdbff) continue;
+    const low = value.charCodeAt(i + 1);
+    if (low >= 0xdc00 && low <= 0xdfff) {
+      count--;
+      i++;
+    }
+  }
+  return count;
 }
 
 function checkNumber(ctx: Context, path: string, value: number, type: string, c: ConstraintShape | undefined): void {

@@ -38,7 +38,7 @@ export interface SimulationResult {
     steps: number;
     peakRssMb: number;
     /** Invocations, wall and CPU milliseconds per function (overlapping work counted in each), most CPU first. */
-    functions?: Record<string, { invocations: number; ms: number; cpuMs: number }>;
+    functions?: Record<string, { invocations: number; ms: number }>;
     /** With `onTimeline`: timeline lines handed on during the run, and lines recorded behind them (expected 0). */
     streamed?: { live: number; late: number };
   };

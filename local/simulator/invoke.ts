@@ -49,15 +49,10 @@ export class AsyncInvoker {
 
   constructor(private readonly options: AsyncInvokerOptions) {}
 
-  /** Invocations, wall and CPU milliseconds per function (by logical id), most CPU first. */
-  usage(): Record<string, { invocations: number; ms: number; cpuMs: number }> {
-    const entries = [...this.options.lambdas.usage].sort((a, b) => b[1].cpuMs - a[1].cpuMs);
-    return Object.fromEntries(
-      entries.map(([name, u]) => [
-        name,
-        { invocations: u.invocations, ms: Math.round(u.ms), cpuMs: Math.round(u.cpuMs) },
-      ]),
-    );
+  /** Invocations and wall milliseconds per function (by logical id), longest first. */
+  usage(): Record<string, { invocations: number; ms: number }> {
+    const entries = [...this.options.lambdas.usage].sort((a, b) => b[1].ms - a[1].ms);
+    return Object.fromEntries(entries.map(([name, u]) => [name, { invocations: u.invocations, ms: Math.round(u.ms) }]));
   }
 
   private functionFor(arn: string): { name: string; handler: string } {

@@ -6,7 +6,7 @@ import { VirtualClock } from '../../../local/clock.js';
 import { installFakes } from '../../../local/fakes/install.js';
 import { modelsFor } from '../../../local/models/load.js';
 import { modelCheckFigures, withdrawViolations } from '../../../local/models/request-check.js';
-import { checkAgainstModel, type Direction, type SdkSchema } from '../../../local/models/validate.js';
+import { checkAgainstModel, codePoints, type Direction, type SdkSchema } from '../../../local/models/validate.js';
 
 const IMAGE = 'arn:aws:imagebuilder:us-east-1:123456789012:image/base/1.2.0/3';
 
@@ -52,6 +52,15 @@ describe('checkAgainstModel', () => {
     expect(rules(check('imagebuilder', 'GetImage', { imageBuildVersionArn: 'ami-1' }))).toEqual([
       'imageBuildVersionArn pattern',
     ]);
+  });
+
+  it('counts a length in characters, a surrogate pair (an emoji) as one, as AWS does', () => {
+    expect([codePoints(''), codePoints('abc'), codePoints('a😀b'), codePoints('😀😀'), codePoints('\ud800x')]).toEqual([
+      0, 3, 3, 2, 2,
+    ]);
+    // SSM parameter names allow 2,048 characters: 2,048 emoji are 4,096 UTF-16 units and still fit.
+    expect(rules(check('SSM', 'GetParameter', { Name: '😀'.repeat(2048) }))).not.toContain('Name length');
+    expect(rules(check('SSM', 'GetParameter', { Name: '😀'.repeat(2049) }))).toContain('Name length');
   });
 
   it('checks a response for members, types and enum values', () => {
