@@ -3,6 +3,7 @@ import { GetCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/l
 import { INSTANCES_STOPPED } from '../core/cost/build-record.js';
 import { buildSk, imagePk, imageViewKeys, imageViewUpdate } from '../core/ledger/keys.js';
 import type { PromotionOutcome, RegionAmi } from '../core/promotion/types.js';
+import { batchGetItems } from './batch-get.js';
 import { documentClient } from './clients/dynamodb.js';
 
 /**
@@ -198,6 +199,22 @@ export async function getChannelPointer(image: string, channel: string): Promise
     new GetCommand({ TableName: table(), Key: key(image, `CHANNEL#${channel}`), ConsistentRead: true }),
   );
   return out.Item as ChannelPointer | undefined;
+}
+
+/**
+ * The pointers of several channels of one image, in `channels` order (undefined where a channel has none): one
+ * strongly consistent BatchGetItem instead of a GetItem per channel.
+ */
+export async function getChannelPointers(
+  image: string,
+  channels: readonly string[],
+): Promise<(ChannelPointer | undefined)[]> {
+  const items = (await batchGetItems(
+    table(),
+    channels.map((c) => key(image, `CHANNEL#${c}`)),
+  )) as unknown as ChannelPointer[];
+  const byChannel = new Map(items.map((p) => [p.channel, p]));
+  return channels.map((c) => byChannel.get(c));
 }
 
 /** One channel's sharing, as Share recorded it: the catalog's targets, counts and a hash of the resolved set. */

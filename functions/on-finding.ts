@@ -1,7 +1,7 @@
 import { announce } from '../aws/notifications.js';
 import { recordFinding, requestRevocation } from '../aws/promotion-findings.js';
 import { buildArnOfAmi, describeBuild } from '../aws/promotion-images.js';
-import { getChannelPointer, listOutcomes } from '../aws/promotion-ledger.js';
+import { getChannelPointers, listOutcomes } from '../aws/promotion-ledger.js';
 import { MalformedEventError } from '../core/errors.js';
 import { respondToFindings } from '../core/lifecycle/finding-response.js';
 import { announcement } from '../core/notifications/announce.js';
@@ -84,7 +84,10 @@ export async function onFinding(event: unknown): Promise<FindingAction> {
   const promoted = (await listOutcomes(image, version)).filter((o) => o.outcome === 'promoted').map((o) => o.channel);
   if (promoted.length === 0) return { action: 'recorded', image, version, findings: findings.length };
   const counts = await currentFindings(image, version, buildVersionArn);
-  const pointers = await Promise.all(plan.channels.map((c) => getChannelPointer(image, c.name)));
+  const pointers = await getChannelPointers(
+    image,
+    plan.channels.map((c) => c.name),
+  );
   const response = respondToFindings({
     version,
     counts,

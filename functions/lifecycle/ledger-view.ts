@@ -1,5 +1,5 @@
 import { listBuilds, listRevocations } from '../../aws/lifecycle-ledger.js';
-import { getChannelPointer, listOutcomes } from '../../aws/promotion-ledger.js';
+import { type ChannelPointer, getChannelPointers, listOutcomes } from '../../aws/promotion-ledger.js';
 import { buildHistories, type LedgerView } from '../../core/lifecycle/history.js';
 import type { BuildHistory } from '../../core/lifecycle/retention.js';
 import type { PromotionPlan } from '../../core/promotion/types.js';
@@ -10,7 +10,7 @@ export interface ImageState {
   builds: Awaited<ReturnType<typeof listBuilds>>;
   histories: BuildHistory[];
   /** Channel → pointer (version, AMIs) for the channels that have one. */
-  pointers: Record<string, NonNullable<Awaited<ReturnType<typeof getChannelPointer>>>>;
+  pointers: Record<string, ChannelPointer>;
 }
 
 /** Reads an image's builds, outcomes, revocations and pointers (all paginated or single-item reads). */
@@ -22,7 +22,10 @@ export async function readImageState(plan: {
     listBuilds(plan.image),
     listOutcomes(plan.image),
     listRevocations(plan.image),
-    Promise.all(plan.channels.map((c) => getChannelPointer(plan.image, c.name))),
+    getChannelPointers(
+      plan.image,
+      plan.channels.map((c) => c.name),
+    ),
   ]);
   const view: LedgerView = { builds, outcomes, revocations };
   const pointers: ImageState['pointers'] = {};

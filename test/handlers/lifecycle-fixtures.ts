@@ -29,7 +29,9 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach } from 'vitest';
+import { documentClient } from '../../aws/clients.js';
 import { pointerPrincipals } from '../../core/promotion/consumer-access.js';
+import { batchGetThroughGetMocks } from '../helpers/batch-get-mock.js';
 import { AMIS, catalog, ORGANIZATION } from './promotion-fixtures.js';
 
 /**
@@ -131,6 +133,7 @@ export function lifecycleWorld(): void {
   ddb.on(PutCommand).resolves({});
   ddb.on(UpdateCommand).resolves({});
   ddb.on(DeleteCommand).resolves({});
+  batchGetThroughGetMocks(ddb, documentClient);
   ec2.on(EnableImageDeprecationCommand).resolves({ Return: true });
   ec2.on(DeregisterImageCommand).resolves({ Return: true });
   ec2.on(DescribeImageAttributeCommand).resolves({ LaunchPermissions: [DEV_GRANT] });

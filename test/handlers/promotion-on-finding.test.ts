@@ -14,8 +14,10 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { documentClient } from '../../aws/clients.js';
 import { MalformedEventError } from '../../core/errors.js';
 import { onFinding } from '../../functions/on-finding.js';
+import { batchGetThroughGetMocks } from '../helpers/batch-get-mock.js';
 import { BUILD_ARN, catalog, getImageOutput } from './promotion-fixtures.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -49,6 +51,7 @@ describe('onFinding', () => {
     process.env.GOLDSMITH_CATALOG = JSON.stringify(catalog);
     process.env.EVENT_BUS_NAME = 'goldsmith-test';
     ddb.on(GetCommand).resolves({});
+    batchGetThroughGetMocks(ddb, documentClient);
     ddb.on(PutCommand).resolves({});
     ddb.on(UpdateCommand).resolves({});
     bus.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
