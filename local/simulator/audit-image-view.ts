@@ -1,5 +1,4 @@
-import { paginateQuery } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../../aws/clients/dynamodb.js';
+import { readImageViews } from '../../aws/image-view-index.js';
 import { imagePk, imageViewIndex, imageViewKeys, skPrefix } from '../../core/ledger/keys.js';
 import { ProblemsByCheck } from './audit-problems.js';
 
@@ -33,17 +32,8 @@ export async function auditImageView(
       problems.add('image-view-keys', `image-view-keys: ${String(item.pk)} ${String(item.sk)} lacks its index keys`);
   }
   const listed = new Set<string>();
-  const pages = paginateQuery(
-    { client: documentClient() },
-    {
-      TableName: table,
-      IndexName: imageViewIndex.name,
-      KeyConditionExpression: '#view = :view',
-      ExpressionAttributeNames: { '#view': imageViewIndex.partitionKey },
-      ExpressionAttributeValues: { ':view': imageViewIndex.value },
-    },
-  );
-  for await (const page of pages) for (const i of page.Items ?? []) listed.add(`${String(i.pk)} ${String(i.sk)}`);
+  for (const items of (await readImageViews(table)).values())
+    for (const i of items) listed.add(`${String(i.pk)} ${String(i.sk)}`);
   for (const key of expected)
     if (!listed.has(key)) problems.add('image-view-complete', `image-view-complete: ${key} is not in the index`);
   for (const key of listed)
