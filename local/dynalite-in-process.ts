@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { rememberDynaliteParses } from './dynalite-parse-cache.js';
-import { repairStore, type Store } from './dynalite-store.js';
+import { repairStore, type Store, storeStringsInMemoryLevel } from './dynalite-store.js';
 
 /**
  * dynalite's DynamoDB, answered in process: the SDK client serializes each request to DynamoDB's JSON protocol as it
@@ -74,6 +74,7 @@ const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 
 /** A new in-memory dynalite store behind an SDK request handler; tables become ACTIVE at once. */
 export function startInProcessDynamo(): InProcessDynamo {
+  storeStringsInMemoryLevel(require);
   const db = require('dynalite/db') as { create(options: Record<string, number>): Store };
   const validations = require('dynalite/validations') as Validations;
   const actions = new Map<string, (store: Store, data: unknown, cb: Callback) => void>();

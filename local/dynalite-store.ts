@@ -1,17 +1,14 @@
+import { createRequire } from 'node:module';
+
 /**
- * dynalite's store (its memory-level database), and what the local cloud repairs in it. Both ways of running dynalite
- * go through the same store and the same actions — over HTTP (local/dynalite.ts, some tests) and in process
- * (local/dynalite-in-process.ts, the simulator) — so both repair it the same way.
+ * dynalite's store (its memory-level database), how the local cloud has it stored and what it repairs in it. Both
+ * ways of running dynalite go through the same store and the same actions — over HTTP (local/dynalite.ts, some
+ * tests) and in process (local/dynalite-in-process.ts, the simulator) — so both set it up the same way.
  */
 
 interface LevelIterator {
   close(): Promise<void>;
   return?: () => Promise<void>;
-}
-interface StoreOperation {
-  type: 'put' | 'del';
-  key: unknown;
-  value?: unknown;
 }
 /** The part of dynalite's store (dynalite/db `create`) the local cloud touches. */
 export interface Store {
@@ -19,9 +16,6 @@ export interface Store {
     close(callback: (error?: Error) => void): void;
     keys(options?: unknown): LevelIterator;
     values(options?: unknown): LevelIterator;
-    // memory-level's own writes, given keys and values already encoded for its tree (Buffers).
-    _put(key: unknown, value: unknown, options: unknown): Promise<void>;
-    _batch(operations: StoreOperation[], options: unknown): Promise<void>;
   };
 }
 
@@ -44,32 +38,39 @@ function closeIteratorsWithTheirStreams(store: Store): void {
   }
 }
 
-/** `data` in a Buffer of its own when it is a slice of a larger one (Node's 8 KB pool for small Buffers). */
-function exact(data: unknown): unknown {
-  if (!(data instanceof Uint8Array) || data.byteLength === data.buffer.byteLength) return data;
-  return Buffer.from(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
+interface MemoryLevelModule {
+  MemoryLevel: new (options?: Record<string, unknown>) => object;
+  [STRING_STORE]?: true;
+}
+const STRING_STORE = Symbol.for('goldsmith.memory-level.utf8');
+
+/**
+ * Makes the memory-level stores dynalite creates keep keys and values as strings (`storeEncoding: 'utf8'`) instead
+ * of Buffers. Must run before dynalite's `db` module first loads, which takes `MemoryLevel` from memory-level as
+ * dynalite resolves it (its dependency, not ours). Every key dynalite writes is ASCII (hex of string and binary key
+ * values, its sortable encoding of numbers, table names: `createKey` in dynalite/db), so comparing the strings
+ * orders them exactly as comparing their bytes did, which is how DynamoDB orders keys. A read then parses the stored
+ * JSON text without first decoding it out of a Buffer, and a write skips encoding into one; and no stored value is
+ * a slice of Node's shared Buffer pool any more.
+ */
+export function storeStringsInMemoryLevel(require: NodeJS.Require): void {
+  const fromDynalite = createRequire(require.resolve('dynalite'));
+  const module = fromDynalite('memory-level') as MemoryLevelModule;
+  if (module[STRING_STORE]) return;
+  const Base = module.MemoryLevel;
+  module.MemoryLevel = class extends Base {
+    constructor(options?: Record<string, unknown>) {
+      super({ storeEncoding: 'utf8', ...options });
+    }
+  };
+  module[STRING_STORE] = true;
 }
 
 /**
- * memory-level keeps each key and value as the Buffer its encoder made, and Node makes small Buffers as slices of a
- * shared 8 KB pool: one stored slice keeps its whole pool alive. The ledger's few hundred bytes per item then held
- * about 8 KB each (5.5 MB a benchmark month, against under 1 MB of items). Copying each written key and value into
- * a Buffer of its exact size stores the same bytes, in the same order.
+ * Repairs a store dynalite has just created, before it answers anything. (Its keys and values are strings when
+ * `storeStringsInMemoryLevel` ran first, as both ways of starting dynalite make sure; as Buffers they were slices of
+ * Node's 8 KB pool, each holding its whole pool alive: 5.5 MB a benchmark month for under 1 MB of items.)
  */
-function storeInExactBuffers(store: Store): void {
-  const db = store.db;
-  const put = db._put.bind(db);
-  const batch = db._batch.bind(db);
-  db._put = (key, value, options) => put(exact(key), exact(value), options);
-  db._batch = (operations, options) =>
-    batch(
-      operations.map((op) => (op.type === 'put' ? { ...op, key: exact(op.key), value: exact(op.value) } : op)),
-      options,
-    );
-}
-
-/** Applies both repairs to a store dynalite has just created, before it answers anything. */
 export function repairStore(store: Store): void {
   closeIteratorsWithTheirStreams(store);
-  storeInExactBuffers(store);
 }

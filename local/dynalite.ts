@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type dynaliteServer from 'dynalite';
 import { rememberDynaliteParses } from './dynalite-parse-cache.js';
-import { repairStore, type Store } from './dynalite-store.js';
+import { repairStore, type Store, storeStringsInMemoryLevel } from './dynalite-store.js';
 
 const require = createRequire(import.meta.url);
 
@@ -17,6 +17,7 @@ export interface LocalDynamo {
  * its store with `require('./db').create(options)` and keeps it to itself, so `create` is wrapped for that one call.
  */
 function dynaliteWithRepairedStore(options: Parameters<typeof dynaliteServer>[0]): ReturnType<typeof dynaliteServer> {
+  storeStringsInMemoryLevel(require);
   const dynalite = require('dynalite') as typeof dynaliteServer;
   const db = require('dynalite/db') as { create(options: unknown): Store };
   const create = db.create;
