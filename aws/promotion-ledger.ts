@@ -213,8 +213,8 @@ export async function getChannelPointers(
     table(),
     channels.map((c) => key(image, `CHANNEL#${c}`)),
   )) as unknown as ChannelPointer[];
-  const byChannel = new Map(items.map((p) => [p.channel, p]));
-  return channels.map((c) => byChannel.get(c));
+  const byKey = new Map(items.map((p) => [String((p as unknown as { sk?: unknown }).sk), p]));
+  return channels.map((c) => byKey.get(`CHANNEL#${c}`));
 }
 
 /** One channel's sharing, as Share recorded it: the catalog's targets, counts and a hash of the resolved set. */

@@ -52,9 +52,10 @@ export const handler = handlerFor({
   parse: healthInputSchema,
   handle: async (): Promise<HealthGauges> => {
     const now = new Date();
-    // Every image's builds, approvals and pointers in one paginated Query of the image-view index. Of the promotion
-    // outcomes (one per channel decision, the fastest-growing kind) only those a gauge can depend on are read, by
-    // key (`outcomesGaugesNeed`): a run's reads grow with the builds kept, not with every decision ever made.
+    // Every image's builds, approvals and pointers in one paginated Query of the image-view index (eventually
+    // consistent: a gauge may miss a write made a moment before). Of the promotion outcomes (one per channel
+    // decision, the fastest-growing kind) only those a gauge can depend on are read, by key (`outcomesGaugesNeed`):
+    // a run's reads grow with the builds and approvals kept, not with every decision ever made.
     const indexed = await readImageViews();
     const read: { image: string; channels: string[]; items: LedgerItem[] }[] = Object.entries(promotionPlans()).map(
       ([image, plan]) => ({ image, channels: plan.channels.map((c) => c.name), items: indexed.get(image) ?? [] }),

@@ -47,9 +47,11 @@ const STRING_STORE = Symbol.for('goldsmith.memory-level.utf8');
 /**
  * Makes the memory-level stores dynalite creates keep keys and values as strings (`storeEncoding: 'utf8'`) instead
  * of Buffers. Must run before dynalite's `db` module first loads, which takes `MemoryLevel` from memory-level as
- * dynalite resolves it (its dependency, not ours). Every key dynalite writes is ASCII (hex of string and binary key
- * values, its sortable encoding of numbers, table names: `createKey` in dynalite/db), so comparing the strings
- * orders them exactly as comparing their bytes did, which is how DynamoDB orders keys. A read then parses the stored
+ * dynalite resolves it (its dependency, not ours). Every item, index and table key dynalite writes is ASCII (hex of
+ * string and binary key values, its sortable encoding of numbers, table and index names: `createKey` in
+ * dynalite/db), so comparing the strings orders them exactly as comparing their bytes did, which is how DynamoDB
+ * orders keys. (Resource tags are stored under their raw tag keys: only ListTagsOfResource's order could differ,
+ * for tag keys beyond ASCII, and the local cloud lists no table's tags.) A read then parses the stored
  * JSON text without first decoding it out of a Buffer, and a write skips encoding into one; and no stored value is
  * a slice of Node's shared Buffer pool any more.
  */
@@ -72,5 +74,11 @@ export function storeStringsInMemoryLevel(require: NodeJS.Require): void {
  * Node's 8 KB pool, each holding its whole pool alive: 5.5 MB a benchmark month for under 1 MB of items.)
  */
 export function repairStore(store: Store): void {
+  // memory-level's manifest names the one encoding it stores: a store made before the switch would still take
+  // Buffers (slower, and each pinning a slice of Node's pool), so it is refused rather than used quietly.
+  const encodings = (store.db as { supports?: { encodings?: Record<string, boolean> } }).supports?.encodings;
+  if (!encodings?.utf8 || encodings.buffer) {
+    throw new Error('dynalite store keeps Buffers: storeStringsInMemoryLevel must run before dynalite/db loads');
+  }
   closeIteratorsWithTheirStreams(store);
 }

@@ -88,8 +88,11 @@ export type OpenWorkKind = (typeof openWork)[keyof typeof openWork];
  * paginated Query instead of one per image. Sparse like the open-work index: only items carrying `view` are in it,
  * and the writers that create those items set `view` and `viewSk` in the same write
  * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-indexes-general-sparse-indexes.html). It
- * projects only the attributes the gauges read (`projected`), not the AMIs, findings and sharing records those
- * items also hold. Eventually consistent: a gauge may lag a write by a moment, which a three-hourly gauge can.
+ * projects only the attributes the gauges read (`projected`), not the rest those items hold (a pointer's AMIs per
+ * Region, a build's cost and lineage). Eventually consistent: a gauge may lag a write by a moment, which a
+ * three-hourly gauge can. Updates that only ever follow the creating write (handled, cost, announced, retired,
+ * deleting, sent, undeliverable) do not set the keys: a stub such an update made alone would hold no status, and
+ * stays out of the gauges (the simulator's `image-view-keys` audit names any).
  */
 export const imageViewIndex = {
   name: 'image-view',

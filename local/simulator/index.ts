@@ -37,7 +37,7 @@ export interface SimulationResult {
     monthsPerSecond: number;
     steps: number;
     peakRssMb: number;
-    /** Invocations, wall and CPU milliseconds per function (overlapping work counted in each), most CPU first. */
+    /** Invocations and wall milliseconds per function (overlapping work counted in each), longest first. */
     functions?: Record<string, { invocations: number; ms: number }>;
     /** With `onTimeline`: timeline lines handed on during the run, and lines recorded behind them (expected 0). */
     streamed?: { live: number; late: number };

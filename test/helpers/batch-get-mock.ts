@@ -23,7 +23,8 @@ export function batchGetThroughGetMocks(ddb: DocumentMock, client: () => DynamoD
       const items: Record<string, unknown>[] = [];
       for (const Key of Keys) {
         const out = await client().send(new GetCommand({ TableName: table, Key }));
-        if (out.Item) items.push(out.Item);
+        // A stored item holds its key, which a Get mock's answer often leaves out.
+        if (out.Item) items.push({ ...Key, ...out.Item });
       }
       Responses[table] = items;
     }
