@@ -209,12 +209,12 @@ export async function getChannelPointers(
   image: string,
   channels: readonly string[],
 ): Promise<(ChannelPointer | undefined)[]> {
-  const items = (await batchGetItems(
+  const items = await batchGetItems(
     table(),
     channels.map((c) => key(image, `CHANNEL#${c}`)),
-  )) as unknown as ChannelPointer[];
-  const byKey = new Map(items.map((p) => [String((p as unknown as { sk?: unknown }).sk), p]));
-  return channels.map((c) => byKey.get(`CHANNEL#${c}`));
+  );
+  const bySk = new Map(items.map((item) => [String(item.sk), item as unknown as ChannelPointer]));
+  return channels.map((c) => bySk.get(`CHANNEL#${c}`));
 }
 
 /** One channel's sharing, as Share recorded it: the catalog's targets, counts and a hash of the resolved set. */

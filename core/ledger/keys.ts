@@ -119,6 +119,11 @@ export const imageViewIndex = {
   ],
 } as const;
 
+/** Whether an image partition's item of this sort key belongs in the image-view index: builds, approvals, pointers. */
+export function inImageView(sk: string): boolean {
+  return sk.startsWith(skPrefix.approval) || sk.startsWith(skPrefix.build) || sk.startsWith(skPrefix.channel);
+}
+
 /** The index attributes of an image's build, approval or channel-pointer item, set by the write that creates it. */
 export function imageViewKeys(image: string, sk: string): { view: string; viewSk: string } {
   return { view: imageViewIndex.value, viewSk: `${image}#${sk}` };

@@ -1,12 +1,10 @@
 import { readImageViews } from '../../aws/image-view-index.js';
-import { imagePk, imageViewIndex, imageViewKeys, skPrefix } from '../../core/ledger/keys.js';
+import { imagePk, imageViewIndex, imageViewKeys, inImageView } from '../../core/ledger/keys.js';
 import { ProblemsByCheck } from './audit-problems.js';
 
 type Item = Record<string, unknown>;
 
 const IMAGE = imagePk('');
-/** The kinds the health gauges read through the image-view index (functions/health.ts). */
-const VIEWED = [skPrefix.approval, skPrefix.build, skPrefix.channel];
 
 /**
  * The image-view index against the ledger at the end of a run: every build, approval and channel pointer of every
@@ -22,7 +20,7 @@ export async function auditImageView(
   const viewed = ledgerItems.filter((i) => {
     const pk = String(i.pk);
     const sk = String(i.sk);
-    return pk.startsWith(IMAGE) && VIEWED.some((prefix) => sk.startsWith(prefix));
+    return pk.startsWith(IMAGE) && inImageView(sk);
   });
   const expected = new Set<string>();
   for (const item of viewed) {

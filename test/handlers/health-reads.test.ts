@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { configureClients, documentClient } from '../../aws/clients.js';
 import { readImagePartition, readOutcomes } from '../../aws/image-partition.js';
 import { readImageViews } from '../../aws/image-view-index.js';
-import { imageViewKeys, skPrefix } from '../../core/ledger/keys.js';
+import { imageViewKeys, inImageView } from '../../core/ledger/keys.js';
 import { outcomesGaugesNeed } from '../../core/status/gauge-reads.js';
 import { type ImageView, imageView } from '../../core/status/image-view.js';
 import { HEALTH_ATTRIBUTES } from '../../functions/health.js';
@@ -56,8 +56,7 @@ const ITEMS: Record<string, unknown>[] = [
 /** An item as its writer stores it: builds, approvals and pointers with the image-view index keys. */
 function viewed(image: string, item: Record<string, unknown>): Record<string, unknown> {
   const sk = String(item.sk);
-  const inView = [skPrefix.approval, skPrefix.build, skPrefix.channel].some((p) => sk.startsWith(p));
-  return inView ? { ...item, ...imageViewKeys(image, sk) } : item;
+  return inImageView(sk) ? { ...item, ...imageViewKeys(image, sk) } : item;
 }
 
 beforeAll(async () => {

@@ -3,6 +3,7 @@ import {
   DeleteTableCommand,
   DescribeTableCommand,
   type DynamoDBClient,
+  type GlobalSecondaryIndex,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll } from 'vitest';
@@ -39,6 +40,29 @@ async function waitFor(ddb: DynamoDBClient, name: string, done: (status: string 
   }
 }
 
+/**
+ * The ledger's global secondary indexes as stacks/Ledger.ts defines them (the sparse open-work and image-view
+ * indexes): the test tables are made with them, and the stack test checks the synthesized table against them.
+ */
+export const LEDGER_INDEXES: GlobalSecondaryIndex[] = [
+  {
+    IndexName: openWorkIndex.name,
+    KeySchema: [
+      { AttributeName: openWorkIndex.partitionKey, KeyType: 'HASH' },
+      { AttributeName: openWorkIndex.sortKey, KeyType: 'RANGE' },
+    ],
+    Projection: { ProjectionType: 'ALL' },
+  },
+  {
+    IndexName: imageViewIndex.name,
+    KeySchema: [
+      { AttributeName: imageViewIndex.partitionKey, KeyType: 'HASH' },
+      { AttributeName: imageViewIndex.sortKey, KeyType: 'RANGE' },
+    ],
+    Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...imageViewIndex.projected] },
+  },
+];
+
 /** Creates an empty ledger table `name` and resolves once it is ACTIVE. */
 export async function createLedgerTable(ddb: DynamoDBClient, name = 'ledger'): Promise<void> {
   await ddb.send(
@@ -56,25 +80,7 @@ export async function createLedgerTable(ddb: DynamoDBClient, name = 'ledger'): P
         { AttributeName: 'pk', KeyType: 'HASH' },
         { AttributeName: 'sk', KeyType: 'RANGE' },
       ],
-      // The sparse open-work and image-view indexes, as stacks/Ledger.ts defines them.
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: openWorkIndex.name,
-          KeySchema: [
-            { AttributeName: openWorkIndex.partitionKey, KeyType: 'HASH' },
-            { AttributeName: openWorkIndex.sortKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-        {
-          IndexName: imageViewIndex.name,
-          KeySchema: [
-            { AttributeName: imageViewIndex.partitionKey, KeyType: 'HASH' },
-            { AttributeName: imageViewIndex.sortKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...imageViewIndex.projected] },
-        },
-      ],
+      GlobalSecondaryIndexes: LEDGER_INDEXES,
     }),
   );
   await waitFor(ddb, name, (status) => status === 'ACTIVE');

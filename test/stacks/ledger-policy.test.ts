@@ -8,6 +8,7 @@ import { evaluate, type PolicyDocument, rolePoliciesByArn } from '../../local/tr
 import { GOLDSMITH_STACKS } from '../../stacks/app.js';
 import { parseCatalogInput } from '../../stacks/catalog.js';
 import { LEDGER_WRITE_ACTIONS, LEDGER_WRITER_TAG } from '../../stacks/ledger-access.js';
+import { LEDGER_INDEXES } from '../helpers/ledger-table.js';
 import { REPO_ROOT } from './helpers.js';
 
 const ACCOUNT = '123456789012';
@@ -102,24 +103,7 @@ describe("the ledger's resource policy, simulated as synthesized (iam-simulate)"
     const props = resolver.resolve(table.Properties) as {
       GlobalSecondaryIndexes?: { IndexName: string; KeySchema: unknown; Projection: unknown }[];
     };
-    expect(props.GlobalSecondaryIndexes).toEqual([
-      {
-        IndexName: openWorkIndex.name,
-        KeySchema: [
-          { AttributeName: openWorkIndex.partitionKey, KeyType: 'HASH' },
-          { AttributeName: openWorkIndex.sortKey, KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'ALL' },
-      },
-      {
-        IndexName: imageViewIndex.name,
-        KeySchema: [
-          { AttributeName: imageViewIndex.partitionKey, KeyType: 'HASH' },
-          { AttributeName: imageViewIndex.sortKey, KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...imageViewIndex.projected] },
-      },
-    ]);
+    expect(props.GlobalSecondaryIndexes).toEqual(LEDGER_INDEXES);
     const allowed = async (arn: string, policies: PolicyDocument[], resource: string) =>
       (
         await evaluate({
