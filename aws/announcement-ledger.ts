@@ -1,7 +1,7 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ttlAfter } from '../core/ledger/keys.js';
 import type { Notification } from '../events/notification.js';
-import { documentClient } from './clients/dynamodb.js';
+import { documentClient, ledgerTable } from './clients/dynamodb.js';
 
 /**
  * Which announcements were made, in the ledger (`pk = NOTIFY#SENT`, `sk = <announcement id>`): the id is a hash of
@@ -17,12 +17,6 @@ export const SENT_PK = 'NOTIFY#SENT';
 const SENT_TTL_DAYS = 90;
 /** How long an unfinished claim holds before another delivery may take over (the claimant crashed). */
 export const CLAIM_MS = 60_000;
-
-function table(): string {
-  const name = process.env.LEDGER_TABLE;
-  if (!name) throw new Error('LEDGER_TABLE is not set');
-  return name;
-}
 
 /** What a delivery must do with an announcement, given what the ledger says about it. */
 export type AnnouncementClaim =
@@ -40,7 +34,7 @@ export type AnnouncementClaim =
 export async function claimAnnouncement(n: Notification, now: Date): Promise<AnnouncementClaim> {
   const out = await documentClient().send(
     new UpdateCommand({
-      TableName: table(),
+      TableName: ledgerTable(),
       Key: { pk: SENT_PK, sk: n.id },
       UpdateExpression:
         'SET kind = :kind, #event = :event, claimedAt = if_not_exists(claimedAt, :now), announcedAt = :at, expiresAt = :ttl ADD deliveries :one',
@@ -67,7 +61,7 @@ export async function claimAnnouncement(n: Notification, now: Date): Promise<Ann
 export async function markAnnouncement(id: string, state: 'published' | 'queued', now: Date): Promise<void> {
   await documentClient().send(
     new UpdateCommand({
-      TableName: table(),
+      TableName: ledgerTable(),
       Key: { pk: SENT_PK, sk: id },
       UpdateExpression:
         state === 'published' ? 'SET publishedAt = :now' : 'SET queuedAt = if_not_exists(queuedAt, :now)',
@@ -79,7 +73,7 @@ export async function markAnnouncement(id: string, state: 'published' | 'queued'
 /** Whether announcement `id` reached SNS already (the redelivery queue then drops its copy). */
 export async function announcementPublished(id: string): Promise<boolean> {
   const out = await documentClient().send(
-    new GetCommand({ TableName: table(), Key: { pk: SENT_PK, sk: id }, ConsistentRead: true }),
+    new GetCommand({ TableName: ledgerTable(), Key: { pk: SENT_PK, sk: id }, ConsistentRead: true }),
   );
   return typeof out.Item?.publishedAt === 'string';
 }

@@ -3,7 +3,7 @@ import { buildSk, imagePk } from '../core/ledger/keys.js';
 import type { LedgerBuildView } from '../core/reconcile/decide.js';
 import { type ReconciledRecord, reconciledSk } from '../core/reconcile/record.js';
 import { batchGetItems } from './batch-get.js';
-import { documentClient } from './clients/dynamodb.js';
+import { documentClient, ledgerTable } from './clients/dynamodb.js';
 import { putItemOnce } from './promotion-ledger.js';
 
 /**
@@ -11,12 +11,6 @@ import { putItemOnce } from './promotion-ledger.js';
  * reconciler's own records. Lives on the build item (`handledStatuses`, a string set) and `RECONCILED#` items in
  * the image's partition.
  */
-
-function table(): string {
-  const name = process.env.LEDGER_TABLE;
-  if (!name) throw new Error('LEDGER_TABLE is not set');
-  return name;
-}
 
 const strings = (value: unknown): string[] =>
   value instanceof Set ? [...value].filter((s): s is string => typeof s === 'string') : [];
@@ -27,7 +21,7 @@ const strings = (value: unknown): string[] =>
 export async function markBuildHandled(image: string, version: string, status: string, at: string): Promise<void> {
   await documentClient().send(
     new UpdateCommand({
-      TableName: table(),
+      TableName: ledgerTable(),
       Key: { pk: imagePk(image), sk: buildSk(version) },
       UpdateExpression: 'SET handledAt = :at ADD handledStatuses :status',
       ExpressionAttributeValues: { ':at': at, ':status': new Set([status]) },
@@ -47,7 +41,7 @@ export async function buildHandlings(
 ): Promise<Map<string, LedgerBuildView>> {
   const found = new Map<string, LedgerBuildView>();
   const keys = builds.map((b) => ({ pk: imagePk(b.image), sk: buildSk(b.version) }));
-  const items = await batchGetItems(table(), keys, { expression: 'pk, sk, statusesSeen, handledStatuses' });
+  const items = await batchGetItems(ledgerTable(), keys, { expression: 'pk, sk, statusesSeen, handledStatuses' });
   for (const item of items) {
     const image = String(item.pk).slice(imagePk('').length);
     const version = String(item.sk).slice(buildSk('').length);

@@ -3,7 +3,7 @@ import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ttlAfter } from '../core/ledger/keys.js';
 import type { DeadLetter, QueuedMessage } from '../core/redrive/dead-letters.js';
-import { documentClient } from './clients/dynamodb.js';
+import { documentClient, ledgerTable } from './clients/dynamodb.js';
 import { lambdaClient } from './clients/lambda.js';
 import { sqsClient } from './clients/sqs.js';
 
@@ -74,12 +74,6 @@ export async function invokeAgain(functionArn: string, payload: unknown): Promis
   );
 }
 
-function table(): string {
-  const name = process.env.LEDGER_TABLE;
-  if (!name) throw new Error('LEDGER_TABLE is not set');
-  return name;
-}
-
 /** Re-drives of one piece of work (by `deadLetterId`) are kept this long: past any retry horizon. */
 const REDRIVE_TTL_DAYS = 30;
 const redriveKey = (id: string) => ({ pk: 'REDRIVE', sk: id });
@@ -89,7 +83,7 @@ export async function redriveHistory(
   id: string,
 ): Promise<{ firstDeadLetteredAt: string; lastRedriveAt: string; redrives: number } | undefined> {
   const out = await documentClient().send(
-    new GetCommand({ TableName: table(), Key: redriveKey(id), ConsistentRead: true }),
+    new GetCommand({ TableName: ledgerTable(), Key: redriveKey(id), ConsistentRead: true }),
   );
   return out.Item as { firstDeadLetteredAt: string; lastRedriveAt: string; redrives: number } | undefined;
 }
@@ -98,7 +92,7 @@ export async function redriveHistory(
 export async function recordRedrive(id: string, letter: DeadLetter, firstAt: string, now: Date): Promise<void> {
   await documentClient().send(
     new UpdateCommand({
-      TableName: table(),
+      TableName: ledgerTable(),
       Key: redriveKey(id),
       UpdateExpression:
         'SET kind = :kind, target = :target, #error = :error, firstDeadLetteredAt = :first, lastRedriveAt = :now, expiresAt = :ttl ADD redrives :one',

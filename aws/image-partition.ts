@@ -3,14 +3,13 @@ import { buildSk, imagePk, skPrefix } from '../core/ledger/keys.js';
 import type { OutcomeRef } from '../core/status/gauge-reads.js';
 import type { LedgerItem } from '../core/status/image-view.js';
 import { batchGetItems } from './batch-get.js';
-import { documentClient } from './clients/dynamodb.js';
+import { documentClient, ledgerTable } from './clients/dynamodb.js';
 
 /**
  * Every ledger item of one image (its whole partition, paginated, strongly consistent), for the operator's
  * `status` / `history`. `table` defaults to the function's `LEDGER_TABLE`.
  */
-export async function readImagePartition(image: string, table = process.env.LEDGER_TABLE): Promise<LedgerItem[]> {
-  if (!table) throw new Error('LEDGER_TABLE is not set');
+export async function readImagePartition(image: string, table: string = ledgerTable()): Promise<LedgerItem[]> {
   const items: LedgerItem[] = [];
   const pages = paginateQuery(
     { client: documentClient() },
@@ -39,8 +38,7 @@ export async function readOutcomes(
   wanted: readonly { image: string; refs: readonly OutcomeRef[] }[],
   options: { attributes?: readonly string[]; table?: string } = {},
 ): Promise<Map<string, LedgerItem[]>> {
-  const table = options.table ?? process.env.LEDGER_TABLE;
-  if (!table) throw new Error('LEDGER_TABLE is not set');
+  const table = options.table ?? ledgerTable();
   const byPk = new Map(wanted.map((w) => [imagePk(w.image), w.image]));
   const found = new Map<string, LedgerItem[]>(wanted.map((w) => [w.image, []]));
   const keys = wanted.flatMap((w) =>
@@ -58,8 +56,7 @@ export async function readOutcomes(
 
 /** One build's ledger record (`BUILD#<version>`), if any. */
 export async function getBuildRecord(image: string, version: string): Promise<LedgerItem | undefined> {
-  const table = process.env.LEDGER_TABLE;
-  if (!table) throw new Error('LEDGER_TABLE is not set');
+  const table = ledgerTable();
   const out = await documentClient().send(
     new GetCommand({ TableName: table, Key: { pk: imagePk(image), sk: buildSk(version) }, ConsistentRead: true }),
   );

@@ -1,7 +1,7 @@
 import { paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { imagePk, imageViewIndex } from '../core/ledger/keys.js';
 import type { LedgerItem } from '../core/status/image-view.js';
-import { documentClient } from './clients/dynamodb.js';
+import { documentClient, ledgerTable } from './clients/dynamodb.js';
 
 const IMAGE_PREFIX = imagePk('');
 
@@ -12,8 +12,7 @@ const IMAGE_PREFIX = imagePk('');
  * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.ReadConsistency.html: reads from a
  * global secondary index are): for gauges, not for decisions. `table` defaults to the function's `LEDGER_TABLE`.
  */
-export async function readImageViews(table = process.env.LEDGER_TABLE): Promise<Map<string, LedgerItem[]>> {
-  if (!table) throw new Error('LEDGER_TABLE is not set');
+export async function readImageViews(table: string = ledgerTable()): Promise<Map<string, LedgerItem[]>> {
   const byImage = new Map<string, LedgerItem[]>();
   const pages = paginateQuery(
     { client: documentClient() },

@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { intentKey, type OpenWorkKind, openWork, openWorkIndex, ttlAfter } from '../core/ledger/keys.js';
 import { type Change, changeIdOf, changeTimeOf } from '../core/triggers/change.js';
-import { documentClient } from './clients/dynamodb.js';
+import { documentClient, ledgerTable } from './clients/dynamodb.js';
 import { openWorkItems } from './open-work.js';
 
 /** Intents are kept this long (well past the reconciler's look-back and any retry horizon). */
@@ -24,12 +24,6 @@ export interface IntentRecord {
   expiresAt: number;
 }
 
-function table(): string {
-  const name = process.env.LEDGER_TABLE;
-  if (!name) throw new Error('LEDGER_TABLE is not set');
-  return name;
-}
-
 const keyOf = (change: Change) => intentKey(changeTimeOf(change), changeIdOf(change));
 
 /**
@@ -50,7 +44,7 @@ export async function recordIntent(change: Change, at: Date): Promise<void> {
   };
   try {
     await documentClient().send(
-      new PutCommand({ TableName: table(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+      new PutCommand({ TableName: ledgerTable(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
     );
   } catch (error) {
     if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return;
@@ -62,7 +56,7 @@ export async function recordIntent(change: Change, at: Date): Promise<void> {
 export async function markIntentDone(change: Change, outcome: string[], at: Date): Promise<void> {
   await documentClient().send(
     new UpdateCommand({
-      TableName: table(),
+      TableName: ledgerTable(),
       Key: keyOf(change),
       UpdateExpression: `SET #status = :done, outcome = :outcome, doneAt = :at REMOVE ${openWorkIndex.partitionKey}`,
       ConditionExpression: 'attribute_exists(pk)',
@@ -75,7 +69,7 @@ export async function markIntentDone(change: Change, outcome: string[], at: Date
 /** The intent of `change`, if one was recorded (strongly consistent: it decides whether to re-derive). */
 export async function readIntent(change: Change): Promise<IntentRecord | undefined> {
   const out = await documentClient().send(
-    new GetCommand({ TableName: table(), Key: keyOf(change), ConsistentRead: true }),
+    new GetCommand({ TableName: ledgerTable(), Key: keyOf(change), ConsistentRead: true }),
   );
   return out.Item as IntentRecord | undefined;
 }

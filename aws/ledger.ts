@@ -18,18 +18,12 @@ import {
   type WatchRecord,
 } from '../core/ledger/records.js';
 import type { Decision, KnownMarker } from '../core/triggers/decide.js';
-import { documentClient } from './clients/dynamodb.js';
+import { documentClient, ledgerTable } from './clients/dynamodb.js';
 
 /**
  * The trigger side of the ledger: dedupe markers, decisions, requested builds, watcher state, pipeline events.
  * Every write that decides something is conditional; see core/ledger/README.md for the key design.
  */
-
-function table(): string {
-  const name = process.env.LEDGER_TABLE;
-  if (!name) throw new Error('LEDGER_TABLE is not set');
-  return name;
-}
 
 function lostCondition(error: unknown): boolean {
   return (
@@ -43,7 +37,7 @@ export async function readMarkers(dedupeKeys: readonly string[]): Promise<Map<st
   const found = await Promise.all(
     [...new Set(dedupeKeys)].map(async (dedupeKey) => {
       const out = await documentClient().send(
-        new GetCommand({ TableName: table(), Key: markerKey(dedupeKey), ConsistentRead: true }),
+        new GetCommand({ TableName: ledgerTable(), Key: markerKey(dedupeKey), ConsistentRead: true }),
       );
       const item = out.Item as MarkerRecord | undefined;
       return item
@@ -73,7 +67,7 @@ export async function claimMarker(decision: Decision, at: Date): Promise<boolean
   };
   try {
     await documentClient().send(
-      new PutCommand({ TableName: table(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+      new PutCommand({ TableName: ledgerTable(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
     );
     return true;
   } catch (error) {
@@ -86,7 +80,7 @@ export async function claimMarker(decision: Decision, at: Date): Promise<boolean
 export async function markStarted(dedupeKey: string, buildVersionArn: string): Promise<void> {
   await documentClient().send(
     new UpdateCommand({
-      TableName: table(),
+      TableName: ledgerTable(),
       Key: markerKey(dedupeKey),
       UpdateExpression: 'SET #state = :started, buildVersionArn = :arn',
       ConditionExpression: 'attribute_exists(pk)',
@@ -118,7 +112,7 @@ export async function recordDecision(
     ...(outcome.buildVersionArn === undefined ? {} : { buildVersionArn: outcome.buildVersionArn }),
     expiresAt: ttlAfter(at, DECISION_TTL_DAYS),
   };
-  await documentClient().send(new PutCommand({ TableName: table(), Item: item }));
+  await documentClient().send(new PutCommand({ TableName: ledgerTable(), Item: item }));
 }
 
 /**
@@ -134,7 +128,7 @@ export async function recordBuildRequested(
   const view = imageViewUpdate(decision.image, sk);
   await documentClient().send(
     new UpdateCommand({
-      TableName: table(),
+      TableName: ledgerTable(),
       Key: { pk: imagePk(decision.image), sk },
       UpdateExpression: `SET #kind = :kind, ${view.set}, image = :image, buildVersion = :version, buildVersionArn = :arn, #trigger = if_not_exists(#trigger, :trigger), changeId = if_not_exists(changeId, :changeId), dedupeKey = if_not_exists(dedupeKey, :dedupeKey), requestedAt = if_not_exists(requestedAt, :at), #status = if_not_exists(#status, :pending)`,
       ExpressionAttributeNames: { '#kind': 'kind', '#trigger': 'trigger', '#status': 'status', ...view.names },
@@ -160,7 +154,7 @@ export async function listDecisions(image: string): Promise<DecisionRecord[]> {
   const pages = paginateQuery(
     { client: documentClient() },
     {
-      TableName: table(),
+      TableName: ledgerTable(),
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': imagePk(image), ':prefix': skPrefix.decision },
     },
@@ -172,7 +166,7 @@ export async function listDecisions(image: string): Promise<DecisionRecord[]> {
 /** The watcher's last observation of a parameter, if any. */
 export async function readWatchState(region: string, parameter: string): Promise<WatchRecord | undefined> {
   const out = await documentClient().send(
-    new GetCommand({ TableName: table(), Key: watchKey(region, parameter), ConsistentRead: true }),
+    new GetCommand({ TableName: ledgerTable(), Key: watchKey(region, parameter), ConsistentRead: true }),
   );
   return out.Item as WatchRecord | undefined;
 }
@@ -186,7 +180,7 @@ export async function advanceWatchState(state: Omit<WatchRecord, 'pk' | 'sk'>): 
   try {
     await documentClient().send(
       new PutCommand({
-        TableName: table(),
+        TableName: ledgerTable(),
         Item: item,
         ConditionExpression: 'attribute_not_exists(pk) OR #version < :version',
         ExpressionAttributeNames: { '#version': 'version' },
@@ -212,7 +206,7 @@ export async function recordPipelineEvent(
   try {
     await documentClient().send(
       new PutCommand({
-        TableName: table(),
+        TableName: ledgerTable(),
         Item: {
           ...key,
           kind: 'pipeline-event',
@@ -228,7 +222,9 @@ export async function recordPipelineEvent(
     return { key, notified: false };
   } catch (error) {
     if (!lostCondition(error)) throw error;
-    const out = await documentClient().send(new GetCommand({ TableName: table(), Key: key, ConsistentRead: true }));
+    const out = await documentClient().send(
+      new GetCommand({ TableName: ledgerTable(), Key: key, ConsistentRead: true }),
+    );
     return { key, notified: out.Item?.notified === true };
   }
 }
@@ -237,7 +233,7 @@ export async function recordPipelineEvent(
 export async function markPipelineEventNotified(key: { pk: string; sk: string }): Promise<void> {
   await documentClient().send(
     new UpdateCommand({
-      TableName: table(),
+      TableName: ledgerTable(),
       Key: key,
       UpdateExpression: 'SET notified = :true',
       ExpressionAttributeValues: { ':true': true },

@@ -1,26 +1,21 @@
 import { DeleteCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { buildSk, imagePk, imageViewKeys } from '../core/ledger/keys.js';
 import type { RegionAmi } from '../core/promotion/types.js';
-import { documentClient } from './clients/dynamodb.js';
-import { type ChannelPointer, isConditionFailure, putItemOnce, versionKey } from './promotion-ledger.js';
+import type { ChannelPointer } from './channel-pointers.js';
+import { documentClient, ledgerTable } from './clients/dynamodb.js';
+import { isConditionFailure, putItemOnce, versionKey } from './promotion-ledger.js';
 
 /**
  * The lifecycle side of the ledger: build items' `retiredAt` / `deletingAmis` / `deletedAt` / `flaggedBy`,
  * revocations (`REVOCATION#<version>`), rollbacks (`ROLLBACK#<at>#<channel>`), and pointer moves backwards.
  */
 
-function table(): string {
-  const name = process.env.LEDGER_TABLE;
-  if (!name) throw new Error('LEDGER_TABLE is not set');
-  return name;
-}
-
 async function queryPrefix<T>(image: string, prefix: string): Promise<T[]> {
   const items: T[] = [];
   const pages = paginateQuery(
     { client: documentClient() },
     {
-      TableName: table(),
+      TableName: ledgerTable(),
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': imagePk(image), ':prefix': prefix },
     },
@@ -81,7 +76,7 @@ export async function markRevoked(r: {
   try {
     await documentClient().send(
       new UpdateCommand({
-        TableName: table(),
+        TableName: ledgerTable(),
         Key: { pk: imagePk(r.image), sk: `REVOCATION#${r.version}` },
         UpdateExpression:
           'SET #kind = :kind, image = :image, version = :version, reason = :reason, #by = :by, channels = :channels, #state = :state, revokedAt = :at, #at = if_not_exists(#at, :at)',
@@ -110,7 +105,7 @@ export async function markRevoked(r: {
 export async function markDeleting(image: string, version: string, amis: readonly RegionAmi[]): Promise<void> {
   await documentClient().send(
     new UpdateCommand({
-      TableName: table(),
+      TableName: ledgerTable(),
       Key: { pk: imagePk(image), sk: buildSk(version) },
       UpdateExpression: 'SET deletingAmis = if_not_exists(deletingAmis, :amis)',
       ExpressionAttributeValues: { ':amis': amis },
@@ -123,7 +118,7 @@ export async function markDeleted(image: string, version: string, at: string, re
   try {
     await documentClient().send(
       new UpdateCommand({
-        TableName: table(),
+        TableName: ledgerTable(),
         Key: { pk: imagePk(image), sk: buildSk(version) },
         UpdateExpression: 'SET deletedAt = :at, deletedReason = :reason',
         ConditionExpression: 'attribute_exists(sk) AND attribute_not_exists(deletedAt)',
@@ -141,7 +136,7 @@ export async function markDeleted(image: string, version: string, at: string, re
 export async function flagDescendant(image: string, version: string, reason: string, at: string): Promise<void> {
   await documentClient().send(
     new UpdateCommand({
-      TableName: table(),
+      TableName: ledgerTable(),
       Key: { pk: imagePk(image), sk: buildSk(version) },
       UpdateExpression:
         'SET flaggedAt = if_not_exists(flaggedAt, :at), flaggedReason = if_not_exists(flaggedReason, :r)',
@@ -160,7 +155,7 @@ export async function rollBackChannelPointer(from: string, to: ChannelPointer): 
   try {
     await documentClient().send(
       new PutCommand({
-        TableName: table(),
+        TableName: ledgerTable(),
         Item: {
           pk: imagePk(to.image),
           sk: `CHANNEL#${to.channel}`,
@@ -186,7 +181,7 @@ export async function withdrawChannelPointer(image: string, channel: string, fro
   try {
     await documentClient().send(
       new DeleteCommand({
-        TableName: table(),
+        TableName: ledgerTable(),
         Key: { pk: imagePk(image), sk: `CHANNEL#${channel}` },
         ConditionExpression: 'version = :from',
         ExpressionAttributeValues: { ':from': from },
@@ -211,7 +206,7 @@ export async function recordRollback(r: {
 }): Promise<void> {
   await documentClient().send(
     new PutCommand({
-      TableName: table(),
+      TableName: ledgerTable(),
       Item: { pk: imagePk(r.image), sk: `ROLLBACK#${r.channel}#${r.from}`, kind: 'rollback', ...r },
     }),
   );

@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { summaryKey } from '../core/ledger/keys.js';
 import type { MonthlySummary } from '../core/notifications/monthly-summary.js';
-import { documentClient } from './clients/dynamodb.js';
+import { documentClient, ledgerTable } from './clients/dynamodb.js';
 import { isConditionFailure } from './promotion-ledger.js';
 
 /** A month's summary as the ledger keeps it: what was (or is being) announced, and when it was first computed. */
@@ -11,16 +11,10 @@ export interface StoredSummary {
   at: string;
 }
 
-function table(): string {
-  const name = process.env.LEDGER_TABLE;
-  if (!name) throw new Error('LEDGER_TABLE is not set');
-  return name;
-}
-
 /** The summary of `month` already in the ledger, if any. */
 export async function storedSummary(month: string): Promise<StoredSummary | undefined> {
   const out = await documentClient().send(
-    new GetCommand({ TableName: table(), Key: summaryKey(month), ConsistentRead: true }),
+    new GetCommand({ TableName: ledgerTable(), Key: summaryKey(month), ConsistentRead: true }),
   );
   const item = out.Item;
   return item ? { month, detail: item.detail as MonthlySummary, at: String(item.at) } : undefined;
@@ -34,7 +28,7 @@ export async function keepSummary(summary: StoredSummary): Promise<StoredSummary
   try {
     await documentClient().send(
       new PutCommand({
-        TableName: table(),
+        TableName: ledgerTable(),
         Item: { ...summaryKey(summary.month), kind: 'monthly-summary', ...summary },
         ConditionExpression: 'attribute_not_exists(sk)',
       }),

@@ -9,7 +9,7 @@ import {
   claimAnnouncement,
   markAnnouncement,
 } from './announcement-ledger.js';
-import { documentClient } from './clients/dynamodb.js';
+import { documentClient, ledgerTable } from './clients/dynamodb.js';
 import { snsClient } from './clients/sns.js';
 import { notificationHooks } from './notification-hooks.js';
 
@@ -132,12 +132,6 @@ async function queueUndelivered(n: Notification, why: string, now: Date): Promis
     // Both SNS and DynamoDB failing: the hook logs the whole announcement, which is all that is left to do.
     return false;
   }
-}
-
-function ledgerTable(): string {
-  const name = process.env.LEDGER_TABLE;
-  if (!name) throw new Error('LEDGER_TABLE is not set');
-  return name;
 }
 
 /**

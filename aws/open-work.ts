@@ -1,6 +1,6 @@
 import { paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { type OpenWorkKind, openWorkIndex } from '../core/ledger/keys.js';
-import { documentClient } from './clients/dynamodb.js';
+import { documentClient, ledgerTable } from './clients/dynamodb.js';
 
 /**
  * Every ledger item of one kind of open work, from the sparse `open-work` index (core/ledger/keys.ts): one paginated
@@ -14,8 +14,7 @@ export async function openWorkItems<T>(
   kind: OpenWorkKind,
   filter?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> },
 ): Promise<T[]> {
-  const table = process.env.LEDGER_TABLE;
-  if (!table) throw new Error('LEDGER_TABLE is not set');
+  const table = ledgerTable();
   const found: T[] = [];
   const pages = paginateQuery(
     { client: documentClient() },

@@ -1,6 +1,6 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { imagePk, skPrefix } from '../core/ledger/keys.js';
-import { documentClient } from './clients/dynamodb.js';
+import { documentClient, ledgerTable } from './clients/dynamodb.js';
 import { isConditionFailure, versionKey } from './promotion-ledger.js';
 
 /** One region of a pointer move: what the SSM parameter now says, its SSM version, and the RAM share it is in. */
@@ -26,8 +26,7 @@ export async function recordPointerMove(move: {
   at: string;
   regions: PointerRegionRecord[];
 }): Promise<boolean> {
-  const table = process.env.LEDGER_TABLE;
-  if (!table) throw new Error('LEDGER_TABLE is not set');
+  const table = ledgerTable();
   try {
     await documentClient().send(
       new PutCommand({

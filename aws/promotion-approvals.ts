@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { imagePk, imageViewKeys, openWork, openWorkIndex } from '../core/ledger/keys.js';
 import { byImageThenVersion } from '../core/promotion/naming.js';
-import { documentClient } from './clients/dynamodb.js';
+import { documentClient, ledgerTable } from './clients/dynamodb.js';
 import { openWorkItems } from './open-work.js';
 import { isConditionFailure } from './promotion-ledger.js';
 
@@ -11,12 +11,6 @@ import { isConditionFailure } from './promotion-ledger.js';
  */
 
 const OPEN = openWorkIndex.partitionKey;
-
-function table(): string {
-  const name = process.env.LEDGER_TABLE;
-  if (!name) throw new Error('LEDGER_TABLE is not set');
-  return name;
-}
 
 const approvalKey = (image: string, version: string, channel: string) => ({
   pk: imagePk(image),
@@ -57,7 +51,7 @@ export async function recordApprovalRequest(
   try {
     await documentClient().send(
       new PutCommand({
-        TableName: table(),
+        TableName: ledgerTable(),
         Item: {
           ...key,
           ...imageViewKeys(request.image, key.sk),
@@ -82,7 +76,7 @@ export async function getApproval(
   channel: string,
 ): Promise<ApprovalRecord | undefined> {
   const out = await documentClient().send(
-    new GetCommand({ TableName: table(), Key: approvalKey(image, version, channel), ConsistentRead: true }),
+    new GetCommand({ TableName: ledgerTable(), Key: approvalKey(image, version, channel), ConsistentRead: true }),
   );
   return out.Item as ApprovalRecord | undefined;
 }
@@ -106,7 +100,7 @@ export async function claimApprovalDecision(input: {
   try {
     await documentClient().send(
       new UpdateCommand({
-        TableName: table(),
+        TableName: ledgerTable(),
         Key: approvalKey(input.image, input.version, input.channel),
         // Open work until delivered (markApprovalSent) or refused for good (markApprovalUndeliverable).
         UpdateExpression: `SET decision = :d, #by = :by, decidedAt = :at, via = :via, ${OPEN} = :open${input.slackUser ? ', slackUser = :user' : ''}`,
@@ -135,7 +129,7 @@ export async function claimApprovalDecision(input: {
 export async function markApprovalSent(image: string, version: string, channel: string, at: string): Promise<void> {
   await documentClient().send(
     new UpdateCommand({
-      TableName: table(),
+      TableName: ledgerTable(),
       Key: approvalKey(image, version, channel),
       UpdateExpression: `SET sentAt = :at REMOVE ${OPEN}`,
       ExpressionAttributeValues: { ':at': at },
@@ -152,7 +146,7 @@ export async function recordRefusedCallback(input: {
 }): Promise<void> {
   await documentClient().send(
     new PutCommand({
-      TableName: table(),
+      TableName: ledgerTable(),
       Item: {
         pk: 'CALLBACK#REFUSED',
         sk: `${input.at}#${Math.random().toString(36).slice(2, 10)}`,
@@ -169,7 +163,7 @@ export async function pendingApprovals(image: string, channel: string): Promise<
   const pages = paginateQuery(
     { client: documentClient() },
     {
-      TableName: table(),
+      TableName: ledgerTable(),
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       FilterExpression: 'channel = :channel AND attribute_not_exists(decision)',
       ExpressionAttributeValues: { ':pk': imagePk(image), ':prefix': 'APPROVAL#', ':channel': channel },
@@ -202,7 +196,7 @@ export async function markApprovalUndeliverable(
   await documentClient()
     .send(
       new UpdateCommand({
-        TableName: table(),
+        TableName: ledgerTable(),
         Key: approvalKey(image, version, channel),
         UpdateExpression: `SET undeliverable = :reason REMOVE ${OPEN}`,
         ConditionExpression: 'attribute_not_exists(sentAt)',

@@ -1,18 +1,12 @@
 import { GetCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { buildSk, imagePk } from '../core/ledger/keys.js';
-import { documentClient } from './clients/dynamodb.js';
+import { documentClient, ledgerTable } from './clients/dynamodb.js';
 import { isConditionFailure, putItemOnce } from './promotion-ledger.js';
 
 /**
  * Findings, revocations and retirement in the ledger. One item per finding
  * (`FINDINGS#<buildVersion>#<findingId>`), so a re-delivered finding overwrites itself instead of counting twice.
  */
-
-function table(): string {
-  const name = process.env.LEDGER_TABLE;
-  if (!name) throw new Error('LEDGER_TABLE is not set');
-  return name;
-}
 
 /** A vulnerability finding on a build, from Inspector or Image Builder's CVE event. */
 export interface FindingRecord {
@@ -28,7 +22,7 @@ export interface FindingRecord {
 export async function recordFinding(finding: FindingRecord): Promise<void> {
   await documentClient().send(
     new PutCommand({
-      TableName: table(),
+      TableName: ledgerTable(),
       Item: {
         pk: imagePk(finding.image),
         sk: `FINDINGS#${finding.version}#${finding.findingId}`,
@@ -45,7 +39,7 @@ export async function recordedSeverities(image: string, version: string): Promis
   const pages = paginateQuery(
     { client: documentClient() },
     {
-      TableName: table(),
+      TableName: ledgerTable(),
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': imagePk(image), ':prefix': `FINDINGS#${version}#` },
       ProjectionExpression: 'severity',
@@ -80,7 +74,7 @@ export async function requestRevocation(record: RevocationRecord): Promise<boole
 export async function getRevocation(image: string, version: string): Promise<RevocationRecord | undefined> {
   const out = await documentClient().send(
     new GetCommand({
-      TableName: table(),
+      TableName: ledgerTable(),
       Key: { pk: imagePk(image), sk: `REVOCATION#${version}` },
       ConsistentRead: true,
     }),
@@ -96,7 +90,7 @@ export async function markRetired(image: string, version: string, at: string): P
   try {
     await documentClient().send(
       new UpdateCommand({
-        TableName: table(),
+        TableName: ledgerTable(),
         Key: { pk: imagePk(image), sk: buildSk(version) },
         UpdateExpression: 'SET retiredAt = :at',
         ConditionExpression: 'attribute_not_exists(retiredAt)',

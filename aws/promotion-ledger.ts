@@ -1,21 +1,15 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { INSTANCES_STOPPED } from '../core/cost/build-record.js';
-import { buildSk, imagePk, imageViewKeys, imageViewUpdate } from '../core/ledger/keys.js';
+import { buildSk, imagePk, imageViewUpdate } from '../core/ledger/keys.js';
 import type { PromotionOutcome, RegionAmi } from '../core/promotion/types.js';
-import { batchGetItems } from './batch-get.js';
-import { documentClient } from './clients/dynamodb.js';
+import { documentClient, ledgerTable } from './clients/dynamodb.js';
 
 /**
- * The promotion side of the ledger: builds' statuses and lineage, channel decisions, channel pointers, findings,
- * revocations. Keys: `pk = IMAGE#<image>`; decisions are conditional writes, so a retried task never decides twice.
+ * The promotion side of the ledger: builds' statuses and lineage, channel decisions and sharing decisions (the
+ * channel pointers are in channel-pointers.ts). Keys: `pk = IMAGE#<image>`; decisions are conditional writes, so a
+ * retried task never decides twice.
  */
-
-function table(): string {
-  const name = process.env.LEDGER_TABLE;
-  if (!name) throw new Error('LEDGER_TABLE is not set');
-  return name;
-}
 
 const key = (image: string, sk: string) => ({ pk: imagePk(image), sk });
 
@@ -35,7 +29,7 @@ export function isConditionFailure(err: unknown): boolean {
 export async function putItemOnce(item: Record<string, unknown>): Promise<boolean> {
   try {
     await documentClient().send(
-      new PutCommand({ TableName: table(), Item: item, ConditionExpression: 'attribute_not_exists(sk)' }),
+      new PutCommand({ TableName: ledgerTable(), Item: item, ConditionExpression: 'attribute_not_exists(sk)' }),
     );
     return true;
   } catch (err) {
@@ -73,7 +67,7 @@ export async function recordBuildStatus(build: BuildFacts): Promise<Record<strin
   const view = imageViewUpdate(build.image, sk);
   const out = await documentClient().send(
     new UpdateCommand({
-      TableName: table(),
+      TableName: ledgerTable(),
       Key: key(build.image, sk),
       UpdateExpression: `SET ${view.set}, buildVersionArn = :arn, #status = :status, statusReason = :reason, updatedAt = :at, parent = if_not_exists(parent, :parent)${times} ADD statusesSeen :seen`,
       ExpressionAttributeNames: { '#status': 'status', ...view.names },
@@ -95,7 +89,7 @@ export async function recordBuildStatus(build: BuildFacts): Promise<Record<strin
 /** Whether a build's failure was already announced (a re-delivered or reconciled FAILED event says nothing new). */
 export async function buildAnnounced(image: string, version: string): Promise<boolean> {
   const out = await documentClient().send(
-    new GetCommand({ TableName: table(), Key: key(image, buildSk(version)), ConsistentRead: true }),
+    new GetCommand({ TableName: ledgerTable(), Key: key(image, buildSk(version)), ConsistentRead: true }),
   );
   return typeof out.Item?.announcedAt === 'string';
 }
@@ -127,7 +121,11 @@ export async function recordOutcome(record: OutcomeRecord): Promise<boolean> {
 /** The recorded decision for a build's channel, if any. */
 export async function getOutcome(image: string, version: string, channel: string): Promise<OutcomeRecord | undefined> {
   const out = await documentClient().send(
-    new GetCommand({ TableName: table(), Key: key(image, `PROMOTION#${version}#${channel}`), ConsistentRead: true }),
+    new GetCommand({
+      TableName: ledgerTable(),
+      Key: key(image, `PROMOTION#${version}#${channel}`),
+      ConsistentRead: true,
+    }),
   );
   return out.Item as OutcomeRecord | undefined;
 }
@@ -138,7 +136,7 @@ export async function listOutcomes(image: string, version?: string): Promise<Out
   const pages = paginateQuery(
     { client: documentClient() },
     {
-      TableName: table(),
+      TableName: ledgerTable(),
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': imagePk(image), ':prefix': version ? `PROMOTION#${version}#` : 'PROMOTION#' },
     },
@@ -153,68 +151,6 @@ export function versionKey(version: string): string {
     .split(/[./]/)
     .map((p) => p.padStart(8, '0'))
     .join('.');
-}
-
-/** The current `CHANNEL#` pointer. */
-export interface ChannelPointer {
-  image: string;
-  channel: string;
-  version: string;
-  buildVersionArn: string;
-  amis: RegionAmi[];
-  at: string;
-}
-
-/**
- * Moves an image's channel pointer to `pointer.version`, never backwards: the write is conditional on the pointer
- * being absent or on a version no newer than this one (so re-publishing the same build is a no-op success).
- * @returns false when the pointer already names a newer build.
- */
-export async function moveChannelPointer(pointer: ChannelPointer): Promise<boolean> {
-  try {
-    await documentClient().send(
-      new PutCommand({
-        TableName: table(),
-        Item: {
-          ...key(pointer.image, `CHANNEL#${pointer.channel}`),
-          ...imageViewKeys(pointer.image, `CHANNEL#${pointer.channel}`),
-          kind: 'channel',
-          ...pointer,
-          versionKey: versionKey(pointer.version),
-        },
-        ConditionExpression: 'attribute_not_exists(versionKey) OR versionKey <= :vk',
-        ExpressionAttributeValues: { ':vk': versionKey(pointer.version) },
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
-}
-
-/** The build a channel pointer names now, if any. */
-export async function getChannelPointer(image: string, channel: string): Promise<ChannelPointer | undefined> {
-  const out = await documentClient().send(
-    new GetCommand({ TableName: table(), Key: key(image, `CHANNEL#${channel}`), ConsistentRead: true }),
-  );
-  return out.Item as ChannelPointer | undefined;
-}
-
-/**
- * The pointers of several channels of one image, in `channels` order (undefined where a channel has none): one
- * strongly consistent BatchGetItem instead of a GetItem per channel.
- */
-export async function getChannelPointers(
-  image: string,
-  channels: readonly string[],
-): Promise<(ChannelPointer | undefined)[]> {
-  const items = await batchGetItems(
-    table(),
-    channels.map((c) => key(image, `CHANNEL#${c}`)),
-  );
-  const bySk = new Map(items.map((item) => [String(item.sk), item as unknown as ChannelPointer]));
-  return channels.map((c) => bySk.get(`CHANNEL#${c}`));
 }
 
 /** One channel's sharing, as Share recorded it: the catalog's targets, counts and a hash of the resolved set. */
@@ -245,7 +181,7 @@ export interface ShareRecord {
 export async function recordShareDecision(record: ShareRecord): Promise<void> {
   await documentClient().send(
     new PutCommand({
-      TableName: table(),
+      TableName: ledgerTable(),
       Item: { ...key(record.image, `SHARE#${record.version}#${record.channel}`), kind: 'share', ...record },
     }),
   );
@@ -259,7 +195,7 @@ export async function markBuildAnnounced(image: string, version: string, at: str
   try {
     await documentClient().send(
       new UpdateCommand({
-        TableName: table(),
+        TableName: ledgerTable(),
         Key: key(image, buildSk(version)),
         UpdateExpression: 'SET announcedAt = :at',
         ConditionExpression: 'attribute_not_exists(announcedAt)',

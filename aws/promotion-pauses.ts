@@ -2,7 +2,7 @@ import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import { imagePk, openWork, openWorkIndex, skPrefix } from '../core/ledger/keys.js';
 import { byImageThenVersion } from '../core/promotion/naming.js';
 import type { PausedPromotion } from '../core/promotion/resume.js';
-import { documentClient } from './clients/dynamodb.js';
+import { documentClient, ledgerTable } from './clients/dynamodb.js';
 import { openWorkItems } from './open-work.js';
 import { isConditionFailure } from './promotion-ledger.js';
 
@@ -12,12 +12,6 @@ import { isConditionFailure } from './promotion-ledger.js';
  */
 
 const OPEN = openWorkIndex.partitionKey;
-
-function table(): string {
-  const name = process.env.LEDGER_TABLE;
-  if (!name) throw new Error('LEDGER_TABLE is not set');
-  return name;
-}
 
 const pauseKey = (image: string, version: string) => ({ pk: imagePk(image), sk: `${skPrefix.paused}${version}` });
 
@@ -32,7 +26,7 @@ export async function recordPause(
   try {
     const out = await documentClient().send(
       new UpdateCommand({
-        TableName: table(),
+        TableName: ledgerTable(),
         Key: pauseKey(pause.image, pause.version),
         UpdateExpression:
           'SET kind = :kind, image = :image, version = :version, buildVersionArn = :arn, channel = :channel, ' +
@@ -69,7 +63,7 @@ export async function recordPause(
 /** The pause record of a build, if its promotion ever paused. */
 export async function getPause(image: string, version: string): Promise<PausedPromotion | undefined> {
   const out = await documentClient().send(
-    new GetCommand({ TableName: table(), Key: pauseKey(image, version), ConsistentRead: true }),
+    new GetCommand({ TableName: ledgerTable(), Key: pauseKey(image, version), ConsistentRead: true }),
   );
   return out.Item as PausedPromotion | undefined;
 }
@@ -93,7 +87,7 @@ export async function markResumed(image: string, version: string, n: number, by:
   try {
     await documentClient().send(
       new UpdateCommand({
-        TableName: table(),
+        TableName: ledgerTable(),
         Key: pauseKey(image, version),
         UpdateExpression: `SET #status = :resumed, resumes = :n, resumedAt = :at, resumedBy = :by REMOVE ${OPEN}`,
         ConditionExpression: '#status = :paused AND resumes = :before',
@@ -123,7 +117,7 @@ export async function discardUnansweredApproval(image: string, version: string, 
   try {
     await documentClient().send(
       new DeleteCommand({
-        TableName: table(),
+        TableName: ledgerTable(),
         Key: { pk: imagePk(image), sk: `${skPrefix.approval}${version}#${channel}` },
         ConditionExpression: 'attribute_exists(sk) AND attribute_not_exists(decision)',
       }),

@@ -1,6 +1,6 @@
 import { PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { imagePk, skPrefix } from '../core/ledger/keys.js';
-import { documentClient } from './clients/dynamodb.js';
+import { documentClient, ledgerTable } from './clients/dynamodb.js';
 import { isConditionFailure } from './promotion-ledger.js';
 
 /**
@@ -21,12 +21,6 @@ export interface SoakRecord {
   reason?: string;
 }
 
-function table(): string {
-  const name = process.env.LEDGER_TABLE;
-  if (!name) throw new Error('LEDGER_TABLE is not set');
-  return name;
-}
-
 const soakKey = (image: string, version: string, channel: string) => ({
   pk: imagePk(image),
   sk: `${skPrefix.soak}${version}#${channel}`,
@@ -36,7 +30,7 @@ const soakKey = (image: string, version: string, channel: string) => ({
 export async function recordSoak(record: Omit<SoakRecord, 'state'>): Promise<void> {
   await documentClient().send(
     new PutCommand({
-      TableName: table(),
+      TableName: ledgerTable(),
       Item: { ...soakKey(record.image, record.version, record.channel), kind: 'soak', ...record, state: 'soaking' },
     }),
   );
@@ -48,7 +42,7 @@ export async function listSoaks(image: string): Promise<SoakRecord[]> {
   const pages = paginateQuery(
     { client: documentClient() },
     {
-      TableName: table(),
+      TableName: ledgerTable(),
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': imagePk(image), ':prefix': skPrefix.soak },
     },
@@ -71,7 +65,7 @@ export async function markSoakEndedEarly(
   try {
     await documentClient().send(
       new UpdateCommand({
-        TableName: table(),
+        TableName: ledgerTable(),
         Key: soakKey(soak.image, soak.version, soak.channel),
         UpdateExpression: 'SET #state = :ended, endedBy = :by, endedAt = :at, reason = :reason',
         ConditionExpression: '#state = :soaking AND taskToken = :token',
@@ -101,7 +95,7 @@ export async function unmarkSoakEndedEarly(
   try {
     await documentClient().send(
       new UpdateCommand({
-        TableName: table(),
+        TableName: ledgerTable(),
         Key: soakKey(soak.image, soak.version, soak.channel),
         UpdateExpression: 'SET #state = :soaking REMOVE endedBy, endedAt, reason',
         ConditionExpression: 'endedAt = :at AND taskToken = :token',

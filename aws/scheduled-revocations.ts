@@ -1,6 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { imagePk, skPrefix } from '../core/ledger/keys.js';
-import { documentClient } from './clients/dynamodb.js';
+import { documentClient, ledgerTable } from './clients/dynamodb.js';
 import { putItemOnce } from './promotion-ledger.js';
 
 /**
@@ -8,12 +8,6 @@ import { putItemOnce } from './promotion-ledger.js';
  * nothing that reads revocations (`REVOCATION#`: getRevocation, listRevocations, refuseIfRevoked, the lifecycle's
  * view) takes a version that is only due to be revoked for a revoked one.
  */
-
-function table(): string {
-  const name = process.env.LEDGER_TABLE;
-  if (!name) throw new Error('LEDGER_TABLE is not set');
-  return name;
-}
 
 export interface ScheduledRevocation {
   image: string;
@@ -45,7 +39,7 @@ export async function recordScheduledRevocation(record: ScheduledRevocation): Pr
 /** The scheduled revocation recorded for a build, if any. */
 export async function getScheduledRevocation(image: string, version: string): Promise<ScheduledRevocation | undefined> {
   const out = await documentClient().send(
-    new GetCommand({ TableName: table(), Key: key(image, version), ConsistentRead: true }),
+    new GetCommand({ TableName: ledgerTable(), Key: key(image, version), ConsistentRead: true }),
   );
   return out.Item as ScheduledRevocation | undefined;
 }

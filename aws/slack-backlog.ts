@@ -1,6 +1,6 @@
 import { DeleteCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Notification } from '../events/notification.js';
-import { documentClient } from './clients/dynamodb.js';
+import { documentClient, ledgerTable } from './clients/dynamodb.js';
 import { isConditionFailure, putItemOnce } from './promotion-ledger.js';
 
 /**
@@ -13,12 +13,6 @@ const PK = 'SLACK';
 const PREFIX = 'PENDING#';
 /** How long a delivery's hold on a waiting post lasts (the Slack function's timeout is a minute). */
 const TAKE_MS = 90_000;
-
-function table(): string {
-  const name = process.env.LEDGER_TABLE;
-  if (!name) throw new Error('LEDGER_TABLE is not set');
-  return name;
-}
 
 /** A post waiting for Slack. */
 export interface WaitingSlackPost {
@@ -54,7 +48,7 @@ export async function parkSlackPost(
   });
   await documentClient().send(
     new UpdateCommand({
-      TableName: table(),
+      TableName: ledgerTable(),
       Key: { pk: PK, sk: `MSG#${n.id}` },
       UpdateExpression: 'SET parkedAt = if_not_exists(parkedAt, :at)',
       ExpressionAttributeValues: { ':at': parkedAt },
@@ -67,7 +61,7 @@ export async function* waitingSlackPosts(): AsyncGenerator<WaitingSlackPost> {
   const pages = paginateQuery(
     { client: documentClient(), pageSize: 25 },
     {
-      TableName: table(),
+      TableName: ledgerTable(),
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': PK, ':prefix': PREFIX },
       ConsistentRead: true,
@@ -90,7 +84,7 @@ export async function takeSlackPost(sk: string, now: Date): Promise<boolean> {
   try {
     await documentClient().send(
       new UpdateCommand({
-        TableName: table(),
+        TableName: ledgerTable(),
         Key: { pk: PK, sk },
         UpdateExpression: 'SET takenAt = :now',
         ConditionExpression: 'attribute_exists(sk) AND (attribute_not_exists(takenAt) OR takenAt < :stale)',
@@ -111,7 +105,7 @@ export async function takeSlackPost(sk: string, now: Date): Promise<boolean> {
 export async function postponeSlackPost(sk: string, input: { notBefore: Date; reason: string }): Promise<void> {
   await documentClient().send(
     new UpdateCommand({
-      TableName: table(),
+      TableName: ledgerTable(),
       Key: { pk: PK, sk },
       UpdateExpression: 'SET notBefore = :nb, lastError = :why ADD attempts :one REMOVE takenAt',
       ExpressionAttributeValues: { ':nb': input.notBefore.toISOString(), ':why': input.reason, ':one': 1 },
@@ -121,5 +115,5 @@ export async function postponeSlackPost(sk: string, input: { notBefore: Date; re
 
 /** Removes a delivered post from the backlog. */
 export async function deliveredSlackPost(sk: string): Promise<void> {
-  await documentClient().send(new DeleteCommand({ TableName: table(), Key: { pk: PK, sk } }));
+  await documentClient().send(new DeleteCommand({ TableName: ledgerTable(), Key: { pk: PK, sk } }));
 }

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Notification } from '../events/notification.js';
-import { documentClient } from './clients/dynamodb.js';
+import { documentClient, ledgerTable } from './clients/dynamodb.js';
 import { isConditionFailure, putItemOnce } from './promotion-ledger.js';
 import type { SlackMessageRef } from './slack.js';
 
@@ -9,12 +9,6 @@ import type { SlackMessageRef } from './slack.js';
  * nothing), each image version's thread root, each approval request's message (to update it once decided), and
  * the interactivity requests already seen (replay guard).
  */
-
-function table(): string {
-  const name = process.env.LEDGER_TABLE;
-  if (!name) throw new Error('LEDGER_TABLE is not set');
-  return name;
-}
 
 const PK = 'SLACK';
 
@@ -30,7 +24,7 @@ export async function claimSlackPost(id: string, now: Date): Promise<boolean> {
   try {
     await documentClient().send(
       new PutCommand({
-        TableName: table(),
+        TableName: ledgerTable(),
         Item: { pk: PK, sk: `MSG#${id}`, kind: 'slack-message', claimedAt: now.toISOString() },
         // A parked post (aws/slack-backlog.ts) belongs to the backlog: no delivery takes it over.
         ConditionExpression:
@@ -60,7 +54,7 @@ export async function recordSlackPost(
 ): Promise<void> {
   await documentClient().send(
     new PutCommand({
-      TableName: table(),
+      TableName: ledgerTable(),
       Item: { pk: PK, sk: `MSG#${id}`, kind: 'slack-message', ...ref, ...extra },
     }),
   );
@@ -69,7 +63,7 @@ export async function recordSlackPost(
 /** Where announcement `id` was posted, if chat.postMessage answered (a retry then only finishes what followed). */
 export async function slackPostOf(id: string): Promise<SlackMessageRef | undefined> {
   const out = await documentClient().send(
-    new GetCommand({ TableName: table(), Key: { pk: PK, sk: `MSG#${id}` }, ConsistentRead: true }),
+    new GetCommand({ TableName: ledgerTable(), Key: { pk: PK, sk: `MSG#${id}` }, ConsistentRead: true }),
   );
   const item = out.Item;
   return typeof item?.ts === 'string' ? { channel: String(item.channel), ts: item.ts } : undefined;
@@ -78,7 +72,11 @@ export async function slackPostOf(id: string): Promise<SlackMessageRef | undefin
 /** The thread of an image version, if one was started. */
 export async function slackThreadOf(image: string, version: string): Promise<SlackMessageRef | undefined> {
   const out = await documentClient().send(
-    new GetCommand({ TableName: table(), Key: { pk: PK, sk: `THREAD#${image}#${version}` }, ConsistentRead: true }),
+    new GetCommand({
+      TableName: ledgerTable(),
+      Key: { pk: PK, sk: `THREAD#${image}#${version}` },
+      ConsistentRead: true,
+    }),
   );
   return out.Item ? { channel: String(out.Item.channel), ts: String(out.Item.ts) } : undefined;
 }
@@ -93,7 +91,7 @@ export async function slackApprovalOf(
   approvalId: string,
 ): Promise<(SlackMessageRef & { request: Notification }) | undefined> {
   const out = await documentClient().send(
-    new GetCommand({ TableName: table(), Key: { pk: PK, sk: `APPROVAL#${approvalId}` }, ConsistentRead: true }),
+    new GetCommand({ TableName: ledgerTable(), Key: { pk: PK, sk: `APPROVAL#${approvalId}` }, ConsistentRead: true }),
   );
   const item = out.Item;
   return item
@@ -109,7 +107,7 @@ export async function recordSlackApproval(
 ): Promise<void> {
   await documentClient().send(
     new PutCommand({
-      TableName: table(),
+      TableName: ledgerTable(),
       Item: { pk: PK, sk: `APPROVAL#${approvalId}`, kind: 'slack-approval', ...ref, request },
     }),
   );

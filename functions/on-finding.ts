@@ -1,7 +1,8 @@
+import { getChannelPointers } from '../aws/channel-pointers.js';
 import { announce } from '../aws/notifications.js';
 import { recordFinding, requestRevocation } from '../aws/promotion-findings.js';
 import { buildArnOfAmi, describeBuild } from '../aws/promotion-images.js';
-import { getChannelPointers, listOutcomes } from '../aws/promotion-ledger.js';
+import { listOutcomes } from '../aws/promotion-ledger.js';
 import { MalformedEventError } from '../core/errors.js';
 import { respondToFindings } from '../core/lifecycle/finding-response.js';
 import { announcement } from '../core/notifications/announce.js';

@@ -1,8 +1,9 @@
 import { recordBuildCost } from '../aws/build-cost.js';
 import { markBuildHandled } from '../aws/build-handling.js';
+import { getChannelPointer } from '../aws/channel-pointers.js';
 import { announce } from '../aws/notifications.js';
 import { describeBuild } from '../aws/promotion-images.js';
-import { buildAnnounced, getChannelPointer, markBuildAnnounced, recordBuildStatus } from '../aws/promotion-ledger.js';
+import { buildAnnounced, markBuildAnnounced, recordBuildStatus } from '../aws/promotion-ledger.js';
 import { startNamedExecution } from '../aws/stepfunctions.js';
 import { ledgerBuildCost } from '../core/cost/build-record.js';
 import { priceTable } from '../core/cost/prices.js';

@@ -7,6 +7,13 @@ export function dynamodbClient(region?: string): DynamoDBClient {
   return makeClient('dynamodb', DynamoDBClient, region);
 }
 
+/** The ledger table's name: `LEDGER_TABLE`, which every stack that lets a function use the ledger sets. */
+export function ledgerTable(): string {
+  const name = process.env.LEDGER_TABLE;
+  if (!name) throw new Error('LEDGER_TABLE is not set');
+  return name;
+}
+
 const documentClients = new Map<string, { base: DynamoDBClient; doc: DynamoDBDocumentClient }>();
 
 /** The DynamoDB document client (plain JS values in and out, undefined attributes dropped). */

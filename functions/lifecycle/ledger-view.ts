@@ -1,5 +1,6 @@
+import { type ChannelPointer, getChannelPointers } from '../../aws/channel-pointers.js';
 import { listBuilds, listRevocations } from '../../aws/lifecycle-ledger.js';
-import { type ChannelPointer, getChannelPointers, listOutcomes } from '../../aws/promotion-ledger.js';
+import { listOutcomes } from '../../aws/promotion-ledger.js';
 import { buildHistories, type LedgerView } from '../../core/lifecycle/history.js';
 import type { BuildHistory } from '../../core/lifecycle/retention.js';
 import type { PromotionPlan } from '../../core/promotion/types.js';

@@ -1,8 +1,8 @@
+import { type ChannelPointer, getChannelPointer } from '../../aws/channel-pointers.js';
 import { parseImageUri, readRepositoryPolicy, writeRepositoryPolicy } from '../../aws/ecr.js';
 import { deleteChannelParameter } from '../../aws/image-lifecycle.js';
 import { recordRollback, rollBackChannelPointer, withdrawChannelPointer } from '../../aws/lifecycle-ledger.js';
 import { describeBuild } from '../../aws/promotion-images.js';
-import { type ChannelPointer, getChannelPointer } from '../../aws/promotion-ledger.js';
 import { unsharePointer } from '../../aws/ram.js';
 import { amisOf } from '../../core/lifecycle/history.js';
 import { channelParameterName, pointerShareName } from '../../core/names.js';

@@ -1,4 +1,5 @@
-import { getChannelPointer, listOutcomes } from '../../aws/promotion-ledger.js';
+import { getChannelPointer } from '../../aws/channel-pointers.js';
+import { listOutcomes } from '../../aws/promotion-ledger.js';
 import { listSoaks, markSoakEndedEarly, type SoakRecord, unmarkSoakEndedEarly } from '../../aws/promotion-soaks.js';
 import { sendTaskSuccess } from '../../aws/stepfunctions.js';
 import { isTransient } from '../../core/errors/classify.js';

@@ -1,8 +1,9 @@
 import * as z from 'zod';
+import { moveChannelPointer } from '../../aws/channel-pointers.js';
 import { announce } from '../../aws/notifications.js';
 import { recordPointerMove } from '../../aws/pointer-history.js';
 import { putEvent, tagAmis } from '../../aws/promotion-images.js';
-import { getOutcome, moveChannelPointer, recordOutcome } from '../../aws/promotion-ledger.js';
+import { getOutcome, recordOutcome } from '../../aws/promotion-ledger.js';
 import { GoldsmithError } from '../../core/errors.js';
 import { channelParameterName, NAME_PREFIX } from '../../core/names.js';
 import { announcement } from '../../core/notifications/announce.js';

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getChannelPointer, getOutcome } from '../../aws/promotion-ledger.js';
+import { getChannelPointer } from '../../aws/channel-pointers.js';
+import { getOutcome } from '../../aws/promotion-ledger.js';
 import { listSoaks } from '../../aws/promotion-soaks.js';
 import { type LocalCloud, startLocalCloud } from '../../local/simulator/cloud.js';
 import { scenarioSchema } from '../../local/simulator/scenario.js';

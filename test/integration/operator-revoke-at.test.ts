@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getChannelPointer } from '../../aws/channel-pointers.js';
 import { getRevocation } from '../../aws/promotion-findings.js';
-import { getChannelPointer } from '../../aws/promotion-ledger.js';
 import { getScheduledRevocation } from '../../aws/scheduled-revocations.js';
 import { type LocalCloud, startLocalCloud } from '../../local/simulator/cloud.js';
 import { scenarioSchema } from '../../local/simulator/scenario.js';
