@@ -1,0 +1,138 @@
+import * as z from 'zod';
+import { tryParseDuration } from '../duration.js';
+import { MAX_DEPRECATE_AFTER_SECONDS } from '../lifecycle/deprecation.js';
+import { cronProblem } from '../schedule/cron.js';
+import { isIanaTimezone, isSkippedSomeDay } from '../schedule/timezone.js';
+import { durationSchema, nameSchema, regionSchema, timezoneSchema } from './schema-fields.js';
+
+/** The catalog's image entry: parent, components, schedule, retention and revocation (core/config/schema.ts). */
+
+/** A parent image: `ssm:<public parameter>`, `ami-…`, an Image Builder ARN, `docker:<repo:tag>`, or a catalog image. */
+export const parentSchema = z.union(
+  [
+    z
+      .string()
+      .regex(
+        /^(ssm:\/.+|ami-[0-9a-f]{8,17}|arn:aws[a-z-]*:imagebuilder:[a-z0-9-]+:(\d{12}|aws):image\/.+|docker:.+)$/,
+        'must be "ssm:/parameter/name", an AMI id, an Image Builder image ARN, "docker:repo:tag" or { image, channel }',
+      ),
+    z.strictObject({ image: nameSchema, channel: nameSchema }),
+  ],
+  {
+    error:
+      'must be "ssm:/parameter/name", an AMI id, an Image Builder image ARN, "docker:repo:tag" or { image, channel }',
+  },
+);
+
+export const componentRefSchema = z.union(
+  [
+    z.strictObject({
+      managed: z.string().min(1, 'must name an AWS-managed component'),
+      version: z
+        .string()
+        .regex(/^(\d+|x)\.(\d+|x)\.(\d+|x)$/, 'must be a semantic version like "1.0.x"')
+        .optional(),
+    }),
+    z.strictObject({
+      file: z.string().min(1, 'must be a path to an AWSTOE YAML document under components/'),
+      parameters: z.record(z.string(), z.string()).optional(),
+    }),
+  ],
+  { error: 'must be { managed, version? } (an AWS-managed component) or { file, parameters? } (an AWSTOE document)' },
+);
+
+export const scheduleSchema = z.discriminatedUnion(
+  'type',
+  [
+    z
+      .strictObject({
+        type: z.literal('monthly-patch'),
+        daysAfterPatchTuesday: z.number().int().min(0).max(20),
+        at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day like "03:00"'),
+        timezone: timezoneSchema,
+      })
+      .superRefine((s, ctx) => {
+        const [hour, minute] = s.at.split(':').map(Number) as [number, number];
+        // Scheduler skips a run in a daylight-saving gap; for a monthly build that would skip the whole month.
+        if (isIanaTimezone(s.timezone) && /^\d\d:\d\d$/.test(s.at) && isSkippedSomeDay(s.timezone, hour, minute)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['at'],
+            message: `${s.at} does not exist on some days in ${s.timezone} (daylight-saving jump); EventBridge Scheduler would skip that month's build: choose another time`,
+          });
+        }
+      }),
+    z.strictObject({
+      type: z.literal('cron'),
+      expression: z.string().superRefine((expr, ctx) => {
+        const problem = cronProblem(expr);
+        if (problem) ctx.addIssue({ code: 'custom', message: `invalid cron expression: ${problem}` });
+      }),
+      timezone: timezoneSchema.default('UTC'),
+    }),
+  ],
+  { error: 'must have type "monthly-patch" or "cron"' },
+);
+
+/** A retired version stays a month, deprecated and unshared, so a fleet still pinned to it can move on. */
+export const DEFAULT_DELETE_AFTER = '30d';
+/** A build nobody may use (never promoted) stays a week, long enough to investigate why it failed. */
+export const DEFAULT_UNPROMOTED_GRACE = '7d';
+
+export const imageSchema = z.strictObject({
+  kind: z.enum(['ami', 'container']).default('ami'),
+  description: z.string().max(1024).optional(),
+  platform: z.enum(['Linux', 'Windows']).default('Linux'),
+  version: z
+    .string()
+    .regex(/^\d+\.\d+\.\d+$/, 'must be a semantic version like "1.0.0"')
+    .default('1.0.0'),
+  parent: parentSchema,
+  components: z.array(componentRefSchema).min(1, 'must list at least one build component'),
+  tests: z.array(componentRefSchema).default([]),
+  instanceTypes: z
+    .array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'must be an instance type like "m7i.large"'))
+    .min(1)
+    .default(['m7i.large']),
+  regions: z.array(regionSchema).min(1, 'must list at least one region'),
+  schedule: scheduleSchema.optional(),
+  triggers: z
+    .strictObject({
+      baseImage: z.boolean().default(true),
+      packages: z.array(z.string().min(1)).default([]),
+    })
+    .default({ baseImage: true, packages: [] }),
+  retention: z
+    .strictObject({
+      keep: z.number().int().min(1).max(100).default(3),
+      /**
+       * How long after a build was created its AMIs are deprecated (EC2 EnableImageDeprecation, every region): hidden
+       * from consumers' DescribeImages listings from then on, still launchable by id. At most 10 years (EC2's limit).
+       */
+      deprecateAfter: durationSchema
+        .refine((d) => (tryParseDuration(d) ?? 0) <= MAX_DEPRECATE_AFTER_SECONDS, {
+          error: 'must be at most 3650d: EC2 deprecates an AMI at most 10 years ahead',
+        })
+        .optional(),
+      /** How long a retired (deprecated, unshared) version stays before it is deregistered and its snapshots deleted. */
+      deleteAfter: durationSchema.default(DEFAULT_DELETE_AFTER),
+      /** How long a build that was never promoted (failed, rejected, expired, aborted) stays before it is deleted. */
+      unpromotedGrace: durationSchema.default(DEFAULT_UNPROMOTED_GRACE),
+    })
+    .default({ keep: 3, deleteAfter: DEFAULT_DELETE_AFTER, unpromotedGrace: DEFAULT_UNPROMOTED_GRACE }),
+  /**
+   * What revoking a version of this image does to the versions of child images built on it (recorded lineage):
+   * `rebuild` (default) flags them and rebuilds the children on the rolled-back parent; `revoke` also revokes them,
+   * and theirs in turn, at any depth, before that rebuild.
+   */
+  revocation: z
+    .strictObject({ descendants: z.enum(['rebuild', 'revoke']).default('rebuild') })
+    .default({ descendants: 'rebuild' }),
+  /** Channels this image is promoted through; default: all channels in catalog order. */
+  channels: z.array(nameSchema).min(1, 'must list at least one channel (leave it out for every channel)').optional(),
+  /** Container images only: the ECR repository the image is pushed to. */
+  repository: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._/-]*$/, 'must be an ECR repository name')
+    .optional(),
+});

@@ -1,0 +1,80 @@
+import * as z from 'zod';
+import { formatDuration, tryParseDuration } from '../duration.js';
+import { durationSchema } from './schema-fields.js';
+
+/** The catalog's settings: notifications, monitoring and resilience (core/config/schema.ts). */
+
+/** What an email subscriber receives: SNS filter policy values per message attribute (all given keys must match). */
+export const emailFilterSchema = z.strictObject({
+  events: z.array(z.string().min(1)).min(1).optional(),
+  channels: z.array(z.string().min(1)).min(1).optional(),
+  images: z.array(z.string().min(1)).min(1).optional(),
+  severities: z
+    .array(z.enum(['info', 'warning', 'critical']))
+    .min(1)
+    .optional(),
+});
+
+export const emailSubscriberSchema = z.union([
+  z.email('must be an email address'),
+  z.strictObject({ address: z.email('must be an email address'), only: emailFilterSchema }),
+]);
+
+export const notificationsSchema = z.strictObject({
+  email: z.array(emailSubscriberSchema).default([]),
+  slack: z
+    .strictObject({
+      /** Secrets Manager secret: JSON `{ "botToken": "xoxb-…", "signingSecret": "…" }` of the Slack app. */
+      secretName: z.string().min(1),
+      channel: z.string().regex(/^#?[a-z0-9._-]{1,80}$/, 'must be a Slack channel like "#golden-images"'),
+      /** Approver name (as channels' `approval.approvers` say) → Slack user id; only these may press the buttons. */
+      approvers: z
+        .record(z.string().min(1), z.string().regex(/^[UW][A-Z0-9]{2,20}$/, 'must be a Slack user id like "U024BE7LH"'))
+        .default({}),
+    })
+    .optional(),
+  /** The monthly summary of the month before, sent on `day` at `at` (UTC; months are UTC months); `false`: never. */
+  monthlySummary: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        day: z.number().int().min(1).max(28).default(1),
+        at: z
+          .string()
+          .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day like "09:00"')
+          .default('09:00'),
+      }),
+    ])
+    .default({ day: 1, at: '09:00' }),
+});
+
+/** Alarm settings: a channel that has not moved for `staleChannelAfter` raises the stale-golden-image alarm. */
+export const monitoringSchema = z.strictObject({
+  staleChannelAfter: durationSchema.default('45d'),
+});
+
+/** The shortest retry horizon: outages AWS routinely recovers from within an hour must not fail a promotion. */
+export const MIN_RETRY_HORIZON_SECONDS = 3600;
+/**
+ * The longest: a step retrying every 10 minutes writes about three history events per attempt, and a Standard
+ * execution's history holds at most 25,000 events
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html); a week is about 3,000 per step.
+ */
+export const MAX_RETRY_HORIZON_SECONDS = 7 * 86_400;
+
+/** How long each promotion step waits out transient errors before the promotion pauses (core/errors/retry.ts). */
+export const retryHorizonSchema = durationSchema.superRefine((d, ctx) => {
+  const seconds = tryParseDuration(d);
+  if (seconds === undefined) return;
+  if (seconds < MIN_RETRY_HORIZON_SECONDS || seconds > MAX_RETRY_HORIZON_SECONDS) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be between ${formatDuration(MIN_RETRY_HORIZON_SECONDS)} and ${formatDuration(MAX_RETRY_HORIZON_SECONDS)} (a shorter one turns a regional outage into paused promotions; a longer one outgrows Step Functions' 25,000-event execution history)`,
+    });
+  }
+});
+
+/** Riding out AWS outages: the retry horizon of every promotion step. */
+export const resilienceSchema = z.strictObject({
+  retryHorizon: retryHorizonSchema.default('24h'),
+});
