@@ -2,13 +2,13 @@ import { Duration, type Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
 import { imageViewIndex } from '../../core/ledger/keys.js';
 import { HEALTH_RATE } from '../../core/observability/metrics.js';
 import { catalogBundling } from '../catalog.js';
+import { scheduleInvocation } from '../scheduled-invoke.js';
 
 /** The schedule's fixed input (functions/health.ts). */
 export const HEALTH_INPUT = { health: 'gauges' } as const;
@@ -49,27 +49,14 @@ export function createHealthGauges(
     }),
   );
 
-  const role = new iam.Role(stack, 'HealthSchedulerRole', {
-    assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-    }),
-    description: 'Goldsmith: EventBridge Scheduler invokes the health gauges',
-  });
-  health.grantInvoke(role);
-  dlq.grantSendMessages(role);
-  new scheduler.CfnSchedule(stack, 'HealthSchedule', {
+  scheduleInvocation(stack, 'Health', {
+    fn: health,
+    expression: HEALTH_RATE,
+    input: HEALTH_INPUT,
     description: 'Goldsmith: approvals waiting and channel age for the dashboard and alarms',
-    scheduleExpression: HEALTH_RATE,
-    scheduleExpressionTimezone: 'UTC',
-    flexibleTimeWindow: { mode: 'OFF' },
-    state: 'ENABLED',
-    target: {
-      arn: health.functionArn,
-      roleArn: role.roleArn,
-      input: JSON.stringify(HEALTH_INPUT),
-      retryPolicy: { maximumEventAgeInSeconds: 2 * 3600, maximumRetryAttempts: 2 },
-      deadLetterConfig: { arn: dlq.queueArn },
-    },
+    roleDescription: 'Goldsmith: EventBridge Scheduler invokes the health gauges',
+    retryPolicy: { maximumEventAgeInSeconds: 2 * 3600, maximumRetryAttempts: 2 },
+    dlq,
   });
   return { health, dlq };
 }

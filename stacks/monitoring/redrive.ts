@@ -2,11 +2,12 @@ import { Fn, type Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
 import { catalogBundling } from '../catalog.js';
 import { grantLedgerWrites } from '../ledger-access.js';
+import { scheduleInvocation } from '../scheduled-invoke.js';
 import type { Watched } from './discover.js';
 
 /**
@@ -72,26 +73,14 @@ export function createRedrive(
   }
   grantLedgerWrites(ledger, redrive);
 
-  const role = new iam.Role(stack, 'RedriveSchedulerRole', {
-    assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-    }),
-    description: 'Goldsmith: EventBridge Scheduler invokes the dead-letter re-drive',
-  });
-  redrive.grantInvoke(role);
-  const schedule = new scheduler.CfnSchedule(stack, 'RedriveSchedule', {
+  const schedule = scheduleInvocation(stack, 'Redrive', {
+    fn: redrive,
+    expression: REDRIVE_RATE,
+    input: REDRIVE_INPUT,
     description: 'Goldsmith: invoke again what an outage dead-lettered',
-    scheduleExpression: REDRIVE_RATE,
-    scheduleExpressionTimezone: 'UTC',
-    flexibleTimeWindow: { mode: 'OFF' },
-    state: 'ENABLED',
-    target: {
-      arn: redrive.functionArn,
-      roleArn: role.roleArn,
-      input: JSON.stringify(REDRIVE_INPUT),
-      // The next run is six hours away: retrying longer would only overlap it.
-      retryPolicy: { maximumEventAgeInSeconds: 5 * 3600, maximumRetryAttempts: 5 },
-    },
+    roleDescription: 'Goldsmith: EventBridge Scheduler invokes the dead-letter re-drive',
+    // The next run is six hours away: retrying longer would only overlap it.
+    retryPolicy: { maximumEventAgeInSeconds: 5 * 3600, maximumRetryAttempts: 5 },
   });
   return { redrive, schedule };
 }

@@ -1,8 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -11,6 +9,7 @@ import { Function as SstFunction, type StackContext } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
 import { grantLedgerWrites } from '../ledger-access.js';
 import { NAME_PREFIX } from '../names.js';
+import { scheduleInvocation } from '../scheduled-invoke.js';
 
 /**
  * How often the Slack function tries what waits for Slack, besides every time it is delivered an announcement (which
@@ -66,28 +65,15 @@ export function createSlackRelay(
   });
   topic.addSubscription(new subscriptions.LambdaSubscription(fn));
 
-  const role = new iam.Role(stack, 'SlackRedeliverSchedulerRole', {
-    assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-    }),
-    description: 'Goldsmith: EventBridge Scheduler has the Slack function try what waits for Slack',
-  });
-  fn.grantInvoke(role);
-  dlq.grantSendMessages(role);
-  new scheduler.CfnSchedule(stack, 'SlackRedeliverSchedule', {
+  scheduleInvocation(stack, 'SlackRedeliver', {
+    fn,
+    expression: SLACK_REDELIVER_RATE,
+    input: SLACK_REDELIVER_INPUT,
     description: 'Goldsmith: post what Slack refused earlier (an outage, a 429 storm), oldest first',
-    scheduleExpression: SLACK_REDELIVER_RATE,
-    scheduleExpressionTimezone: 'UTC',
-    flexibleTimeWindow: { mode: 'OFF' },
-    state: 'ENABLED',
-    target: {
-      arn: fn.functionArn,
-      roleArn: role.roleArn,
-      input: JSON.stringify(SLACK_REDELIVER_INPUT),
-      // The next run comes within three hours: retrying one longer only piles runs up.
-      retryPolicy: { maximumEventAgeInSeconds: 2 * 3600, maximumRetryAttempts: 2 },
-      deadLetterConfig: { arn: dlq.queueArn },
-    },
+    roleDescription: 'Goldsmith: EventBridge Scheduler has the Slack function try what waits for Slack',
+    // The next run comes within three hours: retrying one longer only piles runs up.
+    retryPolicy: { maximumEventAgeInSeconds: 2 * 3600, maximumRetryAttempts: 2 },
+    dlq,
   });
   return fn;
 }

@@ -1,14 +1,13 @@
 import { Duration, type Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
 import { catalogBundling } from '../catalog.js';
 import { grantLedgerWrites } from '../ledger-access.js';
+import { scheduleInvocation } from '../scheduled-invoke.js';
 
 type SummarySpec = Exclude<Catalog['notifications']['monthlySummary'], false>;
 
@@ -65,27 +64,14 @@ export function createMonthlySummary(
   // principals use the key through SNS, so no kms:GenerateDataKey* grant of our own is needed.
   sns.Topic.fromTopicArn(stack, 'MonthlySummaryTopic', topic.topicArn).grantPublish(summary);
 
-  const role = new iam.Role(stack, 'MonthlySummarySchedulerRole', {
-    assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-    }),
-    description: 'Goldsmith: EventBridge Scheduler invokes the monthly summary',
-  });
-  summary.grantInvoke(role);
-  dlq.grantSendMessages(role);
-  new scheduler.CfnSchedule(stack, 'MonthlySummarySchedule', {
+  scheduleInvocation(stack, 'MonthlySummary', {
+    fn: summary,
+    expression: summaryCron(spec),
+    input: SUMMARY_INPUT,
     description: 'Goldsmith: the monthly summary of builds, promotions, waiting approvals and cost',
-    scheduleExpression: summaryCron(spec),
-    scheduleExpressionTimezone: 'UTC',
-    flexibleTimeWindow: { mode: 'OFF' },
-    state: 'ENABLED',
-    target: {
-      arn: summary.functionArn,
-      roleArn: role.roleArn,
-      input: JSON.stringify(SUMMARY_INPUT),
-      retryPolicy: RETRY,
-      deadLetterConfig: { arn: dlq.queueArn },
-    },
+    roleDescription: 'Goldsmith: EventBridge Scheduler invokes the monthly summary',
+    retryPolicy: RETRY,
+    dlq,
   });
   return { summary, dlq };
 }

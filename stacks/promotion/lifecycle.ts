@@ -3,13 +3,13 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
 import { DETAIL_TYPES, GOLDSMITH_SOURCE } from '../../events/sources.js';
 import { catalogBundling } from '../catalog.js';
 import { grantLedgerWrites } from '../ledger-access.js';
+import { scheduleInvocation } from '../scheduled-invoke.js';
 import { allowPointerMoves } from './consumer-access.js';
 import type { PromotionEnvironment } from './functions.js';
 
@@ -126,27 +126,14 @@ export function createLifecycle(stack: Stack, env: PromotionEnvironment, catalog
     ],
   });
 
-  const role = new iam.Role(stack, 'LifecycleSchedulerRole', {
-    assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-    }),
-    description: 'Goldsmith: EventBridge Scheduler invokes the lifecycle sweep',
-  });
-  sweep.grantInvoke(role);
-  dlq.grantSendMessages(role);
-  new scheduler.CfnSchedule(stack, 'LifecycleSchedule', {
+  scheduleInvocation(stack, 'Lifecycle', {
+    fn: sweep,
+    expression: LIFECYCLE_RATE,
+    input: LIFECYCLE_INPUT,
     description: 'Goldsmith: daily retention sweep (retire, deprecate, deregister, delete)',
-    scheduleExpression: LIFECYCLE_RATE,
-    scheduleExpressionTimezone: 'UTC',
-    flexibleTimeWindow: { mode: 'OFF' },
-    state: 'ENABLED',
-    target: {
-      arn: sweep.functionArn,
-      roleArn: role.roleArn,
-      input: JSON.stringify(LIFECYCLE_INPUT),
-      retryPolicy: { maximumEventAgeInSeconds: 6 * 3600, maximumRetryAttempts: 5 },
-      deadLetterConfig: { arn: dlq.queueArn },
-    },
+    roleDescription: 'Goldsmith: EventBridge Scheduler invokes the lifecycle sweep',
+    retryPolicy: { maximumEventAgeInSeconds: 6 * 3600, maximumRetryAttempts: 5 },
+    dlq,
   });
   return { sweep, requests, dlq };
 }

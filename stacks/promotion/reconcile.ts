@@ -1,7 +1,7 @@
 import { Duration, type Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Function as SstFunction } from 'sst/constructs';
@@ -11,6 +11,7 @@ import { DEFAULT_WINDOW_DAYS } from '../../core/reconcile/decide.js';
 import { catalogBundling } from '../catalog.js';
 import { grantLedgerWrites } from '../ledger-access.js';
 import { everyPipelineArn, pipelineArnPrefix } from '../pipelines.js';
+import { scheduleInvocation } from '../scheduled-invoke.js';
 import type { PromotionEnvironment } from './functions.js';
 
 /**
@@ -100,31 +101,17 @@ export function createReconciler(
     new iam.PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: ['*'] }),
   );
 
-  const role = new iam.Role(stack, 'ReconcileSchedulerRole', {
-    assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-    }),
-    description: 'Goldsmith: EventBridge Scheduler invokes the reconciler',
-  });
-  reconcile.grantInvoke(role);
-  dlq.grantSendMessages(role);
-
-  const schedule = new scheduler.CfnSchedule(stack, 'ReconcileSchedule', {
+  const schedule = scheduleInvocation(stack, 'Reconcile', {
+    fn: reconcile,
+    expression: RECONCILE_RATE,
+    input: RECONCILE_INPUT,
     description: 'Goldsmith: catch image state changes EventBridge never delivered',
-    scheduleExpression: RECONCILE_RATE,
-    scheduleExpressionTimezone: 'UTC',
-    flexibleTimeWindow: { mode: 'OFF' },
-    state: 'ENABLED',
-    target: {
-      arn: reconcile.functionArn,
-      roleArn: role.roleArn,
-      input: JSON.stringify(RECONCILE_INPUT),
-      retryPolicy: {
-        maximumEventAgeInSeconds: RECONCILE_RETRY.MaximumEventAgeInSeconds,
-        maximumRetryAttempts: RECONCILE_RETRY.MaximumRetryAttempts,
-      },
-      deadLetterConfig: { arn: dlq.queueArn },
+    roleDescription: 'Goldsmith: EventBridge Scheduler invokes the reconciler',
+    retryPolicy: {
+      maximumEventAgeInSeconds: RECONCILE_RETRY.MaximumEventAgeInSeconds,
+      maximumRetryAttempts: RECONCILE_RETRY.MaximumRetryAttempts,
     },
+    dlq,
   });
   return { reconcile, schedule, dlq };
 }

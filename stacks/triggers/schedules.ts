@@ -1,5 +1,4 @@
 import type { Stack } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -7,6 +6,7 @@ import type { Catalog } from '../../core/config/schema.js';
 import { scheduleExpression } from '../../core/schedule/expression.js';
 import { watchedParameters } from '../../core/triggers/affected.js';
 import { scheduledBuildInput } from '../../events/scheduled-build.js';
+import { schedulerRole } from '../scheduled-invoke.js';
 
 /** Scheduler retries a failed invocation for up to 6 hours: a late patch build still carries its own window. */
 export const SCHEDULE_RETRY = { MaximumEventAgeInSeconds: 6 * 3600, MaximumRetryAttempts: 20 } as const;
@@ -25,12 +25,7 @@ export function createSchedules(
   fns: { startBuilds: IFunction; watchBaseImages: IFunction },
   dlq: sqs.IQueue,
 ): Record<string, scheduler.CfnSchedule> {
-  const role = new iam.Role(stack, 'SchedulerRole', {
-    assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-    }),
-    description: 'Goldsmith: EventBridge Scheduler invokes the trigger functions',
-  });
+  const role = schedulerRole(stack, 'SchedulerRole', 'Goldsmith: EventBridge Scheduler invokes the trigger functions');
   fns.startBuilds.grantInvoke(role);
   fns.watchBaseImages.grantInvoke(role);
   dlq.grantSendMessages(role);

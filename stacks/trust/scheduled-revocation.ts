@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type { Function as SstFunction } from 'sst/constructs';
 import { NAME_PREFIX } from '../names.js';
+import { schedulerRole } from '../scheduled-invoke.js';
 
 /** Goldsmith's schedule group for revocations asked for a later time, e.g. `goldsmith-prod-revocations`. */
 export function revocationScheduleGroupName(stage: string): string {
@@ -25,12 +26,11 @@ export function allowScheduledRevocations(
 ): { group: scheduler.CfnScheduleGroup; role: iam.Role } {
   const groupName = revocationScheduleGroupName(stage);
   const group = new scheduler.CfnScheduleGroup(stack, 'RevocationScheduleGroup', { name: groupName });
-  const role = new iam.Role(stack, 'RevocationSchedulerRole', {
-    assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-    }),
-    description: 'Goldsmith: EventBridge Scheduler invokes on-lifecycle-request for a revocation asked for later',
-  });
+  const role = schedulerRole(
+    stack,
+    'RevocationSchedulerRole',
+    'Goldsmith: EventBridge Scheduler invokes on-lifecycle-request for a revocation asked for later',
+  );
   role.addToPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [target.functionArn] }));
   operator.addToRolePolicy(
     new iam.PolicyStatement({
