@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type EngineClock, LocalStepFunctions } from '../../local/stepfunctions/engine.js';
+import { LocalStepFunctions } from '../../local/stepfunctions/engine.js';
+import type { EngineClock } from '../../local/stepfunctions/engine-options.js';
 import type { StatesDefinition } from '../../local/stepfunctions/localize.js';
 
 /** A hand-driven clock: sleepers wake only when the test advances time. */

@@ -1,0 +1,64 @@
+import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { configureClients } from '../../aws/clients.js';
+import type { VirtualClock } from '../clock.js';
+import type { InProcessDynamo } from '../dynalite-in-process.js';
+import type { FakeService } from '../fakes/common.js';
+import type { InstalledFakes } from '../fakes/install.js';
+import { attachFake, attachOutage } from '../fakes/middleware.js';
+import type { Outages } from '../fakes/outages.js';
+import { LOCAL_ACCOUNT } from './cloud-types.js';
+import { countDynamoUsage } from './dynamo-usage.js';
+
+/**
+ * Points Goldsmith's SDK clients at the local cloud: the installed fakes, the simulator's own fakes (`extra`, by
+ * service), and dynalite for DynamoDB, counting the request units asked of it. Returns the DynamoDB client settings
+ * (for the simulator's own ledger observer) and that count.
+ */
+export function configureLocalClients(options: {
+  installed: InstalledFakes;
+  extra: Readonly<Record<string, FakeService>>;
+  dynamo: InProcessDynamo;
+  outages: Outages;
+  clock: VirtualClock;
+  random: () => number;
+}): { localDynamo: DynamoDBClientConfig; dynamoUsage: { writes: number; reads: number } } {
+  const { installed, extra, dynamo, outages, clock, random } = options;
+  const base = installed.clientSettings;
+  const dynamoUsage = { writes: 0, reads: 0 };
+  // dynalite answers in process (local/dynalite-in-process.ts), unsigned, like the fakes: for Goldsmith's DynamoDB
+  // clients and for the simulator's own ledger observer alike.
+  const localDynamo: DynamoDBClientConfig = {
+    endpoint: 'https://dynamodb.local.goldsmith',
+    requestHandler: dynamo.requestHandler,
+    httpAuthSchemes: base.overrides?.ec2?.httpAuthSchemes as DynamoDBClientConfig['httpAuthSchemes'],
+    credentials: { accessKeyId: 'AKIALOCALGOLDSMITH', secretAccessKey: 'local' },
+  };
+  configureClients({
+    overrides: {
+      ...base.overrides,
+      ...Object.fromEntries(Object.keys(extra).map((s) => [s, base.overrides?.ec2 ?? {}])),
+      dynamodb: { ...localDynamo, maxAttempts: 3 },
+    },
+    decorate: (sdkClient, service, clientRegion) => {
+      base.decorate?.(sdkClient, service, clientRegion);
+      if (service === 'dynamodb') {
+        attachOutage(sdkClient, 'dynamodb', outages, installed.stats, clock);
+        countDynamoUsage(sdkClient, dynamoUsage);
+      }
+      const fake = extra[service];
+      if (!fake) return;
+      attachFake(sdkClient, {
+        service,
+        region: clientRegion,
+        accountId: LOCAL_ACCOUNT,
+        fake,
+        clock,
+        throttle: installed.fakes.throttle,
+        stats: installed.stats,
+        random,
+        faults: { outages },
+      });
+    },
+  });
+  return { localDynamo, dynamoUsage };
+}

@@ -1,0 +1,69 @@
+import type { Catalog } from '../../core/config/schema.js';
+import { containerRepositoryName, pipelineName } from '../../stacks/names.js';
+import type { VirtualClock } from '../clock.js';
+import { type InstalledFakes, installFakes } from '../fakes/install.js';
+import { organizationFromCatalog } from '../fakes/organizations.js';
+import type { Outages } from '../fakes/outages.js';
+import { LOCAL_ACCOUNT } from './cloud-types.js';
+import type { CfnTemplate, TemplateResolver } from './intrinsics.js';
+import { distributionKeysOf, registerKeys } from './keys.js';
+import type { Scenario } from './scenario.js';
+import { recipeNameOf } from './template-reads.js';
+import type { Wiring } from './wiring.js';
+
+/**
+ * Installs the fakes behind the SDK clients as the synthesized stacks define them: the catalog's organization, an
+ * Image Builder pipeline per image, the SNS topics the functions and Image Builder publish to, and the KMS keys.
+ */
+export function installCloudFakes(options: {
+  catalog: Catalog;
+  scenario: Scenario;
+  templates: CfnTemplate[];
+  resolver: TemplateResolver;
+  wiring: Wiring;
+  clock: VirtualClock;
+  outages: Outages;
+  region: string;
+}): InstalledFakes {
+  const { catalog, scenario, templates, resolver, wiring, clock, outages, region } = options;
+  const topicArns = new Set<string>();
+  for (const f of wiring.functions.values()) {
+    for (const v of Object.values(f.environment)) if (v.startsWith('arn:aws:sns:')) topicArns.add(v);
+  }
+  const imageBuilderTopic = templates
+    .flatMap((t) => Object.values(t.Resources ?? {}))
+    .filter((r) => r.Type === 'AWS::ImageBuilder::InfrastructureConfiguration')
+    .map((r) => resolver.resolve(r.Properties?.SnsTopicArn))
+    .find((v): v is string => typeof v === 'string');
+  if (imageBuilderTopic) topicArns.add(imageBuilderTopic);
+
+  const installed = installFakes({
+    clock,
+    seed: scenario.seed,
+    faults: { throttleRate: scenario.faults.throttleRate, errorRate: scenario.faults.errorRate, outages },
+    accountId: LOCAL_ACCOUNT,
+    defaultRegion: region,
+    organization: organizationFromCatalog(catalog, {
+      managementAccountId: LOCAL_ACCOUNT,
+      accountsPerOu: scenario.organization.accountsPerOu,
+    }),
+    pipelines: Object.entries(catalog.images).map(([image, spec]) => ({
+      name: pipelineName(image),
+      image,
+      region,
+      type: spec.kind === 'container' ? ('CONTAINER' as const) : ('AMI' as const),
+      regions: spec.regions,
+      recipeName: recipeNameOf(templates, resolver, pipelineName(image)),
+      recipeVersion: spec.version,
+      platform: spec.platform,
+      testsEnabled: true,
+      scanningEnabled: true,
+      snsTopicArn: imageBuilderTopic,
+      repository: spec.kind === 'container' ? containerRepositoryName(image, spec.repository) : undefined,
+      kmsKeyIds: distributionKeysOf(templates, resolver, pipelineName(image)),
+    })),
+    topics: [...topicArns],
+  });
+  registerKeys(templates, resolver, installed.fakes.kms);
+  return installed;
+}

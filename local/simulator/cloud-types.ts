@@ -1,0 +1,67 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Catalog } from '../../core/config/schema.js';
+import type { VirtualClock } from '../clock.js';
+import type { LocalEventBus } from '../eventbridge/bus.js';
+import type { InstalledFakes } from '../fakes/install.js';
+import type { Outages } from '../fakes/outages.js';
+import type { SchedulerFake } from '../fakes/scheduler.js';
+import type { SecretsManagerFake } from '../fakes/secretsmanager.js';
+import type { SqsFake } from '../fakes/sqs.js';
+import type { SlackStandIn } from '../slack/stand-in.js';
+import type { LocalStepFunctions } from '../stepfunctions/engine.js';
+import type { BusAuthorizer } from '../trust/bus-authorizer.js';
+import type { PolicyDocument } from '../trust/policies.js';
+import type { CfnTemplate, TemplateResolver } from './intrinsics.js';
+import type { AsyncInvoker } from './invoke.js';
+import type { Wiring } from './wiring.js';
+
+export const LOCAL_ACCOUNT = '123456789012';
+
+/** Everything a running local cloud is made of. */
+export interface LocalCloud {
+  catalog: Catalog;
+  clock: VirtualClock;
+  installed: InstalledFakes;
+  sfn: LocalStepFunctions;
+  bus: LocalEventBus;
+  invoker: AsyncInvoker;
+  wiring: Wiring;
+  resolver: TemplateResolver;
+  secrets: SecretsManagerFake;
+  outages: Outages;
+  /** DynamoDB request units asked of the ledger (one per item written or read: items are under 1 KB). */
+  dynamoUsage: { writes: number; reads: number };
+  /**
+   * The simulator's own reader of the ledger (the streamed timeline): not a Goldsmith call, so no faults, no model
+   * checks and not counted in `dynamoUsage`.
+   */
+  ledgerObserver: DynamoDBDocumentClient;
+  /** Decides every PutEvents entry with the synthesized bus policy for the calling principal. */
+  busAuthorizer: BusAuthorizer;
+  /** The synthesized templates (for what the wiring does not carry: IAM resources and policies). */
+  templates: CfnTemplate[];
+  /** Goldsmith's bus (its physical name). */
+  goldsmithBus: string;
+  /** Identity policies of the stacks' roles, by role ARN. */
+  rolePolicies: Map<string, PolicyDocument[]>;
+  /** Puts the bus policy refused: the report's `rejectedEvents` with the principal. */
+  refusedPuts: RefusedPut[];
+  /** The Slack stand-in, when the catalog configures Slack. */
+  slack: SlackStandIn | undefined;
+  /** The dead-letter queues, and how many dead-lettered invocations were made again (the Lambda API's Invoke). */
+  sqs: SqsFake;
+  redrives: { count: number };
+  /** EventBridge Scheduler's one-time schedules (revocations asked for a later time). */
+  scheduler: SchedulerFake;
+  stop(): Promise<void>;
+}
+
+/** One PutEvents entry the bus policy refused. */
+export interface RefusedPut {
+  at: string;
+  principal: string;
+  bus: string;
+  source: string;
+  detailType: string;
+  reason: string;
+}

@@ -1,0 +1,29 @@
+import type { LocalExecution } from './execution.js';
+
+/** What the engine needs of the virtual clock. */
+export interface EngineClock {
+  now(): Date;
+  sleepUntil(at: Date): Promise<void>;
+  /** Runs an execution as work the clock waits for before it advances (the simulator's clock provides it). */
+  track?<T>(work: () => Promise<T>, label?: string): Promise<T>;
+  /** Runs `fn` at `at` without parking the caller (the simulator's clock provides it). */
+  schedule?(at: Date, label: string, fn: () => void): unknown;
+  /** Marks the current work as waiting on something outside it (a task token), so the clock may advance. */
+  park?<T>(promise: Promise<T>): Promise<T>;
+}
+
+export interface LocalStepFunctionsOptions {
+  clock: EngineClock;
+  /** Invokes a Lambda function in process: what a Task's Resource or FunctionName names. */
+  invoke(functionArn: string, payload: unknown): Promise<unknown>;
+  accountId?: string;
+  region?: string;
+  /** Jitter for Retry backoff (the simulator passes its seeded RNG). */
+  random?: () => number;
+  /** Told when a task attempt fails and will be retried, and when a task that was retried succeeds. */
+  onTaskRetry?(key: string, error: unknown): void;
+  onTaskRecovered?(key: string): void;
+  /** Told when a task's retrier ran out of attempts (its Catch takes the error), and when any task succeeds. */
+  onTaskGaveUp?(key: string, execution: LocalExecution, stateName: string): void;
+  onTaskSucceeded?(execution: LocalExecution, stateName: string): void;
+}
