@@ -1,57 +1,16 @@
-import { createHash } from 'node:crypto';
+import { RepositoryAlreadyExistsException, RepositoryNotFoundException } from '@aws-sdk/client-ecr';
+import { asArray, type FakeCall, type FakeService, NotImplementedByFakeError, paginate, required } from './common.js';
+import { batchGetImage, MANIFEST_TYPE, pushManifest, putImage } from './ecr-images.js';
 import {
-  ECRServiceException,
-  ImageAlreadyExistsException,
-  ImageDigestDoesNotMatchException,
-  ImageTagAlreadyExistsException,
-  InvalidParameterException,
-  RepositoryAlreadyExistsException,
-  RepositoryNotFoundException,
-  RepositoryPolicyNotFoundException,
-} from '@aws-sdk/client-ecr';
-import {
-  asArray,
-  errorFactory,
-  type FakeCall,
-  type FakeService,
-  NotImplementedByFakeError,
-  paginate,
-  required,
-} from './common.js';
-import { policyProblems, type RequestContext, resourcePolicyAllows } from './iam-conditions.js';
+  deleteRepositoryPolicy,
+  getRepositoryPolicy,
+  type PullerContext,
+  pullAllowed,
+  setRepositoryPolicy,
+} from './ecr-policy.js';
+import { err, invalid, type Repository } from './ecr-types.js';
 
-const err = errorFactory(ECRServiceException);
-const invalid = (msg: string): Error => err(InvalidParameterException, msg);
-
-/** The actions a cross-account pull needs (the audit asks the repository policy for all of them). */
-export const PULL_ACTIONS = ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'];
-
-/** https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_SetRepositoryPolicy.html: policyText ≤ 10,240. */
-const MAX_POLICY_LENGTH = 10_240;
-/** https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_BatchGetImage.html: 1–100 image ids. */
-const MAX_IMAGE_IDS = 100;
-const MANIFEST_TYPE = 'application/vnd.docker.distribution.manifest.v2+json';
-
-interface EcrImage {
-  readonly digest: string;
-  readonly manifest: string;
-  readonly mediaType: string;
-  readonly tags: Set<string>;
-  readonly pushedAt: Date;
-}
-
-interface Repository {
-  readonly name: string;
-  readonly region: string;
-  readonly arn: string;
-  readonly createdAt: Date;
-  tagMutability: 'MUTABLE' | 'IMMUTABLE';
-  policy: string | undefined;
-  readonly images: Map<string, EcrImage>;
-}
-
-/** Who asks to pull: an account and, for members, its organization id and path (the request context). */
-export type PullerContext = (account: string) => RequestContext;
+export { PULL_ACTIONS, type PullerContext } from './ecr-policy.js';
 
 /**
  * Amazon ECR private registries, per region: repositories, images by digest with mutable or immutable tags,
@@ -84,23 +43,8 @@ export class EcrFake implements FakeService {
   /** A push (Image Builder's distribution): a new image with a deterministic digest, tagged. Returns the digest. */
   push(region: string, name: string, tag: string, content: string): string {
     const repo = this.repository(region, name);
-    const manifest = JSON.stringify({
-      schemaVersion: 2,
-      mediaType: MANIFEST_TYPE,
-      config: {
-        mediaType: 'application/vnd.docker.container.image.v1+json',
-        size: 1024,
-        digest: sha256(`config ${content}`),
-      },
-      layers: [
-        {
-          mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
-          size: 4096,
-          digest: sha256(`layer ${content}`),
-        },
-      ],
-    });
-    return this.put(repo, manifest, MANIFEST_TYPE, tag, undefined);
+    const manifest = pushManifest(content);
+    return putImage(repo, manifest, MANIFEST_TYPE, tag, undefined, this.accountId, this.now);
   }
 
   /** The digest a tag names now, if any. */
@@ -113,8 +57,7 @@ export class EcrFake implements FakeService {
   canPull(region: string, name: string, account: string, context: PullerContext): boolean {
     const repo = this.repositories.get(`${region}|${name}`);
     if (!repo) return false;
-    if (account === this.accountId) return true;
-    return resourcePolicyAllows(repo.policy, account, PULL_ACTIONS, context(account));
+    return pullAllowed(repo, account, this.accountId, context);
   }
 
   handle(call: FakeCall): unknown {
@@ -164,17 +107,23 @@ export class EcrFake implements FakeService {
         };
       }
       case 'BatchGetImage':
-        return this.batchGetImage(call.region, input);
+        return batchGetImage(
+          this.repository(call.region, required(input, 'repositoryName', invalid)),
+          input,
+          this.accountId,
+        );
       case 'PutImage': {
         const repo = this.repository(call.region, required(input, 'repositoryName', invalid));
         const manifest = required(input, 'imageManifest', invalid);
         const tag = typeof input.imageTag === 'string' ? input.imageTag : undefined;
-        const digest = this.put(
+        const digest = putImage(
           repo,
           manifest,
           (input.imageManifestMediaType as string | undefined) ?? MANIFEST_TYPE,
           tag,
           input.imageDigest as string | undefined,
+          this.accountId,
+          this.now,
         );
         const image = repo.images.get(digest)!;
         return {
@@ -187,120 +136,25 @@ export class EcrFake implements FakeService {
           },
         };
       }
-      case 'GetRepositoryPolicy': {
-        const repo = this.repository(call.region, required(input, 'repositoryName', invalid));
-        if (!repo.policy) {
-          throw err(
-            RepositoryPolicyNotFoundException,
-            `Repository policy does not exist for the repository with name '${repo.name}' in the registry with id '${this.accountId}'`,
-          );
-        }
-        return { registryId: this.accountId, repositoryName: repo.name, policyText: repo.policy };
-      }
-      case 'SetRepositoryPolicy': {
-        const repo = this.repository(call.region, required(input, 'repositoryName', invalid));
-        const text = required(input, 'policyText', invalid);
-        if (text.length > MAX_POLICY_LENGTH)
-          throw invalid(
-            `Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Member must have length less than or equal to ${MAX_POLICY_LENGTH}'`,
-          );
-        const problems = policyProblems(text);
-        if (problems.length > 0) throw invalid(`Invalid repository policy provided: ${problems.join('; ')}`);
-        repo.policy = text;
-        return { registryId: this.accountId, repositoryName: repo.name, policyText: text };
-      }
-      case 'DeleteRepositoryPolicy': {
-        const repo = this.repository(call.region, required(input, 'repositoryName', invalid));
-        if (!repo.policy)
-          throw err(
-            RepositoryPolicyNotFoundException,
-            `Repository policy does not exist for the repository with name '${repo.name}'`,
-          );
-        const policyText = repo.policy;
-        repo.policy = undefined;
-        return { registryId: this.accountId, repositoryName: repo.name, policyText };
-      }
+      case 'GetRepositoryPolicy':
+        return getRepositoryPolicy(
+          this.repository(call.region, required(input, 'repositoryName', invalid)),
+          this.accountId,
+        );
+      case 'SetRepositoryPolicy':
+        return setRepositoryPolicy(
+          this.repository(call.region, required(input, 'repositoryName', invalid)),
+          input,
+          this.accountId,
+        );
+      case 'DeleteRepositoryPolicy':
+        return deleteRepositoryPolicy(
+          this.repository(call.region, required(input, 'repositoryName', invalid)),
+          this.accountId,
+        );
       default:
         throw new NotImplementedByFakeError('ecr', call.action);
     }
-  }
-
-  private batchGetImage(region: string, input: Record<string, unknown>): unknown {
-    const repo = this.repository(region, required(input, 'repositoryName', invalid));
-    const ids = asArray<{ imageTag?: string; imageDigest?: string }>(input.imageIds);
-    if (ids.length < 1 || ids.length > MAX_IMAGE_IDS)
-      throw invalid(`imageIds must list between 1 and ${MAX_IMAGE_IDS} images`);
-    const images: unknown[] = [];
-    const failures: unknown[] = [];
-    for (const id of ids) {
-      if (!id.imageTag && !id.imageDigest) {
-        failures.push({
-          imageId: id,
-          failureCode: 'MissingDigestAndTag',
-          failureReason: 'Requested image digest and tag are both missing',
-        });
-        continue;
-      }
-      const byDigest = id.imageDigest ? repo.images.get(id.imageDigest) : undefined;
-      const byTag = id.imageTag ? [...repo.images.values()].find((i) => i.tags.has(id.imageTag!)) : undefined;
-      const image = id.imageDigest ? byDigest : byTag;
-      if (!image) {
-        failures.push({ imageId: id, failureCode: 'ImageNotFound', failureReason: 'Requested image not found' });
-        continue;
-      }
-      if (id.imageTag && id.imageDigest && !image.tags.has(id.imageTag)) {
-        failures.push({
-          imageId: id,
-          failureCode: 'ImageTagDoesNotMatchDigest',
-          failureReason: 'Requested image tag does not match the digest',
-        });
-        continue;
-      }
-      images.push({
-        registryId: this.accountId,
-        repositoryName: repo.name,
-        imageId: { imageDigest: image.digest, ...(id.imageTag ? { imageTag: id.imageTag } : {}) },
-        imageManifest: image.manifest,
-        imageManifestMediaType: image.mediaType,
-      });
-    }
-    return { images, failures };
-  }
-
-  /** Stores a manifest (its digest is its sha256) and moves `tag` onto it, as PutImage does. */
-  private put(
-    repo: Repository,
-    manifest: string,
-    mediaType: string,
-    tag: string | undefined,
-    expected: string | undefined,
-  ): string {
-    const digest = sha256(manifest);
-    if (expected !== undefined && expected !== digest) {
-      throw err(
-        ImageDigestDoesNotMatchException,
-        `The provided digest ${expected} does not match the digest of the manifest, ${digest}`,
-      );
-    }
-    const existing = repo.images.get(digest);
-    const holder = tag ? [...repo.images.values()].find((i) => i.tags.has(tag)) : undefined;
-    if (existing && (tag === undefined || existing.tags.has(tag))) {
-      throw err(
-        ImageAlreadyExistsException,
-        `Image with digest '${digest}'${tag ? ` and tag '${tag}'` : ''} already exists in the repository with name '${repo.name}' in registry with id '${this.accountId}'`,
-      );
-    }
-    if (tag && holder && holder.digest !== digest && repo.tagMutability === 'IMMUTABLE') {
-      throw err(
-        ImageTagAlreadyExistsException,
-        `The image tag '${tag}' already exists in the '${repo.name}' repository and cannot be overwritten because the repository is immutable.`,
-      );
-    }
-    holder?.tags.delete(tag!);
-    const image = existing ?? { digest, manifest, mediaType, tags: new Set<string>(), pushedAt: new Date(this.now()) };
-    if (tag) image.tags.add(tag);
-    repo.images.set(digest, image);
-    return digest;
   }
 
   private repository(region: string, name: string): Repository {
@@ -326,8 +180,4 @@ export class EcrFake implements FakeService {
       imageTagMutability: r.tagMutability,
     };
   }
-}
-
-function sha256(s: string): string {
-  return `sha256:${createHash('sha256').update(s).digest('hex')}`;
 }

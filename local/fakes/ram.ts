@@ -1,17 +1,6 @@
-import { createHash } from 'node:crypto';
-import {
-  IdempotentParameterMismatchException,
-  InvalidNextTokenException,
-  InvalidParameterException,
-  MalformedArnException,
-  MissingRequiredParameterException,
-  OperationNotPermittedException,
-  RAMServiceException,
-  UnknownResourceException,
-} from '@aws-sdk/client-ram';
+import { MissingRequiredParameterException, UnknownResourceException } from '@aws-sdk/client-ram';
 import {
   asArray,
-  errorFactory,
   type FakeCall,
   type FakeService,
   IdMaker,
@@ -20,43 +9,12 @@ import {
   required,
 } from './common.js';
 import type { OrganizationsFake } from './organizations.js';
+import { addAssociations, describeAssociation } from './ram-associations.js';
+import { type ClientTokens, idempotent } from './ram-idempotency.js';
+import { accountsOf, type ResourceCheck, validateShareEntities } from './ram-principals.js';
+import { type Association, err, invalid, PAGE, type ResourceShare } from './ram-types.js';
 
-const err = errorFactory(RAMServiceException);
-const invalid = (msg: string): Error => err(InvalidParameterException, msg);
-
-/** Whether a resource ARN can go into a share: it exists, and its type is shareable in that state. */
-export type ResourceCheck = (
-  arn: string,
-  region: string,
-) => { ok: true } | { ok: false; unknown: boolean; reason: string };
-
-interface Association {
-  readonly entity: string;
-  status: 'ASSOCIATING' | 'ASSOCIATED' | 'FAILED' | 'DISASSOCIATING' | 'DISASSOCIATED';
-  statusMessage?: string | undefined;
-  readonly createdAt: Date;
-  updatedAt: Date;
-}
-
-interface ResourceShare {
-  readonly arn: string;
-  readonly name: string;
-  readonly region: string;
-  readonly allowExternalPrincipals: boolean;
-  readonly createdAt: Date;
-  readonly tags: { key: string; value: string }[];
-  readonly principals: Map<string, Association>;
-  readonly resources: Map<string, Association>;
-}
-
-/** https://docs.aws.amazon.com/ram/latest/APIReference/API_GetResourceShares.html: maxResults 1–500. */
-const PAGE = {
-  max: 500,
-  invalidToken: () => err(InvalidNextTokenException, 'The specified value for NextToken is not valid.'),
-};
-const ACCOUNT = /^\d{12}$/;
-const ORG_ARN = /^arn:aws:organizations::\d{12}:organization\/o-[a-z0-9]{10,32}$/;
-const OU_ARN = /^arn:aws:organizations::\d{12}:ou\/o-[a-z0-9]{10,32}\/ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}$/;
+export type { ResourceCheck } from './ram-principals.js';
 
 /**
  * AWS Resource Access Manager, per region: resource shares with principal and resource associations, client-token
@@ -67,7 +25,7 @@ const OU_ARN = /^arn:aws:organizations::\d{12}:ou\/o-[a-z0-9]{10,32}\/ou-[a-z0-9
  */
 export class RamFake implements FakeService {
   private readonly shares = new Map<string, ResourceShare>();
-  private readonly tokens = new Map<string, { request: string; response: unknown }>();
+  private readonly tokens: ClientTokens = new Map();
   private readonly ids = new IdMaker();
 
   constructor(
@@ -86,7 +44,7 @@ export class RamFake implements FakeService {
       if (share.region !== region || share.resources.get(resourceArn)?.status !== 'ASSOCIATED') continue;
       for (const p of share.principals.values()) {
         if (p.status !== 'ASSOCIATED') continue;
-        for (const account of this.accountsOf(p.entity)) out.add(account);
+        for (const account of accountsOf(p.entity, this.organizations)) out.add(account);
       }
     }
     return out;
@@ -96,41 +54,18 @@ export class RamFake implements FakeService {
     const input = call.input;
     switch (call.action) {
       case 'CreateResourceShare':
-        return this.idempotent(call, () => this.create(call.region, input));
+        return idempotent(this.tokens, call, () => this.create(call.region, input));
       case 'GetResourceShares':
         return this.getShares(call.region, input);
       case 'GetResourceShareAssociations':
         return this.getAssociations(call.region, input);
       case 'AssociateResourceShare':
-        return this.idempotent(call, () => this.associate(call.region, input));
+        return idempotent(this.tokens, call, () => this.associate(call.region, input));
       case 'DisassociateResourceShare':
-        return this.idempotent(call, () => this.disassociate(call.region, input));
+        return idempotent(this.tokens, call, () => this.disassociate(call.region, input));
       default:
         throw new NotImplementedByFakeError('ram', call.action);
     }
-  }
-
-  /** The same client token with the same request answers the first response; with another request, an error. */
-  private idempotent(call: FakeCall, act: () => Record<string, unknown>): unknown {
-    const token = call.input.clientToken;
-    if (typeof token !== 'string') return act();
-    const { clientToken: _, ...rest } = call.input;
-    const request = createHash('sha256')
-      .update(`${call.region}|${call.action}|${JSON.stringify(rest)}`)
-      .digest('hex');
-    const seen = this.tokens.get(`${call.region}|${token}`);
-    if (seen) {
-      if (seen.request !== request) {
-        throw err(
-          IdempotentParameterMismatchException,
-          `The client token ${token} was used before with different parameters.`,
-        );
-      }
-      return seen.response;
-    }
-    const response = { ...act(), clientToken: token };
-    this.tokens.set(`${call.region}|${token}`, { request, response });
-    return response;
   }
 
   private create(region: string, input: Record<string, unknown>): Record<string, unknown> {
@@ -222,63 +157,15 @@ export class RamFake implements FakeService {
   }
 
   private validate(region: string, resources: string[], principals: string[]): void {
-    for (const arn of resources) {
-      if (!/^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{12}:.+/.test(arn))
-        throw err(MalformedArnException, `The ARN ${arn} is malformed.`);
-      const check = this.checkResource(arn, region);
-      if (!check.ok) {
-        throw check.unknown ? err(UnknownResourceException, check.reason) : invalid(check.reason);
-      }
-    }
-    for (const p of principals) {
-      const orgLevel = ORG_ARN.test(p) || OU_ARN.test(p);
-      if (!orgLevel && !ACCOUNT.test(p)) throw err(MalformedArnException, `The principal ${p} is malformed.`);
-      if (orgLevel && !this.sharingWithOrganization) {
-        throw err(OperationNotPermittedException, 'Sharing with AWS Organizations is not enabled for this account.');
-      }
-      if (ORG_ARN.test(p) && p !== this.organizations.organizationArn())
-        throw err(UnknownResourceException, `Organization ${p} was not found.`);
-      if (OU_ARN.test(p) && !this.ouExists(p)) throw err(UnknownResourceException, `OU ${p} was not found.`);
-    }
+    validateShareEntities(region, resources, principals, {
+      organizations: this.organizations,
+      checkResource: this.checkResource,
+      sharingWithOrganization: this.sharingWithOrganization,
+    });
   }
 
   private addAssociations(share: ResourceShare, resources: string[], principals: string[]) {
-    const at = new Date(this.now());
-    const made: { type: 'PRINCIPAL' | 'RESOURCE'; assoc: Association }[] = [];
-    for (const [type, entities, map] of [
-      ['RESOURCE', resources, share.resources],
-      ['PRINCIPAL', principals, share.principals],
-    ] as const) {
-      for (const entity of entities) {
-        const external = type === 'PRINCIPAL' && ACCOUNT.test(entity) && !this.organizations.isMember(entity);
-        const refused = external && !share.allowExternalPrincipals;
-        const assoc: Association = {
-          entity,
-          // Inside the organization, with sharing enabled, RAM associates without an invitation.
-          status: refused ? 'FAILED' : external ? 'ASSOCIATING' : 'ASSOCIATED',
-          statusMessage: refused
-            ? 'The resource share does not allow principals outside your organization.'
-            : undefined,
-          createdAt: map.get(entity)?.createdAt ?? at,
-          updatedAt: at,
-        };
-        map.set(entity, assoc);
-        made.push({ type, assoc });
-      }
-    }
-    return made;
-  }
-
-  private accountsOf(principal: string): readonly string[] {
-    if (ACCOUNT.test(principal)) return [principal];
-    if (principal === this.organizations.organizationArn()) return this.organizations.accountIds();
-    const ou = /\/(ou-[a-z0-9-]+)$/.exec(principal)?.[1];
-    return ou && principal === this.organizations.ouArn(ou) ? this.organizations.accountsUnder(ou) : [];
-  }
-
-  private ouExists(arn: string): boolean {
-    const ou = /\/(ou-[a-z0-9-]+)$/.exec(arn)?.[1];
-    return !!ou && arn === this.organizations.ouArn(ou) && this.organizations.ancestors(ou).length > 0;
+    return addAssociations(share, resources, principals, this.organizations, this.now);
   }
 
   private share(region: string, arn: unknown): ResourceShare {
@@ -304,16 +191,6 @@ export class RamFake implements FakeService {
   }
 
   private association(s: ResourceShare, type: 'PRINCIPAL' | 'RESOURCE', a: Association): unknown {
-    return {
-      resourceShareArn: s.arn,
-      resourceShareName: s.name,
-      associatedEntity: a.entity,
-      associationType: type,
-      status: a.status,
-      ...(a.statusMessage ? { statusMessage: a.statusMessage } : {}),
-      creationTime: a.createdAt,
-      lastUpdatedTime: a.updatedAt,
-      external: ACCOUNT.test(a.entity) && !this.organizations.isMember(a.entity),
-    };
+    return describeAssociation(s, type, a, this.organizations);
   }
 }
