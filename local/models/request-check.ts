@@ -1,6 +1,7 @@
 import { NormalizedSchema } from '@smithy/core/schema';
 import { modelsFor } from './load.js';
-import { checkAgainstModel, type Direction, type SdkSchema } from './validate.js';
+import { checkAgainstModel } from './validate.js';
+import type { Direction, SdkSchema } from './validate-context.js';
 
 /**
  * The request check of the local cloud: every request an SDK client sends to it, and every response a fake gives,

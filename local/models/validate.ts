@@ -1,4 +1,19 @@
-import type { ApiModel, ApiShape, ConstraintModel, ConstraintShape, ServiceModels } from './load.js';
+import type { ApiShape, ConstraintShape, ServiceModels } from './load.js';
+import {
+  add,
+  at,
+  type Context,
+  constraintShape,
+  type Direction,
+  isRecord,
+  join,
+  type ModelProblem,
+  resolve,
+  type SdkSchema,
+  wrongType,
+} from './validate-context.js';
+import { checkNumber, checkSize, checkString } from './validate-scalars.js';
+import { checkSdkOnly, sdkMembersOf, sdkValue } from './validate-sdk-schema.js';
 
 /**
  * Checks one SDK v3 request input or response output against a service's published model: the operation exists;
@@ -16,139 +31,8 @@ import type { ApiModel, ApiShape, ConstraintModel, ConstraintShape, ServiceModel
  * violation, and is checked for member names against the SDK's schema alone.
  */
 
-/** The part of `@smithy/core/schema`'s NormalizedSchema read here: the installed SDK client's own schema. */
-export interface SdkSchema {
-  isStructSchema(): boolean;
-  isListSchema(): boolean;
-  isMapSchema(): boolean;
-  isDocumentSchema(): boolean;
-  getMemberSchemas(): Record<string, SdkSchema>;
-  getValueSchema(): SdkSchema;
-}
-
-/** One broken rule, with the member path inside the request or response (`LaunchPermission.Add[0].Group`). */
-export interface ModelProblem {
-  readonly path: string;
-  /** `operation`, `member`, `required`, `type`, `enum`, `length`, `range`, `pattern` or `union`. */
-  readonly rule: string;
-  readonly message: string;
-}
-
-export type Direction = 'request' | 'response';
-
-interface Context {
-  readonly api: ApiModel;
-  readonly constraints: ConstraintModel | undefined;
-  readonly direction: Direction;
-  readonly problems: ModelProblem[];
-  /** Members present in the SDK's schema but not in the published model. */
-  newer: number;
-}
-
 const NUMERIC = new Set(['integer', 'long', 'float', 'double']);
 const sameType = (a: string, b: string) => a === b || (NUMERIC.has(a) && NUMERIC.has(b));
-
-const patternCache = new Map<string, RegExp | null>();
-/** botocore's patterns are Java regular expressions; the few JavaScript cannot compile are skipped. */
-function compile(pattern: string): RegExp | null {
-  if (!patternCache.has(pattern)) {
-    let re: RegExp | null = null;
-    for (const flags of ['u', '']) {
-      try {
-        re = new RegExp(pattern, flags);
-        break;
-      } catch {
-        // try the next flags
-      }
-    }
-    patternCache.set(pattern, re);
-  }
-  return patternCache.get(pattern) ?? null;
-}
-
-/** Each member reference's resolved shape, made once: every request and response checked walks the same refs. */
-const resolved = new WeakMap<ApiShape, ApiShape>();
-
-function resolve(api: ApiModel, ref: ApiShape): ApiShape {
-  if (!ref.shape) return ref;
-  let out = resolved.get(ref);
-  if (!out) {
-    const { shape, ...rest } = ref;
-    out = { ...api.shapes[shape], ...rest };
-    resolved.set(ref, out);
-  }
-  return out;
-}
-
-function constraintShape(ctx: Context, name: string | undefined): ConstraintShape | undefined {
-  return name === undefined ? undefined : ctx.constraints?.shapes[name];
-}
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date) && !(v instanceof Uint8Array);
-
-function describe(v: unknown): string {
-  if (Array.isArray(v)) return 'an array';
-  if (v instanceof Date) return 'a Date';
-  if (v instanceof Uint8Array) return 'bytes';
-  return v === null ? 'null' : `a ${typeof v}`;
-}
-
-const at = (path: string) => path || '(top level)';
-
-function wrongType(ctx: Context, path: string, expected: string, value: unknown): void {
-  add(ctx, path, 'type', `expected ${expected}, got ${describe(value)}`);
-}
-
-function add(ctx: Context, path: string, rule: string, message: string): void {
-  ctx.problems.push({ path: at(path), rule, message });
-}
-
-function checkSize(ctx: Context, path: string, size: number, c: ConstraintShape | undefined, what: string): void {
-  if (!c || ctx.direction === 'response') return;
-  if (c.min !== undefined && size < c.min) add(ctx, path, 'length', `${what} ${size} is below the minimum ${c.min}`);
-  if (c.max !== undefined && size > c.max) add(ctx, path, 'length', `${what} ${size} is above the maximum ${c.max}`);
-}
-
-function checkString(ctx: Context, path: string, value: string, c: ConstraintShape | undefined): void {
-  if (!c) return;
-  if (c.enum && !c.enum.includes(value)) {
-    const shown =
-      c.enum.length > 12 ? `${c.enum.slice(0, 12).join(', ')}, … (${c.enum.length} values)` : c.enum.join(', ');
-    add(ctx, path, 'enum', `"${value}" is not one of ${shown}`);
-  }
-  // AWS counts a string's length in characters (code points); counted only where a length limit applies.
-  if (ctx.direction === 'request' && (c.min !== undefined || c.max !== undefined))
-    checkSize(ctx, path, codePoints(value), c, 'length');
-  if (c.pattern !== undefined && ctx.direction === 'request') {
-    const re = compile(c.pattern);
-    if (re && !re.test(value)) add(ctx, path, 'pattern', `"${value}" does not match ${c.pattern}`);
-  }
-}
-
-/** The number of code points in `value` (a surrogate pair is one), without building an array of them. */
-export function codePoints(value: string): number {
-  let count = value.length;
-  for (let i = 0; i < value.length - 1; i++) {
-    const high = value.charCodeAt(i);
-    if (high < 0xd800 || high > 0xdbff) continue;
-    const low = value.charCodeAt(i + 1);
-    if (low >= 0xdc00 && low <= 0xdfff) {
-      count--;
-      i++;
-    }
-  }
-  return count;
-}
-
-function checkNumber(ctx: Context, path: string, value: number, type: string, c: ConstraintShape | undefined): void {
-  if ((type === 'integer' || type === 'long') && !Number.isInteger(value)) {
-    add(ctx, path, 'type', `${value} is not an integer`);
-  }
-  if (!c || ctx.direction === 'response') return;
-  if (c.min !== undefined && value < c.min) add(ctx, path, 'range', `${value} is below the minimum ${c.min}`);
-  if (c.max !== undefined && value > c.max) add(ctx, path, 'range', `${value} is above the maximum ${c.max}`);
-}
 
 function checkStructure(
   ctx: Context,
@@ -185,52 +69,6 @@ function checkStructure(
     checkValue(ctx, join(path, name), member, v, constraintShape(ctx, c?.members?.[name]), sdkMembers[name]);
   }
   if (shape.union && set !== 1) add(ctx, at(path), 'union', `a union takes exactly one member; ${set} are set`);
-}
-
-const join = (path: string, name: string) => (path ? `${path}.${name}` : name);
-
-// A NormalizedSchema builds new member and value schemas on every call; each schema's are made once here, so the
-// same request shape met again walks the same (cached) objects.
-const memberSchemas = new WeakMap<SdkSchema, Record<string, SdkSchema>>();
-const valueSchemas = new WeakMap<SdkSchema, SdkSchema | undefined>();
-
-function sdkMembersOf(sdk: SdkSchema | undefined): Record<string, SdkSchema> {
-  if (!sdk?.isStructSchema()) return {};
-  let members = memberSchemas.get(sdk);
-  if (!members) {
-    members = sdk.getMemberSchemas();
-    memberSchemas.set(sdk, members);
-  }
-  return members;
-}
-
-function sdkValue(sdk: SdkSchema | undefined): SdkSchema | undefined {
-  if (!sdk) return undefined;
-  if (!valueSchemas.has(sdk))
-    valueSchemas.set(sdk, sdk.isListSchema() || sdk.isMapSchema() ? sdk.getValueSchema() : undefined);
-  return valueSchemas.get(sdk);
-}
-
-/** Member names only, against the SDK's schema: for what the published model does not have yet. */
-function checkSdkOnly(ctx: Context, path: string, sdk: SdkSchema, value: unknown): void {
-  if (sdk.isDocumentSchema()) return;
-  if (sdk.isStructSchema() && isRecord(value)) {
-    const members = sdkMembersOf(sdk);
-    for (const [name, v] of Object.entries(value)) {
-      if (v === undefined || v === null) continue;
-      const member = members[name];
-      if (member) checkSdkOnly(ctx, join(path, name), member, v);
-      else add(ctx, join(path, name), 'member', `neither the model nor the SDK's schema has a member "${name}" here`);
-    }
-  } else if (sdk.isListSchema() && Array.isArray(value)) {
-    value.forEach((item, i) => {
-      const inner = sdkValue(sdk);
-      if (inner) checkSdkOnly(ctx, `${path}[${i}]`, inner, item);
-    });
-  } else if (sdk.isMapSchema() && isRecord(value)) {
-    const inner = sdkValue(sdk);
-    if (inner) for (const [k, v] of Object.entries(value)) checkSdkOnly(ctx, `${path}.${k}`, inner, v);
-  }
 }
 
 function checkValue(

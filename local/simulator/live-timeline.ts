@@ -2,7 +2,8 @@ import { GetCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { buildSk, imagePk, skPrefix } from '../../core/ledger/keys.js';
 import type { LocalCloud } from './cloud.js';
 import type { DeadLetter } from './invoke.js';
-import { notificationsOf, type SimulationReport } from './report.js';
+import type { SimulationReport } from './report.js';
+import { notificationsOf } from './report-notifications.js';
 import { buildTimeline, type TimelineEntry, type TimelineSources } from './timeline.js';
 
 /** How long a build may wait for its ledger record before it is shown without one ("unknown" trigger). */

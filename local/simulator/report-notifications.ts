@@ -1,5 +1,7 @@
 import type { MonthlySummary } from '../../core/notifications/monthly-summary.js';
 import type { SlackStandIn } from '../slack/stand-in.js';
+import type { LocalCloud } from './cloud.js';
+import type { SimulationReport } from './report.js';
 
 type Item = Record<string, unknown>;
 
@@ -58,4 +60,20 @@ export function slackFigures(
     ).length,
     pending: items.filter((m) => m.kind === 'slack-pending').length,
   };
+}
+
+/** What Goldsmith announced on its notification topic so far (the SNS fake's messages), oldest first. */
+export function notificationsOf(cloud: LocalCloud): SimulationReport['notifications'] {
+  const notifyTopic = new Set(
+    [...cloud.wiring.functions.values()].map((f) => f.environment.NOTIFY_TOPIC_ARN).filter((t): t is string => !!t),
+  );
+  return cloud.installed.fakes.sns.messages
+    .filter((m) => notifyTopic.has(m.topicArn))
+    .map((m) => ({
+      event: m.attributes.event ?? '',
+      image: m.attributes.image ?? '',
+      channel: m.attributes.channel ?? null,
+      at: m.at,
+      subject: m.subject ?? '',
+    }));
 }

@@ -1,16 +1,17 @@
-import { paginateScan } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../../aws/clients.js';
 import type { CostReport } from '../../core/cost/estimate.js';
 import type { FailedCall } from '../fakes/middleware.js';
 import type { OutageReport } from '../fakes/outages.js';
-import { announcementWork, type SnsFake } from '../fakes/sns-sts.js';
 import { formatViolation, modelCheckFigures } from '../models/request-check.js';
 import type { LocalCloud } from './cloud.js';
 import type { AsyncInvoker } from './invoke.js';
 import { type AmiFigures, amiFigures, type PatchTime, patchTimes, withdrawnBuilds } from './lifecycle-audit.js';
+import { buildsOf, pointersOf, promotionsOf } from './report-builds.js';
+import { pausesOf, refusedAnnouncements } from './report-faults.js';
+import { scanLedger } from './report-ledger.js';
 import {
   type NotificationFigures,
   notificationFigures,
+  notificationsOf,
   type SlackFigures,
   slackFigures,
 } from './report-notifications.js';
@@ -101,83 +102,11 @@ export interface SimulationReport {
   patchTimes: PatchTime[];
 }
 
-type Item = Record<string, unknown>;
-
 function apiModelFigures(): SimulationReport['apiModel'] {
   const f = modelCheckFigures();
   const violations = f.violations.map(formatViolation);
   if (f.violationCount > violations.length) violations.push(`… and ${f.violationCount - violations.length} more`);
   return { requests: f.requests, responses: f.responses, newerThanModel: f.newerThanModel, violations };
-}
-
-export async function scanLedger(table: string): Promise<Item[]> {
-  const items: Item[] = [];
-  for await (const page of paginateScan({ client: documentClient() }, { TableName: table })) {
-    items.push(...((page.Items ?? []) as Item[]));
-  }
-  return items;
-}
-
-const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
-const TERMINAL = new Set(['AVAILABLE', 'FAILED', 'CANCELLED']);
-
-/** The cost estimate a ledger build item carries (`cost.total`), as the report's `cost` field. */
-function costOf(record: Item | undefined): { cost?: number } {
-  const total = (record?.cost as { total?: unknown } | undefined)?.total;
-  return typeof total === 'number' ? { cost: total } : {};
-}
-
-/** What became of the announcements SNS refused: published later, waiting in the ledger, or lost. */
-export function refusedAnnouncements(
-  sns: Pick<SnsFake, 'messages' | 'refusedAnnouncements'>,
-  items: readonly Item[],
-): SimulationReport['faults']['announcements'] {
-  const published = new Set(sns.messages.map((m) => announcementWork(m.message)).filter((w) => w !== undefined));
-  const waiting = new Set(
-    items.filter((i) => i.kind === 'undelivered-notification').map((i) => `notification:${str(i.sk)}`),
-  );
-  let publishedLater = 0;
-  let pending = 0;
-  let lost = 0;
-  for (const work of sns.refusedAnnouncements) {
-    if (published.has(work)) publishedLater++;
-    else if (waiting.has(work)) pending++;
-    else lost++;
-  }
-  return { refused: sns.refusedAnnouncements.size, publishedLater, pending, lost };
-}
-
-/** The ledger's paused promotions (`PAUSED#`), oldest pause first. */
-function pausesOf(items: readonly Item[]): SimulationReport['faults']['paused'] {
-  return items
-    .filter((i) => i.kind === 'paused-promotion')
-    .map((i) => ({
-      image: str(i.image),
-      version: str(i.version),
-      channel: str(i.channel),
-      error: str(i.error),
-      pausedAt: str(i.pausedAt),
-      status: str(i.status),
-      resumes: Number(i.resumes ?? 0),
-      ...(i.resumedAt ? { resumedAt: str(i.resumedAt) } : {}),
-    }))
-    .sort((a, b) => a.pausedAt.localeCompare(b.pausedAt));
-}
-
-/** What Goldsmith announced on its notification topic so far (the SNS fake's messages), oldest first. */
-export function notificationsOf(cloud: LocalCloud): SimulationReport['notifications'] {
-  const notifyTopic = new Set(
-    [...cloud.wiring.functions.values()].map((f) => f.environment.NOTIFY_TOPIC_ARN).filter((t): t is string => !!t),
-  );
-  return cloud.installed.fakes.sns.messages
-    .filter((m) => notifyTopic.has(m.topicArn))
-    .map((m) => ({
-      event: m.attributes.event ?? '',
-      image: m.attributes.image ?? '',
-      channel: m.attributes.channel ?? null,
-      at: m.at,
-      subject: m.subject ?? '',
-    }));
 }
 
 /** Builds the report from the ledger (what Goldsmith decided) and the fakes (what AWS would now hold). */
@@ -194,65 +123,10 @@ export async function buildReport(
   const { fakes, stats } = cloud.installed;
   const table = cloud.wiring.tables[0]?.name ?? '';
   const items = await scanLedger(table);
-  const byKind = (kind: string) => items.filter((i) => i.kind === kind);
 
-  const buildRecords = new Map<string, Item>();
-  for (const i of byKind('build'))
-    if (!buildRecords.has(str(i.buildVersionArn))) buildRecords.set(str(i.buildVersionArn), i);
-  const builds: SimulationReport['builds'] = [...fakes.imagebuilder.builds.values()].map((b) => {
-    const version = b.arn.split('/').slice(-2).join('/');
-    const record = buildRecords.get(b.arn);
-    const finished = extras.statusTimes.get(b.arn);
-    return {
-      image: b.pipeline.image,
-      version,
-      trigger: str(record?.trigger) || 'unknown',
-      status: b.status,
-      requestedAt: b.dateCreated,
-      finishedAt: TERMINAL.has(b.status) && finished ? finished.at : null,
-      ...(b.reason ? { reason: b.reason } : {}),
-      ...(record?.dedupeKey ? { change: str(record.dedupeKey) } : {}),
-      ...costOf(record),
-    };
-  });
-
-  const channelIndex = (name: string) => cloud.catalog.channels.findIndex((c) => c.name === name);
-  const shareKey = (i: Item) => `${str(i.image)}@${str(i.version)}#${str(i.channel)}`;
-  const shares = new Map<string, Item>();
-  for (const s of byKind('share')) if (!shares.has(shareKey(s))) shares.set(shareKey(s), s);
-  // What Share resolved from Organizations at promotion time (the audit checks the fakes independently).
-  const accountsFor = (share: Item | undefined): number =>
-    share ? Number((share.counts as { accounts?: number } | undefined)?.accounts ?? 0) : 0;
-  const ousFor = (share: Item | undefined): number =>
-    share ? Number((share.counts as { ous?: number } | undefined)?.ous ?? 0) : 0;
-  const promotions: SimulationReport['promotions'] = byKind('promotion')
-    .map((p) => {
-      const share = shares.get(shareKey(p));
-      const amis = (p.amis ?? []) as { region: string }[];
-      return {
-        image: str(p.image),
-        version: str(p.version),
-        channel: str(p.channel),
-        outcome: str(p.outcome),
-        reason: str(p.reason),
-        ...(p.by ? { by: str(p.by) } : {}),
-        at: str(p.at),
-        regions: share ? (share.regions as string[]) : amis.map((a) => a.region),
-        targets: { ous: ousFor(share), accounts: accountsFor(share) },
-      };
-    })
-    .sort((a, b) => a.at.localeCompare(b.at) || channelIndex(a.channel) - channelIndex(b.channel));
-
-  const pointers: SimulationReport['pointers'] = {};
-  for (const [image, spec] of Object.entries(cloud.catalog.images)) {
-    for (const channel of cloud.catalog.channels.map((c) => c.name)) {
-      for (const region of spec.regions) {
-        const ami = fakes.ssm.value(region, `/goldsmith/${image}/${channel}`);
-        if (!ami) continue;
-        pointers[`${image}/${channel}`] = { ...pointers[`${image}/${channel}`], [region]: ami };
-      }
-    }
-  }
+  const builds = buildsOf(cloud, items, extras.statusTimes);
+  const promotions = promotionsOf(cloud, items);
+  const pointers = pointersOf(cloud);
 
   const notifications = notificationsOf(cloud);
 

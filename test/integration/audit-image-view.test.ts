@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { documentClient } from '../../aws/clients.js';
 import { imageViewKeys } from '../../core/ledger/keys.js';
 import { auditImageView } from '../../local/simulator/audit-image-view.js';
-import { scanLedger } from '../../local/simulator/report.js';
+import { scanLedger } from '../../local/simulator/report-ledger.js';
 import { createLedgerTable, localLedgerClient, useLocalDynamo } from '../helpers/ledger-table.js';
 
 const TABLE = 'ledger-audit-view';

@@ -6,7 +6,9 @@ import { VirtualClock } from '../../../local/clock.js';
 import { installFakes } from '../../../local/fakes/install.js';
 import { modelsFor } from '../../../local/models/load.js';
 import { modelCheckFigures, withdrawViolations } from '../../../local/models/request-check.js';
-import { checkAgainstModel, codePoints, type Direction, type SdkSchema } from '../../../local/models/validate.js';
+import { checkAgainstModel } from '../../../local/models/validate.js';
+import type { Direction, SdkSchema } from '../../../local/models/validate-context.js';
+import { codePoints } from '../../../local/models/validate-scalars.js';
 
 const IMAGE = 'arn:aws:imagebuilder:us-east-1:123456789012:image/base/1.2.0/3';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PublishedMessage } from '../../../local/fakes/sns-sts.js';
-import { refusedAnnouncements } from '../../../local/simulator/report.js';
+import { refusedAnnouncements } from '../../../local/simulator/report-faults.js';
 
 const published = (id: string): PublishedMessage => ({
   topicArn: 'arn:aws:sns:us-east-1:123456789012:goldsmith-test-notifications',

@@ -1,0 +1,40 @@
+import { announcementWork, type SnsFake } from '../fakes/sns-sts.js';
+import type { SimulationReport } from './report.js';
+import { type Item, str } from './report-ledger.js';
+
+/** What became of the announcements SNS refused: published later, waiting in the ledger, or lost. */
+export function refusedAnnouncements(
+  sns: Pick<SnsFake, 'messages' | 'refusedAnnouncements'>,
+  items: readonly Item[],
+): SimulationReport['faults']['announcements'] {
+  const published = new Set(sns.messages.map((m) => announcementWork(m.message)).filter((w) => w !== undefined));
+  const waiting = new Set(
+    items.filter((i) => i.kind === 'undelivered-notification').map((i) => `notification:${str(i.sk)}`),
+  );
+  let publishedLater = 0;
+  let pending = 0;
+  let lost = 0;
+  for (const work of sns.refusedAnnouncements) {
+    if (published.has(work)) publishedLater++;
+    else if (waiting.has(work)) pending++;
+    else lost++;
+  }
+  return { refused: sns.refusedAnnouncements.size, publishedLater, pending, lost };
+}
+
+/** The ledger's paused promotions (`PAUSED#`), oldest pause first. */
+export function pausesOf(items: readonly Item[]): SimulationReport['faults']['paused'] {
+  return items
+    .filter((i) => i.kind === 'paused-promotion')
+    .map((i) => ({
+      image: str(i.image),
+      version: str(i.version),
+      channel: str(i.channel),
+      error: str(i.error),
+      pausedAt: str(i.pausedAt),
+      status: str(i.status),
+      resumes: Number(i.resumes ?? 0),
+      ...(i.resumedAt ? { resumedAt: str(i.resumedAt) } : {}),
+    }))
+    .sort((a, b) => a.pausedAt.localeCompare(b.pausedAt));
+}
