@@ -4,7 +4,7 @@ import type { LedgerBuildView } from '../core/reconcile/decide.js';
 import { type ReconciledRecord, reconciledSk } from '../core/reconcile/record.js';
 import { batchGetItems } from './batch-get.js';
 import { documentClient, ledgerTable } from './clients/dynamodb.js';
-import { putItemOnce } from './promotion-ledger.js';
+import { putItemOnce } from './ledger-writes.js';
 
 /**
  * Which image-state statuses of a build were acted on (promotion started, failure announced), and the

@@ -3,7 +3,8 @@ import { imagePk, imageViewKeys, skPrefix } from '../core/ledger/keys.js';
 import type { RegionAmi } from '../core/promotion/types.js';
 import { batchGetItems } from './batch-get.js';
 import { documentClient, ledgerTable } from './clients/dynamodb.js';
-import { isConditionFailure, versionKey } from './promotion-ledger.js';
+import { conditionalWrite } from './ledger-writes.js';
+import { versionKey } from './promotion-ledger.js';
 
 /** The ledger's channel pointers: `pk = IMAGE#<image>`, `sk = CHANNEL#<channel>`, the build each channel names now. */
 
@@ -26,8 +27,8 @@ export interface ChannelPointer {
  * @returns false when the pointer already names a newer build.
  */
 export async function moveChannelPointer(pointer: ChannelPointer): Promise<boolean> {
-  try {
-    await documentClient().send(
+  return conditionalWrite(() =>
+    documentClient().send(
       new PutCommand({
         TableName: ledgerTable(),
         Item: {
@@ -40,12 +41,8 @@ export async function moveChannelPointer(pointer: ChannelPointer): Promise<boole
         ConditionExpression: 'attribute_not_exists(versionKey) OR versionKey <= :vk',
         ExpressionAttributeValues: { ':vk': versionKey(pointer.version) },
       }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
+    ),
+  );
 }
 
 /** The build a channel pointer names now, if any. */

@@ -2,6 +2,7 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { intentKey, type OpenWorkKind, openWork, openWorkIndex, ttlAfter } from '../core/ledger/keys.js';
 import { type Change, changeIdOf, changeTimeOf } from '../core/triggers/change.js';
 import { documentClient, ledgerTable } from './clients/dynamodb.js';
+import { isConditionFailure } from './ledger-writes.js';
 import { openWorkItems } from './open-work.js';
 
 /** Intents are kept this long (well past the reconciler's look-back and any retry horizon). */
@@ -47,7 +48,7 @@ export async function recordIntent(change: Change, at: Date): Promise<void> {
       new PutCommand({ TableName: ledgerTable(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
     );
   } catch (error) {
-    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return;
+    if (isConditionFailure(error)) return;
     throw error;
   }
 }

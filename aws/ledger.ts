@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   buildSk,
@@ -19,18 +18,12 @@ import {
 } from '../core/ledger/records.js';
 import type { Decision, KnownMarker } from '../core/triggers/decide.js';
 import { documentClient, ledgerTable } from './clients/dynamodb.js';
+import { isConditionFailure } from './ledger-writes.js';
 
 /**
  * The trigger side of the ledger: dedupe markers, decisions, requested builds, watcher state, pipeline events.
  * Every write that decides something is conditional; see core/ledger/README.md for the key design.
  */
-
-function lostCondition(error: unknown): boolean {
-  return (
-    error instanceof ConditionalCheckFailedException ||
-    (error instanceof Error && error.name === 'ConditionalCheckFailedException')
-  );
-}
 
 /** The markers recorded for these dedupe keys (strongly consistent reads: they decide). */
 export async function readMarkers(dedupeKeys: readonly string[]): Promise<Map<string, KnownMarker>> {
@@ -71,7 +64,7 @@ export async function claimMarker(decision: Decision, at: Date): Promise<boolean
     );
     return true;
   } catch (error) {
-    if (lostCondition(error)) return false;
+    if (isConditionFailure(error)) return false;
     throw error;
   }
 }
@@ -189,7 +182,7 @@ export async function advanceWatchState(state: Omit<WatchRecord, 'pk' | 'sk'>): 
     );
     return true;
   } catch (error) {
-    if (lostCondition(error)) return false;
+    if (isConditionFailure(error)) return false;
     throw error;
   }
 }
@@ -221,7 +214,7 @@ export async function recordPipelineEvent(
     );
     return { key, notified: false };
   } catch (error) {
-    if (!lostCondition(error)) throw error;
+    if (!isConditionFailure(error)) throw error;
     const out = await documentClient().send(
       new GetCommand({ TableName: ledgerTable(), Key: key, ConsistentRead: true }),
     );

@@ -3,7 +3,8 @@ import { buildSk, imagePk, imageViewKeys } from '../core/ledger/keys.js';
 import type { RegionAmi } from '../core/promotion/types.js';
 import type { ChannelPointer } from './channel-pointers.js';
 import { documentClient, ledgerTable } from './clients/dynamodb.js';
-import { isConditionFailure, putItemOnce, versionKey } from './promotion-ledger.js';
+import { conditionalWrite, putItemOnce } from './ledger-writes.js';
+import { versionKey } from './promotion-ledger.js';
 
 /**
  * The lifecycle side of the ledger: build items' `retiredAt` / `deletingAmis` / `deletedAt` / `flaggedBy`,
@@ -73,8 +74,8 @@ export async function markRevoked(r: {
   channels: string[];
   at: string;
 }): Promise<boolean> {
-  try {
-    await documentClient().send(
+  return conditionalWrite(() =>
+    documentClient().send(
       new UpdateCommand({
         TableName: ledgerTable(),
         Key: { pk: imagePk(r.image), sk: `REVOCATION#${r.version}` },
@@ -93,12 +94,8 @@ export async function markRevoked(r: {
           ':at': r.at,
         },
       }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
+    ),
+  );
 }
 
 /** Writes the AMIs a deletion is about to remove (the intent, before the effect), once. */
@@ -115,8 +112,8 @@ export async function markDeleting(image: string, version: string, amis: readonl
 
 /** Marks a build deleted (its AMIs deregistered, snapshots and Image Builder image deleted), once. */
 export async function markDeleted(image: string, version: string, at: string, reason: string): Promise<boolean> {
-  try {
-    await documentClient().send(
+  return conditionalWrite(() =>
+    documentClient().send(
       new UpdateCommand({
         TableName: ledgerTable(),
         Key: { pk: imagePk(image), sk: buildSk(version) },
@@ -124,12 +121,8 @@ export async function markDeleted(image: string, version: string, at: string, re
         ConditionExpression: 'attribute_exists(sk) AND attribute_not_exists(deletedAt)',
         ExpressionAttributeValues: { ':at': at, ':reason': reason },
       }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
+    ),
+  );
 }
 
 /** Flags a descendant build as built on a revoked parent (it is rebuilt from the rolled-back parent). */
@@ -152,8 +145,8 @@ export async function flagDescendant(image: string, version: string, reason: str
  * @returns false when the pointer no longer names `from`.
  */
 export async function rollBackChannelPointer(from: string, to: ChannelPointer): Promise<boolean> {
-  try {
-    await documentClient().send(
+  return conditionalWrite(() =>
+    documentClient().send(
       new PutCommand({
         TableName: ledgerTable(),
         Item: {
@@ -168,30 +161,22 @@ export async function rollBackChannelPointer(from: string, to: ChannelPointer): 
         ConditionExpression: 'version = :from',
         ExpressionAttributeValues: { ':from': from },
       }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
+    ),
+  );
 }
 
 /** Removes a channel pointer that still names `from` (withdrawal: nothing launchable is left to point at). */
 export async function withdrawChannelPointer(image: string, channel: string, from: string): Promise<boolean> {
-  try {
-    await documentClient().send(
+  return conditionalWrite(() =>
+    documentClient().send(
       new DeleteCommand({
         TableName: ledgerTable(),
         Key: { pk: imagePk(image), sk: `CHANNEL#${channel}` },
         ConditionExpression: 'version = :from',
         ExpressionAttributeValues: { ':from': from },
       }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
+    ),
+  );
 }
 
 /** The audit trail of a pointer moved backwards or withdrawn (idempotent: the same move overwrites itself). */

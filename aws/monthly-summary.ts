@@ -2,7 +2,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { summaryKey } from '../core/ledger/keys.js';
 import type { MonthlySummary } from '../core/notifications/monthly-summary.js';
 import { documentClient, ledgerTable } from './clients/dynamodb.js';
-import { isConditionFailure } from './promotion-ledger.js';
+import { isConditionFailure } from './ledger-writes.js';
 
 /** A month's summary as the ledger keeps it: what was (or is being) announced, and when it was first computed. */
 export interface StoredSummary {

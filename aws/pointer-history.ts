@@ -1,7 +1,8 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { imagePk, skPrefix } from '../core/ledger/keys.js';
 import { documentClient, ledgerTable } from './clients/dynamodb.js';
-import { isConditionFailure, versionKey } from './promotion-ledger.js';
+import { conditionalWrite } from './ledger-writes.js';
+import { versionKey } from './promotion-ledger.js';
 
 /** One region of a pointer move: what the SSM parameter now says, its SSM version, and the RAM share it is in. */
 export interface PointerRegionRecord {
@@ -27,8 +28,8 @@ export async function recordPointerMove(move: {
   regions: PointerRegionRecord[];
 }): Promise<boolean> {
   const table = ledgerTable();
-  try {
-    await documentClient().send(
+  return conditionalWrite(() =>
+    documentClient().send(
       new PutCommand({
         TableName: table,
         Item: {
@@ -39,10 +40,6 @@ export async function recordPointerMove(move: {
         },
         ConditionExpression: 'attribute_not_exists(sk)',
       }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
+    ),
+  );
 }

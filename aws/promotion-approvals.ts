@@ -2,8 +2,8 @@ import { GetCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/l
 import { imagePk, imageViewKeys, openWork, openWorkIndex } from '../core/ledger/keys.js';
 import { byImageThenVersion } from '../core/promotion/naming.js';
 import { documentClient, ledgerTable } from './clients/dynamodb.js';
+import { conditionalWrite, isConditionFailure } from './ledger-writes.js';
 import { openWorkItems } from './open-work.js';
-import { isConditionFailure } from './promotion-ledger.js';
 
 /**
  * Approvals in the ledger: `APPROVAL#<buildVersion>#<channel>` holds the request (the long task token, which never
@@ -48,8 +48,8 @@ export async function recordApprovalRequest(
   request: Omit<ApprovalRecord, 'decision' | 'by' | 'via' | 'slackUser' | 'decidedAt' | 'sentAt'>,
 ): Promise<boolean> {
   const key = approvalKey(request.image, request.version, request.channel);
-  try {
-    await documentClient().send(
+  return conditionalWrite(() =>
+    documentClient().send(
       new PutCommand({
         TableName: ledgerTable(),
         Item: {
@@ -61,12 +61,8 @@ export async function recordApprovalRequest(
         ConditionExpression: 'attribute_not_exists(sk) OR approvalId = :id',
         ExpressionAttributeValues: { ':id': request.approvalId },
       }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
+    ),
+  );
 }
 
 /** The approval of a build's channel, if requested. */
@@ -97,8 +93,8 @@ export async function claimApprovalDecision(input: {
   via: 'email' | 'slack' | 'operator';
   slackUser?: string | undefined;
 }): Promise<boolean> {
-  try {
-    await documentClient().send(
+  return conditionalWrite(() =>
+    documentClient().send(
       new UpdateCommand({
         TableName: ledgerTable(),
         Key: approvalKey(input.image, input.version, input.channel),
@@ -117,12 +113,8 @@ export async function claimApprovalDecision(input: {
           ...(input.slackUser ? { ':user': input.slackUser } : {}),
         },
       }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
+    ),
+  );
 }
 
 /** Notes that the decision reached Step Functions. */

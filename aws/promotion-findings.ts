@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { buildSk, imagePk } from '../core/ledger/keys.js';
 import { documentClient, ledgerTable } from './clients/dynamodb.js';
-import { isConditionFailure, putItemOnce } from './promotion-ledger.js';
+import { conditionalWrite, putItemOnce } from './ledger-writes.js';
 
 /**
  * Findings, revocations and retirement in the ledger. One item per finding
@@ -87,8 +87,8 @@ export async function getRevocation(image: string, version: string): Promise<Rev
  * @returns false when it was already retired.
  */
 export async function markRetired(image: string, version: string, at: string): Promise<boolean> {
-  try {
-    await documentClient().send(
+  return conditionalWrite(() =>
+    documentClient().send(
       new UpdateCommand({
         TableName: ledgerTable(),
         Key: { pk: imagePk(image), sk: buildSk(version) },
@@ -96,10 +96,6 @@ export async function markRetired(image: string, version: string, at: string): P
         ConditionExpression: 'attribute_not_exists(retiredAt)',
         ExpressionAttributeValues: { ':at': at },
       }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
+    ),
+  );
 }

@@ -1,9 +1,9 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { INSTANCES_STOPPED } from '../core/cost/build-record.js';
 import { buildSk, imagePk, imageViewUpdate } from '../core/ledger/keys.js';
 import type { PromotionOutcome, RegionAmi } from '../core/promotion/types.js';
 import { documentClient, ledgerTable } from './clients/dynamodb.js';
+import { conditionalWrite, putItemOnce } from './ledger-writes.js';
 
 /**
  * The promotion side of the ledger: builds' statuses and lineage, channel decisions and sharing decisions (the
@@ -12,31 +12,6 @@ import { documentClient, ledgerTable } from './clients/dynamodb.js';
  */
 
 const key = (image: string, sk: string) => ({ pk: imagePk(image), sk });
-
-/** True when `err` is DynamoDB's answer to a failed condition: the decision was taken before. */
-export function isConditionFailure(err: unknown): boolean {
-  return (
-    err instanceof ConditionalCheckFailedException ||
-    (err instanceof Error && err.name === 'ConditionalCheckFailedException')
-  );
-}
-
-/**
- * Writes `item` to the ledger only if no item has its key (`attribute_not_exists(sk)`): the once-only record every
- * decision, marker and request uses.
- * @returns false when one was already there (a retry, a re-delivery, or a race lost).
- */
-export async function putItemOnce(item: Record<string, unknown>): Promise<boolean> {
-  try {
-    await documentClient().send(
-      new PutCommand({ TableName: ledgerTable(), Item: item, ConditionExpression: 'attribute_not_exists(sk)' }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
-}
 
 /** A build as on-image-event sees it. */
 export interface BuildFacts {
@@ -192,8 +167,8 @@ export async function recordShareDecision(record: ShareRecord): Promise<void> {
  * @returns false when it was marked before.
  */
 export async function markBuildAnnounced(image: string, version: string, at: string): Promise<boolean> {
-  try {
-    await documentClient().send(
+  return conditionalWrite(() =>
+    documentClient().send(
       new UpdateCommand({
         TableName: ledgerTable(),
         Key: key(image, buildSk(version)),
@@ -201,10 +176,6 @@ export async function markBuildAnnounced(image: string, version: string, at: str
         ConditionExpression: 'attribute_not_exists(announcedAt)',
         ExpressionAttributeValues: { ':at': at },
       }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
+    ),
+  );
 }

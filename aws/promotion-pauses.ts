@@ -3,8 +3,8 @@ import { imagePk, openWork, openWorkIndex, skPrefix } from '../core/ledger/keys.
 import { byImageThenVersion } from '../core/promotion/naming.js';
 import type { PausedPromotion } from '../core/promotion/resume.js';
 import { documentClient, ledgerTable } from './clients/dynamodb.js';
+import { conditionalWrite, isConditionFailure } from './ledger-writes.js';
 import { openWorkItems } from './open-work.js';
-import { isConditionFailure } from './promotion-ledger.js';
 
 /**
  * Paused promotions in the ledger: `PAUSED#<version>` in the image's partition, one per build. A pause is not a
@@ -84,8 +84,8 @@ export async function pausedPromotions(): Promise<PausedPromotion[]> {
  * @returns false when someone else resumed it first.
  */
 export async function markResumed(image: string, version: string, n: number, by: string, at: string): Promise<boolean> {
-  try {
-    await documentClient().send(
+  return conditionalWrite(() =>
+    documentClient().send(
       new UpdateCommand({
         TableName: ledgerTable(),
         Key: pauseKey(image, version),
@@ -101,12 +101,8 @@ export async function markResumed(image: string, version: string, n: number, by:
           ':by': by,
         },
       }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
+    ),
+  );
 }
 
 /**

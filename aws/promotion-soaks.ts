@@ -1,7 +1,7 @@
 import { PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { imagePk, skPrefix } from '../core/ledger/keys.js';
 import { documentClient, ledgerTable } from './clients/dynamodb.js';
-import { isConditionFailure } from './promotion-ledger.js';
+import { conditionalWrite, isConditionFailure } from './ledger-writes.js';
 
 /**
  * A channel's soak as the ledger keeps it (`SOAK#<version>#<channel>`): the Soak state's task token, so the soak can
@@ -62,8 +62,8 @@ export async function markSoakEndedEarly(
   at: string,
   reason: string | undefined,
 ): Promise<boolean> {
-  try {
-    await documentClient().send(
+  return conditionalWrite(() =>
+    documentClient().send(
       new UpdateCommand({
         TableName: ledgerTable(),
         Key: soakKey(soak.image, soak.version, soak.channel),
@@ -79,12 +79,8 @@ export async function markSoakEndedEarly(
           ':reason': reason ?? null,
         },
       }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
+    ),
+  );
 }
 
 /** Undoes {@link markSoakEndedEarly} when the answer could not be delivered: nothing changed after all. */

@@ -1,7 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { imagePk, skPrefix } from '../core/ledger/keys.js';
 import { documentClient, ledgerTable } from './clients/dynamodb.js';
-import { putItemOnce } from './promotion-ledger.js';
+import { putItemOnce } from './ledger-writes.js';
 
 /**
  * Revocations asked for a later time, in the image's partition under `REVOKE-AT#<version>`: a prefix of its own, so

@@ -1,7 +1,7 @@
 import { DeleteCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Notification } from '../events/notification.js';
 import { documentClient, ledgerTable } from './clients/dynamodb.js';
-import { isConditionFailure, putItemOnce } from './promotion-ledger.js';
+import { conditionalWrite, putItemOnce } from './ledger-writes.js';
 
 /**
  * Slack posts waiting for Slack, in the ledger (`pk = SLACK`, `sk = PENDING#<announced at>#<id>`, so a query reads
@@ -81,8 +81,8 @@ export async function slackBacklogWaiting(): Promise<boolean> {
  * taken over). @returns false when another delivery holds it.
  */
 export async function takeSlackPost(sk: string, now: Date): Promise<boolean> {
-  try {
-    await documentClient().send(
+  return conditionalWrite(() =>
+    documentClient().send(
       new UpdateCommand({
         TableName: ledgerTable(),
         Key: { pk: PK, sk },
@@ -93,12 +93,8 @@ export async function takeSlackPost(sk: string, now: Date): Promise<boolean> {
           ':stale': new Date(now.getTime() - TAKE_MS).toISOString(),
         },
       }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
+    ),
+  );
 }
 
 /** Puts a post Slack refused again back in line: one more attempt counted, not before `notBefore`. */

@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Notification } from '../events/notification.js';
 import { documentClient, ledgerTable } from './clients/dynamodb.js';
-import { isConditionFailure, putItemOnce } from './promotion-ledger.js';
+import { conditionalWrite, putItemOnce } from './ledger-writes.js';
 import type { SlackMessageRef } from './slack.js';
 
 /**
@@ -21,8 +21,8 @@ const CLAIM_MS = 60_000;
  * @returns false when this delivery must not post.
  */
 export async function claimSlackPost(id: string, now: Date): Promise<boolean> {
-  try {
-    await documentClient().send(
+  return conditionalWrite(() =>
+    documentClient().send(
       new PutCommand({
         TableName: ledgerTable(),
         Item: { pk: PK, sk: `MSG#${id}`, kind: 'slack-message', claimedAt: now.toISOString() },
@@ -31,12 +31,8 @@ export async function claimSlackPost(id: string, now: Date): Promise<boolean> {
           'attribute_not_exists(sk) OR (attribute_not_exists(ts) AND attribute_not_exists(parkedAt) AND claimedAt < :stale)',
         ExpressionAttributeValues: { ':stale': new Date(now.getTime() - CLAIM_MS).toISOString() },
       }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
+    ),
+  );
 }
 
 /** Records where announcement `id` was posted (after chat.postMessage answered). */
