@@ -1,12 +1,10 @@
-import { Duration } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { type RetryPolicy, retryPolicy } from '../../core/errors/retry.js';
 import type { PromotionPlan } from '../../core/promotion/types.js';
 import { soakStates } from './soak.js';
-import { invoke, TASK_STATES, withRetry } from './task-states.js';
+import { invoke, TASK_STATES, tokenTask } from './task-states.js';
 
 export { soakStateName, soakTimes } from './soak.js';
 export { TASK_STATES } from './task-states.js';
@@ -95,22 +93,16 @@ export function promotionDefinition(
       soaks,
     );
     for (const [channel, approval] of approvals) {
-      const request = withRetry(
-        new tasks.LambdaInvoke(scope, approvalStateName(channel), {
-          lambdaFunction: fns.requestApproval,
-          integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-          payload: sfn.TaskInput.fromObject({
-            taskToken: sfn.JsonPath.taskToken,
-            image: sfn.JsonPath.stringAt('$.image'),
-            version: sfn.JsonPath.stringAt('$.version'),
-            channel,
-            approvers: approval.approvers,
-            timeoutSeconds: approval.timeoutSeconds,
-          }),
-          taskTimeout: sfn.Timeout.duration(Duration.seconds(approval.timeoutSeconds)),
-          retryOnServiceExceptions: false,
+      const request = tokenTask(
+        scope,
+        approvalStateName(channel),
+        {
+          fn: fns.requestApproval,
+          channel,
+          fields: { approvers: approval.approvers, timeoutSeconds: approval.timeoutSeconds },
+          timeoutSeconds: approval.timeoutSeconds,
           resultPath: '$.approval',
-        }),
+        },
         retry,
       );
       catchInto(request, recordOutcome);

@@ -48,11 +48,11 @@ function catalogFunction(
   handler: string,
   environment: Record<string, string>,
   catalog: Catalog,
+  size: { timeout: number; memorySize: number } = { timeout: 60, memorySize: 512 },
 ): SstFunction {
   return new SstFunction(stack, id, {
     handler,
-    timeout: 60,
-    memorySize: 512,
+    ...size,
     environment,
     nodejs: catalogBundling(catalog),
   });
@@ -62,21 +62,7 @@ function catalogFunction(
  * Share and RecordOutcome: they read the organization (every OU and account, tags when a channel selects by tag),
  * may take minutes at fleet scale with a cold read (Organizations pages hold 20 items), hence 5 minutes.
  */
-function sharingFunction(
-  stack: Stack,
-  id: string,
-  handler: string,
-  environment: Record<string, string>,
-  catalog: Catalog,
-): SstFunction {
-  return new SstFunction(stack, id, {
-    handler,
-    timeout: 300,
-    memorySize: 1024,
-    environment,
-    nodejs: catalogBundling(catalog),
-  });
-}
+const SHARING_SIZE = { timeout: 300, memorySize: 1024 };
 
 /**
  * What changing launch permissions takes: Organizations reads of this organization's roots, OUs and accounts
@@ -118,7 +104,10 @@ export function createTaskFunctions(
       const id = `Promotion${name[0]?.toUpperCase()}${name.slice(1)}`;
       // Share and RecordOutcome resolve every channel the version holds, so they read the catalog.
       const sharing = name === 'share' || name === 'recordOutcome';
-      return [name, sharing ? sharingFunction(stack, id, handler, base, catalog) : fn(stack, id, handler, base)];
+      return [
+        name,
+        sharing ? catalogFunction(stack, id, handler, base, catalog, SHARING_SIZE) : fn(stack, id, handler, base),
+      ];
     }),
   ) as Record<keyof PromotionTaskFunctions, SstFunction>;
   for (const f of [made.share, made.recordOutcome]) allowSharing(stack, f, catalog.organization.id);

@@ -1,11 +1,9 @@
-import { Duration } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import type { RetryPolicy } from '../../core/errors/retry.js';
 import type { PromotionPlan } from '../../core/promotion/types.js';
 import type { PromotionTaskFunctions } from './definition.js';
-import { invoke, TASK_STATES, withRetry } from './task-states.js';
+import { invoke, TASK_STATES, tokenTask } from './task-states.js';
 
 /**
  * A channel's soak: a task-token wait, not a Wait state, so it can end early. Its TimeoutSeconds is the channel's
@@ -46,21 +44,16 @@ export function soakStates(
   soakCheck.next(next.share);
   const choice = new sfn.Choice(scope, 'Soaks?').otherwise(next.share);
   for (const [channel, seconds] of soaking) {
-    const soak = withRetry(
-      new tasks.LambdaInvoke(scope, soakStateName(channel), {
-        lambdaFunction: fns.soakStart,
-        integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-        payload: sfn.TaskInput.fromObject({
-          taskToken: sfn.JsonPath.taskToken,
-          image: sfn.JsonPath.stringAt('$.image'),
-          version: sfn.JsonPath.stringAt('$.version'),
-          channel,
-          soakSeconds: seconds,
-        }),
-        taskTimeout: sfn.Timeout.duration(Duration.seconds(seconds)),
-        retryOnServiceExceptions: false,
+    const soak = tokenTask(
+      scope,
+      soakStateName(channel),
+      {
+        fn: fns.soakStart,
+        channel,
+        fields: { soakSeconds: seconds },
+        timeoutSeconds: seconds,
         resultPath: '$.soakEnded',
-      }),
+      },
       retry,
     );
     // The timeout is the soak elapsing: not a failure, the normal way on to SoakCheck.

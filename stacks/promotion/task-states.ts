@@ -53,3 +53,38 @@ export function invoke(
     policy,
   );
 }
+
+/**
+ * A task-token wait on one channel (an approval request, a soak): `fn` gets the token, the image, the version, the
+ * channel and `fields`, and the state waits until the token is answered or `timeoutSeconds` pass (States.Timeout).
+ */
+export function tokenTask(
+  scope: Construct,
+  id: string,
+  task: {
+    fn: IFunction;
+    channel: string;
+    fields: Record<string, unknown>;
+    timeoutSeconds: number;
+    resultPath: string;
+  },
+  policy: RetryPolicy,
+): tasks.LambdaInvoke {
+  return withRetry(
+    new tasks.LambdaInvoke(scope, id, {
+      lambdaFunction: task.fn,
+      integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      payload: sfn.TaskInput.fromObject({
+        taskToken: sfn.JsonPath.taskToken,
+        image: sfn.JsonPath.stringAt('$.image'),
+        version: sfn.JsonPath.stringAt('$.version'),
+        channel: task.channel,
+        ...task.fields,
+      }),
+      taskTimeout: sfn.Timeout.duration(Duration.seconds(task.timeoutSeconds)),
+      retryOnServiceExceptions: false,
+      resultPath: task.resultPath,
+    }),
+    policy,
+  );
+}
