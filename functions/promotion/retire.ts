@@ -1,20 +1,14 @@
 import * as z from 'zod';
 import { type RetentionResult, retireOutOfRetention } from '../lifecycle/retention.js';
 import { taskHandler } from './lambda.js';
-import { parseTaskInput } from './schemas.js';
+import { parseTaskInput, retentionSchema } from './schemas.js';
 
 const retireSchema = z.object({
   image: z.string().min(1),
   plan: z.object({
     image: z.string().min(1).optional(),
     retentionKeep: z.number().int().min(1),
-    retention: z
-      .object({
-        deleteAfterSeconds: z.number().int().min(0),
-        unpromotedGraceSeconds: z.number().int().min(0),
-        deprecateAfterSeconds: z.number().int().positive().optional(),
-      })
-      .optional(),
+    retention: retentionSchema.optional(),
     channels: z.array(z.object({ name: z.string() })),
   }),
 });

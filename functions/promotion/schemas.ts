@@ -28,17 +28,18 @@ export const channelStepSchema = z.object({
   }),
 });
 
+/** A plan's retention, in seconds (core/promotion/plan.ts). */
+export const retentionSchema = z.object({
+  deleteAfterSeconds: z.number().int().min(0),
+  unpromotedGraceSeconds: z.number().int().min(0),
+  deprecateAfterSeconds: z.number().int().positive().optional(),
+});
+
 export const planSchema = z.object({
   image: z.string().min(1),
   regions: z.array(z.string()).min(1),
   retentionKeep: z.number().int().min(1),
-  retention: z
-    .object({
-      deleteAfterSeconds: z.number().int().min(0),
-      unpromotedGraceSeconds: z.number().int().min(0),
-      deprecateAfterSeconds: z.number().int().positive().optional(),
-    })
-    .optional(),
+  retention: retentionSchema.optional(),
   parent: z.object({ image: z.string(), channel: z.string() }).optional(),
   channels: z.array(channelStepSchema),
 });

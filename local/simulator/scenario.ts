@@ -16,6 +16,19 @@ const sender = z.union([
   z.string().regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:.+$/, 'must be "ci", "goldsmith" or an IAM principal ARN'),
 ]);
 
+/** An approval decided the way an approver would: by signed link or a Slack button, as `by` or a raw Slack user. */
+const decision = <K extends 'approve' | 'reject'>(kind: K) =>
+  z.strictObject({
+    kind: z.literal(kind),
+    image: image.optional(),
+    channel: z.string().optional(),
+    by: z.string().min(1).optional(),
+    via: z.enum(['link', 'slack']).default('link'),
+    /** A raw Slack user id (someone the catalog may not map), instead of an approver's name. */
+    slackUser: z.string().min(1).optional(),
+    tamper: z.boolean().default(false),
+  });
+
 const kinds = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('base-image-release'),
@@ -36,25 +49,8 @@ const kinds = z.discriminatedUnion('kind', [
     high: z.number().int().min(0).default(0),
     medium: z.number().int().min(0).default(0),
   }),
-  z.strictObject({
-    kind: z.literal('approve'),
-    image: image.optional(),
-    channel: z.string().optional(),
-    by: z.string().min(1).optional(),
-    via: z.enum(['link', 'slack']).default('link'),
-    /** A raw Slack user id (someone the catalog may not map), instead of an approver's name. */
-    slackUser: z.string().min(1).optional(),
-    tamper: z.boolean().default(false),
-  }),
-  z.strictObject({
-    kind: z.literal('reject'),
-    image: image.optional(),
-    channel: z.string().optional(),
-    by: z.string().min(1).optional(),
-    via: z.enum(['link', 'slack']).default('link'),
-    slackUser: z.string().min(1).optional(),
-    tamper: z.boolean().default(false),
-  }),
+  decision('approve'),
+  decision('reject'),
   // A manual build through the operator endpoint, as the catalog's first operator principal (CONTRACTS.md).
   z.strictObject({ kind: z.literal('build'), image, reason: z.string().min(1).optional() }),
   // An extension: any operator request (events/operator-request.ts) as a principal; saved states journal these.
