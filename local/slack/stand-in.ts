@@ -1,76 +1,11 @@
-import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { slackSignature } from '../../core/promotion/slack-request.js';
+import { approvalMessage, type ButtonPress, buttonPressRequest, type SignedSlackRequest } from './buttons.js';
+import { BURST, type Channel, take } from './channels.js';
+import type { SlackStandInHooks, SlackStandInStats, StoredSlackMessage } from './types.js';
+import { workKey } from './work-key.js';
 
-/** A message as the stand-in keeps it: what was posted, where, and every update it received. */
-export interface StoredSlackMessage {
-  channel: string;
-  ts: string;
-  threadTs: string | undefined;
-  text: string;
-  blocks: unknown[];
-  /** Texts of earlier versions, oldest first (chat.update keeps the ts and replaces the content). */
-  history: string[];
-  postedAt: string;
-  broadcast: boolean;
-}
-
-/** What the stand-in counted, for the report. */
-export interface SlackStandInStats {
-  posted: number;
-  updated: number;
-  rateLimited: number;
-  refusedAuth: number;
-  /** Requests answered with a 5xx (an outage). */
-  failed: number;
-}
-
-/** How the stand-in answers while Slack is down: a 5xx, or 429 with a Retry-After. */
-export interface SlackOutageAnswer {
-  status: number;
-  retryAfterSeconds?: number | undefined;
-}
-
-/** What a refused request was about, so the simulator can tell when the same work finally went through. */
-export interface SlackStandInHooks {
-  /** Slack is down now: the answer to give (and the refusal is counted against the outage). */
-  outage?: () => SlackOutageAnswer | undefined;
-  onRefused?: (key: string) => void;
-  onAccepted?: (key: string) => void;
-}
-
-interface Channel {
-  id: string;
-  name: string;
-  messages: StoredSlackMessage[];
-  /** chat.postMessage's per-channel bucket: about one message per second, with short bursts. */
-  tokens: number;
-  refilledAt: number;
-}
-
-const BURST = 20;
-const PER_SECOND = 1;
-
-/**
- * One piece of work a request carries: the announcement a post carries (its first block's id), the message an update
- * edits, else the message's content (its thread aside: a late post may start one).
- */
-function workKey(url: string | undefined, chunks: Buffer[]): string {
-  let body: Record<string, unknown> = {};
-  try {
-    body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
-  } catch {
-    // not JSON: the key is the method alone
-  }
-  if (url?.endsWith('chat.update')) return `update ${String(body.ts)}`;
-  const first = Array.isArray(body.blocks) ? (body.blocks[0] as { block_id?: unknown } | undefined) : undefined;
-  if (typeof first?.block_id === 'string') return first.block_id;
-  return createHash('sha256')
-    .update(JSON.stringify([body.text, body.blocks]))
-    .digest('hex')
-    .slice(0, 24);
-}
+export type { SlackOutageAnswer, SlackStandInHooks, SlackStandInStats, StoredSlackMessage } from './types.js';
 
 /**
  * A local stand-in for Slack's Web API on a loopback port: chat.postMessage and chat.update with the bot token
@@ -177,7 +112,7 @@ export class SlackStandIn {
     }
     switch (method) {
       case 'chat.postMessage': {
-        if (!this.take(channel)) {
+        if (!take(channel, this.options.now())) {
           this.stats.rateLimited++;
           return answer(429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' });
         }
@@ -215,15 +150,6 @@ export class SlackStandIn {
     }
   }
 
-  private take(channel: Channel): boolean {
-    const now = this.options.now();
-    channel.tokens = Math.min(BURST, channel.tokens + ((now - channel.refilledAt) / 1000) * PER_SECOND);
-    channel.refilledAt = now;
-    if (channel.tokens < 1) return false;
-    channel.tokens -= 1;
-    return true;
-  }
-
   private nextTs(): string {
     this.seq++;
     return `${Math.floor(this.options.now() / 1000)}.${String(this.seq).padStart(6, '0')}`;
@@ -231,51 +157,20 @@ export class SlackStandIn {
 
   /** The message carrying the buttons of approval `approvalId`, while they are still there. */
   approvalMessage(approvalId: string): StoredSlackMessage | undefined {
-    return this.messages().find((m) =>
-      m.blocks.some(
-        (b) =>
-          typeof b === 'object' && b !== null && (b as { block_id?: string }).block_id === `approval:${approvalId}`,
-      ),
-    );
+    return approvalMessage(this.messages(), approvalId);
   }
 
   /**
-   * Builds the request Slack sends when `userId` presses Approve or Reject on an approval message: a form-encoded
-   * `block_actions` payload, timestamped now and signed with the signing secret (or a wrong one when `tamper`).
+   * Builds the signed `block_actions` request Slack sends when `userId` presses Approve or Reject on an approval
+   * message (`buttonPressRequest` in buttons.ts).
    * @returns undefined when the message has no such button (never posted, or already updated without buttons).
    */
-  pressButton(input: {
-    approvalId: string;
-    action: 'approve' | 'reject';
-    userId: string;
-    tamper?: boolean | undefined;
-  }): { body: string; headers: Record<string, string> } | undefined {
-    const message = this.approvalMessage(input.approvalId);
-    const actions = message?.blocks.find(
-      (b): b is { elements: { action_id: string; value: string }[] } =>
-        typeof b === 'object' && b !== null && (b as { block_id?: string }).block_id === `approval:${input.approvalId}`,
-    );
-    const button = actions?.elements.find((e) => e.action_id === `goldsmith_${input.action}`);
-    if (!message || !button) return undefined;
-    const payload = {
-      type: 'block_actions',
-      user: { id: input.userId, username: input.userId.toLowerCase(), team_id: 'T00000001' },
-      api_app_id: 'A00000001',
-      container: { type: 'message', message_ts: message.ts, channel_id: message.channel, is_ephemeral: false },
-      channel: { id: message.channel },
-      actions: [{ type: 'button', action_id: button.action_id, value: button.value, action_ts: `${this.nextTs()}` }],
-      response_url: `${this.url}response/${message.ts}`,
-    };
-    const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-    const timestamp = String(Math.floor(this.options.now() / 1000));
-    const secret = input.tamper ? `${this.options.signingSecret}-tampered` : this.options.signingSecret;
-    return {
-      body,
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        'x-slack-request-timestamp': timestamp,
-        'x-slack-signature': slackSignature(secret, timestamp, body),
-      },
-    };
+  pressButton(input: ButtonPress): SignedSlackRequest | undefined {
+    return buttonPressRequest(this.approvalMessage(input.approvalId), input, {
+      url: this.url,
+      signingSecret: this.options.signingSecret,
+      now: () => this.options.now(),
+      nextTs: () => this.nextTs(),
+    });
   }
 }
