@@ -1,3 +1,4 @@
+import { AUTO_SCALING_GRANT_OPERATIONS } from '../../core/sharing/key-grants.js';
 import type { KmsCaller, KmsFake } from './kms.js';
 
 /**
@@ -18,23 +19,6 @@ export const LAUNCH_ACTIONS = [
   'kms:ReEncryptFrom',
   'kms:ReEncryptTo',
   'kms:Decrypt',
-] as const;
-
-/**
- * The grant a member account gives its EC2 Auto Scaling service-linked role on a key of another account: Auto
- * Scaling's role has no access to customer managed keys of its own, and a cross-account key needs a grant created
- * from the account that owns the Auto Scaling group
- * (https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html, example 2).
- */
-export const AUTO_SCALING_GRANT_OPERATIONS = [
-  'Encrypt',
-  'Decrypt',
-  'ReEncryptFrom',
-  'ReEncryptTo',
-  'GenerateDataKey',
-  'GenerateDataKeyWithoutPlaintext',
-  'DescribeKey',
-  'CreateGrant',
 ] as const;
 
 /** The service-linked role EC2 Auto Scaling launches with, in `account`. */

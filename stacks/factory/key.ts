@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct, IDependable } from 'constructs';
+import { AUTO_SCALING_GRANT_OPERATIONS } from '../../core/sharing/key-grants.js';
 import { amiKeyAliasName } from '../names.js';
 import { createKeyReplicas, replicaKeyArn } from './replicas.js';
 
@@ -64,21 +65,6 @@ export function createAmiKey(scope: Construct, props: AmiKeyProps): AmiKey {
 const AUTO_SCALING_ROLE_OF_CALLER =
   // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, resolved by KMS per request
   'arn:*:iam::${aws:PrincipalAccount}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling*';
-
-/**
- * The operations of the grant a member account gives its Auto Scaling role on a cross-account key, as AWS's
- * example 2 lists them: https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html
- */
-export const AUTO_SCALING_GRANT_OPERATIONS = [
-  'Encrypt',
-  'Decrypt',
-  'ReEncryptFrom',
-  'ReEncryptTo',
-  'GenerateDataKey',
-  'GenerateDataKeyWithoutPlaintext',
-  'DescribeKey',
-  'CreateGrant',
-];
 
 /**
  * The AMI key policy. Members of the organization (every principal whose account is in it, `aws:PrincipalOrgID`)

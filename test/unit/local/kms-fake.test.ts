@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { App, Stack } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUTO_SCALING_GRANT_OPERATIONS } from '../../../core/sharing/key-grants.js';
 import { type KmsCaller, KmsFake, kmsContext } from '../../../local/fakes/kms.js';
 import {
-  AUTO_SCALING_GRANT_OPERATIONS,
   autoScalingGrantRefusal,
   autoScalingRole,
   autoScalingRoleArn,
