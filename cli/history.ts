@@ -6,13 +6,13 @@ import { UsageError } from './usage.js';
 
 const HELP = `usage: goldsmith history IMAGE [--channel C] (--stage STAGE | --local DIR) [--json]
 
-The ledger's story of an image: builds with trigger and reason, skipped triggers and why, approvals, outcomes with
-who and why, grants, pipeline events.
+The ledger's story of an image: builds with trigger and reason, skipped triggers and why, approvals, soaks (and
+who ended one early), outcomes with who and why, grants, pipeline events.
   --channel C       only what concerns channel C (and the builds)
 ${TARGET_HELP}`;
 
 export const command: Command = {
-  summary: "an image's story from the ledger: builds, decisions, approvals, outcomes, grants",
+  summary: "an image's story from the ledger: builds, decisions, approvals, soaks, outcomes, grants",
   async run(args) {
     const parsed = await operatorOptions(args, { channel: { type: 'string' } }, 1);
     if (parsed.help) {

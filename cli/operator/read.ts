@@ -138,6 +138,11 @@ export function historyOf(items: readonly LedgerItem[], channel?: string): Histo
       const regions = Array.isArray(i.regions) ? i.regions.join(', ') : '';
       const counts = (i.counts ?? {}) as { ous?: number; accounts?: number };
       add(str(i.at), `granted in ${regions} to ${counts.ous ?? 0} OU(s), ${counts.accounts ?? 0} account(s)`);
+    } else if (sk.startsWith('SOAK#')) {
+      add(str(i.startedAt), `soak started, ends ${str(i.until)}`);
+      if (i.state === 'ended-early') {
+        add(str(i.endedAt), `soak ended early by ${str(i.endedBy)}${str(i.reason) ? `: ${str(i.reason)}` : ''}`);
+      }
     } else if (sk.startsWith('PIPELINE#')) {
       add(str(i.at), `pipeline event: ${str(i.event)}`);
     } else if (sk.startsWith('REVOKE-AT#')) {

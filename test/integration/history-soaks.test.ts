@@ -1,0 +1,58 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readImagePartition } from '../../aws/image-partition.js';
+import { markSoakEndedEarly, recordSoak } from '../../aws/promotion-soaks.js';
+import { historyOf } from '../../cli/operator/read.js';
+import { createLedgerTable, localLedgerClient, useLocalDynamo } from '../helpers/ledger-table.js';
+
+const TABLE = 'ledger-history-soaks';
+const dynamo = useLocalDynamo();
+
+const soak = (version: string, channel: string, startedAt: string, until: string) => ({
+  image: 'base',
+  version,
+  channel,
+  taskToken: `token-${version}-${channel}`,
+  startedAt,
+  until,
+});
+
+beforeAll(async () => {
+  process.env.LEDGER_TABLE = TABLE;
+  await createLedgerTable(localLedgerClient(dynamo.endpoint), TABLE);
+  // One soak that ran its course, one an operator's `promote` ended early, as the functions write them.
+  await recordSoak(soak('1.0.0/1', 'staging', '2027-01-14T06:00:00.000Z', '2027-01-17T06:00:00.000Z'));
+  const early = soak('1.0.0/2', 'staging', '2027-02-11T06:00:00.000Z', '2027-02-14T06:00:00.000Z');
+  await recordSoak(early);
+  await markSoakEndedEarly(early, 'alice', '2027-02-12T09:30:00.000Z', 'hotfix for CVE-2027-0001');
+});
+
+describe('goldsmith history', () => {
+  it('lists each soak, and who ended one early and why, at the time it happened', async () => {
+    const entries = historyOf(await readImagePartition('base'));
+
+    expect(entries).toEqual([
+      {
+        at: '2027-01-14T06:00:00.000Z',
+        version: '1.0.0/1',
+        channel: 'staging',
+        what: 'soak started, ends 2027-01-17T06:00:00.000Z',
+      },
+      {
+        at: '2027-02-11T06:00:00.000Z',
+        version: '1.0.0/2',
+        channel: 'staging',
+        what: 'soak started, ends 2027-02-14T06:00:00.000Z',
+      },
+      {
+        at: '2027-02-12T09:30:00.000Z',
+        version: '1.0.0/2',
+        channel: 'staging',
+        what: 'soak ended early by alice: hotfix for CVE-2027-0001',
+      },
+    ]);
+  });
+
+  it('leaves the soaks out when another channel is asked for', async () => {
+    expect(historyOf(await readImagePartition('base'), 'prod')).toEqual([]);
+  });
+});
