@@ -4,35 +4,15 @@ import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, TaskTimedOut
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resetApprovalSecret } from '../../aws/approval-secret.js';
-import { type ApprovalLinkClaims, approvalIdFor, approvalLink } from '../../core/promotion/approval-link.js';
+import { type ApprovalLinkClaims, approvalLink } from '../../core/promotion/approval-link.js';
 import { approvalCallback } from '../../functions/approval-callback.js';
 import { functionUrlGet } from '../../local/simulator/function-url.js';
+import { approvalEnv, approvalItem, LINK_SECRET, linkClaims, TOKEN } from './approval-fixtures.js';
 
-const SECRET = 's'.repeat(64);
-const TOKEN = `AQCEAAAAKgAAAA${'x'.repeat(600)}`;
-const claims = (over: Partial<ApprovalLinkClaims> = {}): ApprovalLinkClaims => ({
-  id: approvalIdFor(TOKEN),
-  image: 'base',
-  version: '1.0.0/3',
-  channel: 'prod',
-  decision: 'approve',
-  by: 'ops-lead',
-  expires: Math.floor(Date.now() / 1000) + 3600,
-  ...over,
-});
+const claims = (over: Partial<ApprovalLinkClaims> = {}): ApprovalLinkClaims => linkClaims(TOKEN, over);
 
 /** A function-URL request for a link, from a documentation address so refusals can be traced to it. */
 const requestFor = (link: string) => functionUrlGet(link, '203.0.113.9');
-
-const approvalItem = {
-  image: 'base',
-  version: '1.0.0/3',
-  channel: 'prod',
-  approvalId: approvalIdFor(TOKEN),
-  taskToken: TOKEN,
-  approvers: ['ops-lead', 'security-reviewer'],
-};
 
 describe('approvalCallback', () => {
   const ddb = mockClient(DynamoDBDocumentClient);
@@ -40,10 +20,8 @@ describe('approvalCallback', () => {
   const secrets = mockClient(SecretsManagerClient);
 
   beforeEach(() => {
-    process.env.LEDGER_TABLE = 'ledger';
-    process.env.APPROVAL_SECRET_NAME = 'goldsmith/test/approval-links';
-    resetApprovalSecret();
-    secrets.on(GetSecretValueCommand).resolves({ SecretString: SECRET });
+    approvalEnv();
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: LINK_SECRET });
     ddb.on(GetCommand).resolves({ Item: approvalItem });
     ddb.on(UpdateCommand).resolves({});
     ddb.on(PutCommand).resolves({});
@@ -58,7 +36,7 @@ describe('approvalCallback', () => {
   });
 
   it('approves with the stored task token and records who and when', async () => {
-    const response = await approvalCallback(requestFor(approvalLink('https://cb.example/', claims(), SECRET)));
+    const response = await approvalCallback(requestFor(approvalLink('https://cb.example/', claims(), LINK_SECRET)));
 
     expect(response.statusCode).toBe(200);
     const output = JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input.output ?? '{}');
@@ -71,7 +49,11 @@ describe('approvalCallback', () => {
   });
 
   it('rejects with SendTaskFailure error Rejected naming the approver', async () => {
-    const link = approvalLink('https://cb.example/', claims({ decision: 'reject', by: 'security-reviewer' }), SECRET);
+    const link = approvalLink(
+      'https://cb.example/',
+      claims({ decision: 'reject', by: 'security-reviewer' }),
+      LINK_SECRET,
+    );
 
     const response = await approvalCallback(requestFor(link));
 
@@ -95,7 +77,7 @@ describe('approvalCallback', () => {
   });
 
   it('answers 410 to an expired link and sends nothing', async () => {
-    const link = approvalLink('https://cb.example/', claims({ expires: 1_000 }), SECRET);
+    const link = approvalLink('https://cb.example/', claims({ expires: 1_000 }), LINK_SECRET);
 
     const response = await approvalCallback(requestFor(link));
 
@@ -106,7 +88,7 @@ describe('approvalCallback', () => {
   it('answers 409 when the approval was already decided', async () => {
     ddb.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'decided', $metadata: {} }));
 
-    const response = await approvalCallback(requestFor(approvalLink('https://cb.example/', claims(), SECRET)));
+    const response = await approvalCallback(requestFor(approvalLink('https://cb.example/', claims(), LINK_SECRET)));
 
     expect(response.statusCode).toBe(409);
     expect(sfn).not.toHaveReceivedCommand(SendTaskSuccessCommand);
@@ -115,16 +97,16 @@ describe('approvalCallback', () => {
   it('throws when SendTaskSuccess fails, and does not mark the decision sent', async () => {
     sfn.on(SendTaskSuccessCommand).rejects(new TaskTimedOut({ message: 'Task Timed Out', $metadata: {} }));
 
-    await expect(approvalCallback(requestFor(approvalLink('https://cb.example/', claims(), SECRET)))).rejects.toThrow(
-      'Task Timed Out',
-    );
+    await expect(
+      approvalCallback(requestFor(approvalLink('https://cb.example/', claims(), LINK_SECRET))),
+    ).rejects.toThrow('Task Timed Out');
     expect(ddb).not.toHaveReceivedCommandWith(UpdateCommand, { UpdateExpression: 'SET sentAt = :at' });
   });
 
   it('refuses a link for an approval request that does not exist', async () => {
     ddb.on(GetCommand).resolves({});
 
-    const response = await approvalCallback(requestFor(approvalLink('https://cb.example/', claims(), SECRET)));
+    const response = await approvalCallback(requestFor(approvalLink('https://cb.example/', claims(), LINK_SECRET)));
 
     expect(response.statusCode).toBe(404);
     expect(sfn).not.toHaveReceivedCommand(SendTaskSuccessCommand);

@@ -9,15 +9,14 @@ import {
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resetApprovalSecret } from '../../aws/approval-secret.js';
 import { getApproval, recordApprovalRequest } from '../../aws/promotion-approvals.js';
 import { approvalIdFor, approvalLink } from '../../core/promotion/approval-link.js';
 import { approvalCallback } from '../../functions/approval-callback.js';
 import { deliverRecordedDecisions } from '../../functions/reconcile-approvals.js';
 import { functionUrlGet } from '../../local/simulator/function-url.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
+import { approvalEnv, LINK_SECRET, linkClaims } from './approval-fixtures.js';
 
-const SECRET = 's'.repeat(64);
 const TOKEN = `AQCEAAAAKgAAAA${'t'.repeat(600)}`;
 const unavailable = () =>
   new SFNServiceException({
@@ -45,20 +44,7 @@ async function waitingApproval(): Promise<void> {
   });
 }
 
-const approveLink = () =>
-  approvalLink(
-    'https://cb.example/',
-    {
-      id: approvalIdFor(TOKEN),
-      image: 'base',
-      version: '1.0.0/3',
-      channel: 'prod',
-      decision: 'approve',
-      by: 'ops-lead',
-      expires: Math.floor(Date.now() / 1000) + 3600,
-    },
-    SECRET,
-  );
+const approveLink = () => approvalLink('https://cb.example/', linkClaims(TOKEN), LINK_SECRET);
 
 describe('an approval answered while Step Functions is unavailable', () => {
   const sfn = mockClient(SFNClient);
@@ -66,11 +52,9 @@ describe('an approval answered while Step Functions is unavailable', () => {
   const secrets = mockClient(SecretsManagerClient);
 
   beforeEach(async () => {
-    process.env.LEDGER_TABLE = 'ledger';
+    approvalEnv();
     process.env.NOTIFY_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:notify';
-    process.env.APPROVAL_SECRET_NAME = 'goldsmith/test/approval-links';
-    resetApprovalSecret();
-    secrets.on(GetSecretValueCommand).resolves({ SecretString: SECRET });
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: LINK_SECRET });
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
     await waitingApproval();
   });
@@ -116,19 +100,7 @@ describe('an approval answered while Step Functions is unavailable', () => {
 
   it('delivers a rejection as SendTaskFailure Rejected naming the approver', async () => {
     sfn.on(SendTaskFailureCommand).rejects(unavailable());
-    const rejectLink = approvalLink(
-      'https://cb.example/',
-      {
-        id: approvalIdFor(TOKEN),
-        image: 'base',
-        version: '1.0.0/3',
-        channel: 'prod',
-        decision: 'reject',
-        by: 'ops-lead',
-        expires: Math.floor(Date.now() / 1000) + 3600,
-      },
-      SECRET,
-    );
+    const rejectLink = approvalLink('https://cb.example/', linkClaims(TOKEN, { decision: 'reject' }), LINK_SECRET);
     expect((await approvalCallback(functionUrlGet(rejectLink))).statusCode).toBe(202);
     sfn.reset();
     sfn.on(SendTaskFailureCommand).resolves({});

@@ -5,25 +5,15 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resetApprovalSecret } from '../../aws/approval-secret.js';
 import { configureSlack } from '../../aws/slack.js';
 import { approvalIdFor, approvalLink } from '../../core/promotion/approval-link.js';
 import { slackSignature } from '../../core/promotion/slack-request.js';
 import { approvalCallback } from '../../functions/approval-callback.js';
 import { functionUrlGet, functionUrlPost } from '../../local/simulator/function-url.js';
+import { approvalEnv, approvalItem, LINK_SECRET, linkClaims, TOKEN } from './approval-fixtures.js';
 
 const SIGNING_SECRET = 'slack-signing-secret-0123456789abcdef';
-const LINK_SECRET = 's'.repeat(64);
-const TOKEN = `AQCEAAAAKgAAAA${'x'.repeat(600)}`;
 const APPROVAL_ID = approvalIdFor(TOKEN);
-const approvalItem = {
-  image: 'base',
-  version: '1.0.0/3',
-  channel: 'prod',
-  approvalId: APPROVAL_ID,
-  taskToken: TOKEN,
-  approvers: ['ops-lead', 'security-reviewer'],
-};
 
 /** The body Slack sends when `user` presses a button of the prod approval. */
 function pressBody(user: string, action: 'approve' | 'reject' = 'approve'): string {
@@ -53,6 +43,10 @@ const sfn = mockClient(SFNClient);
 const secrets = mockClient(SecretsManagerClient);
 const sns = mockClient(SNSClient);
 
+afterEach(() => {
+  for (const m of [ddb, sfn, secrets, sns]) m.reset();
+});
+
 describe('approvalCallback from Slack', () => {
   const seen = new Set<string>();
 
@@ -64,12 +58,10 @@ describe('approvalCallback from Slack', () => {
       .map((i) => i?.reason);
 
   beforeEach(() => {
-    process.env.LEDGER_TABLE = 'ledger';
-    process.env.APPROVAL_SECRET_NAME = 'goldsmith/test/approval-links';
+    approvalEnv();
     process.env.SLACK_SECRET_NAME = 'goldsmith/slack';
     process.env.NOTIFY_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:notify';
     process.env.SLACK_APPROVERS = JSON.stringify({ U0OPSLEAD: 'ops-lead', U0DEVLEAD: 'dev-lead' });
-    resetApprovalSecret();
     configureSlack({});
     secrets
       .on(GetSecretValueCommand, { SecretId: 'goldsmith/slack' })
@@ -92,10 +84,6 @@ describe('approvalCallback from Slack', () => {
   });
 
   afterEach(() => {
-    ddb.reset();
-    sfn.reset();
-    secrets.reset();
-    sns.reset();
     seen.clear();
   });
 
@@ -175,37 +163,16 @@ describe('approvalCallback from Slack', () => {
 
 describe('approvalCallback from an email link, single use', () => {
   beforeEach(() => {
-    process.env.LEDGER_TABLE = 'ledger';
-    process.env.APPROVAL_SECRET_NAME = 'goldsmith/test/approval-links';
+    approvalEnv();
     process.env.NOTIFY_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:notify';
-    resetApprovalSecret();
     secrets.on(GetSecretValueCommand).resolves({ SecretString: LINK_SECRET });
     ddb.on(PutCommand).resolves({});
     sfn.on(SendTaskSuccessCommand).resolves({});
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
   });
 
-  afterEach(() => {
-    ddb.reset();
-    sfn.reset();
-    secrets.reset();
-    sns.reset();
-  });
-
   const link = (expires: number) =>
-    approvalLink(
-      'https://callback.example/',
-      {
-        id: APPROVAL_ID,
-        image: 'base',
-        version: '1.0.0/3',
-        channel: 'prod',
-        decision: 'approve',
-        by: 'ops-lead',
-        expires,
-      },
-      LINK_SECRET,
-    );
+    approvalLink('https://callback.example/', linkClaims(TOKEN, { expires }), LINK_SECRET);
 
   it('refuses a replayed link once the decision was sent, recording the refusal', async () => {
     ddb

@@ -32,7 +32,7 @@ import { afterEach, beforeEach } from 'vitest';
 import { documentClient } from '../../aws/clients.js';
 import { pointerPrincipals } from '../../core/promotion/consumer-access.js';
 import { batchGetThroughGetMocks } from '../helpers/batch-get-mock.js';
-import { AMIS, catalog, ORGANIZATION } from './promotion-fixtures.js';
+import { AMIS, catalog, ORGANIZATION, OU } from './promotion-fixtures.js';
 
 /**
  * Shared fixtures of the lifecycle handler tests: one mock per client (mockClient stubs the prototype, so each test
@@ -53,17 +53,17 @@ export const mocks = {
 export const NOW = new Date('2027-03-01T10:00:30Z');
 export const arnOf = (v: string) => `arn:aws:imagebuilder:us-east-1:111122223333:image/goldsmith-base-3f9a2c1d/${v}`;
 export const amisOf = (n: number) => AMIS.map((a) => ({ ...a, imageId: `ami-0${String(n).repeat(16)}` }));
-export const OU = (ou: string) => `arn:aws:organizations::999988887777:ou/o-a1b2c3d4e5/${ou}`;
 /** The launch permission every AMI carries before the lifecycle acts (the dev OU's grant). */
 export const DEV_GRANT = { OrganizationalUnitArn: OU('ou-x1y2-dev00001') };
 export const SNAPSHOT = 'snap-0123456789abcdef0';
 
-/** The ledger of `base` (and of its child `hardened`) as Query answers it, by sort-key prefix. */
+/** The ledger of `base` (and of its child `hardened`) as Query answers it, by prefix, with base's `pointers`. */
 export function ledger(items: {
   builds?: Record<string, unknown>[];
   outcomes?: Record<string, unknown>[];
   revocations?: Record<string, unknown>[];
   childBuilds?: Record<string, unknown>[];
+  pointers?: Record<string, string>;
 }) {
   const query = (pk: string, prefix: string, Items: Record<string, unknown>[]) =>
     mocks.ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix } }).resolves({ Items });
@@ -71,6 +71,7 @@ export function ledger(items: {
   query('IMAGE#base', 'PROMOTION#', items.outcomes ?? []);
   query('IMAGE#base', 'REVOCATION#', items.revocations ?? []);
   query('IMAGE#hardened', 'BUILD#', items.childBuilds ?? []);
+  for (const [channel, version] of Object.entries(items.pointers ?? {})) pointer(channel, version);
 }
 
 export const build = (v: string, extra: Record<string, unknown> = {}) => ({
@@ -88,10 +89,27 @@ export const promoted = (v: string, channel: string, at: string, n: number) => (
   amis: amisOf(n),
 });
 
-export const pointer = (channel: string, version: string) =>
+/** `base`'s `channel` pointer naming `version`, as GetItem answers it. */
+function pointer(channel: string, version: string): void {
   mocks.ddb
     .on(GetCommand, { Key: { pk: 'IMAGE#base', sk: `CHANNEL#${channel}` } })
     .resolves({ Item: { channel, version, amis: [] } });
+}
+
+/** base 1.0.0/1 then 1.0.0/2 on dev and staging, both pointers on 1.0.0/2, and hardened's `childBuilds`. */
+export function baseOnDevAndStaging(childBuilds: Record<string, unknown>[]): void {
+  ledger({
+    builds: [build('1.0.0/1'), build('1.0.0/2')],
+    outcomes: [
+      promoted('1.0.0/1', 'dev', '2027-02-01T00:00:00Z', 1),
+      promoted('1.0.0/1', 'staging', '2027-02-02T00:00:00Z', 1),
+      promoted('1.0.0/2', 'dev', '2027-02-20T00:00:00Z', 2),
+      promoted('1.0.0/2', 'staging', '2027-02-21T00:00:00Z', 2),
+    ],
+    childBuilds,
+    pointers: { dev: '1.0.0/2', staging: '1.0.0/2' },
+  });
+}
 
 /** RAM's answers: one share per channel, which holds every parameter and principal asked about, ASSOCIATED. */
 function pointerShares(): void {
@@ -159,12 +177,13 @@ export function resetLifecycleWorld(): void {
 
 /**
  * The set-up every lifecycle handler test file shares: each test starts from `lifecycleWorld()` (then `world`, the
- * file's own answers, if given) and every mock is reset after it.
+ * file's own answers, if given) and every mock is reset after it. Returns the mocks.
  */
-export function useLifecycleWorld(world?: () => void): void {
+export function useLifecycleWorld(world?: () => void): typeof mocks {
   beforeEach(() => {
     lifecycleWorld();
     world?.();
   });
   afterEach(resetLifecycleWorld);
+  return mocks;
 }

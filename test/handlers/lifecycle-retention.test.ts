@@ -8,31 +8,18 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { applyRetention, retireOutOfRetention } from '../../functions/lifecycle/retention.js';
-import {
-  amisOf,
-  arnOf,
-  build,
-  DEV_GRANT,
-  ledger,
-  mocks,
-  NOW,
-  pointer,
-  promoted,
-  useLifecycleWorld,
-} from './lifecycle-fixtures.js';
+import { amisOf, arnOf, build, DEV_GRANT, ledger, NOW, promoted, useLifecycleWorld } from './lifecycle-fixtures.js';
 import { basePlan } from './promotion-fixtures.js';
 
-const { ddb, ec2, imagebuilder, sns } = mocks;
-
-useLifecycleWorld();
+const { ddb, ec2, imagebuilder, sns } = useLifecycleWorld();
 
 describe('retireOutOfRetention', () => {
   it('deprecates from the next minute and marks retired the versions beyond keep, sparing the pointer', async () => {
     ledger({
       builds: ['1.0.0/1', '1.0.0/2', '1.0.0/3', '1.0.0/4', '1.0.0/5'].map((v) => build(v)),
       outcomes: [1, 2, 3, 4, 5].map((n) => promoted(`1.0.0/${n}`, 'dev', `2027-01-0${n}T00:00:00Z`, n)),
+      pointers: { prod: '1.0.0/1' },
     });
-    pointer('prod', '1.0.0/1');
 
     const result = await retireOutOfRetention({ plan: { ...basePlan, retentionKeep: 3 }, now: NOW });
 
@@ -58,8 +45,8 @@ describe('retireOutOfRetention', () => {
     ledger({
       builds: ['1.0.0/1', '1.0.0/2'].map((v) => build(v)),
       outcomes: [1, 2].map((n) => promoted(`1.0.0/${n}`, 'dev', `2027-01-0${n}T00:00:00Z`, n)),
+      pointers: { dev: '1.0.0/2' },
     });
-    pointer('dev', '1.0.0/2');
 
     await retireOutOfRetention({ plan: { ...basePlan, retentionKeep: 1 }, now: NOW });
 
@@ -77,11 +64,11 @@ describe('applyRetention', () => {
   const retired = (v: string, n: number, at: string) => ({
     builds: [build(v, { retiredAt: at }), build('1.0.0/9')],
     outcomes: [promoted(v, 'dev', '2027-01-01T00:00:00Z', n), promoted('1.0.0/9', 'dev', '2027-02-01T00:00:00Z', 9)],
+    pointers: { dev: '1.0.0/9' },
   });
 
   it('deregisters a version retired deleteAfter ago with its snapshots in every region, then deletes its image', async () => {
     ledger(retired('1.0.0/1', 1, '2027-01-20T00:00:00Z'));
-    pointer('dev', '1.0.0/9');
 
     const result = await applyRetention({ plan: { ...basePlan, retentionKeep: 1 }, children: ['hardened'], now: NOW });
 
@@ -109,7 +96,6 @@ describe('applyRetention', () => {
       ...retired('1.0.0/1', 1, '2027-01-20T00:00:00Z'),
       childBuilds: [{ sk: 'BUILD#1.0.0/4', parent: { image: 'base', channel: 'staging', buildVersion: '1.0.0/1' } }],
     });
-    pointer('dev', '1.0.0/9');
 
     const result = await applyRetention({ plan: { ...basePlan, retentionKeep: 1 }, children: ['hardened'], now: NOW });
 
@@ -119,7 +105,6 @@ describe('applyRetention', () => {
 
   it('waits out deleteAfter: a version retired 29 days ago stays', async () => {
     ledger(retired('1.0.0/1', 1, '2027-01-31T10:00:31Z'));
-    pointer('dev', '1.0.0/9');
 
     const result = await applyRetention({ plan: { ...basePlan, retentionKeep: 1 }, children: [], now: NOW });
 

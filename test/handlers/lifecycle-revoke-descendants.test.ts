@@ -7,20 +7,10 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import { describe, expect, it } from 'vitest';
 import type { PromotionPlan } from '../../core/promotion/types.js';
 import { revokeVersion } from '../../functions/lifecycle/revoke.js';
-import {
-  amisOf,
-  build,
-  DEV_GRANT,
-  ledger,
-  mocks,
-  NOW,
-  pointer,
-  promoted,
-  useLifecycleWorld,
-} from './lifecycle-fixtures.js';
+import { amisOf, baseOnDevAndStaging, DEV_GRANT, NOW, promoted, useLifecycleWorld } from './lifecycle-fixtures.js';
 import { plans } from './promotion-fixtures.js';
 
-const { ddb, ec2, bus, sns, imagebuilder } = mocks;
+const { ddb, ec2, bus, sns, imagebuilder } = useLifecycleWorld(world);
 const HARDENED_ARN = (v: string) =>
   `arn:aws:imagebuilder:us-east-1:111122223333:image/goldsmith-hardened-77aa01bc/${v}`;
 const REASON = 'parent base 1.0.0/2 revoked: CVE-2027-0001';
@@ -30,29 +20,20 @@ const request = { image: 'base', version: '1.0.0/2', reason: 'CVE-2027-0001', by
 
 /** base 1.0.0/2 on dev and staging; hardened 1.0.0/7 built on it, on hardened's staging after 1.0.0/6 (on base 1.0.0/1). */
 function world(): void {
-  ledger({
-    builds: [build('1.0.0/1'), build('1.0.0/2')],
-    outcomes: [
-      promoted('1.0.0/1', 'dev', '2027-02-01T00:00:00Z', 1),
-      promoted('1.0.0/1', 'staging', '2027-02-02T00:00:00Z', 1),
-      promoted('1.0.0/2', 'dev', '2027-02-20T00:00:00Z', 2),
-      promoted('1.0.0/2', 'staging', '2027-02-21T00:00:00Z', 2),
-    ],
-    childBuilds: [
-      {
-        sk: 'BUILD#1.0.0/6',
-        buildVersionArn: HARDENED_ARN('1.0.0/6'),
-        status: 'AVAILABLE',
-        parent: { image: 'base', channel: 'staging', buildVersion: '1.0.0/1' },
-      },
-      {
-        sk: 'BUILD#1.0.0/7',
-        buildVersionArn: HARDENED_ARN('1.0.0/7'),
-        status: 'AVAILABLE',
-        parent: { image: 'base', channel: 'staging', buildVersion: '1.0.0/2' },
-      },
-    ],
-  });
+  baseOnDevAndStaging([
+    {
+      sk: 'BUILD#1.0.0/6',
+      buildVersionArn: HARDENED_ARN('1.0.0/6'),
+      status: 'AVAILABLE',
+      parent: { image: 'base', channel: 'staging', buildVersion: '1.0.0/1' },
+    },
+    {
+      sk: 'BUILD#1.0.0/7',
+      buildVersionArn: HARDENED_ARN('1.0.0/7'),
+      status: 'AVAILABLE',
+      parent: { image: 'base', channel: 'staging', buildVersion: '1.0.0/2' },
+    },
+  ]);
   ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'IMAGE#hardened', ':prefix': 'PROMOTION#' } }).resolves({
     Items: [
       promoted('1.0.0/6', 'staging', '2027-02-03T00:00:00Z', 6),
@@ -62,8 +43,6 @@ function world(): void {
   ddb
     .on(GetCommand, { Key: { pk: 'IMAGE#hardened', sk: 'CHANNEL#staging' } })
     .resolves({ Item: { channel: 'staging', version: '1.0.0/7', amis: [] } });
-  pointer('dev', '1.0.0/2');
-  pointer('staging', '1.0.0/2');
   imagebuilder.on(GetImageCommand).resolves({});
 }
 
@@ -81,8 +60,6 @@ const busEntries = () =>
       const d = JSON.parse(e.Detail ?? '{}') as { image: string; version?: string };
       return `${e.DetailType} ${d.image}${d.version ? ` ${d.version}` : ''}`;
     });
-
-useLifecycleWorld(world);
 
 describe('revokeVersion with revocation.descendants: revoke', () => {
   it('revokes the child version built on the revoked one, rolls its channel back, then rebuilds the child', async () => {

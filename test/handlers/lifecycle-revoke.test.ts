@@ -18,37 +18,25 @@ import { publish } from '../../functions/promotion/publish.js';
 import {
   amisOf,
   arnOf,
+  baseOnDevAndStaging,
   build,
   DEV_GRANT,
   ledger,
-  mocks,
   NOW,
-  pointer,
   promoted,
   useLifecycleWorld,
 } from './lifecycle-fixtures.js';
 import { channelItem, plans } from './promotion-fixtures.js';
 
-const { ddb, ec2, ssm, bus, sns, ram } = mocks;
+const { ddb, ec2, ssm, bus, sns, ram } = useLifecycleWorld();
 const conditionFailed = () =>
   new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 
-useLifecycleWorld();
-
 describe('revokeVersion', () => {
   it('rolls every pointer naming it back, deprecates it now and asks for the children rebuild', async () => {
-    ledger({
-      builds: [build('1.0.0/1'), build('1.0.0/2')],
-      outcomes: [
-        promoted('1.0.0/1', 'dev', '2027-02-01T00:00:00Z', 1),
-        promoted('1.0.0/1', 'staging', '2027-02-02T00:00:00Z', 1),
-        promoted('1.0.0/2', 'dev', '2027-02-20T00:00:00Z', 2),
-        promoted('1.0.0/2', 'staging', '2027-02-21T00:00:00Z', 2),
-      ],
-      childBuilds: [{ sk: 'BUILD#1.0.0/7', parent: { image: 'base', channel: 'staging', buildVersion: '1.0.0/2' } }],
-    });
-    pointer('dev', '1.0.0/2');
-    pointer('staging', '1.0.0/2');
+    baseOnDevAndStaging([
+      { sk: 'BUILD#1.0.0/7', parent: { image: 'base', channel: 'staging', buildVersion: '1.0.0/2' } },
+    ]);
 
     const result = await revokeVersion(
       { image: 'base', version: '1.0.0/2', reason: 'CVE-2027-0001', by: 'ops-lead', at: NOW },
@@ -122,8 +110,11 @@ describe('revokeVersion', () => {
   });
 
   it('withdraws a pointer when no earlier launchable version was promoted to its channel', async () => {
-    ledger({ builds: [build('1.0.0/1')], outcomes: [promoted('1.0.0/1', 'dev', '2027-02-01T00:00:00Z', 1)] });
-    pointer('dev', '1.0.0/1');
+    ledger({
+      builds: [build('1.0.0/1')],
+      outcomes: [promoted('1.0.0/1', 'dev', '2027-02-01T00:00:00Z', 1)],
+      pointers: { dev: '1.0.0/1' },
+    });
 
     const result = await revokeVersion(
       { image: 'base', version: '1.0.0/1', reason: 'bad', by: 'ops-lead', at: NOW },
@@ -178,8 +169,7 @@ describe('revokeVersion', () => {
 
 describe('rollbackChannel', () => {
   it('refuses when the pointer moved on since the operator decided', async () => {
-    ledger({ builds: [build('1.0.0/1'), build('1.0.0/3')] });
-    pointer('prod', '1.0.0/3');
+    ledger({ builds: [build('1.0.0/1'), build('1.0.0/3')], pointers: { prod: '1.0.0/3' } });
 
     const result = await rollbackChannel(
       { image: 'base', channel: 'prod', from: '1.0.0/2', reason: 'x', by: 'ops-lead', at: NOW },
@@ -202,8 +192,8 @@ describe('rollbackChannel', () => {
         promoted('1.0.0/1', 'prod', '2027-02-01T00:00:00Z', 1),
         promoted('1.0.0/2', 'prod', '2027-02-20T00:00:00Z', 2),
       ],
+      pointers: { prod: '1.0.0/2' },
     });
-    pointer('prod', '1.0.0/2');
 
     const result = await rollbackChannel(
       { image: 'base', channel: 'prod', from: '1.0.0/2', to: '1.0.0/1', reason: 'regression', by: 'ops-lead', at: NOW },

@@ -67,6 +67,8 @@ export function channelItem(channel = 'dev') {
 
 /** The organization DescribeOrganization answers with in handler tests. */
 export const ORGANIZATION = { Id: 'o-a1b2c3d4e5', MasterAccountId: '999988887777' };
+/** The ARN of an OU of that organization. */
+export const OU = (ou: string) => `arn:aws:organizations::999988887777:ou/o-a1b2c3d4e5/${ou}`;
 
 /**
  * A GetResourceShareAssociations answer in which RAM has associated everything it is asked about: the principals in

@@ -40,9 +40,15 @@ function inspectorFinding(severity: string, status = 'ACTIVE') {
   return sample;
 }
 
-const promotedTo = (...channels: string[]) => ({
-  Items: channels.map((channel) => ({ channel, outcome: 'promoted', version: '1.0.0/3' })),
-});
+/** The ledger's answers for base 1.0.0/3: promoted to `channels`, with one CRITICAL finding recorded. */
+function criticalOn(...channels: string[]): void {
+  ddb
+    .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'IMAGE#base', ':prefix': 'PROMOTION#1.0.0/3#' } })
+    .resolves({ Items: channels.map((channel) => ({ channel, outcome: 'promoted', version: '1.0.0/3' })) });
+  ddb
+    .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'IMAGE#base', ':prefix': 'FINDINGS#1.0.0/3#' } })
+    .resolves({ Items: [{ severity: 'CRITICAL' }] });
+}
 
 describe('onFinding', () => {
   beforeEach(() => {
@@ -79,14 +85,7 @@ describe('onFinding', () => {
   });
 
   it('requests and announces a revocation when a promoted build breaks its channel policy', async () => {
-    ddb
-      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'IMAGE#base', ':prefix': 'PROMOTION#1.0.0/3#' } })
-      .resolves(promotedTo('dev', 'staging'));
-    ddb
-      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'IMAGE#base', ':prefix': 'FINDINGS#1.0.0/3#' } })
-      .resolves({
-        Items: [{ severity: 'CRITICAL' }],
-      });
+    criticalOn('dev', 'staging');
 
     const result = await onFinding(inspectorFinding('CRITICAL'));
 
@@ -102,14 +101,7 @@ describe('onFinding', () => {
   });
 
   it('announces a re-delivered finding only once', async () => {
-    ddb
-      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'IMAGE#base', ':prefix': 'PROMOTION#1.0.0/3#' } })
-      .resolves(promotedTo('dev'));
-    ddb
-      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'IMAGE#base', ':prefix': 'FINDINGS#1.0.0/3#' } })
-      .resolves({
-        Items: [{ severity: 'CRITICAL' }],
-      });
+    criticalOn('dev');
     ddb.on(PutCommand).callsFake((input: { Item: { sk: string } }) => {
       if (input.Item.sk.startsWith('REVOCATION#'))
         throw new ConditionalCheckFailedException({ message: 'x', $metadata: {} });
@@ -122,12 +114,7 @@ describe('onFinding', () => {
   });
 
   it('rebuilds the image out of cycle, once, when a channel pointer names the version the finding hits', async () => {
-    ddb
-      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'IMAGE#base', ':prefix': 'PROMOTION#1.0.0/3#' } })
-      .resolves(promotedTo('dev', 'staging'));
-    ddb
-      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'IMAGE#base', ':prefix': 'FINDINGS#1.0.0/3#' } })
-      .resolves({ Items: [{ severity: 'CRITICAL' }] });
+    criticalOn('dev', 'staging');
     ddb
       .on(GetCommand, { Key: { pk: 'IMAGE#base', sk: 'CHANNEL#staging' } })
       .resolves({ Item: { channel: 'staging', version: '1.0.0/3' } });
@@ -151,12 +138,7 @@ describe('onFinding', () => {
   });
 
   it('asks for no rebuild when no pointer names the version any more', async () => {
-    ddb
-      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'IMAGE#base', ':prefix': 'PROMOTION#1.0.0/3#' } })
-      .resolves(promotedTo('dev'));
-    ddb
-      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'IMAGE#base', ':prefix': 'FINDINGS#1.0.0/3#' } })
-      .resolves({ Items: [{ severity: 'CRITICAL' }] });
+    criticalOn('dev');
 
     const result = await onFinding(inspectorFinding('CRITICAL'));
 
@@ -172,12 +154,7 @@ describe('onFinding', () => {
       ),
     };
     process.env.GOLDSMITH_CATALOG = JSON.stringify(strict);
-    ddb
-      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'IMAGE#base', ':prefix': 'PROMOTION#1.0.0/3#' } })
-      .resolves(promotedTo('dev'));
-    ddb
-      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'IMAGE#base', ':prefix': 'FINDINGS#1.0.0/3#' } })
-      .resolves({ Items: [{ severity: 'CRITICAL' }] });
+    criticalOn('dev');
     ddb
       .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'IMAGE#base', ':prefix': 'BUILD#' } })
       .resolves({ Items: [{ sk: 'BUILD#1.0.0/3', buildVersionArn: BUILD_ARN, status: 'AVAILABLE' }] });

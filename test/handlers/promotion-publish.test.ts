@@ -1,62 +1,20 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { CreateTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
-import {
-  CreateResourceShareCommand,
-  GetResourceShareAssociationsCommand,
-  GetResourceSharesCommand,
-  RAMClient,
-} from '@aws-sdk/client-ram';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CreateTagsCommand } from '@aws-sdk/client-ec2';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { PutParameterCommand } from '@aws-sdk/client-ssm';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { imagePromotedDetailSchema } from '../../events/image-promoted.js';
 import { publish } from '../../functions/promotion/publish.js';
-import { AMIS, associatedAnswer, BUILD_ARN, channelItem, ORGANIZATION } from './promotion-fixtures.js';
-
-// One mock per client for the whole file: mockClient stubs the client prototype, so a second one replaces the first.
-const ddb = mockClient(DynamoDBDocumentClient);
-const ssm = mockClient(SSMClient);
-const ec2 = mockClient(EC2Client);
-const bus = mockClient(EventBridgeClient);
-const sns = mockClient(SNSClient);
-const org = mockClient(OrganizationsClient);
-const ram = mockClient(RAMClient);
-const SHARE_ARN = 'arn:aws:ram:us-east-1:111122223333:resource-share/abc';
+import { AMIS, BUILD_ARN, channelItem, OU } from './promotion-fixtures.js';
+import { newPointerShare, usePublishWorld } from './publish-fixtures.js';
 
 describe('publish', () => {
-  beforeEach(() => {
-    process.env.LEDGER_TABLE = 'ledger';
-    process.env.NOTIFY_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:notify';
-    process.env.EVENT_BUS_NAME = 'goldsmith-test';
-    ddb.on(PutCommand).resolves({});
-    // The build record, read for the AVAILABLE → channel metric.
-    ddb.on(GetCommand).resolves({ Item: { status: 'AVAILABLE', updatedAt: '2027-01-20T09:00:00.000Z' } });
-    ssm.on(PutParameterCommand).resolves({ Version: 1 });
-    ec2.on(CreateTagsCommand).resolves({});
-    bus.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
-    sns.on(PublishCommand).resolves({});
-    org.on(DescribeOrganizationCommand).resolves({ Organization: ORGANIZATION });
-    ram.on(GetResourceSharesCommand).resolves({ resourceShares: [] });
-    ram.on(CreateResourceShareCommand).resolves({ resourceShare: { resourceShareArn: SHARE_ARN } });
-    ram
-      .on(GetResourceShareAssociationsCommand)
-      .callsFake(
-        associatedAnswer(
-          [
-            'arn:aws:organizations::999988887777:ou/o-a1b2c3d4e5/ou-x1y2-stg00001',
-            'arn:aws:organizations::999988887777:ou/o-a1b2c3d4e5/ou-x1y2-dev00001',
-          ],
-          SHARE_ARN,
-        ),
-      );
-  });
+  const { ddb, ssm, ec2, bus, sns, ram } = usePublishWorld();
 
-  afterEach(() => {
-    for (const m of [ddb, ssm, ec2, bus, sns, org, ram]) m.reset();
+  beforeEach(() => {
+    newPointerShare(ram, [OU('ou-x1y2-stg00001'), OU('ou-x1y2-dev00001')]);
   });
 
   it('writes the channel pointer as an aws:ec2:image parameter in every distribution region', async () => {

@@ -1,0 +1,37 @@
+import { resetApprovalSecret } from '../../aws/approval-secret.js';
+import { type ApprovalLinkClaims, approvalIdFor } from '../../core/promotion/approval-link.js';
+
+/** Shared fixtures of the approval handler tests: the link-signing secret and a prod approval of base 1.0.0/3. */
+export const LINK_SECRET = 's'.repeat(64);
+export const TOKEN = `AQCEAAAAKgAAAA${'x'.repeat(600)}`;
+
+/** The ledger's approval request for prod, waiting on TOKEN. */
+export const approvalItem = {
+  image: 'base',
+  version: '1.0.0/3',
+  channel: 'prod',
+  approvalId: approvalIdFor(TOKEN),
+  taskToken: TOKEN,
+  approvers: ['ops-lead', 'security-reviewer'],
+};
+
+/** A link's claims for the prod approval of base 1.0.0/3 waiting on `token`: approve, as ops-lead, for an hour. */
+export function linkClaims(token: string, over: Partial<ApprovalLinkClaims> = {}): ApprovalLinkClaims {
+  return {
+    id: approvalIdFor(token),
+    image: 'base',
+    version: '1.0.0/3',
+    channel: 'prod',
+    decision: 'approve',
+    by: 'ops-lead',
+    expires: Math.floor(Date.now() / 1000) + 3600,
+    ...over,
+  };
+}
+
+/** Points the handlers at the test ledger and approval-link secret, forgetting any secret cached by a test before. */
+export function approvalEnv(): void {
+  process.env.LEDGER_TABLE = 'ledger';
+  process.env.APPROVAL_SECRET_NAME = 'goldsmith/test/approval-links';
+  resetApprovalSecret();
+}

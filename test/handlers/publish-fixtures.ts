@@ -1,0 +1,63 @@
+import { CreateTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { ECRClient } from '@aws-sdk/client-ecr';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import {
+  CreateResourceShareCommand,
+  GetResourceShareAssociationsCommand,
+  GetResourceSharesCommand,
+  RAMClient,
+} from '@aws-sdk/client-ram';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { PutParameterCommand, type PutParameterCommandOutput, SSMClient } from '@aws-sdk/client-ssm';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach } from 'vitest';
+import { associatedAnswer, ORGANIZATION } from './promotion-fixtures.js';
+
+/**
+ * Shared fixtures of the Publish and Share handler tests: a channel's pointer share and one mock per client they call
+ * (mockClient stubs the prototype, so a second mock of a client replaces the first).
+ */
+export const SHARE_ARN = 'arn:aws:ram:us-east-1:111122223333:resource-share/7f3e';
+
+/** Per test: every client's mock accepting what Publish sends (SSM answers `parameter`), RAM and ECR excepted. */
+export function usePublishWorld(parameter: Partial<PutParameterCommandOutput> = { Version: 1 }) {
+  const mocks = {
+    ddb: mockClient(DynamoDBDocumentClient),
+    ssm: mockClient(SSMClient),
+    ec2: mockClient(EC2Client),
+    ecr: mockClient(ECRClient),
+    ram: mockClient(RAMClient),
+    org: mockClient(OrganizationsClient),
+    bus: mockClient(EventBridgeClient),
+    sns: mockClient(SNSClient),
+  };
+
+  beforeEach(() => {
+    process.env.LEDGER_TABLE = 'ledger';
+    process.env.NOTIFY_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:notify';
+    process.env.EVENT_BUS_NAME = 'goldsmith-test';
+    mocks.ddb.on(PutCommand).resolves({});
+    // Publish reads the build record for its outcome metrics (time from AVAILABLE to the channel).
+    mocks.ddb.on(GetCommand).resolves({ Item: { status: 'AVAILABLE', updatedAt: '2027-01-20T09:00:00.000Z' } });
+    mocks.ssm.on(PutParameterCommand).resolves(parameter);
+    mocks.ec2.on(CreateTagsCommand).resolves({});
+    mocks.bus.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
+    mocks.sns.on(PublishCommand).resolves({});
+    mocks.org.on(DescribeOrganizationCommand).resolves({ Organization: ORGANIZATION });
+  });
+
+  afterEach(() => {
+    for (const m of Object.values(mocks)) m.reset();
+  });
+
+  return mocks;
+}
+
+/** RAM's answers for a channel with no pointer share yet: created as SHARE_ARN, it associates `principals` at once. */
+export function newPointerShare(ram: AwsClientStub<RAMClient>, principals: readonly string[]): void {
+  ram.on(GetResourceSharesCommand).resolves({ resourceShares: [] });
+  ram.on(CreateResourceShareCommand).resolves({ resourceShare: { resourceShareArn: SHARE_ARN } });
+  ram.on(GetResourceShareAssociationsCommand).callsFake(associatedAnswer(principals, SHARE_ARN));
+}
