@@ -2,35 +2,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pendingApprovals } from '../../aws/promotion-approvals.js';
 import { getOutcome } from '../../aws/promotion-ledger.js';
 import { getPause, recordPause } from '../../aws/promotion-pauses.js';
-import { type LocalCloud, startLocalCloud } from '../../local/simulator/cloud.js';
-import { scenarioSchema } from '../../local/simulator/scenario.js';
-import { ciPackageUpdate, putAsSender } from '../../local/simulator/senders.js';
+import type { LocalCloud } from '../../local/simulator/cloud.js';
 import { invokeOperatorUrl } from '../../local/trust/operator-url.js';
-import { catalogOf, REPO_ROOT } from '../scenarios/helpers.js';
+import { OPS_LEAD_APPROVAL, prodChannel } from '../scenarios/helpers.js';
+import {
+  ACCOUNT,
+  APPROVER,
+  OPERATOR,
+  operatorCatalog,
+  releaseOpenssl,
+  startOperatorCloud,
+} from './operator-helpers.js';
 
-const ACCOUNT = '123456789012';
-const OPERATOR = `arn:aws:iam::${ACCOUNT}:role/platform-engineer`;
-const APPROVER = `arn:aws:iam::${ACCOUNT}:role/ops-lead`;
 const INTRUDER = `arn:aws:iam::${ACCOUNT}:role/intruder`;
 
-const catalog = catalogOf({
-  organization: { id: 'o-a1b2c3d4e5', homeRegion: 'us-east-1' },
-  images: {
-    base: {
-      parent: 'ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
-      components: [{ managed: 'update-linux' }],
-      regions: ['us-east-1'],
-      triggers: { baseImage: false, packages: ['openssl'] },
-    },
-  },
-  channels: [
-    { name: 'prod', targets: { ous: ['ou-x1y2-prd00001'] }, approval: { approvers: ['ops-lead'], timeout: '3d' } },
-  ],
-  access: {
-    ci: [`arn:aws:iam::${ACCOUNT}:role/ci-release`],
-    operators: [OPERATOR],
-    approvers: { 'ops-lead': [APPROVER] },
-  },
+const catalog = operatorCatalog(['us-east-1'], [prodChannel({ approval: OPS_LEAD_APPROVAL })], {
+  'ops-lead': [APPROVER],
 });
 
 let cloud: LocalCloud;
@@ -38,20 +25,12 @@ const builds = () => cloud.installed.fakes.imagebuilder.builds.size;
 const pending = async () => (await pendingApprovals('base', 'prod')).map((a) => a.version);
 
 beforeAll(async () => {
-  const scenario = scenarioSchema.parse({
-    start: '2027-02-01T00:00:00Z',
-    until: '2027-02-10T00:00:00Z',
-    organization: { accountsPerOu: 2 },
-    approvals: 'none',
-  });
-  cloud = await startLocalCloud(catalog, scenario, REPO_ROOT);
-  await putAsSender(cloud, { event: ciPackageUpdate(cloud, { package: 'openssl', version: '3.0.17' }), as: 'ci' });
+  cloud = await startOperatorCloud(catalog, '2027-02-10T00:00:00Z', { approvals: 'none' });
+  await releaseOpenssl(cloud, '3.0.17');
   await cloud.clock.run('2027-02-02T00:00:00Z');
 }, 180_000);
 
-afterAll(async () => {
-  await cloud?.stop();
-});
+afterAll(() => cloud?.stop());
 
 describe('the operator endpoint on the local cloud (function URL with AWS_IAM auth)', () => {
   it('has the package build waiting for approval in prod', async () => {

@@ -2,63 +2,37 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getChannelPointer } from '../../aws/channel-pointers.js';
 import { getOutcome } from '../../aws/promotion-ledger.js';
 import { listSoaks } from '../../aws/promotion-soaks.js';
-import { type LocalCloud, startLocalCloud } from '../../local/simulator/cloud.js';
-import { scenarioSchema } from '../../local/simulator/scenario.js';
-import { ciPackageUpdate, putAsSender } from '../../local/simulator/senders.js';
+import type { LocalCloud } from '../../local/simulator/cloud.js';
 import { invokeOperatorUrl } from '../../local/trust/operator-url.js';
-import { catalogOf, REPO_ROOT } from '../scenarios/helpers.js';
-
-const ACCOUNT = '123456789012';
-const OPERATOR = `arn:aws:iam::${ACCOUNT}:role/platform-engineer`;
-const SESSION = `arn:aws:sts::${ACCOUNT}:assumed-role/goldsmith-local-operators/platform-engineer`;
-const APPROVER = `arn:aws:iam::${ACCOUNT}:role/ops-lead`;
-const DEV_OU = 'ou-x1y2-dev00001';
+import { DEV_OU, devChannel, prodChannel } from '../scenarios/helpers.js';
+import {
+  APPROVER,
+  OPERATOR,
+  operatorCatalog,
+  pointerOf,
+  releaseOpenssl,
+  SESSION,
+  startOperatorCloud,
+} from './operator-helpers.js';
 
 // One image, dev soaking two days, prod an hour: what promote, rollback and revoke act on.
-const catalog = catalogOf({
-  organization: { id: 'o-a1b2c3d4e5', homeRegion: 'us-east-1' },
-  images: {
-    base: {
-      parent: 'ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
-      components: [{ managed: 'update-linux' }],
-      regions: ['us-east-1', 'eu-west-1'],
-      triggers: { baseImage: false, packages: ['openssl'] },
-    },
-  },
-  channels: [
-    { name: 'dev', targets: { ous: [DEV_OU] }, soak: '2d' },
-    { name: 'prod', targets: { ous: ['ou-x1y2-prd00001'] }, soak: '1h' },
-  ],
-  access: {
-    ci: [`arn:aws:iam::${ACCOUNT}:role/ci-release`],
-    operators: [OPERATOR],
-    approvers: { 'ops-lead': [APPROVER] },
-  },
+const catalog = operatorCatalog(['us-east-1', 'eu-west-1'], [devChannel({ soak: '2d' }), prodChannel({ soak: '1h' })], {
+  'ops-lead': [APPROVER],
 });
 
 let cloud: LocalCloud;
-const release = (version: string) =>
-  putAsSender(cloud, { event: ciPackageUpdate(cloud, { package: 'openssl', version }), as: 'ci' });
+const release = (version: string) => releaseOpenssl(cloud, version);
 const operator = (body: Record<string, unknown>, as = OPERATOR) => invokeOperatorUrl(cloud, { as, body });
-const pointerOf = async (channel: string) => (await getChannelPointer('base', channel))?.version;
 const devAccounts = () => cloud.installed.fakes.organizations.accountsUnder(DEV_OU);
 
 beforeAll(async () => {
-  const scenario = scenarioSchema.parse({
-    start: '2027-02-01T00:00:00Z',
-    until: '2027-03-01T00:00:00Z',
-    organization: { accountsPerOu: 2 },
-    approvals: 'none',
-  });
-  cloud = await startLocalCloud(catalog, scenario, REPO_ROOT);
+  cloud = await startOperatorCloud(catalog, '2027-03-01T00:00:00Z', { approvals: 'none' });
   await release('3.0.17');
   // Built, gated and soaking in dev: its soak would end on the 3rd or 4th.
   await cloud.clock.run('2027-02-02T00:00:00Z');
 }, 180_000);
 
-afterAll(async () => {
-  await cloud?.stop();
-});
+afterAll(() => cloud?.stop());
 
 describe('operator promote: ends a soak early, never a gate', () => {
   it('refuses rollback of a channel that names nothing yet, and promote where nothing soaks', async () => {

@@ -1,60 +1,37 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getChannelPointer } from '../../aws/channel-pointers.js';
 import { getRevocation } from '../../aws/promotion-findings.js';
 import { getScheduledRevocation } from '../../aws/scheduled-revocations.js';
-import { type LocalCloud, startLocalCloud } from '../../local/simulator/cloud.js';
-import { scenarioSchema } from '../../local/simulator/scenario.js';
-import { ciPackageUpdate, putAsSender } from '../../local/simulator/senders.js';
+import type { LocalCloud } from '../../local/simulator/cloud.js';
 import { invokeOperatorUrl } from '../../local/trust/operator-url.js';
-import { catalogOf, REPO_ROOT } from '../scenarios/helpers.js';
-
-const ACCOUNT = '123456789012';
-const OPERATOR = `arn:aws:iam::${ACCOUNT}:role/platform-engineer`;
-const SESSION = `arn:aws:sts::${ACCOUNT}:assumed-role/goldsmith-local-operators/platform-engineer`;
+import { devThenProdSoakingAnHour } from '../scenarios/helpers.js';
+import {
+  ACCOUNT,
+  OPERATOR,
+  operatorCatalog,
+  pointerOf,
+  releaseOpenssl,
+  SESSION,
+  startOperatorCloud,
+} from './operator-helpers.js';
 
 // One image in one region, two channels with one-hour soaks: 1.0.0/1 and 1.0.0/2 promoted to both.
-const catalog = catalogOf({
-  organization: { id: 'o-a1b2c3d4e5', homeRegion: 'us-east-1' },
-  images: {
-    base: {
-      parent: 'ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
-      components: [{ managed: 'update-linux' }],
-      regions: ['us-east-1'],
-      triggers: { baseImage: false, packages: ['openssl'] },
-    },
-  },
-  channels: [
-    { name: 'dev', targets: { ous: ['ou-x1y2-dev00001'] }, soak: '1h' },
-    { name: 'prod', targets: { ous: ['ou-x1y2-prd00001'] }, soak: '1h' },
-  ],
-  access: { ci: [`arn:aws:iam::${ACCOUNT}:role/ci-release`], operators: [OPERATOR], approvers: {} },
-});
+const catalog = operatorCatalog(['us-east-1'], devThenProdSoakingAnHour(), {});
 
 const DUE = '2027-02-05T09:00:00.000Z';
 let cloud: LocalCloud;
-const release = (version: string) =>
-  putAsSender(cloud, { event: ciPackageUpdate(cloud, { package: 'openssl', version }), as: 'ci' });
 const operator = (body: Record<string, unknown>) => invokeOperatorUrl(cloud, { as: OPERATOR, body });
 const revokeAt = (version: string, at: string) =>
   operator({ action: 'revoke', image: 'base', version, reason: 'CVE-2027-0042', at });
-const pointerOf = async (channel: string) => (await getChannelPointer('base', channel))?.version;
 
 beforeAll(async () => {
-  const scenario = scenarioSchema.parse({
-    start: '2027-02-01T00:00:00Z',
-    until: '2027-03-01T00:00:00Z',
-    organization: { accountsPerOu: 2 },
-  });
-  cloud = await startLocalCloud(catalog, scenario, REPO_ROOT);
-  await release('3.0.1');
+  cloud = await startOperatorCloud(catalog, '2027-03-01T00:00:00Z');
+  await releaseOpenssl(cloud, '3.0.1');
   await cloud.clock.run('2027-02-02T00:00:00Z');
-  await release('3.0.2');
+  await releaseOpenssl(cloud, '3.0.2');
   await cloud.clock.run('2027-02-03T09:00:00Z');
 }, 180_000);
 
-afterAll(async () => {
-  await cloud?.stop();
-});
+afterAll(() => cloud?.stop());
 
 describe('operator revoke --at T (later than now): an EventBridge Scheduler one-time schedule', () => {
   it('creates the schedule that puts "Image Revoked" to on-lifecycle-request at T, and revokes nothing yet', async () => {

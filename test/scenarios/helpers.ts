@@ -34,3 +34,127 @@ export function buildLines(result: SimulationResult, image?: string): string[] {
     .filter((b) => !image || b.image === image)
     .map((b) => `${b.image} ${b.version} ${b.trigger} ${b.status}`);
 }
+
+type ImageInput = CatalogInput['images'][string];
+/** A channel of a catalog's input. */
+export type ChannelInput = CatalogInput['channels'][number];
+/** What a catalog's input holds besides its organization, images and channels: access, resilience and the like. */
+type CatalogRest = Omit<CatalogInput, 'organization' | 'images' | 'channels'>;
+
+/** The public SSM parameter of the latest Amazon Linux 2023 AMI, the parent of every test catalog's base image. */
+export const AL2023 = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
+
+/** How often the reconciler runs: what it deferred is finished within this long of an outage's end. */
+export const RECONCILER_PERIOD_MS = 6 * 3_600_000;
+
+/** Builds on the second day after Patch Tuesday, 03:00 London. */
+export const PATCH_DAY_SCHEDULE = {
+  type: 'monthly-patch',
+  daysAfterPatchTuesday: 2,
+  at: '03:00',
+  timezone: 'Europe/London',
+} satisfies ImageInput['schedule'];
+
+/** Triggers of an image rebuilt on openssl releases and nothing else. */
+export const OPENSSL_RELEASES = { baseImage: false, packages: ['openssl'] } satisfies ImageInput['triggers'];
+
+/** A catalog image on the latest Amazon Linux 2023 AMI with the managed update-linux component, `spec` the rest. */
+export function al2023Image(spec: Omit<ImageInput, 'parent' | 'components'>): ImageInput {
+  return { parent: `ssm:${AL2023}`, components: [{ managed: 'update-linux' }], ...spec };
+}
+
+/** A catalog image on `parent`'s `channel` pointer with the managed update-linux component and no own triggers. */
+export function childImage(
+  parent: string,
+  channel: string,
+  spec: Omit<ImageInput, 'parent' | 'components' | 'triggers'>,
+): ImageInput {
+  return {
+    parent: { image: parent, channel },
+    components: [{ managed: 'update-linux' }],
+    triggers: { baseImage: false, packages: [] },
+    ...spec,
+  };
+}
+
+/** The OU the dev channel targets. */
+export const DEV_OU = 'ou-x1y2-dev00001';
+
+/** The dev channel, targeting the dev OU; `spec` adds a soak or an approval. */
+export function devChannel(spec: Omit<ChannelInput, 'name' | 'targets'> = {}): ChannelInput {
+  return { name: 'dev', targets: { ous: [DEV_OU] }, ...spec };
+}
+
+/** The prod channel, targeting the prod OU; `spec` adds a soak or an approval. */
+export function prodChannel(spec: Omit<ChannelInput, 'name' | 'targets'> = {}): ChannelInput {
+  return { name: 'prod', targets: { ous: ['ou-x1y2-prd00001'] }, ...spec };
+}
+
+/** The approval of a channel by ops-lead, expiring after three days. */
+export const OPS_LEAD_APPROVAL = { approvers: ['ops-lead'], timeout: '3d' } satisfies ChannelInput['approval'];
+
+/** Channels dev, then prod behind ops-lead's approval. */
+export function devThenApprovedProd(): ChannelInput[] {
+  return [devChannel(), prodChannel({ approval: OPS_LEAD_APPROVAL })];
+}
+
+/** Channels dev, then prod, each soaking an hour. */
+export function devThenProdSoakingAnHour(): ChannelInput[] {
+  return [devChannel({ soak: '1h' }), prodChannel({ soak: '1h' })];
+}
+
+/** The input of a catalog of the test organization (o-a1b2c3d4e5, home us-east-1); `rest` adds access or resilience. */
+export function catalogInput<Images extends CatalogInput['images']>(
+  images: Images,
+  channels: ChannelInput[],
+  rest: CatalogRest = {},
+) {
+  return {
+    organization: { id: 'o-a1b2c3d4e5', homeRegion: 'us-east-1' },
+    images,
+    channels,
+    ...rest,
+  } satisfies CatalogInput;
+}
+
+/** A validated catalog of the test organization with `images` and `channels`; `rest` adds access or resilience. */
+export function orgCatalog(images: CatalogInput['images'], channels: ChannelInput[], rest: CatalogRest = {}): Catalog {
+  return catalogOf(catalogInput(images, channels, rest));
+}
+
+/** A validated catalog of base (two regions) built on patch day, base-image and openssl releases, and `images` on it. */
+export function everyTriggerCatalog(images: CatalogInput['images'], channels: ChannelInput[]): Catalog {
+  const base = al2023Image({
+    regions: ['us-east-1', 'eu-west-1'],
+    schedule: PATCH_DAY_SCHEDULE,
+    triggers: { baseImage: true, packages: ['openssl'] },
+  });
+  return orgCatalog({ base, ...images }, channels);
+}
+
+/** A validated catalog of one base image in us-east-1, built on patch day only, through dev and an approved prod. */
+export function patchDayCatalog(rest: CatalogRest = {}): Catalog {
+  const base = al2023Image({
+    regions: ['us-east-1'],
+    schedule: PATCH_DAY_SCHEDULE,
+    triggers: { baseImage: false, packages: [] },
+  });
+  return orgCatalog({ base }, devThenApprovedProd(), rest);
+}
+
+/** A scenario from `start` to `until` with one account per OU; `rest` adds events, faults or a seed. */
+export function scenarioBetween(start: string, until: string, rest: Record<string, unknown> = {}): Scenario {
+  return scenarioOf({ start, until, organization: { accountsPerOu: 1 }, ...rest });
+}
+
+/** A scenario event: openssl `version` released at `at`. */
+export function opensslRelease(at: string, version: string) {
+  return { at, kind: 'package-release', package: 'openssl', version };
+}
+
+/** `image version channel` lines of the promoted outcomes, in order, for readable assertions. */
+export function promotedLines(result: SimulationResult): string[] {
+  return result.report.promotions
+    .filter((p) => p.outcome === 'promoted')
+    .map((p) => `${p.image} ${p.version} ${p.channel}`);
+}

@@ -1,37 +1,36 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CatalogInput } from '../../core/config/schema.js';
 import { type SimulationResult, simulate } from '../../local/simulator/index.js';
-import { buildLines, catalogOf, REPO_ROOT, scenarioOf } from './helpers.js';
+import {
+  al2023Image,
+  buildLines,
+  catalogInput,
+  catalogOf,
+  childImage,
+  devThenProdSoakingAnHour,
+  OPENSSL_RELEASES,
+  REPO_ROOT,
+  opensslRelease as release,
+  scenarioBetween,
+} from './helpers.js';
 
-const AL2023 = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
 const DAY = 86_400_000;
 
 // A base image (two regions) whose AMIs are deprecated 5 days after their build, and an app on it without.
-const input = {
-  organization: { id: 'o-a1b2c3d4e5', homeRegion: 'us-east-1' },
-  images: {
-    base: {
-      parent: `ssm:${AL2023}`,
-      components: [{ managed: 'update-linux' }],
+const input = catalogInput(
+  {
+    base: al2023Image({
       regions: ['us-east-1', 'eu-west-1'],
-      triggers: { baseImage: false, packages: ['openssl'] },
+      triggers: OPENSSL_RELEASES,
       retention: { keep: 2, deprecateAfter: '5d' },
-    },
-    app: {
-      parent: { image: 'base', channel: 'prod' },
-      components: [{ managed: 'update-linux' }],
-      regions: ['us-east-1'],
-      triggers: { baseImage: false, packages: [] },
-      retention: { keep: 2 },
-    },
+    }),
+    app: childImage('base', 'prod', { regions: ['us-east-1'], retention: { keep: 2 } }),
   },
-  channels: [
-    { name: 'dev', targets: { ous: ['ou-x1y2-dev00001'] }, soak: '1h' },
-    { name: 'prod', targets: { ous: ['ou-x1y2-prd00001'] }, soak: '1h' },
-  ],
-} satisfies CatalogInput;
+  devThenProdSoakingAnHour(),
+);
 
-const release = (at: string, version: string) => ({ at, kind: 'package-release', package: 'openssl', version });
+/** The scenario's first eleven days of January 2027 with `events`. */
+const elevenDays = (events: object[]) => scenarioBetween('2027-01-01T00:00:00Z', '2027-01-12T00:00:00Z', { events });
 
 describe('retention.deprecateAfter on the local cloud', () => {
   let result: SimulationResult;
@@ -39,12 +38,7 @@ describe('retention.deprecateAfter on the local cloud', () => {
   beforeAll(async () => {
     result = await simulate(
       catalogOf(input),
-      scenarioOf({
-        start: '2027-01-01T00:00:00Z',
-        until: '2027-01-12T00:00:00Z',
-        organization: { accountsPerOu: 1 },
-        events: [release('2027-01-02T08:00:00Z', '3.0.1'), release('2027-01-08T08:00:00Z', '3.0.2')],
-      }),
+      elevenDays([release('2027-01-02T08:00:00Z', '3.0.1'), release('2027-01-08T08:00:00Z', '3.0.2')]),
       REPO_ROOT,
       { snapshot: true },
     );
@@ -91,16 +85,11 @@ describe('revocation.descendants: revoke on the local cloud', () => {
     } satisfies CatalogInput;
     result = await simulate(
       catalogOf(cascading),
-      scenarioOf({
-        start: '2027-01-01T00:00:00Z',
-        until: '2027-01-12T00:00:00Z',
-        organization: { accountsPerOu: 1 },
-        events: [
-          release('2027-01-02T08:00:00Z', '3.0.1'),
-          release('2027-01-04T08:00:00Z', '3.0.2'),
-          { at: '2027-01-06T12:00:00Z', kind: 'revoke', image: 'base', version: '1.0.0/2', reason: 'CVE-2027-0001' },
-        ],
-      }),
+      elevenDays([
+        release('2027-01-02T08:00:00Z', '3.0.1'),
+        release('2027-01-04T08:00:00Z', '3.0.2'),
+        { at: '2027-01-06T12:00:00Z', kind: 'revoke', image: 'base', version: '1.0.0/2', reason: 'CVE-2027-0001' },
+      ]),
       REPO_ROOT,
     );
   }, 120_000);

@@ -1,36 +1,28 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SimulationResult } from '../../local/simulator/index.js';
-import { buildLines, catalogOf, run, scenarioOf } from './helpers.js';
+import {
+  al2023Image,
+  buildLines,
+  childImage,
+  devThenProdSoakingAnHour,
+  OPENSSL_RELEASES,
+  orgCatalog,
+  opensslRelease as release,
+  run,
+  scenarioBetween,
+} from './helpers.js';
 
-const AL2023 = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
+const RETENTION = { keep: 2, deleteAfter: '3d', unpromotedGrace: '1d' };
 
 // A base image (two regions) built on openssl releases, kept 2 per channel and deleted 3 days after retirement, and
 // an app built on the base's prod pointer. Two channels with short soaks keep the run small.
-const catalog = catalogOf({
-  organization: { id: 'o-a1b2c3d4e5', homeRegion: 'us-east-1' },
-  images: {
-    base: {
-      parent: `ssm:${AL2023}`,
-      components: [{ managed: 'update-linux' }],
-      regions: ['us-east-1', 'eu-west-1'],
-      triggers: { baseImage: false, packages: ['openssl'] },
-      retention: { keep: 2, deleteAfter: '3d', unpromotedGrace: '1d' },
-    },
-    app: {
-      parent: { image: 'base', channel: 'prod' },
-      components: [{ managed: 'update-linux' }],
-      regions: ['us-east-1'],
-      triggers: { baseImage: false, packages: [] },
-      retention: { keep: 2, deleteAfter: '3d', unpromotedGrace: '1d' },
-    },
+const catalog = orgCatalog(
+  {
+    base: al2023Image({ regions: ['us-east-1', 'eu-west-1'], triggers: OPENSSL_RELEASES, retention: RETENTION }),
+    app: childImage('base', 'prod', { regions: ['us-east-1'], retention: RETENTION }),
   },
-  channels: [
-    { name: 'dev', targets: { ous: ['ou-x1y2-dev00001'] }, soak: '1h' },
-    { name: 'prod', targets: { ous: ['ou-x1y2-prd00001'] }, soak: '1h' },
-  ],
-});
-
-const release = (at: string, version: string) => ({ at, kind: 'package-release', package: 'openssl', version });
+  devThenProdSoakingAnHour(),
+);
 
 describe('lifecycle on the local cloud: retention, a revocation with rollback and cascade, a CVE, a rollback', () => {
   let result: SimulationResult;
@@ -38,10 +30,7 @@ describe('lifecycle on the local cloud: retention, a revocation with rollback an
   beforeAll(async () => {
     result = await run(
       catalog,
-      scenarioOf({
-        start: '2027-01-01T00:00:00Z',
-        until: '2027-02-01T00:00:00Z',
-        organization: { accountsPerOu: 1 },
+      scenarioBetween('2027-01-01T00:00:00Z', '2027-02-01T00:00:00Z', {
         events: [
           release('2027-01-02T08:00:00Z', '3.0.1'),
           release('2027-01-04T08:00:00Z', '3.0.2'),

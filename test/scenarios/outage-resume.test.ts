@@ -1,29 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SimulationResult } from '../../local/simulator/index.js';
-import { buildLines, catalogOf, run, scenarioOf } from './helpers.js';
-
-const AL2023 = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
-const RECONCILER_PERIOD_MS = 6 * 3_600_000;
+import { buildLines, patchDayCatalog, promotedLines, RECONCILER_PERIOD_MS, run, scenarioBetween } from './helpers.js';
 
 // January's patch build (Thursday 14 January 2027, 03:00 UTC, AVAILABLE 03:52) goes to dev at once and asks ops-lead
 // for prod, who approves an hour later (approvals: auto). Promotion steps wait transient errors out for an hour.
-const catalog = catalogOf({
-  organization: { id: 'o-a1b2c3d4e5', homeRegion: 'us-east-1' },
-  resilience: { retryHorizon: '1h' },
-  images: {
-    base: {
-      parent: `ssm:${AL2023}`,
-      components: [{ managed: 'update-linux' }],
-      regions: ['us-east-1'],
-      schedule: { type: 'monthly-patch', daysAfterPatchTuesday: 2, at: '03:00', timezone: 'Europe/London' },
-      triggers: { baseImage: false, packages: [] },
-    },
-  },
-  channels: [
-    { name: 'dev', targets: { ous: ['ou-x1y2-dev00001'] } },
-    { name: 'prod', targets: { ous: ['ou-x1y2-prd00001'] }, approval: { approvers: ['ops-lead'], timeout: '3d' } },
-  ],
-});
+const catalog = patchDayCatalog({ resilience: { retryHorizon: '1h' } });
 
 // Step Functions is down from before the approval until after the next reconciler run has tried to deliver it.
 const SFN_DOWN = { service: 'sfn', from: '2027-01-14T04:00:00Z', until: '2027-01-14T06:30:00Z' };
@@ -31,15 +12,7 @@ const SFN_DOWN = { service: 'sfn', from: '2027-01-14T04:00:00Z', until: '2027-01
 const EC2_DOWN = { service: 'ec2', from: '2027-01-14T03:30:00Z', until: '2027-01-14T06:45:00Z' };
 
 const scenario = (outages: (typeof SFN_DOWN)[]) =>
-  scenarioOf({
-    start: '2027-01-13T00:00:00Z',
-    until: '2027-01-16T00:00:00Z',
-    organization: { accountsPerOu: 1 },
-    faults: { outages },
-  });
-
-const promoted = (r: SimulationResult) =>
-  r.report.promotions.filter((p) => p.outcome === 'promoted').map((p) => `${p.image} ${p.version} ${p.channel}`);
+  scenarioBetween('2027-01-13T00:00:00Z', '2027-01-16T00:00:00Z', { faults: { outages } });
 
 let clean: SimulationResult;
 let sfnDown: SimulationResult;
@@ -60,8 +33,8 @@ describe('an approval given while Step Functions is down', () => {
 
   it('is recorded at once and promotes prod as the clean run does, named after the approver', () => {
     expect(buildLines(outage)).toEqual(buildLines(clean));
-    expect(promoted(outage)).toEqual(promoted(clean));
-    expect(promoted(clean)).toEqual(['base 1.0.0/1 dev', 'base 1.0.0/1 prod']);
+    expect(promotedLines(outage)).toEqual(promotedLines(clean));
+    expect(promotedLines(clean)).toEqual(['base 1.0.0/1 dev', 'base 1.0.0/1 prod']);
     const prod = outage.report.promotions.find((p) => p.channel === 'prod');
     expect(prod).toMatchObject({ outcome: 'promoted', by: 'ops-lead' });
     // The approver's answer is announced when given, not when Step Functions finally takes it.
@@ -86,7 +59,7 @@ describe('an approval given while Step Functions is down', () => {
 describe('a promotion step still failing at the end of its retry horizon', () => {
   it('pauses, is resumed by the reconciler, and promotes what the clean run promotes', () => {
     expect(buildLines(ec2Down)).toEqual(buildLines(clean));
-    expect(promoted(ec2Down)).toEqual(promoted(clean));
+    expect(promotedLines(ec2Down)).toEqual(promotedLines(clean));
     expect(ec2Down.report.promotions.map((p) => p.outcome)).toEqual(['promoted', 'promoted']);
     expect(ec2Down.report.faults.paused).toEqual([
       expect.objectContaining({ image: 'base', version: '1.0.0/1', channel: 'dev', status: 'resumed', resumes: 1 }),

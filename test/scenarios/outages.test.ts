@@ -1,28 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SimulationResult } from '../../local/simulator/index.js';
-import { buildLines, catalogOf, run, scenarioOf } from './helpers.js';
-
-const AL2023 = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
-const RECONCILER_PERIOD_MS = 6 * 3_600_000;
+import { buildLines, patchDayCatalog, promotedLines, RECONCILER_PERIOD_MS, run, scenarioBetween } from './helpers.js';
 
 // A base image on January's patch schedule (Thursday 14 January 2027, 03:00 London = 03:00 UTC) through dev and an
 // approved prod channel.
-const catalog = catalogOf({
-  organization: { id: 'o-a1b2c3d4e5', homeRegion: 'us-east-1' },
-  images: {
-    base: {
-      parent: `ssm:${AL2023}`,
-      components: [{ managed: 'update-linux' }],
-      regions: ['us-east-1'],
-      schedule: { type: 'monthly-patch', daysAfterPatchTuesday: 2, at: '03:00', timezone: 'Europe/London' },
-      triggers: { baseImage: false, packages: [] },
-    },
-  },
-  channels: [
-    { name: 'dev', targets: { ous: ['ou-x1y2-dev00001'] } },
-    { name: 'prod', targets: { ous: ['ou-x1y2-prd00001'] }, approval: { approvers: ['ops-lead'], timeout: '3d' } },
-  ],
-});
+const catalog = patchDayCatalog();
 
 // Image Builder down from an hour before the patch build for six hours: the scheduled invocation dead-letters and
 // the build starts at 12:00 (re-drive and reconciler run every six hours), AVAILABLE at 12:52. Step Functions is
@@ -36,15 +18,7 @@ const OUTAGES = [
 ];
 
 const scenario = (outages: typeof OUTAGES) =>
-  scenarioOf({
-    start: '2027-01-01T00:00:00Z',
-    until: '2027-01-20T00:00:00Z',
-    organization: { accountsPerOu: 1 },
-    faults: { outages },
-  });
-
-const promoted = (r: SimulationResult) =>
-  r.report.promotions.filter((p) => p.outcome === 'promoted').map((p) => `${p.image} ${p.version} ${p.channel}`);
+  scenarioBetween('2027-01-01T00:00:00Z', '2027-01-20T00:00:00Z', { faults: { outages } });
 
 describe('outages on patch day: Image Builder 6 h, Step Functions 2 h, SNS 4 h, DynamoDB 1 h', () => {
   let clean: SimulationResult;
@@ -58,8 +32,8 @@ describe('outages on patch day: Image Builder 6 h, Step Functions 2 h, SNS 4 h, 
   it('builds what the clean run builds, and promotes the same versions to the same channels', () => {
     expect(buildLines(outage)).toEqual(buildLines(clean));
     expect(buildLines(clean)).toEqual(['base 1.0.0/1 schedule AVAILABLE']);
-    expect(promoted(outage)).toEqual(promoted(clean));
-    expect(promoted(clean)).toEqual(['base 1.0.0/1 dev', 'base 1.0.0/1 prod']);
+    expect(promotedLines(outage)).toEqual(promotedLines(clean));
+    expect(promotedLines(clean)).toEqual(['base 1.0.0/1 dev', 'base 1.0.0/1 prod']);
   });
 
   it('reports each window with the calls it failed, and finishes what it deferred within a reconciler period', () => {

@@ -1,25 +1,20 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SimulationResult } from '../../local/simulator/index.js';
-import { catalogOf, run, scenarioOf } from './helpers.js';
-
-const AL2023 = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
+import {
+  al2023Image,
+  devThenProdSoakingAnHour,
+  OPENSSL_RELEASES,
+  opensslRelease,
+  orgCatalog,
+  run,
+  scenarioBetween,
+} from './helpers.js';
 
 // One image in one region, two channels with short soaks; 1.0.0/1 and 1.0.0/2 on two openssl releases.
-const catalog = catalogOf({
-  organization: { id: 'o-a1b2c3d4e5', homeRegion: 'us-east-1' },
-  images: {
-    base: {
-      parent: `ssm:${AL2023}`,
-      components: [{ managed: 'update-linux' }],
-      regions: ['us-east-1'],
-      triggers: { baseImage: false, packages: ['openssl'] },
-    },
-  },
-  channels: [
-    { name: 'dev', targets: { ous: ['ou-x1y2-dev00001'] }, soak: '1h' },
-    { name: 'prod', targets: { ous: ['ou-x1y2-prd00001'] }, soak: '1h' },
-  ],
-});
+const catalog = orgCatalog(
+  { base: al2023Image({ regions: ['us-east-1'], triggers: OPENSSL_RELEASES }) },
+  devThenProdSoakingAnHour(),
+);
 
 const DUE = '2027-01-05T09:00:00.000Z';
 const revokeAt = (at: string, due: string) => ({
@@ -30,13 +25,10 @@ const revokeAt = (at: string, due: string) => ({
 
 /** The same scenario, stopped before the due time or after it. */
 const scenario = (until: string) =>
-  scenarioOf({
-    start: '2027-01-01T00:00:00Z',
-    until,
-    organization: { accountsPerOu: 1 },
+  scenarioBetween('2027-01-01T00:00:00Z', until, {
     events: [
-      { at: '2027-01-01T08:00:00Z', kind: 'package-release', package: 'openssl', version: '3.0.1' },
-      { at: '2027-01-02T08:00:00Z', kind: 'package-release', package: 'openssl', version: '3.0.2' },
+      opensslRelease('2027-01-01T08:00:00Z', '3.0.1'),
+      opensslRelease('2027-01-02T08:00:00Z', '3.0.2'),
       // Two days ahead; then the same request again; then the same version for another time.
       revokeAt('2027-01-03T09:00:00Z', DUE),
       revokeAt('2027-01-03T10:00:00Z', DUE),

@@ -1,41 +1,25 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SimulationResult } from '../../local/simulator/index.js';
-import { catalogOf, run, scenarioOf } from './helpers.js';
-
-const AL2023 = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
+import {
+  childImage,
+  devThenApprovedProd,
+  everyTriggerCatalog,
+  opensslRelease,
+  run,
+  scenarioBetween,
+} from './helpers.js';
 
 // A base image on January's patch schedule and an openssl release, and an app built on base's prod pointer: two
 // builds of each, every one through dev and an approved prod. The full quarter (default catalog and scenario) is
 // measured for the README; this is its short form, fast enough for every test run.
-const catalog = catalogOf({
-  organization: { id: 'o-a1b2c3d4e5', homeRegion: 'us-east-1' },
-  images: {
-    base: {
-      parent: `ssm:${AL2023}`,
-      components: [{ managed: 'update-linux' }],
-      regions: ['us-east-1', 'eu-west-1'],
-      schedule: { type: 'monthly-patch', daysAfterPatchTuesday: 2, at: '03:00', timezone: 'Europe/London' },
-      triggers: { baseImage: true, packages: ['openssl'] },
-    },
-    app: {
-      parent: { image: 'base', channel: 'prod' },
-      components: [{ managed: 'update-linux' }],
-      regions: ['us-east-1'],
-      triggers: { baseImage: false, packages: [] },
-    },
-  },
-  channels: [
-    { name: 'dev', targets: { ous: ['ou-x1y2-dev00001'] } },
-    { name: 'prod', targets: { ous: ['ou-x1y2-prd00001'] }, approval: { approvers: ['ops-lead'], timeout: '3d' } },
-  ],
-});
+const catalog = everyTriggerCatalog(
+  { app: childImage('base', 'prod', { regions: ['us-east-1'] }) },
+  devThenApprovedProd(),
+);
 
 const scenario = (errorRate: number) =>
-  scenarioOf({
-    start: '2027-01-13T00:00:00Z',
-    until: '2027-01-20T00:00:00Z',
-    organization: { accountsPerOu: 1 },
-    events: [{ at: '2027-01-17T10:00:00Z', kind: 'package-release', package: 'openssl', version: '3.0.16' }],
+  scenarioBetween('2027-01-13T00:00:00Z', '2027-01-20T00:00:00Z', {
+    events: [opensslRelease('2027-01-17T10:00:00Z', '3.0.16')],
     faults: { errorRate },
     seed: 7,
   });

@@ -1,30 +1,20 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SimulationResult } from '../../local/simulator/index.js';
-import { buildLines, catalogOf, run, scenarioOf } from './helpers.js';
-
-const AL2023 = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
+import {
+  AL2023,
+  buildLines,
+  childImage,
+  devChannel,
+  everyTriggerCatalog,
+  opensslRelease,
+  run,
+  scenarioBetween,
+} from './helpers.js';
 
 // A base image on a monthly patch schedule that also follows base releases and openssl, and a child that follows
 // the base's dev channel: every change reaches Goldsmith three times.
-const catalog = catalogOf({
-  organization: { id: 'o-a1b2c3d4e5', homeRegion: 'us-east-1' },
-  images: {
-    base: {
-      parent: `ssm:${AL2023}`,
-      components: [{ managed: 'update-linux' }],
-      regions: ['us-east-1', 'eu-west-1'],
-      schedule: { type: 'monthly-patch', daysAfterPatchTuesday: 2, at: '03:00', timezone: 'Europe/London' },
-      triggers: { baseImage: true, packages: ['openssl'] },
-    },
-    child: {
-      parent: { image: 'base', channel: 'dev' },
-      components: [{ managed: 'update-linux' }],
-      regions: ['us-east-1', 'eu-west-1'],
-      triggers: { baseImage: false, packages: [] },
-    },
-  },
-  channels: [{ name: 'dev', targets: { ous: ['ou-x1y2-dev00001'] } }],
-});
+const child = childImage('base', 'dev', { regions: ['us-east-1', 'eu-west-1'] });
+const catalog = everyTriggerCatalog({ child }, [devChannel()]);
 
 describe('triggers on the local cloud: three patch windows, a base release and a package release, each delivered three times', () => {
   let result: SimulationResult;
@@ -32,13 +22,10 @@ describe('triggers on the local cloud: three patch windows, a base release and a
   beforeAll(async () => {
     result = await run(
       catalog,
-      scenarioOf({
-        start: '2027-01-01T00:00:00Z',
-        until: '2027-03-20T00:00:00Z',
-        organization: { accountsPerOu: 1 },
+      scenarioBetween('2027-01-01T00:00:00Z', '2027-03-20T00:00:00Z', {
         events: [
           { at: '2027-01-20T09:00:00Z', kind: 'base-image-release', parameter: AL2023 },
-          { at: '2027-02-03T10:00:00Z', kind: 'package-release', package: 'openssl', version: '3.0.16' },
+          opensslRelease('2027-02-03T10:00:00Z', '3.0.16'),
         ],
         faults: { deliverEachEventTimes: 3 },
       }),

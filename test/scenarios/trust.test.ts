@@ -1,32 +1,20 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SimulationResult } from '../../local/simulator/index.js';
-import { catalogOf, run, scenarioOf } from './helpers.js';
+import { al2023Image, childImage, devChannel, OPENSSL_RELEASES, orgCatalog, run, scenarioBetween } from './helpers.js';
 
-const AL2023 = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
 const CI = 'arn:aws:iam::123456789012:role/ci-release';
 const INTRUDER = 'arn:aws:iam::123456789012:role/admin-with-putevents-on-star';
 
 // A base that follows openssl and a child on the base's dev channel: a forged "Image Promoted" of the base would
 // rebuild the child, a forged "Package Update" would rebuild the base.
-const catalog = catalogOf({
-  organization: { id: 'o-a1b2c3d4e5', homeRegion: 'us-east-1' },
-  images: {
-    base: {
-      parent: `ssm:${AL2023}`,
-      components: [{ managed: 'update-linux' }],
-      regions: ['us-east-1'],
-      triggers: { baseImage: false, packages: ['openssl'] },
-    },
-    child: {
-      parent: { image: 'base', channel: 'dev' },
-      components: [{ managed: 'update-linux' }],
-      regions: ['us-east-1'],
-      triggers: { baseImage: false, packages: [] },
-    },
+const catalog = orgCatalog(
+  {
+    base: al2023Image({ regions: ['us-east-1'], triggers: OPENSSL_RELEASES }),
+    child: childImage('base', 'dev', { regions: ['us-east-1'] }),
   },
-  channels: [{ name: 'dev', targets: { ous: ['ou-x1y2-dev00001'] } }],
-  access: { ci: [CI] },
-});
+  [devChannel()],
+  { access: { ci: [CI] } },
+);
 
 const envelope = (source: string, detailType: string, detail: object) => ({
   version: '0',
@@ -66,13 +54,7 @@ const forged = [
   { at: '2027-02-05T01:00:00Z', as: 'ci', event: revoked },
 ];
 
-const scenario = (events: object[]) =>
-  scenarioOf({
-    start: '2027-02-01T00:00:00Z',
-    until: '2027-02-08T00:00:00Z',
-    organization: { accountsPerOu: 1 },
-    events,
-  });
+const scenario = (events: object[]) => scenarioBetween('2027-02-01T00:00:00Z', '2027-02-08T00:00:00Z', { events });
 
 const outcomes = (result: SimulationResult) => ({
   builds: result.report.builds.map((b) => `${b.image} ${b.version} ${b.trigger} ${b.status}`),

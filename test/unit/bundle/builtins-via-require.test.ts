@@ -1,15 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lambdaNode } from '../../../scripts/bundle/cold-load.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SST_ESM_BANNER } from '../../../scripts/bundle/options.js';
 import { builtinsViaRequirePlugin, functionEsbuildOptions } from '../../../stacks/bundling.js';
-
-const root = resolve(import.meta.dirname, '../../..');
+import { bundleEntry, runProbe, suiteOutdir } from './helpers.js';
 
 // Node's modules imported every way ES modules import them: named, default, namespace, with and without `node:`.
 const ENTRY = `
@@ -42,42 +37,23 @@ interface Probe {
 }
 
 describe('builtinsViaRequirePlugin', () => {
-  let outdir: string;
+  const outdir = suiteOutdir('goldsmith-builtins-');
   let plain: string;
   let routed: string;
 
   async function bundle(name: string, plugins: ReturnType<typeof builtinsViaRequirePlugin>[]): Promise<string> {
-    const file = join(outdir, `${name}.mjs`);
-    await build({
-      stdin: { contents: ENTRY, resolveDir: root, loader: 'js' },
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'esnext',
-      minify: true,
-      outfile: file,
-      plugins,
-      banner: { js: SST_ESM_BANNER },
-      logLevel: 'silent',
-    });
+    const file = join(outdir(), `${name}.mjs`);
+    await bundleEntry(ENTRY, file, { plugins, banner: { js: SST_ESM_BANNER } });
     return file;
   }
 
   const probe = (file: string): Probe =>
-    JSON.parse(
-      execFileSync(lambdaNode(root), ['--input-type=module', '-e', PROBE, pathToFileURL(file).href, file], {
-        env: { PATH: process.env.PATH ?? '', GOLDSMITH_TEST_HOME: '/home/test' },
-        encoding: 'utf8',
-      }),
-    ) as Probe;
+    runProbe(PROBE, [pathToFileURL(file).href, file], { GOLDSMITH_TEST_HOME: '/home/test' }) as Probe;
 
   beforeAll(async () => {
-    outdir = mkdtempSync(join(tmpdir(), 'goldsmith-builtins-'));
     plain = await bundle('plain', []);
     routed = await bundle('routed', [builtinsViaRequirePlugin()]);
   }, 60_000);
-
-  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
   it('gives the bundled code the same modules and values as ES imports do', () => {
     const expected = probe(plain).result;

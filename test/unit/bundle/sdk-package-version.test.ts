@@ -1,13 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SST_ESM_BANNER } from '../../../scripts/bundle/options.js';
 import { sdkPackageVersionPlugin } from '../../../stacks/bundling.js';
-
-const root = resolve(import.meta.dirname, '../../..');
+import { bundleEntry, ROOT, suiteOutdir } from './helpers.js';
 
 // One SSM call through a request handler that records the request's headers (the user agent carries the version).
 const ENTRY = `
@@ -37,25 +34,17 @@ interface Built {
 }
 
 describe('sdkPackageVersionPlugin', () => {
-  let outdir: string;
+  const outdir = suiteOutdir('goldsmith-package-version-');
   let plain: Built;
   let cut: Built;
 
   async function bundle(name: string, plugins: ReturnType<typeof sdkPackageVersionPlugin>[]): Promise<Built> {
-    const file = join(outdir, `${name}.mjs`);
-    const result = await build({
-      stdin: { contents: ENTRY, resolveDir: root, loader: 'js' },
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'esnext',
+    const file = join(outdir(), `${name}.mjs`);
+    const result = await bundleEntry(ENTRY, file, {
       mainFields: ['module', 'main'],
-      minify: true,
-      outfile: file,
       plugins,
       metafile: true,
       banner: { js: SST_ESM_BANNER },
-      logLevel: 'silent',
     });
     const inputs = Object.values(result.metafile.outputs).flatMap((o) => Object.entries(o.inputs));
     const packageJsonBytes = inputs
@@ -65,12 +54,9 @@ describe('sdkPackageVersionPlugin', () => {
   }
 
   beforeAll(async () => {
-    outdir = mkdtempSync(join(tmpdir(), 'goldsmith-package-version-'));
     plain = await bundle('plain', []);
     cut = await bundle('cut', [sdkPackageVersionPlugin()]);
   }, 60_000);
-
-  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
   it('sends the same user agent, with the client version from its package.json', async () => {
     const run = async (b: Built) =>
@@ -78,7 +64,7 @@ describe('sdkPackageVersionPlugin', () => {
         (await import(pathToFileURL(b.file).href)) as { run: () => Promise<{ userAgent: string; value: string }> }
       ).run();
     const [before, after] = await Promise.all([run(plain), run(cut)]);
-    const { version } = JSON.parse(readFileSync(join(root, 'node_modules/@aws-sdk/client-ssm/package.json'), 'utf8'));
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'node_modules/@aws-sdk/client-ssm/package.json'), 'utf8'));
     expect(after).toEqual(before);
     expect(after.value).toBe('v');
     expect(after.userAgent).toContain(`api/ssm#${version}`);

@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { literalSchemaKeys, sdkSchemaKeysPlugin } from '../../../stacks/bundling.js';
-
-const root = resolve(import.meta.dirname, '../../..');
+import { bundleEntry, suiteOutdir } from './helpers.js';
 
 // Three EC2 calls Goldsmith makes, through a request handler that records each request and answers with AWS's
 // documented DescribeImages response, so the bundle's serializer and deserializer both run.
@@ -47,36 +44,25 @@ interface Built {
 }
 
 describe('the SDK schema-key rewrite', () => {
-  let outdir: string;
+  const outdir = suiteOutdir('goldsmith-schema-keys-');
   let plain: Built;
   let rewritten: Built;
 
   async function bundle(name: string, plugins: ReturnType<typeof sdkSchemaKeysPlugin>[]): Promise<Built> {
-    const file = join(outdir, `${name}.mjs`);
-    await build({
-      stdin: { contents: ENTRY, resolveDir: root, loader: 'js' },
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'esnext',
+    const file = join(outdir(), `${name}.mjs`);
+    await bundleEntry(ENTRY, file, {
       mainFields: ['module', 'main'],
-      minify: true,
       keepNames: true,
-      outfile: file,
       plugins,
       banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
-      logLevel: 'silent',
     });
     return { file, bytes: statSync(file).size };
   }
 
   beforeAll(async () => {
-    outdir = mkdtempSync(join(tmpdir(), 'goldsmith-schema-keys-'));
     plain = await bundle('plain', []);
     rewritten = await bundle('rewritten', [sdkSchemaKeysPlugin()]);
   }, 60_000);
-
-  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
   it('sends byte-identical requests and reads responses identically', async () => {
     const load = async (b: Built) =>

@@ -1,16 +1,12 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lambdaNode } from '../../../scripts/bundle/cold-load.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SST_ESM_BANNER } from '../../../scripts/bundle/options.js';
 import { functionEsbuildOptions, xraySemverPlugin } from '../../../stacks/bundling.js';
+import { bundleEntry, runProbe, suiteOutdir } from './helpers.js';
 
-const root = resolve(import.meta.dirname, '../../..');
 const xrayLib = join(dirname(createRequire(import.meta.url).resolve('aws-xray-sdk-core/package.json')), 'dist', 'lib');
 
 function jsFiles(dir: string): string[] {
@@ -45,42 +41,28 @@ process.stdout.write(JSON.stringify({
 `;
 
 describe('xraySemverPlugin', () => {
-  let outdir: string;
+  const outdir = suiteOutdir('goldsmith-xray-semver-');
   const files = new Map<string, string>();
 
   async function bundle(name: string, withPlugin: boolean) {
-    const file = join(outdir, `${name}.mjs`);
-    await build({
-      stdin: { contents: ENTRY, resolveDir: root, loader: 'js' },
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'esnext',
-      minify: true,
+    const file = join(outdir(), `${name}.mjs`);
+    await bundleEntry(ENTRY, file, {
       keepNames: true,
-      outfile: file,
       plugins: withPlugin ? [xraySemverPlugin()] : [],
       banner: { js: SST_ESM_BANNER },
-      logLevel: 'silent',
     });
     files.set(name, file);
   }
 
-  const probe = (name: string) =>
-    JSON.parse(
-      execFileSync(lambdaNode(root), ['--input-type=module', '-e', PROBE, pathToFileURL(files.get(name) ?? '').href], {
-        env: { PATH: process.env.PATH ?? '', AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR' },
-        encoding: 'utf8',
-      }),
-    ) as Record<string, string>;
+  const probe = (name: string) => {
+    const url = pathToFileURL(files.get(name) ?? '').href;
+    return runProbe(PROBE, [url], { AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR' }) as Record<string, string>;
+  };
 
   beforeAll(async () => {
-    outdir = mkdtempSync(join(tmpdir(), 'goldsmith-xray-semver-'));
     await bundle('plain', false);
     await bundle('lean', true);
   }, 60_000);
-
-  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
   it('relies on the X-Ray SDK using semver for gte alone (fails if an upgrade uses more)', () => {
     const uses = jsFiles(xrayLib).flatMap((file) => {

@@ -1,0 +1,51 @@
+import { getChannelPointer } from '../../aws/channel-pointers.js';
+import type { Catalog } from '../../core/config/schema.js';
+import { type LocalCloud, startLocalCloud } from '../../local/simulator/cloud.js';
+import { scenarioSchema } from '../../local/simulator/scenario.js';
+import { ciPackageUpdate, putAsSender } from '../../local/simulator/senders.js';
+import { al2023Image, type ChannelInput, OPENSSL_RELEASES, orgCatalog, REPO_ROOT } from '../scenarios/helpers.js';
+
+/** The account of the local cloud's principals. */
+export const ACCOUNT = '123456789012';
+/** The platform engineer, the catalog's one operator. */
+export const OPERATOR = `arn:aws:iam::${ACCOUNT}:role/platform-engineer`;
+/** OPERATOR's session through Goldsmith's operators' role, as the operator endpoint records the caller. */
+export const SESSION = `arn:aws:sts::${ACCOUNT}:assumed-role/goldsmith-local-operators/platform-engineer`;
+/** ops-lead's role, an approver of the channels that name ops-lead. */
+export const APPROVER = `arn:aws:iam::${ACCOUNT}:role/ops-lead`;
+
+/** A validated catalog of one image, base, rebuilt on openssl releases; CI, OPERATOR and `approvers` have access. */
+export function operatorCatalog(
+  regions: string[],
+  channels: ChannelInput[],
+  approvers: Record<string, string[]>,
+): Catalog {
+  const base = al2023Image({ regions, triggers: OPENSSL_RELEASES });
+  const access = { ci: [`arn:aws:iam::${ACCOUNT}:role/ci-release`], operators: [OPERATOR], approvers };
+  return orgCatalog({ base }, channels, { access });
+}
+
+/** Starts the local cloud on `catalog` for a scenario from 1 February 2027 to `until`, two accounts per OU. */
+export function startOperatorCloud(
+  catalog: Catalog,
+  until: string,
+  rest: Record<string, unknown> = {},
+): Promise<LocalCloud> {
+  const scenario = scenarioSchema.parse({
+    start: '2027-02-01T00:00:00Z',
+    until,
+    organization: { accountsPerOu: 2 },
+    ...rest,
+  });
+  return startLocalCloud(catalog, scenario, REPO_ROOT);
+}
+
+/** Puts CI's package update of openssl `version` on Goldsmith's bus, as CI. */
+export function releaseOpenssl(cloud: LocalCloud, version: string): Promise<void> {
+  return putAsSender(cloud, { event: ciPackageUpdate(cloud, { package: 'openssl', version }), as: 'ci' });
+}
+
+/** The version base's `channel` pointer names, if any. */
+export async function pointerOf(channel: string): Promise<string | undefined> {
+  return (await getChannelPointer('base', channel))?.version;
+}
