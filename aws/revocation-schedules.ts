@@ -1,4 +1,10 @@
-import { ConflictException, CreateScheduleCommand, GetScheduleCommand } from '@aws-sdk/client-scheduler';
+import {
+  ConflictException,
+  CreateScheduleCommand,
+  DeleteScheduleCommand,
+  GetScheduleCommand,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-scheduler';
 import { schedulerClient } from './clients/scheduler.js';
 
 /**
@@ -68,5 +74,22 @@ export async function createRevocationSchedule(
     if (!(error instanceof ConflictException)) throw error;
     const existing = await schedulerClient().send(new GetScheduleCommand({ Name: request.name, GroupName: group }));
     return { created: false, existingExpression: existing.ScheduleExpression ?? '' };
+  }
+}
+
+/**
+ * Deletes the schedule of a cancelled revocation
+ * (https://docs.aws.amazon.com/scheduler/latest/APIReference/API_DeleteSchedule.html).
+ * @returns 'absent' when there was none to delete (ResourceNotFoundException, 404): an earlier cancel deleted it, or
+ * it already fired and deleted itself (ActionAfterCompletion DELETE).
+ */
+export async function deleteRevocationSchedule(name: string): Promise<'deleted' | 'absent'> {
+  const { group } = revocationScheduleSettings();
+  try {
+    await schedulerClient().send(new DeleteScheduleCommand({ Name: name, GroupName: group }));
+    return 'deleted';
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return 'absent';
+    throw error;
   }
 }

@@ -1,7 +1,7 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { imagePk, skPrefix } from '../core/ledger/keys.js';
 import { documentClient, ledgerTable } from './clients/dynamodb.js';
-import { putItemOnce } from './ledger-writes.js';
+import { conditionalWrite, putItemOnce } from './ledger-writes.js';
 
 /**
  * Revocations asked for a later time, in the image's partition under `REVOKE-AT#<version>`: a prefix of its own, so
@@ -21,6 +21,21 @@ export interface ScheduledRevocation {
   dueAt: string;
   /** The EventBridge Scheduler schedule that will carry it out. */
   schedule: string;
+  /** Set when it was cancelled before it was due (`revoke --cancel`): who, when and why. */
+  cancelledAt?: string;
+  cancelledBy?: string;
+  cancelReason?: string;
+  /** Revocations of this version scheduled and cancelled before this one, oldest first. */
+  cancelledBefore?: CancelledRevocation[];
+}
+
+/** A scheduled revocation that was cancelled, as kept when the version is scheduled again. */
+export interface CancelledRevocation {
+  dueAt: string;
+  by: string;
+  cancelledAt: string;
+  cancelledBy: string;
+  cancelReason?: string;
 }
 
 const key = (image: string, version: string) => ({
@@ -29,11 +44,68 @@ const key = (image: string, version: string) => ({
 });
 
 /**
- * Records a scheduled revocation, once.
+ * Records a scheduled revocation, once. A cancelled one of the same version is replaced, and kept in
+ * `cancelledBefore` (`previous`, as read before: the write is conditional on it still being the cancelled one).
  * @returns false when one was already recorded (a repeat of the request: announced once).
  */
-export async function recordScheduledRevocation(record: ScheduledRevocation): Promise<boolean> {
-  return putItemOnce({ ...key(record.image, record.version), kind: 'scheduled-revocation', ...record });
+export async function recordScheduledRevocation(
+  record: ScheduledRevocation,
+  previous?: ScheduledRevocation,
+): Promise<boolean> {
+  if (!previous?.cancelledAt || !previous.cancelledBy) {
+    return putItemOnce({ ...key(record.image, record.version), kind: 'scheduled-revocation', ...record });
+  }
+  const cancelled: CancelledRevocation = {
+    dueAt: previous.dueAt,
+    by: previous.by,
+    cancelledAt: previous.cancelledAt,
+    cancelledBy: previous.cancelledBy,
+    ...(previous.cancelReason ? { cancelReason: previous.cancelReason } : {}),
+  };
+  return conditionalWrite(() =>
+    documentClient().send(
+      new PutCommand({
+        TableName: ledgerTable(),
+        Item: {
+          ...key(record.image, record.version),
+          kind: 'scheduled-revocation',
+          ...record,
+          cancelledBefore: [...(previous.cancelledBefore ?? []), cancelled],
+        },
+        ConditionExpression: 'cancelledAt = :cancelledAt AND dueAt = :dueAt',
+        ExpressionAttributeValues: { ':cancelledAt': previous.cancelledAt, ':dueAt': previous.dueAt },
+      }),
+    ),
+  );
+}
+
+/**
+ * Marks a scheduled revocation cancelled (before its schedule is deleted: a schedule that fires in between finds it
+ * cancelled and revokes nothing), once, and only the one due at `dueAt`.
+ * @returns false when it was cancelled before, or is not the one due at `dueAt` any more.
+ */
+export async function markScheduledRevocationCancelled(
+  image: string,
+  version: string,
+  dueAt: string,
+  cancel: { by: string; at: string; reason?: string | undefined },
+): Promise<boolean> {
+  return conditionalWrite(() =>
+    documentClient().send(
+      new UpdateCommand({
+        TableName: ledgerTable(),
+        Key: key(image, version),
+        UpdateExpression: `SET cancelledAt = :at, cancelledBy = :by${cancel.reason ? ', cancelReason = :reason' : ''}`,
+        ConditionExpression: 'dueAt = :dueAt AND attribute_not_exists(cancelledAt)',
+        ExpressionAttributeValues: {
+          ':at': cancel.at,
+          ':by': cancel.by,
+          ':dueAt': dueAt,
+          ...(cancel.reason ? { ':reason': cancel.reason } : {}),
+        },
+      }),
+    ),
+  );
 }
 
 /** The scheduled revocation recorded for a build, if any. */

@@ -13,7 +13,10 @@ const USAGE: Record<Action, { args: string; summary: string }> = {
   reject: { args: 'IMAGE CHANNEL [--version V] [--reason R] [--as ARN|NAME]', summary: 'reject what waits' },
   promote: { args: 'IMAGE CHANNEL [--version V] [--reason R]', summary: 'end a soak early (never a gate)' },
   rollback: { args: 'IMAGE CHANNEL [--to VERSION] [--reason R]', summary: "move a channel's pointer back" },
-  revoke: { args: 'IMAGE VERSION --reason R [--at TIME]', summary: 'withdraw a version everywhere' },
+  revoke: {
+    args: 'IMAGE VERSION (--reason R [--at TIME] | --cancel [--reason R])',
+    summary: 'withdraw a version everywhere, now or at TIME; --cancel: call off a revocation scheduled for later',
+  },
   resume: {
     args: 'IMAGE VERSION [--reason R]',
     summary: 'start a promotion paused by an outage again, from the channel where it stopped',
@@ -42,6 +45,10 @@ function requestOf(action: Action, positionals: string[], values: Record<string,
   }
   if (!second) throw new UsageError(`goldsmith ${action} ${USAGE[action].args}`);
   if (action === 'resume') return { action, image, version: second, ...opt('reason') };
+  if (action === 'revoke' && values.cancel === true) {
+    if (values.at !== undefined) throw new UsageError('revoke --cancel calls off the scheduled revocation: no --at');
+    return { action: 'cancel-revocation', image, version: second, ...opt('reason') };
+  }
   if (action === 'revoke') {
     if (typeof values.reason !== 'string') throw new UsageError('revoke needs --reason R (it is announced and kept)');
     return { action, image, version: second, ...opt('reason'), ...opt('at') };
@@ -51,8 +58,11 @@ function requestOf(action: Action, positionals: string[], values: Record<string,
   return { action, image, channel: second, ...version, ...opt('reason') };
 }
 
-/** The first line of a successful answer: `done`, or when a revocation was scheduled, for when. */
+/** The first line of a successful answer: `done`, or when a revocation was scheduled (or cancelled), for when. */
 export function headline(result: Record<string, unknown>): string {
+  if (typeof result.cancelled === 'string') {
+    return `${result.alreadyCancelled === true ? 'already cancelled' : 'cancelled'}: the revocation due at ${result.cancelled}`;
+  }
   if (typeof result.scheduledFor !== 'string') return 'done';
   return `${result.alreadyScheduled === true ? 'already scheduled' : 'scheduled'} for ${result.scheduledFor}`;
 }
@@ -69,6 +79,7 @@ export function actionCommand(action: Action): Command {
         as: { type: 'string' },
         at: { type: 'string' },
         url: { type: 'string' },
+        cancel: { type: 'boolean' },
       } as const;
       const parsed = await operatorOptions(args, extra, 2);
       if (parsed.help) {

@@ -89,6 +89,12 @@ export const NOTIFICATION_DETAILS = {
     due: isoTime,
     by: z.string().min(1),
   }),
+  /** A revocation asked for a later time, cancelled before `due`: the version stays where it is promoted. */
+  'revocation-cancelled': z.strictObject({
+    due: isoTime,
+    by: z.string().min(1),
+    reason: z.string().min(1).optional(),
+  }),
   /** A channel pointer moved back to an older version (after a revocation, or by hand). */
   'rolled-back': z.strictObject({
     from: z.string().min(1).optional(),

@@ -16,7 +16,16 @@ import { formatIssues } from './issues.js';
 export const OPERATOR_URL_OUTPUT = 'OperatorUrl';
 export const OPERATORS_ROLE_OUTPUT = 'OperatorsRoleArn';
 
-export const OPERATOR_ACTIONS = ['build', 'approve', 'reject', 'promote', 'rollback', 'revoke', 'resume'] as const;
+export const OPERATOR_ACTIONS = [
+  'build',
+  'approve',
+  'reject',
+  'promote',
+  'rollback',
+  'revoke',
+  'cancel-revocation',
+  'resume',
+] as const;
 export type OperatorAction = (typeof OPERATOR_ACTIONS)[number];
 
 const reason = z.string().trim().min(1, 'must not be empty').max(1000, 'must be at most 1000 characters');
@@ -59,6 +68,17 @@ const revokeRequest = z.strictObject({
 });
 
 /**
+ * `revoke IMAGE VERSION --cancel [--reason R]`: cancels a revocation asked for a later time (`--at`) before it is due;
+ * the version stays where it is promoted.
+ */
+const cancelRevocationRequest = z.strictObject({
+  action: z.literal('cancel-revocation'),
+  image: catalogName,
+  version: imageVersion,
+  reason: reason.optional(),
+});
+
+/**
  * `resume IMAGE VERSION [--reason R]`: starts a promotion a transient error paused at the end of its retry horizon
  * again from the channel where it stopped (what the reconciler does by itself, up to three times).
  */
@@ -76,6 +96,7 @@ export const operatorRequestSchema = z.discriminatedUnion('action', [
   promoteRequest,
   rollbackRequest,
   revokeRequest,
+  cancelRevocationRequest,
   resumeRequest,
 ]);
 

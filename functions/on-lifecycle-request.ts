@@ -1,5 +1,8 @@
+import { getScheduledRevocation } from '../aws/scheduled-revocations.js';
 import { MalformedEventError } from '../core/errors.js';
+import { cancelledDueTimes, isCancelledFiring } from '../core/lifecycle/scheduled-revocation.js';
 import { imageRevokedSchema } from '../events/image-revoked.js';
+import { logger } from './lib/powertools.js';
 import { type RevokeResult, revokeVersion } from './lifecycle/revoke.js';
 import { taskHandler } from './promotion/lambda.js';
 import { promotionPlans } from './promotion/plans.js';
@@ -13,13 +16,22 @@ function busName(): string {
 /**
  * Goldsmith's bus → revocation. "Image Revoked" (put by the function that revoked: on-finding, the operator
  * endpoint, or this one) is acted on idempotently: a re-delivery, or the fact Goldsmith itself put, finishes
- * whatever an interrupted revocation left and announces nothing twice. Malformed events are refused with the
- * reason, before anything is done.
+ * whatever an interrupted revocation left and announces nothing twice. A scheduled revocation's firing (`revoke
+ * --at`) that was cancelled (`revoke --cancel`) revokes nothing. Malformed events are refused with the reason, before
+ * anything is done.
  */
-export async function onLifecycleRequest(event: unknown): Promise<RevokeResult> {
+export async function onLifecycleRequest(
+  event: unknown,
+): Promise<RevokeResult | { image: string; version: string; cancelled: string }> {
   const revoked = imageRevokedSchema.safeParse(event);
   if (revoked.success) {
     const d = revoked.data.detail;
+    const firing = { id: revoked.data.id, image: d.image, version: d.version, revokedAt: d.revokedAt };
+    if (isCancelledFiring(firing, cancelledDueTimes(await getScheduledRevocation(d.image, d.version)))) {
+      // A scheduled revocation cancelled with `revoke --cancel` whose schedule fired before it was deleted.
+      logger.warn('scheduled revocation cancelled: nothing revoked', firing);
+      return { image: d.image, version: d.version, cancelled: d.revokedAt };
+    }
     return revokeVersion(
       { image: d.image, version: d.version, reason: d.reason, by: d.by ?? 'goldsmith', at: new Date(d.revokedAt) },
       promotionPlans(),

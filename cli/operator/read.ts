@@ -147,6 +147,15 @@ export function historyOf(items: readonly LedgerItem[], channel?: string): Histo
       add(str(i.at), `pipeline event: ${str(i.event)}`);
     } else if (sk.startsWith('REVOKE-AT#')) {
       add(str(i.requestedAt), `revocation scheduled for ${str(i.dueAt)} by ${str(i.by)}: ${str(i.reason)}`);
+      const cancelled = (c: Record<string, unknown>, dueAt: string) =>
+        add(
+          str(c.cancelledAt),
+          `revocation scheduled for ${dueAt} cancelled by ${str(c.cancelledBy)}${str(c.cancelReason) ? `: ${str(c.cancelReason)}` : ''}`,
+        );
+      if (str(i.cancelledAt)) cancelled(i, str(i.dueAt));
+      for (const c of Array.isArray(i.cancelledBefore) ? (i.cancelledBefore as Record<string, unknown>[]) : []) {
+        cancelled(c, str(c.dueAt));
+      }
     } else if (sk.startsWith('REVOCATION#') || sk.startsWith('RETIRE')) {
       add(str(i.at) || str(i.revokedAt), `${sk.split('#')[0]?.toLowerCase()}: ${str(i.reason)}`);
     }

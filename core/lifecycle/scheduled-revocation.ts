@@ -73,3 +73,29 @@ export function compareRepeat(existingExpression: string, due: Date): RepeatOutc
   if (existingExpression === wanted) return { kind: 'same', due: dueIso };
   return { kind: 'different', due: dueIso, existing: existing ? existing.toISOString() : existingExpression };
 }
+
+/**
+ * Whether an "Image Revoked" event is the firing of a scheduled revocation that was cancelled: a firing's id is the
+ * schedule's name and its due time (functions/operator/scheduled-revoke.ts), and `cancelledDueTimes` are the due
+ * times the ledger records as cancelled for that version. Any other "Image Revoked" is never taken for one.
+ */
+export function isCancelledFiring(
+  event: { id: string; image: string; version: string; revokedAt: string },
+  cancelledDueTimes: readonly string[],
+): boolean {
+  const firing = event.id === `${revocationScheduleName(event.image, event.version)}@${event.revokedAt}`;
+  return firing && cancelledDueTimes.includes(event.revokedAt);
+}
+
+/**
+ * The due times of a version's scheduled revocations that were cancelled (the ledger's `REVOKE-AT#` item): the
+ * current one if cancelled, and those cancelled before it, except the current one's own time when it is live again
+ * (scheduled anew for the time a cancelled one had).
+ */
+export function cancelledDueTimes(
+  record: { dueAt: string; cancelledAt?: string; cancelledBefore?: readonly { dueAt: string }[] } | undefined,
+): string[] {
+  if (!record) return [];
+  const before = (record.cancelledBefore ?? []).map((c) => c.dueAt);
+  return record.cancelledAt ? [record.dueAt, ...before] : before.filter((due) => due !== record.dueAt);
+}

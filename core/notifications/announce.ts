@@ -104,6 +104,10 @@ const TEXT: { [E in NotificationEvent]: (s: Subject, d: Detail<E>) => Text } = {
     title: `${s.image} ${s.version}: revocation scheduled for ${d.due}`,
     summary: `${s.image} ${s.version} will be revoked at ${d.due} (asked by ${d.by}): ${d.reason}. Until then it stays where it is promoted.`,
   }),
+  'revocation-cancelled': (s, d) => ({
+    title: `${s.image} ${s.version}: revocation at ${d.due} cancelled`,
+    summary: `The revocation of ${s.image} ${s.version} due at ${d.due} was cancelled by ${d.by}${d.reason ? `: ${d.reason}` : ''}. It stays where it is promoted.`,
+  }),
   'rolled-back': (s, d) => ({
     title: `${s.image}/${s.channel}: rolled back to ${d.to}`,
     summary: `${s.channel} of ${s.image} now points at ${d.to}${d.from ? ` instead of ${d.from}` : ''}: ${d.reason}.`,
@@ -144,6 +148,7 @@ const SEVERITY: Record<NotificationEvent, Severity> = {
   retired: 'info',
   revoked: 'critical',
   'revocation-scheduled': 'warning',
+  'revocation-cancelled': 'info',
   'rolled-back': 'warning',
   'monthly-summary': 'info',
 };

@@ -103,6 +103,12 @@ export function factsOf(n: Notification): Fact[] {
         ['By', n.detail.by],
         ['Reason', n.detail.reason],
       ];
+    case 'revocation-cancelled':
+      return [
+        ['Was due', n.detail.due],
+        ['By', n.detail.by],
+        ...(n.detail.reason ? [['Reason', n.detail.reason] as const] : []),
+      ];
     case 'rolled-back':
       return [
         ...(n.detail.from ? [['From', n.detail.from] as const] : []),

@@ -41,6 +41,7 @@ const MARK: Record<NotificationEvent, string> = {
   retired: ':file_cabinet:',
   revoked: ':rotating_light:',
   'revocation-scheduled': ':alarm_clock:',
+  'revocation-cancelled': ':leftwards_arrow_with_hook:',
   'rolled-back': ':rewind:',
   'monthly-summary': ':bar_chart:',
 };

@@ -1,8 +1,12 @@
 import { listBuilds } from '../../aws/lifecycle-ledger.js';
 import { announce } from '../../aws/notifications.js';
 import { getRevocation } from '../../aws/promotion-findings.js';
-import { createRevocationSchedule } from '../../aws/revocation-schedules.js';
-import { recordScheduledRevocation } from '../../aws/scheduled-revocations.js';
+import { createRevocationSchedule, deleteRevocationSchedule } from '../../aws/revocation-schedules.js';
+import {
+  getScheduledRevocation,
+  markScheduledRevocationCancelled,
+  recordScheduledRevocation,
+} from '../../aws/scheduled-revocations.js';
 import { atExpression, compareRepeat, revocationScheduleName } from '../../core/lifecycle/scheduled-revocation.js';
 import { announcement } from '../../core/notifications/announce.js';
 import type { ImageRevokedEvent } from '../../events/image-revoked.js';
@@ -82,15 +86,20 @@ export async function scheduleRevocation(request: OperatorRequestOf<'revoke'>, c
     }
   }
   const requestedAt = now.toISOString();
-  await recordScheduledRevocation({
-    image: request.image,
-    version: request.version,
-    reason: request.reason,
-    by: caller,
-    requestedAt,
-    dueAt,
-    schedule: name,
-  });
+  // A revocation of this version scheduled and cancelled before is replaced, and kept in `cancelledBefore`.
+  const previous = await getScheduledRevocation(request.image, request.version);
+  await recordScheduledRevocation(
+    {
+      image: request.image,
+      version: request.version,
+      reason: request.reason,
+      by: caller,
+      requestedAt,
+      dueAt,
+      schedule: name,
+    },
+    previous?.cancelledAt ? previous : undefined,
+  );
   // Announced on every answer: the announcement's id (event, version, due time) lets SNS subscribers see it once.
   await announce(
     announcement(
@@ -108,4 +117,60 @@ export async function scheduleRevocation(request: OperatorRequestOf<'revoke'>, c
     schedule: name,
     alreadyScheduled: !created.created,
   };
+}
+
+/**
+ * `revoke IMAGE VERSION --cancel`: cancels a revocation asked for a later time before it is due. The ledger says
+ * cancelled first, then the schedule is deleted: a schedule that fires in between finds its revocation cancelled and
+ * on-lifecycle-request revokes nothing. Announced once. A repeat answers `alreadyCancelled` (and deletes the schedule
+ * if an interrupted cancel left it); nothing scheduled, or a revocation already due, is refused and nothing changes.
+ */
+export async function cancelScheduledRevocation(
+  request: OperatorRequestOf<'cancel-revocation'>,
+  caller: string,
+  now: Date,
+) {
+  const scheduled = await getScheduledRevocation(request.image, request.version);
+  if (!scheduled) throw new Refusal(404, `no revocation of ${request.image} ${request.version} is scheduled`);
+  const answer = (alreadyCancelled: boolean, by: string) => ({
+    image: request.image,
+    version: request.version,
+    by,
+    cancelled: scheduled.dueAt,
+    schedule: scheduled.schedule,
+    alreadyCancelled,
+  });
+  if (scheduled.cancelledAt) {
+    await deleteRevocationSchedule(scheduled.schedule);
+    return answer(true, scheduled.cancelledBy ?? caller);
+  }
+  if (Date.parse(scheduled.dueAt) <= now.getTime()) {
+    throw new Refusal(
+      409,
+      `the revocation of ${request.image} ${request.version} was due at ${scheduled.dueAt}: it has been carried out, nothing changed`,
+    );
+  }
+  const at = now.toISOString();
+  const marked = await markScheduledRevocationCancelled(request.image, request.version, scheduled.dueAt, {
+    by: caller,
+    at,
+    reason: request.reason,
+  });
+  if (!marked) {
+    // Another cancel (or a new schedule) got there between the read and the write: answer from what is there now.
+    throw new Refusal(
+      409,
+      `the scheduled revocation of ${request.image} ${request.version} changed meanwhile: ask again`,
+    );
+  }
+  await deleteRevocationSchedule(scheduled.schedule);
+  await announce(
+    announcement(
+      'revocation-cancelled',
+      { image: request.image, version: request.version },
+      { due: scheduled.dueAt, by: caller, ...(request.reason ? { reason: request.reason } : {}) },
+      { at, key: `revoke-at-cancelled:${scheduled.dueAt}` },
+    ),
+  );
+  return answer(false, caller);
 }

@@ -170,6 +170,7 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
     // Scheduled revocations: schedules of Goldsmith's revocation group, and the one role they may pass.
     case 'scheduler:CreateSchedule':
     case 'scheduler:GetSchedule':
+    case 'scheduler:DeleteSchedule':
       return one(
         `arn:aws:scheduler:${region}:${account}:schedule/${required(site, action, 'REVOCATION_SCHEDULE_GROUP')}/${images[0] ?? 'base'}_1.0.0_1`,
       );

@@ -11,8 +11,9 @@ export function revocationScheduleGroupName(stage: string): string {
 }
 
 /**
- * `revoke --at T`: the operator function creates (and reads back) one-time schedules in a schedule group of their
- * own, which invoke on-lifecycle-request as a role Scheduler alone may assume (in this account: aws:SourceAccount,
+ * `revoke --at T`: the operator function creates (and reads back, and deletes on `revoke --cancel`) one-time
+ * schedules in a schedule group of their own, which invoke on-lifecycle-request as a role Scheduler alone may assume
+ * (in this account: aws:SourceAccount,
  * https://docs.aws.amazon.com/scheduler/latest/UserGuide/cross-service-confused-deputy-prevention.html) and that may
  * only invoke that function. The operator function may pass that role and no other, to Scheduler only
  * (iam:PassRole with iam:PassedToService; CreateSchedule needs it:
@@ -34,7 +35,7 @@ export function allowScheduledRevocations(
   role.addToPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [target.functionArn] }));
   operator.addToRolePolicy(
     new iam.PolicyStatement({
-      actions: ['scheduler:CreateSchedule', 'scheduler:GetSchedule'],
+      actions: ['scheduler:CreateSchedule', 'scheduler:GetSchedule', 'scheduler:DeleteSchedule'],
       // Schedule ARNs: arn:aws:scheduler:<region>:<account>:schedule/<group>/<name>.
       resources: [stack.formatArn({ service: 'scheduler', resource: 'schedule', resourceName: `${groupName}/*` })],
     }),

@@ -110,6 +110,11 @@ describe('goldsmith refusals against a saved cloud: one line, exit 1, nothing ch
       /^goldsmith revoke: unknown version 9\.9\.9\/9 of base/,
     ],
     [
+      'cancelling a revocation nobody scheduled',
+      ['revoke', 'base', '1.0.0/1', '--cancel'],
+      /^goldsmith revoke: no revocation of base 1\.0\.0\/1 is scheduled$/,
+    ],
+    [
       'promoting where nothing soaks (the staging soak is over)',
       ['promote', 'base', 'staging'],
       /^goldsmith promote: nothing of base is soaking in staging$/,

@@ -214,12 +214,12 @@ describe('scheduled revocations (revoke --at) in the synthesized app', () => {
     ]);
   });
 
-  it('lets the operator function create and read schedules of its group only, and pass only that role, to Scheduler', () => {
+  it('lets the operator function create, read and delete schedules of its group only, and pass only that role, to Scheduler', () => {
     const operator = statementsOf(roleOf('functions/operator.handler'));
     const scheduling = operator.filter((s) => asList(s.Action).some((a) => /^(scheduler|iam):/.test(String(a))));
     expect(scheduling).toEqual([
       {
-        Action: ['scheduler:CreateSchedule', 'scheduler:GetSchedule'],
+        Action: ['scheduler:CreateSchedule', 'scheduler:GetSchedule', 'scheduler:DeleteSchedule'],
         Effect: 'Allow',
         Resource: `arn:aws:scheduler:us-east-1:${ACCOUNT}:schedule/goldsmith-local-revocations/*`,
       },

@@ -14,6 +14,15 @@ describe('headline of an operator answer', () => {
     );
   });
 
+  it('says which revocation was cancelled, and when a repeat finds it cancelled already', () => {
+    expect(headline({ cancelled: '2027-01-05T09:00:00.000Z', alreadyCancelled: false })).toBe(
+      'cancelled: the revocation due at 2027-01-05T09:00:00.000Z',
+    );
+    expect(headline({ cancelled: '2027-01-05T09:00:00.000Z', alreadyCancelled: true })).toBe(
+      'already cancelled: the revocation due at 2027-01-05T09:00:00.000Z',
+    );
+  });
+
   it('says done for an action carried out now', () => {
     expect(headline({ version: '1.0.0/2', alreadyRevoked: false })).toBe('done');
   });

@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   atExpression,
+  cancelledDueTimes,
   compareRepeat,
+  isCancelledFiring,
   isScheduleName,
   parseAtExpression,
   revocationScheduleName,
@@ -76,5 +78,34 @@ describe('compareRepeat', () => {
       due: '2027-01-06T09:00:00.000Z',
       existing: '2027-01-05T09:00:00.000Z',
     });
+  });
+});
+
+describe('a cancelled scheduled revocation', () => {
+  const T1 = '2027-02-05T09:00:00.000Z';
+  const T2 = '2027-02-07T09:00:00.000Z';
+  const firingAt = (revokedAt: string) => ({
+    id: `base_1.0.0_2@${revokedAt}`,
+    image: 'base',
+    version: '1.0.0/2',
+    revokedAt,
+  });
+
+  it('stops its own firing only: not another time, not an immediate revocation of the same version', () => {
+    const cancelled = cancelledDueTimes({ dueAt: T1, cancelledAt: '2027-02-03T09:00:00.000Z' });
+
+    expect(isCancelledFiring(firingAt(T1), cancelled)).toBe(true);
+    expect(isCancelledFiring(firingAt(T2), cancelled)).toBe(false);
+    // `revoke` without --at puts an "Image Revoked" whose id is not a schedule's.
+    expect(isCancelledFiring({ ...firingAt(T1), id: 'e3f1c2d4-revoked-now' }, cancelled)).toBe(false);
+  });
+
+  it('no longer stops a time scheduled anew, while an earlier cancelled time stays stopped', () => {
+    const again = { dueAt: T1, cancelledBefore: [{ dueAt: T1 }, { dueAt: T2 }] };
+
+    expect(cancelledDueTimes(again)).toEqual([T2]);
+    expect(isCancelledFiring(firingAt(T1), cancelledDueTimes(again))).toBe(false);
+    expect(isCancelledFiring(firingAt(T2), cancelledDueTimes(again))).toBe(true);
+    expect(cancelledDueTimes(undefined)).toEqual([]);
   });
 });
