@@ -89,6 +89,12 @@ export const NOTIFICATION_DETAILS = {
     due: isoTime,
     by: z.string().min(1),
   }),
+  /** An operator's `promote` ended a channel's soak before `until`; every gate after it still applies. */
+  'soak-ended-early': z.strictObject({
+    until: isoTime,
+    by: z.string().min(1),
+    reason: z.string().min(1).optional(),
+  }),
   /** A revocation asked for a later time, cancelled before `due`: the version stays where it is promoted. */
   'revocation-cancelled': z.strictObject({
     due: isoTime,

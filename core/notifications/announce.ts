@@ -104,6 +104,10 @@ const TEXT: { [E in NotificationEvent]: (s: Subject, d: Detail<E>) => Text } = {
     title: `${s.image} ${s.version}: revocation scheduled for ${d.due}`,
     summary: `${s.image} ${s.version} will be revoked at ${d.due} (asked by ${d.by}): ${d.reason}. Until then it stays where it is promoted.`,
   }),
+  'soak-ended-early': (s, d) => ({
+    title: `${s.image} ${s.version}: soak in ${s.channel} ended early`,
+    summary: `${d.by} ended the soak of ${s.image} ${s.version} in ${s.channel}, due to end at ${d.until}${d.reason ? `: ${d.reason}` : ''}. Every gate after it still applies.`,
+  }),
   'revocation-cancelled': (s, d) => ({
     title: `${s.image} ${s.version}: revocation at ${d.due} cancelled`,
     summary: `The revocation of ${s.image} ${s.version} due at ${d.due} was cancelled by ${d.by}${d.reason ? `: ${d.reason}` : ''}. It stays where it is promoted.`,
@@ -149,6 +153,7 @@ const SEVERITY: Record<NotificationEvent, Severity> = {
   revoked: 'critical',
   'revocation-scheduled': 'warning',
   'revocation-cancelled': 'info',
+  'soak-ended-early': 'warning',
   'rolled-back': 'warning',
   'monthly-summary': 'info',
 };

@@ -103,6 +103,12 @@ export function factsOf(n: Notification): Fact[] {
         ['By', n.detail.by],
         ['Reason', n.detail.reason],
       ];
+    case 'soak-ended-early':
+      return [
+        ['Soak was to end', n.detail.until],
+        ['By', n.detail.by],
+        ...(n.detail.reason ? [['Reason', n.detail.reason] as const] : []),
+      ];
     case 'revocation-cancelled':
       return [
         ['Was due', n.detail.due],

@@ -42,6 +42,7 @@ const MARK: Record<NotificationEvent, string> = {
   revoked: ':rotating_light:',
   'revocation-scheduled': ':alarm_clock:',
   'revocation-cancelled': ':leftwards_arrow_with_hook:',
+  'soak-ended-early': ':fast_forward:',
   'rolled-back': ':rewind:',
   'monthly-summary': ':bar_chart:',
 };

@@ -1,8 +1,10 @@
 import { getChannelPointer } from '../../aws/channel-pointers.js';
+import { announce } from '../../aws/notifications.js';
 import { listOutcomes } from '../../aws/promotion-ledger.js';
 import { listSoaks, markSoakEndedEarly, type SoakRecord, unmarkSoakEndedEarly } from '../../aws/promotion-soaks.js';
 import { sendTaskSuccess } from '../../aws/stepfunctions.js';
 import { isTransient } from '../../core/errors/classify.js';
+import { announcement } from '../../core/notifications/announce.js';
 import { compareBuildVersions } from '../../core/promotion/naming.js';
 import type { OperatorRequestOf } from '../../events/operator-request.js';
 import { revokeVersion, UnknownVersionError } from '../lifecycle/revoke.js';
@@ -83,6 +85,15 @@ export async function promote(request: OperatorRequestOf<'promote'>, caller: str
     }
     throw error;
   }
+  // Announced once the Soak state took the answer (never before: an undone mark announced nothing).
+  await announce(
+    announcement(
+      'soak-ended-early',
+      { image: soak.image, version: soak.version, channel: soak.channel },
+      { until: soak.until, by: caller, ...(request.reason ? { reason: request.reason } : {}) },
+      { at: when },
+    ),
+  );
   return { image: soak.image, version: soak.version, channel: soak.channel, soakEndedEarly: true, by: caller };
 }
 

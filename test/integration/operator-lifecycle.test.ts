@@ -3,6 +3,7 @@ import { getChannelPointer } from '../../aws/channel-pointers.js';
 import { getOutcome } from '../../aws/promotion-ledger.js';
 import { listSoaks } from '../../aws/promotion-soaks.js';
 import type { LocalCloud } from '../../local/simulator/cloud.js';
+import { notificationsOf } from '../../local/simulator/report-notifications.js';
 import { invokeOperatorUrl } from '../../local/trust/operator-url.js';
 import { DEV_OU, devChannel, prodChannel } from '../scenarios/helpers.js';
 import {
@@ -74,6 +75,9 @@ describe('operator promote: ends a soak early, never a gate', () => {
       endedBy: SESSION,
       reason: 'urgent fix',
     });
+    expect(notificationsOf(cloud).filter((n) => n.event === 'soak-ended-early')).toEqual([
+      expect.objectContaining({ image: 'base', channel: 'dev', subject: expect.stringContaining('ended early') }),
+    ]);
     await cloud.clock.run('2027-02-02T00:30:00Z');
     const dev = await getOutcome('base', '1.0.0/1', 'dev');
     expect(dev?.outcome).toBe('promoted');
