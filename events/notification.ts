@@ -144,6 +144,12 @@ export const NOTIFICATION_DETAILS = {
         since: isoTime,
       }),
     ),
+    /** Soaks still running at the end of the month, and when each ends. */
+    soaking: z
+      .array(z.strictObject({ image: catalogName, version: z.string().min(1), channel: catalogName, until: isoTime }))
+      .optional(),
+    /** Builds requested before the end of the month and not finished by then. */
+    building: z.array(z.strictObject({ image: catalogName, version: z.string().min(1), since: isoTime })).optional(),
   }),
 } as const;
 

@@ -125,6 +125,8 @@ const TEXT: { [E in NotificationEvent]: (s: Subject, d: Detail<E>) => Text } = {
         d.images.reduce((n, i) => n + i.rejected, 0),
         'rejection',
       )}; ${plural(d.waiting.length, 'approval')} still waiting${
+        d.soaking?.length ? `, ${plural(d.soaking.length, 'soak')} running` : ''
+      }${d.building?.length ? `, ${plural(d.building.length, 'build')} in flight` : ''}${
         d.cost ? `; estimated cost ${d.cost.total.toFixed(2)} ${d.cost.currency}` : ''
       }.`,
     };

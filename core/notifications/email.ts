@@ -11,6 +11,10 @@ function monthlyTable(n: Extract<Notification, { event: 'monthly-summary' }>): s
   const waiting = n.detail.waiting.map(
     (w) => `  ${w.image} ${w.version} for ${w.channel}: waiting on ${w.on.join(', ')} since ${w.since}`,
   );
+  const soaking = (n.detail.soaking ?? []).map(
+    (s) => `  ${s.image} ${s.version} in ${s.channel}: soaks until ${s.until}`,
+  );
+  const building = (n.detail.building ?? []).map((b) => `  ${b.image} ${b.version}: building since ${b.since}`);
   const c = n.detail.cost;
   const cost = c
     ? [
@@ -24,6 +28,8 @@ function monthlyTable(n: Extract<Notification, { event: 'monthly-summary' }>): s
     '',
     waiting.length ? 'Still waiting:' : 'Nothing is waiting on anyone.',
     ...waiting,
+    ...(soaking.length ? ['', 'Still soaking:', ...soaking] : []),
+    ...(building.length ? ['', 'Still building:', ...building] : []),
     ...cost,
   ];
 }

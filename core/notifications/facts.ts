@@ -128,6 +128,8 @@ export function factsOf(n: Notification): Fact[] {
         ['Promoted', String(n.detail.images.reduce((s, i) => s + i.promoted, 0))],
         ['Rejected', String(n.detail.images.reduce((s, i) => s + i.rejected, 0))],
         ['Waiting', String(n.detail.waiting.length)],
+        ...(n.detail.soaking?.length ? [['Soaking', String(n.detail.soaking.length)] as const] : []),
+        ...(n.detail.building?.length ? [['Building', String(n.detail.building.length)] as const] : []),
         ...(n.detail.cost ? [['Cost', `${n.detail.cost.total.toFixed(2)} ${n.detail.cost.currency}`] as const] : []),
       ];
   }

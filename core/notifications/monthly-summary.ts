@@ -145,6 +145,57 @@ function waitingAtEnd(image: string, items: readonly LedgerItem[], end: number):
 }
 
 /**
+ * Soaks of an image still running at the end of the month: begun before it, due to end after it, not ended early
+ * before it, and no decision on that channel recorded before it.
+ */
+function soakingAtEnd(
+  image: string,
+  items: readonly LedgerItem[],
+  end: number,
+): NonNullable<MonthlySummary['soaking']> {
+  const before = (iso: string) => iso !== '' && Date.parse(iso) < end;
+  const decidedBefore = (version: string, channel: string) =>
+    items.some((o) => sk(o) === `PROMOTION#${version}#${channel}` && before(str(o, 'at')));
+  return items
+    .filter((s) => sk(s).startsWith('SOAK#') && before(str(s, 'startedAt')) && !before(str(s, 'until')))
+    .filter((s) => !(str(s, 'state') === 'ended-early' && before(str(s, 'endedAt'))))
+    .filter((s) => !decidedBefore(str(s, 'version'), str(s, 'channel')))
+    .map((s) => ({
+      image,
+      version: str(s, 'version'),
+      channel: str(s, 'channel'),
+      until: new Date(Date.parse(str(s, 'until'))).toISOString(),
+    }));
+}
+
+/** Statuses a build reaches only after it finished (deprecation and deletion come later still). */
+const FINISHED = new Set(['AVAILABLE', 'FAILED', 'CANCELLED', 'DEPRECATED', 'DELETED']);
+const AFTER_FINISHING = new Set(['DEPRECATED', 'DELETED']);
+
+/**
+ * Builds of an image in flight at the end of the month: requested before it, and either not finished or finished
+ * after it (the ledger's `updatedAt` is the time of the build's latest status).
+ */
+function buildingAtEnd(
+  image: string,
+  items: readonly LedgerItem[],
+  end: number,
+): NonNullable<MonthlySummary['building']> {
+  return items
+    .filter((b) => sk(b).startsWith('BUILD#') && Date.parse(str(b, 'requestedAt')) < end)
+    .filter((b) => {
+      const status = str(b, 'status');
+      if (AFTER_FINISHING.has(status)) return false;
+      return !FINISHED.has(status) || Date.parse(str(b, 'updatedAt')) >= end;
+    })
+    .map((b) => ({
+      image,
+      version: str(b, 'buildVersion'),
+      since: new Date(Date.parse(str(b, 'requestedAt'))).toISOString(),
+    }));
+}
+
+/**
  * Whether the factory had requested any build before the end of `month`: a summary of a month before Goldsmith was
  * deployed says nothing, so none is sent (a quiet month after that is still summarized: "nothing happened" is news).
  */
@@ -159,13 +210,16 @@ export function builtAnythingBy(month: string, images: Readonly<Record<string, I
 
 /**
  * The monthly summary of `input.month` from every catalog image's ledger partition: per image built, failed,
- * promoted, rejected, patch day → prod, and cost; what still waits on whom at the month's end; the month's cost.
+ * promoted, rejected, patch day → prod, and cost; what still waits on whom at the month's end, what still soaks and
+ * what is still building; the month's cost.
  * Pure, and a function of the month alone: sent twice, or a day late, it says the same.
  */
 export function summarizeMonth(input: SummaryInput): MonthlySummary {
   const bounds = monthBounds(input.month);
   const images: MonthlySummary['images'] = [];
   const waiting: MonthlySummary['waiting'] = [];
+  const soaking: NonNullable<MonthlySummary['soaking']> = [];
+  const building: NonNullable<MonthlySummary['building']> = [];
   const total = { builds: 0, storage: 0, pointers: 0 };
   for (const [image, ledger] of Object.entries(input.images)) {
     const month = imageMonth(image, ledger, input, bounds);
@@ -174,11 +228,15 @@ export function summarizeMonth(input: SummaryInput): MonthlySummary {
     total.storage += month.cost.storage;
     total.pointers += month.cost.pointers;
     waiting.push(...waitingAtEnd(image, ledger.items, bounds.end));
+    soaking.push(...soakingAtEnd(image, ledger.items, bounds.end));
+    building.push(...buildingAtEnd(image, ledger.items, bounds.end));
   }
   return {
     month: input.month,
     images,
     waiting,
+    soaking,
+    building,
     cost: {
       currency: input.prices.currency,
       builds: cents(total.builds),

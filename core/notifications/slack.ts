@@ -111,10 +111,15 @@ function monthlyBlock(n: Extract<Notification, { event: 'monthly-summary' }>): S
   const waiting = n.detail.waiting.map(
     (w) => `• ${w.image} ${w.version} → ${w.channel}: waiting on ${w.on.join(', ')}`,
   );
-  return {
-    type: 'section',
-    text: { type: 'mrkdwn', text: [...rows, ...(waiting.length ? ['*Still waiting*', ...waiting] : [])].join('\n') },
-  };
+  const soaking = (n.detail.soaking ?? []).map((s) => `• ${s.image} ${s.version} in ${s.channel}: until ${s.until}`);
+  const building = (n.detail.building ?? []).map((b) => `• ${b.image} ${b.version}: since ${b.since}`);
+  const text = [
+    ...rows,
+    ...(waiting.length ? ['*Still waiting*', ...waiting] : []),
+    ...(soaking.length ? ['*Still soaking*', ...soaking] : []),
+    ...(building.length ? ['*Still building*', ...building] : []),
+  ];
+  return { type: 'section', text: { type: 'mrkdwn', text: text.join('\n') } };
 }
 
 /** The block id of a message's first block: the announcement it carries (`announcement:<id>`). */

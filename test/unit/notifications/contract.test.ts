@@ -126,5 +126,8 @@ describe('renderEmail', () => {
     expect(text).toContain('Estimated cost: 7.25 USD (builds 1.30, storage 5.50, channel pointers 0.45)');
     expect(text.split('\n')[0]).toContain('estimated cost 7.25 USD');
     expect(text).toContain('base 1.0.0/3 for prod: waiting on ops-lead since 2027-01-30T00:00:00.000Z');
+    expect(text).toContain('Still soaking:\n  base 1.0.0/4 in staging: soaks until 2027-02-02T06:00:00.000Z');
+    expect(text).toContain('Still building:\n  base 1.0.0/5: building since 2027-01-31T22:00:00.000Z');
+    expect(text.split('\n')[0]).toContain('1 approval still waiting, 1 soak running, 1 build in flight');
   });
 });

@@ -87,6 +87,43 @@ describe('summarizeMonth', () => {
     expect(summary('2027-02').waiting).toEqual([]);
   });
 
+  it("lists the soaks still running and the builds still in flight at the month's end", () => {
+    const soak = (version: string, startedAt: string, until: string, extra: LedgerItem = {}): LedgerItem => ({
+      pk: 'IMAGE#base',
+      sk: `SOAK#${version}#staging`,
+      version,
+      channel: 'staging',
+      startedAt,
+      until,
+      state: 'soaking',
+      ...extra,
+    });
+    const items = [
+      ...base,
+      // 1.0.0/2 soaked in staging for a day in mid-January: over long before the month's end.
+      soak('1.0.0/2', '2027-01-14T06:00:00Z', '2027-01-15T06:00:00Z'),
+      // 1.0.0/5 soaks over the month's end; 1.0.0/7's soak would have, but an operator ended it on the 31st.
+      build('1.0.0/5', 'AVAILABLE', '2027-01-30T03:00:00Z', { updatedAt: '2027-01-30T05:00:00Z' }),
+      outcome('1.0.0/5', 'dev', 'promoted', '2027-01-30T06:00:00Z'),
+      soak('1.0.0/5', '2027-01-30T06:00:00Z', '2027-02-02T06:00:00Z'),
+      soak('1.0.0/7', '2027-01-30T07:00:00Z', '2027-02-02T07:00:00Z', {
+        state: 'ended-early',
+        endedAt: '2027-01-31T09:00:00Z',
+      }),
+      // 1.0.0/6 was requested late on the 31st and finished on 1 February.
+      build('1.0.0/6', 'AVAILABLE', '2027-01-31T22:00:00Z', { updatedAt: '2027-02-01T01:00:00Z' }),
+    ];
+
+    const january = summary('2027-01', items);
+
+    expect(january.soaking).toEqual([
+      { image: 'base', version: '1.0.0/5', channel: 'staging', until: '2027-02-02T06:00:00.000Z' },
+    ]);
+    expect(january.building).toEqual([{ image: 'base', version: '1.0.0/6', since: '2027-01-31T22:00:00.000Z' }]);
+    expect(summary('2027-02', items).soaking).toEqual([]);
+    expect(summary('2027-02', items).building).toEqual([]);
+  });
+
   it('costs the month: its builds, storage of what was kept for the part of the month it existed, pointers', () => {
     const c = summary('2027-01').cost;
     // Builds requested in January: 0.5 + 0.1 + 0.5. Storage: 1.0.0/1 all month, 1.0.0/2 from the 14th, 1.0.0/4 from

@@ -110,6 +110,8 @@ describe('renderSlack', () => {
     expect(shown).toContain('*base*: 3 built, 1 failed, 2 promoted, 1 rejected; patch day → prod 50 h; ≈ 7.25 USD');
     expect(shown).toContain('*Cost*\n7.25 USD');
     expect(shown).toContain('base 1.0.0/3 → prod: waiting on ops-lead');
+    expect(shown).toContain('*Still soaking*\n• base 1.0.0/4 in staging: until 2027-02-02T06:00:00.000Z');
+    expect(shown).toContain('*Still building*\n• base 1.0.0/5: since 2027-01-31T22:00:00.000Z');
   });
 
   it('escapes Slack control characters in names and reasons', () => {
