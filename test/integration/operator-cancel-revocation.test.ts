@@ -7,18 +7,7 @@ import { onLifecycleRequest } from '../../functions/on-lifecycle-request.js';
 import type { LocalCloud } from '../../local/simulator/cloud.js';
 import { notificationsOf } from '../../local/simulator/report-notifications.js';
 import { invokeOperatorUrl } from '../../local/trust/operator-url.js';
-import { devThenProdSoakingAnHour } from '../scenarios/helpers.js';
-import {
-  OPERATOR,
-  operatorCatalog,
-  pointerOf,
-  releaseOpenssl,
-  SESSION,
-  startOperatorCloud,
-} from './operator-helpers.js';
-
-// One image in one region, two channels with one-hour soaks: 1.0.0/1 and 1.0.0/2 promoted to both.
-const catalog = operatorCatalog(['us-east-1'], devThenProdSoakingAnHour(), {});
+import { OPERATOR, pointerOf, SESSION, startTwoVersionsPromoted } from './operator-helpers.js';
 
 const DUE = '2027-02-05T09:00:00.000Z';
 const LATER = '2027-02-07T09:00:00.000Z';
@@ -32,11 +21,8 @@ const cancel = (version = '1.0.0/2') =>
 const announced = (event: string) => notificationsOf(cloud).filter((n) => n.event === event);
 
 beforeAll(async () => {
-  cloud = await startOperatorCloud(catalog, '2027-03-01T00:00:00Z');
-  await releaseOpenssl(cloud, '3.0.1');
-  await cloud.clock.run('2027-02-02T00:00:00Z');
-  await releaseOpenssl(cloud, '3.0.2');
-  await cloud.clock.run('2027-02-03T09:00:00Z');
+  // One image, two channels with one-hour soaks: 1.0.0/1 and 1.0.0/2 promoted to both.
+  cloud = await startTwoVersionsPromoted();
   await revokeAt(DUE);
   // What the schedule would put to on-lifecycle-request at DUE, kept to deliver it late below.
   firing = JSON.parse(cloud.scheduler.list()[0]?.Target.Input ?? 'null');

@@ -3,7 +3,14 @@ import type { Catalog } from '../../core/config/schema.js';
 import { type LocalCloud, startLocalCloud } from '../../local/simulator/cloud.js';
 import { scenarioSchema } from '../../local/simulator/scenario.js';
 import { ciPackageUpdate, putAsSender } from '../../local/simulator/senders.js';
-import { al2023Image, type ChannelInput, OPENSSL_RELEASES, orgCatalog, REPO_ROOT } from '../scenarios/helpers.js';
+import {
+  al2023Image,
+  type ChannelInput,
+  devThenProdSoakingAnHour,
+  OPENSSL_RELEASES,
+  orgCatalog,
+  REPO_ROOT,
+} from '../scenarios/helpers.js';
 
 /** The account of the local cloud's principals. */
 export const ACCOUNT = '123456789012';
@@ -48,4 +55,20 @@ export function releaseOpenssl(cloud: LocalCloud, version: string): Promise<void
 /** The version base's `channel` pointer names, if any. */
 export async function pointerOf(channel: string): Promise<string | undefined> {
   return (await getChannelPointer('base', channel))?.version;
+}
+
+/**
+ * One image in one region, two channels with one-hour soaks: the cloud at 3 February 2027 09:00, with 1.0.0/1 and
+ * 1.0.0/2 promoted to both (what the scheduled-revocation tests act on).
+ */
+export async function startTwoVersionsPromoted(): Promise<LocalCloud> {
+  const cloud = await startOperatorCloud(
+    operatorCatalog(['us-east-1'], devThenProdSoakingAnHour(), {}),
+    '2027-03-01T00:00:00Z',
+  );
+  await releaseOpenssl(cloud, '3.0.1');
+  await cloud.clock.run('2027-02-02T00:00:00Z');
+  await releaseOpenssl(cloud, '3.0.2');
+  await cloud.clock.run('2027-02-03T09:00:00Z');
+  return cloud;
 }

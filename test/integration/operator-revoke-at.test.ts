@@ -3,19 +3,7 @@ import { getRevocation } from '../../aws/promotion-findings.js';
 import { getScheduledRevocation } from '../../aws/scheduled-revocations.js';
 import type { LocalCloud } from '../../local/simulator/cloud.js';
 import { invokeOperatorUrl } from '../../local/trust/operator-url.js';
-import { devThenProdSoakingAnHour } from '../scenarios/helpers.js';
-import {
-  ACCOUNT,
-  OPERATOR,
-  operatorCatalog,
-  pointerOf,
-  releaseOpenssl,
-  SESSION,
-  startOperatorCloud,
-} from './operator-helpers.js';
-
-// One image in one region, two channels with one-hour soaks: 1.0.0/1 and 1.0.0/2 promoted to both.
-const catalog = operatorCatalog(['us-east-1'], devThenProdSoakingAnHour(), {});
+import { ACCOUNT, OPERATOR, pointerOf, SESSION, startTwoVersionsPromoted } from './operator-helpers.js';
 
 const DUE = '2027-02-05T09:00:00.000Z';
 let cloud: LocalCloud;
@@ -24,11 +12,8 @@ const revokeAt = (version: string, at: string) =>
   operator({ action: 'revoke', image: 'base', version, reason: 'CVE-2027-0042', at });
 
 beforeAll(async () => {
-  cloud = await startOperatorCloud(catalog, '2027-03-01T00:00:00Z');
-  await releaseOpenssl(cloud, '3.0.1');
-  await cloud.clock.run('2027-02-02T00:00:00Z');
-  await releaseOpenssl(cloud, '3.0.2');
-  await cloud.clock.run('2027-02-03T09:00:00Z');
+  // One image, two channels with one-hour soaks: 1.0.0/1 and 1.0.0/2 promoted to both.
+  cloud = await startTwoVersionsPromoted();
 }, 180_000);
 
 afterAll(() => cloud?.stop());
