@@ -78,14 +78,21 @@ export async function createRevocationSchedule(
 }
 
 /**
- * Deletes the schedule of a cancelled revocation
- * (https://docs.aws.amazon.com/scheduler/latest/APIReference/API_DeleteSchedule.html).
- * @returns 'absent' when there was none to delete (ResourceNotFoundException, 404): an earlier cancel deleted it, or
- * it already fired and deleted itself (ActionAfterCompletion DELETE).
+ * Deletes the schedule of a cancelled revocation if it still fires at `expression`
+ * (https://docs.aws.amazon.com/scheduler/latest/APIReference/API_GetSchedule.html, then
+ * https://docs.aws.amazon.com/scheduler/latest/APIReference/API_DeleteSchedule.html): one schedule name serves every
+ * time a version is scheduled for, so a schedule made since for another time is left alone.
+ * @returns 'absent' when there was none (ResourceNotFoundException, 404: an earlier cancel deleted it, or it fired
+ * and deleted itself), 'other' when it fires at another time.
  */
-export async function deleteRevocationSchedule(name: string): Promise<'deleted' | 'absent'> {
+export async function deleteRevocationSchedule(
+  name: string,
+  expression: string,
+): Promise<'deleted' | 'absent' | 'other'> {
   const { group } = revocationScheduleSettings();
   try {
+    const existing = await schedulerClient().send(new GetScheduleCommand({ Name: name, GroupName: group }));
+    if (existing.ScheduleExpression !== expression) return 'other';
     await schedulerClient().send(new DeleteScheduleCommand({ Name: name, GroupName: group }));
     return 'deleted';
   } catch (error) {

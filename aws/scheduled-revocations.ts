@@ -33,6 +33,8 @@ export interface ScheduledRevocation {
 export interface CancelledRevocation {
   dueAt: string;
   by: string;
+  requestedAt: string;
+  reason: string;
   cancelledAt: string;
   cancelledBy: string;
   cancelReason?: string;
@@ -58,6 +60,8 @@ export async function recordScheduledRevocation(
   const cancelled: CancelledRevocation = {
     dueAt: previous.dueAt,
     by: previous.by,
+    requestedAt: previous.requestedAt,
+    reason: previous.reason,
     cancelledAt: previous.cancelledAt,
     cancelledBy: previous.cancelledBy,
     ...(previous.cancelReason ? { cancelReason: previous.cancelReason } : {}),

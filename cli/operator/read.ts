@@ -154,6 +154,7 @@ export function historyOf(items: readonly LedgerItem[], channel?: string): Histo
         );
       if (str(i.cancelledAt)) cancelled(i, str(i.dueAt));
       for (const c of Array.isArray(i.cancelledBefore) ? (i.cancelledBefore as Record<string, unknown>[]) : []) {
+        add(str(c.requestedAt), `revocation scheduled for ${str(c.dueAt)} by ${str(c.by)}: ${str(c.reason)}`);
         cancelled(c, str(c.dueAt));
       }
     } else if (sk.startsWith('REVOCATION#') || sk.startsWith('RETIRE')) {

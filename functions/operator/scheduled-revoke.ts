@@ -6,6 +6,7 @@ import {
   getScheduledRevocation,
   markScheduledRevocationCancelled,
   recordScheduledRevocation,
+  type ScheduledRevocation,
 } from '../../aws/scheduled-revocations.js';
 import { atExpression, compareRepeat, revocationScheduleName } from '../../core/lifecycle/scheduled-revocation.js';
 import { announcement } from '../../core/notifications/announce.js';
@@ -79,15 +80,20 @@ export async function scheduleRevocation(request: OperatorRequestOf<'revoke'>, c
   if (!created.created) {
     const repeat = compareRepeat(created.existingExpression, due);
     if (repeat.kind === 'different') {
+      const recorded = await getScheduledRevocation(request.image, request.version);
       throw new Refusal(
         409,
-        `${request.image} ${request.version} is already scheduled for revocation at ${repeat.existing}: not moved to ${dueAt}, nothing changed`,
+        recorded?.cancelledAt
+          ? `the revocation of ${request.image} ${request.version} at ${repeat.existing} was cancelled but its schedule is still there: run revoke --cancel again, then schedule ${dueAt}; nothing changed`
+          : `${request.image} ${request.version} is already scheduled for revocation at ${repeat.existing}: not moved to ${dueAt}, nothing changed`,
       );
     }
   }
   const requestedAt = now.toISOString();
   // A revocation of this version scheduled and cancelled before is replaced, and kept in `cancelledBefore`.
   const previous = await getScheduledRevocation(request.image, request.version);
+  // Each round of scheduling and cancelling is announced anew, even for a time scheduled before.
+  const round = (previous?.cancelledBefore?.length ?? 0) + (previous?.cancelledAt ? 1 : 0);
   await recordScheduledRevocation(
     {
       image: request.image,
@@ -106,7 +112,7 @@ export async function scheduleRevocation(request: OperatorRequestOf<'revoke'>, c
       'revocation-scheduled',
       { image: request.image, version: request.version },
       { reason: request.reason, due: dueAt, by: caller },
-      { at: requestedAt, key: `revoke-at:${dueAt}` },
+      { at: requestedAt, key: `revoke-at:${dueAt}${round > 0 ? `:${round}` : ''}` },
     ),
   );
   return {
@@ -119,11 +125,16 @@ export async function scheduleRevocation(request: OperatorRequestOf<'revoke'>, c
   };
 }
 
+/** How close to its time a scheduled revocation may still be cancelled: its firing must find the cancellation. */
+export const CANCEL_MARGIN_MS = 60_000;
+
 /**
- * `revoke IMAGE VERSION --cancel`: cancels a revocation asked for a later time before it is due. The ledger says
- * cancelled first, then the schedule is deleted: a schedule that fires in between finds its revocation cancelled and
- * on-lifecycle-request revokes nothing. Announced once. A repeat answers `alreadyCancelled` (and deletes the schedule
- * if an interrupted cancel left it); nothing scheduled, or a revocation already due, is refused and nothing changes.
+ * `revoke IMAGE VERSION --cancel`: cancels a revocation asked for a later time, up to a minute before it is due. The
+ * ledger says cancelled first, then the schedule is deleted (only if it is still the one for that time): a schedule
+ * that fires in between finds its revocation cancelled and on-lifecycle-request revokes nothing. Announced once per
+ * cancellation. A repeat answers `alreadyCancelled` and finishes what an interrupted one left (the deletion, the
+ * announcement); nothing scheduled, a version already revoked, or a revocation due within the minute is refused and
+ * nothing changes.
  */
 export async function cancelScheduledRevocation(
   request: OperatorRequestOf<'cancel-revocation'>,
@@ -132,45 +143,68 @@ export async function cancelScheduledRevocation(
 ) {
   const scheduled = await getScheduledRevocation(request.image, request.version);
   if (!scheduled) throw new Refusal(404, `no revocation of ${request.image} ${request.version} is scheduled`);
-  const answer = (alreadyCancelled: boolean, by: string) => ({
-    image: request.image,
-    version: request.version,
+  if (!scheduled.cancelledAt) {
+    const revoked = await getRevocation(request.image, request.version);
+    if (revoked?.state === 'revoked') {
+      throw new Refusal(
+        409,
+        `${request.image} ${request.version} was already revoked at ${revoked.revokedAt ?? revoked.at}: nothing to cancel`,
+      );
+    }
+    if (Date.parse(scheduled.dueAt) - now.getTime() < CANCEL_MARGIN_MS) {
+      throw new Refusal(
+        409,
+        `the revocation of ${request.image} ${request.version} is due at ${scheduled.dueAt}: too late to cancel (its schedule fires within the minute, or has), nothing changed`,
+      );
+    }
+    const cancelledAt = now.toISOString();
+    const marked = await markScheduledRevocationCancelled(request.image, request.version, scheduled.dueAt, {
+      by: caller,
+      at: cancelledAt,
+      reason: request.reason,
+    });
+    if (!marked) {
+      throw new Refusal(
+        409,
+        `the scheduled revocation of ${request.image} ${request.version} changed meanwhile: ask again`,
+      );
+    }
+    await finishCancel({ ...scheduled, cancelledAt, cancelledBy: caller, cancelReason: request.reason });
+    return answer(scheduled, caller, false);
+  }
+  await finishCancel(scheduled);
+  return answer(scheduled, scheduled.cancelledBy ?? caller, true);
+}
+
+function answer(scheduled: ScheduledRevocation, by: string, alreadyCancelled: boolean) {
+  return {
+    image: scheduled.image,
+    version: scheduled.version,
     by,
     cancelled: scheduled.dueAt,
     schedule: scheduled.schedule,
     alreadyCancelled,
-  });
-  if (scheduled.cancelledAt) {
-    await deleteRevocationSchedule(scheduled.schedule);
-    return answer(true, scheduled.cancelledBy ?? caller);
-  }
-  if (Date.parse(scheduled.dueAt) <= now.getTime()) {
-    throw new Refusal(
-      409,
-      `the revocation of ${request.image} ${request.version} was due at ${scheduled.dueAt}: it has been carried out, nothing changed`,
-    );
-  }
-  const at = now.toISOString();
-  const marked = await markScheduledRevocationCancelled(request.image, request.version, scheduled.dueAt, {
-    by: caller,
-    at,
-    reason: request.reason,
-  });
-  if (!marked) {
-    // Another cancel (or a new schedule) got there between the read and the write: answer from what is there now.
-    throw new Refusal(
-      409,
-      `the scheduled revocation of ${request.image} ${request.version} changed meanwhile: ask again`,
-    );
-  }
-  await deleteRevocationSchedule(scheduled.schedule);
+  };
+}
+
+/**
+ * What follows the ledger's cancellation, safe to repeat: the schedule deleted if it is still the one for the
+ * cancelled time (never a schedule made since for another), and the cancellation announced (its id is fixed by when
+ * it was cancelled, so a repeat publishes nothing new).
+ */
+async function finishCancel(scheduled: ScheduledRevocation): Promise<void> {
+  const cancelledAt = scheduled.cancelledAt ?? '';
+  await deleteRevocationSchedule(scheduled.schedule, atExpression(new Date(scheduled.dueAt)));
   await announce(
     announcement(
       'revocation-cancelled',
-      { image: request.image, version: request.version },
-      { due: scheduled.dueAt, by: caller, ...(request.reason ? { reason: request.reason } : {}) },
-      { at, key: `revoke-at-cancelled:${scheduled.dueAt}` },
+      { image: scheduled.image, version: scheduled.version },
+      {
+        due: scheduled.dueAt,
+        by: scheduled.cancelledBy ?? '',
+        ...(scheduled.cancelReason ? { reason: scheduled.cancelReason } : {}),
+      },
+      { at: cancelledAt, key: `revoke-at-cancelled:${scheduled.dueAt}:${cancelledAt}` },
     ),
   );
-  return answer(false, caller);
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readImagePartition } from '../../aws/image-partition.js';
 import { getRevocation } from '../../aws/promotion-findings.js';
-import { getScheduledRevocation } from '../../aws/scheduled-revocations.js';
+import { getScheduledRevocation, markScheduledRevocationCancelled } from '../../aws/scheduled-revocations.js';
 import { historyOf } from '../../cli/operator/read.js';
 import { onLifecycleRequest } from '../../functions/on-lifecycle-request.js';
 import type { LocalCloud } from '../../local/simulator/cloud.js';
@@ -11,6 +11,7 @@ import { OPERATOR, pointerOf, SESSION, startTwoVersionsPromoted } from './operat
 
 const DUE = '2027-02-05T09:00:00.000Z';
 const LATER = '2027-02-07T09:00:00.000Z';
+const LATER2 = '2027-02-12T09:00:00.000Z';
 let cloud: LocalCloud;
 let firing: unknown;
 const operator = (body: Record<string, unknown>) => invokeOperatorUrl(cloud, { as: OPERATOR, body });
@@ -87,20 +88,54 @@ describe('operator revoke --cancel: calling off a revocation scheduled for later
       `revocation scheduled for ${DUE} cancelled by ${SESSION}: the CVE does not apply to us`,
     );
 
+    expect(announced('revocation-scheduled')).toHaveLength(2);
+
+    // Within the minute before it is due, a cancel could race the firing: refused.
+    await cloud.clock.run('2027-02-07T08:59:30Z');
+    expect(await cancel()).toMatchObject({
+      status: 409,
+      body: {
+        ok: false,
+        error: `the revocation of base 1.0.0/2 is due at ${LATER}: too late to cancel (its schedule fires within the minute, or has), nothing changed`,
+      },
+    });
     await cloud.clock.run('2027-02-07T12:00:00Z');
 
     expect(await getRevocation('base', '1.0.0/2')).toMatchObject({ state: 'revoked', revokedAt: LATER });
     expect([await pointerOf('dev'), await pointerOf('prod')]).toEqual(['1.0.0/1', '1.0.0/1']);
   });
 
-  it('refuses to cancel once the revocation was due, and changes nothing', async () => {
+  it('refuses to cancel a revocation carried out, and changes nothing', async () => {
     expect(await cancel()).toMatchObject({
       status: 409,
-      body: {
-        ok: false,
-        error: `the revocation of base 1.0.0/2 was due at ${LATER}: it has been carried out, nothing changed`,
-      },
+      body: { ok: false, error: `base 1.0.0/2 was already revoked at ${LATER}: nothing to cancel` },
     });
     expect(await getRevocation('base', '1.0.0/2')).toMatchObject({ state: 'revoked' });
+  });
+
+  it('finishes a cancel interrupted before the schedule was deleted: on a repeat, deleted and announced once', async () => {
+    const T3 = '2027-02-10T09:00:00.000Z';
+    expect(
+      await operator({ action: 'revoke', image: 'base', version: '1.0.0/1', reason: 'EOL', at: T3 }),
+    ).toMatchObject({ status: 200 });
+    // The cancel got as far as the ledger: the schedule is still there, nothing announced.
+    await markScheduledRevocationCancelled('base', '1.0.0/1', T3, { by: SESSION, at: '2027-02-07T12:00:00.000Z' });
+    const before = announced('revocation-cancelled').length;
+    expect(cloud.scheduler.list().map((x) => x.Name)).toEqual(['base_1.0.0_1']);
+    // Scheduling another time meanwhile is refused, saying what to do.
+    expect(
+      await operator({ action: 'revoke', image: 'base', version: '1.0.0/1', reason: 'EOL', at: LATER2 }),
+    ).toMatchObject({
+      status: 409,
+      body: {
+        error: `the revocation of base 1.0.0/1 at ${T3} was cancelled but its schedule is still there: run revoke --cancel again, then schedule ${LATER2}; nothing changed`,
+      },
+    });
+
+    expect(await cancel('1.0.0/1')).toMatchObject({ status: 200, body: { result: { alreadyCancelled: true } } });
+    expect(cloud.scheduler.list()).toEqual([]);
+    expect(announced('revocation-cancelled')).toHaveLength(before + 1);
+    expect(await cancel('1.0.0/1')).toMatchObject({ status: 200, body: { result: { alreadyCancelled: true } } });
+    expect(announced('revocation-cancelled')).toHaveLength(before + 1);
   });
 });
