@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { type Work, WorkTracker } from './clock-work.js';
 import { ScheduleHeap } from './schedule-heap.js';
 
 /**
@@ -7,14 +7,6 @@ import { ScheduleHeap } from './schedule-heap.js';
  * settled or parked itself on the clock (`sleep`), so real I/O (a loopback DynamoDB call) finishes at the virtual
  * instant that started it.
  */
-
-/** A unit of async work the clock waits for; it is "parked" while some part of it sleeps on the clock. */
-interface Work {
-  readonly label: string;
-  readonly parent: Work | undefined;
-  parked: number;
-  settled: boolean;
-}
 
 interface Item {
   readonly at: number;
@@ -42,28 +34,21 @@ export interface ClockOptions {
   readonly stallTimeoutMs?: number;
 }
 
-const macrotask = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
 function toMillis(at: number | Date | string): number {
   const ms = typeof at === 'number' ? at : new Date(at).getTime();
   if (!Number.isFinite(ms)) throw new RangeError(`not a time: ${String(at)}`);
   return ms;
 }
 
-export class VirtualClock {
+export class VirtualClock extends WorkTracker {
   private current: number;
   private seq = 0;
   private readonly heap = new ScheduleHeap<Item>();
-  private readonly work = new Set<Work>();
-  private readonly context = new AsyncLocalStorage<Work>();
-  private activity = 0;
-  private wakeWaiter: (() => void) | undefined;
   private failure: Error | undefined;
-  private readonly stallTimeoutMs: number;
 
   constructor(start: number | Date | string, options: ClockOptions = {}) {
+    super(options.stallTimeoutMs ?? 30_000);
     this.current = toMillis(start);
-    this.stallTimeoutMs = options.stallTimeoutMs ?? 30_000;
   }
 
   /** Virtual now, ms since the epoch. */
@@ -84,12 +69,6 @@ export class VirtualClock {
   /** Items still waiting to run. */
   pending(): number {
     return this.heap.all().filter((i) => !i.cancelled).length;
-  }
-
-  /** Marks that something happened, so `run` keeps settling before it advances (fakes call this per request). */
-  touch(): void {
-    this.activity++;
-    this.signal();
   }
 
   /**
@@ -126,36 +105,9 @@ export class VirtualClock {
     });
   }
 
-  /**
-   * Marks the caller's tracked work as waiting on something outside it (a task token, an approval) until `promise`
-   * settles, so the clock may advance meanwhile. Returns `promise`.
-   */
-  park<T>(promise: Promise<T>): Promise<T> {
-    const chain = this.chain(this.context.getStore());
-    for (const w of chain) w.parked++;
-    this.touch();
-    const unpark = (): void => {
-      for (const w of chain) w.parked--;
-      this.touch();
-    };
-    promise.then(unpark, unpark);
-    return promise;
-  }
-
   /** Resolves after `ms` virtual milliseconds. */
   sleep(ms: number, label = 'sleep'): Promise<void> {
     return this.sleepUntil(this.current + Math.max(0, ms), label);
-  }
-
-  /**
-   * Makes the clock wait for this work before advancing. Pass a function to run it inside the tracked context (so
-   * its own `sleep` calls park it); pass a promise for plain I/O.
-   */
-  track<T>(work: Promise<T> | (() => Promise<T>), label = 'work'): Promise<T> {
-    const entry: Work = { label, parent: this.context.getStore(), parked: 0, settled: false };
-    const promise = typeof work === 'function' ? this.context.run(entry, work) : work;
-    this.watch(entry, promise, () => undefined);
-    return promise;
   }
 
   /**
@@ -214,63 +166,5 @@ export class VirtualClock {
       await this.run(item.at);
     }
     return promise;
-  }
-
-  /** Waits until no tracked work is busy and a few event-loop turns pass with nothing new happening. */
-  async settle(): Promise<void> {
-    let quiet = 0;
-    while (quiet < 2) {
-      const mark = this.activity;
-      await macrotask();
-      const busy = this.busy();
-      if (busy.length > 0) {
-        quiet = 0;
-        await this.waitForChange(busy);
-        continue;
-      }
-      quiet = mark === this.activity ? quiet + 1 : 0;
-    }
-  }
-
-  private watch(entry: Work, promise: Promise<unknown>, onError: (error: unknown) => void): void {
-    this.work.add(entry);
-    this.touch();
-    const done = (): void => {
-      entry.settled = true;
-      this.work.delete(entry);
-      this.touch();
-    };
-    promise.then(done, (error: unknown) => {
-      onError(error);
-      done();
-    });
-  }
-
-  private busy(): Work[] {
-    return [...this.work].filter((w) => !w.settled && w.parked === 0);
-  }
-
-  private waitForChange(busy: Work[]): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.wakeWaiter = undefined;
-        reject(new Error(`virtual clock stalled at ${this.iso()}: ${busy.map((w) => w.label).join(', ')}`));
-      }, this.stallTimeoutMs);
-      this.wakeWaiter = () => {
-        clearTimeout(timer);
-        this.wakeWaiter = undefined;
-        resolve();
-      };
-    });
-  }
-
-  private signal(): void {
-    this.wakeWaiter?.();
-  }
-
-  private chain(start: Work | undefined): Work[] {
-    const out: Work[] = [];
-    for (let w = start; w; w = w.parent) out.push(w);
-    return out;
   }
 }

@@ -1,25 +1,15 @@
 import {
   IdempotentParameterMismatchException,
   ImagebuilderServiceException,
-  InvalidPaginationTokenException,
-  InvalidParameterValueException,
   InvalidRequestException,
   ResourceDependencyException,
   ResourceInUseException,
-  ResourceNotFoundException,
 } from '@aws-sdk/client-imagebuilder';
 import type { VirtualClock } from '../clock.js';
-import {
-  errorFactory,
-  type FakeCall,
-  type FakeService,
-  NotImplementedByFakeError,
-  nextRequestId,
-  paginate,
-} from './common.js';
+import { errorFactory, type FakeCall, type FakeService, NotImplementedByFakeError, nextRequestId } from './common.js';
 import type { Ec2Fake } from './ec2.js';
 import type { EcrFake } from './ecr.js';
-import { distribute, filterFindings, stateChangeEvent } from './imagebuilder-build.js';
+import { distribute, stateChangeEvent } from './imagebuilder-build.js';
 import {
   type AwsEvent,
   type BuildDurations,
@@ -27,24 +17,26 @@ import {
   type BuildStatus,
   DEFAULT_DURATIONS,
   type FindingCounts,
-  imageView,
   makeFindings,
   type PipelineRecord,
   type PipelineSpec,
   pipelineRecord,
   snsMessage,
-  summaryView,
 } from './imagebuilder-model.js';
+import {
+  findBuild,
+  findPipeline,
+  getImage,
+  getImagePipeline,
+  listFindings,
+  listPipelineImages,
+} from './imagebuilder-queries.js';
 import type { SnsFake } from './sns-sts.js';
 
 export type { BuildDurations } from './imagebuilder-model.js';
 
 const err = errorFactory(ImagebuilderServiceException);
 const invalid = (msg: string): Error => err(InvalidRequestException, msg);
-const BUILD_ARN = /^arn:aws[^:]*:imagebuilder:[^:]+:(\d{12}|aws):image\/[a-z0-9-_]+\/\d+\.\d+\.\d+\/\d+$/;
-const PIPELINE_ARN = /^arn:aws[^:]*:imagebuilder:[^:]+:\d{12}:image-pipeline\/[a-z0-9-_]+$/;
-// ListImagePipelineImages and ListImageScanFindings: maxResults 1–25.
-const PAGE = { max: 25, invalidToken: () => err(InvalidPaginationTokenException, 'The nextToken is not valid.') };
 
 export interface ImageBuilderOptions {
   readonly accountId: string;
@@ -103,31 +95,15 @@ export class ImageBuilderFake implements FakeService {
       case 'StartImagePipelineExecution':
         return this.start(input, call.body);
       case 'GetImage':
-        return {
-          requestId: nextRequestId(),
-          image: imageView(this.build(input.imageBuildVersionArn), this.opts.accountId),
-        };
-      case 'GetImagePipeline': {
-        const p = this.pipeline(input.imagePipelineArn);
-        return {
-          requestId: nextRequestId(),
-          imagePipeline: { arn: p.arn, name: p.name, platform: p.platform, status: 'ENABLED' },
-        };
-      }
-      case 'ListImagePipelineImages': {
-        const p = this.pipeline(input.imagePipelineArn);
-        const all = [...this.builds.values()].filter((b) => b.pipeline === p && !b.deletedAt);
-        const page = paginate(all, input.maxResults, input.nextToken, PAGE);
-        return {
-          requestId: nextRequestId(),
-          imageSummaryList: page.items.map((b) => summaryView(b, this.opts.accountId)),
-          nextToken: page.nextToken,
-        };
-      }
+        return getImage(this.builds, input, this.opts.accountId);
+      case 'GetImagePipeline':
+        return getImagePipeline(this.pipelines, input);
+      case 'ListImagePipelineImages':
+        return listPipelineImages(this.pipelines, this.builds, input, this.opts.accountId);
       case 'ListImageScanFindings':
-        return this.findings(input);
+        return listFindings(this.builds, input);
       case 'CancelImageCreation': {
-        const b = this.build(input.imageBuildVersionArn);
+        const b = findBuild(this.builds, input.imageBuildVersionArn);
         if (!['PENDING', 'BUILDING', 'TESTING'].includes(b.status)) {
           throw err(ResourceInUseException, `The image ${b.arn} is ${b.status} and can no longer be cancelled.`);
         }
@@ -138,7 +114,7 @@ export class ImageBuilderFake implements FakeService {
       case 'DeleteImage': {
         // https://docs.aws.amazon.com/imagebuilder/latest/APIReference/API_DeleteImage.html: deletes the Image
         // Builder resource only (not its AMIs); refused with ResourceDependencyException while the build runs.
-        const b = this.build(input.imageBuildVersionArn);
+        const b = findBuild(this.builds, input.imageBuildVersionArn);
         if (['PENDING', 'BUILDING', 'TESTING', 'DISTRIBUTING'].includes(b.status)) {
           throw err(
             ResourceDependencyException,
@@ -154,7 +130,7 @@ export class ImageBuilderFake implements FakeService {
   }
 
   private start(input: Record<string, unknown>, body: Record<string, unknown> | undefined): unknown {
-    const p = this.pipeline(input.imagePipelineArn);
+    const p = findPipeline(this.pipelines, input.imagePipelineArn);
     // The SDK fills clientToken into the request body when the caller leaves it out.
     const token = (input.clientToken ?? body?.clientToken) as string | undefined;
     if (!token || token.length > 36) throw invalid('clientToken must be 1 to 36 characters.');
@@ -237,30 +213,5 @@ export class ImageBuilderFake implements FakeService {
       this.opts.sns.deliver(b.pipeline.snsTopicArn, snsMessage(b, this.opts.accountId));
     }
     return this.emitter(stateChangeEvent(b, previous, this.opts.accountId, this.opts.clock.now()));
-  }
-
-  private findings(input: Record<string, unknown>): unknown {
-    const all = filterFindings(
-      [...this.builds.values()].filter((x) => !x.deletedAt).flatMap((x) => x.findings),
-      input.filters,
-    );
-    const page = paginate(all, input.maxResults, input.nextToken, PAGE);
-    return { requestId: nextRequestId(), findings: page.items, nextToken: page.nextToken };
-  }
-
-  private pipeline(arn: unknown): PipelineRecord {
-    if (typeof arn !== 'string' || !PIPELINE_ARN.test(arn))
-      throw err(InvalidParameterValueException, `Invalid image pipeline ARN: ${String(arn)}`);
-    const p = this.pipelines.get(arn);
-    if (!p) throw err(ResourceNotFoundException, `The resource ${arn} does not exist.`, 404);
-    return p;
-  }
-
-  private build(arn: unknown): BuildRecord {
-    if (typeof arn !== 'string' || !BUILD_ARN.test(arn))
-      throw err(InvalidParameterValueException, `Invalid image build version ARN: ${String(arn)}`);
-    const b = this.builds.get(arn);
-    if (!b || b.deletedAt) throw err(ResourceNotFoundException, `The resource ${arn} does not exist.`, 404);
-    return b;
   }
 }
