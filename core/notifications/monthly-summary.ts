@@ -1,6 +1,7 @@
 import type { NotificationOf } from '../../events/notification.js';
 import { lastPatchTuesday } from '../observability/timing.js';
 import type { LedgerItem } from '../status/image-view.js';
+import { buildingAtEnd, soakingAtEnd, waitingAtEnd } from './month-end.js';
 
 /** The monthly summary's `detail`, as the contract has it. */
 export type MonthlySummary = NotificationOf<'monthly-summary'>['detail'];
@@ -118,81 +119,6 @@ function imageMonth(image: string, ledger: ImageLedger, input: SummaryInput, bou
     },
     cost: { builds: buildCost, storage, pointers },
   };
-}
-
-/** Approvals of an image still open at the end of the month, and whom they wait on. */
-function waitingAtEnd(image: string, items: readonly LedgerItem[], end: number): MonthlySummary['waiting'] {
-  const decidedBefore = (version: string, channel: string) =>
-    items.some(
-      (o) =>
-        sk(o).startsWith('PROMOTION#') &&
-        str(o, 'version') === version &&
-        str(o, 'channel') === channel &&
-        Date.parse(str(o, 'at')) < end,
-    );
-  return items
-    .filter((a) => sk(a).startsWith('APPROVAL#'))
-    .filter((a) => Date.parse(str(a, 'requestedAt')) < end && Date.parse(str(a, 'expiresAt')) > end)
-    .filter((a) => !(str(a, 'decidedAt') && Date.parse(str(a, 'decidedAt')) < end))
-    .filter((a) => !decidedBefore(str(a, 'version'), str(a, 'channel')))
-    .map((a) => ({
-      image,
-      version: str(a, 'version'),
-      channel: str(a, 'channel'),
-      on: Array.isArray(a.approvers) && a.approvers.length > 0 ? a.approvers.map(String) : ['nobody named'],
-      since: new Date(Date.parse(str(a, 'requestedAt'))).toISOString(),
-    }));
-}
-
-/**
- * Soaks of an image still running at the end of the month: begun before it, due to end after it, not ended early
- * before it, and no decision on that channel recorded before it.
- */
-function soakingAtEnd(
-  image: string,
-  items: readonly LedgerItem[],
-  end: number,
-): NonNullable<MonthlySummary['soaking']> {
-  const before = (iso: string) => iso !== '' && Date.parse(iso) < end;
-  const decidedBefore = (version: string, channel: string) =>
-    items.some((o) => sk(o) === `PROMOTION#${version}#${channel}` && before(str(o, 'at')));
-  return items
-    .filter((s) => sk(s).startsWith('SOAK#') && before(str(s, 'startedAt')) && !before(str(s, 'until')))
-    .filter((s) => !(str(s, 'state') === 'ended-early' && before(str(s, 'endedAt'))))
-    .filter((s) => !decidedBefore(str(s, 'version'), str(s, 'channel')))
-    .map((s) => ({
-      image,
-      version: str(s, 'version'),
-      channel: str(s, 'channel'),
-      until: new Date(Date.parse(str(s, 'until'))).toISOString(),
-    }));
-}
-
-/** Statuses a build reaches only after it finished (deprecation and deletion come later still). */
-const FINISHED = new Set(['AVAILABLE', 'FAILED', 'CANCELLED', 'DEPRECATED', 'DELETED']);
-const AFTER_FINISHING = new Set(['DEPRECATED', 'DELETED']);
-
-/**
- * Builds of an image in flight at the end of the month: requested before it, and either not finished or finished
- * after it (the ledger's `updatedAt` is the time of the build's latest status).
- */
-function buildingAtEnd(
-  image: string,
-  items: readonly LedgerItem[],
-  end: number,
-): NonNullable<MonthlySummary['building']> {
-  return items
-    .filter((b) => sk(b).startsWith('BUILD#') && Date.parse(str(b, 'requestedAt')) < end)
-    .filter((b) => {
-      const status = str(b, 'status');
-      if (AFTER_FINISHING.has(status)) return false;
-      return !FINISHED.has(status) || Date.parse(str(b, 'updatedAt')) >= end;
-    })
-    .map((b) => ({
-      image,
-      version: str(b, 'buildVersion'),
-      since: new Date(Date.parse(str(b, 'requestedAt'))).toISOString(),
-    }));
 }
 
 /**

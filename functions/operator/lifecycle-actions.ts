@@ -91,7 +91,8 @@ export async function promote(request: OperatorRequestOf<'promote'>, caller: str
       'soak-ended-early',
       { image: soak.image, version: soak.version, channel: soak.channel },
       { until: soak.until, by: caller, ...(request.reason ? { reason: request.reason } : {}) },
-      { at: when },
+      // A resumed promotion soaks again: each soak's early end is its own announcement.
+      { at: when, key: soak.startedAt },
     ),
   );
   return { image: soak.image, version: soak.version, channel: soak.channel, soakEndedEarly: true, by: caller };

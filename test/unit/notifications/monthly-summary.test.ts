@@ -124,6 +124,40 @@ describe('summarizeMonth', () => {
     expect(summary('2027-02', items).building).toEqual([]);
   });
 
+  it('takes a build for finished when it was, whatever was written to it after, and leaves out a paused soak', () => {
+    const items = [
+      ...base,
+      // Finished on the 31st; the reconciler recorded its status on 1 February, and a late BUILDING event came after.
+      build('1.0.0/8', 'BUILDING', '2027-01-31T01:00:00Z', {
+        statusesSeen: new Set(['BUILDING', 'AVAILABLE']),
+        updatedAt: '2027-02-01T02:00:00Z',
+        cost: cost(0.5, 1.2, '2027-01-31T03:00:00Z'),
+      }),
+      // Stopped by a disabled pipeline on the 30th.
+      build('1.0.0/9', 'DISABLED', '2027-01-30T01:00:00Z', { updatedAt: '2027-01-30T02:00:00Z' }),
+      // 1.0.0/10's staging soak began, then its promotion paused there on an outage, not resumed by the month's end.
+      {
+        pk: 'IMAGE#base',
+        sk: 'SOAK#1.0.0/10#staging',
+        version: '1.0.0/10',
+        channel: 'staging',
+        startedAt: '2027-01-30T06:00:00Z',
+        until: '2027-02-02T06:00:00Z',
+        state: 'soaking',
+      },
+      {
+        pk: 'IMAGE#base',
+        sk: 'PAUSED#1.0.0/10',
+        version: '1.0.0/10',
+        channel: 'staging',
+        pausedAt: '2027-01-30T07:00:00Z',
+      },
+    ];
+
+    expect(summary('2027-01', items).building).toEqual([]);
+    expect(summary('2027-01', items).soaking).toEqual([]);
+  });
+
   it('costs the month: its builds, storage of what was kept for the part of the month it existed, pointers', () => {
     const c = summary('2027-01').cost;
     // Builds requested in January: 0.5 + 0.1 + 0.5. Storage: 1.0.0/1 all month, 1.0.0/2 from the 14th, 1.0.0/4 from
