@@ -1,9 +1,8 @@
-import type { LedgerItem } from '../status/image-view.js';
+import { type LedgerItem, fieldText as str } from '../status/image-view.js';
 import type { MonthlySummary } from './monthly-summary.js';
 
 /** What is still open at the end of a month, from an image's ledger partition (the monthly summary's lists). Pure. */
 
-const str = (item: LedgerItem, field: string): string => (typeof item[field] === 'string' ? item[field] : '');
 const sk = (item: LedgerItem) => str(item, 'sk');
 
 /** Approvals of an image still open at the end of the month, and whom they wait on. */

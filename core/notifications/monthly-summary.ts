@@ -1,6 +1,6 @@
 import type { NotificationOf } from '../../events/notification.js';
 import { lastPatchTuesday } from '../observability/timing.js';
-import type { LedgerItem } from '../status/image-view.js';
+import { type LedgerItem, fieldText as str } from '../status/image-view.js';
 import { buildingAtEnd, soakingAtEnd, waitingAtEnd } from './month-end.js';
 
 /** The monthly summary's `detail`, as the contract has it. */
@@ -22,7 +22,6 @@ export interface SummaryInput {
   prices: { currency: string; ssmAdvancedParameterMonth: number };
 }
 
-const str = (item: LedgerItem, field: string): string => (typeof item[field] === 'string' ? item[field] : '');
 const sk = (item: LedgerItem) => str(item, 'sk');
 const cents = (n: number) => Math.round(n * 100) / 100;
 

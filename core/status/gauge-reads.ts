@@ -7,9 +7,7 @@
  * and a channel's lag counts the AVAILABLE builds newer than its pointer that no channel up to it refused. So the
  * outcomes that can change a gauge are those of open-looking approvals and of builds newer than some pointer.
  */
-import { compareBuildVersions, type LedgerItem } from './image-view.js';
-
-const str = (item: LedgerItem, field: string): string => (typeof item[field] === 'string' ? item[field] : '');
+import { compareBuildVersions, type LedgerItem, fieldText as str } from './image-view.js';
 
 /** A channel decision's key parts: `PROMOTION#<version>#<channel>`. */
 export interface OutcomeRef {

@@ -30,7 +30,10 @@ export interface ImageView {
   builds: number;
 }
 
-const str = (item: LedgerItem, field: string): string => (typeof item[field] === 'string' ? item[field] : '');
+/** A ledger item's string field, or '' when absent or not a string. */
+export const fieldText = (item: LedgerItem, field: string): string =>
+  typeof item[field] === 'string' ? item[field] : '';
+const str = fieldText;
 const sk = (item: LedgerItem) => str(item, 'sk');
 
 /** Orders Image Builder build versions (`1.0.0/12` after `1.0.0/9`). */
