@@ -42,6 +42,10 @@ export const skPrefix = {
   scheduledRevocation: 'REVOKE-AT#',
   soak: 'SOAK#',
   pipeline: 'PIPELINE#',
+  /** Who uses one AMI of a build in one Region (`USAGE#<buildVersion>#<region>`). */
+  usage: 'USAGE#',
+  /** A retention hold on a build whose AMIs are still in use (`HOLD#<buildVersion>`). */
+  hold: 'HOLD#',
 } as const;
 
 /** Seconds since the epoch, as DynamoDB's TTL wants them. */
@@ -79,6 +83,10 @@ export const openWork = {
   pause: 'paused-promotion',
   /** A change's build intent not yet done. */
   intent: 'pending-intent',
+  /** A build Goldsmith started and has not yet seen finish. */
+  build: 'unfinished-build',
+  /** An image usage report requested and not yet read. */
+  usageReport: 'usage-report',
 } as const;
 export type OpenWorkKind = (typeof openWork)[keyof typeof openWork];
 
@@ -140,4 +148,29 @@ export function imageViewUpdate(
     names: { '#view': imageViewIndex.partitionKey },
     values: { ':view': keys.view, ':viewSk': keys.viewSk },
   };
+}
+
+/** The held organization: one item per OU (`OU#<id>`), per account (`ACCOUNT#<id>`), and its freshness (`STATE`). */
+export function orgKey(kind: 'OU' | 'ACCOUNT' | 'STATE', id?: string): { pk: string; sk: string } {
+  return { pk: 'ORG', sk: kind === 'STATE' ? 'STATE' : `${kind}#${id ?? ''}` };
+}
+
+/** A RAM resource share Goldsmith made and keeps in force in one Region. */
+export function ramShareKey(region: string, shareName: string): { pk: string; sk: string } {
+  return { pk: `RAMSHARE#${region}`, sk: `SHARE#${shareName}` };
+}
+
+/** Who uses the AMI of `buildVersion` in `region` (in the image's partition). */
+export function usageSk(buildVersion: string, region: string): string {
+  return `${skPrefix.usage}${buildVersion}#${region}`;
+}
+
+/** A retention hold on a build whose AMIs are still in use (in the image's partition). */
+export function holdSk(buildVersion: string): string {
+  return `${skPrefix.hold}${buildVersion}`;
+}
+
+/** Patch compliance of one cycle (a month `YYYY-MM` or an out-of-cycle rebuild's id) per image, channel and OU. */
+export function complianceKey(cycle: string, image: string, channel: string, ou: string): { pk: string; sk: string } {
+  return { pk: 'COMPLIANCE', sk: `CYCLE#${cycle}#${image}#${channel}#${ou}` };
 }
