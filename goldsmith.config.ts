@@ -73,6 +73,8 @@ export default defineConfig({
       'platform-team@example.com',
       { address: 'security@example.com', only: { channels: ['prod'], severities: ['warning', 'critical'] } },
     ],
+    // Each approver's own approve/reject links go to their address alone; the addresses above never receive a link.
+    approvers: { 'ops-lead': 'ops-lead@example.com', 'security-reviewer': 'security-reviewer@example.com' },
     slack: {
       secretName: 'goldsmith/slack',
       channel: '#golden-images',

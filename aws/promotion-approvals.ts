@@ -33,6 +33,10 @@ export interface ApprovalRecord {
   via?: 'email' | 'slack' | 'operator' | undefined;
   /** The Slack user who pressed the button, when `via` is slack. */
   slackUser?: string | undefined;
+  /** Why, as the approver said it (a rejection's reason reaches the outcome, the announcement and history). */
+  reason?: string | undefined;
+  /** The gate's findings when approval was asked: what the approver's confirmation page shows. */
+  findings?: { critical: number; high: number; medium: number } | undefined;
   decidedAt?: string | undefined;
   sentAt?: string | undefined;
   /** Set when Step Functions refused the recorded decision for good (the task no longer waits): never re-sent. */
@@ -40,12 +44,12 @@ export interface ApprovalRecord {
 }
 
 /**
- * Records an approval request. A retried request task (same token, same id) rewrites it; a different pending
- * request for the same build and channel is never overwritten.
- * @returns false when another request already holds this build's channel.
+ * Records an approval request. A retried request task (same token, same id) rewrites it until it is decided; a
+ * different request for the same build and channel is never overwritten.
+ * @returns false when another request already holds this build's channel, or this one is already decided.
  */
 export async function recordApprovalRequest(
-  request: Omit<ApprovalRecord, 'decision' | 'by' | 'via' | 'slackUser' | 'decidedAt' | 'sentAt'>,
+  request: Omit<ApprovalRecord, 'decision' | 'by' | 'via' | 'slackUser' | 'reason' | 'decidedAt' | 'sentAt'>,
 ): Promise<boolean> {
   const key = approvalKey(request.image, request.version, request.channel);
   return conditionalWrite(() =>
@@ -58,7 +62,8 @@ export async function recordApprovalRequest(
           kind: 'approval',
           ...request,
         },
-        ConditionExpression: 'attribute_not_exists(sk) OR approvalId = :id',
+        // A retried request task rewrites its own request only while undecided: a decision is never wiped.
+        ConditionExpression: 'attribute_not_exists(sk) OR (approvalId = :id AND attribute_not_exists(decision))',
         ExpressionAttributeValues: { ':id': request.approvalId },
       }),
     ),
@@ -92,14 +97,21 @@ export async function claimApprovalDecision(input: {
   at: string;
   via: 'email' | 'slack' | 'operator';
   slackUser?: string | undefined;
+  reason?: string | undefined;
 }): Promise<boolean> {
+  const extra = [
+    ...(input.slackUser ? [['slackUser', ':user', input.slackUser] as const] : []),
+    ...(input.reason ? [['reason', ':reason', input.reason] as const] : []),
+  ];
   return conditionalWrite(() =>
     documentClient().send(
       new UpdateCommand({
         TableName: ledgerTable(),
         Key: approvalKey(input.image, input.version, input.channel),
         // Open work until delivered (markApprovalSent) or refused for good (markApprovalUndeliverable).
-        UpdateExpression: `SET decision = :d, #by = :by, decidedAt = :at, via = :via, ${OPEN} = :open${input.slackUser ? ', slackUser = :user' : ''}`,
+        UpdateExpression: `SET decision = :d, #by = :by, decidedAt = :at, via = :via, ${OPEN} = :open${extra
+          .map(([name, value]) => `, ${name} = ${value}`)
+          .join('')}`,
         ConditionExpression:
           'approvalId = :id AND (attribute_not_exists(decision) OR (decision = :d AND attribute_not_exists(sentAt)))',
         ExpressionAttributeNames: { '#by': 'by' },
@@ -110,7 +122,7 @@ export async function claimApprovalDecision(input: {
           ':at': input.at,
           ':via': input.via,
           ':open': openWork.decision,
-          ...(input.slackUser ? { ':user': input.slackUser } : {}),
+          ...Object.fromEntries(extra.map(([, value, v]) => [value, v])),
         },
       }),
     ),
@@ -125,26 +137,6 @@ export async function markApprovalSent(image: string, version: string, channel: 
       Key: approvalKey(image, version, channel),
       UpdateExpression: `SET sentAt = :at REMOVE ${OPEN}`,
       ExpressionAttributeValues: { ':at': at },
-    }),
-  );
-}
-
-/** Records a refused callback (bad signature, expired link, unknown approval): the audit trail of attempts. */
-export async function recordRefusedCallback(input: {
-  reason: string;
-  at: string;
-  params: Record<string, string>;
-  sourceIp?: string | undefined;
-}): Promise<void> {
-  await documentClient().send(
-    new PutCommand({
-      TableName: ledgerTable(),
-      Item: {
-        pk: 'CALLBACK#REFUSED',
-        sk: `${input.at}#${Math.random().toString(36).slice(2, 10)}`,
-        kind: 'refused-callback',
-        ...input,
-      },
     }),
   );
 }

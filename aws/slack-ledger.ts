@@ -115,5 +115,6 @@ export async function recordSlackApproval(
  * @returns false when this exact request was seen before.
  */
 export async function rememberSlackRequest(signature: string, at: string, expiresAtSeconds: number): Promise<boolean> {
-  return putItemOnce({ pk: 'CALLBACK#SLACK', sk: signature, kind: 'slack-request', at, ttl: expiresAtSeconds });
+  // `expiresAt` is the ledger's TTL attribute (stacks/Ledger.ts): the guard item goes once the request is too old anyway.
+  return putItemOnce({ pk: 'CALLBACK#SLACK', sk: signature, kind: 'slack-request', at, expiresAt: expiresAtSeconds });
 }

@@ -90,7 +90,13 @@ export function benchmarkCatalog(shape: BenchmarkShape = DEFAULT_SHAPE): Catalog
     ...(name === 'prod' ? { approval: { approvers: ['ops-lead'], timeout: '3d' } } : { soak: '1d' }),
   }));
   const parsed = parseCatalog(
-    { organization: { id: 'o-bench00001', homeRegion: 'us-east-1' }, images, channels },
+    {
+      organization: { id: 'o-bench00001', homeRegion: 'us-east-1' },
+      images,
+      channels,
+      // ops-lead's own approve/reject links reach this address alone (the simulated approver reads them there).
+      notifications: { approvers: { 'ops-lead': 'ops-lead@example.com' } },
+    },
     { read: () => undefined },
   );
   if (!parsed.ok) throw new Error(`benchmark catalog is invalid:\n${parsed.problems.join('\n')}`);

@@ -13,7 +13,7 @@ import { formatIssues } from './issues.js';
  */
 
 /** The contract's version: bumped only for a change a subscriber could break on (a removed or renamed field). */
-export const NOTIFICATION_SCHEMA_VERSION = 1;
+export const NOTIFICATION_SCHEMA_VERSION = 2;
 
 const count = z.number().int().nonnegative();
 const findingCounts = z.strictObject({ critical: count, high: count, medium: count });
@@ -48,8 +48,11 @@ export const NOTIFICATION_DETAILS = {
     approvalId: z.string().min(1),
     approvers: z.array(z.string().min(1)).min(1),
     expiresAt: isoTime,
-    /** Signed single-use links per approver (email); Slack renders buttons instead. */
-    links: z.array(z.strictObject({ approver: z.string().min(1), approve: z.url(), reject: z.url() })),
+    /**
+     * The gate's findings the approvers decide on. No approve/reject link is ever part of an announcement: each
+     * approver receives their own, alone (aws/approver-links.ts); the announcement says who decides and how.
+     */
+    findings: findingCounts.optional(),
   }),
   approved: z.strictObject({ approvalId: z.string().min(1).optional(), by: z.string().min(1), via: decisionVia }),
   rejected: z.strictObject({

@@ -1,54 +1,100 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { approvalSecret } from '../aws/approval-secret.js';
-import { getApproval, recordRefusedCallback } from '../aws/promotion-approvals.js';
+import { approvalKeys } from '../aws/approval-secret.js';
+import { getApproval } from '../aws/promotion-approvals.js';
 import { verifyApprovalLink } from '../core/promotion/approval-link.js';
-import { announceApproved, isSlackRequest, slackApprovalCallback } from './approval-slack.js';
-import { answerApproval, answerText } from './lib/approval-decision.js';
+import { confirmationPage, messagePage, PAGE_HEADERS } from '../core/promotion/approval-page.js';
+import { isSlackRequest, slackApprovalCallback } from './approval-slack.js';
+import { answerApproval, answerText, decidedText } from './lib/approval-decision.js';
+import { noteRefusal } from './lib/refusals.js';
 import { taskHandler } from './promotion/lambda.js';
 
-function reply(statusCode: number, text: string): APIGatewayProxyStructuredResultV2 {
-  return { statusCode, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: text };
+function reply(statusCode: number, title: string, text: string): APIGatewayProxyStructuredResultV2 {
+  return { statusCode, headers: { ...PAGE_HEADERS }, body: messagePage(title, text) };
 }
 
 const STATUS_FOR_REFUSAL: Record<string, number> = { 'bad signature': 403, 'link expired': 410 };
 
+/** The longest reason a rejection keeps (as the operator endpoint's `--reason`). */
+const REASON_MAX = 1000;
+
+/** The optional `reason` of a POSTed form (application/x-www-form-urlencoded), trimmed and bounded. */
+function formReason(event: APIGatewayProxyEventV2): string | undefined {
+  const body = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
+  const reason = new URLSearchParams(body).get('reason')?.trim();
+  return reason ? reason.slice(0, REASON_MAX) : undefined;
+}
+
 /**
- * The approve/reject link handler (Lambda function URL). Verifies the link's HMAC and expiry, finds the task token
- * in the `APPROVAL#` item by the link's short id, then decides it through `answerApproval` (the same code the
- * operator endpoint uses): one decision per approval, then SendTaskSuccess or SendTaskFailure `Rejected`. A refused link
- * is recorded and answered 4xx with nothing sent. A decision taken while Step Functions is unavailable is recorded
- * and answered 202; the reconciler delivers it. A permanent SendTask failure throws.
+ * The approve/reject link handler (Lambda function URL). Only a POST decides; a GET (a person opening the link, a
+ * mail scanner prefetching it, a preview) answers a confirmation page and writes nothing.
+ *
+ * Both verify the link: the HMAC over every claim, including the approver it names (so a link works only as its
+ * approver, whoever holds it), signed with the approval key's current version or, for links signed before a
+ * rotation, its previous one (aws/approval-secret.ts); not expired; the named approval waiting in the ledger; its
+ * approver one of the request's. A POST then decides through `answerApproval` (the same code the Slack buttons and
+ * the operator endpoint use): one decision per approval, recorded with the form's reason, then SendTaskSuccess or
+ * SendTaskFailure `Rejected`. A refused request is counted and sampled (functions/lib/refusals.ts) and answered 4xx
+ * with nothing sent. A decision taken while Step Functions is unavailable is recorded and answered 202; the reconciler
+ * delivers it. A permanent SendTask failure throws.
  */
 export async function approvalCallback(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  const now = new Date();
+  if (isSlackRequest(event)) return slackApprovalCallback(event, now);
   const params = Object.fromEntries(
     Object.entries(event.queryStringParameters ?? {}).flatMap(([k, v]) => (v === undefined ? [] : [[k, v]])),
   );
-  const now = new Date();
-  const at = now.toISOString();
   const refuse = async (reason: string, status: number) => {
-    const { sig: _sig, ...shown } = params;
-    await recordRefusedCallback({ reason, at, params: shown, sourceIp: event.requestContext?.http?.sourceIp });
-    return reply(status, `Refused: ${reason}.`);
+    await noteRefusal({ reason, door: 'link', params, sourceIp: event.requestContext?.http?.sourceIp, now });
+    return reply(status, 'Refused', `Refused: ${reason}.`);
   };
+  const method = event.requestContext?.http?.method ?? 'GET';
+  if (method !== 'GET' && method !== 'HEAD' && method !== 'POST') return refuse(`method ${method} not allowed`, 405);
 
-  if (isSlackRequest(event)) return slackApprovalCallback(event, now);
-
-  const verdict = verifyApprovalLink(params, await approvalSecret(), Math.floor(now.getTime() / 1000));
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  const verdict = verifyApprovalLink(params, await approvalKeys(now), nowSeconds);
   if (!verdict.ok) return refuse(verdict.reason, STATUS_FOR_REFUSAL[verdict.reason] ?? 400);
-  const { id, image, version, channel, decision, by } = verdict.claims;
+  const claims = verdict.claims;
+  const { id, image, version, channel, decision, by } = claims;
 
   const approval = await getApproval(image, version, channel);
   if (!approval || approval.approvalId !== id) return refuse('no such approval request', 404);
-  const answer = await answerApproval(approval, decision, by, at, 'email');
+  if (!approval.approvers.includes(by)) return refuse(`${by} is not an approver of ${channel}`, 403);
+
+  if (method !== 'POST') {
+    const decided =
+      approval.decision && approval.by
+        ? { decision: approval.decision, by: approval.by, via: approval.via, at: approval.decidedAt }
+        : undefined;
+    const facts = { ...approval, decided };
+    return {
+      statusCode: 200,
+      headers: { ...PAGE_HEADERS },
+      body: confirmationPage(claims, facts, `?${new URLSearchParams(params).toString()}`),
+    };
+  }
+
+  const at = now.toISOString();
+  const reason = decision === 'reject' ? formReason(event) : undefined;
+  const answer = await answerApproval(approval, decision, by, at, 'email', { reason });
   if (!answer.ok && answer.status === 403) return refuse(answer.reason, 403);
   if (!answer.ok) {
-    // Links are single use: a second click (or a replayed link) is refused and recorded like any other refusal.
-    await refuse('link already used', 409);
-    return reply(409, `Already decided: ${approval.decision ?? 'decided'} by ${approval.by ?? 'someone'}.`);
+    // One decision per approval: a second POST (or a replayed one) is refused, counted, and changes nothing.
+    await noteRefusal({
+      reason: 'already decided',
+      door: 'link',
+      params,
+      sourceIp: event.requestContext?.http?.sourceIp,
+      now,
+    });
+    return reply(
+      409,
+      'Already decided',
+      `Already decided: ${decidedText(approval.decision)} by ${approval.by ?? 'someone'}. Nothing more was done.`,
+    );
   }
-  if (decision === 'approve') await announceApproved({ image, version, channel, approvalId: id, by, via: 'email', at });
   // 202 when Step Functions was unavailable: the decision is recorded and the reconciler delivers it.
-  return reply(answer.delivered ? 200 : 202, answerText(answer, `${image} ${version} for ${channel}`));
+  const what = `${image} ${version} for ${channel}`;
+  return reply(answer.delivered ? 200 : 202, decidedText(decision), answerText(answer, what));
 }
 
 export const handler = taskHandler('approval-callback', approvalCallback);

@@ -1,15 +1,14 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { announce } from '../aws/notifications.js';
-import { getApproval, recordRefusedCallback } from '../aws/promotion-approvals.js';
+import { getApproval } from '../aws/promotion-approvals.js';
 import { slackCredentials } from '../aws/slack.js';
 import { rememberSlackRequest } from '../aws/slack-ledger.js';
-import { announcement } from '../core/notifications/announce.js';
 import {
   parseSlackDecision,
   SLACK_REQUEST_MAX_AGE_SECONDS,
   verifySlackSignature,
 } from '../core/promotion/slack-request.js';
 import { answerApproval, answerText } from './lib/approval-decision.js';
+import { noteRefusal } from './lib/refusals.js';
 
 function reply(statusCode: number, text: string): APIGatewayProxyStructuredResultV2 {
   return { statusCode, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: text };
@@ -33,25 +32,11 @@ function slackApprovers(): Record<string, string> {
   return parsed && typeof parsed === 'object' ? (parsed as Record<string, string>) : {};
 }
 
-/** Announces an approval (rejections, expiries and aborts are announced by the promotion's RecordOutcome). */
-export async function announceApproved(input: {
-  image: string;
-  version: string;
-  channel: string;
-  approvalId: string;
-  by: string;
-  via: 'email' | 'slack';
-  at: string;
-}): Promise<void> {
-  const { image, version, channel, approvalId, by, via, at } = input;
-  await announce(announcement('approved', { image, version, channel }, { approvalId, by, via }, { at }));
-}
-
 /**
  * A pressed Approve/Reject button. Verifies Slack's signature over the raw body (timing-safe, five-minute window),
  * refuses a replay of the same signed request, maps the Slack user to an approver of that channel (anyone else is
  * refused), decides once (conditional write, recording who and "via slack" with the Slack user id), then answers
- * Step Functions. Every refusal is recorded with its reason and answered 4xx with nothing sent; the request's
+ * Step Functions. Every refusal is counted (and sampled, functions/lib/refusals.ts) and answered 4xx with nothing sent; the request's
  * message in Slack is updated by the Slack function when the decision is announced.
  */
 export async function slackApprovalCallback(
@@ -64,12 +49,7 @@ export async function slackApprovalCallback(
   const timestamp = header(event, 'x-slack-request-timestamp');
   const signature = header(event, 'x-slack-signature');
   const refuse = async (reason: string, status: number, params: Record<string, string> = {}) => {
-    await recordRefusedCallback({
-      reason,
-      at,
-      params: { via: 'slack', ...params },
-      sourceIp: event.requestContext?.http?.sourceIp,
-    });
+    await noteRefusal({ reason, door: 'slack', params, sourceIp: event.requestContext?.http?.sourceIp, now });
     return reply(status, `Refused: ${reason}.`);
   };
 
@@ -88,8 +68,7 @@ export async function slackApprovalCallback(
 
   const approval = await getApproval(image, version, channel);
   if (!approval || approval.approvalId !== approvalId) return refuse('no such approval request', 404, shown);
-  const answer = await answerApproval(approval, decision, by, at, 'slack', slackUser);
+  const answer = await answerApproval(approval, decision, by, at, 'slack', { slackUser });
   if (!answer.ok) return refuse(answer.reason, answer.status, shown);
-  if (decision === 'approve') await announceApproved({ image, version, channel, approvalId, by, via: 'slack', at });
   return reply(200, answerText(answer, `${image} ${version} for ${channel}`));
 }

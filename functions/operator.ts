@@ -87,7 +87,10 @@ async function approvalFor(request: OperatorRequestOf<'approve' | 'reject'>): Pr
 
 async function decide(request: OperatorRequestOf<'approve' | 'reject'>, approver: string, caller: string, at: Date) {
   const approval = await approvalFor(request);
-  const answer = await answerApproval(approval, request.action, approver, at.toISOString());
+  // Recorded as given through the operator endpoint, with the approver's reason (a rejection's reaches the outcome).
+  const answer = await answerApproval(approval, request.action, approver, at.toISOString(), 'operator', {
+    reason: request.reason,
+  });
   if (!answer.ok) throw new Refusal(answer.status, answer.reason);
   return {
     image: approval.image,
@@ -95,6 +98,8 @@ async function decide(request: OperatorRequestOf<'approve' | 'reject'>, approver
     channel: approval.channel,
     by: approver,
     principal: caller,
+    via: 'operator',
+    ...(request.reason ? { reason: request.reason } : {}),
     // False while Step Functions is unavailable: recorded, and delivered by the reconciler.
     delivered: answer.delivered,
   };

@@ -9,11 +9,13 @@ import { useCatalog } from './catalog.js';
 import { ledgerTableName } from './names.js';
 import { createSlackRelay } from './notifications/slack.js';
 import { createMonthlySummary } from './notifications/summary.js';
-import { notificationsTopicName } from './Promotion.js';
+import { approvalLinksTopicName, notificationsTopicName } from './Promotion.js';
 
 /** What other stacks get from `use(Notifications)`. */
 export interface NotificationsResources {
   topic: sns.Topic;
+  /** Carries each approver's own links; each approver's address is subscribed with a filter on `approver`. */
+  approvalLinks: sns.Topic;
   key: kms.Key;
   slack?: SstFunction | undefined;
 }
@@ -83,11 +85,38 @@ export function Notifications({ app, stack }: StackContext): NotificationsResour
       new subscriptions.EmailSubscription(address, { filterPolicy: emailFilterPolicy(subscriber) }),
     );
   }
+  const approvalLinks = createApprovalLinksTopic(stack, approvalLinksTopicName(app.stage), key, catalog);
   const ledger = dynamodb.Table.fromTableName(stack, 'Ledger', ledgerTableName(app.stage));
   const slack = catalog.notifications.slack
     ? createSlackRelay(stack, app, catalog.notifications.slack, topic, ledger)
     : undefined;
   createMonthlySummary(stack, catalog, ledger, topic);
   stack.addOutputs({ NotificationsTopicArn: topic.topicArn });
-  return { topic, key, slack };
+  return { topic, approvalLinks, key, slack };
+}
+
+/**
+ * The approval-links topic: RequestApproval publishes one message per approver with the attribute `approver`; each
+ * address of `notifications.approvers` is subscribed with the filter policy `{ "approver": [<name>] }`, so SNS
+ * delivers an approver's links to that approver alone (https://docs.aws.amazon.com/sns/latest/dg/sns-message-filtering.html;
+ * one key and one value per policy, well within SNS's five keys and 150 combinations, and one filter policy per
+ * approver against the default 200 per topic:
+ * https://docs.aws.amazon.com/sns/latest/dg/subscription-filter-policy-constraints.html). The team's subscriptions
+ * are on the notifications topic and never see this one.
+ */
+function createApprovalLinksTopic(stack: StackContext['stack'], name: string, key: kms.Key, catalog: Catalog) {
+  const topic = new sns.Topic(stack, 'ApprovalLinksTopic', {
+    topicName: name,
+    displayName: 'Goldsmith approvals',
+    masterKey: key,
+    enforceSSL: true,
+  });
+  for (const [approver, address] of Object.entries(catalog.notifications.approvers)) {
+    topic.addSubscription(
+      new subscriptions.EmailSubscription(address, {
+        filterPolicy: { approver: sns.SubscriptionFilter.stringFilter({ allowlist: [approver] }) },
+      }),
+    );
+  }
+  return topic;
 }

@@ -13,7 +13,7 @@ import { DETAIL_TYPES } from '../events/sources.js';
 import { useCatalog } from './catalog.js';
 import { ledgerTableName, NAME_PREFIX } from './names.js';
 import { allowPointerMoves, grantConsumerAccess } from './promotion/consumer-access.js';
-import { promotionDefinition } from './promotion/definition.js';
+import { approvalTimeouts, promotionDefinition } from './promotion/definition.js';
 import { createApprovalCallback, createEventFunctions, createTaskFunctions } from './promotion/functions.js';
 import { allowRetirement, createLifecycle } from './promotion/lifecycle.js';
 import { createReconciler } from './promotion/reconcile.js';
@@ -28,6 +28,11 @@ export function goldsmithBusName(stage: string): string {
 /** The notifications topic every step publishes to, e.g. `goldsmith-prod-notifications`. */
 export function notificationsTopicName(stage: string): string {
   return `${NAME_PREFIX}-${stage}-notifications`;
+}
+
+/** The topic that carries each approver's own links, to that approver's subscription alone (stacks/Notifications.ts). */
+export function approvalLinksTopicName(stage: string): string {
+  return `${NAME_PREFIX}-${stage}-approval-links`;
 }
 
 /** What other stacks (and tests) get from `use(Promotion)`. */
@@ -57,6 +62,12 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
       'Notifications',
       stack.formatArn({ service: 'sns', resource: notificationsTopicName(app.stage) }),
     ),
+    // Each approver's own links go to the approval-links topic, whose subscriptions are filtered per approver.
+    approvalLinks: sns.Topic.fromTopicArn(
+      stack,
+      'ApprovalLinks',
+      stack.formatArn({ service: 'sns', resource: approvalLinksTopicName(app.stage) }),
+    ),
     bus: events.EventBus.fromEventBusName(stack, 'Bus', goldsmithBusName(app.stage)),
     secret: new secretsmanager.Secret(stack, 'ApprovalLinkSecret', {
       secretName,
@@ -67,6 +78,13 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
   };
 
   const callback = createApprovalCallback(stack, env, catalog.notifications.slack);
+  // Links signed with the approval key before a rotation expire at most the longest approval timeout after it: the
+  // callback accepts the previous key version until then (aws/approval-secret.ts).
+  const longestApproval = Math.max(
+    0,
+    ...[...approvalTimeouts(Object.values(plans)).values()].map((a) => a.timeoutSeconds),
+  );
+  callback.addEnvironment('APPROVAL_KEY_GRACE_SECONDS', String(longestApproval));
   const approvalUrl = callback.url;
   if (!approvalUrl) throw new Error('the approval callback has no function URL');
   const tasks = createTaskFunctions(stack, env, approvalUrl, catalog);

@@ -131,7 +131,11 @@ export function historyOf(items: readonly LedgerItem[], channel?: string): Histo
     } else if (sk.startsWith('APPROVAL#')) {
       const approvers = Array.isArray(i.approvers) ? i.approvers.join(', ') : '';
       add(str(i.requestedAt), `approval requested from ${approvers} (expires ${str(i.expiresAt)})`);
-      if (i.decision) add(str(i.decidedAt), `${str(i.decision)}d by ${str(i.by)}`);
+      if (i.decision) {
+        const decided = i.decision === 'approve' ? 'approved' : i.decision === 'reject' ? 'rejected' : str(i.decision);
+        const via = str(i.via) ? ` (${str(i.via)})` : '';
+        add(str(i.decidedAt), `${decided} by ${str(i.by)}${via}${str(i.reason) ? `: ${str(i.reason)}` : ''}`);
+      }
     } else if (sk.startsWith('PROMOTION#')) {
       add(str(i.at), `${str(i.outcome)} by ${str(i.by) || 'goldsmith'}${str(i.reason) ? `: ${str(i.reason)}` : ''}`);
     } else if (sk.startsWith('SHARE#')) {

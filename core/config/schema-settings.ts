@@ -22,6 +22,12 @@ export const emailSubscriberSchema = z.union([
 
 export const notificationsSchema = z.strictObject({
   email: z.array(emailSubscriberSchema).default([]),
+  /**
+   * Approver name (as channels' `approval.approvers` say) → the one email address that receives that approver's own
+   * approve/reject links (an SNS subscription filtered on the approver). The team's addresses above never receive a
+   * link: their approval announcement says who must decide and how.
+   */
+  approvers: z.record(z.string().min(1), z.email('must be an email address')).default({}),
   slack: z
     .strictObject({
       /** Secrets Manager secret: JSON `{ "botToken": "xoxb-…", "signingSecret": "…" }` of the Slack app. */

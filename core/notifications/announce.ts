@@ -24,6 +24,13 @@ const findings = (f: { critical: number; high: number; medium: number }) =>
 const who = (by: string | undefined, via: string | undefined) =>
   by ? ` by ${by}${via && via !== 'goldsmith' && via !== 'timeout' ? ` (${via})` : ''}` : '';
 
+/**
+ * How an approver decides, as the team's announcement says it: no link in it (each approver's own links reach that
+ * approver alone, and work only as that approver), the Slack buttons (for mapped Slack users), or the CLI.
+ */
+export const HOW_TO_DECIDE = (s: Subject) =>
+  `Approvers: open the approve/reject link sent to you alone, press the Slack buttons, or run \`goldsmith approve|reject ${s.image} ${s.channel}\`.`;
+
 /** The one line and the first sentence people read, per kind of announcement. */
 const TEXT: { [E in NotificationEvent]: (s: Subject, d: Detail<E>) => Text } = {
   'build-requested': (s, d) => ({
@@ -52,7 +59,7 @@ const TEXT: { [E in NotificationEvent]: (s: Subject, d: Detail<E>) => Text } = {
   }),
   'approval-requested': (s, d) => ({
     title: `Approve ${s.image} ${s.version} for ${s.channel}?`,
-    summary: `${s.image} ${s.version} is waiting for approval to enter ${s.channel}, by ${list(d.approvers)}, until ${d.expiresAt}.`,
+    summary: `${s.image} ${s.version} is waiting for approval to enter ${s.channel} until ${d.expiresAt}; the first answer of ${list(d.approvers)} decides. ${HOW_TO_DECIDE(s)}`,
   }),
   approved: (s, d) => ({
     title: `${s.image} ${s.version}: approved for ${s.channel}`,

@@ -36,7 +36,8 @@ function monthlyTable(n: Extract<Notification, { event: 'monthly-summary' }>): s
 
 /**
  * The plain-text email body of an announcement (its subject is the title): the summary first, then image,
- * version, channel and the key facts one per line, the approve/reject links of each approver, then console links.
+ * version, channel and the key facts one per line, then console links. It never holds an approve/reject link: an
+ * approver's own links go to that approver alone (core/notifications/approver-links.ts).
  */
 export function renderEmail(n: Notification): string {
   const head = [
@@ -46,10 +47,6 @@ export function renderEmail(n: Notification): string {
     ...factsOf(n).map(([label, value]) => `${`${label}:`.padEnd(9)} ${value}`),
   ];
   const body: string[] = [];
-  if (n.event === 'approval-requested') {
-    body.push('Answer with your own links (each works once, until the request expires):');
-    for (const l of n.detail.links) body.push(`  ${l.approver}: approve ${l.approve} | reject ${l.reject}`);
-  }
   if (n.event === 'monthly-summary') body.push(...monthlyTable(n));
   const links = n.links.map((l) => `${l.label}: ${l.url}`);
   return [

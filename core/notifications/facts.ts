@@ -43,6 +43,14 @@ export function factsOf(n: Notification): Fact[] {
       return [
         ['Approvers', joined(n.detail.approvers)],
         ['Expires', n.detail.expiresAt],
+        ...(n.detail.findings
+          ? [
+              [
+                'Findings',
+                `${n.detail.findings.critical} critical, ${n.detail.findings.high} high, ${n.detail.findings.medium} medium`,
+              ] as [string, string],
+            ]
+          : []),
       ];
     case 'approved':
       return [

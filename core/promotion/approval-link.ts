@@ -35,15 +35,33 @@ export function approvalLink(base: string, claims: ApprovalLinkClaims, secret: s
   return url.toString();
 }
 
+/**
+ * A key a link may be signed with. `notAfter` (seconds since the epoch) bounds a key that is being retired (the
+ * version before a rotation): it verifies only links that expire by then, and only until then.
+ */
+export interface ApprovalKey {
+  secret: string;
+  notAfter?: number | undefined;
+}
+
 /** The verdict on an incoming link. */
 export type LinkVerdict = { ok: true; claims: ApprovalLinkClaims } | { ok: false; reason: string };
 
+function signedWith(claims: ApprovalLinkClaims, sig: string, key: ApprovalKey, nowSeconds: number): boolean {
+  if (key.notAfter !== undefined && (nowSeconds > key.notAfter || claims.expires > key.notAfter)) return false;
+  const expected = Buffer.from(signClaims(claims, key.secret));
+  const given = Buffer.from(sig);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
 /**
- * Checks a link's query parameters: every claim present, the signature right (constant-time compare), not expired.
+ * Checks a link's query parameters: every claim present, the signature right (constant-time compare) with one of
+ * `keys` (a secret alone is the one current key), not expired. The signature covers every claim, the approver
+ * (`by`) included: a link works only as the approver it names, whoever holds it.
  */
 export function verifyApprovalLink(
   params: Readonly<Record<string, string | undefined>>,
-  secret: string,
+  keys: string | readonly ApprovalKey[],
   nowSeconds: number,
 ): LinkVerdict {
   const { id, image, version, channel, decision, by, expires, sig } = params;
@@ -55,11 +73,9 @@ export function verifyApprovalLink(
   const expiresAt = Number(expires);
   if (!Number.isInteger(expiresAt)) return { ok: false, reason: 'expires is not a time' };
   const claims: ApprovalLinkClaims = { id, image, version, channel, decision, by, expires: expiresAt };
-  const expected = Buffer.from(signClaims(claims, secret));
-  const given = Buffer.from(sig);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
+  const candidates = typeof keys === 'string' ? [{ secret: keys }] : keys;
+  if (!candidates.some((key) => signedWith(claims, sig, key, nowSeconds)))
     return { ok: false, reason: 'bad signature' };
-  }
   if (nowSeconds > expiresAt) return { ok: false, reason: 'link expired' };
   return { ok: true, claims };
 }

@@ -19,8 +19,8 @@ export class SoakAbortedError extends GoldsmithError {
 
 /** An approver's recorded rejection, carried over into a resumed promotion: the channel ends as rejected. */
 export class ApprovalRejectedError extends GoldsmithError {
-  constructor(by: string) {
-    super(`rejected by ${by}`);
+  constructor(by: string, reason?: string) {
+    super(`rejected by ${by}: ${reason ?? 'no reason given'}`);
     this.name = DECISION_ERRORS.approvalRejected;
   }
 }

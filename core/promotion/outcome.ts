@@ -18,9 +18,12 @@ export interface FailureDecision {
   by?: string | undefined;
 }
 
-/** The cause the approval callback sends with a rejection: JSON, so the recorded outcome can name who decided. */
-export function rejectionCause(by: string, at: string): string {
-  return JSON.stringify({ errorMessage: `rejected by ${by}`, by, at });
+/**
+ * The cause sent with a rejection: JSON, so the recorded outcome names who decided and keeps their reason (the
+ * outcome's reason is the approver's, never a restatement of who rejected).
+ */
+export function rejectionCause(by: string, at: string, reason?: string): string {
+  return JSON.stringify({ errorMessage: reason ?? 'no reason given', by, at });
 }
 
 function causeBy(cause: string | undefined): string | undefined {

@@ -1,6 +1,8 @@
+import { announce } from '../../aws/notifications.js';
 import { type ApprovalRecord, claimApprovalDecision, markApprovalSent } from '../../aws/promotion-approvals.js';
 import { sendTaskFailure, sendTaskSuccess } from '../../aws/stepfunctions.js';
 import { isTransient } from '../../core/errors/classify.js';
+import { announcement } from '../../core/notifications/announce.js';
 import { DECISION_ERRORS, rejectionCause } from '../../core/promotion/outcome.js';
 
 /** What answering an approval came to: decided now, or refused with an HTTP status and a reason. */
@@ -16,11 +18,14 @@ export type ApprovalAnswer =
   | { ok: false; status: 403 | 409; reason: string };
 
 /** A recorded decision, with the task token it answers. */
-export type RecordedDecision = Pick<ApprovalRecord, 'image' | 'version' | 'channel' | 'taskToken'> & {
+export type RecordedDecision = Pick<ApprovalRecord, 'image' | 'version' | 'channel' | 'taskToken' | 'reason'> & {
   decision: 'approve' | 'reject';
   by: string;
   decidedAt: string;
 };
+
+/** The door an answer came through. */
+export type DecisionVia = 'email' | 'slack' | 'operator';
 
 /**
  * Sends a recorded decision to the waiting task — SendTaskSuccess `{ decision, by, at }` or SendTaskFailure
@@ -32,7 +37,7 @@ export async function deliverDecision(d: RecordedDecision, now: string): Promise
     if (d.decision === 'approve') {
       await sendTaskSuccess(d.taskToken, { decision: 'approved', by: d.by, at: d.decidedAt });
     } else {
-      await sendTaskFailure(d.taskToken, DECISION_ERRORS.approvalRejected, rejectionCause(d.by, d.decidedAt));
+      await sendTaskFailure(d.taskToken, DECISION_ERRORS.approvalRejected, rejectionCause(d.by, d.decidedAt, d.reason));
     }
   } catch (error) {
     if (isTransient(error)) return 'pending';
@@ -45,33 +50,48 @@ export async function deliverDecision(d: RecordedDecision, now: string): Promise
 /**
  * The one way an approval is decided, whichever door the answer came through (signed link, Slack, the operator
  * endpoint): `by` must be one of the request's approvers; the decision is recorded first with a conditional write
- * (one decision per approval), then delivered to Step Functions. While Step Functions is unavailable the answer
- * still counts: it is recorded, `delivered` is false, and the reconciler delivers it as soon as Step Functions
- * answers (functions/reconcile-approvals.ts). A permanent SendTask failure throws.
+ * (one decision per approval, with the door and the approver's reason), then delivered to Step Functions, and an
+ * approval is announced (a rejection is announced by the promotion's RecordOutcome, with its reason); either
+ * announcement names the approval, so the Slack function replaces the request's buttons with the decision. While
+ * Step Functions is unavailable the answer still counts: it is recorded, `delivered` is false, and the reconciler
+ * delivers it as soon as Step Functions answers (functions/reconcile-approvals.ts). A permanent SendTask failure
+ * throws.
  */
 export async function answerApproval(
   approval: ApprovalRecord,
   decision: 'approve' | 'reject',
   by: string,
   at: string,
-  via: 'email' | 'slack' | 'operator' = 'email',
-  slackUser?: string,
+  via: DecisionVia,
+  options: { slackUser?: string | undefined; reason?: string | undefined } = {},
 ): Promise<ApprovalAnswer> {
   const { image, version, channel, approvalId } = approval;
+  const { slackUser, reason } = options;
   if (!approval.approvers.includes(by))
     return { ok: false, status: 403, reason: `${by} is not an approver of ${channel}` };
-  if (!(await claimApprovalDecision({ image, version, channel, approvalId, decision, by, at, via, slackUser }))) {
+  const claim = { image, version, channel, approvalId, decision, by, at, via, slackUser, reason };
+  if (!(await claimApprovalDecision(claim))) {
     return {
       ok: false,
       status: 409,
-      reason: `already decided: ${approval.decision ?? 'decided'} by ${approval.by ?? 'someone'}`,
+      reason: `already decided: ${decidedText(approval.decision)} by ${approval.by ?? 'someone'}`,
     };
   }
   const sent = await deliverDecision(
-    { image, version, channel, taskToken: approval.taskToken, decision, by, decidedAt: at },
+    { image, version, channel, taskToken: approval.taskToken, decision, by, decidedAt: at, reason },
     at,
   );
+  if (decision === 'approve') {
+    await announce(announcement('approved', { image, version, channel }, { approvalId, by, via }, { at }));
+  }
   return { ok: true, decision, by, at, delivered: sent === 'delivered' };
+}
+
+/** A recorded decision as people read it: "approved", "rejected". */
+export function decidedText(decision: 'approve' | 'reject' | undefined): string {
+  if (decision === 'approve') return 'approved';
+  if (decision === 'reject') return 'rejected';
+  return 'decided';
 }
 
 /** What the approver is told: the decision, and whether it still waits for Step Functions. */

@@ -64,7 +64,7 @@ async function approvalCarriedOver(
 ): Promise<{ decision: 'approved'; by: string; at: string } | undefined> {
   const approval = await getApproval(item.image, item.version, item.channel.name);
   if (!approval?.decision || !approval.by || !approval.decidedAt) return undefined;
-  if (approval.decision === 'reject') throw new ApprovalRejectedError(approval.by);
+  if (approval.decision === 'reject') throw new ApprovalRejectedError(approval.by, approval.reason);
   return { decision: 'approved', by: approval.by, at: approval.decidedAt };
 }
 

@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { approvalSecret } from '../../aws/approval-secret.js';
+import { sendApproverLinks } from '../../aws/approver-links.js';
 import { announce } from '../../aws/notifications.js';
-import { recordApprovalRequest } from '../../aws/promotion-approvals.js';
+import { getApproval, recordApprovalRequest } from '../../aws/promotion-approvals.js';
 import { AlreadyDecidedError } from '../../core/errors.js';
 import { announcement } from '../../core/notifications/announce.js';
 import { approvalIdFor, approvalLink } from '../../core/promotion/approval-link.js';
@@ -15,12 +16,16 @@ const requestSchema = z.object({
   channel: z.string().min(1),
   approvers: z.array(z.string().min(1)).min(1),
   timeoutSeconds: z.number().int().positive(),
+  /** The gate's findings (the state's `$.gate.findings`): what the approvers decide on. */
+  findings: z.object({ critical: z.number(), high: z.number(), medium: z.number() }).optional(),
 });
 
 /**
- * RequestApproval (a `waitForTaskToken` task): stores the task token in the `APPROVAL#` item, then notifies each
- * approver with signed approve/reject links that carry only the short id. The links expire with the task's
- * timeout. The state machine then waits until the approval callback sends the decision, or the timeout.
+ * RequestApproval (a `waitForTaskToken` task): stores the task token in the `APPROVAL#` item, announces to the team
+ * who must decide and how (no link), then sends each approver their own signed approve/reject links, to them alone
+ * (aws/approver-links.ts). A link carries only the short id and names its approver under the signature, so it
+ * decides only as that approver; it expires with the task's timeout. The state machine then waits until a decision
+ * is sent (link, Slack, operator endpoint), or the timeout.
  */
 export async function requestApproval(input: unknown): Promise<{ approvalId: string; expiresAt: string }> {
   const req = parseTaskInput(requestSchema, input, 'RequestApproval');
@@ -39,26 +44,46 @@ export async function requestApproval(input: unknown): Promise<{ approvalId: str
     approvers: req.approvers,
     requestedAt: now.toISOString(),
     expiresAt,
+    ...(req.findings ? { findings: pickFindings(req.findings) } : {}),
   });
   if (!recorded) {
+    // A retry of a request already answered (its links went out before a later step failed): nothing more to send.
+    const existing = await getApproval(req.image, req.version, req.channel);
+    if (existing?.approvalId === approvalId) return { approvalId, expiresAt: existing.expiresAt };
     throw new AlreadyDecidedError(`another approval request holds ${req.image} ${req.version} ${req.channel}`);
   }
-  const secret = await approvalSecret();
-  const claims = { id: approvalId, image: req.image, version: req.version, channel: req.channel, expires };
-  const links = req.approvers.map((approver) => ({
-    approver,
-    approve: approvalLink(base, { ...claims, decision: 'approve', by: approver }, secret),
-    reject: approvalLink(base, { ...claims, decision: 'reject', by: approver }, secret),
-  }));
+  const findings = req.findings ? pickFindings(req.findings) : undefined;
   await announce(
     announcement(
       'approval-requested',
       { image: req.image, version: req.version, channel: req.channel },
-      { approvalId, approvers: req.approvers, expiresAt, links },
+      { approvalId, approvers: req.approvers, expiresAt, ...(findings ? { findings } : {}) },
       { at: now.toISOString(), key: approvalId },
     ),
   );
+  const secret = await approvalSecret(now);
+  const claims = { id: approvalId, image: req.image, version: req.version, channel: req.channel, expires };
+  await sendApproverLinks(
+    req.approvers.map((approver) => ({
+      approvalId,
+      image: req.image,
+      version: req.version,
+      channel: req.channel,
+      approver,
+      others: req.approvers.filter((a) => a !== approver),
+      expiresAt,
+      findings,
+      approve: approvalLink(base, { ...claims, decision: 'approve', by: approver }, secret),
+      reject: approvalLink(base, { ...claims, decision: 'reject', by: approver }, secret),
+    })),
+  );
   return { approvalId, expiresAt };
 }
+
+const pickFindings = (f: { critical: number; high: number; medium: number }) => ({
+  critical: f.critical,
+  high: f.high,
+  medium: f.medium,
+});
 
 export const handler = taskHandler('promotion-request-approval', requestApproval);

@@ -9,6 +9,7 @@ import {
   nextRequestId,
   required,
 } from './common.js';
+import { type FilterPolicy, FilterPolicyError, filterPolicyMatches, parseFilterPolicy } from './sns-filter.js';
 
 const snsErr = errorFactory(SNSServiceException);
 const stsErr = errorFactory(STSServiceException);
@@ -41,10 +42,22 @@ export function announcementWork(message: string, structured = false): string | 
   }
 }
 
-/** SNS: topics (pre-registered or created), Publish recorded with attributes, minimal Subscribe. */
+/** A subscription: who receives a topic's messages, filtered by its policy on message attributes. */
+export interface SnsSubscription {
+  readonly arn: string;
+  readonly topicArn: string;
+  /** `email`, `lambda`, `sqs`, … */
+  readonly protocol: string;
+  /** The address, function or queue ARN. */
+  readonly endpoint: string;
+  readonly filterPolicy?: FilterPolicy | undefined;
+}
+
+/** SNS: topics (pre-registered or created), Publish recorded with attributes, Subscribe with filter policies. */
 export class SnsFake implements FakeService {
   readonly topics = new Set<string>();
   readonly messages: PublishedMessage[] = [];
+  readonly subscriptions: SnsSubscription[] = [];
   private readonly listeners: ((m: PublishedMessage) => void)[] = [];
   private readonly ids = new IdMaker();
 
@@ -69,6 +82,39 @@ export class SnsFake implements FakeService {
     if (action !== 'Publish') return;
     const work = announcementWork(String(input.Message ?? ''), input.MessageStructure === 'json');
     if (work) this.refusedAnnouncements.add(work);
+  }
+
+  /**
+   * Subscribes `endpoint` to `topicArn` (as a stack's subscription resource or the Subscribe API does), with the
+   * filter policy's JSON, checked against SNS's constraints.
+   * @throws FilterPolicyError for a policy SNS would refuse.
+   */
+  subscribe(topicArn: string, protocol: string, endpoint: string, filterPolicy?: string): SnsSubscription {
+    const sub: SnsSubscription = {
+      arn: `${topicArn}:${this.ids.next('sub', 8).slice(4)}`,
+      topicArn,
+      protocol,
+      endpoint,
+      filterPolicy: filterPolicy === undefined ? undefined : parseFilterPolicy(filterPolicy),
+    };
+    this.subscriptions.push(sub);
+    return sub;
+  }
+
+  /** The subscriptions a published message reaches: its topic's, whose filter policy its attributes match. */
+  recipientsOf(m: PublishedMessage): SnsSubscription[] {
+    return this.subscriptions.filter(
+      (s) => s.topicArn === m.topicArn && filterPolicyMatches(s.filterPolicy, m.attributes),
+    );
+  }
+
+  /** What an endpoint (an email address) received, oldest first: the body its protocol gets. */
+  inbox(endpoint: string): { message: PublishedMessage; body: string }[] {
+    return this.messages.flatMap((m) =>
+      this.recipientsOf(m)
+        .filter((s) => s.endpoint === endpoint)
+        .map((s) => ({ message: m, body: m.bodies?.[s.protocol] ?? m.message })),
+    );
   }
 
   /** Calls `fn` for each published message (e.g. the simulator's Slack renderer). */
@@ -110,7 +156,15 @@ export class SnsFake implements FakeService {
       }
       case 'Subscribe': {
         const topic = this.topic(required(call.input, 'TopicArn', invalid));
-        return { SubscriptionArn: `${topic}:${this.ids.next('sub', 8).slice(4)}` };
+        const protocol = required(call.input, 'Protocol', invalid);
+        const endpoint = typeof call.input.Endpoint === 'string' ? call.input.Endpoint : '';
+        const attributes = (call.input.Attributes ?? {}) as Record<string, string>;
+        try {
+          return { SubscriptionArn: this.subscribe(topic, protocol, endpoint, attributes.FilterPolicy).arn };
+        } catch (error) {
+          if (error instanceof FilterPolicyError) throw invalid(error.message);
+          throw error;
+        }
       }
       case 'Publish': {
         const topic = this.topic(required(call.input, 'TopicArn', invalid));

@@ -11,20 +11,20 @@ interface ApprovalRequest {
   channel: string;
   approvalId: string;
   at: number;
-  /** approver → { approve, reject } links, as the notification shows them. */
-  links: Map<string, { approve: string; reject: string }>;
   decided: boolean;
 }
 
 const AUTO_APPROVE_AFTER_MS = 3_600_000;
 
-/** Reads each approver's approve/reject links out of an approval-requested announcement (the JSON document). */
-export function linksFrom(message: string): Map<string, { approve: string; reject: string }> {
-  const links = new Map<string, { approve: string; reject: string }>();
-  const parsed = parseNotification(JSON.parse(message));
-  if (!parsed.ok || parsed.notification.event !== 'approval-requested') return links;
-  for (const l of parsed.notification.detail.links) links.set(l.approver, { approve: l.approve, reject: l.reject });
-  return links;
+/**
+ * An approver's own approve/reject links for `approvalId`, read from the email they received (the approval-links
+ * topic's message, delivered to their address alone by its filter policy), as a person reads them.
+ */
+export function linksInEmail(body: string, approvalId: string): { approve: string; reject: string } | undefined {
+  const approve = /^\s*Approve: (\S+)$/m.exec(body)?.[1];
+  const reject = /^\s*Reject: {2}(\S+)$/m.exec(body)?.[1];
+  if (!approve || !reject || new URL(approve).searchParams.get('id') !== approvalId) return undefined;
+  return { approve, reject };
 }
 
 /** The approval id an approval-requested announcement carries (its buttons and links name it). */
@@ -73,7 +73,6 @@ export class SimulatedApprovers {
       channel,
       approvalId: approvalIdFrom(m.message),
       at: this.cloud.clock.now(),
-      links: linksFrom(m.message),
       decided: false,
     };
     this.requests.push(request);
@@ -90,7 +89,7 @@ export class SimulatedApprovers {
     if (this.scenario.approvals === 'auto') {
       this.cloud.clock.after(AUTO_APPROVE_AFTER_MS, `auto-approve ${image}/${channel}`, () => {
         if (request.decided) return;
-        const [approver] = request.links.keys();
+        const approver = this.approvers().find((a) => this.linksOf(a, request));
         if (approver) return this.click(request, approver, 'approve', false);
       });
     }
@@ -177,27 +176,81 @@ export class SimulatedApprovers {
     }
   }
 
+  /** Approver names with an address in the catalog (`notifications.approvers`): those who can receive links. */
+  private approvers(): string[] {
+    return Object.keys(this.cloud.catalog.notifications.approvers);
+  }
+
+  /** The links `approver` received for `request`, if any reached their mailbox. */
+  private linksOf(approver: string, request: ApprovalRequest): { approve: string; reject: string } | undefined {
+    const address = this.cloud.catalog.notifications.approvers[approver];
+    if (!address) return undefined;
+    for (const { body } of this.cloud.installed.fakes.sns.inbox(address).reverse()) {
+      const found = linksInEmail(body, request.approvalId);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /**
+   * Decides as a person with an email client would: opens their own link (a GET, which only shows the confirmation
+   * page), then presses its button (a POST of the same signed link). Someone without a link of their own (not an
+   * approver) can only try another approver's, forwarded to them, with their own name put in: refused, the
+   * signature covers the approver.
+   */
   private async click(request: ApprovalRequest, by: string, decision: 'approve' | 'reject', tamper: boolean) {
-    const own = request.links.get(by);
-    // Someone who is not an approver has no link of their own: they try someone else's with their name on it.
-    const [, borrowed] = [...request.links.entries()][0] ?? [];
+    const own = this.linksOf(by, request);
+    const borrowed = this.approvers()
+      .map((a) => this.linksOf(a, request))
+      .find((l) => l !== undefined);
     const base = own ?? borrowed;
-    if (!base) return;
+    if (!base) {
+      this.responses.push({
+        at: this.cloud.clock.iso(),
+        status: 404,
+        body: `no approval link reached ${by} (notifications.approvers names no address for them)`,
+        image: request.image,
+        channel: request.channel,
+      });
+      return;
+    }
     const url = new URL(decision === 'approve' ? base.approve : base.reject);
     if (!own) url.searchParams.set('by', by);
     if (tamper) url.searchParams.set('sig', `${url.searchParams.get('sig')?.slice(0, -2) ?? ''}xx`);
-    const response = (await this.cloud.invoker.invokeSync(this.callbackArn(), functionUrlGet(url.toString()))) as {
+    const page = (await this.cloud.invoker.invokeSync(this.callbackArn(), functionUrlGet(url.toString()))) as {
       statusCode: number;
       body: string;
     };
+    const response =
+      page.statusCode === 200 && page.body.includes('<form method="post"')
+        ? ((await this.cloud.invoker.invokeSync(
+            this.callbackArn(),
+            functionUrlPost(url.toString(), '', { 'content-type': 'application/x-www-form-urlencoded' }),
+          )) as { statusCode: number; body: string })
+        : page;
     this.responses.push({
       at: this.cloud.clock.iso(),
       status: response.statusCode,
-      body: response.body,
+      body: textOf(response.body),
       image: request.image,
       channel: request.channel,
     });
     if (response.statusCode >= 400 && response.statusCode !== 409) this.rejectedCallbacks++;
     else request.decided = true;
   }
+}
+
+/** The text a person reads on an HTML page (the callback answers pages), on one line. */
+export function textOf(html: string): string {
+  const body = /<body>([\s\S]*)<\/body>/.exec(html)?.[1] ?? html;
+  return body
+    .replace(/<h1>[\s\S]*?<\/h1>/, '')
+    .replace(/<[^>]+>/g, ' ')
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&quot;', '"')
+    .replaceAll('&#39;', "'")
+    .replaceAll('&amp;', '&')
+    .replace(/\s+/g, ' ')
+    .trim();
 }

@@ -118,7 +118,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     const work = announcementWork(m.message);
     if (work) outages.done(work);
   });
-  const secrets = new SecretsManagerFake(LOCAL_ACCOUNT);
+  const secrets = new SecretsManagerFake(LOCAL_ACCOUNT, () => clock.now());
   for (const t of app.templates) {
     for (const [id, r] of Object.entries(t.Resources ?? {})) {
       if (r.Type === 'AWS::SecretsManager::Secret')

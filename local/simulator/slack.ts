@@ -87,16 +87,22 @@ function announcementIdOf(message: string): string | undefined {
   }
 }
 
-/** Delivers every message published to a topic to the functions subscribed to it (SNS → Lambda, at least once). */
+/**
+ * Subscribes what the stacks subscribe (functions, email addresses, each with its filter policy) and delivers every
+ * message published to a topic to the functions whose subscription it matches (SNS → Lambda, at least once); email
+ * subscribers read theirs with `sns.inbox(address)`.
+ */
 export function deliverTopicsToFunctions(sns: SnsFake, wiring: Wiring, invoker: AsyncInvoker, outages?: Outages): void {
+  for (const s of wiring.subscriptions) sns.subscribe(s.topicArn, 'lambda', s.targetArn, s.filterPolicy);
+  for (const s of wiring.mailboxes) sns.subscribe(s.topicArn, 'email', s.address, s.filterPolicy);
   sns.onPublish((m) => {
     // An announcement published while Slack is down is work the outage holds up until Slack shows it.
     if (outages?.isDown('slack')) {
       const id = announcementIdOf(m.message);
       if (id) outages.defer(`slack:${announcementBlockId(id)}`, 'slack');
     }
-    for (const sub of wiring.subscriptions.filter((s) => s.topicArn === m.topicArn)) {
-      invoker.deliverRepeatedly(sub.targetArn, snsLambdaEvent(m, `${sub.topicArn}:local`), `sns ${m.attributes.event}`);
+    for (const sub of sns.recipientsOf(m).filter((s) => s.protocol === 'lambda')) {
+      invoker.deliverRepeatedly(sub.endpoint, snsLambdaEvent(m, `${sub.topicArn}:local`), `sns ${m.attributes.event}`);
     }
   });
 }

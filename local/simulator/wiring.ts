@@ -16,8 +16,10 @@ export interface Wiring {
     input: string | undefined;
     enabled: boolean;
   }[];
-  /** SNS → Lambda subscriptions (e.g. to AWS's Amazon Linux AMI update topics). */
-  subscriptions: { topicArn: string; targetArn: string }[];
+  /** SNS → Lambda subscriptions (e.g. to AWS's Amazon Linux AMI update topics), with their filter policy's JSON. */
+  subscriptions: { topicArn: string; targetArn: string; filterPolicy?: string | undefined }[];
+  /** SNS → email subscriptions: who receives which topic's messages, with their filter policy's JSON. */
+  mailboxes: { topicArn: string; address: string; filterPolicy?: string | undefined }[];
   stateMachines: { arn: string; definition: StatesDefinition }[];
   tables: { name: string; properties: Record<string, unknown> }[];
   /** CloudWatch alarms and dashboards the stacks define (billed per month; the cost estimate counts them). */
@@ -86,11 +88,21 @@ export function readWiring(app: SynthesizedApp, resolver: TemplateResolver): Wir
     };
   });
 
+  const policyOf = (p: Props) =>
+    p.FilterPolicy === undefined ? undefined : JSON.stringify(resolver.resolve(p.FilterPolicy));
   const subscriptions = resourcesOfType(templates, 'AWS::SNS::Subscription')
     .filter(([, p]) => p.Protocol === 'lambda')
     .map(([, p]) => ({
       topicArn: String(resolver.resolve(p.TopicArn)),
       targetArn: unqualifiedFunctionArn(String(resolver.resolve(p.Endpoint))),
+      filterPolicy: policyOf(p),
+    }));
+  const mailboxes = resourcesOfType(templates, 'AWS::SNS::Subscription')
+    .filter(([, p]) => p.Protocol === 'email' || p.Protocol === 'email-json')
+    .map(([, p]) => ({
+      topicArn: String(resolver.resolve(p.TopicArn)),
+      address: String(resolver.resolve(p.Endpoint)),
+      filterPolicy: policyOf(p),
     }));
 
   const stateMachines = resourcesOfType(templates, 'AWS::StepFunctions::StateMachine').map(([id, p]) => {
@@ -125,5 +137,16 @@ export function readWiring(app: SynthesizedApp, resolver: TemplateResolver): Wir
     alarms: resourcesOfType(templates, 'AWS::CloudWatch::Alarm').length,
     dashboards: resourcesOfType(templates, 'AWS::CloudWatch::Dashboard').length,
   };
-  return { functions, rules, schedules, subscriptions, stateMachines, tables, monitoring, queues, onFailure };
+  return {
+    functions,
+    rules,
+    schedules,
+    subscriptions,
+    mailboxes,
+    stateMachines,
+    tables,
+    monitoring,
+    queues,
+    onFailure,
+  };
 }

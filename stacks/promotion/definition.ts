@@ -99,7 +99,12 @@ export function promotionDefinition(
         {
           fn: fns.requestApproval,
           channel,
-          fields: { approvers: approval.approvers, timeoutSeconds: approval.timeoutSeconds },
+          // The gate's findings go with the request: the approvers' confirmation page shows what they decide on.
+          fields: {
+            approvers: approval.approvers,
+            timeoutSeconds: approval.timeoutSeconds,
+            findings: sfn.JsonPath.objectAt('$.gate.findings'),
+          },
           timeoutSeconds: approval.timeoutSeconds,
           resultPath: '$.approval',
         },

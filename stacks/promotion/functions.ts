@@ -15,6 +15,8 @@ import { allowRetirement, ec2ImageArn } from './lifecycle.js';
 export interface PromotionEnvironment {
   ledger: dynamodb.ITable;
   topic: sns.ITopic;
+  /** The approval-links topic: each approver's own links, filtered per approver (stacks/Notifications.ts). */
+  approvalLinks: sns.ITopic;
   bus: events.IEventBus;
   secret: secretsmanager.ISecret;
   /** The secret's name as written (the token `secret.secretName` resolves through string splitting of its ARN). */
@@ -135,6 +137,8 @@ export function createTaskFunctions(
   made.requestApproval.addEnvironment('APPROVAL_URL', approvalUrl);
   made.requestApproval.addEnvironment('APPROVAL_SECRET_NAME', env.secretName);
   env.secret.grantRead(made.requestApproval);
+  made.requestApproval.addEnvironment('APPROVAL_TOPIC_ARN', env.approvalLinks.topicArn);
+  env.approvalLinks.grantPublish(made.requestApproval);
 
   made.publish.addEnvironment('EVENT_BUS_NAME', env.bus.eventBusName);
   env.bus.grantPutEventsTo(made.publish);

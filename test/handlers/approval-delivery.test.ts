@@ -13,9 +13,9 @@ import { getApproval, recordApprovalRequest } from '../../aws/promotion-approval
 import { approvalIdFor, approvalLink } from '../../core/promotion/approval-link.js';
 import { approvalCallback } from '../../functions/approval-callback.js';
 import { deliverRecordedDecisions } from '../../functions/reconcile-approvals.js';
-import { functionUrlGet } from '../../local/simulator/function-url.js';
+import { textOf } from '../../local/simulator/approvals.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
-import { approvalEnv, LINK_SECRET, linkClaims } from './approval-fixtures.js';
+import { approvalEnv, LINK_SECRET, linkClaims, pressLinkButton } from './approval-fixtures.js';
 
 const TOKEN = `AQCEAAAAKgAAAA${'t'.repeat(600)}`;
 const unavailable = () =>
@@ -68,10 +68,12 @@ describe('an approval answered while Step Functions is unavailable', () => {
   it('counts: the decision is recorded first and the approver is told it will be delivered', async () => {
     sfn.on(SendTaskSuccessCommand).rejects(unavailable());
 
-    const response = await approvalCallback(functionUrlGet(approveLink()));
+    const response = await approvalCallback(pressLinkButton(approveLink()));
 
     expect(response.statusCode).toBe(202);
-    expect(response.body).toMatch(/^Approved base 1\.0\.0\/3 for prod as ops-lead\. Step Functions is unavailable/);
+    expect(textOf(response.body ?? '')).toMatch(
+      /^Approved base 1\.0\.0\/3 for prod as ops-lead\. Step Functions is unavailable/,
+    );
     const recorded = await getApproval('base', '1.0.0/3', 'prod');
     expect(recorded).toMatchObject({ decision: 'approve', by: 'ops-lead', via: 'email' });
     expect(recorded?.sentAt).toBeUndefined();
@@ -79,7 +81,7 @@ describe('an approval answered while Step Functions is unavailable', () => {
 
   it('is delivered by the reconciler once Step Functions answers, exactly once', async () => {
     sfn.on(SendTaskSuccessCommand).rejects(unavailable());
-    await approvalCallback(functionUrlGet(approveLink()));
+    await approvalCallback(pressLinkButton(approveLink()));
     const decidedAt = (await getApproval('base', '1.0.0/3', 'prod'))?.decidedAt;
 
     const stillDown = await deliverRecordedDecisions(['base'], new Date('2027-01-14T13:00:00Z'));
@@ -101,7 +103,7 @@ describe('an approval answered while Step Functions is unavailable', () => {
   it('delivers a rejection as SendTaskFailure Rejected naming the approver', async () => {
     sfn.on(SendTaskFailureCommand).rejects(unavailable());
     const rejectLink = approvalLink('https://cb.example/', linkClaims(TOKEN, { decision: 'reject' }), LINK_SECRET);
-    expect((await approvalCallback(functionUrlGet(rejectLink))).statusCode).toBe(202);
+    expect((await approvalCallback(pressLinkButton(rejectLink))).statusCode).toBe(202);
     sfn.reset();
     sfn.on(SendTaskFailureCommand).resolves({});
 
@@ -114,7 +116,7 @@ describe('an approval answered while Step Functions is unavailable', () => {
 
   it('keeps a decision whose task no longer waits, and stops sending it', async () => {
     sfn.on(SendTaskSuccessCommand).rejects(unavailable());
-    await approvalCallback(functionUrlGet(approveLink()));
+    await approvalCallback(pressLinkButton(approveLink()));
     sfn.reset();
     sfn.on(SendTaskSuccessCommand).rejects(new TaskDoesNotExist({ message: 'Task Does Not Exist', $metadata: {} }));
 

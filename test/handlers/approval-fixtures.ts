@@ -1,5 +1,8 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { resetApprovalSecret } from '../../aws/approval-secret.js';
 import { type ApprovalLinkClaims, approvalIdFor } from '../../core/promotion/approval-link.js';
+import { resetRefusalSampler } from '../../functions/lib/refusals.js';
+import { functionUrlPost } from '../../local/simulator/function-url.js';
 
 /** Shared fixtures of the approval handler tests: the link-signing secret and a prod approval of base 1.0.0/3. */
 export const LINK_SECRET = 's'.repeat(64);
@@ -13,6 +16,8 @@ export const approvalItem = {
   approvalId: approvalIdFor(TOKEN),
   taskToken: TOKEN,
   approvers: ['ops-lead', 'security-reviewer'],
+  requestedAt: '2027-01-14T10:00:00.000Z',
+  expiresAt: '2027-01-17T10:00:00.000Z',
 };
 
 /** A link's claims for the prod approval of base 1.0.0/3 waiting on `token`: approve, as ops-lead, for an hour. */
@@ -34,4 +39,11 @@ export function approvalEnv(): void {
   process.env.LEDGER_TABLE = 'ledger';
   process.env.APPROVAL_SECRET_NAME = 'goldsmith/test/approval-links';
   resetApprovalSecret();
+  resetRefusalSampler();
+}
+
+/** The POST a link's confirmation page sends when its button is pressed (the form's `reason`, if any). */
+export function pressLinkButton(link: string, reason?: string, sourceIp?: string): APIGatewayProxyEventV2 {
+  const body = reason === undefined ? '' : new URLSearchParams({ reason }).toString();
+  return functionUrlPost(link, body, { 'content-type': 'application/x-www-form-urlencoded' }, sourceIp);
 }

@@ -9,8 +9,8 @@ import { configureSlack } from '../../aws/slack.js';
 import { approvalIdFor, approvalLink } from '../../core/promotion/approval-link.js';
 import { slackSignature } from '../../core/promotion/slack-request.js';
 import { approvalCallback } from '../../functions/approval-callback.js';
-import { functionUrlGet, functionUrlPost } from '../../local/simulator/function-url.js';
-import { approvalEnv, approvalItem, LINK_SECRET, linkClaims, TOKEN } from './approval-fixtures.js';
+import { functionUrlPost } from '../../local/simulator/function-url.js';
+import { approvalEnv, approvalItem, LINK_SECRET, linkClaims, pressLinkButton, TOKEN } from './approval-fixtures.js';
 
 const SIGNING_SECRET = 'slack-signing-secret-0123456789abcdef';
 const APPROVAL_ID = approvalIdFor(TOKEN);
@@ -180,11 +180,11 @@ describe('approvalCallback from an email link, single use', () => {
       .resolves({ Item: { ...approvalItem, decision: 'approve', by: 'ops-lead', sentAt: '2027-01-01T00:00:00Z' } });
     ddb.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'decided', $metadata: {} }));
 
-    const res = await approvalCallback(functionUrlGet(link(Math.floor(Date.now() / 1000) + 3600)));
+    const res = await approvalCallback(pressLinkButton(link(Math.floor(Date.now() / 1000) + 3600)));
 
     expect(res.statusCode).toBe(409);
     expect(ddb).toHaveReceivedCommandWith(PutCommand, {
-      Item: expect.objectContaining({ kind: 'refused-callback', reason: 'link already used' }),
+      Item: expect.objectContaining({ kind: 'refused-callback', reason: 'already decided' }),
     });
     expect(sfn).not.toHaveReceivedCommand(SendTaskSuccessCommand);
   });
@@ -192,7 +192,7 @@ describe('approvalCallback from an email link, single use', () => {
   it('refuses an expired link, recording the refusal', async () => {
     ddb.on(GetCommand).resolves({ Item: approvalItem });
 
-    const res = await approvalCallback(functionUrlGet(link(Math.floor(Date.now() / 1000) - 1)));
+    const res = await approvalCallback(pressLinkButton(link(Math.floor(Date.now() / 1000) - 1)));
 
     expect(res.statusCode).toBe(410);
     expect(ddb).toHaveReceivedCommandWith(PutCommand, {

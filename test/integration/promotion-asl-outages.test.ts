@@ -90,7 +90,7 @@ function engine(replace: Record<string, Handler> = {}) {
         // ops-lead clicks Approve: the callback's own decision path (ledger first, then SendTaskSuccess).
         setTimeout(async () => {
           const approval = await getApproval('base', '1.0.0/3', request.channel);
-          if (approval) await answerApproval(approval, 'approve', 'ops-lead', new Date(now).toISOString());
+          if (approval) await answerApproval(approval, 'approve', 'ops-lead', new Date(now).toISOString(), 'email');
         }, 1);
         return {};
       }

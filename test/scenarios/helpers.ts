@@ -109,11 +109,17 @@ export function catalogInput<Images extends CatalogInput['images']>(
   channels: ChannelInput[],
   rest: CatalogRest = {},
 ) {
+  // Every approver the channels name receives their own links at <name>@example.com unless `rest` says otherwise.
+  const approvers = Object.fromEntries(
+    channels.flatMap((c) => c.approval?.approvers ?? []).map((name) => [name, `${name}@example.com`]),
+  );
+  const notifications = { ...rest.notifications, approvers: { ...approvers, ...rest.notifications?.approvers } };
   return {
     organization: { id: 'o-a1b2c3d4e5', homeRegion: 'us-east-1' },
     images,
     channels,
     ...rest,
+    notifications,
   } satisfies CatalogInput;
 }
 

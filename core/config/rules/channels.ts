@@ -52,3 +52,14 @@ export const promotionFitsOneExecution: CatalogRule = (catalog, report) => {
     );
   }
 };
+
+/** An approver's address (`notifications.approvers`) belongs to someone a channel asks: a typo would mail nobody. */
+export const approverAddresses: CatalogRule = (catalog, report) => {
+  const named = new Set(catalog.channels.flatMap((c) => c.approval?.approvers ?? []));
+  for (const name of Object.keys(catalog.notifications.approvers)) {
+    if (!named.has(name)) {
+      const known = [...named].join(', ') || 'none';
+      report(['notifications', 'approvers', name], `"${name}" approves no channel (channels' approvers: ${known})`);
+    }
+  }
+};

@@ -1,4 +1,4 @@
-import { channelTargets, promotionFitsOneExecution, uniqueChannelNames } from './channels.js';
+import { approverAddresses, channelTargets, promotionFitsOneExecution, uniqueChannelNames } from './channels.js';
 import { componentFiles } from './components.js';
 import { imageKinds } from './kinds.js';
 import { imageChannelList, parentReferences, regionsWithinParent } from './lineage.js';
@@ -16,4 +16,5 @@ export const catalogRules: readonly CatalogRule[] = [
   uniqueChannelNames,
   channelTargets,
   promotionFitsOneExecution,
+  approverAddresses,
 ];

@@ -105,11 +105,13 @@ describe('renderEmail', () => {
     expect(text).not.toContain('{');
   });
 
-  it('gives each approver their own approve and reject links', () => {
+  it('tells the team who decides and how, with no link to approve or reject', () => {
     const text = renderEmail(SAMPLE_NOTIFICATIONS['approval-requested']);
-    expect(text).toContain(
-      'ops-lead: approve https://approve.example/?decision=approve&by=ops-lead | reject https://approve.example/?decision=reject&by=ops-lead',
-    );
+    expect(text).toContain('the first answer of ops-lead, security-reviewer decides');
+    expect(text).toContain('open the approve/reject link sent to you alone');
+    expect(text).toContain('goldsmith approve|reject base prod');
+    expect(text).toContain('Findings: 0 critical, 0 high, 3 medium');
+    expect(text).not.toMatch(/https?:\/\//);
   });
 
   it('says where a build failed and links its log', () => {

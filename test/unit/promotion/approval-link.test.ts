@@ -70,3 +70,41 @@ describe('verifyApprovalLink', () => {
     expect(verifyApprovalLink(unsigned, secret, 0)).toEqual({ ok: false, reason: 'missing link parameters' });
   });
 });
+
+describe('verifyApprovalLink with a retiring key', () => {
+  const OLD = 'o'.repeat(64);
+  const NEW = 'n'.repeat(64);
+  const claims = {
+    id: 'abcdefghijklmnopqrstuv',
+    image: 'base',
+    version: '1.0.0/3',
+    channel: 'prod',
+    decision: 'approve' as const,
+    by: 'ops-lead',
+    expires: 2_000,
+  };
+  const params = (secret: string, over: Partial<typeof claims> = {}) =>
+    Object.fromEntries(new URL(approvalLink('https://cb.example/', { ...claims, ...over }, secret)).searchParams);
+
+  it('accepts the previous key until its notAfter, for links that expire by then', () => {
+    const keys = [{ secret: NEW }, { secret: OLD, notAfter: 3_000 }];
+    expect(verifyApprovalLink(params(OLD), keys, 1_000).ok).toBe(true);
+    expect(verifyApprovalLink(params(NEW), keys, 1_000).ok).toBe(true);
+  });
+
+  it('refuses a previous-key link that would expire after notAfter, and any after notAfter', () => {
+    const keys = [{ secret: NEW }, { secret: OLD, notAfter: 3_000 }];
+    expect(verifyApprovalLink(params(OLD, { expires: 3_001 }), keys, 1_000)).toEqual({
+      ok: false,
+      reason: 'bad signature',
+    });
+    expect(verifyApprovalLink(params(OLD, { expires: 4_000 }), [{ secret: OLD, notAfter: 3_000 }], 3_500).ok).toBe(
+      false,
+    );
+  });
+
+  it("refuses another approver's link with one's own name put in: the signature covers the approver", () => {
+    const forged = { ...params(NEW), by: 'security-reviewer' };
+    expect(verifyApprovalLink(forged, NEW, 1_000)).toEqual({ ok: false, reason: 'bad signature' });
+  });
+});

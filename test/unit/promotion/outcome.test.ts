@@ -10,12 +10,20 @@ describe('decideFailure', () => {
     });
   });
 
-  it('records an approver rejection as rejected by that approver', () => {
+  it("records an approver rejection as rejected by that approver, with the approver's reason", () => {
+    const decision = decideFailure({
+      Error: 'Rejected',
+      Cause: rejectionCause('security-reviewer', '2027-01-01T00:00:00Z', 'CVE-2027-0001 is not fixed'),
+    });
+    expect(decision).toEqual({ outcome: 'rejected', reason: 'CVE-2027-0001 is not fixed', by: 'security-reviewer' });
+  });
+
+  it('says "no reason given" for a rejection without one, never restating who rejected', () => {
     const decision = decideFailure({
       Error: 'Rejected',
       Cause: rejectionCause('security-reviewer', '2027-01-01T00:00:00Z'),
     });
-    expect(decision).toEqual({ outcome: 'rejected', reason: 'rejected by security-reviewer', by: 'security-reviewer' });
+    expect(decision).toEqual({ outcome: 'rejected', reason: 'no reason given', by: 'security-reviewer' });
   });
 
   it('records a task-token timeout as expired', () => {
