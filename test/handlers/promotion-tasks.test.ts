@@ -245,27 +245,39 @@ describe('requestApproval', () => {
     secrets.on(GetSecretValueCommand).resolves({ SecretString: SECRET });
   });
 
-  it('stores the long token in the ledger and sends only signed links with the short id', async () => {
+  it('stores the long token in the ledger; the team gets no link, each approver only their own', async () => {
+    process.env.APPROVAL_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:goldsmith-test-approval-links';
     const { approvalId } = await requestApproval(payload);
 
     expect(approvalId).toBe(approvalIdFor(payload.taskToken));
     expect(ddb).toHaveReceivedCommandWith(PutCommand, {
       Item: expect.objectContaining({ sk: 'APPROVAL#1.0.0/3#prod', taskToken: payload.taskToken }),
     });
-    const message = sns.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '';
-    expect(message).not.toContain(payload.taskToken);
-    // The email body lists each approver's approve and reject link.
-    const email = (JSON.parse(message) as { email: string }).email;
-    const links = email.match(/https:\/\/approve\.example\/\S+/g) ?? [];
-    expect(links).toHaveLength(4);
-    for (const link of links) {
-      const params = Object.fromEntries(new URL(link).searchParams.entries());
-      expect(verifyApprovalLink(params, SECRET, Math.floor(Date.now() / 1000)).ok).toBe(true);
+    const published = sns.commandCalls(PublishCommand).map((c) => c.args[0].input);
+    for (const p of published) expect(p.Message).not.toContain(payload.taskToken);
+    // The team's announcement (the notifications topic): who decides and how, no link (before: 4 links, 2 each).
+    const team = published.filter((p) => p.TopicArn !== process.env.APPROVAL_TOPIC_ARN);
+    expect(team).toHaveLength(1);
+    expect(team[0]?.Message).not.toMatch(/https:\/\/approve\.example/);
+    // Each approver's own message, on the approval-links topic, filtered by the `approver` attribute.
+    const own = published.filter((p) => p.TopicArn === process.env.APPROVAL_TOPIC_ARN);
+    expect(own.map((p) => p.MessageAttributes?.approver?.StringValue)).toEqual(['ops-lead', 'security-reviewer']);
+    for (const p of own) {
+      const approver = p.MessageAttributes?.approver?.StringValue;
+      const email = (JSON.parse(p.Message ?? '{}') as { email: string }).email;
+      const links = email.match(/https:\/\/approve\.example\/\S+/g) ?? [];
+      expect(links).toHaveLength(2);
+      for (const link of links) {
+        const params = Object.fromEntries(new URL(link).searchParams.entries());
+        expect(params.by).toBe(approver);
+        expect(verifyApprovalLink(params, SECRET, Math.floor(Date.now() / 1000)).ok).toBe(true);
+      }
     }
   });
 
   it('refuses to overwrite another pending request for the same build and channel', async () => {
     ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'held', $metadata: {} }));
+    ddb.on(GetCommand).resolves({ Item: { approvalId: 'another-request-id', expiresAt: '2027-01-01T00:00:00Z' } });
 
     await expect(requestApproval(payload)).rejects.toMatchObject({ name: 'AlreadyDecidedError' });
     expect(sns).not.toHaveReceivedCommand(PublishCommand);
