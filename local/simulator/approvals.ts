@@ -199,11 +199,17 @@ export class SimulatedApprovers {
    * signature covers the approver.
    */
   private async click(request: ApprovalRequest, by: string, decision: 'approve' | 'reject', tamper: boolean) {
+    const borrowable = () =>
+      this.approvers()
+        .map((a) => this.linksOf(a, request))
+        .find((l) => l !== undefined);
+    // The links arrive by email just after the team's announcement: a person reads their mail (half a minute at a
+    // time, up to ten minutes) before clicking.
+    for (let waited = 0; !borrowable() && waited < SLACK_READ_WAIT_MS; waited += SLACK_READ_STEP_MS) {
+      await this.cloud.clock.sleep(SLACK_READ_STEP_MS, 'approver reads email');
+    }
     const own = this.linksOf(by, request);
-    const borrowed = this.approvers()
-      .map((a) => this.linksOf(a, request))
-      .find((l) => l !== undefined);
-    const base = own ?? borrowed;
+    const base = own ?? borrowable();
     if (!base) {
       this.responses.push({
         at: this.cloud.clock.iso(),

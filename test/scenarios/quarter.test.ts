@@ -64,7 +64,9 @@ describe('the default scenario on the example catalog', () => {
   it('records a prod rejection, an expired approval and a gate rejection, each with its reason', () => {
     expect(outcome('base', '1.0.0/2', 'prod')).toMatchObject({
       outcome: 'rejected',
-      reason: 'rejected by security-reviewer',
+      by: 'security-reviewer',
+      // A link's rejection without a typed reason says so, instead of restating who rejected.
+      reason: 'no reason given',
     });
     expect(outcome('app', '1.0.0/1', 'prod')).toMatchObject({ outcome: 'expired' });
     expect(outcome('hardened', '1.0.0/4', 'dev')).toMatchObject({
