@@ -3,7 +3,7 @@ import type { BusEvent } from '../eventbridge/bus.js';
 import { LOCAL_ACCOUNT, type LocalCloud } from './cloud.js';
 
 /**
- * Scenario senders (CONTRACTS.md "Senders"): a raw event goes on the bus its sender would use, as that sender;
+ * Scenario senders (docs/simulation.md, "Senders"): a raw event goes on the bus its sender would use, as that sender;
  * the local bus decides with the synthesized bus policy and refusals land in the report's `rejectedEvents`.
  */
 
