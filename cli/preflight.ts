@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
 import { InvalidCatalogError } from '../core/errors.js';
 import type { Command } from './commands.js';
 import { DEFAULT_CATALOG_FILE, loadCatalogFile } from './load-catalog.js';
+import { parseOptions } from './usage.js';
 
 const HELP = `usage: goldsmith preflight [--config FILE] [--region REGION] [--json]
 
@@ -19,15 +19,11 @@ const MARK = { ok: 'ok     ', missing: 'MISSING', 'not checked': 'unknown' } as 
 export const command: Command = {
   summary: "check a deployment's prerequisites with your AWS credentials (read-only)",
   async run(args) {
-    const { values } = parseArgs({
-      args: [...args],
-      options: {
-        config: { type: 'string', default: DEFAULT_CATALOG_FILE },
-        region: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
+    const { values } = parseOptions(args, {
+      config: { type: 'string' },
+      region: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
     });
     if (values.help) {
       process.stdout.write(`${HELP}\n`);
@@ -35,7 +31,7 @@ export const command: Command = {
     }
     let catalog: Awaited<ReturnType<typeof loadCatalogFile>>;
     try {
-      catalog = await loadCatalogFile(values.config);
+      catalog = await loadCatalogFile(values.config ?? DEFAULT_CATALOG_FILE);
     } catch (error) {
       if (!(error instanceof InvalidCatalogError)) throw error;
       for (const p of error.problems) process.stderr.write(`${p}\n`);
