@@ -19,7 +19,6 @@ const browser = process.env.CHROMIUM ?? 'chromium';
 /** docs/images/<name>.png ← the HTML report of `goldsmith simulate` with these arguments. */
 const PICTURES: Record<string, { args: string[]; width: number; height: number }> = {
   'simulation-report': { args: [], width: 1400, height: 1000 },
-  'revocation-report': { args: ['--scenario', 'examples/scenarios/revocation.json'], width: 1400, height: 900 },
 };
 
 function run(command: string, args: string[]): void {
