@@ -58,7 +58,7 @@ export async function putAsSender(cloud: LocalCloud, put: RawPut): Promise<void>
   cloud.bus.put(event, bus);
 }
 
-/** CI's "Package Update" exactly as the README tells CI to put it. */
+/** CI's "Package Update" exactly as events/README.md tells CI to put it. */
 export function ciPackageUpdate(
   cloud: LocalCloud,
   action: { package: string; version: string; images?: string[] | undefined },
