@@ -57,7 +57,7 @@ export function findSimulateModule(root: string): string | undefined {
   return found === undefined ? undefined : join(dir, found);
 }
 
-// The part of the report (CONTRACTS.md, `simulate --json`) the benchmark reads; anything else → no numbers.
+// The part of the report (docs/simulation.md, `simulate --json`) the benchmark reads; anything else → no numbers.
 const reportSchema = z.object({
   builds: z.array(z.unknown()),
   promotions: z.array(z.object({ outcome: z.string() })),

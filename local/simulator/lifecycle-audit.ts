@@ -7,7 +7,7 @@ import type { LocalCloud } from './cloud.js';
 type Item = Record<string, unknown>;
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
-/** The report's `amis` figures (CONTRACTS.md), from the EC2 fake: what AWS would hold now. */
+/** The report's `amis` figures (docs/simulation.md), from the EC2 fake: what AWS would hold now. */
 export interface AmiFigures {
   alive: number;
   deprecated: number;

@@ -18,7 +18,7 @@ import {
 import type { Scenario } from './scenario.js';
 import { type SharingFigures, sharingFigures } from './sharing-figures.js';
 
-/** The `simulate --json` report (CONTRACTS.md), extended with `timeline` and `run`. */
+/** The `simulate --json` report (docs/simulation.md), extended with `timeline` and `run`. */
 export interface SimulationReport {
   scenario: { start: string; until: string; seed: number };
   builds: {
@@ -58,7 +58,7 @@ export interface SimulationReport {
     failed: FailedCall[];
     /** Per outage window: calls failed, work deferred, when the last of it was done. */
     outages: OutageReport[];
-    /** Dead-lettered invocations the re-drive made again (CONTRACTS.md "Outages"), and dead letters left at the end. */
+    /** Dead-lettered invocations the re-drive made again (docs/simulation.md, "Outages"), and dead letters left at the end. */
     redriven: number;
     deadLettersLeft: number;
     /**
@@ -85,7 +85,7 @@ export interface SimulationReport {
   /** What Slack received (the stand-in's count): messages posted, threads with replies, messages updated in place,
    * and Slack button presses the approval callback accepted or refused. Absent without Slack in the catalog. */
   slack?: SlackFigures;
-  /** The end-of-run audit; `checks` counts what each check examined (CONTRACTS.md). */
+  /** The end-of-run audit; `checks` counts what each check examined (docs/simulation.md). */
   consistency: { ok: boolean; problems: string[]; checks?: Record<string, number> };
   /**
    * Every request the run sent to the local cloud, and every fake response, checked against AWS's published API
@@ -96,7 +96,7 @@ export interface SimulationReport {
   cost?: CostReport;
   /** Mutating EC2 calls against the planner's minimum; sharing waves' virtual time against the buckets' bound. */
   sharing?: SharingFigures;
-  /** AMIs and snapshots as EC2 would count them at the end of the run (CONTRACTS.md `amis`). */
+  /** AMIs and snapshots as EC2 would count them at the end of the run (docs/simulation.md, `amis`). */
   amis: AmiFigures;
   /** Each out-of-cycle rebuild: from the finding on a live version to a newer version in each channel. */
   patchTimes: PatchTime[];

@@ -1,16 +1,19 @@
 import * as z from 'zod';
 
-/** The scenario file of `goldsmith simulate --scenario FILE` (see CONTRACTS.md). */
-const isoTime = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 time like "2027-01-20T09:00:00Z"' });
+/** The scenario file of `goldsmith simulate --scenario FILE` (docs/simulation.md describes it). */
+export const isoTime = z.iso.datetime({
+  offset: true,
+  message: 'must be an ISO-8601 time like "2027-01-20T09:00:00Z"',
+});
 
-const timing = z.union([
+export const timing = z.union([
   z.strictObject({ at: isoTime }),
   z.strictObject({ when: z.literal('approval-requested'), nth: z.number().int().min(1).default(1) }),
 ]);
 
 const image = z.string().min(1);
 
-/** Who sends a raw event (CONTRACTS.md "Senders"): `ci`, `goldsmith`, or a principal ARN. */
+/** Who sends a raw event (docs/simulation.md, "Senders"): `ci`, `goldsmith`, or a principal ARN. */
 const sender = z.union([
   z.enum(['ci', 'goldsmith']),
   z.string().regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:.+$/, 'must be "ci", "goldsmith" or an IAM principal ARN'),
@@ -29,7 +32,7 @@ const decision = <K extends 'approve' | 'reject'>(kind: K) =>
     tamper: z.boolean().default(false),
   });
 
-const kinds = z.discriminatedUnion('kind', [
+export const kinds = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('base-image-release'),
     parameter: z.string().startsWith('/'),
@@ -51,7 +54,7 @@ const kinds = z.discriminatedUnion('kind', [
   }),
   decision('approve'),
   decision('reject'),
-  // A manual build through the operator endpoint, as the catalog's first operator principal (CONTRACTS.md).
+  // A manual build through the operator endpoint, as the catalog's first operator principal.
   z.strictObject({ kind: z.literal('build'), image, reason: z.string().min(1).optional() }),
   // An extension: any operator request (events/operator-request.ts) as a principal; saved states journal these.
   z.strictObject({
@@ -59,7 +62,7 @@ const kinds = z.discriminatedUnion('kind', [
     request: z.record(z.string(), z.unknown()),
     as: z.string().min(1).optional(),
   }),
-  // CI's package-release event, in the form the README tells CI to use (source goldsmith.ci on Goldsmith's bus).
+  // CI's package-release event, in the form events/README.md tells CI to use (source goldsmith.ci on Goldsmith's bus).
   z.strictObject({
     kind: z.literal('ci-package-update'),
     package: z.string().min(1),
@@ -75,7 +78,7 @@ const kinds = z.discriminatedUnion('kind', [
     // The operator principal the revocation is sent as (default: the catalog's first operator).
     as: z.string().min(1).optional(),
   }),
-  // An extension of CONTRACTS.md: a new finding on a build already built (Image Builder's "CVE Detected").
+  // A new finding on a build already built (Image Builder's "CVE Detected").
   z.strictObject({
     kind: z.literal('cve'),
     image,
@@ -98,11 +101,11 @@ const kinds = z.discriminatedUnion('kind', [
     reason: z.string().min(1).optional(),
     as: z.string().min(1).optional(),
   }),
-  // An extension of CONTRACTS.md: nobody answers this approval request, so it expires (even with approvals "auto").
+  // Nobody answers this approval request, so it expires (even with approvals "auto").
   z.strictObject({ kind: z.literal('let-expire'), image: image.optional(), channel: z.string().optional() }),
 ]);
 
-const rawEvent = z.strictObject({
+export const rawEvent = z.strictObject({
   event: z.record(z.string(), z.unknown()),
   as: sender.optional(),
   bus: z.enum(['goldsmith', 'default']).optional(),
