@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Notification } from '../../../core/notifications/announce.js';
 import { renderDecidedApproval, renderSlack } from '../../../core/notifications/slack.js';
+import type { Notification } from '../../../events/notification.js';
 import { slackRefusal } from '../../../local/slack/limits.js';
 import { SAMPLE_NOTIFICATIONS } from '../../fixtures/notifications.js';
 
