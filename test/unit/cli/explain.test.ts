@@ -148,8 +148,8 @@ describe('explainEvent on triggers', () => {
   });
 
   it('names an image the event names but the catalog lacks, instead of "no catalog image is affected"', () => {
-    const promoted = sample('image-promoted.json');
-    const event = { ...promoted, detail: { ...(promoted.detail as object), image: 'bsae' } };
+    const update = sample('package-update.json');
+    const event = { ...update, detail: { ...(update.detail as object), images: ['bsae'] } };
 
     expect(explainEvent(event, setup).actions).toEqual([
       'would start no build: the event names "bsae", which the catalog does not have (it has: base, hardened, app, web-runtime); check the image name in the event',
