@@ -61,6 +61,8 @@ export const kinds = z.discriminatedUnion('kind', [
     kind: z.literal('operator'),
     request: z.record(z.string(), z.unknown()),
     as: z.string().min(1).optional(),
+    // Names the exchange in the run's record (never sent): an acting command finds its own answer by it.
+    id: z.string().min(1).optional(),
   }),
   // CI's package-release event, in the form events/README.md tells CI to use (source goldsmith.ci on Goldsmith's bus).
   z.strictObject({
