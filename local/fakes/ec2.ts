@@ -17,6 +17,7 @@ import {
   permissionChanges,
   permits,
 } from './ec2-permissions.js';
+import { ImageUsageReports, type UsageContext } from './ec2-usage.js';
 
 const err = errorFactory(EC2ServiceException);
 const AMI_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
@@ -64,11 +65,17 @@ export class Ec2Fake implements FakeService {
   snapshotsDeleted = 0;
   private readonly ids = new IdMaker();
   private readonly copies = new Map<string, string>();
+  /** Who uses the AMIs (member accounts' fleets, set by the simulator) and the usage reports that count them. */
+  readonly usage: UsageContext;
+  private readonly usageReports: ImageUsageReports;
 
   constructor(
     private readonly accountId: string,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.usage = { accountId, now, image: (id) => this.images.get(id), fleet: undefined, org: undefined };
+    this.usageReports = new ImageUsageReports(this.usage);
+  }
 
   /** Creates an available AMI backed by one KMS-encrypted snapshot (what Image Builder's distribution leaves). */
   registerImage(region: string, opts: RegisterImageOptions): AmiRecord {
@@ -123,6 +130,7 @@ export class Ec2Fake implements FakeService {
         if (attribute === 'launchPermission')
           return { ImageId: ami.imageId, LaunchPermissions: [...ami.launchPermissions.values()] };
         if (attribute === 'description') return { ImageId: ami.imageId, Description: { Value: ami.description } };
+        if (attribute === 'lastLaunchedTime') return { ImageId: ami.imageId, LastLaunchedTime: this.lastLaunched(ami) };
         throw err('InvalidParameterValue', `Value (${attribute}) for parameter attribute is invalid.`);
       }
       case 'ModifyImageAttribute': {
@@ -198,9 +206,23 @@ export class Ec2Fake implements FakeService {
       }
       case 'CopyImage':
         return this.copyImage(input, region);
+      case 'CreateImageUsageReport':
+      case 'DescribeImageUsageReports':
+      case 'DescribeImageUsageReportEntries':
+      case 'DeleteImageUsageReport':
+        return this.usageReports.handle(call.action, input, region);
       default:
         throw new NotImplementedByFakeError('ec2', call.action);
     }
+  }
+
+  /**
+   * An AMI's last launch as EC2 reports it: a launch shows after a 24-hour delay
+   * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Image.html, lastLaunchedTime).
+   */
+  private lastLaunched(ami: AmiRecord): { Value?: string } {
+    const at = this.usage.fleet?.lastLaunched.get(ami.imageId);
+    return at !== undefined && at <= this.now() - 86_400_000 ? { Value: new Date(at).toISOString() } : {};
   }
 
   private ami(id: unknown, region: string): AmiRecord {
