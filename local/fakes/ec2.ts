@@ -60,7 +60,7 @@ export class Ec2Fake implements FakeService {
   readonly images = new Map<string, AmiRecord>();
   readonly snapshots = new Map<string, SnapshotRecord>();
   /** Deregistered AMIs (EC2 forgets them; the audit and the report remember them). */
-  readonly deregistered = new Map<string, { region: string; at: string; snapshotIds: string[] }>();
+  readonly deregistered = new Map<string, { region: string; at: string; snapshotIds: string[]; inUse?: boolean }>();
   /** Snapshots deleted, by DeleteSnapshot or by DeregisterImage's DeleteAssociatedSnapshots. */
   snapshotsDeleted = 0;
   private readonly ids = new IdMaker();
@@ -186,6 +186,8 @@ export class Ec2Fake implements FakeService {
           region,
           at: new Date(this.now()).toISOString(),
           snapshotIds: [...ami.snapshotIds],
+          // Whether a member account's instance or launch template still used it (the fleet audit's question).
+          ...(this.usage.fleet?.inUse(region, ami.imageId) ? { inUse: true } : {}),
         });
         if (input.DeleteAssociatedSnapshots === true) {
           for (const s of ami.snapshotIds) {
