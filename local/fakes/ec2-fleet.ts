@@ -38,7 +38,11 @@ export class FleetState {
   readonly lastLaunched = new Map<string, number>();
   private readonly ids = new IdMaker();
 
+  /** @param beforeChange called before any change (the EC2 fake completes the usage reports due by then). */
+  constructor(private readonly beforeChange: () => void = () => {}) {}
+
   launch(account: string, region: string, imageId: string, at: number, launchTemplateId?: string): FleetInstance {
+    this.beforeChange();
     const instance: FleetInstance = {
       instanceId: this.ids.next('i'),
       account,
@@ -53,10 +57,12 @@ export class FleetState {
   }
 
   terminate(instanceId: string): void {
+    this.beforeChange();
     this.instances.delete(instanceId);
   }
 
   createTemplate(account: string, region: string, imageId: string): FleetLaunchTemplate {
+    this.beforeChange();
     const template: FleetLaunchTemplate = {
       launchTemplateId: this.ids.next('lt'),
       account,
@@ -69,6 +75,7 @@ export class FleetState {
 
   /** A new template version naming `imageId` (what a team does to move its Auto Scaling group). */
   newVersion(launchTemplateId: string, imageId: string): void {
+    this.beforeChange();
     this.templates.get(launchTemplateId)?.versions.push(imageId);
   }
 

@@ -64,6 +64,8 @@ export interface UsageContext {
 
 export class ImageUsageReports {
   private readonly reports = new Map<string, Report>();
+  /** Reports not yet complete, oldest first. */
+  private pending: Report[] = [];
   private readonly tokens = new Map<string, string>();
   private readonly ids = new IdMaker();
 
@@ -134,19 +136,21 @@ export class ImageUsageReports {
       entries: [],
     };
     this.reports.set(report.reportId, report);
+    this.pending.push(report);
     if (token) this.tokens.set(token, report.reportId);
     return { ReportId: report.reportId };
   }
 
-  /** Completes the reports whose time has come and forgets the expired ones (EC2 does this in the background). */
-  private settle(): void {
+  /**
+   * Completes the reports whose time has come, counting what runs now: EC2 does it in the background, so the EC2
+   * fake calls this before any call that could change what a report sees (a deregistration, a permission change) and
+   * the fleets before they change an instance or a launch template.
+   */
+  completeDue(): void {
     const now = this.ctx.now();
-    for (const r of this.reports.values()) {
-      if (now >= r.createdAt + RETENTION_MS) {
-        this.reports.delete(r.reportId);
-        continue;
-      }
-      if (r.state !== 'pending' || now < r.createdAt + REPORT_MINUTES * 60_000) continue;
+    while (this.pending.length > 0 && now >= (this.pending[0]?.createdAt ?? 0) + REPORT_MINUTES * 60_000) {
+      const r = this.pending.shift() as Report;
+      if (!this.reports.has(r.reportId)) continue;
       const ami = this.ctx.image(r.imageId);
       if (!ami) {
         r.state = 'error';
@@ -156,6 +160,13 @@ export class ImageUsageReports {
       r.entries = this.count(r, ami);
       r.state = 'available';
     }
+  }
+
+  /** Completes what is due and forgets the reports EC2 deleted (30 days after their creation). */
+  private settle(): void {
+    this.completeDue();
+    const now = this.ctx.now();
+    for (const r of this.reports.values()) if (now >= r.createdAt + RETENTION_MS) this.reports.delete(r.reportId);
   }
 
   private count(r: Report, ami: AmiRecord): Entry[] {

@@ -112,8 +112,14 @@ export class Ec2Fake implements FakeService {
     return permits(ami.ownerId, ami.launchPermissions.values(), accountId, org);
   }
 
+  /** Completes the image usage reports that are due (before anything they count changes). */
+  completeUsageReports(): void {
+    this.usageReports.completeDue();
+  }
+
   handle(call: FakeCall): unknown {
     const { input, region } = call;
+    this.usageReports.completeDue();
     switch (call.action) {
       case 'DescribeImages':
         return describeImages(input, {

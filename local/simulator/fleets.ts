@@ -61,7 +61,7 @@ function unit(seed: number, ...parts: string[]): number {
  * EC2 fake's usage reports count what they run.
  */
 export class SimulatedFleets {
-  readonly state = new FleetState();
+  readonly state: FleetState;
   readonly events: FleetEvent[] = [];
   private readonly fleets: { spec: ScenarioFleet; accounts: AccountFleet[] }[] = [];
 
@@ -70,6 +70,7 @@ export class SimulatedFleets {
     private readonly scenario: Scenario,
   ) {
     const { organizations, ec2 } = cloud.installed.fakes;
+    this.state = new FleetState(() => ec2.completeUsageReports());
     ec2.usage.fleet = this.state;
     ec2.usage.org = organizations;
     const reach = targetResolver(organizations);

@@ -1,12 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { SimulationResult } from '../../local/simulator/index.js';
+import { REPORT_MINUTES } from '../../local/fakes/ec2-usage.js';
+import { type SimulationResult, simulate } from '../../local/simulator/index.js';
 import {
   al2023Image,
   devChannel,
   OPENSSL_RELEASES,
   orgCatalog,
+  REPO_ROOT,
   opensslRelease as release,
-  run,
   scenarioBetween,
 } from './helpers.js';
 
@@ -30,14 +31,15 @@ describe('fleets on the local cloud: member accounts follow the prod channel, so
   let result: SimulationResult;
 
   beforeAll(async () => {
-    result = await run(
+    result = await simulate(
       catalog,
-      scenarioBetween('2027-01-01T00:00:00Z', '2027-01-31T00:00:00Z', {
+      scenarioBetween('2027-01-01T00:00:00Z', '2027-02-08T00:00:00Z', {
         organization: { accountsPerOu: 4 },
         events: [
           release('2027-01-02T08:00:00Z', '3.0.1'),
           release('2027-01-09T08:00:00Z', '3.0.2'),
           release('2027-01-16T08:00:00Z', '3.0.3'),
+          release('2027-01-23T08:00:00Z', '3.0.4'),
         ],
         fleets: [
           {
@@ -50,6 +52,8 @@ describe('fleets on the local cloud: member accounts follow the prod channel, so
           },
         ],
       }),
+      REPO_ROOT,
+      { snapshot: true },
     );
   }, 180_000);
 
@@ -76,10 +80,35 @@ describe('fleets on the local cloud: member accounts follow the prod channel, so
     expect([...byAccount.values()].some((counts) => counts.join(',') === '2,2')).toBe(true);
   });
 
-  it('names every AMI retention deregistered while a member account still ran it', () => {
-    const inUse = result.report.consistency.problems.filter((p) => p.includes('while a member account used it'));
+  it('deletes no AMI a member account still uses, and holds the deletion of those in use', () => {
+    expect(result.report.consistency.problems).toEqual([]);
     expect(result.report.consistency.checks?.['in-use-not-deregistered']).toBeGreaterThan(0);
-    expect(inUse).toEqual(result.report.consistency.problems);
-    expect(inUse.length).toBeGreaterThan(0);
+    const holds = (result.snapshot?.ledger ?? []).filter((i) => String(i.sk).startsWith('HOLD#'));
+    expect(holds.length).toBeGreaterThan(0);
+    for (const h of holds) expect((h.accounts as string[]).length).toBeGreaterThan(0);
+  });
+
+  it("records each AMI's users as the fleets ran them when the report was made", () => {
+    const usage = (result.snapshot?.ledger ?? []).filter((i) => String(i.sk).startsWith('USAGE#') && i.observedAt);
+    expect(usage.length).toBeGreaterThan(0);
+    const events = result.fleets?.events ?? [];
+    for (const item of usage) {
+      const at = Date.parse(String(item.lastRequestedAt)) + REPORT_MINUTES * 60_000;
+      // Instances per account on this AMI at the report's completion, from the fleets' own moves.
+      const expected: Record<string, number> = {};
+      for (const e of events) {
+        if (Date.parse(e.at) > at || e.region !== item.region) continue;
+        if (e.to === item.imageId) expected[e.account] = (expected[e.account] ?? 0) + e.instances;
+        if (e.from === item.imageId) expected[e.account] = (expected[e.account] ?? 0) - e.instances;
+      }
+      const recorded = item.accounts as Record<string, { instances: number }>;
+      const counts = Object.fromEntries(
+        Object.entries(recorded)
+          .filter(([, u]) => u.instances > 0)
+          .map(([a, u]) => [a, u.instances]),
+      );
+      const nonZero = Object.fromEntries(Object.entries(expected).filter(([, n]) => n > 0));
+      expect({ item: item.sk, counts }).toEqual({ item: item.sk, counts: nonZero });
+    }
   });
 });
