@@ -2,12 +2,14 @@ import type { Catalog } from '../../core/config/schema.js';
 import { resetModelChecks } from '../models/request-check.js';
 import { SimulatedApprovers } from './approvals.js';
 import { auditConsistency } from './audit.js';
+import { auditFleets } from './audit-fleets.js';
 import { auditImageView } from './audit-image-view.js';
 import { auditOutages } from './audit-outages.js';
 import { auditSlack } from './audit-slack.js';
 import { startLocalCloud } from './cloud.js';
 import { costOfRun } from './cost.js';
 import { runAction, scheduleTriggers } from './driver.js';
+import { type FleetEvent, SimulatedFleets } from './fleets.js';
 import { auditLifecycle, withdrawnBuilds } from './lifecycle-audit.js';
 import { reportCve } from './lifecycle-requests.js';
 import { LiveTimeline, type TimelineListener } from './live-timeline.js';
@@ -30,6 +32,8 @@ export interface SimulationResult {
   operator?: OperatorExchange[];
   /** What Slack received, in posting order (`simulate --slack`), when the catalog configures Slack. */
   slackMessages?: SlackMessageSeen[];
+  /** What the scenario's fleets did (every move of every member account), when it runs fleets. */
+  fleets?: { events: FleetEvent[] };
   /** The local cloud's state at the end, when asked for (`simulate --save`). */
   snapshot?: CloudSnapshot;
   run: {
@@ -140,6 +144,8 @@ export async function simulate(
     };
     const approvers = new SimulatedApprovers(cloud, scenario, (event) => runAction(cloud, event, handlers));
     const schedulesFired = scheduleTriggers(cloud, scenario);
+    const fleets = new SimulatedFleets(cloud, scenario);
+    fleets.start();
     for (const event of scenario.events) {
       if ('at' in event.timing) {
         const label = 'event' in event.action ? 'raw event' : event.action.kind;
@@ -203,6 +209,7 @@ export async function simulate(
     const imageViews = await auditImageView(cloud.wiring.tables[0]?.name ?? '', ledgerItems);
     const checks = (report.consistency as { checks?: Record<string, number> }).checks ?? {};
     const audits = [outageAudit, slackAudit, lifecycle, imageViews];
+    if (scenario.fleets.length > 0) audits.push(auditFleets(cloud));
     report.consistency = {
       ...report.consistency,
       ok: report.consistency.ok && audits.every((a) => a.problems.length === 0),
@@ -220,6 +227,7 @@ export async function simulate(
       timeline,
       notes: notes.map((n) => `${n.at} ${n.text}`),
       operator: operatorEndpoint.exchanges,
+      ...(scenario.fleets.length > 0 ? { fleets: { events: fleets.events } } : {}),
       ...(options.snapshot ? { snapshot: await snapshotOf(cloud) } : {}),
       ...(cloud.slack ? { slackMessages: slackMessagesOf(cloud.slack) } : {}),
       run: {

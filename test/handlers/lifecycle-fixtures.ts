@@ -1,4 +1,5 @@
 import {
+  CreateImageUsageReportCommand,
   DeregisterImageCommand,
   DescribeImageAttributeCommand,
   DescribeImagesCommand,
@@ -161,6 +162,8 @@ export function lifecycleWorld(): void {
   ec2.on(DescribeSnapshotAttributeCommand).resolves({ CreateVolumePermissions: [] });
   ec2.on(ModifyImageAttributeCommand).resolves({});
   ec2.on(ModifySnapshotAttributeCommand).resolves({});
+  // The sweep asks who uses each kept AMI (read on its next pass): nobody, unless a test says otherwise.
+  ec2.on(CreateImageUsageReportCommand).resolves({ ReportId: 'amiur-00000000000000001' });
   mocks.imagebuilder.on(DeleteImageCommand).resolves({});
   mocks.ssm.on(PutParameterCommand).resolves({ Version: 2 });
   mocks.ssm.on(DeleteParameterCommand).resolves({});
