@@ -51,6 +51,8 @@ export const CATALOG_FIELDS: Record<string, string> = {
     'AMIs only, at most `3650d`: each AMI of a build gets an EC2 deprecation time this long after the build was created (hidden from DescribeImages listings, still launchable by id). A retirement or revocation deprecates at once.',
   'images.<name>.retention.deleteAfter':
     'How long a retired or revoked version stays (deprecated, unshared) before its AMIs and snapshots are deleted in every Region and its Image Builder image deleted.',
+  'images.<name>.retention.holdInUseFor':
+    'How long a version still in use by member accounts is kept (deprecated, deletion held) before an operator is asked to release it (default 30 days).',
   'images.<name>.retention.unpromotedGrace': 'The same for builds never promoted (failed, rejected, expired, aborted).',
   'images.<name>.revocation': 'What revoking a version does to the versions built on it (recorded lineage).',
   'images.<name>.revocation.descendants':
