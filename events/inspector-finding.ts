@@ -16,6 +16,10 @@ const findingResourceSchema = z.object({
 const vulnerablePackageSchema = z.looseObject({
   name: z.string(),
   version: z.string(),
+  // Inspector splits an OS package's version: `version`, `release` and a numeric `epoch`
+  // (https://docs.aws.amazon.com/inspector/v2/APIReference/API_VulnerablePackage.html).
+  release: z.string().optional(),
+  epoch: z.number().int().optional(),
   fixedInVersion: z.string().optional(),
   packageManager: z.string().optional(),
 });

@@ -163,9 +163,13 @@ export function createEventFunctions(stack: Stack, env: PromotionEnvironment, ca
   for (const f of [onImageEvent, onFinding]) {
     grantLedgerWrites(env.ledger, f);
     env.topic.grantPublish(f);
-    allow(f, ['imagebuilder:GetImage'], imageArns);
+    // ListImagePackages: the build's package inventory, recorded when it is AVAILABLE (or by on-finding if missed).
+    allow(f, ['imagebuilder:GetImage', 'imagebuilder:ListImagePackages'], imageArns);
   }
   allow(onFinding, ['imagebuilder:ListImageScanFindings', 'ec2:DescribeImages'], ['*']);
+  // DescribeAccount: a member account's finding counts only from an active account of the organization. The
+  // organization's id is not known when the stack is synthesized, so the account ARN cannot be written here.
+  allow(onFinding, ['organizations:DescribeAccount'], ['*']);
   return { onImageEvent, onFinding };
 }
 
