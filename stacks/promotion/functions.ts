@@ -167,9 +167,13 @@ export function createEventFunctions(stack: Stack, env: PromotionEnvironment, ca
     allow(f, ['imagebuilder:GetImage', 'imagebuilder:ListImagePackages'], imageArns);
   }
   allow(onFinding, ['imagebuilder:ListImageScanFindings', 'ec2:DescribeImages'], ['*']);
-  // DescribeAccount: a member account's finding counts only from an active account of the organization. The
-  // organization's id is not known when the stack is synthesized, so the account ARN cannot be written here.
-  allow(onFinding, ['organizations:DescribeAccount'], ['*']);
+  // DescribeAccount: a member account's finding counts only from an active account of the organization; held to
+  // the accounts of the catalog's organization (the management account's id is not in the catalog).
+  allow(
+    onFinding,
+    ['organizations:DescribeAccount'],
+    [`arn:${stack.partition}:organizations::*:account/${catalog.organization.id}/*`],
+  );
   return { onImageEvent, onFinding };
 }
 
