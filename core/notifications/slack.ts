@@ -38,6 +38,7 @@ const MARK: Record<NotificationEvent, string> = {
   promoted: ':rocket:',
   'pipeline-disabled': ':rotating_light:',
   'revocation-requested': ':warning:',
+  'fleet-finding': ':mag:',
   retired: ':file_cabinet:',
   revoked: ':rotating_light:',
   'revocation-scheduled': ':alarm_clock:',

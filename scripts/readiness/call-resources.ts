@@ -79,6 +79,7 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
     case 'imagebuilder:GetImage':
     case 'imagebuilder:DeleteImage':
     case 'imagebuilder:ListImageScanFindings':
+    case 'imagebuilder:ListImagePackages':
       return images.flatMap((image) =>
         one(`arn:aws:imagebuilder:${region}:${account}:image/${pipelineName(image)}-0a1b2c3d/1.0.0/1`),
       );
@@ -115,6 +116,7 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
         ...one(`arn:aws:organizations::999988887777:ou/${catalog.organization.id}/ou-ab12-00000001`),
       ];
     case 'organizations:ListTagsForResource':
+    case 'organizations:DescribeAccount':
       return one(`arn:aws:organizations::999988887777:account/${catalog.organization.id}/123456789012`);
     case 'ecr:GetRepositoryPolicy':
     case 'ecr:SetRepositoryPolicy':

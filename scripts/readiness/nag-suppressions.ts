@@ -128,6 +128,17 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
   },
   {
     rule: 'AwsSolutions-IAM5',
+    stacks: ['Promotion'],
+    types: POLICY,
+    logicalIds: /^OnFindingServiceRoleDefaultPolicy/,
+    appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:organizations::\\*:account\\/o-[a-z0-9]+\\/\\*$/' }],
+    reason:
+      "on-finding asks Organizations' DescribeAccount whether a finding's account is an active account of the " +
+      'organization (https://docs.aws.amazon.com/organizations/latest/APIReference/API_DescribeAccount.html): the ' +
+      "accounts of the catalog's organization only; the management account's id in the ARN is not in the catalog.",
+  },
+  {
+    rule: 'AwsSolutions-IAM5',
     stacks: ['Trust'],
     types: POLICY,
     logicalIds: /^OperatorsRoleDefaultPolicy/,

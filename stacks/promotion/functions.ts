@@ -163,9 +163,17 @@ export function createEventFunctions(stack: Stack, env: PromotionEnvironment, ca
   for (const f of [onImageEvent, onFinding]) {
     grantLedgerWrites(env.ledger, f);
     env.topic.grantPublish(f);
-    allow(f, ['imagebuilder:GetImage'], imageArns);
+    // ListImagePackages: the build's package inventory, recorded when it is AVAILABLE (or by on-finding if missed).
+    allow(f, ['imagebuilder:GetImage', 'imagebuilder:ListImagePackages'], imageArns);
   }
   allow(onFinding, ['imagebuilder:ListImageScanFindings', 'ec2:DescribeImages'], ['*']);
+  // DescribeAccount: a member account's finding counts only from an active account of the organization; held to
+  // the accounts of the catalog's organization (the management account's id is not in the catalog).
+  allow(
+    onFinding,
+    ['organizations:DescribeAccount'],
+    [`arn:${stack.partition}:organizations::*:account/${catalog.organization.id}/*`],
+  );
   return { onImageEvent, onFinding };
 }
 

@@ -90,7 +90,8 @@ export function createReconciler(
   }
   reconcile.addToRolePolicy(
     new iam.PolicyStatement({
-      actions: ['imagebuilder:GetImage'],
+      // ListImagePackages: a missed AVAILABLE handled here records the build's package inventory as on-image-event does.
+      actions: ['imagebuilder:GetImage', 'imagebuilder:ListImagePackages'],
       resources: [stack.formatArn({ service: 'imagebuilder', resource: 'image', resourceName: '*' })],
     }),
   );
