@@ -123,7 +123,7 @@ describe('publish (the pointer share held in the ledger)', () => {
 
     expect(ram).toHaveReceivedCommandWith(AssociateResourceShareCommand, {
       resourceShareArn: SHARE_ARN,
-      principals: [PROD_PRINCIPALS[1]],
+      principals: PROD_PRINCIPALS.slice(1),
     });
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
       Key: { pk: 'RAMSHARE#us-east-1', sk: 'SHARE#goldsmith-pointers-prod' },
