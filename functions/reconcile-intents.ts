@@ -1,6 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { pendingIntents, readIntent } from '../aws/intents.js';
 import type { Catalog } from '../core/config/schema.js';
+import { isTransient } from '../core/errors/classify.js';
 import { dueScheduleChanges } from '../core/reconcile/schedules.js';
 import { type Change, changeIdOf } from '../core/triggers/change.js';
 import { logger, metrics } from './lib/powertools.js';
@@ -13,6 +14,8 @@ export interface IntentsReport {
   /** Schedule firings whose invocation never recorded an intent, issued now. */
   schedulesRederived: string[];
   failures: string[];
+  /** How many of `failures` were not transient (a retry alone will not cure them). */
+  permanentFailures?: number;
 }
 
 /**
@@ -30,6 +33,7 @@ export async function reissueIntents(catalog: Catalog, now: Date): Promise<Inten
     } catch (error) {
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       report.failures.push(`${changeIdOf(change)}: ${message}`);
+      if (!isTransient(error)) report.permanentFailures = (report.permanentFailures ?? 0) + 1;
     }
   };
   for (const intent of await pendingIntents()) await attempt(intent.change, report.reissued);

@@ -11,6 +11,7 @@ import {
 import { getImage } from '../aws/imagebuilder.js';
 import { redeliverAnnouncements } from '../aws/notifications.js';
 import { listPipelineBuilds } from '../aws/pipeline-builds.js';
+import { isTransient, TransientError } from '../core/errors/classify.js';
 import {
   DEFAULT_WINDOW_DAYS,
   isFullPass,
@@ -161,6 +162,8 @@ export async function reconcileBuilds(raw: ReconcileInput): Promise<ReconcileRep
     resumes,
   };
   const failures: string[] = [...decisions.failures, ...resumes.failures, ...intents.failures];
+  let permanent =
+    (decisions.permanentFailures ?? 0) + (resumes.permanentFailures ?? 0) + (intents.permanentFailures ?? 0);
   for (const { build, status, missed } of actions) {
     try {
       const result = await actOnBuildStatus({
@@ -190,10 +193,13 @@ export async function reconcileBuilds(raw: ReconcileInput): Promise<ReconcileRep
       const message = error instanceof Error ? error.message : String(error);
       logger.error('reconciling a build failed', { build: build.buildVersionArn, status, error: message });
       failures.push(`${build.image} ${build.version} ${status}: ${message}`);
+      if (!isTransient(error)) permanent++;
     }
   }
   if (failures.length > 0) {
-    throw new Error(`reconcile: ${failures.length} build(s) could not be reconciled: ${failures.join('; ')}`);
+    const message = `reconcile: ${failures.length} build(s) could not be reconciled: ${failures.join('; ')}`;
+    // Only transient failures (a service down): the run's dead letter is re-driven like any other transient one.
+    throw permanent === 0 ? new TransientError(message) : new Error(message);
   }
   return report;
 }

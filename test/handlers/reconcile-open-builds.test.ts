@@ -2,6 +2,7 @@ import { GetImageCommand, ListImagePipelineImagesCommand } from '@aws-sdk/client
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { describe, expect, it, vi } from 'vitest';
 import { recordBuildRequested } from '../../aws/ledger.js';
+import { TRANSIENT_ERROR_NAME } from '../../core/errors/classify.js';
 import { onImageEvent } from '../../functions/on-image-event.js';
 import { reconcileBuilds } from '../../functions/reconcile.js';
 import { BUILD_ARN, getImageOutput, stateChangeEvent } from './promotion-fixtures.js';
@@ -79,6 +80,21 @@ describe('reconcileBuilds between full passes: only the builds the ledger holds 
 
     expect(report.listed).toBe(0);
     expect(imagebuilder.calls()).toHaveLength(0);
+  });
+
+  it('fails the run with a transient error when only a service being down stopped it, so its dead letter is re-driven', async () => {
+    await started();
+    laterInTheDay();
+    imagebuilder.on(GetImageCommand).resolves(getImageOutput());
+    sfn
+      .on(StartExecutionCommand)
+      .rejects(Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable' }));
+
+    await expect(reconcileBuilds(INPUT)).rejects.toMatchObject({
+      name: TRANSIENT_ERROR_NAME,
+      message: /1 build\(s\) could not be reconciled: base 1.0.0\/3 AVAILABLE: ServiceUnavailable/,
+    });
+    expect(ledger.get('IMAGE#base|BUILD#1.0.0/3')?.openWork).toBe('unfinished-build');
   });
 
   it('leaves a build still running open, and asks about it again next time', async () => {
