@@ -1,6 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { markIntentDone, pendingIntents, readIntent } from '../aws/intents.js';
 import type { Catalog } from '../core/config/schema.js';
+import { isTransient } from '../core/errors/classify.js';
 import { dueScheduleChanges } from '../core/reconcile/schedules.js';
 import { type Change, changeIdOf } from '../core/triggers/change.js';
 import { logger, metrics } from './lib/powertools.js';
@@ -15,6 +16,8 @@ export interface IntentsReport {
   /** Pending intents whose change the ledger cannot hold (recorded before its bounds): closed, never re-issued. */
   refused: string[];
   failures: string[];
+  /** How many of `failures` were not transient (a retry alone will not cure them). */
+  permanentFailures?: number;
 }
 
 /**
@@ -32,6 +35,7 @@ export async function reissueIntents(catalog: Catalog, now: Date): Promise<Inten
     } catch (error) {
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       report.failures.push(`${changeIdOf(change)}: ${message}`);
+      if (!isTransient(error)) report.permanentFailures = (report.permanentFailures ?? 0) + 1;
     }
   };
   for (const intent of await pendingIntents()) {

@@ -173,6 +173,17 @@ export const reportSchema = z.strictObject({
       waves: z.strictObject({ count, largest: waveSchema.nullable(), totalVirtualSeconds: z.number() }),
     })
     .optional(),
+  // Calls made against the calls the plan needs, per operation, and DynamoDB requests (call-minimum.ts).
+  callPlan: z
+    .strictObject({
+      promotions: count,
+      operations: z.array(z.strictObject({ operation: z.string(), made: count, minimum: count, basis: z.string() })),
+      made: count,
+      minimum: count,
+      ratio: z.number().nullable(),
+      dynamo: z.strictObject({ requests: count, byOperation: z.record(z.string(), count) }),
+    })
+    .optional(),
   amis: z.strictObject({
     alive: count,
     deprecated: count,

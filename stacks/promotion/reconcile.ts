@@ -7,7 +7,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
 import { openWorkIndex } from '../../core/ledger/keys.js';
-import { DEFAULT_WINDOW_DAYS } from '../../core/reconcile/decide.js';
+import { DEFAULT_WINDOW_DAYS, RECONCILE_PERIOD_HOURS } from '../../core/reconcile/decide.js';
 import { catalogBundling } from '../catalog.js';
 import { grantLedgerWrites } from '../ledger-access.js';
 import { everyPipelineArn, pipelineArnPrefix } from '../pipelines.js';
@@ -16,10 +16,10 @@ import type { PromotionEnvironment } from './functions.js';
 
 /**
  * How often the reconciler looks for builds whose image state change was never handled. Every six hours: events
- * are rarely lost, a promotion that starts a few hours late is immaterial next to soak periods of days, and each
- * run lists every pipeline (20 pipelines hourly was 83% of a simulated year's API calls).
+ * are rarely lost, a promotion that starts a few hours late is immaterial next to soak periods of days. A run asks
+ * Image Builder only about the builds the ledger holds open; once a day it lists every pipeline as the backstop.
  */
-export const RECONCILE_RATE = 'rate(6 hours)';
+export const RECONCILE_RATE = `rate(${RECONCILE_PERIOD_HOURS} hours)`;
 
 /** The schedule's fixed input (see functions/reconcile.ts). */
 export const RECONCILE_INPUT = { reconcile: 'image-builds', windowDays: DEFAULT_WINDOW_DAYS } as const;
