@@ -185,7 +185,8 @@ export function createApprovalCallback(
       LEDGER_TABLE: env.ledger.tableName,
       APPROVAL_SECRET_NAME: env.secretName,
     },
-    url: { authorizer: 'none' },
+    // No CORS: a link is opened by a browser at the URL itself; no page of another origin may script it.
+    url: { authorizer: 'none', cors: false },
     // A public URL: bounded, so a flood of forged clicks cannot run up cost or take the account's concurrency.
     reservedConcurrentExecutions: APPROVAL_CALLBACK_CONCURRENCY,
   });

@@ -18,6 +18,9 @@ export function operatorsRoleName(stage: string): string {
   return `${NAME_PREFIX}-${stage}-operators`;
 }
 
+/** The condition key that holds lambda:InvokeFunction to requests that came through the function URL. */
+export const INVOKED_VIA_FUNCTION_URL = 'lambda:InvokedViaFunctionUrl';
+
 /** Concurrent operator requests at most: people type these, so a flood is abuse and must not starve the factory. */
 export const OPERATOR_CONCURRENCY = 5;
 
@@ -41,6 +44,13 @@ export interface OperatorEndpoint {
  * read-only commands read; the catalog's approvers may invoke it directly (the function lets them only approve or
  * reject their channels). Function URLs need both lambda:InvokeFunctionUrl and lambda:InvokeFunction
  * (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
+ *
+ * The function trusts the caller AWS writes into `requestContext.authorizer.iam`, which only the function URL
+ * writes: a plain Invoke's payload can name anyone. So every grant of lambda:InvokeFunction on it carries
+ * `lambda:InvokedViaFunctionUrl` = true (a Bool condition key of lambda:InvokeFunction:
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html; the resource policy's
+ * `InvokedViaFunctionUrl`: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-permission.html):
+ * the URL is the only door.
  */
 export function createOperatorEndpoint(stack: Stack, inputs: OperatorEndpointInputs): OperatorEndpoint {
   const roleName = operatorsRoleName(inputs.stage);
@@ -56,7 +66,8 @@ export function createOperatorEndpoint(stack: Stack, inputs: OperatorEndpointInp
       PIPELINE_ARN_PREFIX: inputs.pipelineArnPrefix,
       OPERATORS_ROLE_ARN: roleArn,
     },
-    url: { authorizer: 'iam' },
+    // No CORS: the CLI signs requests itself; no browser page of any origin may call the endpoint.
+    url: { authorizer: 'iam', cors: false },
     nodejs: catalogBundling(inputs.catalog),
   });
   // An approval decided here is announced like any other (the shared decision code publishes to the topic and reads
@@ -107,7 +118,13 @@ export function createOperatorEndpoint(stack: Stack, inputs: OperatorEndpointInp
       conditions: { StringEquals: { 'lambda:FunctionUrlAuthType': 'AWS_IAM' } },
     }),
   );
-  role.addToPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] }));
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      actions: ['lambda:InvokeFunction'],
+      resources: [fn.functionArn],
+      conditions: { Bool: { [INVOKED_VIA_FUNCTION_URL]: 'true' } },
+    }),
+  );
   inputs.ledger.grantReadData(role);
   role.addToPolicy(
     new iam.PolicyStatement({
@@ -147,6 +164,7 @@ export function createOperatorEndpoint(stack: Stack, inputs: OperatorEndpointInp
     fn.addPermission(`ApproverInvoke${index}`, {
       principal: new iam.ArnPrincipal(arn),
       action: 'lambda:InvokeFunction',
+      invokedViaFunctionUrl: true,
     });
   }
   return { fn, url, role };
