@@ -7,7 +7,8 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
 import { catalogBundling } from '../catalog.js';
-import { grantLedgerWrites } from '../ledger-access.js';
+import { grantSecretValue } from '../grants.js';
+import { grantLedger, type LedgerCall } from '../ledger-access.js';
 import type { PromotionTaskFunctions } from './definition.js';
 import { allowRetirement, ec2ImageArn } from './lifecycle.js';
 
@@ -119,13 +120,21 @@ export function createTaskFunctions(
   allow(made.loadImage, ['ec2:EnableImageDeprecation'], [ec2ImageArn(stack)]);
   allow(made.loadImage, ['ec2:DescribeImages'], ['*']);
   for (const f of [made.gate, made.soakCheck]) allow(f, ['imagebuilder:ListImageScanFindings'], ['*']);
-  env.ledger.grantReadData(made.soakCheck);
-  // Announcing functions also write: an announcement SNS did not take waits in the ledger for redelivery.
-  for (const f of [made.gate, made.requestApproval, made.share, made.publish, made.retire, made.recordOutcome]) {
-    grantLedgerWrites(env.ledger, f);
+  // The ledger calls each task's code makes. Announcing functions also write: an announcement SNS did not take waits
+  // in the ledger for redelivery. Soak records its task token, which an operator's promote answers to end it early.
+  const ledgerCalls: Partial<Record<keyof PromotionTaskFunctions, LedgerCall[]>> = {
+    gate: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
+    requestApproval: ['PutItem', 'UpdateItem'],
+    soakStart: ['PutItem'],
+    soakCheck: ['GetItem', 'Query'],
+    share: ['GetItem', 'Query', 'PutItem'],
+    publish: ['GetItem', 'PutItem', 'UpdateItem'],
+    retire: ['BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],
+    recordOutcome: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
+  };
+  for (const [name, calls] of Object.entries(ledgerCalls)) {
+    grantLedger(env.ledger, made[name as keyof PromotionTaskFunctions], calls);
   }
-  // Soak records its task token, which an operator's promote answers to end the soak early.
-  grantLedgerWrites(env.ledger, made.soakStart, true);
   for (const f of [made.gate, made.requestApproval, made.publish, made.retire, made.recordOutcome]) {
     env.topic.grantPublish(f);
   }
@@ -134,7 +143,7 @@ export function createTaskFunctions(
 
   made.requestApproval.addEnvironment('APPROVAL_URL', approvalUrl);
   made.requestApproval.addEnvironment('APPROVAL_SECRET_NAME', env.secretName);
-  env.secret.grantRead(made.requestApproval);
+  grantSecretValue(made.requestApproval, env.secret);
 
   made.publish.addEnvironment('EVENT_BUS_NAME', env.bus.eventBusName);
   env.bus.grantPutEventsTo(made.publish);
@@ -160,8 +169,9 @@ export function createEventFunctions(stack: Stack, env: PromotionEnvironment, ca
   const imageArns = [stack.formatArn({ service: 'imagebuilder', resource: 'image', resourceName: '*' })];
   const onImageEvent = catalogFunction(stack, 'OnImageEvent', 'functions/on-image-event.handler', base, catalog);
   const onFinding = catalogFunction(stack, 'OnFinding', 'functions/on-finding.handler', base, catalog);
+  grantLedger(env.ledger, onImageEvent, ['GetItem', 'PutItem', 'UpdateItem']);
+  grantLedger(env.ledger, onFinding, ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']);
   for (const f of [onImageEvent, onFinding]) {
-    grantLedgerWrites(env.ledger, f);
     env.topic.grantPublish(f);
     allow(f, ['imagebuilder:GetImage'], imageArns);
   }
@@ -190,8 +200,8 @@ export function createApprovalCallback(
     // A public URL: bounded, so a flood of forged clicks cannot run up cost or take the account's concurrency.
     reservedConcurrentExecutions: APPROVAL_CALLBACK_CONCURRENCY,
   });
-  grantLedgerWrites(env.ledger, callback);
-  env.secret.grantRead(callback);
+  grantLedger(env.ledger, callback, ['GetItem', 'PutItem', 'UpdateItem']);
+  grantSecretValue(callback, env.secret);
   // Announcing an approval; a refused publish waits in the ledger.
   callback.addEnvironment('NOTIFY_TOPIC_ARN', env.topic.topicArn);
   env.topic.grantPublish(callback);
@@ -202,7 +212,7 @@ export function createApprovalCallback(
       'SLACK_APPROVERS',
       JSON.stringify(Object.fromEntries(Object.entries(slack.approvers).map(([name, user]) => [user, name]))),
     );
-    secretsmanager.Secret.fromSecretNameV2(stack, 'SlackSecret', slack.secretName).grantRead(callback);
+    grantSecretValue(callback, secretsmanager.Secret.fromSecretNameV2(stack, 'SlackSecret', slack.secretName));
   }
   return callback;
 }

@@ -2,13 +2,13 @@ import { Duration, type Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
 import { DETAIL_TYPES, GOLDSMITH_SOURCE } from '../../events/sources.js';
 import { catalogBundling } from '../catalog.js';
-import { grantLedgerWrites } from '../ledger-access.js';
+import { failureQueue } from '../grants.js';
+import { grantLedger } from '../ledger-access.js';
 import { scheduleInvocation } from '../scheduled-invoke.js';
 import { allowPointerMoves } from './consumer-access.js';
 import type { PromotionEnvironment } from './functions.js';
@@ -89,7 +89,7 @@ export function createLifecycle(stack: Stack, env: PromotionEnvironment, catalog
     environment: base,
     nodejs: catalogBundling(catalog),
   });
-  sweep.configureAsyncInvoke({ retryAttempts: 2, onFailure: new destinations.SqsDestination(dlq) });
+  sweep.configureAsyncInvoke({ retryAttempts: 2, onFailure: failureQueue(dlq) });
   const requests = new SstFunction(stack, 'OnLifecycleRequest', {
     handler: 'functions/on-lifecycle-request.handler',
     timeout: 300,
@@ -99,9 +99,10 @@ export function createLifecycle(stack: Stack, env: PromotionEnvironment, catalog
   });
   // Both the bus rule and a scheduled revocation's schedule invoke it asynchronously: a revocation that still fails
   // after Lambda's two retries lands in the lifecycle queue, which the dead-letter re-drive invokes again.
-  requests.configureAsyncInvoke({ retryAttempts: 2, onFailure: new destinations.SqsDestination(dlq) });
+  requests.configureAsyncInvoke({ retryAttempts: 2, onFailure: failureQueue(dlq) });
+  grantLedger(env.ledger, sweep, ['BatchGetItem', 'Query', 'PutItem', 'UpdateItem']);
+  grantLedger(env.ledger, requests, ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']);
   for (const f of [sweep, requests]) {
-    grantLedgerWrites(env.ledger, f);
     env.topic.grantPublish(f);
     allowRetirement(stack, f);
   }

@@ -2,13 +2,12 @@ import { ArnFormat, Duration, type Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
 import { catalogBundling } from '../catalog.js';
-import { grantLedgerWrites } from '../ledger-access.js';
+import { grantLedger } from '../ledger-access.js';
 import { NAME_PREFIX } from '../names.js';
 import { notificationsTopicName } from '../Promotion.js';
 import { everyPipelineArn } from '../pipelines.js';
@@ -70,18 +69,15 @@ export function createOperatorEndpoint(stack: Stack, inputs: OperatorEndpointInp
     url: { authorizer: 'iam', cors: false },
     nodejs: catalogBundling(inputs.catalog),
   });
-  // An approval decided here is announced like any other (the shared decision code publishes to the topic and reads
-  // the approval-link key to describe the request), so the endpoint needs the topic and the key.
+  // An approval decided here is announced like any other (the shared decision code publishes to the topic). It reads
+  // no secret: the approval-link key belongs to the functions that sign and check links.
   const topic = sns.Topic.fromTopicArn(
     stack,
     'OperatorNotifications',
     stack.formatArn({ service: 'sns', resource: notificationsTopicName(inputs.stage) }),
   );
-  const secretName = `${NAME_PREFIX}/${inputs.stage}/approval-links`;
   fn.addEnvironment('NOTIFY_TOPIC_ARN', topic.topicArn);
-  fn.addEnvironment('APPROVAL_SECRET_NAME', secretName);
   topic.grantPublish(fn);
-  secretsmanager.Secret.fromSecretNameV2(stack, 'OperatorApprovalSecret', secretName).grantRead(fn);
   const url = fn.url;
   if (!url) throw new Error('the operator function has no URL');
 
@@ -94,7 +90,7 @@ export function createOperatorEndpoint(stack: Stack, inputs: OperatorEndpointInp
       }),
     );
   }
-  grantLedgerWrites(inputs.ledger, fn);
+  grantLedger(inputs.ledger, fn, ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']);
   // Resume: a paused promotion starts again as a new execution of the same build.
   fn.addEnvironment('STATE_MACHINE_ARN', inputs.stateMachine.stateMachineArn);
   inputs.stateMachine.grantStartExecution(fn);
