@@ -3,6 +3,7 @@ import { parseCatalogInput } from '../../stacks/catalog.js';
 import { type SynthesizedApp, synthesizeApp } from '../../test/stacks/readiness/synth.js';
 import { requestsFor } from '../readiness/call-resources.js';
 import { validateTemplate } from '../readiness/cfn-schema.js';
+import { gateDoorLines, gateDoorReport } from '../readiness/gate-doors.js';
 import { actionProblem, actionsOf, policyStatements } from '../readiness/iam-actions.js';
 import { nagTemplates } from '../readiness/nag.js';
 import { DeployResolver, rolePolicies, SIMULATED_ACCOUNT, simulate } from '../readiness/role-simulation.js';
@@ -87,6 +88,7 @@ export async function checkApp(label: string, catalog: CatalogInput, root: strin
   }
 
   const nag = await nagTemplates(app.templates);
+  const doors = gateDoorReport(app.templates);
   return [
     {
       name: `${label}: resources validated against CloudFormation registry schemas`,
@@ -109,6 +111,7 @@ export async function checkApp(label: string, catalog: CatalogInput, root: strin
       // A grant no code uses fails: remove it, or allow it there with the reason AWS needs it.
       problems: unused,
     },
+    ...gateDoorLines(label, doors),
     {
       name: `${label}: cdk-nag AwsSolutions findings`,
       figure: `${nag.findings.length} unsuppressed, ${nag.suppressed.length} suppressed with reasons, ${nag.resources} resources`,

@@ -7,6 +7,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
 import { catalogBundling } from '../catalog.js';
+import { GOLDSMITH_IMAGE_CONDITION } from '../factory/tags.js';
 import { grantSecretValue } from '../grants.js';
 import { grantLedger, type LedgerCall } from '../ledger-access.js';
 import type { PromotionTaskFunctions } from './definition.js';
@@ -81,7 +82,14 @@ function allowSharing(stack: Stack, f: SstFunction, organizationId: string): voi
   allow(f, ['organizations:ListTagsForResource'], [org('account')]);
   const ec2 = (resource: string) =>
     stack.formatArn({ service: 'ec2', region: '*', account: '', resource, resourceName: '*' });
-  allow(f, ['ec2:DescribeImageAttribute', 'ec2:ModifyImageAttribute'], [ec2('image')]);
+  allow(f, ['ec2:DescribeImageAttribute'], [ec2('image')]);
+  f.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['ec2:ModifyImageAttribute'],
+      resources: [ec2('image')],
+      conditions: GOLDSMITH_IMAGE_CONDITION,
+    }),
+  );
   allow(f, ['ec2:DescribeSnapshotAttribute', 'ec2:ModifySnapshotAttribute'], [ec2('snapshot')]);
 }
 
@@ -117,7 +125,13 @@ export function createTaskFunctions(
   allow(made.loadImage, ['imagebuilder:GetImage'], imageArns);
   // retention.deprecateAfter: LoadImage reads its AMIs' deprecation time and schedules it (EC2 image ARNs carry no
   // account; DescribeImages takes no resource).
-  allow(made.loadImage, ['ec2:EnableImageDeprecation'], [ec2ImageArn(stack)]);
+  made.loadImage.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['ec2:EnableImageDeprecation'],
+      resources: [ec2ImageArn(stack)],
+      conditions: GOLDSMITH_IMAGE_CONDITION,
+    }),
+  );
   allow(made.loadImage, ['ec2:DescribeImages'], ['*']);
   for (const f of [made.gate, made.soakCheck]) allow(f, ['imagebuilder:ListImageScanFindings'], ['*']);
   // The ledger calls each task's code makes. Announcing functions also write: an announcement SNS did not take waits
@@ -157,7 +171,10 @@ export function createTaskFunctions(
     new iam.PolicyStatement({
       actions: ['ec2:CreateTags'],
       resources: [stack.formatArn({ service: 'ec2', region: '*', account: '', resource: 'image', resourceName: '*' })],
-      conditions: { 'ForAllValues:StringLike': { 'aws:TagKeys': ['goldsmith:channel:*'] } },
+      conditions: {
+        'ForAllValues:StringLike': { 'aws:TagKeys': ['goldsmith:channel:*'] },
+        ...GOLDSMITH_IMAGE_CONDITION,
+      },
     }),
   );
   return made;
