@@ -49,16 +49,15 @@ const policy = (statement: Record<string, unknown>) => ({
 });
 
 describe('cdk-nag AwsSolutions over the app', () => {
-  it.each([
-    'example',
-    'minimal',
-    'exampleBuildAccount',
-  ])('finds no unsuppressed error or warning in any stack of the %s catalog', (name) => {
-    const result = results[name]!;
-    expect(result.resources).toBeGreaterThan(50);
-    expect(result.findings.map((f) => `${f.stack}/${f.resource} ${f.rule}`)).toEqual([]);
-    expect(result.suppressed.length).toBeGreaterThan(0);
-  });
+  it.each(['example', 'minimal', 'exampleBuildAccount'])(
+    'finds no unsuppressed error or warning in any stack of the %s catalog',
+    (name) => {
+      const result = results[name]!;
+      expect(result.resources).toBeGreaterThan(50);
+      expect(result.findings.map((f) => `${f.stack}/${f.resource} ${f.rule}`)).toEqual([]);
+      expect(result.suppressed.length).toBeGreaterThan(0);
+    },
+  );
 
   it('gives every suppression a reason a reviewer can check, naming what it covers', () => {
     for (const s of NAG_SUPPRESSIONS) {
