@@ -1,5 +1,6 @@
 import type { Catalog } from '../../core/config/schema.js';
 import { watchedParameters } from '../../core/triggers/affected.js';
+import { MANAGED_BY_TAG } from '../../stacks/factory/tags.js';
 import {
   channelParameterName,
   containerRepositoryName,
@@ -55,6 +56,9 @@ function imageRegions(catalog: Catalog): [string, string][] {
   );
 }
 
+/** The tags every AMI Goldsmith's distributions create carries (stacks/factory/distribution.ts, `AmiTags`). */
+const GOLDSMITH_AMI = { [`aws:ResourceTag/${MANAGED_BY_TAG}`]: NAME_PREFIX };
+
 /**
  * The requests to simulate for `action` made from `site`, or `undefined` when this module does not know what the
  * action addresses (add it here rather than guessing).
@@ -98,12 +102,15 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
     case 'ec2:CreateTags':
       return imageRegions(catalog).flatMap(([, r]) =>
         catalog.channels.flatMap((c) =>
-          one(`arn:aws:ec2:${r}::image/${SAMPLE_AMI}`, { 'aws:TagKeys': [`${NAME_PREFIX}:channel:${c.name}`] }),
+          one(`arn:aws:ec2:${r}::image/${SAMPLE_AMI}`, {
+            'aws:TagKeys': [`${NAME_PREFIX}:channel:${c.name}`],
+            ...GOLDSMITH_AMI,
+          }),
         ),
       );
     case 'ec2:ModifyImageAttribute':
     case 'ec2:DescribeImageAttribute':
-      return imageRegions(catalog).flatMap(([, r]) => one(`arn:aws:ec2:${r}::image/${SAMPLE_AMI}`));
+      return imageRegions(catalog).flatMap(([, r]) => one(`arn:aws:ec2:${r}::image/${SAMPLE_AMI}`, GOLDSMITH_AMI));
     // The AMI's backing snapshots; snapshot ARNs, like AMI ARNs, carry no account.
     case 'ec2:ModifySnapshotAttribute':
     case 'ec2:DescribeSnapshotAttribute':
@@ -155,7 +162,7 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
       return one('*');
     case 'ec2:EnableImageDeprecation':
     case 'ec2:DeregisterImage':
-      return imageRegions(catalog).flatMap(([, r]) => one(`arn:aws:ec2:${r}::image/${SAMPLE_AMI}`));
+      return imageRegions(catalog).flatMap(([, r]) => one(`arn:aws:ec2:${r}::image/${SAMPLE_AMI}`, GOLDSMITH_AMI));
     case 'ram:GetResourceShares':
     case 'ram:GetResourceShareAssociations':
     case 'ec2:DescribeImages':

@@ -1,6 +1,5 @@
 import { Duration, type Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -9,7 +8,8 @@ import type { Catalog } from '../../core/config/schema.js';
 import { openWorkIndex } from '../../core/ledger/keys.js';
 import { DEFAULT_WINDOW_DAYS, RECONCILE_PERIOD_HOURS } from '../../core/reconcile/decide.js';
 import { catalogBundling } from '../catalog.js';
-import { grantLedgerWrites } from '../ledger-access.js';
+import { failureQueue } from '../grants.js';
+import { grantLedger } from '../ledger-access.js';
 import { everyPipelineArn, pipelineArnPrefix } from '../pipelines.js';
 import { scheduleInvocation } from '../scheduled-invoke.js';
 import type { PromotionEnvironment } from './functions.js';
@@ -65,10 +65,10 @@ export function createReconciler(
   reconcile.configureAsyncInvoke({
     retryAttempts: 2,
     maxEventAge: Duration.seconds(RECONCILE_RETRY.MaximumEventAgeInSeconds),
-    onFailure: new destinations.SqsDestination(dlq),
+    onFailure: failureQueue(dlq),
   });
 
-  grantLedgerWrites(env.ledger, reconcile);
+  grantLedger(env.ledger, reconcile, ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']);
   // The open-work index, by its own ARN: the grant above covers the table, not its indexes
   // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/iam-policy-specific-table-indexes.html).
   reconcile.addToRolePolicy(

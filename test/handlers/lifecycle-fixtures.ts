@@ -121,7 +121,14 @@ function pointerShares(): void {
     }).principals;
   const shareArn = (name: string) => `arn:aws:ram:us-east-1:111122223333:resource-share/${name}`;
   mocks.ram.on(GetResourceSharesCommand).callsFake((input: { name: string }) => ({
-    resourceShares: [{ name: input.name, resourceShareArn: shareArn(input.name) }],
+    resourceShares: [
+      {
+        name: input.name,
+        resourceShareArn: shareArn(input.name),
+        tags: [{ key: 'goldsmith:purpose', value: 'channel-pointers' }],
+        allowExternalPrincipals: false,
+      },
+    ],
   }));
   mocks.ram
     .on(GetResourceShareAssociationsCommand)
