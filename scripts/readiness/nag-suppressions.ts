@@ -194,6 +194,17 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
   },
   {
     rule: 'AwsSolutions-IAM5',
+    stacks: ['Promotion'],
+    types: POLICY,
+    logicalIds: /^LifecycleSweepServiceRoleDefaultPolicy/,
+    appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:ec2:\\*:[^:]+:image-usage-report\\/\\*$/' }],
+    reason:
+      'ec2:CreateImageUsageReport authorizes on the new report as well as the AMI, and EC2 names the report ' +
+      '(amiur-...) only when it creates it (Service Authorization Reference for Amazon EC2, CreateImageUsageReport: ' +
+      'resource types image and image-usage-report); the Region is every distribution Region the sweep observes.',
+  },
+  {
+    rule: 'AwsSolutions-IAM5',
     stacks: ['Triggers'],
     types: POLICY,
     appliesTo: ['Resource::arn:<AWS::Partition>:ssm:us-east-1::parameter/aws/service/*'],

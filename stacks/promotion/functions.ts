@@ -142,7 +142,7 @@ export function createTaskFunctions(
     soakStart: ['PutItem'],
     soakCheck: ['GetItem', 'Query'],
     share: ['GetItem', 'Query', 'PutItem'],
-    publish: ['GetItem', 'PutItem', 'UpdateItem'],
+    publish: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'],
     retire: ['BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],
     recordOutcome: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
   };
@@ -186,7 +186,7 @@ export function createEventFunctions(stack: Stack, env: PromotionEnvironment, ca
   const imageArns = [stack.formatArn({ service: 'imagebuilder', resource: 'image', resourceName: '*' })];
   const onImageEvent = catalogFunction(stack, 'OnImageEvent', 'functions/on-image-event.handler', base, catalog);
   const onFinding = catalogFunction(stack, 'OnFinding', 'functions/on-finding.handler', base, catalog);
-  grantLedger(env.ledger, onImageEvent, ['GetItem', 'PutItem', 'UpdateItem']);
+  grantLedger(env.ledger, onImageEvent, ['GetItem', 'Query', 'PutItem', 'UpdateItem']);
   grantLedger(env.ledger, onFinding, ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']);
   for (const f of [onImageEvent, onFinding]) {
     env.topic.grantPublish(f);
