@@ -5,6 +5,8 @@ import {
   imagePk,
   imageViewUpdate,
   markerKey,
+  openWork,
+  openWorkIndex,
   skPrefix,
   ttlAfter,
   watchKey,
@@ -123,9 +125,17 @@ export async function recordBuildRequested(
     new UpdateCommand({
       TableName: ledgerTable(),
       Key: { pk: imagePk(decision.image), sk },
-      UpdateExpression: `SET #kind = :kind, ${view.set}, image = :image, buildVersion = :version, buildVersionArn = :arn, #trigger = if_not_exists(#trigger, :trigger), changeId = if_not_exists(changeId, :changeId), dedupeKey = if_not_exists(dedupeKey, :dedupeKey), requestedAt = if_not_exists(requestedAt, :at), #status = if_not_exists(#status, :pending)`,
-      ExpressionAttributeNames: { '#kind': 'kind', '#trigger': 'trigger', '#status': 'status', ...view.names },
+      UpdateExpression: `SET #kind = :kind, ${view.set}, image = :image, buildVersion = :version, buildVersionArn = :arn, #trigger = if_not_exists(#trigger, :trigger), changeId = if_not_exists(changeId, :changeId), dedupeKey = if_not_exists(dedupeKey, :dedupeKey), requestedAt = if_not_exists(requestedAt, :at), #status = if_not_exists(#status, :pending), #open = :open`,
+      ExpressionAttributeNames: {
+        '#kind': 'kind',
+        '#trigger': 'trigger',
+        '#status': 'status',
+        '#open': openWorkIndex.partitionKey,
+        ...view.names,
+      },
       ExpressionAttributeValues: {
+        // Open until its final status is handled (markBuildHandled): the reconciler asks Image Builder about it.
+        ':open': openWork.build,
         ':kind': 'build',
         ...view.values,
         ':image': decision.image,

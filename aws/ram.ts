@@ -55,6 +55,23 @@ function clientToken(...parts: string[]): string {
   return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 64);
 }
 
+/** The tag Goldsmith puts on every share it creates; a share without it is never adopted. */
+export const POINTER_SHARE_TAG = { key: 'goldsmith:purpose', value: 'channel-pointers' } as const;
+
+/** A share of that name exists but is not one Goldsmith created closed to external principals: nothing is changed. */
+export class ForeignPointerShareError extends GoldsmithError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ForeignPointerShare';
+  }
+}
+
+/**
+ * The channel's share in `region`, adopted only when Goldsmith created it: tagged `goldsmith:purpose =
+ * channel-pointers` (set at creation) and closed to external principals. Another ACTIVE share of the same name, made
+ * by someone else or opened to external principals, is refused rather than filled with Goldsmith's pointers
+ * (GetResourceShares returns both fields: https://docs.aws.amazon.com/ram/latest/APIReference/API_ResourceShare.html).
+ */
 async function findShare(region: string, name: string): Promise<string | undefined> {
   const pages = paginateGetResourceShares(
     { client: ramClient(region) },
@@ -62,7 +79,19 @@ async function findShare(region: string, name: string): Promise<string | undefin
   );
   for await (const page of pages) {
     const found = page.resourceShares?.find((s) => s.name === name && s.resourceShareArn);
-    if (found?.resourceShareArn) return found.resourceShareArn;
+    if (!found?.resourceShareArn) continue;
+    const ours = found.tags?.some((t) => t.key === POINTER_SHARE_TAG.key && t.value === POINTER_SHARE_TAG.value);
+    if (!ours) {
+      throw new ForeignPointerShareError(
+        `RAM share ${name} in ${region} (${found.resourceShareArn}) was not created by Goldsmith (no ${POINTER_SHARE_TAG.key}=${POINTER_SHARE_TAG.value} tag): refusing to add pointers to it; delete or rename it`,
+      );
+    }
+    if (found.allowExternalPrincipals !== false) {
+      throw new ForeignPointerShareError(
+        `RAM share ${name} in ${region} (${found.resourceShareArn}) allows external principals: refusing to add pointers to it`,
+      );
+    }
+    return found.resourceShareArn;
   }
   return undefined;
 }
@@ -105,7 +134,7 @@ export async function ensurePointerShared(req: PointerShareRequest): Promise<Poi
         // Inside the organization only: an account id outside it is refused rather than sent an invitation.
         allowExternalPrincipals: false,
         clientToken: clientToken('create', region, name, resourceArn, ...principals),
-        tags: [{ key: 'goldsmith:purpose', value: 'channel-pointers' }],
+        tags: [{ ...POINTER_SHARE_TAG }],
       }),
     );
     resourceShareArn = out.resourceShare?.resourceShareArn;

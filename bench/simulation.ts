@@ -27,7 +27,12 @@ export type SimulationBenchmark =
       steps: number | null;
       /** The report's sharing figures (mutating EC2 calls, waves), if it has them. */
       sharing: SimulationSharing | null;
+      /** Calls made against the plan's minimum, per operation, and DynamoDB requests, if the report has them. */
+      callPlan: CallPlan | null;
     };
+
+/** Calls made against the calls the plan needs (the report's `callPlan`). */
+export type CallPlan = z.infer<typeof callPlanSchema>;
 
 /** What the simulation benchmark prints of the report's sharing figures. */
 export interface SimulationSharing {
@@ -57,7 +62,16 @@ export function findSimulateModule(root: string): string | undefined {
   return found === undefined ? undefined : join(dir, found);
 }
 
-// The part of the report (CONTRACTS.md, `simulate --json`) the benchmark reads; anything else → no numbers.
+const callPlanSchema = z.object({
+  promotions: z.number(),
+  operations: z.array(z.object({ operation: z.string(), made: z.number(), minimum: z.number(), basis: z.string() })),
+  made: z.number(),
+  minimum: z.number(),
+  ratio: z.number().nullable(),
+  dynamo: z.object({ requests: z.number(), byOperation: z.record(z.string(), z.number()) }),
+});
+
+// The part of the report (docs/simulation.md, `simulate --json`) the benchmark reads; anything else → no numbers.
 const reportSchema = z.object({
   builds: z.array(z.unknown()),
   promotions: z.array(z.object({ outcome: z.string() })),
@@ -82,6 +96,7 @@ const reportSchema = z.object({
       }),
     })
     .optional(),
+  callPlan: callPlanSchema.optional(),
 });
 
 // simulate() returns `{ report, timeline, notes, run }`; a bare report is accepted too.
@@ -157,7 +172,7 @@ export async function benchmarkSimulation(
       reason: `simulate() returned no report (${issue?.path.join('.')}: ${issue?.message})`,
     };
   }
-  const { builds, promotions, apiCalls, consistency, sharing } = parsed.data.report;
+  const { builds, promotions, apiCalls, consistency, sharing, callPlan } = parsed.data.report;
   const calls = Object.values(apiCalls).reduce((a, b) => a + b, 0);
   return {
     available: true,
@@ -192,7 +207,37 @@ export async function benchmarkSimulation(
             : null,
         }
       : null,
+    callPlan: callPlan ?? null,
   };
+}
+
+const perPromotion = (n: number, promotions: number) => (promotions === 0 ? 'n/a' : (n / promotions).toFixed(1));
+
+/**
+ * Per channel promotion: each operation's calls made beside the plan's minimum (the mutating calls the changes
+ * required and the reads that decided them), the ratio, and DynamoDB requests.
+ */
+export function callPlanLines(plan: CallPlan | null): string[] {
+  if (!plan) return ['  calls against the plan     not reported'];
+  const n = plan.promotions;
+  const ratio = (made: number, minimum: number) =>
+    minimum === 0 ? (made === 0 ? '' : '(none needed)') : `×${(made / minimum).toFixed(2)}`;
+  const rows = [...plan.operations]
+    .sort((a, b) => b.made - a.made || a.operation.localeCompare(b.operation))
+    .map(
+      (o) =>
+        `    ${o.operation.padEnd(46)} ${perPromotion(o.made, n).padStart(7)} ${perPromotion(o.minimum, n).padStart(7)}  ${ratio(o.made, o.minimum).padEnd(14)} ${o.basis}`,
+    );
+  const dynamo = Object.entries(plan.dynamo.byOperation)
+    .sort(([, a], [, b]) => b - a)
+    .map(([op, c]) => `${op.replace(/^dynamodb:/, '')} ${perPromotion(c, n)}`)
+    .join(', ');
+  return [
+    `  API calls per promotion   ${perPromotion(plan.made, n)} made, ${perPromotion(plan.minimum, n)} needed: ratio ${plan.ratio ?? 'n/a'} (${n} channel promotions)`,
+    `    ${'operation'.padEnd(46)} ${'made'.padStart(7)} ${'needed'.padStart(7)}  ratio`,
+    ...rows,
+    `  DynamoDB per promotion    ${perPromotion(plan.dynamo.requests, n)} requests (${dynamo})`,
+  ];
 }
 
 /** The sharing lines of the simulation benchmark: calls against the planner's minimum, the largest wave. */
@@ -226,5 +271,6 @@ export function formatSimulation(result: SimulationBenchmark): string {
     `  virtual-clock steps       ${result.steps ?? 'not reported'}`,
     `  consistency audit         ${result.consistent === null ? 'not reported' : result.consistent ? 'ok' : 'PROBLEMS'}`,
     ...sharingLines(result.sharing),
+    ...callPlanLines(result.callPlan),
   ].join('\n');
 }

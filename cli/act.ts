@@ -1,3 +1,4 @@
+import type { Catalog } from '../core/config/schema.js';
 import type { Command } from './commands.js';
 import { checkNames, operatorOptions, TARGET_HELP } from './operator/options.js';
 import { precheck } from './operator/precheck.js';
@@ -58,6 +59,25 @@ function requestOf(action: Action, positionals: string[], values: Record<string,
   return { action, image, channel: second, ...version, ...opt('reason') };
 }
 
+/**
+ * On a saved cloud, approving or rejecting acts as a person: without `--as`, the catalog's first operator would be
+ * refused by the endpoint only after the whole cloud was replayed. Said at once, naming who may decide.
+ */
+function mustActAsApprover(catalog: Catalog, action: Action, image: string, channel: string, as: unknown): void {
+  if (typeof as === 'string') return;
+  const spec = catalog.channels.find((c) => c.name === channel);
+  const approvers = spec?.approval?.approvers ?? [];
+  const operator = catalog.access.operators[0];
+  const principals = approvers.flatMap((name) => catalog.access.approvers[name] ?? []);
+  if (operator !== undefined && principals.includes(operator)) return;
+  throw new UsageError(
+    approvers.length === 0
+      ? `${image}/${channel} asks nobody for approval: there is nothing to ${action}`
+      : `${action} acts as one of ${image}/${channel}'s approvers (${approvers.join(', ')}): ` +
+          `pass --as NAME, e.g. --as ${approvers[0]}`,
+  );
+}
+
 /** The first line of a successful answer: `done`, or when a revocation was scheduled (or cancelled), for when. */
 export function headline(result: Record<string, unknown>): string {
   if (typeof result.cancelled === 'string') {
@@ -81,7 +101,12 @@ export function actionCommand(action: Action): Command {
         url: { type: 'string' },
         cancel: { type: 'boolean' },
       } as const;
-      const parsed = await operatorOptions(args, extra, 2);
+      const parsed = await operatorOptions(
+        args,
+        extra,
+        2,
+        `name the image: goldsmith ${action} ${USAGE[action].args} (--stage STAGE | --local DIR)`,
+      );
       if (parsed.help) {
         process.stdout.write(`${help(action)}\n`);
         return 0;
@@ -91,6 +116,9 @@ export function actionCommand(action: Action): Command {
       const image = String(request.image);
       const channel = typeof request.channel === 'string' ? request.channel : undefined;
       checkNames(where.catalog, image, channel);
+      if (where.kind === 'local' && channel && (action === 'approve' || action === 'reject')) {
+        mustActAsApprover(where.catalog, action, image, channel, values.as);
+      }
       const refused = precheck(
         where,
         await ledgerOf(where, image),

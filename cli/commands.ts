@@ -10,6 +10,7 @@ export interface Command {
  */
 export const commands: Readonly<Record<string, () => Promise<Command>>> = {
   validate: () => import('./validate.js').then((m) => m.command),
+  preflight: () => import('./preflight.js').then((m) => m.command),
   simulate: () => import('./simulate.js').then((m) => m.command),
   explain: () => import('./explain.js').then((m) => m.command),
   status: () => import('./status.js').then((m) => m.command),

@@ -1,5 +1,5 @@
 import type { Command } from './commands.js';
-import { checkNames, operatorOptions, TARGET_HELP } from './operator/options.js';
+import { channelsOf, checkNames, operatorOptions, TARGET_HELP } from './operator/options.js';
 import { historyOf, ledgerOf } from './operator/read.js';
 import { renderHistory } from './operator/render.js';
 import { UsageError } from './usage.js';
@@ -14,7 +14,12 @@ ${TARGET_HELP}`;
 export const command: Command = {
   summary: "an image's story from the ledger: builds, decisions, approvals, soaks, outcomes, grants",
   async run(args) {
-    const parsed = await operatorOptions(args, { channel: { type: 'string' } }, 1);
+    const parsed = await operatorOptions(
+      args,
+      { channel: { type: 'string' } },
+      1,
+      'name the image: goldsmith history IMAGE [--channel C] (--stage STAGE | --local DIR)',
+    );
     if (parsed.help) {
       process.stdout.write(`${HELP}\n`);
       return 0;
@@ -24,7 +29,7 @@ export const command: Command = {
     if (!image) throw new UsageError('name the image: goldsmith history IMAGE');
     const channel = typeof values.channel === 'string' ? values.channel : undefined;
     checkNames(where.catalog, image, channel);
-    const entries = historyOf(await ledgerOf(where, image), channel);
+    const entries = historyOf(await ledgerOf(where, image), channel, channelsOf(where.catalog, image));
     if (json) process.stdout.write(`${JSON.stringify({ image, channel: channel ?? null, entries }, null, 2)}\n`);
     else process.stdout.write(renderHistory(image, entries));
     return 0;

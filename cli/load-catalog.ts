@@ -57,7 +57,16 @@ function describeLoadError(error: unknown): string {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return 'file not found';
     if (code === 'EISDIR') return 'is a directory';
-    return (error.message.split('\n')[0] ?? error.name).trim();
+    const lines = error.message
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
+    // The TypeScript loader (esbuild) heads its message "Transform failed with N error(s):" and puts each error,
+    // as "file:line:column: ERROR: text", on the lines after it: those are what a person needs.
+    if (/^Transform failed with \d+ errors?:?$/.test(lines[0] ?? '') && lines.length > 1) {
+      return lines.slice(1).join('; ');
+    }
+    return (lines[0] ?? error.name).trim();
   }
   return String(error);
 }

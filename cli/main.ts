@@ -6,6 +6,31 @@ const USAGE = `usage: goldsmith <command> [options]
 commands: ${Object.keys(commands).join(', ')}
 run "goldsmith <command> --help" for a command's options`;
 
+const SIGN_IN =
+  'sign in (aws sso login, or set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) and run it again, ' +
+  'or point the command at a saved local cloud with --local DIR';
+
+/**
+ * Problems with the caller's AWS set-up rather than with Goldsmith, as one line naming the fix. The SDK's own
+ * error names (https://docs.aws.amazon.com/sdk-for-javascript/v3/developer-guide/migrate-credential-providers.html):
+ * a stack trace of the credential chain helps nobody who simply is not signed in.
+ */
+export function awsSetupProblem(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  switch (error.name) {
+    case 'CredentialsProviderError':
+      return `no AWS credentials found (${error.message}): ${SIGN_IN}`;
+    case 'ExpiredToken':
+    case 'ExpiredTokenException':
+      return `your AWS session has expired (${error.message}): ${SIGN_IN}`;
+    case 'UnrecognizedClientException':
+    case 'InvalidClientTokenId':
+      return `AWS does not recognise these credentials (${error.message}): ${SIGN_IN}`;
+    default:
+      return undefined;
+  }
+}
+
 /**
  * Runs `goldsmith <command> ...args` and resolves to the exit code (0 success, 1 invalid input or failed run).
  * Output goes to process.stdout / process.stderr.
@@ -26,6 +51,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`goldsmith ${name}: ${error.message}\n`);
+      return 1;
+    }
+    const aws = awsSetupProblem(error);
+    if (aws) {
+      process.stderr.write(`goldsmith ${name}: ${aws}\n`);
       return 1;
     }
     throw error;

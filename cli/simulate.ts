@@ -18,7 +18,7 @@ const HELP = `usage: goldsmith simulate [--config FILE] [--scenario FILE] [--jso
 
 Runs Goldsmith end to end on the embedded local cloud, in virtual time, with no AWS account.
   --config FILE     the catalog (default ${DEFAULT_CATALOG_FILE})
-  --scenario FILE   a scenario (JSON, see README); default: the built-in quarter
+  --scenario FILE   a scenario (JSON, see docs/simulation.md); default: the built-in quarter
   --json            print the report as one JSON document (progress goes to stderr)
   --seed N          override the scenario's seed (fault injection, drops)
   --html FILE       also write the run as one self-contained HTML page (lanes, monthly chart, tables)

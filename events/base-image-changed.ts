@@ -1,14 +1,15 @@
 import * as z from 'zod';
+import { parameterName, regionName } from './bounds.js';
 import { amiId, eventBridgeEvent, isoTime } from './envelope.js';
 import { DETAIL_TYPES, GOLDSMITH_SOURCE } from './sources.js';
 
 export const baseImageChangedDetailSchema = z.strictObject({
   /** The public SSM parameter watched, e.g. `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64`. */
-  parameter: z.string().startsWith('/', 'must be an SSM parameter name starting with "/"'),
+  parameter: parameterName,
   /** Absent the first time the watcher sees the parameter. */
   previous: amiId.optional(),
   current: amiId,
-  region: z.string().min(1),
+  region: regionName,
   observedAt: isoTime,
 });
 

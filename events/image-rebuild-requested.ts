@@ -1,13 +1,14 @@
 import * as z from 'zod';
+import { bounded, EVENT_BOUNDS } from './bounds.js';
 import { catalogName, eventBridgeEvent, isoTime } from './envelope.js';
 import { DETAIL_TYPES, GOLDSMITH_SOURCE } from './sources.js';
 
 export const imageRebuildRequestedDetailSchema = z.strictObject({
   image: catalogName,
   /** Makes the request idempotent: the same id builds once (e.g. `finding:1.0.0/3:CVE-2027-0001`). */
-  requestId: z.string().min(1).max(200),
-  reason: z.string().min(1),
-  requestedBy: z.string().min(1),
+  requestId: bounded(EVENT_BOUNDS.requestIdChars),
+  reason: bounded(EVENT_BOUNDS.reasonChars),
+  requestedBy: bounded(EVENT_BOUNDS.principalChars),
   requestedAt: isoTime,
 });
 

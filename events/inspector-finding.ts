@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { bounded, EVENT_BOUNDS } from './bounds.js';
 import { accountId, eventBridgeEvent } from './envelope.js';
 import { DETAIL_TYPES, SOURCES } from './sources.js';
 
@@ -13,16 +14,21 @@ const findingResourceSchema = z.object({
   details: z.looseObject({ awsEc2Instance: z.looseObject({ imageId: z.string().optional() }).optional() }).optional(),
 });
 
+// Package names and versions go into fleet-finding records and announcements: bounded like a package update's.
 const vulnerablePackageSchema = z.looseObject({
-  name: z.string(),
-  version: z.string(),
+  name: bounded(EVENT_BOUNDS.packageNameChars),
+  version: z.string().max(EVENT_BOUNDS.packageVersionChars),
+  // Inspector splits an OS package's version: `version`, `release` and a numeric `epoch`
+  // (https://docs.aws.amazon.com/inspector/v2/APIReference/API_VulnerablePackage.html).
+  release: z.string().optional(),
+  epoch: z.number().int().optional(),
   fixedInVersion: z.string().optional(),
   packageManager: z.string().optional(),
 });
 
 export const inspectorFindingDetailSchema = z.object({
   awsAccountId: accountId,
-  findingArn: z.string().startsWith('arn:', 'must be an Inspector finding ARN'),
+  findingArn: z.string().startsWith('arn:', 'must be an Inspector finding ARN').max(2048),
   severity: z.enum(FINDING_SEVERITIES),
   status: z.enum(['ACTIVE', 'SUPPRESSED', 'CLOSED']),
   type: z.enum(['PACKAGE_VULNERABILITY', 'NETWORK_REACHABILITY', 'CODE_VULNERABILITY']),

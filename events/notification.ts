@@ -78,6 +78,24 @@ export const NOTIFICATION_DETAILS = {
   }),
   'pipeline-disabled': z.strictObject({ pipelineArn: z.string().min(1), consecutiveFailures: count }),
   'revocation-requested': z.strictObject({ reason: z.string().min(1), channels: z.array(catalogName) }),
+  /**
+   * An Inspector finding on an instance launched from this version, about what the instance's owner added to it (a
+   * package installed later, a network setting), not about the image as built: the owner's to fix; it never aborts,
+   * revokes or rebuilds the version.
+   */
+  'fleet-finding': z.strictObject({
+    account: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
+    /** The instance id and its Region. */
+    resource: z.string().min(1),
+    region: z.string().min(1),
+    /** Inspector's severity of the finding (CRITICAL, HIGH, …). */
+    findingSeverity: z.string().min(1),
+    vulnerabilityId: z.string().min(1).optional(),
+    /** The vulnerable packages, `name version`. */
+    packages: z.array(z.string().min(1)),
+    /** Why it is the owner's, not the image's. */
+    reason: z.string().min(1),
+  }),
   /** A version leaving a channel's retention: grants removed, AMIs deprecated. */
   retired: z.strictObject({ reason: z.string().min(1), channels: z.array(catalogName).optional() }),
   /** A version withdrawn at once: grants removed everywhere, pointers rolled back. */

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { bounded, EVENT_BOUNDS } from './bounds.js';
 import { accountId, eventBridgeEvent } from './envelope.js';
 import { DETAIL_TYPES, SOURCES } from './sources.js';
 
@@ -7,15 +8,16 @@ export const PACKAGE_VERSION_STATES = ['Unfinished', 'Published', 'Unlisted', 'A
 const count = z.number().int().min(0);
 
 export const packageVersionStateChangeDetailSchema = z.object({
-  domainName: z.string().min(1),
+  domainName: bounded(EVENT_BOUNDS.repositoryChars),
   domainOwner: accountId,
-  repositoryName: z.string().min(1),
+  repositoryName: bounded(EVENT_BOUNDS.repositoryChars),
   repositoryAdministrator: accountId,
   packageFormat: z.string().min(1),
   // npm packages without a scope carry an explicit null here.
-  packageNamespace: z.string().nullable(),
-  packageName: z.string().min(1),
-  packageVersion: z.string().min(1),
+  packageNamespace: z.string().max(EVENT_BOUNDS.repositoryChars).nullable(),
+  // Bounded so the change's id and dedupe keys fit the ledger's keys (core/limits/input-bounds.ts).
+  packageName: bounded(EVENT_BOUNDS.packageNameChars),
+  packageVersion: bounded(EVENT_BOUNDS.packageVersionChars),
   packageVersionState: z.enum(PACKAGE_VERSION_STATES),
   packageVersionRevision: z.string().min(1),
   changes: z.object({

@@ -1,24 +1,29 @@
 import { getChannelPointers } from '../aws/channel-pointers.js';
+import { isActiveOrganizationAccount, recordFleetFinding } from '../aws/fleet-findings.js';
+import { inventoryOf } from '../aws/image-packages.js';
 import { announce } from '../aws/notifications.js';
 import { recordFinding, requestRevocation } from '../aws/promotion-findings.js';
-import { buildArnOfAmi, describeBuild } from '../aws/promotion-images.js';
 import { listOutcomes } from '../aws/promotion-ledger.js';
-import { MalformedEventError } from '../core/errors.js';
 import { respondToFindings } from '../core/lifecycle/finding-response.js';
+import { scopeOfInstanceFinding } from '../core/lifecycle/finding-scope.js';
 import { announcement } from '../core/notifications/announce.js';
 import { buildLinks } from '../core/notifications/links.js';
-import { parseBuildVersionArn } from '../core/promotion/naming.js';
-import { imageCveDetectedSchema } from '../events/image-cve-detected.js';
-import { inspectorFindingSchema } from '../events/inspector-finding.js';
+import type { PromotionPlan } from '../core/promotion/types.js';
+import { type Finding, type OwnBuild, ownBuild, ownBuildOfAmi, readFindingEvent } from './findings/sources.js';
+import { logger } from './lib/powertools.js';
 import { requestOutOfCycleRebuild } from './lifecycle/out-of-cycle.js';
 import { revokeVersion } from './lifecycle/revoke.js';
 import { currentFindings } from './promotion/findings.js';
 import { taskHandler } from './promotion/lambda.js';
-import { catalogImageOf, promotionPlans } from './promotion/plans.js';
+import { promotionPlans } from './promotion/plans.js';
 
 /** What on-finding did. */
 export type FindingAction =
   | { action: 'ignored'; reason: string }
+  /** Not accepted: from an account outside the organization, or not delivered as AWS delivers findings. */
+  | { action: 'refused'; reason: string }
+  /** The instance owner's (a package installed later, a network setting): recorded and announced, nothing more. */
+  | { action: 'fleet'; image: string; version: string; account: string; reason: string; announced: boolean }
   | {
       action: 'recorded';
       image: string;
@@ -31,55 +36,111 @@ export type FindingAction =
       revoked?: boolean;
     };
 
-type Finding = { findingId: string; severity: string; source: string };
+/**
+ * "Inspector2 Finding" / "EC2 Image Builder CVE Detected". A finding counts against a version only when it is about
+ * the version's own content (core/lifecycle/finding-scope.ts): the factory's own scan of the build, named by its full
+ * ARN, or a package vulnerability on an instance launched from one of its AMIs, in an account of the organization,
+ * whose package at that version the image was built with. Those are recorded (`FINDINGS#`, read by the soak check and
+ * later gates); when a promoted build now breaks a channel's policy, a revocation is requested and announced, a live
+ * version is rebuilt out of cycle, and `revokeOn` revokes it at once. Anything else on such an instance is a fleet
+ * finding: recorded and announced once, never a reason to abort, revoke or rebuild.
+ */
+export async function onFinding(event: unknown): Promise<FindingAction> {
+  const read = readFindingEvent(event);
+  if (read.kind === 'none') return { action: 'ignored', reason: read.reason };
+  const plans = promotionPlans();
+  const at = new Date().toISOString();
 
-/** The build version ARN and findings an event speaks of (Inspector names an AMI; CVE Detected, a build). */
-async function findingsOf(event: unknown): Promise<{ buildVersionArn?: string | undefined; findings: Finding[] }> {
-  const inspector = inspectorFindingSchema.safeParse(event);
-  if (inspector.success) {
-    const d = inspector.data.detail;
-    // A closed or suppressed finding no longer counts against the image.
-    if (d.status !== 'ACTIVE') return { findings: [] };
-    const resource = d.resources.find((r) => r.details?.awsEc2Instance?.imageId);
-    const imageId = resource?.details?.awsEc2Instance?.imageId;
-    const region = resource?.region ?? inspector.data.region;
-    const buildVersionArn = imageId ? await buildArnOfAmi(region, imageId) : undefined;
-    const findingId = d.packageVulnerabilityDetails?.vulnerabilityId ?? d.findingArn;
-    return { buildVersionArn, findings: [{ findingId, severity: d.severity, source: 'inspector2' }] };
+  if (read.kind === 'scan') {
+    if (read.findings.length === 0) return { action: 'ignored', reason: 'no active findings' };
+    const build = await ownBuild(read.buildVersionArn, plans);
+    if ('notOurs' in build) return { action: 'ignored', reason: build.notOurs };
+    // The scan is the factory's own: Image Builder sends it from the account that ran the build.
+    if (read.eventAccount !== build.factoryAccount) {
+      return refuse(`a scan of ${build.buildVersionArn} delivered from account ${read.eventAccount}`);
+    }
+    return countFindings(build, read.findings, plans, at);
   }
-  const cve = imageCveDetectedSchema.safeParse(event);
-  if (cve.success) {
-    // CVE Detected carries counts, not ids: one finding per counted slot, so a re-delivery overwrites, never adds.
-    const counts = cve.data.detail['finding-severity-counts'];
-    const findings = (['critical', 'high', 'medium'] as const).flatMap((severity) =>
-      Array.from({ length: counts[severity] }, (_, i) => ({
-        findingId: `imagebuilder-scan:${severity}:${i + 1}`,
-        severity: severity.toUpperCase(),
-        source: 'imagebuilder',
-      })),
+
+  const build = await ownBuildOfAmi(read.region, read.imageId, plans);
+  if ('notOurs' in build) return { action: 'ignored', reason: build.notOurs };
+  const inOrganization =
+    read.resourceAccount === build.factoryAccount || (await isActiveOrganizationAccount(read.resourceAccount));
+  const inventory =
+    inOrganization && read.type === 'PACKAGE_VULNERABILITY'
+      ? await inventoryOf(build.image, build.version, build.buildVersionArn, at)
+      : new Map<string, string[]>();
+  const scope = scopeOfInstanceFinding({
+    factoryAccount: build.factoryAccount,
+    eventAccount: read.eventAccount,
+    resourceAccount: read.resourceAccount,
+    inOrganization,
+    type: read.type,
+    vulnerablePackages: read.packages,
+    inventory,
+  });
+  if (scope.scope === 'refused') return refuse(`${read.findingArn}: ${scope.reason}`);
+  if (scope.scope === 'image') return countFindings(build, [read.finding], plans, at);
+
+  const { image, version } = build;
+  const packages = read.packages.map((p) => `${p.name} ${p.version}`);
+  const fleet = {
+    image,
+    version,
+    account: read.resourceAccount,
+    resource: read.resource,
+    region: read.region,
+    findingArn: read.findingArn,
+    severity: read.finding.severity,
+    vulnerabilityId: read.vulnerabilityId,
+    packages,
+    reason: scope.reason,
+    at,
+  };
+  const isNew = await recordFleetFinding(fleet);
+  if (isNew) {
+    const serious = ['CRITICAL', 'HIGH'].includes(read.finding.severity);
+    await announce(
+      announcement(
+        'fleet-finding',
+        { image, version },
+        {
+          account: fleet.account,
+          resource: fleet.resource,
+          region: fleet.region,
+          findingSeverity: fleet.severity,
+          ...(fleet.vulnerabilityId ? { vulnerabilityId: fleet.vulnerabilityId } : {}),
+          packages,
+          reason: scope.reason,
+        },
+        { at, key: read.findingArn, severity: serious ? 'warning' : 'info' },
+      ),
     );
-    return { buildVersionArn: cve.data.resources[0], findings };
   }
-  throw new MalformedEventError('expected "Inspector2 Finding" or "EC2 Image Builder CVE Detected"');
+  return { action: 'fleet', image, version, account: read.resourceAccount, reason: scope.reason, announced: isNew };
+}
+
+/** Refuses a finding once, with its reason: logged, nothing recorded, nothing retried. */
+function refuse(reason: string): FindingAction {
+  logger.warn('finding refused', { reason });
+  return { action: 'refused', reason };
 }
 
 /**
- * "Inspector2 Finding" / "EC2 Image Builder CVE Detected": records findings on our builds (`FINDINGS#`), which the
- * soak check and later gates read. When a build already promoted to a channel now breaks that channel's policy, a
- * revocation is requested and announced; if a channel pointer names it, the image is rebuilt out of cycle at once
- * ("Image Rebuild Requested", recorded with the finding's time); if a breached channel's `revokeOn` names a severity
- * found, it is revoked at once (pointers roll back, descendants rebuild).
+ * Records findings that count against a build and acts on them: when a build already promoted to a channel now
+ * breaks that channel's policy, a revocation is requested and announced; if a channel pointer names it, the image
+ * is rebuilt out of cycle at once ("Image Rebuild Requested", recorded with the finding's time); if a breached
+ * channel's `revokeOn` names a severity found, it is revoked at once (pointers roll back, descendants rebuild).
  */
-export async function onFinding(event: unknown): Promise<FindingAction> {
-  const { buildVersionArn, findings } = await findingsOf(event);
-  if (!buildVersionArn) return { action: 'ignored', reason: 'the finding is not about an Image Builder AMI' };
-  if (findings.length === 0) return { action: 'ignored', reason: 'no active findings' };
-  const plans = promotionPlans();
-  const image = catalogImageOf(await describeBuild(buildVersionArn), plans);
-  const plan = image ? plans[image] : undefined;
-  if (!image || !plan) return { action: 'ignored', reason: `${buildVersionArn} was not built by a Goldsmith pipeline` };
-  const { buildVersion: version } = parseBuildVersionArn(buildVersionArn);
-  const at = new Date().toISOString();
+async function countFindings(
+  build: OwnBuild,
+  findings: readonly Finding[],
+  plans: Record<string, PromotionPlan>,
+  at: string,
+): Promise<FindingAction> {
+  const { image, version, buildVersionArn } = build;
+  const plan = plans[image];
+  if (!plan) return { action: 'ignored', reason: `${image} is not in the catalog` };
   for (const f of findings) await recordFinding({ image, version, ...f, at });
 
   const promoted = (await listOutcomes(image, version)).filter((o) => o.outcome === 'promoted').map((o) => o.channel);

@@ -1,6 +1,7 @@
 import { recordBuildCost } from '../aws/build-cost.js';
 import { markBuildHandled } from '../aws/build-handling.js';
 import { getChannelPointer } from '../aws/channel-pointers.js';
+import { inventoryOf } from '../aws/image-packages.js';
 import { announce } from '../aws/notifications.js';
 import { describeBuild } from '../aws/promotion-images.js';
 import { buildAnnounced, markBuildAnnounced, recordBuildStatus } from '../aws/promotion-ledger.js';
@@ -68,6 +69,20 @@ async function recordFinishedBuildCost(
 }
 
 /**
+ * Records an AMI build's package inventory as built, before its promotion starts: on-finding counts a finding on a
+ * team's instance against the version only when the vulnerable package is in it. A failure here does not hold the
+ * promotion back: on-finding lists the inventory itself when none was recorded.
+ */
+async function keepInventory(image: string, version: string, arn: string, isAmi: boolean, at: string): Promise<void> {
+  if (!isAmi) return;
+  try {
+    await inventoryOf(image, version, arn, at);
+  } catch (error) {
+    logger.warn('package inventory not recorded', { image, version, error: String(error) });
+  }
+}
+
+/**
  * "EC2 Image Builder Image State Change": records every status a build of ours reaches (with its lineage), starts
  * the promotion when it is AVAILABLE (one execution per build: the name is derived from the build ARN), and
  * announces FAILED / CANCELLED builds with Image Builder's reason. Those are never promoted.
@@ -114,6 +129,7 @@ export async function actOnBuildStatus(change: BuildStatusChange): Promise<Image
   if (FINAL.has(status)) await recordFinishedBuildCost(image, version, status, at, item);
 
   if (status === 'AVAILABLE') {
+    await keepInventory(image, version, buildVersionArn, facts.amis.length > 0, at);
     const executionName = executionNameFor(buildVersionArn);
     const stateMachineArn = process.env.STATE_MACHINE_ARN;
     if (!stateMachineArn) throw new Error('STATE_MACHINE_ARN is not set');

@@ -1,8 +1,11 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { getRevocation } from '../aws/promotion-findings.js';
 import { getScheduledRevocation } from '../aws/scheduled-revocations.js';
 import { MalformedEventError } from '../core/errors.js';
 import { cancelledDueTimes, isCancelledFiring } from '../core/lifecycle/scheduled-revocation.js';
+import { FactContradictsLedgerError, imageRevokedDecision } from '../core/trust/facts.js';
 import { imageRevokedSchema } from '../events/image-revoked.js';
-import { logger } from './lib/powertools.js';
+import { logger, metrics } from './lib/powertools.js';
 import { type RevokeResult, revokeVersion } from './lifecycle/revoke.js';
 import { taskHandler } from './promotion/lambda.js';
 import { promotionPlans } from './promotion/plans.js';
@@ -17,7 +20,8 @@ function busName(): string {
  * Goldsmith's bus → revocation. "Image Revoked" (put by the function that revoked: on-finding, the operator
  * endpoint, or this one) is acted on idempotently: a re-delivery, or the fact Goldsmith itself put, finishes
  * whatever an interrupted revocation left and announces nothing twice. A scheduled revocation's firing (`revoke
- * --at`) that was cancelled (`revoke --cancel`) revokes nothing. Malformed events are refused with the reason, before
+ * --at`) that was cancelled (`revoke --cancel`) revokes nothing. An "Image Revoked" the ledger does not record
+ * (core/trust/facts.ts) is refused whole with the reason, nothing changed. Malformed events are refused with the reason, before
  * anything is done.
  */
 export async function onLifecycleRequest(
@@ -27,13 +31,26 @@ export async function onLifecycleRequest(
   if (revoked.success) {
     const d = revoked.data.detail;
     const firing = { id: revoked.data.id, image: d.image, version: d.version, revokedAt: d.revokedAt };
-    if (isCancelledFiring(firing, cancelledDueTimes(await getScheduledRevocation(d.image, d.version)))) {
+    const scheduled = await getScheduledRevocation(d.image, d.version);
+    if (isCancelledFiring(firing, cancelledDueTimes(scheduled))) {
       // A scheduled revocation cancelled with `revoke --cancel` whose schedule fired before it was deleted.
       logger.warn('scheduled revocation cancelled: nothing revoked', firing);
       return { image: d.image, version: d.version, cancelled: d.revokedAt };
     }
+    // Whoever put or invoked it (any role allowed lambda:InvokeFunction can hand this function any payload), only a
+    // revocation the ledger records is carried out, with the ledger's reason and requester.
+    const decision = imageRevokedDecision(
+      firing,
+      { revocation: await getRevocation(d.image, d.version), scheduled },
+      new Date(),
+    );
+    if (!decision.act) {
+      metrics.addMetric('FactsRefused', MetricUnit.Count, 1);
+      logger.error('fact refused', { ...firing, reason: decision.contradiction });
+      throw new FactContradictsLedgerError(decision.contradiction);
+    }
     return revokeVersion(
-      { image: d.image, version: d.version, reason: d.reason, by: d.by ?? 'goldsmith', at: new Date(d.revokedAt) },
+      { image: d.image, version: d.version, reason: decision.reason, by: decision.by, at: new Date(d.revokedAt) },
       promotionPlans(),
       busName(),
     );

@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { markApprovalUndeliverable, undeliveredDecisions } from '../aws/promotion-approvals.js';
+import { isTransient } from '../core/errors/classify.js';
 import { deliverDecision } from './lib/approval-decision.js';
 import { logger, metrics } from './lib/powertools.js';
 
@@ -12,6 +13,8 @@ export interface DecisionsReport {
   /** Decisions whose task no longer waits (it timed out or its execution ended): kept, never re-sent. */
   undeliverable: string[];
   failures: string[];
+  /** How many of `failures` were not transient (a retry alone will not cure them). */
+  permanentFailures?: number;
 }
 
 /**
@@ -44,6 +47,7 @@ export async function deliverRecordedDecisions(images: readonly string[], now: D
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       if (!TASK_GONE.has(name)) {
         report.failures.push(`${what}: ${message}`);
+        if (!isTransient(error)) report.permanentFailures = (report.permanentFailures ?? 0) + 1;
         continue;
       }
       await markApprovalUndeliverable(image, version, channel, message);

@@ -1,10 +1,11 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { pendingIntents, readIntent } from '../aws/intents.js';
+import { markIntentDone, pendingIntents, readIntent } from '../aws/intents.js';
 import type { Catalog } from '../core/config/schema.js';
+import { isTransient } from '../core/errors/classify.js';
 import { dueScheduleChanges } from '../core/reconcile/schedules.js';
 import { type Change, changeIdOf } from '../core/triggers/change.js';
 import { logger, metrics } from './lib/powertools.js';
-import { startBuildsForChange } from './start-builds.js';
+import { keyRefusalOf, startBuildsForChange } from './start-builds.js';
 
 /** What the intents part of a reconciler run did. */
 export interface IntentsReport {
@@ -12,7 +13,11 @@ export interface IntentsReport {
   reissued: string[];
   /** Schedule firings whose invocation never recorded an intent, issued now. */
   schedulesRederived: string[];
+  /** Pending intents whose change the ledger cannot hold (recorded before its bounds): closed, never re-issued. */
+  refused: string[];
   failures: string[];
+  /** How many of `failures` were not transient (a retry alone will not cure them). */
+  permanentFailures?: number;
 }
 
 /**
@@ -22,7 +27,7 @@ export interface IntentsReport {
  * at most one build per change and image.
  */
 export async function reissueIntents(catalog: Catalog, now: Date): Promise<IntentsReport> {
-  const report: IntentsReport = { reissued: [], schedulesRederived: [], failures: [] };
+  const report: IntentsReport = { reissued: [], schedulesRederived: [], refused: [], failures: [] };
   const attempt = async (change: Change, into: string[]): Promise<void> => {
     try {
       await startBuildsForChange(catalog, change, now);
@@ -30,9 +35,20 @@ export async function reissueIntents(catalog: Catalog, now: Date): Promise<Inten
     } catch (error) {
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       report.failures.push(`${changeIdOf(change)}: ${message}`);
+      if (!isTransient(error)) report.permanentFailures = (report.permanentFailures ?? 0) + 1;
     }
   };
-  for (const intent of await pendingIntents()) await attempt(intent.change, report.reissued);
+  for (const intent of await pendingIntents()) {
+    // A change whose keys cannot fit is refused once, with its reason: its intent is closed, not re-issued each run.
+    const refusal = keyRefusalOf(catalog, intent.change);
+    if (refusal) {
+      await markIntentDone(intent.change, [`refused: ${refusal}`], now);
+      report.refused.push(refusal);
+      logger.error('build intent refused', { reason: refusal });
+      continue;
+    }
+    await attempt(intent.change, report.reissued);
+  }
   for (const change of dueScheduleChanges(catalog, now)) {
     if (await readIntent(change)) continue;
     await attempt(change, report.schedulesRederived);

@@ -2,6 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { announce } from '../aws/notifications.js';
 import { discardUnansweredApproval, markResumed, pausedPromotions } from '../aws/promotion-pauses.js';
 import { startNamedExecution } from '../aws/stepfunctions.js';
+import { isTransient } from '../core/errors/classify.js';
 import { announcement } from '../core/notifications/announce.js';
 import { buildLinks } from '../core/notifications/links.js';
 import { resumedExecutionNameFor } from '../core/promotion/naming.js';
@@ -17,6 +18,8 @@ export interface ResumesReport {
   /** Paused promotions the reconciler leaves to an operator, with why. */
   leftForOperator: string[];
   failures: string[];
+  /** How many of `failures` were not transient (a retry alone will not cure them). */
+  permanentFailures?: number;
 }
 
 /**
@@ -71,6 +74,7 @@ export async function resumePausedPromotions(images: readonly string[], now: Dat
       if (await resumePromotion(paused, 'goldsmith', now)) report.resumed.push(what);
     } catch (error) {
       report.failures.push(`${what}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+      if (!isTransient(error)) report.permanentFailures = (report.permanentFailures ?? 0) + 1;
     }
   }
   if (report.resumed.length > 0) {

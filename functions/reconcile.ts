@@ -1,10 +1,20 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
-import { buildHandlings, buildKey, recordReconciliation } from '../aws/build-handling.js';
+import {
+  buildHandlings,
+  buildKey,
+  closeOpenBuild,
+  type OpenBuild,
+  openBuilds,
+  recordReconciliation,
+} from '../aws/build-handling.js';
+import { getImage } from '../aws/imagebuilder.js';
 import { redeliverAnnouncements } from '../aws/notifications.js';
 import { listPipelineBuilds } from '../aws/pipeline-builds.js';
+import { isTransient, TransientError } from '../core/errors/classify.js';
 import {
   DEFAULT_WINDOW_DAYS,
+  isFullPass,
   type LedgerBuildView,
   type ListedBuild,
   MAX_WINDOW_DAYS,
@@ -32,6 +42,8 @@ export type ReconcileInput = z.input<typeof reconcileInputSchema>;
 /** What one run found and did, for logs and tests. */
 export interface ReconcileReport {
   since: string;
+  /** Whether every pipeline was listed (the day's backstop) rather than only the builds the ledger holds open. */
+  fullPass: boolean;
   listed: number;
   skipped: number;
   reconciled: { image: string; version: string; status: string; missed: string; result: ImageEventAction['action'] }[];
@@ -57,6 +69,43 @@ async function redeliver(): Promise<{ redelivered: number; pending: number }> {
   }
 }
 
+/**
+ * The builds the ledger holds open, as Image Builder describes each now (GetImage): one call per open build instead
+ * of every pipeline's listing. A build found final and already handled only had its open mark outlive the handling
+ * (the start recorded after the final status): the mark is closed. A build Image Builder no longer knows is left
+ * to the day's full pass.
+ */
+async function describeOpenBuilds(open: readonly OpenBuild[]): Promise<ListedBuild[]> {
+  const listed: ListedBuild[] = [];
+  for (const build of open) {
+    let image: Awaited<ReturnType<typeof getImage>>;
+    try {
+      image = await getImage(build.buildVersionArn);
+    } catch (error) {
+      logger.warn('an open build could not be described; left to the full pass', {
+        build: build.buildVersionArn,
+        error,
+      });
+      continue;
+    }
+    const status = image.state?.status;
+    if (!status) continue;
+    if (build.handledStatuses.includes(status)) {
+      await closeOpenBuild(build.image, build.version, status);
+      continue;
+    }
+    listed.push({
+      image: build.image,
+      buildVersionArn: build.buildVersionArn,
+      version: build.version,
+      status,
+      reason: image.state?.reason,
+      createdAt: image.dateCreated ?? '',
+    });
+  }
+  return listed;
+}
+
 /** Every catalog pipeline's builds, attributed to their image. */
 async function listCatalogBuilds(images: readonly string[]): Promise<ListedBuild[]> {
   const listed: ListedBuild[] = [];
@@ -69,7 +118,8 @@ async function listCatalogBuilds(images: readonly string[]): Promise<ListedBuild
 /**
  * The reconciler. First what outages left undone: approval decisions recorded while Step Functions was down are
  * delivered, promotions paused at the end of their retry horizon are resumed, and build intents whose start never
- * happened are re-issued. Then it lists the catalog pipelines' builds of the last `windowDays` days and, for each
+ * happened are re-issued. Then it asks Image Builder about the builds the ledger holds open (once a day: lists every
+ * catalog pipeline's builds of the last `windowDays` days instead) and, for each
  * that reached AVAILABLE / FAILED / CANCELLED without the ledger saying on-image-event handled it, does exactly what
  * on-image-event would have done (`actOnBuildStatus`: same deterministic execution name, same once-only
  * announcement), then records the reconciliation. One build's failure does not stop the others; the run then
@@ -87,7 +137,9 @@ export async function reconcileBuilds(raw: ReconcileInput): Promise<ReconcileRep
   const resumes = await resumePausedPromotions(images, now);
   // Intents first: a build lost to an Image Builder outage is started before its missed promotions are looked for.
   const intents = await reissueIntents(bundledCatalog(), now);
-  const listed = await listCatalogBuilds(images);
+  // Once a day every pipeline is listed (a build the ledger never recorded); otherwise only the open builds.
+  const fullPass = isFullPass(now);
+  const listed = fullPass ? await listCatalogBuilds(images) : await describeOpenBuilds(await openBuilds());
   const candidates = listed.filter((build) => needsLedgerLookup(build, since));
   const handlings = await buildHandlings(candidates);
   const ledger = new Map<string, LedgerBuildView>();
@@ -99,6 +151,7 @@ export async function reconcileBuilds(raw: ReconcileInput): Promise<ReconcileRep
 
   const report: ReconcileReport = {
     since: since.toISOString(),
+    fullPass,
     listed: listed.length,
     skipped: skipped.length,
     reconciled: [],
@@ -109,6 +162,8 @@ export async function reconcileBuilds(raw: ReconcileInput): Promise<ReconcileRep
     resumes,
   };
   const failures: string[] = [...decisions.failures, ...resumes.failures, ...intents.failures];
+  let permanent =
+    (decisions.permanentFailures ?? 0) + (resumes.permanentFailures ?? 0) + (intents.permanentFailures ?? 0);
   for (const { build, status, missed } of actions) {
     try {
       const result = await actOnBuildStatus({
@@ -138,10 +193,13 @@ export async function reconcileBuilds(raw: ReconcileInput): Promise<ReconcileRep
       const message = error instanceof Error ? error.message : String(error);
       logger.error('reconciling a build failed', { build: build.buildVersionArn, status, error: message });
       failures.push(`${build.image} ${build.version} ${status}: ${message}`);
+      if (!isTransient(error)) permanent++;
     }
   }
   if (failures.length > 0) {
-    throw new Error(`reconcile: ${failures.length} build(s) could not be reconciled: ${failures.join('; ')}`);
+    const message = `reconcile: ${failures.length} build(s) could not be reconciled: ${failures.join('; ')}`;
+    // Only transient failures (a service down): the run's dead letter is re-driven like any other transient one.
+    throw permanent === 0 ? new TransientError(message) : new Error(message);
   }
   return report;
 }

@@ -7,12 +7,13 @@ import { getOutcome } from '../aws/promotion-ledger.js';
 import { readParameters } from '../aws/ssm.js';
 import type { Catalog } from '../core/config/schema.js';
 import { MalformedEventError } from '../core/errors.js';
+import { changeKeyProblem } from '../core/limits/input-bounds.js';
 import { announcement } from '../core/notifications/announce.js';
 import { buildLinks } from '../core/notifications/links.js';
 import { metricNames } from '../core/observability/metrics.js';
 import { isMonthlyPatchDay } from '../core/schedule/index.js';
 import { affectedImages, parametersForNotice } from '../core/triggers/affected.js';
-import type { Change } from '../core/triggers/change.js';
+import { type Change, changeIdOf, changeTimeOf } from '../core/triggers/change.js';
 import { type Decision, decideBuilds } from '../core/triggers/decide.js';
 import { dedupeKeyFor } from '../core/triggers/dedupe.js';
 import { changeFromEvent, type TriggerInput } from '../core/triggers/from-events.js';
@@ -122,6 +123,12 @@ function notAPatchDay(catalog: Catalog, change: Change): boolean {
   return schedule?.type === 'monthly-patch' && !isMonthlyPatchDay(schedule, new Date(change.scheduledTime));
 }
 
+/** Why the ledger could not hold this change's keys (core/limits/input-bounds.ts), or undefined when it can. */
+export function keyRefusalOf(catalog: Catalog, change: Change): string | undefined {
+  const dedupeKeys = affectedImages(catalog, change).map((image) => dedupeKeyFor(catalog, change, image));
+  return changeKeyProblem({ time: changeTimeOf(change), id: changeIdOf(change) }, dedupeKeys);
+}
+
 /**
  * Decides and acts on one change: record the intent (before any Image Builder call, so the reconciler can re-issue
  * it if this invocation never gets to start anything), read the markers and running builds of the affected images,
@@ -134,6 +141,13 @@ export async function startBuildsForChange(
   now: Date = new Date(),
 ): Promise<ActedDecision[]> {
   const images = affectedImages(catalog, change);
+  // Refused once, with its reason, before anything is recorded: no intent, so no reconciler run re-issues it.
+  const refusal = keyRefusalOf(catalog, change);
+  if (refusal) {
+    logger.error('change refused', { reason: refusal });
+    metrics.addMetric('ChangesRefused', MetricUnit.Count, 1);
+    return [];
+  }
   // A schedule firing on a candidate day that is not the patch day decides "skip" from the catalog alone: no intent.
   const intended = images.length > 0 && !notAPatchDay(catalog, change);
   if (intended) await recordIntent(change, now);

@@ -1,5 +1,6 @@
 import { sstBuild } from './build/offline.js';
 import { validateTemplate } from './readiness/cfn-schema.js';
+import { gateDoorLines, gateDoorReport } from './readiness/gate-doors.js';
 import { actionProblem, actionsOf, policyStatements } from './readiness/iam-actions.js';
 import { nagTemplates } from './readiness/nag.js';
 
@@ -31,6 +32,10 @@ for (const [stack, t] of templates) {
 }
 const nag = await nagTemplates(templates);
 problems.push(...nag.findings.map((f) => `cdk-nag ${f.stack}/${f.resource} ${f.rule}`));
+for (const line of gateDoorLines('sst build', gateDoorReport(templates))) {
+  process.stdout.write(`${line.name}: ${line.figure}\n`);
+  problems.push(...line.problems.map((p) => `gate ${p}`));
+}
 process.stdout.write(
   `resources validated: ${validated}; IAM actions checked: ${actions}; cdk-nag: ${nag.findings.length} unsuppressed, ${nag.suppressed.length} suppressed\n`,
 );

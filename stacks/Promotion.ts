@@ -110,7 +110,7 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
   // statement must say "*" (a state machine ARN would never match); the token itself names the execution.
   callback.addToRolePolicy(
     new iam.PolicyStatement({
-      actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+      actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
       resources: ['*'],
     }),
   );

@@ -45,13 +45,33 @@ export function ledgerResourcePolicy(tableName: string): iam.PolicyDocument {
   });
 }
 
+/** The DynamoDB item calls a function may make on the ledger (the data plane's, by API name). */
+export type LedgerCall =
+  | 'GetItem'
+  | 'BatchGetItem'
+  | 'Query'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  | 'BatchWriteItem';
+
+const WRITES: ReadonlySet<LedgerCall> = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem']);
+
 /**
- * Lets one of Goldsmith's functions write the ledger (and read it, unless `writeOnly`): the grant, and the tag the
- * ledger's policy asks for.
+ * Lets one of Goldsmith's functions make exactly `calls` on the ledger table (not its indexes: a function that
+ * queries one is granted it by name), and, when one of them writes, marks its role with the tag the ledger's policy
+ * asks for. The lists are the calls each function's code makes: `npm run verify` fails on a call a role lacks and
+ * on a grant no code uses (scripts/verify/checks.ts).
  */
-export function grantLedgerWrites(ledger: dynamodb.ITable, fn: lambda.IFunction, writeOnly = false): void {
-  if (writeOnly) ledger.grantWriteData(fn);
-  else ledger.grantReadWriteData(fn);
+export function grantLedger(ledger: dynamodb.ITable, fn: lambda.IFunction, calls: readonly LedgerCall[]): void {
+  if (calls.length === 0) throw new Error(`${fn.node.path}: a ledger grant needs at least one call`);
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: [...new Set(calls)].sort().map((c) => `dynamodb:${c}`),
+      resources: [ledger.tableArn],
+    }),
+  );
+  if (!calls.some((c) => WRITES.has(c))) return;
   if (!fn.role) throw new Error(`${fn.node.path} has no role to mark as a ledger writer`);
   Tags.of(fn.role).add(LEDGER_WRITER_TAG, 'true');
 }

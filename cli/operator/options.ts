@@ -24,11 +24,21 @@ const COMMON = {
 
 type Extra = Record<string, { type: 'string' | 'boolean' }>;
 
-/** Parses an operator command's options: exactly one of --stage / --local, plus the command's own. */
-export async function operatorOptions<E extends Extra>(args: readonly string[], extra: E, positionals: number) {
+/**
+ * Parses an operator command's options: exactly one of --stage / --local, plus the command's own.
+ * @param needs when the command takes an argument first (the image), the line that asks for it: asked before
+ *   anything about where the command acts
+ */
+export async function operatorOptions<E extends Extra>(
+  args: readonly string[],
+  extra: E,
+  positionals: number,
+  needs?: string,
+) {
   const parsed = parseOptions(args, { ...COMMON, ...extra }, positionals);
   const values = parsed.values as Record<string, string | boolean | undefined>;
   if (values.help) return { help: true as const };
+  if (needs !== undefined && parsed.positionals.length === 0) throw new UsageError(needs);
   const stage = typeof values.stage === 'string' ? values.stage : undefined;
   const local = typeof values.local === 'string' ? values.local : undefined;
   if ((stage === undefined) === (local === undefined)) {

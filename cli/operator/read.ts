@@ -103,15 +103,56 @@ export interface HistoryEntry {
   what: string;
 }
 
+/** An instant as people read it in `history` and `status`: minutes, UTC ("2027-01-05 01:52"). */
+export const shortTime = (iso: string): string => {
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? iso : new Date(t).toISOString().replace('T', ' ').slice(0, 16);
+};
+
+/**
+ * Within one instant, what caused what: a build before its outcome; per channel in promotion order, the soak, the
+ * outcome, the grant and the pointer move before the next channel's approval request; a revocation before the
+ * roll-backs it made.
+ */
+const KIND_RANK: Record<string, number> = {
+  DECISION: 0,
+  BUILD: 1,
+  'BUILD-STATUS': 2,
+  PIPELINE: 3,
+  SOAK: 4,
+  'SOAK-END': 5,
+  APPROVAL: 6,
+  'APPROVAL-DECISION': 7,
+  PROMOTION: 8,
+  SHARE: 9,
+  'REVOKE-AT': 10,
+  REVOCATION: 11,
+  RETIRE: 11,
+  ROLLBACK: 12,
+};
+
 /** The ledger's story of an image, oldest first: decisions, builds, approvals, outcomes, shares, pipeline events. */
-export function historyOf(items: readonly LedgerItem[], channel?: string): HistoryEntry[] {
-  const entries: HistoryEntry[] = [];
+export function historyOf(
+  items: readonly LedgerItem[],
+  channel?: string,
+  channels: readonly string[] = [],
+): HistoryEntry[] {
+  const entries: (HistoryEntry & { rank: number })[] = [];
   for (const i of items) {
     const sk = str(i.sk);
-    const version = str(i.version) || str(i.buildVersion) || undefined;
+    const version = str(i.version) || str(i.buildVersion) || str(i.from) || undefined;
     const ch = str(i.channel) || undefined;
-    const add = (at: string, what: string) =>
-      entries.push({ at, ...(version ? { version } : {}), ...(ch ? { channel: ch } : {}), what });
+    const add = (at: string, what: string, kind: string = sk.split('#')[0] ?? '') => {
+      // One time format everywhere: ISO 8601 to the millisecond (the ledger holds both "…:00Z" and "…:00.000Z").
+      const t = Date.parse(at);
+      entries.push({
+        at: Number.isNaN(t) ? at : new Date(t).toISOString(),
+        ...(version ? { version } : {}),
+        ...(ch ? { channel: ch } : {}),
+        what,
+        rank: KIND_RANK[kind] ?? 20,
+      });
+    };
     if (sk.startsWith('DECISION#')) {
       add(
         str(i.decidedAt),
@@ -127,14 +168,16 @@ export function historyOf(items: readonly LedgerItem[], channel?: string): Histo
         add(
           str(i.updatedAt),
           `build ${str(i.status)}${str(i.statusReason) ? `: ${str(i.statusReason)}` : ''}${costText}`,
+          'BUILD-STATUS',
         );
     } else if (sk.startsWith('APPROVAL#')) {
       const approvers = Array.isArray(i.approvers) ? i.approvers.join(', ') : '';
-      add(str(i.requestedAt), `approval requested from ${approvers} (expires ${str(i.expiresAt)})`);
+      add(str(i.requestedAt), `approval requested from ${approvers} (expires ${shortTime(str(i.expiresAt))})`);
       if (i.decision) {
         const decided = i.decision === 'approve' ? 'approved' : i.decision === 'reject' ? 'rejected' : str(i.decision);
         const via = str(i.via) ? ` (${str(i.via)})` : '';
-        add(str(i.decidedAt), `${decided} by ${str(i.by)}${via}${str(i.reason) ? `: ${str(i.reason)}` : ''}`);
+        const reason = str(i.reason) ? `: ${str(i.reason)}` : '';
+        add(str(i.decidedAt), `${decided} by ${str(i.by)}${via}${reason}`, 'APPROVAL-DECISION');
       }
     } else if (sk.startsWith('PROMOTION#')) {
       add(str(i.at), `${str(i.outcome)} by ${str(i.by) || 'goldsmith'}${str(i.reason) ? `: ${str(i.reason)}` : ''}`);
@@ -143,29 +186,49 @@ export function historyOf(items: readonly LedgerItem[], channel?: string): Histo
       const counts = (i.counts ?? {}) as { ous?: number; accounts?: number };
       add(str(i.at), `granted in ${regions} to ${counts.ous ?? 0} OU(s), ${counts.accounts ?? 0} account(s)`);
     } else if (sk.startsWith('SOAK#')) {
-      add(str(i.startedAt), `soak started, ends ${str(i.until)}`);
+      add(str(i.startedAt), `soak started, ends ${shortTime(str(i.until))}`);
       if (i.state === 'ended-early') {
-        add(str(i.endedAt), `soak ended early by ${str(i.endedBy)}${str(i.reason) ? `: ${str(i.reason)}` : ''}`);
+        add(
+          str(i.endedAt),
+          `soak ended early by ${str(i.endedBy)}${str(i.reason) ? `: ${str(i.reason)}` : ''}`,
+          'SOAK-END',
+        );
       }
     } else if (sk.startsWith('PIPELINE#')) {
       add(str(i.at), `pipeline event: ${str(i.event)}`);
     } else if (sk.startsWith('REVOKE-AT#')) {
-      add(str(i.requestedAt), `revocation scheduled for ${str(i.dueAt)} by ${str(i.by)}: ${str(i.reason)}`);
+      add(str(i.requestedAt), `revocation scheduled for ${shortTime(str(i.dueAt))} by ${str(i.by)}: ${str(i.reason)}`);
       const cancelled = (c: Record<string, unknown>, dueAt: string) =>
         add(
           str(c.cancelledAt),
-          `revocation scheduled for ${dueAt} cancelled by ${str(c.cancelledBy)}${str(c.cancelReason) ? `: ${str(c.cancelReason)}` : ''}`,
+          `revocation scheduled for ${shortTime(dueAt)} cancelled by ${str(c.cancelledBy)}${str(c.cancelReason) ? `: ${str(c.cancelReason)}` : ''}`,
         );
       if (str(i.cancelledAt)) cancelled(i, str(i.dueAt));
       for (const c of Array.isArray(i.cancelledBefore) ? (i.cancelledBefore as Record<string, unknown>[]) : []) {
-        add(str(c.requestedAt), `revocation scheduled for ${str(c.dueAt)} by ${str(c.by)}: ${str(c.reason)}`);
+        add(
+          str(c.requestedAt),
+          `revocation scheduled for ${shortTime(str(c.dueAt))} by ${str(c.by)}: ${str(c.reason)}`,
+        );
         cancelled(c, str(c.dueAt));
       }
+    } else if (sk.startsWith('ROLLBACK#')) {
+      // A pointer moved back (by an operator's rollback, or by a revocation: its reason says "revoked (…)").
+      const to = str(i.to);
+      add(
+        str(i.at),
+        `pointer ${to ? `rolled back from ${str(i.from)} to ${to}` : `withdrawn from ${str(i.from)}`} by ${str(i.by) || 'goldsmith'}${str(i.reason) ? `: ${str(i.reason)}` : ''}`,
+      );
     } else if (sk.startsWith('REVOCATION#') || sk.startsWith('RETIRE')) {
       add(str(i.at) || str(i.revokedAt), `${sk.split('#')[0]?.toLowerCase()}: ${str(i.reason)}`);
     }
   }
+  // Instants, not strings, are compared; within an instant, cause before effect (KIND_RANK) and channels in order.
+  const channelRank = (c: string | undefined) => (c === undefined ? -1 : channels.indexOf(c));
   return entries
     .filter((e) => channel === undefined || e.channel === undefined || e.channel === channel)
-    .sort((a, b) => a.at.localeCompare(b.at));
+    .sort(
+      (a, b) =>
+        Date.parse(a.at) - Date.parse(b.at) || channelRank(a.channel) - channelRank(b.channel) || a.rank - b.rank,
+    )
+    .map(({ rank: _rank, ...entry }) => entry);
 }

@@ -1,6 +1,6 @@
-import type { HistoryEntry, ImageStatus } from './read.js';
+import { type HistoryEntry, type ImageStatus, shortTime } from './read.js';
 
-const when = (iso: string) => iso.replace('T', ' ').slice(0, 16);
+const when = shortTime;
 
 /** Human output of `goldsmith status`: each image, each channel, what is in flight, the last failure, cost. */
 export function renderStatus(images: readonly ImageStatus[], at: Date): string {
@@ -10,11 +10,18 @@ export function renderStatus(images: readonly ImageStatus[], at: Date): string {
     const width = Math.max(...image.channels.map((c) => c.channel.length));
     for (const c of image.channels) {
       const head = `  ${c.channel.padEnd(width)}  `;
+      // A container's pointer names a digest per region; it is shown short (the first 12 hex digits, as docker does).
+      const targets = { ...c.pointer?.amis, ...c.pointer?.digests };
+      const revoked = c.revoked
+        ? `${c.revoked.version} revoked ${when(c.revoked.at)}${c.revoked.reason ? ` (${c.revoked.reason})` : ''}`
+        : '';
       const pointer = c.pointer
-        ? `${c.pointer.version}  ${Object.entries(c.pointer.amis)
-            .map(([r, a]) => `${r} ${a}`)
-            .join(', ')}  (since ${when(c.pointer.at)})`
-        : '— (never promoted)';
+        ? `${c.pointer.version}  ${Object.entries(targets)
+            .map(([r, a]) => `${r} ${a.startsWith('sha256:') ? a.slice(0, 19) : a}`)
+            .join(', ')}  (since ${when(c.pointer.at)})${revoked ? `; ${revoked}` : ''}`
+        : revoked
+          ? `— (withdrawn: ${revoked})`
+          : '— (never promoted)';
       const lag = c.lagBuilds > 0 ? `; ${c.lagBuilds} build(s) behind` : '';
       out.push(`${head}${pointer}${lag}`);
       if (c.waiting) {

@@ -65,7 +65,10 @@ export function stateOf(
 }
 
 const sameExchange = (a: OperatorExchange, b: OperatorExchange) =>
-  a.at === b.at && a.principal === b.principal && JSON.stringify(a.request) === JSON.stringify(b.request);
+  a.id === b.id &&
+  a.at === b.at &&
+  a.principal === b.principal &&
+  JSON.stringify(a.request) === JSON.stringify(b.request);
 
 /**
  * Ledger items that mark decisions: a replay that lost one of them is not the saved cloud. Slack's own bookkeeping

@@ -45,18 +45,27 @@ async function sendToLocal(
   const { state } = where;
   const { scenarioSchema } = await import('../../local/simulator/scenario.js');
   const { simulate } = await import('../../local/simulator/index.js');
-  const event = { at: state.savedAt, kind: 'operator', request, as: principal };
-  const raw = { ...state.scenario, until: state.savedAt, events: [...(state.scenario.events ?? []), event] };
+  const events = state.scenario.events ?? [];
+  // The request's own name in the run's record: its answer is found by it, never by position (several requests
+  // journaled at one instant finish in whatever order their work takes).
+  const id = `cli-${events.length + 1}`;
+  const event = { at: state.savedAt, kind: 'operator', request, as: principal, id };
+  const raw = { ...state.scenario, until: state.savedAt, events: [...events, event] };
   const scenario = scenarioSchema.parse(raw);
   const { dirname } = await import('node:path');
   const result: SimulationResult = await simulate(where.catalog, scenario, dirname(state.catalogFile), {
     snapshot: true,
+    answerOperatorRequests: true,
   });
   const problems = result.snapshot ? replayProblems(state.snapshot, result.snapshot) : ['no snapshot'];
   if (problems.length > 0) throw new UsageError(`the saved cloud in ${where.dir} could not be rebuilt: ${problems[0]}`);
-  const exchange = result.operator?.at(-1);
-  if (!exchange) throw new Error('the operator request was never sent');
-  if (exchange.response.ok) await writeState(where.dir, stateOf(state.catalogFile, raw, result, state.operator));
+  const exchange = result.operator?.find((e) => e.id === id);
+  if (!exchange) throw new Error('the operator request was never answered');
+  if (exchange.response.ok) {
+    // The run went on until the request's work was done: the saved cloud stops there.
+    const done = { ...raw, until: result.snapshot?.at ?? state.savedAt };
+    await writeState(where.dir, stateOf(state.catalogFile, done, result, state.operator));
+  }
   return { status: exchange.status, response: exchange.response };
 }
 

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { AWS_LIMITS } from '../limits/input-bounds.js';
 
 /**
  * Who may tell Goldsmith what (the catalog's `access`): CI principals that announce package releases, the
@@ -6,13 +7,37 @@ import * as z from 'zod';
  * users are mapped to approver names).
  */
 
-/** An IAM role or user ARN (a role stands for any of its sessions), or one STS assumed-role session ARN. */
+/**
+ * An IAM role or user ARN (a role stands for any of its sessions), or one STS assumed-role session ARN. These go
+ * into IAM policies (trust, bus and function policies), so `*` is refused outright (it would stand for every
+ * principal), and names and paths are held to IAM's limits: a name of at most 64 characters, a path of at most 512
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html), a session name of at most 64
+ * (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html).
+ */
 export const principalArnSchema = z
   .string()
+  .refine((arn) => !arn.includes('*'), {
+    message: 'must not contain "*": a wildcard would grant every principal it matches',
+    abort: true,
+  })
   .regex(
     /^arn:aws[a-z-]*:(iam::\d{12}:(role|user)\/[\w+=,.@/-]+|sts::\d{12}:assumed-role\/[\w+=,.@-]+\/[\w+=,.@-]+)$/,
     'must be an IAM role or user ARN (arn:aws:iam::<account>:role/<name>) or an assumed-role session ARN',
-  );
+  )
+  .superRefine((arn, ctx) => {
+    const resource = arn.split(':').slice(5).join(':');
+    const parts = resource.split('/');
+    const tooLong = (what: string, value: string, max: number) => {
+      if (value.length > max) ctx.addIssue({ code: 'custom', message: `${what} must be at most ${max} characters` });
+    };
+    if (resource.startsWith('assumed-role/')) {
+      tooLong('the role name', parts[1] ?? '', AWS_LIMITS.iamNameChars);
+      tooLong('the session name', parts[2] ?? '', AWS_LIMITS.iamNameChars);
+      return;
+    }
+    tooLong('the name', parts.at(-1) ?? '', AWS_LIMITS.iamNameChars);
+    tooLong('the path', `/${parts.slice(1, -1).join('/')}/`, AWS_LIMITS.iamPathChars);
+  });
 
 /** A CI principal: an IAM principal ARN, or a 12-digit account id meaning any principal of that account. */
 export const ciPrincipalSchema = z.union([z.string().regex(/^\d{12}$/), principalArnSchema], {

@@ -118,6 +118,11 @@ export const imageSchema = z.strictObject({
       deleteAfter: durationSchema.default(DEFAULT_DELETE_AFTER),
       /** How long a build that was never promoted (failed, rejected, expired, aborted) stays before it is deleted. */
       unpromotedGrace: durationSchema.default(DEFAULT_UNPROMOTED_GRACE),
+      /**
+       * How long the deletion of a version member accounts still use waits for them to move off it (default 30d;
+       * docs/fleet.md); after that the hold is flagged for an operator, and the AMIs are still not deleted.
+       */
+      holdInUseFor: durationSchema.optional(),
     })
     .default({ keep: 3, deleteAfter: DEFAULT_DELETE_AFTER, unpromotedGrace: DEFAULT_UNPROMOTED_GRACE }),
   /**

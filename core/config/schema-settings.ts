@@ -31,7 +31,15 @@ export const notificationsSchema = z.strictObject({
   slack: z
     .strictObject({
       /** Secrets Manager secret: JSON `{ "botToken": "xoxb-…", "signingSecret": "…" }` of the Slack app. */
-      secretName: z.string().min(1),
+      // Written into the Slack functions' IAM policy (secret ARN): a name as Secrets Manager allows it
+      // (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html), never a wildcard.
+      secretName: z
+        .string()
+        .refine((name) => !name.includes('*') && !name.includes('?'), {
+          message: 'must not contain "*" or "?": a wildcard would grant every secret it matches',
+          abort: true,
+        })
+        .regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, 'must be a Secrets Manager secret name: 1–512 of A-Za-z0-9/_+=.@-'),
       channel: z.string().regex(/^#?[a-z0-9._-]{1,80}$/, 'must be a Slack channel like "#golden-images"'),
       /** Approver name (as channels' `approval.approvers` say) → Slack user id; only these may press the buttons. */
       approvers: z

@@ -9,10 +9,35 @@ export interface AmiUpdateNotice {
   topicArns: readonly string[];
 }
 
+/** The images a change names by name (not by what they are built from), whether or not the catalog has them. */
+function namedImages(change: Change): readonly string[] {
+  switch (change.kind) {
+    case 'schedule':
+    case 'manual':
+      return [change.image];
+    case 'cascade':
+      return [change.parent];
+    case 'package':
+      return change.images ?? [];
+    default:
+      return [];
+  }
+}
+
 function describeDecisions(catalog: Catalog, change: Change): string[] {
   // explain reads no ledger and no pipeline: nothing is running and this change was never seen.
   const decisions = decideBuilds({ change, catalog, running: new Map(), markers: new Map() });
-  if (decisions.length === 0) return [`would start no build: no catalog image is affected by ${changeIdOf(change)}`];
+  if (decisions.length === 0) {
+    const unknown = namedImages(change).filter((image) => !Object.hasOwn(catalog.images, image));
+    if (unknown.length > 0) {
+      const names = unknown.map((i) => `"${i}"`).join(', ');
+      return [
+        `would start no build: the event names ${names}, which the catalog does not have ` +
+          `(it has: ${Object.keys(catalog.images).join(', ')}); check the image name in the event`,
+      ];
+    }
+    return [`would start no build: no catalog image is affected by ${changeIdOf(change)}`];
+  }
   return decisions.map((d) =>
     d.outcome === 'start'
       ? `would start build of ${d.image} (trigger ${d.trigger}, dedupe key ${d.dedupeKey}, client token ${d.clientToken})`

@@ -39,13 +39,20 @@ export interface RetentionInput {
   pointers: Readonly<Record<string, string>>;
   /** Versions a live child build was built on (lineage). */
   heldByDescendants: ReadonlySet<string>;
+  /**
+   * Versions a member account still runs or launches from (the ledger's latest usage observation): never deleted,
+   * and retired without withdrawing their launch permissions.
+   */
+  inUse?: ReadonlySet<string>;
 }
 
-export type HoldReason = 'pointer' | 'retention' | 'descendant' | 'in-flight' | 'grace';
+export type HoldReason = 'pointer' | 'retention' | 'descendant' | 'in-use' | 'in-flight' | 'grace';
 
 export interface RetentionPlan {
   /** Promoted builds out of every pointer and retention window: remove their grants, deprecate their AMIs. */
   retire: string[];
+  /** Those of `retire` still in use: deprecated, but their launch permissions stay until nobody uses them. */
+  keepShared: string[];
   /** Builds whose wait is over: deregister, delete snapshots, delete the Image Builder image. */
   delete: { version: string; reason: string }[];
   /** Why each build still alive and not deleted now stays (first reason that applies). */
@@ -78,7 +85,8 @@ export function planRetention(input: RetentionInput): RetentionPlan {
   const { now, policy } = input;
   const pointed = new Set(Object.values(input.pointers));
   const retained = withinRetention(input.builds, policy.keep);
-  const plan: RetentionPlan = { retire: [], delete: [], held: {} };
+  const plan: RetentionPlan = { retire: [], keepShared: [], delete: [], held: {} };
+  const used = input.inUse ?? new Set<string>();
   for (const b of [...input.builds].sort((x, y) => compareBuildVersions(x.version, y.version))) {
     if (b.deletedAt) continue;
     const hold: HoldReason | undefined = pointed.has(b.version)
@@ -92,9 +100,17 @@ export function planRetention(input: RetentionInput): RetentionPlan {
     }
     const promoted = b.promotions.length > 0;
     // Retiring (unshare, deprecate) is safe whatever children exist: their AMIs are their own.
-    if (promoted && !b.revokedAt && !b.retiredAt) plan.retire.push(b.version);
+    if (promoted && !b.revokedAt && !b.retiredAt) {
+      plan.retire.push(b.version);
+      if (used.has(b.version)) plan.keepShared.push(b.version);
+    }
     if (input.heldByDescendants.has(b.version)) {
       plan.held[b.version] = 'descendant';
+      continue;
+    }
+    // Deregistering an AMI a fleet still runs would break its Auto Scaling groups: it waits until nobody does.
+    if (used.has(b.version)) {
+      plan.held[b.version] = 'in-use';
       continue;
     }
     // The clock towards deletion starts when the build left its last hold: revoked, retired, or settled unpromoted.

@@ -99,6 +99,10 @@ const TEXT: { [E in NotificationEvent]: (s: Subject, d: Detail<E>) => Text } = {
     title: `Revoke ${s.image} ${s.version} from ${list(d.channels)}?`,
     summary: `${s.image} ${s.version}, promoted to ${list(d.channels)}, now breaks policy: ${d.reason}. A revocation was requested.`,
   }),
+  'fleet-finding': (s, d) => ({
+    title: `${s.image} ${s.version}: ${d.findingSeverity.toLowerCase()} finding on an instance of account ${d.account}`,
+    summary: `Inspector found ${d.vulnerabilityId ?? 'a finding'}${d.packages.length ? ` (${list(d.packages)})` : ''} on ${d.resource} in ${d.region}, account ${d.account}, launched from ${s.image} ${s.version}: ${d.reason}. It is the instance owner's to fix; ${s.image} ${s.version} stays where it is promoted.`,
+  }),
   retired: (s, d) => ({
     title: `${s.image} ${s.version}: retired${d.channels?.length ? ` from ${list(d.channels)}` : ''}`,
     summary: `${s.image} ${s.version} was retired: ${d.reason}.`,
@@ -158,6 +162,7 @@ const SEVERITY: Record<NotificationEvent, Severity> = {
   promoted: 'info',
   'pipeline-disabled': 'critical',
   'revocation-requested': 'critical',
+  'fleet-finding': 'warning',
   retired: 'info',
   revoked: 'critical',
   'revocation-scheduled': 'warning',

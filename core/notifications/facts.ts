@@ -89,6 +89,15 @@ export function factsOf(n: Notification): Fact[] {
         ['Failed builds', String(n.detail.consecutiveFailures)],
         ['Pipeline', n.detail.pipelineArn],
       ];
+    case 'fleet-finding':
+      return [
+        ['Account', n.detail.account],
+        ['Instance', `${n.detail.resource} (${n.detail.region})`],
+        ['Severity', n.detail.findingSeverity],
+        ...(n.detail.vulnerabilityId ? [['Vulnerability', n.detail.vulnerabilityId] as const] : []),
+        ['Packages', joined(n.detail.packages)],
+        ['Why not the image', n.detail.reason],
+      ];
     case 'revocation-requested':
       return [
         ['Channels', joined(n.detail.channels)],

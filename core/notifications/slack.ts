@@ -38,6 +38,7 @@ const MARK: Record<NotificationEvent, string> = {
   promoted: ':rocket:',
   'pipeline-disabled': ':rotating_light:',
   'revocation-requested': ':warning:',
+  'fleet-finding': ':mag:',
   retired: ':file_cabinet:',
   revoked: ':rotating_light:',
   'revocation-scheduled': ':alarm_clock:',
@@ -101,7 +102,36 @@ function approvalButtons(n: Extract<Notification, { event: 'approval-requested' 
   };
 }
 
-function monthlyBlock(n: Extract<Notification, { event: 'monthly-summary' }>): SectionBlock {
+/** Slack's limits on a section's text and a message's blocks (https://api.slack.com/reference/block-kit/blocks). */
+const SECTION_TEXT_MAX = 3000;
+const MESSAGE_BLOCKS_MAX = 50;
+
+/**
+ * Lines packed into as few sections as Slack allows (each at most SECTION_TEXT_MAX characters), at most `maxBlocks`
+ * of them; what does not fit ends the last one as "…and N more" rather than the whole message being refused.
+ */
+export function sectionsOf(lines: readonly string[], maxBlocks: number): SectionBlock[] {
+  const texts: string[][] = [[]];
+  let size = 0;
+  let shown = 0;
+  for (const raw of lines) {
+    const line = raw.length > SECTION_TEXT_MAX - 40 ? `${raw.slice(0, SECTION_TEXT_MAX - 41)}…` : raw;
+    if (size + line.length + 1 > SECTION_TEXT_MAX - 40) {
+      if (texts.length >= maxBlocks) break;
+      texts.push([]);
+      size = 0;
+    }
+    texts.at(-1)?.push(line);
+    size += line.length + 1;
+    shown++;
+  }
+  if (shown < lines.length) texts.at(-1)?.push(`…and ${lines.length - shown} more`);
+  return texts
+    .filter((t) => t.length > 0)
+    .map((t) => ({ type: 'section', text: { type: 'mrkdwn', text: t.join('\n') } }));
+}
+
+function monthlyBlocks(n: Extract<Notification, { event: 'monthly-summary' }>, maxBlocks: number): SectionBlock[] {
   const rows = n.detail.images.map(
     (i) =>
       `• *${i.image}*: ${i.built} built, ${i.failed} failed, ${i.promoted} promoted, ${i.rejected} rejected; patch day → prod ${
@@ -119,7 +149,7 @@ function monthlyBlock(n: Extract<Notification, { event: 'monthly-summary' }>): S
     ...(soaking.length ? ['*Still soaking*', ...soaking] : []),
     ...(building.length ? ['*Still building*', ...building] : []),
   ];
-  return { type: 'section', text: { type: 'mrkdwn', text: text.join('\n') } };
+  return sectionsOf(text, maxBlocks);
 }
 
 /** The block id of a message's first block: the announcement it carries (`announcement:<id>`). */
@@ -138,12 +168,16 @@ export function renderSlack(n: Notification): SlackMessage {
       // Names the announcement the message carries (block ids are ours to choose, unique within a message, at most
       // 255 characters: https://api.slack.com/reference/block-kit/blocks#section).
       block_id: announcementBlockId(n.id),
-      text: { type: 'mrkdwn', text: `${MARK[n.event]} *${escapeMrkdwn(n.title)}*\n${escapeMrkdwn(n.summary)}` },
+      text: {
+        type: 'mrkdwn',
+        text: `${MARK[n.event]} *${escapeMrkdwn(n.title)}*\n${escapeMrkdwn(n.summary)}`.slice(0, SECTION_TEXT_MAX),
+      },
     },
   ];
   const fields = fieldsOf(n);
   if (fields.length > 0) blocks.push({ type: 'section', fields });
-  if (n.event === 'monthly-summary') blocks.push(monthlyBlock(n));
+  // The links block and the buttons come after: what is left of Slack's 50 blocks goes to the summary's lines.
+  if (n.event === 'monthly-summary') blocks.push(...monthlyBlocks(n, MESSAGE_BLOCKS_MAX - blocks.length - 2));
   if (n.event === 'approval-requested') blocks.push(approvalButtons(n));
   const links = linksBlock(n);
   if (links) blocks.push(links);

@@ -36,6 +36,7 @@ export function planPromotion(catalog: Catalog, image: string): PromotionPlan {
       deleteAfterSeconds: parseDuration(spec.retention.deleteAfter),
       unpromotedGraceSeconds: parseDuration(spec.retention.unpromotedGrace),
       ...(spec.retention.deprecateAfter ? { deprecateAfterSeconds: parseDuration(spec.retention.deprecateAfter) } : {}),
+      ...(spec.retention.holdInUseFor ? { holdInUseForSeconds: parseDuration(spec.retention.holdInUseFor) } : {}),
     },
     parent: typeof spec.parent === 'object' ? { ...spec.parent } : undefined,
     ...(spec.revocation.descendants === 'revoke' ? { revokeDescendants: true } : {}),

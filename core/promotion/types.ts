@@ -32,6 +32,8 @@ export interface PromotionPlan {
         unpromotedGraceSeconds: number;
         /** `retention.deprecateAfter`: every AMI of a build is deprecated this long after the build was created. */
         deprecateAfterSeconds?: number | undefined;
+        /** `retention.holdInUseFor`: how long a deletion waits for a version's users before an operator is asked. */
+        holdInUseForSeconds?: number | undefined;
       }
     | undefined;
   parent?: { image: string; channel: string } | undefined;

@@ -105,3 +105,15 @@ export function needsLedgerLookup(build: ListedBuild, since: Date): boolean {
   const created = Date.parse(build.createdAt);
   return !Number.isNaN(created) && created >= since.getTime() && isActionable(build.status);
 }
+
+/** Hours between two reconciler runs (its schedule, stacks/promotion/reconcile.ts, is built from this). */
+export const RECONCILE_PERIOD_HOURS = 6;
+
+/**
+ * Whether this run is the day's full pass, which lists every pipeline's builds as the backstop for a build the
+ * ledger never recorded (the other runs ask Image Builder only about builds the ledger holds open): the run whose
+ * time falls in the UTC day's first period. Runs are `periodHours` apart, so exactly one a day does.
+ */
+export function isFullPass(now: Date, periodHours: number = RECONCILE_PERIOD_HOURS): boolean {
+  return now.getUTCHours() < periodHours;
+}

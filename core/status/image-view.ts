@@ -12,8 +12,13 @@ const DAY_MS = 86_400_000;
 
 export interface ChannelView {
   channel: string;
-  /** The build the channel's pointer names, with its AMIs per region; absent before the first promotion. */
-  pointer?: { version: string; at: string; amis: Record<string, string> };
+  /**
+   * The build the channel's pointer names, with its AMIs per region (a container image: its digest per region);
+   * absent before the first promotion.
+   */
+  pointer?: { version: string; at: string; amis: Record<string, string>; digests?: Record<string, string> };
+  /** The pointer was withdrawn or moved back because the version it named was revoked. */
+  revoked?: { version: string; at: string; reason: string };
   /** An approval request nobody answered yet (and not expired). */
   waiting?: { version: string; since: string; approvers: string[]; expiresAt: string; fractionOfTimeout: number };
   /** AVAILABLE builds newer than the pointer that no channel up to this one refused: how far the channel lags. */
@@ -58,6 +63,26 @@ function amisByRegion(value: unknown): Record<string, string> {
 }
 
 /**
+ * A container pointer's image digest per region: the channel item holds no AMIs, the pointer move it came from
+ * (`POINTER#<channel>#<versionKey>`) holds each region's `repository@sha256:…` value.
+ */
+function digestsOf(
+  items: readonly LedgerItem[],
+  channel: string,
+  versionKey: string,
+): { digests?: Record<string, string> } {
+  const move = items.find((i) => sk(i) === `POINTER#${channel}#${versionKey}`);
+  const digests: Record<string, string> = {};
+  for (const r of Array.isArray(move?.regions) ? (move.regions as { region?: unknown; value?: unknown }[]) : []) {
+    const at = typeof r.value === 'string' ? r.value.indexOf('@sha256:') : -1;
+    if (typeof r.region === 'string' && typeof r.value === 'string' && at >= 0) {
+      digests[r.region] = r.value.slice(at + 1);
+    }
+  }
+  return Object.keys(digests).length > 0 ? { digests } : {};
+}
+
+/**
  * Reads one image's partition into its current state.
  * @param channels the image's channels in promotion order (the catalog's)
  */
@@ -72,19 +97,32 @@ export function imageView(
   const approvals = items.filter((i) => sk(i).startsWith('APPROVAL#'));
   const outcomeOf = (version: string, channel: string) =>
     outcomes.find((o) => str(o, 'version') === version && str(o, 'channel') === channel);
+  const revocations = new Map(
+    items
+      .filter((i) => sk(i).startsWith('REVOCATION#') && str(i, 'state') !== 'cancelled')
+      .map((i) => [str(i, 'version'), i] as const),
+  );
+  // A revoked build is withdrawn everywhere: no channel lags behind it, nothing of it waits or is in flight.
   const available = builds
     .filter((b) => (b.statusesSeen instanceof Set ? b.statusesSeen.has('AVAILABLE') : str(b, 'status') === 'AVAILABLE'))
     .map((b) => str(b, 'buildVersion'))
+    .filter((v) => !revocations.has(v))
     .sort(compareBuildVersions);
 
   const views: ChannelView[] = channels.map((channel, index) => {
     const pointerItem = items.find((i) => sk(i) === `CHANNEL#${channel}`);
     const pointer = pointerItem
-      ? { version: str(pointerItem, 'version'), at: str(pointerItem, 'at'), amis: amisByRegion(pointerItem.amis) }
+      ? {
+          version: str(pointerItem, 'version'),
+          at: str(pointerItem, 'at'),
+          amis: amisByRegion(pointerItem.amis),
+          ...digestsOf(items, channel, str(pointerItem, 'versionKey')),
+        }
       : undefined;
     const open = approvals.find(
       (a) =>
         str(a, 'channel') === channel &&
+        !revocations.has(str(a, 'version')) &&
         a.decision === undefined &&
         !outcomeOf(str(a, 'version'), channel) &&
         Date.parse(str(a, 'expiresAt')) > now.getTime(),
@@ -100,6 +138,18 @@ export function imageView(
     const since = pointer?.at ?? builds.map((b) => str(b, 'requestedAt')).sort()[0];
     const view: ChannelView = { channel, lagBuilds };
     if (pointer) view.pointer = pointer;
+    const withdrawn = items
+      .filter((i) => sk(i).startsWith(`ROLLBACK#${channel}#`) && revocations.has(str(i, 'from')))
+      .sort((a, b) => Date.parse(str(a, 'at')) - Date.parse(str(b, 'at')))
+      .at(-1);
+    if (withdrawn && (!pointer || pointer.version !== str(withdrawn, 'from'))) {
+      const revocation = revocations.get(str(withdrawn, 'from'));
+      view.revoked = {
+        version: str(withdrawn, 'from'),
+        at: str(withdrawn, 'at'),
+        reason: revocation ? str(revocation, 'reason') : '',
+      };
+    }
     if (since) view.ageDays = Math.max(0, (now.getTime() - Date.parse(since)) / DAY_MS);
     if (open) {
       const requested = Date.parse(str(open, 'requestedAt'));
@@ -119,6 +169,7 @@ export function imageView(
   for (const b of builds) {
     const version = str(b, 'buildVersion');
     const status = str(b, 'status');
+    if (revocations.has(version)) continue;
     if (!TERMINAL_BUILD.has(status)) {
       inFlight.push({ version, state: 'building', status, since: str(b, 'requestedAt') });
     } else if (status === 'AVAILABLE') {

@@ -41,3 +41,42 @@ export function imagePromotedContradiction(
   }
   return undefined;
 }
+
+/** What the ledger holds that makes an "Image Revoked" one to act on. */
+export interface RecordedRevocations {
+  /** The image partition's `REVOCATION#<version>` item (a revocation requested or carried out). */
+  revocation?: { reason: string; by?: string | undefined } | undefined;
+  /** The image partition's `REVOKE-AT#<version>` item (a revocation asked for a later time). */
+  scheduled?: { reason: string; by: string; dueAt: string; cancelledAt?: string | undefined } | undefined;
+}
+
+/** The revocation to carry out (what the ledger says: reason and who), or why the fact is refused. */
+export type RevocationDecision = { act: true; reason: string; by: string } | { act: false; contradiction: string };
+
+/**
+ * Whether an "Image Revoked" for `fact.image` `fact.version` is one the ledger records, whoever put or invoked it:
+ * a `REVOCATION#` item (the revoking function wrote it before it put the fact), or a scheduled revocation (`revoke
+ * --at`) not cancelled whose due time is the fact's `revokedAt` and has come (Scheduler never fires a one-time
+ * schedule early). The revocation is carried out with the reason and the requester the ledger records, never the
+ * payload's.
+ */
+export function imageRevokedDecision(
+  fact: { image: string; version: string; revokedAt: string },
+  recorded: RecordedRevocations,
+  now: Date,
+): RevocationDecision {
+  const what = `"Image Revoked" ${fact.image} ${fact.version}`;
+  if (recorded.revocation) {
+    return { act: true, reason: recorded.revocation.reason, by: recorded.revocation.by ?? 'goldsmith' };
+  }
+  const s = recorded.scheduled;
+  if (!s) return { act: false, contradiction: `${what}: the ledger records no revocation of that version` };
+  if (s.cancelledAt) return { act: false, contradiction: `${what}: its scheduled revocation was cancelled` };
+  if (s.dueAt !== fact.revokedAt) {
+    return { act: false, contradiction: `${what}: the ledger schedules it for ${s.dueAt}, not ${fact.revokedAt}` };
+  }
+  if (now.getTime() < Date.parse(s.dueAt)) {
+    return { act: false, contradiction: `${what}: its scheduled revocation is not due until ${s.dueAt}` };
+  }
+  return { act: true, reason: s.reason, by: s.by };
+}

@@ -2,6 +2,7 @@ import { type ChannelPointer, getChannelPointer } from '../../aws/channel-pointe
 import { parseImageUri, readRepositoryPolicy, writeRepositoryPolicy } from '../../aws/ecr.js';
 import { deleteChannelParameter } from '../../aws/image-lifecycle.js';
 import { recordRollback, rollBackChannelPointer, withdrawChannelPointer } from '../../aws/lifecycle-ledger.js';
+import { forgetPointerShareResource } from '../../aws/pointer-shares-held.js';
 import { describeBuild } from '../../aws/promotion-images.js';
 import { unsharePointer } from '../../aws/ram.js';
 import { amisOf } from '../../core/lifecycle/history.js';
@@ -104,6 +105,8 @@ export async function withdrawPointer(input: {
   for (const region of regions) {
     if (factory) {
       const resourceArn = `arn:${factory.partition}:ssm:${region}:${factory.account}:parameter${parameter}`;
+      // Forgotten first: a crash in between leaves the ledger saying less than RAM holds, never more.
+      await forgetPointerShareResource(region, pointerShareName(channel), resourceArn);
       await unsharePointer({ region, name: pointerShareName(channel), resourceArn });
     }
     await deleteChannelParameter(region, parameter);

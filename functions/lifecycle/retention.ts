@@ -4,6 +4,7 @@ import { listBuilds, markDeleted, markDeleting } from '../../aws/lifecycle-ledge
 import { announce } from '../../aws/notifications.js';
 import { markRetired } from '../../aws/promotion-findings.js';
 import { describeBuild } from '../../aws/promotion-images.js';
+import { listUsage, recordHold, type UsageItem } from '../../aws/usage-ledger.js';
 import { formatDuration } from '../../core/duration.js';
 import { amisOf } from '../../core/lifecycle/history.js';
 import { planRetention, type RetentionPolicy } from '../../core/lifecycle/retention.js';
@@ -11,9 +12,13 @@ import { announcement } from '../../core/notifications/announce.js';
 import type { PromotionPlan, RegionAmi } from '../../core/promotion/types.js';
 import { withdrawLaunchGrants } from '../sharing/launch-grants.js';
 import { type ImageState, pointerVersions, readImageState } from './ledger-view.js';
+import { refreshUsage, versionsInUse } from './usage.js';
 
 /** Retention when the plan carries none (executions started before `retention` was added to the plan). */
 export const DEFAULT_RETENTION = { deleteAfterSeconds: 30 * 86_400, unpromotedGraceSeconds: 7 * 86_400 } as const;
+
+/** How long a deletion waits for a version's users to move off it before an operator is asked (`holdInUseFor`). */
+export const DEFAULT_HOLD_IN_USE_SECONDS = 30 * 86_400;
 
 export function policyOf(plan: Pick<PromotionPlan, 'retentionKeep' | 'retention'>): RetentionPolicy {
   return { keep: plan.retentionKeep, ...(plan.retention ?? DEFAULT_RETENTION) };
@@ -26,6 +31,8 @@ export interface RetentionResult {
   deleted: string[];
   amisDeprecated: number;
   amisDeregistered: number;
+  /** Versions whose deletion waits because a member account still uses them. */
+  heldInUse?: string[];
 }
 
 /** The versions of `image` that live builds of its children were built on (lineage holds). */
@@ -59,18 +66,28 @@ type RetentionPlanInput = {
   now: Date;
 };
 
-/** Reads the image's state and decides (core `planRetention`); lineage holds only when `children` are given. */
-async function decide(input: RetentionPlanInput, children: readonly string[] | undefined) {
+/**
+ * Decides (core `planRetention`) on the image's state and usage; lineage holds only when `children` are given. The
+ * daily sweep reads and asks for usage reports first (`refreshUsage`); the promotion's Retire step reads the
+ * ledger's last observations only, and makes no EC2 usage call.
+ */
+async function decide(
+  input: RetentionPlanInput,
+  children: readonly string[] | undefined,
+  state: ImageState,
+  usage: readonly UsageItem[],
+) {
   const policy = policyOf(input.plan);
-  const state = await readImageState(input.plan);
+  const used = versionsInUse(usage);
   const decided = planRetention({
     now: input.now.toISOString(),
     policy,
     builds: state.histories,
     pointers: pointerVersions(state),
     heldByDescendants: children ? await heldByChildren(input.plan.image, children) : new Set(),
+    inUse: new Set(used.keys()),
   });
-  return { policy, state, decided };
+  return { policy, decided, used };
 }
 
 /**
@@ -82,13 +99,16 @@ async function retireVersions(
   state: ImageState,
   versions: readonly string[],
   policy: RetentionPolicy,
+  keepShared: readonly string[] = [],
 ): Promise<Pick<RetentionResult, 'retired' | 'amisDeprecated'>> {
   const retired: string[] = [];
   let amisDeprecated = 0;
   const at = input.now.toISOString();
   for (const version of versions) {
     const amis = await amisFor(state, version);
-    await withdrawLaunchGrants(amis);
+    // A version a fleet still runs keeps its launch permissions (its Auto Scaling groups can still scale out, and
+    // usage reports still see its accounts); they are withdrawn when it is deleted.
+    if (!keepShared.includes(version)) await withdrawLaunchGrants(amis);
     amisDeprecated += await deprecateAmis(amis, input.now);
     if (await markRetired(input.plan.image, version, at)) retired.push(version);
   }
@@ -104,8 +124,9 @@ async function retireVersions(
  * once — launch permissions removed and AMIs deprecated in every region, build marked retired, announced. Deleting them is the daily sweep's work (`applyRetention`).
  */
 export async function retireOutOfRetention(input: RetentionPlanInput): Promise<RetentionResult> {
-  const { policy, state, decided } = await decide(input, undefined);
-  const done = await retireVersions(input, state, decided.retire, policy);
+  const state = await readImageState(input.plan);
+  const { policy, decided } = await decide(input, undefined, state, await listUsage(input.plan.image));
+  const done = await retireVersions(input, state, decided.retire, policy, decided.keepShared);
   return { image: input.plan.image, ...done, deleted: [], amisDeregistered: 0 };
 }
 
@@ -118,15 +139,32 @@ export async function retireOutOfRetention(input: RetentionPlanInput): Promise<R
 export async function applyRetention(
   input: RetentionPlanInput & { children: readonly string[] },
 ): Promise<RetentionResult> {
-  const { policy, state, decided } = await decide(input, input.children);
-  const done = await retireVersions(input, state, decided.retire, policy);
+  const state = await readImageState(input.plan);
+  const usage = await refreshUsage(input.plan.image, state.histories, (v) => amisFor(state, v), input.now);
+  const { policy, decided, used } = await decide(input, input.children, state, usage);
+  const done = await retireVersions(input, state, decided.retire, policy, decided.keepShared);
   const result: RetentionResult = { image: input.plan.image, ...done, deleted: [], amisDeregistered: 0 };
   const at = input.now.toISOString();
+  const holdFor = input.plan.retention?.holdInUseForSeconds ?? DEFAULT_HOLD_IN_USE_SECONDS;
+  for (const [version, reason] of Object.entries(decided.held)) {
+    const users = used.get(version);
+    if (reason !== 'in-use' || !users || state.builds.find((b) => b.version === version)?.deletedAt) continue;
+    await recordHold(
+      input.plan.image,
+      version,
+      at,
+      new Date(input.now.getTime() + holdFor * 1000).toISOString(),
+      users,
+    );
+    result.heldInUse = [...(result.heldInUse ?? []), version];
+  }
   for (const { version, reason } of decided.delete) {
     const build = state.builds.find((b) => b.version === version);
     if (!build) continue;
     const amis = await amisFor(state, version);
     await markDeleting(input.plan.image, version, amis);
+    // Retired while in use, its permissions were kept; nobody uses it now, so nobody may launch it any more.
+    await withdrawLaunchGrants(amis);
     result.amisDeregistered += await deregisterAmis(amis);
     if (build.buildVersionArn) await deleteBuildImage(build.buildVersionArn);
     if (await markDeleted(input.plan.image, version, at, reason)) result.deleted.push(version);

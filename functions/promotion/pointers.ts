@@ -1,6 +1,11 @@
 import { digestUri, moveTag, parseImageUri } from '../../aws/ecr.js';
 import { organizationRef } from '../../aws/organization-ref.js';
 import type { PointerRegionRecord } from '../../aws/pointer-history.js';
+import {
+  type HeldPointerShare,
+  readHeldPointerShares,
+  recordPointerShareInForce,
+} from '../../aws/pointer-shares-held.js';
 import { type PointerDataType, writeChannelPointer } from '../../aws/pointers.js';
 import { ensurePointerShared } from '../../aws/ram.js';
 import { channelParameterName, pointerShareName } from '../../core/names.js';
@@ -36,6 +41,28 @@ export function factoryOf(buildVersionArn: string): { partition: string; account
   return { partition, account };
 }
 
+/** The parameter in the channel's share in `region`: from the ledger when held and fresh, else through RAM. */
+async function sharePointer(
+  region: string,
+  name: string,
+  resourceArn: string,
+  principals: readonly string[],
+  held: ReadonlyMap<string, HeldPointerShare>,
+): Promise<{ resourceShareArn: string }> {
+  const inForce = held.get(region);
+  if (heldShareCovers(inForce, principals, resourceArn, Date.now())) return inForce;
+  const shared = await ensurePointerShared({ region, name, resourceArn, principals });
+  await recordPointerShareInForce({
+    region,
+    name,
+    resourceShareArn: shared.resourceShareArn,
+    principals,
+    resourceArn,
+    at: new Date().toISOString(),
+  });
+  return shared;
+}
+
 /** The channel tag moves to the build's digest first (retag by manifest), so the pointer and the tag agree. */
 async function targetFor(item: PointerRequest, region: string): Promise<PointerTarget> {
   const container = item.build.containers.find((c) => c.region === region);
@@ -51,9 +78,36 @@ async function targetFor(item: PointerRequest, region: string): Promise<PointerT
 }
 
 /**
+ * How long RAM's confirmation of a held share stands: a Publish after that asks RAM again (and repairs what changed
+ * outside Goldsmith) even when the ledger says everything it needs is in force. A day, like the other backstops.
+ */
+export const POINTER_SHARE_VERIFY_MS = 86_400_000;
+
+/** Whether the held share already reaches exactly `principals` with `resourceArn`, confirmed within the period. */
+export function heldShareCovers(
+  held: HeldPointerShare | undefined,
+  principals: readonly string[],
+  resourceArn: string,
+  now: number,
+): held is HeldPointerShare {
+  if (!held) return false;
+  const wanted = [...new Set(principals)].sort();
+  const age = now - Date.parse(held.verifiedAt);
+  return (
+    age >= 0 &&
+    age < POINTER_SHARE_VERIFY_MS &&
+    held.resources.includes(resourceArn) &&
+    held.principals.length === wanted.length &&
+    held.principals.every((p, i) => p === wanted[i])
+  );
+}
+
+/**
  * Moves a channel's consumer pointer in every distribution region, regions in parallel (as many as the image is
  * distributed to): writes `/goldsmith/<image>/<channel>` (advanced tier), then makes it readable by the channel's
- * principals through the channel's RAM share in that region, and waits for RAM to confirm. Publish runs after Share,
+ * principals through the channel's RAM share in that region, and waits for RAM to confirm. RAM is asked only when
+ * the ledger's held share (pointer-shares-held.ts) lacks the parameter, names other principals, or was last
+ * confirmed more than {@link POINTER_SHARE_VERIFY_MS} ago; what RAM then confirms is held. Publish runs after Share,
  * so a pointer never names an image its readers cannot yet launch or pull. The one way a pointer moves: Publish
  * forwards, a rollback or revocation backwards (functions/lifecycle/pointers.ts).
  */
@@ -63,6 +117,8 @@ export async function publishPointers(item: PointerRequest): Promise<PointerRegi
   const { partition, account } = factoryOf(item.buildVersionArn);
   const { principals } = pointerPrincipals(item.channel.targets, await organizationRef());
   const regions = [...new Set([...item.build.amis, ...item.build.containers].map((x) => x.region))];
+  const shareName = pointerShareName(channel);
+  const held = principals.length > 0 ? await readHeldPointerShares(regions, shareName) : new Map();
   return Promise.all(
     regions.map(async (region): Promise<PointerRegionRecord> => {
       const target = await targetFor(item, region);
@@ -75,14 +131,7 @@ export async function publishPointers(item: PointerRequest): Promise<PointerRegi
       );
       const parameterArn = `arn:${partition}:ssm:${region}:${account}:parameter${name}`;
       const shared =
-        principals.length > 0
-          ? await ensurePointerShared({
-              region,
-              name: pointerShareName(channel),
-              resourceArn: parameterArn,
-              principals,
-            })
-          : undefined;
+        principals.length > 0 ? await sharePointer(region, shareName, parameterArn, principals, held) : undefined;
       return {
         region,
         value: target.value,

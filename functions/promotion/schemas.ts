@@ -33,6 +33,7 @@ export const retentionSchema = z.object({
   deleteAfterSeconds: z.number().int().min(0),
   unpromotedGraceSeconds: z.number().int().min(0),
   deprecateAfterSeconds: z.number().int().positive().optional(),
+  holdInUseForSeconds: z.number().int().positive().optional(),
 });
 
 export const planSchema = z.object({

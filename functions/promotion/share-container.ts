@@ -26,7 +26,7 @@ export interface ContainerShareResult {
  * channel's pull statements (OUs by organization path, named accounts by account id, exclusions as conditions);
  * other channels' and anyone else's statements are kept, and a policy already right is not rewritten. ECR grants
  * pull per repository, not per image: every image in the repository is pullable by the union of the channels it
- * serves (the README says so); which image a channel means is its tag and pointer, moved by Publish.
+ * serves (docs/consumers.md says so); which image a channel means is its tag and pointer, moved by Publish.
  */
 export async function shareContainer(item: ChannelItem): Promise<ContainerShareResult> {
   const t = item.channel.targets;

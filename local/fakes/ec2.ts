@@ -17,6 +17,7 @@ import {
   permissionChanges,
   permits,
 } from './ec2-permissions.js';
+import { ImageUsageReports, type UsageContext } from './ec2-usage.js';
 
 const err = errorFactory(EC2ServiceException);
 const AMI_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
@@ -59,16 +60,22 @@ export class Ec2Fake implements FakeService {
   readonly images = new Map<string, AmiRecord>();
   readonly snapshots = new Map<string, SnapshotRecord>();
   /** Deregistered AMIs (EC2 forgets them; the audit and the report remember them). */
-  readonly deregistered = new Map<string, { region: string; at: string; snapshotIds: string[] }>();
+  readonly deregistered = new Map<string, { region: string; at: string; snapshotIds: string[]; inUse?: boolean }>();
   /** Snapshots deleted, by DeleteSnapshot or by DeregisterImage's DeleteAssociatedSnapshots. */
   snapshotsDeleted = 0;
   private readonly ids = new IdMaker();
   private readonly copies = new Map<string, string>();
+  /** Who uses the AMIs (member accounts' fleets, set by the simulator) and the usage reports that count them. */
+  readonly usage: UsageContext;
+  private readonly usageReports: ImageUsageReports;
 
   constructor(
     private readonly accountId: string,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.usage = { accountId, now, image: (id) => this.images.get(id), fleet: undefined, org: undefined };
+    this.usageReports = new ImageUsageReports(this.usage);
+  }
 
   /** Creates an available AMI backed by one KMS-encrypted snapshot (what Image Builder's distribution leaves). */
   registerImage(region: string, opts: RegisterImageOptions): AmiRecord {
@@ -105,8 +112,14 @@ export class Ec2Fake implements FakeService {
     return permits(ami.ownerId, ami.launchPermissions.values(), accountId, org);
   }
 
+  /** Completes the image usage reports that are due (before anything they count changes). */
+  completeUsageReports(): void {
+    this.usageReports.completeDue();
+  }
+
   handle(call: FakeCall): unknown {
     const { input, region } = call;
+    this.usageReports.completeDue();
     switch (call.action) {
       case 'DescribeImages':
         return describeImages(input, {
@@ -123,6 +136,7 @@ export class Ec2Fake implements FakeService {
         if (attribute === 'launchPermission')
           return { ImageId: ami.imageId, LaunchPermissions: [...ami.launchPermissions.values()] };
         if (attribute === 'description') return { ImageId: ami.imageId, Description: { Value: ami.description } };
+        if (attribute === 'lastLaunchedTime') return { ImageId: ami.imageId, LastLaunchedTime: this.lastLaunched(ami) };
         throw err('InvalidParameterValue', `Value (${attribute}) for parameter attribute is invalid.`);
       }
       case 'ModifyImageAttribute': {
@@ -178,6 +192,8 @@ export class Ec2Fake implements FakeService {
           region,
           at: new Date(this.now()).toISOString(),
           snapshotIds: [...ami.snapshotIds],
+          // Whether a member account's instance or launch template still used it (the fleet audit's question).
+          ...(this.usage.fleet?.inUse(region, ami.imageId) ? { inUse: true } : {}),
         });
         if (input.DeleteAssociatedSnapshots === true) {
           for (const s of ami.snapshotIds) {
@@ -198,9 +214,23 @@ export class Ec2Fake implements FakeService {
       }
       case 'CopyImage':
         return this.copyImage(input, region);
+      case 'CreateImageUsageReport':
+      case 'DescribeImageUsageReports':
+      case 'DescribeImageUsageReportEntries':
+      case 'DeleteImageUsageReport':
+        return this.usageReports.handle(call.action, input, region);
       default:
         throw new NotImplementedByFakeError('ec2', call.action);
     }
+  }
+
+  /**
+   * An AMI's last launch as EC2 reports it: a launch shows after a 24-hour delay
+   * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Image.html, lastLaunchedTime).
+   */
+  private lastLaunched(ami: AmiRecord): { Value?: string } {
+    const at = this.usage.fleet?.lastLaunched.get(ami.imageId);
+    return at !== undefined && at <= this.now() - 86_400_000 ? { Value: new Date(at).toISOString() } : {};
   }
 
   private ami(id: unknown, region: string): AmiRecord {

@@ -87,6 +87,26 @@ export interface OutputAmi {
   readonly accountId: string;
 }
 
+/** One package of an image as built (ListImagePackages' `ImagePackage`). */
+export interface ImagePackage {
+  readonly packageName: string;
+  readonly packageVersion: string;
+}
+
+/**
+ * What a local build installs, unless a scenario says otherwise: a few Amazon Linux 2023 packages, among them the
+ * openssl the scan's findings name (makeFindings), so a finding on it is one on the image as built.
+ */
+export const DEFAULT_PACKAGES: readonly ImagePackage[] = [
+  { packageName: 'amazon-ssm-agent', packageVersion: '3.3.1142.0-1.amzn2023' },
+  { packageName: 'bash', packageVersion: '5.2.15-1.amzn2023.0.2' },
+  { packageName: 'curl-minimal', packageVersion: '8.5.0-1.amzn2023.0.4' },
+  { packageName: 'glibc', packageVersion: '2.34-52.amzn2023.0.11' },
+  { packageName: 'openssl', packageVersion: '1:3.0.8-1.amzn2023.0.18' },
+  { packageName: 'openssl-libs', packageVersion: '1:3.0.8-1.amzn2023.0.18' },
+  { packageName: 'systemd', packageVersion: '252.23-2.amzn2023' },
+];
+
 export interface FindingCounts {
   readonly critical: number;
   readonly high: number;
@@ -104,6 +124,8 @@ export interface BuildRecord {
   amis: OutputAmi[];
   containers: { region: string; imageUris: string[] }[];
   findings: Record<string, unknown>[];
+  /** What Systems Manager Inventory listed on the build instance (ListImagePackages); empty until distributed. */
+  packages: ImagePackage[];
   scanStatus: 'PENDING' | 'SCANNING' | 'COLLECTING' | 'COMPLETED' | 'ABANDONED' | 'FAILED' | 'TIMED_OUT' | undefined;
   cancelNext: (() => void) | undefined;
   /** Set by DeleteImage: Image Builder no longer knows the image (its AMIs are EC2's business). */

@@ -13,7 +13,7 @@ import { type BuildRecord, imageView, type PipelineRecord, summaryView } from '.
 const err = errorFactory(ImagebuilderServiceException);
 const BUILD_ARN = /^arn:aws[^:]*:imagebuilder:[^:]+:(\d{12}|aws):image\/[a-z0-9-_]+\/\d+\.\d+\.\d+\/\d+$/;
 const PIPELINE_ARN = /^arn:aws[^:]*:imagebuilder:[^:]+:\d{12}:image-pipeline\/[a-z0-9-_]+$/;
-// ListImagePipelineImages and ListImageScanFindings: maxResults 1–25.
+// ListImagePipelineImages, ListImageScanFindings and ListImagePackages: maxResults 1–25.
 const PAGE = { max: 25, invalidToken: () => err(InvalidPaginationTokenException, 'The nextToken is not valid.') };
 
 export function findPipeline(pipelines: ReadonlyMap<string, PipelineRecord>, arn: unknown): PipelineRecord {
@@ -77,4 +77,15 @@ export function listFindings(builds: ReadonlyMap<string, BuildRecord>, input: Re
   );
   const page = paginate(all, input.maxResults, input.nextToken, PAGE);
   return { requestId: nextRequestId(), findings: page.items, nextToken: page.nextToken };
+}
+
+/**
+ * ListImagePackages (https://docs.aws.amazon.com/imagebuilder/latest/APIReference/API_ListImagePackages.html): the
+ * packages Systems Manager Inventory listed on the build instance, at most 25 a page; an ARN that is not an image
+ * build version ARN is InvalidParameterValueException, an unknown image ResourceNotFoundException.
+ */
+export function listPackages(builds: ReadonlyMap<string, BuildRecord>, input: Record<string, unknown>): unknown {
+  const b = findBuild(builds, input.imageBuildVersionArn);
+  const page = paginate(b.packages, input.maxResults, input.nextToken, PAGE);
+  return { requestId: nextRequestId(), imagePackageList: page.items, nextToken: page.nextToken };
 }

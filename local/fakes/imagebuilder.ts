@@ -16,7 +16,9 @@ import {
   type BuildRecord,
   type BuildStatus,
   DEFAULT_DURATIONS,
+  DEFAULT_PACKAGES,
   type FindingCounts,
+  type ImagePackage,
   makeFindings,
   type PipelineRecord,
   type PipelineSpec,
@@ -29,6 +31,7 @@ import {
   getImage,
   getImagePipeline,
   listFindings,
+  listPackages,
   listPipelineImages,
 } from './imagebuilder-queries.js';
 import type { SnsFake } from './sns-sts.js';
@@ -61,6 +64,7 @@ export class ImageBuilderFake implements FakeService {
   private readonly buildNumbers = new Map<string, number>();
   private readonly failures = new Map<string, { reason: string; remaining: number }>();
   private readonly pendingFindings = new Map<string, FindingCounts>();
+  private readonly packageSets = new Map<string, readonly ImagePackage[]>();
   private readonly durations: BuildDurations;
   private emitter: (event: AwsEvent) => unknown = () => undefined;
 
@@ -89,6 +93,11 @@ export class ImageBuilderFake implements FakeService {
     this.pendingFindings.set(image, counts);
   }
 
+  /** Scenario: what the builds of `image` from now on install (ListImagePackages); default DEFAULT_PACKAGES. */
+  setPackages(image: string, packages: readonly ImagePackage[]): void {
+    this.packageSets.set(image, packages);
+  }
+
   handle(call: FakeCall): unknown {
     const { input } = call;
     switch (call.action) {
@@ -102,6 +111,8 @@ export class ImageBuilderFake implements FakeService {
         return listPipelineImages(this.pipelines, this.builds, input, this.opts.accountId);
       case 'ListImageScanFindings':
         return listFindings(this.builds, input);
+      case 'ListImagePackages':
+        return listPackages(this.builds, input);
       case 'CancelImageCreation': {
         const b = findBuild(this.builds, input.imageBuildVersionArn);
         if (!['PENDING', 'BUILDING', 'TESTING'].includes(b.status)) {
@@ -154,6 +165,7 @@ export class ImageBuilderFake implements FakeService {
       amis: [],
       containers: [],
       findings: [],
+      packages: [],
       scanStatus: undefined,
       cancelNext: undefined,
     };
@@ -197,6 +209,8 @@ export class ImageBuilderFake implements FakeService {
   /** Distribution: one encrypted AMI per region in the EC2 fake (or container URIs), and the scan's findings. */
   private complete(b: BuildRecord): void {
     distribute(b, this.opts.ec2, this.opts.accountId, this.opts.clock.iso(), this.opts.ecr);
+    // Systems Manager Inventory of the build instance; the fake keeps one for AMI builds only (Goldsmith reads no other).
+    if (b.pipeline.type === 'AMI') b.packages = [...(this.packageSets.get(b.pipeline.image) ?? DEFAULT_PACKAGES)];
     if (b.pipeline.scanningEnabled) {
       const counts = this.pendingFindings.get(b.pipeline.image);
       this.pendingFindings.delete(b.pipeline.image);

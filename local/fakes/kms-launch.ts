@@ -26,7 +26,7 @@ export function autoScalingRoleArn(account: string): string {
   return `arn:aws:iam::${account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
 }
 
-/** A member account's role that launches instances; its IAM policy allows the key (README: using a channel). */
+/** A member account's role that launches instances; its IAM policy allows the key (docs/consumers.md). */
 export function memberRole(account: string, organizationId: string | undefined): KmsCaller {
   return {
     account,

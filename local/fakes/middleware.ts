@@ -15,7 +15,7 @@ export interface FakeStats {
   /** Attempts refused by a token bucket. */
   throttled: number;
   readonly faults: { injected: number; retried: number; failedCalls: number };
-  /** Every call that failed after the SDK's retries (CONTRACTS.md `faults.failed`). */
+  /** Every call that failed after the SDK's retries (docs/simulation.md, `faults.failed`). */
   readonly failed: FailedCall[];
   /** Every successful EC2 launch/copy permission call, with its virtual start and end (retries inside): the
    * sharing figures' waves. */

@@ -96,6 +96,30 @@ export class OrganizationTree {
     return above;
   }
 
+  /**
+   * The calls one full read of the tree takes (aws/organizations-targets.ts): DescribeOrganization, ListRoots, then
+   * per parent (the root and every OU) its OUs and its accounts, a page per `pageSize` entries (at least one page
+   * each), and with `withTags` one ListTagsForResource per account. The benchmark's minimum for Organizations.
+   */
+  fullReadCalls(pageSize: number, withTags: boolean): Record<string, number> {
+    const pages = (n: number) => Math.max(1, Math.ceil(n / pageSize));
+    const parents = [
+      this.rootId,
+      ...[...this.nodes.values()].filter((n) => n.type === 'ORGANIZATIONAL_UNIT').map((n) => n.id),
+    ];
+    const accounts = this.accountIds().length;
+    return {
+      'organizations:DescribeOrganization': 1,
+      'organizations:ListRoots': 1,
+      'organizations:ListOrganizationalUnitsForParent': parents.reduce(
+        (n, p) => n + pages(this.children(p, 'ORGANIZATIONAL_UNIT').length),
+        0,
+      ),
+      'organizations:ListAccountsForParent': parents.reduce((n, p) => n + pages(this.children(p, 'ACCOUNT').length), 0),
+      ...(withTags ? { 'organizations:ListTagsForResource': accounts } : {}),
+    };
+  }
+
   /** An account's state (ACTIVE unless the spec says otherwise); undefined for non-members. */
   accountState(accountId: string): string | undefined {
     const n = this.nodes.get(accountId);

@@ -26,7 +26,13 @@ export {
 const err = errorFactory(OrganizationsServiceException);
 const invalid = (msg: string): Error => err(InvalidInputException, msg);
 // Documented for every Organizations list API: MaxResults is 1–20.
-const PAGE = { max: 20, defaultSize: 20, invalidToken: () => invalid('The provided NextToken is not valid.') };
+/** Entries per page of every Organizations listing when MaxResults is not given (the most it allows). */
+export const ORGANIZATIONS_PAGE_SIZE = 20;
+const PAGE = {
+  max: 20,
+  defaultSize: ORGANIZATIONS_PAGE_SIZE,
+  invalidToken: () => invalid('The provided NextToken is not valid.'),
+};
 
 /** AWS Organizations: a fixed tree of root → OUs → accounts, read-only, paginated as documented. */
 export class OrganizationsFake extends OrganizationTree implements FakeService {

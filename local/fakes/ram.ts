@@ -18,10 +18,10 @@ export type { ResourceCheck } from './ram-principals.js';
 
 /**
  * AWS Resource Access Manager, per region: resource shares with principal and resource associations, client-token
- * idempotency, paginated reads, and the documented errors. Sharing with AWS Organizations is enabled (a README
- * prerequisite), so organization principals are associated at once, without invitations; an account outside the
- * organization on a share that refuses external principals fails its association. `readers` answers the audit's
- * question: which accounts can use a shared resource.
+ * idempotency, paginated reads, and the documented errors. Sharing with AWS Organizations is enabled (a deploy
+ * prerequisite, docs/deploy.md), so organization principals are associated at once, without invitations; an
+ * account outside the organization on a share that refuses external principals fails its association. `readers`
+ * answers the audit's question: which accounts can use a shared resource.
  */
 export class RamFake implements FakeService {
   private readonly shares = new Map<string, ResourceShare>();

@@ -47,7 +47,15 @@ export class SimulatedApprovers {
   /** Slack button presses the callback accepted, and those it refused. */
   slackApprovals = 0;
   slackRefused = 0;
-  readonly responses: { at: string; status: number; body: string; image?: string; channel?: string }[] = [];
+  readonly responses: {
+    at: string;
+    status: number;
+    body: string;
+    image?: string;
+    channel?: string;
+    /** Set when the scenario scripted this click to fail (a tampered link): said so wherever it is shown. */
+    scripted?: string;
+  }[] = [];
 
   constructor(
     private readonly cloud: LocalCloud,
@@ -240,6 +248,7 @@ export class SimulatedApprovers {
       body: textOf(response.body),
       image: request.image,
       channel: request.channel,
+      ...(tamper ? { scripted: 'the scenario tampers with this link' } : {}),
     });
     if (response.statusCode >= 400 && response.statusCode !== 409) this.rejectedCallbacks++;
     else request.decided = true;

@@ -10,7 +10,7 @@ export const OUTSIDER = '999999999999';
 
 export interface ConsumerAudit {
   problems: string[];
-  /** Triples examined per check (CONTRACTS.md `consistency.checks`). */
+  /** Triples examined per check (docs/simulation.md, `consistency.checks`). */
   checks: Record<string, number>;
 }
 

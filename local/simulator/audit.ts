@@ -6,7 +6,7 @@ import type { SimulationReport } from './report.js';
 import { buildFinder } from './targets.js';
 
 /**
- * The end-of-run audit of the fakes against the ledger (CONTRACTS.md `consistency`): every pointer names a promoted
+ * The end-of-run audit of the fakes against the ledger (docs/simulation.md, `consistency`): every pointer names a promoted
  * build; every AMI is launchable by exactly the accounts of the channels its build holds, in every region, and by
  * nobody else (audit-sharing.ts), and its key lets exactly them use it (audit-keys.ts); no change started two builds. `checks` counts what each check examined.
  */

@@ -7,7 +7,7 @@ import type { InstalledFakes } from '../fakes/install.js';
 import { attachFake, attachOutage } from '../fakes/middleware.js';
 import type { Outages } from '../fakes/outages.js';
 import { LOCAL_ACCOUNT } from './cloud-types.js';
-import { countDynamoUsage } from './dynamo-usage.js';
+import { countDynamoUsage, type DynamoUsage } from './dynamo-usage.js';
 
 /**
  * Points Goldsmith's SDK clients at the local cloud: the installed fakes, the simulator's own fakes (`extra`, by
@@ -21,10 +21,10 @@ export function configureLocalClients(options: {
   outages: Outages;
   clock: VirtualClock;
   random: () => number;
-}): { localDynamo: DynamoDBClientConfig; dynamoUsage: { writes: number; reads: number } } {
+}): { localDynamo: DynamoDBClientConfig; dynamoUsage: DynamoUsage } {
   const { installed, extra, dynamo, outages, clock, random } = options;
   const base = installed.clientSettings;
-  const dynamoUsage = { writes: 0, reads: 0 };
+  const dynamoUsage: DynamoUsage = { writes: 0, reads: 0, requests: {} };
   // dynalite answers in process (local/dynalite-in-process.ts), unsigned, like the fakes: for Goldsmith's DynamoDB
   // clients and for the simulator's own ledger observer alike.
   const localDynamo: DynamoDBClientConfig = {

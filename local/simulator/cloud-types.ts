@@ -29,8 +29,11 @@ export interface LocalCloud {
   resolver: TemplateResolver;
   secrets: SecretsManagerFake;
   outages: Outages;
-  /** DynamoDB request units asked of the ledger (one per item written or read: items are under 1 KB). */
-  dynamoUsage: { writes: number; reads: number };
+  /**
+   * DynamoDB request units asked of the ledger (one per item written or read: items are under 1 KB), and the
+   * requests per operation.
+   */
+  dynamoUsage: { writes: number; reads: number; requests: Record<string, number> };
   /**
    * The simulator's own reader of the ledger (the streamed timeline): not a Goldsmith call, so no faults, no model
    * checks and not counted in `dynamoUsage`.

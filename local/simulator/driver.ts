@@ -119,7 +119,7 @@ export interface ActionHandlers {
   approve(action: Extract<ScenarioAction, { kind: 'approve' | 'reject' }>, filter: ScenarioEvent['filter']): void;
   letExpire(filter: ScenarioEvent['filter']): void;
   /** Sends an operator request through the operator endpoint as `principal` (default: the first operator). */
-  operator(request: Record<string, unknown>, principal: string | undefined): Promise<unknown>;
+  operator(request: Record<string, unknown>, principal: string | undefined, id?: string): Promise<unknown>;
   /** Sends a lifecycle request (revoke, rollback) through the operator endpoint; a refusal becomes a note. */
   operatorNoted(request: Record<string, unknown>, principal: string | undefined): Promise<unknown>;
   cve(action: Extract<ScenarioAction, { kind: 'cve' }>): void;
@@ -177,7 +177,7 @@ export function runAction(
         undefined,
       );
     case 'operator':
-      return handlers.operator(action.request, action.as);
+      return handlers.operator(action.request, action.as, action.id);
     case 'ci-package-update':
       return handlers.put({ event: ciPackageUpdate(cloud, action), as: action.as, bus: 'goldsmith' });
     case 'rollback':

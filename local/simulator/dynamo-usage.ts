@@ -54,16 +54,23 @@ export async function createTables(wiring: Wiring): Promise<void> {
   }
 }
 
-/** Counts the request units every command sent through `sdkClient` uses into `usage`. */
-export function countDynamoUsage(
-  sdkClient: { middlewareStack: unknown },
-  usage: { writes: number; reads: number },
-): void {
+/** What Goldsmith's DynamoDB clients asked: request units, and requests per operation (a batch is one request). */
+export interface DynamoUsage {
+  writes: number;
+  reads: number;
+  requests: Record<string, number>;
+}
+
+/** Counts the request units and the requests every command sent through `sdkClient` uses into `usage`. */
+export function countDynamoUsage(sdkClient: { middlewareStack: unknown }, usage: DynamoUsage): void {
   (sdkClient.middlewareStack as UsageStack).add(
     (next, context) => (args) => {
-      const units = dynamoUnits(context.commandName ?? '', args.input as Record<string, unknown>);
+      const command = context.commandName ?? '';
+      const units = dynamoUnits(command, args.input as Record<string, unknown>);
       usage.writes += units.writes;
       usage.reads += units.reads;
+      const operation = `dynamodb:${command.replace(/Command$/, '')}`;
+      usage.requests[operation] = (usage.requests[operation] ?? 0) + 1;
       return next(args);
     },
     { step: 'initialize', name: 'goldsmithDynamoUsage' },

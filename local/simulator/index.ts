@@ -2,12 +2,14 @@ import type { Catalog } from '../../core/config/schema.js';
 import { resetModelChecks } from '../models/request-check.js';
 import { SimulatedApprovers } from './approvals.js';
 import { auditConsistency } from './audit.js';
+import { auditFleets } from './audit-fleets.js';
 import { auditImageView } from './audit-image-view.js';
 import { auditOutages } from './audit-outages.js';
 import { auditSlack } from './audit-slack.js';
 import { startLocalCloud } from './cloud.js';
 import { costOfRun } from './cost.js';
 import { runAction, scheduleTriggers } from './driver.js';
+import { type FleetEvent, SimulatedFleets } from './fleets.js';
 import { auditLifecycle, withdrawnBuilds } from './lifecycle-audit.js';
 import { reportCve } from './lifecycle-requests.js';
 import { LiveTimeline, type TimelineListener } from './live-timeline.js';
@@ -30,6 +32,8 @@ export interface SimulationResult {
   operator?: OperatorExchange[];
   /** What Slack received, in posting order (`simulate --slack`), when the catalog configures Slack. */
   slackMessages?: SlackMessageSeen[];
+  /** What the scenario's fleets did (every move of every member account), when it runs fleets. */
+  fleets?: { events: FleetEvent[] };
   /** The local cloud's state at the end, when asked for (`simulate --save`). */
   snapshot?: CloudSnapshot;
   run: {
@@ -47,6 +51,8 @@ export interface SimulationResult {
 
 const MONTH_MS = 30.436875 * 86_400_000;
 const FLUSH_MS = 200;
+/** How long an acting command's run goes on after the endpoint answered (virtual time). */
+const CONSEQUENCES_MS = 60_000;
 
 /**
  * Runs Goldsmith end to end on the local cloud in virtual time: the synthesized stacks' schedules, rules and state
@@ -61,6 +67,12 @@ export async function simulate(
     snapshot?: boolean;
     /** Told the timeline's entries as they become final during the run, then the rest at the end (see LiveTimeline). */
     onTimeline?: TimelineListener;
+    /**
+     * Runs on past `until` until every operator request sent has been answered, then one virtual minute more for
+     * what the answers set going: an acting command on a saved cloud journals its request at `until` and must save
+     * all of its work, not half.
+     */
+    answerOperatorRequests?: boolean;
   } = {},
 ): Promise<SimulationResult> {
   const wallStart = performance.now();
@@ -69,18 +81,35 @@ export async function simulate(
   const cloud = await startLocalCloud(catalog, scenario, root);
   try {
     const statusTimes = new Map<string, { status: string; at: string }>();
-    const statusLog: { at: string; image: string; version: string; status: string; reason?: string }[] = [];
+    const statusLog: {
+      at: string;
+      image: string;
+      version: string;
+      status: string;
+      reason?: string;
+      scripted?: string;
+    }[] = [];
+    // Failures the scenario asks for (`build-fails`): marked in the timeline as part of the scenario.
+    const scriptedFailures = new Set(
+      scenario.events.flatMap((e) =>
+        'kind' in e.action && e.action.kind === 'build-fails' ? [`${e.action.image}|${e.action.reason}`] : [],
+      ),
+    );
     cloud.installed.fakes.imagebuilder.onEvent((event) => {
       const arn = event.resources[0] ?? '';
       const state = (event.detail as { state?: { status?: string; reason?: string } }).state ?? {};
       if (state.status) {
         statusTimes.set(arn, { status: state.status, at: event.time });
+        const image = cloud.installed.fakes.imagebuilder.builds.get(arn)?.pipeline.image ?? arn;
         statusLog.push({
           at: event.time,
-          image: cloud.installed.fakes.imagebuilder.builds.get(arn)?.pipeline.image ?? arn,
+          image,
           version: arn.split('/').slice(-2).join('/'),
           status: state.status,
           ...(state.reason ? { reason: state.reason } : {}),
+          ...(state.status === 'FAILED' && scriptedFailures.has(`${image}|${state.reason}`)
+            ? { scripted: "the scenario's build-fails event" }
+            : {}),
         });
       }
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
@@ -94,8 +123,8 @@ export async function simulate(
       approve: (action: Parameters<SimulatedApprovers['decide']>[0], filter: ScenarioEvent['filter']) =>
         approvers.decide(action, filter),
       letExpire: (filter: ScenarioEvent['filter']) => approvers.letExpire(filter),
-      operator: (request: Record<string, unknown>, principal: string | undefined) =>
-        operatorEndpoint.send(request, principal ?? scenarioOperator(cloud, catalog)),
+      operator: (request: Record<string, unknown>, principal: string | undefined, id?: string) =>
+        operatorEndpoint.send(request, principal ?? scenarioOperator(cloud, catalog), id),
       operatorNoted: async (request: Record<string, unknown>, principal: string | undefined) => {
         const exchange = await operatorEndpoint.send(request, principal ?? scenarioOperator(cloud, catalog));
         if (!exchange.response.ok) {
@@ -115,6 +144,8 @@ export async function simulate(
     };
     const approvers = new SimulatedApprovers(cloud, scenario, (event) => runAction(cloud, event, handlers));
     const schedulesFired = scheduleTriggers(cloud, scenario);
+    const fleets = new SimulatedFleets(cloud, scenario);
+    fleets.start();
     for (const event of scenario.events) {
       if ('at' in event.timing) {
         const label = 'event' in event.action ? 'raw event' : event.action.kind;
@@ -157,6 +188,12 @@ export async function simulate(
       });
     });
     await cloud.clock.settle();
+    if (options.answerOperatorRequests) {
+      await cloud.clock.runUntilSettled(operatorEndpoint.answered());
+      // What the answer set going (the promotion's next step, a pointer's roll-back retried after a throttle)
+      // follows within seconds on AWS: the saved cloud stops once that has happened, as a person would look.
+      await cloud.clock.run(cloud.clock.now() + CONSEQUENCES_MS);
+    }
 
     const report = await buildReport(cloud, scenario, {
       invoker: cloud.invoker,
@@ -172,6 +209,7 @@ export async function simulate(
     const imageViews = await auditImageView(cloud.wiring.tables[0]?.name ?? '', ledgerItems);
     const checks = (report.consistency as { checks?: Record<string, number> }).checks ?? {};
     const audits = [outageAudit, slackAudit, lifecycle, imageViews];
+    if (scenario.fleets.length > 0) audits.push(auditFleets(cloud));
     report.consistency = {
       ...report.consistency,
       ok: report.consistency.ok && audits.every((a) => a.problems.length === 0),
@@ -189,6 +227,7 @@ export async function simulate(
       timeline,
       notes: notes.map((n) => `${n.at} ${n.text}`),
       operator: operatorEndpoint.exchanges,
+      ...(scenario.fleets.length > 0 ? { fleets: { events: fleets.events } } : {}),
       ...(options.snapshot ? { snapshot: await snapshotOf(cloud) } : {}),
       ...(cloud.slack ? { slackMessages: slackMessagesOf(cloud.slack) } : {}),
       run: {

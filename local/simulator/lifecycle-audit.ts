@@ -7,7 +7,7 @@ import type { LocalCloud } from './cloud.js';
 type Item = Record<string, unknown>;
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
-/** The report's `amis` figures (CONTRACTS.md), from the EC2 fake: what AWS would hold now. */
+/** The report's `amis` figures (docs/simulation.md), from the EC2 fake: what AWS would hold now. */
 export interface AmiFigures {
   alive: number;
   deprecated: number;
@@ -172,6 +172,9 @@ export function auditLifecycle(
       builds: buildHistories({ builds, outcomes, revocations }, firstChannel),
       pointers: channelPointers,
       heldByDescendants: held,
+      inUse: new Set(
+        [...versionsInUseOf(items)].filter((k) => k.startsWith(`${image}@`)).map((k) => k.slice(image.length + 1)),
+      ),
     });
     const overdue = new Set(plan.delete.map((d) => d.version));
     for (const [ami, made] of ours) {
@@ -193,14 +196,31 @@ export function auditLifecycle(
 }
 
 /**
+ * `image@version` of the builds whose latest usage observation (the ledger's `USAGE#` items) shows a member account
+ * running or launching them: retention keeps their AMIs, and a retired one keeps its launch permissions.
+ */
+export function versionsInUseOf(items: readonly Item[]): Set<string> {
+  const out = new Set<string>();
+  for (const i of items) {
+    if (!str(i.sk).startsWith('USAGE#') || !i.observedAt) continue;
+    if (Number(i.instances ?? 0) > 0 || Number(i.launchTemplates ?? 0) > 0)
+      out.add(`${str(i.image)}@${str(i.version)}`);
+  }
+  return out;
+}
+
+/**
  * The builds the lifecycle took out of every channel, from the ledger: `image@version` → retired, revoked or deleted.
- * Their AMIs must be launchable by no one (the launch audit expects no grant for them).
+ * Their AMIs must be launchable by no one (the launch audit expects no grant for them), except a retired build a
+ * member account still uses (it keeps its grants until nobody does).
  */
 export function withdrawnBuilds(items: readonly Item[]): Map<string, string> {
   const out = new Map<string, string>();
+  const used = versionsInUseOf(items);
   for (const i of items) {
     if (str(i.sk).startsWith('BUILD#') && (i.retiredAt || i.deletedAt)) {
       const version = str(i.sk).slice('BUILD#'.length);
+      if (!i.deletedAt && used.has(`${str(i.pk).slice('IMAGE#'.length)}@${version}`)) continue;
       out.set(`${str(i.pk).slice('IMAGE#'.length)}@${version}`, i.deletedAt ? 'deleted' : 'retired');
     }
   }

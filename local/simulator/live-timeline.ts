@@ -11,8 +11,8 @@ const RECORD_WAIT_MS = 86_400_000;
 
 /** What the simulator collects as it runs, read by each flush (the same lists the end-of-run timeline reads). */
 export interface LiveSources {
-  statuses: { at: string; image: string; version: string; status: string; reason?: string }[];
-  callbacks: { at: string; status: number; body: string; image?: string; version?: string; channel?: string }[];
+  statuses: Parameters<typeof buildTimeline>[1];
+  callbacks: Parameters<typeof buildTimeline>[2];
   deadLetters: DeadLetter[];
   notes: readonly { at: string; text: string }[];
   channels: readonly string[];

@@ -4,6 +4,8 @@ import type { LocalCloud } from './cloud.js';
 
 /** One operator request sent during a run, and what the endpoint answered. */
 export interface OperatorExchange {
+  /** The scenario event's id, when it named one (an acting command's journaled request). */
+  id?: string;
   at: string;
   principal: string;
   request: Record<string, unknown>;
@@ -16,9 +18,21 @@ export interface OperatorExchange {
  * `principal`: the same function, the same authorization, the same paths as a deployed stage.
  */
 export class LocalOperatorEndpoint {
-  readonly exchanges: OperatorExchange[] = [];
+  /** Answered exchanges in the order their requests were sent (not the order they finished). */
+  private readonly slots: (OperatorExchange | undefined)[] = [];
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(private readonly cloud: LocalCloud) {}
+
+  /** The exchanges answered so far, in the order their requests were sent. */
+  get exchanges(): OperatorExchange[] {
+    return this.slots.filter((e): e is OperatorExchange => e !== undefined);
+  }
+
+  /** Resolves once every request sent so far has been answered (for a run that must not stop half-way). */
+  answered(): Promise<unknown> {
+    return Promise.all([...this.inFlight]);
+  }
 
   /** The endpoint's ARN, or undefined when this version of the stacks has none. */
   arn(): string | undefined {
@@ -26,7 +40,22 @@ export class LocalOperatorEndpoint {
   }
 
   /** Sends `request` signed as `principal` (the CLI assumes the operators' role first, as `invokeOperatorUrl` models). */
-  async send(request: Record<string, unknown>, principal: string): Promise<OperatorExchange> {
+  send(request: Record<string, unknown>, principal: string, id?: string): Promise<OperatorExchange> {
+    // The slot is taken when the request is sent: a request answered later (its work waited on the clock) still
+    // keeps its place, and the record never confuses one request's answer with another's.
+    const slot = this.slots.length;
+    this.slots.push(undefined);
+    const pending = this.exchange(request, principal, id).then((exchange) => {
+      this.slots[slot] = exchange;
+      return exchange;
+    });
+    this.inFlight.add(pending);
+    const forget = () => this.inFlight.delete(pending);
+    pending.then(forget, forget);
+    return pending;
+  }
+
+  private async exchange(request: Record<string, unknown>, principal: string, id?: string): Promise<OperatorExchange> {
     const at = this.cloud.clock.date().toISOString();
     let exchange: OperatorExchange;
     if (this.arn() === undefined) {
@@ -58,8 +87,7 @@ export class LocalOperatorEndpoint {
               },
       };
     }
-    this.exchanges.push(exchange);
-    return exchange;
+    return id === undefined ? exchange : { id, ...exchange };
   }
 }
 

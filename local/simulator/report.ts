@@ -1,7 +1,9 @@
 import type { CostReport } from '../../core/cost/estimate.js';
 import type { FailedCall } from '../fakes/middleware.js';
+import { ORGANIZATIONS_PAGE_SIZE } from '../fakes/organizations.js';
 import type { OutageReport } from '../fakes/outages.js';
 import { formatViolation, modelCheckFigures } from '../models/request-check.js';
+import { type CallPlanFigures, callPlanFigures } from './call-minimum.js';
 import type { LocalCloud } from './cloud.js';
 import type { AsyncInvoker } from './invoke.js';
 import { type AmiFigures, amiFigures, type PatchTime, patchTimes, withdrawnBuilds } from './lifecycle-audit.js';
@@ -18,7 +20,7 @@ import {
 import type { Scenario } from './scenario.js';
 import { type SharingFigures, sharingFigures } from './sharing-figures.js';
 
-/** The `simulate --json` report (CONTRACTS.md), extended with `timeline` and `run`. */
+/** The `simulate --json` report (docs/simulation.md), extended with `timeline` and `run`. */
 export interface SimulationReport {
   scenario: { start: string; until: string; seed: number };
   builds: {
@@ -58,7 +60,7 @@ export interface SimulationReport {
     failed: FailedCall[];
     /** Per outage window: calls failed, work deferred, when the last of it was done. */
     outages: OutageReport[];
-    /** Dead-lettered invocations the re-drive made again (CONTRACTS.md "Outages"), and dead letters left at the end. */
+    /** Dead-lettered invocations the re-drive made again (docs/simulation.md, "Outages"), and dead letters left at the end. */
     redriven: number;
     deadLettersLeft: number;
     /**
@@ -85,7 +87,7 @@ export interface SimulationReport {
   /** What Slack received (the stand-in's count): messages posted, threads with replies, messages updated in place,
    * and Slack button presses the approval callback accepted or refused. Absent without Slack in the catalog. */
   slack?: SlackFigures;
-  /** The end-of-run audit; `checks` counts what each check examined (CONTRACTS.md). */
+  /** The end-of-run audit; `checks` counts what each check examined (docs/simulation.md). */
   consistency: { ok: boolean; problems: string[]; checks?: Record<string, number> };
   /**
    * Every request the run sent to the local cloud, and every fake response, checked against AWS's published API
@@ -96,7 +98,9 @@ export interface SimulationReport {
   cost?: CostReport;
   /** Mutating EC2 calls against the planner's minimum; sharing waves' virtual time against the buckets' bound. */
   sharing?: SharingFigures;
-  /** AMIs and snapshots as EC2 would count them at the end of the run (CONTRACTS.md `amis`). */
+  /** Calls made against the calls the plan needs, per operation, and DynamoDB requests (call-minimum.ts). */
+  callPlan?: CallPlanFigures;
+  /** AMIs and snapshots as EC2 would count them at the end of the run (docs/simulation.md, `amis`). */
   amis: AmiFigures;
   /** Each out-of-cycle rebuild: from the finding on a live version to a newer version in each channel. */
   patchTimes: PatchTime[];
@@ -135,6 +139,24 @@ export async function buildReport(
   // Every copy the local cloud delivered beyond the first; the audit checks none of them had an effect.
   const duplicatesSuppressed = cloud.bus.stats.duplicates + extras.invoker.duplicates;
 
+  const sharing = sharingFigures(
+    cloud.catalog,
+    promotions,
+    stats.apiCalls,
+    stats.sharingCalls,
+    new Set(withdrawnBuilds(items).keys()),
+  );
+  const withTags = cloud.catalog.channels.some((c) => Object.keys(c.targets.accountTags).length > 0);
+  const callPlan = callPlanFigures({
+    promotions,
+    builds,
+    apiCalls: stats.apiCalls,
+    minimumModifyImageAttribute: sharing.minimumModifyImageAttribute,
+    organizationFullRead: fakes.organizations.fullReadCalls(ORGANIZATIONS_PAGE_SIZE, withTags),
+    redriven: cloud.redrives.count,
+    dynamoRequests: cloud.dynamoUsage.requests,
+  });
+
   return {
     scenario: { start: scenario.start, until: scenario.until, seed: scenario.seed },
     builds: builds.sort((a, b) => a.requestedAt.localeCompare(b.requestedAt)),
@@ -162,13 +184,8 @@ export async function buildReport(
     consistency: { ok: true, problems: [], checks: {} },
     ...(cloud.slack ? { slack: slackFigures(cloud.slack, items, extras.slackPresses) } : {}),
     apiModel: apiModelFigures(),
-    sharing: sharingFigures(
-      cloud.catalog,
-      promotions,
-      stats.apiCalls,
-      stats.sharingCalls,
-      new Set(withdrawnBuilds(items).keys()),
-    ),
+    sharing,
+    callPlan,
     amis: amiFigures(cloud),
     patchTimes: patchTimes(items),
   };

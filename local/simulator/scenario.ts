@@ -1,16 +1,19 @@
 import * as z from 'zod';
 
-/** The scenario file of `goldsmith simulate --scenario FILE` (see CONTRACTS.md). */
-const isoTime = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 time like "2027-01-20T09:00:00Z"' });
+/** The scenario file of `goldsmith simulate --scenario FILE` (docs/simulation.md describes it). */
+export const isoTime = z.iso.datetime({
+  offset: true,
+  message: 'must be an ISO-8601 time like "2027-01-20T09:00:00Z"',
+});
 
-const timing = z.union([
+export const timing = z.union([
   z.strictObject({ at: isoTime }),
   z.strictObject({ when: z.literal('approval-requested'), nth: z.number().int().min(1).default(1) }),
 ]);
 
 const image = z.string().min(1);
 
-/** Who sends a raw event (CONTRACTS.md "Senders"): `ci`, `goldsmith`, or a principal ARN. */
+/** Who sends a raw event (docs/simulation.md, "Senders"): `ci`, `goldsmith`, or a principal ARN. */
 const sender = z.union([
   z.enum(['ci', 'goldsmith']),
   z.string().regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:.+$/, 'must be "ci", "goldsmith" or an IAM principal ARN'),
@@ -29,7 +32,7 @@ const decision = <K extends 'approve' | 'reject'>(kind: K) =>
     tamper: z.boolean().default(false),
   });
 
-const kinds = z.discriminatedUnion('kind', [
+export const kinds = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('base-image-release'),
     parameter: z.string().startsWith('/'),
@@ -51,15 +54,17 @@ const kinds = z.discriminatedUnion('kind', [
   }),
   decision('approve'),
   decision('reject'),
-  // A manual build through the operator endpoint, as the catalog's first operator principal (CONTRACTS.md).
+  // A manual build through the operator endpoint, as the catalog's first operator principal.
   z.strictObject({ kind: z.literal('build'), image, reason: z.string().min(1).optional() }),
   // An extension: any operator request (events/operator-request.ts) as a principal; saved states journal these.
   z.strictObject({
     kind: z.literal('operator'),
     request: z.record(z.string(), z.unknown()),
     as: z.string().min(1).optional(),
+    // Names the exchange in the run's record (never sent): an acting command finds its own answer by it.
+    id: z.string().min(1).optional(),
   }),
-  // CI's package-release event, in the form the README tells CI to use (source goldsmith.ci on Goldsmith's bus).
+  // CI's package-release event, in the form events/README.md tells CI to use (source goldsmith.ci on Goldsmith's bus).
   z.strictObject({
     kind: z.literal('ci-package-update'),
     package: z.string().min(1),
@@ -75,7 +80,7 @@ const kinds = z.discriminatedUnion('kind', [
     // The operator principal the revocation is sent as (default: the catalog's first operator).
     as: z.string().min(1).optional(),
   }),
-  // An extension of CONTRACTS.md: a new finding on a build already built (Image Builder's "CVE Detected").
+  // A new finding on a build already built (Image Builder's "CVE Detected").
   z.strictObject({
     kind: z.literal('cve'),
     image,
@@ -98,11 +103,11 @@ const kinds = z.discriminatedUnion('kind', [
     reason: z.string().min(1).optional(),
     as: z.string().min(1).optional(),
   }),
-  // An extension of CONTRACTS.md: nobody answers this approval request, so it expires (even with approvals "auto").
+  // Nobody answers this approval request, so it expires (even with approvals "auto").
   z.strictObject({ kind: z.literal('let-expire'), image: image.optional(), channel: z.string().optional() }),
 ]);
 
-const rawEvent = z.strictObject({
+export const rawEvent = z.strictObject({
   event: z.record(z.string(), z.unknown()),
   as: sender.optional(),
   bus: z.enum(['goldsmith', 'default']).optional(),
@@ -180,6 +185,32 @@ const outageSchema = z
     path: ['status'],
   });
 
+const share = z.number().min(0).max(1);
+
+/**
+ * A fleet of member accounts that follows one image's channel the way teams do (local/simulator/fleets.ts): each
+ * account of the channel's targets (or `accountsPerOu` of each OU) runs `instances` instances through a launch
+ * template and an Auto Scaling group in every Region of the image; on a new pointer value, "prompt" teams move within
+ * `promptDays`, "late" ones within `lateDays`, and "never" teams stay on what they first launched. Moving is an
+ * instance refresh: half the instances at once, the rest `refreshHours` later.
+ */
+const fleetSchema = z.strictObject({
+  image,
+  channel: z.string().min(1),
+  accountsPerOu: z.number().int().min(1).optional(),
+  instances: z.number().int().min(1).max(1000).default(4),
+  teams: z
+    .strictObject({ prompt: share, late: share, never: share })
+    .refine((t) => Math.abs(t.prompt + t.late + t.never - 1) < 1e-9, { message: 'prompt + late + never must be 1' })
+    .default({ prompt: 0.7, late: 0.2, never: 0.1 }),
+  promptDays: z.number().positive().max(60).default(3),
+  lateDays: z
+    .tuple([z.number().positive(), z.number().positive()])
+    .refine(([a, b]) => b >= a, { message: 'the second number must not be below the first' })
+    .default([10, 40]),
+  refreshHours: z.number().positive().max(72).default(2),
+});
+
 export const scenarioSchema = z.strictObject({
   start: isoTime,
   until: isoTime,
@@ -210,8 +241,11 @@ export const scenarioSchema = z.strictObject({
       outages: [],
     }),
   seed: z.number().int().default(1),
+  /** Member accounts' fleets (none by default: a scenario without them runs exactly as before). */
+  fleets: z.array(fleetSchema).default([]),
 });
 
 export type Scenario = z.output<typeof scenarioSchema>;
 export type ScenarioEvent = Scenario['events'][number];
 export type ScenarioAction = ScenarioEvent['action'];
+export type ScenarioFleet = Scenario['fleets'][number];

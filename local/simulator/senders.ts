@@ -3,7 +3,7 @@ import type { BusEvent } from '../eventbridge/bus.js';
 import { LOCAL_ACCOUNT, type LocalCloud } from './cloud.js';
 
 /**
- * Scenario senders (CONTRACTS.md "Senders"): a raw event goes on the bus its sender would use, as that sender;
+ * Scenario senders (docs/simulation.md, "Senders"): a raw event goes on the bus its sender would use, as that sender;
  * the local bus decides with the synthesized bus policy and refusals land in the report's `rejectedEvents`.
  */
 
@@ -58,7 +58,7 @@ export async function putAsSender(cloud: LocalCloud, put: RawPut): Promise<void>
   cloud.bus.put(event, bus);
 }
 
-/** CI's "Package Update" exactly as the README tells CI to put it. */
+/** CI's "Package Update" exactly as events/README.md tells CI to put it. */
 export function ciPackageUpdate(
   cloud: LocalCloud,
   action: { package: string; version: string; images?: string[] | undefined },

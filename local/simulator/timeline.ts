@@ -71,11 +71,22 @@ function step(entry: TimelineEntry, channels: readonly string[]): number {
   }
 }
 
+/** A failure the scenario asked for is marked as such, so nobody mistakes the test for a fault. */
+const scripted = (why: string | undefined) => (why ? ` [scripted: ${why}]` : '');
+
 /** One line per step, in time order and, within an instant, in causal order (see {@link step}). */
 export function buildTimeline(
   report: TimelineSources,
-  statuses: { at: string; image: string; version: string; status: string; reason?: string }[],
-  callbacks: { at: string; status: number; body: string; image?: string; version?: string; channel?: string }[],
+  statuses: { at: string; image: string; version: string; status: string; reason?: string; scripted?: string }[],
+  callbacks: {
+    at: string;
+    status: number;
+    body: string;
+    image?: string;
+    version?: string;
+    channel?: string;
+    scripted?: string;
+  }[],
   deadLetters: DeadLetter[],
   notes: readonly { at: string; text: string }[],
   channels: readonly string[],
@@ -97,7 +108,7 @@ export function buildTimeline(
       version: s.version,
       kind: 'build-finished',
       outcome: s.status,
-      text: `build ${s.version} ${s.status}${s.reason ? `: ${shortenArns(s.reason)}` : ''}`,
+      text: `build ${s.version} ${s.status}${s.reason ? `: ${shortenArns(s.reason)}` : ''}${scripted(s.scripted)}`,
     });
   }
   for (const n of report.notifications.filter((x) => x.event === 'approval-requested')) {
@@ -118,7 +129,7 @@ export function buildTimeline(
       ...(c.version ? { version: c.version } : {}),
       ...(c.channel ? { channel: c.channel } : {}),
       kind: 'approval-answered',
-      text: `approval link answered ${c.status}: ${shortenArns(c.body)}`,
+      text: `approval link answered ${c.status}: ${shortenArns(c.body)}${scripted(c.scripted)}`,
     });
   }
   for (const p of report.promotions) {

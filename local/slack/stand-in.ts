@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { approvalMessage, type ButtonPress, buttonPressRequest, type SignedSlackRequest } from './buttons.js';
 import { BURST, type Channel, take } from './channels.js';
+import { slackRefusal } from './limits.js';
 import type { SlackStandInHooks, SlackStandInStats, StoredSlackMessage } from './types.js';
 import { workKey } from './work-key.js';
 
@@ -10,7 +11,8 @@ export type { SlackOutageAnswer, SlackStandInHooks, SlackStandInStats, StoredSla
 /**
  * A local stand-in for Slack's Web API on a loopback port: chat.postMessage and chat.update with the bot token
  * checked (`not_authed` / `invalid_auth` otherwise, HTTP 200 as Slack answers), channels by name or id, threads,
- * updates in place, and chat.postMessage's per-channel rate limit (HTTP 429 with `Retry-After`)
+ * updates in place, Slack's limits on message text and Block Kit (limits.ts: `msg_too_long`, `invalid_blocks`),
+ * and chat.postMessage's per-channel rate limit (HTTP 429 with `Retry-After`)
  * (https://api.slack.com/methods/chat.postMessage, https://api.slack.com/apis/rate-limits). It also presses buttons:
  * `pressButton` builds the signed `block_actions` request Slack would send to the app's interactivity URL.
  */
@@ -109,6 +111,12 @@ export class SlackStandIn {
     if (!channel) return answer(200, { ok: false, error: 'channel_not_found' });
     if (typeof body.text !== 'string' && !Array.isArray(body.blocks)) {
       return answer(200, { ok: false, error: 'no_text' });
+    }
+    // Slack's documented limits on text and Block Kit (limits.ts): refused whole, as Slack refuses them.
+    const refused = slackRefusal(body);
+    if (refused) {
+      const metadata = refused.messages.length > 0 ? { response_metadata: { messages: refused.messages } } : {};
+      return answer(200, { ok: false, error: refused.error, ...metadata });
     }
     switch (method) {
       case 'chat.postMessage': {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { OperatorAction } from '../../events/operator-request.js';
 import { LOCAL_ACCOUNT, type LocalCloud } from '../simulator/cloud.js';
 import { principalArnOf } from './bus-authorizer.js';
+import { lambdaAllows } from './lambda-invoke.js';
 import { evaluate, type PolicyDocument } from './policies.js';
 
 /**
@@ -9,8 +10,8 @@ import { evaluate, type PolicyDocument } from './policies.js';
  * without running the function; a signed one runs it only if IAM allows the caller both lambda:InvokeFunctionUrl and
  * lambda:InvokeFunction (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html), from the caller's identity
  * policies (the stacks' roles carry their synthesized ones; any other principal has none) or the function's
- * resource policy (its synthesized AWS::Lambda::Permission resources). The function then sees the caller in
- * `requestContext.authorizer.iam`.
+ * resource policy (its synthesized AWS::Lambda::Permission resources), with `lambda:InvokedViaFunctionUrl` set as
+ * the URL sets it (`lambda-invoke.ts`). The function then sees the caller in `requestContext.authorizer.iam`.
  *
  * As the CLI does, every action but approve/reject is made through the operators' role: a principal its trust
  * policy admits calls as `arn:aws:sts::<account>:assumed-role/<operators role>/<principal's name>`; approvers
@@ -56,25 +57,6 @@ function operatorFunction(cloud: LocalCloud): { arn: string } {
   const arn = operatorFunctionArn(cloud);
   if (arn === undefined) throw new Error('the stacks define no operator endpoint');
   return { arn };
-}
-
-/** The function's resource policy, from its synthesized permissions. */
-function functionPolicy(cloud: LocalCloud, functionArn: string): PolicyDocument {
-  const statements = resources(cloud, 'AWS::Lambda::Permission')
-    .filter(
-      ([, p]) => p.FunctionName === functionArn || String(p.FunctionName).endsWith(`:${functionArn.split(':').pop()}`),
-    )
-    .map(([id, p]) => ({
-      Sid: id,
-      Effect: 'Allow',
-      Principal: { AWS: p.Principal },
-      Action: p.Action,
-      Resource: functionArn,
-      ...(p.FunctionUrlAuthType
-        ? { Condition: { StringEquals: { 'lambda:FunctionUrlAuthType': p.FunctionUrlAuthType } } }
-        : {}),
-    }));
-  return { Version: '2012-10-17', Statement: statements };
 }
 
 /** The operators' role: its ARN and trust policy. */
@@ -136,11 +118,12 @@ export async function invokeOperatorUrl(cloud: LocalCloud, call: OperatorCall): 
   const action =
     typeof call.body === 'object' && call.body !== null ? (call.body as { action?: unknown }).action : undefined;
   const caller = await signerFor(cloud, call.as, action);
-  const policy = functionPolicy(cloud, fn.arn);
+  // The URL's request is authorized twice: lambda:InvokeFunctionUrl for the URL's auth type, then
+  // lambda:InvokeFunction with `lambda:InvokedViaFunctionUrl` = true, which only the URL sets (lambda-invoke.ts).
   const urlAuth = { 'lambda:FunctionUrlAuthType': 'AWS_IAM' };
   const mayInvoke =
-    (await allowed(cloud, caller, 'lambda:InvokeFunctionUrl', fn.arn, policy, urlAuth)) &&
-    (await allowed(cloud, caller, 'lambda:InvokeFunction', fn.arn, policy, {}));
+    (await lambdaAllows(cloud, caller, 'lambda:InvokeFunctionUrl', fn.arn, urlAuth)) &&
+    (await lambdaAllows(cloud, caller, 'lambda:InvokeFunction', fn.arn, { 'lambda:InvokedViaFunctionUrl': 'true' }));
   if (!mayInvoke) return { status: 403, body: FORBIDDEN, signedAs: caller };
   const at = cloud.clock.date();
   const event = {

@@ -1,5 +1,6 @@
 import type { Catalog } from '../../core/config/schema.js';
 import { watchedParameters } from '../../core/triggers/affected.js';
+import { MANAGED_BY_TAG } from '../../stacks/factory/tags.js';
 import {
   channelParameterName,
   containerRepositoryName,
@@ -55,6 +56,9 @@ function imageRegions(catalog: Catalog): [string, string][] {
   );
 }
 
+/** The tags every AMI Goldsmith's distributions create carries (stacks/factory/distribution.ts, `AmiTags`). */
+const GOLDSMITH_AMI = { [`aws:ResourceTag/${MANAGED_BY_TAG}`]: NAME_PREFIX };
+
 /**
  * The requests to simulate for `action` made from `site`, or `undefined` when this module does not know what the
  * action addresses (add it here rather than guessing).
@@ -79,6 +83,7 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
     case 'imagebuilder:GetImage':
     case 'imagebuilder:DeleteImage':
     case 'imagebuilder:ListImageScanFindings':
+    case 'imagebuilder:ListImagePackages':
       return images.flatMap((image) =>
         one(`arn:aws:imagebuilder:${region}:${account}:image/${pipelineName(image)}-0a1b2c3d/1.0.0/1`),
       );
@@ -97,12 +102,15 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
     case 'ec2:CreateTags':
       return imageRegions(catalog).flatMap(([, r]) =>
         catalog.channels.flatMap((c) =>
-          one(`arn:aws:ec2:${r}::image/${SAMPLE_AMI}`, { 'aws:TagKeys': [`${NAME_PREFIX}:channel:${c.name}`] }),
+          one(`arn:aws:ec2:${r}::image/${SAMPLE_AMI}`, {
+            'aws:TagKeys': [`${NAME_PREFIX}:channel:${c.name}`],
+            ...GOLDSMITH_AMI,
+          }),
         ),
       );
     case 'ec2:ModifyImageAttribute':
     case 'ec2:DescribeImageAttribute':
-      return imageRegions(catalog).flatMap(([, r]) => one(`arn:aws:ec2:${r}::image/${SAMPLE_AMI}`));
+      return imageRegions(catalog).flatMap(([, r]) => one(`arn:aws:ec2:${r}::image/${SAMPLE_AMI}`, GOLDSMITH_AMI));
     // The AMI's backing snapshots; snapshot ARNs, like AMI ARNs, carry no account.
     case 'ec2:ModifySnapshotAttribute':
     case 'ec2:DescribeSnapshotAttribute':
@@ -115,6 +123,7 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
         ...one(`arn:aws:organizations::999988887777:ou/${catalog.organization.id}/ou-ab12-00000001`),
       ];
     case 'organizations:ListTagsForResource':
+    case 'organizations:DescribeAccount':
       return one(`arn:aws:organizations::999988887777:account/${catalog.organization.id}/123456789012`);
     case 'ecr:GetRepositoryPolicy':
     case 'ecr:SetRepositoryPolicy':
@@ -143,9 +152,17 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
           }),
         ),
       );
+    case 'ec2:CreateImageUsageReport':
+      return imageRegions(catalog).flatMap(([, r]) => [
+        ...one(`arn:aws:ec2:${r}::image/${SAMPLE_AMI}`),
+        ...one(`arn:aws:ec2:${r}:${account}:image-usage-report/amiur-0123456789abcdef0`),
+      ]);
+    case 'ec2:DescribeImageUsageReports':
+    case 'ec2:DescribeImageUsageReportEntries':
+      return one('*');
     case 'ec2:EnableImageDeprecation':
     case 'ec2:DeregisterImage':
-      return imageRegions(catalog).flatMap(([, r]) => one(`arn:aws:ec2:${r}::image/${SAMPLE_AMI}`));
+      return imageRegions(catalog).flatMap(([, r]) => one(`arn:aws:ec2:${r}::image/${SAMPLE_AMI}`, GOLDSMITH_AMI));
     case 'ram:GetResourceShares':
     case 'ram:GetResourceShareAssociations':
     case 'ec2:DescribeImages':

@@ -72,6 +72,17 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
   },
   {
     rule: 'AwsSolutions-IAM5',
+    stacks: ['Promotion'],
+    types: POLICY,
+    logicalIds: /^LifecycleSweepServiceRoleDefaultPolicy/,
+    appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:imagebuilder:[a-z0-9-]+:[^:]+:image\\/goldsmith-\\*$/' }],
+    reason:
+      "imagebuilder:DeleteImage on Goldsmith's own image build versions (named goldsmith-<image>-…): every build " +
+      'creates a new build-version ARN (https://docs.aws.amazon.com/imagebuilder/latest/APIReference/API_DeleteImage.html), ' +
+      'unknown at deploy time; the prefix keeps the sweep off any other image of the account.',
+  },
+  {
+    rule: 'AwsSolutions-IAM5',
     stacks: ['Trust'],
     types: POLICY,
     logicalIds: /^OperatorServiceRoleDefaultPolicy/,
@@ -128,6 +139,17 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
   },
   {
     rule: 'AwsSolutions-IAM5',
+    stacks: ['Promotion'],
+    types: POLICY,
+    logicalIds: /^OnFindingServiceRoleDefaultPolicy/,
+    appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:organizations::\\*:account\\/o-[a-z0-9]+\\/\\*$/' }],
+    reason:
+      "on-finding asks Organizations' DescribeAccount whether a finding's account is an active account of the " +
+      'organization (https://docs.aws.amazon.com/organizations/latest/APIReference/API_DescribeAccount.html): the ' +
+      "accounts of the catalog's organization only; the management account's id in the ARN is not in the catalog.",
+  },
+  {
+    rule: 'AwsSolutions-IAM5',
     stacks: ['Trust'],
     types: POLICY,
     logicalIds: /^OperatorsRoleDefaultPolicy/,
@@ -143,8 +165,9 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
     types: POLICY,
     logicalIds: /^(Promotion(Share|Publish)|OnFinding|OnLifecycleRequest|OperatorServiceRole)/,
     appliesTo: [
-      { regex: '/^Resource::arn:<AWS::Partition>:ecr:\\*:my-account:repository\\/[a-z0-9._/-]+$/' },
-      'Resource::arn:<AWS::Partition>:ram:*:my-account:resource-share/*',
+      // The account reads `my-account` in an offline synthesis and the caller's account in `sst build`.
+      { regex: '/^Resource::arn:<AWS::Partition>:ecr:\\*:[^:]+:repository\\/[a-z0-9._/-]+$/' },
+      { regex: '/^Resource::arn:<AWS::Partition>:ram:\\*:[^:]+:resource-share\\/\\*$/' },
     ],
     reason:
       "Container promotion works on the catalog's own repositories, named, in every distribution Region (the Region is " +
@@ -159,7 +182,7 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
     logicalIds:
       /^(PromotionRetire|PromotionLoadImage|OnFinding|OnLifecycleRequest|LifecycleSweep|Operator)ServiceRoleDefaultPolicy/,
     appliesTo: [
-      'Resource::arn:<AWS::Partition>:ssm:*:my-account:parameter/goldsmith/*',
+      { regex: '/^Resource::arn:<AWS::Partition>:ssm:\\*:[^:]+:parameter\\/goldsmith\\/\\*$/' },
       'Resource::arn:<AWS::Partition>:ec2:*::image/*',
       'Resource::arn:<AWS::Partition>:ec2:*::snapshot/*',
     ],
@@ -168,6 +191,17 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
       'schedules retention.deprecateAfter) deprecates and deregisters the AMIs Image ' +
       'Builder distributed in every Region (with their snapshots) and moves or withdraws the channel pointers under ' +
       "Goldsmith's own /goldsmith/ prefix; AMI and snapshot ids are created per build, so they cannot be named at deploy.",
+  },
+  {
+    rule: 'AwsSolutions-IAM5',
+    stacks: ['Promotion'],
+    types: POLICY,
+    logicalIds: /^LifecycleSweepServiceRoleDefaultPolicy/,
+    appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:ec2:\\*:[^:]+:image-usage-report\\/\\*$/' }],
+    reason:
+      'ec2:CreateImageUsageReport authorizes on the new report as well as the AMI, and EC2 names the report ' +
+      '(amiur-...) only when it creates it (Service Authorization Reference for Amazon EC2, CreateImageUsageReport: ' +
+      'resource types image and image-usage-report); the Region is every distribution Region the sweep observes.',
   },
   {
     rule: 'AwsSolutions-IAM5',

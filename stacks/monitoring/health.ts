@@ -1,13 +1,14 @@
 import { Duration, type Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
 import { imageViewIndex } from '../../core/ledger/keys.js';
 import { HEALTH_RATE } from '../../core/observability/metrics.js';
 import { catalogBundling } from '../catalog.js';
+import { failureQueue } from '../grants.js';
+import { grantLedger } from '../ledger-access.js';
 import { scheduleInvocation } from '../scheduled-invoke.js';
 
 /** The schedule's fixed input (functions/health.ts). */
@@ -37,9 +38,9 @@ export function createHealthGauges(
   health.configureAsyncInvoke({
     retryAttempts: 1,
     maxEventAge: Duration.hours(2),
-    onFailure: new destinations.SqsDestination(dlq),
+    onFailure: failureQueue(dlq),
   });
-  ledger.grantReadData(health);
+  grantLedger(ledger, health, ['BatchGetItem', 'Query']);
   // The image-view index, by its own ARN: a table grant covers the table, not its indexes
   // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/iam-policy-specific-table-indexes.html).
   health.addToRolePolicy(

@@ -6,7 +6,7 @@ import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
 import { catalogBundling } from '../catalog.js';
-import { grantLedgerWrites } from '../ledger-access.js';
+import { grantLedger } from '../ledger-access.js';
 import { scheduleInvocation } from '../scheduled-invoke.js';
 import type { Watched } from './discover.js';
 
@@ -71,7 +71,7 @@ export function createRedrive(
       new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: targets.map((fn) => fn.functionArn) }),
     );
   }
-  grantLedgerWrites(ledger, redrive);
+  grantLedger(ledger, redrive, ['GetItem', 'UpdateItem']);
 
   const schedule = scheduleInvocation(stack, 'Redrive', {
     fn: redrive,

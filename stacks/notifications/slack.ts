@@ -1,13 +1,13 @@
 import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Function as SstFunction, type StackContext } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
-import { grantLedgerWrites } from '../ledger-access.js';
+import { failureQueue, grantSecretValue } from '../grants.js';
+import { grantLedger } from '../ledger-access.js';
 import { NAME_PREFIX } from '../names.js';
 import { scheduleInvocation } from '../scheduled-invoke.js';
 
@@ -46,13 +46,12 @@ export function createSlackRelay(
       APPROVAL_SECRET_NAME: `${NAME_PREFIX}/${app.stage}/approval-links`,
     },
   });
-  secret.grantRead(fn);
-  secretsmanager.Secret.fromSecretNameV2(
-    stack,
-    'ApprovalLinkKey',
-    `${NAME_PREFIX}/${app.stage}/approval-links`,
-  ).grantRead(fn);
-  grantLedgerWrites(ledger, fn);
+  grantSecretValue(fn, secret);
+  grantSecretValue(
+    fn,
+    secretsmanager.Secret.fromSecretNameV2(stack, 'ApprovalLinkKey', `${NAME_PREFIX}/${app.stage}/approval-links`),
+  );
+  grantLedger(ledger, fn, ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']);
   const dlq = new sqs.Queue(stack, 'SlackNotifyDlq', {
     retentionPeriod: Duration.days(14),
     encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -61,7 +60,7 @@ export function createSlackRelay(
   fn.configureAsyncInvoke({
     retryAttempts: 2,
     maxEventAge: Duration.hours(6),
-    onFailure: new destinations.SqsDestination(dlq),
+    onFailure: failureQueue(dlq),
   });
   topic.addSubscription(new subscriptions.LambdaSubscription(fn));
 

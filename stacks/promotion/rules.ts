@@ -2,9 +2,9 @@ import { Duration, type Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { DETAIL_TYPES, SOURCES } from '../../events/sources.js';
+import { failureQueue } from '../grants.js';
 
 /**
  * Routes AWS's events (default bus) to the promotion functions: every Image Builder image state change (statuses
@@ -26,7 +26,7 @@ export function createPromotionRules(stack: Stack, fns: { onImageEvent: IFunctio
     fn.configureAsyncInvoke({
       retryAttempts: 2,
       maxEventAge: Duration.hours(6),
-      onFailure: new destinations.SqsDestination(dlq),
+      onFailure: failureQueue(dlq),
     });
   }
 

@@ -2,13 +2,13 @@ import { Duration, type Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
 import { catalogBundling } from '../catalog.js';
-import { grantLedgerWrites } from '../ledger-access.js';
+import { failureQueue } from '../grants.js';
+import { grantLedger } from '../ledger-access.js';
 import { everyPipelineArn } from '../pipelines.js';
 
 export interface TriggerEnvironment {
@@ -48,7 +48,7 @@ function triggerFunction(stack: Stack, id: string, handler: string, env: Trigger
   fn.configureAsyncInvoke({
     retryAttempts: 2,
     maxEventAge: Duration.hours(6),
-    onFailure: new destinations.SqsDestination(env.dlq),
+    onFailure: failureQueue(env.dlq),
   });
   return fn;
 }
@@ -82,9 +82,9 @@ export function createTriggerFunctions(stack: Stack, env: TriggerEnvironment): T
   for (const fn of [startBuilds, watchBaseImages]) {
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameters'], resources: [publicParameters] }));
   }
-  grantLedgerWrites(env.ledger, startBuilds);
-  grantLedgerWrites(env.ledger, watchBaseImages);
-  grantLedgerWrites(env.ledger, onPipelineDisabled);
+  grantLedger(env.ledger, startBuilds, ['GetItem', 'PutItem', 'UpdateItem']);
+  grantLedger(env.ledger, watchBaseImages, ['GetItem', 'PutItem']);
+  grantLedger(env.ledger, onPipelineDisabled, ['GetItem', 'PutItem', 'UpdateItem']);
   env.bus.grantPutEventsTo(watchBaseImages);
   env.topic.grantPublish(onPipelineDisabled);
   env.topic.grantPublish(startBuilds);

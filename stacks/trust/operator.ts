@@ -2,13 +2,12 @@ import { ArnFormat, Duration, type Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
 import { catalogBundling } from '../catalog.js';
-import { grantLedgerWrites } from '../ledger-access.js';
+import { grantLedger } from '../ledger-access.js';
 import { NAME_PREFIX } from '../names.js';
 import { notificationsTopicName } from '../Promotion.js';
 import { everyPipelineArn } from '../pipelines.js';
@@ -17,6 +16,9 @@ import { everyPipelineArn } from '../pipelines.js';
 export function operatorsRoleName(stage: string): string {
   return `${NAME_PREFIX}-${stage}-operators`;
 }
+
+/** The condition key that holds lambda:InvokeFunction to requests that came through the function URL. */
+export const INVOKED_VIA_FUNCTION_URL = 'lambda:InvokedViaFunctionUrl';
 
 /** Concurrent operator requests at most: people type these, so a flood is abuse and must not starve the factory. */
 export const OPERATOR_CONCURRENCY = 5;
@@ -41,6 +43,13 @@ export interface OperatorEndpoint {
  * read-only commands read; the catalog's approvers may invoke it directly (the function lets them only approve or
  * reject their channels). Function URLs need both lambda:InvokeFunctionUrl and lambda:InvokeFunction
  * (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
+ *
+ * The function trusts the caller AWS writes into `requestContext.authorizer.iam`, which only the function URL
+ * writes: a plain Invoke's payload can name anyone. So every grant of lambda:InvokeFunction on it carries
+ * `lambda:InvokedViaFunctionUrl` = true (a Bool condition key of lambda:InvokeFunction:
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html; the resource policy's
+ * `InvokedViaFunctionUrl`: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-permission.html):
+ * the URL is the only door.
  */
 export function createOperatorEndpoint(stack: Stack, inputs: OperatorEndpointInputs): OperatorEndpoint {
   const roleName = operatorsRoleName(inputs.stage);
@@ -56,21 +65,19 @@ export function createOperatorEndpoint(stack: Stack, inputs: OperatorEndpointInp
       PIPELINE_ARN_PREFIX: inputs.pipelineArnPrefix,
       OPERATORS_ROLE_ARN: roleArn,
     },
-    url: { authorizer: 'iam' },
+    // No CORS: the CLI signs requests itself; no browser page of any origin may call the endpoint.
+    url: { authorizer: 'iam', cors: false },
     nodejs: catalogBundling(inputs.catalog),
   });
-  // An approval decided here is announced like any other (the shared decision code publishes to the topic and reads
-  // the approval-link key to describe the request), so the endpoint needs the topic and the key.
+  // An approval decided here is announced like any other (the shared decision code publishes to the topic). It reads
+  // no secret: the approval-link key belongs to the functions that sign and check links.
   const topic = sns.Topic.fromTopicArn(
     stack,
     'OperatorNotifications',
     stack.formatArn({ service: 'sns', resource: notificationsTopicName(inputs.stage) }),
   );
-  const secretName = `${NAME_PREFIX}/${inputs.stage}/approval-links`;
   fn.addEnvironment('NOTIFY_TOPIC_ARN', topic.topicArn);
-  fn.addEnvironment('APPROVAL_SECRET_NAME', secretName);
   topic.grantPublish(fn);
-  secretsmanager.Secret.fromSecretNameV2(stack, 'OperatorApprovalSecret', secretName).grantRead(fn);
   const url = fn.url;
   if (!url) throw new Error('the operator function has no URL');
 
@@ -83,7 +90,7 @@ export function createOperatorEndpoint(stack: Stack, inputs: OperatorEndpointInp
       }),
     );
   }
-  grantLedgerWrites(inputs.ledger, fn);
+  grantLedger(inputs.ledger, fn, ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']);
   // Resume: a paused promotion starts again as a new execution of the same build.
   fn.addEnvironment('STATE_MACHINE_ARN', inputs.stateMachine.stateMachineArn);
   inputs.stateMachine.grantStartExecution(fn);
@@ -107,7 +114,13 @@ export function createOperatorEndpoint(stack: Stack, inputs: OperatorEndpointInp
       conditions: { StringEquals: { 'lambda:FunctionUrlAuthType': 'AWS_IAM' } },
     }),
   );
-  role.addToPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] }));
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      actions: ['lambda:InvokeFunction'],
+      resources: [fn.functionArn],
+      conditions: { Bool: { [INVOKED_VIA_FUNCTION_URL]: 'true' } },
+    }),
+  );
   inputs.ledger.grantReadData(role);
   role.addToPolicy(
     new iam.PolicyStatement({
@@ -147,6 +160,7 @@ export function createOperatorEndpoint(stack: Stack, inputs: OperatorEndpointInp
     fn.addPermission(`ApproverInvoke${index}`, {
       principal: new iam.ArnPrincipal(arn),
       action: 'lambda:InvokeFunction',
+      invokedViaFunctionUrl: true,
     });
   }
   return { fn, url, role };

@@ -1,4 +1,5 @@
 import {
+  CreateImageUsageReportCommand,
   DeregisterImageCommand,
   DescribeImageAttributeCommand,
   DescribeImagesCommand,
@@ -120,7 +121,14 @@ function pointerShares(): void {
     }).principals;
   const shareArn = (name: string) => `arn:aws:ram:us-east-1:111122223333:resource-share/${name}`;
   mocks.ram.on(GetResourceSharesCommand).callsFake((input: { name: string }) => ({
-    resourceShares: [{ name: input.name, resourceShareArn: shareArn(input.name) }],
+    resourceShares: [
+      {
+        name: input.name,
+        resourceShareArn: shareArn(input.name),
+        tags: [{ key: 'goldsmith:purpose', value: 'channel-pointers' }],
+        allowExternalPrincipals: false,
+      },
+    ],
   }));
   mocks.ram
     .on(GetResourceShareAssociationsCommand)
@@ -161,6 +169,8 @@ export function lifecycleWorld(): void {
   ec2.on(DescribeSnapshotAttributeCommand).resolves({ CreateVolumePermissions: [] });
   ec2.on(ModifyImageAttributeCommand).resolves({});
   ec2.on(ModifySnapshotAttributeCommand).resolves({});
+  // The sweep asks who uses each kept AMI (read on its next pass): nobody, unless a test says otherwise.
+  ec2.on(CreateImageUsageReportCommand).resolves({ ReportId: 'amiur-00000000000000001' });
   mocks.imagebuilder.on(DeleteImageCommand).resolves({});
   mocks.ssm.on(PutParameterCommand).resolves({ Version: 2 });
   mocks.ssm.on(DeleteParameterCommand).resolves({});

@@ -8,7 +8,13 @@ import {
   ModifyImageAttributeCommand,
 } from '@aws-sdk/client-ec2';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { GetImageCommand, ImagebuilderClient, ListImageScanFindingsCommand } from '@aws-sdk/client-imagebuilder';
+import {
+  GetImageCommand,
+  ImagebuilderClient,
+  ListImagePackagesCommand,
+  ListImageScanFindingsCommand,
+} from '@aws-sdk/client-imagebuilder';
+import { AccountNotFoundException, DescribeAccountCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -18,7 +24,7 @@ import { documentClient } from '../../aws/clients.js';
 import { MalformedEventError } from '../../core/errors.js';
 import { onFinding } from '../../functions/on-finding.js';
 import { batchGetThroughGetMocks } from '../helpers/batch-get-mock.js';
-import { BUILD_ARN, catalog, getImageOutput } from './promotion-fixtures.js';
+import { ACCOUNT, BUILD_ARN, catalog, getImageOutput } from './promotion-fixtures.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const imagebuilder = mockClient(ImagebuilderClient);
@@ -26,6 +32,7 @@ const ec2 = mockClient(EC2Client);
 const sns = mockClient(SNSClient);
 const bus = mockClient(EventBridgeClient);
 const ssm = mockClient(SSMClient);
+const organizations = mockClient(OrganizationsClient);
 
 const AMI = 'ami-0aaa1111bbbb2222c';
 
@@ -37,8 +44,26 @@ function inspectorFinding(severity: string, status = 'ACTIVE') {
   sample.detail.severity = severity;
   sample.detail.status = status;
   sample.detail.resources[0].details.awsEc2Instance.imageId = AMI;
+  // The AMI's Region: an AMI id means something only in its Region.
+  sample.region = 'us-east-1';
+  sample.detail.resources[0].region = 'us-east-1';
+  // The factory's own instance; each test that plays a member account says so.
+  sample.account = ACCOUNT;
+  sample.detail.awsAccountId = ACCOUNT;
   return sample;
 }
+
+/** The same finding, on an instance of `account` (delivered to the factory as Inspector's delegated administrator). */
+function memberFinding(severity: string, account: string, pkg: { name: string; version: string; release?: string }) {
+  const sample = inspectorFinding(severity);
+  sample.detail.awsAccountId = account;
+  sample.detail.findingArn = `arn:aws:inspector2:us-east-1:${account}:finding/f-${pkg.name}`;
+  sample.detail.packageVulnerabilityDetails.vulnerablePackages = [{ ...pkg, epoch: 0, packageManager: 'OS' }];
+  return sample;
+}
+
+/** base 1.0.0/3's package inventory as recorded when it was built: snapd (the sample's package) and openssl. */
+const INVENTORY = 'openssl\t1:3.0.8-1.amzn2023.0.18\nsnapd\t2.63-0ubuntu1';
 
 /** The ledger's answers for base 1.0.0/3: promoted to `channels`, with one CRITICAL finding recorded. */
 function criticalOn(...channels: string[]): void {
@@ -62,6 +87,14 @@ describe('onFinding', () => {
     ddb.on(UpdateCommand).resolves({});
     bus.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
     ddb.on(QueryCommand).resolves({ Items: [] });
+    // The ledger recorded this very build, and its inventory, when it was built.
+    ddb
+      .on(GetCommand, { Key: { pk: 'IMAGE#base', sk: 'BUILD#1.0.0/3' } })
+      .resolves({ Item: { buildVersionArn: BUILD_ARN } });
+    ddb
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'IMAGE#base', ':prefix': 'INVENTORY#1.0.0/3#' } })
+      .resolves({ Items: [{ packages: INVENTORY, part: 0, parts: 1 }] });
+    organizations.on(DescribeAccountCommand).resolves({ Account: { Id: '444455556666', State: 'ACTIVE' } });
     ec2
       .on(DescribeImagesCommand)
       .resolves({ Images: [{ ImageId: AMI, Tags: [{ Key: 'Ec2ImageBuilderArn', Value: BUILD_ARN }] }] });
@@ -71,7 +104,7 @@ describe('onFinding', () => {
   });
 
   afterEach(() => {
-    for (const m of [ddb, imagebuilder, ec2, sns, bus, ssm]) m.reset();
+    for (const m of [ddb, imagebuilder, ec2, sns, bus, ssm, organizations]) m.reset();
   });
 
   it('records a finding on one of our builds under FINDINGS#, keyed by the vulnerability', async () => {
@@ -191,7 +224,7 @@ describe('onFinding', () => {
       id: 'cve-1',
       'detail-type': 'EC2 Image Builder CVE Detected',
       source: 'aws.imagebuilder',
-      account: '111122223333',
+      account: ACCOUNT,
       time: '2027-01-19T00:00:00Z',
       region: 'us-east-1',
       resources: [BUILD_ARN],
@@ -201,13 +234,182 @@ describe('onFinding', () => {
       },
     });
 
-    expect(result).toMatchObject({ action: 'recorded', findings: 3 });
+    expect(result, JSON.stringify(result)).toMatchObject({ action: 'recorded', findings: 3 });
     const keys = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item?.sk);
     expect(keys).toEqual([
       'FINDINGS#1.0.0/3#imagebuilder-scan:critical:1',
       'FINDINGS#1.0.0/3#imagebuilder-scan:high:1',
       'FINDINGS#1.0.0/3#imagebuilder-scan:high:2',
     ]);
+  });
+
+  describe('findings from where they belong', () => {
+    const MEMBER = '444455556666';
+    /** base 1.0.0/3 is live in dev and staging, and dev revokes on any critical finding. */
+    function liveAndStrict(strictDev = true): void {
+      const strict = {
+        ...catalog,
+        channels: catalog.channels.map((c) =>
+          c.name === 'dev' ? { ...c, vulnerabilities: { ...c.vulnerabilities, revokeOn: ['critical'] } } : c,
+        ),
+      };
+      if (strictDev) process.env.GOLDSMITH_CATALOG = JSON.stringify(strict);
+      ddb
+        .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'IMAGE#base', ':prefix': 'PROMOTION#1.0.0/3#' } })
+        .resolves({
+          Items: ['dev', 'staging'].map((channel) => ({ channel, outcome: 'promoted', version: '1.0.0/3' })),
+        });
+      ddb
+        .on(GetCommand, { Key: { pk: 'IMAGE#base', sk: 'CHANNEL#staging' } })
+        .resolves({ Item: { channel: 'staging', version: '1.0.0/3' } });
+      // What the ledger holds once a finding is recorded against the version (the mock does not store).
+      ddb
+        .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'IMAGE#base', ':prefix': 'FINDINGS#1.0.0/3#' } })
+        .resolves({ Items: [{ severity: 'CRITICAL' }] });
+      ddb
+        .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'IMAGE#base', ':prefix': 'BUILD#' } })
+        .resolves({ Items: [{ sk: 'BUILD#1.0.0/3', buildVersionArn: BUILD_ARN, status: 'AVAILABLE' }] });
+      ec2.on(EnableImageDeprecationCommand).resolves({ Return: true });
+      ec2.on(DescribeImageAttributeCommand).resolves({ LaunchPermissions: [] });
+      ec2.on(ModifyImageAttributeCommand).resolves({});
+    }
+    const revocationWrites = () =>
+      ddb.commandCalls(UpdateCommand).filter((c) => String(c.args[0].input.Key?.sk).startsWith('REVOCATION#'));
+    const sks = () => ddb.commandCalls(PutCommand).map((c) => String(c.args[0].input.Item?.sk));
+
+    it('keeps a package a team installed later on its own instance its own: a fleet finding, announced once', async () => {
+      liveAndStrict();
+
+      // The attack: launch the shared AMI in a member account, install an old libxml2, let Inspector find it.
+      const result = await onFinding(memberFinding('CRITICAL', MEMBER, { name: 'libxml2', version: '2.9.1' }));
+
+      expect(result).toMatchObject({ action: 'fleet', account: MEMBER, announced: true });
+      // Nothing counts against the version: no finding, no revocation, no rebuild, no grant removed.
+      expect(sks().filter((sk) => /^(FINDINGS|REVOCATION|OUTOFCYCLE)#/.test(sk))).toEqual([]);
+      expect(bus).not.toHaveReceivedCommand(PutEventsCommand);
+      expect(ec2).not.toHaveReceivedCommand(ModifyImageAttributeCommand);
+      expect(revocationWrites()).toEqual([]);
+      // Recorded once, and announced as the team's.
+      expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+        Item: expect.objectContaining({ kind: 'fleet-finding', account: MEMBER, packages: ['libxml2 2.9.1'] }),
+        ConditionExpression: 'attribute_not_exists(sk)',
+      });
+      expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+      expect(sns).toHaveReceivedCommandWith(PublishCommand, {
+        MessageAttributes: expect.objectContaining({ event: { DataType: 'String', StringValue: 'fleet-finding' } }),
+      });
+    });
+
+    it('announces a fleet finding Inspector updates again only once', async () => {
+      ddb.on(PutCommand).callsFake((input: { Item: { sk: string } }) => {
+        if (input.Item.sk.startsWith('FLEET#'))
+          throw new ConditionalCheckFailedException({ message: 'x', $metadata: {} });
+        return {};
+      });
+
+      const result = await onFinding(memberFinding('CRITICAL', MEMBER, { name: 'libxml2', version: '2.9.1' }));
+
+      expect(result).toMatchObject({ action: 'fleet', announced: false });
+      expect(sns).not.toHaveReceivedCommand(PublishCommand);
+    });
+
+    it("keeps an older version of a package the image does have the team's too", async () => {
+      const result = await onFinding(memberFinding('CRITICAL', MEMBER, { name: 'openssl', version: '1.1.1k' }));
+
+      expect(result).toMatchObject({ action: 'fleet' });
+      expect(sks().some((sk) => sk.startsWith('FINDINGS#'))).toBe(false);
+    });
+
+    it("counts a package the image was built with, found on a member account's instance", async () => {
+      liveAndStrict(false);
+
+      const result = await onFinding(
+        memberFinding('CRITICAL', MEMBER, { name: 'openssl', version: '3.0.8', release: '1.amzn2023.0.18' }),
+      );
+
+      expect(result).toMatchObject({ action: 'recorded', revoked: false, rebuilt: true });
+      expect(result).toMatchObject({ revocation: { channels: ['dev', 'staging'] } });
+      expect(sks()).toContain('FINDINGS#1.0.0/3#CVE-2024-29069');
+      expect(sks()).toContain('REVOCATION#1.0.0/3');
+      expect(bus).toHaveReceivedCommandWith(PutEventsCommand, {
+        Entries: [expect.objectContaining({ DetailType: 'Image Rebuild Requested' })],
+      });
+    });
+
+    it('lists and records the inventory when none was recorded at build time', async () => {
+      ddb
+        .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'IMAGE#base', ':prefix': 'INVENTORY#1.0.0/3#' } })
+        .resolves({ Items: [] });
+      imagebuilder.on(ListImagePackagesCommand).resolves({
+        imagePackageList: [{ packageName: 'snapd', packageVersion: '2.63-0ubuntu1' }],
+      });
+
+      const result = await onFinding(memberFinding('HIGH', MEMBER, { name: 'snapd', version: '2.63' }));
+
+      expect(result).toMatchObject({ action: 'recorded' });
+      expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+        Item: expect.objectContaining({ sk: 'INVENTORY#1.0.0/3#000', packages: 'snapd\t2.63-0ubuntu1', parts: 1 }),
+      });
+    });
+
+    it('refuses a finding from an account outside the organization, changing nothing', async () => {
+      organizations
+        .on(DescribeAccountCommand)
+        .rejects(new AccountNotFoundException({ message: 'not found', $metadata: {} }));
+
+      const result = await onFinding(memberFinding('CRITICAL', '999900001111', { name: 'snapd', version: '2.63' }));
+
+      expect(result).toMatchObject({ action: 'refused', reason: expect.stringMatching(/not an active account/) });
+      expect(ddb).not.toHaveReceivedCommand(PutCommand);
+      expect(sns).not.toHaveReceivedCommand(PublishCommand);
+    });
+
+    it('refuses a finding delivered from a third account', async () => {
+      const event = memberFinding('CRITICAL', MEMBER, { name: 'snapd', version: '2.63' });
+      event.account = '777788889999';
+
+      expect(await onFinding(event)).toMatchObject({ action: 'refused' });
+      expect(ddb).not.toHaveReceivedCommand(PutCommand);
+    });
+
+    it('ignores an AMI whose Ec2ImageBuilderArn tag names our build but that the build never output', async () => {
+      const forged = 'ami-0fff9999aaaa8888b';
+      ec2
+        .on(DescribeImagesCommand)
+        .resolves({ Images: [{ ImageId: forged, Tags: [{ Key: 'Ec2ImageBuilderArn', Value: BUILD_ARN }] }] });
+      const event = inspectorFinding('CRITICAL');
+      event.detail.resources[0].details.awsEc2Instance.imageId = forged;
+
+      expect(await onFinding(event)).toMatchObject({
+        action: 'ignored',
+        reason: expect.stringMatching(/not an output/),
+      });
+      expect(ddb).not.toHaveReceivedCommand(PutCommand);
+    });
+
+    it('counts a scan only for the very build ARN the ledger recorded, sent from the factory account', async () => {
+      const scan = (account: string) => ({
+        version: '0',
+        id: 'cve-2',
+        'detail-type': 'EC2 Image Builder CVE Detected',
+        source: 'aws.imagebuilder',
+        account,
+        time: '2027-01-19T00:00:00Z',
+        region: 'us-east-1',
+        resources: [BUILD_ARN],
+        detail: {
+          'resource-id': 'i-0123456789abcdef0',
+          'finding-severity-counts': { all: 1, critical: 1, high: 0, medium: 0 },
+        },
+      });
+      expect(await onFinding(scan(MEMBER))).toMatchObject({ action: 'refused' });
+      ddb.on(GetCommand, { Key: { pk: 'IMAGE#base', sk: 'BUILD#1.0.0/3' } }).resolves({});
+      expect(await onFinding(scan(ACCOUNT))).toMatchObject({
+        action: 'ignored',
+        reason: expect.stringMatching(/not the build the ledger recorded/),
+      });
+      expect(ddb).not.toHaveReceivedCommand(PutCommand);
+    });
   });
 
   it('rejects an event that is neither kind', async () => {

@@ -15,6 +15,9 @@ import { newPointerShare, SHARE_ARN, usePublishWorld } from './publish-fixtures.
 const { ssm, ram, bus } = usePublishWorld({ Version: 4, Tier: 'Advanced' });
 const PROD_PRINCIPALS: string[] = [OU('ou-x1y2-prd00001'), OU('ou-x1y2-prd00002')];
 
+/** What a share Goldsmith created carries: its tag, and no external principals. */
+const OURS = { tags: [{ key: 'goldsmith:purpose', value: 'channel-pointers' }], allowExternalPrincipals: false };
+
 describe('publish (pointers shared through RAM)', () => {
   it('creates the channel share with the OU ARNs, the parameter and no external principals on first use', async () => {
     newPointerShare(ram, PROD_PRINCIPALS);
@@ -48,7 +51,7 @@ describe('publish (pointers shared through RAM)', () => {
   it('adds only the missing principal and the parameter to an existing share, and drops an OU no longer targeted', async () => {
     ram
       .on(GetResourceSharesCommand)
-      .resolves({ resourceShares: [{ name: 'goldsmith-pointers-prod', resourceShareArn: SHARE_ARN }] });
+      .resolves({ resourceShares: [{ name: 'goldsmith-pointers-prod', resourceShareArn: SHARE_ARN, ...OURS }] });
     let associated = false;
     ram
       .on(GetResourceShareAssociationsCommand)
@@ -85,6 +88,26 @@ describe('publish (pointers shared through RAM)', () => {
       principals: [PROD_PRINCIPALS[1] as string],
       resourceArns: ['arn:aws:ssm:us-east-1:111122223333:parameter/goldsmith/base/prod'],
     });
+  });
+
+  it.each([
+    [
+      'made by someone else (no goldsmith:purpose tag)',
+      { allowExternalPrincipals: false },
+      'was not created by Goldsmith',
+    ],
+    ['open to external principals', { ...OURS, allowExternalPrincipals: true }, 'allows external principals'],
+  ])('refuses to adopt a share of the same name %s, changing nothing', async (_, share, reason) => {
+    ram.on(GetResourceSharesCommand).resolves({
+      resourceShares: [{ name: 'goldsmith-pointers-prod', resourceShareArn: SHARE_ARN, ...share }],
+    });
+    await expect(publish(channelItem('prod'))).rejects.toMatchObject({
+      name: 'ForeignPointerShare',
+      message: expect.stringContaining(reason),
+    });
+    expect(ram).not.toHaveReceivedCommand(AssociateResourceShareCommand);
+    expect(ram).not.toHaveReceivedCommand(DisassociateResourceShareCommand);
+    expect(ram).not.toHaveReceivedCommand(CreateResourceShareCommand);
   });
 
   it('fails with a transient error while RAM is still associating, so the state machine retries', async () => {

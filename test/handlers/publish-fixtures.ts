@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-ram';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { PutParameterCommand, type PutParameterCommandOutput, SSMClient } from '@aws-sdk/client-ssm';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach } from 'vitest';
 import { associatedAnswer, ORGANIZATION } from './promotion-fixtures.js';
@@ -39,6 +39,9 @@ export function usePublishWorld(parameter: Partial<PutParameterCommandOutput> = 
     process.env.NOTIFY_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:notify';
     process.env.EVENT_BUS_NAME = 'goldsmith-test';
     mocks.ddb.on(PutCommand).resolves({});
+    // No pointer share held yet (aws/pointer-shares-held.ts): Publish asks RAM, then records what it confirmed.
+    mocks.ddb.on(BatchGetCommand).resolves({ Responses: {} });
+    mocks.ddb.on(UpdateCommand).resolves({});
     // Publish reads the build record for its outcome metrics (time from AVAILABLE to the channel).
     mocks.ddb.on(GetCommand).resolves({ Item: { status: 'AVAILABLE', updatedAt: '2027-01-20T09:00:00.000Z' } });
     mocks.ssm.on(PutParameterCommand).resolves(parameter);

@@ -22,7 +22,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, vi } from 'vitest';
-import { openWorkIndex } from '../../core/ledger/keys.js';
+import { openWork, openWorkIndex } from '../../core/ledger/keys.js';
 import { ACCOUNT, BUILD_ARN, catalog, PIPELINE_ARN } from './promotion-fixtures.js';
 
 /** Shared fixtures of the reconcileBuilds handler tests: its input, Image Builder's build list, an in-memory ledger. */
@@ -59,7 +59,8 @@ function inMemoryLedger(ddb: AwsClientStub<DynamoDBDocumentClient>, items: Map<s
   ddb.on(QueryCommand).callsFake((input: QueryCommandInput) => ({
     Items: [...items.values()].filter((i) =>
       input.IndexName === openWorkIndex.name
-        ? i[openWorkIndex.partitionKey] === input.ExpressionAttributeValues?.[':kind'] && i.status === 'pending'
+        ? i[openWorkIndex.partitionKey] === input.ExpressionAttributeValues?.[':kind'] &&
+          (i.status === 'pending' || i[openWorkIndex.partitionKey] === openWork.build)
         : i.pk === input.ExpressionAttributeValues?.[':pk'] && i.status === 'pending',
     ),
   }));
@@ -94,6 +95,16 @@ function inMemoryLedger(ddb: AwsClientStub<DynamoDBDocumentClient>, items: Map<s
         item[attr] = new Set([...current, ...added]);
       }
     }
+    if (
+      input.ConditionExpression === 'contains(handledStatuses, :status)' &&
+      !(item.handledStatuses instanceof Set && item.handledStatuses.has(String(values[':status'])))
+    ) {
+      throw new ConditionalCheckFailedException({ message: 'not handled', $metadata: {} });
+    }
+    // `REMOVE #name` (closing open work).
+    for (const [, attr] of (input.UpdateExpression ?? '').matchAll(/REMOVE (#?\w+)/g)) {
+      if (attr) delete item[names[attr] ?? attr];
+    }
     items.set(key, item);
     return {};
   });
@@ -113,9 +124,10 @@ export function useReconcileWorld() {
     });
 
   beforeEach(() => {
-    // A Wednesday with no schedule firing in the reconciler's look-back: only the builds listed here matter.
+    // A Wednesday with no schedule firing in the reconciler's look-back: only the builds listed here matter. The
+    // day's first run, which lists every pipeline (a test of the other runs sets a later hour).
     vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(new Date('2027-03-03T12:00:00Z'));
+    vi.setSystemTime(new Date('2027-03-03T02:00:00Z'));
     process.env.LEDGER_TABLE = 'ledger';
     process.env.NOTIFY_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:notify';
     process.env.STATE_MACHINE_ARN = STATE_MACHINE_ARN;

@@ -35,13 +35,13 @@ describe('goldsmith history', () => {
         at: '2027-01-14T06:00:00.000Z',
         version: '1.0.0/1',
         channel: 'staging',
-        what: 'soak started, ends 2027-01-17T06:00:00.000Z',
+        what: 'soak started, ends 2027-01-17 06:00',
       },
       {
         at: '2027-02-11T06:00:00.000Z',
         version: '1.0.0/2',
         channel: 'staging',
-        what: 'soak started, ends 2027-02-14T06:00:00.000Z',
+        what: 'soak started, ends 2027-02-14 06:00',
       },
       {
         at: '2027-02-12T09:30:00.000Z',

@@ -85,7 +85,7 @@ describe('operator revoke --cancel: calling off a revocation scheduled for later
     });
     expect((await getScheduledRevocation('base', '1.0.0/2'))?.cancelledAt).toBeUndefined();
     expect(historyOf(await readImagePartition('base')).map((e) => e.what)).toContain(
-      `revocation scheduled for ${DUE} cancelled by ${SESSION}: the CVE does not apply to us`,
+      `revocation scheduled for 2027-02-05 09:00 cancelled by ${SESSION}: the CVE does not apply to us`,
     );
 
     expect(announced('revocation-scheduled')).toHaveLength(2);

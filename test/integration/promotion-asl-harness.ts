@@ -110,7 +110,12 @@ function pointerShares(): void {
   mocks.ram.on(GetResourceSharesCommand).callsFake((input: { name?: string }) => ({
     resourceShares: [...shares]
       .filter(([, s]) => s.name === input.name)
-      .map(([resourceShareArn, s]) => ({ resourceShareArn, name: s.name })),
+      .map(([resourceShareArn, s]) => ({
+        resourceShareArn,
+        name: s.name,
+        tags: [{ key: 'goldsmith:purpose', value: 'channel-pointers' }],
+        allowExternalPrincipals: false,
+      })),
   }));
   mocks.ram
     .on(CreateResourceShareCommand)

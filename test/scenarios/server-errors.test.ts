@@ -11,7 +11,7 @@ import {
 
 // A base image on January's patch schedule and an openssl release, and an app built on base's prod pointer: two
 // builds of each, every one through dev and an approved prod. The full quarter (default catalog and scenario) is
-// measured for the README; this is its short form, fast enough for every test run.
+// measured by hand; this is its short form, fast enough for every test run.
 const catalog = everyTriggerCatalog(
   { app: childImage('base', 'prod', { regions: ['us-east-1'] }) },
   devThenApprovedProd(),

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import exampleCatalog from '../../../goldsmith.config.js';
+import { BUILD_ACCOUNT } from '../../../scripts/build/offline.js';
 import { type NagResult, nagTemplates } from '../../../scripts/readiness/nag.js';
 import { NAG_SUPPRESSIONS } from '../../../scripts/readiness/nag-suppressions.js';
 import { minimalCatalog } from '../helpers.js';
@@ -7,10 +8,21 @@ import { synthesizeApp } from './synth.js';
 
 const results: Record<string, NagResult> = {};
 
+/**
+ * The templates as `sst build` writes them: the offline synthesis names the account `my-account`, `sst build` the
+ * caller's 12-digit account (scripts/build/offline.ts), so a suppression that matches one spelling only fails there.
+ */
+function withBuildAccount(templates: ReadonlyMap<string, object>): Map<string, { Resources?: object }> {
+  return new Map(
+    [...templates].map(([name, t]) => [name, JSON.parse(JSON.stringify(t).replaceAll('my-account', BUILD_ACCOUNT))]),
+  );
+}
+
 beforeAll(async () => {
   for (const [name, catalog] of Object.entries({ example: exampleCatalog, minimal: minimalCatalog() })) {
     const app = await synthesizeApp(catalog);
     results[name] = await nagTemplates(app.templates);
+    if (name === 'example') results.exampleBuildAccount = await nagTemplates(withBuildAccount(app.templates));
   }
 }, 300_000);
 
@@ -37,12 +49,15 @@ const policy = (statement: Record<string, unknown>) => ({
 });
 
 describe('cdk-nag AwsSolutions over the app', () => {
-  it.each(['example', 'minimal'])('finds no unsuppressed error or warning in any stack of the %s catalog', (name) => {
-    const result = results[name]!;
-    expect(result.resources).toBeGreaterThan(50);
-    expect(result.findings.map((f) => `${f.stack}/${f.resource} ${f.rule}`)).toEqual([]);
-    expect(result.suppressed.length).toBeGreaterThan(0);
-  });
+  it.each(['example', 'minimal', 'exampleBuildAccount'])(
+    'finds no unsuppressed error or warning in any stack of the %s catalog',
+    (name) => {
+      const result = results[name]!;
+      expect(result.resources).toBeGreaterThan(50);
+      expect(result.findings.map((f) => `${f.stack}/${f.resource} ${f.rule}`)).toEqual([]);
+      expect(result.suppressed.length).toBeGreaterThan(0);
+    },
+  );
 
   it('gives every suppression a reason a reviewer can check, naming what it covers', () => {
     for (const s of NAG_SUPPRESSIONS) {

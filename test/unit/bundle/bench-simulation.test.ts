@@ -93,6 +93,27 @@ describe('benchmarkSimulation', () => {
     );
   });
 
+  it('prints each operation per promotion beside the minimum the plan needs, the ratio and DynamoDB requests', async () => {
+    writeSimulator(`export async function simulate() {
+      const report = {
+        builds: [], promotions: [{ outcome: 'promoted' }, { outcome: 'promoted' }], apiCalls: { 'ram:GetResourceShares': 32 },
+        callPlan: { promotions: 2, made: 96, minimum: 64, ratio: 1.5,
+          operations: [
+            { operation: 'ec2:ModifyImageAttribute', made: 32, minimum: 32, basis: "the sharing planner's minimum" },
+            { operation: 'ram:GetResourceShares', made: 32, minimum: 0, basis: 'the share, once made, is known' },
+            { operation: 'ssm:PutParameter', made: 32, minimum: 32, basis: 'a change the run required' },
+          ],
+          dynamo: { requests: 50, byOperation: { 'dynamodb:Query': 30, 'dynamodb:PutItem': 20 } } },
+      };
+      return { report, timeline: [], notes: [], run: {} };
+    }\n`);
+    const text = formatSimulation(await benchmarkSimulation(root, { months: 1 }));
+    expect(text).toContain('API calls per promotion   48.0 made, 32.0 needed: ratio 1.5 (2 channel promotions)');
+    expect(text).toMatch(/ram:GetResourceShares\s+16\.0\s+0\.0\s+\(none needed\)/);
+    expect(text).toMatch(/ec2:ModifyImageAttribute\s+16\.0\s+16\.0\s+×1\.00/);
+    expect(text).toContain('DynamoDB per promotion    25.0 requests (Query 15.0, PutItem 10.0)');
+  });
+
   it('reports a failure without figures when simulate throws', async () => {
     writeSimulator(`export const simulate = async () => { throw new Error('dynalite did not start'); };\n`);
     const result = await benchmarkSimulation(root, { months: 1 });

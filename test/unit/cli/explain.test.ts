@@ -147,6 +147,15 @@ describe('explainEvent on triggers', () => {
     expect(actions).toEqual([expect.stringMatching(/^would start build of app \(trigger cascade, /)]);
   });
 
+  it('names an image the event names but the catalog lacks, instead of "no catalog image is affected"', () => {
+    const update = sample('package-update.json');
+    const event = { ...update, detail: { ...(update.detail as object), images: ['bsae'] } };
+
+    expect(explainEvent(event, setup).actions).toEqual([
+      'would start no build: the event names "bsae", which the catalog does not have (it has: base, hardened, app, web-runtime); check the image name in the event',
+    ]);
+  });
+
   it('starts no build when no image follows the promoted channel', () => {
     expect(explainEvent(sample('image-promoted.json'), setup).actions).toEqual([
       'would start no build: no catalog image is affected by cascade:base/prod@1.0.0/3',

@@ -3,7 +3,9 @@ import {
   CancelImageCreationCommand,
   DeleteImageCommand,
   GetImageCommand,
+  ListImagePackagesCommand,
   ListImageScanFindingsCommand,
+  paginateListImagePackages,
   paginateListImagePipelineImages,
   StartImagePipelineExecutionCommand,
 } from '@aws-sdk/client-imagebuilder';
@@ -189,6 +191,44 @@ describe('ImageBuilderFake', () => {
     expect(severities.filter((s) => s === 'HIGH')).toHaveLength(30);
     expect(severities.filter((s) => s === 'MEDIUM')).toHaveLength(1);
     expect(await list(second.imageBuildVersionArn!)).toEqual([]);
+  });
+
+  it('lists the packages of a distributed AMI build across pages, as the scenario set them', async () => {
+    const { clock, fakes } = cloud();
+    const { imageBuildVersionArn: before } = await start('token-1');
+    const ib = client('imagebuilder', R);
+    // Systems Manager Inventory runs on the build instance: nothing is listed before the build is done.
+    expect((await ib.send(new ListImagePackagesCommand({ imageBuildVersionArn: before }))).imagePackageList).toEqual(
+      [],
+    );
+    await clock.run(clock.now() + 60 * MIN);
+    fakes.imagebuilder.setPackages(
+      'base',
+      Array.from({ length: 30 }, (_, i) => ({ packageName: `pkg-${i}`, packageVersion: `1.${i}-1.amzn2023` })),
+    );
+    const { imageBuildVersionArn: after } = await start('token-2');
+    await clock.run(clock.now() + 60 * MIN);
+
+    const list = async (arn: string | undefined) => {
+      const names: string[] = [];
+      const pages = paginateListImagePackages({ client: ib, pageSize: 25 }, { imageBuildVersionArn: arn });
+      for await (const page of pages) for (const p of page.imagePackageList ?? []) names.push(p.packageName ?? '');
+      return names;
+    };
+    expect(await list(before)).toContain('openssl');
+    const all = await list(after);
+    expect(all).toHaveLength(30);
+    expect(new Set(all).size).toBe(30);
+    await expect(
+      ib.send(new ListImagePackagesCommand({ imageBuildVersionArn: after, nextToken: 'bogus' })),
+    ).rejects.toMatchObject({ name: 'InvalidPaginationTokenException' });
+    await expect(
+      ib.send(
+        new ListImagePackagesCommand({
+          imageBuildVersionArn: `arn:aws:imagebuilder:${R}:${ACCOUNT}:image/base/1.2.0/9`,
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
   });
 
   it('lists every image of a pipeline across pages', async () => {

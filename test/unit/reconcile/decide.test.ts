@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   decideBuild,
+  isFullPass,
   type LedgerBuildView,
   type ListedBuild,
   needsLedgerLookup,
@@ -121,5 +122,19 @@ describe('needsLedgerLookup', () => {
     expect(needsLedgerLookup(build(3, 'AVAILABLE'), SINCE)).toBe(true);
     expect(needsLedgerLookup(build(3, 'TESTING'), SINCE)).toBe(false);
     expect(needsLedgerLookup(build(3, 'FAILED', '2026-12-01T00:00:00Z'), SINCE)).toBe(false);
+  });
+});
+
+describe('isFullPass', () => {
+  it('makes exactly one run a day the full pass, whatever hour the six-hourly schedule started at', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 6 * 3_600_000 - 1 }), (offset) => {
+        const day = Date.UTC(2027, 2, 3);
+        const runs = [0, 1, 2, 3].map((i) => new Date(day + offset + i * 6 * 3_600_000));
+        return runs.filter((run) => isFullPass(run, 6)).length === 1;
+      }),
+    );
+    expect(isFullPass(new Date('2027-03-03T05:59:59Z'))).toBe(true);
+    expect(isFullPass(new Date('2027-03-03T06:00:00Z'))).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { imagePromotedContradiction } from '../../../core/trust/facts.js';
+import { imagePromotedContradiction, imageRevokedDecision } from '../../../core/trust/facts.js';
 
 const fact = {
   image: 'base',
@@ -23,5 +23,44 @@ describe('imagePromotedContradiction', () => {
   it('refuses AMIs other than the promoted ones', () => {
     const recorded = { outcome: 'promoted', amis: [{ region: 'us-east-1', imageId: 'ami-0fffffffffffffff0' }] };
     expect(imagePromotedContradiction(fact, recorded)).toContain('differ from the promoted');
+  });
+});
+
+describe('imageRevokedDecision', () => {
+  const revoked = { image: 'base', version: '1.0.0/3', revokedAt: '2027-02-05T10:00:00.000Z' };
+  const due = new Date('2027-02-05T10:00:30Z');
+  const scheduled = { reason: 'CVE-2027-0001', by: 'arn:aws:sts::1:assumed-role/ops/a', dueAt: revoked.revokedAt };
+
+  it("acts on a recorded revocation with the ledger's reason and requester, not the payload's", () => {
+    expect(imageRevokedDecision(revoked, { revocation: { reason: 'CVE-2027-0002', by: 'on-finding' } }, due)).toEqual({
+      act: true,
+      reason: 'CVE-2027-0002',
+      by: 'on-finding',
+    });
+  });
+
+  it('refuses a version the ledger records no revocation of, saying so', () => {
+    expect(imageRevokedDecision(revoked, {}, due)).toEqual({
+      act: false,
+      contradiction: '"Image Revoked" base 1.0.0/3: the ledger records no revocation of that version',
+    });
+  });
+
+  it('acts on a scheduled revocation only at its own due time, once due, and never once cancelled', () => {
+    expect(imageRevokedDecision(revoked, { scheduled }, due)).toEqual({
+      act: true,
+      reason: scheduled.reason,
+      by: scheduled.by,
+    });
+    const early = imageRevokedDecision(revoked, { scheduled }, new Date('2027-02-05T09:59:59Z'));
+    expect(early).toMatchObject({ act: false, contradiction: expect.stringContaining('not due until') });
+    const other = imageRevokedDecision({ ...revoked, revokedAt: '2027-02-05T09:00:00.000Z' }, { scheduled }, due);
+    expect(other).toMatchObject({ act: false, contradiction: expect.stringContaining('schedules it for') });
+    const cancelled = imageRevokedDecision(
+      revoked,
+      { scheduled: { ...scheduled, cancelledAt: '2027-02-05T09:00:00Z' } },
+      due,
+    );
+    expect(cancelled).toMatchObject({ act: false, contradiction: expect.stringContaining('was cancelled') });
   });
 });

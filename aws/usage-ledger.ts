@@ -1,0 +1,160 @@
+import { paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { UsageObservation } from '../core/fleet/usage.js';
+import { holdSk, imagePk, openWork, skPrefix, usageSk } from '../core/ledger/keys.js';
+import { documentClient, ledgerTable } from './clients/dynamodb.js';
+import { conditionalWrite } from './ledger-writes.js';
+
+/**
+ * The fleet side of the ledger (core/ledger/README.md, "Reserved for the held organization and the fleet"):
+ * `USAGE#<buildVersion>#<region>` (the report asked for, open work `usage-report` until read; the last observation)
+ * and `HOLD#<buildVersion>` (a deletion held because the version is in use).
+ */
+
+export interface UsageItem {
+  sk: string;
+  image: string;
+  version: string;
+  region: string;
+  imageId: string;
+  reportId?: string;
+  requestedAt?: string;
+  observedAt?: string;
+  /** When the report behind the last observation was asked for (it counts what ran a few minutes after). */
+  lastRequestedAt?: string;
+  accounts?: UsageObservation['accounts'];
+  instances?: number;
+  launchTemplates?: number;
+}
+
+export interface HoldItem {
+  sk: string;
+  version: string;
+  firstHeldAt: string;
+  lastHeldAt: string;
+  heldUntil: string;
+  accounts: string[];
+  instances: number;
+}
+
+async function queryPrefix<T>(image: string, prefix: string): Promise<T[]> {
+  const items: T[] = [];
+  const pages = paginateQuery(
+    { client: documentClient() },
+    {
+      TableName: ledgerTable(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': imagePk(image), ':prefix': prefix },
+    },
+  );
+  for await (const page of pages) items.push(...((page.Items ?? []) as T[]));
+  return items;
+}
+
+/** Every usage item of an image (paginated). */
+export function listUsage(image: string): Promise<UsageItem[]> {
+  return queryPrefix<UsageItem>(image, skPrefix.usage);
+}
+
+/** Every retention hold of an image (paginated). */
+export function listHolds(image: string): Promise<HoldItem[]> {
+  return queryPrefix<HoldItem>(image, skPrefix.hold);
+}
+
+/** Records a report asked for (open work until read); a second request while one is pending changes nothing. */
+export async function recordUsageRequested(
+  u: Pick<UsageItem, 'image' | 'version' | 'region' | 'imageId'>,
+  reportId: string,
+  at: string,
+): Promise<boolean> {
+  return conditionalWrite(() =>
+    documentClient().send(
+      new UpdateCommand({
+        TableName: ledgerTable(),
+        Key: { pk: imagePk(u.image), sk: usageSk(u.version, u.region) },
+        UpdateExpression:
+          'SET image = :image, version = :version, #region = :region, imageId = :imageId, reportId = :reportId, requestedAt = :at, openWork = :work',
+        ConditionExpression: 'attribute_not_exists(reportId) OR reportId = :reportId',
+        ExpressionAttributeNames: { '#region': 'region' },
+        ExpressionAttributeValues: {
+          ':image': u.image,
+          ':version': u.version,
+          ':region': u.region,
+          ':imageId': u.imageId,
+          ':reportId': reportId,
+          ':at': at,
+          ':work': openWork.usageReport,
+        },
+      }),
+    ),
+  );
+}
+
+/** Records what a report said and closes the open work, once per report. */
+export async function recordUsageObserved(
+  u: Pick<UsageItem, 'image' | 'version' | 'region'>,
+  reportId: string,
+  observation: UsageObservation,
+): Promise<boolean> {
+  return conditionalWrite(() =>
+    documentClient().send(
+      new UpdateCommand({
+        TableName: ledgerTable(),
+        Key: { pk: imagePk(u.image), sk: usageSk(u.version, u.region) },
+        UpdateExpression:
+          'SET observedAt = :at, accounts = :accounts, instances = :instances, launchTemplates = :templates, lastReportId = :reportId, lastRequestedAt = requestedAt REMOVE reportId, requestedAt, openWork',
+        ConditionExpression: 'reportId = :reportId',
+        ExpressionAttributeValues: {
+          ':at': observation.observedAt,
+          ':accounts': observation.accounts,
+          ':instances': observation.instances,
+          ':templates': observation.launchTemplates,
+          ':reportId': reportId,
+        },
+      }),
+    ),
+  );
+}
+
+/** Forgets a report that ended in error or is gone (the next run asks again), keeping the last observation. */
+export async function clearUsageRequest(
+  u: Pick<UsageItem, 'image' | 'version' | 'region'>,
+  reportId: string,
+  reason: string,
+): Promise<boolean> {
+  return conditionalWrite(() =>
+    documentClient().send(
+      new UpdateCommand({
+        TableName: ledgerTable(),
+        Key: { pk: imagePk(u.image), sk: usageSk(u.version, u.region) },
+        UpdateExpression: 'SET lastReportError = :reason REMOVE reportId, requestedAt, openWork',
+        ConditionExpression: 'reportId = :reportId',
+        ExpressionAttributeValues: { ':reportId': reportId, ':reason': reason },
+      }),
+    ),
+  );
+}
+
+/** Records (or extends) a hold: the first time is kept, the latest users replace the earlier ones. */
+export async function recordHold(
+  image: string,
+  version: string,
+  at: string,
+  heldUntil: string,
+  users: { accounts: string[]; instances: number },
+): Promise<void> {
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: ledgerTable(),
+      Key: { pk: imagePk(image), sk: holdSk(version) },
+      UpdateExpression:
+        'SET version = :version, firstHeldAt = if_not_exists(firstHeldAt, :at), heldUntil = if_not_exists(heldUntil, :until), lastHeldAt = :at, accounts = :accounts, instances = :instances',
+      ExpressionAttributeValues: {
+        ':version': version,
+        ':at': at,
+        ':until': heldUntil,
+        ':accounts': users.accounts,
+        ':instances': users.instances,
+      },
+    }),
+  );
+}

@@ -1,0 +1,55 @@
+import { InvalidCatalogError } from '../core/errors.js';
+import type { Command } from './commands.js';
+import { DEFAULT_CATALOG_FILE, loadCatalogFile } from './load-catalog.js';
+import { parseOptions } from './usage.js';
+
+const HELP = `usage: goldsmith preflight [--config FILE] [--region REGION] [--json]
+
+Checks, with your AWS credentials and read-only calls, what a deployment needs that the stacks cannot create:
+credentials, the Region, the organization and whether this account may read its tree, RAM sharing with the
+organization, Inspector scanning, the CDK bootstrap, the Slack secret. Prints one line per check and what to do
+about each one that is missing (docs/deploy.md). Exit 0 when nothing is missing, 1 otherwise.
+
+  --config FILE     the catalog (default ${DEFAULT_CATALOG_FILE})
+  --region REGION   the Region to check (default AWS_REGION, then AWS_DEFAULT_REGION, then the catalog's homeRegion)
+  --json            { ready, region, checks: [{ name, status, detail }] }`;
+
+const MARK = { ok: 'ok     ', missing: 'MISSING', 'not checked': 'unknown' } as const;
+
+export const command: Command = {
+  summary: "check a deployment's prerequisites with your AWS credentials (read-only)",
+  async run(args) {
+    const { values } = parseOptions(args, {
+      config: { type: 'string' },
+      region: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    });
+    if (values.help) {
+      process.stdout.write(`${HELP}\n`);
+      return 0;
+    }
+    let catalog: Awaited<ReturnType<typeof loadCatalogFile>>;
+    try {
+      catalog = await loadCatalogFile(values.config ?? DEFAULT_CATALOG_FILE);
+    } catch (error) {
+      if (!(error instanceof InvalidCatalogError)) throw error;
+      for (const p of error.problems) process.stderr.write(`${p}\n`);
+      return 1;
+    }
+    const region =
+      values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? catalog.organization.homeRegion;
+    const { preflight } = await import('../aws/preflight.js');
+    const checks = await preflight(catalog, region);
+    const ready = checks.every((c) => c.status !== 'missing');
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify({ ready, region, checks }, null, 2)}\n`);
+    } else {
+      for (const c of checks) process.stdout.write(`${MARK[c.status]}  ${c.name}: ${c.detail}\n`);
+      process.stdout.write(
+        ready ? 'ready to deploy: npx sst deploy --stage <stage>\n' : 'not ready: fix what is MISSING above\n',
+      );
+    }
+    return ready ? 0 : 1;
+  },
+};

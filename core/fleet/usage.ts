@@ -1,0 +1,72 @@
+/**
+ * Who uses an AMI, as EC2's image usage reports count it (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ImageUsageReportEntry.html):
+ * per account, how many instances and launch templates reference it. Pure: the ledger's `USAGE#` items hold these.
+ */
+
+/** One account's use of one AMI. */
+export interface AccountUse {
+  instances: number;
+  launchTemplates: number;
+}
+
+/** What one completed report said about one AMI. */
+export interface UsageObservation {
+  observedAt: string;
+  /** Account id → its use (accounts with none are left out). */
+  accounts: Record<string, AccountUse>;
+  instances: number;
+  launchTemplates: number;
+}
+
+/** A report entry as DescribeImageUsageReportEntries returns it. */
+export interface UsageEntry {
+  AccountId?: string | undefined;
+  ResourceType?: string | undefined;
+  UsageCount?: number | undefined;
+}
+
+/** Sums a report's entries per account; entries of other resource types (Image Builder recipes) are not use by a fleet. */
+export function usageFromEntries(entries: readonly UsageEntry[], observedAt: string): UsageObservation {
+  const accounts: Record<string, AccountUse> = {};
+  let instances = 0;
+  let launchTemplates = 0;
+  for (const e of entries) {
+    if (!e.AccountId || !e.UsageCount) continue;
+    const use = accounts[e.AccountId] ?? { instances: 0, launchTemplates: 0 };
+    if (e.ResourceType === 'ec2:Instance') {
+      use.instances += e.UsageCount;
+      instances += e.UsageCount;
+    } else if (e.ResourceType === 'ec2:LaunchTemplate') {
+      use.launchTemplates += e.UsageCount;
+      launchTemplates += e.UsageCount;
+    } else continue;
+    accounts[e.AccountId] = use;
+  }
+  return { observedAt, accounts, instances, launchTemplates };
+}
+
+/** Whether an observation shows any instance or launch template on the AMI. */
+export function inUse(o: Pick<UsageObservation, 'instances' | 'launchTemplates'> | undefined): boolean {
+  return o !== undefined && (o.instances > 0 || o.launchTemplates > 0);
+}
+
+/** How old an observation may be before a new report is asked for: a daily schedule, with room for its jitter. */
+export const USAGE_REFRESH_SECONDS = 20 * 3600;
+
+/**
+ * Whether to ask EC2 for a new report on an AMI: none is pending and the last observation (if any) is older than
+ * USAGE_REFRESH_SECONDS.
+ */
+export function needsReport(
+  item: { reportId?: string | undefined; observedAt?: string | undefined } | undefined,
+  now: string,
+): boolean {
+  if (item?.reportId) return false;
+  if (!item?.observedAt) return true;
+  return (Date.parse(now) - Date.parse(item.observedAt)) / 1000 >= USAGE_REFRESH_SECONDS;
+}
+
+/** The client token of one day's report on one AMI (ClientToken: at most 64 ASCII characters). */
+export function usageReportToken(imageId: string, now: string): string {
+  return `goldsmith-usage-${imageId}-${now.slice(0, 10)}`;
+}

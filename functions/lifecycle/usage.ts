@@ -1,0 +1,81 @@
+import { readUsageReport, requestUsageReport } from '../../aws/image-usage.js';
+import {
+  clearUsageRequest,
+  listUsage,
+  recordUsageObserved,
+  recordUsageRequested,
+  type UsageItem,
+} from '../../aws/usage-ledger.js';
+import { inUse, needsReport, usageFromEntries, usageReportToken } from '../../core/fleet/usage.js';
+import type { BuildHistory } from '../../core/lifecycle/retention.js';
+import type { RegionAmi } from '../../core/promotion/types.js';
+import { logger } from '../lib/powertools.js';
+
+/** Who still uses each version, from the ledger's latest observation per Region. */
+export interface VersionUse {
+  accounts: string[];
+  instances: number;
+  launchTemplates: number;
+}
+
+/** Version → its users, for the versions whose latest observation (in any Region) shows use. */
+export function versionsInUse(items: readonly UsageItem[]): Map<string, VersionUse> {
+  const used = new Map<string, VersionUse>();
+  for (const item of items) {
+    if (!item.observedAt || !inUse({ instances: item.instances ?? 0, launchTemplates: item.launchTemplates ?? 0 }))
+      continue;
+    const use = used.get(item.version) ?? { accounts: [], instances: 0, launchTemplates: 0 };
+    const accounts = new Set([...use.accounts, ...Object.keys(item.accounts ?? {})]);
+    used.set(item.version, {
+      accounts: [...accounts].sort(),
+      instances: use.instances + (item.instances ?? 0),
+      launchTemplates: use.launchTemplates + (item.launchTemplates ?? 0),
+    });
+  }
+  return used;
+}
+
+/**
+ * One image's usage pass (the daily sweep, before it retires or deletes anything): reads the reports asked for on
+ * an earlier pass and records what they say, then asks for a new report on every AMI of every promoted, not yet
+ * deleted and not revoked version whose last observation is a day old. A revoked version's AMIs are shared with
+ * nobody, so a report would show nobody: its last observation, made while it was shared, stands. Reports are
+ * asynchronous, so what is asked for now is read on the next pass.
+ */
+export async function refreshUsage(
+  image: string,
+  builds: readonly BuildHistory[],
+  amisOf: (version: string) => Promise<RegionAmi[]>,
+  now: Date,
+): Promise<UsageItem[]> {
+  const at = now.toISOString();
+  const items = await listUsage(image);
+  const byKey = new Map(items.map((i) => [`${i.version}#${i.region}`, i]));
+  for (const item of items) {
+    if (!item.reportId) continue;
+    const read = await readUsageReport(item.region, item.reportId);
+    if (read.state === 'pending') continue;
+    if (read.state === 'available') {
+      const observation = usageFromEntries(read.entries, at);
+      if (await recordUsageObserved(item, item.reportId, observation)) {
+        Object.assign(item, observation, { reportId: undefined });
+      }
+    } else {
+      logger.warn('image usage report not usable; asking again', { image, item: item.sk, reason: read.reason });
+      if (await clearUsageRequest(item, item.reportId, read.reason)) item.reportId = undefined;
+    }
+  }
+  for (const b of builds) {
+    if (b.deletedAt || b.revokedAt || b.promotions.length === 0) continue;
+    for (const ami of await amisOf(b.version)) {
+      const item = byKey.get(`${b.version}#${ami.region}`);
+      if (!needsReport(item, at)) continue;
+      const reportId = await requestUsageReport(ami.region, ami.imageId, usageReportToken(ami.imageId, at));
+      const u = { image, version: b.version, region: ami.region, imageId: ami.imageId };
+      if ((await recordUsageRequested(u, reportId, at)) && !item) {
+        items.push({ sk: `USAGE#${b.version}#${ami.region}`, ...u, reportId, requestedAt: at });
+      }
+    }
+  }
+  return items;
+}

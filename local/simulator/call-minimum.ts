@@ -1,0 +1,116 @@
+/**
+ * Calls made against the calls the plan needs, per operation: what `npm run bench` prints per channel promotion.
+ * The minimum counts each mutating call the run's changes require and the reads that decide them; a read that only
+ * re-reads what did not change (a poll, a re-listing, a lookup of something made before) has minimum 0.
+ */
+export interface CallPlanFigures {
+  /** Channel promotions of the run (every outcome), the denominator of the per-promotion figures. */
+  promotions: number;
+  operations: CallPlanOperation[];
+  made: number;
+  minimum: number;
+  /** `made / minimum` (null when the minimum is 0). */
+  ratio: number | null;
+  /** Requests Goldsmith's functions sent to DynamoDB (a batch or a transaction is one request), per operation. */
+  dynamo: { requests: number; byOperation: Record<string, number> };
+}
+
+export interface CallPlanOperation {
+  operation: string;
+  made: number;
+  minimum: number;
+  /** Why the minimum is what it is. */
+  basis: string;
+}
+
+/** What the minimum is worked out from: the report's promotions and builds, and the run's counts. */
+export interface CallPlanInput {
+  promotions: readonly { image: string; channel: string; outcome: string; regions: readonly string[] }[];
+  builds: readonly { status: string }[];
+  apiCalls: Readonly<Record<string, number>>;
+  /** The sharing planner's minimum of ModifyImageAttribute (sharing-figures.ts). */
+  minimumModifyImageAttribute: number;
+  /** The calls of one full read of the organization (OrganizationTree.fullReadCalls). */
+  organizationFullRead: Readonly<Record<string, number>>;
+  /** Dead letters the re-drive made again. */
+  redriven: number;
+  dynamoRequests: Readonly<Record<string, number>>;
+}
+
+// Operations that change something: by AWS's naming, a verb that writes. What the run asked for, it needed (the
+// change requires it) unless a rule below says how many would have done.
+const MUTATING =
+  /^[a-z0-9]+:(Create|Put|Delete|Modify|Start|Send|Publish|Associate|Disassociate|Deregister|Register|Tag|Untag|Update|Copy|Cancel|Stop|Set|Enable|Disable|Import|Add|Remove|Batch(Delete|Put)|Deprecate|Enable|Replace|Change|Purge|Redrive|Invoke|Retag)/;
+
+/**
+ * The minimum per operation. Rules, each from the run's own outcomes:
+ * - EC2 sharing: the planner's ModifyImageAttribute minimum, and per such call one read of the grants in force
+ *   (DescribeImageAttribute), of the AMI's snapshots (DescribeImages) and of their copy permissions.
+ * - RAM: one CreateResourceShare per (channel, Region) first promoted to, one AssociateResourceShare per further
+ *   pointer parameter (image, channel, Region) first published, and one GetResourceShareAssociations per such change
+ *   (RAM associates asynchronously, so a read confirms it); no GetResourceShares (the share, once made, is known).
+ * - Organizations: one full read for the run (the tree does not change in it).
+ * - Image Builder: one GetImage per finished build (its outputs decide the promotion), one ListImageScanFindings
+ *   per available build (the findings gate); no ListImagePipelineImages (every build's status arrives as an event).
+ * - Secrets Manager: two reads per approval decision (signing the request, verifying the answer).
+ * - SQS: one ReceiveMessage per dead letter re-driven; none while the queues are empty.
+ * - SSM GetParameters (the base-image watcher): AWS puts no event when a public parameter changes, so its polls
+ *   are what is needed to see a release: counted as made.
+ * - Any other mutating call: as made (the change required it); any other read: 0.
+ */
+export function callPlanFigures(input: CallPlanInput): CallPlanFigures {
+  const promoted = input.promotions.filter((p) => p.outcome === 'promoted');
+  const shares = new Set(promoted.flatMap((p) => p.regions.map((r) => `${p.channel}\n${r}`))).size;
+  const parameters = new Set(promoted.flatMap((p) => p.regions.map((r) => `${p.image}\n${p.channel}\n${r}`))).size;
+  const approvals = (input.apiCalls['sfn:SendTaskSuccess'] ?? 0) + (input.apiCalls['sfn:SendTaskFailure'] ?? 0);
+  const finished = input.builds.filter((b) => b.status === 'AVAILABLE' || b.status === 'FAILED').length;
+  const available = input.builds.filter((b) => b.status === 'AVAILABLE').length;
+  const grantChanges = input.minimumModifyImageAttribute;
+
+  const rules: Record<string, { minimum: number; basis: string }> = {
+    'ec2:ModifyImageAttribute': { minimum: grantChanges, basis: "the sharing planner's minimum" },
+    'ec2:DescribeImageAttribute': { minimum: grantChanges, basis: 'one read of the grants in force per grant change' },
+    'ec2:DescribeImages': { minimum: grantChanges, basis: "one read of the AMI's snapshots per grant change" },
+    'ec2:DescribeSnapshotAttribute': { minimum: grantChanges, basis: 'one read of copy permissions per grant change' },
+    'ram:CreateResourceShare': { minimum: shares, basis: 'one per (channel, Region) first promoted to' },
+    'ram:AssociateResourceShare': {
+      minimum: Math.max(0, parameters - shares),
+      basis: 'one per pointer parameter first published (the first rides on CreateResourceShare)',
+    },
+    'ram:GetResourceShareAssociations': { minimum: parameters, basis: 'one confirmation per RAM change' },
+    'ram:GetResourceShares': { minimum: 0, basis: 'the share, once made, is known' },
+    'imagebuilder:GetImage': { minimum: finished, basis: 'one per finished build (its outputs)' },
+    'imagebuilder:ListImageScanFindings': { minimum: available, basis: 'one per available build (findings gate)' },
+    'imagebuilder:ListImagePipelineImages': { minimum: 0, basis: 'every status arrives as an event' },
+    'secretsmanager:GetSecretValue': { minimum: 2 * approvals, basis: 'sign and verify each approval decision' },
+    'sqs:ReceiveMessage': { minimum: input.redriven, basis: 'one per dead letter re-driven' },
+    'ssm:GetParameters': { minimum: input.apiCalls['ssm:GetParameters'] ?? 0, basis: 'public parameters: polled' },
+  };
+  for (const [op, n] of Object.entries(input.organizationFullRead)) {
+    rules[op] = { minimum: n, basis: 'one full read of the organization' };
+  }
+
+  const names = new Set([...Object.keys(input.apiCalls), ...Object.keys(rules)]);
+  const operations = [...names]
+    .sort()
+    .map((operation): CallPlanOperation => {
+      const made = input.apiCalls[operation] ?? 0;
+      const rule = rules[operation];
+      if (rule) return { operation, made, ...rule };
+      return MUTATING.test(operation)
+        ? { operation, made, minimum: made, basis: 'a change the run required' }
+        : { operation, made, minimum: 0, basis: 'a read nothing needed' };
+    })
+    .filter((o) => o.made > 0 || o.minimum > 0);
+  const made = operations.reduce((n, o) => n + o.made, 0);
+  const minimum = operations.reduce((n, o) => n + o.minimum, 0);
+  const byOperation = Object.fromEntries(Object.entries(input.dynamoRequests).sort(([a], [b]) => a.localeCompare(b)));
+  return {
+    promotions: input.promotions.length,
+    operations,
+    made,
+    minimum,
+    ratio: minimum === 0 ? null : Math.round((made / minimum) * 100) / 100,
+    dynamo: { requests: Object.values(byOperation).reduce((n, c) => n + c, 0), byOperation },
+  };
+}

@@ -1,0 +1,209 @@
+import { createHash } from 'node:crypto';
+import { channelParameterName } from '../../stacks/names.js';
+import { FleetState } from '../fakes/ec2-fleet.js';
+import type { LocalCloud } from './cloud.js';
+import type { Scenario, ScenarioFleet } from './scenario.js';
+import { targetResolver } from './targets.js';
+
+/** How often teams look at their channel's pointer (a daily deploy pipeline, run four times a day somewhere). */
+export const CHECK_HOURS = 6;
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+export type TeamKind = 'prompt' | 'late' | 'never';
+
+/**
+ * One change to a fleet, as the member account made it: instances moved from one AMI to another (`from` undefined
+ * for the first launch). The compliance test recomputes its figures from these alone, not from Goldsmith's ledger.
+ */
+export interface FleetEvent {
+  readonly at: string;
+  readonly image: string;
+  readonly channel: string;
+  readonly account: string;
+  /** The account's parent OU. */
+  readonly ou: string;
+  readonly region: string;
+  readonly team: TeamKind;
+  readonly from: string | undefined;
+  readonly to: string;
+  readonly instances: number;
+}
+
+interface AccountFleet {
+  readonly account: string;
+  readonly ou: string;
+  readonly region: string;
+  templateId: string | undefined;
+  instanceIds: string[];
+  /** The pointer value the team has seen and means to move to, and when it will. */
+  target: string | undefined;
+  moveAt: number;
+  /** The AMI the template names now. */
+  running: string | undefined;
+}
+
+/** A number in [0, 1) from the scenario's seed and the given parts: each team's choices are fixed by the seed. */
+function unit(seed: number, ...parts: string[]): number {
+  return (
+    createHash('sha256')
+      .update(`${seed}|${parts.join('|')}`)
+      .digest()
+      .readUInt32BE(0) /
+    2 ** 32
+  );
+}
+
+/**
+ * The scenario's fleets: member accounts that read their channel's pointer every CHECK_HOURS and move their launch
+ * template and Auto Scaling group to its AMI when their team gets round to it. They launch only what EC2 lets them
+ * (the AMI must exist and be shared with them); running instances stay on whatever they run, revoked or not. The
+ * EC2 fake's usage reports count what they run.
+ */
+export class SimulatedFleets {
+  readonly state: FleetState;
+  readonly events: FleetEvent[] = [];
+  private readonly fleets: { spec: ScenarioFleet; accounts: AccountFleet[] }[] = [];
+
+  constructor(
+    private readonly cloud: LocalCloud,
+    private readonly scenario: Scenario,
+  ) {
+    const { organizations, ec2 } = cloud.installed.fakes;
+    this.state = new FleetState(() => ec2.completeUsageReports());
+    ec2.usage.fleet = this.state;
+    ec2.usage.org = organizations;
+    const reach = targetResolver(organizations);
+    for (const spec of scenario.fleets) {
+      const image = cloud.catalog.images[spec.image];
+      const channel = cloud.catalog.channels.find((c) => c.name === spec.channel);
+      if (!image) throw new Error(`fleets: no image "${spec.image}" in the catalog`);
+      if (!channel) throw new Error(`fleets: no channel "${spec.channel}" in the catalog`);
+      const perOu = new Map<string, string[]>();
+      for (const account of [...reach(channel.targets)].sort()) {
+        const ou = organizations.ancestors(account)[0] ?? 'root';
+        const list = perOu.get(ou) ?? [];
+        if (spec.accountsPerOu === undefined || list.length < spec.accountsPerOu) list.push(account);
+        perOu.set(ou, list);
+      }
+      const accounts = [...perOu].flatMap(([ou, list]) =>
+        list.flatMap((account) =>
+          image.regions.map((region) => ({
+            account,
+            ou,
+            region,
+            templateId: undefined,
+            instanceIds: [],
+            target: undefined,
+            moveAt: Number.POSITIVE_INFINITY,
+            running: undefined,
+          })),
+        ),
+      );
+      this.fleets.push({ spec, accounts });
+    }
+  }
+
+  /** Puts the teams' checks on the clock, every CHECK_HOURS from the scenario's start. */
+  start(): void {
+    if (this.fleets.length === 0) return;
+    const until = Date.parse(this.scenario.until);
+    for (let t = Date.parse(this.scenario.start) + CHECK_HOURS * HOUR; t < until; t += CHECK_HOURS * HOUR) {
+      this.cloud.clock.schedule(t, 'fleets check pointers', () => this.check());
+    }
+  }
+
+  /** The team of an account in a fleet. */
+  team(spec: ScenarioFleet, account: string): TeamKind {
+    const u = unit(this.scenario.seed, 'team', spec.image, spec.channel, account);
+    if (u < spec.teams.prompt) return 'prompt';
+    return u < spec.teams.prompt + spec.teams.late ? 'late' : 'never';
+  }
+
+  private delay(spec: ScenarioFleet, a: AccountFleet, team: TeamKind, pointer: string): number {
+    const u = unit(this.scenario.seed, 'delay', spec.image, spec.channel, a.account, a.region, pointer);
+    // A team's first launch follows the channel within its prompt window, whatever kind of team it is.
+    if (a.running === undefined || team === 'prompt') return u * spec.promptDays * DAY;
+    if (team === 'never') return Number.POSITIVE_INFINITY;
+    const [from, to] = spec.lateDays;
+    return (from + u * (to - from)) * DAY;
+  }
+
+  private check(): void {
+    const { ssm, ec2, organizations } = this.cloud.installed.fakes;
+    const now = this.cloud.clock.now();
+    for (const { spec, accounts } of this.fleets) {
+      const name = channelParameterName(spec.image, spec.channel);
+      for (const a of accounts) {
+        const pointer = ssm.value(a.region, name);
+        if (pointer === undefined) continue;
+        const team = this.team(spec, a.account);
+        if (pointer !== a.target) {
+          a.target = pointer;
+          a.moveAt = pointer === a.running ? Number.POSITIVE_INFINITY : now + this.delay(spec, a, team, pointer);
+        }
+        if (now < a.moveAt || a.running === pointer) continue;
+        // EC2 refuses to launch an AMI that is gone or not shared with the account: the team tries again later.
+        if (!ec2.isLaunchableBy(a.region, pointer, a.account, organizations)) continue;
+        this.move(spec, a, team, pointer);
+      }
+    }
+  }
+
+  /** A new launch template version and an instance refresh: half the instances now, the rest refreshHours later. */
+  private move(spec: ScenarioFleet, a: AccountFleet, team: TeamKind, to: string): void {
+    if (a.templateId === undefined) a.templateId = this.state.createTemplate(a.account, a.region, to).launchTemplateId;
+    else this.state.newVersion(a.templateId, to);
+    a.running = to;
+    a.moveAt = Number.POSITIVE_INFINITY;
+    if (a.instanceIds.length === 0) {
+      this.replace(spec, a, team, to, spec.instances);
+      return;
+    }
+    const first = Math.ceil(a.instanceIds.length / 2);
+    this.replace(spec, a, team, to, first);
+    this.cloud.clock.after(spec.refreshHours * HOUR, `fleets refresh ${a.account}`, () => {
+      const { ec2, organizations } = this.cloud.installed.fakes;
+      // An instance refresh stops when its AMI can no longer launch, and starts over on the team's next move.
+      if (a.running !== to || !ec2.isLaunchableBy(a.region, to, a.account, organizations)) return;
+      this.replace(spec, a, team, to, a.instanceIds.length);
+    });
+  }
+
+  /** Replaces up to `count` instances not yet on `to` (or launches them, the first time). */
+  private replace(spec: ScenarioFleet, a: AccountFleet, team: TeamKind, to: string, count: number): void {
+    const now = this.cloud.clock.now();
+    const moved = new Map<string | undefined, number>();
+    const kept: string[] = [];
+    let left = count;
+    for (const id of a.instanceIds) {
+      const old = this.state.instances.get(id);
+      if (left > 0 && old && old.imageId !== to) {
+        this.state.terminate(id);
+        kept.push(this.state.launch(a.account, a.region, to, now, a.templateId).instanceId);
+        moved.set(old.imageId, (moved.get(old.imageId) ?? 0) + 1);
+        left--;
+      } else kept.push(id);
+    }
+    if (a.instanceIds.length === 0) {
+      for (let i = 0; i < count; i++)
+        kept.push(this.state.launch(a.account, a.region, to, now, a.templateId).instanceId);
+      moved.set(undefined, count);
+    }
+    a.instanceIds = kept;
+    for (const [from, instances] of moved) {
+      this.events.push({
+        at: new Date(now).toISOString(),
+        image: spec.image,
+        channel: spec.channel,
+        account: a.account,
+        ou: a.ou,
+        region: a.region,
+        team,
+        from,
+        to,
+        instances,
+      });
+    }
+  }
+}

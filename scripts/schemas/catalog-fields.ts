@@ -1,0 +1,140 @@
+/**
+ * What each catalog field means, by the path docs/catalog.md's generated table uses. Types, defaults and
+ * constraints come from the schema itself (catalog-reference.ts); `npm run schemas` refuses a field of the schema
+ * missing here, or a path here the schema no longer has.
+ */
+export const CATALOG_FIELDS: Record<string, string> = {
+  organization: 'The AWS Organization the factory serves.',
+  'organization.id':
+    'The organization id (`o-…`). The AMI key policy and the bus policy trust its principals (`aws:PrincipalOrgID`).',
+  'organization.homeRegion': 'The Region the stacks deploy to (the factory’s home).',
+  images: 'The golden images, by name (lower-case letters, digits and dashes, starting with a letter).',
+  'images.<name>.kind': '`ami`, or `container` (needs `repository` and a `docker:` or image ARN parent).',
+  'images.<name>.description': 'Shown on the Image Builder recipe.',
+  'images.<name>.platform': 'The recipe’s platform.',
+  'images.<name>.version':
+    'The recipe’s semantic version. Image Builder numbers each build of it `x.y.z/n`: that is the image version everywhere.',
+  'images.<name>.parent':
+    '`ssm:/public/parameter` (e.g. an Amazon Linux parameter), `ami-…`, an Image Builder image ARN, `docker:repo:tag`, or `{ image, channel }`.',
+  'images.<name>.parent.image':
+    'Lineage: another catalog image whose channel pointer this image builds on. Its promotion to that channel rebuilds this image.',
+  'images.<name>.parent.channel': 'The parent’s channel this image follows.',
+  'images.<name>.components':
+    'Build components, in order: AWS-managed by name, or AWSTOE YAML files of this repository.',
+  'images.<name>.components[].managed': 'An Amazon-managed component, e.g. `update-linux`.',
+  'images.<name>.components[].version': 'The managed component’s version filter, e.g. `1.0.x` (default: the newest).',
+  'images.<name>.components[].file':
+    'An AWSTOE document, relative to the catalog (e.g. `components/base-agents.yml`), checked when the catalog loads.',
+  'images.<name>.components[].parameters': 'Values for the document’s parameters.',
+  'images.<name>.tests': 'Test components, run by Image Builder after the build; same forms as `components`.',
+  'images.<name>.tests[].managed': 'An Amazon-managed test component, e.g. `reboot-linux`.',
+  'images.<name>.tests[].version': 'The managed test component’s version filter.',
+  'images.<name>.tests[].file': 'An AWSTOE test document, relative to the catalog.',
+  'images.<name>.tests[].parameters': 'Values for the document’s parameters.',
+  'images.<name>.instanceTypes': 'Build and test instance types (the first prices the cost estimate).',
+  'images.<name>.regions': 'Distribution Regions. A child image’s Regions must be within its parent’s.',
+  'images.<name>.schedule':
+    'When to build without a trigger: the monthly patch window (N days after Patch Tuesday) or a cron expression.',
+  'images.<name>.schedule.type': '`monthly-patch` or `cron`.',
+  'images.<name>.schedule.daysAfterPatchTuesday': '`monthly-patch`: days after the second Tuesday of the month.',
+  'images.<name>.schedule.at':
+    '`monthly-patch`: local time of day, `HH:MM`. Times a daylight-saving jump skips are refused.',
+  'images.<name>.schedule.timezone': 'An IANA time zone, e.g. `Europe/London`.',
+  'images.<name>.schedule.expression': '`cron`: an EventBridge Scheduler `cron(…)` expression.',
+  'images.<name>.triggers': 'What else starts a build.',
+  'images.<name>.triggers.baseImage': 'Follow the `ssm:` parent’s releases: a new base AMI rebuilds the image.',
+  'images.<name>.triggers.packages':
+    'Package names whose releases (CodeArtifact, or CI’s "Package Update") rebuild the image.',
+  'images.<name>.retention': 'How long builds stay launchable and stored.',
+  'images.<name>.retention.keep': 'Promoted versions kept launchable per channel.',
+  'images.<name>.retention.deprecateAfter':
+    'AMIs only, at most `3650d`: each AMI of a build gets an EC2 deprecation time this long after the build was created (hidden from DescribeImages listings, still launchable by id). A retirement or revocation deprecates at once.',
+  'images.<name>.retention.deleteAfter':
+    'How long a retired or revoked version stays (deprecated, unshared) before its AMIs and snapshots are deleted in every Region and its Image Builder image deleted.',
+  'images.<name>.retention.holdInUseFor':
+    'How long a version still in use by member accounts is kept (deprecated, deletion held) before an operator is asked to release it (default 30 days).',
+  'images.<name>.retention.unpromotedGrace': 'The same for builds never promoted (failed, rejected, expired, aborted).',
+  'images.<name>.revocation': 'What revoking a version does to the versions built on it (recorded lineage).',
+  'images.<name>.revocation.descendants':
+    '`rebuild`: children are flagged and rebuilt on the rolled-back parent; `revoke`: they are revoked too, at any depth, before that rebuild.',
+  'images.<name>.channels': 'The channels this image goes through, in order (default: all of them).',
+  'images.<name>.repository': 'Containers: the ECR repository name the factory creates and pushes to.',
+  channels: 'The channels, in promotion order (e.g. dev → staging → prod).',
+  'channels[].name': 'The channel’s name; pointers are `/goldsmith/<image>/<channel>`.',
+  'channels[].targets':
+    'Who may use what this channel promotes. RAM cannot exclude an account inside a shared OU nor select by tag: see docs/consumers.md.',
+  'channels[].targets.organization': 'The whole organization.',
+  'channels[].targets.ous': 'Organizational units (`ou-…`), nested OUs included.',
+  'channels[].targets.accounts': '12-digit account ids.',
+  'channels[].targets.accountTags': 'Accounts whose Organizations tags match all of these (key → value).',
+  'channels[].targets.exclude': 'OUs and accounts left out of the targets above.',
+  'channels[].targets.exclude.ous': 'OUs to leave out.',
+  'channels[].targets.exclude.accounts': 'Accounts to leave out.',
+  'channels[].targets.allowCopy':
+    'Also share the AMIs’ snapshots (create-volume permission), so targets can copy the AMI, not only launch it.',
+  'channels[].approval': 'Manual approval before this channel (a signed link, a Slack button or `goldsmith approve`).',
+  'channels[].approval.approvers': 'Approver names; `access.approvers` and `notifications.slack.approvers` map them.',
+  'channels[].approval.timeout': 'How long a request waits before it expires (at most a year).',
+  'channels[].soak': 'How long a version waits in this channel before it is promoted (e.g. `30m`, `12h`, `3d`, `2w`).',
+  'channels[].vulnerabilities': 'The findings policy this channel’s gate applies to Inspector’s scan of the build.',
+  'channels[].vulnerabilities.maxCritical': 'Most critical findings allowed.',
+  'channels[].vulnerabilities.maxHigh': 'Most high findings allowed.',
+  'channels[].vulnerabilities.maxMedium': 'Most medium findings allowed (default: not checked).',
+  'channels[].vulnerabilities.revokeOn':
+    'Severities whose new finding on a version promoted to this channel revokes it at once.',
+  notifications: 'Where announcements go besides the SNS topic.',
+  'notifications.email':
+    'Addresses subscribed to the topic, each optionally filtered: `{ address, only: { events?, channels?, images?, severities? } }` (every key given must match).',
+  'notifications.email[].address': 'An email address.',
+  'notifications.email[].only': 'An SNS filter policy on the announcement’s attributes.',
+  'notifications.email[].only.events': 'Announcement kinds (events/README.md lists them).',
+  'notifications.email[].only.channels': 'Channel names.',
+  'notifications.email[].only.images': 'Image names.',
+  'notifications.email[].only.severities': 'Severities.',
+  'notifications.slack': 'Post to Slack, with Approve/Reject buttons on approval requests.',
+  'notifications.slack.secretName':
+    'A Secrets Manager secret you create: JSON `{ "botToken": "xoxb-…", "signingSecret": "…" }` (docs/deploy.md).',
+  'notifications.slack.channel': 'The Slack channel, e.g. `#golden-images`.',
+  'notifications.slack.approvers':
+    'Approver name → Slack user id: only these users’ button presses count, and only on channels naming them.',
+  'notifications.monthlySummary': 'When the monthly summary of the month before is announced (UTC), or `false`.',
+  'notifications.monthlySummary.day': 'Day of the month.',
+  'notifications.monthlySummary.at': 'Time of day, `HH:MM` UTC.',
+  monitoring: 'Alarm settings.',
+  'monitoring.staleChannelAfter': 'A channel that has not moved this long raises the stale-golden-image alarm.',
+  resilience: 'How long transient AWS errors are waited out.',
+  'resilience.retryHorizon':
+    'Every promotion step retries transient errors (throttling, 5xx) with backoff this long before the promotion pauses; between `1h` and `1w`.',
+  prices:
+    'Overrides of the shipped price table (core/cost/prices.ts: us-east-1 on-demand list prices, each page named).',
+  'prices.asOf': 'When your prices were read.',
+  'prices.source': 'Where they come from.',
+  'prices.instanceHour': 'Instance type → USD per hour.',
+  'prices.instanceHourFallback': 'USD per hour for a type the table lacks.',
+  'prices.snapshotGbMonth': 'EBS snapshot storage, USD per GB-month.',
+  'prices.snapshotGb': 'Platform → the snapshot size assumed, GB.',
+  'prices.crossRegionGb': 'Cross-Region transfer of a copy, USD per GB.',
+  'prices.ecrGbMonth': 'ECR storage, USD per GB-month.',
+  'prices.containerImageGb': 'The container image size assumed, GB.',
+  'prices.lambdaRequestMillion': 'Lambda, USD per million requests.',
+  'prices.lambdaGbSecond': 'Lambda, USD per GB-second.',
+  'prices.lambdaAssumedMs': 'The duration assumed per invocation, ms.',
+  'prices.lambdaAssumedMemoryMb': 'The memory assumed per function, MB.',
+  'prices.sfnTransitionThousand': 'Step Functions Standard, USD per thousand state transitions.',
+  'prices.dynamoWriteMillion': 'DynamoDB on-demand, USD per million write request units.',
+  'prices.dynamoReadMillion': 'DynamoDB on-demand, USD per million read request units.',
+  'prices.eventsMillion': 'EventBridge custom events put, USD per million.',
+  'prices.schedulerMillion': 'EventBridge Scheduler invocations, USD per million.',
+  'prices.snsPublishMillion': 'SNS publishes, USD per million.',
+  'prices.ssmAdvancedParameterMonth': 'An advanced parameter (a channel pointer), USD per month.',
+  'prices.ssmApiTenThousand': 'Parameter Store API calls on advanced parameters, USD per ten thousand.',
+  'prices.alarmMonth': 'A CloudWatch standard alarm, USD per month.',
+  'prices.dashboardMonth': 'A CloudWatch dashboard, USD per month.',
+  access: 'Who besides Goldsmith may act on it (principals must exist when you deploy).',
+  'access.ci':
+    'CI principals that may put "Package Update" on Goldsmith’s bus: IAM role/user ARNs or 12-digit account ids, in the organization.',
+  'access.operators':
+    'Principals that may assume the operators’ role (`goldsmith-<stage>-operators`): build, promote, rollback, revoke, resume, and read for status/history.',
+  'access.approvers':
+    'Approver name → the IAM principals that person signs operator requests as (role ARN, assumed-role session ARN or user ARN).',
+};

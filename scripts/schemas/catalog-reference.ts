@@ -1,0 +1,118 @@
+import { CATALOG_FIELDS } from './catalog-fields.js';
+import { jsonSchemas } from './generate.js';
+
+/**
+ * The field table of docs/catalog.md, generated from the catalog's JSON Schema (itself generated from the zod
+ * schema): every field's path, type, default and constraints, with the meaning kept in catalog-fields.ts. A field
+ * the schema has and catalog-fields.ts does not describe (or the reverse) is an error, so the page cannot drift.
+ */
+
+type Json = Record<string, unknown>;
+export interface FieldRow {
+  path: string;
+  type: string;
+  default?: unknown;
+  constraints: string[];
+}
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function constraintsOf(s: Json): string[] {
+  const out: string[] = [];
+  if (typeof s.pattern === 'string')
+    out.push(s.pattern.length > 60 ? 'a pattern (see the JSON Schema)' : `pattern \`${s.pattern}\``);
+  if (typeof s.minLength === 'number' && s.minLength > 0) out.push(`at least ${s.minLength} characters`);
+  if (typeof s.maxLength === 'number') out.push(`at most ${s.maxLength} characters`);
+  if (typeof s.minItems === 'number' && s.minItems > 0) out.push(`at least ${s.minItems} item(s)`);
+  if (typeof s.maxItems === 'number') out.push(`at most ${s.maxItems} items`);
+  if (typeof s.minimum === 'number') out.push(`≥ ${s.minimum}`);
+  if (typeof s.exclusiveMinimum === 'number') out.push(`> ${s.exclusiveMinimum}`);
+  if (typeof s.maximum === 'number' && s.maximum < Number.MAX_SAFE_INTEGER) out.push(`≤ ${s.maximum}`);
+  return out;
+}
+
+function typeOf(s: Json): string {
+  if (Array.isArray(s.enum)) return s.enum.map((v) => `\`${JSON.stringify(v)}\``).join(' \\| ');
+  if ('const' in s) return `\`${JSON.stringify(s.const)}\``;
+  const alternatives = (s.anyOf ?? s.oneOf) as Json[] | undefined;
+  if (alternatives) return [...new Set(alternatives.map(typeOf))].join(' \\| ');
+  if (s.type === 'array') return `array of ${isObject(s.items) ? typeOf(s.items) : 'any'}`;
+  if (s.type === 'object') return isObject(s.properties) ? 'object' : 'map';
+  if (s.type === 'integer') return 'integer';
+  return typeof s.type === 'string' ? s.type : 'any';
+}
+
+/** Every field under `schema`, depth first: `a.b`, `a.<name>` for a map's entries, `a[]` for an array's items. */
+export function fieldsOf(schema: Json, path = ''): FieldRow[] {
+  const rows: FieldRow[] = [];
+  const walk = (s: Json, at: string) => {
+    if (at !== '') {
+      rows.push({
+        path: at,
+        type: typeOf(s),
+        ...('default' in s ? { default: s.default } : {}),
+        constraints: constraintsOf(s),
+      });
+    }
+    walkChildren(s, at);
+  };
+  const walkChildren = (s: Json, at: string) => {
+    for (const alternative of ((s.anyOf ?? s.oneOf) as Json[] | undefined) ?? []) walkChildren(alternative, at);
+    if (isObject(s.properties)) {
+      for (const [key, child] of Object.entries(s.properties))
+        if (isObject(child)) walk(child, at ? `${at}.${key}` : key);
+    }
+    if (isObject(s.additionalProperties) && !isObject(s.properties)) {
+      const child = s.additionalProperties;
+      if (isObject(child.properties) || child.anyOf) walkChildren(child, `${at}.<name>`);
+    }
+    if (s.type === 'array' && isObject(s.items)) walkChildren(s.items, `${at}[]`);
+  };
+  walk(schema, path);
+  // Union alternatives can name the same field twice (e.g. `version` of a managed and a file component): keep one.
+  const seen = new Map<string, FieldRow>();
+  for (const row of rows) {
+    const before = seen.get(row.path);
+    if (!before) seen.set(row.path, row);
+    else if (!before.type.split(' \\| ').includes(row.type)) before.type = `${before.type} \\| ${row.type}`;
+  }
+  return [...seen.values()];
+}
+
+const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+
+/** The generated part of docs/catalog.md, between its markers. */
+export function catalogReference(): string {
+  const schema = jsonSchemas()['catalog.schema.json'] as Json;
+  const rows = fieldsOf(schema);
+  const paths = new Set(rows.map((r) => r.path));
+  const undocumented = rows.filter((r) => CATALOG_FIELDS[r.path] === undefined).map((r) => r.path);
+  const unknown = Object.keys(CATALOG_FIELDS).filter((p) => !paths.has(p));
+  if (undocumented.length > 0 || unknown.length > 0) {
+    throw new Error(
+      `scripts/schemas/catalog-fields.ts: ${[
+        ...undocumented.map((p) => `no meaning for ${p}`),
+        ...unknown.map((p) => `${p} is not a field of the schema`),
+      ].join('; ')}`,
+    );
+  }
+  const lines = ['| field | type | default | constraints | meaning |', '|---|---|---|---|---|'];
+  for (const r of rows) {
+    const dflt = r.default === undefined ? '' : `\`${cell(JSON.stringify(r.default))}\``;
+    lines.push(
+      `| \`${r.path}\` | ${r.type} | ${dflt} | ${cell(r.constraints.join(', ').replaceAll('|', '¦'))} | ${cell(CATALOG_FIELDS[r.path] ?? '')} |`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export const REFERENCE_START = '<!-- generated by `npm run schemas` from the zod schema: do not edit by hand -->';
+export const REFERENCE_END = '<!-- end of generated reference -->';
+
+/** docs/catalog.md with its generated part replaced by `reference`. */
+export function withReference(page: string, reference: string): string {
+  const start = page.indexOf(REFERENCE_START);
+  const end = page.indexOf(REFERENCE_END);
+  if (start < 0 || end < start) throw new Error('docs/catalog.md: the generated reference markers are missing');
+  return `${page.slice(0, start + REFERENCE_START.length)}\n\n${reference}\n${page.slice(end)}`;
+}

@@ -1,0 +1,133 @@
+import {
+  AssociateResourceShareCommand,
+  CreateResourceShareCommand,
+  GetResourceShareAssociationsCommand,
+  GetResourceSharesCommand,
+} from '@aws-sdk/client-ram';
+import { BatchGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { publish } from '../../functions/promotion/publish.js';
+import { channelItem, OU } from './promotion-fixtures.js';
+import { SHARE_ARN, usePublishWorld } from './publish-fixtures.js';
+
+const { ddb, ram } = usePublishWorld({ Version: 4, Tier: 'Advanced' });
+const PROD_PRINCIPALS: string[] = [OU('ou-x1y2-prd00001'), OU('ou-x1y2-prd00002')];
+const NOW = Date.parse('2027-02-10T12:00:00.000Z');
+const param = (region: string) => `arn:aws:ssm:${region}:111122223333:parameter/goldsmith/base/prod`;
+
+/** The ledger holds the prod share in both Regions, confirmed `verifiedAt`, with `resources` per Region. */
+function holdShares(verifiedAt: string, resources: (region: string) => string[]) {
+  ddb.on(BatchGetCommand).resolves({
+    Responses: {
+      ledger: ['us-east-1', 'eu-west-1'].map((region) => ({
+        pk: `RAMSHARE#${region}`,
+        sk: 'SHARE#goldsmith-pointers-prod',
+        region,
+        name: 'goldsmith-pointers-prod',
+        resourceShareArn: SHARE_ARN,
+        principals: [...PROD_PRINCIPALS],
+        resources: new Set(resources(region)),
+        verifiedAt,
+      })),
+    },
+  });
+}
+
+describe('publish (the pointer share held in the ledger)', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(NOW);
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('makes no RAM call when the ledger holds the share with these principals and this parameter, confirmed today', async () => {
+    holdShares('2027-02-10T03:00:00.000Z', (r) => [param(r), `${param(r)}-other`]);
+
+    await publish(channelItem('prod'));
+
+    expect(ram.calls()).toHaveLength(0);
+    expect(ddb).not.toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { pk: 'RAMSHARE#us-east-1', sk: 'SHARE#goldsmith-pointers-prod' },
+    });
+  });
+
+  it('associates only the new parameter, then holds it, when the share is held without it', async () => {
+    holdShares('2027-02-10T03:00:00.000Z', () => []);
+    let associated = false;
+    ram
+      .on(GetResourceSharesCommand)
+      .resolves({ resourceShares: [{ name: 'goldsmith-pointers-prod', resourceShareArn: SHARE_ARN }] });
+    ram
+      .on(GetResourceShareAssociationsCommand)
+      .callsFake((input: { associationType: string; resourceArn?: string }) => ({
+        resourceShareAssociations:
+          input.associationType === 'PRINCIPAL'
+            ? PROD_PRINCIPALS.map((p) => ({ associatedEntity: p, status: 'ASSOCIATED' }))
+            : associated
+              ? [{ associatedEntity: input.resourceArn, status: 'ASSOCIATED' }]
+              : [],
+      }));
+    ram.on(AssociateResourceShareCommand).callsFake(() => {
+      associated = true;
+      return {};
+    });
+
+    await publish({
+      ...channelItem('prod'),
+      build: { ...channelItem('prod').build, amis: [channelItem().build.amis[0]!] },
+    });
+
+    expect(ram).toHaveReceivedCommandTimes(AssociateResourceShareCommand, 1);
+    expect(ram).toHaveReceivedCommandWith(AssociateResourceShareCommand, {
+      resourceShareArn: SHARE_ARN,
+      resourceArns: [param('us-east-1')],
+    });
+    expect(ram).not.toHaveReceivedCommand(CreateResourceShareCommand);
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { pk: 'RAMSHARE#us-east-1', sk: 'SHARE#goldsmith-pointers-prod' },
+      ExpressionAttributeValues: expect.objectContaining({
+        ':principals': PROD_PRINCIPALS,
+        ':resource': new Set([param('us-east-1')]),
+        ':at': '2027-02-10T12:00:00.000Z',
+      }),
+    });
+  });
+
+  it('asks RAM again after a day and repairs a principal association removed outside Goldsmith', async () => {
+    // Held and complete, but confirmed more than a day ago; meanwhile someone disassociated the second OU.
+    holdShares('2027-02-09T11:00:00.000Z', (r) => [param(r)]);
+    let repaired = false;
+    ram
+      .on(GetResourceSharesCommand)
+      .resolves({ resourceShares: [{ name: 'goldsmith-pointers-prod', resourceShareArn: SHARE_ARN }] });
+    ram
+      .on(GetResourceShareAssociationsCommand)
+      .callsFake((input: { associationType: string; resourceArn?: string }) => ({
+        resourceShareAssociations:
+          input.associationType === 'PRINCIPAL'
+            ? (repaired ? PROD_PRINCIPALS : PROD_PRINCIPALS.slice(0, 1)).map((p) => ({
+                associatedEntity: p,
+                status: 'ASSOCIATED',
+              }))
+            : [{ associatedEntity: input.resourceArn, status: 'ASSOCIATED' }],
+      }));
+    ram.on(AssociateResourceShareCommand).callsFake(() => {
+      repaired = true;
+      return {};
+    });
+
+    await publish({
+      ...channelItem('prod'),
+      build: { ...channelItem('prod').build, amis: [channelItem().build.amis[0]!] },
+    });
+
+    expect(ram).toHaveReceivedCommandWith(AssociateResourceShareCommand, {
+      resourceShareArn: SHARE_ARN,
+      principals: PROD_PRINCIPALS.slice(1),
+    });
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { pk: 'RAMSHARE#us-east-1', sk: 'SHARE#goldsmith-pointers-prod' },
+      ExpressionAttributeValues: expect.objectContaining({ ':at': '2027-02-10T12:00:00.000Z' }),
+    });
+  });
+});

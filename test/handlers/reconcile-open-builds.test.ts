@@ -1,0 +1,110 @@
+import { GetImageCommand, ListImagePipelineImagesCommand } from '@aws-sdk/client-imagebuilder';
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { describe, expect, it, vi } from 'vitest';
+import { recordBuildRequested } from '../../aws/ledger.js';
+import { TRANSIENT_ERROR_NAME } from '../../core/errors/classify.js';
+import { onImageEvent } from '../../functions/on-image-event.js';
+import { reconcileBuilds } from '../../functions/reconcile.js';
+import { BUILD_ARN, getImageOutput, stateChangeEvent } from './promotion-fixtures.js';
+import { INPUT, summary, useReconcileWorld } from './reconcile-fixtures.js';
+
+/** The ledger records base 1.0.0/3 as started by Goldsmith (open until its final status is handled). */
+async function started(): Promise<void> {
+  await recordBuildRequested(
+    {
+      image: 'base',
+      outcome: 'start',
+      reason: 'monthly patch',
+      trigger: 'schedule',
+      changeId: 'c-1',
+      dedupeKey: 'schedule#base#2027-03',
+      clientToken: 't-1',
+      resume: false,
+    },
+    { buildVersion: '1.0.0/3', buildVersionArn: BUILD_ARN },
+    new Date(Date.now() - 3_600_000),
+  );
+}
+
+describe('reconcileBuilds between full passes: only the builds the ledger holds open', () => {
+  const { imagebuilder, sfn, ledger, listBase } = useReconcileWorld();
+  const laterInTheDay = () => vi.setSystemTime(new Date('2027-03-03T12:00:00Z'));
+
+  it('asks Image Builder about the open build alone and starts the promotion its missed AVAILABLE event would have', async () => {
+    await started();
+    laterInTheDay();
+    imagebuilder.on(GetImageCommand).resolves(getImageOutput());
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:exec' });
+
+    const report = await reconcileBuilds(INPUT);
+
+    expect(report.fullPass).toBe(false);
+    expect(imagebuilder).not.toHaveReceivedCommand(ListImagePipelineImagesCommand);
+    expect(report.reconciled).toEqual([
+      { image: 'base', version: '1.0.0/3', status: 'AVAILABLE', missed: 'event', result: 'promotion-started' },
+    ]);
+    expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 1);
+    // Handled now, so closed: the next run asks Image Builder nothing.
+    expect(ledger.get('IMAGE#base|BUILD#1.0.0/3')?.openWork).toBeUndefined();
+    imagebuilder.resetHistory();
+    await reconcileBuilds(INPUT);
+    expect(imagebuilder.calls()).toHaveLength(0);
+  });
+
+  it('leaves a build the ledger never recorded to the day’s full pass, which finds it', async () => {
+    listBase([summary('AVAILABLE')]);
+    imagebuilder.on(GetImageCommand).resolves(getImageOutput());
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:exec' });
+    laterInTheDay();
+
+    const between = await reconcileBuilds(INPUT);
+    expect(between.listed).toBe(0);
+    expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
+
+    vi.setSystemTime(new Date('2027-03-04T00:00:00Z'));
+    const full = await reconcileBuilds(INPUT);
+    expect(full.fullPass).toBe(true);
+    expect(full.reconciled.map((r) => r.status)).toEqual(['AVAILABLE']);
+  });
+
+  it('closes a build whose final status on-image-event handled, without asking Image Builder again', async () => {
+    imagebuilder.on(GetImageCommand).resolves(getImageOutput());
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:exec' });
+    await started();
+    await onImageEvent(stateChangeEvent('AVAILABLE'));
+    expect(ledger.get('IMAGE#base|BUILD#1.0.0/3')?.openWork).toBeUndefined();
+    laterInTheDay();
+    imagebuilder.resetHistory();
+
+    const report = await reconcileBuilds(INPUT);
+
+    expect(report.listed).toBe(0);
+    expect(imagebuilder.calls()).toHaveLength(0);
+  });
+
+  it('fails the run with a transient error when only a service being down stopped it, so its dead letter is re-driven', async () => {
+    await started();
+    laterInTheDay();
+    imagebuilder.on(GetImageCommand).resolves(getImageOutput());
+    sfn
+      .on(StartExecutionCommand)
+      .rejects(Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable' }));
+
+    await expect(reconcileBuilds(INPUT)).rejects.toMatchObject({
+      name: TRANSIENT_ERROR_NAME,
+      message: /1 build\(s\) could not be reconciled: base 1.0.0\/3 AVAILABLE: ServiceUnavailable/,
+    });
+    expect(ledger.get('IMAGE#base|BUILD#1.0.0/3')?.openWork).toBe('unfinished-build');
+  });
+
+  it('leaves a build still running open, and asks about it again next time', async () => {
+    await started();
+    laterInTheDay();
+    imagebuilder.on(GetImageCommand).resolves(getImageOutput('BUILDING'));
+
+    const report = await reconcileBuilds(INPUT);
+
+    expect(report.reconciled).toEqual([]);
+    expect(ledger.get('IMAGE#base|BUILD#1.0.0/3')?.openWork).toBe('unfinished-build');
+  });
+});

@@ -1,0 +1,164 @@
+import { BatchGetAccountStatusCommand, Inspector2Client } from '@aws-sdk/client-inspector2';
+import {
+  DescribeOrganizationCommand,
+  ListAccountsForParentCommand,
+  ListAWSServiceAccessForOrganizationCommand,
+  ListOrganizationalUnitsForParentCommand,
+  ListRootsCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
+import { DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CDK_BOOTSTRAP_VERSION_PARAMETER, type PreflightCheck, preflight } from '../../../aws/preflight.js';
+import { parseCatalog } from '../../../core/config/catalog.js';
+import type { Catalog } from '../../../core/config/schema.js';
+
+const sts = mockClient(STSClient);
+const orgs = mockClient(OrganizationsClient);
+const inspector = mockClient(Inspector2Client);
+const ssm = mockClient(SSMClient);
+const secrets = mockClient(SecretsManagerClient);
+const ACCOUNT = '111122223333';
+const MANAGEMENT = '999988887777';
+
+function catalog(extra: Record<string, unknown> = {}): Catalog {
+  const parsed = parseCatalog(
+    {
+      organization: { id: 'o-a1b2c3d4e5', homeRegion: 'eu-west-1' },
+      images: {
+        base: {
+          parent: 'ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
+          components: [{ managed: 'update-linux' }],
+          regions: ['eu-west-1'],
+        },
+      },
+      channels: [{ name: 'dev', targets: { organization: true } }],
+      ...extra,
+    },
+    { read: () => undefined },
+  );
+  if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
+  return parsed.catalog;
+}
+
+const on = (status: 'ENABLED' | 'DISABLED') => ({ status, errorCode: undefined, errorMessage: undefined });
+const denied = () => Object.assign(new Error('You do not have access'), { name: 'AccessDeniedException' });
+const byName = (checks: PreflightCheck[], name: string) => checks.find((c) => c.name === name);
+
+function readyAccount(account: string) {
+  sts.on(GetCallerIdentityCommand).resolves({ Account: account, Arn: `arn:aws:iam::${account}:role/admin` });
+  orgs.on(DescribeOrganizationCommand).resolves({ Organization: { Id: 'o-a1b2c3d4e5', MasterAccountId: MANAGEMENT } });
+  orgs.on(ListRootsCommand).resolves({ Roots: [{ Id: 'r-ab12' }] });
+  orgs.on(ListOrganizationalUnitsForParentCommand).resolves({ OrganizationalUnits: [] });
+  orgs.on(ListAccountsForParentCommand).resolves({ Accounts: [] });
+  orgs
+    .on(ListAWSServiceAccessForOrganizationCommand)
+    .resolves({ EnabledServicePrincipals: [{ ServicePrincipal: 'ram.amazonaws.com' }] });
+  inspector.on(BatchGetAccountStatusCommand).resolves({
+    accounts: [
+      {
+        accountId: account,
+        state: { status: 'ENABLED', errorCode: undefined, errorMessage: undefined },
+        resourceState: { ec2: on('ENABLED'), ecr: on('DISABLED') },
+      },
+    ],
+  });
+  ssm.on(GetParameterCommand, { Name: CDK_BOOTSTRAP_VERSION_PARAMETER }).resolves({ Parameter: { Value: '27' } });
+}
+
+beforeEach(() => readyAccount(MANAGEMENT));
+afterEach(() => {
+  for (const m of [sts, orgs, inspector, ssm, secrets]) m.reset();
+});
+
+describe('goldsmith preflight (read-only prerequisite checks)', () => {
+  it('finds nothing missing in a prepared management account, and makes only read calls', async () => {
+    const checks = await preflight(catalog(), 'eu-west-1');
+
+    expect(checks.filter((c) => c.status === 'missing')).toEqual([]);
+    expect(byName(checks, 'organization')?.detail).toContain('its management account');
+    expect(byName(checks, 'CDK bootstrap')?.detail).toBe('version 27 in eu-west-1');
+    const calls = [sts, orgs, inspector, ssm, secrets].flatMap((m) => m.calls().map((c) => c.args[0].constructor.name));
+    expect(calls.every((name) => /^(Get|Describe|List|BatchGet)/.test(name))).toBe(true);
+  });
+
+  it('tells a delegated administrator without the delegation policy what the management account must do', async () => {
+    readyAccount(ACCOUNT);
+    orgs.on(ListRootsCommand).rejects(denied());
+    orgs.on(ListAWSServiceAccessForOrganizationCommand).rejects(denied());
+
+    const checks = await preflight(catalog(), 'eu-west-1');
+
+    expect(byName(checks, 'organization')?.detail).toContain('a member account');
+    expect(byName(checks, 'organization tree')).toMatchObject({ status: 'missing' });
+    expect(byName(checks, 'organization tree')?.detail).toContain('resource-based delegation policy');
+    expect(byName(checks, 'RAM sharing with the organization')?.status).toBe('not checked');
+  });
+
+  it('names the command that enables RAM sharing when the organization has not enabled it', async () => {
+    orgs.on(ListAWSServiceAccessForOrganizationCommand).resolves({ EnabledServicePrincipals: [] });
+
+    const ram = byName(await preflight(catalog(), 'eu-west-1'), 'RAM sharing with the organization');
+
+    expect(ram).toMatchObject({ status: 'missing' });
+    expect(ram?.detail).toContain('aws ram enable-sharing-with-aws-organization');
+  });
+
+  it('asks for ECR scanning only when the catalog has a container image', async () => {
+    const containers = catalog({
+      images: {
+        web: {
+          kind: 'container',
+          parent: 'docker:amazonlinux:2023',
+          repository: 'golden/web',
+          components: [{ managed: 'update-linux' }],
+          regions: ['eu-west-1'],
+        },
+      },
+    });
+
+    expect(byName(await preflight(catalog(), 'eu-west-1'), 'Inspector')?.status).toBe('ok');
+    const check = byName(await preflight(containers, 'eu-west-1'), 'Inspector');
+    expect(check).toMatchObject({ status: 'missing' });
+    expect(check?.detail).toContain('aws inspector2 enable --resource-types ECR --region eu-west-1');
+  });
+
+  it('refuses a Region other than the home Region, an unbootstrapped Region and a missing Slack secret', async () => {
+    ssm.on(GetParameterCommand).rejects(Object.assign(new Error('not found'), { name: 'ParameterNotFound' }));
+    secrets
+      .on(DescribeSecretCommand)
+      .rejects(Object.assign(new Error('no such secret'), { name: 'ResourceNotFoundException' }));
+    const withSlack = catalog({ notifications: { slack: { secretName: 'goldsmith/slack', channel: '#images' } } });
+
+    const checks = await preflight(withSlack, 'us-east-1');
+
+    expect(byName(checks, 'region')?.detail).toContain('set AWS_REGION=eu-west-1');
+    expect(byName(checks, 'CDK bootstrap')).toMatchObject({ status: 'missing' });
+    expect(byName(checks, 'Slack secret')?.detail).toContain('no secret goldsmith/slack in us-east-1');
+  });
+
+  it('stops at the credentials when there are none, saying so', async () => {
+    sts
+      .on(GetCallerIdentityCommand)
+      .rejects(Object.assign(new Error('Could not load credentials'), { name: 'CredentialsProviderError' }));
+
+    const checks = await preflight(catalog(), 'eu-west-1');
+
+    expect(checks).toHaveLength(1);
+    expect(checks[0]).toMatchObject({ name: 'credentials', status: 'missing' });
+  });
+
+  it('refuses a catalog of another organization', async () => {
+    orgs
+      .on(DescribeOrganizationCommand)
+      .resolves({ Organization: { Id: 'o-zzzzzzzzzz', MasterAccountId: MANAGEMENT } });
+
+    const org = byName(await preflight(catalog(), 'eu-west-1'), 'organization');
+
+    expect(org).toMatchObject({ status: 'missing' });
+    expect(org?.detail).toContain('the catalog names o-a1b2c3d4e5');
+  });
+});

@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { historyOf } from '../../../cli/operator/read.js';
+import { renderHistory } from '../../../cli/operator/render.js';
+import { imageView, type LedgerItem } from '../../../core/status/image-view.js';
+
+const CHANNELS = ['dev', 'staging', 'prod'];
+const REVOKER = 'arn:aws:sts::123456789012:assumed-role/goldsmith-local-operators/platform-engineer';
+
+/** base 1.0.0/1 promoted to staging, prod's approval asked at the same instant, then revoked everywhere. */
+const ITEMS: LedgerItem[] = [
+  {
+    sk: 'BUILD#1.0.0/1',
+    buildVersion: '1.0.0/1',
+    trigger: 'base-image',
+    requestedAt: '2027-01-01T01:00:00.000Z',
+    // Image Builder's own format, without milliseconds.
+    updatedAt: '2027-01-01T01:52:00Z',
+    status: 'AVAILABLE',
+  },
+  // Same second as the build's end, written by Goldsmith with milliseconds.
+  {
+    sk: 'SOAK#1.0.0/1#dev',
+    version: '1.0.0/1',
+    channel: 'dev',
+    startedAt: '2027-01-01T01:52:00.000Z',
+    until: '2027-01-02T01:52:00.000Z',
+    state: 'soaking',
+  },
+  {
+    sk: 'APPROVAL#1.0.0/1#prod',
+    version: '1.0.0/1',
+    channel: 'prod',
+    approvers: ['ops-lead'],
+    requestedAt: '2027-01-05T01:52:00.000Z',
+    expiresAt: '2027-01-08T01:52:00.000Z',
+  },
+  {
+    sk: 'PROMOTION#1.0.0/1#staging',
+    version: '1.0.0/1',
+    channel: 'staging',
+    outcome: 'promoted',
+    by: 'goldsmith',
+    at: '2027-01-05T01:52:00.000Z',
+  },
+  {
+    sk: 'REVOCATION#1.0.0/1',
+    version: '1.0.0/1',
+    reason: 'CVE-2027-0001',
+    by: REVOKER,
+    state: 'revoked',
+    at: '2027-01-06T00:00:00.000Z',
+  },
+  {
+    sk: 'ROLLBACK#staging#1.0.0/1',
+    channel: 'staging',
+    from: '1.0.0/1',
+    to: null,
+    reason: 'revoked (CVE-2027-0001); no earlier launchable version was promoted to staging',
+    by: REVOKER,
+    at: '2027-01-06T00:00:00.000Z',
+  },
+];
+
+describe('history', () => {
+  it('orders by instant, then cause before effect: staging promoted before prod approval asked', () => {
+    const whats = historyOf(ITEMS, undefined, CHANNELS).map((e) => e.what);
+
+    expect(whats.indexOf('promoted by goldsmith')).toBeLessThan(
+      whats.findIndex((w) => w.startsWith('approval requested')),
+    );
+    expect(whats.indexOf('build AVAILABLE')).toBeLessThan(whats.findIndex((w) => w.startsWith('soak started')));
+  });
+
+  it('uses one time format: ISO with milliseconds in JSON, minutes in the text', () => {
+    const entries = historyOf(ITEMS, undefined, CHANNELS);
+
+    for (const e of entries) expect(e.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(entries.map((e) => e.what)).toContain('soak started, ends 2027-01-02 01:52');
+    expect(entries.map((e) => e.what)).toContain('approval requested from ops-lead (expires 2027-01-08 01:52)');
+  });
+
+  it("includes a revocation's pointer roll-backs, after the revocation", () => {
+    const text = renderHistory('base', historyOf(ITEMS, undefined, CHANNELS));
+    const lines = text.trim().split('\n');
+
+    expect(lines.at(-2)).toContain('revocation: CVE-2027-0001');
+    expect(lines.at(-1)).toBe(
+      `2027-01-06 00:00  1.0.0/1   staging  pointer withdrawn from 1.0.0/1 by ${REVOKER}: ` +
+        'revoked (CVE-2027-0001); no earlier launchable version was promoted to staging',
+    );
+  });
+});
+
+describe('status after a revocation', () => {
+  it('says the channel was revoked, counts no build behind, and waits for nothing of it', () => {
+    const view = imageView('base', CHANNELS, ITEMS, new Date('2027-01-07T00:00:00.000Z'));
+
+    expect(view.channels.map((c) => c.lagBuilds)).toEqual([0, 0, 0]);
+    expect(view.channels.find((c) => c.channel === 'staging')?.revoked).toEqual({
+      version: '1.0.0/1',
+      at: '2027-01-06T00:00:00.000Z',
+      reason: 'CVE-2027-0001',
+    });
+    expect(view.channels.find((c) => c.channel === 'prod')?.waiting).toBeUndefined();
+    expect(view.inFlight).toEqual([]);
+  });
+});
+
+describe("status of a container image's pointer", () => {
+  it('shows the digest each region names', () => {
+    const digest = `sha256:${'d85c65fb860d'.padEnd(64, '0')}`;
+    const items: LedgerItem[] = [
+      {
+        sk: 'CHANNEL#dev',
+        version: '1.0.0/1',
+        amis: [],
+        at: '2027-01-04T04:52:00.000Z',
+        versionKey: '00000001.00000000.00000000.00000001',
+      },
+      {
+        sk: 'POINTER#dev#00000001.00000000.00000000.00000001',
+        channel: 'dev',
+        version: '1.0.0/1',
+        regions: [{ region: 'us-east-1', value: `123456789012.dkr.ecr.us-east-1.amazonaws.com/golden/web@${digest}` }],
+      },
+    ];
+
+    expect(imageView('web', CHANNELS, items, new Date('2027-01-05T00:00:00Z')).channels[0]?.pointer).toEqual({
+      version: '1.0.0/1',
+      at: '2027-01-04T04:52:00.000Z',
+      amis: {},
+      digests: { 'us-east-1': digest },
+    });
+  });
+});

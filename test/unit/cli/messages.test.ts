@@ -1,0 +1,122 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { main } from '../../../cli/main.js';
+import { buildTimeline } from '../../../local/simulator/timeline.js';
+import { captureOutput } from '../../helpers/output.js';
+import { testTempDir } from '../../helpers/temp-dir.js';
+
+const REPO = join(import.meta.dirname, '../../..');
+const goldsmith = (args: string[]) => captureOutput(() => main(args));
+
+/** A saved local cloud with nothing in it yet: enough for the checks made before anything is replayed. */
+function emptySavedCloud(): string {
+  const dir = join(testTempDir('goldsmith-messages-'), 'cloud');
+  mkdirSync(dir);
+  const at = '2027-01-08T00:00:00.000Z';
+  writeFileSync(
+    join(dir, 'state.json'),
+    JSON.stringify({
+      format: 1,
+      catalogFile: join(REPO, 'goldsmith.config.ts'),
+      scenario: { start: '2027-01-01T00:00:00Z', until: at, events: [] },
+      savedAt: at,
+      snapshot: { at, ledger: [], executions: [], pointers: {}, builds: [], amis: [] },
+      operator: [],
+    }),
+  );
+  return dir;
+}
+
+describe('messages that name the problem and the fix', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  it('status --stage without AWS credentials: one line naming the missing credentials and how to sign in', async () => {
+    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) {
+      delete process.env[name];
+    }
+    // No credentials anywhere the SDK's chain looks, and never the instance metadata service (tests stay offline).
+    process.env.AWS_SHARED_CREDENTIALS_FILE = join(REPO, 'no-such-credentials');
+    process.env.AWS_CONFIG_FILE = join(REPO, 'no-such-config');
+    process.env.AWS_EC2_METADATA_DISABLED = 'true';
+    process.env.AWS_REGION = 'us-east-1';
+
+    const { code, stderr } = await goldsmith(['status', '--stage', 'prod']);
+
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/^goldsmith status: no AWS credentials found \(.*\): sign in \(aws sso login, /);
+    expect(stderr).toContain('--local DIR');
+    expect(stderr).not.toContain('    at ');
+  });
+
+  it('history with no image asks for the image before anything about where it acts', async () => {
+    const { code, stderr } = await goldsmith(['history']);
+
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      'goldsmith history: name the image: goldsmith history IMAGE [--channel C] (--stage STAGE | --local DIR)\n',
+    );
+  });
+
+  it('approve on a saved cloud without --as names the channel approvers and --as, before any replay', async () => {
+    const started = performance.now();
+    const { code, stderr } = await goldsmith(['approve', 'web-runtime', 'prod', '--local', emptySavedCloud()]);
+
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      "goldsmith approve: approve acts as one of web-runtime/prod's approvers (ops-lead, security-reviewer): " +
+        'pass --as NAME, e.g. --as ops-lead\n',
+    );
+    // Nothing was replayed: a replay of even an empty week takes seconds.
+    expect(performance.now() - started).toBeLessThan(3_000);
+  });
+
+  it('a .ts catalog with a syntax error: the file, line and the error itself', () => {
+    const dir = testTempDir('goldsmith-bad-catalog-');
+    const file = join(dir, 'broken.config.ts');
+    writeFileSync(file, "export default {\n  images: {\n    base: { description: 'x',\n  }\n  channels: [],\n};\n");
+
+    const result = spawnSync(process.execPath, [join(REPO, 'bin/goldsmith.mjs'), 'validate', '--config', file], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+
+    expect(result.status).toBe(1);
+    expect(result.stdout.trim()).toBe(
+      `catalog: cannot load ${file}: ${file}:5:2: ERROR: Expected "}" but found "channels"`,
+    );
+  });
+
+  it('marks failures the scenario scripts (a failed build, a tampered approval link) as part of it', () => {
+    const at = '2027-02-06T00:10:00.000Z';
+    const timeline = buildTimeline(
+      { builds: [], promotions: [], notifications: [] },
+      [
+        {
+          at,
+          image: 'web-runtime',
+          version: '1.0.0/6',
+          status: 'FAILED',
+          reason: 'nginx -t exited 1',
+          scripted: "the scenario's build-fails event",
+        },
+        { at, image: 'base', version: '1.0.0/7', status: 'FAILED', reason: 'disk full' },
+      ],
+      [{ at, status: 403, body: 'Refused: bad signature', scripted: 'the scenario tampers with this link' }],
+      [],
+      [],
+      ['dev', 'staging', 'prod'],
+    );
+
+    expect(timeline.map((e) => e.text)).toEqual([
+      'build 1.0.0/7 FAILED: disk full',
+      "build 1.0.0/6 FAILED: nginx -t exited 1 [scripted: the scenario's build-fails event]",
+      'approval link answered 403: Refused: bad signature [scripted: the scenario tampers with this link]',
+    ]);
+  });
+});

@@ -1,0 +1,34 @@
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { catalogReference, withReference } from '../../../scripts/schemas/catalog-reference.js';
+import { jsonSchemas, schemaText } from '../../../scripts/schemas/generate.js';
+
+const root = resolve(import.meta.dirname, '../../..');
+
+describe('the committed JSON Schemas and catalog reference', () => {
+  for (const [file, schema] of Object.entries(jsonSchemas())) {
+    it(`docs/schemas/${file} is the one generated from the zod schema (npm run schemas)`, async () => {
+      const committed = await readFile(join(root, 'docs/schemas', file), 'utf8');
+      expect(committed).toBe(schemaText(schema));
+    });
+  }
+
+  it("docs/catalog.md's field table is the one generated from the catalog schema (npm run schemas)", async () => {
+    const page = await readFile(join(root, 'docs/catalog.md'), 'utf8');
+    expect(page).toBe(withReference(page, catalogReference()));
+  });
+
+  it('the field table lists every field of the catalog, nested ones included', () => {
+    const table = catalogReference();
+    for (const path of ['organization.id', 'images.<name>.retention.deprecateAfter', 'channels[].targets.exclude.ous'])
+      expect(table).toContain(`| \`${path}\` |`);
+    expect(table).toMatch(/\| `images\.<name>\.retention\.keep` \| integer \| `3` \| ≥ 1, ≤ 100 \|/);
+  });
+
+  it('the scenario schema names every event kind the simulator accepts', () => {
+    const text = JSON.stringify(jsonSchemas()['scenario.schema.json']);
+    for (const kind of ['base-image-release', 'package-release', 'approve', 'revoke', 'let-expire', 'cve'])
+      expect(text).toContain(`"const":"${kind}"`);
+  });
+});

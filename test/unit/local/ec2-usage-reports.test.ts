@@ -1,0 +1,155 @@
+import {
+  CreateImageUsageReportCommand,
+  DescribeImageAttributeCommand,
+  DescribeImageUsageReportEntriesCommand,
+  DescribeImageUsageReportsCommand,
+  ModifyImageAttributeCommand,
+} from '@aws-sdk/client-ec2';
+import { afterEach, describe, expect, it } from 'vitest';
+import { client } from '../../../aws/clients.js';
+import { FleetState } from '../../../local/fakes/ec2-fleet.js';
+import { ACCOUNT, localCloud, resetClients } from './helpers.js';
+
+const R = 'us-east-1';
+const A = '210000000001';
+const B = '210000000002';
+const INSTANCES = [{ ResourceType: 'ec2:Instance' }, { ResourceType: 'ec2:LaunchTemplate' }];
+
+function cloudWithFleet() {
+  const cloud = localCloud();
+  const fleet = new FleetState();
+  cloud.fakes.ec2.usage.fleet = fleet;
+  const ami = cloud.fakes.ec2.registerImage(R, { name: 'base 1' });
+  return { ...cloud, fleet, ami };
+}
+
+async function share(imageId: string, accounts: string[]) {
+  await client('ec2', R).send(
+    new ModifyImageAttributeCommand({
+      ImageId: imageId,
+      LaunchPermission: { Add: accounts.map((UserId) => ({ UserId })) },
+    }),
+  );
+}
+
+describe('EC2 image usage reports on the local cloud', () => {
+  afterEach(resetClients);
+
+  it('is pending at first and lists each sharing account per resource type once available', async () => {
+    const { clock, fleet, ami } = cloudWithFleet();
+    await share(ami.imageId, [A, B]);
+    const template = fleet.createTemplate(A, R, ami.imageId);
+    for (let i = 0; i < 3; i++) fleet.launch(A, R, ami.imageId, clock.now(), template.launchTemplateId);
+    fleet.launch(B, R, ami.imageId, clock.now());
+    const ec2 = client('ec2', R);
+    const { ReportId } = await ec2.send(
+      new CreateImageUsageReportCommand({ ImageId: ami.imageId, ResourceTypes: INSTANCES }),
+    );
+    const first = await ec2.send(new DescribeImageUsageReportsCommand({ ReportIds: [ReportId!] }));
+    expect(first.ImageUsageReports?.[0]?.State).toBe('pending');
+    expect(
+      (await ec2.send(new DescribeImageUsageReportEntriesCommand({ ReportIds: [ReportId!] }))).ImageUsageReportEntries,
+    ).toEqual([]);
+
+    await clock.run(clock.now() + 20 * 60_000);
+    const done = await ec2.send(new DescribeImageUsageReportsCommand({ ReportIds: [ReportId!] }));
+    expect(done.ImageUsageReports?.[0]).toMatchObject({ State: 'available', ImageId: ami.imageId });
+    expect(done.ImageUsageReports?.[0]?.ExpirationTime?.getTime()).toBe(
+      done.ImageUsageReports![0]!.CreationTime!.getTime() + 30 * 86_400_000,
+    );
+    const entries = await ec2.send(new DescribeImageUsageReportEntriesCommand({ ReportIds: [ReportId!] }));
+    expect(entries.ImageUsageReportEntries?.map((e) => `${e.AccountId} ${e.ResourceType} ${e.UsageCount}`)).toEqual([
+      `${A} ec2:Instance 3`,
+      `${A} ec2:LaunchTemplate 1`,
+      `${B} ec2:Instance 1`,
+    ]);
+  });
+
+  it('reports only the accounts the image is still shared with', async () => {
+    const { clock, fleet, ami } = cloudWithFleet();
+    await share(ami.imageId, [A]);
+    fleet.launch(A, R, ami.imageId, clock.now());
+    fleet.launch(B, R, ami.imageId, clock.now());
+    const ec2 = client('ec2', R);
+    const { ReportId } = await ec2.send(
+      new CreateImageUsageReportCommand({ ImageId: ami.imageId, ResourceTypes: [{ ResourceType: 'ec2:Instance' }] }),
+    );
+    await clock.run(clock.now() + 20 * 60_000);
+    const entries = await ec2.send(new DescribeImageUsageReportEntriesCommand({ ReportIds: [ReportId!] }));
+    expect(entries.ImageUsageReportEntries?.map((e) => e.AccountId)).toEqual([A]);
+  });
+
+  it('refuses more than 200 accounts, an unknown resource type and a bad version depth, and keeps a client token', async () => {
+    const { ami } = cloudWithFleet();
+    const ec2 = client('ec2', R);
+    const accounts = Array.from({ length: 201 }, (_, i) => String(210000000000 + i));
+    await expect(
+      ec2.send(
+        new CreateImageUsageReportCommand({ ImageId: ami.imageId, ResourceTypes: INSTANCES, AccountIds: accounts }),
+      ),
+    ).rejects.toMatchObject({ name: 'InvalidParameterValue' });
+    await expect(
+      ec2.send(
+        new CreateImageUsageReportCommand({ ImageId: ami.imageId, ResourceTypes: [{ ResourceType: 'ec2:Volume' }] }),
+      ),
+    ).rejects.toMatchObject({ name: 'InvalidParameterValue' });
+    await expect(
+      ec2.send(
+        new CreateImageUsageReportCommand({
+          ImageId: ami.imageId,
+          ResourceTypes: [
+            {
+              ResourceType: 'ec2:LaunchTemplate',
+              ResourceTypeOptions: [{ OptionName: 'version-depth', OptionValues: ['0'] }],
+            },
+          ],
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'InvalidParameterValue' });
+    const once = await ec2.send(
+      new CreateImageUsageReportCommand({ ImageId: ami.imageId, ResourceTypes: INSTANCES, ClientToken: 't1' }),
+    );
+    const twice = await ec2.send(
+      new CreateImageUsageReportCommand({ ImageId: ami.imageId, ResourceTypes: INSTANCES, ClientToken: 't1' }),
+    );
+    expect(twice.ReportId).toBe(once.ReportId);
+    await expect(
+      ec2.send(new CreateImageUsageReportCommand({ ImageId: 'ami-0123456789abcdef0', ResourceTypes: INSTANCES })),
+    ).rejects.toMatchObject({ name: 'InvalidAMIID.NotFound' });
+  });
+
+  it('ends in error when the image is deregistered before the report completes, and forgets reports after 30 days', async () => {
+    const { clock, fakes, ami } = cloudWithFleet();
+    const ec2 = client('ec2', R);
+    const other = fakes.ec2.registerImage(R, { name: 'base 2' });
+    const { ReportId: gone } = await ec2.send(
+      new CreateImageUsageReportCommand({ ImageId: ami.imageId, ResourceTypes: INSTANCES }),
+    );
+    const { ReportId: kept } = await ec2.send(
+      new CreateImageUsageReportCommand({ ImageId: other.imageId, ResourceTypes: INSTANCES }),
+    );
+    fakes.ec2.images.delete(ami.imageId);
+    await clock.run(clock.now() + 20 * 60_000);
+    const states = await ec2.send(
+      new DescribeImageUsageReportsCommand({ Filters: [{ Name: 'state', Values: ['error'] }] }),
+    );
+    expect(states.ImageUsageReports?.map((r) => r.ReportId)).toEqual([gone]);
+    await clock.run(clock.now() + 31 * 86_400_000);
+    await expect(ec2.send(new DescribeImageUsageReportsCommand({ ReportIds: [kept!] }))).rejects.toMatchObject({
+      name: 'InvalidImageUsageReportId.NotFound',
+    });
+  });
+
+  it("reports an AMI's last launch a day late", async () => {
+    const { clock, fleet, ami } = cloudWithFleet();
+    fleet.launch(A, R, ami.imageId, clock.now());
+    const ec2 = client('ec2', R);
+    const read = async () =>
+      (await ec2.send(new DescribeImageAttributeCommand({ ImageId: ami.imageId, Attribute: 'lastLaunchedTime' })))
+        .LastLaunchedTime?.Value;
+    expect(await read()).toBeUndefined();
+    await clock.run(clock.now() + 25 * 3_600_000);
+    expect(await read()).toBe('2027-01-01T00:00:00.000Z');
+    expect(ACCOUNT).toBe(ami.ownerId);
+  });
+});

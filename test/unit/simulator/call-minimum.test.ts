@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { OrganizationsFake } from '../../../local/fakes/organizations.js';
+import { callPlanFigures } from '../../../local/simulator/call-minimum.js';
+
+const regions = ['us-east-1', 'eu-west-1'];
+
+function figures(apiCalls: Record<string, number>) {
+  return callPlanFigures({
+    promotions: [
+      { image: 'base', channel: 'dev', outcome: 'promoted', regions },
+      { image: 'base', channel: 'prod', outcome: 'promoted', regions },
+      { image: 'app', channel: 'dev', outcome: 'promoted', regions },
+      { image: 'app', channel: 'prod', outcome: 'rejected', regions },
+    ],
+    builds: [{ status: 'AVAILABLE' }, { status: 'AVAILABLE' }, { status: 'FAILED' }],
+    apiCalls,
+    minimumModifyImageAttribute: 6,
+    organizationFullRead: { 'organizations:ListAccountsForParent': 3 },
+    redriven: 0,
+    dynamoRequests: { 'dynamodb:Query': 8, 'dynamodb:PutItem': 4 },
+  });
+}
+
+const op = (f: ReturnType<typeof figures>, name: string) => f.operations.find((o) => o.operation === name);
+
+describe('callPlanFigures', () => {
+  it('needs one RAM share per channel and Region and one association per further pointer parameter', () => {
+    const f = figures({ 'ram:CreateResourceShare': 4, 'ram:AssociateResourceShare': 6, 'ram:GetResourceShares': 9 });
+    expect(op(f, 'ram:CreateResourceShare')?.minimum).toBe(4);
+    // base/dev, base/prod, app/dev in 2 Regions = 6 parameters, 4 of them carried by the share's creation.
+    expect(op(f, 'ram:AssociateResourceShare')?.minimum).toBe(2);
+    expect(op(f, 'ram:GetResourceShareAssociations')?.minimum).toBe(6);
+    expect(op(f, 'ram:GetResourceShares')).toMatchObject({ made: 9, minimum: 0 });
+  });
+
+  it('counts polls and re-reads as needing nothing, and mutating calls as needed', () => {
+    const f = figures({ 'imagebuilder:ListImagePipelineImages': 40, 'ssm:PutParameter': 6, 'sqs:ReceiveMessage': 12 });
+    expect(op(f, 'imagebuilder:ListImagePipelineImages')).toMatchObject({ made: 40, minimum: 0 });
+    expect(op(f, 'sqs:ReceiveMessage')).toMatchObject({ made: 12, minimum: 0 });
+    expect(op(f, 'ssm:PutParameter')).toMatchObject({ made: 6, minimum: 6 });
+    expect(op(f, 'imagebuilder:GetImage')?.minimum).toBe(3);
+    expect(op(f, 'imagebuilder:ListImageScanFindings')?.minimum).toBe(2);
+    expect(op(f, 'organizations:ListAccountsForParent')).toMatchObject({ made: 0, minimum: 3 });
+  });
+
+  it('totals made and minimum into a ratio and counts DynamoDB requests', () => {
+    const f = figures({ 'ec2:ModifyImageAttribute': 6, 'ec2:DescribeImageAttribute': 12 });
+    // Needed: 6 modify + 6 describe + 6 DescribeImages + 6 DescribeSnapshotAttribute + RAM 4 + 2 + 6 + IB 3 + 2 + org 3.
+    expect(f.minimum).toBe(44);
+    expect(f.made).toBe(18);
+    expect(f.ratio).toBe(0.41);
+    expect(f.promotions).toBe(4);
+    expect(f.dynamo).toEqual({ requests: 12, byOperation: { 'dynamodb:PutItem': 4, 'dynamodb:Query': 8 } });
+  });
+});
+
+describe('OrganizationTree.fullReadCalls', () => {
+  it('counts a page per 20 entries for each parent, and tags per account only when asked', () => {
+    const org = new OrganizationsFake({
+      organizationId: 'o-abcdefghij',
+      managementAccountId: '111111111111',
+      ous: [
+        { id: 'ou-a', accounts: Array.from({ length: 45 }, (_, i) => ({ id: String(300000000000 + i) })) },
+        { id: 'ou-b', parentId: 'ou-a' },
+      ],
+    });
+    expect(org.fullReadCalls(20, false)).toEqual({
+      'organizations:DescribeOrganization': 1,
+      'organizations:ListRoots': 1,
+      // root, ou-a, ou-b: one page each of OUs; accounts: root 1 (management), ou-a 3 pages, ou-b 1 (empty).
+      'organizations:ListOrganizationalUnitsForParent': 3,
+      'organizations:ListAccountsForParent': 5,
+    });
+    expect(org.fullReadCalls(20, true)['organizations:ListTagsForResource']).toBe(46);
+  });
+});
