@@ -205,12 +205,14 @@ describe('causes', () => {
     expect(classifyError(new GoldsmithError('wrapped', { cause: bare({ $fault: 'server' }) }))).toBe('transient');
   });
 
-  it('values that are not objects are permanent: null, a number, a string, a symbol', () => {
+  it('values that are not objects are permanent: null, a number, a string, a symbol, a function', () => {
     expect(classifyError(null)).toBe('permanent');
     expect(classifyError(503)).toBe('permanent');
     expect(classifyError('Throttling')).toBe('permanent');
     expect(classifyError(Symbol('x'))).toBe('permanent');
     expect(classifyError(bare({ name: 503 }))).toBe('permanent');
+    // A thrown function has a name too, but it is no error: its name decides nothing.
+    expect(classifyError(function Throttling() {})).toBe('permanent');
   });
 });
 
