@@ -15,8 +15,13 @@ export type MutantStatus =
   | 'Ignored'
   | 'Pending';
 
+export interface ReportMutant {
+  status: MutantStatus;
+  statusReason?: string | undefined;
+}
+
 export interface MutationReport {
-  files: Record<string, { mutants: { status: MutantStatus }[] }>;
+  files: Record<string, { mutants: ReportMutant[] }>;
 }
 
 export interface ModuleScore {
@@ -24,7 +29,10 @@ export interface ModuleScore {
   killed: number;
   survived: number;
   noCoverage: number;
-  ignored: number;
+  /** Marked equivalent in the code (`// Stryker disable … : <reason>`): left out of the score. */
+  equivalent: number;
+  /** In module-level tables, skipped by `ignoreStatic` (stryker.config.mjs): left out of the score. */
+  static: number;
   /** Killed ÷ (killed + survived + no coverage), in percent; null when no mutant compiles. */
   score: number | null;
   /** The score this module must reach. */
@@ -52,7 +60,7 @@ function relative(path: string, root: string): string {
   return path.startsWith(root) ? path.slice(root.length).replace(/^\/+/, '') : path;
 }
 
-function score(module: string, mutants: { status: MutantStatus }[]): ModuleScore {
+function score(module: string, mutants: ReportMutant[]): ModuleScore {
   const count = (...statuses: MutantStatus[]) => mutants.filter((m) => statuses.includes(m.status)).length;
   const killed = count('Killed', 'Timeout');
   const survived = count('Survived');
@@ -63,18 +71,24 @@ function score(module: string, mutants: { status: MutantStatus }[]): ModuleScore
     killed,
     survived,
     noCoverage,
-    ignored: count('Ignored'),
+    equivalent: mutants.filter((m) => m.status === 'Ignored' && !isStatic(m)).length,
+    static: mutants.filter((m) => m.status === 'Ignored' && isStatic(m)).length,
     score: valid === 0 ? null : (100 * killed) / valid,
     target: STRICT_MODULES.includes(module) ? 95 : 90,
   };
+}
+
+/** Stryker's reason for a mutant it skipped under `ignoreStatic`. */
+function isStatic(m: ReportMutant): boolean {
+  return /static/i.test(m.statusReason ?? '');
 }
 
 /** The table as text lines; a module below its target is flagged. */
 export function formatTable(rows: ModuleScore[], total: ModuleScore): string[] {
   const width = Math.max(...rows.map((r) => r.module.length), total.module.length);
   const line = (r: ModuleScore, flag: string) =>
-    `${r.module.padEnd(width)}  ${(r.score === null ? 'n/a' : r.score.toFixed(1)).padStart(6)}  ${String(r.killed).padStart(6)}  ${String(r.survived).padStart(8)}  ${String(r.noCoverage).padStart(8)}  ${String(r.ignored).padStart(10)}  ${flag}`;
-  const header = `${'module'.padEnd(width)}  ${'score%'.padStart(6)}  ${'killed'.padStart(6)}  ${'survived'.padStart(8)}  ${'no cover'.padStart(8)}  ${'equivalent'.padStart(10)}`;
+    `${r.module.padEnd(width)}  ${(r.score === null ? 'n/a' : r.score.toFixed(1)).padStart(6)}  ${String(r.killed).padStart(6)}  ${String(r.survived).padStart(8)}  ${String(r.noCoverage).padStart(8)}  ${String(r.equivalent).padStart(10)}  ${String(r.static).padStart(6)}  ${flag}`;
+  const header = `${'module'.padEnd(width)}  ${'score%'.padStart(6)}  ${'killed'.padStart(6)}  ${'survived'.padStart(8)}  ${'no cover'.padStart(8)}  ${'equivalent'.padStart(10)}  ${'static'.padStart(6)}`;
   return [
     header,
     '-'.repeat(header.length),
