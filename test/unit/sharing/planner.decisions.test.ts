@@ -100,6 +100,12 @@ describe('planSnapshotPermissions', () => {
     );
   });
 
+  it('lists removals sorted too, whatever order they are in force', () => {
+    expect(planSnapshotPermissions([account(9), account(4), account(7)], []).calls).toEqual([
+      { operation: 'remove', userIds: ['100000000004', '100000000007', '100000000009'] },
+    ]);
+  });
+
   it('splits at exactly 500 account ids a call', () => {
     const want = accounts(0, 501).map((g) => ('UserId' in g ? g.UserId : ''));
     const { calls } = planSnapshotPermissions([], want);
