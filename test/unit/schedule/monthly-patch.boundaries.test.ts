@@ -46,6 +46,13 @@ describe('month and year boundaries of the patch window', () => {
     expect(nextMonthlyPatch(spec, new Date('2028-01-03T03:00:00Z')).toISOString()).toBe('2028-01-31T03:00:00.000Z');
   });
 
+  it('gives up with the instant it searched from when no month has the build time (an `at` validation refuses)', () => {
+    const never = { daysAfterPatchTuesday: 2, at: '24:00', timezone: 'UTC' };
+    expect(() => nextMonthlyPatch(never, new Date('2027-01-01T00:00:00Z'))).toThrow(
+      'no monthly patch time found after 2027-01-01T00:00:00.000Z',
+    );
+  });
+
   it('reads the build hour and minute from `at`', () => {
     const spec = { daysAfterPatchTuesday: 0, at: '22:45', timezone: 'UTC' };
     expect(nextMonthlyPatch(spec, new Date('2027-12-01T00:00:00Z')).toISOString()).toBe('2027-12-14T22:45:00.000Z');
