@@ -147,11 +147,8 @@ export function rollbackTarget(
   requested?: string,
 ): string | undefined {
   const candidates = builds
-    .filter((b) => !b.revokedAt && !b.retiredAt && !b.deletedAt)
-    // Stryker disable next-line ConditionalExpression: the earlier-than filter below leaves `from` out on its own
-    .filter((b) => b.version !== from)
+    .filter((b) => !b.revokedAt && !b.retiredAt && !b.deletedAt && b.version !== from)
     .filter((b) => b.promotions.some((p) => p.channel === channel))
-    // Stryker disable next-line EqualityOperator: only `from` itself compares equal to `from`, and it is left out above
     .filter((b) => compareBuildVersions(b.version, from) < 0)
     .map((b) => b.version)
     .sort((a, b) => compareBuildVersions(b, a));
