@@ -89,12 +89,12 @@ describe('planRetention', () => {
   it('a pointer holds before retention does, and neither is retired', () => {
     const builds = [build('1.0.0/1', [on('prod', '2027-01-01T00:00:00Z')])];
     const p = plan(builds, '2027-06-01T00:00:00Z', { pointers: { prod: '1.0.0/1' } });
-    expect(p).toEqual({ retire: [], delete: [], held: { '1.0.0/1': 'pointer' } });
+    expect(p).toEqual({ retire: [], keepShared: [], delete: [], held: { '1.0.0/1': 'pointer' } });
   });
 
   it('ignores a deleted build entirely', () => {
     const builds = [build('1.0.0/1', [], { settledAt: '2027-01-01T00:00:00Z', deletedAt: '2027-01-05T00:00:00Z' })];
-    expect(plan(builds, '2027-06-01T00:00:00Z')).toEqual({ retire: [], delete: [], held: {} });
+    expect(plan(builds, '2027-06-01T00:00:00Z')).toEqual({ retire: [], keepShared: [], delete: [], held: {} });
   });
 
   it('lists what it retires oldest version first, whatever the ledger order', () => {
@@ -127,6 +127,7 @@ describe('planRetention', () => {
     const old = [build('1.0.0/0', [], { settledAt: '2027-01-01T00:00:00Z' })];
     expect(plan(old, '2027-12-01T00:00:00Z', { held: ['1.0.0/0'] })).toEqual({
       retire: [],
+      keepShared: [],
       delete: [],
       held: { '1.0.0/0': 'descendant' },
     });
