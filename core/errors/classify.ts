@@ -164,6 +164,7 @@ function fields(err: unknown): ErrorLike | undefined {
 export function classifyError(err: unknown): ErrorClass {
   const seen = new Set<unknown>();
   let current: unknown = err;
+  // Stryker disable next-line ConditionalExpression: an undefined cause also ends the loop at `if (!e)`, as permanent
   while (current !== undefined && !seen.has(current)) {
     seen.add(current);
     const e = fields(current);
@@ -176,6 +177,7 @@ export function classifyError(err: unknown): ErrorClass {
     if (e.$fault === 'server' || (e.$retryable !== undefined && e.$retryable !== null)) return 'transient';
     if (typeof e.code === 'string' && TRANSIENT_SOCKET_CODES.has(e.code)) return 'transient';
     // Our own errors are decisions unless they merely wrap an AWS answer (then the cause decides).
+    // Stryker disable next-line ConditionalExpression: without a cause the loop ends as permanent anyway; the line states the rule
     if (current instanceof GoldsmithError && e.cause === undefined) return 'permanent';
     current = e.cause;
   }

@@ -87,7 +87,8 @@ export function decideBuilds(input: DecideInput): Decision[] {
       const reason =
         skip ??
         (resume
-          ? `resuming ${dedupeKey}: claimed by ${marker?.changeId} at ${marker?.claimedAt} but not confirmed started`
+          ? // Stryker disable next-line OptionalChaining: `resume` is true only when the marker exists
+            `resuming ${dedupeKey}: claimed by ${marker?.changeId} at ${marker?.claimedAt} but not confirmed started`
           : `${trigger} change ${changeId}${change.kind === 'manual' ? ` requested by ${change.requestedBy}` : ''}`);
       return {
         image,

@@ -1,0 +1,35 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { Stryker } from '@stryker-mutator/core';
+import { formatTable, type MutationReport, moduleScores } from './mutation/table.js';
+
+/**
+ * `npm run mutation`: Stryker over core/ (stryker.config.mjs), then the score of each module.
+ * `npm run mutation -- core/errors/classify.ts [more files or globs]`: only those modules, with results kept apart
+ * from the whole run's (reports/mutation/only/), so a run on one module does not make the next full run start over.
+ * `npm run mutation -- --report`: print the last full run's table without running anything.
+ */
+const ROOT = new URL('../', import.meta.url).pathname;
+const args = process.argv.slice(2);
+const reportOnly = args.includes('--report');
+const modules = args.filter((a) => !a.startsWith('--'));
+
+const slug = modules.join('+').replace(/[^A-Za-z0-9.+-]+/g, '_');
+const dir = modules.length === 0 ? 'reports/mutation' : `reports/mutation/only/${slug}`;
+const reportFile = `${dir}/mutation.json`;
+
+if (!reportOnly) {
+  await new Stryker({
+    configFile: 'stryker.config.mjs',
+    ...(modules.length > 0 && { mutate: modules }),
+    incrementalFile: `${dir}/incremental.json`,
+    jsonReporter: { fileName: reportFile },
+  }).runMutationTest();
+}
+
+if (!existsSync(reportFile)) {
+  console.error(`no report at ${reportFile}: run npm run mutation first`);
+  process.exit(1);
+}
+const report = JSON.parse(readFileSync(reportFile, 'utf8')) as MutationReport;
+const { rows, total } = moduleScores(report, ROOT);
+console.log(formatTable(rows, total).join('\n'));
