@@ -83,6 +83,8 @@ export const CATALOG_FIELDS: Record<string, string> = {
   'channels[].vulnerabilities.revokeOn':
     'Severities whose new finding on a version promoted to this channel revokes it at once.',
   notifications: 'Where announcements go besides the SNS topic.',
+  'notifications.approvers':
+    "Each approver's own address (name → email): their signed approve/reject links go only there, through an SNS filter on the approver's name.",
   'notifications.email':
     'Addresses subscribed to the topic, each optionally filtered: `{ address, only: { events?, channels?, images?, severities? } }` (every key given must match).',
   'notifications.email[].address': 'An email address.',
