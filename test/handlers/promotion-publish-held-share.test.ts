@@ -54,9 +54,16 @@ describe('publish (the pointer share held in the ledger)', () => {
   it('associates only the new parameter, then holds it, when the share is held without it', async () => {
     holdShares('2027-02-10T03:00:00.000Z', () => []);
     let associated = false;
-    ram
-      .on(GetResourceSharesCommand)
-      .resolves({ resourceShares: [{ name: 'goldsmith-pointers-prod', resourceShareArn: SHARE_ARN }] });
+    ram.on(GetResourceSharesCommand).resolves({
+      resourceShares: [
+        {
+          name: 'goldsmith-pointers-prod',
+          resourceShareArn: SHARE_ARN,
+          allowExternalPrincipals: false,
+          tags: [{ key: 'goldsmith:purpose', value: 'channel-pointers' }],
+        },
+      ],
+    });
     ram
       .on(GetResourceShareAssociationsCommand)
       .callsFake((input: { associationType: string; resourceArn?: string }) => ({
@@ -97,9 +104,16 @@ describe('publish (the pointer share held in the ledger)', () => {
     // Held and complete, but confirmed more than a day ago; meanwhile someone disassociated the second OU.
     holdShares('2027-02-09T11:00:00.000Z', (r) => [param(r)]);
     let repaired = false;
-    ram
-      .on(GetResourceSharesCommand)
-      .resolves({ resourceShares: [{ name: 'goldsmith-pointers-prod', resourceShareArn: SHARE_ARN }] });
+    ram.on(GetResourceSharesCommand).resolves({
+      resourceShares: [
+        {
+          name: 'goldsmith-pointers-prod',
+          resourceShareArn: SHARE_ARN,
+          allowExternalPrincipals: false,
+          tags: [{ key: 'goldsmith:purpose', value: 'channel-pointers' }],
+        },
+      ],
+    });
     ram
       .on(GetResourceShareAssociationsCommand)
       .callsFake((input: { associationType: string; resourceArn?: string }) => ({
