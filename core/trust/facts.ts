@@ -44,8 +44,11 @@ export function imagePromotedContradiction(
 
 /** What the ledger holds that makes an "Image Revoked" one to act on. */
 export interface RecordedRevocations {
-  /** The image partition's `REVOCATION#<version>` item (a revocation requested or carried out). */
-  revocation?: { reason: string; by?: string | undefined } | undefined;
+  /**
+   * The image partition's `REVOCATION#<version>` item: `requested` (a finding over policy, waiting for an operator)
+   * or `revoked` (the revoking function marked it before it put the fact).
+   */
+  revocation?: { reason: string; by?: string | undefined; state: 'requested' | 'revoked' } | undefined;
   /** The image partition's `REVOKE-AT#<version>` item (a revocation asked for a later time). */
   scheduled?: { reason: string; by: string; dueAt: string; cancelledAt?: string | undefined } | undefined;
 }
@@ -55,7 +58,8 @@ export type RevocationDecision = { act: true; reason: string; by: string } | { a
 
 /**
  * Whether an "Image Revoked" for `fact.image` `fact.version` is one the ledger records, whoever put or invoked it:
- * a `REVOCATION#` item (the revoking function wrote it before it put the fact), or a scheduled revocation (`revoke
+ * a `REVOCATION#` item marked `revoked` (the revoking function marks it before it puts the fact; a revocation only
+ * `requested` by a finding waits for an operator and is never carried out by a fact), or a scheduled revocation (`revoke
  * --at`) not cancelled whose due time is the fact's `revokedAt` and has come (Scheduler never fires a one-time
  * schedule early). The revocation is carried out with the reason and the requester the ledger records, never the
  * payload's.
@@ -66,11 +70,14 @@ export function imageRevokedDecision(
   now: Date,
 ): RevocationDecision {
   const what = `"Image Revoked" ${fact.image} ${fact.version}`;
-  if (recorded.revocation) {
+  if (recorded.revocation?.state === 'revoked') {
     return { act: true, reason: recorded.revocation.reason, by: recorded.revocation.by ?? 'goldsmith' };
   }
   const s = recorded.scheduled;
-  if (!s) return { act: false, contradiction: `${what}: the ledger records no revocation of that version` };
+  if (!s) {
+    const only = recorded.revocation ? ' carried out (one is only requested, waiting for an operator)' : '';
+    return { act: false, contradiction: `${what}: the ledger records no revocation of that version${only}` };
+  }
   if (s.cancelledAt) return { act: false, contradiction: `${what}: its scheduled revocation was cancelled` };
   if (s.dueAt !== fact.revokedAt) {
     return { act: false, contradiction: `${what}: the ledger schedules it for ${s.dueAt}, not ${fact.revokedAt}` };

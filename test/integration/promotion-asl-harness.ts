@@ -163,6 +163,7 @@ export async function defaultWorld(): Promise<void> {
   process.env.EVENT_BUS_NAME = 'goldsmith-test';
   process.env.APPROVAL_URL = 'https://approve.example/';
   process.env.APPROVAL_SECRET_NAME = 'goldsmith/test/approval-links';
+  process.env.APPROVAL_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:approval-links';
   mocks.imagebuilder.on(GetImageCommand).resolves(getImageOutput());
   mocks.imagebuilder.on(ListImageScanFindingsCommand).resolves({ findings: [] });
   mocks.ssm.on(PutParameterCommand).resolves({ Version: 1 });

@@ -105,7 +105,7 @@ describe('promotion state machine (synthesized ASL)', () => {
 
   it('records a rejected approval with the approver and leaves prod untouched', async () => {
     const reject = approver(async () => {
-      const err = new Error(rejectionCause('security-reviewer', '2027-01-20T09:00:00Z'));
+      const err = new Error(rejectionCause('security-reviewer', '2027-01-20T09:00:00Z', 'kernel module unsigned'));
       err.name = 'Rejected';
       throw err;
     });
@@ -116,7 +116,7 @@ describe('promotion state machine (synthesized ASL)', () => {
     expect(outcomes.find((o) => o.channel === 'prod')).toEqual({
       channel: 'prod',
       outcome: 'rejected',
-      reason: 'rejected by security-reviewer',
+      reason: 'kernel module unsigned',
       by: 'security-reviewer',
     });
     expect(pointerWrites()).not.toContain('/goldsmith/base/prod');

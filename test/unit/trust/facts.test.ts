@@ -32,11 +32,22 @@ describe('imageRevokedDecision', () => {
   const scheduled = { reason: 'CVE-2027-0001', by: 'arn:aws:sts::1:assumed-role/ops/a', dueAt: revoked.revokedAt };
 
   it("acts on a recorded revocation with the ledger's reason and requester, not the payload's", () => {
-    expect(imageRevokedDecision(revoked, { revocation: { reason: 'CVE-2027-0002', by: 'on-finding' } }, due)).toEqual({
+    const revocation = { reason: 'CVE-2027-0002', by: 'on-finding', state: 'revoked' as const };
+    expect(imageRevokedDecision(revoked, { revocation }, due)).toEqual({
       act: true,
       reason: 'CVE-2027-0002',
       by: 'on-finding',
     });
+  });
+
+  it('refuses a revocation only requested by a finding: it waits for an operator, not for a fact', () => {
+    const requested = { reason: 'CVE-2027-0002', state: 'requested' as const };
+    expect(imageRevokedDecision(revoked, { revocation: requested }, due)).toEqual({
+      act: false,
+      contradiction:
+        '"Image Revoked" base 1.0.0/3: the ledger records no revocation of that version carried out (one is only requested, waiting for an operator)',
+    });
+    expect(imageRevokedDecision(revoked, { revocation: requested, scheduled }, due)).toMatchObject({ act: true });
   });
 
   it('refuses a version the ledger records no revocation of, saying so', () => {
