@@ -11,7 +11,8 @@ import { versionKey } from './promotion-ledger.js';
  * revocations (`REVOCATION#<version>`), rollbacks (`ROLLBACK#<at>#<channel>`), and pointer moves backwards.
  */
 
-async function queryPrefix<T>(image: string, prefix: string): Promise<T[]> {
+/** Every item of an image's partition whose sort key starts with `prefix` (paginated). */
+export async function queryPrefix<T>(image: string, prefix: string): Promise<T[]> {
   const items: T[] = [];
   const pages = paginateQuery(
     { client: documentClient() },

@@ -1,8 +1,9 @@
-import { paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { UsageObservation } from '../core/fleet/usage.js';
 import { holdSk, imagePk, openWork, skPrefix, usageSk } from '../core/ledger/keys.js';
 import { documentClient, ledgerTable } from './clients/dynamodb.js';
 import { conditionalWrite } from './ledger-writes.js';
+import { queryPrefix } from './lifecycle-ledger.js';
 
 /**
  * The fleet side of the ledger (core/ledger/README.md, "Reserved for the held organization and the fleet"):
@@ -34,20 +35,6 @@ export interface HoldItem {
   heldUntil: string;
   accounts: string[];
   instances: number;
-}
-
-async function queryPrefix<T>(image: string, prefix: string): Promise<T[]> {
-  const items: T[] = [];
-  const pages = paginateQuery(
-    { client: documentClient() },
-    {
-      TableName: ledgerTable(),
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': imagePk(image), ':prefix': prefix },
-    },
-  );
-  for await (const page of pages) items.push(...((page.Items ?? []) as T[]));
-  return items;
 }
 
 /** Every usage item of an image (paginated). */
