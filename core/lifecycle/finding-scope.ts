@@ -17,6 +17,8 @@ export interface VulnerablePackage {
   version: string;
   release?: string | undefined;
   epoch?: number | undefined;
+  /** `OS` for an operating-system package; NPM, PIP, JAR, GOBINARY, … for a language package. */
+  packageManager?: string | undefined;
 }
 
 /** Drops an RPM/Debian epoch (`1:3.0.8-1` → `3.0.8-1`): inventories and findings do not agree on writing it. */
@@ -26,9 +28,13 @@ const withoutEpoch = (v: string): string => v.replace(/^\d+:/, '');
  * Whether a vulnerable package, at the version Inspector saw, is one the image was built with. Inspector splits
  * the version into `version`, `release` and `epoch`; an inventory writes `version-release` or `version` alone. So
  * the inventory's version (epoch dropped) must equal `version-release`, or `version` itself, or start with
- * `version-` when Inspector gave no release. A package of the same name at another version is not the image's.
+ * `version-` when Inspector gave no release. A package of the same name at another version is not the image's. The
+ * inventory holds the operating system's packages only (Image Builder lists them from Systems Manager Inventory,
+ * https://docs.aws.amazon.com/imagebuilder/latest/APIReference/API_ListImagePackages.html), so a language package
+ * (Inspector's `packageManager` other than `OS`) whose name and version happen to match one is never the image's.
  */
 export function builtWith(inventory: PackageInventory, pkg: VulnerablePackage): boolean {
+  if (pkg.packageManager !== undefined && pkg.packageManager !== 'OS') return false;
   const versions = inventory.get(pkg.name);
   if (!versions) return false;
   const version = withoutEpoch(pkg.version);

@@ -62,6 +62,7 @@ export function readFindingEvent(event: unknown): FindingEvent {
         version: p.version,
         release: p.release,
         epoch: p.epoch,
+        packageManager: p.packageManager,
       })),
       finding: { findingId: vulnerabilityId ?? d.findingArn, severity: d.severity, source: 'inspector2' },
     };

@@ -43,6 +43,12 @@ describe('builtWith', () => {
     expect(builtWith(inventory, { name: 'snapd', version: '2.6' })).toBe(false);
     expect(builtWith(inventory, { name: 'libxml2', version: '2.9.1' })).toBe(false);
   });
+
+  it("never matches a language package to the image's operating-system package of the same name and version", () => {
+    expect(builtWith(inventory, { name: 'snapd', version: '2.63', packageManager: 'OS' })).toBe(true);
+    expect(builtWith(inventory, { name: 'snapd', version: '2.63', packageManager: 'NPM' })).toBe(false);
+    expect(builtWith(inventory, { name: 'snapd', version: '2.63', packageManager: 'PIP' })).toBe(false);
+  });
 });
 
 describe('scopeOfInstanceFinding', () => {
