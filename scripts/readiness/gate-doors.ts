@@ -80,11 +80,18 @@ export function urlDoorProblems(stack: string, template: Template): string[] {
     }
   }
   for (const { where, statement } of identityStatements(template)) {
-    const invokes = asList(statement.Action).some((a) => actionMatches(String(a), 'lambda:InvokeFunction'));
+    // NotAction grants every action it does not name, lambda:InvokeFunction included unless it names it.
+    const notAction = statement.NotAction === undefined ? undefined : asList(statement.NotAction);
+    const invokes = notAction
+      ? !notAction.some((a) => actionMatches(String(a), 'lambda:InvokeFunction'))
+      : asList(statement.Action).some((a) => actionMatches(String(a), 'lambda:InvokeFunction'));
     if (!invokes) continue;
     const text = JSON.stringify(asList(statement.Resource));
     const hits = [...behindUrl].filter((fn) => text.includes(`"${fn}"`));
-    const everything = asList(statement.Resource).includes('*');
+    // `*`, or a wildcard ARN that can name a function (`arn:aws:lambda:*:*:function:*`, `…:function:goldsmith-*`).
+    const everything = asList(statement.Resource).some(
+      (r) => typeof r === 'string' && r.includes('*') && (r === '*' || /^arn:[^:]*:lambda:/.test(r)),
+    );
     if ((hits.length > 0 || (everything && behindUrl.size > 0)) && !viaUrlOnly(statement)) {
       problems.push(
         `${stack}/${where}: lambda:InvokeFunction on ${hits.join(', ') || '*'} without lambda:InvokedViaFunctionUrl`,
@@ -114,9 +121,13 @@ const PARAMETER_WRITES = [
 ];
 const BUILDER_IMAGE_WRITES = ['imagebuilder:DeleteImage'];
 
+/** Scoped only by an exact StringEquals on Goldsmith's tag: StringNotEquals or an …IfExists operator would open it. */
 function tagScoped(statement: Json): boolean {
-  const condition = JSON.stringify(statement.Condition ?? {});
-  return /"(aws|ec2):ResourceTag\/goldsmith:managed-by":"goldsmith"/.test(condition);
+  const equals = (statement.Condition as Json | undefined)?.StringEquals as Json | undefined;
+  return ['aws', 'ec2'].some((ns) => {
+    const value = equals?.[`${ns}:ResourceTag/goldsmith:managed-by`];
+    return value === 'goldsmith' || (Array.isArray(value) && value.length === 1 && value[0] === 'goldsmith');
+  });
 }
 
 export interface ScopeReport {

@@ -48,6 +48,15 @@ describe('the function-URL door check', () => {
     const urlOnly = { ...grant, Condition: { Bool: { 'lambda:InvokedViaFunctionUrl': 'true' } } };
     expect(urlDoorProblems('Trust', { Resources: { Url: fnUrl, Pol: policy(urlOnly) } })).toEqual([]);
   });
+
+  it('flags a wildcard function ARN and a NotAction grant, which reach a URL function too', () => {
+    const wildcard = { Action: 'lambda:InvokeFunction', Resource: 'arn:aws:lambda:*:*:function:*' };
+    expect(urlDoorProblems('Trust', { Resources: { Url: fnUrl, Pol: policy(wildcard) } })).toHaveLength(1);
+    const notAction = { NotAction: 'iam:*', Resource: '*' };
+    expect(urlDoorProblems('Trust', { Resources: { Url: fnUrl, Pol: policy(notAction) } })).toHaveLength(1);
+    const notInvoke = { NotAction: ['lambda:InvokeFunction'], Resource: '*' };
+    expect(urlDoorProblems('Trust', { Resources: { Url: fnUrl, Pol: policy(notInvoke) } })).toEqual([]);
+  });
 });
 
 describe('the write-scope check', () => {
@@ -69,6 +78,18 @@ describe('the write-scope check', () => {
       'Promotion/Params: ssm:PutParameter outside /goldsmith/',
     ]);
     expect(report.checked).toBe(3);
+  });
+
+  it("counts only an exact StringEquals on Goldsmith's tag as scope, not a negated or IfExists condition", () => {
+    const onImages = (Condition: Record<string, unknown>) =>
+      policy({ Action: 'ec2:ModifyImageAttribute', Resource: 'arn:aws:ec2:*::image/*', Condition });
+    const template = {
+      Resources: {
+        Negated: onImages({ StringNotEquals: { 'aws:ResourceTag/goldsmith:managed-by': 'goldsmith' } }),
+        IfExists: onImages({ StringEqualsIfExists: { 'aws:ResourceTag/goldsmith:managed-by': 'goldsmith' } }),
+      },
+    };
+    expect(writeScopeProblems('Promotion', template).problems).toHaveLength(2);
   });
 });
 
