@@ -44,7 +44,7 @@ function failedComponent(reason: string): { component?: string } {
 const FINAL = new Set(['AVAILABLE', 'FAILED', 'CANCELLED']);
 const iso = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
-/** The finished build's cost estimate (issue 11), from the ledger's times and the bundled price table, kept once. */
+/** The finished build's cost estimate, from the ledger's times and the bundled price table, kept once. */
 async function recordFinishedBuildCost(
   image: string,
   version: string,

@@ -66,7 +66,7 @@ export class LocalOperatorEndpoint {
         status: 501,
         response: {
           ok: false,
-          error: 'this deployment has no operator endpoint yet (functions/operator.ts, issue 16)',
+          error: 'this deployment has no operator endpoint yet (functions/operator.ts)',
         },
       };
     } else {

@@ -3,7 +3,7 @@ import type { TimedCall } from '../fakes/middleware.js';
 import { bucketFor } from '../throttle.js';
 
 /**
- * The sharing figures of a run (issue 8's benchmark): mutating EC2 calls against the planner's minimum, and the
+ * The sharing figures of a run (the sharing benchmark's): mutating EC2 calls against the planner's minimum, and the
  * sharing waves' virtual time against the lower bound EC2's token buckets imply.
  */
 export interface SharingFigures {
