@@ -13,6 +13,13 @@ import { SHARE_ARN, usePublishWorld } from './publish-fixtures.js';
 const { ddb, ram } = usePublishWorld({ Version: 4, Tier: 'Advanced' });
 const PROD_PRINCIPALS: string[] = [OU('ou-x1y2-prd00001'), OU('ou-x1y2-prd00002')];
 const NOW = Date.parse('2027-02-10T12:00:00.000Z');
+/** The prod pointer share as RAM answers it when Goldsmith made it: tagged, no external principals. */
+const OUR_SHARE = {
+  name: 'goldsmith-pointers-prod',
+  resourceShareArn: SHARE_ARN,
+  allowExternalPrincipals: false,
+  tags: [{ key: 'goldsmith:purpose', value: 'channel-pointers' }],
+};
 const param = (region: string) => `arn:aws:ssm:${region}:111122223333:parameter/goldsmith/base/prod`;
 
 /** The ledger holds the prod share in both Regions, confirmed `verifiedAt`, with `resources` per Region. */
@@ -54,16 +61,7 @@ describe('publish (the pointer share held in the ledger)', () => {
   it('associates only the new parameter, then holds it, when the share is held without it', async () => {
     holdShares('2027-02-10T03:00:00.000Z', () => []);
     let associated = false;
-    ram.on(GetResourceSharesCommand).resolves({
-      resourceShares: [
-        {
-          name: 'goldsmith-pointers-prod',
-          resourceShareArn: SHARE_ARN,
-          allowExternalPrincipals: false,
-          tags: [{ key: 'goldsmith:purpose', value: 'channel-pointers' }],
-        },
-      ],
-    });
+    ram.on(GetResourceSharesCommand).resolves({ resourceShares: [OUR_SHARE] });
     ram
       .on(GetResourceShareAssociationsCommand)
       .callsFake((input: { associationType: string; resourceArn?: string }) => ({
@@ -104,16 +102,7 @@ describe('publish (the pointer share held in the ledger)', () => {
     // Held and complete, but confirmed more than a day ago; meanwhile someone disassociated the second OU.
     holdShares('2027-02-09T11:00:00.000Z', (r) => [param(r)]);
     let repaired = false;
-    ram.on(GetResourceSharesCommand).resolves({
-      resourceShares: [
-        {
-          name: 'goldsmith-pointers-prod',
-          resourceShareArn: SHARE_ARN,
-          allowExternalPrincipals: false,
-          tags: [{ key: 'goldsmith:purpose', value: 'channel-pointers' }],
-        },
-      ],
-    });
+    ram.on(GetResourceSharesCommand).resolves({ resourceShares: [OUR_SHARE] });
     ram
       .on(GetResourceShareAssociationsCommand)
       .callsFake((input: { associationType: string; resourceArn?: string }) => ({

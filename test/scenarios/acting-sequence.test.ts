@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalogFile } from '../../cli/load-catalog.js';
 import { main } from '../../cli/main.js';
 import type { SavedState } from '../../cli/operator/saved-state.js';
+import { seededRandom } from '../../local/fakes/common.js';
 import { simulate } from '../../local/simulator/index.js';
 import { scenarioSchema } from '../../local/simulator/scenario.js';
 import { captureOutput } from '../helpers/output.js';
@@ -141,18 +142,6 @@ describe('acting commands on a saved cloud answer for themselves and save all of
   );
 });
 
-/** A small seeded generator (mulberry32): the same sequence of commands on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 const IMAGES = ['base', 'hardened', 'web-runtime'];
 const CHANNELS = ['dev', 'staging', 'prod'];
 
@@ -209,7 +198,7 @@ describe('a seeded random sequence of acting commands on one saved cloud', () =>
     async () => {
       const dir = join(root, 'random');
       cpSync(saved, dir, { recursive: true });
-      const next = random(26);
+      const next = seededRandom(26);
       let acted = 0;
       for (let n = 0; n < COUNT; n++) {
         const { args, expected } = drawCommand(next);
