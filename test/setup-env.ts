@@ -10,3 +10,5 @@ process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 process.env.POWERTOOLS_TRACE_ENABLED ??= 'false';
 process.env.AWS_XRAY_MANUAL_MODE ??= '1';
+// What the stacks set on the functions that load builds: the factory's pipelines (the fixtures' account and Region).
+process.env.PIPELINE_ARN_PREFIX ??= 'arn:aws:imagebuilder:us-east-1:111122223333:image-pipeline/goldsmith-';

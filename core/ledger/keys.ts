@@ -41,6 +41,8 @@ export const skPrefix = {
   /** A revocation asked for a later time (not a revocation: readers of `REVOCATION#` never see it). */
   scheduledRevocation: 'REVOKE-AT#',
   soak: 'SOAK#',
+  /** Gate's pass of a build into a channel (`GATE#<buildVersion>#<channel>`), what Share and Publish require. */
+  gate: 'GATE#',
   pipeline: 'PIPELINE#',
   /** Who uses one AMI of a build in one Region (`USAGE#<buildVersion>#<region>`). */
   usage: 'USAGE#',

@@ -1,15 +1,14 @@
 import { announce } from '../../aws/notifications.js';
-import { getApproval } from '../../aws/promotion-approvals.js';
-import { getOutcome } from '../../aws/promotion-ledger.js';
+import { recordGatePassed } from '../../aws/promotion-facts.js';
 import { announcement } from '../../core/notifications/announce.js';
 import { buildLinks } from '../../core/notifications/links.js';
 import { ApprovalRejectedError, GateRejectedError } from '../../core/promotion/errors.js';
 import { evaluateGate } from '../../core/promotion/gate.js';
+import { unmetPrevious } from '../../core/promotion/preconditions.js';
 import type { FindingCounts } from '../../core/promotion/types.js';
 import { currentFindings } from './findings.js';
 import { taskHandler } from './lambda.js';
-import { refuseIfRevoked } from './revoked.js';
-import { type ChannelItem, channelItemSchema, parseTaskInput } from './schemas.js';
+import { type TrustedChannel, trustedChannel } from './trusted.js';
 
 /**
  * Gate's result: passed with the findings it saw (and, in a resumed promotion, the approval its paused execution
@@ -20,37 +19,36 @@ export type GateResult =
   | { skipped: true; reason: string };
 
 /**
- * Gate, per channel with that channel's policy. A channel is entered only after the one before it was promoted:
- * otherwise it is skipped, recording nothing (the earlier channel's outcome says why the promotion stopped).
- * Then: tests passed, findings within policy.
+ * Gate, per channel with that channel's policy from the catalog, on the build as LoadImage read it from Image
+ * Builder (trusted.ts: the input only names the build and the channel). A channel is entered only after the one
+ * before it was promoted: otherwise it is skipped, recording nothing (the earlier channel's outcome says why the
+ * promotion stopped). Then: tests passed, findings within policy; the pass is recorded (`GATE#`), what Share and
+ * Publish require.
  * @throws GateRejectedError (Step Functions error `GateRejected`) with the reason, which the Catch records.
  */
 export async function gate(input: unknown): Promise<GateResult> {
-  const item = parseTaskInput(channelItemSchema, input, 'Gate');
-  await refuseIfRevoked(item.image, item.version);
+  const { item, facts } = await trustedChannel(input, 'Gate');
   // A resumed promotion (a new execution of a paused build) passes the channels its paused execution decided.
-  const decided = await getOutcome(item.image, item.version, item.channel.name);
-  if (decided?.outcome) return { skipped: true, reason: `${item.channel.name} already ${decided.outcome}` };
-  const previous = item.channel.after;
-  if (previous) {
-    const before = await getOutcome(item.image, item.version, previous);
-    if (before?.outcome !== 'promoted') return { skipped: true, reason: `${previous} was not promoted` };
-  }
+  if (facts.outcome?.outcome) return { skipped: true, reason: `${item.channel.name} already ${facts.outcome.outcome}` };
+  const previous = unmetPrevious(facts, item.channel);
+  if (previous.length > 0) return { skipped: true, reason: previous.join('; ') };
   const findings = await currentFindings(item.image, item.version, item.buildVersionArn);
   const verdict = evaluateGate(
     { testsEnabled: item.build.testsEnabled, status: item.build.status, findings },
     item.channel.policy,
   );
   if (!verdict.passed) throw new GateRejectedError(verdict.reason);
+  const at = new Date().toISOString();
+  await recordGatePassed(item.image, item.version, item.channel.name, { passedAt: at, findings });
   await announce(
     announcement(
       'gate-passed',
       { image: item.image, version: item.version, channel: item.channel.name },
       { findings: { critical: findings.critical, high: findings.high, medium: findings.medium } },
-      { at: new Date().toISOString(), links: buildLinks(item.buildVersionArn) },
+      { at, links: buildLinks(item.buildVersionArn) },
     ),
   );
-  const approved = item.channel.approval ? await approvalCarriedOver(item) : undefined;
+  const approved = item.channel.approval ? approvalCarriedOver({ item, facts }) : undefined;
   return approved ? { passed: true, findings, approved } : { passed: true, findings };
 }
 
@@ -59,13 +57,14 @@ export async function gate(input: unknown): Promise<GateResult> {
  * stands; asking again would be refused, one request per build and channel). A rejection carried over ends the
  * channel as rejected.
  */
-async function approvalCarriedOver(
-  item: ChannelItem,
-): Promise<{ decision: 'approved'; by: string; at: string } | undefined> {
-  const approval = await getApproval(item.image, item.version, item.channel.name);
+function approvalCarriedOver({
+  item,
+  facts,
+}: Pick<TrustedChannel, 'item' | 'facts'>): { decision: 'approved'; by: string; at: string } | undefined {
+  const approval = facts.approval;
   if (!approval?.decision || !approval.by || !approval.decidedAt) return undefined;
   if (approval.decision === 'reject') throw new ApprovalRejectedError(approval.by, approval.reason);
-  return { decision: 'approved', by: approval.by, at: approval.decidedAt };
+  return item.approval;
 }
 
 export const handler = taskHandler('promotion-gate', gate);

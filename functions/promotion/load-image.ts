@@ -1,8 +1,14 @@
+import * as z from 'zod';
 import { deprecateAmisAt } from '../../aws/image-deprecation.js';
+import { recordLoadedBuild } from '../../aws/promotion-facts.js';
 import { describeBuild } from '../../aws/promotion-images.js';
 import { scheduledDeprecation } from '../../core/lifecycle/deprecation.js';
+import { parseBuildVersionArn } from '../../core/promotion/naming.js';
+import { PreconditionsUnmetError } from '../../core/promotion/preconditions.js';
+import { pipelineArnOf } from '../lib/catalog.js';
 import { taskHandler } from './lambda.js';
-import { parseTaskInput, promotionInputSchema } from './schemas.js';
+import { promotionPlans } from './plans.js';
+import { parseTaskInput } from './schemas.js';
 
 /** Output of LoadImage (kept at `$.build`): the build's status, whether its tests ran, its AMI or image per region. */
 export interface LoadedBuild {
@@ -27,26 +33,50 @@ export function containersOf(facts: { containerUris: readonly string[] }): { reg
   return facts.containerUris.map((imageUri) => ({ region: regionOfImageUri(imageUri), imageUri }));
 }
 
+const loadSchema = z.object({ image: z.string().min(1), buildVersionArn: z.string().min(1) });
+
 /**
- * LoadImage: GetImage for the build (the state-change event carries no AMI ids or image URIs). With the image's
- * `retention.deprecateAfter`, it is also the first step to handle an available build's AMIs, so it schedules their
- * EC2 deprecation, in every region, at the build's creation plus that duration (`deprecateAmisAt`: never later than
- * a deprecation already set, so a rerun makes no call and an earlier retirement or revocation keeps its time).
+ * LoadImage: GetImage for the build (the state-change event carries no AMI ids or image URIs), and the one place a
+ * promotion reads its build: the build must be Goldsmith's (built by the image's own pipeline in the factory's account
+ * and Region: `PIPELINE_ARN_PREFIX` + image; a tag or a same-named pipeline elsewhere proves nothing) and recorded by
+ * the ledger, which then keeps what GetImage said on the build's item (`loaded`), where every later step reads it
+ * instead of its input. With the catalog's `retention.deprecateAfter` for the image (never the input's plan), it also
+ * schedules the AMIs' EC2 deprecation, in every region, at the build's creation plus that duration
+ * (`deprecateAmisAt`: never later than a deprecation already set, so a rerun makes no call and an earlier
+ * retirement or revocation keeps its time).
  */
 export async function loadImage(input: unknown): Promise<LoadedBuild> {
-  const { buildVersionArn, plan } = parseTaskInput(promotionInputSchema, input, 'LoadImage');
+  const { image, buildVersionArn } = parseTaskInput(loadSchema, input, 'LoadImage');
+  const plan = promotionPlans()[image];
+  if (!plan) throw new PreconditionsUnmetError('LoadImage', [`image "${image}" is not in the bundled catalog`]);
+  const { buildVersion: version } = parseBuildVersionArn(buildVersionArn);
   const facts = await describeBuild(buildVersionArn);
+  if (facts.pipelineArn !== pipelineArnOf(image)) {
+    throw new PreconditionsUnmetError('LoadImage', [
+      `${buildVersionArn} was not built by ${pipelineArnOf(image)} (its pipeline: ${facts.pipelineArn ?? 'none'})`,
+    ]);
+  }
   const containers = containersOf(facts);
   if (facts.amis.length === 0 && containers.length === 0) {
     throw new Error(`${buildVersionArn} has neither AMIs nor container images to promote`);
   }
   const loaded: LoadedBuild = { status: facts.status, testsEnabled: facts.testsEnabled, amis: facts.amis, containers };
   const after = plan.retention?.deprecateAfterSeconds;
-  if (after === undefined || facts.status !== 'AVAILABLE' || facts.amis.length === 0) return loaded;
-  if (!facts.createdAt) throw new Error(`GetImage gave no dateCreated for ${buildVersionArn}`);
-  const at = scheduledDeprecation(facts.createdAt, after);
-  await deprecateAmisAt(facts.amis, at, new Date());
-  return { ...loaded, deprecateAt: at.toISOString() };
+  const deprecate = after !== undefined && facts.status === 'AVAILABLE' && facts.amis.length > 0;
+  if (deprecate && !facts.createdAt) throw new Error(`GetImage gave no dateCreated for ${buildVersionArn}`);
+  const at = deprecate && facts.createdAt ? scheduledDeprecation(facts.createdAt, after) : undefined;
+  const result: LoadedBuild = at ? { ...loaded, deprecateAt: at.toISOString() } : loaded;
+  // Recorded before any EC2 call: a build the ledger never saw is refused with nothing changed.
+  const recorded = await recordLoadedBuild(image, version, {
+    ...result,
+    buildVersionArn,
+    loadedAt: new Date().toISOString(),
+  });
+  if (!recorded) {
+    throw new PreconditionsUnmetError('LoadImage', [`the ledger records no build ${version} of ${image}`]);
+  }
+  if (at) await deprecateAmisAt(facts.amis, at, new Date());
+  return result;
 }
 
 export const handler = taskHandler('promotion-load-image', loadImage);

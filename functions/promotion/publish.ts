@@ -8,13 +8,13 @@ import { GoldsmithError } from '../../core/errors.js';
 import { channelParameterName, NAME_PREFIX } from '../../core/names.js';
 import { announcement } from '../../core/notifications/announce.js';
 import { buildLinks } from '../../core/notifications/links.js';
+import { PreconditionsUnmetError, unmetToPromote } from '../../core/promotion/preconditions.js';
 import type { ImagePromotedDetail } from '../../events/image-promoted.js';
 import { DETAIL_TYPES, GOLDSMITH_SOURCE } from '../../events/sources.js';
 import { taskHandler } from './lambda.js';
 import { emitOutcomeMetrics } from './outcome-metrics.js';
 import { publishPointers } from './pointers.js';
-import { refuseIfRevoked } from './revoked.js';
-import { channelItemSchema, parseTaskInput } from './schemas.js';
+import { trustedChannel } from './trusted.js';
 
 /** A newer build already holds the channel: this one must not move the pointer back. */
 export class SupersededError extends GoldsmithError {
@@ -32,6 +32,9 @@ const sharedSchema = z.object({
 });
 
 /**
+ * Publish acts only on what the catalog and the ledger say (trusted.ts), and only once Share's preconditions hold
+ * (core/promotion/preconditions.ts): the approval it names is the one the ledger records.
+ *
  * Publish: moves the `CHANNEL#` pointer (conditionally, never backwards), writes the SSM pointer in every
  * distribution region and shares it through RAM (container images: moves the channel tag to the digest first),
  * records the move in the pointer history, tags the AMIs, records `promoted`, and puts "Image Promoted" on
@@ -39,13 +42,14 @@ const sharedSchema = z.object({
  * what is idempotent.
  */
 export async function publish(input: unknown): Promise<ImagePromotedDetail> {
-  const item = parseTaskInput(channelItemSchema, input, 'Publish');
   const busName = process.env.EVENT_BUS_NAME;
   if (!busName) throw new Error('EVENT_BUS_NAME is not set');
-  await refuseIfRevoked(item.image, item.version);
+  const { item, facts } = await trustedChannel(input, 'Publish');
+  const unmet = unmetToPromote(facts, item);
+  if (unmet.length > 0) throw new PreconditionsUnmetError('Publish', unmet);
   const channel = item.channel.name;
-  // Asked for in this execution, or carried over by Gate from the execution that paused.
-  const approval = item.approval ?? item.gate?.approved;
+  // The approval the ledger records (asked for in this execution, or before the pause of a resumed one).
+  const approval = item.approval;
   const at = new Date().toISOString();
   const moved = await moveChannelPointer({
     image: item.image,

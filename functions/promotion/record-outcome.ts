@@ -1,12 +1,14 @@
 import * as z from 'zod';
 import { announce } from '../../aws/notifications.js';
 import { getApproval } from '../../aws/promotion-approvals.js';
+import { loadedBuild } from '../../aws/promotion-facts.js';
 import { recordOutcome } from '../../aws/promotion-ledger.js';
 import { recordPause } from '../../aws/promotion-pauses.js';
 import { isTransient } from '../../core/errors/classify.js';
 import { announcement } from '../../core/notifications/announce.js';
 import { buildLinks } from '../../core/notifications/links.js';
 import { DECISION_ERRORS, decideFailure } from '../../core/promotion/outcome.js';
+import { PreconditionsUnmetError } from '../../core/promotion/preconditions.js';
 import { outlastedRetryHorizon, pauseReason } from '../../core/promotion/resume.js';
 import type { PromotionOutcome } from '../../core/promotion/types.js';
 import { bundledCatalog } from '../lib/catalog.js';
@@ -15,7 +17,7 @@ import { channelsHeld, grantVersionTo } from '../sharing/version-grants.js';
 import { taskHandler } from './lambda.js';
 import { emitOutcomeMetrics } from './outcome-metrics.js';
 import { promotionPlans } from './plans.js';
-import { buildSchema, parseTaskInput } from './schemas.js';
+import { parseTaskInput } from './schemas.js';
 
 const failedStateSchema = z.object({
   image: z.string().min(1),
@@ -23,9 +25,6 @@ const failedStateSchema = z.object({
   buildVersionArn: z.string().min(1).optional(),
   /** Inside the channel loop: the channel step; at the top level, absent (then the plan's first channel). */
   channel: z.object({ name: z.string().min(1) }).optional(),
-  plan: z.object({ channels: z.array(z.object({ name: z.string() })) }).optional(),
-  /** Inside the channel loop: the build's AMIs, whose grants must fall back to the channels still held. */
-  build: buildSchema.optional(),
   failure: z.object({ Error: z.string(), Cause: z.string().optional() }),
 });
 
@@ -41,9 +40,16 @@ export async function recordFailureOutcome(
   input: unknown,
 ): Promise<{ outcome: PromotionOutcome | 'paused'; reason: string; channel: string }> {
   const state = parseTaskInput(failedStateSchema, input, 'RecordOutcome');
-  const channel = state.channel?.name ?? state.plan?.channels[0]?.name ?? 'none';
+  const plan = promotionPlans()[state.image];
+  if (!plan)
+    throw new PreconditionsUnmetError('RecordOutcome', [`image "${state.image}" is not in the bundled catalog`]);
+  // At the top level (LoadImage, the loop or Retire failed) the outcome is the plan's first channel's.
+  const channel = state.channel?.name ?? plan.channels[0]?.name ?? 'none';
+  if (channel !== 'none' && !plan.channels.some((c) => c.name === channel)) {
+    throw new PreconditionsUnmetError('RecordOutcome', [`${state.image} has no channel "${channel}" in the catalog`]);
+  }
   if (outlastedRetryHorizon(state.failure)) return pause(state, channel);
-  const { outcome, reason, by = 'goldsmith' } = decideFailure(state.failure);
+  const { outcome, reason, by = 'goldsmith' } = await decidedFromLedger(state, channel);
   const at = new Date().toISOString();
   const recorded = await recordOutcome({
     image: state.image,
@@ -78,8 +84,27 @@ export async function recordFailureOutcome(
       await announce(announcement('aborted', subject, { reason }, options));
     }
   }
-  if (state.build && state.build.amis.length > 0) await regrant(state.image, state.version, state.build.amis);
+  // Inside the channel loop: grants fall back to the channels the build still holds.
+  if (state.channel) await regrant(state.image, state.version);
   return { outcome, reason, channel };
+}
+
+/**
+ * The decision a failure stands for. An approver's rejection is taken from the ledger, where the door that checked
+ * the approver recorded it (who and why), never from the failure's cause; a rejection the ledger does not record is
+ * not one (aborted, saying so).
+ */
+async function decidedFromLedger(
+  state: z.infer<typeof failedStateSchema>,
+  channel: string,
+): Promise<ReturnType<typeof decideFailure>> {
+  const decided = decideFailure(state.failure);
+  if (state.failure.Error !== DECISION_ERRORS.approvalRejected) return decided;
+  const approval = await getApproval(state.image, state.version, channel);
+  if (approval?.decision !== 'reject' || !approval.by) {
+    return { outcome: 'aborted', reason: `a rejection of ${channel} the ledger does not record` };
+  }
+  return { outcome: 'rejected', reason: approval.reason ?? 'no reason given', by: approval.by };
 }
 
 /**
@@ -113,9 +138,9 @@ async function pause(
       ),
     );
   }
-  if (state.build && state.build.amis.length > 0) {
+  if (state.channel) {
     try {
-      await regrant(state.image, state.version, state.build.amis);
+      await regrant(state.image, state.version);
     } catch (error) {
       // The outage that paused the promotion may be EC2's: the resumed execution's Share settles the grants.
       if (!isTransient(error)) throw error;
@@ -125,9 +150,15 @@ async function pause(
   return { outcome: 'paused', reason, channel };
 }
 
-async function regrant(image: string, version: string, amis: { region: string; imageId: string }[]): Promise<void> {
+/**
+ * Makes the build's AMIs, as LoadImage recorded them from Image Builder (never the input's), launchable by exactly
+ * the channels the build holds. A build never loaded has no AMIs anyone was granted.
+ */
+async function regrant(image: string, version: string): Promise<void> {
   const plan = promotionPlans()[image];
   if (!plan) throw new Error(`RecordOutcome: image "${image}" is not in the bundled catalog`);
+  const amis = (await loadedBuild(image, version))?.amis ?? [];
+  if (amis.length === 0) return;
   const held = await channelsHeld(image, version);
   await grantVersionTo(
     amis,

@@ -3,21 +3,20 @@ import { approvalSecret } from '../../aws/approval-secret.js';
 import { sendApproverLinks } from '../../aws/approver-links.js';
 import { announce } from '../../aws/notifications.js';
 import { getApproval, recordApprovalRequest } from '../../aws/promotion-approvals.js';
+import { readChannelFacts } from '../../aws/promotion-facts.js';
 import { AlreadyDecidedError } from '../../core/errors.js';
 import { announcement } from '../../core/notifications/announce.js';
 import { approvalIdFor, approvalLink } from '../../core/promotion/approval-link.js';
+import { PreconditionsUnmetError } from '../../core/promotion/preconditions.js';
 import { taskHandler } from './lambda.js';
 import { parseTaskInput } from './schemas.js';
+import { catalogChannel } from './trusted.js';
 
 const requestSchema = z.object({
   taskToken: z.string().min(1),
   image: z.string().min(1),
   version: z.string().min(1),
   channel: z.string().min(1),
-  approvers: z.array(z.string().min(1)).min(1),
-  timeoutSeconds: z.number().int().positive(),
-  /** The gate's findings (the state's `$.gate.findings`): what the approvers decide on. */
-  findings: z.object({ critical: z.number(), high: z.number(), medium: z.number() }).optional(),
 });
 
 /**
@@ -25,10 +24,21 @@ const requestSchema = z.object({
  * who must decide and how (no link), then sends each approver their own signed approve/reject links, to them alone
  * (aws/approver-links.ts). A link carries only the short id and names its approver under the signature, so it
  * decides only as that approver; it expires with the task's timeout. The state machine then waits until a decision
- * is sent (link, Slack, operator endpoint), or the timeout.
+ * is sent (link, Slack, operator endpoint), or the timeout. The payload only names the build and the channel: the
+ * approvers and the timeout are the catalog's, the findings the approvers decide on are Gate's record, and a build
+ * Gate has not passed into the channel is refused (trusted.ts).
  */
 export async function requestApproval(input: unknown): Promise<{ approvalId: string; expiresAt: string }> {
-  const req = parseTaskInput(requestSchema, input, 'RequestApproval');
+  const ref = parseTaskInput(requestSchema, input, 'RequestApproval');
+  const { channel } = catalogChannel(ref.image, ref.channel, 'RequestApproval');
+  if (!channel.approval) {
+    throw new PreconditionsUnmetError('RequestApproval', [`the catalog asks no approval for ${ref.channel}`]);
+  }
+  const facts = await readChannelFacts(ref.image, ref.version, channel.name, channel.after);
+  if (!facts.gate) {
+    throw new PreconditionsUnmetError('RequestApproval', [`Gate has not passed ${ref.version} into ${ref.channel}`]);
+  }
+  const req = { ...ref, ...channel.approval, findings: facts.gate.findings };
   const base = process.env.APPROVAL_URL;
   if (!base) throw new Error('APPROVAL_URL is not set');
   const now = new Date();
@@ -44,7 +54,7 @@ export async function requestApproval(input: unknown): Promise<{ approvalId: str
     approvers: req.approvers,
     requestedAt: now.toISOString(),
     expiresAt,
-    ...(req.findings ? { findings: pickFindings(req.findings) } : {}),
+    findings: pickFindings(req.findings),
   });
   if (!recorded) {
     // A retry of a request already answered (its links went out before a later step failed): nothing more to send.
@@ -52,12 +62,12 @@ export async function requestApproval(input: unknown): Promise<{ approvalId: str
     if (existing?.approvalId === approvalId) return { approvalId, expiresAt: existing.expiresAt };
     throw new AlreadyDecidedError(`another approval request holds ${req.image} ${req.version} ${req.channel}`);
   }
-  const findings = req.findings ? pickFindings(req.findings) : undefined;
+  const findings = pickFindings(req.findings);
   await announce(
     announcement(
       'approval-requested',
       { image: req.image, version: req.version, channel: req.channel },
-      { approvalId, approvers: req.approvers, expiresAt, ...(findings ? { findings } : {}) },
+      { approvalId, approvers: req.approvers, expiresAt, findings },
       { at: now.toISOString(), key: approvalId },
     ),
   );

@@ -1,11 +1,12 @@
 import { recordShareDecision } from '../../aws/promotion-ledger.js';
+import { PreconditionsUnmetError, unmetToPromote } from '../../core/promotion/preconditions.js';
 import { accountSetHash } from '../../core/sharing/targets.js';
 import { channelsHeld, grantVersionTo } from '../sharing/version-grants.js';
 import { taskHandler } from './lambda.js';
 import { promotionPlans } from './plans.js';
-import { refuseIfRevoked } from './revoked.js';
-import { type ChannelItem, channelItemSchema, parseTaskInput } from './schemas.js';
+import type { ChannelItem } from './schemas.js';
 import { type ContainerShareResult, shareContainer } from './share-container.js';
+import { trustedChannel } from './trusted.js';
 
 /** What Share did for one channel: where, to how many, with how many EC2 calls. */
 export interface ShareResult {
@@ -27,6 +28,10 @@ async function channelsAfterShare(item: ChannelItem) {
 }
 
 /**
+ * Share acts only on what the catalog and the ledger say (trusted.ts): the build's AMIs as LoadImage read them, the
+ * catalog's targets, and only once Gate, the approval and the soak the catalog asks for are recorded
+ * (core/promotion/preconditions.ts); otherwise it is refused and changes nothing.
+ *
  * Share: resolves the channel's targets from Organizations now (OUs with their nested OUs, named and tag-selected
  * accounts, minus exclusions; suspended and closed accounts skipped) and makes the version's AMIs, in every
  * region, launchable by exactly the channels it holds, this one included: the fewest ModifyImageAttribute calls
@@ -35,8 +40,9 @@ async function channelsAfterShare(item: ChannelItem) {
  * repository policy instead (share-container.ts).
  */
 export async function share(input: unknown): Promise<ShareResult | ContainerShareResult> {
-  const item = parseTaskInput(channelItemSchema, input, 'Share');
-  await refuseIfRevoked(item.image, item.version);
+  const { item, facts } = await trustedChannel(input, 'Share');
+  const unmet = unmetToPromote(facts, item);
+  if (unmet.length > 0) throw new PreconditionsUnmetError('Share', unmet);
   // Container images are shared through their ECR repository policy (share-container.ts).
   if (item.build.containers.length > 0) return shareContainer(item);
   const { resolved, applied } = await grantVersionTo(item.build.amis, await channelsAfterShare(item));

@@ -1,23 +1,29 @@
-import { getRevocation } from '../../aws/promotion-findings.js';
+import { markSoakPassed } from '../../aws/promotion-facts.js';
 import { SoakAbortedError } from '../../core/promotion/errors.js';
 import { evaluateSoak } from '../../core/promotion/gate.js';
+import { PreconditionsUnmetError, unmetSoakEnded } from '../../core/promotion/preconditions.js';
 import type { FindingCounts } from '../../core/promotion/types.js';
 import { currentFindings } from './findings.js';
 import { taskHandler } from './lambda.js';
-import { channelItemSchema, parseTaskInput } from './schemas.js';
+import { trustedChannel } from './trusted.js';
 
 /**
- * SoakCheck, after the soak's Wait: findings and revocations may have changed while the build soaked.
+ * SoakCheck, after the soak: findings and revocations may have changed while the build soaked. Only a soak that
+ * ended (its time elapsed, or an operator ended it early) is checked; a pass is recorded on the soak's item, what
+ * Share and Publish require of a soaking channel.
  * @throws SoakAbortedError (Step Functions error `SoakAborted`) on news, which the Catch records as aborted.
  */
 export async function soakCheck(input: unknown): Promise<{ passed: true; findings: FindingCounts }> {
-  const item = parseTaskInput(channelItemSchema, input, 'SoakCheck');
-  const [revocation, findings] = await Promise.all([
-    getRevocation(item.image, item.version),
-    currentFindings(item.image, item.version, item.buildVersionArn),
-  ]);
-  const verdict = evaluateSoak({ findings, revoked: revocation }, item.channel.policy);
+  const { item, facts } = await trustedChannel(input, 'SoakCheck');
+  const now = new Date();
+  const unmet = unmetSoakEnded(facts, item.channel.name, now);
+  if (unmet.length > 0) throw new PreconditionsUnmetError('SoakCheck', unmet);
+  const findings = await currentFindings(item.image, item.version, item.buildVersionArn);
+  // A revocation already stopped trustedChannel (RevokedError); a requested one is news the soak must not pass.
+  const requested = facts.revocation ? { reason: facts.revocation.reason ?? 'no reason recorded' } : undefined;
+  const verdict = evaluateSoak({ findings, revoked: requested }, item.channel.policy);
   if (!verdict.passed) throw new SoakAbortedError(verdict.reason);
+  await markSoakPassed(item.image, item.version, item.channel.name, now.toISOString());
   return { passed: true, findings };
 }
 

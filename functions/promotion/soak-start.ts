@@ -1,28 +1,35 @@
 import * as z from 'zod';
+import { readChannelFacts } from '../../aws/promotion-facts.js';
 import { recordSoak } from '../../aws/promotion-soaks.js';
+import { PreconditionsUnmetError } from '../../core/promotion/preconditions.js';
 import { taskHandler } from './lambda.js';
 import { parseTaskInput } from './schemas.js';
+import { catalogChannel } from './trusted.js';
 
-/** The Soak state's payload (stacks/promotion/definition.ts): the task token and what soaks for how long. */
+/** The Soak state's payload (stacks/promotion/soak.ts): the task token, and which build soaks in which channel. */
 export const soakStartSchema = z.object({
   taskToken: z.string().min(1),
   image: z.string().min(1),
   version: z.string().min(1),
   channel: z.string().min(1),
-  soakSeconds: z.number().int().positive(),
 });
 
 /**
- * The Soak state (a task-token wait whose TimeoutSecondsPath is the channel's soak): records the soak and its token
- * in the ledger, then returns; the state waits. The timeout is the soak elapsing (`States.Timeout`, caught into
- * SoakCheck); an operator's `promote` answers the token instead (SendTaskSuccess), ending it early. Either way
- * SoakCheck and every later step still run: ending a soak never passes a gate.
+ * The Soak state (a task-token wait whose timeout is the channel's soak): records the soak and its token in the
+ * ledger, then returns; the state waits. The timeout is the soak elapsing (`States.Timeout`, caught into SoakCheck);
+ * an operator's `promote` answers the token instead (SendTaskSuccess), ending it early. Either way SoakCheck and every
+ * later step still run: ending a soak never passes a gate. The soak's length is the catalog's, and a build Gate has
+ * not passed into the channel does not start one (trusted.ts).
  */
 export async function startSoak(input: unknown): Promise<{ soakingUntil: string }> {
-  const { taskToken, image, version, channel, soakSeconds } = parseTaskInput(soakStartSchema, input, 'Soak');
+  const { taskToken, image, version, channel: name } = parseTaskInput(soakStartSchema, input, 'Soak');
+  const { channel } = catalogChannel(image, name, 'Soak');
+  if (!channel.soakSeconds) throw new PreconditionsUnmetError('Soak', [`the catalog asks no soak for ${name}`]);
+  const facts = await readChannelFacts(image, version, channel.name, channel.after);
+  if (!facts.gate) throw new PreconditionsUnmetError('Soak', [`Gate has not passed ${version} into ${name}`]);
   const now = new Date();
-  const until = new Date(now.getTime() + soakSeconds * 1000).toISOString();
-  await recordSoak({ image, version, channel, taskToken, startedAt: now.toISOString(), until });
+  const until = new Date(now.getTime() + channel.soakSeconds * 1000).toISOString();
+  await recordSoak({ image, version, channel: name, taskToken, startedAt: now.toISOString(), until });
   return { soakingUntil: until };
 }
 

@@ -99,12 +99,9 @@ export function promotionDefinition(
         {
           fn: fns.requestApproval,
           channel,
-          // The gate's findings go with the request: the approvers' confirmation page shows what they decide on.
-          fields: {
-            approvers: approval.approvers,
-            timeoutSeconds: approval.timeoutSeconds,
-            findings: sfn.JsonPath.objectAt('$.gate.findings'),
-          },
+          // Only which build: the approvers, the timeout and the findings they decide on come from the catalog and
+          // Gate's record in the ledger, never from the payload (functions/promotion/request-approval.ts).
+          fields: {},
           timeoutSeconds: approval.timeoutSeconds,
           resultPath: '$.approval',
         },

@@ -10,6 +10,7 @@ import { catalogBundling } from '../catalog.js';
 import { GOLDSMITH_IMAGE_CONDITION } from '../factory/tags.js';
 import { grantSecretValue } from '../grants.js';
 import { grantLedger, type LedgerCall } from '../ledger-access.js';
+import { pipelineArnPrefix } from '../pipelines.js';
 import type { PromotionTaskFunctions } from './definition.js';
 import { allowRetirement, ec2ImageArn } from './lifecycle.js';
 
@@ -36,10 +37,6 @@ const TASK_HANDLERS: Record<keyof PromotionTaskFunctions, string> = {
   retire: 'functions/promotion/retire.handler',
   recordOutcome: 'functions/promotion/record-outcome.handler',
 };
-
-function fn(stack: Stack, id: string, handler: string, environment: Record<string, string>): SstFunction {
-  return new SstFunction(stack, id, { handler, timeout: 60, memorySize: 512, environment });
-}
 
 /**
  * A function that reads the catalog: it is inlined at bundle time (esbuild `define` of `GOLDSMITH_CATALOG`, read by
@@ -113,18 +110,19 @@ export function createTaskFunctions(
   const made = Object.fromEntries(
     Object.entries(TASK_HANDLERS).map(([name, handler]) => {
       const id = `Promotion${name[0]?.toUpperCase()}${name.slice(1)}`;
-      // Share and RecordOutcome resolve every channel the version holds, so they read the catalog.
+      // Every task reads the catalog: the channel, its policy, approvers, soak and targets, and the image's
+      // retention, are the catalog's, never the input's (functions/promotion/trusted.ts). Share and RecordOutcome
+      // resolve every channel the version holds, hence their size.
       const sharing = name === 'share' || name === 'recordOutcome';
-      return [
-        name,
-        sharing ? catalogFunction(stack, id, handler, base, catalog, SHARING_SIZE) : fn(stack, id, handler, base),
-      ];
+      return [name, catalogFunction(stack, id, handler, base, catalog, sharing ? SHARING_SIZE : undefined)];
     }),
   ) as Record<keyof PromotionTaskFunctions, SstFunction>;
   for (const f of [made.share, made.recordOutcome]) allowSharing(stack, f, catalog.organization.id);
 
   const imageArns = [stack.formatArn({ service: 'imagebuilder', resource: 'image', resourceName: '*' })];
   allow(made.loadImage, ['imagebuilder:GetImage'], imageArns);
+  // LoadImage loads only builds of the image's own pipeline in this account and Region.
+  made.loadImage.addEnvironment('PIPELINE_ARN_PREFIX', pipelineArnPrefix(stack));
   // retention.deprecateAfter: LoadImage reads its AMIs' deprecation time and schedules it (EC2 image ARNs carry no
   // account; DescribeImages takes no resource).
   made.loadImage.addToRolePolicy(
@@ -139,11 +137,12 @@ export function createTaskFunctions(
   // The ledger calls each task's code makes. Announcing functions also write: an announcement SNS did not take waits
   // in the ledger for redelivery. Soak records its task token, which an operator's promote answers to end it early.
   const ledgerCalls: Partial<Record<keyof PromotionTaskFunctions, LedgerCall[]>> = {
-    gate: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
-    requestApproval: ['GetItem', 'PutItem', 'UpdateItem'],
-    soakStart: ['PutItem'],
-    soakCheck: ['GetItem', 'Query'],
-    share: ['GetItem', 'Query', 'PutItem'],
+    loadImage: ['UpdateItem'],
+    gate: ['BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],
+    requestApproval: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'],
+    soakStart: ['BatchGetItem', 'PutItem'],
+    soakCheck: ['BatchGetItem', 'Query', 'UpdateItem'],
+    share: ['BatchGetItem', 'GetItem', 'Query', 'PutItem'],
     publish: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'],
     retire: ['BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],
     recordOutcome: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],

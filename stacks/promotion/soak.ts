@@ -50,7 +50,8 @@ export function soakStates(
       {
         fn: fns.soakStart,
         channel,
-        fields: { soakSeconds: seconds },
+        // Only which build: the soak's length is the catalog's (functions/promotion/soak-start.ts).
+        fields: {},
         timeoutSeconds: seconds,
         resultPath: '$.soakEnded',
       },

@@ -7,12 +7,12 @@ import {
   SetRepositoryPolicyCommand,
 } from '@aws-sdk/client-ecr';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { imagePromotedDetailSchema } from '../../events/image-promoted.js';
 import { publish } from '../../functions/promotion/publish.js';
 import { share } from '../../functions/promotion/share.js';
-import { channelItem, OU } from './promotion-fixtures.js';
+import { catalog, channelItem, ledgerFactsAnswer, OU } from './promotion-fixtures.js';
 import { newPointerShare, usePublishWorld } from './publish-fixtures.js';
 
 const { ddb, ssm, ec2, ecr, ram } = usePublishWorld({ Version: 4, Tier: 'Advanced' });
@@ -51,6 +51,15 @@ function taggedImages(stagingDigest: string, stagingManifest: string) {
     ],
   };
 }
+
+// What LoadImage recorded of the build: no AMIs, one image per region (the steps read it, not their input).
+beforeEach(() => {
+  ddb.on(BatchGetCommand).callsFake(
+    ledgerFactsAnswer({
+      loaded: { amis: [], containers: ['us-east-1', 'eu-west-1'].map((region) => ({ region, imageUri: uri(region) })) },
+    }),
+  );
+});
 
 describe('share (container images)', () => {
   it('adds the channel pull statements to the repository policy in every region, keeping other statements', async () => {
@@ -110,13 +119,15 @@ describe('share (container images)', () => {
   });
 
   it('refuses a channel that selects accounts by tag, which a repository policy cannot express', async () => {
-    const item = containerItem('dev');
-    const tagged = {
-      ...item,
-      channel: { ...item.channel, targets: { ...item.channel.targets, accountTags: { team: 'web' } } },
-    };
+    // The targets are the catalog's (never the input's): a catalog whose dev channel also selects by tag.
+    process.env.GOLDSMITH_CATALOG = JSON.stringify({
+      ...catalog,
+      channels: catalog.channels.map((c) =>
+        c.name === 'dev' ? { ...c, targets: { ...c.targets, accountTags: { team: 'web' } } } : c,
+      ),
+    });
 
-    await expect(share(tagged)).rejects.toMatchObject({ name: 'ContainerTargetsUnsupported' });
+    await expect(share(containerItem('dev'))).rejects.toMatchObject({ name: 'ContainerTargetsUnsupported' });
     expect(ecr).not.toHaveReceivedCommand(SetRepositoryPolicyCommand);
   });
 });

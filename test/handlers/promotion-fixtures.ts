@@ -82,3 +82,90 @@ export function associatedAnswer(principals: readonly string[], shareArn: string
         : [{ resourceShareArn: shareArn, associatedEntity: input.resourceArn, status: 'ASSOCIATED' as const }],
   });
 }
+
+/** What the ledger records of a build's channels, for mocked BatchGetItem answers (aws/promotion-facts.ts). */
+export interface LedgerFactsOptions {
+  /** The loaded build; `null`: LoadImage never loaded it. Default: BUILD_ARN, AVAILABLE, tested, AMIS. */
+  loaded?: Record<string, unknown> | null;
+  /** The asked channel's own recorded outcome (default none). */
+  outcome?: string;
+  /** The channel before's outcome (default promoted). */
+  previous?: string;
+  /** Gate's pass (default recorded). */
+  gate?: boolean;
+  /** The approval decision (default approved by security-reviewer); `null`: none. */
+  approval?: 'approve' | 'reject' | null;
+  /** Whether SoakCheck passed the soak (default yes). */
+  soakPassed?: boolean;
+  /** When the soak ends (default long past); `soak: null`: none was started. */
+  soakUntil?: string;
+  soak?: null;
+  revocation?: { state: 'requested' | 'revoked'; reason: string };
+  /** Other items of the ledger, answered when their key is asked for (a held pointer share, say). */
+  extra?: { pk: string; sk: string; [attribute: string]: unknown }[];
+}
+
+/**
+ * A BatchGetItem answer holding, for whatever channel is asked, what a promotion that reached it records: the loaded
+ * build, the channel before promoted (of two `PROMOTION#` keys, the earlier channel in the base plan's order is the
+ * one before), Gate's pass, the approval, the checked soak. Options take any of them away.
+ */
+export function ledgerFactsAnswer(options: LedgerFactsOptions = {}) {
+  const order = basePlan.channels.map((c) => c.name);
+  return (input: { RequestItems?: Record<string, { Keys?: Record<string, unknown>[] }> }) => {
+    const [table, request] = Object.entries(input.RequestItems ?? {})[0] ?? ['ledger', { Keys: [] }];
+    const keys = (request.Keys ?? []) as { pk: string; sk: string }[];
+    const promotions = keys.filter((k) => k.sk.startsWith('PROMOTION#'));
+    const rank = (sk: string) => order.indexOf(sk.split('#').at(-1) ?? '');
+    const own = promotions.reduce<string | undefined>((a, k) => (!a || rank(k.sk) > rank(a) ? k.sk : a), undefined);
+    const item = (k: { pk: string; sk: string }): Record<string, unknown> | undefined => {
+      const [prefix] = k.sk.split('#');
+      switch (prefix) {
+        case 'BUILD':
+          if (options.loaded === null) return undefined;
+          return {
+            ...k,
+            loaded: {
+              buildVersionArn: BUILD_ARN,
+              status: 'AVAILABLE',
+              testsEnabled: true,
+              amis: AMIS,
+              containers: [],
+              loadedAt: BUILD_CREATED,
+              ...options.loaded,
+            },
+          };
+        case 'PROMOTION': {
+          const outcome = k.sk === own ? options.outcome : (options.previous ?? 'promoted');
+          return outcome ? { ...k, outcome } : undefined;
+        }
+        case 'GATE':
+          return options.gate === false
+            ? undefined
+            : { ...k, passedAt: BUILD_CREATED, findings: { critical: 0, high: 0, medium: 0, low: 0, other: 0 } };
+        case 'APPROVAL':
+          return options.approval === null
+            ? undefined
+            : {
+                ...k,
+                decision: options.approval ?? 'approve',
+                by: 'security-reviewer',
+                decidedAt: BUILD_CREATED,
+              };
+        case 'SOAK':
+          if (options.soak === null) return undefined;
+          return {
+            ...k,
+            until: options.soakUntil ?? '2020-01-01T00:00:00.000Z',
+            state: 'soaking',
+            ...(options.soakPassed === false ? {} : { passedAt: BUILD_CREATED }),
+          };
+        case 'REVOCATION':
+          return options.revocation ? { ...k, ...options.revocation } : undefined;
+        default:
+          return options.extra?.find((e) => e.pk === k.pk && e.sk === k.sk);
+      }
+    };
+    return { Responses: { [table]: keys.flatMap((k) => item(k) ?? []) } };
+  };
+}

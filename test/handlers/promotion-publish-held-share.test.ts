@@ -7,7 +7,7 @@ import {
 import { BatchGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { publish } from '../../functions/promotion/publish.js';
-import { channelItem, OU } from './promotion-fixtures.js';
+import { channelItem, ledgerFactsAnswer, OU } from './promotion-fixtures.js';
 import { SHARE_ARN, usePublishWorld } from './publish-fixtures.js';
 
 const { ddb, ram } = usePublishWorld({ Version: 4, Tier: 'Advanced' });
@@ -23,10 +23,11 @@ const OUR_SHARE = {
 const param = (region: string) => `arn:aws:ssm:${region}:111122223333:parameter/goldsmith/base/prod`;
 
 /** The ledger holds the prod share in both Regions, confirmed `verifiedAt`, with `resources` per Region. */
-function holdShares(verifiedAt: string, resources: (region: string) => string[]) {
-  ddb.on(BatchGetCommand).resolves({
-    Responses: {
-      ledger: ['us-east-1', 'eu-west-1'].map((region) => ({
+function holdShares(verifiedAt: string, resources: (region: string) => string[], amis = channelItem().build.amis) {
+  ddb.on(BatchGetCommand).callsFake(
+    ledgerFactsAnswer({
+      loaded: { amis },
+      extra: ['us-east-1', 'eu-west-1'].map((region) => ({
         pk: `RAMSHARE#${region}`,
         sk: 'SHARE#goldsmith-pointers-prod',
         region,
@@ -36,8 +37,8 @@ function holdShares(verifiedAt: string, resources: (region: string) => string[])
         resources: new Set(resources(region)),
         verifiedAt,
       })),
-    },
-  });
+    }),
+  );
 }
 
 describe('publish (the pointer share held in the ledger)', () => {
@@ -59,7 +60,8 @@ describe('publish (the pointer share held in the ledger)', () => {
   });
 
   it('associates only the new parameter, then holds it, when the share is held without it', async () => {
-    holdShares('2027-02-10T03:00:00.000Z', () => []);
+    // A build in one Region only: one parameter to associate.
+    holdShares('2027-02-10T03:00:00.000Z', () => [], [channelItem().build.amis[0]!]);
     let associated = false;
     ram.on(GetResourceSharesCommand).resolves({ resourceShares: [OUR_SHARE] });
     ram

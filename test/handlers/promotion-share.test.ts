@@ -14,7 +14,7 @@ import {
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { accountSetHash } from '../../core/sharing/targets.js';
@@ -22,7 +22,7 @@ import { recordFailureOutcome } from '../../functions/promotion/record-outcome.j
 import { share } from '../../functions/promotion/share.js';
 import { forgetOrganization } from '../../functions/sharing/channel-targets.js';
 import { applyLaunchGrants } from '../../functions/sharing/launch-grants.js';
-import { AMIS, catalog, channelItem } from './promotion-fixtures.js';
+import { AMIS, catalog, channelItem, ledgerFactsAnswer } from './promotion-fixtures.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const ec2 = mockClient(EC2Client);
@@ -51,6 +51,14 @@ const TREE: Record<string, { ous: string[]; accounts: { Id: string; State: 'ACTI
   'ou-x1y2-prd00003': { ous: [], accounts: [{ Id: '777788889999', State: 'ACTIVE' }] },
 };
 
+/** A catalog whose dev channel's targets also carry `extra`: Share takes the catalog's targets, never its input's. */
+function devTargets(extra: Record<string, unknown>): void {
+  process.env.GOLDSMITH_CATALOG = JSON.stringify({
+    ...catalog,
+    channels: catalog.channels.map((c) => (c.name === 'dev' ? { ...c, targets: { ...c.targets, ...extra } } : c)),
+  });
+}
+
 const promoted = (...channels: string[]) =>
   ddb.on(QueryCommand).resolves({ Items: channels.map((channel) => ({ channel, outcome: 'promoted' })) });
 
@@ -61,6 +69,9 @@ beforeEach(() => {
   forgetOrganization();
   ddb.on(PutCommand).resolves({});
   ddb.on(GetCommand).resolves({});
+  // What LoadImage recorded of the build, which RecordOutcome regrants (never its input's AMIs).
+  ddb.on(GetCommand, { Key: { pk: 'IMAGE#base', sk: 'BUILD#1.0.0/3' } }).resolves({ Item: { loaded: { amis: AMIS } } });
+  ddb.on(BatchGetCommand).callsFake(ledgerFactsAnswer());
   promoted();
   sns.on(PublishCommand).resolves({});
   org.on(DescribeOrganizationCommand).resolves({ Organization: { Arn: ORG_ARN } });
@@ -163,8 +174,8 @@ describe('share', () => {
   });
 
   it('skips a named account that is suspended, and says so in the ledger', async () => {
+    devTargets({ accounts: ['555566667777'] });
     const item = channelItem('dev');
-    item.channel.targets = { ...item.channel.targets, accounts: ['555566667777'] };
 
     const result = await share(item);
 
@@ -177,8 +188,8 @@ describe('share', () => {
   });
 
   it('shares the snapshots with account ids when the channel allows copying', async () => {
+    devTargets({ allowCopy: true });
     const item = channelItem('dev');
-    item.channel.targets = { ...item.channel.targets, allowCopy: true };
 
     await share(item);
 
@@ -190,8 +201,8 @@ describe('share', () => {
   });
 
   it('fails naming the field when the channel targets an OU the organization does not have', async () => {
+    devTargets({ ous: ['ou-x1y2-gone0001'] });
     const item = channelItem('dev');
-    item.channel.targets = { ...item.channel.targets, ous: ['ou-x1y2-gone0001'] };
 
     await expect(share(item)).rejects.toThrow('channels.dev.targets.ous: ou-x1y2-gone0001 is not an OU');
     expect(ec2).not.toHaveReceivedCommand(ModifyImageAttributeCommand);

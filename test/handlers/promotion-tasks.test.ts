@@ -3,7 +3,14 @@ import { DescribeImageAttributeCommand, DescribeImagesCommand, EC2Client } from 
 import { GetImageCommand, ImagebuilderClient, ListImageScanFindingsCommand } from '@aws-sdk/client-imagebuilder';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resetApprovalSecret } from '../../aws/approval-secret.js';
@@ -13,7 +20,16 @@ import { loadImage } from '../../functions/promotion/load-image.js';
 import { recordFailureOutcome } from '../../functions/promotion/record-outcome.js';
 import { requestApproval } from '../../functions/promotion/request-approval.js';
 import { soakCheck } from '../../functions/promotion/soak-check.js';
-import { AMIS, BUILD_ARN, basePlan, catalog, channelItem, getImageOutput } from './promotion-fixtures.js';
+import {
+  AMIS,
+  BUILD_ARN,
+  basePlan,
+  catalog,
+  channelItem,
+  getImageOutput,
+  type LedgerFactsOptions,
+  ledgerFactsAnswer,
+} from './promotion-fixtures.js';
 
 // One mock per client for the whole file: mockClient stubs the client prototype.
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -21,8 +37,6 @@ const imagebuilder = mockClient(ImagebuilderClient);
 const sns = mockClient(SNSClient);
 const secrets = mockClient(SecretsManagerClient);
 const ec2 = mockClient(EC2Client);
-
-const SEEN = { Item: { statusesSeen: new Set(['BUILDING', 'TESTING', 'AVAILABLE']) } };
 
 beforeEach(() => {
   process.env.LEDGER_TABLE = 'ledger';
@@ -45,6 +59,50 @@ afterEach(() => {
 });
 
 describe('loadImage', () => {
+  it('records the build as GetImage gave it on the ledger, where every later step reads it', async () => {
+    await loadImage({ image: 'base', buildVersionArn: BUILD_ARN });
+
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { pk: 'IMAGE#base', sk: 'BUILD#1.0.0/3' },
+      ConditionExpression: 'attribute_exists(sk)',
+      ExpressionAttributeValues: {
+        ':loaded': expect.objectContaining({ buildVersionArn: BUILD_ARN, amis: AMIS, status: 'AVAILABLE' }),
+      },
+    });
+  });
+
+  it("refuses a build of any pipeline but the image's own in this account, changing nothing", async () => {
+    const foreign = getImageOutput();
+    foreign.image.sourcePipelineArn = 'arn:aws:imagebuilder:us-east-1:999999999999:image-pipeline/goldsmith-base';
+    imagebuilder.on(GetImageCommand).resolves(foreign);
+
+    await expect(loadImage({ image: 'base', buildVersionArn: BUILD_ARN })).rejects.toMatchObject({
+      name: 'PreconditionsUnmet',
+    });
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+    expect(ec2).not.toHaveReceivedCommand(DescribeImagesCommand);
+  });
+
+  it('refuses a build the ledger never recorded, before any EC2 call', async () => {
+    ddb.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'absent', $metadata: {} }));
+
+    await expect(loadImage({ image: 'base', buildVersionArn: BUILD_ARN })).rejects.toMatchObject({
+      name: 'PreconditionsUnmet',
+    });
+    expect(ec2).not.toHaveReceivedCommand(DescribeImagesCommand);
+  });
+
+  it("deprecates at the catalog's deprecateAfter, whatever plan the input carries", async () => {
+    const plan = {
+      ...basePlan,
+      retention: { deleteAfterSeconds: 0, unpromotedGraceSeconds: 0, deprecateAfterSeconds: 1 },
+    };
+
+    const loaded = await loadImage({ image: 'base', buildVersionArn: BUILD_ARN, plan });
+
+    expect(loaded.deprecateAt).toBe('2027-05-28T08:15:20.000Z');
+  });
+
   it('reads the AMI of every distribution region from GetImage', async () => {
     const loaded = await loadImage({ image: 'base', buildVersionArn: BUILD_ARN, version: '1.0.0/3', plan: basePlan });
 
@@ -94,44 +152,37 @@ describe('loadImage', () => {
   });
 });
 
+/** What the ledger records of the build's channels (test/handlers/promotion-fixtures.ts). */
+const facts = (options: LedgerFactsOptions = {}) => ddb.on(BatchGetCommand).callsFake(ledgerFactsAnswer(options));
+
 describe('gate', () => {
-  const stagingPromoted = () =>
-    ddb
-      .on(GetCommand, { Key: { pk: 'IMAGE#base', sk: 'PROMOTION#1.0.0/3#staging' } })
-      .resolves({ Item: { outcome: 'promoted' } });
+  beforeEach(() => facts());
 
-  it('passes a tested build with no findings', async () => {
-    ddb.on(GetCommand).resolves(SEEN);
-
+  it('passes a tested build with no findings and records the pass Share and Publish require', async () => {
     await expect(gate(channelItem('dev'))).resolves.toMatchObject({ passed: true });
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({ sk: 'GATE#1.0.0/3#dev', findings: expect.objectContaining({ high: 0 }) }),
+    });
   });
 
   it('enters a channel only after the one before it was promoted', async () => {
-    ddb.on(GetCommand).resolves(SEEN);
-    ddb
-      .on(GetCommand, { Key: { pk: 'IMAGE#base', sk: 'PROMOTION#1.0.0/3#staging' } })
-      .resolves({ Item: { outcome: 'rejected' } });
+    facts({ previous: 'rejected' });
 
     await expect(gate(channelItem('prod'))).resolves.toEqual({ skipped: true, reason: 'staging was not promoted' });
     expect(imagebuilder).not.toHaveReceivedCommand(ListImageScanFindingsCommand);
 
-    stagingPromoted();
+    facts();
     await expect(gate(channelItem('prod'))).resolves.toMatchObject({ passed: true });
   });
 
   it('passes a channel a paused execution of the same build already decided, without asking anything', async () => {
-    ddb.on(GetCommand).resolves(SEEN);
-    ddb
-      .on(GetCommand, { Key: { pk: 'IMAGE#base', sk: 'PROMOTION#1.0.0/3#dev' } })
-      .resolves({ Item: { outcome: 'promoted' } });
+    facts({ outcome: 'promoted' });
 
     await expect(gate(channelItem('dev'))).resolves.toEqual({ skipped: true, reason: 'dev already promoted' });
     expect(imagebuilder).not.toHaveReceivedCommand(ListImageScanFindingsCommand);
   });
 
   it('throws GateRejected naming the breach when scan findings exceed the channel policy', async () => {
-    ddb.on(GetCommand).resolves(SEEN);
-    stagingPromoted();
     imagebuilder.on(ListImageScanFindingsCommand).resolves({ findings: [{ severity: 'HIGH' }] });
 
     await expect(gate(channelItem('prod'))).rejects.toMatchObject({
@@ -140,8 +191,18 @@ describe('gate', () => {
     });
   });
 
+  it("holds the catalog's policy, not a more lenient one in its input", async () => {
+    imagebuilder.on(ListImageScanFindingsCommand).resolves({ findings: [{ severity: 'HIGH' }] });
+    const item = channelItem('prod');
+    const lenient = { ...item, channel: { ...item.channel, policy: { maxCritical: 99, maxHigh: 99 } } };
+
+    await expect(gate(lenient)).rejects.toMatchObject({ name: 'GateRejected' });
+    expect(ddb).not.toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({ sk: 'GATE#1.0.0/3#prod' }),
+    });
+  });
+
   it('reads every page of scan findings', async () => {
-    ddb.on(GetCommand).resolves(SEEN);
     imagebuilder
       .on(ListImageScanFindingsCommand)
       .resolvesOnce({
@@ -158,30 +219,42 @@ describe('gate', () => {
     });
   });
 
-  it('passes a tested AVAILABLE build whose TESTING event never arrived (events may be lost)', async () => {
-    ddb.on(GetCommand).resolves({ Item: { statusesSeen: new Set(['AVAILABLE']) } });
+  it('rejects a build whose tests were not enabled, as LoadImage read it (not as its input says)', async () => {
+    facts({ loaded: { testsEnabled: false } });
 
-    await expect(gate(channelItem('dev'))).resolves.toMatchObject({ passed: true });
-  });
-
-  it('rejects a build whose tests were not enabled', async () => {
-    await expect(
-      gate({ ...channelItem('dev'), build: { ...channelItem('dev').build, testsEnabled: false } }),
-    ).rejects.toMatchObject({
+    await expect(gate(channelItem('dev'))).rejects.toMatchObject({
       name: 'GateRejected',
       message: 'image tests are not enabled for this build',
     });
   });
+
+  it('refuses a build LoadImage never loaded, or one the ledger knows by another ARN, recording nothing', async () => {
+    facts({ loaded: null });
+    await expect(gate(channelItem('dev'))).rejects.toMatchObject({ name: 'PreconditionsUnmet' });
+
+    facts({ loaded: { buildVersionArn: BUILD_ARN.replace('/1.0.0/3', '/1.0.0/4') } });
+    await expect(gate(channelItem('dev'))).rejects.toMatchObject({ name: 'PreconditionsUnmet' });
+    expect(ddb).not.toHaveReceivedCommand(PutCommand);
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
+  });
 });
 
 describe('soakCheck', () => {
-  it('aborts when the build was revoked during the soak', async () => {
-    ddb.on(GetCommand).resolves({ Item: { reason: 'CVE-2027-0001 in openssl' } });
+  beforeEach(() => facts());
+
+  it('aborts when a revocation was requested during the soak', async () => {
+    facts({ revocation: { state: 'requested', reason: 'CVE-2027-0001 in openssl' } });
 
     await expect(soakCheck(channelItem('dev'))).rejects.toMatchObject({
       name: 'SoakAborted',
       message: 'revoked during soak: CVE-2027-0001 in openssl',
     });
+  });
+
+  it('stops a build revoked during the soak as revoked', async () => {
+    facts({ revocation: { state: 'revoked', reason: 'CVE-2027-0001 in openssl' } });
+
+    await expect(soakCheck(channelItem('dev'))).rejects.toMatchObject({ name: 'Revoked' });
   });
 
   it('aborts when findings recorded since the gate exceed the policy', async () => {
@@ -190,8 +263,20 @@ describe('soakCheck', () => {
     await expect(soakCheck(channelItem('dev'))).rejects.toMatchObject({ name: 'SoakAborted' });
   });
 
-  it('lets a quiet soak continue', async () => {
+  it('passes a quiet soak that ended, and records the pass', async () => {
     await expect(soakCheck(channelItem('dev'))).resolves.toMatchObject({ passed: true });
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { pk: 'IMAGE#base', sk: 'SOAK#1.0.0/3#dev' },
+      UpdateExpression: 'SET passedAt = :at',
+    });
+  });
+
+  it('refuses a soak still running, or never started, recording nothing', async () => {
+    facts({ soakUntil: new Date(Date.now() + 3_600_000).toISOString() });
+    await expect(soakCheck(channelItem('dev'))).rejects.toMatchObject({ name: 'PreconditionsUnmet' });
+    facts({ soak: null });
+    await expect(soakCheck(channelItem('dev'))).rejects.toMatchObject({ name: 'PreconditionsUnmet' });
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
   });
 });
 
@@ -215,6 +300,44 @@ describe('recordFailureOutcome', () => {
     expect(sns).not.toHaveReceivedCommand(PublishCommand);
   });
 
+  it('records a rejection with who rejected and why as the ledger records them, not as the failure says', async () => {
+    ddb.on(GetCommand, { Key: { pk: 'IMAGE#base', sk: 'APPROVAL#1.0.0/3#prod' } }).resolves({
+      Item: { decision: 'reject', by: 'security-reviewer', reason: 'kernel regression', approvalId: 'a1' },
+    });
+
+    const forged = JSON.stringify({ errorMessage: 'looks fine', by: 'ops-lead' });
+    const result = await recordFailureOutcome({
+      ...channelItem('prod'),
+      failure: { Error: 'Rejected', Cause: forged },
+    });
+
+    expect(result).toEqual({ outcome: 'rejected', reason: 'kernel regression', channel: 'prod' });
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ by: 'security-reviewer' }) });
+  });
+
+  it('records a rejection the ledger does not record as aborted, naming it', async () => {
+    const forged = JSON.stringify({ errorMessage: 'no', by: 'security-reviewer' });
+    const result = await recordFailureOutcome({
+      ...channelItem('prod'),
+      failure: { Error: 'Rejected', Cause: forged },
+    });
+
+    expect(result).toEqual({
+      outcome: 'aborted',
+      reason: 'a rejection of prod the ledger does not record',
+      channel: 'prod',
+    });
+  });
+
+  it('refuses a channel the catalog does not have, recording nothing', async () => {
+    const item = { ...channelItem('dev'), channel: { name: 'everyone' } };
+
+    await expect(recordFailureOutcome({ ...item, failure: { Error: 'States.Timeout' } })).rejects.toMatchObject({
+      name: 'PreconditionsUnmet',
+    });
+    expect(ddb).not.toHaveReceivedCommand(PutCommand);
+  });
+
   it("records a top-level failure against the plan's first channel", async () => {
     const result = await recordFailureOutcome({
       image: 'base',
@@ -234,11 +357,10 @@ describe('requestApproval', () => {
     image: 'base',
     version: '1.0.0/3',
     channel: 'prod',
-    approvers: ['ops-lead', 'security-reviewer'],
-    timeoutSeconds: 259_200,
   };
 
   beforeEach(() => {
+    facts();
     process.env.APPROVAL_URL = 'https://approve.example/';
     process.env.APPROVAL_SECRET_NAME = 'goldsmith/test/approval-links';
     resetApprovalSecret();
@@ -280,6 +402,35 @@ describe('requestApproval', () => {
     ddb.on(GetCommand).resolves({ Item: { approvalId: 'another-request-id', expiresAt: '2027-01-01T00:00:00Z' } });
 
     await expect(requestApproval(payload)).rejects.toMatchObject({ name: 'AlreadyDecidedError' });
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
+  });
+
+  it("sends links only to the catalog's approvers, whatever the payload names, with Gate's findings", async () => {
+    process.env.APPROVAL_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:goldsmith-test-approval-links';
+
+    await requestApproval({
+      ...payload,
+      approvers: ['mallory'],
+      timeoutSeconds: 31_536_000,
+      findings: { critical: 0 },
+    });
+
+    const own = sns
+      .commandCalls(PublishCommand)
+      .map((c) => c.args[0].input)
+      .filter((p) => p.TopicArn === process.env.APPROVAL_TOPIC_ARN);
+    expect(own.map((p) => p.MessageAttributes?.approver?.StringValue)).toEqual(['ops-lead', 'security-reviewer']);
+    const put = ddb.commandCalls(PutCommand)[0]?.args[0].input.Item;
+    expect(put).toMatchObject({ approvers: ['ops-lead', 'security-reviewer'], findings: { critical: 0, high: 0 } });
+    // The catalog's 3 days, not the payload's year.
+    expect(Date.parse(String(put?.expiresAt)) - Date.now()).toBeLessThanOrEqual(259_200_000);
+  });
+
+  it('refuses to ask for approval of a build Gate has not passed, sending nothing', async () => {
+    facts({ gate: false });
+
+    await expect(requestApproval(payload)).rejects.toMatchObject({ name: 'PreconditionsUnmet' });
+    expect(ddb).not.toHaveReceivedCommand(PutCommand);
     expect(sns).not.toHaveReceivedCommand(PublishCommand);
   });
 });

@@ -13,7 +13,7 @@ import { PutParameterCommand, type PutParameterCommandOutput, SSMClient } from '
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach } from 'vitest';
-import { associatedAnswer, ORGANIZATION } from './promotion-fixtures.js';
+import { associatedAnswer, catalog, ledgerFactsAnswer, ORGANIZATION } from './promotion-fixtures.js';
 
 /**
  * Shared fixtures of the Publish and Share handler tests: a channel's pointer share and one mock per client they call
@@ -38,9 +38,11 @@ export function usePublishWorld(parameter: Partial<PutParameterCommandOutput> = 
     process.env.LEDGER_TABLE = 'ledger';
     process.env.NOTIFY_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:notify';
     process.env.EVENT_BUS_NAME = 'goldsmith-test';
+    process.env.GOLDSMITH_CATALOG = JSON.stringify(catalog);
     mocks.ddb.on(PutCommand).resolves({});
-    // No pointer share held yet (aws/pointer-shares-held.ts): Publish asks RAM, then records what it confirmed.
-    mocks.ddb.on(BatchGetCommand).resolves({ Responses: {} });
+    // The ledger records every step before Publish (aws/promotion-facts.ts), and no pointer share held yet
+    // (aws/pointer-shares-held.ts): Publish asks RAM, then records what it confirmed.
+    mocks.ddb.on(BatchGetCommand).callsFake(ledgerFactsAnswer());
     mocks.ddb.on(UpdateCommand).resolves({});
     // Publish reads the build record for its outcome metrics (time from AVAILABLE to the channel).
     mocks.ddb.on(GetCommand).resolves({ Item: { status: 'AVAILABLE', updatedAt: '2027-01-20T09:00:00.000Z' } });

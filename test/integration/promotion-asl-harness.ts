@@ -27,7 +27,9 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { type RunOptions, StateMachine } from 'aws-local-stepfunctions';
 import { mockClient } from 'aws-sdk-client-mock';
+import { vi } from 'vitest';
 import { resetApprovalSecret } from '../../aws/approval-secret.js';
+import { claimApprovalDecision } from '../../aws/promotion-approvals.js';
 import { listOutcomes, recordBuildStatus } from '../../aws/promotion-ledger.js';
 import { gate } from '../../functions/promotion/gate.js';
 import { loadImage } from '../../functions/promotion/load-image.js';
@@ -157,6 +159,7 @@ export async function freshLedger(endpoint: string): Promise<void> {
 
 /** Default answers of the mocked services, and a build that went through TESTING to AVAILABLE. */
 export async function defaultWorld(): Promise<void> {
+  vi.useRealTimers();
   for (const m of Object.values(mocks)) m.reset();
   resetApprovalSecret();
   process.env.NOTIFY_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:notify';
@@ -189,7 +192,10 @@ export async function defaultWorld(): Promise<void> {
  * the soak runs out (`States.Timeout`, what the state's TimeoutSecondsPath raises), which the Catch takes to SoakCheck.
  */
 export async function soakElapses(input: unknown): Promise<never> {
-  await startSoak((input as { Payload: unknown }).Payload);
+  const { soakingUntil } = await startSoak((input as { Payload: unknown }).Payload);
+  // The soak's time passes (SoakCheck checks only a soak that ended): the clock moves to its end.
+  if (vi.isFakeTimers()) vi.setSystemTime(Date.parse(soakingUntil));
+  else vi.useFakeTimers({ toFake: ['Date'], now: Date.parse(soakingUntil) });
   throw Object.assign(new Error('Soak timed out'), { name: 'States.Timeout' });
 }
 
@@ -227,8 +233,31 @@ export function taskOverrides(approve: Handler, replace: Record<string, Handler>
 export function approver(decide: (payload: Record<string, unknown>) => Promise<unknown>): Handler {
   return async (input) => {
     const payload = (input as { Payload: Record<string, unknown> }).Payload;
-    await requestApproval(payload);
-    return decide(payload);
+    const { approvalId } = await requestApproval(payload);
+    // What the callback records before it answers the token: Share and Publish read the decision from the ledger.
+    const record = (decision: 'approve' | 'reject', by: string, at: string, reason?: string) =>
+      claimApprovalDecision({
+        image: String(payload.image),
+        version: String(payload.version),
+        channel: String(payload.channel),
+        approvalId,
+        decision,
+        by,
+        at,
+        via: 'email',
+        reason,
+      });
+    try {
+      const answer = (await decide(payload)) as { decision?: string; by?: string; at?: string };
+      if (answer.decision === 'approved' && answer.by && answer.at) await record('approve', answer.by, answer.at);
+      return answer;
+    } catch (err) {
+      if (err instanceof Error && err.name === 'Rejected') {
+        const cause = JSON.parse(err.message) as { by: string; at: string; errorMessage: string };
+        await record('reject', cause.by, cause.at, cause.errorMessage);
+      }
+      throw err;
+    }
   };
 }
 

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { getApproval } from '../../aws/promotion-approvals.js';
 import { listOutcomes } from '../../aws/promotion-ledger.js';
 import { getPause } from '../../aws/promotion-pauses.js';
+import { markSoakEndedEarly } from '../../aws/promotion-soaks.js';
 import { resumedExecutionNameFor } from '../../core/promotion/naming.js';
 import { answerApproval } from '../../functions/lib/approval-decision.js';
 import { requestApproval } from '../../functions/promotion/request-approval.js';
@@ -96,9 +97,10 @@ function engine(replace: Record<string, Handler> = {}) {
       }
       if (state === 'soak') {
         // The soak runs out: these tests' clock schedules no timeouts, so it is ended by its token instead (the
-        // same way on to SoakCheck).
-        const request = payload as { taskToken: string };
+        // the same way on to SoakCheck), recorded as an operator's early end is, so SoakCheck checks it.
+        const request = payload as { taskToken: string; image: string; version: string; channel: string };
         await startSoak(payload);
+        await markSoakEndedEarly(request, 'ops-lead', new Date().toISOString(), 'the test clock ends it');
         setTimeout(() => sfn.sendTaskSuccess(request.taskToken, '{}'), 1);
         return {};
       }

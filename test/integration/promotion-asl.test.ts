@@ -124,7 +124,8 @@ describe('promotion state machine (synthesized ASL)', () => {
   });
 
   it('records expired when nobody answers the approval within the TimeoutSeconds from the catalog', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'], shouldAdvanceTime: true });
+    // Date too: the soaks before prod pass only once their time has (test/integration/promotion-asl-harness.ts).
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], shouldAdvanceTime: true });
     try {
       let outcomeBeforeTimeout: unknown = 'not checked';
       const silent = approver(async () => {

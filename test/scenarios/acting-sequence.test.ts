@@ -185,7 +185,10 @@ function drawCommand(next: () => number): { args: string[]; expected: Record<str
 const decisions = (ledger: Record<string, unknown>[]) =>
   ledger
     .filter((i) => i.pk !== 'SLACK' && !String(i.pk).startsWith('NOTIFY#'))
-    .map(({ taskToken: _t, approvalId: _a, ...rest }) => JSON.stringify(rest))
+    // Attributes in name order: two runs may write one item's attributes in another order (concurrent updates).
+    .map(({ taskToken: _t, approvalId: _a, ...rest }) =>
+      JSON.stringify(Object.fromEntries(Object.entries(rest).sort(([a], [b]) => a.localeCompare(b)))),
+    )
     .sort();
 
 // Each command that reaches the endpoint replays the saved cloud (a few CPU seconds); the count keeps `npm test`
