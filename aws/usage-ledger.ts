@@ -35,6 +35,12 @@ export interface HoldItem {
   heldUntil: string;
   accounts: string[];
   instances: number;
+  /** When the hold's end was announced (`hold-expired`), once. */
+  expiryAnnouncedAt?: string;
+  /** An operator's release (`goldsmith lifecycle release`): the next sweep deletes it although it is in use. */
+  releasedAt?: string;
+  releasedBy?: string;
+  releaseReason?: string;
 }
 
 /** Every usage item of an image (paginated). */
@@ -143,5 +149,42 @@ export async function recordHold(
         ':instances': users.instances,
       },
     }),
+  );
+}
+
+/** Marks a hold's end announced, once. @returns false when it was announced before. */
+export async function markHoldExpiryAnnounced(image: string, version: string, at: string): Promise<boolean> {
+  return conditionalWrite(() =>
+    documentClient().send(
+      new UpdateCommand({
+        TableName: ledgerTable(),
+        Key: { pk: imagePk(image), sk: holdSk(version) },
+        UpdateExpression: 'SET expiryAnnouncedAt = :at',
+        ConditionExpression: 'attribute_exists(sk) AND attribute_not_exists(expiryAnnouncedAt)',
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    ),
+  );
+}
+
+/**
+ * Records an operator's release of a held version, once: the hold must exist and not be released yet.
+ * @returns false when there is no such hold or it was released before (the caller tells which).
+ */
+export async function releaseHold(
+  image: string,
+  version: string,
+  release: { by: string; reason: string; at: string },
+): Promise<boolean> {
+  return conditionalWrite(() =>
+    documentClient().send(
+      new UpdateCommand({
+        TableName: ledgerTable(),
+        Key: { pk: imagePk(image), sk: holdSk(version) },
+        UpdateExpression: 'SET releasedAt = :at, releasedBy = :by, releaseReason = :reason',
+        ConditionExpression: 'attribute_exists(sk) AND attribute_not_exists(releasedAt)',
+        ExpressionAttributeValues: { ':at': release.at, ':by': release.by, ':reason': release.reason },
+      }),
+    ),
   );
 }

@@ -6,7 +6,7 @@ import { ledgerOf, nowOf } from './operator/read.js';
 import { sendOperatorRequest } from './operator/send.js';
 import { UsageError } from './usage.js';
 
-type Action = 'build' | 'approve' | 'reject' | 'promote' | 'rollback' | 'revoke' | 'resume';
+type Action = 'build' | 'approve' | 'reject' | 'promote' | 'rollback' | 'revoke' | 'resume' | 'release';
 
 const USAGE: Record<Action, { args: string; summary: string }> = {
   build: { args: 'IMAGE [--reason R]', summary: 'a manual build, through the same dedupe and lineage rules' },
@@ -18,6 +18,10 @@ const USAGE: Record<Action, { args: string; summary: string }> = {
     args: 'IMAGE VERSION (--reason R [--at TIME] | --cancel [--reason R])',
     summary: 'withdraw a version everywhere, now or at TIME; --cancel: call off a revocation scheduled for later',
   },
+  release: {
+    args: 'IMAGE VERSION --reason R',
+    summary: 'let the next lifecycle sweep delete a version retention holds only because member accounts still use it',
+  },
   resume: {
     args: 'IMAGE VERSION [--reason R]',
     summary: 'start a promotion paused by an outage again, from the channel where it stopped',
@@ -25,7 +29,7 @@ const USAGE: Record<Action, { args: string; summary: string }> = {
 };
 
 function help(action: Action): string {
-  return `usage: goldsmith ${action} ${USAGE[action].args} (--stage STAGE | --local DIR) [--json]
+  return `usage: goldsmith ${action === 'release' ? 'lifecycle release' : action} ${USAGE[action].args} (--stage STAGE | --local DIR) [--json]
 
 ${USAGE[action].summary}. Sent to the operator endpoint (IAM-authenticated: your identity is the SigV4 signer's,
 or with --local the --as principal, default the catalog's first operator), which acts through the same paths as
@@ -46,6 +50,10 @@ function requestOf(action: Action, positionals: string[], values: Record<string,
   }
   if (!second) throw new UsageError(`goldsmith ${action} ${USAGE[action].args}`);
   if (action === 'resume') return { action, image, version: second, ...opt('reason') };
+  if (action === 'release') {
+    if (typeof values.reason !== 'string') throw new UsageError('release needs --reason R (it is announced and kept)');
+    return { action, image, version: second, reason: values.reason };
+  }
   if (action === 'revoke' && values.cancel === true) {
     if (values.at !== undefined) throw new UsageError('revoke --cancel calls off the scheduled revocation: no --at');
     return { action: 'cancel-revocation', image, version: second, ...opt('reason') };
@@ -80,6 +88,8 @@ function mustActAsApprover(catalog: Catalog, action: Action, image: string, chan
 
 /** The first line of a successful answer: `done`, or when a revocation was scheduled (or cancelled), for when. */
 export function headline(result: Record<string, unknown>): string {
+  if (result.alreadyReleased === true)
+    return `already released by ${String(result.releasedBy)} at ${String(result.releasedAt)}`;
   if (typeof result.cancelled === 'string') {
     return `${result.alreadyCancelled === true ? 'already cancelled' : 'cancelled'}: the revocation due at ${result.cancelled}`;
   }

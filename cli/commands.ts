@@ -22,4 +22,5 @@ export const commands: Readonly<Record<string, () => Promise<Command>>> = {
   rollback: () => import('./act.js').then((m) => m.actionCommand('rollback')),
   revoke: () => import('./act.js').then((m) => m.actionCommand('revoke')),
   resume: () => import('./act.js').then((m) => m.actionCommand('resume')),
+  lifecycle: () => import('./lifecycle.js').then((m) => m.command),
 };

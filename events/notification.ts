@@ -116,6 +116,25 @@ export const NOTIFICATION_DETAILS = {
     by: z.string().min(1),
     reason: z.string().min(1).optional(),
   }),
+  /**
+   * A deletion retention has held because member accounts still use the version ran past `retention.holdInUseFor`:
+   * an operator decides (`goldsmith lifecycle release IMAGE VERSION`), until then it waits.
+   */
+  'hold-expired': z.strictObject({
+    heldSince: isoTime,
+    heldUntil: isoTime,
+    /** How many accounts still use it, and the first of them (at most 20). */
+    accounts: count,
+    someAccounts: z.array(z.string().regex(/^\d{12}$/)).max(20),
+    instances: count,
+  }),
+  /** An operator released a held version: the next sweep deletes it although accounts still use it. */
+  'hold-released': z.strictObject({
+    by: z.string().min(1),
+    reason: z.string().min(1),
+    accounts: count,
+    instances: count,
+  }),
   /** A revocation asked for a later time, cancelled before `due`: the version stays where it is promoted. */
   'revocation-cancelled': z.strictObject({
     due: isoTime,

@@ -25,6 +25,7 @@ export const OPERATOR_ACTIONS = [
   'revoke',
   'cancel-revocation',
   'resume',
+  'release',
 ] as const;
 export type OperatorAction = (typeof OPERATOR_ACTIONS)[number];
 
@@ -89,6 +90,17 @@ const resumeRequest = z.strictObject({
   reason: reason.optional(),
 });
 
+/**
+ * `lifecycle release IMAGE VERSION --reason R`: lets the next lifecycle sweep delete a version retention holds only
+ * because member accounts still use it (its hold, `retention.holdInUseFor`, announced as `hold-expired`).
+ */
+const releaseRequest = z.strictObject({
+  action: z.literal('release'),
+  image: catalogName,
+  version: imageVersion,
+  reason,
+});
+
 export const operatorRequestSchema = z.discriminatedUnion('action', [
   buildRequest,
   approveRequest,
@@ -98,6 +110,7 @@ export const operatorRequestSchema = z.discriminatedUnion('action', [
   revokeRequest,
   cancelRevocationRequest,
   resumeRequest,
+  releaseRequest,
 ]);
 
 export type OperatorRequest = z.infer<typeof operatorRequestSchema>;

@@ -13,6 +13,7 @@ import { bundledCatalog } from './lib/catalog.js';
 import { logger } from './lib/powertools.js';
 import { promote, revoke, rollback } from './operator/lifecycle-actions.js';
 import { Refusal } from './operator/refusal.js';
+import { release } from './operator/release.js';
 import { resume } from './operator/resume.js';
 import { cancelScheduledRevocation } from './operator/scheduled-revoke.js';
 import { taskHandler } from './promotion/lambda.js';
@@ -20,7 +21,7 @@ import { startBuildsForChange } from './start-builds.js';
 
 /**
  * The operator endpoint (function URL, `AWS_IAM` auth): build, approve, reject, promote, rollback, revoke (or cancel a
- * scheduled revocation), resume. The caller is the ARN AWS authenticated and put in
+ * scheduled revocation), resume, release (a version held for its users). The caller is the ARN AWS authenticated and put in
  * `requestContext.authorizer.iam.userArn` (https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html), never
  * anything in the body. Each action goes through the path the system itself uses; a refused action changes nothing
  * and answers why.
@@ -122,6 +123,8 @@ async function act(request: OperatorRequest, actor: string, caller: string, requ
       return revoke(request, caller, at);
     case 'cancel-revocation':
       return cancelScheduledRevocation(request, caller, at);
+    case 'release':
+      return release(request, caller, at);
   }
 }
 

@@ -49,6 +49,9 @@ export function precheck(
     );
     if (!soaking) return `nothing of ${image}${version ? ` ${version}` : ''} is soaking in ${channel}`;
   }
+  if (action === 'release' && version !== undefined && !items.some((i) => i.sk === `HOLD#${version}`)) {
+    return `${image} ${version} is not held for its users: nothing to release (the lifecycle sweep holds a version only while member accounts use it)`;
+  }
   if (action === 'rollback' && channel && !items.some((i) => i.sk === `CHANNEL#${channel}`)) {
     return `${image}/${channel} names no version: nothing to roll back`;
   }

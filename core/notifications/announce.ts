@@ -115,6 +115,14 @@ const TEXT: { [E in NotificationEvent]: (s: Subject, d: Detail<E>) => Text } = {
     title: `${s.image} ${s.version}: revocation scheduled for ${d.due}`,
     summary: `${s.image} ${s.version} will be revoked at ${d.due} (asked by ${d.by}): ${d.reason}. Until then it stays where it is promoted.`,
   }),
+  'hold-expired': (s, d) => ({
+    title: `${s.image} ${s.version}: still in use after its hold`,
+    summary: `${s.image} ${s.version} left retention but ${plural(d.accounts, 'account')} still use it (${plural(d.instances, 'instance')}${d.someAccounts.length ? `: ${list(d.someAccounts)}${d.accounts > d.someAccounts.length ? ', …' : ''}` : ''}); its deletion has waited since ${d.heldSince} and its hold ended ${d.heldUntil}. It stays, deprecated, until nobody uses it, or until an operator runs goldsmith lifecycle release ${s.image} ${s.version} --reason R.`,
+  }),
+  'hold-released': (s, d) => ({
+    title: `${s.image} ${s.version}: released for deletion`,
+    summary: `${d.by} released ${s.image} ${s.version} for deletion although ${plural(d.accounts, 'account')} still use it (${plural(d.instances, 'instance')}): ${d.reason}. The next lifecycle sweep deletes it.`,
+  }),
   'soak-ended-early': (s, d) => ({
     title: `${s.image} ${s.version}: soak in ${s.channel} ended early`,
     summary: `${d.by} ended the soak of ${s.image} ${s.version} in ${s.channel}, due to end at ${d.until}${d.reason ? `: ${d.reason}` : ''}. Every gate after it still applies.`,
@@ -168,6 +176,8 @@ const SEVERITY: Record<NotificationEvent, Severity> = {
   'revocation-scheduled': 'warning',
   'revocation-cancelled': 'info',
   'soak-ended-early': 'warning',
+  'hold-expired': 'warning',
+  'hold-released': 'warning',
   'rolled-back': 'warning',
   'monthly-summary': 'info',
 };

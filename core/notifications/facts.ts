@@ -120,6 +120,21 @@ export function factsOf(n: Notification): Fact[] {
         ['By', n.detail.by],
         ['Reason', n.detail.reason],
       ];
+    case 'hold-expired':
+      return [
+        ['Held since', n.detail.heldSince],
+        ['Hold ended', n.detail.heldUntil],
+        ['Accounts', String(n.detail.accounts)],
+        ['Instances', String(n.detail.instances)],
+        ...(n.detail.someAccounts.length ? [['Some accounts', joined(n.detail.someAccounts)] as const] : []),
+      ];
+    case 'hold-released':
+      return [
+        ['By', n.detail.by],
+        ['Reason', n.detail.reason],
+        ['Accounts', String(n.detail.accounts)],
+        ['Instances', String(n.detail.instances)],
+      ];
     case 'soak-ended-early':
       return [
         ['Soak was to end', n.detail.until],

@@ -44,6 +44,8 @@ const MARK: Record<NotificationEvent, string> = {
   'revocation-scheduled': ':alarm_clock:',
   'revocation-cancelled': ':leftwards_arrow_with_hook:',
   'soak-ended-early': ':fast_forward:',
+  'hold-expired': ':hourglass:',
+  'hold-released': ':wastebasket:',
   'rolled-back': ':rewind:',
   'monthly-summary': ':bar_chart:',
 };

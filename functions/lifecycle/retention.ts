@@ -4,7 +4,14 @@ import { listBuilds, markDeleted, markDeleting } from '../../aws/lifecycle-ledge
 import { announce } from '../../aws/notifications.js';
 import { markRetired } from '../../aws/promotion-findings.js';
 import { describeBuild } from '../../aws/promotion-images.js';
-import { listUsage, recordHold, type UsageItem } from '../../aws/usage-ledger.js';
+import {
+  type HoldItem,
+  listHolds,
+  listUsage,
+  markHoldExpiryAnnounced,
+  recordHold,
+  type UsageItem,
+} from '../../aws/usage-ledger.js';
 import { formatDuration } from '../../core/duration.js';
 import { amisOf } from '../../core/lifecycle/history.js';
 import { planRetention, type RetentionPolicy } from '../../core/lifecycle/retention.js';
@@ -12,7 +19,7 @@ import { announcement } from '../../core/notifications/announce.js';
 import type { PromotionPlan, RegionAmi } from '../../core/promotion/types.js';
 import { withdrawLaunchGrants } from '../sharing/launch-grants.js';
 import { type ImageState, pointerVersions, readImageState } from './ledger-view.js';
-import { refreshUsage, versionsInUse } from './usage.js';
+import { refreshUsage, type VersionUse, versionsInUse } from './usage.js';
 
 /** Retention when the plan carries none (executions started before `retention` was added to the plan). */
 export const DEFAULT_RETENTION = { deleteAfterSeconds: 30 * 86_400, unpromotedGraceSeconds: 7 * 86_400 } as const;
@@ -76,9 +83,11 @@ async function decide(
   children: readonly string[] | undefined,
   state: ImageState,
   usage: readonly UsageItem[],
+  released: ReadonlySet<string> = new Set(),
 ) {
   const policy = policyOf(input.plan);
-  const used = versionsInUse(usage);
+  // A version an operator released (`goldsmith lifecycle release`) no longer holds for its users.
+  const used = new Map([...versionsInUse(usage)].filter(([version]) => !released.has(version)));
   const decided = planRetention({
     now: input.now.toISOString(),
     policy,
@@ -130,6 +139,33 @@ export async function retireOutOfRetention(input: RetentionPlanInput): Promise<R
   return { image: input.plan.image, ...done, deleted: [], amisDeregistered: 0 };
 }
 
+/** At most this many accounts are named in a `hold-expired` announcement (the rest are counted). */
+const ACCOUNTS_NAMED = 20;
+
+/**
+ * A hold past its `heldUntil` with the version still in use: announced once (`hold-expired`), for an operator to
+ * decide; the version stays, deprecated, until nobody uses it or it is released.
+ */
+async function announceHoldEnded(
+  image: string,
+  version: string,
+  hold: HoldItem | undefined,
+  users: VersionUse,
+  now: Date,
+): Promise<void> {
+  if (!hold || hold.expiryAnnouncedAt || Date.parse(hold.heldUntil) > now.getTime()) return;
+  const at = now.toISOString();
+  if (!(await markHoldExpiryAnnounced(image, version, at))) return;
+  const detail = {
+    heldSince: hold.firstHeldAt,
+    heldUntil: hold.heldUntil,
+    accounts: users.accounts.length,
+    someAccounts: users.accounts.slice(0, ACCOUNTS_NAMED),
+    instances: users.instances,
+  };
+  await announce(announcement('hold-expired', { image, version }, detail, { at }));
+}
+
 /**
  * One retention pass over one image (the daily sweep): retires as `retireOutOfRetention` does, then deletes what
  * waited long enough — the AMIs to delete are written to the ledger first (intent before effect), then deregistered
@@ -141,7 +177,9 @@ export async function applyRetention(
 ): Promise<RetentionResult> {
   const state = await readImageState(input.plan);
   const usage = await refreshUsage(input.plan.image, state.histories, (v) => amisFor(state, v), input.now);
-  const { policy, decided, used } = await decide(input, input.children, state, usage);
+  const holds = new Map((await listHolds(input.plan.image)).map((h) => [h.version, h]));
+  const released = new Set([...holds.values()].filter((h) => h.releasedAt).map((h) => h.version));
+  const { policy, decided, used } = await decide(input, input.children, state, usage, released);
   const done = await retireVersions(input, state, decided.retire, policy, decided.keepShared);
   const result: RetentionResult = { image: input.plan.image, ...done, deleted: [], amisDeregistered: 0 };
   const at = input.now.toISOString();
@@ -157,6 +195,7 @@ export async function applyRetention(
       users,
     );
     result.heldInUse = [...(result.heldInUse ?? []), version];
+    await announceHoldEnded(input.plan.image, version, holds.get(version), users, input.now);
   }
   for (const { version, reason } of decided.delete) {
     const build = state.builds.find((b) => b.version === version);

@@ -209,7 +209,7 @@ export async function simulate(
     const imageViews = await auditImageView(cloud.wiring.tables[0]?.name ?? '', ledgerItems);
     const checks = (report.consistency as { checks?: Record<string, number> }).checks ?? {};
     const audits = [outageAudit, slackAudit, lifecycle, imageViews];
-    if (scenario.fleets.length > 0) audits.push(auditFleets(cloud));
+    if (scenario.fleets.length > 0) audits.push(auditFleets(cloud, ledgerItems));
     report.consistency = {
       ...report.consistency,
       ok: report.consistency.ok && audits.every((a) => a.problems.length === 0),

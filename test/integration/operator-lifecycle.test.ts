@@ -47,6 +47,16 @@ describe('operator promote: ends a soak early, never a gate', () => {
     expect(await pointerOf('dev')).toBeUndefined();
   });
 
+  it('refuses to release a version retention does not hold for its users, and an approver who tries', async () => {
+    const body = { action: 'release', image: 'base', version: '1.0.0/1', reason: 'teams moved' };
+    expect(await operator(body)).toMatchObject({
+      status: 404,
+      body: { ok: false, error: 'base 1.0.0/1 is not held for its users: nothing to release' },
+    });
+    expect((await operator(body, APPROVER)).status).toBe(403);
+    expect(await operator({ ...body, reason: undefined })).toMatchObject({ status: 400 });
+  });
+
   it("refuses unknown images and channels, and callers without the operators' role", async () => {
     expect(await operator({ action: 'promote', image: 'bsae', channel: 'dev' })).toMatchObject({
       status: 404,

@@ -14,14 +14,15 @@ import {
 const PROD_OUS = ['ou-x1y2-prd00001', 'ou-x1y2-prd00002'];
 
 // A base image in two Regions built on openssl releases, kept 2 per channel and deleted 3 days after it leaves
-// retention; prod (two OUs, four accounts each) runs fleets: most teams move within 3 days, some within 8–15 days, some
-// never.
+// retention, a deletion waiting at most 5 days for the version's users before an operator is asked; prod (two OUs,
+// four accounts each) runs fleets: most teams move within 3 days, some within 8–15 days, some never. On 1 February an
+// operator releases 1.0.0/1, which the never teams still run.
 const catalog = orgCatalog(
   {
     base: al2023Image({
       regions: ['us-east-1', 'eu-west-1'],
       triggers: OPENSSL_RELEASES,
-      retention: { keep: 2, deleteAfter: '3d', unpromotedGrace: '1d' },
+      retention: { keep: 2, deleteAfter: '3d', unpromotedGrace: '1d', holdInUseFor: '5d' },
     }),
   },
   [devChannel({ soak: '1h' }), { name: 'prod', targets: { ous: PROD_OUS }, soak: '1h' }],
@@ -40,6 +41,11 @@ describe('fleets on the local cloud: member accounts follow the prod channel, so
           release('2027-01-09T08:00:00Z', '3.0.2'),
           release('2027-01-16T08:00:00Z', '3.0.3'),
           release('2027-01-23T08:00:00Z', '3.0.4'),
+          {
+            at: '2027-02-01T12:00:00Z',
+            kind: 'operator',
+            request: { action: 'release', image: 'base', version: '1.0.0/1', reason: 'the teams were told twice' },
+          },
         ],
         fleets: [
           {
@@ -110,5 +116,20 @@ describe('fleets on the local cloud: member accounts follow the prod channel, so
       const nonZero = Object.fromEntries(Object.entries(expected).filter(([, n]) => n > 0));
       expect({ item: item.sk, counts }).toEqual({ item: item.sk, counts: nonZero });
     }
+  });
+
+  it('announces once per version that its hold ran out while it is in use', () => {
+    const expired = result.report.notifications.filter((n) => n.event === 'hold-expired').map((n) => n.subject);
+    expect(expired.some((subject) => subject.includes('base 1.0.0/1: still in use after its hold'))).toBe(true);
+    expect(new Set(expired).size).toBe(expired.length);
+  });
+
+  it("deletes a released version at the next sweep although it is in use, and the audit counts it as the operator's", () => {
+    const hold = (result.snapshot?.ledger ?? []).find((i) => i.sk === 'HOLD#1.0.0/1');
+    expect(hold).toMatchObject({ releaseReason: 'the teams were told twice', releasedAt: '2027-02-01T12:00:00.000Z' });
+    const build = (result.snapshot?.ledger ?? []).find((i) => i.sk === 'BUILD#1.0.0/1');
+    expect(build?.deletedAt).toBeDefined();
+    expect(result.report.consistency.checks?.['released-then-deregistered']).toBeGreaterThan(0);
+    expect(result.report.notifications.filter((n) => n.event === 'hold-released')).toHaveLength(1);
   });
 });

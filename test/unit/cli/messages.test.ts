@@ -76,6 +76,22 @@ describe('messages that name the problem and the fix', () => {
     expect(performance.now() - started).toBeLessThan(3_000);
   });
 
+  it('lifecycle release: asks for the subcommand, the reason, and refuses a version that is not held, before any replay', async () => {
+    expect(await goldsmith(['lifecycle'])).toMatchObject({
+      code: 1,
+      stderr: 'goldsmith lifecycle: name the lifecycle command: goldsmith lifecycle release IMAGE VERSION --reason R\n',
+    });
+    const dir = emptySavedCloud();
+    expect(await goldsmith(['lifecycle', 'release', 'base', '1.0.0/1', '--local', dir])).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('release needs --reason R'),
+    });
+    const started = performance.now();
+    const unknown = await goldsmith(['lifecycle', 'release', 'base', '1.0.0/1', '--reason', 'moved', '--local', dir]);
+    expect(unknown).toMatchObject({ code: 1, stderr: expect.stringContaining('unknown version 1.0.0/1 of base') });
+    expect(performance.now() - started).toBeLessThan(3_000);
+  });
+
   it('a .ts catalog with a syntax error: the file, line and the error itself', () => {
     const dir = testTempDir('goldsmith-bad-catalog-');
     const file = join(dir, 'broken.config.ts');
