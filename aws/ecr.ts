@@ -1,5 +1,6 @@
 import {
   BatchGetImageCommand,
+  DeleteRepositoryPolicyCommand,
   GetRepositoryPolicyCommand,
   type Image,
   PutImageCommand,
@@ -123,6 +124,24 @@ export async function readRepositoryPolicy(
   } catch (err) {
     if ((err as Error).name === 'RepositoryPolicyNotFoundException') return undefined;
     throw err;
+  }
+}
+
+/**
+ * Deletes the repository's policy: what a withdrawal leaves when no statement remains, since ECR refuses a policy
+ * without one (InvalidParameterException) and a repository without a policy grants nothing
+ * (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DeleteRepositoryPolicy.html). A policy already gone
+ * is not an error.
+ */
+export async function deleteRepositoryPolicy(
+  ref: Pick<ContainerRef, 'registryId' | 'region' | 'repository'>,
+): Promise<void> {
+  try {
+    await ecrClient(ref.region).send(
+      new DeleteRepositoryPolicyCommand({ registryId: ref.registryId, repositoryName: ref.repository }),
+    );
+  } catch (err) {
+    if ((err as Error).name !== 'RepositoryPolicyNotFoundException') throw err;
   }
 }
 

@@ -1,5 +1,5 @@
 import { type ChannelPointer, getChannelPointer } from '../../aws/channel-pointers.js';
-import { parseImageUri, readRepositoryPolicy, writeRepositoryPolicy } from '../../aws/ecr.js';
+import { deleteRepositoryPolicy, parseImageUri, readRepositoryPolicy, writeRepositoryPolicy } from '../../aws/ecr.js';
 import { deleteChannelParameter } from '../../aws/image-lifecycle.js';
 import { recordRollback, rollBackChannelPointer, withdrawChannelPointer } from '../../aws/lifecycle-ledger.js';
 import { forgetPointerShareResource } from '../../aws/pointer-shares-held.js';
@@ -115,7 +115,8 @@ export async function withdrawPointer(input: {
     const ref = parseImageUri(c.imageUri);
     if (!ref) continue;
     const next = withChannelStatements(await readRepositoryPolicy(ref), channel, []);
-    if (next) await writeRepositoryPolicy(ref, next);
+    if (next?.Statement.length === 0) await deleteRepositoryPolicy(ref);
+    else if (next) await writeRepositoryPolicy(ref, next);
   }
   await recordRollback({ image, channel, from, to: null, reason: input.reason, by: input.by, at: input.at });
 }

@@ -127,6 +127,7 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
       return one(`arn:aws:organizations::999988887777:account/${catalog.organization.id}/123456789012`);
     case 'ecr:GetRepositoryPolicy':
     case 'ecr:SetRepositoryPolicy':
+    case 'ecr:DeleteRepositoryPolicy':
     case 'ecr:BatchGetImage':
     case 'ecr:PutImage':
       return Object.entries(catalog.images)

@@ -111,7 +111,10 @@ export function allowPointerMoves(
       actions: [
         'ecr:BatchGetImage',
         'ecr:PutImage',
-        ...(options.withdraw ? ['ecr:GetRepositoryPolicy', 'ecr:SetRepositoryPolicy'] : []),
+        // A withdrawal that leaves a repository policy with no statement deletes it (aws/ecr.ts).
+        ...(options.withdraw
+          ? ['ecr:GetRepositoryPolicy', 'ecr:SetRepositoryPolicy', 'ecr:DeleteRepositoryPolicy']
+          : []),
       ],
       resources: repositories,
     }),
