@@ -103,6 +103,21 @@ export const NOTIFICATION_DETAILS = {
     reason: z.string().min(1),
     channels: z.array(catalogName),
     by: z.string().min(1).optional(),
+    /** Who still ran it when usage was last observed (each is told by its own `fleet-on-revoked`). */
+    inUse: z.strictObject({ accounts: count, instances: count, observedAt: isoTime }).optional(),
+  }),
+  /**
+   * One account still running a version that was just revoked, in one Region, as usage was last observed before
+   * the revocation: its instances keep running, but nothing can launch the AMI any more (Auto Scaling, new
+   * instances); the team should move to the channel's current version.
+   */
+  'fleet-on-revoked': z.strictObject({
+    account: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
+    region: z.string().min(1),
+    instances: count,
+    launchTemplates: count,
+    observedAt: isoTime,
+    reason: z.string().min(1),
   }),
   /** A revocation asked for a later time: at `due` the version is revoked as `revoked` says. */
   'revocation-scheduled': z.strictObject({

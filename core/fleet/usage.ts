@@ -70,3 +70,33 @@ export function needsReport(
 export function usageReportToken(imageId: string, now: string): string {
   return `goldsmith-usage-${imageId}-${now.slice(0, 10)}`;
 }
+
+/** One account's use of a version in one Region, as its last observation saw it. */
+export interface AccountRegionUse extends AccountUse {
+  account: string;
+  region: string;
+  observedAt: string;
+}
+
+/**
+ * Who runs a version, per account and Region, from the version's last observations (the `USAGE#` items of each of
+ * its Regions): accounts with no instance and no launch template on it are left out; sorted by account, then Region.
+ */
+export function usersOfVersion(
+  observations: readonly {
+    region: string;
+    observedAt?: string | undefined;
+    accounts?: Record<string, AccountUse> | undefined;
+  }[],
+): AccountRegionUse[] {
+  const users: AccountRegionUse[] = [];
+  for (const o of observations) {
+    if (!o.observedAt) continue;
+    for (const [account, use] of Object.entries(o.accounts ?? {})) {
+      if (use.instances > 0 || use.launchTemplates > 0) {
+        users.push({ account, region: o.region, observedAt: o.observedAt, ...use });
+      }
+    }
+  }
+  return users.sort((a, b) => a.account.localeCompare(b.account) || a.region.localeCompare(b.region));
+}

@@ -109,7 +109,15 @@ const TEXT: { [E in NotificationEvent]: (s: Subject, d: Detail<E>) => Text } = {
   }),
   revoked: (s, d) => ({
     title: `${s.image} ${s.version}: revoked`,
-    summary: `${s.image} ${s.version} was revoked${d.by ? ` by ${d.by}` : ''} from ${list(d.channels)}: ${d.reason}. Nobody can launch it any more.`,
+    summary: `${s.image} ${s.version} was revoked${d.by ? ` by ${d.by}` : ''} from ${list(d.channels)}: ${d.reason}. Nobody can launch it any more.${
+      d.inUse
+        ? ` ${plural(d.inUse.accounts, 'account')} still ran it (${plural(d.inUse.instances, 'instance')}) when usage was last observed (${d.inUse.observedAt}); each is told on its own.`
+        : ''
+    }`,
+  }),
+  'fleet-on-revoked': (s, d) => ({
+    title: `${s.image} ${s.version} was revoked: account ${d.account} still runs it in ${d.region}`,
+    summary: `Account ${d.account} ran ${plural(d.instances, 'instance')} and ${plural(d.launchTemplates, 'launch template')} on ${s.image} ${s.version} in ${d.region} when usage was last observed (${d.observedAt}). It was revoked: ${d.reason}. Those instances keep running, but nothing can launch the AMI any more; move to the channel's current version.`,
   }),
   'revocation-scheduled': (s, d) => ({
     title: `${s.image} ${s.version}: revocation scheduled for ${d.due}`,
@@ -177,6 +185,7 @@ const SEVERITY: Record<NotificationEvent, Severity> = {
   'revocation-cancelled': 'info',
   'soak-ended-early': 'warning',
   'hold-expired': 'warning',
+  'fleet-on-revoked': 'critical',
   'hold-released': 'warning',
   'rolled-back': 'warning',
   'monthly-summary': 'info',

@@ -113,12 +113,28 @@ export function factsOf(n: Notification): Fact[] {
         ['Channels', joined(n.detail.channels)],
         ...(n.detail.by ? [['By', n.detail.by] as const] : []),
         ['Reason', n.detail.reason],
+        ...(n.detail.inUse
+          ? [
+              [
+                'Still running it',
+                `${n.detail.inUse.accounts} accounts, ${n.detail.inUse.instances} instances (observed ${n.detail.inUse.observedAt})`,
+              ] as const,
+            ]
+          : []),
       ];
     case 'revocation-scheduled':
       return [
         ['Due', n.detail.due],
         ['By', n.detail.by],
         ['Reason', n.detail.reason],
+      ];
+    case 'fleet-on-revoked':
+      return [
+        ['Account', n.detail.account],
+        ['Region', n.detail.region],
+        ['Instances', String(n.detail.instances)],
+        ['Launch templates', String(n.detail.launchTemplates)],
+        ['Observed', n.detail.observedAt],
       ];
     case 'hold-expired':
       return [

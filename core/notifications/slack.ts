@@ -45,6 +45,7 @@ const MARK: Record<NotificationEvent, string> = {
   'revocation-cancelled': ':leftwards_arrow_with_hook:',
   'soak-ended-early': ':fast_forward:',
   'hold-expired': ':hourglass:',
+  'fleet-on-revoked': ':rotating_light:',
   'hold-released': ':wastebasket:',
   'rolled-back': ':rewind:',
   'monthly-summary': ':bar_chart:',

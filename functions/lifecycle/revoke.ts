@@ -2,7 +2,9 @@ import { deprecateAmis } from '../../aws/image-deprecation.js';
 import { flagDescendant, listBuilds, markRevoked } from '../../aws/lifecycle-ledger.js';
 import { announce } from '../../aws/notifications.js';
 import { putEvent } from '../../aws/promotion-images.js';
+import { listUsage } from '../../aws/usage-ledger.js';
 import { GoldsmithError } from '../../core/errors.js';
+import { usersOfVersion } from '../../core/fleet/usage.js';
 import {
   type ChildLink,
   descendantRevocations,
@@ -17,6 +19,7 @@ import { DETAIL_TYPES, GOLDSMITH_SOURCE } from '../../events/sources.js';
 import { withdrawLaunchGrants } from '../sharing/launch-grants.js';
 import { readImageState } from './ledger-view.js';
 import { buildOutputs, movePointerBack, withdrawPointer } from './pointers.js';
+import { inUseSummary, tellUsers } from './revoked-users.js';
 
 /** A revocation of a version the image never built: nothing is done. */
 export class UnknownVersionError extends GoldsmithError {
@@ -150,6 +153,7 @@ export async function revokeVersion(
     await putEvent(busName, GOLDSMITH_SOURCE, DETAIL_TYPES.imageRebuildRequested, detail);
   }
   if (firstTime) {
+    const users = usersOfVersion((await listUsage(request.image)).filter((u) => u.version === request.version));
     const withdrawn = decided.moves.flatMap((m) =>
       m.action === 'withdraw' ? [`${m.channel} withdrawn (${m.reason})`] : [],
     );
@@ -164,10 +168,12 @@ export async function revokeVersion(
           reason: [request.reason, ...withdrawn, ...alsoRevoked, ...rebuilt].join('; '),
           channels: decided.moves.map((m) => m.channel),
           by: request.by,
+          ...(users.length > 0 ? { inUse: inUseSummary(users) } : {}),
         },
         { at },
       ),
     );
+    await tellUsers(request, users, at);
     for (const move of decided.moves) {
       if (move.action !== 'roll-back') continue;
       await announce(

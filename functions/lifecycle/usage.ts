@@ -1,4 +1,5 @@
 import { readUsageReport, requestUsageReport } from '../../aws/image-usage.js';
+import { getRevocation } from '../../aws/promotion-findings.js';
 import {
   clearUsageRequest,
   listUsage,
@@ -6,10 +7,18 @@ import {
   recordUsageRequested,
   type UsageItem,
 } from '../../aws/usage-ledger.js';
-import { inUse, needsReport, usageFromEntries, usageReportToken } from '../../core/fleet/usage.js';
+import {
+  inUse,
+  needsReport,
+  type UsageObservation,
+  usageFromEntries,
+  usageReportToken,
+  usersOfVersion,
+} from '../../core/fleet/usage.js';
 import type { BuildHistory } from '../../core/lifecycle/retention.js';
 import type { RegionAmi } from '../../core/promotion/types.js';
 import { logger } from '../lib/powertools.js';
+import { tellUsers } from './revoked-users.js';
 
 /** Who still uses each version, from the ledger's latest observation per Region. */
 export interface VersionUse {
@@ -33,6 +42,14 @@ export function versionsInUse(items: readonly UsageItem[]): Map<string, VersionU
     });
   }
   return used;
+}
+
+/** Tells the accounts a report on a revoked version shows (`fleet-on-revoked`; those told before are not told again). */
+async function tellLateUsers(image: string, item: UsageItem, observation: UsageObservation, revokedAt: string) {
+  const users = usersOfVersion([{ region: item.region, ...observation }]);
+  if (users.length === 0) return;
+  const reason = (await getRevocation(image, item.version))?.reason ?? `revoked at ${revokedAt}`;
+  await tellUsers({ image, version: item.version, reason }, users, observation.observedAt);
 }
 
 /**
@@ -59,6 +76,9 @@ export async function refreshUsage(
       const observation = usageFromEntries(read.entries, at);
       if (await recordUsageObserved(item, item.reportId, observation)) {
         Object.assign(item, observation, { reportId: undefined });
+        // A report asked for before a revocation, read after it: its accounts are told too (each once).
+        const revokedAt = builds.find((b) => b.version === item.version)?.revokedAt;
+        if (revokedAt) await tellLateUsers(image, item, observation, revokedAt);
       }
     } else {
       logger.warn('image usage report not usable; asking again', { image, item: item.sk, reason: read.reason });

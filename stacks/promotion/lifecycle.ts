@@ -134,7 +134,7 @@ export function createLifecycle(stack: Stack, env: PromotionEnvironment, catalog
   // Both the bus rule and a scheduled revocation's schedule invoke it asynchronously: a revocation that still fails
   // after Lambda's two retries lands in the lifecycle queue, which the dead-letter re-drive invokes again.
   requests.configureAsyncInvoke({ retryAttempts: 2, onFailure: failureQueue(dlq) });
-  grantLedger(env.ledger, sweep, ['BatchGetItem', 'Query', 'PutItem', 'UpdateItem']);
+  grantLedger(env.ledger, sweep, ['BatchGetItem', 'GetItem', 'Query', 'PutItem', 'UpdateItem']);
   grantLedger(env.ledger, requests, ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']);
   for (const f of [sweep, requests]) {
     env.topic.grantPublish(f);

@@ -16,7 +16,7 @@ const PROD_OUS = ['ou-x1y2-prd00001', 'ou-x1y2-prd00002'];
 // A base image in two Regions built on openssl releases, kept 2 per channel and deleted 3 days after it leaves
 // retention, a deletion waiting at most 5 days for the version's users before an operator is asked; prod (two OUs,
 // four accounts each) runs fleets: most teams move within 3 days, some within 8–15 days, some never. On 1 February an
-// operator releases 1.0.0/1, which the never teams still run.
+// operator releases 1.0.0/1, which the never teams still run; on 3 February prod's 1.0.0/4 is revoked while teams run it.
 const catalog = orgCatalog(
   {
     base: al2023Image({
@@ -45,6 +45,11 @@ describe('fleets on the local cloud: member accounts follow the prod channel, so
             at: '2027-02-01T12:00:00Z',
             kind: 'operator',
             request: { action: 'release', image: 'base', version: '1.0.0/1', reason: 'the teams were told twice' },
+          },
+          {
+            at: '2027-02-03T12:00:00Z',
+            kind: 'operator',
+            request: { action: 'revoke', image: 'base', version: '1.0.0/4', reason: 'CVE-2027-0042 in openssl' },
           },
         ],
         fleets: [
@@ -131,5 +136,27 @@ describe('fleets on the local cloud: member accounts follow the prod channel, so
     expect(build?.deletedAt).toBeDefined();
     expect(result.report.consistency.checks?.['released-then-deregistered']).toBeGreaterThan(0);
     expect(result.report.notifications.filter((n) => n.event === 'hold-released')).toHaveLength(1);
+  });
+
+  it('tells every account the last observation shows on a revoked version, each on its own, and the audit checks it', () => {
+    const ledger = result.snapshot?.ledger ?? [];
+    const revokedAt = Date.parse('2027-02-03T12:00:00Z');
+    const observed = ledger.filter(
+      (i) => String(i.sk).startsWith('USAGE#1.0.0/4#') && Date.parse(String(i.lastRequestedAt)) <= revokedAt,
+    );
+    const users = observed.flatMap((i) =>
+      Object.entries(i.accounts as Record<string, { instances: number; launchTemplates: number }>)
+        .filter(([, u]) => u.instances > 0 || u.launchTemplates > 0)
+        .map(([account]) => `${account} ${String(i.region)}`),
+    );
+    expect(users.length).toBeGreaterThan(0);
+    const told = result.report.notifications.filter((n) => n.event === 'fleet-on-revoked');
+    expect(told).toHaveLength(users.length);
+    for (const pair of users) {
+      const [account, region] = pair.split(' ');
+      expect(told.some((n) => n.subject.includes(`account ${account} still runs it in ${region}`))).toBe(true);
+    }
+    expect(result.report.consistency.checks?.['revoked-users-told']).toBe(users.length);
+    expect(result.report.consistency.problems).toEqual([]);
   });
 });

@@ -21,3 +21,15 @@ describe('hold announcements', () => {
     expect(n.summary).toContain('The next lifecycle sweep deletes it.');
   });
 });
+
+describe('fleet-on-revoked', () => {
+  it('tells one account, in one Region, what it runs, when that was seen, why it was revoked and what to do', () => {
+    const n = SAMPLE_NOTIFICATIONS['fleet-on-revoked'];
+    expect(n.title).toBe('base 1.0.0/3 was revoked: account 200000000002 still runs it in eu-west-1');
+    expect(n.summary).toContain('12 instances and 1 launch template');
+    expect(n.summary).toContain('(2027-02-02T03:00:00.000Z)');
+    expect(n.summary).toContain("move to the channel's current version");
+    expect(n.severity).toBe('critical');
+    expect(slackRefusal({ ...renderSlack(n) })).toBeUndefined();
+  });
+});
