@@ -42,17 +42,36 @@ export async function describeBuild(buildVersionArn: string): Promise<ImageFacts
   };
 }
 
-/** Severities of every Image Builder scan finding of a build (ListImageScanFindings, all pages). */
-export async function scanFindingSeverities(buildVersionArn: string): Promise<string[]> {
-  const severities: string[] = [];
+/** One Image Builder scan finding of a build: its vulnerability (when it names one) and severity. */
+export interface ScanFinding {
+  vulnerabilityId?: string | undefined;
+  severity: string;
+}
+
+/**
+ * Every Image Builder scan finding of a build (ListImageScanFindings filtered on the build's ARN, all pages:
+ * https://docs.aws.amazon.com/imagebuilder/latest/APIReference/API_ListImageScanFindings.html).
+ */
+export async function scanFindings(buildVersionArn: string): Promise<ScanFinding[]> {
+  const out: ScanFinding[] = [];
   const pages = paginateListImageScanFindings(
     { client: imagebuilderClient() },
     { filters: [{ name: 'imageBuildVersionArn', values: [buildVersionArn] }] },
   );
   for await (const page of pages) {
-    for (const finding of page.findings ?? []) severities.push(finding.severity ?? 'UNTRIAGED');
+    for (const finding of page.findings ?? []) {
+      out.push({
+        vulnerabilityId: finding.packageVulnerabilityDetails?.vulnerabilityId,
+        severity: finding.severity ?? 'UNTRIAGED',
+      });
+    }
   }
-  return severities;
+  return out;
+}
+
+/** Severities of every Image Builder scan finding of a build. */
+export async function scanFindingSeverities(buildVersionArn: string): Promise<string[]> {
+  return (await scanFindings(buildVersionArn)).map((f) => f.severity);
 }
 
 /** Tags AMIs in their regions (CreateTags overwrites a tag's value, so a retry is harmless). */

@@ -1,15 +1,24 @@
 import { getChannelPointers } from '../aws/channel-pointers.js';
 import { isActiveOrganizationAccount, recordFleetFinding } from '../aws/fleet-findings.js';
 import { inventoryOf } from '../aws/image-packages.js';
+import { listedFinding, regionOfFindingArn } from '../aws/inspector-findings.js';
 import { announce } from '../aws/notifications.js';
 import { recordFinding, requestRevocation } from '../aws/promotion-findings.js';
+import { scanFindings } from '../aws/promotion-images.js';
 import { listOutcomes } from '../aws/promotion-ledger.js';
 import { respondToFindings } from '../core/lifecycle/finding-response.js';
 import { scopeOfInstanceFinding } from '../core/lifecycle/finding-scope.js';
 import { announcement } from '../core/notifications/announce.js';
 import { buildLinks } from '../core/notifications/links.js';
 import type { PromotionPlan } from '../core/promotion/types.js';
-import { type Finding, type OwnBuild, ownBuild, ownBuildOfAmi, readFindingEvent } from './findings/sources.js';
+import {
+  type Finding,
+  type OwnBuild,
+  ownBuild,
+  ownBuildOfAmi,
+  readFindingEvent,
+  readInstanceFinding,
+} from './findings/sources.js';
 import { logger } from './lib/powertools.js';
 import { requestOutOfCycleRebuild } from './lifecycle/out-of-cycle.js';
 import { revokeVersion } from './lifecycle/revoke.js';
@@ -37,7 +46,9 @@ export type FindingAction =
     };
 
 /**
- * "Inspector2 Finding" / "EC2 Image Builder CVE Detected". A finding counts against a version only when it is about
+ * "Inspector2 Finding" / "EC2 Image Builder CVE Detected". The event only says where to look: a scan's findings are
+ * what Image Builder lists for the build, an instance finding is what Inspector lists under its ARN, whoever invoked
+ * the function with whatever payload. A finding counts against a version only when it is about
  * the version's own content (core/lifecycle/finding-scope.ts): the factory's own scan of the build, named by its full
  * ARN, or a package vulnerability on an instance launched from one of its AMIs, in an account of the organization,
  * whose package at that version the image was built with. Those are recorded (`FINDINGS#`, read by the soak check and
@@ -52,54 +63,67 @@ export async function onFinding(event: unknown): Promise<FindingAction> {
   const at = new Date().toISOString();
 
   if (read.kind === 'scan') {
-    if (read.findings.length === 0) return { action: 'ignored', reason: 'no active findings' };
+    if (read.counted === 0) return { action: 'ignored', reason: 'no active findings' };
     const build = await ownBuild(read.buildVersionArn, plans);
     if ('notOurs' in build) return { action: 'ignored', reason: build.notOurs };
-    // The scan is the factory's own: Image Builder sends it from the account that ran the build.
-    if (read.eventAccount !== build.factoryAccount) {
-      return refuse(`a scan of ${build.buildVersionArn} delivered from account ${read.eventAccount}`);
+    // The event only says where to look: what counts is what Image Builder lists for the build now, whoever sent it.
+    const listed = await scanFindings(build.buildVersionArn);
+    if (listed.length === 0) {
+      return { action: 'ignored', reason: `Image Builder lists no scan findings for ${build.buildVersionArn}` };
     }
-    return countFindings(build, read.findings, plans, at);
+    const findings = listed.map((f, i) => ({
+      findingId: f.vulnerabilityId ?? `imagebuilder-scan:${f.severity.toLowerCase()}:${i + 1}`,
+      severity: f.severity,
+      source: 'imagebuilder',
+    }));
+    return countFindings(build, findings, plans, at);
   }
 
-  const build = await ownBuildOfAmi(read.region, read.imageId, plans);
+  // The event only names the finding: Goldsmith weighs what the factory's own Inspector lists under that ARN (as the
+  // organization's delegated administrator it lists its members' findings), never the event's copy.
+  const listed = await listedFinding(read.findingArn);
+  if (listed === undefined) return refuse(`Inspector lists no finding ${read.findingArn} to the factory`);
+  const truth = readInstanceFinding(listed, regionOfFindingArn(read.findingArn) ?? '');
+  if ('none' in truth) return { action: 'ignored', reason: truth.none };
+  const build = await ownBuildOfAmi(truth.region, truth.imageId, plans);
   if ('notOurs' in build) return { action: 'ignored', reason: build.notOurs };
   const inOrganization =
-    read.resourceAccount === build.factoryAccount || (await isActiveOrganizationAccount(read.resourceAccount));
+    truth.resourceAccount === build.factoryAccount || (await isActiveOrganizationAccount(truth.resourceAccount));
   const inventory =
-    inOrganization && read.type === 'PACKAGE_VULNERABILITY'
+    inOrganization && truth.type === 'PACKAGE_VULNERABILITY'
       ? await inventoryOf(build.image, build.version, build.buildVersionArn, at)
       : new Map<string, string[]>();
   const scope = scopeOfInstanceFinding({
     factoryAccount: build.factoryAccount,
-    eventAccount: read.eventAccount,
-    resourceAccount: read.resourceAccount,
+    // Listed by the factory's own Inspector: delivered to the factory, whichever account the event named.
+    eventAccount: build.factoryAccount,
+    resourceAccount: truth.resourceAccount,
     inOrganization,
-    type: read.type,
-    vulnerablePackages: read.packages,
+    type: truth.type,
+    vulnerablePackages: truth.packages,
     inventory,
   });
-  if (scope.scope === 'refused') return refuse(`${read.findingArn}: ${scope.reason}`);
-  if (scope.scope === 'image') return countFindings(build, [read.finding], plans, at);
+  if (scope.scope === 'refused') return refuse(`${truth.findingArn}: ${scope.reason}`);
+  if (scope.scope === 'image') return countFindings(build, [truth.finding], plans, at);
 
   const { image, version } = build;
-  const packages = read.packages.map((p) => `${p.name} ${p.version}`);
+  const packages = truth.packages.map((p) => `${p.name} ${p.version}`);
   const fleet = {
     image,
     version,
-    account: read.resourceAccount,
-    resource: read.resource,
-    region: read.region,
-    findingArn: read.findingArn,
-    severity: read.finding.severity,
-    vulnerabilityId: read.vulnerabilityId,
+    account: truth.resourceAccount,
+    resource: truth.resource,
+    region: truth.region,
+    findingArn: truth.findingArn,
+    severity: truth.finding.severity,
+    vulnerabilityId: truth.vulnerabilityId,
     packages,
     reason: scope.reason,
     at,
   };
   const isNew = await recordFleetFinding(fleet);
   if (isNew) {
-    const serious = ['CRITICAL', 'HIGH'].includes(read.finding.severity);
+    const serious = ['CRITICAL', 'HIGH'].includes(truth.finding.severity);
     await announce(
       announcement(
         'fleet-finding',
@@ -113,11 +137,11 @@ export async function onFinding(event: unknown): Promise<FindingAction> {
           packages,
           reason: scope.reason,
         },
-        { at, key: read.findingArn, severity: serious ? 'warning' : 'info' },
+        { at, key: truth.findingArn, severity: serious ? 'warning' : 'info' },
       ),
     );
   }
-  return { action: 'fleet', image, version, account: read.resourceAccount, reason: scope.reason, announced: isNew };
+  return { action: 'fleet', image, version, account: truth.resourceAccount, reason: scope.reason, announced: isNew };
 }
 
 /** Refuses a finding once, with its reason: logged, nothing recorded, nothing retried. */

@@ -6,7 +6,7 @@ import { pipelineName } from '../../core/names.js';
 import { parseBuildVersionArn } from '../../core/promotion/naming.js';
 import type { PromotionPlan } from '../../core/promotion/types.js';
 import { imageCveDetectedSchema } from '../../events/image-cve-detected.js';
-import { inspectorFindingSchema } from '../../events/inspector-finding.js';
+import { inspectorFindingDetailSchema, inspectorFindingSchema } from '../../events/inspector-finding.js';
 
 /** One finding, as the ledger records it against a version. */
 export interface Finding {
@@ -15,70 +15,81 @@ export interface Finding {
   source: string;
 }
 
-/** What a finding event says, before Goldsmith decides whether it counts. */
+/** An instance finding, as Inspector holds it: the one Goldsmith weighs. */
+export interface InstanceFinding {
+  resourceAccount: string;
+  region: string;
+  imageId: string;
+  resource: string;
+  findingArn: string;
+  type: string;
+  vulnerabilityId?: string | undefined;
+  packages: VulnerablePackage[];
+  finding: Finding;
+}
+
+/**
+ * What a finding event says, before Goldsmith decides whether it counts. The event only says where to look: the
+ * counts of a scan and the content of an instance finding are read back from Image Builder and Inspector, since
+ * whoever may invoke the function could write any event.
+ */
 export type FindingEvent =
   | { kind: 'none'; reason: string }
   /** Image Builder's own scan of a build ("CVE Detected"): the build named by its full ARN. */
-  | { kind: 'scan'; eventAccount: string; buildVersionArn: string; findings: Finding[] }
-  /** Inspector on an instance launched from an AMI. */
-  | {
-      kind: 'instance';
-      eventAccount: string;
-      resourceAccount: string;
-      region: string;
-      imageId: string;
-      resource: string;
-      findingArn: string;
-      type: string;
-      vulnerabilityId?: string | undefined;
-      packages: VulnerablePackage[];
-      finding: Finding;
-    };
+  | { kind: 'scan'; eventAccount: string; buildVersionArn: string; counted: number }
+  /** Inspector on an instance launched from an AMI: the finding's ARN. */
+  | { kind: 'instance'; eventAccount: string; findingArn: string };
+
+/**
+ * Reads an Inspector finding (the "Inspector2 Finding" event's detail, or what ListFindings lists, which has the
+ * same fields): an active finding on an instance launched from an AMI, or why it is none.
+ */
+export function readInstanceFinding(detail: unknown, fallbackRegion: string): InstanceFinding | { none: string } {
+  const parsed = inspectorFindingDetailSchema.safeParse(detail);
+  if (!parsed.success) return { none: `not an Inspector finding: ${parsed.error.issues[0]?.message ?? 'malformed'}` };
+  const d = parsed.data;
+  // A closed or suppressed finding no longer counts against the image.
+  if (d.status !== 'ACTIVE') return { none: 'no active findings' };
+  const resource = d.resources.find((r) => r.details?.awsEc2Instance?.imageId);
+  const imageId = resource?.details?.awsEc2Instance?.imageId;
+  if (!resource || !imageId) return { none: 'the finding is not about an instance launched from an AMI' };
+  const vulnerabilityId = d.packageVulnerabilityDetails?.vulnerabilityId;
+  return {
+    resourceAccount: d.awsAccountId,
+    region: resource.region ?? fallbackRegion,
+    imageId,
+    resource: resource.id,
+    findingArn: d.findingArn,
+    type: d.type,
+    vulnerabilityId,
+    packages: (d.packageVulnerabilityDetails?.vulnerablePackages ?? []).map((p) => ({
+      name: p.name,
+      version: p.version,
+      release: p.release,
+      epoch: p.epoch,
+      packageManager: p.packageManager,
+    })),
+    finding: { findingId: vulnerabilityId ?? d.findingArn, severity: d.severity, source: 'inspector2' },
+  };
+}
 
 /** Parses an "Inspector2 Finding" or "EC2 Image Builder CVE Detected" event. */
 export function readFindingEvent(event: unknown): FindingEvent {
   const inspector = inspectorFindingSchema.safeParse(event);
   if (inspector.success) {
     const d = inspector.data.detail;
-    // A closed or suppressed finding no longer counts against the image.
     if (d.status !== 'ACTIVE') return { kind: 'none', reason: 'no active findings' };
-    const resource = d.resources.find((r) => r.details?.awsEc2Instance?.imageId);
-    const imageId = resource?.details?.awsEc2Instance?.imageId;
-    if (!resource || !imageId)
-      return { kind: 'none', reason: 'the finding is not about an instance launched from an AMI' };
-    const vulnerabilityId = d.packageVulnerabilityDetails?.vulnerabilityId;
-    return {
-      kind: 'instance',
-      eventAccount: inspector.data.account,
-      resourceAccount: d.awsAccountId,
-      region: resource.region ?? inspector.data.region,
-      imageId,
-      resource: resource.id,
-      findingArn: d.findingArn,
-      type: d.type,
-      vulnerabilityId,
-      packages: (d.packageVulnerabilityDetails?.vulnerablePackages ?? []).map((p) => ({
-        name: p.name,
-        version: p.version,
-        release: p.release,
-        epoch: p.epoch,
-        packageManager: p.packageManager,
-      })),
-      finding: { findingId: vulnerabilityId ?? d.findingArn, severity: d.severity, source: 'inspector2' },
-    };
+    return { kind: 'instance', eventAccount: inspector.data.account, findingArn: d.findingArn };
   }
   const cve = imageCveDetectedSchema.safeParse(event);
   if (cve.success) {
-    // CVE Detected carries counts, not ids: one finding per counted slot, so a re-delivery overwrites, never adds.
     const counts = cve.data.detail['finding-severity-counts'];
-    const findings = (['critical', 'high', 'medium'] as const).flatMap((severity) =>
-      Array.from({ length: counts[severity] }, (_, i) => ({
-        findingId: `imagebuilder-scan:${severity}:${i + 1}`,
-        severity: severity.toUpperCase(),
-        source: 'imagebuilder',
-      })),
-    );
-    return { kind: 'scan', eventAccount: cve.data.account, buildVersionArn: cve.data.resources[0], findings };
+    return {
+      kind: 'scan',
+      eventAccount: cve.data.account,
+      buildVersionArn: cve.data.resources[0],
+      counted: counts.critical + counts.high + counts.medium,
+    };
   }
   throw new MalformedEventError('expected "Inspector2 Finding" or "EC2 Image Builder CVE Detected"');
 }

@@ -236,17 +236,21 @@ export function snsMessage(b: BuildRecord, accountId: string): string {
   return JSON.stringify(body, null, 2).replace('"__SEMVER__"', semver.toString());
 }
 
-/** Inspector-style findings for a scanned build: `counts` per severity, with stable CVE ids. */
+/**
+ * Inspector-style findings for a scanned build: `counts` per severity, with stable CVE ids numbered after the
+ * `earlier` findings the build already has (a re-scan adds to them).
+ */
 export function makeFindings(
   b: BuildRecord,
   counts: FindingCounts,
   accountId: string,
   at: string,
+  earlier = 0,
 ): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
   const add = (severity: string, n: number, score: number): void => {
     for (let i = 0; i < n; i++) {
-      const cve = `CVE-2027-${String(out.length + 1).padStart(4, '0')}`;
+      const cve = `CVE-2027-${String(earlier + out.length + 1).padStart(4, '0')}`;
       out.push({
         awsAccountId: accountId,
         imageBuildVersionArn: b.arn,

@@ -8,6 +8,7 @@ import { Ec2Fake } from './ec2.js';
 import { EcrFake } from './ecr.js';
 import { type BuildDurations, ImageBuilderFake } from './imagebuilder.js';
 import type { AwsEvent, PipelineSpec } from './imagebuilder-model.js';
+import { Inspector2Fake } from './inspector2.js';
 import { KmsFake } from './kms.js';
 import { attachFake, emptyStats, type FakeStats, type FaultOptions } from './middleware.js';
 import { type OrganizationSpec, OrganizationsFake } from './organizations.js';
@@ -39,6 +40,8 @@ export interface InstallOptions {
 export interface LocalFakes {
   readonly ec2: Ec2Fake;
   readonly imagebuilder: ImageBuilderFake;
+  /** The findings Inspector holds, as the organization's delegated administrator lists them. */
+  readonly inspector2: Inspector2Fake;
   /** Keys and their policies as the stacks write them (the simulator registers them after synthesis); no SDK client. */
   readonly kms: KmsFake;
   readonly organizations: OrganizationsFake;
@@ -104,10 +107,12 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
   const ram = new RamFake(accountId, organizations, (arn, region) => ssm.shareable(arn, region), now);
   const sts = new StsFake(accountId);
   const kms = new KmsFake(accountId);
+  const inspector2 = new Inspector2Fake();
   const byService: Partial<Record<ServiceName, FakeService>> = {
     ec2,
     ecr,
     imagebuilder,
+    inspector2,
     organizations,
     ram,
     ssm,
@@ -144,5 +149,9 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
       attachFake(client, { service, region, accountId, fake, clock, throttle, stats, random, faults });
     },
   };
-  return { clientSettings, fakes: { ec2, ecr, imagebuilder, kms, organizations, ram, ssm, sns, sts, throttle }, stats };
+  return {
+    clientSettings,
+    fakes: { ec2, ecr, imagebuilder, inspector2, kms, organizations, ram, ssm, sns, sts, throttle },
+    stats,
+  };
 }

@@ -3,7 +3,8 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../aws/clients.js';
 import { imagePk } from '../../core/ledger/keys.js';
 import { DETAIL_TYPES } from '../../events/sources.js';
-import type { LocalCloud } from './cloud.js';
+import { makeFindings } from '../fakes/imagebuilder-model.js';
+import { LOCAL_ACCOUNT, type LocalCloud } from './cloud.js';
 import { buildFinder } from './targets.js';
 
 /**
@@ -32,12 +33,19 @@ export async function reportCve(
     : undefined;
   if (!build) return `cve ${action.image} ${version ?? '(no live version)'}: no such build — no finding sent`;
   const counts = { critical: action.critical, high: action.high, medium: action.medium };
+  // Inspector's re-scan adds its findings to the build's before Image Builder announces them: on-finding reads them
+  // back with ListImageScanFindings.
+  const account = LOCAL_ACCOUNT;
+  build.findings = [
+    ...build.findings,
+    ...makeFindings(build, counts, account, cloud.clock.iso(), build.findings.length),
+  ];
   const event = {
     version: '0',
     id: createHash('sha256').update(`cve${build.arn}${cloud.clock.iso()}`).digest('hex').slice(0, 36),
     'detail-type': DETAIL_TYPES.imageCveDetected,
     source: 'aws.imagebuilder',
-    account: '123456789012',
+    account,
     time: cloud.clock.iso().replace(/\.\d{3}Z$/, 'Z'),
     region: cloud.catalog.organization.homeRegion,
     resources: [build.arn, build.pipeline.arn],

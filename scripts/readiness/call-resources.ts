@@ -167,6 +167,7 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
     case 'ram:GetResourceShares':
     case 'ram:GetResourceShareAssociations':
     case 'ec2:DescribeImages':
+    case 'inspector2:ListFindings':
     case 'organizations:DescribeOrganization':
     case 'organizations:ListRoots':
     case 'states:SendTaskSuccess':

@@ -197,6 +197,9 @@ export function createEventFunctions(stack: Stack, env: PromotionEnvironment, ca
     allow(f, ['imagebuilder:GetImage', 'imagebuilder:ListImagePackages'], imageArns);
   }
   allow(onFinding, ['imagebuilder:ListImageScanFindings', 'ec2:DescribeImages'], ['*']);
+  // on-finding weighs the finding Inspector lists under the event's ARN, never the event's copy: ListFindings takes no
+  // resource type (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoninspector2.html).
+  allow(onFinding, ['inspector2:ListFindings'], ['*']);
   // DescribeAccount: a member account's finding counts only from an active account of the organization; held to
   // the accounts of the catalog's organization (the management account's id is not in the catalog).
   allow(

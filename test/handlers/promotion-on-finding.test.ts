@@ -14,6 +14,7 @@ import {
   ListImagePackagesCommand,
   ListImageScanFindingsCommand,
 } from '@aws-sdk/client-imagebuilder';
+import { Inspector2Client, ListFindingsCommand } from '@aws-sdk/client-inspector2';
 import { AccountNotFoundException, DescribeAccountCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -33,6 +34,16 @@ const sns = mockClient(SNSClient);
 const bus = mockClient(EventBridgeClient);
 const ssm = mockClient(SSMClient);
 const organizations = mockClient(OrganizationsClient);
+const inspector = mockClient(Inspector2Client);
+
+/** The findings Inspector holds (what ListFindings answers), by ARN: `deliver` puts each event's finding here. */
+const held = new Map<string, unknown>();
+
+/** Inspector holds the event's finding as the event describes it, and sends the event: on-finding reads it back. */
+function deliver(event: { detail: { findingArn: string } }) {
+  held.set(event.detail.findingArn, structuredClone(event.detail));
+  return onFinding(event);
+}
 
 const AMI = 'ami-0aaa1111bbbb2222c';
 
@@ -60,6 +71,24 @@ function memberFinding(severity: string, account: string, pkg: { name: string; v
   sample.detail.findingArn = `arn:aws:inspector2:us-east-1:${account}:finding/f-${pkg.name}`;
   sample.detail.packageVulnerabilityDetails.vulnerablePackages = [{ ...pkg, epoch: 0, packageManager: 'OS' }];
   return sample;
+}
+
+/** "EC2 Image Builder CVE Detected" for base 1.0.0/3, sent from `account`, counting `critical` findings. */
+function cveDetected(account: string, critical: number) {
+  return {
+    version: '0',
+    id: 'cve-1',
+    'detail-type': 'EC2 Image Builder CVE Detected',
+    source: 'aws.imagebuilder',
+    account,
+    time: '2027-01-19T00:00:00Z',
+    region: 'us-east-1',
+    resources: [BUILD_ARN],
+    detail: {
+      'resource-id': 'i-0123456789abcdef0',
+      'finding-severity-counts': { all: critical, critical, high: 0, medium: 0 },
+    },
+  };
 }
 
 /** base 1.0.0/3's package inventory as recorded when it was built: snapd (the sample's package) and openssl. */
@@ -101,14 +130,19 @@ describe('onFinding', () => {
     imagebuilder.on(GetImageCommand).resolves(getImageOutput());
     imagebuilder.on(ListImageScanFindingsCommand).resolves({ findings: [] });
     sns.on(PublishCommand).resolves({});
+    held.clear();
+    inspector.on(ListFindingsCommand).callsFake((input: { filterCriteria?: { findingArn?: { value?: string }[] } }) => {
+      const found = held.get(input.filterCriteria?.findingArn?.[0]?.value ?? '');
+      return { findings: found ? [found] : [] };
+    });
   });
 
   afterEach(() => {
-    for (const m of [ddb, imagebuilder, ec2, sns, bus, ssm, organizations]) m.reset();
+    for (const m of [ddb, imagebuilder, ec2, sns, bus, ssm, organizations, inspector]) m.reset();
   });
 
   it('records a finding on one of our builds under FINDINGS#, keyed by the vulnerability', async () => {
-    const result = await onFinding(inspectorFinding('MEDIUM'));
+    const result = await deliver(inspectorFinding('MEDIUM'));
 
     expect(result).toEqual({ action: 'recorded', image: 'base', version: '1.0.0/3', findings: 1 });
     const item = ddb.commandCalls(PutCommand)[0]?.args[0].input.Item;
@@ -120,7 +154,7 @@ describe('onFinding', () => {
   it('requests and announces a revocation when a promoted build breaks its channel policy', async () => {
     criticalOn('dev', 'staging');
 
-    const result = await onFinding(inspectorFinding('CRITICAL'));
+    const result = await deliver(inspectorFinding('CRITICAL'));
 
     expect(result).toMatchObject({ revocation: { channels: ['dev', 'staging'] } });
     expect(ddb).toHaveReceivedCommandWith(PutCommand, {
@@ -141,7 +175,7 @@ describe('onFinding', () => {
       return {};
     });
 
-    await onFinding(inspectorFinding('CRITICAL'));
+    await deliver(inspectorFinding('CRITICAL'));
 
     expect(sns).not.toHaveReceivedCommand(PublishCommand);
   });
@@ -152,7 +186,7 @@ describe('onFinding', () => {
       .on(GetCommand, { Key: { pk: 'IMAGE#base', sk: 'CHANNEL#staging' } })
       .resolves({ Item: { channel: 'staging', version: '1.0.0/3' } });
 
-    const result = await onFinding(inspectorFinding('CRITICAL'));
+    const result = await deliver(inspectorFinding('CRITICAL'));
 
     expect(result).toMatchObject({ rebuilt: true, revoked: false });
     expect(ddb).toHaveReceivedCommandWith(PutCommand, {
@@ -173,7 +207,7 @@ describe('onFinding', () => {
   it('asks for no rebuild when no pointer names the version any more', async () => {
     criticalOn('dev');
 
-    const result = await onFinding(inspectorFinding('CRITICAL'));
+    const result = await deliver(inspectorFinding('CRITICAL'));
 
     expect(result).toMatchObject({ rebuilt: false, revoked: false });
     expect(bus).not.toHaveReceivedCommand(PutEventsCommand);
@@ -196,7 +230,7 @@ describe('onFinding', () => {
     ec2.on(DescribeImageAttributeCommand).resolves({ LaunchPermissions: [devGrant] });
     ec2.on(ModifyImageAttributeCommand).resolves({});
 
-    const result = await onFinding(inspectorFinding('CRITICAL'));
+    const result = await deliver(inspectorFinding('CRITICAL'));
 
     expect(result).toMatchObject({ revoked: true });
     // Launchable by no one any more, in every region the build was distributed to.
@@ -212,35 +246,40 @@ describe('onFinding', () => {
   });
 
   it('ignores closed findings and AMIs that Image Builder did not make', async () => {
-    expect((await onFinding(inspectorFinding('CRITICAL', 'CLOSED'))).action).toBe('ignored');
+    expect((await deliver(inspectorFinding('CRITICAL', 'CLOSED'))).action).toBe('ignored');
     ec2.on(DescribeImagesCommand).resolves({ Images: [{ ImageId: AMI, Tags: [] }] });
-    expect((await onFinding(inspectorFinding('CRITICAL'))).action).toBe('ignored');
+    expect((await deliver(inspectorFinding('CRITICAL'))).action).toBe('ignored');
     expect(ddb).not.toHaveReceivedCommand(PutCommand);
   });
 
-  it('records an Image Builder CVE scan as one finding per counted slot', async () => {
-    const result = await onFinding({
-      version: '0',
-      id: 'cve-1',
-      'detail-type': 'EC2 Image Builder CVE Detected',
-      source: 'aws.imagebuilder',
-      account: ACCOUNT,
-      time: '2027-01-19T00:00:00Z',
-      region: 'us-east-1',
-      resources: [BUILD_ARN],
-      detail: {
-        'resource-id': 'i-0123456789abcdef0',
-        'finding-severity-counts': { all: 3, critical: 1, high: 2, medium: 0 },
-      },
+  it('records the scan findings Image Builder lists for the build, whatever the event counts', async () => {
+    imagebuilder.on(ListImageScanFindingsCommand).resolves({
+      findings: [
+        { severity: 'CRITICAL', packageVulnerabilityDetails: { vulnerabilityId: 'CVE-2027-0001', source: 'NVD' } },
+        { severity: 'HIGH', packageVulnerabilityDetails: { vulnerabilityId: 'CVE-2027-0002', source: 'NVD' } },
+      ],
     });
 
-    expect(result, JSON.stringify(result)).toMatchObject({ action: 'recorded', findings: 3 });
-    const keys = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item?.sk);
-    expect(keys).toEqual([
-      'FINDINGS#1.0.0/3#imagebuilder-scan:critical:1',
-      'FINDINGS#1.0.0/3#imagebuilder-scan:high:1',
-      'FINDINGS#1.0.0/3#imagebuilder-scan:high:2',
+    // The event counts nine CRITICAL findings; Image Builder lists one CRITICAL and one HIGH.
+    const result = await onFinding(cveDetected(ACCOUNT, 9));
+
+    expect(result, JSON.stringify(result)).toMatchObject({ action: 'recorded', findings: 2 });
+    const items = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item);
+    expect(items.map((i) => [i?.sk, i?.severity, i?.source])).toEqual([
+      ['FINDINGS#1.0.0/3#CVE-2027-0001', 'CRITICAL', 'imagebuilder'],
+      ['FINDINGS#1.0.0/3#CVE-2027-0002', 'HIGH', 'imagebuilder'],
     ]);
+    expect(imagebuilder).toHaveReceivedCommandWith(ListImageScanFindingsCommand, {
+      filters: [{ name: 'imageBuildVersionArn', values: [BUILD_ARN] }],
+    });
+  });
+
+  it('records nothing for a scan event when Image Builder lists no findings for the build', async () => {
+    expect(await onFinding(cveDetected(ACCOUNT, 50))).toMatchObject({
+      action: 'ignored',
+      reason: expect.stringContaining('lists no scan findings'),
+    });
+    expect(ddb).not.toHaveReceivedCommand(PutCommand);
   });
 
   describe('findings from where they belong', () => {
@@ -281,7 +320,7 @@ describe('onFinding', () => {
       liveAndStrict();
 
       // The attack: launch the shared AMI in a member account, install an old libxml2, let Inspector find it.
-      const result = await onFinding(memberFinding('CRITICAL', MEMBER, { name: 'libxml2', version: '2.9.1' }));
+      const result = await deliver(memberFinding('CRITICAL', MEMBER, { name: 'libxml2', version: '2.9.1' }));
 
       expect(result).toMatchObject({ action: 'fleet', account: MEMBER, announced: true });
       // Nothing counts against the version: no finding, no revocation, no rebuild, no grant removed.
@@ -307,14 +346,14 @@ describe('onFinding', () => {
         return {};
       });
 
-      const result = await onFinding(memberFinding('CRITICAL', MEMBER, { name: 'libxml2', version: '2.9.1' }));
+      const result = await deliver(memberFinding('CRITICAL', MEMBER, { name: 'libxml2', version: '2.9.1' }));
 
       expect(result).toMatchObject({ action: 'fleet', announced: false });
       expect(sns).not.toHaveReceivedCommand(PublishCommand);
     });
 
     it("keeps an older version of a package the image does have the team's too", async () => {
-      const result = await onFinding(memberFinding('CRITICAL', MEMBER, { name: 'openssl', version: '1.1.1k' }));
+      const result = await deliver(memberFinding('CRITICAL', MEMBER, { name: 'openssl', version: '1.1.1k' }));
 
       expect(result).toMatchObject({ action: 'fleet' });
       expect(sks().some((sk) => sk.startsWith('FINDINGS#'))).toBe(false);
@@ -323,7 +362,7 @@ describe('onFinding', () => {
     it("counts a package the image was built with, found on a member account's instance", async () => {
       liveAndStrict(false);
 
-      const result = await onFinding(
+      const result = await deliver(
         memberFinding('CRITICAL', MEMBER, { name: 'openssl', version: '3.0.8', release: '1.amzn2023.0.18' }),
       );
 
@@ -344,7 +383,7 @@ describe('onFinding', () => {
         imagePackageList: [{ packageName: 'snapd', packageVersion: '2.63-0ubuntu1' }],
       });
 
-      const result = await onFinding(memberFinding('HIGH', MEMBER, { name: 'snapd', version: '2.63' }));
+      const result = await deliver(memberFinding('HIGH', MEMBER, { name: 'snapd', version: '2.63' }));
 
       expect(result).toMatchObject({ action: 'recorded' });
       expect(ddb).toHaveReceivedCommandWith(PutCommand, {
@@ -357,18 +396,53 @@ describe('onFinding', () => {
         .on(DescribeAccountCommand)
         .rejects(new AccountNotFoundException({ message: 'not found', $metadata: {} }));
 
-      const result = await onFinding(memberFinding('CRITICAL', '999900001111', { name: 'snapd', version: '2.63' }));
+      const result = await deliver(memberFinding('CRITICAL', '999900001111', { name: 'snapd', version: '2.63' }));
 
       expect(result).toMatchObject({ action: 'refused', reason: expect.stringMatching(/not an active account/) });
       expect(ddb).not.toHaveReceivedCommand(PutCommand);
       expect(sns).not.toHaveReceivedCommand(PublishCommand);
     });
 
-    it('refuses a finding delivered from a third account', async () => {
-      const event = memberFinding('CRITICAL', MEMBER, { name: 'snapd', version: '2.63' });
-      event.account = '777788889999';
+    it('refuses a finding Inspector does not list to the factory, whoever the event says sent it', async () => {
+      const event = memberFinding('CRITICAL', MEMBER, {
+        name: 'openssl',
+        version: '3.0.8',
+        release: '1.amzn2023.0.18',
+      });
 
-      expect(await onFinding(event)).toMatchObject({ action: 'refused' });
+      expect(await onFinding(event)).toMatchObject({
+        action: 'refused',
+        reason: expect.stringContaining('Inspector lists no finding'),
+      });
+      expect(ddb).not.toHaveReceivedCommand(PutCommand);
+      expect(sns).not.toHaveReceivedCommand(PublishCommand);
+    });
+
+    it('weighs the finding as Inspector lists it, not as the event was rewritten', async () => {
+      liveAndStrict();
+      // Inspector holds a finding on libxml2 the team installed; the event that reaches on-finding names openssl.
+      const real = memberFinding('CRITICAL', MEMBER, { name: 'libxml2', version: '2.9.1' });
+      held.set(real.detail.findingArn, structuredClone(real.detail));
+      const rewritten = structuredClone(real);
+      rewritten.detail.packageVulnerabilityDetails.vulnerablePackages = [
+        { name: 'openssl', version: '3.0.8', release: '1.amzn2023.0.18', epoch: 0, packageManager: 'OS' },
+      ];
+      rewritten.account = '777788889999';
+
+      expect(await onFinding(rewritten)).toMatchObject({ action: 'fleet', account: MEMBER });
+      expect(sks().filter((sk) => /^(FINDINGS|REVOCATION|OUTOFCYCLE)#/.test(sk))).toEqual([]);
+      expect(revocationWrites()).toEqual([]);
+    });
+
+    it('ignores a finding Inspector has closed since the event was sent', async () => {
+      const event = memberFinding('CRITICAL', MEMBER, {
+        name: 'openssl',
+        version: '3.0.8',
+        release: '1.amzn2023.0.18',
+      });
+      held.set(event.detail.findingArn, { ...structuredClone(event.detail), status: 'CLOSED' });
+
+      expect(await onFinding(event)).toMatchObject({ action: 'ignored', reason: 'no active findings' });
       expect(ddb).not.toHaveReceivedCommand(PutCommand);
     });
 
@@ -380,31 +454,19 @@ describe('onFinding', () => {
       const event = inspectorFinding('CRITICAL');
       event.detail.resources[0].details.awsEc2Instance.imageId = forged;
 
-      expect(await onFinding(event)).toMatchObject({
+      expect(await deliver(event)).toMatchObject({
         action: 'ignored',
         reason: expect.stringMatching(/not an output/),
       });
       expect(ddb).not.toHaveReceivedCommand(PutCommand);
     });
 
-    it('counts a scan only for the very build ARN the ledger recorded, sent from the factory account', async () => {
-      const scan = (account: string) => ({
-        version: '0',
-        id: 'cve-2',
-        'detail-type': 'EC2 Image Builder CVE Detected',
-        source: 'aws.imagebuilder',
-        account,
-        time: '2027-01-19T00:00:00Z',
-        region: 'us-east-1',
-        resources: [BUILD_ARN],
-        detail: {
-          'resource-id': 'i-0123456789abcdef0',
-          'finding-severity-counts': { all: 1, critical: 1, high: 0, medium: 0 },
-        },
+    it('counts a scan only for the very build ARN the ledger recorded', async () => {
+      imagebuilder.on(ListImageScanFindingsCommand).resolves({
+        findings: [{ severity: 'CRITICAL', packageVulnerabilityDetails: { vulnerabilityId: 'CVE-1', source: 'NVD' } }],
       });
-      expect(await onFinding(scan(MEMBER))).toMatchObject({ action: 'refused' });
       ddb.on(GetCommand, { Key: { pk: 'IMAGE#base', sk: 'BUILD#1.0.0/3' } }).resolves({});
-      expect(await onFinding(scan(ACCOUNT))).toMatchObject({
+      expect(await onFinding(cveDetected(MEMBER, 1))).toMatchObject({
         action: 'ignored',
         reason: expect.stringMatching(/not the build the ledger recorded/),
       });
