@@ -7,6 +7,7 @@ import { useCatalogContext } from './catalog.js';
 import type { DistributionProps } from './factory/distribution.js';
 import { type BuildInfrastructure, createBuildInfrastructure } from './factory/infrastructure.js';
 import { createAmiKey, createTopicKey } from './factory/key.js';
+import { ownLogGroups } from './function-logs.js';
 
 /** What the Factory stack hands to the stacks that `use(Factory)`: the image stacks build on all of it. */
 export interface FactoryResources {
@@ -36,6 +37,7 @@ export function outputIdPart(image: string): string {
  * the build instances' roles. Each image's own resources live in the image stacks (FactoryImages.ts).
  */
 export function Factory({ app, stack }: StackContext): FactoryResources {
+  ownLogGroups(stack);
   const { catalog } = useCatalogContext();
   const home = catalog.organization.homeRegion;
   if (!Token.isUnresolved(stack.region) && stack.region !== home) {

@@ -5,6 +5,7 @@ import { useCatalogContext } from './catalog.js';
 import { Factory, outputIdPart } from './Factory.js';
 import { createImageFactory } from './factory/image.js';
 import { IMAGE_STACK_COUNT, imageStackOf } from './factory/shards.js';
+import { ownLogGroups } from './function-logs.js';
 
 /** What an image stack hands on (tests read it; no stack needs it: pipelines are addressed by name). */
 export interface FactoryImagesResources {
@@ -21,6 +22,7 @@ export interface FactoryImagesResources {
  * refuses a template without resources and the stack must stay deployable as images come and go.
  */
 function FactoryImages({ stack }: StackContext, shard: number): FactoryImagesResources {
+  ownLogGroups(stack);
   const { catalog, root } = useCatalogContext();
   const { infrastructure, distribution } = use(Factory);
   const images = Object.entries(catalog.images).filter(([image]) => imageStackOf(image) === shard);

@@ -2,6 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { StackContext } from 'sst/constructs';
 import { imageViewIndex, openWorkIndex } from '../core/ledger/keys.js';
+import { ownLogGroups } from './function-logs.js';
 import { ledgerResourcePolicy } from './ledger-access.js';
 import { ledgerTableName } from './names.js';
 
@@ -20,6 +21,7 @@ export interface LedgerResources {
  * the last 35 days, encrypted, and expires only what asks to (`expiresAt`).
  */
 export function Ledger({ app, stack }: StackContext): LedgerResources {
+  ownLogGroups(stack);
   const table = new dynamodb.Table(stack, 'LedgerTable', {
     tableName: ledgerTableName(app.stage),
     partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },

@@ -2,6 +2,7 @@ import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { type StackContext, use } from 'sst/constructs';
 import { parseDuration } from '../core/duration.js';
 import { useCatalog } from './catalog.js';
+import { ownLogGroups } from './function-logs.js';
 import { Ledger } from './Ledger.js';
 import { createAlarms } from './monitoring/alarms.js';
 import { createDashboard } from './monitoring/dashboard.js';
@@ -23,6 +24,7 @@ export interface MonitoringResources {
  * later is watched too). Alarms notify the Goldsmith topic.
  */
 export function Monitoring({ app, stack }: StackContext): MonitoringResources {
+  ownLogGroups(stack);
   const catalog = useCatalog();
   const { table } = use(Ledger);
   const { topic } = use(Notifications);

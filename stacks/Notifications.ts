@@ -6,6 +6,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Function as SstFunction, StackContext } from 'sst/constructs';
 import type { Catalog } from '../core/config/schema.js';
 import { useCatalog } from './catalog.js';
+import { ownLogGroups } from './function-logs.js';
 import { ledgerTableName } from './names.js';
 import { createSlackRelay } from './notifications/slack.js';
 import { createMonthlySummary } from './notifications/summary.js';
@@ -48,6 +49,7 @@ export function emailFilterPolicy(subscriber: EmailSubscriber): Record<string, s
  * (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
  */
 export function Notifications({ app, stack }: StackContext): NotificationsResources {
+  ownLogGroups(stack);
   const catalog = useCatalog();
   const key = new kms.Key(stack, 'NotificationsKey', {
     description: 'Goldsmith: encrypts the notifications topic (functions publish, CloudWatch alarms publish)',

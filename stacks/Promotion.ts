@@ -11,6 +11,7 @@ import { retryPolicyOf } from '../core/errors/retry.js';
 import { planAll } from '../core/promotion/plan.js';
 import { DETAIL_TYPES } from '../events/sources.js';
 import { useCatalog } from './catalog.js';
+import { ownLogGroups } from './function-logs.js';
 import { ledgerTableName, NAME_PREFIX } from './names.js';
 import { allowPointerMoves, grantConsumerAccess } from './promotion/consumer-access.js';
 import { approvalTimeouts, promotionDefinition } from './promotion/definition.js';
@@ -51,6 +52,7 @@ export interface PromotionResources {
  * and are referenced by their deterministic names.
  */
 export function Promotion({ app, stack }: StackContext): PromotionResources {
+  ownLogGroups(stack);
   const catalog = useCatalog();
   const plans = planAll(catalog);
 
@@ -91,7 +93,7 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
   grantConsumerAccess(stack, tasks, catalog);
 
   const logGroup = new logs.LogGroup(stack, 'PromotionLogs', {
-    retention: logs.RetentionDays.ONE_YEAR,
+    retention: catalog.monitoring.logRetentionDays,
     removalPolicy: RemovalPolicy.RETAIN,
   });
   const stateMachine = new sfn.StateMachine(stack, 'PromotionStateMachine', {

@@ -5,6 +5,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { type StackContext, use } from 'sst/constructs';
 import { DETAIL_TYPES } from '../events/sources.js';
 import { useCatalog } from './catalog.js';
+import { ownLogGroups } from './function-logs.js';
 import { Ledger } from './Ledger.js';
 import { pipelineName } from './names.js';
 import { goldsmithBusName, notificationsTopicName } from './Promotion.js';
@@ -29,6 +30,7 @@ export interface TriggersResources extends TriggerFunctions {
  * matched by their `goldsmith-` prefix (stacks/pipelines.ts), so nothing here grows with the catalog's size.
  */
 export function Triggers({ app, stack }: StackContext): TriggersResources {
+  ownLogGroups(stack);
   const catalog = useCatalog();
   const { table } = use(Ledger);
   // The functions address pipelines as prefix + image; refuse to deploy if names.ts ever stops composing that way.

@@ -3,6 +3,7 @@ import type { PolicyStatement } from '../core/trust/bus-policy.js';
 import { OPERATOR_URL_OUTPUT, OPERATORS_ROLE_OUTPUT } from '../events/operator-request.js';
 import { DETAIL_TYPES } from '../events/sources.js';
 import { useCatalog } from './catalog.js';
+import { ownLogGroups } from './function-logs.js';
 import { Ledger } from './Ledger.js';
 import { Promotion } from './Promotion.js';
 import { pipelineArnPrefix } from './pipelines.js';
@@ -24,6 +25,7 @@ export interface TrustResources {
  * operators' role. Last in the app: it names roles the other stacks create.
  */
 export function Trust({ app, stack }: StackContext): TrustResources {
+  ownLogGroups(stack);
   const catalog = useCatalog();
   const { table } = use(Ledger);
   const triggers = use(Triggers);

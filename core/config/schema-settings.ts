@@ -62,9 +62,25 @@ export const notificationsSchema = z.strictObject({
     .default({ day: 1, at: '09:00' }),
 });
 
+/**
+ * The retention periods CloudWatch Logs accepts, in days
+ * (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html).
+ */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
 /** Alarm settings: a channel that has not moved for `staleChannelAfter` raises the stale-golden-image alarm. */
 export const monitoringSchema = z.strictObject({
   staleChannelAfter: durationSchema.default('45d'),
+  /** How long every function's and the state machine's logs are kept, in days (one of CloudWatch's periods). */
+  logRetentionDays: z
+    .number()
+    .int()
+    .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+      message: `must be one of CloudWatch Logs' retention periods: ${LOG_RETENTION_DAYS.join(', ')}`,
+    })
+    .default(365),
 });
 
 /** The shortest retry horizon: outages AWS routinely recovers from within an hour must not fail a promotion. */

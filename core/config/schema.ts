@@ -34,7 +34,7 @@ export const catalogShapeSchema = z.strictObject({
   }),
   channels: z.array(channelSchema).min(1, 'must define at least one channel'),
   notifications: notificationsSchema.default({ email: [], approvers: {}, monthlySummary: { day: 1, at: '09:00' } }),
-  monitoring: monitoringSchema.default({ staleChannelAfter: '45d' }),
+  monitoring: monitoringSchema.default({ staleChannelAfter: '45d', logRetentionDays: 365 }),
   resilience: resilienceSchema.default({ retryHorizon: '24h' }),
   /** Overrides of the shipped price table (core/cost/prices.ts) for cost estimates. */
   prices: pricesOverrideSchema,

@@ -21,14 +21,6 @@ const POLICY = ['AWS::IAM::Policy'];
 export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
   {
     rule: 'AwsSolutions-IAM4',
-    types: ROLE,
-    appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
-    reason:
-      'AWSLambdaBasicExecutionRole grants only logs:CreateLogGroup/CreateLogStream/PutLogEvents; SST and CDK attach ' +
-      'it to every function and custom-resource handler, and a hand-written copy would grant the same.',
-  },
-  {
-    rule: 'AwsSolutions-IAM4',
     stacks: ['Factory'],
     types: ROLE,
     logicalIds: /^(Ami|Container)BuildRole/,

@@ -104,6 +104,8 @@ export const CATALOG_FIELDS: Record<string, string> = {
   'notifications.monthlySummary.at': 'Time of day, `HH:MM` UTC.',
   monitoring: 'Alarm settings.',
   'monitoring.staleChannelAfter': 'A channel that has not moved this long raises the stale-golden-image alarm.',
+  'monitoring.logRetentionDays':
+    "Days every function's own log group and the state machine's keep their logs (one of CloudWatch Logs' periods).",
   resilience: 'How long transient AWS errors are waited out.',
   'resilience.retryHorizon':
     'Every promotion step retries transient errors (throttling, 5xx) with backoff this long before the promotion pauses; between `1h` and `1w`.',

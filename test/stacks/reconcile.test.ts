@@ -115,7 +115,7 @@ describe('Promotion stack: reconciler function', () => {
     ]);
     const services = new Set(statements.flatMap(actionsOf).map((a) => a.split(':')[0]));
     // X-Ray is SST's active tracing, whose actions take no resource; sqs is the on-failure destination.
-    expect([...services].sort()).toEqual(['dynamodb', 'imagebuilder', 'sns', 'sqs', 'states', 'xray']);
+    expect([...services].sort()).toEqual(['dynamodb', 'imagebuilder', 'logs', 'sns', 'sqs', 'states', 'xray']);
     // X-Ray and SendTask* take no resource type: "*" is the only resource IAM matches for them.
     const resourceless = (a: string) => a.startsWith('xray:') || a.startsWith('states:SendTask');
     for (const s of statements.filter((s) => !actionsOf(s).every(resourceless))) {
