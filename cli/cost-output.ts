@@ -7,7 +7,8 @@ export function renderCost(cost: CostReport): string[] {
   const c = cost.currency;
   const lines = [
     `Estimated cost over ${cost.months} month(s): ${money(cost.total, c)}` +
-      ` (builds ${money(cost.build, c)}, storage ${money(cost.storage, c)}, orchestration ${money(cost.orchestration, c)})`,
+      ` (builds ${money(cost.build, c)}, storage ${money(cost.storage, c)}, pointers ${money(cost.pointers, c)},` +
+      ` orchestration ${money(cost.orchestration, c)})`,
   ];
   const width = Math.max(5, ...Object.keys(cost.perImage).map((k) => k.length));
   lines.push(`  ${'image'.padEnd(width)}  ${'total'.padStart(10)}  ${'per month'.padStart(10)}`);
@@ -20,8 +21,9 @@ export function renderCost(cost: CostReport): string[] {
     .join(', ');
   lines.push(
     `  orchestration per channel promotion: ${cost.orchestrationPerPromotion.toFixed(4)} ${c}` +
-      ` (${cost.orchestrationPerPromotionUsage.toFixed(4)} without monthly charges); ${parts}`,
+      ` (${cost.orchestrationPerPromotionUsage.toFixed(4)} without monthly charges)`,
   );
+  lines.push(`  orchestration over the whole run, by service: ${parts}`);
   lines.push(`  prices as of ${cost.prices.asOf}: ${cost.prices.source}`);
   return lines;
 }

@@ -1,5 +1,6 @@
 import type { LedgerBuildCost } from '../../core/cost/build-record.js';
 import { estimateBuild } from '../../core/cost/estimate.js';
+import { storagePerMonthAt } from '../../core/cost/ledger-cost.js';
 import { priceTable } from '../../core/cost/prices.js';
 import { type ImageView, imageView, type LedgerItem } from '../../core/status/image-view.js';
 import { ledgerTableName } from '../../stacks/names.js';
@@ -43,7 +44,8 @@ const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
 /**
  * Each image's status with a cost estimate from its ledger: builds of the last 30 days (instance time taken as
- * requested → finished, an upper bound) and the monthly storage of the outputs still kept.
+ * requested → finished, an upper bound, where the ledger has no estimate) and the monthly storage of the outputs
+ * still kept (core/cost/ledger-cost.ts).
  */
 export async function statusOf(where: Where): Promise<ImageStatus[]> {
   const now = nowOf(where);
@@ -54,14 +56,16 @@ export async function statusOf(where: Where): Promise<ImageStatus[]> {
     const view = imageView(image, channelsOf(where.catalog, image), items, now);
     let recent = 0;
     let recentCost = 0;
-    let storage = 0;
+    // What the kept outputs cost per month now (core/cost/ledger-cost.ts: deleted builds cost nothing more).
+    let storage = storagePerMonthAt(items, now.getTime());
     for (const b of items.filter((i) => str(i.sk).startsWith('BUILD#'))) {
       const requested = Date.parse(str(b.requestedAt));
       const finished = Date.parse(str(b.updatedAt));
       const status = str(b.status);
+      const recorded = recordedCost(b);
       // The estimate on-image-event wrote when the build finished; builds recorded before it did are estimated here.
       const cost =
-        recordedCost(b) ??
+        recorded ??
         estimateBuild(
           {
             image,
@@ -75,7 +79,7 @@ export async function statusOf(where: Where): Promise<ImageStatus[]> {
           },
           prices,
         );
-      storage += cost.storagePerMonth;
+      if (!recorded && !b.deletedAt) storage += cost.storagePerMonth;
       if (now.getTime() - requested <= 30 * DAY_MS) {
         recent++;
         recentCost += cost.total;

@@ -1,3 +1,5 @@
+import { monthBounds } from '../notifications/monthly-summary.js';
+import { type ImageCostInput, imageCostIn, monthsBetween } from './ledger-cost.js';
 import type { PriceTable } from './prices.js';
 
 /** What one build used: instance time, and what it left behind per region. */
@@ -32,8 +34,6 @@ export interface OrchestrationUsage {
   eventsPut: number;
   schedulerInvocations: number;
   snsPublishes: number;
-  /** Advanced-tier channel pointers × months they existed. */
-  ssmParameterMonths: number;
   ssmApiCalls: number;
   alarms: number;
   dashboards: number;
@@ -41,17 +41,27 @@ export interface OrchestrationUsage {
 
 export interface CostReport {
   currency: string;
+  /** builds + storage + pointers + orchestration. */
   total: number;
+  /** Builds' estimates (instance time and copies), as the ledger records them. */
   build: number;
+  /** Outputs for exactly the time they existed. */
   storage: number;
+  /** Channel pointers (advanced-tier parameters) from each channel's first promotion. */
+  pointers: number;
   orchestration: number;
+  /** Per image: its builds, storage and pointers over the run. */
   perImage: Record<string, number>;
   perImagePerMonth: Record<string, number>;
   /** All orchestration divided by channel promotions, and only what scales with work (no per-month charges). */
   orchestrationPerPromotion: number;
   orchestrationPerPromotionUsage: number;
+  /** Orchestration over the whole run, by service (not per promotion). */
   orchestrationParts: Record<string, number>;
-  /** The monthly summary: `YYYY-MM` → builds finished that month, storage held in it, its share of orchestration. */
+  /**
+   * `YYYY-MM` → that month's builds, storage and pointers, exactly as the monthly summary counts them
+   * (core/cost/ledger-cost.ts); orchestration is not in it.
+   */
   perMonth: Record<string, number>;
   months: number;
   prices: { asOf: string; source: string };
@@ -59,8 +69,8 @@ export interface CostReport {
 }
 
 const MONTH_MS = 30.436875 * 86_400_000;
-/** Orchestration charged per month whatever the work (alarms, dashboard, advanced parameters). */
-const MONTHLY_PARTS = ['cloudwatch', 'ssmParameters'];
+/** Orchestration charged per month whatever the work (alarms, dashboard). */
+const MONTHLY_PARTS = ['cloudwatch'];
 const cents = (n: number) => Math.round(n * 10_000) / 10_000;
 
 /** The instance price of a type, or the table's fallback (the caller reports the assumption). */
@@ -104,82 +114,53 @@ export function estimateOrchestration(usage: OrchestrationUsage, prices: PriceTa
     eventbridge:
       (usage.eventsPut / 1e6) * prices.eventsMillion + (usage.schedulerInvocations / 1e6) * prices.schedulerMillion,
     sns: (usage.snsPublishes / 1e6) * prices.snsPublishMillion,
-    ssm:
-      usage.ssmParameterMonths * prices.ssmAdvancedParameterMonth +
-      (usage.ssmApiCalls / 1e4) * prices.ssmApiTenThousand,
+    ssm: (usage.ssmApiCalls / 1e4) * prices.ssmApiTenThousand,
     cloudwatch: months * (usage.alarms * prices.alarmMonth + usage.dashboards * prices.dashboardMonth),
   };
   return Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, cents(v)]));
 }
 
-/** Splits [from, to) at UTC month boundaries: `YYYY-MM` → milliseconds in that month. */
-export function monthSlices(from: number, to: number): Map<string, number> {
-  const slices = new Map<string, number>();
-  let t = from;
-  while (t < to) {
-    const d = new Date(t);
-    const next = Math.min(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1), to);
-    const key = d.toISOString().slice(0, 7);
-    slices.set(key, (slices.get(key) ?? 0) + next - t);
-    t = next;
-  }
-  return slices;
-}
-
 /**
- * The whole run's cost: builds (instance time and copies), storage of every kept output from AVAILABLE until
- * `until`, and orchestration; per image and per image-month, and orchestration per promotion.
+ * The whole run's cost: each image's builds, storage and pointers month by month from its ledger partition (the one
+ * definition the monthly summary uses), and the orchestration the run counted; per image, per image-month and per
+ * channel promotion.
  */
 export function estimateRun(input: {
-  builds: readonly BuildUsage[];
+  images: Readonly<Record<string, ImageCostInput>>;
   orchestration: OrchestrationUsage;
   promotions: number;
   start: string;
   until: string;
   prices: PriceTable;
+  assumptions?: readonly string[];
 }): CostReport {
   const { prices } = input;
-  const until = Date.parse(input.until);
-  const months = Math.max((until - Date.parse(input.start)) / MONTH_MS, 1 / 30);
-  const perImage: Record<string, number> = {};
-  let build = 0;
-  let storage = 0;
-  const assumptions = new Set<string>();
   const start = Date.parse(input.start);
-  const perMonth = new Map<string, number>();
-  const addMonth = (key: string, amount: number) => perMonth.set(key, (perMonth.get(key) ?? 0) + amount);
-  for (const b of input.builds) {
-    const cost = estimateBuild(b, prices);
-    addMonth((b.availableAt ?? input.start).slice(0, 7), cost.total);
-    if (b.availableAt) {
-      for (const [month, ms] of monthSlices(Date.parse(b.availableAt), until)) {
-        addMonth(month, (cost.storagePerMonth * ms) / MONTH_MS);
-      }
+  const until = Date.parse(input.until);
+  const months = Math.max((until - start) / MONTH_MS, 1 / 30);
+  const perImage: Record<string, number> = {};
+  const perMonth: Record<string, number> = {};
+  const sum = { builds: 0, storage: 0, pointers: 0 };
+  for (const month of monthsBetween(start, until)) {
+    const bounds = monthBounds(month);
+    for (const [image, ledger] of Object.entries(input.images)) {
+      const c = imageCostIn(ledger, bounds, until);
+      const all = c.builds + c.storage + c.pointers;
+      sum.builds += c.builds;
+      sum.storage += c.storage;
+      sum.pointers += c.pointers;
+      perImage[image] = (perImage[image] ?? 0) + all;
+      perMonth[month] = (perMonth[month] ?? 0) + all;
     }
-    if (!instancePrice(prices, b.instanceType).listed) {
-      assumptions.add(`${b.instanceType}: not in the price table, priced at ${prices.instanceHourFallback}/h`);
-    }
-    const keptMonths = b.availableAt ? Math.max(0, (until - Date.parse(b.availableAt)) / MONTH_MS) : 0;
-    const stored = cost.storagePerMonth * keptMonths;
-    build += cost.total;
-    storage += stored;
-    perImage[b.image] = (perImage[b.image] ?? 0) + cost.total + stored;
   }
-  assumptions.add(
-    'snapshots are kept from AVAILABLE to the end of the period (upper bound while retired AMIs are not deleted)',
-  );
-  assumptions.add(
-    `Lambda invocations billed at ${prices.lambdaAssumedMs} ms and ${prices.lambdaAssumedMemoryMb} MB each`,
-  );
   const parts = estimateOrchestration(input.orchestration, prices, months);
   const orchestration = Object.values(parts).reduce((a, b) => a + b, 0);
-  for (const [month, ms] of monthSlices(start, until))
-    addMonth(month, (orchestration * ms) / Math.max(1, until - start));
   return {
     currency: prices.currency,
-    total: cents(build + storage + orchestration),
-    build: cents(build),
-    storage: cents(storage),
+    total: cents(sum.builds + sum.storage + sum.pointers + orchestration),
+    build: cents(sum.builds),
+    storage: cents(sum.storage),
+    pointers: cents(sum.pointers),
     orchestration: cents(orchestration),
     perImage: Object.fromEntries(Object.entries(perImage).map(([k, v]) => [k, cents(v)])),
     perImagePerMonth: Object.fromEntries(Object.entries(perImage).map(([k, v]) => [k, cents(v / months)])),
@@ -189,9 +170,14 @@ export function estimateRun(input: {
         ? cents((orchestration - MONTHLY_PARTS.reduce((n, k) => n + (parts[k] ?? 0), 0)) / input.promotions)
         : 0,
     orchestrationParts: parts,
-    perMonth: Object.fromEntries([...perMonth].sort().map(([k, v]) => [k, cents(v)])),
+    // Two decimals, as the monthly summary rounds each month.
+    perMonth: Object.fromEntries(Object.entries(perMonth).map(([k, v]) => [k, Math.round(v * 100) / 100])),
     months: Math.round(months * 100) / 100,
     prices: { asOf: prices.asOf, source: prices.source },
-    assumptions: [...assumptions],
+    assumptions: [
+      ...(input.assumptions ?? []),
+      'storage is counted for exactly the time each output existed: from AVAILABLE until the lifecycle deleted it',
+      `Lambda invocations billed at ${prices.lambdaAssumedMs} ms and ${prices.lambdaAssumedMemoryMb} MB each`,
+    ],
   };
 }

@@ -1,4 +1,5 @@
 import type { NotificationOf } from '../../events/notification.js';
+import { imageCostIn } from '../cost/ledger-cost.js';
 import { lastPatchTuesday } from '../observability/timing.js';
 import { type LedgerItem, fieldText as str } from '../status/image-view.js';
 import { buildingAtEnd, soakingAtEnd, waitingAtEnd } from './month-end.js';
@@ -38,27 +39,11 @@ export function monthBefore(at: Date): string {
   return previous.toISOString().slice(0, 7);
 }
 
-/** The part of [from, until) inside [start, end), as a fraction of the month. */
-function overlap(from: number, until: number, { start, end }: { start: number; end: number }): number {
-  return Math.max(0, Math.min(until, end) - Math.max(from, start)) / (end - start);
-}
-
-function costOf(item: LedgerItem): { total: number; storagePerMonth: number; finishedAt?: string } | undefined {
-  const cost = item.cost as { total?: unknown; storagePerMonth?: unknown; finishedAt?: unknown } | undefined;
-  if (typeof cost?.total !== 'number' || typeof cost.storagePerMonth !== 'number') return undefined;
-  return {
-    total: cost.total,
-    storagePerMonth: cost.storagePerMonth,
-    ...(typeof cost.finishedAt === 'string' ? { finishedAt: cost.finishedAt } : {}),
-  };
-}
-
 /**
  * One image's month from its ledger partition: builds requested in the month that reached AVAILABLE (built) or
  * FAILED / CANCELLED (failed); channel promotions and rejections decided in it; hours from the month's Patch Tuesday
- * to the first promotion into the last channel of a build requested since (within the month); and the month's cost —
- * its builds' estimates (the ledger's `cost`), storage of every kept output for the part of the month it existed,
- * and its channel pointers (advanced parameters, one per region).
+ * to the first promotion into the last channel of a build requested since (within the month); and the month's cost
+ * as core/cost/ledger-cost.ts defines it (builds, storage for the time each output existed, pointers).
  */
 function imageMonth(image: string, ledger: ImageLedger, input: SummaryInput, bounds: { start: number; end: number }) {
   const { items } = ledger;
@@ -84,28 +69,15 @@ function imageMonth(image: string, ledger: ImageLedger, input: SummaryInput, bou
     .map((o) => Date.parse(str(o, 'at')))
     .sort((a, b) => a - b)[0];
 
-  let buildCost = 0;
-  let storage = 0;
-  for (const b of builds) {
-    const cost = costOf(b);
-    if (!cost) continue;
-    if (requested.includes(b)) buildCost += cost.total;
-    if (cost.storagePerMonth > 0) {
-      const from = Date.parse(cost.finishedAt ?? str(b, 'updatedAt'));
-      const until = str(b, 'status') === 'DELETED' ? Date.parse(str(b, 'updatedAt')) : Number.POSITIVE_INFINITY;
-      storage += cost.storagePerMonth * overlap(from, until, bounds);
-    }
-  }
-  let pointers = 0;
-  for (const channel of input.channels) {
-    const first = outcomes
-      .filter((o) => str(o, 'channel') === channel && o.outcome === 'promoted')
-      .map((o) => Date.parse(str(o, 'at')))
-      .sort((a, b) => a - b)[0];
-    if (first !== undefined) {
-      pointers += ledger.regions * input.prices.ssmAdvancedParameterMonth * overlap(first, Infinity, bounds);
-    }
-  }
+  const cost = imageCostIn(
+    {
+      items,
+      regions: ledger.regions,
+      channels: input.channels,
+      parameterMonth: input.prices.ssmAdvancedParameterMonth,
+    },
+    bounds,
+  );
   return {
     row: {
       image,
@@ -114,9 +86,9 @@ function imageMonth(image: string, ledger: ImageLedger, input: SummaryInput, bou
       promoted: decided.filter((o) => o.outcome === 'promoted').length,
       rejected: decided.filter((o) => o.outcome === 'rejected').length,
       patchToProdHours: toProd === undefined ? null : Math.round(((toProd - patchDay) / 3_600_000) * 10) / 10,
-      cost: cents(buildCost + storage + pointers),
+      cost: cents(cost.builds + cost.storage + cost.pointers),
     },
-    cost: { builds: buildCost, storage, pointers },
+    cost,
   };
 }
 

@@ -216,7 +216,7 @@ export async function simulate(
       problems: [...report.consistency.problems, ...audits.flatMap((a) => a.problems)],
       checks: Object.assign({ ...checks }, ...audits.map((a) => a.checks)),
     };
-    report.cost = costOfRun(cloud, report, statusLog, schedulesFired);
+    report.cost = costOfRun(cloud, report, ledgerItems, schedulesFired);
     const timeline = buildTimeline(report, statusLog, approvers.responses, cloud.invoker.deadLetters, notes, channels);
     live?.finish(timeline);
     peakRss = Math.max(peakRss, process.memoryUsage().rss);

@@ -21,6 +21,7 @@ const costSchema = z.strictObject({
   total: z.number(),
   build: z.number(),
   storage: z.number(),
+  pointers: z.number(),
   orchestration: z.number(),
   perImage: perName,
   perImagePerMonth: perName,

@@ -10,7 +10,6 @@ const NO_USAGE: OrchestrationUsage = {
   eventsPut: 0,
   schedulerInvocations: 0,
   snsPublishes: 0,
-  ssmParameterMonths: 0,
   ssmApiCalls: 0,
   alarms: 0,
   dashboards: 0,
@@ -49,39 +48,74 @@ describe('estimateBuild', () => {
   });
 });
 
+/** A build item as on-image-event writes it: 1.2 a month of storage from AVAILABLE, 0.42 for the build itself. */
+function buildItem(version: string, requestedAt: string, finishedAt: string, deletedAt?: string) {
+  return {
+    pk: 'IMAGE#base',
+    sk: `BUILD#${version}`,
+    status: 'AVAILABLE',
+    requestedAt,
+    updatedAt: finishedAt,
+    cost: { total: 0.42, storagePerMonth: 1.2, finishedAt },
+    ...(deletedAt ? { deletedAt } : {}),
+  };
+}
+
+const promoted = (channel: string, at: string) => ({
+  pk: 'IMAGE#base',
+  sk: `PROMOTION#1.0.0/1#${channel}`,
+  channel,
+  outcome: 'promoted',
+  at,
+});
+
 describe('estimateRun', () => {
-  it('adds storage for the months an output is kept and divides per image-month and per promotion', () => {
+  const images = {
+    base: {
+      items: [
+        buildItem('1.0.0/1', '2027-01-01T00:00:00Z', '2027-01-01T00:00:00Z', '2027-02-01T00:00:00Z'),
+        buildItem('1.0.0/2', '2027-02-01T00:00:00Z', '2027-02-01T00:00:00Z'),
+        promoted('dev', '2027-01-01T00:00:00Z'),
+      ],
+      regions: 3,
+      channels: ['dev', 'prod'],
+      parameterMonth: 0.05,
+    },
+  };
+
+  it('counts storage for exactly the time each output existed, month by month, and divides per promotion', () => {
     const cost = estimateRun({
-      builds: [amiBuild],
+      images,
       orchestration: { ...NO_USAGE, sfnTransitions: 4000, alarms: 10 },
       promotions: 2,
       start: '2027-01-01T00:00:00Z',
-      until: '2027-03-02T21:00:00Z',
+      until: '2027-03-01T00:00:00Z',
       prices: DEFAULT_PRICES,
     });
 
-    expect(cost.months).toBeCloseTo(2, 1);
-    expect(cost.storage).toBeCloseTo(1.2 * 2, 1);
+    // January: the first build, its storage for the whole month, three pointers. February: the second build, its
+    // storage for the whole month (the first was deleted on 1 February), the pointers again.
+    expect(cost.perMonth).toEqual({ '2027-01': 1.77, '2027-02': 1.77 });
+    expect(cost.storage).toBeCloseTo(2.4, 6);
+    expect(cost.pointers).toBeCloseTo(0.3, 6);
+    expect(cost.build).toBeCloseTo(0.84, 6);
     expect(cost.orchestrationParts.stepFunctions).toBe(0.1);
-    expect(cost.orchestrationParts.cloudwatch).toBeCloseTo(2, 1);
     expect(cost.orchestrationPerPromotionUsage).toBe(0.05);
-    expect(cost.perImagePerMonth.base).toBeCloseTo(cost.perImage.base! / cost.months, 1);
-    expect(cost.total).toBeCloseTo(cost.build + cost.storage + cost.orchestration, 3);
-    expect(Object.keys(cost.perMonth)).toEqual(['2027-01', '2027-02', '2027-03']);
-    const summed = Object.values(cost.perMonth).reduce((a, b) => a + b, 0);
-    expect(summed).toBeCloseTo(cost.total, 2);
+    expect(cost.total).toBeCloseTo(cost.build + cost.storage + cost.pointers + cost.orchestration, 3);
+    expect(cost.perImage.base).toBeCloseTo(0.84 + 2.4 + 0.3, 3);
   });
 
-  it('names an instance type the table lacks as an assumption', () => {
+  it('counts a month the run ends inside only up to the end of the run', () => {
     const cost = estimateRun({
-      builds: [{ ...amiBuild, instanceType: 'x9z.huge' }],
+      images,
       orchestration: NO_USAGE,
       promotions: 0,
       start: '2027-01-01T00:00:00Z',
-      until: '2027-02-01T00:00:00Z',
+      until: '2027-02-15T00:00:00Z',
       prices: DEFAULT_PRICES,
     });
-    expect(cost.assumptions.join('\n')).toContain('x9z.huge');
+    // Half of February (14 of 28 days) of storage and pointers: 0.42 + 0.6 + 0.075, to the cent.
+    expect(cost.perMonth['2027-02']).toBe(1.1);
     expect(cost.orchestrationPerPromotion).toBe(0);
   });
 });
