@@ -37,7 +37,7 @@ export interface ChannelFacts {
         reason?: string | undefined;
       }
     | undefined;
-  soak?: { until: string; state: string; passedAt?: string | undefined } | undefined;
+  soak?: { until: string; state: string; startedAt?: string | undefined; passedAt?: string | undefined } | undefined;
   revocation?: { state?: string | undefined; reason?: string | undefined } | undefined;
 }
 
@@ -90,7 +90,18 @@ export function unmetToPromote(
   if (channel.soakSeconds && !facts.soak?.passedAt) {
     reasons.push(`the ${channel.name} soak has not ended and been checked`);
   }
+  // The catalog's order is Gate, approval, soak: a soak that began before the approval is not the soak it asks for.
+  if (channel.approval && channel.soakSeconds && facts.soak?.passedAt && !soakFollowsApproval(facts)) {
+    reasons.push(`the ${channel.name} soak began before ${target.version} was approved`);
+  }
   return reasons;
+}
+
+/** Whether the recorded soak began at or after the recorded approval (both must be there). */
+export function soakFollowsApproval(facts: ChannelFacts): boolean {
+  const approved = Date.parse(facts.approval?.decidedAt ?? '');
+  const started = Date.parse(facts.soak?.startedAt ?? '');
+  return !Number.isNaN(approved) && !Number.isNaN(started) && started >= approved;
 }
 
 /** How early a soak's own timeout may end it against the `until` SoakStart recorded (the task began first). */

@@ -1,7 +1,6 @@
-import { pipelineName } from '../../core/names.js';
 import { planAll } from '../../core/promotion/plan.js';
 import type { PromotionPlan } from '../../core/promotion/types.js';
-import { bundledCatalog } from '../lib/catalog.js';
+import { bundledCatalog, pipelineArnOf } from '../lib/catalog.js';
 
 let cached: { catalog: unknown; plans: Record<string, PromotionPlan> } | undefined;
 
@@ -16,16 +15,15 @@ export function promotionPlans(): Record<string, PromotionPlan> {
 }
 
 /**
- * Which catalog image a build belongs to: the pipeline that built it (`goldsmith-<image>`), else its
- * `goldsmith:image` tag. Undefined for builds that are not ours.
+ * Which catalog image a build belongs to: the one whose own pipeline built it, by full ARN (`PIPELINE_ARN_PREFIX` +
+ * image: the factory's account and Region, `goldsmith-<image>`). A tag, or a pipeline of the same name in another
+ * account or Region, proves nothing: anyone allowed to use Image Builder can set those, and a build recorded under a
+ * catalog version would take that version's place in the ledger. Undefined for builds that are not ours.
  */
 export function catalogImageOf(
-  build: { pipelineArn?: string | undefined; tags: Record<string, string> },
+  build: { pipelineArn?: string | undefined },
   plans: Record<string, PromotionPlan>,
 ): string | undefined {
-  const pipeline = build.pipelineArn?.split(':image-pipeline/')[1];
-  const byPipeline = Object.keys(plans).find((image) => pipelineName(image) === pipeline);
-  if (byPipeline) return byPipeline;
-  const tagged = build.tags['goldsmith:image'];
-  return tagged && tagged in plans ? tagged : undefined;
+  if (!build.pipelineArn) return undefined;
+  return Object.keys(plans).find((image) => pipelineArnOf(image) === build.pipelineArn);
 }

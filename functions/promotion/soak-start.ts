@@ -19,7 +19,7 @@ export const soakStartSchema = z.object({
  * ledger, then returns; the state waits. The timeout is the soak elapsing (`States.Timeout`, caught into SoakCheck);
  * an operator's `promote` answers the token instead (SendTaskSuccess), ending it early. Either way SoakCheck and every
  * later step still run: ending a soak never passes a gate. The soak's length is the catalog's, and a build Gate has
- * not passed into the channel does not start one (trusted.ts).
+ * not passed into the channel, or one the channel's approver has not approved, does not start one (trusted.ts).
  */
 export async function startSoak(input: unknown): Promise<{ soakingUntil: string }> {
   const { taskToken, image, version, channel: name } = parseTaskInput(soakStartSchema, input, 'Soak');
@@ -27,6 +27,10 @@ export async function startSoak(input: unknown): Promise<{ soakingUntil: string 
   if (!channel.soakSeconds) throw new PreconditionsUnmetError('Soak', [`the catalog asks no soak for ${name}`]);
   const facts = await readChannelFacts(image, version, channel.name, channel.after);
   if (!facts.gate) throw new PreconditionsUnmetError('Soak', [`Gate has not passed ${version} into ${name}`]);
+  // Gate, then the approval, then the soak: a soak started before the approver decided would let it end unseen.
+  if (channel.approval && facts.approval?.decision !== 'approve') {
+    throw new PreconditionsUnmetError('Soak', [`no approver has approved ${version} for ${name}`]);
+  }
   const now = new Date();
   const until = new Date(now.getTime() + channel.soakSeconds * 1000).toISOString();
   await recordSoak({ image, version, channel: name, taskToken, startedAt: now.toISOString(), until });

@@ -188,6 +188,8 @@ export function createEventFunctions(stack: Stack, env: PromotionEnvironment, ca
   const base = { LEDGER_TABLE: env.ledger.tableName, NOTIFY_TOPIC_ARN: env.topic.topicArn };
   const imageArns = [stack.formatArn({ service: 'imagebuilder', resource: 'image', resourceName: '*' })];
   const onImageEvent = catalogFunction(stack, 'OnImageEvent', 'functions/on-image-event.handler', base, catalog);
+  // A build is ours only when the image's own pipeline built it, by full ARN (functions/promotion/plans.ts).
+  onImageEvent.addEnvironment('PIPELINE_ARN_PREFIX', pipelineArnPrefix(stack));
   const onFinding = catalogFunction(stack, 'OnFinding', 'functions/on-finding.handler', base, catalog);
   grantLedger(env.ledger, onImageEvent, ['GetItem', 'Query', 'PutItem', 'UpdateItem']);
   grantLedger(env.ledger, onFinding, ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']);

@@ -22,7 +22,12 @@ const passed: ChannelFacts = {
   previous: { outcome: 'promoted' },
   gate: { passedAt: '2027-02-01T01:00:00Z', findings: { critical: 0, high: 0, medium: 0, low: 0, other: 0 } },
   approval: { decision: 'approve', by: 'ops-lead', decidedAt: '2027-02-01T02:00:00Z' },
-  soak: { until: '2027-02-01T03:00:00Z', state: 'soaking', passedAt: '2027-02-01T03:00:05Z' },
+  soak: {
+    until: '2027-02-01T03:00:00Z',
+    state: 'soaking',
+    startedAt: '2027-02-01T02:00:01Z',
+    passedAt: '2027-02-01T03:00:05Z',
+  },
 };
 const prod = {
   name: 'prod',
@@ -33,6 +38,16 @@ const prod = {
 const target = { buildVersionArn: ARN, version: '1.0.0/3', channel: prod };
 
 describe('unmetToPromote (Share and Publish)', () => {
+  it('refuses a soak that began before the approval, even one that ended and was checked', () => {
+    const early = { ...passed, soak: { ...passed.soak!, startedAt: '2027-02-01T01:30:00Z' } };
+    expect(unmetToPromote(early, target)).toEqual(['the prod soak began before 1.0.0/3 was approved']);
+    const unknownStart = { ...passed, soak: { until: '2027-02-01T03:00:00Z', state: 'soaking', passedAt: 'x' } };
+    expect(unmetToPromote(unknownStart, target)).toEqual(['the prod soak began before 1.0.0/3 was approved']);
+    // A channel without an approval soaks right after Gate.
+    const noApproval = { ...target, channel: { ...prod, approval: undefined } };
+    expect(unmetToPromote({ ...early, approval: undefined }, noApproval)).toEqual([]);
+  });
+
   it('holds when every step before is recorded, and on a retry after the channel was promoted', () => {
     expect(unmetToPromote(passed, target)).toEqual([]);
     expect(unmetToPromote({ ...passed, outcome: { outcome: 'promoted' } }, target)).toEqual([]);
@@ -48,9 +63,12 @@ describe('unmetToPromote (Share and Publish)', () => {
   });
 
   it('refuses a rejection as an approval, a decided channel, and a soak started but not checked', () => {
-    expect(unmetToPromote({ ...passed, approval: { decision: 'reject', by: 'ops-lead' } }, target)).toEqual([
-      'no approver has approved 1.0.0/3 for prod',
-    ]);
+    expect(
+      unmetToPromote(
+        { ...passed, approval: { decision: 'reject', by: 'ops-lead', decidedAt: '2027-02-01T02:00:00Z' } },
+        target,
+      ),
+    ).toEqual(['no approver has approved 1.0.0/3 for prod']);
     expect(unmetToPromote({ ...passed, outcome: { outcome: 'expired' } }, target)).toEqual([
       'prod was already expired',
     ]);
