@@ -153,7 +153,13 @@ describe('promotion state machine (synthesized ASL)', () => {
     process.env.GOLDSMITH_CATALOG = JSON.stringify(catalog);
     const cveDuringSoak = async (input: unknown) => {
       const passed = await gate(input);
-      // While dev soaks, Image Builder's scan reports a critical CVE; on-finding records it for the soak check.
+      // While dev soaks, Image Builder's re-scan finds a critical CVE and says so; on-finding reads it back from
+      // ListImageScanFindings and records it for the soak check.
+      mocks.imagebuilder.on(ListImageScanFindingsCommand).resolves({
+        findings: [
+          { severity: 'CRITICAL', packageVulnerabilityDetails: { vulnerabilityId: 'CVE-2027-0001', source: 'NVD' } },
+        ],
+      });
       await onFinding({
         version: '0',
         id: 'cve-1',
