@@ -1,5 +1,7 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type ApprovalRecord, pendingApprovals } from '../aws/promotion-approvals.js';
+import { getRevocation } from '../aws/promotion-findings.js';
+import { getOutcome } from '../aws/promotion-ledger.js';
 import type { ManualChange } from '../core/triggers/change.js';
 import { authorizeOperatorRequest } from '../core/trust/operator-access.js';
 import {
@@ -69,11 +71,26 @@ async function build(request: OperatorRequestOf<'build'>, caller: string, reques
   return { image: request.image, requestedBy: caller, reason: request.reason, decisions };
 }
 
+/**
+ * Whether an undecided approval still waits, as `status` says (core/status/image-view.ts): not expired, its channel
+ * not decided (an expiry or an abort records the outcome), its version neither revoked nor asked to be.
+ */
+async function stillWaiting(a: ApprovalRecord, at: Date): Promise<boolean> {
+  if (!(Date.parse(a.expiresAt) > at.getTime())) return false;
+  const [outcome, revocation] = await Promise.all([
+    getOutcome(a.image, a.version, a.channel),
+    getRevocation(a.image, a.version),
+  ]);
+  return outcome === undefined && revocation === undefined;
+}
+
 /** The one pending approval the request names: by version, or the only one waiting in that channel. */
-async function approvalFor(request: OperatorRequestOf<'approve' | 'reject'>): Promise<ApprovalRecord> {
-  const pending = (await pendingApprovals(request.image, request.channel)).filter(
+async function approvalFor(request: OperatorRequestOf<'approve' | 'reject'>, at: Date): Promise<ApprovalRecord> {
+  const named = (await pendingApprovals(request.image, request.channel)).filter(
     (a) => request.version === undefined || a.version === request.version,
   );
+  const waiting = await Promise.all(named.map((a) => stillWaiting(a, at)));
+  const pending = named.filter((_, i) => waiting[i]);
   const [only] = pending;
   if (only === undefined) {
     const which = request.version ? ` ${request.version}` : '';
@@ -87,7 +104,7 @@ async function approvalFor(request: OperatorRequestOf<'approve' | 'reject'>): Pr
 }
 
 async function decide(request: OperatorRequestOf<'approve' | 'reject'>, approver: string, caller: string, at: Date) {
-  const approval = await approvalFor(request);
+  const approval = await approvalFor(request, at);
   // Recorded as given through the operator endpoint, with the approver's reason (a rejection's reaches the outcome).
   const answer = await answerApproval(approval, request.action, approver, at.toISOString(), 'operator', {
     reason: request.reason,

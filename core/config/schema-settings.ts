@@ -75,10 +75,8 @@ export const monitoringSchema = z.strictObject({
   staleChannelAfter: durationSchema.default('45d'),
   /** How long every function's and the state machine's logs are kept, in days (one of CloudWatch's periods). */
   logRetentionDays: z
-    .number()
-    .int()
-    .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
-      message: `must be one of CloudWatch Logs' retention periods: ${LOG_RETENTION_DAYS.join(', ')}`,
+    .literal(LOG_RETENTION_DAYS, {
+      error: `must be one of CloudWatch Logs' retention periods: ${LOG_RETENTION_DAYS.join(', ')}`,
     })
     .default(365),
 });

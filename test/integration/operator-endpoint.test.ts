@@ -1,4 +1,6 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentClient } from '../../aws/clients.js';
 import { pendingApprovals } from '../../aws/promotion-approvals.js';
 import { getOutcome } from '../../aws/promotion-ledger.js';
 import { getPause, recordPause } from '../../aws/promotion-pauses.js';
@@ -99,13 +101,40 @@ describe('the operator endpoint on the local cloud (function URL with AWS_IAM au
   });
 
   it("approves as the channel's approver, recorded under the approver's name, and the promotion goes on", async () => {
+    // Two undecided approvals that no longer wait: one expired, one of a revoked version. As `status` says, only
+    // 1.0.0/1 waits, so an approval without a version is for it.
+    const table = cloud.wiring.tables[0]?.name ?? '';
+    const stale = (version: string, expiresAt: string) => ({
+      pk: 'IMAGE#base',
+      sk: `APPROVAL#${version}#prod`,
+      image: 'base',
+      version,
+      channel: 'prod',
+      approvalId: `stale-${version}`,
+      taskToken: 'gone',
+      approvers: ['ops-lead'],
+      requestedAt: '2027-01-20T00:00:00.000Z',
+      expiresAt,
+    });
+    await documentClient().send(
+      new PutCommand({ TableName: table, Item: stale('0.9.0/1', '2027-01-23T00:00:00.000Z') }),
+    );
+    await documentClient().send(
+      new PutCommand({ TableName: table, Item: stale('0.9.0/2', '2027-03-01T00:00:00.000Z') }),
+    );
+    await documentClient().send(
+      new PutCommand({
+        TableName: table,
+        Item: { pk: 'IMAGE#base', sk: 'REVOCATION#0.9.0/2', version: '0.9.0/2', state: 'revoked', reason: 'x' },
+      }),
+    );
     const reply = await invokeOperatorUrl(cloud, {
       as: APPROVER,
       body: { action: 'approve', image: 'base', channel: 'prod' },
     });
     expect(reply.status).toBe(200);
     expect(reply.body).toMatchObject({ ok: true, action: 'approve', result: { version: '1.0.0/1', by: 'ops-lead' } });
-    expect(await pending()).toEqual([]);
+    expect(await pending()).toEqual(['0.9.0/1', '0.9.0/2']);
     const again = await invokeOperatorUrl(cloud, {
       as: APPROVER,
       body: { action: 'approve', image: 'base', channel: 'prod' },

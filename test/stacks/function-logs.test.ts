@@ -72,7 +72,8 @@ describe("every function's logs", () => {
   it('refuses a retention CloudWatch Logs does not offer, naming the field', async () => {
     await expect(
       synthesize(
-        { ...exampleCatalog, monitoring: { staleChannelAfter: '45d', logRetentionDays: 100 } },
+        // As a user's JSON catalog would have it: 100 is not a period CloudWatch Logs offers.
+        JSON.parse(JSON.stringify({ ...exampleCatalog, monitoring: { staleChannelAfter: '45d', logRetentionDays: 100 } })),
         { stacks: [...GOLDSMITH_STACKS] as StackFunction[] },
       ),
     ).rejects.toThrow(/monitoring\.logRetentionDays.*must be one of CloudWatch Logs' retention periods/s);
