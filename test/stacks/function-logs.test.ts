@@ -73,7 +73,9 @@ describe("every function's logs", () => {
     await expect(
       synthesize(
         // As a user's JSON catalog would have it: 100 is not a period CloudWatch Logs offers.
-        JSON.parse(JSON.stringify({ ...exampleCatalog, monitoring: { staleChannelAfter: '45d', logRetentionDays: 100 } })),
+        JSON.parse(
+          JSON.stringify({ ...exampleCatalog, monitoring: { staleChannelAfter: '45d', logRetentionDays: 100 } }),
+        ),
         { stacks: [...GOLDSMITH_STACKS] as StackFunction[] },
       ),
     ).rejects.toThrow(/monitoring\.logRetentionDays.*must be one of CloudWatch Logs' retention periods/s);
