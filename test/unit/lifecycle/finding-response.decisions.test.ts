@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { respondToFindings } from '../../../core/lifecycle/finding-response.js';
+import type { FindingCounts, VulnerabilityPolicy } from '../../../core/promotion/types.js';
+
+const none: FindingCounts = { critical: 0, high: 0, medium: 0, low: 0, other: 0 };
+const dev: VulnerabilityPolicy = { maxCritical: 0, maxHigh: 5 };
+const prod: VulnerabilityPolicy = { maxCritical: 0, maxHigh: 0, maxMedium: 3, revokeOn: ['critical'] };
+const channels = [
+  { name: 'dev', policy: dev },
+  { name: 'prod', policy: prod },
+];
+
+/** A version promoted to dev and prod, named by both pointers. */
+const input = (over: Partial<Parameters<typeof respondToFindings>[0]> = {}) => ({
+  version: '1.0.0/3',
+  counts: none,
+  promotedTo: ['dev', 'prod'],
+  channels,
+  pointers: { dev: '1.0.0/3', prod: '1.0.0/3' },
+  ...over,
+});
+
+describe('respondToFindings', () => {
+  it('does nothing about findings within every promoted channel’s policy', () => {
+    expect(respondToFindings(input({ counts: { ...none, high: 0, medium: 3, low: 40 } }))).toEqual({
+      breached: [],
+      reason: undefined,
+      rebuild: false,
+      revoke: false,
+    });
+  });
+
+  it('names the breached channels in catalog order, with the first breach in words, and rebuilds a live version', () => {
+    expect(respondToFindings(input({ counts: { ...none, high: 7 } }))).toEqual({
+      breached: ['dev', 'prod'],
+      reason: "7 high findings exceed the channel's maximum of 5",
+      rebuild: true,
+      revoke: false,
+    });
+    expect(respondToFindings(input({ counts: { ...none, high: 2 } }))).toEqual({
+      breached: ['prod'],
+      reason: "2 high findings exceed the channel's maximum of 0",
+      rebuild: true,
+      revoke: false,
+    });
+  });
+
+  it('counts only channels the version was promoted to', () => {
+    const stagedOnly = input({ promotedTo: ['dev'], counts: { ...none, high: 2 }, pointers: { dev: '1.0.0/3' } });
+    expect(respondToFindings(stagedOnly)).toEqual({ breached: [], reason: undefined, rebuild: false, revoke: false });
+  });
+
+  it('rebuilds only when a breached channel’s pointer names the version', () => {
+    const superseded = input({ counts: { ...none, high: 2 }, pointers: { dev: '1.0.0/3', prod: '1.0.0/4' } });
+    expect(respondToFindings(superseded)).toMatchObject({ breached: ['prod'], rebuild: false });
+    // dev names the version but its policy is not broken: no rebuild for it.
+    const devLive = input({ counts: { ...none, high: 2 }, pointers: { dev: '1.0.0/3' } });
+    expect(respondToFindings(devLive)).toMatchObject({ breached: ['prod'], rebuild: false });
+  });
+
+  it('revokes when a breached channel’s revokeOn names a severity the findings carry', () => {
+    expect(respondToFindings(input({ counts: { ...none, critical: 1 } }))).toEqual({
+      breached: ['dev', 'prod'],
+      reason: "1 critical findings exceed the channel's maximum of 0",
+      rebuild: true,
+      revoke: true,
+    });
+  });
+
+  it('does not revoke for a severity revokeOn does not name, nor for a channel with no revokeOn', () => {
+    expect(respondToFindings(input({ counts: { ...none, medium: 4 } }))).toMatchObject({
+      breached: ['prod'],
+      revoke: false,
+    });
+    const noRevokeOn = [{ name: 'prod', policy: { maxCritical: 0, maxHigh: 0 } }];
+    expect(respondToFindings(input({ channels: noRevokeOn, counts: { ...none, critical: 2 } }))).toMatchObject({
+      breached: ['prod'],
+      revoke: false,
+    });
+  });
+
+  it('does not revoke for a channel whose policy the findings do not break, even if revokeOn names the severity', () => {
+    const lenient = [{ name: 'prod', policy: { maxCritical: 3, maxHigh: 0, revokeOn: ['critical' as const] } }];
+    expect(respondToFindings(input({ channels: lenient, counts: { ...none, critical: 2 } }))).toEqual({
+      breached: [],
+      reason: undefined,
+      rebuild: false,
+      revoke: false,
+    });
+  });
+});
