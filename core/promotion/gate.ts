@@ -41,16 +41,16 @@ export function countFindings(severities: Iterable<string | undefined>): Finding
   return counts;
 }
 
+/** "1 critical finding exceeds …", "3 high findings exceed …". */
+const exceeds = (count: number, severity: string, max: number): string =>
+  `${count} ${severity} ${count === 1 ? 'finding exceeds' : 'findings exceed'} the channel's maximum of ${max}`;
+
 /** The first way `findings` break `policy`, or undefined when they are within it (no `maxMedium`: any number). */
 export function policyBreach(findings: FindingCounts, policy: VulnerabilityPolicy): string | undefined {
-  if (findings.critical > policy.maxCritical) {
-    return `${findings.critical} critical findings exceed the channel's maximum of ${policy.maxCritical}`;
-  }
-  if (findings.high > policy.maxHigh) {
-    return `${findings.high} high findings exceed the channel's maximum of ${policy.maxHigh}`;
-  }
+  if (findings.critical > policy.maxCritical) return exceeds(findings.critical, 'critical', policy.maxCritical);
+  if (findings.high > policy.maxHigh) return exceeds(findings.high, 'high', policy.maxHigh);
   if (policy.maxMedium !== undefined && findings.medium > policy.maxMedium) {
-    return `${findings.medium} medium findings exceed the channel's maximum of ${policy.maxMedium}`;
+    return exceeds(findings.medium, 'medium', policy.maxMedium);
   }
   return undefined;
 }

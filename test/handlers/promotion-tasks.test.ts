@@ -187,7 +187,7 @@ describe('gate', () => {
 
     await expect(gate(channelItem('prod'))).rejects.toMatchObject({
       name: 'GateRejected',
-      message: "1 high findings exceed the channel's maximum of 0",
+      message: "1 high finding exceeds the channel's maximum of 0",
     });
   });
 

@@ -185,7 +185,7 @@ describe('promotion state machine (synthesized ASL)', () => {
       {
         channel: 'dev',
         outcome: 'aborted',
-        reason: "new findings during soak: 1 critical findings exceed the channel's maximum of 0",
+        reason: "new findings during soak: 1 critical finding exceeds the channel's maximum of 0",
         by: 'goldsmith',
       },
     ]);

@@ -61,7 +61,7 @@ describe('respondToFindings', () => {
   it('revokes when a breached channel’s revokeOn names a severity the findings carry', () => {
     expect(respondToFindings(input({ counts: { ...none, critical: 1 } }))).toEqual({
       breached: ['dev', 'prod'],
-      reason: "1 critical findings exceed the channel's maximum of 0",
+      reason: "1 critical finding exceeds the channel's maximum of 0",
       rebuild: true,
       revoke: true,
     });

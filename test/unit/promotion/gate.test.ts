@@ -68,7 +68,7 @@ describe('evaluateSoak', () => {
     const verdict = evaluateSoak({ findings: { ...noFindings(), critical: 1 } }, strict);
     expect(verdict).toEqual({
       passed: false,
-      reason: "new findings during soak: 1 critical findings exceed the channel's maximum of 0",
+      reason: "new findings during soak: 1 critical finding exceeds the channel's maximum of 0",
     });
   });
 
