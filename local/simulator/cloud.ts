@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { configureClients } from '../../aws/clients.js';
@@ -38,6 +39,9 @@ import { readWiring } from './wiring.js';
 
 export { LOCAL_ACCOUNT, type LocalCloud, type RefusedPut } from './cloud-types.js';
 
+/** This package's root: where the functions' handler modules are (`functions/…`). */
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
 /**
  * Builds the local cloud for `catalog` and `scenario`: synthesizes the stacks (or reads them from the synthesis
  * cache, synth-cache.ts), starts dynalite with their tables, installs the fakes behind the SDK clients, registers the
@@ -65,7 +69,8 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
 
   const dynamo = startInProcessDynamo();
   const roles = functionRoles(app.templates, resolver);
-  const lambdas = new LocalLambdas(root, roles);
+  // The functions are Goldsmith's own code: loaded from this package, wherever the catalog (and `root`) lives.
+  const lambdas = new LocalLambdas(PROJECT_ROOT, roles);
   const random = seededRandom(scenario.seed + 1);
   // Repeats drawn from a stream of their own: a scenario without `duplicateRate` draws nothing from it.
   const duplicateRandom = seededRandom(scenario.seed + 3);
