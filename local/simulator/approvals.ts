@@ -133,7 +133,7 @@ export class SimulatedApprovers {
       () =>
         action.via === 'slack'
           ? this.press(request, action)
-          : this.click(request, action.by ?? 'nobody', action.kind, action.tamper),
+          : this.click(request, action.by ?? 'nobody', action.kind, action.tamper, action.reason),
       label,
     );
   }
@@ -206,7 +206,13 @@ export class SimulatedApprovers {
    * approver) can only try another approver's, forwarded to them, with their own name put in: refused, the
    * signature covers the approver.
    */
-  private async click(request: ApprovalRequest, by: string, decision: 'approve' | 'reject', tamper: boolean) {
+  private async click(
+    request: ApprovalRequest,
+    by: string,
+    decision: 'approve' | 'reject',
+    tamper: boolean,
+    reason?: string,
+  ) {
     const borrowable = () =>
       this.approvers()
         .map((a) => this.linksOf(a, request))
@@ -239,7 +245,9 @@ export class SimulatedApprovers {
       page.statusCode === 200 && page.body.includes('<form method="post"')
         ? ((await this.cloud.invoker.invokeSync(
             this.callbackArn(),
-            functionUrlPost(url.toString(), '', { 'content-type': 'application/x-www-form-urlencoded' }),
+            functionUrlPost(url.toString(), reason ? new URLSearchParams({ reason }).toString() : '', {
+              'content-type': 'application/x-www-form-urlencoded',
+            }),
           )) as { statusCode: number; body: string })
         : page;
     this.responses.push({

@@ -30,6 +30,8 @@ const decision = <K extends 'approve' | 'reject'>(kind: K) =>
     /** A raw Slack user id (someone the catalog may not map), instead of an approver's name. */
     slackUser: z.string().min(1).optional(),
     tamper: z.boolean().default(false),
+    /** Why (a rejection by link sends it in the confirmation form, as a person would type it; at most 1,000 characters). */
+    reason: z.string().min(1).max(1000).optional(),
   });
 
 export const kinds = z.discriminatedUnion('kind', [

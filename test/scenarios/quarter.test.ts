@@ -65,8 +65,8 @@ describe('the default scenario on the example catalog', () => {
     expect(outcome('base', '1.0.0/2', 'prod')).toMatchObject({
       outcome: 'rejected',
       by: 'security-reviewer',
-      // A link's rejection without a typed reason says so, instead of restating who rejected.
-      reason: 'no reason given',
+      // The reason the approver typed on the link's confirmation page.
+      reason: 'CHG-2001: wait for the kernel fix',
     });
     expect(outcome('app', '1.0.0/1', 'prod')).toMatchObject({ outcome: 'expired' });
     expect(outcome('hardened', '1.0.0/4', 'dev')).toMatchObject({
