@@ -60,6 +60,8 @@ export interface RevocationRecord {
   state: 'requested' | 'revoked';
   at: string;
   revokedAt?: string;
+  /** Who revoked it (markRevoked), once revoked. */
+  by?: string;
 }
 
 /**

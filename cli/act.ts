@@ -93,6 +93,7 @@ export function headline(result: Record<string, unknown>): string {
   if (typeof result.cancelled === 'string') {
     return `${result.alreadyCancelled === true ? 'already cancelled' : 'cancelled'}: the revocation due at ${result.cancelled}`;
   }
+  if (result.alreadyRevoked === true && typeof result.note === 'string') return result.note;
   if (typeof result.scheduledFor !== 'string') return 'done';
   return `${result.alreadyScheduled === true ? 'already scheduled' : 'scheduled'} for ${result.scheduledFor}`;
 }

@@ -174,6 +174,11 @@ export function historyOf(
           `build ${str(i.status)}${str(i.statusReason) ? `: ${str(i.statusReason)}` : ''}${costText}`,
           'BUILD-STATUS',
         );
+      // The lifecycle's marks on the build: out of retention, then deleted (AMIs deregistered, snapshots deleted).
+      if (str(i.retiredAt)) add(str(i.retiredAt), 'retired: out of retention', 'RETIRE');
+      if (str(i.deletedAt)) {
+        add(str(i.deletedAt), `deleted${str(i.deletedReason) ? `: ${str(i.deletedReason)}` : ''}`, 'RETIRE');
+      }
     } else if (sk.startsWith('APPROVAL#')) {
       const approvers = Array.isArray(i.approvers) ? i.approvers.join(', ') : '';
       add(str(i.requestedAt), `approval requested from ${approvers} (expires ${shortTime(str(i.expiresAt))})`);
@@ -222,8 +227,24 @@ export function historyOf(
         str(i.at),
         `pointer ${to ? `rolled back from ${str(i.from)} to ${to}` : `withdrawn from ${str(i.from)}`} by ${str(i.by) || 'goldsmith'}${str(i.reason) ? `: ${str(i.reason)}` : ''}`,
       );
-    } else if (sk.startsWith('REVOCATION#') || sk.startsWith('RETIRE')) {
-      add(str(i.at) || str(i.revokedAt), `${sk.split('#')[0]?.toLowerCase()}: ${str(i.reason)}`);
+    } else if (sk.startsWith('REVOCATION#')) {
+      // Requested (a finding over policy, announced) and perhaps later revoked; or revoked at once (by whom).
+      const revokedAt = str(i.revokedAt) || str(i.at);
+      if (i.state !== 'revoked' || revokedAt !== str(i.at)) add(str(i.at), `revocation requested: ${str(i.reason)}`);
+      if (i.state === 'revoked') add(revokedAt, `revoked by ${str(i.by) || 'goldsmith'}: ${str(i.reason)}`);
+    } else if (sk.startsWith('HOLD#')) {
+      // Kept past retention because member accounts still ran it (usage-aware retention).
+      add(
+        str(i.firstHeldAt),
+        `held past retention: ${Number(i.accounts ?? 0)} account(s), ${Number(i.instances ?? 0)} instance(s) still use it (hold ends ${shortTime(str(i.heldUntil))})`,
+        'RETIRE',
+      );
+      if (str(i.expiryAnnouncedAt)) add(str(i.expiryAnnouncedAt), 'hold ended: an operator may release it', 'RETIRE');
+      if (str(i.releasedAt)) {
+        add(str(i.releasedAt), `released by ${str(i.releasedBy)}: ${str(i.releaseReason)}`, 'RETIRE');
+      }
+    } else if (sk.startsWith('RETIRE')) {
+      add(str(i.at), `retire: ${str(i.reason)}`);
     }
   }
   // Instants, not strings, are compared; within an instant, cause before effect (KIND_RANK) and channels in order.

@@ -34,6 +34,13 @@ export function renderStatus(images: readonly ImageStatus[], at: Date): string {
     }
     for (const f of image.inFlight)
       out.push(`  in flight: ${f.version} ${f.state} (${f.status}) since ${when(f.since)}`);
+    for (const h of image.held ?? []) {
+      const released = h.released ? `; released ${when(h.released.at)} by ${h.released.by}` : '';
+      out.push(
+        `  held in use: ${h.version} since ${when(h.since)}, ${h.accounts} account(s), ${h.instances} instance(s)` +
+          ` (hold ends ${when(h.until)})${released}`,
+      );
+    }
     if (image.lastFailure) {
       out.push(
         `  last failure: ${image.lastFailure.version} at ${when(image.lastFailure.at)}: ${image.lastFailure.what}`,

@@ -32,6 +32,18 @@ export interface ImageView {
   channels: ChannelView[];
   inFlight: { version: string; state: 'building' | 'promoting'; status: string; since: string }[];
   lastFailure?: { version: string; at: string; what: string };
+  /**
+   * Versions retention would have deleted but keeps because member accounts still run them (usage-aware retention),
+   * not yet deleted: since when, by how many, until when the hold lasts, and whether an operator released it.
+   */
+  held?: {
+    version: string;
+    since: string;
+    accounts: number;
+    instances: number;
+    until: string;
+    released?: { at: string; by: string };
+  }[];
   builds: number;
 }
 
@@ -201,5 +213,19 @@ export function imageView(
   const view: ImageView = { image, channels: views, inFlight, builds: builds.length };
   const last = failures.at(-1);
   if (last) view.lastFailure = last;
+  const deleted = new Set(
+    builds.filter((b) => str(b, 'deletedAt')).map((b) => str(b, 'buildVersion') || sk(b).slice(6)),
+  );
+  const held = items
+    .filter((i) => sk(i).startsWith('HOLD#') && !deleted.has(str(i, 'version')))
+    .map((i) => ({
+      version: str(i, 'version'),
+      since: str(i, 'firstHeldAt'),
+      accounts: Number(i.accounts ?? 0),
+      instances: Number(i.instances ?? 0),
+      until: str(i, 'heldUntil'),
+      ...(str(i, 'releasedAt') ? { released: { at: str(i, 'releasedAt'), by: str(i, 'releasedBy') } } : {}),
+    }));
+  if (held.length > 0) view.held = held;
   return view;
 }

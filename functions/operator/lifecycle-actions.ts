@@ -1,5 +1,6 @@
 import { getChannelPointer } from '../../aws/channel-pointers.js';
 import { announce } from '../../aws/notifications.js';
+import { getRevocation } from '../../aws/promotion-findings.js';
 import { listOutcomes } from '../../aws/promotion-ledger.js';
 import { listSoaks, markSoakEndedEarly, type SoakRecord, unmarkSoakEndedEarly } from '../../aws/promotion-soaks.js';
 import { sendTaskSuccess } from '../../aws/stepfunctions.js';
@@ -132,11 +133,19 @@ export async function revoke(request: OperatorRequestOf<'revoke'>, caller: strin
       promotionPlans(),
       busName(),
     );
+    // A repeat finishes what is left but keeps the first revocation's record: say whose it is, and that this
+    // request's reason was not recorded, rather than drop it silently.
+    const first = result.firstTime ? undefined : await getRevocation(request.image, request.version);
     return {
       image: result.image,
       version: result.version,
       by: caller,
       alreadyRevoked: !result.firstTime,
+      ...(first
+        ? {
+            note: `already revoked${first.by ? ` by ${first.by}` : ''} at ${first.at}: ${first.reason}; this request's reason was not recorded`,
+          }
+        : {}),
       moves: result.moves,
       rebuild: result.rebuild,
     };

@@ -174,7 +174,16 @@ describe("operator rollback and revoke: the lifecycle's own paths, as the caller
       for (const account of devAccounts())
         expect(ec2.isLaunchableBy(region, image, account, organizations)).toBe(false);
     }
-    const again = await operator({ action: 'revoke', image: 'base', version: '1.0.0/3', reason: 'CVE-2027-0042' });
-    expect(again).toMatchObject({ status: 200, body: { result: { alreadyRevoked: true, moves: [] } } });
+    const again = await operator({ action: 'revoke', image: 'base', version: '1.0.0/3', reason: 'another reason' });
+    expect(again).toMatchObject({
+      status: 200,
+      body: {
+        result: {
+          alreadyRevoked: true,
+          moves: [],
+          note: expect.stringMatching(/^already revoked by .+: CVE-2027-0042; this request's reason was not recorded$/),
+        },
+      },
+    });
   });
 });

@@ -23,6 +23,11 @@ describe('headline of an operator answer', () => {
     );
   });
 
+  it('says whose revocation stands when a version was already revoked, and that the new reason was not kept', () => {
+    const note = "already revoked by ops at 2027-01-05T09:00:00.000Z: CVE-1; this request's reason was not recorded";
+    expect(headline({ version: '1.0.0/2', alreadyRevoked: true, note })).toBe(note);
+  });
+
   it('says done for an action carried out now', () => {
     expect(headline({ version: '1.0.0/2', alreadyRevoked: false })).toBe('done');
   });

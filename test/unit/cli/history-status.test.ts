@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { historyOf } from '../../../cli/operator/read.js';
-import { renderHistory } from '../../../cli/operator/render.js';
+import { renderHistory, renderStatus } from '../../../cli/operator/render.js';
 import { imageView, type LedgerItem } from '../../../core/status/image-view.js';
 
 const CHANNELS = ['dev', 'staging', 'prod'];
@@ -83,11 +83,101 @@ describe('history', () => {
     const text = renderHistory('base', historyOf(ITEMS, undefined, CHANNELS));
     const lines = text.trim().split('\n');
 
-    expect(lines.at(-2)).toContain('revocation: CVE-2027-0001');
+    expect(lines.at(-2)).toContain(`revoked by ${REVOKER}: CVE-2027-0001`);
     expect(lines.at(-1)).toBe(
       `2027-01-06 00:00  1.0.0/1   staging  pointer withdrawn from 1.0.0/1 by ${REVOKER}: ` +
         'revoked (CVE-2027-0001); no earlier launchable version was promoted to staging',
     );
+  });
+});
+
+describe('history of the lifecycle', () => {
+  const lifecycle = [
+    {
+      sk: 'BUILD#1.0.0/1',
+      buildVersion: '1.0.0/1',
+      requestedAt: '2027-01-01T00:00:00.000Z',
+      updatedAt: '2027-01-01T01:00:00.000Z',
+      status: 'AVAILABLE',
+      trigger: 'schedule',
+      retiredAt: '2027-03-01T00:00:00.000Z',
+      deletedAt: '2027-04-20T00:00:00.000Z',
+      deletedReason: 'released by an operator',
+    },
+    {
+      sk: 'HOLD#1.0.0/1',
+      version: '1.0.0/1',
+      firstHeldAt: '2027-03-08T00:00:00.000Z',
+      heldUntil: '2027-04-07T00:00:00.000Z',
+      accounts: 2,
+      instances: 5,
+      expiryAnnouncedAt: '2027-04-07T06:00:00.000Z',
+      releasedAt: '2027-04-19T10:00:00.000Z',
+      releasedBy: 'ops-lead',
+      releaseReason: 'teams A and B accepted: INC-55',
+    },
+    {
+      sk: 'REVOCATION#1.0.0/2',
+      version: '1.0.0/2',
+      reason: 'CVE-2027-0002 over policy',
+      state: 'revoked',
+      at: '2027-02-01T00:00:00.000Z',
+      revokedAt: '2027-02-01T02:00:00.000Z',
+      by: 'goldsmith (vulnerabilities.revokeOn)',
+    },
+  ];
+
+  it('tells retirement, the hold, its end and its release (who and why), and the deletion', () => {
+    const whats = historyOf(lifecycle).map((e) => e.what);
+    expect(whats.slice(2)).toEqual([
+      'revocation requested: CVE-2027-0002 over policy',
+      'revoked by goldsmith (vulnerabilities.revokeOn): CVE-2027-0002 over policy',
+      'retired: out of retention',
+      'held past retention: 2 account(s), 5 instance(s) still use it (hold ends 2027-04-07 00:00)',
+      'hold ended: an operator may release it',
+      'released by ops-lead: teams A and B accepted: INC-55',
+      'deleted: released by an operator',
+    ]);
+  });
+});
+
+describe('status of a version held in use', () => {
+  it('names the version, since when, how many accounts and instances, the end of the hold and a release', () => {
+    const build: LedgerItem = {
+      sk: 'BUILD#1.0.0/1',
+      buildVersion: '1.0.0/1',
+      status: 'AVAILABLE',
+      requestedAt: '2027-01-01T00:00:00.000Z',
+    };
+    const hold: LedgerItem = {
+      sk: 'HOLD#1.0.0/1',
+      version: '1.0.0/1',
+      firstHeldAt: '2027-03-08T00:00:00.000Z',
+      heldUntil: '2027-04-07T00:00:00.000Z',
+      accounts: 2,
+      instances: 5,
+      releasedAt: '2027-04-19T10:00:00.000Z',
+      releasedBy: 'ops-lead',
+    };
+    const view = imageView('base', CHANNELS, [build, hold], new Date('2027-04-19T12:00:00.000Z'));
+    expect(view.held).toEqual([
+      {
+        version: '1.0.0/1',
+        since: '2027-03-08T00:00:00.000Z',
+        accounts: 2,
+        instances: 5,
+        until: '2027-04-07T00:00:00.000Z',
+        released: { at: '2027-04-19T10:00:00.000Z', by: 'ops-lead' },
+      },
+    ]);
+    const cost = { currency: 'USD', buildsLast30Days: 0, buildCostLast30Days: 0, storagePerMonth: 0 };
+    expect(renderStatus([{ ...view, cost }], new Date('2027-04-19T12:00:00.000Z'))).toContain(
+      '  held in use: 1.0.0/1 since 2027-03-08 00:00, 2 account(s), 5 instance(s) (hold ends 2027-04-07 00:00); ' +
+        'released 2027-04-19 10:00 by ops-lead',
+    );
+    // Once deleted, it is no longer held.
+    const gone = [{ ...build, deletedAt: '2027-04-20T00:00:00.000Z' }, hold];
+    expect(imageView('base', CHANNELS, gone, new Date('2027-04-21T00:00:00.000Z')).held).toBeUndefined();
   });
 });
 
