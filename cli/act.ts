@@ -98,6 +98,9 @@ export function headline(result: Record<string, unknown>): string {
   return `${result.alreadyScheduled === true ? 'already scheduled' : 'scheduled'} for ${result.scheduledFor}`;
 }
 
+/** How the command is typed: `lifecycle release` for release, the action's name otherwise. */
+const commandName = (action: Action): string => (action === 'release' ? 'lifecycle release' : action);
+
 /** The command for one operator action. */
 export function actionCommand(action: Action): Command {
   return {
@@ -116,7 +119,7 @@ export function actionCommand(action: Action): Command {
         args,
         extra,
         2,
-        `name the image: goldsmith ${action} ${USAGE[action].args} (--stage STAGE | --local DIR)`,
+        `name the image: goldsmith ${commandName(action)} ${USAGE[action].args} (--stage STAGE | --local DIR)`,
       );
       if (parsed.help) {
         process.stdout.write(`${help(action)}\n`);
@@ -147,7 +150,9 @@ export function actionCommand(action: Action): Command {
         : await sendOperatorRequest(where, request, as);
       if (json) process.stdout.write(`${JSON.stringify({ status: answer.status, ...answer.response }, null, 2)}\n`);
       if (!answer.response.ok) {
-        process.stderr.write(`goldsmith ${action}: ${answer.response.error ?? `refused (${answer.status})`}\n`);
+        process.stderr.write(
+          `goldsmith ${commandName(action)}: ${answer.response.error ?? `refused (${answer.status})`}\n`,
+        );
         return 1;
       }
       const result = answer.response.result ?? {};
