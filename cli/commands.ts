@@ -23,4 +23,5 @@ export const commands: Readonly<Record<string, () => Promise<Command>>> = {
   revoke: () => import('./act.js').then((m) => m.actionCommand('revoke')),
   resume: () => import('./act.js').then((m) => m.actionCommand('resume')),
   lifecycle: () => import('./lifecycle.js').then((m) => m.command),
+  serve: () => import('./serve.js').then((m) => m.command),
 };

@@ -50,7 +50,7 @@ export async function readState(dir: string): Promise<SavedState> {
 export function stateOf(
   catalogFile: string,
   scenario: SavedState['scenario'],
-  result: SimulationResult,
+  result: Pick<SimulationResult, 'snapshot' | 'operator'>,
   previous: OperatorExchange[] = [],
 ): SavedState {
   if (!result.snapshot) throw new Error('the run kept no snapshot');

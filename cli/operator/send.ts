@@ -3,6 +3,7 @@ import type { OperatorExchange } from '../../local/simulator/operator.js';
 import { UsageError } from '../usage.js';
 import type { Where } from './options.js';
 import { replayProblems, stateOf, writeState } from './saved-state.js';
+import { sendToServer, stateDigest } from './served.js';
 
 /** What the endpoint answered, whichever way it was reached. */
 export interface Answer {
@@ -49,6 +50,10 @@ async function sendToLocal(
   // The request's own name in the run's record: its answer is found by it, never by position (several requests
   // journaled at one instant finish in whatever order their work takes).
   const id = `cli-${events.length + 1}`;
+  // A server keeping this saved cloud running (`goldsmith serve`) answers without a replay, when its cloud is at
+  // exactly the saved state; otherwise the command replays.
+  const served = await sendToServer(where.dir, { digest: await stateDigest(where.dir), request, principal, id });
+  if (served?.served) return { status: served.status, response: served.response };
   const event = { at: state.savedAt, kind: 'operator', request, as: principal, id };
   const raw = { ...state.scenario, until: state.savedAt, events: [...events, event] };
   const scenario = scenarioSchema.parse(raw);

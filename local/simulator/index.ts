@@ -19,6 +19,7 @@ import { buildReport, type SimulationReport } from './report.js';
 import { scanLedger } from './report-ledger.js';
 import type { Scenario, ScenarioEvent } from './scenario.js';
 import { putAsSender, type RawPut } from './senders.js';
+import { CONSEQUENCES_MS, type LocalSession, localSession } from './session.js';
 import { type SlackMessageSeen, slackMessagesOf } from './slack.js';
 import { type CloudSnapshot, snapshotOf } from './snapshot.js';
 import { buildTimeline, type TimelineEntry } from './timeline.js';
@@ -51,8 +52,6 @@ export interface SimulationResult {
 
 const MONTH_MS = 30.436875 * 86_400_000;
 const FLUSH_MS = 200;
-/** How long an acting command's run goes on after the endpoint answered (virtual time). */
-const CONSEQUENCES_MS = 60_000;
 
 /**
  * Runs Goldsmith end to end on the local cloud in virtual time: the synthesized stacks' schedules, rules and state
@@ -73,12 +72,15 @@ export async function simulate(
      * all of its work, not half.
      */
     answerOperatorRequests?: boolean;
+    /** Keeps the cloud running where the run stopped and returns it as `session` (`goldsmith serve`). */
+    keep?: boolean;
   } = {},
-): Promise<SimulationResult> {
+): Promise<SimulationResult & { session?: LocalSession }> {
   const wallStart = performance.now();
   let peakRss = process.memoryUsage().rss;
   resetModelChecks();
   const cloud = await startLocalCloud(catalog, scenario, root);
+  let kept = false;
   try {
     const statusTimes = new Map<string, { status: string; at: string }>();
     const statusLog: {
@@ -222,7 +224,15 @@ export async function simulate(
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     const wallMs = performance.now() - wallStart;
     const simulatedMonths = (Date.parse(scenario.until) - Date.parse(scenario.start)) / MONTH_MS;
+    kept = options.keep === true;
     return {
+      ...(kept
+        ? {
+            session: localSession(cloud, operatorEndpoint, (request, principal, id) =>
+              handlers.operator(request, principal, id),
+            ),
+          }
+        : {}),
       report,
       timeline,
       notes: notes.map((n) => `${n.at} ${n.text}`),
@@ -241,6 +251,6 @@ export async function simulate(
       },
     };
   } finally {
-    await cloud.stop();
+    if (!kept) await cloud.stop();
   }
 }

@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import type { OperatorExchange } from '../../local/simulator/operator.js';
+
+/**
+ * The conversation between an acting command and `goldsmith serve --local DIR`, which keeps the saved cloud running
+ * so commands need not replay it: one JSON line each way over a Unix socket in DIR. The command names the saved
+ * state it read (a digest of `state.json`); the server acts only when that is the state its cloud is at, else
+ * answers `stale` and the command replays as without a server. Nothing here decides anything.
+ */
+
+/** The socket `goldsmith serve` listens on, in the saved cloud's directory. */
+export const socketOf = (dir: string): string => join(dir, '.serve.sock');
+
+/** The saved state's identity: the SHA-256 of `state.json` as written. */
+export async function stateDigest(dir: string): Promise<string> {
+  return createHash('sha256')
+    .update(await readFile(join(dir, 'state.json')))
+    .digest('hex');
+}
+
+export interface ServedRequest {
+  digest: string;
+  request: Record<string, unknown>;
+  principal: string;
+  id: string;
+}
+
+export type ServedReply =
+  | { served: true; status: number; response: OperatorExchange['response'] }
+  | { served: false; why: string };
+
+/**
+ * Sends one request to the server of `dir`, if one listens; undefined when none does (no socket, or it refused the
+ * connection): the caller replays.
+ */
+export function sendToServer(dir: string, body: ServedRequest): Promise<ServedReply | undefined> {
+  return new Promise((resolve) => {
+    const socket = connect(socketOf(dir));
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('connect', () => socket.write(`${JSON.stringify(body)}\n`));
+    socket.on('data', (chunk: string) => {
+      text += chunk;
+    });
+    socket.on('end', () => {
+      try {
+        resolve(JSON.parse(text) as ServedReply);
+      } catch {
+        resolve({ served: false, why: 'the server answered nothing readable' });
+      }
+    });
+    socket.on('error', () => resolve(undefined));
+  });
+}
