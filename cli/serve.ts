@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { createServer, type Socket } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Command } from './commands.js';
@@ -61,6 +61,18 @@ async function act(dir: string, current: Open, body: ServedRequest): Promise<{ r
   return { reply: { served: true, status: exchange.status, response: exchange.response }, fresh: false };
 }
 
+/** Whether a server answers on `socket` (a connection is accepted). */
+function listening(socket: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = connect(socket);
+    probe.on('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.on('error', () => resolve(false));
+  });
+}
+
 export const command: Command = {
   summary: 'keep a saved local cloud running so acting commands on it skip the replay',
   async run(args) {
@@ -78,8 +90,11 @@ export const command: Command = {
     if (!Number.isInteger(idleSeconds) || idleSeconds < 1)
       throw new UsageError('--idle must be a whole number of seconds');
 
-    let current: Open | undefined = await open(dir);
     const socket = socketOf(dir);
+    if (await listening(socket))
+      throw new UsageError(`${dir} is already served (${socket}): one server per saved cloud`);
+    let current: Open | undefined = await open(dir);
+    // A socket left by a server that did not stop cleanly answers nobody: it is replaced.
     await rm(socket, { force: true });
     let queue: Promise<unknown> = Promise.resolve();
     let timer: NodeJS.Timeout | undefined;

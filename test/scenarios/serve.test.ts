@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -152,6 +152,20 @@ describe('goldsmith serve --local DIR', () => {
       expect(await act(served, next)).toEqual(await act(replayed, next));
       expect(servedLines().at(-1)).toMatch(/^served build \(200\)/);
       expectSame();
+    },
+    LONG,
+  );
+
+  it(
+    'refuses a second server on the same saved cloud',
+    () => {
+      const second = spawnSync(process.execPath, [join(REPO, 'bin/goldsmith.mjs'), 'serve', '--local', served], {
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(second.status).toBe(1);
+      expect(second.stderr).toContain('is already served');
+      expect(existsSync(socketOf(served))).toBe(true);
     },
     LONG,
   );
