@@ -1,0 +1,111 @@
+import { compareBuildVersions, type LedgerItem } from '../status/image-view.js';
+
+/**
+ * Which versions of an image the organization runs, as the ledger's usage observations (`USAGE#`, from EC2's image
+ * usage reports) say: every account and instance counted against where its version stands now — the version the
+ * last channel's pointer names (current), the one it named before (one behind), an older promoted one, a revoked
+ * one, or one retention retired. Pure.
+ */
+
+export type VersionStanding = 'current' | 'one-behind' | 'older' | 'revoked' | 'retired' | 'never-promoted';
+
+export interface FleetVersion {
+  version: string;
+  standing: VersionStanding;
+  accounts: number;
+  instances: number;
+  launchTemplates: number;
+  /** The oldest observation counted (reports are asynchronous: about a day old). */
+  observedAt: string;
+}
+
+export interface ImageFleet {
+  image: string;
+  /** The channel the standings are measured against (the image's last channel). */
+  channel: string;
+  current?: string | undefined;
+  versions: FleetVersion[];
+  /** Per standing: distinct accounts and instances (an account on two versions counts under both). */
+  totals: Record<VersionStanding, { accounts: number; instances: number }>;
+}
+
+const text = (item: LedgerItem, key: string): string => (typeof item[key] === 'string' ? (item[key] as string) : '');
+const sk = (item: LedgerItem) => text(item, 'sk');
+
+const STANDINGS: readonly VersionStanding[] = [
+  'current',
+  'one-behind',
+  'older',
+  'revoked',
+  'retired',
+  'never-promoted',
+];
+
+/**
+ * The fleet of one image from its ledger partition. `channel` is the channel standings are measured against (the
+ * last one: what "patched" means); the versions it promoted, in order, come from its `PROMOTION#` outcomes.
+ */
+export function imageFleet(image: string, channel: string, items: readonly LedgerItem[]): ImageFleet {
+  const promoted = items
+    .filter((i) => sk(i).startsWith('PROMOTION#') && text(i, 'channel') === channel && i.outcome === 'promoted')
+    .map((i) => text(i, 'version'))
+    .sort(compareBuildVersions);
+  const revoked = new Set(
+    items.filter((i) => sk(i).startsWith('REVOCATION#') && i.state === 'revoked').map((i) => text(i, 'version')),
+  );
+  const retired = new Set(
+    items.filter((i) => sk(i).startsWith('BUILD#') && text(i, 'retiredAt')).map((i) => sk(i).slice('BUILD#'.length)),
+  );
+  const pointer = items.find((i) => sk(i) === `CHANNEL#${channel}`);
+  const current = pointer ? text(pointer, 'version') || undefined : undefined;
+  const standingOf = (version: string): VersionStanding => {
+    if (revoked.has(version)) return 'revoked';
+    if (version === current) return 'current';
+    const at = promoted.indexOf(version);
+    const now = current ? promoted.indexOf(current) : -1;
+    if (at >= 0 && now >= 0 && at === now - 1) return 'one-behind';
+    if (retired.has(version)) return 'retired';
+    return at >= 0 ? 'older' : 'never-promoted';
+  };
+
+  const byVersion = new Map<
+    string,
+    { accounts: Set<string>; instances: number; launchTemplates: number; at: string }
+  >();
+  for (const u of items.filter((i) => sk(i).startsWith('USAGE#') && text(i, 'observedAt'))) {
+    const version = text(u, 'version');
+    const entry = byVersion.get(version) ?? { accounts: new Set<string>(), instances: 0, launchTemplates: 0, at: '' };
+    const accounts = (u.accounts ?? {}) as Record<string, { instances?: number; launchTemplates?: number }>;
+    for (const [account, use] of Object.entries(accounts)) {
+      if ((use.instances ?? 0) + (use.launchTemplates ?? 0) > 0) entry.accounts.add(account);
+    }
+    entry.instances += Number(u.instances ?? 0);
+    entry.launchTemplates += Number(u.launchTemplates ?? 0);
+    const observed = text(u, 'observedAt');
+    if (entry.at === '' || observed < entry.at) entry.at = observed;
+    byVersion.set(version, entry);
+  }
+
+  const versions: FleetVersion[] = [...byVersion]
+    .filter(([, e]) => e.accounts.size > 0)
+    .map(([version, e]) => ({
+      version,
+      standing: standingOf(version),
+      accounts: e.accounts.size,
+      instances: e.instances,
+      launchTemplates: e.launchTemplates,
+      observedAt: e.at,
+    }))
+    .sort((a, b) => compareBuildVersions(b.version, a.version));
+  const totals = Object.fromEntries(STANDINGS.map((s) => [s, { accounts: 0, instances: 0 }])) as ImageFleet['totals'];
+  const accountsOf = new Map<VersionStanding, Set<string>>();
+  for (const [version, e] of byVersion) {
+    const standing = standingOf(version);
+    const set = accountsOf.get(standing) ?? new Set<string>();
+    for (const a of e.accounts) set.add(a);
+    accountsOf.set(standing, set);
+    totals[standing].instances += e.instances;
+  }
+  for (const [standing, set] of accountsOf) totals[standing].accounts = set.size;
+  return { image, channel, current, versions, totals };
+}

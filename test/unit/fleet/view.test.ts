@@ -1,0 +1,91 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { renderFleet } from '../../../cli/fleet.js';
+import { main } from '../../../cli/main.js';
+import { imageFleet } from '../../../core/fleet/view.js';
+import { captureOutput } from '../../helpers/output.js';
+import { testTempDir } from '../../helpers/temp-dir.js';
+
+const REPO = join(import.meta.dirname, '../../..');
+const AT = '2027-03-10T06:00:00.000Z';
+
+const promoted = (version: string) => ({
+  pk: 'IMAGE#base',
+  sk: `PROMOTION#${version}#prod`,
+  version,
+  channel: 'prod',
+  outcome: 'promoted',
+  at: AT,
+});
+const usage = (version: string, region: string, accounts: Record<string, number>) => ({
+  pk: 'IMAGE#base',
+  sk: `USAGE#${version}#${region}`,
+  version,
+  region,
+  observedAt: AT,
+  accounts: Object.fromEntries(Object.entries(accounts).map(([a, n]) => [a, { instances: n, launchTemplates: 0 }])),
+  instances: Object.values(accounts).reduce((x, y) => x + y, 0),
+  launchTemplates: 0,
+});
+
+/** base: prod names 1.0.0/4; 1.0.0/3 before it; 1.0.0/2 older and retired; 1.0.0/1 revoked. */
+const ITEMS = [
+  promoted('1.0.0/1'),
+  promoted('1.0.0/2'),
+  promoted('1.0.0/3'),
+  promoted('1.0.0/4'),
+  { pk: 'IMAGE#base', sk: 'CHANNEL#prod', channel: 'prod', version: '1.0.0/4', at: AT },
+  { pk: 'IMAGE#base', sk: 'BUILD#1.0.0/2', buildVersion: '1.0.0/2', retiredAt: AT },
+  { pk: 'IMAGE#base', sk: 'REVOCATION#1.0.0/1', version: '1.0.0/1', state: 'revoked', reason: 'CVE', at: AT },
+  usage('1.0.0/4', 'us-east-1', { '111111111111': 10, '222222222222': 4 }),
+  usage('1.0.0/4', 'eu-west-1', { '111111111111': 2 }),
+  usage('1.0.0/3', 'us-east-1', { '333333333333': 5 }),
+  usage('1.0.0/2', 'us-east-1', { '444444444444': 1 }),
+  usage('1.0.0/1', 'us-east-1', { '555555555555': 3, '333333333333': 0 }),
+];
+
+describe('the fleet of an image', () => {
+  it("counts accounts and instances per version, and where each version stands against the last channel's", () => {
+    const fleet = imageFleet('base', 'prod', ITEMS);
+    expect(fleet.current).toBe('1.0.0/4');
+    expect(fleet.versions.map((v) => [v.version, v.standing, v.accounts, v.instances])).toEqual([
+      ['1.0.0/4', 'current', 2, 16],
+      ['1.0.0/3', 'one-behind', 1, 5],
+      ['1.0.0/2', 'retired', 1, 1],
+      ['1.0.0/1', 'revoked', 1, 3],
+    ]);
+    expect(fleet.totals.revoked).toEqual({ accounts: 1, instances: 3 });
+    expect(fleet.totals.current).toEqual({ accounts: 2, instances: 16 });
+  });
+
+  it('says who runs a revoked or older version, in words', () => {
+    const text = renderFleet([imageFleet('base', 'prod', ITEMS)]);
+    expect(text).toContain('base  (prod: 1.0.0/4)');
+    expect(text).toMatch(/1\.0\.0\/1 +REVOKED +1 account\(s\), 3 instance\(s\)/);
+    expect(text).toContain('1 account(s) still run a revoked version');
+    expect(text).toContain("2 account(s) run an older version than prod's");
+  });
+
+  it('answers `goldsmith fleet` on a saved cloud, as JSON too', async () => {
+    const dir = join(testTempDir('goldsmith-fleet-'), 'cloud');
+    mkdirSync(dir);
+    writeFileSync(
+      join(dir, 'state.json'),
+      JSON.stringify({
+        format: 1,
+        catalogFile: join(REPO, 'goldsmith.config.ts'),
+        scenario: { start: '2027-01-01T00:00:00Z', until: AT, events: [] },
+        savedAt: AT,
+        snapshot: { at: AT, ledger: ITEMS, executions: [], pointers: {}, builds: [], amis: [] },
+        operator: [],
+      }),
+    );
+    const out = await captureOutput(() => main(['fleet', 'base', '--local', dir, '--json']));
+    expect(out.code, out.stderr).toBe(0);
+    const json = JSON.parse(out.stdout) as { images: { image: string; totals: { revoked: { accounts: number } } }[] };
+    expect(json.images.map((i) => [i.image, i.totals.revoked.accounts])).toEqual([['base', 1]]);
+    const unknown = await captureOutput(() => main(['fleet', 'nope', '--local', dir]));
+    expect(unknown.code).toBe(1);
+  });
+});
