@@ -44,7 +44,7 @@ export function renderFleet(fleets: readonly ImageFleet[]): string {
 export const command: Command = {
   summary: 'which versions the organization runs: accounts and instances per version, and how far behind',
   async run(args) {
-    const parsed = await operatorOptions(args, {}, 1, 'goldsmith fleet [IMAGE] (--stage STAGE | --local DIR)');
+    const parsed = await operatorOptions(args, {}, 1);
     if (parsed.help) {
       process.stdout.write(`${HELP}\n`);
       return 0;

@@ -85,6 +85,9 @@ describe('the fleet of an image', () => {
     expect(out.code, out.stderr).toBe(0);
     const json = JSON.parse(out.stdout) as { images: { image: string; totals: { revoked: { accounts: number } } }[] };
     expect(json.images.map((i) => [i.image, i.totals.revoked.accounts])).toEqual([['base', 1]]);
+    const all = await captureOutput(() => main(['fleet', '--local', dir]));
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.stdout).toContain('base  (prod: 1.0.0/4)');
     const unknown = await captureOutput(() => main(['fleet', 'nope', '--local', dir]));
     expect(unknown.code).toBe(1);
   });
