@@ -114,6 +114,17 @@ async function associations(
 const live = (a: ResourceShareAssociation) => a.status === 'ASSOCIATED' || a.status === 'ASSOCIATING';
 
 /**
+ * When the live association of `entity` last changed (part of a client token: see ensurePointerShared). Not its
+ * creation time: an entity taken out and added back may keep its first association's.
+ */
+const associatedSince = (entries: readonly ResourceShareAssociation[], entity: string): string =>
+  entries
+    .filter((a) => a.associatedEntity === entity && live(a))
+    .map((a) => String(a.lastUpdatedTime?.valueOf() ?? ''))
+    .sort()
+    .join(',');
+
+/**
  * Makes `resourceArn` shared with exactly `principals` through the channel's resource share in `region`: creates
  * the share on first use (external principals refused), adds missing principals and the parameter, removes
  * principals the channel no longer targets (other images' parameters in the share are left alone), then checks
@@ -149,18 +160,36 @@ export async function ensurePointerShared(req: PointerShareRequest): Promise<Poi
     };
   }
 
-  const current = (await associations(region, resourceShareArn, 'PRINCIPAL')).filter(live);
+  const everPrincipals = await associations(region, resourceShareArn, 'PRINCIPAL');
+  const current = everPrincipals.filter(live);
   const have = new Set(current.map((a) => a.associatedEntity ?? ''));
   const missing = principals.filter((p) => !have.has(p));
   const extra = [...have].filter((p) => p !== '' && !principals.includes(p)).sort();
-  const resource = (await associations(region, resourceShareArn, 'RESOURCE', resourceArn)).filter(live);
+  const everResource = await associations(region, resourceShareArn, 'RESOURCE', resourceArn);
+  const resource = everResource.filter(live);
   const addResource = resource.length === 0;
+  // RAM answers a repeated client token with the first call's result and does nothing
+  // (https://docs.aws.amazon.com/ram/latest/APIReference/API_AssociateResourceShare.html, clientToken): adding back
+  // what was taken out (a pointer withdrawn by a revocation, then published again) must not reuse the token of the
+  // first time. Each disassociation's time is part of the token, so a retry of this call reuses it and a later
+  // association does not.
+  const since = (entries: readonly ResourceShareAssociation[], entity: string) =>
+    entries
+      .filter((a) => a.associatedEntity === entity && !live(a))
+      .map((a) => String(a.lastUpdatedTime?.valueOf() ?? ''))
+      .sort()
+      .join(',');
   if (extra.length > 0) {
     await client.send(
       new DisassociateResourceShareCommand({
         resourceShareArn,
         principals: extra,
-        clientToken: clientToken('disassociate', resourceShareArn, ...extra),
+        // Each association's last change is part of the token: taking out again what was added back is a new call.
+        clientToken: clientToken(
+          'disassociate',
+          resourceShareArn,
+          ...extra.map((p) => `${p}@${associatedSince(current, p)}`),
+        ),
       }),
     );
   }
@@ -170,7 +199,12 @@ export async function ensurePointerShared(req: PointerShareRequest): Promise<Poi
         resourceShareArn,
         ...(missing.length > 0 ? { principals: missing } : {}),
         ...(addResource ? { resourceArns: [resourceArn] } : {}),
-        clientToken: clientToken('associate', resourceShareArn, addResource ? resourceArn : '', ...missing),
+        clientToken: clientToken(
+          'associate',
+          resourceShareArn,
+          addResource ? `${resourceArn}@${since(everResource, resourceArn)}` : '',
+          ...missing.map((p) => `${p}@${since(everPrincipals, p)}`),
+        ),
       }),
     );
   }
@@ -226,7 +260,8 @@ export async function unsharePointer(req: Omit<PointerShareRequest, 'principals'
     new DisassociateResourceShareCommand({
       resourceShareArn,
       resourceArns: [resourceArn],
-      clientToken: clientToken('unshare', resourceShareArn, resourceArn),
+      // The association's last change is part of the token: withdrawing a pointer published again is a new call.
+      clientToken: clientToken('unshare', resourceShareArn, `${resourceArn}@${associatedSince(resource, resourceArn)}`),
     }),
   );
   return true;
