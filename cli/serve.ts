@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Command } from './commands.js';
 import { loadCatalogFile } from './load-catalog.js';
-import { readState, replayProblems, type SavedState, stateOf, writeState } from './operator/saved-state.js';
+import { readState, replayProblems, type SavedState, stateOf, writeStateIfUnchanged } from './operator/saved-state.js';
 import { type ServedReply, type ServedRequest, socketOf, stateDigest } from './operator/served.js';
 import { UsageError } from './usage.js';
 
@@ -52,7 +52,11 @@ async function act(dir: string, current: Open, body: ServedRequest): Promise<{ r
   if (exchange.response.ok) {
     const raw = { ...state.scenario, until: state.savedAt, events: [...events, event] };
     const done = { ...raw, until: snapshot.at };
-    await writeState(dir, stateOf(state.catalogFile, done, { snapshot, operator }, state.operator));
+    await writeStateIfUnchanged(
+      dir,
+      stateOf(state.catalogFile, done, { snapshot, operator }, state.operator),
+      current.digest,
+    );
     current.state = await readState(dir);
     current.digest = await stateDigest(dir);
     return { reply: { served: true, status: exchange.status, response: exchange.response }, fresh: true };
@@ -164,6 +168,7 @@ export const command: Command = {
     await queue;
     await current?.session.stop();
     await rm(socket, { force: true });
+    process.stderr.write(`stopped serving ${dir}\n`);
     return 0;
   },
 };

@@ -3,7 +3,14 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from './commands.js';
 import { DEFAULT_CATALOG_FILE, loadCatalogFile } from './load-catalog.js';
-import { readState, replayProblems, stateOf, writeState } from './operator/saved-state.js';
+import {
+  readState,
+  replayProblems,
+  stateDigest,
+  stateOf,
+  writeState,
+  writeStateIfUnchanged,
+} from './operator/saved-state.js';
 import {
   renderHeader,
   renderRepeats,
@@ -56,6 +63,7 @@ export const command: Command = {
     if (values.save && values.resume) throw new UsageError('--save and --resume exclude each other (--resume saves)');
     if (values.until && !values.resume) throw new UsageError('--until goes with --resume');
     const saved = values.resume ? await readState(values.resume) : undefined;
+    const savedDigest = values.resume ? await stateDigest(values.resume) : undefined;
     if (saved && values.scenario) throw new UsageError('--resume continues the saved scenario: drop --scenario');
     const configPath = resolve(values.config ?? saved?.catalogFile ?? DEFAULT_CATALOG_FILE);
     const catalog = await loadCatalogFile(configPath);
@@ -125,7 +133,10 @@ export const command: Command = {
       }
     }
     if (keep) {
-      await writeState(keep, stateOf(configPath, raw, result, saved?.operator));
+      const next = stateOf(configPath, raw, result, saved?.operator);
+      // Resumed into its own folder: saved only if no command saved there meanwhile.
+      if (savedDigest !== undefined && keep === values.resume) await writeStateIfUnchanged(keep, next, savedDigest);
+      else await writeState(keep, next);
       process.stderr.write(`saved the local cloud at ${result.snapshot?.at} in ${keep}\n`);
     }
     if (values.html) {

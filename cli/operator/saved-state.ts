@@ -1,4 +1,5 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { SimulationResult } from '../../local/simulator/index.js';
 import type { OperatorExchange } from '../../local/simulator/operator.js';
@@ -30,6 +31,52 @@ export async function writeState(dir: string, state: SavedState): Promise<void> 
   // Written whole, then renamed: a crash never leaves half a state behind.
   await writeFile(`${path}.tmp`, `${JSON.stringify(state, null, 1)}\n`);
   await rename(`${path}.tmp`, path);
+}
+
+/** The saved state's identity: the SHA-256 of `state.json` as written. */
+export async function stateDigest(dir: string): Promise<string> {
+  return createHash('sha256')
+    .update(await readFile(join(dir, FILE)))
+    .digest('hex');
+}
+
+const LOCK = '.state.lock';
+const LOCK_WAIT_MS = 100;
+const LOCK_TRIES = 100;
+
+/**
+ * Saves `state` only if `state.json` is still the one the command started from (`expected`, its digest): two
+ * commands on one saved cloud at once (or a command and a `--resume`) must not both report their work done while
+ * the second save silently drops the first's. The check and the write hold `DIR/.state.lock` (created exclusively,
+ * removed after), so no other save comes between them.
+ */
+export async function writeStateIfUnchanged(dir: string, state: SavedState, expected: string): Promise<void> {
+  const lock = join(dir, LOCK);
+  let held: Awaited<ReturnType<typeof open>> | undefined;
+  for (let i = 0; i < LOCK_TRIES && !held; i++) {
+    try {
+      held = await open(lock, 'wx');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      await new Promise((resolve) => setTimeout(resolve, LOCK_WAIT_MS));
+    }
+  }
+  if (!held) {
+    throw new UsageError(
+      `${lock} has been held for ${(LOCK_TRIES * LOCK_WAIT_MS) / 1000} s: another command is saving, or one stopped while saving (remove the file if none runs); nothing was saved`,
+    );
+  }
+  try {
+    if ((await stateDigest(dir)) !== expected) {
+      throw new UsageError(
+        `the saved cloud in ${dir} changed while this command ran (another command or a --resume saved first): nothing of this one was saved; run it again`,
+      );
+    }
+    await writeState(dir, state);
+  } finally {
+    await held.close();
+    await rm(lock, { force: true });
+  }
 }
 
 export async function readState(dir: string): Promise<SavedState> {

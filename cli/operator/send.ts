@@ -2,7 +2,7 @@ import type { SimulationResult } from '../../local/simulator/index.js';
 import type { OperatorExchange } from '../../local/simulator/operator.js';
 import { UsageError } from '../usage.js';
 import type { Where } from './options.js';
-import { replayProblems, stateOf, writeState } from './saved-state.js';
+import { replayProblems, stateOf, writeStateIfUnchanged } from './saved-state.js';
 import { sendToServer, stateDigest } from './served.js';
 
 /** What the endpoint answered, whichever way it was reached. */
@@ -52,7 +52,8 @@ async function sendToLocal(
   const id = `cli-${events.length + 1}`;
   // A server keeping this saved cloud running (`goldsmith serve`) answers without a replay, when its cloud is at
   // exactly the saved state; otherwise the command replays.
-  const served = await sendToServer(where.dir, { digest: await stateDigest(where.dir), request, principal, id });
+  const digest = await stateDigest(where.dir);
+  const served = await sendToServer(where.dir, { digest, request, principal, id });
   if (served?.served) return { status: served.status, response: served.response };
   const event = { at: state.savedAt, kind: 'operator', request, as: principal, id };
   const raw = { ...state.scenario, until: state.savedAt, events: [...events, event] };
@@ -69,7 +70,7 @@ async function sendToLocal(
   if (exchange.response.ok) {
     // The run went on until the request's work was done: the saved cloud stops there.
     const done = { ...raw, until: result.snapshot?.at ?? state.savedAt };
-    await writeState(where.dir, stateOf(state.catalogFile, done, result, state.operator));
+    await writeStateIfUnchanged(where.dir, stateOf(state.catalogFile, done, result, state.operator), digest);
   }
   return { status: exchange.status, response: exchange.response };
 }

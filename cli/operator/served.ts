@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { OperatorExchange } from '../../local/simulator/operator.js';
@@ -14,12 +12,7 @@ import type { OperatorExchange } from '../../local/simulator/operator.js';
 /** The socket `goldsmith serve` listens on, in the saved cloud's directory. */
 export const socketOf = (dir: string): string => join(dir, '.serve.sock');
 
-/** The saved state's identity: the SHA-256 of `state.json` as written. */
-export async function stateDigest(dir: string): Promise<string> {
-  return createHash('sha256')
-    .update(await readFile(join(dir, 'state.json')))
-    .digest('hex');
-}
+export { stateDigest } from './saved-state.js';
 
 export interface ServedRequest {
   digest: string;

@@ -169,4 +169,33 @@ describe('goldsmith serve --local DIR', () => {
     },
     LONG,
   );
+
+  it(
+    'saves only one of two commands run at once on a saved cloud, and says so for the other',
+    async () => {
+      const run = (reason: string) =>
+        new Promise<{ code: number | null; stderr: string }>((resolve) => {
+          const child = spawn(
+            process.execPath,
+            [join(REPO, 'bin/goldsmith.mjs'), 'build', 'base', '--reason', reason, '--local', replayed],
+            { stdio: ['ignore', 'ignore', 'pipe'] },
+          );
+          let stderr = '';
+          child.stderr?.setEncoding('utf8');
+          child.stderr?.on('data', (chunk: string) => {
+            stderr += chunk;
+          });
+          child.on('exit', (code) => resolve({ code, stderr }));
+        });
+      const [a, b] = await Promise.all([run('first at once'), run('second at once')]);
+      expect([a.code, b.code].sort()).toEqual([0, 1]);
+      const refused = a.code === 1 ? a : b;
+      expect(refused.stderr).toContain('changed while this command ran');
+      const saved = JSON.stringify(stateOf(replayed).scenario);
+      // Exactly the one that said it was done is in the saved cloud.
+      expect([saved.includes('first at once'), saved.includes('second at once')]).toEqual([a.code === 0, b.code === 0]);
+      expect(existsSync(join(replayed, '.state.lock'))).toBe(false);
+    },
+    LONG,
+  );
 });
