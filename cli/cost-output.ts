@@ -10,8 +10,14 @@ export function renderCost(cost: CostReport): string[] {
       ` (builds ${money(cost.build, c)}, storage ${money(cost.storage, c)}, pointers ${money(cost.pointers, c)},` +
       ` orchestration ${money(cost.orchestration, c)})`,
   ];
+  // Each month as the monthly summary counts it (builds, storage, pointers); the month the run ends in, so far.
+  lines.push(
+    `  per month (builds, storage, pointers): ${Object.entries(cost.perMonth)
+      .map(([m, v]) => `${m} ${v.toFixed(2)}`)
+      .join(', ')}`,
+  );
   const width = Math.max(5, ...Object.keys(cost.perImage).map((k) => k.length));
-  lines.push(`  ${'image'.padEnd(width)}  ${'total'.padStart(10)}  ${'per month'.padStart(10)}`);
+  lines.push(`  ${'image'.padEnd(width)}  ${'total'.padStart(10)}  ${'avg/month'.padStart(10)}`);
   for (const [image, total] of Object.entries(cost.perImage)) {
     const perMonth = cost.perImagePerMonth[image] ?? 0;
     lines.push(`  ${image.padEnd(width)}  ${total.toFixed(2).padStart(10)}  ${perMonth.toFixed(2).padStart(10)}`);

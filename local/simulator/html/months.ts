@@ -82,12 +82,24 @@ export function renderMonths(rows: readonly MonthRow[]): string {
           : `${left + i * group + group / 2},${height - bottom - ((height - top - bottom) * r.cost) / maxCost}`,
       )
       .filter((p): p is string => p !== undefined);
+    // Each month's point says its cost on hover, as the bars say their counts.
+    const dots = rows.flatMap((r, i) =>
+      r.cost === undefined
+        ? []
+        : [
+            `<circle class="cost-point" cx="${left + i * group + group / 2}" cy="${height - bottom - ((height - top - bottom) * r.cost) / maxCost}" r="3" fill="#6a1b9a"><title>${esc(r.month)}: ${r.cost.toFixed(2)} USD (builds, storage, pointers)</title></circle>`,
+          ],
+    );
     parts.push(
       `<polyline class="cost" data-series="cost" points="${points.join(' ')}" fill="none" stroke="#6a1b9a" stroke-width="2" />`,
+      ...dots,
       `<text class="axis-label" x="${width - 58}" y="${top + 4}" fill="#6a1b9a">$${maxCost.toFixed(0)}</text>`,
     );
   }
-  const legend = [...SERIES, ...(costs.length ? [{ label: 'cost (USD, right scale)', colour: '#6a1b9a' }] : [])]
+  const legend = [
+    ...SERIES,
+    ...(costs.length ? [{ label: 'builds, storage and pointers (USD, right scale)', colour: '#6a1b9a' }] : []),
+  ]
     .map((s) => `<span class="key"><i style="background:${s.colour}"></i>${esc(s.label)}</span>`)
     .join(' ');
   return `<svg id="months-chart" class="chart" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="Builds, outcomes and cost per month">${parts.join('')}</svg><p class="legend">${legend}</p>`;

@@ -27,7 +27,7 @@ export function renderTables(result: SimulationResult, months: readonly MonthRow
       'Per month',
       table(
         'months-table',
-        ['month', 'builds', 'promoted', 'rejected / expired / aborted', 'cost (USD)'],
+        ['month', 'builds', 'promoted', 'rejected / expired / aborted', 'builds, storage, pointers (USD)'],
         months.map((m) => [m.month, m.builds, m.promoted, m.failed, m.cost === undefined ? '—' : m.cost.toFixed(2)]),
       ),
     ],

@@ -95,6 +95,12 @@ describe('renderHtml', () => {
     const { document } = parseHTML(html);
     expect(document.querySelector('#months-chart [data-series="cost"]')).not.toBeNull();
     expect(document.querySelector('#months-table')?.textContent).toContain('12.50');
+    // Each month's point says its cost on hover, and what that cost counts.
+    const titles = [...document.querySelectorAll('#months-chart .cost-point title')].map((t) => t.textContent);
+    expect(titles).toEqual([
+      '2027-01: 12.50 USD (builds, storage, pointers)',
+      '2027-02: 8.00 USD (builds, storage, pointers)',
+    ]);
   });
 
   it('lists each pointer movement with the version it moved to', () => {
