@@ -174,6 +174,8 @@ export function historyOf(
           `build ${str(i.status)}${str(i.statusReason) ? `: ${str(i.statusReason)}` : ''}${costText}`,
           'BUILD-STATUS',
         );
+      // Built on a version revoked since (revocation.descendants: rebuild): flagged, still promotable.
+      if (str(i.flaggedAt)) add(str(i.flaggedAt), `flagged: ${str(i.flaggedReason)}`, 'RETIRE');
       // The lifecycle's marks on the build: out of retention, then deleted (AMIs deregistered, snapshots deleted).
       if (str(i.retiredAt)) add(str(i.retiredAt), 'retired: out of retention', 'RETIRE');
       if (str(i.deletedAt)) {

@@ -102,6 +102,8 @@ describe('history of the lifecycle', () => {
       trigger: 'schedule',
       retiredAt: '2027-03-01T00:00:00.000Z',
       deletedAt: '2027-04-20T00:00:00.000Z',
+      flaggedAt: '2027-02-15T00:00:00.000Z',
+      flaggedReason: 'parent base 0.9.0/1 revoked: CVE-2027-0003',
       deletedReason: 'released by an operator',
     },
     {
@@ -132,6 +134,7 @@ describe('history of the lifecycle', () => {
     expect(whats.slice(2)).toEqual([
       'revocation requested: CVE-2027-0002 over policy',
       'revoked by goldsmith (vulnerabilities.revokeOn): CVE-2027-0002 over policy',
+      'flagged: parent base 0.9.0/1 revoked: CVE-2027-0003',
       'retired: out of retention',
       'held past retention: 2 account(s), 5 instance(s) still use it (hold ends 2027-04-07 00:00)',
       'hold ended: an operator may release it',
