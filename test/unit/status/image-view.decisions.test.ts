@@ -234,6 +234,12 @@ describe('imageView: open approvals', () => {
     expect(elsewhere.channels[2]?.waiting?.version).toBe('1.0.0/1');
   });
 
+  it('reads only approval items', () => {
+    const v = view([{ ...approval('1.0.0/1', 'prod'), sk: 'SOAK#1.0.0/1#prod' }]);
+
+    expect(v.channels[2]).not.toHaveProperty('waiting');
+  });
+
   it('shows only on its own channel', () => {
     const v = view([approval('1.0.0/1', 'staging')]);
 
