@@ -50,7 +50,7 @@ describe('monthBounds', () => {
   });
 
   it('refuses what is not a month, naming it and the form wanted', () => {
-    for (const month of ['2027-00', '2027-13', '2027', 'x-01', '0-01', '']) {
+    for (const month of ['2027-00', '2027-13', '2027', 'x-01', '0-01', '', '2027-0.5']) {
       expect(() => monthBounds(month)).toThrow(`not a month: "${month}" (want YYYY-MM)`);
     }
   });
@@ -70,6 +70,23 @@ describe('builtAnythingBy', () => {
     expect(builtAnythingBy('2027-01', images([build('1.0.0/1', 'AVAILABLE', '2027-01-31T23:59:59Z')]))).toBe(true);
     expect(builtAnythingBy('2027-01', images([build('1.0.0/1', 'AVAILABLE', '2027-02-01T00:00:00Z')]))).toBe(false);
     expect(builtAnythingBy('2027-01', images([]))).toBe(false);
+  });
+
+  it('goes by when a build was requested, not when it was last updated', () => {
+    const images = (items: LedgerItem[]) => ({ base: { items, regions: 1 } });
+
+    expect(
+      builtAnythingBy(
+        '2027-01',
+        images([build('1.0.0/1', 'AVAILABLE', '2027-01-31T23:00:00Z', { updatedAt: '2027-02-02T00:00:00Z' })]),
+      ),
+    ).toBe(true);
+  });
+
+  it('does not take an approval requested in the month for a build', () => {
+    const approval = { sk: 'APPROVAL#1.0.0/1#prod', version: '1.0.0/1', requestedAt: '2027-01-05T00:00:00Z' };
+
+    expect(builtAnythingBy('2027-01', { base: { items: [approval], regions: 1 } })).toBe(false);
   });
 
   it('reads the last update of a build that holds no request time, and only builds', () => {
@@ -94,6 +111,15 @@ describe("summarizeMonth: one image's month", () => {
         build('1.0.0/4', 'FAILED', '2027-02-01T00:00:00Z'),
       ]),
     ).toMatchObject({ built: 1, failed: 1 });
+  });
+
+  it('counts a build in the month it was requested, not the month it was last updated', () => {
+    expect(
+      row([
+        build('1.0.0/1', 'AVAILABLE', '2026-12-31T23:00:00Z', { updatedAt: '2027-01-01T01:00:00Z' }),
+        build('1.0.0/2', 'FAILED', '2027-01-31T23:00:00Z', { updatedAt: '2027-02-01T01:00:00Z' }),
+      ]),
+    ).toMatchObject({ built: 0, failed: 1 });
   });
 
   it('dates a build without a request time by its last update', () => {
