@@ -61,6 +61,7 @@ function imageMonth(image: string, ledger: ImageLedger, input: SummaryInput, bou
   const decided = outcomes.filter((o) => inMonth(str(o, 'at')));
 
   const prod = input.channels[input.channels.length - 1];
+  // Stryker disable next-line ArithmeticOperator: Patch Tuesday is never the 1st, so the month's last instant and the next month's first find the same one
   const patchDay = lastPatchTuesday(new Date(bounds.end - 1)).getTime();
   const requestedAt = new Map(builds.map((b) => [str(b, 'buildVersion'), Date.parse(str(b, 'requestedAt'))]));
   const toProd = decided

@@ -86,6 +86,7 @@ function digestsOf(
   const move = items.find((i) => sk(i) === `POINTER#${channel}#${versionKey}`);
   const digests: Record<string, string> = {};
   for (const r of Array.isArray(move?.regions) ? (move.regions as { region?: unknown; value?: unknown }[]) : []) {
+    // Stryker disable next-line UnaryOperator: a value that is not a string fails the check below, whatever `at` is
     const at = typeof r.value === 'string' ? r.value.indexOf('@sha256:') : -1;
     if (typeof r.region === 'string' && typeof r.value === 'string' && at >= 0) {
       digests[r.region] = r.value.slice(at + 1);
