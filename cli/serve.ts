@@ -2,10 +2,18 @@ import { rm } from 'node:fs/promises';
 import { connect, createServer, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { LocalSession } from '../local/simulator/session.js';
 import type { Command } from './commands.js';
 import { loadCatalogFile } from './load-catalog.js';
-import { readState, replayProblems, type SavedState, stateOf, writeStateIfUnchanged } from './operator/saved-state.js';
-import { type ServedReply, type ServedRequest, socketOf, stateDigest } from './operator/served.js';
+import {
+  journaled,
+  readState,
+  replayProblems,
+  type SavedState,
+  saveActed,
+  stateDigest,
+} from './operator/saved-state.js';
+import { type ServedReply, type ServedRequest, socketOf } from './operator/served.js';
 import { UsageError } from './usage.js';
 
 const HELP = `usage: goldsmith serve --local DIR [--idle SECONDS]
@@ -19,7 +27,7 @@ replays as it would without a server. Read commands (status, history) never need
   --idle SECONDS    stop after this long without a request (default 900)`;
 
 interface Open {
-  session: NonNullable<Awaited<ReturnType<typeof import('../local/simulator/index.js').simulate>>['session']>;
+  session: LocalSession;
   state: SavedState;
   digest: string;
 }
@@ -45,18 +53,11 @@ async function open(dir: string): Promise<Open> {
 /** Acts on the running cloud exactly as an acting command's replay would, and saves what it did. */
 async function act(dir: string, current: Open, body: ServedRequest): Promise<{ reply: ServedReply; fresh: boolean }> {
   const { state, session } = current;
-  const events = state.scenario.events ?? [];
-  const event = { at: state.savedAt, kind: 'operator', request: body.request, as: body.principal, id: body.id };
   const { exchange, snapshot, operator } = await session.act(body.request, body.principal, body.id);
   if (!exchange) return { reply: { served: false, why: 'the request was never answered' }, fresh: false };
   if (exchange.response.ok) {
-    const raw = { ...state.scenario, until: state.savedAt, events: [...events, event] };
-    const done = { ...raw, until: snapshot.at };
-    await writeStateIfUnchanged(
-      dir,
-      stateOf(state.catalogFile, done, { snapshot, operator }, state.operator),
-      current.digest,
-    );
+    const journal = journaled(state, body.request, body.principal, body.id);
+    await saveActed(dir, state, journal, { snapshot, operator }, current.digest);
     current.state = await readState(dir);
     current.digest = await stateDigest(dir);
     return { reply: { served: true, status: exchange.status, response: exchange.response }, fresh: true };

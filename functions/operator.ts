@@ -2,6 +2,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type ApprovalRecord, pendingApprovals } from '../aws/promotion-approvals.js';
 import { getRevocation } from '../aws/promotion-findings.js';
 import { getOutcome } from '../aws/promotion-ledger.js';
+import { approvalWaits } from '../core/status/image-view.js';
 import type { ManualChange } from '../core/triggers/change.js';
 import { authorizeOperatorRequest } from '../core/trust/operator-access.js';
 import {
@@ -71,17 +72,14 @@ async function build(request: OperatorRequestOf<'build'>, caller: string, reques
   return { image: request.image, requestedBy: caller, reason: request.reason, decisions };
 }
 
-/**
- * Whether an undecided approval still waits, as `status` says (core/status/image-view.ts): not expired, its channel
- * not decided (an expiry or an abort records the outcome), its version neither revoked nor asked to be.
- */
+/** Whether an undecided approval still waits, by the rule `status` shows it with (core/status/image-view.ts). */
 async function stillWaiting(a: ApprovalRecord, at: Date): Promise<boolean> {
-  if (!(Date.parse(a.expiresAt) > at.getTime())) return false;
+  if (!approvalWaits(a, { decided: false, revoked: false }, at.getTime())) return false;
   const [outcome, revocation] = await Promise.all([
     getOutcome(a.image, a.version, a.channel),
     getRevocation(a.image, a.version),
   ]);
-  return outcome === undefined && revocation === undefined;
+  return approvalWaits(a, { decided: outcome !== undefined, revoked: revocation !== undefined }, at.getTime());
 }
 
 /** The one pending approval the request names: by version, or the only one waiting in that channel. */

@@ -93,6 +93,35 @@ export async function readState(dir: string): Promise<SavedState> {
   return state;
 }
 
+/** The name of the next operator request journaled on a saved cloud: its answer is found by it, never by position. */
+export const nextRequestId = (state: SavedState): string => `cli-${(state.scenario.events ?? []).length + 1}`;
+
+/** The saved scenario with an operator request journaled at the saved instant, as acting commands and `serve` run it. */
+export function journaled(
+  state: SavedState,
+  request: Record<string, unknown>,
+  principal: string,
+  id: string,
+): SavedState['scenario'] {
+  const event = { at: state.savedAt, kind: 'operator', request, as: principal, id };
+  return { ...state.scenario, until: state.savedAt, events: [...(state.scenario.events ?? []), event] };
+}
+
+/**
+ * Saves what a journaled request did: the run went on until its work was done, so the saved cloud stops there.
+ * Only if `state.json` is still the one the request started from (`expected`, its digest).
+ */
+export async function saveActed(
+  dir: string,
+  state: SavedState,
+  journal: SavedState['scenario'],
+  result: Pick<SimulationResult, 'snapshot' | 'operator'>,
+  expected: string,
+): Promise<void> {
+  const done = { ...journal, until: result.snapshot?.at ?? state.savedAt };
+  await writeStateIfUnchanged(dir, stateOf(state.catalogFile, done, result, state.operator), expected);
+}
+
 /** The state a finished run leaves: `result` must carry its snapshot. */
 export function stateOf(
   catalogFile: string,

@@ -2,8 +2,8 @@ import type { SimulationResult } from '../../local/simulator/index.js';
 import type { OperatorExchange } from '../../local/simulator/operator.js';
 import { UsageError } from '../usage.js';
 import type { Where } from './options.js';
-import { replayProblems, stateOf, writeStateIfUnchanged } from './saved-state.js';
-import { sendToServer, stateDigest } from './served.js';
+import { journaled, nextRequestId, replayProblems, saveActed, stateDigest } from './saved-state.js';
+import { sendToServer } from './served.js';
 
 /** What the endpoint answered, whichever way it was reached. */
 export interface Answer {
@@ -46,17 +46,15 @@ async function sendToLocal(
   const { state } = where;
   const { scenarioSchema } = await import('../../local/simulator/scenario.js');
   const { simulate } = await import('../../local/simulator/index.js');
-  const events = state.scenario.events ?? [];
-  // The request's own name in the run's record: its answer is found by it, never by position (several requests
-  // journaled at one instant finish in whatever order their work takes).
-  const id = `cli-${events.length + 1}`;
+  // The request's own name in the run's record (several requests journaled at one instant finish in whatever order
+  // their work takes).
+  const id = nextRequestId(state);
   // A server keeping this saved cloud running (`goldsmith serve`) answers without a replay, when its cloud is at
   // exactly the saved state; otherwise the command replays.
   const digest = await stateDigest(where.dir);
   const served = await sendToServer(where.dir, { digest, request, principal, id });
   if (served?.served) return { status: served.status, response: served.response };
-  const event = { at: state.savedAt, kind: 'operator', request, as: principal, id };
-  const raw = { ...state.scenario, until: state.savedAt, events: [...events, event] };
+  const raw = journaled(state, request, principal, id);
   const scenario = scenarioSchema.parse(raw);
   const { dirname } = await import('node:path');
   const result: SimulationResult = await simulate(where.catalog, scenario, dirname(state.catalogFile), {
@@ -67,11 +65,7 @@ async function sendToLocal(
   if (problems.length > 0) throw new UsageError(`the saved cloud in ${where.dir} could not be rebuilt: ${problems[0]}`);
   const exchange = result.operator?.find((e) => e.id === id);
   if (!exchange) throw new Error('the operator request was never answered');
-  if (exchange.response.ok) {
-    // The run went on until the request's work was done: the saved cloud stops there.
-    const done = { ...raw, until: result.snapshot?.at ?? state.savedAt };
-    await writeStateIfUnchanged(where.dir, stateOf(state.catalogFile, done, result, state.operator), digest);
-  }
+  if (exchange.response.ok) await saveActed(where.dir, state, raw, result, digest);
   return { status: exchange.status, response: exchange.response };
 }
 

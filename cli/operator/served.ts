@@ -12,8 +12,6 @@ import type { OperatorExchange } from '../../local/simulator/operator.js';
 /** The socket `goldsmith serve` listens on, in the saved cloud's directory. */
 export const socketOf = (dir: string): string => join(dir, '.serve.sock');
 
-export { stateDigest } from './saved-state.js';
-
 export interface ServedRequest {
   digest: string;
   request: Record<string, unknown>;

@@ -1,3 +1,5 @@
+import { type LedgerItem, fieldText as text } from '../status/image-view.js';
+
 /**
  * What Goldsmith cost, as the ledger records it: one definition used by the monthly summary, the simulator's report
  * (and its HTML chart) and `goldsmith status`, so the same month shows the same figure everywhere. Pure.
@@ -11,12 +13,8 @@
  */
 
 /** A ledger item as read from DynamoDB. */
-type Item = Readonly<Record<string, unknown>>;
+type Item = LedgerItem;
 
-const text = (item: Item, key: string): string => {
-  const v = item[key];
-  return typeof v === 'string' ? v : '';
-};
 const sk = (item: Item) => text(item, 'sk');
 
 /** What one image's ledger partition holds, with what its pointers cost to keep. */

@@ -1,4 +1,4 @@
-import { compareBuildVersions, type LedgerItem } from '../status/image-view.js';
+import { compareBuildVersions, type LedgerItem, fieldText as text } from '../status/image-view.js';
 
 /**
  * Which versions of an image the organization runs, as the ledger's usage observations (`USAGE#`, from EC2's image
@@ -29,7 +29,6 @@ export interface ImageFleet {
   totals: Record<VersionStanding, { accounts: number; instances: number }>;
 }
 
-const text = (item: LedgerItem, key: string): string => (typeof item[key] === 'string' ? (item[key] as string) : '');
 const sk = (item: LedgerItem) => text(item, 'sk');
 
 const STANDINGS: readonly VersionStanding[] = [

@@ -47,6 +47,25 @@ export interface ImageView {
   builds: number;
 }
 
+/**
+ * Whether an approval request still waits for an approver: undecided, not expired at `now`, its channel not decided
+ * otherwise (an expiry or an abort records the outcome), its version neither revoked nor asked to be. `status` shows
+ * it; `approve`/`reject` without a version act on it (functions/operator.ts).
+ */
+export function approvalWaits(
+  approval: { decision?: unknown; expiresAt?: unknown },
+  facts: { decided: boolean; revoked: boolean },
+  now: number,
+): boolean {
+  return (
+    approval.decision === undefined &&
+    !facts.decided &&
+    !facts.revoked &&
+    typeof approval.expiresAt === 'string' &&
+    Date.parse(approval.expiresAt) > now
+  );
+}
+
 /** A ledger item's string field, or '' when absent or not a string. */
 export const fieldText = (item: LedgerItem, field: string): string =>
   typeof item[field] === 'string' ? item[field] : '';
@@ -135,10 +154,14 @@ export function imageView(
     const open = approvals.find(
       (a) =>
         str(a, 'channel') === channel &&
-        !revocations.has(str(a, 'version')) &&
-        a.decision === undefined &&
-        !outcomeOf(str(a, 'version'), channel) &&
-        Date.parse(str(a, 'expiresAt')) > now.getTime(),
+        approvalWaits(
+          a,
+          {
+            decided: outcomeOf(str(a, 'version'), channel) !== undefined,
+            revoked: revocations.has(str(a, 'version')),
+          },
+          now.getTime(),
+        ),
     );
     const refusedBefore = (version: string) =>
       channels.slice(0, index + 1).some((c) => {
