@@ -27,7 +27,7 @@ export async function readOrganizationTree(options: { withTags: boolean }): Prom
   for await (const page of paginateListRoots({ client }, {})) rootId ??= page.Roots?.[0]?.Id;
   if (!rootId) throw new Error('ListRoots returned no root');
 
-  const ous = new Map<string, { arn: string; parentId: string }>();
+  const ous = new Map<string, { arn: string; parentId: string; name?: string }>();
   const accounts = new Map<string, { parentId: string; state: string; tags?: Record<string, string> }>();
   let level = [rootId];
   while (level.length > 0) {
@@ -36,7 +36,7 @@ export async function readOrganizationTree(options: { withTags: boolean }): Prom
       for await (const page of paginateListOrganizationalUnitsForParent({ client }, { ParentId: parentId })) {
         for (const ou of page.OrganizationalUnits ?? []) {
           if (!ou.Id || !ou.Arn) continue;
-          ous.set(ou.Id, { arn: ou.Arn, parentId });
+          ous.set(ou.Id, { arn: ou.Arn, parentId, ...(ou.Name !== undefined && { name: ou.Name }) });
           children.push(ou.Id);
         }
       }

@@ -8,7 +8,7 @@ import { type LaunchGrant, uniqueGrants } from './grants.js';
 export interface OrgTree {
   readonly organizationArn: string;
   readonly rootId: string;
-  readonly ous: ReadonlyMap<string, { readonly arn: string; readonly parentId: string }>;
+  readonly ous: ReadonlyMap<string, { readonly arn: string; readonly parentId: string; readonly name?: string }>;
   readonly accounts: ReadonlyMap<
     string,
     { readonly parentId: string; readonly state: string; readonly tags?: Readonly<Record<string, string>> }

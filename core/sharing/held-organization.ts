@@ -1,0 +1,175 @@
+import { orgKey } from '../ledger/keys.js';
+import { ancestorsOf, type OrgTree } from './targets.js';
+
+/**
+ * The organization as the ledger holds it (`pk = ORG`, core/ledger/README.md): one item per OU and per account, and
+ * a `STATE` item saying when it was last read in full and last changed by an event. Pure: encoding, decoding and the
+ * difference between two trees; `aws/organization-held.ts` reads and writes the items.
+ */
+
+/** An OU item: its parent, name and the ids from the root down to its parent (`path`). */
+export interface HeldOuItem {
+  pk: string;
+  sk: string;
+  id: string;
+  arn: string;
+  parentId: string;
+  name?: string;
+  path: string[];
+}
+
+/** An account item: its parent, state, tags (when read), and the ids from the root down to its parent. */
+export interface HeldAccountItem {
+  pk: string;
+  sk: string;
+  id: string;
+  parentId: string;
+  state: string;
+  tags?: Record<string, string>;
+  path: string[];
+}
+
+/** The `STATE` item. */
+export interface HeldStateItem {
+  pk: string;
+  sk: string;
+  organizationArn: string;
+  rootId: string;
+  tagsRead: boolean;
+  /** When the organization was last read in full (the backstop, or the first read). */
+  fullReadAt: string;
+  /** When an event last changed the held tree (absent until one did). */
+  changedAt?: string;
+}
+
+export type HeldItem = HeldOuItem | HeldAccountItem | HeldStateItem;
+
+const STATE_SK = orgKey('STATE').sk;
+const OU_PREFIX = orgKey('OU', '').sk;
+const ACCOUNT_PREFIX = orgKey('ACCOUNT', '').sk;
+
+/** Root first: `ancestorsOf` is nearest first. */
+function pathOf(tree: OrgTree, id: string): string[] {
+  return ancestorsOf(tree, id).reverse();
+}
+
+/** The item of one OU of `tree`. */
+export function ouItem(tree: OrgTree, id: string): HeldOuItem {
+  const ou = tree.ous.get(id);
+  if (!ou) throw new Error(`${id} is not an OU of the tree`);
+  return {
+    ...orgKey('OU', id),
+    id,
+    arn: ou.arn,
+    parentId: ou.parentId,
+    ...(ou.name !== undefined && { name: ou.name }),
+    path: pathOf(tree, id),
+  };
+}
+
+/** The item of one account of `tree`. */
+export function accountItem(tree: OrgTree, id: string): HeldAccountItem {
+  const a = tree.accounts.get(id);
+  if (!a) throw new Error(`${id} is not an account of the tree`);
+  return {
+    ...orgKey('ACCOUNT', id),
+    id,
+    parentId: a.parentId,
+    state: a.state,
+    ...(a.tags !== undefined && { tags: { ...a.tags } }),
+    path: pathOf(tree, id),
+  };
+}
+
+/** The `STATE` item of a tree read in full at `fullReadAt`. */
+export function stateItem(tree: OrgTree, fullReadAt: string, changedAt?: string): HeldStateItem {
+  return {
+    ...orgKey('STATE'),
+    organizationArn: tree.organizationArn,
+    rootId: tree.rootId,
+    tagsRead: tree.tagsRead,
+    fullReadAt,
+    ...(changedAt !== undefined && { changedAt }),
+  };
+}
+
+const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+function tagsOf(v: unknown): Record<string, string> | undefined {
+  if (typeof v !== 'object' || v === null) return undefined;
+  return Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
+
+/** The freshness the `STATE` item records, or undefined when the organization was never read. */
+export function heldState(
+  items: readonly Record<string, unknown>[],
+): { fullReadAt: string; changedAt?: string } | undefined {
+  const state = items.find((i) => i.sk === STATE_SK);
+  const fullReadAt = text(state?.fullReadAt);
+  if (!fullReadAt) return undefined;
+  const changedAt = text(state?.changedAt);
+  return { fullReadAt, ...(changedAt !== undefined && { changedAt }) };
+}
+
+/**
+ * The tree the items hold, or undefined when there is no `STATE` item (never read in full). Items that lack a
+ * field they need are left out, as is an account or OU whose parent the tree does not hold.
+ */
+export function treeFromHeldItems(items: readonly Record<string, unknown>[]): OrgTree | undefined {
+  const state = items.find((i) => i.sk === STATE_SK);
+  const organizationArn = text(state?.organizationArn);
+  const rootId = text(state?.rootId);
+  if (!state || !organizationArn || !rootId || !text(state.fullReadAt)) return undefined;
+  const ous = new Map<string, { arn: string; parentId: string; name?: string }>();
+  const accounts = new Map<string, { parentId: string; state: string; tags?: Record<string, string> }>();
+  for (const item of items) {
+    const sk = text(item.sk) ?? '';
+    const id = text(item.id);
+    const parentId = text(item.parentId);
+    if (!id || !parentId) continue;
+    if (sk.startsWith(OU_PREFIX)) {
+      const arn = text(item.arn);
+      const name = text(item.name);
+      if (arn) ous.set(id, { arn, parentId, ...(name !== undefined && { name }) });
+    } else if (sk.startsWith(ACCOUNT_PREFIX)) {
+      const tags = tagsOf(item.tags);
+      accounts.set(id, { parentId, state: text(item.state) ?? 'ACTIVE', ...(tags !== undefined && { tags }) });
+    }
+  }
+  const known = (parent: string) => parent === rootId || ous.has(parent);
+  for (const [id, ou] of ous) if (!known(ou.parentId)) ous.delete(id);
+  for (const [id, a] of accounts) if (!known(a.parentId)) accounts.delete(id);
+  return { organizationArn, rootId, ous, accounts, tagsRead: state.tagsRead === true };
+}
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * What to write so the ledger holds `after` where it held `before`: the OU and account items that are new or
+ * differ (a move changes the paths below it too), and the keys of those gone.
+ */
+export function heldChanges(
+  before: OrgTree | undefined,
+  after: OrgTree,
+): { put: (HeldOuItem | HeldAccountItem)[]; remove: { pk: string; sk: string }[] } {
+  const put: (HeldOuItem | HeldAccountItem)[] = [];
+  const remove: { pk: string; sk: string }[] = [];
+  for (const id of after.ous.keys()) {
+    const item = ouItem(after, id);
+    if (!before?.ous.has(id) || !same(ouItem(before, id), item)) put.push(item);
+  }
+  for (const id of after.accounts.keys()) {
+    const item = accountItem(after, id);
+    if (!before?.accounts.has(id) || !same(accountItem(before, id), item)) put.push(item);
+  }
+  for (const id of before?.ous.keys() ?? []) if (!after.ous.has(id)) remove.push(orgKey('OU', id));
+  for (const id of before?.accounts.keys() ?? []) if (!after.accounts.has(id)) remove.push(orgKey('ACCOUNT', id));
+  return { put, remove };
+}
+
+/** Each account's OU path (root first, down to its parent) and its parent, as the fleet groups accounts. */
+export function accountPlaces(tree: OrgTree): Map<string, { parentId: string; path: string[] }> {
+  return new Map(
+    [...tree.accounts.keys()].map((id) => [id, { parentId: tree.accounts.get(id)!.parentId, path: pathOf(tree, id) }]),
+  );
+}
