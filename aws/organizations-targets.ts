@@ -1,11 +1,18 @@
 import {
+  AccountNotFoundException,
+  ChildNotFoundException,
+  DescribeAccountCommand,
+  DescribeOrganizationalUnitCommand,
   DescribeOrganizationCommand,
+  OrganizationalUnitNotFoundException,
   paginateListAccountsForParent,
   paginateListOrganizationalUnitsForParent,
+  paginateListParents,
   paginateListRoots,
   paginateListTagsForResource,
 } from '@aws-sdk/client-organizations';
 import { mapWithConcurrency } from '../core/concurrency.js';
+import type { NodeRead } from '../core/sharing/organization-events.js';
 import type { OrgTree } from '../core/sharing/targets.js';
 import { organizationsClient } from './clients/organizations.js';
 
@@ -60,4 +67,40 @@ export async function readOrganizationTree(options: { withTags: boolean }): Prom
     });
   }
   return { organizationArn, rootId, ous, accounts, tagsRead: options.withTags };
+}
+
+/**
+ * Reads one account or OU back from Organizations: an account's parent (ListParents), state (DescribeAccount) and,
+ * when `withTags`, its tags; an OU's parent and name (DescribeOrganizationalUnit). A node Organizations no longer
+ * has (AccountNotFoundException, OrganizationalUnitNotFoundException, ChildNotFoundException) is `gone`.
+ */
+export async function readOrganizationNode(id: string, options: { withTags: boolean }): Promise<NodeRead> {
+  const client = organizationsClient();
+  try {
+    let parentId: string | undefined;
+    for await (const page of paginateListParents({ client }, { ChildId: id })) parentId ??= page.Parents?.[0]?.Id;
+    if (!parentId) return { kind: 'gone', id };
+    if (id.startsWith('ou-')) {
+      const out = await client.send(new DescribeOrganizationalUnitCommand({ OrganizationalUnitId: id }));
+      const ou = out.OrganizationalUnit;
+      if (!ou?.Arn) return { kind: 'gone', id };
+      return { kind: 'ou', id, arn: ou.Arn, parentId, ...(ou.Name !== undefined && { name: ou.Name }) };
+    }
+    const out = await client.send(new DescribeAccountCommand({ AccountId: id }));
+    const state = String(out.Account?.State ?? out.Account?.Status ?? 'ACTIVE');
+    if (!options.withTags) return { kind: 'account', id, parentId, state };
+    const tags: Record<string, string> = {};
+    for await (const page of paginateListTagsForResource({ client }, { ResourceId: id })) {
+      for (const t of page.Tags ?? []) if (t.Key) tags[t.Key] = t.Value ?? '';
+    }
+    return { kind: 'account', id, parentId, state, tags };
+  } catch (error) {
+    if (
+      error instanceof AccountNotFoundException ||
+      error instanceof OrganizationalUnitNotFoundException ||
+      error instanceof ChildNotFoundException
+    )
+      return { kind: 'gone', id };
+    throw error;
+  }
 }

@@ -17,6 +17,7 @@ import { allowPointerMoves, grantConsumerAccess } from './promotion/consumer-acc
 import { approvalTimeouts, promotionDefinition } from './promotion/definition.js';
 import { createApprovalCallback, createEventFunctions, createTaskFunctions } from './promotion/functions.js';
 import { allowRetirement, createLifecycle } from './promotion/lifecycle.js';
+import { createOrganizationSync } from './promotion/organization.js';
 import { createReconciler } from './promotion/reconcile.js';
 import { createPromotionRules } from './promotion/rules.js';
 import type { BusWriterFunction } from './trust/bus-policy.js';
@@ -128,6 +129,7 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
   createPromotionRules(stack, { onImageEvent, onFinding });
   const lifecycle = createLifecycle(stack, env, catalog);
   createReconciler(stack, env, catalog, stateMachine);
+  createOrganizationSync(stack, env, catalog);
 
   stack.addOutputs({ PromotionStateMachineArn: stateMachine.stateMachineArn, ApprovalUrl: approvalUrl });
   return {

@@ -1,26 +1,55 @@
+import { documentClient } from '../../aws/clients/dynamodb.js';
 import { organizationsClient } from '../../aws/clients/organizations.js';
+import { readHeldOrganizationItems, readHeldOrganizationState } from '../../aws/organization-held.js';
 import { readOrganizationTree } from '../../aws/organizations-targets.js';
+import { heldState, treeFromHeldItems } from '../../core/sharing/held-organization.js';
 import type { OrgTree, ResolvedTargets, TargetSpec } from '../../core/sharing/targets.js';
 import { resolveTargets, unionTargets } from '../../core/sharing/targets.js';
 
 /**
- * How long one read of the organization serves: a wave of promotions (every image built in one patch window) shares
- * one read instead of listing every OU again per image and channel; an account that joins or leaves an OU is seen
- * by promotions after that.
+ * How long one read of Organizations serves when the ledger holds no organization yet (before the organization-sync
+ * function's first full read): a wave of promotions shares one read instead of listing every OU per image and channel.
  */
 export const ORGANIZATION_READ_TTL_MS = 5 * 60_000;
 
-// Keyed by the client too: new client settings (another account, another local cloud) mean another organization.
-let cached: { tree: OrgTree; at: number; client: object } | undefined;
+// Keyed by the clients too: new client settings (another account, another local cloud) mean another organization.
+let cached: { tree: OrgTree; at: number; clients: readonly object[]; held?: string } | undefined;
 
-/** The organization's tree, read at most once per {@link ORGANIZATION_READ_TTL_MS} (with tags when asked). */
+/** The held tree's version: its last full read and last change (the `STATE` item). */
+function heldVersion(state: Record<string, unknown> | undefined): string | undefined {
+  const held = heldState(state ? [state] : []);
+  return held ? `${held.fullReadAt}|${held.changedAt ?? ''}` : undefined;
+}
+
+/**
+ * The organization's tree as the ledger holds it (core/ledger/README.md, kept by functions/organization-sync.ts from
+ * Organizations' events and a daily full read): one GetItem of its state, and one Query when it changed since this
+ * container last read it. When the ledger holds none yet, or holds it without the account tags a channel now
+ * selects by, Organizations is read instead (at most once per {@link ORGANIZATION_READ_TTL_MS}).
+ */
 export async function currentOrganization(withTags: boolean): Promise<OrgTree> {
   const now = Date.now();
-  const client = organizationsClient();
-  const fresh = cached && cached.client === client && now >= cached.at && now - cached.at < ORGANIZATION_READ_TTL_MS;
-  if (cached && fresh && (cached.tree.tagsRead || !withTags)) return cached.tree;
+  const clients = [organizationsClient(), documentClient()] as const;
+  const sameClients = cached?.clients.every((c, i) => c === clients[i]) ?? false;
+  const usable = (tree: OrgTree) => tree.tagsRead || !withTags;
+  const version = heldVersion(await readHeldOrganizationState());
+  if (version !== undefined) {
+    if (cached && sameClients && cached.held === version && usable(cached.tree)) return cached.tree;
+    const tree = treeFromHeldItems(await readHeldOrganizationItems());
+    if (tree && usable(tree)) {
+      cached = { tree, at: now, clients, held: version };
+      return tree;
+    }
+  }
+  const fresh =
+    cached &&
+    sameClients &&
+    cached.held === undefined &&
+    now >= cached.at &&
+    now - cached.at < ORGANIZATION_READ_TTL_MS;
+  if (cached && fresh && usable(cached.tree)) return cached.tree;
   const tree = await readOrganizationTree({ withTags });
-  cached = { tree, at: now, client };
+  cached = { tree, at: now, clients };
   return tree;
 }
 

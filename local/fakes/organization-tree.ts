@@ -1,6 +1,6 @@
 import type { AccountSpec, OrganizationSpec } from './organization-spec.js';
 
-interface Node {
+export interface Node {
   readonly id: string;
   readonly type: 'ROOT' | 'ORGANIZATIONAL_UNIT' | 'ACCOUNT';
   readonly name: string;
@@ -43,9 +43,11 @@ export class OrganizationTree {
     return `arn:aws:organizations::${this.spec.managementAccountId}:ou/${this.spec.organizationId}/${ouId}`;
   }
 
-  // The tree is fixed once built (nodes are added by the constructor only): what the audits ask of it over and over
-  // (the accounts, each one's ancestry) is worked out once, and callers get copies.
+  // What the audits ask of the tree over and over (the accounts, each one's ancestry) is worked out once per shape of
+  // the tree, and callers get copies; a change (organization-changes.ts) forgets it all.
   private accountList: readonly string[] | undefined;
+  /** Bumped by every change: what other fakes cache about the tree is valid for one version. */
+  version = 0;
   private readonly ancestry = new Map<string, readonly string[]>();
   private readonly ouArnsOf = new Map<string, ReadonlySet<string>>();
   private readonly underOu = new Map<string, readonly string[]>();
@@ -133,6 +135,23 @@ export class OrganizationTree {
 
   private add(node: Node): void {
     this.nodes.set(node.id, node);
+  }
+
+  /** Replaces or removes one node, and forgets everything worked out from the old tree. */
+  protected put(id: string, node: Node | undefined): void {
+    if (node) this.nodes.set(id, node);
+    else this.nodes.delete(id);
+    this.accountList = undefined;
+    this.childIndex = undefined;
+    this.ancestry.clear();
+    this.ouArnsOf.clear();
+    this.underOu.clear();
+    this.version++;
+  }
+
+  /** One node as the tree holds it (the change helpers' view). */
+  protected node(id: string): Node | undefined {
+    return this.nodes.get(id);
   }
 
   private addAccount(a: AccountSpec, parentId: string): void {

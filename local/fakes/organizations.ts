@@ -2,6 +2,7 @@ import {
   AccountNotFoundException,
   ChildNotFoundException,
   InvalidInputException,
+  OrganizationalUnitNotFoundException,
   OrganizationsServiceException,
   ParentNotFoundException,
   TargetNotFoundException,
@@ -14,6 +15,7 @@ import {
   paginate,
   required,
 } from './common.js';
+import { type CloudTrailEvent, cloudTrailEvent, type OrganizationChange } from './organization-changes.js';
 import { OrganizationTree } from './organization-tree.js';
 
 export {
@@ -73,6 +75,15 @@ export class OrganizationsFake extends OrganizationTree implements FakeService {
         const parent = this.nodes.get(node.parentId!)!;
         return this.page(input, [parent.id], (id) => ({ Id: id, Type: parent.type }), 'Parents');
       }
+      case 'DescribeOrganizationalUnit': {
+        const id = required(input, 'OrganizationalUnitId', invalid);
+        if (this.nodes.get(id)?.type !== 'ORGANIZATIONAL_UNIT')
+          throw err(
+            OrganizationalUnitNotFoundException,
+            `We can't find an organizational unit (OU) with the ID ${id}.`,
+          );
+        return { OrganizationalUnit: this.ou(id) };
+      }
       case 'DescribeAccount':
         return { Account: this.account(this.accountId(required(input, 'AccountId', invalid))) };
       case 'ListAccounts':
@@ -86,6 +97,82 @@ export class OrganizationsFake extends OrganizationTree implements FakeService {
       }
       default:
         throw new NotImplementedByFakeError('organizations', call.action);
+    }
+  }
+
+  /**
+   * Makes a change an administrator would make, and returns the event CloudTrail delivers for it. Refuses what
+   * Organizations refuses: an unknown account, OU or parent, an OU that still has accounts or OUs below it.
+   */
+  change(c: OrganizationChange, time: string): CloudTrailEvent {
+    const parentOf = (to: string | undefined): string => {
+      const id = to ?? this.rootId;
+      const n = this.nodes.get(id);
+      if (!n || n.type === 'ACCOUNT') throw new Error(`organization change ${c.change}: no root or OU ${id}`);
+      return id;
+    };
+    const existing = (id: string, type: 'ACCOUNT' | 'ORGANIZATIONAL_UNIT') => {
+      const n = this.nodes.get(id);
+      if (n?.type !== type)
+        throw new Error(`organization change ${c.change}: no ${type === 'ACCOUNT' ? 'account' : 'OU'} ${id}`);
+      return n;
+    };
+    const ctx = { managementAccountId: this.spec.managementAccountId, time };
+    switch (c.change) {
+      case 'create-account':
+        if (this.nodes.has(c.account)) throw new Error(`organization change create-account: ${c.account} exists`);
+        this.put(c.account, {
+          id: c.account,
+          type: 'ACCOUNT',
+          name: `account-${c.account}`,
+          parentId: parentOf(c.to),
+          tags: { ...c.tags },
+        });
+        return cloudTrailEvent(c, ctx);
+      case 'move-account': {
+        const n = existing(c.account, 'ACCOUNT');
+        this.put(c.account, { ...n, parentId: parentOf(c.to) });
+        return cloudTrailEvent(c, { ...ctx, ...(n.parentId !== undefined && { sourceParentId: n.parentId }) });
+      }
+      case 'remove-account':
+        existing(c.account, 'ACCOUNT');
+        this.put(c.account, undefined);
+        return cloudTrailEvent(c, ctx);
+      case 'close-account':
+        this.put(c.account, { ...existing(c.account, 'ACCOUNT'), state: 'PENDING_CLOSURE' });
+        return cloudTrailEvent(c, ctx);
+      case 'tag-account': {
+        const n = existing(c.account, 'ACCOUNT');
+        const tags = { ...n.tags };
+        for (const [k, v] of Object.entries(c.tags)) {
+          if (v === null) delete tags[k];
+          else tags[k] = v;
+        }
+        this.put(c.account, { ...n, tags });
+        const set = Object.values(c.tags).some((v) => v !== null);
+        return cloudTrailEvent(c, { ...ctx, ...(!set && { untagged: Object.keys(c.tags) }) });
+      }
+      case 'create-ou':
+        if (this.nodes.has(c.ou)) throw new Error(`organization change create-ou: ${c.ou} exists`);
+        this.put(c.ou, {
+          id: c.ou,
+          type: 'ORGANIZATIONAL_UNIT',
+          name: c.name ?? c.ou,
+          parentId: parentOf(c.to),
+          tags: {},
+        });
+        return cloudTrailEvent({ ...c, to: parentOf(c.to) }, ctx);
+      case 'rename-ou':
+        this.put(c.ou, { ...existing(c.ou, 'ORGANIZATIONAL_UNIT'), name: c.name });
+        return cloudTrailEvent(c, ctx);
+      case 'delete-ou':
+        existing(c.ou, 'ORGANIZATIONAL_UNIT');
+        if (this.children(c.ou, 'ACCOUNT').length + this.children(c.ou, 'ORGANIZATIONAL_UNIT').length > 0)
+          throw new Error(
+            `organization change delete-ou: ${c.ou} still has accounts or OUs (OrganizationalUnitNotEmptyException)`,
+          );
+        this.put(c.ou, undefined);
+        return cloudTrailEvent(c, ctx);
     }
   }
 

@@ -49,7 +49,11 @@ export function auditConsumerAccess(cloud: LocalCloud): ConsumerAudit {
   const owner = LOCAL_ACCOUNT;
   const reach = targetResolver(organizations);
   const context = principalContext(organizations);
-  const everyone = [...organizations.accountIds().filter((a) => a !== owner), OUTSIDER];
+  // A suspended or closed account can read nothing, whatever the share: only active members are asked.
+  const everyone = [
+    ...organizations.accountIds().filter((a) => a !== owner && organizations.accountState(a) === 'ACTIVE'),
+    OUTSIDER,
+  ];
   const checks: Record<string, number> = {
     'pointer-readable-by-targets': 0,
     'pointer-not-readable-by-others': 0,

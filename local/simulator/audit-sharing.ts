@@ -34,7 +34,8 @@ export function auditLaunchPermissions(
   const { ec2, organizations, imagebuilder } = cloud.installed.fakes;
   const reach = targetResolver(organizations);
   const channels = new Map(cloud.catalog.channels.map((c) => [c.name, c]));
-  const members = organizations.accountIds();
+  // A suspended or closed account can launch nothing, whatever the grants: only active members are asked.
+  const members = organizations.accountIds().filter((a) => organizations.accountState(a) === 'ACTIVE');
   const audit: LaunchAudit = {
     problems: [],
     checks: {

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { nextCron } from '../../core/schedule/index.js';
+import type { OrganizationChange } from '../fakes/organization-changes.js';
 import type { LocalCloud } from './cloud.js';
 import type { Scenario, ScenarioAction, ScenarioEvent } from './scenario.js';
+import type { OrganizationChangeAction } from './scenario-organization.js';
 import { ciPackageUpdate, type RawPut } from './senders.js';
 
 const AMAZON_LINUX_PARAMETER_PREFIX = '/aws/service/ami-amazon-linux-latest/';
@@ -194,11 +196,41 @@ export function runAction(
     case 'cve':
       handlers.cve(action);
       return;
+    case 'organization': {
+      const event = cloud.installed.fakes.organizations.change(organizationChangeOf(action), cloud.clock.iso());
+      if (!action.dropEvent) cloud.bus.put(event, 'default');
+      return;
+    }
     case 'let-expire':
       handlers.letExpire({
         image: action.image ?? event.filter.image,
         channel: action.channel ?? event.filter.channel,
       });
       return;
+  }
+}
+
+/** The fake's change from the scenario's action (the schema checked that each change has the fields it needs). */
+function organizationChangeOf(a: OrganizationChangeAction): OrganizationChange {
+  const account = a.account ?? '';
+  const ou = a.ou ?? '';
+  switch (a.change) {
+    case 'create-account': {
+      const tags = Object.fromEntries(Object.entries(a.tags ?? {}).filter((e): e is [string, string] => e[1] !== null));
+      return { change: a.change, account, to: a.to, tags };
+    }
+    case 'move-account':
+      return { change: a.change, account, to: a.to ?? '' };
+    case 'remove-account':
+    case 'close-account':
+      return { change: a.change, account };
+    case 'tag-account':
+      return { change: a.change, account, tags: a.tags ?? {} };
+    case 'create-ou':
+      return { change: a.change, ou, to: a.to, name: a.name };
+    case 'rename-ou':
+      return { change: a.change, ou, name: a.name ?? ou };
+    case 'delete-ou':
+      return { change: a.change, ou };
   }
 }

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { organizationChange } from './scenario-organization.js';
 
 /** The scenario file of `goldsmith simulate --scenario FILE` (docs/simulation.md describes it). */
 export const isoTime = z.iso.datetime({
@@ -107,6 +108,7 @@ export const kinds = z.discriminatedUnion('kind', [
   }),
   // Nobody answers this approval request, so it expires (even with approvals "auto").
   z.strictObject({ kind: z.literal('let-expire'), image: image.optional(), channel: z.string().optional() }),
+  organizationChange,
 ]);
 
 export const rawEvent = z.strictObject({

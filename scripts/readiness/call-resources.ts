@@ -125,6 +125,14 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
     case 'organizations:ListTagsForResource':
     case 'organizations:DescribeAccount':
       return one(`arn:aws:organizations::999988887777:account/${catalog.organization.id}/123456789012`);
+    // organization-sync reads back the account or OU an Organizations event names.
+    case 'organizations:ListParents':
+      return [
+        ...one(`arn:aws:organizations::999988887777:account/${catalog.organization.id}/123456789012`),
+        ...one(`arn:aws:organizations::999988887777:ou/${catalog.organization.id}/ou-ab12-00000001`),
+      ];
+    case 'organizations:DescribeOrganizationalUnit':
+      return one(`arn:aws:organizations::999988887777:ou/${catalog.organization.id}/ou-ab12-00000001`);
     case 'ecr:GetRepositoryPolicy':
     case 'ecr:SetRepositoryPolicy':
     case 'ecr:DeleteRepositoryPolicy':

@@ -118,16 +118,16 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
     rule: 'AwsSolutions-IAM5',
     stacks: ['Promotion'],
     types: POLICY,
-    logicalIds: /^Promotion(Share|RecordOutcome)/,
+    logicalIds: /^(Promotion(Share|RecordOutcome)|OrganizationSync)/,
     appliesTo: [
       'Resource::arn:<AWS::Partition>:ec2:*::image/*',
       'Resource::arn:<AWS::Partition>:ec2:*::snapshot/*',
       { regex: '/^Resource::arn:<AWS::Partition>:organizations::\\*:(root|ou|account)\\/o-[a-z0-9]+\\/\\*$/' },
     ],
     reason:
-      'Share and RecordOutcome set the launch and copy permissions of the AMIs and snapshots Image Builder creates per ' +
-      "build (ids unknown at deploy), and list the OUs and accounts of the catalog's organization only (the management " +
-      "account's id is not in the catalog).",
+      'Share, RecordOutcome and OrganizationSync (re-granting after an organization change) set the launch and copy ' +
+      'permissions of the AMIs and snapshots Image Builder creates per build (ids unknown at deploy), and read the OUs ' +
+      "and accounts of the catalog's organization only (the management account's id is not in the catalog).",
   },
   {
     rule: 'AwsSolutions-IAM5',

@@ -70,7 +70,7 @@ const SHARING_SIZE = { timeout: 300, memorySize: 1024 };
  * (DescribeOrganization and ListRoots take no resource), DescribeImages (no resource), and the launch and copy
  * permissions of AMIs and snapshots, whose ARNs carry no account and are created per build.
  */
-function allowSharing(stack: Stack, f: SstFunction, organizationId: string): void {
+export function allowSharing(stack: Stack, f: SstFunction, organizationId: string): void {
   allow(f, ['organizations:DescribeOrganization', 'organizations:ListRoots', 'ec2:DescribeImages'], ['*']);
   const org = (kind: string) => `arn:${stack.partition}:organizations::*:${kind}/${organizationId}/*`;
   allow(

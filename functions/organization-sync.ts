@@ -1,0 +1,108 @@
+import * as z from 'zod';
+import { readHeldOrganizationItems, writeHeldOrganization } from '../aws/organization-held.js';
+import { readOrganizationNode, readOrganizationTree } from '../aws/organizations-targets.js';
+import { mapWithConcurrency } from '../core/concurrency.js';
+import { heldChanges, heldState, stateItem, treeFromHeldItems } from '../core/sharing/held-organization.js';
+import { applyNodeReads, type NodeRead, nodesNamedBy } from '../core/sharing/organization-events.js';
+import type { OrgTree } from '../core/sharing/targets.js';
+import { isoTime } from '../events/envelope.js';
+import { bundledCatalog } from './lib/catalog.js';
+import { handlerFor } from './lib/middleware.js';
+import { channelsChangedBy, type RegrantResult, regrantChannels } from './sharing/regrant.js';
+
+/** The daily backstop's input (stacks/promotion/organization.ts): Scheduler fills in the scheduled time. */
+const fullReadSchema = z.strictObject({ organization: z.literal('full-read'), scheduledTime: isoTime });
+
+/** Organizations' CloudTrail event as EventBridge delivers it (core/sharing/organization-events.ts). */
+const organizationEventSchema = z.object({
+  source: z.literal('aws.organizations'),
+  'detail-type': z.enum(['AWS API Call via CloudTrail', 'AWS Service Event via CloudTrail']),
+  time: isoTime,
+  detail: z.record(z.string(), z.unknown()),
+});
+
+export const organizationSyncInputSchema = z.union([fullReadSchema, organizationEventSchema]);
+export type OrganizationSyncInput = z.input<typeof organizationSyncInputSchema>;
+
+/** What one run did, for logs and tests. */
+export interface OrganizationSyncResult {
+  /** How the held tree was brought up to date: a full read, the nodes an event named, or not at all. */
+  read: 'full' | 'nodes' | 'none';
+  /** Why nothing was read (an event about something Goldsmith does not hold, a failed call). */
+  ignored?: string;
+  /** OU and account items written or removed. */
+  itemsChanged: number;
+  regrant: RegrantResult;
+}
+
+/** Nodes read back at once: Organizations throttles per account. */
+const NODE_CONCURRENCY = 4;
+
+function withTagsFor(): boolean {
+  return bundledCatalog().channels.some((c) => Object.keys(c.targets.accountTags).length > 0);
+}
+
+async function hold(
+  before: OrgTree | undefined,
+  after: OrgTree,
+  freshness: { fullReadAt: string; changedAt?: string },
+  read: 'full' | 'nodes',
+): Promise<OrganizationSyncResult> {
+  const changes = heldChanges(before, after);
+  const itemsChanged = changes.put.length + changes.remove.length;
+  if (itemsChanged > 0 || read === 'full' || !before) {
+    await writeHeldOrganization(changes, stateItem(after, freshness.fullReadAt, freshness.changedAt));
+  }
+  const catalog = bundledCatalog();
+  const channels = catalog.channels.map((c) => ({ name: c.name, targets: c.targets }));
+  const changed = before ? channelsChangedBy(before, after, channels) : [];
+  return { read, itemsChanged, regrant: await regrantChannels(changed) };
+}
+
+/**
+ * Keeps the organization the ledger holds in step with Organizations, so promotions read it from the ledger instead
+ * of listing every OU (functions/sharing/channel-targets.ts):
+ * - on Organizations' events (an account created, moved, removed or closed, an OU created, renamed or deleted, an
+ *   account's tags changed) it reads back the nodes the event names and holds what Organizations answers;
+ * - daily, and whenever an event cannot be applied (nothing held yet, a parent not held), it reads the tree in full
+ *   and holds the difference, which catches any event lost on the way.
+ * When a change alters what a channel's grants must be (an exclusion, a tag a channel selects by, an account a
+ * channel grants by id), the versions holding that channel are re-granted at once. Running twice writes nothing new.
+ */
+export async function syncOrganization(raw: OrganizationSyncInput): Promise<OrganizationSyncResult> {
+  const input = organizationSyncInputSchema.parse(raw);
+  const withTags = withTagsFor();
+  const items = await readHeldOrganizationItems();
+  const before = treeFromHeldItems(items);
+  const freshness = heldState(items);
+  if ('organization' in input) {
+    const after = await readOrganizationTree({ withTags });
+    return hold(
+      before,
+      after,
+      {
+        fullReadAt: input.scheduledTime,
+        ...(freshness?.changedAt !== undefined && { changedAt: freshness.changedAt }),
+      },
+      'full',
+    );
+  }
+  const named = nodesNamedBy(input.detail);
+  if ('ignored' in named)
+    return { read: 'none', ignored: named.ignored, itemsChanged: 0, regrant: await regrantChannels([]) };
+  const fullRead = async () =>
+    hold(before, await readOrganizationTree({ withTags }), { fullReadAt: input.time }, 'full');
+  if ('fullRead' in named || !before || !freshness || (withTags && !before.tagsRead)) return fullRead();
+  const reads: NodeRead[] = await mapWithConcurrency([...named.ous, ...named.accounts], NODE_CONCURRENCY, (id) =>
+    readOrganizationNode(id, { withTags }),
+  );
+  const after = applyNodeReads(before, reads);
+  if (!after) return fullRead();
+  return hold(before, after, { fullReadAt: freshness.fullReadAt, changedAt: input.time }, 'nodes');
+}
+
+export const handler = handlerFor({
+  name: 'organization-sync',
+  parse: organizationSyncInputSchema,
+  handle: (input: OrganizationSyncInput) => syncOrganization(input),
+});

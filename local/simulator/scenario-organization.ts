@@ -1,0 +1,49 @@
+import * as z from 'zod';
+
+const account = z.string().regex(/^\d{12}$/, 'must be a 12-digit account id');
+const ou = z.string().regex(/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/, 'must be an OU id like "ou-ab12-cdef3456"');
+const parent = z.string().min(1).describe('an OU id, or the root id');
+
+/**
+ * A change an administrator makes to the organization during the run (local/fakes/organization-changes.ts): the
+ * Organizations fake changes at once and CloudTrail's event reaches the default bus, unless `dropEvent` loses it
+ * (only the daily full read then catches the change).
+ */
+export const organizationChange = z
+  .strictObject({
+    kind: z.literal('organization'),
+    change: z.enum([
+      'create-account',
+      'move-account',
+      'remove-account',
+      'close-account',
+      'tag-account',
+      'create-ou',
+      'rename-ou',
+      'delete-ou',
+    ]),
+    account: account.optional(),
+    ou: ou.optional(),
+    /** Where a created account or OU goes, or where an account moves (default: the root). */
+    to: parent.optional(),
+    name: z.string().min(1).max(128).optional(),
+    /** Tags to set on an account; `null` removes one. */
+    tags: z.record(z.string().min(1).max(128), z.string().max(256).nullable()).optional(),
+    dropEvent: z.boolean().default(false),
+  })
+  .superRefine((c, ctx) => {
+    const needs: Record<string, readonly ('account' | 'ou' | 'to' | 'name' | 'tags')[]> = {
+      'create-account': ['account'],
+      'move-account': ['account', 'to'],
+      'remove-account': ['account'],
+      'close-account': ['account'],
+      'tag-account': ['account', 'tags'],
+      'create-ou': ['ou'],
+      'rename-ou': ['ou', 'name'],
+      'delete-ou': ['ou'],
+    };
+    for (const field of needs[c.change] ?? []) {
+      if (c[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: `required for ${c.change}` });
+    }
+  });
+export type OrganizationChangeAction = z.output<typeof organizationChange>;
