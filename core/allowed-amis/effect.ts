@@ -41,12 +41,12 @@ const day = (value: string) => value.slice(0, 10);
 
 /**
  * The effect on one image. `deprecateAfter` is its `retention.deprecateAfter`; `graceDays` the switch's
- * `deprecatedGraceDays`; `now` the instant the view is for.
+ * `deprecatedGraceDays`; `now` the instant the view is for; `channels` the catalog's, in order.
  */
 export function imageEffect(
   image: string,
   items: readonly LedgerItem[],
-  options: { graceDays: number; deprecateAfter?: string | undefined; now: Date },
+  options: { graceDays: number; deprecateAfter?: string | undefined; now: Date; channels?: readonly string[] },
 ): ImageEffect {
   const revokedAt = new Map<string, string>();
   for (const r of items.filter((i) => sk(i).startsWith('REVOCATION#') && i.state === 'revoked')) {
@@ -71,7 +71,8 @@ export function imageEffect(
   );
   for (const b of builds) {
     const version = text(b, 'buildVersion') || sk(b).slice('BUILD#'.length);
-    const channels = pointers.get(version) ?? [];
+    const order = (c: string) => options.channels?.indexOf(c) ?? 0;
+    const channels = [...(pointers.get(version) ?? [])].sort((a, b) => order(a) - order(b));
     const revoked = revokedAt.get(version);
     const standing: Standing = revoked ? 'revoked' : text(b, 'retiredAt') ? 'retired' : 'kept';
     let deprecatedAt = revoked ?? (text(b, 'retiredAt') || undefined);

@@ -61,6 +61,7 @@ export function allowedAmisPlan(
       graceDays: spec.deprecatedGraceDays,
       deprecateAfter: catalog.images[image]?.retention.deprecateAfter,
       now,
+      channels: catalog.channels.map((c) => c.name),
     }),
   );
   const notes: string[] = [];
