@@ -75,10 +75,11 @@ export function imageEffect(
     const channels = [...(pointers.get(version) ?? [])].sort((a, b) => order(a) - order(b));
     const revoked = revokedAt.get(version);
     const standing: Standing = revoked ? 'revoked' : text(b, 'retiredAt') ? 'retired' : 'kept';
-    let deprecatedAt = revoked ?? (text(b, 'retiredAt') || undefined);
-    if (!deprecatedAt && after !== undefined && !Number.isNaN(Date.parse(text(b, 'requestedAt')))) {
-      deprecatedAt = iso(Date.parse(text(b, 'requestedAt')) + after);
-    }
+    // Retirement and revocation keep an earlier deprecation time (aws/image-deprecation.ts): the earliest counts.
+    const times = [revoked, text(b, 'retiredAt')].filter((t): t is string => !!t).map(Date.parse);
+    const built = Date.parse(text(b, 'requestedAt'));
+    if (after !== undefined && !Number.isNaN(built)) times.push(built + after);
+    const deprecatedAt = times.length > 0 ? iso(Math.min(...times)) : undefined;
     const blockedFrom = deprecatedAt ? iso(Date.parse(deprecatedAt) + grace) : undefined;
     const blocked = blockedFrom !== undefined && Date.parse(blockedFrom) <= now;
     const heldFor = standing === 'retired' ? held.get(version) : undefined;

@@ -166,6 +166,14 @@ describe('the Allowed AMIs plan', () => {
     );
   });
 
+  it('a version deprecated by deprecateAfter before it was retired counts from the earlier time', () => {
+    const ledgers = {
+      base: [build('1.0.0/7', '2026-09-01T03:00:00.000Z', { retiredAt: '2027-02-25T00:00:00.000Z' })],
+    };
+    const base = planOf(catalogWith({ mode: 'enabled' }), ledgers).images.find((i) => i.image === 'base');
+    expect(base?.versions[0]).toMatchObject({ standing: 'retired', deprecatedAt: '2026-11-30T03:00:00.000Z' });
+  });
+
   it('with a grace, a deprecated version launches for that many days more', () => {
     const base = planOf(catalogWith({ mode: 'enabled', deprecatedGraceDays: 30 })).images.find(
       (i) => i.image === 'base',
