@@ -16,6 +16,7 @@ export const commands: Readonly<Record<string, () => Promise<Command>>> = {
   status: () => import('./status.js').then((m) => m.command),
   history: () => import('./history.js').then((m) => m.command),
   fleet: () => import('./fleet.js').then((m) => m.command),
+  'allowed-amis': () => import('./allowed-amis.js').then((m) => m.command),
   build: () => import('./act.js').then((m) => m.actionCommand('build')),
   approve: () => import('./act.js').then((m) => m.actionCommand('approve')),
   reject: () => import('./act.js').then((m) => m.actionCommand('reject')),

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { pricesOverrideSchema } from '../cost/prices.js';
 import { accessSchema, DEFAULT_ACCESS } from './access.js';
+import { allowedAmisSchema } from './schema-allowed-amis.js';
 import { channelSchema, type targetsSchema } from './schema-channel.js';
 import { nameSchema, organizationIdSchema, regionSchema } from './schema-fields.js';
 import { type componentRefSchema, imageSchema, type parentSchema, type scheduleSchema } from './schema-image.js';
@@ -39,6 +40,8 @@ export const catalogShapeSchema = z.strictObject({
   /** Overrides of the shipped price table (core/cost/prices.ts) for cost estimates. */
   prices: pricesOverrideSchema,
   access: accessSchema.default(DEFAULT_ACCESS),
+  /** Optional: the EC2 Allowed AMIs criteria the channels imply, as a declarative policy (`goldsmith allowed-amis`). */
+  allowedAmis: allowedAmisSchema,
 });
 
 export type CatalogInput = z.input<typeof catalogShapeSchema>;

@@ -141,4 +141,21 @@ export const CATALOG_FIELDS: Record<string, string> = {
     'Principals that may assume the operators’ role (`goldsmith-<stage>-operators`): build, promote, rollback, revoke, resume, and read for status/history.',
   'access.approvers':
     'Approver name → the IAM principals that person signs operator requests as (role ARN, assumed-role session ARN or user ARN).',
+  allowedAmis:
+    'Optional (off when absent): the EC2 Allowed AMIs criteria the channels imply, printed as an Organizations declarative policy by `goldsmith allowed-amis` (docs/fleet.md: what it blocks and what it cannot).',
+  'allowedAmis.mode':
+    '`audit-mode`: EC2 marks each AMI allowed or not and blocks nothing; `enabled`: only matching AMIs are listed and launch. Start in `audit-mode`.',
+  'allowedAmis.channels':
+    'Channels whose targets (OUs, accounts) the policy is for, e.g. `[prod]` to enforce there first (default: every channel).',
+  'allowedAmis.deprecatedGraceDays':
+    'Days a deprecated Goldsmith AMI stays launchable (EC2 `MaximumDaysSinceDeprecated`). Goldsmith deprecates a version when it retires or revokes it, and `retention.deprecateAfter` after its build; `0`: none launches once deprecated.',
+  'allowedAmis.alsoAllow':
+    'Up to 9 more criteria, for AMIs member accounts may launch besides Goldsmith’s (an AMI is allowed when any criterion matches).',
+  'allowedAmis.alsoAllow[].providers':
+    '`amazon`, `aws-marketplace`, `aws-backup-vault` or 12-digit account ids (at most 200): whose AMIs.',
+  'allowedAmis.alsoAllow[].imageNames':
+    'Only AMIs of these names (`*` and `?` wildcards, at most 50), e.g. `al2023-ami-*`.',
+  'allowedAmis.alsoAllow[].marketplaceProductCodes': 'Only these AWS Marketplace products (at most 50).',
+  'allowedAmis.exceptionMessage':
+    'The message EC2 returns with a refused launch, e.g. where to find the golden images (the policy’s `exception_message`).',
 };

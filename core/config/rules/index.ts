@@ -1,3 +1,4 @@
+import { allowedAmisReferences } from './allowed-amis.js';
 import { approverAddresses, channelTargets, promotionFitsOneExecution, uniqueChannelNames } from './channels.js';
 import { componentFiles } from './components.js';
 import { imageKinds } from './kinds.js';
@@ -17,4 +18,5 @@ export const catalogRules: readonly CatalogRule[] = [
   channelTargets,
   promotionFitsOneExecution,
   approverAddresses,
+  allowedAmisReferences,
 ];
