@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import * as z from 'zod';
 import { lineageDepths } from '../core/lifecycle/order.js';
 import { metricNames } from '../core/observability/metrics.js';
 import type { PromotionPlan } from '../core/promotion/types.js';

@@ -124,7 +124,7 @@ export function createAlarms(
   add('InstancesOnRevokedAlarm', {
     ...atLeastOne,
     alarmDescription:
-      "Goldsmith: member accounts still ran instances on a revoked version when EC2 last reported on it (goldsmith fleet names them)",
+      'Goldsmith: member accounts still ran instances on a revoked version when EC2 last reported on it (goldsmith fleet names them)',
     metric: goldsmithMetric(metricNames.instancesOnRevoked, 'Maximum', Duration.days(1)),
   });
   return alarms;
