@@ -6,6 +6,7 @@ import {
   latestSample,
   monthlyCycleOf,
   monthlyCycleStart,
+  type ObservedUse,
   sharesByOu,
   thresholdsCrossed,
 } from '../../../core/fleet/compliance.js';
@@ -85,7 +86,7 @@ describe('latestSample', () => {
 
 describe('sharesByOu', () => {
   const ouOf = (a: string) => (a.startsWith('1') ? 'ou-a' : 'ou-b');
-  const uses = [
+  const uses: ObservedUse[] = [
     { version: '1.0.0/3', region: 'r1', accounts: { '111': { instances: 3 }, '222': { instances: 1 } } },
     { version: '1.0.0/2', region: 'r1', accounts: { '111': { instances: 1 }, '333': { instances: 5 } } },
     { version: '1.0.0/4', region: 'r2', accounts: { '222': { instances: 2 }, '999': { instances: 7 } } },
