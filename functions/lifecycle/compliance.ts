@@ -47,7 +47,8 @@ export async function measureCompliance(
       .map((o) => ({ version: o.version, channel: o.channel, at: o.at })),
     outOfCycle: outOfCycle.map((o) => ({ version: o.version, findingAt: o.findingAt, channels: o.channels ?? [] })),
   }).filter((c) => sample && isOpen(c, now.toISOString()) && sample.at >= c.pointerAt);
-  if (!sample || cycles.length === 0) return { written: 0, onRevoked };
+  // Nobody runs the image (or nothing to measure): no organization read, no write.
+  if (!sample || cycles.length === 0 || instancesOn(sample.uses) === 0) return { written: 0, onRevoked };
 
   const channels = await resolveChannels(plan.channels.filter((c) => cycles.some((x) => x.channel === c.name)));
   const places = accountPlaces(await currentOrganization(false));
