@@ -1,4 +1,4 @@
-import { fieldText as text, type LedgerItem } from '../status/image-view.js';
+import { type LedgerItem, fieldText as text } from '../status/image-view.js';
 import { UNKNOWN_OU } from './compliance.js';
 import { standingsAgainst, type VersionStanding } from './view.js';
 
