@@ -176,4 +176,27 @@ describe('patch compliance on the local cloud: laggard teams, a revocation under
       expect(at < Date.parse(REVOKED_AT) || at >= Date.parse(newer)).toBe(true);
     }
   });
+
+  it("tells the month's compliance in its monthly summary and draws the fleet in the HTML report", async () => {
+    const march = result.report.summaries?.find((m) => m.month === '2027-03');
+    const line = march?.compliance?.find((c) => c.channel === 'prod' && c.cycle === '2027-03');
+    const figures = result.report.fleet?.compliance.find((c) => c.channel === 'prod' && c.cycle === '2027-03');
+    expect(line?.version).toBe(figures?.version);
+    expect(line?.pointerHours).toBe(figures?.pointerHours);
+    // As of the month's end: an OU at 90 % by then counts, one later does not.
+    const end = Date.parse('2027-04-01T00:00:00Z');
+    const by = (figures?.ous ?? []).map((o) =>
+      o.hoursTo90 !== null && Date.parse(figures?.startedAt ?? '') + o.hoursTo90 * HOUR < end ? o.ou : null,
+    );
+    expect(line?.laggards.slice().sort()).toEqual(
+      (figures?.ous ?? [])
+        .filter((_, i) => by[i] === null)
+        .map((o) => o.ou)
+        .sort(),
+    );
+    const { renderHtml } = await import('../../local/simulator/html/index.js');
+    const html = renderHtml(result, () => ['dev', 'prod']);
+    expect(html).toContain('base/prod: share of instances by version');
+    expect(html).toContain(`data-version="${REVOKED}"`);
+  });
 });
