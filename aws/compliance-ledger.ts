@@ -6,8 +6,11 @@ import { documentClient, ledgerTable } from './clients/dynamodb.js';
 
 /**
  * Patch compliance in the ledger (core/ledger/README.md): `pk = COMPLIANCE`, `sk = CYCLE#<cycle>#<image>#<channel>#<ou>`,
- * written by the daily sweep. Each threshold's time is written with `if_not_exists`: the first time it was seen
- * stays, whatever a repeated or later write says.
+ * written by the daily sweep. Each threshold's time is written with `if_not_exists`, which "evaluates to path" when
+ * the attribute exists: the first time it was seen stays, whatever a repeated or later write says
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.UpdateExpressions.html#Expressions.UpdateExpressions.SET.PreventingAttributeOverwrites).
+ * `cycle` is a DynamoDB reserved word, hence its alias
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ReservedWords.html).
  */
 
 const PK = complianceKey('', '', '', '').pk;
