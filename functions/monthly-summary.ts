@@ -59,8 +59,12 @@ export async function sendMonthlySummary(raw: MonthlySummaryInput): Promise<Mont
     if (!builtAnythingBy(month, images)) {
       return { month, computed: false, published: false, skipped: `no build was requested before ${month} ended` };
     }
-    // The month's own cycle and the out-of-cycle ones (few): not every cycle the ledger ever recorded.
-    const compliance = [...(await listCompliance(`${month}#`)), ...(await listCompliance('finding-'))];
+    // The month's cycle, the one before and the out-of-cycle ones (few): not every cycle the ledger ever recorded.
+    const compliance = [
+      ...(await listCompliance(`${monthBefore(new Date(`${month}-15T00:00:00Z`))}#`)),
+      ...(await listCompliance(`${month}#`)),
+      ...(await listCompliance('finding-')),
+    ];
     const detail = summarizeMonth({
       month,
       channels: catalog.channels.map((c) => c.name),

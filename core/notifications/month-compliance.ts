@@ -5,9 +5,9 @@ import type { MonthlySummary } from './monthly-summary.js';
 export const LAGGARDS_NAMED = 10;
 
 /**
- * The monthly summary's compliance lines: the cycles that started in the month, per image and channel, as of the
- * month's end — a threshold first seen after it counts as not reached, so a summary computed a day late says the
- * same. Pure.
+ * The monthly summary's compliance lines: the cycles that started in the month or the month before, per image and
+ * channel, as of the month's end — a threshold first seen after it counts as not reached, so a summary computed a
+ * day late says the same. Pure.
  */
 export function complianceAtEnd(
   records: readonly RecordLike[],
@@ -15,7 +15,9 @@ export function complianceAtEnd(
 ): NonNullable<MonthlySummary['compliance']> {
   const inMonth = (iso: unknown) => {
     const t = Date.parse(String(iso ?? ''));
-    return t >= bounds.start && t < bounds.end;
+    // The month before too: its cycle's laggards most often finish in this one.
+    const monthBefore = new Date(bounds.start - 1);
+    return t >= Date.UTC(monthBefore.getUTCFullYear(), monthBefore.getUTCMonth(), 1) && t < bounds.end;
   };
   const byEnd = (at: unknown) => (typeof at === 'string' && Date.parse(at) < bounds.end ? at : undefined);
   const asOfEnd = records

@@ -36,8 +36,8 @@ describe("the monthly summary's patch compliance", () => {
       record('ou-a', '2027-03-13T00:00:00.000Z'),
       record('ou-b', '2027-03-15T00:00:00.000Z'),
       record('ou-c', undefined, { patched: 2 }),
-      // February's cycle is February's summary's.
-      record('ou-a', '2027-02-13T00:00:00.000Z', { cycle: '2027-02', startedAt: '2027-02-09T00:00:00.000Z' }),
+      // January's cycle is too old for March's summary.
+      record('ou-a', '2027-01-13T00:00:00.000Z', { cycle: '2027-01', startedAt: '2027-01-12T00:00:00.000Z' }),
     ]);
     expect(s.compliance).toEqual([
       {
@@ -52,6 +52,12 @@ describe("the monthly summary's patch compliance", () => {
         laggards: ['ou-c'],
       },
     ]);
+  });
+
+  it("tells the month before's cycle too, with its laggards' progress up to the month's end", () => {
+    const feb = { cycle: '2027-02', startedAt: '2027-02-09T00:00:00.000Z', pointerAt: '2027-02-11T06:00:00.000Z' };
+    const s = summary([record('ou-a', '2027-03-05T00:00:00.000Z', feb), record('ou-b', undefined, feb)]);
+    expect(s.compliance?.map((c) => [c.cycle, c.medianHoursTo90, c.laggards])).toEqual([['2027-02', 576, ['ou-b']]]);
   });
 
   it("counts a threshold first seen after the month's end as not reached, so a late summary says the same", () => {
