@@ -5,7 +5,8 @@ import type { OrgTree } from '../core/sharing/targets.js';
 import type { Command } from './commands.js';
 import { type FleetReport, renderFleet } from './fleet-output.js';
 import { channelsOf, checkNames, operatorOptions, TARGET_HELP } from './operator/options.js';
-import { ledgerOf, partitionOf } from './operator/read.js';
+import { partitionOf } from './operator/partition.js';
+import { ledgerOf } from './operator/read.js';
 
 const HELP = `usage: goldsmith fleet [IMAGE] (--stage STAGE | --local DIR) [--channel C] [--ou OU] [--json]
 

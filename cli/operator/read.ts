@@ -18,14 +18,6 @@ export async function ledgerOf(where: Where, image: string): Promise<LedgerItem[
   return readImagePartition(image, ledgerTableName(where.stage));
 }
 
-/** One ledger partition by its key (`ORG`, `COMPLIANCE`), from the saved snapshot or the stage's table. */
-export async function partitionOf(where: Where, pk: string): Promise<LedgerItem[]> {
-  if (where.kind === 'local') return where.state.snapshot.ledger.filter((i) => i.pk === pk);
-  process.env.AWS_REGION ??= where.region;
-  const { readPartition } = await import('../../aws/image-partition.js');
-  return readPartition(pk, ledgerTableName(where.stage));
-}
-
 /** "Now" for the views: the saved cloud's virtual time, or the wall clock. */
 export function nowOf(where: Where): Date {
   return where.kind === 'local' ? new Date(where.state.savedAt) : new Date();
