@@ -10,13 +10,18 @@ import { documentClient, ledgerTable } from './clients/dynamodb.js';
  * `status` / `history`. `table` defaults to the function's `LEDGER_TABLE`.
  */
 export async function readImagePartition(image: string, table: string = ledgerTable()): Promise<LedgerItem[]> {
+  return readPartition(imagePk(image), table);
+}
+
+/** Every item of one ledger partition (`ORG`, `COMPLIANCE`, an image's), paginated and strongly consistent. */
+export async function readPartition(pk: string, table: string = ledgerTable()): Promise<LedgerItem[]> {
   const items: LedgerItem[] = [];
   const pages = paginateQuery(
     { client: documentClient() },
     {
       TableName: table,
       KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': imagePk(image) },
+      ExpressionAttributeValues: { ':pk': pk },
       ConsistentRead: true,
     },
   );

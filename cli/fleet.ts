@@ -1,66 +1,99 @@
+import type { Catalog } from '../core/config/schema.js';
+import type { OuFleet } from '../core/fleet/channel-view.js';
 import type { ImageFleet } from '../core/fleet/view.js';
+import type { OrgTree } from '../core/sharing/targets.js';
 import type { Command } from './commands.js';
+import { type FleetReport, renderFleet } from './fleet-output.js';
 import { channelsOf, checkNames, operatorOptions, TARGET_HELP } from './operator/options.js';
+import { partitionOf } from './operator/partition.js';
 import { ledgerOf } from './operator/read.js';
 
-const HELP = `usage: goldsmith fleet [IMAGE] (--stage STAGE | --local DIR) [--json]
+const HELP = `usage: goldsmith fleet [IMAGE] (--stage STAGE | --local DIR) [--channel C] [--ou OU] [--json]
 
 Which versions the organization runs, per image, from the ledger's usage observations (EC2 image usage reports,
 read by the daily lifecycle sweep; about a day old): accounts, instances and launch templates on each version, and
-where that version stands against the image's last channel — current, one behind, older, revoked, retired.
+where that version stands against the image's last channel — current, one behind, older, revoked, retired. Then
+the same per channel and OU (an account's OU is its parent in the organization the ledger holds; "unknown" when it
+holds none), and patch compliance: per monthly cycle (from Patch Tuesday) and out-of-cycle rebuild (from the
+finding), the time to the channel's pointer moving and to 90 % of each OU's instances on the new version or newer.
+  --channel C       only this channel
+  --ou OU           only this OU (its id)
 ${TARGET_HELP}`;
 
-const STANDING_TEXT: Record<string, string> = {
-  current: 'current',
-  'one-behind': 'one behind',
-  older: 'older',
-  revoked: 'REVOKED',
-  retired: 'retired',
-  'never-promoted': 'never promoted',
-};
-
-/** Human output: per image, the version its last channel names, then each version in use, newest first. */
-export function renderFleet(fleets: readonly ImageFleet[]): string {
-  const out: string[] = [];
-  for (const f of fleets) {
-    out.push(`${f.image}  (${f.channel}: ${f.current ?? 'never promoted'})`);
-    if (f.versions.length === 0) out.push('  no account uses a version of it (as last observed)');
-    for (const v of f.versions) {
-      out.push(
-        `  ${v.version.padEnd(10)} ${STANDING_TEXT[v.standing]?.padEnd(14)} ${v.accounts} account(s), ` +
-          `${v.instances} instance(s), ${v.launchTemplates} launch template(s)  (observed ${v.observedAt.slice(0, 16).replace('T', ' ')})`,
-      );
+/** Each channel's accounts, resolved against the held organization (undefined: none held). */
+function channelAccounts(catalog: Catalog, tree: OrgTree | undefined, resolve: ResolveFn): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  if (!tree) return out;
+  for (const c of catalog.channels) {
+    try {
+      out.set(c.name, new Set(resolve(tree, c.targets, `channels.${c.name}.targets`).accounts));
+    } catch {
+      // A channel the held tree cannot resolve (an OU it does not hold, tags not read): counted without its OUs.
     }
-    const behind = f.totals['one-behind'].accounts + f.totals.older.accounts + f.totals.retired.accounts;
-    if (f.totals.revoked.accounts > 0) {
-      out.push(`  ${f.totals.revoked.accounts} account(s) still run a revoked version`);
-    }
-    if (behind > 0) out.push(`  ${behind} account(s) run an older version than ${f.channel}'s`);
-    out.push('');
   }
-  return out.join('\n');
+  return out;
 }
+type ResolveFn = typeof import('../core/sharing/targets.js').resolveTargets;
 
 export const command: Command = {
-  summary: 'which versions the organization runs: accounts and instances per version, and how far behind',
+  summary: 'which versions the organization runs, per channel and OU, and how fast each patch reached them',
   async run(args) {
-    const parsed = await operatorOptions(args, {}, 1);
+    const parsed = await operatorOptions(args, { channel: { type: 'string' }, ou: { type: 'string' } }, 1);
     if (parsed.help) {
       process.stdout.write(`${HELP}\n`);
       return 0;
     }
-    const { where, json, positionals } = parsed;
+    const { where, json, positionals, values } = parsed;
     const [only] = positionals;
-    if (only) checkNames(where.catalog, only, undefined);
-    const { imageFleet } = await import('../core/fleet/view.js');
+    const channel = typeof values.channel === 'string' ? values.channel : undefined;
+    const ou = typeof values.ou === 'string' ? values.ou : undefined;
+    if (only) checkNames(where.catalog, only, channel);
+    else if (channel) checkNames(where.catalog, Object.keys(where.catalog.images)[0] ?? '', channel);
+    const [
+      { imageFleet },
+      { channelFleet },
+      { channelCompliance },
+      held,
+      { resolveTargets },
+      { orgKey, complianceKey },
+    ] = await Promise.all([
+      import('../core/fleet/view.js'),
+      import('../core/fleet/channel-view.js'),
+      import('../core/fleet/compliance-summary.js'),
+      import('../core/sharing/held-organization.js'),
+      import('../core/sharing/targets.js'),
+      import('../core/ledger/keys.js'),
+    ]);
+    const tree = held.treeFromHeldItems(await partitionOf(where, orgKey('STATE').pk));
+    const places = tree ? held.accountPlaces(tree) : new Map<string, { parentId: string }>();
+    const accounts = channelAccounts(where.catalog, tree, resolveTargets);
     const images = only ? [only] : Object.keys(where.catalog.images);
-    const fleets: ImageFleet[] = [];
+    const report: FleetReport = { images: [], channels: [], compliance: [], ouNames: {} };
+    for (const [id, o] of tree?.ous ?? []) if (o.name) report.ouNames[id] = o.name;
     for (const image of images) {
-      const channel = channelsOf(where.catalog, image).at(-1) ?? '';
-      fleets.push(imageFleet(image, channel, await ledgerOf(where, image)));
+      const channels = channelsOf(where.catalog, image);
+      const items = await ledgerOf(where, image);
+      const fleet: ImageFleet = imageFleet(image, channels.at(-1) ?? '', items);
+      report.images.push(fleet);
+      // Without a held organization, accounts cannot be told apart by channel: counted under the last one only.
+      const measured = tree ? channels : channels.slice(-1);
+      for (const c of measured.filter((name) => !channel || name === channel)) {
+        const rows: OuFleet[] = channelFleet(
+          image,
+          c,
+          items,
+          tree ? (accounts.get(c) ?? new Set()) : undefined,
+          (a) => places.get(a)?.parentId,
+        );
+        report.channels.push(...rows.filter((r) => !ou || r.ou === ou));
+      }
     }
-    if (json) process.stdout.write(`${JSON.stringify({ images: fleets }, null, 2)}\n`);
-    else process.stdout.write(renderFleet(fleets));
+    const records = (await partitionOf(where, complianceKey('', '', '', '').pk)).filter(
+      (r) => images.includes(String(r.image)) && (!channel || r.channel === channel) && (!ou || r.ou === ou),
+    );
+    report.compliance = channelCompliance(records);
+    if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    else process.stdout.write(renderFleet(report));
     return 0;
   },
 };

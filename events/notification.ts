@@ -205,6 +205,26 @@ export const NOTIFICATION_DETAILS = {
       .optional(),
     /** Builds requested before the end of the month and not finished by then. */
     building: z.array(z.strictObject({ image: catalogName, version: z.string().min(1), since: isoTime })).optional(),
+    /**
+     * Patch compliance of the cycles that started in the month or the month before (Patch Tuesdays, out-of-cycle
+     * rebuilds), per image and channel, as of the month's end: hours from the cycle's start to the pointer, the median and the worst
+     * OU's hours to 90 % of its instances on the new version (null: not there by the month's end), OUs not there.
+     */
+    compliance: z
+      .array(
+        z.strictObject({
+          image: catalogName,
+          channel: catalogName,
+          cycle: z.string().min(1),
+          version: z.string().min(1),
+          pointerHours: z.number().nonnegative(),
+          medianHoursTo90: z.number().nonnegative().nullable(),
+          worstHoursTo90: z.number().nonnegative().nullable(),
+          ous: count,
+          laggards: z.array(z.string().min(1)),
+        }),
+      )
+      .optional(),
   }),
 } as const;
 

@@ -1,8 +1,10 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
 import { lineageDepths } from '../core/lifecycle/order.js';
+import { metricNames } from '../core/observability/metrics.js';
 import type { PromotionPlan } from '../core/promotion/types.js';
 import { handlerFor } from './lib/middleware.js';
-import { logger } from './lib/powertools.js';
+import { logger, metrics } from './lib/powertools.js';
 import { applyRetention, type RetentionResult } from './lifecycle/retention.js';
 import { childrenOf } from './lifecycle/revoke.js';
 import { promotionPlans } from './promotion/plans.js';
@@ -43,6 +45,8 @@ export const handler = handlerFor({
   parse: (raw) => sweepInputSchema.parse(raw),
   handle: async () => {
     const outcome = await sweepLifecycle(promotionPlans(), new Date());
+    const onRevoked = outcome.results.reduce((n, r) => n + (r.compliance?.onRevoked ?? 0), 0);
+    metrics.addMetric(metricNames.instancesOnRevoked, MetricUnit.Count, onRevoked);
     if (outcome.failed.length > 0) {
       throw new Error(`lifecycle sweep failed for ${outcome.failed.map((f) => `${f.image} (${f.error})`).join(', ')}`);
     }

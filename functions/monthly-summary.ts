@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { listCompliance } from '../aws/compliance-ledger.js';
 import { readImagePartition } from '../aws/image-partition.js';
 import { keepSummary, storedSummary } from '../aws/monthly-summary.js';
 import { announce } from '../aws/notifications.js';
@@ -41,7 +42,7 @@ export interface MonthlySummaryResult {
 /**
  * The monthly summary: on the schedule's day it reads every catalog image's ledger partition (paginated queries),
  * sums up the last complete UTC month — built, failed, promoted, rejected, patch day → prod, what still waits on
- * whom, the month's cost — keeps it in the ledger once (conditional write: the first run's document is the
+ * whom, the month's cost, the patch compliance of its cycles — keeps it in the ledger once (conditional write: the first run's document is the
  * month's), and announces it. Announcing is itself once per month (the announcement's id is keyed by the month).
  */
 export async function sendMonthlySummary(raw: MonthlySummaryInput): Promise<MonthlySummaryResult> {
@@ -58,11 +59,18 @@ export async function sendMonthlySummary(raw: MonthlySummaryInput): Promise<Mont
     if (!builtAnythingBy(month, images)) {
       return { month, computed: false, published: false, skipped: `no build was requested before ${month} ended` };
     }
+    // The month's cycle, the one before and the out-of-cycle ones (few): not every cycle the ledger ever recorded.
+    const compliance = [
+      ...(await listCompliance(`${monthBefore(new Date(`${month}-15T00:00:00Z`))}#`)),
+      ...(await listCompliance(`${month}#`)),
+      ...(await listCompliance('finding-')),
+    ];
     const detail = summarizeMonth({
       month,
       channels: catalog.channels.map((c) => c.name),
       images,
       prices: priceTable(catalog.prices),
+      compliance,
     });
     stored = await keepSummary({ month, detail, at: input.scheduledTime });
   }

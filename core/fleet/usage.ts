@@ -54,16 +54,20 @@ export function inUse(o: Pick<UsageObservation, 'instances' | 'launchTemplates'>
 export const USAGE_REFRESH_SECONDS = 20 * 3600;
 
 /**
- * Whether to ask EC2 for a new report on an AMI: none is pending and the last observation (if any) is older than
- * USAGE_REFRESH_SECONDS.
+ * Whether to ask EC2 for a new report on an AMI: none is pending and the report behind the last observation (if
+ * any) was asked for at least USAGE_REFRESH_SECONDS ago. Measured from the request, not from the reading: a report
+ * read by today's sweep was asked for by yesterday's, so each sweep asks again and the samples stay a day apart.
  */
 export function needsReport(
-  item: { reportId?: string | undefined; observedAt?: string | undefined } | undefined,
+  item:
+    | { reportId?: string | undefined; observedAt?: string | undefined; lastRequestedAt?: string | undefined }
+    | undefined,
   now: string,
 ): boolean {
   if (item?.reportId) return false;
-  if (!item?.observedAt) return true;
-  return (Date.parse(now) - Date.parse(item.observedAt)) / 1000 >= USAGE_REFRESH_SECONDS;
+  const last = item?.lastRequestedAt ?? item?.observedAt;
+  if (!last) return true;
+  return (Date.parse(now) - Date.parse(last)) / 1000 >= USAGE_REFRESH_SECONDS;
 }
 
 /** The client token of one day's report on one AMI (ClientToken: at most 64 ASCII characters). */

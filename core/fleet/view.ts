@@ -41,10 +41,13 @@ const STANDINGS: readonly VersionStanding[] = [
 ];
 
 /**
- * The fleet of one image from its ledger partition. `channel` is the channel standings are measured against (the
- * last one: what "patched" means); the versions it promoted, in order, come from its `PROMOTION#` outcomes.
+ * Where each version of an image stands against a channel: its pointer's version (current), the one it promoted
+ * before (one behind), an older promoted one, a revoked one, one retention retired, or one never promoted to it.
  */
-export function imageFleet(image: string, channel: string, items: readonly LedgerItem[]): ImageFleet {
+export function standingsAgainst(
+  channel: string,
+  items: readonly LedgerItem[],
+): { current: string | undefined; standingOf: (version: string) => VersionStanding } {
   const promoted = items
     .filter((i) => sk(i).startsWith('PROMOTION#') && text(i, 'channel') === channel && i.outcome === 'promoted')
     .map((i) => text(i, 'version'))
@@ -66,6 +69,15 @@ export function imageFleet(image: string, channel: string, items: readonly Ledge
     if (retired.has(version)) return 'retired';
     return at >= 0 ? 'older' : 'never-promoted';
   };
+  return { current, standingOf };
+}
+
+/**
+ * The fleet of one image from its ledger partition. `channel` is the channel standings are measured against (the
+ * last one: what "patched" means); the versions it promoted, in order, come from its `PROMOTION#` outcomes.
+ */
+export function imageFleet(image: string, channel: string, items: readonly LedgerItem[]): ImageFleet {
+  const { current, standingOf } = standingsAgainst(channel, items);
 
   const byVersion = new Map<
     string,

@@ -1,5 +1,6 @@
 import type { Notification } from '../../events/notification.js';
 import { factsOf } from './facts.js';
+import { complianceLines } from './month-compliance.js';
 
 function monthlyTable(n: Extract<Notification, { event: 'monthly-summary' }>): string[] {
   const rows = n.detail.images.map(
@@ -30,6 +31,13 @@ function monthlyTable(n: Extract<Notification, { event: 'monthly-summary' }>): s
     ...waiting,
     ...(soaking.length ? ['', 'Still soaking:', ...soaking] : []),
     ...(building.length ? ['', 'Still building:', ...building] : []),
+    ...(n.detail.compliance?.length
+      ? [
+          '',
+          "Patch compliance (from Patch Tuesday or the finding, as of the month's end):",
+          ...complianceLines(n.detail.compliance).map((l) => `  ${l}`),
+        ]
+      : []),
     ...cost,
   ];
 }

@@ -1,7 +1,9 @@
 import type { NotificationOf } from '../../events/notification.js';
 import { imageCostIn } from '../cost/ledger-cost.js';
+import type { RecordLike } from '../fleet/compliance-summary.js';
 import { lastPatchTuesday } from '../observability/timing.js';
 import { type LedgerItem, fieldText as str } from '../status/image-view.js';
+import { complianceAtEnd } from './month-compliance.js';
 import { buildingAtEnd, soakingAtEnd, waitingAtEnd } from './month-end.js';
 
 /** The monthly summary's `detail`, as the contract has it. */
@@ -21,6 +23,8 @@ export interface SummaryInput {
   channels: readonly string[];
   images: Readonly<Record<string, ImageLedger>>;
   prices: { currency: string; ssmAdvancedParameterMonth: number };
+  /** The ledger's patch-compliance records (`COMPLIANCE`) of cycles that may have started in the month. */
+  compliance?: readonly RecordLike[];
 }
 
 const sk = (item: LedgerItem) => str(item, 'sk');
@@ -129,12 +133,14 @@ export function summarizeMonth(input: SummaryInput): MonthlySummary {
     soaking.push(...soakingAtEnd(image, ledger.items, bounds.end));
     building.push(...buildingAtEnd(image, ledger.items, bounds.end));
   }
+  const compliance = complianceAtEnd(input.compliance ?? [], bounds);
   return {
     month: input.month,
     images,
     waiting,
     soaking,
     building,
+    ...(compliance.length > 0 && { compliance }),
     cost: {
       currency: input.prices.currency,
       builds: cents(total.builds),

@@ -1,6 +1,7 @@
 import type { ActionsBlock, Button, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
 import type { Notification, NotificationEvent } from '../../events/notification.js';
 import { factsOf } from './facts.js';
+import { complianceLines } from './month-compliance.js';
 
 /** A Slack message: the fallback `text` (notifications, screen readers) and the Block Kit `blocks`. */
 export interface SlackMessage {
@@ -151,6 +152,9 @@ function monthlyBlocks(n: Extract<Notification, { event: 'monthly-summary' }>, m
     ...(waiting.length ? ['*Still waiting*', ...waiting] : []),
     ...(soaking.length ? ['*Still soaking*', ...soaking] : []),
     ...(building.length ? ['*Still building*', ...building] : []),
+    ...(n.detail.compliance?.length
+      ? ['*Patch compliance*', ...complianceLines(n.detail.compliance).map((l) => `• ${escapeMrkdwn(l)}`)]
+      : []),
   ];
   return sectionsOf(text, maxBlocks);
 }

@@ -26,6 +26,11 @@ export const metricNames = {
   channelAge: 'ChannelAgeDays',
   /** Health gauge: the oldest channel's age in days, over every image (what the stale-channel alarm watches). */
   oldestChannelAge: 'OldestChannelAgeDays',
+  /**
+   * The lifecycle sweep (daily): instances member accounts ran on revoked versions when EC2 last reported on them
+   * (a revoked version is shared with nobody, so that last observation stands until the version is deleted).
+   */
+  instancesOnRevoked: 'InstancesOnRevokedVersions',
   /** Handler failures, counted by the middleware. */
   eventsFailed: 'EventsFailed',
   /** The dead-letter re-drive: invocations made again, and dead letters it left for a person. */

@@ -16,8 +16,10 @@ import { formatDuration } from '../../core/duration.js';
 import { amisOf } from '../../core/lifecycle/history.js';
 import { planRetention, type RetentionPolicy } from '../../core/lifecycle/retention.js';
 import { announcement } from '../../core/notifications/announce.js';
-import type { PromotionPlan, RegionAmi } from '../../core/promotion/types.js';
+import type { ChannelStep, PromotionPlan, RegionAmi } from '../../core/promotion/types.js';
+import { logger } from '../lib/powertools.js';
 import { withdrawLaunchGrants } from '../sharing/launch-grants.js';
+import { type CompliancePass, measureCompliance } from './compliance.js';
 import { type ImageState, pointerVersions, readImageState } from './ledger-view.js';
 import { refreshUsage, type VersionUse, versionsInUse } from './usage.js';
 
@@ -40,6 +42,8 @@ export interface RetentionResult {
   amisDeregistered: number;
   /** Versions whose deletion waits because a member account still uses them. */
   heldInUse?: string[];
+  /** The sweep's compliance pass: records written, instances the latest usage sample shows on revoked versions. */
+  compliance?: CompliancePass;
 }
 
 /** The versions of `image` that live builds of its children were built on (lineage holds). */
@@ -173,7 +177,10 @@ async function announceHoldEnded(
  * the same instant finds nothing left to do.
  */
 export async function applyRetention(
-  input: RetentionPlanInput & { children: readonly string[] },
+  input: RetentionPlanInput & {
+    plan: { channels: readonly Pick<ChannelStep, 'name' | 'targets'>[] };
+    children: readonly string[];
+  },
 ): Promise<RetentionResult> {
   const state = await readImageState(input.plan);
   const usage = await refreshUsage(input.plan.image, state.histories, (v) => amisFor(state, v), input.now);
@@ -207,6 +214,12 @@ export async function applyRetention(
     result.amisDeregistered += await deregisterAmis(amis);
     if (build.buildVersionArn) await deleteBuildImage(build.buildVersionArn);
     if (await markDeleted(input.plan.image, version, at, reason)) result.deleted.push(version);
+  }
+  // A measurement: its failure (an organization read, a ledger write) is logged and never holds up retention.
+  try {
+    result.compliance = await measureCompliance(input.plan, state, usage, input.now);
+  } catch (err) {
+    logger.error('patch compliance not measured', { image: input.plan.image, error: err });
   }
   return result;
 }

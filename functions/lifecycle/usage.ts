@@ -75,7 +75,7 @@ export async function refreshUsage(
     if (read.state === 'available') {
       const observation = usageFromEntries(read.entries, at);
       if (await recordUsageObserved(item, item.reportId, observation)) {
-        Object.assign(item, observation, { reportId: undefined });
+        Object.assign(item, observation, { lastRequestedAt: item.requestedAt, reportId: undefined });
         // A report asked for before a revocation, read after it: its accounts are told too (each once).
         const revokedAt = builds.find((b) => b.version === item.version)?.revokedAt;
         if (revokedAt) await tellLateUsers(image, item, observation, revokedAt);

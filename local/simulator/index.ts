@@ -16,6 +16,7 @@ import { LiveTimeline, type TimelineListener } from './live-timeline.js';
 import { LocalOperatorEndpoint, type OperatorExchange, scenarioOperator } from './operator.js';
 import type { ProgressListener } from './progress.js';
 import { buildReport, type SimulationReport } from './report.js';
+import { fleetFigures } from './report-fleet.js';
 import { scanLedger } from './report-ledger.js';
 import type { Scenario, ScenarioEvent } from './scenario.js';
 import { putAsSender, type RawPut } from './senders.js';
@@ -218,6 +219,7 @@ export async function simulate(
       problems: [...report.consistency.problems, ...audits.flatMap((a) => a.problems)],
       checks: Object.assign({ ...checks }, ...audits.map((a) => a.checks)),
     };
+    if (scenario.fleets.length > 0) report.fleet = fleetFigures(cloud, ledgerItems, fleets.events, scenario);
     report.cost = costOfRun(cloud, report, ledgerItems, schedulesFired);
     const timeline = buildTimeline(report, statusLog, approvers.responses, cloud.invoker.deadLetters, notes, channels);
     live?.finish(timeline);

@@ -18,7 +18,7 @@ export interface AmiFigures {
 }
 
 /** The AMIs Goldsmith's builds produced: AMI id → image, version, region. */
-function buildAmis(cloud: LocalCloud): Map<string, { image: string; version: string; region: string }> {
+export function buildAmis(cloud: LocalCloud): Map<string, { image: string; version: string; region: string }> {
   const amis = new Map<string, { image: string; version: string; region: string }>();
   for (const b of cloud.installed.fakes.imagebuilder.builds.values()) {
     const version = b.arn.split('/').slice(-2).join('/');

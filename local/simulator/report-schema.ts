@@ -3,6 +3,7 @@ import type { CostReport } from '../../core/cost/estimate.js';
 import { NOTIFICATION_DETAILS } from '../../events/notification.js';
 import type { SimulationResult } from './index.js';
 import type { SimulationReport } from './report.js';
+import { fleetSchema } from './report-schema-fleet.js';
 import type { SlackMessageSeen } from './slack.js';
 
 /**
@@ -200,6 +201,7 @@ export const reportSchema = z.strictObject({
       channels: z.record(z.string(), z.strictObject({ version: z.string(), at: time, hours: z.number() }).nullable()),
     }),
   ),
+  fleet: fleetSchema.optional(),
   timeline: z.array(timelineEntrySchema),
   notes: z.array(z.string()),
   run: z.strictObject({

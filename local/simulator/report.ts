@@ -9,6 +9,7 @@ import type { AsyncInvoker } from './invoke.js';
 import { type AmiFigures, amiFigures, type PatchTime, patchTimes, withdrawnBuilds } from './lifecycle-audit.js';
 import { buildsOf, pointersOf, promotionsOf } from './report-builds.js';
 import { pausesOf, refusedAnnouncements } from './report-faults.js';
+import type { FleetFigures } from './report-fleet.js';
 import { scanLedger } from './report-ledger.js';
 import {
   type NotificationFigures,
@@ -104,6 +105,8 @@ export interface SimulationReport {
   amis: AmiFigures;
   /** Each out-of-cycle rebuild: from the finding on a live version to a newer version in each channel. */
   patchTimes: PatchTime[];
+  /** Member accounts' fleets (runs with `fleets`): patch compliance, versions per channel and OU, shares by day. */
+  fleet?: FleetFigures;
 }
 
 function apiModelFigures(): SimulationReport['apiModel'] {

@@ -133,6 +133,18 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
     rule: 'AwsSolutions-IAM5',
     stacks: ['Promotion'],
     types: POLICY,
+    logicalIds: /^LifecycleSweepServiceRoleDefaultPolicy/,
+    appliesTo: [
+      { regex: '/^Resource::arn:<AWS::Partition>:organizations::\\*:(root|ou|account)\\/o-[a-z0-9]+\\/\\*$/' },
+    ],
+    reason:
+      "The sweep's patch-compliance pass lists the OUs and accounts of the catalog's organization only, to tell each " +
+      "channel's accounts and each account's OU (the management account's id in the ARN is not in the catalog).",
+  },
+  {
+    rule: 'AwsSolutions-IAM5',
+    stacks: ['Promotion'],
+    types: POLICY,
     logicalIds: /^OnFindingServiceRoleDefaultPolicy/,
     appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:organizations::\\*:account\\/o-[a-z0-9]+\\/\\*$/' }],
     reason:

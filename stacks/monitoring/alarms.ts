@@ -120,5 +120,12 @@ export function createAlarms(
     alarmDescription: `Goldsmith: a channel has not moved for ${settings.staleChannelDays} days (stale golden image)`,
     metric: goldsmithMetric(metricNames.oldestChannelAge, 'Maximum', gaugePeriod),
   });
+  // The sweep runs daily (stacks/promotion/lifecycle.ts): a day's maximum is its last count.
+  add('InstancesOnRevokedAlarm', {
+    ...atLeastOne,
+    alarmDescription:
+      'Goldsmith: member accounts still ran instances on a revoked version when EC2 last reported on it (goldsmith fleet names them)',
+    metric: goldsmithMetric(metricNames.instancesOnRevoked, 'Maximum', Duration.days(1)),
+  });
   return alarms;
 }

@@ -102,6 +102,30 @@ export function allowUsageReports(stack: Stack, fn: SstFunction): void {
 }
 
 /**
+ * What the sweep's compliance pass reads of the organization (functions/lifecycle/compliance.ts): each channel's
+ * accounts and their OUs, as Share reads them (the roots, OUs and accounts of this organization; tags when a channel
+ * selects by tag). DescribeOrganization and ListRoots take no resource.
+ */
+export function allowOrganizationRead(stack: Stack, fn: SstFunction, organizationId: string): void {
+  const org = (kind: string) => `arn:${stack.partition}:organizations::*:${kind}/${organizationId}/*`;
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['organizations:DescribeOrganization', 'organizations:ListRoots'],
+      resources: ['*'],
+    }),
+  );
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['organizations:ListOrganizationalUnitsForParent', 'organizations:ListAccountsForParent'],
+      resources: [org('root'), org('ou')],
+    }),
+  );
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({ actions: ['organizations:ListTagsForResource'], resources: [org('account')] }),
+  );
+}
+
+/**
  * The lifecycle: a daily sweep (retire and delete by retention) and the handler of revocations and rollbacks sent
  * on Goldsmith's bus. Both read the catalog (lineage, retention) inlined at bundle time.
  */
@@ -142,6 +166,7 @@ export function createLifecycle(stack: Stack, env: PromotionEnvironment, catalog
   }
   allowDeletion(stack, sweep);
   allowUsageReports(stack, sweep);
+  allowOrganizationRead(stack, sweep, catalog.organization.id);
   // Revocation and rollback move pointers back (or withdraw them) through Publish's own path.
   allowPointerMoves(stack, requests, catalog, { withdraw: true });
   env.bus.grantPutEventsTo(requests);

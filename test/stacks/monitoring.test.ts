@@ -126,6 +126,18 @@ describe('Monitoring stack: alarms', () => {
     expect(dimension(alarm('PipelineDisabledAlarm'), 'service')).toBe('goldsmith');
   });
 
+  it('alarms when the daily sweep counts instances still on a revoked version', () => {
+    expect(alarm('InstancesOnRevokedAlarm')).toMatchObject({
+      Namespace: 'Goldsmith',
+      MetricName: metricNames.instancesOnRevoked,
+      Statistic: 'Maximum',
+      Threshold: 1,
+      Period: 86_400,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    expect(topicAction(alarm('InstancesOnRevokedAlarm'))).toContain('NotificationsTopic');
+  });
+
   it('alarms when an approval has waited half its timeout, from the three-hourly gauge', () => {
     expect(alarm('ApprovalWaitingAlarm')).toMatchObject({
       MetricName: metricNames.approvalWaitPercent,

@@ -1,5 +1,6 @@
 import type { SimulationResult } from '../index.js';
 import { esc, minute } from './escape.js';
+import { renderFleet } from './fleet.js';
 import { OUTCOME_COLOURS, renderLanes } from './lanes.js';
 import { monthRows, renderMonths } from './months.js';
 import { renderTables } from './tables.js';
@@ -20,7 +21,7 @@ details summary{cursor:pointer;font-weight:600;margin:6px 0}
 
 /**
  * The run as one self-contained HTML page (no network, no scripts): a summary, lanes per image and channel over
- * time, a month-by-month chart, and the human output's tables.
+ * time, a month-by-month chart, the fleet (runs with fleets), and the human output's tables.
  */
 export function renderHtml(result: SimulationResult, channelsOf: (image: string) => readonly string[]): string {
   const { report, timeline, notes, run } = result;
@@ -56,6 +57,7 @@ ${report.consistency.problems.map((p) => `<p class="bad">consistency: ${esc(p)}<
 <p class="legend">${legend} <span class="key"><i style="background:#fbc02d"></i>waiting for approval</span> <span class="key"><i style="background:#6a1b9a"></i>note (revocation, rollback…)</span> — hover a mark for details; each promoted mark moved that channel's pointer.</p>
 <div class="lanes-wrap">${renderLanes(report, timeline, images, channelsOf)}</div></section>
 <section id="months"><h2>Month by month</h2>${renderMonths(months)}</section>
+${renderFleet(report.fleet)}
 ${renderTables(result, months)}
 ${notes.length ? `<section id="notes"><h2>Notes</h2><ul>${notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></section>` : ''}
 </body></html>

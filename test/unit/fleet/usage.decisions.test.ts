@@ -82,6 +82,13 @@ describe('needsReport', () => {
     );
   });
 
+  it('counts from when the observed report was asked for, so a report read today is followed by one asked today', () => {
+    // Asked for at yesterday's sweep, read at today's: today's sweep asks again, a day after the last request.
+    const item = { observedAt: '2027-01-02T00:00:00Z', lastRequestedAt: '2027-01-01T00:00:00Z' };
+    expect(needsReport(item, '2027-01-02T00:00:00Z')).toBe(true);
+    expect(needsReport({ ...item, lastRequestedAt: '2027-01-01T04:00:01Z' }, '2027-01-02T00:00:00Z')).toBe(false);
+  });
+
   it('asks for an AMI never observed', () => {
     expect(needsReport({}, '2027-01-01T00:00:00Z')).toBe(true);
   });

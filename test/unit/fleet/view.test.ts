@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderFleet } from '../../../cli/fleet.js';
+import { renderFleet } from '../../../cli/fleet-output.js';
 import { main } from '../../../cli/main.js';
 import { imageFleet } from '../../../core/fleet/view.js';
 import { captureOutput } from '../../helpers/output.js';
@@ -60,7 +60,12 @@ describe('the fleet of an image', () => {
   });
 
   it('says who runs a revoked or older version, in words', () => {
-    const text = renderFleet([imageFleet('base', 'prod', ITEMS)]);
+    const text = renderFleet({
+      images: [imageFleet('base', 'prod', ITEMS)],
+      channels: [],
+      compliance: [],
+      ouNames: {},
+    });
     expect(text).toContain('base  (prod: 1.0.0/4)');
     expect(text).toMatch(/1\.0\.0\/1 +REVOKED +1 account\(s\), 3 instance\(s\)/);
     expect(text).toContain('1 account(s) still run a revoked version');

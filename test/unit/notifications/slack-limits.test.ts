@@ -37,6 +37,17 @@ function monthlyOf(count: number): Monthly {
         until: '2027-02-02T06:00:00.000Z',
       })),
       building: names.map((image) => ({ image, version: '1.0.0/125', since: '2027-01-31T22:00:00.000Z' })),
+      compliance: names.map((image) => ({
+        image,
+        channel: 'prod',
+        cycle: '2027-01',
+        version: '1.0.0/124',
+        pointerHours: 53.9,
+        medianHoursTo90: 96,
+        worstHoursTo90: null,
+        ous: 200,
+        laggards: Array.from({ length: 10 }, (_, i) => `ou-x1y2-prd${String(i).padStart(5, '0')}`),
+      })),
     },
   };
 }

@@ -108,4 +108,50 @@ describe('renderHtml', () => {
     const rows = [...document.querySelectorAll('#pointer-history tbody tr')].map((r) => r.textContent);
     expect(rows).toEqual(['2027-01-15 03:52/goldsmith/base/dev1.0.0/1']);
   });
+
+  it("shows the fleet: each version's share of instances per day, patch compliance per cycle, and the accounts behind", () => {
+    const fleet = {
+      compliance: [
+        {
+          cycle: '2027-02',
+          image: 'base',
+          channel: 'prod',
+          version: '1.0.0/2',
+          startedAt: '2027-02-09T00:00:00.000Z',
+          pointerHours: 53.9,
+          medianHoursTo90: 96,
+          worstHoursTo90: null,
+          laggards: ['ou-x1y2-prd00002'],
+          ous: [],
+        },
+      ],
+      standings: [
+        {
+          image: 'base',
+          channel: 'prod',
+          ou: 'ou-x1y2-prd00002',
+          standings: { current: { accounts: 3, instances: 24 }, revoked: { accounts: 1, instances: 8 } },
+          laggards: ['200000000015'],
+        },
+      ],
+      shares: [
+        {
+          image: 'base',
+          channel: 'prod',
+          days: [
+            { at: '2027-02-10T00:00:00.000Z', instances: { '1.0.0/1': 40 } },
+            { at: '2027-02-11T00:00:00.000Z', instances: { '1.0.0/1': 30, '1.0.0/2': 10 } },
+          ],
+        },
+      ],
+    };
+    const { document } = parseHTML(renderHtml(result({ fleet }), channels));
+    const day = [...document.querySelectorAll('#fleet .share[data-day="2027-02-11"] title')].map((t) => t.textContent);
+    expect(day).toEqual(['2027-02-11 1.0.0/1: 30 instance(s), 75 %', '2027-02-11 1.0.0/2: 10 instance(s), 25 %']);
+    expect(document.querySelector('#fleet-compliance tbody tr')?.textContent).toBe(
+      '2027-02base/prod1.0.0/253.9 h4 dnot yetou-x1y2-prd00002',
+    );
+    expect(document.querySelector('#fleet-laggards tbody tr')?.textContent).toContain('200000000015');
+    expect(parseHTML(renderHtml(result(), channels)).document.querySelector('#fleet')).toBeNull();
+  });
 });

@@ -1,0 +1,84 @@
+import type { OuFleet } from '../core/fleet/channel-view.js';
+import { type ChannelCompliance, formatHours } from '../core/fleet/compliance-summary.js';
+import type { ImageFleet, VersionStanding } from '../core/fleet/view.js';
+
+/** What `goldsmith fleet` prints, and its `--json` document. */
+export interface FleetReport {
+  images: ImageFleet[];
+  /** Per image, channel and OU: accounts and instances by standing (OU `unknown` when no organization is held). */
+  channels: OuFleet[];
+  /** Patch compliance per cycle, image and channel (the ledger's `COMPLIANCE` records). */
+  compliance: ChannelCompliance[];
+  /** OU id → name, where the held organization names it. */
+  ouNames: Record<string, string>;
+}
+
+const STANDING_TEXT: Record<VersionStanding, string> = {
+  current: 'current',
+  'one-behind': 'one behind',
+  older: 'older',
+  revoked: 'REVOKED',
+  retired: 'retired',
+  'never-promoted': 'never promoted',
+};
+
+const LAGGARDS_NAMED = 10;
+
+function imageLines(f: ImageFleet): string[] {
+  const out = [`${f.image}  (${f.channel}: ${f.current ?? 'never promoted'})`];
+  if (f.versions.length === 0) out.push('  no account uses a version of it (as last observed)');
+  for (const v of f.versions) {
+    out.push(
+      `  ${v.version.padEnd(10)} ${STANDING_TEXT[v.standing].padEnd(14)} ${v.accounts} account(s), ` +
+        `${v.instances} instance(s), ${v.launchTemplates} launch template(s)  (observed ${v.observedAt.slice(0, 16).replace('T', ' ')})`,
+    );
+  }
+  const behind = f.totals['one-behind'].accounts + f.totals.older.accounts + f.totals.retired.accounts;
+  if (f.totals.revoked.accounts > 0) out.push(`  ${f.totals.revoked.accounts} account(s) still run a revoked version`);
+  if (behind > 0) out.push(`  ${behind} account(s) run an older version than ${f.channel}'s`);
+  return out;
+}
+
+function ouLines(rows: readonly OuFleet[], names: Record<string, string>): string[] {
+  const out: string[] = [];
+  for (const r of rows) {
+    const parts = (Object.keys(STANDING_TEXT) as VersionStanding[])
+      .filter((s) => r.standings[s])
+      .map((s) => `${STANDING_TEXT[s]} ${r.standings[s]?.accounts}/${r.standings[s]?.instances}`);
+    const name = names[r.ou] ? ` (${names[r.ou]})` : '';
+    out.push(`  ${r.channel} / ${r.ou}${name}: ${parts.join(', ')}  [accounts/instances]`);
+    if (r.laggards.length > 0) {
+      const more = r.laggards.length > LAGGARDS_NAMED ? ` and ${r.laggards.length - LAGGARDS_NAMED} more` : '';
+      out.push(`    behind: ${r.laggards.slice(0, LAGGARDS_NAMED).join(', ')}${more}`);
+    }
+  }
+  return out;
+}
+
+function complianceLines(rows: readonly ChannelCompliance[], names: Record<string, string>): string[] {
+  const out: string[] = [];
+  for (const c of rows) {
+    const laggards = c.laggards.map((ou) => names[ou] ?? ou);
+    out.push(
+      `  ${c.channel} ${c.cycle} (${c.version}): pointer after ${formatHours(c.pointerHours)}, 90 % of instances: ` +
+        `median OU ${formatHours(c.medianHoursTo90)}, worst ${formatHours(c.worstHoursTo90)}` +
+        (laggards.length > 0 ? `; not yet: ${laggards.slice(0, LAGGARDS_NAMED).join(', ')}` : ''),
+    );
+  }
+  return out;
+}
+
+/** Human output: per image, its versions in use, then per channel and OU, then patch compliance per cycle. */
+export function renderFleet(report: FleetReport): string {
+  const out: string[] = [];
+  for (const f of report.images) {
+    out.push(...imageLines(f));
+    const rows = report.channels.filter((r) => r.image === f.image);
+    if (rows.length > 0) out.push('  per channel and OU:', ...ouLines(rows, report.ouNames));
+    const compliance = report.compliance.filter((c) => c.image === f.image);
+    if (compliance.length > 0)
+      out.push('  patch compliance (from the cycle start):', ...complianceLines(compliance, report.ouNames));
+    out.push('');
+  }
+  return out.join('\n');
+}
