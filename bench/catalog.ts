@@ -10,6 +10,10 @@ export interface BenchmarkShape {
   /** OUs per channel, in channel order (dev, staging, prod); every OU gets `accountsPerOu` accounts. */
   ousPerChannel: readonly [number, number, number];
   accountsPerOu: number;
+  /** Levels of OUs from each channel OU down to the OUs holding accounts (default 1: accounts in the channel OUs). */
+  levels?: number;
+  /** Child OUs per OU and level (with `levels` > 1). */
+  fanOut?: number;
 }
 
 /** 20 images in 4 chains of 5, 16 regions, 10 OUs × 100 accounts = 1000 accounts. */
@@ -44,9 +48,36 @@ const REGIONS = [
 
 const CHANNELS = ['dev', 'staging', 'prod'] as const;
 
+/**
+ * The organization at fleet scale: 100 images in 20 chains of 5, 16 Regions, 10 channel OUs each with OUs three
+ * levels deep (4 children per OU: 210 OUs), 31 accounts in each of the 160 deepest OUs = 4,960 accounts.
+ */
+export const ORGANIZATION_SHAPE: BenchmarkShape = {
+  images: 100,
+  chainLength: 5,
+  regions: 16,
+  ousPerChannel: [2, 3, 5],
+  accountsPerOu: 31,
+  levels: 3,
+  fanOut: 4,
+};
+
+/** The OUs holding accounts below one channel OU. */
+function leavesPerOu(shape: BenchmarkShape): number {
+  return (shape.fanOut ?? 1) ** ((shape.levels ?? 1) - 1);
+}
+
 /** The accounts a shape's channels reach in total. */
 export function totalAccounts(shape: BenchmarkShape): number {
-  return shape.ousPerChannel.reduce((a, b) => a + b, 0) * shape.accountsPerOu;
+  return shape.ousPerChannel.reduce((a, b) => a + b, 0) * leavesPerOu(shape) * shape.accountsPerOu;
+}
+
+/** Every OU of a shape's organization: the channel OUs and all OUs nested below them. */
+export function totalOus(shape: BenchmarkShape): number {
+  const top = shape.ousPerChannel.reduce((a, b) => a + b, 0);
+  let below = 0;
+  for (let level = 1; level < (shape.levels ?? 1); level++) below += (shape.fanOut ?? 1) ** level;
+  return top * (1 + below);
 }
 
 function ouId(n: number): string {

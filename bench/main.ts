@@ -2,12 +2,14 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatReport } from '../scripts/bundle/report.js';
 import { type BundleReport, bundleReport, DEFAULT_RUNS } from '../scripts/bundle.js';
+import { benchmarkOrganization, formatOrganization } from './organization.js';
 import { benchmarkSharing, formatSharing, type SharingBenchmark } from './sharing.js';
 import { benchmarkSimulation, formatSimulation, type SimulationBenchmark } from './simulation.js';
 
-const USAGE = 'usage: npm run bench -- [--json] [--only bundle|simulation|sharing] [--runs N] [--months N]';
+const USAGE =
+  'usage: npm run bench -- [--json] [--only bundle|simulation|sharing|organization] [--runs N] [--months N]';
 
-const ONLY = ['bundle', 'simulation', 'sharing'] as const;
+const ONLY = ['bundle', 'simulation', 'sharing', 'organization'] as const;
 
 /**
  * `npm run bench`: the bundle report, the simulation benchmark, then the fleet-scale sharing benchmark. Figures
@@ -45,7 +47,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const root = resolve(import.meta.dirname, '..');
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const out: { bundles?: BundleReport; simulation?: SimulationBenchmark; sharing?: SharingBenchmark } = {};
+  const out: {
+    bundles?: BundleReport;
+    simulation?: SimulationBenchmark;
+    sharing?: SharingBenchmark;
+    organization?: SimulationBenchmark;
+  } = {};
 
   if (wanted('bundle')) {
     out.bundles = await bundleReport({ root, runs, log });
@@ -61,9 +68,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     out.sharing = await benchmarkSharing(root);
     if (!values.json) process.stdout.write(`${formatSharing(out.sharing)}\n`);
   }
+  if (wanted('organization')) {
+    log('organization benchmark (5,000 accounts, 100 images, one monthly cycle)…');
+    out.organization = await benchmarkOrganization(root);
+    if (!values.json) process.stdout.write(`${formatOrganization(out.organization)}\n`);
+  }
   if (values.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   const bundlesLoad = out.bundles?.functions.every((f) => f.handlerIsFunction) ?? true;
   const simulationRan = !(out.simulation && !out.simulation.available && out.simulation.failed);
   const sharingOk = !out.sharing || (out.sharing.available && out.sharing.consistent);
-  return bundlesLoad && simulationRan && sharingOk ? 0 : 1;
+  const organizationRan = !(out.organization && !out.organization.available);
+  return bundlesLoad && simulationRan && sharingOk && organizationRan ? 0 : 1;
 }

@@ -29,6 +29,10 @@ export type SimulationBenchmark =
       sharing: SimulationSharing | null;
       /** Calls made against the plan's minimum, per operation, and DynamoDB requests, if the report has them. */
       callPlan: CallPlan | null;
+      /** Organizations calls, per operation. */
+      organizationsCalls: Record<string, number>;
+      /** The audit's checks and what each counted. */
+      checks: Record<string, number>;
     };
 
 /** Calls made against the calls the plan needs (the report's `callPlan`). */
@@ -76,7 +80,7 @@ const reportSchema = z.object({
   builds: z.array(z.unknown()),
   promotions: z.array(z.object({ outcome: z.string() })),
   apiCalls: z.record(z.string(), z.number()),
-  consistency: z.object({ ok: z.boolean() }).optional(),
+  consistency: z.object({ ok: z.boolean(), checks: z.record(z.string(), z.number()).optional() }).optional(),
   sharing: z
     .object({
       promotions: z.number(),
@@ -134,7 +138,7 @@ export async function benchmarkSimulation(
   const scenario = scenarioSchema.parse({
     start: start.toISOString(),
     until: until.toISOString(),
-    organization: { accountsPerOu: shape.accountsPerOu },
+    organization: { accountsPerOu: shape.accountsPerOu, levels: shape.levels ?? 1, fanOut: shape.fanOut ?? 2 },
     approvals: 'auto',
     seed: options.seed ?? 1,
   });
@@ -208,6 +212,8 @@ export async function benchmarkSimulation(
         }
       : null,
     callPlan: callPlan ?? null,
+    organizationsCalls: Object.fromEntries(Object.entries(apiCalls).filter(([op]) => op.startsWith('organizations:'))),
+    checks: consistency?.checks ?? {},
   };
 }
 

@@ -28,17 +28,21 @@ export interface OrganizationSpec {
 }
 
 /**
- * Builds an organization from the catalog: every OU any channel targets or excludes, each with `accountsPerOu`
- * generated accounts, plus explicitly named accounts under the root.
+ * Builds an organization from the catalog: every OU any channel targets or excludes, plus explicitly named accounts
+ * under the root. With `levels` (default 1) each of those OUs has a tree of nested OUs below it, `fanOut` children
+ * per OU and level, and the accounts (`accountsPerOu` each, default 3) sit in the deepest OUs; with one level they sit
+ * in the named OUs themselves.
  */
 export function organizationFromCatalog(
   catalog: {
     readonly organization: { readonly id: string };
     readonly channels: readonly { readonly targets: Pick<TargetsSpec, 'ous' | 'accounts' | 'exclude'> }[];
   },
-  opts: { managementAccountId: string; accountsPerOu?: number },
+  opts: { managementAccountId: string; accountsPerOu?: number; levels?: number; fanOut?: number },
 ): OrganizationSpec {
   const perOu = opts.accountsPerOu ?? 3;
+  const levels = opts.levels ?? 1;
+  const fanOut = opts.fanOut ?? 2;
   const ouIds = new Set<string>();
   const accountIds = new Set<string>();
   for (const ch of catalog.channels) {
@@ -46,14 +50,24 @@ export function organizationFromCatalog(
     for (const a of [...ch.targets.accounts, ...ch.targets.exclude.accounts]) accountIds.add(a);
   }
   let n = 0;
-  const ous = [...ouIds].map((id) => ({
-    id,
-    name: id,
-    accounts: Array.from({ length: perOu }, () => {
+  const accounts = () =>
+    Array.from({ length: perOu }, () => {
       n++;
       return { id: String(200000000000 + n), name: `account-${n}`, tags: {} };
-    }),
-  }));
+    });
+  const ous: OuSpec[] = [];
+  let nested = 0;
+  const grow = (id: string, parentId: string | undefined, level: number): void => {
+    const leaf = level >= levels;
+    ous.push({ id, name: id, ...(parentId !== undefined && { parentId }), accounts: leaf ? accounts() : [] });
+    if (leaf) return;
+    for (let i = 0; i < fanOut; i++) {
+      nested++;
+      // OU ids are "ou-" + 4–32 root-id characters + "-" + 8–32 characters.
+      grow(`ou-nest-${String(nested).padStart(8, '0')}`, id, level + 1);
+    }
+  };
+  for (const id of ouIds) grow(id, undefined, 1);
   return {
     organizationId: catalog.organization.id,
     managementAccountId: opts.managementAccountId,

@@ -46,6 +46,8 @@ export function installCloudFakes(options: {
     organization: organizationFromCatalog(catalog, {
       managementAccountId: LOCAL_ACCOUNT,
       accountsPerOu: scenario.organization.accountsPerOu,
+      levels: scenario.organization.levels,
+      fanOut: scenario.organization.fanOut,
     }),
     pipelines: Object.entries(catalog.images).map(([image, spec]) => ({
       name: pipelineName(image),

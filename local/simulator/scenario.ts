@@ -221,9 +221,13 @@ export const scenarioSchema = z.strictObject({
   organization: z
     .strictObject({
       accountsPerOu: z.number().int().min(1).max(5000).default(25),
+      /** Levels of OUs from each OU a channel names down to the OUs that hold the accounts (1: flat). */
+      levels: z.number().int().min(1).max(5).default(1),
+      /** Child OUs per OU and level below a named OU (with `levels` > 1). */
+      fanOut: z.number().int().min(1).max(20).default(2),
       regions: z.array(z.string()).optional(),
     })
-    .default({ accountsPerOu: 25 }),
+    .default({ accountsPerOu: 25, levels: 1, fanOut: 2 }),
   events: z.array(scenarioEventSchema).default([]),
   approvals: z.enum(['auto', 'none']).default('auto'),
   faults: z

@@ -1,0 +1,35 @@
+import { ORGANIZATION_SHAPE, totalOus } from './catalog.js';
+import { benchmarkSimulation, type SimulationBenchmark } from './simulation.js';
+
+/**
+ * The organization at fleet scale over one monthly cycle: ORGANIZATION_SHAPE (100 images, 16 Regions, 4,960 accounts
+ * in 210 OUs three levels deep), every image built on its patch day and promoted through dev, staging and prod.
+ */
+export function benchmarkOrganization(root: string): Promise<SimulationBenchmark> {
+  return benchmarkSimulation(root, { shape: ORGANIZATION_SHAPE, months: 1 });
+}
+
+/** The organization-scale figures for people. */
+export function formatOrganization(result: SimulationBenchmark): string {
+  if (!result.available) return `organization benchmark: failed, no figures (${result.reason})`;
+  const s = result.shape;
+  const org = Object.entries(result.organizationsCalls).sort(([a], [b]) => a.localeCompare(b));
+  const orgTotal = org.reduce((n, [, c]) => n + c, 0);
+  const wave = result.sharing?.largestWave;
+  const checks = Object.entries(result.checks)
+    .filter(([name]) => /launch|pointer-readable|key-usable/.test(name))
+    .map(([name, n]) => `${name} ${n}`)
+    .join(', ');
+  return [
+    `organization benchmark: ${s.images} images × ${s.regions} Regions, ${s.accounts} accounts in ${totalOus(s)} OUs ${s.levels ?? 1} levels deep, one monthly cycle`,
+    `  wall time                 ${result.wallSeconds} s; peak RSS ${result.peakRssMb} MB`,
+    `  promotions                ${result.promoted} promoted of ${result.promotions}; consistency ${result.consistent ? 'ok' : 'PROBLEMS'}`,
+    `  ModifyImageAttribute      ${result.sharing ? `${result.sharing.modifyImageAttribute} (planner's minimum ${result.sharing.minimumModifyImageAttribute})` : 'not reported'}`,
+    wave
+      ? `  largest sharing wave      ${wave.virtualSeconds} s virtual against the token buckets' lower bound ${wave.lowerBoundSeconds} s (×${wave.lowerBoundSeconds > 0 ? (wave.virtualSeconds / wave.lowerBoundSeconds).toFixed(2) : 'n/a'})`
+      : '  largest sharing wave      none',
+    `  Organizations calls       ${orgTotal} (${org.map(([op, c]) => `${op.replace('organizations:', '')} ${c}`).join(', ')})`,
+    `  API calls per promotion   ${result.apiCallsPerPromotion ?? 'n/a'}`,
+    `  audit                     ${checks}`,
+  ].join('\n');
+}
