@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { readHeldOrganizationItems, writeHeldOrganization } from '../aws/organization-held.js';
 import { readOrganizationNode, readOrganizationTree } from '../aws/organizations-targets.js';
@@ -50,13 +51,16 @@ async function hold(
 ): Promise<OrganizationSyncResult> {
   const changes = heldChanges(before, after);
   const itemsChanged = changes.put.length + changes.remove.length;
-  if (itemsChanged > 0 || read === 'full' || !before) {
-    await writeHeldOrganization(changes, stateItem(after, freshness.fullReadAt, freshness.changedAt));
-  }
   const catalog = bundledCatalog();
   const channels = catalog.channels.map((c) => ({ name: c.name, targets: c.targets }));
   const changed = before ? channelsChangedBy(before, after, channels) : [];
-  return { read, itemsChanged, regrant: await regrantChannels(changed) };
+  // Re-granted from the new tree before it is held: a re-grant that fails leaves the old tree held, so the retried
+  // event (or the next full read) sees the same difference and re-grants again.
+  const regrant = await regrantChannels(changed, after);
+  if (itemsChanged > 0 || read === 'full' || !before) {
+    await writeHeldOrganization(changes, stateItem(after, freshness.fullReadAt, freshness.changedAt, randomUUID()));
+  }
+  return { read, itemsChanged, regrant };
 }
 
 /**
@@ -89,7 +93,12 @@ export async function syncOrganization(raw: OrganizationSyncInput): Promise<Orga
   }
   const named = nodesNamedBy(input.detail);
   if ('ignored' in named)
-    return { read: 'none', ignored: named.ignored, itemsChanged: 0, regrant: await regrantChannels([]) };
+    return {
+      read: 'none',
+      ignored: named.ignored,
+      itemsChanged: 0,
+      regrant: { channels: [], versions: 0, modifyImageAttribute: 0 },
+    };
   const fullRead = async () =>
     hold(before, await readOrganizationTree({ withTags }), { fullReadAt: input.time }, 'full');
   if ('fullRead' in named || !before || !freshness || (withTags && !before.tagsRead)) return fullRead();

@@ -30,11 +30,15 @@ export type AllowedAmisPlan =
 export const OFF_REASON =
   'allowedAmis is not set in the catalog: Goldsmith computes no Allowed AMIs criteria (set allowedAmis.mode to "audit-mode" first; docs/fleet.md)';
 
-/** The factory accounts the ledger knows: the account of every build's Image Builder ARN. */
+/**
+ * The factory accounts the ledger knows: the account of each build item's Image Builder ARN (`BUILD#` items only,
+ * which Goldsmith writes for builds of its own pipelines; other items carry ARNs a task's input named).
+ */
 export function factoryAccountsOf(ledgers: Readonly<Record<string, readonly LedgerItem[]>>): string[] {
   const accounts = new Set<string>();
   for (const items of Object.values(ledgers)) {
     for (const i of items) {
+      if (typeof i.sk !== 'string' || !i.sk.startsWith('BUILD#')) continue;
       const account = typeof i.buildVersionArn === 'string' ? accountOfArn(i.buildVersionArn) : undefined;
       if (account) accounts.add(account);
     }

@@ -57,14 +57,21 @@ export interface CycleInput {
 
 /**
  * Every cycle of an image that reached a channel. A monthly cycle's version in a channel is the first version
- * promoted to it whose build was requested in that cycle (from its Patch Tuesday to the next); an out-of-cycle
+ * promoted to it whose build was requested in that cycle (from its Patch Tuesday to the next), the channel's very
+ * first version aside (a rollout: no instance ran an older one, so its times would measure adoption); an out-of-cycle
  * cycle's, in each channel the flawed version was live in, the first newer version promoted to it after the finding.
  */
 export function complianceCycles(input: CycleInput): ComplianceCycle[] {
   const requested = new Map(input.builds.map((b) => [b.version, b.requestedAt]));
   const promotions = [...input.promotions].sort((a, b) => a.at.localeCompare(b.at));
   const cycles = new Map<string, ComplianceCycle>();
+  // The first version a channel ever receives is a rollout, not a patch: nothing ran an older one to move from.
+  const rolledOut = new Set<string>();
   for (const p of promotions) {
+    if (!rolledOut.has(p.channel)) {
+      rolledOut.add(p.channel);
+      continue;
+    }
     const at = requested.get(p.version);
     if (!at) continue;
     const cycle = monthlyCycleOf(at);
@@ -106,12 +113,20 @@ export interface ObservedUse {
 
 /**
  * Observations older than this, against the newest of the image, are not counted: EC2 no longer reports on a
- * revoked or deleted version, so its last observation stands in the ledger while its users may have moved on.
+ * deleted version (or one whose grants were withdrawn), so its last observation stands in the ledger while its users
+ * may have moved on.
  */
 export const SAMPLE_TOLERANCE_MS = 6 * 3_600_000;
 
-/** The newest observations of an image, as one sample: when it was taken, and the observations it holds. */
-export function latestSample(usage: readonly ObservedUse[]): { at: string; uses: ObservedUse[] } | undefined {
+/**
+ * The newest observations of an image, as one sample: when it was taken, and the observations it holds. A revoked
+ * version's last observation always counts (`revoked`): EC2 reports on it no more once its grants are withdrawn, and
+ * instances still on it must keep an OU from counting as patched until it is deleted.
+ */
+export function latestSample(
+  usage: readonly ObservedUse[],
+  revoked: ReadonlySet<string> = new Set(),
+): { at: string; uses: ObservedUse[] } | undefined {
   const observed = usage.filter((u) => u.lastRequestedAt);
   if (observed.length === 0) return undefined;
   const at = observed
@@ -119,7 +134,10 @@ export function latestSample(usage: readonly ObservedUse[]): { at: string; uses:
     .sort()
     .at(-1) as string;
   const from = Date.parse(at) - SAMPLE_TOLERANCE_MS;
-  return { at, uses: observed.filter((u) => Date.parse(u.lastRequestedAt as string) >= from) };
+  return {
+    at,
+    uses: observed.filter((u) => revoked.has(u.version) || Date.parse(u.lastRequestedAt as string) >= from),
+  };
 }
 
 /** One OU's instances in a channel: on the cycle's version or a newer unrevoked one, and in all. */

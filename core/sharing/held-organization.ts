@@ -40,6 +40,8 @@ export interface HeldStateItem {
   fullReadAt: string;
   /** When an event last changed the held tree (absent until one did). */
   changedAt?: string;
+  /** Unique to each write: what a reader's cached tree is checked against (two events may share a second). */
+  revision?: string;
 }
 
 export type HeldItem = HeldOuItem | HeldAccountItem | HeldStateItem;
@@ -82,7 +84,7 @@ export function accountItem(tree: OrgTree, id: string): HeldAccountItem {
 }
 
 /** The `STATE` item of a tree read in full at `fullReadAt`. */
-export function stateItem(tree: OrgTree, fullReadAt: string, changedAt?: string): HeldStateItem {
+export function stateItem(tree: OrgTree, fullReadAt: string, changedAt?: string, revision?: string): HeldStateItem {
   return {
     ...orgKey('STATE'),
     organizationArn: tree.organizationArn,
@@ -90,6 +92,7 @@ export function stateItem(tree: OrgTree, fullReadAt: string, changedAt?: string)
     tagsRead: tree.tagsRead,
     fullReadAt,
     ...(changedAt !== undefined && { changedAt }),
+    ...(revision !== undefined && { revision }),
   };
 }
 
@@ -103,12 +106,17 @@ function tagsOf(v: unknown): Record<string, string> | undefined {
 /** The freshness the `STATE` item records, or undefined when the organization was never read. */
 export function heldState(
   items: readonly Record<string, unknown>[],
-): { fullReadAt: string; changedAt?: string } | undefined {
+): { fullReadAt: string; changedAt?: string; revision?: string } | undefined {
   const state = items.find((i) => i.sk === STATE_SK);
   const fullReadAt = text(state?.fullReadAt);
   if (!fullReadAt) return undefined;
   const changedAt = text(state?.changedAt);
-  return { fullReadAt, ...(changedAt !== undefined && { changedAt }) };
+  const revision = text(state?.revision);
+  return {
+    fullReadAt,
+    ...(changedAt !== undefined && { changedAt }),
+    ...(revision !== undefined && { revision }),
+  };
 }
 
 /**

@@ -35,9 +35,9 @@ export async function measureCompliance(
   now: Date,
 ): Promise<CompliancePass> {
   const revoked = new Set(state.view.revocations.filter((r) => r.state === 'revoked').map((r) => r.version));
-  const sample = latestSample(usage);
   // A revoked version is shared with nobody, so EC2 reports on it no more: its last observation stands until deleted.
   const deleted = new Set(state.builds.filter((b) => b.deletedAt).map((b) => b.version));
+  const sample = latestSample(usage, new Set([...revoked].filter((v) => !deleted.has(v))));
   const onRevoked = instancesOn(usage.filter((u) => revoked.has(u.version) && !deleted.has(u.version)));
   const outOfCycle = await queryPrefix<OutOfCycleItem>(plan.image, 'OUTOFCYCLE#');
   const cycles = complianceCycles({

@@ -15,10 +15,10 @@ export const ORGANIZATION_READ_TTL_MS = 5 * 60_000;
 // Keyed by the clients too: new client settings (another account, another local cloud) mean another organization.
 let cached: { tree: OrgTree; at: number; clients: readonly object[]; held?: string } | undefined;
 
-/** The held tree's version: its last full read and last change (the `STATE` item). */
+/** The held tree's version: the revision of its last write (the `STATE` item). */
 function heldVersion(state: Record<string, unknown> | undefined): string | undefined {
   const held = heldState(state ? [state] : []);
-  return held ? `${held.fullReadAt}|${held.changedAt ?? ''}` : undefined;
+  return held ? (held.revision ?? `${held.fullReadAt}|${held.changedAt ?? ''}`) : undefined;
 }
 
 /**
@@ -73,14 +73,15 @@ export interface ResolvedChannels {
 }
 
 /**
- * Resolves channels' targets from Organizations at call time. No channels: nothing granted, and no call made.
+ * Resolves channels' targets against the organization as held now (or `given`). No channels: nothing granted, and
+ * no call made.
  * @throws UnknownTargetError (named field) when a channel names an OU the organization does not have.
  */
-export async function resolveChannels(channels: readonly ChannelTargets[]): Promise<ResolvedChannels> {
+export async function resolveChannels(channels: readonly ChannelTargets[], given?: OrgTree): Promise<ResolvedChannels> {
   if (channels.length === 0)
     return { byChannel: new Map(), union: { grants: [], accounts: [], skipped: [] }, copyAccounts: [] };
   const withTags = channels.some((c) => Object.keys(c.targets.accountTags).length > 0);
-  const tree = await currentOrganization(withTags);
+  const tree = given ?? (await currentOrganization(withTags));
   const byChannel = new Map(
     channels.map((c) => [c.name, resolveTargets(tree, c.targets, `channels.${c.name}.targets`)] as const),
   );

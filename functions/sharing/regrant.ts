@@ -1,4 +1,5 @@
-import { listBuilds } from '../../aws/lifecycle-ledger.js';
+import { listBuilds, queryPrefix } from '../../aws/lifecycle-ledger.js';
+import { getRevocation } from '../../aws/promotion-findings.js';
 import { listOutcomes } from '../../aws/promotion-ledger.js';
 import { mapWithConcurrency } from '../../core/concurrency.js';
 import type { RegionAmi } from '../../core/promotion/types.js';
@@ -32,6 +33,20 @@ export function channelsChangedBy(before: OrgTree, after: OrgTree, channels: rea
   return channels.filter((c) => fingerprint(before, c) !== fingerprint(after, c)).map((c) => c.name);
 }
 
+/** A Share decision as the ledger records it (`SHARE#<version>#<channel>`). */
+interface ShareItem {
+  version: string;
+  channel: string;
+}
+
+/** A version's AMIs from any of its recorded outcomes (every outcome of a build carries the same AMIs). */
+function amisOf(
+  outcomes: readonly { version: string; amis?: RegionAmi[] | undefined }[],
+  version: string,
+): RegionAmi[] {
+  return outcomes.find((o) => o.version === version && o.amis?.length)?.amis ?? [];
+}
+
 /** What one re-grant did. */
 export interface RegrantResult {
   channels: string[];
@@ -41,29 +56,44 @@ export interface RegrantResult {
 
 /**
  * Makes every version that holds one of `changed` channels launchable by exactly the accounts its channels reach in
- * the organization as held now: the versions each image's ledger records promoted there, not revoked, not retired,
- * container images aside (their repository policies name OUs and accounts the catalog names). EC2's grants are
- * compared with those in force, so a version already right costs only its reads.
+ * `tree`: the versions each image's ledger records promoted there, not revoked, not retired, and those Share has
+ * granted a channel whose promotion has not yet recorded its outcome (Publish records `promoted` after Share, so a
+ * re-grant between them must keep the channel); container images aside (their repository policies name OUs and
+ * accounts the catalog names). EC2's grants are compared with those in force, so a version already right costs only
+ * its reads.
  */
-export async function regrantChannels(changed: readonly string[]): Promise<RegrantResult> {
+export async function regrantChannels(changed: readonly string[], tree: OrgTree): Promise<RegrantResult> {
   if (changed.length === 0) return { channels: [], versions: 0, modifyImageAttribute: 0 };
   const wanted = new Set(changed);
   const work: { amis: RegionAmi[]; channels: ChannelTargets[] }[] = [];
   for (const plan of Object.values(promotionPlans())) {
     if (!plan.channels.some((c) => wanted.has(c.name))) continue;
-    const outcomes = (await listOutcomes(plan.image)).filter((o) => o.outcome === 'promoted' && o.amis?.length);
-    if (outcomes.length === 0) continue;
+    const all = await listOutcomes(plan.image);
+    const decided = new Set(all.map((o) => `${o.version}#${o.channel}`));
+    const outcomes = all.filter((o) => o.outcome === 'promoted' && o.amis?.length);
+    const inFlight = (await queryPrefix<ShareItem>(plan.image, 'SHARE#')).filter(
+      (s) => !decided.has(`${s.version}#${s.channel}`),
+    );
+    if (outcomes.length === 0 && inFlight.length === 0) continue;
     const retired = new Set((await listBuilds(plan.image)).filter((b) => b.retiredAt).map((b) => b.version));
     const versions = new Map<string, RegionAmi[]>();
     for (const o of outcomes) if (!retired.has(o.version)) versions.set(o.version, o.amis ?? []);
-    for (const [version, amis] of versions) {
+    const sharing = new Map<string, string[]>();
+    for (const s of inFlight) sharing.set(s.version, [...(sharing.get(s.version) ?? []), s.channel]);
+    for (const [version, amis] of [
+      ...versions,
+      ...[...sharing.keys()].flatMap((v) => (versions.has(v) ? [] : [[v, amisOf(all, v)] as const])),
+    ]) {
       const held = await channelsHeld(plan.image, version);
-      if (![...held].some((c) => wanted.has(c))) continue;
+      // A revoked version holds nothing, however far its promotions got.
+      if ((await getRevocation(plan.image, version))?.state === 'revoked') continue;
+      for (const c of sharing.get(version) ?? []) held.add(c);
+      if (amis.length === 0 || ![...held].some((c) => wanted.has(c))) continue;
       const channels = plan.channels.filter((c) => held.has(c.name)).map((c) => ({ name: c.name, targets: c.targets }));
       work.push({ amis, channels });
     }
   }
-  const applied = await mapWithConcurrency(work, VERSION_CONCURRENCY, (w) => grantVersionTo(w.amis, w.channels));
+  const applied = await mapWithConcurrency(work, VERSION_CONCURRENCY, (w) => grantVersionTo(w.amis, w.channels, tree));
   return {
     channels: [...wanted],
     versions: work.length,

@@ -1,6 +1,7 @@
 import { getRevocation } from '../../aws/promotion-findings.js';
 import { listOutcomes } from '../../aws/promotion-ledger.js';
 import type { RegionAmi } from '../../core/promotion/types.js';
+import type { OrgTree } from '../../core/sharing/targets.js';
 import { type ChannelTargets, type ResolvedChannels, resolveChannels } from './channel-targets.js';
 import { type AppliedRegionGrants, applyLaunchGrants } from './launch-grants.js';
 
@@ -15,14 +16,15 @@ export async function channelsHeld(image: string, version: string): Promise<Set<
 }
 
 /**
- * Makes a version's AMIs, in every region, launchable by exactly the accounts of `channels` (resolved from
- * Organizations now), and copyable by those of the channels that allow copying. `channels: []` removes every grant.
+ * Makes a version's AMIs, in every region, launchable by exactly the accounts of `channels` (resolved against the
+ * organization as held now, or `tree`), and copyable by those of the channels that allow copying. `channels: []` removes every grant.
  */
 export async function grantVersionTo(
   amis: readonly RegionAmi[],
   channels: readonly ChannelTargets[],
+  tree?: OrgTree,
 ): Promise<{ resolved: ResolvedChannels; applied: AppliedRegionGrants[] }> {
-  const resolved = await resolveChannels(channels);
+  const resolved = await resolveChannels(channels, tree);
   const applied = await applyLaunchGrants(
     amis.map((a) => ({
       region: a.region,

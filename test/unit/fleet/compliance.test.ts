@@ -42,12 +42,13 @@ describe('complianceCycles', () => {
 
   it("takes each month's first version promoted to each channel, and when the channel's pointer moved to it", () => {
     const cycles = complianceCycles({ builds, promotions, outOfCycle: [] });
+    // A channel's very first version is a rollout, not a patch: 1.0.0/1 starts no cycle in dev or prod, and
+    // January's first patch of prod is 1.0.0/2.
     expect(cycles.map((c) => [c.cycle, c.channel, c.version, c.pointerAt])).toEqual([
-      ['2027-01', 'dev', '1.0.0/1', '2027-01-14T05:00:00Z'],
-      ['2027-01', 'prod', '1.0.0/1', '2027-01-18T05:00:00Z'],
+      ['2027-01', 'prod', '1.0.0/2', '2027-01-24T05:00:00Z'],
       ['2027-02', 'prod', '1.0.0/3', '2027-02-14T05:00:00Z'],
     ]);
-    expect(cycles[2]?.startedAt).toBe('2027-02-09T00:00:00.000Z');
+    expect(cycles[1]?.startedAt).toBe('2027-02-09T00:00:00.000Z');
   });
 
   it('measures a rebuild a finding caused from the finding, to the first newer version in each channel it was live in', () => {
