@@ -95,19 +95,27 @@ describe('patch compliance on the local cloud: laggard teams, a revocation under
   }
 
   /**
-   * The share on `version` or newer at a usage report made at `sampledAt`: what ran when it completed, over the
-   * versions EC2 could still report on (a revoked version is shared with nobody: not counted after its revocation).
+   * The share on `version` or newer at a usage report made at `sampledAt`: what ran when it completed. A revoked
+   * version is shared with nobody, so EC2 reports on it no more: after its revocation its instances count as the
+   * last report before the revocation saw them (frozen), and never as patched.
    */
   function shareAt(ou: string, version: string, sampledAt: number): number {
     const t = sampledAt + REPORT_MINUTES * 60_000;
+    const revokedSince = sampledAt >= Date.parse(REVOKED_AT);
+    const frozenAt = Math.max(
+      ...ledger
+        .filter((i) => str(i.sk).startsWith(`USAGE#${REVOKED}#`))
+        .map((i) => Date.parse(str(i.lastRequestedAt)) || 0),
+    );
     let patched = 0;
     let all = 0;
     for (const [v, n] of runningAt(ou, t)) {
-      const revoked = v === REVOKED && sampledAt >= Date.parse(REVOKED_AT);
-      if (n <= 0 || revoked) continue;
+      if (v === REVOKED && revokedSince) continue;
+      if (n <= 0) continue;
       all += n;
       if (cmp(v, version) >= 0) patched += n;
     }
+    if (revokedSince) all += Math.max(0, runningAt(ou, frozenAt + REPORT_MINUTES * 60_000).get(REVOKED) ?? 0);
     return all === 0 ? 0 : (patched * 100) / all;
   }
 
