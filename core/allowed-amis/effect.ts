@@ -1,4 +1,5 @@
 import { parseDuration } from '../duration.js';
+import { accountCount } from '../fleet/usage.js';
 import { compareBuildVersions, type LedgerItem, fieldText as text } from '../status/image-view.js';
 
 /**
@@ -54,7 +55,7 @@ export function imageEffect(
   }
   const held = new Map<string, number>();
   for (const h of items.filter((i) => sk(i).startsWith('HOLD#') && !text(i, 'releasedAt'))) {
-    held.set(sk(h).slice('HOLD#'.length), Number(h.accounts ?? 0));
+    held.set(sk(h).slice('HOLD#'.length), accountCount(h.accounts));
   }
   const pointers = new Map<string, string[]>();
   for (const p of items.filter((i) => sk(i).startsWith('CHANNEL#') && text(i, 'version'))) {

@@ -104,3 +104,12 @@ export function usersOfVersion(
   }
   return users.sort((a, b) => a.account.localeCompare(b.account) || a.region.localeCompare(b.region));
 }
+
+/**
+ * How many accounts a ledger attribute names: a hold's `accounts` is the list of account ids the sweep last saw
+ * (aws/usage-ledger.ts); a number is taken as the count itself.
+ */
+export function accountCount(v: unknown): number {
+  if (Array.isArray(v) || v instanceof Set) return new Set(v).size;
+  return typeof v === 'number' && Number.isFinite(v) ? v : 0;
+}

@@ -1,3 +1,4 @@
+import { accountCount } from '../fleet/usage.js';
 /**
  * What one image's ledger partition says about it right now: channel pointers, what is in flight, what waits for
  * whom, the last failure and how far each channel lags. Pure: the CLI's `status` and the health gauges both read
@@ -245,7 +246,7 @@ export function imageView(
     .map((i) => ({
       version: str(i, 'version'),
       since: str(i, 'firstHeldAt'),
-      accounts: Number(i.accounts ?? 0),
+      accounts: accountCount(i.accounts),
       instances: Number(i.instances ?? 0),
       until: str(i, 'heldUntil'),
       ...(str(i, 'releasedAt') ? { released: { at: str(i, 'releasedAt'), by: str(i, 'releasedBy') } } : {}),
