@@ -65,6 +65,10 @@ export const command: Command = {
       import('../core/ledger/keys.js'),
     ]);
     const tree = held.treeFromHeldItems(await partitionOf(where, orgKey('STATE').pk));
+    if (ou && tree && !tree.ous.has(ou) && ou !== tree.rootId) {
+      process.stderr.write(`goldsmith fleet: --ou ${ou} is not an OU of the organization Goldsmith holds\n`);
+      return 1;
+    }
     const places = tree ? held.accountPlaces(tree) : new Map<string, { parentId: string }>();
     const accounts = channelAccounts(where.catalog, tree, resolveTargets);
     const images = only ? [only] : Object.keys(where.catalog.images);

@@ -134,6 +134,10 @@ describe('the fleet per channel and OU', () => {
     };
     expect(new Set(json.channels.map((r) => r.ou))).toEqual(new Set([PRD2]));
     expect(json.compliance[0]?.ous).toEqual([expect.objectContaining({ ou: PRD2, hoursTo90: 96 })]);
+    const unknown = await captureOutput(() => main(['fleet', 'base', '--local', dir, '--ou', 'ou-nope-00000000']));
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('--ou ou-nope-00000000 is not an OU of the organization Goldsmith holds');
+    expect(unknown.stdout).toBe('');
   });
 
   it('groups by "unknown" OU when the ledger holds no organization, rather than failing', async () => {
