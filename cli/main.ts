@@ -1,3 +1,4 @@
+import { InvalidCatalogError } from '../core/errors.js';
 import { commands } from './commands.js';
 import { UsageError } from './usage.js';
 
@@ -50,6 +51,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     return await (await load()).run(args);
   } catch (error) {
     if (error instanceof UsageError) {
+      process.stderr.write(`goldsmith ${name}: ${error.message}\n`);
+      return 1;
+    }
+    // A catalog that does not validate: its problems, each naming the field, and nothing done.
+    if (error instanceof InvalidCatalogError) {
       process.stderr.write(`goldsmith ${name}: ${error.message}\n`);
       return 1;
     }
