@@ -78,7 +78,7 @@ export function allowedAmisPlan(
   const external = images.filter((i) => typeof catalog.images[i]?.parent === 'string');
   if (external.length > 0 && !amazonAllowed) {
     notes.push(
-      `Image Builder launches ${external.join(', ')} from a parent AMI the factory account does not own: keep the factory account (${factoryAccounts.join(', ')}) outside every OU the policy is attached to, or alsoAllow the parents' providers`,
+      `Image Builder launches ${external.join(', ')} from a parent AMI the factory account does not own: keep the factory account (${factoryAccounts.join(', ')}) outside every OU the policy is attached to, or alsoAllow the parents' providers (an alsoAllow with imageNames is not checked against the parents' names, so this note stays)`,
     );
   }
   return {

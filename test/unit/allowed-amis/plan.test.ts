@@ -187,7 +187,7 @@ describe('the Allowed AMIs plan', () => {
 
   it('says the factory account must stay outside the attached OUs when a parent is an Amazon AMI', () => {
     expect(planOf(catalogWith({ mode: 'enabled' })).notes).toEqual([
-      `Image Builder launches base from a parent AMI the factory account does not own: keep the factory account (${FACTORY}) outside every OU the policy is attached to, or alsoAllow the parents' providers`,
+      `Image Builder launches base from a parent AMI the factory account does not own: keep the factory account (${FACTORY}) outside every OU the policy is attached to, or alsoAllow the parents' providers (an alsoAllow with imageNames is not checked against the parents' names, so this note stays)`,
     ]);
     expect(planOf(catalogWith({ mode: 'enabled', alsoAllow: [{ providers: ['amazon'] }] })).notes).toEqual([]);
   });
