@@ -143,6 +143,8 @@ export class SimulatedFleets {
           a.moveAt = pointer === a.running ? Number.POSITIVE_INFINITY : now + this.delay(spec, a, team, pointer);
         }
         if (now < a.moveAt || a.running === pointer) continue;
+        // A suspended or closed account (or one gone from the organization) launches nothing.
+        if (organizations.accountState(a.account) !== 'ACTIVE') continue;
         // EC2 refuses to launch an AMI that is gone or not shared with the account: the team tries again later.
         if (!ec2.isLaunchableBy(a.region, pointer, a.account, organizations)) continue;
         this.move(spec, a, team, pointer);
