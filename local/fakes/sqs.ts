@@ -76,7 +76,8 @@ export class SqsFake implements FakeService {
       visibilitySeconds: 30,
       retentionSeconds,
       lastActivityAt: now,
-      wokeAt: now,
+      // Created with the deployment, long before: its metrics flow from the first minute.
+      wokeAt: Number.NEGATIVE_INFINITY,
     });
     return url;
   }
