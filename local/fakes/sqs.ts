@@ -1,45 +1,16 @@
-import { createHash } from 'node:crypto';
 import {
   MessageNotInflight,
   QueueDoesNotExist,
   ReceiptHandleIsInvalid,
   SQSServiceException,
 } from '@aws-sdk/client-sqs';
-import { errorFactory, type FakeCall, type FakeService, NotImplementedByFakeError, nextRequestId } from './common.js';
+import { errorFactory, type FakeCall, type FakeService, NotImplementedByFakeError } from './common.js';
+import { md5, type Queue, receiveFrom, type StoredMessage } from './sqs-queue.js';
 
 const err = errorFactory(SQSServiceException);
 
-type Attribute = { DataType: string; StringValue?: string };
-
-interface StoredMessage {
-  id: string;
-  body: string;
-  attributes: Record<string, Attribute>;
-  sentAt: number;
-  receiveCount: number;
-  visibleAt: number;
-  /** The receipt handle of the latest receive: only it deletes the message. */
-  receipt?: string;
-}
-
-interface Queue {
-  url: string;
-  arn: string;
-  messages: StoredMessage[];
-  /** Seconds a received message stays hidden unless the receive says otherwise (SQS's default: 30). */
-  visibilitySeconds: number;
-  /** Seconds a message is kept (the stacks set 14 days, SQS's maximum). */
-  retentionSeconds: number;
-  /** The last call that touched the queue (a send, a receive, …): CloudWatch's "active" clock. */
-  lastActivityAt: number;
-  /** When the queue last woke from inactivity: its metrics resume up to 15 minutes later. */
-  wokeAt: number;
-}
-
 /** A queue without messages and untouched this long is inactive: SQS publishes no metrics for it. */
 export const SQS_ACTIVE_MS = 6 * 3600_000;
-
-const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 
 /**
  * Amazon SQS standard queues, as the dead-letter queues use them
@@ -182,7 +153,7 @@ export class SqsFake implements FakeService {
         return { MessageId: id, MD5OfMessageBody: md5(body) };
       }
       case 'ReceiveMessage': {
-        const messages = this.receive(queue, input);
+        const messages = receiveFrom(queue, input, this.now());
         if (messages.length > 0) this.changed(queue);
         return { Messages: messages };
       }
@@ -208,38 +179,6 @@ export class SqsFake implements FakeService {
       default:
         throw new NotImplementedByFakeError('sqs', call.action);
     }
-  }
-
-  private receive(queue: Queue, input: Record<string, unknown>) {
-    const now = this.now();
-    const max = Math.min(10, Math.max(1, Number(input.MaxNumberOfMessages ?? 1)));
-    const hideFor = Number(input.VisibilityTimeout ?? queue.visibilitySeconds) * 1000;
-    const wanted = new Set([...((input.MessageAttributeNames as string[] | undefined) ?? [])]);
-    const system = new Set([
-      ...((input.MessageSystemAttributeNames as string[] | undefined) ?? []),
-      ...((input.AttributeNames as string[] | undefined) ?? []),
-    ]);
-    const taken = queue.messages.filter((m) => m.visibleAt <= now).slice(0, max);
-    return taken.map((m) => {
-      m.receiveCount++;
-      m.visibleAt = now + hideFor;
-      m.receipt = `${m.id}#${nextRequestId()}`;
-      const attributes: Record<string, string> = {};
-      if (system.has('All') || system.has('SentTimestamp')) attributes.SentTimestamp = String(m.sentAt);
-      if (system.has('All') || system.has('ApproximateReceiveCount'))
-        attributes.ApproximateReceiveCount = String(m.receiveCount);
-      const messageAttributes = Object.fromEntries(
-        Object.entries(m.attributes).filter(([k]) => wanted.has('All') || wanted.has('.*') || wanted.has(k)),
-      );
-      return {
-        MessageId: m.id,
-        ReceiptHandle: m.receipt,
-        MD5OfBody: md5(m.body),
-        Body: m.body,
-        ...(Object.keys(attributes).length > 0 ? { Attributes: attributes } : {}),
-        ...(Object.keys(messageAttributes).length > 0 ? { MessageAttributes: messageAttributes } : {}),
-      };
-    });
   }
 
   /** Hides (or shows) a received message from now on; only its latest receipt handle may, up to 12 hours. */

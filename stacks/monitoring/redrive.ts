@@ -69,7 +69,10 @@ export function createRedrive(
   });
   for (const queue of queues) {
     redrive.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage'], resources: [queue.queueArn] }),
+      new iam.PolicyStatement({
+        actions: ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage'],
+        resources: [queue.queueArn],
+      }),
     );
   }
   if (targets.length > 0) {

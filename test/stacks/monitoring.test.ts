@@ -276,9 +276,9 @@ describe('Monitoring stack: dead-letter re-drive', () => {
   });
 
   it('may schedule its own follow-up looks in its schedule group only, passing one role that may invoke only it', () => {
-    const statements = (
-      policyOf()?.Properties.PolicyDocument as { Statement: { Action: Json; Resource: Json; Condition?: Json }[] }
-    ).Statement;
+    type Statement = { Action: Json; Resource: Json; Condition?: Json };
+    const document = policyOf()?.Properties.PolicyDocument as { Statement: Statement[] } | undefined;
+    const statements = document?.Statement ?? [];
     const create = statements.find((st) => JSON.stringify(st.Action).includes('scheduler:'));
     expect(create?.Action).toBe('scheduler:CreateSchedule');
     expect(JSON.stringify(create?.Resource)).toContain(':schedule/goldsmith-');
