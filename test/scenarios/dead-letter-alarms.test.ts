@@ -15,10 +15,23 @@ const scenario = (outages: (typeof OUTAGE)[]) =>
 describe('dead letters re-driven on their queue’s depth alarm', () => {
   let clean: SimulationResult;
   let outage: SimulationResult;
+  let malformed: SimulationResult;
 
   beforeAll(async () => {
     clean = await run(catalog, scenario([]));
     outage = await run(catalog, scenario([OUTAGE]));
+    // An Image Builder state change on-image-event cannot parse: a permanent failure, dead-lettered on the 12th.
+    malformed = await run(
+      catalog,
+      scenarioBetween('2027-01-11T00:00:00Z', '2027-01-17T00:00:00Z', {
+        events: [
+          {
+            at: '2027-01-12T10:00:00Z',
+            event: { source: 'aws.imagebuilder', 'detail-type': 'EC2 Image Builder Image State Change', detail: {} },
+          },
+        ],
+      }),
+    );
   }, 600_000);
 
   it('re-drives the dead-lettered patch build within about an hour of the outage’s end, and leaves nothing', () => {
@@ -51,5 +64,20 @@ describe('dead letters re-driven on their queue’s depth alarm', () => {
     // and their follow-ups (one empty answer each).
     expect(extra).toBeLessThanOrEqual(6 * outage.report.faults.redriven);
     expect(outage.report.apiCalls['scheduler:CreateSchedule'] ?? 0).toBeGreaterThan(0);
+  });
+
+  it('leaves a permanent failure for a person, re-reading it only when it reappears twice a day', () => {
+    expect(malformed.report.faults.redriven).toBe(0);
+    expect(malformed.report.faults.deadLettersLeft).toBe(1);
+    expect(malformed.report.apiModel.violations).toEqual([]);
+    const extra =
+      (malformed.report.apiCalls['sqs:ReceiveMessage'] ?? 0) - (clean.report.apiCalls['sqs:ReceiveMessage'] ?? 0);
+    // Under five days with the letter: every twelve hours it reappears, its alarm fires and a look reads it (the
+    // letter, then an empty answer) and hides it again, and the follow-up finds the queue empty; never hourly.
+    expect(extra).toBeGreaterThan(0);
+    expect(extra).toBeLessThanOrEqual(5 * 2 * 3);
+    const hides = malformed.report.apiCalls['sqs:ChangeMessageVisibility'] ?? 0;
+    expect(hides).toBeGreaterThan(0);
+    expect(hides).toBeLessThanOrEqual(5 * 2);
   });
 });
