@@ -166,11 +166,7 @@ function scopeOf(input: RedriveInput): RedriveScope | { ignored: string } {
  * message is deleted only after Lambda took it again. What stays behind keeps its age in the queue, which the
  * dead-letter alarms watch. `self` is this function's ARN, the follow-up looks' target.
  */
-export async function redriveDeadLetters(
-  input: RedriveInput = { redrive: 'dead-letters' },
-  self = '',
-  now = new Date(),
-): Promise<RedriveReport> {
+export async function redriveDeadLetters(input: RedriveInput, self: string, now = new Date()): Promise<RedriveReport> {
   const report: RedriveReport = { looked: [], redriven: [], left: [], waiting: [], failed: [], followUps: [] };
   const scope = scopeOf(redriveInputSchema.parse(input));
   const queues = listFromEnv('DEAD_LETTER_QUEUES');
