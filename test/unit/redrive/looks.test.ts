@@ -17,6 +17,9 @@ describe('the re-drive’s looks', () => {
     expect(queueOfAlarm(metric({ QueueName: 'goldsmith-prod-TriggersDlq' }))).toBe('goldsmith-prod-TriggersDlq');
     expect(queueOfAlarm(metric({ FunctionName: 'x' }))).toBeUndefined();
     expect(queueOfAlarm({})).toBeUndefined();
+    // A metric-math alarm lists several metrics; the queue is the one that names it.
+    const two = { configuration: { metrics: [{}, { metricStat: { metric: { dimensions: { QueueName: 'Dlq' } } } }] } };
+    expect(queueOfAlarm(two)).toBe('Dlq');
     const urls = [
       'https://sqs.us-east-1.amazonaws.com/1/goldsmith-prod-TriggersDlq',
       'https://sqs.us-east-1.amazonaws.com/1/Dlq',
