@@ -1,8 +1,9 @@
 import { InvokeCommand } from '@aws-sdk/client-lambda';
-import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ttlAfter } from '../core/ledger/keys.js';
 import type { DeadLetter, QueuedMessage } from '../core/redrive/dead-letters.js';
+import { LEFT_VISIBILITY_SECONDS, LOOK_VISIBILITY_SECONDS } from '../core/redrive/looks.js';
 import { documentClient, ledgerTable } from './clients/dynamodb.js';
 import { lambdaClient } from './clients/lambda.js';
 import { sqsClient } from './clients/sqs.js';
@@ -15,13 +16,11 @@ export interface ReceivedDeadLetter {
   sentAt: string;
 }
 
-/** Long enough for one re-drive run to decide and act on what it took. */
-const VISIBILITY_SECONDS = 900;
-
 /**
  * Takes up to `max` messages from a dead-letter queue, ten at a time (ReceiveMessage's maximum), until the queue
  * answers with none. Short polling: an empty queue costs one request
- * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html).
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html). Each message
+ * taken is hidden for `LOOK_VISIBILITY_SECONDS` (core/redrive/looks.ts): one not deleted reappears then.
  */
 export async function receiveDeadLetters(queueUrl: string, max: number): Promise<ReceivedDeadLetter[]> {
   const taken: ReceivedDeadLetter[] = [];
@@ -30,7 +29,7 @@ export async function receiveDeadLetters(queueUrl: string, max: number): Promise
       new ReceiveMessageCommand({
         QueueUrl: queueUrl,
         MaxNumberOfMessages: Math.min(10, max - taken.length),
-        VisibilityTimeout: VISIBILITY_SECONDS,
+        VisibilityTimeout: LOOK_VISIBILITY_SECONDS,
         WaitTimeSeconds: 0,
         MessageAttributeNames: ['All'],
         MessageSystemAttributeNames: ['SentTimestamp'],
@@ -58,6 +57,20 @@ export async function receiveDeadLetters(queueUrl: string, max: number): Promise
 /** Removes a message that was dealt with. */
 export async function deleteDeadLetter(queueUrl: string, receiptHandle: string): Promise<void> {
   await sqsClient().send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle }));
+}
+
+/**
+ * Hides a message left for a person for `LEFT_VISIBILITY_SECONDS`, so looks at its queue do not re-read it every
+ * hour (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibility.html).
+ */
+export async function hideDeadLetter(queueUrl: string, receiptHandle: string): Promise<void> {
+  await sqsClient().send(
+    new ChangeMessageVisibilityCommand({
+      QueueUrl: queueUrl,
+      ReceiptHandle: receiptHandle,
+      VisibilityTimeout: LEFT_VISIBILITY_SECONDS,
+    }),
+  );
 }
 
 /**

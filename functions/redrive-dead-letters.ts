@@ -2,33 +2,85 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
 import {
   deleteDeadLetter,
+  hideDeadLetter,
   invokeAgain,
   type ReceivedDeadLetter,
   receiveDeadLetters,
   recordRedrive,
   redriveHistory,
 } from '../aws/dead-letters.js';
+import { scheduleFollowUpLook } from '../aws/redrive-follow-up.js';
 import { parseDuration } from '../core/duration.js';
 import { metricNames } from '../core/observability/metrics.js';
-import { deadLetterId, decideRedrive, firstFailureOf, readDeadLetter } from '../core/redrive/dead-letters.js';
+import {
+  deadLetterId,
+  decideRedrive,
+  firstFailureOf,
+  readDeadLetter,
+  unqualified,
+} from '../core/redrive/dead-letters.js';
+import { queueOfAlarm, queueUrlNamed, type RedriveScope, tooSoonToRedrive } from '../core/redrive/looks.js';
 import { bundledCatalog } from './lib/catalog.js';
 import { handlerFor } from './lib/middleware.js';
 import { logger, metrics } from './lib/powertools.js';
 
-/** The schedule's fixed input (stacks/monitoring/redrive.ts). */
-export const redriveInputSchema = z.strictObject({ redrive: z.literal('dead-letters') });
+/** The daily full pass's fixed input (stacks/monitoring/redrive.ts). */
+const fullPassSchema = z.strictObject({ redrive: z.literal('dead-letters') });
 
-/** Messages one run takes from each queue at most: a flood waits for the next run instead of one long one. */
+/** A follow-up look at one queue, asked for by an earlier look (aws/redrive-follow-up.ts). */
+const followUpSchema = z.strictObject({ redrive: z.literal('queue'), queue: z.string().min(1) });
+
+/**
+ * A queue's depth alarm entering ALARM, as CloudWatch sends it to the default bus
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html): the queue is
+ * its metric's `QueueName` dimension.
+ */
+const alarmEventSchema = z.object({
+  source: z.literal('aws.cloudwatch'),
+  'detail-type': z.literal('CloudWatch Alarm State Change'),
+  detail: z.object({
+    alarmName: z.string(),
+    state: z.object({ value: z.string() }),
+    configuration: z.object({
+      metrics: z.array(
+        z.object({
+          metricStat: z
+            .object({ metric: z.object({ dimensions: z.record(z.string(), z.string()).optional() }) })
+            .optional(),
+        }),
+      ),
+    }),
+  }),
+});
+
+export const redriveInputSchema = z.union([fullPassSchema, followUpSchema, alarmEventSchema]);
+export type RedriveInput = z.input<typeof redriveInputSchema>;
+
+/** Messages one look takes from a queue at most: a flood is taken a hundred a look, a follow-up look apart. */
 export const MAX_PER_QUEUE = 100;
 
 /** What one run did, for logs and tests. */
 export interface RedriveReport {
+  /** The queues looked at (URLs). */
+  looked: string[];
   /** `target: error` of each dead letter invoked again. */
   redriven: string[];
   /** Dead letters left in their queue for a person (permanent, not ours, or failing past the horizon), with why. */
   left: string[];
-  /** Dead letters whose re-drive failed now (Lambda unavailable): they come back for the next run. */
+  /** Dead letters whose work was re-driven less than the spacing ago: hidden until a later look. */
+  waiting: string[];
+  /** Dead letters whose re-drive failed now (Lambda unavailable): they come back for a later look. */
   failed: string[];
+  /** Follow-up looks asked for (schedule names). */
+  followUps: string[];
+  /** Why nothing was looked at (an alarm of a queue the re-drive does not read). */
+  ignored?: string;
+}
+
+interface LookContext {
+  now: Date;
+  horizonSeconds: number;
+  targets: ReadonlySet<string>;
 }
 
 function listFromEnv(name: string): string[] {
@@ -38,30 +90,42 @@ function listFromEnv(name: string): string[] {
     .filter((s) => s.length > 0);
 }
 
+const describe = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+
+/** Leaves a message for a person, hidden for half a day so hourly looks do not re-read it. */
+async function leave(queueUrl: string, taken: ReceivedDeadLetter, why: string, report: RedriveReport) {
+  report.left.push(why);
+  try {
+    await hideDeadLetter(queueUrl, taken.receiptHandle);
+  } catch (error) {
+    report.failed.push(`${why}: hiding it failed (${describe(error)})`);
+  }
+}
+
 async function redriveOne(
   queueUrl: string,
   taken: ReceivedDeadLetter,
-  context: { now: Date; horizonSeconds: number; targets: ReadonlySet<string> },
+  context: LookContext,
   report: RedriveReport,
 ): Promise<void> {
   const letter = readDeadLetter(taken.message);
-  if ('unreadable' in letter) {
-    report.left.push(`${queueUrl}: ${letter.unreadable}`);
-    return;
-  }
+  if ('unreadable' in letter) return leave(queueUrl, taken, `${queueUrl}: ${letter.unreadable}`, report);
   const what = `${letter.target.split(':').pop()}: ${letter.error}`;
   const id = deadLetterId(letter);
-  const first = firstFailureOf(await redriveHistory(id), taken.sentAt);
+  const history = await redriveHistory(id);
+  const first = firstFailureOf(history, taken.sentAt);
   const decision = decideRedrive(letter, first, context.now, context.horizonSeconds, context.targets);
-  if (!decision.redrive) {
-    report.left.push(`${what}: ${decision.reason}`);
+  if (!decision.redrive) return leave(queueUrl, taken, `${what}: ${decision.reason}`, report);
+  if (tooSoonToRedrive(history, history?.firstDeadLetteredAt === first, context.now)) {
+    // Left hidden (LOOK_VISIBILITY_SECONDS): it reappears when the spacing has passed, and its alarm fires again.
+    report.waiting.push(`${what}: re-driven at ${history?.lastRedriveAt}`);
     return;
   }
   try {
     await recordRedrive(id, letter, first, context.now);
     await invokeAgain(letter.target, letter.payload);
   } catch (error) {
-    report.failed.push(`${what}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    report.failed.push(`${what}: ${describe(error)}`);
     return;
   }
   // Deleted only once Lambda took the invocation; a crash in between re-drives it again (every handler is idempotent).
@@ -69,25 +133,57 @@ async function redriveOne(
   report.redriven.push(what);
 }
 
+/** One look at one queue; a look that took messages asks for a follow-up look at it. */
+async function lookAt(queueUrl: string, context: LookContext, self: string, report: RedriveReport): Promise<void> {
+  report.looked.push(queueUrl);
+  const taken = await receiveDeadLetters(queueUrl, MAX_PER_QUEUE);
+  for (const message of taken) await redriveOne(queueUrl, message, context, report);
+  if (taken.length === 0) return;
+  const queueName = queueUrl.split('/').pop() ?? queueUrl;
+  try {
+    report.followUps.push((await scheduleFollowUpLook(queueName, self, context.now)).name);
+  } catch (error) {
+    // The queue's alarm and the daily pass still come; a follow-up is the quick path, not the only one.
+    report.failed.push(`follow-up look at ${queueName}: ${describe(error)}`);
+  }
+}
+
+/** Which queues this invocation looks at. */
+function scopeOf(input: RedriveInput): RedriveScope | { ignored: string } {
+  if ('redrive' in input) return input.redrive === 'queue' ? { kind: 'queue', queue: input.queue } : { kind: 'all' };
+  if (input.detail.state.value !== 'ALARM')
+    return { ignored: `${input.detail.alarmName} is ${input.detail.state.value}` };
+  const queue = queueOfAlarm(input.detail);
+  return queue ? { kind: 'queue', queue } : { ignored: `${input.detail.alarmName} names no queue` };
+}
+
 /**
- * Re-drives Goldsmith's dead-letter queues (env `DEAD_LETTER_QUEUES`): each message's invocation is made again,
+ * Re-drives Goldsmith's dead-letter queues (env `DEAD_LETTER_QUEUES`): all of them on the daily pass, one when its
+ * depth alarm fired or a follow-up look is due (core/redrive/looks.ts). Each message's invocation is made again,
  * asynchronously, when its target is one of Goldsmith's functions (env `REDRIVE_TARGETS`), it failed transiently,
- * and the work has been failing for no longer than the catalog's retry horizon. Bounded: at most `MAX_PER_QUEUE`
- * messages a queue per run. Idempotent: the handlers are, and a message is deleted only after Lambda took it again.
- * What stays behind keeps its age in the queue, which the dead-letter alarms watch.
+ * the work has been failing for no longer than the catalog's retry horizon, and it was not re-driven within the
+ * last hour. Bounded: at most `MAX_PER_QUEUE` messages a queue per look. Idempotent: the handlers are, and a
+ * message is deleted only after Lambda took it again. What stays behind keeps its age in the queue, which the
+ * dead-letter alarms watch. `self` is this function's ARN, the follow-up looks' target.
  */
-export async function redriveDeadLetters(now = new Date()): Promise<RedriveReport> {
-  const report: RedriveReport = { redriven: [], left: [], failed: [] };
+export async function redriveDeadLetters(input: RedriveInput, self: string, now = new Date()): Promise<RedriveReport> {
+  const report: RedriveReport = { looked: [], redriven: [], left: [], waiting: [], failed: [], followUps: [] };
+  const scope = scopeOf(redriveInputSchema.parse(input));
+  const queues = listFromEnv('DEAD_LETTER_QUEUES');
+  let chosen: string[] = [];
+  if ('ignored' in scope) report.ignored = scope.ignored;
+  else if (scope.kind === 'all') chosen = queues;
+  else {
+    const url = queueUrlNamed(queues, scope.queue);
+    if (url) chosen = [url];
+    else report.ignored = `${scope.queue} is not a dead-letter queue of Goldsmith`;
+  }
   const context = {
     now,
     horizonSeconds: parseDuration(bundledCatalog().resilience.retryHorizon),
     targets: new Set(listFromEnv('REDRIVE_TARGETS')),
   };
-  for (const queueUrl of listFromEnv('DEAD_LETTER_QUEUES')) {
-    for (const taken of await receiveDeadLetters(queueUrl, MAX_PER_QUEUE)) {
-      await redriveOne(queueUrl, taken, context, report);
-    }
-  }
+  for (const queueUrl of chosen) await lookAt(queueUrl, context, self, report);
   if (report.redriven.length > 0) {
     metrics.addMetric(metricNames.deadLettersRedriven, MetricUnit.Count, report.redriven.length);
     logger.warn('re-drove dead-lettered invocations', { redriven: report.redriven });
@@ -97,12 +193,13 @@ export async function redriveDeadLetters(now = new Date()): Promise<RedriveRepor
     logger.error('dead letters left for a person', { left: report.left });
   }
   if (report.failed.length > 0)
-    logger.warn('re-drives that failed now; next run tries again', { failed: report.failed });
+    logger.warn('re-drives that failed now; a later look tries again', { failed: report.failed });
+  if (report.ignored) logger.info('nothing to look at', { ignored: report.ignored });
   return report;
 }
 
 export const handler = handlerFor({
   name: 'redrive-dead-letters',
   parse: redriveInputSchema,
-  handle: () => redriveDeadLetters(),
+  handle: (input, context) => redriveDeadLetters(input, unqualified(context.invokedFunctionArn)),
 });

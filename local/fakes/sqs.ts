@@ -1,31 +1,16 @@
-import { createHash } from 'node:crypto';
-import { QueueDoesNotExist, ReceiptHandleIsInvalid } from '@aws-sdk/client-sqs';
-import { type FakeCall, type FakeService, NotImplementedByFakeError, nextRequestId } from './common.js';
+import {
+  MessageNotInflight,
+  QueueDoesNotExist,
+  ReceiptHandleIsInvalid,
+  SQSServiceException,
+} from '@aws-sdk/client-sqs';
+import { errorFactory, type FakeCall, type FakeService, NotImplementedByFakeError } from './common.js';
+import { md5, type Queue, receiveFrom, type StoredMessage } from './sqs-queue.js';
 
-type Attribute = { DataType: string; StringValue?: string };
+const err = errorFactory(SQSServiceException);
 
-interface StoredMessage {
-  id: string;
-  body: string;
-  attributes: Record<string, Attribute>;
-  sentAt: number;
-  receiveCount: number;
-  visibleAt: number;
-  /** The receipt handle of the latest receive: only it deletes the message. */
-  receipt?: string;
-}
-
-interface Queue {
-  url: string;
-  arn: string;
-  messages: StoredMessage[];
-  /** Seconds a received message stays hidden unless the receive says otherwise (SQS's default: 30). */
-  visibilitySeconds: number;
-  /** Seconds a message is kept (the stacks set 14 days, SQS's maximum). */
-  retentionSeconds: number;
-}
-
-const md5 = (text: string) => createHash('md5').update(text).digest('hex');
+/** A queue without messages and untouched this long is inactive: SQS publishes no metrics for it. */
+export const SQS_ACTIVE_MS = 6 * 3600_000;
 
 /**
  * Amazon SQS standard queues, as the dead-letter queues use them
@@ -34,10 +19,15 @@ const md5 = (text: string) => createHash('md5').update(text).digest('hex');
  * handle; DeleteMessage, which deletes only with the latest receipt handle (an older one succeeds and deletes
  * nothing); GetQueueAttributes for the depth; messages past retention are gone. Short polling on AWS samples a
  * subset of servers and may miss messages; the fake answers from all of them, as long polling would.
+ * ChangeMessageVisibility hides a received message again (at most 12 hours). For CloudWatch (./cloudwatch.ts): the
+ * visible depth at an instant, whether the queue is active (it holds messages or was called in the last six hours)
+ * and when it last woke, and a listener told of every change of the visible depth a call makes
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/monitoring-using-cloudwatch.html).
  */
 export class SqsFake implements FakeService {
   private readonly queues = new Map<string, Queue>();
   private seq = 0;
+  private readonly listeners: ((queueUrl: string) => void)[] = [];
 
   constructor(
     private readonly accountId: string,
@@ -49,8 +39,59 @@ export class SqsFake implements FakeService {
   createQueue(name: string, retentionSeconds = 345_600): string {
     const url = `https://sqs.${this.region}.amazonaws.com/${this.accountId}/${name}`;
     const arn = `arn:aws:sqs:${this.region}:${this.accountId}:${name}`;
-    this.queues.set(url, { url, arn, messages: [], visibilitySeconds: 30, retentionSeconds });
+    const now = this.now();
+    this.queues.set(url, {
+      url,
+      arn,
+      messages: [],
+      visibilitySeconds: 30,
+      retentionSeconds,
+      lastActivityAt: now,
+      // Created with the deployment, long before: its metrics flow from the first minute.
+      wokeAt: Number.NEGATIVE_INFINITY,
+    });
     return url;
+  }
+
+  /** Calls `listener` with the queue's URL after every call that may change its visible depth. */
+  onChange(listener: (queueUrl: string) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** The URL of the queue named `name`, if there is one. */
+  urlNamed(name: string): string | undefined {
+    return [...this.queues.keys()].find((url) => url.endsWith(`/${name}`));
+  }
+
+  /** Messages visible at `at` (now by default): ApproximateNumberOfMessagesVisible, exactly. */
+  visibleAt(queueId: string, at = this.now()): number {
+    const queue = this.queue(queueId);
+    return queue.messages.filter((m) => m.visibleAt <= at && m.sentAt + queue.retentionSeconds * 1000 >= at).length;
+  }
+
+  /** The next instant after now at which the visible depth changes with no call: a message reappears or expires. */
+  nextQuietChange(queueId: string): number | undefined {
+    const queue = this.queue(queueId);
+    const now = this.now();
+    const times = queue.messages.flatMap((m) => [m.visibleAt, m.sentAt + queue.retentionSeconds * 1000 + 1]);
+    const future = times.filter((t) => t > now);
+    return future.length === 0 ? undefined : Math.min(...future);
+  }
+
+  /** Whether SQS publishes metrics for the queue at `at`, and since when (it wakes on a call after six idle hours). */
+  activity(queueId: string, at = this.now()): { active: boolean; wokeAt: number } {
+    const queue = this.queue(queueId);
+    return { active: queue.messages.length > 0 || at - queue.lastActivityAt <= SQS_ACTIVE_MS, wokeAt: queue.wokeAt };
+  }
+
+  private touch(queue: Queue): void {
+    const now = this.now();
+    if (queue.messages.length === 0 && now - queue.lastActivityAt > SQS_ACTIVE_MS) queue.wokeAt = now;
+    queue.lastActivityAt = now;
+  }
+
+  private changed(queue: Queue): void {
+    for (const listener of this.listeners) listener(queue.url);
   }
 
   /** The queue for a URL or an ARN. */
@@ -74,6 +115,7 @@ export class SqsFake implements FakeService {
   /** What a service (Lambda's destination, EventBridge, Scheduler) puts in the queue, by URL or ARN. */
   send(queueId: string, body: string, attributes: Record<string, string> = {}): string {
     const queue = this.queue(queueId);
+    this.touch(queue);
     const id = `00000000-0000-4000-9000-${(++this.seq).toString(16).padStart(12, '0')}`;
     const stored: StoredMessage = {
       id,
@@ -86,6 +128,7 @@ export class SqsFake implements FakeService {
       visibleAt: this.now(),
     };
     queue.messages.push(stored);
+    this.changed(queue);
     return id;
   }
 
@@ -102,16 +145,25 @@ export class SqsFake implements FakeService {
   handle(call: FakeCall): unknown {
     const input = call.input as Record<string, unknown>;
     const queue = this.queue(String(input.QueueUrl ?? ''));
+    this.touch(queue);
     switch (call.action) {
       case 'SendMessage': {
         const body = String(input.MessageBody ?? '');
         const id = this.send(queue.url, body);
         return { MessageId: id, MD5OfMessageBody: md5(body) };
       }
-      case 'ReceiveMessage':
-        return { Messages: this.receive(queue, input) };
+      case 'ReceiveMessage': {
+        const messages = receiveFrom(queue, input, this.now());
+        if (messages.length > 0) this.changed(queue);
+        return { Messages: messages };
+      }
       case 'DeleteMessage':
         this.delete(queue, String(input.ReceiptHandle ?? ''));
+        this.changed(queue);
+        return {};
+      case 'ChangeMessageVisibility':
+        this.changeVisibility(queue, String(input.ReceiptHandle ?? ''), Number(input.VisibilityTimeout));
+        this.changed(queue);
         return {};
       case 'GetQueueAttributes': {
         const now = this.now();
@@ -129,36 +181,19 @@ export class SqsFake implements FakeService {
     }
   }
 
-  private receive(queue: Queue, input: Record<string, unknown>) {
-    const now = this.now();
-    const max = Math.min(10, Math.max(1, Number(input.MaxNumberOfMessages ?? 1)));
-    const hideFor = Number(input.VisibilityTimeout ?? queue.visibilitySeconds) * 1000;
-    const wanted = new Set([...((input.MessageAttributeNames as string[] | undefined) ?? [])]);
-    const system = new Set([
-      ...((input.MessageSystemAttributeNames as string[] | undefined) ?? []),
-      ...((input.AttributeNames as string[] | undefined) ?? []),
-    ]);
-    const taken = queue.messages.filter((m) => m.visibleAt <= now).slice(0, max);
-    return taken.map((m) => {
-      m.receiveCount++;
-      m.visibleAt = now + hideFor;
-      m.receipt = `${m.id}#${nextRequestId()}`;
-      const attributes: Record<string, string> = {};
-      if (system.has('All') || system.has('SentTimestamp')) attributes.SentTimestamp = String(m.sentAt);
-      if (system.has('All') || system.has('ApproximateReceiveCount'))
-        attributes.ApproximateReceiveCount = String(m.receiveCount);
-      const messageAttributes = Object.fromEntries(
-        Object.entries(m.attributes).filter(([k]) => wanted.has('All') || wanted.has('.*') || wanted.has(k)),
+  /** Hides (or shows) a received message from now on; only its latest receipt handle may, up to 12 hours. */
+  private changeVisibility(queue: Queue, receipt: string, seconds: number): void {
+    if (!Number.isInteger(seconds) || seconds < 0 || seconds > 43_200) {
+      throw err(
+        'InvalidParameterValue',
+        `Value ${seconds} for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and 43200.`,
       );
-      return {
-        MessageId: m.id,
-        ReceiptHandle: m.receipt,
-        MD5OfBody: md5(m.body),
-        Body: m.body,
-        ...(Object.keys(attributes).length > 0 ? { Attributes: attributes } : {}),
-        ...(Object.keys(messageAttributes).length > 0 ? { MessageAttributes: messageAttributes } : {}),
-      };
-    });
+    }
+    const message = queue.messages.find((m) => m.receipt === receipt);
+    if (!message || message.visibleAt <= this.now()) {
+      throw err(MessageNotInflight, 'The message referred to is not in flight.');
+    }
+    message.visibleAt = this.now() + seconds * 1000;
   }
 
   private delete(queue: Queue, receipt: string): void {

@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Catalog } from '../../core/config/schema.js';
 import type { VirtualClock } from '../clock.js';
 import type { LocalEventBus } from '../eventbridge/bus.js';
+import type { CloudWatchAlarms } from '../fakes/cloudwatch.js';
 import type { InstalledFakes } from '../fakes/install.js';
 import type { Outages } from '../fakes/outages.js';
 import type { SchedulerFake } from '../fakes/scheduler.js';
@@ -53,6 +54,8 @@ export interface LocalCloud {
   slack: SlackStandIn | undefined;
   /** The dead-letter queues, and how many dead-lettered invocations were made again (the Lambda API's Invoke). */
   sqs: SqsFake;
+  /** The dead-letter queues' depth alarms, evaluated in virtual time (their state changes go to the default bus). */
+  cloudwatch: CloudWatchAlarms;
   redrives: { count: number };
   /** EventBridge Scheduler's one-time schedules (revocations asked for a later time). */
   scheduler: SchedulerFake;

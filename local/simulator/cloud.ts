@@ -10,6 +10,7 @@ import { startInProcessDynamo } from '../dynalite-in-process.js';
 import { deliveryCopies, LocalEventBus } from '../eventbridge/bus.js';
 import { matchesPattern } from '../eventbridge/match.js';
 import { EventBridgeFake } from '../eventbridge/service.js';
+import { CloudWatchAlarms } from '../fakes/cloudwatch.js';
 import { seededRandom } from '../fakes/common.js';
 import { LambdaFake } from '../fakes/lambda.js';
 import { Outages } from '../fakes/outages.js';
@@ -36,6 +37,7 @@ import { GOLDSMITH_STACK_SET, synthesizeAppCached } from './synth-cache.js';
 import { functionArnOf, functionRoles } from './template-reads.js';
 import { installVirtualDate } from './virtual-date.js';
 import { readWiring } from './wiring.js';
+import { readQueueDepthAlarms } from './wiring-alarms.js';
 
 export { LOCAL_ACCOUNT, type LocalCloud, type RefusedPut } from './cloud-types.js';
 
@@ -118,6 +120,15 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     random,
   });
   installed.fakes.imagebuilder.onEvent((event) => bus.put(event, 'default'));
+  // The dead-letter queues' depth alarms, evaluated on the SQS fake, send their state changes to the default bus.
+  const cloudwatch = new CloudWatchAlarms(readQueueDepthAlarms(app.templates, resolver), {
+    sqs,
+    now: () => clock.now(),
+    schedule: (at, label, fn) => clock.schedule(at, label, fn),
+    put: (event) => bus.put(event, 'default'),
+    accountId: LOCAL_ACCOUNT,
+    region,
+  });
   // An announcement SNS refused during an outage is done when it is published after all.
   installed.fakes.sns.onPublish((m) => {
     const work = announcementWork(m.message);
@@ -195,6 +206,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     refusedPuts,
     slack,
     sqs,
+    cloudwatch,
     redrives,
     scheduler,
     async stop() {

@@ -22,6 +22,7 @@ const NAME_PROPERTY: Record<string, string> = {
   'AWS::DynamoDB::Table': 'TableName',
   'AWS::SNS::Topic': 'TopicName',
   'AWS::SQS::Queue': 'QueueName',
+  'AWS::CloudWatch::Alarm': 'AlarmName',
   'AWS::Events::EventBus': 'Name',
   'AWS::Events::Rule': 'Name',
   'AWS::StepFunctions::StateMachine': 'StateMachineName',
@@ -42,6 +43,8 @@ function arnFor(type: string, name: string, env: Environment): string {
       return `arn:aws:sns:${region}:${accountId}:${name}`;
     case 'AWS::SQS::Queue':
       return `arn:aws:sqs:${region}:${accountId}:${name}`;
+    case 'AWS::CloudWatch::Alarm':
+      return `arn:aws:cloudwatch:${region}:${accountId}:alarm:${name}`;
     case 'AWS::Events::EventBus':
       return `arn:aws:events:${region}:${accountId}:event-bus/${name}`;
     case 'AWS::StepFunctions::StateMachine':

@@ -55,17 +55,17 @@ export class AsyncInvoker {
     return Object.fromEntries(entries.map(([name, u]) => [name, { invocations: u.invocations, ms: Math.round(u.ms) }]));
   }
 
-  private functionFor(arn: string): { name: string; handler: string } {
+  private functionFor(arn: string): { name: string; handler: string; arn: string } {
     const fn = this.options.wiring.functions.get(unqualifiedFunctionArn(arn));
     if (!fn) throw new Error(`no local function for ${arn}`);
-    return { name: fn.logicalId, handler: fn.handler };
+    return { name: fn.logicalId, handler: fn.handler, arn: unqualifiedFunctionArn(arn) };
   }
 
   /** A synchronous invocation (a Step Functions task by default): errors go back to the caller. */
   invokeSync(arn: string, payload: unknown, via: 'task' | 'async' | 'sync' = 'task'): Promise<unknown> {
     const fn = this.functionFor(arn);
     this.invocations++;
-    return this.options.lambdas.invoke(fn.name, fn.handler, payload).catch((error: unknown) => {
+    return this.options.lambdas.invoke(fn.name, fn.handler, payload, fn.arn).catch((error: unknown) => {
       attributeFailure({ name: fn.name, via }, error);
       throw error;
     });

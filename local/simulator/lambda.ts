@@ -43,15 +43,15 @@ export class LocalLambdas {
     return loading;
   }
 
-  /** Invokes `handler` with `event`, as function `functionName`. */
-  async invoke(functionName: string, handler: string, event: unknown): Promise<unknown> {
+  /** Invokes `handler` with `event`, as function `functionName` (whose ARN the context carries, when given). */
+  async invoke(functionName: string, handler: string, event: unknown, functionArn?: string): Promise<unknown> {
     const fn = await this.load(handler);
     const started = Date.now();
     const context: Context = {
       callbackWaitsForEmptyEventLoop: false,
       functionName,
       functionVersion: '$LATEST',
-      invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${functionName}`,
+      invokedFunctionArn: functionArn ?? `arn:aws:lambda:us-east-1:123456789012:function:${functionName}`,
       memoryLimitInMB: '1024',
       awsRequestId: randomUUID(),
       logGroupName: `/aws/lambda/${functionName}`,

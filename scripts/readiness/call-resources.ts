@@ -184,6 +184,7 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
       return one('*');
     // The re-drive: the dead-letter queues and the functions its environment names (comma-separated lists).
     case 'sqs:ReceiveMessage':
+    case 'sqs:ChangeMessageVisibility':
     case 'sqs:DeleteMessage':
       return listed(site, action, 'DEAD_LETTER_QUEUES').flatMap((url) => one(queueArnOf(url)));
     case 'lambda:InvokeFunction':
@@ -194,15 +195,21 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
       return one(required(site, action, 'NOTIFY_TOPIC_ARN'));
     case 'states:StartExecution':
       return one(required(site, action, 'STATE_MACHINE_ARN'));
-    // Scheduled revocations: schedules of Goldsmith's revocation group, and the one role they may pass.
+    // The re-drive's follow-up looks: schedules of its own group (one per queue and minute), and its one role.
     case 'scheduler:CreateSchedule':
     case 'scheduler:GetSchedule':
     case 'scheduler:DeleteSchedule':
+      if (site.env.REDRIVE_SCHEDULE_GROUP) {
+        return one(
+          `arn:aws:scheduler:${region}:${account}:schedule/${site.env.REDRIVE_SCHEDULE_GROUP}/redrive-0123456789abcdef-202701140300`,
+        );
+      }
+      // Scheduled revocations: schedules of Goldsmith's revocation group, and the one role they may pass.
       return one(
         `arn:aws:scheduler:${region}:${account}:schedule/${required(site, action, 'REVOCATION_SCHEDULE_GROUP')}/${images[0] ?? 'base'}_1.0.0_1`,
       );
     case 'iam:PassRole':
-      return one(required(site, action, 'REVOCATION_SCHEDULER_ROLE_ARN'), {
+      return one(site.env.REDRIVE_SCHEDULER_ROLE_ARN ?? required(site, action, 'REVOCATION_SCHEDULER_ROLE_ARN'), {
         'iam:PassedToService': 'scheduler.amazonaws.com',
       });
     case 'secretsmanager:GetSecretValue':

@@ -26,8 +26,11 @@ export function goldsmithMetric(
   });
 }
 
-/** A dead letter this old was left by the re-drive (every six hours): it keeps failing. */
-export const DEAD_LETTER_MAX_AGE_SECONDS = 7 * 3600;
+/**
+ * A dead letter this old was left by the re-drive: it looks at a queue within minutes of a message arriving (its
+ * depth alarm) and replaces transient work's message at each re-drive, at most about an hour apart.
+ */
+export const DEAD_LETTER_MAX_AGE_SECONDS = 3 * 3600;
 
 export interface AlarmSettings {
   /** Days a channel may stay unmoved before the stale-golden-image alarm (catalog `monitoring.staleChannelAfter`). */
@@ -61,15 +64,16 @@ export function createAlarms(
   };
   const fiveMinutes = Duration.minutes(5);
 
-  // The re-drive takes every message it can invoke again (what fails again comes back as a new message) every six
-  // hours, so a message older than seven is one it leaves: permanent, not ours, or failing past the retry horizon.
+  // The re-drive takes every message it can invoke again (what fails again comes back as a new message) within
+  // minutes of its arrival and about hourly while it keeps failing, so a message older than three hours is one it
+  // leaves: permanent, not ours, or failing past the retry horizon.
   for (const { id, queue } of watched.queues) {
     add(`DlqAlarm${id}`, {
       threshold: DEAD_LETTER_MAX_AGE_SECONDS,
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: `Goldsmith: a message in dead-letter queue ${id} keeps failing (the re-drive left it for seven hours); inspect it`,
+      alarmDescription: `Goldsmith: a message in dead-letter queue ${id} keeps failing (the re-drive left it for three hours); inspect it`,
       metric: queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period: fiveMinutes }),
     });
   }

@@ -1,4 +1,5 @@
 import { Fn, type Stack } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -9,14 +10,16 @@ import { catalogBundling } from '../catalog.js';
 import { grantLedger } from '../ledger-access.js';
 import { scheduleInvocation } from '../scheduled-invoke.js';
 import type { Watched } from './discover.js';
+import { createDepthAlarms, createRedriveTriggers } from './redrive-triggers.js';
 
 /**
- * Every six hours, the reconciler's period: work an outage dead-lettered is invoked again within six hours of the
- * outage's end. Each run reads every dead-letter queue once (one ReceiveMessage each when empty).
+ * The full pass, daily: the backstop for a look the depth alarms and follow-ups missed (core/redrive/looks.ts).
+ * Each pass reads every dead-letter queue once (one ReceiveMessage each when empty); between passes a queue is
+ * read only when its depth alarm fires or a look at it asked for a follow-up.
  */
-export const REDRIVE_RATE = 'rate(6 hours)';
+export const REDRIVE_RATE = 'rate(1 day)';
 
-/** The schedule's fixed input (functions/redrive-dead-letters.ts). */
+/** The daily pass's fixed input (functions/redrive-dead-letters.ts). */
 export const REDRIVE_INPUT = { redrive: 'dead-letters' } as const;
 
 /**
@@ -31,17 +34,20 @@ export function redriveTargets(watched: Watched): lambda.Function[] {
 }
 
 /**
- * The re-drive function and its schedule: reads every dead-letter queue the stacks define and invokes again
- * what failed transiently, for up to the catalog's retry horizon. It may receive and delete messages of those
- * queues, invoke those functions, and read and write its re-drive counts in the ledger; nothing else. It has no
- * dead-letter queue of its own: a failed run is superseded by the next one.
+ * The re-drive function, its triggers and its daily pass: reads a dead-letter queue when the queue's depth alarm
+ * fires (and follow-up looks while it holds work), every queue once a day, and invokes again what failed
+ * transiently, for up to the catalog's retry horizon. It may receive, hide and delete messages of those queues,
+ * invoke those functions, read and write its re-drive counts in the ledger, and schedule its own follow-up looks;
+ * nothing else. It has no dead-letter queue of its own: a failed look is made again by the queue's alarm (a message
+ * it took reappears), a follow-up or the next pass.
  */
 export function createRedrive(
   stack: Stack,
+  stage: string,
   catalog: Catalog,
   ledger: dynamodb.ITable,
   watched: Watched,
-): { redrive: SstFunction; schedule: scheduler.CfnSchedule } {
+): { redrive: SstFunction; schedule: scheduler.CfnSchedule; depthAlarms: cloudwatch.Alarm[] } {
   const queues = watched.queues.map((q) => q.queue);
   const targets = redriveTargets(watched);
   const redrive = new SstFunction(stack, 'RedriveDeadLetters', {
@@ -63,7 +69,10 @@ export function createRedrive(
   });
   for (const queue of queues) {
     redrive.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage'], resources: [queue.queueArn] }),
+      new iam.PolicyStatement({
+        actions: ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage'],
+        resources: [queue.queueArn],
+      }),
     );
   }
   if (targets.length > 0) {
@@ -77,10 +86,12 @@ export function createRedrive(
     fn: redrive,
     expression: REDRIVE_RATE,
     input: REDRIVE_INPUT,
-    description: 'Goldsmith: invoke again what an outage dead-lettered',
+    description: 'Goldsmith: the daily full pass of the dead-letter re-drive',
     roleDescription: 'Goldsmith: EventBridge Scheduler invokes the dead-letter re-drive',
-    // The next run is six hours away: retrying longer would only overlap it.
-    retryPolicy: { maximumEventAgeInSeconds: 5 * 3600, maximumRetryAttempts: 5 },
+    // The next pass is a day away; the depth alarms act in between.
+    retryPolicy: { maximumEventAgeInSeconds: 12 * 3600, maximumRetryAttempts: 10 },
   });
-  return { redrive, schedule };
+  const depthAlarms = createDepthAlarms(stack, watched);
+  createRedriveTriggers(stack, stage, redrive, depthAlarms);
+  return { redrive, schedule, depthAlarms };
 }

@@ -1,5 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { InvokeCommand, LambdaClient, ServiceException } from '@aws-sdk/client-lambda';
-import { DeleteMessageCommand, type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ConflictException, CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
+  type Message,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -9,6 +17,12 @@ import { catalog } from './promotion-fixtures.js';
 const QUEUE = 'https://sqs.us-east-1.amazonaws.com/111122223333/goldsmith-prod-TriggersDlq';
 const START_BUILDS = 'arn:aws:lambda:us-east-1:111122223333:function:goldsmith-prod-StartBuilds';
 const NOW = new Date('2027-01-14T12:00:00Z');
+/** CloudWatch's single-metric alarm state change, as the CloudWatch User Guide's sample shows it. */
+const sample = JSON.parse(
+  readFileSync(new URL('../fixtures/cloudwatch-alarm-state-change.json', import.meta.url), 'utf8'),
+) as { detail: { state: Record<string, string> } & Record<string, unknown> } & Record<string, unknown>;
+const FULL_PASS = { redrive: 'dead-letters' } as const;
+const SELF = 'arn:aws:lambda:us-east-1:111122223333:function:goldsmith-prod-RedriveDeadLetters';
 const payload = { 'detail-type': 'Scheduled Build', detail: { image: 'base' } };
 
 /** A dead letter as Lambda's on-failure destination writes it (the Lambda developer guide's record). */
@@ -37,6 +51,7 @@ describe('redriveDeadLetters', () => {
   const sqs = mockClient(SQSClient);
   const lambda = mockClient(LambdaClient);
   const ddb = mockClient(DynamoDBDocumentClient);
+  const scheduler = mockClient(SchedulerClient);
 
   const queueHolds = (messages: Message[]) => {
     let rest = [...messages];
@@ -52,7 +67,11 @@ describe('redriveDeadLetters', () => {
     process.env.GOLDSMITH_CATALOG = JSON.stringify(catalog);
     process.env.DEAD_LETTER_QUEUES = QUEUE;
     process.env.REDRIVE_TARGETS = START_BUILDS;
+    process.env.REDRIVE_SCHEDULE_GROUP = 'goldsmith-prod-redrive';
+    process.env.REDRIVE_SCHEDULER_ROLE_ARN = 'arn:aws:iam::111122223333:role/follow-up';
     sqs.on(DeleteMessageCommand).resolves({});
+    sqs.on(ChangeMessageVisibilityCommand).resolves({});
+    scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:aws:scheduler:…' });
     lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
     ddb.on(GetCommand).resolves({});
     ddb.on(UpdateCommand).resolves({});
@@ -62,17 +81,21 @@ describe('redriveDeadLetters', () => {
     sqs.reset();
     lambda.reset();
     ddb.reset();
+    scheduler.reset();
   });
 
   it('invokes a transiently failed invocation again, asynchronously, with its payload, then deletes it', async () => {
     queueHolds([deadLetter(1)]);
 
-    const report = await redriveDeadLetters(NOW);
+    const report = await redriveDeadLetters(FULL_PASS, SELF, NOW);
 
     expect(report).toEqual({
+      looked: [QUEUE],
       redriven: ['goldsmith-prod-StartBuilds: ServiceUnavailableException'],
       left: [],
+      waiting: [],
       failed: [],
+      followUps: [expect.stringMatching(/^redrive-[0-9a-f]{16}-202701141210$/)],
     });
     const invoke = lambda.commandCalls(InvokeCommand)[0]?.args[0].input;
     expect(invoke).toMatchObject({ FunctionName: START_BUILDS, InvocationType: 'Event' });
@@ -94,7 +117,7 @@ describe('redriveDeadLetters', () => {
       Item: { firstDeadLetteredAt: '2027-01-13T02:00:00.000Z', lastRedriveAt: '2027-01-14T03:00:00.000Z', redrives: 8 },
     });
 
-    const report = await redriveDeadLetters(NOW);
+    const report = await redriveDeadLetters(FULL_PASS, SELF, NOW);
 
     expect(report.redriven).toEqual([]);
     expect(report.left).toEqual([
@@ -104,22 +127,104 @@ describe('redriveDeadLetters', () => {
     ]);
     expect(lambda).not.toHaveReceivedCommand(InvokeCommand);
     expect(sqs).not.toHaveReceivedCommand(DeleteMessageCommand);
+    // Hidden for half a day, so hourly looks do not re-read them (and silence the age alarm).
+    expect(sqs).toHaveReceivedCommandTimes(ChangeMessageVisibilityCommand, 3);
+    expect(sqs).toHaveReceivedCommandWith(ChangeMessageVisibilityCommand, { VisibilityTimeout: 43_200 });
   });
 
   it('keeps a dead letter whose re-drive Lambda refused, for the next run', async () => {
     queueHolds([deadLetter(1)]);
     lambda.on(InvokeCommand).rejects(new ServiceException({ message: 'internal error', $metadata: {} }));
 
-    const report = await redriveDeadLetters(NOW);
+    const report = await redriveDeadLetters(FULL_PASS, SELF, NOW);
 
     expect(report.failed).toEqual([expect.stringContaining('ServiceException')]);
     expect(sqs).not.toHaveReceivedCommand(DeleteMessageCommand);
   });
 
-  it('takes at most a hundred messages a queue per run, ten at a time', async () => {
+  it('hides work re-driven less than an hour ago that failed again, and re-drives it once the hour has passed', async () => {
+    queueHolds([deadLetter(1)]);
+    ddb.on(GetCommand).resolves({
+      Item: { firstDeadLetteredAt: '2027-01-14T02:00:00.000Z', lastRedriveAt: '2027-01-14T11:30:00.000Z', redrives: 9 },
+    });
+    const report = await redriveDeadLetters(FULL_PASS, SELF, NOW);
+    expect(report.waiting).toEqual([
+      'goldsmith-prod-StartBuilds: ServiceUnavailableException: re-driven at 2027-01-14T11:30:00.000Z',
+    ]);
+    expect(lambda).not.toHaveReceivedCommand(InvokeCommand);
+    expect(sqs).not.toHaveReceivedCommand(DeleteMessageCommand);
+    expect(sqs).not.toHaveReceivedCommand(ChangeMessageVisibilityCommand);
+    // Taken with an hour's visibility: it reappears when the spacing has passed.
+    expect(sqs).toHaveReceivedCommandWith(ReceiveMessageCommand, { VisibilityTimeout: 3600 });
+
+    queueHolds([deadLetter(1)]);
+    const later = await redriveDeadLetters(FULL_PASS, SELF, new Date('2027-01-14T12:31:00Z'));
+    expect(later.redriven).toHaveLength(1);
+  });
+
+  it('looks only at the queue whose depth alarm entered ALARM, and asks for a follow-up look at it', async () => {
+    const other = 'https://sqs.us-east-1.amazonaws.com/111122223333/goldsmith-prod-HealthDlq';
+    process.env.DEAD_LETTER_QUEUES = `${other},${QUEUE}`;
+    queueHolds([deadLetter(1)]);
+    const alarm = (value: string, queueName = 'goldsmith-prod-TriggersDlq') => ({
+      ...sample,
+      source: 'aws.cloudwatch' as const,
+      'detail-type': 'CloudWatch Alarm State Change' as const,
+      detail: {
+        ...sample.detail,
+        alarmName: 'DlqDepthAlarm',
+        state: { ...sample.detail.state, value },
+        configuration: {
+          metrics: [
+            {
+              metricStat: {
+                metric: { name: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: queueName } },
+              },
+            },
+          ],
+        },
+      },
+    });
+
+    const report = await redriveDeadLetters(alarm('ALARM'), SELF, NOW);
+
+    expect(report.looked).toEqual([QUEUE]);
+    expect(report.redriven).toHaveLength(1);
+    expect(scheduler).toHaveReceivedCommandWith(CreateScheduleCommand, {
+      GroupName: 'goldsmith-prod-redrive',
+      ScheduleExpression: 'at(2027-01-14T12:10:00)',
+      ActionAfterCompletion: 'DELETE',
+      Target: expect.objectContaining({
+        Arn: SELF,
+        RoleArn: 'arn:aws:iam::111122223333:role/follow-up',
+        Input: JSON.stringify({ redrive: 'queue', queue: 'goldsmith-prod-TriggersDlq' }),
+      }),
+    });
+    expect((await redriveDeadLetters(alarm('OK'), SELF, NOW)).looked).toEqual([]);
+    expect((await redriveDeadLetters(alarm('ALARM', 'someone-elses'), SELF, NOW)).ignored).toMatch(
+      /not a dead-letter queue/,
+    );
+  });
+
+  it('reads an empty queue once and asks for no follow-up; a follow-up already asked for is not an error', async () => {
+    queueHolds([]);
+    const empty = await redriveDeadLetters({ redrive: 'queue', queue: 'goldsmith-prod-TriggersDlq' }, SELF, NOW);
+    expect(empty).toMatchObject({ looked: [QUEUE], followUps: [], failed: [] });
+    expect(sqs).toHaveReceivedCommandTimes(ReceiveMessageCommand, 1);
+    expect(scheduler).not.toHaveReceivedCommand(CreateScheduleCommand);
+
+    queueHolds([deadLetter(1)]);
+    scheduler
+      .on(CreateScheduleCommand)
+      .rejects(new ConflictException({ message: 'exists', Message: 'exists', $metadata: {} }));
+    const again = await redriveDeadLetters({ redrive: 'queue', queue: 'goldsmith-prod-TriggersDlq' }, SELF, NOW);
+    expect(again).toMatchObject({ failed: [], followUps: [expect.stringMatching(/^redrive-/)] });
+  });
+
+  it('takes at most a hundred messages a queue per look, ten at a time', async () => {
     queueHolds(Array.from({ length: 150 }, (_, i) => deadLetter(i)));
 
-    const report = await redriveDeadLetters(NOW);
+    const report = await redriveDeadLetters(FULL_PASS, SELF, NOW);
 
     expect(report.redriven).toHaveLength(MAX_PER_QUEUE);
     const asks = sqs.commandCalls(ReceiveMessageCommand).map((c) => c.args[0].input.MaxNumberOfMessages);

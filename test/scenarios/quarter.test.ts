@@ -111,6 +111,20 @@ describe('the default scenario on the example catalog', () => {
     expect(result.report.apiCalls['ec2:ModifyImageAttribute']).toBeLessThanOrEqual(minimum);
   });
 
+  it('reads the dead-letter queues only on the daily pass when nothing is dead-lettered: no depth alarm fired', () => {
+    expect(result.report.faults.redriven).toBe(0);
+    const redrive = Object.entries(result.run.functions ?? {}).find(([id]) => id.startsWith('RedriveDeadLetters'));
+    const passes = redrive?.[1].invocations ?? 0;
+    // One a day from 2 January to 31 March, and the scenario's repeated deliveries of some of them.
+    expect(passes).toBeGreaterThanOrEqual(89);
+    expect(passes).toBeLessThanOrEqual(Math.ceil(89 * 1.3));
+    const receives = result.report.apiCalls['sqs:ReceiveMessage'] ?? 0;
+    // Each pass reads each queue once (one empty answer): 3,144 with the six-hourly timer it replaced.
+    expect(receives % passes).toBe(0);
+    expect(receives).toBeLessThan(1000);
+    expect(result.report.apiCalls['scheduler:CreateSchedule'] ?? 0).toBe(0);
+  });
+
   it('prints a figure for speed: simulated months per second', () => {
     expect(result.run.simulatedMonths).toBeCloseTo(2.96, 1);
     expect(result.run.monthsPerSecond).toBeGreaterThan(0);

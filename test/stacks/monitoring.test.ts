@@ -71,7 +71,7 @@ describe('Monitoring stack: alarms', () => {
         Namespace: 'AWS/SQS',
         MetricName: 'ApproximateAgeOfOldestMessage',
         Statistic: 'Maximum',
-        Threshold: 25_200,
+        Threshold: 10_800,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
         EvaluationPeriods: 1,
         Period: 300,
@@ -190,12 +190,12 @@ describe('Monitoring stack: dead-letter re-drive', () => {
       JSON.stringify(p.Properties.Roles).includes('RedriveDeadLettersServiceRole'),
     );
 
-  it('runs every six hours, the reconciler period, with its fixed input', () => {
+  it('runs a full pass daily, the backstop, with its fixed input', () => {
     const schedule = Object.values(resourcesOf(monitoring, 'AWS::Scheduler::Schedule')).find((s) =>
       JSON.stringify(s.Properties.Target).includes('RedriveDeadLetters'),
     );
     expect(schedule?.Properties).toMatchObject({
-      ScheduleExpression: 'rate(6 hours)',
+      ScheduleExpression: 'rate(1 day)',
       Target: { Input: JSON.stringify({ redrive: 'dead-letters' }) },
     });
   });
@@ -230,7 +230,69 @@ describe('Monitoring stack: dead-letter re-drive', () => {
       expect(invoke).not.toContain(other);
     const sqs = statements.filter((st) => JSON.stringify(st.Action).includes('sqs:'));
     expect(sqs).toHaveLength(Object.keys(all).length);
-    for (const st of sqs) expect(st.Action).toEqual(['sqs:ReceiveMessage', 'sqs:DeleteMessage']);
+    for (const st of sqs) {
+      expect(st.Action).toEqual(['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage']);
+    }
+  });
+
+  it('watches every dead-letter queue with a depth alarm that only sends its state changes to EventBridge', () => {
+    const depth = Object.entries(alarms).filter(([id]) => id.startsWith('DlqDepthAlarm'));
+    expect(depth).toHaveLength(Object.keys(all).length);
+    for (const [, a] of depth) {
+      expect(a).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Statistic: 'Maximum',
+        Period: 60,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        EvaluationPeriods: 1,
+        TreatMissingData: 'notBreaching',
+      });
+      expect(dimension(a, 'QueueName')).toBeDefined();
+      expect(a.AlarmActions).toBeUndefined();
+    }
+  });
+
+  it('invokes the re-drive when a depth alarm enters ALARM, from a rule on the default bus naming those alarms', () => {
+    const rules = Object.values(resourcesOf(monitoring, 'AWS::Events::Rule')).filter((r) =>
+      JSON.stringify(r.Properties.EventPattern).includes('aws.cloudwatch'),
+    );
+    expect(rules).toHaveLength(1);
+    const rule = rules[0]!.Properties as {
+      EventPattern: { resources: Json[] } & Record<string, Json>;
+      EventBusName?: Json;
+      Targets: Json[];
+    };
+    expect(rule.EventBusName).toBeUndefined();
+    expect(rule.EventPattern).toMatchObject({
+      source: ['aws.cloudwatch'],
+      'detail-type': ['CloudWatch Alarm State Change'],
+      detail: { state: { value: ['ALARM'] } },
+    });
+    expect(rule.EventPattern.resources).toHaveLength(Object.keys(all).length);
+    expect(JSON.stringify(rule.EventPattern.resources)).toContain('DlqDepthAlarm');
+    expect(JSON.stringify(rule.Targets)).toContain('RedriveDeadLetters');
+  });
+
+  it('may schedule its own follow-up looks in its schedule group only, passing one role that may invoke only it', () => {
+    type Statement = { Action: Json; Resource: Json; Condition?: Json };
+    const document = policyOf()?.Properties.PolicyDocument as { Statement: Statement[] } | undefined;
+    const statements = document?.Statement ?? [];
+    const create = statements.find((st) => JSON.stringify(st.Action).includes('scheduler:'));
+    expect(create?.Action).toBe('scheduler:CreateSchedule');
+    expect(JSON.stringify(create?.Resource)).toContain(':schedule/goldsmith-');
+    expect(JSON.stringify(create?.Resource)).toContain('-redrive/*');
+    const pass = statements.find((st) => st.Action === 'iam:PassRole');
+    expect(pass?.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } });
+    expect(JSON.stringify(pass?.Resource)).toContain('RedriveFollowUpSchedulerRole');
+    const groups = Object.values(resourcesOf(monitoring, 'AWS::Scheduler::ScheduleGroup'));
+    expect(groups.map((g) => g.Properties.Name)).toEqual([expect.stringMatching(/^goldsmith-.+-redrive$/)]);
+    const rolePolicy = Object.values(resourcesOf(monitoring, 'AWS::IAM::Policy')).find((p) =>
+      JSON.stringify(p.Properties.Roles).includes('RedriveFollowUpSchedulerRole'),
+    );
+    expect(JSON.stringify(rolePolicy?.Properties.PolicyDocument)).toContain('lambda:InvokeFunction');
+    expect(JSON.stringify(rolePolicy?.Properties.PolicyDocument)).toContain('RedriveDeadLetters');
   });
 });
 
