@@ -20,6 +20,7 @@ const factory: StackTemplate = {
       Policy: { Type: 'AWS::IAM::ManagedPolicy' },
     },
     Outputs: {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, as a template holds it
       TopicArn: { Value: { Ref: 'Topic' }, Export: { Name: { 'Fn::Sub': '${AWS::StackName}-topic' } } },
       Plain: { Value: 'not exported' },
     },
@@ -104,9 +105,11 @@ describe('DeployLengthResolver: functions', () => {
   });
 
   it('substitutes its own variables first, then attributes, then references', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, as a template holds it
     expect(resolve({ 'Fn::Sub': ['${Name}/${Fn.Arn}/${AWS::Region}', { Name: { Ref: 'AWS::AccountId' } }] })).toBe(
       '111122223333/arn:aws:lambda:eu-west-1:111122223333:function/start/eu-west-1',
     );
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, as a template holds it
     expect(resolve({ 'Fn::Sub': '${AWS::Partition}-${!Literal}' })).toBe('aws-${!Literal}');
   });
 
