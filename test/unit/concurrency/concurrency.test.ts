@@ -19,6 +19,17 @@ describe('mapWithConcurrency', () => {
     expect(most).toBe(2);
   });
 
+  it('runs one call at a time with a limit of 1', async () => {
+    const order: string[] = [];
+    await mapWithConcurrency([2, 1], 1, async (n) => {
+      order.push(`start ${n}`);
+      for (let t = 0; t < n; t += 1) await tick();
+      order.push(`end ${n}`);
+    });
+
+    expect(order).toEqual(['start 2', 'end 2', 'start 1', 'end 1']);
+  });
+
   it('calls each item once, with no more workers than items', async () => {
     const seen: number[] = [];
     expect(await mapWithConcurrency([1, 2], 8, async (n) => seen.push(n))).toEqual([1, 2]);

@@ -133,3 +133,29 @@ describe('measureTemplates', () => {
     expect(first?.images).toEqual(['web', 'app', 'base']);
   });
 });
+
+describe('policyMeasurements: what counts against a role', () => {
+  it('counts no instance profile naming a role as a policy, and files a managed policy naming an image under images', () => {
+    const stack: StackTemplate = {
+      stack: 'prod-goldsmith-Builds',
+      template: {
+        Resources: {
+          Instance: { Type: 'AWS::IAM::Role' },
+          Profile: { Type: 'AWS::IAM::InstanceProfile', Properties: { Roles: [{ Ref: 'Instance' }] } },
+          Managed: {
+            Type: 'AWS::IAM::ManagedPolicy',
+            Properties: { PolicyDocument: doc('arn:aws:s3:::goldsmith-web/*') },
+          },
+        },
+      },
+    };
+    const measured = policyMeasurements([stack], new DeployLengthResolver([stack], SITE), IMAGES);
+
+    expect(measured.find((m) => m.limit === 'iamManagedPoliciesPerRole')?.value).toBe(0);
+    expect(measured.find((m) => m.limit === 'iamRoleInlineChars')?.value).toBe(0);
+    expect(measured.find((m) => m.limit === 'iamManagedPolicyChars')).toMatchObject({
+      field: 'images',
+      images: ['web'],
+    });
+  });
+});

@@ -86,6 +86,20 @@ describe('DeployLengthResolver: Fn::GetAtt', () => {
     );
   });
 
+  it('builds the ARN of a custom or unnamed resource type from what its type holds', () => {
+    const odd: StackTemplate = {
+      stack: 'prod-goldsmith-Odd',
+      template: { Resources: { C: { Type: 'Custom::Thing' }, W: { Type: 'Weird' } } },
+    };
+
+    expect(resolver.resolve({ 'Fn::GetAtt': ['C', 'Arn'] }, odd)).toBe(
+      'arn:aws:thing:eu-west-1:111122223333:resource/prod-goldsmith-Odd-C-ABCDEFGHIJKLM',
+    );
+    expect(resolver.resolve({ 'Fn::GetAtt': ['W', 'Arn'] }, odd)).toBe(
+      'arn:aws:unknown:eu-west-1:111122223333:resource/prod-goldsmith-Odd-W-ABCDEFGHIJKLM',
+    );
+  });
+
   it('gives a function URL, a queue URL, and the name for other attributes', () => {
     expect(resolve({ 'Fn::GetAtt': ['Fn', 'FunctionUrl'] })).toBe(
       `https://${'x'.repeat(32)}.lambda-url.eu-west-1.on.aws/`,
