@@ -65,6 +65,15 @@ describe('renderEmail', () => {
     ]);
   });
 
+  it('lists every approver still awaited', () => {
+    const n = {
+      ...summary,
+      detail: { ...summary.detail, waiting: [{ ...summary.detail.waiting[0]!, on: ['a', 'b'] }] },
+    };
+
+    expect(renderEmail(n)).toContain('  base 1.0.0/3 for prod: waiting on a, b since 2027-01-30T00:00:00.000Z');
+  });
+
   it('says when nothing waits, and leaves out soaking, building, costs and an unknown patch time', () => {
     const n = {
       ...summary,

@@ -84,3 +84,49 @@ describe('renderSlack: optional blocks', () => {
     );
   });
 });
+
+describe('renderSlack: the monthly summary and decided approvals', () => {
+  const summary = SAMPLE_NOTIFICATIONS['monthly-summary'];
+
+  it('lists every approver still awaited, and leaves out what is not there', () => {
+    const n = {
+      ...summary,
+      detail: {
+        ...summary.detail,
+        images: [{ image: 'base', built: 1, failed: 0, promoted: 1, rejected: 0, patchToProdHours: null, cost: 2 }],
+        waiting: [{ ...summary.detail.waiting[0]!, on: ['ops-lead', 'security'] }],
+        soaking: [],
+        building: undefined,
+        cost: undefined,
+      },
+    };
+    const text = renderSlack(n).blocks.flatMap((b) => (b.type === 'section' && b.text ? [b.text.text] : []));
+
+    expect(text.at(-1)?.split('\n')).toEqual([
+      '• *base*: 1 built, 0 failed, 1 promoted, 0 rejected; patch day → prod n/a',
+      '*Still waiting*',
+      '• base 1.0.0/3 → prod: waiting on ops-lead, security',
+    ]);
+  });
+
+  it('says who rejected and how only when known, and names the approval block after the approval', () => {
+    const request = SAMPLE_NOTIFICATIONS['approval-requested'];
+    const rejected = SAMPLE_NOTIFICATIONS.rejected;
+    const bare = { ...rejected, detail: { ...rejected.detail, by: undefined, via: undefined } };
+    const context = renderDecidedApproval(request, bare).blocks.at(-1);
+
+    expect(context?.type === 'context' ? context.elements[0] : undefined).toEqual({
+      type: 'mrkdwn',
+      text: `:thumbsdown: Rejected at ${bare.at}`,
+    });
+    expect(renderSlack(request).blocks.find((b) => b.type === 'actions')?.block_id).toBe(
+      `approval:${request.detail.approvalId}`,
+    );
+  });
+
+  it('ends the last of three sections with the lines left out', () => {
+    const lines = ['w', 'x', 'y', 'z'].map((c) => c.repeat(2000));
+
+    expect(texts(lines, 3).at(-1)).toEqual(['y'.repeat(2000), '…and 1 more']);
+  });
+});

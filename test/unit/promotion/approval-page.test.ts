@@ -18,7 +18,7 @@ describe('confirmationPage: an approval still open', () => {
     const html = confirmationPage(
       claims,
       {
-        approvers: ['ops-lead', 'security'],
+        approvers: ['ops-lead', 'security', 'cto'],
         requestedAt: '2027-01-14T05:00:00.000Z',
         findings: { critical: 0, high: 2, medium: 5 },
       },
@@ -42,7 +42,7 @@ describe('confirmationPage: an approval still open', () => {
       '<dt>Channel</dt><dd>prod</dd>',
       '<dt>Gate</dt><dd>passed; findings: 0 critical, 2 high, 5 medium</dd>',
       '<dt>You decide as</dt><dd>ops-lead</dd>',
-      '<dt>Others who may decide</dt><dd>security (the first answer decides)</dd>',
+      '<dt>Others who may decide</dt><dd>security, cto (the first answer decides)</dd>',
       '<dt>Requested</dt><dd>2027-01-14T05:00:00.000Z</dd>',
       '<dt>Link expires</dt><dd>2027-01-17T05:00:00.000Z</dd>',
       '</dl>',

@@ -49,6 +49,18 @@ describe('pointerPrincipals: exclusions inside a shared OU', () => {
     );
   });
 
+  it('is wider when any one exclusion is inside, among others that are targets taken out', () => {
+    const ous = ['ou-x1y2-prd00001', 'ou-x1y2-lab00001'];
+    expect(
+      inside(
+        targets({ ous, accounts: ['111122223333'], exclude: { ous: [], accounts: ['111122223333', '444455556666'] } }),
+      ),
+    ).toBe(true);
+    expect(inside(targets({ ous, exclude: { ous: ['ou-x1y2-lab00001', 'ou-x1y2-dev00001'], accounts: [] } }))).toBe(
+      true,
+    );
+  });
+
   it('is exact when no OU is shared, or the exclusions are themselves targets taken out', () => {
     expect(inside(targets({ accounts: ['444455556666'], exclude: { ous: [], accounts: ['111122223333'] } }))).toBe(
       false,
@@ -91,6 +103,14 @@ describe('pullStatements: the exact statements', () => {
         },
       },
     ]);
+  });
+
+  it('adds no OU exclusion to the named accounts when no OU is excluded', () => {
+    const [statement] = pullStatements('prod', targets({ exclude: { ous: [], accounts: ['111'] } }), ['222'], ORG.id);
+
+    expect(statement?.Condition).toStrictEqual({
+      StringEquals: { 'aws:PrincipalOrgID': ORG.id, 'aws:PrincipalAccount': ['222'] },
+    });
   });
 
   it('leaves excluded OUs and accounts out of what it grants, and keeps excluded OUs out of the named accounts', () => {
