@@ -109,6 +109,15 @@ describe('renderSlack: the monthly summary and decided approvals', () => {
     ]);
   });
 
+  it('lists only the images of a summary in which nothing waits, soaks or builds', () => {
+    const n = { ...summary, detail: { ...summary.detail, waiting: [], soaking: undefined, building: undefined } };
+    const text = renderSlack(n).blocks.flatMap((b) => (b.type === 'section' && b.text ? [b.text.text] : []));
+
+    expect(text.at(-1)?.split('\n')).toEqual([
+      '• *base*: 3 built, 1 failed, 2 promoted, 1 rejected; patch day → prod 50 h; ≈ 7.25 USD',
+    ]);
+  });
+
   it('says who rejected and how only when known, and names the approval block after the approval', () => {
     const request = SAMPLE_NOTIFICATIONS['approval-requested'];
     const rejected = SAMPLE_NOTIFICATIONS.rejected;
@@ -122,6 +131,24 @@ describe('renderSlack: the monthly summary and decided approvals', () => {
     expect(renderSlack(request).blocks.find((b) => b.type === 'actions')?.block_id).toBe(
       `approval:${request.detail.approvalId}`,
     );
+  });
+
+  it('carries empty names in the buttons of a request that names no image, version or channel, which the callback refuses', () => {
+    const request = {
+      ...SAMPLE_NOTIFICATIONS['approval-requested'],
+      image: undefined,
+      version: undefined,
+      channel: undefined,
+    };
+    const actions = renderSlack(request).blocks.find((b) => b.type === 'actions');
+    const button = actions?.type === 'actions' ? actions.elements[0] : undefined;
+
+    expect(JSON.parse(button && 'value' in button ? (button.value ?? '') : '')).toEqual({
+      approvalId: request.detail.approvalId,
+      image: '',
+      version: '',
+      channel: '',
+    });
   });
 
   it('ends the last of three sections with the lines left out', () => {
