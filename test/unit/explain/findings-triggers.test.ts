@@ -125,3 +125,21 @@ describe('describeActions for start-builds: changes that start nothing', () => {
     ).toMatch(/^would (start build|skip) /);
   });
 });
+
+describe('describeActions for start-builds: the images an event names', () => {
+  it('names every image a CI package update asks for that the catalog does not have, and only those', () => {
+    const event = parsed(
+      'package-update.json',
+      detail({ package: 'nobody-uses-this', images: ['base', 'ghost', 'phantom'] }),
+    );
+
+    expect(act('start-builds', event)[0]).toMatch(/^would start no build: the event names "ghost", "phantom", which/);
+  });
+
+  it('names the parent of a promotion the catalog does not have, and decides a known one', () => {
+    const promoted = (image: string) => act('start-builds', parsed('image-promoted.json', detail({ image })));
+
+    expect(promoted('ghost')[0]).toMatch(/^would start no build: the event names "ghost", which/);
+    expect(promoted('base')[0]).not.toMatch(/^would reject it/);
+  });
+});
