@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { Stryker } from '@stryker-mutator/core';
 import { formatTable, type MutationReport, moduleScores } from './mutation/table.js';
@@ -13,7 +14,12 @@ const args = process.argv.slice(2);
 const reportOnly = args.includes('--report');
 const modules = args.filter((a) => !a.startsWith('--'));
 
-const slug = modules.join('+').replace(/[^A-Za-z0-9.+-]+/g, '_');
+// A folder name is at most 255 bytes: a long list of modules keeps its start and a hash of the whole list.
+const fullSlug = modules.join('+').replace(/[^A-Za-z0-9.+-]+/g, '_');
+const slug =
+  fullSlug.length <= 120
+    ? fullSlug
+    : `${fullSlug.slice(0, 100)}-${createHash('sha256').update(fullSlug).digest('hex').slice(0, 12)}`;
 const dir = modules.length === 0 ? 'reports/mutation' : `reports/mutation/only/${slug}`;
 const reportFile = `${dir}/mutation.json`;
 

@@ -27,16 +27,17 @@ export const principalArnSchema = z
   .superRefine((arn, ctx) => {
     const resource = arn.split(':').slice(5).join(':');
     const parts = resource.split('/');
-    const tooLong = (what: string, value: string, max: number) => {
-      if (value.length > max) ctx.addIssue({ code: 'custom', message: `${what} must be at most ${max} characters` });
+    // A part the pattern found missing (reported above) has no length to check.
+    const tooLong = (what: string, length: number, max: number) => {
+      if (length > max) ctx.addIssue({ code: 'custom', message: `${what} must be at most ${max} characters` });
     };
     if (resource.startsWith('assumed-role/')) {
-      tooLong('the role name', parts[1] ?? '', AWS_LIMITS.iamNameChars);
-      tooLong('the session name', parts[2] ?? '', AWS_LIMITS.iamNameChars);
+      tooLong('the role name', parts[1]?.length ?? 0, AWS_LIMITS.iamNameChars);
+      tooLong('the session name', parts[2]?.length ?? 0, AWS_LIMITS.iamNameChars);
       return;
     }
-    tooLong('the name', parts.at(-1) ?? '', AWS_LIMITS.iamNameChars);
-    tooLong('the path', `/${parts.slice(1, -1).join('/')}/`, AWS_LIMITS.iamPathChars);
+    tooLong('the name', parts.at(-1)?.length ?? 0, AWS_LIMITS.iamNameChars);
+    tooLong('the path', `/${parts.slice(1, -1).join('/')}/`.length, AWS_LIMITS.iamPathChars);
   });
 
 /** A CI principal: an IAM principal ARN, or a 12-digit account id meaning any principal of that account. */

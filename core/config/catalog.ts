@@ -18,7 +18,7 @@ export function parseCatalog(input: unknown, files: ComponentFiles): CatalogPars
       rule(catalog, (path, message) => ctx.addIssue({ code: 'custom', path: [...path], message }), files);
     }
   });
-  const result = schema.safeParse(input, { error: catalogErrorMap, reportInput: true });
+  const result = schema.safeParse(input, { error: catalogErrorMap });
   if (result.success) return { ok: true, catalog: result.data };
   const problems = [...new Set(issuesToProblems(result.error.issues))];
   return { ok: false, problems };

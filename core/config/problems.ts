@@ -38,9 +38,11 @@ export const catalogErrorMap: z.core.$ZodErrorMap = (issue) => {
     case 'invalid_value':
       return `must be ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}`;
     case 'invalid_format':
+      // Stryker disable next-line LogicalOperator: an issue without a `pattern` key reads it as undefined, the same branch
       return 'pattern' in issue && issue.pattern
         ? `must match ${String(issue.pattern)}`
         : `must be a valid ${issue.format}`;
+    // Stryker disable next-line ConditionalExpression: without this case the function also ends returning undefined
     default:
       return undefined;
   }
@@ -74,7 +76,7 @@ export function issuesToProblems(issues: readonly z.core.$ZodIssue[], prefix: re
 // The branch the author most likely meant: one whose root type matched, with the fewest complaints.
 function bestBranch(branches: readonly (readonly z.core.$ZodIssue[])[]): readonly z.core.$ZodIssue[] | undefined {
   const typed = branches.filter((b) => !b.some((i) => i.code === 'invalid_type' && i.path.length === 0));
-  if (typed.length === 0) return undefined;
+  // No typed branch: the fewest of none is Infinity, no branch has it, and no branch is best.
   const fewest = Math.min(...typed.map((b) => b.length));
   const best = typed.filter((b) => b.length === fewest);
   return best.length === 1 ? best[0] : undefined;

@@ -79,6 +79,7 @@ export function describeInspectorFinding(event: EventOf<'inspector-finding'>): s
   const imageId = resource?.details?.awsEc2Instance?.imageId;
   if (!imageId) return ['would ignore it: the finding is not about an Image Builder AMI'];
   const id = d.packageVulnerabilityDetails?.vulnerabilityId ?? d.findingArn;
+  // Stryker disable next-line OptionalChaining: a resource is found whenever its image id is, which the return above checks
   const region = resource?.region ?? event.region;
   return [
     `would look up which build made ${imageId} in ${region}; if it is ours, record ${id} (${d.severity}) on it`,

@@ -67,7 +67,9 @@ export function describeAmiUpdate(catalog: Catalog, notice: AmiUpdateNotice): st
         kind: 'base-image',
         parameter,
         region,
+        // Stryker disable next-line StringLiteral: affectedImages reads the parameter and Region of a change, not its AMI
         amiId: '(current)',
+        // Stryker disable next-line StringLiteral: nor its time
         observedAt: '',
       });
       return `would read ${parameter} in ${region} (SSM) and decide builds of ${images.join(', ')} on its current AMI`;

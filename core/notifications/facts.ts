@@ -98,6 +98,7 @@ export function factsOf(n: Notification): Fact[] {
         ['Packages', joined(n.detail.packages)],
         ['Why not the image', n.detail.reason],
       ];
+    // Stryker disable next-line ConditionalExpression: falling through, the retired case lists the same channels and reason
     case 'revocation-requested':
       return [
         ['Channels', joined(n.detail.channels)],

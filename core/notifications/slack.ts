@@ -182,6 +182,7 @@ export function renderSlack(n: Notification): SlackMessage {
     },
   ];
   const fields = fieldsOf(n);
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: every announcement has at least one fact, so fields
   if (fields.length > 0) blocks.push({ type: 'section', fields });
   // The links block and the buttons come after: what is left of Slack's 50 blocks goes to the summary's lines.
   if (n.event === 'monthly-summary') blocks.push(...monthlyBlocks(n, MESSAGE_BLOCKS_MAX - blocks.length - 2));

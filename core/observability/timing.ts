@@ -9,6 +9,7 @@ export function lastPatchTuesday(at: Date): Date {
     const start = new Date(Date.UTC(day.year, day.month - 1, day.day));
     if (start <= at) return start;
     month -= 1;
+    // Stryker disable next-line ConditionalExpression,BlockStatement: month 0 of a year is, to patchTuesday and Date.UTC, the December before
     if (month === 0) {
       month = 12;
       year -= 1;

@@ -91,7 +91,8 @@ export const PULL_SID_PREFIX = 'GoldsmithPull';
 
 /** `prod-eu` → `GoldsmithPullProdEu`: a Sid allows letters and digits only. */
 export function pullSid(channel: string, suffix = ''): string {
-  const words = channel.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  // Each character a Sid cannot hold splits a word; the empty words between two of them add nothing.
+  const words = channel.split(/[^A-Za-z0-9]/);
   return `${PULL_SID_PREFIX}${words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('')}${suffix}`;
 }
 

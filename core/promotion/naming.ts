@@ -44,11 +44,9 @@ export function compareBuildVersions(a: string, b: string): number {
   const parts = (v: string): number[] => v.split(/[./]/).map((p) => Number(p));
   const pa = parts(a);
   const pb = parts(b);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i += 1) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
+  // The first part that differs decides; a missing part counts as 0 (`1.0.0` = `1.0.0/0`).
+  const differences = Array.from({ length: Math.max(pa.length, pb.length) }, (_, i) => (pa[i] ?? 0) - (pb[i] ?? 0));
+  return differences.find((d) => d !== 0) ?? 0;
 }
 
 /** Orders records of several images' builds: by image name, then oldest build version first. */

@@ -35,6 +35,9 @@ export function roleNameOfSession(arn: string): string | undefined {
 
 /** The approver names of `channel` that the caller `arn` signs as (empty: not an approver of that channel). */
 export function approverNamesFor(catalog: Catalog, channel: string, arn: string): string[] {
-  const approvers = catalog.channels.find((c) => c.name === channel)?.approval?.approvers ?? [];
-  return approvers.filter((name) => (catalog.access.approvers[name] ?? []).some((p) => principalMatches(p, arn)));
+  const approvers = catalog.channels.find((c) => c.name === channel)?.approval?.approvers;
+  if (approvers === undefined) return [];
+  // A Map, not the record itself: an approver named like an Object method (`constructor`) is no principal list.
+  const principals = new Map(Object.entries(catalog.access.approvers));
+  return approvers.filter((name) => principals.get(name)?.some((p) => principalMatches(p, arn)) === true);
 }

@@ -84,6 +84,24 @@ describe('principalArnSchema', () => {
       ': the session name must be at most 64 characters',
     ]);
   });
+
+  it('measures a malformed name whole, colons included, so its length problem is reported with the pattern one', () => {
+    const name = `${'a'.repeat(32)}:${'b'.repeat(32)}`;
+
+    expect(messages(principalArnSchema, `arn:aws:iam::111122223333:role/${name}`)).toEqual([
+      REGEX_MESSAGE,
+      ': the name must be at most 64 characters',
+    ]);
+    expect(messages(principalArnSchema, `arn:aws:iam::111122223333:role/${name.slice(1)}`)).toEqual([REGEX_MESSAGE]);
+  });
+
+  it('checks no length of a session part the pattern found missing', () => {
+    expect(messages(principalArnSchema, 'arn:aws:sts::111122223333:assumed-role/')).toEqual([REGEX_MESSAGE]);
+    expect(messages(principalArnSchema, `arn:aws:sts::111122223333:assumed-role/${'r'.repeat(65)}`)).toEqual([
+      REGEX_MESSAGE,
+      ': the role name must be at most 64 characters',
+    ]);
+  });
 });
 
 describe('ciPrincipalSchema', () => {

@@ -13,6 +13,22 @@ describe('parseDuration', () => {
     expect(() => parseDuration(text)).toThrow(InvalidDurationError);
   });
 
+  it('names the text it refuses and the syntax it expects', () => {
+    const error = (() => {
+      try {
+        parseDuration('3 days');
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(InvalidDurationError);
+    expect(error).toMatchObject({
+      name: 'InvalidDurationError',
+      duration: '3 days',
+      message: 'invalid duration "3 days": expected a whole number and a unit m, h, d or w, like "30m" or "3d"',
+    });
+  });
+
   it('throws instead of losing precision on absurdly long numbers', () => {
     expect(() => parseDuration(`${'9'.repeat(20)}w`)).toThrow(InvalidDurationError);
   });
@@ -26,6 +42,10 @@ describe('formatDuration', () => {
       '90m',
       '7s',
     ]);
+  });
+
+  it('writes no time in seconds', () => {
+    expect(formatDuration(0)).toBe('0s');
   });
 });
 

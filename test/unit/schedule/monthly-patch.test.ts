@@ -71,6 +71,12 @@ describe('isMonthlyPatchDay', () => {
 });
 
 describe('scheduleExpression', () => {
+  it('passes a cron schedule through without the blanks around it, which Scheduler refuses', () => {
+    expect(scheduleExpression({ type: 'cron', expression: ' cron(0 4 ? * SUN *)\n', timezone: 'UTC' }).expression).toBe(
+      'cron(0 4 ? * SUN *)',
+    );
+  });
+
   it('passes a cron schedule through with its time zone', () => {
     expect(scheduleExpression({ type: 'cron', expression: 'cron(0 4 ? * SUN *)', timezone: 'UTC' })).toEqual({
       expression: 'cron(0 4 ? * SUN *)',

@@ -90,6 +90,14 @@ describe('wallClockInstant: wall times that do not exist', () => {
     expect(wallClockInstant('Europe/London', 2027, 3, 28, 2, 0)?.toISOString()).toBe('2027-03-28T01:00:00.000Z');
   });
 
+  it('reads a wall time of the first centuries in its own year, and refuses one before year 1', () => {
+    expect(wallClockInstant('UTC', 99, 12, 31, 23, 0)?.getUTCFullYear()).toBe(99);
+    expect(wallClockInstant('UTC', 1, 6, 1, 12, 0)?.getTime()).toBe(
+      new Date(0).setUTCFullYear(1, 5, 1) + 12 * 3_600_000,
+    );
+    expect(() => wallClockInstant('UTC', 0, 6, 1, 12, 0)).toThrow(RangeError);
+  });
+
   it('finds the one instant of the hour after a repeated one', () => {
     expect(wallClockInstant('Europe/London', 2027, 10, 31, 2, 0)?.toISOString()).toBe('2027-10-31T02:00:00.000Z');
   });

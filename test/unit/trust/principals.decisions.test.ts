@@ -101,4 +101,14 @@ describe('approverNamesFor', () => {
     expect(approverNamesFor(catalog, 'dev', session('ops-lead', 'a'))).toEqual([]);
     expect(approverNamesFor(catalog, 'qa', session('ops-lead', 'a'))).toEqual([]);
   });
+
+  it('finds no principals for an approver named like an Object method that access does not map', () => {
+    const named = {
+      ...catalog,
+      channels: [{ name: 'prod', approval: { approvers: ['constructor', 'toString', 'ops-lead'], timeout: '3d' } }],
+    } as unknown as Catalog;
+
+    expect(approverNamesFor(named, 'prod', session('ops-lead', 'a'))).toEqual(['ops-lead']);
+    expect(approverNamesFor(named, 'prod', session('other', 'a'))).toEqual([]);
+  });
 });
