@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { readHeldOrganizationItems, writeHeldOrganization } from '../aws/organization-held.js';
 import { readOrganizationNode, readOrganizationTree } from '../aws/organizations-targets.js';
@@ -46,7 +46,7 @@ function withTagsFor(): boolean {
 async function hold(
   before: OrgTree | undefined,
   after: OrgTree,
-  freshness: { fullReadAt: string; changedAt?: string },
+  freshness: { fullReadAt: string; changedAt?: string; revision?: string },
   read: 'full' | 'nodes',
 ): Promise<OrganizationSyncResult> {
   const changes = heldChanges(before, after);
@@ -58,7 +58,13 @@ async function hold(
   // event (or the next full read) sees the same difference and re-grants again.
   const regrant = await regrantChannels(changed, after);
   if (itemsChanged > 0 || read === 'full' || !before) {
-    await writeHeldOrganization(changes, stateItem(after, freshness.fullReadAt, freshness.changedAt, randomUUID()));
+    // Each write's revision follows from the last one and what this write changes: unique per change (two events in
+    // one second), and the same when the same change is written again (a replayed run holds the same items).
+    const revision = createHash('sha256')
+      .update(JSON.stringify([freshness.revision ?? '', freshness.fullReadAt, freshness.changedAt ?? '', changes]))
+      .digest('hex')
+      .slice(0, 32);
+    await writeHeldOrganization(changes, stateItem(after, freshness.fullReadAt, freshness.changedAt, revision));
   }
   return { read, itemsChanged, regrant };
 }
@@ -87,6 +93,7 @@ export async function syncOrganization(raw: OrganizationSyncInput): Promise<Orga
       {
         fullReadAt: input.scheduledTime,
         ...(freshness?.changedAt !== undefined && { changedAt: freshness.changedAt }),
+        ...(freshness?.revision !== undefined && { revision: freshness.revision }),
       },
       'full',
     );
@@ -100,14 +107,28 @@ export async function syncOrganization(raw: OrganizationSyncInput): Promise<Orga
       regrant: { channels: [], versions: 0, modifyImageAttribute: 0 },
     };
   const fullRead = async () =>
-    hold(before, await readOrganizationTree({ withTags }), { fullReadAt: input.time }, 'full');
+    hold(
+      before,
+      await readOrganizationTree({ withTags }),
+      { fullReadAt: input.time, ...(freshness?.revision !== undefined && { revision: freshness.revision }) },
+      'full',
+    );
   if ('fullRead' in named || !before || !freshness || (withTags && !before.tagsRead)) return fullRead();
   const reads: NodeRead[] = await mapWithConcurrency([...named.ous, ...named.accounts], NODE_CONCURRENCY, (id) =>
     readOrganizationNode(id, { withTags }),
   );
   const after = applyNodeReads(before, reads);
   if (!after) return fullRead();
-  return hold(before, after, { fullReadAt: freshness.fullReadAt, changedAt: input.time }, 'nodes');
+  return hold(
+    before,
+    after,
+    {
+      fullReadAt: freshness.fullReadAt,
+      changedAt: input.time,
+      ...(freshness.revision !== undefined && { revision: freshness.revision }),
+    },
+    'nodes',
+  );
 }
 
 export const handler = handlerFor({

@@ -69,8 +69,8 @@ describe("the sweep's compliance pass", () => {
   it("records an OU's thresholds at the sample that shows them, and nothing again once recorded", async () => {
     const seen = [usage('1.0.0/2', { '200000000001': 9 }), usage('1.0.0/1', { '200000000002': 1 })];
     const first = await measureCompliance(basePlan, state, seen, NOW);
-    // March's cycle (90 % on 1.0.0/2), and February's, still measured: every instance on 1.0.0/1 or newer.
-    expect(first.written).toBe(2);
+    // March's cycle (90 % on 1.0.0/2); February's 1.0.0/1 was dev's first version, a rollout that starts no cycle.
+    expect(first.written).toBe(1);
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
       Key: { pk: 'COMPLIANCE', sk: `CYCLE#2027-03#base#dev#${DEV_OU}` },
       UpdateExpression: expect.stringContaining('reached90At = if_not_exists(reached90At, :reached90At)'),
@@ -124,13 +124,19 @@ describe("the sweep's compliance pass", () => {
 
   it('never holds up retention: an organization that cannot be read leaves the pass unmeasured, retention done', async () => {
     ledger({
-      builds: [build('1.0.0/1', { requestedAt: '2027-03-11T03:00:00.000Z' })],
-      outcomes: [promoted('1.0.0/1', 'dev', '2027-03-12T00:00:00.000Z', 1)],
-      pointers: { dev: '1.0.0/1' },
+      builds: [
+        build('1.0.0/1', { requestedAt: '2027-02-11T03:00:00.000Z' }),
+        build('1.0.0/2', { requestedAt: '2027-03-11T03:00:00.000Z' }),
+      ],
+      outcomes: [
+        promoted('1.0.0/1', 'dev', '2027-02-12T00:00:00.000Z', 1),
+        promoted('1.0.0/2', 'dev', '2027-03-12T00:00:00.000Z', 2),
+      ],
+      pointers: { dev: '1.0.0/2' },
     });
     ddb
       .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'IMAGE#base', ':prefix': 'USAGE#' } })
-      .resolves({ Items: [usage('1.0.0/1', { '200000000001': 4 })] });
+      .resolves({ Items: [usage('1.0.0/2', { '200000000001': 4 })] });
     org.on(ListRootsCommand).rejects(new Error('AccessDeniedException'));
     const result = await applyRetention({ plan: basePlan, children: [], now: NOW });
     expect(result).toMatchObject({ image: 'base', retired: [], deleted: [] });
