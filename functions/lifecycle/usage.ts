@@ -1,4 +1,4 @@
-import { readUsageReport, requestUsageReport } from '../../aws/image-usage.js';
+import { type ReportRead, readUsageReports, requestUsageReport } from '../../aws/image-usage.js';
 import { getRevocation } from '../../aws/promotion-findings.js';
 import {
   clearUsageRequest,
@@ -68,9 +68,15 @@ export async function refreshUsage(
   const at = now.toISOString();
   const items = await listUsage(image);
   const byKey = new Map(items.map((i) => [`${i.version}#${i.region}`, i]));
+  // One read of every report of a Region at once (aws/image-usage.ts), then each report's item in turn.
+  const asked = new Map<string, string[]>();
+  for (const item of items)
+    if (item.reportId) asked.set(item.region, [...(asked.get(item.region) ?? []), item.reportId]);
+  const reads = new Map<string, ReportRead>();
+  for (const [region, ids] of asked) for (const [id, read] of await readUsageReports(region, ids)) reads.set(id, read);
   for (const item of items) {
     if (!item.reportId) continue;
-    const read = await readUsageReport(item.region, item.reportId);
+    const read = reads.get(item.reportId) ?? { state: 'gone' as const, reason: 'not read' };
     if (read.state === 'pending') continue;
     if (read.state === 'available') {
       const observation = usageFromEntries(read.entries, at);
