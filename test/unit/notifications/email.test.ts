@@ -59,6 +59,9 @@ describe('renderEmail', () => {
       'Still building:',
       '  base 1.0.0/5: building since 2027-01-31T22:00:00.000Z',
       '',
+      "Patch compliance (from Patch Tuesday or the finding, as of the month's end):",
+      '  base/prod 2027-01 (1.0.0/2): pointer after 53.9 h; 90 % of instances: median OU 4 d, worst not yet; not yet: ou-x1y2-prd00002',
+      '',
       'Estimated cost: 7.25 USD (builds 1.30, storage 5.50, channel pointers 0.45)',
       '',
       '-- Goldsmith (monthly-summary, info)',
@@ -84,6 +87,7 @@ describe('renderEmail', () => {
         soaking: undefined,
         building: [],
         cost: undefined,
+        compliance: undefined,
       },
     };
 

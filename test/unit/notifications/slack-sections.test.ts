@@ -98,6 +98,7 @@ describe('renderSlack: the monthly summary and decided approvals', () => {
         soaking: [],
         building: undefined,
         cost: undefined,
+        compliance: undefined,
       },
     };
     const text = renderSlack(n).blocks.flatMap((b) => (b.type === 'section' && b.text ? [b.text.text] : []));
@@ -110,7 +111,10 @@ describe('renderSlack: the monthly summary and decided approvals', () => {
   });
 
   it('lists only the images of a summary in which nothing waits, soaks or builds', () => {
-    const n = { ...summary, detail: { ...summary.detail, waiting: [], soaking: undefined, building: undefined } };
+    const n = {
+      ...summary,
+      detail: { ...summary.detail, waiting: [], soaking: undefined, building: undefined, compliance: undefined },
+    };
     const text = renderSlack(n).blocks.flatMap((b) => (b.type === 'section' && b.text ? [b.text.text] : []));
 
     expect(text.at(-1)?.split('\n')).toEqual([
