@@ -4,6 +4,7 @@ import {
   clearUsageRequest,
   listUsage,
   recordUsageObserved,
+  recordUsageObservedAndRequested,
   recordUsageRequested,
   type UsageItem,
 } from '../../aws/usage-ledger.js';
@@ -80,6 +81,16 @@ export async function refreshUsage(
     if (read.state === 'pending') continue;
     if (read.state === 'available') {
       const observation = usageFromEntries(read.entries, at);
+      const build = builds.find((b) => b.version === item.version);
+      const reportable = build && !build.deletedAt && !build.revokedAt && build.promotions.length > 0;
+      // A report read and the next one due: asked for now, and both recorded in one write.
+      if (reportable && needsReport({ lastRequestedAt: item.requestedAt }, at)) {
+        const next = await requestUsageReport(item.region, item.imageId, usageReportToken(item.imageId, at));
+        if (await recordUsageObservedAndRequested(item, item.reportId, observation, { reportId: next, at })) {
+          Object.assign(item, observation, { lastRequestedAt: item.requestedAt, reportId: next, requestedAt: at });
+        }
+        continue;
+      }
       if (await recordUsageObserved(item, item.reportId, observation)) {
         Object.assign(item, observation, { lastRequestedAt: item.requestedAt, reportId: undefined });
         // A report asked for before a revocation, read after it: its accounts are told too (each once).

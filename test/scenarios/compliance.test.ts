@@ -127,6 +127,18 @@ describe('patch compliance on the local cloud: laggard teams, a revocation under
     expect(result.report.consistency.problems).toEqual([]);
   });
 
+  it('samples every live AMI daily: a report read, the next one is asked for a day after it', () => {
+    const live = ledger.filter((i) => str(i.sk).startsWith('USAGE#') && i.reportId && i.lastReportId);
+    expect(live.length).toBeGreaterThan(0);
+    for (const i of live) {
+      // The report being waited for was asked for a day after the one last read.
+      const gap = Date.parse(str(i.requestedAt)) - Date.parse(str(i.lastRequestedAt));
+      expect(gap).toBeGreaterThanOrEqual(20 * HOUR);
+      expect(gap).toBeLessThanOrEqual(30 * HOUR);
+      expect(i.openWork).toBe('usage-report');
+    }
+  });
+
   it("records each threshold at the first daily sample whose report shows it crossed, matching the fleets' moves per OU", () => {
     const fleet = result.report.fleet;
     const prod = (fleet?.compliance ?? []).filter((c) => c.channel === 'prod');
