@@ -286,6 +286,8 @@ export function notificationAttributes(n: Notification): Record<string, string> 
   const attributes: Record<string, string> = { event: n.event, severity: n.severity };
   if (n.image !== undefined) attributes.image = n.image;
   if (n.channel !== undefined) attributes.channel = n.channel;
+  // A notice to one member account: a subscription of that account's team filters on it and sees no other's.
+  if (n.event === 'fleet-on-revoked') attributes.account = n.detail.account;
   return attributes;
 }
 

@@ -37,6 +37,8 @@ describe('the notification contract', () => {
       if (sample.image) expect(attributes.image).toBe(sample.image);
       if (sample.channel) expect(attributes.channel).toBe(sample.channel);
       else expect(attributes).not.toHaveProperty('channel');
+      if (sample.event === 'fleet-on-revoked') expect(attributes.account).toBe(sample.detail.account);
+      else expect(attributes).not.toHaveProperty('account');
     },
   );
 
