@@ -82,19 +82,26 @@ export async function recordUsageRequested(
   );
 }
 
-/** Records what a report said and closes the open work, once per report. */
+/**
+ * Records what a report said, once per report: the open work closes, or, with `next` (the report asked for next, in
+ * the same pass), stays open for it — one UpdateItem a day per AMI instead of two.
+ */
 export async function recordUsageObserved(
   u: Pick<UsageItem, 'image' | 'version' | 'region'>,
   reportId: string,
   observation: UsageObservation,
+  next?: { reportId: string; at: string },
 ): Promise<boolean> {
+  const observed =
+    'SET observedAt = :at, accounts = :accounts, instances = :instances, launchTemplates = :templates, lastReportId = :reportId, lastRequestedAt = requestedAt';
   return conditionalWrite(() =>
     documentClient().send(
       new UpdateCommand({
         TableName: ledgerTable(),
         Key: { pk: imagePk(u.image), sk: usageSk(u.version, u.region) },
-        UpdateExpression:
-          'SET observedAt = :at, accounts = :accounts, instances = :instances, launchTemplates = :templates, lastReportId = :reportId, lastRequestedAt = requestedAt REMOVE reportId, requestedAt, openWork',
+        UpdateExpression: next
+          ? `${observed}, reportId = :next, requestedAt = :nextAt`
+          : `${observed} REMOVE reportId, requestedAt, openWork`,
         ConditionExpression: 'reportId = :reportId',
         ExpressionAttributeValues: {
           ':at': observation.observedAt,
@@ -102,38 +109,7 @@ export async function recordUsageObserved(
           ':instances': observation.instances,
           ':templates': observation.launchTemplates,
           ':reportId': reportId,
-        },
-      }),
-    ),
-  );
-}
-
-/**
- * Records what a report said and, in the same write, the report asked for next (`next`): one UpdateItem a day per
- * AMI instead of two. The item stays open work, now for the new report.
- */
-export async function recordUsageObservedAndRequested(
-  u: Pick<UsageItem, 'image' | 'version' | 'region'>,
-  reportId: string,
-  observation: UsageObservation,
-  next: { reportId: string; at: string },
-): Promise<boolean> {
-  return conditionalWrite(() =>
-    documentClient().send(
-      new UpdateCommand({
-        TableName: ledgerTable(),
-        Key: { pk: imagePk(u.image), sk: usageSk(u.version, u.region) },
-        UpdateExpression:
-          'SET observedAt = :at, accounts = :accounts, instances = :instances, launchTemplates = :templates, lastReportId = :reportId, lastRequestedAt = requestedAt, reportId = :next, requestedAt = :nextAt',
-        ConditionExpression: 'reportId = :reportId',
-        ExpressionAttributeValues: {
-          ':at': observation.observedAt,
-          ':accounts': observation.accounts,
-          ':instances': observation.instances,
-          ':templates': observation.launchTemplates,
-          ':reportId': reportId,
-          ':next': next.reportId,
-          ':nextAt': next.at,
+          ...(next && { ':next': next.reportId, ':nextAt': next.at }),
         },
       }),
     ),

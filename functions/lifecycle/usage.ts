@@ -4,7 +4,6 @@ import {
   clearUsageRequest,
   listUsage,
   recordUsageObserved,
-  recordUsageObservedAndRequested,
   recordUsageRequested,
   type UsageItem,
 } from '../../aws/usage-ledger.js';
@@ -86,7 +85,7 @@ export async function refreshUsage(
       // A report read and the next one due: asked for now, and both recorded in one write.
       if (reportable && needsReport({ lastRequestedAt: item.requestedAt }, at)) {
         const next = await requestUsageReport(item.region, item.imageId, usageReportToken(item.imageId, at));
-        if (await recordUsageObservedAndRequested(item, item.reportId, observation, { reportId: next, at })) {
+        if (await recordUsageObserved(item, item.reportId, observation, { reportId: next, at })) {
           Object.assign(item, observation, { lastRequestedAt: item.requestedAt, reportId: next, requestedAt: at });
         }
         continue;

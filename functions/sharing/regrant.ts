@@ -6,7 +6,7 @@ import type { RegionAmi } from '../../core/promotion/types.js';
 import { type OrgTree, resolveTargets, simplifyGrants, UnknownTargetError } from '../../core/sharing/targets.js';
 import { promotionPlans } from '../promotion/plans.js';
 import type { ChannelTargets } from './channel-targets.js';
-import { channelsHeld, grantVersionTo } from './version-grants.js';
+import { grantVersionTo, heldChannels } from './version-grants.js';
 
 /** Versions re-granted at once: each fans out to its Regions (launch-grants.ts bounds those). */
 const VERSION_CONCURRENCY = 4;
@@ -80,13 +80,15 @@ export async function regrantChannels(changed: readonly string[], tree: OrgTree)
     for (const o of outcomes) if (!retired.has(o.version)) versions.set(o.version, o.amis ?? []);
     const sharing = new Map<string, string[]>();
     for (const s of inFlight) sharing.set(s.version, [...(sharing.get(s.version) ?? []), s.channel]);
-    for (const [version, amis] of [
-      ...versions,
-      ...[...sharing.keys()].flatMap((v) => (versions.has(v) ? [] : [[v, amisOf(all, v)] as const])),
-    ]) {
-      const held = await channelsHeld(plan.image, version);
-      // A revoked version holds nothing, however far its promotions got.
-      if ((await getRevocation(plan.image, version))?.state === 'revoked') continue;
+    for (const v of sharing.keys()) if (!versions.has(v)) versions.set(v, amisOf(all, v));
+    for (const [version, amis] of versions) {
+      // A revoked version holds nothing, however far its promotions got (in flight or not).
+      const revoked = (await getRevocation(plan.image, version))?.state === 'revoked';
+      if (revoked) continue;
+      const held = heldChannels(
+        all.filter((o) => o.version === version),
+        false,
+      );
       for (const c of sharing.get(version) ?? []) held.add(c);
       if (amis.length === 0 || ![...held].some((c) => wanted.has(c))) continue;
       const channels = plan.channels.filter((c) => held.has(c.name)).map((c) => ({ name: c.name, targets: c.targets }));

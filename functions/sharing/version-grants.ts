@@ -11,7 +11,12 @@ import { type AppliedRegionGrants, applyLaunchGrants } from './launch-grants.js'
  */
 export async function channelsHeld(image: string, version: string): Promise<Set<string>> {
   const [outcomes, revocation] = await Promise.all([listOutcomes(image, version), getRevocation(image, version)]);
-  if (revocation?.state === 'revoked') return new Set();
+  return heldChannels(outcomes, revocation?.state === 'revoked');
+}
+
+/** The same from one version's outcomes already read, and whether it is revoked. */
+export function heldChannels(outcomes: readonly { channel: string; outcome: string }[], revoked: boolean): Set<string> {
+  if (revoked) return new Set();
   return new Set(outcomes.filter((o) => o.outcome === 'promoted').map((o) => o.channel));
 }
 
