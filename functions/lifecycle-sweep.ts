@@ -7,6 +7,7 @@ import { handlerFor } from './lib/middleware.js';
 import { logger, metrics } from './lib/powertools.js';
 import { applyRetention, type RetentionResult } from './lifecycle/retention.js';
 import { childrenOf } from './lifecycle/revoke.js';
+import { readUsageOfImages } from './lifecycle/usage.js';
 import { promotionPlans } from './promotion/plans.js';
 
 /** The schedule's fixed input (stacks/promotion/lifecycle.ts). */
@@ -26,12 +27,14 @@ export async function sweepLifecycle(
   const order = Object.keys(plans).sort((a, b) => (depth[b] ?? 0) - (depth[a] ?? 0) || a.localeCompare(b));
   const results: RetentionResult[] = [];
   const failed: { image: string; error: string }[] = [];
+  // Every image's pending usage reports read at once per Region, before the per-image passes.
+  const usage = await readUsageOfImages(order);
   for (const image of order) {
     const plan = plans[image];
     if (!plan) continue;
     try {
       const children = childrenOf(image, plans).map((c) => c.image);
-      results.push(await applyRetention({ plan, children, now }));
+      results.push(await applyRetention({ plan, children, now, usage }));
     } catch (err) {
       logger.error('lifecycle sweep failed for an image', { image, error: err });
       failed.push({ image, error: err instanceof Error ? err.message : String(err) });

@@ -21,7 +21,7 @@ import { logger } from '../lib/powertools.js';
 import { withdrawLaunchGrants } from '../sharing/launch-grants.js';
 import { type CompliancePass, measureCompliance } from './compliance.js';
 import { type ImageState, pointerVersions, readImageState } from './ledger-view.js';
-import { refreshUsage, type VersionUse, versionsInUse } from './usage.js';
+import { refreshUsage, type UsageSnapshot, type VersionUse, versionsInUse } from './usage.js';
 
 /** Retention when the plan carries none (executions started before `retention` was added to the plan). */
 export const DEFAULT_RETENTION = { deleteAfterSeconds: 30 * 86_400, unpromotedGraceSeconds: 7 * 86_400 } as const;
@@ -180,10 +180,13 @@ export async function applyRetention(
   input: RetentionPlanInput & {
     plan: { channels: readonly Pick<ChannelStep, 'name' | 'targets'>[] };
     children: readonly string[];
+    /** Every image's usage items and reports, read once by the sweep (`readUsageOfImages`). */
+    usage?: UsageSnapshot;
   },
 ): Promise<RetentionResult> {
   const state = await readImageState(input.plan);
-  const usage = await refreshUsage(input.plan.image, state.histories, (v) => amisFor(state, v), input.now);
+  const amis = (v: string) => amisFor(state, v);
+  const usage = await refreshUsage(input.plan.image, state.histories, amis, input.now, input.usage);
   const holds = new Map((await listHolds(input.plan.image)).map((h) => [h.version, h]));
   const released = new Set([...holds.values()].filter((h) => h.releasedAt).map((h) => h.version));
   const { policy, decided, used } = await decide(input, input.children, state, usage, released);

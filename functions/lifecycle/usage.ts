@@ -52,28 +52,62 @@ async function tellLateUsers(image: string, item: UsageItem, observation: UsageO
   await tellUsers({ image, version: item.version, reason }, users, observation.observedAt);
 }
 
+/** Every image's usage items and the reports they wait on, read before the sweep's per-image passes. */
+export interface UsageSnapshot {
+  items: ReadonlyMap<string, UsageItem[]>;
+  reads: ReadonlyMap<string, ReportRead>;
+}
+
+/**
+ * Reads the usage items of every image (one Query each), then every pending report at once per Region
+ * (`readUsageReports`: two calls per Region and 200 reports, whatever the number of images), instead of two calls
+ * per image and Region. The sweep's passes run after it in the same invocation; a report that becomes available
+ * meanwhile is read on the next pass.
+ */
+export async function readUsageOfImages(images: readonly string[]): Promise<UsageSnapshot> {
+  const items = new Map<string, UsageItem[]>();
+  const asked = new Map<string, string[]>();
+  for (const image of images) {
+    const list = await listUsage(image);
+    items.set(image, list);
+    for (const item of list)
+      if (item.reportId) asked.set(item.region, [...(asked.get(item.region) ?? []), item.reportId]);
+  }
+  const reads = new Map<string, ReportRead>();
+  for (const [region, ids] of [...asked].sort(([a], [b]) => a.localeCompare(b))) {
+    try {
+      for (const [id, read] of await readUsageReports(region, ids)) reads.set(id, read);
+    } catch (err) {
+      if (images.length === 1) throw err;
+      // One Region's EC2 failing (after the client's retries) holds up no other Region or image: its reports
+      // stay pending, read on the next pass.
+      logger.warn('image usage reports not read in a Region; read on the next pass', { region, error: err });
+      for (const id of ids) reads.set(id, { state: 'pending' });
+    }
+  }
+  return { items, reads };
+}
+
 /**
  * One image's usage pass (the daily sweep, before it retires or deletes anything): reads the reports asked for on
  * an earlier pass and records what they say, then asks for a new report on every AMI of every promoted, not yet
  * deleted and not revoked version whose last observation is a day old. A revoked version's AMIs are shared with
  * nobody, so a report would show nobody: its last observation, made while it was shared, stands. Reports are
- * asynchronous, so what is asked for now is read on the next pass.
+ * asynchronous, so what is asked for now is read on the next pass. `snapshot` is what the sweep read for every
+ * image at once (`readUsageOfImages`); without it, the image's items and reports are read here.
  */
 export async function refreshUsage(
   image: string,
   builds: readonly BuildHistory[],
   amisOf: (version: string) => Promise<RegionAmi[]>,
   now: Date,
+  snapshot?: UsageSnapshot,
 ): Promise<UsageItem[]> {
   const at = now.toISOString();
-  const items = await listUsage(image);
+  const source = snapshot?.items.has(image) ? snapshot : await readUsageOfImages([image]);
+  const items = [...(source.items.get(image) ?? [])];
+  const reads = source.reads;
   const byKey = new Map(items.map((i) => [`${i.version}#${i.region}`, i]));
-  // One read of every report of a Region at once (aws/image-usage.ts), then each report's item in turn.
-  const asked = new Map<string, string[]>();
-  for (const item of items)
-    if (item.reportId) asked.set(item.region, [...(asked.get(item.region) ?? []), item.reportId]);
-  const reads = new Map<string, ReportRead>();
-  for (const [region, ids] of asked) for (const [id, read] of await readUsageReports(region, ids)) reads.set(id, read);
   for (const item of items) {
     if (!item.reportId) continue;
     const read = reads.get(item.reportId) ?? { state: 'gone' as const, reason: 'not read' };

@@ -68,8 +68,33 @@ export class ImageUsageReports {
   private pending: Report[] = [];
   private readonly tokens = new Map<string, string>();
   private readonly ids = new IdMaker();
+  /** Reports asked for and entries they held, per Region and UTC day (what a reader needs at the least). */
+  private readonly batches = new Map<string, { reports: number; entries: number }>();
 
   constructor(private readonly ctx: UsageContext) {}
+
+  /**
+   * The fewest reads of the reports asked for so far, by a reader that reads each Region's reports of a day
+   * together on a later pass: per Region and day, one DescribeImageUsageReports per 200 report ids and one
+   * DescribeImageUsageReportEntries per 1,000 entries (at least one per 200 ids), the calls' own bounds.
+   */
+  minimumReads(): { reports: number; entries: number } {
+    let reports = 0;
+    let entries = 0;
+    for (const b of this.batches.values()) {
+      const calls = Math.ceil(b.reports / 200);
+      reports += calls;
+      entries += Math.max(calls, Math.ceil(b.entries / 1000));
+    }
+    return { reports, entries };
+  }
+
+  private batch(r: Report) {
+    const key = `${r.region}\n${new Date(r.createdAt).toISOString().slice(0, 10)}`;
+    const b = this.batches.get(key) ?? { reports: 0, entries: 0 };
+    this.batches.set(key, b);
+    return b;
+  }
 
   handle(action: string, input: Record<string, unknown>, region: string): unknown {
     this.settle();
@@ -137,6 +162,7 @@ export class ImageUsageReports {
     };
     this.reports.set(report.reportId, report);
     this.pending.push(report);
+    this.batch(report).reports++;
     if (token) this.tokens.set(token, report.reportId);
     return { ReportId: report.reportId };
   }
@@ -159,6 +185,7 @@ export class ImageUsageReports {
       }
       r.entries = this.count(r, ami);
       r.state = 'available';
+      this.batch(r).entries += r.entries.length;
     }
   }
 

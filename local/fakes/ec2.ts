@@ -68,6 +68,10 @@ export class Ec2Fake implements FakeService {
   /** Who uses the AMIs (member accounts' fleets, set by the simulator) and the usage reports that count them. */
   readonly usage: UsageContext;
   private readonly usageReports: ImageUsageReports;
+  /** The fewest reads of the usage reports asked for so far (ImageUsageReports.minimumReads). */
+  usageReportReadsNeeded(): { reports: number; entries: number } {
+    return this.usageReports.minimumReads();
+  }
 
   constructor(
     private readonly accountId: string,

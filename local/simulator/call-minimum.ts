@@ -32,6 +32,8 @@ export interface CallPlanInput {
   minimumModifyImageAttribute: number;
   /** The calls of one full read of the organization (OrganizationTree.fullReadCalls). */
   organizationFullRead: Readonly<Record<string, number>>;
+  /** The fewest reads of the image usage reports asked for (ImageUsageReports.minimumReads). */
+  usageReportReads: { reports: number; entries: number };
   /** Dead letters the re-drive made again. */
   redriven: number;
   dynamoRequests: Readonly<Record<string, number>>;
@@ -53,6 +55,9 @@ const MUTATING =
  * - Image Builder: one GetImage per finished build (its outputs decide the promotion), one ListImageScanFindings
  *   per available build (the findings gate); no ListImagePipelineImages (every build's status arrives as an event).
  * - Secrets Manager: two reads per approval decision (signing the request, verifying the answer).
+ * - EC2 image usage reports: the CreateImageUsageReport calls as made (the fleet's daily observation); reading
+ *   them, per Region and day, one DescribeImageUsageReports per 200 reports and one DescribeImageUsageReportEntries
+ *   per 1,000 entries, the calls' own bounds.
  * - SQS: one ReceiveMessage per dead letter re-driven; none while the queues are empty.
  * - SSM GetParameters (the base-image watcher): AWS puts no event when a public parameter changes, so its polls
  *   are what is needed to see a release: counted as made.
@@ -83,6 +88,14 @@ export function callPlanFigures(input: CallPlanInput): CallPlanFigures {
     'imagebuilder:ListImageScanFindings': { minimum: available, basis: 'one per available build (findings gate)' },
     'imagebuilder:ListImagePipelineImages': { minimum: 0, basis: 'every status arrives as an event' },
     'secretsmanager:GetSecretValue': { minimum: 2 * approvals, basis: 'sign and verify each approval decision' },
+    'ec2:DescribeImageUsageReports': {
+      minimum: input.usageReportReads.reports,
+      basis: "one per Region and day's reports (200 per call)",
+    },
+    'ec2:DescribeImageUsageReportEntries': {
+      minimum: input.usageReportReads.entries,
+      basis: "one per Region and day's reports (1,000 entries per page)",
+    },
     'sqs:ReceiveMessage': { minimum: input.redriven, basis: 'one per dead letter re-driven' },
     'ssm:GetParameters': { minimum: input.apiCalls['ssm:GetParameters'] ?? 0, basis: 'public parameters: polled' },
   };

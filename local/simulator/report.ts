@@ -156,6 +156,7 @@ export async function buildReport(
     apiCalls: stats.apiCalls,
     minimumModifyImageAttribute: sharing.minimumModifyImageAttribute,
     organizationFullRead: fakes.organizations.fullReadCalls(ORGANIZATIONS_PAGE_SIZE, withTags),
+    usageReportReads: fakes.ec2.usageReportReadsNeeded(),
     redriven: cloud.redrives.count,
     dynamoRequests: cloud.dynamoUsage.requests,
   });

@@ -48,5 +48,17 @@ describe('reading the usage reports of one Region together', () => {
     const mixed = await readUsageReports(R, [ids[0]!, 'amiur-0000000000000dead']);
     expect(mixed.get(ids[0]!)?.state).toBe('available');
     expect(mixed.get('amiur-0000000000000dead')?.state).toBe('gone');
+    // Two reports of one Region and day, three entries: one call of each kind would have read them.
+    expect(cloud.fakes.ec2.usageReportReadsNeeded()).toEqual({ reports: 1, entries: 1 });
+    const west = cloud.fakes.ec2.registerImage('eu-west-1', { name: 'base 1' });
+    await client('ec2', 'eu-west-1').send(
+      new CreateImageUsageReportCommand({ ImageId: west.imageId, ResourceTypes: [{ ResourceType: 'ec2:Instance' }] }),
+    );
+    await cloud.clock.run(cloud.clock.now() + 86_400_000);
+    await ec2.send(
+      new CreateImageUsageReportCommand({ ImageId: amis[0]!.imageId, ResourceTypes: [{ ResourceType: 'ec2:Instance' }] }),
+    );
+    // Another Region, and the same Region on another day: each needs its own reads.
+    expect(cloud.fakes.ec2.usageReportReadsNeeded()).toEqual({ reports: 3, entries: 3 });
   });
 });

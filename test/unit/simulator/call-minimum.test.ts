@@ -16,6 +16,7 @@ function figures(apiCalls: Record<string, number>) {
     apiCalls,
     minimumModifyImageAttribute: 6,
     organizationFullRead: { 'organizations:ListAccountsForParent': 3 },
+    usageReportReads: { reports: 3, entries: 5 },
     redriven: 0,
     dynamoRequests: { 'dynamodb:Query': 8, 'dynamodb:PutItem': 4 },
   });
@@ -33,6 +34,17 @@ describe('callPlanFigures', () => {
     expect(op(f, 'ram:GetResourceShares')).toMatchObject({ made: 9, minimum: 0 });
   });
 
+  it('needs the usage reports read per Region and day, not per image', () => {
+    const f = figures({
+      'ec2:CreateImageUsageReport': 40,
+      'ec2:DescribeImageUsageReports': 40,
+      'ec2:DescribeImageUsageReportEntries': 40,
+    });
+    expect(op(f, 'ec2:CreateImageUsageReport')).toMatchObject({ made: 40, minimum: 40 });
+    expect(op(f, 'ec2:DescribeImageUsageReports')).toMatchObject({ made: 40, minimum: 3 });
+    expect(op(f, 'ec2:DescribeImageUsageReportEntries')).toMatchObject({ made: 40, minimum: 5 });
+  });
+
   it('counts polls and re-reads as needing nothing, and mutating calls as needed', () => {
     const f = figures({ 'imagebuilder:ListImagePipelineImages': 40, 'ssm:PutParameter': 6, 'sqs:ReceiveMessage': 12 });
     expect(op(f, 'imagebuilder:ListImagePipelineImages')).toMatchObject({ made: 40, minimum: 0 });
@@ -45,10 +57,11 @@ describe('callPlanFigures', () => {
 
   it('totals made and minimum into a ratio and counts DynamoDB requests', () => {
     const f = figures({ 'ec2:ModifyImageAttribute': 6, 'ec2:DescribeImageAttribute': 12 });
-    // Needed: 6 modify + 6 describe + 6 DescribeImages + 6 DescribeSnapshotAttribute + RAM 4 + 2 + 6 + IB 3 + 2 + org 3.
-    expect(f.minimum).toBe(44);
+    // Needed: 6 modify + 6 describe + 6 DescribeImages + 6 DescribeSnapshotAttribute + RAM 4 + 2 + 6 + IB 3 + 2 + org 3
+    // + usage report reads 3 + 5.
+    expect(f.minimum).toBe(52);
     expect(f.made).toBe(18);
-    expect(f.ratio).toBe(0.41);
+    expect(f.ratio).toBe(0.35);
     expect(f.promotions).toBe(4);
     expect(f.dynamo).toEqual({ requests: 12, byOperation: { 'dynamodb:PutItem': 4, 'dynamodb:Query': 8 } });
   });

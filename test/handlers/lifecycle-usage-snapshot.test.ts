@@ -1,0 +1,102 @@
+import {
+  DescribeImageUsageReportEntriesCommand,
+  DescribeImageUsageReportsCommand,
+  EC2ServiceException,
+} from '@aws-sdk/client-ec2';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { readUsageOfImages } from '../../functions/lifecycle/usage.js';
+import { useLifecycleWorld } from './lifecycle-fixtures.js';
+
+/** A `USAGE#` item waiting on a report. */
+const waiting = (image: string, version: string, region: string, reportId: string) => ({
+  sk: `USAGE#${version}#${region}`,
+  image,
+  version,
+  region,
+  imageId: `ami-0${reportId.slice(-16)}`,
+  reportId,
+  requestedAt: '2027-02-28T10:00:00.000Z',
+});
+
+const REPORTS = {
+  baseEast: 'amiur-0000000000000000a',
+  baseWest: 'amiur-0000000000000000b',
+  hardenedEast: 'amiur-0000000000000000c',
+  hardenedWest: 'amiur-0000000000000000d',
+};
+
+const { ddb, ec2 } = useLifecycleWorld(() => {
+  const usage = (pk: string, Items: Record<string, unknown>[]) =>
+    ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': pk, ':prefix': 'USAGE#' } }).resolves({ Items });
+  usage('IMAGE#base', [
+    waiting('base', '1.0.0/1', 'us-east-1', REPORTS.baseEast),
+    waiting('base', '1.0.0/1', 'eu-west-1', REPORTS.baseWest),
+  ]);
+  usage('IMAGE#hardened', [
+    waiting('hardened', '1.0.0/1', 'us-east-1', REPORTS.hardenedEast),
+    waiting('hardened', '1.0.0/1', 'eu-west-1', REPORTS.hardenedWest),
+  ]);
+});
+
+const idsAsked = (calls: { args: [{ input: { ReportIds?: string[] } }] }[]) =>
+  calls.map((c) => [...(c.args[0].input.ReportIds ?? [])].sort());
+
+describe('the sweep reads every image’s usage reports together', () => {
+  it('asks EC2 once per Region for the reports of every image, not once per image and Region', async () => {
+    ec2.on(DescribeImageUsageReportsCommand).callsFake((input: { ReportIds: string[] }) => ({
+      ImageUsageReports: input.ReportIds.map((ReportId) => ({ ReportId, State: 'available' })),
+    }));
+    ec2.on(DescribeImageUsageReportEntriesCommand).callsFake((input: { ReportIds: string[] }) => ({
+      ImageUsageReportEntries: input.ReportIds.map((ReportId) => ({
+        ReportId,
+        AccountId: '200000000001',
+        ResourceType: 'ec2:Instance',
+        UsageCount: 2,
+      })),
+    }));
+
+    const snapshot = await readUsageOfImages(['base', 'hardened']);
+
+    expect(idsAsked(ec2.commandCalls(DescribeImageUsageReportsCommand))).toEqual([
+      [REPORTS.baseWest, REPORTS.hardenedWest],
+      [REPORTS.baseEast, REPORTS.hardenedEast],
+    ]);
+    expect(ec2.commandCalls(DescribeImageUsageReportEntriesCommand)).toHaveLength(2);
+    expect(snapshot.items.get('hardened')?.map((i) => i.reportId)).toEqual([
+      REPORTS.hardenedEast,
+      REPORTS.hardenedWest,
+    ]);
+    for (const id of Object.values(REPORTS)) {
+      expect(snapshot.reads.get(id)).toEqual({
+        state: 'available',
+        entries: [{ ReportId: id, AccountId: '200000000001', ResourceType: 'ec2:Instance', UsageCount: 2 }],
+      });
+    }
+  });
+
+  it('leaves a failing Region’s reports pending for the next pass and still reads the other Regions', async () => {
+    ec2.on(DescribeImageUsageReportsCommand).callsFake((input: { ReportIds: string[] }) => {
+      if (input.ReportIds.includes(REPORTS.baseWest)) {
+        throw new EC2ServiceException({ name: 'Unavailable', $fault: 'server', $metadata: {}, message: 'down' });
+      }
+      return { ImageUsageReports: input.ReportIds.map((ReportId) => ({ ReportId, State: 'available' })) };
+    });
+    ec2.on(DescribeImageUsageReportEntriesCommand).resolves({ ImageUsageReportEntries: [] });
+
+    const { reads } = await readUsageOfImages(['base', 'hardened']);
+
+    // Pending, not gone: the item keeps its report (a `gone` read would clear it and ask again).
+    expect(reads.get(REPORTS.baseWest)).toEqual({ state: 'pending' });
+    expect(reads.get(REPORTS.hardenedWest)).toEqual({ state: 'pending' });
+    expect(reads.get(REPORTS.baseEast)).toEqual({ state: 'available', entries: [] });
+    expect(reads.get(REPORTS.hardenedEast)).toEqual({ state: 'available', entries: [] });
+  });
+
+  it('fails one image’s own read as before, so the sweep counts that image as failed', async () => {
+    ec2.on(DescribeImageUsageReportsCommand).rejects(
+      new EC2ServiceException({ name: 'Unavailable', $fault: 'server', $metadata: {}, message: 'down' }),
+    );
+    await expect(readUsageOfImages(['base'])).rejects.toThrow('down');
+  });
+});
