@@ -31,17 +31,26 @@ export async function readHeldPointerShares(
   regions: readonly string[],
   name: string,
 ): Promise<Map<string, HeldPointerShare>> {
+  return new Map((await readHeldPointerSharesOf(regions, [name])).map((s) => [s.region, s]));
+}
+
+/** Every held share of the given names in the given Regions (BatchGetItem, strongly consistent), sorted. */
+export async function readHeldPointerSharesOf(
+  regions: readonly string[],
+  names: readonly string[],
+): Promise<HeldPointerShare[]> {
   const items = await batchGetItems(
     ledgerTable(),
-    regions.map((r) => ramShareKey(r, name)),
+    regions.flatMap((r) => names.map((n) => ramShareKey(r, n))),
   );
-  const held = new Map<string, HeldPointerShare>();
+  const held: HeldPointerShare[] = [];
   for (const item of items ?? []) {
     const region = text(item.region);
+    const name = text(item.name);
     const resourceShareArn = text(item.resourceShareArn);
     const verifiedAt = text(item.verifiedAt);
-    if (!region || !resourceShareArn || !verifiedAt || text(item.name) !== name) continue;
-    held.set(region, {
+    if (!region || !name || !names.includes(name) || !resourceShareArn || !verifiedAt) continue;
+    held.push({
       region,
       name,
       resourceShareArn,
@@ -50,7 +59,7 @@ export async function readHeldPointerShares(
       verifiedAt,
     });
   }
-  return held;
+  return held.sort((a, b) => a.region.localeCompare(b.region) || a.name.localeCompare(b.name));
 }
 
 /**

@@ -111,6 +111,32 @@ async function associations(
   return found;
 }
 
+/**
+ * Every association of the given shares of one Region, of one type (GetResourceShareAssociations takes a list of
+ * share ARNs: https://docs.aws.amazon.com/ram/latest/APIReference/API_GetResourceShareAssociations.html), every
+ * page; the daily backstop's read, two calls per Region for all the channels' shares.
+ */
+export async function sharesAssociations(
+  region: string,
+  resourceShareArns: readonly string[],
+  associationType: 'PRINCIPAL' | 'RESOURCE',
+): Promise<{ resourceShareArn: string; entity: string; status: string }[]> {
+  if (resourceShareArns.length === 0) return [];
+  const found: { resourceShareArn: string; entity: string; status: string }[] = [];
+  const pages = paginateGetResourceShareAssociations(
+    { client: ramClient(region) },
+    { associationType, resourceShareArns: [...resourceShareArns] },
+  );
+  for await (const page of pages) {
+    for (const a of page.resourceShareAssociations ?? []) {
+      if (a.resourceShareArn && a.associatedEntity && a.status) {
+        found.push({ resourceShareArn: a.resourceShareArn, entity: a.associatedEntity, status: a.status });
+      }
+    }
+  }
+  return found;
+}
+
 const live = (a: ResourceShareAssociation) => a.status === 'ASSOCIATED' || a.status === 'ASSOCIATING';
 
 /**

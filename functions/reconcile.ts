@@ -31,6 +31,7 @@ import { promotionPlans } from './promotion/plans.js';
 import { type DecisionsReport, deliverRecordedDecisions } from './reconcile-approvals.js';
 import { type IntentsReport, reissueIntents } from './reconcile-intents.js';
 import { type ResumesReport, resumePausedPromotions } from './reconcile-pauses.js';
+import { type PointerShareCheck, verifyPointerShares } from './sharing/pointer-share-backstop.js';
 
 /** The schedule's input (stacks/promotion/reconcile.ts). */
 export const reconcileInputSchema = z.strictObject({
@@ -57,6 +58,8 @@ export interface ReconcileReport {
   decisions?: DecisionsReport;
   /** Promotions paused at the end of their retry horizon, resumed now. */
   resumes?: ResumesReport;
+  /** The day's comparison of the channel pointer shares with RAM, and what it put back (full pass only). */
+  pointerShares?: PointerShareCheck;
 }
 
 /** Re-publishes announcements SNS refused earlier; a failure here is logged and left for the next run. */
@@ -195,6 +198,13 @@ export async function reconcileBuilds(raw: ReconcileInput): Promise<ReconcileRep
       failures.push(`${build.image} ${build.version} ${status}: ${message}`);
       if (!isTransient(error)) permanent++;
     }
+  }
+  // Once a day, after the builds: the channel pointer shares RAM holds against those the ledger holds (a change
+  // made outside Goldsmith is put back).
+  if (fullPass) {
+    report.pointerShares = await verifyPointerShares(Object.values(promotionPlans()));
+    failures.push(...report.pointerShares.failures);
+    permanent += report.pointerShares.permanentFailures;
   }
   if (failures.length > 0) {
     const message = `reconcile: ${failures.length} build(s) could not be reconciled: ${failures.join('; ')}`;

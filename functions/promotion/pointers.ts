@@ -50,7 +50,7 @@ async function sharePointer(
   held: ReadonlyMap<string, HeldPointerShare>,
 ): Promise<{ resourceShareArn: string }> {
   const inForce = held.get(region);
-  if (heldShareCovers(inForce, principals, resourceArn, Date.now())) return inForce;
+  if (heldShareCovers(inForce, principals, resourceArn)) return inForce;
   const shared = await ensurePointerShared({ region, name, resourceArn, principals });
   await recordPointerShareInForce({
     region,
@@ -78,24 +78,18 @@ async function targetFor(item: PointerRequest, region: string): Promise<PointerT
 }
 
 /**
- * How long RAM's confirmation of a held share stands: a Publish after that asks RAM again (and repairs what changed
- * outside Goldsmith) even when the ledger says everything it needs is in force. A day, like the other backstops.
+ * Whether the held share already reaches exactly `principals` with `resourceArn`. Held means RAM confirmed it when
+ * Goldsmith made it; a change made outside Goldsmith since is the daily backstop's to find and repair
+ * (functions/sharing/pointer-share-backstop.ts), so Publish asks RAM only for what is new.
  */
-export const POINTER_SHARE_VERIFY_MS = 86_400_000;
-
-/** Whether the held share already reaches exactly `principals` with `resourceArn`, confirmed within the period. */
 export function heldShareCovers(
   held: HeldPointerShare | undefined,
   principals: readonly string[],
   resourceArn: string,
-  now: number,
 ): held is HeldPointerShare {
   if (!held) return false;
   const wanted = [...new Set(principals)].sort();
-  const age = now - Date.parse(held.verifiedAt);
   return (
-    age >= 0 &&
-    age < POINTER_SHARE_VERIFY_MS &&
     held.resources.includes(resourceArn) &&
     held.principals.length === wanted.length &&
     held.principals.every((p, i) => p === wanted[i])
@@ -106,8 +100,8 @@ export function heldShareCovers(
  * Moves a channel's consumer pointer in every distribution region, regions in parallel (as many as the image is
  * distributed to): writes `/goldsmith/<image>/<channel>` (advanced tier), then makes it readable by the channel's
  * principals through the channel's RAM share in that region, and waits for RAM to confirm. RAM is asked only when
- * the ledger's held share (pointer-shares-held.ts) lacks the parameter, names other principals, or was last
- * confirmed more than {@link POINTER_SHARE_VERIFY_MS} ago; what RAM then confirms is held. Publish runs after Share,
+ * the ledger's held share (pointer-shares-held.ts) lacks the parameter or names other principals; what RAM then
+ * confirms is held, and the reconciler's daily backstop compares it with RAM. Publish runs after Share,
  * so a pointer never names an image its readers cannot yet launch or pull. The one way a pointer moves: Publish
  * forwards, a rollback or revocation backwards (functions/lifecycle/pointers.ts).
  */

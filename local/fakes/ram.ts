@@ -50,6 +50,26 @@ export class RamFake implements FakeService {
     return out;
   }
 
+  /**
+   * A change someone makes to a share outside Goldsmith (the simulator's `pointer-share` events), as their own
+   * DisassociateResourceShare would: every live association of `entity` (a principal, or a parameter ARN) in the
+   * shares named `name` in `region` becomes DISASSOCIATED. Returns how many associations it took out.
+   */
+  disassociateOutside(region: string, name: string, entity: string): number {
+    let taken = 0;
+    for (const share of this.shares.values()) {
+      if (share.region !== region || share.name !== name) continue;
+      for (const map of [share.principals, share.resources]) {
+        const a = map.get(entity);
+        if (!a || (a.status !== 'ASSOCIATED' && a.status !== 'ASSOCIATING')) continue;
+        a.status = 'DISASSOCIATED';
+        a.updatedAt = new Date(this.now());
+        taken++;
+      }
+    }
+    return taken;
+  }
+
   handle(call: FakeCall): unknown {
     const input = call.input;
     switch (call.action) {

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
+import { channelParameterName, pointerShareName } from '../../core/names.js';
 import { nextCron } from '../../core/schedule/index.js';
 import type { OrganizationChange } from '../fakes/organization-changes.js';
-import type { LocalCloud } from './cloud.js';
+import { LOCAL_ACCOUNT, type LocalCloud } from './cloud.js';
 import type { Scenario, ScenarioAction, ScenarioEvent } from './scenario.js';
 import type { OrganizationChangeAction } from './scenario-organization.js';
 import { ciPackageUpdate, type RawPut } from './senders.js';
@@ -199,6 +200,13 @@ export function runAction(
     case 'organization': {
       const event = cloud.installed.fakes.organizations.change(organizationChangeOf(action), cloud.clock.iso());
       if (!action.dropEvent) cloud.bus.put(event, 'default');
+      return;
+    }
+    case 'pointer-share': {
+      const entity =
+        action.principal ??
+        `arn:aws:ssm:${action.region}:${LOCAL_ACCOUNT}:parameter${channelParameterName(action.image ?? '', action.channel)}`;
+      cloud.installed.fakes.ram.disassociateOutside(action.region, pointerShareName(action.channel), entity);
       return;
     }
     case 'let-expire':

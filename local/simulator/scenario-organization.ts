@@ -47,3 +47,23 @@ export const organizationChange = z
     }
   });
 export type OrganizationChangeAction = z.output<typeof organizationChange>;
+
+/**
+ * Someone in the factory account takes an association out of a channel's pointer share outside Goldsmith
+ * (local/fakes/ram.ts `disassociateOutside`): a principal (account id, OU or organization ARN) or the parameter of
+ * `image`'s pointer. No event says so; the reconciler's daily backstop finds it and puts it back.
+ */
+export const pointerShareChange = z
+  .strictObject({
+    kind: z.literal('pointer-share'),
+    channel: z.string().min(1),
+    region: z.string().min(1),
+    /** The principal to take out (an account id, an OU ARN or the organization ARN)... */
+    principal: z.string().min(1).optional(),
+    /** ...or the image whose pointer parameter to take out. */
+    image: z.string().min(1).optional(),
+  })
+  .refine((c) => (c.principal === undefined) !== (c.image === undefined), {
+    message: 'names exactly one of principal or image',
+  });
+export type PointerShareChangeAction = z.output<typeof pointerShareChange>;

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { organizationChange } from './scenario-organization.js';
+import { organizationChange, pointerShareChange } from './scenario-organization.js';
 
 /** The scenario file of `goldsmith simulate --scenario FILE` (docs/simulation.md describes it). */
 export const isoTime = z.iso.datetime({
@@ -109,6 +109,7 @@ export const kinds = z.discriminatedUnion('kind', [
   // Nobody answers this approval request, so it expires (even with approvals "auto").
   z.strictObject({ kind: z.literal('let-expire'), image: image.optional(), channel: z.string().optional() }),
   organizationChange,
+  pointerShareChange,
 ]);
 
 export const rawEvent = z.strictObject({

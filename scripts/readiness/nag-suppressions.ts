@@ -181,7 +181,7 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
     rule: 'AwsSolutions-IAM5',
     stacks: ['Promotion', 'Trust'],
     types: POLICY,
-    logicalIds: /^(Promotion(Share|Publish)|OnFinding|OnLifecycleRequest|OperatorServiceRole)/,
+    logicalIds: /^(Promotion(Share|Publish)|OnFinding|OnLifecycleRequest|OperatorServiceRole|ReconcileServiceRole)/,
     appliesTo: [
       // The account reads `my-account` in an offline synthesis and the caller's account in `sst build`.
       { regex: '/^Resource::arn:<AWS::Partition>:ecr:\\*:[^:]+:repository\\/[a-z0-9._/-]+$/' },
@@ -191,14 +191,15 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
       "Container promotion works on the catalog's own repositories, named, in every distribution Region (the Region is " +
       'the only wildcard); RAM resource-share ARNs end in an id RAM makes at creation, so Associate/Disassociate are ' +
       "held to Goldsmith's pointer shares by the ram:ResourceShareName condition instead. Revocation and rollback " +
-      '(on-finding, on-lifecycle-request) move pointers back through the same path.',
+      '(on-finding, on-lifecycle-request) move pointers back through the same path, and the reconciler\'s daily ' +
+      'backstop puts back through it what was changed in a pointer share outside Goldsmith.',
   },
   {
     rule: 'AwsSolutions-IAM5',
     stacks: ['Promotion', 'Trust'],
     types: POLICY,
     logicalIds:
-      /^(PromotionRetire|PromotionLoadImage|OnFinding|OnLifecycleRequest|LifecycleSweep|Operator)ServiceRoleDefaultPolicy/,
+      /^(PromotionRetire|PromotionLoadImage|OnFinding|OnLifecycleRequest|LifecycleSweep|Operator|Reconcile)ServiceRoleDefaultPolicy/,
     appliesTo: [
       { regex: '/^Resource::arn:<AWS::Partition>:ssm:\\*:[^:]+:parameter\\/goldsmith\\/\\*$/' },
       'Resource::arn:<AWS::Partition>:ec2:*::image/*',
@@ -208,7 +209,8 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
       'The lifecycle (Retire, the daily sweep, revocation and rollback, from events or the operator endpoint; LoadImage ' +
       'schedules retention.deprecateAfter) deprecates and deregisters the AMIs Image ' +
       'Builder distributed in every Region (with their snapshots) and moves or withdraws the channel pointers under ' +
-      "Goldsmith's own /goldsmith/ prefix; AMI and snapshot ids are created per build, so they cannot be named at deploy.",
+      "Goldsmith's own /goldsmith/ prefix; AMI and snapshot ids are created per build, so they cannot be named at deploy. " +
+      "The reconciler's pointer-share backstop sets those parameters' resource policies as RAM re-shares them.",
   },
   {
     rule: 'AwsSolutions-IAM5',

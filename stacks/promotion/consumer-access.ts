@@ -61,6 +61,39 @@ export function allowPointerMoves(
   options: { withdraw?: boolean } = {},
 ): void {
   fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['organizations:DescribeOrganization'], resources: ['*'] }));
+  allowPointerShares(stack, fn, catalog);
+  const parameters = [
+    stack.formatArn({ service: 'ssm', region: '*', resource: 'parameter', resourceName: `${NAME_PREFIX}/*` }),
+  ];
+  if (options.withdraw) {
+    // Publish's own ssm:PutParameter is granted with its pointer writes; the lifecycle also deletes (withdrawal).
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['ssm:PutParameter', 'ssm:DeleteParameter'], resources: parameters }),
+    );
+  }
+  const repositories = containerRepositoryArns(stack, catalog);
+  if (repositories.length === 0) return;
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: [
+        'ecr:BatchGetImage',
+        'ecr:PutImage',
+        // A withdrawal that leaves a repository policy with no statement deletes it (aws/ecr.ts).
+        ...(options.withdraw
+          ? ['ecr:GetRepositoryPolicy', 'ecr:SetRepositoryPolicy', 'ecr:DeleteRepositoryPolicy']
+          : []),
+      ],
+      resources: repositories,
+    }),
+  );
+}
+
+/**
+ * What keeping the channel pointer shares takes (Publish, the lifecycle's pointer moves, the reconciler's daily
+ * backstop that puts back what changed outside Goldsmith): Goldsmith's own RAM shares read, created tagged and
+ * closed to external principals, changed only by share name; the parameters' resource policies RAM attaches.
+ */
+export function allowPointerShares(stack: Stack, fn: RolePolicyHolder, catalog: Pick<Catalog, 'channels'>): void {
   // GetResourceShares / GetResourceShareAssociations and CreateResourceShare take no resource ARNs: creation is held
   // to shares of parameters, inside the organization, tagged as Goldsmith's; changes to our shares by their names.
   fn.addToRolePolicy(
@@ -96,27 +129,6 @@ export function allowPointerMoves(
     new iam.PolicyStatement({
       actions: ['ssm:PutResourcePolicy', 'ssm:GetResourcePolicies', 'ssm:DeleteResourcePolicy'],
       resources: parameters,
-    }),
-  );
-  if (options.withdraw) {
-    // Publish's own ssm:PutParameter is granted with its pointer writes; the lifecycle also deletes (withdrawal).
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['ssm:PutParameter', 'ssm:DeleteParameter'], resources: parameters }),
-    );
-  }
-  const repositories = containerRepositoryArns(stack, catalog);
-  if (repositories.length === 0) return;
-  fn.addToRolePolicy(
-    new iam.PolicyStatement({
-      actions: [
-        'ecr:BatchGetImage',
-        'ecr:PutImage',
-        // A withdrawal that leaves a repository policy with no statement deletes it (aws/ecr.ts).
-        ...(options.withdraw
-          ? ['ecr:GetRepositoryPolicy', 'ecr:SetRepositoryPolicy', 'ecr:DeleteRepositoryPolicy']
-          : []),
-      ],
-      resources: repositories,
     }),
   );
 }

@@ -12,6 +12,7 @@ import { failureQueue } from '../grants.js';
 import { grantLedger } from '../ledger-access.js';
 import { everyPipelineArn, pipelineArnPrefix } from '../pipelines.js';
 import { scheduleInvocation } from '../scheduled-invoke.js';
+import { allowPointerShares } from './consumer-access.js';
 import type { PromotionEnvironment } from './functions.js';
 
 /**
@@ -33,8 +34,8 @@ export const RECONCILE_RETRY = { MaximumEventAgeInSeconds: 5 * 3600, MaximumRetr
 /**
  * The reconciler: every six hours it lists our pipelines' recent builds and does what on-image-event would have
  * done for those whose "Image State Change" never arrived. It may start promotions, publish notifications, read
- * and write the ledger, list, describe and start our pipelines' builds, and deliver recorded approval decisions;
- * nothing else.
+ * and write the ledger, list, describe and start our pipelines' builds, deliver recorded approval decisions, and
+ * (once a day) compare the channel pointer shares with RAM and put back what changed; nothing else.
  */
 export function createReconciler(
   stack: Stack,
@@ -101,6 +102,9 @@ export function createReconciler(
   reconcile.addToRolePolicy(
     new iam.PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: ['*'] }),
   );
+
+  // The daily backstop of the channel pointer shares puts back what changed outside Goldsmith, through Publish's path.
+  allowPointerShares(stack, reconcile, catalog);
 
   const schedule = scheduleInvocation(stack, 'Reconcile', {
     fn: reconcile,

@@ -94,9 +94,9 @@ describe('the sweep reads every image’s usage reports together', () => {
   });
 
   it('fails one image’s own read as before, so the sweep counts that image as failed', async () => {
-    ec2.on(DescribeImageUsageReportsCommand).rejects(
-      new EC2ServiceException({ name: 'Unavailable', $fault: 'server', $metadata: {}, message: 'down' }),
-    );
+    ec2
+      .on(DescribeImageUsageReportsCommand)
+      .rejects(new EC2ServiceException({ name: 'Unavailable', $fault: 'server', $metadata: {}, message: 'down' }));
     await expect(readUsageOfImages(['base'])).rejects.toThrow('down');
   });
 });

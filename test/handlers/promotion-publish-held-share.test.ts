@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-ram';
 import { BatchGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { heldShareCovers } from '../../functions/promotion/pointers.js';
 import { publish } from '../../functions/promotion/publish.js';
 import { channelItem, ledgerFactsAnswer, OU } from './promotion-fixtures.js';
 import { SHARE_ARN, usePublishWorld } from './publish-fixtures.js';
@@ -100,39 +101,28 @@ describe('publish (the pointer share held in the ledger)', () => {
     });
   });
 
-  it('asks RAM again after a day and repairs a principal association removed outside Goldsmith', async () => {
-    // Held and complete, but confirmed more than a day ago; meanwhile someone disassociated the second OU.
-    holdShares('2027-02-09T11:00:00.000Z', (r) => [param(r)]);
-    let repaired = false;
-    ram.on(GetResourceSharesCommand).resolves({ resourceShares: [OUR_SHARE] });
-    ram
-      .on(GetResourceShareAssociationsCommand)
-      .callsFake((input: { associationType: string; resourceArn?: string }) => ({
-        resourceShareAssociations:
-          input.associationType === 'PRINCIPAL'
-            ? (repaired ? PROD_PRINCIPALS : PROD_PRINCIPALS.slice(0, 1)).map((p) => ({
-                associatedEntity: p,
-                status: 'ASSOCIATED',
-              }))
-            : [{ associatedEntity: input.resourceArn, status: 'ASSOCIATED' }],
-      }));
-    ram.on(AssociateResourceShareCommand).callsFake(() => {
-      repaired = true;
-      return {};
-    });
+  it('trusts a held share confirmed long ago: a change outside Goldsmith is the daily backstop’s to repair', async () => {
+    // Confirmed a month ago; the reconciler's backstop (pointer-share-backstop) compares it with RAM every day.
+    holdShares('2027-01-10T11:00:00.000Z', (r) => [param(r)]);
 
-    await publish({
-      ...channelItem('prod'),
-      build: { ...channelItem('prod').build, amis: [channelItem().build.amis[0]!] },
-    });
+    await publish(channelItem('prod'));
 
-    expect(ram).toHaveReceivedCommandWith(AssociateResourceShareCommand, {
+    expect(ram.calls()).toHaveLength(0);
+  });
+
+  it('counts a held share as covering only the same principals and a parameter it holds, whatever its age', () => {
+    const held = {
+      region: 'us-east-1',
+      name: 'goldsmith-pointers-prod',
       resourceShareArn: SHARE_ARN,
-      principals: PROD_PRINCIPALS.slice(1),
-    });
-    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
-      Key: { pk: 'RAMSHARE#us-east-1', sk: 'SHARE#goldsmith-pointers-prod' },
-      ExpressionAttributeValues: expect.objectContaining({ ':at': '2027-02-10T12:00:00.000Z' }),
-    });
+      principals: [...PROD_PRINCIPALS].sort(),
+      resources: [param('us-east-1')],
+      verifiedAt: '2026-01-01T00:00:00.000Z',
+    };
+    expect(heldShareCovers(held, [...PROD_PRINCIPALS].reverse(), param('us-east-1'))).toBe(true);
+    expect(heldShareCovers(held, PROD_PRINCIPALS.slice(0, 1), param('us-east-1'))).toBe(false);
+    expect(heldShareCovers(held, [...PROD_PRINCIPALS, OU('ou-x1y2-prd00003')], param('us-east-1'))).toBe(false);
+    expect(heldShareCovers(held, PROD_PRINCIPALS, param('eu-west-1'))).toBe(false);
+    expect(heldShareCovers(undefined, PROD_PRINCIPALS, param('us-east-1'))).toBe(false);
   });
 });

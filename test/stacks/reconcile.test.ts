@@ -114,10 +114,30 @@ describe('Promotion stack: reconciler function', () => {
       'arn:aws:sns:us-east-1:my-account:goldsmith-test-notifications',
     ]);
     const services = new Set(statements.flatMap(actionsOf).map((a) => a.split(':')[0]));
-    // X-Ray is SST's active tracing, whose actions take no resource; sqs is the on-failure destination.
-    expect([...services].sort()).toEqual(['dynamodb', 'imagebuilder', 'logs', 'sns', 'sqs', 'states', 'xray']);
-    // X-Ray and SendTask* take no resource type: "*" is the only resource IAM matches for them.
-    const resourceless = (a: string) => a.startsWith('xray:') || a.startsWith('states:SendTask');
+    // X-Ray is SST's active tracing, whose actions take no resource; sqs is the on-failure destination; ram and ssm
+    // the pointer-share backstop (Publish's share path: allowPointerShares, tested with Publish's role).
+    expect([...services].sort()).toEqual([
+      'dynamodb',
+      'imagebuilder',
+      'logs',
+      'ram',
+      'sns',
+      'sqs',
+      'ssm',
+      'states',
+      'xray',
+    ]);
+    expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('ssm:'))).toEqual([
+      'ssm:PutResourcePolicy',
+      'ssm:GetResourcePolicies',
+      'ssm:DeleteResourcePolicy',
+    ]);
+    // X-Ray, SendTask* and RAM's reads and CreateResourceShare take no resource type: "*" is the only resource IAM
+    // matches for them (CreateResourceShare is held by its tag and external-principal conditions).
+    const resourceless = (a: string) =>
+      a.startsWith('xray:') ||
+      a.startsWith('states:SendTask') ||
+      ['ram:GetResourceShares', 'ram:GetResourceShareAssociations', 'ram:CreateResourceShare', 'ram:TagResource'].includes(a);
     for (const s of statements.filter((s) => !actionsOf(s).every(resourceless))) {
       expect(resourcesOfStatement(s), JSON.stringify(s.Action)).not.toContain('*');
     }

@@ -56,7 +56,10 @@ describe('reading the usage reports of one Region together', () => {
     );
     await cloud.clock.run(cloud.clock.now() + 86_400_000);
     await ec2.send(
-      new CreateImageUsageReportCommand({ ImageId: amis[0]!.imageId, ResourceTypes: [{ ResourceType: 'ec2:Instance' }] }),
+      new CreateImageUsageReportCommand({
+        ImageId: amis[0]!.imageId,
+        ResourceTypes: [{ ResourceType: 'ec2:Instance' }],
+      }),
     );
     // Another Region, and the same Region on another day: each needs its own reads.
     expect(cloud.fakes.ec2.usageReportReadsNeeded()).toEqual({ reports: 3, entries: 3 });

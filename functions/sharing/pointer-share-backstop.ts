@@ -1,0 +1,100 @@
+import { readHeldPointerSharesOf, recordPointerShareInForce } from '../../aws/pointer-shares-held.js';
+import { ensurePointerShared, PointerShareNotReadyError, sharesAssociations } from '../../aws/ram.js';
+import { isTransient } from '../../core/errors/classify.js';
+import { pointerShareName } from '../../core/names.js';
+import type { PromotionPlan } from '../../core/promotion/types.js';
+import { hasDrifted, pointerShareDrift, repairResources } from '../../core/sharing/pointer-share-drift.js';
+import { logger } from '../lib/powertools.js';
+
+/** What one backstop pass found and did. */
+export interface PointerShareCheck {
+  /** Held shares compared with RAM. */
+  shares: number;
+  /** Shares that differed from what the ledger holds, and what was put back. */
+  repaired: {
+    region: string;
+    name: string;
+    missingPrincipals: string[];
+    extraPrincipals: string[];
+    missingResources: string[];
+  }[];
+  /** Repairs RAM is still associating: confirmed on the next pass. */
+  pending: number;
+  failures: string[];
+  permanentFailures: number;
+}
+
+/**
+ * The daily backstop of the channel pointer shares (the reconciler's full pass): Publish touches RAM only for what
+ * the ledger does not hold (functions/promotion/pointers.ts), so this is where a change made outside Goldsmith is
+ * found — a principal or a parameter disassociated, a principal added, the share deleted. Per Region, two reads
+ * (GetResourceShareAssociations for every held share at once, principals then resources); a share that differs is
+ * put back through Publish's own path (`ensurePointerShared`, which also takes out principals the channel does not
+ * target and recreates a deleted share) and held again as RAM confirms it. One share's failure stops no other.
+ */
+export async function verifyPointerShares(plans: readonly Pick<PromotionPlan, 'regions' | 'channels'>[]) {
+  const regions = [...new Set(plans.flatMap((p) => p.regions))].sort();
+  const names = [...new Set(plans.flatMap((p) => p.channels.map((c) => pointerShareName(c.name))))].sort();
+  const held = await readHeldPointerSharesOf(regions, names);
+  const check: PointerShareCheck = {
+    shares: held.length,
+    repaired: [],
+    pending: 0,
+    failures: [],
+    permanentFailures: 0,
+  };
+  for (const region of regions) {
+    const inRegion = held.filter((h) => h.region === region);
+    if (inRegion.length === 0) continue;
+    const arns = [...new Set(inRegion.map((h) => h.resourceShareArn))];
+    let principals: Awaited<ReturnType<typeof sharesAssociations>>;
+    let resources: Awaited<ReturnType<typeof sharesAssociations>>;
+    try {
+      principals = await sharesAssociations(region, arns, 'PRINCIPAL');
+      resources = await sharesAssociations(region, arns, 'RESOURCE');
+    } catch (error) {
+      fail(check, `${region}: ${messageOf(error)}`, error);
+      continue;
+    }
+    for (const share of inRegion) {
+      const drift = pointerShareDrift(share, principals, resources);
+      if (!hasDrifted(drift)) continue;
+      logger.warn('a pointer share differs from what Goldsmith made; putting it back', { region, ...drift });
+      const { missingPrincipals, extraPrincipals, missingResources } = drift;
+      check.repaired.push({ region, name: share.name, missingPrincipals, extraPrincipals, missingResources });
+      for (const resourceArn of repairResources(share, drift)) {
+        try {
+          const shared = await ensurePointerShared({
+            region,
+            name: share.name,
+            resourceArn,
+            principals: share.principals,
+          });
+          await recordPointerShareInForce({
+            region,
+            name: share.name,
+            resourceShareArn: shared.resourceShareArn,
+            principals: share.principals,
+            resourceArn,
+            at: new Date().toISOString(),
+          });
+        } catch (error) {
+          if (error instanceof PointerShareNotReadyError) {
+            check.pending++;
+            continue;
+          }
+          fail(check, `${region} ${share.name} ${resourceArn}: ${messageOf(error)}`, error);
+        }
+      }
+    }
+  }
+  return check;
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+function fail(check: PointerShareCheck, message: string, error: unknown): void {
+  logger.error('pointer share backstop failed', { message, error });
+  check.failures.push(message);
+  if (!isTransient(error)) check.permanentFailures++;
+}

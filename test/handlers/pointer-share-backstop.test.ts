@@ -1,0 +1,157 @@
+import {
+  AssociateResourceShareCommand,
+  CreateResourceShareCommand,
+  DisassociateResourceShareCommand,
+  GetResourceShareAssociationsCommand,
+  GetResourceSharesCommand,
+  RAMClient,
+  RAMServiceException,
+} from '@aws-sdk/client-ram';
+import { BatchGetCommand, DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { verifyPointerShares } from '../../functions/sharing/pointer-share-backstop.js';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const ram = mockClient(RAMClient);
+
+const EAST = 'arn:aws:ram:us-east-1:111122223333:resource-share/dev-east';
+const WEST = 'arn:aws:ram:eu-west-1:111122223333:resource-share/dev-west';
+const OU_A = 'arn:aws:organizations::999988887777:ou/o-a1b2c3d4e5/ou-x1y2-dev00001';
+const OU_B = 'arn:aws:organizations::999988887777:ou/o-a1b2c3d4e5/ou-x1y2-dev00002';
+const param = (region: string) => `arn:aws:ssm:${region}:111122223333:parameter/goldsmith/base/dev`;
+const plans = [{ regions: ['us-east-1', 'eu-west-1'], channels: [{ name: 'dev' }] }] as Parameters<
+  typeof verifyPointerShares
+>[0];
+const OUR_SHARE = (arn: string) => ({
+  name: 'goldsmith-pointers-dev',
+  resourceShareArn: arn,
+  allowExternalPrincipals: false,
+  tags: [{ key: 'goldsmith:purpose', value: 'channel-pointers' }],
+});
+
+type Assoc = { resourceShareArn: string; associatedEntity: string; status: string };
+/** What RAM lists, per association type; a test changes it (a repair makes it whole again). */
+let principals: Assoc[];
+let resources: Assoc[];
+const whole = (): void => {
+  principals = [EAST, WEST].flatMap((s) =>
+    [OU_A, OU_B].map((p) => ({ resourceShareArn: s, associatedEntity: p, status: 'ASSOCIATED' })),
+  );
+  resources = [
+    { resourceShareArn: EAST, associatedEntity: param('us-east-1'), status: 'ASSOCIATED' },
+    { resourceShareArn: WEST, associatedEntity: param('eu-west-1'), status: 'ASSOCIATED' },
+  ];
+};
+
+beforeEach(() => {
+  process.env.LEDGER_TABLE = 'ledger';
+  whole();
+  ddb.on(BatchGetCommand).resolves({
+    Responses: {
+      ledger: [
+        ['us-east-1', EAST],
+        ['eu-west-1', WEST],
+      ].map(([region, arn]) => ({
+        pk: `RAMSHARE#${region}`,
+        sk: 'SHARE#goldsmith-pointers-dev',
+        region,
+        name: 'goldsmith-pointers-dev',
+        resourceShareArn: arn,
+        principals: new Set([OU_A, OU_B]),
+        resources: new Set([param(region ?? '')]),
+        verifiedAt: '2027-01-01T00:00:00.000Z',
+      })),
+    },
+  });
+  ddb.on(UpdateCommand).resolves({});
+  ram.on(GetResourceSharesCommand).callsFake((input: { name: string }) => ({
+    resourceShares: [OUR_SHARE(EAST)].filter((s) => s.name === input.name),
+  }));
+  ram
+    .on(GetResourceShareAssociationsCommand)
+    .callsFake((input: { associationType: string; resourceShareArns: string[]; resourceArn?: string }) => ({
+      resourceShareAssociations: (input.associationType === 'PRINCIPAL' ? principals : resources).filter(
+        (a) =>
+          input.resourceShareArns.includes(a.resourceShareArn) &&
+          (!input.resourceArn || a.associatedEntity === input.resourceArn),
+      ),
+    }));
+  ram.on(AssociateResourceShareCommand).callsFake(() => {
+    whole();
+    return {};
+  });
+  ram.on(DisassociateResourceShareCommand).resolves({});
+});
+afterEach(() => {
+  ddb.reset();
+  ram.reset();
+});
+
+describe('the daily backstop of the pointer shares', () => {
+  it('reads two association lists per Region and changes nothing when RAM holds what the ledger holds', async () => {
+    const check = await verifyPointerShares(plans);
+
+    expect(check).toEqual({ shares: 2, repaired: [], pending: 0, failures: [], permanentFailures: 0 });
+    expect(ram).toHaveReceivedCommandTimes(GetResourceShareAssociationsCommand, 4);
+    expect(ram).not.toHaveReceivedCommand(AssociateResourceShareCommand);
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+  });
+
+  it('puts back a principal taken out outside Goldsmith and holds the share as RAM confirms it', async () => {
+    principals = principals.filter((a) => !(a.resourceShareArn === EAST && a.associatedEntity === OU_B));
+
+    const check = await verifyPointerShares(plans);
+
+    expect(check.repaired).toEqual([
+      {
+        region: 'us-east-1',
+        name: 'goldsmith-pointers-dev',
+        missingPrincipals: [OU_B],
+        extraPrincipals: [],
+        missingResources: [],
+      },
+    ]);
+    expect(ram).toHaveReceivedCommandWith(AssociateResourceShareCommand, {
+      resourceShareArn: EAST,
+      principals: [OU_B],
+    });
+    expect(ram).not.toHaveReceivedCommand(CreateResourceShareCommand);
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { pk: 'RAMSHARE#us-east-1', sk: 'SHARE#goldsmith-pointers-dev' },
+    });
+  });
+
+  it('takes out a principal added outside Goldsmith and puts back a parameter taken out', async () => {
+    principals.push({ resourceShareArn: EAST, associatedEntity: '444455556666', status: 'ASSOCIATED' });
+    resources = resources.filter((a) => a.resourceShareArn !== EAST);
+
+    const check = await verifyPointerShares(plans);
+
+    expect(check.repaired[0]).toMatchObject({
+      extraPrincipals: ['444455556666'],
+      missingResources: [param('us-east-1')],
+    });
+    expect(ram).toHaveReceivedCommandWith(DisassociateResourceShareCommand, {
+      resourceShareArn: EAST,
+      principals: ['444455556666'],
+    });
+    expect(ram).toHaveReceivedCommandWith(AssociateResourceShareCommand, {
+      resourceShareArn: EAST,
+      resourceArns: [param('us-east-1')],
+    });
+  });
+
+  it('goes on with the other Regions when one cannot be read, and reports the failure as transient', async () => {
+    ram
+      .on(GetResourceShareAssociationsCommand, { resourceShareArns: [WEST] })
+      .rejects(new RAMServiceException({ name: 'ServiceUnavailableException', $fault: 'server', $metadata: {} }));
+
+    const check = await verifyPointerShares(plans);
+
+    expect(check.failures).toHaveLength(1);
+    expect(check.failures[0]).toMatch(/^eu-west-1: /);
+    expect(check.permanentFailures).toBe(0);
+    expect(check.shares).toBe(2);
+  });
+});
