@@ -2,7 +2,6 @@ import { readHeldPointerSharesOf, recordPointerShareInForce } from '../../aws/po
 import { ensurePointerShared, PointerShareNotReadyError, sharesAssociations } from '../../aws/ram.js';
 import { isTransient } from '../../core/errors/classify.js';
 import { pointerShareName } from '../../core/names.js';
-import type { PromotionPlan } from '../../core/promotion/types.js';
 import { hasDrifted, pointerShareDrift, repairResources } from '../../core/sharing/pointer-share-drift.js';
 import { logger } from '../lib/powertools.js';
 
@@ -32,7 +31,9 @@ export interface PointerShareCheck {
  * put back through Publish's own path (`ensurePointerShared`, which also takes out principals the channel does not
  * target and recreates a deleted share) and held again as RAM confirms it. One share's failure stops no other.
  */
-export async function verifyPointerShares(plans: readonly Pick<PromotionPlan, 'regions' | 'channels'>[]) {
+export async function verifyPointerShares(
+  plans: readonly { regions: readonly string[]; channels: readonly { name: string }[] }[],
+): Promise<PointerShareCheck> {
   const regions = [...new Set(plans.flatMap((p) => p.regions))].sort();
   const names = [...new Set(plans.flatMap((p) => p.channels.map((c) => pointerShareName(c.name))))].sort();
   const held = await readHeldPointerSharesOf(regions, names);

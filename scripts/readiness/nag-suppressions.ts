@@ -191,7 +191,7 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
       "Container promotion works on the catalog's own repositories, named, in every distribution Region (the Region is " +
       'the only wildcard); RAM resource-share ARNs end in an id RAM makes at creation, so Associate/Disassociate are ' +
       "held to Goldsmith's pointer shares by the ram:ResourceShareName condition instead. Revocation and rollback " +
-      '(on-finding, on-lifecycle-request) move pointers back through the same path, and the reconciler\'s daily ' +
+      "(on-finding, on-lifecycle-request) move pointers back through the same path, and the reconciler's daily " +
       'backstop puts back through it what was changed in a pointer share outside Goldsmith.',
   },
   {

@@ -20,9 +20,7 @@ const WEST = 'arn:aws:ram:eu-west-1:111122223333:resource-share/dev-west';
 const OU_A = 'arn:aws:organizations::999988887777:ou/o-a1b2c3d4e5/ou-x1y2-dev00001';
 const OU_B = 'arn:aws:organizations::999988887777:ou/o-a1b2c3d4e5/ou-x1y2-dev00002';
 const param = (region: string) => `arn:aws:ssm:${region}:111122223333:parameter/goldsmith/base/dev`;
-const plans = [{ regions: ['us-east-1', 'eu-west-1'], channels: [{ name: 'dev' }] }] as Parameters<
-  typeof verifyPointerShares
->[0];
+const plans = [{ regions: ['us-east-1', 'eu-west-1'], channels: [{ name: 'dev' }] }];
 const OUR_SHARE = (arn: string) => ({
   name: 'goldsmith-pointers-dev',
   resourceShareArn: arn,

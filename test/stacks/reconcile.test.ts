@@ -137,7 +137,12 @@ describe('Promotion stack: reconciler function', () => {
     const resourceless = (a: string) =>
       a.startsWith('xray:') ||
       a.startsWith('states:SendTask') ||
-      ['ram:GetResourceShares', 'ram:GetResourceShareAssociations', 'ram:CreateResourceShare', 'ram:TagResource'].includes(a);
+      [
+        'ram:GetResourceShares',
+        'ram:GetResourceShareAssociations',
+        'ram:CreateResourceShare',
+        'ram:TagResource',
+      ].includes(a);
     for (const s of statements.filter((s) => !actionsOf(s).every(resourceless))) {
       expect(resourcesOfStatement(s), JSON.stringify(s.Action)).not.toContain('*');
     }

@@ -26,7 +26,11 @@ describe('pointerShareDrift', () => {
   });
 
   it('finds a principal taken out and one added outside Goldsmith, and repairs through the first parameter', () => {
-    const d = pointerShareDrift(held, [seen('ou-a'), seen('ou-b', 'DISASSOCIATED'), seen('123456789012')], allResources);
+    const d = pointerShareDrift(
+      held,
+      [seen('ou-a'), seen('ou-b', 'DISASSOCIATED'), seen('123456789012')],
+      allResources,
+    );
     expect(d.missingPrincipals).toEqual(['ou-b']);
     expect(d.extraPrincipals).toEqual(['123456789012']);
     expect(hasDrifted(d)).toBe(true);
@@ -40,7 +44,11 @@ describe('pointerShareDrift', () => {
   });
 
   it('reads only its own share: the associations of the Region’s other shares count for nothing', () => {
-    const d = pointerShareDrift(held, allPrincipals.map((a) => ({ ...a, resourceShareArn: OTHER })), []);
+    const d = pointerShareDrift(
+      held,
+      allPrincipals.map((a) => ({ ...a, resourceShareArn: OTHER })),
+      [],
+    );
     expect(d.missingPrincipals).toEqual(['ou-a', 'ou-b']);
     expect(d.missingResources).toEqual(['param-1', 'param-2']);
   });
