@@ -53,21 +53,67 @@ export function inUse(o: Pick<UsageObservation, 'instances' | 'launchTemplates'>
 /** How old an observation may be before a new report is asked for: a daily schedule, with room for its jitter. */
 export const USAGE_REFRESH_SECONDS = 20 * 3600;
 
+/** The same for an AMI whose answer can wait: a weekly schedule, with the same room. */
+export const USAGE_IDLE_REFRESH_SECONDS = 7 * 86_400 - 4 * 3600;
+
+/** How long after a version's promotion its AMIs are asked about daily whatever they showed (teams adopting it). */
+export const USAGE_ADOPTION_SECONDS = 7 * 86_400;
+
+/** How long before retention may delete a version its AMIs are asked about daily (a deletion reads a fresh answer). */
+export const USAGE_BEFORE_DELETION_SECONDS = 2 * 86_400;
+
+/** What decides how often a version's AMIs are asked about (the daily sweep's usage pass). */
+export interface UsageCadenceInput {
+  now: string;
+  /** Whether the version's last observation, in any Region, showed an instance or a launch template. */
+  versionInUse: boolean;
+  /** Whether any version of the image showed use in its last observation (the image has a fleet to follow). */
+  imageInUse: boolean;
+  /** Whether a channel's pointer names the version. */
+  pointed: boolean;
+  /** Its latest promotion. */
+  promotedAt?: string | undefined;
+  /** When retention may delete it: its retirement plus `deleteAfter` (absent while kept). */
+  deletableAt?: string | undefined;
+}
+
+/**
+ * How old a version's last report may be before another is asked for. Daily where a decision or a view reads a
+ * day-old answer: the version is in use (who still runs it: holds, compliance, the fleet view), a channel names it
+ * and the image has a fleet (adoption of the patch), it was promoted in the last week (teams moving to it), or
+ * retention may delete it within two days (a deletion is held on a fresh answer). Weekly otherwise: an image nobody
+ * runs, or a version nobody runs that no channel names, is asked about once a week, so an account that starts on it
+ * shows within a week.
+ */
+export function usageRefreshSeconds(v: UsageCadenceInput): number {
+  const now = Date.parse(v.now);
+  const since = (at: string | undefined) => (at === undefined ? Number.POSITIVE_INFINITY : (now - Date.parse(at)) / 1000);
+  const until = (at: string | undefined) => (at === undefined ? Number.POSITIVE_INFINITY : (Date.parse(at) - now) / 1000);
+  const daily =
+    v.versionInUse ||
+    (v.pointed && v.imageInUse) ||
+    since(v.promotedAt) < USAGE_ADOPTION_SECONDS ||
+    until(v.deletableAt) <= USAGE_BEFORE_DELETION_SECONDS;
+  return daily ? USAGE_REFRESH_SECONDS : USAGE_IDLE_REFRESH_SECONDS;
+}
+
 /**
  * Whether to ask EC2 for a new report on an AMI: none is pending and the report behind the last observation (if
- * any) was asked for at least USAGE_REFRESH_SECONDS ago. Measured from the request, not from the reading: a report
- * read by today's sweep was asked for by yesterday's, so each sweep asks again and the samples stay a day apart.
+ * any) was asked for at least `refreshSeconds` ago (`usageRefreshSeconds`; daily by default). Measured from the
+ * request, not from the reading: a report read by today's sweep was asked for by yesterday's, so each sweep asks
+ * again and the samples stay a day apart.
  */
 export function needsReport(
   item:
     | { reportId?: string | undefined; observedAt?: string | undefined; lastRequestedAt?: string | undefined }
     | undefined,
   now: string,
+  refreshSeconds: number = USAGE_REFRESH_SECONDS,
 ): boolean {
   if (item?.reportId) return false;
   const last = item?.lastRequestedAt ?? item?.observedAt;
   if (!last) return true;
-  return (Date.parse(now) - Date.parse(last)) / 1000 >= USAGE_REFRESH_SECONDS;
+  return (Date.parse(now) - Date.parse(last)) / 1000 >= refreshSeconds;
 }
 
 /** The client token of one day's report on one AMI (ClientToken: at most 64 ASCII characters). */

@@ -186,7 +186,11 @@ export async function applyRetention(
 ): Promise<RetentionResult> {
   const state = await readImageState(input.plan);
   const amis = (v: string) => amisFor(state, v);
-  const usage = await refreshUsage(input.plan.image, state.histories, amis, input.now, input.usage);
+  const cadence = {
+    pointed: new Set(Object.values(pointerVersions(state))),
+    deleteAfterSeconds: policyOf(input.plan).deleteAfterSeconds,
+  };
+  const usage = await refreshUsage(input.plan.image, state.histories, amis, input.now, input.usage, cadence);
   const holds = new Map((await listHolds(input.plan.image)).map((h) => [h.version, h]));
   const released = new Set([...holds.values()].filter((h) => h.releasedAt).map((h) => h.version));
   const { policy, decided, used } = await decide(input, input.children, state, usage, released);

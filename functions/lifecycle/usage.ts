@@ -10,7 +10,9 @@ import {
 import {
   inUse,
   needsReport,
+  USAGE_REFRESH_SECONDS,
   type UsageObservation,
+  usageRefreshSeconds,
   usageFromEntries,
   usageReportToken,
   usersOfVersion,
@@ -50,6 +52,36 @@ async function tellLateUsers(image: string, item: UsageItem, observation: UsageO
   if (users.length === 0) return;
   const reason = (await getRevocation(image, item.version))?.reason ?? `revoked at ${revokedAt}`;
   await tellUsers({ image, version: item.version, reason }, users, observation.observedAt);
+}
+
+/** What the sweep knows of an image that sets how often its versions are asked about. */
+export interface UsageCadence {
+  /** Versions a channel's pointer names. */
+  pointed: ReadonlySet<string>;
+  /** Retention's `deleteAfter`: a retired version may be deleted that long after its retirement. */
+  deleteAfterSeconds: number;
+}
+
+/** Each version's report period, from the observations as they stand (core `usageRefreshSeconds`). */
+function refreshOf(builds: readonly BuildHistory[], items: readonly UsageItem[], at: string, cadence?: UsageCadence) {
+  return (version: string): number => {
+    if (!cadence) return USAGE_REFRESH_SECONDS;
+    const live = (v: string) => !builds.find((b) => b.version === v)?.deletedAt;
+    const used = (i: UsageItem) =>
+      live(i.version) && inUse({ instances: i.instances ?? 0, launchTemplates: i.launchTemplates ?? 0 });
+    const build = builds.find((b) => b.version === version);
+    const promotedAt = build?.promotions.map((p) => p.at).sort().at(-1);
+    const retiredAt = build?.retiredAt ? Date.parse(build.retiredAt) : undefined;
+    return usageRefreshSeconds({
+      now: at,
+      versionInUse: items.some((i) => i.version === version && used(i)),
+      imageInUse: items.some(used),
+      pointed: cadence.pointed.has(version),
+      promotedAt,
+      deletableAt:
+        retiredAt === undefined ? undefined : new Date(retiredAt + cadence.deleteAfterSeconds * 1000).toISOString(),
+    });
+  };
 }
 
 /** Every image's usage items and the reports they wait on, read before the sweep's per-image passes. */
@@ -94,7 +126,8 @@ export async function readUsageOfImages(images: readonly string[]): Promise<Usag
  * deleted and not revoked version whose last observation is a day old. A revoked version's AMIs are shared with
  * nobody, so a report would show nobody: its last observation, made while it was shared, stands. Reports are
  * asynchronous, so what is asked for now is read on the next pass. `snapshot` is what the sweep read for every
- * image at once (`readUsageOfImages`); without it, the image's items and reports are read here.
+ * image at once (`readUsageOfImages`); without it, the image's items and reports are read here. With `cadence`, a
+ * version nobody runs is asked about weekly rather than daily (core `usageRefreshSeconds`).
  */
 export async function refreshUsage(
   image: string,
@@ -102,12 +135,14 @@ export async function refreshUsage(
   amisOf: (version: string) => Promise<RegionAmi[]>,
   now: Date,
   snapshot?: UsageSnapshot,
+  cadence?: UsageCadence,
 ): Promise<UsageItem[]> {
   const at = now.toISOString();
   const source = snapshot?.items.has(image) ? snapshot : await readUsageOfImages([image]);
   const items = [...(source.items.get(image) ?? [])];
   const reads = source.reads;
   const byKey = new Map(items.map((i) => [`${i.version}#${i.region}`, i]));
+  const refreshFor = refreshOf(builds, items, at, cadence);
   for (const item of items) {
     if (!item.reportId) continue;
     const read = reads.get(item.reportId) ?? { state: 'gone' as const, reason: 'not read' };
@@ -117,7 +152,8 @@ export async function refreshUsage(
       const build = builds.find((b) => b.version === item.version);
       const reportable = build && !build.deletedAt && !build.revokedAt && build.promotions.length > 0;
       // A report read and the next one due: asked for now, and both recorded in one write.
-      if (reportable && needsReport({ lastRequestedAt: item.requestedAt }, at)) {
+      const refresh = inUse(observation) ? USAGE_REFRESH_SECONDS : refreshFor(item.version);
+      if (reportable && needsReport({ lastRequestedAt: item.requestedAt }, at, refresh)) {
         const next = await requestUsageReport(item.region, item.imageId, usageReportToken(item.imageId, at));
         if (await recordUsageObserved(item, item.reportId, observation, { reportId: next, at })) {
           Object.assign(item, observation, { lastRequestedAt: item.requestedAt, reportId: next, requestedAt: at });
@@ -139,7 +175,7 @@ export async function refreshUsage(
     if (b.deletedAt || b.revokedAt || b.promotions.length === 0) continue;
     for (const ami of await amisOf(b.version)) {
       const item = byKey.get(`${b.version}#${ami.region}`);
-      if (!needsReport(item, at)) continue;
+      if (!needsReport(item, at, refreshFor(b.version))) continue;
       const reportId = await requestUsageReport(ami.region, ami.imageId, usageReportToken(ami.imageId, at));
       const u = { image, version: b.version, region: ami.region, imageId: ami.imageId };
       if ((await recordUsageRequested(u, reportId, at)) && !item) {

@@ -1,11 +1,12 @@
 import {
+  CreateImageUsageReportCommand,
   DescribeImageUsageReportEntriesCommand,
   DescribeImageUsageReportsCommand,
   EC2ServiceException,
 } from '@aws-sdk/client-ec2';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { readUsageOfImages } from '../../functions/lifecycle/usage.js';
+import { readUsageOfImages, refreshUsage } from '../../functions/lifecycle/usage.js';
 import { useLifecycleWorld } from './lifecycle-fixtures.js';
 
 /** A `USAGE#` item waiting on a report. */
@@ -98,5 +99,38 @@ describe('the sweep reads every image’s usage reports together', () => {
       .on(DescribeImageUsageReportsCommand)
       .rejects(new EC2ServiceException({ name: 'Unavailable', $fault: 'server', $metadata: {}, message: 'down' }));
     await expect(readUsageOfImages(['base'])).rejects.toThrow('down');
+  });
+});
+
+describe('how often the sweep asks about a version', () => {
+  const NOW = new Date('2027-03-20T10:00:00.000Z');
+  /** 1.0.0/1, promoted a month ago, last asked about three days ago in us-east-1: nobody ran it. */
+  const builds = [{ version: '1.0.0/1', promotions: [{ channel: 'dev', at: '2027-02-18T00:00:00.000Z' }] }];
+  const observed = (instances: number) => ({
+    sk: 'USAGE#1.0.0/1#us-east-1',
+    image: 'app',
+    version: '1.0.0/1',
+    region: 'us-east-1',
+    imageId: 'ami-00000000000000001',
+    observedAt: '2027-03-17T10:00:00.000Z',
+    lastRequestedAt: '2027-03-17T09:00:00.000Z',
+    accounts: instances > 0 ? { '200000000001': { instances, launchTemplates: 0 } } : {},
+    instances,
+    launchTemplates: 0,
+  });
+  const amis = async () => [{ region: 'us-east-1', imageId: 'ami-00000000000000001' }];
+  const snapshotOf = (instances: number) => ({ items: new Map([['app', [observed(instances)]]]), reads: new Map() });
+
+  it('waits a week for a version nobody runs that no channel names', async () => {
+    const cadence = { pointed: new Set<string>(), deleteAfterSeconds: 30 * 86_400 };
+    await refreshUsage('app', builds, amis, NOW, snapshotOf(0), cadence);
+    expect(ec2).not.toHaveReceivedCommand(CreateImageUsageReportCommand);
+  });
+
+  it('asks daily about a version someone runs, and without a cadence (the default)', async () => {
+    const cadence = { pointed: new Set<string>(), deleteAfterSeconds: 30 * 86_400 };
+    await refreshUsage('app', builds, amis, NOW, snapshotOf(3), cadence);
+    await refreshUsage('app', builds, amis, NOW, snapshotOf(0));
+    expect(ec2).toHaveReceivedCommandTimes(CreateImageUsageReportCommand, 2);
   });
 });
