@@ -151,8 +151,9 @@ interface ErrorLike {
   $metadata?: { httpStatusCode?: unknown };
 }
 
-function fields(err: unknown): ErrorLike | undefined {
-  return typeof err === 'object' && err !== null ? (err as ErrorLike) : undefined;
+/** The fields of a thrown value that is an object; `null` (an object to `typeof`) stays `null`, read as nothing. */
+function fields(err: unknown): ErrorLike | null | undefined {
+  return typeof err === 'object' ? (err as ErrorLike | null) : undefined;
 }
 
 /**
