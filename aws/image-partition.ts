@@ -13,6 +13,34 @@ export async function readImagePartition(image: string, table: string = ledgerTa
   return readPartition(imagePk(image), table);
 }
 
+/**
+ * An image's partition grouped by sort-key prefix: the daily sweep reads its builds, outcomes, revocations,
+ * pointers, usage, holds and out-of-cycle rebuilds from one read (`readImagePartitionByPrefix`) instead of one Query
+ * per prefix. Items are raw, as each prefix's own reader returns them.
+ */
+export class ImagePartition {
+  private readonly byPrefix = new Map<string, LedgerItem[]>();
+
+  constructor(items: readonly LedgerItem[]) {
+    for (const item of items) {
+      const sk = typeof item.sk === 'string' ? item.sk : '';
+      const hash = sk.indexOf('#');
+      const prefix = hash < 0 ? sk : sk.slice(0, hash + 1);
+      this.byPrefix.set(prefix, [...(this.byPrefix.get(prefix) ?? []), item]);
+    }
+  }
+
+  /** The items whose sort key starts with `prefix`, a whole prefix up to its `#` (core/ledger/keys.ts). */
+  of<T>(prefix: string): T[] {
+    return [...(this.byPrefix.get(prefix) ?? [])] as T[];
+  }
+}
+
+/** {@link readImagePartition}, grouped by prefix. */
+export async function readImagePartitionByPrefix(image: string): Promise<ImagePartition> {
+  return new ImagePartition(await readImagePartition(image));
+}
+
 /** Every item of one ledger partition (`ORG`, `COMPLIANCE`, an image's), paginated and strongly consistent. */
 export async function readPartition(pk: string, table: string = ledgerTable()): Promise<LedgerItem[]> {
   const items: LedgerItem[] = [];

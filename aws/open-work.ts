@@ -13,6 +13,8 @@ import { documentClient, ledgerTable } from './clients/dynamodb.js';
 export async function openWorkItems<T>(
   kind: OpenWorkKind,
   filter?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> },
+  /** Only these attributes of each item (a projection), when the items are large and the caller needs few. */
+  attributes?: readonly string[],
 ): Promise<T[]> {
   const table = ledgerTable();
   const found: T[] = [];
@@ -23,7 +25,12 @@ export async function openWorkItems<T>(
       IndexName: openWorkIndex.name,
       KeyConditionExpression: '#open = :kind',
       ...(filter ? { FilterExpression: filter.expression } : {}),
-      ExpressionAttributeNames: { '#open': openWorkIndex.partitionKey, ...filter?.names },
+      ...(attributes ? { ProjectionExpression: attributes.map((_, i) => `#p${i}`).join(', ') } : {}),
+      ExpressionAttributeNames: {
+        '#open': openWorkIndex.partitionKey,
+        ...filter?.names,
+        ...Object.fromEntries((attributes ?? []).map((a, i) => [`#p${i}`, a])),
+      },
       ExpressionAttributeValues: { ':kind': kind, ...filter?.values },
     },
   );

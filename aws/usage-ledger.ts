@@ -4,6 +4,7 @@ import { holdSk, imagePk, openWork, skPrefix, usageSk } from '../core/ledger/key
 import { documentClient, ledgerTable } from './clients/dynamodb.js';
 import { conditionalWrite } from './ledger-writes.js';
 import { queryPrefix } from './lifecycle-ledger.js';
+import { openWorkItems } from './open-work.js';
 
 /**
  * The fleet side of the ledger (core/ledger/README.md, "Reserved for the held organization and the fleet"):
@@ -46,6 +47,20 @@ export interface HoldItem {
 /** Every usage item of an image (paginated). */
 export function listUsage(image: string): Promise<UsageItem[]> {
   return queryPrefix<UsageItem>(image, skPrefix.usage);
+}
+
+/**
+ * Every usage report asked for and not yet read, of every image (the open-work index, kind `usage-report`): its
+ * Region and id only. Eventually consistent: a report asked for a moment ago may be missing (read on a later pass).
+ */
+export async function listPendingUsageReports(): Promise<{ region: string; reportId: string }[]> {
+  const items = await openWorkItems<{ region?: unknown; reportId?: unknown }>(openWork.usageReport, undefined, [
+    'region',
+    'reportId',
+  ]);
+  return items.flatMap((i) =>
+    typeof i.region === 'string' && typeof i.reportId === 'string' ? [{ region: i.region, reportId: i.reportId }] : [],
+  );
 }
 
 /** Every retention hold of an image (paginated). */

@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
+import { readImagePartitionByPrefix } from '../aws/image-partition.js';
 import { lineageDepths } from '../core/lifecycle/order.js';
 import { metricNames } from '../core/observability/metrics.js';
 import type { PromotionPlan } from '../core/promotion/types.js';
@@ -7,7 +8,7 @@ import { handlerFor } from './lib/middleware.js';
 import { logger, metrics } from './lib/powertools.js';
 import { applyRetention, type RetentionResult } from './lifecycle/retention.js';
 import { childrenOf } from './lifecycle/revoke.js';
-import { readUsageOfImages } from './lifecycle/usage.js';
+import { readPendingReports } from './lifecycle/usage.js';
 import { promotionPlans } from './promotion/plans.js';
 
 /** The schedule's fixed input (stacks/promotion/lifecycle.ts). */
@@ -28,13 +29,19 @@ export async function sweepLifecycle(
   const results: RetentionResult[] = [];
   const failed: { image: string; error: string }[] = [];
   // Every image's pending usage reports read at once per Region, before the per-image passes.
-  const usage = await readUsageOfImages(order);
+  const reports = await readPendingReports().catch((error: unknown) => {
+    // Nothing read today: every pending report stays pending (and nothing new is asked) until the next pass.
+    logger.error('pending usage reports not read; read on the next pass', { error });
+    return new Map();
+  });
   for (const image of order) {
     const plan = plans[image];
     if (!plan) continue;
     try {
       const children = childrenOf(image, plans).map((c) => c.image);
-      results.push(await applyRetention({ plan, children, now, usage }));
+      // One read of the image's whole partition for its pass (builds, outcomes, pointers, usage, holds...).
+      const partition = await readImagePartitionByPrefix(image);
+      results.push(await applyRetention({ plan, children, now, partition, reports }));
     } catch (err) {
       logger.error('lifecycle sweep failed for an image', { image, error: err });
       failed.push({ image, error: err instanceof Error ? err.message : String(err) });

@@ -87,8 +87,10 @@ export interface UsageCadenceInput {
  */
 export function usageRefreshSeconds(v: UsageCadenceInput): number {
   const now = Date.parse(v.now);
-  const since = (at: string | undefined) => (at === undefined ? Number.POSITIVE_INFINITY : (now - Date.parse(at)) / 1000);
-  const until = (at: string | undefined) => (at === undefined ? Number.POSITIVE_INFINITY : (Date.parse(at) - now) / 1000);
+  const since = (at: string | undefined) =>
+    at === undefined ? Number.POSITIVE_INFINITY : (now - Date.parse(at)) / 1000;
+  const until = (at: string | undefined) =>
+    at === undefined ? Number.POSITIVE_INFINITY : (Date.parse(at) - now) / 1000;
   const daily =
     v.versionInUse ||
     (v.pointed && v.imageInUse) ||

@@ -8,8 +8,11 @@ import { accountPlaces } from '../../core/sharing/held-organization.js';
 import { currentOrganization, resolveChannels } from '../sharing/channel-targets.js';
 import type { ImageState } from './ledger-view.js';
 
+/** The sort-key prefix of the rebuilds a finding asked for. */
+export const OUT_OF_CYCLE_PREFIX = 'OUTOFCYCLE#';
+
 /** A rebuild a finding asked for (`OUTOFCYCLE#<version>`, functions/lifecycle/out-of-cycle.ts). */
-interface OutOfCycleItem {
+export interface OutOfCycleItem {
   version: string;
   findingAt: string;
   channels?: string[];
@@ -33,13 +36,15 @@ export async function measureCompliance(
   state: ImageState,
   usage: readonly UsageItem[],
   now: Date,
+  /** The image's `OUTOFCYCLE#` items when the caller read them (the sweep's partition); otherwise read here. */
+  outOfCycleItems?: readonly OutOfCycleItem[],
 ): Promise<CompliancePass> {
   const revoked = new Set(state.view.revocations.filter((r) => r.state === 'revoked').map((r) => r.version));
   // A revoked version is shared with nobody, so EC2 reports on it no more: its last observation stands until deleted.
   const deleted = new Set(state.builds.filter((b) => b.deletedAt).map((b) => b.version));
   const sample = latestSample(usage, new Set([...revoked].filter((v) => !deleted.has(v))));
   const onRevoked = instancesOn(usage.filter((u) => revoked.has(u.version) && !deleted.has(u.version)));
-  const outOfCycle = await queryPrefix<OutOfCycleItem>(plan.image, 'OUTOFCYCLE#');
+  const outOfCycle = outOfCycleItems ?? (await queryPrefix<OutOfCycleItem>(plan.image, OUT_OF_CYCLE_PREFIX));
   const cycles = complianceCycles({
     builds: state.builds,
     promotions: state.view.outcomes

@@ -1,6 +1,8 @@
 import { type ChannelPointer, getChannelPointers } from '../../aws/channel-pointers.js';
-import { listBuilds, listRevocations } from '../../aws/lifecycle-ledger.js';
-import { listOutcomes } from '../../aws/promotion-ledger.js';
+import type { ImagePartition } from '../../aws/image-partition.js';
+import { type LifecycleBuild, listBuilds, listRevocations, type RevocationItem } from '../../aws/lifecycle-ledger.js';
+import { listOutcomes, type OutcomeRecord } from '../../aws/promotion-ledger.js';
+import { skPrefix } from '../../core/ledger/keys.js';
 import { buildHistories, type LedgerView } from '../../core/lifecycle/history.js';
 import type { BuildHistory } from '../../core/lifecycle/retention.js';
 import type { PromotionPlan } from '../../core/promotion/types.js';
@@ -14,11 +16,24 @@ export interface ImageState {
   pointers: Record<string, ChannelPointer>;
 }
 
-/** Reads an image's builds, outcomes, revocations and pointers (all paginated or single-item reads). */
-export async function readImageState(plan: {
-  image: string;
-  channels: readonly Pick<PromotionPlan['channels'][number], 'name'>[];
-}): Promise<ImageState> {
+/**
+ * Reads an image's builds, outcomes, revocations and pointers (all paginated or single-item reads), or takes them
+ * from its whole partition when the caller read it (the daily sweep: aws/image-partition.ts).
+ */
+export async function readImageState(
+  plan: { image: string; channels: readonly Pick<PromotionPlan['channels'][number], 'name'>[] },
+  partition?: ImagePartition,
+): Promise<ImageState> {
+  if (partition) {
+    const names = new Set(plan.channels.map((c) => c.name));
+    return stateOf(
+      plan,
+      partition.of<LifecycleBuild>(skPrefix.build).map((b) => ({ ...b, version: b.sk.slice(skPrefix.build.length) })),
+      partition.of<OutcomeRecord>(skPrefix.promotion),
+      partition.of<RevocationItem>(skPrefix.revocation),
+      partition.of<ChannelPointer>(skPrefix.channel).filter((p) => names.has(p.channel)),
+    );
+  }
   const [builds, outcomes, revocations, pointerList] = await Promise.all([
     listBuilds(plan.image),
     listOutcomes(plan.image),
@@ -28,6 +43,16 @@ export async function readImageState(plan: {
       plan.channels.map((c) => c.name),
     ),
   ]);
+  return stateOf(plan, builds, outcomes, revocations, pointerList);
+}
+
+function stateOf(
+  plan: { channels: readonly { name: string }[] },
+  builds: ImageState['builds'],
+  outcomes: OutcomeRecord[],
+  revocations: RevocationItem[],
+  pointerList: readonly (ChannelPointer | undefined)[],
+): ImageState {
   const view: LedgerView = { builds, outcomes, revocations };
   const pointers: ImageState['pointers'] = {};
   for (const p of pointerList) if (p) pointers[p.channel] = p;

@@ -1,5 +1,7 @@
 import { deprecateAmis } from '../../aws/image-deprecation.js';
 import { deleteBuildImage, deregisterAmis } from '../../aws/image-lifecycle.js';
+import type { ImagePartition } from '../../aws/image-partition.js';
+import type { ReportRead } from '../../aws/image-usage.js';
 import { listBuilds, markDeleted, markDeleting } from '../../aws/lifecycle-ledger.js';
 import { announce } from '../../aws/notifications.js';
 import { markRetired } from '../../aws/promotion-findings.js';
@@ -13,15 +15,16 @@ import {
   type UsageItem,
 } from '../../aws/usage-ledger.js';
 import { formatDuration } from '../../core/duration.js';
+import { skPrefix } from '../../core/ledger/keys.js';
 import { amisOf } from '../../core/lifecycle/history.js';
 import { planRetention, type RetentionPolicy } from '../../core/lifecycle/retention.js';
 import { announcement } from '../../core/notifications/announce.js';
 import type { ChannelStep, PromotionPlan, RegionAmi } from '../../core/promotion/types.js';
 import { logger } from '../lib/powertools.js';
 import { withdrawLaunchGrants } from '../sharing/launch-grants.js';
-import { type CompliancePass, measureCompliance } from './compliance.js';
+import { type CompliancePass, measureCompliance, OUT_OF_CYCLE_PREFIX, type OutOfCycleItem } from './compliance.js';
 import { type ImageState, pointerVersions, readImageState } from './ledger-view.js';
-import { refreshUsage, type UsageSnapshot, type VersionUse, versionsInUse } from './usage.js';
+import { refreshUsage, type VersionUse, versionsInUse } from './usage.js';
 
 /** Retention when the plan carries none (executions started before `retention` was added to the plan). */
 export const DEFAULT_RETENTION = { deleteAfterSeconds: 30 * 86_400, unpromotedGraceSeconds: 7 * 86_400 } as const;
@@ -180,18 +183,23 @@ export async function applyRetention(
   input: RetentionPlanInput & {
     plan: { channels: readonly Pick<ChannelStep, 'name' | 'targets'>[] };
     children: readonly string[];
-    /** Every image's usage items and reports, read once by the sweep (`readUsageOfImages`). */
-    usage?: UsageSnapshot;
+    /** The image's whole ledger partition, read once by the sweep (instead of a Query per prefix). */
+    partition?: ImagePartition;
+    /** Every pending usage report, read once by the sweep for all images (`readPendingReports`). */
+    reports?: ReadonlyMap<string, ReportRead>;
   },
 ): Promise<RetentionResult> {
-  const state = await readImageState(input.plan);
+  const { partition } = input;
+  const state = await readImageState(input.plan, partition);
   const amis = (v: string) => amisFor(state, v);
   const cadence = {
     pointed: new Set(Object.values(pointerVersions(state))),
     deleteAfterSeconds: policyOf(input.plan).deleteAfterSeconds,
   };
-  const usage = await refreshUsage(input.plan.image, state.histories, amis, input.now, input.usage, cadence);
-  const holds = new Map((await listHolds(input.plan.image)).map((h) => [h.version, h]));
+  const read = partition && input.reports && { items: partition.of<UsageItem>(skPrefix.usage), reports: input.reports };
+  const usage = await refreshUsage(input.plan.image, state.histories, amis, input.now, read, cadence);
+  const holdItems = partition ? partition.of<HoldItem>(skPrefix.hold) : await listHolds(input.plan.image);
+  const holds = new Map(holdItems.map((h) => [h.version, h]));
   const released = new Set([...holds.values()].filter((h) => h.releasedAt).map((h) => h.version));
   const { policy, decided, used } = await decide(input, input.children, state, usage, released);
   const done = await retireVersions(input, state, decided.retire, policy, decided.keepShared);
@@ -224,7 +232,8 @@ export async function applyRetention(
   }
   // A measurement: its failure (an organization read, a ledger write) is logged and never holds up retention.
   try {
-    result.compliance = await measureCompliance(input.plan, state, usage, input.now);
+    const outOfCycle = partition?.of<OutOfCycleItem>(OUT_OF_CYCLE_PREFIX);
+    result.compliance = await measureCompliance(input.plan, state, usage, input.now, outOfCycle);
   } catch (err) {
     logger.error('patch compliance not measured', { image: input.plan.image, error: err });
   }

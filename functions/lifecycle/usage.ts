@@ -2,6 +2,7 @@ import { type ReportRead, readUsageReports, requestUsageReport } from '../../aws
 import { getRevocation } from '../../aws/promotion-findings.js';
 import {
   clearUsageRequest,
+  listPendingUsageReports,
   listUsage,
   recordUsageObserved,
   recordUsageRequested,
@@ -12,8 +13,8 @@ import {
   needsReport,
   USAGE_REFRESH_SECONDS,
   type UsageObservation,
-  usageRefreshSeconds,
   usageFromEntries,
+  usageRefreshSeconds,
   usageReportToken,
   usersOfVersion,
 } from '../../core/fleet/usage.js';
@@ -70,7 +71,10 @@ function refreshOf(builds: readonly BuildHistory[], items: readonly UsageItem[],
     const used = (i: UsageItem) =>
       live(i.version) && inUse({ instances: i.instances ?? 0, launchTemplates: i.launchTemplates ?? 0 });
     const build = builds.find((b) => b.version === version);
-    const promotedAt = build?.promotions.map((p) => p.at).sort().at(-1);
+    const promotedAt = build?.promotions
+      .map((p) => p.at)
+      .sort()
+      .at(-1);
     const retiredAt = build?.retiredAt ? Date.parse(build.retiredAt) : undefined;
     return usageRefreshSeconds({
       now: at,
@@ -84,40 +88,37 @@ function refreshOf(builds: readonly BuildHistory[], items: readonly UsageItem[],
   };
 }
 
-/** Every image's usage items and the reports they wait on, read before the sweep's per-image passes. */
-export interface UsageSnapshot {
-  items: ReadonlyMap<string, UsageItem[]>;
-  reads: ReadonlyMap<string, ReportRead>;
-}
-
 /**
- * Reads the usage items of every image (one Query each), then every pending report at once per Region
- * (`readUsageReports`: two calls per Region and 200 reports, whatever the number of images), instead of two calls
- * per image and Region. The sweep's passes run after it in the same invocation; a report that becomes available
- * meanwhile is read on the next pass.
+ * Reads reports of several Regions, per Region at once (`readUsageReports`: two calls per Region and 200 reports,
+ * whatever the number of images). With `isolate`, a Region whose reads fail (after the client's retries) leaves its
+ * reports pending for the next pass and holds up no other Region.
  */
-export async function readUsageOfImages(images: readonly string[]): Promise<UsageSnapshot> {
-  const items = new Map<string, UsageItem[]>();
+async function readReports(
+  pending: readonly { region: string; reportId: string }[],
+  isolate: boolean,
+): Promise<Map<string, ReportRead>> {
   const asked = new Map<string, string[]>();
-  for (const image of images) {
-    const list = await listUsage(image);
-    items.set(image, list);
-    for (const item of list)
-      if (item.reportId) asked.set(item.region, [...(asked.get(item.region) ?? []), item.reportId]);
-  }
+  for (const p of pending) asked.set(p.region, [...(asked.get(p.region) ?? []), p.reportId]);
   const reads = new Map<string, ReportRead>();
   for (const [region, ids] of [...asked].sort(([a], [b]) => a.localeCompare(b))) {
     try {
       for (const [id, read] of await readUsageReports(region, ids)) reads.set(id, read);
     } catch (err) {
-      if (images.length === 1) throw err;
-      // One Region's EC2 failing (after the client's retries) holds up no other Region or image: its reports
-      // stay pending, read on the next pass.
+      if (!isolate) throw err;
       logger.warn('image usage reports not read in a Region; read on the next pass', { region, error: err });
       for (const id of ids) reads.set(id, { state: 'pending' });
     }
   }
-  return { items, reads };
+  return reads;
+}
+
+/**
+ * Every report asked for and not yet read, of every image, read before the sweep's per-image passes: the pending
+ * reports from the ledger's open-work index (one Query), then per Region at once. A report the index does not list
+ * yet (it is eventually consistent) stays pending for the next pass.
+ */
+export async function readPendingReports(): Promise<ReadonlyMap<string, ReportRead>> {
+  return readReports(await listPendingUsageReports(), true);
 }
 
 /**
@@ -125,27 +126,28 @@ export async function readUsageOfImages(images: readonly string[]): Promise<Usag
  * an earlier pass and records what they say, then asks for a new report on every AMI of every promoted, not yet
  * deleted and not revoked version whose last observation is a day old. A revoked version's AMIs are shared with
  * nobody, so a report would show nobody: its last observation, made while it was shared, stands. Reports are
- * asynchronous, so what is asked for now is read on the next pass. `snapshot` is what the sweep read for every
- * image at once (`readUsageOfImages`); without it, the image's items and reports are read here. With `cadence`, a
- * version nobody runs is asked about weekly rather than daily (core `usageRefreshSeconds`).
+ * asynchronous, so what is asked for now is read on the next pass. `read` is what the sweep read: the image's usage
+ * items (from its partition) and every pending report (`readPendingReports`); without it, both are read here. With
+ * `cadence`, a version nobody runs is asked about weekly rather than daily (core `usageRefreshSeconds`).
  */
 export async function refreshUsage(
   image: string,
   builds: readonly BuildHistory[],
   amisOf: (version: string) => Promise<RegionAmi[]>,
   now: Date,
-  snapshot?: UsageSnapshot,
+  read?: { items: readonly UsageItem[]; reports: ReadonlyMap<string, ReportRead> },
   cadence?: UsageCadence,
 ): Promise<UsageItem[]> {
   const at = now.toISOString();
-  const source = snapshot?.items.has(image) ? snapshot : await readUsageOfImages([image]);
-  const items = [...(source.items.get(image) ?? [])];
-  const reads = source.reads;
+  const items = [...(read?.items ?? (await listUsage(image)))];
+  const pending = items.flatMap((i) => (i.reportId ? [{ region: i.region, reportId: i.reportId }] : []));
+  const reads = read?.reports ?? (await readReports(pending, false));
   const byKey = new Map(items.map((i) => [`${i.version}#${i.region}`, i]));
   const refreshFor = refreshOf(builds, items, at, cadence);
   for (const item of items) {
     if (!item.reportId) continue;
-    const read = reads.get(item.reportId) ?? { state: 'gone' as const, reason: 'not read' };
+    // Not read yet (the sweep's read came before the index listed it): pending, read on the next pass.
+    const read = reads.get(item.reportId) ?? { state: 'pending' as const };
     if (read.state === 'pending') continue;
     if (read.state === 'available') {
       const observation = usageFromEntries(read.entries, at);

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
+import { openWorkIndex } from '../../core/ledger/keys.js';
 import { DETAIL_TYPES, GOLDSMITH_SOURCE } from '../../events/sources.js';
 import { catalogBundling } from '../catalog.js';
 import { GOLDSMITH_IMAGE_CONDITION } from '../factory/tags.js';
@@ -166,6 +167,14 @@ export function createLifecycle(stack: Stack, env: PromotionEnvironment, catalog
   }
   allowDeletion(stack, sweep);
   allowUsageReports(stack, sweep);
+  // The pending usage reports of every image, from the open-work index, by its own ARN (the table grant covers the
+  // table, not its indexes: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/iam-policy-specific-table-indexes.html).
+  sweep.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['dynamodb:Query'],
+      resources: [`${env.ledger.tableArn}/index/${openWorkIndex.name}`],
+    }),
+  );
   allowOrganizationRead(stack, sweep, catalog.organization.id);
   // Revocation and rollback move pointers back (or withdraw them) through Publish's own path.
   allowPointerMoves(stack, requests, catalog, { withdraw: true });

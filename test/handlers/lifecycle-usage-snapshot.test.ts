@@ -6,7 +6,8 @@ import {
 } from '@aws-sdk/client-ec2';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { readUsageOfImages, refreshUsage } from '../../functions/lifecycle/usage.js';
+import type { UsageItem } from '../../aws/usage-ledger.js';
+import { readPendingReports, refreshUsage } from '../../functions/lifecycle/usage.js';
 import { useLifecycleWorld } from './lifecycle-fixtures.js';
 
 /** A `USAGE#` item waiting on a report. */
@@ -28,16 +29,15 @@ const REPORTS = {
 };
 
 const { ddb, ec2 } = useLifecycleWorld(() => {
-  const usage = (pk: string, Items: Record<string, unknown>[]) =>
-    ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': pk, ':prefix': 'USAGE#' } }).resolves({ Items });
-  usage('IMAGE#base', [
-    waiting('base', '1.0.0/1', 'us-east-1', REPORTS.baseEast),
-    waiting('base', '1.0.0/1', 'eu-west-1', REPORTS.baseWest),
-  ]);
-  usage('IMAGE#hardened', [
-    waiting('hardened', '1.0.0/1', 'us-east-1', REPORTS.hardenedEast),
-    waiting('hardened', '1.0.0/1', 'eu-west-1', REPORTS.hardenedWest),
-  ]);
+  // The open-work index lists every image's pending reports (as projected: Region and id).
+  ddb.on(QueryCommand, { IndexName: 'open-work', ExpressionAttributeValues: { ':kind': 'usage-report' } }).resolves({
+    Items: [
+      waiting('base', '1.0.0/1', 'us-east-1', REPORTS.baseEast),
+      waiting('base', '1.0.0/1', 'eu-west-1', REPORTS.baseWest),
+      waiting('hardened', '1.0.0/1', 'us-east-1', REPORTS.hardenedEast),
+      waiting('hardened', '1.0.0/1', 'eu-west-1', REPORTS.hardenedWest),
+    ].map(({ region, reportId }) => ({ region, reportId })),
+  });
 });
 
 const idsAsked = (calls: { args: [{ input: { ReportIds?: string[] } }] }[]) =>
@@ -57,19 +57,16 @@ describe('the sweep reads every image’s usage reports together', () => {
       })),
     }));
 
-    const snapshot = await readUsageOfImages(['base', 'hardened']);
+    const reads = await readPendingReports();
 
     expect(idsAsked(ec2.commandCalls(DescribeImageUsageReportsCommand))).toEqual([
       [REPORTS.baseWest, REPORTS.hardenedWest],
       [REPORTS.baseEast, REPORTS.hardenedEast],
     ]);
     expect(ec2.commandCalls(DescribeImageUsageReportEntriesCommand)).toHaveLength(2);
-    expect(snapshot.items.get('hardened')?.map((i) => i.reportId)).toEqual([
-      REPORTS.hardenedEast,
-      REPORTS.hardenedWest,
-    ]);
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(1);
     for (const id of Object.values(REPORTS)) {
-      expect(snapshot.reads.get(id)).toEqual({
+      expect(reads.get(id)).toEqual({
         state: 'available',
         entries: [{ ReportId: id, AccountId: '200000000001', ResourceType: 'ec2:Instance', UsageCount: 2 }],
       });
@@ -85,7 +82,7 @@ describe('the sweep reads every image’s usage reports together', () => {
     });
     ec2.on(DescribeImageUsageReportEntriesCommand).resolves({ ImageUsageReportEntries: [] });
 
-    const { reads } = await readUsageOfImages(['base', 'hardened']);
+    const reads = await readPendingReports();
 
     // Pending, not gone: the item keeps its report (a `gone` read would clear it and ask again).
     expect(reads.get(REPORTS.baseWest)).toEqual({ state: 'pending' });
@@ -94,11 +91,14 @@ describe('the sweep reads every image’s usage reports together', () => {
     expect(reads.get(REPORTS.hardenedEast)).toEqual({ state: 'available', entries: [] });
   });
 
-  it('fails one image’s own read as before, so the sweep counts that image as failed', async () => {
+  it('fails one image’s own read (no sweep read before it), so the sweep counts that image as failed', async () => {
+    ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'IMAGE#base', ':prefix': 'USAGE#' } }).resolves({
+      Items: [waiting('base', '1.0.0/1', 'us-east-1', REPORTS.baseEast)],
+    });
     ec2
       .on(DescribeImageUsageReportsCommand)
       .rejects(new EC2ServiceException({ name: 'Unavailable', $fault: 'server', $metadata: {}, message: 'down' }));
-    await expect(readUsageOfImages(['base'])).rejects.toThrow('down');
+    await expect(refreshUsage('base', [], async () => [], new Date())).rejects.toThrow('down');
   });
 });
 
@@ -106,7 +106,7 @@ describe('how often the sweep asks about a version', () => {
   const NOW = new Date('2027-03-20T10:00:00.000Z');
   /** 1.0.0/1, promoted a month ago, last asked about three days ago in us-east-1: nobody ran it. */
   const builds = [{ version: '1.0.0/1', promotions: [{ channel: 'dev', at: '2027-02-18T00:00:00.000Z' }] }];
-  const observed = (instances: number) => ({
+  const observed = (instances: number): UsageItem => ({
     sk: 'USAGE#1.0.0/1#us-east-1',
     image: 'app',
     version: '1.0.0/1',
@@ -119,7 +119,7 @@ describe('how often the sweep asks about a version', () => {
     launchTemplates: 0,
   });
   const amis = async () => [{ region: 'us-east-1', imageId: 'ami-00000000000000001' }];
-  const snapshotOf = (instances: number) => ({ items: new Map([['app', [observed(instances)]]]), reads: new Map() });
+  const snapshotOf = (instances: number) => ({ items: [observed(instances)], reports: new Map() });
 
   it('waits a week for a version nobody runs that no channel names', async () => {
     const cadence = { pointed: new Set<string>(), deleteAfterSeconds: 30 * 86_400 };
