@@ -245,6 +245,49 @@ export async function ensurePointerShared(req: PointerShareRequest): Promise<Poi
   };
 }
 
+/**
+ * Adds one parameter to a share Goldsmith holds as reaching exactly the channel's principals (the ledger's held
+ * share: aws/pointer-shares-held.ts), touching RAM only for the parameter: its RESOURCE associations read, the
+ * association made if it is not live, then confirmed. No share lookup and no principal read — those are known. A
+ * share RAM no longer has (deleted outside Goldsmith) answers UnknownResourceException, and the caller falls back to
+ * {@link ensurePointerShared}.
+ * @throws PointerShareNotReadyError while RAM is still associating; PointerShareFailedError when it refused.
+ */
+export async function addParameterToHeldShare(req: {
+  region: string;
+  resourceShareArn: string;
+  resourceArn: string;
+}): Promise<void> {
+  const { region, resourceShareArn, resourceArn } = req;
+  const ever = await associations(region, resourceShareArn, 'RESOURCE', resourceArn);
+  const current = ever.filter(live);
+  if (current.length === 0) {
+    const before = ever
+      .filter((a) => !live(a))
+      .map((a) => String(a.lastUpdatedTime?.valueOf() ?? ''))
+      .sort()
+      .join(',');
+    await ramClient(region).send(
+      new AssociateResourceShareCommand({
+        resourceShareArn,
+        resourceArns: [resourceArn],
+        // The same token as ensurePointerShared's for the same parameter and history: a retry by either is one call.
+        clientToken: clientToken('associate', resourceShareArn, `${resourceArn}@${before}`),
+      }),
+    );
+  } else if (current.every((a) => a.status === 'ASSOCIATED')) return;
+  const now = await associations(region, resourceShareArn, 'RESOURCE', resourceArn);
+  const failed = now.find((a) => a.status === 'FAILED');
+  if (failed) {
+    throw new PointerShareFailedError(
+      `RAM could not share ${resourceArn} in ${region}: ${failed.statusMessage ?? 'FAILED'}`,
+    );
+  }
+  if (!now.some((a) => a.status === 'ASSOCIATED')) {
+    throw new PointerShareNotReadyError(`RAM is still associating ${resourceArn} in ${region}`);
+  }
+}
+
 /** Every wanted principal and the parameter ASSOCIATED, or the reason it is not (yet). */
 async function verify(
   region: string,

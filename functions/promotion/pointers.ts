@@ -7,7 +7,7 @@ import {
   recordPointerShareInForce,
 } from '../../aws/pointer-shares-held.js';
 import { type PointerDataType, writeChannelPointer } from '../../aws/pointers.js';
-import { ensurePointerShared } from '../../aws/ram.js';
+import { addParameterToHeldShare, ensurePointerShared } from '../../aws/ram.js';
 import { channelParameterName, pointerShareName } from '../../core/names.js';
 import { pointerPrincipals } from '../../core/promotion/consumer-access.js';
 import type { RegionAmi } from '../../core/promotion/types.js';
@@ -50,16 +50,29 @@ async function sharePointer(
   held: ReadonlyMap<string, HeldPointerShare>,
 ): Promise<{ resourceShareArn: string }> {
   const inForce = held.get(region);
-  if (heldShareCovers(inForce, principals, resourceArn)) return inForce;
+  if (inForce && heldShareCovers(inForce, principals, resourceArn)) return inForce;
+  const record = (resourceShareArn: string) =>
+    recordPointerShareInForce({
+      region,
+      name,
+      resourceShareArn,
+      principals,
+      resourceArn,
+      at: new Date().toISOString(),
+    });
+  // The share is held with these principals: only the parameter is new.
+  if (inForce && samePrincipals(inForce, principals)) {
+    try {
+      await addParameterToHeldShare({ region, resourceShareArn: inForce.resourceShareArn, resourceArn });
+      await record(inForce.resourceShareArn);
+      return inForce;
+    } catch (err) {
+      // The held share is gone (deleted outside Goldsmith): the whole path below finds or makes it again.
+      if (!(err instanceof Error && err.name === 'UnknownResourceException')) throw err;
+    }
+  }
   const shared = await ensurePointerShared({ region, name, resourceArn, principals });
-  await recordPointerShareInForce({
-    region,
-    name,
-    resourceShareArn: shared.resourceShareArn,
-    principals,
-    resourceArn,
-    at: new Date().toISOString(),
-  });
+  await record(shared.resourceShareArn);
   return shared;
 }
 
@@ -86,14 +99,14 @@ export function heldShareCovers(
   held: HeldPointerShare | undefined,
   principals: readonly string[],
   resourceArn: string,
-): held is HeldPointerShare {
-  if (!held) return false;
+): boolean {
+  return held !== undefined && held.resources.includes(resourceArn) && samePrincipals(held, principals);
+}
+
+/** Whether the held share reaches exactly `principals` (in any order). */
+function samePrincipals(held: HeldPointerShare, principals: readonly string[]): boolean {
   const wanted = [...new Set(principals)].sort();
-  return (
-    held.resources.includes(resourceArn) &&
-    held.principals.length === wanted.length &&
-    held.principals.every((p, i) => p === wanted[i])
-  );
+  return held.principals.length === wanted.length && held.principals.every((p, i) => p === wanted[i]);
 }
 
 /**

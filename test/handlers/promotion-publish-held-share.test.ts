@@ -91,6 +91,9 @@ describe('publish (the pointer share held in the ledger)', () => {
       resourceArns: [param('us-east-1')],
     });
     expect(ram).not.toHaveReceivedCommand(CreateResourceShareCommand);
+    // The share and its principals are held: no share lookup and no principal read, only the parameter's.
+    expect(ram).not.toHaveReceivedCommand(GetResourceSharesCommand);
+    expect(ram).not.toHaveReceivedCommandWith(GetResourceShareAssociationsCommand, { associationType: 'PRINCIPAL' });
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
       Key: { pk: 'RAMSHARE#us-east-1', sk: 'SHARE#goldsmith-pointers-prod' },
       ExpressionAttributeValues: expect.objectContaining({
@@ -98,6 +101,35 @@ describe('publish (the pointer share held in the ledger)', () => {
         ':resource': new Set([param('us-east-1')]),
         ':at': '2027-02-10T12:00:00.000Z',
       }),
+    });
+  });
+
+  it('finds or makes the share again when the held one is gone (deleted outside Goldsmith)', async () => {
+    holdShares('2027-02-10T03:00:00.000Z', () => [], [channelItem().build.amis[0]!]);
+    const gone = Object.assign(new Error('ResourceShare not found'), { name: 'UnknownResourceException' });
+    ram.on(GetResourceShareAssociationsCommand, { resourceShareArns: [SHARE_ARN] }).rejects(gone);
+    ram.on(GetResourceSharesCommand).resolves({ resourceShares: [] });
+    ram
+      .on(CreateResourceShareCommand)
+      .resolves({ resourceShare: { ...OUR_SHARE, resourceShareArn: `${SHARE_ARN}-new` } });
+    ram
+      .on(GetResourceShareAssociationsCommand, { resourceShareArns: [`${SHARE_ARN}-new`] })
+      .callsFake((input: { associationType: string; resourceArn?: string }) => ({
+        resourceShareAssociations:
+          input.associationType === 'PRINCIPAL'
+            ? PROD_PRINCIPALS.map((p) => ({ associatedEntity: p, status: 'ASSOCIATED' }))
+            : [{ associatedEntity: input.resourceArn, status: 'ASSOCIATED' }],
+      }));
+
+    await publish({
+      ...channelItem('prod'),
+      build: { ...channelItem('prod').build, amis: [channelItem().build.amis[0]!] },
+    });
+
+    expect(ram).toHaveReceivedCommandTimes(CreateResourceShareCommand, 1);
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { pk: 'RAMSHARE#us-east-1', sk: 'SHARE#goldsmith-pointers-prod' },
+      ExpressionAttributeValues: expect.objectContaining({ ':arn': `${SHARE_ARN}-new` }),
     });
   });
 
