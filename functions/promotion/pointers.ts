@@ -100,7 +100,8 @@ export function heldShareCovers(
   principals: readonly string[],
   resourceArn: string,
 ): boolean {
-  return held !== undefined && held.resources.includes(resourceArn) && samePrincipals(held, principals);
+  if (!held) return false;
+  return held.resources.includes(resourceArn) && samePrincipals(held, principals);
 }
 
 /** Whether the held share reaches exactly `principals` (in any order). */
