@@ -37,6 +37,27 @@ describe('pointerShareDrift', () => {
     expect(repairResources(held, d)).toEqual(['param-1']);
   });
 
+  it('lists what differs sorted, whatever order RAM and the ledger give', () => {
+    const unsorted = { resourceShareArn: SHARE, principals: ['ou-z', 'ou-a'], resources: ['param-9', 'param-1'] };
+    const d = pointerShareDrift(
+      unsorted,
+      [seen('ou-y'), seen('ou-b'), seen('ou-x', 'FAILED')],
+      [seen('param-3', 'FAILED'), seen('param-2', 'FAILED')],
+    );
+    expect(d.missingPrincipals).toEqual(['ou-a', 'ou-z']);
+    expect(d.extraPrincipals).toEqual(['ou-b', 'ou-y']);
+    expect(d.missingResources).toEqual(['param-1', 'param-9']);
+    expect(d.failed).toEqual(['ou-x', 'param-2', 'param-3']);
+  });
+
+  it('counts each kind of difference alone as drift', () => {
+    const none = { missingPrincipals: [], extraPrincipals: [], missingResources: [], failed: [] };
+    expect(hasDrifted({ ...none, missingPrincipals: ['ou-a'] })).toBe(true);
+    expect(hasDrifted({ ...none, extraPrincipals: ['ou-b'] })).toBe(true);
+    expect(hasDrifted({ ...none, missingResources: ['param-1'] })).toBe(true);
+    expect(hasDrifted({ ...none, failed: ['ou-c'] })).toBe(false);
+  });
+
   it('finds a parameter taken out, and repairs that parameter', () => {
     const d = pointerShareDrift(held, allPrincipals, [seen('param-1'), seen('param-2', 'DISASSOCIATING')]);
     expect(d.missingResources).toEqual(['param-2']);
