@@ -65,7 +65,7 @@ export const USAGE_BEFORE_DELETION_SECONDS = 2 * 86_400;
 /** What decides how often a version's AMIs are asked about (the daily sweep's usage pass). */
 export interface UsageCadenceInput {
   now: string;
-  /** Whether the version's last observation, in any Region, showed an instance or a launch template. */
+  /** Whether the version's last observation in this AMI's Region showed an instance or a launch template. */
   versionInUse: boolean;
   /** Whether any version of the image showed use in its last observation (the image has a fleet to follow). */
   imageInUse: boolean;
@@ -78,12 +78,12 @@ export interface UsageCadenceInput {
 }
 
 /**
- * How old a version's last report may be before another is asked for. Daily where a decision or a view reads a
- * day-old answer: the version is in use (who still runs it: holds, compliance, the fleet view), a channel names it
- * and the image has a fleet (adoption of the patch), it was promoted in the last week (teams moving to it), or
- * retention may delete it within two days (a deletion is held on a fresh answer). Weekly otherwise: an image nobody
- * runs, or a version nobody runs that no channel names, is asked about once a week, so an account that starts on it
- * shows within a week.
+ * How old the last report on a version's AMI in one Region may be before another is asked for. Daily where a
+ * decision or a view reads a day-old answer: the version is in use in that Region (who still runs it: holds,
+ * compliance, the fleet view), a channel names it and the image has a fleet (adoption of the patch), it was
+ * promoted in the last week (teams moving to it), or retention may delete it within two days (a deletion is held on
+ * a fresh answer). Weekly otherwise: an image nobody runs, or a version nobody runs there that no channel names, is
+ * asked about once a week, so an account that starts on it shows within a week.
  */
 export function usageRefreshSeconds(v: UsageCadenceInput): number {
   const now = Date.parse(v.now);

@@ -63,9 +63,13 @@ export interface UsageCadence {
   deleteAfterSeconds: number;
 }
 
-/** Each version's report period, from the observations as they stand (core `usageRefreshSeconds`). */
+/**
+ * Each AMI's report period (a version in a Region), from the observations as they stand (core
+ * `usageRefreshSeconds`): "in use" is the version's use in that Region, so a version a few teams still run in one
+ * Region is followed daily there and weekly in the Regions where nobody runs it.
+ */
 function refreshOf(builds: readonly BuildHistory[], items: readonly UsageItem[], at: string, cadence?: UsageCadence) {
-  return (version: string): number => {
+  return (version: string, region: string): number => {
     if (!cadence) return USAGE_REFRESH_SECONDS;
     const live = (v: string) => !builds.find((b) => b.version === v)?.deletedAt;
     const used = (i: UsageItem) =>
@@ -78,7 +82,7 @@ function refreshOf(builds: readonly BuildHistory[], items: readonly UsageItem[],
     const retiredAt = build?.retiredAt ? Date.parse(build.retiredAt) : undefined;
     return usageRefreshSeconds({
       now: at,
-      versionInUse: items.some((i) => i.version === version && used(i)),
+      versionInUse: items.some((i) => i.version === version && i.region === region && used(i)),
       imageInUse: items.some(used),
       pointed: cadence.pointed.has(version),
       promotedAt,
@@ -154,7 +158,7 @@ export async function refreshUsage(
       const build = builds.find((b) => b.version === item.version);
       const reportable = build && !build.deletedAt && !build.revokedAt && build.promotions.length > 0;
       // A report read and the next one due: asked for now, and both recorded in one write.
-      const refresh = inUse(observation) ? USAGE_REFRESH_SECONDS : refreshFor(item.version);
+      const refresh = inUse(observation) ? USAGE_REFRESH_SECONDS : refreshFor(item.version, item.region);
       if (reportable && needsReport({ lastRequestedAt: item.requestedAt }, at, refresh)) {
         const next = await requestUsageReport(item.region, item.imageId, usageReportToken(item.imageId, at));
         if (await recordUsageObserved(item, item.reportId, observation, { reportId: next, at })) {
@@ -177,7 +181,7 @@ export async function refreshUsage(
     if (b.deletedAt || b.revokedAt || b.promotions.length === 0) continue;
     for (const ami of await amisOf(b.version)) {
       const item = byKey.get(`${b.version}#${ami.region}`);
-      if (!needsReport(item, at, refreshFor(b.version))) continue;
+      if (!needsReport(item, at, refreshFor(b.version, ami.region))) continue;
       const reportId = await requestUsageReport(ami.region, ami.imageId, usageReportToken(ami.imageId, at));
       const u = { image, version: b.version, region: ami.region, imageId: ami.imageId };
       if ((await recordUsageRequested(u, reportId, at)) && !item) {

@@ -127,6 +127,23 @@ describe('how often the sweep asks about a version', () => {
     expect(ec2).not.toHaveReceivedCommand(CreateImageUsageReportCommand);
   });
 
+  it('asks daily only in the Regions where someone runs the version, weekly in the others', async () => {
+    const cadence = { pointed: new Set<string>(), deleteAfterSeconds: 30 * 86_400 };
+    const west = {
+      ...observed(0),
+      sk: 'USAGE#1.0.0/1#eu-west-1',
+      region: 'eu-west-1',
+      imageId: 'ami-00000000000000002',
+    };
+    const both = async () => [
+      { region: 'us-east-1', imageId: 'ami-00000000000000001' },
+      { region: 'eu-west-1', imageId: 'ami-00000000000000002' },
+    ];
+    await refreshUsage('app', builds, both, NOW, { items: [observed(3), west], reports: new Map() }, cadence);
+    expect(ec2).toHaveReceivedCommandTimes(CreateImageUsageReportCommand, 1);
+    expect(ec2).toHaveReceivedCommandWith(CreateImageUsageReportCommand, { ImageId: 'ami-00000000000000001' });
+  });
+
   it('asks daily about a version someone runs, and without a cadence (the default)', async () => {
     const cadence = { pointed: new Set<string>(), deleteAfterSeconds: 30 * 86_400 };
     await refreshUsage('app', builds, amis, NOW, snapshotOf(3), cadence);
