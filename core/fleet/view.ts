@@ -65,7 +65,8 @@ export function standingsAgainst(
     if (version === current) return 'current';
     const at = promoted.indexOf(version);
     const now = current ? promoted.indexOf(current) : -1;
-    if (at >= 0 && now >= 0 && at === now - 1) return 'one-behind';
+    // One behind: promoted just before the current one (at ≥ 0 and at = now − 1 hold only when the current is promoted).
+    if (at >= 0 && at === now - 1) return 'one-behind';
     if (retired.has(version)) return 'retired';
     return at >= 0 ? 'older' : 'never-promoted';
   };
@@ -85,15 +86,21 @@ export function imageFleet(image: string, channel: string, items: readonly Ledge
   >();
   for (const u of items.filter((i) => sk(i).startsWith('USAGE#') && text(i, 'observedAt'))) {
     const version = text(u, 'version');
-    const entry = byVersion.get(version) ?? { accounts: new Set<string>(), instances: 0, launchTemplates: 0, at: '' };
+    const observed = text(u, 'observedAt');
+    const entry = byVersion.get(version) ?? {
+      accounts: new Set<string>(),
+      instances: 0,
+      launchTemplates: 0,
+      at: observed,
+    };
     const accounts = (u.accounts ?? {}) as Record<string, { instances?: number; launchTemplates?: number }>;
     for (const [account, use] of Object.entries(accounts)) {
       if ((use.instances ?? 0) + (use.launchTemplates ?? 0) > 0) entry.accounts.add(account);
     }
     entry.instances += Number(u.instances ?? 0);
     entry.launchTemplates += Number(u.launchTemplates ?? 0);
-    const observed = text(u, 'observedAt');
-    if (entry.at === '' || observed < entry.at) entry.at = observed;
+    // Stryker disable next-line EqualityOperator: replacing an equal time with itself changes nothing
+    if (observed < entry.at) entry.at = observed;
     byVersion.set(version, entry);
   }
 
