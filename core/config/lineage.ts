@@ -5,10 +5,14 @@ export function parentImageName(image: ImageSpec): string | undefined {
   return typeof image.parent === 'string' ? undefined : image.parent.image;
 }
 
+/** The catalog's image of that name: its own entry only, never an Object method a name like `valueOf` would reach. */
+export function catalogImage(catalog: Pick<Catalog, 'images'>, name: string): ImageSpec | undefined {
+  return Object.hasOwn(catalog.images, name) ? catalog.images[name] : undefined;
+}
+
 /** The channels an image is promoted through, in catalog order: its own `channels`, or every channel. */
 export function imageChannels(catalog: Catalog, name: string): string[] {
-  const image = catalog.images[name];
-  return image?.channels ?? catalog.channels.map((c) => c.name);
+  return catalogImage(catalog, name)?.channels ?? catalog.channels.map((c) => c.name);
 }
 
 /**
@@ -23,7 +27,7 @@ export function lineageCycles(catalog: Catalog): string[][] {
     // Stryker disable next-line ArrayDeclaration: image names are lower-case words, so another text first in the path is never met again
     const path: string[] = [];
     let current: string | undefined = start;
-    while (current !== undefined && !done.has(current) && catalog.images[current]) {
+    while (current !== undefined && !done.has(current) && catalogImage(catalog, current)) {
       const seen = path.indexOf(current);
       if (seen >= 0) {
         const members = path.slice(seen);
@@ -55,7 +59,7 @@ export function lineageOrder(catalog: Catalog): string[] {
     for (const name of names) {
       if (placed.has(name)) continue;
       const parent = parentImageName(catalog.images[name] as ImageSpec);
-      if (parent === undefined || !catalog.images[parent] || placed.has(parent)) {
+      if (parent === undefined || !catalogImage(catalog, parent) || placed.has(parent)) {
         order.push(name);
         placed.add(name);
         progress = true;

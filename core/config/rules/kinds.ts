@@ -1,3 +1,4 @@
+import { catalogImage } from '../lineage.js';
 import type { CatalogRule } from './types.js';
 
 const IMAGE_BUILDER_ARN = /^arn:aws[a-z-]*:imagebuilder:/;
@@ -10,7 +11,7 @@ export const imageKinds: CatalogRule = (catalog, report) => {
   for (const [name, image] of Object.entries(catalog.images)) {
     const parent = image.parent;
     const parentName = typeof parent === 'string' ? undefined : parent.image;
-    const parentImage = parentName === undefined ? undefined : catalog.images[parentName];
+    const parentImage = parentName === undefined ? undefined : catalogImage(catalog, parentName);
     if (image.kind === 'container') {
       if (image.repository === undefined) {
         report(['images', name, 'repository'], 'is required for container images (the ECR repository to push to)');

@@ -1,4 +1,4 @@
-import { imageChannels, lineageCycles, parentImageName } from '../lineage.js';
+import { catalogImage, imageChannels, lineageCycles, parentImageName } from '../lineage.js';
 import type { ImageSpec } from '../schema.js';
 import { type CatalogRule, list } from './types.js';
 
@@ -8,7 +8,7 @@ export const parentReferences: CatalogRule = (catalog, report) => {
   for (const [name, image] of Object.entries(catalog.images)) {
     if (typeof image.parent === 'string') continue;
     const { image: parentName, channel } = image.parent;
-    const parent = catalog.images[parentName];
+    const parent = catalogImage(catalog, parentName);
     if (!parent) {
       report(
         ['images', name, 'parent', 'image'],
@@ -39,7 +39,7 @@ export const regionsWithinParent: CatalogRule = (catalog, report) => {
       if (image.regions.indexOf(region) !== i) report(['images', name, 'regions', i], `duplicate region "${region}"`);
     });
     const parentName = parentImageName(image);
-    const parent = parentName === undefined ? undefined : catalog.images[parentName];
+    const parent = parentName === undefined ? undefined : catalogImage(catalog, parentName);
     if (!parent) continue;
     image.regions.forEach((region, i) => {
       if (!parent.regions.includes(region)) {
