@@ -34,9 +34,9 @@ export interface DeclarativePolicy {
   };
 }
 
-/** A provider as the declarative policy spells it: aliases with underscores, account ids as they are. */
+/** A provider as the declarative policy spells it: aliases with underscores (an account id has no dash to change). */
 export function policyProvider(provider: string): string {
-  return /^\d{12}$/.test(provider) ? provider : provider.replaceAll('-', '_');
+  return provider.replaceAll('-', '_');
 }
 
 function policyCriterion(c: ImageCriterion): PolicyCriterion {
