@@ -68,6 +68,7 @@ export function allowedAmisPlan(
       channels: catalog.channels.map((c) => c.name),
     }),
   );
+  const owners = [...new Set(factoryAccounts)].sort();
   const notes: string[] = [];
   if (namesCollapsed) {
     notes.push(
@@ -78,14 +79,14 @@ export function allowedAmisPlan(
   const external = images.filter((i) => typeof catalog.images[i]?.parent === 'string');
   if (external.length > 0 && !amazonAllowed) {
     notes.push(
-      `Image Builder launches ${external.join(', ')} from a parent AMI the factory account does not own: keep the factory account (${factoryAccounts.join(', ')}) outside every OU the policy is attached to, or alsoAllow the parents' providers (an alsoAllow with imageNames is not checked against the parents' names, so this note stays)`,
+      `Image Builder launches ${external.join(', ')} from a parent AMI the factory account does not own: keep the factory account (${owners.join(', ')}) outside every OU the policy is attached to, or alsoAllow the parents' providers (an alsoAllow with imageNames is not checked against the parents' names, so this note stays)`,
     );
   }
   return {
     on: true,
     mode: spec.mode,
     channels,
-    factoryAccounts: [...new Set(factoryAccounts)].sort(),
+    factoryAccounts: owners,
     criteria,
     policy: declarativePolicy(spec, criteria),
     attach: attachmentsFor(catalog, channels),
