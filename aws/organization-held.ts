@@ -4,6 +4,7 @@ import { orgKey } from '../core/ledger/keys.js';
 import type { HeldAccountItem, HeldOuItem, HeldStateItem } from '../core/sharing/held-organization.js';
 import { unprocessedBackoffMs } from './batch-get.js';
 import { documentClient, ledgerTable } from './clients/dynamodb.js';
+import { isConditionFailure } from './ledger-writes.js';
 
 /**
  * The organization the ledger holds (`pk = ORG`, core/ledger/README.md): read by Share and RecordOutcome instead of
@@ -34,6 +35,14 @@ export async function readHeldOrganizationState(): Promise<Record<string, unknow
   return out.Item as Record<string, unknown> | undefined;
 }
 
+/**
+ * Another organization-sync run held a new tree since this one read it (two Organizations events handled at once):
+ * this run's tree lacks that change, so it must read again and re-grant from what is held then.
+ */
+export class HeldOrganizationChangedError extends Error {
+  override readonly name = 'HeldOrganizationChangedError';
+}
+
 /** BatchWriteItem takes at most 25 puts and deletes a request. */
 const BATCH = 25;
 const MAX_BATCH_ATTEMPTS = 8;
@@ -42,11 +51,15 @@ const MAX_BATCH_ATTEMPTS = 8;
  * Writes what changed: the OU and account items to put, the keys to delete (25 a request, what DynamoDB leaves
  * unprocessed written again after a backoff: https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchWriteItem.html),
  * then the `STATE` item last, so a reader that sees the new state sees every item it covers. Writing the same
- * changes twice leaves the same items.
+ * changes twice leaves the same items. The `STATE` item is written only if it still holds `readRevision` (the
+ * revision this run read; none when it read none), a condition DynamoDB checks atomically with the write
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html):
+ * otherwise {@link HeldOrganizationChangedError}.
  */
 export async function writeHeldOrganization(
   changes: { put: readonly (HeldOuItem | HeldAccountItem)[]; remove: readonly { pk: string; sk: string }[] },
   state: HeldStateItem,
+  readRevision: string | undefined,
   sleep: (ms: number) => Promise<unknown> = sleepFor,
 ): Promise<number> {
   const table = ledgerTable();
@@ -65,6 +78,21 @@ export async function writeHeldOrganization(
       pending = (out.UnprocessedItems?.[table] ?? []) as Record<string, unknown>[];
     }
   }
-  await documentClient().send(new PutCommand({ TableName: table, Item: state }));
+  try {
+    await documentClient().send(
+      new PutCommand({
+        TableName: table,
+        Item: state,
+        ExpressionAttributeNames: { '#revision': 'revision' },
+        ...(readRevision === undefined
+          ? { ConditionExpression: 'attribute_not_exists(#revision)' }
+          : { ConditionExpression: '#revision = :read', ExpressionAttributeValues: { ':read': readRevision } }),
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailure(error))
+      throw new HeldOrganizationChangedError('the held organization changed while this run read it');
+    throw error;
+  }
   return calls + 1;
 }

@@ -1,8 +1,13 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import { readHeldOrganizationItems, writeHeldOrganization } from '../aws/organization-held.js';
+import {
+  HeldOrganizationChangedError,
+  readHeldOrganizationItems,
+  writeHeldOrganization,
+} from '../aws/organization-held.js';
 import { readOrganizationNode, readOrganizationTree } from '../aws/organizations-targets.js';
 import { mapWithConcurrency } from '../core/concurrency.js';
+import { TransientError } from '../core/errors/classify.js';
 import { heldChanges, heldState, stateItem, treeFromHeldItems } from '../core/sharing/held-organization.js';
 import { applyNodeReads, type NodeRead, nodesNamedBy } from '../core/sharing/organization-events.js';
 import type { OrgTree } from '../core/sharing/targets.js';
@@ -43,28 +48,47 @@ function withTagsFor(): boolean {
   return bundledCatalog().channels.some((c) => Object.keys(c.targets.accountTags).length > 0);
 }
 
+/**
+ * What earlier attempts of this run did, when another run held a new tree under them: the channels they re-granted
+ * (from a tree that lacked the other run's change, so they are re-granted again from the tree held now).
+ */
+interface Attempts {
+  retried: boolean;
+  regranted: Set<string>;
+}
+
 async function hold(
   before: OrgTree | undefined,
   after: OrgTree,
   freshness: { fullReadAt: string; changedAt?: string; revision?: string },
   read: 'full' | 'nodes',
+  attempts: Attempts,
 ): Promise<OrganizationSyncResult> {
   const changes = heldChanges(before, after);
   const itemsChanged = changes.put.length + changes.remove.length;
   const catalog = bundledCatalog();
   const channels = catalog.channels.map((c) => ({ name: c.name, targets: c.targets }));
   const changed = before ? channelsChangedBy(before, after, channels) : [];
+  for (const c of changed) attempts.regranted.add(c);
   // Re-granted from the new tree before it is held: a re-grant that fails leaves the old tree held, so the retried
   // event (or the next full read) sees the same difference and re-grants again.
-  const regrant = await regrantChannels(changed, after);
-  if (itemsChanged > 0 || read === 'full' || !before) {
+  const regrant = await regrantChannels(
+    channels.map((c) => c.name).filter((c) => attempts.regranted.has(c)),
+    after,
+  );
+  // A retried attempt holds a new revision even when it changes no item: the attempt before may have written some.
+  if (itemsChanged > 0 || read === 'full' || !before || attempts.retried) {
     // Each write's revision follows from the last one and what this write changes: unique per change (two events in
     // one second), and the same when the same change is written again (a replayed run holds the same items).
     const revision = createHash('sha256')
       .update(JSON.stringify([freshness.revision ?? '', freshness.fullReadAt, freshness.changedAt ?? '', changes]))
       .digest('hex')
       .slice(0, 32);
-    await writeHeldOrganization(changes, stateItem(after, freshness.fullReadAt, freshness.changedAt, revision));
+    await writeHeldOrganization(
+      changes,
+      stateItem(after, freshness.fullReadAt, freshness.changedAt, revision),
+      freshness.revision,
+    );
   }
   return { read, itemsChanged, regrant };
 }
@@ -78,9 +102,32 @@ async function hold(
  *   and holds the difference, which catches any event lost on the way.
  * When a change alters what a channel's grants must be (an exclusion, a tag a channel selects by, an account a
  * channel grants by id), the versions holding that channel are re-granted at once. Running twice writes nothing new.
+ *
+ * Two runs at once (two events seconds apart; EventBridge invokes asynchronously) each read the held tree first: the
+ * one that holds its tree second finds the revision it read gone, reads again and re-grants what it re-granted from
+ * the tree held now, so the later re-grant is always made from a tree with both changes.
  */
 export async function syncOrganization(raw: OrganizationSyncInput): Promise<OrganizationSyncResult> {
   const input = organizationSyncInputSchema.parse(raw);
+  const attempts: Attempts = { retried: false, regranted: new Set() };
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    try {
+      return await syncOnce(input, attempts);
+    } catch (error) {
+      if (!(error instanceof HeldOrganizationChangedError)) throw error;
+      attempts.retried = true;
+    }
+  }
+  throw new TransientError(`the held organization changed under each of ${MAX_ATTEMPTS} attempts`);
+}
+
+/** Attempts of one run against other runs holding new trees under it; then the event is retried by Lambda. */
+const MAX_ATTEMPTS = 5;
+
+async function syncOnce(
+  input: z.output<typeof organizationSyncInputSchema>,
+  attempts: Attempts,
+): Promise<OrganizationSyncResult> {
   const withTags = withTagsFor();
   const items = await readHeldOrganizationItems();
   const before = treeFromHeldItems(items);
@@ -96,6 +143,7 @@ export async function syncOrganization(raw: OrganizationSyncInput): Promise<Orga
         ...(freshness?.revision !== undefined && { revision: freshness.revision }),
       },
       'full',
+      attempts,
     );
   }
   const named = nodesNamedBy(input.detail);
@@ -112,6 +160,7 @@ export async function syncOrganization(raw: OrganizationSyncInput): Promise<Orga
       await readOrganizationTree({ withTags }),
       { fullReadAt: input.time, ...(freshness?.revision !== undefined && { revision: freshness.revision }) },
       'full',
+      attempts,
     );
   if ('fullRead' in named || !before || !freshness || (withTags && !before.tagsRead)) return fullRead();
   const reads: NodeRead[] = await mapWithConcurrency([...named.ous, ...named.accounts], NODE_CONCURRENCY, (id) =>
@@ -128,6 +177,7 @@ export async function syncOrganization(raw: OrganizationSyncInput): Promise<Orga
       ...(freshness.revision !== undefined && { revision: freshness.revision }),
     },
     'nodes',
+    attempts,
   );
 }
 

@@ -204,3 +204,19 @@ export function accountSetHash(accounts: readonly string[]): string {
   }
   return h.toString(16).padStart(16, '0');
 }
+
+/**
+ * A channel's targets without the OUs the organization no longer has, and which those were: an OU that was deleted
+ * holds no account, so a grant to it reaches no one and an exclusion of it excludes no one. Used where grants already
+ * in force are brought in line with a changed organization (an OU deleted while a channel still names it must not stop
+ * the re-grant of the channel's other targets); a promotion still refuses such a channel naming the field.
+ */
+export function withoutMissingOus(tree: OrgTree, spec: TargetSpec): { spec: TargetSpec; missing: string[] } {
+  const known = (ou: string) => ou === tree.rootId || tree.ous.has(ou);
+  const missing = [...new Set([...spec.ous, ...spec.exclude.ous].filter((ou) => !known(ou)))].sort();
+  if (missing.length === 0) return { spec, missing };
+  return {
+    spec: { ...spec, ous: spec.ous.filter(known), exclude: { ...spec.exclude, ous: spec.exclude.ous.filter(known) } },
+    missing,
+  };
+}

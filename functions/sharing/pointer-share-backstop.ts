@@ -1,8 +1,11 @@
+import { organizationRef } from '../../aws/organization-ref.js';
 import { readHeldPointerSharesOf, recordPointerShareInForce } from '../../aws/pointer-shares-held.js';
 import { ensurePointerShared, PointerShareNotReadyError, sharesAssociations } from '../../aws/ram.js';
 import { isTransient } from '../../core/errors/classify.js';
 import { pointerShareName } from '../../core/names.js';
+import { pointerPrincipals } from '../../core/promotion/consumer-access.js';
 import { hasDrifted, pointerShareDrift, repairResources } from '../../core/sharing/pointer-share-drift.js';
+import type { TargetSpec } from '../../core/sharing/targets.js';
 import { logger } from '../lib/powertools.js';
 
 /** What one backstop pass found and did. */
@@ -29,13 +32,16 @@ export interface PointerShareCheck {
  * found — a principal or a parameter disassociated, a principal added, the share deleted. Per Region, two reads
  * (GetResourceShareAssociations for every held share at once, principals then resources); a share that differs is
  * put back through Publish's own path (`ensurePointerShared`, which also takes out principals the channel does not
- * target and recreates a deleted share) and held again as RAM confirms it. One share's failure stops no other.
+ * target and recreates a deleted share) and held again as RAM confirms it. The principals compared and put back are
+ * those the catalog's channel targets now (as Publish computes them), not those last held: a channel whose targets
+ * changed since its last promotion is brought in line here. One share's failure stops no other.
  */
 export async function verifyPointerShares(
-  plans: readonly { regions: readonly string[]; channels: readonly { name: string }[] }[],
+  plans: readonly { regions: readonly string[]; channels: readonly { name: string; targets: TargetSpec }[] }[],
 ): Promise<PointerShareCheck> {
   const regions = [...new Set(plans.flatMap((p) => p.regions))].sort();
-  const names = [...new Set(plans.flatMap((p) => p.channels.map((c) => pointerShareName(c.name))))].sort();
+  const targetsByShare = new Map(plans.flatMap((p) => p.channels.map((c) => [pointerShareName(c.name), c.targets])));
+  const names = [...targetsByShare.keys()].sort();
   const held = await readHeldPointerSharesOf(regions, names);
   const check: PointerShareCheck = {
     shares: held.length,
@@ -44,6 +50,11 @@ export async function verifyPointerShares(
     failures: [],
     permanentFailures: 0,
   };
+  if (held.length === 0) return check;
+  const org = await organizationRef();
+  const wanted = new Map(
+    [...targetsByShare].map(([name, targets]) => [name, pointerPrincipals(targets, org).principals] as const),
+  );
   for (const region of regions) {
     const inRegion = held.filter((h) => h.region === region);
     if (inRegion.length === 0) continue;
@@ -57,7 +68,9 @@ export async function verifyPointerShares(
       fail(check, `${region}: ${messageOf(error)}`, error);
       continue;
     }
-    for (const share of inRegion) {
+    for (const held of inRegion) {
+      const now = wanted.get(held.name);
+      const share = { ...held, principals: now && now.length > 0 ? now : held.principals };
       const drift = pointerShareDrift(share, principals, resources);
       if (!hasDrifted(drift)) continue;
       logger.warn('a pointer share differs from what Goldsmith made; putting it back', { region, ...drift });

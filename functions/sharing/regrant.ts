@@ -3,7 +3,8 @@ import { getRevocation } from '../../aws/promotion-findings.js';
 import { listOutcomes } from '../../aws/promotion-ledger.js';
 import { mapWithConcurrency } from '../../core/concurrency.js';
 import type { RegionAmi } from '../../core/promotion/types.js';
-import { type OrgTree, resolveTargets, simplifyGrants, UnknownTargetError } from '../../core/sharing/targets.js';
+import { type OrgTree, resolveTargets, simplifyGrants, withoutMissingOus } from '../../core/sharing/targets.js';
+import { logger } from '../lib/powertools.js';
 import { promotionPlans } from '../promotion/plans.js';
 import type { ChannelTargets } from './channel-targets.js';
 import { grantVersionTo, heldChannels } from './version-grants.js';
@@ -11,17 +12,26 @@ import { grantVersionTo, heldChannels } from './version-grants.js';
 /** Versions re-granted at once: each fans out to its Regions (launch-grants.ts bounds those). */
 const VERSION_CONCURRENCY = 4;
 
+/**
+ * A channel's targets as a re-grant resolves them: an OU the organization no longer has reaches no account, so it is
+ * left out (and logged) rather than stopping the re-grant of the channel's other targets and every later sync.
+ */
+function inTree(tree: OrgTree, c: ChannelTargets): ChannelTargets {
+  const { spec, missing } = withoutMissingOus(tree, c.targets);
+  if (missing.length === 0) return c;
+  logger.warn('a channel names OUs the organization no longer has; they reach no account', {
+    channel: c.name,
+    missing,
+  });
+  return { name: c.name, targets: { ...spec, allowCopy: c.targets.allowCopy } };
+}
+
 /** A channel's resolution, as far as what EC2 holds depends on it: the grants and the accounts that may copy. */
 function fingerprint(tree: OrgTree, c: ChannelTargets): string {
-  try {
-    const r = resolveTargets(tree, c.targets);
-    const copy = c.targets.allowCopy ? r.accounts : [];
-    return JSON.stringify([simplifyGrants(tree, r.grants), copy]);
-  } catch (error) {
-    // A channel naming an OU the organization no longer has: its versions keep what they hold until it is fixed.
-    if (error instanceof UnknownTargetError) return `unknown: ${error.message}`;
-    throw error;
-  }
+  const { spec } = withoutMissingOus(tree, c.targets);
+  const r = resolveTargets(tree, spec);
+  const copy = c.targets.allowCopy ? r.accounts : [];
+  return JSON.stringify([simplifyGrants(tree, r.grants), copy]);
 }
 
 /**
@@ -91,7 +101,9 @@ export async function regrantChannels(changed: readonly string[], tree: OrgTree)
       );
       for (const c of sharing.get(version) ?? []) held.add(c);
       if (amis.length === 0 || ![...held].some((c) => wanted.has(c))) continue;
-      const channels = plan.channels.filter((c) => held.has(c.name)).map((c) => ({ name: c.name, targets: c.targets }));
+      const channels = plan.channels
+        .filter((c) => held.has(c.name))
+        .map((c) => inTree(tree, { name: c.name, targets: c.targets }));
       work.push({ amis, channels });
     }
   }

@@ -60,7 +60,6 @@ export function allowPointerMoves(
   catalog: Pick<Catalog, 'images' | 'channels'>,
   options: { withdraw?: boolean } = {},
 ): void {
-  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['organizations:DescribeOrganization'], resources: ['*'] }));
   allowPointerShares(stack, fn, catalog);
   const parameters = [
     stack.formatArn({ service: 'ssm', region: '*', resource: 'parameter', resourceName: `${NAME_PREFIX}/*` }),
@@ -94,6 +93,8 @@ export function allowPointerMoves(
  * closed to external principals, changed only by share name; the parameters' resource policies RAM attaches.
  */
 export function allowPointerShares(stack: Stack, fn: RolePolicyHolder, catalog: Pick<Catalog, 'channels'>): void {
+  // The organization's id and management account name its OUs as RAM principals (aws/organization-ref.ts).
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['organizations:DescribeOrganization'], resources: ['*'] }));
   // GetResourceShares / GetResourceShareAssociations and CreateResourceShare take no resource ARNs: creation is held
   // to shares of parameters, inside the organization, tagged as Goldsmith's; changes to our shares by their names.
   fn.addToRolePolicy(

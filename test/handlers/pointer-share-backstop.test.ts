@@ -1,3 +1,4 @@
+import { DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import {
   AssociateResourceShareCommand,
   CreateResourceShareCommand,
@@ -14,13 +15,20 @@ import { verifyPointerShares } from '../../functions/sharing/pointer-share-backs
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const ram = mockClient(RAMClient);
+const organizations = mockClient(OrganizationsClient);
 
 const EAST = 'arn:aws:ram:us-east-1:111122223333:resource-share/dev-east';
 const WEST = 'arn:aws:ram:eu-west-1:111122223333:resource-share/dev-west';
 const OU_A = 'arn:aws:organizations::999988887777:ou/o-a1b2c3d4e5/ou-x1y2-dev00001';
 const OU_B = 'arn:aws:organizations::999988887777:ou/o-a1b2c3d4e5/ou-x1y2-dev00002';
 const param = (region: string) => `arn:aws:ssm:${region}:111122223333:parameter/goldsmith/base/dev`;
-const plans = [{ regions: ['us-east-1', 'eu-west-1'], channels: [{ name: 'dev' }] }];
+const devTargets = (ous: string[]) => ({ ous, accounts: [], accountTags: {}, exclude: { ous: [], accounts: [] } });
+const plans = [
+  {
+    regions: ['us-east-1', 'eu-west-1'],
+    channels: [{ name: 'dev', targets: devTargets(['ou-x1y2-dev00001', 'ou-x1y2-dev00002']) }],
+  },
+];
 const OUR_SHARE = (arn: string) => ({
   name: 'goldsmith-pointers-dev',
   resourceShareArn: arn,
@@ -63,6 +71,9 @@ beforeEach(() => {
     },
   });
   ddb.on(UpdateCommand).resolves({});
+  organizations
+    .on(DescribeOrganizationCommand)
+    .resolves({ Organization: { Id: 'o-a1b2c3d4e5', MasterAccountId: '999988887777' } });
   ram.on(GetResourceSharesCommand).callsFake((input: { name: string }) => ({
     resourceShares: [OUR_SHARE(EAST)].filter((s) => s.name === input.name),
   }));
@@ -84,6 +95,7 @@ beforeEach(() => {
 afterEach(() => {
   ddb.reset();
   ram.reset();
+  organizations.reset();
 });
 
 describe('the daily backstop of the pointer shares', () => {
@@ -138,6 +150,50 @@ describe('the daily backstop of the pointer shares', () => {
       resourceShareArn: EAST,
       resourceArns: [param('us-east-1')],
     });
+  });
+
+  it('compares with the principals the catalog targets now: an OU dropped from the channel is not put back', async () => {
+    // The catalog no longer targets dev00002; no promotion of dev has run since, so the ledger still names it. An
+    // operator took it out of the eu-west-1 share by hand; us-east-1's share still has it.
+    const now = [
+      { regions: plans[0]!.regions, channels: [{ name: 'dev', targets: devTargets(['ou-x1y2-dev00001']) }] },
+    ];
+    principals = principals.filter((a) => !(a.resourceShareArn === WEST && a.associatedEntity === OU_B));
+    ram.on(AssociateResourceShareCommand).resolves({}); // RAM's lists stay as they are while the pass runs
+
+    const check = await verifyPointerShares(now);
+
+    expect(ram).not.toHaveReceivedCommandWith(AssociateResourceShareCommand, { principals: [OU_B] });
+    expect(check.repaired).toEqual([
+      {
+        region: 'us-east-1',
+        name: 'goldsmith-pointers-dev',
+        missingPrincipals: [],
+        extraPrincipals: [OU_B],
+        missingResources: [],
+      },
+    ]);
+    expect(ram).toHaveReceivedCommandWith(DisassociateResourceShareCommand, {
+      resourceShareArn: EAST,
+      principals: [OU_B],
+    });
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { pk: 'RAMSHARE#us-east-1', sk: 'SHARE#goldsmith-pointers-dev' },
+    });
+  });
+
+  it('keeps an OU the catalog now adds where it is already associated, and associates it where it is not', async () => {
+    const OU_C = 'arn:aws:organizations::999988887777:ou/o-a1b2c3d4e5/ou-x1y2-dev00003';
+    const targets = devTargets(['ou-x1y2-dev00001', 'ou-x1y2-dev00002', 'ou-x1y2-dev00003']);
+    principals.push({ resourceShareArn: EAST, associatedEntity: OU_C, status: 'ASSOCIATED' });
+    ram.on(AssociateResourceShareCommand).resolves({}); // RAM's lists stay as they are while the pass runs
+
+    const check = await verifyPointerShares([{ regions: plans[0]!.regions, channels: [{ name: 'dev', targets }] }]);
+
+    expect(check.repaired.map((r) => [r.region, r.missingPrincipals, r.extraPrincipals])).toEqual([
+      ['eu-west-1', [OU_C], []],
+    ]);
+    expect(ram).not.toHaveReceivedCommand(DisassociateResourceShareCommand);
   });
 
   it('goes on with the other Regions when one cannot be read, and reports the failure as transient', async () => {

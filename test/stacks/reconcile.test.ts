@@ -115,11 +115,13 @@ describe('Promotion stack: reconciler function', () => {
     ]);
     const services = new Set(statements.flatMap(actionsOf).map((a) => a.split(':')[0]));
     // X-Ray is SST's active tracing, whose actions take no resource; sqs is the on-failure destination; ram and ssm
-    // the pointer-share backstop (Publish's share path: allowPointerShares, tested with Publish's role).
+    // the pointer-share backstop (Publish's share path: allowPointerShares, tested with Publish's role), with
+    // organizations:DescribeOrganization for the OU principals the catalog's channels target now.
     expect([...services].sort()).toEqual([
       'dynamodb',
       'imagebuilder',
       'logs',
+      'organizations',
       'ram',
       'sns',
       'sqs',
@@ -127,17 +129,21 @@ describe('Promotion stack: reconciler function', () => {
       'states',
       'xray',
     ]);
+    expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('organizations:'))).toEqual([
+      'organizations:DescribeOrganization',
+    ]);
     expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('ssm:'))).toEqual([
       'ssm:PutResourcePolicy',
       'ssm:GetResourcePolicies',
       'ssm:DeleteResourcePolicy',
     ]);
-    // X-Ray, SendTask* and RAM's reads and CreateResourceShare take no resource type: "*" is the only resource IAM
-    // matches for them (CreateResourceShare is held by its tag and external-principal conditions).
+    // X-Ray, SendTask*, DescribeOrganization and RAM's reads and CreateResourceShare take no resource type: "*" is the
+    // only resource IAM matches for them (CreateResourceShare is held by its tag and external-principal conditions).
     const resourceless = (a: string) =>
       a.startsWith('xray:') ||
       a.startsWith('states:SendTask') ||
       [
+        'organizations:DescribeOrganization',
         'ram:GetResourceShares',
         'ram:GetResourceShareAssociations',
         'ram:CreateResourceShare',

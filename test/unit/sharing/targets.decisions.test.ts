@@ -9,6 +9,7 @@ import {
   type TargetSpec,
   UnknownTargetError,
   unionTargets,
+  withoutMissingOus,
 } from '../../../core/sharing/targets.js';
 
 const ORG_ARN = 'arn:aws:organizations::123456789012:organization/o-a1b2c3d4e5';
@@ -246,5 +247,29 @@ describe('accountSetHash', () => {
     expect(accountSetHash([])).toBe('cbf29ce484222325');
     expect(accountSetHash(['1'])).toBe('07f89607b4ba0f70');
     expect(accountSetHash(['111', '101'])).toBe('48fcf9dbc2c3ffc6');
+  });
+});
+
+describe('a channel naming OUs the organization no longer has, as a re-grant reads it', () => {
+  const GONE = 'ou-ab12-gonegone';
+  const OTHER = 'ou-ab12-othergon';
+
+  it('leaves the targets as they are when every OU (and the root) exists', () => {
+    const s = spec({ ous: [ROOT, A], exclude: { ous: [A1], accounts: ['121'] } });
+    expect(withoutMissingOus(tree, s)).toEqual({ spec: s, missing: [] });
+  });
+
+  it('drops missing targeted and excluded OUs, names each once and sorted, and keeps the rest', () => {
+    const s = spec({
+      ous: [GONE, B, OTHER],
+      accounts: ['101'],
+      exclude: { ous: [OTHER, A1, GONE], accounts: ['121'] },
+    });
+    const out = withoutMissingOus(tree, s);
+    expect(out.missing).toEqual([GONE, OTHER]);
+    expect(out.spec).toEqual(spec({ ous: [B], accounts: ['101'], exclude: { ous: [A1], accounts: ['121'] } }));
+    // What is left resolves: the deleted OU reaches no one, the others are granted as before.
+    expect(resolveTargets(tree, out.spec).accounts).toEqual(['101']);
+    expect(() => resolveTargets(tree, s)).toThrow(UnknownTargetError);
   });
 });
