@@ -41,6 +41,24 @@ describe('the allowedAmis catalog switch', () => {
     ]);
   });
 
+  it('names the channels field when the channels it lists carry no AMI image', () => {
+    const problems = problemsAfter((c) => {
+      c.images = { 'web-runtime': c.images['web-runtime'] };
+      c.allowedAmis = { mode: 'enabled', channels: ['prod'] };
+    });
+    expect(problems).toEqual([
+      'allowedAmis.channels: no AMI image goes through these channels: the criteria would allow no Goldsmith image, only block',
+    ]);
+  });
+
+  it('says only that a channel is unknown when it is, not also that no image goes through the list', () => {
+    const problems = problemsAfter((c) => {
+      c.images = { 'web-runtime': c.images['web-runtime'] };
+      c.allowedAmis = { mode: 'enabled', channels: ['prd'] };
+    });
+    expect(problems).toEqual(['allowedAmis.channels[0]: unknown channel "prd" (the catalog has: dev, staging, prod)']);
+  });
+
   it('refuses providers EC2 does not know and an alsoAllow without providers, each at its field', () => {
     const problems = problemsAfter(
       (c) =>
