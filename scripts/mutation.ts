@@ -33,7 +33,10 @@ if (!reportOnly) {
 }
 
 if (!existsSync(reportFile)) {
-  console.error(`no report at ${reportFile}: run npm run mutation first`);
+  const run = ['npm run mutation', ...(modules.length > 0 ? ['--', ...modules] : [])].join(' ');
+  console.error(
+    `no report at ${reportFile}: run \`${run}\` first (a fresh clone has none; docs/testing.md has the last figures)`,
+  );
   process.exit(1);
 }
 const report = JSON.parse(readFileSync(reportFile, 'utf8')) as MutationReport;

@@ -14,14 +14,15 @@ export function complianceAtEnd(
   bounds: { start: number; end: number },
 ): NonNullable<MonthlySummary['compliance']> {
   const inMonth = (iso: unknown) => {
-    const t = Date.parse(String(iso ?? ''));
+    // A missing time reads as the text "undefined", which parses to NaN: in no month.
+    const t = Date.parse(String(iso));
     // The month before too: its cycle's laggards most often finish in this one.
     const monthBefore = new Date(bounds.start - 1);
     return t >= Date.UTC(monthBefore.getUTCFullYear(), monthBefore.getUTCMonth(), 1) && t < bounds.end;
   };
   const byEnd = (at: unknown) => (typeof at === 'string' && Date.parse(at) < bounds.end ? at : undefined);
   const asOfEnd = records
-    .filter((r) => inMonth(r.startedAt) && Date.parse(String(r.pointerAt ?? '')) < bounds.end)
+    .filter((r) => inMonth(r.startedAt) && Date.parse(String(r.pointerAt)) < bounds.end)
     .map((r) => ({
       ...r,
       reached50At: byEnd(r.reached50At),

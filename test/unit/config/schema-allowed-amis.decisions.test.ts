@@ -1,10 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 /**
  * The Allowed AMIs switch's value rules, which are EC2's (ImageCriterionRequest): each bound at its edge, each pattern
  * anchored at both ends, and the messages a catalog author reads. The schemas are module-level, so the module is
- * imported inside each test (mutation testing then counts these tests as the ones that reach them).
+ * loaded afresh inside each test (mutation testing then counts each of these tests as one that reaches them).
  */
+beforeEach(() => {
+  vi.resetModules();
+});
+
 const load = () => import('../../../core/config/schema-allowed-amis.js');
 
 /** The first message zod gives for `value`, or undefined when it is accepted. */
