@@ -1,5 +1,9 @@
 import { organizationRef } from '../../aws/organization-ref.js';
-import { readHeldPointerSharesOf, recordPointerShareInForce } from '../../aws/pointer-shares-held.js';
+import {
+  readHeldPointerShares,
+  readHeldPointerSharesOf,
+  recordPointerShareInForce,
+} from '../../aws/pointer-shares-held.js';
 import { ensurePointerShared, PointerShareNotReadyError, sharesAssociations } from '../../aws/ram.js';
 import { isTransient } from '../../core/errors/classify.js';
 import { pointerShareName } from '../../core/names.js';
@@ -68,9 +72,17 @@ export async function verifyPointerShares(
       fail(check, `${region}: ${messageOf(error)}`, error);
       continue;
     }
-    for (const held of inRegion) {
-      const now = wanted.get(held.name);
-      const share = { ...held, principals: now && now.length > 0 ? now : held.principals };
+    for (const first of inRegion) {
+      const withWanted = (held: typeof first) => {
+        const now = wanted.get(held.name);
+        return { ...held, principals: now && now.length > 0 ? now : held.principals };
+      };
+      if (!hasDrifted(pointerShareDrift(withWanted(first), principals, resources))) continue;
+      // Read again just before repairing (strongly consistent): a pointer withdrawn since the pass began was
+      // forgotten before RAM let it go, and must not be shared again.
+      const held = (await readHeldPointerShares([region], first.name)).get(region);
+      if (!held) continue;
+      const share = withWanted(held);
       const drift = pointerShareDrift(share, principals, resources);
       if (!hasDrifted(drift)) continue;
       logger.warn('a pointer share differs from what Goldsmith made; putting it back', { region, ...drift });

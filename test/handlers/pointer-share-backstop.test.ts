@@ -196,6 +196,35 @@ describe('the daily backstop of the pointer shares', () => {
     expect(ram).not.toHaveReceivedCommand(DisassociateResourceShareCommand);
   });
 
+  it('does not share again a pointer withdrawn while the pass ran (read again before the repair)', async () => {
+    // The pass read the ledger with the us-east-1 parameter held; a revocation then forgot it and RAM let it go.
+    resources = resources.filter((a) => a.resourceShareArn !== EAST);
+    const heldNow = (region: string, arn: string, held: string[]) => ({
+      pk: `RAMSHARE#${region}`,
+      sk: 'SHARE#goldsmith-pointers-dev',
+      region,
+      name: 'goldsmith-pointers-dev',
+      resourceShareArn: arn,
+      principals: new Set([OU_A, OU_B]),
+      ...(held.length > 0 && { resources: new Set(held) }),
+      verifiedAt: '2027-01-01T00:00:00.000Z',
+    });
+    ddb
+      .on(BatchGetCommand)
+      .resolvesOnce({
+        Responses: {
+          ledger: [heldNow('us-east-1', EAST, [param('us-east-1')]), heldNow('eu-west-1', WEST, [param('eu-west-1')])],
+        },
+      })
+      .resolves({ Responses: { ledger: [heldNow('us-east-1', EAST, [])] } });
+
+    const check = await verifyPointerShares(plans);
+
+    expect(check.repaired).toEqual([]);
+    expect(ram).not.toHaveReceivedCommand(AssociateResourceShareCommand);
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+  });
+
   it('goes on with the other Regions when one cannot be read, and reports the failure as transient', async () => {
     ram
       .on(GetResourceShareAssociationsCommand, { resourceShareArns: [WEST] })
