@@ -83,6 +83,19 @@ describe('imageEffect: decisions', () => {
     ]);
   });
 
+  it('gives no deprecateAfter warning for a retired or revoked version a channel still names', () => {
+    const named = (extra: Record<string, unknown>[]) =>
+      effect([build('1.0.0/1'), { sk: 'CHANNEL#prod', version: '1.0.0/1' }, ...extra], { deprecateAfter: '30d' })
+        .warnings;
+    expect(named([])).toHaveLength(1);
+    const retired = effect(
+      [build('1.0.0/1', { retiredAt: '2027-02-01T00:00:00.000Z' }), { sk: 'CHANNEL#prod', version: '1.0.0/1' }],
+      { deprecateAfter: '30d' },
+    );
+    expect(retired.versions[0]?.standing).toBe('retired');
+    expect(retired.warnings).toEqual([]);
+  });
+
   it('warns about a retired version held for its users, only while someone is held for', () => {
     const held = (accounts: string[]) =>
       effect([build('1.0.0/1', { retiredAt: '2027-03-01T00:00:00.000Z' }), { sk: 'HOLD#1.0.0/1', accounts }], {

@@ -192,6 +192,17 @@ describe('the Allowed AMIs plan', () => {
     expect(planOf(catalogWith({ mode: 'enabled', alsoAllow: [{ providers: ['amazon'] }] })).notes).toEqual([]);
   });
 
+  it('lists every image on an outside parent and every factory account, comma-separated', () => {
+    const catalog = catalogWith({ mode: 'enabled' }, (c) => {
+      c.images['base-copy'] = structuredClone(c.images.base);
+    });
+    const plan = allowedAmisPlan(catalog, [FACTORY, '210987654321'], { base: BASE }, NOW);
+    if (!plan.on) throw new Error(plan.reason);
+    expect(plan.notes[0]).toMatch(
+      /^Image Builder launches base, base-copy from a parent AMI the factory account does not own: keep the factory account \(123456789012, 210987654321\) outside/,
+    );
+  });
+
   it('needs the factory account: none in the ledger and none given is an error', () => {
     expect(() => allowedAmisPlan(catalogWith({ mode: 'enabled' }), [], {}, NOW)).toThrow(
       'no factory account: the AMIs’ owner is not known',
