@@ -214,7 +214,6 @@ export function accountSetHash(accounts: readonly string[]): string {
 export function withoutMissingOus(tree: OrgTree, spec: TargetSpec): { spec: TargetSpec; missing: string[] } {
   const known = (ou: string) => ou === tree.rootId || tree.ous.has(ou);
   const missing = [...new Set([...spec.ous, ...spec.exclude.ous].filter((ou) => !known(ou)))].sort();
-  if (missing.length === 0) return { spec, missing };
   return {
     spec: { ...spec, ous: spec.ous.filter(known), exclude: { ...spec.exclude, ous: spec.exclude.ous.filter(known) } },
     missing,

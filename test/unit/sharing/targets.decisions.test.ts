@@ -257,13 +257,14 @@ describe('a channel naming OUs the organization no longer has, as a re-grant rea
   it('leaves the targets as they are when every OU (and the root) exists', () => {
     const s = spec({ ous: [ROOT, A], exclude: { ous: [A1], accounts: ['121'] } });
     expect(withoutMissingOus(tree, s)).toEqual({ spec: s, missing: [] });
+    expect(withoutMissingOus(tree, spec({ exclude: { ous: [A], accounts: [] } })).spec.exclude.ous).toEqual([A]);
   });
 
   it('drops missing targeted and excluded OUs, names each once and sorted, and keeps the rest', () => {
     const s = spec({
-      ous: [GONE, B, OTHER],
+      ous: [OTHER, B, GONE],
       accounts: ['101'],
-      exclude: { ous: [OTHER, A1, GONE], accounts: ['121'] },
+      exclude: { ous: [GONE, A1, OTHER], accounts: ['121'] },
     });
     const out = withoutMissingOus(tree, s);
     expect(out.missing).toEqual([GONE, OTHER]);
