@@ -63,12 +63,13 @@ async function hold(
   freshness: { fullReadAt: string; changedAt?: string; revision?: string },
   read: 'full' | 'nodes',
   attempts: Attempts,
+  regrantAll = false,
 ): Promise<OrganizationSyncResult> {
   const changes = heldChanges(before, after);
   const itemsChanged = changes.put.length + changes.remove.length;
   const catalog = bundledCatalog();
   const channels = catalog.channels.map((c) => ({ name: c.name, targets: c.targets }));
-  const changed = before ? channelsChangedBy(before, after, channels) : [];
+  const changed = regrantAll ? channels.map((c) => c.name) : before ? channelsChangedBy(before, after, channels) : [];
   for (const c of changed) attempts.regranted.add(c);
   // Re-granted from the new tree before it is held: a re-grant that fails leaves the old tree held, so the retried
   // event (or the next full read) sees the same difference and re-grants again.
@@ -84,9 +85,11 @@ async function hold(
       .update(JSON.stringify([freshness.revision ?? '', freshness.fullReadAt, freshness.changedAt ?? '', changes]))
       .digest('hex')
       .slice(0, 32);
+    // A full read that found the tree changed is a change too: the next full read re-grants every channel after it.
+    const changedAt = read === 'full' && itemsChanged > 0 && before ? freshness.fullReadAt : freshness.changedAt;
     await writeHeldOrganization(
       changes,
-      stateItem(after, freshness.fullReadAt, freshness.changedAt, revision),
+      stateItem(after, freshness.fullReadAt, changedAt, revision),
       freshness.revision,
     );
   }
@@ -121,6 +124,12 @@ export async function syncOrganization(raw: OrganizationSyncInput): Promise<Orga
   throw new TransientError(`the held organization changed under each of ${MAX_ATTEMPTS} attempts`);
 }
 
+/**
+ * Longer than any Share attempt between reading the tree and granting (its Lambda timeout is 300 s,
+ * stacks/promotion/functions.ts): a change held this close before a full read may have raced a Share the read missed.
+ */
+const SHARE_MARGIN_MS = 3_600_000;
+
 /** Attempts of one run against other runs holding new trees under it; then the event is retried by Lambda. */
 const MAX_ATTEMPTS = 5;
 
@@ -134,6 +143,13 @@ async function syncOnce(
   const freshness = heldState(items);
   if ('organization' in input) {
     const after = await readOrganizationTree({ withTags });
+    // A Share that resolved the tree just before a change was held grants by the older tree, and a sync cannot see
+    // it (Share records its decision after granting): so the first full read after a change, and the one after that
+    // when the change came within SHARE_MARGIN_MS of a full read, re-grant every channel from the tree as read now.
+    // Only differences are written; a day without organization changes costs nothing more.
+    const changedLately =
+      freshness?.changedAt !== undefined &&
+      Date.parse(freshness.changedAt) >= Date.parse(freshness.fullReadAt) - SHARE_MARGIN_MS;
     return hold(
       before,
       after,
@@ -144,6 +160,7 @@ async function syncOnce(
       },
       'full',
       attempts,
+      changedLately,
     );
   }
   const named = nodesNamedBy(input.detail);

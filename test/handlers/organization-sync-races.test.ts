@@ -136,6 +136,51 @@ beforeEach(async () => {
   await syncOrganization({ organization: 'full-read', scheduledTime: '2027-01-02T00:00:00Z' });
 });
 
+describe('a Share that granted by the tree as it was just before a change', () => {
+  it('is brought in line by the next full read, which re-grants every channel only after a change', async () => {
+    // LEAVER moves out of prd00001 at noon: the sync withdraws its by-id prod grant.
+    parents[LEAVER] = DEV;
+    answerOrganizations();
+    await syncOrganization(moveEvent(LEAVER, '2027-01-02T12:00:00Z'));
+    expect(inForce.get(AMI.imageId)).not.toContain(LEAVER);
+    // A Share that had read the tree before the move grants by it after the sync: LEAVER is back.
+    inForce.get(AMI.imageId)?.add(LEAVER);
+
+    const first = await syncOrganization({ organization: 'full-read', scheduledTime: '2027-01-03T00:00:00Z' });
+    expect(first.regrant.channels).toEqual(['dev', 'staging', 'prod']);
+    expect(inForce.get(AMI.imageId)).not.toContain(LEAVER);
+
+    // The change was not within the hour before that read, so the next day's read re-grants nothing.
+    const next = await syncOrganization({ organization: 'full-read', scheduledTime: '2027-01-04T00:00:00Z' });
+    expect(next.regrant).toEqual({ channels: [], versions: 0, modifyImageAttribute: 0 });
+  });
+
+  it('re-grants on the second full read too when the change came within the hour before the first', async () => {
+    parents[LEAVER] = DEV;
+    answerOrganizations();
+    await syncOrganization(moveEvent(LEAVER, '2027-01-02T23:30:00Z'));
+    await syncOrganization({ organization: 'full-read', scheduledTime: '2027-01-03T00:00:00Z' });
+    // The late Share's grant lands after that read.
+    inForce.get(AMI.imageId)?.add(LEAVER);
+
+    const second = await syncOrganization({ organization: 'full-read', scheduledTime: '2027-01-04T00:00:00Z' });
+    expect(second.regrant.versions).toBe(1);
+    expect(inForce.get(AMI.imageId)).not.toContain(LEAVER);
+  });
+
+  it('re-grants after a full read that itself found the tree changed (an event lost)', async () => {
+    parents[LEAVER] = DEV; // the MoveAccount event never arrives
+    answerOrganizations();
+    const found = await syncOrganization({ organization: 'full-read', scheduledTime: '2027-01-03T00:00:00Z' });
+    expect(found.itemsChanged).toBeGreaterThan(0);
+    inForce.get(AMI.imageId)?.add(LEAVER); // a Share that read the tree before that read
+
+    const next = await syncOrganization({ organization: 'full-read', scheduledTime: '2027-01-04T00:00:00Z' });
+    expect(next.regrant.versions).toBe(1);
+    expect(inForce.get(AMI.imageId)).not.toContain(LEAVER);
+  });
+});
+
 describe('organization-sync side by side with itself', () => {
   it('an account moved out of prod while another moves in loses its by-id launch permission, whichever run ends last', async () => {
     // The admin moves LEAVER out of prd00001 (prod must stop granting it by id) and NEWCOMER into prd00001, seconds apart.
@@ -152,10 +197,9 @@ describe('organization-sync side by side with itself', () => {
     expect(inForce.get(AMI.imageId)).not.toContain(LEAVER); // withdrawn by the first
     releaseNewcomer();
     await second;
-    // The daily full read finds the held tree equal to Organizations: nothing was left to it.
-    const daily = await syncOrganization({ organization: 'full-read', scheduledTime: '2027-01-03T00:00:00Z' });
-    expect(daily.regrant.versions).toBe(0);
+    // Right once both runs end, not only after the next full read.
     expect(inForce.get(AMI.imageId)).not.toContain(LEAVER);
+    expect(inForce.get(AMI.imageId)).toContain(NEWCOMER);
   });
 
   it('the account moved into prod keeps its launch permission when the run that moved the other ends last', async () => {
@@ -176,10 +220,9 @@ describe('organization-sync side by side with itself', () => {
     expect(inForce.get(AMI.imageId)).toContain(NEWCOMER);
     release();
     await slow;
-    // The daily full read finds the held tree equal to Organizations: nothing was left to it.
-    const daily = await syncOrganization({ organization: 'full-read', scheduledTime: '2027-01-03T00:00:00Z' });
-    expect(daily.regrant.versions).toBe(0);
+    // Right once both runs end, not only after the next full read.
     expect(inForce.get(AMI.imageId)).toContain(NEWCOMER);
+    expect(inForce.get(AMI.imageId)).not.toContain(LEAVER);
   });
 });
 
