@@ -95,6 +95,7 @@ export const command: Command = {
       scenario.seed = Number(values.seed);
     }
     const { simulate } = await import('../local/simulator/index.js');
+    const { ScenarioChangeError } = await import('../local/fakes/organization-changes.js');
     const { progressLine, wantsProgress } = await import('../local/simulator/progress.js');
     const showProgress = wantsProgress({
       json: values.json === true,
@@ -123,6 +124,9 @@ export const command: Command = {
               }
             },
           }),
+    }).catch((error: unknown) => {
+      // A change the scenario asks of an organization that cannot make it: the scenario is wrong, said in one line.
+      throw error instanceof ScenarioChangeError ? new UsageError(error.message) : error;
     });
     progress?.done();
     if (saved && result.snapshot) {

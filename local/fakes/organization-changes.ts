@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 
 /**
+ * A scenario's change the simulated organization cannot make (an account or OU it does not have, an OU still holding
+ * something): the scenario is wrong, not Goldsmith; `goldsmith simulate` says which change and why, in one line.
+ */
+export class ScenarioChangeError extends Error {
+  override readonly name = 'ScenarioChangeError';
+}
+
+/**
  * A change to the organization, as a scenario asks for it: what an administrator does in the management account
  * (create an account, move it, remove or close it, tag it; create, rename or delete an OU).
  */

@@ -15,7 +15,12 @@ import {
   paginate,
   required,
 } from './common.js';
-import { type CloudTrailEvent, cloudTrailEvent, type OrganizationChange } from './organization-changes.js';
+import {
+  type CloudTrailEvent,
+  cloudTrailEvent,
+  type OrganizationChange,
+  ScenarioChangeError,
+} from './organization-changes.js';
 import { OrganizationTree } from './organization-tree.js';
 
 export {
@@ -108,19 +113,27 @@ export class OrganizationsFake extends OrganizationTree implements FakeService {
     const parentOf = (to: string | undefined): string => {
       const id = to ?? this.rootId;
       const n = this.nodes.get(id);
-      if (!n || n.type === 'ACCOUNT') throw new Error(`organization change ${c.change}: no root or OU ${id}`);
+      if (!n || n.type === 'ACCOUNT')
+        throw new ScenarioChangeError(
+          `the scenario's organization change at ${time}: ${c.change}: no root or OU ${id}`,
+        );
       return id;
     };
     const existing = (id: string, type: 'ACCOUNT' | 'ORGANIZATIONAL_UNIT') => {
       const n = this.nodes.get(id);
       if (n?.type !== type)
-        throw new Error(`organization change ${c.change}: no ${type === 'ACCOUNT' ? 'account' : 'OU'} ${id}`);
+        throw new ScenarioChangeError(
+          `the scenario's organization change at ${time}: ${c.change}: no ${type === 'ACCOUNT' ? 'account' : 'OU'} ${id}`,
+        );
       return n;
     };
     const ctx = { managementAccountId: this.spec.managementAccountId, time };
     switch (c.change) {
       case 'create-account':
-        if (this.nodes.has(c.account)) throw new Error(`organization change create-account: ${c.account} exists`);
+        if (this.nodes.has(c.account))
+          throw new ScenarioChangeError(
+            `the scenario's organization change at ${time}: create-account: ${c.account} exists`,
+          );
         this.put(c.account, {
           id: c.account,
           type: 'ACCOUNT',
@@ -153,7 +166,8 @@ export class OrganizationsFake extends OrganizationTree implements FakeService {
         return cloudTrailEvent(c, { ...ctx, ...(!set && { untagged: Object.keys(c.tags) }) });
       }
       case 'create-ou':
-        if (this.nodes.has(c.ou)) throw new Error(`organization change create-ou: ${c.ou} exists`);
+        if (this.nodes.has(c.ou))
+          throw new ScenarioChangeError(`the scenario's organization change at ${time}: create-ou: ${c.ou} exists`);
         this.put(c.ou, {
           id: c.ou,
           type: 'ORGANIZATIONAL_UNIT',
@@ -168,8 +182,8 @@ export class OrganizationsFake extends OrganizationTree implements FakeService {
       case 'delete-ou':
         existing(c.ou, 'ORGANIZATIONAL_UNIT');
         if (this.children(c.ou, 'ACCOUNT').length + this.children(c.ou, 'ORGANIZATIONAL_UNIT').length > 0)
-          throw new Error(
-            `organization change delete-ou: ${c.ou} still has accounts or OUs (OrganizationalUnitNotEmptyException)`,
+          throw new ScenarioChangeError(
+            `the scenario's organization change at ${time}: delete-ou: ${c.ou} still has accounts or OUs (OrganizationalUnitNotEmptyException)`,
           );
         this.put(c.ou, undefined);
         return cloudTrailEvent(c, ctx);
