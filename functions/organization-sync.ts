@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
 import {
   HeldOrganizationChangedError,
@@ -8,12 +9,14 @@ import {
 import { readOrganizationNode, readOrganizationTree } from '../aws/organizations-targets.js';
 import { mapWithConcurrency } from '../core/concurrency.js';
 import { TransientError } from '../core/errors/classify.js';
+import { metricNames } from '../core/observability/metrics.js';
 import { heldChanges, heldState, stateItem, treeFromHeldItems } from '../core/sharing/held-organization.js';
 import { applyNodeReads, type NodeRead, nodesNamedBy } from '../core/sharing/organization-events.js';
 import type { OrgTree } from '../core/sharing/targets.js';
 import { isoTime } from '../events/envelope.js';
 import { bundledCatalog } from './lib/catalog.js';
 import { handlerFor } from './lib/middleware.js';
+import { logger, metrics } from './lib/powertools.js';
 import { channelsChangedBy, type RegrantResult, regrantChannels } from './sharing/regrant.js';
 
 /** The daily backstop's input (stacks/promotion/organization.ts): Scheduler fills in the scheduled time. */
@@ -77,6 +80,12 @@ async function hold(
     channels.map((c) => c.name).filter((c) => attempts.regranted.has(c)),
     after,
   );
+  if (read === 'full' && before && itemsChanged > 0) {
+    // What no event brought: lost on the way, or Organizations' events do not reach this bus (a missing trail or
+    // forwarding rule), in which case the held tree is only as fresh as the daily read.
+    logger.warn('the full read of the organization found changes no event had brought', { itemsChanged });
+    metrics.addMetric(metricNames.organizationChangesMissed, MetricUnit.Count, itemsChanged);
+  }
   // A retried attempt holds a new revision even when it changes no item: the attempt before may have written some.
   if (itemsChanged > 0 || read === 'full' || !before || attempts.retried) {
     // Each write's revision follows from the last one and what this write changes: unique per change (two events in

@@ -12,6 +12,7 @@ import { getImage } from '../aws/imagebuilder.js';
 import { redeliverAnnouncements } from '../aws/notifications.js';
 import { listPipelineBuilds } from '../aws/pipeline-builds.js';
 import { isTransient, TransientError } from '../core/errors/classify.js';
+import { metricNames } from '../core/observability/metrics.js';
 import {
   DEFAULT_WINDOW_DAYS,
   isFullPass,
@@ -203,6 +204,7 @@ export async function reconcileBuilds(raw: ReconcileInput): Promise<ReconcileRep
   // made outside Goldsmith is put back).
   if (fullPass) {
     report.pointerShares = await verifyPointerShares(Object.values(promotionPlans()));
+    metrics.addMetric(metricNames.pointerSharesRepaired, MetricUnit.Count, report.pointerShares.repaired.length);
     failures.push(...report.pointerShares.failures);
     permanent += report.pointerShares.permanentFailures;
   }

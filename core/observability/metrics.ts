@@ -33,6 +33,16 @@ export const metricNames = {
   instancesOnRevoked: 'InstancesOnRevokedVersions',
   /** Handler failures, counted by the middleware. */
   eventsFailed: 'EventsFailed',
+  /**
+   * The reconciler's daily pointer-share backstop: channel pointer shares found changed outside Goldsmith and put
+   * back (functions/sharing/pointer-share-backstop.ts).
+   */
+  pointerSharesRepaired: 'PointerSharesRepaired',
+  /**
+   * organization-sync: OU and account items a full read of the organization changed, i.e. changes no event had
+   * brought (an event lost, or Organizations' events not reaching the bus: docs/organization.md).
+   */
+  organizationChangesMissed: 'OrganizationChangesFoundByFullRead',
   /** The dead-letter re-drive: invocations made again, and dead letters it left for a person. */
   deadLettersRedriven: 'DeadLettersRedriven',
   deadLettersLeft: 'DeadLettersLeft',

@@ -131,5 +131,18 @@ export function createAlarms(
       'Goldsmith: member accounts still ran instances on a revoked version when EC2 last reported on it (goldsmith fleet names them)',
     metric: goldsmithMetric(metricNames.instancesOnRevoked, 'Maximum', Duration.days(1)),
   });
+  // Both are emitted once a day (the reconciler's full pass, the organization's full read).
+  add('PointerShareRepairedAlarm', {
+    ...atLeastOne,
+    alarmDescription:
+      'Goldsmith: a channel pointer share was changed outside Goldsmith and put back by the daily backstop (the reconciler logs what was missing or extra)',
+    metric: goldsmithMetric(metricNames.pointerSharesRepaired, 'Sum', Duration.days(1)),
+  });
+  add('OrganizationChangesMissedAlarm', {
+    ...atLeastOne,
+    alarmDescription:
+      "Goldsmith: the daily full read of the organization found changes no event had brought: an event was lost, or Organizations' events do not reach Goldsmith's default bus (docs/organization.md)",
+    metric: goldsmithMetric(metricNames.organizationChangesMissed, 'Sum', Duration.days(1)),
+  });
   return alarms;
 }

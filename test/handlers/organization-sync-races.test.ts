@@ -15,9 +15,11 @@ import {
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { configureClients } from '../../aws/clients.js';
 import { recordOutcome } from '../../aws/promotion-ledger.js';
+import { metricNames } from '../../core/observability/metrics.js';
+import { metrics } from '../../functions/lib/powertools.js';
 import { syncOrganization } from '../../functions/organization-sync.js';
 import { forgetOrganization } from '../../functions/sharing/channel-targets.js';
 import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite.js';
@@ -171,8 +173,12 @@ describe('a Share that granted by the tree as it was just before a change', () =
   it('re-grants after a full read that itself found the tree changed (an event lost)', async () => {
     parents[LEAVER] = DEV; // the MoveAccount event never arrives
     answerOrganizations();
+    const counted = vi.spyOn(metrics, 'addMetric');
     const found = await syncOrganization({ organization: 'full-read', scheduledTime: '2027-01-03T00:00:00Z' });
     expect(found.itemsChanged).toBeGreaterThan(0);
+    // What no event brought is counted, for the alarm that says events are lost or do not arrive.
+    expect(counted).toHaveBeenCalledWith(metricNames.organizationChangesMissed, 'Count', found.itemsChanged);
+    counted.mockRestore();
     inForce.get(AMI.imageId)?.add(LEAVER); // a Share that read the tree before that read
 
     const next = await syncOrganization({ organization: 'full-read', scheduledTime: '2027-01-04T00:00:00Z' });

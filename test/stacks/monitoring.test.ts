@@ -138,6 +138,24 @@ describe('Monitoring stack: alarms', () => {
     expect(topicAction(alarm('InstancesOnRevokedAlarm'))).toContain('NotificationsTopic');
   });
 
+  it('alarms on a pointer share put back by the backstop and on organization changes only the full read found', () => {
+    for (const [id, name] of [
+      ['PointerShareRepairedAlarm', metricNames.pointerSharesRepaired],
+      ['OrganizationChangesMissedAlarm', metricNames.organizationChangesMissed],
+    ] as const) {
+      expect(alarm(id)).toMatchObject({
+        Namespace: 'Goldsmith',
+        MetricName: name,
+        Statistic: 'Sum',
+        Threshold: 1,
+        Period: 86_400,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+      expect(topicAction(alarm(id))).toContain('NotificationsTopic');
+    }
+  });
+
   it('alarms when an approval has waited half its timeout, from the three-hourly gauge', () => {
     expect(alarm('ApprovalWaitingAlarm')).toMatchObject({
       MetricName: metricNames.approvalWaitPercent,
