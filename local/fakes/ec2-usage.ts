@@ -193,7 +193,11 @@ export class ImageUsageReports {
   private settle(): void {
     this.completeDue();
     const now = this.ctx.now();
-    for (const r of this.reports.values()) if (now >= r.createdAt + RETENTION_MS) this.reports.delete(r.reportId);
+    // Reports are kept in the order they were created (the clock only moves forward), so the expired ones come first.
+    for (const r of this.reports.values()) {
+      if (now < r.createdAt + RETENTION_MS) break;
+      this.reports.delete(r.reportId);
+    }
   }
 
   private count(r: Report, ami: AmiRecord): Entry[] {

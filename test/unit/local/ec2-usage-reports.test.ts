@@ -140,6 +140,22 @@ describe('EC2 image usage reports on the local cloud', () => {
     });
   });
 
+  it('forgets each report 30 days after its own creation, a younger one staying', async () => {
+    const { clock, ami } = cloudWithFleet();
+    const ec2 = client('ec2', R);
+    const create = async () =>
+      (await ec2.send(new CreateImageUsageReportCommand({ ImageId: ami.imageId, ResourceTypes: INSTANCES }))).ReportId!;
+    const older = await create();
+    await clock.run(clock.now() + 20 * 86_400_000);
+    const younger = await create();
+    await clock.run(clock.now() + 10 * 86_400_000 + 60_000);
+    const listed = await ec2.send(new DescribeImageUsageReportsCommand({}));
+    expect(listed.ImageUsageReports?.map((r) => r.ReportId)).toEqual([younger]);
+    await clock.run(clock.now() + 20 * 86_400_000);
+    expect((await ec2.send(new DescribeImageUsageReportsCommand({}))).ImageUsageReports).toEqual([]);
+    expect(older).not.toBe(younger);
+  });
+
   it("reports an AMI's last launch a day late", async () => {
     const { clock, fleet, ami } = cloudWithFleet();
     fleet.launch(A, R, ami.imageId, clock.now());
