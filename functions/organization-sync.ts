@@ -10,7 +10,13 @@ import { readOrganizationNode, readOrganizationTree } from '../aws/organizations
 import { mapWithConcurrency } from '../core/concurrency.js';
 import { TransientError } from '../core/errors/classify.js';
 import { metricNames } from '../core/observability/metrics.js';
-import { heldChanges, heldState, stateItem, treeFromHeldItems } from '../core/sharing/held-organization.js';
+import {
+  changesNoEventSaid,
+  heldChanges,
+  heldState,
+  stateItem,
+  treeFromHeldItems,
+} from '../core/sharing/held-organization.js';
 import { applyNodeReads, type NodeRead, nodesNamedBy } from '../core/sharing/organization-events.js';
 import type { OrgTree } from '../core/sharing/targets.js';
 import { isoTime } from '../events/envelope.js';
@@ -58,21 +64,43 @@ function withTagsFor(): boolean {
 interface Attempts {
   retried: boolean;
   regranted: Set<string>;
+  /** An attempt wrote OU or account items (before its STATE write, which may then have lost). */
+  itemsWritten: boolean;
+}
+
+/** How one attempt holds what it read: its times, and whether it re-grants every channel. */
+interface Holding {
+  /** The held state as this attempt read it (undefined before the first read). */
+  held: { fullReadAt: string; changedAt?: string; revision?: string } | undefined;
+  read: 'full' | 'nodes';
+  /** The scheduled daily read (the backstop), not a full read an event fell back to. */
+  scheduled: boolean;
+  /** When this attempt's input happened: the scheduled time or the event's time. */
+  at: string;
+  /** Re-grant every channel, not only those the change alters. */
+  regrantAll: boolean;
+}
+
+/** The latest of some ISO times (undefined when none is given). */
+function latest(...times: (string | undefined)[]): string | undefined {
+  const known = times.filter((t): t is string => t !== undefined);
+  return known.length === 0 ? undefined : known.reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a));
 }
 
 async function hold(
   before: OrgTree | undefined,
   after: OrgTree,
-  freshness: { fullReadAt: string; changedAt?: string; revision?: string },
-  read: 'full' | 'nodes',
+  h: Holding,
   attempts: Attempts,
-  regrantAll = false,
 ): Promise<OrganizationSyncResult> {
   const changes = heldChanges(before, after);
   const itemsChanged = changes.put.length + changes.remove.length;
   const catalog = bundledCatalog();
   const channels = catalog.channels.map((c) => ({ name: c.name, targets: c.targets }));
-  const changed = regrantAll ? channels.map((c) => c.name) : before ? channelsChangedBy(before, after, channels) : [];
+  // A retried attempt re-grants every channel: the run that won may have changed a channel this one's change alone
+  // does not, and the combination is only seen in the tree held now.
+  const all = h.regrantAll || attempts.retried;
+  const changed = all ? channels.map((c) => c.name) : before ? channelsChangedBy(before, after, channels) : [];
   for (const c of changed) attempts.regranted.add(c);
   // Re-granted from the new tree before it is held: a re-grant that fails leaves the old tree held, so the retried
   // event (or the next full read) sees the same difference and re-grants again.
@@ -80,29 +108,33 @@ async function hold(
     channels.map((c) => c.name).filter((c) => attempts.regranted.has(c)),
     after,
   );
-  if (read === 'full' && before && itemsChanged > 0) {
-    // What no event brought: lost on the way, or Organizations' events do not reach this bus (a missing trail or
-    // forwarding rule), in which case the held tree is only as fresh as the daily read.
-    logger.warn('the full read of the organization found changes no event had brought', { itemsChanged });
-    metrics.addMetric(metricNames.organizationChangesMissed, MetricUnit.Count, itemsChanged);
+  const missed = h.scheduled && before ? changesNoEventSaid(before, changes) : 0;
+  if (missed > 0) {
+    // What an event would have said (a move, a closure, tags, an OU) but none did: lost on the way, or
+    // Organizations' events do not reach this bus (no trail or forwarding rule). Joins by invitation and leaves are
+    // recorded in the member account's own trail, so they are not counted.
+    logger.warn('the daily full read of the organization found changes no event had brought', { missed });
+    metrics.addMetric(metricNames.organizationChangesMissed, MetricUnit.Count, missed);
   }
+  // The first read holds what was never held: not a change a Share could have raced.
+  if (itemsChanged > 0 && before) attempts.itemsWritten = true;
   // A retried attempt holds a new revision even when it changes no item: the attempt before may have written some.
-  if (itemsChanged > 0 || read === 'full' || !before || attempts.retried) {
+  if (itemsChanged > 0 || h.read === 'full' || !before || attempts.retried) {
+    // The scheduled read is what the next one measures "changed lately" from; a full read an event fell back to keeps
+    // it. A change (this attempt's or an earlier attempt's items) moves changedAt forward, never back.
+    const fullReadAt = h.scheduled ? h.at : (h.held?.fullReadAt ?? h.at);
+    const changedAt = attempts.itemsWritten
+      ? latest(h.held?.changedAt, h.at, new Date().toISOString())
+      : h.held?.changedAt;
     // Each write's revision follows from the last one and what this write changes: unique per change (two events in
     // one second), and the same when the same change is written again (a replayed run holds the same items).
     const revision = createHash('sha256')
-      .update(JSON.stringify([freshness.revision ?? '', freshness.fullReadAt, freshness.changedAt ?? '', changes]))
+      .update(JSON.stringify([h.held?.revision ?? '', fullReadAt, changedAt ?? '', changes]))
       .digest('hex')
       .slice(0, 32);
-    // A full read that found the tree changed is a change too: the next full read re-grants every channel after it.
-    const changedAt = read === 'full' && itemsChanged > 0 && before ? freshness.fullReadAt : freshness.changedAt;
-    await writeHeldOrganization(
-      changes,
-      stateItem(after, freshness.fullReadAt, changedAt, revision),
-      freshness.revision,
-    );
+    await writeHeldOrganization(changes, stateItem(after, fullReadAt, changedAt, revision), h.held?.revision);
   }
-  return { read, itemsChanged, regrant };
+  return { read: h.read, itemsChanged, regrant };
 }
 
 /**
@@ -115,13 +147,14 @@ async function hold(
  * When a change alters what a channel's grants must be (an exclusion, a tag a channel selects by, an account a
  * channel grants by id), the versions holding that channel are re-granted at once. Running twice writes nothing new.
  *
- * Two runs at once (two events seconds apart; EventBridge invokes asynchronously) each read the held tree first: the
- * one that holds its tree second finds the revision it read gone, reads again and re-grants what it re-granted from
- * the tree held now, so the later re-grant is always made from a tree with both changes.
+ * The function runs one invocation at a time (reserved concurrency 1, stacks/promotion/organization.ts). Should two
+ * runs still overlap, each reads the held tree first: the one that holds its tree second finds the revision it read
+ * gone, reads again and re-grants every channel from the tree held now, so the later re-grant is made from a tree
+ * with both changes.
  */
 export async function syncOrganization(raw: OrganizationSyncInput): Promise<OrganizationSyncResult> {
   const input = organizationSyncInputSchema.parse(raw);
-  const attempts: Attempts = { retried: false, regranted: new Set() };
+  const attempts: Attempts = { retried: false, regranted: new Set(), itemsWritten: false };
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     try {
       return await syncOnce(input, attempts);
@@ -162,14 +195,8 @@ async function syncOnce(
     return hold(
       before,
       after,
-      {
-        fullReadAt: input.scheduledTime,
-        ...(freshness?.changedAt !== undefined && { changedAt: freshness.changedAt }),
-        ...(freshness?.revision !== undefined && { revision: freshness.revision }),
-      },
-      'full',
+      { held: freshness, read: 'full', scheduled: true, at: input.scheduledTime, regrantAll: changedLately },
       attempts,
-      changedLately,
     );
   }
   const named = nodesNamedBy(input.detail);
@@ -184,8 +211,7 @@ async function syncOnce(
     hold(
       before,
       await readOrganizationTree({ withTags }),
-      { fullReadAt: input.time, ...(freshness?.revision !== undefined && { revision: freshness.revision }) },
-      'full',
+      { held: freshness, read: 'full', scheduled: false, at: input.time, regrantAll: false },
       attempts,
     );
   if ('fullRead' in named || !before || !freshness || (withTags && !before.tagsRead)) return fullRead();
@@ -194,15 +220,14 @@ async function syncOnce(
   );
   const after = applyNodeReads(before, reads);
   if (!after) return fullRead();
+  // An OU a channel excludes that the held tree lacks may exist (its event lost): dropping it from the exclusions
+  // would widen the grant, so only a full read decides that it is gone.
+  const excluded = bundledCatalog().channels.flatMap((c) => c.targets.exclude.ous);
+  if (excluded.some((ou) => ou !== after.rootId && !after.ous.has(ou))) return fullRead();
   return hold(
     before,
     after,
-    {
-      fullReadAt: freshness.fullReadAt,
-      changedAt: input.time,
-      ...(freshness.revision !== undefined && { revision: freshness.revision }),
-    },
-    'nodes',
+    { held: freshness, read: 'nodes', scheduled: false, at: input.time, regrantAll: false },
     attempts,
   );
 }

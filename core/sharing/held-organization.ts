@@ -175,6 +175,21 @@ export function heldChanges(
   return { put, remove };
 }
 
+/**
+ * Of a full read's changes, those an Organizations event in the management account's trail would have announced: an
+ * OU created, changed or deleted, and an account that was held and changed (moved, closed, its tags). An account new
+ * to the tree or gone from it is left out: an invited account's joining and a member's leaving are recorded in that
+ * member's own trail, so no event here ever announces them.
+ */
+export function changesNoEventSaid(
+  before: OrgTree,
+  changes: { put: readonly (HeldOuItem | HeldAccountItem)[]; remove: readonly { pk: string; sk: string }[] },
+): number {
+  const isOu = (key: { sk: string }) => key.sk.startsWith(OU_PREFIX);
+  const puts = changes.put.filter((item) => isOu(item) || before.accounts.has(item.id)).length;
+  return puts + changes.remove.filter(isOu).length;
+}
+
 /** Each account's OU path (root first, down to its parent) and its parent, as the fleet groups accounts. */
 export function accountPlaces(tree: OrgTree): Map<string, { parentId: string; path: string[] }> {
   return new Map(

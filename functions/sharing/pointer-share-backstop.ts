@@ -16,7 +16,7 @@ import { logger } from '../lib/powertools.js';
 export interface PointerShareCheck {
   /** Held shares compared with RAM. */
   shares: number;
-  /** Shares that differed from what the ledger holds, and what was put back. */
+  /** Shares that differed from what Goldsmith made and were put back (RAM may still be associating), and what. */
   repaired: {
     region: string;
     name: string;
@@ -55,7 +55,13 @@ export async function verifyPointerShares(
     permanentFailures: 0,
   };
   if (held.length === 0) return check;
-  const org = await organizationRef();
+  let org: Awaited<ReturnType<typeof organizationRef>>;
+  try {
+    org = await organizationRef();
+  } catch (error) {
+    fail(check, `the organization's id: ${messageOf(error)}`, error);
+    return check;
+  }
   const wanted = new Map(
     [...targetsByShare].map(([name, targets]) => [name, pointerPrincipals(targets, org).principals] as const),
   );
@@ -87,7 +93,7 @@ export async function verifyPointerShares(
       if (!hasDrifted(drift)) continue;
       logger.warn('a pointer share differs from what Goldsmith made; putting it back', { region, ...drift });
       const { missingPrincipals, extraPrincipals, missingResources } = drift;
-      check.repaired.push({ region, name: share.name, missingPrincipals, extraPrincipals, missingResources });
+      let failed = false;
       for (const resourceArn of repairResources(share, drift)) {
         try {
           const shared = await ensurePointerShared({
@@ -110,8 +116,12 @@ export async function verifyPointerShares(
             continue;
           }
           fail(check, `${region} ${share.name} ${resourceArn}: ${messageOf(error)}`, error);
+          failed = true;
         }
       }
+      // Counted as put back once every repair was made (RAM may still be associating); a failed one is a failure.
+      if (!failed)
+        check.repaired.push({ region, name: share.name, missingPrincipals, extraPrincipals, missingResources });
     }
   }
   return check;

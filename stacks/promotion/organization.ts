@@ -35,6 +35,10 @@ export function createOrganizationSync(stack: Stack, env: PromotionEnvironment, 
     handler: 'functions/organization-sync.handler',
     timeout: 900,
     memorySize: 1024,
+    // One run at a time: two events seconds apart otherwise re-read and re-grant against each other (the held tree's
+    // conditional write makes the later one start over). A throttled asynchronous event waits in Lambda's queue and
+    // is retried, up to the event age below (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html).
+    reservedConcurrentExecutions: 1,
     environment: { LEDGER_TABLE: env.ledger.tableName },
     nodejs: catalogBundling(catalog),
   });

@@ -170,6 +170,25 @@ describe('a Share that granted by the tree as it was just before a change', () =
     expect(inForce.get(AMI.imageId)).not.toContain(LEAVER);
   });
 
+  it('still re-grants at the next daily read when an event made a full read after the change', async () => {
+    parents[LEAVER] = DEV;
+    answerOrganizations();
+    await syncOrganization(moveEvent(LEAVER, '2027-01-02T10:00:00Z'));
+    inForce.get(AMI.imageId)?.add(LEAVER); // the late Share
+    // An invitation names no account Goldsmith can read back: a full read, which finds nothing new to hold.
+    const invited = await syncOrganization({
+      source: 'aws.organizations',
+      'detail-type': 'AWS API Call via CloudTrail',
+      time: '2027-01-02T14:00:00Z',
+      detail: { eventName: 'InviteAccountToOrganization', eventSource: 'organizations.amazonaws.com' },
+    });
+    expect(invited).toMatchObject({ read: 'full', itemsChanged: 0 });
+
+    const daily = await syncOrganization({ organization: 'full-read', scheduledTime: '2027-01-03T00:00:00Z' });
+    expect(daily.regrant.versions).toBe(1);
+    expect(inForce.get(AMI.imageId)).not.toContain(LEAVER);
+  });
+
   it('re-grants after a full read that itself found the tree changed (an event lost)', async () => {
     parents[LEAVER] = DEV; // the MoveAccount event never arrives
     answerOrganizations();
@@ -202,7 +221,8 @@ describe('organization-sync side by side with itself', () => {
     await first;
     expect(inForce.get(AMI.imageId)).not.toContain(LEAVER); // withdrawn by the first
     releaseNewcomer();
-    await second;
+    // The run that lost re-grants every channel from the tree held then, not only the one its own change alters.
+    expect((await second).regrant.channels).toEqual(['dev', 'staging', 'prod']);
     // Right once both runs end, not only after the next full read.
     expect(inForce.get(AMI.imageId)).not.toContain(LEAVER);
     expect(inForce.get(AMI.imageId)).toContain(NEWCOMER);

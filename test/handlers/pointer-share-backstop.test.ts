@@ -11,6 +11,7 @@ import {
 import { BatchGetCommand, DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { configureClients } from '../../aws/clients.js';
 import { verifyPointerShares } from '../../functions/sharing/pointer-share-backstop.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -223,6 +224,34 @@ describe('the daily backstop of the pointer shares', () => {
     expect(check.repaired).toEqual([]);
     expect(ram).not.toHaveReceivedCommand(AssociateResourceShareCommand);
     expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+  });
+
+  it('does not count a share as put back when its repair failed, and reports the failure', async () => {
+    principals = principals.filter((a) => !(a.resourceShareArn === EAST && a.associatedEntity === OU_B));
+    ram
+      .on(AssociateResourceShareCommand)
+      .rejects(new RAMServiceException({ name: 'ServiceUnavailableException', $fault: 'server', $metadata: {} }));
+
+    const check = await verifyPointerShares(plans);
+
+    expect(check.repaired).toEqual([]);
+    expect(check.failures).toHaveLength(1);
+    expect(check.failures[0]).toMatch(/^us-east-1 goldsmith-pointers-dev /);
+  });
+
+  it('reports the organization it cannot read as a failure and leaves every share as it is', async () => {
+    configureClients({}); // a fresh client set: the organization is asked again
+    organizations.reset();
+    organizations
+      .on(DescribeOrganizationCommand)
+      .rejects(new RAMServiceException({ name: 'ServiceUnavailableException', $fault: 'server', $metadata: {} }));
+    principals = principals.filter((a) => !(a.resourceShareArn === EAST && a.associatedEntity === OU_B));
+
+    const check = await verifyPointerShares(plans);
+
+    expect(check.failures).toEqual([expect.stringMatching(/^the organization's id: /)]);
+    expect(check.permanentFailures).toBe(0);
+    expect(ram).not.toHaveReceivedCommand(AssociateResourceShareCommand);
   });
 
   it('goes on with the other Regions when one cannot be read, and reports the failure as transient', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   accountItem,
+  changesNoEventSaid,
   heldChanges,
   heldState,
   ouItem,
@@ -159,5 +160,33 @@ describe("Organizations' events, the edges", () => {
     expect(
       applyNodeReads(tree(), [{ kind: 'ou', id: OU2, arn: 'arn-2', parentId: 'ou-a1b2-gone0001' }]),
     ).toBeUndefined();
+  });
+});
+
+describe('the changes a full read found that an event would have announced', () => {
+  const B = '200000000002';
+  it('counts OUs created, changed or deleted and held accounts that changed, not accounts joining or leaving', () => {
+    const before = tree({
+      ous: new Map([
+        [OU, { arn: `${ORG}/${OU}`, parentId: ROOT }],
+        [OU2, { arn: `${ORG}/${OU2}`, parentId: ROOT }],
+      ]),
+    });
+    // A moves to OU2 (announced), OU is renamed (announced), B joins by invitation (not announced here).
+    const after = tree({
+      ous: new Map([
+        [OU, { arn: `${ORG}/${OU}`, parentId: ROOT, name: 'renamed' }],
+        [OU2, { arn: `${ORG}/${OU2}`, parentId: ROOT }],
+      ]),
+      accounts: new Map([
+        [A, { parentId: OU2, state: 'ACTIVE' }],
+        [B, { parentId: ROOT, state: 'ACTIVE' }],
+      ]),
+    });
+    expect(changesNoEventSaid(before, heldChanges(before, after))).toBe(2);
+    // A leaves and OU2 is deleted: only the OU counts.
+    const gone = tree({ ous: new Map([[OU, { arn: `${ORG}/${OU}`, parentId: ROOT }]]), accounts: new Map() });
+    expect(changesNoEventSaid(before, heldChanges(before, gone))).toBe(1);
+    expect(changesNoEventSaid(before, heldChanges(before, before))).toBe(0);
   });
 });
