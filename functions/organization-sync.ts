@@ -57,13 +57,9 @@ function withTagsFor(): boolean {
   return bundledCatalog().channels.some((c) => Object.keys(c.targets.accountTags).length > 0);
 }
 
-/**
- * What earlier attempts of this run did, when another run held a new tree under them: the channels they re-granted
- * (from a tree that lacked the other run's change, so they are re-granted again from the tree held now).
- */
+/** What earlier attempts of this run did, when another run held a new tree under them. */
 interface Attempts {
   retried: boolean;
-  regranted: Set<string>;
   /** An attempt wrote OU or account items (before its STATE write, which may then have lost). */
   itemsWritten: boolean;
 }
@@ -101,13 +97,9 @@ async function hold(
   // does not, and the combination is only seen in the tree held now.
   const all = h.regrantAll || attempts.retried;
   const changed = all ? channels.map((c) => c.name) : before ? channelsChangedBy(before, after, channels) : [];
-  for (const c of changed) attempts.regranted.add(c);
   // Re-granted from the new tree before it is held: a re-grant that fails leaves the old tree held, so the retried
   // event (or the next full read) sees the same difference and re-grants again.
-  const regrant = await regrantChannels(
-    channels.map((c) => c.name).filter((c) => attempts.regranted.has(c)),
-    after,
-  );
+  const regrant = await regrantChannels(changed, after);
   const missed = h.scheduled && before ? changesNoEventSaid(before, changes) : 0;
   if (missed > 0) {
     // What an event would have said (a move, a closure, tags, an OU) but none did: lost on the way, or
@@ -154,7 +146,7 @@ async function hold(
  */
 export async function syncOrganization(raw: OrganizationSyncInput): Promise<OrganizationSyncResult> {
   const input = organizationSyncInputSchema.parse(raw);
-  const attempts: Attempts = { retried: false, regranted: new Set(), itemsWritten: false };
+  const attempts: Attempts = { retried: false, itemsWritten: false };
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     try {
       return await syncOnce(input, attempts);

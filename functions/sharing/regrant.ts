@@ -75,6 +75,13 @@ export interface RegrantResult {
 export async function regrantChannels(changed: readonly string[], tree: OrgTree): Promise<RegrantResult> {
   if (changed.length === 0) return { channels: [], versions: 0, modifyImageAttribute: 0 };
   const wanted = new Set(changed);
+  // Each channel's targets as this tree resolves them, worked out (and a missing OU logged) once per channel.
+  const inThisTree = new Map<string, ChannelTargets>();
+  const channelIn = (c: ChannelTargets) => {
+    const known = inThisTree.get(c.name) ?? inTree(tree, c);
+    inThisTree.set(c.name, known);
+    return known;
+  };
   const work: { amis: RegionAmi[]; channels: ChannelTargets[] }[] = [];
   for (const plan of Object.values(promotionPlans())) {
     if (!plan.channels.some((c) => wanted.has(c.name))) continue;
@@ -103,7 +110,7 @@ export async function regrantChannels(changed: readonly string[], tree: OrgTree)
       if (amis.length === 0 || ![...held].some((c) => wanted.has(c))) continue;
       const channels = plan.channels
         .filter((c) => held.has(c.name))
-        .map((c) => inTree(tree, { name: c.name, targets: c.targets }));
+        .map((c) => channelIn({ name: c.name, targets: c.targets }));
       work.push({ amis, channels });
     }
   }

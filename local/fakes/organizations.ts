@@ -110,30 +110,23 @@ export class OrganizationsFake extends OrganizationTree implements FakeService {
    * Organizations refuses: an unknown account, OU or parent, an OU that still has accounts or OUs below it.
    */
   change(c: OrganizationChange, time: string): CloudTrailEvent {
+    const refused = (why: string) =>
+      new ScenarioChangeError(`the scenario's organization change at ${time}: ${c.change}: ${why}`);
     const parentOf = (to: string | undefined): string => {
       const id = to ?? this.rootId;
       const n = this.nodes.get(id);
-      if (!n || n.type === 'ACCOUNT')
-        throw new ScenarioChangeError(
-          `the scenario's organization change at ${time}: ${c.change}: no root or OU ${id}`,
-        );
+      if (!n || n.type === 'ACCOUNT') throw refused(`no root or OU ${id}`);
       return id;
     };
     const existing = (id: string, type: 'ACCOUNT' | 'ORGANIZATIONAL_UNIT') => {
       const n = this.nodes.get(id);
-      if (n?.type !== type)
-        throw new ScenarioChangeError(
-          `the scenario's organization change at ${time}: ${c.change}: no ${type === 'ACCOUNT' ? 'account' : 'OU'} ${id}`,
-        );
+      if (n?.type !== type) throw refused(`no ${type === 'ACCOUNT' ? 'account' : 'OU'} ${id}`);
       return n;
     };
     const ctx = { managementAccountId: this.spec.managementAccountId, time };
     switch (c.change) {
       case 'create-account':
-        if (this.nodes.has(c.account))
-          throw new ScenarioChangeError(
-            `the scenario's organization change at ${time}: create-account: ${c.account} exists`,
-          );
+        if (this.nodes.has(c.account)) throw refused(`${c.account} exists`);
         this.put(c.account, {
           id: c.account,
           type: 'ACCOUNT',
@@ -166,8 +159,7 @@ export class OrganizationsFake extends OrganizationTree implements FakeService {
         return cloudTrailEvent(c, { ...ctx, ...(!set && { untagged: Object.keys(c.tags) }) });
       }
       case 'create-ou':
-        if (this.nodes.has(c.ou))
-          throw new ScenarioChangeError(`the scenario's organization change at ${time}: create-ou: ${c.ou} exists`);
+        if (this.nodes.has(c.ou)) throw refused(`${c.ou} exists`);
         this.put(c.ou, {
           id: c.ou,
           type: 'ORGANIZATIONAL_UNIT',
@@ -182,9 +174,7 @@ export class OrganizationsFake extends OrganizationTree implements FakeService {
       case 'delete-ou':
         existing(c.ou, 'ORGANIZATIONAL_UNIT');
         if (this.children(c.ou, 'ACCOUNT').length + this.children(c.ou, 'ORGANIZATIONAL_UNIT').length > 0)
-          throw new ScenarioChangeError(
-            `the scenario's organization change at ${time}: delete-ou: ${c.ou} still has accounts or OUs (OrganizationalUnitNotEmptyException)`,
-          );
+          throw refused(`${c.ou} still has accounts or OUs (OrganizationalUnitNotEmptyException)`);
         this.put(c.ou, undefined);
         return cloudTrailEvent(c, ctx);
     }

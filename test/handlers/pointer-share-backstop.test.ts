@@ -51,24 +51,24 @@ const whole = (): void => {
   ];
 };
 
+/** The ledger's item of the dev share in `region`, holding `resources` (a DynamoDB string set: none when empty). */
+const held = (region: string, arn: string, resources: string[]) => ({
+  pk: `RAMSHARE#${region}`,
+  sk: 'SHARE#goldsmith-pointers-dev',
+  region,
+  name: 'goldsmith-pointers-dev',
+  resourceShareArn: arn,
+  principals: new Set([OU_A, OU_B]),
+  ...(resources.length > 0 && { resources: new Set(resources) }),
+  verifiedAt: '2027-01-01T00:00:00.000Z',
+});
+
 beforeEach(() => {
   process.env.LEDGER_TABLE = 'ledger';
   whole();
   ddb.on(BatchGetCommand).resolves({
     Responses: {
-      ledger: [
-        ['us-east-1', EAST],
-        ['eu-west-1', WEST],
-      ].map(([region, arn]) => ({
-        pk: `RAMSHARE#${region}`,
-        sk: 'SHARE#goldsmith-pointers-dev',
-        region,
-        name: 'goldsmith-pointers-dev',
-        resourceShareArn: arn,
-        principals: new Set([OU_A, OU_B]),
-        resources: new Set([param(region ?? '')]),
-        verifiedAt: '2027-01-01T00:00:00.000Z',
-      })),
+      ledger: [held('us-east-1', EAST, [param('us-east-1')]), held('eu-west-1', WEST, [param('eu-west-1')])],
     },
   });
   ddb.on(UpdateCommand).resolves({});
@@ -200,24 +200,14 @@ describe('the daily backstop of the pointer shares', () => {
   it('does not share again a pointer withdrawn while the pass ran (read again before the repair)', async () => {
     // The pass read the ledger with the us-east-1 parameter held; a revocation then forgot it and RAM let it go.
     resources = resources.filter((a) => a.resourceShareArn !== EAST);
-    const heldNow = (region: string, arn: string, held: string[]) => ({
-      pk: `RAMSHARE#${region}`,
-      sk: 'SHARE#goldsmith-pointers-dev',
-      region,
-      name: 'goldsmith-pointers-dev',
-      resourceShareArn: arn,
-      principals: new Set([OU_A, OU_B]),
-      ...(held.length > 0 && { resources: new Set(held) }),
-      verifiedAt: '2027-01-01T00:00:00.000Z',
-    });
     ddb
       .on(BatchGetCommand)
       .resolvesOnce({
         Responses: {
-          ledger: [heldNow('us-east-1', EAST, [param('us-east-1')]), heldNow('eu-west-1', WEST, [param('eu-west-1')])],
+          ledger: [held('us-east-1', EAST, [param('us-east-1')]), held('eu-west-1', WEST, [param('eu-west-1')])],
         },
       })
-      .resolves({ Responses: { ledger: [heldNow('us-east-1', EAST, [])] } });
+      .resolves({ Responses: { ledger: [held('us-east-1', EAST, [])] } });
 
     const check = await verifyPointerShares(plans);
 
