@@ -27,9 +27,9 @@ async function items(prefix: string): Promise<Record<string, unknown>[]> {
 
 /**
  * A CRITICAL "Inspector2 Finding" in eu-west-1 (a distribution Region, not the home Region) on a member's instance
- * launched from base 1.0.0/1's eu-west-1 AMI: openssl at the version the image was built with.
+ * launched from base 1.0.0/1's eu-west-1 AMI: `pkg` vulnerable (by default openssl as the image was built with).
  */
-function findingInEuWest1(id: string) {
+function findingInEuWest1(id: string, pkg = { name: 'openssl', version: '3.0.8', release: '1.amzn2023.0.18' }) {
   const sample = JSON.parse(
     readFileSync(new URL('../../events/samples/inspector-finding.json', import.meta.url), 'utf8'),
   );
@@ -45,9 +45,7 @@ function findingInEuWest1(id: string) {
   sample.detail.severity = 'CRITICAL';
   sample.detail.status = 'ACTIVE';
   sample.detail.packageVulnerabilityDetails.vulnerabilityId = `CVE-2027-${id}`;
-  sample.detail.packageVulnerabilityDetails.vulnerablePackages = [
-    { name: 'openssl', version: '3.0.8', release: '1.amzn2023.0.18', epoch: 0, packageManager: 'OS' },
-  ];
+  sample.detail.packageVulnerabilityDetails.vulnerablePackages = [{ ...pkg, epoch: 0, packageManager: 'OS' }];
   sample.detail.resources[0].region = 'eu-west-1';
   sample.detail.resources[0].details.awsEc2Instance.imageId = ami;
   return sample;
@@ -94,6 +92,16 @@ describe('findings in a distribution Region other than the home Region', () => {
     } finally {
       cloud.wiring.rules.push(...removed);
     }
+  }, 60_000);
+
+  it("a package the team installed on a member's eu-west-1 instance: a fleet notice naming eu-west-1", async () => {
+    raiseInstanceFinding(cloud, findingInEuWest1('0102', { name: 'libxml2', version: '2.9.1', release: '1' }));
+    await cloud.clock.run(minutes(10));
+    expect(await items('FLEET#1.0.0/1#')).toEqual([
+      expect.objectContaining({ account: member, region: 'eu-west-1', packages: ['libxml2 2.9.1'] }),
+    ]);
+    expect(notificationsOf(cloud).filter((n) => n.event === 'fleet-finding')).toHaveLength(1);
+    expect(await items('FINDINGS#1.0.0/1#')).toEqual([]);
   }, 60_000);
 
   it("a CRITICAL finding on a member's eu-west-1 instance reaches on-finding and revokes as revokeOn says", async () => {
