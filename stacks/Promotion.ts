@@ -15,6 +15,7 @@ import { ownLogGroups } from './function-logs.js';
 import { ledgerTableName, NAME_PREFIX } from './names.js';
 import { allowPointerMoves, grantConsumerAccess } from './promotion/consumer-access.js';
 import { approvalTimeouts, promotionDefinition } from './promotion/definition.js';
+import { createFindingForwarding } from './promotion/finding-forwarding.js';
 import { createApprovalCallback, createEventFunctions, createTaskFunctions } from './promotion/functions.js';
 import { allowRetirement, createLifecycle } from './promotion/lifecycle.js';
 import { createOrganizationSync } from './promotion/organization.js';
@@ -127,6 +128,8 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
   allowRetirement(stack, onFinding);
   allowPointerMoves(stack, onFinding, catalog, { withdraw: true });
   createPromotionRules(stack, { onImageEvent, onFinding });
+  // Inspector's findings in the other distribution Regions, forwarded to the home bus FindingRule listens on.
+  createFindingForwarding(stack, catalog, app.stage);
   const lifecycle = createLifecycle(stack, env, catalog);
   createReconciler(stack, env, catalog, stateMachine);
   createOrganizationSync(stack, env, catalog);

@@ -7,8 +7,13 @@ export interface BusRule {
   /** The rule's logical name (as `matched` reports it). */
   name: string;
   eventBusName: string;
+  /** The Region whose bus the rule is on; the home Region when absent. */
+  region?: string;
   pattern: unknown;
-  /** Target function ARNs (placeholder ARNs from the template are fine: the simulator maps them). */
+  /**
+   * Target function ARNs (placeholder ARNs from the template are fine: the simulator maps them), or an event bus
+   * ARN, to which the event is put as it is (its `region` stays the origin's).
+   */
   targets: string[];
 }
 
@@ -39,6 +44,8 @@ export interface LocalEventBusOptions {
   deliver(targetArn: string, event: BusEvent, rule: BusRule): void;
   faults?: DeliveryFaults;
   random?: () => number;
+  /** The Region of a put or rule that names none. */
+  homeRegion?: string;
 }
 
 export interface PutResult {
@@ -59,6 +66,9 @@ export function deliveryCopies(
   return faults.deliverEachEventTimes + (rate > 0 && random() < rate ? 1 : 0);
 }
 
+/** An event bus ARN as a rule's target: `arn:aws:events:<region>:<account>:event-bus/<name>`. */
+const EVENT_BUS_ARN = /^arn:aws[a-z-]*:events:([a-z0-9-]+):\d{12}:event-bus\/(.+)$/;
+
 export class LocalEventBus {
   private readonly faults: DeliveryFaults;
   private readonly random: () => number;
@@ -70,15 +80,24 @@ export class LocalEventBus {
     this.random = options.random ?? Math.random;
   }
 
-  /** The rules (by name) of `eventBusName` whose pattern matches `event`; no delivery. */
-  match(event: BusEvent, eventBusName = 'default'): BusRule[] {
-    return this.options.rules.filter((r) => r.eventBusName === eventBusName && this.options.matches(r.pattern, event));
+  /**
+   * The rules (by name) of `eventBusName` in `region` whose pattern matches `event`; no delivery. Each Region has
+   * its own buses: a rule sees only events put on its own Region's bus.
+   */
+  match(event: BusEvent, eventBusName = 'default', region = this.options.homeRegion): BusRule[] {
+    const home = this.options.homeRegion;
+    return this.options.rules.filter(
+      (r) => r.eventBusName === eventBusName && (r.region ?? home) === region && this.options.matches(r.pattern, event),
+    );
   }
 
-  /** PutEvents for one event: route it, then deliver it (possibly duplicated or dropped, per the faults). */
-  put(event: BusEvent, eventBusName = 'default'): PutResult {
+  /**
+   * PutEvents for one event on `eventBusName` in `region` (the home Region unless named): route it, then deliver it
+   * (possibly duplicated or dropped, per the faults). A target that is an event bus receives the event unchanged.
+   */
+  put(event: BusEvent, eventBusName = 'default', region = this.options.homeRegion): PutResult {
     this.stats.put += 1;
-    const rules = this.match(event, eventBusName);
+    const rules = this.match(event, eventBusName, region);
     if (rules.length === 0) this.stats.unmatched += 1;
     const droppable = this.faults.droppableSources.includes(event.source);
     if (rules.length > 0 && droppable && this.faults.dropRate > 0 && this.random() < this.faults.dropRate) {
@@ -86,8 +105,15 @@ export class LocalEventBus {
       return { matched: rules.map((r) => r.name), delivered: 0, dropped: true };
     }
     let delivered = 0;
+    /** Deliveries made by the buses this one forwarded to (they count their own in `stats`). */
+    let forwarded = 0;
     for (const rule of rules) {
       for (const target of rule.targets) {
+        const bus = EVENT_BUS_ARN.exec(target);
+        if (bus) {
+          forwarded += this.put(event, bus[2], bus[1]).delivered;
+          continue;
+        }
         const copies = this.faults.copies();
         for (let copy = 0; copy < copies; copy += 1) {
           this.options.deliver(target, event, rule);
@@ -97,6 +123,6 @@ export class LocalEventBus {
       }
     }
     this.stats.delivered += delivered;
-    return { matched: rules.map((r) => r.name), delivered, dropped: false };
+    return { matched: rules.map((r) => r.name), delivered: delivered + forwarded, dropped: false };
   }
 }

@@ -18,7 +18,8 @@ interface PutEventsEntry {
  */
 export class EventBridgeFake implements FakeService {
   constructor(
-    private readonly put: (event: BusEvent, eventBusName: string) => void,
+    /** Puts on the named bus of the Region the call was made in. */
+    private readonly put: (event: BusEvent, eventBusName: string, region: string) => void,
     private readonly now: () => number,
     /** Authorizes each entry for the calling principal (the bus policy); undefined lets it through. */
     private readonly authorize?: (entry: {
@@ -70,6 +71,7 @@ export class EventBridgeFake implements FakeService {
         detail,
       },
       busName,
+      call.region,
     );
     return { EventId: id };
   }

@@ -118,6 +118,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
       droppableSources: ['aws.imagebuilder'],
     },
     random,
+    homeRegion: region,
   });
   installed.fakes.imagebuilder.onEvent((event) => bus.put(event, 'default'));
   // The dead-letter queues' depth alarms, evaluated on the SQS fake, send their state changes to the default bus.
@@ -169,7 +170,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
   const extra = {
     sfn: new StepFunctionsFake(sfn, (work) => outages.done(work)),
     eventbridge: new EventBridgeFake(
-      (event, busName) => bus.put(event, busName),
+      (event, busName, callRegion) => bus.put(event, busName, callRegion),
       () => clock.now(),
       authorizePut,
     ),

@@ -8,9 +8,11 @@ interface InspectorFindingEvent extends BusEvent {
 }
 
 /**
- * Inspector finds something on an instance: it holds the finding (what ListFindings answers, with the cloud's time
- * as first and last observed) and sends its "Inspector2 Finding" event to the factory's default bus, as it does
- * for the organization's delegated administrator.
+ * Inspector finds something on an instance: it holds the finding in the finding's Region (what ListFindings answers
+ * there, with the cloud's time as first and last observed) and sends its "Inspector2 Finding" event to the
+ * factory's default bus of that Region only, as it does for the organization's delegated administrator
+ * (https://docs.aws.amazon.com/inspector/latest/user/findings-managing-automating-responses.html): a finding
+ * outside the home Region reaches on-finding only through the stacks' forwarding rules.
  */
 export function raiseInstanceFinding(cloud: LocalCloud, event: InspectorFindingEvent): void {
   const at = new Date(cloud.clock.now());
@@ -45,5 +47,6 @@ export function raiseInstanceFinding(cloud: LocalCloud, event: InspectorFindingE
         }
       : {}),
   });
-  cloud.bus.put(event, 'default');
+  const region = d.findingArn.split(':')[3] || cloud.catalog.organization.homeRegion;
+  cloud.bus.put({ ...event, region }, 'default', region);
 }

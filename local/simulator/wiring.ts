@@ -1,5 +1,6 @@
 import type { BusRule } from '../eventbridge/bus.js';
 import type { StatesDefinition } from '../stepfunctions/localize.js';
+import { readForwardingRules } from './forwarding-rules.js';
 import type { CfnTemplate, TemplateResolver } from './intrinsics.js';
 import type { SynthesizedApp } from './synth.js';
 
@@ -74,6 +75,8 @@ export function readWiring(app: SynthesizedApp, resolver: TemplateResolver): Wir
         targets,
       };
     });
+  // The rules the stacks make in the other Regions (on each Region's own default bus).
+  rules.push(...readForwardingRules(templates, resolver));
 
   const schedules = resourcesOfType(templates, 'AWS::Scheduler::Schedule').map(([id, p]) => {
     const target = (p.Target ?? {}) as Props;

@@ -1,0 +1,128 @@
+import { Stack } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import type { Catalog } from '../../core/config/schema.js';
+import { NAME_PREFIX } from '../../core/names.js';
+import { DETAIL_TYPES, SOURCES } from '../../events/sources.js';
+
+/** The target id of the home default bus on every forwarding rule. */
+export const FORWARD_TARGET_ID = 'goldsmith-home-bus';
+
+/** The forwarding rule's name: the same in every distribution Region, one per stage. */
+export function findingForwardRuleName(stage: string): string {
+  return `${NAME_PREFIX}-${stage}-findings-to-home`;
+}
+
+/** The distribution Regions other than the home Region: the union of the catalog images' regions, sorted. */
+export function forwardingRegions(catalog: Catalog): string[] {
+  const home = catalog.organization.homeRegion;
+  return [...new Set(Object.values(catalog.images).flatMap((spec) => spec.regions))]
+    .filter((region) => region !== home)
+    .sort();
+}
+
+/**
+ * Brings Inspector's findings from every distribution Region to the home Region's default bus, where FindingRule
+ * hands them to on-finding. Inspector emits "Inspector2 Finding" only to the default bus of the finding's own
+ * Region (https://docs.aws.amazon.com/inspector/latest/user/findings-managing-automating-responses.html), while
+ * fleets launch Goldsmith's AMIs in every distribution Region. In each other Region, a rule on its default bus
+ * targets the home default bus (cross-Region targets: every commercial Region,
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-region.html,
+ * https://aws.amazon.com/blogs/compute/expanding-cross-region-event-routing-with-amazon-eventbridge/), with a role
+ * that may put events there. A forwarded event keeps its origin's `region`, which FindingRule does not filter on.
+ *
+ * SST v2 deploys every stack in the app's Region and EventBridge refuses a rule or target made through another
+ * Region's endpoint ("Cross-region API call is not allowed",
+ * https://github.com/hashicorp/terraform-provider-aws/issues/31444), so each Region's rule and target are made by
+ * EventBridge PutRule / PutTargets called in that Region (custom resources, like the key replicas). EventBridge
+ * checks the receiving bus's policy when the target is put, also within one account
+ * (https://github.com/ministryofjustice/modernisation-platform-environments/pull/19002), so the home default bus
+ * gets a statement admitting exactly these rules (aws:SourceArn,
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus-example-policy-restrict-rule.html), made
+ * before any target; the rules put events there with a role that may do nothing else.
+ */
+export function createFindingForwarding(stack: Stack, catalog: Catalog, stage: string) {
+  const regions = forwardingRegions(catalog);
+  if (regions.length === 0) return undefined;
+  const scope = new Construct(stack, 'FindingForwarding');
+  const { partition, account } = Stack.of(stack);
+  const homeBusArn = `arn:${partition}:events:${stack.region}:${account}:event-bus/default`;
+  const ruleName = findingForwardRuleName(stage);
+  const ruleArns = regions.map((region) => `arn:${partition}:events:${region}:${account}:rule/${ruleName}`);
+
+  const role = new iam.Role(scope, 'Role', {
+    description: 'Goldsmith: EventBridge forwards Inspector findings from distribution Regions to the home bus',
+    assumedBy: new iam.ServicePrincipal('events.amazonaws.com'),
+  });
+  role.addToPolicy(new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [homeBusArn] }));
+
+  // The account, narrowed to these rules by aws:SourceArn ("the ARN of the rule that sent the event",
+  // https://docs.aws.amazon.com/eventbridge/latest/userguide/policy-keys-eventbridge.html); one statement per stage.
+  const sid = `GoldsmithFindingsFromRegions${stage.replace(/[^A-Za-z0-9]/g, '')}`.slice(0, 64);
+  const busPolicy = new events.CfnEventBusPolicy(scope, 'HomeBusPolicy', {
+    eventBusName: 'default',
+    statementId: sid,
+    statement: {
+      Sid: sid,
+      Effect: 'Allow',
+      Principal: { AWS: `arn:${partition}:iam::${account}:root` },
+      Action: 'events:PutEvents',
+      Resource: homeBusArn,
+      Condition: { ArnEquals: { 'aws:SourceArn': ruleArns } },
+    },
+  });
+
+  const pattern = JSON.stringify({ source: [SOURCES.inspector], 'detail-type': [DETAIL_TYPES.inspectorFinding] });
+  const policy = AwsCustomResourcePolicy.fromStatements([
+    new iam.PolicyStatement({
+      actions: ['events:PutRule', 'events:DeleteRule', 'events:PutTargets', 'events:RemoveTargets'],
+      resources: ruleArns,
+    }),
+    // PutTargets with a RoleArn passes the role to EventBridge.
+    new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [role.roleArn] }),
+  ]);
+  const rules = regions.map((region) => {
+    const rule = new AwsCustomResource(scope, `Rule-${region}`, {
+      resourceType: 'Custom::GoldsmithFindingForwardRule',
+      installLatestAwsSdk: false,
+      policy,
+      onUpdate: {
+        service: 'EventBridge',
+        action: 'PutRule',
+        region,
+        parameters: {
+          Name: ruleName,
+          EventPattern: pattern,
+          State: 'ENABLED',
+          Description: 'Goldsmith: Inspector findings in this Region → the home Region bus (on-finding)',
+        },
+        physicalResourceId: PhysicalResourceId.of(`${region}/${ruleName}`),
+      },
+      onDelete: { service: 'EventBridge', action: 'DeleteRule', region, parameters: { Name: ruleName } },
+    });
+    const target = new AwsCustomResource(scope, `Target-${region}`, {
+      resourceType: 'Custom::GoldsmithFindingForwardTarget',
+      installLatestAwsSdk: false,
+      policy,
+      onUpdate: {
+        service: 'EventBridge',
+        action: 'PutTargets',
+        region,
+        parameters: { Rule: ruleName, Targets: [{ Id: FORWARD_TARGET_ID, Arn: homeBusArn, RoleArn: role.roleArn }] },
+        physicalResourceId: PhysicalResourceId.of(`${region}/${ruleName}/${FORWARD_TARGET_ID}`),
+      },
+      onDelete: {
+        service: 'EventBridge',
+        action: 'RemoveTargets',
+        region,
+        parameters: { Rule: ruleName, Ids: [FORWARD_TARGET_ID] },
+      },
+    });
+    // The target after its rule, the bus policy that admits it and the role's permission; removed before them.
+    target.node.addDependency(rule, busPolicy, role);
+    return { region, rule, target };
+  });
+  return { role, busPolicy, rules, ruleArns, homeBusArn };
+}

@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import exampleCatalog from '../../goldsmith.config.js';
+import { matchesPattern } from '../../local/eventbridge/match.js';
+import { readForwardingRules } from '../../local/simulator/forwarding-rules.js';
+import { type CfnTemplate, TemplateResolver } from '../../local/simulator/intrinsics.js';
+import { Promotion } from '../../stacks/Promotion.js';
+import { minimalCatalog, type Synthesized, synthesize } from './helpers.js';
+
+type Call = { action: string; region: string; parameters: Record<string, unknown> };
+
+let synth: Synthesized;
+let json: CfnTemplate;
+let resolver: TemplateResolver;
+
+type Resource = { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] };
+
+/** The template's resources of `type`, by logical id (the test app's account written as ACCOUNT). */
+function resources(type: string): [string, Resource][] {
+  return Object.entries((json.Resources ?? {}) as Record<string, Resource>).filter(([, r]) => r.Type === type);
+}
+
+/** The EventBridge call a custom resource of `type` makes on create (or on delete), resolved. */
+function calls(type: string, phase: 'Create' | 'Delete' = 'Create'): Call[] {
+  return resources(type).map(([, r]) => JSON.parse(String(resolver.resolve(r.Properties[phase]))) as Call);
+}
+
+const ACCOUNT = '111122223333';
+const HOME_BUS = `arn:aws:events:us-east-1:${ACCOUNT}:event-bus/default`;
+const ruleArn = (region: string) => `arn:aws:events:${region}:${ACCOUNT}:rule/goldsmith-test-findings-to-home`;
+
+beforeAll(async () => {
+  // The example catalog's images are distributed to us-east-1 (home), eu-west-1 and ap-southeast-2.
+  synth = await synthesize(exampleCatalog, { stacks: [Promotion] });
+  // The test app's account is a placeholder; a deploy names a 12-digit account.
+  json = JSON.parse(JSON.stringify(synth.template.toJSON()).replaceAll('my-account', ACCOUNT)) as CfnTemplate;
+  resolver = new TemplateResolver([json], { accountId: ACCOUNT, region: 'us-east-1' });
+});
+
+describe('Promotion stack: Inspector findings forwarded from every distribution Region', () => {
+  it('puts one forwarding rule, for Inspector2 Finding, on the default bus of each non-home distribution Region', () => {
+    const rules = calls('Custom::GoldsmithFindingForwardRule');
+    expect(rules.map((c) => [c.action, c.region]).sort()).toEqual([
+      ['PutRule', 'ap-southeast-2'],
+      ['PutRule', 'eu-west-1'],
+    ]);
+    const sample = JSON.parse(
+      readFileSync(new URL('../../events/samples/inspector-finding.json', import.meta.url), 'utf8'),
+    );
+    for (const rule of rules) {
+      const pattern = JSON.parse(String(rule.parameters.EventPattern));
+      expect(matchesPattern(pattern, { ...sample, region: rule.region })).toBe(true);
+      expect(matchesPattern(pattern, { ...sample, 'detail-type': 'Inspector2 Coverage' })).toBe(false);
+      expect(rule.parameters.State).toBe('ENABLED');
+    }
+    // Removed with the stack, target first (it depends on its rule).
+    expect(calls('Custom::GoldsmithFindingForwardRule', 'Delete').map((c) => c.action)).toEqual([
+      'DeleteRule',
+      'DeleteRule',
+    ]);
+    expect(calls('Custom::GoldsmithFindingForwardTarget', 'Delete').map((c) => c.action)).toEqual([
+      'RemoveTargets',
+      'RemoveTargets',
+    ]);
+  });
+
+  it('targets the home default bus through a role that may only put events there', () => {
+    const targets = calls('Custom::GoldsmithFindingForwardTarget');
+    const roleArns = new Set<unknown>();
+    for (const t of targets) {
+      const [target] = t.parameters.Targets as { Arn: string; RoleArn: string }[];
+      expect(target?.Arn).toBe(HOME_BUS);
+      roleArns.add(target?.RoleArn);
+    }
+    expect(roleArns.size).toBe(1);
+    const [roleId] = resources('AWS::IAM::Role').find(([id]) => id.startsWith('FindingForwardingRole')) ?? [''];
+    const policies = resources('AWS::IAM::Policy')
+      .map(([, p]) => p)
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes(roleId));
+    expect(policies.map((p) => resolver.resolve(p.Properties.PolicyDocument))).toEqual([
+      { Version: '2012-10-17', Statement: [{ Action: 'events:PutEvents', Effect: 'Allow', Resource: HOME_BUS }] },
+    ]);
+  });
+
+  it('admits exactly the forwarding rules on the home default bus, before any target is put', () => {
+    const policies = resources('AWS::Events::EventBusPolicy').filter(
+      ([, p]) => p.Properties.EventBusName === 'default',
+    );
+    expect(policies).toHaveLength(1);
+    const [policyId, policy] = policies[0] ?? ['', { Type: '', Properties: {} }];
+    expect(resolver.resolve(policy.Properties.Statement)).toMatchObject({
+      Effect: 'Allow',
+      Action: 'events:PutEvents',
+      Resource: HOME_BUS,
+      Condition: { ArnEquals: { 'aws:SourceArn': [ruleArn('ap-southeast-2'), ruleArn('eu-west-1')] } },
+    });
+    const targets = resources('Custom::GoldsmithFindingForwardTarget');
+    expect(targets).toHaveLength(2);
+    for (const [, t] of targets) expect(t.DependsOn).toContain(policyId);
+  });
+
+  it('makes the forwarding calls only on its own rules, passing only the forwarding role', () => {
+    const statements = resources('AWS::IAM::Policy')
+      .filter(([id]) => id.startsWith('FindingForwardingRule') || id.startsWith('FindingForwardingTarget'))
+      .flatMap(([, p]) => (resolver.resolve(p.Properties.PolicyDocument) as { Statement: unknown[] }).Statement);
+    expect(statements).toHaveLength(8);
+    const [roleId] = resources('AWS::IAM::Role').find(([id]) => id.startsWith('FindingForwardingRole')) ?? [''];
+    for (const s of statements) {
+      expect([
+        {
+          Action: ['events:PutRule', 'events:DeleteRule', 'events:PutTargets', 'events:RemoveTargets'],
+          Effect: 'Allow',
+          Resource: [ruleArn('ap-southeast-2'), ruleArn('eu-west-1')],
+        },
+        { Action: 'iam:PassRole', Effect: 'Allow', Resource: resolver.arn(roleId) },
+      ]).toContainEqual(s);
+    }
+  });
+
+  it('the local cloud reads the same rules, and refuses a target the home bus policy does not admit', () => {
+    const rules = readForwardingRules([json], resolver);
+    expect(rules.map((r) => [r.region, r.targets])).toEqual([
+      ['ap-southeast-2', [HOME_BUS]],
+      ['eu-west-1', [HOME_BUS]],
+    ]);
+    const withoutPolicy = structuredClone(json);
+    for (const [id, r] of Object.entries(withoutPolicy.Resources ?? {})) {
+      if (r.Type === 'AWS::Events::EventBusPolicy') delete withoutPolicy.Resources?.[id];
+    }
+    expect(() => readForwardingRules([withoutPolicy], resolver)).toThrow(/AccessDeniedException/);
+  });
+
+  it('forwards nothing when every image is built and distributed in the home Region only', async () => {
+    const single = await synthesize(minimalCatalog(), { stacks: [Promotion] });
+    expect(single.template.findResources('Custom::GoldsmithFindingForwardRule')).toEqual({});
+    expect(single.template.findResources('AWS::Events::EventBusPolicy')).toEqual({});
+  });
+});
