@@ -1,7 +1,9 @@
 import {
   CreateImageUsageReportCommand,
   DescribeImageUsageReportsCommand,
+  type ImageUsageReport,
   paginateDescribeImageUsageReportEntries,
+  paginateDescribeImageUsageReports,
 } from '@aws-sdk/client-ec2';
 import type { UsageEntry } from '../core/fleet/usage.js';
 import { ec2Client } from './clients/ec2.js';
@@ -16,27 +18,69 @@ import { ec2Client } from './clients/ec2.js';
 
 const errorName = (err: unknown): string => (err instanceof Error ? err.name : '');
 
+/** What Goldsmith asks every report to count (see requestUsageReport). */
+const RESOURCE_TYPES = [
+  { ResourceType: 'ec2:Instance' },
+  { ResourceType: 'ec2:LaunchTemplate', ResourceTypeOptions: [{ OptionName: 'version-depth', OptionValues: ['1'] }] },
+];
+
+/**
+ * A report asked for, or why none could be: EC2 keeps at most one report in progress per AMI and 2,000 per account
+ * and Region ("Report quotas", https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html).
+ */
+export type ReportRequest = { reportId: string; adopted?: true } | { refused: string };
+
+/** A pending report that counts what Goldsmith's own would: both resource types, depth 1, every account. */
+function countsLikeOurs(r: ImageUsageReport): boolean {
+  const types = r.ResourceTypes ?? [];
+  const depth = types
+    .find((t) => t.ResourceType === 'ec2:LaunchTemplate')
+    ?.ResourceTypeOptions?.find((o) => o.OptionName === 'version-depth')?.OptionValues?.[0];
+  return types.some((t) => t.ResourceType === 'ec2:Instance') && depth === '1' && (r.AccountIds ?? []).length === 0;
+}
+
+/** The AMI's reports in progress (every page). */
+async function pendingReportsOf(region: string, imageId: string): Promise<ImageUsageReport[]> {
+  const found: ImageUsageReport[] = [];
+  const pages = paginateDescribeImageUsageReports(
+    { client: ec2Client(region) },
+    { ImageIds: [imageId], Filters: [{ Name: 'state', Values: ['pending'] }] },
+  );
+  for await (const page of pages) found.push(...(page.ImageUsageReports ?? []));
+  return found;
+}
+
 /**
  * Asks for a report on instances and launch templates in every sharing account. Launch templates are checked at
  * `version-depth` 1, their newest version only: a team that moved its template to a newer AMI keeps the old one in
  * its history, and at the default depth (20) that history would hold every old AMI "in use" for 20 moves.
+ *
+ * A refusal for a quota (`ResourceLimitExceeded`; the quota page names no code, this is EC2's common one,
+ * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html) never fails the pass: a report of
+ * Goldsmith's own already in progress on the AMI (one asked for on an earlier attempt whose id the ledger never
+ * recorded, under another day's client token) is adopted; anyone else's report in progress, or the account's
+ * Region-wide quota, leaves the AMI to the next pass, saying why.
  */
-export async function requestUsageReport(region: string, imageId: string, clientToken: string): Promise<string> {
-  const out = await ec2Client(region).send(
-    new CreateImageUsageReportCommand({
-      ImageId: imageId,
-      ResourceTypes: [
-        { ResourceType: 'ec2:Instance' },
-        {
-          ResourceType: 'ec2:LaunchTemplate',
-          ResourceTypeOptions: [{ OptionName: 'version-depth', OptionValues: ['1'] }],
-        },
-      ],
-      ClientToken: clientToken,
-    }),
-  );
+export async function requestUsageReport(region: string, imageId: string, clientToken: string): Promise<ReportRequest> {
+  let out: { ReportId?: string | undefined };
+  try {
+    out = await ec2Client(region).send(
+      new CreateImageUsageReportCommand({ ImageId: imageId, ResourceTypes: RESOURCE_TYPES, ClientToken: clientToken }),
+    );
+  } catch (err) {
+    if (errorName(err) !== 'ResourceLimitExceeded') throw err;
+    const pending = await pendingReportsOf(region, imageId);
+    const ours = pending.find((r) => r.ReportId && countsLikeOurs(r));
+    if (ours?.ReportId) return { reportId: ours.ReportId, adopted: true };
+    return {
+      refused:
+        pending.length > 0
+          ? `another report on ${imageId} is in progress (${pending.map((r) => r.ReportId).join(', ')}), and EC2 keeps one per AMI`
+          : `EC2 refused a report on ${imageId} in ${region}: ${err instanceof Error ? err.message : String(err)}`,
+    };
+  }
   if (!out.ReportId) throw new Error(`CreateImageUsageReport returned no ReportId for ${imageId} in ${region}`);
-  return out.ReportId;
+  return { reportId: out.ReportId };
 }
 
 export type ReportRead =

@@ -102,9 +102,8 @@ async function hold(
   const regrant = await regrantChannels(changed, after);
   const missed = h.scheduled && before ? changesNoEventSaid(before, changes) : 0;
   if (missed > 0) {
-    // What an event would have said (a move, a closure, tags, an OU) but none did: lost on the way, or
-    // Organizations' events do not reach this bus (no trail or forwarding rule). Joins by invitation and leaves are
-    // recorded in the member account's own trail, so they are not counted.
+    // What an event would have said (a move, a closure, tags, an OU, a join or a leave) but none did: lost on the way,
+    // or Organizations' events do not reach this bus (no trail or forwarding rule).
     logger.warn('the daily full read of the organization found changes no event had brought', { missed });
     metrics.addMetric(metricNames.organizationChangesMissed, MetricUnit.Count, missed);
   }

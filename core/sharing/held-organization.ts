@@ -176,18 +176,17 @@ export function heldChanges(
 }
 
 /**
- * Of a full read's changes, those an Organizations event in the management account's trail would have announced: an
- * OU created, changed or deleted, and an account that was held and changed (moved, closed, its tags). An account new
- * to the tree or gone from it is left out: an invited account's joining and a member's leaving are recorded in that
- * member's own trail, so no event here ever announces them.
+ * Of a full read's changes, those an Organizations event in the management account's trail would have announced:
+ * every one. An OU created, changed or deleted and an account moved, closed or retagged are API calls made there; an
+ * account joining or leaving, however it happened (created, invited, removed, or leaving on its own), is announced
+ * there by Organizations' membership events, AccountJoinedOrganization and AccountDepartedOrganization
+ * (core/sharing/organization-events.ts). `before` is the tree held before the read: a first read announces nothing.
  */
 export function changesNoEventSaid(
-  before: OrgTree,
+  before: OrgTree | undefined,
   changes: { put: readonly (HeldOuItem | HeldAccountItem)[]; remove: readonly { pk: string; sk: string }[] },
 ): number {
-  const isOu = (key: { sk: string }) => key.sk.startsWith(OU_PREFIX);
-  const puts = changes.put.filter((item) => isOu(item) || before.accounts.has(item.id)).length;
-  return puts + changes.remove.filter(isOu).length;
+  return before ? changes.put.length + changes.remove.length : 0;
 }
 
 /** Each account's OU path (root first, down to its parent) and its parent, as the fleet groups accounts. */

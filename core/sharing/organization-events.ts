@@ -8,6 +8,13 @@ import type { OrgTree } from './targets.js';
  * global service whose calls are recorded in US East (N. Virginia). An account's creation finishes asynchronously
  * and is told by the service event `CreateAccountResult` (`AWS Service Event via CloudTrail`).
  *
+ * Membership: Organizations logs `AccountJoinedOrganization` (`joinedMethod` Created or Invited) and
+ * `AccountDepartedOrganization` (`departedMethod` Left, Removed or Cleaned) in the management account's trail only,
+ * whoever made the change (https://docs.aws.amazon.com/organizations/latest/APIReference/API_AcceptHandshake.html,
+ * https://docs.aws.amazon.com/organizations/latest/APIReference/API_LeaveOrganization.html). They are the only events
+ * the management account sees of an invitation accepted or a member leaving on its own: AcceptHandshake and
+ * LeaveOrganization are recorded in the member account's trail.
+ *
  * An event only says where to look: the organization-sync function reads the nodes it names back from
  * Organizations and holds what Organizations answers, never the event's copy (anyone who may invoke the function
  * could forge one).
@@ -26,6 +33,8 @@ export const ORGANIZATION_EVENT_NAMES = [
   'DeleteOrganizationalUnit',
   'TagResource',
   'UntagResource',
+  'AccountJoinedOrganization',
+  'AccountDepartedOrganization',
 ] as const;
 
 export type OrganizationEventName = (typeof ORGANIZATION_EVENT_NAMES)[number];
@@ -77,6 +86,11 @@ export function nodesNamedBy(detail: Record<string, unknown>): NodesToRead | { i
       case 'TagResource':
       case 'UntagResource':
         return node(text(field(request, 'resourceId'))) ?? { accounts: [], ous: [] };
+      case 'AccountJoinedOrganization':
+      case 'AccountDepartedOrganization':
+        // The pages name the method and time fields, not where the account id sits: read where it is expected, and
+        // read the whole tree when it is not there (no account named).
+        return node(text(field(detail.serviceEventDetails, 'accountId')));
       default:
         return undefined;
     }

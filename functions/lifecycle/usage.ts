@@ -93,6 +93,28 @@ function refreshOf(builds: readonly BuildHistory[], items: readonly UsageItem[],
 }
 
 /**
+ * Asks EC2 for a report on one AMI: the report's id, or undefined when EC2's quotas leave it to the next pass (logged
+ * with the reason, and the AMI added to `refused` so the pass does not ask again; aws/image-usage.ts). A report of Goldsmith's own already in progress is adopted, so an id the
+ * ledger lost (a write that failed after EC2 took the request) holds up nothing.
+ */
+async function askForReport(
+  image: string,
+  region: string,
+  imageId: string,
+  at: string,
+  refused: Set<string>,
+): Promise<string | undefined> {
+  const asked = await requestUsageReport(region, imageId, usageReportToken(imageId, at));
+  if ('refused' in asked) {
+    refused.add(imageId);
+    logger.warn('image usage report not asked for; asked on the next pass', { image, region, reason: asked.refused });
+    return undefined;
+  }
+  if (asked.adopted) logger.info('image usage report in progress adopted', { image, region, reportId: asked.reportId });
+  return asked.reportId;
+}
+
+/**
  * Reads reports of several Regions, per Region at once (`readUsageReports`: two calls per Region and 200 reports,
  * whatever the number of images). With `isolate`, a Region whose reads fail (after the client's retries) leaves its
  * reports pending for the next pass and holds up no other Region.
@@ -148,6 +170,8 @@ export async function refreshUsage(
   const reads = read?.reports ?? (await readReports(pending, false));
   const byKey = new Map(items.map((i) => [`${i.version}#${i.region}`, i]));
   const refreshFor = refreshOf(builds, items, at, cadence);
+  /** AMIs EC2's quotas kept from a report in this pass: not asked about twice. */
+  const refused = new Set<string>();
   for (const item of items) {
     if (!item.reportId) continue;
     // Not read yet (the sweep's read came before the index listed it): pending, read on the next pass.
@@ -159,10 +183,13 @@ export async function refreshUsage(
       const reportable = build && !build.deletedAt && !build.revokedAt && build.promotions.length > 0;
       // A report read and the next one due: asked for now, and both recorded in one write.
       const refresh = inUse(observation) ? USAGE_REFRESH_SECONDS : refreshFor(item.version, item.region);
-      if (reportable && needsReport({ lastRequestedAt: item.requestedAt }, at, refresh)) {
-        const next = await requestUsageReport(item.region, item.imageId, usageReportToken(item.imageId, at));
-        if (await recordUsageObserved(item, item.reportId, observation, { reportId: next, at })) {
-          Object.assign(item, observation, { lastRequestedAt: item.requestedAt, reportId: next, requestedAt: at });
+      const asked =
+        reportable && needsReport({ lastRequestedAt: item.requestedAt }, at, refresh)
+          ? await askForReport(image, item.region, item.imageId, at, refused)
+          : undefined;
+      if (asked !== undefined) {
+        if (await recordUsageObserved(item, item.reportId, observation, { reportId: asked, at })) {
+          Object.assign(item, observation, { lastRequestedAt: item.requestedAt, reportId: asked, requestedAt: at });
         }
         continue;
       }
@@ -181,8 +208,9 @@ export async function refreshUsage(
     if (b.deletedAt || b.revokedAt || b.promotions.length === 0) continue;
     for (const ami of await amisOf(b.version)) {
       const item = byKey.get(`${b.version}#${ami.region}`);
-      if (!needsReport(item, at, refreshFor(b.version, ami.region))) continue;
-      const reportId = await requestUsageReport(ami.region, ami.imageId, usageReportToken(ami.imageId, at));
+      if (refused.has(ami.imageId) || !needsReport(item, at, refreshFor(b.version, ami.region))) continue;
+      const reportId = await askForReport(image, ami.region, ami.imageId, at, refused);
+      if (reportId === undefined) continue;
       const u = { image, version: b.version, region: ami.region, imageId: ami.imageId };
       if ((await recordUsageRequested(u, reportId, at)) && !item) {
         items.push({ sk: `USAGE#${b.version}#${ami.region}`, ...u, reportId, requestedAt: at });

@@ -20,10 +20,17 @@ const err = errorFactory(EC2ServiceException);
  *   resource-type, creation-time; ImageIds at most 200.
  * - Only the accounts the image is shared with are reported (the reports show use "across other AWS accounts" an
  *   image is shared with): an account whose launch permission was withdrawn drops out of later reports.
- * AWS documents neither how long a report takes nor a quota of reports; the fake completes one `REPORT_MINUTES`
- * after it was asked for and keeps no quota. MaxResults is taken as 1–1000, like DescribeImages.
+ * - Quotas per Region: 2,000 in-progress (`pending`) reports per account, and 1 per AMI
+ *   (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html, "Report quotas"). The page names no
+ *   error code: the fake refuses with EC2's common `ResourceLimitExceeded`
+ *   (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html). A repeated client token returns
+ *   the report it made before the quotas are looked at, as idempotency asks.
+ * AWS does not document how long a report takes; the fake completes one `REPORT_MINUTES` after it was asked for.
+ * MaxResults is taken as 1–1000, like DescribeImages.
  */
 export const REPORT_MINUTES = 15;
+/** In-progress reports per account and Region (the "Report quotas" above). */
+export const PENDING_REPORTS_PER_ACCOUNT = 2_000;
 const RETENTION_MS = 30 * 86_400_000;
 const RESOURCE_TYPES = [
   'ec2:Instance',
@@ -146,6 +153,17 @@ export class ImageUsageReports {
     if (accountIds.length > 200) throw err('InvalidParameterValue', 'AccountIds can have at most 200 items.');
     for (const a of accountIds)
       if (!ACCOUNT_ID.test(a)) throw err('InvalidParameterValue', `Invalid account id: "${a}"`);
+    const inProgress = this.pending.filter((r) => r.region === region && this.reports.has(r.reportId));
+    if (inProgress.some((r) => r.imageId === imageId))
+      throw err(
+        'ResourceLimitExceeded',
+        `You have reached the limit of 1 in-progress AMI usage report for image ${imageId}. Wait for it to complete.`,
+      );
+    if (inProgress.length >= PENDING_REPORTS_PER_ACCOUNT)
+      throw err(
+        'ResourceLimitExceeded',
+        `You have reached the limit of ${PENDING_REPORTS_PER_ACCOUNT} in-progress AMI usage reports in ${region}.`,
+      );
     const report: Report = {
       reportId: this.ids.next('amiur'),
       imageId,

@@ -20,7 +20,11 @@ export type OrganizationChange =
   | { change: 'tag-account'; account: string; tags: Record<string, string | null> }
   | { change: 'create-ou'; ou: string; to?: string | undefined; name?: string | undefined }
   | { change: 'rename-ou'; ou: string; name: string }
-  | { change: 'delete-ou'; ou: string };
+  | { change: 'delete-ou'; ou: string }
+  /** A member leaves on its own (LeaveOrganization, called in the member account). */
+  | { change: 'leave-organization'; account: string }
+  /** An account outside accepts the organization's invitation (AcceptHandshake in that account): it joins the root. */
+  | { change: 'accept-invitation'; account: string; tags?: Record<string, string> | undefined };
 
 /** An EventBridge event as CloudTrail delivers it to the default bus. */
 export interface CloudTrailEvent {
@@ -35,8 +39,11 @@ export interface CloudTrailEvent {
   detail: Record<string, unknown>;
 }
 
+/** The changes whose own API call the management account's trail records (the others are called in the member). */
+type ManagementChange = Exclude<OrganizationChange, { change: 'leave-organization' | 'accept-invitation' }>;
+
 /** Organizations' API call (or service event) behind each change, as CloudTrail records it. */
-const EVENT_NAMES: Record<OrganizationChange['change'], string> = {
+const EVENT_NAMES: Record<ManagementChange['change'], string> = {
   'create-account': 'CreateAccountResult',
   'move-account': 'MoveAccount',
   'remove-account': 'RemoveAccountFromOrganization',
@@ -54,7 +61,7 @@ const EVENT_NAMES: Record<OrganizationChange['change'], string> = {
  * from US East (N. Virginia), where Organizations' calls are recorded.
  */
 export function cloudTrailEvent(
-  c: OrganizationChange,
+  c: ManagementChange,
   ctx: { managementAccountId: string; time: string; sourceParentId?: string; untagged?: string[] },
 ): CloudTrailEvent {
   const eventName = c.change === 'tag-account' && ctx.untagged?.length ? 'UntagResource' : EVENT_NAMES[c.change];
@@ -123,10 +130,23 @@ export function cloudTrailEvent(
         };
     }
   })();
+  return envelope(
+    c.change === 'create-account' ? 'AWS Service Event via CloudTrail' : 'AWS API Call via CloudTrail',
+    ctx,
+    detail,
+  );
+}
+
+/** The EventBridge envelope of a CloudTrail event from Organizations: US East (N. Virginia), the management account. */
+function envelope(
+  detailType: string,
+  ctx: { managementAccountId: string; time: string },
+  detail: Record<string, unknown>,
+): CloudTrailEvent {
   return {
     version: '0',
     id: randomUUID(),
-    'detail-type': c.change === 'create-account' ? 'AWS Service Event via CloudTrail' : 'AWS API Call via CloudTrail',
+    'detail-type': detailType,
     source: 'aws.organizations',
     account: ctx.managementAccountId,
     time: ctx.time,
@@ -134,4 +154,46 @@ export function cloudTrailEvent(
     resources: [],
     detail,
   };
+}
+
+/** How an account joined or left, as Organizations' membership events say it. */
+export type Membership =
+  | { event: 'AccountJoinedOrganization'; method: 'Created' | 'Invited' }
+  | { event: 'AccountDepartedOrganization'; method: 'Left' | 'Removed' };
+
+/**
+ * Organizations' membership event for an account that joined or left: a service event (no caller's request) logged
+ * only in the management account's trail, in US East (N. Virginia), whoever made the change — so a member leaving on
+ * its own (LeaveOrganization) or accepting an invitation (AcceptHandshake), both called in the member account, is
+ * seen by the management account (https://docs.aws.amazon.com/organizations/latest/APIReference/API_AcceptHandshake.html,
+ * https://docs.aws.amazon.com/organizations/latest/APIReference/API_LeaveOrganization.html,
+ * https://docs.aws.amazon.com/organizations/latest/APIReference/API_RemoveAccountFromOrganization.html,
+ * https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreateAccount.html). The pages name
+ * `joinedMethod`/`joinedTime` and `departedMethod`/`departedTime` (spelled `departureMethod:LEFT` on one of them) but
+ * not where the account id sits: the fake puts it at `serviceEventDetails.accountId`, and organization-sync reads the
+ * whole tree when an event names no account it can read back.
+ */
+export function membershipEvent(
+  m: Membership,
+  account: string,
+  ctx: { managementAccountId: string; time: string },
+): CloudTrailEvent {
+  const joined = m.event === 'AccountJoinedOrganization';
+  return envelope('AWS Service Event via CloudTrail', ctx, {
+    eventVersion: '1.11',
+    userIdentity: { accountId: account, invokedBy: 'organizations.amazonaws.com' },
+    eventTime: ctx.time,
+    eventSource: 'organizations.amazonaws.com',
+    eventName: m.event,
+    awsRegion: 'us-east-1',
+    eventID: randomUUID(),
+    readOnly: false,
+    eventType: 'AwsServiceEvent',
+    managementEvent: true,
+    recipientAccountId: ctx.managementAccountId,
+    serviceEventDetails: joined
+      ? { accountId: account, joinedMethod: m.method, joinedTime: ctx.time }
+      : { accountId: account, departedMethod: m.method, departedTime: ctx.time },
+    eventCategory: 'Management',
+  });
 }

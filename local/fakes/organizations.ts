@@ -18,6 +18,7 @@ import {
 import {
   type CloudTrailEvent,
   cloudTrailEvent,
+  membershipEvent,
   type OrganizationChange,
   ScenarioChangeError,
 } from './organization-changes.js';
@@ -105,11 +106,17 @@ export class OrganizationsFake extends OrganizationTree implements FakeService {
     }
   }
 
+  /** Accounts that were members and are no longer (removed or left): grants by id may still reach them. */
+  readonly formerMembers = new Set<string>();
+
   /**
-   * Makes a change an administrator would make, and returns the event CloudTrail delivers for it. Refuses what
-   * Organizations refuses: an unknown account, OU or parent, an OU that still has accounts or OUs below it.
+   * Makes a change an administrator (or, for a leave or an accepted invitation, the member account) would make, and
+   * returns the events CloudTrail delivers for it to the management account's default bus, in order: the API call's
+   * own event when the management account made it, then Organizations' membership event when an account joined or
+   * left (membershipEvent). Refuses what Organizations refuses: an unknown account, OU or parent, an OU that still
+   * has accounts or OUs below it, the management account leaving.
    */
-  change(c: OrganizationChange, time: string): CloudTrailEvent {
+  change(c: OrganizationChange, time: string): CloudTrailEvent[] {
     const refused = (why: string) =>
       new ScenarioChangeError(`the scenario's organization change at ${time}: ${c.change}: ${why}`);
     const parentOf = (to: string | undefined): string => {
@@ -124,7 +131,29 @@ export class OrganizationsFake extends OrganizationTree implements FakeService {
       return n;
     };
     const ctx = { managementAccountId: this.spec.managementAccountId, time };
+    const departed = (account: string, method: 'Left' | 'Removed') => {
+      if (account === this.spec.managementAccountId)
+        throw refused(`the management account ${account} cannot leave its organization (ConstraintViolationException)`);
+      this.put(account, undefined);
+      this.formerMembers.add(account);
+      return membershipEvent({ event: 'AccountDepartedOrganization', method }, account, ctx);
+    };
     switch (c.change) {
+      case 'accept-invitation':
+        if (this.nodes.has(c.account)) throw refused(`${c.account} is already a member`);
+        // The fake places an invited account at the root, as it does a created one without a parent.
+        this.put(c.account, {
+          id: c.account,
+          type: 'ACCOUNT',
+          name: `account-${c.account}`,
+          parentId: this.rootId,
+          tags: { ...c.tags },
+        });
+        this.formerMembers.delete(c.account);
+        return [membershipEvent({ event: 'AccountJoinedOrganization', method: 'Invited' }, c.account, ctx)];
+      case 'leave-organization':
+        existing(c.account, 'ACCOUNT');
+        return [departed(c.account, 'Left')];
       case 'create-account':
         if (this.nodes.has(c.account)) throw refused(`${c.account} exists`);
         this.put(c.account, {
@@ -134,19 +163,21 @@ export class OrganizationsFake extends OrganizationTree implements FakeService {
           parentId: parentOf(c.to),
           tags: { ...c.tags },
         });
-        return cloudTrailEvent(c, ctx);
+        return [
+          cloudTrailEvent(c, ctx),
+          membershipEvent({ event: 'AccountJoinedOrganization', method: 'Created' }, c.account, ctx),
+        ];
       case 'move-account': {
         const n = existing(c.account, 'ACCOUNT');
         this.put(c.account, { ...n, parentId: parentOf(c.to) });
-        return cloudTrailEvent(c, { ...ctx, ...(n.parentId !== undefined && { sourceParentId: n.parentId }) });
+        return [cloudTrailEvent(c, { ...ctx, ...(n.parentId !== undefined && { sourceParentId: n.parentId }) })];
       }
       case 'remove-account':
         existing(c.account, 'ACCOUNT');
-        this.put(c.account, undefined);
-        return cloudTrailEvent(c, ctx);
+        return [cloudTrailEvent(c, ctx), departed(c.account, 'Removed')];
       case 'close-account':
         this.put(c.account, { ...existing(c.account, 'ACCOUNT'), state: 'PENDING_CLOSURE' });
-        return cloudTrailEvent(c, ctx);
+        return [cloudTrailEvent(c, ctx)];
       case 'tag-account': {
         const n = existing(c.account, 'ACCOUNT');
         const tags = { ...n.tags };
@@ -156,7 +187,7 @@ export class OrganizationsFake extends OrganizationTree implements FakeService {
         }
         this.put(c.account, { ...n, tags });
         const set = Object.values(c.tags).some((v) => v !== null);
-        return cloudTrailEvent(c, { ...ctx, ...(!set && { untagged: Object.keys(c.tags) }) });
+        return [cloudTrailEvent(c, { ...ctx, ...(!set && { untagged: Object.keys(c.tags) }) })];
       }
       case 'create-ou':
         if (this.nodes.has(c.ou)) throw refused(`${c.ou} exists`);
@@ -167,16 +198,16 @@ export class OrganizationsFake extends OrganizationTree implements FakeService {
           parentId: parentOf(c.to),
           tags: {},
         });
-        return cloudTrailEvent({ ...c, to: parentOf(c.to) }, ctx);
+        return [cloudTrailEvent({ ...c, to: parentOf(c.to) }, ctx)];
       case 'rename-ou':
         this.put(c.ou, { ...existing(c.ou, 'ORGANIZATIONAL_UNIT'), name: c.name });
-        return cloudTrailEvent(c, ctx);
+        return [cloudTrailEvent(c, ctx)];
       case 'delete-ou':
         existing(c.ou, 'ORGANIZATIONAL_UNIT');
         if (this.children(c.ou, 'ACCOUNT').length + this.children(c.ou, 'ORGANIZATIONAL_UNIT').length > 0)
           throw refused(`${c.ou} still has accounts or OUs (OrganizationalUnitNotEmptyException)`);
         this.put(c.ou, undefined);
-        return cloudTrailEvent(c, ctx);
+        return [cloudTrailEvent(c, ctx)];
     }
   }
 

@@ -84,7 +84,8 @@ export function auditLaunchPermissions(
           problem(`${image} ${version} (${held.join(', ')}): ${account} cannot launch ${amiId} in ${region}`);
         }
       }
-      for (const account of [...members, OUTSIDER_ACCOUNT]) {
+      // Former members too: a grant by account id outlives the membership that called for it.
+      for (const account of [...members, ...organizations.formerMembers, OUTSIDER_ACCOUNT]) {
         if (expected.has(account) || account === owner) continue;
         audit.checks[othersKey]++;
         if (ec2.isLaunchableBy(region, amiId, account, organizations)) {

@@ -198,8 +198,8 @@ export function runAction(
       handlers.cve(action);
       return;
     case 'organization': {
-      const event = cloud.installed.fakes.organizations.change(organizationChangeOf(action), cloud.clock.iso());
-      if (!action.dropEvent) cloud.bus.put(event, 'default');
+      const events = cloud.installed.fakes.organizations.change(organizationChangeOf(action), cloud.clock.iso());
+      if (!action.dropEvent) for (const event of events) cloud.bus.put(event, 'default');
       return;
     }
     case 'pointer-share': {
@@ -231,7 +231,12 @@ function organizationChangeOf(a: OrganizationChangeAction): OrganizationChange {
       return { change: a.change, account, to: a.to ?? '' };
     case 'remove-account':
     case 'close-account':
+    case 'leave-organization':
       return { change: a.change, account };
+    case 'accept-invitation': {
+      const tags = Object.fromEntries(Object.entries(a.tags ?? {}).filter((e): e is [string, string] => e[1] !== null));
+      return { change: a.change, account, tags };
+    }
     case 'tag-account':
       return { change: a.change, account, tags: a.tags ?? {} };
     case 'create-ou':

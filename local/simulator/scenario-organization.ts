@@ -5,9 +5,10 @@ const ou = z.string().regex(/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/, 'must be an OU
 const parent = z.string().min(1).describe('an OU id, or the root id');
 
 /**
- * A change an administrator makes to the organization during the run (local/fakes/organization-changes.ts): the
- * Organizations fake changes at once and CloudTrail's event reaches the default bus, unless `dropEvent` loses it
- * (only the daily full read then catches the change).
+ * A change an administrator makes to the organization during the run (local/fakes/organization-changes.ts), or a
+ * member account makes to its own membership (`leave-organization`; `accept-invitation`, an outside account joining
+ * the root, with `tags` if any): the Organizations fake changes at once and CloudTrail's events reach the default
+ * bus, unless `dropEvent` loses them (only the daily full read then catches the change).
  */
 export const organizationChange = z
   .strictObject({
@@ -21,6 +22,8 @@ export const organizationChange = z
       'create-ou',
       'rename-ou',
       'delete-ou',
+      'leave-organization',
+      'accept-invitation',
     ]),
     account: account.optional(),
     ou: ou.optional(),
@@ -41,6 +44,8 @@ export const organizationChange = z
       'create-ou': ['ou'],
       'rename-ou': ['ou', 'name'],
       'delete-ou': ['ou'],
+      'leave-organization': ['account'],
+      'accept-invitation': ['account'],
     };
     for (const field of needs[c.change] ?? []) {
       if (c[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: `required for ${c.change}` });

@@ -11,6 +11,7 @@ import { GOLDSMITH_IMAGE_CONDITION } from '../factory/tags.js';
 import { grantSecretValue } from '../grants.js';
 import { grantLedger, type LedgerCall } from '../ledger-access.js';
 import { pipelineArnPrefix } from '../pipelines.js';
+import { RESERVED_CONCURRENCY } from '../reserved-concurrency.js';
 import type { PromotionTaskFunctions } from './definition.js';
 import { allowRetirement, ec2ImageArn } from './lifecycle.js';
 
@@ -213,7 +214,7 @@ export function createEventFunctions(stack: Stack, env: PromotionEnvironment, ca
 }
 
 /** Concurrent approval callbacks at most: people click these; anything more is abuse. */
-export const APPROVAL_CALLBACK_CONCURRENCY = 10;
+export const APPROVAL_CALLBACK_CONCURRENCY = RESERVED_CONCURRENCY.approvalCallback;
 
 /** The approval callback: a function URL (the HMAC signature is the authorization), the only task responder. */
 export function createApprovalCallback(

@@ -9,6 +9,7 @@ import { ORGANIZATION_EVENT_NAMES } from '../../core/sharing/organization-events
 import { catalogBundling } from '../catalog.js';
 import { failureQueue } from '../grants.js';
 import { grantLedger } from '../ledger-access.js';
+import { RESERVED_CONCURRENCY } from '../reserved-concurrency.js';
 import { scheduleInvocation } from '../scheduled-invoke.js';
 import type { PromotionEnvironment } from './functions.js';
 import { allowSharing } from './functions.js';
@@ -38,7 +39,7 @@ export function createOrganizationSync(stack: Stack, env: PromotionEnvironment, 
     // One run at a time: two events seconds apart otherwise re-read and re-grant against each other (the held tree's
     // conditional write makes the later one start over). A throttled asynchronous event waits in Lambda's queue and
     // is retried, up to the event age below (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html).
-    reservedConcurrentExecutions: 1,
+    reservedConcurrentExecutions: RESERVED_CONCURRENCY.organizationSync,
     environment: { LEDGER_TABLE: env.ledger.tableName },
     nodejs: catalogBundling(catalog),
   });

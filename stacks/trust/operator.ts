@@ -11,6 +11,7 @@ import { grantLedger } from '../ledger-access.js';
 import { NAME_PREFIX } from '../names.js';
 import { notificationsTopicName } from '../Promotion.js';
 import { everyPipelineArn } from '../pipelines.js';
+import { RESERVED_CONCURRENCY } from '../reserved-concurrency.js';
 
 /** The operators' role, e.g. `goldsmith-prod-operators`: a fixed name, so its sessions' ARNs are predictable. */
 export function operatorsRoleName(stage: string): string {
@@ -21,7 +22,7 @@ export function operatorsRoleName(stage: string): string {
 export const INVOKED_VIA_FUNCTION_URL = 'lambda:InvokedViaFunctionUrl';
 
 /** Concurrent operator requests at most: people type these, so a flood is abuse and must not starve the factory. */
-export const OPERATOR_CONCURRENCY = 5;
+export const OPERATOR_CONCURRENCY = RESERVED_CONCURRENCY.operator;
 
 export interface OperatorEndpointInputs {
   stage: string;

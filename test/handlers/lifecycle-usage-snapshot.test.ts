@@ -4,7 +4,7 @@ import {
   DescribeImageUsageReportsCommand,
   EC2ServiceException,
 } from '@aws-sdk/client-ec2';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { UsageItem } from '../../aws/usage-ledger.js';
 import { readPendingReports, refreshUsage } from '../../functions/lifecycle/usage.js';
@@ -149,5 +149,59 @@ describe('how often the sweep asks about a version', () => {
     await refreshUsage('app', builds, amis, NOW, snapshotOf(3), cadence);
     await refreshUsage('app', builds, amis, NOW, snapshotOf(0));
     expect(ec2).toHaveReceivedCommandTimes(CreateImageUsageReportCommand, 2);
+  });
+});
+
+describe('a report whose id the ledger lost', () => {
+  const NOW = new Date('2027-03-20T00:05:00.000Z');
+  const builds = [{ version: '1.0.0/1', promotions: [{ channel: 'dev', at: '2027-02-18T00:00:00.000Z' }] }];
+  const amis = async () => [{ region: 'us-east-1', imageId: 'ami-00000000000000001' }];
+  const nothingHeld = { items: [], reports: new Map() };
+  const oneInProgress = new EC2ServiceException({
+    name: 'ResourceLimitExceeded',
+    $fault: 'client',
+    $metadata: {},
+    message: 'You have reached the limit of 1 in-progress AMI usage report for image ami-00000000000000001.',
+  });
+  const pending = (ReportId: string, depth = '1') => ({
+    ReportId,
+    ImageId: 'ami-00000000000000001',
+    State: 'pending',
+    ResourceTypes: [
+      { ResourceType: 'ec2:Instance' },
+      {
+        ResourceType: 'ec2:LaunchTemplate',
+        ResourceTypeOptions: [{ OptionName: 'version-depth', OptionValues: [depth] }],
+      },
+    ],
+  });
+
+  it('adopts its own report still in progress, asked for under yesterday’s token, instead of failing the pass', async () => {
+    ec2.on(CreateImageUsageReportCommand).rejects(oneInProgress);
+    ec2.on(DescribeImageUsageReportsCommand).resolves({ ImageUsageReports: [pending('amiur-0000000000000lost')] });
+
+    const items = await refreshUsage('app', builds, amis, NOW, nothingHeld);
+
+    expect(ec2).toHaveReceivedCommandWith(DescribeImageUsageReportsCommand, {
+      ImageIds: ['ami-00000000000000001'],
+      Filters: [{ Name: 'state', Values: ['pending'] }],
+    });
+    expect(items.map((i) => i.reportId)).toEqual(['amiur-0000000000000lost']);
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      ExpressionAttributeValues: expect.objectContaining({ ':reportId': 'amiur-0000000000000lost' }),
+    });
+  });
+
+  it('leaves the AMI to the next pass when someone else’s report, counting otherwise, is in progress', async () => {
+    ec2.on(CreateImageUsageReportCommand).rejects(oneInProgress);
+    ec2
+      .on(DescribeImageUsageReportsCommand)
+      .resolves({ ImageUsageReports: [pending('amiur-0000000000console', '20')] });
+
+    const items = await refreshUsage('app', builds, amis, NOW, nothingHeld);
+
+    expect(items).toEqual([]);
+    expect(ec2).toHaveReceivedCommandTimes(CreateImageUsageReportCommand, 1);
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
   });
 });

@@ -8,6 +8,7 @@ import { busPolicyOf, type PolicyDocument, rolePoliciesByArn } from '../../local
 import { GOLDSMITH_STACKS } from '../../stacks/app.js';
 import { parseCatalogInput } from '../../stacks/catalog.js';
 import { APPROVAL_CALLBACK_CONCURRENCY } from '../../stacks/promotion/functions.js';
+import { LAMBDA_UNRESERVED_MINIMUM, MINIMUM_ACCOUNT_CONCURRENCY } from '../../stacks/reserved-concurrency.js';
 import { OPERATOR_CONCURRENCY } from '../../stacks/trust/operator.js';
 import { REPO_ROOT } from './helpers.js';
 
@@ -145,6 +146,14 @@ describe('the operator endpoint and the approval callback in the synthesized app
       .sort();
     // Besides the two URL functions, organization-sync runs one at a time (stacks/promotion/organization.ts).
     expect(concurrency).toEqual([APPROVAL_CALLBACK_CONCURRENCY, OPERATOR_CONCURRENCY, 1].sort());
+  });
+
+  it("reserves in all exactly what the account concurrency the docs ask for leaves above Lambda's unreserved 100", () => {
+    const reserved = resourcesOf('AWS::Lambda::Function')
+      .map((f) => f.Properties?.ReservedConcurrentExecutions)
+      .filter((c): c is number => typeof c === 'number')
+      .reduce((sum, n) => sum + n, 0);
+    expect(LAMBDA_UNRESERVED_MINIMUM + reserved).toBe(MINIMUM_ACCOUNT_CONCURRENCY);
   });
 
   it("lets only the catalog's operators assume the operators' role, which may invoke the URL and read", () => {

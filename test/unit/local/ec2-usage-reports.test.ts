@@ -8,6 +8,7 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import { client } from '../../../aws/clients.js';
 import { FleetState } from '../../../local/fakes/ec2-fleet.js';
+import { PENDING_REPORTS_PER_ACCOUNT } from '../../../local/fakes/ec2-usage.js';
 import { ACCOUNT, localCloud, resetClients } from './helpers.js';
 
 const R = 'us-east-1';
@@ -116,6 +117,39 @@ describe('EC2 image usage reports on the local cloud', () => {
     await expect(
       ec2.send(new CreateImageUsageReportCommand({ ImageId: 'ami-0123456789abcdef0', ResourceTypes: INSTANCES })),
     ).rejects.toMatchObject({ name: 'InvalidAMIID.NotFound' });
+  });
+
+  it('refuses a second in-progress report on one AMI, and more than 2,000 in progress in a Region, with ResourceLimitExceeded', async () => {
+    const { clock, fakes, ami } = cloudWithFleet();
+    const ec2 = client('ec2', R);
+    const create = (ImageId: string, ClientToken?: string) =>
+      ec2.send(new CreateImageUsageReportCommand({ ImageId, ResourceTypes: INSTANCES, ClientToken }));
+    const first = await create(ami.imageId, 'first');
+    await expect(create(ami.imageId, 'second')).rejects.toMatchObject({ name: 'ResourceLimitExceeded' });
+    // The same client token is the same request: it gets its report back, quota or not.
+    expect((await create(ami.imageId, 'first')).ReportId).toBe(first.ReportId);
+    // The rest of the Region's quota filled at the fake's edge (2,000 SDK round trips would take the test's time).
+    for (let i = 1; i < PENDING_REPORTS_PER_ACCOUNT; i++) {
+      const { imageId } = fakes.ec2.registerImage(R, { name: `base ${i + 1}` });
+      const input = { ImageId: imageId, ResourceTypes: INSTANCES };
+      fakes.ec2.handle({
+        service: 'ec2',
+        action: 'CreateImageUsageReport',
+        input,
+        body: input,
+        region: R,
+        accountId: ACCOUNT,
+      });
+    }
+    const extra = fakes.ec2.registerImage(R, { name: 'one too many' });
+    await expect(create(extra.imageId)).rejects.toMatchObject({
+      name: 'ResourceLimitExceeded',
+      message: expect.stringMatching(/2000 in-progress/),
+    });
+    // Once they complete, the AMI and the Region take reports again.
+    await clock.run(clock.now() + 20 * 60_000);
+    expect((await create(ami.imageId, 'later')).ReportId).not.toBe(first.ReportId);
+    expect((await create(extra.imageId)).ReportId).toBeDefined();
   });
 
   it('ends in error when the image is deregistered before the report completes, and forgets reports after 30 days', async () => {

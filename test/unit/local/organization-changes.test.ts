@@ -37,7 +37,11 @@ describe('changes to the organization, as an administrator makes them', () => {
   it('moves an account and reports the move as CloudTrail delivers it', () => {
     const org = fake({ accountsPerOu: 2 });
     const account = org.accountsUnder('ou-x1y2-dev00001')[0]!;
-    const event = org.change({ change: 'move-account', account, to: 'ou-x1y2-prd00001' }, '2027-01-02T00:00:00Z');
+    const [event, ...more] = org.change(
+      { change: 'move-account', account, to: 'ou-x1y2-prd00001' },
+      '2027-01-02T00:00:00Z',
+    );
+    expect(more).toEqual([]);
     expect(org.ancestors(account)[0]).toBe('ou-x1y2-prd00001');
     expect(org.accountsUnder('ou-x1y2-dev00001')).not.toContain(account);
     expect(event).toMatchObject({
@@ -57,19 +61,58 @@ describe('changes to the organization, as an administrator makes them', () => {
 
   it('closes, tags and untags accounts; a created account is told by CreateAccountResult', () => {
     const org = fake({ accountsPerOu: 1 });
-    const created = org.change({ change: 'create-account', account: '300000000001' }, '2027-01-02T00:00:00Z');
-    expect(created['detail-type']).toBe('AWS Service Event via CloudTrail');
+    const [created, joined] = org.change({ change: 'create-account', account: '300000000001' }, '2027-01-02T00:00:00Z');
+    expect(created?.['detail-type']).toBe('AWS Service Event via CloudTrail');
+    expect(joined?.detail).toMatchObject({
+      eventName: 'AccountJoinedOrganization',
+      serviceEventDetails: { accountId: '300000000001', joinedMethod: 'Created' },
+    });
     expect(org.isMember('300000000001')).toBe(true);
     org.change({ change: 'tag-account', account: '300000000001', tags: { ring: 'early' } }, '2027-01-02T00:00:00Z');
     expect(org.accountTags('300000000001')).toEqual({ ring: 'early' });
-    const untag = org.change(
+    const [untag] = org.change(
       { change: 'tag-account', account: '300000000001', tags: { ring: null } },
       '2027-01-02T00:00:00Z',
     );
-    expect(untag.detail.eventName).toBe('UntagResource');
+    expect(untag?.detail.eventName).toBe('UntagResource');
     expect(org.accountTags('300000000001')).toEqual({});
     org.change({ change: 'close-account', account: '300000000001' }, '2027-01-02T00:00:00Z');
     expect(org.accountState('300000000001')).toBe('PENDING_CLOSURE');
+  });
+
+  it('tells a voluntary leave and an accepted invitation only by membership events, from us-east-1 to the management account', () => {
+    const org = fake({ accountsPerOu: 1 });
+    const member = org.accountsUnder('ou-x1y2-dev00001')[0]!;
+    const left = org.change({ change: 'leave-organization', account: member }, '2027-01-02T00:00:00Z');
+    expect(org.isMember(member)).toBe(false);
+    expect(org.formerMembers.has(member)).toBe(true);
+    expect(left).toEqual([
+      expect.objectContaining({
+        source: 'aws.organizations',
+        'detail-type': 'AWS Service Event via CloudTrail',
+        account: MANAGEMENT,
+        region: 'us-east-1',
+        detail: expect.objectContaining({
+          eventName: 'AccountDepartedOrganization',
+          eventType: 'AwsServiceEvent',
+          recipientAccountId: MANAGEMENT,
+          serviceEventDetails: { accountId: member, departedMethod: 'Left', departedTime: '2027-01-02T00:00:00Z' },
+        }),
+      }),
+    ]);
+    const joined = org.change({ change: 'accept-invitation', account: '300000000009' }, '2027-01-02T01:00:00Z');
+    expect(org.ancestors('300000000009')).toEqual([org.rootId]);
+    expect(joined.map((e) => e.detail.serviceEventDetails)).toEqual([
+      { accountId: '300000000009', joinedMethod: 'Invited', joinedTime: '2027-01-02T01:00:00Z' },
+    ]);
+    const removed = org.change({ change: 'remove-account', account: '300000000009' }, '2027-01-02T02:00:00Z');
+    expect(removed.map((e) => e.detail.eventName)).toEqual([
+      'RemoveAccountFromOrganization',
+      'AccountDepartedOrganization',
+    ]);
+    expect(() => org.change({ change: 'leave-organization', account: MANAGEMENT }, '2027-01-02T03:00:00Z')).toThrow(
+      /cannot leave/,
+    );
   });
 
   it('refuses to delete an OU that still holds accounts, and to move to an OU that does not exist', () => {

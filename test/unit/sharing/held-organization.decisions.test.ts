@@ -165,14 +165,14 @@ describe("Organizations' events, the edges", () => {
 
 describe('the changes a full read found that an event would have announced', () => {
   const B = '200000000002';
-  it('counts OUs created, changed or deleted and held accounts that changed, not accounts joining or leaving', () => {
+  it('counts OUs created, changed or deleted, held accounts that changed, and accounts joining or leaving', () => {
     const before = tree({
       ous: new Map([
         [OU, { arn: `${ORG}/${OU}`, parentId: ROOT }],
         [OU2, { arn: `${ORG}/${OU2}`, parentId: ROOT }],
       ]),
     });
-    // A moves to OU2 (announced), OU is renamed (announced), B joins by invitation (not announced here).
+    // A moves to OU2, OU is renamed, B joins by invitation (AccountJoinedOrganization): each announced.
     const after = tree({
       ous: new Map([
         [OU, { arn: `${ORG}/${OU}`, parentId: ROOT, name: 'renamed' }],
@@ -183,10 +183,10 @@ describe('the changes a full read found that an event would have announced', () 
         [B, { parentId: ROOT, state: 'ACTIVE' }],
       ]),
     });
-    expect(changesNoEventSaid(before, heldChanges(before, after))).toBe(2);
-    // A leaves and OU2 is deleted: only the OU counts.
+    expect(changesNoEventSaid(before, heldChanges(before, after))).toBe(3);
+    // A leaves (AccountDepartedOrganization) and OU2 is deleted: both count.
     const gone = tree({ ous: new Map([[OU, { arn: `${ORG}/${OU}`, parentId: ROOT }]]), accounts: new Map() });
-    expect(changesNoEventSaid(before, heldChanges(before, gone))).toBe(1);
+    expect(changesNoEventSaid(before, heldChanges(before, gone))).toBe(2);
     expect(changesNoEventSaid(before, heldChanges(before, before))).toBe(0);
   });
 });

@@ -107,6 +107,34 @@ describe("Organizations' events", () => {
     ).toEqual({ accounts: ['200000000003'], ous: [] });
   });
 
+  it('name the account that joined or left, by invitation or on its own, from the membership events', () => {
+    expect(
+      nodesNamedBy(
+        call('AccountDepartedOrganization', {
+          eventType: 'AwsServiceEvent',
+          serviceEventDetails: {
+            accountId: '200000000002',
+            departedMethod: 'Left',
+            departedTime: '2027-01-01T06:00:00Z',
+          },
+        }),
+      ),
+    ).toEqual({ accounts: ['200000000002'], ous: [] });
+    expect(
+      nodesNamedBy(
+        call('AccountJoinedOrganization', {
+          serviceEventDetails: {
+            accountId: '200000000004',
+            joinedMethod: 'Invited',
+            joinedTime: '2027-01-01T07:00:00Z',
+          },
+        }),
+      ),
+    ).toEqual({ accounts: ['200000000004'], ous: [] });
+    // A membership event whose account id is elsewhere than expected still leads to the change: a full read.
+    expect(nodesNamedBy(call('AccountJoinedOrganization', { serviceEventDetails: {} }))).toHaveProperty('fullRead');
+  });
+
   it('ask for a full read when they cannot name the node, and ignore failed calls and other calls', () => {
     expect(nodesNamedBy(call('AcceptHandshake'))).toHaveProperty('fullRead');
     expect(nodesNamedBy(call('MoveAccount', { requestParameters: { accountId: 'not-an-id' } }))).toHaveProperty(
