@@ -29,9 +29,7 @@ describe('failuresInARow', () => {
   });
 
   it('resets on a success: a build that succeeds after failures leaves none in a row', () => {
-    expect(failuresInARow(builds(['1.0.0/1', 'FAILED'], ['1.0.0/2', 'FAILED'], ['1.0.0/3', 'AVAILABLE']))).toEqual(
-      [],
-    );
+    expect(failuresInARow(builds(['1.0.0/1', 'FAILED'], ['1.0.0/2', 'FAILED'], ['1.0.0/3', 'AVAILABLE']))).toEqual([]);
   });
 
   it('neither counts nor breaks on cancelled or unfinished builds; a deprecated success still ends the run', () => {
