@@ -1,3 +1,4 @@
+import { BREAKER_SK } from '../ledger/keys.js';
 import { compareBuildVersions } from '../status/image-view.js';
 
 /**
@@ -111,4 +112,40 @@ export function breakerOf(item: Record<string, unknown> | undefined): BreakerSta
     ...optional('resumeReason'),
     ...optional('resumedAfter'),
   };
+}
+
+/** What `goldsmith status` shows of a paused image: since when, after which failed builds, and how to resume. */
+export interface BuildsPausedView {
+  since: string;
+  failedBuilds: string[];
+  resume: string;
+}
+
+/** The paused view of an image's ledger items (its `BREAKER` item), or undefined when its builds may start. */
+export function buildsPausedOf(image: string, items: readonly Record<string, unknown>[]): BuildsPausedView | undefined {
+  const breaker = breakerOf(items.find((i) => i.sk === BREAKER_SK));
+  if (breaker?.state !== 'tripped') return undefined;
+  return { since: breaker.trippedAt, failedBuilds: breaker.failedBuilds, resume: `goldsmith resume ${image} --builds` };
+}
+
+/** The breaker's lines of an image's history, each pause and each resume, oldest first. */
+export function breakerHistory(item: Record<string, unknown>): { at: string; what: string }[] {
+  const current = breakerOf(item);
+  if (!current) return [];
+  const earlier = Array.isArray(item.earlier) ? (item.earlier as Record<string, unknown>[]) : [];
+  const cycles = [...earlier.map((c) => breakerOf({ ...c, state: 'resumed' })), current];
+  const lines: { at: string; what: string }[] = [];
+  for (const cycle of cycles) {
+    if (!cycle) continue;
+    lines.push({
+      at: cycle.trippedAt,
+      what: `builds paused: the last ${cycle.failedBuilds.length} builds failed in a row (${cycle.failedBuilds.join(', ')})`,
+    });
+    // The current item's resume fields are its own only while it is resumed (a later trip removes them).
+    if (cycle.state === 'resumed' && cycle.resumedAt !== undefined) {
+      const why = cycle.resumeReason ? `: ${cycle.resumeReason}` : '';
+      lines.push({ at: cycle.resumedAt, what: `builds resumed by ${cycle.resumedBy ?? 'an operator'}${why}` });
+    }
+  }
+  return lines;
 }

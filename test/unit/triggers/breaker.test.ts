@@ -3,6 +3,7 @@ import {
   type BreakerState,
   breakerOf,
   breakerSkipReason,
+  buildsPausedOf,
   decideBreaker,
   failuresInARow,
 } from '../../../core/triggers/breaker.js';
@@ -135,5 +136,18 @@ describe('decideBuilds with a tripped breaker', () => {
     const decisions = decide(openssl, new Map([['base', { ...tripped, state: 'resumed' as const }]]));
 
     expect(decisions.map((d) => `${d.image}:${d.outcome}`)).toEqual(['base:start', 'hardened:skip', 'app:skip']);
+  });
+});
+
+describe('buildsPausedOf', () => {
+  it("reads the image's BREAKER item among its ledger items: paused while tripped, not once resumed", () => {
+    const item = { sk: 'BREAKER', ...tripped };
+
+    expect(buildsPausedOf('base', [{ sk: 'BUILD#1.0.0/12', status: 'FAILED' }, item])).toEqual({
+      since: tripped.trippedAt,
+      failedBuilds: tripped.failedBuilds,
+      resume: 'goldsmith resume base --builds',
+    });
+    expect(buildsPausedOf('base', [{ ...item, state: 'resumed' }])).toBeUndefined();
   });
 });
