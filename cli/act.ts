@@ -23,8 +23,9 @@ const USAGE: Record<Action, { args: string; summary: string }> = {
     summary: 'let the next lifecycle sweep delete a version retention holds only because member accounts still use it',
   },
   resume: {
-    args: 'IMAGE VERSION [--reason R]',
-    summary: 'start a promotion paused by an outage again, from the channel where it stopped',
+    args: 'IMAGE (VERSION | --builds) [--reason R]',
+    summary:
+      'start a promotion paused by an outage again, from the channel where it stopped; --builds: let triggers build an image again after its failed builds paused them',
   },
 };
 
@@ -47,6 +48,10 @@ function requestOf(action: Action, positionals: string[], values: Record<string,
   if (action === 'build') {
     if (second !== undefined) throw new UsageError(`unexpected argument "${second}"`);
     return { action, image, ...opt('reason') };
+  }
+  if (action === 'resume' && values.builds === true) {
+    if (second !== undefined) throw new UsageError("resume --builds resumes the image's builds: name no version");
+    return { action: 'resume-builds', image, ...opt('reason') };
   }
   if (!second) throw new UsageError(`goldsmith ${action} ${USAGE[action].args}`);
   if (action === 'resume') return { action, image, version: second, ...opt('reason') };
@@ -114,6 +119,7 @@ export function actionCommand(action: Action): Command {
         at: { type: 'string' },
         url: { type: 'string' },
         cancel: { type: 'boolean' },
+        builds: { type: 'boolean' },
       } as const;
       const parsed = await operatorOptions(
         args,
@@ -137,7 +143,7 @@ export function actionCommand(action: Action): Command {
         where,
         await ledgerOf(where, image),
         {
-          action,
+          action: String(request.action),
           image,
           ...(channel ? { channel } : {}),
           ...(typeof request.version === 'string' ? { version: request.version } : {}),

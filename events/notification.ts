@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { catalogName, isoTime } from './envelope.js';
+import { catalogName, imageVersion, isoTime } from './envelope.js';
 import { formatIssues } from './issues.js';
 
 /**
@@ -77,6 +77,8 @@ export const NOTIFICATION_DETAILS = {
     by: z.string().min(1).optional(),
   }),
   'pipeline-disabled': z.strictObject({ pipelineArn: z.string().min(1), consecutiveFailures: count }),
+  /** Goldsmith's build circuit breaker tripped: the image's last builds failed in a row; no trigger builds it now. */
+  'builds-paused': z.strictObject({ failedBuilds: z.array(imageVersion).min(1), resume: z.string().min(1) }),
   'revocation-requested': z.strictObject({ reason: z.string().min(1), channels: z.array(catalogName) }),
   /**
    * An Inspector finding on an instance launched from this version, about what the instance's owner added to it (a

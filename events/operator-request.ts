@@ -25,6 +25,7 @@ export const OPERATOR_ACTIONS = [
   'revoke',
   'cancel-revocation',
   'resume',
+  'resume-builds',
   'release',
 ] as const;
 export type OperatorAction = (typeof OPERATOR_ACTIONS)[number];
@@ -91,6 +92,16 @@ const resumeRequest = z.strictObject({
 });
 
 /**
+ * `resume IMAGE --builds [--reason R]`: lets triggers build an image again after its build circuit breaker paused its
+ * builds (its last `resilience.pauseBuildsAfterFailures` builds failed in a row); refused when they are not paused.
+ */
+const resumeBuildsRequest = z.strictObject({
+  action: z.literal('resume-builds'),
+  image: catalogName,
+  reason: reason.optional(),
+});
+
+/**
  * `lifecycle release IMAGE VERSION --reason R`: lets the next lifecycle sweep delete a version retention holds only
  * because member accounts still use it (its hold, `retention.holdInUseFor`, announced as `hold-expired`).
  */
@@ -110,6 +121,7 @@ export const operatorRequestSchema = z.discriminatedUnion('action', [
   revokeRequest,
   cancelRevocationRequest,
   resumeRequest,
+  resumeBuildsRequest,
   releaseRequest,
 ]);
 

@@ -14,6 +14,7 @@ import { buildLinks } from '../core/notifications/links.js';
 import { executionNameFor, parseBuildVersionArn } from '../core/promotion/naming.js';
 import type { PromotionInput } from '../core/promotion/types.js';
 import { imageStateChangeSchema } from '../events/image-state-change.js';
+import { weighFailedBuild } from './builds/breaker.js';
 import { bundledCatalog } from './lib/catalog.js';
 import { logger } from './lib/powertools.js';
 import { taskHandler } from './promotion/lambda.js';
@@ -102,7 +103,8 @@ export async function onImageEvent(event: unknown): Promise<ImageEventAction> {
 /**
  * What on-image-event does for one status of one build, shared with the reconciler so a missed event gets exactly
  * the same, idempotent, treatment: GetImage to check the build is ours, record the status, then start the
- * promotion (deterministic execution name) or announce the failure (once), and mark the status handled.
+ * promotion (deterministic execution name) or announce the failure (once) and weigh it on the image's build circuit
+ * breaker, and mark the status handled.
  */
 export async function actOnBuildStatus(change: BuildStatusChange): Promise<ImageEventAction> {
   const { buildVersionArn, status, at } = change;
@@ -168,6 +170,8 @@ export async function actOnBuildStatus(change: BuildStatusChange): Promise<Image
       );
       await markBuildAnnounced(image, version, at);
     }
+    // Before the status is marked handled: a crash here leaves it to the reconciler, which weighs it again.
+    if (status === 'FAILED') await weighFailedBuild(image, at);
     await markBuildHandled(image, version, status, at);
     return { action: 'announced-failure', image, version, status, reason: why };
   }

@@ -18,13 +18,14 @@ import { promote, revoke, rollback } from './operator/lifecycle-actions.js';
 import { Refusal } from './operator/refusal.js';
 import { release } from './operator/release.js';
 import { resume } from './operator/resume.js';
+import { resumeBuilds } from './operator/resume-builds.js';
 import { cancelScheduledRevocation } from './operator/scheduled-revoke.js';
 import { taskHandler } from './promotion/lambda.js';
 import { startBuildsForChange } from './start-builds.js';
 
 /**
  * The operator endpoint (function URL, `AWS_IAM` auth): build, approve, reject, promote, rollback, revoke (or cancel a
- * scheduled revocation), resume, release (a version held for its users). The caller is the ARN AWS authenticated and put in
+ * scheduled revocation), resume (a paused promotion, or an image's paused builds), release (a version held for its users). The caller is the ARN AWS authenticated and put in
  * `requestContext.authorizer.iam.userArn` (https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html), never
  * anything in the body. Each action goes through the path the system itself uses; a refused action changes nothing
  * and answers why.
@@ -130,6 +131,8 @@ async function act(request: OperatorRequest, actor: string, caller: string, requ
       return decide(request, actor, caller, at);
     case 'resume':
       return resume(request, caller, at);
+    case 'resume-builds':
+      return resumeBuilds(request, caller, at);
     case 'promote':
       return promote(request, caller, at);
     case 'rollback':

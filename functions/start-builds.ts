@@ -1,4 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { readBreakers } from '../aws/build-breaker.js';
 import { buildVersionOf, runningBuilds, startPipelineExecution } from '../aws/imagebuilder.js';
 import { markIntentDone, recordIntent } from '../aws/intents.js';
 import { claimMarker, markStarted, readMarkers, recordBuildRequested, recordDecision } from '../aws/ledger.js';
@@ -131,8 +132,8 @@ export function keyRefusalOf(catalog: Catalog, change: Change): string | undefin
 
 /**
  * Decides and acts on one change: record the intent (before any Image Builder call, so the reconciler can re-issue
- * it if this invocation never gets to start anything), read the markers and running builds of the affected images,
- * decide (core), then for each decision start or skip, recording every decision with its reason in the ledger, and
+ * it if this invocation never gets to start anything), read the markers, running builds and build circuit breakers of
+ * the affected images, decide (core), then for each decision start or skip, recording every decision with its reason in the ledger, and
  * finally mark the intent done with what was decided.
  */
 export async function startBuildsForChange(
@@ -155,8 +156,10 @@ export async function startBuildsForChange(
   const running = new Map(
     await Promise.all(images.map(async (image) => [image, await runningBuilds(pipelineArnOf(image))] as const)),
   );
+  // Every path that starts a build comes through here: an image whose last builds all failed is refused, with why.
+  const breakers = await readBreakers(images);
   const acted: ActedDecision[] = [];
-  for (const decision of decideBuilds({ change, catalog, running, markers })) {
+  for (const decision of decideBuilds({ change, catalog, running, markers, breakers })) {
     const result = await act(decision, now);
     await recordDecision(decision, result, now);
     await announceDecision(decision, result, now);

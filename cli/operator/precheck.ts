@@ -1,3 +1,4 @@
+import { BREAKER_SK } from '../../core/ledger/keys.js';
 import { imageView, type LedgerItem } from '../../core/status/image-view.js';
 import { channelsOf, type Where } from './options.js';
 
@@ -51,6 +52,9 @@ export function precheck(
   }
   if (action === 'release' && version !== undefined && !items.some((i) => i.sk === `HOLD#${version}`)) {
     return `${image} ${version} is not held for its users: nothing to release (the lifecycle sweep holds a version only while member accounts use it)`;
+  }
+  if (action === 'resume-builds' && !items.some((i) => i.sk === BREAKER_SK && i.state === 'tripped')) {
+    return `the builds of ${image} are not paused: nothing to resume (they pause after their last builds failed in a row)`;
   }
   if (action === 'rollback' && channel && !items.some((i) => i.sk === `CHANNEL#${channel}`)) {
     return `${image}/${channel} names no version: nothing to roll back`;

@@ -2,7 +2,9 @@ import type { LedgerBuildCost } from '../../core/cost/build-record.js';
 import { estimateBuild } from '../../core/cost/estimate.js';
 import { storagePerMonthAt } from '../../core/cost/ledger-cost.js';
 import { priceTable } from '../../core/cost/prices.js';
+import { BREAKER_SK } from '../../core/ledger/keys.js';
 import { type ImageView, imageView, type LedgerItem } from '../../core/status/image-view.js';
+import { type BuildsPausedView, breakerHistory, buildsPausedOf } from '../../core/triggers/breaker.js';
 import { ledgerTableName } from '../../stacks/names.js';
 import { channelsOf, type Where } from './options.js';
 
@@ -24,6 +26,8 @@ export function nowOf(where: Where): Date {
 }
 
 export interface ImageStatus extends ImageView {
+  /** Present while the build circuit breaker pauses the image's builds (core/triggers/breaker.ts). */
+  buildsPaused?: BuildsPausedView;
   cost: { currency: string; buildsLast30Days: number; buildCostLast30Days: number; storagePerMonth: number };
 }
 
@@ -53,7 +57,14 @@ export async function statusOf(where: Where): Promise<ImageStatus[]> {
   const out: ImageStatus[] = [];
   for (const [image, spec] of Object.entries(where.catalog.images)) {
     const items = await ledgerOf(where, image);
-    const view = imageView(image, channelsOf(where.catalog, image), items, now);
+    const view: ImageView & { buildsPaused?: BuildsPausedView } = imageView(
+      image,
+      channelsOf(where.catalog, image),
+      items,
+      now,
+    );
+    const paused = buildsPausedOf(image, items);
+    if (paused) view.buildsPaused = paused;
     let recent = 0;
     let recentCost = 0;
     // What the kept outputs cost per month now (core/cost/ledger-cost.ts: deleted builds cost nothing more).
@@ -205,6 +216,8 @@ export function historyOf(
           'SOAK-END',
         );
       }
+    } else if (sk === BREAKER_SK) {
+      for (const line of breakerHistory(i)) add(line.at, line.what, 'PIPELINE');
     } else if (sk.startsWith('PIPELINE#')) {
       add(str(i.at), `pipeline event: ${str(i.event)}`);
     } else if (sk.startsWith('REVOKE-AT#')) {

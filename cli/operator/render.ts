@@ -41,6 +41,13 @@ export function renderStatus(images: readonly ImageStatus[], at: Date): string {
           ` (hold ends ${when(h.until)})${released}`,
       );
     }
+    if (image.buildsPaused) {
+      const p = image.buildsPaused;
+      out.push(
+        `  builds paused since ${when(p.since)}: the last ${p.failedBuilds.length} builds failed in a row ` +
+          `(${p.failedBuilds.join(', ')}); resume with ${p.resume}`,
+      );
+    }
     if (image.lastFailure) {
       out.push(
         `  last failure: ${image.lastFailure.version} at ${when(image.lastFailure.at)}: ${image.lastFailure.what}`,

@@ -102,7 +102,24 @@ export const retryHorizonSchema = durationSchema.superRefine((d, ctx) => {
   }
 });
 
-/** Riding out AWS outages: the retry horizon of every promotion step. */
+/** The default of `resilience.pauseBuildsAfterFailures`: three failed builds in a row pause an image's builds. */
+export const DEFAULT_PAUSE_BUILDS_AFTER_FAILURES = 3;
+/** The most failed builds in a row the breaker may wait for (one a day for three weeks is already plenty). */
+export const MAX_PAUSE_BUILDS_AFTER_FAILURES = 20;
+
+const pauseAfterMessage = `must be a whole number of failed builds from 1 to ${MAX_PAUSE_BUILDS_AFTER_FAILURES}`;
+
+/**
+ * Riding out AWS outages: the retry horizon of every promotion step; and Goldsmith's build circuit breaker: after
+ * this many failed builds of an image in a row, no trigger starts another until an operator resumes its builds
+ * (`goldsmith resume IMAGE --builds`).
+ */
 export const resilienceSchema = z.strictObject({
   retryHorizon: retryHorizonSchema.default('24h'),
+  pauseBuildsAfterFailures: z
+    .number({ error: pauseAfterMessage })
+    .int(pauseAfterMessage)
+    .min(1, pauseAfterMessage)
+    .max(MAX_PAUSE_BUILDS_AFTER_FAILURES, pauseAfterMessage)
+    .default(DEFAULT_PAUSE_BUILDS_AFTER_FAILURES),
 });

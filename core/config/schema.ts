@@ -5,7 +5,12 @@ import { allowedAmisSchema } from './schema-allowed-amis.js';
 import { channelSchema, type targetsSchema } from './schema-channel.js';
 import { nameSchema, organizationIdSchema, regionSchema } from './schema-fields.js';
 import { type componentRefSchema, imageSchema, type parentSchema, type scheduleSchema } from './schema-image.js';
-import { monitoringSchema, notificationsSchema, resilienceSchema } from './schema-settings.js';
+import {
+  DEFAULT_PAUSE_BUILDS_AFTER_FAILURES,
+  monitoringSchema,
+  notificationsSchema,
+  resilienceSchema,
+} from './schema-settings.js';
 
 /**
  * The catalog schema: one zod schema shared by the stacks, the functions and the CLI.
@@ -36,7 +41,10 @@ export const catalogShapeSchema = z.strictObject({
   channels: z.array(channelSchema).min(1, 'must define at least one channel'),
   notifications: notificationsSchema.default({ email: [], approvers: {}, monthlySummary: { day: 1, at: '09:00' } }),
   monitoring: monitoringSchema.default({ staleChannelAfter: '45d', logRetentionDays: 365 }),
-  resilience: resilienceSchema.default({ retryHorizon: '24h' }),
+  resilience: resilienceSchema.default({
+    retryHorizon: '24h',
+    pauseBuildsAfterFailures: DEFAULT_PAUSE_BUILDS_AFTER_FAILURES,
+  }),
   /** Overrides of the shipped price table (core/cost/prices.ts) for cost estimates. */
   prices: pricesOverrideSchema,
   access: accessSchema.default(DEFAULT_ACCESS),

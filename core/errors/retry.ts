@@ -84,6 +84,6 @@ export function retrierOf(policy: RetryPolicy): {
 }
 
 /** The retry policy the catalog asks for (`resilience.retryHorizon`, default 24 hours). */
-export function retryPolicyOf(catalog: Pick<Catalog, 'resilience'>): RetryPolicy {
+export function retryPolicyOf(catalog: { resilience: Pick<Catalog['resilience'], 'retryHorizon'> }): RetryPolicy {
   return retryPolicy(parseDuration(catalog.resilience.retryHorizon));
 }

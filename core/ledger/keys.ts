@@ -13,6 +13,9 @@ export function buildSk(buildVersion: string): string {
   return `BUILD#${buildVersion}`;
 }
 
+/** An image's build circuit breaker (core/triggers/breaker.ts): one item, tripped and resumed in place. */
+export const BREAKER_SK = 'BREAKER';
+
 /** A trigger decision: sorted by time, then by the change's dedupe key. */
 export function decisionSk(at: string, dedupeKey: string): string {
   return `DECISION#${at}#${dedupeKey}`;

@@ -95,6 +95,10 @@ const TEXT: { [E in NotificationEvent]: (s: Subject, d: Detail<E>) => Text } = {
     title: `${s.image}: pipeline disabled after ${plural(d.consecutiveFailures, 'failed build')}`,
     summary: `Image Builder disabled the pipeline of ${s.image} after ${plural(d.consecutiveFailures, 'consecutive failed scheduled build')}; no build of ${s.image} runs until it is fixed and enabled again.`,
   }),
+  'builds-paused': (s, d) => ({
+    title: `${s.image}: builds paused after ${plural(d.failedBuilds.length, 'failed build')} in a row`,
+    summary: `The last ${plural(d.failedBuilds.length, 'build')} of ${s.image} failed in a row (${list(d.failedBuilds)}); no trigger starts another until an operator resumes them: ${d.resume}.`,
+  }),
   'revocation-requested': (s, d) => ({
     title: `Revoke ${s.image} ${s.version} from ${list(d.channels)}?`,
     summary: `${s.image} ${s.version}, promoted to ${list(d.channels)}, now breaks policy: ${d.reason}. A revocation was requested.`,
@@ -177,6 +181,7 @@ const SEVERITY: Record<NotificationEvent, Severity> = {
   resumed: 'info',
   promoted: 'info',
   'pipeline-disabled': 'critical',
+  'builds-paused': 'critical',
   'revocation-requested': 'critical',
   'fleet-finding': 'warning',
   retired: 'info',

@@ -89,6 +89,11 @@ export function factsOf(n: Notification): Fact[] {
         ['Failed builds', String(n.detail.consecutiveFailures)],
         ['Pipeline', n.detail.pipelineArn],
       ];
+    case 'builds-paused':
+      return [
+        ['Failed builds', n.detail.failedBuilds.join(', ')],
+        ['Resume', n.detail.resume],
+      ];
     case 'fleet-finding':
       return [
         ['Account', n.detail.account],

@@ -38,6 +38,7 @@ const MARK: Record<NotificationEvent, string> = {
   resumed: ':arrow_forward:',
   promoted: ':rocket:',
   'pipeline-disabled': ':rotating_light:',
+  'builds-paused': ':octagonal_sign:',
   'revocation-requested': ':warning:',
   'fleet-finding': ':mag:',
   retired: ':file_cabinet:',

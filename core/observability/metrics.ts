@@ -18,6 +18,8 @@ export const metricNames = {
   patchDayToChannel: 'PatchDayToChannelSeconds',
   /** on-pipeline-disabled: Image Builder disabled a pipeline. */
   pipelineDisabled: 'PipelinesAutoDisabled',
+  /** on-image-event (or the reconciler): Goldsmith's build circuit breaker paused an image's builds. */
+  buildsPaused: 'BuildsPaused',
   /** Health gauges (every three hours): approvals waiting, and the oldest wait as a percentage of its timeout. */
   approvalsWaiting: 'ApprovalsWaiting',
   approvalWaitPercent: 'ApprovalWaitPercentOfTimeout',

@@ -1,6 +1,7 @@
 import type { Catalog } from '../config/schema.js';
 import { isMonthlyPatchDay, nextMonthlyPatch } from '../schedule/monthly-patch.js';
 import { affectedImages } from './affected.js';
+import { type BreakerState, breakerSkipReason } from './breaker.js';
 import { type Change, changeIdOf, type Trigger } from './change.js';
 import { clientTokenFor, dedupeKeyFor } from './dedupe.js';
 import { ancestorsOf, lineageOrder } from './lineage.js';
@@ -19,6 +20,8 @@ export interface DecideInput {
   running: ReadonlyMap<string, readonly string[]>;
   /** Markers already recorded, by dedupe key. */
   markers: ReadonlyMap<string, KnownMarker>;
+  /** Each affected image's build circuit breaker (core/triggers/breaker.ts), when the ledger holds one. */
+  breakers?: ReadonlyMap<string, BreakerState>;
 }
 
 export interface Decision {
@@ -47,6 +50,8 @@ function skipReasonOf(
       return `not a patch day (next patch build: ${nextMonthlyPatch(schedule, firedAt).toISOString()})`;
     }
   }
+  const paused = breakerSkipReason(image, input.breakers?.get(image));
+  if (paused !== undefined) return paused;
   if (waitingOn !== undefined) {
     return `waits for ${waitingOn}, also triggered by this change: its promotion cascades to ${image}`;
   }
@@ -63,12 +68,14 @@ function skipReasonOf(
  * Rules, in order, for each affected image (in lineage order: parents before children):
  * 1. A monthly-patch schedule that fires on a day that is not the patch build day skips (the scheduler fires on a
  *    range of days because no single cron names "N days after the second Tuesday").
- * 2. Cascade rule: if an ancestor of the image is affected by the same change, the image waits. The ancestor builds
+ * 2. An image whose build circuit breaker tripped (its last builds all failed) skips until an operator resumes it.
+ * 3. Cascade rule: if an ancestor of the image is affected by the same change, the image waits. The ancestor builds
  *    (or is already building, or already built for this change), its promotion emits "Image Promoted", and that
- *    cascade rebuilds the image on the new parent. Building now would only build on the old parent.
- * 3. A dedupe key whose marker says `started` skips: a re-delivered event, or a second change in the same window.
- * 4. An image with a build in progress skips with `already building <buildVersion>`.
- * 5. Otherwise it starts; with `resume` when a marker was claimed but never confirmed started (a crash between the
+ *    cascade rebuilds the image on the new parent. Building now would only build on the old parent. An ancestor
+ *    whose builds are paused builds nothing to wait for: the image builds now, on the parent it has.
+ * 4. A dedupe key whose marker says `started` skips: a re-delivered event, or a second change in the same window.
+ * 5. An image with a build in progress skips with `already building <buildVersion>`.
+ * 6. Otherwise it starts; with `resume` when a marker was claimed but never confirmed started (a crash between the
  *    claim and StartImagePipelineExecution), so the edge repeats the call with the same client token.
  */
 export function decideBuilds(input: DecideInput): Decision[] {
@@ -80,7 +87,9 @@ export function decideBuilds(input: DecideInput): Decision[] {
     .filter((image) => affected.has(image))
     .map((image) => {
       const dedupeKey = dedupeKeyFor(catalog, change, image);
-      const waitingOn = ancestorsOf(catalog, image).find((ancestor) => affected.has(ancestor));
+      const waitingOn = ancestorsOf(catalog, image).find(
+        (ancestor) => affected.has(ancestor) && input.breakers?.get(ancestor)?.state !== 'tripped',
+      );
       const skip = skipReasonOf(input, image, dedupeKey, waitingOn);
       const marker = input.markers.get(dedupeKey);
       const resume = skip === undefined && marker?.state === 'claimed';

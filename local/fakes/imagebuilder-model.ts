@@ -21,10 +21,22 @@ export interface PipelineSpec {
   readonly scanningEnabled?: boolean;
   /** Infrastructure configuration's topic: Image Builder publishes AVAILABLE/FAILED here. */
   readonly snsTopicArn?: string;
+  /**
+   * The pipeline's own schedule (Goldsmith's pipelines have none), with its auto-disable policy: a member of the
+   * schedule (https://docs.aws.amazon.com/imagebuilder/latest/APIReference/API_Schedule.html), so a pipeline without a
+   * schedule has none. Only scheduled runs count toward it (imagebuilder-schedule.ts).
+   */
+  readonly schedule?: PipelineSchedule;
   /** Container images: the ECR repository. */
   readonly repository?: string;
   /** The KMS key per distribution region (the distribution configuration's `KmsKeyId`). */
   readonly kmsKeyIds?: Readonly<Record<string, string>>;
+}
+
+/** Image Builder's `Schedule`, as far as the fake models it. */
+export interface PipelineSchedule {
+  readonly scheduleExpression: string;
+  readonly autoDisablePolicy?: { readonly failureCount: number };
 }
 
 export interface PipelineRecord {
@@ -40,6 +52,7 @@ export interface PipelineRecord {
   readonly testsEnabled: boolean;
   readonly scanningEnabled: boolean;
   readonly snsTopicArn: string | undefined;
+  readonly schedule: PipelineSchedule | undefined;
   readonly repository: string | undefined;
   readonly kmsKeyIds: Readonly<Record<string, string>>;
 }
@@ -75,6 +88,7 @@ export function pipelineRecord(spec: PipelineSpec, defaultRegion: string, accoun
     testsEnabled: spec.testsEnabled ?? true,
     scanningEnabled: spec.scanningEnabled ?? true,
     snsTopicArn: spec.snsTopicArn,
+    schedule: spec.schedule,
     repository: spec.repository,
     kmsKeyIds: spec.kmsKeyIds ?? {},
   };
@@ -130,6 +144,8 @@ export interface BuildRecord {
   cancelNext: (() => void) | undefined;
   /** Set by DeleteImage: Image Builder no longer knows the image (its AMIs are EC2's business). */
   deletedAt?: string | undefined;
+  /** Started by the pipeline's own schedule, not by StartImagePipelineExecution. */
+  scheduled?: boolean | undefined;
 }
 
 /** An EventBridge event exactly as AWS delivers it. */

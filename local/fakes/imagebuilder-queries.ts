@@ -46,11 +46,20 @@ export function getImage(
 export function getImagePipeline(
   pipelines: ReadonlyMap<string, PipelineRecord>,
   input: Record<string, unknown>,
+  runStates: ReadonlyMap<string, { status: string; consecutiveFailures: number }>,
 ): unknown {
   const p = findPipeline(pipelines, input.imagePipelineArn);
+  const run = runStates.get(p.arn) ?? { status: 'ENABLED', consecutiveFailures: 0 };
   return {
     requestId: nextRequestId(),
-    imagePipeline: { arn: p.arn, name: p.name, platform: p.platform, status: 'ENABLED' },
+    imagePipeline: {
+      arn: p.arn,
+      name: p.name,
+      platform: p.platform,
+      status: run.status,
+      consecutiveFailures: run.consecutiveFailures,
+      ...(p.schedule ? { schedule: { ...p.schedule } } : {}),
+    },
   };
 }
 

@@ -34,6 +34,12 @@ import {
   listPackages,
   listPipelineImages,
 } from './imagebuilder-queries.js';
+import {
+  AUTO_DISABLE_MAX,
+  AUTO_DISABLE_MIN,
+  afterBuildFinished,
+  type PipelineRunState,
+} from './imagebuilder-schedule.js';
 import type { SnsFake } from './sns-sts.js';
 
 export type { BuildDurations } from './imagebuilder-model.js';
@@ -63,6 +69,8 @@ export class ImageBuilderFake implements FakeService {
   private readonly tokens = new Map<string, BuildRecord>();
   private readonly buildNumbers = new Map<string, number>();
   private readonly failures = new Map<string, { reason: string; remaining: number }>();
+  /** Each pipeline's status and consecutive scheduled failures (imagebuilder-schedule.ts). */
+  readonly runStates = new Map<string, PipelineRunState>();
   private readonly pendingFindings = new Map<string, FindingCounts>();
   private readonly packageSets = new Map<string, readonly ImagePackage[]>();
   private readonly durations: BuildDurations;
@@ -79,8 +87,27 @@ export class ImageBuilderFake implements FakeService {
 
   registerPipeline(spec: PipelineSpec): PipelineRecord {
     const p = pipelineRecord(spec, this.opts.defaultRegion, this.opts.accountId);
+    const limit = p.schedule?.autoDisablePolicy?.failureCount;
+    if (limit !== undefined && !(Number.isInteger(limit) && limit >= AUTO_DISABLE_MIN && limit <= AUTO_DISABLE_MAX)) {
+      throw invalid(
+        `schedule.autoDisablePolicy.failureCount must be between ${AUTO_DISABLE_MIN} and ${AUTO_DISABLE_MAX}.`,
+      );
+    }
     this.pipelines.set(p.arn, p);
+    this.runStates.set(p.arn, { status: 'ENABLED', consecutiveFailures: 0 });
     return p;
+  }
+
+  /**
+   * The pipeline's own schedule fires (Image Builder's scheduler, not an API call): a scheduled execution, the only
+   * kind its auto-disable policy counts. A disabled pipeline does not run; a pipeline without a schedule cannot.
+   * @returns the build's ARN, or undefined when the pipeline is disabled.
+   */
+  runScheduled(pipelineArn: string): string | undefined {
+    const p = findPipeline(this.pipelines, pipelineArn);
+    if (!p.schedule) throw new Error(`${p.arn} has no schedule: only StartImagePipelineExecution starts its builds`);
+    if (this.runStates.get(p.arn)?.status === 'DISABLED') return undefined;
+    return this.createBuild(p, `schedule-${nextRequestId()}`.slice(0, 36), true).arn;
   }
 
   /** Scenario: the next `count` builds of `image` fail during BUILDING with `reason`. */
@@ -106,7 +133,7 @@ export class ImageBuilderFake implements FakeService {
       case 'GetImage':
         return getImage(this.builds, input, this.opts.accountId);
       case 'GetImagePipeline':
-        return getImagePipeline(this.pipelines, input);
+        return getImagePipeline(this.pipelines, input, this.runStates);
       case 'ListImagePipelineImages':
         return listPipelineImages(this.pipelines, this.builds, input, this.opts.accountId);
       case 'ListImageScanFindings':
@@ -151,6 +178,11 @@ export class ImageBuilderFake implements FakeService {
         throw err(IdempotentParameterMismatchException, 'The clientToken was used with different parameters.');
       return { requestId: nextRequestId(), clientToken: token, imageBuildVersionArn: seen.arn };
     }
+    const b = this.createBuild(p, token, false);
+    return { requestId: nextRequestId(), clientToken: token, imageBuildVersionArn: b.arn };
+  }
+
+  private createBuild(p: PipelineRecord, token: string, scheduled: boolean): BuildRecord {
     const key = `${p.recipeName}/${p.recipeVersion}`;
     const buildNumber = (this.buildNumbers.get(key) ?? 0) + 1;
     this.buildNumbers.set(key, buildNumber);
@@ -168,6 +200,7 @@ export class ImageBuilderFake implements FakeService {
       packages: [],
       scanStatus: undefined,
       cancelNext: undefined,
+      scheduled,
     };
     this.builds.set(b.arn, b);
     this.tokens.set(token, b);
@@ -177,7 +210,7 @@ export class ImageBuilderFake implements FakeService {
       if (failure.remaining <= 0) this.failures.delete(p.image);
     }
     this.advance(b, failure?.reason);
-    return { requestId: nextRequestId(), clientToken: token, imageBuildVersionArn: b.arn };
+    return b;
   }
 
   /** Schedules the walk through the phases; a failing build stops at BUILDING. */
@@ -226,6 +259,13 @@ export class ImageBuilderFake implements FakeService {
     if ((status === 'AVAILABLE' || status === 'FAILED') && b.pipeline.snsTopicArn && this.opts.sns) {
       this.opts.sns.deliver(b.pipeline.snsTopicArn, snsMessage(b, this.opts.accountId));
     }
-    return this.emitter(stateChangeEvent(b, previous, this.opts.accountId, this.opts.clock.now()));
+    const emitted = this.emitter(stateChangeEvent(b, previous, this.opts.accountId, this.opts.clock.now()));
+    const run = this.runStates.get(b.pipeline.arn);
+    if (run && (status === 'AVAILABLE' || status === 'FAILED')) {
+      const after = afterBuildFinished(b.pipeline, run, b, this.opts.accountId, this.opts.clock.now());
+      this.runStates.set(b.pipeline.arn, after.state);
+      if (after.disabled) this.emitter(after.disabled);
+    }
+    return emitted;
   }
 }

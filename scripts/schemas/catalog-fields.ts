@@ -106,9 +106,11 @@ export const CATALOG_FIELDS: Record<string, string> = {
   'monitoring.staleChannelAfter': 'A channel that has not moved this long raises the stale-golden-image alarm.',
   'monitoring.logRetentionDays':
     "Days every function's own log group and the state machine's keep their logs (one of CloudWatch Logs' periods).",
-  resilience: 'How long transient AWS errors are waited out.',
+  resilience: "How long transient AWS errors are waited out, and when an image's failing builds stop.",
   'resilience.retryHorizon':
     'Every promotion step retries transient errors (throttling, 5xx) with backoff this long before the promotion pauses; between `1h` and `1w`.',
+  'resilience.pauseBuildsAfterFailures':
+    "After this many of an image's builds failed in a row (the ledger's outcomes, in build order), no trigger starts another until an operator runs `goldsmith resume IMAGE --builds`; 1 to 20.",
   prices:
     'Overrides of the shipped price table (core/cost/prices.ts: us-east-1 on-demand list prices, each page named).',
   'prices.asOf': 'When your prices were read.',

@@ -107,6 +107,12 @@ export function createAlarms(
     alarmDescription: 'Goldsmith: Image Builder automatically disabled a pipeline after consecutive failed builds',
     metric: goldsmithMetric(metricNames.pipelineDisabled, 'Sum', fiveMinutes),
   });
+  add('BuildsPausedAlarm', {
+    ...atLeastOne,
+    alarmDescription:
+      "Goldsmith: an image's last builds failed in a row and its builds are paused (goldsmith resume IMAGE --builds)",
+    metric: goldsmithMetric(metricNames.buildsPaused, 'Sum', fiveMinutes),
+  });
   const gaugePeriod = Duration.seconds(HEALTH_PERIOD_SECONDS);
   add('ApprovalWaitingAlarm', {
     threshold: 50,

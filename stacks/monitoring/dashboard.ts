@@ -60,6 +60,7 @@ export function createDashboard(
     graph('Failures', [
       goldsmithMetric(metricNames.eventsFailed, 'Sum', HOUR),
       goldsmithMetric(metricNames.pipelineDisabled, 'Sum', HOUR),
+      goldsmithMetric(metricNames.buildsPaused, 'Sum', HOUR),
       ...watched.stateMachines.map(({ machine }) => machine.metricFailed({ period: HOUR })),
     ]),
     graph(

@@ -1,7 +1,8 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetImageCommand, ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MalformedEventError } from '../../core/errors.js';
@@ -24,6 +25,7 @@ describe('onImageEvent', () => {
     process.env.GOLDSMITH_CATALOG = JSON.stringify(catalog);
     ddb.on(UpdateCommand).resolves({});
     ddb.on(GetCommand).resolves({});
+    ddb.on(QueryCommand).resolves({ Items: [] });
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
   });
 
@@ -118,6 +120,72 @@ describe('onImageEvent', () => {
     expect(sns).toHaveReceivedCommandWith(PublishCommand, {
       Message: expect.stringContaining('component update-linux failed'),
       MessageAttributes: expect.objectContaining({ event: { DataType: 'String', StringValue: 'build-failed' } }),
+    });
+  });
+
+  describe('the build circuit breaker', () => {
+    const breakerKey = { pk: 'IMAGE#base', sk: 'BREAKER' };
+    const threeFailed = ['1.0.0/1', '1.0.0/2', '1.0.0/3'].map((v) => ({ sk: `BUILD#${v}`, status: 'FAILED' }));
+    const trippedItem = {
+      ...breakerKey,
+      state: 'tripped',
+      trippedAt: '2027-01-14T04:00:00.000Z',
+      trippedBy: '1.0.0/3',
+      failedBuilds: ['1.0.0/1', '1.0.0/2', '1.0.0/3'],
+      threshold: 3,
+    };
+    const pausedAnnouncements = () =>
+      sns
+        .commandCalls(PublishCommand)
+        .filter((c) => c.args[0].input.MessageAttributes?.event?.StringValue === 'builds-paused');
+
+    it('pauses builds on the third failed build in a row, with a conditional write, and announces it once', async () => {
+      imagebuilder.on(GetImageCommand).resolves(getImageOutput('FAILED', 'component update-linux failed'));
+      ddb.on(QueryCommand).resolves({ Items: [{ sk: 'BUILD#1.0.0/0', status: 'AVAILABLE' }, ...threeFailed] });
+      ddb.on(GetCommand, { Key: breakerKey }).resolvesOnce({}).resolves({ Item: trippedItem });
+
+      await onImageEvent(stateChangeEvent('FAILED', 'component update-linux failed'));
+
+      expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+        Key: breakerKey,
+        ConditionExpression: 'attribute_not_exists(#state) OR #state = :resumed',
+        ExpressionAttributeValues: expect.objectContaining({
+          ':by': '1.0.0/3',
+          ':failed': ['1.0.0/1', '1.0.0/2', '1.0.0/3'],
+          ':threshold': 3,
+        }),
+      });
+      expect(pausedAnnouncements()).toHaveLength(1);
+      expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+        Key: breakerKey,
+        UpdateExpression: 'SET announcedAt = if_not_exists(announcedAt, :at)',
+      });
+    });
+
+    it('trips nothing and announces nothing when a concurrent delivery already tripped and announced it', async () => {
+      imagebuilder.on(GetImageCommand).resolves(getImageOutput('FAILED', 'component update-linux failed'));
+      ddb.on(QueryCommand).resolves({ Items: threeFailed });
+      ddb
+        .on(GetCommand, { Key: breakerKey })
+        .resolvesOnce({})
+        .resolves({ Item: { ...trippedItem, announcedAt: 'x' } });
+      ddb
+        .on(UpdateCommand, { Key: breakerKey })
+        .rejects(new ConditionalCheckFailedException({ message: 'tripped', $metadata: {} }));
+
+      await onImageEvent(stateChangeEvent('FAILED', 'component update-linux failed'));
+
+      expect(pausedAnnouncements()).toHaveLength(0);
+    });
+
+    it('does not trip below the threshold: two failures after a success', async () => {
+      imagebuilder.on(GetImageCommand).resolves(getImageOutput('FAILED', 'component update-linux failed'));
+      ddb.on(QueryCommand).resolves({ Items: [{ sk: 'BUILD#1.0.0/1', status: 'AVAILABLE' }, ...threeFailed.slice(1)] });
+
+      await onImageEvent(stateChangeEvent('FAILED', 'component update-linux failed'));
+
+      expect(ddb).not.toHaveReceivedCommandWith(UpdateCommand, { Key: breakerKey });
+      expect(pausedAnnouncements()).toHaveLength(0);
     });
   });
 

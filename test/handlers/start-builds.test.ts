@@ -67,6 +67,35 @@ describe('start-builds handler', () => {
     });
   });
 
+  it('starts no build of an image whose builds are paused, and records and says why', async () => {
+    ddb.on(GetCommand, { Key: { pk: 'IMAGE#base', sk: 'BREAKER' } }).resolves({
+      Item: {
+        state: 'tripped',
+        trippedAt: '2027-01-10T00:00:00.000Z',
+        trippedBy: '1.0.0/3',
+        failedBuilds: ['1.0.0/1', '1.0.0/2', '1.0.0/3'],
+        threshold: 3,
+      },
+    });
+
+    const result = await handler(patchDay, context);
+
+    expect(imagebuilder).not.toHaveReceivedCommand(StartImagePipelineExecutionCommand);
+    expect(ddb).not.toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ sk: 'MARKER' }) });
+    expect(result.decisions).toEqual([
+      {
+        image: 'base',
+        outcome: 'skip',
+        reason:
+          'builds paused: the last 3 builds failed in a row (1.0.0/1, 1.0.0/2, 1.0.0/3; paused 2027-01-10T00:00:00.000Z); an operator resumes them with goldsmith resume base --builds',
+      },
+    ]);
+    expect(decisionPuts()[0]?.args[0].input.Item).toMatchObject({
+      outcome: 'skip',
+      reason: expect.stringMatching(/^builds paused/),
+    });
+  });
+
   it('sends nothing to Image Builder when a re-delivered event loses the marker put', async () => {
     ddb.on(PutCommand).callsFake((input: { Item?: { sk?: string } }) => {
       if (input.Item?.sk === 'MARKER') {

@@ -120,6 +120,11 @@ describe('goldsmith refusals against a saved cloud: one line, exit 1, nothing ch
       /^goldsmith promote: nothing of base is soaking in staging$/,
     ],
     [
+      'resuming the builds of an image whose builds are not paused',
+      ['resume', 'base', '--builds'],
+      /^goldsmith resume: the builds of base are not paused: nothing to resume /,
+    ],
+    [
       'rolling back a channel that names nothing',
       ['rollback', 'base', 'prod'],
       /^goldsmith rollback: base\/prod names no version: nothing to roll back$/,

@@ -126,6 +126,18 @@ describe('Monitoring stack: alarms', () => {
     expect(dimension(alarm('PipelineDisabledAlarm'), 'service')).toBe('goldsmith');
   });
 
+  it("alarms when Goldsmith's build circuit breaker pauses an image's builds, to the notification topic", () => {
+    expect(alarm('BuildsPausedAlarm')).toMatchObject({
+      Namespace: 'Goldsmith',
+      MetricName: metricNames.buildsPaused,
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    expect(dimension(alarm('BuildsPausedAlarm'), 'service')).toBe('goldsmith');
+    expect(topicAction(alarm('BuildsPausedAlarm'))).toContain('NotificationsTopic');
+  });
+
   it('alarms when the daily sweep counts instances still on a revoked version', () => {
     expect(alarm('InstancesOnRevokedAlarm')).toMatchObject({
       Namespace: 'Goldsmith',

@@ -226,3 +226,63 @@ describe("status of a container image's pointer", () => {
     });
   });
 });
+
+describe('status and history of paused builds', () => {
+  const failed = (n: number): LedgerItem => ({
+    sk: `BUILD#1.0.0/${n}`,
+    buildVersion: `1.0.0/${n}`,
+    trigger: 'package',
+    requestedAt: `2027-02-0${n}T10:00:00.000Z`,
+    updatedAt: `2027-02-0${n}T10:27:00.000Z`,
+    status: 'FAILED',
+  });
+  const breaker: LedgerItem = {
+    sk: 'BREAKER',
+    state: 'tripped',
+    trippedAt: '2027-02-06T10:27:00.000Z',
+    trippedBy: '1.0.0/6',
+    failedBuilds: ['1.0.0/4', '1.0.0/5', '1.0.0/6'],
+    threshold: 3,
+    // An earlier pause, resumed by an operator.
+    earlier: [
+      {
+        trippedAt: '2027-02-03T10:27:00.000Z',
+        trippedBy: '1.0.0/3',
+        failedBuilds: ['1.0.0/1', '1.0.0/2', '1.0.0/3'],
+        resumedAt: '2027-02-03T12:00:00.000Z',
+        resumedBy: 'platform-engineer',
+        resumeReason: 'mirror fixed',
+      },
+    ],
+  };
+  const items = [1, 2, 3, 4, 5, 6].map(failed);
+
+  it('shows since when, after which builds, and the command that resumes them', () => {
+    const view = imageView('base', CHANNELS, items, new Date('2027-02-07T00:00:00.000Z'));
+    const cost = { currency: 'USD', buildsLast30Days: 0, buildCostLast30Days: 0, storagePerMonth: 0 };
+    const buildsPaused = {
+      since: '2027-02-06T10:27:00.000Z',
+      failedBuilds: ['1.0.0/4', '1.0.0/5', '1.0.0/6'],
+      resume: 'goldsmith resume base --builds',
+    };
+
+    expect(renderStatus([{ ...view, buildsPaused, cost }], new Date('2027-02-07T00:00:00.000Z'))).toContain(
+      '  builds paused since 2027-02-06 10:27: the last 3 builds failed in a row (1.0.0/4, 1.0.0/5, 1.0.0/6); ' +
+        'resume with goldsmith resume base --builds',
+    );
+  });
+
+  it('tells each pause after the failure that caused it, and who resumed the builds and why', () => {
+    const lines = historyOf([...items, breaker], undefined, CHANNELS).map((e) => `${e.at} ${e.what}`);
+
+    expect(lines.slice(5, 9)).toEqual([
+      '2027-02-03T10:27:00.000Z build FAILED',
+      '2027-02-03T10:27:00.000Z builds paused: the last 3 builds failed in a row (1.0.0/1, 1.0.0/2, 1.0.0/3)',
+      '2027-02-03T12:00:00.000Z builds resumed by platform-engineer: mirror fixed',
+      '2027-02-04T10:00:00.000Z build requested (package)',
+    ]);
+    expect(lines.at(-1)).toBe(
+      '2027-02-06T10:27:00.000Z builds paused: the last 3 builds failed in a row (1.0.0/4, 1.0.0/5, 1.0.0/6)',
+    );
+  });
+});

@@ -9,7 +9,7 @@ describe('catalog resilience.retryHorizon', () => {
 
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.catalog.resilience).toEqual({ retryHorizon: '24h' });
+    expect(result.catalog.resilience).toEqual({ retryHorizon: '24h', pauseBuildsAfterFailures: 3 });
     expect(retryPolicyOf(result.catalog).horizonSeconds).toBe(86_400);
   });
 
@@ -38,5 +38,30 @@ describe('catalog resilience.retryHorizon', () => {
       'resilience.retryHorizon: must be a duration like "30m", "12h", "3d" or "2w"',
       'resilience.retries: unknown key',
     ]);
+  });
+});
+
+describe('catalog resilience.pauseBuildsAfterFailures', () => {
+  it('defaults to three failed builds in a row', () => {
+    const result = parseCatalog(exampleCatalog(), exampleFiles());
+
+    expect(result.ok && result.catalog.resilience.pauseBuildsAfterFailures).toBe(3);
+  });
+
+  it('takes a whole number from 1 to 20', () => {
+    const catalog = exampleCatalog();
+    catalog.resilience = { pauseBuildsAfterFailures: 1 };
+    const result = parseCatalog(catalog, exampleFiles());
+
+    expect(result.ok && result.catalog.resilience).toEqual({ retryHorizon: '24h', pauseBuildsAfterFailures: 1 });
+  });
+
+  it('refuses zero, a fraction, more than 20 or a string, naming the field', () => {
+    for (const value of [0, 2.5, 21, '3']) {
+      expect(
+        problemsAfter((c) => (c.resilience = { pauseBuildsAfterFailures: value as number })),
+        String(value),
+      ).toEqual(['resilience.pauseBuildsAfterFailures: must be a whole number of failed builds from 1 to 20']);
+    }
   });
 });

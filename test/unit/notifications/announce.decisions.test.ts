@@ -86,6 +86,11 @@ describe('announcement: what each kind says, and how urgent it is', () => {
       'base: pipeline disabled after 3 failed builds',
       'Image Builder disabled the pipeline of base after 3 consecutive failed scheduled builds; no build of base runs until it is fixed and enabled again.',
     ],
+    'builds-paused': [
+      'critical',
+      'base: builds paused after 3 failed builds in a row',
+      'The last 3 builds of base failed in a row (1.0.0/4, 1.0.0/5, 1.0.0/6); no trigger starts another until an operator resumes them: goldsmith resume base --builds.',
+    ],
     'revocation-requested': [
       'critical',
       'Revoke base 1.0.0/3 from prod?',

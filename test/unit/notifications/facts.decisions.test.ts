@@ -66,6 +66,10 @@ describe('factsOf: the facts of each announcement, in the order people read them
       ['Failed builds', '3'],
       ['Pipeline', 'arn:aws:imagebuilder:us-east-1:111122223333:image-pipeline/goldsmith-base'],
     ],
+    'builds-paused': [
+      ['Failed builds', '1.0.0/4, 1.0.0/5, 1.0.0/6'],
+      ['Resume', 'goldsmith resume base --builds'],
+    ],
     'revocation-requested': [
       ['Channels', 'prod'],
       ['Reason', '1 critical finding over 0'],
