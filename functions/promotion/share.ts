@@ -45,7 +45,10 @@ export async function share(input: unknown): Promise<ShareResult | ContainerShar
   if (unmet.length > 0) throw new PreconditionsUnmetError('Share', unmet);
   // Container images are shared through their ECR repository policy (share-container.ts).
   if (item.build.containers.length > 0) return shareContainer(item);
-  const { resolved, applied } = await grantVersionTo(item.build.amis, await channelsAfterShare(item));
+  const { resolved, applied } = await grantVersionTo(item.build.amis, await channelsAfterShare(item), undefined, {
+    image: item.image,
+    version: item.version,
+  });
   const mine = resolved.byChannel.get(item.channel.name)!;
   const t = item.channel.targets;
   const result: ShareResult = {

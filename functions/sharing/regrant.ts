@@ -82,7 +82,7 @@ export async function regrantChannels(changed: readonly string[], tree: OrgTree)
     inThisTree.set(c.name, known);
     return known;
   };
-  const work: { amis: RegionAmi[]; channels: ChannelTargets[] }[] = [];
+  const work: { image: string; version: string; amis: RegionAmi[]; channels: ChannelTargets[] }[] = [];
   for (const plan of Object.values(promotionPlans())) {
     if (!plan.channels.some((c) => wanted.has(c.name))) continue;
     const all = await listOutcomes(plan.image);
@@ -111,10 +111,12 @@ export async function regrantChannels(changed: readonly string[], tree: OrgTree)
       const channels = plan.channels
         .filter((c) => held.has(c.name))
         .map((c) => channelIn({ name: c.name, targets: c.targets }));
-      work.push({ amis, channels });
+      work.push({ image: plan.image, version, amis, channels });
     }
   }
-  const applied = await mapWithConcurrency(work, VERSION_CONCURRENCY, (w) => grantVersionTo(w.amis, w.channels, tree));
+  const applied = await mapWithConcurrency(work, VERSION_CONCURRENCY, (w) =>
+    grantVersionTo(w.amis, w.channels, tree, { image: w.image, version: w.version }),
+  );
   return {
     channels: [...wanted],
     versions: work.length,
