@@ -79,6 +79,19 @@ describe('the AMI sharing quota in goldsmith validate', () => {
     ]);
   });
 
+  it("takes the worst set of channels a version can hold: an OU in dev covers prod's accounts only while dev is held", () => {
+    const catalog = withChannels([
+      { name: 'dev', targets: { ous: [BIG_OU] } },
+      { name: 'prod', targets: { accounts: ids(0, 1_001) } },
+    ]);
+
+    expect(sharing(catalog, organization(1_001))).toEqual([
+      expect.stringContaining(
+        'channels.prod.targets: each AMI of a version in channels prod at once (prod 1,001; resolved against the organization) would be 1,001 entities',
+      ),
+    ]);
+  });
+
   it('expands tag-selected accounts against a held organization', () => {
     const catalog = withChannels([{ name: 'live', targets: { accountTags: { team: 'web' } } }]);
 
