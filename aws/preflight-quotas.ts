@@ -1,5 +1,5 @@
 import type { Catalog } from '../core/config/schema.js';
-import { evaluateLimits, formatFigure, sharingMeasurements } from '../core/limits/index.js';
+import { evaluateLimits, formatFigure, raisedLimits, sharingMeasurements } from '../core/limits/index.js';
 import { readOrganizationTree } from './organizations-targets.js';
 import type { PreflightCheck } from './preflight.js';
 
@@ -15,7 +15,8 @@ export async function amiSharingQuotaCheck(catalog: Catalog): Promise<PreflightC
   const withTags = catalog.channels.some((c) => Object.keys(c.targets.accountTags).length > 0);
   let report: ReturnType<typeof evaluateLimits>;
   try {
-    report = evaluateLimits(sharingMeasurements(catalog, await readOrganizationTree({ withTags })));
+    const tree = await readOrganizationTree({ withTags });
+    report = evaluateLimits(sharingMeasurements(catalog, tree), raisedLimits(catalog));
   } catch (error) {
     const said = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     return { name, status: 'not checked', detail: `the organization could not be read in full (${said})` };

@@ -2,12 +2,19 @@ import type { ComponentFiles } from '../config/rules/types.js';
 import type { Catalog } from '../config/schema.js';
 import type { OrgTree } from '../sharing/targets.js';
 import { measureCatalog } from './catalog.js';
-import { evaluateLimits, type LimitsReport } from './report.js';
+import { evaluateLimits, type LimitsReport, type RaisedLimits } from './report.js';
 import { DeployLengthResolver, type StackTemplate } from './resolve.js';
 import { measureTemplates } from './templates.js';
 
 export { LIMITS, type LimitId } from './quotas.js';
-export { evaluateLimits, formatFigure, type LimitFigure, type LimitsReport, type Measurement } from './report.js';
+export {
+  evaluateLimits,
+  formatFigure,
+  type LimitFigure,
+  type LimitsReport,
+  type Measurement,
+  type RaisedLimits,
+} from './report.js';
 export type { StackTemplate, TemplateJson } from './resolve.js';
 export { amiCountMeasurements, sharingMeasurements } from './sharing.js';
 
@@ -28,8 +35,17 @@ export function checkLimits(
 ): LimitsReport {
   const images = Object.keys(catalog.images);
   const resolver = new DeployLengthResolver(stacks, { region: catalog.organization.homeRegion, account: ACCOUNT });
-  return evaluateLimits([
-    ...measureCatalog(catalog, files, organization),
-    ...measureTemplates(stacks, resolver, images),
-  ]);
+  return evaluateLimits(
+    [...measureCatalog(catalog, files, organization), ...measureTemplates(stacks, resolver, images)],
+    raisedLimits(catalog),
+  );
+}
+
+/** The catalog's raised quotas, as limits. */
+export function raisedLimits(catalog: Catalog): RaisedLimits {
+  const { amiSharing, amis } = catalog.quotas;
+  return {
+    ...(amiSharing !== undefined && { amiSharingEntities: amiSharing }),
+    ...(amis !== undefined && { amisPerRegion: amis }),
+  };
 }

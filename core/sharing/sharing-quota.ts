@@ -37,7 +37,8 @@ export interface SharingQuotaCheck {
   readonly entities: number;
   /** Each channel's own entities, in catalog order. */
   readonly channels: readonly ChannelEntities[];
-  readonly quota?: number;
+  /** The quota as raised for this account (the catalog's `quotas.amiSharing`); default 1,000. */
+  readonly quota?: number | undefined;
 }
 
 /**

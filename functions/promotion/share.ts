@@ -1,6 +1,7 @@
 import { recordShareDecision } from '../../aws/promotion-ledger.js';
 import { PreconditionsUnmetError, unmetToPromote } from '../../core/promotion/preconditions.js';
 import { accountSetHash } from '../../core/sharing/targets.js';
+import { bundledCatalog } from '../lib/catalog.js';
 import { channelsHeld, grantVersionTo } from '../sharing/version-grants.js';
 import { taskHandler } from './lambda.js';
 import { promotionPlans } from './plans.js';
@@ -48,6 +49,7 @@ export async function share(input: unknown): Promise<ShareResult | ContainerShar
   const { resolved, applied } = await grantVersionTo(item.build.amis, await channelsAfterShare(item), undefined, {
     image: item.image,
     version: item.version,
+    quota: bundledCatalog().quotas.amiSharing,
   });
   const mine = resolved.byChannel.get(item.channel.name)!;
   const t = item.channel.targets;

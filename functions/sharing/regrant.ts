@@ -4,6 +4,7 @@ import { listOutcomes } from '../../aws/promotion-ledger.js';
 import { mapWithConcurrency } from '../../core/concurrency.js';
 import type { RegionAmi } from '../../core/promotion/types.js';
 import { type OrgTree, resolveTargets, simplifyGrants, withoutMissingOus } from '../../core/sharing/targets.js';
+import { bundledCatalog } from '../lib/catalog.js';
 import { logger } from '../lib/powertools.js';
 import { promotionPlans } from '../promotion/plans.js';
 import type { ChannelTargets } from './channel-targets.js';
@@ -82,6 +83,7 @@ export async function regrantChannels(changed: readonly string[], tree: OrgTree)
     inThisTree.set(c.name, known);
     return known;
   };
+  const quota = bundledCatalog().quotas.amiSharing;
   const work: { image: string; version: string; amis: RegionAmi[]; channels: ChannelTargets[] }[] = [];
   for (const plan of Object.values(promotionPlans())) {
     if (!plan.channels.some((c) => wanted.has(c.name))) continue;
@@ -115,7 +117,7 @@ export async function regrantChannels(changed: readonly string[], tree: OrgTree)
     }
   }
   const applied = await mapWithConcurrency(work, VERSION_CONCURRENCY, (w) =>
-    grantVersionTo(w.amis, w.channels, tree, { image: w.image, version: w.version }),
+    grantVersionTo(w.amis, w.channels, tree, { image: w.image, version: w.version, quota }),
   );
   return {
     channels: [...wanted],

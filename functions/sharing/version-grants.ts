@@ -33,7 +33,7 @@ export async function grantVersionTo(
   amis: readonly RegionAmi[],
   channels: readonly ChannelTargets[],
   tree?: OrgTree,
-  growing?: { image: string; version: string },
+  growing?: { image: string; version: string; quota?: number | undefined },
 ): Promise<{ resolved: ResolvedChannels; applied: AppliedRegionGrants[] }> {
   const resolved = await resolveChannels(channels, tree);
   if (growing) {

@@ -31,9 +31,10 @@ const ouArn = (id: string) => `arn:aws:organizations::999988887777:ou/o-a1b2c3d4
 const MEMBERS = Array.from({ length: 1_200 }, (_, i) => String(300000000000 + i));
 
 /** The example catalog with dev granted `count` of the root's accounts one by one, besides its OU. */
-function devAccounts(count: number): void {
+function devAccounts(count: number, quotas: Record<string, number> = {}): void {
   process.env.GOLDSMITH_CATALOG = JSON.stringify({
     ...catalog,
+    quotas,
     channels: catalog.channels.map((c) =>
       c.name === 'dev' ? { ...c, targets: { ...c.targets, accounts: MEMBERS.slice(0, count) } } : c,
     ),
@@ -111,5 +112,15 @@ describe('share and the AMI sharing quota', () => {
     const result = await share(channelItem('dev'));
 
     expect(result).toMatchObject({ targets: { grants: 1_000 }, calls: { modifyImageAttribute: 2 } });
+  });
+
+  it('holds to the quota as raised in the catalog (quotas.amiSharing) instead of the default', async () => {
+    devAccounts(1_000, { amiSharing: 1_001 });
+
+    const result = await share(channelItem('dev'));
+
+    expect(result).toMatchObject({ targets: { grants: 1_001 }, calls: { modifyImageAttribute: 2 } });
+    devAccounts(1_001, { amiSharing: 1_001 });
+    await expect(share(channelItem('dev'))).rejects.toThrow("over EC2's AMI sharing quota of 1,001 per AMI and Region");
   });
 });

@@ -46,6 +46,18 @@ describe('the AMI sharing quota in goldsmith validate', () => {
     ]);
   });
 
+  it('holds to the quota as raised in the catalog (quotas.amiSharing)', () => {
+    const catalog = withChannels([{ name: 'live', targets: { accounts: ids(0, 1_001) } }]);
+    const raised = { ...catalog, quotas: { amiSharing: 1_001 } };
+
+    expect(sharing(raised)).toEqual([]);
+    expect(checkLimits(raised, NO_FILES).figures.find((f) => f.id === 'amiSharingEntities')).toMatchObject({
+      max: 1_001,
+      headroom: 0,
+    });
+    expect(sharing({ ...catalog, quotas: { amiSharing: 1_000 } })).toHaveLength(1);
+  });
+
   it('passes a channel at the quota, and reports how close it is', () => {
     const catalog = withChannels([{ name: 'live', targets: { organization: true, accounts: ids(0, 999) } }]);
     const report = checkLimits(catalog, NO_FILES);
