@@ -1,7 +1,6 @@
 import { GoldsmithError } from '../errors.js';
 import { LIMITS } from '../limits/quotas.js';
 import { grantKey, type LaunchGrant } from './grants.js';
-import { applyLaunchPermissionCalls, type LaunchPermissionCall } from './planner.js';
 
 /**
  * EC2's AMI sharing quota: the organizations, OUs and accounts one AMI is shared with in one Region (the accounts
@@ -17,18 +16,17 @@ export function sharingEntities(grants: readonly LaunchGrant[]): number {
   return new Set(grants.filter((g) => !('Group' in g)).map(grantKey)).size;
 }
 
-/** The entities in force once `calls` are applied to `current`: those held, plus those added, minus those removed. */
-export function sharingEntitiesAfter(current: readonly LaunchGrant[], calls: readonly LaunchPermissionCall[]): number {
-  return sharingEntities(applyLaunchPermissionCalls(current, calls));
-}
-
 /** One channel's share of what a version would be shared with. */
 export interface ChannelEntities {
   readonly channel: string;
   readonly entities: number;
 }
 
-/** What Share would leave in force on a version's AMIs, and where. */
+/**
+ * What Share would leave in force on a version's AMIs, and where. The planner's calls turn whatever is held into
+ * exactly the desired grants (held, plus added, minus removed: core/sharing/planner.ts), so the count after the
+ * change is the desired set's, known before EC2 is read.
+ */
 export interface SharingQuotaCheck {
   readonly image: string;
   readonly version: string;

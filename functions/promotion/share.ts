@@ -36,8 +36,10 @@ async function channelsAfterShare(item: ChannelItem) {
  * Share: resolves the channel's targets from Organizations now (OUs with their nested OUs, named and tag-selected
  * accounts, minus exclusions; suspended and closed accounts skipped) and makes the version's AMIs, in every
  * region, launchable by exactly the channels it holds, this one included: the fewest ModifyImageAttribute calls
- * over what is in force, regions in parallel. Records counts and the resolved set's hash in the ledger (not the
- * ids). A retry finds the grants in force and makes no call. A container image is shared through its ECR
+ * over what is in force, regions in parallel. A change that would share each AMI with more organizations, OUs and
+ * accounts than EC2's AMI sharing quota allows (the catalog's `quotas.amiSharing`, default 1,000) is refused before
+ * any EC2 call, as a permanent failure (core/sharing/sharing-quota.ts). Records counts and the resolved set's hash
+ * in the ledger (not the ids). A retry finds the grants in force and makes no call. A container image is shared through its ECR
  * repository policy instead (share-container.ts).
  */
 export async function share(input: unknown): Promise<ShareResult | ContainerShareResult> {

@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { classifyError } from '../../../core/errors/classify.js';
 import type { LaunchGrant } from '../../../core/sharing/grants.js';
-import { planLaunchPermissions } from '../../../core/sharing/planner.js';
+import { applyLaunchPermissionCalls, planLaunchPermissions } from '../../../core/sharing/planner.js';
 import {
   AMI_SHARING_QUOTA,
   AmiSharingQuotaError,
   assertWithinSharingQuota,
   sharingEntities,
-  sharingEntitiesAfter,
 } from '../../../core/sharing/sharing-quota.js';
 
 const ORG: LaunchGrant = { OrganizationArn: 'arn:aws:organizations::111122223333:organization/o-a1b2c3d4e5' };
@@ -22,12 +21,14 @@ describe('sharingEntities', () => {
     expect(sharingEntities([ORG, OU, OU, ...accounts(0, 3), { Group: 'all' }])).toBe(5);
   });
 
-  it('counts what a plan leaves in force: held, plus added, minus removed', () => {
-    const current = [OU, ...accounts(0, 10), { Group: 'all' } as const];
+  it('counts what a plan leaves in force (held, plus added, minus removed) as the desired set, whatever is held', () => {
     const desired = [ORG, ...accounts(5, 10)];
+    for (const current of [[], [OU, ...accounts(0, 10), { Group: 'all' } as const], accounts(0, 1_000), desired]) {
+      const after = applyLaunchPermissionCalls(current, planLaunchPermissions(current, desired));
 
-    expect(sharingEntitiesAfter(current, planLaunchPermissions(current, desired))).toBe(11);
-    expect(sharingEntitiesAfter(current, [])).toBe(11);
+      expect(sharingEntities(after)).toBe(sharingEntities(desired));
+    }
+    expect(sharingEntities(desired)).toBe(11);
   });
 });
 
