@@ -24,7 +24,33 @@ interface Worst {
   readonly byChannel: number[];
 }
 
-/** Channels as the catalog names them, without the organization: nothing simplifies, so all of them is the worst. */
+/** Up to this many channels every subset is tried; beyond, all of them and each one alone. */
+const EXACT_CHANNELS = 10;
+
+/**
+ * The largest count over the sets of channels a version can hold (any, once earlier channels' retention has let it
+ * go): a channel's OU or organization grant can cover another's accounts, so holding more channels can mean fewer
+ * entities.
+ */
+function worstSet(count: number, entitiesOf: (held: number[]) => number, byChannel: number[]): Worst {
+  const all = Array.from({ length: count }, (_, i) => i);
+  const sets =
+    count <= EXACT_CHANNELS
+      ? Array.from({ length: 2 ** count - 1 }, (_, m) => all.filter((i) => ((m + 1) >> i) & 1))
+      : [all, ...all.map((i) => [i])];
+  let worst: Worst = { held: [], entities: -1, byChannel };
+  for (const held of sets) {
+    const entities = entitiesOf(held);
+    if (entities > worst.entities) worst = { held, entities, byChannel };
+  }
+  return worst;
+}
+
+/**
+ * Channels as the catalog names them, without the organization: the organization, each OU and each account once. A
+ * channel granting the whole organization (nothing excluded) covers every member the others name: Share grants its
+ * ARN alone and skips non-members. Tags and exclusions inside OUs cannot be expanded here.
+ */
 function namedWorst(steps: readonly ChannelStep[]): Worst {
   const keys = (s: ChannelStep): string[] => {
     const t = s.targets;
@@ -36,44 +62,34 @@ function namedWorst(steps: readonly ChannelStep[]): Worst {
       ...t.accounts.filter((a) => !excluded.has(a)).map((a) => `account:${a}`),
     ];
   };
-  return {
-    held: steps.map((_, i) => i),
-    entities: new Set(steps.flatMap(keys)).size,
-    byChannel: steps.map((s) => new Set(keys(s)).size),
-  };
+  const whole = (s: ChannelStep) =>
+    s.targets.organization && s.targets.exclude.ous.length === 0 && s.targets.exclude.accounts.length === 0;
+  const count = (held: readonly ChannelStep[]) => (held.some(whole) ? 1 : new Set(held.flatMap(keys)).size);
+  return worstSet(
+    steps.length,
+    (held) => count(held.map((i) => steps[i]!)),
+    steps.map((s) => count([s])),
+  );
 }
 
-/** Up to this many channels every subset is tried; beyond, all of them and each one alone. */
-const EXACT_CHANNELS = 10;
-
-/**
- * Channels resolved against the organization, exactly as Share grants them. A channel's OU or organization grant
- * can cover another's accounts, so holding more channels can mean fewer entities: the worst case is the largest
- * over the sets of channels a version can hold (any, once earlier channels' retention has let it go).
- */
+/** Channels resolved against the organization, exactly as Share grants them. */
 function resolvedWorst(tree: OrgTree, steps: readonly ChannelStep[]): Worst {
   const resolved = steps.map((s) => {
     const { spec } = withoutMissingOus(tree, s.targets);
     const usable = tree.tagsRead ? spec : { ...spec, accountTags: {} };
     return resolveTargets(tree, usable, `channels.${s.name}.targets`);
   });
-  const byChannel = resolved.map((r) => sharingEntities(r.grants));
-  const all = steps.map((_, i) => i);
-  const sets =
-    steps.length <= EXACT_CHANNELS
-      ? Array.from({ length: 2 ** steps.length - 1 }, (_, m) => all.filter((i) => ((m + 1) >> i) & 1))
-      : [all, ...all.map((i) => [i])];
-  let worst: Worst = { held: [], entities: -1, byChannel };
-  for (const held of sets) {
-    const entities = sharingEntities(
-      unionTargets(
-        tree,
-        held.map((i) => resolved[i]!),
-      ).grants,
-    );
-    if (entities > worst.entities) worst = { held, entities, byChannel };
-  }
-  return worst;
+  return worstSet(
+    steps.length,
+    (held) =>
+      sharingEntities(
+        unionTargets(
+          tree,
+          held.map((i) => resolved[i]!),
+        ).grants,
+      ),
+    resolved.map((r) => sharingEntities(r.grants)),
+  );
 }
 
 /**

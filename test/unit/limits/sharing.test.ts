@@ -59,11 +59,24 @@ describe('the AMI sharing quota in goldsmith validate', () => {
   });
 
   it('passes a channel at the quota, and reports how close it is', () => {
-    const catalog = withChannels([{ name: 'live', targets: { organization: true, accounts: ids(0, 999) } }]);
+    const catalog = withChannels([{ name: 'live', targets: { ous: [BIG_OU], accounts: ids(0, 999) } }]);
     const report = checkLimits(catalog, NO_FILES);
 
     expect(problemsOf(report, 'amiSharingEntities')).toEqual([]);
     expect(report.figures.find((f) => f.id === 'amiSharingEntities')).toMatchObject({ headroom: 0, measured: 1 });
+  });
+
+  it('counts a channel granting the whole organization as one entity, covering what the others name only while held', () => {
+    const covered = withChannels([{ name: 'live', targets: { organization: true, accounts: ids(0, 1_001) } }]);
+    const apart = withChannels([
+      { name: 'dev', targets: { organization: true } },
+      { name: 'prod', targets: { accounts: ids(0, 1_001) } },
+    ]);
+
+    expect(sharing(covered)).toEqual([]);
+    expect(sharing(apart)).toEqual([
+      expect.stringContaining('channels.prod.targets: each AMI of a version in channels prod at once (prod 1,001;'),
+    ]);
   });
 
   it('counts every channel a version can hold at once within retention, and names the largest', () => {
