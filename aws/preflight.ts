@@ -15,6 +15,7 @@ import { organizationsClient } from './clients/organizations.js';
 import { secretsmanagerClient } from './clients/secretsmanager.js';
 import { ssmClient } from './clients/ssm.js';
 import { stsClient } from './clients/sts.js';
+import { amiSharingQuotaCheck } from './preflight-quotas.js';
 
 /**
  * `goldsmith preflight`: what a deployment needs that the stacks cannot create, read with the caller's own
@@ -225,6 +226,9 @@ export async function preflight(catalog: Catalog, region: string): Promise<Prefl
   const { check, who } = await credentials(region);
   if (!who) return [check];
   const checks = [check, regionCheck(catalog, region), ...(await organizationChecks(catalog, who, region))];
+  // The channels against the real organization, once this account may read its tree.
+  if (checks.some((c) => c.name === 'organization tree' && c.status === 'ok'))
+    checks.push(await amiSharingQuotaCheck(catalog));
   checks.push(await inspector(catalog, who, region), await bootstrap(region));
   const slack = await slackSecret(catalog, region);
   if (slack) checks.push(slack);

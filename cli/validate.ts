@@ -4,19 +4,26 @@ import { checkCatalogFile, DEFAULT_CATALOG_FILE } from './load-catalog.js';
 import { summarizeCatalog, summaryLine } from './summary.js';
 import { parseOptions } from './usage.js';
 import { checkCatalogLimits, limitsLine } from './validate-limits.js';
+import { validationOrganization } from './validate-organization.js';
 
-const HELP = `usage: goldsmith validate [--config FILE] [--json] [--catalog-only]
+const HELP = `usage: goldsmith validate [--config FILE] [--json] [--catalog-only] [--local DIR | --scenario FILE]
 
 Checks the catalog (default ${DEFAULT_CATALOG_FILE}; .ts or .json) and its component files, then synthesizes every
 stack from it, offline, and measures the result against AWS's limits: CloudFormation (resources, outputs,
 parameters and size per stack), IAM (policy sizes, managed policies per role), Lambda (environment, payload),
 Step Functions (definition, state size), EventBridge (patterns, rules, targets, bus policy), Image Builder
-(components per recipe, document size) and Parameter Store (channel pointers per Region).
+(components per recipe, document size), Parameter Store (channel pointers per Region) and EC2 (AMIs per Region,
+and the AMI sharing quota: the organizations, OUs and accounts each AMI is shared with when a version holds every
+channel of its image at once). Without an organization, channel targets are counted as the catalog names them;
+accounts selected by tag and exclusions inside OUs are counted only against an organization (--local, --scenario;
+\`goldsmith preflight\` reads the real one).
 Valid: exit 0, a one-line summary and a line on the tightest limit. Invalid: exit 1 and one line per problem,
 starting with the field path; a limit's line names the limit, the figure and the images responsible.
   --config FILE    the catalog file; component paths are relative to its folder
   --json           print one JSON document: { file, valid, summary, limits } or { file, valid, problems }
-  --catalog-only   skip the synthesis (a few seconds): check only the limits the catalog meets by itself`;
+  --catalog-only   skip the synthesis (a few seconds): check only the limits the catalog meets by itself
+  --local DIR      resolve channel targets against the organization a saved local cloud holds
+  --scenario FILE  resolve channel targets against the organization a simulation scenario describes`;
 
 export const command: Command = {
   summary: 'check the catalog, its component files and the AWS limits its stacks meet',
@@ -25,6 +32,8 @@ export const command: Command = {
       config: { type: 'string', short: 'c' },
       json: { type: 'boolean' },
       'catalog-only': { type: 'boolean' },
+      local: { type: 'string' },
+      scenario: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     });
     if (values.help) {
@@ -36,7 +45,10 @@ export const command: Command = {
     const parsed = await checkCatalogFile(path);
     const synthesize = !values['catalog-only'];
     if (parsed.ok && synthesize && process.stderr.isTTY) process.stderr.write('synthesizing the stacks offline…\n');
-    const limits = parsed.ok ? await checkCatalogLimits(parsed.catalog, path, { synthesize }) : undefined;
+    const org = parsed.ok ? await validationOrganization(parsed.catalog, values) : undefined;
+    const limits = parsed.ok
+      ? await checkCatalogLimits(parsed.catalog, path, { synthesize, organization: org?.tree })
+      : undefined;
     const problems = parsed.ok ? (limits?.problems ?? []) : parsed.problems;
     const valid = problems.length === 0;
     if (values.json) {

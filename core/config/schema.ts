@@ -5,6 +5,7 @@ import { allowedAmisSchema } from './schema-allowed-amis.js';
 import { channelSchema, type targetsSchema } from './schema-channel.js';
 import { nameSchema, organizationIdSchema, regionSchema } from './schema-fields.js';
 import { type componentRefSchema, imageSchema, type parentSchema, type scheduleSchema } from './schema-image.js';
+import { quotasSchema } from './schema-quotas.js';
 import {
   DEFAULT_PAUSE_BUILDS_AFTER_FAILURES,
   monitoringSchema,
@@ -48,6 +49,8 @@ export const catalogShapeSchema = z.strictObject({
   /** Overrides of the shipped price table (core/cost/prices.ts) for cost estimates. */
   prices: pricesOverrideSchema,
   access: accessSchema.default(DEFAULT_ACCESS),
+  /** AWS quotas raised above their defaults in Service Quotas, which validate, preflight and Share then hold to. */
+  quotas: quotasSchema.default({}),
   /** Optional: the EC2 Allowed AMIs criteria the channels imply, as a declarative policy (`goldsmith allowed-amis`). */
   allowedAmis: allowedAmisSchema,
 });

@@ -2,8 +2,10 @@ import type { ComponentFiles } from '../config/rules/types.js';
 import type { Catalog } from '../config/schema.js';
 import { planPromotion } from '../promotion/plan.js';
 import type { PromotionInput } from '../promotion/types.js';
+import type { OrgTree } from '../sharing/targets.js';
 import { bytes } from './attribution.js';
 import type { Measurement } from './report.js';
+import { amiCountMeasurements, sharingMeasurements } from './sharing.js';
 
 /**
  * The limits a catalog meets without synthesizing anything: Image Builder's per-recipe and per-document limits,
@@ -100,7 +102,16 @@ function pointerMeasurements(catalog: Catalog): Measurement[] {
   }));
 }
 
-/** Every catalog-level measurement. `files` reads component documents as the catalog rules do. */
-export function measureCatalog(catalog: Catalog, files: ComponentFiles): Measurement[] {
-  return [...recipeMeasurements(catalog, files), ...promotionMeasurements(catalog), ...pointerMeasurements(catalog)];
+/**
+ * Every catalog-level measurement. `files` reads component documents as the catalog rules do; `organization` (held,
+ * described or read) resolves the channels' targets as Share does, for the AMI sharing quota.
+ */
+export function measureCatalog(catalog: Catalog, files: ComponentFiles, organization?: OrgTree): Measurement[] {
+  return [
+    ...recipeMeasurements(catalog, files),
+    ...promotionMeasurements(catalog),
+    ...pointerMeasurements(catalog),
+    ...sharingMeasurements(catalog, organization),
+    ...amiCountMeasurements(catalog),
+  ];
 }

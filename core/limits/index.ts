@@ -1,13 +1,22 @@
 import type { ComponentFiles } from '../config/rules/types.js';
 import type { Catalog } from '../config/schema.js';
+import type { OrgTree } from '../sharing/targets.js';
 import { measureCatalog } from './catalog.js';
-import { evaluateLimits, type LimitsReport } from './report.js';
+import { evaluateLimits, type LimitsReport, type RaisedLimits } from './report.js';
 import { DeployLengthResolver, type StackTemplate } from './resolve.js';
 import { measureTemplates } from './templates.js';
 
 export { LIMITS, type LimitId } from './quotas.js';
-export { evaluateLimits, formatFigure, type LimitFigure, type LimitsReport, type Measurement } from './report.js';
+export {
+  evaluateLimits,
+  formatFigure,
+  type LimitFigure,
+  type LimitsReport,
+  type Measurement,
+  type RaisedLimits,
+} from './report.js';
 export type { StackTemplate, TemplateJson } from './resolve.js';
+export { amiCountMeasurements, sharingMeasurements } from './sharing.js';
 
 /** An account id of deploy length: ARNs in policies carry the real one. */
 const ACCOUNT = '123456789012';
@@ -15,14 +24,28 @@ const ACCOUNT = '123456789012';
 /**
  * Checks `catalog` against every limit it can break. With `stacks` (the app synthesized from this catalog), the
  * CloudFormation, IAM, Lambda environment, Step Functions definition and EventBridge limits are measured on the
- * templates; without, only the catalog-level ones (Image Builder, state payloads, channel pointers).
+ * templates; without, only the catalog-level ones (Image Builder, state payloads, channel pointers, AMI sharing and
+ * AMIs per Region). With `organization`, the channels' targets are resolved against it for the AMI sharing quota.
  */
 export function checkLimits(
   catalog: Catalog,
   files: ComponentFiles,
   stacks: readonly StackTemplate[] = [],
+  organization?: OrgTree,
 ): LimitsReport {
   const images = Object.keys(catalog.images);
   const resolver = new DeployLengthResolver(stacks, { region: catalog.organization.homeRegion, account: ACCOUNT });
-  return evaluateLimits([...measureCatalog(catalog, files), ...measureTemplates(stacks, resolver, images)]);
+  return evaluateLimits(
+    [...measureCatalog(catalog, files, organization), ...measureTemplates(stacks, resolver, images)],
+    raisedLimits(catalog),
+  );
+}
+
+/** The catalog's raised quotas, as limits. */
+export function raisedLimits(catalog: Catalog): RaisedLimits {
+  const { amiSharing, amis } = catalog.quotas;
+  return {
+    ...(amiSharing !== undefined && { amiSharingEntities: amiSharing }),
+    ...(amis !== undefined && { amisPerRegion: amis }),
+  };
 }

@@ -77,4 +77,16 @@ export const LIMITS = {
     max: 100_000,
     unit: 'parameters',
   },
+
+  // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-quotas.html ("AMI sharing: The maximum number of entities
+  //  (organizations, organizational units (OUs), and accounts) that an AMI can be shared with in a Region ... the
+  //  number of accounts in the organization or OU does not count towards the quota. 1,000"; "AMIs: The maximum number
+  //  of public and private AMIs allowed per Region ... 50,000"; both can be raised through Service Quotas.)
+  amiSharingEntities: {
+    name: 'EC2 AMI sharing (entities per AMI and Region)',
+    max: 1_000,
+    unit: 'entities',
+    adjustable: true,
+  },
+  amisPerRegion: { name: 'EC2 AMIs per Region', max: 50_000, unit: 'AMIs', adjustable: true },
 } as const satisfies Record<string, Limit>;

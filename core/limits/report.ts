@@ -35,9 +35,12 @@ export interface LimitsReport {
 
 const IMAGES_NAMED = 5;
 
+/** Limits raised above their documented default for this account (the catalog's `quotas`). */
+export type RaisedLimits = Partial<Record<LimitId, number>>;
+
 /** The problem line of a measurement over its limit. */
-export function limitProblem(m: Measurement): string {
-  const limit = LIMITS[m.limit];
+export function limitProblem(m: Measurement, raised: RaisedLimits = {}): string {
+  const limit = { ...LIMITS[m.limit], max: raised[m.limit] ?? LIMITS[m.limit].max };
   const images =
     m.images && m.images.length > 0
       ? ` (images: ${m.images.slice(0, IMAGES_NAMED).join(', ')}${m.images.length > IMAGES_NAMED ? `, and ${m.images.length - IMAGES_NAMED} more` : ''})`
@@ -46,11 +49,13 @@ export function limitProblem(m: Measurement): string {
   return `${m.field}: ${m.subject} would be ${m.value.toLocaleString('en-US')} ${limit.unit}, over the ${limit.name} limit of ${limit.max.toLocaleString('en-US')}${images}${raise}`;
 }
 
-/** Every limit with its tightest measurement, and a problem for each measurement over its limit. */
-export function evaluateLimits(measurements: readonly Measurement[]): LimitsReport {
+/** Every limit with its tightest measurement, and a problem for each measurement over its limit (or its raised figure). */
+export function evaluateLimits(measurements: readonly Measurement[], raised: RaisedLimits = {}): LimitsReport {
   const figures: LimitFigure[] = [];
+  const maxOf = (id: LimitId) => raised[id] ?? LIMITS[id].max;
   for (const id of Object.keys(LIMITS) as LimitId[]) {
-    const { name, max, unit } = LIMITS[id];
+    const { name, unit } = LIMITS[id];
+    const max = maxOf(id);
     const mine = measurements.filter((m) => m.limit === id);
     const tightest = mine.reduce<Measurement | undefined>((a, m) => (a && a.value >= m.value ? a : m), undefined);
     figures.push({
@@ -62,7 +67,7 @@ export function evaluateLimits(measurements: readonly Measurement[]): LimitsRepo
       ...(tightest && { tightest, headroom: max - tightest.value }),
     });
   }
-  const problems = measurements.filter((m) => m.value > LIMITS[m.limit].max).map(limitProblem);
+  const problems = measurements.filter((m) => m.value > maxOf(m.limit)).map((m) => limitProblem(m, raised));
   return { ok: problems.length === 0, figures, problems };
 }
 

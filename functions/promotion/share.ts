@@ -1,6 +1,7 @@
 import { recordShareDecision } from '../../aws/promotion-ledger.js';
 import { PreconditionsUnmetError, unmetToPromote } from '../../core/promotion/preconditions.js';
 import { accountSetHash } from '../../core/sharing/targets.js';
+import { bundledCatalog } from '../lib/catalog.js';
 import { channelsHeld, grantVersionTo } from '../sharing/version-grants.js';
 import { taskHandler } from './lambda.js';
 import { promotionPlans } from './plans.js';
@@ -35,8 +36,10 @@ async function channelsAfterShare(item: ChannelItem) {
  * Share: resolves the channel's targets from Organizations now (OUs with their nested OUs, named and tag-selected
  * accounts, minus exclusions; suspended and closed accounts skipped) and makes the version's AMIs, in every
  * region, launchable by exactly the channels it holds, this one included: the fewest ModifyImageAttribute calls
- * over what is in force, regions in parallel. Records counts and the resolved set's hash in the ledger (not the
- * ids). A retry finds the grants in force and makes no call. A container image is shared through its ECR
+ * over what is in force, regions in parallel. A change that would share each AMI with more organizations, OUs and
+ * accounts than EC2's AMI sharing quota allows (the catalog's `quotas.amiSharing`, default 1,000) is refused before
+ * any EC2 call, as a permanent failure (core/sharing/sharing-quota.ts). Records counts and the resolved set's hash
+ * in the ledger (not the ids). A retry finds the grants in force and makes no call. A container image is shared through its ECR
  * repository policy instead (share-container.ts).
  */
 export async function share(input: unknown): Promise<ShareResult | ContainerShareResult> {
@@ -45,7 +48,11 @@ export async function share(input: unknown): Promise<ShareResult | ContainerShar
   if (unmet.length > 0) throw new PreconditionsUnmetError('Share', unmet);
   // Container images are shared through their ECR repository policy (share-container.ts).
   if (item.build.containers.length > 0) return shareContainer(item);
-  const { resolved, applied } = await grantVersionTo(item.build.amis, await channelsAfterShare(item));
+  const { resolved, applied } = await grantVersionTo(item.build.amis, await channelsAfterShare(item), undefined, {
+    image: item.image,
+    version: item.version,
+    quota: bundledCatalog().quotas.amiSharing,
+  });
   const mine = resolved.byChannel.get(item.channel.name)!;
   const t = item.channel.targets;
   const result: ShareResult = {

@@ -4,6 +4,7 @@ import { listOutcomes } from '../../aws/promotion-ledger.js';
 import { mapWithConcurrency } from '../../core/concurrency.js';
 import type { RegionAmi } from '../../core/promotion/types.js';
 import { type OrgTree, resolveTargets, simplifyGrants, withoutMissingOus } from '../../core/sharing/targets.js';
+import { bundledCatalog } from '../lib/catalog.js';
 import { logger } from '../lib/powertools.js';
 import { promotionPlans } from '../promotion/plans.js';
 import type { ChannelTargets } from './channel-targets.js';
@@ -82,7 +83,8 @@ export async function regrantChannels(changed: readonly string[], tree: OrgTree)
     inThisTree.set(c.name, known);
     return known;
   };
-  const work: { amis: RegionAmi[]; channels: ChannelTargets[] }[] = [];
+  const quota = bundledCatalog().quotas.amiSharing;
+  const work: { image: string; version: string; amis: RegionAmi[]; channels: ChannelTargets[] }[] = [];
   for (const plan of Object.values(promotionPlans())) {
     if (!plan.channels.some((c) => wanted.has(c.name))) continue;
     const all = await listOutcomes(plan.image);
@@ -111,10 +113,12 @@ export async function regrantChannels(changed: readonly string[], tree: OrgTree)
       const channels = plan.channels
         .filter((c) => held.has(c.name))
         .map((c) => channelIn({ name: c.name, targets: c.targets }));
-      work.push({ amis, channels });
+      work.push({ image: plan.image, version, amis, channels });
     }
   }
-  const applied = await mapWithConcurrency(work, VERSION_CONCURRENCY, (w) => grantVersionTo(w.amis, w.channels, tree));
+  const applied = await mapWithConcurrency(work, VERSION_CONCURRENCY, (w) =>
+    grantVersionTo(w.amis, w.channels, tree, { image: w.image, version: w.version, quota }),
+  );
   return {
     channels: [...wanted],
     versions: work.length,

@@ -1,6 +1,7 @@
 import { getRevocation } from '../../aws/promotion-findings.js';
 import { listOutcomes } from '../../aws/promotion-ledger.js';
 import type { RegionAmi } from '../../core/promotion/types.js';
+import { assertWithinSharingQuota, sharingEntities } from '../../core/sharing/sharing-quota.js';
 import type { OrgTree } from '../../core/sharing/targets.js';
 import { type ChannelTargets, type ResolvedChannels, resolveChannels } from './channel-targets.js';
 import { type AppliedRegionGrants, applyLaunchGrants } from './launch-grants.js';
@@ -23,13 +24,29 @@ export function heldChannels(outcomes: readonly { channel: string; outcome: stri
 /**
  * Makes a version's AMIs, in every region, launchable by exactly the accounts of `channels` (resolved against the
  * organization as held now, or `tree`), and copyable by those of the channels that allow copying. `channels: []` removes every grant.
+ * With `growing` (the version entering a channel, or its channels re-resolved against a changed organization), a
+ * change that would leave more entities on each AMI than EC2's AMI sharing quota allows is refused before any EC2
+ * call: what the plan leaves in force is exactly the channels' union, whatever is held now.
+ * @throws AmiSharingQuotaError naming the image, version, channels, Regions, the count and the quota.
  */
 export async function grantVersionTo(
   amis: readonly RegionAmi[],
   channels: readonly ChannelTargets[],
   tree?: OrgTree,
+  growing?: { image: string; version: string; quota?: number | undefined },
 ): Promise<{ resolved: ResolvedChannels; applied: AppliedRegionGrants[] }> {
   const resolved = await resolveChannels(channels, tree);
+  if (growing) {
+    assertWithinSharingQuota({
+      ...growing,
+      regions: amis.map((a) => a.region),
+      entities: sharingEntities(resolved.union.grants),
+      channels: channels.map((c) => ({
+        channel: c.name,
+        entities: sharingEntities(resolved.byChannel.get(c.name)!.grants),
+      })),
+    });
+  }
   const applied = await applyLaunchGrants(
     amis.map((a) => ({
       region: a.region,

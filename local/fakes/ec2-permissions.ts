@@ -82,6 +82,35 @@ export function applyChanges(
 }
 
 /**
+ * EC2's AMI sharing quota, per AMI and Region: the organizations, OUs and accounts in its launch permissions
+ * (public access is no entity; an organization's or OU's accounts do not count). Default 1,000
+ * (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-quotas.html). EC2 answers its AMI quotas with
+ * `ResourceLimitExceeded` and a sentence naming the quota and the way out (worded here as EC2 words the public AMIs
+ * quota's, quoted in https://github.com/iterative/studio-selfhosted/pull/90); the request changes nothing. Snapshots'
+ * createVolumePermission has no such quota documented (only 500 modifications a request).
+ */
+export const AMI_SHARING_QUOTA = 1_000;
+
+/** Applies a launch permission change unless it would leave more entities than the AMI sharing quota allows. */
+export function applyLaunchPermissionChanges(
+  current: Map<string, LaunchPermission>,
+  changes: { add: LaunchPermission[]; remove: LaunchPermission[] },
+  err: ErrorMaker,
+  quota = AMI_SHARING_QUOTA,
+): void {
+  const after = new Map(current);
+  applyChanges(after, changes);
+  const entities = [...after.values()].filter((p) => p.Group === undefined).length;
+  if (entities > quota) {
+    throw err(
+      'ResourceLimitExceeded',
+      `You have reached your quota of ${quota} for the number of entities that an image can be shared with in this Region. Share the image with an organization or organizational unit instead of individual accounts, or request an increase in your AMI sharing quota.`,
+    );
+  }
+  applyChanges(current, changes);
+}
+
+/**
  * Whether an account may launch an AMI given its owner and launch permissions: the owner, public AMIs, a named
  * account, the account's organization, or an OU that contains the account at any depth.
  */

@@ -11,6 +11,7 @@ import {
 import { describeImages } from './ec2-describe.js';
 import {
   applyChanges,
+  applyLaunchPermissionChanges,
   checkPermission,
   type LaunchPermission,
   type OrgModel,
@@ -149,7 +150,7 @@ export class Ec2Fake implements FakeService {
         if (description?.Value !== undefined) ami.description = description.Value;
         const changes = permissionChanges(input, input.LaunchPermission);
         for (const p of [...changes.add, ...changes.remove]) checkPermission(p, err);
-        applyChanges(ami.launchPermissions, changes);
+        applyLaunchPermissionChanges(ami.launchPermissions, changes, err);
         return {};
       }
       case 'ModifySnapshotAttribute': {

@@ -1,4 +1,5 @@
 import type { TargetsSpec } from '../../core/config/schema.js';
+import type { OrgTree } from '../../core/sharing/targets.js';
 
 /** The organization the Organizations fake serves: its OUs and accounts, as a spec. */
 
@@ -74,4 +75,26 @@ export function organizationFromCatalog(
     ous,
     rootAccounts: [...accountIds].map((id) => ({ id, name: `account-${id}` })),
   };
+}
+
+/**
+ * The tree Share would resolve targets against, for an organization given as a spec (what a scenario describes):
+ * the root (id as the Organizations fake gives it), every OU with its ARN, every account with its state and tags.
+ */
+export function orgTreeOf(spec: OrganizationSpec): OrgTree {
+  const rootId = spec.rootId ?? `r-${spec.organizationId.slice(2, 6)}`;
+  const arn = (kind: string) => `arn:aws:organizations::${spec.managementAccountId}:${kind}/${spec.organizationId}`;
+  const accounts = new Map<string, { parentId: string; state: string; tags: Record<string, string> }>();
+  const add = (a: AccountSpec, parentId: string) =>
+    accounts.set(a.id, { parentId, state: a.state ?? 'ACTIVE', tags: { ...a.tags } });
+  add({ id: spec.managementAccountId }, rootId);
+  for (const a of spec.rootAccounts ?? []) add(a, rootId);
+  for (const ou of spec.ous) for (const a of ou.accounts ?? []) add(a, ou.id);
+  const ous = new Map(
+    spec.ous.map((ou) => [
+      ou.id,
+      { arn: `${arn('ou')}/${ou.id}`, parentId: ou.parentId ?? rootId, name: ou.name ?? ou.id },
+    ]),
+  );
+  return { organizationArn: arn('organization'), rootId, ous, accounts, tagsRead: true };
 }

@@ -143,6 +143,12 @@ export const CATALOG_FIELDS: Record<string, string> = {
     'Principals that may assume the operators’ role (`goldsmith-<stage>-operators`): build, promote, rollback, revoke, resume, and read for status/history.',
   'access.approvers':
     'Approver name → the IAM principals that person signs operator requests as (role ARN, assumed-role session ARN or user ARN).',
+  quotas:
+    'AWS quotas raised above their defaults in Service Quotas (every distribution Region): `validate`, `preflight` and Share hold to these instead (docs/deploy.md, "AWS quotas").',
+  'quotas.amiSharing':
+    'EC2 "AMI sharing": organizations, OUs and accounts one AMI may be shared with per Region (default 1,000). Share refuses a promotion past it before calling EC2.',
+  'quotas.amis':
+    'EC2 "AMIs": AMIs per Region (default 50,000), checked by `validate` against `retention.keep` per channel.',
   allowedAmis:
     'Optional (off when absent): the EC2 Allowed AMIs criteria the channels imply, printed as an Organizations declarative policy by `goldsmith allowed-amis` (docs/fleet.md: what it blocks and what it cannot).',
   'allowedAmis.mode':

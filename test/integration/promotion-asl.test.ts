@@ -1,5 +1,7 @@
+import { ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetImageCommand, ListImageScanFindingsCommand } from '@aws-sdk/client-imagebuilder';
+import { ListAccountsForParentCommand } from '@aws-sdk/client-organizations';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -222,10 +224,35 @@ describe('promotion state machine (synthesized ASL)', () => {
     const { outcomes, failure } = await runPromotion(asl, handlers);
 
     expect(failure).toMatchObject({ name: 'ExecutionError' });
-    expect(calls.RecordFailure).toBe(1);
+    expect([calls.Share, calls.RecordOutcome]).toEqual([1, 1]);
     expect(calls.Gate).toBeUndefined();
     expect(outcomes).toEqual([
       { channel: 'dev', outcome: 'aborted', reason: 'ResourceNotFoundException: not found', by: 'goldsmith' },
     ]);
+  });
+
+  it('fails the promotion at Share, announced, when dev would pass the AMI sharing quota, sharing nothing', async () => {
+    const accounts = Array.from({ length: 1_001 }, (_, i) => String(300000000000 + i));
+    const channels = catalog.channels.map((c) =>
+      c.name === 'dev' ? { ...c, targets: { ...c.targets, accounts } } : c,
+    );
+    process.env.GOLDSMITH_CATALOG = JSON.stringify({ ...catalog, channels });
+    mocks.organizations
+      .on(ListAccountsForParentCommand, { ParentId: 'ou-x1y2-prd00002' })
+      .resolves({ Accounts: accounts.map((Id) => ({ Id, State: 'ACTIVE' as const })) });
+    const { handlers, calls } = taskOverrides(approveAs('ops-lead'));
+
+    const { outcomes } = await runPromotion(asl, handlers);
+
+    expect([calls.Share, calls.RecordOutcome]).toEqual([1, 1]);
+    expect(outcomes).toEqual([
+      expect.objectContaining({ channel: 'dev', reason: expect.stringContaining('AmiSharingQuotaExceeded') }),
+    ]);
+    expect(outcomes[0]?.reason).toContain('1,002 entities');
+    expect(mocks.ec2).not.toHaveReceivedCommand(ModifyImageAttributeCommand);
+    expect(pointerWrites()).toEqual([]);
+    expect(mocks.sns).toHaveReceivedCommandWith(PublishCommand, {
+      MessageAttributes: expect.objectContaining({ channel: { DataType: 'String', StringValue: 'dev' } }),
+    });
   });
 });

@@ -50,7 +50,13 @@ const byName = (checks: PreflightCheck[], name: string) => checks.find((c) => c.
 
 function readyAccount(account: string) {
   sts.on(GetCallerIdentityCommand).resolves({ Account: account, Arn: `arn:aws:iam::${account}:role/admin` });
-  orgs.on(DescribeOrganizationCommand).resolves({ Organization: { Id: 'o-a1b2c3d4e5', MasterAccountId: MANAGEMENT } });
+  orgs.on(DescribeOrganizationCommand).resolves({
+    Organization: {
+      Id: 'o-a1b2c3d4e5',
+      MasterAccountId: MANAGEMENT,
+      Arn: `arn:aws:organizations::${MANAGEMENT}:organization/o-a1b2c3d4e5`,
+    },
+  });
   orgs.on(ListRootsCommand).resolves({ Roots: [{ Id: 'r-ab12' }] });
   orgs.on(ListOrganizationalUnitsForParentCommand).resolves({ OrganizationalUnits: [] });
   orgs.on(ListAccountsForParentCommand).resolves({ Accounts: [] });
@@ -81,6 +87,9 @@ describe('goldsmith preflight (read-only prerequisite checks)', () => {
     expect(checks.filter((c) => c.status === 'missing')).toEqual([]);
     expect(byName(checks, 'organization')?.detail).toContain('its management account');
     expect(byName(checks, 'CDK bootstrap')?.detail).toBe('version 27 in eu-west-1');
+    expect(byName(checks, 'AMI sharing quota')?.detail).toMatch(
+      /^EC2 AMI sharing \(entities per AMI and Region\): 1 of 1,000/,
+    );
     const calls = [sts, orgs, inspector, ssm, secrets].flatMap((m) => m.calls().map((c) => c.args[0].constructor.name));
     expect(calls.every((name) => /^(Get|Describe|List|BatchGet)/.test(name))).toBe(true);
   });

@@ -7,6 +7,8 @@ import { testTempDir } from '../../helpers/temp-dir.js';
 
 const REPO = join(import.meta.dirname, '../../..');
 const VALID = JSON.parse(readFileSync(join(REPO, 'test/fixtures/catalogs/valid.json'), 'utf8'));
+/** The valid catalog's image with a managed component: no component file to find beside a temporary catalog. */
+const MANAGED = { base: { ...VALID.images.base, components: [{ managed: 'update-linux' }] } };
 
 /** Runs `goldsmith validate` in process (SST loads once for the file) and captures what it writes. */
 function validate(args: string[]) {
@@ -78,5 +80,34 @@ describe('goldsmith validate: AWS limits', () => {
       tightest: { value: 1 },
     });
     expect(figures.find((f) => f.id === 'cfnResources')?.tightest).toBeUndefined();
+  });
+
+  it('refuses a channel that would share each AMI with 1,001 entities, naming the channel, the count and the quota', async () => {
+    const accounts = Array.from({ length: 1_001 }, (_, i) => String(300000000000 + i));
+    const path = catalogFile({ ...VALID, images: MANAGED, channels: [{ name: 'prod', targets: { accounts } }] });
+
+    const { code, stdout } = await validate(['--catalog-only', '--config', path]);
+
+    expect([code, stdout]).toEqual([
+      1,
+      'channels.prod.targets: each AMI of a version in channels prod at once (prod 1,001; as the catalog names them) would be 1,001 entities, over the EC2 AMI sharing (entities per AMI and Region) limit of 1,000 (images: base); adjustable: request an increase through Service Quotas first\n',
+    ]);
+  });
+
+  it('resolves the targets against the organization a scenario describes (--scenario)', async () => {
+    const ous = ['ou-ab12-web00001', 'ou-ab12-api00001'];
+    const channels = [{ name: 'prod', targets: { ous, exclude: { ous: [ous[1]] } } }];
+    const path = catalogFile({ ...VALID, images: MANAGED, channels });
+    const scenario = join(testTempDir('goldsmith-validate-scenario-'), 'scenario.json');
+    writeFileSync(scenario, JSON.stringify({ start: '2027-01-01T00:00:00Z', until: '2027-01-02T00:00:00Z' }));
+
+    const { code, stdout } = await validate(['--catalog-only', '--json', '--scenario', scenario, '--config', path]);
+
+    expect(code).toBe(0);
+    const figures: { id: string; tightest?: { subject: string; value: number } }[] = JSON.parse(stdout).limits;
+    expect(figures.find((f) => f.id === 'amiSharingEntities')?.tightest).toMatchObject({
+      subject: 'each AMI of a version in channels prod at once (prod 1; resolved against the organization)',
+      value: 1,
+    });
   });
 });

@@ -19,7 +19,7 @@ describe('goldsmith validate', () => {
     expect(code).toBe(0);
     expect(stdout.split('\n')).toEqual([
       'goldsmith.config.ts: valid — 4 images (3 AMI, 1 container), 3 channels (dev → staging → prod), 3 regions, lineage base → hardened → app',
-      expect.stringMatching(/^limits: within all 5 catalog-level AWS limits \(stacks not synthesized\); tightest: /),
+      expect.stringMatching(/^limits: within all 7 catalog-level AWS limits \(stacks not synthesized\); tightest: /),
       '',
     ]);
   });

@@ -1,0 +1,49 @@
+import { readFile } from 'node:fs/promises';
+import type { Catalog } from '../core/config/schema.js';
+import type { OrgTree } from '../core/sharing/targets.js';
+import { UsageError } from './usage.js';
+
+/**
+ * The organization `goldsmith validate` resolves channel targets against, offline: the one a saved local cloud holds
+ * in its ledger (`--local DIR`, as organization-sync keeps it), or the one a simulation scenario describes
+ * (`--scenario FILE`, built from the catalog as `goldsmith simulate` builds it). Neither: none, and targets are
+ * counted as the catalog names them.
+ */
+export async function validationOrganization(
+  catalog: Catalog,
+  options: { local?: string | undefined; scenario?: string | undefined },
+): Promise<{ tree: OrgTree; source: string } | undefined> {
+  if (options.local !== undefined && options.scenario !== undefined)
+    throw new UsageError('--local and --scenario both describe the organization: give one');
+  if (options.local !== undefined) {
+    const [{ readState }, { treeFromHeldItems }, { orgKey }] = await Promise.all([
+      import('./operator/saved-state.js'),
+      import('../core/sharing/held-organization.js'),
+      import('../core/ledger/keys.js'),
+    ]);
+    const state = await readState(options.local);
+    const tree = treeFromHeldItems(state.snapshot.ledger.filter((i) => i.pk === orgKey('STATE').pk));
+    if (!tree) throw new UsageError(`${options.local} holds no organization yet (organization-sync has not run there)`);
+    return { tree, source: `the organization held in ${options.local}` };
+  }
+  if (options.scenario === undefined) return undefined;
+  const [{ scenarioSchema }, { organizationFromCatalog, orgTreeOf }, { LOCAL_ACCOUNT }] = await Promise.all([
+    import('../local/simulator/scenario.js'),
+    import('../local/fakes/organization-spec.js'),
+    import('../local/simulator/cloud-types.js'),
+  ]);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(options.scenario, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`cannot read scenario ${options.scenario}: ${(error as Error).message}`);
+  }
+  const parsed = scenarioSchema.safeParse(raw);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new UsageError(`scenario.${first?.path.join('.')}: ${first?.message}`);
+  }
+  const { accountsPerOu, levels, fanOut } = parsed.data.organization;
+  const spec = organizationFromCatalog(catalog, { managementAccountId: LOCAL_ACCOUNT, accountsPerOu, levels, fanOut });
+  return { tree: orgTreeOf(spec), source: `the organization ${options.scenario} describes` };
+}
