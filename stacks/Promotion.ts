@@ -128,7 +128,7 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
   allowPointerMoves(stack, onFinding, catalog, { withdraw: true });
   createPromotionRules(stack, { onImageEvent, onFinding });
   const lifecycle = createLifecycle(stack, env, catalog);
-  createReconciler(stack, env, catalog, stateMachine);
+  createReconciler(stack, env, catalog, stateMachine, { stage: app.stage, lifecycleRequests: lifecycle.requests });
   createOrganizationSync(stack, env, catalog);
 
   stack.addOutputs({ PromotionStateMachineArn: stateMachine.stateMachineArn, ApprovalUrl: approvalUrl });
