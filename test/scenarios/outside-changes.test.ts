@@ -73,8 +73,10 @@ describe('changes made outside Goldsmith, found by the audit', () => {
 
   beforeAll(async () => {
     broken = await run('2027-01-03T17:00:00Z');
-    const spy = vi.spyOn(metrics, 'addMetric').mockImplementation(function (this: unknown, name, _unit, value) {
+    const addMetric = metrics.addMetric.bind(metrics);
+    const spy = vi.spyOn(metrics, 'addMetric').mockImplementation((name, unit, value) => {
       if (name === metricNames.driftFound) driftCounts.push(value);
+      return addMetric(name, unit, value);
     });
     try {
       repaired = await run('2027-01-05T00:00:00Z');
