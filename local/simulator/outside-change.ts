@@ -6,6 +6,7 @@ import { schedulerClient } from '../../aws/clients/scheduler.js';
 import { ssmClient } from '../../aws/clients/ssm.js';
 import { revocationScheduleName } from '../../core/lifecycle/scheduled-revocation.js';
 import { channelParameterName } from '../../core/names.js';
+import { ScenarioChangeError } from '../fakes/organization-changes.js';
 import { runAs } from '../trust/caller.js';
 import { LOCAL_ACCOUNT, type LocalCloud } from './cloud.js';
 import type { OutsideChangeAction } from './scenario-outside.js';
@@ -13,12 +14,9 @@ import type { OutsideChangeAction } from './scenario-outside.js';
 /** Whoever changes things outside Goldsmith by default: an administrator of the factory account. */
 export const OUTSIDE_ADMIN = `arn:aws:iam::${LOCAL_ACCOUNT}:role/Administrator`;
 
-/** A scenario's outside change that cannot be made (nothing to change): the run stops and says why. */
-export class OutsideChangeError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'OutsideChangeError';
-  }
+/** A scenario's outside change that cannot be made (nothing to change): the run stops and says why, in one line. */
+function cannot(cloud: LocalCloud, action: OutsideChangeAction, why: string): ScenarioChangeError {
+  return new ScenarioChangeError(`the scenario's outside change at ${cloud.clock.iso()}: ${action.action}: ${why}`);
 }
 
 /**
@@ -45,7 +43,7 @@ async function change(cloud: LocalCloud, action: OutsideChangeAction): Promise<v
       if (value === undefined) {
         const now = await ssm.send(new GetParameterCommand({ Name: name }));
         const version = now.Parameter?.Version ?? 0;
-        if (version < 2) throw new OutsideChangeError(`${name} in ${region} has no earlier value: give "value"`);
+        if (version < 2) throw cannot(cloud, action, `${name} in ${region} has no earlier value: give "value"`);
         const before = await ssm.send(new GetParameterCommand({ Name: `${name}:${version - 1}` }));
         value = before.Parameter?.Value ?? '';
       }
@@ -64,7 +62,7 @@ async function change(cloud: LocalCloud, action: OutsideChangeAction): Promise<v
       const name = revocationScheduleName(action.image, action.version ?? '');
       const schedule = cloud.scheduler.list().find((s) => s.Name === name);
       if (!schedule)
-        throw new OutsideChangeError(`no schedule ${name}: revoke ${action.image} ${action.version} --at first`);
+        throw cannot(cloud, action, `no schedule ${name} (revoke ${action.image} ${action.version} --at first)`);
       await schedulerClient().send(new DeleteScheduleCommand({ Name: name, GroupName: schedule.GroupName }));
       return;
     }
@@ -72,7 +70,7 @@ async function change(cloud: LocalCloud, action: OutsideChangeAction): Promise<v
       const build = [...cloud.installed.fakes.imagebuilder.builds.values()].find(
         (b) => b.pipeline.image === action.image && b.arn.endsWith(`/${action.version}`),
       );
-      if (!build) throw new OutsideChangeError(`no build ${action.image} ${action.version}`);
+      if (!build) throw cannot(cloud, action, `no build ${action.image} ${action.version}`);
       // Found the way a person would: the AMI Image Builder tagged with the build's ARN.
       const images = await ec2Client(region).send(
         new DescribeImagesCommand({
@@ -81,7 +79,7 @@ async function change(cloud: LocalCloud, action: OutsideChangeAction): Promise<v
         }),
       );
       const imageId = images.Images?.[0]?.ImageId;
-      if (!imageId) throw new OutsideChangeError(`${action.image} ${action.version} has no AMI in ${region}`);
+      if (!imageId) throw cannot(cloud, action, `${action.image} ${action.version} has no AMI in ${region}`);
       await ec2Client(region).send(
         new ModifyImageAttributeCommand({
           ImageId: imageId,
