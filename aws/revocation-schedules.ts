@@ -100,3 +100,21 @@ export async function deleteRevocationSchedule(
     throw error;
   }
 }
+
+/**
+ * A revocation's schedule as Scheduler holds it now (GetSchedule,
+ * https://docs.aws.amazon.com/scheduler/latest/APIReference/API_GetSchedule.html): its expression and state, or
+ * undefined when there is none (ResourceNotFoundException, 404: deleted, or fired and deleted itself). Reads the
+ * group only (REVOCATION_SCHEDULE_GROUP), so a function that audits schedules need not create them.
+ */
+export async function readRevocationSchedule(name: string): Promise<{ expression: string; state: string } | undefined> {
+  try {
+    const out = await schedulerClient().send(
+      new GetScheduleCommand({ Name: name, GroupName: env('REVOCATION_SCHEDULE_GROUP') }),
+    );
+    return { expression: out.ScheduleExpression ?? '', state: out.State ?? 'ENABLED' };
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return undefined;
+    throw error;
+  }
+}

@@ -165,6 +165,21 @@ export const NOTIFICATION_DETAILS = {
     reason: z.string().min(1),
     by: z.string().min(1).optional(),
   }),
+  /**
+   * The daily audit found AWS holding otherwise than the ledger says (a change made outside Goldsmith): a channel
+   * pointer, an AMI's launch permissions, a scheduled revocation's schedule; and what it did about it.
+   */
+  'drift-found': z.strictObject({
+    resource: z.enum(['channel-pointer', 'launch-permissions', 'revocation-schedule']),
+    region: z.string().min(1).optional(),
+    /** What AWS held, and what the ledger says, as people read them. */
+    found: z.string().min(1),
+    expected: z.string().min(1),
+    /** What the audit did (put it back, carried the revocation out, or nothing it could: a person must). */
+    action: z.string().min(1),
+    /** Whether AWS confirmed it is put right (false: confirmed on a later pass, or a person must act). */
+    repaired: z.boolean(),
+  }),
   'monthly-summary': z.strictObject({
     /** `2027-01` */
     month: z.string().regex(/^\d{4}-\d{2}$/, 'must be a month like "2027-01"'),

@@ -24,6 +24,7 @@ import {
   windowStart,
 } from '../core/reconcile/decide.js';
 import { reconciledRecord } from '../core/reconcile/record.js';
+import { type AuditReport, auditWhatAwsHolds } from './audit/index.js';
 import { bundledCatalog, pipelineArnOf } from './lib/catalog.js';
 import { handlerFor } from './lib/middleware.js';
 import { logger, metrics } from './lib/powertools.js';
@@ -61,6 +62,11 @@ export interface ReconcileReport {
   resumes?: ResumesReport;
   /** The day's comparison of the channel pointer shares with RAM, and what it put back (full pass only). */
   pointerShares?: PointerShareCheck;
+  /**
+   * The audit of what AWS holds: scheduled revocations (every run); channel pointers and launch permissions (full
+   * pass only), and what it put back.
+   */
+  audit?: AuditReport;
 }
 
 /** Re-publishes announcements SNS refused earlier; a failure here is logged and left for the next run. */
@@ -208,6 +214,11 @@ export async function reconcileBuilds(raw: ReconcileInput): Promise<ReconcileRep
     failures.push(...report.pointerShares.failures);
     permanent += report.pointerShares.permanentFailures;
   }
+  // Then what else AWS holds: pointers and launch permissions once a day, scheduled revocations every run.
+  report.audit = await auditWhatAwsHolds(Object.values(promotionPlans()), now, fullPass);
+  metrics.addMetric(metricNames.driftFound, MetricUnit.Count, report.audit.findings.length);
+  failures.push(...report.audit.failures);
+  permanent += report.audit.permanentFailures;
   if (failures.length > 0) {
     const message = `reconcile: ${failures.length} build(s) could not be reconciled: ${failures.join('; ')}`;
     // Only transient failures (a service down): the run's dead letter is re-driven like any other transient one.

@@ -131,7 +131,7 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
   // Inspector's findings in the other distribution Regions, forwarded to the home bus FindingRule listens on.
   createFindingForwarding(stack, catalog, app.stage);
   const lifecycle = createLifecycle(stack, env, catalog);
-  createReconciler(stack, env, catalog, stateMachine);
+  createReconciler(stack, env, catalog, stateMachine, { stage: app.stage, lifecycleRequests: lifecycle.requests });
   createOrganizationSync(stack, env, catalog);
 
   stack.addOutputs({ PromotionStateMachineArn: stateMachine.stateMachineArn, ApprovalUrl: approvalUrl });

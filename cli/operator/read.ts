@@ -144,6 +144,7 @@ const KIND_RANK: Record<string, number> = {
   REVOCATION: 11,
   RETIRE: 11,
   ROLLBACK: 12,
+  DRIFT: 13,
 };
 
 /** The ledger's story of an image, oldest first: decisions, builds, approvals, outcomes, shares, pipeline events. */
@@ -258,6 +259,14 @@ export function historyOf(
       if (str(i.releasedAt)) {
         add(str(i.releasedAt), `released by ${str(i.releasedBy)}: ${str(i.releaseReason)}`, 'RETIRE');
       }
+    } else if (sk.startsWith('DRIFT#')) {
+      // What the audit found AWS holding otherwise than the ledger (changed outside Goldsmith), and its repair.
+      const where = str(i.region) ? ` in ${str(i.region)}` : '';
+      add(
+        str(i.foundAt),
+        `audit: ${str(i.resource)}${where} found changed outside Goldsmith: ${str(i.found)}, ledger says ${str(i.expected)}; ${str(i.action)}`,
+      );
+      if (str(i.repairedAt)) add(str(i.repairedAt), `audit: ${str(i.resource)}${where} put back: ${str(i.confirmed)}`);
     } else if (sk.startsWith('RETIRE')) {
       add(str(i.at), `retire: ${str(i.reason)}`);
     }

@@ -51,6 +51,8 @@ export const skPrefix = {
   usage: 'USAGE#',
   /** A retention hold on a build whose AMIs are still in use (`HOLD#<buildVersion>`). */
   hold: 'HOLD#',
+  /** What the audit found AWS holding otherwise than the ledger (`DRIFT#pointer#…`, `DRIFT#launch#…`, `DRIFT#revoke-at#…`). */
+  drift: 'DRIFT#',
 } as const;
 
 /** Seconds since the epoch, as DynamoDB's TTL wants them. */

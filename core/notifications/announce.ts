@@ -147,6 +147,17 @@ const TEXT: { [E in NotificationEvent]: (s: Subject, d: Detail<E>) => Text } = {
     title: `${s.image}/${s.channel}: rolled back to ${d.to}`,
     summary: `${s.channel} of ${s.image} now points at ${d.to}${d.from ? ` instead of ${d.from}` : ''}: ${d.reason}.`,
   }),
+  'drift-found': (s, d) => {
+    const what = {
+      'channel-pointer': `pointer ${s.image}/${s.channel}`,
+      'launch-permissions': `launch permissions of ${s.image} ${s.version}`,
+      'revocation-schedule': `scheduled revocation of ${s.image} ${s.version}`,
+    }[d.resource];
+    return {
+      title: `${what}${d.region ? ` (${d.region})` : ''}: changed outside Goldsmith`,
+      summary: `The daily audit found the ${what}${d.region ? ` in ${d.region}` : ''} holding ${d.found} where Goldsmith's ledger says ${d.expected}: ${d.action}.`,
+    };
+  },
   'monthly-summary': (_s, d) => {
     const built = d.images.reduce((n, i) => n + i.built, 0);
     const promoted = d.images.reduce((n, i) => n + i.promoted, 0);
@@ -193,6 +204,7 @@ const SEVERITY: Record<NotificationEvent, Severity> = {
   'fleet-on-revoked': 'critical',
   'hold-released': 'warning',
   'rolled-back': 'warning',
+  'drift-found': 'warning',
   'monthly-summary': 'info',
 };
 

@@ -175,6 +175,13 @@ export function factsOf(n: Notification): Fact[] {
         ['To', n.detail.to],
         ['Reason', n.detail.reason],
       ];
+    case 'drift-found':
+      return [
+        ...(n.detail.region ? [['Region', n.detail.region] as const] : []),
+        ['Found', n.detail.found],
+        ['Ledger says', n.detail.expected],
+        ['Done', n.detail.action],
+      ];
     case 'monthly-summary':
       return [
         ['Built', String(n.detail.images.reduce((s, i) => s + i.built, 0))],

@@ -50,6 +50,7 @@ const MARK: Record<NotificationEvent, string> = {
   'fleet-on-revoked': ':rotating_light:',
   'hold-released': ':wastebasket:',
   'rolled-back': ':rewind:',
+  'drift-found': ':mag_right:',
   'monthly-summary': ':bar_chart:',
 };
 

@@ -41,6 +41,11 @@ export const metricNames = {
    */
   pointerSharesRepaired: 'PointerSharesRepaired',
   /**
+   * The reconciler's audit of what AWS holds (functions/audit/): channel pointers, launch permissions and scheduled
+   * revocations found changed outside Goldsmith (put back, carried out, or left for a person), one per finding.
+   */
+  driftFound: 'DriftFoundByAudit',
+  /**
    * organization-sync: OU and account items a full read of the organization changed, i.e. changes no event had
    * brought (an event lost, or Organizations' events not reaching the bus: docs/organization.md).
    */

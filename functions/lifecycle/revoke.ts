@@ -1,4 +1,4 @@
-import { deprecateAmis } from '../../aws/image-deprecation.js';
+import { deprecateAmisAt } from '../../aws/image-deprecation.js';
 import { flagDescendant, listBuilds, markRevoked } from '../../aws/lifecycle-ledger.js';
 import { announce } from '../../aws/notifications.js';
 import { putEvent } from '../../aws/promotion-images.js';
@@ -98,7 +98,9 @@ export async function revokeVersion(
   });
   const outputs = await buildOutputs(before, request.version);
   const applied = await withdrawLaunchGrants(outputs.amis);
-  const amisDeprecated = await deprecateAmis(outputs.amis, request.at);
+  // At the revocation's time, or the next minute when that is past (a scheduled revocation carried out late: EC2
+  // refuses a deprecation time in the past).
+  const amisDeprecated = await deprecateAmisAt(outputs.amis, request.at, new Date());
   for (const move of decided.moves) {
     const common = {
       state: before,

@@ -3,6 +3,7 @@ import { channelParameterName, pointerShareName } from '../../core/names.js';
 import { nextCron } from '../../core/schedule/index.js';
 import type { OrganizationChange } from '../fakes/organization-changes.js';
 import { LOCAL_ACCOUNT, type LocalCloud } from './cloud.js';
+import { performOutsideChange } from './outside-change.js';
 import type { Scenario, ScenarioAction, ScenarioEvent } from './scenario.js';
 import type { OrganizationChangeAction } from './scenario-organization.js';
 import { ciPackageUpdate, type RawPut } from './senders.js';
@@ -209,6 +210,8 @@ export function runAction(
       cloud.installed.fakes.ram.disassociateOutside(action.region, pointerShareName(action.channel), entity);
       return;
     }
+    case 'outside-change':
+      return performOutsideChange(cloud, action);
     case 'let-expire':
       handlers.letExpire({
         image: action.image ?? event.filter.image,

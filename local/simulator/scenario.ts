@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { organizationChange, pointerShareChange } from './scenario-organization.js';
+import { outsideChange } from './scenario-outside.js';
 
 /** The scenario file of `goldsmith simulate --scenario FILE` (docs/simulation.md describes it). */
 export const isoTime = z.iso.datetime({
@@ -110,6 +111,7 @@ export const kinds = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('let-expire'), image: image.optional(), channel: z.string().optional() }),
   organizationChange,
   pointerShareChange,
+  outsideChange,
 ]);
 
 export const rawEvent = z.strictObject({

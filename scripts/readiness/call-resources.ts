@@ -56,6 +56,13 @@ function imageRegions(catalog: Catalog): [string, string][] {
   );
 }
 
+/** Every channel pointer of every image in every Region. */
+function channelPointerArns(catalog: Catalog, account: string): string[] {
+  return imageRegions(catalog).flatMap(([image, r]) =>
+    catalog.channels.map((c) => `arn:aws:ssm:${r}:${account}:parameter${channelParameterName(image, c.name)}`),
+  );
+}
+
 /** The tags every AMI Goldsmith's distributions create carries (stacks/factory/distribution.ts, `AmiTags`). */
 const GOLDSMITH_AMI = { [`aws:ResourceTag/${MANAGED_BY_TAG}`]: NAME_PREFIX };
 
@@ -89,16 +96,21 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
       );
     // Public parameters are AWS's: their ARNs carry no account.
     case 'ssm:GetParameters':
+      // The reconciler's audit reads the channel pointers (it alone hands revocations to on-lifecycle-request)...
+      if (
+        site.env.REVOCATION_TARGET_ARN &&
+        site.env.REVOCATION_SCHEDULE_GROUP &&
+        !site.env.REVOCATION_SCHEDULER_ROLE_ARN
+      ) {
+        return channelPointerArns(catalog, account).flatMap((arn) => one(arn));
+      }
+      // ...the base-image watcher the public parameters it watches.
       return watchedParameters(catalog).flatMap((p) =>
         one(`arn:aws:ssm:${catalog.organization.homeRegion}::parameter${p}`),
       );
     case 'ssm:PutParameter':
     case 'ssm:DeleteParameter':
-      return imageRegions(catalog).flatMap(([image, r]) =>
-        catalog.channels.flatMap((c) =>
-          one(`arn:aws:ssm:${r}:${account}:parameter${channelParameterName(image, c.name)}`),
-        ),
-      );
+      return channelPointerArns(catalog, account).flatMap((arn) => one(arn));
     case 'ec2:CreateTags':
       return imageRegions(catalog).flatMap(([, r]) =>
         catalog.channels.flatMap((c) =>
@@ -187,7 +199,9 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
     case 'sqs:ChangeMessageVisibility':
     case 'sqs:DeleteMessage':
       return listed(site, action, 'DEAD_LETTER_QUEUES').flatMap((url) => one(queueArnOf(url)));
+    // The re-drive's targets, or the reconciler's audit handing an overdue revocation to on-lifecycle-request.
     case 'lambda:InvokeFunction':
+      if (site.env.REVOCATION_TARGET_ARN && !site.env.REDRIVE_TARGETS) return one(site.env.REVOCATION_TARGET_ARN);
       return listed(site, action, 'REDRIVE_TARGETS').flatMap((arn) => one(arn));
     case 'events:PutEvents':
       return one(`arn:aws:events:${region}:${account}:event-bus/${required(site, action, 'EVENT_BUS_NAME')}`);

@@ -132,6 +132,23 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
     rule: 'AwsSolutions-IAM5',
     stacks: ['Promotion'],
     types: POLICY,
+    logicalIds: /^ReconcileServiceRoleDefaultPolicy/,
+    appliesTo: [
+      {
+        regex:
+          '/^Resource::arn:<AWS::Partition>:scheduler:[^:]+:[^:]+:schedule\\/goldsmith-[a-z0-9-]+-revocations\\/\\*$/',
+      },
+      { regex: '/^Resource::arn:<AWS::Partition>:organizations::\\*:(root|ou|account)\\/o-[a-z0-9]+\\/\\*$/' },
+    ],
+    reason:
+      "The reconciler's audit reads (GetSchedule only) the revocation schedules of Goldsmith's own group, each named " +
+      "after the version being revoked, unknown at deploy; and puts back launch permissions through Share's path, " +
+      "reading the OUs and accounts of the catalog's organization only (the management account's id is not in the catalog).",
+  },
+  {
+    rule: 'AwsSolutions-IAM5',
+    stacks: ['Promotion'],
+    types: POLICY,
     logicalIds: /^(Promotion(Share|RecordOutcome)|OrganizationSync)/,
     appliesTo: [
       'Resource::arn:<AWS::Partition>:ec2:*::image/*',

@@ -110,7 +110,9 @@ describe('reconcileBuilds: builds whose events or handling were missed', () => {
       .resolvesOnce({ Responses: { ledger: [] }, UnprocessedKeys: { ledger: { Keys: [key] } } })
       .resolvesOnce({ Responses: { ledger: [ledger.get('IMAGE#base|BUILD#1.0.0/3') ?? {}] } })
       // The pointer shares the backstop reads at the end of the day's full pass: none held.
-      .resolvesOnce({ Responses: { ledger: [] } });
+      .resolvesOnce({ Responses: { ledger: [] } })
+      // The channel pointers the audit reads after it: none yet.
+      .resolves({ Responses: { ledger: [] } });
     listBase([summary('AVAILABLE')]);
 
     const report = await reconcileBuilds(INPUT);

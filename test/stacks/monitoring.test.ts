@@ -150,9 +150,10 @@ describe('Monitoring stack: alarms', () => {
     expect(topicAction(alarm('InstancesOnRevokedAlarm'))).toContain('NotificationsTopic');
   });
 
-  it('alarms on a pointer share put back by the backstop and on organization changes only the full read found', () => {
+  it('alarms on a pointer share put back by the backstop, on drift the audit found and on organization changes only the full read found', () => {
     for (const [id, name] of [
       ['PointerShareRepairedAlarm', metricNames.pointerSharesRepaired],
+      ['DriftFoundAlarm', metricNames.driftFound],
       ['OrganizationChangesMissedAlarm', metricNames.organizationChangesMissed],
     ] as const) {
       expect(alarm(id)).toMatchObject({

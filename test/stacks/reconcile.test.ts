@@ -116,27 +116,40 @@ describe('Promotion stack: reconciler function', () => {
     const services = new Set(statements.flatMap(actionsOf).map((a) => a.split(':')[0]));
     // X-Ray is SST's active tracing, whose actions take no resource; sqs is the on-failure destination; ram and ssm
     // the pointer-share backstop (Publish's share path: allowPointerShares, tested with Publish's role), with
-    // organizations:DescribeOrganization for the OU principals the catalog's channels target now.
+    // organizations:DescribeOrganization for the OU principals the catalog's channels target now; ec2, ssm's
+    // parameter reads and writes, scheduler and lambda the audit of what AWS holds (functions/audit/).
     expect([...services].sort()).toEqual([
       'dynamodb',
+      'ec2',
       'imagebuilder',
+      'lambda',
       'logs',
       'organizations',
       'ram',
+      'scheduler',
       'sns',
       'sqs',
       'ssm',
       'states',
       'xray',
     ]);
-    expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('organizations:'))).toEqual([
-      'organizations:DescribeOrganization',
-    ]);
     expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('ssm:'))).toEqual([
       'ssm:PutResourcePolicy',
       'ssm:GetResourcePolicies',
       'ssm:DeleteResourcePolicy',
+      'ssm:GetParameters',
+      'ssm:PutParameter',
     ]);
+    expect(byAction('ssm:PutParameter').flatMap(resourcesOfStatement)).toEqual([
+      'arn:aws:ssm:*:my-account:parameter/goldsmith/*',
+    ]);
+    // The audit reads only Goldsmith's revocation schedules and hands an overdue revocation only to on-lifecycle-request.
+    expect(byAction('scheduler:GetSchedule').flatMap(resourcesOfStatement)).toEqual([
+      'arn:aws:scheduler:us-east-1:my-account:schedule/goldsmith-test-revocations/*',
+    ]);
+    expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('scheduler:'))).toEqual(['scheduler:GetSchedule']);
+    expect(byAction('lambda:InvokeFunction').flatMap(resourcesOfStatement).join(' ')).toMatch(/^<OnLifecycleRequest/);
+    expect(byAction('ec2:ModifyImageAttribute')[0]?.Condition).toBeDefined();
     // X-Ray, SendTask*, DescribeOrganization and RAM's reads and CreateResourceShare take no resource type: "*" is the
     // only resource IAM matches for them (CreateResourceShare is held by its tag and external-principal conditions).
     const resourceless = (a: string) =>
@@ -144,6 +157,8 @@ describe('Promotion stack: reconciler function', () => {
       a.startsWith('states:SendTask') ||
       [
         'organizations:DescribeOrganization',
+        'organizations:ListRoots',
+        'ec2:DescribeImages',
         'ram:GetResourceShares',
         'ram:GetResourceShareAssociations',
         'ram:CreateResourceShare',

@@ -142,6 +142,11 @@ describe('announcement: what each kind says, and how urgent it is', () => {
       'base/prod: rolled back to 1.0.0/2',
       'prod of base now points at 1.0.0/2 instead of 1.0.0/3: CVE-2027-0001.',
     ],
+    'drift-found': [
+      'warning',
+      'pointer base/prod (us-east-1): changed outside Goldsmith',
+      "The daily audit found the pointer base/prod in us-east-1 holding ami-0aaaaaaaaaaaaaaa1 (parameter version 4) where Goldsmith's ledger says ami-0bbbbbbbbbbbbbbb2 (1.0.0/3): put back ami-0bbbbbbbbbbbbbbb2, confirmed at parameter version 5.",
+    ],
     'monthly-summary': [
       'info',
       'Golden images, 2027-01: 3 builds, 2 promotions',

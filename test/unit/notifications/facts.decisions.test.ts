@@ -131,6 +131,12 @@ describe('factsOf: the facts of each announcement, in the order people read them
       ['To', '1.0.0/2'],
       ['Reason', 'CVE-2027-0001'],
     ],
+    'drift-found': [
+      ['Region', 'us-east-1'],
+      ['Found', 'ami-0aaaaaaaaaaaaaaa1 (parameter version 4)'],
+      ['Ledger says', 'ami-0bbbbbbbbbbbbbbb2 (1.0.0/3)'],
+      ['Done', 'put back ami-0bbbbbbbbbbbbbbb2, confirmed at parameter version 5'],
+    ],
     'monthly-summary': [
       ['Built', '3'],
       ['Failed', '1'],

@@ -1,0 +1,44 @@
+import { grantKey, type LaunchGrant, uniqueGrants } from '../sharing/grants.js';
+
+/**
+ * The daily audit's comparison of an AMI's launch permissions with those Goldsmith's grants say are in force (pure).
+ * Anyone with `ec2:ModifyImageAttribute` in the factory account can add a grantee (an account, an OU, `all`) or take
+ * one out; EC2 emits no event Goldsmith listens to, so a read finds it.
+ */
+
+/** What one AMI's launch permissions lack and hold beyond what is wanted. */
+export interface GrantDrift {
+  missing: LaunchGrant[];
+  extra: LaunchGrant[];
+}
+
+/** The grants `wanted` that `held` lacks, and those `held` has that `wanted` does not (each sorted, no duplicates). */
+export function grantDrift(held: readonly LaunchGrant[], wanted: readonly LaunchGrant[]): GrantDrift {
+  const heldKeys = new Set(held.map(grantKey));
+  const wantedKeys = new Set(wanted.map(grantKey));
+  return {
+    missing: uniqueGrants(wanted.filter((g) => !heldKeys.has(grantKey(g)))),
+    extra: uniqueGrants(held.filter((g) => !wantedKeys.has(grantKey(g)))),
+  };
+}
+
+export const hasGrantDrift = (d: GrantDrift) => d.missing.length > 0 || d.extra.length > 0;
+
+/** Grants as people read them: `account 111122223333`, `OU ou-ab12-cdef3456`, `organization o-…`, `everyone`. */
+export function describeGrants(grants: readonly LaunchGrant[]): string {
+  if (grants.length === 0) return 'nobody';
+  return grants
+    .map((g) => {
+      if ('UserId' in g) return `account ${g.UserId}`;
+      if ('OrganizationalUnitArn' in g) return `OU ${g.OrganizationalUnitArn.split('/').at(-1)}`;
+      if ('OrganizationArn' in g) return `organization ${g.OrganizationArn.split('/').at(-1)}`;
+      return 'everyone (public)';
+    })
+    .join(', ');
+}
+
+/** The ledger's sort key of one launch-permission drift: one record per AMI, per change found. */
+export function launchDriftSk(version: string, region: string, drift: GrantDrift): string {
+  const keys = [...drift.missing.map((g) => `-${grantKey(g)}`), ...drift.extra.map((g) => `+${grantKey(g)}`)];
+  return `DRIFT#launch#${version}#${region}#${keys.join(',')}`;
+}

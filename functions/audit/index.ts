@@ -1,0 +1,50 @@
+import type { TargetSpec } from '../../core/sharing/targets.js';
+import { auditLaunchPermissions } from './launch-permissions.js';
+import { auditChannelPointers } from './pointers.js';
+import type { AuditFinding, AuditPart } from './report.js';
+import { auditScheduledRevocations } from './scheduled-revocations.js';
+
+export type { AuditFinding, AuditPart };
+
+/** What one audit found and did: each part, and every finding together. */
+export interface AuditReport {
+  /** The channel pointers in every Region (daily). */
+  pointers?: AuditPart;
+  /** Live versions' launch permissions in every Region (daily). */
+  launchPermissions?: AuditPart;
+  /** Scheduled revocations against their schedules and the ledger's revocations (every run). */
+  scheduledRevocations: AuditPart;
+  findings: AuditFinding[];
+  failures: string[];
+  permanentFailures: number;
+}
+
+type Plan = {
+  image: string;
+  channels: readonly { name: string; targets: TargetSpec & { allowCopy?: boolean } }[];
+};
+
+/**
+ * The reconciler's audit of what AWS holds against the ledger (docs/operating.md, "The daily audit"). Every run:
+ * scheduled revocations whose schedule is gone are carried out once due, or announced while still to come. Once a
+ * day (the full pass): every channel pointer in every Region, and every live version's launch permissions in every
+ * Region, put back where someone changed them outside Goldsmith. Parts run one after the other; a failure in one
+ * stops none of the others.
+ */
+export async function auditWhatAwsHolds(plans: readonly Plan[], now: Date, daily: boolean): Promise<AuditReport> {
+  const scheduledRevocations = await auditScheduledRevocations(
+    plans.map((p) => p.image),
+    now,
+  );
+  const pointers = daily ? await auditChannelPointers(plans, now) : undefined;
+  const launchPermissions = daily ? await auditLaunchPermissions(plans, now) : undefined;
+  const parts = [scheduledRevocations, pointers, launchPermissions].filter((p): p is AuditPart => p !== undefined);
+  return {
+    scheduledRevocations,
+    ...(pointers ? { pointers } : {}),
+    ...(launchPermissions ? { launchPermissions } : {}),
+    findings: parts.flatMap((p) => p.findings),
+    failures: parts.flatMap((p) => p.failures),
+    permanentFailures: parts.reduce((n, p) => n + p.permanentFailures, 0),
+  };
+}

@@ -1,0 +1,142 @@
+import { markDriftRepaired, openDrifts, recordDrift } from '../../aws/audit-ledger.js';
+import { getChannelPointer, getChannelPointers } from '../../aws/channel-pointers.js';
+import { writeChannelPointer } from '../../aws/pointers.js';
+import { type ParameterValue, readParameters } from '../../aws/ssm.js';
+import {
+  expectedPointers,
+  type LedgerPointerView,
+  type PointerDrift,
+  type PointerExpectation,
+  pointerDriftSk,
+  pointerDrifts,
+  readingKey,
+} from '../../core/audit/pointers.js';
+import { mapWithConcurrency } from '../../core/concurrency.js';
+import { logger } from '../lib/powertools.js';
+import { type AuditPart, announceFinding, emptyPart, failed, messageOf } from './report.js';
+
+/** Regions read at once: each has its own SSM throughput, so Regions never slow each other down. */
+const REGION_CONCURRENCY = 8;
+
+const shown = (p: ParameterValue | undefined) => (p ? `${p.value} (parameter version ${p.version})` : 'no parameter');
+
+/**
+ * The daily audit of the channel pointers: every channel pointer the ledger holds (`CHANNEL#`), in every Region of
+ * its build, compared with SSM (GetParameters, ten names a call, one Region at a time per image). A pointer SSM holds
+ * otherwise (overwritten, or deleted) is recorded (`DRIFT#pointer#…`), written back with the ledger's value through
+ * Publish's own write (PutParameter, `aws:ec2:image`) after the ledger is read again (a pointer moved meanwhile is
+ * left to the step that moved it), read back, and marked repaired once SSM answers the ledger's value: SSM validates
+ * an `aws:ec2:image` value asynchronously
+ * (https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-data-types.html), so a write not yet
+ * visible is confirmed on the next pass. A drift recorded by an earlier run whose parameter now holds the ledger's
+ * value (that run repaired and stopped) is marked repaired too. One pointer's failure stops no other.
+ */
+export async function auditChannelPointers(
+  plans: readonly { image: string; channels: readonly { name: string }[] }[],
+  now: Date,
+): Promise<AuditPart> {
+  const part = emptyPart();
+  const at = now.toISOString();
+  for (const plan of plans) {
+    let pointers: LedgerPointerView[];
+    try {
+      const channels = plan.channels.map((c) => c.name);
+      pointers = (await getChannelPointers(plan.image, channels)).flatMap((p) => (p ? [p] : []));
+    } catch (error) {
+      failed(part, `${plan.image}: the ledger's pointers: ${messageOf(error)}`, error);
+      continue;
+    }
+    const expected = expectedPointers(pointers);
+    if (expected.length === 0) continue;
+    part.checked += expected.length;
+    const readings = new Map<string, ParameterValue>();
+    const regions = [...new Set(expected.map((e) => e.region))].sort();
+    const unread = new Set<string>();
+    await mapWithConcurrency(regions, REGION_CONCURRENCY, async (region) => {
+      const names = [...new Set(expected.filter((e) => e.region === region).map((e) => e.parameter))];
+      part.reads += Math.ceil(names.length / 10);
+      try {
+        for (const [name, value] of await readParameters(names, region)) readings.set(readingKey(region, name), value);
+      } catch (error) {
+        unread.add(region);
+        failed(part, `${plan.image} ${region}: reading the pointers: ${messageOf(error)}`, error);
+      }
+    });
+    const readable = expected.filter((e) => !unread.has(e.region));
+    const movedAt = new Map(pointers.map((p) => [`${p.image}/${p.channel}`, p.at] as const));
+    for (const drift of pointerDrifts(readable, readings, { now, movedAt })) {
+      try {
+        await repairPointer(part, drift, now);
+      } catch (error) {
+        failed(part, `${drift.parameter} ${drift.region}: ${messageOf(error)}`, error);
+      }
+    }
+    await confirmEarlierRepairs(part, plan.image, readable, readings, at);
+  }
+  return part;
+}
+
+/** Records one drifted pointer, writes the ledger's value back, reads it back, and says what happened. */
+async function repairPointer(part: AuditPart, drift: PointerDrift, now: Date): Promise<void> {
+  const at = now.toISOString();
+  // Read again just before repairing (strongly consistent): a pointer moved since the pass began is not put back.
+  const ledger = await getChannelPointer(drift.image, drift.channel);
+  const value = ledger?.amis.find((a) => a.region === drift.region)?.imageId;
+  if (ledger?.version !== drift.version || value !== drift.value) return;
+  const sk = pointerDriftSk(drift, now);
+  const finding = {
+    resource: 'channel-pointer' as const,
+    image: drift.image,
+    channel: drift.channel,
+    version: drift.version,
+    region: drift.region,
+    found: shown(drift.found),
+    expected: `${drift.value} (${drift.version})`,
+  };
+  logger.warn('a channel pointer differs from the ledger; putting it back', { ...finding });
+  await recordDrift({ ...finding, sk, action: `put back ${drift.value}`, foundAt: at });
+  const written = await writeChannelPointer(
+    drift.region,
+    drift.parameter,
+    drift.value,
+    `Goldsmith: ${drift.image} ${drift.version} (${drift.channel})`,
+    'aws:ec2:image',
+  );
+  part.reads += 1;
+  const back = (await readParameters([drift.parameter], drift.region)).get(drift.parameter);
+  const confirmed = back?.value === drift.value && back.version >= written;
+  const action = confirmed
+    ? `put back ${drift.value}, confirmed at parameter version ${back.version}`
+    : `put back ${drift.value} (parameter version ${written}); SSM does not show it yet, confirmed on the next pass`;
+  if (confirmed) await markDriftRepaired(drift.image, sk, at, shown(back));
+  const full = { ...finding, action, repaired: confirmed };
+  part.findings.push(full);
+  await announceFinding(full, sk, at);
+}
+
+/** Drifts recorded earlier and not yet confirmed, whose parameter now holds the ledger's value: marked repaired. */
+async function confirmEarlierRepairs(
+  part: AuditPart,
+  image: string,
+  expected: readonly PointerExpectation[],
+  readings: ReadonlyMap<string, ParameterValue>,
+  at: string,
+): Promise<void> {
+  let open: Awaited<ReturnType<typeof openDrifts>>;
+  try {
+    open = await openDrifts(image, 'DRIFT#pointer#');
+  } catch (error) {
+    failed(part, `${image}: the ledger's open pointer drifts: ${messageOf(error)}`, error);
+    return;
+  }
+  for (const d of open) {
+    const wanted = expected.find((e) => e.channel === d.channel && e.region === d.region);
+    const now = wanted && readings.get(readingKey(wanted.region, wanted.parameter));
+    if (!wanted || now?.value !== wanted.value) continue;
+    try {
+      await markDriftRepaired(image, d.sk, at, shown(now));
+    } catch (error) {
+      failed(part, `${image} ${d.sk}: ${messageOf(error)}`, error);
+    }
+  }
+}

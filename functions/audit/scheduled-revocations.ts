@@ -1,0 +1,112 @@
+import { recordDrift } from '../../aws/audit-ledger.js';
+import { listBuilds, listRevocations, queryPrefix } from '../../aws/lifecycle-ledger.js';
+import { invokeLifecycleRequest } from '../../aws/lifecycle-requests.js';
+import { readRevocationSchedule } from '../../aws/revocation-schedules.js';
+import type { ScheduledRevocation } from '../../aws/scheduled-revocations.js';
+import {
+  needsScheduleRead,
+  revocationDriftSk,
+  type ScheduleState,
+  scheduledRevocationAction,
+} from '../../core/audit/scheduled-revocations.js';
+import { atExpression } from '../../core/lifecycle/scheduled-revocation.js';
+import { logger } from '../lib/powertools.js';
+import { scheduledRevocationEvent } from '../operator/scheduled-revoke.js';
+import { type AuditPart, announceFinding, emptyPart, failed, messageOf } from './report.js';
+
+/** What GetSchedule answers, as the comparison reads it. */
+async function scheduleState(r: ScheduledRevocation): Promise<ScheduleState> {
+  const schedule = await readRevocationSchedule(r.schedule);
+  if (!schedule) return 'absent';
+  if (schedule.expression !== atExpression(new Date(r.dueAt))) return 'other-time';
+  return schedule.state === 'ENABLED' ? 'present' : 'disabled';
+}
+
+const SCHEDULE_SAYS: Record<Exclude<ScheduleState, 'present'>, string> = {
+  absent: 'no schedule (deleted)',
+  'other-time': 'a schedule firing at another time',
+  disabled: 'a disabled schedule',
+};
+
+/**
+ * Revocations asked for a later time survive their schedule. Every uncancelled `REVOKE-AT#` of every image is
+ * compared with the ledger's revocations and, while still to come, with its schedule (GetSchedule):
+ * - due at least an hour ago and not revoked (its schedule deleted or disabled, so it never fired): carried out now
+ *   through the very path its schedule takes — the same "Image Revoked" event, same id, handed to
+ *   on-lifecycle-request asynchronously — which revokes idempotently with the ledger's reason and requester;
+ * - still to come but its schedule is gone, disabled or moved: recorded, announced (critical) and counted for the
+ *   alarm, so a person re-schedules it (`goldsmith revoke … --at`) before its time; if nobody does, the first
+ *   point above carries it out once it is due.
+ * Each is recorded (`DRIFT#revoke-at#…`) so `goldsmith history` says so. Runs on every reconciler run (a Query per
+ * image; a GetSchedule per revocation still to come).
+ */
+export async function auditScheduledRevocations(images: readonly string[], now: Date): Promise<AuditPart> {
+  const part = emptyPart();
+  const at = now.toISOString();
+  for (const image of images) {
+    let scheduled: ScheduledRevocation[];
+    try {
+      scheduled = (await queryPrefix<ScheduledRevocation>(image, 'REVOKE-AT#')).filter((s) => !s.cancelledAt);
+    } catch (error) {
+      failed(part, `${image}: the ledger's scheduled revocations: ${messageOf(error)}`, error);
+      continue;
+    }
+    if (scheduled.length === 0) continue;
+    part.reads += 1;
+    let revoked: Set<string>;
+    try {
+      revoked = new Set((await listRevocations(image)).filter((r) => r.state === 'revoked').map((r) => r.version));
+    } catch (error) {
+      failed(part, `${image}: the ledger's revocations: ${messageOf(error)}`, error);
+      continue;
+    }
+    for (const r of scheduled) {
+      part.checked++;
+      const facts = { dueAt: r.dueAt, cancelled: false, revoked: revoked.has(r.version) };
+      try {
+        let schedule: ScheduleState | undefined;
+        if (needsScheduleRead(facts, now)) {
+          part.reads += 1;
+          schedule = await scheduleState(r);
+        }
+        const action = scheduledRevocationAction(facts, schedule, now);
+        if (action.kind === 'none') continue;
+        const sk = revocationDriftSk(r.version, r.dueAt, action);
+        const base = { resource: 'revocation-schedule' as const, image, version: r.version };
+        if (action.kind === 'carry-out') {
+          const build = (await listBuilds(image)).find((b) => b.version === r.version);
+          if (!build?.buildVersionArn) throw new Error(`${image} ${r.version} has no Image Builder build`);
+          const finding = {
+            ...base,
+            found: `not revoked ${Math.round(action.overdueMs / 60_000)} minutes after ${r.dueAt} (its schedule never fired)`,
+            expected: `revoked at ${r.dueAt} (asked by ${r.by}: ${r.reason})`,
+            action: 'revocation carried out now, through on-lifecycle-request as its schedule would have',
+          };
+          logger.warn('a scheduled revocation never happened; carrying it out', { ...finding });
+          const first = await recordDrift({ ...finding, sk, foundAt: at });
+          // Handed over again on a later run while it is still not revoked (an invocation lost): revoking is idempotent.
+          const event = scheduledRevocationEvent(r, build.buildVersionArn, r.by, new Date(r.dueAt));
+          await invokeLifecycleRequest(event);
+          // Recorded as handed over: the revocation records itself (`REVOCATION#`) when on-lifecycle-request has made it.
+          const full = { ...finding, repaired: false };
+          if (first) part.findings.push(full);
+          await announceFinding(full, sk, at);
+          continue;
+        }
+        const finding = {
+          ...base,
+          found: SCHEDULE_SAYS[action.schedule],
+          expected: `a schedule revoking it at ${r.dueAt}`,
+          action: `nothing will fire at ${r.dueAt}: re-schedule it (goldsmith revoke ${image} ${r.version} --reason … --at ${r.dueAt}) or cancel it; once due, the audit carries it out within hours`,
+          repaired: false,
+        };
+        logger.error("a scheduled revocation's schedule is broken", { ...finding });
+        if (await recordDrift({ ...finding, sk, foundAt: at })) part.findings.push(finding);
+        await announceFinding(finding, sk, at);
+      } catch (error) {
+        failed(part, `${image} ${r.version} due ${r.dueAt}: ${messageOf(error)}`, error);
+      }
+    }
+  }
+  return part;
+}
