@@ -15,6 +15,13 @@ import {
   required,
 } from './common.js';
 import type { Ec2Fake } from './ec2.js';
+import {
+  IMAGE_VALIDATION_DELAY_MS,
+  type ImageValidationHooks,
+  type PendingImageWrite,
+  parameterStoreChange,
+  VALIDATION_EXCEPTION,
+} from './ssm-image-validation.js';
 
 const err = errorFactory(SSMServiceException);
 const invalid = (msg: string): Error => err(ValidationException, msg);
@@ -42,9 +49,15 @@ interface ReadTarget {
   readonly ownArn?: string;
 }
 
-/** SSM Parameter Store, per region: versions, Overwrite semantics, tiers, `aws:ec2:image` values, public AWS params. */
+/**
+ * SSM Parameter Store, per region: versions, Overwrite semantics, tiers, `aws:ec2:image` values validated
+ * asynchronously with the caller's permissions (ssm-image-validation.ts), public AWS params.
+ */
 export class SsmFake implements FakeService {
   private readonly params = new Map<string, ParameterRecord>();
+  /** The last version number PutParameter answered per parameter (a pending or failed write's number included). */
+  private readonly issued = new Map<string, number>();
+  private validation: ImageValidationHooks | undefined;
 
   constructor(
     private readonly accountId: string,
@@ -60,6 +73,15 @@ export class SsmFake implements FakeService {
     const ami = this.ec2.registerImage(region, { name: `al2023-ami-${this.now()}`, ownerId: 'amazon', public: true });
     this.write(region, name, ami.imageId, { Type: 'String', DataType: 'aws:ec2:image', Tier: 'Standard' });
     return ami.imageId;
+  }
+
+  /**
+   * Makes `aws:ec2:image` writes asynchronous, as in AWS: a caller the hooks identify gets a version at once and the
+   * value takes only after validation. A caller they cannot identify (a test calling the fake directly) keeps the
+   * synchronous check: the value takes at once, or PutParameter fails with a ValidationException.
+   */
+  validateImagesWith(hooks: ImageValidationHooks): void {
+    this.validation = hooks;
   }
 
   /** The current value of a parameter, or undefined (for the simulator's audit). */
@@ -170,6 +192,7 @@ export class SsmFake implements FakeService {
       case 'DeleteParameter': {
         const name = required(input, 'Name', invalid);
         if (!this.params.delete(`${region}|${name}`)) throw err(ParameterNotFound, `Parameter ${name} not found.`);
+        this.issued.delete(`${region}|${name}`);
         return {};
       }
       default:
@@ -223,16 +246,70 @@ export class SsmFake implements FakeService {
     if (!['String', 'StringList', 'SecureString'].includes(type)) throw invalid(`Type ${type} is not valid.`);
     const dataType = (input.DataType as string | undefined) ?? existing?.DataType ?? 'text';
     if (dataType !== 'text' && dataType !== 'aws:ec2:image') throw invalid(`DataType ${dataType} is not supported.`);
-    // Parameter Store checks aws:ec2:image values against EC2; the fake checks the AMI exists in this region.
-    if (dataType === 'aws:ec2:image' && !this.ec2.images.get(value)) {
-      throw invalid(`Parameter value ${value} is not a valid AMI in ${region}.`);
-    }
     const tier =
       (input.Tier as string | undefined) === 'Advanced' || existing?.Tier === 'Advanced' ? 'Advanced' : 'Standard';
     if (tier === 'Standard' && value.length > 4096)
       throw invalid('Standard parameters are limited to 4 KB; use the Advanced tier.');
-    const version = this.write(region, name, value, { Type: type, DataType: dataType, Tier: tier });
-    return { Version: version, Tier: tier };
+    const meta = { Type: type, DataType: dataType, Tier: tier };
+    const principal = this.validation?.caller();
+    if (dataType === 'aws:ec2:image' && this.validation && principal !== undefined) {
+      return {
+        Version: this.validateLater({ region, name, value, principal, meta, existing: !!existing }),
+        Tier: tier,
+      };
+    }
+    // A caller the local cloud cannot identify: the AMI is checked at once (it exists in this region).
+    if (dataType === 'aws:ec2:image' && !this.ec2.images.get(value)) {
+      throw invalid(`Parameter value ${value} is not a valid AMI in ${region}.`);
+    }
+    return { Version: this.write(region, name, value, meta), Tier: tier };
+  }
+
+  /**
+   * Answers the next version number now and validates the value IMAGE_VALIDATION_DELAY_MS later, as the caller: with
+   * its ec2:DescribeImages, the AMI must exist in this Region and be launchable by this account. Only then does the
+   * version take (GetParameter shows it); otherwise nothing changes and the failure is only an event.
+   */
+  private validateLater(put: {
+    region: string;
+    name: string;
+    value: string;
+    principal: string;
+    meta: PendingImageWrite['meta'];
+    existing: boolean;
+  }): number {
+    const key = `${put.region}|${put.name}`;
+    const version = this.nextVersion(key);
+    const hooks = this.validation!;
+    const write: PendingImageWrite = {
+      region: put.region,
+      name: put.name,
+      value: put.value,
+      version,
+      principal: put.principal,
+      operation: put.existing ? 'Update' : 'Create',
+      meta: put.meta,
+    };
+    hooks.after(IMAGE_VALIDATION_DELAY_MS, `ssm validates ${put.name} v${version}`, () => this.validate(write, hooks));
+    return version;
+  }
+
+  private async validate(write: PendingImageWrite, hooks: ImageValidationHooks): Promise<void> {
+    const allowed = await hooks.allows(write.principal, 'ec2:DescribeImages', write.region);
+    const visible = this.ec2.isLaunchableBy(write.region, write.value, this.accountId);
+    const ok = allowed && visible;
+    if (ok) this.write(write.region, write.name, write.value, write.meta, write.version);
+    const arn = this.arn(write.region, write.name);
+    hooks.put(
+      parameterStoreChange(write, this.accountId, new Date(this.now()), arn, ok ? undefined : VALIDATION_EXCEPTION),
+    );
+  }
+
+  /** Version numbers only grow, past every number answered (a write that failed validation keeps its number). */
+  private nextVersion(key: string): number {
+    const version = Math.max(this.params.get(key)?.versions.at(-1)?.Version ?? 0, this.issued.get(key) ?? 0) + 1;
+    this.issued.set(key, version);
+    return version;
   }
 
   private write(
@@ -240,11 +317,12 @@ export class SsmFake implements FakeService {
     name: string,
     value: string,
     meta: { Type: string; DataType: string; Tier: string },
+    validatedVersion?: number,
   ): number {
     const key = `${region}|${name}`;
     const p = this.params.get(key) ?? { Name: name, ...meta, versions: [] };
     Object.assign(p, meta);
-    const version = (p.versions.at(-1)?.Version ?? 0) + 1;
+    const version = validatedVersion ?? this.nextVersion(key);
     p.versions.push({ Value: value, Version: version, LastModifiedDate: new Date(this.now()) });
     this.params.set(key, p);
     return version;

@@ -93,6 +93,7 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
         one(`arn:aws:ssm:${catalog.organization.homeRegion}::parameter${p}`),
       );
     case 'ssm:PutParameter':
+    case 'ssm:GetParameter':
     case 'ssm:DeleteParameter':
       return imageRegions(catalog).flatMap(([image, r]) =>
         catalog.channels.flatMap((c) =>
