@@ -39,7 +39,11 @@ export function renderStatus(images: readonly ImageStatus[], at: Date): string {
       }
     }
     for (const f of image.inFlight) {
-      const paused = f.paused ? ` at ${f.paused.channel}, never promoted: ${f.paused.reason}` : '';
+      // A pause whose pointer move is pending was explained on its channel's line.
+      const explained = image.channels.some((c) => c.channel === f.paused?.channel && c.pending?.version === f.version);
+      const paused = f.paused
+        ? ` at ${f.paused.channel}, never promoted${explained ? ' (see the channel)' : `: ${f.paused.reason}`}`
+        : '';
       out.push(`  in flight: ${f.version} ${f.state} (${f.status}) since ${when(f.since)}${paused}`);
     }
     for (const h of image.held ?? []) {

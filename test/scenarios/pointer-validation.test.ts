@@ -103,6 +103,6 @@ describe('Publish whose role lacks ec2:DescribeImages (scenario faults.deny)', (
     expect(dev?.pending?.reason).toContain('goldsmith resume base 1.0.0/1');
     expect(text).toMatch(/dev\s+— \(never promoted\)/);
     expect(text).toContain('not moved to 1.0.0/1: promotion paused since');
-    expect(text).toMatch(/in flight: 1\.0\.0\/1 paused .* at dev, never promoted:/);
+    expect(text).toMatch(/in flight: 1\.0\.0\/1 paused .* at dev, never promoted \(see the channel\)/);
   });
 });
