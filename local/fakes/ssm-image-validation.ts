@@ -73,3 +73,43 @@ export function parameterStoreChange(
     },
   };
 }
+
+/** What the validation needs of the SSM fake and the EC2 fake it validates against. */
+export interface ValidationTarget {
+  readonly accountId: string;
+  /** Whether the account can see (launch) the AMI in the Region: EC2's answer to the caller's DescribeImages. */
+  launchable(region: string, imageId: string): boolean;
+  arn(region: string, name: string): string;
+  now(): number;
+  /** Makes the write's version the parameter's latest (GetParameter shows it). */
+  commit(write: PendingImageWrite): void;
+}
+
+/**
+ * The validations in flight: each runs IMAGE_VALIDATION_DELAY_MS after its PutParameter, as the caller, with its
+ * ec2:DescribeImages; the AMI must exist in the Region and be launchable by the account. Only then does the version
+ * take; otherwise nothing changes, and either way a "Parameter Store Change" event reports it.
+ */
+export class ImageValueValidation {
+  constructor(
+    readonly hooks: ImageValidationHooks,
+    private readonly target: ValidationTarget,
+  ) {}
+
+  /** Schedules the validation of a write PutParameter answered `write.version` for. */
+  start(write: PendingImageWrite): void {
+    this.hooks.after(IMAGE_VALIDATION_DELAY_MS, `ssm validates ${write.name} v${write.version}`, () =>
+      this.validate(write),
+    );
+  }
+
+  private async validate(write: PendingImageWrite): Promise<void> {
+    const allowed = await this.hooks.allows(write.principal, 'ec2:DescribeImages', write.region);
+    const ok = allowed && this.target.launchable(write.region, write.value);
+    if (ok) this.target.commit(write);
+    const { accountId } = this.target;
+    const at = new Date(this.target.now());
+    const arn = this.target.arn(write.region, write.name);
+    this.hooks.put(parameterStoreChange(write, accountId, at, arn, ok ? undefined : VALIDATION_EXCEPTION));
+  }
+}

@@ -15,13 +15,7 @@ import {
   required,
 } from './common.js';
 import type { Ec2Fake } from './ec2.js';
-import {
-  IMAGE_VALIDATION_DELAY_MS,
-  type ImageValidationHooks,
-  type PendingImageWrite,
-  parameterStoreChange,
-  VALIDATION_EXCEPTION,
-} from './ssm-image-validation.js';
+import { type ImageValidationHooks, ImageValueValidation } from './ssm-image-validation.js';
 
 const err = errorFactory(SSMServiceException);
 const invalid = (msg: string): Error => err(ValidationException, msg);
@@ -57,7 +51,7 @@ export class SsmFake implements FakeService {
   private readonly params = new Map<string, ParameterRecord>();
   /** The last version number PutParameter answered per parameter (a pending or failed write's number included). */
   private readonly issued = new Map<string, number>();
-  private validation: ImageValidationHooks | undefined;
+  private validation: ImageValueValidation | undefined;
 
   constructor(
     private readonly accountId: string,
@@ -81,7 +75,13 @@ export class SsmFake implements FakeService {
    * synchronous check: the value takes at once, or PutParameter fails with a ValidationException.
    */
   validateImagesWith(hooks: ImageValidationHooks): void {
-    this.validation = hooks;
+    this.validation = new ImageValueValidation(hooks, {
+      accountId: this.accountId,
+      launchable: (region, imageId) => this.ec2.isLaunchableBy(region, imageId, this.accountId),
+      arn: (region, name) => this.arn(region, name),
+      now: this.now,
+      commit: (w) => this.write(w.region, w.name, w.value, w.meta, w.version),
+    });
   }
 
   /** The current value of a parameter, or undefined (for the simulator's audit). */
@@ -251,58 +251,19 @@ export class SsmFake implements FakeService {
     if (tier === 'Standard' && value.length > 4096)
       throw invalid('Standard parameters are limited to 4 KB; use the Advanced tier.');
     const meta = { Type: type, DataType: dataType, Tier: tier };
-    const principal = this.validation?.caller();
+    const principal = this.validation?.hooks.caller();
     if (dataType === 'aws:ec2:image' && this.validation && principal !== undefined) {
-      return {
-        Version: this.validateLater({ region, name, value, principal, meta, existing: !!existing }),
-        Tier: tier,
-      };
+      // Answered now, validated later (ssm-image-validation.ts): the version takes only if validation passes.
+      const version = this.nextVersion(`${region}|${name}`);
+      const operation = existing ? 'Update' : 'Create';
+      this.validation.start({ region, name, value, version, principal, operation, meta });
+      return { Version: version, Tier: tier };
     }
     // A caller the local cloud cannot identify: the AMI is checked at once (it exists in this region).
     if (dataType === 'aws:ec2:image' && !this.ec2.images.get(value)) {
       throw invalid(`Parameter value ${value} is not a valid AMI in ${region}.`);
     }
     return { Version: this.write(region, name, value, meta), Tier: tier };
-  }
-
-  /**
-   * Answers the next version number now and validates the value IMAGE_VALIDATION_DELAY_MS later, as the caller: with
-   * its ec2:DescribeImages, the AMI must exist in this Region and be launchable by this account. Only then does the
-   * version take (GetParameter shows it); otherwise nothing changes and the failure is only an event.
-   */
-  private validateLater(put: {
-    region: string;
-    name: string;
-    value: string;
-    principal: string;
-    meta: PendingImageWrite['meta'];
-    existing: boolean;
-  }): number {
-    const key = `${put.region}|${put.name}`;
-    const version = this.nextVersion(key);
-    const hooks = this.validation!;
-    const write: PendingImageWrite = {
-      region: put.region,
-      name: put.name,
-      value: put.value,
-      version,
-      principal: put.principal,
-      operation: put.existing ? 'Update' : 'Create',
-      meta: put.meta,
-    };
-    hooks.after(IMAGE_VALIDATION_DELAY_MS, `ssm validates ${put.name} v${version}`, () => this.validate(write, hooks));
-    return version;
-  }
-
-  private async validate(write: PendingImageWrite, hooks: ImageValidationHooks): Promise<void> {
-    const allowed = await hooks.allows(write.principal, 'ec2:DescribeImages', write.region);
-    const visible = this.ec2.isLaunchableBy(write.region, write.value, this.accountId);
-    const ok = allowed && visible;
-    if (ok) this.write(write.region, write.name, write.value, write.meta, write.version);
-    const arn = this.arn(write.region, write.name);
-    hooks.put(
-      parameterStoreChange(write, this.accountId, new Date(this.now()), arn, ok ? undefined : VALIDATION_EXCEPTION),
-    );
   }
 
   /** Version numbers only grow, past every number answered (a write that failed validation keeps its number). */
