@@ -1,5 +1,6 @@
 import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import type { PointerRead } from '../core/promotion/pointer-taken.js';
+import { clientSleep } from './clients/registry.js';
 import { ssmClient } from './clients/ssm.js';
 
 /** What a pointer names: an AMI (`aws:ec2:image`, which SSM checks) or a container image by digest (`text`). */
@@ -49,4 +50,23 @@ export async function readChannelPointer(region: string, name: string): Promise<
     if (err instanceof Error && err.name === 'ParameterNotFound') return undefined;
     throw err;
   }
+}
+
+/**
+ * Reads the pointer back until `took` says it holds what was written, waiting `waitsMs` between reads (Parameter Store
+ * validates an `aws:ec2:image` value after PutParameter answered). Returns the last read: the caller decides.
+ */
+export async function readChannelPointerUntil(
+  region: string,
+  name: string,
+  took: (read: PointerRead | undefined) => boolean,
+  waitsMs: readonly number[],
+): Promise<PointerRead | undefined> {
+  let read = await readChannelPointer(region, name);
+  for (const ms of waitsMs) {
+    if (took(read)) return read;
+    await clientSleep(ms);
+    read = await readChannelPointer(region, name);
+  }
+  return read;
 }

@@ -18,6 +18,12 @@ export const POINTER_NOT_TAKEN = 'Goldsmith.PointerNotTaken';
  */
 export const POINTER_RETRY = { intervalSeconds: 10, backoffRate: 2, maxAttempts: 5 } as const;
 
+/**
+ * How long Publish and the lifecycle wait between read-backs within one invocation before they give the step back to
+ * its retries: 0.5 + 1 + 2 + 4 s, enough for a validation that succeeds (AWS documents no figure; it takes seconds).
+ */
+export const POINTER_READ_BACK_WAITS_MS = [500, 1_000, 2_000, 4_000] as const;
+
 /** One region's pointer as GetParameter answered it (undefined: the parameter does not exist). */
 export interface PointerRead {
   value: string;

@@ -6,11 +6,22 @@ import {
   readHeldPointerShares,
   recordPointerShareInForce,
 } from '../../aws/pointer-shares-held.js';
-import { type PointerDataType, readChannelPointer, writeChannelPointer } from '../../aws/pointers.js';
+import {
+  type PointerDataType,
+  readChannelPointer,
+  readChannelPointerUntil,
+  writeChannelPointer,
+} from '../../aws/pointers.js';
 import { addParameterToHeldShare, ensurePointerShared } from '../../aws/ram.js';
 import { channelParameterName, pointerShareName } from '../../core/names.js';
 import { pointerPrincipals } from '../../core/promotion/consumer-access.js';
-import { type NotTaken, PointerNotTakenError, pointerTook } from '../../core/promotion/pointer-taken.js';
+import {
+  type NotTaken,
+  POINTER_READ_BACK_WAITS_MS,
+  PointerNotTakenError,
+  type PointerRead,
+  pointerTook,
+} from '../../core/promotion/pointer-taken.js';
 import type { RegionAmi } from '../../core/promotion/types.js';
 import type { TargetSpec } from '../../core/sharing/targets.js';
 
@@ -113,7 +124,7 @@ function samePrincipals(held: HeldPointerShare, principals: readonly string[]): 
 
 /**
  * Writes one region's pointer and proves it took: GetParameter must answer the value at the version PutParameter
- * gave or later (Parameter Store validates an `aws:ec2:image` value after answering, core/promotion/pointer-taken.ts).
+ * gave or later, read again a few times over seconds (Parameter Store validates an `aws:ec2:image` value after answering, core/promotion/pointer-taken.ts).
  * A pointer that already holds the value (a retry after an earlier attempt's write took) is not written again.
  * @returns the version Parameter Store holds the value at.
  * @throws PointerNotTakenError when the value is not (yet) there.
@@ -122,8 +133,9 @@ async function writeConfirmed(region: string, name: string, target: PointerTarge
   const before = await readChannelPointer(region, name);
   if (before && pointerTook(before, target.value)) return before.version;
   const written = await writeChannelPointer(region, name, target.value, description, target.dataType);
-  const after = await readChannelPointer(region, name);
-  if (after && pointerTook(after, target.value, written)) return after.version;
+  const took = (read: PointerRead | undefined) => pointerTook(read, target.value, written);
+  const after = await readChannelPointerUntil(region, name, took, POINTER_READ_BACK_WAITS_MS);
+  if (after && took(after)) return after.version;
   throw new PointerNotTakenError([{ region, parameter: name, wanted: target.value, holds: after?.value }]);
 }
 

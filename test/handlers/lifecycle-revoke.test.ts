@@ -9,7 +9,8 @@ import { DisassociateResourceShareCommand, GetResourceSharesCommand } from '@aws
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { DeleteParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { configureClients } from '../../aws/clients.js';
 import { MalformedEventError } from '../../core/errors.js';
 import { revokeVersion } from '../../functions/lifecycle/revoke.js';
 import { rollbackChannel } from '../../functions/lifecycle/rollback.js';
@@ -226,6 +227,8 @@ describe('rollbackChannel', () => {
       pointers: { prod: '1.0.0/2' },
     });
     parameterStore(ssm, { Version: 2 }, (region) => region !== amisOf(1)[0]!.region);
+    configureClients({ sleep: async () => undefined });
+    onTestFinished(() => configureClients({}));
 
     const rollback = rollbackChannel(
       { image: 'base', channel: 'prod', from: '1.0.0/2', to: '1.0.0/1', reason: 'regression', by: 'ops-lead', at: NOW },

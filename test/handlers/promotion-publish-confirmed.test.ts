@@ -2,7 +2,8 @@ import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { configureClients } from '../../aws/clients.js';
 import { POINTER_NOT_TAKEN } from '../../core/promotion/pointer-taken.js';
 import { publish } from '../../functions/promotion/publish.js';
 import { parameterStore } from './parameter-store-mock.js';
@@ -10,6 +11,7 @@ import { AMIS, channelItem, OU } from './promotion-fixtures.js';
 import { newPointerShare, usePublishWorld } from './publish-fixtures.js';
 
 const POINTER = '/goldsmith/base/staging';
+const waits: number[] = [];
 
 /** The `Item`s Publish put in the ledger whose sort key starts with `prefix`. */
 function itemsPut(ddb: ReturnType<typeof usePublishWorld>['ddb'], prefix: string) {
@@ -24,7 +26,11 @@ describe('publish: a pointer is recorded only once Parameter Store holds it', ()
 
   beforeEach(() => {
     newPointerShare(ram, [OU('ou-x1y2-stg00001'), OU('ou-x1y2-dev00001')]);
+    // The read-back's waits between reads pass at once here; they are counted instead.
+    waits.length = 0;
+    configureClients({ sleep: async (ms) => void waits.push(ms) });
   });
+  afterEach(() => configureClients({}));
 
   it('reads every region’s pointer back and records the version Parameter Store holds', async () => {
     await publish(channelItem('staging'));
@@ -43,6 +49,8 @@ describe('publish: a pointer is recorded only once Parameter Store holds it', ()
     const error = await publish(channelItem('staging')).catch((e: unknown) => e);
 
     expect(error).toMatchObject({ name: POINTER_NOT_TAKEN });
+    // Read back again over 7.5 s before giving the step back to its retries.
+    expect(waits).toEqual([500, 1_000, 2_000, 4_000]);
     expect(String((error as Error).message)).toContain(
       `${POINTER} in ${failing} still holds nothing, not ${AMIS[1]!.imageId}`,
     );
