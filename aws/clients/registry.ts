@@ -56,6 +56,8 @@ export interface ClientSettings {
   overrides?: Partial<Record<ServiceName, Record<string, unknown>>>;
   /** Called on every new client, e.g. to add middleware. */
   decorate?: (client: ClientOf<ServiceName>, service: ServiceName, region: string) => void;
+  /** How the AWS edge waits between reads of an asynchronous effect (default: a timer); the local cloud's runs on its clock. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 let settings: ClientSettings = {};
@@ -66,6 +68,11 @@ export function configureClients(next: ClientSettings): void {
   settings = next;
   for (const c of cache.values()) c.destroy();
   cache.clear();
+}
+
+/** Waits `ms` before the AWS edge reads an asynchronous effect again (settings' `sleep`, else a timer). */
+export function clientSleep(ms: number): Promise<void> {
+  return settings.sleep ? settings.sleep(ms) : new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 export function defaultRegion(): string {

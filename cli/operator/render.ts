@@ -24,6 +24,12 @@ export function renderStatus(images: readonly ImageStatus[], at: Date): string {
           : '— (never promoted)';
       const lag = c.lagBuilds > 0 ? `; ${c.lagBuilds} build(s) behind` : '';
       out.push(`${head}${pointer}${lag}`);
+      if (c.pending) {
+        out.push(
+          `  ${' '.repeat(width)}  not moved to ${c.pending.version}: promotion paused since ${when(c.pending.since)}: ` +
+            c.pending.reason,
+        );
+      }
       if (c.waiting) {
         const share = Math.round(c.waiting.fractionOfTimeout * 100);
         out.push(
@@ -32,8 +38,14 @@ export function renderStatus(images: readonly ImageStatus[], at: Date): string {
         );
       }
     }
-    for (const f of image.inFlight)
-      out.push(`  in flight: ${f.version} ${f.state} (${f.status}) since ${when(f.since)}`);
+    for (const f of image.inFlight) {
+      // A pause whose pointer move is pending was explained on its channel's line.
+      const explained = image.channels.some((c) => c.channel === f.paused?.channel && c.pending?.version === f.version);
+      const paused = f.paused
+        ? ` at ${f.paused.channel}, never promoted${explained ? ' (see the channel)' : `: ${f.paused.reason}`}`
+        : '';
+      out.push(`  in flight: ${f.version} ${f.state} (${f.status}) since ${when(f.since)}${paused}`);
+    }
     for (const h of image.held ?? []) {
       const released = h.released ? `; released ${when(h.released.at)} by ${h.released.by}` : '';
       out.push(

@@ -1,4 +1,5 @@
 import { TRANSIENT_ERROR_NAMES } from '../errors/classify.js';
+import { POINTER_NOT_TAKEN } from './pointer-taken.js';
 import type { CaughtFailure } from './types.js';
 
 /**
@@ -13,9 +14,12 @@ export const MAX_AUTOMATIC_RESUMES = 3;
 
 const transient = new Set(TRANSIENT_ERROR_NAMES);
 
-/** True when a caught failure is a transient error that outlasted the retry horizon: pause, do not decide. */
+/**
+ * True when a caught failure is a transient error that outlasted the retry horizon, or a pointer Parameter Store did
+ * not take within Publish's own retries (pointer-taken.ts): pause, do not decide.
+ */
 export function outlastedRetryHorizon(failure: CaughtFailure): boolean {
-  return transient.has(failure.Error);
+  return transient.has(failure.Error) || failure.Error === POINTER_NOT_TAKEN;
 }
 
 /** A paused promotion as the ledger holds it (`PAUSED#<version>` in the image's partition). */

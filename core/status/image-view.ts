@@ -1,4 +1,5 @@
 import { accountCount } from '../fleet/usage.js';
+import { type PendingPointer, pendingPointer } from './pointer-pending.js';
 /**
  * What one image's ledger partition says about it right now: channel pointers, what is in flight, what waits for
  * whom, the last failure and how far each channel lags. Pure: the CLI's `status` and the health gauges both read
@@ -18,6 +19,11 @@ export interface ChannelView {
    * absent before the first promotion.
    */
   pointer?: { version: string; at: string; amis: Record<string, string>; digests?: Record<string, string> };
+  /**
+   * A move the ledger made that Parameter Store does not hold: the promotion paused at this channel before the move
+   * was confirmed. `pointer` is then the last confirmed move.
+   */
+  pending?: PendingPointer;
   /** The pointer was withdrawn or moved back because the version it named was revoked. */
   revoked?: { version: string; at: string; reason: string };
   /** An approval request nobody answered yet (and not expired). */
@@ -31,7 +37,14 @@ export interface ChannelView {
 export interface ImageView {
   image: string;
   channels: ChannelView[];
-  inFlight: { version: string; state: 'building' | 'promoting'; status: string; since: string }[];
+  /** Builds still building or promoting; a promotion paused (PAUSED#, not yet resumed) says where and why. */
+  inFlight: {
+    version: string;
+    state: 'building' | 'promoting' | 'paused';
+    status: string;
+    since: string;
+    paused?: { channel: string; reason: string };
+  }[];
   lastFailure?: { version: string; at: string; what: string };
   /**
    * Versions retention would have deleted but keeps because member accounts still run them (usage-aware retention),
@@ -144,14 +157,17 @@ export function imageView(
 
   const views: ChannelView[] = channels.map((channel, index) => {
     const pointerItem = items.find((i) => sk(i) === `CHANNEL#${channel}`);
-    const pointer = pointerItem
-      ? {
-          version: str(pointerItem, 'version'),
-          at: str(pointerItem, 'at'),
-          amis: amisByRegion(pointerItem.amis),
-          ...digestsOf(items, channel, str(pointerItem, 'versionKey')),
-        }
-      : undefined;
+    const unconfirmed = pointerItem ? pendingPointer(items, channel, str(pointerItem, 'version')) : undefined;
+    const pointer = unconfirmed
+      ? unconfirmed.confirmed
+      : pointerItem
+        ? {
+            version: str(pointerItem, 'version'),
+            at: str(pointerItem, 'at'),
+            amis: amisByRegion(pointerItem.amis),
+            ...digestsOf(items, channel, str(pointerItem, 'versionKey')),
+          }
+        : undefined;
     const open = approvals.find(
       (a) =>
         str(a, 'channel') === channel &&
@@ -175,6 +191,7 @@ export function imageView(
     const since = pointer?.at ?? builds.map((b) => str(b, 'requestedAt')).sort()[0];
     const view: ChannelView = { channel, lagBuilds };
     if (pointer) view.pointer = pointer;
+    if (unconfirmed) view.pending = unconfirmed.pending;
     const withdrawn = items
       .filter((i) => sk(i).startsWith(`ROLLBACK#${channel}#`) && revocations.has(str(i, 'from')))
       .sort((a, b) => Date.parse(str(a, 'at')) - Date.parse(str(b, 'at')))
@@ -203,6 +220,11 @@ export function imageView(
   });
 
   const inFlight: ImageView['inFlight'] = [];
+  const pauses = new Map(
+    items
+      .filter((i) => sk(i).startsWith('PAUSED#') && str(i, 'status') === 'paused')
+      .map((i) => [str(i, 'version'), i]),
+  );
   for (const b of builds) {
     const version = str(b, 'buildVersion');
     const status = str(b, 'status');
@@ -212,7 +234,11 @@ export function imageView(
     } else if (status === 'AVAILABLE') {
       const decided = channels.map((c) => outcomeOf(version, c));
       const stopped = decided.some((o) => o !== undefined && o.outcome !== 'promoted');
-      if (!stopped && decided.some((o) => o === undefined)) {
+      const pause = pauses.get(version);
+      if (!stopped && decided.some((o) => o === undefined) && pause) {
+        const paused = { channel: str(pause, 'channel'), reason: str(pause, 'reason') };
+        inFlight.push({ version, state: 'paused', status, since: str(pause, 'pausedAt'), paused });
+      } else if (!stopped && decided.some((o) => o === undefined)) {
         inFlight.push({ version, state: 'promoting', status, since: str(b, 'updatedAt') || str(b, 'requestedAt') });
       }
     }

@@ -6,10 +6,22 @@ import {
   readHeldPointerShares,
   recordPointerShareInForce,
 } from '../../aws/pointer-shares-held.js';
-import { type PointerDataType, writeChannelPointer } from '../../aws/pointers.js';
+import {
+  type PointerDataType,
+  readChannelPointer,
+  readChannelPointerUntil,
+  writeChannelPointer,
+} from '../../aws/pointers.js';
 import { addParameterToHeldShare, ensurePointerShared } from '../../aws/ram.js';
 import { channelParameterName, pointerShareName } from '../../core/names.js';
 import { pointerPrincipals } from '../../core/promotion/consumer-access.js';
+import {
+  type NotTaken,
+  POINTER_READ_BACK_WAITS_MS,
+  PointerNotTakenError,
+  type PointerRead,
+  pointerTook,
+} from '../../core/promotion/pointer-taken.js';
 import type { RegionAmi } from '../../core/promotion/types.js';
 import type { TargetSpec } from '../../core/sharing/targets.js';
 
@@ -111,13 +123,31 @@ function samePrincipals(held: HeldPointerShare, principals: readonly string[]): 
 }
 
 /**
+ * Writes one region's pointer and proves it took: GetParameter must answer the value at the version PutParameter
+ * gave or later, read again a few times over seconds (Parameter Store validates an `aws:ec2:image` value after answering, core/promotion/pointer-taken.ts).
+ * A pointer that already holds the value (a retry after an earlier attempt's write took) is not written again.
+ * @returns the version Parameter Store holds the value at.
+ * @throws PointerNotTakenError when the value is not (yet) there.
+ */
+async function writeConfirmed(region: string, name: string, target: PointerTarget, description: string) {
+  const before = await readChannelPointer(region, name);
+  if (before && pointerTook(before, target.value)) return before.version;
+  const written = await writeChannelPointer(region, name, target.value, description, target.dataType);
+  const took = (read: PointerRead | undefined) => pointerTook(read, target.value, written);
+  const after = await readChannelPointerUntil(region, name, took, POINTER_READ_BACK_WAITS_MS);
+  if (after && took(after)) return after.version;
+  throw new PointerNotTakenError([{ region, parameter: name, wanted: target.value, holds: after?.value }]);
+}
+
+/**
  * Moves a channel's consumer pointer in every distribution region, regions in parallel (as many as the image is
- * distributed to): writes `/goldsmith/<image>/<channel>` (advanced tier), then makes it readable by the channel's
- * principals through the channel's RAM share in that region, and waits for RAM to confirm. RAM is asked only when
- * the ledger's held share (pointer-shares-held.ts) lacks the parameter or names other principals; what RAM then
- * confirms is held, and the reconciler's daily backstop compares it with RAM. Publish runs after Share,
- * so a pointer never names an image its readers cannot yet launch or pull. The one way a pointer moves: Publish
- * forwards, a rollback or revocation backwards (functions/lifecycle/pointers.ts).
+ * distributed to): writes `/goldsmith/<image>/<channel>` (advanced tier) and reads it back until Parameter Store holds
+ * it, then makes it readable by the channel's principals through the channel's RAM share in that region, and waits
+ * for RAM to confirm. RAM is asked only when the ledger's held share (pointer-shares-held.ts) lacks the parameter or
+ * names other principals; what RAM then confirms is held, and the reconciler's daily backstop compares it with RAM.
+ * Publish runs after Share, so a pointer never names an image its readers cannot yet launch or pull. The one way a
+ * pointer moves: Publish forwards, a rollback or revocation backwards (functions/lifecycle/pointers.ts).
+ * @throws PointerNotTakenError naming every region whose pointer did not take (the others are moved and shared).
  */
 export async function publishPointers(item: PointerRequest): Promise<PointerRegionRecord[]> {
   const channel = item.channel.name;
@@ -127,16 +157,11 @@ export async function publishPointers(item: PointerRequest): Promise<PointerRegi
   const regions = [...new Set([...item.build.amis, ...item.build.containers].map((x) => x.region))];
   const shareName = pointerShareName(channel);
   const held = principals.length > 0 ? await readHeldPointerShares(regions, shareName) : new Map();
-  return Promise.all(
+  const settled = await Promise.allSettled(
     regions.map(async (region): Promise<PointerRegionRecord> => {
       const target = await targetFor(item, region);
-      const parameterVersion = await writeChannelPointer(
-        region,
-        name,
-        target.value,
-        `Goldsmith: ${item.image} ${item.version} (${channel})`,
-        target.dataType,
-      );
+      const description = `Goldsmith: ${item.image} ${item.version} (${channel})`;
+      const parameterVersion = await writeConfirmed(region, name, target, description);
       const parameterArn = `arn:${partition}:ssm:${region}:${account}:parameter${name}`;
       const shared =
         principals.length > 0 ? await sharePointer(region, shareName, parameterArn, principals, held) : undefined;
@@ -150,4 +175,13 @@ export async function publishPointers(item: PointerRequest): Promise<PointerRegi
       };
     }),
   );
+  const notTaken: NotTaken[] = [];
+  const moved: PointerRegionRecord[] = [];
+  for (const s of settled) {
+    if (s.status === 'fulfilled') moved.push(s.value);
+    else if (s.reason instanceof PointerNotTakenError) notTaken.push(...s.reason.regions);
+    else throw s.reason;
+  }
+  if (notTaken.length > 0) throw new PointerNotTakenError(notTaken);
+  return moved;
 }

@@ -8,6 +8,7 @@ import { isTransient } from '../../core/errors/classify.js';
 import { announcement } from '../../core/notifications/announce.js';
 import { buildLinks } from '../../core/notifications/links.js';
 import { DECISION_ERRORS, decideFailure } from '../../core/promotion/outcome.js';
+import { POINTER_NOT_TAKEN, pointerPauseReason } from '../../core/promotion/pointer-taken.js';
 import { PreconditionsUnmetError } from '../../core/promotion/preconditions.js';
 import { outlastedRetryHorizon, pauseReason } from '../../core/promotion/resume.js';
 import type { PromotionOutcome } from '../../core/promotion/types.js';
@@ -118,7 +119,11 @@ async function pause(
 ): Promise<{ outcome: 'paused'; reason: string; channel: string }> {
   if (!state.buildVersionArn) throw new Error('RecordOutcome: a paused promotion needs its buildVersionArn');
   const at = new Date().toISOString();
-  const reason = pauseReason(decideFailure(state.failure).reason, bundledCatalog().resilience.retryHorizon);
+  const failed = decideFailure(state.failure).reason;
+  const reason =
+    state.failure.Error === POINTER_NOT_TAKEN
+      ? pointerPauseReason(failed, state.image, state.version)
+      : pauseReason(failed, bundledCatalog().resilience.retryHorizon);
   const { paused, record } = await recordPause({
     image: state.image,
     version: state.version,

@@ -141,6 +141,8 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
   }
   const clientSettings: ClientSettings = {
     overrides,
+    // The AWS edge's waits for asynchronous effects (a pointer's validation) run on the virtual clock.
+    sleep: (ms) => clock.sleep(ms, 'read back an asynchronous effect'),
     decorate: (client, service, region) => {
       // Every request that reaches the local cloud (fakes and dynalite alike) is checked against AWS's model.
       attachModelCheck(client);

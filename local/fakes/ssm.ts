@@ -15,6 +15,7 @@ import {
   required,
 } from './common.js';
 import type { Ec2Fake } from './ec2.js';
+import { type ImageValidationHooks, ImageValueValidation } from './ssm-image-validation.js';
 
 const err = errorFactory(SSMServiceException);
 const invalid = (msg: string): Error => err(ValidationException, msg);
@@ -42,9 +43,15 @@ interface ReadTarget {
   readonly ownArn?: string;
 }
 
-/** SSM Parameter Store, per region: versions, Overwrite semantics, tiers, `aws:ec2:image` values, public AWS params. */
+/**
+ * SSM Parameter Store, per region: versions, Overwrite semantics, tiers, `aws:ec2:image` values validated
+ * asynchronously with the caller's permissions (ssm-image-validation.ts), public AWS params.
+ */
 export class SsmFake implements FakeService {
   private readonly params = new Map<string, ParameterRecord>();
+  /** The last version number PutParameter answered per parameter (a pending or failed write's number included). */
+  private readonly issued = new Map<string, number>();
+  private validation: ImageValueValidation | undefined;
 
   constructor(
     private readonly accountId: string,
@@ -60,6 +67,21 @@ export class SsmFake implements FakeService {
     const ami = this.ec2.registerImage(region, { name: `al2023-ami-${this.now()}`, ownerId: 'amazon', public: true });
     this.write(region, name, ami.imageId, { Type: 'String', DataType: 'aws:ec2:image', Tier: 'Standard' });
     return ami.imageId;
+  }
+
+  /**
+   * Makes `aws:ec2:image` writes asynchronous, as in AWS: a caller the hooks identify gets a version at once and the
+   * value takes only after validation. A caller they cannot identify (a test calling the fake directly) keeps the
+   * synchronous check: the value takes at once, or PutParameter fails with a ValidationException.
+   */
+  validateImagesWith(hooks: ImageValidationHooks): void {
+    this.validation = new ImageValueValidation(hooks, {
+      accountId: this.accountId,
+      launchable: (region, imageId) => this.ec2.isLaunchableBy(region, imageId, this.accountId),
+      arn: (region, name) => this.arn(region, name),
+      now: this.now,
+      commit: (w) => this.write(w.region, w.name, w.value, w.meta, w.version),
+    });
   }
 
   /** The current value of a parameter, or undefined (for the simulator's audit). */
@@ -170,6 +192,7 @@ export class SsmFake implements FakeService {
       case 'DeleteParameter': {
         const name = required(input, 'Name', invalid);
         if (!this.params.delete(`${region}|${name}`)) throw err(ParameterNotFound, `Parameter ${name} not found.`);
+        this.issued.delete(`${region}|${name}`);
         return {};
       }
       default:
@@ -223,16 +246,31 @@ export class SsmFake implements FakeService {
     if (!['String', 'StringList', 'SecureString'].includes(type)) throw invalid(`Type ${type} is not valid.`);
     const dataType = (input.DataType as string | undefined) ?? existing?.DataType ?? 'text';
     if (dataType !== 'text' && dataType !== 'aws:ec2:image') throw invalid(`DataType ${dataType} is not supported.`);
-    // Parameter Store checks aws:ec2:image values against EC2; the fake checks the AMI exists in this region.
-    if (dataType === 'aws:ec2:image' && !this.ec2.images.get(value)) {
-      throw invalid(`Parameter value ${value} is not a valid AMI in ${region}.`);
-    }
     const tier =
       (input.Tier as string | undefined) === 'Advanced' || existing?.Tier === 'Advanced' ? 'Advanced' : 'Standard';
     if (tier === 'Standard' && value.length > 4096)
       throw invalid('Standard parameters are limited to 4 KB; use the Advanced tier.');
-    const version = this.write(region, name, value, { Type: type, DataType: dataType, Tier: tier });
-    return { Version: version, Tier: tier };
+    const meta = { Type: type, DataType: dataType, Tier: tier };
+    const principal = this.validation?.hooks.caller();
+    if (dataType === 'aws:ec2:image' && this.validation && principal !== undefined) {
+      // Answered now, validated later (ssm-image-validation.ts): the version takes only if validation passes.
+      const version = this.nextVersion(`${region}|${name}`);
+      const operation = existing ? 'Update' : 'Create';
+      this.validation.start({ region, name, value, version, principal, operation, meta });
+      return { Version: version, Tier: tier };
+    }
+    // A caller the local cloud cannot identify: the AMI is checked at once (it exists in this region).
+    if (dataType === 'aws:ec2:image' && !this.ec2.images.get(value)) {
+      throw invalid(`Parameter value ${value} is not a valid AMI in ${region}.`);
+    }
+    return { Version: this.write(region, name, value, meta), Tier: tier };
+  }
+
+  /** Version numbers only grow, past every number answered (a write that failed validation keeps its number). */
+  private nextVersion(key: string): number {
+    const version = Math.max(this.params.get(key)?.versions.at(-1)?.Version ?? 0, this.issued.get(key) ?? 0) + 1;
+    this.issued.set(key, version);
+    return version;
   }
 
   private write(
@@ -240,11 +278,12 @@ export class SsmFake implements FakeService {
     name: string,
     value: string,
     meta: { Type: string; DataType: string; Tier: string },
+    validatedVersion?: number,
   ): number {
     const key = `${region}|${name}`;
     const p = this.params.get(key) ?? { Name: name, ...meta, versions: [] };
     Object.assign(p, meta);
-    const version = (p.versions.at(-1)?.Version ?? 0) + 1;
+    const version = validatedVersion ?? this.nextVersion(key);
     p.versions.push({ Value: value, Version: version, LastModifiedDate: new Date(this.now()) });
     this.params.set(key, p);
     return version;

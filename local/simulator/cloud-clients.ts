@@ -34,6 +34,7 @@ export function configureLocalClients(options: {
     credentials: { accessKeyId: 'AKIALOCALGOLDSMITH', secretAccessKey: 'local' },
   };
   configureClients({
+    sleep: base.sleep,
     overrides: {
       ...base.overrides,
       ...Object.fromEntries(Object.keys(extra).map((s) => [s, base.overrides?.ec2 ?? {}])),

@@ -24,6 +24,7 @@ import { startBusAuthorization } from './cloud-bus-policy.js';
 import { configureLocalClients } from './cloud-clients.js';
 import { setFunctionEnvironment } from './cloud-env.js';
 import { installCloudFakes } from './cloud-fakes.js';
+import { applyDeniedActions, startImageValidation } from './cloud-image-validation.js';
 import { startStepFunctions } from './cloud-stepfunctions.js';
 import { LOCAL_ACCOUNT, type LocalCloud } from './cloud-types.js';
 import { createTables } from './dynamo-usage.js';
@@ -144,6 +145,8 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
   }
 
   const rolePolicies = rolePoliciesByArn(app.templates, resolver);
+  applyDeniedActions(scenario.faults.deny, wiring, roles, rolePolicies);
+  startImageValidation({ installed, rolePolicies, clock, put: (event) => bus.put(event, 'default') });
   const { goldsmithBus, busAuthorizer, refusedPuts, authorizePut } = startBusAuthorization({
     catalog,
     templates: app.templates,

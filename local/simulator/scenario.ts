@@ -178,6 +178,14 @@ export const OUTAGE_SERVICES = [
   'slack',
 ] as const;
 
+/** One permission a run takes away: `{ function: 'functions/promotion/publish', action: 'ec2:DescribeImages' }`. */
+const deniedActionSchema = z.strictObject({
+  function: z
+    .string()
+    .regex(/^functions\/[\w/-]+$/, { message: 'a handler module of the stacks, e.g. functions/promotion/publish' }),
+  action: z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9*]+$/, { message: 'an IAM action, e.g. ec2:DescribeImages' }),
+});
+
 const outageSchema = z
   .strictObject({
     service: z.enum(OUTAGE_SERVICES),
@@ -242,6 +250,8 @@ export const scenarioSchema = z.strictObject({
       /** Probability that one delivery (event, schedule firing, SNS notice) is repeated once more. */
       duplicateRate: z.number().min(0).max(1).default(0),
       outages: z.array(outageSchema).default([]),
+      /** Permissions taken from functions' roles: an explicit Deny of `action` for the function whose handler module is `function`. */
+      deny: z.array(deniedActionSchema).default([]),
     })
     .default({
       throttleRate: 0,
@@ -250,6 +260,7 @@ export const scenarioSchema = z.strictObject({
       deliverEachEventTimes: 1,
       duplicateRate: 0,
       outages: [],
+      deny: [],
     }),
   seed: z.number().int().default(1),
   /** Member accounts' fleets (none by default: a scenario without them runs exactly as before). */

@@ -109,6 +109,7 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
         one(`arn:aws:ssm:${catalog.organization.homeRegion}::parameter${p}`),
       );
     case 'ssm:PutParameter':
+    case 'ssm:GetParameter':
     case 'ssm:DeleteParameter':
       return channelPointerArns(catalog, account).flatMap((arn) => one(arn));
     case 'ec2:CreateTags':

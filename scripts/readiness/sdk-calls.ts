@@ -44,9 +44,14 @@ const ACTION_OF_OPERATION: Readonly<Record<string, string>> = { 'lambda:Invoke':
 
 /**
  * Operations that also need a dependent action: CreateSchedule passes the schedule's execution role
- * (iam:PassRole; https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridgescheduler.html).
+ * (iam:PassRole; https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridgescheduler.html);
+ * PutParameter of an aws:ec2:image value is validated with the caller's ec2:DescribeImages, and without it the
+ * parameter silently does not change (https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-ec2-aliases.html).
  */
-const DEPENDENT_ACTIONS: Readonly<Record<string, readonly string[]>> = { 'scheduler:CreateSchedule': ['iam:PassRole'] };
+const DEPENDENT_ACTIONS: Readonly<Record<string, readonly string[]>> = {
+  'scheduler:CreateSchedule': ['iam:PassRole'],
+  'ssm:PutParameter': ['ec2:DescribeImages'],
+};
 
 /** The DynamoDB document client's commands are named after the item operations they marshal for. */
 const DOCUMENT_COMMANDS: Readonly<Record<string, string>> = {

@@ -64,6 +64,13 @@ export function allowPointerMoves(
   const parameters = [
     stack.formatArn({ service: 'ssm', region: '*', resource: 'parameter', resourceName: `${NAME_PREFIX}/*` }),
   ];
+  // Every pointer write is read back before it is recorded (GetParameter), and Parameter Store validates an
+  // aws:ec2:image value with the writer's own ec2:DescribeImages: without it the write silently changes nothing
+  // (https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-ec2-aliases.html). DescribeImages
+  // supports no resource-level permissions, so its resource is `*`
+  // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html).
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: parameters }));
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ec2:DescribeImages'], resources: ['*'] }));
   if (options.withdraw) {
     // Publish's own ssm:PutParameter is granted with its pointer writes; the lifecycle also deletes (withdrawal).
     fn.addToRolePolicy(

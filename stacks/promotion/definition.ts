@@ -1,7 +1,9 @@
+import { Duration } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { type RetryPolicy, retryPolicy } from '../../core/errors/retry.js';
+import { POINTER_NOT_TAKEN, POINTER_RETRY } from '../../core/promotion/pointer-taken.js';
 import type { PromotionPlan } from '../../core/promotion/types.js';
 import { soakStates } from './soak.js';
 import { invoke, TASK_STATES, tokenTask } from './task-states.js';
@@ -75,6 +77,14 @@ export function promotionDefinition(
   const gate = catchInto(invoke(scope, TASK_STATES.gate, fns.gate, '$.gate', retry), recordOutcome);
   const share = catchInto(invoke(scope, TASK_STATES.share, fns.share, '$.share', retry), recordOutcome);
   const publish = catchInto(invoke(scope, TASK_STATES.publish, fns.publish, '$.publish', retry), recordOutcome);
+  // A pointer Parameter Store has not taken yet (it validates AMI values after answering): a few attempts, then
+  // RecordOutcome pauses the promotion (core/promotion/pointer-taken.ts).
+  publish.addRetry({
+    errors: [POINTER_NOT_TAKEN],
+    interval: Duration.seconds(POINTER_RETRY.intervalSeconds),
+    backoffRate: POINTER_RETRY.backoffRate,
+    maxAttempts: POINTER_RETRY.maxAttempts,
+  });
   share.next(publish);
 
   const soaks = soakStates(scope, fns, plans, retry, { share, onFailure: (task) => catchInto(task, recordOutcome) });

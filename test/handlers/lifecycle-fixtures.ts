@@ -19,7 +19,7 @@ import {
   RAMClient,
 } from '@aws-sdk/client-ram';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { DeleteParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { DeleteParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import {
   DeleteCommand,
   DynamoDBDocumentClient,
@@ -33,6 +33,7 @@ import { afterEach, beforeEach } from 'vitest';
 import { documentClient } from '../../aws/clients.js';
 import { pointerPrincipals } from '../../core/promotion/consumer-access.js';
 import { batchGetThroughGetMocks } from '../helpers/batch-get-mock.js';
+import { parameterStore } from './parameter-store-mock.js';
 import { AMIS, catalog, ORGANIZATION, OU } from './promotion-fixtures.js';
 
 /**
@@ -172,7 +173,7 @@ export function lifecycleWorld(): void {
   // The sweep asks who uses each kept AMI (read on its next pass): nobody, unless a test says otherwise.
   ec2.on(CreateImageUsageReportCommand).resolves({ ReportId: 'amiur-00000000000000001' });
   mocks.imagebuilder.on(DeleteImageCommand).resolves({});
-  mocks.ssm.on(PutParameterCommand).resolves({ Version: 2 });
+  parameterStore(mocks.ssm, { Version: 2 });
   mocks.ssm.on(DeleteParameterCommand).resolves({});
   mocks.bus.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
   mocks.sns.on(PublishCommand).resolves({});

@@ -9,7 +9,8 @@ import { DisassociateResourceShareCommand, GetResourceSharesCommand } from '@aws
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { DeleteParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { configureClients } from '../../aws/clients.js';
 import { MalformedEventError } from '../../core/errors.js';
 import { revokeVersion } from '../../functions/lifecycle/revoke.js';
 import { rollbackChannel } from '../../functions/lifecycle/rollback.js';
@@ -26,6 +27,7 @@ import {
   promoted,
   useLifecycleWorld,
 } from './lifecycle-fixtures.js';
+import { parameterStore } from './parameter-store-mock.js';
 import { channelItem, plans } from './promotion-fixtures.js';
 
 const { ddb, ec2, ssm, bus, sns, ram } = useLifecycleWorld();
@@ -213,6 +215,31 @@ describe('rollbackChannel', () => {
     // The same path as Publish: the parameter stays in the channel's RAM share (already associated: no call).
     expect(ram).toHaveReceivedCommandWith(GetResourceSharesCommand, { name: 'goldsmith-pointers-prod' });
     expect(sns).toHaveReceivedCommandWith(PublishCommand, { Subject: 'base/prod: rolled back to 1.0.0/1' });
+  });
+
+  it('records and announces no rollback while Parameter Store has not taken the moved-back pointer', async () => {
+    ledger({
+      builds: [build('1.0.0/1'), build('1.0.0/2')],
+      outcomes: [
+        promoted('1.0.0/1', 'prod', '2027-02-01T00:00:00Z', 1),
+        promoted('1.0.0/2', 'prod', '2027-02-20T00:00:00Z', 2),
+      ],
+      pointers: { prod: '1.0.0/2' },
+    });
+    parameterStore(ssm, { Version: 2 }, (region) => region !== amisOf(1)[0]!.region);
+    configureClients({ sleep: async () => undefined });
+    onTestFinished(() => configureClients({}));
+
+    const rollback = rollbackChannel(
+      { image: 'base', channel: 'prod', from: '1.0.0/2', to: '1.0.0/1', reason: 'regression', by: 'ops-lead', at: NOW },
+      plans,
+    );
+
+    await expect(rollback).rejects.toMatchObject({ name: 'Goldsmith.PointerNotTaken' });
+    expect(ddb).not.toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({ sk: expect.stringMatching(/^ROLLBACK#/) }),
+    });
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
   });
 });
 

@@ -338,6 +338,25 @@ describe('recordFailureOutcome', () => {
     expect(ddb).not.toHaveReceivedCommand(PutCommand);
   });
 
+  it('pauses, not decides, a channel whose pointer Parameter Store did not take, saying what to check and how to resume', async () => {
+    const cause = JSON.stringify({
+      errorType: 'Goldsmith.PointerNotTaken',
+      errorMessage: '/goldsmith/base/staging in eu-west-1 still holds ami-0old, not ami-0new: not taken',
+    });
+    ddb.on(UpdateCommand).resolves({ Attributes: { status: 'paused', resumes: 0 } });
+    const result = await recordFailureOutcome({
+      ...channelItem('staging'),
+      failure: { Error: 'Goldsmith.PointerNotTaken', Cause: cause },
+    });
+
+    expect(result.outcome).toBe('paused');
+    expect(result.reason).toContain('/goldsmith/base/staging in eu-west-1 still holds ami-0old');
+    expect(result.reason).toContain('ec2:DescribeImages');
+    expect(result.reason).toContain('goldsmith resume base 1.0.0/3');
+    expect(ddb).not.toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ outcome: 'aborted' }) });
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+  });
+
   it("records a top-level failure against the plan's first channel", async () => {
     const result = await recordFailureOutcome({
       image: 'base',

@@ -9,10 +9,11 @@ import {
   RAMClient,
 } from '@aws-sdk/client-ram';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { PutParameterCommand, type PutParameterCommandOutput, SSMClient } from '@aws-sdk/client-ssm';
+import { type PutParameterCommandOutput, SSMClient } from '@aws-sdk/client-ssm';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach } from 'vitest';
+import { parameterStore } from './parameter-store-mock.js';
 import { associatedAnswer, catalog, ledgerFactsAnswer, ORGANIZATION } from './promotion-fixtures.js';
 
 /**
@@ -46,7 +47,8 @@ export function usePublishWorld(parameter: Partial<PutParameterCommandOutput> = 
     mocks.ddb.on(UpdateCommand).resolves({});
     // Publish reads the build record for its outcome metrics (time from AVAILABLE to the channel).
     mocks.ddb.on(GetCommand).resolves({ Item: { status: 'AVAILABLE', updatedAt: '2027-01-20T09:00:00.000Z' } });
-    mocks.ssm.on(PutParameterCommand).resolves(parameter);
+    // Every write takes (a test that needs one that does not sets its own parameterStore).
+    parameterStore(mocks.ssm, parameter);
     mocks.ec2.on(CreateTagsCommand).resolves({});
     mocks.bus.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
     mocks.sns.on(PublishCommand).resolves({});

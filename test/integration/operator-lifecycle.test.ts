@@ -24,6 +24,9 @@ const catalog = operatorCatalog(['us-east-1', 'eu-west-1'], [devChannel({ soak: 
 let cloud: LocalCloud;
 const release = (version: string) => releaseOpenssl(cloud, version);
 const operator = (body: Record<string, unknown>, as = OPERATOR) => invokeOperatorUrl(cloud, { as, body });
+// A rollback or revocation waits on the virtual clock for Parameter Store to validate the pointers it moved back.
+const operatorOnTheClock = (body: Record<string, unknown>) =>
+  cloud.clock.runUntilSettled(cloud.clock.track(() => operator(body)));
 const devAccounts = () => cloud.installed.fakes.organizations.accountsUnder(DEV_OU);
 
 beforeAll(async () => {
@@ -135,7 +138,12 @@ describe("operator rollback and revoke: the lifecycle's own paths, as the caller
   });
 
   it('rolls dev back to the newest earlier version, the consumer pointer with it, recorded as the caller', async () => {
-    const reply = await operator({ action: 'rollback', image: 'base', channel: 'dev', reason: 'boot regression' });
+    const reply = await operatorOnTheClock({
+      action: 'rollback',
+      image: 'base',
+      channel: 'dev',
+      reason: 'boot regression',
+    });
 
     expect(reply).toMatchObject({
       status: 200,
@@ -153,7 +161,12 @@ describe("operator rollback and revoke: the lifecycle's own paths, as the caller
   });
 
   it('revokes 1.0.0/3: prod rolls back, its AMIs are launchable by no one, recorded as the caller', async () => {
-    const reply = await operator({ action: 'revoke', image: 'base', version: '1.0.0/3', reason: 'CVE-2027-0042' });
+    const reply = await operatorOnTheClock({
+      action: 'revoke',
+      image: 'base',
+      version: '1.0.0/3',
+      reason: 'CVE-2027-0042',
+    });
 
     expect(reply).toMatchObject({
       status: 200,

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { retrierOf, retryPolicy } from '../../core/errors/retry.js';
+import { POINTER_NOT_TAKEN, POINTER_RETRY } from '../../core/promotion/pointer-taken.js';
 import exampleCatalog from '../../goldsmith.config.js';
 import { matchesPattern } from '../../local/eventbridge/match.js';
 import { Promotion } from '../../stacks/Promotion.js';
@@ -7,6 +8,14 @@ import { aslFromTemplate, type TemplateJson } from '../../stacks/promotion/asl.j
 import { approvalStateName, soakStateName } from '../../stacks/promotion/definition.js';
 import { stateChangeEvent } from '../handlers/promotion-fixtures.js';
 import { minimalCatalog, resourcesOf, type Synthesized, synthesize } from './helpers.js';
+
+/** Publish's own retrier for a pointer Parameter Store has not taken (yet). */
+const POINTER_RETRIER = {
+  ErrorEquals: [POINTER_NOT_TAKEN],
+  IntervalSeconds: POINTER_RETRY.intervalSeconds,
+  BackoffRate: POINTER_RETRY.backoffRate,
+  MaxAttempts: POINTER_RETRY.maxAttempts,
+};
 
 type State = {
   Type: string;
@@ -68,9 +77,16 @@ describe('Promotion stack: state machine', () => {
     const tasks = Object.entries(states).filter(([, s]) => s.Type === 'Task');
     expect(tasks.length).toBeGreaterThanOrEqual(9);
     for (const [name, task] of tasks) {
-      expect(task.Retry, name).toEqual([policy]);
+      expect(task.Retry, name).toEqual(name === 'Publish' ? [policy, POINTER_RETRIER] : [policy]);
       expect(task.Catch?.length, name).toBeGreaterThan(0);
     }
+  });
+
+  it('retries a Publish whose pointer Parameter Store has not taken a few times, then catches it into RecordOutcome', () => {
+    expect(states.Publish?.Retry?.at(-1)).toEqual(POINTER_RETRIER);
+    expect(states.Publish?.Catch).toEqual([
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'RecordOutcome' },
+    ]);
   });
 
   it('waits transient errors out over the catalog retryHorizon', async () => {
@@ -80,7 +96,7 @@ describe('Promotion stack: state machine', () => {
     const expected = retrierOf(retryPolicy(3 * 86_400));
     expect(expected.MaxAttempts).toBeGreaterThan(retrierOf(retryPolicy()).MaxAttempts);
     for (const [name, task] of Object.entries(longerStates).filter(([, s]) => s.Type === 'Task')) {
-      expect(task.Retry, name).toEqual([expected]);
+      expect(task.Retry, name).toEqual(name === 'Publish' ? [expected, POINTER_RETRIER] : [expected]);
     }
   });
 

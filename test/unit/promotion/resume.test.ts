@@ -27,6 +27,10 @@ describe('outlastedRetryHorizon', () => {
     expect(outlastedRetryHorizon({ Error: 'GateRejected' })).toBe(false);
     expect(outlastedRetryHorizon({ Error: 'States.Timeout' })).toBe(false);
   });
+
+  it('is true for a pointer Parameter Store did not take within Publish’s retries: the promotion pauses', () => {
+    expect(outlastedRetryHorizon({ Error: 'Goldsmith.PointerNotTaken', Cause: '{}' })).toBe(true);
+  });
 });
 
 describe('automaticResume', () => {

@@ -1,0 +1,56 @@
+/**
+ * A channel pointer the ledger moved (`CHANNEL#`, moved first so two promotions never move it backwards) but
+ * Parameter Store does not hold: the promotion paused at that channel before Publish recorded the move, which it
+ * does only after reading every region back (`POINTER#`). `status` shows what AWS holds, the last recorded move,
+ * and says the new one is pending and why.
+ */
+
+type Item = Record<string, unknown>;
+
+const text = (item: Item | undefined, field: string): string =>
+  item && typeof item[field] === 'string' ? item[field] : '';
+
+/** The move the ledger claims but Parameter Store has not confirmed: the version, since when, and the pause's reason. */
+export interface PendingPointer {
+  version: string;
+  since: string;
+  reason: string;
+}
+
+/** The last confirmed pointer of a channel before `version`: its version, time and value per region. */
+export interface ConfirmedPointer {
+  version: string;
+  at: string;
+  amis: Record<string, string>;
+}
+
+/**
+ * When the channel's `CHANNEL#` names `version` and that version's promotion is paused at this channel with no
+ * recorded `POINTER#` move for it: the pending move, and the last move the ledger did record (undefined: none).
+ * @returns undefined when the ledger's pointer is confirmed (nothing pending).
+ */
+export function pendingPointer(
+  items: readonly Item[],
+  channel: string,
+  version: string,
+): { pending: PendingPointer; confirmed: ConfirmedPointer | undefined } | undefined {
+  const pause = items.find(
+    (i) =>
+      text(i, 'sk').startsWith('PAUSED#') &&
+      text(i, 'status') === 'paused' &&
+      text(i, 'channel') === channel &&
+      text(i, 'version') === version,
+  );
+  if (!pause) return undefined;
+  const moves = items.filter((i) => text(i, 'sk').startsWith(`POINTER#${channel}#`));
+  if (moves.some((m) => text(m, 'version') === version)) return undefined;
+  const last = moves.sort((a, b) => text(a, 'at').localeCompare(text(b, 'at'))).at(-1);
+  const amis: Record<string, string> = {};
+  for (const r of Array.isArray(last?.regions) ? (last.regions as { region?: unknown; value?: unknown }[]) : []) {
+    if (typeof r.region === 'string' && typeof r.value === 'string') amis[r.region] = r.value;
+  }
+  return {
+    pending: { version, since: text(pause, 'pausedAt'), reason: text(pause, 'reason') },
+    confirmed: last ? { version: text(last, 'version'), at: text(last, 'at'), amis } : undefined,
+  };
+}

@@ -1,0 +1,74 @@
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { configureClients } from '../../aws/clients.js';
+import { POINTER_NOT_TAKEN } from '../../core/promotion/pointer-taken.js';
+import { publish } from '../../functions/promotion/publish.js';
+import { parameterStore } from './parameter-store-mock.js';
+import { AMIS, channelItem, OU } from './promotion-fixtures.js';
+import { newPointerShare, usePublishWorld } from './publish-fixtures.js';
+
+const POINTER = '/goldsmith/base/staging';
+const waits: number[] = [];
+
+/** The `Item`s Publish put in the ledger whose sort key starts with `prefix`. */
+function itemsPut(ddb: ReturnType<typeof usePublishWorld>['ddb'], prefix: string) {
+  return ddb
+    .commandCalls(PutCommand)
+    .map((c) => c.args[0].input.Item as { sk: string })
+    .filter((i) => i.sk.startsWith(prefix));
+}
+
+describe('publish: a pointer is recorded only once Parameter Store holds it', () => {
+  const { ddb, ssm, bus, sns, ram } = usePublishWorld({ Version: 7 });
+
+  beforeEach(() => {
+    newPointerShare(ram, [OU('ou-x1y2-stg00001'), OU('ou-x1y2-dev00001')]);
+    // The read-back's waits between reads pass at once here; they are counted instead.
+    waits.length = 0;
+    configureClients({ sleep: async (ms) => void waits.push(ms) });
+  });
+  afterEach(() => configureClients({}));
+
+  it('reads every region’s pointer back and records the version Parameter Store holds', async () => {
+    await publish(channelItem('staging'));
+
+    expect(ssm).toHaveReceivedCommandWith(GetParameterCommand, { Name: POINTER });
+    const [move] = itemsPut(ddb, 'POINTER#') as unknown as {
+      regions: { region: string; parameterVersion: number }[];
+    }[];
+    expect(move?.regions.map((r) => [r.region, r.parameterVersion])).toEqual(AMIS.map((a) => [a.region, 7]));
+  });
+
+  it('throws PointerNotTaken, records no move and no promotion, when a region’s write did not take', async () => {
+    const failing = AMIS[1]!.region;
+    parameterStore(ssm, { Version: 7 }, (region) => region !== failing);
+
+    const error = await publish(channelItem('staging')).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ name: POINTER_NOT_TAKEN });
+    // Read back again over 7.5 s before giving the step back to its retries.
+    expect(waits).toEqual([500, 1_000, 2_000, 4_000]);
+    expect(String((error as Error).message)).toContain(
+      `${POINTER} in ${failing} still holds nothing, not ${AMIS[1]!.imageId}`,
+    );
+    expect(itemsPut(ddb, 'POINTER#')).toEqual([]);
+    expect(itemsPut(ddb, 'PROMOTION#')).toEqual([]);
+    expect(bus).not.toHaveReceivedCommand(PutEventsCommand);
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
+  });
+
+  it('on a retry after its write took, recognizes the value and does not write it again', async () => {
+    const held = parameterStore(ssm, { Version: 7 });
+    for (const a of AMIS) held.set(`${a.region}|${POINTER}`, { value: a.imageId, version: 5 });
+
+    await publish(channelItem('staging'));
+
+    expect(ssm).not.toHaveReceivedCommand(PutParameterCommand);
+    const [move] = itemsPut(ddb, 'POINTER#') as unknown as { regions: { parameterVersion: number }[] }[];
+    expect(move?.regions.map((r) => r.parameterVersion)).toEqual([5, 5]);
+    expect(itemsPut(ddb, 'PROMOTION#')).toMatchObject([{ outcome: 'promoted' }]);
+  });
+});
