@@ -67,7 +67,7 @@ export function explainEvent(raw: unknown, setup: ExplainSetup): Explanation {
   const home = catalog.organization.homeRegion;
   const resolver = new TemplateResolver(app.templates, { accountId: setup.accountId, region: home });
   const wiring = readWiring(app, resolver);
-  const routes = routesFor(raw, wiring);
+  const routes = routesFor(raw, wiring, home);
   const matched = routes.map((r) => r.name);
   const classified = classifyEvent(raw);
   if (!classified.known) {

@@ -35,13 +35,23 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * The rules (and, for inputs that arrive without EventBridge, the schedules and subscriptions) that would deliver
  * `raw`. Our own events (source `goldsmith`) are put on Goldsmith's bus, AWS's on the default bus.
  */
-export function routesFor(raw: unknown, wiring: Wiring): Route[] {
+export function routesFor(raw: unknown, wiring: Wiring, home?: string): Route[] {
   if (!isRecord(raw)) return [];
   const targets = (arns: readonly string[]) => arns.map((arn) => targetName(wiring, arn));
   if ('source' in raw || 'detail-type' in raw) {
     const ours = raw.source === SOURCES.goldsmith || raw.source === SOURCES.ci;
-    return wiring.rules
-      .filter((rule) => (rule.eventBusName !== 'default') === ours && matchesPattern(rule.pattern, raw))
+    const matching = wiring.rules.filter(
+      (rule) => (rule.eventBusName !== 'default') === ours && matchesPattern(rule.pattern, raw),
+    );
+    // A rule sees only the events put on its own Region's bus; a rule forwarding to another bus brings the event
+    // home unchanged, where the home rules see it too. An event from a Region where the stacks make no rule (AWS's
+    // samples come from anywhere) is read as delivered at home.
+    const ruled = wiring.rules.some((rule) => rule.region !== undefined && rule.region === raw.region);
+    const origin = ruled ? raw.region : home;
+    const inRegion = (rule: (typeof matching)[number]) => (rule.region ?? home) === origin;
+    const forwarded = matching.some((r) => inRegion(r) && r.targets.some((t) => t.includes(':event-bus/')));
+    return matching
+      .filter((rule) => inRegion(rule) || (forwarded && (rule.region ?? home) === home))
       .map((rule) => ({
         name: readableName(rule.name),
         id: rule.name,

@@ -24,7 +24,7 @@ import {
 } from '@aws-sdk/client-ram';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { type RunOptions, StateMachine } from 'aws-local-stepfunctions';
 import { mockClient } from 'aws-sdk-client-mock';
 import { vi } from 'vitest';
@@ -42,6 +42,7 @@ import { soakCheck } from '../../functions/promotion/soak-check.js';
 import { startSoak } from '../../functions/promotion/soak-start.js';
 import { forgetOrganization } from '../../functions/sharing/channel-targets.js';
 import { approvalStateName, soakStateName, soakTimes, TASK_STATES } from '../../stacks/promotion/definition.js';
+import { parameterStore } from '../handlers/parameter-store-mock.js';
 import { BUILD_ARN, basePlan, catalog, getImageOutput, plans } from '../handlers/promotion-fixtures.js';
 import { localLedgerClient, recreateLedgerTable } from '../helpers/ledger-table.js';
 
@@ -169,7 +170,8 @@ export async function defaultWorld(): Promise<void> {
   process.env.APPROVAL_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:approval-links';
   mocks.imagebuilder.on(GetImageCommand).resolves(getImageOutput());
   mocks.imagebuilder.on(ListImageScanFindingsCommand).resolves({ findings: [] });
-  mocks.ssm.on(PutParameterCommand).resolves({ Version: 1 });
+  // Parameter Store holds what Publish writes, so its read-back (aws/pointers.ts) confirms each pointer.
+  parameterStore(mocks.ssm, { Version: 1 });
   mocks.ec2.on(CreateTagsCommand).resolves({});
   sharingWorld();
   mocks.bus.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });

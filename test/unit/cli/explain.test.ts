@@ -84,6 +84,14 @@ describe('explainEvent on the published samples', () => {
     ]);
   });
 
+  it('routes a finding in another distribution Region through its forwarding rule to the home finding rule', () => {
+    const elsewhere = explainEvent({ ...sample('inspector-finding.json'), region: 'eu-west-1' }, setup);
+    const home = explainEvent({ ...sample('inspector-finding.json'), region: 'us-east-1' }, setup);
+
+    expect(elsewhere.matched).toEqual(['FindingRule', 'eu-west-1/goldsmith-local-findings-to-home']);
+    expect(home.matched).toEqual(['FindingRule']);
+  });
+
   it("routes Goldsmith's own events on Goldsmith's bus, not the default one", () => {
     const [route] = explainEvent(sample('package-update.json'), setup).routes;
 
