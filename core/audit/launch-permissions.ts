@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { grantKey, type LaunchGrant, uniqueGrants } from '../sharing/grants.js';
 
 /**
@@ -37,8 +38,16 @@ export function describeGrants(grants: readonly LaunchGrant[]): string {
     .join(', ');
 }
 
-/** The ledger's sort key of one launch-permission drift: one record per AMI, per change found. */
-export function launchDriftSk(version: string, region: string, drift: GrantDrift): string {
+/**
+ * The ledger's sort key of one launch-permission drift: one record per AMI, per change, per day found. The change is
+ * named by a hash of its grants (`-` missing, `+` extra): a list of grants can be as long as EC2's sharing quota
+ * (1,000 entities) while a DynamoDB sort key holds 1,024 bytes, and someone who adds many grants must not make the
+ * record unwritable (and the repair with it). The day found keeps the same change made again on a later day (the
+ * same grant added back after the audit took it away) a new record and a new announcement, while a retried run the
+ * same day finds its own record.
+ */
+export function launchDriftSk(version: string, region: string, drift: GrantDrift, now: Date): string {
   const keys = [...drift.missing.map((g) => `-${grantKey(g)}`), ...drift.extra.map((g) => `+${grantKey(g)}`)];
-  return `DRIFT#launch#${version}#${region}#${keys.join(',')}`;
+  const change = createHash('sha256').update(keys.join('\n')).digest('hex').slice(0, 16);
+  return `DRIFT#launch#${version}#${region}#${now.toISOString().slice(0, 10)}#${change}`;
 }

@@ -86,10 +86,13 @@ export function pointerDrifts(
 }
 
 /**
- * The ledger's sort key of one pointer drift: the same change found again (a retried run) is the same record. An
- * overwrite is named by the parameter version it made; a deletion by the day it was found.
+ * The ledger's sort key of one pointer drift: the same change found again (a retried run the same day) is the same
+ * record. An overwrite is named by the parameter version it made and the day it was found: a parameter deleted and
+ * created again starts at version 1 again, so the version alone would make a later overwrite collide with an earlier
+ * one (not recorded, not announced). A deletion is named by the day it was found.
  */
 export function pointerDriftSk(drift: PointerDrift, now: Date): string {
-  const which = drift.found ? `v${drift.found.version}` : `absent@${now.toISOString().slice(0, 10)}`;
+  const day = now.toISOString().slice(0, 10);
+  const which = drift.found ? `v${drift.found.version}@${day}` : `absent@${day}`;
   return `DRIFT#pointer#${drift.channel}#${drift.region}#${which}`;
 }

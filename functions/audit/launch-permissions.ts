@@ -137,7 +137,7 @@ async function repairLaunchPermissions(
   part.reads += 1;
   const drift = grantDrift(inForce, wanted.grants);
   if (!hasGrantDrift(drift)) return;
-  const sk = launchDriftSk(live.version, ami.region, first);
+  const sk = launchDriftSk(live.version, ami.region, first, now);
   const finding = {
     resource: 'launch-permissions' as const,
     image: live.image,

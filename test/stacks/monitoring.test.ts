@@ -169,6 +169,21 @@ describe('Monitoring stack: alarms', () => {
     }
   });
 
+  it('alarms when the reconciler has not run for twelve hours (its schedule deleted or disabled outside Goldsmith)', () => {
+    const silent = alarm('ReconcilerSilentAlarm');
+    expect(silent).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Invocations',
+      Statistic: 'Sum',
+      Period: 43_200,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+    expect(JSON.stringify(silent.Dimensions)).toContain('Reconcile');
+    expect(topicAction(silent)).toContain('NotificationsTopic');
+  });
+
   it('alarms when an approval has waited half its timeout, from the three-hourly gauge', () => {
     expect(alarm('ApprovalWaitingAlarm')).toMatchObject({
       MetricName: metricNames.approvalWaitPercent,

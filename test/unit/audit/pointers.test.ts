@@ -40,7 +40,7 @@ describe('pointerDrifts', () => {
       ['eu-west-1', 'ami-0000000000000003b', undefined],
     ]);
     expect(drifts.map((d) => pointerDriftSk(d, NOW))).toEqual([
-      'DRIFT#pointer#prod#us-east-1#v3',
+      'DRIFT#pointer#prod#us-east-1#v3@2027-01-04',
       'DRIFT#pointer#prod#eu-west-1#absent@2027-01-04',
     ]);
   });
