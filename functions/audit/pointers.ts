@@ -1,5 +1,6 @@
 import { markDriftRepaired, openDrifts, recordDrift } from '../../aws/audit-ledger.js';
 import { getChannelPointer, getChannelPointers } from '../../aws/channel-pointers.js';
+import { clientSleep } from '../../aws/clients/registry.js';
 import { writeChannelPointer } from '../../aws/pointers.js';
 import { type ParameterValue, readParameters } from '../../aws/ssm.js';
 import {
@@ -12,6 +13,7 @@ import {
   readingKey,
 } from '../../core/audit/pointers.js';
 import { mapWithConcurrency } from '../../core/concurrency.js';
+import { POINTER_READ_BACK_WAITS_MS, pointerTook } from '../../core/promotion/pointer-taken.js';
 import { logger } from '../lib/powertools.js';
 import { type AuditPart, announceFinding, emptyPart, failed, messageOf } from './report.js';
 
@@ -102,14 +104,24 @@ async function repairPointer(part: AuditPart, drift: PointerDrift, now: Date): P
     `Goldsmith: ${drift.image} ${drift.version} (${drift.channel})`,
     'aws:ec2:image',
   );
-  part.reads += 1;
-  const back = (await readParameters([drift.parameter], drift.region)).get(drift.parameter);
-  const confirmed = back?.value === drift.value && back.version >= written;
+  // Parameter Store validates an aws:ec2:image value after answering: read back as Publish does, waiting a few
+  // seconds before leaving the confirmation to the next pass.
+  const readBack = async () => {
+    part.reads += 1;
+    return (await readParameters([drift.parameter], drift.region)).get(drift.parameter);
+  };
+  let back = await readBack();
+  for (const ms of POINTER_READ_BACK_WAITS_MS) {
+    if (pointerTook(back, drift.value, written)) break;
+    await clientSleep(ms);
+    back = await readBack();
+  }
+  const confirmed = back !== undefined && pointerTook(back, drift.value, written) ? back : undefined;
   const action = confirmed
-    ? `put back ${drift.value}, confirmed at parameter version ${back.version}`
+    ? `put back ${drift.value}, confirmed at parameter version ${confirmed.version}`
     : `put back ${drift.value} (parameter version ${written}); SSM does not show it yet, confirmed on the next pass`;
-  if (confirmed) await markDriftRepaired(drift.image, sk, at, shown(back));
-  const full = { ...finding, action, repaired: confirmed };
+  if (confirmed) await markDriftRepaired(drift.image, sk, at, shown(confirmed));
+  const full = { ...finding, action, repaired: confirmed !== undefined };
   part.findings.push(full);
   await announceFinding(full, sk, at);
 }

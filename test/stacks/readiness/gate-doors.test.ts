@@ -106,9 +106,9 @@ describe('the example app', () => {
     const holders = app.functions.filter((fn) =>
       JSON.stringify(rolePolicies(resolver, fn.roleLogicalId)).includes('ec2:ModifyImageAttribute'),
     );
-    // Share, RecordOutcome, Retire, the sweep, on-finding, on-lifecycle-request, the operator endpoint and
-    // organization-sync (re-granting after an organization change).
-    expect(holders).toHaveLength(8);
+    // Share, RecordOutcome, Retire, the sweep, on-finding, on-lifecycle-request, the operator endpoint,
+    // organization-sync (re-granting after an organization change) and the reconciler (the daily audit's repairs).
+    expect(holders).toHaveLength(9);
     for (const fn of holders) {
       const policies = rolePolicies(resolver, fn.roleLogicalId);
       const role = resolver.arn(fn.roleLogicalId);
