@@ -1,5 +1,6 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { imagePk, skPrefix } from '../core/ledger/keys.js';
+import { batchGetItems } from './batch-get.js';
 import { documentClient, ledgerTable } from './clients/dynamodb.js';
 import { conditionalWrite } from './ledger-writes.js';
 import { versionKey } from './promotion-ledger.js';
@@ -14,6 +15,9 @@ export interface PointerRegionRecord {
   resourceShareArn?: string | undefined;
   principals: string[];
 }
+
+/** A move's key in the history: `POINTER#<channel>#<version key>`. */
+const moveSk = (channel: string, version: string) => `${skPrefix.pointerHistory}${channel}#${versionKey(version)}`;
 
 /**
  * Appends a channel pointer's move to the ledger's history (`POINTER#<channel>#<version key>`), once per build: the
@@ -34,7 +38,7 @@ export async function recordPointerMove(move: {
         TableName: table,
         Item: {
           pk: imagePk(move.image),
-          sk: `${skPrefix.pointerHistory}${move.channel}#${versionKey(move.version)}`,
+          sk: moveSk(move.channel, move.version),
           kind: 'pointer-move',
           ...move,
         },
@@ -42,4 +46,22 @@ export async function recordPointerMove(move: {
       }),
     ),
   );
+}
+
+/**
+ * The channels of `image` whose pointer move to the given version is recorded (`POINTER#`): Publish records a move
+ * only once Parameter Store holds it in every Region, so a `CHANNEL#` without its record is a move still in flight or
+ * paused, not what AWS holds. One strongly consistent BatchGetItem.
+ */
+export async function recordedPointerMoves(
+  image: string,
+  moves: readonly { channel: string; version: string }[],
+): Promise<Set<string>> {
+  if (moves.length === 0) return new Set();
+  const items = await batchGetItems(
+    ledgerTable(),
+    moves.map((m) => ({ pk: imagePk(image), sk: moveSk(m.channel, m.version) })),
+  );
+  const recorded = new Set(items.map((i) => String(i.sk)));
+  return new Set(moves.filter((m) => recorded.has(moveSk(m.channel, m.version))).map((m) => m.channel));
 }

@@ -26,7 +26,8 @@ export function renderStatus(images: readonly ImageStatus[], at: Date): string {
       out.push(`${head}${pointer}${lag}`);
       if (c.pending) {
         out.push(
-          `  ${' '.repeat(width)}  not moved to ${c.pending.version}: promotion paused since ${when(c.pending.since)}: ` +
+          `  ${' '.repeat(width)}  not moved to ${c.pending.version}: ` +
+            (c.pending.since ? `promotion paused since ${when(c.pending.since)}: ` : '') +
             c.pending.reason,
         );
       }

@@ -25,8 +25,9 @@ export interface ConfirmedPointer {
 }
 
 /**
- * When the channel's `CHANNEL#` names `version` and that version's promotion is paused at this channel with no
- * recorded `POINTER#` move for it: the pending move, and the last move the ledger did record (undefined: none).
+ * When the channel's `CHANNEL#` names `version` with no recorded `POINTER#` move for it and that version's promotion
+ * paused at this channel (still paused, or resumed and Publish not yet done again): the pending move, and the last
+ * move the ledger did record (undefined: none).
  * @returns undefined when the ledger's pointer is confirmed (nothing pending).
  */
 export function pendingPointer(
@@ -34,23 +35,31 @@ export function pendingPointer(
   channel: string,
   version: string,
 ): { pending: PendingPointer; confirmed: ConfirmedPointer | undefined } | undefined {
-  const pause = items.find(
-    (i) =>
-      text(i, 'sk').startsWith('PAUSED#') &&
-      text(i, 'status') === 'paused' &&
-      text(i, 'channel') === channel &&
-      text(i, 'version') === version,
-  );
-  if (!pause) return undefined;
   const moves = items.filter((i) => text(i, 'sk').startsWith(`POINTER#${channel}#`));
   if (moves.some((m) => text(m, 'version') === version)) return undefined;
+  // The latest pause of this version at this channel: still paused, or resumed and Publish not yet done again.
+  const pause = items
+    .filter(
+      (i) => text(i, 'sk').startsWith('PAUSED#') && text(i, 'channel') === channel && text(i, 'version') === version,
+    )
+    .sort((a, b) => text(a, 'pausedAt').localeCompare(text(b, 'pausedAt')))
+    .at(-1);
   const last = moves.sort((a, b) => text(a, 'at').localeCompare(text(b, 'at'))).at(-1);
   const amis: Record<string, string> = {};
   for (const r of Array.isArray(last?.regions) ? (last.regions as { region?: unknown; value?: unknown }[]) : []) {
     if (typeof r.region === 'string' && typeof r.value === 'string') amis[r.region] = r.value;
   }
+  if (!pause) return undefined;
+  const pending: PendingPointer =
+    text(pause, 'status') === 'paused'
+      ? { version, since: text(pause, 'pausedAt'), reason: text(pause, 'reason') }
+      : {
+          version,
+          since: text(pause, 'pausedAt'),
+          reason: `resumed${text(pause, 'resumedAt') ? ` ${text(pause, 'resumedAt')}` : ''}; Publish has not confirmed it in every Region yet (paused for: ${text(pause, 'reason')})`,
+        };
   return {
-    pending: { version, since: text(pause, 'pausedAt'), reason: text(pause, 'reason') },
+    pending,
     confirmed: last ? { version: text(last, 'version'), at: text(last, 'at'), amis } : undefined,
   };
 }

@@ -1,6 +1,7 @@
 import { markDriftRepaired, openDrifts, recordDrift } from '../../aws/audit-ledger.js';
 import { getChannelPointer, getChannelPointers } from '../../aws/channel-pointers.js';
 import { clientSleep } from '../../aws/clients/registry.js';
+import { recordedPointerMoves } from '../../aws/pointer-history.js';
 import { writeChannelPointer } from '../../aws/pointers.js';
 import { type ParameterValue, readParameters } from '../../aws/ssm.js';
 import {
@@ -23,8 +24,8 @@ const REGION_CONCURRENCY = 8;
 const shown = (p: ParameterValue | undefined) => (p ? `${p.value} (parameter version ${p.version})` : 'no parameter');
 
 /**
- * The daily audit of the channel pointers: every channel pointer the ledger holds (`CHANNEL#`), in every Region of
- * its build, compared with SSM (GetParameters, ten names a call, one Region at a time per image). A pointer SSM holds
+ * The daily audit of the channel pointers: every channel pointer the ledger holds (`CHANNEL#`) whose move Publish
+ * recorded (`POINTER#`: confirmed by Parameter Store), in every Region of its build, compared with SSM (GetParameters, ten names a call, one Region at a time per image). A pointer SSM holds
  * otherwise (overwritten, or deleted) is recorded (`DRIFT#pointer#…`), written back with the ledger's value through
  * Publish's own write (PutParameter, `aws:ec2:image`) after the ledger is read again (a pointer moved meanwhile is
  * left to the step that moved it), read back, and marked repaired once SSM answers the ledger's value: SSM validates
@@ -43,7 +44,11 @@ export async function auditChannelPointers(
     let pointers: LedgerPointerView[];
     try {
       const channels = plan.channels.map((c) => c.name);
-      pointers = (await getChannelPointers(plan.image, channels)).flatMap((p) => (p ? [p] : []));
+      const held = (await getChannelPointers(plan.image, channels)).flatMap((p) => (p ? [p] : []));
+      // A move the ledger holds but Publish has not recorded is in flight or paused (announced as such): Parameter
+      // Store never confirmed it, so it is not what to put back (Publish's own read-back decides it).
+      const recorded = await recordedPointerMoves(plan.image, held);
+      pointers = held.filter((p) => recorded.has(p.channel));
     } catch (error) {
       failed(part, `${plan.image}: the ledger's pointers: ${messageOf(error)}`, error);
       continue;

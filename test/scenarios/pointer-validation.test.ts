@@ -31,6 +31,7 @@ const NO_DESCRIBE_IMAGES = [{ function: 'functions/promotion/publish', action: '
 
 let granted: SimulationResult;
 let denied: SimulationResult;
+let deniedLonger: SimulationResult;
 
 /** `goldsmith status` on the cloud as the run left it (the saved cloud's snapshot, as `status --local` reads it). */
 async function statusAfter(result: SimulationResult): Promise<{ images: ImageStatus[]; text: string }> {
@@ -53,7 +54,14 @@ beforeAll(async () => {
     });
   granted = await run({});
   denied = await run({ deny: NO_DESCRIBE_IMAGES });
-}, 600_000);
+  // Past the reconciler's automatic resume, the daily audit of 16 January and the resumed promotion's Publish.
+  deniedLonger = await simulate(
+    catalog,
+    scenarioBetween('2027-01-13T00:00:00Z', '2027-01-17T12:00:00Z', { faults: { deny: NO_DESCRIBE_IMAGES } }),
+    REPO_ROOT,
+    { snapshot: true },
+  );
+}, 900_000);
 
 describe('Publish with ec2:DescribeImages (the stacks’ role)', () => {
   it('promotes dev and prod, and every pointer the audit reads in each Region is what status reports', async () => {
@@ -104,5 +112,19 @@ describe('Publish whose role lacks ec2:DescribeImages (scenario faults.deny)', (
     expect(text).toMatch(/dev\s+— \(never promoted\)/);
     expect(text).toContain('not moved to 1.0.0/1: promotion paused since');
     expect(text).toMatch(/in flight: 1\.0\.0\/1 paused .* at dev, never promoted \(see the channel\)/);
+  });
+});
+
+describe('a resumed promotion whose cause is still there', () => {
+  it('pauses again, never promoted, and the audit puts back no pointer Parameter Store never confirmed', async () => {
+    expect(promotedLines(deniedLonger)).toEqual([]);
+    expect(deniedLonger.report.pointers['base/dev']).toBeUndefined();
+    const told = deniedLonger.report.notifications.map((n) => `${n.event} ${n.channel ?? ''}`);
+    expect(told.filter((t) => t.startsWith('drift-found'))).toEqual([]);
+    expect(told.filter((t) => t === 'paused dev').length).toBeGreaterThan(1);
+    const { images } = await statusAfter(deniedLonger);
+    const dev = images.find((i) => i.image === 'base')?.channels.find((c) => c.channel === 'dev');
+    expect(dev?.pointer).toBeUndefined();
+    expect(dev?.pending).toMatchObject({ version: '1.0.0/1' });
   });
 });

@@ -4,7 +4,7 @@ import { imageView } from '../../../core/status/image-view.js';
 const NOW = new Date('2027-02-01T00:00:00Z');
 const amis = (n: number) => [{ region: 'us-east-1', imageId: `ami-0000000000000000${n}` }];
 const build = (v: string) => ({ pk: 'IMAGE#base', sk: `BUILD#${v}`, buildVersion: v, status: 'AVAILABLE' });
-const items = (paused: boolean, recorded: boolean) => [
+const items = (paused: boolean, recorded: boolean, status = 'paused') => [
   build('1.0.0/1'),
   build('1.0.0/2'),
   { pk: 'IMAGE#base', sk: 'PROMOTION#1.0.0/1#dev', version: '1.0.0/1', channel: 'dev', outcome: 'promoted' },
@@ -35,8 +35,9 @@ const items = (paused: boolean, recorded: boolean) => [
           sk: 'PAUSED#1.0.0/2',
           version: '1.0.0/2',
           channel: 'dev',
-          status: 'paused',
+          status,
           pausedAt: '2027-01-20T00:06:00Z',
+          ...(status === 'resumed' ? { resumedAt: '2027-01-20T06:00:00Z' } : {}),
           error: 'Goldsmith.PointerNotTaken',
           reason: 'pointer not taken; grant ec2:DescribeImages',
         },
@@ -58,6 +59,16 @@ describe('imageView: a channel pointer Parameter Store has not confirmed', () =>
       since: '2027-01-20T00:06:00Z',
       reason: 'pointer not taken; grant ec2:DescribeImages',
     });
+  });
+
+  it('keeps the move pending after a resume until Publish records it, saying it was resumed', () => {
+    const dev = imageView('base', ['dev'], items(true, false, 'resumed'), NOW).channels[0];
+
+    expect(dev?.pointer?.version).toBe('1.0.0/1');
+    expect(dev?.pending?.version).toBe('1.0.0/2');
+    expect(dev?.pending?.reason).toBe(
+      'resumed 2027-01-20T06:00:00Z; Publish has not confirmed it in every Region yet (paused for: pointer not taken; grant ec2:DescribeImages)',
+    );
   });
 
   it('shows the ledger pointer when its move was recorded, or when no promotion paused on it', () => {
