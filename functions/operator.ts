@@ -1,8 +1,10 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { readBreaker } from '../aws/build-breaker.js';
 import { type ApprovalRecord, pendingApprovals } from '../aws/promotion-approvals.js';
 import { getRevocation } from '../aws/promotion-findings.js';
 import { getOutcome } from '../aws/promotion-ledger.js';
 import { approvalWaits } from '../core/status/image-view.js';
+import { breakerSkipReason } from '../core/triggers/breaker.js';
 import type { ManualChange } from '../core/triggers/change.js';
 import { authorizeOperatorRequest } from '../core/trust/operator-access.js';
 import {
@@ -62,6 +64,9 @@ function operatorsRoleArn(): string {
 }
 
 async function build(request: OperatorRequestOf<'build'>, caller: string, requestId: string, at: Date) {
+  // An image whose builds are paused builds nothing: say so and change nothing (resume it first).
+  const paused = breakerSkipReason(request.image, await readBreaker(request.image));
+  if (paused) throw new Refusal(409, `${request.image}: ${paused}`);
   const change: ManualChange = {
     kind: 'manual',
     image: request.image,

@@ -31,6 +31,12 @@ describe('the build circuit breaker: an image whose builds fail three times in a
           opensslRelease('2027-01-04T10:00:00Z', '3.0.3'),
           // Paused: this release starts nothing.
           opensslRelease('2027-01-05T10:00:00Z', '3.0.4'),
+          // Paused: an operator's build is refused, saying why.
+          {
+            at: '2027-01-05T12:00:00Z',
+            kind: 'operator',
+            request: { action: 'build', image: 'base', reason: 'try again' },
+          },
           resumeBuilds('2027-01-06T10:00:00Z'),
           // Nothing is paused any more: refused, changing nothing.
           resumeBuilds('2027-01-06T11:00:00Z'),
@@ -63,8 +69,13 @@ describe('the build circuit breaker: an image whose builds fail three times in a
     expect(events).toContain('build-skipped');
   });
 
-  it('resumes through the operator endpoint, and refuses a second resume with its reason', () => {
+  it('refuses an operator build while paused, saying why, and resumes through the operator endpoint once', () => {
     const answers = (result.operator ?? []).map((x) => ({ status: x.status, ...x.response }));
+    expect(answers.shift()).toEqual({
+      status: 409,
+      ok: false,
+      error: expect.stringMatching(/^base: builds paused: the last 3 builds failed in a row .* --builds$/),
+    });
     expect(answers[0]).toMatchObject({
       status: 200,
       ok: true,
