@@ -1,6 +1,7 @@
 import type { Command } from './commands.js';
+import { historyOf } from './operator/ledger-history.js';
 import { channelsOf, checkNames, operatorOptions, TARGET_HELP } from './operator/options.js';
-import { historyOf, ledgerOf } from './operator/read.js';
+import { ledgerOf } from './operator/read.js';
 import { renderHistory } from './operator/render.js';
 import { UsageError } from './usage.js';
 

@@ -1,4 +1,5 @@
-import { type HistoryEntry, type ImageStatus, shortTime } from './read.js';
+import { type HistoryEntry, shortTime } from './ledger-history.js';
+import type { ImageStatus } from './read.js';
 
 const when = shortTime;
 

@@ -1,4 +1,4 @@
-import { accountCount } from '../fleet/usage.js';
+import { type HeldVersion, heldOf, type InFlightBuild, inFlightOf, lastFailureOf } from './image-progress.js';
 import { type PendingPointer, pendingPointer } from './pointer-pending.js';
 /**
  * What one image's ledger partition says about it right now: channel pointers, what is in flight, what waits for
@@ -9,7 +9,6 @@ import { type PendingPointer, pendingPointer } from './pointer-pending.js';
 /** A ledger item as DynamoDB's document client returns it. */
 export type LedgerItem = Record<string, unknown>;
 
-const TERMINAL_BUILD = new Set(['AVAILABLE', 'FAILED', 'CANCELLED', 'DEPRECATED', 'DELETED']);
 const DAY_MS = 86_400_000;
 
 export interface ChannelView {
@@ -38,26 +37,13 @@ export interface ImageView {
   image: string;
   channels: ChannelView[];
   /** Builds still building or promoting; a promotion paused (PAUSED#, not yet resumed) says where and why. */
-  inFlight: {
-    version: string;
-    state: 'building' | 'promoting' | 'paused';
-    status: string;
-    since: string;
-    paused?: { channel: string; reason: string };
-  }[];
+  inFlight: InFlightBuild[];
   lastFailure?: { version: string; at: string; what: string };
   /**
    * Versions retention would have deleted but keeps because member accounts still run them (usage-aware retention),
    * not yet deleted: since when, by how many, until when the hold lasts, and whether an operator released it.
    */
-  held?: {
-    version: string;
-    since: string;
-    accounts: number;
-    instances: number;
-    until: string;
-    released?: { at: string; by: string };
-  }[];
+  held?: HeldVersion[];
   builds: number;
 }
 
@@ -219,64 +205,11 @@ export function imageView(
     return view;
   });
 
-  const inFlight: ImageView['inFlight'] = [];
-  const pauses = new Map(
-    items
-      .filter((i) => sk(i).startsWith('PAUSED#') && str(i, 'status') === 'paused')
-      .map((i) => [str(i, 'version'), i]),
-  );
-  for (const b of builds) {
-    const version = str(b, 'buildVersion');
-    const status = str(b, 'status');
-    if (revocations.has(version)) continue;
-    if (!TERMINAL_BUILD.has(status)) {
-      inFlight.push({ version, state: 'building', status, since: str(b, 'requestedAt') });
-    } else if (status === 'AVAILABLE') {
-      const decided = channels.map((c) => outcomeOf(version, c));
-      const stopped = decided.some((o) => o !== undefined && o.outcome !== 'promoted');
-      const pause = pauses.get(version);
-      if (!stopped && decided.some((o) => o === undefined) && pause) {
-        const paused = { channel: str(pause, 'channel'), reason: str(pause, 'reason') };
-        inFlight.push({ version, state: 'paused', status, since: str(pause, 'pausedAt'), paused });
-      } else if (!stopped && decided.some((o) => o === undefined)) {
-        inFlight.push({ version, state: 'promoting', status, since: str(b, 'updatedAt') || str(b, 'requestedAt') });
-      }
-    }
-  }
-
-  const failures = [
-    ...builds
-      .filter((b) => str(b, 'status') === 'FAILED' || str(b, 'status') === 'CANCELLED')
-      .map((b) => ({
-        version: str(b, 'buildVersion'),
-        at: str(b, 'updatedAt') || str(b, 'requestedAt'),
-        what: `build ${str(b, 'status')}${str(b, 'statusReason') ? `: ${str(b, 'statusReason')}` : ''}`,
-      })),
-    ...outcomes
-      .filter((o) => o.outcome !== 'promoted')
-      .map((o) => ({
-        version: str(o, 'version'),
-        at: str(o, 'at'),
-        what: `${str(o, 'outcome')} for ${str(o, 'channel')}: ${str(o, 'reason')}`,
-      })),
-  ].sort((a, b) => a.at.localeCompare(b.at));
-
+  const inFlight = inFlightOf(items, builds, channels, outcomeOf, revocations);
   const view: ImageView = { image, channels: views, inFlight, builds: builds.length };
-  const last = failures.at(-1);
+  const last = lastFailureOf(builds, outcomes);
   if (last) view.lastFailure = last;
-  const deleted = new Set(
-    builds.filter((b) => str(b, 'deletedAt')).map((b) => str(b, 'buildVersion') || sk(b).slice(6)),
-  );
-  const held = items
-    .filter((i) => sk(i).startsWith('HOLD#') && !deleted.has(str(i, 'version')))
-    .map((i) => ({
-      version: str(i, 'version'),
-      since: str(i, 'firstHeldAt'),
-      accounts: accountCount(i.accounts),
-      instances: Number(i.instances ?? 0),
-      until: str(i, 'heldUntil'),
-      ...(str(i, 'releasedAt') ? { released: { at: str(i, 'releasedAt'), by: str(i, 'releasedBy') } } : {}),
-    }));
+  const held = heldOf(items, builds);
   if (held.length > 0) view.held = held;
   return view;
 }

@@ -2,7 +2,13 @@ import { ImagebuilderServiceException, InvalidParameterValueException } from '@a
 import { asArray, errorFactory, nextRequestId } from './common.js';
 import type { Ec2Fake } from './ec2.js';
 import type { EcrFake } from './ecr.js';
-import { type AwsEvent, type BuildRecord, type BuildStatus, eventTime } from './imagebuilder-model.js';
+import {
+  type AwsEvent,
+  type BuildDurations,
+  type BuildRecord,
+  type BuildStatus,
+  eventTime,
+} from './imagebuilder-model.js';
 
 const err = errorFactory(ImagebuilderServiceException);
 
@@ -67,4 +73,16 @@ export function filterFindings(all: Record<string, unknown>[], filters: unknown)
     out = out.filter((x) => values.includes(String(read(x))));
   }
   return out;
+}
+
+/** The phases a build walks through and how long each wait lasts; a failing build stops at BUILDING. */
+export function phaseSteps(b: BuildRecord, d: BuildDurations, failWith: string | undefined): [BuildStatus, number][] {
+  const steps: [BuildStatus, number][] = [['BUILDING', d.pendingMs]];
+  if (failWith !== undefined) steps.push(['FAILED', d.buildingMs]);
+  else {
+    if (b.pipeline.testsEnabled) steps.push(['TESTING', d.buildingMs], ['DISTRIBUTING', d.testingMs]);
+    else steps.push(['DISTRIBUTING', d.buildingMs]);
+    steps.push(['AVAILABLE', d.distributingMs]);
+  }
+  return steps;
 }

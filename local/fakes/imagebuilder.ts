@@ -2,14 +2,13 @@ import {
   IdempotentParameterMismatchException,
   ImagebuilderServiceException,
   InvalidRequestException,
-  ResourceDependencyException,
-  ResourceInUseException,
 } from '@aws-sdk/client-imagebuilder';
 import type { VirtualClock } from '../clock.js';
 import { errorFactory, type FakeCall, type FakeService, NotImplementedByFakeError, nextRequestId } from './common.js';
 import type { Ec2Fake } from './ec2.js';
 import type { EcrFake } from './ecr.js';
-import { distribute, stateChangeEvent } from './imagebuilder-build.js';
+import { distribute, phaseSteps, stateChangeEvent } from './imagebuilder-build.js';
+import { cancelImage, deleteImage } from './imagebuilder-images.js';
 import {
   type AwsEvent,
   type BuildDurations,
@@ -26,7 +25,6 @@ import {
   snsMessage,
 } from './imagebuilder-model.js';
 import {
-  findBuild,
   findPipeline,
   getImage,
   getImagePipeline,
@@ -140,28 +138,13 @@ export class ImageBuilderFake implements FakeService {
         return listFindings(this.builds, input);
       case 'ListImagePackages':
         return listPackages(this.builds, input);
-      case 'CancelImageCreation': {
-        const b = findBuild(this.builds, input.imageBuildVersionArn);
-        if (!['PENDING', 'BUILDING', 'TESTING'].includes(b.status)) {
-          throw err(ResourceInUseException, `The image ${b.arn} is ${b.status} and can no longer be cancelled.`);
-        }
-        b.cancelNext?.();
-        this.transition(b, 'CANCELLED', 'Cancelled by request');
-        return { requestId: nextRequestId(), clientToken: input.clientToken, imageBuildVersionArn: b.arn };
-      }
-      case 'DeleteImage': {
-        // https://docs.aws.amazon.com/imagebuilder/latest/APIReference/API_DeleteImage.html: deletes the Image
-        // Builder resource only (not its AMIs); refused with ResourceDependencyException while the build runs.
-        const b = findBuild(this.builds, input.imageBuildVersionArn);
-        if (['PENDING', 'BUILDING', 'TESTING', 'DISTRIBUTING'].includes(b.status)) {
-          throw err(
-            ResourceDependencyException,
-            `The image ${b.arn} is ${b.status}: cancel the build before deleting it.`,
-          );
-        }
-        b.deletedAt = this.opts.clock.iso();
-        return { requestId: nextRequestId(), imageBuildVersionArn: b.arn };
-      }
+      case 'CancelImageCreation':
+        return cancelImage(this.builds, input, (b) => {
+          b.cancelNext?.();
+          this.transition(b, 'CANCELLED', 'Cancelled by request');
+        });
+      case 'DeleteImage':
+        return deleteImage(this.builds, input, this.opts.clock.iso());
       default:
         throw new NotImplementedByFakeError('imagebuilder', call.action);
     }
@@ -215,14 +198,7 @@ export class ImageBuilderFake implements FakeService {
 
   /** Schedules the walk through the phases; a failing build stops at BUILDING. */
   private advance(b: BuildRecord, failWith: string | undefined): void {
-    const d = this.durations;
-    const steps: [BuildStatus, number][] = [['BUILDING', d.pendingMs]];
-    if (failWith !== undefined) steps.push(['FAILED', d.buildingMs]);
-    else {
-      if (b.pipeline.testsEnabled) steps.push(['TESTING', d.buildingMs], ['DISTRIBUTING', d.testingMs]);
-      else steps.push(['DISTRIBUTING', d.buildingMs]);
-      steps.push(['AVAILABLE', d.distributingMs]);
-    }
+    const steps = phaseSteps(b, this.durations, failWith);
     const next = (i: number): void => {
       const step = steps[i];
       if (!step) return;

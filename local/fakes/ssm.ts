@@ -16,32 +16,13 @@ import {
 } from './common.js';
 import type { Ec2Fake } from './ec2.js';
 import { type ImageValidationHooks, ImageValueValidation } from './ssm-image-validation.js';
+import { type ParameterRecord, SharedParameterReads } from './ssm-shared.js';
 
 const err = errorFactory(SSMServiceException);
 const invalid = (msg: string): Error => err(ValidationException, msg);
 
-interface ParameterVersion {
-  readonly Value: string;
-  readonly Version: number;
-  readonly LastModifiedDate: Date;
-}
-
-interface ParameterRecord {
-  readonly Name: string;
-  Type: string;
-  DataType: string;
-  Tier: string;
-  readonly versions: ParameterVersion[];
-}
-
 /** The latest Amazon Linux 2023 AMI parameter; seeded in every region so base images resolve. */
 export const AL2023_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
-
-interface ReadTarget {
-  readonly name: string | undefined;
-  readonly key?: string;
-  readonly ownArn?: string;
-}
 
 /**
  * SSM Parameter Store, per region: versions, Overwrite semantics, tiers, `aws:ec2:image` values validated
@@ -52,12 +33,15 @@ export class SsmFake implements FakeService {
   /** The last version number PutParameter answered per parameter (a pending or failed write's number included). */
   private readonly issued = new Map<string, number>();
   private validation: ImageValueValidation | undefined;
+  private readonly shared: SharedParameterReads;
 
   constructor(
     private readonly accountId: string,
     private readonly ec2: Ec2Fake,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.shared = new SharedParameterReads(accountId, this.params, (region, name) => this.arn(region, name));
+  }
 
   /**
    * Publishes a new AWS base image: registers a public Amazon-owned AMI in the EC2 fake and points the public
@@ -94,65 +78,19 @@ export class SsmFake implements FakeService {
     return `arn:aws:ssm:${region}:${this.accountId}:parameter${name.startsWith('/') ? '' : '/'}${name}`;
   }
 
-  /**
-   * Whether RAM may share `arn` (RAM's resource check): it names one of this account's parameters in `region`, in the
-   * advanced tier (https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-shared-parameters.html).
-   */
+  /** Whether RAM may share `arn`: one of this account's advanced parameters in `region` (ssm-shared.ts). */
   shareable(arn: string, region: string): { ok: true } | { ok: false; unknown: boolean; reason: string } {
-    const name = this.nameOfArn(arn, region);
-    const p = name === undefined ? undefined : this.params.get(`${region}|${name}`);
-    if (!p) return { ok: false, unknown: true, reason: `The resource ${arn} could not be found.` };
-    if (p.Tier !== 'Advanced') {
-      return {
-        ok: false,
-        unknown: false,
-        reason: `Only advanced parameters can be shared; ${p.Name} is in the ${p.Tier} tier.`,
-      };
-    }
-    return { ok: true };
+    return this.shared.shareable(arn, region);
   }
 
-  /**
-   * GetParameter as another account would call it (the audit's question): by full ARN only, and only if the
-   * parameter is advanced and `readers` (RAM's answer for this ARN) includes the caller. The owner reads by name too.
-   */
+  /** GetParameter as another account would call it: by ARN, advanced and shared with it (ssm-shared.ts). */
   readAs(
     account: string,
     region: string,
     nameOrArn: string,
     readers: (arn: string) => Set<string>,
   ): string | undefined {
-    const own = account === this.accountId;
-    const target = nameOrArn.startsWith('arn:') ? this.readTarget(nameOrArn, region) : undefined;
-    const name = target ? target.name : own ? nameOrArn : undefined;
-    if (name === undefined) return undefined;
-    const p = this.params.get(target?.key ?? `${region}|${name}`);
-    if (!p) return undefined;
-    if (!own && (p.Tier !== 'Advanced' || !readers(target?.ownArn ?? this.arn(region, name)).has(account)))
-      return undefined;
-    return p.versions.at(-1)?.Value;
-  }
-
-  /** The parameter name an ARN of this account and region names, or undefined. */
-  private nameOfArn(arn: string, region: string): string | undefined {
-    const m = /^arn:aws[a-z-]*:ssm:([a-z0-9-]+):(\d{12}):parameter(\/.*)$/.exec(arn);
-    if (!m || m[1] !== region || m[2] !== this.accountId) return undefined;
-    return m[3];
-  }
-
-  // The audit reads one ARN as every account in turn: the last ARN read is remembered, parsed.
-  private lastRead: (ReadTarget & { arn: string; region: string }) | undefined;
-
-  /** What `readAs` needs of an ARN: the name it names here, the parameters' key and the ARN as this account's. */
-  private readTarget(arn: string, region: string): ReadTarget {
-    const last = this.lastRead;
-    if (last?.arn === arn && last.region === region) return last;
-    const name = this.nameOfArn(arn, region);
-    this.lastRead =
-      name === undefined
-        ? { arn, region, name }
-        : { arn, region, name, key: `${region}|${name}`, ownArn: this.arn(region, name) };
-    return this.lastRead;
+    return this.shared.readAs(account, region, nameOrArn, readers);
   }
 
   handle(call: FakeCall): unknown {
@@ -204,7 +142,7 @@ export class SsmFake implements FakeService {
     // A full ARN (how shared parameters are read) names the parameter too; an optional `:version` follows it.
     const arn = /^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter\/[^:]*)(?::(\d+))?$/.exec(selector);
     if (arn) {
-      const named = this.nameOfArn(arn[1]!, region);
+      const named = this.shared.nameOfArn(arn[1]!, region);
       if (named === undefined) throw err(ParameterNotFound, `Parameter ${arn[1]} not found.`);
       selector = arn[2] === undefined ? named : `${named}:${arn[2]}`;
     }

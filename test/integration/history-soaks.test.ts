@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readImagePartition } from '../../aws/image-partition.js';
 import { markSoakEndedEarly, recordSoak } from '../../aws/promotion-soaks.js';
-import { historyOf } from '../../cli/operator/read.js';
+import { historyOf } from '../../cli/operator/ledger-history.js';
 import { createLedgerTable, localLedgerClient, useLocalDynamo } from '../helpers/ledger-table.js';
 
 const TABLE = 'ledger-history-soaks';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { historyOf } from '../../cli/operator/read.js';
+import { historyOf } from '../../cli/operator/ledger-history.js';
 import { OUTSIDER_ACCOUNT } from '../../local/simulator/audit-sharing.js';
 import { type SimulationResult, simulate } from '../../local/simulator/index.js';
 import {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { historyOf } from '../../cli/operator/read.js';
+import { historyOf } from '../../cli/operator/ledger-history.js';
 import { metricNames } from '../../core/observability/metrics.js';
 import { metrics } from '../../functions/lib/powertools.js';
 import { type SimulationResult, simulate } from '../../local/simulator/index.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { historyOf } from '../../../cli/operator/read.js';
+import { historyOf } from '../../../cli/operator/ledger-history.js';
 import { renderHistory, renderStatus } from '../../../cli/operator/render.js';
 import { imageView, type LedgerItem } from '../../../core/status/image-view.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { historyOf, statusOf } from '../../../cli/operator/read.js';
+import { historyOf } from '../../../cli/operator/ledger-history.js';
+import { statusOf } from '../../../cli/operator/read.js';
 import type { SavedState } from '../../../cli/operator/saved-state.js';
 import { catalog } from '../../handlers/promotion-fixtures.js';
 

@@ -1,0 +1,180 @@
+// The ledger's story of an image for `history`: one line per event, cause before effect within an instant.
+
+import { BREAKER_SK } from '../../core/ledger/keys.js';
+import type { LedgerItem } from '../../core/status/image-view.js';
+import { breakerHistory } from '../../core/triggers/breaker.js';
+import { recordedCost } from './read.js';
+
+const str = (v: unknown) => (typeof v === 'string' ? v : '');
+
+/** One line of an image's story. */
+export interface HistoryEntry {
+  at: string;
+  version?: string;
+  channel?: string;
+  what: string;
+}
+
+/** An instant as people read it in `history` and `status`: minutes, UTC ("2027-01-05 01:52"). */
+export const shortTime = (iso: string): string => {
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? iso : new Date(t).toISOString().replace('T', ' ').slice(0, 16);
+};
+
+/**
+ * Within one instant, what caused what: a build before its outcome; per channel in promotion order, the soak, the
+ * outcome, the grant and the pointer move before the next channel's approval request; a revocation before the
+ * roll-backs it made.
+ */
+const KIND_RANK: Record<string, number> = {
+  DECISION: 0,
+  BUILD: 1,
+  'BUILD-STATUS': 2,
+  PIPELINE: 3,
+  SOAK: 4,
+  'SOAK-END': 5,
+  APPROVAL: 6,
+  'APPROVAL-DECISION': 7,
+  PROMOTION: 8,
+  SHARE: 9,
+  'REVOKE-AT': 10,
+  REVOCATION: 11,
+  RETIRE: 11,
+  ROLLBACK: 12,
+  DRIFT: 13,
+};
+
+/** The ledger's story of an image, oldest first: decisions, builds, approvals, outcomes, shares, pipeline events. */
+export function historyOf(
+  items: readonly LedgerItem[],
+  channel?: string,
+  channels: readonly string[] = [],
+): HistoryEntry[] {
+  const entries: (HistoryEntry & { rank: number })[] = [];
+  for (const i of items) {
+    const sk = str(i.sk);
+    const version = str(i.version) || str(i.buildVersion) || str(i.from) || undefined;
+    const ch = str(i.channel) || undefined;
+    const add = (at: string, what: string, kind: string = sk.split('#')[0] ?? '') => {
+      // One time format everywhere: ISO 8601 to the millisecond (the ledger holds both "…:00Z" and "…:00.000Z").
+      const t = Date.parse(at);
+      entries.push({
+        at: Number.isNaN(t) ? at : new Date(t).toISOString(),
+        ...(version ? { version } : {}),
+        ...(ch ? { channel: ch } : {}),
+        what,
+        rank: KIND_RANK[kind] ?? 20,
+      });
+    };
+    if (sk.startsWith('DECISION#')) {
+      add(
+        str(i.decidedAt),
+        `${str(i.trigger)} trigger: ${i.outcome === 'start' ? 'build started' : 'skipped'} — ${str(i.reason)}`,
+      );
+    } else if (sk.startsWith('BUILD#')) {
+      add(str(i.requestedAt), `build requested (${str(i.trigger)})`);
+      const cost = recordedCost(i);
+      const costText = cost
+        ? ` (cost ≈ ${cost.total.toFixed(2)} ${cost.currency}${cost.storagePerMonth > 0 ? ` + ${cost.storagePerMonth.toFixed(2)}/month storage` : ''})`
+        : '';
+      if (str(i.updatedAt))
+        add(
+          str(i.updatedAt),
+          `build ${str(i.status)}${str(i.statusReason) ? `: ${str(i.statusReason)}` : ''}${costText}`,
+          'BUILD-STATUS',
+        );
+      // Built on a version revoked since (revocation.descendants: rebuild): flagged, still promotable.
+      if (str(i.flaggedAt)) add(str(i.flaggedAt), `flagged: ${str(i.flaggedReason)}`, 'RETIRE');
+      // The lifecycle's marks on the build: out of retention, then deleted (AMIs deregistered, snapshots deleted).
+      if (str(i.retiredAt)) add(str(i.retiredAt), 'retired: out of retention', 'RETIRE');
+      if (str(i.deletedAt)) {
+        add(str(i.deletedAt), `deleted${str(i.deletedReason) ? `: ${str(i.deletedReason)}` : ''}`, 'RETIRE');
+      }
+    } else if (sk.startsWith('APPROVAL#')) {
+      const approvers = Array.isArray(i.approvers) ? i.approvers.join(', ') : '';
+      add(str(i.requestedAt), `approval requested from ${approvers} (expires ${shortTime(str(i.expiresAt))})`);
+      if (i.decision) {
+        const decided = i.decision === 'approve' ? 'approved' : i.decision === 'reject' ? 'rejected' : str(i.decision);
+        const via = str(i.via) ? ` (${str(i.via)})` : '';
+        const reason = str(i.reason) ? `: ${str(i.reason)}` : '';
+        add(str(i.decidedAt), `${decided} by ${str(i.by)}${via}${reason}`, 'APPROVAL-DECISION');
+      }
+    } else if (sk.startsWith('PROMOTION#')) {
+      add(str(i.at), `${str(i.outcome)} by ${str(i.by) || 'goldsmith'}${str(i.reason) ? `: ${str(i.reason)}` : ''}`);
+    } else if (sk.startsWith('SHARE#')) {
+      const regions = Array.isArray(i.regions) ? i.regions.join(', ') : '';
+      const counts = (i.counts ?? {}) as { ous?: number; accounts?: number };
+      add(str(i.at), `granted in ${regions} to ${counts.ous ?? 0} OU(s), ${counts.accounts ?? 0} account(s)`);
+    } else if (sk.startsWith('SOAK#')) {
+      add(str(i.startedAt), `soak started, ends ${shortTime(str(i.until))}`);
+      if (i.state === 'ended-early') {
+        add(
+          str(i.endedAt),
+          `soak ended early by ${str(i.endedBy)}${str(i.reason) ? `: ${str(i.reason)}` : ''}`,
+          'SOAK-END',
+        );
+      }
+    } else if (sk === BREAKER_SK) {
+      for (const line of breakerHistory(i)) add(line.at, line.what, 'PIPELINE');
+    } else if (sk.startsWith('PIPELINE#')) {
+      add(str(i.at), `pipeline event: ${str(i.event)}`);
+    } else if (sk.startsWith('REVOKE-AT#')) {
+      add(str(i.requestedAt), `revocation scheduled for ${shortTime(str(i.dueAt))} by ${str(i.by)}: ${str(i.reason)}`);
+      const cancelled = (c: Record<string, unknown>, dueAt: string) =>
+        add(
+          str(c.cancelledAt),
+          `revocation scheduled for ${shortTime(dueAt)} cancelled by ${str(c.cancelledBy)}${str(c.cancelReason) ? `: ${str(c.cancelReason)}` : ''}`,
+        );
+      if (str(i.cancelledAt)) cancelled(i, str(i.dueAt));
+      for (const c of Array.isArray(i.cancelledBefore) ? (i.cancelledBefore as Record<string, unknown>[]) : []) {
+        add(
+          str(c.requestedAt),
+          `revocation scheduled for ${shortTime(str(c.dueAt))} by ${str(c.by)}: ${str(c.reason)}`,
+        );
+        cancelled(c, str(c.dueAt));
+      }
+    } else if (sk.startsWith('ROLLBACK#')) {
+      // A pointer moved back (by an operator's rollback, or by a revocation: its reason says "revoked (…)").
+      const to = str(i.to);
+      add(
+        str(i.at),
+        `pointer ${to ? `rolled back from ${str(i.from)} to ${to}` : `withdrawn from ${str(i.from)}`} by ${str(i.by) || 'goldsmith'}${str(i.reason) ? `: ${str(i.reason)}` : ''}`,
+      );
+    } else if (sk.startsWith('REVOCATION#')) {
+      // Requested (a finding over policy, announced) and perhaps later revoked; or revoked at once (by whom).
+      const revokedAt = str(i.revokedAt) || str(i.at);
+      if (i.state !== 'revoked' || revokedAt !== str(i.at)) add(str(i.at), `revocation requested: ${str(i.reason)}`);
+      if (i.state === 'revoked') add(revokedAt, `revoked by ${str(i.by) || 'goldsmith'}: ${str(i.reason)}`);
+    } else if (sk.startsWith('HOLD#')) {
+      // Kept past retention because member accounts still ran it (usage-aware retention).
+      add(
+        str(i.firstHeldAt),
+        `held past retention: ${Number(i.accounts ?? 0)} account(s), ${Number(i.instances ?? 0)} instance(s) still use it (hold ends ${shortTime(str(i.heldUntil))})`,
+        'RETIRE',
+      );
+      if (str(i.expiryAnnouncedAt)) add(str(i.expiryAnnouncedAt), 'hold ended: an operator may release it', 'RETIRE');
+      if (str(i.releasedAt)) {
+        add(str(i.releasedAt), `released by ${str(i.releasedBy)}: ${str(i.releaseReason)}`, 'RETIRE');
+      }
+    } else if (sk.startsWith('DRIFT#')) {
+      // What the audit found AWS holding otherwise than the ledger (changed outside Goldsmith), and its repair.
+      const where = str(i.region) ? ` in ${str(i.region)}` : '';
+      add(
+        str(i.foundAt),
+        `audit: ${str(i.resource)}${where} found changed outside Goldsmith: ${str(i.found)}, ledger says ${str(i.expected)}; ${str(i.action)}`,
+      );
+      if (str(i.repairedAt)) add(str(i.repairedAt), `audit: ${str(i.resource)}${where} put back: ${str(i.confirmed)}`);
+    } else if (sk.startsWith('RETIRE')) {
+      add(str(i.at), `retire: ${str(i.reason)}`);
+    }
+  }
+  // Instants, not strings, are compared; within an instant, cause before effect (KIND_RANK) and channels in order.
+  const channelRank = (c: string | undefined) => (c === undefined ? -1 : channels.indexOf(c));
+  return entries
+    .filter((e) => channel === undefined || e.channel === undefined || e.channel === channel)
+    .sort(
+      (a, b) =>
+        Date.parse(a.at) - Date.parse(b.at) || channelRank(a.channel) - channelRank(b.channel) || a.rank - b.rank,
+    )
+    .map(({ rank: _rank, ...entry }) => entry);
+}

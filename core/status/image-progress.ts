@@ -1,0 +1,104 @@
+// What an image's builds are doing apart from its channels: builds in flight, the last failure, held versions.
+import { accountCount } from '../fleet/usage.js';
+
+type Item = Record<string, unknown>;
+
+const str = (item: Item, field: string): string => (typeof item[field] === 'string' ? item[field] : '');
+const sk = (item: Item) => str(item, 'sk');
+
+const TERMINAL_BUILD = new Set(['AVAILABLE', 'FAILED', 'CANCELLED', 'DEPRECATED', 'DELETED']);
+
+/** A build still building or promoting; a promotion paused (PAUSED#, not yet resumed) says where and why. */
+export interface InFlightBuild {
+  version: string;
+  state: 'building' | 'promoting' | 'paused';
+  status: string;
+  since: string;
+  paused?: { channel: string; reason: string };
+}
+
+/** A version retention keeps because member accounts still run it (usage-aware retention). */
+export interface HeldVersion {
+  version: string;
+  since: string;
+  accounts: number;
+  instances: number;
+  until: string;
+  released?: { at: string; by: string };
+}
+
+/** The builds in flight, revoked builds left out; `outcomeOf` finds a version's outcome for a channel. */
+export function inFlightOf(
+  items: readonly Item[],
+  builds: readonly Item[],
+  channels: readonly string[],
+  outcomeOf: (version: string, channel: string) => Item | undefined,
+  revocations: ReadonlyMap<string, unknown>,
+): InFlightBuild[] {
+  const inFlight: InFlightBuild[] = [];
+  const pauses = new Map(
+    items
+      .filter((i) => sk(i).startsWith('PAUSED#') && str(i, 'status') === 'paused')
+      .map((i) => [str(i, 'version'), i]),
+  );
+  for (const b of builds) {
+    const version = str(b, 'buildVersion');
+    const status = str(b, 'status');
+    if (revocations.has(version)) continue;
+    if (!TERMINAL_BUILD.has(status)) {
+      inFlight.push({ version, state: 'building', status, since: str(b, 'requestedAt') });
+    } else if (status === 'AVAILABLE') {
+      const decided = channels.map((c) => outcomeOf(version, c));
+      const stopped = decided.some((o) => o !== undefined && o.outcome !== 'promoted');
+      const pause = pauses.get(version);
+      if (!stopped && decided.some((o) => o === undefined) && pause) {
+        const paused = { channel: str(pause, 'channel'), reason: str(pause, 'reason') };
+        inFlight.push({ version, state: 'paused', status, since: str(pause, 'pausedAt'), paused });
+      } else if (!stopped && decided.some((o) => o === undefined)) {
+        inFlight.push({ version, state: 'promoting', status, since: str(b, 'updatedAt') || str(b, 'requestedAt') });
+      }
+    }
+  }
+  return inFlight;
+}
+
+/** The latest failed or cancelled build or refused promotion, or undefined. */
+export function lastFailureOf(
+  builds: readonly Item[],
+  outcomes: readonly Item[],
+): { version: string; at: string; what: string } | undefined {
+  const failures = [
+    ...builds
+      .filter((b) => str(b, 'status') === 'FAILED' || str(b, 'status') === 'CANCELLED')
+      .map((b) => ({
+        version: str(b, 'buildVersion'),
+        at: str(b, 'updatedAt') || str(b, 'requestedAt'),
+        what: `build ${str(b, 'status')}${str(b, 'statusReason') ? `: ${str(b, 'statusReason')}` : ''}`,
+      })),
+    ...outcomes
+      .filter((o) => o.outcome !== 'promoted')
+      .map((o) => ({
+        version: str(o, 'version'),
+        at: str(o, 'at'),
+        what: `${str(o, 'outcome')} for ${str(o, 'channel')}: ${str(o, 'reason')}`,
+      })),
+  ].sort((a, b) => a.at.localeCompare(b.at));
+  return failures.at(-1);
+}
+
+/** The versions held (HOLD#) whose build is not yet deleted. */
+export function heldOf(items: readonly Item[], builds: readonly Item[]): HeldVersion[] {
+  const deleted = new Set(
+    builds.filter((b) => str(b, 'deletedAt')).map((b) => str(b, 'buildVersion') || sk(b).slice(6)),
+  );
+  return items
+    .filter((i) => sk(i).startsWith('HOLD#') && !deleted.has(str(i, 'version')))
+    .map((i) => ({
+      version: str(i, 'version'),
+      since: str(i, 'firstHeldAt'),
+      accounts: accountCount(i.accounts),
+      instances: Number(i.instances ?? 0),
+      until: str(i, 'heldUntil'),
+      ...(str(i, 'releasedAt') ? { released: { at: str(i, 'releasedAt'), by: str(i, 'releasedBy') } } : {}),
+    }));
+}
