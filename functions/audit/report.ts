@@ -5,15 +5,7 @@ import { announcement } from '../../core/notifications/announce.js';
 import { logger } from '../lib/powertools.js';
 
 /** One thing the audit found AWS holding otherwise than the ledger says, and whether it is put right. */
-export interface AuditFinding {
-  resource: DriftRecord['resource'];
-  image: string;
-  channel?: string | undefined;
-  version?: string | undefined;
-  region?: string | undefined;
-  found: string;
-  expected: string;
-  action: string;
+export interface AuditFinding extends Omit<DriftRecord, 'sk' | 'foundAt'> {
   /** AWS confirmed the repair (false: confirmed on a later pass, or a person must act). */
   repaired: boolean;
 }
