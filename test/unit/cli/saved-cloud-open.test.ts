@@ -96,21 +96,7 @@ describe('a saved local cloud opens as saved', () => {
 
   it('refuses a cloud opened with another catalog than the one it ran', async () => {
     const dir = await savedCloud();
-    const other = join(dir, '..', 'other.config.json');
-    writeFileSync(
-      other,
-      JSON.stringify({
-        organization: { id: 'o-a1b2c3d4e5', homeRegion: 'us-east-1' },
-        images: {
-          base: {
-            parent: 'ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
-            components: [{ managed: 'update-linux' }],
-            regions: ['us-east-1'],
-          },
-        },
-        channels: [{ name: 'dev', targets: { accounts: ['210987654321'] } }],
-      }),
-    );
+    const other = join(REPO, 'examples/catalogs/twenty-images.json');
 
     const { code, stderr } = await goldsmith(['status', '--local', dir, '--config', other]);
 
