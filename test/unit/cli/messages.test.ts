@@ -161,4 +161,19 @@ describe('messages that name the problem and the fix', () => {
       'approval link answered 403: Refused: bad signature [scripted: the scenario tampers with this link]',
     ]);
   });
+
+  it('shows a Slack button press as a Slack answer, on the line of its image', () => {
+    const at = '2027-01-18T04:00:00.000Z';
+    const body = 'Slack U0OPSLEAD: Approved base 1.0.0/1 for prod as ops-lead.';
+    const timeline = buildTimeline(
+      { builds: [], promotions: [], notifications: [] },
+      [],
+      [{ at, status: 200, body, image: 'base', channel: 'prod' }],
+      [],
+      [],
+      ['dev', 'staging', 'prod'],
+    );
+
+    expect(timeline.map((e) => [e.image, e.text])).toEqual([['base', `Slack button answered 200: ${body}`]]);
+  });
 });
