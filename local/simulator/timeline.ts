@@ -129,7 +129,8 @@ export function buildTimeline(
       ...(c.version ? { version: c.version } : {}),
       ...(c.channel ? { channel: c.channel } : {}),
       kind: 'approval-answered',
-      text: `approval link answered ${c.status}: ${shortenArns(c.body)}${scripted(c.scripted)}`,
+      // A press of a Slack button is answered as `Slack <user id>: …` (approvals.ts): not a link.
+      text: `${c.body.startsWith('Slack ') ? 'Slack button' : 'approval link'} answered ${c.status}: ${shortenArns(c.body)}${scripted(c.scripted)}`,
     });
   }
   for (const p of report.promotions) {

@@ -103,11 +103,20 @@ describe('approvalCallback from Slack', () => {
     });
   });
 
-  it('rejects through SendTaskFailure when Reject is pressed', async () => {
+  it('rejects through SendTaskFailure when Reject is pressed, with a reason saying who rejected it in Slack', async () => {
     const res = await approvalCallback(slackRequest(pressBody('U0OPSLEAD', 'reject')));
 
     expect(res.statusCode).toBe(200);
-    expect(sfn).toHaveReceivedCommandWith(SendTaskFailureCommand, { taskToken: TOKEN, error: 'Rejected' });
+    expect(sfn).toHaveReceivedCommandWith(SendTaskFailureCommand, {
+      taskToken: TOKEN,
+      error: 'Rejected',
+      cause: expect.stringContaining('rejected in Slack by ops-lead (Slack user U0OPSLEAD)'),
+    });
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      ExpressionAttributeValues: expect.objectContaining({
+        ':reason': 'rejected in Slack by ops-lead (Slack user U0OPSLEAD)',
+      }),
+    });
   });
 
   it('accepts the base64 body a function URL hands over for a form post', async () => {

@@ -83,6 +83,32 @@ describe('messages that name the problem and the fix', () => {
     expect(performance.now() - started).toBeLessThan(3_000);
   });
 
+  it('operator arguments of the wrong form are refused before any replay, naming the argument and the form it takes', async () => {
+    const dir = emptySavedCloud();
+    const started = performance.now();
+    const at = await goldsmith(['revoke', 'base', '1.0.0/1', '--reason', 'CVE', '--at', 'tomorrow', '--local', dir]);
+    expect(at).toMatchObject({
+      code: 1,
+      stderr:
+        'goldsmith revoke: --at: "tomorrow" is not an ISO-8601 time with its zone, like "2027-01-20T09:00:00Z" ' +
+        'or "2027-01-20T10:00:00+01:00"\n',
+    });
+    expect(await goldsmith(['revoke', 'base', 'v3', '--reason', 'CVE', '--local', dir])).toMatchObject({
+      code: 1,
+      stderr: 'goldsmith revoke: VERSION: "v3" is not a build version like "1.0.0/3"\n',
+    });
+    const args = ['base', 'prod', '--as', 'ops-lead', '--local', dir];
+    expect(await goldsmith(['approve', ...args, '--version', '1.0'])).toMatchObject({
+      code: 1,
+      stderr: 'goldsmith approve: --version: "1.0" is not a build version like "1.0.0/3"\n',
+    });
+    expect(await goldsmith(['reject', ...args])).toMatchObject({
+      code: 1,
+      stderr: 'goldsmith reject: reject needs --reason R (it is announced to the people who asked, and kept)\n',
+    });
+    expect(performance.now() - started).toBeLessThan(3_000);
+  });
+
   it('a .ts catalog with a syntax error: the file, line and the error itself', () => {
     const dir = testTempDir('goldsmith-bad-catalog-');
     const file = join(dir, 'broken.config.ts');
@@ -125,5 +151,20 @@ describe('messages that name the problem and the fix', () => {
       "build 1.0.0/6 FAILED: nginx -t exited 1 [scripted: the scenario's build-fails event]",
       'approval link answered 403: Refused: bad signature [scripted: the scenario tampers with this link]',
     ]);
+  });
+
+  it('shows a Slack button press as a Slack answer, on the line of its image', () => {
+    const at = '2027-01-18T04:00:00.000Z';
+    const body = 'Slack U0OPSLEAD: Approved base 1.0.0/1 for prod as ops-lead.';
+    const timeline = buildTimeline(
+      { builds: [], promotions: [], notifications: [] },
+      [],
+      [{ at, status: 200, body, image: 'base', channel: 'prod' }],
+      [],
+      [],
+      ['dev', 'staging', 'prod'],
+    );
+
+    expect(timeline.map((e) => [e.image, e.text])).toEqual([['base', `Slack button answered 200: ${body}`]]);
   });
 });
