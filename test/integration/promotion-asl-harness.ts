@@ -279,7 +279,10 @@ export async function runPromotion(asl: Asl, handlers: Record<string, Handler>) 
       taskResourceLocalHandlers: handlers as LocalHandlers,
       retryIntervalOverrides,
     },
-    context: { Task: { Token: 'local-task-token-0123456789' } },
+    context: {
+      Execution: { Id: 'arn:aws:states:us-east-1:123456789012:execution:promotion:base-1-0-0-3' },
+      Task: { Token: 'local-task-token-0123456789' },
+    },
   });
   // A run that ends in a Fail state rejects; the test then looks at the failure and what was recorded.
   let result: unknown;
