@@ -2,12 +2,8 @@ import { DescribeImageAttributeCommand, type LaunchPermission, ModifyImageAttrib
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { getApproval, markApprovalSent } from '../../aws/promotion-approvals.js';
 import { requestApproval } from '../../functions/promotion/request-approval.js';
-import exampleCatalog from '../../goldsmith.config.js';
 import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite.js';
-import { Promotion } from '../../stacks/Promotion.js';
-import { aslFromTemplate, type TemplateJson } from '../../stacks/promotion/asl.js';
 import { soakStateName, TASK_STATES } from '../../stacks/promotion/definition.js';
-import { synthesize } from '../stacks/helpers.js';
 import {
   type Asl,
   approver,
@@ -15,6 +11,7 @@ import {
   freshLedger,
   mocks,
   runPromotion,
+  synthesizedPromotion,
   taskOverrides,
 } from './promotion-asl-harness.js';
 
@@ -31,8 +28,7 @@ let asl: Asl;
 let dynamo: LocalDynamo;
 
 beforeAll(async () => {
-  const { template } = await synthesize(exampleCatalog, { stacks: [Promotion] });
-  asl = aslFromTemplate(template.toJSON() as TemplateJson, 'PromotionStateMachine') as Asl;
+  asl = await synthesizedPromotion();
   dynamo = await startLocalDynamo();
 });
 
