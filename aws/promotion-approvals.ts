@@ -12,7 +12,8 @@ import { openWorkItems } from './open-work.js';
 
 const OPEN = openWorkIndex.partitionKey;
 
-const approvalKey = (image: string, version: string, channel: string) => ({
+/** The ledger key of a build's approval in a channel. */
+export const approvalKey = (image: string, version: string, channel: string) => ({
   pk: imagePk(image),
   sk: `APPROVAL#${version}#${channel}`,
 });
@@ -24,7 +25,11 @@ export interface ApprovalRecord {
   channel: string;
   approvalId: string;
   taskToken: string;
+  /** The execution ARN of the attempt whose token `taskToken` is: a retried attempt recognizes its promotion's own. */
+  execution?: string | undefined;
   approvers: string[];
+  /** Approvers whose links went out (one Publish each): a retried request sends only to the others. */
+  linksSentTo?: string[] | undefined;
   requestedAt: string;
   expiresAt: string;
   decision?: 'approve' | 'reject' | undefined;
@@ -46,9 +51,9 @@ export interface ApprovalRecord {
 }
 
 /**
- * Records an approval request. A retried request task (same token, same id) rewrites it until it is decided; a
- * different request for the same build and channel is never overwritten.
- * @returns false when another request already holds this build's channel, or this one is already decided.
+ * Records an approval request, only where none is: an existing request (an earlier attempt's, or another
+ * promotion's) is never overwritten; aws/approval-requests.ts decides what a retried attempt does with it.
+ * @returns false when a request already holds this build's channel.
  */
 export async function recordApprovalRequest(
   request: Omit<ApprovalRecord, 'decision' | 'by' | 'via' | 'slackUser' | 'reason' | 'decidedAt' | 'sentAt'>,
@@ -64,9 +69,7 @@ export async function recordApprovalRequest(
           kind: 'approval',
           ...request,
         },
-        // A retried request task rewrites its own request only while undecided: a decision is never wiped.
-        ConditionExpression: 'attribute_not_exists(sk) OR (approvalId = :id AND attribute_not_exists(decision))',
-        ExpressionAttributeValues: { ':id': request.approvalId },
+        ConditionExpression: 'attribute_not_exists(sk)',
       }),
     ),
   );
