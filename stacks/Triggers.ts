@@ -14,6 +14,7 @@ import { createTriggerFunctions, type TriggerFunctions } from './triggers/functi
 import { createTriggerRules, subscribeToAmiUpdates } from './triggers/rules.js';
 import { createSchedules } from './triggers/schedules.js';
 import type { BusWriterFunction } from './trust/bus-policy.js';
+import { sendOnlyByWriters } from './resource-doors.js';
 
 /** What other stacks get from `use(Triggers)`. */
 export interface TriggersResources extends TriggerFunctions {
@@ -52,6 +53,7 @@ export function Triggers({ app, stack }: StackContext): TriggersResources {
     enforceSSL: true,
     retentionPeriod: Duration.days(14),
   });
+  sendOnlyByWriters(dlq);
 
   const fns = createTriggerFunctions(stack, {
     catalog,

@@ -10,6 +10,7 @@ import { catalogBundling } from '../catalog.js';
 import { failureQueue } from '../grants.js';
 import { grantLedger } from '../ledger-access.js';
 import { scheduleInvocation } from '../scheduled-invoke.js';
+import { sendOnlyByWriters } from '../resource-doors.js';
 
 /** The schedule's fixed input (functions/health.ts). */
 export const HEALTH_INPUT = { health: 'gauges' } as const;
@@ -28,6 +29,7 @@ export function createHealthGauges(
     enforceSSL: true,
     retentionPeriod: Duration.days(14),
   });
+  sendOnlyByWriters(dlq);
   const health = new SstFunction(stack, 'Health', {
     handler: 'functions/health.handler',
     timeout: 120,

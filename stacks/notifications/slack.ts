@@ -10,6 +10,7 @@ import { failureQueue, grantSecretValue } from '../grants.js';
 import { grantLedger } from '../ledger-access.js';
 import { NAME_PREFIX } from '../names.js';
 import { scheduleInvocation } from '../scheduled-invoke.js';
+import { sendOnlyByWriters } from '../resource-doors.js';
 
 /**
  * How often the Slack function tries what waits for Slack, besides every time it is delivered an announcement (which
@@ -57,6 +58,7 @@ export function createSlackRelay(
     encryption: sqs.QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
   });
+  sendOnlyByWriters(dlq);
   fn.configureAsyncInvoke({
     retryAttempts: 2,
     maxEventAge: Duration.hours(6),

@@ -15,6 +15,7 @@ import { NAME_PREFIX } from '../names.js';
 import { scheduleInvocation } from '../scheduled-invoke.js';
 import { allowPointerMoves } from './consumer-access.js';
 import type { PromotionEnvironment } from './functions.js';
+import { grantTopicPublish, sendOnlyByWriters } from '../resource-doors.js';
 
 /** Once a day: retention is counted in days (`deleteAfter`, the unpromoted grace), so a daily pass is exact enough. */
 export const LIFECYCLE_RATE = 'rate(1 day)';
@@ -141,6 +142,7 @@ export function createLifecycle(stack: Stack, env: PromotionEnvironment, catalog
     enforceSSL: true,
     retentionPeriod: Duration.days(14),
   });
+  sendOnlyByWriters(dlq);
   const sweep = new SstFunction(stack, 'LifecycleSweep', {
     handler: 'functions/lifecycle-sweep.handler',
     timeout: 900,
@@ -162,7 +164,7 @@ export function createLifecycle(stack: Stack, env: PromotionEnvironment, catalog
   grantLedger(env.ledger, sweep, ['BatchGetItem', 'GetItem', 'Query', 'PutItem', 'UpdateItem']);
   grantLedger(env.ledger, requests, ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']);
   for (const f of [sweep, requests]) {
-    env.topic.grantPublish(f);
+    grantTopicPublish('notifications', env.topic, f);
     allowRetirement(stack, f);
   }
   allowDeletion(stack, sweep);

@@ -13,6 +13,7 @@ import { RESERVED_CONCURRENCY } from '../reserved-concurrency.js';
 import { scheduleInvocation } from '../scheduled-invoke.js';
 import type { PromotionEnvironment } from './functions.js';
 import { allowSharing } from './functions.js';
+import { sendOnlyByWriters } from '../resource-doors.js';
 
 /** The backstop's period: a lost Organizations event is held at most this long after it happened. */
 export const ORGANIZATION_FULL_READ_RATE = 'rate(1 day)';
@@ -62,6 +63,7 @@ export function createOrganizationSync(stack: Stack, env: PromotionEnvironment, 
     enforceSSL: true,
     retentionPeriod: Duration.days(14),
   });
+  sendOnlyByWriters(dlq);
   fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6), onFailure: failureQueue(dlq) });
   const rule = new events.Rule(stack, 'OrganizationChangeRule', {
     description: 'Goldsmith: Organizations changes (accounts, OUs, tags) → organization-sync',

@@ -16,6 +16,7 @@ import { scheduleInvocation } from '../scheduled-invoke.js';
 import { revocationScheduleGroupName } from '../trust/scheduled-revocation.js';
 import { allowPointerShares } from './consumer-access.js';
 import { allowSharing, type PromotionEnvironment } from './functions.js';
+import { grantTopicPublish, sendOnlyByWriters } from '../resource-doors.js';
 
 /**
  * How often the reconciler looks for builds whose image state change was never handled. Every six hours: events
@@ -53,6 +54,7 @@ export function createReconciler(
     enforceSSL: true,
     retentionPeriod: Duration.days(14),
   });
+  sendOnlyByWriters(dlq);
   // The catalog is inlined at bundle time (Lambda's 4 KB of environment cannot hold one); SST merges `nodejs`
   // shallowly, so the app's defaults are repeated.
   const reconcile = new SstFunction(stack, 'Reconcile', {
@@ -83,7 +85,7 @@ export function createReconciler(
       resources: [`${env.ledger.tableArn}/index/${openWorkIndex.name}`],
     }),
   );
-  env.topic.grantPublish(reconcile);
+  grantTopicPublish('notifications', env.topic, reconcile);
   stateMachine.grantStartExecution(reconcile);
   if (Object.keys(catalog.images).length > 0) {
     reconcile.addToRolePolicy(
