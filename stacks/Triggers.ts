@@ -10,11 +10,11 @@ import { Ledger } from './Ledger.js';
 import { pipelineName } from './names.js';
 import { goldsmithBusName, notificationsTopicName } from './Promotion.js';
 import { pipelineArnPrefix } from './pipelines.js';
+import { sendOnlyByWriters } from './resource-doors.js';
 import { createTriggerFunctions, type TriggerFunctions } from './triggers/functions.js';
 import { createTriggerRules, subscribeToAmiUpdates } from './triggers/rules.js';
 import { createSchedules } from './triggers/schedules.js';
 import type { BusWriterFunction } from './trust/bus-policy.js';
-import { sendOnlyByWriters } from './resource-doors.js';
 
 /** What other stacks get from `use(Triggers)`. */
 export interface TriggersResources extends TriggerFunctions {

@@ -8,8 +8,8 @@ import {
   METRICS_SERVICE,
   metricNames,
 } from '../../core/observability/metrics.js';
-import type { Watched } from './discover.js';
 import { admitAlarms } from '../resource-doors.js';
+import type { Watched } from './discover.js';
 
 /** A Goldsmith application metric (EMF through Powertools: every metric carries the `service` dimension). */
 export function goldsmithMetric(

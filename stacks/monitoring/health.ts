@@ -9,8 +9,8 @@ import { HEALTH_RATE } from '../../core/observability/metrics.js';
 import { catalogBundling } from '../catalog.js';
 import { failureQueue } from '../grants.js';
 import { grantLedger } from '../ledger-access.js';
-import { scheduleInvocation } from '../scheduled-invoke.js';
 import { sendOnlyByWriters } from '../resource-doors.js';
+import { scheduleInvocation } from '../scheduled-invoke.js';
 
 /** The schedule's fixed input (functions/health.ts). */
 export const HEALTH_INPUT = { health: 'gauges' } as const;

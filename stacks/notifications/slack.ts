@@ -9,8 +9,8 @@ import type { Catalog } from '../../core/config/schema.js';
 import { failureQueue, grantSecretValue } from '../grants.js';
 import { grantLedger } from '../ledger-access.js';
 import { NAME_PREFIX } from '../names.js';
-import { scheduleInvocation } from '../scheduled-invoke.js';
 import { sendOnlyByWriters } from '../resource-doors.js';
+import { scheduleInvocation } from '../scheduled-invoke.js';
 
 /**
  * How often the Slack function tries what waits for Slack, besides every time it is delivered an announcement (which

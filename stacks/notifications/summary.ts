@@ -7,8 +7,8 @@ import type { Catalog } from '../../core/config/schema.js';
 import { catalogBundling } from '../catalog.js';
 import { failureQueue } from '../grants.js';
 import { grantLedger } from '../ledger-access.js';
-import { scheduleInvocation } from '../scheduled-invoke.js';
 import { grantTopicPublish, sendOnlyByWriters } from '../resource-doors.js';
+import { scheduleInvocation } from '../scheduled-invoke.js';
 
 type SummarySpec = Exclude<Catalog['notifications']['monthlySummary'], false>;
 

@@ -12,9 +12,9 @@ import { grantSecretValue } from '../grants.js';
 import { grantLedger, type LedgerCall } from '../ledger-access.js';
 import { pipelineArnPrefix } from '../pipelines.js';
 import { RESERVED_CONCURRENCY } from '../reserved-concurrency.js';
+import { grantTopicPublish } from '../resource-doors.js';
 import type { PromotionTaskFunctions } from './definition.js';
 import { allowRetirement, ec2ImageArn } from './lifecycle.js';
-import { grantTopicPublish } from '../resource-doors.js';
 
 /** The shared resources every promotion function reaches. */
 export interface PromotionEnvironment {

@@ -10,10 +10,10 @@ import { catalogBundling } from '../catalog.js';
 import { failureQueue } from '../grants.js';
 import { grantLedger } from '../ledger-access.js';
 import { RESERVED_CONCURRENCY } from '../reserved-concurrency.js';
+import { sendOnlyByWriters } from '../resource-doors.js';
 import { scheduleInvocation } from '../scheduled-invoke.js';
 import type { PromotionEnvironment } from './functions.js';
 import { allowSharing } from './functions.js';
-import { sendOnlyByWriters } from '../resource-doors.js';
 
 /** The backstop's period: a lost Organizations event is held at most this long after it happened. */
 export const ORGANIZATION_FULL_READ_RATE = 'rate(1 day)';

@@ -12,11 +12,11 @@ import { failureQueue } from '../grants.js';
 import { grantLedger } from '../ledger-access.js';
 import { NAME_PREFIX } from '../names.js';
 import { everyPipelineArn, pipelineArnPrefix } from '../pipelines.js';
+import { grantTopicPublish, sendOnlyByWriters } from '../resource-doors.js';
 import { scheduleInvocation } from '../scheduled-invoke.js';
 import { revocationScheduleGroupName } from '../trust/scheduled-revocation.js';
 import { allowPointerShares } from './consumer-access.js';
 import { allowSharing, type PromotionEnvironment } from './functions.js';
-import { grantTopicPublish, sendOnlyByWriters } from '../resource-doors.js';
 
 /**
  * How often the reconciler looks for builds whose image state change was never handled. Every six hours: events

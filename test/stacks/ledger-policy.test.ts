@@ -80,7 +80,7 @@ describe("the ledger's resource policy, simulated as synthesized (iam-simulate)"
     }
   });
 
-  it('names its writers by aws:PrincipalArn, with no tag condition, and stays under DynamoDB\'s 20 KB', () => {
+  it("names its writers by aws:PrincipalArn, with no tag condition, and stays under DynamoDB's 20 KB", () => {
     const [statement] = tablePolicy.Statement as { Condition: Record<string, Record<string, unknown>> }[];
     expect(Object.keys(statement?.Condition ?? {})).toEqual(['ArnNotLike']);
     expect(Object.keys(statement?.Condition.ArnNotLike ?? {})).toEqual(['aws:PrincipalArn']);
