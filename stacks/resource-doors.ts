@@ -67,6 +67,11 @@ export function admitRole(scope: IConstruct, door: string, role: iam.IRole | und
   entry(scope, door).roles.add(namedRoleArn(role));
 }
 
+/** Registers a principal the stacks do not create (a service-linked role) as a writer through `door`, by ARN. */
+export function admitPrincipalArn(scope: IConstruct, door: string, principalArn: string): void {
+  entry(scope, door).roles.add(principalArn);
+}
+
 /** Registers an AWS service's deliveries on behalf of `sourceArn` (a rule, an alarm, a topic) through `door`. */
 export function admitSource(scope: IConstruct, door: string, sourceArn: string): void {
   entry(scope, door).sources.add(sourceArn);
@@ -150,8 +155,8 @@ export function sendOnlyByWriters(queue: sqs.Queue): void {
   );
 }
 
-/** Goldsmith's two topics, each a door of its own. */
-export type TopicDoor = 'notifications' | 'approval-links';
+/** Goldsmith's topics, each a door of its own. */
+export type TopicDoor = 'notifications' | 'approval-links' | 'image-builder';
 
 /** Lets `fn` publish to `topic` and admits its role through the topic's policy. */
 export function grantTopicPublish(door: TopicDoor, topic: sns.ITopic, fn: iam.IGrantable & IConstruct): void {
