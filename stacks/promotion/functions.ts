@@ -12,6 +12,7 @@ import { grantSecretValue } from '../grants.js';
 import { grantLedger, type LedgerCall } from '../ledger-access.js';
 import { pipelineArnPrefix } from '../pipelines.js';
 import { RESERVED_CONCURRENCY } from '../reserved-concurrency.js';
+import { grantTopicPublish } from '../resource-doors.js';
 import type { PromotionTaskFunctions } from './definition.js';
 import { allowRetirement, ec2ImageArn } from './lifecycle.js';
 
@@ -155,7 +156,7 @@ export function createTaskFunctions(
     grantLedger(env.ledger, made[name as keyof PromotionTaskFunctions], calls);
   }
   for (const f of [made.gate, made.requestApproval, made.publish, made.retire, made.recordOutcome]) {
-    env.topic.grantPublish(f);
+    grantTopicPublish('notifications', env.topic, f);
   }
   // Retire removes the launch permissions of versions that left retention and deprecates their AMIs.
   allowRetirement(stack, made.retire);
@@ -164,7 +165,7 @@ export function createTaskFunctions(
   made.requestApproval.addEnvironment('APPROVAL_SECRET_NAME', env.secretName);
   grantSecretValue(made.requestApproval, env.secret);
   made.requestApproval.addEnvironment('APPROVAL_TOPIC_ARN', env.approvalLinks.topicArn);
-  env.approvalLinks.grantPublish(made.requestApproval);
+  grantTopicPublish('approval-links', env.approvalLinks, made.requestApproval);
 
   made.publish.addEnvironment('EVENT_BUS_NAME', env.bus.eventBusName);
   env.bus.grantPutEventsTo(made.publish);
@@ -198,7 +199,7 @@ export function createEventFunctions(stack: Stack, env: PromotionEnvironment, ca
   grantLedger(env.ledger, onImageEvent, ['GetItem', 'Query', 'PutItem', 'UpdateItem']);
   grantLedger(env.ledger, onFinding, ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']);
   for (const f of [onImageEvent, onFinding]) {
-    env.topic.grantPublish(f);
+    grantTopicPublish('notifications', env.topic, f);
     // ListImagePackages: the build's package inventory, recorded when it is AVAILABLE (or by on-finding if missed).
     allow(f, ['imagebuilder:GetImage', 'imagebuilder:ListImagePackages'], imageArns);
   }
@@ -244,7 +245,7 @@ export function createApprovalCallback(
   grantSecretValue(callback, env.decisionSecret);
   // Announcing an approval; a refused publish waits in the ledger.
   callback.addEnvironment('NOTIFY_TOPIC_ARN', env.topic.topicArn);
-  env.topic.grantPublish(callback);
+  grantTopicPublish('notifications', env.topic, callback);
   if (slack) {
     // Slack interactivity: the signing secret verifies the request; the map says which Slack user is which approver.
     callback.addEnvironment('SLACK_SECRET_NAME', slack.secretName);

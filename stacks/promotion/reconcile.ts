@@ -12,6 +12,7 @@ import { failureQueue, grantSecretValue } from '../grants.js';
 import { grantLedger } from '../ledger-access.js';
 import { NAME_PREFIX } from '../names.js';
 import { everyPipelineArn, pipelineArnPrefix } from '../pipelines.js';
+import { grantTopicPublish, sendOnlyByWriters } from '../resource-doors.js';
 import { scheduleInvocation } from '../scheduled-invoke.js';
 import { revocationScheduleGroupName } from '../trust/scheduled-revocation.js';
 import { allowPointerShares } from './consumer-access.js';
@@ -53,6 +54,7 @@ export function createReconciler(
     enforceSSL: true,
     retentionPeriod: Duration.days(14),
   });
+  sendOnlyByWriters(dlq);
   // The catalog is inlined at bundle time (Lambda's 4 KB of environment cannot hold one); SST merges `nodejs`
   // shallowly, so the app's defaults are repeated.
   const reconcile = new SstFunction(stack, 'Reconcile', {
@@ -86,7 +88,7 @@ export function createReconciler(
       resources: [`${env.ledger.tableArn}/index/${openWorkIndex.name}`],
     }),
   );
-  env.topic.grantPublish(reconcile);
+  grantTopicPublish('notifications', env.topic, reconcile);
   stateMachine.grantStartExecution(reconcile);
   if (Object.keys(catalog.images).length > 0) {
     reconcile.addToRolePolicy(

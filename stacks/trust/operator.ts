@@ -14,6 +14,7 @@ import { NAME_PREFIX } from '../names.js';
 import { decisionSecretName, notificationsTopicName } from '../Promotion.js';
 import { everyPipelineArn } from '../pipelines.js';
 import { RESERVED_CONCURRENCY } from '../reserved-concurrency.js';
+import { grantTopicPublish } from '../resource-doors.js';
 
 /** The operators' role, e.g. `goldsmith-prod-operators`: a fixed name, so its sessions' ARNs are predictable. */
 export function operatorsRoleName(stage: string): string {
@@ -86,7 +87,7 @@ export function createOperatorEndpoint(stack: Stack, inputs: OperatorEndpointInp
     stack.formatArn({ service: 'sns', resource: notificationsTopicName(inputs.stage) }),
   );
   fn.addEnvironment('NOTIFY_TOPIC_ARN', topic.topicArn);
-  topic.grantPublish(fn);
+  grantTopicPublish('notifications', topic, fn);
   const url = fn.url;
   if (!url) throw new Error('the operator function has no URL');
 
