@@ -11,7 +11,7 @@ import { type ApprovalRecord, approvalKey, getApproval, recordApprovalRequest } 
 export type ApprovalRequest = Omit<
   ApprovalRecord,
   'decision' | 'by' | 'via' | 'slackUser' | 'reason' | 'decidedAt' | 'sentAt' | 'linksSentTo' | 'undeliverable'
-> & { execution: string };
+> & { execution?: string | undefined };
 
 /** How often a request is read again when it changed between the read and the write (a race with a click). */
 const ATTEMPTS = 3;

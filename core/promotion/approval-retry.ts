@@ -41,10 +41,10 @@ export function promotionOf(executionArn: string): string {
 /** How an attempt (token id `approvalId`, execution `execution`) treats the request `held` it found in the ledger. */
 export function judgeHeldRequest(
   held: HeldRequest,
-  mine: { approvalId: string; execution: string },
+  mine: { approvalId: string; execution?: string | undefined },
 ): HeldRequestVerdict {
   if (held.approvalId === mine.approvalId) return { verdict: 'same-attempt' };
-  if (!held.execution || promotionOf(held.execution) !== promotionOf(mine.execution)) {
+  if (!held.execution || !mine.execution || promotionOf(held.execution) !== promotionOf(mine.execution)) {
     return { verdict: 'refuse', reason: 'another promotion holds it' };
   }
   if (held.sentAt) return { verdict: 'refuse', reason: `its ${held.decision ?? 'decision'} was already delivered` };

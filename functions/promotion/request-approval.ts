@@ -13,8 +13,12 @@ import { catalogChannel } from './trusted.js';
 
 const requestSchema = z.object({
   taskToken: z.string().min(1),
-  /** `$$.Execution.Id`: how a retried attempt (a new token) recognizes the request its promotion already wrote. */
-  execution: z.string().min(1),
+  /**
+   * `$$.Execution.Id`: how a retried attempt (a new token) recognizes the request its promotion already wrote. Absent
+   * from executions started under the definition before it was passed (an execution keeps the definition it started
+   * with): such an attempt is treated as before, and a request it finds is refused.
+   */
+  execution: z.string().min(1).optional(),
   image: z.string().min(1),
   version: z.string().min(1),
   channel: z.string().min(1),
@@ -55,7 +59,7 @@ export async function requestApproval(input: unknown): Promise<{ approvalId: str
     channel: req.channel,
     approvalId: approvalIdFor(req.taskToken),
     taskToken: req.taskToken,
-    execution: req.execution,
+    ...(req.execution ? { execution: req.execution } : {}),
     approvers: req.approvers,
     requestedAt: now.toISOString(),
     expiresAt: new Date(expires * 1000).toISOString(),

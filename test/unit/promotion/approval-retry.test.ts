@@ -31,6 +31,10 @@ describe('judgeHeldRequest', () => {
     expect(judgeHeldRequest({ approvalId: 'x' }, mine).verdict).toBe('refuse');
   });
 
+  it('refuses, as before, when the attempt names no execution (an execution started under the older definition)', () => {
+    expect(judgeHeldRequest({ approvalId: 'x', execution: EXECUTION }, { approvalId: 'y' }).verdict).toBe('refuse');
+  });
+
   it('refuses its own promotion once the decision reached Step Functions', () => {
     expect(
       judgeHeldRequest(
