@@ -1,7 +1,7 @@
 import type { MonthlySummary } from '../core/notifications/monthly-summary.js';
 import type { SimulationResult } from '../local/simulator/index.js';
 import type { SimulationReport } from '../local/simulator/report.js';
-import { type PrintedLine, type RepeatFolder, repeatedText } from '../local/simulator/timeline.js';
+import { type PrintedLine, type RepeatFolder, repeatedText } from '../local/simulator/timeline-fold.js';
 import { renderCost } from './cost-output.js';
 
 function table(headers: string[], rows: string[][]): string {

@@ -83,7 +83,8 @@ export interface SimulationReport {
   };
   duplicatesSuppressed: number;
   /** Dead-lettered deliveries, and puts the bus policy refused (with the principal that tried). */
-  rejectedEvents: { at: string; reason: string; principal?: string }[];
+  /** Dead-lettered events (with `recovered` once the same invocation succeeded) and events the bus refused. */
+  rejectedEvents: { at: string; reason: string; principal?: string; recovered?: { at: string; by: string } }[];
   rejectedCallbacks: number;
   /** What Slack received (the stand-in's count): messages posted, threads with replies, messages updated in place,
    * and Slack button presses the approval callback accepted or refused. Absent without Slack in the catalog. */
@@ -181,7 +182,11 @@ export async function buildReport(
     },
     duplicatesSuppressed,
     rejectedEvents: [
-      ...extras.invoker.deadLetters.map((d) => ({ at: d.at, reason: d.reason })),
+      ...extras.invoker.deadLetters.map((d) => ({
+        at: d.at,
+        reason: d.reason,
+        ...(d.recovered ? { recovered: { ...d.recovered } } : {}),
+      })),
       ...cloud.refusedPuts.map((r) => ({ at: r.at, reason: r.reason, principal: r.principal })),
     ].sort((a, b) => a.at.localeCompare(b.at)),
     rejectedCallbacks: extras.rejectedCallbacks,

@@ -1,7 +1,7 @@
 import type { SimulationResult } from '../index.js';
 import { esc, minute } from './escape.js';
 import { renderFleet } from './fleet.js';
-import { OUTCOME_COLOURS, renderLanes } from './lanes.js';
+import { LIFECYCLE_COLOURS, OUTCOME_COLOURS, renderLanes } from './lanes.js';
 import { monthRows, renderMonths } from './months.js';
 import { renderTables } from './tables.js';
 
@@ -43,6 +43,9 @@ export function renderHtml(result: SimulationResult, channelsOf: (image: string)
   const legend = Object.entries(OUTCOME_COLOURS)
     .map(([k, c]) => `<span class="key"><i style="background:${c}"></i>${esc(k)}</span>`)
     .join(' ');
+  const lifecycleLegend = Object.entries(LIFECYCLE_COLOURS)
+    .map(([k, c]) => `<span class="key"><i style="background:${c};transform:rotate(45deg)"></i>${esc(k)}</span>`)
+    .join(' ');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Goldsmith simulation ${esc(minute(report.scenario.start))} → ${esc(minute(report.scenario.until))}</title>
@@ -54,7 +57,7 @@ export function renderHtml(result: SimulationResult, channelsOf: (image: string)
 ${report.consistency.problems.map((p) => `<p class="bad">consistency: ${esc(p)}</p>`).join('')}
 </header>
 <section id="timeline"><h2>Timeline: builds and channels</h2>
-<p class="legend">${legend} <span class="key"><i style="background:#fbc02d"></i>waiting for approval</span> <span class="key"><i style="background:#6a1b9a"></i>note (revocation, rollback…)</span> — hover a mark for details; each promoted mark moved that channel's pointer.</p>
+<p class="legend">${legend} <span class="key"><i style="background:#fbc02d"></i>waiting for approval</span> ${lifecycleLegend} <span class="key"><i style="background:#6a1b9a"></i>note</span> — hover a mark for details; each promoted mark moved that channel's pointer.</p>
 <div class="lanes-wrap">${renderLanes(report, timeline, images, channelsOf)}</div></section>
 <section id="months"><h2>Month by month</h2>${renderMonths(months)}</section>
 ${renderFleet(report.fleet)}

@@ -1,5 +1,5 @@
 import type { SimulationResult } from '../index.js';
-import { foldRepeats } from '../timeline.js';
+import { foldRepeats } from '../timeline-fold.js';
 import { esc, minute } from './escape.js';
 import type { MonthRow } from './months.js';
 
