@@ -1,4 +1,5 @@
 import type { MonthlySummary } from '../core/notifications/monthly-summary.js';
+import { consistencyText } from '../local/simulator/audit-recovering.js';
 import type { SimulationResult } from '../local/simulator/index.js';
 import type { SimulationReport } from '../local/simulator/report.js';
 import { type PrintedLine, type RepeatFolder, repeatedText } from '../local/simulator/timeline-fold.js';
@@ -163,7 +164,7 @@ export function renderTables(result: SimulationResult): string {
               ],
             ]
           : []),
-        ['consistency', report.consistency.ok ? 'ok' : `${report.consistency.problems.length} problem(s)`],
+        ['consistency', consistencyText(report.consistency)],
         [
           'requests / responses checked against AWS API models',
           `${report.apiModel.requests} / ${report.apiModel.responses}, ${report.apiModel.violations.length} violation(s)`,
@@ -172,6 +173,7 @@ export function renderTables(result: SimulationResult): string {
     ),
   );
   for (const p of report.consistency.problems) out.push(`  consistency: ${p}`);
+  for (const r of report.consistency.recovering ?? []) out.push(`  recovering: ${r}`);
   for (const v of report.apiModel.violations) out.push(`  API model: ${v}`);
   if (report.cost) out.push('', ...renderCost(report.cost));
   for (const n of notes) out.push(`note: ${n}`);

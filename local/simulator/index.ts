@@ -5,6 +5,7 @@ import { auditConsistency } from './audit.js';
 import { auditFleets } from './audit-fleets.js';
 import { auditImageView } from './audit-image-view.js';
 import { auditOutages } from './audit-outages.js';
+import { pausedChannels } from './audit-recovering.js';
 import { auditSlack } from './audit-slack.js';
 import { startLocalCloud } from './cloud.js';
 import { costOfRun } from './cost.js';
@@ -205,7 +206,7 @@ export async function simulate(
       statusTimes,
     });
     const ledgerItems = await scanLedger(cloud.wiring.tables[0]?.name ?? '');
-    report.consistency = auditConsistency(cloud, report, withdrawnBuilds(ledgerItems));
+    report.consistency = auditConsistency(cloud, report, withdrawnBuilds(ledgerItems), pausedChannels(ledgerItems));
     const outageAudit = await auditOutages(cloud, report);
     const slackAudit = await auditSlack(cloud);
     const lifecycle = auditLifecycle(cloud, report.pointers, ledgerItems);

@@ -174,7 +174,13 @@ export const reportSchema = z.strictObject({
     .optional(),
   consistency: z.strictObject({
     ok: z.boolean(),
-    problems: z.array(z.string()),
+    problems: z.array(z.string()).describe('what is broken: any makes ok false and simulate exit 1'),
+    recovering: z
+      .array(z.string())
+      .optional()
+      .describe(
+        'documented in-between states that end by themselves (a paused promotion the reconciler resumes): ok stays true',
+      ),
     checks: z.record(z.string(), count).optional().describe('check name → what it examined'),
   }),
   apiModel: z.strictObject({

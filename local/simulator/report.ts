@@ -90,7 +90,11 @@ export interface SimulationReport {
    * and Slack button presses the approval callback accepted or refused. Absent without Slack in the catalog. */
   slack?: SlackFigures;
   /** The end-of-run audit; `checks` counts what each check examined (docs/simulation.md). */
-  consistency: { ok: boolean; problems: string[]; checks?: Record<string, number> };
+  /**
+   * The end-of-run audit: `problems` are broken (and make `ok` false, `simulate` exits 1); `recovering` are documented
+   * in-between states that end by themselves (a paused promotion the reconciler resumes), which leave `ok` true.
+   */
+  consistency: { ok: boolean; problems: string[]; recovering?: string[]; checks?: Record<string, number> };
   /**
    * Every request the run sent to the local cloud, and every fake response, checked against AWS's published API
    * model (local/models): violations name the service, operation, member path and rule, and fail the run.

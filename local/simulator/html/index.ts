@@ -1,3 +1,4 @@
+import { consistencyText } from '../audit-recovering.js';
 import type { SimulationResult } from '../index.js';
 import { esc, minute } from './escape.js';
 import { renderFleet } from './fleet.js';
@@ -34,11 +35,7 @@ export function renderHtml(result: SimulationResult, channelsOf: (image: string)
     ['promoted', String(promoted)],
     ['rejected / expired / aborted', String(failed)],
     ['notifications', String(report.notifications.length)],
-    [
-      'consistency',
-      report.consistency.ok ? 'ok' : `${report.consistency.problems.length} problem(s)`,
-      report.consistency.ok ? 'ok' : 'bad',
-    ],
+    ['consistency', consistencyText(report.consistency), report.consistency.ok ? 'ok' : 'bad'],
   ];
   const legend = Object.entries(OUTCOME_COLOURS)
     .map(([k, c]) => `<span class="key"><i style="background:${c}"></i>${esc(k)}</span>`)
@@ -55,6 +52,7 @@ export function renderHtml(result: SimulationResult, channelsOf: (image: string)
 <p>${esc(minute(report.scenario.start))} → ${esc(minute(report.scenario.until))} · seed ${esc(report.scenario.seed)} · ${esc(run.simulatedMonths.toFixed(1))} simulated months in ${esc((run.wallMs / 1000).toFixed(1))} s</p>
 <div class="summary">${figures.map(([k, v, cls]) => `<div><b class="${cls ?? ''}">${esc(v)}</b>${esc(k)}</div>`).join('')}</div>
 ${report.consistency.problems.map((p) => `<p class="bad">consistency: ${esc(p)}</p>`).join('')}
+${(report.consistency.recovering ?? []).map((p) => `<p>recovering: ${esc(p)}</p>`).join('')}
 </header>
 <section id="timeline"><h2>Timeline: builds and channels</h2>
 <p class="legend">${legend} <span class="key"><i style="background:#fbc02d"></i>waiting for approval</span> ${lifecycleLegend} <span class="key"><i style="background:#6a1b9a"></i>note</span> — hover a mark for details; each promoted mark moved that channel's pointer.</p>
