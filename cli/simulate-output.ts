@@ -1,4 +1,4 @@
-import type { MonthlySummary } from '../core/notifications/monthly-summary.js';
+import { type MonthlySummary, PATCH_TO_PROD_LABEL, patchToProdText } from '../core/notifications/monthly-summary.js';
 import { consistencyText } from '../local/simulator/audit-recovering.js';
 import type { SimulationResult } from '../local/simulator/index.js';
 import type { SimulationReport } from '../local/simulator/report.js';
@@ -27,7 +27,7 @@ function renderSummaries(summaries: readonly MonthlySummary[]): string[] {
       String(i.failed),
       String(i.promoted),
       String(i.rejected),
-      i.patchToProdHours === null ? '—' : `${i.patchToProdHours} h`,
+      patchToProdText(i.patchToProdHours),
       i.cost === undefined ? '—' : i.cost.toFixed(2),
     ]),
   );
@@ -41,7 +41,7 @@ function renderSummaries(summaries: readonly MonthlySummary[]): string[] {
   );
   return [
     'Monthly summaries (as announced)',
-    table(['month', 'image', 'built', 'failed', 'promoted', 'rejected', 'patch day → prod', 'cost'], rows),
+    table(['month', 'image', 'built', 'failed', 'promoted', 'rejected', PATCH_TO_PROD_LABEL, 'cost'], rows),
     ...months,
   ];
 }
