@@ -1,5 +1,6 @@
 import { type MonthlySummary, PATCH_TO_PROD_LABEL, patchToProdText } from '../core/notifications/monthly-summary.js';
 import { consistencyText } from '../local/simulator/audit-recovering.js';
+import { apiCallTotals, apiCallTotalsText } from '../local/simulator/call-minimum.js';
 import type { SimulationResult } from '../local/simulator/index.js';
 import type { SimulationReport } from '../local/simulator/report.js';
 import { type PrintedLine, type RepeatFolder, repeatedText } from '../local/simulator/timeline-fold.js';
@@ -101,7 +102,7 @@ export function renderTables(result: SimulationResult): string {
     ),
   );
   const calls = Object.entries(report.apiCalls);
-  out.push('', 'AWS API calls');
+  out.push('', 'AWS API calls (every service but DynamoDB, whose requests the totals add)');
   out.push(
     table(
       ['call', 'count'],
@@ -110,7 +111,7 @@ export function renderTables(result: SimulationResult): string {
   );
   out.push('', 'Totals');
   const promoted = report.promotions.filter((p) => p.outcome === 'promoted').length;
-  const totalCalls = calls.reduce((n, [, v]) => n + v, 0);
+  const totals = apiCallTotals(report.apiCalls, report.callPlan);
   out.push(
     table(
       ['what', 'value'],
@@ -121,13 +122,16 @@ export function renderTables(result: SimulationResult): string {
         ...(report.announcements
           ? [
               [
-                'announcements: distinct / deliveries / not repeated',
+                'announcements: distinct / deliveries / suppressed (made before)',
                 `${report.announcements.distinct} / ${report.announcements.deliveries} / ${report.announcements.suppressed}`,
               ],
             ]
           : []),
         ['duplicates suppressed', String(report.duplicatesSuppressed)],
-        ['events rejected (DLQ)', String(report.rejectedEvents.length)],
+        [
+          'events rejected (DLQ) / recovered since',
+          `${report.rejectedEvents.length} / ${report.rejectedEvents.filter((e) => e.recovered).length}`,
+        ],
         ['approval callbacks refused (links and Slack)', String(report.rejectedCallbacks)],
         ...(report.slack
           ? [
@@ -146,9 +150,10 @@ export function renderTables(result: SimulationResult): string {
           'faults injected / retried / failed',
           `${report.faults.injected} / ${report.faults.retried} / ${report.faults.failedCalls}`,
         ],
+        ['AWS requests: other services + DynamoDB = all (incl. watchers)', apiCallTotalsText(totals)],
         [
-          'AWS API calls (all, incl. watchers) per channel promotion',
-          promoted ? (totalCalls / promoted).toFixed(1) : '—',
+          'AWS requests per channel promotion (all, DynamoDB included)',
+          promoted ? (totals.all / promoted).toFixed(1) : '—',
         ],
         ...(report.sharing
           ? [
@@ -179,7 +184,7 @@ export function renderTables(result: SimulationResult): string {
   for (const n of notes) out.push(`note: ${n}`);
   out.push(
     '',
-    `${run.simulatedMonths.toFixed(1)} simulated months in ${(run.wallMs / 1000).toFixed(1)} s: ${run.monthsPerSecond.toFixed(2)} simulated months per second (peak RSS ${run.peakRssMb.toFixed(0)} MB)`,
+    `${run.simulatedMonths.toFixed(1)} simulated months in ${(run.wallMs / 1000).toFixed(1)} s: ${run.monthsPerSecond.toFixed(2)} simulated months per second (peak RSS ${run.peakRssMb.toFixed(0)} MiB)`,
   );
   return `${out.join('\n')}\n`;
 }

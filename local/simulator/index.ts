@@ -248,7 +248,9 @@ export async function simulate(
         simulatedMonths,
         monthsPerSecond: simulatedMonths / (wallMs / 1000),
         steps,
-        peakRssMb: peakRss / 1_048_576,
+        // The kernel's high-water mark of this process (getrusage's ru_maxrss, KiB: what `/usr/bin/time %M` reports),
+        // not only the samples above: one peak figure for one run (https://nodejs.org/api/process.html#processresourceusage).
+        peakRssMb: Math.max(peakRss / 1_048_576, process.resourceUsage().maxRSS / 1024),
         functions: cloud.invoker.usage(),
         ...(live ? { streamed: { ...live.counts } } : {}),
       },
