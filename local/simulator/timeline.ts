@@ -54,6 +54,14 @@ export interface TimelineEntry {
 
 const VERSION = /\b(\d+\.\d+\.\d+\/\d+)\b/;
 
+/** When and what an announcement is about: its image, and the version and channel its subject names. */
+function announcedAbout(
+  n: TimelineSources['notifications'][number],
+): Pick<TimelineEntry, 'at' | 'image' | 'version' | 'channel'> {
+  const version = VERSION.exec(n.subject)?.[1];
+  return { at: n.at, image: n.image, ...(version ? { version } : {}), ...(n.channel ? { channel: n.channel } : {}) };
+}
+
 /** An announcement's subject without the image it starts with (`base 1.0.0/2: revoked` → `1.0.0/2: revoked`). */
 function withoutImage(subject: string, image: string): string {
   const sep = [': ', '/', ' '].find((s) => image && subject.startsWith(`${image}${s}`));
@@ -143,10 +151,7 @@ export function buildTimeline(
   for (const n of report.notifications.filter((x) => x.event === 'approval-requested')) {
     const version = VERSION.exec(n.subject)?.[1];
     entries.push({
-      at: n.at,
-      image: n.image,
-      ...(version ? { version } : {}),
-      ...(n.channel ? { channel: n.channel } : {}),
+      ...announcedAbout(n),
       kind: 'approval-requested',
       text: `${version ? `${version} ` : ''}approval requested for ${n.channel ?? '?'}`,
     });
@@ -178,12 +183,8 @@ export function buildTimeline(
   }
   const lifecycle = new Set<string>(LIFECYCLE_EVENTS);
   for (const n of report.notifications.filter((x) => lifecycle.has(x.event))) {
-    const version = VERSION.exec(n.subject)?.[1];
     entries.push({
-      at: n.at,
-      image: n.image,
-      ...(version ? { version } : {}),
-      ...(n.channel ? { channel: n.channel } : {}),
+      ...announcedAbout(n),
       kind: 'lifecycle',
       outcome: n.event,
       // The subject names the image, which the line's image column already says.
