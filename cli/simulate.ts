@@ -114,7 +114,7 @@ export const command: Command = {
     const progress = showProgress ? progressLine((t) => process.stderr.write(t)) : undefined;
     const keep = values.save ?? values.resume;
     // The human output streams the timeline as the run goes: each line once nothing earlier can still happen.
-    const { RepeatFolder } = await import('../local/simulator/timeline.js');
+    const { RepeatFolder } = await import('../local/simulator/timeline-fold.js');
     const folder = new RepeatFolder();
     if (!values.json) process.stdout.write(renderHeader(scenario));
     const result = await simulate(catalog, scenario, dirname(configPath), {

@@ -13,6 +13,7 @@ import {
 } from '../../core/lifecycle/revocation.js';
 import { announcement } from '../../core/notifications/announce.js';
 import type { PromotionPlan } from '../../core/promotion/types.js';
+import { REBUILD_REQUEST } from '../../core/triggers/change.js';
 import type { ImageRebuildRequestedDetail } from '../../events/image-rebuild-requested.js';
 import type { ImageRevokedDetail } from '../../events/image-revoked.js';
 import { DETAIL_TYPES, GOLDSMITH_SOURCE } from '../../events/sources.js';
@@ -147,7 +148,7 @@ export async function revokeVersion(
   for (const child of decided.rebuild) {
     const detail: ImageRebuildRequestedDetail = {
       image: child,
-      requestId: `revoked:${request.image}:${request.version}`,
+      requestId: `${REBUILD_REQUEST.revocation}${request.image}:${request.version}`,
       reason: `its parent ${request.image} ${request.version} was revoked (${request.reason})`,
       requestedBy: request.by,
       requestedAt: at,

@@ -1,3 +1,4 @@
+import type { PausedChannel } from './audit-recovering.js';
 import type { LocalCloud } from './cloud.js';
 import type { SimulationReport } from './report.js';
 import { targetResolver } from './targets.js';
@@ -24,12 +25,15 @@ const MAX_PROBLEMS_PER_AMI = 3;
  * the channels the report shows it `promoted` to; one never promoted anywhere must be launchable by nobody, and
  * a rejected, expired or aborted channel's targets reach it only through another channel it holds. The answer
  * comes from the EC2 fake's launch permissions and the Organizations fake's tree, not from the ledger. A build the
- * lifecycle withdrew (`withdrawn`: retired, revoked or deleted, keyed `image@version`) holds no channel any more.
+ * lifecycle withdrew (`withdrawn`: retired, revoked or deleted, keyed `image@version`) holds no channel any more. A
+ * channel whose promotion paused after Share (`paused`) may already reach it: its accounts are neither required nor
+ * refused (the pointer check says whether the pause recovers by itself).
  */
 export function auditLaunchPermissions(
   cloud: LocalCloud,
   report: SimulationReport,
   withdrawn: ReadonlyMap<string, string> = new Map(),
+  paused: ReadonlyMap<string, readonly PausedChannel[]> = new Map(),
 ): LaunchAudit {
   const { ec2, organizations, imagebuilder } = cloud.installed.fakes;
   const reach = targetResolver(organizations);
@@ -65,6 +69,11 @@ export function auditLaunchPermissions(
       const c = channels.get(name);
       if (c) for (const a of reach(c.targets)) expected.add(a);
     }
+    const pending = new Set<string>();
+    for (const p of gone ? [] : (paused.get(`${image}@${version}`) ?? [])) {
+      const c = channels.get(p.channel);
+      if (c) for (const a of reach(c.targets)) if (!expected.has(a)) pending.add(a);
+    }
     const promotedAnywhere = decided.some((d) => d.endsWith(':promoted'));
     const othersKey =
       !promotedAnywhere && failed
@@ -86,7 +95,7 @@ export function auditLaunchPermissions(
       }
       // Former members too: a grant by account id outlives the membership that called for it.
       for (const account of [...members, ...organizations.formerMembers, OUTSIDER_ACCOUNT]) {
-        if (expected.has(account) || account === owner) continue;
+        if (expected.has(account) || pending.has(account) || account === owner) continue;
         audit.checks[othersKey]++;
         if (ec2.isLaunchableBy(region, amiId, account, organizations)) {
           const why = gone

@@ -94,25 +94,41 @@ describe('the fleet per channel and OU', () => {
         image: 'base',
         channel: 'prod',
         ou: PRD1,
+        accounts: 2,
         standings: { current: { accounts: 1, instances: 8 }, older: { accounts: 1, instances: 4 } },
         laggards: ['200000000002'],
       },
-      { image: 'base', channel: 'prod', ou: PRD2, standings: { current: { accounts: 1, instances: 4 } }, laggards: [] },
+      {
+        image: 'base',
+        channel: 'prod',
+        ou: PRD2,
+        accounts: 1,
+        standings: { current: { accounts: 1, instances: 4 } },
+        laggards: [],
+      },
     ]);
     // No organization held: every account, under "unknown".
     expect(channelFleet('base', 'prod', ITEMS, undefined, () => undefined).map((r) => r.ou)).toEqual(['unknown']);
+  });
+
+  it('counts an account that runs two versions once in its OU, and under each version it runs', () => {
+    const both = [...ITEMS.filter((i) => !i.sk.startsWith('USAGE#')), usage('1.0.0/3', { '200000000001': 3 })];
+    both.push(usage('1.0.0/1', { '200000000001': 1 }));
+    const [row] = channelFleet('base', 'prod', both, new Set(['200000000001']), () => PRD1);
+    expect(row?.accounts).toBe(1);
+    expect(row?.standings).toEqual({ current: { accounts: 1, instances: 3 }, older: { accounts: 1, instances: 1 } });
   });
 
   it('answers `goldsmith fleet --channel --ou` from the held organization, with patch compliance per OU', async () => {
     const dir = await savedCloud([...ITEMS, ...ORG_ITEMS, ...COMPLIANCE]);
     const out = await captureOutput(() => main(['fleet', 'base', '--local', dir, '--channel', 'prod']));
     expect(out.code, out.stderr).toBe(0);
-    expect(out.stdout).toContain(`prod / ${PRD1} (Prod A): current 1/8, older 1/4`);
+    expect(out.stdout).toContain(`prod / ${PRD1} (Prod A): 2 account(s); current 1/8, older 1/4`);
     expect(out.stdout).toContain('behind: 200000000002');
-    expect(out.stdout).toContain(`prod / ${PRD2} (Prod B): current 1/4`);
+    expect(out.stdout).toContain(`prod / ${PRD2} (Prod B): 1 account(s); current 1/4`);
     expect(out.stdout).not.toContain('dev /');
     expect(out.stdout).toContain(
-      'prod 2027-03 (1.0.0/3): pointer after 54 h, 90 % of instances: median OU 4 d, worst not yet; not yet: Prod A',
+      'prod 2027-03 (1.0.0/3): pointer moved after 54 h, 90 % of instances: median OU 4 d, worst not yet; not yet: Prod A',
     );
     const one = await captureOutput(() => main(['fleet', 'base', '--local', dir, '--ou', PRD2, '--json']));
     expect(one.code, one.stderr).toBe(0);
@@ -132,6 +148,6 @@ describe('the fleet per channel and OU', () => {
     const dir = await savedCloud(ITEMS);
     const out = await captureOutput(() => main(['fleet', 'base', '--local', dir]));
     expect(out.code, out.stderr).toBe(0);
-    expect(out.stdout).toContain('prod / unknown: current 3/14, older 1/4');
+    expect(out.stdout).toContain('prod / unknown: 4 account(s); current 3/14, older 1/4');
   });
 });
