@@ -234,7 +234,7 @@ export function createApprovalCallback(
     // A public URL: bounded, so a flood of forged clicks cannot run up cost or take the account's concurrency.
     reservedConcurrentExecutions: APPROVAL_CALLBACK_CONCURRENCY,
   });
-  grantLedger(env.ledger, callback, ['GetItem', 'PutItem', 'UpdateItem']);
+  grantLedger(env.ledger, callback, ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem']);
   grantSecretValue(callback, env.secret);
   // Announcing an approval; a refused publish waits in the ledger.
   callback.addEnvironment('NOTIFY_TOPIC_ARN', env.topic.topicArn);
