@@ -61,7 +61,7 @@ async function runSaved(name: string, events: unknown[], until: string): Promise
   const status = await goldsmith(['status', '--local', dir]);
   const history = await goldsmith(['history', 'hardened', '--local', dir]);
   return {
-    report: (JSON.parse(run.stdout) as { report: SimulationReport }).report,
+    report: JSON.parse(run.stdout) as SimulationReport,
     status: status.stdout,
     history: history.stdout,
   };
