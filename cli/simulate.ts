@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from './commands.js';
 import { DEFAULT_CATALOG_FILE, loadCatalogFile } from './load-catalog.js';
+import { checkSavedCatalog, savedIdentity } from './operator/saved-identity.js';
 import {
   readState,
   replayProblems,
@@ -67,6 +68,7 @@ export const command: Command = {
     if (saved && values.scenario) throw new UsageError('--resume continues the saved scenario: drop --scenario');
     const configPath = resolve(values.config ?? saved?.catalogFile ?? DEFAULT_CATALOG_FILE);
     const catalog = await loadCatalogFile(configPath);
+    if (saved && values.resume) checkSavedCatalog(values.resume, saved.identity, catalog);
     const { scenarioSchema } = await import('../local/simulator/scenario.js');
     const scenarioPath = values.scenario ?? DEFAULT_SCENARIO;
     let raw: Record<string, unknown>;
@@ -137,7 +139,7 @@ export const command: Command = {
       }
     }
     if (keep) {
-      const next = stateOf(configPath, raw, result, saved?.operator);
+      const next = stateOf(configPath, savedIdentity(catalog), raw, result, saved?.operator);
       // Resumed into its own folder: saved only if no command saved there meanwhile.
       if (savedDigest !== undefined && keep === values.resume) await writeStateIfUnchanged(keep, next, savedDigest);
       else await writeState(keep, next);

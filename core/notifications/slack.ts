@@ -51,6 +51,7 @@ const MARK: Record<NotificationEvent, string> = {
   'hold-released': ':wastebasket:',
   'rolled-back': ':rewind:',
   'drift-found': ':mag_right:',
+  'claim-refused': ':no_entry:',
   'monthly-summary': ':bar_chart:',
 };
 

@@ -1,3 +1,4 @@
+import { decisionKey } from '../../aws/approval-secret.js';
 import { lineageHoldOf } from '../../aws/lineage-holds.js';
 import { announce } from '../../aws/notifications.js';
 import { type ApprovalRecord, claimApprovalDecision, markApprovalSent } from '../../aws/promotion-approvals.js';
@@ -5,6 +6,7 @@ import { sendTaskFailure, sendTaskSuccess } from '../../aws/stepfunctions.js';
 import { isTransient } from '../../core/errors/classify.js';
 import { heldOutcomeReason } from '../../core/lifecycle/lineage-hold.js';
 import { announcement } from '../../core/notifications/announce.js';
+import { decisionProof } from '../../core/promotion/decision-proof.js';
 import { DECISION_ERRORS, rejectionCause } from '../../core/promotion/outcome.js';
 
 /** What answering an approval came to: decided now, or refused with an HTTP status and a reason. */
@@ -63,7 +65,7 @@ export async function deliverDecision(
 /**
  * The one way an approval is decided, whichever door the answer came through (signed link, Slack, the operator
  * endpoint): `by` must be one of the request's approvers; the decision is recorded first with a conditional write
- * (one decision per approval, with the door and the approver's reason), then delivered to Step Functions, and an
+ * (one decision per approval, with the door, the approver's reason and the door's proof of it), then delivered to Step Functions, and an
  * approval is announced (a rejection is announced by the promotion's RecordOutcome, with its reason); either
  * announcement names the approval, so the Slack function replaces the request's buttons with the decision. While
  * Step Functions is unavailable the answer still counts: it is recorded, `delivered` is false, and the reconciler
@@ -82,7 +84,9 @@ export async function answerApproval(
   const { slackUser, reason } = options;
   if (!approval.approvers.includes(by))
     return { ok: false, status: 403, reason: `${by} is not an approver of ${channel}` };
-  const claim = { image, version, channel, approvalId, decision, by, at, via, slackUser, reason };
+  // The door's proof: a decision the reconciler delivers later must carry it (functions/reconcile-approvals.ts).
+  const proof = decisionProof({ approvalId, decision, by, via, at }, await decisionKey(new Date(at)));
+  const claim = { image, version, channel, approvalId, decision, by, at, via, slackUser, reason, proof };
   if (!(await claimApprovalDecision(claim))) {
     return {
       ok: false,

@@ -25,6 +25,9 @@ export interface PromotionEnvironment {
   secret: secretsmanager.ISecret;
   /** The secret's name as written (the token `secret.secretName` resolves through string splitting of its ARN). */
   secretName: string;
+  /** The decision-proof key: only the doors and the reconciler read it (stacks/Promotion.ts). */
+  decisionSecret: secretsmanager.ISecret;
+  decisionSecretName: string;
 }
 
 const TASK_HANDLERS: Record<keyof PromotionTaskFunctions, string> = {
@@ -228,6 +231,7 @@ export function createApprovalCallback(
     environment: {
       LEDGER_TABLE: env.ledger.tableName,
       APPROVAL_SECRET_NAME: env.secretName,
+      DECISION_SECRET_NAME: env.decisionSecretName,
     },
     // No CORS: a link is opened by a browser at the URL itself; no page of another origin may script it.
     url: { authorizer: 'none', cors: false },
@@ -236,6 +240,8 @@ export function createApprovalCallback(
   });
   grantLedger(env.ledger, callback, ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem']);
   grantSecretValue(callback, env.secret);
+  // The door proves each decision it records; the reconciler delivers only proven ones.
+  grantSecretValue(callback, env.decisionSecret);
   // Announcing an approval; a refused publish waits in the ledger.
   callback.addEnvironment('NOTIFY_TOPIC_ARN', env.topic.topicArn);
   env.topic.grantPublish(callback);

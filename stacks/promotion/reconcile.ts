@@ -8,7 +8,7 @@ import type { Catalog } from '../../core/config/schema.js';
 import { openWorkIndex } from '../../core/ledger/keys.js';
 import { DEFAULT_WINDOW_DAYS, RECONCILE_PERIOD_HOURS } from '../../core/reconcile/decide.js';
 import { catalogBundling } from '../catalog.js';
-import { failureQueue } from '../grants.js';
+import { failureQueue, grantSecretValue } from '../grants.js';
 import { grantLedger } from '../ledger-access.js';
 import { NAME_PREFIX } from '../names.js';
 import { everyPipelineArn, pipelineArnPrefix } from '../pipelines.js';
@@ -65,9 +65,12 @@ export function createReconciler(
       NOTIFY_TOPIC_ARN: env.topic.topicArn,
       STATE_MACHINE_ARN: stateMachine.stateMachineArn,
       PIPELINE_ARN_PREFIX: pipelineArnPrefix(stack),
+      DECISION_SECRET_NAME: env.decisionSecretName,
     },
     nodejs: catalogBundling(catalog),
   });
+  // A recorded decision is delivered only with its door's proof (functions/reconcile-approvals.ts).
+  grantSecretValue(reconcile, env.decisionSecret);
   reconcile.configureAsyncInvoke({
     retryAttempts: 2,
     maxEventAge: Duration.seconds(RECONCILE_RETRY.MaximumEventAgeInSeconds),

@@ -69,6 +69,9 @@ describe('approvalCallback from Slack', () => {
     secrets
       .on(GetSecretValueCommand, { SecretId: 'goldsmith/test/approval-links' })
       .resolves({ SecretString: LINK_SECRET });
+    secrets
+      .on(GetSecretValueCommand, { SecretId: 'goldsmith/test/approval-decisions' })
+      .resolves({ SecretString: `decision-${LINK_SECRET}` });
     ddb.on(GetCommand).resolves({ Item: approvalItem });
     ddb.on(UpdateCommand).resolves({});
     // The replay guard is a conditional put keyed by the signature: a second put of the same key fails.

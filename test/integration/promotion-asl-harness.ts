@@ -248,6 +248,7 @@ export function approver(decide: (payload: Record<string, unknown>) => Promise<u
         at,
         via: 'email',
         reason,
+        proof: 'delivered-at-once',
       });
     try {
       const answer = (await decide(payload)) as { decision?: string; by?: string; at?: string };

@@ -1,32 +1,23 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../../cli/main.js';
 import { buildTimeline } from '../../../local/simulator/timeline.js';
 import { captureOutput } from '../../helpers/output.js';
+import { writeSavedCloud } from '../../helpers/saved-cloud.js';
 import { testTempDir } from '../../helpers/temp-dir.js';
 
 const REPO = join(import.meta.dirname, '../../..');
 const goldsmith = (args: string[]) => captureOutput(() => main(args));
 
 /** A saved local cloud with nothing in it yet: enough for the checks made before anything is replayed. */
-function emptySavedCloud(): string {
-  const dir = join(testTempDir('goldsmith-messages-'), 'cloud');
-  mkdirSync(dir);
-  const at = '2027-01-08T00:00:00.000Z';
-  writeFileSync(
-    join(dir, 'state.json'),
-    JSON.stringify({
-      format: 1,
-      catalogFile: join(REPO, 'goldsmith.config.ts'),
-      scenario: { start: '2027-01-01T00:00:00Z', until: at, events: [] },
-      savedAt: at,
-      snapshot: { at, ledger: [], executions: [], pointers: {}, builds: [], amis: [] },
-      operator: [],
-    }),
-  );
-  return dir;
+function emptySavedCloud(): Promise<string> {
+  return writeSavedCloud(join(testTempDir('goldsmith-messages-'), 'cloud'), {
+    catalogFile: join(REPO, 'goldsmith.config.ts'),
+    at: '2027-01-08T00:00:00.000Z',
+    ledger: [],
+  });
 }
 
 describe('messages that name the problem and the fix', () => {
@@ -65,7 +56,7 @@ describe('messages that name the problem and the fix', () => {
 
   it('approve on a saved cloud without --as names the channel approvers and --as, before any replay', async () => {
     const started = performance.now();
-    const { code, stderr } = await goldsmith(['approve', 'web-runtime', 'prod', '--local', emptySavedCloud()]);
+    const { code, stderr } = await goldsmith(['approve', 'web-runtime', 'prod', '--local', await emptySavedCloud()]);
 
     expect(code).toBe(1);
     expect(stderr).toBe(
@@ -81,7 +72,7 @@ describe('messages that name the problem and the fix', () => {
       code: 1,
       stderr: 'goldsmith lifecycle: name the lifecycle command: goldsmith lifecycle release IMAGE VERSION --reason R\n',
     });
-    const dir = emptySavedCloud();
+    const dir = await emptySavedCloud();
     expect(await goldsmith(['lifecycle', 'release', 'base', '1.0.0/1', '--local', dir])).toMatchObject({
       code: 1,
       stderr: expect.stringContaining('release needs --reason R'),

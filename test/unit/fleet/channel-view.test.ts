@@ -1,4 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../cli/main.js';
@@ -6,6 +5,7 @@ import { channelFleet } from '../../../core/fleet/channel-view.js';
 import { accountItem, ouItem, stateItem } from '../../../core/sharing/held-organization.js';
 import type { OrgTree } from '../../../core/sharing/targets.js';
 import { captureOutput } from '../../helpers/output.js';
+import { writeSavedCloud } from '../../helpers/saved-cloud.js';
 import { testTempDir } from '../../helpers/temp-dir.js';
 
 const REPO = join(import.meta.dirname, '../../..');
@@ -80,21 +80,9 @@ const COMPLIANCE = [PRD1, PRD2].map((ou) => ({
   instances: ou === PRD2 ? 4 : 12,
 }));
 
-function savedCloud(ledger: unknown[]): string {
+function savedCloud(ledger: unknown[]): Promise<string> {
   const dir = join(testTempDir('goldsmith-fleet-ou-'), 'cloud');
-  mkdirSync(dir);
-  writeFileSync(
-    join(dir, 'state.json'),
-    JSON.stringify({
-      format: 1,
-      catalogFile: join(REPO, 'goldsmith.config.ts'),
-      scenario: { start: '2027-01-01T00:00:00Z', until: AT, events: [] },
-      savedAt: AT,
-      snapshot: { at: AT, ledger, executions: [], pointers: {}, builds: [], amis: [] },
-      operator: [],
-    }),
-  );
-  return dir;
+  return writeSavedCloud(dir, { catalogFile: join(REPO, 'goldsmith.config.ts'), at: AT, ledger });
 }
 
 describe('the fleet per channel and OU', () => {
@@ -116,7 +104,7 @@ describe('the fleet per channel and OU', () => {
   });
 
   it('answers `goldsmith fleet --channel --ou` from the held organization, with patch compliance per OU', async () => {
-    const dir = savedCloud([...ITEMS, ...ORG_ITEMS, ...COMPLIANCE]);
+    const dir = await savedCloud([...ITEMS, ...ORG_ITEMS, ...COMPLIANCE]);
     const out = await captureOutput(() => main(['fleet', 'base', '--local', dir, '--channel', 'prod']));
     expect(out.code, out.stderr).toBe(0);
     expect(out.stdout).toContain(`prod / ${PRD1} (Prod A): current 1/8, older 1/4`);
@@ -141,7 +129,7 @@ describe('the fleet per channel and OU', () => {
   });
 
   it('groups by "unknown" OU when the ledger holds no organization, rather than failing', async () => {
-    const dir = savedCloud(ITEMS);
+    const dir = await savedCloud(ITEMS);
     const out = await captureOutput(() => main(['fleet', 'base', '--local', dir]));
     expect(out.code, out.stderr).toBe(0);
     expect(out.stdout).toContain('prod / unknown: current 3/14, older 1/4');
