@@ -89,7 +89,7 @@ export async function deliverRecordedDecisions(images: readonly string[], now: D
     if (!decision || !by || !decidedAt) continue;
     try {
       const sent = await deliverDecision({ ...approval, decision, by, decidedAt }, now.toISOString());
-      if (sent === 'delivered') report.delivered.push(what);
+      if (sent.sent === 'delivered') report.delivered.push(what);
       else report.pending++;
     } catch (error) {
       const name = error instanceof Error ? error.name : 'Error';

@@ -5,6 +5,7 @@ import { putEvent } from '../../aws/promotion-images.js';
 import { listUsage } from '../../aws/usage-ledger.js';
 import { GoldsmithError } from '../../core/errors.js';
 import { usersOfVersion } from '../../core/fleet/usage.js';
+import { builtOnRevokedReason } from '../../core/lifecycle/lineage-hold.js';
 import {
   type ChildLink,
   descendantRevocations,
@@ -126,7 +127,7 @@ export async function revokeVersion(
     lineage.push({ image: child.image, builds });
     for (const b of builds) {
       if (b.parent?.image !== request.image || b.parent.buildVersion !== request.version || b.deletedAt) continue;
-      await flagDescendant(child.image, b.version, `built on revoked ${request.image} ${request.version}`, at);
+      await flagDescendant(child.image, b.version, builtOnRevokedReason(request.image, request.version), at);
       descendantsFlagged++;
     }
   }

@@ -81,6 +81,10 @@ export const reportSchema = z.strictObject({
       reason: z.string().optional(),
       change: z.string().optional().describe('the change (dedupe key) the build was started for'),
       cost: z.number().optional().describe("the estimate on the build's ledger item (instances and copies)"),
+      flagged: z
+        .strictObject({ at: time, reason: z.string() })
+        .optional()
+        .describe('built on a revoked parent: held out of every further gate, soak check and approval until rebuilt'),
     }),
   ),
   promotions: z.array(

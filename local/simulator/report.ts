@@ -36,6 +36,8 @@ export interface SimulationReport {
     change?: string;
     /** The cost estimate the ledger's build item carries (instances and copies, without storage). */
     cost?: number;
+    /** Revocation's flag: built on a revoked parent (when, and the reason), held until rebuilt. */
+    flagged?: { at: string; reason: string };
   }[];
   promotions: {
     image: string;

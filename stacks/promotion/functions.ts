@@ -239,7 +239,7 @@ export function createApprovalCallback(
     // A public URL: bounded, so a flood of forged clicks cannot run up cost or take the account's concurrency.
     reservedConcurrentExecutions: APPROVAL_CALLBACK_CONCURRENCY,
   });
-  grantLedger(env.ledger, callback, ['GetItem', 'PutItem', 'UpdateItem']);
+  grantLedger(env.ledger, callback, ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem']);
   grantSecretValue(callback, env.secret);
   // The door proves each decision it records; the reconciler delivers only proven ones.
   grantSecretValue(callback, env.decisionSecret);
