@@ -84,7 +84,7 @@ describe('messages that name the problem and the fix', () => {
   });
 
   it('operator arguments of the wrong form are refused before any replay, naming the argument and the form it takes', async () => {
-    const dir = emptySavedCloud();
+    const dir = await emptySavedCloud();
     const started = performance.now();
     const at = await goldsmith(['revoke', 'base', '1.0.0/1', '--reason', 'CVE', '--at', 'tomorrow', '--local', dir]);
     expect(at).toMatchObject({
