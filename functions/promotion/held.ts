@@ -1,3 +1,4 @@
+import { getChannelPointer } from '../../aws/channel-pointers.js';
 import { lineageHoldOf } from '../../aws/lineage-holds.js';
 import { heldOutcomeReason } from '../../core/lifecycle/lineage-hold.js';
 import { BuiltOnRevokedError } from '../../core/promotion/errors.js';
@@ -5,9 +6,10 @@ import type { ChannelFacts } from '../../core/promotion/preconditions.js';
 
 /**
  * Stops the promotion of a build made on a revoked parent (its flag, or a revoked or flagged ancestor in its recorded
- * lineage), read from the ledger where the step decides, so a retried step sees a flag written since. Share and
- * Publish do not ask again: what they act on already passed Gate (and SoakCheck) under the same rule, and a channel
- * half shared would be worse than one finished.
+ * lineage), read from the ledger where the step decides, so a retried step sees a flag written since. Gate, SoakCheck
+ * and Publish ask (Publish just before the pointer moves: a flag written after Gate or after the approval still
+ * stops it); Share does not, since the failure path takes back the grants of a channel not reached
+ * (RecordOutcome's regrant).
  * @throws BuiltOnRevokedError (Step Functions error `BuiltOnRevoked`), which RecordOutcome records as aborted.
  */
 export async function stopIfHeld(
@@ -16,4 +18,20 @@ export async function stopIfHeld(
 ): Promise<void> {
   const hold = await lineageHoldOf(item.image, item.version, facts.lineage ?? {});
   if (hold) throw new BuiltOnRevokedError(heldOutcomeReason(hold));
+}
+
+/**
+ * Publish's check: as `stopIfHeld`, except on a retry whose first attempt already moved the channel's pointer to
+ * this version (the flag came after the move): then the move stands and Publish finishes it, as for a version
+ * flagged after it was published, rather than leave a pointer naming a version whose grants are taken back.
+ */
+export async function stopIfHeldBeforePublish(
+  item: { image: string; version: string; channel: { name: string } },
+  facts: Pick<ChannelFacts, 'lineage'>,
+): Promise<void> {
+  const hold = await lineageHoldOf(item.image, item.version, facts.lineage ?? {});
+  if (!hold) return;
+  const pointer = await getChannelPointer(item.image, item.channel.name);
+  if (pointer?.version === item.version) return;
+  throw new BuiltOnRevokedError(heldOutcomeReason(hold));
 }

@@ -11,6 +11,7 @@ import { buildLinks } from '../../core/notifications/links.js';
 import { PreconditionsUnmetError, unmetToPromote } from '../../core/promotion/preconditions.js';
 import type { ImagePromotedDetail } from '../../events/image-promoted.js';
 import { DETAIL_TYPES, GOLDSMITH_SOURCE } from '../../events/sources.js';
+import { stopIfHeldBeforePublish } from './held.js';
 import { taskHandler } from './lambda.js';
 import { emitOutcomeMetrics } from './outcome-metrics.js';
 import { publishPointers } from './pointers.js';
@@ -33,7 +34,8 @@ const sharedSchema = z.object({
 
 /**
  * Publish acts only on what the catalog and the ledger say (trusted.ts), and only once Share's preconditions hold
- * (core/promotion/preconditions.ts): the approval it names is the one the ledger records.
+ * (core/promotion/preconditions.ts): the approval it names is the one the ledger records. A build made on a revoked
+ * parent stops before the pointer moves (held.ts), whenever the flag was written.
  *
  * Publish: moves the `CHANNEL#` pointer (conditionally, never backwards), writes the SSM pointer in every
  * distribution region and shares it through RAM (container images: moves the channel tag to the digest first),
@@ -47,6 +49,8 @@ export async function publish(input: unknown): Promise<ImagePromotedDetail> {
   const { item, facts } = await trustedChannel(input, 'Publish');
   const unmet = unmetToPromote(facts, item);
   if (unmet.length > 0) throw new PreconditionsUnmetError('Publish', unmet);
+  // A flag written after Gate or after the approval: a held version is not published (held.ts).
+  await stopIfHeldBeforePublish(item, facts);
   const channel = item.channel.name;
   // The approval the ledger records (asked for in this execution, or before the pause of a resumed one).
   const approval = item.approval;

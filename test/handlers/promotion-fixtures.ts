@@ -101,6 +101,8 @@ export interface LedgerFactsOptions {
   soakUntil?: string;
   soak?: null;
   revocation?: { state: 'requested' | 'revoked'; reason: string };
+  /** The build item's lineage fields: the flag revocation wrote (`flaggedReason`), the recorded `parent`. */
+  lineage?: { flaggedReason?: string; parent?: { image: string; channel: string; buildVersion?: string } };
   /** Other items of the ledger, answered when their key is asked for (a held pointer share, say). */
   extra?: { pk: string; sk: string; [attribute: string]: unknown }[];
 }
@@ -125,6 +127,7 @@ export function ledgerFactsAnswer(options: LedgerFactsOptions = {}) {
           if (options.loaded === null) return undefined;
           return {
             ...k,
+            ...options.lineage,
             loaded: {
               buildVersionArn: BUILD_ARN,
               status: 'AVAILABLE',

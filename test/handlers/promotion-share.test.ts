@@ -231,6 +231,35 @@ describe('recordFailureOutcome and grants', () => {
     });
   });
 
+  it("takes back prod's grants from a version held at Publish (flagged after Gate), recording it aborted with the hold", async () => {
+    promoted('dev', 'staging');
+    ec2.on(DescribeImageAttributeCommand).resolves({
+      LaunchPermissions: [
+        { OrganizationalUnitArn: ouArn('ou-x1y2-dev00001') },
+        { OrganizationalUnitArn: ouArn('ou-x1y2-stg00001') },
+        { UserId: '444455556666' },
+        { OrganizationalUnitArn: ouArn('ou-x1y2-prd00002') },
+      ],
+    });
+    const hold = 'built on revoked base 1.0.0/2: held, it passes no further gate, soak check or approval';
+
+    const decided = await recordFailureOutcome({
+      ...channelItem('prod'),
+      failure: { Error: 'BuiltOnRevoked', Cause: JSON.stringify({ errorMessage: hold }) },
+    });
+
+    expect(decided).toEqual({ outcome: 'aborted', reason: hold, channel: 'prod' });
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({ sk: 'PROMOTION#1.0.0/3#prod', outcome: 'aborted', reason: hold }),
+    });
+    expect(ec2).toHaveReceivedCommandWith(ModifyImageAttributeCommand, {
+      ImageId: AMIS[0]!.imageId,
+      LaunchPermission: {
+        Remove: [{ UserId: '444455556666' }, { OrganizationalUnitArn: ouArn('ou-x1y2-prd00002') }],
+      },
+    });
+  });
+
   it('takes every grant back when the version was revoked while its promotion waited (an approval expiring after)', async () => {
     promoted('dev', 'staging');
     ddb
