@@ -17,7 +17,9 @@ const text = (v: unknown): string | undefined => (typeof v === 'string' && v !==
  */
 export async function lineageHoldOf(image: string, version: string, own?: BuildLineage): Promise<string | undefined> {
   const self = own ?? (await buildLineage(image, version));
-  const chain: LineageLink[] = [{ image, version, flaggedReason: text(self?.flaggedReason) }];
+  const chain: LineageLink[] = [
+    { image, version, flaggedReason: text(self?.flaggedReason), parentUnknown: text(self?.parent?.unknown) },
+  ];
   const seen = new Set([`${image} ${version}`]);
   let parent = self?.parent;
   while (parent?.buildVersion && chain.length <= MAX_DEPTH) {
@@ -34,6 +36,7 @@ export async function lineageHoldOf(image: string, version: string, own?: BuildL
       ...at,
       flaggedReason: text(build?.flaggedReason),
       revokedReason: revocation?.state === 'revoked' ? (text(revocation.reason) ?? '') : undefined,
+      parentUnknown: text(build?.parent?.unknown),
     });
     parent = build?.parent;
   }

@@ -21,7 +21,10 @@ export interface BuildFacts {
   status: string;
   reason?: string | undefined;
   at: string;
-  parent?: { image: string; channel: string; buildVersion?: string | undefined } | undefined;
+  /** The parent build it was made from; `unknown` says why its version could not be told (the build is held). */
+  parent?:
+    | { image: string; channel: string; buildVersion?: string | undefined; unknown?: string | undefined }
+    | undefined;
 }
 
 /**

@@ -3,16 +3,18 @@ import { markBuildHandled } from '../aws/build-handling.js';
 import { getChannelPointer } from '../aws/channel-pointers.js';
 import { inventoryOf } from '../aws/image-packages.js';
 import { announce } from '../aws/notifications.js';
+import { pointerChanges } from '../aws/pointer-changes.js';
 import { describeBuild } from '../aws/promotion-images.js';
 import { buildAnnounced, markBuildAnnounced, recordBuildStatus } from '../aws/promotion-ledger.js';
 import { startNamedExecution } from '../aws/stepfunctions.js';
 import { ledgerBuildCost } from '../core/cost/build-record.js';
 import { priceTable } from '../core/cost/prices.js';
 import { MalformedEventError } from '../core/errors.js';
+import { parentVersionAt } from '../core/lifecycle/parent-at.js';
 import { announcement } from '../core/notifications/announce.js';
 import { buildLinks } from '../core/notifications/links.js';
 import { executionNameFor, parseBuildVersionArn } from '../core/promotion/naming.js';
-import type { PromotionInput } from '../core/promotion/types.js';
+import type { PromotionInput, PromotionPlan } from '../core/promotion/types.js';
 import { imageStateChangeSchema } from '../events/image-state-change.js';
 import { weighFailedBuild } from './builds/breaker.js';
 import { bundledCatalog } from './lib/catalog.js';
@@ -84,6 +86,24 @@ async function keepInventory(image: string, version: string, arn: string, isAmi:
 }
 
 /**
+ * The parent build a build of `plan` was made from: the version its parent's channel pointer named when Image Builder
+ * created the build (`dateCreated`, "the date on which Image Builder created this image":
+ * https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/imagebuilder/aws.sdk.kotlin.services.imagebuilder.model/-image-summary/date-created.html),
+ * from the pointer's recorded moves, not its value now (a revocation since may have rolled it back). When that
+ * cannot be told, `unknown` says why, and the build is held (core/lifecycle/lineage-hold.ts).
+ */
+async function parentOfBuild(
+  plan: PromotionPlan,
+  createdAt: string | undefined,
+): Promise<{ image: string; channel: string; buildVersion?: string; unknown?: string } | undefined> {
+  if (!plan.parent) return undefined;
+  const { image, channel } = plan.parent;
+  const [changes, now] = await Promise.all([pointerChanges(image, channel), getChannelPointer(image, channel)]);
+  const at = parentVersionAt(`${image}/${channel}`, changes, createdAt, now?.version);
+  return 'version' in at ? { image, channel, buildVersion: at.version } : { image, channel, unknown: at.unknown };
+}
+
+/**
  * "EC2 Image Builder Image State Change": records every status a build of ours reaches (with its lineage), starts
  * the promotion when it is AVAILABLE (one execution per build: the name is derived from the build ARN), and
  * announces FAILED / CANCELLED builds with Image Builder's reason. Those are never promoted.
@@ -116,8 +136,8 @@ export async function actOnBuildStatus(change: BuildStatusChange): Promise<Image
   const plan = image ? plans[image] : undefined;
   if (!image || !plan) return { action: 'ignored', reason: `${buildVersionArn} was not built by a Goldsmith pipeline` };
 
-  // Lineage: the parent build its channel pointer named when this build was first seen (if_not_exists keeps it).
-  const parentPointer = plan.parent ? await getChannelPointer(plan.parent.image, plan.parent.channel) : undefined;
+  // Lineage: the parent build this build was made from (if_not_exists keeps the first event's).
+  const parent = await parentOfBuild(plan, facts.createdAt);
   const reason = change.reason ?? facts.reason;
   const item = await recordBuildStatus({
     image,
@@ -126,7 +146,7 @@ export async function actOnBuildStatus(change: BuildStatusChange): Promise<Image
     status,
     reason,
     at,
-    parent: plan.parent ? { ...plan.parent, buildVersion: parentPointer?.version } : undefined,
+    parent,
   });
   if (FINAL.has(status)) await recordFinishedBuildCost(image, version, status, at, item);
 

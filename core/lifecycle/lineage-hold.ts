@@ -14,12 +14,14 @@ export interface LineageLink {
   flaggedReason?: string | undefined;
   /** The reason of a revocation carried out (`REVOCATION#<version>` in state `revoked`). */
   revokedReason?: string | undefined;
+  /** Why the version of the parent it was made from is not known (`parent.unknown` on its build): held. */
+  parentUnknown?: string | undefined;
 }
 
 /** A build item's lineage fields as the ledger holds them: its flag, and the parent build it was made from. */
 export interface BuildLineage {
   flaggedReason?: string | undefined;
-  parent?: { image: string; buildVersion?: string | undefined } | null | undefined;
+  parent?: { image: string; buildVersion?: string | undefined; unknown?: string | undefined } | null | undefined;
 }
 
 /** The reason a flag gives: "built on revoked al2023-base 1.0.0/5". */
@@ -32,12 +34,14 @@ export function builtOnRevokedReason(image: string, version: string): string {
  * revoked. `chain` is the version itself first, then its parent, its parent's parent…, as recorded lineage names
  * them (the parent build each build was made from). The version's own revocation is not a hold (the promotion stops
  * for it as revoked); its own flag is, and so is any ancestor revoked or flagged, whether or not the flag reached
- * this version. Pure.
+ * this version. So is a parent version the record could not tell (`parentUnknown`), of the version or an ancestor:
+ * a lineage that cannot be followed is not trusted. Pure.
  */
 export function lineageHold(chain: readonly LineageLink[]): string | undefined {
   const [self, ...ancestors] = chain;
   if (!self) return undefined;
   if (self.flaggedReason) return self.flaggedReason;
+  if (self.parentUnknown) return self.parentUnknown;
   const parent = ancestors[0];
   for (const [depth, ancestor] of ancestors.entries()) {
     const through = depth > 0 && parent ? ` (through ${parent.image} ${parent.version})` : '';
@@ -46,6 +50,9 @@ export function lineageHold(chain: readonly LineageLink[]): string | undefined {
     }
     if (ancestor.flaggedReason) {
       return `built on ${ancestor.image} ${ancestor.version}, itself ${ancestor.flaggedReason}${through}`;
+    }
+    if (ancestor.parentUnknown) {
+      return `built on ${ancestor.image} ${ancestor.version}, whose ${ancestor.parentUnknown}${through}`;
     }
   }
   return undefined;

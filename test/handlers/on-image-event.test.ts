@@ -2,9 +2,17 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetImageCommand, ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { lineageHoldOf } from '../../aws/lineage-holds.js';
 import { MalformedEventError } from '../../core/errors.js';
 import { executionNameFor } from '../../core/promotion/naming.js';
 import { onImageEvent } from '../../functions/on-image-event.js';
@@ -283,6 +291,76 @@ describe('onImageEvent', () => {
       ExpressionAttributeValues: expect.objectContaining({
         ':parent': { image: 'base', channel: 'staging', buildVersion: '1.0.0/2' },
       }),
+    });
+  });
+
+  describe("a child whose first event is handled after its parent's revocation rolled the pointer back", () => {
+    // base 1.0.0/2 reached staging before hardened 1.0.0/3 was created (BUILD_CREATED, 08:15); revoked at 12:00,
+    // staging rolled back to 1.0.0/1, which the pointer names now.
+    const changes = (rollback: { to: string | null }) => {
+      ddb
+        .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'IMAGE#base', ':prefix': 'POINTER#staging#' } })
+        .resolves({
+          Items: [
+            { at: '2027-02-20T07:00:00.000Z', version: '1.0.0/1' },
+            { at: '2027-02-27T07:00:00.000Z', version: '1.0.0/2' },
+          ],
+        });
+      ddb
+        .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'IMAGE#base', ':prefix': 'ROLLBACK#staging#' } })
+        .resolves({
+          Items: [{ at: '2027-02-27T12:00:00.000Z', from: '1.0.0/2', ...rollback }],
+        });
+    };
+    const recordedParent = () =>
+      ddb
+        .commandCalls(UpdateCommand)
+        .map((c) => c.args[0].input.ExpressionAttributeValues?.[':parent'])
+        .find((p) => p !== undefined);
+
+    beforeEach(() => {
+      const child = getImageOutput('BUILDING');
+      child.image.sourcePipelineArn = 'arn:aws:imagebuilder:us-east-1:111122223333:image-pipeline/goldsmith-hardened';
+      imagebuilder.on(GetImageCommand).resolves(child);
+      ddb
+        .on(GetCommand, { Key: { pk: 'IMAGE#base', sk: 'CHANNEL#staging' } })
+        .resolves({ Item: { version: '1.0.0/1' } });
+      ddb.on(BatchGetCommand).resolves({
+        Responses: {
+          ledger: [{ pk: 'IMAGE#base', sk: 'REVOCATION#1.0.0/2', state: 'revoked', reason: 'CVE-2027-0001' }],
+        },
+      });
+    });
+
+    it('records the revoked version it was built on, and so is held', async () => {
+      changes({ to: '1.0.0/1' });
+
+      await onImageEvent(stateChangeEvent('BUILDING', undefined, 'PENDING'));
+
+      const parent = recordedParent();
+      expect(parent).toEqual({ image: 'base', channel: 'staging', buildVersion: '1.0.0/2' });
+      await expect(lineageHoldOf('hardened', '1.0.0/3', { parent })).resolves.toBe('built on revoked base 1.0.0/2');
+    });
+
+    it('records the parent version as unknown, and so is held, when no move of the pointer is recorded before it was created', async () => {
+      changes({ to: null });
+      ddb
+        .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'IMAGE#base', ':prefix': 'POINTER#staging#' } })
+        .resolves({
+          Items: [{ at: '2027-02-28T07:00:00.000Z', version: '1.0.0/2' }],
+        });
+
+      await onImageEvent(stateChangeEvent('BUILDING', undefined, 'PENDING'));
+
+      const parent = recordedParent();
+      expect(parent).toMatchObject({
+        image: 'base',
+        channel: 'staging',
+        unknown: expect.stringContaining('parent version unknown'),
+      });
+      await expect(lineageHoldOf('hardened', '1.0.0/3', { parent })).resolves.toMatch(
+        /^parent version unknown: no move of base\/staging/,
+      );
     });
   });
 });

@@ -23,6 +23,17 @@ describe('lineageHold', () => {
     expect(lineageHold([self, { ...parent, revokedReason: 'CVE-2027-0001' }])).toBe('built on revoked base 1.0.0/5');
   });
 
+  it('holds a version, or a descendant of one, whose parent version the record could not tell', () => {
+    const unknown = 'parent version unknown: base/staging was withdrawn at 2027-01-08T00:00:00Z';
+    expect(lineageHold([{ ...self, parentUnknown: unknown }])).toBe(unknown);
+    expect(
+      lineageHold([
+        { image: 'app', version: '3.0.0/1' },
+        { ...self, parentUnknown: unknown },
+      ]),
+    ).toBe(`built on hardened 1.0.0/5, whose ${unknown}`);
+  });
+
   it('holds a version whose grandparent is revoked, naming the parent it came through', () => {
     expect(lineageHold([self, parent, { ...grandparent, revokedReason: '' }])).toBe(
       'built on revoked os 2.0.0/1 (through base 1.0.0/5)',
