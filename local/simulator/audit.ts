@@ -14,6 +14,7 @@ export function auditConsistency(
   cloud: LocalCloud,
   report: SimulationReport,
   withdrawn: ReadonlyMap<string, string> = new Map(),
+  retiredUsers: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
 ): SimulationReport['consistency'] {
   const problems: string[] = [];
   const { imagebuilder } = cloud.installed.fakes;
@@ -62,7 +63,7 @@ export function auditConsistency(
     }
   }
 
-  const launches = auditLaunchPermissions(cloud, report, withdrawn);
+  const launches = auditLaunchPermissions(cloud, report, withdrawn, retiredUsers);
   problems.push(...launches.problems);
   // Who can read each pointer and pull each container image, from RAM, SSM and ECR's state.
   const consumers = auditConsumerAccess(cloud);
