@@ -11,16 +11,22 @@ interface KeyVersion {
   created: Date;
 }
 
-let cached: { at: number; current: KeyVersion; previous: KeyVersion | undefined } | undefined;
+interface Versions {
+  at: number;
+  current: KeyVersion;
+  previous: KeyVersion | undefined;
+}
 
-function secretName(): string {
-  const name = process.env.APPROVAL_SECRET_NAME;
-  if (!name) throw new Error('APPROVAL_SECRET_NAME is not set');
+/** Key versions read, by secret name. */
+const cached = new Map<string, Versions>();
+
+function secretName(env: string): string {
+  const name = process.env[env];
+  if (!name) throw new Error(`${env} is not set`);
   return name;
 }
 
-async function read(stage: 'AWSCURRENT' | 'AWSPREVIOUS'): Promise<KeyVersion | undefined> {
-  const name = secretName();
+async function read(name: string, stage: 'AWSCURRENT' | 'AWSPREVIOUS'): Promise<KeyVersion | undefined> {
   try {
     const out = await secretsmanagerClient().send(new GetSecretValueCommand({ SecretId: name, VersionStage: stage }));
     const value = out.SecretString;
@@ -35,12 +41,15 @@ async function read(stage: 'AWSCURRENT' | 'AWSPREVIOUS'): Promise<KeyVersion | u
   }
 }
 
-async function versions(now: Date): Promise<NonNullable<typeof cached>> {
-  if (cached && now.getTime() - cached.at < CACHE_MS && now.getTime() >= cached.at) return cached;
-  const current = await read('AWSCURRENT');
-  if (!current) throw new Error(`secret ${secretName()} has no AWSCURRENT version`);
-  cached = { at: now.getTime(), current, previous: await read('AWSPREVIOUS') };
-  return cached;
+async function versions(env: string, now: Date): Promise<Versions> {
+  const name = secretName(env);
+  const held = cached.get(name);
+  if (held && now.getTime() - held.at < CACHE_MS && now.getTime() >= held.at) return held;
+  const current = await read(name, 'AWSCURRENT');
+  if (!current) throw new Error(`secret ${name} has no AWSCURRENT version`);
+  const fresh = { at: now.getTime(), current, previous: await read(name, 'AWSPREVIOUS') };
+  cached.set(name, fresh);
+  return fresh;
 }
 
 /**
@@ -48,7 +57,7 @@ async function versions(now: Date): Promise<NonNullable<typeof cached>> {
  * are signed with.
  */
 export async function approvalSecret(now: Date = new Date()): Promise<string> {
-  return (await versions(now)).current.value;
+  return (await versions('APPROVAL_SECRET_NAME', now)).current.value;
 }
 
 /**
@@ -61,7 +70,7 @@ export async function approvalSecret(now: Date = new Date()): Promise<string> {
  * expire by then, so a leaked old key stops working once the links it signed would have.
  */
 export async function approvalKeys(now: Date = new Date()): Promise<ApprovalKey[]> {
-  const { current, previous } = await versions(now);
+  const { current, previous } = await versions('APPROVAL_SECRET_NAME', now);
   const keys: ApprovalKey[] = [{ secret: current.value }];
   const grace = Number(process.env.APPROVAL_KEY_GRACE_SECONDS ?? '0');
   if (previous && Number.isFinite(grace) && grace > 0) {
@@ -72,5 +81,23 @@ export async function approvalKeys(now: Date = new Date()): Promise<ApprovalKey[
 
 /** Forgets the cached key versions (tests, and the local cloud after a rotation it wants seen at once). */
 export function resetApprovalSecret(): void {
-  cached = undefined;
+  cached.clear();
+}
+
+/**
+ * The decision-proof key (Secrets Manager, env `DECISION_SECRET_NAME`): what a door signs a decision with
+ * (core/promotion/decision-proof.ts). Only the doors (approval callback, operator endpoint) and the reconciler read
+ * it; the functions that only sign links (request-approval, the Slack function) do not.
+ */
+export async function decisionKey(now: Date = new Date()): Promise<string> {
+  return (await versions('DECISION_SECRET_NAME', now)).current.value;
+}
+
+/**
+ * The keys a recorded decision may be proved with: the current version and, after a rotation, the previous one (a
+ * decision taken before the rotation and delivered after it).
+ */
+export async function decisionKeys(now: Date = new Date()): Promise<string[]> {
+  const { current, previous } = await versions('DECISION_SECRET_NAME', now);
+  return previous ? [current.value, previous.value] : [current.value];
 }

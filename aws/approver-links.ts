@@ -16,8 +16,8 @@ function topicArn(): string {
  * nothing by email (SNS drops what no subscription matches) and decides through Slack or the CLI.
  *
  * Unlike announcements, a failed Publish is neither kept in the ledger nor logged with its body: it throws, the
- * RequestApproval task fails and Step Functions retries it (the request is idempotent: same token, same links), so
- * no copy of a link is ever stored.
+ * RequestApproval task fails and Step Functions retries it (the retry takes over the same request and sends to the
+ * approvers not yet noted as sent, functions/promotion/request-approval.ts), so no copy of a link is ever stored.
  */
 export async function sendApproverLinks(all: readonly ApproverLinks[]): Promise<void> {
   for (const links of all) {

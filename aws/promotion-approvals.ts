@@ -12,7 +12,8 @@ import { openWorkItems } from './open-work.js';
 
 const OPEN = openWorkIndex.partitionKey;
 
-const approvalKey = (image: string, version: string, channel: string) => ({
+/** The ledger key of a build's approval in a channel. */
+export const approvalKey = (image: string, version: string, channel: string) => ({
   pk: imagePk(image),
   sk: `APPROVAL#${version}#${channel}`,
 });
@@ -24,7 +25,11 @@ export interface ApprovalRecord {
   channel: string;
   approvalId: string;
   taskToken: string;
+  /** The execution ARN of the attempt whose token `taskToken` is: a retried attempt recognizes its promotion's own. */
+  execution?: string | undefined;
   approvers: string[];
+  /** Approvers whose links went out (one Publish each): a retried request sends only to the others. */
+  linksSentTo?: string[] | undefined;
   requestedAt: string;
   expiresAt: string;
   decision?: 'approve' | 'reject' | undefined;
@@ -38,15 +43,17 @@ export interface ApprovalRecord {
   /** The gate's findings when approval was asked: what the approver's confirmation page shows. */
   findings?: { critical: number; high: number; medium: number } | undefined;
   decidedAt?: string | undefined;
+  /** The door's proof of the decision (core/promotion/decision-proof.ts): what the reconciler checks before delivering. */
+  proof?: string | undefined;
   sentAt?: string | undefined;
   /** Set when Step Functions refused the recorded decision for good (the task no longer waits): never re-sent. */
   undeliverable?: string | undefined;
 }
 
 /**
- * Records an approval request. A retried request task (same token, same id) rewrites it until it is decided; a
- * different request for the same build and channel is never overwritten.
- * @returns false when another request already holds this build's channel, or this one is already decided.
+ * Records an approval request, only where none is: an existing request (an earlier attempt's, or another
+ * promotion's) is never overwritten; aws/approval-requests.ts decides what a retried attempt does with it.
+ * @returns false when a request already holds this build's channel.
  */
 export async function recordApprovalRequest(
   request: Omit<ApprovalRecord, 'decision' | 'by' | 'via' | 'slackUser' | 'reason' | 'decidedAt' | 'sentAt'>,
@@ -62,9 +69,7 @@ export async function recordApprovalRequest(
           kind: 'approval',
           ...request,
         },
-        // A retried request task rewrites its own request only while undecided: a decision is never wiped.
-        ConditionExpression: 'attribute_not_exists(sk) OR (approvalId = :id AND attribute_not_exists(decision))',
-        ExpressionAttributeValues: { ':id': request.approvalId },
+        ConditionExpression: 'attribute_not_exists(sk)',
       }),
     ),
   );
@@ -98,6 +103,8 @@ export async function claimApprovalDecision(input: {
   via: 'email' | 'slack' | 'operator';
   slackUser?: string | undefined;
   reason?: string | undefined;
+  /** The door's proof over approval id, decision, approver, door and time. */
+  proof: string;
 }): Promise<boolean> {
   const extra = [
     ...(input.slackUser ? [['slackUser', ':user', input.slackUser] as const] : []),
@@ -109,7 +116,7 @@ export async function claimApprovalDecision(input: {
         TableName: ledgerTable(),
         Key: approvalKey(input.image, input.version, input.channel),
         // Open work until delivered (markApprovalSent) or refused for good (markApprovalUndeliverable).
-        UpdateExpression: `SET decision = :d, #by = :by, decidedAt = :at, via = :via, ${OPEN} = :open${extra
+        UpdateExpression: `SET decision = :d, #by = :by, decidedAt = :at, via = :via, proof = :proof, ${OPEN} = :open${extra
           .map(([name, value]) => `, ${name} = ${value}`)
           .join('')}`,
         ConditionExpression:
@@ -121,6 +128,7 @@ export async function claimApprovalDecision(input: {
           ':by': input.by,
           ':at': input.at,
           ':via': input.via,
+          ':proof': input.proof,
           ':open': openWork.decision,
           ...Object.fromEntries(extra.map(([, value, v]) => [value, v])),
         },
@@ -168,6 +176,34 @@ export async function undeliveredDecisions(): Promise<ApprovalRecord[]> {
     expression: 'attribute_exists(decision) AND attribute_not_exists(sentAt) AND attribute_not_exists(undeliverable)',
   });
   return found.sort(byImageThenVersion);
+}
+
+/**
+ * Takes back a recorded decision no door proved (written to the ledger outside Goldsmith's doors): the approval is
+ * undecided again, and its approvers can decide it. Conditional on the decision being exactly the one found and
+ * never sent, so a door's own decision recorded meanwhile is never wiped.
+ * @returns false when the approval changed since it was read (a door decided it): nothing was taken back.
+ */
+export async function withdrawUnprovenDecision(found: ApprovalRecord): Promise<boolean> {
+  // `by` is a DynamoDB reserved word: every attribute goes by a name placeholder.
+  const fields = { decision: found.decision, by: found.by, decidedAt: found.decidedAt, proof: found.proof };
+  const entries = Object.entries(fields);
+  const values = Object.fromEntries(entries.filter(([, v]) => v !== undefined).map(([name, v]) => [`:${name}`, v]));
+  return conditionalWrite(() =>
+    documentClient().send(
+      new UpdateCommand({
+        TableName: ledgerTable(),
+        Key: approvalKey(found.image, found.version, found.channel),
+        UpdateExpression: `REMOVE #decision, #by, #decidedAt, #proof, via, slackUser, reason, ${OPEN}`,
+        ConditionExpression: [
+          ...entries.map(([name, v]) => (v === undefined ? `attribute_not_exists(#${name})` : `#${name} = :${name}`)),
+          'attribute_not_exists(sentAt)',
+        ].join(' AND '),
+        ExpressionAttributeNames: Object.fromEntries(entries.map(([name]) => [`#${name}`, name])),
+        ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+      }),
+    ),
+  );
 }
 
 /** Notes that Step Functions will never take the recorded decision (why: the task timed out or no longer exists). */

@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { buildSk, imagePk, skPrefix } from '../core/ledger/keys.js';
+import type { BuildLineage } from '../core/lifecycle/lineage-hold.js';
 import type { ChannelFacts, LoadedBuildFacts } from '../core/promotion/preconditions.js';
 import type { FindingCounts } from '../core/promotion/types.js';
 import { batchGetItems } from './batch-get.js';
@@ -45,6 +46,7 @@ export async function readChannelFacts(
   const item = (sk: string | undefined) => (sk ? bySk.get(sk) : undefined);
   return {
     loaded: item(keys.build)?.loaded as LoadedBuildFacts | undefined,
+    lineage: lineageOf(item(keys.build)),
     outcome: item(keys.outcome) as ChannelFacts['outcome'],
     previous: item(keys.previous) as ChannelFacts['previous'],
     gate: item(keys.gate) as ChannelFacts['gate'],
@@ -52,6 +54,14 @@ export async function readChannelFacts(
     soak: item(keys.soak) as ChannelFacts['soak'],
     revocation: item(keys.revocation) as ChannelFacts['revocation'],
   };
+}
+
+/** The flag and the recorded parent of a build item, if it has either. */
+function lineageOf(build: Record<string, unknown> | undefined): BuildLineage | undefined {
+  if (!build) return undefined;
+  const flaggedReason = typeof build.flaggedReason === 'string' ? build.flaggedReason : undefined;
+  const parent = build.parent as BuildLineage['parent'];
+  return flaggedReason || parent ? { flaggedReason, parent } : undefined;
 }
 
 /** The build as LoadImage recorded it from Image Builder, if it did. */

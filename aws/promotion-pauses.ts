@@ -31,6 +31,8 @@ export async function recordPause(
         UpdateExpression:
           'SET kind = :kind, image = :image, version = :version, buildVersionArn = :arn, channel = :channel, ' +
           '#error = :error, reason = :reason, #status = :paused, pausedAt = :at, resumes = if_not_exists(resumes, :zero), ' +
+          // Every pause kept for `history` (the fields above are the latest's).
+          'pauses = list_append(if_not_exists(pauses, :none), :pause), ' +
           // Open work until resumed (markResumed).
           `${OPEN} = :open`,
         ConditionExpression: 'attribute_not_exists(#status) OR #status <> :paused',
@@ -46,6 +48,8 @@ export async function recordPause(
           ':paused': 'paused',
           ':at': pause.pausedAt,
           ':zero': 0,
+          ':none': [],
+          ':pause': [{ at: pause.pausedAt, channel: pause.channel, reason: pause.reason }],
           ':open': openWork.pause,
         },
         ReturnValues: 'ALL_NEW',
@@ -89,7 +93,7 @@ export async function markResumed(image: string, version: string, n: number, by:
       new UpdateCommand({
         TableName: ledgerTable(),
         Key: pauseKey(image, version),
-        UpdateExpression: `SET #status = :resumed, resumes = :n, resumedAt = :at, resumedBy = :by REMOVE ${OPEN}`,
+        UpdateExpression: `SET #status = :resumed, resumes = :n, resumedAt = :at, resumedBy = :by, resumptions = list_append(if_not_exists(resumptions, :none), :resumption) REMOVE ${OPEN}`,
         ConditionExpression: '#status = :paused AND resumes = :before',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
@@ -99,6 +103,8 @@ export async function markResumed(image: string, version: string, n: number, by:
           ':before': n - 1,
           ':at': at,
           ':by': by,
+          ':none': [],
+          ':resumption': [{ at, by, n }],
         },
       }),
     ),

@@ -3,16 +3,18 @@ import { parseArgs } from 'node:util';
 import { formatReport } from '../scripts/bundle/report.js';
 import { type BundleReport, bundleReport, DEFAULT_RUNS } from '../scripts/bundle.js';
 import { benchmarkOrganization, formatOrganization } from './organization.js';
+import { benchmarkSavedCloud, formatSavedCloud, type SavedCloudBenchmark } from './saved-cloud.js';
 import { benchmarkSharing, formatSharing, type SharingBenchmark } from './sharing.js';
 import { benchmarkSimulation, formatSimulation, type SimulationBenchmark } from './simulation.js';
 
 const USAGE =
-  'usage: npm run bench -- [--json] [--only bundle|simulation|sharing|organization] [--runs N] [--months N]';
+  'usage: npm run bench -- [--json] [--only bundle|simulation|saved-cloud|sharing|organization] [--runs N] [--months N]';
 
-const ONLY = ['bundle', 'simulation', 'sharing', 'organization'] as const;
+const ONLY = ['bundle', 'simulation', 'saved-cloud', 'sharing', 'organization'] as const;
 
 /**
- * `npm run bench`: the bundle report, the simulation benchmark, then the fleet-scale sharing benchmark. Figures
+ * `npm run bench`: the bundle report, the simulation benchmark, how long a saved local cloud takes to open, then the
+ * fleet-scale sharing benchmark. Figures
  * only: a slow run never fails; an error (a bundle that does not build or load, a run that fails or whose audit
  * finds problems) does. With `--json`, stdout is one document.
  */
@@ -50,6 +52,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const out: {
     bundles?: BundleReport;
     simulation?: SimulationBenchmark;
+    savedCloud?: SavedCloudBenchmark;
     sharing?: SharingBenchmark;
     organization?: SimulationBenchmark;
   } = {};
@@ -62,6 +65,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     log('simulation benchmark…');
     out.simulation = await benchmarkSimulation(root, { months });
     if (!values.json) process.stdout.write(`${formatSimulation(out.simulation)}\n`);
+  }
+  if (wanted('saved-cloud')) {
+    log('saved-cloud benchmark…');
+    out.savedCloud = benchmarkSavedCloud(root);
+    if (!values.json) process.stdout.write(`${formatSavedCloud(out.savedCloud)}\n`);
   }
   if (wanted('sharing')) {
     log('sharing benchmark (fleet scale)…');
@@ -76,7 +84,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (values.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   const bundlesLoad = out.bundles?.functions.every((f) => f.handlerIsFunction) ?? true;
   const simulationRan = !(out.simulation && !out.simulation.available && out.simulation.failed);
+  const savedCloudOpened = out.savedCloud?.available ?? true;
   const sharingOk = !out.sharing || (out.sharing.available && out.sharing.consistent);
   const organizationRan = !(out.organization && !out.organization.available);
-  return bundlesLoad && simulationRan && sharingOk && organizationRan ? 0 : 1;
+  return bundlesLoad && simulationRan && savedCloudOpened && sharingOk && organizationRan ? 0 : 1;
 }

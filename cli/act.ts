@@ -1,5 +1,6 @@
 import type { Catalog } from '../core/config/schema.js';
 import type { Command } from './commands.js';
+import { checkArguments } from './operator/arguments.js';
 import { checkNames, operatorOptions, TARGET_HELP } from './operator/options.js';
 import { precheck } from './operator/precheck.js';
 import { ledgerOf, nowOf } from './operator/read.js';
@@ -11,7 +12,10 @@ type Action = 'build' | 'approve' | 'reject' | 'promote' | 'rollback' | 'revoke'
 const USAGE: Record<Action, { args: string; summary: string }> = {
   build: { args: 'IMAGE [--reason R]', summary: 'a manual build, through the same dedupe and lineage rules' },
   approve: { args: 'IMAGE CHANNEL [--version V] [--reason R] [--as ARN|NAME]', summary: 'approve what waits' },
-  reject: { args: 'IMAGE CHANNEL [--version V] [--reason R] [--as ARN|NAME]', summary: 'reject what waits' },
+  reject: {
+    args: 'IMAGE CHANNEL --reason R [--version V] [--as ARN|NAME]',
+    summary: 'reject what waits, saying why (the reason is announced to the people who asked, and kept)',
+  },
   promote: { args: 'IMAGE CHANNEL [--version V] [--reason R]', summary: 'end a soak early (never a gate)' },
   rollback: { args: 'IMAGE CHANNEL [--to VERSION] [--reason R]', summary: "move a channel's pointer back" },
   revoke: {
@@ -66,6 +70,9 @@ function requestOf(action: Action, positionals: string[], values: Record<string,
   if (action === 'revoke') {
     if (typeof values.reason !== 'string') throw new UsageError('revoke needs --reason R (it is announced and kept)');
     return { action, image, version: second, ...opt('reason'), ...opt('at') };
+  }
+  if (action === 'reject' && typeof values.reason !== 'string') {
+    throw new UsageError('reject needs --reason R (it is announced to the people who asked, and kept)');
   }
   // rollback --to V names the version to go back to (--version says the same).
   const version = action === 'rollback' && typeof values.to === 'string' ? { version: values.to } : opt('version');
@@ -135,6 +142,7 @@ export function actionCommand(action: Action): Command {
       const request = requestOf(action, parsed.positionals, values);
       const image = String(request.image);
       const channel = typeof request.channel === 'string' ? request.channel : undefined;
+      checkArguments(request);
       checkNames(where.catalog, image, channel);
       if (where.kind === 'local' && channel && (action === 'approve' || action === 'reject')) {
         mustActAsApprover(where.catalog, action, image, channel, values.as);

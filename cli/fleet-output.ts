@@ -46,7 +46,10 @@ function ouLines(rows: readonly OuFleet[], names: Record<string, string>): strin
       .filter((s) => r.standings[s])
       .map((s) => `${STANDING_TEXT[s]} ${r.standings[s]?.accounts}/${r.standings[s]?.instances}`);
     const name = names[r.ou] ? ` (${names[r.ou]})` : '';
-    out.push(`  ${r.channel} / ${r.ou}${name}: ${parts.join(', ')}  [accounts/instances]`);
+    out.push(
+      `  ${r.channel} / ${r.ou}${name}: ${r.accounts} account(s); ${parts.join(', ')}  ` +
+        '[accounts/instances on each standing: an account on two versions counts under both]',
+    );
     if (r.laggards.length > 0) {
       const more = r.laggards.length > LAGGARDS_NAMED ? ` and ${r.laggards.length - LAGGARDS_NAMED} more` : '';
       out.push(`    behind: ${r.laggards.slice(0, LAGGARDS_NAMED).join(', ')}${more}`);
@@ -60,7 +63,7 @@ function complianceLines(rows: readonly ChannelCompliance[], names: Record<strin
   for (const c of rows) {
     const laggards = c.laggards.map((ou) => names[ou] ?? ou);
     out.push(
-      `  ${c.channel} ${c.cycle} (${c.version}): pointer after ${formatHours(c.pointerHours)}, 90 % of instances: ` +
+      `  ${c.channel} ${c.cycle} (${c.version}): pointer moved after ${formatHours(c.pointerHours)}, 90 % of instances: ` +
         `median OU ${formatHours(c.medianHoursTo90)}, worst ${formatHours(c.worstHoursTo90)}` +
         (laggards.length > 0 ? `; not yet: ${laggards.slice(0, LAGGARDS_NAMED).join(', ')}` : ''),
     );
@@ -77,7 +80,10 @@ export function renderFleet(report: FleetReport): string {
     if (rows.length > 0) out.push('  per channel and OU:', ...ouLines(rows, report.ouNames));
     const compliance = report.compliance.filter((c) => c.image === f.image);
     if (compliance.length > 0)
-      out.push('  patch compliance (from the cycle start):', ...complianceLines(compliance, report.ouNames));
+      out.push(
+        "  patch compliance (from the cycle's Patch Tuesday to the cycle's version; a channel's first version is a rollout, not a cycle):",
+        ...complianceLines(compliance, report.ouNames),
+      );
     out.push('');
   }
   return out.join('\n');

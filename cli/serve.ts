@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import type { LocalSession } from '../local/simulator/session.js';
 import type { Command } from './commands.js';
 import { loadCatalogFile } from './load-catalog.js';
+import { checkSavedCatalog } from './operator/saved-identity.js';
 import {
   journaled,
   readState,
@@ -36,6 +37,7 @@ interface Open {
 async function open(dir: string): Promise<Open> {
   const state = await readState(dir);
   const catalog = await loadCatalogFile(state.catalogFile);
+  checkSavedCatalog(dir, state.identity, catalog);
   const { scenarioSchema } = await import('../local/simulator/scenario.js');
   const { simulate } = await import('../local/simulator/index.js');
   const scenario = scenarioSchema.parse({ ...state.scenario, until: state.savedAt });

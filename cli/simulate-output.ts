@@ -1,7 +1,9 @@
-import type { MonthlySummary } from '../core/notifications/monthly-summary.js';
+import { type MonthlySummary, PATCH_TO_PROD_LABEL, patchToProdText } from '../core/notifications/monthly-summary.js';
+import { consistencyText } from '../local/simulator/audit-recovering.js';
+import { apiCallTotals, apiCallTotalsText } from '../local/simulator/call-minimum.js';
 import type { SimulationResult } from '../local/simulator/index.js';
 import type { SimulationReport } from '../local/simulator/report.js';
-import { type PrintedLine, type RepeatFolder, repeatedText } from '../local/simulator/timeline.js';
+import { type PrintedLine, type RepeatFolder, repeatedText } from '../local/simulator/timeline-fold.js';
 import { renderCost } from './cost-output.js';
 
 function table(headers: string[], rows: string[][]): string {
@@ -26,7 +28,7 @@ function renderSummaries(summaries: readonly MonthlySummary[]): string[] {
       String(i.failed),
       String(i.promoted),
       String(i.rejected),
-      i.patchToProdHours === null ? '—' : `${i.patchToProdHours} h`,
+      patchToProdText(i.patchToProdHours),
       i.cost === undefined ? '—' : i.cost.toFixed(2),
     ]),
   );
@@ -40,7 +42,7 @@ function renderSummaries(summaries: readonly MonthlySummary[]): string[] {
   );
   return [
     'Monthly summaries (as announced)',
-    table(['month', 'image', 'built', 'failed', 'promoted', 'rejected', 'patch day → prod', 'cost'], rows),
+    table(['month', 'image', 'built', 'failed', 'promoted', 'rejected', PATCH_TO_PROD_LABEL, 'cost'], rows),
     ...months,
   ];
 }
@@ -100,7 +102,7 @@ export function renderTables(result: SimulationResult): string {
     ),
   );
   const calls = Object.entries(report.apiCalls);
-  out.push('', 'AWS API calls');
+  out.push('', 'AWS API calls (every service but DynamoDB, whose requests the totals add)');
   out.push(
     table(
       ['call', 'count'],
@@ -109,7 +111,7 @@ export function renderTables(result: SimulationResult): string {
   );
   out.push('', 'Totals');
   const promoted = report.promotions.filter((p) => p.outcome === 'promoted').length;
-  const totalCalls = calls.reduce((n, [, v]) => n + v, 0);
+  const totals = apiCallTotals(report.apiCalls, report.callPlan);
   out.push(
     table(
       ['what', 'value'],
@@ -120,13 +122,16 @@ export function renderTables(result: SimulationResult): string {
         ...(report.announcements
           ? [
               [
-                'announcements: distinct / deliveries / not repeated',
+                'announcements: distinct / deliveries / suppressed (made before)',
                 `${report.announcements.distinct} / ${report.announcements.deliveries} / ${report.announcements.suppressed}`,
               ],
             ]
           : []),
         ['duplicates suppressed', String(report.duplicatesSuppressed)],
-        ['events rejected (DLQ)', String(report.rejectedEvents.length)],
+        [
+          'events rejected (DLQ) / recovered since',
+          `${report.rejectedEvents.length} / ${report.rejectedEvents.filter((e) => e.recovered).length}`,
+        ],
         ['approval callbacks refused (links and Slack)', String(report.rejectedCallbacks)],
         ...(report.slack
           ? [
@@ -145,9 +150,10 @@ export function renderTables(result: SimulationResult): string {
           'faults injected / retried / failed',
           `${report.faults.injected} / ${report.faults.retried} / ${report.faults.failedCalls}`,
         ],
+        ['AWS requests: other services + DynamoDB = all (incl. watchers)', apiCallTotalsText(totals)],
         [
-          'AWS API calls (all, incl. watchers) per channel promotion',
-          promoted ? (totalCalls / promoted).toFixed(1) : '—',
+          'AWS requests per channel promotion (all, DynamoDB included)',
+          promoted ? (totals.all / promoted).toFixed(1) : '—',
         ],
         ...(report.sharing
           ? [
@@ -163,7 +169,7 @@ export function renderTables(result: SimulationResult): string {
               ],
             ]
           : []),
-        ['consistency', report.consistency.ok ? 'ok' : `${report.consistency.problems.length} problem(s)`],
+        ['consistency', consistencyText(report.consistency)],
         [
           'requests / responses checked against AWS API models',
           `${report.apiModel.requests} / ${report.apiModel.responses}, ${report.apiModel.violations.length} violation(s)`,
@@ -172,12 +178,13 @@ export function renderTables(result: SimulationResult): string {
     ),
   );
   for (const p of report.consistency.problems) out.push(`  consistency: ${p}`);
+  for (const r of report.consistency.recovering ?? []) out.push(`  recovering: ${r}`);
   for (const v of report.apiModel.violations) out.push(`  API model: ${v}`);
   if (report.cost) out.push('', ...renderCost(report.cost));
   for (const n of notes) out.push(`note: ${n}`);
   out.push(
     '',
-    `${run.simulatedMonths.toFixed(1)} simulated months in ${(run.wallMs / 1000).toFixed(1)} s: ${run.monthsPerSecond.toFixed(2)} simulated months per second (peak RSS ${run.peakRssMb.toFixed(0)} MB)`,
+    `${run.simulatedMonths.toFixed(1)} simulated months in ${(run.wallMs / 1000).toFixed(1)} s: ${run.monthsPerSecond.toFixed(2)} simulated months per second (peak RSS ${run.peakRssMb.toFixed(0)} MiB)`,
   );
   return `${out.join('\n')}\n`;
 }

@@ -1,8 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from './commands.js';
 import { DEFAULT_CATALOG_FILE, loadCatalogFile } from './load-catalog.js';
+import { checkSavedCatalog, savedIdentity } from './operator/saved-identity.js';
 import {
   readState,
   replayProblems,
@@ -39,8 +39,6 @@ Runs Goldsmith end to end on the embedded local cloud, in virtual time, with no 
 
 const RESUME_DAYS = 30;
 
-const DEFAULT_SCENARIO = resolve(dirname(fileURLToPath(import.meta.url)), '../local/simulator/default-scenario.json');
-
 export const command: Command = {
   summary: 'run the whole system on the local cloud in virtual time',
   async run(args) {
@@ -67,8 +65,8 @@ export const command: Command = {
     if (saved && values.scenario) throw new UsageError('--resume continues the saved scenario: drop --scenario');
     const configPath = resolve(values.config ?? saved?.catalogFile ?? DEFAULT_CATALOG_FILE);
     const catalog = await loadCatalogFile(configPath);
+    if (saved && values.resume) checkSavedCatalog(values.resume, saved.identity, catalog);
     const { scenarioSchema } = await import('../local/simulator/scenario.js');
-    const scenarioPath = values.scenario ?? DEFAULT_SCENARIO;
     let raw: Record<string, unknown>;
     if (saved) {
       const until = values.until ?? new Date(Date.parse(saved.savedAt) + RESUME_DAYS * 86_400_000).toISOString();
@@ -76,12 +74,16 @@ export const command: Command = {
         throw new UsageError(`--until must be a time after ${saved.savedAt}, where the saved cloud stopped`);
       }
       raw = { ...saved.scenario, until };
-    } else {
+    } else if (values.scenario) {
       try {
-        raw = JSON.parse(await readFile(scenarioPath, 'utf8'));
+        raw = JSON.parse(await readFile(values.scenario, 'utf8'));
       } catch (error) {
-        throw new UsageError(`cannot read scenario ${scenarioPath}: ${(error as Error).message}`);
+        throw new UsageError(`cannot read scenario ${values.scenario}: ${(error as Error).message}`);
       }
+    } else {
+      // The built-in quarter, its images, channels and approvers taken from this catalog.
+      const { defaultScenarioFor } = await import('../local/simulator/default-scenario.js');
+      raw = await defaultScenarioFor(catalog);
     }
     const parsed = scenarioSchema.safeParse(raw);
     if (!parsed.success) {
@@ -90,6 +92,12 @@ export const command: Command = {
       return 1;
     }
     const scenario = parsed.data;
+    const { scenarioCatalogProblems } = await import('../local/simulator/scenario-catalog.js');
+    const unknown = scenarioCatalogProblems(scenario, catalog);
+    if (unknown.length > 0) {
+      process.stdout.write(`${unknown.join('\n')}\n`);
+      return 1;
+    }
     if (values.seed !== undefined) {
       if (!/^-?\d+$/.test(values.seed)) throw new UsageError('--seed takes a whole number');
       scenario.seed = Number(values.seed);
@@ -106,7 +114,7 @@ export const command: Command = {
     const progress = showProgress ? progressLine((t) => process.stderr.write(t)) : undefined;
     const keep = values.save ?? values.resume;
     // The human output streams the timeline as the run goes: each line once nothing earlier can still happen.
-    const { RepeatFolder } = await import('../local/simulator/timeline.js');
+    const { RepeatFolder } = await import('../local/simulator/timeline-fold.js');
     const folder = new RepeatFolder();
     if (!values.json) process.stdout.write(renderHeader(scenario));
     const result = await simulate(catalog, scenario, dirname(configPath), {
@@ -137,7 +145,7 @@ export const command: Command = {
       }
     }
     if (keep) {
-      const next = stateOf(configPath, raw, result, saved?.operator);
+      const next = stateOf(configPath, savedIdentity(catalog), raw, result, saved?.operator);
       // Resumed into its own folder: saved only if no command saved there meanwhile.
       if (savedDigest !== undefined && keep === values.resume) await writeStateIfUnchanged(keep, next, savedDigest);
       else await writeState(keep, next);

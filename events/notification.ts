@@ -180,6 +180,17 @@ export const NOTIFICATION_DETAILS = {
     /** Whether AWS confirmed it is put right (false: confirmed on a later pass, or a person must act). */
     repaired: z.boolean(),
   }),
+  /**
+   * Something arrived claiming work Goldsmith did not record, and was refused: a decision on an approval without a
+   * door's proof, a dead letter no failure of Goldsmith's left, a scheduled build for a window not yet open.
+   */
+  'claim-refused': z.strictObject({
+    claim: z.enum(['approval-decision', 'dead-letter', 'scheduled-build']),
+    /** What the claim said, as people read it. */
+    found: z.string().min(1),
+    /** Why it was refused, and what was done (nothing acted on it). */
+    reason: z.string().min(1),
+  }),
   'monthly-summary': z.strictObject({
     /** `2027-01` */
     month: z.string().regex(/^\d{4}-\d{2}$/, 'must be a month like "2027-01"'),

@@ -46,7 +46,8 @@ const approveRequest = z.strictObject({
   version: imageVersion.optional(),
   reason: reason.optional(),
 });
-const rejectRequest = approveRequest.extend({ action: z.literal('reject') });
+/** A rejection is announced to the people who asked and kept in the history: it says why (`--reason R`). */
+const rejectRequest = approveRequest.extend({ action: z.literal('reject'), reason });
 
 /** `promote IMAGE CHANNEL [--version V]`: ends that channel's soak early; every gate still applies. */
 const promoteRequest = z.strictObject({

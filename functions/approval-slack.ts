@@ -24,6 +24,11 @@ export function isSlackRequest(event: APIGatewayProxyEventV2): boolean {
   return event.requestContext?.http?.method === 'POST' && header(event, 'x-slack-signature') !== undefined;
 }
 
+/** The reason a Slack rejection is recorded and announced with: a button press has no words of its own. */
+export function slackRejectionReason(by: string, slackUser: string): string {
+  return `rejected in Slack by ${by} (Slack user ${slackUser})`;
+}
+
 /** The Slack user → approver name map (env `SLACK_APPROVERS`, JSON, from the catalog's `notifications.slack.approvers`). */
 function slackApprovers(): Record<string, string> {
   const raw = process.env.SLACK_APPROVERS;
@@ -68,7 +73,9 @@ export async function slackApprovalCallback(
 
   const approval = await getApproval(image, version, channel);
   if (!approval || approval.approvalId !== approvalId) return refuse('no such approval request', 404, shown);
-  const answer = await answerApproval(approval, decision, by, at, 'slack', { slackUser });
+  // A button carries no text: the rejection's reason says where it was decided, so its announcement reads as one.
+  const reason = decision === 'reject' ? slackRejectionReason(by, slackUser) : undefined;
+  const answer = await answerApproval(approval, decision, by, at, 'slack', { slackUser, reason });
   if (!answer.ok) return refuse(answer.reason, answer.status, shown);
   return reply(200, answerText(answer, `${image} ${version} for ${channel}`));
 }

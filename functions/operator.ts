@@ -124,6 +124,8 @@ async function decide(request: OperatorRequestOf<'approve' | 'reject'>, approver
     ...(request.reason ? { reason: request.reason } : {}),
     // False while Step Functions is unavailable: recorded, and delivered by the reconciler.
     delivered: answer.delivered,
+    // Built on a revoked parent: the approval is recorded but stopped the promotion instead of promoting it.
+    ...(answer.held ? { held: answer.held } : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import { announce } from '../aws/notifications.js';
 import { getOutcome } from '../aws/promotion-ledger.js';
 import { readParameters } from '../aws/ssm.js';
 import type { Catalog } from '../core/config/schema.js';
+import { parseDuration } from '../core/duration.js';
 import { MalformedEventError } from '../core/errors.js';
 import { changeKeyProblem } from '../core/limits/input-bounds.js';
 import { announcement } from '../core/notifications/announce.js';
@@ -18,6 +19,7 @@ import { type Change, changeIdOf, changeTimeOf } from '../core/triggers/change.j
 import { type Decision, decideBuilds } from '../core/triggers/decide.js';
 import { dedupeKeyFor } from '../core/triggers/dedupe.js';
 import { changeFromEvent, type TriggerInput } from '../core/triggers/from-events.js';
+import { scheduleWindowRefusal } from '../core/triggers/window.js';
 import { FactContradictsLedgerError, imagePromotedContradiction } from '../core/trust/facts.js';
 import { type AmazonLinuxAmiUpdateEvent, releaseNotices } from '../events/amazon-linux-ami-update.js';
 import type { ImagePromotedDetail } from '../events/image-promoted.js';
@@ -189,6 +191,34 @@ async function checkPromotionAgainstLedger(fact: ImagePromotedDetail): Promise<v
   throw new FactContradictsLedgerError(contradiction);
 }
 
+/**
+ * Refuses a scheduled build whose window is no firing of Goldsmith's schedules (core/triggers/window.ts): a future
+ * window would claim that patch window's marker before patch day, and the real firing would be skipped as its
+ * duplicate. Refused before anything is recorded (no intent, no marker), and announced.
+ * @returns true when refused.
+ */
+async function refuseScheduleClaim(catalog: Catalog, change: Change, now: Date): Promise<boolean> {
+  if (change.kind !== 'schedule') return false;
+  const horizon = parseDuration(catalog.resilience.retryHorizon);
+  const reason = scheduleWindowRefusal(change.scheduledTime, now, horizon);
+  if (reason === undefined) return false;
+  logger.error('scheduled build refused', { image: change.image, window: change.scheduledTime, reason });
+  metrics.addMetric('ChangesRefused', MetricUnit.Count, 1);
+  await announce(
+    announcement(
+      'claim-refused',
+      { image: change.image },
+      {
+        claim: 'scheduled-build',
+        found: `window ${change.scheduledTime}`,
+        reason: `${reason}; nothing was built or claimed`,
+      },
+      { at: now.toISOString(), key: change.scheduledTime },
+    ),
+  );
+  return true;
+}
+
 export const handler = handlerFor({
   name: 'start-builds',
   parse: parseTrigger,
@@ -204,6 +234,7 @@ export const handler = handlerFor({
         logger.info('trigger ignored', { kind: input.kind, reason: change.ignored });
         return { decisions: [] };
       }
+      if (await refuseScheduleClaim(catalog, change, new Date())) return { decisions: [] };
       changes = [change];
     }
     const decisions: ActedDecision[] = [];

@@ -32,8 +32,8 @@ export function Ledger({ app, stack }: StackContext): LedgerResources {
     timeToLiveAttribute: 'expiresAt',
     deletionProtection: true,
     removalPolicy: RemovalPolicy.RETAIN,
-    // Writes only by Goldsmith's functions (their roles carry the ledger-writer tag): see stacks/ledger-access.ts.
-    resourcePolicy: ledgerResourcePolicy(ledgerTableName(app.stage)),
+    // Writes only by Goldsmith's functions, named by role ARN: see stacks/ledger-access.ts.
+    resourcePolicy: ledgerResourcePolicy(stack, ledgerTableName(app.stage)),
   });
   // Sparse: only items carrying `openWork` are in it, so the reconciler's reads follow what is open, not the
   // ledger's history (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-indexes-general-sparse-indexes.html).

@@ -11,6 +11,7 @@ import { ledgerTableName } from './names.js';
 import { createSlackRelay } from './notifications/slack.js';
 import { createMonthlySummary } from './notifications/summary.js';
 import { approvalLinksTopicName, notificationsTopicName } from './Promotion.js';
+import { publishOnlyByWriters } from './resource-doors.js';
 
 /** What other stacks get from `use(Notifications)`. */
 export interface NotificationsResources {
@@ -88,6 +89,9 @@ export function Notifications({ app, stack }: StackContext): NotificationsResour
     );
   }
   const approvalLinks = createApprovalLinksTopic(stack, approvalLinksTopicName(app.stage), key, catalog);
+  // Publishes only by the functions that publish (and the monitoring stack's alarms): stacks/resource-doors.ts.
+  publishOnlyByWriters('notifications', topic);
+  publishOnlyByWriters('approval-links', approvalLinks);
   const ledger = dynamodb.Table.fromTableName(stack, 'Ledger', ledgerTableName(app.stage));
   const slack = catalog.notifications.slack
     ? createSlackRelay(stack, app, catalog.notifications.slack, topic, ledger)

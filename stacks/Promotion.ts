@@ -38,6 +38,14 @@ export function approvalLinksTopicName(stage: string): string {
   return `${NAME_PREFIX}-${stage}-approval-links`;
 }
 
+/**
+ * The secret whose key proves a recorded approval decision was made by a door (core/promotion/decision-proof.ts):
+ * read by the approval callback, the operator endpoint and the reconciler, and nothing else.
+ */
+export function decisionSecretName(stage: string): string {
+  return `${NAME_PREFIX}/${stage}/approval-decisions`;
+}
+
 /** What other stacks (and tests) get from `use(Promotion)`. */
 export interface PromotionResources {
   stateMachine: sfn.StateMachine;
@@ -79,6 +87,12 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
     }),
     secretName,
+    decisionSecret: new secretsmanager.Secret(stack, 'ApprovalDecisionSecret', {
+      secretName: decisionSecretName(app.stage),
+      description: 'Goldsmith: HMAC key with which the approval doors prove the decisions they record',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    }),
+    decisionSecretName: decisionSecretName(app.stage),
   };
 
   const callback = createApprovalCallback(stack, env, catalog.notifications.slack);

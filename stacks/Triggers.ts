@@ -10,6 +10,7 @@ import { Ledger } from './Ledger.js';
 import { pipelineName } from './names.js';
 import { goldsmithBusName, notificationsTopicName } from './Promotion.js';
 import { pipelineArnPrefix } from './pipelines.js';
+import { sendOnlyByWriters } from './resource-doors.js';
 import { createTriggerFunctions, type TriggerFunctions } from './triggers/functions.js';
 import { createTriggerRules, subscribeToAmiUpdates } from './triggers/rules.js';
 import { createSchedules } from './triggers/schedules.js';
@@ -52,6 +53,7 @@ export function Triggers({ app, stack }: StackContext): TriggersResources {
     enforceSSL: true,
     retentionPeriod: Duration.days(14),
   });
+  sendOnlyByWriters(dlq);
 
   const fns = createTriggerFunctions(stack, {
     catalog,

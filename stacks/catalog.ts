@@ -47,6 +47,7 @@ export function componentFilesUnder(root: string): ComponentFiles {
         return undefined;
       }
     },
+    where: (path) => resolve(root, path),
   };
 }
 

@@ -3,6 +3,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { admitRole, queueDoor } from './resource-doors.js';
 
 /**
  * Grants narrower than CDK's helpers, so each role holds exactly the calls its code makes.
@@ -34,6 +35,8 @@ export function failureQueue(queue: sqs.IQueue): lambda.IDestination {
   return {
     bind(_scope: Construct, fn: lambda.IFunction): lambda.DestinationConfig {
       fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
+      // The queue's policy admits the function's role by name (stacks/resource-doors.ts).
+      admitRole(queue, queueDoor(queue), fn.role);
       return { destination: queue.queueArn };
     },
   };

@@ -1,15 +1,9 @@
-import { Aws, Tags } from 'aws-cdk-lib';
+import { Aws } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-
-/**
- * The role tag that marks Goldsmith's own ledger writers. The ledger's resource policy denies every write to a
- * principal without it, so a same-account role holding `dynamodb:*` on `*` cannot forge a decision. A role session's
- * request context carries its role's tags as `aws:PrincipalTag/...`
- * (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html).
- */
-export const LEDGER_WRITER_TAG = 'goldsmith:ledger-writer';
+import type { IConstruct } from 'constructs';
+import { admitRole, writersOnly } from './resource-doors.js';
 
 /**
  * The item-level writes of DynamoDB's data plane (single, batch, transactional and PartiQL), which the ledger's
@@ -25,21 +19,25 @@ export const LEDGER_WRITE_ACTIONS = [
   'dynamodb:PartiQLDelete',
 ];
 
+/** The door the ledger's writers are registered under (stacks/resource-doors.ts). */
+const LEDGER_DOOR = 'ledger';
+
 /**
- * The ledger table's resource policy: writes only by principals tagged as Goldsmith's ledger writers. The table's
- * ARN is spelled from its name (a table's policy cannot reference the table itself). Policies and their limits:
+ * The ledger table's resource policy: item writes only by the roles `grantLedger` registered as writers, named by
+ * `aws:PrincipalArn` (a tag would not do: anyone who may tag a role or a session, sts:TagSession, carries any tag
+ * at will). The table's ARN is spelled from its name (a table's policy cannot reference the table itself); the
+ * policy stays far below DynamoDB's 20 KB limit for a resource-based policy, whitespace counted, and global
+ * condition keys such as `aws:PrincipalArn` are supported in it:
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/rbac-considerations.html,
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/access-control-resource-based.html
  */
-export function ledgerResourcePolicy(tableName: string): iam.PolicyDocument {
+export function ledgerResourcePolicy(scope: IConstruct, tableName: string): iam.PolicyDocument {
   return new iam.PolicyDocument({
     statements: [
-      new iam.PolicyStatement({
+      writersOnly(scope, LEDGER_DOOR, {
         sid: 'WritesOnlyByGoldsmithFunctions',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
         actions: LEDGER_WRITE_ACTIONS,
-        resources: [`arn:${Aws.PARTITION}:dynamodb:${Aws.REGION}:${Aws.ACCOUNT_ID}:table/${tableName}`],
-        conditions: { StringNotEquals: { [`aws:PrincipalTag/${LEDGER_WRITER_TAG}`]: 'true' } },
+        resource: `arn:${Aws.PARTITION}:dynamodb:${Aws.REGION}:${Aws.ACCOUNT_ID}:table/${tableName}`,
       }),
     ],
   });
@@ -59,8 +57,8 @@ const WRITES: ReadonlySet<LedgerCall> = new Set(['PutItem', 'UpdateItem', 'Delet
 
 /**
  * Lets one of Goldsmith's functions make exactly `calls` on the ledger table (not its indexes: a function that
- * queries one is granted it by name), and, when one of them writes, marks its role with the tag the ledger's policy
- * asks for. The lists are the calls each function's code makes: `npm run verify` fails on a call a role lacks and
+ * queries one is granted it by name), and, when one of them writes, admits its role by name through the ledger's
+ * policy. The lists are the calls each function's code makes: `npm run verify` fails on a call a role lacks and
  * on a grant no code uses (scripts/verify/checks.ts).
  */
 export function grantLedger(ledger: dynamodb.ITable, fn: lambda.IFunction, calls: readonly LedgerCall[]): void {
@@ -72,6 +70,6 @@ export function grantLedger(ledger: dynamodb.ITable, fn: lambda.IFunction, calls
     }),
   );
   if (!calls.some((c) => WRITES.has(c))) return;
-  if (!fn.role) throw new Error(`${fn.node.path} has no role to mark as a ledger writer`);
-  Tags.of(fn.role).add(LEDGER_WRITER_TAG, 'true');
+  if (!fn.role) throw new Error(`${fn.node.path} has no role to admit as a ledger writer`);
+  admitRole(fn, LEDGER_DOOR, fn.role);
 }

@@ -3,19 +3,42 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { grantQueueSend } from './resource-doors.js';
 
 /**
- * A role EventBridge Scheduler assumes to invoke our functions. Only this account's schedules may assume it
- * (`aws:SourceAccount`, the confused-deputy guard the Scheduler guide recommends:
- * https://docs.aws.amazon.com/scheduler/latest/UserGuide/cross-service-confused-deputy-prevention.html).
+ * A role EventBridge Scheduler assumes to invoke our functions. Only schedules of Goldsmith's own schedule `group`
+ * may assume it: Scheduler assumes the role with the schedule's ARN as `aws:SourceArn`
+ * (`arn:aws:scheduler:<region>:<account>:schedule/<group>/<name>`) and this account as `aws:SourceAccount`, the
+ * confused-deputy guard the Scheduler guide recommends
+ * (https://docs.aws.amazon.com/scheduler/latest/UserGuide/cross-service-confused-deputy-prevention.html). A schedule
+ * anyone with scheduler:CreateSchedule makes in another group (`default`) cannot use it; creating, updating and
+ * deleting schedules in Goldsmith's groups is held by the SCP in docs/security.md.
  */
-export function schedulerRole(stack: Stack, id: string, description: string): iam.Role {
+export function schedulerRole(stack: Stack, id: string, description: string, group: string): iam.Role {
   return new iam.Role(stack, id, {
     assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnLike: { 'aws:SourceArn': scheduleArnPattern(stack, group) },
+      },
     }),
     description,
   });
+}
+
+/** Every schedule of `group`: `arn:<partition>:scheduler:<region>:<account>:schedule/<group>/*`. */
+export function scheduleArnPattern(stack: Stack, group: string): string {
+  return stack.formatArn({ service: 'scheduler', resource: 'schedule', resourceName: `${group}/*` });
+}
+
+/**
+ * The schedule group of a stack's fixed schedules, named after the stack (created once per stack). Goldsmith's
+ * schedules stay out of the `default` group, where anyone with scheduler:CreateSchedule puts theirs.
+ */
+export function fixedScheduleGroup(stack: Stack): scheduler.CfnScheduleGroup {
+  const found = stack.node.tryFindChild('FixedScheduleGroup');
+  if (found instanceof scheduler.CfnScheduleGroup) return found;
+  return new scheduler.CfnScheduleGroup(stack, 'FixedScheduleGroup', { name: stack.stackName });
 }
 
 /** One function invoked on a schedule with a fixed input. */
@@ -41,10 +64,12 @@ export interface ScheduledInvocation {
  * only `fn` and send only to `dlq`. Flexible time window off: the schedules are the system's clock.
  */
 export function scheduleInvocation(stack: Stack, id: string, props: ScheduledInvocation): scheduler.CfnSchedule {
-  const role = schedulerRole(stack, `${id}SchedulerRole`, props.roleDescription);
+  const group = fixedScheduleGroup(stack);
+  const role = schedulerRole(stack, `${id}SchedulerRole`, props.roleDescription, stack.stackName);
   props.fn.grantInvoke(role);
-  props.dlq?.grantSendMessages(role);
-  return new scheduler.CfnSchedule(stack, `${id}Schedule`, {
+  if (props.dlq) grantQueueSend(props.dlq, role);
+  const schedule = new scheduler.CfnSchedule(stack, `${id}Schedule`, {
+    groupName: stack.stackName,
     description: props.description,
     scheduleExpression: props.expression,
     scheduleExpressionTimezone: 'UTC',
@@ -58,4 +83,6 @@ export function scheduleInvocation(stack: Stack, id: string, props: ScheduledInv
       ...(props.dlq ? { deadLetterConfig: { arn: props.dlq.queueArn } } : {}),
     },
   });
+  schedule.addDependency(group);
+  return schedule;
 }

@@ -118,6 +118,14 @@ export function makeClient<S extends ServiceName>(
   const made = new Ctor({
     region,
     retryStrategy: new GoldsmithRetryStrategy({ rateLimiter: new DefaultRateLimiter() }),
+    // The middleware stack resolved once per command class instead of on every call, where it clones and sorts some
+    // thirty middlewares (measured: 135 instead of 156 µs of CPU per call through a stubbed handler). Only for a
+    // stack nobody changes after the first request, as here: the client is decorated before it is returned
+    // (`cacheMiddleware`, documented on `SmithyConfiguration` in @smithy/smithy-client's client.d.ts: "the client
+    // will only resolve the middleware stack once per Command class"). Not for DynamoDB: the document client's
+    // commands resolve to a handler bound to their own instance (@aws-sdk/lib-dynamodb `resolveMiddleware` returns
+    // `() => handler(this.clientCommand)`), so a cached one would send the first command's input again.
+    cacheMiddleware: service !== 'dynamodb',
     ...settings.overrides?.[service],
   });
   // Goldsmith gives the SDK no logger, so it logs to its no-op default; its logger middleware still builds a

@@ -42,7 +42,37 @@ const KIND_RANK: Record<string, number> = {
   RETIRE: 11,
   ROLLBACK: 12,
   DRIFT: 13,
+  PAUSED: 14,
+  RESUMED: 15,
 };
+
+/**
+ * A paused promotion's story: each pause (where and why) and each resumption (by whom). Items written before the
+ * ledger kept the lists hold only the latest pause and resumption.
+ */
+function pauseHistory(i: LedgerItem): { at: string; what: string; kind: string }[] {
+  const list = (v: unknown) => (Array.isArray(v) ? (v as Record<string, unknown>[]) : []);
+  const pauses =
+    list(i.pauses).length > 0 ? list(i.pauses) : [{ at: i.pausedAt, channel: i.channel, reason: i.reason }];
+  const resumptions =
+    list(i.resumptions).length > 0
+      ? list(i.resumptions)
+      : str(i.resumedAt)
+        ? [{ at: i.resumedAt, by: i.resumedBy, n: i.resumes }]
+        : [];
+  return [
+    ...pauses.map((p) => ({
+      at: str(p.at),
+      what: `promotion paused at ${str(p.channel)}: ${str(p.reason)}`,
+      kind: 'PAUSED',
+    })),
+    ...resumptions.map((r) => ({
+      at: str(r.at),
+      what: `promotion resumed by ${str(r.by) || 'goldsmith'} (resumption ${Number(r.n ?? 0)})`,
+      kind: 'RESUMED',
+    })),
+  ];
+}
 
 /** The ledger's story of an image, oldest first: decisions, builds, approvals, outcomes, shares, pipeline events. */
 export function historyOf(
@@ -83,8 +113,14 @@ export function historyOf(
           `build ${str(i.status)}${str(i.statusReason) ? `: ${str(i.statusReason)}` : ''}${costText}`,
           'BUILD-STATUS',
         );
-      // Built on a version revoked since (revocation.descendants: rebuild): flagged, still promotable.
-      if (str(i.flaggedAt)) add(str(i.flaggedAt), `flagged: ${str(i.flaggedReason)}`, 'RETIRE');
+      // Built on a version revoked since (revocation.descendants: rebuild): held out of every further channel.
+      if (str(i.flaggedAt)) {
+        add(
+          str(i.flaggedAt),
+          `flagged: ${str(i.flaggedReason)}; held out of every further channel until rebuilt on the rolled-back parent`,
+          'RETIRE',
+        );
+      }
       // The lifecycle's marks on the build: out of retention, then deleted (AMIs deregistered, snapshots deleted).
       if (str(i.retiredAt)) add(str(i.retiredAt), 'retired: out of retention', 'RETIRE');
       if (str(i.deletedAt)) {
@@ -156,6 +192,8 @@ export function historyOf(
       if (str(i.releasedAt)) {
         add(str(i.releasedAt), `released by ${str(i.releasedBy)}: ${str(i.releaseReason)}`, 'RETIRE');
       }
+    } else if (sk.startsWith('PAUSED#')) {
+      for (const line of pauseHistory(i)) add(line.at, line.what, line.kind);
     } else if (sk.startsWith('DRIFT#')) {
       // What the audit found AWS holding otherwise than the ledger (changed outside Goldsmith), and its repair.
       const where = str(i.region) ? ` in ${str(i.region)}` : '';

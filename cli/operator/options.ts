@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Catalog } from '../../core/config/schema.js';
 import { DEFAULT_CATALOG_FILE, loadCatalogFile } from '../load-catalog.js';
 import { parseOptions, UsageError } from '../usage.js';
+import { checkSavedCatalog } from './saved-identity.js';
 import { readState, type SavedState } from './saved-state.js';
 
 /** Where an operator command acts: a deployed stage, or a saved local cloud. */
@@ -49,6 +50,7 @@ export async function operatorOptions<E extends Extra>(
   if (local !== undefined) {
     const state = await readState(local);
     const catalog = await loadCatalogFile(resolve(config ?? state.catalogFile));
+    checkSavedCatalog(local, state.identity, catalog);
     const as = typeof values.as === 'string' ? values.as : undefined;
     where = { kind: 'local', dir: local, state, catalog, as };
   } else {

@@ -47,6 +47,16 @@ export function renderStatus(images: readonly ImageStatus[], at: Date): string {
         ? ` at ${f.paused.channel}, never promoted${explained ? ' (see the channel)' : `: ${f.paused.reason}`}`
         : '';
       out.push(`  in flight: ${f.version} ${f.state} (${f.status}) since ${when(f.since)}${paused}`);
+      if (f.paused) out.push(`    resume: ${f.paused.resume}`);
+    }
+    for (const f of image.flagged ?? []) {
+      const stopped = f.stopped
+        ? `its promotion stopped at ${f.stopped.channel} ${when(f.stopped.at)}`
+        : 'its promotion stops at its next gate, soak check or approval';
+      out.push(
+        `  flagged: ${f.version} since ${when(f.at)}: ${f.reason}; held out of every further channel, ${stopped}; ` +
+          'its rebuild on the rolled-back parent is promoted instead',
+      );
     }
     for (const h of image.held ?? []) {
       const released = h.released ? `; released ${when(h.released.at)} by ${h.released.by}` : '';

@@ -5,6 +5,7 @@ import type { SimulationResult } from '../../local/simulator/index.js';
 import type { OperatorExchange } from '../../local/simulator/operator.js';
 import type { CloudSnapshot } from '../../local/simulator/snapshot.js';
 import { UsageError } from '../usage.js';
+import { checkSavedCode, type SavedIdentity } from './saved-identity.js';
 
 /**
  * A saved local cloud (`simulate --save DIR`): the catalog file and the scenario that produced it, the virtual time
@@ -14,7 +15,9 @@ import { UsageError } from '../usage.js';
  * deterministically to `savedAt` and check the replay against the snapshot before going on.
  */
 export interface SavedState {
-  format: 1;
+  format: typeof STATE_FORMAT;
+  /** The code and catalog it was saved by: a Goldsmith whose own differ refuses it (saved-identity.ts). */
+  identity: SavedIdentity;
   catalogFile: string;
   /** The scenario as a JSON document (its `events` include the journaled operator requests). */
   scenario: Record<string, unknown> & { events?: unknown[] };
@@ -24,6 +27,8 @@ export interface SavedState {
 }
 
 const FILE = 'state.json';
+/** Bumped whenever what `state.json` holds changes shape. */
+export const STATE_FORMAT = 2;
 
 export async function writeState(dir: string, state: SavedState): Promise<void> {
   await mkdir(dir, { recursive: true });
@@ -86,11 +91,26 @@ export async function readState(dir: string): Promise<SavedState> {
   } catch {
     throw new UsageError(`${dir} holds no saved local cloud (${FILE}): run "goldsmith simulate --save ${dir}" first`);
   }
-  const state = JSON.parse(raw) as SavedState;
-  if (state.format !== 1 || !state.snapshot || !state.savedAt) {
-    throw new UsageError(`${join(dir, FILE)} is not a saved local cloud of this version (format 1)`);
+  let state: Partial<SavedState>;
+  try {
+    state = JSON.parse(raw) as Partial<SavedState>;
+  } catch {
+    throw new UsageError(
+      `${join(dir, FILE)} is not a saved local cloud (not JSON): re-run "goldsmith simulate --save ${dir}"`,
+    );
   }
-  return state;
+  if (typeof state.format === 'number' && state.format < STATE_FORMAT) {
+    throw new UsageError(
+      `${dir} was saved by an older Goldsmith (format ${state.format}; this one reads format ${STATE_FORMAT}): re-run "goldsmith simulate --save ${dir}"`,
+    );
+  }
+  if (state.format !== STATE_FORMAT || !state.snapshot || !state.savedAt || !state.identity) {
+    throw new UsageError(
+      `${join(dir, FILE)} is not a saved local cloud this Goldsmith reads (format ${STATE_FORMAT}): re-run "goldsmith simulate --save ${dir}"`,
+    );
+  }
+  checkSavedCode(dir, state.identity);
+  return state as SavedState;
 }
 
 /** The name of the next operator request journaled on a saved cloud: its answer is found by it, never by position. */
@@ -119,19 +139,21 @@ export async function saveActed(
   expected: string,
 ): Promise<void> {
   const done = { ...journal, until: result.snapshot?.at ?? state.savedAt };
-  await writeStateIfUnchanged(dir, stateOf(state.catalogFile, done, result, state.operator), expected);
+  await writeStateIfUnchanged(dir, stateOf(state.catalogFile, state.identity, done, result, state.operator), expected);
 }
 
 /** The state a finished run leaves: `result` must carry its snapshot. */
 export function stateOf(
   catalogFile: string,
+  identity: SavedIdentity,
   scenario: SavedState['scenario'],
   result: Pick<SimulationResult, 'snapshot' | 'operator'>,
   previous: OperatorExchange[] = [],
 ): SavedState {
   if (!result.snapshot) throw new Error('the run kept no snapshot');
   return {
-    format: 1,
+    format: STATE_FORMAT,
+    identity,
     catalogFile: resolve(catalogFile),
     scenario,
     savedAt: result.snapshot.at,

@@ -12,6 +12,8 @@ export interface OuFleet {
   image: string;
   channel: string;
   ou: string;
+  /** Distinct accounts of the OU that run any version of the image (each once, whatever it runs). */
+  accounts: number;
   /** Per standing: distinct accounts and instances (an account on two versions counts under both). */
   standings: Partial<Record<VersionStanding, { accounts: number; instances: number }>>;
   /** Accounts on an older, revoked or retired version: the ones to chase. */
@@ -35,6 +37,7 @@ export function channelFleet(
   const { standingOf } = standingsAgainst(channel, items);
   const byOu = new Map<string, Map<VersionStanding, { accounts: Set<string>; instances: number }>>();
   const laggards = new Map<string, Set<string>>();
+  const users = new Map<string, Set<string>>();
   for (const u of items.filter((i) => text(i, 'sk').startsWith('USAGE#') && text(i, 'observedAt'))) {
     const standing = standingOf(text(u, 'version'));
     const uses = (u.accounts ?? {}) as Record<string, { instances?: number; launchTemplates?: number }>;
@@ -45,6 +48,7 @@ export function channelFleet(
       const standings = byOu.get(ou) ?? new Map();
       const s = standings.get(standing) ?? { accounts: new Set<string>(), instances: 0 };
       s.accounts.add(account);
+      users.set(ou, (users.get(ou) ?? new Set()).add(account));
       s.instances += use.instances ?? 0;
       standings.set(standing, s);
       byOu.set(ou, standings);
@@ -56,6 +60,7 @@ export function channelFleet(
       image,
       channel,
       ou,
+      accounts: users.get(ou)?.size ?? 0,
       standings: Object.fromEntries(
         [...standings].map(([k, v]) => [k, { accounts: v.accounts.size, instances: v.instances }]),
       ),

@@ -158,6 +158,17 @@ const TEXT: { [E in NotificationEvent]: (s: Subject, d: Detail<E>) => Text } = {
       summary: `The daily audit found the ${what}${d.region ? ` in ${d.region}` : ''} holding ${d.found} where Goldsmith's ledger says ${d.expected}: ${d.action}.`,
     };
   },
+  'claim-refused': (s, d) => {
+    const what = {
+      'approval-decision': `a recorded decision on ${s.image} ${s.version} for ${s.channel}`,
+      'dead-letter': 'a dead letter',
+      'scheduled-build': `a scheduled build of ${s.image}`,
+    }[d.claim];
+    return {
+      title: `Refused ${what}: not Goldsmith's own`,
+      summary: `Goldsmith refused ${what} (${d.found}): ${d.reason}. Nothing acted on it; someone wrote it outside Goldsmith's own paths.`,
+    };
+  },
   'monthly-summary': (_s, d) => {
     const built = d.images.reduce((n, i) => n + i.built, 0);
     const promoted = d.images.reduce((n, i) => n + i.promoted, 0);
@@ -205,6 +216,7 @@ const SEVERITY: Record<NotificationEvent, Severity> = {
   'hold-released': 'warning',
   'rolled-back': 'warning',
   'drift-found': 'warning',
+  'claim-refused': 'critical',
   'monthly-summary': 'info',
 };
 

@@ -182,6 +182,11 @@ export function factsOf(n: Notification): Fact[] {
         ['Ledger says', n.detail.expected],
         ['Done', n.detail.action],
       ];
+    case 'claim-refused':
+      return [
+        ['Claimed', n.detail.found],
+        ['Refused', n.detail.reason],
+      ];
     case 'monthly-summary':
       return [
         ['Built', String(n.detail.images.reduce((s, i) => s + i.built, 0))],

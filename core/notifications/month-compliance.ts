@@ -47,7 +47,7 @@ export function complianceLines(rows: NonNullable<MonthlySummary['compliance']>)
   return rows.map((c) => {
     const more = c.laggards.length > 0 ? `; not yet: ${c.laggards.join(', ')}` : '';
     return (
-      `${c.image}/${c.channel} ${c.cycle} (${c.version}): pointer after ${formatHours(c.pointerHours)}; ` +
+      `${c.image}/${c.channel} ${c.cycle} (${c.version}): pointer moved after ${formatHours(c.pointerHours)}; ` +
       `90 % of instances: median OU ${formatHours(c.medianHoursTo90)}, worst ${formatHours(c.worstHoursTo90)}${more}`
     );
   });

@@ -1,6 +1,7 @@
 import type { NotificationOf } from '../../events/notification.js';
 import { imageCostIn } from '../cost/ledger-cost.js';
 import type { RecordLike } from '../fleet/compliance-summary.js';
+import { formatHours } from '../fleet/compliance-summary.js';
 import { lastPatchTuesday } from '../observability/timing.js';
 import { type LedgerItem, fieldText as str } from '../status/image-view.js';
 import { complianceAtEnd } from './month-compliance.js';
@@ -149,4 +150,17 @@ export function summarizeMonth(input: SummaryInput): MonthlySummary {
       total: cents(total.builds + total.storage + total.pointers),
     },
   };
+}
+
+/**
+ * The monthly summary's patch time, as every rendering says it (email, Slack, `simulate`): hours from the month's
+ * Patch Tuesday to the first prod promotion of a build requested since (a channel's first rollout included). It is
+ * not the fleet's compliance figure, "pointer moved after", which measures the cycle's own version and skips a
+ * channel's first rollout (core/fleet/compliance.ts).
+ */
+export const PATCH_TO_PROD_LABEL = 'patch day → first prod promotion';
+
+/** The summary's patch time as printed: `36 h`, `6.2 d` (as the fleet's figures are), or `n/a`. */
+export function patchToProdText(hours: number | null): string {
+  return hours === null ? 'n/a' : formatHours(hours);
 }

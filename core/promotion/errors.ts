@@ -32,3 +32,14 @@ export class RevokedError extends GoldsmithError {
     this.name = DECISION_ERRORS.revoked;
   }
 }
+
+/**
+ * The build was made on a revoked parent (revocation flagged it, or its lineage names a revoked ancestor): Gate,
+ * SoakCheck and an approval's delivery stop its promotion, recorded as `aborted` with the reason.
+ */
+export class BuiltOnRevokedError extends GoldsmithError {
+  constructor(reason: string) {
+    super(reason);
+    this.name = DECISION_ERRORS.builtOnRevoked;
+  }
+}

@@ -8,6 +8,8 @@ export const DECISION_ERRORS = {
   approvalRejected: 'Rejected',
   /** The build was revoked while its promotion ran: it stops at its next step. */
   revoked: 'Revoked',
+  /** The build was made on a revoked parent (or a revoked ancestor): it passes no further gate until rebuilt. */
+  builtOnRevoked: 'BuiltOnRevoked',
 } as const;
 
 /** A channel decision derived from how its iteration failed. */
@@ -69,6 +71,8 @@ export function decideFailure(failure: CaughtFailure): FailureDecision {
       return { outcome: 'aborted', reason: detail ?? 'soak aborted' };
     case DECISION_ERRORS.revoked:
       return { outcome: 'aborted', reason: detail ?? 'revoked' };
+    case DECISION_ERRORS.builtOnRevoked:
+      return { outcome: 'aborted', reason: detail ?? 'built on a revoked parent' };
     default:
       return { outcome: 'aborted', reason: detail ? `${failure.Error}: ${detail}` : failure.Error };
   }

@@ -1,4 +1,5 @@
 import { GoldsmithError } from '../errors.js';
+import type { BuildLineage } from '../lifecycle/lineage-hold.js';
 import type { ChannelStep, FindingCounts, RegionAmi } from './types.js';
 
 /**
@@ -23,6 +24,8 @@ export interface LoadedBuildFacts {
 /** The ledger's records about one build's channel, read together (one BatchGetItem). */
 export interface ChannelFacts {
   loaded?: LoadedBuildFacts | undefined;
+  /** The build item's flag and recorded parent (core/lifecycle/lineage-hold.ts). */
+  lineage?: BuildLineage | undefined;
   /** This channel's decision, if any. */
   outcome?: { outcome: string; by?: string | undefined } | undefined;
   /** The decision of the channel before this one (`after`). */

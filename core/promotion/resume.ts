@@ -56,3 +56,16 @@ export function automaticResume(paused: PausedPromotion): { resume: true } | { r
 export function pauseReason(failed: string, horizon: string): string {
   return `${failed} — still failing after the ${horizon} retry horizon; paused, and resumed from this step once AWS answers`;
 }
+
+/**
+ * What resuming a paused promotion will do, as `status` says it: who resumes it (the reconciler, while it has
+ * automatic resumptions left; else an operator) and what the resumed execution does.
+ */
+export function resumeText(paused: Pick<PausedPromotion, 'image' | 'version' | 'channel' | 'resumes'>): string {
+  const command = `goldsmith resume ${paused.image} ${paused.version}`;
+  const does = `a new execution that skips the channels already decided and repeats ${paused.channel}'s steps`;
+  if (paused.resumes >= MAX_AUTOMATIC_RESUMES) {
+    return `waits for an operator (the reconciler's ${MAX_AUTOMATIC_RESUMES} automatic resumptions are spent): \`${command}\` starts ${does}`;
+  }
+  return `the reconciler resumes it once AWS answers (automatic resumption ${paused.resumes + 1} of ${MAX_AUTOMATIC_RESUMES}), or \`${command}\` now: ${does}`;
+}

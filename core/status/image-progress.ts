@@ -1,5 +1,6 @@
 // What an image's builds are doing apart from its channels: builds in flight, the last failure, held versions.
 import { accountCount } from '../fleet/usage.js';
+import { resumeText } from '../promotion/resume.js';
 
 type Item = Record<string, unknown>;
 
@@ -14,7 +15,17 @@ export interface InFlightBuild {
   state: 'building' | 'promoting' | 'paused';
   status: string;
   since: string;
-  paused?: { channel: string; reason: string };
+  /** Where and why it paused, how often it was resumed, and what `resume` (or the reconciler) will do. */
+  paused?: { channel: string; reason: string; resumes: number; resume: string };
+}
+
+/** A version revocation flagged (built on a revoked parent): held out of every further channel until rebuilt. */
+export interface FlaggedVersion {
+  version: string;
+  at: string;
+  reason: string;
+  /** The channel whose gate, soak check or approval stopped it, once one did. */
+  stopped?: { channel: string; at: string };
 }
 
 /** A version retention keeps because member accounts still run it (usage-aware retention). */
@@ -52,7 +63,13 @@ export function inFlightOf(
       const stopped = decided.some((o) => o !== undefined && o.outcome !== 'promoted');
       const pause = pauses.get(version);
       if (!stopped && decided.some((o) => o === undefined) && pause) {
-        const paused = { channel: str(pause, 'channel'), reason: str(pause, 'reason') };
+        const resumes = Number(pause.resumes ?? 0);
+        const paused = {
+          channel: str(pause, 'channel'),
+          reason: str(pause, 'reason'),
+          resumes,
+          resume: resumeText({ image: str(pause, 'image'), version, channel: str(pause, 'channel'), resumes }),
+        };
         inFlight.push({ version, state: 'paused', status, since: str(pause, 'pausedAt'), paused });
       } else if (!stopped && decided.some((o) => o === undefined)) {
         inFlight.push({ version, state: 'promoting', status, since: str(b, 'updatedAt') || str(b, 'requestedAt') });
@@ -101,4 +118,30 @@ export function heldOf(items: readonly Item[], builds: readonly Item[]): HeldVer
       until: str(i, 'heldUntil'),
       ...(str(i, 'releasedAt') ? { released: { at: str(i, 'releasedAt'), by: str(i, 'releasedBy') } } : {}),
     }));
+}
+
+/**
+ * The flagged versions (built on a revoked parent) that are neither revoked nor deleted, with the channel whose
+ * step stopped each once one did (the outcome whose reason names the flag).
+ */
+export function flaggedOf(
+  builds: readonly Item[],
+  outcomes: readonly Item[],
+  revocations: ReadonlyMap<string, unknown>,
+): FlaggedVersion[] {
+  return builds
+    .filter((b) => str(b, 'flaggedAt') && !str(b, 'deletedAt') && !revocations.has(str(b, 'buildVersion')))
+    .map((b) => {
+      const version = str(b, 'buildVersion');
+      const reason = str(b, 'flaggedReason');
+      const stop = outcomes.find(
+        (o) => str(o, 'version') === version && o.outcome === 'aborted' && str(o, 'reason').startsWith(reason),
+      );
+      return {
+        version,
+        at: str(b, 'flaggedAt'),
+        reason,
+        ...(stop ? { stopped: { channel: str(stop, 'channel'), at: str(stop, 'at') } } : {}),
+      };
+    });
 }

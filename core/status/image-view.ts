@@ -1,4 +1,12 @@
-import { type HeldVersion, heldOf, type InFlightBuild, inFlightOf, lastFailureOf } from './image-progress.js';
+import {
+  type FlaggedVersion,
+  flaggedOf,
+  type HeldVersion,
+  heldOf,
+  type InFlightBuild,
+  inFlightOf,
+  lastFailureOf,
+} from './image-progress.js';
 import { type PendingPointer, pendingPointer } from './pointer-pending.js';
 /**
  * What one image's ledger partition says about it right now: channel pointers, what is in flight, what waits for
@@ -44,6 +52,8 @@ export interface ImageView {
    * not yet deleted: since when, by how many, until when the hold lasts, and whether an operator released it.
    */
   held?: HeldVersion[];
+  /** Versions built on a revoked parent: held out of every further channel until rebuilt (and where that stopped). */
+  flagged?: FlaggedVersion[];
   builds: number;
 }
 
@@ -211,5 +221,7 @@ export function imageView(
   if (last) view.lastFailure = last;
   const held = heldOf(items, builds);
   if (held.length > 0) view.held = held;
+  const flagged = flaggedOf(builds, outcomes, revocations);
+  if (flagged.length > 0) view.flagged = flagged;
   return view;
 }

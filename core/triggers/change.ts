@@ -3,8 +3,20 @@
  * the same change delivered twice has the same `changeId` and the same dedupe keys.
  */
 
-/** Why a build was requested; the values the ledger and the simulator's report use. */
-export type Trigger = 'schedule' | 'base-image' | 'package' | 'cascade' | 'manual';
+/**
+ * Why a build was requested; the values the ledger and the simulator's report use. `cve` and `revocation` are
+ * Goldsmith's own out-of-cycle requests ("Image Rebuild Requested" with a request id from {@link REBUILD_REQUEST}):
+ * a finding over policy on a live version, and the children of a revoked parent; `manual` is a person's.
+ */
+export type Trigger = 'schedule' | 'base-image' | 'package' | 'cascade' | 'manual' | 'cve' | 'revocation';
+
+/** The request ids of Goldsmith's own rebuild requests: what tells them from a person's (see {@link triggerOf}). */
+export const REBUILD_REQUEST = {
+  /** `finding:<version>`: a new finding over policy on a live version (functions/lifecycle/out-of-cycle.ts). */
+  cve: 'finding:',
+  /** `revoked:<image>:<version>`: a child of a revoked parent (functions/lifecycle/revoke.ts). */
+  revocation: 'revoked:',
+} as const;
 
 /** An EventBridge Scheduler firing for one image; `scheduledTime` is the scheduler's own `<aws.scheduler.scheduled-time>`. */
 export interface ScheduleChange {
@@ -66,6 +78,14 @@ export function changeIdOf(change: Change): string {
     case 'manual':
       return `manual:${change.image}#${change.requestId}`;
   }
+}
+
+/** The trigger a change's builds are recorded with: a manual change from Goldsmith itself says why it asked. */
+export function triggerOf(change: Change): Trigger {
+  if (change.kind !== 'manual') return change.kind;
+  if (change.requestId.startsWith(REBUILD_REQUEST.cve)) return 'cve';
+  if (change.requestId.startsWith(REBUILD_REQUEST.revocation)) return 'revocation';
+  return 'manual';
 }
 
 /** When the change happened: decides which patch window a base-image release falls in. */

@@ -2,7 +2,7 @@ import type { Catalog } from '../config/schema.js';
 import { isMonthlyPatchDay, nextMonthlyPatch } from '../schedule/monthly-patch.js';
 import { affectedImages } from './affected.js';
 import { type BreakerState, breakerSkipReason } from './breaker.js';
-import { type Change, changeIdOf, type Trigger } from './change.js';
+import { type Change, changeIdOf, type Trigger, triggerOf } from './change.js';
 import { clientTokenFor, dedupeKeyFor } from './dedupe.js';
 import { ancestorsOf, lineageOrder } from './lineage.js';
 
@@ -82,7 +82,7 @@ export function decideBuilds(input: DecideInput): Decision[] {
   const { change, catalog } = input;
   const affected = new Set(affectedImages(catalog, change));
   const changeId = changeIdOf(change);
-  const trigger: Trigger = change.kind;
+  const trigger: Trigger = triggerOf(change);
   return lineageOrder(catalog)
     .filter((image) => affected.has(image))
     .map((image) => {

@@ -23,3 +23,28 @@ export function patchCycleOf(at: string, timezone: string): string {
   const cycle = local.day >= thisMonth.day ? local : previousMonth(local);
   return `${String(cycle.year).padStart(4, '0')}-${String(cycle.month).padStart(2, '0')}`;
 }
+
+/** How far a schedule's window may lie ahead of the receiving clock: clock skew between Scheduler and Lambda. */
+export const SCHEDULE_SKEW_MS = 5 * 60_000;
+
+/**
+ * Why a scheduled build's window cannot be a firing of Goldsmith's own schedule, or undefined when it can.
+ * EventBridge Scheduler invokes its target at or after the scheduled time (with a flexible window, later), and
+ * retries a failed invocation for at most its maximum event age, 86,400 seconds at most
+ * (https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html): a window in the future is a
+ * claim, not a firing, and one older than the retry horizon (at least that day, also the reconciler's look-back for
+ * missed firings; the re-drive stops at the horizon) is no firing anyone still retries. Refusing a future window is what keeps a forged input from
+ * claiming next month's patch marker before patch day.
+ */
+export function scheduleWindowRefusal(window: string, now: Date, horizonSeconds: number): string | undefined {
+  const at = Date.parse(window);
+  if (Number.isNaN(at)) return `window ${window} is not a time`;
+  if (at > now.getTime() + SCHEDULE_SKEW_MS) {
+    return `window ${window} is in the future (now ${now.toISOString()}): a schedule fires at its time, never before`;
+  }
+  const horizonMs = Math.max(horizonSeconds * 1000, 86_400_000);
+  if (at < now.getTime() - horizonMs) {
+    return `window ${window} is older than the retry horizon (${Math.round(horizonMs / 3_600_000)} h before ${now.toISOString()})`;
+  }
+  return undefined;
+}

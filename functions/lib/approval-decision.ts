@@ -1,8 +1,12 @@
+import { decisionKey } from '../../aws/approval-secret.js';
+import { lineageHoldOf } from '../../aws/lineage-holds.js';
 import { announce } from '../../aws/notifications.js';
 import { type ApprovalRecord, claimApprovalDecision, markApprovalSent } from '../../aws/promotion-approvals.js';
 import { sendTaskFailure, sendTaskSuccess } from '../../aws/stepfunctions.js';
 import { isTransient } from '../../core/errors/classify.js';
+import { heldOutcomeReason } from '../../core/lifecycle/lineage-hold.js';
 import { announcement } from '../../core/notifications/announce.js';
+import { decisionProof } from '../../core/promotion/decision-proof.js';
 import { DECISION_ERRORS, rejectionCause } from '../../core/promotion/outcome.js';
 
 /** What answering an approval came to: decided now, or refused with an HTTP status and a reason. */
@@ -14,6 +18,8 @@ export type ApprovalAnswer =
       at: string;
       /** False while Step Functions is unavailable: the decision is recorded and the reconciler delivers it. */
       delivered: boolean;
+      /** An approval of a version built on a revoked parent: recorded, but it stopped the promotion instead. */
+      held?: string | undefined;
     }
   | { ok: false; status: 403 | 409; reason: string };
 
@@ -29,28 +35,37 @@ export type DecisionVia = 'email' | 'slack' | 'operator';
 
 /**
  * Sends a recorded decision to the waiting task — SendTaskSuccess `{ decision, by, at }` or SendTaskFailure
- * `Rejected` — and marks it sent. A transient failure (Step Functions unavailable or throttling, after the SDK's
- * retries) leaves it recorded and unsent for the reconciler: `pending`. Any other failure throws.
+ * `Rejected` — and marks it sent. An approval of a version built on a revoked parent (its flag, or a revoked
+ * ancestor, read from the ledger now, whenever the approver answered) is sent as SendTaskFailure `BuiltOnRevoked`
+ * instead: the promotion stops, recorded as aborted with the reason, and nothing is promoted (`held`). A transient
+ * failure (Step Functions unavailable or throttling, after the SDK's retries) leaves it recorded and unsent for the
+ * reconciler: `pending`. Any other failure throws.
  */
-export async function deliverDecision(d: RecordedDecision, now: string): Promise<'delivered' | 'pending'> {
+export async function deliverDecision(
+  d: RecordedDecision,
+  now: string,
+): Promise<{ sent: 'delivered' | 'pending'; held?: string }> {
+  const hold = d.decision === 'approve' ? await lineageHoldOf(d.image, d.version) : undefined;
   try {
-    if (d.decision === 'approve') {
+    if (hold) {
+      await sendTaskFailure(d.taskToken, DECISION_ERRORS.builtOnRevoked, heldOutcomeReason(hold));
+    } else if (d.decision === 'approve') {
       await sendTaskSuccess(d.taskToken, { decision: 'approved', by: d.by, at: d.decidedAt });
     } else {
       await sendTaskFailure(d.taskToken, DECISION_ERRORS.approvalRejected, rejectionCause(d.by, d.decidedAt, d.reason));
     }
   } catch (error) {
-    if (isTransient(error)) return 'pending';
+    if (isTransient(error)) return { sent: 'pending' };
     throw error;
   }
   await markApprovalSent(d.image, d.version, d.channel, now);
-  return 'delivered';
+  return hold ? { sent: 'delivered', held: hold } : { sent: 'delivered' };
 }
 
 /**
  * The one way an approval is decided, whichever door the answer came through (signed link, Slack, the operator
  * endpoint): `by` must be one of the request's approvers; the decision is recorded first with a conditional write
- * (one decision per approval, with the door and the approver's reason), then delivered to Step Functions, and an
+ * (one decision per approval, with the door, the approver's reason and the door's proof of it), then delivered to Step Functions, and an
  * approval is announced (a rejection is announced by the promotion's RecordOutcome, with its reason); either
  * announcement names the approval, so the Slack function replaces the request's buttons with the decision. While
  * Step Functions is unavailable the answer still counts: it is recorded, `delivered` is false, and the reconciler
@@ -69,7 +84,9 @@ export async function answerApproval(
   const { slackUser, reason } = options;
   if (!approval.approvers.includes(by))
     return { ok: false, status: 403, reason: `${by} is not an approver of ${channel}` };
-  const claim = { image, version, channel, approvalId, decision, by, at, via, slackUser, reason };
+  // The door's proof: a decision the reconciler delivers later must carry it (functions/reconcile-approvals.ts).
+  const proof = decisionProof({ approvalId, decision, by, via, at }, await decisionKey(new Date(at)));
+  const claim = { image, version, channel, approvalId, decision, by, at, via, slackUser, reason, proof };
   if (!(await claimApprovalDecision(claim))) {
     return {
       ok: false,
@@ -84,7 +101,14 @@ export async function answerApproval(
   if (decision === 'approve') {
     await announce(announcement('approved', { image, version, channel }, { approvalId, by, via }, { at }));
   }
-  return { ok: true, decision, by, at, delivered: sent === 'delivered' };
+  return {
+    ok: true,
+    decision,
+    by,
+    at,
+    delivered: sent.sent === 'delivered',
+    ...(sent.held ? { held: sent.held } : {}),
+  };
 }
 
 /** A recorded decision as people read it: "approved", "rejected". */
@@ -97,6 +121,7 @@ export function decidedText(decision: 'approve' | 'reject' | undefined): string 
 /** What the approver is told: the decision, and whether it still waits for Step Functions. */
 export function answerText(answer: Extract<ApprovalAnswer, { ok: true }>, what: string): string {
   const done = `${answer.decision === 'approve' ? 'Approved' : 'Rejected'} ${what} as ${answer.by}.`;
+  if (answer.held) return `${done} It is not promoted: ${answer.held}; its rebuild on the rolled-back parent is.`;
   return answer.delivered
     ? done
     : `${done} Step Functions is unavailable: the decision is recorded and will be delivered as soon as it answers.`;

@@ -1,5 +1,6 @@
 import { recordOutOfCycle } from '../../aws/lifecycle-ledger.js';
 import { putEvent } from '../../aws/promotion-images.js';
+import { REBUILD_REQUEST } from '../../core/triggers/change.js';
 import type { ImageRebuildRequestedDetail } from '../../events/image-rebuild-requested.js';
 import { DETAIL_TYPES, GOLDSMITH_SOURCE } from '../../events/sources.js';
 
@@ -28,7 +29,7 @@ export async function requestOutOfCycleRebuild(input: {
   const reason = `${input.image} ${input.version}, live in ${input.channels.join(', ')}: ${input.reason}`;
   const detail: ImageRebuildRequestedDetail = {
     image: input.image,
-    requestId: `finding:${input.version}`,
+    requestId: `${REBUILD_REQUEST.cve}${input.version}`,
     reason,
     requestedBy: 'goldsmith',
     requestedAt: input.at,

@@ -5,6 +5,7 @@ import { putEvent } from '../../aws/promotion-images.js';
 import { listUsage } from '../../aws/usage-ledger.js';
 import { GoldsmithError } from '../../core/errors.js';
 import { usersOfVersion } from '../../core/fleet/usage.js';
+import { builtOnRevokedReason } from '../../core/lifecycle/lineage-hold.js';
 import {
   type ChildLink,
   descendantRevocations,
@@ -13,6 +14,7 @@ import {
 } from '../../core/lifecycle/revocation.js';
 import { announcement } from '../../core/notifications/announce.js';
 import type { PromotionPlan } from '../../core/promotion/types.js';
+import { REBUILD_REQUEST } from '../../core/triggers/change.js';
 import type { ImageRebuildRequestedDetail } from '../../events/image-rebuild-requested.js';
 import type { ImageRevokedDetail } from '../../events/image-revoked.js';
 import { DETAIL_TYPES, GOLDSMITH_SOURCE } from '../../events/sources.js';
@@ -125,7 +127,7 @@ export async function revokeVersion(
     lineage.push({ image: child.image, builds });
     for (const b of builds) {
       if (b.parent?.image !== request.image || b.parent.buildVersion !== request.version || b.deletedAt) continue;
-      await flagDescendant(child.image, b.version, `built on revoked ${request.image} ${request.version}`, at);
+      await flagDescendant(child.image, b.version, builtOnRevokedReason(request.image, request.version), at);
       descendantsFlagged++;
     }
   }
@@ -147,7 +149,7 @@ export async function revokeVersion(
   for (const child of decided.rebuild) {
     const detail: ImageRebuildRequestedDetail = {
       image: child,
-      requestId: `revoked:${request.image}:${request.version}`,
+      requestId: `${REBUILD_REQUEST.revocation}${request.image}:${request.version}`,
       reason: `its parent ${request.image} ${request.version} was revoked (${request.reason})`,
       requestedBy: request.by,
       requestedAt: at,

@@ -7,6 +7,7 @@ import { evaluateGate } from '../../core/promotion/gate.js';
 import { unmetPrevious } from '../../core/promotion/preconditions.js';
 import type { FindingCounts } from '../../core/promotion/types.js';
 import { currentFindings } from './findings.js';
+import { stopIfHeld } from './held.js';
 import { taskHandler } from './lambda.js';
 import { type TrustedChannel, trustedChannel } from './trusted.js';
 
@@ -22,7 +23,7 @@ export type GateResult =
  * Gate, per channel with that channel's policy from the catalog, on the build as LoadImage read it from Image
  * Builder (trusted.ts: the input only names the build and the channel). A channel is entered only after the one
  * before it was promoted: otherwise it is skipped, recording nothing (the earlier channel's outcome says why the
- * promotion stopped). Then: tests passed, findings within policy; the pass is recorded (`GATE#`), what Share and
+ * promotion stopped). A build made on a revoked parent stops here (held.ts). Then: tests passed, findings within policy; the pass is recorded (`GATE#`), what Share and
  * Publish require.
  * @throws GateRejectedError (Step Functions error `GateRejected`) with the reason, which the Catch records.
  */
@@ -32,6 +33,7 @@ export async function gate(input: unknown): Promise<GateResult> {
   if (facts.outcome?.outcome) return { skipped: true, reason: `${item.channel.name} already ${facts.outcome.outcome}` };
   const previous = unmetPrevious(facts, item.channel);
   if (previous.length > 0) return { skipped: true, reason: previous.join('; ') };
+  await stopIfHeld(item, facts);
   const findings = await currentFindings(item.image, item.version, item.buildVersionArn);
   const verdict = evaluateGate(
     { testsEnabled: item.build.testsEnabled, status: item.build.status, findings },

@@ -1,10 +1,9 @@
 import * as z from 'zod';
+import { holdApprovalRequest, markLinksSent } from '../../aws/approval-requests.js';
 import { approvalSecret } from '../../aws/approval-secret.js';
 import { sendApproverLinks } from '../../aws/approver-links.js';
 import { announce } from '../../aws/notifications.js';
-import { getApproval, recordApprovalRequest } from '../../aws/promotion-approvals.js';
 import { readChannelFacts } from '../../aws/promotion-facts.js';
-import { AlreadyDecidedError } from '../../core/errors.js';
 import { announcement } from '../../core/notifications/announce.js';
 import { approvalIdFor, approvalLink } from '../../core/promotion/approval-link.js';
 import { PreconditionsUnmetError } from '../../core/promotion/preconditions.js';
@@ -14,6 +13,12 @@ import { catalogChannel } from './trusted.js';
 
 const requestSchema = z.object({
   taskToken: z.string().min(1),
+  /**
+   * `$$.Execution.Id`: how a retried attempt (a new token) recognizes the request its promotion already wrote. Absent
+   * from executions started under the definition before it was passed (an execution keeps the definition it started
+   * with): such an attempt is treated as before, and a request it finds is refused.
+   */
+  execution: z.string().min(1).optional(),
   image: z.string().min(1),
   version: z.string().min(1),
   channel: z.string().min(1),
@@ -27,6 +32,11 @@ const requestSchema = z.object({
  * is sent (link, Slack, operator endpoint), or the timeout. The payload only names the build and the channel: the
  * approvers and the timeout are the catalog's, the findings the approvers decide on are Gate's record, and a build
  * Gate has not passed into the channel is refused (trusted.ts).
+ *
+ * Safe to retry after any of its effects: a retried attempt has a new token, recognizes the request its own
+ * promotion wrote (aws/approval-requests.ts), takes it over under the same short id, and sends only what is still
+ * unsent (the announcement is claimed once by its id; each approver's links are noted as sent after SNS took them).
+ * A request another promotion holds is refused (AlreadyDecidedError).
  */
 export async function requestApproval(input: unknown): Promise<{ approvalId: string; expiresAt: string }> {
   const ref = parseTaskInput(requestSchema, input, 'RequestApproval');
@@ -38,55 +48,61 @@ export async function requestApproval(input: unknown): Promise<{ approvalId: str
   if (!facts.gate) {
     throw new PreconditionsUnmetError('RequestApproval', [`Gate has not passed ${ref.version} into ${ref.channel}`]);
   }
-  const req = { ...ref, ...channel.approval, findings: facts.gate.findings };
+  const req = { ...ref, ...channel.approval, findings: pickFindings(facts.gate.findings) };
   const base = process.env.APPROVAL_URL;
   if (!base) throw new Error('APPROVAL_URL is not set');
   const now = new Date();
   const expires = Math.floor(now.getTime() / 1000) + req.timeoutSeconds;
-  const expiresAt = new Date(expires * 1000).toISOString();
-  const approvalId = approvalIdFor(req.taskToken);
-  const recorded = await recordApprovalRequest({
+  const held = await holdApprovalRequest({
     image: req.image,
     version: req.version,
     channel: req.channel,
-    approvalId,
+    approvalId: approvalIdFor(req.taskToken),
     taskToken: req.taskToken,
+    ...(req.execution ? { execution: req.execution } : {}),
     approvers: req.approvers,
     requestedAt: now.toISOString(),
-    expiresAt,
-    findings: pickFindings(req.findings),
+    expiresAt: new Date(expires * 1000).toISOString(),
+    findings: req.findings,
   });
-  if (!recorded) {
-    // A retry of a request already answered (its links went out before a later step failed): nothing more to send.
-    const existing = await getApproval(req.image, req.version, req.channel);
-    if (existing?.approvalId === approvalId) return { approvalId, expiresAt: existing.expiresAt };
-    throw new AlreadyDecidedError(`another approval request holds ${req.image} ${req.version} ${req.channel}`);
-  }
-  const findings = pickFindings(req.findings);
+  const { approvalId, expiresAt, findings = req.findings } = held;
+  // Announced once per request (claimed by its id): a retry's announcement is suppressed.
   await announce(
     announcement(
       'approval-requested',
       { image: req.image, version: req.version, channel: req.channel },
       { approvalId, approvers: req.approvers, expiresAt, findings },
-      { at: now.toISOString(), key: approvalId },
+      { at: held.requestedAt, key: approvalId },
     ),
   );
+  const unsent = req.approvers.filter((a) => !held.linksSentTo?.includes(a));
+  if (unsent.length === 0) return { approvalId, expiresAt };
   const secret = await approvalSecret(now);
-  const claims = { id: approvalId, image: req.image, version: req.version, channel: req.channel, expires };
-  await sendApproverLinks(
-    req.approvers.map((approver) => ({
-      approvalId,
-      image: req.image,
-      version: req.version,
-      channel: req.channel,
-      approver,
-      others: req.approvers.filter((a) => a !== approver),
-      expiresAt,
-      findings,
-      approve: approvalLink(base, { ...claims, decision: 'approve', by: approver }, secret),
-      reject: approvalLink(base, { ...claims, decision: 'reject', by: approver }, secret),
-    })),
-  );
+  // Links expire with the request this attempt holds (a taken-over request expires with this attempt's timeout).
+  const claims = {
+    id: approvalId,
+    image: req.image,
+    version: req.version,
+    channel: req.channel,
+    expires: Math.floor(Date.parse(expiresAt) / 1000),
+  };
+  for (const approver of unsent) {
+    await sendApproverLinks([
+      {
+        approvalId,
+        image: req.image,
+        version: req.version,
+        channel: req.channel,
+        approver,
+        others: req.approvers.filter((a) => a !== approver),
+        expiresAt,
+        findings,
+        approve: approvalLink(base, { ...claims, decision: 'approve', by: approver }, secret),
+        reject: approvalLink(base, { ...claims, decision: 'reject', by: approver }, secret),
+      },
+    ]);
+    await markLinksSent(held, approver);
+  }
   return { approvalId, expiresAt };
 }
 

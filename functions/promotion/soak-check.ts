@@ -4,6 +4,7 @@ import { evaluateSoak } from '../../core/promotion/gate.js';
 import { PreconditionsUnmetError, unmetSoakEnded } from '../../core/promotion/preconditions.js';
 import type { FindingCounts } from '../../core/promotion/types.js';
 import { currentFindings } from './findings.js';
+import { stopIfHeld } from './held.js';
 import { taskHandler } from './lambda.js';
 import { trustedChannel } from './trusted.js';
 
@@ -18,6 +19,8 @@ export async function soakCheck(input: unknown): Promise<{ passed: true; finding
   const now = new Date();
   const unmet = unmetSoakEnded(facts, item.channel.name, now);
   if (unmet.length > 0) throw new PreconditionsUnmetError('SoakCheck', unmet);
+  // Its parent revoked while it soaked: the soak ends the promotion (held.ts).
+  await stopIfHeld(item, facts);
   const findings = await currentFindings(item.image, item.version, item.buildVersionArn);
   // A revocation already stopped trustedChannel (RevokedError); a requested one is news the soak must not pass.
   const requested = facts.revocation ? { reason: facts.revocation.reason ?? 'no reason recorded' } : undefined;

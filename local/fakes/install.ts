@@ -31,6 +31,8 @@ export interface InstallOptions {
   readonly topics?: readonly string[];
   /** Regions whose public AWS base-image parameters are seeded (default: every pipeline region). */
   readonly regions?: readonly string[];
+  /** The base-image parameters seeded in those Regions, each pointing at a public AMI (default: Amazon Linux 2023's). */
+  readonly baseImageParameters?: readonly string[];
   /** Receives every "EC2 Image Builder Image State Change" event (the local event bus); also `fakes.imagebuilder.onEvent`. */
   readonly onImageEvent?: (event: AwsEvent) => unknown;
   /** SDK attempts per call, as in production (6). */
@@ -103,7 +105,9 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
   );
   const ssm = new SsmFake(accountId, ec2, now);
   const regions = new Set(opts.regions ?? [defaultRegion, ...(opts.pipelines ?? []).flatMap((p) => p.regions)]);
-  for (const r of regions) ssm.bumpPublicParameter(AL2023_PARAMETER, r);
+  for (const name of new Set(opts.baseImageParameters ?? [AL2023_PARAMETER])) {
+    for (const r of regions) ssm.bumpPublicParameter(name, r);
+  }
   const ram = new RamFake(accountId, organizations, (arn, region) => ssm.shareable(arn, region), now);
   const sts = new StsFake(accountId);
   const kms = new KmsFake(accountId);

@@ -51,6 +51,18 @@ export interface SchedulerFakeOptions {
   roleExists: (arn: string) => boolean;
   /** Invokes one of our functions asynchronously (Lambda's Event invocation: retries, on-failure destination). */
   invokeAsync: (functionArn: string, payload: unknown, label: string) => void;
+  /**
+   * The execution role's checks for a new schedule: a refusal when the caller may not pass the role, and whether
+   * Scheduler may assume it for this schedule's ARN (its trust policy), which decides every run.
+   */
+  checkRole?: (roleArn: string, scheduleArn: string) => Promise<{ refusal?: Error; assumable: boolean }>;
+}
+
+/** A run Scheduler could not make: the execution role's trust did not admit the schedule. */
+export interface RefusedRun {
+  at: string;
+  schedule: string;
+  role: string;
 }
 
 /** The instant an `at()` expression names (UTC), or undefined if it is malformed or names no real date. */
@@ -64,9 +76,14 @@ function atInstant(expression: string): number | undefined {
 
 export class SchedulerFake implements FakeService {
   private readonly groups: Set<string>;
-  private readonly schedules = new Map<string, { schedule: FakeSchedule; timer: { cancel(): void } }>();
+  private readonly schedules = new Map<
+    string,
+    { schedule: FakeSchedule; timer: { cancel(): void }; assumable: boolean }
+  >();
   /** Invocations made (target ARN, schedule name), for tests and the report. */
   readonly invocations: { at: string; schedule: string; target: string }[] = [];
+  /** Runs that did not invoke their target: Scheduler could not assume the execution role. */
+  readonly refusedRuns: RefusedRun[] = [];
 
   constructor(private readonly opts: SchedulerFakeOptions) {
     this.groups = new Set(['default', ...opts.groups]);
@@ -101,7 +118,17 @@ export class SchedulerFake implements FakeService {
     return { group, name, key: `${group}/${name}` };
   }
 
-  private create(input: Record<string, unknown>): { ScheduleArn: string } {
+  private create(input: Record<string, unknown>): { ScheduleArn: string } | Promise<{ ScheduleArn: string }> {
+    const made = this.prepare(input);
+    const check = this.opts.checkRole;
+    if (!check) return this.store(made, true);
+    return check(made.schedule.Target.RoleArn, made.schedule.Arn).then((verdict) => {
+      if (verdict.refusal) throw verdict.refusal;
+      return this.store(made, verdict.assumable);
+    });
+  }
+
+  private prepare(input: Record<string, unknown>): { key: string; name: string; due: number; schedule: FakeSchedule } {
     const { group, name, key } = this.key(input);
     const expression = String(input.ScheduleExpression ?? '');
     if (/^(rate|cron)\(/.test(expression)) throw new NotImplementedByFakeError('scheduler', 'rate and cron schedules');
@@ -142,7 +169,6 @@ export class SchedulerFake implements FakeService {
     if (due < Math.floor(now / 1000) * 1000) {
       throw error(ValidationException, `The schedule expression ${expression} is in the past.`);
     }
-    if (this.schedules.has(key)) throw error(ConflictException, `Schedule ${name} already exists.`, 409);
     const arn = `arn:aws:scheduler:${this.opts.region}:${this.opts.accountId}:schedule/${group}/${name}`;
     const schedule: FakeSchedule = {
       Arn: arn,
@@ -162,16 +188,29 @@ export class SchedulerFake implements FakeService {
       CreationDate: new Date(now),
       LastModificationDate: new Date(now),
     };
+    return { key, name, due, schedule };
+  }
+
+  private store(made: { key: string; name: string; due: number; schedule: FakeSchedule }, assumable: boolean) {
+    const { key, name, due, schedule } = made;
+    if (this.schedules.has(key)) throw error(ConflictException, `Schedule ${name} already exists.`, 409);
     const timer = this.opts.schedule(due, `scheduler ${key}`, () => this.fire(key));
-    this.schedules.set(key, { schedule, timer });
-    return { ScheduleArn: arn };
+    this.schedules.set(key, { schedule, timer, assumable });
+    return { ScheduleArn: schedule.Arn };
   }
 
   private fire(key: string): void {
     const entry = this.schedules.get(key);
     if (!entry) return;
     const { schedule } = entry;
-    if (schedule.State === 'ENABLED') {
+    if (schedule.State === 'ENABLED' && !entry.assumable) {
+      // sts:AssumeRole refused: Scheduler cannot act as the role, so the target is never invoked.
+      this.refusedRuns.push({
+        at: new Date(this.opts.now()).toISOString(),
+        schedule: key,
+        role: schedule.Target.RoleArn,
+      });
+    } else if (schedule.State === 'ENABLED') {
       const payload = schedule.Target.Input === undefined ? {} : JSON.parse(schedule.Target.Input);
       this.invocations.push({
         at: new Date(this.opts.now()).toISOString(),

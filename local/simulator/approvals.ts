@@ -163,6 +163,8 @@ export class SimulatedApprovers {
         at: this.cloud.clock.iso(),
         status: 404,
         body: 'no Slack button to press (not posted, or already decided)',
+        image: request.image,
+        channel: request.channel,
       });
       return;
     }
@@ -174,6 +176,8 @@ export class SimulatedApprovers {
       at: this.cloud.clock.iso(),
       status: response.statusCode,
       body: `Slack ${userId}: ${response.body}`,
+      image: request.image,
+      channel: request.channel,
     });
     if (response.statusCode >= 400) {
       this.rejectedCallbacks++;

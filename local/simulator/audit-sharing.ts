@@ -1,3 +1,4 @@
+import type { PausedChannel } from './audit-recovering.js';
 import type { LocalCloud } from './cloud.js';
 import type { SimulationReport } from './report.js';
 import { targetResolver } from './targets.js';
@@ -25,13 +26,16 @@ const MAX_PROBLEMS_PER_AMI = 3;
  * a rejected, expired or aborted channel's targets reach it only through another channel it holds. The answer
  * comes from the EC2 fake's launch permissions and the Organizations fake's tree, not from the ledger. A build the
  * lifecycle withdrew (`withdrawn`: retired, revoked or deleted, keyed `image@version`) holds no channel any more. A
- * retired build kept shared for its users (`retiredUsers`, keyed the same) must be launchable by exactly those of
- * its users its channels still reach (members of a channel's targets now), and by nobody else.
+ * channel whose promotion paused after Share (`paused`) may already reach it: its accounts are neither required nor
+ * refused (the pointer check says whether the pause recovers by itself). A retired build kept shared for its users
+ * (`retiredUsers`, keyed the same) must be launchable by exactly those of its users its channels still reach
+ * (members of a channel's targets now), and by nobody else.
  */
 export function auditLaunchPermissions(
   cloud: LocalCloud,
   report: SimulationReport,
   withdrawn: ReadonlyMap<string, string> = new Map(),
+  paused: ReadonlyMap<string, readonly PausedChannel[]> = new Map(),
   retiredUsers: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
 ): LaunchAudit {
   const { ec2, organizations, imagebuilder } = cloud.installed.fakes;
@@ -69,6 +73,11 @@ export function auditLaunchPermissions(
       const c = channels.get(name);
       if (c) for (const a of reach(c.targets)) if (!users || users.has(a)) expected.add(a);
     }
+    const pending = new Set<string>();
+    for (const p of gone ? [] : (paused.get(`${image}@${version}`) ?? [])) {
+      const c = channels.get(p.channel);
+      if (c) for (const a of reach(c.targets)) if (!expected.has(a)) pending.add(a);
+    }
     const promotedAnywhere = decided.some((d) => d.endsWith(':promoted'));
     const othersKey =
       !promotedAnywhere && failed
@@ -90,7 +99,7 @@ export function auditLaunchPermissions(
       }
       // Former members too: a grant by account id outlives the membership that called for it.
       for (const account of [...members, ...organizations.formerMembers, OUTSIDER_ACCOUNT]) {
-        if (expected.has(account) || account === owner) continue;
+        if (expected.has(account) || pending.has(account) || account === owner) continue;
         audit.checks[othersKey]++;
         if (ec2.isLaunchableBy(region, amiId, account, organizations)) {
           const why = gone

@@ -1,5 +1,6 @@
 import { auditConsumerAccess } from './audit-consumers.js';
 import { auditKeys } from './audit-keys.js';
+import type { PausedChannel } from './audit-recovering.js';
 import { auditLaunchPermissions } from './audit-sharing.js';
 import type { LocalCloud } from './cloud.js';
 import type { SimulationReport } from './report.js';
@@ -9,14 +10,18 @@ import { buildFinder } from './targets.js';
  * The end-of-run audit of the fakes against the ledger (docs/simulation.md, `consistency`): every pointer names a promoted
  * build; every AMI is launchable by exactly the accounts of the channels its build holds, in every region, and by
  * nobody else (audit-sharing.ts), and its key lets exactly them use it (audit-keys.ts); no change started two builds. `checks` counts what each check examined.
+ * A promotion paused before its record (`paused`: pointer or grants ahead of the ledger) is `recovering` while the
+ * reconciler resumes it by itself, and a problem once it waits for an operator.
  */
 export function auditConsistency(
   cloud: LocalCloud,
   report: SimulationReport,
   withdrawn: ReadonlyMap<string, string> = new Map(),
+  paused: ReadonlyMap<string, readonly PausedChannel[]> = new Map(),
   retiredUsers: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
 ): SimulationReport['consistency'] {
   const problems: string[] = [];
+  const recovering: string[] = [];
   const { imagebuilder } = cloud.installed.fakes;
   const findBuild = buildFinder(imagebuilder.builds.values());
   const amiOf = (p: { image: string; version: string }, region: string): string | undefined =>
@@ -58,12 +63,25 @@ export function auditConsistency(
           p.outcome === 'promoted' &&
           (amiOf(p, region) === ami || digestUriOf(p, region) === ami),
       );
-      if (!promoted)
-        problems.push(`pointer ${key} in ${region} names ${ami}, which no promotion to ${channel} produced`);
+      if (promoted) continue;
+      const ahead = [...paused.values()]
+        .flat()
+        .find(
+          (c) =>
+            c.image === image && c.channel === channel && (amiOf(c, region) === ami || digestUriOf(c, region) === ami),
+        );
+      // A pointer ahead of its record: the paused channel's own line below says whether that ends by itself.
+      if (!ahead) problems.push(`pointer ${key} in ${region} names ${ami}, which no promotion to ${channel} produced`);
     }
   }
 
-  const launches = auditLaunchPermissions(cloud, report, withdrawn, retiredUsers);
+  for (const c of [...paused.values()].flat()) {
+    (c.recovering ? recovering : problems).push(
+      `${c.image} ${c.version}: ${c.why}; until then its ${c.channel} pointer and launch grants may be ahead of the ledger (docs/operating.md, "Known limits")`,
+    );
+  }
+
+  const launches = auditLaunchPermissions(cloud, report, withdrawn, paused, retiredUsers);
   problems.push(...launches.problems);
   // Who can read each pointer and pull each container image, from RAM, SSM and ECR's state.
   const consumers = auditConsumerAccess(cloud);
@@ -74,6 +92,7 @@ export function auditConsistency(
   return {
     ok: problems.length === 0,
     problems,
+    recovering,
     checks: {
       'one-build-per-change': report.builds.filter((b) => b.change).length,
       ...launches.checks,

@@ -127,3 +127,22 @@ export function callPlanFigures(input: CallPlanInput): CallPlanFigures {
     dynamo: { requests: Object.values(byOperation).reduce((n, c) => n + c, 0), byOperation },
   };
 }
+
+/**
+ * The run's AWS request totals, the one definition every rendering prints (`simulate`, `--html`): `apiCalls` counts
+ * the calls to every service but DynamoDB (whose requests `callPlan.dynamo` counts by operation); `all` is both.
+ */
+export function apiCallTotals(
+  apiCalls: Readonly<Record<string, number>>,
+  callPlan: Pick<CallPlanFigures, 'dynamo'> | undefined,
+): { other: number; dynamo: number; all: number } {
+  const other = Object.values(apiCalls).reduce((n, v) => n + v, 0);
+  const dynamo = callPlan?.dynamo.requests ?? 0;
+  return { other, dynamo, all: other + dynamo };
+}
+
+/** `12,345 + 6,789 DynamoDB = 19,134`, as the totals tables say it. */
+export function apiCallTotalsText(totals: ReturnType<typeof apiCallTotals>): string {
+  const n = (v: number) => v.toLocaleString('en-US');
+  return `${n(totals.other)} + ${n(totals.dynamo)} DynamoDB = ${n(totals.all)}`;
+}

@@ -21,6 +21,8 @@ export function configureLocalClients(options: {
   outages: Outages;
   clock: VirtualClock;
   random: () => number;
+  /** Puts the resource policies' doors in front of every client (cloud-doors.ts). */
+  doors?: (sdkClient: { middlewareStack: unknown }, service: string) => void;
 }): { localDynamo: DynamoDBClientConfig; dynamoUsage: DynamoUsage } {
   const { installed, extra, dynamo, outages, clock, random } = options;
   const base = installed.clientSettings;
@@ -42,6 +44,7 @@ export function configureLocalClients(options: {
     },
     decorate: (sdkClient, service, clientRegion) => {
       base.decorate?.(sdkClient, service, clientRegion);
+      options.doors?.(sdkClient, service);
       if (service === 'dynamodb') {
         attachOutage(sdkClient, 'dynamodb', outages, installed.stats, clock);
         countDynamoUsage(sdkClient, dynamoUsage);

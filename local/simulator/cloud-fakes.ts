@@ -4,6 +4,7 @@ import type { VirtualClock } from '../clock.js';
 import { type InstalledFakes, installFakes } from '../fakes/install.js';
 import { organizationFromCatalog } from '../fakes/organizations.js';
 import type { Outages } from '../fakes/outages.js';
+import { AL2023_PARAMETER } from '../fakes/ssm.js';
 import { LOCAL_ACCOUNT } from './cloud-types.js';
 import type { CfnTemplate, TemplateResolver } from './intrinsics.js';
 import { distributionKeysOf, registerKeys } from './keys.js';
@@ -65,6 +66,13 @@ export function installCloudFakes(options: {
       kmsKeyIds: distributionKeysOf(templates, resolver, pipelineName(image)),
     })),
     topics: [...topicArns],
+    // Amazon Linux 2023's, and every other parameter the catalog builds on (AWS publishes one per OS release).
+    baseImageParameters: [
+      AL2023_PARAMETER,
+      ...Object.values(catalog.images).flatMap(({ parent }) =>
+        typeof parent === 'string' && parent.startsWith('ssm:') ? [parent.slice('ssm:'.length)] : [],
+      ),
+    ],
   });
   registerKeys(templates, resolver, installed.fakes.kms);
   return installed;

@@ -12,6 +12,8 @@ import type { SlackStandIn } from '../slack/stand-in.js';
 import type { LocalStepFunctions } from '../stepfunctions/engine.js';
 import type { BusAuthorizer } from '../trust/bus-authorizer.js';
 import type { PolicyDocument } from '../trust/policies.js';
+import type { ResourceDoors } from '../trust/resource-doors.js';
+import type { RefusedWrite } from './cloud-doors.js';
 import type { CfnTemplate, TemplateResolver } from './intrinsics.js';
 import type { AsyncInvoker } from './invoke.js';
 import type { Wiring } from './wiring.js';
@@ -50,6 +52,10 @@ export interface LocalCloud {
   rolePolicies: Map<string, PolicyDocument[]>;
   /** Puts the bus policy refused: the report's `rejectedEvents` with the principal. */
   refusedPuts: RefusedPut[];
+  /** Sends, publishes and ledger writes the queues', topics' and table's resource policies refused. */
+  refusedWrites: RefusedWrite[];
+  /** The queues', topics', ledger's and roles' own policies, applied to every call a known principal makes. */
+  doors: ResourceDoors;
   /** The Slack stand-in, when the catalog configures Slack. */
   slack: SlackStandIn | undefined;
   /** The dead-letter queues, and how many dead-lettered invocations were made again (the Lambda API's Invoke). */

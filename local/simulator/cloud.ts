@@ -20,8 +20,10 @@ import { announcementWork } from '../fakes/sns-sts.js';
 import { SqsFake } from '../fakes/sqs.js';
 import { StepFunctionsFake } from '../stepfunctions/service.js';
 import { rolePoliciesByArn } from '../trust/policies.js';
+import { ResourceDoors } from '../trust/resource-doors.js';
 import { startBusAuthorization } from './cloud-bus-policy.js';
 import { configureLocalClients } from './cloud-clients.js';
+import { attachDoors, type RefusedWrite, schedulerRoleCheck } from './cloud-doors.js';
 import { setFunctionEnvironment } from './cloud-env.js';
 import { installCloudFakes } from './cloud-fakes.js';
 import { applyDeniedActions, startImageValidation } from './cloud-image-validation.js';
@@ -157,6 +159,9 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     clock,
     region,
   });
+  // The queues', topics', table's and roles' own policies, for every call a known principal makes.
+  const doors = new ResourceDoors(app.templates, resolver, rolePolicies);
+  const refusedWrites: RefusedWrite[] = [];
   const scheduler = new SchedulerFake({
     accountId: LOCAL_ACCOUNT,
     region,
@@ -167,6 +172,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
       .filter((r) => r.Type === 'AWS::Scheduler::ScheduleGroup')
       .map((r) => String(resolver.resolve(r.Properties?.Name))),
     roleExists: (arn) => rolePolicies.has(arn),
+    checkRole: schedulerRoleCheck(doors),
     // Scheduler invokes a Lambda target asynchronously: Lambda's retries and on-failure destination apply.
     invokeAsync: (arn, payload, label) => invoker.deliverAsync(functionArnOf(wiring, arn) ?? arn, payload, label),
   });
@@ -182,7 +188,16 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     lambda: lambdaApi,
     scheduler,
   } as const;
-  const { localDynamo, dynamoUsage } = configureLocalClients({ installed, extra, dynamo, outages, clock, random });
+  const { localDynamo, dynamoUsage } = configureLocalClients({
+    installed,
+    extra,
+    dynamo,
+    outages,
+    clock,
+    random,
+    doors: (sdkClient, service) =>
+      attachDoors(sdkClient, service, { doors, refused: refusedWrites, clock, accountId: LOCAL_ACCOUNT, region }),
+  });
 
   const restoreEnv = setFunctionEnvironment(wiring, catalog, region);
   await createTables(wiring);
@@ -208,6 +223,8 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     goldsmithBus,
     rolePolicies,
     refusedPuts,
+    refusedWrites,
+    doors,
     slack,
     sqs,
     cloudwatch,

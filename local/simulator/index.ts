@@ -5,6 +5,7 @@ import { auditConsistency } from './audit.js';
 import { auditFleets } from './audit-fleets.js';
 import { auditImageView } from './audit-image-view.js';
 import { auditOutages } from './audit-outages.js';
+import { pausedChannels } from './audit-recovering.js';
 import { auditSlack } from './audit-slack.js';
 import { startLocalCloud } from './cloud.js';
 import { costOfRun } from './cost.js';
@@ -205,7 +206,13 @@ export async function simulate(
       statusTimes,
     });
     const ledgerItems = await scanLedger(cloud.wiring.tables[0]?.name ?? '');
-    report.consistency = auditConsistency(cloud, report, withdrawnBuilds(ledgerItems), retiredSharedUsers(ledgerItems));
+    report.consistency = auditConsistency(
+      cloud,
+      report,
+      withdrawnBuilds(ledgerItems),
+      pausedChannels(ledgerItems),
+      retiredSharedUsers(ledgerItems),
+    );
     const outageAudit = await auditOutages(cloud, report);
     const slackAudit = await auditSlack(cloud);
     const lifecycle = auditLifecycle(cloud, report.pointers, ledgerItems);
@@ -247,7 +254,9 @@ export async function simulate(
         simulatedMonths,
         monthsPerSecond: simulatedMonths / (wallMs / 1000),
         steps,
-        peakRssMb: peakRss / 1_048_576,
+        // The kernel's high-water mark of this process (getrusage's ru_maxrss, KiB: what `/usr/bin/time %M` reports),
+        // not only the samples above: one peak figure for one run (https://nodejs.org/api/process.html#processresourceusage).
+        peakRssMb: Math.max(peakRss / 1_048_576, process.resourceUsage().maxRSS / 1024),
         functions: cloud.invoker.usage(),
         ...(live ? { streamed: { ...live.counts } } : {}),
       },

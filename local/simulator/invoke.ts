@@ -16,6 +16,8 @@ export interface DeadLetter {
   event: unknown;
   /** The delivery's key in the outage bookkeeping. */
   key?: string;
+  /** When the same invocation later succeeded, and how (`re-driven …`: the re-drive of a dead letter). */
+  recovered?: { at: string; by: string };
 }
 
 export interface AsyncInvokerOptions {
@@ -73,7 +75,7 @@ export class AsyncInvoker {
 
   private deliveries = 0;
   /** Work whose invocation failed every retry, by identity: done when the same invocation next succeeds. */
-  private readonly failedWork = new Map<string, string[]>();
+  private readonly failedWork = new Map<string, DeadLetter[]>();
 
   /**
    * One asynchronous delivery, as its own item on the clock at the current instant. While Lambda itself is down (a
@@ -99,7 +101,10 @@ export class AsyncInvoker {
         // the work every earlier failed copy of it held up.
         if (this.failedWork.size > 0) {
           const identity = deadLetterId({ target: arn, payload: event });
-          for (const earlier of this.failedWork.get(identity) ?? []) outages?.done(earlier);
+          for (const earlier of this.failedWork.get(identity) ?? []) {
+            if (earlier.key) outages?.done(earlier.key);
+            earlier.recovered = { at: clock.iso(), by: label };
+          }
           this.failedWork.delete(identity);
         }
       } catch (error) {
@@ -120,7 +125,7 @@ export class AsyncInvoker {
           this.deadLetters.push(letter);
           this.options.onDeadLetter?.(letter);
           const identity = deadLetterId({ target: arn, payload: event });
-          this.failedWork.set(identity, [...(this.failedWork.get(identity) ?? []), key]);
+          this.failedWork.set(identity, [...(this.failedWork.get(identity) ?? []), letter]);
           return;
         }
         clock.after(delay, `${label} (retry ${n + 1})`, () => attempt(n + 1, refused));

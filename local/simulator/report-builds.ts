@@ -34,6 +34,10 @@ export function buildsOf(
       ...(b.reason ? { reason: b.reason } : {}),
       ...(record?.dedupeKey ? { change: str(record.dedupeKey) } : {}),
       ...costOf(record),
+      // Revocation's flag: built on a revoked parent, held out of every further channel until rebuilt.
+      ...(str(record?.flaggedReason)
+        ? { flagged: { at: str(record?.flaggedAt), reason: str(record?.flaggedReason) } }
+        : {}),
     };
   });
 }

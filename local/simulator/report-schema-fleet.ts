@@ -35,6 +35,7 @@ export const fleetSchema = z.strictObject({
       image: z.string(),
       channel: z.string(),
       ou: z.string(),
+      accounts: z.number().int().nonnegative().describe('distinct accounts of the OU that run any version (each once)'),
       standings: z.strictObject({
         current: standingCount.optional(),
         'one-behind': standingCount.optional(),

@@ -54,7 +54,9 @@ const timelineEntrySchema = z.strictObject({
     'approval-requested',
     'approval-answered',
     'outcome',
+    'lifecycle',
     'rejected-event',
+    'recovered',
     'note',
   ]),
   version: z.string().optional(),
@@ -68,13 +70,21 @@ export const reportSchema = z.strictObject({
     z.strictObject({
       image: z.string(),
       version: z.string().describe('x.y.z/build, e.g. 1.0.0/3'),
-      trigger: z.string().describe('schedule, base-image, package, cascade or manual'),
+      trigger: z
+        .string()
+        .describe(
+          'schedule, base-image, package, cascade, manual (a person), cve (a finding over policy) or revocation (a revoked parent)',
+        ),
       status: z.string().describe("Image Builder's status: AVAILABLE, FAILED, CANCELLED, …"),
       requestedAt: time,
       finishedAt: time.nullable(),
       reason: z.string().optional(),
       change: z.string().optional().describe('the change (dedupe key) the build was started for'),
       cost: z.number().optional().describe("the estimate on the build's ledger item (instances and copies)"),
+      flagged: z
+        .strictObject({ at: time, reason: z.string() })
+        .optional()
+        .describe('built on a revoked parent: held out of every further gate, soak check and approval until rebuilt'),
     }),
   ),
   promotions: z.array(
@@ -139,7 +149,19 @@ export const reportSchema = z.strictObject({
     ),
   }),
   duplicatesSuppressed: count,
-  rejectedEvents: z.array(z.strictObject({ at: time, reason: z.string(), principal: z.string().optional() })),
+  rejectedEvents: z.array(
+    z
+      .strictObject({
+        at: time,
+        reason: z.string(),
+        principal: z.string().optional(),
+        recovered: z
+          .strictObject({ at: time, by: z.string() })
+          .optional()
+          .describe('when the same invocation later succeeded (a re-drive of its dead letter), and how'),
+      })
+      .describe('an event our functions failed on every retry (dead-lettered), or one the bus refused'),
+  ),
   rejectedCallbacks: count,
   slack: z
     .strictObject({
@@ -156,7 +178,13 @@ export const reportSchema = z.strictObject({
     .optional(),
   consistency: z.strictObject({
     ok: z.boolean(),
-    problems: z.array(z.string()),
+    problems: z.array(z.string()).describe('what is broken: any makes ok false and simulate exit 1'),
+    recovering: z
+      .array(z.string())
+      .optional()
+      .describe(
+        'documented in-between states that end by themselves (a paused promotion the reconciler resumes): ok stays true',
+      ),
     checks: z.record(z.string(), count).optional().describe('check name → what it examined'),
   }),
   apiModel: z.strictObject({

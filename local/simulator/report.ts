@@ -36,6 +36,8 @@ export interface SimulationReport {
     change?: string;
     /** The cost estimate the ledger's build item carries (instances and copies, without storage). */
     cost?: number;
+    /** Revocation's flag: built on a revoked parent (when, and the reason), held until rebuilt. */
+    flagged?: { at: string; reason: string };
   }[];
   promotions: {
     image: string;
@@ -83,13 +85,18 @@ export interface SimulationReport {
   };
   duplicatesSuppressed: number;
   /** Dead-lettered deliveries, and puts the bus policy refused (with the principal that tried). */
-  rejectedEvents: { at: string; reason: string; principal?: string }[];
+  /** Dead-lettered events (with `recovered` once the same invocation succeeded) and events the bus refused. */
+  rejectedEvents: { at: string; reason: string; principal?: string; recovered?: { at: string; by: string } }[];
   rejectedCallbacks: number;
   /** What Slack received (the stand-in's count): messages posted, threads with replies, messages updated in place,
    * and Slack button presses the approval callback accepted or refused. Absent without Slack in the catalog. */
   slack?: SlackFigures;
   /** The end-of-run audit; `checks` counts what each check examined (docs/simulation.md). */
-  consistency: { ok: boolean; problems: string[]; checks?: Record<string, number> };
+  /**
+   * The end-of-run audit: `problems` are broken (and make `ok` false, `simulate` exits 1); `recovering` are documented
+   * in-between states that end by themselves (a paused promotion the reconciler resumes), which leave `ok` true.
+   */
+  consistency: { ok: boolean; problems: string[]; recovering?: string[]; checks?: Record<string, number> };
   /**
    * Every request the run sent to the local cloud, and every fake response, checked against AWS's published API
    * model (local/models): violations name the service, operation, member path and rule, and fail the run.
@@ -181,7 +188,11 @@ export async function buildReport(
     },
     duplicatesSuppressed,
     rejectedEvents: [
-      ...extras.invoker.deadLetters.map((d) => ({ at: d.at, reason: d.reason })),
+      ...extras.invoker.deadLetters.map((d) => ({
+        at: d.at,
+        reason: d.reason,
+        ...(d.recovered ? { recovered: { ...d.recovered } } : {}),
+      })),
       ...cloud.refusedPuts.map((r) => ({ at: r.at, reason: r.reason, principal: r.principal })),
     ].sort((a, b) => a.at.localeCompare(b.at)),
     rejectedCallbacks: extras.rejectedCallbacks,

@@ -18,8 +18,25 @@ export type TimelineKind =
   | 'approval-requested'
   | 'approval-answered'
   | 'outcome'
+  | 'lifecycle'
   | 'rejected-event'
+  | 'recovered'
   | 'note';
+
+/**
+ * What Goldsmith announced that changes what a channel serves or whether work goes on, beside builds and outcomes:
+ * a revocation, a pointer rolled back, a promotion paused and resumed, an image's builds paused, a revocation
+ * scheduled or cancelled. A `lifecycle` entry's `outcome` is the announcement's event.
+ */
+export const LIFECYCLE_EVENTS = [
+  'revoked',
+  'rolled-back',
+  'paused',
+  'resumed',
+  'builds-paused',
+  'revocation-scheduled',
+  'revocation-cancelled',
+] as const;
 
 export interface TimelineEntry {
   at: string;
@@ -28,11 +45,28 @@ export interface TimelineEntry {
   kind: TimelineKind;
   version?: string;
   channel?: string;
-  /** For `outcome`: promoted, rejected, expired, aborted; for `build-finished`: the build status. */
+  /**
+   * For `outcome`: promoted, rejected, expired, aborted; for `build-finished`: the build status; for `lifecycle`:
+   * the announcement (one of {@link LIFECYCLE_EVENTS}).
+   */
   outcome?: string;
 }
 
 const VERSION = /\b(\d+\.\d+\.\d+\/\d+)\b/;
+
+/** When and what an announcement is about: its image, and the version and channel its subject names. */
+function announcedAbout(
+  n: TimelineSources['notifications'][number],
+): Pick<TimelineEntry, 'at' | 'image' | 'version' | 'channel'> {
+  const version = VERSION.exec(n.subject)?.[1];
+  return { at: n.at, image: n.image, ...(version ? { version } : {}), ...(n.channel ? { channel: n.channel } : {}) };
+}
+
+/** An announcement's subject without the image it starts with (`base 1.0.0/2: revoked` → `1.0.0/2: revoked`). */
+function withoutImage(subject: string, image: string): string {
+  const sep = [': ', '/', ' '].find((s) => image && subject.startsWith(`${image}${s}`));
+  return sep === undefined ? subject : subject.slice(image.length + sep.length);
+}
 
 /**
  * Shortens what a person does not need: an Image Builder image ARN becomes `<version>`, any other ARN its last
@@ -66,6 +100,9 @@ function step(entry: TimelineEntry, channels: readonly string[]): number {
       return 11 + 3 * c;
     case 'outcome':
       return 12 + 3 * c;
+    case 'lifecycle':
+      // A revocation or rollback follows the promotions it undoes when they share an instant.
+      return 40;
     default:
       return 1000;
   }
@@ -114,10 +151,7 @@ export function buildTimeline(
   for (const n of report.notifications.filter((x) => x.event === 'approval-requested')) {
     const version = VERSION.exec(n.subject)?.[1];
     entries.push({
-      at: n.at,
-      image: n.image,
-      ...(version ? { version } : {}),
-      ...(n.channel ? { channel: n.channel } : {}),
+      ...announcedAbout(n),
       kind: 'approval-requested',
       text: `${version ? `${version} ` : ''}approval requested for ${n.channel ?? '?'}`,
     });
@@ -129,7 +163,8 @@ export function buildTimeline(
       ...(c.version ? { version: c.version } : {}),
       ...(c.channel ? { channel: c.channel } : {}),
       kind: 'approval-answered',
-      text: `approval link answered ${c.status}: ${shortenArns(c.body)}${scripted(c.scripted)}`,
+      // A press of a Slack button is answered as `Slack <user id>: …` (approvals.ts): not a link.
+      text: `${c.body.startsWith('Slack ') ? 'Slack button' : 'approval link'} answered ${c.status}: ${shortenArns(c.body)}${scripted(c.scripted)}`,
     });
   }
   for (const p of report.promotions) {
@@ -147,8 +182,26 @@ export function buildTimeline(
   for (const n of report.notifications.filter((x) => x.event === 'monthly-summary')) {
     entries.push({ at: n.at, image: '', kind: 'note', text: `monthly summary sent — ${n.subject}` });
   }
+  const lifecycle = new Set<string>(LIFECYCLE_EVENTS);
+  for (const n of report.notifications.filter((x) => lifecycle.has(x.event))) {
+    entries.push({
+      ...announcedAbout(n),
+      kind: 'lifecycle',
+      outcome: n.event,
+      // The subject names the image, which the line's image column already says.
+      text: withoutImage(n.subject, n.image),
+    });
+  }
   for (const d of deadLetters) {
     entries.push({ at: d.at, image: '', kind: 'rejected-event', text: `event rejected to DLQ: ${d.reason}` });
+    if (d.recovered) {
+      entries.push({
+        at: d.recovered.at,
+        image: '',
+        kind: 'recovered',
+        text: `recovered (${d.recovered.by}): the event dead-lettered at ${d.at.slice(0, 16).replace('T', ' ')} was handled`,
+      });
+    }
   }
   for (const note of notes) entries.push({ at: note.at, image: '', kind: 'note', text: shortenArns(note.text) });
 
@@ -156,66 +209,4 @@ export function buildTimeline(
   const keyed = entries.map((e) => ({ e, t: Date.parse(e.at), s: step(e, channels) }));
   keyed.sort((a, b) => a.t - b.t || a.s - b.s || a.e.image.localeCompare(b.e.image));
   return keyed.map(({ e, t }) => ({ ...e, at: new Date(t).toISOString() }));
-}
-
-/** A timeline line as the human output prints it: repeated identical outcomes are folded into one line. */
-export interface PrintedLine {
-  at: string;
-  image: string;
-  text: string;
-}
-
-/** A failed outcome seen before (version aside): its first line, and the versions it happened to again. */
-export interface RepeatedOutcome {
-  line: PrintedLine;
-  /** The first line's text as printed. */
-  base: string;
-  versions: string[];
-  last: string;
-}
-
-/**
- * Folds repetition for people, one entry at a time (so a streamed timeline can fold too): when an image's failed
- * outcome (version aside) repeats what an earlier line of the same image said, `push` answers nothing for it and
- * keeps the version; `repeats` lists what was folded.
- */
-export class RepeatFolder {
-  private readonly first = new Map<string, RepeatedOutcome>();
-
-  push(e: TimelineEntry): PrintedLine | undefined {
-    if (e.kind !== 'outcome' || e.outcome === 'promoted' || !e.version)
-      return { at: e.at, image: e.image, text: e.text };
-    const generic = `${e.image}|${e.text.replaceAll(e.version, '<v>')}`;
-    const seen = this.first.get(generic);
-    if (!seen) {
-      const line = { at: e.at, image: e.image, text: e.text };
-      this.first.set(generic, { line, base: e.text, versions: [], last: e.at });
-      return line;
-    }
-    seen.versions.push(e.version);
-    seen.last = e.at;
-    return undefined;
-  }
-
-  /** The outcomes that repeated, in the order of their first line. */
-  repeats(): RepeatedOutcome[] {
-    return [...this.first.values()].filter((r) => r.versions.length > 0);
-  }
-}
-
-/** `<text> — and N more times (<versions>; last <date>)`. */
-export function repeatedText(r: RepeatedOutcome): string {
-  const n = r.versions.length;
-  return `${r.base} — and ${n} more time${n === 1 ? '' : 's'} (${r.versions.join(', ')}; last ${r.last.slice(0, 10)})`;
-}
-
-/**
- * Folds repetition for people: the later copies of a repeated failed outcome are not printed; the first one says
- * how many times and for which versions it happened again, and until when.
- */
-export function foldRepeats(timeline: readonly TimelineEntry[]): PrintedLine[] {
-  const folder = new RepeatFolder();
-  const out = timeline.map((e) => folder.push(e)).filter((l): l is PrintedLine => l !== undefined);
-  for (const r of folder.repeats()) r.line.text = repeatedText(r);
-  return out;
 }

@@ -100,7 +100,7 @@ export function catalogReference(): string {
   for (const r of rows) {
     const dflt = r.default === undefined ? '' : `\`${cell(JSON.stringify(r.default))}\``;
     lines.push(
-      `| \`${r.path}\` | ${r.type} | ${dflt} | ${cell(r.constraints.join(', ').replaceAll('|', '¦'))} | ${cell(CATALOG_FIELDS[r.path] ?? '')} |`,
+      `| \`${r.path}\` | ${r.type} | ${dflt} | ${cell(r.constraints.join(', '))} | ${cell(CATALOG_FIELDS[r.path] ?? '')} |`,
     );
   }
   return `${lines.join('\n')}\n`;

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnInfrastructureConfiguration } from 'aws-cdk-lib/aws-imagebuilder';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -7,6 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { ImageSpec } from '../../core/config/schema.js';
 import { buildLogPrefix, pipelineName } from '../names.js';
+import { admitPrincipalArn, publishOnlyByWriters } from '../resource-doors.js';
 import { goldsmithTags } from './tags.js';
 
 /** The shared pieces every image's build infrastructure uses. */
@@ -32,11 +33,20 @@ export function createLogBucket(scope: Construct): s3.Bucket {
 
 /** One topic for every pipeline's Image Builder notifications (AVAILABLE / FAILED), encrypted with `key`. */
 export function createNotificationTopic(scope: Construct, key: kms.IKey): sns.Topic {
-  return new sns.Topic(scope, 'ImageBuilderNotifications', {
+  const topic = new sns.Topic(scope, 'ImageBuilderNotifications', {
     displayName: 'Goldsmith Image Builder notifications',
     masterKey: key,
     enforceSSL: true,
   });
+  // Image Builder publishes with its service-linked role, and no one else may
+  // (https://docs.aws.amazon.com/imagebuilder/latest/userguide/integ-sns.html).
+  admitPrincipalArn(
+    topic,
+    'topic:image-builder',
+    `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder`,
+  );
+  publishOnlyByWriters('image-builder', topic);
+  return topic;
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   METRICS_SERVICE,
   metricNames,
 } from '../../core/observability/metrics.js';
+import { admitAlarms } from '../resource-doors.js';
 import type { Watched } from './discover.js';
 
 /** A Goldsmith application metric (EMF through Powertools: every metric carries the `service` dimension). */
@@ -51,6 +52,8 @@ export function createAlarms(
   settings: AlarmSettings,
 ): cloudwatch.Alarm[] {
   const alarms: cloudwatch.Alarm[] = [];
+  // The topic's policy admits CloudWatch for this stack's alarms (stacks/resource-doors.ts).
+  admitAlarms(stack, 'notifications');
   const add = (id: string, props: cloudwatch.AlarmProps) => {
     const alarm = new cloudwatch.Alarm(stack, id, props);
     alarm.addAlarmAction(new actions.SnsAction(topic));

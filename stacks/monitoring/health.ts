@@ -9,6 +9,7 @@ import { HEALTH_RATE } from '../../core/observability/metrics.js';
 import { catalogBundling } from '../catalog.js';
 import { failureQueue } from '../grants.js';
 import { grantLedger } from '../ledger-access.js';
+import { sendOnlyByWriters } from '../resource-doors.js';
 import { scheduleInvocation } from '../scheduled-invoke.js';
 
 /** The schedule's fixed input (functions/health.ts). */
@@ -28,6 +29,7 @@ export function createHealthGauges(
     enforceSSL: true,
     retentionPeriod: Duration.days(14),
   });
+  sendOnlyByWriters(dlq);
   const health = new SstFunction(stack, 'Health', {
     handler: 'functions/health.handler',
     timeout: 120,

@@ -77,6 +77,7 @@ export function createRedriveTriggers(
     stack,
     'RedriveFollowUpSchedulerRole',
     'Goldsmith: EventBridge Scheduler invokes the dead-letter re-drive for a follow-up look at a queue',
+    groupName,
   );
   role.addToPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [redrive.functionArn] }));
   redrive.addToRolePolicy(

@@ -9,6 +9,7 @@ import type { Catalog } from '../../core/config/schema.js';
 import { failureQueue, grantSecretValue } from '../grants.js';
 import { grantLedger } from '../ledger-access.js';
 import { NAME_PREFIX } from '../names.js';
+import { sendOnlyByWriters } from '../resource-doors.js';
 import { scheduleInvocation } from '../scheduled-invoke.js';
 
 /**
@@ -57,6 +58,7 @@ export function createSlackRelay(
     encryption: sqs.QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
   });
+  sendOnlyByWriters(dlq);
   fn.configureAsyncInvoke({
     retryAttempts: 2,
     maxEventAge: Duration.hours(6),

@@ -7,6 +7,7 @@ import type { Catalog } from '../../core/config/schema.js';
 import { catalogBundling } from '../catalog.js';
 import { failureQueue } from '../grants.js';
 import { grantLedger } from '../ledger-access.js';
+import { grantTopicPublish, sendOnlyByWriters } from '../resource-doors.js';
 import { scheduleInvocation } from '../scheduled-invoke.js';
 
 type SummarySpec = Exclude<Catalog['notifications']['monthlySummary'], false>;
@@ -47,6 +48,7 @@ export function createMonthlySummary(
     enforceSSL: true,
     retentionPeriod: Duration.days(14),
   });
+  sendOnlyByWriters(dlq);
   const summary = new SstFunction(stack, 'MonthlySummary', {
     handler: 'functions/monthly-summary.handler',
     timeout: 300,
@@ -62,7 +64,7 @@ export function createMonthlySummary(
   grantLedger(ledger, summary, ['GetItem', 'Query', 'PutItem', 'UpdateItem']);
   // Through an imported reference, as every publisher does: the topic's key policy already lets this account's
   // principals use the key through SNS, so no kms:GenerateDataKey* grant of our own is needed.
-  sns.Topic.fromTopicArn(stack, 'MonthlySummaryTopic', topic.topicArn).grantPublish(summary);
+  grantTopicPublish('notifications', sns.Topic.fromTopicArn(stack, 'MonthlySummaryTopic', topic.topicArn), summary);
 
   scheduleInvocation(stack, 'MonthlySummary', {
     fn: summary,

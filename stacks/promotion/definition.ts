@@ -110,8 +110,9 @@ export function promotionDefinition(
           fn: fns.requestApproval,
           channel,
           // Only which build: the approvers, the timeout and the findings they decide on come from the catalog and
-          // Gate's record in the ledger, never from the payload (functions/promotion/request-approval.ts).
-          fields: {},
+          // Gate's record in the ledger, never from the payload (functions/promotion/request-approval.ts). The
+          // execution lets a retried attempt (a new token) recognize the request its own promotion wrote.
+          fields: { execution: sfn.JsonPath.stringAt('$$.Execution.Id') },
           timeoutSeconds: approval.timeoutSeconds,
           resultPath: '$.approval',
         },

@@ -12,6 +12,7 @@ import { grantSecretValue } from '../grants.js';
 import { grantLedger, type LedgerCall } from '../ledger-access.js';
 import { pipelineArnPrefix } from '../pipelines.js';
 import { RESERVED_CONCURRENCY } from '../reserved-concurrency.js';
+import { grantTopicPublish } from '../resource-doors.js';
 import type { PromotionTaskFunctions } from './definition.js';
 import { allowOrganizationRead, allowRetirement, ec2ImageArn } from './lifecycle.js';
 
@@ -25,6 +26,9 @@ export interface PromotionEnvironment {
   secret: secretsmanager.ISecret;
   /** The secret's name as written (the token `secret.secretName` resolves through string splitting of its ARN). */
   secretName: string;
+  /** The decision-proof key: only the doors and the reconciler read it (stacks/Promotion.ts). */
+  decisionSecret: secretsmanager.ISecret;
+  decisionSecretName: string;
 }
 
 const TASK_HANDLERS: Record<keyof PromotionTaskFunctions, string> = {
@@ -152,7 +156,7 @@ export function createTaskFunctions(
     grantLedger(env.ledger, made[name as keyof PromotionTaskFunctions], calls);
   }
   for (const f of [made.gate, made.requestApproval, made.publish, made.retire, made.recordOutcome]) {
-    env.topic.grantPublish(f);
+    grantTopicPublish('notifications', env.topic, f);
   }
   // Retire removes the launch permissions of versions that left retention and deprecates their AMIs; a version still
   // in use keeps only its users that its channels still reach, so it reads the organization (held, or Organizations).
@@ -163,7 +167,7 @@ export function createTaskFunctions(
   made.requestApproval.addEnvironment('APPROVAL_SECRET_NAME', env.secretName);
   grantSecretValue(made.requestApproval, env.secret);
   made.requestApproval.addEnvironment('APPROVAL_TOPIC_ARN', env.approvalLinks.topicArn);
-  env.approvalLinks.grantPublish(made.requestApproval);
+  grantTopicPublish('approval-links', env.approvalLinks, made.requestApproval);
 
   made.publish.addEnvironment('EVENT_BUS_NAME', env.bus.eventBusName);
   env.bus.grantPutEventsTo(made.publish);
@@ -197,7 +201,7 @@ export function createEventFunctions(stack: Stack, env: PromotionEnvironment, ca
   grantLedger(env.ledger, onImageEvent, ['GetItem', 'Query', 'PutItem', 'UpdateItem']);
   grantLedger(env.ledger, onFinding, ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']);
   for (const f of [onImageEvent, onFinding]) {
-    env.topic.grantPublish(f);
+    grantTopicPublish('notifications', env.topic, f);
     // ListImagePackages: the build's package inventory, recorded when it is AVAILABLE (or by on-finding if missed).
     allow(f, ['imagebuilder:GetImage', 'imagebuilder:ListImagePackages'], imageArns);
   }
@@ -230,17 +234,20 @@ export function createApprovalCallback(
     environment: {
       LEDGER_TABLE: env.ledger.tableName,
       APPROVAL_SECRET_NAME: env.secretName,
+      DECISION_SECRET_NAME: env.decisionSecretName,
     },
     // No CORS: a link is opened by a browser at the URL itself; no page of another origin may script it.
     url: { authorizer: 'none', cors: false },
     // A public URL: bounded, so a flood of forged clicks cannot run up cost or take the account's concurrency.
     reservedConcurrentExecutions: APPROVAL_CALLBACK_CONCURRENCY,
   });
-  grantLedger(env.ledger, callback, ['GetItem', 'PutItem', 'UpdateItem']);
+  grantLedger(env.ledger, callback, ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem']);
   grantSecretValue(callback, env.secret);
+  // The door proves each decision it records; the reconciler delivers only proven ones.
+  grantSecretValue(callback, env.decisionSecret);
   // Announcing an approval; a refused publish waits in the ledger.
   callback.addEnvironment('NOTIFY_TOPIC_ARN', env.topic.topicArn);
-  env.topic.grantPublish(callback);
+  grantTopicPublish('notifications', env.topic, callback);
   if (slack) {
     // Slack interactivity: the signing secret verifies the request; the map says which Slack user is which approver.
     callback.addEnvironment('SLACK_SECRET_NAME', slack.secretName);

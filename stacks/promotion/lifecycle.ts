@@ -12,6 +12,7 @@ import { GOLDSMITH_IMAGE_CONDITION } from '../factory/tags.js';
 import { failureQueue } from '../grants.js';
 import { grantLedger } from '../ledger-access.js';
 import { NAME_PREFIX } from '../names.js';
+import { grantTopicPublish, sendOnlyByWriters } from '../resource-doors.js';
 import { scheduleInvocation } from '../scheduled-invoke.js';
 import { allowPointerMoves } from './consumer-access.js';
 import type { PromotionEnvironment } from './functions.js';
@@ -141,6 +142,7 @@ export function createLifecycle(stack: Stack, env: PromotionEnvironment, catalog
     enforceSSL: true,
     retentionPeriod: Duration.days(14),
   });
+  sendOnlyByWriters(dlq);
   const sweep = new SstFunction(stack, 'LifecycleSweep', {
     handler: 'functions/lifecycle-sweep.handler',
     timeout: 900,
@@ -162,7 +164,7 @@ export function createLifecycle(stack: Stack, env: PromotionEnvironment, catalog
   grantLedger(env.ledger, sweep, ['BatchGetItem', 'GetItem', 'Query', 'PutItem', 'UpdateItem']);
   grantLedger(env.ledger, requests, ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']);
   for (const f of [sweep, requests]) {
-    env.topic.grantPublish(f);
+    grantTopicPublish('notifications', env.topic, f);
     allowRetirement(stack, f);
   }
   allowDeletion(stack, sweep);

@@ -10,6 +10,7 @@ import { catalogBundling } from '../catalog.js';
 import { failureQueue } from '../grants.js';
 import { grantLedger } from '../ledger-access.js';
 import { RESERVED_CONCURRENCY } from '../reserved-concurrency.js';
+import { sendOnlyByWriters } from '../resource-doors.js';
 import { scheduleInvocation } from '../scheduled-invoke.js';
 import type { PromotionEnvironment } from './functions.js';
 import { allowSharing } from './functions.js';
@@ -62,6 +63,7 @@ export function createOrganizationSync(stack: Stack, env: PromotionEnvironment, 
     enforceSSL: true,
     retentionPeriod: Duration.days(14),
   });
+  sendOnlyByWriters(dlq);
   fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6), onFailure: failureQueue(dlq) });
   const rule = new events.Rule(stack, 'OrganizationChangeRule', {
     description: 'Goldsmith: Organizations changes (accounts, OUs, tags) → organization-sync',

@@ -8,10 +8,11 @@ import type { Catalog } from '../../core/config/schema.js';
 import { openWorkIndex } from '../../core/ledger/keys.js';
 import { DEFAULT_WINDOW_DAYS, RECONCILE_PERIOD_HOURS } from '../../core/reconcile/decide.js';
 import { catalogBundling } from '../catalog.js';
-import { failureQueue } from '../grants.js';
+import { failureQueue, grantSecretValue } from '../grants.js';
 import { grantLedger } from '../ledger-access.js';
 import { NAME_PREFIX } from '../names.js';
 import { everyPipelineArn, pipelineArnPrefix } from '../pipelines.js';
+import { grantTopicPublish, sendOnlyByWriters } from '../resource-doors.js';
 import { scheduleInvocation } from '../scheduled-invoke.js';
 import { revocationScheduleGroupName } from '../trust/scheduled-revocation.js';
 import { allowPointerShares } from './consumer-access.js';
@@ -53,6 +54,7 @@ export function createReconciler(
     enforceSSL: true,
     retentionPeriod: Duration.days(14),
   });
+  sendOnlyByWriters(dlq);
   // The catalog is inlined at bundle time (Lambda's 4 KB of environment cannot hold one); SST merges `nodejs`
   // shallowly, so the app's defaults are repeated.
   const reconcile = new SstFunction(stack, 'Reconcile', {
@@ -65,9 +67,12 @@ export function createReconciler(
       NOTIFY_TOPIC_ARN: env.topic.topicArn,
       STATE_MACHINE_ARN: stateMachine.stateMachineArn,
       PIPELINE_ARN_PREFIX: pipelineArnPrefix(stack),
+      DECISION_SECRET_NAME: env.decisionSecretName,
     },
     nodejs: catalogBundling(catalog),
   });
+  // A recorded decision is delivered only with its door's proof (functions/reconcile-approvals.ts).
+  grantSecretValue(reconcile, env.decisionSecret);
   reconcile.configureAsyncInvoke({
     retryAttempts: 2,
     maxEventAge: Duration.seconds(RECONCILE_RETRY.MaximumEventAgeInSeconds),
@@ -83,7 +88,7 @@ export function createReconciler(
       resources: [`${env.ledger.tableArn}/index/${openWorkIndex.name}`],
     }),
   );
-  env.topic.grantPublish(reconcile);
+  grantTopicPublish('notifications', env.topic, reconcile);
   stateMachine.grantStartExecution(reconcile);
   if (Object.keys(catalog.images).length > 0) {
     reconcile.addToRolePolicy(

@@ -5,6 +5,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { DETAIL_TYPES, SOURCES } from '../../events/sources.js';
 import { failureQueue } from '../grants.js';
+import { sendOnlyByWriters } from '../resource-doors.js';
 
 /**
  * Routes AWS's events (default bus) to the promotion functions: every Image Builder image state change (statuses
@@ -18,6 +19,7 @@ export function createPromotionRules(stack: Stack, fns: { onImageEvent: IFunctio
     enforceSSL: true,
     retentionPeriod: Duration.days(14),
   });
+  sendOnlyByWriters(dlq);
   const target = (fn: IFunction) =>
     new targets.LambdaFunction(fn, { deadLetterQueue: dlq, retryAttempts: 185, maxEventAge: Duration.hours(24) });
   // A handler that still fails after Lambda's two retries (an outage) lands in the same queue, to be re-driven;

@@ -10,6 +10,7 @@ import { catalogBundling } from '../catalog.js';
 import { failureQueue } from '../grants.js';
 import { grantLedger } from '../ledger-access.js';
 import { everyPipelineArn } from '../pipelines.js';
+import { grantTopicPublish } from '../resource-doors.js';
 
 export interface TriggerEnvironment {
   catalog: Catalog;
@@ -86,7 +87,7 @@ export function createTriggerFunctions(stack: Stack, env: TriggerEnvironment): T
   grantLedger(env.ledger, watchBaseImages, ['GetItem', 'PutItem']);
   grantLedger(env.ledger, onPipelineDisabled, ['GetItem', 'PutItem', 'UpdateItem']);
   env.bus.grantPutEventsTo(watchBaseImages);
-  env.topic.grantPublish(onPipelineDisabled);
-  env.topic.grantPublish(startBuilds);
+  grantTopicPublish('notifications', env.topic, onPipelineDisabled);
+  grantTopicPublish('notifications', env.topic, startBuilds);
   return { startBuilds, watchBaseImages, onPipelineDisabled };
 }

@@ -6,7 +6,8 @@ import type { Catalog } from '../../core/config/schema.js';
 import { scheduleExpression } from '../../core/schedule/expression.js';
 import { watchedParameters } from '../../core/triggers/affected.js';
 import { scheduledBuildInput } from '../../events/scheduled-build.js';
-import { schedulerRole } from '../scheduled-invoke.js';
+import { grantQueueSend } from '../resource-doors.js';
+import { fixedScheduleGroup, schedulerRole } from '../scheduled-invoke.js';
 
 /** Scheduler retries a failed invocation for up to 6 hours: a late patch build still carries its own window. */
 export const SCHEDULE_RETRY = { MaximumEventAgeInSeconds: 6 * 3600, MaximumRetryAttempts: 20 } as const;
@@ -25,10 +26,16 @@ export function createSchedules(
   fns: { startBuilds: IFunction; watchBaseImages: IFunction },
   dlq: sqs.IQueue,
 ): Record<string, scheduler.CfnSchedule> {
-  const role = schedulerRole(stack, 'SchedulerRole', 'Goldsmith: EventBridge Scheduler invokes the trigger functions');
+  const group = fixedScheduleGroup(stack);
+  const role = schedulerRole(
+    stack,
+    'SchedulerRole',
+    'Goldsmith: EventBridge Scheduler invokes the trigger functions',
+    stack.stackName,
+  );
   fns.startBuilds.grantInvoke(role);
   fns.watchBaseImages.grantInvoke(role);
-  dlq.grantSendMessages(role);
+  grantQueueSend(dlq, role);
 
   const target = (fn: IFunction, input: unknown): scheduler.CfnSchedule.TargetProperty => ({
     arn: fn.functionArn,
@@ -46,6 +53,7 @@ export function createSchedules(
     if (!spec.schedule) continue;
     const { expression, timezone } = scheduleExpression(spec.schedule);
     schedules[image] = new scheduler.CfnSchedule(stack, `Schedule-${image}`, {
+      groupName: stack.stackName,
       description: `Goldsmith: scheduled build of ${image}`,
       scheduleExpression: expression,
       scheduleExpressionTimezone: timezone,
@@ -56,6 +64,7 @@ export function createSchedules(
   }
   if (watchedParameters(catalog).length > 0) {
     schedules['watch-base-images'] = new scheduler.CfnSchedule(stack, 'WatchBaseImagesSchedule', {
+      groupName: stack.stackName,
       description: 'Goldsmith: hourly check of the public base-image parameters',
       scheduleExpression: 'rate(1 hour)',
       scheduleExpressionTimezone: 'UTC',
@@ -64,5 +73,6 @@ export function createSchedules(
       target: target(fns.watchBaseImages, WATCH_INPUT),
     });
   }
+  for (const schedule of Object.values(schedules)) schedule.addDependency(group);
   return schedules;
 }

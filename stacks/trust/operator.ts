@@ -2,16 +2,19 @@ import { ArnFormat, Duration, type Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
 import { catalogBundling } from '../catalog.js';
+import { grantSecretValue } from '../grants.js';
 import { grantLedger } from '../ledger-access.js';
 import { NAME_PREFIX } from '../names.js';
-import { notificationsTopicName } from '../Promotion.js';
+import { decisionSecretName, notificationsTopicName } from '../Promotion.js';
 import { everyPipelineArn } from '../pipelines.js';
 import { RESERVED_CONCURRENCY } from '../reserved-concurrency.js';
+import { grantTopicPublish } from '../resource-doors.js';
 
 /** The operators' role, e.g. `goldsmith-prod-operators`: a fixed name, so its sessions' ARNs are predictable. */
 export function operatorsRoleName(stage: string): string {
@@ -71,14 +74,20 @@ export function createOperatorEndpoint(stack: Stack, inputs: OperatorEndpointInp
     nodejs: catalogBundling(inputs.catalog),
   });
   // An approval decided here is announced like any other (the shared decision code publishes to the topic). It reads
-  // no secret: the approval-link key belongs to the functions that sign and check links.
+  // the decision-proof key (a door proves what it records), never the approval-link key: that belongs to the
+  // functions that sign and check links.
+  fn.addEnvironment('DECISION_SECRET_NAME', decisionSecretName(inputs.stage));
+  grantSecretValue(
+    fn,
+    secretsmanager.Secret.fromSecretNameV2(stack, 'ApprovalDecisionKey', decisionSecretName(inputs.stage)),
+  );
   const topic = sns.Topic.fromTopicArn(
     stack,
     'OperatorNotifications',
     stack.formatArn({ service: 'sns', resource: notificationsTopicName(inputs.stage) }),
   );
   fn.addEnvironment('NOTIFY_TOPIC_ARN', topic.topicArn);
-  topic.grantPublish(fn);
+  grantTopicPublish('notifications', topic, fn);
   const url = fn.url;
   if (!url) throw new Error('the operator function has no URL');
 

@@ -31,6 +31,7 @@ export function allowScheduledRevocations(
     stack,
     'RevocationSchedulerRole',
     'Goldsmith: EventBridge Scheduler invokes on-lifecycle-request for a revocation asked for later',
+    groupName,
   );
   role.addToPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [target.functionArn] }));
   operator.addToRolePolicy(

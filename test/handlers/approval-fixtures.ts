@@ -34,10 +34,14 @@ export function linkClaims(token: string, over: Partial<ApprovalLinkClaims> = {}
   };
 }
 
-/** Points the handlers at the test ledger and approval-link secret, forgetting any secret cached by a test before. */
+/**
+ * Points the handlers at the test ledger, approval-link secret and decision-proof secret, forgetting any secret
+ * cached by a test before.
+ */
 export function approvalEnv(): void {
   process.env.LEDGER_TABLE = 'ledger';
   process.env.APPROVAL_SECRET_NAME = 'goldsmith/test/approval-links';
+  process.env.DECISION_SECRET_NAME = 'goldsmith/test/approval-decisions';
   resetApprovalSecret();
   resetRefusalSampler();
 }

@@ -69,6 +69,9 @@ describe('approvalCallback from Slack', () => {
     secrets
       .on(GetSecretValueCommand, { SecretId: 'goldsmith/test/approval-links' })
       .resolves({ SecretString: LINK_SECRET });
+    secrets
+      .on(GetSecretValueCommand, { SecretId: 'goldsmith/test/approval-decisions' })
+      .resolves({ SecretString: `decision-${LINK_SECRET}` });
     ddb.on(GetCommand).resolves({ Item: approvalItem });
     ddb.on(UpdateCommand).resolves({});
     // The replay guard is a conditional put keyed by the signature: a second put of the same key fails.
@@ -100,11 +103,20 @@ describe('approvalCallback from Slack', () => {
     });
   });
 
-  it('rejects through SendTaskFailure when Reject is pressed', async () => {
+  it('rejects through SendTaskFailure when Reject is pressed, with a reason saying who rejected it in Slack', async () => {
     const res = await approvalCallback(slackRequest(pressBody('U0OPSLEAD', 'reject')));
 
     expect(res.statusCode).toBe(200);
-    expect(sfn).toHaveReceivedCommandWith(SendTaskFailureCommand, { taskToken: TOKEN, error: 'Rejected' });
+    expect(sfn).toHaveReceivedCommandWith(SendTaskFailureCommand, {
+      taskToken: TOKEN,
+      error: 'Rejected',
+      cause: expect.stringContaining('rejected in Slack by ops-lead (Slack user U0OPSLEAD)'),
+    });
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      ExpressionAttributeValues: expect.objectContaining({
+        ':reason': 'rejected in Slack by ops-lead (Slack user U0OPSLEAD)',
+      }),
+    });
   });
 
   it('accepts the base64 body a function URL hands over for a form post', async () => {

@@ -55,6 +55,7 @@ async function decide(image: string, version: string) {
     by: 'ops-lead',
     at: '2027-01-21T00:00:00Z',
     via: 'email',
+    proof: 'a-proof',
   });
 }
 

@@ -373,6 +373,7 @@ describe('requestApproval', () => {
   const SECRET = 'q'.repeat(64);
   const payload = {
     taskToken: `TOKEN-${'t'.repeat(900)}`,
+    execution: 'arn:aws:states:us-east-1:111122223333:execution:promotion:base-1-0-0-3-0123456789ab',
     image: 'base',
     version: '1.0.0/3',
     channel: 'prod',

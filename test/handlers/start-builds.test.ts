@@ -4,11 +4,12 @@ import {
   ListImagePipelineImagesCommand,
   StartImagePipelineExecutionCommand,
 } from '@aws-sdk/client-imagebuilder';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MalformedEventError } from '../../core/errors.js';
 import { clientTokenFor } from '../../core/triggers/dedupe.js';
 import { handler } from '../../functions/start-builds.js';
@@ -23,8 +24,13 @@ describe('start-builds handler', () => {
   const ddb = mockClient(DynamoDBDocumentClient);
   const imagebuilder = mockClient(ImagebuilderClient);
   const ssm = mockClient(SSMClient);
+  const sns = mockClient(SNSClient);
 
   beforeEach(() => {
+    // The clock stands a minute after the patch window opened: the schedule's firing, not a claim on a later one.
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2027-01-14T03:01:00Z') });
+    process.env.NOTIFY_TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:notify';
+    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
     process.env.LEDGER_TABLE = 'ledger';
     process.env.PIPELINE_ARN_PREFIX = PIPELINE_ARN_PREFIX;
     process.env.GOLDSMITH_CATALOG = JSON.stringify(triggerCatalog());
@@ -36,9 +42,37 @@ describe('start-builds handler', () => {
   });
 
   afterEach(() => {
+    vi.useRealTimers();
     ddb.reset();
     imagebuilder.reset();
     ssm.reset();
+    sns.reset();
+  });
+
+  const refusals = () =>
+    sns
+      .commandCalls(PublishCommand)
+      .filter((c) => c.args[0].input.MessageAttributes?.event?.StringValue === 'claim-refused');
+
+  it("refuses a scheduled build dated to next month's patch window: nothing claimed, built or recorded", async () => {
+    const result = await handler({ image: 'base', window: '2027-02-09T03:00:00Z' }, context);
+
+    expect(result).toEqual({ decisions: [] });
+    expect(imagebuilder).not.toHaveReceivedCommand(StartImagePipelineExecutionCommand);
+    expect(ddb).not.toHaveReceivedCommand(PutCommand);
+    // The only write is the announcement's own delivery record: no intent, marker or decision.
+    const written = ddb.commandCalls(UpdateCommand).map((c) => String(c.args[0].input.Key?.pk));
+    expect(written.filter((pk) => !pk.startsWith('NOTIFY#'))).toEqual([]);
+    expect(refusals()).toHaveLength(1);
+  });
+
+  it('refuses a scheduled build whose window is older than the retry horizon', async () => {
+    const result = await handler({ image: 'base', window: '2027-01-12T03:00:00Z' }, context);
+
+    expect(result).toEqual({ decisions: [] });
+    expect(imagebuilder).not.toHaveReceivedCommand(StartImagePipelineExecutionCommand);
+    expect(ddb).not.toHaveReceivedCommand(PutCommand);
+    expect(refusals()).toHaveLength(1);
   });
 
   const decisionPuts = () =>

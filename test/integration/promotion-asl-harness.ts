@@ -41,10 +41,14 @@ import { share } from '../../functions/promotion/share.js';
 import { soakCheck } from '../../functions/promotion/soak-check.js';
 import { startSoak } from '../../functions/promotion/soak-start.js';
 import { forgetOrganization } from '../../functions/sharing/channel-targets.js';
+import exampleCatalog from '../../goldsmith.config.js';
+import { Promotion } from '../../stacks/Promotion.js';
+import { aslFromTemplate, type TemplateJson } from '../../stacks/promotion/asl.js';
 import { approvalStateName, soakStateName, soakTimes, TASK_STATES } from '../../stacks/promotion/definition.js';
 import { parameterStore } from '../handlers/parameter-store-mock.js';
 import { BUILD_ARN, basePlan, catalog, getImageOutput, plans } from '../handlers/promotion-fixtures.js';
 import { localLedgerClient, recreateLedgerTable } from '../helpers/ledger-table.js';
+import { synthesize } from '../stacks/helpers.js';
 
 /**
  * Runs the synthesized promotion ASL in aws-local-stepfunctions with every Task overridden by our in-process task
@@ -151,6 +155,12 @@ function pointerShares(): void {
     });
 }
 
+/** The promotion state machine's ASL, as the example catalog's Promotion stack synthesizes it. */
+export async function synthesizedPromotion(): Promise<Asl> {
+  const { template } = await synthesize(exampleCatalog, { stacks: [Promotion] });
+  return aslFromTemplate(template.toJSON() as TemplateJson, 'PromotionStateMachine') as Asl;
+}
+
 /** Points the DynamoDB client at dynalite and (re)creates an empty ledger table. */
 export async function freshLedger(endpoint: string): Promise<void> {
   const ddb = localLedgerClient(endpoint);
@@ -248,6 +258,7 @@ export function approver(decide: (payload: Record<string, unknown>) => Promise<u
         at,
         via: 'email',
         reason,
+        proof: 'delivered-at-once',
       });
     try {
       const answer = (await decide(payload)) as { decision?: string; by?: string; at?: string };
@@ -279,7 +290,10 @@ export async function runPromotion(asl: Asl, handlers: Record<string, Handler>) 
       taskResourceLocalHandlers: handlers as LocalHandlers,
       retryIntervalOverrides,
     },
-    context: { Task: { Token: 'local-task-token-0123456789' } },
+    context: {
+      Execution: { Id: 'arn:aws:states:us-east-1:123456789012:execution:promotion:base-1-0-0-3' },
+      Task: { Token: 'local-task-token-0123456789' },
+    },
   });
   // A run that ends in a Fail state rejects; the test then looks at the failure and what was recorded.
   let result: unknown;

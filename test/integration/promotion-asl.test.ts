@@ -11,12 +11,8 @@ import { rejectionCause } from '../../core/promotion/outcome.js';
 import { onFinding } from '../../functions/on-finding.js';
 import { gate } from '../../functions/promotion/gate.js';
 import { share } from '../../functions/promotion/share.js';
-import exampleCatalog from '../../goldsmith.config.js';
 import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite.js';
-import { Promotion } from '../../stacks/Promotion.js';
-import { aslFromTemplate, type TemplateJson } from '../../stacks/promotion/asl.js';
 import { BUILD_ARN, catalog, getImageOutput } from '../handlers/promotion-fixtures.js';
-import { synthesize } from '../stacks/helpers.js';
 import {
   type Asl,
   approver,
@@ -24,6 +20,7 @@ import {
   freshLedger,
   mocks,
   runPromotion,
+  synthesizedPromotion,
   taskOverrides,
 } from './promotion-asl-harness.js';
 
@@ -31,8 +28,7 @@ let asl: Asl;
 let dynamo: LocalDynamo;
 
 beforeAll(async () => {
-  const { template } = await synthesize(exampleCatalog, { stacks: [Promotion] });
-  asl = aslFromTemplate(template.toJSON() as TemplateJson, 'PromotionStateMachine') as Asl;
+  asl = await synthesizedPromotion();
   dynamo = await startLocalDynamo();
 });
 

@@ -52,11 +52,11 @@ describe('lifecycle on the local cloud: retention, a revocation with rollback an
       'base/dev: rolled back to 1.0.0/1',
       'base/prod: rolled back to 1.0.0/1',
     ]);
-    // app 1.0.0/2 was built on base 1.0.0/2; app 1.0.0/3 is its rebuild on base 1.0.0/1 (a manual, out-of-cycle build).
+    // app 1.0.0/2 was built on base 1.0.0/2; app 1.0.0/3 is its rebuild on base 1.0.0/1 (out of cycle, trigger revocation).
     expect(buildLines(result, 'app').slice(0, 3)).toEqual([
       'app 1.0.0/1 cascade AVAILABLE',
       'app 1.0.0/2 cascade AVAILABLE',
-      'app 1.0.0/3 manual AVAILABLE',
+      'app 1.0.0/3 revocation AVAILABLE',
     ]);
     const aborted = result.report.promotions.filter((p) => p.image === 'base' && p.version === '1.0.0/2');
     expect(aborted.map((p) => `${p.channel} ${p.outcome}`)).toEqual(['dev promoted', 'prod promoted']);
@@ -76,7 +76,7 @@ describe('lifecycle on the local cloud: retention, a revocation with rollback an
     expect(cve?.version).toBe('1.0.0/1');
     expect(cve?.channels.prod).not.toBeNull();
     expect(cve?.channels.prod?.hours).toBeLessThan(24);
-    expect(buildLines(result, 'base')[2]).toBe('base 1.0.0/3 manual AVAILABLE');
+    expect(buildLines(result, 'base')[2]).toBe('base 1.0.0/3 cve AVAILABLE');
   });
 
   it('moves a channel back on an operator rollback, announced, without revoking anything', () => {
@@ -99,5 +99,18 @@ describe('lifecycle on the local cloud: retention, a revocation with rollback an
     expect(result.report.consistency.checks?.['retired-not-launchable']).toBeGreaterThan(0);
     expect(result.report.notifications.some((n) => n.event === 'retired')).toBe(true);
     expect(result.notes).toEqual([]);
+  });
+
+  it('streams the revocation, its rollbacks and the operator rollback in the timeline', () => {
+    const lines = result.timeline.filter((e) => e.kind === 'lifecycle').map((e) => `${e.image} ${e.text}`);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'base 1.0.0/2: revoked',
+        'base dev: rolled back to 1.0.0/1',
+        'base prod: rolled back to 1.0.0/1',
+        expect.stringMatching(/^base dev: rolled back to 1\.0\.0\/\d+$/),
+      ]),
+    );
+    expect(lines.filter((l) => l.includes('rolled back'))).toHaveLength(3);
   });
 });

@@ -4,6 +4,7 @@ import { type ImageStatus, statusOf } from '../../cli/operator/read.js';
 import { renderStatus } from '../../cli/operator/render.js';
 import type { Catalog } from '../../core/config/schema.js';
 import { type SimulationResult, simulate } from '../../local/simulator/index.js';
+import { savedStateOf } from '../helpers/saved-cloud.js';
 import {
   al2023Image,
   devThenApprovedProd,
@@ -39,7 +40,7 @@ async function statusAfter(result: SimulationResult): Promise<{ images: ImageSta
   const where: Where = {
     kind: 'local',
     dir: '',
-    state: { format: 1, catalogFile: '', scenario: {}, savedAt: snapshot.at, snapshot, operator: [] },
+    state: savedStateOf(snapshot),
     catalog,
     as: undefined,
   };

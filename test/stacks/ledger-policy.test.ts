@@ -7,7 +7,7 @@ import { type SynthesizedApp, synthesizeApp } from '../../local/simulator/synth.
 import { evaluate, type PolicyDocument, rolePoliciesByArn } from '../../local/trust/policies.js';
 import { GOLDSMITH_STACKS } from '../../stacks/app.js';
 import { parseCatalogInput } from '../../stacks/catalog.js';
-import { LEDGER_WRITE_ACTIONS, LEDGER_WRITER_TAG } from '../../stacks/ledger-access.js';
+import { LEDGER_WRITE_ACTIONS } from '../../stacks/ledger-access.js';
 import { LEDGER_INDEXES } from '../helpers/ledger-table.js';
 import { REPO_ROOT } from './helpers.js';
 
@@ -24,16 +24,20 @@ let resolver: TemplateResolver;
 let tableArn: string;
 let tablePolicy: PolicyDocument;
 let roles: Map<string, PolicyDocument[]>;
-const tagged = new Set<string>();
 
 function resources(type: string): [string, Resource][] {
   return app.templates.flatMap((t) => Object.entries(t.Resources ?? {}).filter(([, r]) => r.Type === type));
 }
 
-/** AWS's decision for `principal` doing `action` on the ledger, with the tags its role carries. */
-async function decide(principal: string, action: string, identityPolicies: readonly PolicyDocument[]) {
+/** AWS's decision for `principal` doing `action` on the ledger, with any tags its session carries. */
+async function decide(
+  principal: string,
+  action: string,
+  identityPolicies: readonly PolicyDocument[],
+  tags: Record<string, string> = {},
+) {
   const context: Record<string, string> = { 'aws:PrincipalArn': principal, 'aws:PrincipalAccount': ACCOUNT };
-  if (tagged.has(principal)) context[`aws:PrincipalTag/${LEDGER_WRITER_TAG}`] = 'true';
+  for (const [key, value] of Object.entries(tags)) context[`aws:PrincipalTag/${key}`] = value;
   const { decision } = await evaluate({
     principal,
     action,
@@ -58,10 +62,6 @@ beforeAll(async () => {
   if (!props.ResourcePolicy) throw new Error('the ledger table has no resource policy');
   tablePolicy = props.ResourcePolicy.PolicyDocument;
   roles = rolePoliciesByArn(app.templates, resolver);
-  for (const [id, role] of resources('AWS::IAM::Role')) {
-    const tags = (resolver.resolve(role.Properties?.Tags) ?? []) as { Key: string; Value: string }[];
-    if (tags.some((t) => t.Key === LEDGER_WRITER_TAG && t.Value === 'true')) tagged.add(resolver.arn(id));
-  }
 }, 180_000);
 
 describe("the ledger's resource policy, simulated as synthesized (iam-simulate)", () => {
@@ -71,6 +71,20 @@ describe("the ledger's resource policy, simulated as synthesized (iam-simulate)"
     }
     expect(await decide(ADMIN, 'dynamodb:GetItem', [ADMIN_POLICY])).toBe('Allowed');
     expect(await decide(ADMIN, 'dynamodb:Query', [ADMIN_POLICY])).toBe('Allowed');
+  });
+
+  it('refuses writes to a role that tagged its session goldsmith:ledger-writer=true (a tag names no one)', async () => {
+    const tags = { 'goldsmith:ledger-writer': 'true' };
+    for (const action of LEDGER_WRITE_ACTIONS) {
+      expect(await decide(ADMIN, action, [ADMIN_POLICY], tags), action).toBe('ExplicitlyDenied');
+    }
+  });
+
+  it("names its writers by aws:PrincipalArn, with no tag condition, and stays under DynamoDB's 20 KB", () => {
+    const [statement] = tablePolicy.Statement as { Condition: Record<string, Record<string, unknown>> }[];
+    expect(Object.keys(statement?.Condition ?? {})).toEqual(['ArnNotLike']);
+    expect(Object.keys(statement?.Condition.ArnNotLike ?? {})).toEqual(['aws:PrincipalArn']);
+    expect(JSON.stringify(tablePolicy).length).toBeLessThan(20 * 1024);
   });
 
   it('lets every role its stacks grant ledger writes write it (no Goldsmith function locked out), and only those', async () => {
@@ -101,7 +115,8 @@ describe("the ledger's resource policy, simulated as synthesized (iam-simulate)"
     // start-builds, the watcher, pipeline-disabled, 6 promotion tasks and the callback, reconcile, the lifecycle's,
     // Slack, the summary, the re-drive and the operator endpoint: at least these.
     expect(writers.length).toBeGreaterThanOrEqual(10);
-    expect([...tagged].sort()).toEqual(writers.sort());
+    const [statement] = tablePolicy.Statement as { Condition: { ArnNotLike: { 'aws:PrincipalArn': string[] } } }[];
+    expect([...(statement?.Condition.ArnNotLike['aws:PrincipalArn'] ?? [])].sort()).toEqual(writers.sort());
   });
 
   it('indexes open work and the image views sparsely, and lets only their one reader Query each index', async () => {
@@ -127,9 +142,9 @@ describe("the ledger's resource policy, simulated as synthesized (iam-simulate)"
     // granted only some ledger actions (Slack's) neither.
     const only = (pattern: RegExp) => [...roles].filter(([arn]) => pattern.test(arn));
     const [reconcilers, gauges, slack] = [
-      only(/role\/ReconcileServiceRole/),
-      only(/role\/HealthServiceRole/),
-      only(/role\/SlackNotifyServiceRole/),
+      only(/role\/[^/]*-Reconcile$/),
+      only(/role\/[^/]*-Health$/),
+      only(/role\/[^/]*-SlackNotify$/),
     ];
     expect([reconcilers.length, gauges.length, slack.length]).toEqual([1, 1, 1]);
     for (const [arn, policies] of reconcilers) {

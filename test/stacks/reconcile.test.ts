@@ -117,7 +117,8 @@ describe('Promotion stack: reconciler function', () => {
     // X-Ray is SST's active tracing, whose actions take no resource; sqs is the on-failure destination; ram and ssm
     // the pointer-share backstop (Publish's share path: allowPointerShares, tested with Publish's role), with
     // organizations:DescribeOrganization for the OU principals the catalog's channels target now; ec2, ssm's
-    // parameter reads and writes, scheduler and lambda the audit of what AWS holds (functions/audit/).
+    // parameter reads and writes, scheduler and lambda the audit of what AWS holds (functions/audit/); secretsmanager
+    // the decision-proof key, to deliver only decisions a door proved.
     expect([...services].sort()).toEqual([
       'dynamodb',
       'ec2',
@@ -127,12 +128,14 @@ describe('Promotion stack: reconciler function', () => {
       'organizations',
       'ram',
       'scheduler',
+      'secretsmanager',
       'sns',
       'sqs',
       'ssm',
       'states',
       'xray',
     ]);
+    expect(byAction('secretsmanager:GetSecretValue').flatMap(resourcesOfStatement)).toHaveLength(1);
     expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('ssm:'))).toEqual([
       'ssm:PutResourcePolicy',
       'ssm:GetResourcePolicies',

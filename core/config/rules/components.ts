@@ -46,8 +46,10 @@ function load(
     report(path, `"${file}" must be a relative path inside the catalog's folder`);
   } else {
     const text = files.read(file);
-    if (text === undefined) report(path, `file not found: ${file}`);
-    else {
+    if (text === undefined) {
+      const looked = files.where?.(file);
+      report(path, `file not found: ${file}${looked === undefined ? '' : ` (looked for ${looked})`}`);
+    } else {
       const parsed = parseComponentDocument(text);
       if (parsed.ok) document = parsed.document;
       else for (const p of parsed.problems) report(path, `${file} is not a valid AWSTOE document: ${p}`);

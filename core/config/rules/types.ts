@@ -3,6 +3,8 @@ import type { Catalog } from '../schema.js';
 /** Component documents by the path written in the catalog; `undefined` when the file does not exist. */
 export interface ComponentFiles {
   read(path: string): string | undefined;
+  /** Where a path written in the catalog was looked for (for a file that is missing, the resolved path). */
+  where?(path: string): string;
 }
 
 /** Records one problem at a field path (see `formatPath`). */

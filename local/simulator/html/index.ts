@@ -1,7 +1,8 @@
+import { consistencyText } from '../audit-recovering.js';
 import type { SimulationResult } from '../index.js';
 import { esc, minute } from './escape.js';
 import { renderFleet } from './fleet.js';
-import { OUTCOME_COLOURS, renderLanes } from './lanes.js';
+import { LIFECYCLE_COLOURS, OUTCOME_COLOURS, renderLanes } from './lanes.js';
 import { monthRows, renderMonths } from './months.js';
 import { renderTables } from './tables.js';
 
@@ -34,14 +35,13 @@ export function renderHtml(result: SimulationResult, channelsOf: (image: string)
     ['promoted', String(promoted)],
     ['rejected / expired / aborted', String(failed)],
     ['notifications', String(report.notifications.length)],
-    [
-      'consistency',
-      report.consistency.ok ? 'ok' : `${report.consistency.problems.length} problem(s)`,
-      report.consistency.ok ? 'ok' : 'bad',
-    ],
+    ['consistency', consistencyText(report.consistency), report.consistency.ok ? 'ok' : 'bad'],
   ];
   const legend = Object.entries(OUTCOME_COLOURS)
     .map(([k, c]) => `<span class="key"><i style="background:${c}"></i>${esc(k)}</span>`)
+    .join(' ');
+  const lifecycleLegend = Object.entries(LIFECYCLE_COLOURS)
+    .map(([k, c]) => `<span class="key"><i style="background:${c};transform:rotate(45deg)"></i>${esc(k)}</span>`)
     .join(' ');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -52,9 +52,10 @@ export function renderHtml(result: SimulationResult, channelsOf: (image: string)
 <p>${esc(minute(report.scenario.start))} → ${esc(minute(report.scenario.until))} · seed ${esc(report.scenario.seed)} · ${esc(run.simulatedMonths.toFixed(1))} simulated months in ${esc((run.wallMs / 1000).toFixed(1))} s</p>
 <div class="summary">${figures.map(([k, v, cls]) => `<div><b class="${cls ?? ''}">${esc(v)}</b>${esc(k)}</div>`).join('')}</div>
 ${report.consistency.problems.map((p) => `<p class="bad">consistency: ${esc(p)}</p>`).join('')}
+${(report.consistency.recovering ?? []).map((p) => `<p>recovering: ${esc(p)}</p>`).join('')}
 </header>
 <section id="timeline"><h2>Timeline: builds and channels</h2>
-<p class="legend">${legend} <span class="key"><i style="background:#fbc02d"></i>waiting for approval</span> <span class="key"><i style="background:#6a1b9a"></i>note (revocation, rollback…)</span> — hover a mark for details; each promoted mark moved that channel's pointer.</p>
+<p class="legend">${legend} <span class="key"><i style="background:#fbc02d"></i>waiting for approval</span> ${lifecycleLegend} <span class="key"><i style="background:#6a1b9a"></i>note</span> — hover a mark for details; each promoted mark moved that channel's pointer.</p>
 <div class="lanes-wrap">${renderLanes(report, timeline, images, channelsOf)}</div></section>
 <section id="months"><h2>Month by month</h2>${renderMonths(months)}</section>
 ${renderFleet(report.fleet)}

@@ -6,6 +6,7 @@ const LABEL_W = 190;
 const WIDTH = 1160;
 const LANE_H = 18;
 const TOP = 26;
+const DELIVERIES_LANE = 'dead letters';
 
 export const OUTCOME_COLOURS: Record<string, string> = {
   promoted: '#2e7d32',
@@ -17,6 +18,16 @@ export const OUTCOME_COLOURS: Record<string, string> = {
   CANCELLED: '#757575',
 };
 
+/** The marks of what changed a channel or stopped work beside builds and outcomes (timeline kind `lifecycle`). */
+export const LIFECYCLE_COLOURS: Record<string, string> = {
+  revoked: '#b71c1c',
+  'rolled-back': '#d81b60',
+  paused: '#f57f17',
+  resumed: '#00838f',
+  'builds-paused': '#4e342e',
+  recovered: '#43a047',
+};
+
 interface Lane {
   image: string;
   channel?: string;
@@ -25,8 +36,9 @@ interface Lane {
 /**
  * The run as lanes over time: per image, a build lane (a bar from request to finish, coloured by status) and one
  * lane per channel (a bar while an approval waits, a mark per outcome: promoted, rejected, expired, aborted; the
- * version that each promotion moved the channel's pointer to). Notes about an image (revocations, rollbacks) are
- * diamonds on its build lane. Every mark has a tooltip (`<title>`) with the full line.
+ * version that each promotion moved the channel's pointer to). Revocations, rollbacks, pauses and resumes are
+ * diamonds on the lane they are about (a channel's, else the image's build lane); notes about an image too. Every
+ * mark has a tooltip (`<title>`) with the full line.
  */
 export function renderLanes(
   report: SimulationReport,
@@ -36,10 +48,12 @@ export function renderLanes(
 ): string {
   const start = Date.parse(report.scenario.start);
   const until = Date.parse(report.scenario.until);
-  const lanes: Lane[] = images.flatMap((image) => [
-    { image },
-    ...channelsOf(image).map((channel) => ({ image, channel })),
-  ]);
+  // Events our functions failed on (dead-lettered) and their recoveries belong to no image: a lane of their own.
+  const deliveries = timeline.filter((t) => t.kind === 'rejected-event' || t.kind === 'recovered');
+  const lanes: Lane[] = [
+    ...(deliveries.length > 0 ? [{ image: '' }] : []),
+    ...images.flatMap((image) => [{ image }, ...channelsOf(image).map((channel) => ({ image, channel }))]),
+  ];
   const laneIndex = new Map(lanes.map((l, i) => [`${l.image}/${l.channel ?? ''}`, i]));
   const height = TOP + lanes.length * LANE_H + 10;
   const x = (iso: string) =>
@@ -57,7 +71,7 @@ export function renderLanes(
   }
   lanes.forEach((lane, i) => {
     const ly = TOP + i * LANE_H;
-    const label = lane.channel ? `  ${lane.channel}` : lane.image;
+    const label = lane.channel ? `  ${lane.channel}` : lane.image || DELIVERIES_LANE;
     parts.push(
       `<g class="lane" data-image="${esc(lane.image)}" data-channel="${esc(lane.channel ?? '')}">`,
       `<rect class="${lane.channel ? 'lane-bg' : 'lane-bg image-row'}" x="0" y="${ly}" width="${WIDTH}" height="${LANE_H}" />`,
@@ -102,13 +116,27 @@ export function renderLanes(
     );
   }
 
-  for (const e of timeline.filter((t) => t.kind === 'note' && t.image && laneIndex.has(`${t.image}/`))) {
+  for (const e of timeline.filter(
+    (t) => (t.kind === 'note' || t.kind === 'lifecycle') && laneIndex.has(`${t.image}/`),
+  )) {
+    const onChannel = e.channel !== undefined && laneIndex.has(`${e.image}/${e.channel}`);
     const nx = x(e.at);
-    const ny = y(e.image) + LANE_H / 2;
+    const ny = y(e.image, onChannel ? e.channel : undefined) + LANE_H / 2;
+    const kind = e.kind === 'lifecycle' ? (e.outcome ?? 'lifecycle') : 'note';
+    const what = `${e.image}${onChannel ? `/${e.channel}` : ''}`;
     parts.push(
-      `<g class="event" data-kind="note" data-image="${esc(e.image)}"><title>${esc(`${minute(e.at)} ${e.text}`)}</title>`,
-      `<path d="M${nx} ${ny - 5} l5 5 l-5 5 l-5 -5 z" fill="#6a1b9a" /></g>`,
+      `<g class="event" data-kind="${esc(kind)}" data-image="${esc(e.image)}" data-channel="${esc(onChannel ? (e.channel ?? '') : '')}"><title>${esc(`${minute(e.at)} ${what} ${e.text}`)}</title>`,
+      `<path d="M${nx} ${ny - 5} l5 5 l-5 5 l-5 -5 z" fill="${LIFECYCLE_COLOURS[kind] ?? '#6a1b9a'}" /></g>`,
     );
+  }
+  for (const e of deliveries) {
+    const ex = x(e.at);
+    const ey = y('');
+    const mark =
+      e.kind === 'recovered'
+        ? `<path d="M${ex} ${ey + 4} l5 5 l-5 5 l-5 -5 z" fill="${LIFECYCLE_COLOURS.recovered}" />`
+        : `<path d="M${ex - 4} ${ey + 5} l8 8 m0 -8 l-8 8" stroke="${OUTCOME_COLOURS.rejected}" stroke-width="2" />`;
+    parts.push(`<g class="event" data-kind="${e.kind}"><title>${esc(`${minute(e.at)} ${e.text}`)}</title>${mark}</g>`);
   }
   return `<svg id="lanes" class="lanes" viewBox="0 0 ${WIDTH} ${height}" width="100%" role="img" aria-label="Builds and channel outcomes over time">${parts.join('')}</svg>`;
 }

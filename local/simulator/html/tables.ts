@@ -1,5 +1,7 @@
+import { consistencyText } from '../audit-recovering.js';
+import { apiCallTotals, apiCallTotalsText } from '../call-minimum.js';
 import type { SimulationResult } from '../index.js';
-import { foldRepeats } from '../timeline.js';
+import { foldRepeats } from '../timeline-fold.js';
 import { esc, minute } from './escape.js';
 import type { MonthRow } from './months.js';
 
@@ -13,7 +15,8 @@ function table(id: string, headers: readonly string[], rows: readonly (readonly 
 export function renderTables(result: SimulationResult, months: readonly MonthRow[]): string {
   const { report, run } = result;
   const promoted = report.promotions.filter((p) => p.outcome === 'promoted');
-  const totalCalls = Object.values(report.apiCalls).reduce((n, v) => n + v, 0);
+  const totals = apiCallTotals(report.apiCalls, report.callPlan);
+  const recovered = report.rejectedEvents.filter((e) => e.recovered).length;
   const sections = [
     [
       'Timeline',
@@ -81,7 +84,7 @@ export function renderTables(result: SimulationResult, months: readonly MonthRow
       ),
     ],
     [
-      'AWS API calls',
+      'AWS API calls (every service but DynamoDB, whose requests the totals add)',
       table(
         'api-calls',
         ['call', 'count'],
@@ -98,14 +101,18 @@ export function renderTables(result: SimulationResult, months: readonly MonthRow
           ['channel promotions', promoted.length],
           ['notifications', report.notifications.length],
           ['duplicates suppressed', report.duplicatesSuppressed],
-          ['events rejected', report.rejectedEvents.length],
+          ['events rejected (DLQ) / recovered since', `${report.rejectedEvents.length} / ${recovered}`],
           ['approval callbacks refused', report.rejectedCallbacks],
           [
             'faults injected / retried / failed',
             `${report.faults.injected} / ${report.faults.retried} / ${report.faults.failedCalls}`,
           ],
-          ['AWS API calls per channel promotion', promoted.length ? (totalCalls / promoted.length).toFixed(1) : '—'],
-          ['consistency', report.consistency.ok ? 'ok' : `${report.consistency.problems.length} problem(s)`],
+          ['AWS requests: other services + DynamoDB = all', apiCallTotalsText(totals)],
+          [
+            'AWS requests per channel promotion (all, DynamoDB included)',
+            promoted.length ? (totals.all / promoted.length).toFixed(1) : '—',
+          ],
+          ['consistency', consistencyText(report.consistency)],
           ['simulated months per second', run.monthsPerSecond.toFixed(2)],
         ],
       ),

@@ -1,4 +1,5 @@
 import { STSClient } from '@aws-sdk/client-sts';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ec2Client } from '../../../aws/clients/ec2.js';
 import { GoldsmithRetryStrategy } from '../../../aws/clients/retry.js';
@@ -55,5 +56,34 @@ describe('makeClient through the per-service modules', () => {
     expect(ec2Client('us-west-2')).not.toBe(before);
     expect(documentClient('us-west-2')).not.toBe(beforeDocument);
     expect(documentClient('us-west-2')).toBe(documentClient('us-west-2'));
+  });
+
+  it("resolves a client's middleware once per command class, but sends each document-client command with its own input", async () => {
+    const sent: string[] = [];
+    configureClients({
+      overrides: {
+        dynamodb: {
+          endpoint: 'https://dynamodb.test',
+          credentials: { accessKeyId: 'AKIATEST', secretAccessKey: 'test' },
+          requestHandler: {
+            handle: async (request: { body?: string | Uint8Array }) => {
+              const body = request.body ?? '';
+              sent.push(typeof body === 'string' ? body : new TextDecoder().decode(body));
+              return { response: { statusCode: 200, headers: {}, body: new TextEncoder().encode('{}') } };
+            },
+          },
+        },
+      },
+    });
+    const documents = documentClient('us-east-1');
+
+    await documents.send(new PutCommand({ TableName: 'ledger', Item: { pk: 'first' } }));
+    await documents.send(new PutCommand({ TableName: 'ledger', Item: { pk: 'second' } }));
+
+    expect(sent.map((body) => (JSON.parse(body) as { Item: { pk: { S: string } } }).Item.pk.S)).toEqual([
+      'first',
+      'second',
+    ]);
+    expect(ec2Client('us-east-1').config.cacheMiddleware).toBe(true);
   });
 });

@@ -1,8 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../cli/main.js';
 import { captureOutput } from '../../helpers/output.js';
+import { writeSavedCloud } from '../../helpers/saved-cloud.js';
 import { testTempDir } from '../../helpers/temp-dir.js';
 
 const goldsmith = (args: string[]) => captureOutput(() => main(args));
@@ -39,7 +40,10 @@ const LEDGER = [
 ];
 
 /** A saved local cloud whose snapshot holds `ledger`, and its catalog with `allowedAmis` (if any). */
-function savedCloud(allowedAmis: Record<string, unknown> | undefined, ledger: object[] = LEDGER): string {
+async function savedCloud(
+  allowedAmis: Record<string, unknown> | undefined,
+  ledger: object[] = LEDGER,
+): Promise<string> {
   const root = testTempDir('goldsmith-allowed-amis-');
   const catalogFile = join(root, 'goldsmith.config.json');
   writeFileSync(
@@ -57,32 +61,19 @@ function savedCloud(allowedAmis: Record<string, unknown> | undefined, ledger: ob
       ...(allowedAmis ? { allowedAmis } : {}),
     }),
   );
-  const dir = join(root, 'cloud');
-  mkdirSync(dir);
-  writeFileSync(
-    join(dir, 'state.json'),
-    JSON.stringify({
-      format: 1,
-      catalogFile,
-      scenario: { start: '2027-01-01T00:00:00Z', until: AT, events: [] },
-      savedAt: AT,
-      snapshot: { at: AT, ledger, executions: [], pointers: {}, builds: [], amis: [] },
-      operator: [],
-    }),
-  );
-  return dir;
+  return writeSavedCloud(join(root, 'cloud'), { catalogFile, at: AT, ledger });
 }
 
 describe('goldsmith allowed-amis', () => {
   it('with the switch off: says so on stderr, prints no policy, exits 1', async () => {
-    const { code, stdout, stderr } = await goldsmith(['allowed-amis', '--local', savedCloud(undefined)]);
+    const { code, stdout, stderr } = await goldsmith(['allowed-amis', '--local', await savedCloud(undefined)]);
     expect(code).toBe(1);
     expect(stdout).toBe('');
     expect(stderr).toMatch(/^goldsmith allowed-amis: allowedAmis is not set in the catalog: .*audit-mode/);
   });
 
   it('--json: the declarative policy document alone, ready for create-policy', async () => {
-    const dir = savedCloud({ mode: 'enabled', exceptionMessage: 'Golden images only' });
+    const dir = await savedCloud({ mode: 'enabled', exceptionMessage: 'Golden images only' });
     const { code, stdout } = await goldsmith(['allowed-amis', '--local', dir, '--json']);
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toEqual({
@@ -103,7 +94,7 @@ describe('goldsmith allowed-amis', () => {
   });
 
   it('says where to attach it, which versions it refuses and what it cannot do', async () => {
-    const { code, stdout } = await goldsmith(['allowed-amis', '--local', savedCloud({ mode: 'enabled' })]);
+    const { code, stdout } = await goldsmith(['allowed-amis', '--local', await savedCloud({ mode: 'enabled' })]);
     expect(code).toBe(0);
     expect(stdout).toContain(
       'Attach it (from the management account or a delegated administrator) to:\n  OU ou-x1y2-prd00001\n  account 210987654321\n',
@@ -115,13 +106,13 @@ describe('goldsmith allowed-amis', () => {
   });
 
   it('in audit-mode it says what would be refused, not what is', async () => {
-    const { stdout } = await goldsmith(['allowed-amis', '--local', savedCloud({ mode: 'audit-mode' })]);
+    const { stdout } = await goldsmith(['allowed-amis', '--local', await savedCloud({ mode: 'audit-mode' })]);
     expect(stdout).toContain('audit-mode: EC2 marks each AMI ImageAllowed true or false and blocks nothing');
     expect(stdout).toMatch(/1\.0\.0\/1 +WOULD BE REFUSED since 2027-02-01/);
   });
 
   it('before the first build it needs the factory account, and takes it from --factory-account', async () => {
-    const dir = savedCloud({ mode: 'enabled' }, []);
+    const dir = await savedCloud({ mode: 'enabled' }, []);
     const missing = await goldsmith(['allowed-amis', '--local', dir]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('give --factory-account ID');

@@ -1,32 +1,23 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../../cli/main.js';
 import { buildTimeline } from '../../../local/simulator/timeline.js';
 import { captureOutput } from '../../helpers/output.js';
+import { writeSavedCloud } from '../../helpers/saved-cloud.js';
 import { testTempDir } from '../../helpers/temp-dir.js';
 
 const REPO = join(import.meta.dirname, '../../..');
 const goldsmith = (args: string[]) => captureOutput(() => main(args));
 
 /** A saved local cloud with nothing in it yet: enough for the checks made before anything is replayed. */
-function emptySavedCloud(): string {
-  const dir = join(testTempDir('goldsmith-messages-'), 'cloud');
-  mkdirSync(dir);
-  const at = '2027-01-08T00:00:00.000Z';
-  writeFileSync(
-    join(dir, 'state.json'),
-    JSON.stringify({
-      format: 1,
-      catalogFile: join(REPO, 'goldsmith.config.ts'),
-      scenario: { start: '2027-01-01T00:00:00Z', until: at, events: [] },
-      savedAt: at,
-      snapshot: { at, ledger: [], executions: [], pointers: {}, builds: [], amis: [] },
-      operator: [],
-    }),
-  );
-  return dir;
+function emptySavedCloud(): Promise<string> {
+  return writeSavedCloud(join(testTempDir('goldsmith-messages-'), 'cloud'), {
+    catalogFile: join(REPO, 'goldsmith.config.ts'),
+    at: '2027-01-08T00:00:00.000Z',
+    ledger: [],
+  });
 }
 
 describe('messages that name the problem and the fix', () => {
@@ -65,7 +56,7 @@ describe('messages that name the problem and the fix', () => {
 
   it('approve on a saved cloud without --as names the channel approvers and --as, before any replay', async () => {
     const started = performance.now();
-    const { code, stderr } = await goldsmith(['approve', 'web-runtime', 'prod', '--local', emptySavedCloud()]);
+    const { code, stderr } = await goldsmith(['approve', 'web-runtime', 'prod', '--local', await emptySavedCloud()]);
 
     expect(code).toBe(1);
     expect(stderr).toBe(
@@ -81,7 +72,7 @@ describe('messages that name the problem and the fix', () => {
       code: 1,
       stderr: 'goldsmith lifecycle: name the lifecycle command: goldsmith lifecycle release IMAGE VERSION --reason R\n',
     });
-    const dir = emptySavedCloud();
+    const dir = await emptySavedCloud();
     expect(await goldsmith(['lifecycle', 'release', 'base', '1.0.0/1', '--local', dir])).toMatchObject({
       code: 1,
       stderr: expect.stringContaining('release needs --reason R'),
@@ -89,6 +80,32 @@ describe('messages that name the problem and the fix', () => {
     const started = performance.now();
     const unknown = await goldsmith(['lifecycle', 'release', 'base', '1.0.0/1', '--reason', 'moved', '--local', dir]);
     expect(unknown).toMatchObject({ code: 1, stderr: expect.stringContaining('unknown version 1.0.0/1 of base') });
+    expect(performance.now() - started).toBeLessThan(3_000);
+  });
+
+  it('operator arguments of the wrong form are refused before any replay, naming the argument and the form it takes', async () => {
+    const dir = await emptySavedCloud();
+    const started = performance.now();
+    const at = await goldsmith(['revoke', 'base', '1.0.0/1', '--reason', 'CVE', '--at', 'tomorrow', '--local', dir]);
+    expect(at).toMatchObject({
+      code: 1,
+      stderr:
+        'goldsmith revoke: --at: "tomorrow" is not an ISO-8601 time with its zone, like "2027-01-20T09:00:00Z" ' +
+        'or "2027-01-20T10:00:00+01:00"\n',
+    });
+    expect(await goldsmith(['revoke', 'base', 'v3', '--reason', 'CVE', '--local', dir])).toMatchObject({
+      code: 1,
+      stderr: 'goldsmith revoke: VERSION: "v3" is not a build version like "1.0.0/3"\n',
+    });
+    const args = ['base', 'prod', '--as', 'ops-lead', '--local', dir];
+    expect(await goldsmith(['approve', ...args, '--version', '1.0'])).toMatchObject({
+      code: 1,
+      stderr: 'goldsmith approve: --version: "1.0" is not a build version like "1.0.0/3"\n',
+    });
+    expect(await goldsmith(['reject', ...args])).toMatchObject({
+      code: 1,
+      stderr: 'goldsmith reject: reject needs --reason R (it is announced to the people who asked, and kept)\n',
+    });
     expect(performance.now() - started).toBeLessThan(3_000);
   });
 
@@ -134,5 +151,20 @@ describe('messages that name the problem and the fix', () => {
       "build 1.0.0/6 FAILED: nginx -t exited 1 [scripted: the scenario's build-fails event]",
       'approval link answered 403: Refused: bad signature [scripted: the scenario tampers with this link]',
     ]);
+  });
+
+  it('shows a Slack button press as a Slack answer, on the line of its image', () => {
+    const at = '2027-01-18T04:00:00.000Z';
+    const body = 'Slack U0OPSLEAD: Approved base 1.0.0/1 for prod as ops-lead.';
+    const timeline = buildTimeline(
+      { builds: [], promotions: [], notifications: [] },
+      [],
+      [{ at, status: 200, body, image: 'base', channel: 'prod' }],
+      [],
+      [],
+      ['dev', 'staging', 'prod'],
+    );
+
+    expect(timeline.map((e) => [e.image, e.text])).toEqual([['base', `Slack button answered 200: ${body}`]]);
   });
 });

@@ -3,6 +3,7 @@ import { historyOf } from '../../../cli/operator/ledger-history.js';
 import { statusOf } from '../../../cli/operator/read.js';
 import type { SavedState } from '../../../cli/operator/saved-state.js';
 import { catalog } from '../../handlers/promotion-fixtures.js';
+import { savedStateOf } from '../../helpers/saved-cloud.js';
 
 const cost = {
   currency: 'USD',
@@ -28,14 +29,8 @@ const build = (version: string, status: string, extra: Record<string, unknown> =
 });
 
 function savedWith(ledger: Record<string, unknown>[]): SavedState {
-  return {
-    format: 1,
-    catalogFile: 'goldsmith.config.ts',
-    scenario: {},
-    savedAt: '2027-01-20T00:00:00.000Z',
-    snapshot: { at: '2027-01-20T00:00:00.000Z', ledger, executions: [], pointers: {}, builds: [], amis: [] },
-    operator: [],
-  };
+  const at = '2027-01-20T00:00:00.000Z';
+  return savedStateOf({ at, ledger, executions: [], pointers: {}, builds: [], amis: [] }, 'goldsmith.config.ts');
 }
 
 describe('the cost on the ledger’s build items', () => {

@@ -39,7 +39,7 @@ describe('goldsmith validate', () => {
       'organization.homeRegion: unknown AWS Region "eu-west-9"',
       'images.base.colour: unknown key',
       'images.app.parent.image: unknown image "bse" (did you mean "base"?)',
-      'images.base.components[0].file: file not found: components/missing.yml',
+      `images.base.components[0].file: file not found: components/missing.yml (looked for ${join(FIXTURES, 'components/missing.yml')})`,
       'channels[0].targets: must name the organization, or at least one OU, account or account tag',
     ]);
   });

@@ -26,6 +26,12 @@ describe('the committed JSON Schemas and catalog reference', () => {
     expect(table).toMatch(/\| `images\.<name>\.retention\.keep` \| integer \| `3` \| ≥ 1, ≤ 100 \|/);
   });
 
+  it('writes a pattern with alternatives as it is, its | escaped for the Markdown table', () => {
+    const table = catalogReference();
+    expect(table).toContain('| pattern `^([01]\\d\\|2[0-3]):[0-5]\\d$` |');
+    expect(table).not.toContain('¦');
+  });
+
   it('the scenario schema names every event kind the simulator accepts', () => {
     const text = JSON.stringify(jsonSchemas()['scenario.schema.json']);
     for (const kind of ['base-image-release', 'package-release', 'approve', 'revoke', 'let-expire', 'cve'])

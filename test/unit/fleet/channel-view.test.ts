@@ -1,4 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../cli/main.js';
@@ -6,6 +5,7 @@ import { channelFleet } from '../../../core/fleet/channel-view.js';
 import { accountItem, ouItem, stateItem } from '../../../core/sharing/held-organization.js';
 import type { OrgTree } from '../../../core/sharing/targets.js';
 import { captureOutput } from '../../helpers/output.js';
+import { writeSavedCloud } from '../../helpers/saved-cloud.js';
 import { testTempDir } from '../../helpers/temp-dir.js';
 
 const REPO = join(import.meta.dirname, '../../..');
@@ -80,21 +80,9 @@ const COMPLIANCE = [PRD1, PRD2].map((ou) => ({
   instances: ou === PRD2 ? 4 : 12,
 }));
 
-function savedCloud(ledger: unknown[]): string {
+function savedCloud(ledger: unknown[]): Promise<string> {
   const dir = join(testTempDir('goldsmith-fleet-ou-'), 'cloud');
-  mkdirSync(dir);
-  writeFileSync(
-    join(dir, 'state.json'),
-    JSON.stringify({
-      format: 1,
-      catalogFile: join(REPO, 'goldsmith.config.ts'),
-      scenario: { start: '2027-01-01T00:00:00Z', until: AT, events: [] },
-      savedAt: AT,
-      snapshot: { at: AT, ledger, executions: [], pointers: {}, builds: [], amis: [] },
-      operator: [],
-    }),
-  );
-  return dir;
+  return writeSavedCloud(dir, { catalogFile: join(REPO, 'goldsmith.config.ts'), at: AT, ledger });
 }
 
 describe('the fleet per channel and OU', () => {
@@ -106,25 +94,41 @@ describe('the fleet per channel and OU', () => {
         image: 'base',
         channel: 'prod',
         ou: PRD1,
+        accounts: 2,
         standings: { current: { accounts: 1, instances: 8 }, older: { accounts: 1, instances: 4 } },
         laggards: ['200000000002'],
       },
-      { image: 'base', channel: 'prod', ou: PRD2, standings: { current: { accounts: 1, instances: 4 } }, laggards: [] },
+      {
+        image: 'base',
+        channel: 'prod',
+        ou: PRD2,
+        accounts: 1,
+        standings: { current: { accounts: 1, instances: 4 } },
+        laggards: [],
+      },
     ]);
     // No organization held: every account, under "unknown".
     expect(channelFleet('base', 'prod', ITEMS, undefined, () => undefined).map((r) => r.ou)).toEqual(['unknown']);
   });
 
+  it('counts an account that runs two versions once in its OU, and under each version it runs', () => {
+    const both = [...ITEMS.filter((i) => !i.sk.startsWith('USAGE#')), usage('1.0.0/3', { '200000000001': 3 })];
+    both.push(usage('1.0.0/1', { '200000000001': 1 }));
+    const [row] = channelFleet('base', 'prod', both, new Set(['200000000001']), () => PRD1);
+    expect(row?.accounts).toBe(1);
+    expect(row?.standings).toEqual({ current: { accounts: 1, instances: 3 }, older: { accounts: 1, instances: 1 } });
+  });
+
   it('answers `goldsmith fleet --channel --ou` from the held organization, with patch compliance per OU', async () => {
-    const dir = savedCloud([...ITEMS, ...ORG_ITEMS, ...COMPLIANCE]);
+    const dir = await savedCloud([...ITEMS, ...ORG_ITEMS, ...COMPLIANCE]);
     const out = await captureOutput(() => main(['fleet', 'base', '--local', dir, '--channel', 'prod']));
     expect(out.code, out.stderr).toBe(0);
-    expect(out.stdout).toContain(`prod / ${PRD1} (Prod A): current 1/8, older 1/4`);
+    expect(out.stdout).toContain(`prod / ${PRD1} (Prod A): 2 account(s); current 1/8, older 1/4`);
     expect(out.stdout).toContain('behind: 200000000002');
-    expect(out.stdout).toContain(`prod / ${PRD2} (Prod B): current 1/4`);
+    expect(out.stdout).toContain(`prod / ${PRD2} (Prod B): 1 account(s); current 1/4`);
     expect(out.stdout).not.toContain('dev /');
     expect(out.stdout).toContain(
-      'prod 2027-03 (1.0.0/3): pointer after 54 h, 90 % of instances: median OU 4 d, worst not yet; not yet: Prod A',
+      'prod 2027-03 (1.0.0/3): pointer moved after 54 h, 90 % of instances: median OU 4 d, worst not yet; not yet: Prod A',
     );
     const one = await captureOutput(() => main(['fleet', 'base', '--local', dir, '--ou', PRD2, '--json']));
     expect(one.code, one.stderr).toBe(0);
@@ -141,9 +145,9 @@ describe('the fleet per channel and OU', () => {
   });
 
   it('groups by "unknown" OU when the ledger holds no organization, rather than failing', async () => {
-    const dir = savedCloud(ITEMS);
+    const dir = await savedCloud(ITEMS);
     const out = await captureOutput(() => main(['fleet', 'base', '--local', dir]));
     expect(out.code, out.stderr).toBe(0);
-    expect(out.stdout).toContain('prod / unknown: current 3/14, older 1/4');
+    expect(out.stdout).toContain('prod / unknown: 4 account(s); current 3/14, older 1/4');
   });
 });

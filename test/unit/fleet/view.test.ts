@@ -1,10 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderFleet } from '../../../cli/fleet-output.js';
 import { main } from '../../../cli/main.js';
 import { imageFleet } from '../../../core/fleet/view.js';
 import { captureOutput } from '../../helpers/output.js';
+import { writeSavedCloud } from '../../helpers/saved-cloud.js';
 import { testTempDir } from '../../helpers/temp-dir.js';
 
 const REPO = join(import.meta.dirname, '../../..');
@@ -73,19 +73,11 @@ describe('the fleet of an image', () => {
   });
 
   it('answers `goldsmith fleet` on a saved cloud, as JSON too', async () => {
-    const dir = join(testTempDir('goldsmith-fleet-'), 'cloud');
-    mkdirSync(dir);
-    writeFileSync(
-      join(dir, 'state.json'),
-      JSON.stringify({
-        format: 1,
-        catalogFile: join(REPO, 'goldsmith.config.ts'),
-        scenario: { start: '2027-01-01T00:00:00Z', until: AT, events: [] },
-        savedAt: AT,
-        snapshot: { at: AT, ledger: ITEMS, executions: [], pointers: {}, builds: [], amis: [] },
-        operator: [],
-      }),
-    );
+    const dir = await writeSavedCloud(join(testTempDir('goldsmith-fleet-'), 'cloud'), {
+      catalogFile: join(REPO, 'goldsmith.config.ts'),
+      at: AT,
+      ledger: ITEMS,
+    });
     const out = await captureOutput(() => main(['fleet', 'base', '--local', dir, '--json']));
     expect(out.code, out.stderr).toBe(0);
     const json = JSON.parse(out.stdout) as { images: { image: string; totals: { revoked: { accounts: number } } }[] };

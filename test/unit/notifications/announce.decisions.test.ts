@@ -147,6 +147,11 @@ describe('announcement: what each kind says, and how urgent it is', () => {
       'pointer base/prod (us-east-1): changed outside Goldsmith',
       "The daily audit found the pointer base/prod in us-east-1 holding ami-0aaaaaaaaaaaaaaa1 (parameter version 4) where Goldsmith's ledger says ami-0bbbbbbbbbbbbbbb2 (1.0.0/3): put back ami-0bbbbbbbbbbbbbbb2, confirmed at parameter version 5.",
     ],
+    'claim-refused': [
+      'critical',
+      "Refused a recorded decision on base 1.0.0/3 for prod: not Goldsmith's own",
+      "Goldsmith refused a recorded decision on base 1.0.0/3 for prod (approve by ops-lead (slack) at 2027-01-14T12:00:00.000Z): no door of Goldsmith signed it: left undecided for an approver. Nothing acted on it; someone wrote it outside Goldsmith's own paths.",
+    ],
     'monthly-summary': [
       'info',
       'Golden images, 2027-01: 3 builds, 2 promotions',

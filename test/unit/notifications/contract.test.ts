@@ -126,7 +126,9 @@ describe('renderEmail', () => {
 
   it('tabulates the monthly summary, who is still awaited and what the month cost', () => {
     const text = renderEmail(SAMPLE_NOTIFICATIONS['monthly-summary']);
-    expect(text).toContain('base: 3 built, 1 failed, 2 promoted, 1 rejected, patch day to prod 50 h, 7.25 USD');
+    expect(text).toContain(
+      'base: 3 built, 1 failed, 2 promoted, 1 rejected, patch day → first prod promotion 50 h, 7.25 USD',
+    );
     expect(text).toContain('Estimated cost: 7.25 USD (builds 1.30, storage 5.50, channel pointers 0.45)');
     expect(text.split('\n')[0]).toContain('estimated cost 7.25 USD');
     expect(text).toContain('base 1.0.0/3 for prod: waiting on ops-lead since 2027-01-30T00:00:00.000Z');

@@ -48,7 +48,7 @@ describe('renderEmail', () => {
     expect(renderEmail(summary).split('\n').slice(10)).toEqual([
       '',
       'Per image:',
-      '  base: 3 built, 1 failed, 2 promoted, 1 rejected, patch day to prod 50 h, 7.25 USD',
+      '  base: 3 built, 1 failed, 2 promoted, 1 rejected, patch day → first prod promotion 50 h, 7.25 USD',
       '',
       'Still waiting:',
       '  base 1.0.0/3 for prod: waiting on ops-lead since 2027-01-30T00:00:00.000Z',
@@ -60,7 +60,7 @@ describe('renderEmail', () => {
       '  base 1.0.0/5: building since 2027-01-31T22:00:00.000Z',
       '',
       "Patch compliance (from Patch Tuesday or the finding, as of the month's end):",
-      '  base/prod 2027-01 (1.0.0/2): pointer after 53.9 h; 90 % of instances: median OU 4 d, worst not yet; not yet: ou-x1y2-prd00002',
+      '  base/prod 2027-01 (1.0.0/2): pointer moved after 53.9 h; 90 % of instances: median OU 4 d, worst not yet; not yet: ou-x1y2-prd00002',
       '',
       'Estimated cost: 7.25 USD (builds 1.30, storage 5.50, channel pointers 0.45)',
       '',
@@ -94,7 +94,7 @@ describe('renderEmail', () => {
     expect(renderEmail(n).split('\n').slice(-7)).toEqual([
       '',
       'Per image:',
-      '  base: 1 built, 0 failed, 1 promoted, 0 rejected, patch day to prod n/a',
+      '  base: 1 built, 0 failed, 1 promoted, 0 rejected, patch day → first prod promotion n/a',
       '',
       'Nothing is waiting on anyone.',
       '',

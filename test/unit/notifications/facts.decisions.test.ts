@@ -137,6 +137,10 @@ describe('factsOf: the facts of each announcement, in the order people read them
       ['Ledger says', 'ami-0bbbbbbbbbbbbbbb2 (1.0.0/3)'],
       ['Done', 'put back ami-0bbbbbbbbbbbbbbb2, confirmed at parameter version 5'],
     ],
+    'claim-refused': [
+      ['Claimed', 'approve by ops-lead (slack) at 2027-01-14T12:00:00.000Z'],
+      ['Refused', 'no door of Goldsmith signed it: left undecided for an approver'],
+    ],
     'monthly-summary': [
       ['Built', '3'],
       ['Failed', '1'],

@@ -118,13 +118,13 @@ describe('the compliance lines', () => {
 
   it('says the pointer and the OUs’ times, with no laggard part when every OU is there', () => {
     expect(complianceLines([row])).toEqual([
-      'base/prod 2027-03 (1.0.0/3): pointer after 24 h; 90 % of instances: median OU 30 h, worst not yet',
+      'base/prod 2027-03 (1.0.0/3): pointer moved after 24 h; 90 % of instances: median OU 30 h, worst not yet',
     ]);
   });
 
   it('names the laggards after "not yet:", separated by commas', () => {
     expect(complianceLines([{ ...row, laggards: ['ou-b', 'ou-c'] }])).toEqual([
-      'base/prod 2027-03 (1.0.0/3): pointer after 24 h; 90 % of instances: median OU 30 h, worst not yet; not yet: ou-b, ou-c',
+      'base/prod 2027-03 (1.0.0/3): pointer moved after 24 h; 90 % of instances: median OU 30 h, worst not yet; not yet: ou-b, ou-c',
     ]);
   });
 });

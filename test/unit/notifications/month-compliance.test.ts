@@ -69,7 +69,7 @@ describe("the monthly summary's patch compliance", () => {
   it('shows the lines in the email and in Slack', () => {
     const n = SAMPLE_NOTIFICATIONS['monthly-summary'];
     const line =
-      'base/prod 2027-01 (1.0.0/2): pointer after 53.9 h; 90 % of instances: median OU 4 d, worst not yet; not yet: ou-x1y2-prd00002';
+      'base/prod 2027-01 (1.0.0/2): pointer moved after 53.9 h; 90 % of instances: median OU 4 d, worst not yet; not yet: ou-x1y2-prd00002';
     expect(renderEmail(n)).toContain(`  ${line}`);
     expect(JSON.stringify(renderSlack(n).blocks)).toContain(line);
   });

@@ -107,7 +107,9 @@ describe('renderSlack', () => {
 
   it('lists each image, its cost and who is still awaited in the monthly summary', () => {
     const shown = visibleText(renderSlack(SAMPLE_NOTIFICATIONS['monthly-summary']).blocks);
-    expect(shown).toContain('*base*: 3 built, 1 failed, 2 promoted, 1 rejected; patch day → prod 50 h; ≈ 7.25 USD');
+    expect(shown).toContain(
+      '*base*: 3 built, 1 failed, 2 promoted, 1 rejected; patch day → first prod promotion 50 h; ≈ 7.25 USD',
+    );
     expect(shown).toContain('*Cost*\n7.25 USD');
     expect(shown).toContain('base 1.0.0/3 → prod: waiting on ops-lead');
     expect(shown).toContain('*Still soaking*\n• base 1.0.0/4 in staging: until 2027-02-02T06:00:00.000Z');

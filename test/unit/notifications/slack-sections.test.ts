@@ -104,7 +104,7 @@ describe('renderSlack: the monthly summary and decided approvals', () => {
     const text = renderSlack(n).blocks.flatMap((b) => (b.type === 'section' && b.text ? [b.text.text] : []));
 
     expect(text.at(-1)?.split('\n')).toEqual([
-      '• *base*: 1 built, 0 failed, 1 promoted, 0 rejected; patch day → prod n/a',
+      '• *base*: 1 built, 0 failed, 1 promoted, 0 rejected; patch day → first prod promotion n/a',
       '*Still waiting*',
       '• base 1.0.0/3 → prod: waiting on ops-lead, security',
     ]);
@@ -118,7 +118,7 @@ describe('renderSlack: the monthly summary and decided approvals', () => {
     const text = renderSlack(n).blocks.flatMap((b) => (b.type === 'section' && b.text ? [b.text.text] : []));
 
     expect(text.at(-1)?.split('\n')).toEqual([
-      '• *base*: 3 built, 1 failed, 2 promoted, 1 rejected; patch day → prod 50 h; ≈ 7.25 USD',
+      '• *base*: 3 built, 1 failed, 2 promoted, 1 rejected; patch day → first prod promotion 50 h; ≈ 7.25 USD',
     ]);
   });
 

@@ -10,6 +10,7 @@ describe('DECISION_ERRORS: the error names a decision is thrown with', () => {
       soakAborted: 'SoakAborted',
       approvalRejected: 'Rejected',
       revoked: 'Revoked',
+      builtOnRevoked: 'BuiltOnRevoked',
     });
   });
 });
@@ -35,6 +36,18 @@ describe('decideFailure: a failure without a cause', () => {
     });
     expect(decideFailure({ Error: 'SoakAborted' })).toStrictEqual({ outcome: 'aborted', reason: 'soak aborted' });
     expect(decideFailure({ Error: 'Revoked' })).toStrictEqual({ outcome: 'aborted', reason: 'revoked' });
+    expect(decideFailure({ Error: 'BuiltOnRevoked' })).toStrictEqual({
+      outcome: 'aborted',
+      reason: 'built on a revoked parent',
+    });
+  });
+
+  it('aborts a build held by its lineage with the hold as the reason', () => {
+    const cause = lambdaCause('built on revoked base 1.0.0/5');
+    expect(decideFailure({ Error: 'BuiltOnRevoked', Cause: cause })).toStrictEqual({
+      outcome: 'aborted',
+      reason: 'built on revoked base 1.0.0/5',
+    });
   });
 
   it('names only the error of any other fault, also for an empty cause', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OrganizationsFake } from '../../../local/fakes/organizations.js';
-import { callPlanFigures } from '../../../local/simulator/call-minimum.js';
+import { apiCallTotals, apiCallTotalsText, callPlanFigures } from '../../../local/simulator/call-minimum.js';
 
 const regions = ['us-east-1', 'eu-west-1'];
 
@@ -85,5 +85,18 @@ describe('OrganizationTree.fullReadCalls', () => {
       'organizations:ListAccountsForParent': 5,
     });
     expect(org.fullReadCalls(20, true)['organizations:ListTagsForResource']).toBe(46);
+  });
+});
+
+describe('apiCallTotals', () => {
+  it('adds DynamoDB requests to the other calls, so the total the tables print is every AWS request', () => {
+    const totals = apiCallTotals(
+      { 'ec2:ModifyImageAttribute': 10, 'ssm:PutParameter': 2 },
+      {
+        dynamo: { requests: 13_287, byOperation: { Query: 13_287 } },
+      },
+    );
+    expect(totals).toEqual({ other: 12, dynamo: 13_287, all: 13_299 });
+    expect(apiCallTotalsText(totals)).toBe('12 + 13,287 DynamoDB = 13,299');
   });
 });

@@ -154,4 +154,42 @@ describe('renderHtml', () => {
     expect(document.querySelector('#fleet-laggards tbody tr')?.textContent).toContain('200000000015');
     expect(parseHTML(renderHtml(result(), channels)).document.querySelector('#fleet')).toBeNull();
   });
+
+  it('marks revocations and rollbacks on the lanes they change, and dead letters with their recovery', () => {
+    const r = result();
+    r.timeline = [
+      {
+        at: '2027-01-20T00:00:00.000Z',
+        image: 'base',
+        kind: 'lifecycle',
+        outcome: 'revoked',
+        text: '1.0.0/1: revoked',
+      },
+      {
+        at: '2027-01-20T00:00:00.000Z',
+        image: 'base',
+        channel: 'dev',
+        kind: 'lifecycle',
+        outcome: 'rolled-back',
+        text: 'dev: rolled back to 1.0.0/0',
+      },
+      { at: '2027-01-21T00:00:00.000Z', image: '', kind: 'rejected-event', text: 'event rejected to DLQ: boom' },
+      { at: '2027-01-22T00:00:00.000Z', image: '', kind: 'recovered', text: 'recovered (re-driven x): handled' },
+    ];
+    const { document } = parseHTML(renderHtml(r, channels));
+    const marks = [...document.querySelectorAll('#lanes g.event')].map((g) => [
+      g.getAttribute('data-kind'),
+      g.getAttribute('data-channel') ?? '',
+    ]);
+    expect(marks).toEqual(
+      expect.arrayContaining([
+        ['revoked', ''],
+        ['rolled-back', 'dev'],
+        ['rejected-event', ''],
+        ['recovered', ''],
+      ]),
+    );
+    const legend = document.querySelector('#timeline .legend')?.textContent ?? '';
+    for (const word of ['revoked', 'rolled-back', 'paused', 'resumed', 'recovered']) expect(legend).toContain(word);
+  });
 });

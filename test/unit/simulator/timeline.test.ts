@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildTimeline, foldRepeats, RepeatFolder, shortenArns } from '../../../local/simulator/timeline.js';
+import { buildTimeline, shortenArns } from '../../../local/simulator/timeline.js';
+import { foldRepeats, RepeatFolder } from '../../../local/simulator/timeline-fold.js';
 import { emptyReport } from '../../fixtures/report.js';
 
 const CHANNELS = ['dev', 'staging', 'prod'];
@@ -130,6 +131,53 @@ describe('RepeatFolder', () => {
     ]);
     expect(folder.repeats().map((r) => [r.base, r.versions, r.last.slice(0, 10)])).toEqual([
       ['1.0.0/2 rejected for dev: critical findings', ['1.0.0/3', '1.0.0/4'], '2027-01-04'],
+    ]);
+  });
+});
+
+describe('buildTimeline: what undoes, holds or recovers work', () => {
+  const announced = (event: string, subject: string, at: string, channel: string | null = null) => ({
+    event,
+    image: 'base',
+    channel,
+    at,
+    subject,
+  });
+
+  it('lists revocations, rollbacks, pauses and resumes beside the promotions they change', () => {
+    const r = emptyReport({
+      promotions: [promotion('prod', 'promoted', '2027-01-05T00:00:00.000Z', '1.0.0/2')],
+      notifications: [
+        announced('revoked', 'base 1.0.0/2: revoked', '2027-01-06T12:00:00.000Z'),
+        announced('rolled-back', 'base/prod: rolled back to 1.0.0/1', '2027-01-06T12:00:00.000Z', 'prod'),
+        announced('paused', 'base 1.0.0/3: prod promotion paused', '2027-01-08T00:00:00.000Z', 'prod'),
+        announced('resumed', 'base 1.0.0/3: prod promotion resumed', '2027-01-09T00:00:00.000Z', 'prod'),
+      ],
+    });
+    const lines = buildTimeline(r, [], [], [], [], CHANNELS).map((e) => [e.kind, e.image, e.text, e.outcome]);
+    expect(lines).toEqual([
+      ['outcome', 'base', '1.0.0/2 promoted to prod', 'promoted'],
+      ['lifecycle', 'base', '1.0.0/2: revoked', 'revoked'],
+      ['lifecycle', 'base', 'prod: rolled back to 1.0.0/1', 'rolled-back'],
+      ['lifecycle', 'base', '1.0.0/3: prod promotion paused', 'paused'],
+      ['lifecycle', 'base', '1.0.0/3: prod promotion resumed', 'resumed'],
+    ]);
+  });
+
+  it('says when a dead-lettered event was recovered by its re-drive, after the line that rejected it', () => {
+    const letter = {
+      at: '2027-01-10T00:00:00.000Z',
+      target: 'arn:aws:lambda:us-east-1:111111111111:function:start-builds',
+      reason: 'ServiceUnavailable: DynamoDB is down',
+      errorType: 'ServiceUnavailable',
+      errorMessage: 'DynamoDB is down',
+      event: {},
+      recovered: { at: '2027-01-10T01:00:00.000Z', by: 're-driven start-builds' },
+    };
+    const lines = buildTimeline(emptyReport({}), [], [], [letter], [], CHANNELS).map((e) => [e.kind, e.text]);
+    expect(lines).toEqual([
+      ['rejected-event', 'event rejected to DLQ: ServiceUnavailable: DynamoDB is down'],
+      ['recovered', 'recovered (re-driven start-builds): the event dead-lettered at 2027-01-10 00:00 was handled'],
     ]);
   });
 });

@@ -73,7 +73,7 @@ describe('authorizeOperatorRequest: the image and channel must exist', () => {
 
 describe('authorizeOperatorRequest: approve and reject', () => {
   it('lets an approver reject as well as approve, acting under its first approver name of that channel', () => {
-    expect(decide({ action: 'reject', image: 'base', channel: 'prod' }, alice)).toEqual({
+    expect(decide({ action: 'reject', image: 'base', channel: 'prod', reason: 'not yet' }, alice)).toEqual({
       ok: true,
       actor: 'security-reviewer',
     });
@@ -84,7 +84,7 @@ describe('authorizeOperatorRequest: approve and reject', () => {
   });
 
   it("refuses the operators' role a reject, with 403 and who is not an approver of what", () => {
-    expect(decide({ action: 'reject', image: 'base', channel: 'prod' }, operator)).toEqual({
+    expect(decide({ action: 'reject', image: 'base', channel: 'prod', reason: 'not yet' }, operator)).toEqual({
       ok: false,
       status: 403,
       error: `${operator} is not an approver of prod`,

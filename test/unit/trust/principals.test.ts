@@ -79,7 +79,7 @@ describe('authorizeOperatorRequest', () => {
       status: 404,
       error: 'unknown image "nope"',
     });
-    const reject = { action: 'reject', image: 'base', channel: 'qa' } as const;
+    const reject = { action: 'reject', image: 'base', channel: 'qa', reason: 'not yet' } as const;
     expect(authorizeOperatorRequest(catalog, reject, OPS, OPERATORS)).toMatchObject({ ok: false, status: 404 });
   });
 });

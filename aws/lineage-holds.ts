@@ -1,0 +1,56 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { buildSk, imagePk, skPrefix } from '../core/ledger/keys.js';
+import { type BuildLineage, type LineageLink, lineageHold } from '../core/lifecycle/lineage-hold.js';
+import { batchGetItems } from './batch-get.js';
+import { documentClient, ledgerTable } from './clients/dynamodb.js';
+
+/** How far up a lineage the hold is looked for: deeper than any catalog's cascade of parents. */
+const MAX_DEPTH = 16;
+
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/**
+ * Why the build `version` of `image` is held by its lineage (core/lifecycle/lineage-hold.ts), or undefined. Reads
+ * the ledger, strongly consistent (the build itself with GetItem unless `own` is given), one BatchGetItem per generation (the parent's build and its revocation): the
+ * flag revocation wrote, or a revoked or flagged ancestor, whichever the recorded lineage reaches. `own` is the
+ * version's build item when the caller read it already.
+ */
+export async function lineageHoldOf(image: string, version: string, own?: BuildLineage): Promise<string | undefined> {
+  const self = own ?? (await buildLineage(image, version));
+  const chain: LineageLink[] = [{ image, version, flaggedReason: text(self?.flaggedReason) }];
+  const seen = new Set([`${image} ${version}`]);
+  let parent = self?.parent;
+  while (parent?.buildVersion && chain.length <= MAX_DEPTH) {
+    const at = { image: parent.image, version: parent.buildVersion };
+    if (seen.has(`${at.image} ${at.version}`)) break;
+    seen.add(`${at.image} ${at.version}`);
+    const items = await batchGetItems(ledgerTable(), [
+      { pk: imagePk(at.image), sk: buildSk(at.version) },
+      { pk: imagePk(at.image), sk: `${skPrefix.revocation}${at.version}` },
+    ]);
+    const build = items.find((i) => i.sk === buildSk(at.version)) as BuildLineage | undefined;
+    const revocation = items.find((i) => i.sk === `${skPrefix.revocation}${at.version}`);
+    chain.push({
+      ...at,
+      flaggedReason: text(build?.flaggedReason),
+      revokedReason: revocation?.state === 'revoked' ? (text(revocation.reason) ?? '') : undefined,
+    });
+    parent = build?.parent;
+  }
+  return lineageHold(chain);
+}
+
+/** A build item's flag and recorded parent (strongly consistent), if the ledger holds the build. */
+async function buildLineage(image: string, version: string): Promise<BuildLineage | undefined> {
+  const out = await documentClient().send(
+    new GetCommand({
+      TableName: ledgerTable(),
+      Key: { pk: imagePk(image), sk: buildSk(version) },
+      // Names, not words: a projection may not spell a reserved word (PARENT is one).
+      ProjectionExpression: '#flag, #parent',
+      ExpressionAttributeNames: { '#flag': 'flaggedReason', '#parent': 'parent' },
+      ConsistentRead: true,
+    }),
+  );
+  return out.Item as BuildLineage | undefined;
+}

@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { Catalog } from '../../core/config/schema.js';
+import { CODE_ROOT, canonical } from '../../local/simulator/synth-key.js';
+import { UsageError } from '../usage.js';
+
+/**
+ * What a saved cloud's state means depends on: the code that wrote it (the handlers and core that shaped the ledger
+ * items, the stacks that wired them, the local cloud that ran them, the installed dependencies) and the catalog it
+ * ran. A saved cloud carries both digests; a Goldsmith whose code or catalog differs refuses it rather than reading
+ * items it may misread, or replaying a run that would not be the one saved.
+ */
+export interface SavedIdentity {
+  /** SHA-256 over the sources under CODE_DIRS and CODE_FILES (path and content). */
+  code: string;
+  /** SHA-256 of the catalog as loaded (canonical form). */
+  catalog: string;
+}
+
+const CODE_DIRS = ['core', 'events', 'functions', 'stacks', 'local'];
+const CODE_FILES = ['package-lock.json'];
+
+let codeDigestOf: { root: string; digest: string } | undefined;
+
+/** The digest of this Goldsmith's code (computed once per process). */
+export function codeDigest(root: string = CODE_ROOT): string {
+  if (codeDigestOf?.root === root) return codeDigestOf.digest;
+  const hash = createHash('sha256');
+  const files: string[] = [];
+  for (const dir of CODE_DIRS) {
+    for (const entry of readdirSync(join(root, dir), { withFileTypes: true, recursive: true })) {
+      if (entry.isFile()) files.push(join(entry.parentPath, entry.name));
+    }
+  }
+  for (const file of CODE_FILES) files.push(join(root, file));
+  for (const path of files.sort()) {
+    const content = readFileSync(path);
+    hash.update(`${relative(root, path)}\0${content.length}\0`);
+    hash.update(content);
+  }
+  codeDigestOf = { root, digest: hash.digest('hex') };
+  return codeDigestOf.digest;
+}
+
+/** The digest of a catalog as loaded. */
+export function catalogDigest(catalog: Catalog): string {
+  let text: string;
+  try {
+    text = canonical(catalog);
+  } catch {
+    // A catalog value the canonical form cannot spell (a class instance): its JSON text still names the catalog.
+    text = JSON.stringify(catalog);
+  }
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export const savedIdentity = (catalog: Catalog): SavedIdentity => ({
+  code: codeDigest(),
+  catalog: catalogDigest(catalog),
+});
+
+const resave = (dir: string) => `re-run "goldsmith simulate --save ${dir}"`;
+
+/** Refuses a saved cloud whose state this Goldsmith's code would misread. */
+export function checkSavedCode(dir: string, identity: Partial<SavedIdentity> | undefined): void {
+  if (identity?.code !== codeDigest()) {
+    throw new UsageError(
+      `${dir} was saved by an older Goldsmith (its code differs from this one's, so its state could be misread): ${resave(dir)}`,
+    );
+  }
+}
+
+/** Refuses a saved cloud used with another catalog than the one it ran. */
+export function checkSavedCatalog(dir: string, identity: SavedIdentity, catalog: Catalog): void {
+  if (identity.catalog !== catalogDigest(catalog)) {
+    throw new UsageError(
+      `${dir} was saved with another catalog than the one given (its images, channels or settings differ): use the catalog it was saved with, or ${resave(dir)}`,
+    );
+  }
+}

@@ -1,0 +1,43 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Proof that a door of Goldsmith (a signed link, a Slack button, the operator endpoint) made a recorded approval
+ * decision. The ledger's decision fields can be written by anyone holding dynamodb:UpdateItem on the table; a
+ * decision is delivered to Step Functions later (the reconciler, after an outage) only when it carries this MAC,
+ * made with a key only the doors and the reconciler read. A forged decision has none, or one over other fields.
+ */
+
+/** What a decision proof covers: every field that changes what Step Functions is told, and by whom. */
+export interface DecisionClaims {
+  approvalId: string;
+  decision: 'approve' | 'reject';
+  by: string;
+  via: 'email' | 'slack' | 'operator';
+  /** When the door decided (ISO 8601): the time the task is told. */
+  at: string;
+}
+
+/** The proof's format version, first in what it signs: a change of fields is a new version, never a collision. */
+const PROOF_VERSION = 'goldsmith-decision-v1';
+
+function canonical(c: DecisionClaims): string {
+  return [PROOF_VERSION, c.approvalId, c.decision, c.by, c.via, c.at].join('\n');
+}
+
+/** The HMAC-SHA256 proof of a decision (base64url), made by the door that took it. */
+export function decisionProof(claims: DecisionClaims, key: string): string {
+  return createHmac('sha256', key).update(canonical(claims)).digest('base64url');
+}
+
+/**
+ * Whether `proof` is a door's proof of exactly these claims under one of `keys` (the current key, and the one
+ * before a rotation), compared in constant time. A missing proof is no proof.
+ */
+export function provesDecision(claims: DecisionClaims, proof: string | undefined, keys: readonly string[]): boolean {
+  if (!proof) return false;
+  const given = Buffer.from(proof);
+  return keys.some((key) => {
+    const expected = Buffer.from(decisionProof(claims, key));
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  });
+}

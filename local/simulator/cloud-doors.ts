@@ -1,0 +1,133 @@
+import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
+import { SchedulerServiceException } from '@aws-sdk/client-scheduler';
+import { SNSServiceException } from '@aws-sdk/client-sns';
+import { SQSServiceException } from '@aws-sdk/client-sqs';
+import type { VirtualClock } from '../clock.js';
+import { errorFactory } from '../fakes/common.js';
+import { currentCaller } from '../trust/caller.js';
+import type { DoorRefusal, ResourceDoors } from '../trust/resource-doors.js';
+
+/**
+ * The resource-policy doors of the local cloud's SQS, SNS, DynamoDB and Scheduler, applied to every SDK call made
+ * by a known principal (a function's role, or a test's attacker through `runAs`) before the fake or dynalite
+ * answers it. A refused call changes nothing and fails with the service's own error. Calls made by no principal
+ * (the simulator setting up and observing) are not authorized, as before.
+ */
+
+/** One call a door refused. */
+export interface RefusedWrite {
+  at: string;
+  principal: string;
+  service: string;
+  action: string;
+  resource: string;
+  code: string;
+}
+
+type Input = Record<string, unknown>;
+type Context = { commandName?: string };
+type Next = (args: { input: unknown }) => Promise<unknown>;
+interface DoorStack {
+  add(
+    mw: (next: Next, context: Context) => (args: { input: unknown }) => Promise<unknown>,
+    options: { step: 'initialize'; name: string; priority: 'high' },
+  ): void;
+}
+
+const ERRORS = {
+  sqs: errorFactory(SQSServiceException),
+  sns: errorFactory(SNSServiceException),
+  dynamodb: errorFactory(DynamoDBServiceException),
+  scheduler: errorFactory(SchedulerServiceException),
+} as const;
+
+/** DynamoDB's write calls and the IAM action each item of them is authorized as. */
+const TRANSACT_ACTIONS: Record<string, string> = {
+  Put: 'dynamodb:PutItem',
+  Update: 'dynamodb:UpdateItem',
+  Delete: 'dynamodb:DeleteItem',
+  ConditionCheck: 'dynamodb:ConditionCheckItem',
+};
+
+/** The (action, resource) pairs one call asks for at a door, or none when it passes no door of ours. */
+function asks(service: string, action: string, input: Input, tableArn: (name: string) => string): [string, string][] {
+  if (service === 'sqs' && (action === 'SendMessage' || action === 'SendMessageBatch')) {
+    return [['sqs:SendMessage', String(input.QueueUrl)]];
+  }
+  if (service === 'sns' && (action === 'Publish' || action === 'PublishBatch')) {
+    return [['sns:Publish', String(input.TopicArn ?? input.TargetArn)]];
+  }
+  if (service !== 'dynamodb') return [];
+  if (action === 'PutItem' || action === 'UpdateItem' || action === 'DeleteItem') {
+    return [[`dynamodb:${action}`, tableArn(String(input.TableName))]];
+  }
+  if (action === 'BatchWriteItem') {
+    return Object.keys((input.RequestItems ?? {}) as Input).map((t) => ['dynamodb:BatchWriteItem', tableArn(t)]);
+  }
+  if (action === 'TransactWriteItems') {
+    return ((input.TransactItems ?? []) as Record<string, { TableName?: string }>[]).flatMap((item) =>
+      Object.entries(item).map(([kind, op]) => [
+        TRANSACT_ACTIONS[kind] ?? `dynamodb:${kind}`,
+        tableArn(String(op.TableName)),
+      ]),
+    ) as [string, string][];
+  }
+  return [];
+}
+
+async function refusalOf(doors: ResourceDoors, principal: string, action: string, resource: string) {
+  if (action === 'sqs:SendMessage') return doors.sqsSend(principal, resource);
+  if (action === 'sns:Publish') return doors.snsPublish(principal, resource);
+  return doors.dynamoWrite(principal, action, resource);
+}
+
+/** Puts the doors in front of one SDK client of `service`. */
+export function attachDoors(
+  client: { middlewareStack: unknown },
+  service: string,
+  options: { doors: ResourceDoors; refused: RefusedWrite[]; clock: VirtualClock; accountId: string; region: string },
+): void {
+  if (service !== 'sqs' && service !== 'sns' && service !== 'dynamodb') return;
+  const { doors, refused, clock, accountId, region } = options;
+  const tableArn = (name: string) =>
+    name.startsWith('arn:') ? name : `arn:aws:dynamodb:${region}:${accountId}:table/${name}`;
+  (client.middlewareStack as DoorStack).add(
+    (next, context) => async (args) => {
+      const principal = currentCaller();
+      if (principal === undefined) return next(args);
+      const action = (context.commandName ?? '').replace(/Command$/, '');
+      for (const [iamAction, resource] of asks(service, action, args.input as Input, tableArn)) {
+        const refusal: DoorRefusal | undefined = await refusalOf(doors, principal, iamAction, resource);
+        if (refusal) {
+          refused.push({ at: clock.iso(), principal, service, action: iamAction, resource, code: refusal.code });
+          throw ERRORS[service](refusal.code, refusal.message, refusal.status);
+        }
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'goldsmithLocalResourceDoors', priority: 'high' },
+  );
+}
+
+/**
+ * Scheduler's checks of a schedule's execution role: CreateSchedule needs the caller to hold iam:PassRole on it
+ * (AccessDeniedException otherwise), and Scheduler assumes it with the schedule's ARN as `aws:SourceArn` when the
+ * schedule runs (https://docs.aws.amazon.com/scheduler/latest/UserGuide/setting-up.html, execution role;
+ * https://docs.aws.amazon.com/scheduler/latest/UserGuide/cross-service-confused-deputy-prevention.html).
+ */
+export function schedulerRoleCheck(doors: ResourceDoors) {
+  return async (roleArn: string, scheduleArn: string): Promise<{ refusal?: Error; assumable: boolean }> => {
+    const principal = currentCaller();
+    if (principal !== undefined && !(await doors.mayPassRole(principal, roleArn))) {
+      return {
+        refusal: ERRORS.scheduler(
+          'AccessDeniedException',
+          `User: ${principal} is not authorized to perform: iam:PassRole on resource: ${roleArn}`,
+          403,
+        ),
+        assumable: false,
+      };
+    }
+    return { assumable: await doors.schedulerMayAssume(roleArn, scheduleArn) };
+  };
+}

@@ -1,0 +1,143 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, SFNServiceException } from '@aws-sdk/client-sfn';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { getApproval, recordApprovalRequest } from '../../aws/promotion-approvals.js';
+import { openWork, openWorkIndex } from '../../core/ledger/keys.js';
+import { approvalIdFor, approvalLink } from '../../core/promotion/approval-link.js';
+import { decisionProof } from '../../core/promotion/decision-proof.js';
+import { approvalCallback } from '../../functions/approval-callback.js';
+import { deliverRecordedDecisions } from '../../functions/reconcile-approvals.js';
+import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
+import { approvalEnv, LINK_SECRET, linkClaims, pressLinkButton } from './approval-fixtures.js';
+
+const TOKEN = `AQCEAAAAKgAAAA${'f'.repeat(600)}`;
+const APPROVAL_ID = approvalIdFor(TOKEN);
+const DECISION_KEY = 'k'.repeat(64);
+const dynamo = useLocalDynamo();
+
+/**
+ * The attacker: a principal with dynamodb:UpdateItem on the ledger and no Goldsmith role writes "approved by
+ * ops-lead" on the pending prod approval, as open work for the reconciler (a write the table's policy would refuse,
+ * made here as if it got through).
+ */
+async function forgeDecision(proof?: string): Promise<void> {
+  const doc = DynamoDBDocumentClient.from(localLedgerClient(dynamo.endpoint));
+  await doc.send(
+    new UpdateCommand({
+      TableName: 'ledger',
+      Key: { pk: 'IMAGE#base', sk: 'APPROVAL#1.0.0/3#prod' },
+      UpdateExpression: `SET decision = :d, #by = :by, decidedAt = :at, via = :via, ${openWorkIndex.partitionKey} = :open${proof ? ', proof = :proof' : ''}`,
+      ExpressionAttributeNames: { '#by': 'by' },
+      ExpressionAttributeValues: {
+        ':d': 'approve',
+        ':by': 'ops-lead',
+        ':at': '2027-01-14T12:00:00.000Z',
+        ':via': 'slack',
+        ':open': openWork.decision,
+        ...(proof ? { ':proof': proof } : {}),
+      },
+    }),
+  );
+}
+
+describe('a decision written to the ledger outside the doors', () => {
+  const sfn = mockClient(SFNClient);
+  const sns = mockClient(SNSClient);
+  const secrets = mockClient(SecretsManagerClient);
+
+  beforeEach(async () => {
+    approvalEnv();
+    process.env.NOTIFY_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:notify';
+    secrets
+      .on(GetSecretValueCommand, { SecretId: 'goldsmith/test/approval-links' })
+      .resolves({ SecretString: LINK_SECRET });
+    secrets
+      .on(GetSecretValueCommand, { SecretId: 'goldsmith/test/approval-decisions' })
+      .resolves({ SecretString: DECISION_KEY });
+    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    sfn.on(SendTaskSuccessCommand).resolves({});
+    await recreateLedgerTable(localLedgerClient(dynamo.endpoint));
+    await recordApprovalRequest({
+      image: 'base',
+      version: '1.0.0/3',
+      channel: 'prod',
+      approvalId: APPROVAL_ID,
+      taskToken: TOKEN,
+      approvers: ['ops-lead'],
+      requestedAt: '2027-01-14T10:00:00.000Z',
+      expiresAt: '2027-01-17T10:00:00.000Z',
+    });
+  });
+
+  afterEach(() => {
+    sfn.reset();
+    sns.reset();
+    secrets.reset();
+  });
+
+  const refusedAnnouncements = () =>
+    sns
+      .commandCalls(PublishCommand)
+      .map((c) => c.args[0].input.MessageAttributes?.event?.StringValue)
+      .filter((e) => e === 'claim-refused');
+
+  it('without a proof is never delivered: taken back, announced, the approval undecided', async () => {
+    await forgeDecision();
+
+    const report = await deliverRecordedDecisions(['base'], new Date('2027-01-14T18:00:00Z'));
+
+    expect(report.refused).toEqual(['base 1.0.0/3 prod']);
+    expect(report.delivered).toEqual([]);
+    expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+    expect(sfn.commandCalls(SendTaskFailureCommand)).toHaveLength(0);
+    const after = await getApproval('base', '1.0.0/3', 'prod');
+    expect(after?.decision).toBeUndefined();
+    expect(after?.by).toBeUndefined();
+    expect(refusedAnnouncements()).toEqual(['claim-refused']);
+  });
+
+  it('with a proof made with another key, or over other fields, is refused the same way', async () => {
+    const claims = { approvalId: APPROVAL_ID, decision: 'approve', by: 'ops-lead', via: 'slack' } as const;
+    for (const proof of [
+      decisionProof({ ...claims, at: '2027-01-14T12:00:00.000Z' }, 'an-attackers-own-key'.repeat(3)),
+      // A real proof of a rejection by the same approver does not prove an approval.
+      decisionProof({ ...claims, decision: 'reject', at: '2027-01-14T12:00:00.000Z' }, DECISION_KEY),
+    ]) {
+      await forgeDecision(proof);
+      const report = await deliverRecordedDecisions(['base'], new Date('2027-01-14T18:00:00Z'));
+      expect(report.refused).toEqual(['base 1.0.0/3 prod']);
+    }
+    expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+  });
+
+  it('leaves the approval to its approver: their own click afterwards decides it', async () => {
+    await forgeDecision();
+    await deliverRecordedDecisions(['base'], new Date('2027-01-14T18:00:00Z'));
+
+    const link = approvalLink('https://cb.example/', linkClaims(TOKEN, { decision: 'reject' }), LINK_SECRET);
+    const response = await approvalCallback(pressLinkButton(link));
+
+    expect(response.statusCode).toBe(200);
+    expect(sfn).toHaveReceivedCommandWith(SendTaskFailureCommand, { taskToken: TOKEN, error: 'Rejected' });
+    expect(await getApproval('base', '1.0.0/3', 'prod')).toMatchObject({ decision: 'reject', via: 'email' });
+  });
+
+  it("delivers a door's own decision recorded while Step Functions was unavailable", async () => {
+    sfn
+      .on(SendTaskSuccessCommand)
+      .rejectsOnce(
+        new SFNServiceException({ name: 'ServiceUnavailable', $fault: 'server', message: 'down', $metadata: {} }),
+      );
+    const link = approvalLink('https://cb.example/', linkClaims(TOKEN), LINK_SECRET);
+    expect((await approvalCallback(pressLinkButton(link))).statusCode).toBe(202);
+
+    const report = await deliverRecordedDecisions(['base'], new Date('2027-01-14T18:00:00Z'));
+
+    expect(report).toMatchObject({ delivered: ['base 1.0.0/3 prod'] });
+    expect(report.refused).toBeUndefined();
+    expect(refusedAnnouncements()).toEqual([]);
+  });
+});

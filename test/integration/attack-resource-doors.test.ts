@@ -1,0 +1,215 @@
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateScheduleCommand } from '@aws-sdk/client-scheduler';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { client } from '../../aws/clients.js';
+import { ledgerTableName } from '../../core/names.js';
+import { scheduledBuildInput } from '../../events/scheduled-build.js';
+import type { LocalCloud } from '../../local/simulator/cloud.js';
+import { notificationsOf } from '../../local/simulator/report-notifications.js';
+import { runAs } from '../../local/trust/caller.js';
+import type { PolicyDocument } from '../../local/trust/policies.js';
+import { devThenProdSoakingAnHour } from '../scenarios/helpers.js';
+import { ACCOUNT, operatorCatalog, pointerOf, releaseOpenssl, startOperatorCloud } from './operator-helpers.js';
+
+/**
+ * Attacks on Goldsmith's side doors, made as a principal of the factory account with broad rights on one service but
+ * no Goldsmith role and no lambda:InvokeFunction, through the SDK and AWS's own doors: the queues', topics' and
+ * ledger's resource policies, and the Scheduler roles' trust. Each is refused and changes nothing; Goldsmith's own
+ * writers still get through.
+ */
+
+const ATTACKER_ROLE = `arn:aws:iam::${ACCOUNT}:role/attacker`;
+const ATTACKER = `arn:aws:sts::${ACCOUNT}:assumed-role/attacker/mallory`;
+const TAGGER_ROLE = `arn:aws:iam::${ACCOUNT}:role/tagger`;
+const TAGGER = `arn:aws:sts::${ACCOUNT}:assumed-role/tagger/mallory`;
+
+let cloud: LocalCloud;
+
+const allow = (Action: string | string[], Resource = '*', Condition?: unknown): PolicyDocument => ({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action, Resource, ...(Condition ? { Condition } : {}) }],
+});
+
+function functionArn(handler: string): string {
+  for (const [arn, f] of cloud.wiring.functions) if (f.handler === handler) return arn;
+  throw new Error(`no function ${handler}`);
+}
+
+function roleArn(suffix: string): string {
+  const found = [...cloud.rolePolicies.keys()].find((arn) => arn.endsWith(suffix));
+  if (!found) throw new Error(`no role ending ${suffix}`);
+  return found;
+}
+
+/** A session of `role`, as a function running with it signs. */
+function sessionOf(role: string): string {
+  return role.replace(':iam::', ':sts::').replace(':role/', ':assumed-role/') + '/function';
+}
+
+function queueUrl(name: string): string {
+  const found = cloud.sqs.urls().find((url) => url.split('/').pop()?.startsWith(name));
+  if (!found) throw new Error(`no queue ${name}`);
+  return found;
+}
+
+/** Lambda's on-failure record for an asynchronous invocation of start-builds, carrying the sender's payload. */
+function forgedFailureRecord(): string {
+  return JSON.stringify({
+    version: '1.0',
+    timestamp: '2027-02-03T09:00:00.000Z',
+    requestContext: {
+      requestId: 'forged',
+      functionArn: `${functionArn('functions/start-builds.handler')}:$LATEST`,
+      condition: 'RetriesExhausted',
+      approximateInvokeCount: 3,
+    },
+    requestPayload: { manual: { image: 'base', reason: 'forged' } },
+    responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+    responsePayload: { errorType: 'Error', errorMessage: 'forged' },
+  });
+}
+
+/** What a successful attack would change: the queues, the pointers, the announcements, the builds started. */
+async function state() {
+  return {
+    queued: cloud.sqs.urls().map((url) => cloud.sqs.depth(url)),
+    dev: await pointerOf('dev'),
+    notices: notificationsOf(cloud).length,
+    invocations: cloud.scheduler.invocations.filter((i) => i.schedule.startsWith('default/')).length,
+    builds: cloud.installed.stats.apiCalls['imagebuilder:StartImagePipelineExecution'] ?? 0,
+  };
+}
+
+beforeAll(async () => {
+  cloud = await startOperatorCloud(
+    operatorCatalog(['us-east-1'], devThenProdSoakingAnHour(), {}),
+    '2027-03-01T00:00:00Z',
+  );
+  cloud.rolePolicies.set(ATTACKER_ROLE, [
+    allow(['sqs:*', 'sns:*', 'scheduler:*']),
+    allow('iam:PassRole', roleArn('-Triggers-SchedulerRole'), {
+      StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' },
+    }),
+  ]);
+  cloud.rolePolicies.set(TAGGER_ROLE, [allow(['dynamodb:*', 'sts:TagSession'])]);
+  cloud.doors.principalTags.set(TAGGER_ROLE, { 'goldsmith:ledger-writer': 'true' });
+  await releaseOpenssl(cloud, '3.0.1');
+  await cloud.clock.run('2027-02-04T09:00:00Z');
+}, 240_000);
+
+afterAll(() => cloud?.stop());
+
+describe("Goldsmith's queues, topics, ledger and schedules refuse an attacker inside the account", () => {
+  it('has 1.0.0/1 in dev, and no write of a Goldsmith function was refused on the way', async () => {
+    expect(await pointerOf('dev')).toBe('1.0.0/1');
+    expect(cloud.refusedWrites).toEqual([]);
+  });
+
+  it("refuses a forged failure record sent to the triggers' dead-letter queue by a role with sqs:*", async () => {
+    const before = await state();
+    const send = runAs(ATTACKER, () =>
+      client('sqs').send(
+        new SendMessageCommand({ QueueUrl: queueUrl('TriggersDlq'), MessageBody: forgedFailureRecord() }),
+      ),
+    );
+    await expect(send).rejects.toMatchObject({ name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } });
+    // Past the daily re-drive (and the depth alarm's earlier call), which would have acted on the record.
+    await cloud.clock.run('2027-02-05T10:00:00Z');
+    expect(await state()).toEqual(before);
+  });
+
+  it('refuses publishes to the notifications and approval-links topics by a role with sns:*', async () => {
+    const before = await state();
+    for (const topic of ['goldsmith-local-notifications', 'goldsmith-local-approval-links']) {
+      const publish = runAs(ATTACKER, () =>
+        client('sns').send(
+          new PublishCommand({
+            TopicArn: `arn:aws:sns:us-east-1:${ACCOUNT}:${topic}`,
+            Message: 'Approve base 1.0.0/1 for prod: https://attacker.example/approve',
+            MessageAttributes: { approver: { DataType: 'String', StringValue: 'ops-lead' } },
+          }),
+        ),
+      );
+      await expect(publish, topic).rejects.toMatchObject({
+        name: 'AuthorizationError',
+        $metadata: { httpStatusCode: 403 },
+      });
+    }
+    expect(await state()).toEqual(before);
+  });
+
+  it('refuses a ledger write by a role that tagged itself goldsmith:ledger-writer=true, and records nothing', async () => {
+    const item = { pk: { S: 'BUILD#base' }, sk: { S: 'forged' }, by: { S: TAGGER } };
+    const put = runAs(TAGGER, () =>
+      client('dynamodb').send(new PutItemCommand({ TableName: ledgerTableName('local'), Item: item })),
+    );
+    await expect(put).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    await expect(put).rejects.toThrow(/with an explicit deny in a resource-based policy/);
+    const read = await client('dynamodb').send(
+      new GetItemCommand({ TableName: ledgerTableName('local'), Key: { pk: item.pk, sk: item.sk } }),
+    );
+    expect(read.Item).toBeUndefined();
+  });
+
+  it("never runs start-builds from a schedule outside Goldsmith's groups that passes the triggers' Scheduler role", async () => {
+    const before = await state();
+    await runAs(ATTACKER, () =>
+      client('scheduler').send(
+        new CreateScheduleCommand({
+          Name: 'nightly-build',
+          ScheduleExpression: 'at(2027-02-05T11:00:00)',
+          FlexibleTimeWindow: { Mode: 'OFF' },
+          Target: {
+            Arn: functionArn('functions/start-builds.handler'),
+            RoleArn: roleArn('-Triggers-SchedulerRole'),
+            Input: JSON.stringify(scheduledBuildInput('base')),
+          },
+        }),
+      ),
+    );
+    await cloud.clock.run('2027-02-05T12:00:00Z');
+    expect(cloud.scheduler.refusedRuns).toEqual([
+      expect.objectContaining({ schedule: 'default/nightly-build', role: roleArn('-Triggers-SchedulerRole') }),
+    ]);
+    expect(await state()).toEqual(before);
+  });
+
+  it('refuses the schedule outright to a caller who may not pass the role', async () => {
+    const create = runAs(TAGGER, () =>
+      client('scheduler').send(
+        new CreateScheduleCommand({
+          Name: 'reconcile-now',
+          ScheduleExpression: 'at(2027-02-05T13:00:00)',
+          FlexibleTimeWindow: { Mode: 'OFF' },
+          Target: {
+            Arn: functionArn('functions/reconcile.handler'),
+            RoleArn: roleArn('-Promotion-ReconcileSchedulerRole'),
+            Input: '{}',
+          },
+        }),
+      ),
+    );
+    await expect(create).rejects.toMatchObject({ name: 'AccessDeniedException', $metadata: { httpStatusCode: 403 } });
+    expect(cloud.scheduler.list().map((s) => s.Name)).not.toContain('reconcile-now');
+  });
+
+  it('recorded every refusal with the principal, the action and the resource', () => {
+    expect(cloud.refusedWrites.map((r) => [r.principal, r.action, r.code])).toEqual([
+      [ATTACKER, 'sqs:SendMessage', 'AccessDeniedException'],
+      [ATTACKER, 'sns:Publish', 'AuthorizationError'],
+      [ATTACKER, 'sns:Publish', 'AuthorizationError'],
+      [TAGGER, 'dynamodb:PutItem', 'AccessDeniedException'],
+    ]);
+  });
+
+  it("lets the triggers' own function role send to that queue (Lambda's on-failure destination uses it)", async () => {
+    const url = queueUrl('TriggersDlq');
+    const depth = cloud.sqs.depth(url);
+    await runAs(sessionOf(roleArn('-Triggers-StartBuilds')), () =>
+      client('sqs').send(new SendMessageCommand({ QueueUrl: url, MessageBody: '{}' })),
+    );
+    expect(cloud.sqs.depth(url)).toBe(depth + 1);
+  });
+});

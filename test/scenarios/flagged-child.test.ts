@@ -1,0 +1,142 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../cli/main.js';
+import type { SimulationReport } from '../../local/simulator/report.js';
+import { captureOutput } from '../helpers/output.js';
+import { AL2023, al2023Image, catalogInput, childImage, OPS_LEAD_APPROVAL } from './helpers.js';
+
+/**
+ * A critical CVE revokes base 1.0.0/2 (`revokeOn: ['critical']`, `revocation.descendants` left at `rebuild`) while
+ * its child hardened 1.0.0/2, built on it, is still on its way: soaking in staging, or waiting for prod's approval.
+ * Staging rolls back to base 1.0.0/1; hardened is rebuilt on it; the flagged 1.0.0/2 reaches no further channel.
+ */
+const goldsmith = (args: string[]) => captureOutput(() => main(args));
+const critical = { maxCritical: 0, maxHigh: 5, revokeOn: ['critical' as const] };
+const catalog = catalogInput(
+  {
+    base: al2023Image({ regions: ['us-east-1'], triggers: { baseImage: true, packages: ['openssl'] } }),
+    hardened: childImage('base', 'staging', { regions: ['us-east-1'] }),
+  },
+  [
+    { name: 'staging', targets: { ous: ['ou-x1y2-stg00001'] }, soak: '1d', vulnerabilities: critical },
+    { name: 'prod', targets: { ous: ['ou-x1y2-prd00001'] }, approval: OPS_LEAD_APPROVAL, vulnerabilities: critical },
+  ],
+);
+
+// base 1.0.0/1 on day one, staging on day two; hardened 1.0.0/1 follows. openssl on day three makes base 1.0.0/2,
+// in staging on day four 07:00; hardened 1.0.0/2 is built on it and soaks in staging until day five 08:00.
+const EVENTS = [
+  { at: '2027-01-01T01:00:00Z', kind: 'base-image-release', parameter: AL2023 },
+  { at: '2027-01-03T06:00:00Z', kind: 'package-release', package: 'openssl', version: '3.0.17' },
+];
+const CVE = (at: string) => ({ at, kind: 'cve', image: 'base', version: '1.0.0/2', critical: 1 });
+
+let root: string;
+
+interface Run {
+  report: SimulationReport;
+  status: string;
+  history: string;
+}
+
+async function runSaved(name: string, events: unknown[], until: string): Promise<Run> {
+  const dir = join(root, name);
+  const scenarioFile = join(root, `${name}.json`);
+  writeFileSync(
+    scenarioFile,
+    JSON.stringify({
+      start: '2027-01-01T00:00:00Z',
+      until,
+      organization: { accountsPerOu: 1 },
+      approvals: 'none',
+      events: [...EVENTS, ...events],
+    }),
+  );
+  const run = await goldsmith(
+    ['simulate', '--config', join(root, 'catalog.json'), '--scenario', scenarioFile].concat(['--save', dir, '--json']),
+  );
+  expect(run.code, run.stderr).toBe(0);
+  const status = await goldsmith(['status', '--local', dir]);
+  const history = await goldsmith(['history', 'hardened', '--local', dir]);
+  return {
+    report: JSON.parse(run.stdout) as SimulationReport,
+    status: status.stdout,
+    history: history.stdout,
+  };
+}
+
+const outcomes = (r: Run, version: string) =>
+  r.report.promotions
+    .filter((p) => p.image === 'hardened' && p.version === version)
+    .map((p) => `${p.channel} ${p.outcome}`);
+
+let soaking: Run;
+let approving: Run;
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'goldsmith-flagged-'));
+  writeFileSync(join(root, 'catalog.json'), JSON.stringify(catalog));
+  // While hardened 1.0.0/2 soaks in staging (day four 20:00).
+  soaking = await runSaved('soaking', [CVE('2027-01-04T20:00:00Z')], '2027-01-06T06:00:00Z');
+  // While hardened 1.0.0/2 waits for prod's approval (day five 12:00), which ops-lead then gives.
+  approving = await runSaved(
+    'approving',
+    [
+      CVE('2027-01-05T12:00:00Z'),
+      { at: '2027-01-05T14:00:00Z', kind: 'approve', image: 'hardened', channel: 'prod', by: 'ops-lead' },
+    ],
+    '2027-01-06T06:00:00Z',
+  );
+}, 900_000);
+
+afterAll(() => {
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+describe('a critical CVE on the parent while its child soaks in staging', () => {
+  it('stops the child at its soak check: it reaches no further channel', () => {
+    expect(outcomes(soaking, '1.0.0/2')).toEqual(['staging aborted']);
+    const stopped = soaking.report.promotions.find((p) => p.image === 'hardened' && p.version === '1.0.0/2');
+    expect(stopped?.reason).toContain('built on revoked base 1.0.0/2');
+    const aborted = soaking.report.notifications.filter((n) => n.event === 'aborted' && n.image === 'hardened');
+    expect(aborted).toHaveLength(1);
+  });
+
+  it('rebuilds the child on the rolled-back parent, and promotes the rebuild normally', () => {
+    const rebuilt = soaking.report.builds.filter((b) => b.image === 'hardened' && b.version === '1.0.0/3');
+    expect(rebuilt.map((b) => b.status)).toEqual(['AVAILABLE']);
+    expect(outcomes(soaking, '1.0.0/3')).toEqual(['staging promoted']);
+    expect(soaking.report.pointers['hardened/staging']).toBeDefined();
+    const flagged = soaking.report.builds.find((b) => b.image === 'hardened' && b.version === '1.0.0/2');
+    expect(flagged?.flagged?.reason).toBe('built on revoked base 1.0.0/2');
+  });
+
+  it('says so in status and history', () => {
+    expect(soaking.status).toMatch(
+      /flagged: 1\.0\.0\/2 since .*: built on revoked base 1\.0\.0\/2; held out of every further channel, its promotion stopped at staging/,
+    );
+    expect(soaking.history).toMatch(/1\.0\.0\/2 +flagged: built on revoked base 1\.0\.0\/2; held/);
+    expect(soaking.history).toMatch(/1\.0\.0\/2 +staging +aborted by goldsmith: built on revoked base 1\.0\.0\/2/);
+  });
+});
+
+describe('a critical CVE on the parent while its child waits for prod approval, which is then given', () => {
+  it('does not promote the child to prod: the approval stops it, announced once with the reason', () => {
+    expect(outcomes(approving, '1.0.0/2')).toEqual(['staging promoted', 'prod aborted']);
+    const prod = approving.report.promotions.find(
+      (p) => p.image === 'hardened' && p.version === '1.0.0/2' && p.channel === 'prod',
+    );
+    expect(prod?.reason).toContain('built on revoked base 1.0.0/2');
+    const aborted = approving.report.notifications.filter((n) => n.event === 'aborted' && n.image === 'hardened');
+    expect(aborted).toHaveLength(1);
+    expect(approving.report.builds.some((b) => b.image === 'hardened' && b.version === '1.0.0/3')).toBe(true);
+  });
+
+  it('says so in status and history', () => {
+    expect(approving.status).toMatch(/flagged: 1\.0\.0\/2 .*its promotion stopped at prod/);
+    expect(approving.history).toMatch(/1\.0\.0\/2 +prod +approved by ops-lead/);
+    expect(approving.history).toMatch(/1\.0\.0\/2 +prod +aborted by goldsmith: built on revoked base 1\.0\.0\/2/);
+  });
+});

@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../cli/main.js';
+import { captureOutput } from '../helpers/output.js';
+import { al2023Image, catalogInput, devThenApprovedProd, PATCH_DAY_SCHEDULE } from './helpers.js';
+
+/**
+ * RAM is down from before January's patch build is available until long after the reconciler spent its automatic
+ * resumptions of dev's Publish (a one-hour retry horizon): on the saved cloud the promotion waits for an operator.
+ */
+const goldsmith = (args: string[]) => captureOutput(() => main(args));
+let root: string;
+let dir: string;
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'goldsmith-paused-'));
+  dir = join(root, 'cloud');
+  const base = al2023Image({
+    regions: ['us-east-1'],
+    schedule: PATCH_DAY_SCHEDULE,
+    triggers: { baseImage: false, packages: [] },
+  });
+  writeFileSync(
+    join(root, 'catalog.json'),
+    JSON.stringify(catalogInput({ base }, devThenApprovedProd(), { resilience: { retryHorizon: '1h' } })),
+  );
+  writeFileSync(
+    join(root, 'scenario.json'),
+    JSON.stringify({
+      start: '2027-01-13T00:00:00Z',
+      until: '2027-01-15T00:00:00Z',
+      organization: { accountsPerOu: 1 },
+      approvals: 'none',
+      faults: { outages: [{ service: 'ram', from: '2027-01-14T03:30:00Z', until: '2027-01-14T21:00:00Z' }] },
+    }),
+  );
+  const saved = await goldsmith(
+    ['simulate', '--config', join(root, 'catalog.json'), '--scenario', join(root, 'scenario.json')].concat([
+      '--save',
+      dir,
+      '--json',
+    ]),
+  );
+  // The run ends with the promotion paused: simulate says so and exits 1 (the report's consistency check).
+  expect(saved.stderr).toContain('saved the local cloud at 2027-01-15T00:00:00.000Z');
+}, 900_000);
+
+afterAll(() => {
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+describe('a promotion paused by an outage, on a saved cloud', () => {
+  it('status names the pause: since when, why, and what resume will do', async () => {
+    const { stdout } = await goldsmith(['status', '--local', dir]);
+    expect(stdout).toMatch(/in flight: 1\.0\.0\/1 paused \(AVAILABLE\) since 2027-01-14 \d\d:\d\d at dev/);
+    expect(stdout).toContain('ServiceUnavailable');
+    expect(stdout).toContain(
+      "resume: waits for an operator (the reconciler's 3 automatic resumptions are spent): `goldsmith resume base 1.0.0/1` starts a new execution that skips the channels already decided and repeats dev's steps",
+    );
+  });
+
+  it('history has each pause and each automatic resumption', async () => {
+    const { stdout } = await goldsmith(['history', 'base', '--local', dir]);
+    const paused = stdout.split('\n').filter((l) => l.includes('promotion paused at dev: ServiceUnavailable'));
+    const resumed = stdout.split('\n').filter((l) => l.includes('promotion resumed by'));
+    expect(paused).toHaveLength(4);
+    expect(resumed).toHaveLength(3);
+  }, 120_000);
+});

@@ -1,0 +1,106 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { main } from '../../../cli/main.js';
+import { captureOutput } from '../../helpers/output.js';
+import { writeSavedCloud } from '../../helpers/saved-cloud.js';
+import { testTempDir } from '../../helpers/temp-dir.js';
+
+/** Every replay of a saved cloud goes through `simulate`: counted here, so a test sees that none happened. */
+const replays = vi.hoisted(() => ({ count: 0 }));
+vi.mock('../../../local/simulator/index.js', () => ({
+  simulate: () => {
+    replays.count++;
+    throw new Error('a read of a saved cloud replayed it');
+  },
+}));
+
+const REPO = join(import.meta.dirname, '../../..');
+const AT = '2027-02-15T00:00:00.000Z';
+const goldsmith = (args: string[]) => captureOutput(() => main(args));
+
+const LEDGER = [
+  {
+    pk: 'IMAGE#base',
+    sk: 'BUILD#1.0.0/1',
+    kind: 'build',
+    image: 'base',
+    buildVersion: '1.0.0/1',
+    status: 'AVAILABLE',
+    trigger: 'schedule',
+    requestedAt: '2027-02-11T03:00:00.000Z',
+    updatedAt: '2027-02-11T05:00:00.000Z',
+  },
+  { pk: 'IMAGE#base', sk: 'CHANNEL#dev', version: '1.0.0/1', updatedAt: '2027-02-11T05:10:00.000Z' },
+];
+
+function savedCloud(): Promise<string> {
+  return writeSavedCloud(join(testTempDir('goldsmith-open-'), 'cloud'), {
+    catalogFile: join(REPO, 'goldsmith.config.ts'),
+    at: AT,
+    ledger: LEDGER,
+  });
+}
+
+/** Rewrites the saved state with `change` applied, as another Goldsmith would have left it. */
+function rewrite(dir: string, change: (state: Record<string, unknown>) => Record<string, unknown>): string {
+  const file = join(dir, 'state.json');
+  const text = JSON.stringify(change(JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>));
+  writeFileSync(file, text);
+  return text;
+}
+
+describe('a saved local cloud opens as saved', () => {
+  it('status and history read it without replaying any of the run', async () => {
+    const dir = await savedCloud();
+    replays.count = 0;
+
+    const status = await goldsmith(['status', '--local', dir, '--json']);
+    expect(status.code, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ at: AT });
+    const history = await goldsmith(['history', 'base', '--local', dir]);
+    expect(history.code, history.stderr).toBe(0);
+    expect(history.stdout).toContain('1.0.0/1');
+
+    expect(replays.count).toBe(0);
+  });
+
+  it('refuses a cloud saved in an older format, naming the fix, and leaves it as it was', async () => {
+    const dir = await savedCloud();
+    const before = rewrite(dir, ({ identity: _, ...state }) => ({ ...state, format: 1 }));
+
+    for (const args of [
+      ['status', '--local', dir],
+      ['history', 'base', '--local', dir],
+      ['approve', 'base', 'prod', '--local', dir],
+      ['simulate', '--resume', dir],
+    ]) {
+      const { code, stderr } = await goldsmith(args);
+      expect(code, args.join(' ')).toBe(1);
+      expect(stderr).toContain(`${dir} was saved by an older Goldsmith (format 1; this one reads format 2)`);
+      expect(stderr).toContain(`re-run "goldsmith simulate --save ${dir}"`);
+    }
+    expect(readFileSync(join(dir, 'state.json'), 'utf8')).toBe(before);
+    expect(replays.count).toBe(0);
+  });
+
+  it('refuses a cloud saved by other code, rather than misreading its state', async () => {
+    const dir = await savedCloud();
+    rewrite(dir, (state) => ({ ...state, identity: { ...(state.identity as object), code: 'f'.repeat(64) } }));
+
+    const { code, stderr } = await goldsmith(['status', '--local', dir]);
+
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${dir} was saved by an older Goldsmith (its code differs from this one's`);
+  });
+
+  it('refuses a cloud opened with another catalog than the one it ran', async () => {
+    const dir = await savedCloud();
+    const other = join(REPO, 'examples/catalogs/twenty-images.json');
+
+    const { code, stderr } = await goldsmith(['status', '--local', dir, '--config', other]);
+
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${dir} was saved with another catalog than the one given`);
+  });
+});

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { heldOutcomeReason, lineageHold } from '../../../core/lifecycle/lineage-hold.js';
+import { MAX_AUTOMATIC_RESUMES, resumeText } from '../../../core/promotion/resume.js';
+import { flaggedOf } from '../../../core/status/image-progress.js';
+
+const self = { image: 'hardened', version: '1.0.0/5' };
+const parent = { image: 'base', version: '1.0.0/5' };
+const grandparent = { image: 'os', version: '2.0.0/1' };
+
+describe('lineageHold', () => {
+  it('holds nothing when no ancestor is revoked or flagged', () => {
+    expect(lineageHold([self, parent, grandparent])).toBeUndefined();
+    expect(lineageHold([])).toBeUndefined();
+  });
+
+  it('holds a version revocation flagged, with the flag as the reason', () => {
+    expect(lineageHold([{ ...self, flaggedReason: 'built on revoked base 1.0.0/5' }, parent])).toBe(
+      'built on revoked base 1.0.0/5',
+    );
+  });
+
+  it('holds a version whose parent is revoked though the flag never reached it', () => {
+    expect(lineageHold([self, { ...parent, revokedReason: 'CVE-2027-0001' }])).toBe('built on revoked base 1.0.0/5');
+  });
+
+  it('holds a version whose grandparent is revoked, naming the parent it came through', () => {
+    expect(lineageHold([self, parent, { ...grandparent, revokedReason: '' }])).toBe(
+      'built on revoked os 2.0.0/1 (through base 1.0.0/5)',
+    );
+  });
+
+  it('holds a version built on a flagged parent', () => {
+    expect(lineageHold([self, { ...parent, flaggedReason: 'built on revoked os 2.0.0/1' }])).toBe(
+      'built on base 1.0.0/5, itself built on revoked os 2.0.0/1',
+    );
+  });
+
+  it('does not hold a version for its own revocation (the promotion stops for that as revoked)', () => {
+    expect(lineageHold([{ ...self, revokedReason: 'CVE' }, parent])).toBeUndefined();
+  });
+
+  it('says what happens instead', () => {
+    expect(heldOutcomeReason('built on revoked base 1.0.0/5')).toMatch(
+      /^built on revoked base 1\.0\.0\/5: held, .*its rebuild on the rolled-back parent is promoted instead$/,
+    );
+  });
+});
+
+describe('resumeText', () => {
+  it('tells the reconciler resumes it while it has automatic resumptions left', () => {
+    expect(resumeText({ image: 'base', version: '1.0.0/1', channel: 'dev', resumes: 1 })).toBe(
+      `the reconciler resumes it once AWS answers (automatic resumption 2 of ${MAX_AUTOMATIC_RESUMES}), or \`goldsmith resume base 1.0.0/1\` now: a new execution that skips the channels already decided and repeats dev's steps`,
+    );
+  });
+
+  it('tells it waits for an operator once they are spent', () => {
+    expect(resumeText({ image: 'base', version: '1.0.0/1', channel: 'prod', resumes: MAX_AUTOMATIC_RESUMES })).toMatch(
+      /^waits for an operator .*`goldsmith resume base 1\.0\.0\/1` starts a new execution .* repeats prod's steps$/,
+    );
+  });
+});
+
+describe('flaggedOf', () => {
+  const build = (version: string, extra: Record<string, unknown> = {}) => ({
+    sk: `BUILD#${version}`,
+    buildVersion: version,
+    ...extra,
+  });
+  const flag = { flaggedAt: '2027-01-04T20:00:00.000Z', flaggedReason: 'built on revoked base 1.0.0/2' };
+
+  it('lists flagged versions, with where their promotion stopped', () => {
+    const outcomes = [
+      {
+        version: '1.0.0/2',
+        channel: 'staging',
+        outcome: 'aborted',
+        at: '2027-01-05T08:00:00Z',
+        reason: `${flag.flaggedReason}: held`,
+      },
+    ];
+    expect(flaggedOf([build('1.0.0/1'), build('1.0.0/2', flag)], outcomes, new Map())).toEqual([
+      {
+        version: '1.0.0/2',
+        at: flag.flaggedAt,
+        reason: flag.flaggedReason,
+        stopped: { channel: 'staging', at: '2027-01-05T08:00:00Z' },
+      },
+    ]);
+  });
+
+  it('leaves out flagged versions since revoked or deleted, and says nothing stopped yet', () => {
+    const builds = [build('1.0.0/2', flag), build('1.0.0/3', { ...flag, deletedAt: 'x' }), build('1.0.0/4', flag)];
+    expect(flaggedOf(builds, [], new Map([['1.0.0/2', {}]]))).toEqual([
+      { version: '1.0.0/4', at: flag.flaggedAt, reason: flag.flaggedReason },
+    ]);
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { imagePk } from '../../../core/ledger/keys.js';
+import { consistencyText, pausedChannels } from '../../../local/simulator/audit-recovering.js';
+
+const pause = (resumes: number, status = 'paused') => ({
+  pk: imagePk('base'),
+  sk: 'PAUSED#1.0.0/2',
+  kind: 'paused',
+  image: 'base',
+  version: '1.0.0/2',
+  channel: 'dev',
+  error: 'ServiceUnavailable',
+  reason: 'SSM is down',
+  status,
+  pausedAt: '2027-01-14T05:00:00.000Z',
+  resumes,
+});
+
+describe('pausedChannels: a promotion paused before its record', () => {
+  it('is recovering while the reconciler resumes it by itself', () => {
+    const [paused] = pausedChannels([pause(1)]).get('base@1.0.0/2') ?? [];
+    expect(paused).toMatchObject({ channel: 'dev', recovering: true });
+    expect(paused?.why).toContain('the reconciler resumes it');
+  });
+
+  it('is broken once it waits for an operator, and says which command ends it', () => {
+    const [paused] = pausedChannels([pause(3)]).get('base@1.0.0/2') ?? [];
+    expect(paused?.recovering).toBe(false);
+    expect(paused?.why).toContain('goldsmith resume base 1.0.0/2');
+  });
+
+  it('is over once Publish recorded the channel move', () => {
+    const moved = { pk: imagePk('base'), sk: 'POINTER#dev#2027-01-14T07:00:00.000Z', version: '1.0.0/2' };
+    expect(pausedChannels([pause(1, 'resumed'), moved]).size).toBe(0);
+  });
+});
+
+describe('consistencyText', () => {
+  it('keeps a run that is only recovering ok, and says so apart from one that is broken', () => {
+    expect(consistencyText({ ok: true, problems: [], recovering: [] })).toBe('ok');
+    expect(consistencyText({ ok: true, problems: [], recovering: ['x'] })).toBe(
+      'ok, 1 recovering by itself (documented, not broken)',
+    );
+    expect(consistencyText({ ok: false, problems: ['a', 'b'], recovering: ['x'] })).toBe(
+      '2 problem(s); 1 recovering by itself (documented, not broken)',
+    );
+  });
+});
