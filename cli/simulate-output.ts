@@ -2,6 +2,7 @@ import { type MonthlySummary, PATCH_TO_PROD_LABEL, patchToProdText } from '../co
 import { consistencyText } from '../local/simulator/audit-recovering.js';
 import { apiCallTotals, apiCallTotalsText } from '../local/simulator/call-minimum.js';
 import type { SimulationResult } from '../local/simulator/index.js';
+import { formatMib } from '../local/simulator/peak-memory.js';
 import type { SimulationReport } from '../local/simulator/report.js';
 import { type PrintedLine, type RepeatFolder, repeatedText } from '../local/simulator/timeline-fold.js';
 import { renderCost } from './cost-output.js';
@@ -184,7 +185,7 @@ export function renderTables(result: SimulationResult): string {
   for (const n of notes) out.push(`note: ${n}`);
   out.push(
     '',
-    `${run.simulatedMonths.toFixed(1)} simulated months in ${(run.wallMs / 1000).toFixed(1)} s: ${run.monthsPerSecond.toFixed(2)} simulated months per second (peak RSS ${run.peakRssMb.toFixed(0)} MiB)`,
+    `${run.simulatedMonths.toFixed(1)} simulated months in ${(run.wallMs / 1000).toFixed(1)} s: ${run.monthsPerSecond.toFixed(2)} simulated months per second (peak memory ${formatMib(run.peakRssMb)})`,
   );
   return `${out.join('\n')}\n`;
 }
