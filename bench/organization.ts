@@ -1,3 +1,4 @@
+import { formatMib } from '../local/simulator/peak-memory.js';
 import { ORGANIZATION_SHAPE, totalOus } from './catalog.js';
 import { benchmarkSimulation, type SimulationBenchmark } from './simulation.js';
 
@@ -22,7 +23,7 @@ export function formatOrganization(result: SimulationBenchmark): string {
     .join(', ');
   return [
     `organization benchmark: ${s.images} images × ${s.regions} Regions, ${s.accounts} accounts in ${totalOus(s)} OUs ${s.levels ?? 1} levels deep, one monthly cycle`,
-    `  wall time                 ${result.wallSeconds} s; peak RSS ${result.peakRssMb} MB`,
+    `  wall time                 ${result.wallSeconds} s; peak memory ${formatMib(result.peakRssMb)}`,
     `  promotions                ${result.promoted} promoted of ${result.promotions}; consistency ${result.consistent ? 'ok' : 'PROBLEMS'}`,
     `  ModifyImageAttribute      ${result.sharing ? `${result.sharing.modifyImageAttribute} (planner's minimum ${result.sharing.minimumModifyImageAttribute})` : 'not reported'}`,
     wave

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as z from 'zod';
+import { formatMib, peakMemory } from '../local/simulator/peak-memory.js';
 import { type BenchmarkShape, benchmarkCatalog, DEFAULT_SHAPE, totalAccounts } from './catalog.js';
 
 /** The figures the simulation benchmark prints. */
@@ -13,10 +14,8 @@ export type SimulationBenchmark =
       shape: BenchmarkShape & { accounts: number; months: number };
       wallSeconds: number;
       simulatedMonthsPerSecond: number;
-      /** Highest RSS sampled every 100 ms while the simulation ran. */
+      /** Peak memory in MiB, as the run reports it (`run.peakRssMb`, local/simulator/peak-memory.ts). */
       peakRssMb: number;
-      /** The whole bench process's peak RSS (getrusage), including synthesis and the bundle report. */
-      processPeakRssMb: number;
       builds: number;
       promotions: number;
       promoted: number;
@@ -106,7 +105,7 @@ const reportSchema = z.object({
 // simulate() returns `{ report, timeline, notes, run }`; a bare report is accepted too.
 const resultSchema = z.object({
   report: reportSchema,
-  run: z.object({ steps: z.number() }).partial().optional(),
+  run: z.object({ steps: z.number(), peakRssMb: z.number() }).partial().optional(),
 });
 
 function asResult(value: unknown): unknown {
@@ -115,7 +114,6 @@ function asResult(value: unknown): unknown {
 
 type Simulate = (...args: unknown[]) => unknown;
 
-const MB = 1024 * 1024;
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 /**
@@ -147,10 +145,7 @@ export async function benchmarkSimulation(
   if (typeof mod.simulate !== 'function') return { available: false, reason: `${file}: simulate is not a function` };
   const simulate = mod.simulate as Simulate;
 
-  let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  }, 100);
+  const memory = peakMemory(100);
   const started = performance.now();
   let result: unknown;
   try {
@@ -163,10 +158,9 @@ export async function benchmarkSimulation(
     const message = error instanceof Error ? error.message : String(error);
     return { available: false, failed: true, reason: `simulate() threw: ${message}` };
   } finally {
-    clearInterval(sampler);
+    memory.stop();
   }
   const wallSeconds = (performance.now() - started) / 1000;
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
   const parsed = resultSchema.safeParse(asResult(result));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -184,9 +178,8 @@ export async function benchmarkSimulation(
     shape: { ...shape, accounts: totalAccounts(shape), months },
     wallSeconds: round(wallSeconds),
     simulatedMonthsPerSecond: round(months / wallSeconds, 3),
-    peakRssMb: round(peakRss / MB, 1),
-    // getrusage reports kilobytes on Linux.
-    processPeakRssMb: round((process.resourceUsage().maxRSS * 1024) / MB, 1),
+    // The run's own figure when the simulator reports it, else the same definition read now.
+    peakRssMb: round(parsed.data.run?.peakRssMb ?? memory.mib(), 1),
     builds: builds.length,
     promotions: promotions.length,
     promoted: promotions.filter((p) => p.outcome === 'promoted').length,
@@ -271,7 +264,7 @@ export function formatSimulation(result: SimulationBenchmark): string {
     `simulation benchmark (${result.module}): ${s.months} months × ${s.images} images × ${s.accounts} accounts × ${s.regions} regions`,
     `  wall time                 ${result.wallSeconds} s`,
     `  simulated months/second   ${result.simulatedMonthsPerSecond}`,
-    `  peak RSS (simulation)     ${result.peakRssMb} MB (sampled every 100 ms; process peak ${result.processPeakRssMb} MB)`,
+    `  peak memory               ${formatMib(result.peakRssMb)}`,
     `  builds / promotions       ${result.builds} / ${result.promotions} (${result.promoted} promoted)`,
     `  API calls                 ${result.apiCalls} (${result.apiCallsPerPromotion ?? 'n/a'} per promotion)`,
     `  virtual-clock steps       ${result.steps ?? 'not reported'}`,

@@ -1,10 +1,9 @@
 import { type MonthlySummary, PATCH_TO_PROD_LABEL, patchToProdText } from '../core/notifications/monthly-summary.js';
-import { consistencyText } from '../local/simulator/audit-recovering.js';
-import { apiCallTotals, apiCallTotalsText } from '../local/simulator/call-minimum.js';
 import type { SimulationResult } from '../local/simulator/index.js';
 import type { SimulationReport } from '../local/simulator/report.js';
 import { type PrintedLine, type RepeatFolder, repeatedText } from '../local/simulator/timeline-fold.js';
 import { renderCost } from './cost-output.js';
+import { runFiguresText, totalsFindings, totalsRows } from './simulate-totals.js';
 
 function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -97,7 +96,7 @@ export function renderTables(result: SimulationResult): string {
   out.push('', 'Channel pointers (/goldsmith/<image>/<channel>)');
   out.push(
     table(
-      ['pointer', 'regions', 'AMI (first region)'],
+      ['pointer', 'regions', 'AMI or image digest (first region)'],
       Object.entries(report.pointers).map(([k, v]) => [k, String(Object.keys(v).length), Object.values(v)[0] ?? '']),
     ),
   );
@@ -109,83 +108,10 @@ export function renderTables(result: SimulationResult): string {
       calls.map(([k, v]) => [k, String(v)]),
     ),
   );
-  out.push('', 'Totals');
-  const promoted = report.promotions.filter((p) => p.outcome === 'promoted').length;
-  const totals = apiCallTotals(report.apiCalls, report.callPlan);
-  out.push(
-    table(
-      ['what', 'value'],
-      [
-        ['builds', String(report.builds.length)],
-        ['channel promotions', String(promoted)],
-        ['notifications', String(report.notifications.length)],
-        ...(report.announcements
-          ? [
-              [
-                'announcements: distinct / deliveries / suppressed (made before)',
-                `${report.announcements.distinct} / ${report.announcements.deliveries} / ${report.announcements.suppressed}`,
-              ],
-            ]
-          : []),
-        ['duplicates suppressed', String(report.duplicatesSuppressed)],
-        [
-          'events rejected (DLQ) / recovered since',
-          `${report.rejectedEvents.length} / ${report.rejectedEvents.filter((e) => e.recovered).length}`,
-        ],
-        ['approval callbacks refused (links and Slack)', String(report.rejectedCallbacks)],
-        ...(report.slack
-          ? [
-              [
-                'Slack: posted / threads / updated in place',
-                `${report.slack.posted} / ${report.slack.threads} / ${report.slack.updated}`,
-              ],
-              ['Slack button presses: decided / refused', `${report.slack.approvals} / ${report.slack.refused}`],
-              [
-                'Slack refused (5xx / 429) / posts that waited / still waiting',
-                `${report.slack.failed ?? 0} / ${report.slack.rateLimited} / ${report.slack.deferred ?? 0} / ${report.slack.pending ?? 0}`,
-              ],
-            ]
-          : []),
-        [
-          'faults injected / retried / failed',
-          `${report.faults.injected} / ${report.faults.retried} / ${report.faults.failedCalls}`,
-        ],
-        ['AWS requests: other services + DynamoDB = all (incl. watchers)', apiCallTotalsText(totals)],
-        [
-          'AWS requests per channel promotion (all, DynamoDB included)',
-          promoted ? (totals.all / promoted).toFixed(1) : '—',
-        ],
-        ...(report.sharing
-          ? [
-              [
-                "ModifyImageAttribute / planner's minimum",
-                `${report.sharing.modifyImageAttribute} / ${report.sharing.minimumModifyImageAttribute}`,
-              ],
-              [
-                'largest sharing wave: virtual s / buckets bound s',
-                report.sharing.waves.largest
-                  ? `${report.sharing.waves.largest.virtualSeconds} / ${report.sharing.waves.largest.lowerBoundSeconds}`
-                  : '—',
-              ],
-            ]
-          : []),
-        ['consistency', consistencyText(report.consistency)],
-        [
-          'requests / responses checked against AWS API models',
-          `${report.apiModel.requests} / ${report.apiModel.responses}, ${report.apiModel.violations.length} violation(s)`,
-        ],
-      ],
-    ),
-  );
-  for (const p of report.consistency.problems) out.push(`  consistency: ${p}`);
-  for (const r of report.consistency.recovering ?? []) out.push(`  recovering: ${r}`);
-  for (const v of report.apiModel.violations) out.push(`  API model: ${v}`);
+  out.push('', 'Totals', table(['what', 'value'], totalsRows(report)), ...totalsFindings(report));
   if (report.cost) out.push('', ...renderCost(report.cost));
   for (const n of notes) out.push(`note: ${n}`);
-  out.push(
-    '',
-    `${run.simulatedMonths.toFixed(1)} simulated months in ${(run.wallMs / 1000).toFixed(1)} s: ${run.monthsPerSecond.toFixed(2)} simulated months per second (peak RSS ${run.peakRssMb.toFixed(0)} MiB)`,
-  );
+  out.push('', runFiguresText(run));
   return `${out.join('\n')}\n`;
 }
 

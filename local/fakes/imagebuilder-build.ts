@@ -23,8 +23,10 @@ export function distribute(b: BuildRecord, ec2: Ec2Fake, accountId: string, iso:
     const repo = p.repository ?? p.recipeName;
     const tag = `${p.recipeVersion}-${b.buildNumber}`;
     b.containers = p.regions.map((region) => {
-      // The image is pushed to the repository in each region; its digest is what promotion tags and points at.
-      ecr?.push(region, repo, tag, `${b.arn} ${region}`);
+      // One build is one manifest: the same image (so the same digest) lands in each region's repository, as ECR's
+      // cross-Region replication keeps it (https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication-delete.html
+      // names one digest in source and destinations). Its digest is what promotion tags and points at.
+      ecr?.push(region, repo, tag, b.arn);
       return { region, imageUris: [`${accountId}.dkr.ecr.${region}.amazonaws.com/${repo}:${tag}`] };
     });
     return;

@@ -2,6 +2,7 @@ import { channelParameterName, containerRepositoryName } from '../../stacks/name
 import type { RequestContext } from '../fakes/iam-conditions.js';
 import type { OrganizationsFake } from '../fakes/organizations.js';
 import { ProblemsByCheck } from './audit-problems.js';
+import type { PausedChannel } from './audit-recovering.js';
 import { LOCAL_ACCOUNT, type LocalCloud } from './cloud.js';
 import { targetResolver } from './targets.js';
 
@@ -42,9 +43,14 @@ export function principalContext(org: OrganizationsFake): (account: string) => R
  * can (accounts outside the channel's OUs and accounts, and an account outside the organization; excluded accounts
  * inside a shared OU can read, because RAM cannot exclude them, and are not counted either way); for container images,
  * the channel's tag names the pointer's digest, each target can pull, and no account outside every promoted channel's
- * targets can.
+ * targets can. A channel whose promotion paused before its record (`paused`) may have its pointer written and not yet
+ * shared (Publish paused on RAM): its targets' reading is the documented in-between state the pause's own line names,
+ * not a failure here.
  */
-export function auditConsumerAccess(cloud: LocalCloud): ConsumerAudit {
+export function auditConsumerAccess(
+  cloud: LocalCloud,
+  paused: ReadonlyMap<string, readonly PausedChannel[]> = new Map(),
+): ConsumerAudit {
   const { ssm, ram, ecr, organizations } = cloud.installed.fakes;
   const owner = LOCAL_ACCOUNT;
   const reach = targetResolver(organizations);
@@ -77,7 +83,8 @@ export function auditConsumerAccess(cloud: LocalCloud): ConsumerAudit {
         const arn = ssm.arn(region, name);
         const readers = ram.readers(region, arn);
         const read = (account: string) => ssm.readAs(account, region, arn, () => readers);
-        const targets = reach(channel.targets);
+        const pausedHere = [...paused.values()].flat().some((c) => c.image === image && c.channel === channel.name);
+        const targets = pausedHere ? new Set<string>() : reach(channel.targets);
         for (const account of targets) {
           checks['pointer-readable-by-targets']!++;
           if (read(account) !== value)

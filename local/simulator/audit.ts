@@ -84,7 +84,7 @@ export function auditConsistency(
   const launches = auditLaunchPermissions(cloud, report, withdrawn, paused, retiredUsers);
   problems.push(...launches.problems);
   // Who can read each pointer and pull each container image, from RAM, SSM and ECR's state.
-  const consumers = auditConsumerAccess(cloud);
+  const consumers = auditConsumerAccess(cloud, paused);
   problems.push(...consumers.problems);
   // Whether the key of every launchable AMI lets its launchers (and their Auto Scaling) use it, and nobody else.
   const keys = auditKeys(cloud);

@@ -15,6 +15,7 @@ import { auditLifecycle, retiredSharedUsers, withdrawnBuilds } from './lifecycle
 import { reportCve } from './lifecycle-requests.js';
 import { LiveTimeline, type TimelineListener } from './live-timeline.js';
 import { LocalOperatorEndpoint, type OperatorExchange, scenarioOperator } from './operator.js';
+import { peakMemory } from './peak-memory.js';
 import type { ProgressListener } from './progress.js';
 import { buildReport, type SimulationReport } from './report.js';
 import { fleetFigures } from './report-fleet.js';
@@ -79,7 +80,7 @@ export async function simulate(
   } = {},
 ): Promise<SimulationResult & { session?: LocalSession }> {
   const wallStart = performance.now();
-  let peakRss = process.memoryUsage().rss;
+  const memory = peakMemory();
   resetModelChecks();
   const cloud = await startLocalCloud(catalog, scenario, root);
   let kept = false;
@@ -116,7 +117,7 @@ export async function simulate(
             : {}),
         });
       }
-      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+      memory.sample();
       return cloud.bus.put(event, 'default');
     });
 
@@ -230,7 +231,6 @@ export async function simulate(
     report.cost = costOfRun(cloud, report, ledgerItems, schedulesFired);
     const timeline = buildTimeline(report, statusLog, approvers.responses, cloud.invoker.deadLetters, notes, channels);
     live?.finish(timeline);
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
     const wallMs = performance.now() - wallStart;
     const simulatedMonths = (Date.parse(scenario.until) - Date.parse(scenario.start)) / MONTH_MS;
     kept = options.keep === true;
@@ -254,9 +254,7 @@ export async function simulate(
         simulatedMonths,
         monthsPerSecond: simulatedMonths / (wallMs / 1000),
         steps,
-        // The kernel's high-water mark of this process (getrusage's ru_maxrss, KiB: what `/usr/bin/time %M` reports),
-        // not only the samples above: one peak figure for one run (https://nodejs.org/api/process.html#processresourceusage).
-        peakRssMb: Math.max(peakRss / 1_048_576, process.resourceUsage().maxRSS / 1024),
+        peakRssMb: memory.mib(),
         functions: cloud.invoker.usage(),
         ...(live ? { streamed: { ...live.counts } } : {}),
       },

@@ -53,7 +53,7 @@ describe('benchmarkSimulation', () => {
         apiCalls: { 'ec2:ModifyImageAttribute': 30, 'ssm:PutParameter': 10 },
         consistency: { ok: true, problems: [] },
       };
-      return { report, timeline: [], notes: [], run: { steps: 77 } };
+      return { report, timeline: [], notes: [], run: { steps: 77, peakRssMb: 412.4 } };
     }\n`);
     const result = await benchmarkSimulation(root, { months: 2 });
     expect(result).toMatchObject({
@@ -69,8 +69,10 @@ describe('benchmarkSimulation', () => {
     });
     if (!result.available) throw new Error('unreachable');
     expect(result.simulatedMonthsPerSecond).toBeGreaterThan(0);
-    expect(result.peakRssMb).toBeGreaterThan(0);
+    // The run's own peak-memory figure, printed in MiB as simulate prints it.
+    expect(result.peakRssMb).toBe(412.4);
     expect(formatSimulation(result)).toContain('40 (10 per promotion)');
+    expect(formatSimulation(result)).toContain('peak memory               412 MiB');
   });
 
   it("prints the sharing figures: ModifyImageAttribute against the planner's minimum and the largest wave", async () => {

@@ -268,4 +268,24 @@ describe('ImageBuilderFake', () => {
     expect(fakes.ec2.images.size).toBe(2); // only the seeded public base AMIs
     expect(events.at(-1)?.detail.state).toEqual({ status: 'AVAILABLE' });
   });
+
+  it('distributes one container build as one digest in every region, and the next build as another', async () => {
+    const { clock, fakes } = localCloud({
+      pipelines: [
+        { name: 'web-runtime', type: 'CONTAINER', regions: [R, 'eu-west-1'], repository: 'golden/web-runtime' },
+      ],
+    });
+    const pipeline = `arn:aws:imagebuilder:${R}:${ACCOUNT}:image-pipeline/web-runtime`;
+    const ib = client('imagebuilder', R);
+    for (const clientToken of ['a', 'b']) {
+      await ib.send(new StartImagePipelineExecutionCommand({ imagePipelineArn: pipeline, clientToken }));
+      await clock.run(clock.now() + 120 * MIN);
+    }
+    const first = fakes.ecr.digestOfTag(R, 'golden/web-runtime', '1.0.0-1');
+    const second = fakes.ecr.digestOfTag(R, 'golden/web-runtime', '1.0.0-2');
+    expect(first).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(fakes.ecr.digestOfTag('eu-west-1', 'golden/web-runtime', '1.0.0-1')).toBe(first);
+    expect(fakes.ecr.digestOfTag('eu-west-1', 'golden/web-runtime', '1.0.0-2')).toBe(second);
+    expect(second).not.toBe(first);
+  });
 });

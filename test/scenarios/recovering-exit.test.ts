@@ -1,0 +1,84 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../cli/main.js';
+import { type CommandOutput, captureOutput } from '../helpers/output.js';
+import { al2023Image, catalogInput, devThenApprovedProd, PATCH_DAY_SCHEDULE } from './helpers.js';
+
+/**
+ * RAM goes down before January's patch build reaches dev's Publish (a one-hour retry horizon), so dev's promotion
+ * pauses before Publish records it. A run that ends while the reconciler would still resume it is recovering (exit
+ * 0); one that ends after its automatic resumptions are spent is broken until an operator resumes it (exit 1).
+ */
+const goldsmith = (args: string[]) => captureOutput(() => main(args));
+let root: string;
+
+interface Consistency {
+  ok: boolean;
+  problems: string[];
+  recovering?: string[];
+}
+
+async function simulate(name: string, until: string, outageUntil: string): Promise<CommandOutput> {
+  const scenario = join(root, `${name}.json`);
+  writeFileSync(
+    scenario,
+    JSON.stringify({
+      start: '2027-01-13T00:00:00Z',
+      until,
+      organization: { accountsPerOu: 1 },
+      approvals: 'none',
+      faults: { outages: [{ service: 'ram', from: '2027-01-14T03:30:00Z', until: outageUntil }] },
+    }),
+  );
+  return goldsmith(['simulate', '--config', join(root, 'catalog.json'), '--scenario', scenario, '--json']);
+}
+
+const consistencyOf = (out: CommandOutput) => (JSON.parse(out.stdout) as { consistency: Consistency }).consistency;
+
+let recovering: CommandOutput;
+let exhausted: CommandOutput;
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'goldsmith-recovering-'));
+  const base = al2023Image({
+    regions: ['us-east-1'],
+    schedule: PATCH_DAY_SCHEDULE,
+    triggers: { baseImage: false, packages: [] },
+  });
+  writeFileSync(
+    join(root, 'catalog.json'),
+    JSON.stringify(catalogInput({ base }, devThenApprovedProd(), { resilience: { retryHorizon: '1h' } })),
+  );
+  // Ends a few hours into the outage: paused (or resumed), with automatic resumptions left.
+  recovering = await simulate('recovering', '2027-01-14T10:00:00Z', '2027-01-15T00:00:00Z');
+  // Ends after the reconciler's last automatic resumption paused again.
+  exhausted = await simulate('exhausted', '2027-01-15T00:00:00Z', '2027-01-14T21:00:00Z');
+}, 900_000);
+
+afterAll(() => {
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+describe('the end-of-run audit of a promotion paused before Publish recorded it', () => {
+  it('is recovering while the reconciler still resumes it: simulate exits 0 and names it', () => {
+    const consistency = consistencyOf(recovering);
+    // No other audit (pointers, launch grants, lifecycle, image view, sharing) calls the in-between state broken.
+    expect(consistency.problems).toEqual([]);
+    expect(consistency.ok).toBe(true);
+    expect(consistency.recovering).toHaveLength(1);
+    expect(consistency.recovering?.[0]).toMatch(/^base 1\.0\.0\/1: its promotion to dev (paused at|was resumed)/);
+    expect(recovering.code).toBe(0);
+  });
+
+  it('is a problem once the automatic resumptions are spent: simulate exits 1 and names goldsmith resume', () => {
+    const consistency = consistencyOf(exhausted);
+    expect(consistency.ok).toBe(false);
+    expect(consistency.recovering ?? []).toEqual([]);
+    // The one problem is the pause itself: the other audits do not add the pointer or grants ahead of the ledger.
+    expect(consistency.problems).toHaveLength(1);
+    expect(consistency.problems[0]).toContain('goldsmith resume base 1.0.0/1');
+    expect(exhausted.code).toBe(1);
+  });
+});
