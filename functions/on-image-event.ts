@@ -138,16 +138,17 @@ export async function actOnBuildStatus(change: BuildStatusChange): Promise<Image
     const input: PromotionInput = { image, buildVersionArn, version, plan };
     const started = await startNamedExecution(stateMachineArn, executionName, input);
     if (started === 'already-started') logger.info('promotion already started', { executionName });
-    else {
-      await announce(
-        announcement(
-          'image-available',
-          { image, version },
-          { amis: facts.amis },
-          { at, links: buildLinks(buildVersionArn) },
-        ),
-      );
-    }
+    // Announced whether this attempt or an earlier one started the promotion: an attempt that started it and was lost
+    // before announcing (or whose start's answer was lost, so the SDK's retry met ExecutionAlreadyExists) left the
+    // announcement to its retry. Its id is a hash of event, image and version, claimed once, so it goes out once.
+    await announce(
+      announcement(
+        'image-available',
+        { image, version },
+        { amis: facts.amis },
+        { at, links: buildLinks(buildVersionArn) },
+      ),
+    );
     await markBuildHandled(image, version, status, at);
     return {
       action: started === 'started' ? 'promotion-started' : 'promotion-already-started',
