@@ -1,7 +1,9 @@
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetImageCommand, ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -10,7 +12,9 @@ import { recordBuildStatus } from '../../aws/promotion-ledger.js';
 import { sendMonthlySummary } from '../../functions/monthly-summary.js';
 import { onImageEvent } from '../../functions/on-image-event.js';
 import { handler as onPipelineDisabled } from '../../functions/on-pipeline-disabled.js';
+import { handler as watchBaseImages } from '../../functions/watch-base-images.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
+import { AL2023, triggerCatalog } from '../unit/triggers/fixtures.js';
 import { BUILD_ARN, catalog, getImageOutput, PIPELINE_ARN, stateChangeEvent } from './promotion-fixtures.js';
 import { envelope } from './start-builds-events.js';
 
@@ -30,6 +34,8 @@ const mocks = {
   imagebuilder: mockClient(ImagebuilderClient),
   sfn: mockClient(SFNClient),
   sns: mockClient(SNSClient),
+  ssm: mockClient(SSMClient),
+  bus: mockClient(EventBridgeClient),
 };
 const context = { functionName: 'retried', awsRequestId: 'req-1' } as Context;
 
@@ -169,6 +175,25 @@ const CASES: Case[] = [
     name: 'on-pipeline-disabled',
     run: () => onPipelineDisabled(disabledEvent, context),
     effects: ['PublishCommand pipeline-disabled'],
+  },
+  {
+    name: 'watch-base-images',
+    world: async () => {
+      process.env.EVENT_BUS_NAME = 'goldsmith-bus';
+      process.env.GOLDSMITH_CATALOG = JSON.stringify(triggerCatalog());
+      mocks.ssm
+        .on(GetParametersCommand)
+        .resolves({ Parameters: [{ Name: AL2023, Value: 'ami-0bbbbbbbbbbbbbbbb', Version: 8 }] });
+      mocks.bus.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
+      await documentClient().send(
+        new PutCommand({
+          TableName: 'ledger',
+          Item: { pk: `WATCH#us-east-1#${AL2023}`, sk: 'STATE', value: 'ami-0aaaaaaaaaaaaaaaa', version: 7 },
+        }),
+      );
+    },
+    run: () => watchBaseImages({ watch: 'base-images' }, context),
+    effects: ['PutEventsCommand'],
   },
   {
     name: 'monthly-summary',
