@@ -13,6 +13,7 @@ import { sendMonthlySummary } from '../../functions/monthly-summary.js';
 import { onImageEvent } from '../../functions/on-image-event.js';
 import { handler as onPipelineDisabled } from '../../functions/on-pipeline-disabled.js';
 import { handler as watchBaseImages } from '../../functions/watch-base-images.js';
+import { described } from '../helpers/described-call.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
 import { AL2023, triggerCatalog } from '../unit/triggers/fixtures.js';
 import { BUILD_ARN, catalog, getImageOutput, PIPELINE_ARN, stateChangeEvent } from './promotion-fixtures.js';
@@ -87,13 +88,6 @@ beforeEach(async () => {
     return { MessageId: 'm-1' };
   });
 });
-
-/** A command's name, with the announced event for an SNS Publish. */
-function described(command: { constructor: { name: string }; input: unknown }): string {
-  const event = (command.input as { MessageAttributes?: { event?: { StringValue?: string } } }).MessageAttributes?.event
-    ?.StringValue;
-  return event ? `${command.constructor.name} ${event}` : command.constructor.name;
-}
 
 /** Calls to the mocked services that changed something (all but Describe*, Get*, List* and requests that changed nothing), from `from` on. */
 function changes(from: number[] = []): string[] {
