@@ -158,16 +158,18 @@ export async function actOnBuildStatus(change: BuildStatusChange): Promise<Image
     const input: PromotionInput = { image, buildVersionArn, version, plan };
     const started = await startNamedExecution(stateMachineArn, executionName, input);
     if (started === 'already-started') logger.info('promotion already started', { executionName });
-    else {
-      await announce(
-        announcement(
-          'image-available',
-          { image, version },
-          { amis: facts.amis },
-          { at, links: buildLinks(buildVersionArn) },
-        ),
-      );
-    }
+    // Announced whether this attempt or an earlier one started the promotion: an attempt that started it and failed
+    // before announcing left the announcement to its retry, which meets ExecutionAlreadyExists once the execution has
+    // closed (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html). Its id is a
+    // hash of event, image and version, claimed once, so it goes out once.
+    await announce(
+      announcement(
+        'image-available',
+        { image, version },
+        { amis: facts.amis },
+        { at, links: buildLinks(buildVersionArn) },
+      ),
+    );
     await markBuildHandled(image, version, status, at);
     return {
       action: started === 'started' ? 'promotion-started' : 'promotion-already-started',

@@ -231,12 +231,17 @@ describe('onImageEvent', () => {
     expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
   });
 
-  it('announces an AVAILABLE build once, when its promotion starts', async () => {
+  it('announces an AVAILABLE build once, its re-delivery meeting the claim of the first announcement', async () => {
     imagebuilder.on(GetImageCommand).resolves(getImageOutput());
     sfn
       .on(StartExecutionCommand)
       .resolvesOnce({ executionArn: 'arn:exec' })
       .rejects(new ExecutionAlreadyExists({ message: 'exists', $metadata: {} }));
+    // The announcement's claim (aws/announcement-ledger.ts): the second delivery finds it published.
+    ddb
+      .on(UpdateCommand, { Key: { pk: 'NOTIFY#SENT' } }, false)
+      .resolvesOnce({})
+      .resolves({ Attributes: { publishedAt: '2027-01-14T05:00:00Z' } });
 
     await onImageEvent(stateChangeEvent('AVAILABLE'));
     await onImageEvent(stateChangeEvent('AVAILABLE'));

@@ -4,6 +4,7 @@ import { getApproval, markApprovalSent } from '../../aws/promotion-approvals.js'
 import { requestApproval } from '../../functions/promotion/request-approval.js';
 import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite.js';
 import { soakStateName, TASK_STATES } from '../../stacks/promotion/definition.js';
+import { described } from '../helpers/described-call.js';
 import {
   type Asl,
   approver,
@@ -60,13 +61,6 @@ beforeEach(world);
  */
 const REPEATABLE = new Set(['CreateTagsCommand', 'EnableImageDeprecationCommand', 'PutEventsCommand']);
 const lasting = (calls: string[]) => calls.filter((c) => !REPEATABLE.has(c)).sort();
-
-/** A command's name, with the announced event for an SNS Publish. */
-function described(command: { constructor: { name: string }; input: unknown }): string {
-  const event = (command.input as { MessageAttributes?: { event?: { StringValue?: string } } }).MessageAttributes?.event
-    ?.StringValue;
-  return event ? `${command.constructor.name} ${event}` : command.constructor.name;
-}
 
 /** Calls to the mocked services that change something (all but Describe*, Get*, List*), skipping the first `from`. */
 function changes(from: number[] = []): string[] {
