@@ -74,6 +74,16 @@ function pauseHistory(i: LedgerItem): { at: string; what: string; kind: string }
   ];
 }
 
+/** Whether the approval of `version` into `channel` recorded a rejection (its line tells the decision). */
+const rejectedByApproval = (items: readonly LedgerItem[], version: string, channel: string): boolean =>
+  items.some(
+    (a) =>
+      str(a.sk).startsWith('APPROVAL#') &&
+      str(a.version) === version &&
+      str(a.channel) === channel &&
+      a.decision === 'reject',
+  );
+
 /** The ledger's story of an image, oldest first: decisions, builds, approvals, outcomes, shares, pipeline events. */
 export function historyOf(
   items: readonly LedgerItem[],
@@ -136,6 +146,8 @@ export function historyOf(
         add(str(i.decidedAt), `${decided} by ${str(i.by)}${via}${reason}`, 'APPROVAL-DECISION');
       }
     } else if (sk.startsWith('PROMOTION#')) {
+      // An approver's rejection was told by its approval (who, through which door, why): one line per decision.
+      if (i.outcome === 'rejected' && rejectedByApproval(items, str(i.version), str(i.channel))) continue;
       add(str(i.at), `${str(i.outcome)} by ${str(i.by) || 'goldsmith'}${str(i.reason) ? `: ${str(i.reason)}` : ''}`);
     } else if (sk.startsWith('SHARE#')) {
       const regions = Array.isArray(i.regions) ? i.regions.join(', ') : '';
