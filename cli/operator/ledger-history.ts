@@ -154,13 +154,17 @@ export function historyOf(
       const counts = (i.counts ?? {}) as { ous?: number; accounts?: number };
       add(str(i.at), `granted in ${regions} to ${counts.ous ?? 0} OU(s), ${counts.accounts ?? 0} account(s)`);
     } else if (sk.startsWith('SOAK#')) {
-      add(str(i.startedAt), `soak started, ends ${shortTime(str(i.until))}`);
-      if (i.state === 'ended-early') {
-        add(
-          str(i.endedAt),
-          `soak ended early by ${str(i.endedBy)}${str(i.reason) ? `: ${str(i.reason)}` : ''}`,
-          'SOAK-END',
-        );
+      // Every soak of the version in the channel: those run before (a resumed promotion soaks again), then this one.
+      const runs = [...(Array.isArray(i.earlier) ? (i.earlier as LedgerItem[]) : []), i];
+      for (const run of runs) {
+        add(str(run.startedAt), `soak started, ends ${shortTime(str(run.until))}`);
+        if (run.state === 'ended-early') {
+          add(
+            str(run.endedAt),
+            `soak ended early by ${str(run.endedBy)}${str(run.reason) ? `: ${str(run.reason)}` : ''}`,
+            'SOAK-END',
+          );
+        }
       }
     } else if (sk === BREAKER_SK) {
       for (const line of breakerHistory(i)) add(line.at, line.what, 'PIPELINE');
