@@ -1,4 +1,4 @@
-import { PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { imagePk, skPrefix } from '../core/ledger/keys.js';
 import { documentClient, ledgerTable } from './clients/dynamodb.js';
 import { conditionalWrite, isConditionFailure } from './ledger-writes.js';
@@ -19,21 +19,55 @@ export interface SoakRecord {
   endedBy?: string;
   endedAt?: string;
   reason?: string;
+  /** The soaks this version ran in this channel before (a promotion resumed after a pause soaks again), oldest first. */
+  earlier?: SoakRun[];
 }
+
+/** One soak that ran before the current one, as `history` tells it. */
+export type SoakRun = Pick<SoakRecord, 'startedAt' | 'until' | 'state' | 'endedBy' | 'endedAt' | 'reason'>;
+
+const runOf = (s: SoakRecord): SoakRun => ({
+  startedAt: s.startedAt,
+  until: s.until,
+  state: s.state,
+  ...(s.endedBy ? { endedBy: s.endedBy } : {}),
+  ...(s.endedAt ? { endedAt: s.endedAt } : {}),
+  ...(s.reason ? { reason: s.reason } : {}),
+});
 
 const soakKey = (image: string, version: string, channel: string) => ({
   pk: imagePk(image),
   sk: `${skPrefix.soak}${version}#${channel}`,
 });
 
-/** Records a soak that just began (a retried Soak state has a new token: the newest one is the live one). */
-export async function recordSoak(record: Omit<SoakRecord, 'state'>): Promise<void> {
-  await documentClient().send(
-    new PutCommand({
-      TableName: ledgerTable(),
-      Item: { ...soakKey(record.image, record.version, record.channel), kind: 'soak', ...record, state: 'soaking' },
-    }),
-  );
+/**
+ * Records a soak that just began (a retried Soak state has a new token: the newest one is the live one). A soak run
+ * before for the same version and channel is kept in `earlier`, so `history` tells every soak; the same token again
+ * (a redelivered start) changes nothing. Written only over the item as read, so two starts never lose one another.
+ */
+export async function recordSoak(record: Omit<SoakRecord, 'state' | 'earlier'>): Promise<void> {
+  const key = soakKey(record.image, record.version, record.channel);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const read = await documentClient().send(
+      new GetCommand({ TableName: ledgerTable(), Key: key, ConsistentRead: true }),
+    );
+    const before = read.Item as SoakRecord | undefined;
+    if (before?.taskToken === record.taskToken) return;
+    const earlier = before ? [...(before.earlier ?? []), runOf(before)] : [];
+    const written = await conditionalWrite(() =>
+      documentClient().send(
+        new PutCommand({
+          TableName: ledgerTable(),
+          Item: { ...key, kind: 'soak', ...record, state: 'soaking', ...(earlier.length > 0 ? { earlier } : {}) },
+          ...(before
+            ? { ConditionExpression: 'taskToken = :token', ExpressionAttributeValues: { ':token': before.taskToken } }
+            : { ConditionExpression: 'attribute_not_exists(pk)' }),
+        }),
+      ),
+    );
+    if (written) return;
+  }
+  throw new Error(`recordSoak: ${record.image} ${record.version} ${record.channel} kept changing while recorded`);
 }
 
 /** Every soak of an image (paginated), soaking or ended. */

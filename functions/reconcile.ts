@@ -33,7 +33,11 @@ import { promotionPlans } from './promotion/plans.js';
 import { type DecisionsReport, deliverRecordedDecisions } from './reconcile-approvals.js';
 import { type IntentsReport, reissueIntents } from './reconcile-intents.js';
 import { type ResumesReport, resumePausedPromotions } from './reconcile-pauses.js';
-import { type PointerShareCheck, verifyPointerShares } from './sharing/pointer-share-backstop.js';
+import {
+  type PointerShareCheck,
+  pointerShareFailureText,
+  verifyPointerShares,
+} from './sharing/pointer-share-backstop.js';
 
 /** The schedule's input (stacks/promotion/reconcile.ts). */
 export const reconcileInputSchema = z.strictObject({
@@ -172,6 +176,8 @@ export async function reconcileBuilds(raw: ReconcileInput): Promise<ReconcileRep
     resumes,
   };
   const failures: string[] = [...decisions.failures, ...resumes.failures, ...intents.failures];
+  /** Failures of what is not a build (the pointer-share backstop's Regions, the audit). */
+  const otherFailures: string[] = [];
   let permanent =
     (decisions.permanentFailures ?? 0) + (resumes.permanentFailures ?? 0) + (intents.permanentFailures ?? 0);
   for (const { build, status, missed } of actions) {
@@ -211,16 +217,19 @@ export async function reconcileBuilds(raw: ReconcileInput): Promise<ReconcileRep
   if (fullPass) {
     report.pointerShares = await verifyPointerShares(Object.values(promotionPlans()));
     metrics.addMetric(metricNames.pointerSharesRepaired, MetricUnit.Count, report.pointerShares.repaired.length);
-    failures.push(...report.pointerShares.failures);
+    if (report.pointerShares.failures.length > 0) otherFailures.push(pointerShareFailureText(report.pointerShares));
     permanent += report.pointerShares.permanentFailures;
   }
   // Then what else AWS holds: pointers and launch permissions once a day, scheduled revocations every run.
   report.audit = await auditWhatAwsHolds(Object.values(promotionPlans()), now, fullPass);
   metrics.addMetric(metricNames.driftFound, MetricUnit.Count, report.audit.findings.length);
-  failures.push(...report.audit.failures);
+  otherFailures.push(...report.audit.failures);
   permanent += report.audit.permanentFailures;
-  if (failures.length > 0) {
-    const message = `reconcile: ${failures.length} build(s) could not be reconciled: ${failures.join('; ')}`;
+  if (failures.length > 0 || otherFailures.length > 0) {
+    // Builds are counted as builds; the backstop's Regions and the audit's findings are told as what they are.
+    const builds =
+      failures.length > 0 ? [`${failures.length} build(s) could not be reconciled: ${failures.join('; ')}`] : [];
+    const message = `reconcile: ${[...builds, ...otherFailures].join('; ')}`;
     // Only transient failures (a service down): the run's dead letter is re-driven like any other transient one.
     throw permanent === 0 ? new TransientError(message) : new Error(message);
   }

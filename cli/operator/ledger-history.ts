@@ -74,6 +74,16 @@ function pauseHistory(i: LedgerItem): { at: string; what: string; kind: string }
   ];
 }
 
+/** Whether the approval of `version` into `channel` recorded a rejection (its line tells the decision). */
+const rejectedByApproval = (items: readonly LedgerItem[], version: string, channel: string): boolean =>
+  items.some(
+    (a) =>
+      str(a.sk).startsWith('APPROVAL#') &&
+      str(a.version) === version &&
+      str(a.channel) === channel &&
+      a.decision === 'reject',
+  );
+
 /** The ledger's story of an image, oldest first: decisions, builds, approvals, outcomes, shares, pipeline events. */
 export function historyOf(
   items: readonly LedgerItem[],
@@ -136,19 +146,25 @@ export function historyOf(
         add(str(i.decidedAt), `${decided} by ${str(i.by)}${via}${reason}`, 'APPROVAL-DECISION');
       }
     } else if (sk.startsWith('PROMOTION#')) {
+      // An approver's rejection was told by its approval (who, through which door, why): one line per decision.
+      if (i.outcome === 'rejected' && rejectedByApproval(items, str(i.version), str(i.channel))) continue;
       add(str(i.at), `${str(i.outcome)} by ${str(i.by) || 'goldsmith'}${str(i.reason) ? `: ${str(i.reason)}` : ''}`);
     } else if (sk.startsWith('SHARE#')) {
       const regions = Array.isArray(i.regions) ? i.regions.join(', ') : '';
       const counts = (i.counts ?? {}) as { ous?: number; accounts?: number };
       add(str(i.at), `granted in ${regions} to ${counts.ous ?? 0} OU(s), ${counts.accounts ?? 0} account(s)`);
     } else if (sk.startsWith('SOAK#')) {
-      add(str(i.startedAt), `soak started, ends ${shortTime(str(i.until))}`);
-      if (i.state === 'ended-early') {
-        add(
-          str(i.endedAt),
-          `soak ended early by ${str(i.endedBy)}${str(i.reason) ? `: ${str(i.reason)}` : ''}`,
-          'SOAK-END',
-        );
+      // Every soak of the version in the channel: those run before (a resumed promotion soaks again), then this one.
+      const runs = [...(Array.isArray(i.earlier) ? (i.earlier as LedgerItem[]) : []), i];
+      for (const run of runs) {
+        add(str(run.startedAt), `soak started, ends ${shortTime(str(run.until))}`);
+        if (run.state === 'ended-early') {
+          add(
+            str(run.endedAt),
+            `soak ended early by ${str(run.endedBy)}${str(run.reason) ? `: ${str(run.reason)}` : ''}`,
+            'SOAK-END',
+          );
+        }
       }
     } else if (sk === BREAKER_SK) {
       for (const line of breakerHistory(i)) add(line.at, line.what, 'PIPELINE');

@@ -16,10 +16,14 @@ export function renderStatus(images: readonly ImageStatus[], at: Date): string {
       const revoked = c.revoked
         ? `${c.revoked.version} revoked ${when(c.revoked.at)}${c.revoked.reason ? ` (${c.revoked.reason})` : ''}`
         : '';
+      const back = c.rolledBack;
+      const rolledBack = back
+        ? `; rolled back by ${back.by || 'goldsmith'} at ${when(back.at)}${back.reason ? `: ${back.reason}` : ''} (from ${back.from})`
+        : '';
       const pointer = c.pointer
         ? `${c.pointer.version}  ${Object.entries(targets)
             .map(([r, a]) => `${r} ${a.startsWith('sha256:') ? a.slice(0, 19) : a}`)
-            .join(', ')}  (since ${when(c.pointer.at)})${revoked ? `; ${revoked}` : ''}`
+            .join(', ')}  (since ${when(c.pointer.at)})${rolledBack}${revoked ? `; ${revoked}` : ''}`
         : revoked
           ? `— (withdrawn: ${revoked})`
           : '— (never promoted)';

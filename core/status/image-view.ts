@@ -7,6 +7,7 @@ import {
   inFlightOf,
   lastFailureOf,
 } from './image-progress.js';
+import { lastMoveBack, type RevokedMove, type RolledBackMove } from './pointer-moves.js';
 import { type PendingPointer, pendingPointer } from './pointer-pending.js';
 /**
  * What one image's ledger partition says about it right now: channel pointers, what is in flight, what waits for
@@ -32,7 +33,9 @@ export interface ChannelView {
    */
   pending?: PendingPointer;
   /** The pointer was withdrawn or moved back because the version it named was revoked. */
-  revoked?: { version: string; at: string; reason: string };
+  revoked?: RevokedMove;
+  /** An operator rolled the pointer back (`goldsmith rollback`) to the version it names: who, when and why. */
+  rolledBack?: RolledBackMove;
   /** An approval request nobody answered yet (and not expired). */
   waiting?: { version: string; since: string; approvers: string[]; expiresAt: string; fractionOfTimeout: number };
   /** AVAILABLE builds newer than the pointer that no channel up to this one refused: how far the channel lags. */
@@ -188,18 +191,9 @@ export function imageView(
     const view: ChannelView = { channel, lagBuilds };
     if (pointer) view.pointer = pointer;
     if (unconfirmed) view.pending = unconfirmed.pending;
-    const withdrawn = items
-      .filter((i) => sk(i).startsWith(`ROLLBACK#${channel}#`) && revocations.has(str(i, 'from')))
-      .sort((a, b) => Date.parse(str(a, 'at')) - Date.parse(str(b, 'at')))
-      .at(-1);
-    if (withdrawn && (!pointer || pointer.version !== str(withdrawn, 'from'))) {
-      const revocation = revocations.get(str(withdrawn, 'from'));
-      view.revoked = {
-        version: str(withdrawn, 'from'),
-        at: str(withdrawn, 'at'),
-        reason: revocation ? str(revocation, 'reason') : '',
-      };
-    }
+    const moved = lastMoveBack(items, channel, pointer?.version, revocations);
+    if (moved.revoked) view.revoked = moved.revoked;
+    if (moved.rolledBack) view.rolledBack = moved.rolledBack;
     if (since) view.ageDays = Math.max(0, (now.getTime() - Date.parse(since)) / DAY_MS);
     if (open) {
       const requested = Date.parse(str(open, 'requestedAt'));

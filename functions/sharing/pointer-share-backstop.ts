@@ -28,6 +28,8 @@ export interface PointerShareCheck {
   foreign: { region: string; name: string; resources: string[] }[];
   /** Repairs RAM is still associating: confirmed on the next pass. */
   pending: number;
+  /** The Regions holding shares that were checked, and those whose associations could not be read (why). */
+  regions: { checked: number; unread: string[] };
   failures: string[];
   permanentFailures: number;
 }
@@ -54,6 +56,7 @@ export async function verifyPointerShares(
     repaired: [],
     foreign: [],
     pending: 0,
+    regions: { checked: 0, unread: [] },
     failures: [],
     permanentFailures: 0,
   };
@@ -71,6 +74,7 @@ export async function verifyPointerShares(
   for (const region of regions) {
     const inRegion = held.filter((h) => h.region === region);
     if (inRegion.length === 0) continue;
+    check.regions.checked++;
     const arns = [...new Set(inRegion.map((h) => h.resourceShareArn))];
     let principals: Awaited<ReturnType<typeof sharesAssociations>>;
     let resources: Awaited<ReturnType<typeof sharesAssociations>>;
@@ -79,6 +83,7 @@ export async function verifyPointerShares(
       resources = await sharesAssociations(region, arns, 'RESOURCE');
     } catch (error) {
       fail(check, `${region}: ${messageOf(error)}`, error);
+      check.regions.unread.push(region);
       continue;
     }
     for (const first of inRegion) {
@@ -147,4 +152,17 @@ function fail(check: PointerShareCheck, message: string, error: unknown): void {
   logger.error('pointer share backstop failed', { message, error });
   check.failures.push(message);
   if (!isTransient(error)) check.permanentFailures++;
+}
+
+/**
+ * The backstop's failures as the reconciler reports them: Regions, not builds ("pointer shares checked in 2
+ * Region(s); 1 could not be read: eu-west-1: …"), then the shares that could not be put back.
+ */
+export function pointerShareFailureText(check: PointerShareCheck): string {
+  const unread = check.failures.filter((f) => check.regions.unread.some((r) => f.startsWith(`${r}: `)));
+  const other = check.failures.filter((f) => !unread.includes(f));
+  const parts = [`pointer shares checked in ${check.regions.checked} Region(s)`];
+  if (unread.length > 0) parts.push(`${unread.length} could not be read: ${unread.join('; ')}`);
+  if (other.length > 0) parts.push(`${other.length} could not be put back: ${other.join('; ')}`);
+  return parts.join('; ');
 }

@@ -145,7 +145,7 @@ export function createTaskFunctions(
     loadImage: ['UpdateItem'],
     gate: ['BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],
     requestApproval: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'],
-    soakStart: ['BatchGetItem', 'PutItem'],
+    soakStart: ['BatchGetItem', 'GetItem', 'PutItem'],
     soakCheck: ['BatchGetItem', 'Query', 'UpdateItem'],
     share: ['BatchGetItem', 'GetItem', 'Query', 'PutItem'],
     publish: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'],

@@ -12,7 +12,7 @@ import { BatchGetCommand, DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configureClients } from '../../aws/clients.js';
-import { verifyPointerShares } from '../../functions/sharing/pointer-share-backstop.js';
+import { pointerShareFailureText, verifyPointerShares } from '../../functions/sharing/pointer-share-backstop.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const ram = mockClient(RAMClient);
@@ -103,7 +103,15 @@ describe('the daily backstop of the pointer shares', () => {
   it('reads two association lists per Region and changes nothing when RAM holds what the ledger holds', async () => {
     const check = await verifyPointerShares(plans);
 
-    expect(check).toEqual({ shares: 2, repaired: [], foreign: [], pending: 0, failures: [], permanentFailures: 0 });
+    expect(check).toEqual({
+      shares: 2,
+      repaired: [],
+      foreign: [],
+      pending: 0,
+      regions: { checked: 2, unread: [] },
+      failures: [],
+      permanentFailures: 0,
+    });
     expect(ram).toHaveReceivedCommandTimes(GetResourceShareAssociationsCommand, 4);
     expect(ram).not.toHaveReceivedCommand(AssociateResourceShareCommand);
     expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
@@ -271,5 +279,9 @@ describe('the daily backstop of the pointer shares', () => {
     expect(check.failures[0]).toMatch(/^eu-west-1: /);
     expect(check.permanentFailures).toBe(0);
     expect(check.shares).toBe(2);
+    // The reconciler tells Regions as Regions, not as builds that could not be reconciled.
+    expect(pointerShareFailureText(check)).toMatch(
+      /^pointer shares checked in 2 Region\(s\); 1 could not be read: eu-west-1: /,
+    );
   });
 });

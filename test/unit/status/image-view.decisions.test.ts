@@ -35,10 +35,12 @@ const approval = (version: string, channel: string, extra: LedgerItem = {}): Led
   expiresAt: '2027-02-11T00:00:00Z',
   ...extra,
 });
+/** A revocation as markRevoked writes it: the channels it moved back. */
 const revocation = (version: string, extra: LedgerItem = {}): LedgerItem => ({
   sk: `REVOCATION#${version}`,
   version,
   reason: 'CVE-2027-0001',
+  channels: ['prod'],
   ...extra,
 });
 const rollback = (channel: string, from: string, at: string): LedgerItem => ({

@@ -1,0 +1,78 @@
+import type { LedgerItem } from './image-view.js';
+
+/**
+ * How a channel's pointer last moved back, from the ledger's `ROLLBACK#<channel>#<from>` items: withdrawn or moved
+ * back by a revocation of the version it named, or rolled back by an operator (`goldsmith rollback`, no revocation).
+ */
+
+/** The pointer was withdrawn or moved back because the version it named was revoked: the revocation's time and why. */
+export interface RevokedMove {
+  version: string;
+  at: string;
+  reason: string;
+}
+
+/** An operator moved the pointer back from `from` to `to` (the pointer still names `to`): who, when and why. */
+export interface RolledBackMove {
+  from: string;
+  to: string;
+  by: string;
+  at: string;
+  reason: string;
+}
+
+const str = (item: LedgerItem, field: string): string => (typeof item[field] === 'string' ? item[field] : '');
+
+/**
+ * The revocation that made a roll-back: the version it moved away from was revoked, and the revocation moved this
+ * channel (its `channels`) or ran at the roll-back's instant (both are written with the revocation's time). A version
+ * revoked after an operator had already rolled the channel back made no move here.
+ */
+function revocationOf(
+  move: LedgerItem,
+  channel: string,
+  revocations: ReadonlyMap<string, LedgerItem>,
+): LedgerItem | undefined {
+  const revocation = revocations.get(str(move, 'from'));
+  if (!revocation) return undefined;
+  const moved = Array.isArray(revocation.channels) && revocation.channels.includes(channel);
+  const revokedAt = str(revocation, 'revokedAt') || str(revocation, 'at');
+  return moved || Date.parse(revokedAt) === Date.parse(str(move, 'at')) ? revocation : undefined;
+}
+
+/**
+ * What `status` says about the channel's last move back: a revocation's (while the pointer does not name the revoked
+ * version) or an operator's rollback (while the pointer still names the version it went back to).
+ * @param pointer the version the channel's pointer names now, if any
+ */
+export function lastMoveBack(
+  items: readonly LedgerItem[],
+  channel: string,
+  pointer: string | undefined,
+  revocations: ReadonlyMap<string, LedgerItem>,
+): { revoked?: RevokedMove; rolledBack?: RolledBackMove } {
+  const moves = items
+    .filter((i) => str(i, 'sk').startsWith(`ROLLBACK#${channel}#`))
+    .sort((a, b) => Date.parse(str(a, 'at')) - Date.parse(str(b, 'at')));
+  const byRevocation = moves.filter((m) => revocationOf(m, channel, revocations) !== undefined).at(-1);
+  const byOperator = moves.filter((m) => revocationOf(m, channel, revocations) === undefined).at(-1);
+  const out: { revoked?: RevokedMove; rolledBack?: RolledBackMove } = {};
+  if (byRevocation && pointer !== str(byRevocation, 'from')) {
+    const revocation = revocationOf(byRevocation, channel, revocations) ?? {};
+    out.revoked = {
+      version: str(byRevocation, 'from'),
+      at: str(revocation, 'revokedAt') || str(byRevocation, 'at'),
+      reason: str(revocation, 'reason'),
+    };
+  }
+  if (byOperator && pointer !== undefined && pointer === str(byOperator, 'to')) {
+    out.rolledBack = {
+      from: str(byOperator, 'from'),
+      to: str(byOperator, 'to'),
+      by: str(byOperator, 'by'),
+      at: str(byOperator, 'at'),
+      reason: str(byOperator, 'reason'),
+    };
+  }
+  return out;
+}
