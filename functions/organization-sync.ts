@@ -23,7 +23,7 @@ import { isoTime } from '../events/envelope.js';
 import { bundledCatalog } from './lib/catalog.js';
 import { handlerFor } from './lib/middleware.js';
 import { logger, metrics } from './lib/powertools.js';
-import { channelsChangedBy, type RegrantResult, regrantChannels } from './sharing/regrant.js';
+import { channelsChangedBy, type RegrantResult, regrantChannels, regrantRetiredShared } from './sharing/regrant.js';
 
 /** The daily backstop's input (stacks/promotion/organization.ts): Scheduler fills in the scheduled time. */
 const fullReadSchema = z.strictObject({ organization: z.literal('full-read'), scheduledTime: isoTime });
@@ -99,7 +99,15 @@ async function hold(
   const changed = all ? channels.map((c) => c.name) : before ? channelsChangedBy(before, after, channels) : [];
   // Re-granted from the new tree before it is held: a re-grant that fails leaves the old tree held, so the retried
   // event (or the next full read) sees the same difference and re-grants again.
-  const regrant = await regrantChannels(changed, after);
+  const byChannel = await regrantChannels(changed, after);
+  // Retired versions kept shared are granted by account id: any membership change can narrow them.
+  const retired =
+    itemsChanged > 0 || all ? await regrantRetiredShared(after) : { versions: 0, modifyImageAttribute: 0 };
+  const regrant = {
+    ...byChannel,
+    versions: byChannel.versions + retired.versions,
+    modifyImageAttribute: byChannel.modifyImageAttribute + retired.modifyImageAttribute,
+  };
   const missed = h.scheduled && before ? changesNoEventSaid(before, changes) : 0;
   if (missed > 0) {
     // What an event would have said (a move, a closure, tags, an OU, a join or a leave) but none did: lost on the way,

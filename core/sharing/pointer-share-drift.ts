@@ -19,6 +19,11 @@ export interface ShareDrift {
   extraPrincipals: string[];
   /** Held parameters RAM no longer associates. */
   missingResources: string[];
+  /**
+   * Resources RAM associates with the share that Goldsmith did not put there (someone else's, associated outside
+   * Goldsmith): reported, never disassociated — they are not Goldsmith's to remove.
+   */
+  foreignResources: string[];
   /** Associations of the share RAM marks FAILED (entity: its message is RAM's). */
   failed: string[];
 }
@@ -49,6 +54,7 @@ export function pointerShareDrift(
     missingPrincipals: held.principals.filter((p) => !livePrincipals.has(p)).sort(),
     extraPrincipals: [...livePrincipals].filter((p) => !wanted.has(p)).sort(),
     missingResources: held.resources.filter((r) => !liveResources.has(r)).sort(),
+    foreignResources: [...liveResources].filter((r) => !held.resources.includes(r)).sort(),
     failed: [...ofShare(principals), ...ofShare(resources)]
       .filter((a) => a.status === 'FAILED')
       .map((a) => a.entity)
@@ -56,7 +62,10 @@ export function pointerShareDrift(
   };
 }
 
-/** Whether the share needs a repair: a principal or a parameter missing, or a principal too many. */
+/**
+ * Whether the share needs a repair: a principal or a parameter missing, or a principal too many. A foreign resource
+ * is no drift to repair: Goldsmith only adds and removes its own pointers.
+ */
 export function hasDrifted(d: ShareDrift): boolean {
   return d.missingPrincipals.length > 0 || d.extraPrincipals.length > 0 || d.missingResources.length > 0;
 }

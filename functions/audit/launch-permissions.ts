@@ -15,18 +15,21 @@ import type { TargetSpec } from '../../core/sharing/targets.js';
 import { logger } from '../lib/powertools.js';
 import { type ChannelTargets, resolveChannels } from '../sharing/channel-targets.js';
 import { applyLaunchGrants } from '../sharing/launch-grants.js';
+import { retiredGrantsWanted, retiredSharedOf } from '../sharing/retired-shared.js';
 import { channelsHeld } from '../sharing/version-grants.js';
 import { type AuditPart, announceFinding, emptyPart, failed, messageOf } from './report.js';
 
 /** AMIs read at once (DescribeImageAttribute is one request per AMI; EC2 throttles per Region and account). */
 export const AMI_CONCURRENCY = 8;
 
-/** One live version of an image and the channels it holds. */
+/** One live version of an image and the channels it holds (for a retired version kept shared, those it was promoted to). */
 interface LiveVersion {
   image: string;
   version: string;
   amis: RegionAmi[];
   channels: ChannelTargets[];
+  /** Retired but kept shared: launchable only by these users that its channels still reach. */
+  retiredUsers?: string[];
 }
 
 type Plan = { image: string; channels: readonly { name: string; targets: TargetSpec & { allowCopy?: boolean } }[] };
@@ -59,7 +62,16 @@ async function liveVersions(plan: Plan): Promise<LiveVersion[]> {
     live.channels.push({ name: channel.name, targets: channel.targets });
     byVersion.set(o.version, live);
   }
-  return [...byVersion.values()];
+  const retired = (await retiredSharedOf(plan)).map(
+    (r): LiveVersion => ({
+      image: r.image,
+      version: r.version,
+      amis: r.amis,
+      channels: r.channels,
+      retiredUsers: r.users,
+    }),
+  );
+  return [...byVersion.values(), ...retired];
 }
 
 /**
@@ -85,7 +97,7 @@ export async function auditLaunchPermissions(plans: readonly Plan[], now: Date):
     for (const live of versions) {
       let wanted: Awaited<ReturnType<typeof grantsOf>>;
       try {
-        wanted = await grantsOf(live.channels);
+        wanted = await wantedOf(live, live.channels);
       } catch (error) {
         failed(part, `${live.image} ${live.version}: resolving its channels: ${messageOf(error)}`, error);
         continue;
@@ -114,6 +126,13 @@ async function grantsOf(channels: readonly ChannelTargets[]) {
   return { grants: resolved.union.grants, copyAccounts: resolved.copyAccounts };
 }
 
+/** What a version's AMIs should grant: its channels' targets, or, retired and kept shared, its users still reached. */
+async function wantedOf(live: LiveVersion, channels: readonly ChannelTargets[]) {
+  if (!live.retiredUsers) return grantsOf(channels);
+  const grants = await retiredGrantsWanted({ channels, users: live.retiredUsers });
+  return { grants, copyAccounts: [] };
+}
+
 const drifted = (d: GrantDrift) =>
   [
     d.extra.length > 0 ? `granted to ${describeGrants(d.extra)}` : '',
@@ -131,8 +150,13 @@ async function repairLaunchPermissions(
 ): Promise<void> {
   const at = now.toISOString();
   // Read the ledger again just before repairing: a version revoked or retired since the pass began wants less.
-  const held = await channelsHeld(live.image, live.version);
-  const wanted = await grantsOf(live.channels.filter((c) => held.has(c.name)));
+  const held = live.retiredUsers
+    ? new Set(live.channels.map((c) => c.name))
+    : await channelsHeld(live.image, live.version);
+  const wanted = await wantedOf(
+    live,
+    live.channels.filter((c) => held.has(c.name)),
+  );
   const inForce = await readLaunchPermissions(ami.region, ami.imageId);
   part.reads += 1;
   const drift = grantDrift(inForce, wanted.grants);

@@ -80,7 +80,8 @@ export async function auditScheduledRevocations(images: readonly string[], now: 
             ...base,
             found: `not revoked ${Math.round(action.overdueMs / 60_000)} minutes after ${r.dueAt} (its schedule never fired)`,
             expected: `revoked at ${r.dueAt} (asked by ${r.by}: ${r.reason})`,
-            action: 'revocation carried out now, through on-lifecycle-request as its schedule would have',
+            action:
+              'revocation carried out now by the reconciler, through on-lifecycle-request as its schedule would have',
           };
           logger.warn('a scheduled revocation never happened; carrying it out', { ...finding });
           const first = await recordDrift({ ...finding, sk, foundAt: at });

@@ -20,8 +20,10 @@ import { amisOf } from '../../core/lifecycle/history.js';
 import { planRetention, type RetentionPolicy } from '../../core/lifecycle/retention.js';
 import { announcement } from '../../core/notifications/announce.js';
 import type { ChannelStep, PromotionPlan, RegionAmi } from '../../core/promotion/types.js';
+import { retiredSharedVersions } from '../../core/sharing/retired-shared.js';
 import { logger } from '../lib/powertools.js';
 import { withdrawLaunchGrants } from '../sharing/launch-grants.js';
+import { narrowToUsers } from '../sharing/retired-shared.js';
 import { type CompliancePass, measureCompliance, OUT_OF_CYCLE_PREFIX, type OutOfCycleItem } from './compliance.js';
 import { type ImageState, pointerVersions, readImageState } from './ledger-view.js';
 import { refreshUsage, type VersionUse, versionsInUse } from './usage.js';
@@ -76,7 +78,9 @@ async function amisFor(state: ImageState, version: string): Promise<RegionAmi[]>
 }
 
 type RetentionPlanInput = {
-  plan: Pick<PromotionPlan, 'image' | 'retentionKeep' | 'retention'> & { channels: readonly { name: string }[] };
+  plan: Pick<PromotionPlan, 'image' | 'retentionKeep' | 'retention'> & {
+    channels: readonly Pick<ChannelStep, 'name' | 'targets'>[];
+  };
   now: Date;
 };
 
@@ -106,25 +110,36 @@ async function decide(
   return { policy, decided, used };
 }
 
+/** Narrows retired versions kept shared to their users still reached (functions/sharing/retired-shared.ts). */
+const narrowRetiredShared = (
+  input: RetentionPlanInput,
+  state: ImageState,
+  used: ReadonlyMap<string, VersionUse>,
+  versions: readonly string[],
+) => narrowToUsers(input.plan.channels, state.histories, used, versions, (v) => amisFor(state, v));
+
 /**
  * Retires versions that left retention: every launch permission of their AMIs removed (the sharing step's grant
- * code towards no grantee: `withdrawLaunchGrants`), the AMIs deprecated, the build marked retired, announced once.
+ * code towards no grantee: `withdrawLaunchGrants`), or, for a version still in use, narrowed to its users still
+ * reached ({@link narrowRetiredShared}); the AMIs deprecated, the build marked retired, announced once.
  */
 async function retireVersions(
   input: RetentionPlanInput,
   state: ImageState,
   versions: readonly string[],
   policy: RetentionPolicy,
-  keepShared: readonly string[] = [],
+  keepShared: readonly string[],
+  used: ReadonlyMap<string, VersionUse>,
 ): Promise<Pick<RetentionResult, 'retired' | 'amisDeprecated'>> {
   const retired: string[] = [];
   let amisDeprecated = 0;
   const at = input.now.toISOString();
   for (const version of versions) {
     const amis = await amisFor(state, version);
-    // A version a fleet still runs keeps its launch permissions (its Auto Scaling groups can still scale out, and
-    // usage reports still see its accounts); they are withdrawn when it is deleted.
-    if (!keepShared.includes(version)) await withdrawLaunchGrants(amis);
+    // A version a fleet still runs stays launchable by its users (their Auto Scaling groups can still scale out, and
+    // usage reports still see their accounts), and by nobody else; withdrawn entirely when it is deleted.
+    if (keepShared.includes(version)) await narrowRetiredShared(input, state, used, [version]);
+    else await withdrawLaunchGrants(amis);
     amisDeprecated += await deprecateAmis(amis, input.now);
     if (await markRetired(input.plan.image, version, at)) retired.push(version);
   }
@@ -141,8 +156,8 @@ async function retireVersions(
  */
 export async function retireOutOfRetention(input: RetentionPlanInput): Promise<RetentionResult> {
   const state = await readImageState(input.plan);
-  const { policy, decided } = await decide(input, undefined, state, await listUsage(input.plan.image));
-  const done = await retireVersions(input, state, decided.retire, policy, decided.keepShared);
+  const { policy, decided, used } = await decide(input, undefined, state, await listUsage(input.plan.image));
+  const done = await retireVersions(input, state, decided.retire, policy, decided.keepShared, used);
   return { image: input.plan.image, ...done, deleted: [], amisDeregistered: 0 };
 }
 
@@ -202,7 +217,14 @@ export async function applyRetention(
   const holds = new Map(holdItems.map((h) => [h.version, h]));
   const released = new Set([...holds.values()].filter((h) => h.releasedAt).map((h) => h.version));
   const { policy, decided, used } = await decide(input, input.children, state, usage, released);
-  const done = await retireVersions(input, state, decided.retire, policy, decided.keepShared);
+  const done = await retireVersions(input, state, decided.retire, policy, decided.keepShared, used);
+  // Versions retired earlier and still kept shared follow their users and the organization: an account that stopped
+  // using one, or left every channel's targets, can no longer launch it.
+  const revoked = new Set(state.histories.filter((b) => b.revokedAt).map((b) => b.version));
+  const earlier = retiredSharedVersions(state.histories, new Set(used.keys()), revoked, released).filter(
+    (v) => !decided.retire.includes(v),
+  );
+  await narrowRetiredShared(input, state, used, earlier);
   const result: RetentionResult = { image: input.plan.image, ...done, deleted: [], amisDeregistered: 0 };
   const at = input.now.toISOString();
   const holdFor = input.plan.retention?.holdInUseForSeconds ?? DEFAULT_HOLD_IN_USE_SECONDS;

@@ -24,6 +24,8 @@ export interface PointerShareCheck {
     extraPrincipals: string[];
     missingResources: string[];
   }[];
+  /** Resources someone else associated with a Goldsmith share: reported, left as they are (never Goldsmith's to remove). */
+  foreign: { region: string; name: string; resources: string[] }[];
   /** Repairs RAM is still associating: confirmed on the next pass. */
   pending: number;
   failures: string[];
@@ -50,6 +52,7 @@ export async function verifyPointerShares(
   const check: PointerShareCheck = {
     shares: held.length,
     repaired: [],
+    foreign: [],
     pending: 0,
     failures: [],
     permanentFailures: 0,
@@ -83,7 +86,17 @@ export async function verifyPointerShares(
         const now = wanted.get(held.name);
         return { ...held, principals: now && now.length > 0 ? now : held.principals };
       };
-      if (!hasDrifted(pointerShareDrift(withWanted(first), principals, resources))) continue;
+      const seen = pointerShareDrift(withWanted(first), principals, resources);
+      if (seen.foreignResources.length > 0) {
+        // Not Goldsmith's: the repair below passes only Goldsmith's own parameters, so these stay associated.
+        logger.error('resources someone else associated with a Goldsmith pointer share; left as they are', {
+          region,
+          name: first.name,
+          resources: seen.foreignResources,
+        });
+        check.foreign.push({ region, name: first.name, resources: seen.foreignResources });
+      }
+      if (!hasDrifted(seen)) continue;
       // Read again just before repairing (strongly consistent): a pointer withdrawn since the pass began was
       // forgotten before RAM let it go, and must not be shared again.
       const held = (await readHeldPointerShares([region], first.name)).get(region);
@@ -93,6 +106,7 @@ export async function verifyPointerShares(
       if (!hasDrifted(drift)) continue;
       logger.warn('a pointer share differs from what Goldsmith made; putting it back', { region, ...drift });
       const { missingPrincipals, extraPrincipals, missingResources } = drift;
+      // Only Goldsmith's own parameters are passed: a foreign resource is never disassociated.
       let failed = false;
       for (const resourceArn of repairResources(share, drift)) {
         try {

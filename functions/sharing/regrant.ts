@@ -8,6 +8,7 @@ import { bundledCatalog } from '../lib/catalog.js';
 import { logger } from '../lib/powertools.js';
 import { promotionPlans } from '../promotion/plans.js';
 import type { ChannelTargets } from './channel-targets.js';
+import { grantRetiredUsers, retiredSharedOf } from './retired-shared.js';
 import { grantVersionTo, heldChannels } from './version-grants.js';
 
 /** Versions re-granted at once: each fans out to its Regions (launch-grants.ts bounds those). */
@@ -99,7 +100,9 @@ export async function regrantChannels(changed: readonly string[], tree: OrgTree)
     for (const o of outcomes) if (!retired.has(o.version)) versions.set(o.version, o.amis ?? []);
     const sharing = new Map<string, string[]>();
     for (const s of inFlight) sharing.set(s.version, [...(sharing.get(s.version) ?? []), s.channel]);
-    for (const v of sharing.keys()) if (!versions.has(v)) versions.set(v, amisOf(all, v));
+    // A retired version with an undecided Share is not shared again: retirement withdrew it (its users, if any, are
+    // re-granted by regrantRetiredShared).
+    for (const v of sharing.keys()) if (!versions.has(v) && !retired.has(v)) versions.set(v, amisOf(all, v));
     for (const [version, amis] of versions) {
       // A revoked version holds nothing, however far its promotions got (in flight or not).
       const revoked = (await getRevocation(plan.image, version))?.state === 'revoked';
@@ -124,4 +127,24 @@ export async function regrantChannels(changed: readonly string[], tree: OrgTree)
     versions: work.length,
     modifyImageAttribute: applied.flatMap((a) => a.applied).reduce((n, a) => n + a.imageCalls, 0),
   };
+}
+
+/**
+ * After the organization changed: every retired version kept shared for its users (functions/sharing/retired-shared.ts)
+ * made launchable by exactly its users the channels it was promoted to still reach in `tree` — an account that left
+ * the organization or its channels' targets loses it within minutes, and none is added beyond its users. Whatever
+ * channels the change altered: such a version is granted by account id, so any account's leave matters.
+ */
+export async function regrantRetiredShared(tree: OrgTree): Promise<Omit<RegrantResult, 'channels'>> {
+  let versions = 0;
+  let modifyImageAttribute = 0;
+  for (const plan of Object.values(promotionPlans())) {
+    const channels = plan.channels.map((c) => ({ name: c.name, targets: c.targets }));
+    for (const v of await retiredSharedOf({ image: plan.image, channels })) {
+      const applied = await grantRetiredUsers({ ...v, channels: v.channels.map((c) => inTree(tree, c)) }, tree);
+      versions++;
+      modifyImageAttribute += applied.reduce((n, a) => n + a.imageCalls, 0);
+    }
+  }
+  return { versions, modifyImageAttribute };
 }

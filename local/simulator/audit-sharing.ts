@@ -27,13 +27,16 @@ const MAX_PROBLEMS_PER_AMI = 3;
  * comes from the EC2 fake's launch permissions and the Organizations fake's tree, not from the ledger. A build the
  * lifecycle withdrew (`withdrawn`: retired, revoked or deleted, keyed `image@version`) holds no channel any more. A
  * channel whose promotion paused after Share (`paused`) may already reach it: its accounts are neither required nor
- * refused (the pointer check says whether the pause recovers by itself).
+ * refused (the pointer check says whether the pause recovers by itself). A retired build kept shared for its users
+ * (`retiredUsers`, keyed the same) must be launchable by exactly those of its users its channels still reach
+ * (members of a channel's targets now), and by nobody else.
  */
 export function auditLaunchPermissions(
   cloud: LocalCloud,
   report: SimulationReport,
   withdrawn: ReadonlyMap<string, string> = new Map(),
   paused: ReadonlyMap<string, readonly PausedChannel[]> = new Map(),
+  retiredUsers: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
 ): LaunchAudit {
   const { ec2, organizations, imagebuilder } = cloud.installed.fakes;
   const reach = targetResolver(organizations);
@@ -65,9 +68,10 @@ export function auditLaunchPermissions(
     const held = gone ? [] : decided.filter((d) => d.endsWith(':promoted')).map((d) => d.split(':')[0]!);
     const failed = decided.some((d) => !d.endsWith(':promoted'));
     const expected = new Set<string>();
+    const users = retiredUsers.get(`${image}@${version}`);
     for (const name of held) {
       const c = channels.get(name);
-      if (c) for (const a of reach(c.targets)) expected.add(a);
+      if (c) for (const a of reach(c.targets)) if (!users || users.has(a)) expected.add(a);
     }
     const pending = new Set<string>();
     for (const p of gone ? [] : (paused.get(`${image}@${version}`) ?? [])) {
@@ -100,9 +104,11 @@ export function auditLaunchPermissions(
         if (ec2.isLaunchableBy(region, amiId, account, organizations)) {
           const why = gone
             ? `was ${gone}`
-            : held.length > 0
-              ? `holds only ${held.join(', ')}`
-              : `was ${decided.join(', ') || 'never promoted'}`;
+            : users
+              ? `was retired, kept shared only for its users still in ${held.join(', ')}`
+              : held.length > 0
+                ? `holds only ${held.join(', ')}`
+                : `was ${decided.join(', ') || 'never promoted'}`;
           problem(`${image} ${version} ${why}, but ${account} can launch ${amiId} in ${region}`);
         }
       }

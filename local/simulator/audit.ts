@@ -18,6 +18,7 @@ export function auditConsistency(
   report: SimulationReport,
   withdrawn: ReadonlyMap<string, string> = new Map(),
   paused: ReadonlyMap<string, readonly PausedChannel[]> = new Map(),
+  retiredUsers: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
 ): SimulationReport['consistency'] {
   const problems: string[] = [];
   const recovering: string[] = [];
@@ -80,7 +81,7 @@ export function auditConsistency(
     );
   }
 
-  const launches = auditLaunchPermissions(cloud, report, withdrawn, paused);
+  const launches = auditLaunchPermissions(cloud, report, withdrawn, paused, retiredUsers);
   problems.push(...launches.problems);
   // Who can read each pointer and pull each container image, from RAM, SSM and ECR's state.
   const consumers = auditConsumerAccess(cloud);

@@ -11,7 +11,7 @@ import { startLocalCloud } from './cloud.js';
 import { costOfRun } from './cost.js';
 import { runAction, scheduleTriggers } from './driver.js';
 import { type FleetEvent, SimulatedFleets } from './fleets.js';
-import { auditLifecycle, withdrawnBuilds } from './lifecycle-audit.js';
+import { auditLifecycle, retiredSharedUsers, withdrawnBuilds } from './lifecycle-audit.js';
 import { reportCve } from './lifecycle-requests.js';
 import { LiveTimeline, type TimelineListener } from './live-timeline.js';
 import { LocalOperatorEndpoint, type OperatorExchange, scenarioOperator } from './operator.js';
@@ -206,7 +206,13 @@ export async function simulate(
       statusTimes,
     });
     const ledgerItems = await scanLedger(cloud.wiring.tables[0]?.name ?? '');
-    report.consistency = auditConsistency(cloud, report, withdrawnBuilds(ledgerItems), pausedChannels(ledgerItems));
+    report.consistency = auditConsistency(
+      cloud,
+      report,
+      withdrawnBuilds(ledgerItems),
+      pausedChannels(ledgerItems),
+      retiredSharedUsers(ledgerItems),
+    );
     const outageAudit = await auditOutages(cloud, report);
     const slackAudit = await auditSlack(cloud);
     const lifecycle = auditLifecycle(cloud, report.pointers, ledgerItems);

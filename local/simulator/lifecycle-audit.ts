@@ -229,3 +229,30 @@ export function withdrawnBuilds(items: readonly Item[]): Map<string, string> {
   }
   return out;
 }
+
+/**
+ * The retired builds kept shared for their users, from the ledger: `image@version` → the accounts the latest usage
+ * observation names (those running or launching from it). Retired, not deleted, not revoked, still in use: each
+ * must be launchable by exactly those of its users its channels still reach, and by nobody else.
+ */
+export function retiredSharedUsers(items: readonly Item[]): Map<string, Set<string>> {
+  const withdrawn = withdrawnBuilds(items);
+  const retired = new Set<string>();
+  for (const i of items) {
+    if (!str(i.sk).startsWith('BUILD#') || !i.retiredAt || i.deletedAt) continue;
+    const key = `${str(i.pk).slice('IMAGE#'.length)}@${str(i.sk).slice('BUILD#'.length)}`;
+    if (!withdrawn.has(key)) retired.add(key);
+  }
+  const out = new Map<string, Set<string>>();
+  for (const i of items) {
+    if (!str(i.sk).startsWith('USAGE#') || !i.observedAt) continue;
+    if (!(Number(i.instances ?? 0) > 0 || Number(i.launchTemplates ?? 0) > 0)) continue;
+    const key = `${str(i.image)}@${str(i.version)}`;
+    if (!retired.has(key)) continue;
+    const users = out.get(key) ?? new Set<string>();
+    const accounts = i.accounts && typeof i.accounts === 'object' ? Object.keys(i.accounts) : [];
+    for (const a of accounts) users.add(a);
+    out.set(key, users);
+  }
+  return out;
+}

@@ -14,7 +14,7 @@ import { pipelineArnPrefix } from '../pipelines.js';
 import { RESERVED_CONCURRENCY } from '../reserved-concurrency.js';
 import { grantTopicPublish } from '../resource-doors.js';
 import type { PromotionTaskFunctions } from './definition.js';
-import { allowRetirement, ec2ImageArn } from './lifecycle.js';
+import { allowOrganizationRead, allowRetirement, ec2ImageArn } from './lifecycle.js';
 
 /** The shared resources every promotion function reaches. */
 export interface PromotionEnvironment {
@@ -149,7 +149,7 @@ export function createTaskFunctions(
     soakCheck: ['BatchGetItem', 'Query', 'UpdateItem'],
     share: ['BatchGetItem', 'GetItem', 'Query', 'PutItem'],
     publish: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'],
-    retire: ['BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],
+    retire: ['BatchGetItem', 'GetItem', 'Query', 'PutItem', 'UpdateItem'],
     recordOutcome: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
   };
   for (const [name, calls] of Object.entries(ledgerCalls)) {
@@ -158,8 +158,10 @@ export function createTaskFunctions(
   for (const f of [made.gate, made.requestApproval, made.publish, made.retire, made.recordOutcome]) {
     grantTopicPublish('notifications', env.topic, f);
   }
-  // Retire removes the launch permissions of versions that left retention and deprecates their AMIs.
+  // Retire removes the launch permissions of versions that left retention and deprecates their AMIs; a version still
+  // in use keeps only its users that its channels still reach, so it reads the organization (held, or Organizations).
   allowRetirement(stack, made.retire);
+  allowOrganizationRead(stack, made.retire, catalog.organization.id);
 
   made.requestApproval.addEnvironment('APPROVAL_URL', approvalUrl);
   made.requestApproval.addEnvironment('APPROVAL_SECRET_NAME', env.secretName);

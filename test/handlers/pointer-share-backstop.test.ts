@@ -103,7 +103,7 @@ describe('the daily backstop of the pointer shares', () => {
   it('reads two association lists per Region and changes nothing when RAM holds what the ledger holds', async () => {
     const check = await verifyPointerShares(plans);
 
-    expect(check).toEqual({ shares: 2, repaired: [], pending: 0, failures: [], permanentFailures: 0 });
+    expect(check).toEqual({ shares: 2, repaired: [], foreign: [], pending: 0, failures: [], permanentFailures: 0 });
     expect(ram).toHaveReceivedCommandTimes(GetResourceShareAssociationsCommand, 4);
     expect(ram).not.toHaveReceivedCommand(AssociateResourceShareCommand);
     expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
@@ -131,6 +131,22 @@ describe('the daily backstop of the pointer shares', () => {
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
       Key: { pk: 'RAMSHARE#us-east-1', sk: 'SHARE#goldsmith-pointers-dev' },
     });
+  });
+
+  it("reports a resource someone else associated with Goldsmith's share and never disassociates it", async () => {
+    const theirs = 'arn:aws:ssm:us-east-1:111122223333:parameter/team-x/their-pointer';
+    resources.push({ resourceShareArn: EAST, associatedEntity: theirs, status: 'ASSOCIATED' });
+    principals = principals.filter((a) => !(a.resourceShareArn === EAST && a.associatedEntity === OU_B));
+
+    const check = await verifyPointerShares(plans);
+
+    expect(check.foreign).toEqual([{ region: 'us-east-1', name: 'goldsmith-pointers-dev', resources: [theirs] }]);
+    // The missing principal is put back through Goldsmith's own parameter; theirs is left associated.
+    expect(check.repaired.map((r) => r.missingPrincipals)).toEqual([[OU_B]]);
+    expect(ram).not.toHaveReceivedCommand(DisassociateResourceShareCommand);
+    for (const call of ram.commandCalls(AssociateResourceShareCommand)) {
+      expect(call.args[0].input.resourceArns ?? []).not.toContain(theirs);
+    }
   });
 
   it('takes out a principal added outside Goldsmith and puts back a parameter taken out', async () => {

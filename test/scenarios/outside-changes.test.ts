@@ -139,6 +139,14 @@ describe('changes made outside Goldsmith, found by the audit', () => {
       ),
     ).toBe(true);
     expect(lines.some((l) => /1\.0\.0\/2 {2}revoked by .*: CVE-2027-0001/.test(l))).toBe(true);
+    // The late revocation says who carried it out: the reconciler, for its requester.
+    expect(
+      lines.some((l) =>
+        /1\.0\.0\/2 {2}audit: revocation-schedule found changed outside Goldsmith: not revoked \d+ minutes after .*revocation carried out now by the reconciler/.test(
+          l,
+        ),
+      ),
+    ).toBe(true);
     expect(repaired.report.consistency.problems).toEqual([]);
     expect(repaired.report.faults.deadLettersLeft).toBe(0);
   });

@@ -20,7 +20,13 @@ const allResources = [seen('param-1'), seen('param-2')];
 describe('pointerShareDrift', () => {
   it('finds nothing when RAM associates exactly what is held (ASSOCIATING counts as in force)', () => {
     const d = pointerShareDrift(held, [seen('ou-a'), seen('ou-b', 'ASSOCIATING')], allResources);
-    expect(d).toEqual({ missingPrincipals: [], extraPrincipals: [], missingResources: [], failed: [] });
+    expect(d).toEqual({
+      missingPrincipals: [],
+      extraPrincipals: [],
+      missingResources: [],
+      foreignResources: [],
+      failed: [],
+    });
     expect(hasDrifted(d)).toBe(false);
     expect(repairResources(held, d)).toEqual([]);
   });
@@ -51,7 +57,7 @@ describe('pointerShareDrift', () => {
   });
 
   it('counts each kind of difference alone as drift', () => {
-    const none = { missingPrincipals: [], extraPrincipals: [], missingResources: [], failed: [] };
+    const none = { missingPrincipals: [], extraPrincipals: [], missingResources: [], foreignResources: [], failed: [] };
     expect(hasDrifted({ ...none, missingPrincipals: ['ou-a'] })).toBe(true);
     expect(hasDrifted({ ...none, extraPrincipals: ['ou-b'] })).toBe(true);
     expect(hasDrifted({ ...none, missingResources: ['param-1'] })).toBe(true);
@@ -78,6 +84,17 @@ describe('pointerShareDrift', () => {
     const d = pointerShareDrift(held, [seen('ou-a'), seen('ou-b', 'FAILED')], allResources);
     expect(d.failed).toEqual(['ou-b']);
     expect(d.missingPrincipals).toEqual(['ou-b']);
+  });
+
+  it('names resources someone else associated with the share, and counts them as nothing to repair', () => {
+    const d = pointerShareDrift(held, allPrincipals, [
+      ...allResources,
+      seen('their-param'),
+      seen('gone', 'DISASSOCIATED'),
+    ]);
+    expect(d.foreignResources).toEqual(['their-param']);
+    expect(hasDrifted(d)).toBe(false);
+    expect(repairResources(held, d)).toEqual([]);
   });
 
   it('has nothing to repair through when the share holds no parameter', () => {
