@@ -10,7 +10,16 @@ import { type ApprovalRecord, approvalKey, getApproval, recordApprovalRequest } 
 /** What a RequestApproval attempt writes: the request, under this attempt's token and execution. */
 export type ApprovalRequest = Omit<
   ApprovalRecord,
-  'decision' | 'by' | 'via' | 'slackUser' | 'reason' | 'decidedAt' | 'sentAt' | 'linksSentTo' | 'undeliverable'
+  | 'decision'
+  | 'by'
+  | 'via'
+  | 'slackUser'
+  | 'reason'
+  | 'decidedAt'
+  | 'sentAt'
+  | 'linksSentTo'
+  | 'undeliverable'
+  | 'decidedOnToken'
 > & { execution?: string | undefined };
 
 /** How often a request is read again when it changed between the read and the write (a race with a click). */
@@ -46,7 +55,8 @@ export async function holdApprovalRequest(request: ApprovalRequest): Promise<App
 
 /** Moves `held` to this attempt's token, only if it is still as read (same token, not delivered). */
 async function takeOver(held: ApprovalRecord, mine: ApprovalRequest): Promise<ApprovalRecord | undefined> {
-  // A decision the earlier token could not deliver goes back on the open-work index for the reconciler.
+  // A decision the earlier token could not deliver goes back on the open-work index for the reconciler, with the
+  // token it was given on (its proof covers that one; the first such token stays through later take-overs).
   const redeliver = held.decision !== undefined;
   let taken: ApprovalRecord | undefined;
   const written = await conditionalWrite(async () => {
@@ -55,7 +65,9 @@ async function takeOver(held: ApprovalRecord, mine: ApprovalRequest): Promise<Ap
         TableName: ledgerTable(),
         Key: approvalKey(mine.image, mine.version, mine.channel),
         UpdateExpression: `SET taskToken = :token, execution = :execution, expiresAt = :expires${
-          redeliver ? `, ${openWorkIndex.partitionKey} = :open REMOVE undeliverable` : ''
+          redeliver
+            ? `, ${openWorkIndex.partitionKey} = :open, decidedOnToken = if_not_exists(decidedOnToken, :held) REMOVE undeliverable`
+            : ''
         }`,
         ConditionExpression: 'approvalId = :id AND taskToken = :held AND attribute_not_exists(sentAt)',
         ExpressionAttributeValues: {

@@ -45,6 +45,11 @@ export interface ApprovalRecord {
   decidedAt?: string | undefined;
   /** The door's proof of the decision (core/promotion/decision-proof.ts): what the reconciler checks before delivering. */
   proof?: string | undefined;
+  /**
+   * The task token the decision was given on, when a retried RequestApproval took the request over since (a new
+   * token, aws/approval-requests.ts): the proof covers that token, and the reconciler carries it to `taskToken`.
+   */
+  decidedOnToken?: string | undefined;
   sentAt?: string | undefined;
   /** Set when Step Functions refused the recorded decision for good (the task no longer waits): never re-sent. */
   undeliverable?: string | undefined;
@@ -194,7 +199,7 @@ export async function withdrawUnprovenDecision(found: ApprovalRecord): Promise<b
       new UpdateCommand({
         TableName: ledgerTable(),
         Key: approvalKey(found.image, found.version, found.channel),
-        UpdateExpression: `REMOVE #decision, #by, #decidedAt, #proof, via, slackUser, reason, ${OPEN}`,
+        UpdateExpression: `REMOVE #decision, #by, #decidedAt, #proof, via, slackUser, reason, decidedOnToken, ${OPEN}`,
         ConditionExpression: [
           ...entries.map(([name, v]) => (v === undefined ? `attribute_not_exists(#${name})` : `#${name} = :${name}`)),
           'attribute_not_exists(sentAt)',

@@ -34,26 +34,59 @@ export interface DecisionsReport {
  */
 const TASK_GONE = new Set(['TaskDoesNotExist', 'TaskTimedOut', 'InvalidToken']);
 
-/** Whether a door of Goldsmith made this recorded decision: its proof verifies over exactly these fields. */
-async function provenByADoor(a: ApprovalRecord, now: Date): Promise<boolean> {
-  const { approvalId, decision, by, via, decidedAt: at, proof } = a;
-  if (!decision || !by || !at || (via !== 'email' && via !== 'slack' && via !== 'operator')) return false;
-  return provesDecision({ approvalId, decision, by, via, at }, proof, await decisionKeys(now));
+/**
+ * Who may decide each image's channels, as the catalog says (image → channel → approvers). The ledger's own list of
+ * approvers is no authority here: anyone who can write the ledger can write it.
+ */
+export type CatalogApprovers = Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
+
+/** The approvers of every catalog image's approval channels, from the images' promotion plans. */
+export function catalogApprovers(
+  plans: Readonly<
+    Record<string, { channels: readonly { name: string; approval?: { approvers: string[] } | undefined }[] }>
+  >,
+): CatalogApprovers {
+  return Object.fromEntries(
+    Object.entries(plans).map(([image, plan]) => [
+      image,
+      Object.fromEntries(plan.channels.flatMap((c) => (c.approval ? [[c.name, c.approval.approvers]] : []))),
+    ]),
+  );
 }
 
 /**
- * Refuses a decision no door proved: taken back (the approval is undecided again, for its approvers) and announced.
+ * Why a recorded decision must not be delivered, or undefined when a door of Goldsmith made it: its proof verifies
+ * over exactly this request (image, version, channel, the token it was given on) and decision, and its approver is one
+ * of the catalog's for the channel. A decision given before a retried RequestApproval took the request over was
+ * signed on the token it was given on (`decidedOnToken`): proven there, it is carried to the current one.
+ */
+async function whyRefused(a: ApprovalRecord, approvers: CatalogApprovers, now: Date): Promise<string | undefined> {
+  const { approvalId, image, version, channel, decision, by, via, decidedAt: at, proof } = a;
+  const unsigned = 'no door of Goldsmith signed it for this request: left undecided for an approver';
+  if (!decision || !by || !at || (via !== 'email' && via !== 'slack' && via !== 'operator')) return unsigned;
+  const taskToken = a.decidedOnToken ?? a.taskToken;
+  const claims = { approvalId, image, version, channel, taskToken, decision, by, via, at };
+  if (!provesDecision(claims, proof, await decisionKeys(now))) return unsigned;
+  if (!approvers[image]?.[channel]?.includes(by)) {
+    return `${by} is not an approver of ${channel} in the catalog: left undecided for an approver`;
+  }
+  return undefined;
+}
+
+/**
+ * Refuses a decision no door proved for this request: taken back (the approval is undecided again, for its
+ * approvers) and announced, with `reason`.
  * @returns false when a door decided it meanwhile (nothing was taken back; the next run delivers that decision).
  */
-async function refuseUnproven(a: ApprovalRecord, now: Date): Promise<boolean> {
+async function refuseUnproven(a: ApprovalRecord, reason: string, now: Date): Promise<boolean> {
   if (!(await withdrawUnprovenDecision(a))) return false;
   const found = `${a.decision ?? 'a decision'} by ${a.by ?? 'nobody named'}${a.via ? ` (${a.via})` : ''} at ${a.decidedAt ?? 'no time'}`;
-  const reason = 'no door of Goldsmith signed it: left undecided for an approver';
   logger.error('refused a recorded approval decision no door proved', {
     image: a.image,
     version: a.version,
     channel: a.channel,
     found,
+    reason,
   });
   metrics.addMetric('ApprovalDecisionsRefused', MetricUnit.Count, 1);
   await announce(
@@ -69,21 +102,23 @@ async function refuseUnproven(a: ApprovalRecord, now: Date): Promise<boolean> {
 
 /**
  * Delivers every approval decision an approver gave while Step Functions was unavailable (recorded first by
- * `answerApproval`, never sent), oldest first per image, each only with its door's proof (core/promotion/decision-proof.ts):
- * a decision without one was written outside Goldsmith's doors and is taken back and announced instead. Idempotent: a delivered decision is marked sent, and a
- * second delivery of the same token would meet TaskDoesNotExist, which marks it undeliverable instead of failing.
+ * `answerApproval`, never sent), oldest first per image, each only with its door's proof for this very request
+ * (core/promotion/decision-proof.ts) and by one of the channel's approvers in the catalog (`approvers`): any other
+ * decision was written outside Goldsmith's doors, or copied from another request, and is taken back and announced
+ * instead. Idempotent: a delivered decision is marked sent, and a second delivery of the same token would meet
+ * TaskDoesNotExist, which marks it undeliverable instead of failing.
  */
-export async function deliverRecordedDecisions(images: readonly string[], now: Date): Promise<DecisionsReport> {
+export async function deliverRecordedDecisions(approvers: CatalogApprovers, now: Date): Promise<DecisionsReport> {
   const report: DecisionsReport = { delivered: [], pending: 0, undeliverable: [], failures: [] };
-  const catalog = new Set(images);
   for (const approval of await undeliveredDecisions()) {
     const { image } = approval;
     // An image no longer in the catalog has no promotion to deliver to: left as it is.
-    if (!catalog.has(image)) continue;
+    if (!approvers[image]) continue;
     const { version, channel, decision, by, decidedAt } = approval;
     const what = `${image} ${version} ${channel}`;
-    if (!(await provenByADoor(approval, now))) {
-      if (await refuseUnproven(approval, now)) report.refused = [...(report.refused ?? []), what];
+    const refusal = await whyRefused(approval, approvers, now);
+    if (refusal) {
+      if (await refuseUnproven(approval, refusal, now)) report.refused = [...(report.refused ?? []), what];
       continue;
     }
     if (!decision || !by || !decidedAt) continue;

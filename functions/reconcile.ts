@@ -30,7 +30,7 @@ import { handlerFor } from './lib/middleware.js';
 import { logger, metrics } from './lib/powertools.js';
 import { actOnBuildStatus, type ImageEventAction } from './on-image-event.js';
 import { promotionPlans } from './promotion/plans.js';
-import { type DecisionsReport, deliverRecordedDecisions } from './reconcile-approvals.js';
+import { catalogApprovers, type DecisionsReport, deliverRecordedDecisions } from './reconcile-approvals.js';
 import { type IntentsReport, reissueIntents } from './reconcile-intents.js';
 import { type ResumesReport, resumePausedPromotions } from './reconcile-pauses.js';
 import {
@@ -144,9 +144,10 @@ export async function reconcileBuilds(raw: ReconcileInput): Promise<ReconcileRep
   const now = new Date();
   const since = windowStart(now, input.windowDays);
 
-  const images = Object.keys(promotionPlans());
+  const plans = promotionPlans();
+  const images = Object.keys(plans);
   // Approvals given while Step Functions was down: their promotions have waited long enough.
-  const decisions = await deliverRecordedDecisions(images, now);
+  const decisions = await deliverRecordedDecisions(catalogApprovers(plans), now);
   // Promotions a transient error paused at the end of their retry horizon start again from where they stopped.
   const resumes = await resumePausedPromotions(images, now);
   // Intents first: a build lost to an Image Builder outage is started before its missed promotions are looked for.

@@ -11,7 +11,7 @@ import { ledgerTableName } from './names.js';
 import { createSlackRelay } from './notifications/slack.js';
 import { createMonthlySummary } from './notifications/summary.js';
 import { approvalLinksTopicName, notificationsTopicName } from './Promotion.js';
-import { publishOnlyByWriters } from './resource-doors.js';
+import { publishOnlyByWriters, subscriptionsOnlyByDeployment } from './resource-doors.js';
 
 /** What other stacks get from `use(Notifications)`. */
 export interface NotificationsResources {
@@ -92,6 +92,8 @@ export function Notifications({ app, stack }: StackContext): NotificationsResour
   // Publishes only by the functions that publish (and the monitoring stack's alarms): stacks/resource-doors.ts.
   publishOnlyByWriters('notifications', topic);
   publishOnlyByWriters('approval-links', approvalLinks);
+  // Subscriptions of the approval links are the deployment's alone: a subscriber would read every approver's links.
+  subscriptionsOnlyByDeployment(approvalLinks);
   const ledger = dynamodb.Table.fromTableName(stack, 'Ledger', ledgerTableName(app.stage));
   const slack = catalog.notifications.slack
     ? createSlackRelay(stack, app, catalog.notifications.slack, topic, ledger)

@@ -188,3 +188,29 @@ export function publishOnlyByWriters(door: TopicDoor, topic: sns.Topic): void {
     }),
   );
 }
+
+/**
+ * Who may manage a topic's subscriptions: the CloudFormation execution role of the CDK bootstrap, through which the
+ * stacks create the catalog's email subscriptions (`cdk-<qualifier>-cfn-exec-role-<account>-<region>`).
+ */
+export function subscriptionManagers(): string[] {
+  return [`arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/cdk-*-cfn-exec-role-*`];
+}
+
+/**
+ * A topic's subscriptions are managed only by the deployment: anyone else holding sns:* could otherwise subscribe
+ * an address of their own (or change a subscription's filter policy) and receive every message, every approver's
+ * signed links among them.
+ */
+export function subscriptionsOnlyByDeployment(topic: sns.Topic, managers: readonly string[] = subscriptionManagers()) {
+  topic.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'SubscriptionsOnlyByDeployment',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['sns:Subscribe', 'sns:SetSubscriptionAttributes', 'sns:Unsubscribe'],
+      resources: [topic.topicArn],
+      conditions: { ArnNotLike: { 'aws:PrincipalArn': [...managers] } },
+    }),
+  );
+}

@@ -1,3 +1,5 @@
+import { buildHashOfExecutionName } from './naming.js';
+
 /**
  * What a RequestApproval attempt does when the ledger already holds an approval request for its build and channel.
  *
@@ -30,12 +32,15 @@ export type HeldRequestVerdict =
   | { verdict: 'refuse'; reason: string };
 
 /**
- * The promotion an execution ARN belongs to: its state machine and its first execution's name (a resumption adds
- * `-r<n>`, core/promotion/naming.ts). Execution ARNs: `arn:<partition>:states:<region>:<account>:execution:<machine>:<name>`
+ * The promotion an execution ARN belongs to: its state machine and the hash of the build its name carries (a
+ * resumption adds `-r<n>` and, for a long build name, shortens the readable part: core/promotion/naming.ts).
+ * Execution ARNs: `arn:<partition>:states:<region>:<account>:execution:<machine>:<name>`
  * (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-state-machine-executions.html).
  */
 export function promotionOf(executionArn: string): string {
-  return executionArn.replace(/-r\d+$/, '');
+  const colon = executionArn.lastIndexOf(':');
+  const name = executionArn.slice(colon + 1);
+  return `${executionArn.slice(0, colon + 1)}${buildHashOfExecutionName(name) ?? name}`;
 }
 
 /** How an attempt (token id `approvalId`, execution `execution`) treats the request `held` it found in the ledger. */

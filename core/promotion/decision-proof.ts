@@ -1,15 +1,21 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
  * Proof that a door of Goldsmith (a signed link, a Slack button, the operator endpoint) made a recorded approval
  * decision. The ledger's decision fields can be written by anyone holding dynamodb:UpdateItem on the table; a
  * decision is delivered to Step Functions later (the reconciler, after an outage) only when it carries this MAC,
- * made with a key only the doors and the reconciler read. A forged decision has none, or one over other fields.
+ * made with a key only the doors and the reconciler read. A forged decision has none, or one over other fields: a
+ * genuine decision copied onto another request (another image, version, channel or task token) proves nothing there.
  */
 
 /** What a decision proof covers: every field that changes what Step Functions is told, and by whom. */
 export interface DecisionClaims {
   approvalId: string;
+  image: string;
+  version: string;
+  channel: string;
+  /** The task token the decision answers (signed as its SHA-256: the proof never carries the token). */
+  taskToken: string;
   decision: 'approve' | 'reject';
   by: string;
   via: 'email' | 'slack' | 'operator';
@@ -18,10 +24,23 @@ export interface DecisionClaims {
 }
 
 /** The proof's format version, first in what it signs: a change of fields is a new version, never a collision. */
-const PROOF_VERSION = 'goldsmith-decision-v1';
+const PROOF_VERSION = 'goldsmith-decision-v2';
 
 function canonical(c: DecisionClaims): string {
-  return [PROOF_VERSION, c.approvalId, c.decision, c.by, c.via, c.at].join('\n');
+  const token = createHash('sha256').update(c.taskToken).digest('hex');
+  // A JSON array: no field's content can move the boundary to the next one.
+  return JSON.stringify([
+    PROOF_VERSION,
+    c.approvalId,
+    c.image,
+    c.version,
+    c.channel,
+    token,
+    c.decision,
+    c.by,
+    c.via,
+    c.at,
+  ]);
 }
 
 /** The HMAC-SHA256 proof of a decision (base64url), made by the door that took it. */

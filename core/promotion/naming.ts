@@ -21,6 +21,8 @@ export function parseBuildVersionArn(arn: string): BuildVersionRef {
 }
 
 const MAX_EXECUTION_NAME = 80;
+/** How many hex characters of the build ARN's SHA-256 an execution name carries. */
+const HASH_LENGTH = 12;
 
 /**
  * The promotion execution's name for a build: readable (`base-1-0-0-3`) plus a hash of the whole ARN, so the same
@@ -28,7 +30,7 @@ const MAX_EXECUTION_NAME = 80;
  * share one. Only the characters Step Functions allows, at most 80 (the readable part gives way to a `suffix`).
  */
 export function executionNameFor(buildVersionArn: string, suffix = ''): string {
-  const hash = createHash('sha256').update(buildVersionArn).digest('hex').slice(0, 12);
+  const hash = createHash('sha256').update(buildVersionArn).digest('hex').slice(0, HASH_LENGTH);
   const tail = buildVersionArn.split(':image/')[1] ?? buildVersionArn;
   const readable = tail.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, MAX_EXECUTION_NAME - hash.length - 1 - suffix.length);
   return `${readable}-${hash}${suffix}`;
@@ -37,6 +39,17 @@ export function executionNameFor(buildVersionArn: string, suffix = ''): string {
 /** The name of the `n`th resumption of a build's paused promotion: the first name plus `-r<n>`, still ≤ 80. */
 export function resumedExecutionNameFor(buildVersionArn: string, n: number): string {
   return executionNameFor(buildVersionArn, `-r${n}`);
+}
+
+const BUILD_HASH = new RegExp(`-([0-9a-f]{${HASH_LENGTH}})(?:-r\\d+)?$`);
+
+/**
+ * The build an execution name (of `executionNameFor` or `resumedExecutionNameFor`) belongs to: its hash of the build
+ * ARN. The readable part gives way to the suffix, so a long build's resumption is not its first name plus `-r<n>`;
+ * the hash is the same in both. Undefined for a name of neither form.
+ */
+export function buildHashOfExecutionName(name: string): string | undefined {
+  return BUILD_HASH.exec(name)?.[1];
 }
 
 /** Orders build versions (`1.0.0/3` < `1.0.0/10` < `1.1.0/1`); negative when `a` is older. */

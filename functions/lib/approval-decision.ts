@@ -85,7 +85,9 @@ export async function answerApproval(
   if (!approval.approvers.includes(by))
     return { ok: false, status: 403, reason: `${by} is not an approver of ${channel}` };
   // The door's proof: a decision the reconciler delivers later must carry it (functions/reconcile-approvals.ts).
-  const proof = decisionProof({ approvalId, decision, by, via, at }, await decisionKey(new Date(at)));
+  const { taskToken } = approval;
+  const claims = { approvalId, image, version, channel, taskToken, decision, by, via, at };
+  const proof = decisionProof(claims, await decisionKey(new Date(at)));
   const claim = { image, version, channel, approvalId, decision, by, at, via, slackUser, reason, proof };
   if (!(await claimApprovalDecision(claim))) {
     return {

@@ -1,3 +1,4 @@
+import { buildHashOfExecutionName } from '../../core/promotion/naming.js';
 import type { VirtualClock } from '../clock.js';
 import { seededRandom } from '../fakes/common.js';
 import type { Outages } from '../fakes/outages.js';
@@ -5,9 +6,9 @@ import { LocalStepFunctions } from '../stepfunctions/engine.js';
 import type { AsyncInvoker } from './invoke.js';
 import type { Wiring } from './wiring.js';
 
-/** A promotion's first execution name, from any of its executions (a resumption adds `-r<n>`). */
+/** A promotion, from any of its execution names (a resumption adds `-r<n>` and may shorten the readable part). */
 function promotionOf(executionName: string): string {
-  return executionName.replace(/-r\d+$/, '');
+  return buildHashOfExecutionName(executionName) ?? executionName;
 }
 
 /**

@@ -15,7 +15,7 @@ import { approvalCallback } from '../../functions/approval-callback.js';
 import { deliverRecordedDecisions } from '../../functions/reconcile-approvals.js';
 import { textOf } from '../../local/simulator/approvals.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
-import { approvalEnv, LINK_SECRET, linkClaims, pressLinkButton } from './approval-fixtures.js';
+import { approvalEnv, CATALOG_APPROVERS, LINK_SECRET, linkClaims, pressLinkButton } from './approval-fixtures.js';
 
 const TOKEN = `AQCEAAAAKgAAAA${'t'.repeat(600)}`;
 const unavailable = () =>
@@ -84,11 +84,11 @@ describe('an approval answered while Step Functions is unavailable', () => {
     await approvalCallback(pressLinkButton(approveLink()));
     const decidedAt = (await getApproval('base', '1.0.0/3', 'prod'))?.decidedAt;
 
-    const stillDown = await deliverRecordedDecisions(['base'], new Date('2027-01-14T13:00:00Z'));
+    const stillDown = await deliverRecordedDecisions(CATALOG_APPROVERS, new Date('2027-01-14T13:00:00Z'));
     sfn.reset();
     sfn.on(SendTaskSuccessCommand).resolves({});
-    const first = await deliverRecordedDecisions(['base'], new Date('2027-01-14T18:00:00Z'));
-    const second = await deliverRecordedDecisions(['base'], new Date('2027-01-15T00:00:00Z'));
+    const first = await deliverRecordedDecisions(CATALOG_APPROVERS, new Date('2027-01-14T18:00:00Z'));
+    const second = await deliverRecordedDecisions(CATALOG_APPROVERS, new Date('2027-01-15T00:00:00Z'));
 
     expect(stillDown).toMatchObject({ delivered: [], pending: 1 });
     expect(first).toMatchObject({ delivered: ['base 1.0.0/3 prod'], pending: 0, undeliverable: [] });
@@ -107,7 +107,7 @@ describe('an approval answered while Step Functions is unavailable', () => {
     sfn.reset();
     sfn.on(SendTaskFailureCommand).resolves({});
 
-    const report = await deliverRecordedDecisions(['base'], new Date('2027-01-14T18:00:00Z'));
+    const report = await deliverRecordedDecisions(CATALOG_APPROVERS, new Date('2027-01-14T18:00:00Z'));
 
     expect(report.delivered).toEqual(['base 1.0.0/3 prod']);
     expect(sfn).toHaveReceivedCommandWith(SendTaskFailureCommand, { taskToken: TOKEN, error: 'Rejected' });
@@ -120,8 +120,8 @@ describe('an approval answered while Step Functions is unavailable', () => {
     sfn.reset();
     sfn.on(SendTaskSuccessCommand).rejects(new TaskDoesNotExist({ message: 'Task Does Not Exist', $metadata: {} }));
 
-    const first = await deliverRecordedDecisions(['base'], new Date('2027-01-18T12:00:00Z'));
-    const second = await deliverRecordedDecisions(['base'], new Date('2027-01-18T18:00:00Z'));
+    const first = await deliverRecordedDecisions(CATALOG_APPROVERS, new Date('2027-01-18T12:00:00Z'));
+    const second = await deliverRecordedDecisions(CATALOG_APPROVERS, new Date('2027-01-18T18:00:00Z'));
 
     expect(first).toMatchObject({ delivered: [], undeliverable: ['base 1.0.0/3 prod'], failures: [] });
     expect(second).toMatchObject({ delivered: [], undeliverable: [], pending: 0 });

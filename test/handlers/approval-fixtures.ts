@@ -20,6 +20,9 @@ export const approvalItem = {
   expiresAt: '2027-01-17T10:00:00.000Z',
 };
 
+/** The catalog's approvers, as the reconciler reads them: base's prod channel is decided by ops-lead or security-reviewer. */
+export const CATALOG_APPROVERS = { base: { prod: ['ops-lead', 'security-reviewer'] } };
+
 /** A link's claims for the prod approval of base 1.0.0/3 waiting on `token`: approve, as ops-lead, for an hour. */
 export function linkClaims(token: string, over: Partial<ApprovalLinkClaims> = {}): ApprovalLinkClaims {
   return {

@@ -11,7 +11,7 @@ import { decisionProof } from '../../core/promotion/decision-proof.js';
 import { approvalCallback } from '../../functions/approval-callback.js';
 import { deliverRecordedDecisions } from '../../functions/reconcile-approvals.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
-import { approvalEnv, LINK_SECRET, linkClaims, pressLinkButton } from './approval-fixtures.js';
+import { approvalEnv, CATALOG_APPROVERS, LINK_SECRET, linkClaims, pressLinkButton } from './approval-fixtures.js';
 
 const TOKEN = `AQCEAAAAKgAAAA${'f'.repeat(600)}`;
 const APPROVAL_ID = approvalIdFor(TOKEN);
@@ -87,7 +87,7 @@ describe('a decision written to the ledger outside the doors', () => {
   it('without a proof is never delivered: taken back, announced, the approval undecided', async () => {
     await forgeDecision();
 
-    const report = await deliverRecordedDecisions(['base'], new Date('2027-01-14T18:00:00Z'));
+    const report = await deliverRecordedDecisions(CATALOG_APPROVERS, new Date('2027-01-14T18:00:00Z'));
 
     expect(report.refused).toEqual(['base 1.0.0/3 prod']);
     expect(report.delivered).toEqual([]);
@@ -100,14 +100,23 @@ describe('a decision written to the ledger outside the doors', () => {
   });
 
   it('with a proof made with another key, or over other fields, is refused the same way', async () => {
-    const claims = { approvalId: APPROVAL_ID, decision: 'approve', by: 'ops-lead', via: 'slack' } as const;
+    const claims = {
+      approvalId: APPROVAL_ID,
+      image: 'base',
+      version: '1.0.0/3',
+      channel: 'prod',
+      taskToken: TOKEN,
+      decision: 'approve',
+      by: 'ops-lead',
+      via: 'slack',
+    } as const;
     for (const proof of [
       decisionProof({ ...claims, at: '2027-01-14T12:00:00.000Z' }, 'an-attackers-own-key'.repeat(3)),
       // A real proof of a rejection by the same approver does not prove an approval.
       decisionProof({ ...claims, decision: 'reject', at: '2027-01-14T12:00:00.000Z' }, DECISION_KEY),
     ]) {
       await forgeDecision(proof);
-      const report = await deliverRecordedDecisions(['base'], new Date('2027-01-14T18:00:00Z'));
+      const report = await deliverRecordedDecisions(CATALOG_APPROVERS, new Date('2027-01-14T18:00:00Z'));
       expect(report.refused).toEqual(['base 1.0.0/3 prod']);
     }
     expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
@@ -115,7 +124,7 @@ describe('a decision written to the ledger outside the doors', () => {
 
   it('leaves the approval to its approver: their own click afterwards decides it', async () => {
     await forgeDecision();
-    await deliverRecordedDecisions(['base'], new Date('2027-01-14T18:00:00Z'));
+    await deliverRecordedDecisions(CATALOG_APPROVERS, new Date('2027-01-14T18:00:00Z'));
 
     const link = approvalLink('https://cb.example/', linkClaims(TOKEN, { decision: 'reject' }), LINK_SECRET);
     const response = await approvalCallback(pressLinkButton(link));
@@ -134,7 +143,7 @@ describe('a decision written to the ledger outside the doors', () => {
     const link = approvalLink('https://cb.example/', linkClaims(TOKEN), LINK_SECRET);
     expect((await approvalCallback(pressLinkButton(link))).statusCode).toBe(202);
 
-    const report = await deliverRecordedDecisions(['base'], new Date('2027-01-14T18:00:00Z'));
+    const report = await deliverRecordedDecisions(CATALOG_APPROVERS, new Date('2027-01-14T18:00:00Z'));
 
     expect(report).toMatchObject({ delivered: ['base 1.0.0/3 prod'] });
     expect(report.refused).toBeUndefined();

@@ -160,6 +160,20 @@ describe("the queues' and topics' resource policies, simulated as synthesized (i
       `arn:aws:iam::${ACCOUNT}:role/local-goldsmith-Promotion-PromotionRequestApproval`,
     ]);
   });
+
+  it('denies subscribing to, re-filtering or unsubscribing from the approval links to all but the deployment', async () => {
+    const [, links] =
+      resources('AWS::SNS::TopicPolicy').find(([id]) => id.startsWith('ApprovalLinksTopicPolicy')) ?? [];
+    const { Topics, PolicyDocument: policy } = resolved<{ Topics: string[]; PolicyDocument: PolicyDocument }>(
+      links as Resource,
+    );
+    const topic = Topics[0] as string;
+    const deployment = `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}`;
+    for (const action of ['sns:Subscribe', 'sns:SetSubscriptionAttributes', 'sns:Unsubscribe']) {
+      expect(await decide(ATTACKER, action, topic, policy), action).toBe('ExplicitlyDenied');
+      expect(await decide(deployment, action, topic, policy), action).not.toBe('ExplicitlyDenied');
+    }
+  });
 });
 
 describe("the Scheduler roles' trust", () => {

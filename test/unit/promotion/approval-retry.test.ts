@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { judgeHeldRequest, promotionOf } from '../../../core/promotion/approval-retry.js';
+import { executionNameFor, resumedExecutionNameFor } from '../../../core/promotion/naming.js';
 
+const MACHINE = 'arn:aws:states:us-east-1:123456789012:execution:promotion';
 const EXECUTION = 'arn:aws:states:us-east-1:123456789012:execution:promotion:base-1-0-0-3-0123456789ab';
 
 describe('judgeHeldRequest', () => {
@@ -46,8 +48,27 @@ describe('judgeHeldRequest', () => {
 });
 
 describe('promotionOf', () => {
-  it('names a resumption by the first execution it resumes', () => {
-    expect(promotionOf(`${EXECUTION}-r2`)).toBe(EXECUTION);
-    expect(promotionOf(EXECUTION)).toBe(EXECUTION);
+  it('names a resumption by the promotion it resumes', () => {
+    expect(promotionOf(`${EXECUTION}-r2`)).toBe(promotionOf(EXECUTION));
+    expect(promotionOf(EXECUTION)).not.toBe(promotionOf(EXECUTION.replace('promotion:', 'other-machine:')));
   });
+
+  // The recipe name is `goldsmith-<image>-<8 hex>`: a catalog image name of 38 characters or more makes the first
+  // execution's readable part longer than a resumption's (80 characters in all, core/promotion/naming.ts).
+  for (const length of [37, 38, 63]) {
+    it(`matches a resumption to its first execution for an image name of ${length} characters`, () => {
+      const image = `goldsmith-${'i'.repeat(length)}-3f9a2c1d`;
+      const arn = `arn:aws:imagebuilder:us-east-1:123456789012:image/${image}/1.0.0/3`;
+      const first = `${MACHINE}:${executionNameFor(arn)}`;
+      const resumed = `${MACHINE}:${resumedExecutionNameFor(arn, 12)}`;
+      const another = `${MACHINE}:${executionNameFor(arn.replace(/\/3$/, '/4'))}`;
+
+      expect(promotionOf(resumed)).toBe(promotionOf(first));
+      expect(promotionOf(another)).not.toBe(promotionOf(first));
+      const held = { approvalId: 'id-of-an-old-token', execution: first };
+      expect(judgeHeldRequest(held, { approvalId: 'id-of-the-new-token', execution: resumed }).verdict).toBe(
+        'take-over',
+      );
+    });
+  }
 });
