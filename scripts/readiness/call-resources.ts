@@ -35,6 +35,9 @@ function required(site: CallSite, action: string, variable: string): string {
   return value;
 }
 
+/** The environment variables that name a secret a function reads (aws/approval-secret.ts). */
+const SECRET_VARIABLES = ['APPROVAL_SECRET_NAME', 'DECISION_SECRET_NAME'] as const;
+
 /** A comma-separated list the function's environment holds. */
 function listed(site: CallSite, action: string, variable: string): string[] {
   return required(site, action, variable)
@@ -227,10 +230,16 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
       return one(site.env.REDRIVE_SCHEDULER_ROLE_ARN ?? required(site, action, 'REVOCATION_SCHEDULER_ROLE_ARN'), {
         'iam:PassedToService': 'scheduler.amazonaws.com',
       });
-    case 'secretsmanager:GetSecretValue':
-      return one(
-        `arn:aws:secretsmanager:${region}:${account}:secret:${required(site, action, 'APPROVAL_SECRET_NAME')}${SECRET_ARN_SUFFIX}`,
-      );
+    case 'secretsmanager:GetSecretValue': {
+      // aws/approval-secret.ts reads the approval links' key and the decision-proof key through one call site: each
+      // secret the function's environment names is one it may read.
+      const names = SECRET_VARIABLES.map((v) => site.env[v]).filter((n): n is string => Boolean(n));
+      if (names.length === 0) required(site, action, SECRET_VARIABLES.join(' or '));
+      return names.map((name) => ({
+        action,
+        resource: `arn:aws:secretsmanager:${region}:${account}:secret:${name}${SECRET_ARN_SUFFIX}`,
+      }));
+    }
     default:
       return undefined;
   }

@@ -278,6 +278,28 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
       'enforces TLS.',
   },
   {
+    rule: 'AwsSolutions-IAM5',
+    stacks: ['Promotion'],
+    types: POLICY,
+    logicalIds: /^PromotionRetireServiceRoleDefaultPolicy/,
+    appliesTo: [
+      { regex: '/^Resource::arn:<AWS::Partition>:organizations::\\*:(root|ou|account)\\/o-[a-z0-9]+\\/\\*$/' },
+    ],
+    reason:
+      'Retire narrows a retired version still in use to the users its channels still reach, so it lists the OUs and ' +
+      "accounts of the catalog's organization only (the management account's id in the ARN is not in the catalog).",
+  },
+  {
+    rule: 'AwsSolutions-SMG4',
+    stacks: ['Promotion'],
+    types: ['AWS::SecretsManager::Secret'],
+    logicalIds: /^ApprovalDecisionSecret/,
+    reason:
+      'HMAC key of the proofs the approval doors attach to recorded decisions: automatic rotation would make every ' +
+      'decision recorded but not yet delivered unprovable. Rotate by hand when no decision waits for delivery ' +
+      '(the previous version is still accepted after a rotation).',
+  },
+  {
     rule: 'AwsSolutions-SMG4',
     stacks: ['Promotion'],
     types: ['AWS::SecretsManager::Secret'],

@@ -143,10 +143,10 @@ export function createTaskFunctions(
   // in the ledger for redelivery. Soak records its task token, which an operator's promote answers to end it early.
   const ledgerCalls: Partial<Record<keyof PromotionTaskFunctions, LedgerCall[]>> = {
     loadImage: ['UpdateItem'],
-    gate: ['BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],
+    gate: ['BatchGetItem', 'GetItem', 'Query', 'PutItem', 'UpdateItem'],
     requestApproval: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'],
     soakStart: ['BatchGetItem', 'GetItem', 'PutItem'],
-    soakCheck: ['BatchGetItem', 'Query', 'UpdateItem'],
+    soakCheck: ['BatchGetItem', 'GetItem', 'Query', 'UpdateItem'],
     share: ['BatchGetItem', 'GetItem', 'Query', 'PutItem'],
     publish: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'],
     retire: ['BatchGetItem', 'GetItem', 'Query', 'PutItem', 'UpdateItem'],
