@@ -99,7 +99,8 @@ export function writersOnly(
       ArnNotLike: Lazy.any({
         produce: () => {
           const roles = [...writers.roles].sort();
-          if (roles.length === 0) throw new Error(`${door}: no writer is registered`);
+          // No writer in this app (a stack synthesized without the functions that write): the deny holds for everyone.
+          if (roles.length === 0) return undefined;
           const sources = [...writers.sources, ...(props.extraSources?.() ?? [])];
           return {
             'aws:PrincipalArn': roles,
