@@ -34,7 +34,8 @@ async function request(channel: string, token: string, approvers: string[]): Pro
     channel,
     approvalId: approvalIdFor(token),
     taskToken: token,
-    execution: `${MACHINE}:base-1-0-0-3-${channel}`,
+    // Execution names as core/promotion/naming.ts makes them: the build's readable part, then a 12-hex hash.
+    execution: `${MACHINE}:base-1-0-0-3-${channel === 'prod' ? '0123456789ab' : 'ba9876543210'}`,
     approvers,
     requestedAt: '2027-01-14T10:00:00.000Z',
     expiresAt: '2027-01-17T10:00:00.000Z',
