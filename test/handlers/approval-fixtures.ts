@@ -1,4 +1,6 @@
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { resetApprovalSecret } from '../../aws/approval-secret.js';
 import { type ApprovalLinkClaims, approvalIdFor } from '../../core/promotion/approval-link.js';
 import { resetRefusalSampler } from '../../functions/lib/refusals.js';
@@ -47,6 +49,19 @@ export function approvalEnv(): void {
   process.env.DECISION_SECRET_NAME = 'goldsmith/test/approval-decisions';
   resetApprovalSecret();
   resetRefusalSampler();
+}
+
+/** The decision-proof key the approval doors sign recorded decisions with, in the tests. */
+export const DECISION_KEY = 'k'.repeat(64);
+
+/** Answers the two secrets `approvalEnv` names: the approval links' key and the decision-proof key. */
+export function serveApprovalSecrets(secrets: AwsClientStub<SecretsManagerClient>): void {
+  secrets
+    .on(GetSecretValueCommand, { SecretId: 'goldsmith/test/approval-links' })
+    .resolves({ SecretString: LINK_SECRET });
+  secrets
+    .on(GetSecretValueCommand, { SecretId: 'goldsmith/test/approval-decisions' })
+    .resolves({ SecretString: DECISION_KEY });
 }
 
 /** The POST a link's confirmation page sends when its button is pressed (the form's `reason`, if any). */

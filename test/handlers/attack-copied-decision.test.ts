@@ -1,4 +1,4 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, SFNServiceException } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -11,12 +11,11 @@ import { approvalIdFor } from '../../core/promotion/approval-link.js';
 import { answerApproval } from '../../functions/lib/approval-decision.js';
 import { deliverRecordedDecisions } from '../../functions/reconcile-approvals.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
-import { approvalEnv, LINK_SECRET } from './approval-fixtures.js';
+import { approvalEnv, serveApprovalSecrets } from './approval-fixtures.js';
 
 const DEV_TOKEN = `AQCEAAAAKgAAAA${'d'.repeat(600)}`;
 const PROD_TOKEN = `AQCEAAAAKgAAAA${'p'.repeat(600)}`;
 const RETRY_TOKEN = `AQCEAAAAKgAAAA${'q'.repeat(600)}`;
-const DECISION_KEY = 'k'.repeat(64);
 const MACHINE = 'arn:aws:states:us-east-1:111122223333:execution:goldsmith-promotion';
 /** Who may decide what, as the catalog says: dev-lead decides dev, ops-lead decides prod. */
 const APPROVERS = { base: { dev: ['dev-lead'], prod: ['ops-lead'] } };
@@ -66,12 +65,7 @@ describe('a genuine decision copied onto another approval request', () => {
   beforeEach(async () => {
     approvalEnv();
     process.env.NOTIFY_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:notify';
-    secrets
-      .on(GetSecretValueCommand, { SecretId: 'goldsmith/test/approval-links' })
-      .resolves({ SecretString: LINK_SECRET });
-    secrets
-      .on(GetSecretValueCommand, { SecretId: 'goldsmith/test/approval-decisions' })
-      .resolves({ SecretString: DECISION_KEY });
+    serveApprovalSecrets(secrets);
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
     // Step Functions is down while approvers answer: every decision waits in the ledger for the reconciler.
     sfn.on(SendTaskSuccessCommand).rejects(unavailable());

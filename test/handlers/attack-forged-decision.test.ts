@@ -1,4 +1,4 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, SFNServiceException } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -11,11 +11,18 @@ import { decisionProof } from '../../core/promotion/decision-proof.js';
 import { approvalCallback } from '../../functions/approval-callback.js';
 import { deliverRecordedDecisions } from '../../functions/reconcile-approvals.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
-import { approvalEnv, CATALOG_APPROVERS, LINK_SECRET, linkClaims, pressLinkButton } from './approval-fixtures.js';
+import {
+  approvalEnv,
+  CATALOG_APPROVERS,
+  DECISION_KEY,
+  LINK_SECRET,
+  linkClaims,
+  pressLinkButton,
+  serveApprovalSecrets,
+} from './approval-fixtures.js';
 
 const TOKEN = `AQCEAAAAKgAAAA${'f'.repeat(600)}`;
 const APPROVAL_ID = approvalIdFor(TOKEN);
-const DECISION_KEY = 'k'.repeat(64);
 const dynamo = useLocalDynamo();
 
 /**
@@ -51,12 +58,7 @@ describe('a decision written to the ledger outside the doors', () => {
   beforeEach(async () => {
     approvalEnv();
     process.env.NOTIFY_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:notify';
-    secrets
-      .on(GetSecretValueCommand, { SecretId: 'goldsmith/test/approval-links' })
-      .resolves({ SecretString: LINK_SECRET });
-    secrets
-      .on(GetSecretValueCommand, { SecretId: 'goldsmith/test/approval-decisions' })
-      .resolves({ SecretString: DECISION_KEY });
+    serveApprovalSecrets(secrets);
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
     sfn.on(SendTaskSuccessCommand).resolves({});
     await recreateLedgerTable(localLedgerClient(dynamo.endpoint));
