@@ -98,6 +98,19 @@ export function devThenApprovedProd(): ChannelInput[] {
   return [devChannel(), prodChannel({ approval: OPS_LEAD_APPROVAL })];
 }
 
+/**
+ * The catalog of the pause scenarios, as JSON: one patch-day base in us-east-1 promoted dev → approved prod, with a
+ * one-hour retry horizon so an outage of a few hours pauses its promotion.
+ */
+export function pausingCatalogJson(): string {
+  const base = al2023Image({
+    regions: ['us-east-1'],
+    schedule: PATCH_DAY_SCHEDULE,
+    triggers: { baseImage: false, packages: [] },
+  });
+  return JSON.stringify(catalogInput({ base }, devThenApprovedProd(), { resilience: { retryHorizon: '1h' } }));
+}
+
 /** Channels dev, then prod, each soaking an hour. */
 export function devThenProdSoakingAnHour(): ChannelInput[] {
   return [devChannel({ soak: '1h' }), prodChannel({ soak: '1h' })];

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
 import { captureOutput } from '../helpers/output.js';
-import { al2023Image, catalogInput, devThenApprovedProd, PATCH_DAY_SCHEDULE } from './helpers.js';
+import { pausingCatalogJson } from './helpers.js';
 
 /**
  * RAM is down from before January's patch build is available until long after the reconciler spent its automatic
@@ -17,15 +17,7 @@ let dir: string;
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'goldsmith-paused-'));
   dir = join(root, 'cloud');
-  const base = al2023Image({
-    regions: ['us-east-1'],
-    schedule: PATCH_DAY_SCHEDULE,
-    triggers: { baseImage: false, packages: [] },
-  });
-  writeFileSync(
-    join(root, 'catalog.json'),
-    JSON.stringify(catalogInput({ base }, devThenApprovedProd(), { resilience: { retryHorizon: '1h' } })),
-  );
+  writeFileSync(join(root, 'catalog.json'), pausingCatalogJson());
   writeFileSync(
     join(root, 'scenario.json'),
     JSON.stringify({

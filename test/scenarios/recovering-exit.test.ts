@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
 import { type CommandOutput, captureOutput } from '../helpers/output.js';
-import { al2023Image, catalogInput, devThenApprovedProd, PATCH_DAY_SCHEDULE } from './helpers.js';
+import { pausingCatalogJson } from './helpers.js';
 
 /**
  * RAM goes down before January's patch build reaches dev's Publish (a one-hour retry horizon), so dev's promotion
@@ -42,15 +42,7 @@ let exhausted: CommandOutput;
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'goldsmith-recovering-'));
-  const base = al2023Image({
-    regions: ['us-east-1'],
-    schedule: PATCH_DAY_SCHEDULE,
-    triggers: { baseImage: false, packages: [] },
-  });
-  writeFileSync(
-    join(root, 'catalog.json'),
-    JSON.stringify(catalogInput({ base }, devThenApprovedProd(), { resilience: { retryHorizon: '1h' } })),
-  );
+  writeFileSync(join(root, 'catalog.json'), pausingCatalogJson());
   // Ends a few hours into the outage: paused (or resumed), with automatic resumptions left.
   recovering = await simulate('recovering', '2027-01-14T10:00:00Z', '2027-01-15T00:00:00Z');
   // Ends after the reconciler's last automatic resumption paused again.
