@@ -60,7 +60,11 @@ describe('Promotion stack: reconciler schedule', () => {
     expect(trust).toEqual([
       expect.objectContaining({
         Principal: { Service: 'scheduler.amazonaws.com' },
-        Condition: { StringEquals: { 'aws:SourceAccount': 'my-account' } },
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': 'my-account' },
+          // Only schedules of this stack's own group may use it (confused deputy).
+          ArnLike: { 'aws:SourceArn': 'arn:aws:scheduler:us-east-1:my-account:schedule/test-goldsmith-Promotion/*' },
+        },
       }),
     ]);
     const actions = statementsOf('ReconcileSchedulerRoleDefaultPolicy').flatMap(actionsOf);

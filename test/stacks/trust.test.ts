@@ -205,7 +205,15 @@ describe('scheduled revocations (revoke --at) in the synthesized app', () => {
   it('creates the revocation schedule group', () => {
     const groups = resourcesOf('AWS::Scheduler::ScheduleGroup').map((g) => resolver.resolve(g.Properties?.Name));
     // The re-drive's follow-up looks have a group of their own (stacks/monitoring/redrive-triggers.ts).
-    expect(groups.sort()).toEqual(['goldsmith-local-redrive', 'goldsmith-local-revocations']);
+    // Each stack's recurring schedules live in a group named after the stack, never in `default`.
+    expect(groups.sort()).toEqual([
+      'goldsmith-local-redrive',
+      'goldsmith-local-revocations',
+      'local-goldsmith-Monitoring',
+      'local-goldsmith-Notifications',
+      'local-goldsmith-Promotion',
+      'local-goldsmith-Triggers',
+    ]);
   });
 
   it('lets only EventBridge Scheduler of this account assume the scheduler role, which may only invoke on-lifecycle-request', () => {
@@ -219,7 +227,10 @@ describe('scheduled revocations (revoke --at) in the synthesized app', () => {
           Action: 'sts:AssumeRole',
           Effect: 'Allow',
           Principal: { Service: 'scheduler.amazonaws.com' },
-          Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': ACCOUNT },
+            ArnLike: { 'aws:SourceArn': `arn:aws:scheduler:us-east-1:${ACCOUNT}:schedule/goldsmith-local-revocations/*` },
+          },
         },
       ],
     });
