@@ -177,6 +177,8 @@ export async function defaultWorld(): Promise<void> {
   process.env.EVENT_BUS_NAME = 'goldsmith-test';
   process.env.APPROVAL_URL = 'https://approve.example/';
   process.env.APPROVAL_SECRET_NAME = 'goldsmith/test/approval-links';
+  // Recorded decisions are signed with the decision-proof key (answered below, as every secret is).
+  process.env.DECISION_SECRET_NAME = 'goldsmith/test/approval-decisions';
   process.env.APPROVAL_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:approval-links';
   mocks.imagebuilder.on(GetImageCommand).resolves(getImageOutput());
   mocks.imagebuilder.on(ListImageScanFindingsCommand).resolves({ findings: [] });
