@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -141,8 +141,11 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
   const secrets = new SecretsManagerFake(LOCAL_ACCOUNT, () => clock.now());
   for (const t of app.templates) {
     for (const [id, r] of Object.entries(t.Resources ?? {})) {
-      if (r.Type === 'AWS::SecretsManager::Secret')
-        secrets.create(resolver.physicalName(id), randomBytes(32).toString('hex'));
+      if (r.Type !== 'AWS::SecretsManager::Secret') continue;
+      // AWS generates each secret at random; the laboratory derives it from the seed, so one catalog and seed sign
+      // the same links and decision proofs in every run (a saved cloud, its replay and a live run agree).
+      const name = resolver.physicalName(id);
+      secrets.create(name, createHash('sha256').update(`goldsmith-local:${scenario.seed}:${name}`).digest('hex'));
     }
   }
 

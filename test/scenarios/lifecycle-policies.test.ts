@@ -104,11 +104,11 @@ describe('revocation.descendants: revoke on the local cloud', () => {
       'base/dev: rolled back to 1.0.0/1',
       'base/prod: rolled back to 1.0.0/1',
     ]);
-    // Then app is rebuilt on the rolled-back base (a manual, out-of-cycle build).
+    // Then app is rebuilt on the rolled-back base: an out-of-cycle build the revocation triggered, named so.
     expect(buildLines(result, 'app').slice(0, 3)).toEqual([
       'app 1.0.0/1 cascade AVAILABLE',
       'app 1.0.0/2 cascade AVAILABLE',
-      'app 1.0.0/3 manual AVAILABLE',
+      'app 1.0.0/3 revocation AVAILABLE',
     ]);
   });
 
