@@ -122,10 +122,11 @@ export interface ActionHandlers {
   put(put: RawPut): Promise<void>;
   approve(action: Extract<ScenarioAction, { kind: 'approve' | 'reject' }>, filter: ScenarioEvent['filter']): void;
   letExpire(filter: ScenarioEvent['filter']): void;
-  /** Sends an operator request through the operator endpoint as `principal` (default: the first operator). */
+  /**
+   * Sends an operator request through the operator endpoint as `principal` (default: the first operator); a refusal
+   * of the scenario's own request (no `id`) becomes a note.
+   */
   operator(request: Record<string, unknown>, principal: string | undefined, id?: string): Promise<unknown>;
-  /** Sends a lifecycle request (revoke, rollback) through the operator endpoint; a refusal becomes a note. */
-  operatorNoted(request: Record<string, unknown>, principal: string | undefined): Promise<unknown>;
   cve(action: Extract<ScenarioAction, { kind: 'cve' }>): void;
 }
 
@@ -171,7 +172,7 @@ export function runAction(
       handlers.approve(action, event.filter);
       return;
     case 'revoke':
-      return handlers.operatorNoted(
+      return handlers.operator(
         { action: 'revoke', image: action.image, version: action.version, reason: action.reason },
         action.as,
       );
@@ -185,7 +186,7 @@ export function runAction(
     case 'ci-package-update':
       return handlers.put({ event: ciPackageUpdate(cloud, action), as: action.as, bus: 'goldsmith' });
     case 'rollback':
-      return handlers.operatorNoted(
+      return handlers.operator(
         {
           action: 'rollback',
           image: action.image,

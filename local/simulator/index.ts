@@ -128,11 +128,11 @@ export async function simulate(
       approve: (action: Parameters<SimulatedApprovers['decide']>[0], filter: ScenarioEvent['filter']) =>
         approvers.decide(action, filter),
       letExpire: (filter: ScenarioEvent['filter']) => approvers.letExpire(filter),
-      operator: (request: Record<string, unknown>, principal: string | undefined, id?: string) =>
-        operatorEndpoint.send(request, principal ?? scenarioOperator(cloud, catalog), id),
-      operatorNoted: async (request: Record<string, unknown>, principal: string | undefined) => {
-        const exchange = await operatorEndpoint.send(request, principal ?? scenarioOperator(cloud, catalog));
-        if (!exchange.response.ok) {
+      // A scenario's own request (no id: not an acting command, whose caller reads the answer) that is refused
+      // becomes a note in the timeline: nothing the scenario asked for is dropped silently.
+      operator: async (request: Record<string, unknown>, principal: string | undefined, id?: string) => {
+        const exchange = await operatorEndpoint.send(request, principal ?? scenarioOperator(cloud, catalog), id);
+        if (!exchange.response.ok && id === undefined) {
           notes.push({
             at: exchange.at,
             text: `${String(request.action)} refused (${exchange.status}): ${exchange.response.error}`,

@@ -70,13 +70,16 @@ function withoutImage(subject: string, image: string): string {
 
 /**
  * Shortens what a person does not need: an Image Builder image ARN becomes `<version>`, any other ARN its last
- * resource segment (`arn:aws:states:…:execution:machine:name` → `execution name`).
+ * resource segment (`arn:aws:states:…:execution:machine:name` → `execution name`); a role session its role and
+ * session (`assumed-role ops-lead/goldsmith-cli`).
  */
 export function shortenArns(text: string): string {
   return text
     .replace(/arn:aws[a-z-]*:imagebuilder:[a-z0-9-]+:\d{12}:image\/[a-z0-9-]+\/(\d+\.\d+\.\d+\/\d+)/g, '$1')
     .replace(/arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{12}:([A-Za-z0-9_.:/@+=,-]+)/g, (_all, resource: string) => {
       const parts = resource.split(/[:/]/).filter(Boolean);
+      // A role session names its role and the session: who it was matters (`assumed-role intruder/goldsmith-cli`).
+      if (parts[0] === 'assumed-role' && parts.length === 3) return `assumed-role ${parts[1]}/${parts[2]}`;
       return parts.length > 1 ? `${parts[0]} ${parts[parts.length - 1]}` : (parts[0] ?? resource);
     });
 }

@@ -1,10 +1,11 @@
 import { LOCAL_ACCOUNT, type LocalCloud } from '../simulator/cloud.js';
-import { principalArnOf } from './bus-authorizer.js';
+import { callerIdentity } from './outside-principals.js';
 import { evaluate, type PolicyDocument } from './policies.js';
 
 /**
  * Who may invoke one of our functions, as Lambda decides it: the caller's identity policies (the stacks' roles
- * carry their synthesized ones; any other principal has none unless the caller says otherwise) and the function's
+ * carry their synthesized ones; a principal of another account the catalog names, what its own account grants it;
+ * anyone else none unless the caller says otherwise) and the function's
  * resource policy, built from its synthesized AWS::Lambda::Permission resources as Lambda's AddPermission writes them
  * (https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html): a service principal as `Service`,
  * `SourceArn` as `ArnLike aws:SourceArn`, `SourceAccount` as `StringEquals aws:SourceAccount`, `PrincipalOrgID` as
@@ -69,14 +70,15 @@ export async function lambdaAllows(
   context: Record<string, string>,
   identityPolicies?: readonly PolicyDocument[],
 ): Promise<boolean> {
-  const arn = principalArnOf(principal);
+  const caller = callerIdentity(cloud, principal);
+  const arn = caller.arn;
   const { decision } = await evaluate({
     principal: arn,
     action,
     resource: functionArn,
     resourceAccount: LOCAL_ACCOUNT,
     context: { 'aws:PrincipalArn': arn, 'aws:PrincipalAccount': arn.split(':')[4] ?? '', ...context },
-    identityPolicies: identityPolicies ?? cloud.rolePolicies.get(arn) ?? [],
+    identityPolicies: identityPolicies ?? caller.identityPolicies,
     resourcePolicy: functionPolicy(cloud, functionArn),
   });
   return decision === 'Allowed';

@@ -3,13 +3,16 @@ import type { OperatorAction } from '../../events/operator-request.js';
 import { LOCAL_ACCOUNT, type LocalCloud } from '../simulator/cloud.js';
 import { principalArnOf } from './bus-authorizer.js';
 import { lambdaAllows } from './lambda-invoke.js';
+import { operatorFunctionArn, operatorsRole } from './operator-doors.js';
+import { callerIdentity } from './outside-principals.js';
 import { evaluate, type PolicyDocument } from './policies.js';
 
 /**
  * The operator endpoint as AWS serves its function URL (`AuthType: AWS_IAM`): an unsigned request is answered 403
  * without running the function; a signed one runs it only if IAM allows the caller both lambda:InvokeFunctionUrl and
  * lambda:InvokeFunction (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html), from the caller's identity
- * policies (the stacks' roles carry their synthesized ones; any other principal has none) or the function's
+ * policies (the stacks' roles carry their synthesized ones; a principal of another account the catalog names, what its
+ * own account grants it: `outside-principals.ts`; anyone else none) or the function's
  * resource policy (its synthesized AWS::Lambda::Permission resources), with `lambda:InvokedViaFunctionUrl` set as
  * the URL sets it (`lambda-invoke.ts`). The function then sees the caller in `requestContext.authorizer.iam`.
  *
@@ -34,39 +37,12 @@ export interface OperatorReply {
 
 const FORBIDDEN = { Message: 'Forbidden' };
 
-type Props = Record<string, unknown>;
-
-function resources(cloud: LocalCloud, type: string): [string, Props][] {
-  return cloud.templates.flatMap((t) =>
-    Object.entries(t.Resources ?? {})
-      .filter(([, r]) => r.Type === type)
-      .map(([id, r]) => [id, (cloud.resolver.resolve(r.Properties ?? {}) ?? {}) as Props] as [string, Props]),
-  );
-}
-
-/** The handler setting of the operator endpoint (functions/operator.ts). */
-const OPERATOR_HANDLER = 'functions/operator.handler';
-
-/** The operator function's ARN, or undefined when the synthesized stacks define none. */
-export function operatorFunctionArn(cloud: LocalCloud): string | undefined {
-  for (const [arn, f] of cloud.wiring.functions) if (f.handler === OPERATOR_HANDLER) return arn;
-  return undefined;
-}
+export { operatorFunctionArn, operatorsRoleArn } from './operator-doors.js';
 
 function operatorFunction(cloud: LocalCloud): { arn: string } {
   const arn = operatorFunctionArn(cloud);
   if (arn === undefined) throw new Error('the stacks define no operator endpoint');
   return { arn };
-}
-
-/** The operators' role: its ARN and trust policy. */
-function operatorsRole(cloud: LocalCloud): { arn: string; trust: PolicyDocument } | undefined {
-  for (const [id, p] of resources(cloud, 'AWS::IAM::Role')) {
-    if (typeof p.RoleName === 'string' && p.RoleName.endsWith('-operators')) {
-      return { arn: cloud.resolver.arn(id), trust: p.AssumeRolePolicyDocument as PolicyDocument };
-    }
-  }
-  return undefined;
 }
 
 async function allowed(
@@ -77,22 +53,17 @@ async function allowed(
   resourcePolicy: PolicyDocument,
   context: Record<string, string>,
 ) {
-  const arn = principalArnOf(principal);
+  const { arn, identityPolicies } = callerIdentity(cloud, principal);
   const { decision } = await evaluate({
     principal: arn,
     action,
     resource,
     resourceAccount: LOCAL_ACCOUNT,
     context: { 'aws:PrincipalArn': arn, 'aws:PrincipalAccount': arn.split(':')[4] ?? '', ...context },
-    identityPolicies: cloud.rolePolicies.get(arn) ?? [],
+    identityPolicies,
     resourcePolicy,
   });
   return decision === 'Allowed';
-}
-
-/** The operators' role's ARN in the synthesized stacks, if they define one. */
-export function operatorsRoleArn(cloud: LocalCloud): string | undefined {
-  return operatorsRole(cloud)?.arn;
 }
 
 /** The caller as AWS reports it: a role signs as one of its sessions. */

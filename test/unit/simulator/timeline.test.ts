@@ -85,6 +85,11 @@ describe('shortenArns', () => {
     );
     expect(text).toBe('1.0.0/2 is stuck; see execution base-1-0-0-2');
   });
+
+  it('keeps the role of a role session, so a refusal says whom it refused', () => {
+    const text = shortenArns('arn:aws:sts::210987654321:assumed-role/intruder/goldsmith-cli may not invoke');
+    expect(text).toBe('assumed-role intruder/goldsmith-cli may not invoke');
+  });
 });
 
 describe('foldRepeats', () => {
