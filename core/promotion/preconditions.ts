@@ -121,3 +121,21 @@ export function unmetSoakEnded(facts: ChannelFacts, channel: string, now: Date):
   }
   return reasons;
 }
+
+/**
+ * A soak of this build in this channel that already ended (its time elapsed, or an operator ended it early) and
+ * followed the approval where the channel asks for one: the soak a resumed promotion continues from, by going on to
+ * SoakCheck, instead of soaking the channel again. Undefined when there is none (no soak yet, or one still running).
+ */
+export function soakAlreadyEnded(
+  facts: Pick<ChannelFacts, 'soak' | 'approval'>,
+  channel: Pick<ChannelStep, 'approval' | 'soakSeconds'>,
+  now: Date,
+): { startedAt: string; until: string } | undefined {
+  const soak = facts.soak;
+  if (!channel.soakSeconds || !soak?.startedAt) return undefined;
+  const ended = soak.state === 'ended-early' || Date.parse(soak.until) - now.getTime() <= SOAK_END_TOLERANCE_MS;
+  if (!ended) return undefined;
+  if (channel.approval && !soakFollowsApproval(facts)) return undefined;
+  return { startedAt: soak.startedAt, until: soak.until };
+}

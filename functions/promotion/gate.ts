@@ -4,7 +4,7 @@ import { announcement } from '../../core/notifications/announce.js';
 import { buildLinks } from '../../core/notifications/links.js';
 import { ApprovalRejectedError, GateRejectedError } from '../../core/promotion/errors.js';
 import { evaluateGate } from '../../core/promotion/gate.js';
-import { unmetPrevious } from '../../core/promotion/preconditions.js';
+import { soakAlreadyEnded, unmetPrevious } from '../../core/promotion/preconditions.js';
 import type { FindingCounts } from '../../core/promotion/types.js';
 import { currentFindings } from './findings.js';
 import { stopIfHeld } from './held.js';
@@ -13,10 +13,16 @@ import { type TrustedChannel, trustedChannel } from './trusted.js';
 
 /**
  * Gate's result: passed with the findings it saw (and, in a resumed promotion, the approval its paused execution
- * already got), or skipped: the channel before was not promoted, or this channel was decided before the pause.
+ * already got, and the soak it already finished: the machine goes on to SoakCheck instead of soaking again), or
+ * skipped: the channel before was not promoted, or this channel was decided before the pause.
  */
 export type GateResult =
-  | { passed: true; findings: FindingCounts; approved?: { decision: 'approved'; by: string; at: string } }
+  | {
+      passed: true;
+      findings: FindingCounts;
+      approved?: { decision: 'approved'; by: string; at: string };
+      soakEnded?: { startedAt: string; until: string };
+    }
   | { skipped: true; reason: string };
 
 /**
@@ -51,7 +57,9 @@ export async function gate(input: unknown): Promise<GateResult> {
     ),
   );
   const approved = item.channel.approval ? approvalCarriedOver({ item, facts }) : undefined;
-  return approved ? { passed: true, findings, approved } : { passed: true, findings };
+  // Only with the approval carried over: a soak of a channel that asks for one follows the approval.
+  const soakEnded = !item.channel.approval || approved ? soakAlreadyEnded(facts, item.channel, new Date()) : undefined;
+  return { passed: true, findings, ...(approved ? { approved } : {}), ...(soakEnded ? { soakEnded } : {}) };
 }
 
 /**

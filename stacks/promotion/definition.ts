@@ -16,6 +16,7 @@ export { TASK_STATES } from './task-states.js';
  *
  *   LoadImage → Promote channels (Map, one channel at a time, in catalog order):
  *       Gate → [RequestApproval <channel>] → [Soak <channel> (task token; timeout = the soak) → SoakCheck] → Share → Publish
+ *       (a resumed promotion's Gate carries over an approval, and a soak, its paused execution already finished)
  *     → Retire → Done
  *
  * Every task waits out transient errors (backoff over the retry horizon) and catches the rest into RecordOutcome, which records and

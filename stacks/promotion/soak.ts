@@ -42,7 +42,11 @@ export function soakStates(
   if (soaking.size === 0) return next.share;
   const soakCheck = next.onFailure(invoke(scope, TASK_STATES.soakCheck, fns.soakCheck, '$.soak', retry));
   soakCheck.next(next.share);
-  const choice = new sfn.Choice(scope, 'Soaks?').otherwise(next.share);
+  // A resumed promotion whose paused execution already finished this channel's soak goes on to SoakCheck: the soak
+  // is not started again (Gate says so, from the soak the ledger records).
+  const choice = new sfn.Choice(scope, 'Soaks?')
+    .when(sfn.Condition.isPresent('$.gate.soakEnded'), soakCheck)
+    .otherwise(next.share);
   for (const [channel, seconds] of soaking) {
     const soak = tokenTask(
       scope,

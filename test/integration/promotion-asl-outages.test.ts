@@ -2,6 +2,7 @@ import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readImagePartition } from '../../aws/image-partition.js';
 import { getApproval } from '../../aws/promotion-approvals.js';
 import { listOutcomes } from '../../aws/promotion-ledger.js';
 import { getPause } from '../../aws/promotion-pauses.js';
@@ -71,6 +72,7 @@ const STATE_OF_FUNCTION: [RegExp, string][] = [
 function engine(replace: Record<string, Handler> = {}) {
   let now = Date.parse('2027-01-14T04:00:00Z');
   const approvals: string[] = [];
+  const soaks: string[] = [];
   const { handlers, calls } = taskOverrides(async () => undefined, replace);
   const sfn: LocalStepFunctions = new LocalStepFunctions({
     clock: {
@@ -99,6 +101,7 @@ function engine(replace: Record<string, Handler> = {}) {
         // The soak runs out: these tests' clock schedules no timeouts, so it is ended by its token instead (the
         // the same way on to SoakCheck), recorded as an operator's early end is, so SoakCheck checks it.
         const request = payload as { taskToken: string; image: string; version: string; channel: string };
+        soaks.push(request.channel);
         await startSoak(payload);
         await markSoakEndedEarly(request, 'ops-lead', new Date().toISOString(), 'the test clock ends it');
         setTimeout(() => sfn.sendTaskSuccess(request.taskToken, '{}'), 1);
@@ -120,7 +123,7 @@ function engine(replace: Record<string, Handler> = {}) {
     await sfn.settled();
     return sfn.describeExecution(executionArn);
   };
-  return { run, calls, approvals, now: () => now };
+  return { run, calls, approvals, soaks, now: () => now };
 }
 
 /** A task that fails with `error` for `forMs` of virtual time from its first call, then does its real work. */
@@ -224,6 +227,26 @@ describe('promotion state machine: a transient error that outlasts the retry hor
     expect(await outcomes()).toEqual(['dev promoted', 'prod promoted', 'staging promoted']);
     expect(published('paused')).toEqual(['dev']);
     expect(published('aborted')).toEqual([]);
+  });
+
+  it('does not soak again a channel whose soak ended before the pause: the resumed execution goes on to SoakCheck', async () => {
+    const clock = { now: () => 0 };
+    const first = engine({ [TASK_STATES.share]: failingFor(unavailable, 30 * HOUR, share, clock) });
+    clock.now = first.now;
+    await first.run();
+    expect(first.soaks).toEqual(['dev']);
+    const soakBefore = (await readImagePartition('base')).find((i) => i.sk === 'SOAK#1.0.0/3#dev');
+
+    const second = engine();
+    await second.run(resumedExecutionNameFor(BUILD_ARN, 1));
+
+    // dev's soak is the one that ended before the pause; staging, reached for the first time, soaks.
+    expect(second.soaks).toEqual(['staging']);
+    const soakAfter = (await readImagePartition('base')).find((i) => i.sk === 'SOAK#1.0.0/3#dev');
+    expect(soakAfter).toMatchObject({ startedAt: soakBefore?.startedAt, taskToken: soakBefore?.taskToken });
+    expect(soakAfter?.earlier).toBeUndefined();
+    expect(soakAfter?.passedAt).toEqual(expect.any(String));
+    expect(await outcomes()).toEqual(['dev promoted', 'prod promoted', 'staging promoted']);
   });
 
   it('carries an approval given before the pause into the resumed execution, without asking again', async () => {
