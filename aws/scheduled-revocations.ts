@@ -25,6 +25,9 @@ export interface ScheduledRevocation {
   cancelledAt?: string;
   cancelledBy?: string;
   cancelReason?: string;
+  /** Set when the version was revoked at once before it was due: when that revocation happened, and by whom. */
+  supersededAt?: string;
+  supersededBy?: string;
   /** Revocations of this version scheduled and cancelled before this one, oldest first. */
   cancelledBefore?: CancelledRevocation[];
 }
@@ -118,4 +121,29 @@ export async function getScheduledRevocation(image: string, version: string): Pr
     new GetCommand({ TableName: ledgerTable(), Key: key(image, version), ConsistentRead: true }),
   );
   return out.Item as ScheduledRevocation | undefined;
+}
+
+/**
+ * Marks a scheduled revocation superseded (the version was revoked at once before it was due), once, and only the
+ * one due at `dueAt` that was not cancelled.
+ * @returns false when it was marked before, cancelled, or is not the one due at `dueAt` any more.
+ */
+export async function markScheduledRevocationSuperseded(
+  image: string,
+  version: string,
+  dueAt: string,
+  superseded: { at: string; by: string },
+): Promise<boolean> {
+  return conditionalWrite(() =>
+    documentClient().send(
+      new UpdateCommand({
+        TableName: ledgerTable(),
+        Key: key(image, version),
+        UpdateExpression: 'SET supersededAt = :at, supersededBy = :by',
+        ConditionExpression:
+          'dueAt = :dueAt AND attribute_not_exists(cancelledAt) AND attribute_not_exists(supersededAt)',
+        ExpressionAttributeValues: { ':at': superseded.at, ':by': superseded.by, ':dueAt': dueAt },
+      }),
+    ),
+  );
 }

@@ -2,7 +2,12 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { getRevocation } from '../aws/promotion-findings.js';
 import { getScheduledRevocation } from '../aws/scheduled-revocations.js';
 import { MalformedEventError } from '../core/errors.js';
-import { cancelledDueTimes, isCancelledFiring } from '../core/lifecycle/scheduled-revocation.js';
+import {
+  cancelledDueTimes,
+  isCancelledFiring,
+  isScheduledFiring,
+  supersededBy,
+} from '../core/lifecycle/scheduled-revocation.js';
 import { FactContradictsLedgerError, imageRevokedDecision } from '../core/trust/facts.js';
 import { imageRevokedSchema } from '../events/image-revoked.js';
 import { logger, metrics } from './lib/powertools.js';
@@ -20,13 +25,17 @@ function busName(): string {
  * Goldsmith's bus → revocation. "Image Revoked" (put by the function that revoked: on-finding, the operator
  * endpoint, or this one) is acted on idempotently: a re-delivery, or the fact Goldsmith itself put, finishes
  * whatever an interrupted revocation left and announces nothing twice. A scheduled revocation's firing (`revoke
- * --at`) that was cancelled (`revoke --cancel`) revokes nothing. An "Image Revoked" the ledger does not record
+ * --at`) that was cancelled (`revoke --cancel`), or superseded by revoking the version earlier, revokes nothing. An "Image Revoked" the ledger does not record
  * (core/trust/facts.ts) is refused whole with the reason, nothing changed. Malformed events are refused with the reason, before
  * anything is done.
  */
 export async function onLifecycleRequest(
   event: unknown,
-): Promise<RevokeResult | { image: string; version: string; cancelled: string }> {
+): Promise<
+  | RevokeResult
+  | { image: string; version: string; cancelled: string }
+  | { image: string; version: string; superseded: string }
+> {
   const revoked = imageRevokedSchema.safeParse(event);
   if (revoked.success) {
     const d = revoked.data.detail;
@@ -37,13 +46,15 @@ export async function onLifecycleRequest(
       logger.warn('scheduled revocation cancelled: nothing revoked', firing);
       return { image: d.image, version: d.version, cancelled: d.revokedAt };
     }
+    const revocation = await getRevocation(d.image, d.version);
+    if (isScheduledFiring(firing) && supersededBy(scheduled, revocation)) {
+      // The version was revoked at once before this time: done already, and not again at a later deprecation time.
+      logger.warn('scheduled revocation superseded by an earlier one: nothing revoked', firing);
+      return { image: d.image, version: d.version, superseded: d.revokedAt };
+    }
     // Whoever put or invoked it (any role allowed lambda:InvokeFunction can hand this function any payload), only a
     // revocation the ledger records is carried out, with the ledger's reason and requester.
-    const decision = imageRevokedDecision(
-      firing,
-      { revocation: await getRevocation(d.image, d.version), scheduled },
-      new Date(),
-    );
+    const decision = imageRevokedDecision(firing, { revocation, scheduled }, new Date());
     if (!decision.act) {
       metrics.addMetric('FactsRefused', MetricUnit.Count, 1);
       logger.error('fact refused', { ...firing, reason: decision.contradiction });

@@ -1,7 +1,10 @@
 // The ledger's story of an image for `history`: one line per event, cause before effect within an instant.
 
 import { BREAKER_SK } from '../../core/ledger/keys.js';
+import { supersededText } from '../../core/lifecycle/scheduled-revocation.js';
+import { pausedText, resumedText } from '../../core/promotion/resume.js';
 import type { LedgerItem } from '../../core/status/image-view.js';
+import { scheduledRevocationView } from '../../core/status/scheduled-revocations.js';
 import { breakerHistory } from '../../core/triggers/breaker.js';
 import { recordedCost } from './read.js';
 
@@ -63,12 +66,12 @@ function pauseHistory(i: LedgerItem): { at: string; what: string; kind: string }
   return [
     ...pauses.map((p) => ({
       at: str(p.at),
-      what: `promotion paused at ${str(p.channel)}: ${str(p.reason)}`,
+      what: pausedText({ channel: str(p.channel), reason: str(p.reason) }),
       kind: 'PAUSED',
     })),
     ...resumptions.map((r) => ({
       at: str(r.at),
-      what: `promotion resumed by ${str(r.by) || 'goldsmith'} (resumption ${Number(r.n ?? 0)})`,
+      what: resumedText({ by: str(r.by), n: Number(r.n ?? 0) }),
       kind: 'RESUMED',
     })),
   ];
@@ -178,6 +181,11 @@ export function historyOf(
           `revocation scheduled for ${shortTime(dueAt)} cancelled by ${str(c.cancelledBy)}${str(c.cancelReason) ? `: ${str(c.cancelReason)}` : ''}`,
         );
       if (str(i.cancelledAt)) cancelled(i, str(i.dueAt));
+      const view = scheduledRevocationView(i, items);
+      if (view.superseded) {
+        const { at, by } = view.superseded;
+        add(at, supersededText(shortTime(view.dueAt), { at: shortTime(at), by }));
+      }
       for (const c of Array.isArray(i.cancelledBefore) ? (i.cancelledBefore as Record<string, unknown>[]) : []) {
         add(
           str(c.requestedAt),

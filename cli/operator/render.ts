@@ -1,3 +1,4 @@
+import { supersededText } from '../../core/lifecycle/scheduled-revocation.js';
 import { type HistoryEntry, shortTime } from './ledger-history.js';
 import type { ImageStatus } from './read.js';
 
@@ -52,6 +53,12 @@ export function renderStatus(images: readonly ImageStatus[], at: Date): string {
         : '';
       out.push(`  in flight: ${f.version} ${f.state} (${f.status}) since ${when(f.since)}${paused}`);
       if (f.paused) out.push(`    resume: ${f.paused.resume}`);
+      if (f.resumed) {
+        const r = f.resumed;
+        out.push(
+          `    ${r.text} at ${when(r.at)}; it had paused at ${r.channel} since ${when(r.pausedAt)}: ${r.reason}`,
+        );
+      }
     }
     for (const f of image.flagged ?? []) {
       const stopped = f.stopped
@@ -68,6 +75,16 @@ export function renderStatus(images: readonly ImageStatus[], at: Date): string {
         `  held in use: ${h.version} since ${when(h.since)}, ${h.accounts} account(s), ${h.instances} instance(s)` +
           ` (hold ends ${when(h.until)})${released}`,
       );
+    }
+    for (const r of image.scheduledRevocations ?? []) {
+      const due = when(r.dueAt);
+      const what =
+        r.superseded !== undefined
+          ? supersededText(due, { at: when(r.superseded.at), by: r.superseded.by })
+          : r.cancelled !== undefined
+            ? `revocation scheduled for ${due} cancelled by ${r.cancelled.by}${r.cancelled.reason ? `: ${r.cancelled.reason}` : ''}`
+            : `revocation scheduled for ${due} by ${r.by}: ${r.reason}`;
+      out.push(`  ${r.version}: ${what}`);
     }
     if (image.buildsPaused) {
       const p = image.buildsPaused;

@@ -99,3 +99,37 @@ export function cancelledDueTimes(
   const before = (record.cancelledBefore ?? []).map((c) => c.dueAt);
   return record.cancelledAt ? [record.dueAt, ...before] : before.filter((due) => due !== record.dueAt);
 }
+
+/** Whether an "Image Revoked" event is a scheduled revocation's firing: its id is the schedule's name and due time. */
+export function isScheduledFiring(event: { id: string; image: string; version: string; revokedAt: string }): boolean {
+  return event.id === `${revocationScheduleName(event.image, event.version)}@${event.revokedAt}`;
+}
+
+/**
+ * A scheduled revocation made moot by revoking the same version earlier (`revoke` without `--at`, a finding over
+ * policy, a parent's revocation): still live in the ledger (not cancelled) and due after the version was revoked. It
+ * reads as superseded in `status` and `history`, and its firing revokes nothing. Undefined when it is not superseded
+ * (the scheduled revocation carried out at its time is the revocation itself).
+ * @param record the `REVOKE-AT#` item; a `supersededAt` on it (written by the operator's revocation) wins.
+ * @param revocation the version's `REVOCATION#` item.
+ */
+export function supersededBy(
+  record:
+    | { dueAt: string; cancelledAt?: string | undefined; supersededAt?: string | undefined; supersededBy?: string | undefined }
+    | undefined,
+  revocation:
+    | { state?: string | undefined; at?: string | undefined; revokedAt?: string | undefined; by?: string | undefined }
+    | undefined,
+): { at: string; by: string } | undefined {
+  if (!record || record.cancelledAt) return undefined;
+  if (record.supersededAt) return { at: record.supersededAt, by: record.supersededBy ?? 'goldsmith' };
+  if (revocation?.state !== 'revoked') return undefined;
+  const revokedAt = revocation.revokedAt ?? revocation.at ?? '';
+  if (!(Date.parse(revokedAt) < Date.parse(record.dueAt))) return undefined;
+  return { at: revokedAt, by: revocation.by || 'goldsmith' };
+}
+
+/** How `status` and `history` tell a superseded scheduled revocation. */
+export function supersededText(dueAt: string, superseded: { at: string; by: string }): string {
+  return `revocation scheduled for ${dueAt} superseded: revoked at once at ${superseded.at} by ${superseded.by}; its schedule revokes nothing`;
+}

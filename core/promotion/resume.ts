@@ -69,3 +69,23 @@ export function resumeText(paused: Pick<PausedPromotion, 'image' | 'version' | '
   }
   return `the reconciler resumes it once AWS answers (automatic resumption ${paused.resumes + 1} of ${MAX_AUTOMATIC_RESUMES}), or \`${command}\` now: ${does}`;
 }
+
+/** Who resumes a promotion on its own: the reconciler records itself as `goldsmith`. */
+export const AUTOMATIC_RESUMER = 'goldsmith';
+
+/**
+ * A resumption as `status`, `history` and docs/operating.md tell it, in the same words: `promotion resumed
+ * automatically by the reconciler (resumption 1 of 3)`, or `promotion resumed by <principal> (resumption 4)` for an
+ * operator's `goldsmith resume`.
+ */
+export function resumedText(resumption: { by?: string | undefined; n: number }): string {
+  const by = resumption.by || AUTOMATIC_RESUMER;
+  return by === AUTOMATIC_RESUMER
+    ? `promotion resumed automatically by the reconciler (resumption ${resumption.n} of ${MAX_AUTOMATIC_RESUMES})`
+    : `promotion resumed by ${by} (resumption ${resumption.n})`;
+}
+
+/** A pause as `status`, `history` and docs/operating.md tell it: `promotion paused at dev: <why>`. */
+export function pausedText(pause: { channel: string; reason: string }): string {
+  return `promotion paused at ${pause.channel}: ${pause.reason}`;
+}

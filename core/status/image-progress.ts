@@ -1,6 +1,6 @@
 // What an image's builds are doing apart from its channels: builds in flight, the last failure, held versions.
 import { accountCount } from '../fleet/usage.js';
-import { resumeText } from '../promotion/resume.js';
+import { resumedText, resumeText } from '../promotion/resume.js';
 
 type Item = Record<string, unknown>;
 
@@ -17,6 +17,23 @@ export interface InFlightBuild {
   since: string;
   /** Where and why it paused, how often it was resumed, and what `resume` (or the reconciler) will do. */
   paused?: { channel: string; reason: string; resumes: number; resume: string };
+  /**
+   * A promotion resumed after its latest pause (by the reconciler or an operator) and not yet decided: who resumed it
+   * (`text`, as `history` says it) and when, and where and why it had paused.
+   */
+  resumed?: { text: string; at: string; channel: string; pausedAt: string; reason: string };
+}
+
+/** The promotion's latest resumption, when the version's pause (`PAUSED#`) was resumed. */
+function resumedOf(pause: Item | undefined): InFlightBuild['resumed'] {
+  if (!pause || str(pause, 'status') !== 'resumed') return undefined;
+  return {
+    text: resumedText({ by: str(pause, 'resumedBy'), n: Number(pause.resumes ?? 0) }),
+    at: str(pause, 'resumedAt'),
+    channel: str(pause, 'channel'),
+    pausedAt: str(pause, 'pausedAt'),
+    reason: str(pause, 'reason'),
+  };
 }
 
 /** A version revocation flagged (built on a revoked parent): held out of every further channel until rebuilt. */
@@ -47,10 +64,10 @@ export function inFlightOf(
   revocations: ReadonlyMap<string, unknown>,
 ): InFlightBuild[] {
   const inFlight: InFlightBuild[] = [];
-  const pauses = new Map(
-    items
-      .filter((i) => sk(i).startsWith('PAUSED#') && str(i, 'status') === 'paused')
-      .map((i) => [str(i, 'version'), i]),
+  const everyPause = items.filter((i) => sk(i).startsWith('PAUSED#'));
+  const pauses = new Map(everyPause.filter((i) => str(i, 'status') === 'paused').map((i) => [str(i, 'version'), i]));
+  const resumedPauses = new Map(
+    everyPause.filter((i) => str(i, 'status') === 'resumed').map((i) => [str(i, 'version'), i]),
   );
   for (const b of builds) {
     const version = str(b, 'buildVersion');
@@ -72,7 +89,9 @@ export function inFlightOf(
         };
         inFlight.push({ version, state: 'paused', status, since: str(pause, 'pausedAt'), paused });
       } else if (!stopped && decided.some((o) => o === undefined)) {
-        inFlight.push({ version, state: 'promoting', status, since: str(b, 'updatedAt') || str(b, 'requestedAt') });
+        const resumed = resumedOf(resumedPauses.get(version));
+        const since = resumed?.at || str(b, 'updatedAt') || str(b, 'requestedAt');
+        inFlight.push({ version, state: 'promoting', status, since, ...(resumed ? { resumed } : {}) });
       }
     }
   }

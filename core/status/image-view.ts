@@ -9,6 +9,7 @@ import {
 } from './image-progress.js';
 import { lastMoveBack, type RevokedMove, type RolledBackMove } from './pointer-moves.js';
 import { type PendingPointer, pendingPointer } from './pointer-pending.js';
+import { type ScheduledRevocationView, scheduledRevocationsOf } from './scheduled-revocations.js';
 /**
  * What one image's ledger partition says about it right now: channel pointers, what is in flight, what waits for
  * whom, the last failure and how far each channel lags. Pure: the CLI's `status` and the health gauges both read
@@ -57,6 +58,8 @@ export interface ImageView {
   held?: HeldVersion[];
   /** Versions built on a revoked parent: held out of every further channel until rebuilt (and where that stopped). */
   flagged?: FlaggedVersion[];
+  /** Revocations asked for a time still to come: scheduled, cancelled, or superseded by an earlier revocation. */
+  scheduledRevocations?: ScheduledRevocationView[];
   builds: number;
 }
 
@@ -217,5 +220,7 @@ export function imageView(
   if (held.length > 0) view.held = held;
   const flagged = flaggedOf(builds, outcomes, revocations);
   if (flagged.length > 0) view.flagged = flagged;
+  const scheduled = scheduledRevocationsOf(items, now);
+  if (scheduled.length > 0) view.scheduledRevocations = scheduled;
   return view;
 }

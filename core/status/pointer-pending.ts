@@ -1,3 +1,5 @@
+import { resumedText } from '../promotion/resume.js';
+
 /**
  * A channel pointer the ledger moved (`CHANNEL#`, moved first so two promotions never move it backwards) but
  * Parameter Store does not hold: the promotion paused at that channel before Publish recorded the move, which it
@@ -56,7 +58,7 @@ export function pendingPointer(
       : {
           version,
           since: text(pause, 'pausedAt'),
-          reason: `resumed${text(pause, 'resumedAt') ? ` ${text(pause, 'resumedAt')}` : ''}; Publish has not confirmed it in every Region yet (paused for: ${text(pause, 'reason')})`,
+          reason: `${resumedText({ by: text(pause, 'resumedBy'), n: Number(pause.resumes ?? 0) })}${text(pause, 'resumedAt') ? ` at ${text(pause, 'resumedAt')}` : ''}; Publish has not confirmed it in every Region yet (paused for: ${text(pause, 'reason')})`,
         };
   return {
     pending,

@@ -12,7 +12,7 @@ import { revokeVersion, UnknownVersionError } from '../lifecycle/revoke.js';
 import { rollbackChannel } from '../lifecycle/rollback.js';
 import { promotionPlans } from '../promotion/plans.js';
 import { Refusal } from './refusal.js';
-import { scheduleRevocation } from './scheduled-revoke.js';
+import { scheduleRevocation, supersedeScheduledRevocation } from './scheduled-revoke.js';
 
 /**
  * The operator's promote, rollback and revoke: each through the path the system itself takes (the Soak state's own
@@ -121,7 +121,8 @@ export async function rollback(request: OperatorRequestOf<'rollback'>, caller: s
 
 /**
  * `revoke IMAGE VERSION --reason R [--at T]`: the lifecycle's revocation, now (T absent, or at or before now); a
- * repeat finishes what is left, announced once. T later than now: scheduled for T (scheduled-revoke.ts).
+ * repeat finishes what is left, announced once; a revocation of the version scheduled for later is superseded (its
+ * schedule deleted). T later than now: scheduled for T (scheduled-revoke.ts).
  */
 export async function revoke(request: OperatorRequestOf<'revoke'>, caller: string, at: Date) {
   // Schedules name whole seconds: a time that rounds down to now or earlier is now.
@@ -136,6 +137,7 @@ export async function revoke(request: OperatorRequestOf<'revoke'>, caller: strin
     // A repeat finishes what is left but keeps the first revocation's record: say whose it is, and that this
     // request's reason was not recorded, rather than drop it silently.
     const first = result.firstTime ? undefined : await getRevocation(request.image, request.version);
+    const superseded = await supersedeScheduledRevocation(request.image, request.version);
     return {
       image: result.image,
       version: result.version,
@@ -148,6 +150,7 @@ export async function revoke(request: OperatorRequestOf<'revoke'>, caller: strin
         : {}),
       moves: result.moves,
       rebuild: result.rebuild,
+      ...(superseded ? { supersededSchedule: superseded } : {}),
     };
   } catch (error) {
     if (error instanceof UnknownVersionError)

@@ -5,10 +5,16 @@ import { createRevocationSchedule, deleteRevocationSchedule } from '../../aws/re
 import {
   getScheduledRevocation,
   markScheduledRevocationCancelled,
+  markScheduledRevocationSuperseded,
   recordScheduledRevocation,
   type ScheduledRevocation,
 } from '../../aws/scheduled-revocations.js';
-import { atExpression, compareRepeat, revocationScheduleName } from '../../core/lifecycle/scheduled-revocation.js';
+import {
+  atExpression,
+  compareRepeat,
+  revocationScheduleName,
+  supersededBy,
+} from '../../core/lifecycle/scheduled-revocation.js';
 import { announcement } from '../../core/notifications/announce.js';
 import type { ImageRevokedEvent } from '../../events/image-revoked.js';
 import type { OperatorRequestOf } from '../../events/operator-request.js';
@@ -207,4 +213,20 @@ async function finishCancel(scheduled: ScheduledRevocation): Promise<void> {
       { at: cancelledAt, key: `revoke-at-cancelled:${scheduled.dueAt}:${cancelledAt}` },
     ),
   );
+}
+
+/**
+ * After `revoke` without `--at` (or a repeat of it): a revocation of the same version scheduled for later is
+ * superseded. The ledger says so first (status and history read it), then its schedule is deleted if it still fires
+ * at that time; a schedule that fires in between finds the version revoked earlier and revokes nothing
+ * (on-lifecycle-request). Safe to repeat: a repeat finishes an interrupted deletion.
+ * @returns the superseded revocation's due time, or undefined when none was scheduled for after the revocation.
+ */
+export async function supersedeScheduledRevocation(image: string, version: string): Promise<string | undefined> {
+  const scheduled = await getScheduledRevocation(image, version);
+  const superseded = supersededBy(scheduled, await getRevocation(image, version));
+  if (!scheduled || !superseded) return undefined;
+  if (!scheduled.supersededAt) await markScheduledRevocationSuperseded(image, version, scheduled.dueAt, superseded);
+  await deleteRevocationSchedule(scheduled.schedule, atExpression(new Date(scheduled.dueAt)));
+  return scheduled.dueAt;
 }

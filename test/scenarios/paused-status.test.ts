@@ -1,10 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
 import { captureOutput } from '../helpers/output.js';
-import { pausingCatalogJson } from './helpers.js';
+import { pausingCatalogJson, REPO_ROOT } from './helpers.js';
+
+/** The catalog names no operator: the account's administrators act as the operators' role itself. */
+const OPERATORS_ROLE = 'arn:aws:iam::123456789012:role/goldsmith-local-operators';
 
 /**
  * RAM is down from before January's patch build is available until long after the reconciler spent its automatic
@@ -53,11 +56,39 @@ describe('a promotion paused by an outage, on a saved cloud', () => {
     );
   });
 
-  it('history has each pause and each automatic resumption', async () => {
+  it("history has each pause and each automatic resumption, in the runbook's words", async () => {
     const { stdout } = await goldsmith(['history', 'base', '--local', dir]);
     const paused = stdout.split('\n').filter((l) => l.includes('promotion paused at dev: ServiceUnavailable'));
-    const resumed = stdout.split('\n').filter((l) => l.includes('promotion resumed by'));
+    const resumed = stdout.split('\n').filter((l) => l.includes('promotion resumed'));
     expect(paused).toHaveLength(4);
-    expect(resumed).toHaveLength(3);
+    expect(resumed.map((l) => l.slice(l.indexOf('promotion resumed')))).toEqual([
+      'promotion resumed automatically by the reconciler (resumption 1 of 3)',
+      'promotion resumed automatically by the reconciler (resumption 2 of 3)',
+      'promotion resumed automatically by the reconciler (resumption 3 of 3)',
+    ]);
+    // docs/operating.md's runbook quotes the same lines.
+    const runbook = readFileSync(join(REPO_ROOT, 'docs', 'operating.md'), 'utf8');
+    expect(runbook).toContain('promotion paused at dev: ');
+    expect(runbook).toContain('promotion resumed automatically by the reconciler (resumption 1 of 3)');
+    expect(runbook).toContain('promotion resumed by arn:aws:sts::');
   }, 120_000);
+
+  it('resume clears the pause: status no longer names it and says who resumed it, as history does', async () => {
+    const resumed = await goldsmith(
+      ['resume', 'base', '1.0.0/1', '--local', dir].concat(['--as', OPERATORS_ROLE, '--reason', 'RAM is back']),
+    );
+    expect(resumed.code).toBe(0);
+
+    const status = (await goldsmith(['status', '--local', dir])).stdout;
+    expect(status).not.toContain('paused (AVAILABLE)');
+    expect(status).not.toContain('resume: ');
+    const byOperator =
+      'promotion resumed by arn:aws:sts::123456789012:assumed-role/goldsmith-local-operators/goldsmith-cli (resumption 4)';
+    const line = status.split('\n').find((l) => l.includes(byOperator)) ?? '';
+    expect(line).toMatch(
+      / at 2027-01-15 \d\d:\d\d; it had paused at dev since 2027-01-14 \d\d:\d\d: ServiceUnavailable/,
+    );
+    const history = (await goldsmith(['history', 'base', '--local', dir])).stdout;
+    expect(history).toContain(byOperator);
+  }, 300_000);
 });
