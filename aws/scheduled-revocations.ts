@@ -97,21 +97,12 @@ export async function markScheduledRevocationCancelled(
   dueAt: string,
   cancel: { by: string; at: string; reason?: string | undefined },
 ): Promise<boolean> {
-  return conditionalWrite(() =>
-    documentClient().send(
-      new UpdateCommand({
-        TableName: ledgerTable(),
-        Key: key(image, version),
-        UpdateExpression: `SET cancelledAt = :at, cancelledBy = :by${cancel.reason ? ', cancelReason = :reason' : ''}`,
-        ConditionExpression: 'dueAt = :dueAt AND attribute_not_exists(cancelledAt)',
-        ExpressionAttributeValues: {
-          ':at': cancel.at,
-          ':by': cancel.by,
-          ':dueAt': dueAt,
-          ...(cancel.reason ? { ':reason': cancel.reason } : {}),
-        },
-      }),
-    ),
+  return updateOnce(
+    image,
+    version,
+    `SET cancelledAt = :at, cancelledBy = :by${cancel.reason ? ', cancelReason = :reason' : ''}`,
+    'dueAt = :dueAt AND attribute_not_exists(cancelledAt)',
+    { ':at': cancel.at, ':by': cancel.by, ':dueAt': dueAt, ...(cancel.reason ? { ':reason': cancel.reason } : {}) },
   );
 }
 
@@ -134,15 +125,31 @@ export async function markScheduledRevocationSuperseded(
   dueAt: string,
   superseded: { at: string; by: string },
 ): Promise<boolean> {
+  return updateOnce(
+    image,
+    version,
+    'SET supersededAt = :at, supersededBy = :by',
+    'dueAt = :dueAt AND attribute_not_exists(cancelledAt) AND attribute_not_exists(supersededAt)',
+    { ':at': superseded.at, ':by': superseded.by, ':dueAt': dueAt },
+  );
+}
+
+/** One conditional update of a version's `REVOKE-AT#` item; false when its condition no longer holds. */
+function updateOnce(
+  image: string,
+  version: string,
+  update: string,
+  condition: string,
+  values: Record<string, unknown>,
+): Promise<boolean> {
   return conditionalWrite(() =>
     documentClient().send(
       new UpdateCommand({
         TableName: ledgerTable(),
         Key: key(image, version),
-        UpdateExpression: 'SET supersededAt = :at, supersededBy = :by',
-        ConditionExpression:
-          'dueAt = :dueAt AND attribute_not_exists(cancelledAt) AND attribute_not_exists(supersededAt)',
-        ExpressionAttributeValues: { ':at': superseded.at, ':by': superseded.by, ':dueAt': dueAt },
+        UpdateExpression: update,
+        ConditionExpression: condition,
+        ExpressionAttributeValues: values,
       }),
     ),
   );

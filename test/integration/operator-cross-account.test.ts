@@ -3,7 +3,7 @@ import { pendingApprovals } from '../../aws/promotion-approvals.js';
 import type { LocalCloud } from '../../local/simulator/cloud.js';
 import { invokeOperatorUrl } from '../../local/trust/operator-url.js';
 import { al2023Image, OPENSSL_RELEASES, OPS_LEAD_APPROVAL, orgCatalog, prodChannel } from '../scenarios/helpers.js';
-import { ACCOUNT, releaseOpenssl, startOperatorCloud } from './operator-helpers.js';
+import { ACCOUNT, startWithOneBuildWaiting } from './operator-helpers.js';
 
 /**
  * Access principals in another account than Goldsmith's (a security account's roles, an IAM Identity Center role with
@@ -33,9 +33,7 @@ let cloud: LocalCloud;
 const builds = () => cloud.installed.fakes.imagebuilder.builds.size;
 
 beforeAll(async () => {
-  cloud = await startOperatorCloud(catalog, '2027-02-10T00:00:00Z', { approvals: 'none' });
-  await releaseOpenssl(cloud, '3.0.17');
-  await cloud.clock.run('2027-02-02T00:00:00Z');
+  cloud = await startWithOneBuildWaiting(catalog);
 }, 180_000);
 
 afterAll(() => cloud?.stop());

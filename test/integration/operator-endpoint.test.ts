@@ -7,14 +7,7 @@ import { getPause, recordPause } from '../../aws/promotion-pauses.js';
 import type { LocalCloud } from '../../local/simulator/cloud.js';
 import { invokeOperatorUrl } from '../../local/trust/operator-url.js';
 import { OPS_LEAD_APPROVAL, prodChannel } from '../scenarios/helpers.js';
-import {
-  ACCOUNT,
-  APPROVER,
-  OPERATOR,
-  operatorCatalog,
-  releaseOpenssl,
-  startOperatorCloud,
-} from './operator-helpers.js';
+import { ACCOUNT, APPROVER, OPERATOR, operatorCatalog, startWithOneBuildWaiting } from './operator-helpers.js';
 
 const INTRUDER = `arn:aws:iam::${ACCOUNT}:role/intruder`;
 
@@ -27,9 +20,7 @@ const builds = () => cloud.installed.fakes.imagebuilder.builds.size;
 const pending = async () => (await pendingApprovals('base', 'prod')).map((a) => a.version);
 
 beforeAll(async () => {
-  cloud = await startOperatorCloud(catalog, '2027-02-10T00:00:00Z', { approvals: 'none' });
-  await releaseOpenssl(cloud, '3.0.17');
-  await cloud.clock.run('2027-02-02T00:00:00Z');
+  cloud = await startWithOneBuildWaiting(catalog);
 }, 180_000);
 
 afterAll(() => cloud?.stop());

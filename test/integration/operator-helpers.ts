@@ -72,3 +72,11 @@ export async function startTwoVersionsPromoted(): Promise<LocalCloud> {
   await cloud.clock.run('2027-02-03T09:00:00Z');
   return cloud;
 }
+
+/** The cloud on 2 February 2027 with one package build of base (openssl 3.0.17) waiting for approval, approvers idle. */
+export async function startWithOneBuildWaiting(catalog: Catalog): Promise<LocalCloud> {
+  const cloud = await startOperatorCloud(catalog, '2027-02-10T00:00:00Z', { approvals: 'none' });
+  await releaseOpenssl(cloud, '3.0.17');
+  await cloud.clock.run('2027-02-02T00:00:00Z');
+  return cloud;
+}
