@@ -115,7 +115,12 @@ export function isScheduledFiring(event: { id: string; image: string; version: s
  */
 export function supersededBy(
   record:
-    | { dueAt: string; cancelledAt?: string | undefined; supersededAt?: string | undefined; supersededBy?: string | undefined }
+    | {
+        dueAt: string;
+        cancelledAt?: string | undefined;
+        supersededAt?: string | undefined;
+        supersededBy?: string | undefined;
+      }
     | undefined,
   revocation:
     | { state?: string | undefined; at?: string | undefined; revokedAt?: string | undefined; by?: string | undefined }
