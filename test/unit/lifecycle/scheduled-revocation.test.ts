@@ -8,6 +8,7 @@ import {
   isScheduleName,
   parseAtExpression,
   revocationScheduleName,
+  supersededBy,
 } from '../../../core/lifecycle/scheduled-revocation.js';
 
 const catalogName = fc.stringMatching(/^[a-z][a-z0-9-]{0,62}$/);
@@ -107,5 +108,32 @@ describe('a cancelled scheduled revocation', () => {
     expect(isCancelledFiring(firingAt(T1), cancelledDueTimes(again))).toBe(false);
     expect(isCancelledFiring(firingAt(T2), cancelledDueTimes(again))).toBe(true);
     expect(cancelledDueTimes(undefined)).toEqual([]);
+  });
+});
+
+describe('supersededBy', () => {
+  const due = '2027-02-05T09:00:00.000Z';
+  const revoked = (at: string) => ({ state: 'revoked', at, revokedAt: at, by: 'alice' });
+
+  it('is superseded when the version was revoked before the time asked, by whom and when', () => {
+    expect(supersededBy({ dueAt: due }, revoked('2027-02-03T12:00:00.000Z'))).toEqual({
+      at: '2027-02-03T12:00:00.000Z',
+      by: 'alice',
+    });
+  });
+
+  it('is not superseded by its own revocation at its time, nor when cancelled, requested only or not revoked', () => {
+    expect(supersededBy({ dueAt: due }, revoked(due))).toBeUndefined();
+    expect(
+      supersededBy({ dueAt: due, cancelledAt: '2027-02-01T00:00:00Z' }, revoked('2027-02-03T12:00:00.000Z')),
+    ).toBeUndefined();
+    expect(supersededBy({ dueAt: due }, { state: 'requested', at: '2027-02-03T12:00:00.000Z' })).toBeUndefined();
+    expect(supersededBy({ dueAt: due }, undefined)).toBeUndefined();
+    expect(supersededBy(undefined, revoked('2027-02-03T12:00:00.000Z'))).toBeUndefined();
+  });
+
+  it('takes what the ledger recorded when the operator marked it', () => {
+    const record = { dueAt: due, supersededAt: '2027-02-03T12:00:00.000Z', supersededBy: 'bob' };
+    expect(supersededBy(record, undefined)).toEqual({ at: '2027-02-03T12:00:00.000Z', by: 'bob' });
   });
 });

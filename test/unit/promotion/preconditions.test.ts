@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type ChannelFacts,
   SOAK_END_TOLERANCE_MS,
+  soakAlreadyEnded,
   unmetBuild,
   unmetSoakEnded,
   unmetToPromote,
@@ -108,5 +109,30 @@ describe('unmetSoakEnded (SoakCheck)', () => {
     ]);
     expect(unmetSoakEnded({ gate: passed.gate }, 'prod', new Date(until))).toEqual(['no prod soak was started']);
     expect(unmetSoakEnded({ soak: passed.soak }, 'prod', new Date(until))).toEqual(['Gate has not passed prod']);
+  });
+});
+
+describe('soakAlreadyEnded (what a resumed promotion carries over instead of soaking again)', () => {
+  const now = new Date('2027-01-20T00:00:00.000Z');
+  const approval = { decision: 'approve', by: 'ops-lead', decidedAt: '2027-01-15T00:00:00.000Z' };
+  const soak = (until: string, state = 'soaking') => ({ startedAt: '2027-01-16T00:00:00.000Z', until, state });
+  const soaking = { soakSeconds: 3 * 86_400 };
+
+  it('carries a soak whose time elapsed, or that an operator ended early', () => {
+    const ended = { startedAt: '2027-01-16T00:00:00.000Z', until: '2027-01-19T00:00:00.000Z' };
+    expect(soakAlreadyEnded({ soak: soak('2027-01-19T00:00:00.000Z') }, soaking, now)).toEqual(ended);
+    expect(soakAlreadyEnded({ soak: soak('2027-01-25T00:00:00.000Z', 'ended-early') }, soaking, now)).toMatchObject({
+      until: '2027-01-25T00:00:00.000Z',
+    });
+  });
+
+  it('carries nothing for a soak still running, none started, a channel without soak, or a soak before the approval', () => {
+    expect(soakAlreadyEnded({ soak: soak('2027-01-21T00:00:00.000Z') }, soaking, now)).toBeUndefined();
+    expect(soakAlreadyEnded({}, soaking, now)).toBeUndefined();
+    expect(soakAlreadyEnded({ soak: soak('2027-01-19T00:00:00.000Z') }, {}, now)).toBeUndefined();
+    const late = { ...approval, decidedAt: '2027-01-17T00:00:00.000Z' };
+    const approved = { ...soaking, approval: { approvers: ['ops-lead'], timeoutSeconds: 86_400 } };
+    expect(soakAlreadyEnded({ soak: soak('2027-01-19T00:00:00.000Z'), approval: late }, approved, now)).toBeUndefined();
+    expect(soakAlreadyEnded({ soak: soak('2027-01-19T00:00:00.000Z'), approval }, approved, now)).toBeDefined();
   });
 });
