@@ -1,3 +1,4 @@
+import { heldInstead } from '../../core/lifecycle/lineage-hold.js';
 import { type HistoryEntry, shortTime } from './ledger-history.js';
 import type { ImageStatus } from './read.js';
 
@@ -59,7 +60,7 @@ export function renderStatus(images: readonly ImageStatus[], at: Date): string {
         : 'its promotion stops at its next gate, soak check or approval';
       out.push(
         `  flagged: ${f.version} since ${when(f.at)}: ${f.reason}; held out of every further channel, ${stopped}; ` +
-          'its rebuild on the rolled-back parent is promoted instead',
+          heldInstead(f.awaits),
       );
     }
     for (const h of image.held ?? []) {

@@ -84,7 +84,9 @@ export const reportSchema = z.strictObject({
       flagged: z
         .strictObject({ at: time, reason: z.string() })
         .optional()
-        .describe('built on a revoked parent: held out of every further gate, soak check and approval until rebuilt'),
+        .describe(
+          'built on a revoked parent: held out of every further gate, soak check and approval (replaced by its rebuild, or by a build on the next parent version where the revocation left the channel empty)',
+        ),
     }),
   ),
   promotions: z.array(
