@@ -1,5 +1,6 @@
 import { heldInstead } from '../../core/lifecycle/lineage-hold.js';
 import { type HistoryEntry, shortTime } from './ledger-history.js';
+import { revokedText, rolledBackText } from './move-back-text.js';
 import type { ImageStatus } from './read.js';
 
 const when = shortTime;
@@ -14,13 +15,8 @@ export function renderStatus(images: readonly ImageStatus[], at: Date): string {
       const head = `  ${c.channel.padEnd(width)}  `;
       // A container's pointer names a digest per region; it is shown short (the first 12 hex digits, as docker does).
       const targets = { ...c.pointer?.amis, ...c.pointer?.digests };
-      const revoked = c.revoked
-        ? `${c.revoked.version} revoked ${when(c.revoked.at)}${c.revoked.reason ? ` (${c.revoked.reason})` : ''}`
-        : '';
-      const back = c.rolledBack;
-      const rolledBack = back
-        ? `; rolled back by ${back.by || 'goldsmith'} at ${when(back.at)}${back.reason ? `: ${back.reason}` : ''} (from ${back.from})`
-        : '';
+      const revoked = c.revoked ? revokedText(c.revoked) : '';
+      const rolledBack = c.rolledBack ? `; ${rolledBackText(c.rolledBack)}` : '';
       const pointer = c.pointer
         ? `${c.pointer.version}  ${Object.entries(targets)
             .map(([r, a]) => `${r} ${a.startsWith('sha256:') ? a.slice(0, 19) : a}`)
