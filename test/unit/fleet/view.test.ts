@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { renderFleet } from '../../../cli/fleet-output.js';
 import { main } from '../../../cli/main.js';
 import { imageFleet } from '../../../core/fleet/view.js';
+import type { LedgerItem } from '../../../core/status/image-view.js';
 import { captureOutput } from '../../helpers/output.js';
 import { writeSavedCloud } from '../../helpers/saved-cloud.js';
 import { testTempDir } from '../../helpers/temp-dir.js';
@@ -113,7 +114,7 @@ describe('the fleet of an image', () => {
       reason,
       at: REVOKED_AT,
     });
-    const headline = (items: object[]) =>
+    const headline = (items: LedgerItem[]) =>
       renderFleet({ images: [imageFleet('base', 'prod', items)], channels: [], compliance: [], ouNames: {} }).split(
         '\n',
       )[0];
