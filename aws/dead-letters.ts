@@ -10,7 +10,10 @@ import { sqsClient } from './clients/sqs.js';
 
 /** A message taken from a dead-letter queue: hidden from other readers until deleted or its visibility ends. */
 export interface ReceivedDeadLetter {
-  /** SQS's id of the message: the same on every receive of it (the receipt handle is not). */
+  /**
+   * SQS's id of the message: the same on every receive of it, where the receipt handle is new each time
+   * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_Message.html).
+   */
   messageId: string;
   receiptHandle: string;
   message: QueuedMessage;
