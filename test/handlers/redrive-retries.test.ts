@@ -11,6 +11,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { redriveDeadLetters } from '../../functions/redrive-dead-letters.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
+import { deadLetter, NOW, QUEUE, SELF, START_BUILDS } from './dead-letter-fixtures.js';
 import { catalog } from './promotion-fixtures.js';
 
 /**
@@ -24,30 +25,9 @@ const dynamo = useLocalDynamo();
 const sqs = mockClient(SQSClient);
 const lambda = mockClient(LambdaClient);
 const scheduler = mockClient(SchedulerClient);
-const QUEUE = 'https://sqs.us-east-1.amazonaws.com/111122223333/goldsmith-prod-TriggersDlq';
-const START_BUILDS = 'arn:aws:lambda:us-east-1:111122223333:function:goldsmith-prod-StartBuilds';
-const SELF = 'arn:aws:lambda:us-east-1:111122223333:function:goldsmith-prod-RedriveDeadLetters';
-const NOW = new Date('2027-01-14T12:00:00Z');
 const HOUR = 3_600_000;
-
-/** A dead letter as Lambda's on-failure destination writes it: StartBuilds failed transiently. */
-const DEAD_LETTER: Message = {
-  MessageId: 'm-1',
-  Body: JSON.stringify({
-    version: '1.0',
-    timestamp: '2027-01-14T03:03:00.000Z',
-    requestContext: {
-      requestId: 'r-1',
-      functionArn: `${START_BUILDS}:$LATEST`,
-      condition: 'RetriesExhausted',
-      approximateInvokeCount: 3,
-    },
-    requestPayload: { image: 'base', window: '2027-01-14T03:00:00Z' },
-    responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
-    responsePayload: { errorType: 'ServiceUnavailableException', errorMessage: 'down' },
-  }),
-  Attributes: { SentTimestamp: String(Date.parse('2027-01-14T03:03:00Z')) },
-};
+/** StartBuilds' invocation, failed transiently and dead-lettered. */
+const DEAD_LETTER = deadLetter(1);
 
 let queue: Message[];
 /** Messages received in this look: hidden until its end (a later look comes after their visibility timeout). */
