@@ -130,7 +130,9 @@ export async function revokeVersion(
   for (const child of children) {
     const builds = await listBuilds(child.image);
     lineage.push({ image: child.image, builds });
-    const awaits = withdrawn.includes(child.channel) ? { image: request.image, channel: child.channel } : undefined;
+    // Empty now (this revocation withdrew it, or a retry finds it withdrawn already): nothing to rebuild on.
+    const empty = withdrawn.includes(child.channel) || !before.pointers[child.channel];
+    const awaits = empty ? { image: request.image, channel: child.channel } : undefined;
     for (const b of builds) {
       if (b.parent?.image !== request.image || b.parent.buildVersion !== request.version || b.deletedAt) continue;
       const reason = builtOnRevokedReason(request.image, request.version);
