@@ -10,6 +10,11 @@ import { sqsClient } from './clients/sqs.js';
 
 /** A message taken from a dead-letter queue: hidden from other readers until deleted or its visibility ends. */
 export interface ReceivedDeadLetter {
+  /**
+   * SQS's id of the message: the same on every receive of it, where the receipt handle is new each time
+   * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_Message.html).
+   */
+  messageId: string;
   receiptHandle: string;
   message: QueuedMessage;
   /** When the queue received it (SQS's `SentTimestamp`). */
@@ -45,6 +50,7 @@ export async function receiveDeadLetters(queueUrl: string, max: number): Promise
       }
       const sent = Number(m.Attributes?.SentTimestamp);
       taken.push({
+        messageId: m.MessageId ?? m.ReceiptHandle,
         receiptHandle: m.ReceiptHandle,
         message: { body: m.Body ?? '', attributes },
         sentAt: new Date(Number.isFinite(sent) ? sent : Date.now()).toISOString(),
@@ -91,14 +97,37 @@ export async function invokeAgain(functionArn: string, payload: unknown): Promis
 const REDRIVE_TTL_DAYS = 30;
 const redriveKey = (id: string) => ({ pk: 'REDRIVE', sk: id });
 
+/** What the ledger holds of one piece of work's re-drives. */
+export interface RedriveHistory {
+  firstDeadLetteredAt: string;
+  lastRedriveAt: string;
+  redrives: number;
+  /** The dead-letter messages (SQS MessageId) whose invocation Lambda took again: their work is re-driven. */
+  taken?: Set<string>;
+}
+
 /** When this work was first dead-lettered and how often it was re-driven, if it ever was. */
-export async function redriveHistory(
-  id: string,
-): Promise<{ firstDeadLetteredAt: string; lastRedriveAt: string; redrives: number } | undefined> {
+export async function redriveHistory(id: string): Promise<RedriveHistory | undefined> {
   const out = await documentClient().send(
     new GetCommand({ TableName: ledgerTable(), Key: redriveKey(id), ConsistentRead: true }),
   );
-  return out.Item as { firstDeadLetteredAt: string; lastRedriveAt: string; redrives: number } | undefined;
+  return out.Item as RedriveHistory | undefined;
+}
+
+/**
+ * Notes that Lambda took the invocation made again from dead-letter message `messageId` (written before the message
+ * is deleted): a look that meets the message again, because the run that re-drove it ended before deleting it,
+ * deletes it without re-driving its work a second time.
+ */
+export async function markRedriveTaken(id: string, messageId: string): Promise<void> {
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: ledgerTable(),
+      Key: redriveKey(id),
+      UpdateExpression: 'ADD taken :message',
+      ExpressionAttributeValues: { ':message': new Set([messageId]) },
+    }),
+  );
 }
 
 /** Counts one re-drive of the work, with the time its current chain of failures began (`firstAt`). */

@@ -2,6 +2,7 @@ import { DescribeImagesCommand, EnableImageDeprecationCommand } from '@aws-sdk/c
 import { deprecationTarget } from '../core/lifecycle/deprecation.js';
 import type { RegionAmi } from '../core/promotion/types.js';
 import { ec2Client } from './clients/ec2.js';
+import { amiGone } from './image-lifecycle.js';
 
 /**
  * EC2 deprecation of a build's AMIs (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_EnableImageDeprecation.html):
@@ -11,9 +12,6 @@ import { ec2Client } from './clients/ec2.js';
  * alone, so a later retirement never pushes an earlier `deprecateAfter` time back, and a retry makes no call.
  */
 
-const errorName = (err: unknown): string => (err instanceof Error ? err.name : '');
-const AMI_GONE = new Set(['InvalidAMIID.NotFound', 'InvalidAMIID.Unavailable']);
-
 /** The AMI's DeprecationTime in ms (undefined: none), or null when the AMI is gone. */
 async function currentDeprecation(ami: RegionAmi): Promise<number | undefined | null> {
   try {
@@ -22,7 +20,7 @@ async function currentDeprecation(ami: RegionAmi): Promise<number | undefined | 
     if (!image || image.State === 'deregistered') return null;
     return image.DeprecationTime ? Date.parse(image.DeprecationTime) : undefined;
   } catch (err) {
-    if (AMI_GONE.has(errorName(err))) return null;
+    if (amiGone(err)) return null;
     throw err;
   }
 }
@@ -44,7 +42,7 @@ export async function deprecateAmisAt(amis: readonly RegionAmi[], at: Date, now:
       );
       done++;
     } catch (err) {
-      if (!AMI_GONE.has(errorName(err))) throw err;
+      if (!amiGone(err)) throw err;
     }
   }
   return done;

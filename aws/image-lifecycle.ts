@@ -16,6 +16,14 @@ const errorName = (err: unknown): string => (err instanceof Error ? err.name : '
 const AMI_GONE = new Set(['InvalidAMIID.NotFound', 'InvalidAMIID.Unavailable']);
 
 /**
+ * Whether EC2 answered that the AMI is gone (deregistered, or never there): "InvalidAMIID.NotFound" /
+ * "InvalidAMIID.Unavailable" (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html).
+ */
+export function amiGone(err: unknown): boolean {
+  return AMI_GONE.has(errorName(err));
+}
+
+/**
  * Deregisters AMIs with their snapshots (DeleteAssociatedSnapshots keeps a snapshot another AMI still uses:
  * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeregisterImage.html).
  * @returns how many AMIs this call deregistered (those already gone are not counted).
@@ -29,7 +37,7 @@ export async function deregisterAmis(amis: readonly RegionAmi[]): Promise<number
       );
       done++;
     } catch (err) {
-      if (!AMI_GONE.has(errorName(err))) throw err;
+      if (!amiGone(err)) throw err;
     }
   }
   return done;

@@ -1,5 +1,6 @@
 import { DeleteCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { buildSk, imagePk, imageViewKeys } from '../core/ledger/keys.js';
+import type { AwaitedParent } from '../core/lifecycle/lineage-hold.js';
 import type { RegionAmi } from '../core/promotion/types.js';
 import type { ChannelPointer } from './channel-pointers.js';
 import { documentClient, ledgerTable } from './clients/dynamodb.js';
@@ -52,6 +53,8 @@ export interface RevocationItem {
   version: string;
   reason: string;
   channels: string[];
+  /** The channels the revocation left empty (no earlier launchable version): nothing is rebuilt on them. */
+  withdrawn?: string[];
   state: 'requested' | 'revoked';
   at: string;
   revokedAt?: string;
@@ -73,6 +76,7 @@ export async function markRevoked(r: {
   reason: string;
   by: string;
   channels: string[];
+  withdrawn: string[];
   at: string;
 }): Promise<boolean> {
   return conditionalWrite(() =>
@@ -81,7 +85,7 @@ export async function markRevoked(r: {
         TableName: ledgerTable(),
         Key: { pk: imagePk(r.image), sk: `REVOCATION#${r.version}` },
         UpdateExpression:
-          'SET #kind = :kind, image = :image, version = :version, reason = :reason, #by = :by, channels = :channels, #state = :state, revokedAt = :at, #at = if_not_exists(#at, :at)',
+          'SET #kind = :kind, image = :image, version = :version, reason = :reason, #by = :by, channels = :channels, withdrawn = :withdrawn, #state = :state, revokedAt = :at, #at = if_not_exists(#at, :at)',
         ConditionExpression: 'attribute_not_exists(revokedAt)',
         ExpressionAttributeNames: { '#kind': 'kind', '#by': 'by', '#state': 'state', '#at': 'at' },
         ExpressionAttributeValues: {
@@ -91,6 +95,7 @@ export async function markRevoked(r: {
           ':reason': r.reason,
           ':by': r.by,
           ':channels': r.channels,
+          ':withdrawn': r.withdrawn,
           ':state': 'revoked',
           ':at': r.at,
         },
@@ -126,16 +131,26 @@ export async function markDeleted(image: string, version: string, at: string, re
   );
 }
 
-/** Flags a descendant build as built on a revoked parent (it is rebuilt from the rolled-back parent). */
-export async function flagDescendant(image: string, version: string, reason: string, at: string): Promise<void> {
+/**
+ * Flags a descendant build as built on a revoked parent: it is rebuilt from the rolled-back parent, or, with
+ * `awaits`, waits for a new parent version on the channel the revocation left empty.
+ */
+export async function flagDescendant(
+  image: string,
+  version: string,
+  reason: string,
+  at: string,
+  awaits?: AwaitedParent,
+): Promise<void> {
   await documentClient().send(
     new UpdateCommand({
       TableName: ledgerTable(),
       Key: { pk: imagePk(image), sk: buildSk(version) },
-      UpdateExpression:
-        'SET flaggedAt = if_not_exists(flaggedAt, :at), flaggedReason = if_not_exists(flaggedReason, :r)',
+      UpdateExpression: `SET flaggedAt = if_not_exists(flaggedAt, :at), flaggedReason = if_not_exists(flaggedReason, :r)${
+        awaits ? ', flagAwaits = if_not_exists(flagAwaits, :awaits)' : ''
+      }`,
       ConditionExpression: 'attribute_exists(sk)',
-      ExpressionAttributeValues: { ':at': at, ':r': reason },
+      ExpressionAttributeValues: { ':at': at, ':r': reason, ...(awaits ? { ':awaits': awaits } : {}) },
     }),
   );
 }

@@ -1,6 +1,12 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { buildSk, imagePk, skPrefix } from '../core/ledger/keys.js';
-import { type BuildLineage, type LineageLink, lineageHold } from '../core/lifecycle/lineage-hold.js';
+import {
+  type AwaitedParent,
+  awaitedParentOf,
+  type BuildLineage,
+  type LineageLink,
+  lineageHold,
+} from '../core/lifecycle/lineage-hold.js';
 import { batchGetItems } from './batch-get.js';
 import { documentClient, ledgerTable } from './clients/dynamodb.js';
 
@@ -8,17 +14,36 @@ import { documentClient, ledgerTable } from './clients/dynamodb.js';
 const MAX_DEPTH = 16;
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+const texts = (v: unknown): string[] | undefined =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined;
+
+/** A lineage hold: why the version is held, and the parent channel it waits on when nothing is rebuilt for it. */
+export interface LineageHoldFound {
+  reason: string;
+  awaits?: AwaitedParent;
+}
 
 /**
  * Why the build `version` of `image` is held by its lineage (core/lifecycle/lineage-hold.ts), or undefined. Reads
  * the ledger, strongly consistent (the build itself with GetItem unless `own` is given), one BatchGetItem per generation (the parent's build and its revocation): the
  * flag revocation wrote, or a revoked or flagged ancestor, whichever the recorded lineage reaches. `own` is the
- * version's build item when the caller read it already.
+ * version's build item when the caller read it already. `awaits` names the parent channel the revocation left empty
+ * (its record's `withdrawn`), when it did.
  */
-export async function lineageHoldOf(image: string, version: string, own?: BuildLineage): Promise<string | undefined> {
+export async function lineageHoldOf(
+  image: string,
+  version: string,
+  own?: BuildLineage,
+): Promise<LineageHoldFound | undefined> {
   const self = own ?? (await buildLineage(image, version));
   const chain: LineageLink[] = [
-    { image, version, flaggedReason: text(self?.flaggedReason), parentUnknown: text(self?.parent?.unknown) },
+    {
+      image,
+      version,
+      flaggedReason: text(self?.flaggedReason),
+      parentUnknown: text(self?.parent?.unknown),
+      follows: text(self?.parent?.channel),
+    },
   ];
   const seen = new Set([`${image} ${version}`]);
   let parent = self?.parent;
@@ -37,10 +62,15 @@ export async function lineageHoldOf(image: string, version: string, own?: BuildL
       flaggedReason: text(build?.flaggedReason),
       revokedReason: revocation?.state === 'revoked' ? (text(revocation.reason) ?? '') : undefined,
       parentUnknown: text(build?.parent?.unknown),
+      follows: text(build?.parent?.channel),
+      withdrawn: revocation?.state === 'revoked' ? texts(revocation.withdrawn) : undefined,
     });
     parent = build?.parent;
   }
-  return lineageHold(chain);
+  const reason = lineageHold(chain);
+  if (reason === undefined) return undefined;
+  const awaits = awaitedParentOf(chain);
+  return awaits ? { reason, awaits } : { reason };
 }
 
 /** A build item's flag and recorded parent (strongly consistent), if the ledger holds the build. */

@@ -1,6 +1,7 @@
 import type { OuFleet } from '../core/fleet/channel-view.js';
 import { type ChannelCompliance, formatHours } from '../core/fleet/compliance-summary.js';
 import type { ImageFleet, VersionStanding } from '../core/fleet/view.js';
+import { channelNames } from './operator/move-back-text.js';
 
 /** What `goldsmith fleet` prints, and its `--json` document. */
 export interface FleetReport {
@@ -25,7 +26,7 @@ const STANDING_TEXT: Record<VersionStanding, string> = {
 const LAGGARDS_NAMED = 10;
 
 function imageLines(f: ImageFleet): string[] {
-  const out = [`${f.image}  (${f.channel}: ${f.current ?? 'never promoted'})`];
+  const out = [`${f.image}  (${f.channel}: ${channelNames(f.current, f.movedBack)})`];
   if (f.versions.length === 0) out.push('  no account uses a version of it (as last observed)');
   for (const v of f.versions) {
     out.push(

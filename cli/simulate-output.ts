@@ -2,8 +2,8 @@ import { type MonthlySummary, PATCH_TO_PROD_LABEL, patchToProdText } from '../co
 import type { SimulationResult } from '../local/simulator/index.js';
 import type { SimulationReport } from '../local/simulator/report.js';
 import { type PrintedLine, type RepeatFolder, repeatedText } from '../local/simulator/timeline-fold.js';
+import { runFiguresText, totalsFindings, totalsRows } from '../local/simulator/totals.js';
 import { renderCost } from './cost-output.js';
-import { runFiguresText, totalsFindings, totalsRows } from './simulate-totals.js';
 
 function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));

@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import type { SimulationJson } from '../local/simulator/report-schema.js';
 import type { Command } from './commands.js';
 import { DEFAULT_CATALOG_FILE, loadCatalogFile } from './load-catalog.js';
 import { checkSavedCatalog, savedIdentity } from './operator/saved-identity.js';
@@ -160,7 +161,9 @@ export const command: Command = {
     if (values.json) {
       const { report, timeline, notes, run } = result;
       const slack = values.slack ? { slackMessages: result.slackMessages ?? [] } : {};
-      process.stdout.write(`${JSON.stringify({ ...report, timeline, notes, run, ...slack }, null, 2)}\n`);
+      const { totalsOf } = await import('../local/simulator/totals.js');
+      const json: SimulationJson = { ...report, totals: totalsOf(report), timeline, notes, run, ...slack };
+      process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
     } else {
       process.stdout.write(renderRepeats(folder) + renderTables(result));
       if (values.slack) process.stdout.write(renderSlackChannel(result.slackMessages));

@@ -4,6 +4,7 @@ import {
   deleteDeadLetter,
   hideDeadLetter,
   invokeAgain,
+  markRedriveTaken,
   type ReceivedDeadLetter,
   receiveDeadLetters,
   recordRedrive,
@@ -71,6 +72,8 @@ export interface RedriveReport {
   waiting: string[];
   /** Dead letters whose re-drive failed now (Lambda unavailable): they come back for a later look. */
   failed: string[];
+  /** Dead letters an earlier look re-drove but did not delete (it ended first): deleted now, not re-driven again. */
+  finished?: string[];
   /** Follow-up looks asked for (schedule names). */
   followUps: string[];
   /** Why nothing was looked at (an alarm of a queue the re-drive does not read). */
@@ -113,6 +116,11 @@ async function redriveOne(
   const what = `${letter.target.split(':').pop()}: ${letter.error}`;
   const id = deadLetterId(letter);
   const history = await redriveHistory(id);
+  if (history?.taken?.has(taken.messageId)) {
+    await deleteDeadLetter(queueUrl, taken.receiptHandle);
+    report.finished = [...(report.finished ?? []), what];
+    return;
+  }
   const first = firstFailureOf(history, taken.sentAt);
   const decision = decideRedrive(letter, first, context.now, context.horizonSeconds, context.targets);
   if (!decision.redrive) return leave(queueUrl, taken, `${what}: ${decision.reason}`, report);
@@ -128,7 +136,10 @@ async function redriveOne(
     report.failed.push(`${what}: ${describe(error)}`);
     return;
   }
-  // Deleted only once Lambda took the invocation; a crash in between re-drives it again (every handler is idempotent).
+  // Deleted only once Lambda took the invocation, and noted as taken first: a run that ends before the deletion
+  // leaves the message, and the look that meets it again deletes it without a second re-drive. Lambda's answer lost
+  // (a run ending between the invocation and the note) re-drives it again: every handler is idempotent.
+  await markRedriveTaken(id, taken.messageId);
   await deleteDeadLetter(queueUrl, taken.receiptHandle);
   report.redriven.push(what);
 }
@@ -162,8 +173,9 @@ function scopeOf(input: RedriveInput): RedriveScope | { ignored: string } {
  * depth alarm fired or a follow-up look is due (core/redrive/looks.ts). Each message's invocation is made again,
  * asynchronously, when its target is one of Goldsmith's functions (env `REDRIVE_TARGETS`), it failed transiently,
  * the work has been failing for no longer than the catalog's retry horizon, and it was not re-driven within the
- * last hour. Bounded: at most `MAX_PER_QUEUE` messages a queue per look. Idempotent: the handlers are, and a
- * message is deleted only after Lambda took it again. What stays behind keeps its age in the queue, which the
+ * last hour. Bounded: at most `MAX_PER_QUEUE` messages a queue per look. Idempotent: the handlers are, a message is
+ * deleted only after Lambda took it again, and a message met again after its re-drive was noted is deleted, not
+ * re-driven. What stays behind keeps its age in the queue, which the
  * dead-letter alarms watch. `self` is this function's ARN, the follow-up looks' target.
  */
 export async function redriveDeadLetters(input: RedriveInput, self: string, now = new Date()): Promise<RedriveReport> {

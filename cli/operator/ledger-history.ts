@@ -1,6 +1,7 @@
 // The ledger's story of an image for `history`: one line per event, cause before effect within an instant.
 
 import { BREAKER_SK } from '../../core/ledger/keys.js';
+import { flagAwaitsOf, heldInstead } from '../../core/lifecycle/lineage-hold.js';
 import { supersededText } from '../../core/lifecycle/scheduled-revocation.js';
 import { pausedText, resumedText } from '../../core/promotion/resume.js';
 import type { LedgerItem } from '../../core/status/image-view.js';
@@ -130,7 +131,7 @@ export function historyOf(
       if (str(i.flaggedAt)) {
         add(
           str(i.flaggedAt),
-          `flagged: ${str(i.flaggedReason)}; held out of every further channel until rebuilt on the rolled-back parent`,
+          `flagged: ${str(i.flaggedReason)}; held out of every further channel; ${heldInstead(flagAwaitsOf(i.flagAwaits))}`,
           'RETIRE',
         );
       }

@@ -1,5 +1,7 @@
+import { heldInstead } from '../../core/lifecycle/lineage-hold.js';
 import { supersededText } from '../../core/lifecycle/scheduled-revocation.js';
 import { type HistoryEntry, shortTime } from './ledger-history.js';
+import { revokedText, rolledBackText } from './move-back-text.js';
 import type { ImageStatus } from './read.js';
 
 const when = shortTime;
@@ -14,13 +16,8 @@ export function renderStatus(images: readonly ImageStatus[], at: Date): string {
       const head = `  ${c.channel.padEnd(width)}  `;
       // A container's pointer names a digest per region; it is shown short (the first 12 hex digits, as docker does).
       const targets = { ...c.pointer?.amis, ...c.pointer?.digests };
-      const revoked = c.revoked
-        ? `${c.revoked.version} revoked ${when(c.revoked.at)}${c.revoked.reason ? ` (${c.revoked.reason})` : ''}`
-        : '';
-      const back = c.rolledBack;
-      const rolledBack = back
-        ? `; rolled back by ${back.by || 'goldsmith'} at ${when(back.at)}${back.reason ? `: ${back.reason}` : ''} (from ${back.from})`
-        : '';
+      const revoked = c.revoked ? revokedText(c.revoked) : '';
+      const rolledBack = c.rolledBack ? `; ${rolledBackText(c.rolledBack)}` : '';
       const pointer = c.pointer
         ? `${c.pointer.version}  ${Object.entries(targets)
             .map(([r, a]) => `${r} ${a.startsWith('sha256:') ? a.slice(0, 19) : a}`)
@@ -66,7 +63,7 @@ export function renderStatus(images: readonly ImageStatus[], at: Date): string {
         : 'its promotion stops at its next gate, soak check or approval';
       out.push(
         `  flagged: ${f.version} since ${when(f.at)}: ${f.reason}; held out of every further channel, ${stopped}; ` +
-          'its rebuild on the rolled-back parent is promoted instead',
+          heldInstead(f.awaits),
       );
     }
     for (const h of image.held ?? []) {

@@ -1,4 +1,5 @@
 import { compareBuildVersions, type LedgerItem, fieldText as text } from '../status/image-view.js';
+import { lastMoveBack, type RevokedMove, type RolledBackMove, revocationsByVersion } from '../status/pointer-moves.js';
 
 /**
  * Which versions of an image the organization runs, as the ledger's usage observations (`USAGE#`, from EC2's image
@@ -24,6 +25,11 @@ export interface ImageFleet {
   /** The channel the standings are measured against (the image's last channel). */
   channel: string;
   current?: string | undefined;
+  /**
+   * How the channel's pointer last moved back, as `status` tells it: a revocation rolled it back or left it empty,
+   * or an operator rolled it back. Absent when it never did.
+   */
+  movedBack?: { revoked?: RevokedMove; rolledBack?: RolledBackMove };
   versions: FleetVersion[];
   /** Per standing: distinct accounts and instances (an account on two versions counts under both). */
   totals: Record<VersionStanding, { accounts: number; instances: number }>;
@@ -125,5 +131,13 @@ export function imageFleet(image: string, channel: string, items: readonly Ledge
     totals[standing].instances += e.instances;
   }
   for (const [standing, set] of accountsOf) totals[standing].accounts = set.size;
-  return { image, channel, current, versions, totals };
+  const movedBack = lastMoveBack(items, channel, current, revocationsByVersion(items));
+  return {
+    image,
+    channel,
+    current,
+    ...(movedBack.revoked || movedBack.rolledBack ? { movedBack } : {}),
+    versions,
+    totals,
+  };
 }

@@ -1,6 +1,7 @@
 /**
  * What revocation decided about the versions built on a revoked one (`revocation.descendants: 'rebuild'`): they are
- * flagged, held out of every further channel, and replaced by a rebuild on the rolled-back parent. The promotion's
+ * flagged, held out of every further channel, and replaced by a rebuild on the rolled-back parent, or, where the
+ * revocation left the parent channel empty, by a build on the next parent version promoted there. The promotion's
  * Gate, SoakCheck and the delivery of an approval read the hold from the ledger where they decide, so a step retried
  * after the flag was written sees it too, and so does a version whose build was recorded after its parent's
  * revocation flagged the builds it knew of.
@@ -16,12 +17,28 @@ export interface LineageLink {
   revokedReason?: string | undefined;
   /** Why the version of the parent it was made from is not known (`parent.unknown` on its build): held. */
   parentUnknown?: string | undefined;
+  /** The parent's channel its build followed (`parent.channel` on its build). */
+  follows?: string | undefined;
+  /** Of a revoked version: the channels its revocation left empty (no earlier launchable version to roll back to). */
+  withdrawn?: readonly string[] | undefined;
+}
+
+/**
+ * A parent channel a revocation left empty: the versions held by it wait for a new parent version there, since there
+ * is no earlier one to rebuild on.
+ */
+export interface AwaitedParent {
+  image: string;
+  channel: string;
 }
 
 /** A build item's lineage fields as the ledger holds them: its flag, and the parent build it was made from. */
 export interface BuildLineage {
   flaggedReason?: string | undefined;
-  parent?: { image: string; buildVersion?: string | undefined; unknown?: string | undefined } | null | undefined;
+  parent?:
+    | { image: string; channel?: string | undefined; buildVersion?: string | undefined; unknown?: string | undefined }
+    | null
+    | undefined;
 }
 
 /** The reason a flag gives: "built on revoked al2023-base 1.0.0/5". */
@@ -58,7 +75,40 @@ export function lineageHold(chain: readonly LineageLink[]): string | undefined {
   return undefined;
 }
 
+/** A flag's `flagAwaits` as the ledger holds it (revocation writes it with the flag), or undefined. Pure. */
+export function flagAwaitsOf(value: unknown): AwaitedParent | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { image, channel } = value as Record<string, unknown>;
+  return typeof image === 'string' && typeof channel === 'string' ? { image, channel } : undefined;
+}
+
+/**
+ * The parent channel a held version waits on, or undefined when its lineage is rebuilt on the rolled-back parent:
+ * the first revoked ancestor's revocation left the channel its child in the chain follows empty. Pure.
+ */
+export function awaitedParentOf(chain: readonly LineageLink[]): AwaitedParent | undefined {
+  for (const [depth, link] of chain.entries()) {
+    if (depth === 0 || link.revokedReason === undefined) continue;
+    const channel = chain[depth - 1]?.follows;
+    return channel && link.withdrawn?.includes(channel) ? { image: link.image, channel } : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * What replaces a held version: its rebuild on the rolled-back parent (the revocation asked for it), or, when the
+ * revocation left the parent channel empty, nothing until a new parent version is built and promoted there (the
+ * child's build on that one is promoted instead).
+ */
+export function heldInstead(awaits?: AwaitedParent | undefined): string {
+  if (!awaits) return 'its rebuild on the rolled-back parent is promoted instead';
+  return (
+    `held until a new ${awaits.image} version is built and promoted to ${awaits.channel} (no earlier one is left ` +
+    'there to rebuild on); the build made on that one is promoted instead'
+  );
+}
+
 /** The reason a held version's promotion stops with: the hold, and what happens instead. */
-export function heldOutcomeReason(hold: string): string {
-  return `${hold}: held, it passes no further gate, soak check or approval; its rebuild on the rolled-back parent is promoted instead`;
+export function heldOutcomeReason(hold: string, awaits?: AwaitedParent | undefined): string {
+  return `${hold}: held, it passes no further gate, soak check or approval; ${heldInstead(awaits)}`;
 }

@@ -1,5 +1,6 @@
 // What an image's builds are doing apart from its channels: builds in flight, the last failure, held versions.
 import { accountCount } from '../fleet/usage.js';
+import { type AwaitedParent, flagAwaitsOf } from '../lifecycle/lineage-hold.js';
 import { resumedText, resumeText } from '../promotion/resume.js';
 
 type Item = Record<string, unknown>;
@@ -41,6 +42,8 @@ export interface FlaggedVersion {
   version: string;
   at: string;
   reason: string;
+  /** The parent channel its revocation left empty: nothing is rebuilt for it until a new version is promoted there. */
+  awaits?: AwaitedParent;
   /** The channel whose gate, soak check or approval stopped it, once one did. */
   stopped?: { channel: string; at: string };
 }
@@ -156,10 +159,12 @@ export function flaggedOf(
       const stop = outcomes.find(
         (o) => str(o, 'version') === version && o.outcome === 'aborted' && str(o, 'reason').startsWith(reason),
       );
+      const awaits = flagAwaitsOf(b.flagAwaits);
       return {
         version,
         at: str(b, 'flaggedAt'),
         reason,
+        ...(awaits ? { awaits } : {}),
         ...(stop ? { stopped: { channel: str(stop, 'channel'), at: str(stop, 'at') } } : {}),
       };
     });

@@ -7,7 +7,7 @@ import {
   inFlightOf,
   lastFailureOf,
 } from './image-progress.js';
-import { lastMoveBack, type RevokedMove, type RolledBackMove } from './pointer-moves.js';
+import { lastMoveBack, type RevokedMove, type RolledBackMove, revocationsByVersion } from './pointer-moves.js';
 import { type PendingPointer, pendingPointer } from './pointer-pending.js';
 import { type ScheduledRevocationView, scheduledRevocationsOf } from './scheduled-revocations.js';
 /**
@@ -145,11 +145,7 @@ export function imageView(
   const approvals = items.filter((i) => sk(i).startsWith('APPROVAL#'));
   const outcomeOf = (version: string, channel: string) =>
     outcomes.find((o) => str(o, 'version') === version && str(o, 'channel') === channel);
-  const revocations = new Map(
-    items
-      .filter((i) => sk(i).startsWith('REVOCATION#') && str(i, 'state') !== 'cancelled')
-      .map((i) => [str(i, 'version'), i] as const),
-  );
+  const revocations = revocationsByVersion(items);
   // A revoked build is withdrawn everywhere: no channel lags behind it, nothing of it waits or is in flight.
   const available = builds
     .filter((b) => (b.statusesSeen instanceof Set ? b.statusesSeen.has('AVAILABLE') : str(b, 'status') === 'AVAILABLE'))

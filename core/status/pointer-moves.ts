@@ -23,6 +23,15 @@ export interface RolledBackMove {
 
 const str = (item: LedgerItem, field: string): string => (typeof item[field] === 'string' ? item[field] : '');
 
+/** An image's revocations by version (requested or carried out; a cancelled one is none), from its ledger items. */
+export function revocationsByVersion(items: readonly LedgerItem[]): Map<string, LedgerItem> {
+  return new Map(
+    items
+      .filter((i) => str(i, 'sk').startsWith('REVOCATION#') && str(i, 'state') !== 'cancelled')
+      .map((i) => [str(i, 'version'), i] as const),
+  );
+}
+
 /**
  * The revocation that made a roll-back: the version it moved away from was revoked, and the revocation moved this
  * channel (its `channels`) or ran at the roll-back's instant (both are written with the revocation's time). A version

@@ -4,7 +4,7 @@ import { announce } from '../../aws/notifications.js';
 import { type ApprovalRecord, claimApprovalDecision, markApprovalSent } from '../../aws/promotion-approvals.js';
 import { sendTaskFailure, sendTaskSuccess } from '../../aws/stepfunctions.js';
 import { isTransient } from '../../core/errors/classify.js';
-import { heldOutcomeReason } from '../../core/lifecycle/lineage-hold.js';
+import { heldInstead, heldOutcomeReason } from '../../core/lifecycle/lineage-hold.js';
 import { announcement } from '../../core/notifications/announce.js';
 import { decisionProof } from '../../core/promotion/decision-proof.js';
 import { DECISION_ERRORS, rejectionCause } from '../../core/promotion/outcome.js';
@@ -18,7 +18,10 @@ export type ApprovalAnswer =
       at: string;
       /** False while Step Functions is unavailable: the decision is recorded and the reconciler delivers it. */
       delivered: boolean;
-      /** An approval of a version built on a revoked parent: recorded, but it stopped the promotion instead. */
+      /**
+       * An approval of a version built on a revoked parent: recorded, but it stopped the promotion instead (the hold,
+       * and what is promoted in its place).
+       */
       held?: string | undefined;
     }
   | { ok: false; status: 403 | 409; reason: string };
@@ -48,7 +51,7 @@ export async function deliverDecision(
   const hold = d.decision === 'approve' ? await lineageHoldOf(d.image, d.version) : undefined;
   try {
     if (hold) {
-      await sendTaskFailure(d.taskToken, DECISION_ERRORS.builtOnRevoked, heldOutcomeReason(hold));
+      await sendTaskFailure(d.taskToken, DECISION_ERRORS.builtOnRevoked, heldOutcomeReason(hold.reason, hold.awaits));
     } else if (d.decision === 'approve') {
       await sendTaskSuccess(d.taskToken, { decision: 'approved', by: d.by, at: d.decidedAt });
     } else {
@@ -59,7 +62,7 @@ export async function deliverDecision(
     throw error;
   }
   await markApprovalSent(d.image, d.version, d.channel, now);
-  return hold ? { sent: 'delivered', held: hold } : { sent: 'delivered' };
+  return hold ? { sent: 'delivered', held: `${hold.reason}; ${heldInstead(hold.awaits)}` } : { sent: 'delivered' };
 }
 
 /**
@@ -123,7 +126,7 @@ export function decidedText(decision: 'approve' | 'reject' | undefined): string 
 /** What the approver is told: the decision, and whether it still waits for Step Functions. */
 export function answerText(answer: Extract<ApprovalAnswer, { ok: true }>, what: string): string {
   const done = `${answer.decision === 'approve' ? 'Approved' : 'Rejected'} ${what} as ${answer.by}.`;
-  if (answer.held) return `${done} It is not promoted: ${answer.held}; its rebuild on the rolled-back parent is.`;
+  if (answer.held) return `${done} It is not promoted: ${answer.held}.`;
   return answer.delivered
     ? done
     : `${done} Step Functions is unavailable: the decision is recorded and will be delivered as soon as it answers.`;

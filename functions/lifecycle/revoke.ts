@@ -5,7 +5,7 @@ import { putEvent } from '../../aws/promotion-images.js';
 import { listUsage } from '../../aws/usage-ledger.js';
 import { GoldsmithError } from '../../core/errors.js';
 import { usersOfVersion } from '../../core/fleet/usage.js';
-import { builtOnRevokedReason } from '../../core/lifecycle/lineage-hold.js';
+import { builtOnRevokedReason, heldInstead } from '../../core/lifecycle/lineage-hold.js';
 import {
   type ChildLink,
   descendantRevocations,
@@ -90,12 +90,14 @@ export async function revokeVersion(
     pointers: Object.fromEntries(Object.entries(before.pointers).map(([c, p]) => [c, p.version])),
     children,
   });
+  const withdrawn = decided.moves.flatMap((m) => (m.action === 'withdraw' ? [m.channel] : []));
   const firstTime = await markRevoked({
     image: request.image,
     version: request.version,
     reason: request.reason,
     by: request.by,
     channels: decided.moves.map((m) => m.channel),
+    withdrawn,
     at,
   });
   const outputs = await buildOutputs(before, request.version);
@@ -122,19 +124,27 @@ export async function revokeVersion(
   }
   let descendantsFlagged = 0;
   const lineage: { image: string; builds: Awaited<ReturnType<typeof listBuilds>> }[] = [];
+  const cascading = plan.revokeDescendants || request.cascade;
+  // Children following a channel left empty: nothing is rebuilt for them until a new version is promoted there.
+  const waiting: string[] = [];
   for (const child of children) {
     const builds = await listBuilds(child.image);
     lineage.push({ image: child.image, builds });
+    // Empty now (this revocation withdrew it, or a retry finds it withdrawn already): nothing to rebuild on.
+    const empty = withdrawn.includes(child.channel) || !before.pointers[child.channel];
+    const awaits = empty ? { image: request.image, channel: child.channel } : undefined;
     for (const b of builds) {
       if (b.parent?.image !== request.image || b.parent.buildVersion !== request.version || b.deletedAt) continue;
-      await flagDescendant(child.image, b.version, builtOnRevokedReason(request.image, request.version), at);
+      const reason = builtOnRevokedReason(request.image, request.version);
+      await flagDescendant(child.image, b.version, reason, at, awaits);
       descendantsFlagged++;
+      if (awaits && !cascading) waiting.push(`${child.image} ${b.version} flagged: ${heldInstead(awaits)}`);
     }
   }
   // The catalog's policy for what was built on it: revoked too (through this same function, so each is recorded,
   // unshared, rolled back and announced once), before the children are rebuilt on the rolled-back parent.
   const descendantsRevoked: string[] = [];
-  if (plan.revokeDescendants || request.cascade) {
+  if (cascading) {
     const cascade = descendantRevocations({
       image: request.image,
       version: request.version,
@@ -158,7 +168,7 @@ export async function revokeVersion(
   }
   if (firstTime) {
     const users = usersOfVersion((await listUsage(request.image)).filter((u) => u.version === request.version));
-    const withdrawn = decided.moves.flatMap((m) =>
+    const withdrawals = decided.moves.flatMap((m) =>
       m.action === 'withdraw' ? [`${m.channel} withdrawn (${m.reason})`] : [],
     );
     const rebuilt =
@@ -169,7 +179,7 @@ export async function revokeVersion(
         'revoked',
         { image: request.image, version: request.version },
         {
-          reason: [request.reason, ...withdrawn, ...alsoRevoked, ...rebuilt].join('; '),
+          reason: [request.reason, ...withdrawals, ...alsoRevoked, ...rebuilt, ...waiting].join('; '),
           channels: decided.moves.map((m) => m.channel),
           by: request.by,
           ...(users.length > 0 ? { inUse: inUseSummary(users) } : {}),

@@ -17,7 +17,7 @@ export async function stopIfHeld(
   facts: Pick<ChannelFacts, 'lineage'>,
 ): Promise<void> {
   const hold = await lineageHoldOf(item.image, item.version, facts.lineage ?? {});
-  if (hold) throw new BuiltOnRevokedError(heldOutcomeReason(hold));
+  if (hold) throw new BuiltOnRevokedError(heldOutcomeReason(hold.reason, hold.awaits));
 }
 
 /**
@@ -33,5 +33,5 @@ export async function stopIfHeldBeforePublish(
   if (!hold) return;
   const pointer = await getChannelPointer(item.image, item.channel.name);
   if (pointer?.version === item.version) return;
-  throw new BuiltOnRevokedError(heldOutcomeReason(hold));
+  throw new BuiltOnRevokedError(heldOutcomeReason(hold.reason, hold.awaits));
 }

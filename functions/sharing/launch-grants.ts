@@ -5,6 +5,7 @@ import {
   readSnapshotIds,
   readSnapshotPermissions,
 } from '../../aws/ec2-sharing.js';
+import { amiGone } from '../../aws/image-lifecycle.js';
 import { mapWithConcurrency } from '../../core/concurrency.js';
 import type { LaunchGrant } from '../../core/sharing/grants.js';
 import { planLaunchPermissions, planSnapshotPermissions } from '../../core/sharing/planner.js';
@@ -76,10 +77,19 @@ export async function applyLaunchGrants(
 
 /**
  * Makes AMIs launchable and copyable by no one (a version retired from every channel, or revoked): the same planning
- * and application as any grant change, towards an empty set, so it reads no organization. Idempotent.
+ * and application as any grant change, towards an empty set, so it reads no organization. Idempotent; an AMI EC2
+ * says is gone (a deletion retried after its deregistration) counts as withdrawn.
  */
 export async function withdrawLaunchGrants(
   amis: readonly { region: string; imageId: string }[],
 ): Promise<AppliedRegionGrants[]> {
-  return applyLaunchGrants(amis.map((a) => ({ region: a.region, imageId: a.imageId, grants: [], copyAccounts: [] })));
+  return mapWithConcurrency(amis, REGION_CONCURRENCY, async ({ region, imageId }) => {
+    try {
+      return await applyRegion({ region, imageId, grants: [], copyAccounts: [] });
+    } catch (error) {
+      // A deregistered AMI is launchable by no one: a retry after its deregistration has nothing left to withdraw.
+      if (!amiGone(error)) throw error;
+      return { region, imageId, added: 0, removed: 0, imageCalls: 0, snapshotCalls: 0 };
+    }
+  });
 }

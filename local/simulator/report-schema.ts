@@ -5,10 +5,11 @@ import type { SimulationResult } from './index.js';
 import type { SimulationReport } from './report.js';
 import { fleetSchema } from './report-schema-fleet.js';
 import type { SlackMessageSeen } from './slack.js';
+import type { TotalsRow } from './totals.js';
 
 /**
  * The `goldsmith simulate --json` document as a zod schema: the report (`SimulationReport`) with the run's
- * `timeline`, `notes`, `run` and, with `--slack`, `slackMessages`. It exists so that docs/schemas/report.schema.json
+ * `totals`, `timeline`, `notes`, `run` and, with `--slack`, `slackMessages`. It exists so that docs/schemas/report.schema.json
  * can be generated from code (`npm run schemas`); the type checks at the end of this file fail to compile when the
  * report's TypeScript types and this schema part ways.
  */
@@ -84,7 +85,9 @@ export const reportSchema = z.strictObject({
       flagged: z
         .strictObject({ at: time, reason: z.string() })
         .optional()
-        .describe('built on a revoked parent: held out of every further gate, soak check and approval until rebuilt'),
+        .describe(
+          'built on a revoked parent: held out of every further gate, soak check and approval (replaced by its rebuild, or by a build on the next parent version where the revocation left the channel empty)',
+        ),
     }),
   ),
   promotions: z.array(
@@ -230,6 +233,9 @@ export const reportSchema = z.strictObject({
     }),
   ),
   fleet: fleetSchema.optional(),
+  totals: z
+    .array(z.strictObject({ what: z.string(), value: z.string() }))
+    .describe("the Totals table's rows as `simulate` and the HTML report print them, with the same labels and values"),
   timeline: z.array(timelineEntrySchema),
   notes: z.array(z.string()),
   run: z.strictObject({
@@ -257,7 +263,7 @@ export const reportSchema = z.strictObject({
 
 /** What `simulate --json` prints (cli/simulate.ts). */
 export type SimulationJson = SimulationReport &
-  Pick<SimulationResult, 'timeline' | 'notes' | 'run'> & { slackMessages?: SlackMessageSeen[] };
+  Pick<SimulationResult, 'timeline' | 'notes' | 'run'> & { totals: TotalsRow[]; slackMessages?: SlackMessageSeen[] };
 
 // Both directions, so a field added to, removed from or retyped in either fails `npm run typecheck`.
 type Schema = z.output<typeof reportSchema>;

@@ -56,7 +56,7 @@ export const CATALOG_FIELDS: Record<string, string> = {
   'images.<name>.retention.unpromotedGrace': 'The same for builds never promoted (failed, rejected, expired, aborted).',
   'images.<name>.revocation': 'What revoking a version does to the versions built on it (recorded lineage).',
   'images.<name>.revocation.descendants':
-    '`rebuild`: children are flagged (held: a flagged version passes no further gate, soak check or approval; its promotion stops, recorded as aborted with the reason, and `status` and `history` show the flag) and rebuilt on the rolled-back parent; `revoke`: they are revoked too, at any depth, before that rebuild.',
+    '`rebuild`: children are flagged (held: a flagged version passes no further gate, soak check or approval; its promotion stops, recorded as aborted with the reason, and `status` and `history` show the flag) and rebuilt on the rolled-back parent; where the revocation left the channel a child follows empty (no earlier launchable version to roll back to), nothing is rebuilt: the flagged version stays held until a new parent version is built and promoted to that channel, and the child build on that one is promoted instead; `revoke`: they are revoked too, at any depth, before that rebuild.',
   'images.<name>.channels': 'The channels this image goes through, in order (default: all of them).',
   'images.<name>.repository': 'Containers: the ECR repository name the factory creates and pushes to.',
   channels: 'The channels, in promotion order (e.g. dev → staging → prod).',

@@ -1,5 +1,6 @@
 import {
   DeregisterImageCommand,
+  DescribeImageAttributeCommand,
   EnableImageDeprecationCommand,
   ModifyImageAttributeCommand,
 } from '@aws-sdk/client-ec2';
@@ -109,5 +110,75 @@ describe('applyRetention', () => {
     const result = await applyRetention({ plan: { ...basePlan, retentionKeep: 1 }, children: [], now: NOW });
 
     expect(result.deleted).toEqual([]);
+  });
+});
+
+describe('applyRetention failed after its effect, before its record, and run again (the sweep retried)', () => {
+  /** EC2 and Image Builder as they stand: what is deregistered or deleted is gone, and says so. */
+  const gone = new Set<string>();
+  const granted = new Set<string>();
+  const effects: string[] = [];
+  const notFound = (name: string) => Object.assign(new Error(`${name}: not found`), { name });
+  let loseAnswer = false;
+  /** The version's AMI in each region (one id per region, so each is told apart). */
+  const amis = amisOf(1).map((a, i) => ({ ...a, imageId: `ami-0${String(i + 1).repeat(16)}` }));
+
+  it('deregisters and deletes a version once: the retry finds its own work done and marks it deleted', async () => {
+    gone.clear();
+    granted.clear();
+    effects.length = 0;
+    for (const a of amis) granted.add(a.imageId);
+    ec2.on(DeregisterImageCommand).callsFake((i: { ImageId: string }) => {
+      if (gone.has(i.ImageId)) throw notFound('InvalidAMIID.NotFound');
+      gone.add(i.ImageId);
+      effects.push(`DeregisterImage ${i.ImageId}`);
+      if (loseAnswer) {
+        loseAnswer = false;
+        throw Object.assign(new Error('the function timed out before the answer'), { name: 'FunctionTimedOut' });
+      }
+      return { Return: true };
+    });
+    ec2.on(DescribeImageAttributeCommand).callsFake((i: { ImageId: string }) => {
+      if (gone.has(i.ImageId)) throw notFound('InvalidAMIID.NotFound');
+      return { LaunchPermissions: granted.has(i.ImageId) ? [DEV_GRANT] : [] };
+    });
+    ec2.on(ModifyImageAttributeCommand).callsFake((i: { ImageId: string }) => {
+      if (gone.has(i.ImageId)) throw notFound('InvalidAMIID.NotFound');
+      granted.delete(i.ImageId);
+      effects.push(`ModifyImageAttribute ${i.ImageId}`);
+      return {};
+    });
+    imagebuilder.on(DeleteImageCommand).callsFake((i: { imageBuildVersionArn: string }) => {
+      if (gone.has(i.imageBuildVersionArn)) throw notFound('ResourceNotFoundException');
+      gone.add(i.imageBuildVersionArn);
+      effects.push('DeleteImage');
+      return {};
+    });
+    // The ledger as Query answers it stays as it was: the first attempt recorded nothing after its intent.
+    ledger({
+      builds: [build('1.0.0/1', { retiredAt: '2027-01-20T00:00:00Z' }), build('1.0.0/9')],
+      outcomes: [
+        { ...promoted('1.0.0/1', 'dev', '2027-01-01T00:00:00Z', 1), amis },
+        promoted('1.0.0/9', 'dev', '2027-02-01T00:00:00Z', 9),
+      ],
+      pointers: { dev: '1.0.0/9' },
+    });
+    const input = { plan: { ...basePlan, retentionKeep: 1 }, children: [], now: NOW };
+    // The first AMI is deregistered, and the function times out before the answer.
+    loseAnswer = true;
+    await expect(applyRetention(input)).rejects.toThrow(/timed out/);
+
+    const retry = await applyRetention(input);
+
+    expect(retry.deleted).toEqual(['1.0.0/1']);
+    const [first, second] = amis.map((a) => a.imageId);
+    expect(effects).toEqual([
+      `ModifyImageAttribute ${first}`,
+      `ModifyImageAttribute ${second}`,
+      `DeregisterImage ${first}`,
+      `DeregisterImage ${second}`,
+      'DeleteImage',
+    ]);
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
   });
 });

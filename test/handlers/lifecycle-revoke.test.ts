@@ -145,6 +145,7 @@ describe('revokeVersion', () => {
       builds: [build('1.0.0/1')],
       outcomes: [promoted('1.0.0/1', 'dev', '2027-02-01T00:00:00Z', 1)],
       revocations: [{ version: '1.0.0/1', state: 'revoked', revokedAt: NOW.toISOString() }],
+      childBuilds: [{ sk: 'BUILD#1.0.0/4', parent: { image: 'base', channel: 'staging', buildVersion: '1.0.0/1' } }],
     });
     ddb.on(UpdateCommand, { Key: { pk: 'IMAGE#base', sk: 'REVOCATION#1.0.0/1' } }).rejects(conditionFailed());
     ec2.on(DescribeImageAttributeCommand).resolves({ LaunchPermissions: [] });
@@ -156,6 +157,11 @@ describe('revokeVersion', () => {
     );
 
     expect(result).toMatchObject({ firstTime: false, grantCalls: 0, moves: [] });
+    // The child's channel is empty already: its flag says it waits for a new base version there, not a rebuild.
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { pk: 'IMAGE#hardened', sk: 'BUILD#1.0.0/4' },
+      ExpressionAttributeValues: expect.objectContaining({ ':awaits': { image: 'base', channel: 'staging' } }),
+    });
     expect(ec2).not.toHaveReceivedCommand(ModifyImageAttributeCommand);
     expect(bus).not.toHaveReceivedCommand(PutEventsCommand);
     expect(sns).not.toHaveReceivedCommand(PublishCommand);

@@ -344,7 +344,9 @@ describe('onImageEvent', () => {
 
       const parent = recordedParent();
       expect(parent).toEqual({ image: 'base', channel: 'staging', buildVersion: '1.0.0/2' });
-      await expect(lineageHoldOf('hardened', '1.0.0/3', { parent })).resolves.toBe('built on revoked base 1.0.0/2');
+      await expect(lineageHoldOf('hardened', '1.0.0/3', { parent })).resolves.toEqual({
+        reason: 'built on revoked base 1.0.0/2',
+      });
     });
 
     it('records the parent version as unknown, and so is held, when no move of the pointer is recorded before it was created', async () => {
@@ -363,9 +365,9 @@ describe('onImageEvent', () => {
         channel: 'staging',
         unknown: expect.stringContaining('parent version unknown'),
       });
-      await expect(lineageHoldOf('hardened', '1.0.0/3', { parent })).resolves.toMatch(
-        /^parent version unknown: no move of base\/staging/,
-      );
+      await expect(lineageHoldOf('hardened', '1.0.0/3', { parent })).resolves.toEqual({
+        reason: expect.stringMatching(/^parent version unknown: no move of base\/staging/),
+      });
     });
   });
 });

@@ -54,6 +54,8 @@ export const world = {
   inForce: new Map<string, Set<string>>(),
   /** DescribeImageAttribute fails (EC2 unavailable). */
   failDescribe: false,
+  /** The next ModifyImageAttribute takes effect, then its answer is lost (the function times out waiting). */
+  loseModifyAnswer: false,
   /** ListParents of this account answers only once `until` settles (a slower read-back). */
   slow: undefined as { account: string; until: Promise<void> } | undefined,
 };
@@ -112,6 +114,10 @@ export function answerEc2(): void {
       for (const g of i.LaunchPermission.Add ?? []) s.add(grantKey(g));
       for (const g of i.LaunchPermission.Remove ?? []) s.delete(grantKey(g));
       world.inForce.set(i.ImageId, s);
+      if (world.loseModifyAnswer) {
+        world.loseModifyAnswer = false;
+        throw Object.assign(new Error('the function timed out before the answer'), { name: 'FunctionTimedOut' });
+      }
       return {};
     });
 }
@@ -152,6 +158,7 @@ export async function startOrganization(dynamo: LocalDynamo): Promise<void> {
     '777788889999': PRD2,
   };
   world.failDescribe = false;
+  world.loseModifyAnswer = false;
   world.slow = undefined;
   answerOrganizations();
   world.inForce = new Map([[AMI.imageId, new Set([LEAVER, ouArn(PRD2)])]]);

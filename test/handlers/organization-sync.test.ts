@@ -72,4 +72,24 @@ describe('organization-sync re-grants what an organization change alters', () =>
     expect(daily).toMatchObject({ read: 'full', itemsChanged: 0, regrant: { versions: 0 } });
     expect(ec2.commandCalls(ModifyImageAttributeCommand)).toHaveLength(0);
   });
+
+  it('a re-grant made and then failed before the tree was held is not made again by the retried event', async () => {
+    world.parents[LEAVER] = DEV;
+    answerOrganizations();
+    // The launch permission is removed, and the function times out before its answer: the new tree is not held.
+    world.loseModifyAnswer = true;
+    await expect(syncOrganization(moveEvent(LEAVER, '2027-01-02T10:00:00Z'))).rejects.toThrow(/timed out/);
+    expect(grantsInForce()).not.toContain(LEAVER);
+    expect(ec2.commandCalls(ModifyImageAttributeCommand)).toHaveLength(1);
+
+    const retry = await syncOrganization(moveEvent(LEAVER, '2027-01-02T10:00:00Z'));
+
+    // The retry reads the grants in force, finds its own change made, and holds the tree: no second grant call.
+    expect(retry).toMatchObject({ read: 'nodes', regrant: { modifyImageAttribute: 0 } });
+    expect(retry.itemsChanged).toBeGreaterThan(0);
+    expect(ec2.commandCalls(ModifyImageAttributeCommand)).toHaveLength(1);
+    expect(grantsInForce()).not.toContain(LEAVER);
+    const again = await syncOrganization(moveEvent(LEAVER, '2027-01-02T10:00:00Z'));
+    expect(again).toMatchObject({ itemsChanged: 0, regrant: { versions: 0 } });
+  });
 });

@@ -12,40 +12,14 @@ import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_PER_QUEUE, redriveDeadLetters } from '../../functions/redrive-dead-letters.js';
+import { deadLetter, NOW, payload, QUEUE, SELF, START_BUILDS } from './dead-letter-fixtures.js';
 import { catalog } from './promotion-fixtures.js';
 
-const QUEUE = 'https://sqs.us-east-1.amazonaws.com/111122223333/goldsmith-prod-TriggersDlq';
-const START_BUILDS = 'arn:aws:lambda:us-east-1:111122223333:function:goldsmith-prod-StartBuilds';
-const NOW = new Date('2027-01-14T12:00:00Z');
 /** CloudWatch's single-metric alarm state change, as the CloudWatch User Guide's sample shows it. */
 const sample = JSON.parse(
   readFileSync(new URL('../fixtures/cloudwatch-alarm-state-change.json', import.meta.url), 'utf8'),
 ) as { detail: { state: Record<string, string> } & Record<string, unknown> } & Record<string, unknown>;
 const FULL_PASS = { redrive: 'dead-letters' } as const;
-const SELF = 'arn:aws:lambda:us-east-1:111122223333:function:goldsmith-prod-RedriveDeadLetters';
-const payload = { 'detail-type': 'Scheduled Build', detail: { image: 'base' } };
-
-/** A dead letter as Lambda's on-failure destination writes it (the Lambda developer guide's record). */
-function deadLetter(n: number, errorType = 'ServiceUnavailableException', target = START_BUILDS): Message {
-  return {
-    MessageId: `m-${n}`,
-    ReceiptHandle: `receipt-${n}`,
-    Body: JSON.stringify({
-      version: '1.0',
-      timestamp: '2027-01-14T03:03:00.000Z',
-      requestContext: {
-        requestId: `r-${n}`,
-        functionArn: `${target}:$LATEST`,
-        condition: 'RetriesExhausted',
-        approximateInvokeCount: 3,
-      },
-      requestPayload: { ...payload, n },
-      responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
-      responsePayload: { errorType, errorMessage: 'down' },
-    }),
-    Attributes: { SentTimestamp: String(Date.parse('2027-01-14T03:03:00Z')) },
-  };
-}
 
 describe('redriveDeadLetters', () => {
   const sqs = mockClient(SQSClient);

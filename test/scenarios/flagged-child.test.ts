@@ -74,6 +74,7 @@ const outcomes = (r: Run, version: string) =>
 
 let soaking: Run;
 let approving: Run;
+let emptied: Run;
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'goldsmith-flagged-'));
@@ -89,6 +90,8 @@ beforeAll(async () => {
     ],
     '2027-01-06T06:00:00Z',
   );
+  // base 1.0.0/1, the only version staging ever had, revoked while hardened 1.0.0/1 soaks there (day two 20:00).
+  emptied = await runSaved('emptied', [{ ...CVE('2027-01-02T20:00:00Z'), version: '1.0.0/1' }], '2027-01-03T05:00:00Z');
 }, 900_000);
 
 afterAll(() => {
@@ -138,5 +141,30 @@ describe('a critical CVE on the parent while its child waits for prod approval, 
     expect(approving.status).toMatch(/flagged: 1\.0\.0\/2 .*its promotion stopped at prod/);
     expect(approving.history).toMatch(/1\.0\.0\/2 +prod +approved by ops-lead/);
     expect(approving.history).toMatch(/1\.0\.0\/2 +prod +aborted by goldsmith: built on revoked base 1\.0\.0\/2/);
+  });
+});
+
+describe('a critical CVE on the only parent version staging ever had, while its child soaks there', () => {
+  const waits =
+    'held until a new base version is built and promoted to staging (no earlier one is left there to rebuild on); ' +
+    'the build made on that one is promoted instead';
+
+  it('rebuilds nothing on an emptied channel, and the stopped promotion says it waits for a new parent version', () => {
+    expect(emptied.report.pointers['base/staging']).toBeUndefined();
+    expect(emptied.report.builds.filter((b) => b.image === 'hardened').map((b) => b.version)).toEqual(['1.0.0/1']);
+    expect(outcomes(emptied, '1.0.0/1')).toEqual(['staging aborted']);
+    const stopped = emptied.report.promotions.find((p) => p.image === 'hardened' && p.version === '1.0.0/1');
+    expect(stopped?.reason).toContain(
+      `built on revoked base 1.0.0/1: held, it passes no further gate, soak check or approval; ${waits}`,
+    );
+    expect(stopped?.reason).not.toContain('rolled-back parent');
+  });
+
+  it('says so in status and history, promising no rebuild', () => {
+    expect(emptied.status).toContain(`its promotion stopped at staging 2027-01-03 02:44; ${waits}`);
+    expect(emptied.history).toContain(
+      `flagged: built on revoked base 1.0.0/1; held out of every further channel; ${waits}`,
+    );
+    expect(`${emptied.status}${emptied.history}`).not.toContain('rolled-back parent');
   });
 });

@@ -1,9 +1,11 @@
 import { parseHTML } from 'linkedom';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalogFile } from '../../cli/load-catalog.js';
+import { renderTables } from '../../cli/simulate-output.js';
 import { renderHtml } from '../../local/simulator/html/index.js';
 import { type SimulationResult, simulate } from '../../local/simulator/index.js';
 import type { TimelineEntry } from '../../local/simulator/timeline.js';
+import { runFiguresText, totalsOf } from '../../local/simulator/totals.js';
 import { buildLines, defaultScenario, REPO_ROOT } from './helpers.js';
 
 // `npm start`'s quarter on the example catalog: three patch windows, a mid-month base release, a package release,
@@ -154,4 +156,28 @@ describe('the default scenario on the example catalog', () => {
     expect(months.reduce((n, m) => n + Number(m.getAttribute('data-value')), 0)).toBe(result.report.builds.length);
     expect(document.querySelectorAll('#promotions tbody tr').length).toBe(result.report.promotions.length);
   }, 600_000);
+
+  it('shows in the HTML totals every figure of the text and JSON totals, with the same label and value', async () => {
+    const catalog = await loadCatalogFile(`${REPO_ROOT}goldsmith.config.ts`);
+    const channelsOf = (image: string) => catalog.images[image]?.channels ?? catalog.channels.map((c) => c.name);
+    const { document } = parseHTML(renderHtml(result, channelsOf));
+    const html = [...document.querySelectorAll('#totals tbody tr')].map((tr) =>
+      [...tr.querySelectorAll('td')].map((td) => td.textContent),
+    );
+    // `simulate --json` prints these rows as `totals` (cli/simulate.ts).
+    const rows = totalsOf(result.report);
+    expect(html).toEqual(rows.map((r) => [r.what, r.value]));
+    expect(rows.map((r) => r.what)).toEqual(
+      expect.arrayContaining([
+        'announcements: distinct / deliveries / suppressed (made before)',
+        'Slack: posted / threads / updated in place',
+        "ModifyImageAttribute / planner's minimum",
+        'requests / responses checked against AWS API models',
+      ]),
+    );
+    const text = renderTables(result).split('\n');
+    for (const r of rows)
+      expect(text.some((l) => l.startsWith(`${r.what}  `) && l.endsWith(`  ${r.value}`))).toBe(true);
+    expect(document.querySelector('.totals-notes')?.textContent).toContain(runFiguresText(result.run));
+  });
 });

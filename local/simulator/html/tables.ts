@@ -1,7 +1,6 @@
-import { consistencyText } from '../audit-recovering.js';
-import { apiCallTotals, apiCallTotalsText } from '../call-minimum.js';
 import type { SimulationResult } from '../index.js';
 import { foldRepeats } from '../timeline-fold.js';
+import { runFiguresText, totalsFindings, totalsOf } from '../totals.js';
 import { esc, minute } from './escape.js';
 import type { MonthRow } from './months.js';
 
@@ -11,12 +10,15 @@ function table(id: string, headers: readonly string[], rows: readonly (readonly 
   return `<table id="${id}"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
+/** What the text output prints under its totals: each finding, then the run's own figures. */
+function totalsNotes(lines: readonly string[]): string {
+  return `<ul class="totals-notes">${lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`;
+}
+
 /** The human output's tables, as HTML: timeline, builds, promotions, pointer history and pointers, API calls, totals. */
 export function renderTables(result: SimulationResult, months: readonly MonthRow[]): string {
   const { report, run } = result;
   const promoted = report.promotions.filter((p) => p.outcome === 'promoted');
-  const totals = apiCallTotals(report.apiCalls, report.callPlan);
-  const recovered = report.rejectedEvents.filter((e) => e.recovered).length;
   const sections = [
     [
       'Timeline',
@@ -96,26 +98,8 @@ export function renderTables(result: SimulationResult, months: readonly MonthRow
       table(
         'totals',
         ['what', 'value'],
-        [
-          ['builds', report.builds.length],
-          ['channel promotions', promoted.length],
-          ['notifications', report.notifications.length],
-          ['duplicates suppressed', report.duplicatesSuppressed],
-          ['events rejected (DLQ) / recovered since', `${report.rejectedEvents.length} / ${recovered}`],
-          ['approval callbacks refused', report.rejectedCallbacks],
-          [
-            'faults injected / retried / failed',
-            `${report.faults.injected} / ${report.faults.retried} / ${report.faults.failedCalls}`,
-          ],
-          ['AWS requests: other services + DynamoDB = all', apiCallTotalsText(totals)],
-          [
-            'AWS requests per channel promotion (all, DynamoDB included)',
-            promoted.length ? (totals.all / promoted.length).toFixed(1) : '—',
-          ],
-          ['consistency', consistencyText(report.consistency)],
-          ['simulated months per second', run.monthsPerSecond.toFixed(2)],
-        ],
-      ),
+        totalsOf(report).map((r) => [r.what, r.value]),
+      ) + totalsNotes([...totalsFindings(report).map((f) => f.trim()), runFiguresText(run)]),
     ],
   ];
   // Long tables (a year's timeline, hundreds of builds) start folded so the page stays navigable.

@@ -134,7 +134,7 @@ describe('history of the lifecycle', () => {
     expect(whats.slice(2)).toEqual([
       'revocation requested: CVE-2027-0002 over policy',
       'revoked by goldsmith (vulnerabilities.revokeOn): CVE-2027-0002 over policy',
-      'flagged: parent base 0.9.0/1 revoked: CVE-2027-0003; held out of every further channel until rebuilt on the rolled-back parent',
+      'flagged: parent base 0.9.0/1 revoked: CVE-2027-0003; held out of every further channel; its rebuild on the rolled-back parent is promoted instead',
       'retired: out of retention',
       'held past retention: 2 account(s), 5 instance(s) still use it (hold ends 2027-04-07 00:00)',
       'hold ended: an operator may release it',

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { renderFleet } from '../../../cli/fleet-output.js';
 import { main } from '../../../cli/main.js';
 import { imageFleet } from '../../../core/fleet/view.js';
+import type { LedgerItem } from '../../../core/status/image-view.js';
 import { captureOutput } from '../../helpers/output.js';
 import { writeSavedCloud } from '../../helpers/saved-cloud.js';
 import { testTempDir } from '../../helpers/temp-dir.js';
@@ -87,5 +88,66 @@ describe('the fleet of an image', () => {
     expect(all.stdout).toContain('base  (prod: 1.0.0/4)');
     const unknown = await captureOutput(() => main(['fleet', 'nope', '--local', dir]));
     expect(unknown.code).toBe(1);
+  });
+
+  describe('of a channel whose version was revoked', () => {
+    const REVOKED_AT = '2027-03-09T10:00:00.000Z';
+    const revocation = (version: string) => ({
+      pk: 'IMAGE#base',
+      sk: `REVOCATION#${version}`,
+      version,
+      state: 'revoked',
+      reason: 'CVE-2027-0001',
+      channels: ['prod'],
+      at: REVOKED_AT,
+      revokedAt: REVOKED_AT,
+    });
+    const rollback = (from: string, to: string | null, by = 'goldsmith', reason = 'revoked: CVE-2027-0001') => ({
+      pk: 'IMAGE#base',
+      sk: `ROLLBACK#prod#${from}`,
+      kind: 'rollback',
+      image: 'base',
+      channel: 'prod',
+      from,
+      to,
+      by,
+      reason,
+      at: REVOKED_AT,
+    });
+    const headline = (items: LedgerItem[]) =>
+      renderFleet({ images: [imageFleet('base', 'prod', items)], channels: [], compliance: [], ouNames: {} }).split(
+        '\n',
+      )[0];
+
+    it('says the channel is empty since the revocation, not that it was never promoted', () => {
+      const items = [promoted('1.0.0/1'), revocation('1.0.0/1'), rollback('1.0.0/1', null), ...ITEMS.slice(-1)];
+      expect(headline(items)).toBe('base  (prod: empty since 1.0.0/1 revoked 2027-03-09 10:00 (CVE-2027-0001))');
+    });
+
+    it('says the channel was rolled back to its version by the revocation', () => {
+      const items = [
+        promoted('1.0.0/1'),
+        promoted('1.0.0/2'),
+        { pk: 'IMAGE#base', sk: 'CHANNEL#prod', channel: 'prod', version: '1.0.0/1', at: REVOKED_AT },
+        revocation('1.0.0/2'),
+        rollback('1.0.0/2', '1.0.0/1'),
+      ];
+      expect(headline(items)).toBe(
+        'base  (prod: 1.0.0/1, rolled back to it when 1.0.0/2 revoked 2027-03-09 10:00 (CVE-2027-0001))',
+      );
+      expect(imageFleet('base', 'prod', items).movedBack?.revoked?.version).toBe('1.0.0/2');
+    });
+
+    it('says who rolled a channel back, and why, when an operator did', () => {
+      const items = [
+        promoted('1.0.0/1'),
+        promoted('1.0.0/2'),
+        { pk: 'IMAGE#base', sk: 'CHANNEL#prod', channel: 'prod', version: '1.0.0/1', at: REVOKED_AT },
+        rollback('1.0.0/2', '1.0.0/1', 'ops-lead', 'CHG-1042'),
+      ];
+      expect(headline(items)).toBe(
+        'base  (prod: 1.0.0/1, rolled back by ops-lead at 2027-03-09 10:00: CHG-1042 (from 1.0.0/2))',
+      );
+    });
   });
 });

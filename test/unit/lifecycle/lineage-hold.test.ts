@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { heldOutcomeReason, lineageHold } from '../../../core/lifecycle/lineage-hold.js';
+import { awaitedParentOf, heldOutcomeReason, lineageHold } from '../../../core/lifecycle/lineage-hold.js';
 import { MAX_AUTOMATIC_RESUMES, resumeText } from '../../../core/promotion/resume.js';
 import { flaggedOf } from '../../../core/status/image-progress.js';
 
@@ -104,5 +104,40 @@ describe('flaggedOf', () => {
     expect(flaggedOf(builds, [], new Map([['1.0.0/2', {}]]))).toEqual([
       { version: '1.0.0/4', at: flag.flaggedAt, reason: flag.flaggedReason },
     ]);
+  });
+});
+
+describe('awaitedParentOf', () => {
+  const revoked = { ...parent, revokedReason: 'CVE-2027-0001' };
+
+  it('names the parent channel a revocation left empty, which the held lineage followed', () => {
+    const chain = [
+      { ...self, follows: 'staging' },
+      { ...revoked, withdrawn: ['staging'] },
+    ];
+    expect(awaitedParentOf(chain)).toEqual({ image: 'base', channel: 'staging' });
+    expect(heldOutcomeReason('built on revoked base 1.0.0/5', awaitedParentOf(chain))).toMatch(
+      /held until a new base version is built and promoted to staging .*; the build made on that one is promoted instead$/,
+    );
+  });
+
+  it('waits on the revoked grandparent when the parent in between followed the channel it left empty', () => {
+    const chain = [
+      { ...self, follows: 'prod' },
+      { ...parent, follows: 'dev' },
+      { ...grandparent, revokedReason: '', withdrawn: ['dev'] },
+    ];
+    expect(awaitedParentOf(chain)).toEqual({ image: 'os', channel: 'dev' });
+  });
+
+  it('waits on nothing when the channel followed was rolled back (the rebuild was asked for)', () => {
+    expect(
+      awaitedParentOf([
+        { ...self, follows: 'prod' },
+        { ...revoked, withdrawn: ['dev'] },
+      ]),
+    ).toBeUndefined();
+    expect(awaitedParentOf([{ ...self, follows: 'prod' }, revoked])).toBeUndefined();
+    expect(awaitedParentOf([self, parent])).toBeUndefined();
   });
 });

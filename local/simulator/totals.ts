@@ -1,10 +1,26 @@
-import { consistencyText } from '../local/simulator/audit-recovering.js';
-import { apiCallTotals, apiCallTotalsText } from '../local/simulator/call-minimum.js';
-import type { SimulationResult } from '../local/simulator/index.js';
-import { formatMib } from '../local/simulator/peak-memory.js';
-import type { SimulationReport } from '../local/simulator/report.js';
+import { consistencyText } from './audit-recovering.js';
+import { apiCallTotals, apiCallTotalsText } from './call-minimum.js';
+import type { SimulationResult } from './index.js';
+import { formatMib } from './peak-memory.js';
+import type { SimulationReport } from './report.js';
+
+/**
+ * The run's totals, defined once for every output: `simulate`'s Totals table, the HTML report's and `--json`'s
+ * `totals` show these rows, with these labels and values.
+ */
+
+/** One figure of the totals: its label and its value as printed. */
+export interface TotalsRow {
+  what: string;
+  value: string;
+}
 
 /** The run's totals as `what` / `value` rows: counts, AWS requests, sharing, the audit and the API-model check. */
+export function totalsOf(report: SimulationReport): TotalsRow[] {
+  return totalsRows(report).map(([what = '', value = '']) => ({ what, value }));
+}
+
+/** {@link totalsOf} as table rows. */
 export function totalsRows(report: SimulationReport): string[][] {
   const promoted = report.promotions.filter((p) => p.outcome === 'promoted').length;
   const totals = apiCallTotals(report.apiCalls, report.callPlan);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runFiguresText } from '../../../cli/simulate-totals.js';
+import { runFiguresText } from '../../../local/simulator/totals.js';
 
 describe("simulate's run figures", () => {
   it('prints speed and the one peak-memory figure in MiB', () => {

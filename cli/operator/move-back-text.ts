@@ -1,0 +1,31 @@
+import type { RevokedMove, RolledBackMove } from '../../core/status/pointer-moves.js';
+import { shortTime as when } from './ledger-history.js';
+
+/**
+ * A channel pointer's last move back, in words: one definition for `goldsmith status` and `goldsmith fleet`, so
+ * both tell a revoked, rolled-back or emptied channel the same way.
+ */
+
+/** "1.0.0/2 revoked 2027-01-26 10:00 (CVE-2027-0001)". */
+export function revokedText(r: RevokedMove): string {
+  return `${r.version} revoked ${when(r.at)}${r.reason ? ` (${r.reason})` : ''}`;
+}
+
+/** "rolled back by ops-lead at 2027-01-26 10:00: CHG-1 (from 1.0.0/2)". */
+export function rolledBackText(b: RolledBackMove): string {
+  return `rolled back by ${b.by || 'goldsmith'} at ${when(b.at)}${b.reason ? `: ${b.reason}` : ''} (from ${b.from})`;
+}
+
+/**
+ * What a channel names, and how it came to: its version, rolled back to by a revocation or an operator; empty since
+ * a revocation withdrew it; or never promoted.
+ */
+export function channelNames(
+  current: string | undefined,
+  moved: { revoked?: RevokedMove | undefined; rolledBack?: RolledBackMove | undefined } | undefined,
+): string {
+  if (!current) return moved?.revoked ? `empty since ${revokedText(moved.revoked)}` : 'never promoted';
+  if (moved?.rolledBack) return `${current}, ${rolledBackText(moved.rolledBack)}`;
+  if (moved?.revoked) return `${current}, rolled back to it when ${revokedText(moved.revoked)}`;
+  return current;
+}
