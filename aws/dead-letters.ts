@@ -11,6 +11,8 @@ import { sqsClient } from './clients/sqs.js';
 /** A message taken from a dead-letter queue: hidden from other readers until deleted or its visibility ends. */
 export interface ReceivedDeadLetter {
   receiptHandle: string;
+  /** SQS's id of the message: a copy sent again is another message, with another id. */
+  messageId: string;
   message: QueuedMessage;
   /** When the queue received it (SQS's `SentTimestamp`). */
   sentAt: string;
@@ -46,6 +48,7 @@ export async function receiveDeadLetters(queueUrl: string, max: number): Promise
       const sent = Number(m.Attributes?.SentTimestamp);
       taken.push({
         receiptHandle: m.ReceiptHandle,
+        messageId: m.MessageId ?? m.ReceiptHandle,
         message: { body: m.Body ?? '', attributes },
         sentAt: new Date(Number.isFinite(sent) ? sent : Date.now()).toISOString(),
       });

@@ -9,16 +9,21 @@ import {
   recordRedrive,
   redriveHistory,
 } from '../aws/dead-letters.js';
+import { consumeFailedInvocation, readFailedInvocation } from '../aws/failed-invocations.js';
+import { announce } from '../aws/notifications.js';
 import { scheduleFollowUpLook } from '../aws/redrive-follow-up.js';
 import { parseDuration } from '../core/duration.js';
+import { announcement } from '../core/notifications/announce.js';
 import { metricNames } from '../core/observability/metrics.js';
 import {
+  type DeadLetter,
   deadLetterId,
   decideRedrive,
   firstFailureOf,
   readDeadLetter,
   unqualified,
 } from '../core/redrive/dead-letters.js';
+import { checkRecordedFailure, payloadDigest } from '../core/redrive/failed-invocations.js';
 import { queueOfAlarm, queueUrlNamed, type RedriveScope, tooSoonToRedrive } from '../core/redrive/looks.js';
 import { bundledCatalog } from './lib/catalog.js';
 import { handlerFor } from './lib/middleware.js';
@@ -71,6 +76,11 @@ export interface RedriveReport {
   waiting: string[];
   /** Dead letters whose re-drive failed now (Lambda unavailable): they come back for a later look. */
   failed: string[];
+  /**
+   * Lambda failure records Goldsmith recorded no such failure for (or already re-drove from another message): never
+   * invoked, announced once as `claim-refused`; deleted, or kept for a person when nothing at all was recorded.
+   */
+  refused: string[];
   /** Follow-up looks asked for (schedule names). */
   followUps: string[];
   /** Why nothing was looked at (an alarm of a queue the re-drive does not read). */
@@ -102,6 +112,38 @@ async function leave(queueUrl: string, taken: ReceivedDeadLetter, why: string, r
   }
 }
 
+/**
+ * Refuses a Lambda failure record that is not one of Goldsmith's own recorded failures
+ * (core/redrive/failed-invocations.ts): announced once, as `claim-refused`, and never invoked. One that contradicts
+ * the record (another function or payload, a replay) is deleted; one with no record at all is kept for a person (the
+ * ledger may have been down when a real invocation failed).
+ */
+async function refuseUnrecorded(
+  queueUrl: string,
+  taken: ReceivedDeadLetter,
+  letter: DeadLetter,
+  reason: { refused: string; found: string; keep: boolean },
+  context: LookContext,
+  report: RedriveReport,
+): Promise<void> {
+  report.refused.push(`${reason.found}: ${reason.refused}`);
+  logger.error('dead letter refused: not a failure Goldsmith recorded', { ...reason, queue: queueUrl });
+  await announce(
+    announcement(
+      'claim-refused',
+      {},
+      { claim: 'dead-letter', found: reason.found, reason: `${reason.refused}; it was not invoked` },
+      {
+        at: context.now.toISOString(),
+        key: `${letter.requestId ?? taken.messageId}\n${payloadDigest(letter.payload)}`,
+      },
+    ),
+    context.now,
+  );
+  if (reason.keep) return leave(queueUrl, taken, `${reason.found}: ${reason.refused}`, report);
+  await deleteDeadLetter(queueUrl, taken.receiptHandle);
+}
+
 async function redriveOne(
   queueUrl: string,
   taken: ReceivedDeadLetter,
@@ -110,6 +152,15 @@ async function redriveOne(
 ): Promise<void> {
   const letter = readDeadLetter(taken.message);
   if ('unreadable' in letter) return leave(queueUrl, taken, `${queueUrl}: ${letter.unreadable}`, report);
+  // Lambda's failure records are re-driven only as Goldsmith recorded them; rule and schedule dead letters come only
+  // from EventBridge and Scheduler (the queue's policy: stacks/resource-doors.ts).
+  let recordedRequest: string | undefined;
+  if (letter.via === 'lambda-destination') {
+    const recorded = letter.requestId === undefined ? undefined : await readFailedInvocation(letter.requestId);
+    const check = checkRecordedFailure(letter, recorded, taken.messageId);
+    if (!check.ok) return refuseUnrecorded(queueUrl, taken, letter, check, context, report);
+    recordedRequest = check.requestId;
+  }
   const what = `${letter.target.split(':').pop()}: ${letter.error}`;
   const id = deadLetterId(letter);
   const history = await redriveHistory(id);
@@ -122,6 +173,14 @@ async function redriveOne(
     return;
   }
   try {
+    if (recordedRequest !== undefined) {
+      const expected = { functionArn: letter.target, digest: payloadDigest(letter.payload) };
+      if (!(await consumeFailedInvocation(recordedRequest, expected, taken.messageId, context.now))) {
+        const found = `${letter.target.split(':').pop()}, request ${recordedRequest}`;
+        const refused = 'that failure was already re-driven from another dead letter';
+        return refuseUnrecorded(queueUrl, taken, letter, { found, refused, keep: false }, context, report);
+      }
+    }
     await recordRedrive(id, letter, first, context.now);
     await invokeAgain(letter.target, letter.payload);
   } catch (error) {
@@ -167,7 +226,15 @@ function scopeOf(input: RedriveInput): RedriveScope | { ignored: string } {
  * dead-letter alarms watch. `self` is this function's ARN, the follow-up looks' target.
  */
 export async function redriveDeadLetters(input: RedriveInput, self: string, now = new Date()): Promise<RedriveReport> {
-  const report: RedriveReport = { looked: [], redriven: [], left: [], waiting: [], failed: [], followUps: [] };
+  const report: RedriveReport = {
+    looked: [],
+    redriven: [],
+    left: [],
+    waiting: [],
+    failed: [],
+    refused: [],
+    followUps: [],
+  };
   const scope = scopeOf(redriveInputSchema.parse(input));
   const queues = listFromEnv('DEAD_LETTER_QUEUES');
   let chosen: string[] = [];
@@ -191,6 +258,9 @@ export async function redriveDeadLetters(input: RedriveInput, self: string, now 
   if (report.left.length > 0) {
     metrics.addMetric(metricNames.deadLettersLeft, MetricUnit.Count, report.left.length);
     logger.error('dead letters left for a person', { left: report.left });
+  }
+  if (report.refused.length > 0) {
+    metrics.addMetric(metricNames.deadLettersRefused, MetricUnit.Count, report.refused.length);
   }
   if (report.failed.length > 0)
     logger.warn('re-drives that failed now; a later look tries again', { failed: report.failed });

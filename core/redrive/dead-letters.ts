@@ -22,6 +22,8 @@ export interface DeadLetter {
   error: string;
   message: string;
   via: 'lambda-destination' | 'eventbridge' | 'scheduler';
+  /** The failed request's id, as Lambda's on-failure record names it (`requestContext.requestId`). */
+  requestId?: string;
 }
 
 /** An SQS message as ReceiveMessage returns it, reduced to what matters here. */
@@ -59,6 +61,7 @@ export function readDeadLetter(message: QueuedMessage): DeadLetter | { unreadabl
       error: typeof response.errorType === 'string' ? response.errorType : String(context.condition ?? 'Unknown'),
       message: typeof response.errorMessage === 'string' ? response.errorMessage : '',
       via: 'lambda-destination',
+      ...(typeof context.requestId === 'string' ? { requestId: context.requestId } : {}),
     };
   }
   const target = message.attributes.TARGET_ARN;
@@ -98,7 +101,8 @@ export function deadLetterId(letter: Pick<DeadLetter, 'target' | 'payload'>): st
   return createHash('sha256').update(letter.target).update('\n').update(canonical(letter.payload)).digest('hex');
 }
 
-function canonical(value: unknown): string {
+/** JSON with every object's keys sorted: the same value always reads the same, whatever order it was built in. */
+export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (isRecord(value)) {
     const keys = Object.keys(value).sort();
