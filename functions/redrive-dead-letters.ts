@@ -2,32 +2,27 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
 import {
   deleteDeadLetter,
-  hideDeadLetter,
   invokeAgain,
   type ReceivedDeadLetter,
   receiveDeadLetters,
   recordRedrive,
   redriveHistory,
 } from '../aws/dead-letters.js';
-import { consumeFailedInvocation, readFailedInvocation } from '../aws/failed-invocations.js';
-import { announce } from '../aws/notifications.js';
 import { scheduleFollowUpLook } from '../aws/redrive-follow-up.js';
 import { parseDuration } from '../core/duration.js';
-import { announcement } from '../core/notifications/announce.js';
 import { metricNames } from '../core/observability/metrics.js';
 import {
-  type DeadLetter,
   deadLetterId,
   decideRedrive,
   firstFailureOf,
   readDeadLetter,
   unqualified,
 } from '../core/redrive/dead-letters.js';
-import { checkRecordedFailure, payloadDigest } from '../core/redrive/failed-invocations.js';
 import { queueOfAlarm, queueUrlNamed, type RedriveScope, tooSoonToRedrive } from '../core/redrive/looks.js';
 import { bundledCatalog } from './lib/catalog.js';
 import { handlerFor } from './lib/middleware.js';
 import { logger, metrics } from './lib/powertools.js';
+import { consumeRecord, describe, leave, recordedRequestOf } from './redrive/recorded.js';
 
 /** The daily full pass's fixed input (stacks/monitoring/redrive.ts). */
 const fullPassSchema = z.strictObject({ redrive: z.literal('dead-letters') });
@@ -100,50 +95,6 @@ function listFromEnv(name: string): string[] {
     .filter((s) => s.length > 0);
 }
 
-const describe = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
-
-/** Leaves a message for a person, hidden for half a day so hourly looks do not re-read it. */
-async function leave(queueUrl: string, taken: ReceivedDeadLetter, why: string, report: RedriveReport) {
-  report.left.push(why);
-  try {
-    await hideDeadLetter(queueUrl, taken.receiptHandle);
-  } catch (error) {
-    report.failed.push(`${why}: hiding it failed (${describe(error)})`);
-  }
-}
-
-/**
- * Refuses a Lambda failure record that is not one of Goldsmith's own recorded failures
- * (core/redrive/failed-invocations.ts): announced once, as `claim-refused`, and never invoked. One that contradicts
- * the record (another function or payload, a replay) is deleted; one with no record at all is kept for a person (the
- * ledger may have been down when a real invocation failed).
- */
-async function refuseUnrecorded(
-  queueUrl: string,
-  taken: ReceivedDeadLetter,
-  letter: DeadLetter,
-  reason: { refused: string; found: string; keep: boolean },
-  context: LookContext,
-  report: RedriveReport,
-): Promise<void> {
-  report.refused.push(`${reason.found}: ${reason.refused}`);
-  logger.error('dead letter refused: not a failure Goldsmith recorded', { ...reason, queue: queueUrl });
-  await announce(
-    announcement(
-      'claim-refused',
-      {},
-      { claim: 'dead-letter', found: reason.found, reason: `${reason.refused}; it was not invoked` },
-      {
-        at: context.now.toISOString(),
-        key: `${letter.requestId ?? taken.messageId}\n${payloadDigest(letter.payload)}`,
-      },
-    ),
-    context.now,
-  );
-  if (reason.keep) return leave(queueUrl, taken, `${reason.found}: ${reason.refused}`, report);
-  await deleteDeadLetter(queueUrl, taken.receiptHandle);
-}
-
 async function redriveOne(
   queueUrl: string,
   taken: ReceivedDeadLetter,
@@ -154,13 +105,8 @@ async function redriveOne(
   if ('unreadable' in letter) return leave(queueUrl, taken, `${queueUrl}: ${letter.unreadable}`, report);
   // Lambda's failure records are re-driven only as Goldsmith recorded them; rule and schedule dead letters come only
   // from EventBridge and Scheduler (the queue's policy: stacks/resource-doors.ts).
-  let recordedRequest: string | undefined;
-  if (letter.via === 'lambda-destination') {
-    const recorded = letter.requestId === undefined ? undefined : await readFailedInvocation(letter.requestId);
-    const check = checkRecordedFailure(letter, recorded, taken.messageId);
-    if (!check.ok) return refuseUnrecorded(queueUrl, taken, letter, check, context, report);
-    recordedRequest = check.requestId;
-  }
+  const recorded = await recordedRequestOf(queueUrl, taken, letter, context.now, report);
+  if (recorded === 'refused') return;
   const what = `${letter.target.split(':').pop()}: ${letter.error}`;
   const id = deadLetterId(letter);
   const history = await redriveHistory(id);
@@ -173,14 +119,8 @@ async function redriveOne(
     return;
   }
   try {
-    if (recordedRequest !== undefined) {
-      const expected = { functionArn: letter.target, digest: payloadDigest(letter.payload) };
-      if (!(await consumeFailedInvocation(recordedRequest, expected, taken.messageId, context.now))) {
-        const found = `${letter.target.split(':').pop()}, request ${recordedRequest}`;
-        const refused = 'that failure was already re-driven from another dead letter';
-        return refuseUnrecorded(queueUrl, taken, letter, { found, refused, keep: false }, context, report);
-      }
-    }
+    if (recorded !== undefined && !(await consumeRecord(queueUrl, taken, letter, recorded, context.now, report)))
+      return;
     await recordRedrive(id, letter, first, context.now);
     await invokeAgain(letter.target, letter.payload);
   } catch (error) {
@@ -218,8 +158,9 @@ function scopeOf(input: RedriveInput): RedriveScope | { ignored: string } {
 
 /**
  * Re-drives Goldsmith's dead-letter queues (env `DEAD_LETTER_QUEUES`): all of them on the daily pass, one when its
- * depth alarm fired or a follow-up look is due (core/redrive/looks.ts). Each message's invocation is made again,
- * asynchronously, when its target is one of Goldsmith's functions (env `REDRIVE_TARGETS`), it failed transiently,
+ * depth alarm fired or a follow-up look is due (core/redrive/looks.ts). A Lambda failure record is re-driven only
+ * when the failing handler recorded that very failure (functions/redrive/recorded.ts); anything else in that shape
+ * is refused, announced and never invoked. Each message's invocation is made again, asynchronously, when its target is one of Goldsmith's functions (env `REDRIVE_TARGETS`), it failed transiently,
  * the work has been failing for no longer than the catalog's retry horizon, and it was not re-driven within the
  * last hour. Bounded: at most `MAX_PER_QUEUE` messages a queue per look. Idempotent: the handlers are, and a
  * message is deleted only after Lambda took it again. What stays behind keeps its age in the queue, which the
