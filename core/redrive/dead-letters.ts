@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonical } from '../canonical-json.js';
 import { isTransient } from '../errors/classify.js';
 
 /**
@@ -99,16 +100,6 @@ export function failedTransiently(letter: DeadLetter): boolean {
 /** A stable identity of the work, across re-deliveries: the target and the payload's canonical JSON. */
 export function deadLetterId(letter: Pick<DeadLetter, 'target' | 'payload'>): string {
   return createHash('sha256').update(letter.target).update('\n').update(canonical(letter.payload)).digest('hex');
-}
-
-/** JSON with every object's keys sorted: the same value always reads the same, whatever order it was built in. */
-export function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (isRecord(value)) {
-    const keys = Object.keys(value).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }
 
 /** What re-driving decided for one message. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { canonical, type DeadLetter } from './dead-letters.js';
+import { canonical } from '../canonical-json.js';
+import type { DeadLetter } from './dead-letters.js';
 
 /**
  * What Goldsmith itself recorded of a failed asynchronous invocation, and whether a dead letter is one of them, pure.
