@@ -43,6 +43,7 @@ export function startStepFunctions(options: {
     accountId: options.accountId,
     region: options.region,
     random: seededRandom(options.seed + 2),
+    tokenSeed: `goldsmith-local-tokens:${options.seed}`,
     onTaskRetry: (key) => outages.defer(key),
     onTaskRecovered: (key) => outages.done(key),
     // A step that outlasted its retry horizon paused the promotion: the work is done when the execution resuming it

@@ -20,6 +20,11 @@ export interface LocalStepFunctionsOptions {
   region?: string;
   /** Jitter for Retry backoff (the simulator passes its seeded RNG). */
   random?: () => number;
+  /**
+   * Task tokens derived from this seed and their issue order instead of at random: one catalog and seed hand out
+   * the same tokens in every run, so links and decision proofs over them agree between a live and a saved run.
+   */
+  tokenSeed?: string;
   /** Told when a task attempt fails and will be retried, and when a task that was retried succeeds. */
   onTaskRetry?(key: string, error: unknown): void;
   onTaskRecovered?(key: string): void;

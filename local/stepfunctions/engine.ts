@@ -25,7 +25,7 @@ export class LocalStepFunctions {
   private readonly runners = new Map<LocalizedMachine, StateMachine>();
   private readonly executions = new Map<string, LocalExecution>();
   private readonly running = new Set<Promise<void>>();
-  private readonly tokens = new TaskTokens();
+  private readonly tokens: TaskTokens;
   /** States entered by every execution, Map iterations included: what Step Functions Standard bills. */
   transitions = 0;
   private readonly accountId: string;
@@ -34,6 +34,7 @@ export class LocalStepFunctions {
   constructor(private readonly options: LocalStepFunctionsOptions) {
     this.accountId = options.accountId ?? '123456789012';
     this.region = options.region ?? 'us-east-1';
+    this.tokens = new TaskTokens(options.tokenSeed);
   }
 
   /** Registers a state machine definition under its ARN. */

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { TaskDoesNotExist, TaskTimedOut } from '@aws-sdk/client-sfn';
 
 /** What `$$.Task.Token` resolves to in the context object; each token task replaces it with a fresh token. */
@@ -34,10 +34,18 @@ export function withToken(value: unknown, token: string): unknown {
  */
 export class TaskTokens {
   private readonly tokens = new Map<string, PendingToken>();
+  private issued = 0;
+
+  /** `seed`: tokens derived from it and their issue order (reproducible runs); none: random, as AWS's are opaque. */
+  constructor(private readonly seed?: string) {}
 
   /** Issues a token and the promise its answer settles. */
   issue(): { token: string; answer: Promise<unknown> } {
-    const token = `${randomUUID()}${randomUUID()}`.replaceAll('-', '');
+    this.issued++;
+    const token =
+      this.seed === undefined
+        ? `${randomUUID()}${randomUUID()}`.replaceAll('-', '')
+        : createHash('sha256').update(`${this.seed}:${this.issued}`).digest('hex');
     const answer = new Promise<unknown>((resolve, reject) => {
       this.tokens.set(token, { resolve, reject, state: 'open' });
     });
