@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { deadLetterId } from '../../core/redrive/dead-letters.js';
 import type { VirtualClock } from '../clock.js';
 import { attributeFailure } from '../fakes/caller.js';
@@ -71,7 +70,7 @@ export class AsyncInvoker {
     arn: string,
     payload: unknown,
     via: 'task' | 'async' | 'sync' = 'task',
-    requestId: string = randomUUID(),
+    requestId?: string,
   ): Promise<unknown> {
     const fn = this.functionFor(arn);
     this.invocations++;
@@ -94,9 +93,13 @@ export class AsyncInvoker {
   deliverAsync(arn: string, event: unknown, label: string): void {
     const { clock, outages } = this.options;
     const key = `event:${++this.deliveries}:${label}`;
-    // One request id for the delivery and its retries; the handler records each failed attempt under the id it saw
+    // One request id for the delivery and its retries, from its virtual time and order (the same run gives the same
+    // ids, a resumed cloud new ones); the handler records each failed attempt under the id it saw
     // (functions/lib/failed-invocations.ts), so the on-failure record names a recorded request either way.
-    const requestId = randomUUID();
+    const second = Math.floor(clock.now() / 1000)
+      .toString(16)
+      .padStart(8, '0');
+    const requestId = `${second}-0000-4000-8000-${this.deliveries.toString(16).padStart(12, '0')}`;
     const attempt = async (n: number, refused: number): Promise<void> => {
       if (outages?.isDown('lambda')) {
         outages.fail('lambda', 'invocation');
