@@ -63,10 +63,9 @@ async function deliver(
   const done = options.resume ? await slackPostOf(key) : undefined;
   if (!done) {
     const thread = n.image && n.version ? await slackThreadOf(n.image, n.version) : undefined;
-    const message =
-      vetted.request && vetted.decided
-        ? renderDecidedApproval(vetted.request, vetted.decided)
-        : renderSlack(vetted.render);
+    const message = renderSlack(vetted.render);
+    // A request decided before it could be posted (it waited in the backlog) is posted as decided: no buttons.
+    if (vetted.request && vetted.decided) message.blocks = renderDecidedApproval(vetted.request, vetted.decided).blocks;
     const posted = await postSlackMessage({
       channel: thread?.channel ?? channel,
       ...message,
