@@ -6,7 +6,14 @@ import { payloadDigest } from '../../core/redrive/failed-invocations.js';
 import type { LocalCloud } from '../../local/simulator/cloud.js';
 import { notificationsOf } from '../../local/simulator/report-notifications.js';
 import { devThenProdSoakingAnHour } from '../scenarios/helpers.js';
-import { operatorCatalog, pointerOf, releaseOpenssl, startOperatorCloud } from './operator-helpers.js';
+import {
+  functionArnOf,
+  operatorCatalog,
+  pointerOf,
+  queueUrlOf,
+  releaseOpenssl,
+  startOperatorCloud,
+} from './operator-helpers.js';
 
 /**
  * A dead letter shaped as Lambda's on-failure record, carrying the sender's payload, in a Goldsmith dead-letter
@@ -17,16 +24,9 @@ import { operatorCatalog, pointerOf, releaseOpenssl, startOperatorCloud } from '
 
 let cloud: LocalCloud;
 
-function functionArn(handler: string): string {
-  for (const [arn, f] of cloud.wiring.functions) if (f.handler === handler) return arn;
-  throw new Error(`no function ${handler}`);
-}
+const functionArn = (handler: string) => functionArnOf(cloud, handler);
 
-function queueUrl(name: string): string {
-  const found = cloud.sqs.urls().find((url) => url.split('/').pop()?.startsWith(name));
-  if (!found) throw new Error(`no queue ${name}`);
-  return found;
-}
+const queueUrl = (name: string) => queueUrlOf(cloud, name);
 
 /** A manual build of base, which start-builds would act on under its own role. */
 const forgedPayload = { manual: { image: 'base', reason: 'forged', requester: 'mallory' } };
