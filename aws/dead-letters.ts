@@ -16,6 +16,8 @@ export interface ReceivedDeadLetter {
    */
   messageId: string;
   receiptHandle: string;
+  /** SQS's id of the message: a copy sent again is another message, with another id. */
+  messageId: string;
   message: QueuedMessage;
   /** When the queue received it (SQS's `SentTimestamp`). */
   sentAt: string;
@@ -52,6 +54,7 @@ export async function receiveDeadLetters(queueUrl: string, max: number): Promise
       taken.push({
         messageId: m.MessageId ?? m.ReceiptHandle,
         receiptHandle: m.ReceiptHandle,
+        messageId: m.MessageId ?? m.ReceiptHandle,
         message: { body: m.Body ?? '', attributes },
         sentAt: new Date(Number.isFinite(sent) ? sent : Date.now()).toISOString(),
       });

@@ -1,4 +1,5 @@
 import { DeleteCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { postKeyOf } from '../core/notifications/post-key.js';
 import type { Notification } from '../events/notification.js';
 import { documentClient, ledgerTable } from './clients/dynamodb.js';
 import { conditionalWrite, putItemOnce } from './ledger-writes.js';
@@ -38,7 +39,7 @@ export async function parkSlackPost(
   const parkedAt = input.now.toISOString();
   await putItemOnce({
     pk: PK,
-    sk: `${PREFIX}${n.at}#${n.id}`,
+    sk: `${PREFIX}${n.at}#${postKeyOf(n)}`,
     kind: 'slack-pending',
     notification: n,
     attempts: 1,
@@ -49,7 +50,7 @@ export async function parkSlackPost(
   await documentClient().send(
     new UpdateCommand({
       TableName: ledgerTable(),
-      Key: { pk: PK, sk: `MSG#${n.id}` },
+      Key: { pk: PK, sk: `MSG#${postKeyOf(n)}` },
       UpdateExpression: 'SET parkedAt = if_not_exists(parkedAt, :at)',
       ExpressionAttributeValues: { ':at': parkedAt },
     }),

@@ -295,7 +295,11 @@ const members = NOTIFICATION_EVENTS.map((e) => member(e));
 export const notificationSchema = z
   .discriminatedUnion('event', members as unknown as [ReturnType<typeof member>, ...ReturnType<typeof member>[]])
   .superRefine((n, ctx) => {
-    if (n.event !== 'monthly-summary' && n.image === undefined) {
+    // A refused dead letter is about a function's invocation, not one image.
+    const imageless =
+      n.event === 'monthly-summary' ||
+      (n.event === 'claim-refused' && 'claim' in n.detail && n.detail.claim === 'dead-letter');
+    if (!imageless && n.image === undefined) {
       ctx.addIssue({ code: 'custom', path: ['image'], message: `required for a ${n.event} announcement` });
     }
   });

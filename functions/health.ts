@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
+import { recordFailedInvocation } from '../aws/failed-invocations.js';
 import { readOutcomes } from '../aws/image-partition.js';
 import { readImageViews } from '../aws/image-view-index.js';
 import { imageViewIndex } from '../core/ledger/keys.js';
@@ -49,6 +50,7 @@ export function gaugesOf(views: readonly ImageView[]): HealthGauges {
  */
 export const handler = handlerFor({
   name: 'health',
+  recordFailure: recordFailedInvocation,
   parse: healthInputSchema,
   handle: async (): Promise<HealthGauges> => {
     const now = new Date();

@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
+import { recordFailedInvocation } from '../aws/failed-invocations.js';
 import { readImagePartitionByPrefix } from '../aws/image-partition.js';
 import { lineageDepths } from '../core/lifecycle/order.js';
 import { metricNames } from '../core/observability/metrics.js';
@@ -52,6 +53,7 @@ export async function sweepLifecycle(
 
 export const handler = handlerFor({
   name: 'lifecycle-sweep',
+  recordFailure: recordFailedInvocation,
   parse: (raw) => sweepInputSchema.parse(raw),
   handle: async () => {
     const outcome = await sweepLifecycle(promotionPlans(), new Date());

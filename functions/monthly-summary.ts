@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { listCompliance } from '../aws/compliance-ledger.js';
+import { recordFailedInvocation } from '../aws/failed-invocations.js';
 import { readImagePartition } from '../aws/image-partition.js';
 import { keepSummary, storedSummary } from '../aws/monthly-summary.js';
 import { announce } from '../aws/notifications.js';
@@ -80,6 +81,7 @@ export async function sendMonthlySummary(raw: MonthlySummaryInput): Promise<Mont
 
 export const handler = handlerFor({
   name: 'monthly-summary',
+  recordFailure: recordFailedInvocation,
   parse: monthlySummaryInputSchema,
   handle: (input: MonthlySummaryInput) => sendMonthlySummary(input),
 });

@@ -1,4 +1,5 @@
 import { getChannelPointers } from '../aws/channel-pointers.js';
+import { recordFailedInvocation } from '../aws/failed-invocations.js';
 import { isActiveOrganizationAccount, recordFleetFinding } from '../aws/fleet-findings.js';
 import { inventoryOf } from '../aws/image-packages.js';
 import { listedFinding, regionOfFindingArn } from '../aws/inspector-findings.js';
@@ -217,4 +218,4 @@ async function countFindings(
   };
 }
 
-export const handler = taskHandler('on-finding', onFinding);
+export const handler = taskHandler('on-finding', onFinding, recordFailedInvocation);

@@ -1,6 +1,7 @@
 import { recordBuildCost } from '../aws/build-cost.js';
 import { markBuildHandled } from '../aws/build-handling.js';
 import { getChannelPointer } from '../aws/channel-pointers.js';
+import { recordFailedInvocation } from '../aws/failed-invocations.js';
 import { inventoryOf } from '../aws/image-packages.js';
 import { announce } from '../aws/notifications.js';
 import { pointerChanges } from '../aws/pointer-changes.js';
@@ -200,4 +201,4 @@ export async function actOnBuildStatus(change: BuildStatusChange): Promise<Image
   return { action: 'recorded', image, version, status };
 }
 
-export const handler = taskHandler('on-image-event', onImageEvent);
+export const handler = taskHandler('on-image-event', onImageEvent, recordFailedInvocation);

@@ -1,4 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { recordFailedInvocation } from '../aws/failed-invocations.js';
 import { getRevocation } from '../aws/promotion-findings.js';
 import { getScheduledRevocation } from '../aws/scheduled-revocations.js';
 import { MalformedEventError } from '../core/errors.js';
@@ -74,4 +75,4 @@ export async function onLifecycleRequest(
   throw new MalformedEventError(reason);
 }
 
-export const handler = taskHandler('on-lifecycle-request', onLifecycleRequest);
+export const handler = taskHandler('on-lifecycle-request', onLifecycleRequest, recordFailedInvocation);

@@ -1,4 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { recordFailedInvocation } from '../aws/failed-invocations.js';
 import { markPipelineEventNotified, recordPipelineEvent } from '../aws/ledger.js';
 import { announce } from '../aws/notifications.js';
 import { announcement } from '../core/notifications/announce.js';
@@ -21,6 +22,7 @@ export function imageOfPipeline(pipelineArn: string): string | undefined {
  */
 export const handler = handlerFor({
   name: 'on-pipeline-disabled',
+  recordFailure: recordFailedInvocation,
   parse: (raw) => parseEvent('image-pipeline-auto-disabled', raw),
   handle: async (event) => {
     const [pipelineArn] = event.resources;

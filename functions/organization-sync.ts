@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
+import { recordFailedInvocation } from '../aws/failed-invocations.js';
 import {
   HeldOrganizationChangedError,
   readHeldOrganizationItems,
@@ -233,6 +234,7 @@ async function syncOnce(
 
 export const handler = handlerFor({
   name: 'organization-sync',
+  recordFailure: recordFailedInvocation,
   parse: organizationSyncInputSchema,
   handle: (input: OrganizationSyncInput) => syncOrganization(input),
 });

@@ -8,6 +8,7 @@ import {
   openBuilds,
   recordReconciliation,
 } from '../aws/build-handling.js';
+import { recordFailedInvocation } from '../aws/failed-invocations.js';
 import { getImage } from '../aws/imagebuilder.js';
 import { redeliverAnnouncements } from '../aws/notifications.js';
 import { listPipelineBuilds } from '../aws/pipeline-builds.js';
@@ -239,6 +240,7 @@ export async function reconcileBuilds(raw: ReconcileInput): Promise<ReconcileRep
 
 export const handler = handlerFor({
   name: 'reconcile',
+  recordFailure: recordFailedInvocation,
   parse: reconcileInputSchema,
   handle: (input) => reconcileBuilds(input),
 });

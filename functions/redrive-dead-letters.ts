@@ -2,7 +2,6 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
 import {
   deleteDeadLetter,
-  hideDeadLetter,
   invokeAgain,
   markRedriveTaken,
   type ReceivedDeadLetter,
@@ -24,6 +23,7 @@ import { queueOfAlarm, queueUrlNamed, type RedriveScope, tooSoonToRedrive } from
 import { bundledCatalog } from './lib/catalog.js';
 import { handlerFor } from './lib/middleware.js';
 import { logger, metrics } from './lib/powertools.js';
+import { consumeRecord, describe, leave, recordedRequestOf } from './redrive/recorded.js';
 
 /** The daily full pass's fixed input (stacks/monitoring/redrive.ts). */
 const fullPassSchema = z.strictObject({ redrive: z.literal('dead-letters') });
@@ -74,6 +74,11 @@ export interface RedriveReport {
   failed: string[];
   /** Dead letters an earlier look re-drove but did not delete (it ended first): deleted now, not re-driven again. */
   finished?: string[];
+  /**
+   * Lambda failure records Goldsmith recorded no such failure for (or already re-drove from another message): never
+   * invoked, announced once as `claim-refused`; deleted, or kept for a person when nothing at all was recorded.
+   */
+  refused: string[];
   /** Follow-up looks asked for (schedule names). */
   followUps: string[];
   /** Why nothing was looked at (an alarm of a queue the re-drive does not read). */
@@ -93,18 +98,6 @@ function listFromEnv(name: string): string[] {
     .filter((s) => s.length > 0);
 }
 
-const describe = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
-
-/** Leaves a message for a person, hidden for half a day so hourly looks do not re-read it. */
-async function leave(queueUrl: string, taken: ReceivedDeadLetter, why: string, report: RedriveReport) {
-  report.left.push(why);
-  try {
-    await hideDeadLetter(queueUrl, taken.receiptHandle);
-  } catch (error) {
-    report.failed.push(`${why}: hiding it failed (${describe(error)})`);
-  }
-}
-
 async function redriveOne(
   queueUrl: string,
   taken: ReceivedDeadLetter,
@@ -113,6 +106,10 @@ async function redriveOne(
 ): Promise<void> {
   const letter = readDeadLetter(taken.message);
   if ('unreadable' in letter) return leave(queueUrl, taken, `${queueUrl}: ${letter.unreadable}`, report);
+  // Lambda's failure records are re-driven only as Goldsmith recorded them; rule and schedule dead letters come only
+  // from EventBridge and Scheduler (the queue's policy: stacks/resource-doors.ts).
+  const recorded = await recordedRequestOf(queueUrl, taken, letter, context.now, report);
+  if (recorded === 'refused') return;
   const what = `${letter.target.split(':').pop()}: ${letter.error}`;
   const id = deadLetterId(letter);
   const history = await redriveHistory(id);
@@ -130,6 +127,8 @@ async function redriveOne(
     return;
   }
   try {
+    if (recorded !== undefined && !(await consumeRecord(queueUrl, taken, letter, recorded, context.now, report)))
+      return;
     await recordRedrive(id, letter, first, context.now);
     await invokeAgain(letter.target, letter.payload);
   } catch (error) {
@@ -170,16 +169,25 @@ function scopeOf(input: RedriveInput): RedriveScope | { ignored: string } {
 
 /**
  * Re-drives Goldsmith's dead-letter queues (env `DEAD_LETTER_QUEUES`): all of them on the daily pass, one when its
- * depth alarm fired or a follow-up look is due (core/redrive/looks.ts). Each message's invocation is made again,
- * asynchronously, when its target is one of Goldsmith's functions (env `REDRIVE_TARGETS`), it failed transiently,
- * the work has been failing for no longer than the catalog's retry horizon, and it was not re-driven within the
+ * depth alarm fired or a follow-up look is due (core/redrive/looks.ts). A Lambda failure record is re-driven only
+ * when the failing handler recorded that very failure (functions/redrive/recorded.ts); anything else in that shape
+ * is refused, announced and never invoked. Each message's invocation is made again, asynchronously, when its
+ * target is one of Goldsmith's functions (env `REDRIVE_TARGETS`), it failed transiently, the work has been failing for no longer than the catalog's retry horizon, and it was not re-driven within the
  * last hour. Bounded: at most `MAX_PER_QUEUE` messages a queue per look. Idempotent: the handlers are, a message is
  * deleted only after Lambda took it again, and a message met again after its re-drive was noted is deleted, not
  * re-driven. What stays behind keeps its age in the queue, which the
  * dead-letter alarms watch. `self` is this function's ARN, the follow-up looks' target.
  */
 export async function redriveDeadLetters(input: RedriveInput, self: string, now = new Date()): Promise<RedriveReport> {
-  const report: RedriveReport = { looked: [], redriven: [], left: [], waiting: [], failed: [], followUps: [] };
+  const report: RedriveReport = {
+    looked: [],
+    redriven: [],
+    left: [],
+    waiting: [],
+    failed: [],
+    refused: [],
+    followUps: [],
+  };
   const scope = scopeOf(redriveInputSchema.parse(input));
   const queues = listFromEnv('DEAD_LETTER_QUEUES');
   let chosen: string[] = [];
@@ -203,6 +211,9 @@ export async function redriveDeadLetters(input: RedriveInput, self: string, now 
   if (report.left.length > 0) {
     metrics.addMetric(metricNames.deadLettersLeft, MetricUnit.Count, report.left.length);
     logger.error('dead letters left for a person', { left: report.left });
+  }
+  if (report.refused.length > 0) {
+    metrics.addMetric(metricNames.deadLettersRefused, MetricUnit.Count, report.refused.length);
   }
   if (report.failed.length > 0)
     logger.warn('re-drives that failed now; a later look tries again', { failed: report.failed });

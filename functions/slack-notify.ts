@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
+import { recordFailedInvocation } from '../aws/failed-invocations.js';
 import { MalformedEventError } from '../core/errors.js';
 import { type Notification, parseNotification } from '../events/notification.js';
 import { handlerFor } from './lib/middleware.js';
@@ -50,6 +51,7 @@ const deadlineOf = (context: Context | undefined) =>
  */
 export const handler = handlerFor({
   name: 'slack-notify',
+  recordFailure: recordFailedInvocation,
   parse: parseSlackInput,
   handle: async (input: SlackInput, context: Context) => {
     const channel = process.env.SLACK_CHANNEL;

@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { readBreakers } from '../aws/build-breaker.js';
+import { recordFailedInvocation } from '../aws/failed-invocations.js';
 import { buildVersionOf, runningBuilds, startPipelineExecution } from '../aws/imagebuilder.js';
 import { markIntentDone, recordIntent } from '../aws/intents.js';
 import { claimMarker, markStarted, readMarkers, recordBuildRequested, recordDecision } from '../aws/ledger.js';
@@ -221,6 +222,7 @@ async function refuseScheduleClaim(catalog: Catalog, change: Change, now: Date):
 
 export const handler = handlerFor({
   name: 'start-builds',
+  recordFailure: recordFailedInvocation,
   parse: parseTrigger,
   handle: async (input: StartBuildsInput) => {
     const catalog = bundledCatalog();

@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
+import { recordFailedInvocation } from '../aws/failed-invocations.js';
 import { advanceWatchState, readWatchState } from '../aws/ledger.js';
 import { putEvent } from '../aws/promotion-images.js';
 import { readParameters } from '../aws/ssm.js';
@@ -59,6 +60,7 @@ export async function watchBaseImages(now: Date = new Date()): Promise<BaseImage
 
 export const handler = handlerFor({
   name: 'watch-base-images',
+  recordFailure: recordFailedInvocation,
   parse: watchInputSchema,
   handle: async () => ({ announced: await watchBaseImages() }),
 });

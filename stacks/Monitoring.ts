@@ -31,7 +31,7 @@ export function Monitoring({ app, stack }: StackContext): MonitoringResources {
   createHealthGauges(stack, catalog, table);
   // After the health gauges, so their function and queue are watched (and re-driven) too.
   const watched = discoverWatched(app);
-  createRedrive(stack, app.stage, catalog, table, watched);
+  createRedrive(stack, app.stage, catalog, { ledger: table, topic }, watched);
   const staleChannelDays = parseDuration(catalog.monitoring.staleChannelAfter) / 86_400;
   const alarms = createAlarms(stack, watched, topic, { staleChannelDays });
   const dashboard = createDashboard(stack, `${NAME_PREFIX}-${app.stage}`, watched, alarms);

@@ -141,7 +141,7 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
   env.bus.grantPutEventsTo(onFinding);
   allowRetirement(stack, onFinding);
   allowPointerMoves(stack, onFinding, catalog, { withdraw: true });
-  createPromotionRules(stack, { onImageEvent, onFinding });
+  createPromotionRules(stack, { onImageEvent, onFinding }, env.ledger);
   // Inspector's findings in the other distribution Regions, forwarded to the home bus FindingRule listens on.
   createFindingForwarding(stack, catalog, app.stage);
   const lifecycle = createLifecycle(stack, env, catalog);

@@ -1,8 +1,10 @@
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { grantFailureRecords } from './ledger-access.js';
 import { admitRole, queueDoor } from './resource-doors.js';
 
 /**
@@ -29,11 +31,13 @@ export function grantSecretValue(fn: lambda.IFunction, secret: secretsmanager.IS
  * the queue and nothing more: Lambda sends the failed invocation's record with the execution role, which needs only
  * that (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html); CDK's SqsDestination
  * also grants sqs:GetQueueAttributes and sqs:GetQueueUrl, which nothing calls. The queues use SQS-managed
- * encryption, so no KMS grant is needed.
+ * encryption, so no KMS grant is needed. The function records each failed request in `ledger` before it fails
+ * (functions/lib/failed-invocations.ts), which the re-drive requires before it invokes a dead letter again.
  */
-export function failureQueue(queue: sqs.IQueue): lambda.IDestination {
+export function failureQueue(queue: sqs.IQueue, ledger: dynamodb.ITable): lambda.IDestination {
   return {
     bind(_scope: Construct, fn: lambda.IFunction): lambda.DestinationConfig {
+      grantFailureRecords(ledger, fn);
       fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
       // The queue's policy admits the function's role by name (stacks/resource-doors.ts).
       admitRole(queue, queueDoor(queue), fn.role);

@@ -3,6 +3,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
+import { FAILED_INVOCATION_PREFIX } from '../core/redrive/failed-invocations.js';
 import { admitRole, writersOnly } from './resource-doors.js';
 
 /**
@@ -70,6 +71,24 @@ export function grantLedger(ledger: dynamodb.ITable, fn: lambda.IFunction, calls
     }),
   );
   if (!calls.some((c) => WRITES.has(c))) return;
+  if (!fn.role) throw new Error(`${fn.node.path} has no role to admit as a ledger writer`);
+  admitRole(fn, LEDGER_DOOR, fn.role);
+}
+
+/**
+ * Lets a function invoked asynchronously record its failed requests (functions/lib/failed-invocations.ts): PutItem
+ * only on items whose partition key starts `FAILED-INVOCATION#` (`dynamodb:LeadingKeys`,
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html), and its role admitted
+ * through the ledger's policy.
+ */
+export function grantFailureRecords(ledger: dynamodb.ITable, fn: lambda.IFunction): void {
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['dynamodb:PutItem'],
+      resources: [ledger.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${FAILED_INVOCATION_PREFIX}*`] } },
+    }),
+  );
   if (!fn.role) throw new Error(`${fn.node.path} has no role to admit as a ledger writer`);
   admitRole(fn, LEDGER_DOOR, fn.role);
 }

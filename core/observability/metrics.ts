@@ -53,6 +53,8 @@ export const metricNames = {
   /** The dead-letter re-drive: invocations made again, and dead letters it left for a person. */
   deadLettersRedriven: 'DeadLettersRedriven',
   deadLettersLeft: 'DeadLettersLeft',
+  /** Dead letters the re-drive refused: no failure Goldsmith recorded matches them (never invoked). */
+  deadLettersRefused: 'DeadLettersRefused',
 } as const;
 
 /** How often the health gauges are computed (EventBridge Scheduler rate expression). */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonical } from '../canonical-json.js';
 import { isTransient } from '../errors/classify.js';
 
 /**
@@ -22,6 +23,8 @@ export interface DeadLetter {
   error: string;
   message: string;
   via: 'lambda-destination' | 'eventbridge' | 'scheduler';
+  /** The failed request's id, as Lambda's on-failure record names it (`requestContext.requestId`). */
+  requestId?: string;
 }
 
 /** An SQS message as ReceiveMessage returns it, reduced to what matters here. */
@@ -59,6 +62,7 @@ export function readDeadLetter(message: QueuedMessage): DeadLetter | { unreadabl
       error: typeof response.errorType === 'string' ? response.errorType : String(context.condition ?? 'Unknown'),
       message: typeof response.errorMessage === 'string' ? response.errorMessage : '',
       via: 'lambda-destination',
+      ...(typeof context.requestId === 'string' ? { requestId: context.requestId } : {}),
     };
   }
   const target = message.attributes.TARGET_ARN;
@@ -96,15 +100,6 @@ export function failedTransiently(letter: DeadLetter): boolean {
 /** A stable identity of the work, across re-deliveries: the target and the payload's canonical JSON. */
 export function deadLetterId(letter: Pick<DeadLetter, 'target' | 'payload'>): string {
   return createHash('sha256').update(letter.target).update('\n').update(canonical(letter.payload)).digest('hex');
-}
-
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (isRecord(value)) {
-    const keys = Object.keys(value).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }
 
 /** What re-driving decided for one message. */

@@ -8,6 +8,7 @@ import type * as z from 'zod';
 import { notificationHooks } from '../../aws/notification-hooks.js';
 import { asRetryableError, isTransient } from '../../core/errors/classify.js';
 import { MalformedEventError } from '../../core/errors.js';
+import { type FailureRecorder, failedInvocationMiddleware } from './failed-invocations.js';
 import { logger, metrics, tracer } from './powertools.js';
 
 // Announcements never fail a step (aws/notifications.ts): a failed publish is counted here and queued for redelivery.
@@ -33,6 +34,12 @@ export interface HandlerSpec<T, R> {
   /** A zod schema, or a parse function such as `(raw) => parseEvent('scheduled-build', raw)` from events/. */
   parse: z.ZodType<T> | Parse<T>;
   handle: (input: T, context: Context) => Promise<R>;
+  /**
+   * For a handler invoked asynchronously, with an on-failure destination the re-drive reads: records each failed
+   * request (pass `recordFailedInvocation` from aws/failed-invocations.ts), so only Goldsmith's own failures are
+   * re-driven. Its role then needs ledger PutItem under `FAILED-INVOCATION#` (stacks/grants.ts `failureQueue`).
+   */
+  recordFailure?: FailureRecorder;
 }
 
 function parserOf<T>(parse: z.ZodType<T> | Parse<T>): Parse<T> {
@@ -117,13 +124,16 @@ function transientErrorMiddleware(name: string): MiddlewareObj {
 export function handlerFor<T, R>(spec: HandlerSpec<T, R>): (event: unknown, context: Context) => Promise<R> {
   // The parse middleware replaced the raw event with a T before the body runs.
   const body = (event: unknown, context: Context): Promise<R> => spec.handle(event as T, context);
+  const chain = middy(body)
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(captureLambdaHandler(tracer))
+    // After logMetrics in the chain, so its after/onError run first and the count is in logMetrics' flush.
+    .use(outcomeMetricsMiddleware(spec.name));
+  // Before the parse step, so it digests the event as Lambda delivered it (what the on-failure record carries).
+  if (spec.recordFailure) chain.use(failedInvocationMiddleware(spec.name, spec.recordFailure));
   return (
-    middy(body)
-      .use(logMetrics(metrics, { captureColdStartMetric: true }))
-      .use(injectLambdaContext(logger, { resetKeys: true }))
-      .use(captureLambdaHandler(tracer))
-      // After logMetrics in the chain, so its after/onError run first and the count is in logMetrics' flush.
-      .use(outcomeMetricsMiddleware(spec.name))
+    chain
       .use(parseEventMiddleware(spec.name, parserOf(spec.parse)))
       // Last in the chain, so its onError runs first and every other middleware sees the retryable name.
       .use(transientErrorMiddleware(spec.name))

@@ -18,12 +18,14 @@ import {
   slackPostOf,
   slackThreadOf,
 } from '../../aws/slack-ledger.js';
+import { postKeyOf } from '../../core/notifications/post-key.js';
 import { renderDecidedApproval, renderSlack } from '../../core/notifications/slack.js';
 import type { Notification } from '../../events/notification.js';
 import { logger, metrics } from '../lib/powertools.js';
+import { vetApproval } from './approvals.js';
 
 /** What the relay did with one announcement. */
-export type SlackAction = 'posted' | 'duplicate' | 'deferred';
+export type SlackAction = 'posted' | 'duplicate' | 'deferred' | 'refused';
 
 // Thread replies people should also see in the channel itself.
 const broadcast = (n: Notification) => n.severity !== 'info' || n.event === 'approval-requested';
@@ -41,9 +43,10 @@ const reasonOf = (error: unknown) => (error instanceof Error ? `${error.name}: $
 
 /**
  * Posts one announcement: in its image version's thread (the first message about a version starts it), with
- * Approve/Reject buttons for an approval request; a decision also updates the request's message in place, so its
- * buttons are gone. Where the post is recorded first, a retry (`resume`) finishes what followed without posting
- * the message twice.
+ * Approve/Reject buttons for an approval request the ledger holds undecided; a decision the ledger records also
+ * updates the request's message in place, so its buttons are gone. Approvals are rendered from the ledger only
+ * (functions/slack/approvals.ts); one the ledger contradicts is not posted. Where the post is recorded first, a
+ * retry (`resume`) finishes what followed without posting the message twice.
  */
 async function deliver(
   n: Notification,
@@ -51,16 +54,25 @@ async function deliver(
   now: Date,
   options: { resume: boolean; deferredSince?: string; attempts?: number },
 ): Promise<void> {
-  const done = options.resume ? await slackPostOf(n.id) : undefined;
+  const vetted = await vetApproval(n, now);
+  if (!vetted.ok) {
+    refused(n, vetted.reason);
+    return;
+  }
+  const key = postKeyOf(n);
+  const done = options.resume ? await slackPostOf(key) : undefined;
   if (!done) {
     const thread = n.image && n.version ? await slackThreadOf(n.image, n.version) : undefined;
+    const message = renderSlack(vetted.render);
+    // A request decided before it could be posted (it waited in the backlog) is posted as decided: no buttons.
+    if (vetted.request && vetted.decided) message.blocks = renderDecidedApproval(vetted.request, vetted.decided).blocks;
     const posted = await postSlackMessage({
       channel: thread?.channel ?? channel,
-      ...renderSlack(n),
+      ...message,
       threadTs: thread?.ts,
       broadcast: broadcast(n),
     });
-    await recordSlackPost(n.id, posted, {
+    await recordSlackPost(key, posted, {
       event: n.event,
       threadTs: thread?.ts,
       at: now.toISOString(),
@@ -68,20 +80,26 @@ async function deliver(
       attempts: options.attempts,
     });
     if (!thread && n.image && n.version) await recordSlackThread(n.image, n.version, posted);
-    if (n.event === 'approval-requested') await recordSlackApproval(n.detail.approvalId, posted, n);
+    if (vetted.request) await recordSlackApproval(vetted.request.detail.approvalId, posted, vetted.request);
     metrics.addMetric('SlackMessagesPosted', MetricUnit.Count, 1);
   }
-  if ((n.event === 'approved' || n.event === 'rejected' || n.event === 'expired') && n.detail.approvalId) {
-    const request = await slackApprovalOf(n.detail.approvalId);
+  if (vetted.decided && !vetted.request && vetted.decided.detail.approvalId) {
+    const request = await slackApprovalOf(vetted.decided.detail.approvalId);
     if (request?.request.event === 'approval-requested') {
       await updateSlackMessage({
         channel: request.channel,
         ts: request.ts,
-        ...renderDecidedApproval(request.request, n),
+        ...renderDecidedApproval(request.request, vetted.decided),
       });
       metrics.addMetric('SlackMessagesUpdated', MetricUnit.Count, 1);
     }
   }
+}
+
+/** Notes an announcement the ledger contradicts: never posted (metric `SlackPostsRefused`). */
+function refused(n: Notification, reason: string): void {
+  metrics.addMetric('SlackPostsRefused', MetricUnit.Count, 1);
+  logger.error('announcement not posted to Slack: the ledger contradicts it', { id: n.id, event: n.event, reason });
 }
 
 /**
@@ -144,13 +162,20 @@ async function attempt(post: WaitingSlackPost, channel: string, now: Date): Prom
 }
 
 /**
- * Relays one announcement to Slack, once (the `MSG#` claim), never losing it: when Slack refuses it — an outage,
+ * Relays one announcement to Slack, once (the `MSG#` claim, by id and content: core/notifications/post-key.ts), never
+ * losing it: when Slack refuses it — an outage,
  * a 429 storm whose Retry-After is longer than a call may wait, a bad token — or when earlier posts still wait,
  * it is parked in the backlog (counted as `SlackPostsDeferred`) instead of failing, so nothing depends on Slack
  * answering now: not the promotion that announced it (long past: SNS delivers asynchronously), not Lambda's retries.
  */
 export async function relayToSlack(n: Notification, channel: string, now: Date): Promise<SlackAction> {
-  if (!(await claimSlackPost(n.id, now))) return 'duplicate';
+  // Checked before the claim, so a refused message claims nothing a real one would need.
+  const vetted = await vetApproval(n, now);
+  if (!vetted.ok) {
+    refused(n, vetted.reason);
+    return 'refused';
+  }
+  if (!(await claimSlackPost(postKeyOf(n), now))) return 'duplicate';
   let refusal: unknown = 'earlier posts are still waiting for Slack';
   if (!(await slackBacklogWaiting())) {
     try {

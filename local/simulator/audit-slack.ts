@@ -1,5 +1,6 @@
 import { paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../aws/clients.js';
+import { announcementIdOfPostKey } from '../../core/notifications/post-key.js';
 import type { LocalCloud } from './cloud.js';
 
 /**
@@ -20,7 +21,8 @@ export async function auditSlack(cloud: LocalCloud): Promise<{ checks: Record<st
   for await (const page of pages) {
     for (const item of page.Items ?? []) {
       const sk = String(item.sk);
-      if (sk.startsWith('MSG#') && typeof item.ts === 'string') posted.add(sk.slice('MSG#'.length));
+      if (sk.startsWith('MSG#') && typeof item.ts === 'string')
+        posted.add(announcementIdOfPostKey(sk.slice('MSG#'.length)));
       if (sk.startsWith('PENDING#')) waiting.add(String((item.notification as { id?: unknown }).id));
     }
   }

@@ -14,6 +14,8 @@ export interface DeadLetter {
   errorType: string;
   errorMessage: string;
   event: unknown;
+  /** The request id the handler saw (its context's `awsRequestId`), which Lambda's on-failure record carries. */
+  requestId: string;
   /** The delivery's key in the outage bookkeeping. */
   key?: string;
   /** When the same invocation later succeeded, and how (`re-driven …`: the re-drive of a dead letter). */
@@ -64,10 +66,15 @@ export class AsyncInvoker {
   }
 
   /** A synchronous invocation (a Step Functions task by default): errors go back to the caller. */
-  invokeSync(arn: string, payload: unknown, via: 'task' | 'async' | 'sync' = 'task'): Promise<unknown> {
+  invokeSync(
+    arn: string,
+    payload: unknown,
+    via: 'task' | 'async' | 'sync' = 'task',
+    requestId?: string,
+  ): Promise<unknown> {
     const fn = this.functionFor(arn);
     this.invocations++;
-    return this.options.lambdas.invoke(fn.name, fn.handler, payload, fn.arn).catch((error: unknown) => {
+    return this.options.lambdas.invoke(fn.name, fn.handler, payload, fn.arn, requestId).catch((error: unknown) => {
       attributeFailure({ name: fn.name, via }, error);
       throw error;
     });
@@ -86,6 +93,13 @@ export class AsyncInvoker {
   deliverAsync(arn: string, event: unknown, label: string): void {
     const { clock, outages } = this.options;
     const key = `event:${++this.deliveries}:${label}`;
+    // One request id for the delivery and its retries, from its virtual time and order (the same run gives the same
+    // ids, a resumed cloud new ones); the handler records each failed attempt under the id it saw
+    // (functions/lib/failed-invocations.ts), so the on-failure record names a recorded request either way.
+    const second = Math.floor(clock.now() / 1000)
+      .toString(16)
+      .padStart(8, '0');
+    const requestId = `${second}-0000-4000-8000-${this.deliveries.toString(16).padStart(12, '0')}`;
     const attempt = async (n: number, refused: number): Promise<void> => {
       if (outages?.isDown('lambda')) {
         outages.fail('lambda', 'invocation');
@@ -95,7 +109,7 @@ export class AsyncInvoker {
         return;
       }
       try {
-        await this.invokeSync(arn, event, 'async');
+        await this.invokeSync(arn, event, 'async', requestId);
         outages?.done(key);
         // The same invocation succeeding (a re-drive, or the next run of a schedule with the same input) finishes
         // the work every earlier failed copy of it held up.
@@ -120,6 +134,7 @@ export class AsyncInvoker {
             errorType,
             errorMessage,
             event,
+            requestId,
             key,
           };
           this.deadLetters.push(letter);

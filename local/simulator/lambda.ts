@@ -43,8 +43,17 @@ export class LocalLambdas {
     return loading;
   }
 
-  /** Invokes `handler` with `event`, as function `functionName` (whose ARN the context carries, when given). */
-  async invoke(functionName: string, handler: string, event: unknown, functionArn?: string): Promise<unknown> {
+  /**
+   * Invokes `handler` with `event`, as function `functionName` (whose ARN the context carries, when given), as request
+   * `requestId` (the context's `awsRequestId`; a fresh one unless the caller names it).
+   */
+  async invoke(
+    functionName: string,
+    handler: string,
+    event: unknown,
+    functionArn?: string,
+    requestId: string = randomUUID(),
+  ): Promise<unknown> {
     const fn = await this.load(handler);
     const started = Date.now();
     const context: Context = {
@@ -53,7 +62,7 @@ export class LocalLambdas {
       functionVersion: '$LATEST',
       invokedFunctionArn: functionArn ?? `arn:aws:lambda:us-east-1:123456789012:function:${functionName}`,
       memoryLimitInMB: '1024',
-      awsRequestId: randomUUID(),
+      awsRequestId: requestId,
       logGroupName: `/aws/lambda/${functionName}`,
       logStreamName: 'local',
       getRemainingTimeInMillis: () => Math.max(0, 60_000 - (Date.now() - started)),

@@ -40,7 +40,7 @@ export function createHealthGauges(
   health.configureAsyncInvoke({
     retryAttempts: 1,
     maxEventAge: Duration.hours(2),
-    onFailure: failureQueue(dlq),
+    onFailure: failureQueue(dlq, ledger),
   });
   grantLedger(ledger, health, ['BatchGetItem', 'Query']);
   // The image-view index, by its own ARN: a table grant covers the table, not its indexes

@@ -4,10 +4,12 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
 import { catalogBundling } from '../catalog.js';
 import { grantLedger } from '../ledger-access.js';
+import { grantTopicPublish } from '../resource-doors.js';
 import { scheduleInvocation } from '../scheduled-invoke.js';
 import type { Watched } from './discover.js';
 import { createDepthAlarms, createRedriveTriggers } from './redrive-triggers.js';
@@ -37,15 +39,15 @@ export function redriveTargets(watched: Watched): lambda.Function[] {
  * The re-drive function, its triggers and its daily pass: reads a dead-letter queue when the queue's depth alarm
  * fires (and follow-up looks while it holds work), every queue once a day, and invokes again what failed
  * transiently, for up to the catalog's retry horizon. It may receive, hide and delete messages of those queues,
- * invoke those functions, read and write its re-drive counts in the ledger, and schedule its own follow-up looks;
- * nothing else. It has no dead-letter queue of its own: a failed look is made again by the queue's alarm (a message
+ * invoke those functions, read and write its re-drive counts and the failed invocations it consumes in the ledger,
+ * announce a dead letter it refused (`claim-refused`), and schedule its own follow-up looks; nothing else. It has no dead-letter queue of its own: a failed look is made again by the queue's alarm (a message
  * it took reappears), a follow-up or the next pass.
  */
 export function createRedrive(
   stack: Stack,
   stage: string,
   catalog: Catalog,
-  ledger: dynamodb.ITable,
+  { ledger, topic }: { ledger: dynamodb.ITable; topic: sns.ITopic },
   watched: Watched,
 ): { redrive: SstFunction; schedule: scheduler.CfnSchedule; depthAlarms: cloudwatch.Alarm[] } {
   const queues = watched.queues.map((q) => q.queue);
@@ -56,6 +58,7 @@ export function createRedrive(
     memorySize: 256,
     environment: {
       LEDGER_TABLE: ledger.tableName,
+      NOTIFY_TOPIC_ARN: topic.topicArn,
       DEAD_LETTER_QUEUES: Fn.join(
         ',',
         queues.map((q) => q.queueUrl),
@@ -80,7 +83,9 @@ export function createRedrive(
       new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: targets.map((fn) => fn.functionArn) }),
     );
   }
-  grantLedger(ledger, redrive, ['GetItem', 'UpdateItem']);
+  // PutItem: an announcement SNS refused waits in the ledger for the reconciler (aws/notifications.ts).
+  grantLedger(ledger, redrive, ['GetItem', 'PutItem', 'UpdateItem']);
+  grantTopicPublish('notifications', sns.Topic.fromTopicArn(stack, 'RedriveTopic', topic.topicArn), redrive);
 
   const schedule = scheduleInvocation(stack, 'Redrive', {
     fn: redrive,

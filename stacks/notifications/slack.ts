@@ -62,7 +62,7 @@ export function createSlackRelay(
   fn.configureAsyncInvoke({
     retryAttempts: 2,
     maxEventAge: Duration.hours(6),
-    onFailure: failureQueue(dlq),
+    onFailure: failureQueue(dlq, ledger),
   });
   topic.addSubscription(new subscriptions.LambdaSubscription(fn));
 

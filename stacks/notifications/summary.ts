@@ -59,7 +59,7 @@ export function createMonthlySummary(
   summary.configureAsyncInvoke({
     retryAttempts: 2,
     maxEventAge: Duration.hours(6),
-    onFailure: failureQueue(dlq),
+    onFailure: failureQueue(dlq, ledger),
   });
   grantLedger(ledger, summary, ['GetItem', 'Query', 'PutItem', 'UpdateItem']);
   // Through an imported reference, as every publisher does: the topic's key policy already lets this account's

@@ -150,7 +150,7 @@ export function createLifecycle(stack: Stack, env: PromotionEnvironment, catalog
     environment: base,
     nodejs: catalogBundling(catalog),
   });
-  sweep.configureAsyncInvoke({ retryAttempts: 2, onFailure: failureQueue(dlq) });
+  sweep.configureAsyncInvoke({ retryAttempts: 2, onFailure: failureQueue(dlq, env.ledger) });
   const requests = new SstFunction(stack, 'OnLifecycleRequest', {
     handler: 'functions/on-lifecycle-request.handler',
     timeout: 300,
@@ -160,7 +160,7 @@ export function createLifecycle(stack: Stack, env: PromotionEnvironment, catalog
   });
   // Both the bus rule and a scheduled revocation's schedule invoke it asynchronously: a revocation that still fails
   // after Lambda's two retries lands in the lifecycle queue, which the dead-letter re-drive invokes again.
-  requests.configureAsyncInvoke({ retryAttempts: 2, onFailure: failureQueue(dlq) });
+  requests.configureAsyncInvoke({ retryAttempts: 2, onFailure: failureQueue(dlq, env.ledger) });
   grantLedger(env.ledger, sweep, ['BatchGetItem', 'GetItem', 'Query', 'PutItem', 'UpdateItem']);
   grantLedger(env.ledger, requests, ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']);
   for (const f of [sweep, requests]) {

@@ -64,7 +64,11 @@ export function createOrganizationSync(stack: Stack, env: PromotionEnvironment, 
     retentionPeriod: Duration.days(14),
   });
   sendOnlyByWriters(dlq);
-  fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6), onFailure: failureQueue(dlq) });
+  fn.configureAsyncInvoke({
+    retryAttempts: 2,
+    maxEventAge: Duration.hours(6),
+    onFailure: failureQueue(dlq, env.ledger),
+  });
   const rule = new events.Rule(stack, 'OrganizationChangeRule', {
     description: 'Goldsmith: Organizations changes (accounts, OUs, tags) → organization-sync',
     eventPattern: {

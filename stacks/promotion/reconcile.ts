@@ -76,7 +76,7 @@ export function createReconciler(
   reconcile.configureAsyncInvoke({
     retryAttempts: 2,
     maxEventAge: Duration.seconds(RECONCILE_RETRY.MaximumEventAgeInSeconds),
-    onFailure: failureQueue(dlq),
+    onFailure: failureQueue(dlq, env.ledger),
   });
 
   grantLedger(env.ledger, reconcile, ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']);

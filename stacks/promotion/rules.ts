@@ -1,4 +1,5 @@
 import { Duration, type Stack } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -13,7 +14,11 @@ import { sendOnlyByWriters } from '../resource-doors.js';
  * target retries for up to a day and then parks the event in an encrypted dead-letter queue; so does a handler that
  * fails every retry.
  */
-export function createPromotionRules(stack: Stack, fns: { onImageEvent: IFunction; onFinding: IFunction }) {
+export function createPromotionRules(
+  stack: Stack,
+  fns: { onImageEvent: IFunction; onFinding: IFunction },
+  ledger: dynamodb.ITable,
+) {
   const dlq = new sqs.Queue(stack, 'PromotionEventsDlq', {
     encryption: sqs.QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
@@ -28,7 +33,7 @@ export function createPromotionRules(stack: Stack, fns: { onImageEvent: IFunctio
     fn.configureAsyncInvoke({
       retryAttempts: 2,
       maxEventAge: Duration.hours(6),
-      onFailure: failureQueue(dlq),
+      onFailure: failureQueue(dlq, ledger),
     });
   }
 

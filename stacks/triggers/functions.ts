@@ -49,7 +49,7 @@ function triggerFunction(stack: Stack, id: string, handler: string, env: Trigger
   fn.configureAsyncInvoke({
     retryAttempts: 2,
     maxEventAge: Duration.hours(6),
-    onFailure: failureQueue(env.dlq),
+    onFailure: failureQueue(env.dlq, env.ledger),
   });
   return fn;
 }

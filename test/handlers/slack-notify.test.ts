@@ -3,6 +3,7 @@ import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { configureClients } from '../../aws/clients.js';
+import { recordApprovalRequest } from '../../aws/promotion-approvals.js';
 import { configureSlack } from '../../aws/slack.js';
 import { waitingSlackPosts } from '../../aws/slack-backlog.js';
 import { announcement } from '../../core/notifications/announce.js';
@@ -157,5 +158,68 @@ describe('the Slack function when Slack fails', () => {
     expect((await deliver(n)).actions).toEqual(['duplicate']);
 
     expect(slack.messages().filter((m) => titleOf(m.text) === n.title)).toHaveLength(1);
+  });
+});
+
+describe('the Slack function shows only what the ledger holds of an approval', () => {
+  const subject = { image: 'base', version: '1.0.0/9', channel: 'prod' };
+  const pending = async () =>
+    recordApprovalRequest({
+      ...subject,
+      approvalId: 'a-9',
+      taskToken: 'token',
+      approvers: ['ops-lead'],
+      requestedAt: '2027-01-18T03:52:00.000Z',
+      expiresAt: '2099-01-01T00:00:00.000Z',
+    });
+  const forgedRequest = (approvalId: string) => ({
+    ...announcement(
+      'approval-requested',
+      subject,
+      { approvalId, approvers: ['mallory'], expiresAt: '2099-01-01T00:00:00.000Z' },
+      { at: '2027-01-18T03:52:00.000Z', key: approvalId },
+    ),
+    title: 'URGENT: approve base 1.0.0/9 now, see https://attacker.example',
+  });
+
+  it('posts no request, and no buttons, for an approval the ledger does not hold', async () => {
+    expect((await deliver(forgedRequest('a-forged'))).actions).toEqual(['refused']);
+    expect(slack.approvalMessage('a-forged')).toBeUndefined();
+    expect(slack.messages().filter((m) => m.text.includes('1.0.0/9'))).toEqual([]);
+  });
+
+  it("renders a pending request from the ledger: the sender's text is not shown, the buttons are the ledger's", async () => {
+    await pending();
+    expect((await deliver(forgedRequest('a-9'))).actions).toEqual(['posted']);
+    const message = slack.approvalMessage('a-9');
+    expect(message).toBeDefined();
+    expect(JSON.stringify(message)).not.toContain('attacker.example');
+    expect(JSON.stringify(message)).not.toContain('mallory');
+    expect(JSON.stringify(message)).toContain('ops-lead');
+  });
+
+  it('never shows a request approved while the ledger holds it undecided', async () => {
+    await pending();
+    await deliver(forgedRequest('a-9'));
+    const approved = announcement(
+      'approved',
+      subject,
+      { approvalId: 'a-9', by: 'ops-lead', via: 'slack' },
+      {
+        at: '2027-01-18T04:00:00.000Z',
+      },
+    );
+    expect((await deliver(approved)).actions).toEqual(['refused']);
+    // The buttons are still live: the request still waits for its approvers.
+    expect(slack.approvalMessage('a-9')).toBeDefined();
+    expect(slack.messages().some((m) => m.text.includes('Approved'))).toBe(false);
+  });
+
+  it('does not let a message sent first under a later announcement id silence the real one', async () => {
+    const [real] = story('1.0.0/8') as [Notification];
+    const squatter = { ...real, summary: 'Nothing to see here.' };
+    expect((await deliver(squatter)).actions).toEqual(['posted']);
+    expect((await deliver(real)).actions).toEqual(['posted']);
+    expect(slack.messages().some((m) => JSON.stringify(m.blocks).includes(real.summary))).toBe(true);
   });
 });

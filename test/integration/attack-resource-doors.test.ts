@@ -11,7 +11,15 @@ import { notificationsOf } from '../../local/simulator/report-notifications.js';
 import { runAs } from '../../local/trust/caller.js';
 import type { PolicyDocument } from '../../local/trust/policies.js';
 import { devThenProdSoakingAnHour } from '../scenarios/helpers.js';
-import { ACCOUNT, operatorCatalog, pointerOf, releaseOpenssl, startOperatorCloud } from './operator-helpers.js';
+import {
+  ACCOUNT,
+  functionArnOf,
+  operatorCatalog,
+  pointerOf,
+  queueUrlOf,
+  releaseOpenssl,
+  startOperatorCloud,
+} from './operator-helpers.js';
 
 /**
  * Attacks on Goldsmith's side doors, made as a principal of the factory account with broad rights on one service but
@@ -32,10 +40,7 @@ const allow = (Action: string | string[], Resource = '*', Condition?: unknown): 
   Statement: [{ Effect: 'Allow', Action, Resource, ...(Condition ? { Condition } : {}) }],
 });
 
-function functionArn(handler: string): string {
-  for (const [arn, f] of cloud.wiring.functions) if (f.handler === handler) return arn;
-  throw new Error(`no function ${handler}`);
-}
+const functionArn = (handler: string) => functionArnOf(cloud, handler);
 
 function roleArn(suffix: string): string {
   const found = [...cloud.rolePolicies.keys()].find((arn) => arn.endsWith(suffix));
@@ -48,11 +53,7 @@ function sessionOf(role: string): string {
   return role.replace(':iam::', ':sts::').replace(':role/', ':assumed-role/') + '/function';
 }
 
-function queueUrl(name: string): string {
-  const found = cloud.sqs.urls().find((url) => url.split('/').pop()?.startsWith(name));
-  if (!found) throw new Error(`no queue ${name}`);
-  return found;
-}
+const queueUrl = (name: string) => queueUrlOf(cloud, name);
 
 /** Lambda's on-failure record for an asynchronous invocation of start-builds, carrying the sender's payload. */
 function forgedFailureRecord(): string {

@@ -52,6 +52,19 @@ export function releaseOpenssl(cloud: LocalCloud, version: string): Promise<void
   return putAsSender(cloud, { event: ciPackageUpdate(cloud, { package: 'openssl', version }), as: 'ci' });
 }
 
+/** The ARN of the local cloud's function whose handler setting is `handler` (`functions/start-builds.handler`). */
+export function functionArnOf(cloud: LocalCloud, handler: string): string {
+  for (const [arn, f] of cloud.wiring.functions) if (f.handler === handler) return arn;
+  throw new Error(`no function ${handler}`);
+}
+
+/** The URL of the local cloud's queue whose name starts with `name` (CloudFormation appends a suffix). */
+export function queueUrlOf(cloud: LocalCloud, name: string): string {
+  const found = cloud.sqs.urls().find((url) => url.split('/').pop()?.startsWith(name));
+  if (!found) throw new Error(`no queue ${name}`);
+  return found;
+}
+
 /** The version base's `channel` pointer names, if any. */
 export async function pointerOf(channel: string): Promise<string | undefined> {
   return (await getChannelPointer('base', channel))?.version;

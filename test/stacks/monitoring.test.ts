@@ -281,6 +281,26 @@ describe('Monitoring stack: dead-letter re-drive', () => {
     }
   });
 
+  it('lets each function with an on-failure destination record its failures: PutItem only under FAILED-INVOCATION#', () => {
+    type Statement = { Action: Json; Condition?: Record<string, Record<string, Json>> };
+    const recorders = Object.values(acrossStacks('AWS::IAM::Policy')).flatMap((p) => {
+      const doc = p.Properties.PolicyDocument as { Statement: Statement[] };
+      return doc.Statement.filter((st) => JSON.stringify(st.Condition ?? {}).includes('dynamodb:LeadingKeys'));
+    });
+    // One per function whose failures the re-drive reads (an EventInvokeConfig with an on-failure destination).
+    const destinations = Object.values(acrossStacks('AWS::Lambda::EventInvokeConfig')).filter((c) =>
+      JSON.stringify(c.Properties.DestinationConfig ?? {}).includes('OnFailure'),
+    );
+    expect(destinations.length).toBeGreaterThanOrEqual(10);
+    expect(recorders).toHaveLength(destinations.length);
+    for (const st of recorders) {
+      expect(st.Action).toBe('dynamodb:PutItem');
+      expect(st.Condition).toEqual({
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['FAILED-INVOCATION#*'] },
+      });
+    }
+  });
+
   it('watches every dead-letter queue with a depth alarm that only sends its state changes to EventBridge', () => {
     const depth = Object.entries(alarms).filter(([id]) => id.startsWith('DlqDepthAlarm'));
     expect(depth).toHaveLength(Object.keys(all).length);

@@ -42,6 +42,7 @@ describe('readDeadLetter', () => {
       error: 'ServiceUnavailableException',
       message: 'The service is unable to process your request.',
       via: 'lambda-destination',
+      requestId: 'e4b46cbf-b738-xmpl-8880-a18cdf61200e',
     });
   });
 

@@ -177,6 +177,7 @@ describe('buildTimeline: what undoes, holds or recovers work', () => {
       errorType: 'ServiceUnavailable',
       errorMessage: 'DynamoDB is down',
       event: {},
+      requestId: 'r-1',
       recovered: { at: '2027-01-10T01:00:00.000Z', by: 're-driven start-builds' },
     };
     const lines = buildTimeline(emptyReport({}), [], [], [letter], [], CHANNELS).map((e) => [e.kind, e.text]);
