@@ -12,12 +12,11 @@ import { sqsClient } from './clients/sqs.js';
 export interface ReceivedDeadLetter {
   /**
    * SQS's id of the message: the same on every receive of it, where the receipt handle is new each time
-   * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_Message.html).
+   * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_Message.html); a copy sent again is
+   * another message, with another id.
    */
   messageId: string;
   receiptHandle: string;
-  /** SQS's id of the message: a copy sent again is another message, with another id. */
-  messageId: string;
   message: QueuedMessage;
   /** When the queue received it (SQS's `SentTimestamp`). */
   sentAt: string;
@@ -54,7 +53,6 @@ export async function receiveDeadLetters(queueUrl: string, max: number): Promise
       taken.push({
         messageId: m.MessageId ?? m.ReceiptHandle,
         receiptHandle: m.ReceiptHandle,
-        messageId: m.MessageId ?? m.ReceiptHandle,
         message: { body: m.Body ?? '', attributes },
         sentAt: new Date(Number.isFinite(sent) ? sent : Date.now()).toISOString(),
       });
