@@ -10,6 +10,7 @@ import {
   builtAnythingBy,
   type ImageLedger,
   monthBefore,
+  monthBounds,
   summarizeMonth,
 } from '../core/notifications/monthly-summary.js';
 import { isoTime } from '../events/envelope.js';
@@ -49,6 +50,11 @@ export interface MonthlySummaryResult {
 export async function sendMonthlySummary(raw: MonthlySummaryInput): Promise<MonthlySummaryResult> {
   const input = monthlySummaryInputSchema.parse(raw);
   const month = input.month ?? monthBefore(new Date(input.scheduledTime));
+  // A month is summarized once and kept: only once it is over, or an early run (a forged input, a schedule fired
+  // ahead of its time) would keep a partial month as the month's document.
+  if (Date.now() < monthBounds(month).end) {
+    return { month, computed: false, published: false, skipped: `${month} is not over yet: nothing kept or sent` };
+  }
   let stored = await storedSummary(month);
   const computed = stored === undefined;
   if (!stored) {

@@ -20,7 +20,7 @@ import { type Change, changeIdOf, changeTimeOf } from '../core/triggers/change.j
 import { type Decision, decideBuilds } from '../core/triggers/decide.js';
 import { dedupeKeyFor } from '../core/triggers/dedupe.js';
 import { changeFromEvent, type TriggerInput } from '../core/triggers/from-events.js';
-import { scheduleWindowRefusal } from '../core/triggers/window.js';
+import { observedNoLaterThan, scheduleWindowRefusal } from '../core/triggers/window.js';
 import { FactContradictsLedgerError, imagePromotedContradiction } from '../core/trust/facts.js';
 import { type AmazonLinuxAmiUpdateEvent, releaseNotices } from '../events/amazon-linux-ami-update.js';
 import type { ImagePromotedDetail } from '../events/image-promoted.js';
@@ -239,6 +239,8 @@ export const handler = handlerFor({
       if (await refuseScheduleClaim(catalog, change, new Date())) return { decisions: [] };
       changes = [change];
     }
+    // A release dated in the future is read as seen now: it cannot claim a later patch cycle's build.
+    changes = changes.map((c) => observedNoLaterThan(c, new Date()));
     const decisions: ActedDecision[] = [];
     for (const change of changes) decisions.push(...(await startBuildsForChange(catalog, change)));
     return { decisions };

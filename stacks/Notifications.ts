@@ -92,7 +92,9 @@ export function Notifications({ app, stack }: StackContext): NotificationsResour
   // Publishes only by the functions that publish (and the monitoring stack's alarms): stacks/resource-doors.ts.
   publishOnlyByWriters('notifications', topic);
   publishOnlyByWriters('approval-links', approvalLinks);
-  // Subscriptions of the approval links are the deployment's alone: a subscriber would read every approver's links.
+  // Subscriptions of both topics are the deployment's alone: a subscriber of the approval links would read every
+  // approver's links; one who unsubscribes or re-filters the notifications' mail and Slack silences every alert.
+  subscriptionsOnlyByDeployment(topic);
   subscriptionsOnlyByDeployment(approvalLinks);
   const ledger = dynamodb.Table.fromTableName(stack, 'Ledger', ledgerTableName(app.stage));
   const slack = catalog.notifications.slack

@@ -48,3 +48,16 @@ export function scheduleWindowRefusal(window: string, now: Date, horizonSeconds:
   }
   return undefined;
 }
+
+/**
+ * A change as of no later than `now`: an observation dated in the future (`observedAt` of a base-image or package
+ * release) is a claim, not something seen, and is read as seen now. Otherwise a "Base Image Changed" event dated to
+ * within a day of next month's patch build would key as that cycle's build (core/triggers/dedupe.ts) and skip the
+ * real one on patch day as its duplicate.
+ */
+export function observedNoLaterThan<C extends object>(change: C, now: Date): C {
+  if (!('observedAt' in change) || typeof change.observedAt !== 'string') return change;
+  const observed = Date.parse(change.observedAt);
+  if (Number.isNaN(observed) || observed <= now.getTime() + SCHEDULE_SKEW_MS) return change;
+  return { ...change, observedAt: now.toISOString() };
+}

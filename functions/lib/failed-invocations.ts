@@ -24,14 +24,16 @@ export function failedInvocationMiddleware(name: string, record: FailureRecorder
       digests.set(request, payloadDigest(request.event));
     },
     onError: async (request) => {
-      const digest = digests.get(request) ?? payloadDigest(request.event);
-      const functionArn = unqualified(request.context.invokedFunctionArn);
+      const { awsRequestId, invokedFunctionArn } = request.context ?? {};
+      // Lambda always gives both; an invocation without them (a direct call) leaves no dead letter to match.
+      if (!awsRequestId || !invokedFunctionArn) return;
       try {
-        await record(request.context.awsRequestId, functionArn, digest, new Date());
+        const digest = digests.get(request) ?? payloadDigest(request.event);
+        await record(awsRequestId, unqualified(invokedFunctionArn), digest, new Date());
       } catch (error) {
         logger.error('failed invocation not recorded: its dead letter will wait for a person', {
           handler: name,
-          requestId: request.context.awsRequestId,
+          requestId: awsRequestId,
           error,
         });
       }

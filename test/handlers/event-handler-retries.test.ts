@@ -6,7 +6,7 @@ import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { documentClient } from '../../aws/clients.js';
 import { recordBuildStatus } from '../../aws/promotion-ledger.js';
 import { sendMonthlySummary } from '../../functions/monthly-summary.js';
@@ -200,7 +200,15 @@ const CASES: Case[] = [
         at: '2027-01-14T05:00:00Z',
       });
     },
-    run: () => sendMonthlySummary({ summary: 'monthly', scheduledTime: '2027-02-01T09:00:00Z' }),
+    // Run when the schedule fires, once January is over (a month not over is never summarized).
+    run: async () => {
+      vi.useFakeTimers({ toFake: ['Date'], now: new Date('2027-02-01T09:00:30Z') });
+      try {
+        return await sendMonthlySummary({ summary: 'monthly', scheduledTime: '2027-02-01T09:00:00Z' });
+      } finally {
+        vi.useRealTimers();
+      }
+    },
     effects: ['PublishCommand monthly-summary'],
   },
 ];

@@ -1,7 +1,7 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { configureClients, documentClient } from '../../aws/clients.js';
 import { parseNotification } from '../../events/notification.js';
 import { sendMonthlySummary } from '../../functions/monthly-summary.js';
@@ -84,10 +84,13 @@ describe('the monthly summary', () => {
     process.env.GOLDSMITH_CATALOG = JSON.stringify(catalog);
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
     await january();
+    // The schedule fires on the 1st at 09:00; the function runs then.
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2027-02-01T09:00:30Z') });
   });
 
   afterEach(() => {
     sns.reset();
+    vi.useRealTimers();
   });
 
   it('announces the month before the scheduled time: builds, promotions, patch day to prod, who is awaited, cost', async () => {
@@ -144,5 +147,19 @@ describe('the monthly summary', () => {
       skipped: 'no build was requested before 2026-12 ended',
     });
     expect(sns).not.toHaveReceivedCommand(PublishCommand);
+  });
+
+  it('keeps and sends nothing for a month that is not over (an early or forged input cannot freeze a partial month)', async () => {
+    vi.setSystemTime(new Date('2027-01-20T10:00:00Z'));
+    expect(await sendMonthlySummary({ ...SCHEDULED, month: '2027-01' })).toEqual({
+      month: '2027-01',
+      computed: false,
+      published: false,
+      skipped: '2027-01 is not over yet: nothing kept or sent',
+    });
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
+    // When the month is over, the real run computes the whole month and sends it.
+    vi.setSystemTime(new Date('2027-02-01T09:00:30Z'));
+    expect(await sendMonthlySummary(SCHEDULED)).toEqual({ month: '2027-01', computed: true, published: true });
   });
 });

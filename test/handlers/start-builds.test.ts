@@ -195,6 +195,8 @@ describe('start-builds handler', () => {
   });
 
   it('reads the parameter and builds on the new AMI when an Amazon Linux notice arrives', async () => {
+    // The notice is handled a minute after it was sent (2027-01-20T09:00), as SNS delivers it.
+    vi.setSystemTime(new Date('2027-01-20T09:01:00Z'));
     ssm
       .on(GetParametersCommand)
       .resolves({ Parameters: [{ Name: AL2023, Value: 'ami-0123456789abcdef0', Version: 42 }] });

@@ -161,19 +161,24 @@ describe("the queues' and topics' resource policies, simulated as synthesized (i
     ]);
   });
 
-  it('denies subscribing to, re-filtering or unsubscribing from the approval links to all but the deployment', async () => {
-    const [, links] =
-      resources('AWS::SNS::TopicPolicy').find(([id]) => id.startsWith('ApprovalLinksTopicPolicy')) ?? [];
-    const { Topics, PolicyDocument: policy } = resolved<{ Topics: string[]; PolicyDocument: PolicyDocument }>(
-      links as Resource,
-    );
-    const topic = Topics[0] as string;
-    const deployment = `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}`;
-    for (const action of ['sns:Subscribe', 'sns:SetSubscriptionAttributes', 'sns:Unsubscribe']) {
-      expect(await decide(ATTACKER, action, topic, policy), action).toBe('ExplicitlyDenied');
-      expect(await decide(deployment, action, topic, policy), action).not.toBe('ExplicitlyDenied');
-    }
-  });
+  it.each([
+    ['approval links', 'ApprovalLinksTopicPolicy'],
+    ['notifications (mail and Slack: unsubscribed, every alert is silenced)', 'Notifications'],
+  ])(
+    'denies subscribing to, re-filtering or unsubscribing from the %s to all but the deployment',
+    async (_, prefix) => {
+      const [, found] = resources('AWS::SNS::TopicPolicy').find(([id]) => id.startsWith(prefix)) ?? [];
+      const { Topics, PolicyDocument: policy } = resolved<{ Topics: string[]; PolicyDocument: PolicyDocument }>(
+        found as Resource,
+      );
+      const topic = Topics[0] as string;
+      const deployment = `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}`;
+      for (const action of ['sns:Subscribe', 'sns:SetSubscriptionAttributes', 'sns:Unsubscribe']) {
+        expect(await decide(ATTACKER, action, topic, policy), action).toBe('ExplicitlyDenied');
+        expect(await decide(deployment, action, topic, policy), action).not.toBe('ExplicitlyDenied');
+      }
+    },
+  );
 });
 
 describe("the Scheduler roles' trust", () => {

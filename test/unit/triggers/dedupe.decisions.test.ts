@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Change } from '../../../core/triggers/change.js';
 import { clientTokenFor, dedupeKeyFor } from '../../../core/triggers/dedupe.js';
+import { observedNoLaterThan } from '../../../core/triggers/window.js';
 import { AL2023, triggerCatalog } from './fixtures.js';
 
 const catalog = triggerCatalog();
@@ -23,6 +24,25 @@ describe('dedupeKeyFor: a base release near the patch build', () => {
   it('folds a release up to just before 24 hours after the patch build into it', () => {
     expect(dedupeKeyFor(catalog, release('2027-01-15T02:59:59Z'), 'base')).toBe('patch:base:2027-01');
     expect(dedupeKeyFor(catalog, release('2027-01-15T03:00:00Z'), 'base')).toBe(ownKey);
+  });
+});
+
+describe('a base release dated in the future (a claim, not an observation)', () => {
+  it("cannot take next month's patch key: it is read as seen when it arrives", () => {
+    // Sent on 20 January, dated an hour before February's patch build (2027-02-11T03:00).
+    const forged = release('2027-02-11T02:00:00Z');
+    expect(dedupeKeyFor(catalog, forged, 'base')).toBe('patch:base:2027-02');
+    const read = observedNoLaterThan(forged, new Date('2027-01-20T10:00:00Z'));
+    expect(read).toEqual({ ...forged, observedAt: '2027-01-20T10:00:00.000Z' });
+    expect(dedupeKeyFor(catalog, read, 'base')).toBe(ownKey);
+  });
+
+  it('keeps a release seen now or earlier as it is, within the schedule skew', () => {
+    const now = new Date('2027-01-13T03:00:00Z');
+    expect(observedNoLaterThan(release('2027-01-13T03:04:00Z'), now)).toEqual(release('2027-01-13T03:04:00Z'));
+    expect(observedNoLaterThan(release('2027-01-12T00:00:00Z'), now)).toEqual(release('2027-01-12T00:00:00Z'));
+    const firing: Change = { kind: 'schedule', image: 'web', scheduledTime: '2027-01-17T04:00:00Z' };
+    expect(observedNoLaterThan(firing, now)).toBe(firing);
   });
 });
 
