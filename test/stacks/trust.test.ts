@@ -229,7 +229,9 @@ describe('scheduled revocations (revoke --at) in the synthesized app', () => {
           Principal: { Service: 'scheduler.amazonaws.com' },
           Condition: {
             StringEquals: { 'aws:SourceAccount': ACCOUNT },
-            ArnLike: { 'aws:SourceArn': `arn:aws:scheduler:us-east-1:${ACCOUNT}:schedule/goldsmith-local-revocations/*` },
+            ArnLike: {
+              'aws:SourceArn': `arn:aws:scheduler:us-east-1:${ACCOUNT}:schedule/goldsmith-local-revocations/*`,
+            },
           },
         },
       ],
