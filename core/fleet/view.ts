@@ -121,6 +121,8 @@ export function imageFleet(image: string, channel: string, items: readonly Ledge
     { accounts: Set<string>; instances: number; launchTemplates: number; at: string }
   >();
   for (const u of currentUsage(items)) {
+    // An observation whose every reading a newer one superseded counts nothing, its time included.
+    if (Object.keys(u.accounts).length === 0) continue;
     const entry = byVersion.get(u.version) ?? {
       accounts: new Set<string>(),
       instances: 0,

@@ -85,6 +85,8 @@ describe('the fleet after a revocation its accounts moved on from', () => {
       ['1.0.0/2', 'current', 3, 12],
       ['1.0.0/1', 'revoked', 2, 8],
     ]);
+    // The us-east-1 reading of the revoked version still counts for its fourth account: its time is shown.
+    expect(fleet.versions.map((v) => v.observedAt)).toEqual(['2027-01-30T00:00:00.000Z', '2027-01-20T00:00:00.000Z']);
     expect(headline(items)).toContain('  2 account(s) still run a revoked version');
   });
 
