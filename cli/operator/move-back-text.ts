@@ -17,15 +17,22 @@ export function rolledBackText(b: RolledBackMove): string {
 }
 
 /**
- * What a channel names, and how it came to: its version, rolled back to by a revocation or an operator; empty since
- * a revocation withdrew it; or never promoted.
+ * What a channel names, and how it came to by its latest move: its version, rolled back to by a revocation or an
+ * operator, or promoted after a revocation had withdrawn or moved the pointer (`promotedAt`); empty since a
+ * revocation withdrew it; or never promoted.
  */
 export function channelNames(
   current: string | undefined,
-  moved: { revoked?: RevokedMove | undefined; rolledBack?: RolledBackMove | undefined } | undefined,
+  moved:
+    | { revoked?: RevokedMove | undefined; rolledBack?: RolledBackMove | undefined; promotedAt?: string | undefined }
+    | undefined,
 ): string {
   if (!current) return moved?.revoked ? `empty since ${revokedText(moved.revoked)}` : 'never promoted';
   if (moved?.rolledBack) return `${current}, ${rolledBackText(moved.rolledBack)}`;
+  if (moved?.revoked && moved.promotedAt !== undefined) {
+    const at = moved.promotedAt ? ` ${when(moved.promotedAt)}` : '';
+    return `${current}, promoted${at} after ${revokedText(moved.revoked)}`;
+  }
   if (moved?.revoked) return `${current}, rolled back to it when ${revokedText(moved.revoked)}`;
   return current;
 }

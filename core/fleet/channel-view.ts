@@ -1,6 +1,6 @@
-import { type LedgerItem, fieldText as text } from '../status/image-view.js';
+import type { LedgerItem } from '../status/image-view.js';
 import { UNKNOWN_OU } from './compliance.js';
-import { standingsAgainst, type VersionStanding } from './view.js';
+import { currentUsage, standingsAgainst, type VersionStanding } from './view.js';
 
 /**
  * The fleet of one image per channel and OU: for each OU, the channel's accounts and instances on the version its
@@ -38,10 +38,9 @@ export function channelFleet(
   const byOu = new Map<string, Map<VersionStanding, { accounts: Set<string>; instances: number }>>();
   const laggards = new Map<string, Set<string>>();
   const users = new Map<string, Set<string>>();
-  for (const u of items.filter((i) => text(i, 'sk').startsWith('USAGE#') && text(i, 'observedAt'))) {
-    const standing = standingOf(text(u, 'version'));
-    const uses = (u.accounts ?? {}) as Record<string, { instances?: number; launchTemplates?: number }>;
-    for (const [account, use] of Object.entries(uses)) {
+  for (const u of currentUsage(items)) {
+    const standing = standingOf(u.version);
+    for (const [account, use] of Object.entries(u.accounts)) {
       if (accounts && !accounts.has(account)) continue;
       if ((use.instances ?? 0) + (use.launchTemplates ?? 0) <= 0) continue;
       const ou = ouOf(account) ?? UNKNOWN_OU;

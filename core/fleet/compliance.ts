@@ -1,5 +1,8 @@
 import { patchTuesday } from '../schedule/monthly-patch.js';
 import { compareBuildVersions } from '../status/image-view.js';
+import { SAMPLE_TOLERANCE_MS, withoutSuperseded } from './readings.js';
+
+export { SAMPLE_TOLERANCE_MS };
 
 /**
  * Patch compliance (docs/fleet.md, "Patch compliance"): for every monthly patch cycle and every out-of-cycle rebuild,
@@ -112,16 +115,13 @@ export interface ObservedUse {
 }
 
 /**
- * Observations older than this, against the newest of the image, are not counted: EC2 no longer reports on a
- * deleted version (or one whose grants were withdrawn), so its last observation stands in the ledger while its users
- * may have moved on.
- */
-export const SAMPLE_TOLERANCE_MS = 6 * 3_600_000;
-
-/**
- * The newest observations of an image, as one sample: when it was taken, and the observations it holds. A revoked
- * version's last observation always counts (`revoked`): EC2 reports on it no more once its grants are withdrawn, and
- * instances still on it must keep an OU from counting as patched until it is deleted.
+ * The newest observations of an image, as one sample: when it was taken, and the observations it holds. Observations
+ * older than the newest by more than `SAMPLE_TOLERANCE_MS` are not counted: EC2 no longer reports on a deleted
+ * version (or one whose grants were withdrawn), so its last observation stands in the ledger while its users may have
+ * moved on. A revoked version's last observation counts (`revoked`) for each account and Region no newer observation
+ * names: EC2 reports on it no more once its grants are withdrawn, and instances still on it must keep an OU from
+ * counting as patched until it is deleted; once a newer report in that Region names the account, the account has
+ * moved on (core/fleet/readings.ts).
  */
 export function latestSample(
   usage: readonly ObservedUse[],
@@ -134,10 +134,8 @@ export function latestSample(
     .sort()
     .at(-1) as string;
   const from = Date.parse(at) - SAMPLE_TOLERANCE_MS;
-  return {
-    at,
-    uses: observed.filter((u) => revoked.has(u.version) || Date.parse(u.lastRequestedAt as string) >= from),
-  };
+  const uses = observed.filter((u) => revoked.has(u.version) || Date.parse(u.lastRequestedAt as string) >= from);
+  return { at, uses: withoutSuperseded(uses, (u) => u.lastRequestedAt) };
 }
 
 /** One OU's instances in a channel: on the cycle's version or a newer unrevoked one, and in all. */

@@ -1,5 +1,6 @@
 import { compareBuildVersions, type LedgerItem, fieldText as text } from '../status/image-view.js';
 import { lastMoveBack, type RevokedMove, type RolledBackMove, revocationsByVersion } from '../status/pointer-moves.js';
+import { withoutSuperseded } from './readings.js';
 
 /**
  * Which versions of an image the organization runs, as the ledger's usage observations (`USAGE#`, from EC2's image
@@ -29,13 +30,42 @@ export interface ImageFleet {
    * How the channel's pointer last moved back, as `status` tells it: a revocation rolled it back or left it empty,
    * or an operator rolled it back. Absent when it never did.
    */
-  movedBack?: { revoked?: RevokedMove; rolledBack?: RolledBackMove };
+  movedBack?: {
+    revoked?: RevokedMove;
+    rolledBack?: RolledBackMove;
+    /**
+     * When a promotion, not the revocation, moved the pointer to the version it names now: the revocation withdrew
+     * the pointer or moved it to another version, and a later promotion brought the current one (the pointer's time).
+     */
+    promotedAt?: string;
+  };
   versions: FleetVersion[];
   /** Per standing: distinct accounts and instances (an account on two versions counts under both). */
   totals: Record<VersionStanding, { accounts: number; instances: number }>;
 }
 
 const sk = (item: LedgerItem) => text(item, 'sk');
+
+type Uses = Record<string, { instances?: number; launchTemplates?: number }>;
+
+/**
+ * The image's usage observations (`USAGE#<version>#<region>`) as they count now: per account and Region only its
+ * latest observation (core/fleet/readings.ts), so a revoked version's last reading stops counting once a newer report
+ * in that Region names the account.
+ */
+export function currentUsage(
+  items: readonly LedgerItem[],
+): { version: string; region: string; observedAt: string; accounts: Uses }[] {
+  const observed = items
+    .filter((i) => sk(i).startsWith('USAGE#') && text(i, 'observedAt'))
+    .map((u) => ({
+      version: text(u, 'version'),
+      region: text(u, 'region'),
+      observedAt: text(u, 'observedAt'),
+      accounts: (u.accounts ?? {}) as Uses,
+    }));
+  return withoutSuperseded(observed, (u) => u.observedAt).map((u) => ({ ...u, accounts: u.accounts ?? {} }));
+}
 
 const STANDINGS: readonly VersionStanding[] = [
   'current',
@@ -90,24 +120,25 @@ export function imageFleet(image: string, channel: string, items: readonly Ledge
     string,
     { accounts: Set<string>; instances: number; launchTemplates: number; at: string }
   >();
-  for (const u of items.filter((i) => sk(i).startsWith('USAGE#') && text(i, 'observedAt'))) {
-    const version = text(u, 'version');
-    const observed = text(u, 'observedAt');
-    const entry = byVersion.get(version) ?? {
+  for (const u of currentUsage(items)) {
+    // An observation whose every reading a newer one superseded counts nothing, its time included.
+    if (Object.keys(u.accounts).length === 0) continue;
+    const entry = byVersion.get(u.version) ?? {
       accounts: new Set<string>(),
       instances: 0,
       launchTemplates: 0,
-      at: observed,
+      at: u.observedAt,
     };
-    const accounts = (u.accounts ?? {}) as Record<string, { instances?: number; launchTemplates?: number }>;
-    for (const [account, use] of Object.entries(accounts)) {
-      if ((use.instances ?? 0) + (use.launchTemplates ?? 0) > 0) entry.accounts.add(account);
+    for (const [account, use] of Object.entries(u.accounts)) {
+      const instances = use.instances ?? 0;
+      const launchTemplates = use.launchTemplates ?? 0;
+      if (instances + launchTemplates > 0) entry.accounts.add(account);
+      entry.instances += instances;
+      entry.launchTemplates += launchTemplates;
     }
-    entry.instances += Number(u.instances ?? 0);
-    entry.launchTemplates += Number(u.launchTemplates ?? 0);
     // Stryker disable next-line EqualityOperator: replacing an equal time with itself changes nothing
-    if (observed < entry.at) entry.at = observed;
-    byVersion.set(version, entry);
+    if (u.observedAt < entry.at) entry.at = u.observedAt;
+    byVersion.set(u.version, entry);
   }
 
   const versions: FleetVersion[] = [...byVersion]
@@ -131,7 +162,18 @@ export function imageFleet(image: string, channel: string, items: readonly Ledge
     totals[standing].instances += e.instances;
   }
   for (const [standing, set] of accountsOf) totals[standing].accounts = set.size;
-  const movedBack = lastMoveBack(items, channel, current, revocationsByVersion(items));
+  const movedBack: NonNullable<ImageFleet['movedBack']> = lastMoveBack(
+    items,
+    channel,
+    current,
+    revocationsByVersion(items),
+  );
+  const revokedFrom = movedBack.revoked?.version;
+  const move = items.find((i) => sk(i) === `ROLLBACK#${channel}#${revokedFrom}`);
+  if (current && move && text(move, 'to') !== current) {
+    const pointer = items.find((i) => sk(i) === `CHANNEL#${channel}`);
+    movedBack.promotedAt = pointer ? text(pointer, 'at') : '';
+  }
   return {
     image,
     channel,

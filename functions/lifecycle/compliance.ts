@@ -3,6 +3,7 @@ import { queryPrefix } from '../../aws/lifecycle-ledger.js';
 import type { UsageItem } from '../../aws/usage-ledger.js';
 import { complianceCycles, instancesOn, latestSample, sharesByOu, UNKNOWN_OU } from '../../core/fleet/compliance.js';
 import { type ComplianceRecord, complianceUpdates, isOpen, recordKey } from '../../core/fleet/compliance-record.js';
+import { withoutSuperseded } from '../../core/fleet/readings.js';
 import type { ChannelStep } from '../../core/promotion/types.js';
 import { accountPlaces } from '../../core/sharing/held-organization.js';
 import { currentOrganization, resolveChannels } from '../sharing/channel-targets.js';
@@ -43,7 +44,9 @@ export async function measureCompliance(
   // A revoked version is shared with nobody, so EC2 reports on it no more: its last observation stands until deleted.
   const deleted = new Set(state.builds.filter((b) => b.deletedAt).map((b) => b.version));
   const sample = latestSample(usage, new Set([...revoked].filter((v) => !deleted.has(v))));
-  const onRevoked = instancesOn(usage.filter((u) => revoked.has(u.version) && !deleted.has(u.version)));
+  // Per account and Region only the latest observation counts: a revoked reading an account has moved on from is none.
+  const current = withoutSuperseded(usage, (u) => u.lastRequestedAt);
+  const onRevoked = instancesOn(current.filter((u) => revoked.has(u.version) && !deleted.has(u.version)));
   const outOfCycle = outOfCycleItems ?? (await queryPrefix<OutOfCycleItem>(plan.image, OUT_OF_CYCLE_PREFIX));
   const cycles = complianceCycles({
     builds: state.builds,

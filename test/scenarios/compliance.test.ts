@@ -79,25 +79,29 @@ describe('patch compliance on the local cloud: laggard teams, a revocation under
     }
   }, 600_000);
 
-  /** The OU's prod instances at `t` by version, replayed from the fleets' own moves. */
-  function runningAt(ou: string, t: number): Map<string, number> {
-    const running = new Map<string, number>();
+  /** The OU's prod instances at `t` per account and Region, by version, replayed from the fleets' own moves. */
+  function runningAt(ou: string, t: number): Map<string, Map<string, number>> {
+    const places = new Map<string, Map<string, number>>();
     for (const e of result.fleets?.events ?? []) {
       if (e.ou !== ou || Date.parse(e.at) > t) continue;
+      const place = `${e.account} ${e.region}`;
+      const running = places.get(place) ?? new Map<string, number>();
       const to = versionOf.get(e.to) ?? e.to;
       running.set(to, (running.get(to) ?? 0) + e.instances);
       if (e.from !== undefined) {
         const from = versionOf.get(e.from) ?? e.from;
         running.set(from, (running.get(from) ?? 0) - e.instances);
       }
+      places.set(place, running);
     }
-    return running;
+    return places;
   }
 
   /**
    * The share on `version` or newer at a usage report made at `sampledAt`: what ran when it completed. A revoked
    * version is shared with nobody, so EC2 reports on it no more: after its revocation its instances count as the
-   * last report before the revocation saw them (frozen), and never as patched.
+   * last report before the revocation saw them (frozen), never as patched, and only in an account and Region no
+   * newer report names (one that shows the account on another version there supersedes the frozen reading).
    */
   function shareAt(ou: string, version: string, sampledAt: number): number {
     const t = sampledAt + REPORT_MINUTES * 60_000;
@@ -107,15 +111,20 @@ describe('patch compliance on the local cloud: laggard teams, a revocation under
         .filter((i) => str(i.sk).startsWith(`USAGE#${REVOKED}#`))
         .map((i) => Date.parse(str(i.lastRequestedAt)) || 0),
     );
+    const frozen = runningAt(ou, frozenAt + REPORT_MINUTES * 60_000);
     let patched = 0;
     let all = 0;
-    for (const [v, n] of runningAt(ou, t)) {
-      if (v === REVOKED && revokedSince) continue;
-      if (n <= 0) continue;
-      all += n;
-      if (cmp(v, version) >= 0) patched += n;
+    for (const [place, running] of runningAt(ou, t)) {
+      let named = false;
+      for (const [v, n] of running) {
+        if (v === REVOKED && revokedSince) continue;
+        if (n <= 0) continue;
+        named = true;
+        all += n;
+        if (cmp(v, version) >= 0) patched += n;
+      }
+      if (revokedSince && !named) all += Math.max(0, frozen.get(place)?.get(REVOKED) ?? 0);
     }
-    if (revokedSince) all += Math.max(0, runningAt(ou, frozenAt + REPORT_MINUTES * 60_000).get(REVOKED) ?? 0);
     return all === 0 ? 0 : (patched * 100) / all;
   }
 
