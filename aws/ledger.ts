@@ -36,7 +36,10 @@ export async function readMarkers(dedupeKeys: readonly string[]): Promise<Map<st
       );
       const item = out.Item as MarkerRecord | undefined;
       return item
-        ? ([dedupeKey, { state: item.state, changeId: item.changeId, claimedAt: item.claimedAt }] as const)
+        ? ([
+            dedupeKey,
+            { state: item.state, changeId: item.changeId, claimedAt: item.claimedAt, releases: item.releases },
+          ] as const)
         : undefined;
     }),
   );
@@ -45,7 +48,8 @@ export async function readMarkers(dedupeKeys: readonly string[]): Promise<Map<st
 
 /**
  * Claims a decision's dedupe key before its build is started. False when another delivery claimed it first
- * (`attribute_not_exists(pk)` failed): the caller then starts nothing.
+ * (`attribute_not_exists(pk)` failed, or a released claim is no longer the one decided on): the caller then starts
+ * nothing.
  */
 export async function claimMarker(decision: Decision, at: Date): Promise<boolean> {
   const item: MarkerRecord = {
@@ -59,11 +63,18 @@ export async function claimMarker(decision: Decision, at: Date): Promise<boolean
     state: 'claimed',
     claimedAt: at.toISOString(),
     expiresAt: ttlAfter(at, MARKER_TTL_DAYS),
+    ...(decision.reclaims === undefined ? {} : { releases: decision.reclaims }),
   };
+  const condition =
+    decision.reclaims === undefined
+      ? { ConditionExpression: 'attribute_not_exists(pk)' }
+      : {
+          ConditionExpression: '#state = :released AND releases = :releases',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':released': 'released', ':releases': decision.reclaims },
+        };
   try {
-    await documentClient().send(
-      new PutCommand({ TableName: ledgerTable(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
-    );
+    await documentClient().send(new PutCommand({ TableName: ledgerTable(), Item: item, ...condition }));
     return true;
   } catch (error) {
     if (isConditionFailure(error)) return false;
