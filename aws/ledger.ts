@@ -132,11 +132,16 @@ export async function recordBuildRequested(
 ): Promise<void> {
   const sk = buildSk(build.buildVersion);
   const view = imageViewUpdate(decision.image, sk);
+  // A build of a released claim (core/triggers/package-release.ts) says which claim of its dedupe key it is.
+  const reclaim =
+    decision.reclaims === undefined
+      ? { set: '', values: {} }
+      : { set: ', claimReleases = :releases', values: { ':releases': decision.reclaims } };
   await documentClient().send(
     new UpdateCommand({
       TableName: ledgerTable(),
       Key: { pk: imagePk(decision.image), sk },
-      UpdateExpression: `SET #kind = :kind, ${view.set}, image = :image, buildVersion = :version, buildVersionArn = :arn, #trigger = if_not_exists(#trigger, :trigger), changeId = if_not_exists(changeId, :changeId), dedupeKey = if_not_exists(dedupeKey, :dedupeKey), requestedAt = if_not_exists(requestedAt, :at), #status = if_not_exists(#status, :pending), #open = :open`,
+      UpdateExpression: `SET #kind = :kind, ${view.set}, image = :image, buildVersion = :version, buildVersionArn = :arn, #trigger = if_not_exists(#trigger, :trigger), changeId = if_not_exists(changeId, :changeId), dedupeKey = if_not_exists(dedupeKey, :dedupeKey), requestedAt = if_not_exists(requestedAt, :at), #status = if_not_exists(#status, :pending), #open = :open${reclaim.set}`,
       ExpressionAttributeNames: {
         '#kind': 'kind',
         '#trigger': 'trigger',
@@ -157,6 +162,7 @@ export async function recordBuildRequested(
         ':dedupeKey': decision.dedupeKey,
         ':at': at.toISOString(),
         ':pending': 'PENDING',
+        ...reclaim.values,
       },
     }),
   );
