@@ -113,7 +113,8 @@ export function decideBuilds(input: DecideInput): Decision[] {
         trigger,
         changeId,
         dedupeKey,
-        // A released claim builds again: Image Builder would answer the old token with the old build.
+        // A released claim builds again with its own token: Image Builder ignores a request whose token matches a
+        // previous one (https://docs.aws.amazon.com/imagebuilder/latest/APIReference/API_StartImagePipelineExecution.html).
         clientToken: clientTokenFor(releases > 0 ? `${dedupeKey}#${releases}` : dedupeKey),
         resume,
         ...(marker?.state === 'released' ? { reclaims: releases } : {}),
