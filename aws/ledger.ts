@@ -9,15 +9,8 @@ import {
   openWorkIndex,
   skPrefix,
   ttlAfter,
-  watchKey,
 } from '../core/ledger/keys.js';
-import {
-  DECISION_TTL_DAYS,
-  type DecisionRecord,
-  MARKER_TTL_DAYS,
-  type MarkerRecord,
-  type WatchRecord,
-} from '../core/ledger/records.js';
+import { DECISION_TTL_DAYS, type DecisionRecord, MARKER_TTL_DAYS, type MarkerRecord } from '../core/ledger/records.js';
 import type { Decision, KnownMarker } from '../core/triggers/decide.js';
 import { documentClient, ledgerTable } from './clients/dynamodb.js';
 import { isConditionFailure } from './ledger-writes.js';
@@ -36,7 +29,10 @@ export async function readMarkers(dedupeKeys: readonly string[]): Promise<Map<st
       );
       const item = out.Item as MarkerRecord | undefined;
       return item
-        ? ([dedupeKey, { state: item.state, changeId: item.changeId, claimedAt: item.claimedAt }] as const)
+        ? ([
+            dedupeKey,
+            { state: item.state, changeId: item.changeId, claimedAt: item.claimedAt, releases: item.releases },
+          ] as const)
         : undefined;
     }),
   );
@@ -45,7 +41,8 @@ export async function readMarkers(dedupeKeys: readonly string[]): Promise<Map<st
 
 /**
  * Claims a decision's dedupe key before its build is started. False when another delivery claimed it first
- * (`attribute_not_exists(pk)` failed): the caller then starts nothing.
+ * (`attribute_not_exists(pk)` failed, or a released claim is no longer the one decided on): the caller then starts
+ * nothing.
  */
 export async function claimMarker(decision: Decision, at: Date): Promise<boolean> {
   const item: MarkerRecord = {
@@ -59,11 +56,18 @@ export async function claimMarker(decision: Decision, at: Date): Promise<boolean
     state: 'claimed',
     claimedAt: at.toISOString(),
     expiresAt: ttlAfter(at, MARKER_TTL_DAYS),
+    ...(decision.reclaims === undefined ? {} : { releases: decision.reclaims }),
   };
+  const condition =
+    decision.reclaims === undefined
+      ? { ConditionExpression: 'attribute_not_exists(pk)' }
+      : {
+          ConditionExpression: '#state = :released AND releases = :releases',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':released': 'released', ':releases': decision.reclaims },
+        };
   try {
-    await documentClient().send(
-      new PutCommand({ TableName: ledgerTable(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
-    );
+    await documentClient().send(new PutCommand({ TableName: ledgerTable(), Item: item, ...condition }));
     return true;
   } catch (error) {
     if (isConditionFailure(error)) return false;
@@ -121,11 +125,16 @@ export async function recordBuildRequested(
 ): Promise<void> {
   const sk = buildSk(build.buildVersion);
   const view = imageViewUpdate(decision.image, sk);
+  // A build of a released claim (core/triggers/package-release.ts) says which claim of its dedupe key it is.
+  const reclaim =
+    decision.reclaims === undefined
+      ? { set: '', values: {} }
+      : { set: ', claimReleases = :releases', values: { ':releases': decision.reclaims } };
   await documentClient().send(
     new UpdateCommand({
       TableName: ledgerTable(),
       Key: { pk: imagePk(decision.image), sk },
-      UpdateExpression: `SET #kind = :kind, ${view.set}, image = :image, buildVersion = :version, buildVersionArn = :arn, #trigger = if_not_exists(#trigger, :trigger), changeId = if_not_exists(changeId, :changeId), dedupeKey = if_not_exists(dedupeKey, :dedupeKey), requestedAt = if_not_exists(requestedAt, :at), #status = if_not_exists(#status, :pending), #open = :open`,
+      UpdateExpression: `SET #kind = :kind, ${view.set}, image = :image, buildVersion = :version, buildVersionArn = :arn, #trigger = if_not_exists(#trigger, :trigger), changeId = if_not_exists(changeId, :changeId), dedupeKey = if_not_exists(dedupeKey, :dedupeKey), requestedAt = if_not_exists(requestedAt, :at), #status = if_not_exists(#status, :pending), #open = :open${reclaim.set}`,
       ExpressionAttributeNames: {
         '#kind': 'kind',
         '#trigger': 'trigger',
@@ -146,6 +155,7 @@ export async function recordBuildRequested(
         ':dedupeKey': decision.dedupeKey,
         ':at': at.toISOString(),
         ':pending': 'PENDING',
+        ...reclaim.values,
       },
     }),
   );
@@ -164,37 +174,6 @@ export async function listDecisions(image: string): Promise<DecisionRecord[]> {
   );
   for await (const page of pages) items.push(...((page.Items ?? []) as DecisionRecord[]));
   return items;
-}
-
-/** The watcher's last observation of a parameter, if any. */
-export async function readWatchState(region: string, parameter: string): Promise<WatchRecord | undefined> {
-  const out = await documentClient().send(
-    new GetCommand({ TableName: ledgerTable(), Key: watchKey(region, parameter), ConsistentRead: true }),
-  );
-  return out.Item as WatchRecord | undefined;
-}
-
-/**
- * Moves the watcher state forward to a newer parameter version. False when the ledger already holds this version
- * or a newer one (another invocation got there first): only the winner announces the change.
- */
-export async function advanceWatchState(state: Omit<WatchRecord, 'pk' | 'sk'>): Promise<boolean> {
-  const item: WatchRecord = { ...watchKey(state.region, state.parameter), sk: 'STATE', ...state };
-  try {
-    await documentClient().send(
-      new PutCommand({
-        TableName: ledgerTable(),
-        Item: item,
-        ConditionExpression: 'attribute_not_exists(pk) OR #version < :version',
-        ExpressionAttributeNames: { '#version': 'version' },
-        ExpressionAttributeValues: { ':version': state.version },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
 }
 
 /**

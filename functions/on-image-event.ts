@@ -18,6 +18,7 @@ import { executionNameFor, parseBuildVersionArn } from '../core/promotion/naming
 import type { PromotionInput, PromotionPlan } from '../core/promotion/types.js';
 import { imageStateChangeSchema } from '../events/image-state-change.js';
 import { weighFailedBuild } from './builds/breaker.js';
+import { checkPackageReleaseBuilt } from './builds/package-claim.js';
 import { bundledCatalog } from './lib/catalog.js';
 import { logger } from './lib/powertools.js';
 import { taskHandler } from './promotion/lambda.js';
@@ -106,8 +107,9 @@ async function parentOfBuild(
 
 /**
  * "EC2 Image Builder Image State Change": records every status a build of ours reaches (with its lineage), starts
- * the promotion when it is AVAILABLE (one execution per build: the name is derived from the build ARN), and
- * announces FAILED / CANCELLED builds with Image Builder's reason. Those are never promoted.
+ * the promotion when it is AVAILABLE (one execution per build: the name is derived from the build ARN) and gives back
+ * the claim of a package release the build does not hold (builds/package-claim.ts), and announces FAILED / CANCELLED
+ * builds with Image Builder's reason. Those are never promoted.
  */
 export async function onImageEvent(event: unknown): Promise<ImageEventAction> {
   const parsed = imageStateChangeSchema.safeParse(event);
@@ -171,6 +173,8 @@ export async function actOnBuildStatus(change: BuildStatusChange): Promise<Image
         { at, links: buildLinks(buildVersionArn) },
       ),
     );
+    // Before the status is marked handled: a failure here is retried (or left to the reconciler), which checks again.
+    if (facts.amis.length > 0) await checkPackageReleaseBuilt({ image, version, buildVersionArn, item, at });
     await markBuildHandled(image, version, status, at);
     return {
       action: started === 'started' ? 'promotion-started' : 'promotion-already-started',

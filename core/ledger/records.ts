@@ -17,9 +17,11 @@ export interface MarkerRecord {
   changeId: string;
   trigger: Trigger;
   clientToken: string;
-  state: 'claimed' | 'started';
+  state: 'claimed' | 'started' | 'released';
   claimedAt: string;
   buildVersionArn?: string;
+  /** How many times the claim was released (core/triggers/package-release.ts); absent when never. */
+  releases?: number;
   expiresAt: number;
 }
 

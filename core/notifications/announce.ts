@@ -163,7 +163,14 @@ const TEXT: { [E in NotificationEvent]: (s: Subject, d: Detail<E>) => Text } = {
       'approval-decision': `a recorded decision on ${s.image} ${s.version} for ${s.channel}`,
       'dead-letter': 'a dead letter',
       'scheduled-build': `a scheduled build of ${s.image}`,
+      'package-release': `a package release built into ${s.image} ${s.version}`,
     }[d.claim];
+    if (d.claim === 'package-release') {
+      return {
+        title: `Refused ${what}: the build does not hold it`,
+        summary: `Goldsmith refused ${what} (${d.found}): ${d.reason}.`,
+      };
+    }
     return {
       title: `Refused ${what}: not Goldsmith's own`,
       summary: `Goldsmith refused ${what} (${d.found}): ${d.reason}. Nothing acted on it; someone wrote it outside Goldsmith's own paths.`,

@@ -8,9 +8,12 @@ import { ancestorsOf, lineageOrder } from './lineage.js';
 
 /** What the ledger already knows about a dedupe key. */
 export interface KnownMarker {
-  state: 'claimed' | 'started';
+  /** `released`: the build it started did not hold the package release it claimed (core/triggers/package-release.ts). */
+  state: 'claimed' | 'started' | 'released';
   changeId: string;
   claimedAt: string;
+  /** How many times the claim was released: each new claim builds with its own client token. */
+  releases?: number | undefined;
 }
 
 export interface DecideInput {
@@ -34,6 +37,8 @@ export interface Decision {
   clientToken: string;
   /** True when an earlier attempt claimed the key but may not have started the build: start again, same token. */
   resume: boolean;
+  /** The marker's release count when the key was claimed before and released: the claim replaces that marker. */
+  reclaims?: number;
 }
 
 function skipReasonOf(
@@ -73,7 +78,8 @@ function skipReasonOf(
  *    (or is already building, or already built for this change), its promotion emits "Image Promoted", and that
  *    cascade rebuilds the image on the new parent. Building now would only build on the old parent. An ancestor
  *    whose builds are paused builds nothing to wait for: the image builds now, on the parent it has.
- * 4. A dedupe key whose marker says `started` skips: a re-delivered event, or a second change in the same window.
+ * 4. A dedupe key whose marker says `started` skips: a re-delivered event, or a second change in the same window. A
+ *    marker `released` (its build did not hold the package release it claimed) does not: the change builds again.
  * 5. An image with a build in progress skips with `already building <buildVersion>`.
  * 6. Otherwise it starts; with `resume` when a marker was claimed but never confirmed started (a crash between the
  *    claim and StartImagePipelineExecution), so the edge repeats the call with the same client token.
@@ -93,6 +99,7 @@ export function decideBuilds(input: DecideInput): Decision[] {
       const skip = skipReasonOf(input, image, dedupeKey, waitingOn);
       const marker = input.markers.get(dedupeKey);
       const resume = skip === undefined && marker?.state === 'claimed';
+      const releases = marker?.releases ?? 0;
       const reason =
         skip ??
         (resume
@@ -106,8 +113,11 @@ export function decideBuilds(input: DecideInput): Decision[] {
         trigger,
         changeId,
         dedupeKey,
-        clientToken: clientTokenFor(dedupeKey),
+        // A released claim builds again with its own token: Image Builder ignores a request whose token matches a
+        // previous one (https://docs.aws.amazon.com/imagebuilder/latest/APIReference/API_StartImagePipelineExecution.html).
+        clientToken: clientTokenFor(releases > 0 ? `${dedupeKey}#${releases}` : dedupeKey),
         resume,
+        ...(marker?.state === 'released' ? { reclaims: releases } : {}),
       } satisfies Decision;
     });
 }

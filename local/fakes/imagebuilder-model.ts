@@ -121,6 +121,18 @@ export const DEFAULT_PACKAGES: readonly ImagePackage[] = [
   { packageName: 'systemd', packageVersion: '252.23-2.amzn2023' },
 ];
 
+/**
+ * What a build installs: its package set (DEFAULT_PACKAGES unless a scenario set one), each package the repository
+ * has released at its released version, in place of the set's version or besides the set.
+ */
+export function installedPackages(
+  set: readonly ImagePackage[] | undefined,
+  released: ReadonlyMap<string, string>,
+): ImagePackage[] {
+  const fromRepository = [...released].map(([packageName, packageVersion]) => ({ packageName, packageVersion }));
+  return [...(set ?? DEFAULT_PACKAGES).filter((p) => !released.has(p.packageName)), ...fromRepository];
+}
+
 export interface FindingCounts {
   readonly critical: number;
   readonly high: number;

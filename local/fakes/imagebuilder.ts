@@ -15,9 +15,9 @@ import {
   type BuildRecord,
   type BuildStatus,
   DEFAULT_DURATIONS,
-  DEFAULT_PACKAGES,
   type FindingCounts,
   type ImagePackage,
+  installedPackages,
   makeFindings,
   type PipelineRecord,
   type PipelineSpec,
@@ -71,6 +71,10 @@ export class ImageBuilderFake implements FakeService {
   readonly runStates = new Map<string, PipelineRunState>();
   private readonly pendingFindings = new Map<string, FindingCounts>();
   private readonly packageSets = new Map<string, readonly ImagePackage[]>();
+  /** The package repository: each package's newest released version, what a build started from now on installs. */
+  private readonly releasedPackages = new Map<string, string>();
+  /** What each build installed when it started (the repository as it was then), listed once it is distributed. */
+  private readonly installs = new Map<string, readonly ImagePackage[]>();
   private readonly durations: BuildDurations;
   private emitter: (event: AwsEvent) => unknown = () => undefined;
 
@@ -121,6 +125,15 @@ export class ImageBuilderFake implements FakeService {
   /** Scenario: what the builds of `image` from now on install (ListImagePackages); default DEFAULT_PACKAGES. */
   setPackages(image: string, packages: readonly ImagePackage[]): void {
     this.packageSets.set(image, packages);
+  }
+
+  /**
+   * Scenario: `name` at `version` is released to the package repository the builds install from. A build started
+   * from now on installs it (in place of the version it would have, or besides its packages); one started before
+   * holds what was released when it started.
+   */
+  releasePackage(name: string, version: string): void {
+    this.releasedPackages.set(name, version);
   }
 
   handle(call: FakeCall): unknown {
@@ -187,6 +200,8 @@ export class ImageBuilderFake implements FakeService {
     };
     this.builds.set(b.arn, b);
     this.tokens.set(token, b);
+    if (p.type === 'AMI')
+      this.installs.set(b.arn, installedPackages(this.packageSets.get(p.image), this.releasedPackages));
     const failure = this.failures.get(p.image);
     if (failure) {
       failure.remaining--;
@@ -219,7 +234,7 @@ export class ImageBuilderFake implements FakeService {
   private complete(b: BuildRecord): void {
     distribute(b, this.opts.ec2, this.opts.accountId, this.opts.clock.iso(), this.opts.ecr);
     // Systems Manager Inventory of the build instance; the fake keeps one for AMI builds only (Goldsmith reads no other).
-    if (b.pipeline.type === 'AMI') b.packages = [...(this.packageSets.get(b.pipeline.image) ?? DEFAULT_PACKAGES)];
+    if (b.pipeline.type === 'AMI') b.packages = [...(this.installs.get(b.arn) ?? [])];
     if (b.pipeline.scanningEnabled) {
       const counts = this.pendingFindings.get(b.pipeline.image);
       this.pendingFindings.delete(b.pipeline.image);

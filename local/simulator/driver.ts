@@ -157,6 +157,7 @@ export function runAction(
       return;
     }
     case 'package-release': {
+      imagebuilder.releasePackage(action.package, action.version);
       const raw = packagePublished(cloud, action.package, action.version);
       cloud.bus.put(raw, 'default');
       return;
@@ -184,6 +185,8 @@ export function runAction(
     case 'operator':
       return handlers.operator(action.request, action.as, action.id);
     case 'ci-package-update':
+      // CI publishes the version to the repository the builds install from, then announces it.
+      imagebuilder.releasePackage(action.package, action.version);
       return handlers.put({ event: ciPackageUpdate(cloud, action), as: action.as, bus: 'goldsmith' });
     case 'rollback':
       return handlers.operator(

@@ -32,7 +32,10 @@ export function buildsOf(
       requestedAt: b.dateCreated,
       finishedAt: TERMINAL.has(b.status) && finished ? finished.at : null,
       ...(b.reason ? { reason: b.reason } : {}),
-      ...(record?.dedupeKey ? { change: str(record.dedupeKey) } : {}),
+      // A change whose claim was given back builds again (core/triggers/package-release.ts): each claim is its own.
+      ...(record?.dedupeKey
+        ? { change: `${str(record.dedupeKey)}${record.claimReleases ? `#${String(record.claimReleases)}` : ''}` }
+        : {}),
       ...costOf(record),
       // Revocation's flag: built on a revoked parent, held out of every further channel until rebuilt.
       ...(str(record?.flaggedReason)

@@ -193,6 +193,22 @@ describe('ImageBuilderFake', () => {
     expect(await list(second.imageBuildVersionArn!)).toEqual([]);
   });
 
+  it('installs the package versions released when a build starts, not those released while it runs', async () => {
+    const { clock, fakes } = cloud();
+    const ib = client('imagebuilder', R);
+    const opensslOf = async (arn: string | undefined) =>
+      (await ib.send(new ListImagePackagesCommand({ imageBuildVersionArn: arn }))).imagePackageList?.find(
+        (p) => p.packageName === 'openssl',
+      )?.packageVersion;
+    const { imageBuildVersionArn: early } = await start('token-1');
+    fakes.imagebuilder.releasePackage('openssl', '3.0.20');
+    const { imageBuildVersionArn: late } = await start('token-2');
+    await clock.run(clock.now() + 120 * MIN);
+
+    expect(await opensslOf(early)).toBe('1:3.0.8-1.amzn2023.0.18');
+    expect(await opensslOf(late)).toBe('3.0.20');
+  });
+
   it('lists the packages of a distributed AMI build across pages, as the scenario set them', async () => {
     const { clock, fakes } = cloud();
     const { imageBuildVersionArn: before } = await start('token-1');

@@ -197,6 +197,24 @@ describe('decideBuilds: deduplication', () => {
     expect(again).toMatchObject({ outcome: 'start', resume: true, clientToken: first.clientToken });
   });
 
+  it('starts a released claim again with a new client token, and resumes that claim with the same one', () => {
+    const first = decide(openssl)[0]!;
+    const released = new Map<string, KnownMarker>([
+      [
+        first.dedupeKey,
+        { state: 'released', changeId: first.changeId, claimedAt: '2027-02-03T10:00:01Z', releases: 1 },
+      ],
+    ]);
+    const [again] = decide(openssl, { markers: released });
+    expect(again).toMatchObject({ outcome: 'start', resume: false, reclaims: 1, dedupeKey: first.dedupeKey });
+    expect(again?.clientToken).not.toBe(first.clientToken);
+    const reclaimed = new Map<string, KnownMarker>([
+      [first.dedupeKey, { state: 'claimed', changeId: first.changeId, claimedAt: '2027-02-05T10:00:01Z', releases: 1 }],
+    ]);
+    const [resumed] = decide(openssl, { markers: reclaimed });
+    expect(resumed).toMatchObject({ outcome: 'start', resume: true, clientToken: again?.clientToken });
+  });
+
   it('derives client tokens within StartImagePipelineExecution limits, deterministically', () => {
     const key = dedupeKeyFor(catalog, openssl, 'base');
     expect(clientTokenFor(key)).toMatch(/^[0-9a-f]{32}$/);
