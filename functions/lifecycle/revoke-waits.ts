@@ -44,8 +44,10 @@ export async function endWaitingPromotions(revocation: EndedBy): Promise<string[
   const cause = `revoked by ${by}: ${revocation.reason}`;
   const ended: string[] = [];
   for (const approval of await approvalsOfVersion(image, version)) {
-    // Answered, or expired already (its task timed out on its own): nothing waits.
+    // Answered, or expired already (its task timed out on its own): nothing waits. Decided by a door first: its
+    // delivery stands, and the revoked build's next step (SoakCheck, Publish) refuses it.
     if (approval.sentAt || approval.undeliverable || Date.parse(approval.expiresAt) <= Date.parse(at)) continue;
+    if (approval.decision) continue;
     if (!approval.withdrawn && !(await withdrawApproval(approval, cause, at))) continue;
     await failTask(approval.taskToken, cause);
     await markApprovalSent(image, version, approval.channel, at);

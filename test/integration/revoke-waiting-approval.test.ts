@@ -76,7 +76,10 @@ describe('revoking a build whose prod approval waits', () => {
   });
 
   it("refuses the approver's emailed link: the approval was withdrawn by the revocation", async () => {
-    const reply = (await cloud.invoker.invokeSync(callbackArn(), functionUrlPost(approveLink, ''))) as {
+    const reply = (await cloud.invoker.invokeSync(
+      callbackArn(),
+      functionUrlPost(approveLink, '', { 'content-type': 'application/x-www-form-urlencoded' }),
+    )) as {
       statusCode: number;
       body: string;
     };
