@@ -53,6 +53,9 @@ export interface ApprovalRecord {
   sentAt?: string | undefined;
   /** Set when Step Functions refused the recorded decision for good (the task no longer waits): never re-sent. */
   undeliverable?: string | undefined;
+  /** Why nobody may decide it any more (its version was revoked while it waited): every door refuses it. */
+  withdrawn?: string | undefined;
+  withdrawnAt?: string | undefined;
 }
 
 /**
@@ -95,7 +98,7 @@ export async function getApproval(
 /**
  * Claims the decision for an approval: succeeds when nobody decided yet, or when the same decision was claimed but
  * never sent (a retry after a failed SendTask call). A different decision after the first is refused.
- * @returns false when the approval was already decided (or sent).
+ * @returns false when the approval was already decided (or sent), or withdrawn.
  */
 export async function claimApprovalDecision(input: {
   image: string;
@@ -125,7 +128,7 @@ export async function claimApprovalDecision(input: {
           .map(([name, value]) => `, ${name} = ${value}`)
           .join('')}`,
         ConditionExpression:
-          'approvalId = :id AND (attribute_not_exists(decision) OR (decision = :d AND attribute_not_exists(sentAt)))',
+          'approvalId = :id AND attribute_not_exists(withdrawn) AND (attribute_not_exists(decision) OR (decision = :d AND attribute_not_exists(sentAt)))',
         ExpressionAttributeNames: { '#by': 'by' },
         ExpressionAttributeValues: {
           ':id': input.approvalId,
@@ -154,7 +157,7 @@ export async function markApprovalSent(image: string, version: string, channel: 
   );
 }
 
-/** The undecided approval requests of an image's channel (every version waiting there), oldest version first. */
+/** The undecided approval requests of an image's channel (every version waiting there, none withdrawn), oldest version first. */
 export async function pendingApprovals(image: string, channel: string): Promise<ApprovalRecord[]> {
   const pending: ApprovalRecord[] = [];
   const pages = paginateQuery(
@@ -162,7 +165,7 @@ export async function pendingApprovals(image: string, channel: string): Promise<
     {
       TableName: ledgerTable(),
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      FilterExpression: 'channel = :channel AND attribute_not_exists(decision)',
+      FilterExpression: 'channel = :channel AND attribute_not_exists(decision) AND attribute_not_exists(withdrawn)',
       ExpressionAttributeValues: { ':pk': imagePk(image), ':prefix': 'APPROVAL#', ':channel': channel },
       ConsistentRead: true,
     },

@@ -17,7 +17,7 @@ import { allowPointerMoves, grantConsumerAccess } from './promotion/consumer-acc
 import { approvalTimeouts, promotionDefinition } from './promotion/definition.js';
 import { createFindingForwarding } from './promotion/finding-forwarding.js';
 import { createApprovalCallback, createEventFunctions, createTaskFunctions } from './promotion/functions.js';
-import { allowRetirement, createLifecycle } from './promotion/lifecycle.js';
+import { allowRevocation, createLifecycle } from './promotion/lifecycle.js';
 import { createOrganizationSync } from './promotion/organization.js';
 import { createReconciler } from './promotion/reconcile.js';
 import { createPromotionRules } from './promotion/rules.js';
@@ -139,7 +139,7 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
   // on-finding revokes (where the catalog's revokeOn asks) and asks for out-of-cycle rebuilds.
   onFinding.addEnvironment('EVENT_BUS_NAME', env.bus.eventBusName);
   env.bus.grantPutEventsTo(onFinding);
-  allowRetirement(stack, onFinding);
+  allowRevocation(stack, onFinding);
   allowPointerMoves(stack, onFinding, catalog, { withdraw: true });
   createPromotionRules(stack, { onImageEvent, onFinding }, env.ledger);
   // Inspector's findings in the other distribution Regions, forwarded to the home bus FindingRule listens on.

@@ -30,7 +30,11 @@ export function renderStatus(images: readonly ImageStatus[], at: Date): string {
       if (c.pending) {
         out.push(
           `  ${' '.repeat(width)}  not moved to ${c.pending.version}: ` +
-            (c.pending.since ? `promotion paused since ${when(c.pending.since)}: ` : '') +
+            (c.pending.ended
+              ? `promotion ${c.pending.ended} at ${when(c.pending.since)}: `
+              : c.pending.since
+                ? `promotion paused since ${when(c.pending.since)}: `
+                : '') +
             c.pending.reason,
         );
       }

@@ -17,6 +17,11 @@ export interface PendingPointer {
   version: string;
   since: string;
   reason: string;
+  /**
+   * The promotion ended without promoting (its recorded outcome: aborted, say, when the version's parent was revoked):
+   * the move will never be confirmed. `since` is then when it ended, `reason` the outcome's.
+   */
+  ended?: string | undefined;
 }
 
 /** The last confirmed pointer of a channel before `version`: its version, time and value per region. */
@@ -52,8 +57,12 @@ export function pendingPointer(
     if (typeof r.region === 'string' && typeof r.value === 'string') amis[r.region] = r.value;
   }
   if (!pause) return undefined;
-  const pending: PendingPointer =
-    text(pause, 'status') === 'paused'
+  // Decided since (aborted, rejected): the resumed promotion is over, not pending; it reads as its outcome.
+  const outcome = items.find((i) => text(i, 'sk') === `PROMOTION#${version}#${channel}`);
+  const ended = outcome && text(outcome, 'outcome') !== 'promoted' ? text(outcome, 'outcome') : undefined;
+  const pending: PendingPointer = ended
+    ? { version, since: text(outcome, 'at'), reason: text(outcome, 'reason'), ended }
+    : text(pause, 'status') === 'paused'
       ? { version, since: text(pause, 'pausedAt'), reason: text(pause, 'reason') }
       : {
           version,

@@ -1,7 +1,12 @@
 import { decisionKey } from '../../aws/approval-secret.js';
 import { lineageHoldOf } from '../../aws/lineage-holds.js';
 import { announce } from '../../aws/notifications.js';
-import { type ApprovalRecord, claimApprovalDecision, markApprovalSent } from '../../aws/promotion-approvals.js';
+import {
+  type ApprovalRecord,
+  claimApprovalDecision,
+  getApproval,
+  markApprovalSent,
+} from '../../aws/promotion-approvals.js';
 import { sendTaskFailure, sendTaskSuccess } from '../../aws/stepfunctions.js';
 import { isTransient } from '../../core/errors/classify.js';
 import { heldInstead, heldOutcomeReason } from '../../core/lifecycle/lineage-hold.js';
@@ -87,12 +92,16 @@ export async function answerApproval(
   const { slackUser, reason } = options;
   if (!approval.approvers.includes(by))
     return { ok: false, status: 403, reason: `${by} is not an approver of ${channel}` };
+  if (approval.withdrawn) return { ok: false, status: 409, reason: withdrawnText(approval.withdrawn) };
   // The door's proof: a decision the reconciler delivers later must carry it (functions/reconcile-approvals.ts).
   const { taskToken } = approval;
   const claims = { approvalId, image, version, channel, taskToken, decision, by, via, at };
   const proof = decisionProof(claims, await decisionKey(new Date(at)));
   const claim = { image, version, channel, approvalId, decision, by, at, via, slackUser, reason, proof };
   if (!(await claimApprovalDecision(claim))) {
+    // Withdrawn since it was read (its version revoked meanwhile): the claim's condition refused it.
+    const now = await getApproval(image, version, channel);
+    if (now?.withdrawn) return { ok: false, status: 409, reason: withdrawnText(now.withdrawn) };
     return {
       ok: false,
       status: 409,
@@ -114,6 +123,11 @@ export async function answerApproval(
     delivered: sent.sent === 'delivered',
     ...(sent.held ? { held: sent.held } : {}),
   };
+}
+
+/** Why a withdrawn approval cannot be decided: "withdrawn: revoked by ops-lead: CVE-…". */
+export function withdrawnText(why: string): string {
+  return `withdrawn: ${why}`;
 }
 
 /** A recorded decision as people read it: "approved", "rejected". */

@@ -21,6 +21,7 @@ import { DETAIL_TYPES, GOLDSMITH_SOURCE } from '../../events/sources.js';
 import { withdrawLaunchGrants } from '../sharing/launch-grants.js';
 import { readImageState } from './ledger-view.js';
 import { buildOutputs, movePointerBack, withdrawPointer } from './pointers.js';
+import { endWaitingPromotions } from './revoke-waits.js';
 import { inUseSummary, tellUsers } from './revoked-users.js';
 
 /** A revocation of a version the image never built: nothing is done. */
@@ -66,7 +67,8 @@ export function childrenOf(image: string, plans: Record<string, PromotionPlan>):
  * Revokes one build of one image, at once: records it (the promotion's next step and its soak check refuse a
  * revoked build), removes every launch permission of its AMIs in every region (the sharing step's own grant code,
  * `withdrawLaunchGrants`, towards no grantee), deprecates them now, rolls every channel pointer that names it back to the
- * newest earlier launchable version (or withdraws it), flags the children built on it — and, when the image's
+ * newest earlier launchable version (or withdraws it), ends its promotions waiting for an approval or a soak
+ * (`endWaitingPromotions`: recorded aborted now, the approval withdrawn from every door), flags the children built on it — and, when the image's
  * `revocation.descendants` is `revoke` (or a cascade is under way), revokes them the same way, at any depth — and
  * asks for their rebuild on the rolled-back parent ("Image Rebuild Requested"), then announces it once and puts the fact "Image Revoked" on
  * Goldsmith's bus. Every step tolerates a retry: a second run finishes what is left and announces nothing twice.
@@ -100,6 +102,8 @@ export async function revokeVersion(
     withdrawn,
     at,
   });
+  // Its promotions waiting for an approval or a soak end now, recorded aborted, rather than when the wait would end.
+  const waitsEnded = await endWaitingPromotions({ ...request, at });
   const outputs = await buildOutputs(before, request.version);
   const applied = await withdrawLaunchGrants(outputs.amis);
   // At the revocation's time, or the next minute when that is past (a scheduled revocation carried out late: EC2
@@ -179,7 +183,7 @@ export async function revokeVersion(
         'revoked',
         { image: request.image, version: request.version },
         {
-          reason: [request.reason, ...withdrawals, ...alsoRevoked, ...rebuilt, ...waiting].join('; '),
+          reason: [request.reason, ...waitsEnded, ...withdrawals, ...alsoRevoked, ...rebuilt, ...waiting].join('; '),
           channels: decided.moves.map((m) => m.channel),
           by: request.by,
           ...(users.length > 0 ? { inUse: inUseSummary(users) } : {}),

@@ -29,8 +29,10 @@ export function pausedChannels(items: readonly Item[]): Map<string, PausedChanne
     const image = str(i.image);
     const version = str(i.version);
     const channel = str(i.channel);
-    // The channel's move is recorded (`POINTER#`): the pause is over as far as the audit is concerned.
-    if (!pendingPointer(byImage.get(str(i.pk)) ?? [], channel, version)) continue;
+    // The channel's move is recorded (`POINTER#`), or the promotion ended without it (aborted, rejected): the pause
+    // is over as far as the audit is concerned, and nothing recovers by itself.
+    const pending = pendingPointer(byImage.get(str(i.pk)) ?? [], channel, version);
+    if (!pending || pending.pending.ended) continue;
     const pause: PausedPromotion = {
       image,
       version,

@@ -58,6 +58,15 @@ export function allowRetirement(stack: Stack, fn: SstFunction): void {
   );
 }
 
+/**
+ * What revoking a version takes besides retiring it: its promotions waiting for an approval or a soak are ended with
+ * SendTaskFailure (functions/lifecycle/revoke-waits.ts). IAM defines no resource type for SendTask*: "*".
+ */
+export function allowRevocation(stack: Stack, fn: SstFunction): void {
+  allowRetirement(stack, fn);
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:SendTaskFailure'], resources: ['*'] }));
+}
+
 /** What deleting a version takes: deregister its AMIs with their snapshots, delete the Image Builder image. */
 export function allowDeletion(stack: Stack, fn: SstFunction): void {
   fn.addToRolePolicy(
@@ -163,10 +172,9 @@ export function createLifecycle(stack: Stack, env: PromotionEnvironment, catalog
   requests.configureAsyncInvoke({ retryAttempts: 2, onFailure: failureQueue(dlq, env.ledger) });
   grantLedger(env.ledger, sweep, ['BatchGetItem', 'GetItem', 'Query', 'PutItem', 'UpdateItem']);
   grantLedger(env.ledger, requests, ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']);
-  for (const f of [sweep, requests]) {
-    grantTopicPublish('notifications', env.topic, f);
-    allowRetirement(stack, f);
-  }
+  for (const f of [sweep, requests]) grantTopicPublish('notifications', env.topic, f);
+  allowRetirement(stack, sweep);
+  allowRevocation(stack, requests);
   allowDeletion(stack, sweep);
   allowUsageReports(stack, sweep);
   // The pending usage reports of every image, from the open-work index, by its own ARN (the table grant covers the

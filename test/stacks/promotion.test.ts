@@ -131,12 +131,23 @@ describe('Promotion stack: state machine', () => {
 describe('Promotion stack: permissions', () => {
   it("lets only the approval callback's role, and the reconciler delivering recorded decisions, send task responses", () => {
     const senders = [...statementsByRole()]
-      .filter(([, statements]) => statements.some((s) => actionsOf(s).some((a) => a.startsWith('states:SendTask'))))
+      .filter(([, statements]) => statements.some((s) => actionsOf(s).includes('states:SendTaskSuccess')))
       .map(([role]) => role)
       .sort();
     expect(senders).toHaveLength(2);
     expect(senders[0]).toMatch(/^<ApprovalCallbackServiceRole/);
     expect(senders[1]).toMatch(/^<ReconcileServiceRole/);
+  });
+
+  it('lets the functions that revoke (on-finding, on-lifecycle-request) fail waiting tasks, and nothing more of Step Functions', () => {
+    const revokers = [...statementsByRole()].filter(([role]) =>
+      /^<(OnFinding|OnLifecycleRequest)ServiceRole/.test(role),
+    );
+    expect(revokers).toHaveLength(2);
+    for (const [, statements] of revokers) {
+      const states = statements.flatMap((s) => actionsOf(s).filter((a) => a.startsWith('states:')));
+      expect(states).toStrictEqual(['states:SendTaskFailure']);
+    }
   });
 
   it('lets the state machine role invoke only our task functions', () => {

@@ -29,6 +29,19 @@ describe('pausedChannels: a promotion paused before its record', () => {
     expect(paused?.why).toContain('goldsmith resume base 1.0.0/2');
   });
 
+  it('is not recovering once the resumed promotion was aborted (its parent revoked): it is over', () => {
+    const aborted = {
+      pk: imagePk('base'),
+      sk: 'PROMOTION#1.0.0/2#dev',
+      version: '1.0.0/2',
+      channel: 'dev',
+      outcome: 'aborted',
+      at: '2027-01-18T12:00:00.000Z',
+      reason: 'built on revoked parent',
+    };
+    expect(pausedChannels([pause(1, 'resumed'), aborted]).size).toBe(0);
+  });
+
   it('is over once Publish recorded the channel move', () => {
     const moved = { pk: imagePk('base'), sk: 'POINTER#dev#2027-01-14T07:00:00.000Z', version: '1.0.0/2' };
     expect(pausedChannels([pause(1, 'resumed'), moved]).size).toBe(0);

@@ -71,6 +71,29 @@ describe('imageView: a channel pointer Parameter Store has not confirmed', () =>
     );
   });
 
+  it('reads a resumed promotion aborted since as aborted, with when and why, not as still in progress', () => {
+    const aborted = {
+      pk: 'IMAGE#base',
+      sk: 'PROMOTION#1.0.0/2#dev',
+      version: '1.0.0/2',
+      channel: 'dev',
+      outcome: 'aborted',
+      at: '2027-01-21T12:00:00Z',
+      reason: 'built on revoked parent base 1.0.0/1',
+    };
+    const view = imageView('base', ['dev'], [...items(true, false, 'resumed'), aborted], NOW);
+    const dev = view.channels[0];
+
+    expect(dev?.pointer?.version).toBe('1.0.0/1');
+    expect(dev?.pending).toEqual({
+      version: '1.0.0/2',
+      since: '2027-01-21T12:00:00Z',
+      reason: 'built on revoked parent base 1.0.0/1',
+      ended: 'aborted',
+    });
+    expect(view.inFlight).toEqual([]);
+  });
+
   it('shows the ledger pointer when its move was recorded, or when no promotion paused on it', () => {
     for (const [paused, recorded] of [
       [true, true],

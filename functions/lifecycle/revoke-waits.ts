@@ -1,0 +1,63 @@
+import { approvalsOfVersion, withdrawApproval } from '../../aws/approval-withdrawals.js';
+import { markApprovalSent } from '../../aws/promotion-approvals.js';
+import { listSoaks, markSoakEndedEarly } from '../../aws/promotion-soaks.js';
+import { sendTaskFailure } from '../../aws/stepfunctions.js';
+import { DECISION_ERRORS } from '../../core/promotion/outcome.js';
+
+/**
+ * SendTaskFailure's answers for a token no longer waiting (answered, timed out, its execution ended): the wait is over
+ * already, which is all ending it asks
+ * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskFailure.html#API_SendTaskFailure_Errors).
+ */
+const TASK_GONE = new Set(['TaskDoesNotExist', 'TaskTimedOut', 'InvalidToken']);
+
+async function failTask(taskToken: string, cause: string): Promise<void> {
+  try {
+    // `Revoked`: the state's Catch takes it to RecordOutcome, which records the channel aborted with this cause.
+    await sendTaskFailure(taskToken, DECISION_ERRORS.revoked, cause);
+  } catch (error) {
+    if (!(error instanceof Error && TASK_GONE.has(error.name))) throw error;
+  }
+}
+
+/** What a revocation asks of the promotions of the revoked build: why, by whom, when. */
+export interface EndedBy {
+  image: string;
+  version: string;
+  reason: string;
+  by: string;
+  at: string;
+}
+
+/**
+ * Ends the promotions of a revoked build that wait — for an approval, or for a soak to elapse — at the revocation:
+ * each approval request is first marked withdrawn (every door refuses it from then on), then its task is failed with
+ * `Revoked` and the request marked answered; each running soak's task is failed the same way and the soak marked
+ * ended by the revocation. The promotion records the channel aborted with the revocation's reason, now rather than
+ * when the approval would have expired or the soak elapsed. Safe to retry at any point: a wait already withdrawn is
+ * failed again (a token no longer waiting is no error) and marked; an approval a door decided first is left to its
+ * decision, which the revoked build's next step refuses.
+ * @returns what was ended, as the announcement says it: "prod approval withdrawn", "staging soak ended".
+ */
+export async function endWaitingPromotions(revocation: EndedBy): Promise<string[]> {
+  const { image, version, by, at } = revocation;
+  const cause = `revoked by ${by}: ${revocation.reason}`;
+  const ended: string[] = [];
+  for (const approval of await approvalsOfVersion(image, version)) {
+    // Answered, or expired already (its task timed out on its own): nothing waits. Decided by a door first: its
+    // delivery stands, and the revoked build's next step (SoakCheck, Publish) refuses it.
+    if (approval.sentAt || approval.undeliverable || Date.parse(approval.expiresAt) <= Date.parse(at)) continue;
+    if (approval.decision) continue;
+    if (!approval.withdrawn && !(await withdrawApproval(approval, cause, at))) continue;
+    await failTask(approval.taskToken, cause);
+    await markApprovalSent(image, version, approval.channel, at);
+    ended.push(`${approval.channel} approval withdrawn`);
+  }
+  for (const soak of await listSoaks(image)) {
+    if (soak.version !== version || soak.state !== 'soaking' || Date.parse(soak.until) <= Date.parse(at)) continue;
+    await failTask(soak.taskToken, cause);
+    await markSoakEndedEarly(soak, by, at, `revoked: ${revocation.reason}`);
+    ended.push(`${soak.channel} soak ended`);
+  }
+  return ended;
+}
