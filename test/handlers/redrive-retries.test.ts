@@ -9,9 +9,11 @@ import {
 } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { recordFailedInvocation } from '../../aws/failed-invocations.js';
+import { payloadDigest } from '../../core/redrive/failed-invocations.js';
 import { redriveDeadLetters } from '../../functions/redrive-dead-letters.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
-import { deadLetter, NOW, QUEUE, SELF, START_BUILDS } from './dead-letter-fixtures.js';
+import { deadLetter, NOW, payload, QUEUE, SELF, START_BUILDS } from './dead-letter-fixtures.js';
 import { catalog } from './promotion-fixtures.js';
 
 /**
@@ -38,6 +40,8 @@ let deleteTimesOut: boolean;
 beforeEach(async () => {
   await recreateLedgerTable(localLedgerClient(dynamo.endpoint));
   process.env.LEDGER_TABLE = 'ledger';
+  // StartBuilds recorded its failed request, as the one middy chain does: the re-drive invokes only such failures.
+  await recordFailedInvocation('r-1', START_BUILDS, payloadDigest({ ...payload, n: 1 }), NOW);
   process.env.GOLDSMITH_CATALOG = JSON.stringify(catalog);
   process.env.DEAD_LETTER_QUEUES = QUEUE;
   process.env.REDRIVE_TARGETS = START_BUILDS;
