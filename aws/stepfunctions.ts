@@ -40,3 +40,14 @@ export async function sendTaskFailure(taskToken: string, error: string, cause: s
     new SendTaskFailureCommand({ taskToken, error: error.slice(0, 256), cause: cause.slice(0, 32_768) }),
   );
 }
+
+/**
+ * Whether a SendTaskSuccess/SendTaskFailure error says the task will never take an answer: the token is unknown or
+ * answered, or its wait timed out
+ * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskSuccess.html#API_SendTaskSuccess_Errors).
+ */
+export function isTaskGone(error: unknown): boolean {
+  return error instanceof Error && TASK_GONE.has(error.name);
+}
+
+const TASK_GONE = new Set(['TaskDoesNotExist', 'TaskTimedOut', 'InvalidToken']);

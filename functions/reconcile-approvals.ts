@@ -7,6 +7,7 @@ import {
   undeliveredDecisions,
   withdrawUnprovenDecision,
 } from '../aws/promotion-approvals.js';
+import { isTaskGone } from '../aws/stepfunctions.js';
 import { isTransient } from '../core/errors/classify.js';
 import { announcement } from '../core/notifications/announce.js';
 import { provesDecision } from '../core/promotion/decision-proof.js';
@@ -27,12 +28,6 @@ export interface DecisionsReport {
   /** How many of `failures` were not transient (a retry alone will not cure them). */
   permanentFailures?: number;
 }
-
-/**
- * SendTask errors that say the task will never take an answer: the token is unknown or answered, or its wait timed
- * out (https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskSuccess.html#API_SendTaskSuccess_Errors).
- */
-const TASK_GONE = new Set(['TaskDoesNotExist', 'TaskTimedOut', 'InvalidToken']);
 
 /**
  * Who may decide each image's channels, as the catalog says (image → channel → approvers). The ledger's own list of
@@ -127,9 +122,8 @@ export async function deliverRecordedDecisions(approvers: CatalogApprovers, now:
       if (sent.sent === 'delivered') report.delivered.push(what);
       else report.pending++;
     } catch (error) {
-      const name = error instanceof Error ? error.name : 'Error';
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      if (!TASK_GONE.has(name)) {
+      if (!isTaskGone(error)) {
         report.failures.push(`${what}: ${message}`);
         if (!isTransient(error)) report.permanentFailures = (report.permanentFailures ?? 0) + 1;
         continue;

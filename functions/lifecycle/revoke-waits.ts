@@ -1,22 +1,16 @@
 import { approvalsOfVersion, withdrawApproval } from '../../aws/approval-withdrawals.js';
 import { markApprovalSent } from '../../aws/promotion-approvals.js';
 import { listSoaks, markSoakEndedEarly } from '../../aws/promotion-soaks.js';
-import { sendTaskFailure } from '../../aws/stepfunctions.js';
+import { isTaskGone, sendTaskFailure } from '../../aws/stepfunctions.js';
 import { DECISION_ERRORS } from '../../core/promotion/outcome.js';
-
-/**
- * SendTaskFailure's answers for a token no longer waiting (answered, timed out, its execution ended): the wait is over
- * already, which is all ending it asks
- * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskFailure.html#API_SendTaskFailure_Errors).
- */
-const TASK_GONE = new Set(['TaskDoesNotExist', 'TaskTimedOut', 'InvalidToken']);
 
 async function failTask(taskToken: string, cause: string): Promise<void> {
   try {
     // `Revoked`: the state's Catch takes it to RecordOutcome, which records the channel aborted with this cause.
     await sendTaskFailure(taskToken, DECISION_ERRORS.revoked, cause);
   } catch (error) {
-    if (!(error instanceof Error && TASK_GONE.has(error.name))) throw error;
+    // A token no longer waiting (answered, timed out, its execution ended): the wait is over already.
+    if (!isTaskGone(error)) throw error;
   }
 }
 

@@ -3,7 +3,7 @@ import { announce } from '../../aws/notifications.js';
 import { getRevocation } from '../../aws/promotion-findings.js';
 import { listOutcomes } from '../../aws/promotion-ledger.js';
 import { listSoaks, markSoakEndedEarly, type SoakRecord, unmarkSoakEndedEarly } from '../../aws/promotion-soaks.js';
-import { sendTaskSuccess } from '../../aws/stepfunctions.js';
+import { isTaskGone, sendTaskSuccess } from '../../aws/stepfunctions.js';
 import { isTransient } from '../../core/errors/classify.js';
 import { announcement } from '../../core/notifications/announce.js';
 import { compareBuildVersions } from '../../core/promotion/naming.js';
@@ -80,8 +80,7 @@ export async function promote(request: OperatorRequestOf<'promote'>, caller: str
   } catch (error) {
     await unmarkSoakEndedEarly(soak, when);
     if (isTransient(error)) throw new Refusal(503, 'Step Functions is unavailable: try again, nothing changed');
-    const name = error instanceof Error ? error.name : '';
-    if (name === 'TaskTimedOut' || name === 'TaskDoesNotExist' || name === 'InvalidToken') {
+    if (isTaskGone(error)) {
       throw new Refusal(409, `the soak of ${soak.version} in ${soak.channel} had already ended`);
     }
     throw error;
