@@ -2,7 +2,8 @@ import * as z from 'zod';
 import { tryParseDuration } from '../duration.js';
 import { MAX_DEPRECATE_AFTER_SECONDS } from '../lifecycle/deprecation.js';
 import { cronProblem } from '../schedule/cron.js';
-import { isIanaTimezone, isSkippedSomeDay } from '../schedule/timezone.js';
+import { calendarDateText, monthlyPatchClash } from '../schedule/monthly-patch.js';
+import { isIanaTimezone } from '../schedule/timezone.js';
 import { durationSchema, nameSchema, regionSchema, timezoneSchema } from './schema-fields.js';
 
 /** The catalog's image entry: parent, components, schedule, retention and revocation (core/config/schema.ts). */
@@ -52,15 +53,21 @@ export const scheduleSchema = z.discriminatedUnion(
         timezone: timezoneSchema,
       })
       .superRefine((s, ctx) => {
-        const [hour, minute] = s.at.split(':').map(Number) as [number, number];
-        // Scheduler skips a run in a daylight-saving gap; for a monthly build that would skip the whole month.
-        if (isIanaTimezone(s.timezone) && /^\d\d:\d\d$/.test(s.at) && isSkippedSomeDay(s.timezone, hour, minute)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['at'],
-            message: `${s.at} does not exist on some days in ${s.timezone} (daylight-saving jump); EventBridge Scheduler would skip that month's build: choose another time`,
-          });
-        }
+        // Scheduler skips a run whose time a daylight-saving jump skips (for a monthly build, the month's build) and
+        // runs a repeated time once: refused only when a real build day (not any day of the year) would hit one.
+        // https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html#daylist-savings-time
+        if (!isIanaTimezone(s.timezone) || !/^\d\d:\d\d$/.test(s.at)) return;
+        const clash = monthlyPatchClash(s);
+        if (clash === undefined) return;
+        const date = calendarDateText(clash.date);
+        ctx.addIssue({
+          code: 'custom',
+          path: ['at'],
+          message:
+            clash.kind === 'skipped'
+              ? `${s.at} does not exist on ${date} in ${s.timezone} (clocks go forward), a build day for daysAfterPatchTuesday ${s.daysAfterPatchTuesday}; EventBridge Scheduler would skip that month's build: choose another time`
+              : `${s.at} happens twice on ${date} in ${s.timezone} (clocks go back), a build day for daysAfterPatchTuesday ${s.daysAfterPatchTuesday}; choose a time that happens once`,
+        });
       }),
     z.strictObject({
       type: z.literal('cron'),

@@ -1,6 +1,6 @@
 import type { ScheduleSpec } from '../config/schema.js';
 import { daysInMonth } from './next.js';
-import { wallClockAt, wallClockInstant } from './timezone.js';
+import { wallClockAt, wallClockInstant, wallClockReadings } from './timezone.js';
 
 export type MonthlyPatchSpec = Pick<
   Extract<ScheduleSpec, { type: 'monthly-patch' }>,
@@ -50,6 +50,39 @@ export function nextMonthlyPatch(spec: MonthlyPatchSpec, after: Date): Date {
   // Unreachable for valid specs: at most two consecutive months can fall in a daylight-saving gap.
   throw new Error(`no monthly patch time found after ${after.toISOString()}`);
 }
+
+/** A monthly patch build day on which the build's wall time does not exist (skipped) or exists twice (repeated). */
+export interface MonthlyPatchClash {
+  readonly date: CalendarDate;
+  readonly kind: 'skipped' | 'repeated';
+}
+
+/** The first patch month checked, and how many years: 28 years hold every weekday each date can fall on. */
+const FIRST_CHECKED = { year: 2026, month: 1 };
+const YEARS_CHECKED = 28;
+
+/**
+ * The first build day, over the patch months of 2026–2053, on which the build's wall time falls in a daylight-saving
+ * change: skipped (Scheduler does not run that day, so the month has no build) or repeated (Scheduler runs once, at
+ * its first reading). Only the real build days count: the second Tuesday plus `daysAfterPatchTuesday`, the same days
+ * `isMonthlyPatchDay` lets through. Undefined when no build day ever hits one.
+ * @throws RangeError for an unknown zone.
+ */
+export function monthlyPatchClash(spec: MonthlyPatchSpec): MonthlyPatchClash | undefined {
+  const [hour, minute] = spec.at.split(':').map(Number) as [number, number];
+  let { year, month } = FIRST_CHECKED;
+  for (let i = 0; i < YEARS_CHECKED * 12; i += 1) {
+    const date = monthlyPatchDay(spec, year, month);
+    const readings = wallClockReadings(spec.timezone, date.year, date.month, date.day, hour, minute).length;
+    if (readings !== 1) return { date, kind: readings === 0 ? 'skipped' : 'repeated' };
+    ({ year, month } = month === 12 ? { year: year + 1, month: 1 } : { year, month: month + 1 });
+  }
+  return undefined;
+}
+
+/** `2027-03-14`. */
+export const calendarDateText = (d: CalendarDate): string =>
+  `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
 
 /**
  * True when `instant`, read as a date in the spec's time zone, is a monthly patch build day. The Scheduler cron

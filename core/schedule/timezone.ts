@@ -114,51 +114,35 @@ export function wallClockInstant(
   hour: number,
   minute: number,
 ): Date | undefined {
+  const readings = wallClockReadings(zone, year, month, day, hour, minute);
+  return readings.length === 0 ? undefined : new Date(Math.min(...readings));
+}
+
+/**
+ * Every instant (epoch ms) whose wall clock in `zone` reads `year-month-day hour:minute`: none in a daylight-saving
+ * gap (or for a date the calendar does not have), two in the hour the autumn change repeats, one otherwise.
+ * @throws RangeError for an unknown zone.
+ */
+export function wallClockReadings(
+  zone: string,
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+): number[] {
   const local = asUtc({ year, month, day, hour, minute, second: 0 });
   const date = new Date(local);
-  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || date.getUTCHours() !== hour) return undefined;
-  if (date.getUTCMinutes() !== minute) return undefined;
+  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || date.getUTCHours() !== hour) return [];
+  if (date.getUTCMinutes() !== minute) return [];
   // The instant is `local` minus the offset in force then. An offset is between −12 and +14 hours, and zones change
   // offset at most once within two days, so the offsets a day either side are the only candidates (as Temporal's
   // reference implementation reasons): a candidate whose own offset differs lies in a gap; two that hold are the
   // two readings of a repeated hour.
   const before = offsetMinutesAt(zone, local - DAY_MS);
   const after = offsetMinutesAt(zone, local + DAY_MS);
-  const candidates = [...new Set([before, after])]
+  return [...new Set([before, after])]
     .map((offset) => ({ offset, at: local - offset * MINUTE_MS }))
     .filter(({ offset, at }) => offsetMinutesAt(zone, at) === offset)
     .map(({ at }) => at);
-  return candidates.length === 0 ? undefined : new Date(Math.min(...candidates));
-}
-
-/** The calendar date `days` after `year-month-day` (no time zone involved), as a `{ year, month, day }`. */
-function addCalendarDays(
-  date: { year: number; month: number; day: number },
-  days: number,
-): { year: number; month: number; day: number } {
-  const d = new Date(asUtc({ ...date, hour: 0, minute: 0, second: 0 }) + days * DAY_MS);
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
-}
-
-const gapCache = new Map<string, boolean>();
-
-const FIRST_DAY_CHECKED = { year: 2026, month: 1, day: 1 };
-const DAYS_CHECKED = 3 * 365 + 1;
-
-/**
- * True when the wall time `hour:minute` is skipped by a daylight-saving jump on some day in `zone` (checked on each
- * date of 2026–2028; zones repeat their rules yearly). EventBridge Scheduler skips a run that falls there.
- * @throws RangeError for an unknown zone.
- */
-export function isSkippedSomeDay(zone: string, hour: number, minute: number): boolean {
-  const key = `${zone} ${hour}:${minute}`;
-  const cached = gapCache.get(key);
-  if (cached !== undefined) return cached;
-  // Every date, not only the weeks where the offset changes: a few milliseconds per zone and time, once (cached).
-  const skipped = Array.from({ length: DAYS_CHECKED }, (_, i) => addCalendarDays(FIRST_DAY_CHECKED, i)).some(
-    (d) => wallClockInstant(zone, d.year, d.month, d.day, hour, minute) === undefined,
-  );
-  // Stryker disable next-line CallExpression: the cache only saves checking the zone again; the check answers the same
-  gapCache.set(key, skipped);
-  return skipped;
 }

@@ -38,7 +38,7 @@ export const CATALOG_FIELDS: Record<string, string> = {
   'images.<name>.schedule.type': '`monthly-patch` or `cron`.',
   'images.<name>.schedule.daysAfterPatchTuesday': '`monthly-patch`: days after the second Tuesday of the month.',
   'images.<name>.schedule.at':
-    '`monthly-patch`: local time of day, `HH:MM`. Times a daylight-saving jump skips are refused.',
+    '`monthly-patch`: local time of day, `HH:MM`. A time that a daylight-saving change skips or repeats on a build day (Patch Tuesday + `daysAfterPatchTuesday`) is refused, with the date.',
   'images.<name>.schedule.timezone': 'An IANA time zone, e.g. `Europe/London`.',
   'images.<name>.schedule.expression': '`cron`: an EventBridge Scheduler `cron(…)` expression.',
   'images.<name>.triggers': 'What else starts a build.',

@@ -26,9 +26,31 @@ describe('parseCatalog schedule rules', () => {
     ]);
   });
 
-  it('rejects a monthly patch time that a daylight-saving jump skips', () => {
-    expect(problemsAfter((c) => (c.images.base.schedule.at = '01:30'))).toEqual([
-      "images.base.schedule.at: 01:30 does not exist on some days in Europe/London (daylight-saving jump); EventBridge Scheduler would skip that month's build: choose another time",
+  it('rejects a monthly patch time that a daylight-saving jump skips on a build day, naming the date', () => {
+    expect(
+      problemsAfter((c) =>
+        Object.assign(c.images.base.schedule, { daysAfterPatchTuesday: 5, at: '02:30', timezone: 'America/New_York' }),
+      ),
+    ).toEqual([
+      "images.base.schedule.at: 02:30 does not exist on 2027-03-14 in America/New_York (clocks go forward), a build day for daysAfterPatchTuesday 5; EventBridge Scheduler would skip that month's build: choose another time",
+    ]);
+  });
+
+  it('accepts 02:30 in Berlin a day after Patch Tuesday: no build day is a daylight-saving Sunday', () => {
+    expect(
+      problemsAfter((c) =>
+        Object.assign(c.images.base.schedule, { daysAfterPatchTuesday: 1, at: '02:30', timezone: 'Europe/Berlin' }),
+      ),
+    ).toEqual([]);
+  });
+
+  it('rejects a monthly patch time that happens twice on a build day', () => {
+    expect(
+      problemsAfter((c) =>
+        Object.assign(c.images.base.schedule, { daysAfterPatchTuesday: 19, at: '01:30', timezone: 'America/New_York' }),
+      ),
+    ).toEqual([
+      'images.base.schedule.at: 01:30 happens twice on 2026-11-01 in America/New_York (clocks go back), a build day for daysAfterPatchTuesday 19; choose a time that happens once',
     ]);
   });
 

@@ -4,6 +4,7 @@ import { scheduleExpression } from '../../../core/schedule/expression.js';
 import {
   candidateDaysOfMonth,
   isMonthlyPatchDay,
+  monthlyPatchClash,
   nextMonthlyPatch,
   patchTuesday,
 } from '../../../core/schedule/monthly-patch.js';
@@ -50,6 +51,29 @@ describe('nextMonthlyPatch', () => {
     const late = { daysAfterPatchTuesday: 20, at: '06:00', timezone: 'UTC' };
 
     expect(nextMonthlyPatch(late, new Date('2027-01-31T00:00:00Z')).toISOString()).toBe('2027-02-01T06:00:00.000Z');
+  });
+});
+
+describe('monthlyPatchClash', () => {
+  it('finds no clash for 02:30 in Berlin a day after Patch Tuesday: a Wednesday is never the change Sunday', () => {
+    expect(monthlyPatchClash({ daysAfterPatchTuesday: 1, at: '02:30', timezone: 'Europe/Berlin' })).toBeUndefined();
+  });
+
+  it('finds the Sunday the spring jump skips when Patch Tuesday + 5 falls on it', () => {
+    // New York springs forward on the second Sunday of March; 9 March 2027 is Patch Tuesday, 14 March that Sunday.
+    expect(monthlyPatchClash({ daysAfterPatchTuesday: 5, at: '02:30', timezone: 'America/New_York' })).toEqual({
+      date: { year: 2027, month: 3, day: 14 },
+      kind: 'skipped',
+    });
+    expect(monthlyPatchClash({ daysAfterPatchTuesday: 5, at: '03:30', timezone: 'America/New_York' })).toBeUndefined();
+  });
+
+  it('finds the autumn Sunday whose hour repeats, reached across the month boundary', () => {
+    // 13 October 2026 is Patch Tuesday; 19 days later is Sunday 1 November, when New York falls back.
+    expect(monthlyPatchClash({ daysAfterPatchTuesday: 19, at: '01:30', timezone: 'America/New_York' })).toEqual({
+      date: { year: 2026, month: 11, day: 1 },
+      kind: 'repeated',
+    });
   });
 });
 

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  isIanaTimezone,
-  isSkippedSomeDay,
-  offsetMinutesAt,
-  wallClockAt,
-  wallClockInstant,
-} from '../../../core/schedule/timezone.js';
+import { isIanaTimezone, offsetMinutesAt, wallClockAt, wallClockInstant } from '../../../core/schedule/timezone.js';
 
 /** 00:00:00.000 UTC on 2 January of year 1: the earliest instant read. */
 const EARLIEST = new Date(0).setUTCFullYear(1, 0, 2);
@@ -100,17 +94,6 @@ describe('wallClockInstant: wall times that do not exist', () => {
 
   it('finds the one instant of the hour after a repeated one', () => {
     expect(wallClockInstant('Europe/London', 2027, 10, 31, 2, 0)?.toISOString()).toBe('2027-10-31T02:00:00.000Z');
-  });
-});
-
-describe('isSkippedSomeDay', () => {
-  it('gives the same answer asked twice, and tells zones and times apart', () => {
-    expect(isSkippedSomeDay('America/New_York', 2, 30)).toBe(true);
-    expect(isSkippedSomeDay('America/New_York', 2, 30)).toBe(true);
-    expect(isSkippedSomeDay('America/New_York', 3, 30)).toBe(false);
-    expect(isSkippedSomeDay('America/New_York', 2, 0)).toBe(true);
-    expect(isSkippedSomeDay('Asia/Tokyo', 2, 30)).toBe(false);
-    expect(isSkippedSomeDay('America/New_York', 1, 59)).toBe(false);
   });
 });
 

@@ -3,10 +3,10 @@ import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import {
   isIanaTimezone,
-  isSkippedSomeDay,
   offsetMinutesAt,
   wallClockAt,
   wallClockInstant,
+  wallClockReadings,
 } from '../../../core/schedule/timezone.js';
 import { patchCycleOf } from '../../../core/triggers/window.js';
 
@@ -169,43 +169,18 @@ describe('wallClockInstant', () => {
   });
 });
 
-describe('isSkippedSomeDay', () => {
-  /** Brute force: some day in 2026–2028 on which the wall time has no instant. */
-  const skippedOnSomeDay = (zone: string, hour: number, minute: number) => {
-    for (let at = Date.UTC(2026, 0, 1); at < Date.UTC(2029, 0, 1); at += DAY) {
-      const d = new Date(at);
-      const instant = wallClockInstant(zone, d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), hour, minute);
-      if (instant === undefined) return true;
-    }
-    return false;
-  };
-
-  it('agrees with checking every day of 2026–2028', () => {
-    fc.assert(
-      fc.property(
-        fc.constantFrom(...ZONES),
-        fc.integer({ min: 0, max: 23 }),
-        fc.constantFrom(0, 15, 30, 45),
-        (zone, hour, minute) => {
-          expect(isSkippedSomeDay(zone, hour, minute)).toBe(skippedOnSomeDay(zone, hour, minute));
-        },
-      ),
-      { numRuns: 30 },
-    );
-  });
-
-  it('flags the spring gap and nothing else', () => {
-    expect(isSkippedSomeDay('Europe/London', 1, 30)).toBe(true);
-    expect(isSkippedSomeDay('Europe/London', 2, 30)).toBe(false);
-    expect(isSkippedSomeDay('Europe/London', 3, 0)).toBe(false);
-    expect(isSkippedSomeDay('Australia/Lord_Howe', 2, 15)).toBe(true);
-    expect(isSkippedSomeDay('Australia/Lord_Howe', 2, 45)).toBe(false);
-    expect(isSkippedSomeDay('UTC', 1, 30)).toBe(false);
-  });
-
-  it('flags a gap at midnight, which the luxon version missed (Santiago skips 00:00–00:59 in September)', () => {
-    expect(isSkippedSomeDay('America/Santiago', 0, 30)).toBe(true);
-    expect(isSkippedSomeDay('America/Santiago', 1, 30)).toBe(false);
+describe('wallClockReadings', () => {
+  it('has no reading in the spring gap, two in the repeated autumn hour, one otherwise', () => {
+    expect(wallClockReadings('America/New_York', 2027, 3, 14, 2, 30)).toEqual([]);
+    expect(wallClockReadings('America/New_York', 2027, 11, 7, 1, 30).map((t) => new Date(t).toISOString())).toEqual([
+      '2027-11-07T05:30:00.000Z',
+      '2027-11-07T06:30:00.000Z',
+    ]);
+    expect(wallClockReadings('Europe/Berlin', 2027, 3, 10, 2, 30).map((t) => new Date(t).toISOString())).toEqual([
+      '2027-03-10T01:30:00.000Z',
+    ]);
+    // Santiago skips 00:00–00:59 in September: a gap at midnight.
+    expect(wallClockReadings('America/Santiago', 2027, 9, 5, 0, 30)).toEqual([]);
   });
 });
 
