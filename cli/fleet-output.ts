@@ -10,7 +10,7 @@ export interface FleetReport {
   channels: OuFleet[];
   /** Patch compliance per cycle, image and channel (the ledger's `COMPLIANCE` records). */
   compliance: ChannelCompliance[];
-  /** OU id → name, where the held organization names it. */
+  /** OU id → name, where the held organization names it (a name that is only the id again is left out). */
   ouNames: Record<string, string>;
 }
 
@@ -24,6 +24,15 @@ const STANDING_TEXT: Record<VersionStanding, string> = {
 };
 
 const LAGGARDS_NAMED = 10;
+
+/** The OU's name as the held organization has it, unless that is only its id again. */
+const ouName = (id: string, names: Record<string, string>) => (names[id] && names[id] !== id ? names[id] : undefined);
+
+/** An OU as a person reads it: its id once, then its name where one is held (`ou-ab12-34cd5678 (Workloads)`). */
+function ouText(id: string, names: Record<string, string>): string {
+  const name = ouName(id, names);
+  return name ? `${id} (${name})` : id;
+}
 
 function imageLines(f: ImageFleet): string[] {
   const out = [`${f.image}  (${f.channel}: ${channelNames(f.current, f.movedBack)})`];
@@ -46,9 +55,8 @@ function ouLines(rows: readonly OuFleet[], names: Record<string, string>): strin
     const parts = (Object.keys(STANDING_TEXT) as VersionStanding[])
       .filter((s) => r.standings[s])
       .map((s) => `${STANDING_TEXT[s]} ${r.standings[s]?.accounts}/${r.standings[s]?.instances}`);
-    const name = names[r.ou] ? ` (${names[r.ou]})` : '';
     out.push(
-      `  ${r.channel} / ${r.ou}${name}: ${r.accounts} account(s); ${parts.join(', ')}  ` +
+      `  ${r.channel} / ${ouText(r.ou, names)}: ${r.accounts} account(s); ${parts.join(', ')}  ` +
         '[accounts/instances on each standing: an account on two versions counts under both]',
     );
     if (r.laggards.length > 0) {
@@ -62,7 +70,7 @@ function ouLines(rows: readonly OuFleet[], names: Record<string, string>): strin
 function complianceLines(rows: readonly ChannelCompliance[], names: Record<string, string>): string[] {
   const out: string[] = [];
   for (const c of rows) {
-    const laggards = c.laggards.map((ou) => names[ou] ?? ou);
+    const laggards = c.laggards.map((ou) => ouName(ou, names) ?? ou);
     out.push(
       `  ${c.channel} ${c.cycle} (${c.version}): pointer moved after ${formatHours(c.pointerHours)}, 90 % of instances: ` +
         `median OU ${formatHours(c.medianHoursTo90)}, worst ${formatHours(c.worstHoursTo90)}` +

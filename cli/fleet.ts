@@ -73,7 +73,7 @@ export const command: Command = {
     const accounts = channelAccounts(where.catalog, tree, resolveTargets);
     const images = only ? [only] : Object.keys(where.catalog.images);
     const report: FleetReport = { images: [], channels: [], compliance: [], ouNames: {} };
-    for (const [id, o] of tree?.ous ?? []) if (o.name) report.ouNames[id] = o.name;
+    for (const [id, o] of tree?.ous ?? []) if (o.name && o.name !== id) report.ouNames[id] = o.name;
     for (const image of images) {
       const channels = channelsOf(where.catalog, image);
       const items = await ledgerOf(where, image);

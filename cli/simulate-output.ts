@@ -1,9 +1,22 @@
-import { type MonthlySummary, PATCH_TO_PROD_LABEL, patchToProdText } from '../core/notifications/monthly-summary.js';
+import type { CostReport } from '../core/cost/estimate.js';
+import type { MonthlySummary } from '../core/notifications/monthly-summary.js';
 import type { SimulationResult } from '../local/simulator/index.js';
 import type { SimulationReport } from '../local/simulator/report.js';
 import { type PrintedLine, type RepeatFolder, repeatedText } from '../local/simulator/timeline-fold.js';
-import { runFiguresText, totalsFindings, totalsRows } from '../local/simulator/totals.js';
-import { renderCost } from './cost-output.js';
+import {
+  COST_PER_IMAGE_HEADERS,
+  COST_PER_MONTH_HEADERS,
+  costPerImageRows,
+  costPerMonthRows,
+  costRows,
+  runFiguresText,
+  SUMMARY_HEADERS,
+  summaryMonthLines,
+  summaryRows,
+  type TotalsRow,
+  totalsFindings,
+  totalsRows,
+} from '../local/simulator/totals.js';
 
 function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -15,34 +28,28 @@ function table(headers: string[], rows: string[][]): string {
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
+const rowsOf = (rows: readonly TotalsRow[]) => rows.map((r) => [r.what, r.value]);
+
 const minute = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '—');
 
 /** The monthly summaries as sent: one row per month and image, then what waited and what the month cost. */
 function renderSummaries(summaries: readonly MonthlySummary[]): string[] {
-  const rows = summaries.flatMap((m) =>
-    m.images.map((i) => [
-      m.month,
-      i.image,
-      String(i.built),
-      String(i.failed),
-      String(i.promoted),
-      String(i.rejected),
-      patchToProdText(i.patchToProdHours),
-      i.cost === undefined ? '—' : i.cost.toFixed(2),
-    ]),
-  );
-  const months = summaries.map(
-    (m) =>
-      `  ${m.month}: ${m.waiting.length} approval(s) waiting at the month's end${
-        m.waiting.length
-          ? ` (${m.waiting.map((w) => `${w.image} ${w.version} → ${w.channel} on ${w.on.join(', ')}`).join('; ')})`
-          : ''
-      }${m.cost ? `; cost ${m.cost.total.toFixed(2)} ${m.cost.currency}` : ''}`,
-  );
   return [
     'Monthly summaries (as announced)',
-    table(['month', 'image', 'built', 'failed', 'promoted', 'rejected', PATCH_TO_PROD_LABEL, 'cost'], rows),
-    ...months,
+    table(SUMMARY_HEADERS, summaryRows(summaries)),
+    ...summaryMonthLines(summaries).map((l) => `  ${l}`),
+  ];
+}
+
+/** The estimated cost: its figures, then per image and per month. */
+function renderCost(cost: CostReport): string[] {
+  return [
+    'Estimated cost',
+    table(['what', 'value'], rowsOf(costRows(cost))),
+    '',
+    table(COST_PER_IMAGE_HEADERS, costPerImageRows(cost)),
+    '',
+    table(COST_PER_MONTH_HEADERS, costPerMonthRows(cost)),
   ];
 }
 

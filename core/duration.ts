@@ -5,6 +5,12 @@ export const DURATION_PATTERN = /^(\d+)(m|h|d|w)$/;
 
 const SECONDS_PER_UNIT = { m: 60, h: 3600, d: 86_400, w: 604_800 } as const;
 
+/** A month as the run's figures and costs count it: the mean Gregorian month, 365.2425 / 12 days, in milliseconds. */
+export const MONTH_MS = 30.436875 * SECONDS_PER_UNIT.d * 1000;
+
+/** A span of months as every output prints it: `2.96 months` (two decimals, so a quarter never reads as 3.0). */
+export const monthsText = (months: number): string => `${months.toFixed(2)} months`;
+
 /** One year as Step Functions counts it for a Standard workflow's maximum execution time (365 days). */
 export const ONE_YEAR_SECONDS = 365 * SECONDS_PER_UNIT.d;
 

@@ -1,3 +1,4 @@
+import { MONTH_MS } from '../duration.js';
 import { monthBounds } from '../notifications/monthly-summary.js';
 import { type ImageCostInput, imageCostIn, monthsBetween } from './ledger-cost.js';
 import type { PriceTable } from './prices.js';
@@ -68,7 +69,6 @@ export interface CostReport {
   assumptions: string[];
 }
 
-const MONTH_MS = 30.436875 * 86_400_000;
 /** Orchestration charged per month whatever the work (alarms, dashboard). */
 const MONTHLY_PARTS = ['cloudwatch'];
 const cents = (n: number) => Math.round(n * 10_000) / 10_000;

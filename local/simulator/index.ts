@@ -1,4 +1,5 @@
 import type { Catalog } from '../../core/config/schema.js';
+import { MONTH_MS } from '../../core/duration.js';
 import { resetModelChecks } from '../models/request-check.js';
 import { SimulatedApprovers } from './approvals.js';
 import { auditConsistency } from './audit.js';
@@ -53,7 +54,6 @@ export interface SimulationResult {
   };
 }
 
-const MONTH_MS = 30.436875 * 86_400_000;
 const FLUSH_MS = 200;
 
 /**

@@ -1,3 +1,6 @@
+import type { CostReport } from '../../core/cost/estimate.js';
+import { monthsText } from '../../core/duration.js';
+import { type MonthlySummary, PATCH_TO_PROD_LABEL, patchToProdText } from '../../core/notifications/monthly-summary.js';
 import { consistencyText } from './audit-recovering.js';
 import { apiCallTotals, apiCallTotalsText } from './call-minimum.js';
 import type { SimulationResult } from './index.js';
@@ -98,5 +101,88 @@ export function totalsFindings(report: SimulationReport): string[] {
 /** The run's own figures, the last line `simulate` prints: speed and peak memory (MiB). */
 export function runFiguresText(run: SimulationResult['run']): string {
   const seconds = (run.wallMs / 1000).toFixed(1);
-  return `${run.simulatedMonths.toFixed(1)} simulated months in ${seconds} s: ${run.monthsPerSecond.toFixed(2)} simulated months per second (peak memory ${formatMib(run.peakRssMb)})`;
+  return `simulated ${monthsText(run.simulatedMonths)} in ${seconds} s: ${run.monthsPerSecond.toFixed(2)} simulated months per second (peak memory ${formatMib(run.peakRssMb)})`;
+}
+
+const money = (amount: number, currency: string) => `${amount.toFixed(2)} ${currency}`;
+
+/**
+ * The run's estimated cost, figure by figure, as the text's and the HTML's cost tables show it (`--json` has the same
+ * figures as numbers in `cost`): the total over the run, its parts, orchestration per promotion and by service.
+ */
+export function costRows(cost: CostReport): TotalsRow[] {
+  const c = cost.currency;
+  const parts = Object.entries(cost.orchestrationParts)
+    .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+    .join(', ');
+  return [
+    { what: `estimated total over ${monthsText(cost.months)}`, value: money(cost.total, c) },
+    { what: 'builds', value: money(cost.build, c) },
+    { what: 'storage', value: money(cost.storage, c) },
+    { what: 'channel pointers', value: money(cost.pointers, c) },
+    { what: 'orchestration', value: money(cost.orchestration, c) },
+    {
+      what: 'orchestration per channel promotion (without monthly charges)',
+      value: `${cost.orchestrationPerPromotion.toFixed(4)} ${c} (${cost.orchestrationPerPromotionUsage.toFixed(4)})`,
+    },
+    { what: 'orchestration over the whole run, by service', value: parts },
+    { what: 'prices', value: `as of ${cost.prices.asOf}: ${cost.prices.source}` },
+  ];
+}
+
+export const COST_PER_IMAGE_HEADERS = ['image', 'total', 'avg/month'];
+
+/** Each image's cost over the run and per month on average, two decimals, in the report's currency. */
+export function costPerImageRows(cost: CostReport): string[][] {
+  return Object.entries(cost.perImage).map(([image, total]) => [
+    image,
+    total.toFixed(2),
+    (cost.perImagePerMonth[image] ?? 0).toFixed(2),
+  ]);
+}
+
+export const COST_PER_MONTH_HEADERS = ['month', 'builds, storage, pointers'];
+
+/** Each calendar month's cost as the monthly summary counts it (no orchestration); the run's last month so far. */
+export function costPerMonthRows(cost: CostReport): string[][] {
+  return Object.entries(cost.perMonth).map(([month, amount]) => [month, amount.toFixed(2)]);
+}
+
+export const SUMMARY_HEADERS = [
+  'month',
+  'image',
+  'built',
+  'failed',
+  'promoted',
+  'rejected',
+  PATCH_TO_PROD_LABEL,
+  'cost',
+];
+
+/** The monthly summaries as sent: one row per month and image. */
+export function summaryRows(summaries: readonly MonthlySummary[]): string[][] {
+  return summaries.flatMap((m) =>
+    m.images.map((i) => [
+      m.month,
+      i.image,
+      String(i.built),
+      String(i.failed),
+      String(i.promoted),
+      String(i.rejected),
+      patchToProdText(i.patchToProdHours),
+      i.cost === undefined ? '—' : i.cost.toFixed(2),
+    ]),
+  );
+}
+
+/** Per month of the summaries: the approvals waiting at its end and what it cost. */
+export function summaryMonthLines(summaries: readonly MonthlySummary[]): string[] {
+  return summaries.map(
+    (m) =>
+      `${m.month}: ${m.waiting.length} approval(s) waiting at the month's end${
+        m.waiting.length
+          ? ` (${m.waiting.map((w) => `${w.image} ${w.version} → ${w.channel} on ${w.on.join(', ')}`).join('; ')})`
+          : ''
+      }${m.cost ? `; cost ${money(m.cost.total, m.cost.currency)}` : ''}`,
+  );
 }

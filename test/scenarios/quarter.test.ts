@@ -180,4 +180,45 @@ describe('the default scenario on the example catalog', () => {
       expect(text.some((l) => l.startsWith(`${r.what}  `) && l.endsWith(`  ${r.value}`))).toBe(true);
     expect(document.querySelector('.totals-notes')?.textContent).toContain(runFiguresText(result.run));
   });
+
+  it('shows in the HTML the cost and monthly summaries the text prints, with the figures --json carries', async () => {
+    const catalog = await loadCatalogFile(`${REPO_ROOT}goldsmith.config.ts`);
+    const channelsOf = (image: string) => catalog.images[image]?.channels ?? catalog.channels.map((c) => c.name);
+    const { document } = parseHTML(renderHtml(result, channelsOf));
+    const cells = (id: string) =>
+      [...document.querySelectorAll(`#${id} tbody tr`)].map((tr) =>
+        [...tr.querySelectorAll('td')].map((td) => td.textContent),
+      );
+    // `simulate --json` prints the report as is: its cost and summaries are these numbers.
+    const json = JSON.parse(JSON.stringify(result.report)) as typeof result.report;
+    const cost = json.cost;
+    if (!cost) throw new Error('the quarter estimates its cost');
+    const months = `${result.run.simulatedMonths.toFixed(2)} months`;
+    const costTable = cells('cost');
+    expect(costTable[0]).toEqual([`estimated total over ${months}`, `${cost.total.toFixed(2)} USD`]);
+    expect(costTable).toContainEqual(['orchestration', `${cost.orchestration.toFixed(2)} USD`]);
+    expect(cells('cost-per-image')).toEqual(
+      Object.entries(cost.perImage).map(([image, total]) => [
+        image,
+        total.toFixed(2),
+        (cost.perImagePerMonth[image] ?? 0).toFixed(2),
+      ]),
+    );
+    expect(cells('cost-per-month')).toEqual(Object.entries(cost.perMonth).map(([m, v]) => [m, v.toFixed(2)]));
+    const summaries = json.summaries ?? [];
+    expect(summaries.length).toBeGreaterThan(0);
+    expect(cells('summaries').map((r) => [r[0], r[1], r[7]])).toEqual(
+      summaries.flatMap((m) => m.images.map((i) => [m.month, i.image, i.cost?.toFixed(2) ?? '—'])),
+    );
+    // The text prints each of those rows, cell for cell, and the same span of months wherever it names one.
+    const text = renderTables(result);
+    const textRows = text.split('\n').map((l) => l.trim().split(/\s{2,}/));
+    for (const row of [...costTable, ...cells('cost-per-image'), ...cells('cost-per-month'), ...cells('summaries')])
+      expect(textRows).toContainEqual(row);
+    expect(text).toContain(`simulated ${months} in`);
+    // Every span of months printed (not the speed, months per second) is that one figure.
+    const spans = text.match(/\d+(\.\d+)? months?\b(?! per second)/g) ?? [];
+    expect(spans.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(spans)).toEqual(new Set([months]));
+  });
 });

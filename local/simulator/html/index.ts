@@ -1,5 +1,6 @@
 import { consistencyText } from '../audit-recovering.js';
 import type { SimulationResult } from '../index.js';
+import { costRows, runFiguresText } from '../totals.js';
 import { esc, minute } from './escape.js';
 import { renderFleet } from './fleet.js';
 import { LIFECYCLE_COLOURS, OUTCOME_COLOURS, renderLanes } from './lanes.js';
@@ -35,6 +36,11 @@ export function renderHtml(result: SimulationResult, channelsOf: (image: string)
     ['promoted', String(promoted)],
     ['rejected / expired / aborted', String(failed)],
     ['notifications', String(report.notifications.length)],
+    ...(report.cost
+      ? costRows(report.cost)
+          .slice(0, 1)
+          .map((r): [string, string] => [r.what, r.value])
+      : []),
     ['consistency', consistencyText(report.consistency), report.consistency.ok ? 'ok' : 'bad'],
   ];
   const legend = Object.entries(OUTCOME_COLOURS)
@@ -49,7 +55,7 @@ export function renderHtml(result: SimulationResult, channelsOf: (image: string)
 <style>${STYLE}</style></head>
 <body>
 <header><h1>Goldsmith simulation</h1>
-<p>${esc(minute(report.scenario.start))} → ${esc(minute(report.scenario.until))} · seed ${esc(report.scenario.seed)} · ${esc(run.simulatedMonths.toFixed(1))} simulated months in ${esc((run.wallMs / 1000).toFixed(1))} s</p>
+<p>${esc(minute(report.scenario.start))} → ${esc(minute(report.scenario.until))} · seed ${esc(report.scenario.seed)} · ${esc(runFiguresText(run))}</p>
 <div class="summary">${figures.map(([k, v, cls]) => `<div><b class="${cls ?? ''}">${esc(v)}</b>${esc(k)}</div>`).join('')}</div>
 ${report.consistency.problems.map((p) => `<p class="bad">consistency: ${esc(p)}</p>`).join('')}
 ${(report.consistency.recovering ?? []).map((p) => `<p>recovering: ${esc(p)}</p>`).join('')}

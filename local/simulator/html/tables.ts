@@ -1,6 +1,18 @@
 import type { SimulationResult } from '../index.js';
 import { foldRepeats } from '../timeline-fold.js';
-import { runFiguresText, totalsFindings, totalsOf } from '../totals.js';
+import {
+  COST_PER_IMAGE_HEADERS,
+  COST_PER_MONTH_HEADERS,
+  costPerImageRows,
+  costPerMonthRows,
+  costRows,
+  runFiguresText,
+  SUMMARY_HEADERS,
+  summaryMonthLines,
+  summaryRows,
+  totalsFindings,
+  totalsOf,
+} from '../totals.js';
 import { esc, minute } from './escape.js';
 import type { MonthRow } from './months.js';
 
@@ -11,15 +23,47 @@ function table(id: string, headers: readonly string[], rows: readonly (readonly 
 }
 
 /** What the text output prints under its totals: each finding, then the run's own figures. */
-function totalsNotes(lines: readonly string[]): string {
-  return `<ul class="totals-notes">${lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`;
+function totalsNotes(lines: readonly string[], cls = 'totals-notes'): string {
+  return `<ul class="${cls}">${lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`;
 }
 
-/** The human output's tables, as HTML: timeline, builds, promotions, pointer history and pointers, API calls, totals. */
+/** The monthly summaries as the text prints them: a row per month and image, then each month's waiting and cost. */
+function summariesSection(summaries: SimulationResult['report']['summaries']): [string, string][] {
+  if (!summaries?.length) return [];
+  return [
+    [
+      'Monthly summaries (as announced)',
+      table('summaries', SUMMARY_HEADERS, summaryRows(summaries)) +
+        totalsNotes(summaryMonthLines(summaries), 'summary-notes'),
+    ],
+  ];
+}
+
+/** The estimated cost as the text prints it: its figures, per image, per month. */
+function costSection(cost: SimulationResult['report']['cost']): [string, string][] {
+  if (!cost) return [];
+  return [
+    [
+      'Estimated cost',
+      table(
+        'cost',
+        ['what', 'value'],
+        costRows(cost).map((r) => [r.what, r.value]),
+      ) +
+        table('cost-per-image', COST_PER_IMAGE_HEADERS, costPerImageRows(cost)) +
+        table('cost-per-month', COST_PER_MONTH_HEADERS, costPerMonthRows(cost)),
+    ],
+  ];
+}
+
+/**
+ * The human output's tables, as HTML: timeline, builds, promotions, monthly summaries, pointer history and pointers,
+ * API calls, totals, cost.
+ */
 export function renderTables(result: SimulationResult, months: readonly MonthRow[]): string {
   const { report, run } = result;
   const promoted = report.promotions.filter((p) => p.outcome === 'promoted');
-  const sections = [
+  const sections: [string, string][] = [
     [
       'Timeline',
       table(
@@ -69,6 +113,7 @@ export function renderTables(result: SimulationResult, months: readonly MonthRow
         ]),
       ),
     ],
+    ...summariesSection(report.summaries),
     [
       'Pointer movements',
       table(
@@ -101,6 +146,7 @@ export function renderTables(result: SimulationResult, months: readonly MonthRow
         totalsOf(report).map((r) => [r.what, r.value]),
       ) + totalsNotes([...totalsFindings(report).map((f) => f.trim()), runFiguresText(run)]),
     ],
+    ...costSection(report.cost),
   ];
   // Long tables (a year's timeline, hundreds of builds) start folded so the page stays navigable.
   return sections

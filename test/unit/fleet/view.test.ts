@@ -73,6 +73,29 @@ describe('the fleet of an image', () => {
     expect(text).toContain("2 account(s) run an older version than prod's");
   });
 
+  it("names each OU once: the organization's name and its id, or the id alone when no name is held", () => {
+    const row = (ou: string) => ({
+      image: 'base',
+      channel: 'prod',
+      ou,
+      accounts: 1,
+      standings: { current: { accounts: 1, instances: 2 } },
+      laggards: [],
+    });
+    const text = renderFleet({
+      images: [imageFleet('base', 'prod', ITEMS)],
+      channels: [row('ou-ab12-11111111'), row('ou-ab12-22222222'), row('ou-ab12-33333333')],
+      compliance: [],
+      ouNames: { 'ou-ab12-11111111': 'Workloads', 'ou-ab12-22222222': 'ou-ab12-22222222' },
+    });
+    const lines = text.split('\n').filter((l) => l.startsWith('  prod / '));
+    expect(lines.map((l) => l.slice(0, l.indexOf(':')))).toEqual([
+      '  prod / ou-ab12-11111111 (Workloads)',
+      '  prod / ou-ab12-22222222',
+      '  prod / ou-ab12-33333333',
+    ]);
+  });
+
   it('answers `goldsmith fleet` on a saved cloud, as JSON too', async () => {
     const dir = await writeSavedCloud(join(testTempDir('goldsmith-fleet-'), 'cloud'), {
       catalogFile: join(REPO, 'goldsmith.config.ts'),

@@ -5,7 +5,7 @@ describe("simulate's run figures", () => {
   it('prints speed and the one peak-memory figure in MiB', () => {
     const run = { wallMs: 12_340, simulatedMonths: 2.96, monthsPerSecond: 0.24, steps: 10, peakRssMb: 412.4 };
     expect(runFiguresText(run)).toBe(
-      '3.0 simulated months in 12.3 s: 0.24 simulated months per second (peak memory 412 MiB)',
+      'simulated 2.96 months in 12.3 s: 0.24 simulated months per second (peak memory 412 MiB)',
     );
   });
 });
