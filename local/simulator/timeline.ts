@@ -1,5 +1,6 @@
 import type { DeadLetter } from './invoke.js';
 import type { SimulationReport } from './report.js';
+import { deadLetterText, recoveredText } from './timeline-dead-letters.js';
 
 /** What the timeline reads of a report: the end-of-run report, or what a run in progress has recorded so far. */
 export interface TimelineSources {
@@ -196,13 +197,13 @@ export function buildTimeline(
     });
   }
   for (const d of deadLetters) {
-    entries.push({ at: d.at, image: '', kind: 'rejected-event', text: `event rejected to DLQ: ${d.reason}` });
+    entries.push({ at: d.at, image: '', kind: 'rejected-event', text: deadLetterText(d) });
     if (d.recovered) {
       entries.push({
         at: d.recovered.at,
         image: '',
         kind: 'recovered',
-        text: `recovered (${d.recovered.by}): the event dead-lettered at ${d.at.slice(0, 16).replace('T', ' ')} was handled`,
+        text: recoveredText({ ...d, recovered: d.recovered }),
       });
     }
   }

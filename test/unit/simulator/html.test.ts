@@ -1,5 +1,6 @@
 import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
+import type { CostReport } from '../../../core/cost/estimate.js';
 import { renderHtml } from '../../../local/simulator/html/index.js';
 import type { SimulationResult } from '../../../local/simulator/index.js';
 import { emptyReport } from '../../fixtures/report.js';
@@ -91,7 +92,24 @@ describe('renderHtml', () => {
   });
 
   it('draws cost per month when the report estimated it', () => {
-    const html = renderHtml(result({ cost: { perMonth: { '2027-01': 12.5, '2027-02': 8 } } }), channels);
+    const cost: CostReport = {
+      currency: 'USD',
+      total: 21.75,
+      build: 12,
+      storage: 7.5,
+      pointers: 1,
+      orchestration: 1.25,
+      perImage: { base: 20.5 },
+      perImagePerMonth: { base: 10.25 },
+      orchestrationPerPromotion: 0.125,
+      orchestrationPerPromotionUsage: 0.1,
+      orchestrationParts: { lambda: 0.25, cloudwatch: 1 },
+      perMonth: { '2027-01': 12.5, '2027-02': 8 },
+      months: 1.94,
+      prices: { asOf: '2026-11', source: 'AWS price pages' },
+      assumptions: [],
+    };
+    const html = renderHtml(result({ cost }), channels);
     const { document } = parseHTML(html);
     expect(document.querySelector('#months-chart [data-series="cost"]')).not.toBeNull();
     expect(document.querySelector('#months-table')?.textContent).toContain('12.50');
@@ -100,6 +118,23 @@ describe('renderHtml', () => {
     expect(titles).toEqual([
       '2027-01: 12.50 USD (builds, storage, pointers)',
       '2027-02: 8.00 USD (builds, storage, pointers)',
+    ]);
+    // The cost table: the total over the run's span and its parts, per image, per month.
+    const rows = (id: string) =>
+      [...document.querySelectorAll(`#${id} tbody tr`)].map((tr) =>
+        [...tr.querySelectorAll('td')].map((td) => td.textContent),
+      );
+    expect(rows('cost').slice(0, 5)).toEqual([
+      ['estimated total over 1.94 months', '21.75 USD'],
+      ['builds', '12.00 USD'],
+      ['storage', '7.50 USD'],
+      ['channel pointers', '1.00 USD'],
+      ['orchestration', '1.25 USD'],
+    ]);
+    expect(rows('cost-per-image')).toEqual([['base', '20.50', '10.25']]);
+    expect(rows('cost-per-month')).toEqual([
+      ['2027-01', '12.50'],
+      ['2027-02', '8.00'],
     ]);
   });
 

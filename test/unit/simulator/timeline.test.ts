@@ -169,21 +169,48 @@ describe('buildTimeline: what undoes, holds or recovers work', () => {
     ]);
   });
 
-  it('says when a dead-lettered event was recovered by its re-drive, after the line that rejected it', () => {
+  it('names the function, the event and its fate on a dead-letter line, and says when the re-drive recovered it', () => {
     const letter = {
       at: '2027-01-10T00:00:00.000Z',
       target: 'arn:aws:lambda:us-east-1:111111111111:function:start-builds',
       reason: 'ServiceUnavailable: DynamoDB is down',
       errorType: 'ServiceUnavailable',
       errorMessage: 'DynamoDB is down',
-      event: {},
+      event: {
+        source: 'goldsmith.builds',
+        'detail-type': 'Build Succeeded',
+        detail: { image: 'base', version: '1.0.0/2' },
+      },
       requestId: 'r-1',
       recovered: { at: '2027-01-10T01:00:00.000Z', by: 're-driven start-builds' },
     };
-    const lines = buildTimeline(emptyReport({}), [], [], [letter], [], CHANNELS).map((e) => [e.kind, e.text]);
+    const permanent = {
+      ...letter,
+      at: '2027-01-11T00:00:00.000Z',
+      target: 'arn:aws:lambda:us-east-1:111111111111:function:start-builds',
+      reason: 'ValidationError: image "gone" is not in the catalog',
+      errorType: 'ValidationError',
+      errorMessage: 'image "gone" is not in the catalog',
+      event: { image: 'gone', window: '2027-01-11T00:00:00Z' },
+      recovered: undefined,
+    };
+    const lines = buildTimeline(emptyReport({}), [], [], [letter, permanent], [], CHANNELS).map((e) => [
+      e.kind,
+      e.text,
+    ]);
     expect(lines).toEqual([
-      ['rejected-event', 'event rejected to DLQ: ServiceUnavailable: DynamoDB is down'],
-      ['recovered', 'recovered (re-driven start-builds): the event dead-lettered at 2027-01-10 00:00 was handled'],
+      [
+        'rejected-event',
+        "dead-lettered: start-builds failed on goldsmith.builds / Build Succeeded (base 1.0.0/2) after Lambda's retries (ServiceUnavailable: DynamoDB is down); the re-drive will retry it (a transient failure)",
+      ],
+      [
+        'recovered',
+        'recovered (re-driven start-builds): start-builds handled goldsmith.builds / Build Succeeded (base 1.0.0/2), dead-lettered at 2027-01-10 00:00',
+      ],
+      [
+        'rejected-event',
+        'dead-lettered: start-builds failed on the schedule of gone for 2027-01-11T00:00:00Z after Lambda\'s retries (ValidationError: image "gone" is not in the catalog); kept in the queue for a person (not a transient failure)',
+      ],
     ]);
   });
 });
