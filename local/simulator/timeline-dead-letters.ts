@@ -12,13 +12,19 @@ const minute = (iso: string) => iso.slice(0, 16).replace('T', ' ');
 
 const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
 
-/** The function's name from its ARN (`…:function:start-builds` → `start-builds`). */
+/**
+ * The function's name from its ARN (`…:function:start-builds` → `start-builds`), without the 8-character hash the
+ * synthesized logical id ends in (`StartBuilds663C8AF0` → `StartBuilds`).
+ */
 export function functionNameOf(arn: string): string {
-  const parts = arn.split(':');
-  return parts[6] ?? arn;
+  const name = arn.split(':')[6] ?? arn;
+  return name.replace(/(?<=[a-z])[0-9A-F]{8}$/, '');
 }
 
-/** The event as a person tells it apart: `aws.ssm / Parameter Store Change (base 1.0.0/2)`, `schedule of base`. */
+/**
+ * The event as a person tells it apart: `aws.ssm / Parameter Store Change (base 1.0.0/2)`, `the schedule of base for
+ * 2027-01-14T03:00:00Z`, `the input {"reconcile":"image-builds","windowDays":7}`.
+ */
 export function eventOf(event: unknown): string {
   if (typeof event !== 'object' || event === null) return 'an event';
   const e = event as Record<string, unknown>;
@@ -31,7 +37,9 @@ export function eventOf(event: unknown): string {
   if (Array.isArray(e.Records)) return 'an SNS message';
   const image = text(e.image);
   if (image) return `the schedule of ${image}${text(e.window) ? ` for ${text(e.window)}` : ''}`;
-  return 'an event';
+  // A schedule's fixed input (the reconciler's, the re-drive's…): what it says is what tells it apart.
+  const json = JSON.stringify(e);
+  return `the input ${json.length > 80 ? `${json.slice(0, 79)}…` : json}`;
 }
 
 /** The line for a dead letter: the function, the event, the error, and what the re-drive does with it. */
@@ -50,5 +58,8 @@ export function deadLetterText(d: DeadLetter): string {
 
 /** The line for a dead letter its re-drive (or the next run of its schedule) recovered. */
 export function recoveredText(d: DeadLetter & { recovered: { at: string; by: string } }): string {
-  return `recovered (${d.recovered.by}): ${functionNameOf(d.target)} handled ${eventOf(d.event)}, dead-lettered at ${minute(d.at)}`;
+  const how = d.recovered.by.startsWith('re-driven')
+    ? 're-driven and recovered'
+    : `recovered by a later delivery (${d.recovered.by})`;
+  return `${how}: ${functionNameOf(d.target)} handled ${eventOf(d.event)}, dead-lettered at ${minute(d.at)}`;
 }

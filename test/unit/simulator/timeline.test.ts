@@ -187,7 +187,7 @@ describe('buildTimeline: what undoes, holds or recovers work', () => {
     const permanent = {
       ...letter,
       at: '2027-01-11T00:00:00.000Z',
-      target: 'arn:aws:lambda:us-east-1:111111111111:function:start-builds',
+      target: 'arn:aws:lambda:us-east-1:111111111111:function:StartBuilds663C8AF0',
       reason: 'ValidationError: image "gone" is not in the catalog',
       errorType: 'ValidationError',
       errorMessage: 'image "gone" is not in the catalog',
@@ -205,11 +205,11 @@ describe('buildTimeline: what undoes, holds or recovers work', () => {
       ],
       [
         'recovered',
-        'recovered (re-driven start-builds): start-builds handled goldsmith.builds / Build Succeeded (base 1.0.0/2), dead-lettered at 2027-01-10 00:00',
+        're-driven and recovered: start-builds handled goldsmith.builds / Build Succeeded (base 1.0.0/2), dead-lettered at 2027-01-10 00:00',
       ],
       [
         'rejected-event',
-        'dead-lettered: start-builds failed on the schedule of gone for 2027-01-11T00:00:00Z after Lambda\'s retries (ValidationError: image "gone" is not in the catalog); kept in the queue for a person (not a transient failure)',
+        'dead-lettered: StartBuilds failed on the schedule of gone for 2027-01-11T00:00:00Z after Lambda\'s retries (ValidationError: image "gone" is not in the catalog); kept in the queue for a person (not a transient failure)',
       ],
     ]);
   });
