@@ -4,16 +4,11 @@ import type { SimulationResult } from '../local/simulator/index.js';
 import type { SimulationReport } from '../local/simulator/report.js';
 import { type PrintedLine, type RepeatFolder, repeatedText } from '../local/simulator/timeline-fold.js';
 import {
-  COST_PER_IMAGE_HEADERS,
-  COST_PER_MONTH_HEADERS,
-  costPerImageRows,
-  costPerMonthRows,
-  costRows,
+  costTables,
+  type FiguresTable,
   runFiguresText,
-  SUMMARY_HEADERS,
   summaryMonthLines,
-  summaryRows,
-  type TotalsRow,
+  summaryTable,
   totalsFindings,
   totalsRows,
 } from '../local/simulator/totals.js';
@@ -28,7 +23,7 @@ function table(headers: string[], rows: string[][]): string {
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-const rowsOf = (rows: readonly TotalsRow[]) => rows.map((r) => [r.what, r.value]);
+const figures = (t: FiguresTable) => table(t.headers, t.rows);
 
 const minute = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '—');
 
@@ -36,21 +31,14 @@ const minute = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ')
 function renderSummaries(summaries: readonly MonthlySummary[]): string[] {
   return [
     'Monthly summaries (as announced)',
-    table(SUMMARY_HEADERS, summaryRows(summaries)),
+    figures(summaryTable(summaries)),
     ...summaryMonthLines(summaries).map((l) => `  ${l}`),
   ];
 }
 
 /** The estimated cost: its figures, then per image and per month. */
 function renderCost(cost: CostReport): string[] {
-  return [
-    'Estimated cost',
-    table(['what', 'value'], rowsOf(costRows(cost))),
-    '',
-    table(COST_PER_IMAGE_HEADERS, costPerImageRows(cost)),
-    '',
-    table(COST_PER_MONTH_HEADERS, costPerMonthRows(cost)),
-  ];
+  return ['Estimated cost', costTables(cost).map(figures).join('\n\n')];
 }
 
 /** The first line of `goldsmith simulate`'s human output, printed before the run starts. */

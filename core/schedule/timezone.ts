@@ -106,15 +106,8 @@ export function isIanaTimezone(tz: string): boolean {
  * instant when it exists twice (the hour the autumn change repeats).
  * @throws RangeError for an unknown zone.
  */
-export function wallClockInstant(
-  zone: string,
-  year: number,
-  month: number,
-  day: number,
-  hour: number,
-  minute: number,
-): Date | undefined {
-  const readings = wallClockReadings(zone, year, month, day, hour, minute);
+export function wallClockInstant(...wallClock: Parameters<typeof wallClockReadings>): Date | undefined {
+  const readings = wallClockReadings(...wallClock);
   return readings.length === 0 ? undefined : new Date(Math.min(...readings));
 }
 

@@ -130,49 +130,55 @@ export function costRows(cost: CostReport): TotalsRow[] {
   ];
 }
 
-export const COST_PER_IMAGE_HEADERS = ['image', 'total', 'avg/month'];
-
-/** Each image's cost over the run and per month on average, two decimals, in the report's currency. */
-export function costPerImageRows(cost: CostReport): string[][] {
-  return Object.entries(cost.perImage).map(([image, total]) => [
-    image,
-    total.toFixed(2),
-    (cost.perImagePerMonth[image] ?? 0).toFixed(2),
-  ]);
+/** A table of figures as every output lays it out: its HTML id, its column headers, its rows as printed. */
+export interface FiguresTable {
+  id: string;
+  headers: string[];
+  rows: string[][];
 }
 
-export const COST_PER_MONTH_HEADERS = ['month', 'builds, storage, pointers'];
-
-/** Each calendar month's cost as the monthly summary counts it (no orchestration); the run's last month so far. */
-export function costPerMonthRows(cost: CostReport): string[][] {
-  return Object.entries(cost.perMonth).map(([month, amount]) => [month, amount.toFixed(2)]);
+/**
+ * The cost's tables: its figures ({@link costRows}), each image's cost over the run and per month on average, and
+ * each calendar month's cost as the monthly summary counts it (no orchestration; the run's last month so far).
+ */
+export function costTables(cost: CostReport): FiguresTable[] {
+  return [
+    { id: 'cost', headers: ['what', 'value'], rows: costRows(cost).map((r) => [r.what, r.value]) },
+    {
+      id: 'cost-per-image',
+      headers: ['image', 'total', 'avg/month'],
+      rows: Object.entries(cost.perImage).map(([image, total]) => [
+        image,
+        total.toFixed(2),
+        (cost.perImagePerMonth[image] ?? 0).toFixed(2),
+      ]),
+    },
+    {
+      id: 'cost-per-month',
+      headers: ['month', 'builds, storage, pointers'],
+      rows: Object.entries(cost.perMonth).map(([month, amount]) => [month, amount.toFixed(2)]),
+    },
+  ];
 }
-
-export const SUMMARY_HEADERS = [
-  'month',
-  'image',
-  'built',
-  'failed',
-  'promoted',
-  'rejected',
-  PATCH_TO_PROD_LABEL,
-  'cost',
-];
 
 /** The monthly summaries as sent: one row per month and image. */
-export function summaryRows(summaries: readonly MonthlySummary[]): string[][] {
-  return summaries.flatMap((m) =>
-    m.images.map((i) => [
-      m.month,
-      i.image,
-      String(i.built),
-      String(i.failed),
-      String(i.promoted),
-      String(i.rejected),
-      patchToProdText(i.patchToProdHours),
-      i.cost === undefined ? '—' : i.cost.toFixed(2),
-    ]),
-  );
+export function summaryTable(summaries: readonly MonthlySummary[]): FiguresTable {
+  return {
+    id: 'summaries',
+    headers: ['month', 'image', 'built', 'failed', 'promoted', 'rejected', PATCH_TO_PROD_LABEL, 'cost'],
+    rows: summaries.flatMap((m) =>
+      m.images.map((i) => [
+        m.month,
+        i.image,
+        String(i.built),
+        String(i.failed),
+        String(i.promoted),
+        String(i.rejected),
+        patchToProdText(i.patchToProdHours),
+        i.cost === undefined ? '—' : i.cost.toFixed(2),
+      ]),
+    ),
+  };
 }
 
 /** Per month of the summaries: the approvals waiting at its end and what it cost. */

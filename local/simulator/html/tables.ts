@@ -1,15 +1,11 @@
 import type { SimulationResult } from '../index.js';
 import { foldRepeats } from '../timeline-fold.js';
 import {
-  COST_PER_IMAGE_HEADERS,
-  COST_PER_MONTH_HEADERS,
-  costPerImageRows,
-  costPerMonthRows,
-  costRows,
+  costTables,
+  type FiguresTable,
   runFiguresText,
-  SUMMARY_HEADERS,
   summaryMonthLines,
-  summaryRows,
+  summaryTable,
   totalsFindings,
   totalsOf,
 } from '../totals.js';
@@ -27,33 +23,18 @@ function totalsNotes(lines: readonly string[], cls = 'totals-notes'): string {
   return `<ul class="${cls}">${lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`;
 }
 
+const figures = (t: FiguresTable) => table(t.id, t.headers, t.rows);
+
 /** The monthly summaries as the text prints them: a row per month and image, then each month's waiting and cost. */
 function summariesSection(summaries: SimulationResult['report']['summaries']): [string, string][] {
   if (!summaries?.length) return [];
-  return [
-    [
-      'Monthly summaries (as announced)',
-      table('summaries', SUMMARY_HEADERS, summaryRows(summaries)) +
-        totalsNotes(summaryMonthLines(summaries), 'summary-notes'),
-    ],
-  ];
+  const notes = totalsNotes(summaryMonthLines(summaries), 'summary-notes');
+  return [['Monthly summaries (as announced)', figures(summaryTable(summaries)) + notes]];
 }
 
 /** The estimated cost as the text prints it: its figures, per image, per month. */
 function costSection(cost: SimulationResult['report']['cost']): [string, string][] {
-  if (!cost) return [];
-  return [
-    [
-      'Estimated cost',
-      table(
-        'cost',
-        ['what', 'value'],
-        costRows(cost).map((r) => [r.what, r.value]),
-      ) +
-        table('cost-per-image', COST_PER_IMAGE_HEADERS, costPerImageRows(cost)) +
-        table('cost-per-month', COST_PER_MONTH_HEADERS, costPerMonthRows(cost)),
-    ],
-  ];
+  return cost ? [['Estimated cost', costTables(cost).map(figures).join('')]] : [];
 }
 
 /**
