@@ -10,19 +10,26 @@ import { dirname, join, normalize, relative } from 'node:path';
  * from the source, not listed by hand, so a file that starts mocking or importing the local cloud goes back to its
  * own process without anyone remembering to move it: a file is shared when
  * - every module of the repository it imports, directly or through others, is in core/ or events/ (pure code: no SDK
- *   clients, no environment reads at import; their module-level caches are memoisation) or is test data in
- *   test/fixtures/, and
+ *   clients, no environment reads at import; their module-level caches are memoisation) or is a test helper or
+ *   fixture under test/, and
  * - neither it nor a test module it imports mocks, stubs or spies (`vi.`), touches process.env, process listeners,
- *   globals or the clock, or changes the working directory or exit code.
+ *   globals or the clock, or changes the working directory or exit code, and no helper it imports registers hooks
+ *   (a module is evaluated once per worker when shared: its hooks would apply to the first file that loaded it).
  * Everything else (the local cloud, aws/, functions/, the CLI, scripts, mocks) stays isolated per file.
  */
 
-/** Folders whose modules are pure: importing or calling them leaves no state behind that a test could observe. */
-const SHARED_SOURCES = ['core/', 'events/', 'test/fixtures/'];
+/**
+ * Folders whose modules are pure: importing or calling them leaves no state behind that a test could observe (test
+ * helpers qualify only if they pass the checks below, as test files do).
+ */
+const SHARED_SOURCES = ['core/', 'events/', 'test/'];
 
 /** What, in a test module, changes process-wide state or relies on a module instance of its own. */
 const STATEFUL =
   /\bvi\.|process\.env|process\.on\(|process\.chdir|process\.exitCode|globalThis|mockClient|\.prototype\b/;
+
+/** A helper module that registers hooks: shared, they would run for the first file that imported it only. */
+const HOOKS = /\b(?:before|after)(?:Each|All)\(/;
 
 const IMPORT = /(?:^|[\s;])(?:import|export)\s[^;]*?from\s*['"]([^'"]+)['"]|\bimport\s*\(?\s*['"]([^'"]+)['"]/g;
 
@@ -54,9 +61,9 @@ export function isolationReasons(root: string, file: string): string[] {
       reasons.push(`imports ${module}`);
       continue;
     }
-    if (module.startsWith('test/') && STATEFUL.test(readFileSync(join(root, module), 'utf8'))) {
-      reasons.push(`${module} changes process-wide state or mocks`);
-    }
+    const text = module.startsWith('test/') ? readFileSync(join(root, module), 'utf8') : '';
+    if (STATEFUL.test(text)) reasons.push(`${module} changes process-wide state or mocks`);
+    if (module !== file && HOOKS.test(text)) reasons.push(`${module} registers hooks`);
     pending.push(...importsOf(root, module));
   }
   return reasons;

@@ -64,6 +64,19 @@ describe('which test files share a module registry (test/isolation.ts, the "pure
     ]);
   });
 
+  it('shares a file whose test helpers are pure, and isolates one whose helper registers hooks', () => {
+    const root = repository({
+      'core/add.ts': 'export const add = (a: number, b: number) => a + b;',
+      'test/unit/helpers.ts': "import { add } from '../../core/add.js';\nexport const two = () => add(1, 1);",
+      'test/unit/hooks.ts': "import { beforeEach } from 'vitest';\nbeforeEach(() => undefined);\nexport const x = 1;",
+      'test/unit/helped.test.ts': `${PURE}import { two } from './helpers.js';\n`,
+      'test/unit/hooked.test.ts': `${PURE}import { x } from './hooks.js';\n`,
+    });
+
+    expect(sharedRegistryTestFiles(root)).toEqual(['test/unit/helped.test.ts']);
+    expect(isolationReasons(root, 'test/unit/hooked.test.ts')).toEqual(['test/unit/hooks.ts registers hooks']);
+  });
+
   it('isolates a file whose import it cannot resolve, rather than guess', () => {
     const root = repository({ 'test/unit/lost.test.ts': "import { x } from '../../core/missing.js';\n" });
     expect(isolationReasons(root, 'test/unit/lost.test.ts')).toEqual(['imports unresolved:core/missing.js']);
