@@ -1,9 +1,17 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { sharedRegistryTestFiles } from './test/isolation.js';
+import SlowestFirstSequencer from './test/sequencer.js';
 
-// Two projects: the stack tests synthesize CDK apps and share one module registry per worker (isolate: false), so
+const ROOT = import.meta.dirname;
+// Test files of pure code (core/, events/, fixtures) that mock nothing: they share one module registry per worker
+// (test/isolation.ts says which and why), instead of paying a process and a fresh import of their modules each.
+const SHARED = sharedRegistryTestFiles(ROOT).filter((file) => !file.startsWith('test/stacks/'));
+
+// Three projects. The stack tests synthesize CDK apps and share one module registry per worker (isolate: false), so
 // aws-cdk-lib and the stacks load once per worker instead of once per file (they keep no state between tests but
-// the catalog, which each test sets); everything else runs isolated, since the local cloud configures module-level
+// the catalog, which each test sets). The pure tests (SHARED above) share one too: a fresh process per file costs
+// more than most of them take to run. Everything else runs isolated, since the local cloud configures module-level
 // SDK clients per test file.
 export default defineConfig({
   test: {
@@ -16,12 +24,18 @@ export default defineConfig({
     maxWorkers: availableParallelism(),
     // As `npm start` and bin/goldsmith.mjs run Node: AsyncLocalStorage on V8's context frame (bin/goldsmith.mjs).
     execArgv: ['--experimental-async-context-frame'],
+    // The dearest files first, so that none of them is the run's tail (test/sequencer.ts).
+    sequence: { sequencer: SlowestFirstSequencer },
     setupFiles: ['test/setup.ts'],
     // A temp folder of the run's own; the run fails if a test leaves anything in it (test/global-setup.ts).
     globalSetup: ['test/global-setup.ts'],
     projects: [
       { extends: true, test: { name: 'stacks', include: ['test/stacks/**/*.test.ts'], isolate: false } },
-      { extends: true, test: { name: 'local', include: ['test/**/*.test.ts'], exclude: ['test/stacks/**'] } },
+      { extends: true, test: { name: 'pure', include: SHARED, isolate: false } },
+      {
+        extends: true,
+        test: { name: 'local', include: ['test/**/*.test.ts'], exclude: ['test/stacks/**', ...SHARED] },
+      },
     ],
   },
 });

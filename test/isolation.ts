@@ -1,0 +1,86 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, normalize, relative } from 'node:path';
+
+/**
+ * Which test files may share one module registry per worker (vitest `isolate: false`) instead of each loading its
+ * modules afresh in a process of its own (about 1.5 s of CPU per file on a 2-core machine, most of the cost of a
+ * file of pure-function tests).
+ *
+ * Sharing is safe for a file that changes nothing a later file in the same worker could see. That is decided here
+ * from the source, not listed by hand, so a file that starts mocking or importing the local cloud goes back to its
+ * own process without anyone remembering to move it: a file is shared when
+ * - every module of the repository it imports, directly or through others, is in core/ or events/ (pure code: no SDK
+ *   clients, no environment reads at import; their module-level caches are memoisation) or is a test helper or
+ *   fixture under test/, and
+ * - neither it nor a test module it imports mocks, stubs or spies (`vi.`), touches process.env, process listeners,
+ *   globals or the clock, or changes the working directory or exit code, and no helper it imports registers hooks
+ *   (a module is evaluated once per worker when shared: its hooks would apply to the first file that loaded it).
+ * Everything else (the local cloud, aws/, functions/, the CLI, scripts, mocks) stays isolated per file.
+ */
+
+/**
+ * Folders whose modules are pure: importing or calling them leaves no state behind that a test could observe (test
+ * helpers qualify only if they pass the checks below, as test files do).
+ */
+const SHARED_SOURCES = ['core/', 'events/', 'test/'];
+
+/** What, in a test module, changes process-wide state or relies on a module instance of its own. */
+const STATEFUL =
+  /\bvi\.|process\.env|process\.on\(|process\.chdir|process\.exitCode|globalThis|mockClient|\.prototype\b/;
+
+/** A helper module that registers hooks: shared, they would run for the first file that imported it only. */
+const HOOKS = /\b(?:before|after)(?:Each|All)\(/;
+
+const IMPORT = /(?:^|[\s;])(?:import|export)\s[^;]*?from\s*['"]([^'"]+)['"]|\bimport\s*\(?\s*['"]([^'"]+)['"]/g;
+
+/** The repository modules `file` imports (static, side-effect and literal dynamic imports; `import type` erased). */
+function importsOf(root: string, file: string): string[] {
+  const text = readFileSync(join(root, file), 'utf8').replace(/^\s*(?:import|export)\s+type\s[^;]*;/gm, '');
+  const found: string[] = [];
+  for (const match of text.matchAll(IMPORT)) {
+    const specifier = match[1] ?? match[2] ?? '';
+    if (!specifier.startsWith('.')) continue;
+    const target = normalize(join(dirname(file), specifier));
+    const candidates = [target.replace(/\.js$/, '.ts'), target, `${target}.ts`, join(target, 'index.ts')];
+    const resolved = candidates.find((c) => existsSync(join(root, c)) && statSync(join(root, c)).isFile());
+    // An import that cannot be resolved here cannot be judged: it makes the file isolated.
+    found.push(resolved ?? `unresolved:${target}`);
+  }
+  return found;
+}
+
+/** Why `file` needs a module registry of its own; empty when it may share one. */
+export function isolationReasons(root: string, file: string): string[] {
+  const reasons: string[] = [];
+  const seen = new Set<string>();
+  for (const pending = [file]; pending.length > 0; ) {
+    const module = pending.pop() as string;
+    if (seen.has(module)) continue;
+    seen.add(module);
+    if (module !== file && !SHARED_SOURCES.some((folder) => module.startsWith(folder))) {
+      reasons.push(`imports ${module}`);
+      continue;
+    }
+    const text = module.startsWith('test/') ? readFileSync(join(root, module), 'utf8') : '';
+    if (STATEFUL.test(text)) reasons.push(`${module} changes process-wide state or mocks`);
+    if (module !== file && HOOKS.test(text)) reasons.push(`${module} registers hooks`);
+    pending.push(...importsOf(root, module));
+  }
+  return reasons;
+}
+
+function testFilesIn(root: string, dir: string): string[] {
+  return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) => {
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory()) return testFilesIn(root, path);
+    return entry.name.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+/** The test files under `dir` (relative to `root`) that may share a module registry, sorted. */
+export function sharedRegistryTestFiles(root: string, dir = 'test'): string[] {
+  return testFilesIn(root, dir)
+    .map((file) => relative(root, join(root, file)))
+    .filter((file) => isolationReasons(root, file).length === 0)
+    .sort();
+}

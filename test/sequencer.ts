@@ -1,0 +1,53 @@
+import { relative } from 'node:path';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+/**
+ * The files that cost the most (their simulations run in beforeAll, or they replay a saved cloud per command), the
+ * dearest first, as measured in docs/performance.md ("Test suite"). Two workers share the run: a file like these
+ * started last is the run's tail, one core busy for minutes while the other waits. vitest orders files by the
+ * durations it cached from the last run, and by file size when it has none (a fresh clone, CI); neither puts these
+ * first on a fresh clone, so they go first here, then every other file in vitest's own order.
+ */
+export const SLOWEST_FIRST = [
+  'test/scenarios/quarter.test.ts',
+  'test/scenarios/acting-sequence.test.ts',
+  'test/integration/attack-identity.test.ts',
+  'test/integration/attack-resource-doors.test.ts',
+  'test/integration/approval-doors.test.ts',
+  'test/scenarios/cost-steady.test.ts',
+  'test/scenarios/serve.test.ts',
+  'test/scenarios/triggers.test.ts',
+  'test/scenarios/default-scenario.test.ts',
+  'test/unit/simulator/synth-cache.test.ts',
+  'test/scenarios/outages.test.ts',
+  'test/integration/operator-endpoint.test.ts',
+  'test/scenarios/lifecycle-policies.test.ts',
+  'test/scenarios/operator-cli.test.ts',
+  'test/scenarios/compliance.test.ts',
+  'test/unit/simulator/synth-worker.test.ts',
+];
+
+/** `files` in vitest's order, except that within each project the SLOWEST_FIRST files lead, in that order. */
+export function slowestFirst(files: readonly TestSpecification[], root: string): TestSpecification[] {
+  const rank = (spec: TestSpecification) => {
+    const index = SLOWEST_FIRST.indexOf(relative(root, spec.moduleId));
+    return index < 0 ? SLOWEST_FIRST.length : index;
+  };
+  // vitest queues each project's files together, isolated projects first: only reorder within a project.
+  const projectOrder = [...new Set(files.map((spec) => spec.project.name))];
+  return files
+    .map((spec, position) => ({ spec, position }))
+    .sort(
+      (a, b) =>
+        projectOrder.indexOf(a.spec.project.name) - projectOrder.indexOf(b.spec.project.name) ||
+        rank(a.spec) - rank(b.spec) ||
+        a.position - b.position,
+    )
+    .map(({ spec }) => spec);
+}
+
+export default class SlowestFirstSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    return slowestFirst(await super.sort(files), this.ctx.config.root);
+  }
+}

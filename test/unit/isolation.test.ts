@@ -1,0 +1,92 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { testTempDir } from '../helpers/temp-dir.js';
+import { isolationReasons, sharedRegistryTestFiles } from '../isolation.js';
+
+const REPO = join(import.meta.dirname, '../..');
+
+/** A small repository: each entry a path and its source. */
+function repository(files: Record<string, string>): string {
+  const root = testTempDir('goldsmith-isolation-');
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(root, dirname(path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return root;
+}
+
+const PURE = "import { it } from 'vitest';\nimport { add } from '../../core/add.js';\nit('adds', () => add(1, 2));\n";
+
+describe('which test files share a module registry (test/isolation.ts, the "pure" project in vitest.config.ts)', () => {
+  it('shares a file that imports only core/, events/ and fixtures, and isolates one that reaches past them', () => {
+    const root = repository({
+      'core/add.ts': "import { KINDS } from '../events/kinds.js';\nexport const add = (a: number, b: number) => a + b;",
+      'events/kinds.ts': 'export const KINDS = [];',
+      'aws/clients.ts': 'export const client = {};',
+      'local/cloud.ts': "import { client } from '../aws/clients.js';\nexport const cloud = client;",
+      'test/fixtures/catalog.ts': "import { add } from '../../core/add.js';\nexport const catalog = add(1, 1);",
+      'test/fixtures/cloudy.ts': "export { cloud } from '../../local/cloud.js';",
+      'test/unit/pure.test.ts': `${PURE}import { catalog } from '../fixtures/catalog.js';\n`,
+      'test/unit/types.test.ts': `${PURE}import type { cloud } from '../../local/cloud.js';\n`,
+      'test/unit/cloud.test.ts': `${PURE}import { cloud } from '../../local/cloud.js';\n`,
+      'test/unit/through-fixture.test.ts': `${PURE}import { cloud } from '../fixtures/cloudy.js';\n`,
+      'test/unit/dynamic.test.ts': `${PURE}it('loads', async () => { await import('../../aws/clients.js'); });\n`,
+    });
+
+    expect(sharedRegistryTestFiles(root)).toEqual(['test/unit/pure.test.ts', 'test/unit/types.test.ts']);
+    expect(isolationReasons(root, 'test/unit/cloud.test.ts')).toEqual(['imports local/cloud.ts']);
+    expect(isolationReasons(root, 'test/unit/through-fixture.test.ts')).toEqual(['imports local/cloud.ts']);
+    expect(isolationReasons(root, 'test/unit/dynamic.test.ts')).toEqual(['imports aws/clients.ts']);
+  });
+
+  it.each([
+    ['mocks a module', "vi.mock('../../core/add.js');"],
+    ['spies', "vi.spyOn(console, 'log');"],
+    ['sets the environment', "process.env.AWS_REGION = 'eu-west-1';"],
+    ['listens to the process', "process.on('exit', () => undefined);"],
+    ['changes a global', 'globalThis.fetch = undefined;'],
+    ['mocks an SDK client', 'mockClient(client);'],
+  ])('isolates a file of pure imports that %s', (_, line) => {
+    const root = repository({
+      'core/add.ts': 'export const add = (a: number, b: number) => a + b;',
+      'test/unit/stateful.test.ts': `${PURE}${line}\n`,
+      'test/fixtures/helper.ts': `export const helper = () => { ${line} };`,
+      'test/unit/via-fixture.test.ts': `${PURE}import { helper } from '../fixtures/helper.js';\n`,
+    });
+
+    expect(sharedRegistryTestFiles(root)).toEqual([]);
+    expect(isolationReasons(root, 'test/unit/stateful.test.ts')).toEqual([
+      'test/unit/stateful.test.ts changes process-wide state or mocks',
+    ]);
+    expect(isolationReasons(root, 'test/unit/via-fixture.test.ts')).toEqual([
+      'test/fixtures/helper.ts changes process-wide state or mocks',
+    ]);
+  });
+
+  it('shares a file whose test helpers are pure, and isolates one whose helper registers hooks', () => {
+    const root = repository({
+      'core/add.ts': 'export const add = (a: number, b: number) => a + b;',
+      'test/unit/helpers.ts': "import { add } from '../../core/add.js';\nexport const two = () => add(1, 1);",
+      'test/unit/hooks.ts': "import { beforeEach } from 'vitest';\nbeforeEach(() => undefined);\nexport const x = 1;",
+      'test/unit/helped.test.ts': `${PURE}import { two } from './helpers.js';\n`,
+      'test/unit/hooked.test.ts': `${PURE}import { x } from './hooks.js';\n`,
+    });
+
+    expect(sharedRegistryTestFiles(root)).toEqual(['test/unit/helped.test.ts']);
+    expect(isolationReasons(root, 'test/unit/hooked.test.ts')).toEqual(['test/unit/hooks.ts registers hooks']);
+  });
+
+  it('isolates a file whose import it cannot resolve, rather than guess', () => {
+    const root = repository({ 'test/unit/lost.test.ts': "import { x } from '../../core/missing.js';\n" });
+    expect(isolationReasons(root, 'test/unit/lost.test.ts')).toEqual(['imports unresolved:core/missing.js']);
+  });
+
+  it('in this repository, shares the core/ tests and keeps every local-cloud, handler and CLI test isolated', () => {
+    const shared = sharedRegistryTestFiles(REPO);
+    expect(shared).toContain('test/unit/schedule/timezone.test.ts');
+    expect(shared.length).toBeGreaterThan(100);
+    expect(shared.filter((f) => /^test\/(scenarios|integration|handlers)\//.test(f))).toEqual([]);
+    expect(shared).not.toContain('test/unit/isolation.test.ts');
+  });
+});

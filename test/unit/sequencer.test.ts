@@ -1,0 +1,39 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { TestSpecification } from 'vitest/node';
+import { SLOWEST_FIRST, slowestFirst } from '../sequencer.js';
+
+const REPO = join(import.meta.dirname, '../..');
+
+/** What the sequencer reads of a test file's specification: its path and its project. */
+const spec = (file: string, project: string) =>
+  ({ moduleId: join(REPO, file), project: { name: project } }) as unknown as TestSpecification;
+const names = (specs: TestSpecification[]) =>
+  specs.map((s) => `${s.project.name}:${s.moduleId.slice(REPO.length + 1)}`);
+
+describe('the order of a test run (test/sequencer.ts)', () => {
+  it('names only test files that exist, each once', () => {
+    expect(SLOWEST_FIRST.filter((file) => !existsSync(join(REPO, file)))).toEqual([]);
+    expect(new Set(SLOWEST_FIRST).size).toBe(SLOWEST_FIRST.length);
+  });
+
+  it("starts the dearest files first within their project, keeping vitest's order for the rest and the projects", () => {
+    const inVitestOrder = [
+      spec('test/unit/a.test.ts', 'local'),
+      spec('test/scenarios/acting-sequence.test.ts', 'local'),
+      spec('test/unit/b.test.ts', 'local'),
+      spec('test/scenarios/quarter.test.ts', 'local'),
+      spec('test/unit/c.test.ts', 'pure'),
+      spec('test/stacks/x.test.ts', 'stacks'),
+    ];
+    expect(names(slowestFirst(inVitestOrder, REPO))).toEqual([
+      'local:test/scenarios/quarter.test.ts',
+      'local:test/scenarios/acting-sequence.test.ts',
+      'local:test/unit/a.test.ts',
+      'local:test/unit/b.test.ts',
+      'pure:test/unit/c.test.ts',
+      'stacks:test/stacks/x.test.ts',
+    ]);
+  });
+});
