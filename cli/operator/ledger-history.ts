@@ -26,11 +26,12 @@ export const shortTime = (iso: string): string => {
 };
 
 /**
- * Within one instant, what caused what: a build before its outcome; per channel in promotion order, the soak, the
- * outcome, the grant and the pointer move before the next channel's approval request; a revocation before the
- * roll-backs it made.
+ * Within one instant, what caused what: a resumption before everything its new execution does; a build before its
+ * outcome; per channel in promotion order, the soak, the outcome, the grant and the pointer move before the next
+ * channel's approval request; a revocation before the roll-backs it made.
  */
 const KIND_RANK: Record<string, number> = {
+  RESUMED: -1,
   DECISION: 0,
   BUILD: 1,
   'BUILD-STATUS': 2,
@@ -47,14 +48,35 @@ const KIND_RANK: Record<string, number> = {
   ROLLBACK: 12,
   DRIFT: 13,
   PAUSED: 14,
-  RESUMED: 15,
 };
+
+/**
+ * What a line is about, for `history --channel C`: one channel (`channel`); every channel (`all`: a revocation, its
+ * scheduling, the build breaker's pauses, pipeline events); one version as a whole (`version`: its build, flag and
+ * lifecycle, shown for the versions that reached C's gate); or the image's triggers (`image`: not about a channel).
+ */
+type Scope = 'channel' | 'all' | 'version' | 'image';
+
+const EVERY_CHANNEL = new Set(['REVOKE-AT', 'REVOCATION', 'PIPELINE']);
+
+/** The lines `history --channel C` keeps: C's own, those about every channel, and the versions C saw as a whole. */
+function concerning(
+  entries: readonly (HistoryEntry & { scope: Scope })[],
+  channel: string | undefined,
+): (e: HistoryEntry & { scope: Scope }) => boolean {
+  if (channel === undefined) return () => true;
+  const seen = new Set(entries.filter((e) => e.channel === channel && e.version).map((e) => e.version));
+  return (e) =>
+    e.scope === 'channel'
+      ? e.channel === channel
+      : e.scope === 'all' || (e.scope === 'version' && e.version !== undefined && seen.has(e.version));
+}
 
 /**
  * A paused promotion's story: each pause (where and why) and each resumption (by whom). Items written before the
  * ledger kept the lists hold only the latest pause and resumption.
  */
-function pauseHistory(i: LedgerItem): { at: string; what: string; kind: string }[] {
+function pauseHistory(i: LedgerItem): { at: string; what: string; kind: string; channel: string }[] {
   const list = (v: unknown) => (Array.isArray(v) ? (v as Record<string, unknown>[]) : []);
   const pauses =
     list(i.pauses).length > 0 ? list(i.pauses) : [{ at: i.pausedAt, channel: i.channel, reason: i.reason }];
@@ -62,18 +84,23 @@ function pauseHistory(i: LedgerItem): { at: string; what: string; kind: string }
     list(i.resumptions).length > 0
       ? list(i.resumptions)
       : str(i.resumedAt)
-        ? [{ at: i.resumedAt, by: i.resumedBy, n: i.resumes }]
+        ? [{ at: i.resumedAt, by: i.resumedBy, n: i.resumes, reason: i.resumedReason }]
         : [];
+  // A resumption starts again from the channel of the pause it ends (the one before it in time).
+  const pausedAt = (at: string) =>
+    pauses.filter((p) => Date.parse(str(p.at)) <= Date.parse(at)).at(-1)?.channel ?? i.channel;
   return [
     ...pauses.map((p) => ({
       at: str(p.at),
       what: pausedText({ channel: str(p.channel), reason: str(p.reason) }),
       kind: 'PAUSED',
+      channel: str(p.channel),
     })),
     ...resumptions.map((r) => ({
       at: str(r.at),
-      what: resumedText({ by: str(r.by), n: Number(r.n ?? 0) }),
+      what: resumedText({ by: str(r.by), n: Number(r.n ?? 0), reason: str(r.reason) }),
       kind: 'RESUMED',
+      channel: str(pausedAt(str(r.at))),
     })),
   ];
 }
@@ -94,20 +121,26 @@ export function historyOf(
   channel?: string,
   channels: readonly string[] = [],
 ): HistoryEntry[] {
-  const entries: (HistoryEntry & { rank: number })[] = [];
+  const entries: (HistoryEntry & { rank: number; scope: Scope })[] = [];
   for (const i of items) {
     const sk = str(i.sk);
     const version = str(i.version) || str(i.buildVersion) || str(i.from) || undefined;
     const ch = str(i.channel) || undefined;
-    const add = (at: string, what: string, kind: string = sk.split('#')[0] ?? '') => {
+    const add = (
+      at: string,
+      what: string,
+      kind: string = sk.split('#')[0] ?? '',
+      onChannel: string | undefined = ch,
+    ) => {
       // One time format everywhere: ISO 8601 to the millisecond (the ledger holds both "…:00Z" and "…:00.000Z").
       const t = Date.parse(at);
       entries.push({
         at: Number.isNaN(t) ? at : new Date(t).toISOString(),
         ...(version ? { version } : {}),
-        ...(ch ? { channel: ch } : {}),
+        ...(onChannel ? { channel: onChannel } : {}),
         what,
         rank: KIND_RANK[kind] ?? 20,
+        scope: onChannel ? 'channel' : EVERY_CHANNEL.has(kind) ? 'all' : version ? 'version' : 'image',
       });
     };
     if (sk.startsWith('DECISION#')) {
@@ -218,7 +251,7 @@ export function historyOf(
         add(str(i.releasedAt), `released by ${str(i.releasedBy)}: ${str(i.releaseReason)}`, 'RETIRE');
       }
     } else if (sk.startsWith('PAUSED#')) {
-      for (const line of pauseHistory(i)) add(line.at, line.what, line.kind);
+      for (const line of pauseHistory(i)) add(line.at, line.what, line.kind, line.channel || ch);
     } else if (sk.startsWith('DRIFT#')) {
       // What the audit found AWS holding otherwise than the ledger (changed outside Goldsmith), and its repair.
       const where = str(i.region) ? ` in ${str(i.region)}` : '';
@@ -234,10 +267,10 @@ export function historyOf(
   // Instants, not strings, are compared; within an instant, cause before effect (KIND_RANK) and channels in order.
   const channelRank = (c: string | undefined) => (c === undefined ? -1 : channels.indexOf(c));
   return entries
-    .filter((e) => channel === undefined || e.channel === undefined || e.channel === channel)
+    .filter(concerning(entries, channel))
     .sort(
       (a, b) =>
         Date.parse(a.at) - Date.parse(b.at) || channelRank(a.channel) - channelRank(b.channel) || a.rank - b.rank,
     )
-    .map(({ rank: _rank, ...entry }) => entry);
+    .map(({ rank: _rank, scope: _scope, ...entry }) => entry);
 }

@@ -29,7 +29,11 @@ export interface InFlightBuild {
 function resumedOf(pause: Item | undefined): InFlightBuild['resumed'] {
   if (!pause || str(pause, 'status') !== 'resumed') return undefined;
   return {
-    text: resumedText({ by: str(pause, 'resumedBy'), n: Number(pause.resumes ?? 0) }),
+    text: resumedText({
+      by: str(pause, 'resumedBy'),
+      n: Number(pause.resumes ?? 0),
+      reason: str(pause, 'resumedReason'),
+    }),
     at: str(pause, 'resumedAt'),
     channel: str(pause, 'channel'),
     pausedAt: str(pause, 'pausedAt'),
