@@ -3,10 +3,10 @@
 import { BREAKER_SK } from '../../core/ledger/keys.js';
 import { flagAwaitsOf, heldInstead } from '../../core/lifecycle/lineage-hold.js';
 import { supersededText } from '../../core/lifecycle/scheduled-revocation.js';
-import { pausedText, resumedText } from '../../core/promotion/resume.js';
 import type { LedgerItem } from '../../core/status/image-view.js';
 import { scheduledRevocationView } from '../../core/status/scheduled-revocations.js';
 import { breakerHistory } from '../../core/triggers/breaker.js';
+import { concerning, EVERY_CHANNEL, pauseHistory, type Scope, withdrawalText } from './history-lines.js';
 import { recordedCost } from './read.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -41,6 +41,7 @@ const KIND_RANK: Record<string, number> = {
   APPROVAL: 6,
   'APPROVAL-DECISION': 7,
   PROMOTION: 8,
+  WITHDRAWN: 8.5,
   SHARE: 9,
   'REVOKE-AT': 10,
   REVOCATION: 11,
@@ -49,61 +50,6 @@ const KIND_RANK: Record<string, number> = {
   DRIFT: 13,
   PAUSED: 14,
 };
-
-/**
- * What a line is about, for `history --channel C`: one channel (`channel`); every channel (`all`: a revocation, its
- * scheduling, the build breaker's pauses, pipeline events); one version as a whole (`version`: its build, flag and
- * lifecycle, shown for the versions that reached C's gate); or the image's triggers (`image`: not about a channel).
- */
-type Scope = 'channel' | 'all' | 'version' | 'image';
-
-const EVERY_CHANNEL = new Set(['REVOKE-AT', 'REVOCATION', 'PIPELINE']);
-
-/** The lines `history --channel C` keeps: C's own, those about every channel, and the versions C saw as a whole. */
-function concerning(
-  entries: readonly (HistoryEntry & { scope: Scope })[],
-  channel: string | undefined,
-): (e: HistoryEntry & { scope: Scope }) => boolean {
-  if (channel === undefined) return () => true;
-  const seen = new Set(entries.filter((e) => e.channel === channel && e.version).map((e) => e.version));
-  return (e) =>
-    e.scope === 'channel'
-      ? e.channel === channel
-      : e.scope === 'all' || (e.scope === 'version' && e.version !== undefined && seen.has(e.version));
-}
-
-/**
- * A paused promotion's story: each pause (where and why) and each resumption (by whom). Items written before the
- * ledger kept the lists hold only the latest pause and resumption.
- */
-function pauseHistory(i: LedgerItem): { at: string; what: string; kind: string; channel: string }[] {
-  const list = (v: unknown) => (Array.isArray(v) ? (v as Record<string, unknown>[]) : []);
-  const pauses =
-    list(i.pauses).length > 0 ? list(i.pauses) : [{ at: i.pausedAt, channel: i.channel, reason: i.reason }];
-  const resumptions =
-    list(i.resumptions).length > 0
-      ? list(i.resumptions)
-      : str(i.resumedAt)
-        ? [{ at: i.resumedAt, by: i.resumedBy, n: i.resumes, reason: i.resumedReason }]
-        : [];
-  // A resumption starts again from the channel of the pause it ends (the one before it in time).
-  const pausedAt = (at: string) =>
-    pauses.filter((p) => Date.parse(str(p.at)) <= Date.parse(at)).at(-1)?.channel ?? i.channel;
-  return [
-    ...pauses.map((p) => ({
-      at: str(p.at),
-      what: pausedText({ channel: str(p.channel), reason: str(p.reason) }),
-      kind: 'PAUSED',
-      channel: str(p.channel),
-    })),
-    ...resumptions.map((r) => ({
-      at: str(r.at),
-      what: resumedText({ by: str(r.by), n: Number(r.n ?? 0), reason: str(r.reason) }),
-      kind: 'RESUMED',
-      channel: str(pausedAt(str(r.at))),
-    })),
-  ];
-}
 
 /** Whether the approval of `version` into `channel` recorded a rejection (its line tells the decision). */
 const rejectedByApproval = (items: readonly LedgerItem[], version: string, channel: string): boolean =>
@@ -183,6 +129,11 @@ export function historyOf(
         add(str(i.decidedAt), `${decided} by ${str(i.by)}${via}${reason}`, 'APPROVAL-DECISION');
       }
     } else if (sk.startsWith('PROMOTION#')) {
+      // The stopped channel's grants taken back, once EC2 confirmed it.
+      if (i.withdrawn && typeof i.withdrawn === 'object') {
+        const w = withdrawalText(i.withdrawn as Record<string, unknown>);
+        add(w.at, w.what, 'WITHDRAWN');
+      }
       // An approver's rejection was told by its approval (who, through which door, why): one line per decision.
       if (i.outcome === 'rejected' && rejectedByApproval(items, str(i.version), str(i.channel))) continue;
       add(str(i.at), `${str(i.outcome)} by ${str(i.by) || 'goldsmith'}${str(i.reason) ? `: ${str(i.reason)}` : ''}`);

@@ -81,6 +81,34 @@ describe('history of a resumed promotion', () => {
   });
 });
 
+describe('history of an aborted promotion', () => {
+  it("says what the aborted channel's withdrawn grants were, from the ledger's confirmed record", () => {
+    const aborted: LedgerItem = {
+      sk: 'PROMOTION#1.0.0/1#prod',
+      version: '1.0.0/1',
+      channel: 'prod',
+      outcome: 'aborted',
+      reason: 'revoked by goldsmith: CVE-2027-0001',
+      at: '2027-01-03T00:00:00.000Z',
+      withdrawn: {
+        at: '2027-01-03T00:00:01.000Z',
+        regions: ['us-east-1', 'eu-west-1'],
+        ous: 1,
+        accounts: 2,
+        kept: ['dev', 'staging'],
+      },
+    };
+    const lines = historyOf([...ITEMS, aborted], 'prod', CHANNELS).map((e) => `${e.channel ?? ''} ${e.what}`);
+
+    expect(lines).toContain(
+      'prod grants withdrawn: 1 OU(s), 2 account(s) in us-east-1, eu-west-1 (still granted through dev, staging)',
+    );
+    expect(lines.indexOf('prod aborted by goldsmith: revoked by goldsmith: CVE-2027-0001')).toBe(
+      lines.findIndex((l) => l.includes('grants withdrawn')) - 1,
+    );
+  });
+});
+
 describe('history --channel', () => {
   it("keeps the channel's lines, the revocation and the builds of versions that reached it", () => {
     const lines = historyOf(ITEMS, 'dev', CHANNELS).map((e) => `${e.version ?? ''} ${e.channel ?? ''} ${e.what}`);
