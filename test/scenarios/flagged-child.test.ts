@@ -99,10 +99,13 @@ afterAll(() => {
 });
 
 describe('a critical CVE on the parent while its child soaks in staging', () => {
-  it('stops the child at its soak check: it reaches no further channel', () => {
+  it("stops the child at the flag, not at its soak's end (day five 08:00): it reaches no further channel", () => {
     expect(outcomes(soaking, '1.0.0/2')).toEqual(['staging aborted']);
     const stopped = soaking.report.promotions.find((p) => p.image === 'hardened' && p.version === '1.0.0/2');
     expect(stopped?.reason).toContain('built on revoked base 1.0.0/2');
+    const flaggedAt = soaking.report.builds.find((b) => b.image === 'hardened' && b.version === '1.0.0/2')?.flagged?.at;
+    expect(Date.parse(stopped?.at ?? '') - Date.parse(flaggedAt ?? '')).toBeLessThan(5 * 60_000);
+    expect(Date.parse(stopped?.at ?? '')).toBeLessThan(Date.parse('2027-01-05T00:00:00Z'));
     const aborted = soaking.report.notifications.filter((n) => n.event === 'aborted' && n.image === 'hardened');
     expect(aborted).toHaveLength(1);
   });
@@ -122,6 +125,9 @@ describe('a critical CVE on the parent while its child soaks in staging', () => 
     );
     expect(soaking.history).toMatch(/1\.0\.0\/2 +flagged: built on revoked base 1\.0\.0\/2; held/);
     expect(soaking.history).toMatch(/1\.0\.0\/2 +staging +aborted by goldsmith: built on revoked base 1\.0\.0\/2/);
+    expect(soaking.history).toMatch(
+      /1\.0\.0\/2 +staging +soak ended early by .*: held: built on revoked base 1\.0\.0\/2/,
+    );
   });
 });
 
