@@ -29,7 +29,8 @@ async function sendToStage(
   const { status, text } = await sendSignedOperatorRequest(url, where.region, JSON.stringify(request));
   try {
     const response = JSON.parse(text) as Answer['response'] & { Message?: unknown };
-    // IAM's own refusal, before the function ran, carries only `{"Message":"Forbidden"}`.
+    // IAM's own refusal comes before the function runs (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html):
+    // a 403 that is not the function's answer (no `ok`).
     if (typeof response.ok !== 'boolean' && status === 403) {
       return { status, response: { ok: false, error: iamRefusalText(undefined) } };
     }

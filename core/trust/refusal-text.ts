@@ -1,7 +1,7 @@
 /**
  * The two refusals a decision can meet, in the same words at every door (CLI, signed link, Slack): IAM's, before
- * Goldsmith runs (a function URL with `AWS_IAM` auth answers 403 `{"Message":"Forbidden"}` to a caller whose policies
- * do not allow `lambda:InvokeFunctionUrl`, https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html), and
+ * Goldsmith runs (a function URL with `AWS_IAM` auth refuses with 403, before the function runs, a caller whose
+ * policies do not allow `lambda:InvokeFunctionUrl`, https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html), and
  * Goldsmith's own, for a caller IAM let through who is not one of the catalog's approvers of that channel.
  */
 

@@ -131,8 +131,8 @@ describe('a critical CVE on the parent while its child soaks in staging', () => 
   });
 });
 
-describe('a critical CVE on the parent while its child waits for prod approval, which is then given', () => {
-  it('does not promote the child to prod: the approval stops it, announced once with the reason', () => {
+describe('a critical CVE on the parent while its child waits for prod approval, which ops-lead then tries to give', () => {
+  it('does not promote the child to prod: the flag ends its waiting approval, announced once with the reason', () => {
     expect(outcomes(approving, '1.0.0/2')).toEqual(['staging promoted', 'prod aborted']);
     const prod = approving.report.promotions.find(
       (p) => p.image === 'hardened' && p.version === '1.0.0/2' && p.channel === 'prod',
@@ -145,7 +145,9 @@ describe('a critical CVE on the parent while its child waits for prod approval, 
 
   it('says so in status and history', () => {
     expect(approving.status).toMatch(/flagged: 1\.0\.0\/2 .*its promotion stopped at prod/);
-    expect(approving.history).toMatch(/1\.0\.0\/2 +prod +approved by ops-lead/);
+    // Withdrawn at the flag (day five 12:00): ops-lead's approval two hours later decides nothing.
+    expect(approving.history).not.toMatch(/1\.0\.0\/2 +prod +approved by ops-lead/);
+    expect(approving.history).toMatch(/2027-01-05 12:00 {2}1\.0\.0\/2 +prod +aborted by goldsmith: built on revoked/);
     expect(approving.history).toMatch(/1\.0\.0\/2 +prod +aborted by goldsmith: built on revoked base 1\.0\.0\/2/);
   });
 });
@@ -167,7 +169,8 @@ describe('a critical CVE on the only parent version staging ever had, while its 
   });
 
   it('says so in status and history, promising no rebuild', () => {
-    expect(emptied.status).toContain(`its promotion stopped at staging 2027-01-03 02:44; ${waits}`);
+    // At the flag (day two 20:00), not at the soak's end (day three 02:44).
+    expect(emptied.status).toContain(`its promotion stopped at staging 2027-01-02 20:00; ${waits}`);
     expect(emptied.history).toContain(
       `flagged: built on revoked base 1.0.0/1; held out of every further channel; ${waits}`,
     );
