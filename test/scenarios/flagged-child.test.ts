@@ -143,6 +143,11 @@ describe('a critical CVE on the parent while its child waits for prod approval, 
     expect(approving.report.builds.some((b) => b.image === 'hardened' && b.version === '1.0.0/3')).toBe(true);
   });
 
+  it("leaves the child launchable by none of prod's accounts, as the end-of-run audit checks from the fakes", () => {
+    expect(approving.report.consistency.ok).toBe(true);
+    expect(approving.report.consistency.checks?.['aborted-withdrawn']).toBeGreaterThan(0);
+  });
+
   it('says so in status and history', () => {
     expect(approving.status).toMatch(/flagged: 1\.0\.0\/2 .*its promotion stopped at prod/);
     // Withdrawn at the flag (day five 12:00): ops-lead's approval two hours later decides nothing.
