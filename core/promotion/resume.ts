@@ -78,15 +78,21 @@ export const AUTOMATIC_RESUMER = 'goldsmith';
 /**
  * A resumption as `status`, `history` and docs/operating.md tell it, in the same words: `promotion resumed
  * automatically by the reconciler (resumption 1 of 3)`, or `promotion resumed by <principal> (resumption 4)` for an
- * operator's `goldsmith resume`, followed by the operator's `--reason` when they gave one (`…(resumption 4): the
- * endpoint is back`).
+ * operator's `goldsmith resume`; `status` adds when (`at`), and the operator's `--reason` comes last when they gave
+ * one (`… (resumption 4) at 2027-01-14 09:00: the endpoint is back`).
  */
-export function resumedText(resumption: { by?: string | undefined; n: number; reason?: string | undefined }): string {
+export function resumedText(resumption: {
+  by?: string | undefined;
+  n: number;
+  reason?: string | undefined;
+  at?: string | undefined;
+}): string {
   const by = resumption.by || AUTOMATIC_RESUMER;
+  const when = resumption.at ? ` at ${resumption.at}` : '';
   const why = resumption.reason ? `: ${resumption.reason}` : '';
   return by === AUTOMATIC_RESUMER
-    ? `promotion resumed automatically by the reconciler (resumption ${resumption.n} of ${MAX_AUTOMATIC_RESUMES})${why}`
-    : `promotion resumed by ${by} (resumption ${resumption.n})${why}`;
+    ? `promotion resumed automatically by the reconciler (resumption ${resumption.n} of ${MAX_AUTOMATIC_RESUMES})${when}${why}`
+    : `promotion resumed by ${by} (resumption ${resumption.n})${when}${why}`;
 }
 
 /** A pause as `status`, `history` and docs/operating.md tell it: `promotion paused at dev: <why>`. */

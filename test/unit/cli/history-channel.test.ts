@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { historyOf } from '../../../cli/operator/ledger-history.js';
-import type { LedgerItem } from '../../../core/status/image-view.js';
+import { renderStatus } from '../../../cli/operator/render.js';
+import { imageView, type LedgerItem } from '../../../core/status/image-view.js';
 
 const CHANNELS = ['dev', 'staging', 'prod'];
 const OPERATOR = 'arn:aws:sts::123456789012:assumed-role/goldsmith-local-operators/platform-engineer';
@@ -67,6 +68,29 @@ describe('history of a resumed promotion', () => {
 
     expect(whats).toContain(`promotion resumed by ${OPERATOR} (resumption 2): SSM throttling is over`);
     expect(whats).toContain('promotion resumed automatically by the reconciler (resumption 1 of 3)');
+  });
+
+  it('shows the reason in status while the resumed promotion is undecided', () => {
+    const pause: LedgerItem = {
+      sk: 'PAUSED#1.0.0/2',
+      version: '1.0.0/2',
+      channel: 'dev',
+      status: 'resumed',
+      reason: 'ThrottlingException: slow down',
+      pausedAt: '2027-01-03T02:00:00.000Z',
+      resumes: 4,
+      resumedAt: '2027-01-03T09:00:00.000Z',
+      resumedBy: OPERATOR,
+      resumedReason: 'SSM throttling is over',
+    };
+    const building: LedgerItem = { ...ITEMS[2]!, status: 'AVAILABLE', updatedAt: '2027-01-03T01:00:00.000Z' };
+    const at = new Date('2027-01-03T10:00:00.000Z');
+    const view = imageView('base', CHANNELS, [building, pause], at);
+    const cost = { currency: 'USD', buildsLast30Days: 0, buildCostLast30Days: 0, storagePerMonth: 0 };
+
+    expect(renderStatus([{ ...view, cost }], at)).toContain(
+      `    promotion resumed by ${OPERATOR} (resumption 4) at 2027-01-03 09:00: SSM throttling is over; it had paused at dev`,
+    );
   });
 
   it('puts a resumption before the promotion its execution made in the same instant', () => {
