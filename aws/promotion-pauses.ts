@@ -87,13 +87,23 @@ export async function pausedPromotions(): Promise<PausedPromotion[]> {
  * resumers racing (the reconciler and an operator) cannot both count one.
  * @returns false when someone else resumed it first.
  */
-export async function markResumed(image: string, version: string, n: number, by: string, at: string): Promise<boolean> {
+export async function markResumed(
+  image: string,
+  version: string,
+  n: number,
+  by: string,
+  at: string,
+  reason?: string,
+): Promise<boolean> {
+  // The reason, when given, is kept with the resumption and as the latest one's (REMOVE drops an earlier one's).
+  const why = reason ? ', resumedReason = :reason' : '';
+  const dropWhy = reason ? '' : ' resumedReason,';
   return conditionalWrite(() =>
     documentClient().send(
       new UpdateCommand({
         TableName: ledgerTable(),
         Key: pauseKey(image, version),
-        UpdateExpression: `SET #status = :resumed, resumes = :n, resumedAt = :at, resumedBy = :by, resumptions = list_append(if_not_exists(resumptions, :none), :resumption) REMOVE ${OPEN}`,
+        UpdateExpression: `SET #status = :resumed, resumes = :n, resumedAt = :at, resumedBy = :by${why}, resumptions = list_append(if_not_exists(resumptions, :none), :resumption) REMOVE${dropWhy} ${OPEN}`,
         ConditionExpression: '#status = :paused AND resumes = :before',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
@@ -104,7 +114,8 @@ export async function markResumed(image: string, version: string, n: number, by:
           ':at': at,
           ':by': by,
           ':none': [],
-          ':resumption': [{ at, by, n }],
+          ':resumption': [{ at, by, n, ...(reason ? { reason } : {}) }],
+          ...(reason ? { ':reason': reason } : {}),
         },
       }),
     ),

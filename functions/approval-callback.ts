@@ -3,6 +3,7 @@ import { approvalKeys } from '../aws/approval-secret.js';
 import { getApproval } from '../aws/promotion-approvals.js';
 import { verifyApprovalLink } from '../core/promotion/approval-link.js';
 import { confirmationPage, messagePage, PAGE_HEADERS } from '../core/promotion/approval-page.js';
+import { notAnApproverText } from '../core/trust/refusal-text.js';
 import { isSlackRequest, slackApprovalCallback } from './approval-slack.js';
 import { answerApproval, answerText, decidedText, withdrawnText } from './lib/approval-decision.js';
 import { noteRefusal } from './lib/refusals.js';
@@ -58,7 +59,9 @@ export async function approvalCallback(event: APIGatewayProxyEventV2): Promise<A
 
   const approval = await getApproval(image, version, channel);
   if (!approval || approval.approvalId !== id) return refuse('no such approval request', 404);
-  if (!approval.approvers.includes(by)) return refuse(`${by} is not an approver of ${channel}`, 403);
+  if (!approval.approvers.includes(by)) {
+    return refuse(notAnApproverText(by, image, channel, approval.approvers), 403);
+  }
   if (approval.withdrawn) return refuse(withdrawnText(approval.withdrawn), 409);
 
   if (method !== 'POST') {

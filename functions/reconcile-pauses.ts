@@ -29,7 +29,12 @@ export interface ResumesReport {
  * marked resumed (conditionally: one count per resumption) and announced.
  * @returns false when another resumer (the reconciler, an operator) counted this resumption first.
  */
-export async function resumePromotion(paused: PausedPromotion, by: string, now: Date): Promise<boolean> {
+export async function resumePromotion(
+  paused: PausedPromotion,
+  by: string,
+  now: Date,
+  reason?: string,
+): Promise<boolean> {
   const { image, version, buildVersionArn, channel } = paused;
   const plan = promotionPlans()[image];
   if (!plan) throw new Error(`${image} is not in the bundled catalog: its paused promotion cannot be resumed`);
@@ -40,7 +45,7 @@ export async function resumePromotion(paused: PausedPromotion, by: string, now: 
   const input: PromotionInput = { image, buildVersionArn, version, plan };
   await startNamedExecution(stateMachineArn, resumedExecutionNameFor(buildVersionArn, n), input);
   const at = now.toISOString();
-  if (!(await markResumed(image, version, n, by, at))) return false;
+  if (!(await markResumed(image, version, n, by, at, reason))) return false;
   await announce(
     announcement(
       'resumed',

@@ -3,10 +3,10 @@
 import { BREAKER_SK } from '../../core/ledger/keys.js';
 import { flagAwaitsOf, heldInstead } from '../../core/lifecycle/lineage-hold.js';
 import { supersededText } from '../../core/lifecycle/scheduled-revocation.js';
-import { pausedText, resumedText } from '../../core/promotion/resume.js';
 import type { LedgerItem } from '../../core/status/image-view.js';
 import { scheduledRevocationView } from '../../core/status/scheduled-revocations.js';
 import { breakerHistory } from '../../core/triggers/breaker.js';
+import { concerning, EVERY_CHANNEL, pauseHistory, type Scope, withdrawalText } from './history-lines.js';
 import { recordedCost } from './read.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -26,11 +26,12 @@ export const shortTime = (iso: string): string => {
 };
 
 /**
- * Within one instant, what caused what: a build before its outcome; per channel in promotion order, the soak, the
- * outcome, the grant and the pointer move before the next channel's approval request; a revocation before the
- * roll-backs it made.
+ * Within one instant, what caused what: a resumption before everything its new execution does; a build before its
+ * outcome; per channel in promotion order, the soak, the outcome, the grant and the pointer move before the next
+ * channel's approval request; a revocation before the roll-backs it made.
  */
 const KIND_RANK: Record<string, number> = {
+  RESUMED: -1,
   DECISION: 0,
   BUILD: 1,
   'BUILD-STATUS': 2,
@@ -40,6 +41,7 @@ const KIND_RANK: Record<string, number> = {
   APPROVAL: 6,
   'APPROVAL-DECISION': 7,
   PROMOTION: 8,
+  WITHDRAWN: 8.5,
   SHARE: 9,
   'REVOKE-AT': 10,
   REVOCATION: 11,
@@ -47,36 +49,7 @@ const KIND_RANK: Record<string, number> = {
   ROLLBACK: 12,
   DRIFT: 13,
   PAUSED: 14,
-  RESUMED: 15,
 };
-
-/**
- * A paused promotion's story: each pause (where and why) and each resumption (by whom). Items written before the
- * ledger kept the lists hold only the latest pause and resumption.
- */
-function pauseHistory(i: LedgerItem): { at: string; what: string; kind: string }[] {
-  const list = (v: unknown) => (Array.isArray(v) ? (v as Record<string, unknown>[]) : []);
-  const pauses =
-    list(i.pauses).length > 0 ? list(i.pauses) : [{ at: i.pausedAt, channel: i.channel, reason: i.reason }];
-  const resumptions =
-    list(i.resumptions).length > 0
-      ? list(i.resumptions)
-      : str(i.resumedAt)
-        ? [{ at: i.resumedAt, by: i.resumedBy, n: i.resumes }]
-        : [];
-  return [
-    ...pauses.map((p) => ({
-      at: str(p.at),
-      what: pausedText({ channel: str(p.channel), reason: str(p.reason) }),
-      kind: 'PAUSED',
-    })),
-    ...resumptions.map((r) => ({
-      at: str(r.at),
-      what: resumedText({ by: str(r.by), n: Number(r.n ?? 0) }),
-      kind: 'RESUMED',
-    })),
-  ];
-}
 
 /** Whether the approval of `version` into `channel` recorded a rejection (its line tells the decision). */
 const rejectedByApproval = (items: readonly LedgerItem[], version: string, channel: string): boolean =>
@@ -94,20 +67,26 @@ export function historyOf(
   channel?: string,
   channels: readonly string[] = [],
 ): HistoryEntry[] {
-  const entries: (HistoryEntry & { rank: number })[] = [];
+  const entries: (HistoryEntry & { rank: number; scope: Scope })[] = [];
   for (const i of items) {
     const sk = str(i.sk);
     const version = str(i.version) || str(i.buildVersion) || str(i.from) || undefined;
     const ch = str(i.channel) || undefined;
-    const add = (at: string, what: string, kind: string = sk.split('#')[0] ?? '') => {
+    const add = (
+      at: string,
+      what: string,
+      kind: string = sk.split('#')[0] ?? '',
+      onChannel: string | undefined = ch,
+    ) => {
       // One time format everywhere: ISO 8601 to the millisecond (the ledger holds both "…:00Z" and "…:00.000Z").
       const t = Date.parse(at);
       entries.push({
         at: Number.isNaN(t) ? at : new Date(t).toISOString(),
         ...(version ? { version } : {}),
-        ...(ch ? { channel: ch } : {}),
+        ...(onChannel ? { channel: onChannel } : {}),
         what,
         rank: KIND_RANK[kind] ?? 20,
+        scope: onChannel ? 'channel' : EVERY_CHANNEL.has(kind) ? 'all' : version ? 'version' : 'image',
       });
     };
     if (sk.startsWith('DECISION#')) {
@@ -150,6 +129,11 @@ export function historyOf(
         add(str(i.decidedAt), `${decided} by ${str(i.by)}${via}${reason}`, 'APPROVAL-DECISION');
       }
     } else if (sk.startsWith('PROMOTION#')) {
+      // The stopped channel's grants taken back, once EC2 confirmed it.
+      if (i.withdrawn && typeof i.withdrawn === 'object') {
+        const w = withdrawalText(i.withdrawn as Record<string, unknown>);
+        add(w.at, w.what, 'WITHDRAWN');
+      }
       // An approver's rejection was told by its approval (who, through which door, why): one line per decision.
       if (i.outcome === 'rejected' && rejectedByApproval(items, str(i.version), str(i.channel))) continue;
       add(str(i.at), `${str(i.outcome)} by ${str(i.by) || 'goldsmith'}${str(i.reason) ? `: ${str(i.reason)}` : ''}`);
@@ -218,7 +202,7 @@ export function historyOf(
         add(str(i.releasedAt), `released by ${str(i.releasedBy)}: ${str(i.releaseReason)}`, 'RETIRE');
       }
     } else if (sk.startsWith('PAUSED#')) {
-      for (const line of pauseHistory(i)) add(line.at, line.what, line.kind);
+      for (const line of pauseHistory(i)) add(line.at, line.what, line.kind, line.channel || ch);
     } else if (sk.startsWith('DRIFT#')) {
       // What the audit found AWS holding otherwise than the ledger (changed outside Goldsmith), and its repair.
       const where = str(i.region) ? ` in ${str(i.region)}` : '';
@@ -234,10 +218,10 @@ export function historyOf(
   // Instants, not strings, are compared; within an instant, cause before effect (KIND_RANK) and channels in order.
   const channelRank = (c: string | undefined) => (c === undefined ? -1 : channels.indexOf(c));
   return entries
-    .filter((e) => channel === undefined || e.channel === undefined || e.channel === channel)
+    .filter(concerning(entries, channel))
     .sort(
       (a, b) =>
         Date.parse(a.at) - Date.parse(b.at) || channelRank(a.channel) - channelRank(b.channel) || a.rank - b.rank,
     )
-    .map(({ rank: _rank, ...entry }) => entry);
+    .map(({ rank: _rank, scope: _scope, ...entry }) => entry);
 }

@@ -57,7 +57,7 @@ export function renderStatus(images: readonly ImageStatus[], at: Date): string {
       if (f.resumed) {
         const r = f.resumed;
         out.push(
-          `    ${r.text} at ${when(r.at)}; it had paused at ${r.channel} since ${when(r.pausedAt)}: ${r.reason}`,
+          `    ${r.text} at ${when(r.at)}${r.why ? `: ${r.why}` : ''}; it had paused at ${r.channel} since ${when(r.pausedAt)}: ${r.reason}`,
         );
       }
     }

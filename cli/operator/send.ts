@@ -1,3 +1,4 @@
+import { iamRefusalText } from '../../core/trust/refusal-text.js';
 import type { SimulationResult } from '../../local/simulator/index.js';
 import type { OperatorExchange } from '../../local/simulator/operator.js';
 import { UsageError } from '../usage.js';
@@ -27,7 +28,13 @@ async function sendToStage(
   }
   const { status, text } = await sendSignedOperatorRequest(url, where.region, JSON.stringify(request));
   try {
-    return { status, response: JSON.parse(text) as Answer['response'] };
+    const response = JSON.parse(text) as Answer['response'] & { Message?: unknown };
+    // IAM's own refusal comes before the function runs (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html):
+    // a 403 that is not the function's answer (no `ok`).
+    if (typeof response.ok !== 'boolean' && status === 403) {
+      return { status, response: { ok: false, error: iamRefusalText(undefined) } };
+    }
+    return { status, response };
   } catch {
     return { status, response: { ok: false, error: `the endpoint answered ${status}: ${text.slice(0, 200)}` } };
   }

@@ -38,6 +38,8 @@ export interface PausedPromotion {
   resumes: number;
   resumedAt?: string | undefined;
   resumedBy?: string | undefined;
+  /** Why an operator resumed it (`goldsmith resume … --reason`), when they said. */
+  resumedReason?: string | undefined;
 }
 
 /** Whether the reconciler resumes a paused promotion by itself, or leaves it to an operator (and says why). */
@@ -76,13 +78,21 @@ export const AUTOMATIC_RESUMER = 'goldsmith';
 /**
  * A resumption as `status`, `history` and docs/operating.md tell it, in the same words: `promotion resumed
  * automatically by the reconciler (resumption 1 of 3)`, or `promotion resumed by <principal> (resumption 4)` for an
- * operator's `goldsmith resume`.
+ * operator's `goldsmith resume`; `status` adds when (`at`), and the operator's `--reason` comes last when they gave
+ * one (`… (resumption 4) at 2027-01-14 09:00: the endpoint is back`).
  */
-export function resumedText(resumption: { by?: string | undefined; n: number }): string {
+export function resumedText(resumption: {
+  by?: string | undefined;
+  n: number;
+  reason?: string | undefined;
+  at?: string | undefined;
+}): string {
   const by = resumption.by || AUTOMATIC_RESUMER;
+  const when = resumption.at ? ` at ${resumption.at}` : '';
+  const why = resumption.reason ? `: ${resumption.reason}` : '';
   return by === AUTOMATIC_RESUMER
-    ? `promotion resumed automatically by the reconciler (resumption ${resumption.n} of ${MAX_AUTOMATIC_RESUMES})`
-    : `promotion resumed by ${by} (resumption ${resumption.n})`;
+    ? `promotion resumed automatically by the reconciler (resumption ${resumption.n} of ${MAX_AUTOMATIC_RESUMES})${when}${why}`
+    : `promotion resumed by ${by} (resumption ${resumption.n})${when}${why}`;
 }
 
 /** A pause as `status`, `history` and docs/operating.md tell it: `promotion paused at dev: <why>`. */

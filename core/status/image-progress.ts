@@ -20,9 +20,9 @@ export interface InFlightBuild {
   paused?: { channel: string; reason: string; resumes: number; resume: string };
   /**
    * A promotion resumed after its latest pause (by the reconciler or an operator) and not yet decided: who resumed it
-   * (`text`, as `history` says it) and when, and where and why it had paused.
+   * (`text`, as `history` says it), when, and why (`why`, the operator's `--reason`), and where and why it had paused.
    */
-  resumed?: { text: string; at: string; channel: string; pausedAt: string; reason: string };
+  resumed?: { text: string; at: string; why?: string; channel: string; pausedAt: string; reason: string };
 }
 
 /** The promotion's latest resumption, when the version's pause (`PAUSED#`) was resumed. */
@@ -30,6 +30,7 @@ function resumedOf(pause: Item | undefined): InFlightBuild['resumed'] {
   if (!pause || str(pause, 'status') !== 'resumed') return undefined;
   return {
     text: resumedText({ by: str(pause, 'resumedBy'), n: Number(pause.resumes ?? 0) }),
+    ...(str(pause, 'resumedReason') ? { why: str(pause, 'resumedReason') } : {}),
     at: str(pause, 'resumedAt'),
     channel: str(pause, 'channel'),
     pausedAt: str(pause, 'pausedAt'),

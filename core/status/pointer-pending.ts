@@ -67,7 +67,7 @@ export function pendingPointer(
       : {
           version,
           since: text(pause, 'pausedAt'),
-          reason: `${resumedText({ by: text(pause, 'resumedBy'), n: Number(pause.resumes ?? 0) })}${text(pause, 'resumedAt') ? ` at ${text(pause, 'resumedAt')}` : ''}; Publish has not confirmed it in every Region yet (paused for: ${text(pause, 'reason')})`,
+          reason: `${resumedText({ by: text(pause, 'resumedBy'), n: Number(pause.resumes ?? 0), at: text(pause, 'resumedAt'), reason: text(pause, 'resumedReason') })}; Publish has not confirmed it in every Region yet (paused for: ${text(pause, 'reason')})`,
         };
   return {
     pending,

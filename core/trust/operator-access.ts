@@ -1,6 +1,7 @@
 import type { OperatorRequest } from '../../events/operator-request.js';
 import type { Catalog } from '../config/schema.js';
 import { approverNamesFor, principalMatches } from './principals.js';
+import { notAnApproverText } from './refusal-text.js';
 
 /** Who may do what through the operator endpoint: allowed (acting as `actor`), or refused with a status and why. */
 export type OperatorDecision = { ok: true; actor: string } | { ok: false; status: 400 | 403 | 404; error: string };
@@ -29,7 +30,8 @@ export function authorizeOperatorRequest(
     const names = approverNamesFor(catalog, request.channel, callerArn);
     const [name] = names;
     if (name === undefined) {
-      return { ok: false, status: 403, error: `${callerArn} is not an approver of ${request.channel}` };
+      const approvers = catalog.channels.find((c) => c.name === request.channel)?.approval?.approvers ?? [];
+      return { ok: false, status: 403, error: notAnApproverText(callerArn, request.image, request.channel, approvers) };
     }
     return { ok: true, actor: name };
   }

@@ -13,6 +13,7 @@ import { heldInstead, heldOutcomeReason } from '../../core/lifecycle/lineage-hol
 import { announcement } from '../../core/notifications/announce.js';
 import { decisionProof } from '../../core/promotion/decision-proof.js';
 import { DECISION_ERRORS, rejectionCause } from '../../core/promotion/outcome.js';
+import { notAnApproverText } from '../../core/trust/refusal-text.js';
 
 /** What answering an approval came to: decided now, or refused with an HTTP status and a reason. */
 export type ApprovalAnswer =
@@ -91,7 +92,7 @@ export async function answerApproval(
   const { image, version, channel, approvalId } = approval;
   const { slackUser, reason } = options;
   if (!approval.approvers.includes(by))
-    return { ok: false, status: 403, reason: `${by} is not an approver of ${channel}` };
+    return { ok: false, status: 403, reason: notAnApproverText(by, image, channel, approval.approvers) };
   if (approval.withdrawn) return { ok: false, status: 409, reason: withdrawnText(approval.withdrawn) };
   // The door's proof: a decision the reconciler delivers later must carry it (functions/reconcile-approvals.ts).
   const { taskToken } = approval;

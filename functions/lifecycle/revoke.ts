@@ -5,7 +5,7 @@ import { putEvent } from '../../aws/promotion-images.js';
 import { listUsage } from '../../aws/usage-ledger.js';
 import { GoldsmithError } from '../../core/errors.js';
 import { usersOfVersion } from '../../core/fleet/usage.js';
-import { builtOnRevokedReason, heldInstead } from '../../core/lifecycle/lineage-hold.js';
+import { builtOnRevokedReason, heldInstead, heldOutcomeReason } from '../../core/lifecycle/lineage-hold.js';
 import {
   type ChildLink,
   descendantRevocations,
@@ -21,7 +21,7 @@ import { DETAIL_TYPES, GOLDSMITH_SOURCE } from '../../events/sources.js';
 import { withdrawLaunchGrants } from '../sharing/launch-grants.js';
 import { readImageState } from './ledger-view.js';
 import { buildOutputs, movePointerBack, withdrawPointer } from './pointers.js';
-import { endWaitingPromotions } from './revoke-waits.js';
+import { endHeldWaits, endWaitingPromotions } from './revoke-waits.js';
 import { inUseSummary, tellUsers } from './revoked-users.js';
 
 /** A revocation of a version the image never built: nothing is done. */
@@ -142,6 +142,12 @@ export async function revokeVersion(
       const reason = builtOnRevokedReason(request.image, request.version);
       await flagDescendant(child.image, b.version, reason, at, awaits);
       descendantsFlagged++;
+      // Held from now: its waiting soak or approval ends at the flag, not when it would have elapsed (a cascade
+      // revokes it instead, which ends its waits the same way).
+      if (!cascading) {
+        const cause = heldOutcomeReason(reason, awaits);
+        await endHeldWaits({ image: child.image, version: b.version, hold: reason, cause, by: request.by, at });
+      }
       if (awaits && !cascading) waiting.push(`${child.image} ${b.version} flagged: ${heldInstead(awaits)}`);
     }
   }

@@ -10,7 +10,7 @@ export async function resume(request: OperatorRequestOf<'resume'>, caller: strin
   if (paused.status !== 'paused') {
     throw new Refusal(409, `the promotion of ${request.image} ${request.version} was resumed already`);
   }
-  if (!(await resumePromotion(paused, caller, at))) {
+  if (!(await resumePromotion(paused, caller, at, request.reason))) {
     throw new Refusal(409, `the promotion of ${request.image} ${request.version} was resumed already`);
   }
   return {

@@ -11,7 +11,8 @@ import { DECISION_ERRORS, decideFailure } from '../../core/promotion/outcome.js'
 import { POINTER_NOT_TAKEN, pointerPauseReason } from '../../core/promotion/pointer-taken.js';
 import { PreconditionsUnmetError } from '../../core/promotion/preconditions.js';
 import { outlastedRetryHorizon, pauseReason } from '../../core/promotion/resume.js';
-import type { PromotionOutcome } from '../../core/promotion/types.js';
+import type { PromotionOutcome, RegionAmi } from '../../core/promotion/types.js';
+import type { LaunchGrant } from '../../core/sharing/grants.js';
 import { bundledCatalog } from '../lib/catalog.js';
 import { logger } from '../lib/powertools.js';
 import { channelsHeld, grantVersionTo } from '../sharing/version-grants.js';
@@ -19,6 +20,7 @@ import { taskHandler } from './lambda.js';
 import { emitOutcomeMetrics } from './outcome-metrics.js';
 import { promotionPlans } from './plans.js';
 import { parseTaskInput } from './schemas.js';
+import { confirmWithdrawal } from './withdrawal.js';
 
 const failedStateSchema = z.object({
   image: z.string().min(1),
@@ -85,8 +87,13 @@ export async function recordFailureOutcome(
       await announce(announcement('aborted', subject, { reason }, options));
     }
   }
-  // Inside the channel loop: grants fall back to the channels the build still holds.
-  if (state.channel) await regrant(state.image, state.version);
+  // Inside the channel loop: grants fall back to the channels the build still holds; once EC2 is read back holding
+  // no more, a channel that had shared the build records what it withdrew (history tells it).
+  if (state.channel) {
+    const kept = await regrant(state.image, state.version);
+    if (kept)
+      await confirmWithdrawal({ ...state, channel }, kept.amis, kept.grants, kept.channels, new Date().toISOString());
+  }
   return { outcome, reason, channel };
 }
 
@@ -159,16 +166,18 @@ async function pause(
  * Makes the build's AMIs, as LoadImage recorded them from Image Builder (never the input's), launchable by exactly
  * the channels the build holds. A build never loaded has no AMIs anyone was granted.
  */
-async function regrant(image: string, version: string): Promise<void> {
+async function regrant(
+  image: string,
+  version: string,
+): Promise<{ amis: RegionAmi[]; grants: readonly LaunchGrant[]; channels: string[] } | undefined> {
   const plan = promotionPlans()[image];
   if (!plan) throw new Error(`RecordOutcome: image "${image}" is not in the bundled catalog`);
   const amis = (await loadedBuild(image, version))?.amis ?? [];
-  if (amis.length === 0) return;
+  if (amis.length === 0) return undefined;
   const held = await channelsHeld(image, version);
-  await grantVersionTo(
-    amis,
-    plan.channels.filter((c) => held.has(c.name)),
-  );
+  const channels = plan.channels.filter((c) => held.has(c.name));
+  const { resolved } = await grantVersionTo(amis, channels);
+  return { amis, grants: resolved.union.grants, channels: channels.map((c) => c.name) };
 }
 
 export const handler = taskHandler('promotion-record-outcome', recordFailureOutcome);

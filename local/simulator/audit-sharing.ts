@@ -14,6 +14,7 @@ export interface LaunchAudit {
     'not-launchable-by-others': number;
     'rejected-not-launchable': number;
     'retired-not-launchable': number;
+    'aborted-withdrawn': number;
   };
 }
 
@@ -29,7 +30,8 @@ const MAX_PROBLEMS_PER_AMI = 3;
  * channel whose promotion paused after Share (`paused`) may already reach it: its accounts are neither required nor
  * refused (the pointer check says whether the pause recovers by itself). A retired build kept shared for its users
  * (`retiredUsers`, keyed the same) must be launchable by exactly those of its users its channels still reach
- * (members of a channel's targets now), and by nobody else.
+ * (members of a channel's targets now), and by nobody else. An aborted channel's own targets are counted apart
+ * (`aborted-withdrawn`): a revocation, a flag or an operator stopped it, and its grants must be gone.
  */
 export function auditLaunchPermissions(
   cloud: LocalCloud,
@@ -50,6 +52,7 @@ export function auditLaunchPermissions(
       'not-launchable-by-others': 0,
       'rejected-not-launchable': 0,
       'retired-not-launchable': 0,
+      'aborted-withdrawn': 0,
     },
   };
   const outcomes = new Map<string, string[]>();
@@ -78,6 +81,14 @@ export function auditLaunchPermissions(
       const c = channels.get(p.channel);
       if (c) for (const a of reach(c.targets)) if (!expected.has(a)) pending.add(a);
     }
+    // Each aborted channel's own targets (those no held channel reaches): its grants were withdrawn, so none of them
+    // may launch it. Counted on their own, so a run with aborted promotions shows this was checked.
+    const abortedReach = new Map<string, string>();
+    for (const d of decided.filter((o) => o.endsWith(':aborted'))) {
+      const name = d.split(':')[0]!;
+      const c = channels.get(name);
+      if (c) for (const a of reach(c.targets)) if (!expected.has(a) && !pending.has(a)) abortedReach.set(a, name);
+    }
     const promotedAnywhere = decided.some((d) => d.endsWith(':promoted'));
     const othersKey =
       !promotedAnywhere && failed
@@ -100,8 +111,13 @@ export function auditLaunchPermissions(
       // Former members too: a grant by account id outlives the membership that called for it.
       for (const account of [...members, ...organizations.formerMembers, OUTSIDER_ACCOUNT]) {
         if (expected.has(account) || pending.has(account) || account === owner) continue;
-        audit.checks[othersKey]++;
-        if (ec2.isLaunchableBy(region, amiId, account, organizations)) {
+        const abortedAt = abortedReach.get(account);
+        audit.checks[abortedAt ? 'aborted-withdrawn' : othersKey]++;
+        if (abortedAt && ec2.isLaunchableBy(region, amiId, account, organizations)) {
+          problem(
+            `${image} ${version} was aborted at ${abortedAt}, but ${account} of its targets can launch ${amiId} in ${region}: its grants were not withdrawn`,
+          );
+        } else if (ec2.isLaunchableBy(region, amiId, account, organizations)) {
           const why = gone
             ? `was ${gone}`
             : users

@@ -1,4 +1,5 @@
 import type { Catalog } from '../../core/config/schema.js';
+import { iamRefusalText } from '../../core/trust/refusal-text.js';
 import { invokeOperatorUrl, operatorFunctionArn, operatorsRoleArn } from '../trust/operator-url.js';
 import type { LocalCloud } from './cloud.js';
 
@@ -83,7 +84,7 @@ export class LocalOperatorEndpoint {
             ? body
             : {
                 ok: false,
-                error: `${reply.signedAs ?? principal} may not invoke the operator endpoint (IAM: Forbidden)`,
+                error: iamRefusalText(reply.signedAs ?? principal),
               },
       };
     }

@@ -149,7 +149,7 @@ describe('approvalCallback from Slack', () => {
     [
       'a mapped user who is not an approver of the channel',
       () => slackRequest(pressBody('U0DEVLEAD')),
-      'dev-lead is not an approver of prod',
+      'dev-lead is not an approver of base prod: approvers are ops-lead, security-reviewer',
       403,
     ],
   ])('refuses %s, records why and sends nothing', async (_what, request, reason, status) => {
@@ -198,6 +198,17 @@ describe('approvalCallback from an email link, single use', () => {
     expect(ddb).toHaveReceivedCommandWith(PutCommand, {
       Item: expect.objectContaining({ kind: 'refused-callback', reason: 'already decided' }),
     });
+    expect(sfn).not.toHaveReceivedCommand(SendTaskSuccessCommand);
+  });
+
+  it('refuses a link signed for someone who is not an approver in the words Slack and the CLI use', async () => {
+    ddb.on(GetCommand).resolves({ Item: approvalItem });
+    const claims = linkClaims(TOKEN, { by: 'dev-lead' });
+
+    const res = await approvalCallback(pressLinkButton(approvalLink('https://callback.example/', claims, LINK_SECRET)));
+
+    expect(res.statusCode).toBe(403);
+    expect(res.body).toContain('dev-lead is not an approver of base prod: approvers are ops-lead, security-reviewer');
     expect(sfn).not.toHaveReceivedCommand(SendTaskSuccessCommand);
   });
 

@@ -3,7 +3,7 @@ import { SendTaskFailureCommand, SFNClient, TaskDoesNotExist } from '@aws-sdk/cl
 import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { endWaitingPromotions } from '../../functions/lifecycle/revoke-waits.js';
+import { endHeldWaits, endWaitingPromotions } from '../../functions/lifecycle/revoke-waits.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);
@@ -126,6 +126,27 @@ describe('endWaitingPromotions (a revoked build)', () => {
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
       Key: { pk: 'IMAGE#base', sk: 'SOAK#1.0.0/1#staging' },
       ExpressionAttributeValues: expect.objectContaining({ ':by': 'ops-lead', ':reason': 'revoked: CVE-2027-0042' }),
+    });
+  });
+});
+
+describe("endHeldWaits (a build flagged by its parent's revocation)", () => {
+  it('ends its running soak at the flag with BuiltOnRevoked, the soak reading held: built on revoked …', async () => {
+    ledger([], [soak()]);
+    const hold = 'built on revoked base 1.0.0/2';
+    const cause = `${hold}: held, it passes no further gate, soak check or approval`;
+
+    const ended = await endHeldWaits({ image: 'base', version: '1.0.0/1', hold, cause, by: 'ops-lead', at: AT });
+
+    expect(ended).toEqual(['staging soak ended']);
+    expect(sfn).toHaveReceivedCommandWith(SendTaskFailureCommand, {
+      taskToken: 'token-soak',
+      error: 'BuiltOnRevoked',
+      cause,
+    });
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { pk: 'IMAGE#base', sk: 'SOAK#1.0.0/1#staging' },
+      ExpressionAttributeValues: expect.objectContaining({ ':reason': `held: ${hold}` }),
     });
   });
 });

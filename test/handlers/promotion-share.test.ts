@@ -14,7 +14,14 @@ import {
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { accountSetHash } from '../../core/sharing/targets.js';
@@ -277,6 +284,60 @@ describe('recordFailureOutcome and grants', () => {
     });
     expect(ec2).not.toHaveReceivedCommandWith(ModifyImageAttributeCommand, {
       LaunchPermission: { Add: [{ OrganizationalUnitArn: ouArn('ou-x1y2-stg00001') }] },
+    });
+  });
+
+  describe('the withdrawal history tells', () => {
+    const HELD = [
+      { OrganizationalUnitArn: ouArn('ou-x1y2-dev00001') },
+      { OrganizationalUnitArn: ouArn('ou-x1y2-stg00001') },
+    ];
+    const PROD = [{ UserId: '444455556666' }, { OrganizationalUnitArn: ouArn('ou-x1y2-prd00002') }];
+    const abortAtProd = () =>
+      recordFailureOutcome({
+        ...channelItem('prod'),
+        failure: { Error: 'BuiltOnRevoked', Cause: JSON.stringify({ errorMessage: 'built on revoked base 1.0.0/2' }) },
+      });
+
+    beforeEach(() => {
+      promoted('dev', 'staging');
+      ddb.on(UpdateCommand).resolves({});
+      ddb.on(GetCommand, { Key: { pk: 'IMAGE#base', sk: 'SHARE#1.0.0/3#prod' } }).resolves({
+        Item: { regions: ['us-east-1', 'eu-west-1'], counts: { ous: 1, accounts: 1, tags: 0, grants: 2, skipped: 0 } },
+      });
+    });
+
+    it("records prod's grants withdrawn once EC2 is read back holding only dev's and staging's", async () => {
+      // Each AMI's first read finds prod's grants; the read after the change finds them gone.
+      let reads = 0;
+      ec2.on(DescribeImageAttributeCommand).callsFake(() => ({
+        LaunchPermissions: reads++ < AMIS.length ? [...HELD, ...PROD] : HELD,
+      }));
+
+      await abortAtProd();
+
+      expect(ec2).toHaveReceivedCommandTimes(DescribeImageAttributeCommand, AMIS.length * 2);
+      expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+        Key: { pk: 'IMAGE#base', sk: 'PROMOTION#1.0.0/3#prod' },
+        ExpressionAttributeValues: {
+          ':withdrawn': expect.objectContaining({
+            regions: ['us-east-1', 'eu-west-1'],
+            ous: 1,
+            accounts: 1,
+            kept: ['dev', 'staging'],
+          }),
+        },
+      });
+    });
+
+    it('records no withdrawal while EC2 still lists a prod grant', async () => {
+      ec2.on(DescribeImageAttributeCommand).resolves({ LaunchPermissions: [...HELD, ...PROD] });
+
+      await abortAtProd();
+
+      expect(ddb).not.toHaveReceivedCommandWith(UpdateCommand, {
+        Key: { pk: 'IMAGE#base', sk: 'PROMOTION#1.0.0/3#prod' },
+      });
     });
   });
 

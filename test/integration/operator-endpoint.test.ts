@@ -72,7 +72,10 @@ describe('the operator endpoint on the local cloud (function URL with AWS_IAM au
       body: { action: 'approve', image: 'base', channel: 'prod' },
     });
     expect(viaRole.status).toBe(403);
-    expect(viaRole.body).toMatchObject({ ok: false, error: `${session} is not an approver of prod` });
+    expect(viaRole.body).toMatchObject({
+      ok: false,
+      error: `${session} is not an approver of base prod: approvers are ops-lead`,
+    });
     expect(await pending()).toEqual(['1.0.0/1']);
   });
 

@@ -99,10 +99,13 @@ afterAll(() => {
 });
 
 describe('a critical CVE on the parent while its child soaks in staging', () => {
-  it('stops the child at its soak check: it reaches no further channel', () => {
+  it("stops the child at the flag, not at its soak's end (day five 08:00): it reaches no further channel", () => {
     expect(outcomes(soaking, '1.0.0/2')).toEqual(['staging aborted']);
     const stopped = soaking.report.promotions.find((p) => p.image === 'hardened' && p.version === '1.0.0/2');
     expect(stopped?.reason).toContain('built on revoked base 1.0.0/2');
+    const flaggedAt = soaking.report.builds.find((b) => b.image === 'hardened' && b.version === '1.0.0/2')?.flagged?.at;
+    expect(Date.parse(stopped?.at ?? '') - Date.parse(flaggedAt ?? '')).toBeLessThan(5 * 60_000);
+    expect(Date.parse(stopped?.at ?? '')).toBeLessThan(Date.parse('2027-01-05T00:00:00Z'));
     const aborted = soaking.report.notifications.filter((n) => n.event === 'aborted' && n.image === 'hardened');
     expect(aborted).toHaveLength(1);
   });
@@ -122,11 +125,14 @@ describe('a critical CVE on the parent while its child soaks in staging', () => 
     );
     expect(soaking.history).toMatch(/1\.0\.0\/2 +flagged: built on revoked base 1\.0\.0\/2; held/);
     expect(soaking.history).toMatch(/1\.0\.0\/2 +staging +aborted by goldsmith: built on revoked base 1\.0\.0\/2/);
+    expect(soaking.history).toMatch(
+      /1\.0\.0\/2 +staging +soak ended early by .*: held: built on revoked base 1\.0\.0\/2/,
+    );
   });
 });
 
-describe('a critical CVE on the parent while its child waits for prod approval, which is then given', () => {
-  it('does not promote the child to prod: the approval stops it, announced once with the reason', () => {
+describe('a critical CVE on the parent while its child waits for prod approval, which ops-lead then tries to give', () => {
+  it('does not promote the child to prod: the flag ends its waiting approval, announced once with the reason', () => {
     expect(outcomes(approving, '1.0.0/2')).toEqual(['staging promoted', 'prod aborted']);
     const prod = approving.report.promotions.find(
       (p) => p.image === 'hardened' && p.version === '1.0.0/2' && p.channel === 'prod',
@@ -137,9 +143,16 @@ describe('a critical CVE on the parent while its child waits for prod approval, 
     expect(approving.report.builds.some((b) => b.image === 'hardened' && b.version === '1.0.0/3')).toBe(true);
   });
 
+  it("leaves the child launchable by none of prod's accounts, as the end-of-run audit checks from the fakes", () => {
+    expect(approving.report.consistency.ok).toBe(true);
+    expect(approving.report.consistency.checks?.['aborted-withdrawn']).toBeGreaterThan(0);
+  });
+
   it('says so in status and history', () => {
     expect(approving.status).toMatch(/flagged: 1\.0\.0\/2 .*its promotion stopped at prod/);
-    expect(approving.history).toMatch(/1\.0\.0\/2 +prod +approved by ops-lead/);
+    // Withdrawn at the flag (day five 12:00): ops-lead's approval two hours later decides nothing.
+    expect(approving.history).not.toMatch(/1\.0\.0\/2 +prod +approved by ops-lead/);
+    expect(approving.history).toMatch(/2027-01-05 12:00 {2}1\.0\.0\/2 +prod +aborted by goldsmith: built on revoked/);
     expect(approving.history).toMatch(/1\.0\.0\/2 +prod +aborted by goldsmith: built on revoked base 1\.0\.0\/2/);
   });
 });
@@ -161,7 +174,8 @@ describe('a critical CVE on the only parent version staging ever had, while its 
   });
 
   it('says so in status and history, promising no rebuild', () => {
-    expect(emptied.status).toContain(`its promotion stopped at staging 2027-01-03 02:44; ${waits}`);
+    // At the flag (day two 20:00), not at the soak's end (day three 02:44).
+    expect(emptied.status).toContain(`its promotion stopped at staging 2027-01-02 20:00; ${waits}`);
     expect(emptied.history).toContain(
       `flagged: built on revoked base 1.0.0/1; held out of every further channel; ${waits}`,
     );

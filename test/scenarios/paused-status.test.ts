@@ -73,7 +73,7 @@ describe('a promotion paused by an outage, on a saved cloud', () => {
     expect(runbook).toContain('promotion resumed by arn:aws:sts::');
   }, 120_000);
 
-  it('resume clears the pause: status no longer names it and says who resumed it, as history does', async () => {
+  it('resume clears the pause: status no longer names it and says who resumed it and why, as history does', async () => {
     const resumed = await goldsmith(
       ['resume', 'base', '1.0.0/1', '--local', dir].concat(['--as', OPERATORS_ROLE, '--reason', 'RAM is back']),
     );
@@ -86,9 +86,9 @@ describe('a promotion paused by an outage, on a saved cloud', () => {
       'promotion resumed by arn:aws:sts::123456789012:assumed-role/goldsmith-local-operators/goldsmith-cli (resumption 4)';
     const line = status.split('\n').find((l) => l.includes(byOperator)) ?? '';
     expect(line).toMatch(
-      / at 2027-01-15 \d\d:\d\d; it had paused at dev since 2027-01-14 \d\d:\d\d: ServiceUnavailable/,
+      / at 2027-01-15 \d\d:\d\d: RAM is back; it had paused at dev since 2027-01-14 \d\d:\d\d: ServiceUnavailable/,
     );
     const history = (await goldsmith(['history', 'base', '--local', dir])).stdout;
-    expect(history).toContain(byOperator);
+    expect(history).toContain(`${byOperator}: RAM is back`);
   }, 300_000);
 });

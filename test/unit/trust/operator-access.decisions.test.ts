@@ -87,7 +87,7 @@ describe('authorizeOperatorRequest: approve and reject', () => {
     expect(decide({ action: 'reject', image: 'base', channel: 'prod', reason: 'not yet' }, operator)).toEqual({
       ok: false,
       status: 403,
-      error: `${operator} is not an approver of prod`,
+      error: `${operator} is not an approver of base prod: approvers are security-reviewer, ops-lead`,
     });
   });
 
@@ -95,7 +95,7 @@ describe('authorizeOperatorRequest: approve and reject', () => {
     expect(decide({ action: 'approve', image: 'base', channel: 'dev' }, alice)).toEqual({
       ok: false,
       status: 403,
-      error: `${alice} is not an approver of dev`,
+      error: `${alice} is not an approver of base dev: it asks nobody for approval`,
     });
   });
 });

@@ -69,7 +69,8 @@ describe('authorizeOperatorRequest', () => {
     });
     const operator = authorizeOperatorRequest(catalog, approve, session('goldsmith-prod-operators', 'b'), OPERATORS);
     expect(operator).toMatchObject({ ok: false, status: 403 });
-    if (!operator.ok) expect(operator.error).toContain('is not an approver of prod');
+    if (!operator.ok)
+      expect(operator.error).toContain('is not an approver of base prod: approvers are ops-lead, security-reviewer');
   });
 
   it('refuses an unknown image or channel before anything else', () => {
