@@ -52,9 +52,11 @@ describe('the in-process DynamoDB, remembering ACTIVE table definitions', () => 
 
     await until(() => ddb.send(table('id')));
     await until(() => ddb.send(new PutItemCommand({ TableName: 'things', Item: { id: { S: 'b' } } })));
-    await expect(ddb.send(new PutItemCommand({ TableName: 'things', Item: { pk: { S: 'c' } } }))).rejects.toMatchObject({
-      name: 'ValidationException',
-    });
+    await expect(ddb.send(new PutItemCommand({ TableName: 'things', Item: { pk: { S: 'c' } } }))).rejects.toMatchObject(
+      {
+        name: 'ValidationException',
+      },
+    );
     const again = await ddb.send(new GetItemCommand({ TableName: 'things', Key: { id: { S: 'b' } } }));
     expect(again.Item).toEqual({ id: { S: 'b' } });
   });
