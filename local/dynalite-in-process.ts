@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { rememberDynaliteParses } from './dynalite-parse-cache.js';
-import { repairStore, type Store, storeStringsInMemoryLevel } from './dynalite-store.js';
+import { rememberActiveTables, repairStore, type Store, storeStringsInMemoryLevel } from './dynalite-store.js';
 
 /**
  * dynalite's DynamoDB, answered in process: the SDK client serializes each request to DynamoDB's JSON protocol as it
@@ -85,6 +85,7 @@ export function startInProcessDynamo(): InProcessDynamo {
   }
   const store = db.create({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   repairStore(store);
+  rememberActiveTables(store);
   rememberDynaliteParses();
   // Request ids look like dynalite's server's (52 characters of A–Z and 0–9) and are unique per store: a random
   // prefix drawn once, then a counter. Drawing 39 random bytes per answer, as the server does, cost about 1 % of a

@@ -82,3 +82,53 @@ export function repairStore(store: Store): void {
   }
   closeIteratorsWithTheirStreams(store);
 }
+
+type TableCallback = (error: Error | null, table?: { TableStatus?: string }) => void;
+interface TableDb {
+  put(key: string, value: unknown, ...rest: unknown[]): unknown;
+  del(key: string, ...rest: unknown[]): unknown;
+}
+interface TableStore {
+  getTable(name: string, checkStatus: boolean | TableCallback, cb?: TableCallback): void;
+  tableDb: TableDb;
+}
+
+/**
+ * Keeps each ACTIVE table's definition once read, for the store's item calls. dynalite reads and parses the table's
+ * definition from its store on every request (`getTable` in dynalite/db: a `get` and a JSON parse of a few KB with
+ * the indexes); the item actions only read it (only CreateTable, UpdateTable and DeleteTable change it, each through
+ * the table store's `put` or `del`, which forget the name). A definition not ACTIVE is never kept: a table being
+ * created or updated is read as dynalite reads it until it is ACTIVE again.
+ */
+export function rememberActiveTables(store: Store): void {
+  const s = store as unknown as TableStore;
+  const read = s.getTable.bind(s);
+  const active = new Map<string, { TableStatus?: string }>();
+  const tableDb = s.tableDb;
+  const put = tableDb.put.bind(tableDb);
+  const del = tableDb.del.bind(tableDb);
+  tableDb.put = (key, ...rest) => {
+    active.delete(key);
+    return put(key, ...rest);
+  };
+  tableDb.del = (key, ...rest) => {
+    active.delete(key);
+    return del(key, ...rest);
+  };
+  s.getTable = (name, checkStatus, cb) => {
+    const callback = (typeof checkStatus === 'function' ? checkStatus : cb) as TableCallback;
+    const known = active.get(name);
+    if (known) {
+      // Answered a tick later, as the store's own read answers.
+      queueMicrotask(() => callback(null, known));
+      return;
+    }
+    const keep: TableCallback = (error, table) => {
+      if (!error && table?.TableStatus === 'ACTIVE') active.set(name, table);
+      callback(error, table);
+    };
+    // Called as dynalite's actions call it: (name, cb) checks the status as (name, true, cb) does.
+    if (typeof checkStatus === 'function') read(name, keep, undefined);
+    else read(name, checkStatus, keep);
+  };
+}

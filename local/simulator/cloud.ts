@@ -38,7 +38,7 @@ import type { Scenario } from './scenario.js';
 import { deliverTopicsToFunctions, startSlack } from './slack.js';
 import { GOLDSMITH_STACK_SET, synthesizeAppCached } from './synth-cache.js';
 import { functionArnOf, functionRoles } from './template-reads.js';
-import { installVirtualDate } from './virtual-date.js';
+import { installVirtualDate, withRealDate } from './virtual-date.js';
 import { readWiring } from './wiring.js';
 import { readQueueDepthAlarms } from './wiring-alarms.js';
 
@@ -56,7 +56,9 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
   const region = catalog.organization.homeRegion;
   const clock = new VirtualClock(scenario.start);
   const restoreDate = installVirtualDate(() => clock.now());
-  const app = await synthesizeAppCached(catalog, GOLDSMITH_STACK_SET, { root, accountId: LOCAL_ACCOUNT });
+  const app = await withRealDate(() =>
+    synthesizeAppCached(catalog, GOLDSMITH_STACK_SET, { root, accountId: LOCAL_ACCOUNT }),
+  );
   const resolver = new TemplateResolver(app.templates, { accountId: LOCAL_ACCOUNT, region });
   const wiring = readWiring(app, resolver);
 
@@ -207,6 +209,9 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
   const ledgerObserver = DynamoDBDocumentClient.from(new DynamoDBClient({ region, ...localDynamo }));
   const slack = await startSlack(catalog, clock, secrets, outages);
   deliverTopicsToFunctions(installed.fakes.sns, wiring, invoker, slack ? outages : undefined);
+  // Every handler imported now, with its environment set and in real time, so the TypeScript loader's disk cache
+  // keeps serving the next run (virtual-date.ts).
+  await withRealDate(() => lambdas.preload([...wiring.functions.values()].map((f) => f.handler)));
 
   return {
     catalog,

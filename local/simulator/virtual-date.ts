@@ -5,6 +5,7 @@
  */
 export function installVirtualDate(now: () => number): () => void {
   const RealDate = globalThis.Date;
+  realDate = RealDate;
   function VirtualDate(this: unknown, ...args: unknown[]): unknown {
     if (!new.target) return new RealDate(now()).toString();
     return Reflect.construct(RealDate, args.length === 0 ? [now()] : args, new.target);
@@ -15,5 +16,31 @@ export function installVirtualDate(now: () => number): () => void {
   globalThis.Date = VirtualDate as unknown as DateConstructor;
   return () => {
     globalThis.Date = RealDate;
+    realDate = undefined;
   };
+}
+
+/** The real `Date` while a virtual one is installed. */
+let realDate: DateConstructor | undefined;
+
+/**
+ * Runs `fn` with the real `Date` back for its length, then the virtual one again. Only for work no simulated code
+ * runs beside (the local cloud's set-up, before the clock runs anything): whatever else runs meanwhile reads real time.
+ *
+ * What needs it: tsx, the loader that compiles our TypeScript as it is imported, keeps its compiled files on disk
+ * under windows of `Date.now()` and deletes those more than seven windows (about eight days) older than now. A
+ * module first imported in virtual time (2027, or later) is looked up, missed and stored under a virtual window, and
+ * the clean-up that follows deletes every file stored in real time: the next run of any command compiled everything
+ * again (about 2 s of CPU per run).
+ */
+export async function withRealDate<T>(fn: () => Promise<T>): Promise<T> {
+  const RealDate = realDate;
+  if (!RealDate) return fn();
+  const virtual = globalThis.Date;
+  globalThis.Date = RealDate;
+  try {
+    return await fn();
+  } finally {
+    globalThis.Date = virtual;
+  }
 }

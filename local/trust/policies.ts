@@ -70,8 +70,41 @@ export interface Request {
   resourcePolicy?: PolicyDocument | undefined;
 }
 
+type Evaluation = { decision: Decision; errors?: string };
+
+/**
+ * Decisions already made, by the request's content. The engine's answer depends on nothing but the request (the
+ * principal, action, resource, context and the policies' text), and the local cloud asks the same few questions
+ * thousands of times a run (each ledger write passes the table's door): one evaluation takes about a millisecond
+ * of CPU, a key a few microseconds. Keyed by content, not by object, so a policy rebuilt for each call (a
+ * function's resource policy) still hits and a policy changed since is a new key. Bounded: cleared when full.
+ */
+const decided = new Map<string, Promise<Evaluation>>();
+const DECIDED_MAX = 20_000;
+
 /** AWS's decision for one request; a request the engine cannot evaluate is a denial, with its errors. */
-export async function evaluate(request: Request): Promise<{ decision: Decision; errors?: string }> {
+export function evaluate(request: Request): Promise<Evaluation> {
+  const key = JSON.stringify([
+    request.principal,
+    request.action,
+    request.resource,
+    request.resourceAccount,
+    request.context,
+    request.identityPolicies,
+    request.resourcePolicy ?? null,
+  ]);
+  let evaluation = decided.get(key);
+  if (!evaluation) {
+    if (decided.size >= DECIDED_MAX) decided.clear();
+    evaluation = simulate(request);
+    decided.set(key, evaluation);
+    // An engine that threw is asked again next time rather than remembered.
+    evaluation.catch(() => decided.delete(key));
+  }
+  return evaluation;
+}
+
+async function simulate(request: Request): Promise<Evaluation> {
   const result = await runSimulation(
     {
       request: {

@@ -1,0 +1,63 @@
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startInProcessDynamo } from '../../../local/dynalite-in-process.js';
+
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+function table(key: string) {
+  return new CreateTableCommand({
+    TableName: 'things',
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [{ AttributeName: key, AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: key, KeyType: 'HASH' }],
+  });
+}
+
+async function until<T>(read: () => Promise<T>): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await read();
+    } catch (error) {
+      if (i > 50 || (error as Error).name !== 'ResourceNotFoundException') throw error;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+}
+
+describe('the in-process DynamoDB, remembering ACTIVE table definitions', () => {
+  const stops: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const stop of stops.splice(0)) await stop();
+  });
+
+  it('answers a deleted table as missing, and a table made again under the same name with its new key', async () => {
+    const dynamo = startInProcessDynamo();
+    stops.push(() => dynamo.stop());
+    const ddb = new DynamoDBClient({ region: 'us-east-1', credentials, requestHandler: dynamo.requestHandler });
+    await ddb.send(table('pk'));
+    await until(() => ddb.send(new PutItemCommand({ TableName: 'things', Item: { pk: { S: 'a' } } })));
+    const read = await ddb.send(new GetItemCommand({ TableName: 'things', Key: { pk: { S: 'a' } } }));
+    expect(read.Item).toEqual({ pk: { S: 'a' } });
+
+    await ddb.send(new DeleteTableCommand({ TableName: 'things' }));
+    await expect(ddb.send(new GetItemCommand({ TableName: 'things', Key: { pk: { S: 'a' } } }))).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
+
+    await until(() => ddb.send(table('id')));
+    await until(() => ddb.send(new PutItemCommand({ TableName: 'things', Item: { id: { S: 'b' } } })));
+    await expect(ddb.send(new PutItemCommand({ TableName: 'things', Item: { pk: { S: 'c' } } }))).rejects.toMatchObject(
+      {
+        name: 'ValidationException',
+      },
+    );
+    const again = await ddb.send(new GetItemCommand({ TableName: 'things', Key: { id: { S: 'b' } } }));
+    expect(again.Item).toEqual({ id: { S: 'b' } });
+  });
+});
