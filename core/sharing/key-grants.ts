@@ -15,3 +15,6 @@ export const AUTO_SCALING_GRANT_OPERATIONS: readonly string[] = [
   'DescribeKey',
   'CreateGrant',
 ];
+
+/** The grant's name: CreateGrant with the same name, grantee and operations returns the existing grant. */
+export const AUTO_SCALING_GRANT_NAME = 'goldsmith-auto-scaling';
