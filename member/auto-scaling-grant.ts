@@ -1,4 +1,8 @@
-import { AUTO_SCALING_GRANT_NAME, AUTO_SCALING_GRANT_OPERATIONS } from '../core/sharing/key-grants.js';
+import {
+  AUTO_SCALING_GRANT_NAME,
+  AUTO_SCALING_GRANT_OPERATIONS,
+  AUTO_SCALING_SERVICE,
+} from '../core/sharing/key-grants.js';
 
 /**
  * The member baseline's custom resource: in a member account and Region, it makes sure EC2 Auto Scaling's
@@ -84,7 +88,7 @@ function propertiesOf(event: CustomResourceEvent, region: string): { keyArn: str
  */
 async function ensureAutoScalingRole(calls: MemberCalls): Promise<void> {
   try {
-    await calls.createServiceLinkedRole({ AWSServiceName: 'autoscaling.amazonaws.com' });
+    await calls.createServiceLinkedRole({ AWSServiceName: AUTO_SCALING_SERVICE });
   } catch (error) {
     const e = error as Error;
     if (!(e.name.startsWith('InvalidInput') && /has been taken/.test(e.message))) throw error;
