@@ -3,6 +3,7 @@ import { type StackContext, use } from 'sst/constructs';
 import { memberBaselineTargets } from '../core/sharing/member-baseline.js';
 import { useCatalog } from './catalog.js';
 import { Factory } from './Factory.js';
+import { ownLogGroups } from './function-logs.js';
 import { memberFunctionCode } from './member-baseline/code.js';
 import { memberBaselineTemplate } from './member-baseline/template.js';
 import { NAME_PREFIX } from './names.js';
@@ -26,6 +27,7 @@ export function memberBaselineStackSetName(stage: string): string {
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeploymentTargets.html).
  */
 export function MemberBaseline({ app, stack }: StackContext): MemberBaselineResources {
+  ownLogGroups(stack);
   const catalog = useCatalog();
   const { amiKey } = use(Factory);
   const { enabled, callAs } = catalog.organization.memberBaseline;
