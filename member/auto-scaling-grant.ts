@@ -57,6 +57,12 @@ export interface MemberCalls {
 
 /** How long the grant waits for a just-created role to become visible to KMS: 1 s, doubling, at most these tries. */
 export const GRANT_ATTEMPTS = 8;
+/**
+ * A new grant is in force throughout KMS after "a brief delay, usually less than five minutes"
+ * (https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateGrant.html), and Auto Scaling cannot use its grant
+ * token: the function waits that long before answering, so a CURRENT stack instance means a group can launch.
+ */
+export const GRANT_SETTLE_MS = 300_000;
 /** Kept for answering CloudFormation after the last retry, whatever Lambda's timeout. */
 const ANSWER_RESERVE_MS = 10_000;
 
@@ -151,6 +157,8 @@ export async function onBaselineEvent(event: CustomResourceEvent, calls: MemberC
       const grantId = await grant(calls, keyArn, roleArn);
       physicalId = `${keyArn}#${grantId}`;
       data = { GrantId: grantId };
+      const settle = Math.min(GRANT_SETTLE_MS, calls.remainingMs() - ANSWER_RESERVE_MS);
+      if (settle > 0) await calls.sleep(settle);
     }
   } catch (error) {
     const e = error as Error;

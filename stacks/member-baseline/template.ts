@@ -94,8 +94,8 @@ export function memberBaselineTemplate(code: string): Json {
           Runtime: 'nodejs22.x',
           Handler: 'index.handler',
           Role: { 'Fn::GetAtt': ['GrantFunctionRole', 'Arn'] },
-          // The grant's retries wait up to ~2 minutes for IAM; the function keeps 10 s to answer.
-          Timeout: 300,
+          // Up to ~2 minutes of retries for IAM, 5 minutes for the grant to be in force, 10 s to answer.
+          Timeout: 600,
           MemorySize: 128,
           LoggingConfig: { LogGroup: { Ref: 'Logs' } },
           Code: { ZipFile: code },

@@ -4,6 +4,7 @@ import {
   type CustomResourceEvent,
   type CustomResourceResponse,
   GRANT_ATTEMPTS,
+  GRANT_SETTLE_MS,
   type MemberCalls,
   onBaselineEvent,
 } from '../../../member/auto-scaling-grant.js';
@@ -74,7 +75,7 @@ function memberAccount(opts: { roleExists?: boolean; roleInvisibleFor?: number; 
     async sleep(ms) {
       state.slept.push(ms);
     },
-    remainingMs: () => opts.remainingMs ?? 300_000,
+    remainingMs: () => opts.remainingMs ?? 600_000,
   };
   return { state, calls };
 }
@@ -118,6 +119,19 @@ describe('the member baseline custom resource', () => {
     ]);
   });
 
+  it('answers only once the new grant can be in force throughout KMS (AWS: usually within five minutes)', async () => {
+    const { state, calls } = memberAccount({ roleExists: true });
+    await onBaselineEvent(event('Create'), calls, REGION);
+    expect(state.slept).toEqual([GRANT_SETTLE_MS]);
+  });
+
+  it('shortens that wait to answer before Lambda’s timeout', async () => {
+    const { state, calls } = memberAccount({ roleExists: true, remainingMs: 70_000 });
+    await onBaselineEvent(event('Create'), calls, REGION);
+    expect(state.slept).toEqual([60_000]);
+    expect(state.responses[0]?.Status).toBe('SUCCESS');
+  });
+
   it('takes an existing Auto Scaling role as it is ("has been taken")', async () => {
     const { state, calls } = memberAccount({ roleExists: true });
     await onBaselineEvent(event('Create'), calls, REGION);
@@ -128,7 +142,7 @@ describe('the member baseline custom resource', () => {
   it('retries the grant with backoff while KMS cannot see the just-created role yet', async () => {
     const { state, calls } = memberAccount({ roleInvisibleFor: 3 });
     await onBaselineEvent(event('Create'), calls, REGION);
-    expect(state.slept).toEqual([1000, 2000, 4000]);
+    expect(state.slept).toEqual([1000, 2000, 4000, GRANT_SETTLE_MS]);
     expect(state.grants.size).toBe(1);
     expect(state.responses[0]?.Status).toBe('SUCCESS');
   });
