@@ -28,7 +28,11 @@ export class ServiceLinkedRolesFake {
   private readonly roles = new Map<string, { arn: string; createdAt: number }>();
 
   /** CreateServiceLinkedRole in `account` at virtual time `now`; InvalidInput "has been taken" when it exists. */
-  create(account: string, service: string, now: number): { Role: { RoleName: string; Arn: string; Path: string } } {
+  create(
+    account: string,
+    service: string,
+    now: number,
+  ): { Role: { RoleName: string; RoleId: string; Arn: string; Path: string; CreateDate: Date } } {
     const name = ROLE_NAMES[service];
     if (!name) throw new IamError('InvalidInputException', `Unknown service ${service}`);
     const path = `/aws-service-role/${service}/`;
@@ -40,7 +44,8 @@ export class ServiceLinkedRolesFake {
         `Service role name ${name} has been taken in this account, please try a different suffix.`,
       );
     this.roles.set(arn, { arn, createdAt: now });
-    return { Role: { RoleName: name, Arn: arn, Path: path } };
+    const roleId = `AROA${account}${this.roles.size.toString().padStart(5, '0')}`;
+    return { Role: { RoleName: name, RoleId: roleId, Arn: arn, Path: path, CreateDate: new Date(now) } };
   }
 
   exists(arn: string): boolean {

@@ -68,7 +68,27 @@ export class StackSetsFake {
 
   /** CreateStackSet from `callerAccount`, refused as CloudFormation refuses it. */
   createStackSet(callerAccount: string, input: CreateStackSetInput): void {
-    checkRequest('CloudFormation', 'CreateStackSet', input);
+    // The request CreateStackSet gets: the resource's other properties (its instances, its preferences) are separate calls.
+    const {
+      StackSetName,
+      TemplateBody,
+      PermissionModel,
+      CallAs,
+      AutoDeployment,
+      ManagedExecution,
+      Capabilities,
+      Parameters,
+    } = input;
+    checkRequest('CloudFormation', 'CreateStackSet', {
+      StackSetName,
+      TemplateBody,
+      PermissionModel,
+      ...(CallAs ? { CallAs } : {}),
+      ...(AutoDeployment ? { AutoDeployment } : {}),
+      ...(ManagedExecution ? { ManagedExecution } : {}),
+      ...(Capabilities ? { Capabilities } : {}),
+      ...(Parameters ? { Parameters } : {}),
+    });
     if (input.PermissionModel === 'SERVICE_MANAGED') {
       if (!this.trustedAccess)
         throw new StackSetsError(
