@@ -9,8 +9,8 @@ import {
  * service-linked role exists, then gives it the grant on the factory's AMI key in that Region that lets Auto Scaling
  * launch Goldsmith's encrypted AMIs (https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html,
  * example 2). It runs inline in the member account (no middy, no Powertools: the whole bundle must stay under 4 KB),
- * and it always answers CloudFormation: a custom resource that never answers holds the stack for an hour
- * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-responses.html).
+ * and it always answers CloudFormation: a custom resource that never answers holds the stack until its service timeout
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cfn-customresource.html, `ServiceTimeout`).
  */
 
 /** The request CloudFormation sends a custom resource's function. */

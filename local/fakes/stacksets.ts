@@ -216,9 +216,10 @@ export class StackSetsFake {
         this.member,
       );
       at += run.elapsedMs;
-      // A custom resource that never answers fails after an hour
-      // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-responses.html).
-      const answer = run.response ?? { Status: 'FAILED', Reason: 'no answer within an hour', PhysicalResourceId: '' };
+      // A custom resource that never answers fails after its ServiceTimeout, an hour by default
+      // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cfn-customresource.html).
+      const timeout = Number(props['ServiceTimeout'] ?? 3600);
+      const answer = run.response ?? { Status: 'FAILED', Reason: `no answer within ${timeout} s`, PhysicalResourceId: '' };
       if (answer.Status === 'SUCCESS') instance.physicalIds[logicalId] = answer.PhysicalResourceId;
       else {
         instance.status = 'OUTDATED';

@@ -104,7 +104,10 @@ export function memberBaselineTemplate(code: string): Json {
       AutoScalingKeyGrant: {
         Type: 'Custom::AutoScalingKeyGrant',
         Properties: {
+          // In the stack's own Region, as a service token must be; an unanswered request fails after 15 minutes
+          // rather than the default hour (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cfn-customresource.html).
           ServiceToken: { 'Fn::GetAtt': ['GrantFunction', 'Arn'] },
+          ServiceTimeout: 900,
           KeyArn: sub(KEY_ARN),
           AutoScalingRoleArn: sub(ROLE_ARN),
         },
