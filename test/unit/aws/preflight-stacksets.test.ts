@@ -7,33 +7,21 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { memberBaselineChecks, STACKSETS_PRINCIPAL } from '../../../aws/preflight-stacksets.js';
-import { parseCatalog } from '../../../core/config/catalog.js';
 import type { Catalog } from '../../../core/config/schema.js';
+import { preflightCatalog } from './preflight-catalog.js';
 
 const orgs = mockClient(OrganizationsClient);
 const FACTORY = '111122223333';
 const MANAGEMENT = '999988887777';
 
-function catalog(memberBaseline: Record<string, unknown> = {}, targets: Record<string, unknown> = {}): Catalog {
-  const parsed = parseCatalog(
-    {
-      organization: { id: 'o-a1b2c3d4e5', homeRegion: 'eu-west-1', memberBaseline },
-      images: {
-        base: {
-          parent: 'ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
-          components: [{ managed: 'update-linux' }],
-          regions: ['eu-west-1', 'us-east-1'],
-        },
-      },
-      channels: [
-        { name: 'dev', targets: { ous: ['ou-ab12-dev00001'] } },
-        { name: 'prod', targets: { accounts: ['444455556666'], ...targets } },
-      ],
-    },
-    { read: () => undefined },
+function catalog(memberBaseline: Record<string, unknown> = {}): Catalog {
+  return preflightCatalog(
+    [
+      { name: 'dev', targets: { ous: ['ou-ab12-dev00001'] } },
+      { name: 'prod', targets: { accounts: ['444455556666'] } },
+    ],
+    { memberBaseline },
   );
-  if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
-  return parsed.catalog;
 }
 
 const statusOf = async (c: Catalog, account = FACTORY) =>
