@@ -8,6 +8,9 @@ import { memberFunctionCode } from './member-baseline/code.js';
 import { memberBaselineTemplate } from './member-baseline/template.js';
 import { NAME_PREFIX } from './names.js';
 
+/** OUs one StackSets operation can target. */
+export const MAX_OUS_PER_OPERATION = 50;
+
 /** What `use(MemberBaseline)` gives (tests read it): the StackSet, absent when disabled or nothing to target. */
 export interface MemberBaselineResources {
   stackSet: CfnStackSet | undefined;
@@ -33,6 +36,13 @@ export function MemberBaseline({ app, stack }: StackContext): MemberBaselineReso
   const { enabled, callAs } = catalog.organization.memberBaseline;
   const targets = memberBaselineTargets(catalog);
   if (!enabled || targets.ous.length === 0 || targets.regions.length === 0) return { stackSet: undefined };
+  // "The maximum number of organizational units (OUs) supported by a CreateStackInstances operation is 50."
+  // (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackInstances.html)
+  if (targets.ous.length > MAX_OUS_PER_OPERATION) {
+    throw new Error(
+      `channels[].targets.ous: the member baseline can deploy to at most ${MAX_OUS_PER_OPERATION} OUs, the channels name ${targets.ous.length}: target parent OUs (StackSets reaches the OUs below them), or set organization.memberBaseline.enabled to false`,
+    );
+  }
   const stackSet = new CfnStackSet(stack, 'MemberBaselineStackSet', {
     stackSetName: memberBaselineStackSetName(app.stage),
     description: 'Goldsmith member baseline: each member account’s Auto Scaling role gets its grant on the AMI key',

@@ -131,6 +131,16 @@ describe('the member baseline StackSet (other catalogs)', () => {
     expect(Object.keys(resourcesOf(synth.template, 'AWS::CloudFormation::StackSet'))).toEqual([]);
   });
 
+  it('refuses more than the 50 OUs one StackSets operation can target, naming the field', async () => {
+    const ous = Array.from({ length: 51 }, (_, i) => `ou-x1y2-${String(i).padStart(8, '0')}`);
+    // dev's 51 OUs, staging's one and prod's two.
+    const channels = example.channels.map((c) => (c.name === 'dev' ? { ...c, targets: { ous } } : c));
+    const catalog = { ...example, channels };
+    await expect(synthesize(catalog, { stacks: [...FACTORY_STACKS, MemberBaseline] })).rejects.toThrow(
+      /channels\[\]\.targets\.ous: the member baseline can deploy to at most 50 OUs, the channels name 54/,
+    );
+  });
+
   it('defines no StackSet when no channel names an OU (accounts alone are not StackSets targets)', async () => {
     const synth = await synthesize(minimalCatalog(), { stacks: [...FACTORY_STACKS, MemberBaseline] });
     expect(Object.keys(resourcesOf(synth.template, 'AWS::CloudFormation::StackSet'))).toEqual([]);
