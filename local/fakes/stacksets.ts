@@ -126,7 +126,7 @@ export class StackSetsFake {
     if (ous.length > 50) throw new StackSetsError('ValidationError', 'At most 50 OUs per CreateStackInstances');
     set.ous = [...new Set([...set.ous, ...ous])];
     set.regions = [...new Set([...set.regions, ...regions])];
-    await this.reconcile(now);
+    await this.deploy(now, true);
   }
 
   /**
@@ -135,14 +135,21 @@ export class StackSetsFake {
    * auto-deployment, only CreateStackInstances adds instances.
    */
   async reconcile(now: number): Promise<void> {
+    await this.deploy(now, false);
+  }
+
+  /** Brings the instances in line with the targets: `explicit` for an operation we started (not auto-deployment). */
+  private async deploy(now: number, explicit: boolean): Promise<void> {
     const set = this.stackSet;
     if (!set) return;
+    const auto = set.AutoDeployment?.Enabled === true;
+    if (!auto && !explicit) return;
     const wanted = new Set(
       set.ous.flatMap((ou) => this.organization.accountsUnder(ou)).filter((a) => a !== this.managementAccountId),
     );
     for (const [key, instance] of this.instances) {
-      if (wanted.has(instance.account) || !set.AutoDeployment?.Enabled) continue;
-      if (!set.AutoDeployment.RetainStacksOnAccountRemoval) await this.runStack('Delete', instance, now);
+      if (wanted.has(instance.account) || !auto) continue;
+      if (!set.AutoDeployment?.RetainStacksOnAccountRemoval) await this.runStack('Delete', instance, now);
       this.instances.delete(key);
     }
     for (const account of [...wanted].sort()) {
@@ -219,7 +226,11 @@ export class StackSetsFake {
       // A custom resource that never answers fails after its ServiceTimeout, an hour by default
       // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cfn-customresource.html).
       const timeout = Number(props['ServiceTimeout'] ?? 3600);
-      const answer = run.response ?? { Status: 'FAILED', Reason: `no answer within ${timeout} s`, PhysicalResourceId: '' };
+      const answer = run.response ?? {
+        Status: 'FAILED',
+        Reason: `no answer within ${timeout} s`,
+        PhysicalResourceId: '',
+      };
       if (answer.Status === 'SUCCESS') instance.physicalIds[logicalId] = answer.PhysicalResourceId;
       else {
         instance.status = 'OUTDATED';

@@ -128,6 +128,25 @@ describe('the member baseline in the local cloud (example catalog)', () => {
     for (const region of REGIONS) expect(kms.key(region, keyId)!.grants).toEqual([]);
   });
 
+  it('leaves the grants of a leaver in place when the stack set retains stacks on removal', async () => {
+    const retaining = new StackSetsFake(organization, MANAGEMENT, {
+      iam: new ServiceLinkedRolesFake(),
+      kms,
+      organizationId: ORG,
+    });
+    retaining.trustedAccess = true;
+    retaining.delegatedAdministrators.add(factory);
+    retaining.createStackSet(factory, {
+      ...stackSet,
+      AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: true },
+    });
+    await retaining.createStackInstances([DEV_OU], ['eu-west-1'], now);
+    organization.change({ change: 'remove-account', account: EXISTING }, new Date(now).toISOString());
+    await retaining.reconcile(now);
+    expect(retaining.stackInstances()).toEqual([]);
+    expect(kms.key('eu-west-1', keyId)!.grants.filter((g) => g.issuingAccount === EXISTING)).toHaveLength(1);
+  });
+
   it('refuses a service-managed stack set without trusted access, or from an account that is not a delegated administrator', () => {
     const fresh = new StackSetsFake(organization, MANAGEMENT, {
       iam: new ServiceLinkedRolesFake(),
