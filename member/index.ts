@@ -29,7 +29,11 @@ function respond(url: string, response: CustomResourceResponse): Promise<void> {
   });
 }
 
-/** Lambda's handler: a failed PUT throws, and Lambda retries the (idempotent) event. */
+/**
+ * Lambda's handler. CloudFormation invokes it asynchronously
+ * (https://docs.aws.amazon.com/lambda/latest/dg/services-cloudformation.html), so a failed PUT throws and Lambda
+ * retries the (idempotent) event (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html).
+ */
 export const handler = (event: CustomResourceEvent, context: { getRemainingTimeInMillis(): number }) =>
   onBaselineEvent(
     event,
