@@ -55,8 +55,8 @@ export function memberFunctionPolicy(): Json {
         Sid: 'WriteOwnLogs',
         Effect: 'Allow',
         Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub variables
-        Resource: { 'Fn::Sub': '${Logs.Arn}:*' },
+        // The log group's Arn attribute ends in `:*`, covering its streams (as stacks/function-logs.ts grants).
+        Resource: { 'Fn::GetAtt': ['Logs', 'Arn'] },
       },
     ],
   };
