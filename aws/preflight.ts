@@ -4,7 +4,6 @@ import {
   ListAccountsForParentCommand,
   ListOrganizationalUnitsForParentCommand,
   ListRootsCommand,
-  paginateListAWSServiceAccessForOrganization,
 } from '@aws-sdk/client-organizations';
 import { DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
@@ -16,6 +15,7 @@ import { secretsmanagerClient } from './clients/secretsmanager.js';
 import { ssmClient } from './clients/ssm.js';
 import { stsClient } from './clients/sts.js';
 import { amiSharingQuotaCheck } from './preflight-quotas.js';
+import { enabledServicePrincipals, memberBaselineChecks } from './preflight-stacksets.js';
 
 /**
  * `goldsmith preflight`: what a deployment needs that the stacks cannot create, read with the caller's own
@@ -138,10 +138,7 @@ async function organizationChecks(catalog: Catalog, who: Who, region: string): P
 async function ramSharing(orgs: ReturnType<typeof organizationsClient>, management: boolean): Promise<PreflightCheck> {
   const name = 'RAM sharing with the organization';
   try {
-    const enabled: string[] = [];
-    for await (const page of paginateListAWSServiceAccessForOrganization({ client: orgs }, {})) {
-      for (const s of page.EnabledServicePrincipals ?? []) if (s.ServicePrincipal) enabled.push(s.ServicePrincipal);
-    }
+    const enabled = await enabledServicePrincipals(orgs);
     return enabled.includes('ram.amazonaws.com')
       ? { name, status: 'ok', detail: 'enabled: pointers are shared without invitations' }
       : {
@@ -229,6 +226,8 @@ export async function preflight(catalog: Catalog, region: string): Promise<Prefl
   // The channels against the real organization, once this account may read its tree.
   if (checks.some((c) => c.name === 'organization tree' && c.status === 'ok'))
     checks.push(await amiSharingQuotaCheck(catalog));
+  if (checks.some((c) => c.name === 'organization' && c.status === 'ok'))
+    checks.push(...(await memberBaselineChecks(catalog, who.account, region)));
   checks.push(await inspector(catalog, who, region), await bootstrap(region));
   const slack = await slackSecret(catalog, region);
   if (slack) checks.push(slack);

@@ -24,6 +24,17 @@ export const catalogShapeSchema = z.strictObject({
   organization: z.strictObject({
     id: organizationIdSchema,
     homeRegion: regionSchema,
+    /**
+     * The member baseline (stacks/MemberBaseline.ts): a service-managed StackSet that gives each member account's
+     * Auto Scaling role its grant on the AMI key. `callAs` says where the factory is deployed: the management
+     * account (`SELF`) or a StackSets delegated administrator (`DELEGATED_ADMIN`, the recommended layout).
+     */
+    memberBaseline: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        callAs: z.enum(['DELEGATED_ADMIN', 'SELF']).default('DELEGATED_ADMIN'),
+      })
+      .default({ enabled: true, callAs: 'DELEGATED_ADMIN' }),
   }),
   // Names are checked by a refinement rather than the record's key schema: an invalid key would make zod abort
   // and hide every cross-field problem.

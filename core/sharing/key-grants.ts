@@ -15,3 +15,12 @@ export const AUTO_SCALING_GRANT_OPERATIONS: readonly string[] = [
   'DescribeKey',
   'CreateGrant',
 ];
+
+/** The grant's name: CreateGrant with the same name, grantee and operations returns the existing grant. */
+export const AUTO_SCALING_GRANT_NAME = 'goldsmith-auto-scaling';
+
+/** EC2 Auto Scaling's service principal, the `AWSServiceName` of its service-linked role. */
+export const AUTO_SCALING_SERVICE = 'autoscaling.amazonaws.com';
+
+/** Where IAM puts Auto Scaling's service-linked roles (`role/<path><name>`). */
+export const AUTO_SCALING_SERVICE_ROLE_PATH = 'aws-service-role/autoscaling.amazonaws.com/';

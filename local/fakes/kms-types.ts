@@ -29,6 +29,10 @@ export interface Grant {
   readonly granteePrincipal: string;
   readonly operations: readonly string[];
   readonly issuingAccount: string;
+  /** When the grant is in force throughout KMS (virtual ms; 0 when the fake has no clock). */
+  readonly usableAt?: number;
+  /** Presenting it uses the grant before then (https://docs.aws.amazon.com/kms/latest/developerguide/using-grant-token.html). */
+  readonly grantToken?: string;
 }
 
 export interface KmsKey {

@@ -40,6 +40,13 @@ export {
  * IAM policy involved (https://docs.aws.amazon.com/kms/latest/developerguide/grants.html).
  */
 
+/**
+ * How long a new grant takes to be in force throughout KMS: "a brief delay, usually less than five minutes"
+ * (https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateGrant.html, eventual consistency). The fake takes
+ * the worst case, so what works here works in AWS.
+ */
+export const GRANT_PROPAGATION_MS = 5 * 60_000;
+
 /** "Grants per KMS key: 50,000" (https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html). */
 export const MAX_GRANTS_PER_KEY = 50_000;
 
@@ -64,6 +71,11 @@ export class KmsFake {
   /** Each key's policy as KMS keeps it: its text from CreateKey / ReplicateKey, compiled on first use. */
   private readonly policies = new WeakMap<KmsKey, string | CompiledPolicy>();
   private grantCounter = 0;
+  /**
+   * Virtual time (ms), when the simulation models grants' eventual consistency: a grant is then usable
+   * {@link GRANT_PROPAGATION_MS} after its creation, or at once with its grant token. Without a clock, at once.
+   */
+  clock: (() => number) | undefined;
 
   constructor(readonly accountId: string) {}
 
@@ -119,8 +131,18 @@ export class KmsFake {
     return this.keys.get(`${region}|${m ? m[3] : ref}`);
   }
 
-  /** Decides one request for `action` (e.g. `kms:Decrypt`) on the key `ref` in `region`, as KMS would. */
-  authorize(region: string, ref: string, caller: KmsCaller, action: string, extra: RequestContext = {}): KmsDecision {
+  /**
+   * Decides one request for `action` (e.g. `kms:Decrypt`) on the key `ref` in `region`, as KMS would; `grantTokens`
+   * are the request's GrantTokens.
+   */
+  authorize(
+    region: string,
+    ref: string,
+    caller: KmsCaller,
+    action: string,
+    extra: RequestContext = {},
+    grantTokens: readonly string[] = [],
+  ): KmsDecision {
     const key = this.key(region, ref);
     if (!key) return { allowed: false, by: undefined, reason: `no key ${ref} in ${region}` };
     const context = kmsContext(caller, extra);
@@ -138,10 +160,21 @@ export class KmsFake {
       (caller.identityAllows || (sameAccount && this.namesPrincipal(key, caller, action, context)));
     if (byPolicy) return { allowed: true, by: 'key-policy', reason: 'the key policy and the caller allow it' };
     const operation = action.replace(/^kms:/, '');
-    const grant = key.grants.find(
+    const mine = key.grants.filter(
       (g) => g.granteePrincipal === caller.principalArn && g.operations.includes(operation),
     );
+    const now = this.clock?.() ?? Number.POSITIVE_INFINITY;
+    const grant = mine.find(
+      (g) => (g.usableAt ?? 0) <= now || (g.grantToken !== undefined && grantTokens.includes(g.grantToken)),
+    );
     if (grant) return { allowed: true, by: 'grant', reason: `grant ${grant.grantId}` };
+    const pending = mine[0];
+    if (pending)
+      return {
+        allowed: false,
+        by: undefined,
+        reason: `grant ${pending.grantId} is not yet in force throughout KMS (eventual consistency) and no grant token was given`,
+      };
     if (decision === 'Allowed')
       return {
         allowed: false,
@@ -193,16 +226,37 @@ export class KmsFake {
         code: 'LimitExceededException',
         message: `The grants quota (${MAX_GRANTS_PER_KEY}) for ${key.arn} is reached`,
       };
-    const grantId = `grant-${(++this.grantCounter).toString(16).padStart(16, '0')}`;
+    // KMS's grant ids are 64 hex digits.
+    const grantId = (++this.grantCounter).toString(16).padStart(64, '0');
     if (grant.dryRun) return { grantId };
+    const grantToken = `token-${grantId}`;
     key.grants.push({
       grantId,
       name: grant.name,
       granteePrincipal: grant.granteePrincipal,
       operations: [...grant.operations].sort(),
       issuingAccount: caller.account,
+      usableAt: this.clock ? this.clock() + GRANT_PROPAGATION_MS : 0,
+      grantToken,
     });
     return { grantId };
+  }
+
+  /**
+   * RetireGrant by grant id: the account that created the grant may retire it
+   * (https://docs.aws.amazon.com/kms/latest/APIReference/API_RetireGrant.html); an unknown grant is NotFoundException.
+   */
+  retireGrant(region: string, ref: string, caller: KmsCaller, grantId: string): void {
+    const key = this.key(region, ref);
+    if (!key) throw new KmsError('NotFoundException', `Key '${ref}' does not exist`);
+    const at = key.grants.findIndex((g) => g.grantId === grantId);
+    if (at < 0) throw new KmsError('NotFoundException', `Grant ID ${grantId} not found`);
+    if (key.grants[at]!.issuingAccount !== caller.account)
+      throw new KmsError(
+        'AccessDeniedException',
+        `User: ${caller.principalArn} is not authorized to perform: kms:RetireGrant on resource: ${key.arn}`,
+      );
+    key.grants.splice(at, 1);
   }
 
   /** The key's policy as it was kept at CreateKey / ReplicateKey. */

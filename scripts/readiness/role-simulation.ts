@@ -100,6 +100,8 @@ export async function simulate(
   roleArn: string,
   policies: readonly AttachedPolicy[],
   request: SimulatedRequest,
+  /** The resource's own policy, for services that need one even in the same account (a KMS key policy). */
+  resourcePolicy?: unknown,
 ): Promise<string> {
   const simulation = {
     request: {
@@ -109,6 +111,7 @@ export async function simulate(
       contextVariables: request.context ?? {},
     },
     identityPolicies: policies.map((p) => ({ name: p.name, policy: p.policy })),
+    ...(resourcePolicy ? { resourcePolicy } : {}),
     serviceControlPolicies: [],
     resourceControlPolicies: [],
   };

@@ -8,6 +8,12 @@ export const CATALOG_FIELDS: Record<string, string> = {
   'organization.id':
     'The organization id (`o-…`). The AMI key policy and the bus policy trust its principals (`aws:PrincipalOrgID`).',
   'organization.homeRegion': 'The Region the stacks deploy to (the factory’s home).',
+  'organization.memberBaseline':
+    'The member baseline: a service-managed StackSet on the channels’ OUs that gives each member account’s Auto Scaling role its grant on the AMI key in every AMI Region (docs/deploy.md).',
+  'organization.memberBaseline.enabled':
+    'Deploy the member baseline (off: members run the grant by hand, docs/consumers.md).',
+  'organization.memberBaseline.callAs':
+    '`DELEGATED_ADMIN` when the factory account is a StackSets delegated administrator, `SELF` when it is the management account.',
   images: 'The golden images, by name (lower-case letters, digits and dashes, starting with a letter).',
   'images.<name>.kind': '`ami`, or `container` (needs `repository` and a `docker:` or image ARN parent).',
   'images.<name>.description': 'Shown on the Image Builder recipe.',

@@ -8,6 +8,7 @@ import { actionProblem, actionsOf, policyStatements } from '../readiness/iam-act
 import { nagTemplates } from '../readiness/nag.js';
 import { DeployResolver, rolePolicies, SIMULATED_ACCOUNT, simulate } from '../readiness/role-simulation.js';
 import { handlerEntry, sdkCallsOf } from '../readiness/sdk-calls.js';
+import { memberBaselineLine } from './member-baseline.js';
 import { UNUSED_ALLOWED, unusedAllowed } from './unused-allowlist.js';
 
 /** One line of `npm run verify`: a check, its figure, and the problems that fail it. */
@@ -87,6 +88,7 @@ export async function checkApp(label: string, catalog: CatalogInput, root: strin
     }
   }
 
+  const member = await memberBaselineLine(label, app.templates);
   const nag = await nagTemplates(app.templates);
   const doors = gateDoorReport(app.templates);
   return [
@@ -111,6 +113,7 @@ export async function checkApp(label: string, catalog: CatalogInput, root: strin
       // A grant no code uses fails: remove it, or allow it there with the reason AWS needs it.
       problems: unused,
     },
+    member,
     ...gateDoorLines(label, doors),
     {
       name: `${label}: cdk-nag AwsSolutions findings`,

@@ -4,6 +4,7 @@ import type { CatalogInput } from '../../../core/config/schema.js';
 import { Factory } from '../../../stacks/Factory.js';
 import { FACTORY_IMAGE_STACKS } from '../../../stacks/FactoryImages.js';
 import { Ledger } from '../../../stacks/Ledger.js';
+import { MemberBaseline } from '../../../stacks/MemberBaseline.js';
 import { Monitoring } from '../../../stacks/Monitoring.js';
 import { Notifications } from '../../../stacks/Notifications.js';
 import { Promotion } from '../../../stacks/Promotion.js';
@@ -16,6 +17,7 @@ export const APP_STACKS: readonly StackFunction[] = [
   Ledger,
   Factory,
   ...FACTORY_IMAGE_STACKS,
+  MemberBaseline,
   Notifications,
   Promotion,
   Triggers,

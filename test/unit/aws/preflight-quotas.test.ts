@@ -9,8 +9,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { amiSharingQuotaCheck } from '../../../aws/preflight-quotas.js';
-import { parseCatalog } from '../../../core/config/catalog.js';
 import type { Catalog } from '../../../core/config/schema.js';
+import { preflightCatalog } from './preflight-catalog.js';
 
 const orgs = mockClient(OrganizationsClient);
 const ROOT = 'r-ab12';
@@ -19,25 +19,10 @@ const API = 'ou-ab12-api00001';
 const MEMBERS = Array.from({ length: 1_001 }, (_, i) => String(300000000000 + i));
 
 function catalog(targets: Record<string, unknown>): Catalog {
-  const parsed = parseCatalog(
-    {
-      organization: { id: 'o-a1b2c3d4e5', homeRegion: 'eu-west-1' },
-      images: {
-        base: {
-          parent: 'ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
-          components: [{ managed: 'update-linux' }],
-          regions: ['eu-west-1', 'us-east-1'],
-        },
-      },
-      channels: [
-        { name: 'dev', targets: { ous: [WEB] } },
-        { name: 'prod', targets },
-      ],
-    },
-    { read: () => undefined },
-  );
-  if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
-  return parsed.catalog;
+  return preflightCatalog([
+    { name: 'dev', targets: { ous: [WEB] } },
+    { name: 'prod', targets },
+  ]);
 }
 
 beforeEach(() => {

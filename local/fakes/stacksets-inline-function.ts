@@ -1,0 +1,148 @@
+import type { CustomResourceEvent, CustomResourceResponse } from '../../member/auto-scaling-grant.js';
+import { checkRequest, checkResponse } from '../models/request-check.js';
+import type { ServiceLinkedRolesFake } from './iam-service-roles.js';
+import type { KmsCaller, KmsFake } from './kms.js';
+
+/**
+ * Runs a template's inline Lambda code (`Code.ZipFile`, a CommonJS `index.js`) the way the Node.js runtime would,
+ * for one custom resource event: the exact bytes the StackSet deploys, with the SDK clients the runtime provides
+ * answered by the fakes (each request and answer checked against AWS's API models), `setTimeout` in virtual time,
+ * and the HTTPS PUT of the answer to CloudFormation captured.
+ */
+
+/** The fakes a member account's function reaches. */
+export interface MemberCloud {
+  iam: ServiceLinkedRolesFake;
+  kms: KmsFake;
+  organizationId: string;
+}
+
+/** Where the function runs: the member account, the Region, the function's role, and the virtual time it starts. */
+export interface FunctionSite {
+  account: string;
+  region: string;
+  roleArn: string;
+  startMs: number;
+  timeoutSeconds: number;
+}
+
+export interface InlineRun {
+  /** What the function PUT to the ResponseURL; undefined: it never answered (CloudFormation would wait an hour). */
+  response: CustomResourceResponse | undefined;
+  /** Virtual time the run took (its sleeps). */
+  elapsedMs: number;
+}
+
+function awsError(name: string, message: string): Error {
+  const e = new Error(message);
+  e.name = name;
+  return e;
+}
+
+class Command {
+  constructor(readonly input: Record<string, unknown>) {}
+}
+
+/** Runs `code`'s `handler` for `event` at `site`. */
+export async function runInlineFunction(
+  code: string,
+  event: CustomResourceEvent,
+  site: FunctionSite,
+  cloud: MemberCloud,
+): Promise<InlineRun> {
+  let elapsedMs = 0;
+  const now = () => site.startMs + elapsedMs;
+  let response: CustomResourceResponse | undefined;
+  const caller: KmsCaller = {
+    account: site.account,
+    principalArn: site.roleArn,
+    identityAllows: true,
+    organizationId: cloud.organizationId,
+  };
+
+  class CreateServiceLinkedRoleCommand extends Command {}
+  class CreateGrantCommand extends Command {}
+  class RetireGrantCommand extends Command {}
+
+  const iamSend = async (command: Command) => {
+    if (!(command instanceof CreateServiceLinkedRoleCommand)) throw new Error('the IAM fake answers no such command');
+    checkRequest('IAM', 'CreateServiceLinkedRole', command.input);
+    const out = cloud.iam.create(site.account, String(command.input['AWSServiceName']), now());
+    checkResponse('IAM', 'CreateServiceLinkedRole', out);
+    return out;
+  };
+  const kmsSend = async (command: Command) => {
+    const input = command.input;
+    const keyId = String(input['KeyId']);
+    if (command instanceof CreateGrantCommand) {
+      checkRequest('KMS', 'CreateGrant', input);
+      const grantee = String(input['GranteePrincipal']);
+      if (grantee.includes(':role/aws-service-role/') && !cloud.iam.visibleAt(grantee, now()))
+        throw awsError('InvalidArnException', `ARN ${grantee} is not valid`);
+      const outcome = cloud.kms.grantOutcome(site.region, keyId, caller, {
+        granteePrincipal: grantee,
+        operations: input['Operations'] as string[],
+        name: String(input['Name']),
+      });
+      if ('code' in outcome) throw awsError(outcome.code, outcome.message);
+      const made = cloud.kms.key(site.region, keyId)?.grants.find((g) => g.grantId === outcome.grantId);
+      const out = { GrantId: outcome.grantId, ...(made?.grantToken ? { GrantToken: made.grantToken } : {}) };
+      checkResponse('KMS', 'CreateGrant', out);
+      return out;
+    }
+    if (command instanceof RetireGrantCommand) {
+      checkRequest('KMS', 'RetireGrant', input);
+      cloud.kms.retireGrant(site.region, keyId, caller, String(input['GrantId']));
+      return {};
+    }
+    throw new Error('the KMS fake answers no such command');
+  };
+
+  const modules: Record<string, unknown> = {
+    'node:https': {
+      request(_url: string, _options: unknown, onResponse: (r: unknown) => void) {
+        return {
+          on() {},
+          end(body: string) {
+            response = JSON.parse(body) as CustomResourceResponse;
+            onResponse({ statusCode: 200, resume() {}, on: (ev: string, fn: () => void) => ev === 'end' && fn() });
+          },
+        };
+      },
+    },
+    '@aws-sdk/client-iam': {
+      IAMClient: class {
+        send = iamSend;
+      },
+      CreateServiceLinkedRoleCommand,
+    },
+    '@aws-sdk/client-kms': {
+      KMSClient: class {
+        send = kmsSend;
+      },
+      CreateGrantCommand,
+      RetireGrantCommand,
+    },
+  };
+  const require = (name: string) => {
+    if (!(name in modules))
+      throw new Error(`the inline code requires ${name}, which the fake runtime does not provide`);
+    return modules[name];
+  };
+  const sleep = (fn: () => void, ms: number) => {
+    elapsedMs += ms;
+    queueMicrotask(fn);
+  };
+  const module = { exports: {} as { handler?: (event: unknown, context: unknown) => Promise<unknown> } };
+  // The runtime loads index.js as a CommonJS module; its free names are these.
+  const load = new Function('module', 'exports', 'require', 'process', 'setTimeout', code);
+  load(module, module.exports, require, { env: { AWS_REGION: site.region } }, sleep);
+  const handler = module.exports.handler;
+  if (!handler) throw new Error('the inline code exports no handler');
+  try {
+    await handler(event, { getRemainingTimeInMillis: () => site.timeoutSeconds * 1000 - elapsedMs });
+  } catch {
+    // Lambda records the error; CloudFormation still waits for an answer.
+  }
+  return { response, elapsedMs };
+}

@@ -1,0 +1,21 @@
+import { type CfnTemplate, TemplateResolver } from '../simulator/intrinsics.js';
+
+/**
+ * A StackSet's template as one stack instance sees it: the stack set's parameter values substituted into every
+ * `Fn::Sub`, then the intrinsics resolved for the instance's account and Region. CloudFormation resolves a
+ * template's parameters per stack; TemplateResolver knows no parameters, so they are put in first.
+ */
+export function instantiateTemplate(
+  templateBody: string,
+  parameters: Readonly<Record<string, string>>,
+  where: { accountId: string; region: string },
+): { template: CfnTemplate; resolver: TemplateResolver } {
+  const template = JSON.parse(templateBody) as CfnTemplate & { Parameters?: Record<string, unknown> };
+  for (const name of Object.keys(template.Parameters ?? {})) {
+    if (!(name in parameters)) throw new Error(`the stack set gives no value for its template's parameter ${name}`);
+  }
+  const substituted = JSON.parse(
+    JSON.stringify(template).replace(/\$\{([A-Za-z0-9]+)\}/g, (whole, name: string) => parameters[name] ?? whole),
+  ) as CfnTemplate;
+  return { template: substituted, resolver: new TemplateResolver([substituted], where) };
+}

@@ -1,0 +1,71 @@
+import { CfnStackSet } from 'aws-cdk-lib/aws-cloudformation';
+import { type StackContext, use } from 'sst/constructs';
+import { memberBaselineTargets } from '../core/sharing/member-baseline.js';
+import { useCatalog } from './catalog.js';
+import { Factory } from './Factory.js';
+import { ownLogGroups } from './function-logs.js';
+import { memberFunctionCode } from './member-baseline/code.js';
+import { memberBaselineTemplate } from './member-baseline/template.js';
+import { NAME_PREFIX } from './names.js';
+
+/** OUs one StackSets operation can target. */
+export const MAX_OUS_PER_OPERATION = 50;
+
+/** What `use(MemberBaseline)` gives (tests read it): the StackSet, absent when disabled or nothing to target. */
+export interface MemberBaselineResources {
+  stackSet: CfnStackSet | undefined;
+}
+
+/** The StackSet's name in `stage`. */
+export function memberBaselineStackSetName(stage: string): string {
+  return `${NAME_PREFIX}-${stage}-member-baseline`;
+}
+
+/**
+ * The member baseline: a service-managed StackSet, with auto-deployment, on the OUs the channels share with, in
+ * every AMI Region. Each member account gets stacks/member-baseline/template.ts there — the function that gives
+ * its Auto Scaling role the grant on that Region's AMI key — and an account that joins a targeted OU gets it with
+ * no action; one that leaves loses it (RetainStacksOnAccountRemoval false: the grant is retired). StackSets never
+ * deploys to the management account
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeploymentTargets.html).
+ */
+export function MemberBaseline({ app, stack }: StackContext): MemberBaselineResources {
+  ownLogGroups(stack);
+  const catalog = useCatalog();
+  const { amiKey } = use(Factory);
+  const { enabled, callAs } = catalog.organization.memberBaseline;
+  const targets = memberBaselineTargets(catalog);
+  if (!enabled || targets.ous.length === 0 || targets.regions.length === 0) return { stackSet: undefined };
+  // "The maximum number of organizational units (OUs) supported by a CreateStackInstances operation is 50."
+  // (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackInstances.html)
+  if (targets.ous.length > MAX_OUS_PER_OPERATION) {
+    throw new Error(
+      `channels[].targets.ous: the member baseline can deploy to at most ${MAX_OUS_PER_OPERATION} OUs, the channels name ${targets.ous.length}: target parent OUs (StackSets reaches the OUs below them), or set organization.memberBaseline.enabled to false`,
+    );
+  }
+  const stackSet = new CfnStackSet(stack, 'MemberBaselineStackSet', {
+    stackSetName: memberBaselineStackSetName(app.stage),
+    description: 'Goldsmith member baseline: each member account’s Auto Scaling role gets its grant on the AMI key',
+    permissionModel: 'SERVICE_MANAGED',
+    callAs,
+    autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
+    // Let one stack set operation finish before the next: an auto-deployment queued behind an update runs after it.
+    managedExecution: { Active: true },
+    capabilities: ['CAPABILITY_IAM'],
+    // For operations we start (create, update); auto-deployments ignore them
+    // (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_StackSetOperationPreferences.html).
+    operationPreferences: {
+      regionConcurrencyType: 'PARALLEL',
+      maxConcurrentPercentage: 25,
+      failureTolerancePercentage: 10,
+    },
+    stackInstancesGroup: [{ deploymentTargets: { organizationalUnitIds: targets.ous }, regions: targets.regions }],
+    parameters: [
+      { parameterKey: 'AmiKeyId', parameterValue: amiKey.keyId },
+      { parameterKey: 'FactoryAccount', parameterValue: stack.account },
+    ],
+    templateBody: JSON.stringify(memberBaselineTemplate(memberFunctionCode())),
+  });
+  stack.addOutputs({ MemberBaselineStackSet: memberBaselineStackSetName(app.stage) });
+  return { stackSet };
+}

@@ -1,0 +1,120 @@
+import {
+  AUTO_SCALING_GRANT_OPERATIONS,
+  AUTO_SCALING_SERVICE,
+  AUTO_SCALING_SERVICE_ROLE_PATH,
+} from '../../core/sharing/key-grants.js';
+
+/**
+ * The template every member account runs in each AMI Region, through the member baseline StackSet. Hand-built: a
+ * service-managed StackSet refuses templates with transforms or macros
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html), and each
+ * (account, Region) instance stands alone — auto-deployment follows no Region order
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_StackSetOperationPreferences.html) — so every
+ * instance creates the service-linked role if need be, then its own Region's grant. No resource has a fixed name:
+ * an account moving between targeted OUs may get its new instance before the old one is deleted
+ * (https://github.com/aws-cloudformation/cloudformation-coverage-roadmap/issues/2426).
+ */
+
+type Json = Record<string, unknown>;
+
+const sub = (s: string) => ({ 'Fn::Sub': s });
+
+/** The account's Auto Scaling service-linked role (the default one, no suffix). */
+const ROLE_ARN = `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${AUTO_SCALING_SERVICE_ROLE_PATH}AWSServiceRoleForAutoScaling`;
+/** The factory's AMI key in this instance's Region: a multi-Region key keeps its key id in every replica. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub variables
+const KEY_ARN = 'arn:${AWS::Partition}:kms:${AWS::Region}:${FactoryAccount}:key/${AmiKeyId}';
+
+/** The member function's role: exactly the calls member/auto-scaling-grant.ts makes, and its own log group. */
+export function memberFunctionPolicy(): Json {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'CreateAutoScalingServiceLinkedRole',
+        Effect: 'Allow',
+        Action: 'iam:CreateServiceLinkedRole',
+        Resource: sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${AUTO_SCALING_SERVICE_ROLE_PATH}*`),
+        // https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html#service-linked-role-permissions
+        Condition: { StringEquals: { 'iam:AWSServiceName': AUTO_SCALING_SERVICE } },
+      },
+      {
+        Sid: 'GrantTheAutoScalingRoleOnTheAmiKey',
+        Effect: 'Allow',
+        Action: 'kms:CreateGrant',
+        Resource: sub(KEY_ARN),
+        Condition: {
+          StringEquals: { 'kms:GranteePrincipal': sub(ROLE_ARN) },
+          'ForAllValues:StringEquals': { 'kms:GrantOperations': [...AUTO_SCALING_GRANT_OPERATIONS] },
+        },
+      },
+      // The account that created a grant may retire it
+      // (https://docs.aws.amazon.com/kms/latest/APIReference/API_RetireGrant.html).
+      { Sid: 'RetireThatGrant', Effect: 'Allow', Action: 'kms:RetireGrant', Resource: sub(KEY_ARN) },
+      {
+        Sid: 'WriteOwnLogs',
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        // The log group's Arn attribute ends in `:*`, covering its streams (as stacks/function-logs.ts grants).
+        Resource: { 'Fn::GetAtt': ['Logs', 'Arn'] },
+      },
+    ],
+  };
+}
+
+/** The member template, with the function's bundled `code` inline. */
+export function memberBaselineTemplate(code: string): Json {
+  return {
+    AWSTemplateFormatVersion: '2010-09-09',
+    Description: 'Goldsmith member baseline: EC2 Auto Scaling can launch the golden images encrypted with the AMI key',
+    Parameters: {
+      AmiKeyId: { Type: 'String', Description: 'The AMI key id (a multi-Region key: the same in every Region)' },
+      FactoryAccount: { Type: 'String', Description: 'The account that owns the AMI key' },
+    },
+    Resources: {
+      Logs: {
+        Type: 'AWS::Logs::LogGroup',
+        Properties: { RetentionInDays: 90 },
+        DeletionPolicy: 'Delete',
+      },
+      GrantFunctionRole: {
+        Type: 'AWS::IAM::Role',
+        Properties: {
+          AssumeRolePolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+          },
+          Policies: [{ PolicyName: 'auto-scaling-key-grant', PolicyDocument: memberFunctionPolicy() }],
+        },
+      },
+      GrantFunction: {
+        Type: 'AWS::Lambda::Function',
+        Properties: {
+          Description: 'Goldsmith: gives EC2 Auto Scaling’s role its grant on the AMI key (retired on delete)',
+          Runtime: 'nodejs22.x',
+          Handler: 'index.handler',
+          Role: { 'Fn::GetAtt': ['GrantFunctionRole', 'Arn'] },
+          // Up to ~2 minutes of retries for IAM, 5 minutes for the grant to be in force, 10 s to answer.
+          Timeout: 600,
+          MemorySize: 128,
+          LoggingConfig: { LogGroup: { Ref: 'Logs' } },
+          Code: { ZipFile: code },
+        },
+      },
+      AutoScalingKeyGrant: {
+        Type: 'Custom::AutoScalingKeyGrant',
+        Properties: {
+          // In the stack's own Region, as a service token must be; an unanswered request fails after 15 minutes
+          // rather than the default hour (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cfn-customresource.html).
+          ServiceToken: { 'Fn::GetAtt': ['GrantFunction', 'Arn'] },
+          ServiceTimeout: 900,
+          KeyArn: sub(KEY_ARN),
+          AutoScalingRoleArn: sub(ROLE_ARN),
+        },
+      },
+    },
+    Outputs: {
+      GrantId: { Value: { 'Fn::GetAtt': ['AutoScalingKeyGrant', 'GrantId'] } },
+    },
+  };
+}
