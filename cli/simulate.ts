@@ -115,7 +115,7 @@ export const command: Command = {
     const progress = showProgress ? progressLine((t) => process.stderr.write(t)) : undefined;
     const keep = values.save ?? values.resume;
     // The human output streams the timeline as the run goes: each line once nothing earlier can still happen.
-    const { RepeatFolder } = await import('../local/simulator/timeline-fold.js');
+    const { RepeatFolder, repeatedOutcomes } = await import('../local/simulator/timeline-fold.js');
     const folder = new RepeatFolder();
     if (!values.json) process.stdout.write(renderHeader(scenario));
     const result = await simulate(catalog, scenario, dirname(configPath), {
@@ -162,7 +162,17 @@ export const command: Command = {
       const { report, timeline, notes, run } = result;
       const slack = values.slack ? { slackMessages: result.slackMessages ?? [] } : {};
       const { totalsOf } = await import('../local/simulator/totals.js');
-      const json: SimulationJson = { ...report, totals: totalsOf(report), timeline, notes, run, ...slack };
+      // The same folding as the human timeline's: `timeline` keeps every line, `repeatedOutcomes` what it counted.
+      for (const e of timeline) folder.push(e);
+      const json: SimulationJson = {
+        ...report,
+        totals: totalsOf(report),
+        timeline,
+        repeatedOutcomes: repeatedOutcomes(folder),
+        notes,
+        run,
+        ...slack,
+      };
       process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
     } else {
       process.stdout.write(renderRepeats(folder) + renderTables(result));

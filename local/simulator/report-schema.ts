@@ -5,11 +5,12 @@ import type { SimulationResult } from './index.js';
 import type { SimulationReport } from './report.js';
 import { fleetSchema } from './report-schema-fleet.js';
 import type { SlackMessageSeen } from './slack.js';
+import type { repeatedOutcomes } from './timeline-fold.js';
 import type { TotalsRow } from './totals.js';
 
 /**
  * The `goldsmith simulate --json` document as a zod schema: the report (`SimulationReport`) with the run's
- * `totals`, `timeline`, `notes`, `run` and, with `--slack`, `slackMessages`. It exists so that docs/schemas/report.schema.json
+ * `totals`, `timeline`, `repeatedOutcomes`, `notes`, `run` and, with `--slack`, `slackMessages`. It exists so that docs/schemas/report.schema.json
  * can be generated from code (`npm run schemas`); the type checks at the end of this file fail to compile when the
  * report's TypeScript types and this schema part ways.
  */
@@ -237,6 +238,20 @@ export const reportSchema = z.strictObject({
     .array(z.strictObject({ what: z.string(), value: z.string() }))
     .describe("the Totals table's rows as `simulate` and the HTML report print them, with the same labels and values"),
   timeline: z.array(timelineEntrySchema),
+  repeatedOutcomes: z
+    .array(
+      z.strictObject({
+        at: time,
+        image: z.string(),
+        text: z.string(),
+        times: count,
+        versions: z.array(z.string()),
+        last: time,
+      }),
+    )
+    .describe(
+      "the failures, dead letters and recoveries the human timeline prints once, as its 'Repeated outcomes' section counts them (`timeline` keeps every line)",
+    ),
   notes: z.array(z.string()),
   run: z.strictObject({
     wallMs: z.number(),
@@ -263,7 +278,11 @@ export const reportSchema = z.strictObject({
 
 /** What `simulate --json` prints (cli/simulate.ts). */
 export type SimulationJson = SimulationReport &
-  Pick<SimulationResult, 'timeline' | 'notes' | 'run'> & { totals: TotalsRow[]; slackMessages?: SlackMessageSeen[] };
+  Pick<SimulationResult, 'timeline' | 'notes' | 'run'> & {
+    totals: TotalsRow[];
+    repeatedOutcomes: ReturnType<typeof repeatedOutcomes>;
+    slackMessages?: SlackMessageSeen[];
+  };
 
 // Both directions, so a field added to, removed from or retyped in either fails `npm run typecheck`.
 type Schema = z.output<typeof reportSchema>;
