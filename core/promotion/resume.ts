@@ -54,9 +54,22 @@ export function automaticResume(paused: PausedPromotion): { resume: true } | { r
   return { resume: true };
 }
 
+/** How a recorded pause reason ends while the reconciler still resumes it by itself. */
+const RESUMED_BY_ITSELF = '; paused, and resumed from this step once AWS answers';
+
 /** The recorded reason for a pause: what failed (`Error: cause`), and what happens next. */
 export function pauseReason(failed: string, horizon: string): string {
-  return `${failed} — still failing after the ${horizon} retry horizon; paused, and resumed from this step once AWS answers`;
+  return `${failed} — still failing after the ${horizon} retry horizon${RESUMED_BY_ITSELF}`;
+}
+
+/**
+ * A pause's reason as it reads for the pause it belongs to: once that pause came after the reconciler's automatic
+ * resumptions were spent (`resumes` resumptions before it), nothing resumes it by itself, so the reason says it waits
+ * for an operator instead of "resumed … once AWS answers". The ledger keeps the reason as recorded.
+ */
+export function pauseReasonNow(reason: string, pause: { image: string; version: string; resumes: number }): string {
+  if (pause.resumes < MAX_AUTOMATIC_RESUMES || !reason.endsWith(RESUMED_BY_ITSELF)) return reason;
+  return `${reason.slice(0, -RESUMED_BY_ITSELF.length)}; paused, and waits for an operator (the reconciler's ${MAX_AUTOMATIC_RESUMES} automatic resumptions are spent): goldsmith resume ${pause.image} ${pause.version}`;
 }
 
 /**
@@ -95,7 +108,16 @@ export function resumedText(resumption: {
     : `promotion resumed by ${by} (resumption ${resumption.n})${when}${why}`;
 }
 
-/** A pause as `status`, `history` and docs/operating.md tell it: `promotion paused at dev: <why>`. */
-export function pausedText(pause: { channel: string; reason: string }): string {
-  return `promotion paused at ${pause.channel}: ${pause.reason}`;
+/**
+ * A pause as `status`, `history` and docs/operating.md tell it: `promotion paused at dev: <why>`, the why worded for
+ * the resumptions before it ({@link pauseReasonNow}).
+ */
+export function pausedText(pause: {
+  channel: string;
+  reason: string;
+  image: string;
+  version: string;
+  resumes: number;
+}): string {
+  return `promotion paused at ${pause.channel}: ${pauseReasonNow(pause.reason, pause)}`;
 }

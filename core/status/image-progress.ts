@@ -1,7 +1,7 @@
 // What an image's builds are doing apart from its channels: builds in flight, the last failure, held versions.
 import { accountCount } from '../fleet/usage.js';
 import { type AwaitedParent, flagAwaitsOf } from '../lifecycle/lineage-hold.js';
-import { resumedText, resumeText } from '../promotion/resume.js';
+import { pauseReasonNow, resumedText, resumeText } from '../promotion/resume.js';
 
 type Item = Record<string, unknown>;
 
@@ -87,7 +87,7 @@ export function inFlightOf(
         const resumes = Number(pause.resumes ?? 0);
         const paused = {
           channel: str(pause, 'channel'),
-          reason: str(pause, 'reason'),
+          reason: pauseReasonNow(str(pause, 'reason'), { image: str(pause, 'image'), version, resumes }),
           resumes,
           resume: resumeText({ image: str(pause, 'image'), version, channel: str(pause, 'channel'), resumes }),
         };

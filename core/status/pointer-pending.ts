@@ -1,4 +1,4 @@
-import { resumedText } from '../promotion/resume.js';
+import { pauseReasonNow, resumedText } from '../promotion/resume.js';
 
 /**
  * A channel pointer the ledger moved (`CHANNEL#`, moved first so two promotions never move it backwards) but
@@ -63,7 +63,15 @@ export function pendingPointer(
   const pending: PendingPointer = ended
     ? { version, since: text(outcome, 'at'), reason: text(outcome, 'reason'), ended }
     : text(pause, 'status') === 'paused'
-      ? { version, since: text(pause, 'pausedAt'), reason: text(pause, 'reason') }
+      ? {
+          version,
+          since: text(pause, 'pausedAt'),
+          reason: pauseReasonNow(text(pause, 'reason'), {
+            image: text(pause, 'image'),
+            version,
+            resumes: Number(pause.resumes ?? 0),
+          }),
+        }
       : {
           version,
           since: text(pause, 'pausedAt'),

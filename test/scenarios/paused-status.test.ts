@@ -54,6 +54,11 @@ describe('a promotion paused by an outage, on a saved cloud', () => {
     expect(stdout).toContain(
       "resume: waits for an operator (the reconciler's 3 automatic resumptions are spent): `goldsmith resume base 1.0.0/1` starts a new execution that skips the channels already decided and repeats dev's steps",
     );
+    // The pause's own line says the same: nothing resumes it once AWS answers.
+    expect(stdout).not.toContain('once AWS answers');
+    expect(stdout).toContain(
+      "paused, and waits for an operator (the reconciler's 3 automatic resumptions are spent): goldsmith resume base 1.0.0/1",
+    );
   });
 
   it("history has each pause and each automatic resumption, in the runbook's words", async () => {
@@ -61,6 +66,9 @@ describe('a promotion paused by an outage, on a saved cloud', () => {
     const paused = stdout.split('\n').filter((l) => l.includes('promotion paused at dev: ServiceUnavailable'));
     const resumed = stdout.split('\n').filter((l) => l.includes('promotion resumed'));
     expect(paused).toHaveLength(4);
+    // The first three pauses were resumed by the reconciler; the fourth waits for an operator, and says so.
+    expect(paused.map((l) => l.includes('resumed from this step once AWS answers'))).toEqual([true, true, true, false]);
+    expect(paused[3]).toContain("waits for an operator (the reconciler's 3 automatic resumptions are spent)");
     expect(resumed.map((l) => l.slice(l.indexOf('promotion resumed')))).toEqual([
       'promotion resumed automatically by the reconciler (resumption 1 of 3)',
       'promotion resumed automatically by the reconciler (resumption 2 of 3)',

@@ -4,7 +4,9 @@ import {
   MAX_AUTOMATIC_RESUMES,
   outlastedRetryHorizon,
   type PausedPromotion,
+  pausedText,
   pauseReason,
+  pauseReasonNow,
 } from '../../../core/promotion/resume.js';
 
 const paused: PausedPromotion = {
@@ -53,5 +55,27 @@ describe('pauseReason', () => {
     expect(pauseReason('ThrottlingException: slow down', '6h')).toBe(
       'ThrottlingException: slow down — still failing after the 6h retry horizon; paused, and resumed from this step once AWS answers',
     );
+  });
+});
+
+describe('pausedText', () => {
+  const reason = pauseReason('ServiceUnavailable: RAM is down', '1h');
+  const pause = { channel: 'dev', reason, image: 'base', version: '1.0.0/1' };
+
+  it('says the reconciler resumes it while automatic resumptions are left', () => {
+    expect(pausedText({ ...pause, resumes: 2 })).toBe(`promotion paused at dev: ${reason}`);
+  });
+
+  it('says it waits for an operator once the automatic resumptions are spent, never "once AWS answers"', () => {
+    const text = pausedText({ ...pause, resumes: 3 });
+    expect(text).toBe(
+      "promotion paused at dev: ServiceUnavailable: RAM is down — still failing after the 1h retry horizon; paused, and waits for an operator (the reconciler's 3 automatic resumptions are spent): goldsmith resume base 1.0.0/1",
+    );
+    expect(text).not.toContain('once AWS answers');
+  });
+
+  it('keeps a reason that already names what to do (a pointer Parameter Store did not take)', () => {
+    const own = 'PointerNotTaken: … — paused after 4 attempts; …, then: goldsmith resume base 1.0.0/1';
+    expect(pauseReasonNow(own, { image: 'base', version: '1.0.0/1', resumes: 5 })).toBe(own);
   });
 });
