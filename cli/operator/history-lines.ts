@@ -14,7 +14,7 @@ const str = (v: unknown) => (typeof v === 'string' ? v : '');
  */
 export type Scope = 'channel' | 'all' | 'version' | 'image';
 
-export const EVERY_CHANNEL = new Set(['REVOKE-AT', 'REVOCATION', 'PIPELINE']);
+export const EVERY_CHANNEL = new Set(['REVOKE-AT', 'SUPERSEDED', 'REVOCATION', 'PIPELINE']);
 
 /** The lines `history --channel C` keeps: C's own, those about every channel, and the versions C saw as a whole. */
 export function concerning(

@@ -46,6 +46,8 @@ const KIND_RANK: Record<string, number> = {
   'REVOKE-AT': 10,
   REVOCATION: 11,
   RETIRE: 11,
+  // A scheduled revocation superseded by a revocation is its effect: it reads after the revocation.
+  SUPERSEDED: 11.5,
   ROLLBACK: 12,
   DRIFT: 13,
   PAUSED: 14,
@@ -169,7 +171,7 @@ export function historyOf(
       const view = scheduledRevocationView(i, items);
       if (view.superseded) {
         const { at, by } = view.superseded;
-        add(at, supersededText(shortTime(view.dueAt), { at: shortTime(at), by }));
+        add(at, supersededText(shortTime(view.dueAt), { at: shortTime(at), by }), 'SUPERSEDED');
       }
       for (const c of Array.isArray(i.cancelledBefore) ? (i.cancelledBefore as Record<string, unknown>[]) : []) {
         add(

@@ -61,6 +61,11 @@ describe('a revocation scheduled for later, then the same version revoked at onc
     expect(lines).toContain(
       `revocation scheduled for 2027-02-05 09:00 superseded: revoked at once at 2027-02-03 12:00 by ${SESSION}; its schedule revokes nothing`,
     );
+    // One instant, cause before effect: the revocation, then the scheduled one it superseded.
+    const revoked = lines.findIndex((l) => l.startsWith('revoked by '));
+    const superseded = lines.findIndex((l) => l.includes(' superseded: revoked at once'));
+    expect(revoked).toBeGreaterThanOrEqual(0);
+    expect(superseded).toBeGreaterThan(revoked);
   });
 
   it('revokes nothing more when the schedule fires anyway: the revocation keeps its own time and reason', async () => {
