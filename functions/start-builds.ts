@@ -16,7 +16,7 @@ import { buildLinks } from '../core/notifications/links.js';
 import { metricNames } from '../core/observability/metrics.js';
 import { isMonthlyPatchDay } from '../core/schedule/index.js';
 import { affectedImages, parametersForNotice } from '../core/triggers/affected.js';
-import { type Change, changeIdOf, changeTimeOf } from '../core/triggers/change.js';
+import { type Change, changeIdOf, changeIdText, changeTimeOf } from '../core/triggers/change.js';
 import { type Decision, decideBuilds } from '../core/triggers/decide.js';
 import { dedupeKeyFor } from '../core/triggers/dedupe.js';
 import { changeFromEvent, type TriggerInput } from '../core/triggers/from-events.js';
@@ -108,7 +108,8 @@ async function announceDecision(decision: Decision, result: Omit<ActedDecision, 
     return;
   }
   const routine =
-    result.reason.startsWith('not a patch day') || result.reason.startsWith(`duplicate of ${decision.changeId} `);
+    result.reason.startsWith('not a patch day') ||
+    result.reason.startsWith(`duplicate of ${changeIdText(decision.changeId)} `);
   if (routine) return;
   await announce(
     announcement(

@@ -80,6 +80,21 @@ export function changeIdOf(change: Change): string {
   }
 }
 
+/**
+ * A change id as people read it: its prefix names the trigger. Goldsmith's own rebuild requests are manual changes
+ * underneath, so their stored id (an idempotency key, kept as it is) starts `manual:`; shown, it starts with its
+ * trigger (`manual:os-base#finding:1.0.0/1` reads `cve:os-base#finding:1.0.0/1`, a revoked parent's child
+ * `revocation:…#revoked:…`). Any other id reads as stored.
+ */
+export function changeIdText(changeId: string): string {
+  const manual = /^manual:([^#]*)#(.*)$/.exec(changeId);
+  if (!manual) return changeId;
+  const [, image, requestId = ''] = manual;
+  if (requestId.startsWith(REBUILD_REQUEST.cve)) return `cve:${image}#${requestId}`;
+  if (requestId.startsWith(REBUILD_REQUEST.revocation)) return `revocation:${image}#${requestId}`;
+  return changeId;
+}
+
 /** The trigger a change's builds are recorded with: a manual change from Goldsmith itself says why it asked. */
 export function triggerOf(change: Change): Trigger {
   if (change.kind !== 'manual') return change.kind;

@@ -2,7 +2,7 @@ import type { Catalog } from '../config/schema.js';
 import { isMonthlyPatchDay, nextMonthlyPatch } from '../schedule/monthly-patch.js';
 import { affectedImages } from './affected.js';
 import { type BreakerState, breakerSkipReason } from './breaker.js';
-import { type Change, changeIdOf, type Trigger, triggerOf } from './change.js';
+import { type Change, changeIdOf, changeIdText, type Trigger, triggerOf } from './change.js';
 import { clientTokenFor, dedupeKeyFor } from './dedupe.js';
 import { ancestorsOf, lineageOrder } from './lineage.js';
 
@@ -61,7 +61,8 @@ function skipReasonOf(
     return `waits for ${waitingOn}, also triggered by this change: its promotion cascades to ${image}`;
   }
   const marker = input.markers.get(dedupeKey);
-  if (marker?.state === 'started') return `duplicate of ${marker.changeId} (${dedupeKey}, started ${marker.claimedAt})`;
+  if (marker?.state === 'started')
+    return `duplicate of ${changeIdText(marker.changeId)} (${dedupeKey}, started ${marker.claimedAt})`;
   const running = input.running.get(image) ?? [];
   if (running.length > 0) return `already building ${running.join(', ')}`;
   return undefined;
@@ -104,8 +105,9 @@ export function decideBuilds(input: DecideInput): Decision[] {
         skip ??
         (resume
           ? // Stryker disable next-line OptionalChaining: `resume` is true only when the marker exists
-            `resuming ${dedupeKey}: claimed by ${marker?.changeId} at ${marker?.claimedAt} but not confirmed started`
-          : `${trigger} change ${changeId}${change.kind === 'manual' ? ` requested by ${change.requestedBy}` : ''}`);
+            `resuming ${dedupeKey}: claimed by ${changeIdText(marker?.changeId ?? '')} at ${marker?.claimedAt} but not confirmed started`
+          : // The id as people read it: its prefix names the trigger (the stored key stays as it is).
+            `${trigger} change ${changeIdText(changeId)}${change.kind === 'manual' ? ` requested by ${change.requestedBy}` : ''}`);
       return {
         image,
         outcome: skip === undefined ? 'start' : 'skip',

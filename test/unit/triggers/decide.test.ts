@@ -108,6 +108,37 @@ describe('decideBuilds: which images a change affects, in lineage order', () => 
     expect(summary(decide(change))).toEqual(expected);
   });
 
+  it("names a CVE rebuild's change with the cve trigger, keeping the stored key as it was", () => {
+    const finding: Change = {
+      kind: 'manual',
+      image: 'app',
+      requestId: 'finding:1.0.0/1',
+      requestedBy: 'goldsmith',
+      requestedAt: '2027-01-16T00:00:00Z',
+    };
+    const [app] = decide(finding);
+    expect(app?.trigger).toBe('cve');
+    expect(app?.reason).toBe('cve change cve:app#finding:1.0.0/1 requested by goldsmith');
+    expect(app?.changeId).toBe('manual:app#finding:1.0.0/1');
+    const again = decide(finding, {
+      markers: new Map([
+        [app?.dedupeKey ?? '', { state: 'started', changeId: app?.changeId ?? '', claimedAt: '2027-01-16T00:01:00Z' }],
+      ]),
+    });
+    expect(again[0]?.reason).toMatch(/^duplicate of cve:app#finding:1\.0\.0\/1 /);
+  });
+
+  it("names a person's manual change as manual", () => {
+    const [app] = decide({
+      kind: 'manual',
+      image: 'app',
+      requestId: 'req-1',
+      requestedBy: 'ops-lead',
+      requestedAt: '2027-01-16T00:00:00Z',
+    });
+    expect(app?.reason).toBe('manual change manual:app#req-1 requested by ops-lead');
+  });
+
   it('explains why a child waits for its parent', () => {
     const [, hardened, app] = decide(openssl);
     expect(hardened?.reason).toBe('waits for base, also triggered by this change: its promotion cascades to hardened');
