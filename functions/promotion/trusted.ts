@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { readChannelFacts } from '../../aws/promotion-facts.js';
 import { RevokedError } from '../../core/promotion/errors.js';
-import { type ChannelFacts, PreconditionsUnmetError } from '../../core/promotion/preconditions.js';
+import { type ChannelFacts, PreconditionsUnmetError, unmetPrevious } from '../../core/promotion/preconditions.js';
 import type { PromotionPlan } from '../../core/promotion/types.js';
 import { promotionPlans } from './plans.js';
 import { type ChannelItem, parseTaskInput } from './schemas.js';
@@ -42,7 +42,9 @@ export async function trustedChannel(input: unknown, step: string): Promise<Trus
   const ref = parseTaskInput(channelRefSchema, input, step);
   const { plan, channel } = catalogChannel(ref.image, ref.channel.name, step);
   const facts = await readChannelFacts(ref.image, ref.version, channel.name, channel.after);
-  if (facts.revocation?.state === 'revoked') {
+  // Only a channel the version reached (the first, or the one after a promoted channel) stops as revoked: a later
+  // channel it never reached is skipped by its Gate, recording nothing (the channel it stopped at says why).
+  if (facts.revocation?.state === 'revoked' && unmetPrevious(facts, channel).length === 0) {
     throw new RevokedError(
       `${ref.image} ${ref.version} was revoked: ${facts.revocation.reason ?? 'no reason recorded'}`,
     );

@@ -175,6 +175,16 @@ describe('gate', () => {
     await expect(gate(channelItem('prod'))).resolves.toMatchObject({ passed: true });
   });
 
+  it('skips, recording nothing, a channel a revoked version never reached; stops the one it reached as revoked', async () => {
+    // Revoked during its staging soak: staging records the abort; prod, never reached, records nothing.
+    facts({ previous: 'aborted', revocation: { state: 'revoked', reason: 'CVE-2027-0001 in openssl' } });
+    await expect(gate(channelItem('prod'))).resolves.toEqual({ skipped: true, reason: 'staging was not promoted' });
+    expect(ddb).not.toHaveReceivedCommand(PutCommand);
+
+    facts({ revocation: { state: 'revoked', reason: 'CVE-2027-0001 in openssl' } });
+    await expect(gate(channelItem('prod'))).rejects.toMatchObject({ name: 'Revoked' });
+  });
+
   it('passes a channel a paused execution of the same build already decided, without asking anything', async () => {
     facts({ outcome: 'promoted' });
 
