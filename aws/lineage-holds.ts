@@ -8,7 +8,7 @@ import {
   type LineageLink,
   lineageHold,
 } from '../core/lifecycle/lineage-hold.js';
-import { type AncestorStanding, rejectedAncestorHold } from '../core/promotion/rejected-parent.js';
+import { type AncestorStanding, parentStandingText, rejectedAncestorHold } from '../core/promotion/rejected-parent.js';
 import { batchGetItems } from './batch-get.js';
 import { documentClient, ledgerTable } from './clients/dynamodb.js';
 
@@ -96,6 +96,24 @@ export async function lineageHoldOf(
 /** The reason a promotion stops with for `hold`: a rejected ancestor's hold as it reads, a revocation's with what replaces the version. */
 export function holdMessage(hold: LineageHoldFound): string {
   return hold.rejected ? hold.reason : heldOutcomeReason(hold.reason, hold.awaits);
+}
+
+/**
+ * How the parent version a build was made on stands at `channel`, as the approval request says it ("os-base 1.0.0/2,
+ * rejected for prod by sec-oncall: CHG-2001"), or undefined when its lineage names no parent version. One strongly
+ * consistent BatchGetItem of the parent's approval and outcome there.
+ */
+export async function parentStanding(lineage: BuildLineage | undefined, channel: string): Promise<string | undefined> {
+  const parent = lineage?.parent;
+  if (!parent?.buildVersion) return undefined;
+  const at = { image: parent.image, version: parent.buildVersion };
+  const approvalSk = `${skPrefix.approval}${at.version}#${channel}`;
+  const outcomeSk = `${skPrefix.promotion}${at.version}#${channel}`;
+  const items = await batchGetItems(ledgerTable(), [
+    { pk: imagePk(at.image), sk: approvalSk },
+    { pk: imagePk(at.image), sk: outcomeSk },
+  ]);
+  return `${at.image} ${at.version}, ${parentStandingText(standingOf(at, items, approvalSk, outcomeSk), channel)}`;
 }
 
 /** An ancestor's approval decision and outcome at the channel, from the items read. */

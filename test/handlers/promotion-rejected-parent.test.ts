@@ -1,4 +1,5 @@
 import { GetImageCommand, ImagebuilderClient, ListImageScanFindingsCommand } from '@aws-sdk/client-imagebuilder';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import {
   BatchGetCommand,
@@ -10,12 +11,15 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { resetApprovalSecret } from '../../aws/approval-secret.js';
 import { gate } from '../../functions/promotion/gate.js';
+import { requestApproval } from '../../functions/promotion/request-approval.js';
 import { catalog, channelItem, getImageOutput, ledgerFactsAnswer } from './promotion-fixtures.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const imagebuilder = mockClient(ImagebuilderClient);
 const sns = mockClient(SNSClient);
+const secrets = mockClient(SecretsManagerClient);
 
 /** base 1.0.0/3 was built on os-base 1.0.0/2 (following os-base's staging channel). */
 const PARENT = { image: 'os-base', channel: 'staging', buildVersion: '1.0.0/2' };
@@ -56,7 +60,7 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  for (const m of [ddb, imagebuilder, sns]) m.reset();
+  for (const m of [ddb, imagebuilder, sns, secrets]) m.reset();
 });
 
 describe('gate of a version whose parent an approver rejected for the channel', () => {
@@ -88,5 +92,25 @@ describe('gate of a version whose parent an approver rejected for the channel', 
     ]);
 
     await expect(gate(channelItem('prod'))).resolves.toMatchObject({ passed: true });
+  });
+});
+
+describe('approval request of a version built on a parent version', () => {
+  beforeEach(() => {
+    process.env.APPROVAL_URL = 'https://approve.example/';
+    process.env.APPROVAL_SECRET_NAME = 'goldsmith/test/approval-links';
+    process.env.APPROVAL_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:goldsmith-test-approval-links';
+    resetApprovalSecret();
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: 'q'.repeat(64) });
+  });
+
+  it("names the parent version and its standing at the channel, in the team's announcement and each approver's mail", async () => {
+    ledger([{ pk: 'IMAGE#os-base', sk: 'PROMOTION#1.0.0/2#prod', outcome: 'expired' }]);
+
+    await requestApproval({ taskToken: 'TOKEN-1', image: 'base', version: '1.0.0/3', channel: 'prod' });
+
+    const messages = sns.commandCalls(PublishCommand).map((c) => String(c.args[0].input.Message));
+    expect(messages.length).toBeGreaterThan(1);
+    for (const message of messages) expect(message).toContain('os-base 1.0.0/2, expired at prod');
   });
 });
