@@ -23,7 +23,7 @@ export const CATALOG_FIELDS: Record<string, string> = {
   'images.<name>.parent':
     '`ssm:/public/parameter` (e.g. an Amazon Linux parameter), `ami-…`, an Image Builder image ARN, `docker:repo:tag`, or `{ image, channel }`.',
   'images.<name>.parent.image':
-    'Lineage: another catalog image whose channel pointer this image builds on. Its promotion to that channel rebuilds this image.',
+    'Lineage: another catalog image whose channel pointer this image builds on. Its promotion to that channel rebuilds this image. A parent version an approver rejected for a channel holds the versions built on it (at any depth) at that channel only, until that parent version is promoted there after all; an expired approval or a failed gate of the parent holds nothing (docs/operating.md: Rejected parents).',
   'images.<name>.parent.channel': 'The parent’s channel this image follows.',
   'images.<name>.components':
     'Build components, in order: AWS-managed by name, or AWSTOE YAML files of this repository.',
