@@ -1,7 +1,7 @@
 import type * as z from 'zod';
 import { catalogErrorMap, issuesToProblems } from './problems.js';
 import { type ComponentFiles, catalogRules, readsOnlySound } from './rules/index.js';
-import { type Catalog, catalogShapeSchema } from './schema.js';
+import { type Catalog, catalogShapeSchema, NAME_ISSUE } from './schema.js';
 
 export type { ComponentFiles } from './rules/index.js';
 
@@ -33,9 +33,11 @@ export function parseCatalog(input: unknown, files: ComponentFiles): CatalogPars
   return { ok: false, problems };
 }
 
-// The fields an issue says are not what the schema describes. An unknown key leaves its object sound: zod drops it.
+// The fields an issue says are not what the schema describes. An unknown key leaves its object sound (zod drops
+// it), and so does a badly named key: the value under it was checked on its own.
 function failedPaths(issue: z.core.$ZodRawIssue): PropertyKey[][] {
   const path = issue.path ?? [];
   if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => [...path, key]);
+  if (issue.code === 'custom' && issue.params?.about === NAME_ISSUE.about) return [];
   return [path];
 }

@@ -30,6 +30,19 @@ describe('parseCatalog reports every problem at once', () => {
     ]);
   });
 
+  it('judges the fields of an image whose name is invalid, and the name check runs beside a failed field', () => {
+    const problems = problemsAfter((c) => {
+      c.images.App = { ...structuredClone(c.images.app), parent: { image: 'hardend', channel: 'staging' } };
+      c.images.app.retention.keep = 'three';
+    });
+
+    expect(problems).toEqual([
+      'images.app.retention.keep: must be a number, not a string',
+      'images.App: invalid image name: must be lower-case letters, digits and dashes, starting with a letter',
+      'images.App.parent.image: unknown image "hardend" (did you mean "hardened"?)',
+    ]);
+  });
+
   it('skips a cross-field check whose field failed its own check, rather than judging a value it cannot trust', () => {
     const problems = problemsAfter((c) => {
       c.images.app.parent = { image: 'hardened', channel: 7 };
