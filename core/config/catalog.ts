@@ -1,6 +1,6 @@
 import type * as z from 'zod';
-import { catalogErrorMap, issuesToProblems } from './problems.js';
-import { type ComponentFiles, catalogRules, readsOnlySound } from './rules/index.js';
+import { catalogErrorMap, issuesToProblems, problem } from './problems.js';
+import { type ComponentFiles, catalogRules, catalogWarningRules, readsOnlySound } from './rules/index.js';
 import { type Catalog, catalogShapeSchema, NAME_ISSUE } from './schema.js';
 
 export type { ComponentFiles } from './rules/index.js';
@@ -40,4 +40,15 @@ function failedPaths(issue: z.core.$ZodRawIssue): PropertyKey[][] {
   if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => [...path, key]);
   if (issue.code === 'custom' && issue.params?.about === NAME_ISSUE.about) return [];
   return [path];
+}
+
+/**
+ * What a valid catalog allows but probably did not mean, as `field.path: what` lines (`goldsmith validate` prints
+ * them and still exits 0).
+ */
+export function catalogWarnings(catalog: Catalog, files: ComponentFiles): string[] {
+  const warnings: string[] = [];
+  for (const rule of catalogWarningRules)
+    rule(catalog, (path, message) => warnings.push(problem(path, message)), files);
+  return warnings;
 }

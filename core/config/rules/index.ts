@@ -1,5 +1,5 @@
 import { allowedAmisReferences } from './allowed-amis.js';
-import { approversCanDecide } from './approvers.js';
+import { approversCanDecide, approversToldOfRequests } from './approvers.js';
 import { approverAddresses, channelTargets, promotionFitsOneExecution, uniqueChannelNames } from './channels.js';
 import { componentFiles } from './components.js';
 import { homeRegionServesFunctionUrls } from './home-region.js';
@@ -30,12 +30,12 @@ export const catalogRules: readonly RegisteredRule[] = [
   { rule: uniqueChannelNames, reads: ['channels.*.name'] },
   { rule: channelTargets, reads: ['channels.*.targets'] },
   { rule: promotionFitsOneExecution, reads: ['channels.*.approval', 'channels.*.soak'] },
-  { rule: approverAddresses, reads: ['channels.*.approval', 'notifications.approvers'] },
+  { rule: approverAddresses, reads: ['channels.*.approval.approvers', 'notifications.approvers'] },
   {
     rule: approversCanDecide,
     reads: [
       'channels.*.name',
-      'channels.*.approval',
+      'channels.*.approval.approvers',
       'notifications.approvers',
       'notifications.email',
       'notifications.slack',
@@ -44,6 +44,9 @@ export const catalogRules: readonly RegisteredRule[] = [
   },
   { rule: allowedAmisReferences, reads: ['allowedAmis', 'images', 'channels.*.name'] },
 ];
+
+/** Rules whose findings are warnings: the catalog works, but probably not as meant. They run on valid catalogs. */
+export const catalogWarningRules: readonly CatalogRule[] = [approversToldOfRequests];
 
 /** Whether a rule reading these fields may run, given the paths of the fields that failed their own checks. */
 export function readsOnlySound(reads: readonly string[], failed: readonly (readonly PropertyKey[])[]): boolean {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type Mutable, problemsAfter } from './helpers.js';
+import { catalogWarnings, parseCatalog } from '../../../core/config/catalog.js';
+import { exampleCatalog, exampleFiles, type Mutable, problemsAfter } from './helpers.js';
 
 /** The example catalog with "ghost" added to prod's approvers, mapped by nothing. */
 function withGhost(c: Mutable): void {
@@ -33,13 +34,13 @@ describe('parseCatalog approvers who can decide', () => {
     ]);
   });
 
-  it('refuses an approver who decides only by IAM principal when nothing would tell them of a request', () => {
-    const problems = problemsAfter((c) => {
-      silent(c);
-      c.channels[2].approval.approvers = ['ops-lead'];
-    });
+  it('accepts, with a warning, an approver who decides only by IAM principal when nothing would tell them', () => {
+    const catalog = exampleCatalog();
+    silent(catalog);
+    catalog.channels[2].approval.approvers = ['ops-lead'];
+    const parsed = parseCatalog(catalog, exampleFiles());
 
-    expect(problems).toEqual([
+    expect(parsed.ok && catalogWarnings(parsed.catalog, exampleFiles())).toEqual([
       `channels[2].approval.approvers[0]: "ops-lead" is never told of a request for channel "prod": they decide only through access.approvers, and there is no notifications.approvers address for them, no notifications.email and no Slack`,
     ]);
   });
@@ -51,6 +52,12 @@ describe('parseCatalog approvers who can decide', () => {
     });
 
     expect(problems).toEqual([]);
+  });
+
+  it('warns of nothing on the example catalog, whose approvers have their own address and Slack user', () => {
+    const parsed = parseCatalog(exampleCatalog(), exampleFiles());
+
+    expect(parsed.ok && catalogWarnings(parsed.catalog, exampleFiles())).toEqual([]);
   });
 
   it('accepts an approver mapped only to a Slack user, or only to an address for their links', () => {
