@@ -68,6 +68,15 @@ describe('goldsmith validate', () => {
     ]);
   });
 
+  it('prints a warning line and exits 0 for an approver nothing would tell of a request', () => {
+    const { code, stdout } = goldsmith(['validate', '--catalog-only', '--config', 'untold-approver.json'], FIXTURES);
+
+    expect(code).toBe(0);
+    expect(stdout.trimEnd().split('\n').slice(2)).toEqual([
+      'warning: channels[0].approval.approvers[0]: "ops-lead" is never told of a request for channel "prod": they decide only through access.approvers, and there is no notifications.approvers address for them, no notifications.email and no Slack',
+    ]);
+  });
+
   it('prints one JSON document with --json', () => {
     const { code, stdout } = goldsmith(['validate', '--json', '--config', join(FIXTURES, 'broken.json')]);
 
