@@ -80,7 +80,7 @@ export const CATALOG_FIELDS: Record<string, string> = {
     'Also share the AMIs’ snapshots (create-volume permission), so targets can copy the AMI, not only launch it.',
   'channels[].approval': 'Manual approval before this channel (a signed link, a Slack button or `goldsmith approve`).',
   'channels[].approval.approvers':
-    'Approver names; `access.approvers` and `notifications.slack.approvers` map them. Any one of them decides (the first decision is final): there is no all-of or four-eyes rule.',
+    'Approver names; `access.approvers`, `notifications.approvers` and `notifications.slack.approvers` map them, and each must be mapped by at least one. Any one of them decides (the first decision is final): there is no all-of or four-eyes rule.',
   'channels[].approval.timeout': 'How long a request waits before it expires (at most a year).',
   'channels[].soak': 'How long a version waits in this channel before it is promoted (e.g. `30m`, `12h`, `3d`, `2w`).',
   'channels[].vulnerabilities': 'The findings policy this channel’s gate applies to Inspector’s scan of the build.',
