@@ -12,6 +12,15 @@ import type { SimulationReport } from './report.js';
  * `totals` show these rows, with these labels and values.
  */
 
+/**
+ * What every "per channel promotion" figure divides by (the totals, the cost, `callPlan`, the HTML, the benchmark): the
+ * channel promotions that happened, a version promoted into a channel. Attempts a gate, an approver, time or an abort
+ * stopped are not counted; the calls they made are in the numerator, so they raise the figure.
+ */
+export function channelPromotions(promotions: readonly { outcome: string }[]): number {
+  return promotions.filter((p) => p.outcome === 'promoted').length;
+}
+
 /** One figure of the totals: its label and its value as printed. */
 export interface TotalsRow {
   what: string;
@@ -25,7 +34,7 @@ export function totalsOf(report: SimulationReport): TotalsRow[] {
 
 /** {@link totalsOf} as table rows. */
 export function totalsRows(report: SimulationReport): string[][] {
-  const promoted = report.promotions.filter((p) => p.outcome === 'promoted').length;
+  const promoted = channelPromotions(report.promotions);
   const totals = apiCallTotals(report.apiCalls, report.callPlan);
   return [
     ['builds', String(report.builds.length)],
