@@ -174,7 +174,19 @@ export function costTables(cost: CostReport): FiguresTable[] {
 export function summaryTable(summaries: readonly MonthlySummary[]): FiguresTable {
   return {
     id: 'summaries',
-    headers: ['month', 'image', 'built', 'failed', 'promoted', 'rejected', PATCH_TO_PROD_LABEL, 'cost'],
+    headers: [
+      'month',
+      'image',
+      'built',
+      'failed',
+      'promoted',
+      'rejected',
+      'expired',
+      'aborted',
+      'revoked',
+      PATCH_TO_PROD_LABEL,
+      'cost',
+    ],
     rows: summaries.flatMap((m) =>
       m.images.map((i) => [
         m.month,
@@ -183,6 +195,9 @@ export function summaryTable(summaries: readonly MonthlySummary[]): FiguresTable
         String(i.failed),
         String(i.promoted),
         String(i.rejected),
+        String(i.expired ?? 0),
+        String(i.aborted ?? 0),
+        String(i.revoked ?? 0),
         patchToProdText(i.patchToProdHours),
         i.cost === undefined ? '—' : i.cost.toFixed(2),
       ]),
