@@ -4,9 +4,11 @@ import {
   type AwaitedParent,
   awaitedParentOf,
   type BuildLineage,
+  heldOutcomeReason,
   type LineageLink,
   lineageHold,
 } from '../core/lifecycle/lineage-hold.js';
+import { type AncestorStanding, parentStandingText, rejectedAncestorHold } from '../core/promotion/rejected-parent.js';
 import { batchGetItems } from './batch-get.js';
 import { documentClient, ledgerTable } from './clients/dynamodb.js';
 
@@ -21,6 +23,8 @@ const texts = (v: unknown): string[] | undefined =>
 export interface LineageHoldFound {
   reason: string;
   awaits?: AwaitedParent;
+  /** Set when an ancestor was rejected at the channel asked about (core/promotion/rejected-parent.ts): `reason` is the whole hold. */
+  rejected?: true;
 }
 
 /**
@@ -28,12 +32,15 @@ export interface LineageHoldFound {
  * the ledger, strongly consistent (the build itself with GetItem unless `own` is given), one BatchGetItem per generation (the parent's build and its revocation): the
  * flag revocation wrote, or a revoked or flagged ancestor, whichever the recorded lineage reaches. `own` is the
  * version's build item when the caller read it already. `awaits` names the parent channel the revocation left empty
- * (its record's `withdrawn`), when it did.
+ * (its record's `withdrawn`), when it did. With `channel`, the same BatchGetItem also reads each ancestor's approval
+ * and outcome at that channel: an ancestor an approver rejected there holds the version there (a revocation's hold
+ * comes first).
  */
 export async function lineageHoldOf(
   image: string,
   version: string,
   own?: BuildLineage,
+  channel?: string,
 ): Promise<LineageHoldFound | undefined> {
   const self = own ?? (await buildLineage(image, version));
   const chain: LineageLink[] = [
@@ -45,15 +52,24 @@ export async function lineageHoldOf(
       follows: text(self?.parent?.channel),
     },
   ];
+  const standings: AncestorStanding[] = [];
   const seen = new Set([`${image} ${version}`]);
   let parent = self?.parent;
   while (parent?.buildVersion && chain.length <= MAX_DEPTH) {
     const at = { image: parent.image, version: parent.buildVersion };
     if (seen.has(`${at.image} ${at.version}`)) break;
     seen.add(`${at.image} ${at.version}`);
+    const approvalSk = `${skPrefix.approval}${at.version}#${channel}`;
+    const outcomeSk = `${skPrefix.promotion}${at.version}#${channel}`;
     const items = await batchGetItems(ledgerTable(), [
       { pk: imagePk(at.image), sk: buildSk(at.version) },
       { pk: imagePk(at.image), sk: `${skPrefix.revocation}${at.version}` },
+      ...(channel
+        ? [
+            { pk: imagePk(at.image), sk: approvalSk },
+            { pk: imagePk(at.image), sk: outcomeSk },
+          ]
+        : []),
     ]);
     const build = items.find((i) => i.sk === buildSk(at.version)) as BuildLineage | undefined;
     const revocation = items.find((i) => i.sk === `${skPrefix.revocation}${at.version}`);
@@ -65,12 +81,58 @@ export async function lineageHoldOf(
       follows: text(build?.parent?.channel),
       withdrawn: revocation?.state === 'revoked' ? texts(revocation.withdrawn) : undefined,
     });
+    if (channel) standings.push(standingOf(at, items, approvalSk, outcomeSk));
     parent = build?.parent;
   }
   const reason = lineageHold(chain);
-  if (reason === undefined) return undefined;
+  if (reason === undefined) {
+    const rejected = channel ? rejectedAncestorHold(standings, channel) : undefined;
+    return rejected ? { reason: rejected, rejected: true } : undefined;
+  }
   const awaits = awaitedParentOf(chain);
   return awaits ? { reason, awaits } : { reason };
+}
+
+/** The reason a promotion stops with for `hold`: a rejected ancestor's hold as it reads, a revocation's with what replaces the version. */
+export function holdMessage(hold: LineageHoldFound): string {
+  return hold.rejected ? hold.reason : heldOutcomeReason(hold.reason, hold.awaits);
+}
+
+/**
+ * How the parent version a build was made on stands at `channel`, as the approval request says it ("os-base 1.0.0/2,
+ * rejected for prod by sec-oncall: CHG-2001"), or undefined when its lineage names no parent version. One strongly
+ * consistent BatchGetItem of the parent's approval and outcome there.
+ */
+export async function parentStanding(lineage: BuildLineage | undefined, channel: string): Promise<string | undefined> {
+  const parent = lineage?.parent;
+  if (!parent?.buildVersion) return undefined;
+  const at = { image: parent.image, version: parent.buildVersion };
+  const approvalSk = `${skPrefix.approval}${at.version}#${channel}`;
+  const outcomeSk = `${skPrefix.promotion}${at.version}#${channel}`;
+  const items = await batchGetItems(ledgerTable(), [
+    { pk: imagePk(at.image), sk: approvalSk },
+    { pk: imagePk(at.image), sk: outcomeSk },
+  ]);
+  return `${at.image} ${at.version}, ${parentStandingText(standingOf(at, items, approvalSk, outcomeSk), channel)}`;
+}
+
+/** An ancestor's approval decision and outcome at the channel, from the items read. */
+function standingOf(
+  at: { image: string; version: string },
+  items: readonly Record<string, unknown>[],
+  approvalSk: string,
+  outcomeSk: string,
+): AncestorStanding {
+  const approval = items.find((i) => i.sk === approvalSk);
+  const outcome = items.find((i) => i.sk === outcomeSk);
+  const decision = approval?.decision === 'approve' || approval?.decision === 'reject' ? approval.decision : undefined;
+  return {
+    ...at,
+    decision,
+    by: text(approval?.by),
+    reason: text(approval?.reason),
+    outcome: text(outcome?.outcome),
+  };
 }
 
 /** A build item's flag and recorded parent (strongly consistent), if the ledger holds the build. */

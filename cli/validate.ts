@@ -1,6 +1,7 @@
-import { relative } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
+import { catalogWarnings } from '../core/config/catalog.js';
 import type { Command } from './commands.js';
-import { checkCatalogFile, DEFAULT_CATALOG_FILE } from './load-catalog.js';
+import { checkCatalogFile, componentFilesIn, DEFAULT_CATALOG_FILE } from './load-catalog.js';
 import { summarizeCatalog, summaryLine } from './summary.js';
 import { parseOptions } from './usage.js';
 import { checkCatalogLimits, limitsLine } from './validate-limits.js';
@@ -17,10 +18,12 @@ and the AMI sharing quota: the organizations, OUs and accounts each AMI is share
 channel of its image at once). Without an organization, channel targets are counted as the catalog names them;
 accounts selected by tag and exclusions inside OUs are counted only against an organization (--local, --scenario;
 \`goldsmith preflight\` reads the real one).
-Valid: exit 0, a one-line summary and a line on the tightest limit. Invalid: exit 1 and one line per problem,
-starting with the field path; a limit's line names the limit, the figure and the images responsible.
+Valid: exit 0, a one-line summary, a line on the tightest limit and a \`warning:\` line for each thing the catalog
+allows but probably does not mean (an approver nothing would tell of a request). Invalid: exit 1 and one line per
+problem, every problem at once, starting with the field path; a limit's line names the limit, the figure and the
+images responsible.
   --config FILE    the catalog file; component paths are relative to its folder
-  --json           print one JSON document: { file, valid, summary, limits } or { file, valid, problems }
+  --json           print one JSON document: { file, valid, summary, limits, warnings } or { file, valid, problems }
   --catalog-only   skip the synthesis (a few seconds): check only the limits the catalog meets by itself
   --local DIR      resolve channel targets against the organization a saved local cloud holds
   --scenario FILE  resolve channel targets against the organization a simulation scenario describes`;
@@ -51,14 +54,16 @@ export const command: Command = {
       : undefined;
     const problems = parsed.ok ? (limits?.problems ?? []) : parsed.problems;
     const valid = problems.length === 0;
+    const warnings = parsed.ok ? catalogWarnings(parsed.catalog, componentFilesIn(dirname(resolve(path)))) : [];
     if (values.json) {
       const report =
         valid && parsed.ok
-          ? { file, valid, summary: summarizeCatalog(parsed.catalog), limits: limits?.figures }
+          ? { file, valid, summary: summarizeCatalog(parsed.catalog), limits: limits?.figures, warnings }
           : { file, valid, problems };
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     } else if (valid && parsed.ok && limits) {
       process.stdout.write(`${summaryLine(file, summarizeCatalog(parsed.catalog))}\n${limitsLine(limits)}\n`);
+      process.stdout.write(warnings.map((w) => `warning: ${w}\n`).join(''));
     } else {
       process.stdout.write(problems.map((p) => `${p}\n`).join(''));
     }

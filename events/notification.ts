@@ -53,6 +53,8 @@ export const NOTIFICATION_DETAILS = {
      * approver receives their own, alone (aws/approver-links.ts); the announcement says who decides and how.
      */
     findings: findingCounts.optional(),
+    /** The parent version it was built on and its standing at the channel: "os-base 1.0.0/2, promoted to prod". */
+    parent: z.string().min(1).optional(),
   }),
   approved: z.strictObject({ approvalId: z.string().min(1).optional(), by: z.string().min(1), via: decisionVia }),
   rejected: z.strictObject({

@@ -1,6 +1,7 @@
-import { catalogErrorMap, issuesToProblems } from './problems.js';
-import { type ComponentFiles, catalogRules } from './rules/index.js';
-import { type Catalog, catalogShapeSchema } from './schema.js';
+import type * as z from 'zod';
+import { catalogErrorMap, issuesToProblems, problem } from './problems.js';
+import { type ComponentFiles, catalogRules, catalogWarningRules, readsOnlySound } from './rules/index.js';
+import { type Catalog, catalogShapeSchema, NAME_ISSUE } from './schema.js';
 
 export type { ComponentFiles } from './rules/index.js';
 
@@ -8,18 +9,46 @@ export type CatalogParse = { ok: true; catalog: Catalog } | { ok: false; problem
 
 /**
  * Validates a catalog: the shape schema plus every cross-field rule in one zod pipeline, so one pass reports all
- * problems, each as `field.path: what is wrong`. Cross-field rules run whenever the structure's types are right,
- * even if some values failed their own checks; a value of the wrong type stops them (zod aborts), so fixing
- * those first can reveal more. Component files are read through `files`, so this stays pure.
+ * problems, each as `field.path: what is wrong`. Cross-field rules run on what parsed even when other fields
+ * failed their own checks: each rule is skipped only when a field it reads failed (rules/index.ts lists what each
+ * reads), since its verdict on a value that is not what the schema says would be noise. Component files are read
+ * through `files`, so this stays pure.
  */
 export function parseCatalog(input: unknown, files: ComponentFiles): CatalogParse {
-  const schema = catalogShapeSchema.superRefine((catalog, ctx) => {
-    for (const rule of catalogRules) {
-      rule(catalog, (path, message) => ctx.addIssue({ code: 'custom', path: [...path], message }), files);
-    }
-  });
+  const schema = catalogShapeSchema.superRefine(
+    (catalog, ctx) => {
+      const failed = ctx.issues.flatMap(failedPaths);
+      for (const { rule, reads } of catalogRules) {
+        if (!readsOnlySound(reads, failed)) continue;
+        rule(catalog, (path, message) => ctx.addIssue({ code: 'custom', path: [...path], message }), files);
+      }
+    },
+    // Zod skips a refinement after an aborting issue (a wrong type, a value outside an enum); these run anyway and
+    // choose rule by rule what they can still check.
+    { when: () => true },
+  );
   const result = schema.safeParse(input, { error: catalogErrorMap });
   if (result.success) return { ok: true, catalog: result.data };
   const problems = [...new Set(issuesToProblems(result.error.issues))];
   return { ok: false, problems };
+}
+
+// The fields an issue says are not what the schema describes. An unknown key leaves its object sound (zod drops
+// it), and so does a badly named key: the value under it was checked on its own.
+function failedPaths(issue: z.core.$ZodRawIssue): PropertyKey[][] {
+  const path = issue.path ?? [];
+  if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => [...path, key]);
+  if (issue.code === 'custom' && issue.params?.about === NAME_ISSUE.about) return [];
+  return [path];
+}
+
+/**
+ * What a valid catalog allows but probably did not mean, as `field.path: what` lines (`goldsmith validate` prints
+ * them and still exits 0).
+ */
+export function catalogWarnings(catalog: Catalog, files: ComponentFiles): string[] {
+  const warnings: string[] = [];
+  for (const rule of catalogWarningRules)
+    rule(catalog, (path, message) => warnings.push(problem(path, message)), files);
+  return warnings;
 }

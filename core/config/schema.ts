@@ -20,6 +20,9 @@ import {
  * and are attached with `superRefine` in `catalog.ts`, so one `safeParse` reports every problem at once.
  */
 
+/** The `params` of an issue about a record key's name, not about the value under it. */
+export const NAME_ISSUE = { about: 'name' } as const;
+
 export const catalogShapeSchema = z.strictObject({
   organization: z.strictObject({
     id: organizationIdSchema,
@@ -37,19 +40,24 @@ export const catalogShapeSchema = z.strictObject({
       .default({ enabled: true, callAs: 'DELEGATED_ADMIN' }),
   }),
   // Names are checked by a refinement rather than the record's key schema: an invalid key would make zod abort
-  // and hide every cross-field problem.
-  images: z.record(z.string(), imageSchema).superRefine((images, ctx) => {
-    for (const name of Object.keys(images)) {
-      const checked = nameSchema.safeParse(name);
-      if (!checked.success) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [name],
-          message: `invalid image name: ${checked.error.issues[0]?.message}`,
-        });
+  // and hide every cross-field problem. The check runs even when an image's own fields failed, and its issue is
+  // marked as one about the name (`NAME_ISSUE`), so the cross-field rules still judge that image's fields.
+  images: z.record(z.string(), imageSchema).superRefine(
+    (images, ctx) => {
+      for (const name of Object.keys(images)) {
+        const checked = nameSchema.safeParse(name);
+        if (!checked.success) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [name],
+            message: `invalid image name: ${checked.error.issues[0]?.message}`,
+            params: NAME_ISSUE,
+          });
+        }
       }
-    }
-  }),
+    },
+    { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
+  ),
   channels: z.array(channelSchema).min(1, 'must define at least one channel'),
   notifications: notificationsSchema.default({ email: [], approvers: {}, monthlySummary: { day: 1, at: '09:00' } }),
   monitoring: monitoringSchema.default({ staleChannelAfter: '45d', logRetentionDays: 365 }),

@@ -59,7 +59,7 @@ const TEXT: { [E in NotificationEvent]: (s: Subject, d: Detail<E>) => Text } = {
   }),
   'approval-requested': (s, d) => ({
     title: `Approve ${s.image} ${s.version} for ${s.channel}?`,
-    summary: `${s.image} ${s.version} is waiting for approval to enter ${s.channel} until ${d.expiresAt}; the first answer of ${list(d.approvers)} decides. ${HOW_TO_DECIDE(s)}`,
+    summary: `${s.image} ${s.version} is waiting for approval to enter ${s.channel} until ${d.expiresAt}; the first answer of ${list(d.approvers)} decides.${d.parent ? ` Built on ${d.parent}.` : ''} ${HOW_TO_DECIDE(s)}`,
   }),
   approved: (s, d) => ({
     title: `${s.image} ${s.version}: approved for ${s.channel}`,

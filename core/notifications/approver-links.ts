@@ -16,6 +16,8 @@ export interface ApproverLinks {
   others: string[];
   expiresAt: string;
   findings?: { critical: number; high: number; medium: number } | undefined;
+  /** The parent version it was built on and how that one stands at the channel (core/promotion/rejected-parent.ts). */
+  parent?: string | undefined;
   approve: string;
   reject: string;
 }
@@ -48,6 +50,7 @@ export function approverMessage(l: ApproverLinks): { subject: string; email: str
     `Version:  ${l.version}`,
     `Channel:  ${l.channel}`,
     `Findings: ${findings}`,
+    ...(l.parent ? [`Built on: ${l.parent}`] : []),
     `Others:   ${l.others.length > 0 ? `${l.others.join(', ')} (the first answer decides)` : 'nobody else'}`,
     '',
     `These links are yours alone: they decide only as ${l.approver}, and opening one decides nothing (it shows a`,

@@ -1,5 +1,5 @@
 import { decisionKey } from '../../aws/approval-secret.js';
-import { lineageHoldOf } from '../../aws/lineage-holds.js';
+import { holdMessage, lineageHoldOf } from '../../aws/lineage-holds.js';
 import { announce } from '../../aws/notifications.js';
 import {
   type ApprovalRecord,
@@ -9,7 +9,7 @@ import {
 } from '../../aws/promotion-approvals.js';
 import { sendTaskFailure, sendTaskSuccess } from '../../aws/stepfunctions.js';
 import { isTransient } from '../../core/errors/classify.js';
-import { heldInstead, heldOutcomeReason } from '../../core/lifecycle/lineage-hold.js';
+import { heldInstead } from '../../core/lifecycle/lineage-hold.js';
 import { announcement } from '../../core/notifications/announce.js';
 import { decisionProof } from '../../core/promotion/decision-proof.js';
 import { DECISION_ERRORS, rejectionCause } from '../../core/promotion/outcome.js';
@@ -54,10 +54,10 @@ export async function deliverDecision(
   d: RecordedDecision,
   now: string,
 ): Promise<{ sent: 'delivered' | 'pending'; held?: string }> {
-  const hold = d.decision === 'approve' ? await lineageHoldOf(d.image, d.version) : undefined;
+  const hold = d.decision === 'approve' ? await lineageHoldOf(d.image, d.version, undefined, d.channel) : undefined;
   try {
     if (hold) {
-      await sendTaskFailure(d.taskToken, DECISION_ERRORS.builtOnRevoked, heldOutcomeReason(hold.reason, hold.awaits));
+      await sendTaskFailure(d.taskToken, DECISION_ERRORS.builtOnRevoked, holdMessage(hold));
     } else if (d.decision === 'approve') {
       await sendTaskSuccess(d.taskToken, { decision: 'approved', by: d.by, at: d.decidedAt });
     } else {
@@ -68,7 +68,8 @@ export async function deliverDecision(
     throw error;
   }
   await markApprovalSent(d.image, d.version, d.channel, now);
-  return hold ? { sent: 'delivered', held: `${hold.reason}; ${heldInstead(hold.awaits)}` } : { sent: 'delivered' };
+  const held = hold?.rejected ? hold.reason : hold ? `${hold.reason}; ${heldInstead(hold.awaits)}` : undefined;
+  return held ? { sent: 'delivered', held } : { sent: 'delivered' };
 }
 
 /**

@@ -1,6 +1,5 @@
 import { getChannelPointer } from '../../aws/channel-pointers.js';
-import { lineageHoldOf } from '../../aws/lineage-holds.js';
-import { heldOutcomeReason } from '../../core/lifecycle/lineage-hold.js';
+import { holdMessage, lineageHoldOf } from '../../aws/lineage-holds.js';
 import { BuiltOnRevokedError } from '../../core/promotion/errors.js';
 import type { ChannelFacts } from '../../core/promotion/preconditions.js';
 
@@ -9,15 +8,16 @@ import type { ChannelFacts } from '../../core/promotion/preconditions.js';
  * lineage), read from the ledger where the step decides, so a retried step sees a flag written since. Gate, SoakCheck
  * and Publish ask (Publish just before the pointer moves: a flag written after Gate or after the approval still
  * stops it); Share does not, since the failure path takes back the grants of a channel not reached
- * (RecordOutcome's regrant).
+ * (RecordOutcome's regrant). So is a build whose parent (or an ancestor) an approver rejected for this channel
+ * (core/promotion/rejected-parent.ts): it is held at this channel only.
  * @throws BuiltOnRevokedError (Step Functions error `BuiltOnRevoked`), which RecordOutcome records as aborted.
  */
 export async function stopIfHeld(
-  item: { image: string; version: string },
+  item: { image: string; version: string; channel: { name: string } },
   facts: Pick<ChannelFacts, 'lineage'>,
 ): Promise<void> {
-  const hold = await lineageHoldOf(item.image, item.version, facts.lineage ?? {});
-  if (hold) throw new BuiltOnRevokedError(heldOutcomeReason(hold.reason, hold.awaits));
+  const hold = await lineageHoldOf(item.image, item.version, facts.lineage ?? {}, item.channel.name);
+  if (hold) throw new BuiltOnRevokedError(holdMessage(hold));
 }
 
 /**
@@ -29,9 +29,9 @@ export async function stopIfHeldBeforePublish(
   item: { image: string; version: string; channel: { name: string } },
   facts: Pick<ChannelFacts, 'lineage'>,
 ): Promise<void> {
-  const hold = await lineageHoldOf(item.image, item.version, facts.lineage ?? {});
+  const hold = await lineageHoldOf(item.image, item.version, facts.lineage ?? {}, item.channel.name);
   if (!hold) return;
   const pointer = await getChannelPointer(item.image, item.channel.name);
   if (pointer?.version === item.version) return;
-  throw new BuiltOnRevokedError(heldOutcomeReason(hold.reason, hold.awaits));
+  throw new BuiltOnRevokedError(holdMessage(hold));
 }

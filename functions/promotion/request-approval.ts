@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { holdApprovalRequest, markLinksSent } from '../../aws/approval-requests.js';
 import { approvalSecret } from '../../aws/approval-secret.js';
 import { sendApproverLinks } from '../../aws/approver-links.js';
+import { parentStanding } from '../../aws/lineage-holds.js';
 import { announce } from '../../aws/notifications.js';
 import { readChannelFacts } from '../../aws/promotion-facts.js';
 import { announcement } from '../../core/notifications/announce.js';
@@ -49,6 +50,8 @@ export async function requestApproval(input: unknown): Promise<{ approvalId: str
     throw new PreconditionsUnmetError('RequestApproval', [`Gate has not passed ${ref.version} into ${ref.channel}`]);
   }
   const req = { ...ref, ...channel.approval, findings: pickFindings(facts.gate.findings) };
+  // The parent version it was built on and how that one stands here: what the approver should know before deciding.
+  const parent = await parentStanding(facts.lineage, channel.name);
   const base = process.env.APPROVAL_URL;
   if (!base) throw new Error('APPROVAL_URL is not set');
   const now = new Date();
@@ -71,7 +74,7 @@ export async function requestApproval(input: unknown): Promise<{ approvalId: str
     announcement(
       'approval-requested',
       { image: req.image, version: req.version, channel: req.channel },
-      { approvalId, approvers: req.approvers, expiresAt, findings },
+      { approvalId, approvers: req.approvers, expiresAt, findings, ...(parent ? { parent } : {}) },
       { at: held.requestedAt, key: approvalId },
     ),
   );
@@ -97,6 +100,7 @@ export async function requestApproval(input: unknown): Promise<{ approvalId: str
         others: req.approvers.filter((a) => a !== approver),
         expiresAt,
         findings,
+        parent,
         approve: approvalLink(base, { ...claims, decision: 'approve', by: approver }, secret),
         reject: approvalLink(base, { ...claims, decision: 'reject', by: approver }, secret),
       },

@@ -23,7 +23,7 @@ export const CATALOG_FIELDS: Record<string, string> = {
   'images.<name>.parent':
     '`ssm:/public/parameter` (e.g. an Amazon Linux parameter), `ami-…`, an Image Builder image ARN, `docker:repo:tag`, or `{ image, channel }`.',
   'images.<name>.parent.image':
-    'Lineage: another catalog image whose channel pointer this image builds on. Its promotion to that channel rebuilds this image.',
+    'Lineage: another catalog image whose channel pointer this image builds on. Its promotion to that channel rebuilds this image. A parent version an approver rejected for a channel holds the versions built on it (at any depth) at that channel only, until that parent version is promoted there after all; an expired approval or a failed gate of the parent holds nothing (docs/operating.md: Rejected parents).',
   'images.<name>.parent.channel': 'The parent’s channel this image follows.',
   'images.<name>.components':
     'Build components, in order: AWS-managed by name, or AWSTOE YAML files of this repository.',
@@ -62,7 +62,7 @@ export const CATALOG_FIELDS: Record<string, string> = {
   'images.<name>.retention.unpromotedGrace': 'The same for builds never promoted (failed, rejected, expired, aborted).',
   'images.<name>.revocation': 'What revoking a version does to the versions built on it (recorded lineage).',
   'images.<name>.revocation.descendants':
-    '`rebuild`: children are flagged (held: a flagged version passes no further gate, soak check or approval; its promotion stops, recorded as aborted with the reason, and `status` and `history` show the flag) and rebuilt on the rolled-back parent; where the revocation left the channel a child follows empty (no earlier launchable version to roll back to), nothing is rebuilt: the flagged version stays held until a new parent version is built and promoted to that channel, and the child build on that one is promoted instead; `revoke`: they are revoked too, at any depth, before that rebuild.',
+    '`rebuild`: children are flagged (held: a flagged version passes no further gate, soak check or approval; its promotion stops, recorded as aborted with the reason, and `status` and `history` show the flag) and rebuilt on the rolled-back parent; where the revocation left the channel a child follows empty (no earlier launchable version to roll back to), nothing is rebuilt: the flagged version stays held until a new parent version is built and promoted to that channel, and the child build on that one is promoted instead; channels a flagged child already reached keep it (pointers and grants) until its replacement is promoted there; `revoke`: they are revoked too, at any depth, before that rebuild.',
   'images.<name>.channels': 'The channels this image goes through, in order (default: all of them).',
   'images.<name>.repository': 'Containers: the ECR repository name the factory creates and pushes to.',
   channels: 'The channels, in promotion order (e.g. dev → staging → prod).',
@@ -80,7 +80,7 @@ export const CATALOG_FIELDS: Record<string, string> = {
     'Also share the AMIs’ snapshots (create-volume permission), so targets can copy the AMI, not only launch it.',
   'channels[].approval': 'Manual approval before this channel (a signed link, a Slack button or `goldsmith approve`).',
   'channels[].approval.approvers':
-    'Approver names; `access.approvers` and `notifications.slack.approvers` map them. Any one of them decides (the first decision is final): there is no all-of or four-eyes rule.',
+    'Approver names; `access.approvers`, `notifications.approvers` and `notifications.slack.approvers` map them, and each must be mapped by at least one. Any one of them decides (the first decision is final): there is no all-of or four-eyes rule.',
   'channels[].approval.timeout': 'How long a request waits before it expires (at most a year).',
   'channels[].soak': 'How long a version waits in this channel before it is promoted (e.g. `30m`, `12h`, `3d`, `2w`).',
   'channels[].vulnerabilities': 'The findings policy this channel’s gate applies to Inspector’s scan of the build.',
