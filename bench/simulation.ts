@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as z from 'zod';
 import { formatMib, peakMemory } from '../local/simulator/peak-memory.js';
+import { channelPromotions } from '../local/simulator/totals.js';
 import { type BenchmarkShape, benchmarkCatalog, DEFAULT_SHAPE, totalAccounts } from './catalog.js';
 
 /** The figures the simulation benchmark prints. */
@@ -182,9 +183,9 @@ export async function benchmarkSimulation(
     peakRssMb: round(parsed.data.run?.peakRssMb ?? memory.mib(), 1),
     builds: builds.length,
     promotions: promotions.length,
-    promoted: promotions.filter((p) => p.outcome === 'promoted').length,
+    promoted: channelPromotions(promotions),
     apiCalls: calls,
-    apiCallsPerPromotion: promotions.length === 0 ? null : round(calls / promotions.length, 1),
+    apiCallsPerPromotion: channelPromotions(promotions) === 0 ? null : round(calls / channelPromotions(promotions), 1),
     consistent: consistency?.ok ?? null,
     steps: parsed.data.run?.steps ?? null,
     sharing: sharing
@@ -265,8 +266,8 @@ export function formatSimulation(result: SimulationBenchmark): string {
     `  wall time                 ${result.wallSeconds} s`,
     `  simulated months/second   ${result.simulatedMonthsPerSecond}`,
     `  peak memory               ${formatMib(result.peakRssMb)}`,
-    `  builds / promotions       ${result.builds} / ${result.promotions} (${result.promoted} promoted)`,
-    `  API calls                 ${result.apiCalls} (${result.apiCallsPerPromotion ?? 'n/a'} per promotion)`,
+    `  builds / promotions       ${result.builds} / ${result.promoted} promoted (${result.promotions} attempted: rejected, expired and aborted too)`,
+    `  API calls                 ${result.apiCalls} (${result.apiCallsPerPromotion ?? 'n/a'} per channel promotion)`,
     `  virtual-clock steps       ${result.steps ?? 'not reported'}`,
     `  consistency audit         ${result.consistent === null ? 'not reported' : result.consistent ? 'ok' : 'PROBLEMS'}`,
     ...sharingLines(result.sharing),

@@ -1,5 +1,6 @@
 import type { OuFleet } from '../core/fleet/channel-view.js';
 import { type ChannelCompliance, formatHours } from '../core/fleet/compliance-summary.js';
+import { type MissedCycle, missedCycleText } from '../core/fleet/missed-cycles.js';
 import type { ImageFleet, VersionStanding } from '../core/fleet/view.js';
 import { channelNames } from './operator/move-back-text.js';
 
@@ -10,6 +11,8 @@ export interface FleetReport {
   channels: OuFleet[];
   /** Patch compliance per cycle, image and channel (the ledger's `COMPLIANCE` records). */
   compliance: ChannelCompliance[];
+  /** Monthly cycles whose version never reached the last channel (no compliance record says so). */
+  missed: MissedCycle[];
   /** OU id → name, where the held organization names it (a name that is only the id again is left out). */
   ouNames: Record<string, string>;
 }
@@ -88,10 +91,12 @@ export function renderFleet(report: FleetReport): string {
     const rows = report.channels.filter((r) => r.image === f.image);
     if (rows.length > 0) out.push('  per channel and OU:', ...ouLines(rows, report.ouNames));
     const compliance = report.compliance.filter((c) => c.image === f.image);
-    if (compliance.length > 0)
+    const missed = report.missed.filter((m) => m.image === f.image);
+    if (compliance.length > 0 || missed.length > 0)
       out.push(
         "  patch compliance (from the cycle's Patch Tuesday to the cycle's version; a channel's first version is a rollout, not a cycle):",
         ...complianceLines(compliance, report.ouNames),
+        ...missed.map((m) => `  ${missedCycleText(m)}`),
       );
     out.push('');
   }

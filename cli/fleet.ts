@@ -56,6 +56,7 @@ export const command: Command = {
       held,
       { resolveTargets },
       { orgKey, complianceKey },
+      { missedCycles },
     ] = await Promise.all([
       import('../core/fleet/view.js'),
       import('../core/fleet/channel-view.js'),
@@ -63,6 +64,7 @@ export const command: Command = {
       import('../core/sharing/held-organization.js'),
       import('../core/sharing/targets.js'),
       import('../core/ledger/keys.js'),
+      import('../core/fleet/missed-cycles.js'),
     ]);
     const tree = held.treeFromHeldItems(await partitionOf(where, orgKey('STATE').pk));
     if (ou && tree && !tree.ous.has(ou) && ou !== tree.rootId) {
@@ -72,13 +74,15 @@ export const command: Command = {
     const places = tree ? held.accountPlaces(tree) : new Map<string, { parentId: string }>();
     const accounts = channelAccounts(where.catalog, tree, resolveTargets);
     const images = only ? [only] : Object.keys(where.catalog.images);
-    const report: FleetReport = { images: [], channels: [], compliance: [], ouNames: {} };
+    const report: FleetReport = { images: [], channels: [], compliance: [], missed: [], ouNames: {} };
     for (const [id, o] of tree?.ous ?? []) if (o.name && o.name !== id) report.ouNames[id] = o.name;
     for (const image of images) {
       const channels = channelsOf(where.catalog, image);
       const items = await ledgerOf(where, image);
       const fleet: ImageFleet = imageFleet(image, channels.at(-1) ?? '', items);
       report.images.push(fleet);
+      const last = channels.at(-1);
+      if (last && (!channel || channel === last)) report.missed.push(...missedCycles(image, last, items));
       // Without a held organization, accounts cannot be told apart by channel: counted under the last one only.
       const measured = tree ? channels : channels.slice(-1);
       for (const c of measured.filter((name) => !channel || name === channel)) {

@@ -204,6 +204,12 @@ export const NOTIFICATION_DETAILS = {
         failed: count,
         promoted: count,
         rejected: count,
+        /** Channel promotions that ran out of approval time in the month (absent in summaries kept before: 0). */
+        expired: count.optional(),
+        /** Channel promotions stopped in the month by a failed gate, a revocation or an operator (absent before: 0). */
+        aborted: count.optional(),
+        /** Versions revoked (withdrawn everywhere) in the month (absent in summaries kept before: 0). */
+        revoked: count.optional(),
         /** Hours from the month's patch day to the first prod promotion of a build requested since; null if none. */
         patchToProdHours: z.number().nonnegative().nullable(),
         /** Estimated cost of the image's month (its builds, and storage of what it keeps), in `cost.currency`. */

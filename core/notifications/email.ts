@@ -1,12 +1,12 @@
 import type { Notification } from '../../events/notification.js';
 import { factsOf } from './facts.js';
 import { complianceLines } from './month-compliance.js';
-import { PATCH_TO_PROD_LABEL, patchToProdText } from './monthly-summary.js';
+import { PATCH_TO_PROD_LABEL, patchToProdText, stoppedText } from './monthly-summary.js';
 
 function monthlyTable(n: Extract<Notification, { event: 'monthly-summary' }>): string[] {
   const rows = n.detail.images.map(
     (i) =>
-      `  ${i.image}: ${i.built} built, ${i.failed} failed, ${i.promoted} promoted, ${i.rejected} rejected, ${PATCH_TO_PROD_LABEL} ${patchToProdText(i.patchToProdHours)}${i.cost === undefined || !n.detail.cost ? '' : `, ${i.cost.toFixed(2)} ${n.detail.cost.currency}`}`,
+      `  ${i.image}: ${i.built} built, ${i.failed} failed, ${i.promoted} promoted, ${stoppedText(i)}, ${PATCH_TO_PROD_LABEL} ${patchToProdText(i.patchToProdHours)}${i.cost === undefined || !n.detail.cost ? '' : `, ${i.cost.toFixed(2)} ${n.detail.cost.currency}`}`,
   );
   const waiting = n.detail.waiting.map(
     (w) => `  ${w.image} ${w.version} for ${w.channel}: waiting on ${w.on.join(', ')} since ${w.since}`,

@@ -5,6 +5,22 @@ export type Fact = readonly [label: string, value: string];
 
 const joined = (items: readonly string[]) => (items.length === 0 ? 'none' : items.join(', '));
 
+type SummaryRow = Extract<Notification, { event: 'monthly-summary' }>['detail']['images'][number];
+
+/** A monthly summary's expired, aborted and revoked totals, each when there was any (the chart counts them too). */
+function stoppedFacts(rows: readonly SummaryRow[]): Fact[] {
+  const facts: Fact[] = [];
+  for (const [label, key] of [
+    ['Expired', 'expired'],
+    ['Aborted', 'aborted'],
+    ['Revoked', 'revoked'],
+  ] as const) {
+    const n = rows.reduce((s, i) => s + (i[key] ?? 0), 0);
+    if (n > 0) facts.push([label, String(n)]);
+  }
+  return facts;
+}
+
 /**
  * The key numbers of an announcement, beyond image, version and channel: what email lists under the summary and
  * Slack shows as fields. Each renderer shows the same facts, so email and Slack never disagree.
@@ -193,6 +209,7 @@ export function factsOf(n: Notification): Fact[] {
         ['Failed', String(n.detail.images.reduce((s, i) => s + i.failed, 0))],
         ['Promoted', String(n.detail.images.reduce((s, i) => s + i.promoted, 0))],
         ['Rejected', String(n.detail.images.reduce((s, i) => s + i.rejected, 0))],
+        ...stoppedFacts(n.detail.images),
         ['Waiting', String(n.detail.waiting.length)],
         ...(n.detail.soaking?.length ? [['Soaking', String(n.detail.soaking.length)] as const] : []),
         ...(n.detail.building?.length ? [['Building', String(n.detail.building.length)] as const] : []),

@@ -46,7 +46,7 @@ export function monthBefore(at: Date): string {
 
 /**
  * One image's month from its ledger partition: builds requested in the month that reached AVAILABLE (built) or
- * FAILED / CANCELLED (failed); channel promotions and rejections decided in it; hours from the month's Patch Tuesday
+ * FAILED / CANCELLED (failed); channel promotions promoted, rejected, expired and aborted in it; versions revoked in it; hours from the month's Patch Tuesday
  * to the first promotion into the last channel of a build requested since (within the month); and the month's cost
  * as core/cost/ledger-cost.ts defines it (builds, storage for the time each output existed, pointers).
  */
@@ -91,6 +91,11 @@ function imageMonth(image: string, ledger: ImageLedger, input: SummaryInput, bou
       failed: requested.filter((b) => reached(b, ['FAILED', 'CANCELLED'])).length,
       promoted: decided.filter((o) => o.outcome === 'promoted').length,
       rejected: decided.filter((o) => o.outcome === 'rejected').length,
+      expired: decided.filter((o) => o.outcome === 'expired').length,
+      aborted: decided.filter((o) => o.outcome === 'aborted').length,
+      revoked: items.filter(
+        (i) => sk(i).startsWith('REVOCATION#') && i.state === 'revoked' && inMonth(str(i, 'revokedAt') || str(i, 'at')),
+      ).length,
       patchToProdHours: toProd === undefined ? null : Math.round(((toProd - patchDay) / 3_600_000) * 10) / 10,
       cost: cents(cost.builds + cost.storage + cost.pointers),
     },
@@ -161,6 +166,18 @@ export function summarizeMonth(input: SummaryInput): MonthlySummary {
 export const PATCH_TO_PROD_LABEL = 'patch day → first prod promotion';
 
 /** The summary's patch time as printed: `36 h`, `6.2 d` (as the fleet's figures are), or `n/a`. */
+/**
+ * A summary row's stopped promotions and revocations as the email and Slack say them: rejected always, expired,
+ * aborted and revoked when there were any (`0 rejected, 1 aborted, 1 revoked`).
+ */
+export function stoppedText(row: MonthlySummary['images'][number]): string {
+  const more = (['expired', 'aborted', 'revoked'] as const)
+    .filter((k) => (row[k] ?? 0) > 0)
+    .map((k) => `, ${row[k]} ${k}`)
+    .join('');
+  return `${row.rejected} rejected${more}`;
+}
+
 export function patchToProdText(hours: number | null): string {
   return hours === null ? 'n/a' : formatHours(hours);
 }

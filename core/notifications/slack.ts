@@ -2,7 +2,7 @@ import type { ActionsBlock, Button, ContextBlock, KnownBlock, SectionBlock } fro
 import type { Notification, NotificationEvent } from '../../events/notification.js';
 import { factsOf } from './facts.js';
 import { complianceLines } from './month-compliance.js';
-import { PATCH_TO_PROD_LABEL, patchToProdText } from './monthly-summary.js';
+import { PATCH_TO_PROD_LABEL, patchToProdText, stoppedText } from './monthly-summary.js';
 
 /** A Slack message: the fallback `text` (notifications, screen readers) and the Block Kit `blocks`. */
 export interface SlackMessage {
@@ -142,7 +142,7 @@ export function sectionsOf(lines: readonly string[], maxBlocks: number): Section
 function monthlyBlocks(n: Extract<Notification, { event: 'monthly-summary' }>, maxBlocks: number): SectionBlock[] {
   const rows = n.detail.images.map(
     (i) =>
-      `• *${i.image}*: ${i.built} built, ${i.failed} failed, ${i.promoted} promoted, ${i.rejected} rejected; ${PATCH_TO_PROD_LABEL} ${patchToProdText(i.patchToProdHours)}${i.cost === undefined || !n.detail.cost ? '' : `; ≈ ${i.cost.toFixed(2)} ${n.detail.cost.currency}`}`,
+      `• *${i.image}*: ${i.built} built, ${i.failed} failed, ${i.promoted} promoted, ${stoppedText(i)}; ${PATCH_TO_PROD_LABEL} ${patchToProdText(i.patchToProdHours)}${i.cost === undefined || !n.detail.cost ? '' : `; ≈ ${i.cost.toFixed(2)} ${n.detail.cost.currency}`}`,
   );
   const waiting = n.detail.waiting.map(
     (w) => `• ${w.image} ${w.version} → ${w.channel}: waiting on ${w.on.join(', ')}`,

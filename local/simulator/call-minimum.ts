@@ -1,10 +1,12 @@
+import { channelPromotions } from './totals.js';
+
 /**
  * Calls made against the calls the plan needs, per operation: what `npm run bench` prints per channel promotion.
  * The minimum counts each mutating call the run's changes require and the reads that decide them; a read that only
  * re-reads what did not change (a poll, a re-listing, a lookup of something made before) has minimum 0.
  */
 export interface CallPlanFigures {
-  /** Channel promotions of the run (every outcome), the denominator of the per-promotion figures. */
+  /** Channel promotions of the run (versions promoted into a channel: totals.ts `channelPromotions`), the denominator of the per-promotion figures. */
   promotions: number;
   operations: CallPlanOperation[];
   made: number;
@@ -119,7 +121,7 @@ export function callPlanFigures(input: CallPlanInput): CallPlanFigures {
   const minimum = operations.reduce((n, o) => n + o.minimum, 0);
   const byOperation = Object.fromEntries(Object.entries(input.dynamoRequests).sort(([a], [b]) => a.localeCompare(b)));
   return {
-    promotions: input.promotions.length,
+    promotions: channelPromotions(input.promotions),
     operations,
     made,
     minimum,

@@ -2,6 +2,7 @@ import { type CostReport, estimateRun, instancePrice } from '../../core/cost/est
 import { priceTable } from '../../core/cost/prices.js';
 import type { LocalCloud } from './cloud.js';
 import type { SimulationReport } from './report.js';
+import { channelPromotions } from './totals.js';
 
 /**
  * The report's `cost`: each image's builds, storage (for exactly the time each output existed) and pointers from
@@ -33,7 +34,7 @@ export function costOfRun(
   const calls = report.apiCalls;
   return estimateRun({
     images,
-    promotions: report.promotions.filter((p) => p.outcome === 'promoted').length,
+    promotions: channelPromotions(report.promotions),
     start: report.scenario.start,
     until: report.scenario.until,
     prices,

@@ -12,6 +12,15 @@ import type { SimulationReport } from './report.js';
  * `totals` show these rows, with these labels and values.
  */
 
+/**
+ * What every "per channel promotion" figure divides by (the totals, the cost, `callPlan`, the HTML, the benchmark): the
+ * channel promotions that happened, a version promoted into a channel. Attempts a gate, an approver, time or an abort
+ * stopped are not counted; the calls they made are in the numerator, so they raise the figure.
+ */
+export function channelPromotions(promotions: readonly { outcome: string }[]): number {
+  return promotions.filter((p) => p.outcome === 'promoted').length;
+}
+
 /** One figure of the totals: its label and its value as printed. */
 export interface TotalsRow {
   what: string;
@@ -25,7 +34,7 @@ export function totalsOf(report: SimulationReport): TotalsRow[] {
 
 /** {@link totalsOf} as table rows. */
 export function totalsRows(report: SimulationReport): string[][] {
-  const promoted = report.promotions.filter((p) => p.outcome === 'promoted').length;
+  const promoted = channelPromotions(report.promotions);
   const totals = apiCallTotals(report.apiCalls, report.callPlan);
   return [
     ['builds', String(report.builds.length)],
@@ -165,7 +174,19 @@ export function costTables(cost: CostReport): FiguresTable[] {
 export function summaryTable(summaries: readonly MonthlySummary[]): FiguresTable {
   return {
     id: 'summaries',
-    headers: ['month', 'image', 'built', 'failed', 'promoted', 'rejected', PATCH_TO_PROD_LABEL, 'cost'],
+    headers: [
+      'month',
+      'image',
+      'built',
+      'failed',
+      'promoted',
+      'rejected',
+      'expired',
+      'aborted',
+      'revoked',
+      PATCH_TO_PROD_LABEL,
+      'cost',
+    ],
     rows: summaries.flatMap((m) =>
       m.images.map((i) => [
         m.month,
@@ -174,6 +195,9 @@ export function summaryTable(summaries: readonly MonthlySummary[]): FiguresTable
         String(i.failed),
         String(i.promoted),
         String(i.rejected),
+        String(i.expired ?? 0),
+        String(i.aborted ?? 0),
+        String(i.revoked ?? 0),
         patchToProdText(i.patchToProdHours),
         i.cost === undefined ? '—' : i.cost.toFixed(2),
       ]),

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { OperatorAction } from '../../events/operator-request.js';
+import { principalMatches } from '../../core/trust/principals.js';
 import { LOCAL_ACCOUNT, type LocalCloud } from '../simulator/cloud.js';
 import { principalArnOf } from './bus-authorizer.js';
 import { lambdaAllows } from './lambda-invoke.js';
@@ -16,9 +16,9 @@ import { evaluate, type PolicyDocument } from './policies.js';
  * resource policy (its synthesized AWS::Lambda::Permission resources), with `lambda:InvokedViaFunctionUrl` set as
  * the URL sets it (`lambda-invoke.ts`). The function then sees the caller in `requestContext.authorizer.iam`.
  *
- * As the CLI does, every action but approve/reject is made through the operators' role: a principal its trust
- * policy admits calls as `arn:aws:sts::<account>:assumed-role/<operators role>/<principal's name>`; approvers
- * sign as themselves.
+ * `--as` names one principal for every action: an approver the catalog names signs as itself; any other principal the
+ * operators' role's trust policy admits calls as `arn:aws:sts::<account>:assumed-role/<operators role>/<its name>`
+ * (as an operator's CLI profile would assume it), whatever the action; the function then decides what it may do.
  */
 
 export interface OperatorCall {
@@ -72,11 +72,21 @@ function sessionOf(principal: string, sessionName: string): string {
   return m ? `arn:${m[1]}:sts::${m[2]}:assumed-role/${m[3]}/${sessionName}` : principal;
 }
 
-/** Signs as the operators' role when the principal may assume it (its trust policy, simulated). */
-async function signerFor(cloud: LocalCloud, as: string, action: unknown): Promise<string> {
-  const approving = action === ('approve' satisfies OperatorAction) || action === ('reject' satisfies OperatorAction);
+/** Whether the catalog names `principal` itself (or its role) among `access.approvers` (an account id names no one). */
+function namedApprover(cloud: LocalCloud, principal: string): boolean {
+  return Object.values(cloud.catalog.access.approvers)
+    .flat()
+    .some((p) => p.startsWith('arn:') && principalMatches(p, principal));
+}
+
+/**
+ * Who `as` signs as, the same for every action (docs/operating.md, "Who --as acts as"): a principal the catalog names
+ * among the approvers signs as itself; any other principal the operators' role's trust policy admits (simulated)
+ * acts through that role, as a session named after it; anyone else signs as itself, and IAM decides.
+ */
+async function signerFor(cloud: LocalCloud, as: string): Promise<string> {
   const role = operatorsRole(cloud);
-  if (approving || !role || principalArnOf(as) === role.arn) return sessionOf(as, 'goldsmith-cli');
+  if (!role || principalArnOf(as) === role.arn || namedApprover(cloud, as)) return sessionOf(as, 'goldsmith-cli');
   const mayAssume = await allowed(cloud, as, 'sts:AssumeRole', role.arn, role.trust, {});
   const name = as.split('/').pop() ?? 'operator';
   return mayAssume ? sessionOf(role.arn, name) : sessionOf(as, 'goldsmith-cli');
@@ -86,9 +96,7 @@ async function signerFor(cloud: LocalCloud, as: string, action: unknown): Promis
 export async function invokeOperatorUrl(cloud: LocalCloud, call: OperatorCall): Promise<OperatorReply> {
   if (call.as === undefined) return { status: 403, body: FORBIDDEN };
   const fn = operatorFunction(cloud);
-  const action =
-    typeof call.body === 'object' && call.body !== null ? (call.body as { action?: unknown }).action : undefined;
-  const caller = await signerFor(cloud, call.as, action);
+  const caller = await signerFor(cloud, call.as);
   // The URL's request is authorized twice: lambda:InvokeFunctionUrl for the URL's auth type, then
   // lambda:InvokeFunction with `lambda:InvokedViaFunctionUrl` = true, which only the URL sets (lambda-invoke.ts).
   const urlAuth = { 'lambda:FunctionUrlAuthType': 'AWS_IAM' };

@@ -29,6 +29,10 @@ async function act(args: string[]): Promise<unknown> {
   return JSON.parse(stdout);
 }
 const state = () => readFileSync(join(dir, 'state.json'), 'utf8');
+/** An operator's role ARN of the organization's account (the catalog's first `access.operators`). */
+const OPERATOR_ARN = 'arn:aws:iam::123456789012:role/platform-engineer';
+/** Who that ARN acts as on the local cloud, whatever the command. */
+const OPERATOR_SESSION = 'arn:aws:sts::123456789012:assumed-role/goldsmith-local-operators/platform-engineer';
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'goldsmith-operator-'));
@@ -137,6 +141,17 @@ describe('goldsmith refusals against a saved cloud: one line, exit 1, nothing ch
       /^goldsmith rollback: no earlier launchable version was promoted to dev$/,
     ],
   ];
+  it("refuses an approval by an operator's ARN as the operators' role session it acts as for every command", async () => {
+    const before = state();
+    const { code, stderr } = await goldsmith(['approve', 'base', 'prod', '--as', OPERATOR_ARN, '--local', dir]);
+
+    expect(code).toBe(1);
+    expect(stderr.trim()).toBe(
+      `goldsmith approve: ${OPERATOR_SESSION} is not an approver of base prod: approvers are ops-lead, security-reviewer`,
+    );
+    expect(state()).toBe(before);
+  });
+
   for (const [what, args, message] of refusals) {
     it(`refuses ${what}`, async () => {
       const before = state();
@@ -155,14 +170,15 @@ describe('goldsmith revoke --local DIR', () => {
     "revokes through the endpoint as the operators' role session, saves the changed cloud, and says so on a repeat",
     async () => {
       const before = state();
-      const revoke = ['revoke', 'base', '1.0.0/1', '--reason', 'CVE-2027-0001'];
+      // The same --as the approval above was refused with: the same session.
+      const revoke = ['revoke', 'base', '1.0.0/1', '--reason', 'CVE-2027-0001', '--as', OPERATOR_ARN];
 
       expect(await act(revoke)).toMatchObject({
         ok: true,
         result: {
           version: '1.0.0/1',
           alreadyRevoked: false,
-          by: expect.stringMatching(/:assumed-role\/goldsmith-local-operators\/platform-engineer$/),
+          by: OPERATOR_SESSION,
           moves: [
             { channel: 'dev', action: 'withdraw' },
             { channel: 'staging', action: 'withdraw' },

@@ -1,6 +1,6 @@
 import { consistencyText } from '../audit-recovering.js';
 import type { SimulationResult } from '../index.js';
-import { costRows, runFiguresText } from '../totals.js';
+import { channelPromotions, costRows, runFiguresText } from '../totals.js';
 import { esc, minute } from './escape.js';
 import { renderFleet } from './fleet.js';
 import { LIFECYCLE_COLOURS, OUTCOME_COLOURS, renderLanes } from './lanes.js';
@@ -29,7 +29,7 @@ export function renderHtml(result: SimulationResult, channelsOf: (image: string)
   const { report, timeline, notes, run } = result;
   const images = [...new Set(report.builds.map((b) => b.image))].sort();
   const months = monthRows(report);
-  const promoted = report.promotions.filter((p) => p.outcome === 'promoted').length;
+  const promoted = channelPromotions(report.promotions);
   const failed = report.promotions.length - promoted;
   const figures: [string, string, string?][] = [
     ['builds', String(report.builds.length)],

@@ -63,7 +63,8 @@ describe('benchmarkSimulation', () => {
       promotions: 4,
       promoted: 3,
       apiCalls: 40,
-      apiCallsPerPromotion: 10,
+      // Per channel promotion: 40 calls over the 3 promoted (the rejected attempt is no promotion).
+      apiCallsPerPromotion: 13.3,
       consistent: true,
       steps: 77,
     });
@@ -71,7 +72,8 @@ describe('benchmarkSimulation', () => {
     expect(result.simulatedMonthsPerSecond).toBeGreaterThan(0);
     // The run's own peak-memory figure, printed in MiB as simulate prints it.
     expect(result.peakRssMb).toBe(412.4);
-    expect(formatSimulation(result)).toContain('40 (10 per promotion)');
+    expect(formatSimulation(result)).toContain('40 (13.3 per channel promotion)');
+    expect(formatSimulation(result)).toContain('20 / 3 promoted (4 attempted: rejected, expired and aborted too)');
     expect(formatSimulation(result)).toContain('peak memory               412 MiB');
   });
 

@@ -59,7 +59,13 @@ const LEDGER: LedgerItem[] = [
   usage('1.0.0/2', '2027-01-30T00:00:00.000Z', TEAMS),
 ];
 const headline = (items: LedgerItem[]) =>
-  renderFleet({ images: [imageFleet('os', 'prod', items)], channels: [], compliance: [], ouNames: {} }).split('\n');
+  renderFleet({
+    images: [imageFleet('os', 'prod', items)],
+    channels: [],
+    compliance: [],
+    missed: [],
+    ouNames: {},
+  }).split('\n');
 
 describe('the fleet after a revocation its accounts moved on from', () => {
   it("stops counting the revoked version's last reading once a newer report names the account in that Region", () => {

@@ -65,6 +65,7 @@ describe('the fleet of an image', () => {
       images: [imageFleet('base', 'prod', ITEMS)],
       channels: [],
       compliance: [],
+      missed: [],
       ouNames: {},
     });
     expect(text).toContain('base  (prod: 1.0.0/4)');
@@ -86,6 +87,7 @@ describe('the fleet of an image', () => {
       images: [imageFleet('base', 'prod', ITEMS)],
       channels: [row('ou-ab12-11111111'), row('ou-ab12-22222222'), row('ou-ab12-33333333')],
       compliance: [],
+      missed: [],
       ouNames: { 'ou-ab12-11111111': 'Workloads', 'ou-ab12-22222222': 'ou-ab12-22222222' },
     });
     const lines = text.split('\n').filter((l) => l.startsWith('  prod / '));
@@ -138,9 +140,13 @@ describe('the fleet of an image', () => {
       at: REVOKED_AT,
     });
     const headline = (items: LedgerItem[]) =>
-      renderFleet({ images: [imageFleet('base', 'prod', items)], channels: [], compliance: [], ouNames: {} }).split(
-        '\n',
-      )[0];
+      renderFleet({
+        images: [imageFleet('base', 'prod', items)],
+        channels: [],
+        compliance: [],
+        missed: [],
+        ouNames: {},
+      }).split('\n')[0];
 
     it('says the channel is empty since the revocation, not that it was never promoted', () => {
       const items = [promoted('1.0.0/1'), revocation('1.0.0/1'), rollback('1.0.0/1', null), ...ITEMS.slice(-1)];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { monthBefore, summarizeMonth } from '../../../core/notifications/monthly-summary.js';
+import { monthBefore, stoppedText, summarizeMonth } from '../../../core/notifications/monthly-summary.js';
 import type { LedgerItem } from '../../../core/status/image-view.js';
 
 const PRICES = { currency: 'USD', ssmAdvancedParameterMonth: 0.05 };
@@ -66,6 +66,33 @@ describe('summarizeMonth', () => {
     expect(summary('2027-01').images).toEqual([
       expect.objectContaining({ image: 'base', built: 2, failed: 1, promoted: 5, rejected: 1 }),
     ]);
+  });
+
+  it('counts a revoked version and an aborted promotion, as the HTML chart does, not as "rejected 0" alone', () => {
+    const items: LedgerItem[] = [
+      ...base,
+      outcome('1.0.0/4', 'prod', 'aborted', '2027-01-30T06:00:00Z'),
+      outcome('1.0.0/1', 'staging', 'expired', '2027-01-06T06:00:00Z'),
+      {
+        pk: 'IMAGE#base',
+        sk: 'REVOCATION#1.0.0/2',
+        version: '1.0.0/2',
+        state: 'revoked',
+        revokedAt: '2027-01-25T09:00:00Z',
+      },
+      // Revoked in February: not January's.
+      {
+        pk: 'IMAGE#base',
+        sk: 'REVOCATION#1.0.0/4',
+        version: '1.0.0/4',
+        state: 'revoked',
+        revokedAt: '2027-02-02T09:00:00Z',
+      },
+    ];
+    const [row] = summary('2027-01', items).images;
+    expect(row).toMatchObject({ rejected: 1, expired: 1, aborted: 1, revoked: 1 });
+    expect(row && stoppedText(row)).toBe('1 rejected, 1 expired, 1 aborted, 1 revoked');
+    expect(summary('2027-02', items).images[0]).toMatchObject({ rejected: 0, aborted: 0, revoked: 1 });
   });
 
   it('gives the hours from Patch Tuesday to the first prod promotion of a build requested since', () => {

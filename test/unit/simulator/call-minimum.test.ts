@@ -62,7 +62,8 @@ describe('callPlanFigures', () => {
     expect(f.minimum).toBe(52);
     expect(f.made).toBe(18);
     expect(f.ratio).toBe(0.35);
-    expect(f.promotions).toBe(4);
+    // The rejected attempt is no channel promotion: per-promotion figures divide by the three promoted.
+    expect(f.promotions).toBe(3);
     expect(f.dynamo).toEqual({ requests: 12, byOperation: { 'dynamodb:PutItem': 4, 'dynamodb:Query': 8 } });
   });
 });
