@@ -86,6 +86,17 @@ export const command: Command = {
       const { defaultScenarioFor } = await import('../local/simulator/default-scenario.js');
       raw = await defaultScenarioFor(catalog);
     }
+    if (values.seed !== undefined) {
+      // A saved cloud replays its own seed (acting commands and --resume rebuild it from its scenario): another one
+      // would replay a different past.
+      if (saved)
+        throw new UsageError(
+          `--resume replays the seed the cloud was saved with (${String(saved.scenario.seed ?? 'the scenario default')}): drop --seed`,
+        );
+      if (!/^-?\d+$/.test(values.seed)) throw new UsageError('--seed takes a whole number');
+      // Into the scenario as saved too, so that what replays it later uses the same seed.
+      raw = { ...raw, seed: Number(values.seed) };
+    }
     const parsed = scenarioSchema.safeParse(raw);
     if (!parsed.success) {
       const lines = parsed.error.issues.map((i) => `scenario.${i.path.join('.')}: ${i.message}`);
@@ -98,10 +109,6 @@ export const command: Command = {
     if (unknown.length > 0) {
       process.stdout.write(`${unknown.join('\n')}\n`);
       return 1;
-    }
-    if (values.seed !== undefined) {
-      if (!/^-?\d+$/.test(values.seed)) throw new UsageError('--seed takes a whole number');
-      scenario.seed = Number(values.seed);
     }
     const { simulate } = await import('../local/simulator/index.js');
     const { ScenarioChangeError } = await import('../local/fakes/organization-changes.js');
