@@ -10,7 +10,7 @@ const HELP = `usage: goldsmith history IMAGE [--channel C] (--stage STAGE | --lo
 The ledger's story of an image: builds with trigger and reason, skipped triggers and why, approvals, soaks (and
 who ended one early), outcomes with who and why, grants, pipeline events.
   --channel C       only what concerns channel C: its approvals, soaks, outcomes, grants, withdrawals, pauses and
-                    pointer moves; the builds, flags and lifecycle of the versions that reached it; and what
+                    pointer moves; the builds, flags and lifecycle of the versions that came to it (its gate); and what
                     concerns every channel (revocations, builds paused and resumed, pipeline events). Trigger
                     decisions and other channels' lines are left out
 ${TARGET_HELP}`;

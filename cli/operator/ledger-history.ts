@@ -32,6 +32,8 @@ export const shortTime = (iso: string): string => {
  */
 const KIND_RANK: Record<string, number> = {
   RESUMED: -1,
+  // A revocation before the rebuild decided with it (a finding revokes and rebuilds at one instant).
+  REVOCATION: -0.5,
   DECISION: 0,
   BUILD: 1,
   'BUILD-STATUS': 2,
@@ -44,7 +46,6 @@ const KIND_RANK: Record<string, number> = {
   WITHDRAWN: 8.5,
   SHARE: 9,
   'REVOKE-AT': 10,
-  REVOCATION: 11,
   RETIRE: 11,
   // A scheduled revocation superseded by a revocation is its effect: it reads after the revocation.
   SUPERSEDED: 11.5,

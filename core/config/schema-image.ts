@@ -6,6 +6,9 @@ import { calendarDateText, monthlyPatchClash } from '../schedule/monthly-patch.j
 import { isIanaTimezone } from '../schedule/timezone.js';
 import { durationSchema, nameSchema, regionSchema, timezoneSchema } from './schema-fields.js';
 
+/** A time of day, HH:MM on a 24-hour clock. */
+const TIME_OF_DAY = /^([01]\d|2[0-3]):[0-5]\d$/;
+
 /** The catalog's image entry: parent, components, schedule, retention and revocation (core/config/schema.ts). */
 
 /** A parent image: `ssm:<public parameter>`, `ami-…`, an Image Builder ARN, `docker:<repo:tag>`, or a catalog image. */
@@ -49,14 +52,14 @@ export const scheduleSchema = z.discriminatedUnion(
       .strictObject({
         type: z.literal('monthly-patch'),
         daysAfterPatchTuesday: z.number().int().min(0).max(20),
-        at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day like "03:00"'),
+        at: z.string().regex(TIME_OF_DAY, 'must be a time of day like "03:00"'),
         timezone: timezoneSchema,
       })
       .superRefine((s, ctx) => {
         // Scheduler skips a run whose time a daylight-saving jump skips (for a monthly build, the month's build) and
         // runs a repeated time once: refused only when a real build day (not any day of the year) would hit one.
         // https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html#daylist-savings-time
-        if (!isIanaTimezone(s.timezone) || !/^\d\d:\d\d$/.test(s.at)) return;
+        if (!isIanaTimezone(s.timezone) || !TIME_OF_DAY.test(s.at)) return;
         const clash = monthlyPatchClash(s);
         if (clash === undefined) return;
         const date = calendarDateText(clash.date);

@@ -156,3 +156,22 @@ describe('history --channel', () => {
     expect(whats).toContain('promotion paused at staging: ThrottlingException: slow down');
   });
 });
+
+describe('history: a finding that revokes and rebuilds at one instant', () => {
+  it('reads the revocation before the rebuild decided with it', () => {
+    const at = '2027-01-18T00:00:00.000Z';
+    const lines = historyOf(
+      [
+        { sk: `DECISION#${at}`, trigger: 'cve', outcome: 'start', reason: 'critical finding', decidedAt: at },
+        { sk: 'BUILD#1.0.0/2', buildVersion: '1.0.0/2', trigger: 'cve', requestedAt: at },
+        { sk: 'REVOCATION#1.0.0/1', version: '1.0.0/1', state: 'revoked', at, revokedAt: at, reason: 'CVE-1' },
+      ],
+      undefined,
+      CHANNELS,
+    ).map((e) => e.what);
+    const revoked = lines.findIndex((l) => l.startsWith('revoked by goldsmith: CVE-1'));
+    expect(revoked).toBeGreaterThanOrEqual(0);
+    expect(lines.slice(revoked + 1).some((l) => l.includes('build requested'))).toBe(true);
+    expect(lines.slice(0, revoked).some((l) => l.includes('build requested'))).toBe(false);
+  });
+});

@@ -60,6 +60,12 @@ describe('parseCatalog schedule rules', () => {
     ).toEqual([]);
   });
 
+  it('rejects an hour past 23 once, without a daylight-saving check of a time that does not exist', () => {
+    expect(problemsAfter((c) => Object.assign(c.images.base.schedule, { at: '25:00', timezone: 'UTC' }))).toEqual([
+      'images.base.schedule.at: must be a time of day like "03:00"',
+    ]);
+  });
+
   it('rejects a time of day that is not HH:MM', () => {
     expect(problemsAfter((c) => (c.images.base.schedule.at = '3am'))).toEqual([
       'images.base.schedule.at: must be a time of day like "03:00"',
