@@ -207,8 +207,30 @@ describe('the default scenario on the example catalog', () => {
     expect(cells('cost-per-month')).toEqual(Object.entries(cost.perMonth).map(([m, v]) => [m, v.toFixed(2)]));
     const summaries = json.summaries ?? [];
     expect(summaries.length).toBeGreaterThan(0);
-    expect(cells('summaries').map((r) => [r[0], r[1], r[7]])).toEqual(
-      summaries.flatMap((m) => m.images.map((i) => [m.month, i.image, i.cost?.toFixed(2) ?? '—'])),
+    // Columns by their headers: month, image, the outcome counts, cost.
+    const headers = [...document.querySelectorAll('#summaries thead th')].map((th) => th.textContent);
+    const column = (name: string) => headers.indexOf(name);
+    expect(['rejected', 'expired', 'aborted', 'revoked', 'cost'].map(column).every((i) => i >= 0)).toBe(true);
+    expect(
+      cells('summaries').map((r) => [
+        r[0],
+        r[1],
+        r[column('rejected')],
+        r[column('aborted')],
+        r[column('revoked')],
+        r[column('cost')],
+      ]),
+    ).toEqual(
+      summaries.flatMap((m) =>
+        m.images.map((i) => [
+          m.month,
+          i.image,
+          String(i.rejected),
+          String(i.aborted ?? 0),
+          String(i.revoked ?? 0),
+          i.cost?.toFixed(2) ?? '—',
+        ]),
+      ),
     );
     // The text prints each of those rows, cell for cell, and the same span of months wherever it names one.
     const text = renderTables(result);
