@@ -274,7 +274,8 @@ describe('publish of a revoked build', () => {
       .on(GetCommand, { Key: { pk: 'IMAGE#base', sk: 'REVOCATION#1.0.0/3' } })
       .resolves({ Item: { state: 'revoked', reason: 'CVE-2027-0001' } });
 
-    await expect(publish(channelItem('prod'))).rejects.toMatchObject({
+    // The first channel: a version stops as revoked where it is (a later channel it never reached is skipped by Gate).
+    await expect(publish(channelItem('dev'))).rejects.toMatchObject({
       name: 'Revoked',
       message: 'base 1.0.0/3 was revoked: CVE-2027-0001',
     });
