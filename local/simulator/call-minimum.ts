@@ -1,4 +1,11 @@
-import { channelPromotions } from './totals.js';
+/**
+ * What every "per channel promotion" figure divides by (the totals, the cost, `callPlan`, the HTML, the benchmark): the
+ * channel promotions that happened, a version promoted into a channel. Attempts a gate, an approver, time or an abort
+ * stopped are not counted; the calls they made are in the numerator, so they raise the figure.
+ */
+export function channelPromotions(promotions: readonly { outcome: string }[]): number {
+  return promotions.filter((p) => p.outcome === 'promoted').length;
+}
 
 /**
  * Calls made against the calls the plan needs, per operation: what `npm run bench` prints per channel promotion.

@@ -2,24 +2,17 @@ import type { CostReport } from '../../core/cost/estimate.js';
 import { monthsText } from '../../core/duration.js';
 import { type MonthlySummary, PATCH_TO_PROD_LABEL, patchToProdText } from '../../core/notifications/monthly-summary.js';
 import { consistencyText } from './audit-recovering.js';
-import { apiCallTotals, apiCallTotalsText } from './call-minimum.js';
+import { apiCallTotals, apiCallTotalsText, channelPromotions } from './call-minimum.js';
 import type { SimulationResult } from './index.js';
 import { formatMib } from './peak-memory.js';
 import type { SimulationReport } from './report.js';
+
+export { channelPromotions };
 
 /**
  * The run's totals, defined once for every output: `simulate`'s Totals table, the HTML report's and `--json`'s
  * `totals` show these rows, with these labels and values.
  */
-
-/**
- * What every "per channel promotion" figure divides by (the totals, the cost, `callPlan`, the HTML, the benchmark): the
- * channel promotions that happened, a version promoted into a channel. Attempts a gate, an approver, time or an abort
- * stopped are not counted; the calls they made are in the numerator, so they raise the figure.
- */
-export function channelPromotions(promotions: readonly { outcome: string }[]): number {
-  return promotions.filter((p) => p.outcome === 'promoted').length;
-}
 
 /** One figure of the totals: its label and its value as printed. */
 export interface TotalsRow {
