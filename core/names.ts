@@ -50,3 +50,19 @@ export function buildLogPrefix(image: string): string {
 export function pointerShareName(channel: string): string {
   return `${NAME_PREFIX}-pointers-${channel}`;
 }
+
+/**
+ * The tag an Auto Scaling group and its launch template carry to follow a channel's rollout:
+ * `goldsmith:follow` = `<image>/<channel>`. Goldsmith never touches a group (or a template) without it.
+ */
+export const ROLLOUT_TAG = `${NAME_PREFIX}:follow`;
+
+/** The opt-in tag's value for one image's channel, e.g. `base/prod`. */
+export function rolloutTagValue(image: string, channel: string): string {
+  return `${image}/${channel}`;
+}
+
+/** The role the member baseline creates in each member account for the rollout function, e.g. `goldsmith-prod-rollout`. */
+export function rolloutRoleName(stage: string): string {
+  return `${NAME_PREFIX}-${stage}-rollout`;
+}

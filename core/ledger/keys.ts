@@ -53,7 +53,14 @@ export const skPrefix = {
   hold: 'HOLD#',
   /** What the audit found AWS holding otherwise than the ledger (`DRIFT#pointer#…`, `DRIFT#launch#…`, `DRIFT#revoke-at#…`). */
   drift: 'DRIFT#',
+  /** A version's rollout to a channel's member groups (`ROLLOUT#<channel>#<buildVersion>`), core/rollout/record.ts. */
+  rollout: 'ROLLOUT#',
 } as const;
+
+/** The rollout record of one version to one channel: `ROLLOUT#<channel>#<buildVersion>`. */
+export function rolloutSk(channel: string, buildVersion: string): string {
+  return `${skPrefix.rollout}${channel}#${buildVersion}`;
+}
 
 /** Seconds since the epoch, as DynamoDB's TTL wants them. */
 export function ttlAfter(from: Date, days: number): number {
@@ -94,6 +101,8 @@ export const openWork = {
   build: 'unfinished-build',
   /** An image usage report requested and not yet read. */
   usageReport: 'usage-report',
+  /** A rollout running or paused (not completed, halted, aborted or superseded). */
+  rollout: 'rollout',
 } as const;
 export type OpenWorkKind = (typeof openWork)[keyof typeof openWork];
 
