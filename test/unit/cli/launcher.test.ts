@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -7,22 +7,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const REPO = resolve(import.meta.dirname, '../../..');
-let bin: string;
+/** The launcher `npx goldsmith` runs: the bin of the local package bin/launcher, which `npm ci` links. */
+const LAUNCHER = join(REPO, 'bin/launcher/goldsmith.sh');
+let outside: string;
 
-/** The launcher `npx goldsmith` runs, as scripts/install-launcher.mjs writes it on `npm ci`. */
-beforeAll(async () => {
-  bin = mkdtempSync(join(tmpdir(), 'goldsmith-launcher-'));
-  await run(process.execPath, [join(REPO, 'scripts/install-launcher.mjs'), bin]);
+beforeAll(() => {
+  outside = mkdtempSync(join(tmpdir(), 'goldsmith-launcher-'));
 });
 
 afterAll(() => {
-  if (bin) rmSync(bin, { recursive: true, force: true });
+  if (outside) rmSync(outside, { recursive: true, force: true });
 });
 
 /** Runs the launcher from `cwd` with Node 22 first on the PATH, as npx puts node_modules/.bin there. */
 function goldsmith(cwd: string, args: string[]) {
   const path = [join(REPO, 'node_modules/.bin'), process.env.PATH ?? ''].join(delimiter);
-  return run(join(bin, 'goldsmith'), args, { cwd, env: { ...process.env, PATH: path } }).then(
+  return run(LAUNCHER, args, { cwd, env: { ...process.env, PATH: path } }).then(
     (out) => ({ code: 0, ...out }),
     (error: { code: number; stdout: string; stderr: string }) => error,
   );
@@ -36,8 +36,17 @@ describe('the goldsmith launcher', () => {
   }, 60_000);
 
   it('says where to run it from outside a checkout, and runs nothing', async () => {
-    const { code, stderr } = await goldsmith(bin, ['status']);
+    const { code, stderr } = await goldsmith(outside, ['status']);
     expect(code).toBe(1);
     expect(stderr).toContain('goldsmith: run it inside the goldsmith repository');
   }, 60_000);
+
+  it("is a linked package's bin, not the project's own (which npm exec would install into its cache on every call)", () => {
+    const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
+      bin?: unknown;
+      devDependencies: Record<string, string>;
+    };
+    expect(pkg.bin).toBeUndefined();
+    expect(pkg.devDependencies['goldsmith-launcher']).toBe('file:bin/launcher');
+  });
 });
