@@ -21,7 +21,7 @@ const resume = (s: Subject) => `goldsmith rollout resume ${s.image} ${s.channel}
 export const ROLLOUT_TEXT: { [E in RolloutEvent]: (s: Subject, d: Detail<E>) => Text } = {
   'rollout-wave-started': (s, d) => ({
     title: `${s.image} ${s.version}: ${s.channel} rollout ${waveOf(d)} started`,
-    summary: `Goldsmith started instance refreshes of ${n(d.groups, 'Auto Scaling group')} in ${n(d.accounts, 'account')} (${d.regions.join(', ') || 'no Region'}) to ${s.image} ${s.version}, ${waveOf(d)} of ${rolloutOf(s)}. ${
+    summary: `Goldsmith started instance refreshes of ${n(d.groups, 'Auto Scaling group')} in ${n(d.accounts, 'account')} (${d.regions.join(', ') || 'no Region'}) to ${s.image} ${s.version} for ${s.channel}, ${waveOf(d)}. ${
       d.waveNumber < d.waves
         ? `The next wave starts once every refresh of this one is Successful, after a ${d.bakeMinutes}-minute bake.`
         : `It is the last wave: the rollout completes once every refresh is Successful, after a ${d.bakeMinutes}-minute bake.`
@@ -35,7 +35,7 @@ export const ROLLOUT_TEXT: { [E in RolloutEvent]: (s: Subject, d: Detail<E>) => 
   }),
   'rollout-halted': (s, d) => ({
     title: `${s.image} ${s.version}: ${s.channel} rollout halted at ${waveOf(d)}`,
-    summary: `${waveOf(d)} of ${rolloutOf(s)} failed (${d.failedGroups} of ${n(d.groups, 'group')}): ${d.reason}. Its refreshes roll back to each group's previous launch template version and no later wave starts; ${s.channel} still points at ${s.version}, so look at the failed groups before the next version rolls out.`,
+    summary: `W${waveOf(d).slice(1)} of ${rolloutOf(s)} failed (${d.failedGroups} of ${n(d.groups, 'group')}): ${d.reason}. Its refreshes roll back to each group's previous launch template version and no later wave starts; ${s.channel} still points at ${s.version}, so look at the failed groups before the next version rolls out.`,
   }),
   'rollout-wave-rolled-back': (s, d) => ({
     title: `${s.image} ${s.version}: ${s.channel} rollout ${waveOf(d)} rolled back`,
@@ -43,7 +43,7 @@ export const ROLLOUT_TEXT: { [E in RolloutEvent]: (s: Subject, d: Detail<E>) => 
   }),
   'rollout-completed': (s, d) => ({
     title: `${s.image} ${s.version}: ${s.channel} rollout completed`,
-    summary: `${rolloutOf(s)[0]?.toUpperCase()}${rolloutOf(s).slice(1)} completed: ${n(d.waves, 'wave')}, ${n(d.groups, 'group')} refreshed${
+    summary: `T${rolloutOf(s).slice(1)} completed: ${n(d.waves, 'wave')}, ${n(d.groups, 'group')} refreshed${
       d.skipped > 0 ? `, ${d.skipped} skipped (each announced with its reason)` : ''
     }. Nothing more to do.`,
   }),
@@ -94,6 +94,9 @@ export function rolloutFacts(n: NotificationOf<RolloutEvent>): Fact[] {
   const d = n.detail as Record<string, unknown>;
   const wave = typeof d.wave === 'string' ? [['Wave', `${d.waveNumber}/${d.waves} (${d.wave})`] as const] : [];
   const labels: [string, string][] = [
+    ['group', 'Group'],
+    ['account', 'Account'],
+    ['region', 'Region'],
     ['groups', 'Groups'],
     ['failedGroups', 'Failed'],
     ['accounts', 'Accounts'],
@@ -102,9 +105,6 @@ export function rolloutFacts(n: NotificationOf<RolloutEvent>): Fact[] {
     ['next', 'Next wave'],
     ['by', 'By'],
     ['reason', 'Reason'],
-    ['account', 'Account'],
-    ['region', 'Region'],
-    ['group', 'Group'],
   ];
   const facts: Fact[] = [...wave];
   if (n.event === 'rollout-completed') facts.push(['Waves', String(d.waves)]);
