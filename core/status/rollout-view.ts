@@ -15,7 +15,8 @@ export function rolloutRecordOf(item: Record<string, unknown>): RolloutRecord | 
     rolloutStates.includes(item.state as RolloutRecord['state']) &&
     typeof item.currentWave === 'number' &&
     Array.isArray(item.waves);
-  return ok ? ({ skippedGroups: [], ...item } as unknown as RolloutRecord) : undefined;
+  const skippedGroups = Array.isArray(item.skippedGroups) ? item.skippedGroups : [];
+  return ok ? ({ ...item, skippedGroups } as unknown as RolloutRecord) : undefined;
 }
 
 /** An instant as `status` and `history` show it: minutes, UTC ("2027-01-05 09:12"). */
