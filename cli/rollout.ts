@@ -6,7 +6,7 @@ import type { Command } from './commands.js';
 import { checkNames, operatorOptions, TARGET_HELP } from './operator/options.js';
 import { ledgerOf } from './operator/read.js';
 import { renderRolloutStatus } from './operator/rollout-text.js';
-import { UsageError } from './usage.js';
+import { subcommandOf, UsageError } from './usage.js';
 
 const USAGE = `usage: goldsmith rollout status|pause|resume|abort IMAGE CHANNEL [--version V] [--reason R] (--stage STAGE | --local DIR) [--json]
 
@@ -59,13 +59,13 @@ const ACTING = ['pause', 'resume', 'abort'] as const;
 export const command: Command = {
   summary: "a channel's rollout to member Auto Scaling groups: status, pause, resume, abort",
   async run(args) {
-    const [sub, ...rest] = args;
-    if (sub === '--help' || sub === '-h') {
-      process.stdout.write(`${USAGE}\n`);
-      return 0;
-    }
-    if (sub === undefined)
-      throw new UsageError('name the rollout command: goldsmith rollout status|pause|resume|abort IMAGE CHANNEL');
+    const named = subcommandOf(
+      args,
+      USAGE,
+      'name the rollout command: goldsmith rollout status|pause|resume|abort IMAGE CHANNEL',
+    );
+    if (named === undefined) return 0;
+    const { sub, rest } = named;
     if (sub === 'status') return status(rest);
     const acting = ACTING.find((a) => a === sub);
     if (acting === undefined) {

@@ -6,6 +6,7 @@ import { documentClient } from '../../aws/clients/dynamodb.js';
 import { imagePk, rolloutSk } from '../../core/ledger/keys.js';
 import type { RolloutRecord } from '../../core/rollout/record.js';
 import { operatorEndpoint } from '../../functions/operator.js';
+import { rolloutRecord } from '../fixtures/rollouts.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
 import { catalog } from './promotion-fixtures.js';
 
@@ -15,48 +16,7 @@ const ALICE = 'arn:aws:sts::111122223333:assumed-role/goldsmith-test-operators/a
 const BOB = 'arn:aws:sts::111122223333:assumed-role/goldsmith-test-operators/bob';
 const OUTSIDER = 'arn:aws:sts::111122223333:assumed-role/developers/eve';
 
-/** base 1.0.0/3 rolling out to prod, in its second wave of three, the canary healthy. */
-function rollout(overrides: Partial<RolloutRecord> = {}): RolloutRecord {
-  const group = (account: string, status: string) => ({
-    account,
-    region: 'us-east-1',
-    group: `web-${account.slice(0, 3)}`,
-    launchTemplateId: 'lt-0123456789abcdef0',
-    fromVersion: 4,
-    toVersion: 5,
-    refreshId: `r-${account}`,
-    status,
-  });
-  return {
-    image: 'base',
-    channel: 'prod',
-    version: '1.0.0/3',
-    amis: { 'us-east-1': 'ami-0a1b2c3d4e5f60001' },
-    state: 'running',
-    startedAt: '2027-01-05T08:00:00.000Z',
-    updatedAt: '2027-01-05T09:12:00.000Z',
-    currentWave: 1,
-    waves: [
-      {
-        name: 'canary',
-        state: 'healthy',
-        startedAt: '2027-01-05T08:00:00.000Z',
-        endedAt: '2027-01-05T09:12:00.000Z',
-        groups: [group('111111111111', 'Successful')],
-      },
-      {
-        name: 'wave-1',
-        state: 'refreshing',
-        startedAt: '2027-01-05T09:12:00.000Z',
-        groups: [group('222222222222', 'InProgress'), group('333333333333', 'Successful')],
-      },
-      { name: 'rest', state: 'pending', groups: [] },
-    ],
-    skippedGroups: [],
-    openWork: 'rollout',
-    ...overrides,
-  };
-}
+const rollout = rolloutRecord;
 
 const put = (r: RolloutRecord) =>
   documentClient().send(
@@ -239,6 +199,6 @@ describe('operator endpoint: rollout pause, resume and abort', () => {
 
     expect([retried.status, third.status, bob.status]).toEqual([409, 409, 409]);
     expect(announced()).toEqual(['rollout-paused: base 1.0.0/3: prod rollout paused at wave 2/3 (wave-1)']);
-    expect(await read()).toMatchObject({ state: 'paused', updatedAt: '2027-01-05T09:12:00.000Z' });
+    expect(await read()).toMatchObject({ state: 'paused', updatedAt: '2027-01-05T10:00:00.000Z' });
   });
 });

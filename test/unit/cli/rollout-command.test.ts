@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../cli/main.js';
 import type { RolloutRecord } from '../../../core/rollout/record.js';
+import { rolloutGroup, rolloutRecord } from '../../fixtures/rollouts.js';
 import { captureOutput } from '../../helpers/output.js';
 import { writeSavedCloud } from '../../helpers/saved-cloud.js';
 import { testTempDir } from '../../helpers/temp-dir.js';
@@ -15,59 +16,43 @@ const ROLLOUTS: (RolloutRecord & { pk: string; sk: string })[] = [
   {
     pk: 'IMAGE#base',
     sk: 'ROLLOUT#prod#1.0.0/2',
-    image: 'base',
-    channel: 'prod',
-    version: '1.0.0/2',
-    amis: { 'us-east-1': 'ami-0a1b2c3d4e5f60002' },
-    state: 'completed',
-    startedAt: '2027-01-02T08:00:00.000Z',
-    updatedAt: '2027-01-03T08:00:00.000Z',
-    endedAt: '2027-01-03T08:00:00.000Z',
-    currentWave: 0,
-    waves: [{ name: 'all', state: 'healthy', groups: [] }],
-    skippedGroups: [],
+    ...rolloutRecord({
+      version: '1.0.0/2',
+      state: 'completed',
+      startedAt: '2027-01-02T08:00:00.000Z',
+      updatedAt: '2027-01-03T08:00:00.000Z',
+      endedAt: '2027-01-03T08:00:00.000Z',
+      currentWave: 0,
+      waves: [{ name: 'all', state: 'healthy', groups: [] }],
+      openWork: undefined,
+    }),
   },
   {
     pk: 'IMAGE#base',
     sk: 'ROLLOUT#prod#1.0.0/3',
-    image: 'base',
-    channel: 'prod',
-    version: '1.0.0/3',
-    amis: { 'us-east-1': 'ami-0a1b2c3d4e5f60003' },
-    state: 'paused',
-    by: ALICE,
-    reason: 'peak trading week',
-    startedAt: '2027-01-05T08:00:00.000Z',
-    updatedAt: '2027-01-05T09:40:00.000Z',
-    currentWave: 1,
-    waves: [
-      {
-        name: 'canary',
-        state: 'healthy',
-        startedAt: '2027-01-05T08:00:00.000Z',
-        endedAt: '2027-01-05T09:12:00.000Z',
-        groups: [],
-      },
-      {
-        name: 'wave-1',
-        state: 'refreshing',
-        startedAt: '2027-01-05T09:12:00.000Z',
-        groups: [
-          {
-            account: '222222222222',
-            region: 'us-east-1',
-            group: 'web',
-            launchTemplateId: 'lt-0123456789abcdef0',
-            fromVersion: 4,
-            toVersion: 5,
-            refreshId: 'r-1',
-            status: 'InProgress',
-          },
-        ],
-      },
-    ],
-    skippedGroups: [{ account: '333333333333', region: 'eu-west-1', group: 'batch', reason: 'resolve:ssm: AMI' }],
-    openWork: 'rollout',
+    ...rolloutRecord({
+      amis: { 'us-east-1': 'ami-0a1b2c3d4e5f60003' },
+      state: 'paused',
+      by: ALICE,
+      reason: 'peak trading week',
+      updatedAt: '2027-01-05T09:40:00.000Z',
+      waves: [
+        {
+          name: 'canary',
+          state: 'healthy',
+          startedAt: '2027-01-05T08:00:00.000Z',
+          endedAt: '2027-01-05T09:12:00.000Z',
+          groups: [],
+        },
+        {
+          name: 'wave-1',
+          state: 'refreshing',
+          startedAt: '2027-01-05T09:12:00.000Z',
+          groups: [{ ...rolloutGroup('222222222222', 'InProgress'), group: 'web', refreshId: 'r-1' }],
+        },
+      ],
+      skippedGroups: [{ account: '333333333333', region: 'eu-west-1', group: 'batch', reason: 'resolve:ssm: AMI' }],
+    }),
   },
 ];
 

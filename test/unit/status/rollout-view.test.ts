@@ -3,59 +3,13 @@ import { historyOf } from '../../../cli/operator/ledger-history.js';
 import { rolloutsInFlight } from '../../../cli/operator/read.js';
 import { renderHistory, renderStatus } from '../../../cli/operator/render.js';
 import { rolloutOf, rolloutRefusal } from '../../../core/rollout/operator.js';
-import type { RolloutGroup, RolloutRecord } from '../../../core/rollout/record.js';
 import { rolloutHistory, rolloutRecordOf, rolloutStatusLine } from '../../../core/status/rollout-view.js';
+import { rolloutGroup, rolloutRecord } from '../../fixtures/rollouts.js';
 
 const ALICE = 'arn:aws:sts::111122223333:assumed-role/goldsmith-prod-operators/alice';
 
-const group = (account: string, status: string, statusReason?: string): RolloutGroup => ({
-  account,
-  region: 'us-east-1',
-  group: `web-${account.slice(0, 3)}`,
-  launchTemplateId: 'lt-0123456789abcdef0',
-  fromVersion: 4,
-  toVersion: 5,
-  refreshId: `r-${account}`,
-  status,
-  ...(statusReason ? { statusReason } : {}),
-});
-
-/** base 1.0.0/3 to prod: canary healthy at 09:12, wave-1 refreshing 2 of 3 groups done. */
-function running(overrides: Partial<RolloutRecord> = {}): RolloutRecord {
-  return {
-    image: 'base',
-    channel: 'prod',
-    version: '1.0.0/3',
-    amis: { 'us-east-1': 'ami-0a1b2c3d4e5f60001' },
-    state: 'running',
-    startedAt: '2027-01-05T08:00:00.000Z',
-    updatedAt: '2027-01-05T10:00:00.000Z',
-    currentWave: 1,
-    waves: [
-      {
-        name: 'canary',
-        state: 'healthy',
-        startedAt: '2027-01-05T08:00:00.000Z',
-        endedAt: '2027-01-05T09:12:00.000Z',
-        groups: [group('111111111111', 'Successful')],
-      },
-      {
-        name: 'wave-1',
-        state: 'refreshing',
-        startedAt: '2027-01-05T09:12:00.000Z',
-        groups: [
-          group('222222222222', 'Successful'),
-          group('333333333333', 'Successful'),
-          group('444444444444', 'InProgress'),
-        ],
-      },
-      { name: 'rest', state: 'pending', groups: [] },
-    ],
-    skippedGroups: [],
-    openWork: 'rollout',
-    ...overrides,
-  };
-}
+const group = rolloutGroup;
+const running = rolloutRecord;
 
 describe('status: one line per channel with a rollout in flight', () => {
   it('names the wave under way, its groups done, the wave before and when it was healthy', () => {
