@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../cli/main.js';
+import { rolloutActedText } from '../../../cli/operator/rollout-text.js';
 import type { RolloutRecord } from '../../../core/rollout/record.js';
 import { rolloutGroup, rolloutRecord } from '../../fixtures/rollouts.js';
 import { captureOutput } from '../../helpers/output.js';
@@ -154,6 +155,18 @@ describe('goldsmith rollout status', () => {
     });
     expect(none.stdout).toBe(
       'base/dev has no rollout yet (a channel rolls out when the catalog gives it channels[].rollout)\n',
+    );
+  });
+});
+
+describe('what an acting rollout command prints when it acted', () => {
+  it('one line: the rollout, what was done at which wave, by whom and why', () => {
+    const result = { image: 'base', channel: 'prod', version: '1.0.0/3', wave: 2, waves: 3, by: ALICE };
+    expect(rolloutActedText({ ...result, state: 'paused', reason: 'peak week' })).toBe(
+      `base 1.0.0/3 to prod: paused at wave 2/3 by ${ALICE}: peak week`,
+    );
+    expect(rolloutActedText({ ...result, state: 'running' })).toBe(
+      `base 1.0.0/3 to prod: resumed at wave 2/3 by ${ALICE}`,
     );
   });
 });
