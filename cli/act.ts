@@ -4,10 +4,22 @@ import { checkArguments } from './operator/arguments.js';
 import { checkNames, operatorOptions, TARGET_HELP } from './operator/options.js';
 import { precheck } from './operator/precheck.js';
 import { ledgerOf, nowOf } from './operator/read.js';
+import { rolloutActedText } from './operator/rollout-text.js';
 import { sendOperatorRequest } from './operator/send.js';
 import { UsageError } from './usage.js';
 
-type Action = 'build' | 'approve' | 'reject' | 'promote' | 'rollback' | 'revoke' | 'resume' | 'release';
+type Action =
+  | 'build'
+  | 'approve'
+  | 'reject'
+  | 'promote'
+  | 'rollback'
+  | 'revoke'
+  | 'resume'
+  | 'release'
+  | 'rollout-pause'
+  | 'rollout-resume'
+  | 'rollout-abort';
 
 const USAGE: Record<Action, { args: string; summary: string }> = {
   build: { args: 'IMAGE [--reason R]', summary: 'a manual build, through the same dedupe and lineage rules' },
@@ -26,6 +38,20 @@ const USAGE: Record<Action, { args: string; summary: string }> = {
     args: 'IMAGE VERSION --reason R',
     summary: 'let the next lifecycle sweep delete a version retention holds only because member accounts still use it',
   },
+  'rollout-pause': {
+    args: 'IMAGE CHANNEL --reason R [--version V]',
+    summary:
+      "pause the channel's rollout (default: its current one): no new wave starts; refreshes already running go on",
+  },
+  'rollout-resume': {
+    args: 'IMAGE CHANNEL [--version V] [--reason R]',
+    summary: "resume the channel's paused rollout: its next wave starts once the current one is healthy",
+  },
+  'rollout-abort': {
+    args: 'IMAGE CHANNEL --reason R [--version V]',
+    summary:
+      "abort the channel's rollout: refreshes still running are cancelled, no further wave starts; groups already refreshed keep the version",
+  },
   resume: {
     args: 'IMAGE (VERSION | --builds) [--reason R]',
     summary:
@@ -34,7 +60,7 @@ const USAGE: Record<Action, { args: string; summary: string }> = {
 };
 
 function help(action: Action): string {
-  return `usage: goldsmith ${action === 'release' ? 'lifecycle release' : action} ${USAGE[action].args} (--stage STAGE | --local DIR) [--json]
+  return `usage: goldsmith ${commandName(action)} ${USAGE[action].args} (--stage STAGE | --local DIR) [--json]
 
 ${USAGE[action].summary}. Sent to the operator endpoint (IAM-authenticated: your identity is the SigV4 signer's,
 or with --local the --as principal, default the catalog's first operator), which acts through the same paths as
@@ -44,11 +70,15 @@ the system; a refusal is one line, exit 1, and nothing changed.
 ${TARGET_HELP}`;
 }
 
+/** How the command is typed: `lifecycle release` for release, `rollout pause` for rollout-pause, else the action. */
+const commandName = (action: Action): string =>
+  action === 'release' ? 'lifecycle release' : action.startsWith('rollout-') ? action.replace('-', ' ') : action;
+
 /** Builds the request body (events/operator-request.ts) from the command line. */
 function requestOf(action: Action, positionals: string[], values: Record<string, unknown>): Record<string, unknown> {
   const opt = (name: string) => (typeof values[name] === 'string' ? { [name]: values[name] } : {});
   const [image, second] = positionals;
-  if (!image) throw new UsageError(`name the image: goldsmith ${action} ${USAGE[action].args}`);
+  if (!image) throw new UsageError(`name the image: goldsmith ${commandName(action)} ${USAGE[action].args}`);
   if (action === 'build') {
     if (second !== undefined) throw new UsageError(`unexpected argument "${second}"`);
     return { action, image, ...opt('reason') };
@@ -57,7 +87,13 @@ function requestOf(action: Action, positionals: string[], values: Record<string,
     if (second !== undefined) throw new UsageError("resume --builds resumes the image's builds: name no version");
     return { action: 'resume-builds', image, ...opt('reason') };
   }
-  if (!second) throw new UsageError(`goldsmith ${action} ${USAGE[action].args}`);
+  if (!second) throw new UsageError(`goldsmith ${commandName(action)} ${USAGE[action].args}`);
+  if (action.startsWith('rollout-')) {
+    if (action !== 'rollout-resume' && typeof values.reason !== 'string') {
+      throw new UsageError(`${commandName(action)} needs --reason R (it is announced and kept)`);
+    }
+    return { action, image, channel: second, ...opt('version'), ...opt('reason') };
+  }
   if (action === 'resume') return { action, image, version: second, ...opt('reason') };
   if (action === 'release') {
     if (typeof values.reason !== 'string') throw new UsageError('release needs --reason R (it is announced and kept)');
@@ -109,9 +145,6 @@ export function headline(result: Record<string, unknown>): string {
   if (typeof result.scheduledFor !== 'string') return 'done';
   return `${result.alreadyScheduled === true ? 'already scheduled' : 'scheduled'} for ${result.scheduledFor}`;
 }
-
-/** How the command is typed: `lifecycle release` for release, the action's name otherwise. */
-const commandName = (action: Action): string => (action === 'release' ? 'lifecycle release' : action);
 
 /** The command for one operator action. */
 export function actionCommand(action: Action): Command {
@@ -170,7 +203,8 @@ export function actionCommand(action: Action): Command {
         return 1;
       }
       const result = answer.response.result ?? {};
-      if (!json) process.stdout.write(`${action}: ${headline(result)}\n${JSON.stringify(result, null, 2)}\n`);
+      if (!json && action.startsWith('rollout-')) process.stdout.write(`${rolloutActedText(result)}\n`);
+      else if (!json) process.stdout.write(`${action}: ${headline(result)}\n${JSON.stringify(result, null, 2)}\n`);
       return 0;
     },
   };

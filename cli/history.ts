@@ -5,14 +5,17 @@ import { ledgerOf } from './operator/read.js';
 import { renderHistory } from './operator/render.js';
 import { UsageError } from './usage.js';
 
-const HELP = `usage: goldsmith history IMAGE [--channel C] (--stage STAGE | --local DIR) [--json]
+const HELP = `usage: goldsmith history IMAGE [--channel C] [--verbose] (--stage STAGE | --local DIR) [--json]
 
 The ledger's story of an image: builds with trigger and reason, skipped triggers and why, approvals, soaks (and
-who ended one early), outcomes with who and why, grants, pipeline events.
+who ended one early), outcomes with who and why, grants, pipeline events, rollouts (each wave's start and end,
+halts, pauses, resumptions, aborts, completion, groups skipped).
   --channel C       only what concerns channel C: its approvals, soaks, outcomes, grants, withdrawals, pauses and
                     pointer moves; the builds, flags and lifecycle of the versions that came to it (its gate); and what
                     concerns every channel (revocations, builds paused and resumed, pipeline events). Trigger
                     decisions and other channels' lines are left out
+  --verbose         under a line that counts things, list them (a rollout's skipped groups, each with its reason;
+                    --json always lists them)
 ${TARGET_HELP}`;
 
 export const command: Command = {
@@ -20,7 +23,7 @@ export const command: Command = {
   async run(args) {
     const parsed = await operatorOptions(
       args,
-      { channel: { type: 'string' } },
+      { channel: { type: 'string' }, verbose: { type: 'boolean', short: 'v' } },
       1,
       'name the image: goldsmith history IMAGE [--channel C] (--stage STAGE | --local DIR)',
     );
@@ -35,7 +38,7 @@ export const command: Command = {
     checkNames(where.catalog, image, channel);
     const entries = historyOf(await ledgerOf(where, image), channel, channelsOf(where.catalog, image));
     if (json) process.stdout.write(`${JSON.stringify({ image, channel: channel ?? null, entries }, null, 2)}\n`);
-    else process.stdout.write(renderHistory(image, entries));
+    else process.stdout.write(renderHistory(image, entries, values.verbose === true));
     return 0;
   },
 };

@@ -1,6 +1,6 @@
 import { actionCommand } from './act.js';
 import type { Command } from './commands.js';
-import { UsageError } from './usage.js';
+import { subcommandOf, UsageError } from './usage.js';
 
 const USAGE = `usage: goldsmith lifecycle release IMAGE VERSION --reason R (--stage STAGE | --local DIR) [--json]
 
@@ -11,13 +11,13 @@ it (announced as hold-expired once its retention.holdInUseFor has passed). Recor
 export const command: Command = {
   summary: 'lifecycle decisions an operator takes: release a version held for its users',
   async run(args) {
-    const [sub, ...rest] = args;
-    if (sub === '--help' || sub === '-h') {
-      process.stdout.write(`${USAGE}\n`);
-      return 0;
-    }
-    if (sub === undefined)
-      throw new UsageError('name the lifecycle command: goldsmith lifecycle release IMAGE VERSION --reason R');
+    const named = subcommandOf(
+      args,
+      USAGE,
+      'name the lifecycle command: goldsmith lifecycle release IMAGE VERSION --reason R',
+    );
+    if (named === undefined) return 0;
+    const { sub, rest } = named;
     if (sub !== 'release') throw new UsageError(`unknown lifecycle command "${sub}": goldsmith lifecycle release …`);
     return actionCommand('release').run(rest);
   },

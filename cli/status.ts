@@ -6,7 +6,8 @@ import { renderStatus } from './operator/render.js';
 const HELP = `usage: goldsmith status (--stage STAGE | --local DIR) [--json]
 
 Every image and channel: the version each pointer names per region, what is in flight, what waits for approval
-since when and for whom, the last failure, and what builds and storage cost.
+since when and for whom, each channel's rollout to member Auto Scaling groups in flight (its wave and groups done,
+paused by whom), the last failure, and what builds and storage cost.
 ${TARGET_HELP}`;
 
 export const command: Command = {

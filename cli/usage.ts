@@ -26,3 +26,23 @@ export function parseOptions<T extends OptionSpec>(args: readonly string[], opti
     throw new UsageError(message ?? 'invalid arguments');
   }
 }
+
+/**
+ * The subcommand of a command that has several (`lifecycle release …`, `rollout pause …`): its name and its arguments,
+ * or undefined after printing `usage` for `--help`.
+ * @param needs the line that asks for a subcommand when none is given
+ * @throws UsageError naming what is missing
+ */
+export function subcommandOf(
+  args: readonly string[],
+  usage: string,
+  needs: string,
+): { sub: string; rest: readonly string[] } | undefined {
+  const [sub, ...rest] = args;
+  if (sub === '--help' || sub === '-h') {
+    process.stdout.write(`${usage}\n`);
+    return undefined;
+  }
+  if (sub === undefined) throw new UsageError(needs);
+  return { sub, rest };
+}

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { catalogName, imageVersion, isoTime } from './envelope.js';
 import { formatIssues } from './issues.js';
+import { ROLLOUT_NOTIFICATION_DETAILS } from './rollout-notification.js';
 
 /**
  * Goldsmith's announcements: one versioned JSON document per thing people should hear about, published to the
@@ -263,6 +264,7 @@ export const NOTIFICATION_DETAILS = {
       )
       .optional(),
   }),
+  ...ROLLOUT_NOTIFICATION_DETAILS,
 } as const;
 
 /** Every kind of announcement. */

@@ -27,6 +27,9 @@ export const OPERATOR_ACTIONS = [
   'resume',
   'resume-builds',
   'release',
+  'rollout-pause',
+  'rollout-resume',
+  'rollout-abort',
 ] as const;
 export type OperatorAction = (typeof OPERATOR_ACTIONS)[number];
 
@@ -113,6 +116,25 @@ const releaseRequest = z.strictObject({
   reason,
 });
 
+/**
+ * `rollout pause|resume|abort IMAGE CHANNEL [--version V] [--reason R]`: pauses a running rollout of the channel (no
+ * new wave starts; refreshes already running go on), resumes a paused one, or aborts one running or paused (its
+ * refreshes still running are cancelled). Without `version`, the channel's current rollout (the newest not ended).
+ * Pausing and aborting say why.
+ */
+const rolloutPauseRequest = z.strictObject({
+  action: z.literal('rollout-pause'),
+  image: catalogName,
+  channel: catalogName,
+  version: imageVersion.optional(),
+  reason,
+});
+const rolloutResumeRequest = rolloutPauseRequest.extend({
+  action: z.literal('rollout-resume'),
+  reason: reason.optional(),
+});
+const rolloutAbortRequest = rolloutPauseRequest.extend({ action: z.literal('rollout-abort') });
+
 export const operatorRequestSchema = z.discriminatedUnion('action', [
   buildRequest,
   approveRequest,
@@ -124,6 +146,9 @@ export const operatorRequestSchema = z.discriminatedUnion('action', [
   resumeRequest,
   resumeBuildsRequest,
   releaseRequest,
+  rolloutPauseRequest,
+  rolloutResumeRequest,
+  rolloutAbortRequest,
 ]);
 
 export type OperatorRequest = z.infer<typeof operatorRequestSchema>;

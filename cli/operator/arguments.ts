@@ -7,7 +7,11 @@ const ARGUMENTS: Record<string, { flag: (action: string) => string; expected: st
   channel: { flag: () => 'CHANNEL', expected: 'a channel name of the catalog' },
   version: {
     flag: (action) =>
-      ['approve', 'reject', 'promote'].includes(action) ? '--version' : action === 'rollback' ? '--to' : 'VERSION',
+      ['approve', 'reject', 'promote'].includes(action) || action.startsWith('rollout-')
+        ? '--version'
+        : action === 'rollback'
+          ? '--to'
+          : 'VERSION',
     expected: 'a build version like "1.0.0/3"',
   },
   reason: { flag: () => '--reason', expected: 'one to 1,000 characters' },

@@ -1,9 +1,10 @@
 // The ledger's story of an image for `history`: one line per event, cause before effect within an instant.
 
-import { BREAKER_SK } from '../../core/ledger/keys.js';
+import { BREAKER_SK, skPrefix } from '../../core/ledger/keys.js';
 import { flagAwaitsOf, heldInstead } from '../../core/lifecycle/lineage-hold.js';
 import { supersededText } from '../../core/lifecycle/scheduled-revocation.js';
 import type { LedgerItem } from '../../core/status/image-view.js';
+import { ROLLOUT_LINE_KINDS, rolloutHistory, rolloutRecordOf } from '../../core/status/rollout-view.js';
 import { scheduledRevocationView } from '../../core/status/scheduled-revocations.js';
 import { breakerHistory } from '../../core/triggers/breaker.js';
 import { concerning, EVERY_CHANNEL, pauseHistory, type Scope, withdrawalText } from './history-lines.js';
@@ -17,6 +18,8 @@ export interface HistoryEntry {
   version?: string;
   channel?: string;
   what: string;
+  /** What `--verbose` lists under the line (a rollout's skipped groups). */
+  details?: string[];
 }
 
 /** An instant as people read it in `history` and `status`: minutes, UTC ("2027-01-05 01:52"). */
@@ -52,6 +55,8 @@ const KIND_RANK: Record<string, number> = {
   ROLLBACK: 12,
   DRIFT: 13,
   PAUSED: 14,
+  // A rollout starts after its pointer moved (PROMOTION) and stops after a revocation's roll-back (ROLLBACK).
+  ...Object.fromEntries(ROLLOUT_LINE_KINDS.map((kind, n) => [kind, 13.1 + n / 10])),
 };
 
 /** Whether the approval of `version` into `channel` recorded a rejection (its line tells the decision). */
@@ -80,6 +85,7 @@ export function historyOf(
       what: string,
       kind: string = sk.split('#')[0] ?? '',
       onChannel: string | undefined = ch,
+      details?: string[],
     ) => {
       // One time format everywhere: ISO 8601 to the millisecond (the ledger holds both "…:00Z" and "…:00.000Z").
       const t = Date.parse(at);
@@ -88,6 +94,7 @@ export function historyOf(
         ...(version ? { version } : {}),
         ...(onChannel ? { channel: onChannel } : {}),
         what,
+        ...(details ? { details } : {}),
         rank: KIND_RANK[kind] ?? 20,
         scope: onChannel ? 'channel' : EVERY_CHANNEL.has(kind) ? 'all' : version ? 'version' : 'image',
       });
@@ -214,6 +221,9 @@ export function historyOf(
         `audit: ${str(i.resource)}${where} found changed outside Goldsmith: ${str(i.found)}, ledger says ${str(i.expected)}; ${str(i.action)}`,
       );
       if (str(i.repairedAt)) add(str(i.repairedAt), `audit: ${str(i.resource)}${where} put back: ${str(i.confirmed)}`);
+    } else if (sk.startsWith(skPrefix.rollout)) {
+      const record = rolloutRecordOf(i);
+      for (const line of record ? rolloutHistory(record) : []) add(line.at, line.what, line.kind, ch, line.details);
     } else if (sk.startsWith('RETIRE')) {
       add(str(i.at), `retire: ${str(i.reason)}`);
     }

@@ -1,5 +1,8 @@
-import { BREAKER_SK } from '../../core/ledger/keys.js';
+import { BREAKER_SK, skPrefix } from '../../core/ledger/keys.js';
+import { rolloutOf, rolloutRefusal } from '../../core/rollout/operator.js';
+import { rolloutOperatorActions } from '../../core/rollout/record.js';
 import { imageView, type LedgerItem } from '../../core/status/image-view.js';
+import { rolloutRecordOf } from '../../core/status/rollout-view.js';
 import { channelsOf, type Where } from './options.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -7,7 +10,7 @@ const str = (v: unknown) => (typeof v === 'string' ? v : '');
 /**
  * Refusals the ledger answers before any request is sent (or a saved cloud is replayed): nothing waiting for
  * approval, a version that does not exist, promoting what a gate refused or what is not soaking, rolling back a
- * channel that names nothing. The endpoint checks the same again.
+ * channel that names nothing, pausing, resuming or aborting a rollout that cannot take it (core/rollout/operator.ts). The endpoint checks the same again.
  * @returns one line naming what is wrong, or undefined when the request may go.
  */
 export function precheck(
@@ -55,6 +58,13 @@ export function precheck(
   }
   if (action === 'resume-builds' && !items.some((i) => i.sk === BREAKER_SK && i.state === 'tripped')) {
     return `the builds of ${image} are not paused: nothing to resume (they pause after their last builds failed in a row)`;
+  }
+  const rolloutAction = rolloutOperatorActions.find((a) => `rollout-${a}` === action);
+  if (rolloutAction && channel) {
+    const records = items
+      .filter((i) => str(i.sk).startsWith(skPrefix.rollout))
+      .flatMap((i) => rolloutRecordOf(i) ?? []);
+    return rolloutRefusal(rolloutAction, { image, channel, version }, rolloutOf(records, channel, version));
   }
   if (action === 'rollback' && channel && !items.some((i) => i.sk === `CHANNEL#${channel}`)) {
     return `${image}/${channel} names no version: nothing to roll back`;

@@ -2,7 +2,11 @@ import type { LedgerBuildCost } from '../../core/cost/build-record.js';
 import { estimateBuild } from '../../core/cost/estimate.js';
 import { storagePerMonthAt } from '../../core/cost/ledger-cost.js';
 import { priceTable } from '../../core/cost/prices.js';
+import { skPrefix } from '../../core/ledger/keys.js';
+import { rolloutOf } from '../../core/rollout/operator.js';
+import type { RolloutState } from '../../core/rollout/record.js';
 import { type ImageView, imageView, type LedgerItem } from '../../core/status/image-view.js';
+import { rolloutRecordOf, rolloutStatusLine } from '../../core/status/rollout-view.js';
 import { type BuildsPausedView, buildsPausedOf } from '../../core/triggers/breaker.js';
 import { ledgerTableName } from '../../stacks/names.js';
 import { channelsOf, type Where } from './options.js';
@@ -28,9 +32,26 @@ export interface ImageStatus extends ImageView {
   /** Present while the build circuit breaker pauses the image's builds (core/triggers/breaker.ts). */
   buildsPaused?: BuildsPausedView;
   cost: { currency: string; buildsLast30Days: number; buildCostLast30Days: number; storagePerMonth: number };
+  /** Each channel's rollout in flight (running or paused), with the line `status` shows for it. */
+  rollouts?: { channel: string; version: string; state: RolloutState; line: string }[];
 }
 
 const DAY_MS = 86_400_000;
+
+/** Each channel's rollout in flight, as `status` shows it (core/status/rollout-view.ts). */
+export function rolloutsInFlight(
+  items: readonly LedgerItem[],
+  channels: readonly string[],
+): NonNullable<ImageStatus['rollouts']> {
+  const records = items
+    .filter((i) => String(i.sk).startsWith(skPrefix.rollout))
+    .flatMap((i) => rolloutRecordOf(i) ?? []);
+  return channels.flatMap((channel) => {
+    const r = rolloutOf(records, channel);
+    const line = r ? rolloutStatusLine(r) : undefined;
+    return r && line ? [{ channel, version: r.version, state: r.state, line }] : [];
+  });
+}
 
 /** The cost estimate a build item carries (`cost`, written when the build finished), if any. */
 export function recordedCost(
@@ -98,6 +119,7 @@ export async function statusOf(where: Where): Promise<ImageStatus[]> {
     const round = (n: number) => Math.round(n * 100) / 100;
     out.push({
       ...view,
+      rollouts: rolloutsInFlight(items, channelsOf(where.catalog, image)),
       cost: {
         currency: prices.currency,
         buildsLast30Days: recent,

@@ -38,6 +38,8 @@ export function renderStatus(images: readonly ImageStatus[], at: Date): string {
             c.pending.reason,
         );
       }
+      const rollout = image.rollouts?.find((r) => r.channel === c.channel);
+      if (rollout) out.push(`  ${' '.repeat(width)}  ${rollout.line}`);
       if (c.waiting) {
         const share = Math.round(c.waiting.fractionOfTimeout * 100);
         out.push(
@@ -108,11 +110,12 @@ export function renderStatus(images: readonly ImageStatus[], at: Date): string {
   return `${out.join('\n')}\n`;
 }
 
-/** Human output of `goldsmith history IMAGE`. */
-export function renderHistory(image: string, entries: readonly HistoryEntry[]): string {
+/** Human output of `goldsmith history IMAGE`; `verbose` lists each line's details under it (skipped groups). */
+export function renderHistory(image: string, entries: readonly HistoryEntry[], verbose = false): string {
   if (entries.length === 0) return `${image}: nothing in the ledger yet\n`;
-  const lines = entries.map(
-    (e) => `${when(e.at)}  ${(e.version ?? '').padEnd(9)} ${(e.channel ?? '').padEnd(8)} ${e.what}`,
-  );
+  const lines = entries.flatMap((e) => [
+    `${when(e.at)}  ${(e.version ?? '').padEnd(9)} ${(e.channel ?? '').padEnd(8)} ${e.what}`,
+    ...(verbose ? (e.details ?? []).map((d) => `${' '.repeat(39)}${d}`) : []),
+  ]);
   return `${lines.join('\n')}\n`;
 }

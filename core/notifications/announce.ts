@@ -6,6 +6,7 @@ import {
   type Severity,
 } from '../../events/notification.js';
 import type { Link } from './links.js';
+import { ROLLOUT_SEVERITY, ROLLOUT_TEXT } from './rollout-text.js';
 
 /** What an announcement is about. */
 export interface Subject {
@@ -191,6 +192,7 @@ const TEXT: { [E in NotificationEvent]: (s: Subject, d: Detail<E>) => Text } = {
       }.`,
     };
   },
+  ...ROLLOUT_TEXT,
 };
 
 /** Default severity: what needs a person's attention now is critical; what went wrong but waits is a warning. */
@@ -225,6 +227,7 @@ const SEVERITY: Record<NotificationEvent, Severity> = {
   'drift-found': 'warning',
   'claim-refused': 'critical',
   'monthly-summary': 'info',
+  ...ROLLOUT_SEVERITY,
 };
 
 // Email subjects must be ASCII without line breaks and under 100 characters

@@ -1,4 +1,5 @@
 import type { Notification } from '../../events/notification.js';
+import { rolloutFacts } from './rollout-text.js';
 
 /** A label and a value a person scans for: "Regions: us-east-1, eu-west-1". */
 export type Fact = readonly [label: string, value: string];
@@ -203,6 +204,16 @@ export function factsOf(n: Notification): Fact[] {
         ['Claimed', n.detail.found],
         ['Refused', n.detail.reason],
       ];
+    case 'rollout-wave-started':
+    case 'rollout-wave-healthy':
+    case 'rollout-halted':
+    case 'rollout-wave-rolled-back':
+    case 'rollout-completed':
+    case 'rollout-paused':
+    case 'rollout-resumed':
+    case 'rollout-aborted':
+    case 'rollout-group-skipped':
+      return rolloutFacts(n);
     case 'monthly-summary':
       return [
         ['Built', String(n.detail.images.reduce((s, i) => s + i.built, 0))],

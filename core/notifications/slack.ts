@@ -3,6 +3,7 @@ import type { Notification, NotificationEvent } from '../../events/notification.
 import { factsOf } from './facts.js';
 import { complianceLines } from './month-compliance.js';
 import { PATCH_TO_PROD_LABEL, patchToProdText, stoppedText } from './monthly-summary.js';
+import { ROLLOUT_MARK } from './rollout-text.js';
 
 /** A Slack message: the fallback `text` (notifications, screen readers) and the Block Kit `blocks`. */
 export interface SlackMessage {
@@ -54,6 +55,7 @@ const MARK: Record<NotificationEvent, string> = {
   'drift-found': ':mag_right:',
   'claim-refused': ':no_entry:',
   'monthly-summary': ':bar_chart:',
+  ...ROLLOUT_MARK,
 };
 
 /** The status mark of an announcement (e.g. `:rocket:` for promoted). */

@@ -12,6 +12,18 @@ export const openRolloutStates: readonly RolloutState[] = ['running', 'paused'];
 export const waveStates = ['pending', 'refreshing', 'baking', 'healthy', 'failed', 'rolled-back', 'skipped'] as const;
 export type WaveState = (typeof waveStates)[number];
 
+/** What an operator may do to a rollout (`goldsmith rollout pause|resume|abort`). */
+export const rolloutOperatorActions = ['pause', 'resume', 'abort'] as const;
+export type RolloutOperatorActionName = (typeof rolloutOperatorActions)[number];
+
+/** One pause, resume or abort, as the operator endpoint recorded it. */
+export interface RolloutOperatorAction {
+  action: RolloutOperatorActionName;
+  by: string;
+  at: string;
+  reason?: string;
+}
+
 /** One group's instance refresh in a wave, as AWS reported it last (DescribeInstanceRefreshes). */
 export interface RolloutGroup {
   account: string;
@@ -59,6 +71,11 @@ export interface RolloutRecord {
   reason?: string;
   /** The principal of the last pause, resume or abort. */
   by?: string;
+  /**
+   * Every pause, resume and abort an operator made, oldest first (appended by the operator's conditional update, so
+   * `history` tells each one; `by` and `reason` hold only the last).
+   */
+  operatorActions?: RolloutOperatorAction[];
   /** Index into `waves` of the wave under way (or the last one). */
   currentWave: number;
   waves: RolloutWave[];

@@ -157,6 +157,51 @@ describe('announcement: what each kind says, and how urgent it is', () => {
       'Golden images, 2027-01: 3 builds, 2 promotions',
       '2027-01: 3 builds, 2 promotions, 1 rejection; 1 approval still waiting, 1 soak running, 1 build in flight; estimated cost 7.25 USD.',
     ],
+    'rollout-wave-started': [
+      'info',
+      'base 1.0.0/3: prod rollout wave 2/3 (wave-1) started',
+      'Goldsmith started instance refreshes of 20 Auto Scaling groups in 8 accounts (us-east-1, eu-west-1) to base 1.0.0/3 for prod, wave 2/3 (wave-1). The next wave starts once every refresh of this one is Successful, after a 60-minute bake.',
+    ],
+    'rollout-wave-healthy': [
+      'info',
+      'base 1.0.0/3: prod rollout wave 1/3 (canary) healthy',
+      'All 4 groups of wave 1/3 (canary) run base 1.0.0/3 and stayed healthy through their bake. Next: wave 2/3 (wave-1) starts now.',
+    ],
+    'rollout-halted': [
+      'critical',
+      'base 1.0.0/3: prod rollout halted at wave 2/3 (wave-1)',
+      "Wave 2/3 (wave-1) of the prod rollout of base 1.0.0/3 failed (3 of 20 groups): alarm app-5xx went to ALARM in 222222222222 us-east-1. Its refreshes roll back to each group's previous launch template version and no later wave starts; prod still points at 1.0.0/3, so look at the failed groups before the next version rolls out.",
+    ],
+    'rollout-wave-rolled-back': [
+      'warning',
+      'base 1.0.0/3: prod rollout wave 1/3 (canary) rolled back',
+      '4 groups of wave 1/3 (canary) went back to their previous launch template version (the prod rollout of base 1.0.0/3): alarm app-5xx fired after the canary was healthy. They keep running the image they ran before.',
+    ],
+    'rollout-completed': [
+      'info',
+      'base 1.0.0/3: prod rollout completed',
+      'The prod rollout of base 1.0.0/3 completed: 3 waves, 45 groups refreshed, 2 skipped (each announced with its reason). Nothing more to do.',
+    ],
+    'rollout-paused': [
+      'warning',
+      'base 1.0.0/3: prod rollout paused at wave 2/3 (wave-1)',
+      'arn:aws:sts::123456789012:assumed-role/ops/alice paused the prod rollout of base 1.0.0/3 at wave 2/3 (wave-1): peak trading week. Refreshes already running go on; no new wave starts until someone runs `goldsmith rollout resume base prod`.',
+    ],
+    'rollout-resumed': [
+      'info',
+      'base 1.0.0/3: prod rollout resumed at wave 2/3 (wave-1)',
+      'arn:aws:sts::123456789012:assumed-role/ops/alice resumed the prod rollout of base 1.0.0/3 at wave 2/3 (wave-1). The next wave starts once this one is healthy.',
+    ],
+    'rollout-aborted': [
+      'warning',
+      'base 1.0.0/3: prod rollout aborted at wave 2/3 (wave-1)',
+      'arn:aws:sts::123456789012:assumed-role/ops/alice aborted the prod rollout of base 1.0.0/3 at wave 2/3 (wave-1): the new kernel breaks the agent. Goldsmith cancels the 6 refreshes still running and starts no further wave; groups already refreshed keep 1.0.0/3.',
+    ],
+    'rollout-group-skipped': [
+      'warning',
+      'base 1.0.0/3: group web-asg (222222222222) skipped in the prod rollout',
+      'Auto Scaling group web-asg in account 222222222222 (eu-west-1) follows base/prod but was not refreshed: its launch template names its AMI by resolve:ssm:, which instance refresh cannot roll back. Its team fixes that (docs/rollout.md) and the next rollout refreshes it.',
+    ],
   };
 
   for (const event of Object.keys(expected) as NotificationEvent[]) {

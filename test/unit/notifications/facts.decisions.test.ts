@@ -151,6 +151,54 @@ describe('factsOf: the facts of each announcement, in the order people read them
       ['Building', '1'],
       ['Cost', '7.25 USD'],
     ],
+    'rollout-wave-started': [
+      ['Wave', '2/3 (wave-1)'],
+      ['Groups', '20'],
+      ['Accounts', '8'],
+      ['Regions', 'us-east-1, eu-west-1'],
+    ],
+    'rollout-wave-healthy': [
+      ['Wave', '1/3 (canary)'],
+      ['Groups', '4'],
+      ['Next wave', 'wave-1'],
+    ],
+    'rollout-halted': [
+      ['Wave', '2/3 (wave-1)'],
+      ['Groups', '20'],
+      ['Failed', '3'],
+      ['Reason', 'alarm app-5xx went to ALARM in 222222222222 us-east-1'],
+    ],
+    'rollout-wave-rolled-back': [
+      ['Wave', '1/3 (canary)'],
+      ['Groups', '4'],
+      ['Reason', 'alarm app-5xx fired after the canary was healthy'],
+    ],
+    'rollout-completed': [
+      ['Waves', '3'],
+      ['Groups', '45'],
+      ['Skipped', '2'],
+    ],
+    'rollout-paused': [
+      ['Wave', '2/3 (wave-1)'],
+      ['By', 'arn:aws:sts::123456789012:assumed-role/ops/alice'],
+      ['Reason', 'peak trading week'],
+    ],
+    'rollout-resumed': [
+      ['Wave', '2/3 (wave-1)'],
+      ['By', 'arn:aws:sts::123456789012:assumed-role/ops/alice'],
+    ],
+    'rollout-aborted': [
+      ['Wave', '2/3 (wave-1)'],
+      ['Cancelling', '6'],
+      ['By', 'arn:aws:sts::123456789012:assumed-role/ops/alice'],
+      ['Reason', 'the new kernel breaks the agent'],
+    ],
+    'rollout-group-skipped': [
+      ['Group', 'web-asg'],
+      ['Account', '222222222222'],
+      ['Region', 'eu-west-1'],
+      ['Reason', 'its launch template names its AMI by resolve:ssm:, which instance refresh cannot roll back'],
+    ],
   };
 
   it.each(Object.keys(expected) as NotificationEvent[])('%s', (event) => {

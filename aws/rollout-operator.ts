@@ -1,0 +1,80 @@
+import { paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { imagePk, rolloutSk } from '../core/ledger/keys.js';
+import { ROLLOUT_TRANSITIONS } from '../core/rollout/operator.js';
+import type { RolloutOperatorAction, RolloutRecord } from '../core/rollout/record.js';
+import { documentClient, ledgerTable } from './clients/dynamodb.js';
+import { conditionalWrite } from './ledger-writes.js';
+
+/**
+ * The operator's side of the rollout record (`IMAGE#<image>`, `ROLLOUT#<channel>#<version>`): read a channel's
+ * rollouts, and pause, resume or abort one by a conditional update of its state, so a repeat, a race with another
+ * operator or with the engine's own end of the rollout changes nothing. The engine reads the state at every check.
+ */
+
+/** Every rollout of `image` to `channel`, running or ended (strongly consistent, paginated: they decide). */
+export async function listChannelRollouts(image: string, channel: string): Promise<RolloutRecord[]> {
+  const found: RolloutRecord[] = [];
+  const pages = paginateQuery(
+    { client: documentClient() },
+    {
+      TableName: ledgerTable(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': imagePk(image), ':prefix': rolloutSk(channel, '') },
+      ConsistentRead: true,
+    },
+  );
+  for await (const page of pages) found.push(...((page.Items ?? []) as RolloutRecord[]));
+  return found;
+}
+
+/**
+ * Moves one rollout's state as `entry.action` does (pause: running → paused; resume: paused → running; abort:
+ * running or paused → aborted, ended, out of the open-work index), only from the states it allows; records who, why
+ * and when, and appends the action to the record's operator log.
+ * @returns the record as DynamoDB holds it after the update, or undefined when its state no longer allowed it.
+ */
+export async function moveRollout(
+  record: Pick<RolloutRecord, 'image' | 'channel' | 'version'>,
+  entry: RolloutOperatorAction,
+): Promise<RolloutRecord | undefined> {
+  const { from, to } = ROLLOUT_TRANSITIONS[entry.action];
+  const sets = [
+    '#state = :to',
+    'updatedAt = :at',
+    '#by = :by',
+    'operatorActions = list_append(if_not_exists(operatorActions, :none), :entry)',
+  ];
+  const removes: string[] = [];
+  // `reason` says why the rollout is paused or ended: a resumption ends the pause it explained.
+  if (entry.action === 'resume') removes.push('reason');
+  else sets.push('reason = :reason');
+  if (entry.action === 'abort') {
+    sets.push('endedAt = :at');
+    removes.push('openWork');
+  }
+  const fromValues = Object.fromEntries(from.map((state, n) => [`:from${n}`, state]));
+  let updated: RolloutRecord | undefined;
+  const moved = await conditionalWrite(async () => {
+    const out = await documentClient().send(
+      new UpdateCommand({
+        TableName: ledgerTable(),
+        Key: { pk: imagePk(record.image), sk: rolloutSk(record.channel, record.version) },
+        UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+        ConditionExpression: `attribute_exists(sk) AND #state IN (${Object.keys(fromValues).join(', ')})`,
+        ExpressionAttributeNames: { '#state': 'state', '#by': 'by' },
+        ExpressionAttributeValues: {
+          ...fromValues,
+          ':to': to,
+          ':at': entry.at,
+          ':by': entry.by,
+          ':none': [],
+          ':entry': [entry],
+          ...(entry.action === 'resume' ? {} : { ':reason': entry.reason ?? '' }),
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    updated = out.Attributes as RolloutRecord | undefined;
+  });
+  return moved ? updated : undefined;
+}

@@ -1,0 +1,51 @@
+import { endedText, isOpenRollout, waveText } from '../../core/rollout/operator.js';
+import type { RolloutRecord } from '../../core/rollout/record.js';
+import { rolloutStatusLine } from '../../core/status/rollout-view.js';
+import { shortTime } from './ledger-history.js';
+
+const str = (v: unknown) => (typeof v === 'string' ? v : '');
+
+/** The line an acting rollout command prints: `base 1.0.0/3 to prod: paused at wave 2/3 by …: reason`. */
+export function rolloutActedText(result: Record<string, unknown>): string {
+  const reason = str(result.reason) ? `: ${str(result.reason)}` : '';
+  const what = { paused: 'paused', running: 'resumed', aborted: 'aborted' }[str(result.state)] ?? str(result.state);
+  return `${str(result.image)} ${str(result.version)} to ${str(result.channel)}: ${what} at wave ${String(result.wave)}/${String(result.waves)} by ${str(result.by)}${reason}`;
+}
+
+/**
+ * Human output of `goldsmith rollout status IMAGE CHANNEL`: where the rollout stands (the line `status` shows, or how
+ * it ended), then each wave with its groups' refreshes, then the groups skipped and why.
+ */
+export function renderRolloutStatus(r: RolloutRecord): string {
+  const head = isOpenRollout(r)
+    ? (rolloutStatusLine(r) ?? '')
+    : `rollout ${r.version}: ${endedText({ ...r, endedAt: shortTime(r.endedAt ?? r.updatedAt) })}`;
+  const out = [
+    `${r.image}/${r.channel} ${head}`,
+    `  started ${shortTime(r.startedAt)}; AMIs ${Object.entries(r.amis)
+      .map(([region, ami]) => `${region} ${ami}`)
+      .join(', ')}`,
+  ];
+  r.waves.forEach((w, n) => {
+    const times = [
+      w.startedAt ? `started ${shortTime(w.startedAt)}` : '',
+      w.endedAt ? `ended ${shortTime(w.endedAt)}` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
+    const current = isOpenRollout(r) && n === r.currentWave ? '  <- under way' : '';
+    out.push(`  wave ${n + 1}/${r.waves.length} ${w.name}: ${w.state}${times ? ` (${times})` : ''}${current}`);
+    for (const g of w.groups) {
+      const why = g.statusReason ? `: ${g.statusReason}` : '';
+      out.push(
+        `    ${g.account} ${g.region} ${g.group}: ${g.status} (template ${g.launchTemplateId} v${g.fromVersion} -> v${g.toVersion}, refresh ${g.refreshId})${why}`,
+      );
+    }
+  });
+  if (r.skippedGroups.length > 0) {
+    out.push(`  skipped (${r.skippedGroups.length}):`);
+    for (const g of r.skippedGroups) out.push(`    ${g.account} ${g.region} ${g.group}: ${g.reason}`);
+  }
+  if (isOpenRollout(r)) out.push(`  (${waveText(r)} is the wave under way)`);
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,78 @@
+import { skPrefix } from '../core/ledger/keys.js';
+import { rolloutOf } from '../core/rollout/operator.js';
+import { rolloutRecordOf } from '../core/status/rollout-view.js';
+import { actionCommand } from './act.js';
+import type { Command } from './commands.js';
+import { checkNames, operatorOptions, TARGET_HELP } from './operator/options.js';
+import { ledgerOf } from './operator/read.js';
+import { renderRolloutStatus } from './operator/rollout-text.js';
+import { subcommandOf, UsageError } from './usage.js';
+
+const USAGE = `usage: goldsmith rollout status|pause|resume|abort IMAGE CHANNEL [--version V] [--reason R] (--stage STAGE | --local DIR) [--json]
+
+A promoted version's rollout to the Auto Scaling groups that follow the channel, wave by wave (docs/rollout.md).
+Without --version, the channel's current rollout (the newest not ended; status: else the last one).
+  status            where it stands, from the ledger: each wave and its groups' refreshes, groups skipped and why
+  pause --reason R  no new wave starts; refreshes already running go on (a running rollout only)
+  resume            a paused rollout goes on: its next wave starts once the current one is healthy
+  abort --reason R  refreshes still running are cancelled, no further wave starts (a running or paused rollout)
+pause, resume and abort go to the operator endpoint as Goldsmith's operators (like revoke); a refusal is one line,
+exit 1, and nothing changed.
+${TARGET_HELP}`;
+
+const STATUS_NEEDS = 'name the image and channel: goldsmith rollout status IMAGE CHANNEL [--version V]';
+
+/** `goldsmith rollout status IMAGE CHANNEL`: the rollout record, read from the ledger (or the saved snapshot). */
+async function status(args: readonly string[]): Promise<number> {
+  const parsed = await operatorOptions(args, { version: { type: 'string' } }, 2, STATUS_NEEDS);
+  if (parsed.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const { where, json, positionals, values } = parsed;
+  const [image, channel] = positionals;
+  if (!image || !channel) throw new UsageError(STATUS_NEEDS);
+  checkNames(where.catalog, image, channel);
+  const version = typeof values.version === 'string' ? values.version : undefined;
+  const records = (await ledgerOf(where, image))
+    .filter((i) => String(i.sk).startsWith(skPrefix.rollout))
+    .flatMap((i) => rolloutRecordOf(i) ?? []);
+  const record = rolloutOf(records, channel, version);
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ image, channel, rollout: record ?? null }, null, 2)}\n`);
+    return 0;
+  }
+  if (!record) {
+    const which = version
+      ? `no rollout of ${image} ${version} to ${channel}`
+      : `${image}/${channel} has no rollout yet`;
+    process.stdout.write(`${which} (a channel rolls out when the catalog gives it channels[].rollout)\n`);
+    return 0;
+  }
+  process.stdout.write(renderRolloutStatus(record));
+  return 0;
+}
+
+const ACTING = ['pause', 'resume', 'abort'] as const;
+
+/** `goldsmith rollout SUBCOMMAND`: see and steer a channel's rollout to its member groups. */
+export const command: Command = {
+  summary: "a channel's rollout to member Auto Scaling groups: status, pause, resume, abort",
+  async run(args) {
+    const named = subcommandOf(
+      args,
+      USAGE,
+      'name the rollout command: goldsmith rollout status|pause|resume|abort IMAGE CHANNEL',
+    );
+    if (named === undefined) return 0;
+    const { sub, rest } = named;
+    if (sub === 'status') return status(rest);
+    const acting = ACTING.find((a) => a === sub);
+    if (acting === undefined) {
+      throw new UsageError(
+        `unknown rollout command "${sub}": goldsmith rollout status|pause|resume|abort IMAGE CHANNEL`,
+      );
+    }
+    return actionCommand(`rollout-${acting}`).run(rest);
+  },
+};

@@ -1,0 +1,114 @@
+import type { NotificationOf, Severity } from '../../events/notification.js';
+import type { ROLLOUT_NOTIFICATION_DETAILS } from '../../events/rollout-notification.js';
+import type { Subject } from './announce.js';
+import type { Fact } from './facts.js';
+
+/**
+ * What the rollout's announcements say, in Slack and mail alike: one line (the title) and a sentence or two naming the
+ * image, channel, version, wave and counts, and what happens next.
+ */
+
+export type RolloutEvent = keyof typeof ROLLOUT_NOTIFICATION_DETAILS;
+type Detail<E extends RolloutEvent> = NotificationOf<E>['detail'];
+type Text = { title: string; summary: string };
+
+const n = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
+const waveOf = (d: { wave: string; waveNumber: number; waves: number }) =>
+  `wave ${d.waveNumber}/${d.waves} (${d.wave})`;
+const rolloutOf = (s: Subject) => `the ${s.channel} rollout of ${s.image} ${s.version}`;
+const resume = (s: Subject) => `goldsmith rollout resume ${s.image} ${s.channel}`;
+
+export const ROLLOUT_TEXT: { [E in RolloutEvent]: (s: Subject, d: Detail<E>) => Text } = {
+  'rollout-wave-started': (s, d) => ({
+    title: `${s.image} ${s.version}: ${s.channel} rollout ${waveOf(d)} started`,
+    summary: `Goldsmith started instance refreshes of ${n(d.groups, 'Auto Scaling group')} in ${n(d.accounts, 'account')} (${d.regions.join(', ') || 'no Region'}) to ${s.image} ${s.version} for ${s.channel}, ${waveOf(d)}. ${
+      d.waveNumber < d.waves
+        ? `The next wave starts once every refresh of this one is Successful, after a ${d.bakeMinutes}-minute bake.`
+        : `It is the last wave: the rollout completes once every refresh is Successful, after a ${d.bakeMinutes}-minute bake.`
+    }`,
+  }),
+  'rollout-wave-healthy': (s, d) => ({
+    title: `${s.image} ${s.version}: ${s.channel} rollout ${waveOf(d)} healthy`,
+    summary: `All ${n(d.groups, 'group')} of ${waveOf(d)} run ${s.image} ${s.version} and stayed healthy through their bake. ${
+      d.next ? `Next: wave ${d.waveNumber + 1}/${d.waves} (${d.next}) starts now.` : 'That was the last wave.'
+    }`,
+  }),
+  'rollout-halted': (s, d) => ({
+    title: `${s.image} ${s.version}: ${s.channel} rollout halted at ${waveOf(d)}`,
+    summary: `W${waveOf(d).slice(1)} of ${rolloutOf(s)} failed (${d.failedGroups} of ${n(d.groups, 'group')}): ${d.reason}. Its refreshes roll back to each group's previous launch template version and no later wave starts; ${s.channel} still points at ${s.version}, so look at the failed groups before the next version rolls out.`,
+  }),
+  'rollout-wave-rolled-back': (s, d) => ({
+    title: `${s.image} ${s.version}: ${s.channel} rollout ${waveOf(d)} rolled back`,
+    summary: `${n(d.groups, 'group')} of ${waveOf(d)} went back to their previous launch template version (${rolloutOf(s)}): ${d.reason}. They keep running the image they ran before.`,
+  }),
+  'rollout-completed': (s, d) => ({
+    title: `${s.image} ${s.version}: ${s.channel} rollout completed`,
+    summary: `T${rolloutOf(s).slice(1)} completed: ${n(d.waves, 'wave')}, ${n(d.groups, 'group')} refreshed${
+      d.skipped > 0 ? `, ${d.skipped} skipped (each announced with its reason)` : ''
+    }. Nothing more to do.`,
+  }),
+  'rollout-paused': (s, d) => ({
+    title: `${s.image} ${s.version}: ${s.channel} rollout paused at ${waveOf(d)}`,
+    summary: `${d.by} paused ${rolloutOf(s)} at ${waveOf(d)}: ${d.reason}. Refreshes already running go on; no new wave starts until someone runs \`${resume(s)}\`.`,
+  }),
+  'rollout-resumed': (s, d) => ({
+    title: `${s.image} ${s.version}: ${s.channel} rollout resumed at ${waveOf(d)}`,
+    summary: `${d.by} resumed ${rolloutOf(s)} at ${waveOf(d)}${d.reason ? `: ${d.reason}` : ''}. The next wave starts once this one is healthy.`,
+  }),
+  'rollout-aborted': (s, d) => ({
+    title: `${s.image} ${s.version}: ${s.channel} rollout aborted at ${waveOf(d)}`,
+    summary: `${d.by} aborted ${rolloutOf(s)} at ${waveOf(d)}: ${d.reason}. Goldsmith cancels the ${n(d.running, 'refresh', 'refreshes')} still running and starts no further wave; groups already refreshed keep ${s.version}.`,
+  }),
+  'rollout-group-skipped': (s, d) => ({
+    title: `${s.image} ${s.version}: group ${d.group} (${d.account}) skipped in the ${s.channel} rollout`,
+    summary: `Auto Scaling group ${d.group} in account ${d.account} (${d.region}) follows ${s.image}/${s.channel} but was not refreshed: ${d.reason}. Its team fixes that (docs/rollout.md) and the next rollout refreshes it.`,
+  }),
+};
+
+export const ROLLOUT_SEVERITY: Record<RolloutEvent, Severity> = {
+  'rollout-wave-started': 'info',
+  'rollout-wave-healthy': 'info',
+  'rollout-halted': 'critical',
+  'rollout-wave-rolled-back': 'warning',
+  'rollout-completed': 'info',
+  'rollout-paused': 'warning',
+  'rollout-resumed': 'info',
+  'rollout-aborted': 'warning',
+  'rollout-group-skipped': 'warning',
+};
+
+export const ROLLOUT_MARK: Record<RolloutEvent, string> = {
+  'rollout-wave-started': ':ocean:',
+  'rollout-wave-healthy': ':white_check_mark:',
+  'rollout-halted': ':octagonal_sign:',
+  'rollout-wave-rolled-back': ':rewind:',
+  'rollout-completed': ':checkered_flag:',
+  'rollout-paused': ':double_vertical_bar:',
+  'rollout-resumed': ':arrow_forward:',
+  'rollout-aborted': ':x:',
+  'rollout-group-skipped': ':fast_forward:',
+};
+
+/** The key facts of a rollout announcement, as email lists them and Slack shows them as fields. */
+export function rolloutFacts(n: NotificationOf<RolloutEvent>): Fact[] {
+  const d = n.detail as Record<string, unknown>;
+  const wave = typeof d.wave === 'string' ? [['Wave', `${d.waveNumber}/${d.waves} (${d.wave})`] as const] : [];
+  const labels: [string, string][] = [
+    ['group', 'Group'],
+    ['account', 'Account'],
+    ['region', 'Region'],
+    ['groups', 'Groups'],
+    ['failedGroups', 'Failed'],
+    ['accounts', 'Accounts'],
+    ['running', 'Cancelling'],
+    ['skipped', 'Skipped'],
+    ['next', 'Next wave'],
+    ['by', 'By'],
+    ['reason', 'Reason'],
+  ];
+  const facts: Fact[] = [...wave];
+  if (n.event === 'rollout-completed') facts.push(['Waves', String(d.waves)]);
+  for (const [key, label] of labels) if (d[key] !== undefined) facts.push([label, String(d[key])]);
+  if (Array.isArray(d.regions)) facts.push(['Regions', d.regions.join(', ') || 'none']);
+  return facts;
+}

@@ -1,0 +1,160 @@
+import { isOpenRollout, pausedSince, waveText } from '../rollout/operator.js';
+import { type RolloutRecord, type RolloutWave, rolloutStates } from '../rollout/record.js';
+
+/**
+ * What `status` and `history` say about rollouts, built from the ledger's rollout records alone (the engine writes
+ * them; the operator's pause, resume and abort change them): pure, so it is tested from hand-made records.
+ */
+
+/** A ledger item read as a rollout record, or undefined when it does not have the record's shape. */
+export function rolloutRecordOf(item: Record<string, unknown>): RolloutRecord | undefined {
+  const ok =
+    typeof item.image === 'string' &&
+    typeof item.channel === 'string' &&
+    typeof item.version === 'string' &&
+    rolloutStates.includes(item.state as RolloutRecord['state']) &&
+    typeof item.currentWave === 'number' &&
+    Array.isArray(item.waves);
+  const skippedGroups = Array.isArray(item.skippedGroups) ? item.skippedGroups : [];
+  return ok ? ({ ...item, skippedGroups } as unknown as RolloutRecord) : undefined;
+}
+
+/** An instant as `status` and `history` show it: minutes, UTC ("2027-01-05 09:12"). */
+const minute = (iso: string): string => {
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? iso : new Date(t).toISOString().replace('T', ' ').slice(0, 16);
+};
+
+const groups = (n: number) => `${n} group${n === 1 ? '' : 's'}`;
+const FAILED_STATUSES = new Set(['Failed', 'Cancelled', 'RollbackInProgress', 'RollbackFailed', 'RollbackSuccessful']);
+const done = (w: RolloutWave) => w.groups.filter((g) => g.status === 'Successful').length;
+const failed = (w: RolloutWave) => w.groups.filter((g) => FAILED_STATUSES.has(g.status));
+const accountsOf = (w: RolloutWave) => new Set(w.groups.map((g) => g.account)).size;
+
+/**
+ * The one line `status` shows for a channel's rollout in flight, e.g.
+ * `rollout 1.0.0/3: wave 2/3 (wave-1) refreshing 14/20 groups done, canary healthy 2027-01-05 09:12; paused by … since …`;
+ * undefined when the rollout has ended (its story is in `history`).
+ */
+export function rolloutStatusLine(r: RolloutRecord): string | undefined {
+  if (!isOpenRollout(r)) return undefined;
+  const wave = r.waves[r.currentWave];
+  const parts = [`rollout ${r.version}: ${waveText(r)}`];
+  if (wave) {
+    const bad = failed(wave).length;
+    parts[0] += ` ${wave.state} ${done(wave)}/${groups(wave.groups.length)} done${bad > 0 ? `, ${bad} failed` : ''}`;
+  }
+  const previous = r.currentWave > 0 ? r.waves[r.currentWave - 1] : undefined;
+  if (previous) {
+    parts[0] += `, ${previous.name} ${previous.state}${previous.endedAt ? ` ${minute(previous.endedAt)}` : ''}`;
+  }
+  if (r.state === 'paused') {
+    parts.push(`paused${r.by ? ` by ${r.by}` : ''} since ${minute(pausedSince(r))}${r.reason ? `: ${r.reason}` : ''}`);
+  }
+  if (r.skippedGroups.length > 0) parts.push(`${groups(r.skippedGroups.length)} skipped`);
+  return parts.join('; ');
+}
+
+/** One line of a rollout's story for `history`, with its kind (what caused what within an instant). */
+export interface RolloutLine {
+  at: string;
+  what: string;
+  kind: RolloutLineKind;
+  /** What `history --verbose` (and `--json`) lists under the line: the skipped groups, one per line. */
+  details?: string[];
+}
+
+/**
+ * The kinds of rollout line in causal order within one instant: a wave ends before the rollout halts or completes,
+ * an operator's resumption before the wave it lets start, a superseded rollout before its successor's first wave.
+ */
+export const ROLLOUT_LINE_KINDS = [
+  'ROLLOUT-WAVE-END',
+  'ROLLOUT-END',
+  'ROLLOUT-ACTION',
+  'ROLLOUT-SKIPPED',
+  'ROLLOUT-WAVE-START',
+] as const;
+export type RolloutLineKind = (typeof ROLLOUT_LINE_KINDS)[number];
+
+function waveLines(r: RolloutRecord, w: RolloutWave, n: number): RolloutLine[] {
+  const name = `rollout wave ${n + 1}/${r.waves.length} (${w.name})`;
+  const lines: RolloutLine[] = [];
+  if (w.startedAt) {
+    lines.push({
+      at: w.startedAt,
+      what: `${name} started: ${groups(w.groups.length)} in ${accountsOf(w)} account(s)`,
+      kind: 'ROLLOUT-WAVE-START',
+    });
+  }
+  const endedAt = w.endedAt ?? (w.state === 'skipped' ? w.startedAt : undefined);
+  if (!endedAt) return lines;
+  const bad = failed(w);
+  const first = bad[0];
+  const why = first
+    ? ` (${first.group} in ${first.account} ${first.region}: ${first.status}${first.statusReason ? `, ${first.statusReason}` : ''})`
+    : '';
+  const what: Partial<Record<RolloutWave['state'], string>> = {
+    healthy: `${name} healthy: ${done(w)}/${groups(w.groups.length)} refreshed and baked`,
+    failed: `${name} failed: ${bad.length}/${groups(w.groups.length)} failed${why}`,
+    'rolled-back': `${name} rolled back: ${groups(w.groups.length)} back on their previous launch template version${why}`,
+    skipped: `${name} skipped: no group of it follows the channel`,
+  };
+  const text = what[w.state];
+  if (text) lines.push({ at: endedAt, what: text, kind: 'ROLLOUT-WAVE-END' });
+  return lines;
+}
+
+/** How the rollout ended, when the operator's log does not already tell it (an abort is one of its lines). */
+function endLine(r: RolloutRecord): RolloutLine | undefined {
+  if (isOpenRollout(r) || !r.endedAt) return undefined;
+  const reason = r.reason ? `: ${r.reason}` : '';
+  if (r.state === 'completed') {
+    const refreshed = r.waves.reduce((sum, w) => sum + done(w), 0);
+    return {
+      at: r.endedAt,
+      what: `rollout completed: ${r.waves.length} wave(s), ${groups(refreshed)} refreshed`,
+      kind: 'ROLLOUT-END',
+    };
+  }
+  if (r.state === 'halted') {
+    const rest = r.waves.slice(r.currentWave + 1).map((w) => w.name);
+    const left = rest.length > 0 ? `; ${rest.join(', ')} will not start` : '';
+    return { at: r.endedAt, what: `rollout halted${reason}${left}`, kind: 'ROLLOUT-END' };
+  }
+  if (r.state === 'aborted' && r.operatorActions?.some((a) => a.action === 'abort')) return undefined;
+  const by = r.by && r.state === 'aborted' ? ` by ${r.by}` : '';
+  return { at: r.endedAt, what: `rollout ${r.state}${by}${reason}`, kind: 'ROLLOUT-END' };
+}
+
+/** The story of one rollout: each wave's start and end, the operator's pauses, resumptions and abort, its end. */
+export function rolloutHistory(r: RolloutRecord): RolloutLine[] {
+  const lines = r.waves.flatMap((w, n) => waveLines(r, w, n));
+  for (const a of r.operatorActions ?? []) {
+    const past = { pause: 'paused', resume: 'resumed', abort: 'aborted' }[a.action];
+    lines.push({
+      at: a.at,
+      what: `rollout ${past} by ${a.by}${a.reason ? `: ${a.reason}` : ''}`,
+      kind: 'ROLLOUT-ACTION',
+    });
+  }
+  // A record the operator paused before it kept a log: its one pause, from the record itself.
+  if (r.state === 'paused' && !r.operatorActions?.length) {
+    lines.push({
+      at: r.updatedAt,
+      what: `rollout paused${r.by ? ` by ${r.by}` : ''}${r.reason ? `: ${r.reason}` : ''}`,
+      kind: 'ROLLOUT-ACTION',
+    });
+  }
+  const end = endLine(r);
+  if (end) lines.push(end);
+  if (r.skippedGroups.length > 0) {
+    lines.push({
+      at: r.endedAt ?? r.updatedAt,
+      what: `rollout: ${groups(r.skippedGroups.length)} following the channel skipped (not refreshed)`,
+      kind: 'ROLLOUT-SKIPPED',
+      details: r.skippedGroups.map((g) => `${g.group} in ${g.account} ${g.region}: ${g.reason}`),
+    });
+  }
+  return lines;
+}

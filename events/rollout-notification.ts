@@ -1,0 +1,51 @@
+import * as z from 'zod';
+
+/**
+ * The `detail` of the rollout's announcements (the engine's waves and the operator's pause, resume and abort), part
+ * of events/notification.ts's `NOTIFICATION_DETAILS`. Every one names the wave it concerns, counted from 1 of
+ * `waves`, so a reader knows how far the rollout got without opening anything.
+ */
+
+const count = z.number().int().nonnegative();
+const principal = z.string().min(1);
+const why = z.string().min(1);
+
+/** Where a rollout stands: the wave (its name, its number from 1) of how many. */
+const wave = {
+  wave: z.string().regex(/^[a-z0-9-]{1,32}$/),
+  waveNumber: z.number().int().min(1).max(10),
+  waves: z.number().int().min(1).max(10),
+};
+
+export const ROLLOUT_NOTIFICATION_DETAILS = {
+  /** A wave's instance refreshes started: how many groups, in how many accounts, in which Regions. */
+  'rollout-wave-started': z.strictObject({
+    ...wave,
+    groups: count,
+    accounts: count,
+    regions: z.array(z.string().min(1)),
+    /** The refreshes' BakeTime, in minutes: how long each waits healthy before the wave counts as healthy. */
+    bakeMinutes: count,
+  }),
+  /** Every refresh of a wave ended Successful, its bake included: the next wave (if any) starts. */
+  'rollout-wave-healthy': z.strictObject({ ...wave, groups: count, next: z.string().min(1).optional() }),
+  /** A wave failed: the remaining waves will not start and the wave's refreshes roll back (AutoRollback). */
+  'rollout-halted': z.strictObject({ ...wave, reason: why, failedGroups: count, groups: count }),
+  /** A wave's groups went back to their previous launch template version (a failure, or an alarm after it). */
+  'rollout-wave-rolled-back': z.strictObject({ ...wave, groups: count, reason: why }),
+  /** Every wave healthy: the rollout ended. */
+  'rollout-completed': z.strictObject({ waves: wave.waves, groups: count, skipped: count }),
+  /** An operator paused the rollout: no new wave starts; refreshes already running go on. */
+  'rollout-paused': z.strictObject({ ...wave, by: principal, reason: why }),
+  /** An operator resumed a paused rollout. */
+  'rollout-resumed': z.strictObject({ ...wave, by: principal, reason: why.optional() }),
+  /** An operator aborted the rollout: the refreshes still running are cancelled; no further wave starts. */
+  'rollout-aborted': z.strictObject({ ...wave, by: principal, reason: why, running: count }),
+  /** A group follows the channel but is not rollout-ready (or was busy): not refreshed, and why. */
+  'rollout-group-skipped': z.strictObject({
+    account: z.string().regex(/^\d{12}$/),
+    region: z.string().min(1),
+    group: z.string().min(1),
+    reason: why,
+  }),
+} as const;
