@@ -1,5 +1,6 @@
 import type { Catalog } from '../core/config/schema.js';
 import type { Command } from './commands.js';
+import { answerText } from './operator/answer-text.js';
 import { checkArguments } from './operator/arguments.js';
 import { checkNames, operatorOptions, TARGET_HELP } from './operator/options.js';
 import { precheck } from './operator/precheck.js';
@@ -98,18 +99,6 @@ function mustActAsApprover(catalog: Catalog, action: Action, image: string, chan
   );
 }
 
-/** The first line of a successful answer: `done`, or when a revocation was scheduled (or cancelled), for when. */
-export function headline(result: Record<string, unknown>): string {
-  if (result.alreadyReleased === true)
-    return `already released by ${String(result.releasedBy)} at ${String(result.releasedAt)}`;
-  if (typeof result.cancelled === 'string') {
-    return `${result.alreadyCancelled === true ? 'already cancelled' : 'cancelled'}: the revocation due at ${result.cancelled}`;
-  }
-  if (result.alreadyRevoked === true && typeof result.note === 'string') return result.note;
-  if (typeof result.scheduledFor !== 'string') return 'done';
-  return `${result.alreadyScheduled === true ? 'already scheduled' : 'scheduled'} for ${result.scheduledFor}`;
-}
-
 /** How the command is typed: `lifecycle release` for release, the action's name otherwise. */
 const commandName = (action: Action): string => (action === 'release' ? 'lifecycle release' : action);
 
@@ -170,7 +159,7 @@ export function actionCommand(action: Action): Command {
         return 1;
       }
       const result = answer.response.result ?? {};
-      if (!json) process.stdout.write(`${action}: ${headline(result)}\n${JSON.stringify(result, null, 2)}\n`);
+      if (!json) process.stdout.write(answerText(String(request.action), result));
       return 0;
     },
   };
