@@ -1,5 +1,6 @@
 // The ledger's story of an image for `history`: one line per event, cause before effect within an instant.
 
+import { causalRank } from '../../core/ledger/causal-order.js';
 import { BREAKER_SK } from '../../core/ledger/keys.js';
 import { flagAwaitsOf, heldInstead } from '../../core/lifecycle/lineage-hold.js';
 import { supersededText } from '../../core/lifecycle/scheduled-revocation.js';
@@ -23,35 +24,6 @@ export interface HistoryEntry {
 export const shortTime = (iso: string): string => {
   const t = Date.parse(iso);
   return Number.isNaN(t) ? iso : new Date(t).toISOString().replace('T', ' ').slice(0, 16);
-};
-
-/**
- * Within one instant, what caused what: a resumption before everything its new execution does; a build before its
- * outcome; per channel in promotion order, the soak, the outcome, the grant and the pointer move before the next
- * channel's approval request; a revocation before the roll-backs it made.
- */
-const KIND_RANK: Record<string, number> = {
-  RESUMED: -1,
-  // A revocation before the rebuild decided with it (a finding revokes and rebuilds at one instant).
-  REVOCATION: -0.5,
-  DECISION: 0,
-  BUILD: 1,
-  'BUILD-STATUS': 2,
-  PIPELINE: 3,
-  SOAK: 4,
-  'SOAK-END': 5,
-  APPROVAL: 6,
-  'APPROVAL-DECISION': 7,
-  PROMOTION: 8,
-  WITHDRAWN: 8.5,
-  SHARE: 9,
-  'REVOKE-AT': 10,
-  RETIRE: 11,
-  // A scheduled revocation superseded by a revocation is its effect: it reads after the revocation.
-  SUPERSEDED: 11.5,
-  ROLLBACK: 12,
-  DRIFT: 13,
-  PAUSED: 14,
 };
 
 /** Whether the approval of `version` into `channel` recorded a rejection (its line tells the decision). */
@@ -88,7 +60,7 @@ export function historyOf(
         ...(version ? { version } : {}),
         ...(onChannel ? { channel: onChannel } : {}),
         what,
-        rank: KIND_RANK[kind] ?? 20,
+        rank: causalRank(kind),
         scope: onChannel ? 'channel' : EVERY_CHANNEL.has(kind) ? 'all' : version ? 'version' : 'image',
       });
     };
@@ -218,7 +190,7 @@ export function historyOf(
       add(str(i.at), `retire: ${str(i.reason)}`);
     }
   }
-  // Instants, not strings, are compared; within an instant, cause before effect (KIND_RANK) and channels in order.
+  // Instants, not strings, are compared; within an instant, cause before effect (core/ledger/causal-order.ts) and channels in order.
   const channelRank = (c: string | undefined) => (c === undefined ? -1 : channels.indexOf(c));
   return entries
     .filter(concerning(entries, channel))
