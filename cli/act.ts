@@ -1,10 +1,10 @@
 import type { Catalog } from '../core/config/schema.js';
 import type { Command } from './commands.js';
+import { answerText } from './operator/answer-text.js';
 import { checkArguments } from './operator/arguments.js';
 import { checkNames, operatorOptions, TARGET_HELP } from './operator/options.js';
 import { precheck } from './operator/precheck.js';
 import { ledgerOf, nowOf } from './operator/read.js';
-import { rolloutActedText } from './operator/rollout-text.js';
 import { sendOperatorRequest } from './operator/send.js';
 import { UsageError } from './usage.js';
 
@@ -134,18 +134,6 @@ function mustActAsApprover(catalog: Catalog, action: Action, image: string, chan
   );
 }
 
-/** The first line of a successful answer: `done`, or when a revocation was scheduled (or cancelled), for when. */
-export function headline(result: Record<string, unknown>): string {
-  if (result.alreadyReleased === true)
-    return `already released by ${String(result.releasedBy)} at ${String(result.releasedAt)}`;
-  if (typeof result.cancelled === 'string') {
-    return `${result.alreadyCancelled === true ? 'already cancelled' : 'cancelled'}: the revocation due at ${result.cancelled}`;
-  }
-  if (result.alreadyRevoked === true && typeof result.note === 'string') return result.note;
-  if (typeof result.scheduledFor !== 'string') return 'done';
-  return `${result.alreadyScheduled === true ? 'already scheduled' : 'scheduled'} for ${result.scheduledFor}`;
-}
-
 /** The command for one operator action. */
 export function actionCommand(action: Action): Command {
   return {
@@ -203,8 +191,7 @@ export function actionCommand(action: Action): Command {
         return 1;
       }
       const result = answer.response.result ?? {};
-      if (!json && action.startsWith('rollout-')) process.stdout.write(`${rolloutActedText(result)}\n`);
-      else if (!json) process.stdout.write(`${action}: ${headline(result)}\n${JSON.stringify(result, null, 2)}\n`);
+      if (!json) process.stdout.write(answerText(String(request.action), result));
       return 0;
     },
   };

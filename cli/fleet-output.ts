@@ -46,9 +46,14 @@ function imageLines(f: ImageFleet): string[] {
         `${v.instances} instance(s), ${v.launchTemplates} launch template(s)  (observed ${v.observedAt.slice(0, 16).replace('T', ' ')})`,
     );
   }
-  const behind = f.totals['one-behind'].accounts + f.totals.older.accounts + f.totals.retired.accounts;
-  if (f.totals.revoked.accounts > 0) out.push(`  ${f.totals.revoked.accounts} account(s) still run a revoked version`);
-  if (behind > 0) out.push(`  ${behind} account(s) run an older version than ${f.channel}'s`);
+  const { accounts, revoked, using } = f.behind;
+  if (revoked > 0) out.push(`  ${revoked} account(s) still run a revoked version`);
+  if (accounts > 0) {
+    out.push(
+      `  ${accounts} of the ${using} account(s) that run it are behind ${f.channel} (on an older, revoked, retired or ` +
+        'never-promoted version; one behind is not counted)',
+    );
+  }
   return out;
 }
 
@@ -89,7 +94,12 @@ export function renderFleet(report: FleetReport): string {
   for (const f of report.images) {
     out.push(...imageLines(f));
     const rows = report.channels.filter((r) => r.image === f.image);
-    if (rows.length > 0) out.push('  per channel and OU:', ...ouLines(rows, report.ouNames));
+    if (rows.length > 0) {
+      out.push(
+        "  per channel and OU (each channel's own accounts against its own pointer; behind: as above):",
+        ...ouLines(rows, report.ouNames),
+      );
+    }
     const compliance = report.compliance.filter((c) => c.image === f.image);
     const missed = report.missed.filter((m) => m.image === f.image);
     if (compliance.length > 0 || missed.length > 0)

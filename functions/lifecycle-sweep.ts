@@ -3,12 +3,12 @@ import * as z from 'zod';
 import { recordFailedInvocation } from '../aws/failed-invocations.js';
 import { readImagePartitionByPrefix } from '../aws/image-partition.js';
 import { lineageDepths } from '../core/lifecycle/order.js';
+import { childrenOf } from '../core/lifecycle/revocation.js';
 import { metricNames } from '../core/observability/metrics.js';
 import type { PromotionPlan } from '../core/promotion/types.js';
 import { handlerFor } from './lib/middleware.js';
 import { logger, metrics } from './lib/powertools.js';
 import { applyRetention, type RetentionResult } from './lifecycle/retention.js';
-import { childrenOf } from './lifecycle/revoke.js';
 import { readPendingReports } from './lifecycle/usage.js';
 import { promotionPlans } from './promotion/plans.js';
 

@@ -3,8 +3,8 @@ import { readBreaker } from '../aws/build-breaker.js';
 import { type ApprovalRecord, pendingApprovals } from '../aws/promotion-approvals.js';
 import { getRevocation } from '../aws/promotion-findings.js';
 import { getOutcome } from '../aws/promotion-ledger.js';
+import { buildsPausedText, nothingWaitingText } from '../core/promotion/operator-refusals.js';
 import { approvalWaits } from '../core/status/image-view.js';
-import { breakerSkipReason } from '../core/triggers/breaker.js';
 import type { ManualChange } from '../core/triggers/change.js';
 import { authorizeOperatorRequest } from '../core/trust/operator-access.js';
 import {
@@ -67,8 +67,8 @@ function operatorsRoleArn(): string {
 
 async function build(request: OperatorRequestOf<'build'>, caller: string, requestId: string, at: Date) {
   // An image whose builds are paused builds nothing: say so and change nothing (resume it first).
-  const paused = breakerSkipReason(request.image, await readBreaker(request.image));
-  if (paused) throw new Refusal(409, `${request.image}: ${paused}`);
+  const paused = buildsPausedText(request.image, await readBreaker(request.image));
+  if (paused) throw new Refusal(409, paused);
   const change: ManualChange = {
     kind: 'manual',
     image: request.image,
@@ -99,8 +99,7 @@ async function approvalFor(request: OperatorRequestOf<'approve' | 'reject'>, at:
   const pending = named.filter((_, i) => waiting[i]);
   const [only] = pending;
   if (only === undefined) {
-    const which = request.version ? ` ${request.version}` : '';
-    throw new Refusal(404, `nothing of ${request.image}${which} is waiting for approval in ${request.channel}`);
+    throw new Refusal(404, nothingWaitingText(request.image, request.version, request.channel));
   }
   if (pending.length > 1) {
     const versions = pending.map((a) => a.version).join(', ');

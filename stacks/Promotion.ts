@@ -95,7 +95,7 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
     decisionSecretName: decisionSecretName(app.stage),
   };
 
-  const callback = createApprovalCallback(stack, env, catalog.notifications.slack);
+  const callback = createApprovalCallback(stack, env, catalog);
   // Links signed with the approval key before a rotation expire at most the longest approval timeout after it: the
   // callback accepts the previous key version until then (aws/approval-secret.ts).
   const longestApproval = Math.max(

@@ -1,10 +1,11 @@
 // The ledger's story of an image for `history`: one line per event, cause before effect within an instant.
 
+import { causalRank } from '../../core/ledger/causal-order.js';
 import { BREAKER_SK, skPrefix } from '../../core/ledger/keys.js';
 import { flagAwaitsOf, heldInstead } from '../../core/lifecycle/lineage-hold.js';
 import { supersededText } from '../../core/lifecycle/scheduled-revocation.js';
 import type { LedgerItem } from '../../core/status/image-view.js';
-import { ROLLOUT_LINE_KINDS, rolloutHistory, rolloutRecordOf } from '../../core/status/rollout-view.js';
+import { rolloutHistory, rolloutRecordOf } from '../../core/status/rollout-view.js';
 import { scheduledRevocationView } from '../../core/status/scheduled-revocations.js';
 import { breakerHistory } from '../../core/triggers/breaker.js';
 import { concerning, EVERY_CHANNEL, pauseHistory, type Scope, withdrawalText } from './history-lines.js';
@@ -26,37 +27,6 @@ export interface HistoryEntry {
 export const shortTime = (iso: string): string => {
   const t = Date.parse(iso);
   return Number.isNaN(t) ? iso : new Date(t).toISOString().replace('T', ' ').slice(0, 16);
-};
-
-/**
- * Within one instant, what caused what: a resumption before everything its new execution does; a build before its
- * outcome; per channel in promotion order, the soak, the outcome, the grant and the pointer move before the next
- * channel's approval request; a revocation before the roll-backs it made.
- */
-const KIND_RANK: Record<string, number> = {
-  RESUMED: -1,
-  // A revocation before the rebuild decided with it (a finding revokes and rebuilds at one instant).
-  REVOCATION: -0.5,
-  DECISION: 0,
-  BUILD: 1,
-  'BUILD-STATUS': 2,
-  PIPELINE: 3,
-  SOAK: 4,
-  'SOAK-END': 5,
-  APPROVAL: 6,
-  'APPROVAL-DECISION': 7,
-  PROMOTION: 8,
-  WITHDRAWN: 8.5,
-  SHARE: 9,
-  'REVOKE-AT': 10,
-  RETIRE: 11,
-  // A scheduled revocation superseded by a revocation is its effect: it reads after the revocation.
-  SUPERSEDED: 11.5,
-  ROLLBACK: 12,
-  DRIFT: 13,
-  PAUSED: 14,
-  // A rollout starts after its pointer moved (PROMOTION) and stops after a revocation's roll-back (ROLLBACK).
-  ...Object.fromEntries(ROLLOUT_LINE_KINDS.map((kind, n) => [kind, 13.1 + n / 10])),
 };
 
 /** Whether the approval of `version` into `channel` recorded a rejection (its line tells the decision). */
@@ -95,7 +65,7 @@ export function historyOf(
         ...(onChannel ? { channel: onChannel } : {}),
         what,
         ...(details ? { details } : {}),
-        rank: KIND_RANK[kind] ?? 20,
+        rank: causalRank(kind),
         scope: onChannel ? 'channel' : EVERY_CHANNEL.has(kind) ? 'all' : version ? 'version' : 'image',
       });
     };
@@ -228,7 +198,7 @@ export function historyOf(
       add(str(i.at), `retire: ${str(i.reason)}`);
     }
   }
-  // Instants, not strings, are compared; within an instant, cause before effect (KIND_RANK) and channels in order.
+  // Instants, not strings, are compared; within an instant, cause before effect (core/ledger/causal-order.ts) and channels in order.
   const channelRank = (c: string | undefined) => (c === undefined ? -1 : channels.indexOf(c));
   return entries
     .filter(concerning(entries, channel))

@@ -1,8 +1,15 @@
 import { BREAKER_SK, skPrefix } from '../../core/ledger/keys.js';
+import {
+  buildsPausedText,
+  nothingSoakingText,
+  nothingToRollBackText,
+  nothingWaitingText,
+} from '../../core/promotion/operator-refusals.js';
 import { rolloutOf, rolloutRefusal } from '../../core/rollout/operator.js';
 import { rolloutOperatorActions } from '../../core/rollout/record.js';
 import { imageView, type LedgerItem } from '../../core/status/image-view.js';
 import { rolloutRecordOf } from '../../core/status/rollout-view.js';
+import { breakerOf } from '../../core/triggers/breaker.js';
 import { channelsOf, type Where } from './options.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -10,7 +17,9 @@ const str = (v: unknown) => (typeof v === 'string' ? v : '');
 /**
  * Refusals the ledger answers before any request is sent (or a saved cloud is replayed): nothing waiting for
  * approval, a version that does not exist, promoting what a gate refused or what is not soaking, rolling back a
- * channel that names nothing, pausing, resuming or aborting a rollout that cannot take it (core/rollout/operator.ts). The endpoint checks the same again.
+ * channel that names nothing, building an image whose builds are paused, pausing, resuming or aborting a rollout
+ * that cannot take it (core/rollout/operator.ts). The endpoint checks the same again, in the same words where it says
+ * them (core/promotion/operator-refusals.ts).
  * @returns one line naming what is wrong, or undefined when the request may go.
  */
 export function precheck(
@@ -28,7 +37,7 @@ export function precheck(
     const view = imageView(image, channelsOf(where.catalog, image), items, now);
     const waiting = view.channels.find((c) => c.channel === channel)?.waiting;
     if (!waiting || (version !== undefined && waiting.version !== version)) {
-      return `nothing of ${image}${version ? ` ${version}` : ''} is waiting for approval in ${channel}`;
+      return nothingWaitingText(image, version, channel);
     }
   }
   if (action === 'promote' && channel) {
@@ -51,7 +60,11 @@ export function precheck(
         Date.parse(str(i.until)) > now.getTime() &&
         (version === undefined || i.version === version),
     );
-    if (!soaking) return `nothing of ${image}${version ? ` ${version}` : ''} is soaking in ${channel}`;
+    if (!soaking) return nothingSoakingText(image, version, channel);
+  }
+  if (action === 'build') {
+    const paused = buildsPausedText(image, breakerOf(items.find((i) => i.sk === BREAKER_SK)));
+    if (paused) return paused;
   }
   if (action === 'release' && version !== undefined && !items.some((i) => i.sk === `HOLD#${version}`)) {
     return `${image} ${version} is not held for its users: nothing to release (the lifecycle sweep holds a version only while member accounts use it)`;
@@ -67,7 +80,7 @@ export function precheck(
     return rolloutRefusal(rolloutAction, { image, channel, version }, rolloutOf(records, channel, version));
   }
   if (action === 'rollback' && channel && !items.some((i) => i.sk === `CHANNEL#${channel}`)) {
-    return `${image}/${channel} names no version: nothing to roll back`;
+    return nothingToRollBackText(image, channel);
   }
   return undefined;
 }

@@ -1,6 +1,12 @@
 import type * as z from 'zod';
 import { catalogErrorMap, issuesToProblems, problem } from './problems.js';
-import { type ComponentFiles, catalogRules, catalogWarningRules, readsOnlySound } from './rules/index.js';
+import {
+  type ComponentFiles,
+  catalogRules,
+  catalogWarningRules,
+  readsOnlySound,
+  sectionsThere,
+} from './rules/index.js';
 import { type Catalog, catalogShapeSchema, NAME_ISSUE } from './schema.js';
 
 export type { ComponentFiles } from './rules/index.js';
@@ -10,17 +16,19 @@ export type CatalogParse = { ok: true; catalog: Catalog } | { ok: false; problem
 /**
  * Validates a catalog: the shape schema plus every cross-field rule in one zod pipeline, so one pass reports all
  * problems, each as `field.path: what is wrong`. Cross-field rules run on what parsed even when other fields
- * failed their own checks: each rule is skipped only when a field it reads failed (rules/index.ts lists what each
- * reads), since its verdict on a value that is not what the schema says would be noise. Component files are read
+ * failed their own checks: a rule is skipped when a field it reads throughout failed (rules/index.ts lists what each
+ * reads), and judges each image or channel only on that item's own sound fields (`sound`), so one image's bad field
+ * hides no other image's problem; its verdict on a value that is not what the schema says would be noise. Component files are read
  * through `files`, so this stays pure.
  */
 export function parseCatalog(input: unknown, files: ComponentFiles): CatalogParse {
   const schema = catalogShapeSchema.superRefine(
     (catalog, ctx) => {
       const failed = ctx.issues.flatMap(failedPaths);
-      for (const { rule, reads } of catalogRules) {
-        if (!readsOnlySound(reads, failed)) continue;
-        rule(catalog, (path, message) => ctx.addIssue({ code: 'custom', path: [...path], message }), files);
+      for (const { rule, reads, over = [] } of catalogRules) {
+        if (!readsOnlySound(reads, failed) || !sectionsThere(over, failed)) continue;
+        const sound = (path: readonly (string | number)[]) => readsOnlySound([path.join('.')], failed);
+        rule(catalog, (path, message) => ctx.addIssue({ code: 'custom', path: [...path], message }), files, sound);
       }
     },
     // Zod skips a refinement after an aborting issue (a wrong type, a value outside an enum); these run anyway and
@@ -49,6 +57,11 @@ function failedPaths(issue: z.core.$ZodRawIssue): PropertyKey[][] {
 export function catalogWarnings(catalog: Catalog, files: ComponentFiles): string[] {
   const warnings: string[] = [];
   for (const rule of catalogWarningRules)
-    rule(catalog, (path, message) => warnings.push(problem(path, message)), files);
+    rule(
+      catalog,
+      (path, message) => warnings.push(problem(path, message)),
+      files,
+      () => true,
+    );
   return warnings;
 }

@@ -1,6 +1,6 @@
 import type { LedgerItem } from '../status/image-view.js';
 import { UNKNOWN_OU } from './compliance.js';
-import { currentUsage, standingsAgainst, type VersionStanding } from './view.js';
+import { currentUsage, LAGGING, standingsAgainst, type VersionStanding } from './view.js';
 
 /**
  * The fleet of one image per channel and OU: for each OU, the channel's accounts and instances on the version its
@@ -16,11 +16,9 @@ export interface OuFleet {
   accounts: number;
   /** Per standing: distinct accounts and instances (an account on two versions counts under both). */
   standings: Partial<Record<VersionStanding, { accounts: number; instances: number }>>;
-  /** Accounts on an older, revoked or retired version: the ones to chase. */
+  /** Accounts on a lagging standing (view.ts `LAGGING`: older, revoked, retired, never promoted): the ones to chase. */
   laggards: string[];
 }
-
-const LAGGING: ReadonlySet<VersionStanding> = new Set(['older', 'revoked', 'retired', 'never-promoted']);
 
 /**
  * Per OU, one channel's accounts of an image by standing. `accounts` is the channel's accounts (from its targets

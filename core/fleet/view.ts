@@ -11,6 +11,13 @@ import { withoutSuperseded } from './readings.js';
 
 export type VersionStanding = 'current' | 'one-behind' | 'older' | 'revoked' | 'retired' | 'never-promoted';
 
+/**
+ * The standings an account is behind on, the ones to chase: an older, revoked, retired or never-promoted version. One
+ * behind is not: it is the version the pointer named until its last move, which the fleet is still rolling from.
+ * `fleet`'s headline and its per-OU "behind" lists both count by it.
+ */
+export const LAGGING: ReadonlySet<VersionStanding> = new Set(['older', 'revoked', 'retired', 'never-promoted']);
+
 export interface FleetVersion {
   version: string;
   standing: VersionStanding;
@@ -42,6 +49,11 @@ export interface ImageFleet {
   versions: FleetVersion[];
   /** Per standing: distinct accounts and instances (an account on two versions counts under both). */
   totals: Record<VersionStanding, { accounts: number; instances: number }>;
+  /**
+   * Distinct accounts on a lagging standing (`LAGGING`), each once whatever it runs, of `using` accounts that run any
+   * version of the image; `revoked`: of them, those on a revoked version.
+   */
+  behind: { accounts: number; revoked: number; using: number };
 }
 
 const sk = (item: LedgerItem) => text(item, 'sk');
@@ -162,6 +174,9 @@ export function imageFleet(image: string, channel: string, items: readonly Ledge
     totals[standing].instances += e.instances;
   }
   for (const [standing, set] of accountsOf) totals[standing].accounts = set.size;
+  const union = (standings: Iterable<VersionStanding>) =>
+    new Set([...standings].flatMap((st) => [...(accountsOf.get(st) ?? [])])).size;
+  const behind = { accounts: union(LAGGING), revoked: union(['revoked']), using: union(STANDINGS) };
   const movedBack: NonNullable<ImageFleet['movedBack']> = lastMoveBack(
     items,
     channel,
@@ -181,5 +196,6 @@ export function imageFleet(image: string, channel: string, items: readonly Ledge
     ...(movedBack.revoked || movedBack.rolledBack ? { movedBack } : {}),
     versions,
     totals,
+    behind,
   };
 }

@@ -1,3 +1,4 @@
+import type { PromotionPlan } from '../promotion/types.js';
 import { type BuildHistory, rollbackTarget } from './retention.js';
 
 /** What revoking one version does to each channel pointer that names it. */
@@ -9,6 +10,13 @@ export type PointerMove =
 export interface ChildLink {
   image: string;
   channel: string;
+}
+
+/** The catalog images whose parent is `image`, with the channel each follows. Pure. */
+export function childrenOf(image: string, plans: Readonly<Record<string, PromotionPlan>>): ChildLink[] {
+  return Object.values(plans).flatMap((p) =>
+    p.parent?.image === image ? [{ image: p.image, channel: p.parent.channel }] : [],
+  );
 }
 
 export interface RevocationPlan {

@@ -1,6 +1,7 @@
 // What an image's builds are doing apart from its channels: builds in flight, the last failure, held versions.
 import { accountCount } from '../fleet/usage.js';
 import { type AwaitedParent, flagAwaitsOf } from '../lifecycle/lineage-hold.js';
+import { compareBuildVersions } from '../promotion/naming.js';
 import { pauseReasonNow, resumedText, resumeText } from '../promotion/resume.js';
 
 type Item = Record<string, unknown>;
@@ -144,16 +145,35 @@ export function heldOf(items: readonly Item[], builds: readonly Item[]): HeldVer
 }
 
 /**
- * The flagged versions (built on a revoked parent) that are neither revoked nor deleted, with the channel whose
- * step stopped each once one did (the outcome whose reason names the flag).
+ * Whether a flag still holds something: its version's promotion is still on its way (held at its next step), or
+ * what the flag waits for is not there yet: no newer build of the image, itself unflagged, is available (the rebuild
+ * on the rolled-back parent, or the build on the next parent version). Once neither holds, status says nothing of
+ * the flag (history keeps the story).
+ */
+function flagHolds(version: string, builds: readonly Item[], inFlight: ReadonlySet<string>): boolean {
+  if (inFlight.has(version)) return true;
+  return !builds.some(
+    (b) =>
+      compareBuildVersions(str(b, 'buildVersion'), version) > 0 &&
+      str(b, 'status') === 'AVAILABLE' &&
+      !str(b, 'flaggedAt'),
+  );
+}
+
+/**
+ * The flagged versions (built on a revoked parent) that are neither revoked nor deleted and whose flag still holds
+ * something (`flagHolds`), with the channel whose step stopped each once one did (the outcome whose reason names
+ * the flag). `inFlight`: the versions still building or promoting.
  */
 export function flaggedOf(
   builds: readonly Item[],
   outcomes: readonly Item[],
   revocations: ReadonlyMap<string, unknown>,
+  inFlight: ReadonlySet<string>,
 ): FlaggedVersion[] {
   return builds
     .filter((b) => str(b, 'flaggedAt') && !str(b, 'deletedAt') && !revocations.has(str(b, 'buildVersion')))
+    .filter((b) => flagHolds(str(b, 'buildVersion'), builds, inFlight))
     .map((b) => {
       const version = str(b, 'buildVersion');
       const reason = str(b, 'flaggedReason');

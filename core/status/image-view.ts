@@ -214,7 +214,7 @@ export function imageView(
   if (last) view.lastFailure = last;
   const held = heldOf(items, builds);
   if (held.length > 0) view.held = held;
-  const flagged = flaggedOf(builds, outcomes, revocations);
+  const flagged = flaggedOf(builds, outcomes, revocations, new Set(inFlight.map((f) => f.version)));
   if (flagged.length > 0) view.flagged = flagged;
   const scheduled = scheduledRevocationsOf(items, now);
   if (scheduled.length > 0) view.scheduledRevocations = scheduled;

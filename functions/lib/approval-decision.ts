@@ -14,6 +14,8 @@ import { announcement } from '../../core/notifications/announce.js';
 import { decisionProof } from '../../core/promotion/decision-proof.js';
 import { DECISION_ERRORS, rejectionCause } from '../../core/promotion/outcome.js';
 import { notAnApproverText } from '../../core/trust/refusal-text.js';
+import { endRejectedDescendantWaits } from '../lifecycle/rejected-descendants.js';
+import { promotionPlans } from '../promotion/plans.js';
 
 /** What answering an approval came to: decided now, or refused with an HTTP status and a reason. */
 export type ApprovalAnswer =
@@ -66,6 +68,12 @@ export async function deliverDecision(
   } catch (error) {
     if (isTransient(error)) return { sent: 'pending' };
     throw error;
+  }
+  // A rejection holds the versions built on this one at this channel: their waits there end now, at the rejection,
+  // rather than at their next step. Before the mark, so a retried delivery ends what a crash left waiting.
+  if (d.decision === 'reject') {
+    const rejection = { image: d.image, version: d.version, channel: d.channel, by: d.by, reason: d.reason };
+    await endRejectedDescendantWaits({ ...rejection, at: d.decidedAt }, promotionPlans());
   }
   await markApprovalSent(d.image, d.version, d.channel, now);
   const held = hold?.rejected ? hold.reason : hold ? `${hold.reason}; ${heldInstead(hold.awaits)}` : undefined;

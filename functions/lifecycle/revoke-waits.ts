@@ -33,6 +33,8 @@ interface Stop {
   soakReason: string;
   by: string;
   at: string;
+  /** Only the waits for this channel (a rejection holds at its channel only); every channel's when absent. */
+  channel?: string;
 }
 
 /**
@@ -48,6 +50,7 @@ async function endWaits(stop: Stop): Promise<string[]> {
   for (const approval of await approvalsOfVersion(image, version)) {
     // Answered, or expired already (its task timed out on its own): nothing waits. Decided by a door first: its
     // delivery stands, and the version's next step (SoakCheck, Publish) refuses it.
+    if (stop.channel !== undefined && approval.channel !== stop.channel) continue;
     if (approval.sentAt || approval.undeliverable || Date.parse(approval.expiresAt) <= Date.parse(at)) continue;
     if (approval.decision) continue;
     if (!approval.withdrawn && !(await withdrawApproval(approval, cause, at))) continue;
@@ -57,6 +60,7 @@ async function endWaits(stop: Stop): Promise<string[]> {
   }
   for (const soak of await listSoaks(image)) {
     if (soak.version !== version || soak.state !== 'soaking' || Date.parse(soak.until) <= Date.parse(at)) continue;
+    if (stop.channel !== undefined && soak.channel !== stop.channel) continue;
     await failTask(soak.taskToken, error, cause);
     await markSoakEndedEarly(soak, by, at, stop.soakReason);
     ended.push(`${soak.channel} soak ended`);
@@ -94,4 +98,22 @@ export async function endHeldWaits(flagged: {
 }): Promise<string[]> {
   const { hold, ...rest } = flagged;
   return endWaits({ ...rest, error: DECISION_ERRORS.builtOnRevoked, soakReason: `held: ${hold}` });
+}
+
+/**
+ * Ends the waiting approval or soak, for one channel, of a build held there by an ancestor an approver rejected for
+ * that channel (core/promotion/rejected-parent.ts), at the rejection, failing their tasks with `BuiltOnRevoked` (as
+ * its next gate, soak check or approval's delivery would): the channel is recorded aborted with the hold (`held:
+ * built on <parent> <version>, rejected for <channel> by <who>: <reason>`), and the soak reads it from that instant.
+ */
+export async function endRejectedWaits(held: {
+  image: string;
+  version: string;
+  channel: string;
+  hold: string;
+  by: string;
+  at: string;
+}): Promise<string[]> {
+  const { hold, ...rest } = held;
+  return endWaits({ ...rest, error: DECISION_ERRORS.builtOnRevoked, cause: hold, soakReason: hold });
 }

@@ -7,7 +7,7 @@ import { GoldsmithError } from '../../core/errors.js';
 import { usersOfVersion } from '../../core/fleet/usage.js';
 import { builtOnRevokedReason, heldInstead, heldOutcomeReason } from '../../core/lifecycle/lineage-hold.js';
 import {
-  type ChildLink,
+  childrenOf,
   descendantRevocations,
   planRevocation,
   type RevocationPlan,
@@ -54,13 +54,6 @@ export interface RevokeResult extends RevocationPlan {
   descendantsFlagged: number;
   /** Descendant versions revoked with it (`revocation.descendants: 'revoke'`), at any depth: "<image> <version>". */
   descendantsRevoked: string[];
-}
-
-/** The catalog images whose parent is `image`, with the channel each follows. */
-export function childrenOf(image: string, plans: Record<string, PromotionPlan>): ChildLink[] {
-  return Object.values(plans).flatMap((p) =>
-    p.parent?.image === image ? [{ image: p.image, channel: p.parent.channel }] : [],
-  );
 }
 
 /**

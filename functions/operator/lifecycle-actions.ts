@@ -7,6 +7,7 @@ import { isTaskGone, sendTaskSuccess } from '../../aws/stepfunctions.js';
 import { isTransient } from '../../core/errors/classify.js';
 import { announcement } from '../../core/notifications/announce.js';
 import { compareBuildVersions } from '../../core/promotion/naming.js';
+import { nothingSoakingText, nothingToRollBackText } from '../../core/promotion/operator-refusals.js';
 import type { OperatorRequestOf } from '../../events/operator-request.js';
 import { revokeVersion, UnknownVersionError } from '../lifecycle/revoke.js';
 import { rollbackChannel } from '../lifecycle/rollback.js';
@@ -60,8 +61,7 @@ async function soakFor(request: OperatorRequestOf<'promote'>, now: Date): Promis
   const version = request.version ?? newest;
   const failed = version ? await failedBefore(request.image, version, request.channel) : undefined;
   if (failed) throw new Refusal(409, failed);
-  const which = request.version ? ` ${request.version}` : '';
-  throw new Refusal(404, `nothing of ${request.image}${which} is soaking in ${request.channel}`);
+  throw new Refusal(404, nothingSoakingText(request.image, request.version, request.channel));
 }
 
 /**
@@ -101,7 +101,7 @@ export async function promote(request: OperatorRequestOf<'promote'>, caller: str
 /** `rollback IMAGE CHANNEL [--version V]`: the channel's pointer back to V (default: the newest earlier one). */
 export async function rollback(request: OperatorRequestOf<'rollback'>, caller: string, at: Date) {
   const pointer = await getChannelPointer(request.image, request.channel);
-  if (!pointer) throw new Refusal(404, `${request.image}/${request.channel} names no version: nothing to roll back`);
+  if (!pointer) throw new Refusal(404, nothingToRollBackText(request.image, request.channel));
   const result = await rollbackChannel(
     {
       image: request.image,

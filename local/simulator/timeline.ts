@@ -1,3 +1,4 @@
+import { causalRank } from '../../core/ledger/causal-order.js';
 import type { DeadLetter } from './invoke.js';
 import type { SimulationReport } from './report.js';
 import { deadLetterText, recoveredText } from './timeline-dead-letters.js';
@@ -85,31 +86,50 @@ export function shortenArns(text: string): string {
     });
 }
 
-/**
- * The causal step of an entry within one image version: requested → finished → for each channel in order:
- * approval requested → approval answered → outcome. Entries at the same instant sort by it, so a version's story
- * reads in the order it happened even when several steps share a timestamp.
- */
-function step(entry: TimelineEntry, channels: readonly string[]): number {
-  const c = Math.max(0, entry.channel ? channels.indexOf(entry.channel) : 0);
+/** The kind of ledger record each lifecycle announcement tells, for its causal rank. */
+const LIFECYCLE_RECORD: Record<(typeof LIFECYCLE_EVENTS)[number], string> = {
+  revoked: 'REVOCATION',
+  'rolled-back': 'ROLLBACK',
+  paused: 'PAUSED',
+  resumed: 'RESUMED',
+  'builds-paused': 'PIPELINE',
+  'revocation-scheduled': 'REVOKE-AT',
+  'revocation-cancelled': 'REVOKE-AT',
+};
+
+/** The kind of ledger record an entry tells (core/ledger/causal-order.ts), or undefined for the run's own lines. */
+function recordKind(entry: TimelineEntry): string | undefined {
   switch (entry.kind) {
     case 'build-requested':
-      // A cascade build is caused by its parent's promotion in the same instant: it comes after it.
-      return entry.text.endsWith('(cascade)') ? 50 : 0;
+      return 'BUILD';
     case 'build-finished':
-      return 1;
+      return 'BUILD-STATUS';
     case 'approval-requested':
-      return 10 + 3 * c;
+      return 'APPROVAL';
     case 'approval-answered':
-      return 11 + 3 * c;
+      return 'APPROVAL-DECISION';
     case 'outcome':
-      return 12 + 3 * c;
+      return 'PROMOTION';
     case 'lifecycle':
-      // A revocation or rollback follows the promotions it undoes when they share an instant.
-      return 40;
+      return LIFECYCLE_RECORD[entry.outcome as (typeof LIFECYCLE_EVENTS)[number]];
     default:
-      return 1000;
+      return undefined;
   }
+}
+
+/**
+ * Where an entry goes among those of one instant: `history`'s causal order (core/ledger/causal-order.ts, one
+ * definition) — what concerns no channel first, then each channel in promotion order, and within each the ledger's
+ * cause-before-effect rank: a revocation before the aborts and rebuilds it caused, a build before its outcome, an
+ * approval request before its answer and the outcome. A cascade build is caused by its parent's promotion in the
+ * same instant: it comes after everything else then; the run's own lines (notes, dead letters) last.
+ */
+function step(entry: TimelineEntry, channels: readonly string[]): number {
+  if (entry.kind === 'build-requested' && entry.text.endsWith('(cascade)')) return 10_000;
+  const kind = recordKind(entry);
+  if (kind === undefined) return 100_000;
+  const channel = entry.channel ? channels.indexOf(entry.channel) : -1;
+  return (channel + 1) * 100 + causalRank(kind);
 }
 
 /** A failure the scenario asked for is marked as such, so nobody mistakes the test for a fault. */

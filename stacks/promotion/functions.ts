@@ -223,14 +223,13 @@ export function createEventFunctions(stack: Stack, env: PromotionEnvironment, ca
 export const APPROVAL_CALLBACK_CONCURRENCY = RESERVED_CONCURRENCY.approvalCallback;
 
 /** The approval callback: a function URL (the HMAC signature is the authorization), the only task responder. */
-export function createApprovalCallback(
-  stack: Stack,
-  env: PromotionEnvironment,
-  slack?: Catalog['notifications']['slack'],
-): SstFunction {
+export function createApprovalCallback(stack: Stack, env: PromotionEnvironment, catalog: Catalog): SstFunction {
+  const slack = catalog.notifications.slack;
   const callback = new SstFunction(stack, 'ApprovalCallback', {
     handler: 'functions/approval-callback.handler',
     timeout: Duration.seconds(15).toSeconds(),
+    // The catalog: a rejection ends the waits of the versions built on the rejected one, found through its children.
+    nodejs: catalogBundling(catalog),
     environment: {
       LEDGER_TABLE: env.ledger.tableName,
       APPROVAL_SECRET_NAME: env.secretName,
@@ -241,7 +240,8 @@ export function createApprovalCallback(
     // A public URL: bounded, so a flood of forged clicks cannot run up cost or take the account's concurrency.
     reservedConcurrentExecutions: APPROVAL_CALLBACK_CONCURRENCY,
   });
-  grantLedger(env.ledger, callback, ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem']);
+  // Query: a rejection ends the waits of the versions built on the rejected one (their builds, approvals and soaks).
+  grantLedger(env.ledger, callback, ['BatchGetItem', 'GetItem', 'Query', 'PutItem', 'UpdateItem']);
   grantSecretValue(callback, env.secret);
   // The door proves each decision it records; the reconciler delivers only proven ones.
   grantSecretValue(callback, env.decisionSecret);

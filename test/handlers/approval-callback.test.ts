@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ApprovalLinkClaims, approvalLink } from '../../core/promotion/approval-link.js';
@@ -29,6 +29,8 @@ describe('approvalCallback', () => {
     secrets.on(GetSecretValueCommand).resolves({ SecretString: LINK_SECRET });
     ddb.on(GetCommand).resolves({ Item: approvalItem });
     ddb.on(UpdateCommand).resolves({});
+    // A rejection looks for the versions built on the rejected one: none here.
+    ddb.on(QueryCommand).resolves({ Items: [] });
     ddb.on(PutCommand).resolves({});
     sfn.on(SendTaskSuccessCommand).resolves({});
     sfn.on(SendTaskFailureCommand).resolves({});
@@ -131,6 +133,8 @@ describe('approvalCallback: only POST decides', () => {
     secrets.on(GetSecretValueCommand).resolves({ SecretString: LINK_SECRET });
     ddb.on(GetCommand).resolves({ Item: { ...approvalItem, findings: { critical: 0, high: 1, medium: 4 } } });
     ddb.on(UpdateCommand).resolves({});
+    // A rejection looks for the versions built on the rejected one: none here.
+    ddb.on(QueryCommand).resolves({ Items: [] });
     ddb.on(PutCommand).resolves({});
     sfn.on(SendTaskSuccessCommand).resolves({});
     sfn.on(SendTaskFailureCommand).resolves({});
@@ -222,6 +226,8 @@ describe('approvalCallback across a rotation of the approval key', () => {
     secrets.on(GetSecretValueCommand, { VersionStage: 'AWSPREVIOUS' }).resolves({ SecretString: LINK_SECRET });
     ddb.on(GetCommand).resolves({ Item: approvalItem });
     ddb.on(UpdateCommand).resolves({});
+    // A rejection looks for the versions built on the rejected one: none here.
+    ddb.on(QueryCommand).resolves({ Items: [] });
     ddb.on(PutCommand).resolves({});
     sfn.on(SendTaskSuccessCommand).resolves({});
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });

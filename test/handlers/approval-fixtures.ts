@@ -4,6 +4,7 @@ import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { resetApprovalSecret } from '../../aws/approval-secret.js';
 import { type ApprovalLinkClaims, approvalIdFor } from '../../core/promotion/approval-link.js';
 import { resetRefusalSampler } from '../../functions/lib/refusals.js';
+import exampleCatalog from '../../goldsmith.config.js';
 import { functionUrlPost } from '../../local/simulator/function-url.js';
 
 /** Shared fixtures of the approval handler tests: the link-signing secret and a prod approval of base 1.0.0/3. */
@@ -47,6 +48,8 @@ export function approvalEnv(): void {
   process.env.LEDGER_TABLE = 'ledger';
   process.env.APPROVAL_SECRET_NAME = 'goldsmith/test/approval-links';
   process.env.DECISION_SECRET_NAME = 'goldsmith/test/approval-decisions';
+  // The doors read the catalog's lineage: a rejection ends the waits of the versions built on the rejected one.
+  process.env.GOLDSMITH_CATALOG ??= JSON.stringify(exampleCatalog);
   resetApprovalSecret();
   resetRefusalSampler();
 }

@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configureSlack } from '../../aws/slack.js';
@@ -74,6 +74,8 @@ describe('approvalCallback from Slack', () => {
       .resolves({ SecretString: `decision-${LINK_SECRET}` });
     ddb.on(GetCommand).resolves({ Item: approvalItem });
     ddb.on(UpdateCommand).resolves({});
+    // A rejection looks for the versions built on the rejected one: none here.
+    ddb.on(QueryCommand).resolves({ Items: [] });
     // The replay guard is a conditional put keyed by the signature: a second put of the same key fails.
     ddb.on(PutCommand).callsFake((input: { Item: { pk: string; sk: string } }) => {
       if (input.Item.pk !== 'CALLBACK#SLACK') return {};

@@ -9,9 +9,9 @@ import { AL2023, al2023Image, catalogInput, childImage, OPS_LEAD_APPROVAL } from
 
 /**
  * ops-lead rejects base 1.0.0/1 for prod (CHG-2001). hardened 1.0.0/1, built on that same base version (its lineage
- * follows base's staging channel), waits for prod's approval too; a day later ops-lead approves it. It never reaches
- * prod: the approval is recorded, but the promotion stops, held by its parent's rejection, and status and history say
- * why.
+ * follows base's staging channel), waits for prod's approval too: that wait ends at the rejection's instant, held by
+ * its parent's rejection; ops-lead's approval a day later finds nothing waiting. It never reaches prod, and status
+ * and history say why from that instant.
  */
 const goldsmith = (args: string[]) => captureOutput(() => main(args));
 const catalog = catalogInput(
@@ -77,17 +77,20 @@ afterAll(() => {
 });
 
 describe('a parent version rejected for prod', () => {
-  it('keeps its child out of prod even when the child is approved there; staging is not held', () => {
+  it("ends the child's waiting prod approval at the rejection's instant; staging is not held", () => {
     const child = report.promotions.filter((p) => p.image === 'hardened' && p.version === '1.0.0/1');
     expect(child.map((p) => `${p.channel} ${p.outcome}`)).toEqual(['staging promoted', 'prod aborted']);
     expect(child.find((p) => p.channel === 'prod')?.reason).toBe(HOLD);
+    expect(Date.parse(child.find((p) => p.channel === 'prod')?.at ?? '')).toBe(Date.parse('2027-01-01T12:00:00Z'));
     expect(report.pointers['hardened/prod']).toBeUndefined();
     expect(report.pointers['hardened/staging']).toBeDefined();
   });
 
-  it("says why in status and in the child's history", () => {
+  it("says why in status and in the child's history, from the rejection's instant", () => {
     expect(status).toContain(`aborted for prod: ${HOLD}`);
-    expect(history).toContain('prod     approved by ops-lead');
-    expect(history).toContain(`prod     aborted by goldsmith: ${HOLD}`);
+    expect(status).not.toMatch(/waiting for approval of 1\.0\.0\/1/);
+    // Withdrawn at the rejection: ops-lead's approval a day later decides nothing.
+    expect(history).not.toContain('prod     approved by ops-lead');
+    expect(history).toContain(`2027-01-01 12:00  1.0.0/1   prod     aborted by goldsmith: ${HOLD}`);
   });
 });

@@ -12,8 +12,9 @@ export const uniqueChannelNames: CatalogRule = (catalog, report) => {
 };
 
 /** A channel shares with somebody: the organization, or at least one OU, account or tag not all excluded again. */
-export const channelTargets: CatalogRule = (catalog, report) => {
+export const channelTargets: CatalogRule = (catalog, report, _files, sound) => {
   catalog.channels.forEach((channel, i) => {
+    if (!sound(['channels', i, 'targets'])) return;
     const { organization, ous, accounts, accountTags, exclude } = channel.targets;
     const tags = Object.keys(accountTags).length;
     if (organization) return;

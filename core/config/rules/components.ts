@@ -8,11 +8,13 @@ type Stage = 'components' | 'tests';
  * Component files: present, valid AWSTOE, with the phase their stage runs, parameters they declare, and document
  * names unique across files (Image Builder names components by them). Each file's own problems are reported once.
  */
-export const componentFiles: CatalogRule = (catalog, report, files) => {
+export const componentFiles: CatalogRule = (catalog, report, files, sound) => {
   const documents = new Map<string, ComponentDocument | undefined>();
   const fileByName = new Map<string, string>();
   for (const [name, image] of Object.entries(catalog.images)) {
+    if (!sound(['images', name, 'kind'])) continue;
     for (const stage of ['components', 'tests'] as const) {
+      if (!sound(['images', name, stage])) continue;
       image[stage].forEach((ref, i) => {
         if (!('file' in ref)) return;
         const path = ['images', name, stage, i];

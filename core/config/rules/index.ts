@@ -10,25 +10,28 @@ import type { CatalogRule } from './types.js';
 export type { CatalogRule, ComponentFiles, Report } from './types.js';
 
 /**
- * A cross-field rule and the fields it reads, as dotted paths where `*` stands for any key or index. A rule runs
- * unless a field it reads (or one inside or around it) failed its own check, so one bad field hides only the
- * checks that depend on it.
+ * A cross-field rule and the fields it reads throughout, as dotted paths where `*` stands for any key or index. A
+ * rule runs unless a field it reads (or one inside or around it) failed its own check, so one bad field hides only
+ * the checks that depend on it; a rule that judges each image or channel on its own fields asks `sound` per item
+ * instead, and lists none of them here (one image's bad field hides no other image's problem).
  */
 export interface RegisteredRule {
   readonly rule: CatalogRule;
   readonly reads: readonly string[];
+  /** The sections a rule judges item by item (`images`, `channels`): each must be there as a whole for it to run. */
+  readonly over?: readonly ('images' | 'channels')[];
 }
 
 /** Every cross-field rule, in the order their problems are listed. */
 export const catalogRules: readonly RegisteredRule[] = [
   { rule: homeRegionServesFunctionUrls, reads: ['organization.homeRegion'] },
-  { rule: parentReferences, reads: ['images.*.parent', 'images.*.channels', 'channels.*.name'] },
-  { rule: regionsWithinParent, reads: ['images.*.regions', 'images.*.parent'] },
-  { rule: imageChannelList, reads: ['images.*.channels', 'channels.*.name'] },
-  { rule: imageKinds, reads: ['images.*.kind', 'images.*.parent', 'images.*.repository', 'images.*.retention'] },
-  { rule: componentFiles, reads: ['images.*.kind', 'images.*.components', 'images.*.tests'] },
+  { rule: parentReferences, reads: [], over: ['images', 'channels'] },
+  { rule: regionsWithinParent, reads: [], over: ['images'] },
+  { rule: imageChannelList, reads: ['channels.*.name'], over: ['images'] },
+  { rule: imageKinds, reads: [], over: ['images'] },
+  { rule: componentFiles, reads: [], over: ['images'] },
   { rule: uniqueChannelNames, reads: ['channels.*.name'] },
-  { rule: channelTargets, reads: ['channels.*.targets'] },
+  { rule: channelTargets, reads: [], over: ['channels'] },
   { rule: promotionFitsOneExecution, reads: ['channels.*.approval', 'channels.*.soak'] },
   { rule: approverAddresses, reads: ['channels.*.approval.approvers', 'notifications.approvers'] },
   {
@@ -42,7 +45,7 @@ export const catalogRules: readonly RegisteredRule[] = [
       'access.approvers',
     ],
   },
-  { rule: allowedAmisReferences, reads: ['allowedAmis', 'images', 'channels.*.name'] },
+  { rule: allowedAmisReferences, reads: ['allowedAmis', 'channels.*.name'], over: ['images'] },
 ];
 
 /** Rules whose findings are warnings: the catalog works, but probably not as meant. They run on valid catalogs. */
@@ -60,4 +63,11 @@ export function readsOnlySound(reads: readonly string[], failed: readonly (reado
       return true;
     });
   });
+}
+
+/** Whether each section a rule judges item by item is there as a whole: no failure at it or above it. */
+export function sectionsThere(over: readonly string[], failed: readonly (readonly PropertyKey[])[]): boolean {
+  return over.every(
+    (section) => !failed.some((path) => path.length === 0 || (path.length === 1 && path[0] === section)),
+  );
 }

@@ -7,11 +7,14 @@ const IMAGE_BUILDER_ARN = /^arn:aws[a-z-]*:imagebuilder:/;
  * AMI and container images take different parents and outputs: a container is built from a Docker image (or an
  * Image Builder container image) and pushed to an ECR repository; an AMI is never built from `docker:`.
  */
-export const imageKinds: CatalogRule = (catalog, report) => {
+export const imageKinds: CatalogRule = (catalog, report, _files, sound) => {
   for (const [name, image] of Object.entries(catalog.images)) {
+    if (!['kind', 'parent', 'repository', 'retention'].every((field) => sound(['images', name, field]))) continue;
     const parent = image.parent;
     const parentName = typeof parent === 'string' ? undefined : parent.image;
-    const parentImage = parentName === undefined ? undefined : catalogImage(catalog, parentName);
+    const found = parentName === undefined ? undefined : catalogImage(catalog, parentName);
+    // A parent whose kind failed its own check is not judged against.
+    const parentImage = found && sound(['images', parentName ?? '', 'kind']) ? found : undefined;
     if (image.kind === 'container') {
       if (image.repository === undefined) {
         report(['images', name, 'repository'], 'is required for container images (the ECR repository to push to)');

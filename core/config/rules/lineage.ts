@@ -2,11 +2,15 @@ import { catalogImage, imageChannels, lineageCycles, parentImageName } from '../
 import type { ImageSpec } from '../schema.js';
 import { type CatalogRule, list } from './types.js';
 
-/** Parents that name a catalog image: the image and channel exist, the parent is promoted there, no cycles. */
-export const parentReferences: CatalogRule = (catalog, report) => {
+/**
+ * Parents that name a catalog image: the image and channel exist, the parent is promoted there, no cycles. Each
+ * image is judged on its own `parent`: another image's bad field, or a bad channel name, hides no unknown parent.
+ */
+export const parentReferences: CatalogRule = (catalog, report, _files, sound) => {
   const channelNames = new Set(catalog.channels.map((c) => c.name));
+  const namesSound = sound(['channels', '*', 'name']);
   for (const [name, image] of Object.entries(catalog.images)) {
-    if (typeof image.parent === 'string') continue;
+    if (typeof image.parent === 'string' || !sound(['images', name, 'parent'])) continue;
     const { image: parentName, channel } = image.parent;
     const parent = catalogImage(catalog, parentName);
     if (!parent) {
@@ -15,32 +19,40 @@ export const parentReferences: CatalogRule = (catalog, report) => {
         `unknown image ${JSON.stringify(parentName)}${suggest(parentName, Object.keys(catalog.images))}`,
       );
     }
+    if (!namesSound) continue;
     if (!channelNames.has(channel)) {
       report(
         ['images', name, 'parent', 'channel'],
         `unknown channel ${JSON.stringify(channel)}${suggest(channel, channelNames)}`,
       );
-    } else if (parent && !imageChannels(catalog, parentName).includes(channel)) {
+    } else if (
+      parent &&
+      sound(['images', parentName, 'channels']) &&
+      !imageChannels(catalog, parentName).includes(channel)
+    ) {
       report(
         ['images', name, 'parent', 'channel'],
         `image "${parentName}" is not promoted through channel "${channel}" (its channels: ${list(imageChannels(catalog, parentName))})`,
       );
     }
   }
+  if (!sound(['images', '*', 'parent'])) return;
   for (const cycle of lineageCycles(catalog)) {
     report(['images', cycle[0] as string, 'parent'], `lineage cycle ${cycle.join(' → ')}`);
   }
 };
 
 /** A child is built in each of its regions from its parent's SSM pointer there, so its regions ⊆ its parent's. */
-export const regionsWithinParent: CatalogRule = (catalog, report) => {
+export const regionsWithinParent: CatalogRule = (catalog, report, _files, sound) => {
   for (const [name, image] of Object.entries(catalog.images)) {
+    if (!sound(['images', name, 'regions'])) continue;
     image.regions.forEach((region, i) => {
       if (image.regions.indexOf(region) !== i) report(['images', name, 'regions', i], `duplicate region "${region}"`);
     });
+    if (!sound(['images', name, 'parent'])) continue;
     const parentName = parentImageName(image);
     const parent = parentName === undefined ? undefined : catalogImage(catalog, parentName);
-    if (!parent) continue;
+    if (!parent || !sound(['images', parentName ?? '', 'regions'])) continue;
     image.regions.forEach((region, i) => {
       if (!parent.regions.includes(region)) {
         report(
@@ -53,9 +65,10 @@ export const regionsWithinParent: CatalogRule = (catalog, report) => {
 };
 
 /** An image's own `channels`: known, each once, in catalog order. */
-export const imageChannelList: CatalogRule = (catalog, report) => {
+export const imageChannelList: CatalogRule = (catalog, report, _files, sound) => {
   const order = catalog.channels.map((c) => c.name);
   for (const [name, image] of Object.entries(catalog.images) as [string, ImageSpec][]) {
+    if (!sound(['images', name, 'channels'])) continue;
     let last = -1;
     image.channels?.forEach((channel, i) => {
       const at = order.indexOf(channel);

@@ -10,8 +10,14 @@ export interface ComponentFiles {
 /** Records one problem at a field path (see `formatPath`). */
 export type Report = (path: readonly PropertyKey[], message: string) => void;
 
+/**
+ * Whether a field (a path; `*` stands for any key or index) passed its own check, and everything inside and around
+ * it: a rule judges an image or channel only on fields it can trust, and still judges the others.
+ */
+export type Sound = (path: readonly (string | number)[]) => boolean;
+
 /** A cross-field rule: reads a catalog whose structure parsed and reports what is wrong. */
-export type CatalogRule = (catalog: Catalog, report: Report, files: ComponentFiles) => void;
+export type CatalogRule = (catalog: Catalog, report: Report, files: ComponentFiles, sound: Sound) => void;
 
 export function list(values: Iterable<string>): string {
   return [...values].join(', ');

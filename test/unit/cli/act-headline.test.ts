@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { headline } from '../../../cli/act.js';
+import { answerText, headline } from '../../../cli/operator/answer-text.js';
 
 describe('headline of an operator answer', () => {
   it('says when a revocation was scheduled for', () => {
@@ -30,5 +30,81 @@ describe('headline of an operator answer', () => {
 
   it('says done for an action carried out now', () => {
     expect(headline({ version: '1.0.0/2', alreadyRevoked: false })).toBe('done');
+  });
+});
+
+describe('what an acting command prints without --json', () => {
+  it('says who approved what, and that the promotion goes on, in two lines and no JSON', () => {
+    const text = answerText('approve', {
+      image: 'web-runtime',
+      version: '1.0.0/1',
+      channel: 'prod',
+      by: 'ops-lead',
+      delivered: true,
+    });
+    expect(text).toBe(
+      'approve: approved web-runtime 1.0.0/1 for prod as ops-lead\n  its promotion goes on into prod\n',
+    );
+  });
+
+  it('says a rejection stops the promotion, with its reason', () => {
+    const text = answerText('reject', {
+      image: 'base',
+      version: '1.0.0/2',
+      channel: 'prod',
+      by: 'ops-lead',
+      reason: 'CHG-7 not approved',
+      delivered: true,
+    });
+    expect(text).toBe(
+      'reject: rejected base 1.0.0/2 for prod as ops-lead: CHG-7 not approved\n  its promotion stops at prod\n',
+    );
+  });
+
+  it('names the version a manual build started', () => {
+    const text = answerText('build', {
+      image: 'hardened',
+      decisions: [
+        {
+          image: 'hardened',
+          outcome: 'start',
+          reason: 'manual',
+          buildVersionArn: 'arn:aws:imagebuilder:us-east-1:1:image/hardened/1.0.0/2',
+        },
+      ],
+    });
+    expect(text).toMatch(/^build: started hardened 1\.0\.0\/2; /);
+  });
+
+  it('says what a revocation did to each channel and which children it rebuilds', () => {
+    const text = answerText('revoke', {
+      image: 'base',
+      version: '1.0.0/2',
+      alreadyRevoked: false,
+      moves: [
+        { channel: 'prod', action: 'roll-back', to: '1.0.0/1' },
+        { channel: 'dev', action: 'withdraw', reason: 'none earlier' },
+      ],
+      rebuild: ['hardened'],
+    });
+    expect(text).toBe(
+      'revoke: revoked base 1.0.0/2 everywhere (its launch permissions withdrawn)\n' +
+        '  prod rolled back to 1.0.0/1, dev withdrawn; rebuilding hardened on the rolled-back parent\n',
+    );
+  });
+
+  it.each([
+    ['promote', { image: 'base', version: '1.0.0/2', channel: 'staging', soakEndedEarly: true }],
+    ['rollback', { outcome: 'rolled-back', image: 'base', channel: 'prod', from: '1.0.0/2', to: '1.0.0/1' }],
+    ['revoke', { image: 'base', version: '1.0.0/2', scheduledFor: '2027-01-05T09:00:00.000Z' }],
+    ['cancel-revocation', { image: 'base', version: '1.0.0/2', cancelled: '2027-01-05T09:00:00.000Z' }],
+    ['resume', { image: 'base', version: '1.0.0/2', channel: 'prod', resumes: 1 }],
+    ['resume-builds', { image: 'base', pausedAt: '2027-01-05T09:00:00.000Z', failedBuilds: ['1.0.0/2'] }],
+    ['release', { image: 'base', version: '1.0.0/1', releasedAt: '2027-01-05T09:00:00.000Z', accounts: 2 }],
+  ])('%s prints at most two lines naming the image, and no JSON', (action, result) => {
+    const lines = answerText(action, result).trimEnd().split('\n');
+    expect(lines.length).toBeLessThanOrEqual(2);
+    expect(lines[0]).toContain('base');
+    expect(lines.join('\n')).not.toMatch(/[{}"]/);
   });
 });

@@ -2,6 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { main } from '../../../cli/main.js';
+import { buildsPausedText, nothingSoakingText, nothingWaitingText } from '../../../core/promotion/operator-refusals.js';
+import { breakerOf } from '../../../core/triggers/breaker.js';
 import { captureOutput } from '../../helpers/output.js';
 import { writeSavedCloud } from '../../helpers/saved-cloud.js';
 import { testTempDir } from '../../helpers/temp-dir.js';
@@ -63,6 +65,38 @@ describe('a saved local cloud opens as saved', () => {
     expect(history.stdout).toContain('1.0.0/1');
 
     expect(replays.count).toBe(0);
+  });
+
+  it("refuses acting commands the saved ledger already answers, in the endpoint's words, without replaying", async () => {
+    const breaker = {
+      pk: 'IMAGE#base',
+      sk: 'BREAKER',
+      state: 'tripped',
+      trippedAt: '2027-02-14T00:00:00.000Z',
+      trippedBy: '1.0.0/4',
+      failedBuilds: ['1.0.0/2', '1.0.0/3', '1.0.0/4'],
+      threshold: 3,
+    };
+    const dir = await writeSavedCloud(join(testTempDir('goldsmith-open-'), 'cloud'), {
+      catalogFile: join(REPO, 'goldsmith.config.ts'),
+      at: AT,
+      ledger: [...LEDGER, breaker],
+    });
+    const before = readFileSync(join(dir, 'state.json'), 'utf8');
+    replays.count = 0;
+
+    const build = await goldsmith(['build', 'base', '--reason', 'after the fix', '--local', dir]);
+    expect(build.code).toBe(1);
+    expect(build.stderr).toBe(`goldsmith build: ${buildsPausedText('base', breakerOf(breaker))}\n`);
+    expect(build.stderr).toContain('builds paused: the last 3 builds failed in a row');
+    const approve = await goldsmith(['approve', 'base', 'prod', '--as', 'ops-lead', '--local', dir]);
+    expect(approve.code).toBe(1);
+    expect(approve.stderr).toBe(`goldsmith approve: ${nothingWaitingText('base', undefined, 'prod')}\n`);
+    const promote = await goldsmith(['promote', 'base', 'dev', '--local', dir]);
+    expect(promote.stderr).toBe(`goldsmith promote: ${nothingSoakingText('base', undefined, 'dev')}\n`);
+
+    expect(replays.count).toBe(0);
+    expect(readFileSync(join(dir, 'state.json'), 'utf8')).toBe(before);
   });
 
   it('refuses a cloud saved in an older format, naming the fix, and leaves it as it was', async () => {

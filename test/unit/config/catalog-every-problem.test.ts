@@ -50,4 +50,36 @@ describe('parseCatalog reports every problem at once', () => {
 
     expect(problems).toEqual(['images.app.parent.channel: must be a string, not a number']);
   });
+
+  it('reports an unknown parent image beside a channel whose name failed its own check', () => {
+    const problems = problemsAfter((c) => {
+      c.channels[0].name = 'Dev';
+      c.images.app.parent.image = 'hardend';
+    });
+
+    expect(problems).toEqual([
+      'channels[0].name: must be lower-case letters, digits and dashes, starting with a letter',
+      'images.app.parent.image: unknown image "hardend" (did you mean "hardened"?)',
+    ]);
+  });
+
+  it("judges each image on its own fields: one image's bad channels or regions hide no other image's problem", () => {
+    const problems = problemsAfter((c) => {
+      c.images.base.channels = 'dev';
+      c.images.app.parent.image = 'hardend';
+      c.images.app.channels = ['dev', 'qa'];
+      c.images.hardened.regions = ['us-east-1', 'eu-central-1'];
+      c.channels[0].targets = 'everyone';
+      c.channels[1].targets = { accounts: [] };
+    });
+
+    expect(problems).toEqual([
+      'images.base.channels: must be an array, not a string',
+      'channels[0].targets: must be an object, not a string',
+      'images.app.parent.image: unknown image "hardend" (did you mean "hardened"?)',
+      `images.hardened.regions[1]: region "eu-central-1" is not among parent image "base"'s regions (us-east-1, eu-west-1, ap-southeast-2); the parent's channel pointer is read from SSM in each region`,
+      'images.app.channels[1]: unknown channel "qa" (known: dev, staging, prod)',
+      'channels[1].targets: must name the organization, or at least one OU, account or account tag',
+    ]);
+  });
 });

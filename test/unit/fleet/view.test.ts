@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderFleet } from '../../../cli/fleet-output.js';
 import { main } from '../../../cli/main.js';
+import { channelFleet } from '../../../core/fleet/channel-view.js';
 import { imageFleet } from '../../../core/fleet/view.js';
 import type { LedgerItem } from '../../../core/status/image-view.js';
 import { captureOutput } from '../../helpers/output.js';
@@ -71,7 +72,23 @@ describe('the fleet of an image', () => {
     expect(text).toContain('base  (prod: 1.0.0/4)');
     expect(text).toMatch(/1\.0\.0\/1 +REVOKED +1 account\(s\), 3 instance\(s\)/);
     expect(text).toContain('1 account(s) still run a revoked version');
-    expect(text).toContain("2 account(s) run an older version than prod's");
+    expect(text).toContain(
+      '2 of the 5 account(s) that run it are behind prod (on an older, revoked, retired or never-promoted version; one behind is not counted)',
+    );
+  });
+
+  it('counts in its headline the same accounts its per-OU list names as behind, each account once', () => {
+    // 666666666666 runs two lagging versions (retired and revoked): one account behind, not two.
+    const items = [...ITEMS, usage('1.0.0/2', 'eu-west-1', { '666666666666': 1 })];
+    items.push(usage('1.0.0/1', 'eu-west-1', { '666666666666': 2 }));
+    const fleet = imageFleet('base', 'prod', items);
+    const rows = channelFleet('base', 'prod', items, undefined, () => undefined);
+    const listed = rows.flatMap((r) => r.laggards);
+    expect(listed).toEqual(['444444444444', '555555555555', '666666666666']);
+    expect(fleet.behind).toEqual({ accounts: listed.length, revoked: 2, using: 6 });
+    const text = renderFleet({ images: [fleet], channels: rows, compliance: [], missed: [], ouNames: {} });
+    expect(text).toContain('  3 of the 6 account(s) that run it are behind prod');
+    expect(text).toContain('    behind: 444444444444, 555555555555, 666666666666');
   });
 
   it("names each OU once: the organization's name and its id, or the id alone when no name is held", () => {

@@ -89,7 +89,7 @@ describe('flaggedOf', () => {
         reason: `${flag.flaggedReason}: held`,
       },
     ];
-    expect(flaggedOf([build('1.0.0/1'), build('1.0.0/2', flag)], outcomes, new Map())).toEqual([
+    expect(flaggedOf([build('1.0.0/1'), build('1.0.0/2', flag)], outcomes, new Map(), new Set())).toEqual([
       {
         version: '1.0.0/2',
         at: flag.flaggedAt,
@@ -101,7 +101,7 @@ describe('flaggedOf', () => {
 
   it('leaves out flagged versions since revoked or deleted, and says nothing stopped yet', () => {
     const builds = [build('1.0.0/2', flag), build('1.0.0/3', { ...flag, deletedAt: 'x' }), build('1.0.0/4', flag)];
-    expect(flaggedOf(builds, [], new Map([['1.0.0/2', {}]]))).toEqual([
+    expect(flaggedOf(builds, [], new Map([['1.0.0/2', {}]]), new Set())).toEqual([
       { version: '1.0.0/4', at: flag.flaggedAt, reason: flag.flaggedReason },
     ]);
   });

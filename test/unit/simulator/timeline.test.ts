@@ -169,6 +169,30 @@ describe('buildTimeline: what undoes, holds or recovers work', () => {
     ]);
   });
 
+  it("prints a parent's revocation before the child's abort and the rebuild it caused in the same instant", () => {
+    const at = '2027-01-04T20:00:00.000Z';
+    const r = emptyReport({
+      builds: [
+        {
+          image: 'hardened',
+          version: '1.0.0/3',
+          trigger: 'revocation',
+          requestedAt: at,
+          status: 'BUILDING',
+          finishedAt: null,
+        },
+      ],
+      promotions: [{ ...promotion('staging', 'aborted', at, '1.0.0/2'), image: 'hardened' }],
+      notifications: [announced('revoked', 'base 1.0.0/2: revoked', at)],
+    });
+    const lines = buildTimeline(r, [], [], [], [], CHANNELS).map((e) => `${e.image} ${e.text}`);
+    expect(lines).toEqual([
+      'base 1.0.0/2: revoked',
+      'hardened build 1.0.0/3 requested (revocation)',
+      'hardened 1.0.0/2 aborted for staging: aborted by someone',
+    ]);
+  });
+
   it('names the function, the event and its fate on a dead-letter line, and says when the re-drive recovered it', () => {
     const letter = {
       at: '2027-01-10T00:00:00.000Z',

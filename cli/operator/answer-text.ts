@@ -1,0 +1,107 @@
+/**
+ * What an acting command prints without `--json`: one or two lines saying what was done, to what, and what happens
+ * next, from the operator endpoint's answer (`result`, functions/operator.ts). `--json` prints the answer itself.
+ */
+
+import { rolloutActedText } from './rollout-text.js';
+
+type Result = Record<string, unknown>;
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const list = (v: unknown): Result[] =>
+  Array.isArray(v) ? v.filter((x): x is Result => typeof x === 'object' && x !== null) : [];
+
+/** The first line of a revocation's answer: `done`, or when a revocation was scheduled (or cancelled), for when. */
+export function headline(result: Result): string {
+  if (result.alreadyReleased === true)
+    return `already released by ${String(result.releasedBy)} at ${String(result.releasedAt)}`;
+  if (typeof result.cancelled === 'string') {
+    return `${result.alreadyCancelled === true ? 'already cancelled' : 'cancelled'}: the revocation due at ${result.cancelled}`;
+  }
+  if (result.alreadyRevoked === true && typeof result.note === 'string') return result.note;
+  if (typeof result.scheduledFor !== 'string') return 'done';
+  return `${result.alreadyScheduled === true ? 'already scheduled' : 'scheduled'} for ${result.scheduledFor}`;
+}
+
+/** A build's answer: each decision, started (with its version) or skipped (with why). */
+function buildText(r: Result): string[] {
+  const decisions = list(r.decisions);
+  if (decisions.length === 0) return [`build: nothing decided for ${str(r.image)}`];
+  return decisions.map((d) => {
+    const version = str(d.buildVersionArn).split('/').slice(-2).join('/');
+    return d.outcome === 'start'
+      ? `build: started ${str(d.image)} ${version}; it is promoted once it builds and passes its tests (goldsmith status shows it in flight)`
+      : `build: ${str(d.image)} not started: ${str(d.reason)}`;
+  });
+}
+
+function decisionText(action: 'approve' | 'reject', r: Result): string[] {
+  const what = `${str(r.image)} ${str(r.version)} for ${str(r.channel)}`;
+  const done = `${action}: ${action === 'approve' ? 'approved' : 'rejected'} ${what} as ${str(r.by)}`;
+  if (typeof r.held === 'string') return [`${done}; it is not promoted: ${r.held}`];
+  const next =
+    r.delivered === false
+      ? 'Step Functions is unavailable: the decision is recorded and delivered as soon as it answers'
+      : action === 'approve'
+        ? `its promotion goes on into ${str(r.channel)}`
+        : `its promotion stops at ${str(r.channel)}`;
+  return [`${done}${action === 'reject' && r.reason ? `: ${str(r.reason)}` : ''}`, `  ${next}`];
+}
+
+function revokeText(r: Result): string[] {
+  const head = headline(r);
+  const what = `${str(r.image)} ${str(r.version)}`;
+  if (head !== 'done') return [`revoke: ${what} ${head}`];
+  const moves = list(r.moves).map((m) =>
+    m.action === 'roll-back' ? `${str(m.channel)} rolled back to ${str(m.to)}` : `${str(m.channel)} withdrawn`,
+  );
+  const rebuild = Array.isArray(r.rebuild) && r.rebuild.length > 0 ? r.rebuild.map(String) : [];
+  const next = [
+    moves.length > 0 ? moves.join(', ') : 'no channel named it',
+    ...(rebuild.length > 0 ? [`rebuilding ${rebuild.join(', ')} on the rolled-back parent`] : []),
+  ];
+  return [`revoke: revoked ${what} everywhere (its launch permissions withdrawn)`, `  ${next.join('; ')}`];
+}
+
+/** The human lines of a successful answer to `action` (the request's action: `resume-builds`, `cancel-revocation`…). */
+export function answerText(action: string, r: Result): string {
+  const what = `${str(r.image)} ${str(r.version)}`;
+  const lines = ((): string[] => {
+    switch (action) {
+      case 'build':
+        return buildText(r);
+      case 'approve':
+      case 'reject':
+        return decisionText(action, r);
+      case 'promote':
+        return [
+          `promote: ended the soak of ${what} in ${str(r.channel)} early`,
+          '  its soak check, sharing and publishing still run, so a finding or a revocation still stops it',
+        ];
+      case 'rollback':
+        return r.outcome === 'rolled-back'
+          ? [`rollback: ${str(r.image)}/${str(r.channel)} moved back from ${str(r.from)} to ${str(r.to)}`]
+          : [`rollback: ${str(r.image)}/${str(r.channel)}: ${str(r.reason)}`];
+      case 'revoke':
+        return r.scheduledFor !== undefined ? [`revoke: ${what} ${headline(r)}`] : revokeText(r);
+      case 'cancel-revocation':
+        return [`revoke --cancel: ${what} ${headline(r)}`];
+      case 'resume':
+        return [
+          `resume: the promotion of ${what} starts again at ${str(r.channel)} (resumed ${String(r.resumes)} time(s))`,
+        ];
+      case 'resume-builds':
+        return [
+          `resume --builds: builds of ${str(r.image)} resumed (paused since ${str(r.pausedAt)})`,
+          '  the next trigger builds it; goldsmith build builds it now',
+        ];
+      case 'release':
+        return r.alreadyReleased === true
+          ? [`lifecycle release: ${what} ${headline(r)}`]
+          : [`lifecycle release: released ${what}; the next lifecycle sweep may delete it`];
+      default:
+        return action.startsWith('rollout-') ? [rolloutActedText(r)] : [`${action}: done`];
+    }
+  })();
+  return `${lines.join('\n')}\n`;
+}
