@@ -1,0 +1,318 @@
+import {
+  ActiveInstanceRefreshNotFoundFault,
+  InstanceRefreshInProgressFault,
+  IrreversibleInstanceRefreshFault,
+} from '@aws-sdk/client-auto-scaling';
+import { type AutoScalingGroup, AutoScalingGroups, asErr, type GroupSpec } from './autoscaling-groups.js';
+import { PENDING_MS, RefreshEngine, refreshPercentage } from './autoscaling-refresh.js';
+import { ACTIVE, type InstanceRefresh, type RefreshHooks } from './autoscaling-refresh-types.js';
+import { desiredOf, irreversibleReason, preferencesOf } from './autoscaling-start.js';
+import { asArray, type FakeCall, type FakeService, IdMaker, NotImplementedByFakeError, paginate } from './common.js';
+import type { LaunchTemplates } from './launch-templates.js';
+import { type MemberAccess, resourceTagContext } from './member-access.js';
+
+/** One call that changed a group (the rollout audit reads them: who, when, on what, with which tags). */
+export interface GroupCall {
+  readonly at: number;
+  readonly action:
+    | 'StartInstanceRefresh'
+    | 'CancelInstanceRefresh'
+    | 'RollbackInstanceRefresh'
+    | 'UpdateAutoScalingGroup';
+  readonly account: string;
+  readonly region: string;
+  readonly group: string;
+  readonly principal: string | undefined;
+  /** The group's and its launch template's tags at the time. */
+  readonly groupTags: Readonly<Record<string, string>>;
+  readonly templateTags: Readonly<Record<string, string>>;
+  readonly refreshId?: string;
+}
+
+/**
+ * EC2 Auto Scaling in member accounts: groups (autoscaling-groups.ts), instance refreshes in virtual time
+ * (autoscaling-refresh.ts) and the calls a role session may make on them (its role's policies, with the group's tags
+ * as `autoscaling:ResourceTag/<key>`). Refreshes move on at every call and whenever `advance` runs (the simulator
+ * schedules it at `nextDue`).
+ */
+export class AutoScalingFake implements FakeService {
+  readonly groups: AutoScalingGroups;
+  readonly engine: RefreshEngine;
+  readonly refreshes: InstanceRefresh[] = [];
+  readonly calls: GroupCall[] = [];
+  access: MemberAccess | undefined;
+  private readonly ids = new IdMaker();
+
+  constructor(
+    templates: LaunchTemplates,
+    private readonly hooks: RefreshHooks,
+  ) {
+    this.groups = new AutoScalingGroups(templates);
+    this.engine = new RefreshEngine(this.groups, hooks);
+    hooks.alarms.onChange(() => this.engine.checkAlarms(this.refreshes, hooks.now()));
+  }
+
+  /** A group with its instances launched (the member team's own doing, not an API call of Goldsmith's). */
+  createGroup(spec: GroupSpec): AutoScalingGroup {
+    const g = this.groups.create(spec);
+    const { version } = this.groups.configOf(g);
+    const ref = typeof version?.data.ImageId === 'string' ? version.data.ImageId : undefined;
+    const imageId = ref && this.hooks.imageOf(g.account, g.region, ref);
+    if (imageId && version && this.hooks.launchCheck(g.account, g.region, imageId) === undefined) {
+      for (let i = 0; i < g.desiredCapacity; i++) {
+        const launched = this.hooks.fleet().launch(g.account, g.region, imageId, this.hooks.now(), g.launchTemplate.id);
+        g.instances.push({ instanceId: launched.instanceId, version: version.number, imageId });
+      }
+    }
+    return g;
+  }
+
+  /** Runs every refresh step due by now, in time order, then checks the alarms. */
+  advance(): void {
+    const now = this.hooks.now();
+    for (;;) {
+      let next: InstanceRefresh | undefined;
+      for (const r of this.refreshes)
+        if (ACTIVE.has(r.status) && r.nextAt <= now && (!next || r.nextAt < next.nextAt)) next = r;
+      if (!next) break;
+      this.engine.step(next, next.nextAt);
+    }
+    this.engine.checkAlarms(this.refreshes, now);
+  }
+
+  /** When the next refresh step is due (Infinity: none). */
+  nextDue(): number {
+    let due = Number.POSITIVE_INFINITY;
+    for (const r of this.refreshes) if (ACTIVE.has(r.status)) due = Math.min(due, r.nextAt);
+    return due;
+  }
+
+  active(g: AutoScalingGroup): InstanceRefresh | undefined {
+    return this.refreshes.find((r) => r.group === g && ACTIVE.has(r.status));
+  }
+
+  async handle(call: FakeCall): Promise<unknown> {
+    this.advance();
+    const { input, accountId: account, region } = call;
+    switch (call.action) {
+      case 'DescribeAutoScalingGroups':
+        await this.authorize(call, undefined);
+        return this.groups.describe(account, region, input);
+      case 'DescribeInstanceRefreshes': {
+        await this.authorize(call, undefined);
+        const g = this.groups.named(account, region, input.AutoScalingGroupName);
+        const ids = asArray<string>(input.InstanceRefreshIds);
+        // Newest first; the history covers six weeks (https://docs.aws.amazon.com/autoscaling/ec2/userguide/check-status-instance-refresh.html).
+        const since = this.hooks.now() - 42 * 86_400_000;
+        const list = this.refreshes
+          .filter(
+            (r) => r.group === g && (ids.length === 0 || ids.includes(r.id)) && (r.endTime ?? r.startTime) >= since,
+          )
+          .reverse();
+        const page = paginate(list, input.MaxRecords, input.NextToken, {
+          max: 100,
+          defaultSize: 50,
+          invalidToken: () => asErr('InvalidNextToken', 'The token is not valid.'),
+        });
+        return { InstanceRefreshes: page.items.map((r) => this.shape(r)), NextToken: page.nextToken };
+      }
+      case 'StartInstanceRefresh':
+        return this.start(call);
+      case 'CancelInstanceRefresh': {
+        const g = this.groups.named(account, region, input.AutoScalingGroupName);
+        await this.authorize(call, g);
+        const r = this.active(g);
+        // https://docs.amazonaws.cn/goto/WebAPI/autoscaling-2011-01-01/CancelInstanceRefresh
+        if (!r || r.status === 'Cancelling')
+          throw asErr(
+            ActiveInstanceRefreshNotFoundFault,
+            'The request failed because an active instance refresh or rollback for the specified Auto Scaling group was not found.',
+          );
+        this.record(call, g, r.id);
+        r.status = 'Cancelling';
+        if (r.phase !== 'warm' && r.phase !== 'rollback-warm') r.nextAt = this.hooks.now();
+        this.advance();
+        return { InstanceRefreshId: r.id };
+      }
+      case 'RollbackInstanceRefresh': {
+        const g = this.groups.named(account, region, input.AutoScalingGroupName);
+        await this.authorize(call, g);
+        const r = this.active(g);
+        if (!r || r.status === 'RollbackInProgress' || r.status === 'Cancelling')
+          throw asErr(
+            ActiveInstanceRefreshNotFoundFault,
+            'The request failed because an active instance refresh or rollback for the specified Auto Scaling group was not found.',
+          );
+        const irreversible = irreversibleReason(this.groups, g, r.desired !== undefined);
+        if (irreversible) throw asErr(IrreversibleInstanceRefreshFault, irreversible);
+        this.record(call, g, r.id);
+        this.engine.startRollback(r, this.hooks.now(), 'Manual rollback (RollbackInstanceRefresh).');
+        this.advance();
+        return { InstanceRefreshId: r.id };
+      }
+      case 'CreateAutoScalingGroup': {
+        const lt = (input.LaunchTemplate ?? {}) as {
+          LaunchTemplateId?: string;
+          LaunchTemplateName?: string;
+          Version?: string;
+        };
+        const template = this.groups.templates.named(account, region, lt.LaunchTemplateId, lt.LaunchTemplateName);
+        this.createGroup({
+          account,
+          region,
+          name: String(input.AutoScalingGroupName ?? ''),
+          launchTemplateId: template.id,
+          ...(lt.Version !== undefined ? { version: lt.Version } : {}),
+          desiredCapacity: Number(input.DesiredCapacity ?? input.MinSize ?? 0),
+          minSize: Number(input.MinSize ?? 0),
+          maxSize: Number(input.MaxSize ?? 0),
+          tags: Object.fromEntries(
+            asArray<{ Key: string; Value?: string }>(input.Tags).map((t) => [t.Key, t.Value ?? '']),
+          ),
+        });
+        return {};
+      }
+      case 'UpdateAutoScalingGroup':
+        return this.update(call);
+      default:
+        throw new NotImplementedByFakeError('autoscaling', call.action);
+    }
+  }
+
+  private update(call: FakeCall): unknown {
+    const { input } = call;
+    const g = this.groups.named(call.accountId, call.region, input.AutoScalingGroupName);
+    const lt = input.LaunchTemplate as
+      | { LaunchTemplateId?: string; LaunchTemplateName?: string; Version?: string }
+      | undefined;
+    if (lt && this.active(g)?.desired)
+      // https://docs.aws.amazon.com/autoscaling/ec2/userguide/instance-refresh-overview.html, "Update restriction".
+      throw asErr(
+        'ValidationError',
+        'An active instance refresh with a desired configuration exists. All configuration options derived from the desired configuration are not available for update while the instance refresh is active.',
+      );
+    if (lt) {
+      const t = this.groups.templates.named(g.account, g.region, lt.LaunchTemplateId, lt.LaunchTemplateName);
+      g.launchTemplate = { id: t.id, version: lt.Version ?? '$Default' };
+    }
+    if (typeof input.DesiredCapacity === 'number') g.desiredCapacity = input.DesiredCapacity;
+    if (typeof input.MinSize === 'number') g.minSize = input.MinSize;
+    if (typeof input.MaxSize === 'number') g.maxSize = input.MaxSize;
+    this.record(call, g);
+    return {};
+  }
+
+  private async start(call: FakeCall): Promise<unknown> {
+    const { input } = call;
+    const g = this.groups.named(call.accountId, call.region, input.AutoScalingGroupName);
+    await this.authorize(call, g);
+    if (input.Strategy !== undefined && input.Strategy !== 'Rolling')
+      throw asErr('ValidationError', 'The only valid value for Strategy is Rolling.');
+    if (this.active(g))
+      // https://docs.aws.amazon.com/botocore/latest/reference/services/autoscaling/client/exceptions/InstanceRefreshInProgressFault.html
+      throw asErr(
+        InstanceRefreshInProgressFault,
+        'The request failed because an active instance refresh operation already exists for the specified Auto Scaling group.',
+      );
+    const prefs = preferencesOf(g, input.Preferences);
+    const desired = desiredOf(this.groups, g, input, prefs);
+    if (desired) await this.authorizeLaunch(call, desired.launchTemplateId);
+    const now = this.hooks.now();
+    const r: InstanceRefresh = {
+      id: this.ids.next('', 8).slice(1) + '-0000-4000-8000-000000000000',
+      group: g,
+      status: 'Pending',
+      statusReason: undefined,
+      startTime: now,
+      endTime: undefined,
+      prefs,
+      request: { Preferences: input.Preferences, DesiredConfiguration: input.DesiredConfiguration },
+      desired,
+      principal: call.principal,
+      total: g.instances.length,
+      pending: g.instances.map((i) => i.instanceId),
+      launched: [],
+      replaced: 0,
+      inFlight: 0,
+      phase: 'pending',
+      nextAt: now + PENDING_MS,
+      blockedSince: undefined,
+      checkpointsDone: 0,
+      rollback: undefined,
+    };
+    this.refreshes.push(r);
+    this.record(call, g, r.id);
+    return { InstanceRefreshId: r.id };
+  }
+
+  /** A role session's call: its role must allow the action on the group (with the group's tags in the context). */
+  private async authorize(call: FakeCall, g: AutoScalingGroup | undefined): Promise<void> {
+    const session = this.access?.sessionByArn(call.principal);
+    if (!session || !this.access) return;
+    const refusal = await this.access.authorize(
+      session,
+      `autoscaling:${call.action}`,
+      g?.arn ?? '*',
+      g ? resourceTagContext('autoscaling', g.tags) : {},
+    );
+    if (refusal) throw asErr(refusal.code, refusal.message, 403);
+  }
+
+  /**
+   * A refresh that launches from a new template version needs the caller's own ec2:RunInstances on it
+   * (https://gist.github.com/arianvp/643f6862dfebda243cac9de8f0bd8492: "You are not authorized to use launch template").
+   */
+  private async authorizeLaunch(call: FakeCall, launchTemplateId: string): Promise<void> {
+    const session = this.access?.sessionByArn(call.principal);
+    if (!session || !this.access) return;
+    const t = this.groups.templates.get(launchTemplateId);
+    const arn = `arn:aws:ec2:${call.region}:${call.accountId}:launch-template/${launchTemplateId}`;
+    const refusal = await this.access.authorize(
+      session,
+      'ec2:RunInstances',
+      arn,
+      t ? resourceTagContext('ec2', t.tags) : {},
+    );
+    if (refusal) throw asErr('AccessDenied', `You are not authorized to use launch template: ${launchTemplateId}`, 403);
+  }
+
+  private record(call: FakeCall, g: AutoScalingGroup, refreshId?: string): void {
+    const template = this.groups.templates.get(g.launchTemplate.id);
+    this.calls.push({
+      at: this.hooks.now(),
+      action: call.action as GroupCall['action'],
+      account: g.account,
+      region: g.region,
+      group: g.name,
+      principal: call.principal,
+      groupTags: Object.fromEntries(g.tags),
+      templateTags: Object.fromEntries(template?.tags ?? []),
+      ...(refreshId ? { refreshId } : {}),
+    });
+  }
+
+  private shape(r: InstanceRefresh): Record<string, unknown> {
+    return {
+      InstanceRefreshId: r.id,
+      AutoScalingGroupName: r.group.name,
+      Status: r.status,
+      ...(r.statusReason ? { StatusReason: r.statusReason } : {}),
+      StartTime: new Date(r.startTime),
+      ...(r.endTime !== undefined ? { EndTime: new Date(r.endTime) } : {}),
+      PercentageComplete: refreshPercentage(r),
+      InstancesToUpdate: r.rollback ? r.rollback.instancesToUpdate : r.total - r.replaced,
+      ...(r.request.Preferences ? { Preferences: r.request.Preferences } : {}),
+      ...(r.request.DesiredConfiguration ? { DesiredConfiguration: r.request.DesiredConfiguration } : {}),
+      ...(r.rollback
+        ? {
+            RollbackDetails: {
+              RollbackReason: r.rollback.reason,
+              RollbackStartTime: new Date(r.rollback.startTime),
+              PercentageCompleteOnRollback: r.rollback.percentage,
+              InstancesToUpdateOnRollback: r.rollback.instancesToUpdate,
+            },
+          }
+        : {}),
+    };
+  }
+}
