@@ -163,7 +163,7 @@ export class AutoScalingGroups {
             MixedInstancesPolicy: {
               LaunchTemplate: {
                 LaunchTemplateSpecification: lt,
-                Overrides: [{ InstanceType: 'm7g.large' }, { InstanceType: 'm6g.large' }],
+                Overrides: [{ InstanceType: 'm6g.large' }, { InstanceType: 'm5.large' }],
               },
             },
           }

@@ -3,8 +3,10 @@ import {
   InstanceRefreshInProgressFault,
   IrreversibleInstanceRefreshFault,
 } from '@aws-sdk/client-auto-scaling';
+import { describeRefresh } from './autoscaling-describe.js';
+import { createGroupCall, updateGroupCall } from './autoscaling-group-calls.js';
 import { type AutoScalingGroup, AutoScalingGroups, asErr, type GroupSpec } from './autoscaling-groups.js';
-import { PENDING_MS, RefreshEngine, refreshPercentage } from './autoscaling-refresh.js';
+import { PENDING_MS, RefreshEngine } from './autoscaling-refresh.js';
 import { ACTIVE, type InstanceRefresh, type RefreshHooks } from './autoscaling-refresh-types.js';
 import { desiredOf, irreversibleReason, preferencesOf } from './autoscaling-start.js';
 import { asArray, type FakeCall, type FakeService, IdMaker, NotImplementedByFakeError, paginate } from './common.js';
@@ -114,7 +116,7 @@ export class AutoScalingFake implements FakeService {
           defaultSize: 50,
           invalidToken: () => asErr('InvalidNextToken', 'The token is not valid.'),
         });
-        return { InstanceRefreshes: page.items.map((r) => this.shape(r)), NextToken: page.nextToken };
+        return { InstanceRefreshes: page.items.map(describeRefresh), NextToken: page.nextToken };
       }
       case 'StartInstanceRefresh':
         return this.start(call);
@@ -150,56 +152,13 @@ export class AutoScalingFake implements FakeService {
         this.advance();
         return { InstanceRefreshId: r.id };
       }
-      case 'CreateAutoScalingGroup': {
-        const lt = (input.LaunchTemplate ?? {}) as {
-          LaunchTemplateId?: string;
-          LaunchTemplateName?: string;
-          Version?: string;
-        };
-        const template = this.groups.templates.named(account, region, lt.LaunchTemplateId, lt.LaunchTemplateName);
-        this.createGroup({
-          account,
-          region,
-          name: String(input.AutoScalingGroupName ?? ''),
-          launchTemplateId: template.id,
-          ...(lt.Version !== undefined ? { version: lt.Version } : {}),
-          desiredCapacity: Number(input.DesiredCapacity ?? input.MinSize ?? 0),
-          minSize: Number(input.MinSize ?? 0),
-          maxSize: Number(input.MaxSize ?? 0),
-          tags: Object.fromEntries(
-            asArray<{ Key: string; Value?: string }>(input.Tags).map((t) => [t.Key, t.Value ?? '']),
-          ),
-        });
-        return {};
-      }
+      case 'CreateAutoScalingGroup':
+        return createGroupCall(this, call);
       case 'UpdateAutoScalingGroup':
-        return this.update(call);
+        return updateGroupCall(this, call);
       default:
         throw new NotImplementedByFakeError('autoscaling', call.action);
     }
-  }
-
-  private update(call: FakeCall): unknown {
-    const { input } = call;
-    const g = this.groups.named(call.accountId, call.region, input.AutoScalingGroupName);
-    const lt = input.LaunchTemplate as
-      | { LaunchTemplateId?: string; LaunchTemplateName?: string; Version?: string }
-      | undefined;
-    if (lt && this.active(g)?.desired)
-      // https://docs.aws.amazon.com/autoscaling/ec2/userguide/instance-refresh-overview.html, "Update restriction".
-      throw asErr(
-        'ValidationError',
-        'An active instance refresh with a desired configuration exists. All configuration options derived from the desired configuration are not available for update while the instance refresh is active.',
-      );
-    if (lt) {
-      const t = this.groups.templates.named(g.account, g.region, lt.LaunchTemplateId, lt.LaunchTemplateName);
-      g.launchTemplate = { id: t.id, version: lt.Version ?? '$Default' };
-    }
-    if (typeof input.DesiredCapacity === 'number') g.desiredCapacity = input.DesiredCapacity;
-    if (typeof input.MinSize === 'number') g.minSize = input.MinSize;
-    if (typeof input.MaxSize === 'number') g.maxSize = input.MaxSize;
-    this.record(call, g);
-    return {};
   }
 
   private async start(call: FakeCall): Promise<unknown> {
@@ -276,7 +235,8 @@ export class AutoScalingFake implements FakeService {
     if (refusal) throw asErr('AccessDenied', `You are not authorized to use launch template: ${launchTemplateId}`, 403);
   }
 
-  private record(call: FakeCall, g: AutoScalingGroup, refreshId?: string): void {
+  /** Notes a call that changed a group, for the audit. */
+  record(call: FakeCall, g: AutoScalingGroup, refreshId?: string): void {
     const template = this.groups.templates.get(g.launchTemplate.id);
     this.calls.push({
       at: this.hooks.now(),
@@ -289,30 +249,5 @@ export class AutoScalingFake implements FakeService {
       templateTags: Object.fromEntries(template?.tags ?? []),
       ...(refreshId ? { refreshId } : {}),
     });
-  }
-
-  private shape(r: InstanceRefresh): Record<string, unknown> {
-    return {
-      InstanceRefreshId: r.id,
-      AutoScalingGroupName: r.group.name,
-      Status: r.status,
-      ...(r.statusReason ? { StatusReason: r.statusReason } : {}),
-      StartTime: new Date(r.startTime),
-      ...(r.endTime !== undefined ? { EndTime: new Date(r.endTime) } : {}),
-      PercentageComplete: refreshPercentage(r),
-      InstancesToUpdate: r.rollback ? r.rollback.instancesToUpdate : r.total - r.replaced,
-      ...(r.request.Preferences ? { Preferences: r.request.Preferences } : {}),
-      ...(r.request.DesiredConfiguration ? { DesiredConfiguration: r.request.DesiredConfiguration } : {}),
-      ...(r.rollback
-        ? {
-            RollbackDetails: {
-              RollbackReason: r.rollback.reason,
-              RollbackStartTime: new Date(r.rollback.startTime),
-              PercentageCompleteOnRollback: r.rollback.percentage,
-              InstancesToUpdateOnRollback: r.rollback.instancesToUpdate,
-            },
-          }
-        : {}),
-    };
   }
 }
