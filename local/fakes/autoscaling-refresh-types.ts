@@ -75,6 +75,8 @@ export interface RefreshMove {
   readonly group: AutoScalingGroup;
   readonly refreshId: string;
   readonly rollback: boolean;
+  /** Who started the refresh. */
+  readonly principal: string | undefined;
   readonly from: string;
   readonly to: string;
   readonly instances: number;
@@ -89,4 +91,6 @@ export interface RefreshHooks {
   /** The AMI a template's ImageId means (`resolve:ssm:<parameter>` resolved at launch). */
   readonly imageOf: (account: string, region: string, imageRef: string) => string | undefined;
   readonly onMove?: (move: RefreshMove) => void;
+  /** Why a replacement (not a rollback's) fails to launch or pass its health check now: a scenario's fault. */
+  readonly replacementFailure?: (account: string, region: string) => string | undefined;
 }

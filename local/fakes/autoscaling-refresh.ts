@@ -148,7 +148,8 @@ export class RefreshEngine {
     const refusal =
       imageId === undefined
         ? 'the launch template names no AMI that resolves'
-        : this.hooks.launchCheck(g.account, g.region, imageId);
+        : (this.hooks.launchCheck(g.account, g.region, imageId) ??
+          (rollback ? undefined : this.hooks.replacementFailure?.(g.account, g.region)));
     if (refusal !== undefined || imageId === undefined) {
       r.blockedSince ??= t;
       r.statusReason = `Waiting for instances to launch: ${refusal}`;
@@ -183,7 +184,16 @@ export class RefreshEngine {
     }
     if (!rollback) r.pending = r.pending.slice(batch.length);
     for (const [from, instances] of moved)
-      this.hooks.onMove?.({ at: t, group: g, refreshId: r.id, rollback, from, to: imageId, instances });
+      this.hooks.onMove?.({
+        at: t,
+        group: g,
+        refreshId: r.id,
+        rollback,
+        principal: r.principal,
+        from,
+        to: imageId,
+        instances,
+      });
     r.inFlight = batch.length;
     r.phase = rollback ? 'rollback-warm' : 'warm';
     r.statusReason = undefined;

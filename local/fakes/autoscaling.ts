@@ -7,7 +7,7 @@ import { describeRefresh } from './autoscaling-describe.js';
 import { createGroupCall, updateGroupCall } from './autoscaling-group-calls.js';
 import { type AutoScalingGroup, AutoScalingGroups, asErr, type GroupSpec } from './autoscaling-groups.js';
 import { PENDING_MS, RefreshEngine } from './autoscaling-refresh.js';
-import { ACTIVE, type InstanceRefresh, type RefreshHooks } from './autoscaling-refresh-types.js';
+import { ACTIVE, type InstanceRefresh, type RefreshHooks, type RefreshMove } from './autoscaling-refresh-types.js';
 import { desiredOf, irreversibleReason, preferencesOf } from './autoscaling-start.js';
 import { asArray, type FakeCall, type FakeService, IdMaker, NotImplementedByFakeError, paginate } from './common.js';
 import type { LaunchTemplates } from './launch-templates.js';
@@ -45,13 +45,27 @@ export class AutoScalingFake implements FakeService {
   access: MemberAccess | undefined;
   private readonly ids = new IdMaker();
 
+  /** Told of every move a refresh makes (the simulator's fleet events). */
+  onMove: ((move: RefreshMove) => void) | undefined;
+  /** Told when the next refresh step is due after a call or a step (the simulator schedules `advance` then). */
+  onDue: ((at: number) => void) | undefined;
+  /** A scenario's refresh failures: why replacements in an account and Region fail now. */
+  replacementFailure: ((account: string, region: string) => string | undefined) | undefined;
+
   constructor(
     templates: LaunchTemplates,
     private readonly hooks: RefreshHooks,
   ) {
     this.groups = new AutoScalingGroups(templates);
-    this.engine = new RefreshEngine(this.groups, hooks);
-    hooks.alarms.onChange(() => this.engine.checkAlarms(this.refreshes, hooks.now()));
+    this.engine = new RefreshEngine(this.groups, {
+      ...hooks,
+      onMove: (m) => {
+        hooks.onMove?.(m);
+        this.onMove?.(m);
+      },
+      replacementFailure: (account, region) => this.replacementFailure?.(account, region),
+    });
+    hooks.alarms.onChange(() => this.advance());
   }
 
   /** A group with its instances launched (the member team's own doing, not an API call of Goldsmith's). */
@@ -80,6 +94,12 @@ export class AutoScalingFake implements FakeService {
       this.engine.step(next, next.nextAt);
     }
     this.engine.checkAlarms(this.refreshes, now);
+    this.notifyDue();
+  }
+
+  private notifyDue(): void {
+    const due = this.nextDue();
+    if (Number.isFinite(due)) this.onDue?.(due);
   }
 
   /** When the next refresh step is due (Infinity: none). */
@@ -201,6 +221,7 @@ export class AutoScalingFake implements FakeService {
     };
     this.refreshes.push(r);
     this.record(call, g, r.id);
+    this.notifyDue();
     return { InstanceRefreshId: r.id };
   }
 
