@@ -248,10 +248,7 @@ const alarmFields = {
 };
 
 /** A CloudWatch alarm in ALARM from `at` for `for`, in every Region of the account (or the OU's accounts). */
-const alarmFaultSchema = z.union([
-  z.strictObject({ account, ...alarmFields }),
-  z.strictObject({ ou, ...alarmFields }),
-]);
+const alarmFaultSchema = z.union([z.strictObject({ account, ...alarmFields }), z.strictObject({ ou, ...alarmFields })]);
 
 const failureFields = { from: isoTime.optional(), until: isoTime.optional() };
 
