@@ -1,13 +1,14 @@
 import type { Ec2Fake } from './ec2.js';
 import type { KmsFake } from './kms.js';
-import { autoScalingRole, launchRefusal } from './kms-launch.js';
+import { autoScalingGrantRefusal, autoScalingRole, launchRefusal, memberRole } from './kms-launch.js';
 import type { OrganizationsFake } from './organizations.js';
 import type { SsmFake } from './ssm.js';
 
 /**
  * What EC2 asks of an Auto Scaling launch in a member account, as the fleets' own launches: the AMI exists and is
  * shared with the account, and the key its snapshots are encrypted with lets the account's Auto Scaling role launch
- * through EC2 (the grant in force: https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html).
+ * through EC2: a grant in force, or a key that lets the account give the role the documented grant, as the member
+ * baseline does (https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html).
  * A key the local KMS does not hold (an unencrypted public image, a test without keys) asks nothing more.
  */
 export function launchCheckFor(
@@ -23,6 +24,9 @@ export function launchCheckFor(
     if (keyRef === undefined || kms.key(region, keyRef) === undefined) return undefined;
     const org = organizations.isMember(account) ? organizations.organizationArn().split('/').at(-1) : undefined;
     const refusal = launchRefusal(kms, region, keyRef, autoScalingRole(account, org));
+    // Without a grant in force, the member baseline gives the role one whenever the key lets the account do so.
+    if (refusal !== undefined && autoScalingGrantRefusal(kms, region, keyRef, memberRole(account, org)) === undefined)
+      return undefined;
     // The state reason EC2 gives an instance its key refuses (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/troubleshooting-launch.html).
     return refusal === undefined
       ? undefined
