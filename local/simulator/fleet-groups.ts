@@ -21,7 +21,8 @@ const PARAMETER_SHARE = 0.25;
 const HOUR = 3_600_000;
 const UNIT: Record<string, number> = { m: 60_000, h: HOUR, d: 24 * HOUR };
 
-function unit(seed: number, ...parts: string[]): number {
+/** A number in [0, 1) from the scenario's seed and the given parts: each team's choices are fixed by the seed. */
+export function unit(seed: number, ...parts: string[]): number {
   return (
     createHash('sha256')
       .update(`${seed}|${parts.join('|')}`)

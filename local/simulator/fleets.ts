@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
 import { channelParameterName } from '../../stacks/names.js';
 import type { RefreshMove } from '../fakes/autoscaling-refresh-types.js';
 import { FleetState } from '../fakes/ec2-fleet.js';
 import { byRolloutRole } from './audit-rollout.js';
 import type { LocalCloud } from './cloud.js';
-import { FleetGroups, type GroupMode, groupModeOf, groupNameOf } from './fleet-groups.js';
+import { FleetGroups, type GroupMode, groupModeOf, groupNameOf, unit } from './fleet-groups.js';
 import type { Scenario, ScenarioFleet } from './scenario.js';
 import { targetResolver } from './targets.js';
 
@@ -48,17 +47,6 @@ interface AccountFleet {
   running: string | undefined;
   /** Whether the account's group follows the rollout, is a tagged parameter-based one, or is today's manual fleet. */
   readonly mode: GroupMode;
-}
-
-/** A number in [0, 1) from the scenario's seed and the given parts: each team's choices are fixed by the seed. */
-function unit(seed: number, ...parts: string[]): number {
-  return (
-    createHash('sha256')
-      .update(`${seed}|${parts.join('|')}`)
-      .digest()
-      .readUInt32BE(0) /
-    2 ** 32
-  );
 }
 
 /**
