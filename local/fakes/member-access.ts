@@ -40,6 +40,8 @@ const ALLOW_ALL: PolicyDocument = {
 export class MemberAccess {
   private readonly roles = new Map<string, MemberRole>();
   private readonly sessions = new Map<string, RoleSession>();
+  /** The latest session by its ARN (a call's principal): the same role and session name act alike. */
+  private readonly byArn = new Map<string, RoleSession>();
   private counter = 0;
 
   /**
@@ -63,9 +65,7 @@ export class MemberAccess {
 
   /** The session whose ARN signs a call, if it is one the STS fake issued. */
   sessionByArn(arn: string | undefined): RoleSession | undefined {
-    if (arn === undefined) return undefined;
-    for (const s of this.sessions.values()) if (s.arn === arn) return s;
-    return undefined;
+    return arn === undefined ? undefined : this.byArn.get(arn);
   }
 
   /** The session behind an access key the STS fake issued, if any. */
@@ -112,6 +112,7 @@ export class MemberAccess {
       assumedBy: callerArn,
     };
     this.sessions.set(accessKeyId, session);
+    this.byArn.set(session.arn, session);
     return session;
   }
 
