@@ -201,6 +201,19 @@ describe('instance refresh in the local cloud', () => {
     ).not.toContain('untagged');
   });
 
+  it('fails a refresh still replacing after 14 days, and leaves one sent an empty checkpoint list Pending', async () => {
+    const s = await setup({ instances: 10 });
+    const checkpoints = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100];
+    await s.start({ InstanceWarmup: 0, CheckpointPercentages: checkpoints, CheckpointDelay: 172_800 });
+    await s.wait(15 * 24 * 60 * MIN);
+    const old = await s.refresh();
+    expect(old?.Status).toBe('Failed');
+    expect(old?.StatusReason).toMatch(/14 days/);
+    await s.start({ InstanceWarmup: 0, CheckpointPercentages: [] });
+    await s.wait(24 * 60 * MIN);
+    expect((await s.refresh())?.Status).toBe('Pending');
+  });
+
   it('DescribeInstanceRefreshes of a missing group is a ValidationError', async () => {
     const s = await setup();
     await expect(
