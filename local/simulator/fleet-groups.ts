@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { ROLLOUT_TAG, rolloutTagValue } from '../../core/names.js';
 import { channelParameterName } from '../../stacks/names.js';
 import type { RefreshMove } from '../fakes/autoscaling-refresh-types.js';
-import type { LocalCloud } from './cloud.js';
+import type { VirtualClock } from '../clock.js';
+import type { LocalFakes } from '../fakes/install.js';
 import type { Scenario, ScenarioFleet } from './scenario.js';
 
 /**
@@ -44,12 +45,18 @@ export const groupNameOf = (spec: ScenarioFleet): string => `${spec.image}-${spe
 /** The principal a member team's own calls are made as (not Goldsmith's). */
 const teamPrincipal = (account: string) => `arn:aws:sts::${account}:assumed-role/platform-team/deploy`;
 
+/** What the groups need of the local cloud: its fakes and its clock. */
+export interface FleetGroupsCloud {
+  readonly installed: { readonly fakes: Pick<LocalFakes, 'autoscaling' | 'alarms' | 'organizations' | 'ec2'> };
+  readonly clock: VirtualClock;
+}
+
 export class FleetGroups {
   private scheduledAt = Number.POSITIVE_INFINITY;
 
   constructor(
-    private readonly cloud: LocalCloud,
-    private readonly scenario: Scenario,
+    private readonly cloud: FleetGroupsCloud,
+    private readonly scenario: Pick<Scenario, 'faults'>,
     onMove: (move: RefreshMove) => void,
   ) {
     const { autoscaling } = cloud.installed.fakes;
