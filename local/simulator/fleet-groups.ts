@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { ROLLOUT_TAG, rolloutTagValue } from '../../core/names.js';
 import { channelParameterName } from '../../stacks/names.js';
-import type { RefreshMove } from '../fakes/autoscaling-refresh-types.js';
 import type { VirtualClock } from '../clock.js';
+import type { RefreshMove } from '../fakes/autoscaling-refresh-types.js';
 import type { LocalFakes } from '../fakes/install.js';
 import type { Scenario, ScenarioFleet } from './scenario.js';
 
