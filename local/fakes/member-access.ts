@@ -51,8 +51,13 @@ export class MemberAccess {
    */
   constructor(
     private readonly organizationOf: (account: string) => string | undefined,
-    private readonly callerPolicies: (roleArn: string) => readonly PolicyDocument[] | undefined = () => undefined,
+    private callerPolicies: (roleArn: string) => readonly PolicyDocument[] | undefined = () => undefined,
   ) {}
+
+  /** Where the factory principals' identity policies come from (the simulator's synthesized roles). */
+  useCallerPolicies(lookup: (roleArn: string) => readonly PolicyDocument[] | undefined): void {
+    this.callerPolicies = lookup;
+  }
 
   /** Defines (or redefines) a role in a member account. */
   defineRole(role: MemberRole): void {

@@ -14,9 +14,10 @@ export function rolloutRoleArn(account: string, stage: string): string {
   return `arn:aws:iam::${account}:role/goldsmith-${stage}-rollout`;
 }
 
-/** The trust policy: the factory's rollout function role, from inside the organization. */
-export function rolloutTrustPolicy(factoryRoleArn: string, organizationId: string): PolicyDocument {
-  const factoryAccount = factoryRoleArn.split(':')[4] ?? '';
+/** The trust policy: the factory's rollout function role (or roles), from inside the organization. */
+export function rolloutTrustPolicy(factoryRoleArn: string | readonly string[], organizationId: string): PolicyDocument {
+  const arns = typeof factoryRoleArn === 'string' ? [factoryRoleArn] : [...factoryRoleArn];
+  const factoryAccount = arns[0]?.split(':')[4] ?? '';
   return {
     Version: '2012-10-17',
     Statement: [
@@ -26,7 +27,7 @@ export function rolloutTrustPolicy(factoryRoleArn: string, organizationId: strin
         Action: 'sts:AssumeRole',
         Condition: {
           StringEquals: { 'aws:PrincipalOrgID': organizationId },
-          ArnEquals: { 'aws:PrincipalArn': factoryRoleArn },
+          ArnEquals: { 'aws:PrincipalArn': arns },
         },
       },
     ],

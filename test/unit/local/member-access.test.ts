@@ -1,8 +1,9 @@
 import { StartInstanceRefreshCommand } from '@aws-sdk/client-auto-scaling';
 import { CreateLaunchTemplateVersionCommand, DescribeLaunchTemplateVersionsCommand } from '@aws-sdk/client-ec2';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ACCOUNT, resetClients } from './helpers.js';
-import { MEMBER, memberClients, memberGroup, REGION, rolloutCloud } from './rollout-member.js';
+import { defineRolloutRoles } from '../../../local/simulator/rollout-roles.js';
+import { ACCOUNT, localCloud, resetClients } from './helpers.js';
+import { FACTORY_ROLE, MEMBER, memberClients, memberGroup, ORG, REGION, rolloutCloud } from './rollout-member.js';
 
 afterEach(resetClients);
 
@@ -77,6 +78,27 @@ describe('member access through the rollout role', () => {
     ).rejects.toMatchObject({ name: 'IdempotentParameterMismatch' });
     // The image usage reports count the template's versions.
     expect(cloud.fakes.ec2.usage.fleet?.usageOf(REGION, v2).get(MEMBER)?.launchTemplates).toBe(1);
+  });
+
+  it('gives member accounts the role the stacks let a factory role assume, trusting that role alone', async () => {
+    const cloud = localCloud({
+      organization: {
+        organizationId: ORG,
+        managementAccountId: ACCOUNT,
+        ous: [{ id: 'ou-ab12-11111111', accounts: [{ id: MEMBER }] }],
+      },
+    });
+    const assume = {
+      Effect: 'Allow',
+      Action: 'sts:AssumeRole',
+      Resource: 'arn:aws:iam::*:role/goldsmith-prod-rollout',
+    };
+    const policies = new Map([[FACTORY_ROLE, [{ Version: '2012-10-17', Statement: [assume] }]]]);
+    expect(defineRolloutRoles(cloud.fakes, policies)).toBe(1);
+    const rolloutCloudLike = { ...cloud, share: () => '' };
+    await expect(memberClients(rolloutCloudLike)).resolves.toBeDefined();
+    const other = `arn:aws:iam::${ACCOUNT}:role/goldsmith-prod-other-fn`;
+    await expect(memberClients(rolloutCloudLike, other)).rejects.toMatchObject({ name: 'AccessDenied' });
   });
 
   it('AssumeRole by a principal the trust policy does not name is AccessDenied', async () => {
