@@ -96,6 +96,12 @@ export function bucketFor(service: string, action: string, input: Record<string,
       return { bucket: action, limit: { capacity: 300, refillPerSecond: 300 } };
     case 'sts':
       return { bucket: action, limit: { capacity: 100, refillPerSecond: 50 } };
+    // Auto Scaling publishes no per-API rates either: a conservative guess, per action and account.
+    case 'autoscaling':
+      return {
+        bucket: action,
+        limit: isRead(action) ? { capacity: 20, refillPerSecond: 10 } : { capacity: 10, refillPerSecond: 5 },
+      };
     default:
       return { bucket: action, limit: { capacity: 100, refillPerSecond: 50 } };
   }

@@ -6,7 +6,10 @@ export interface FakeCall {
   /** The serialized JSON body when there is one: idempotency tokens the SDK filled in live only here. */
   readonly body: Record<string, unknown> | undefined;
   readonly region: string;
+  /** The account the call acts in: the local cloud's own, or a member account for a role session's credentials. */
   readonly accountId: string;
+  /** Who signs the call when the local cloud knows it: a role session's ARN, or the running function's role. */
+  readonly principal?: string | undefined;
 }
 
 /**

@@ -19,8 +19,14 @@ import {
   permits,
 } from './ec2-permissions.js';
 import { ImageUsageReports, type UsageContext } from './ec2-usage.js';
+import type { LaunchTemplates } from './launch-templates.js';
 
 const err = errorFactory(EC2ServiceException);
+const TEMPLATE_ACTIONS = new Set([
+  'CreateLaunchTemplateVersion',
+  'DescribeLaunchTemplateVersions',
+  'DescribeLaunchTemplates',
+]);
 const AMI_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const SNAP_ID = /^snap-([0-9a-f]{8}|[0-9a-f]{17})$/;
 
@@ -69,6 +75,8 @@ export class Ec2Fake implements FakeService {
   /** Who uses the AMIs (member accounts' fleets, set by the simulator) and the usage reports that count them. */
   readonly usage: UsageContext;
   private readonly usageReports: ImageUsageReports;
+  /** Member accounts' launch templates (the calls a rollout makes on them). */
+  templates: LaunchTemplates | undefined;
   /** The fewest reads of the usage reports asked for so far (ImageUsageReports.minimumReads). */
   usageReportReadsNeeded(): { reports: number; entries: number } {
     return this.usageReports.minimumReads();
@@ -225,6 +233,7 @@ export class Ec2Fake implements FakeService {
       case 'DeleteImageUsageReport':
         return this.usageReports.handle(call.action, input, region);
       default:
+        if (this.templates && TEMPLATE_ACTIONS.has(call.action)) return this.templates.handle(call);
         throw new NotImplementedByFakeError('ec2', call.action);
     }
   }

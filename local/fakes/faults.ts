@@ -1,3 +1,4 @@
+import { AutoScalingServiceException } from '@aws-sdk/client-auto-scaling';
 import { EC2ServiceException } from '@aws-sdk/client-ec2';
 import { ECRServiceException, ServerException as EcrServerException } from '@aws-sdk/client-ecr';
 import {
@@ -36,9 +37,16 @@ const sns = errorFactory(SNSServiceException);
 const sts = errorFactory(STSServiceException);
 const ram = errorFactory(RAMServiceException);
 const ecr = errorFactory(ECRServiceException);
+const autoscaling = errorFactory(AutoScalingServiceException);
 
 // Each service's own throttling and server-error codes, as their APIs document them.
 const table: Record<string, ServiceFaults> = {
+  // Auto Scaling's Query API answers a throttled call with `Throttling` "Rate exceeded" (the common error codes,
+  // https://docs.aws.amazon.com/autoscaling/ec2/APIReference/CommonErrors.html).
+  autoscaling: {
+    throttled: () => autoscaling('Throttling', 'Rate exceeded', 400),
+    serverError: () => autoscaling('InternalFailure', 'An internal error has occurred.', 500),
+  },
   ec2: {
     throttled: () => ec2('RequestLimitExceeded', 'Request limit exceeded.', 400),
     serverError: () => ec2('InternalError', 'An internal error has occurred.', 500),

@@ -3,13 +3,19 @@ import type { ClientSettings, ServiceName } from '../../aws/clients.js';
 import type { VirtualClock } from '../clock.js';
 import { attachModelCheck } from '../models/request-check.js';
 import { Throttle } from '../throttle.js';
+import { AutoScalingFake } from './autoscaling.js';
+import { imageResolver, launchCheckFor } from './autoscaling-launch.js';
 import { type FakeService, seededRandom } from './common.js';
 import { Ec2Fake } from './ec2.js';
+import { FleetState } from './ec2-fleet.js';
 import { EcrFake } from './ecr.js';
 import { type BuildDurations, ImageBuilderFake } from './imagebuilder.js';
 import type { AwsEvent, PipelineSpec } from './imagebuilder-model.js';
 import { Inspector2Fake } from './inspector2.js';
 import { KmsFake } from './kms.js';
+import { LaunchTemplates } from './launch-templates.js';
+import { MemberAccess } from './member-access.js';
+import { MemberAlarms } from './member-alarms.js';
 import { attachFake, emptyStats, type FakeStats, type FaultOptions } from './middleware.js';
 import { type OrganizationSpec, OrganizationsFake } from './organizations.js';
 import { RamFake } from './ram.js';
@@ -41,6 +47,12 @@ export interface InstallOptions {
 
 export interface LocalFakes {
   readonly ec2: Ec2Fake;
+  /** Member accounts' Auto Scaling groups and instance refreshes. */
+  readonly autoscaling: AutoScalingFake;
+  /** Member accounts' CloudWatch alarms, whose state a scenario sets. */
+  readonly alarms: MemberAlarms;
+  /** Roles in member accounts a factory principal may assume, and their sessions. */
+  readonly memberAccess: MemberAccess;
   readonly imagebuilder: ImageBuilderFake;
   /** The findings Inspector holds, as the organization's delegated administrator lists them. */
   readonly inspector2: Inspector2Fake;
@@ -111,8 +123,27 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
   const ram = new RamFake(accountId, organizations, (arn, region) => ssm.shareable(arn, region), now);
   const sts = new StsFake(accountId);
   const kms = new KmsFake(accountId);
+  const memberAccess = new MemberAccess((account) =>
+    organizations.isMember(account) ? organizations.organizationArn().split('/').at(-1) : undefined,
+  );
+  sts.access = memberAccess;
+  const fleet = () => (ec2.usage.fleet ??= new FleetState(() => ec2.completeUsageReports()));
+  const templates = new LaunchTemplates(fleet, now);
+  templates.access = memberAccess;
+  ec2.templates = templates;
+  const alarms = new MemberAlarms(now);
+  const autoscaling = new AutoScalingFake(templates, {
+    now,
+    fleet,
+    alarms,
+    launchCheck: launchCheckFor(ec2, kms, organizations),
+    imageOf: imageResolver(ssm),
+  });
+  autoscaling.access = memberAccess;
   const inspector2 = new Inspector2Fake();
-  const byService: Partial<Record<ServiceName, FakeService>> = {
+  // Keyed by the registry's service names; `autoscaling` is the Auto Scaling client's.
+  const byService: Partial<Record<ServiceName | 'autoscaling', FakeService>> = {
+    autoscaling,
     ec2,
     ecr,
     imagebuilder,
@@ -124,10 +155,15 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
     sts,
   };
   const faults = opts.faults ?? {};
+  // Credentials the local STS issued for a member role act in that account as that session.
+  const identities = (accessKeyId: string | undefined) => {
+    const session = memberAccess.session(accessKeyId);
+    return session ? { account: session.account, principal: session.arn } : undefined;
+  };
   const maxAttempts = opts.maxAttempts ?? SDK_MAX_ATTEMPTS;
 
-  const overrides: ClientSettings['overrides'] = {};
-  for (const service of Object.keys(byService) as ServiceName[]) {
+  const overrides: Partial<Record<ServiceName | 'autoscaling', Record<string, unknown>>> = {};
+  for (const service of Object.keys(byService) as (ServiceName | 'autoscaling')[]) {
     overrides[service] = {
       credentials: { accessKeyId: 'AKIALOCALGOLDSMITH', secretAccessKey: 'local' },
       // Fakes answer unsigned requests: skipping SigV4 saves a third of the SDK's time per call in long simulations.
@@ -144,7 +180,7 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
     };
   }
   const clientSettings: ClientSettings = {
-    overrides,
+    overrides: overrides as ClientSettings['overrides'],
     // The AWS edge's waits for asynchronous effects (a pointer's validation) run on the virtual clock.
     sleep: (ms) => clock.sleep(ms, 'read back an asynchronous effect'),
     decorate: (client, service, region) => {
@@ -152,12 +188,27 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
       attachModelCheck(client);
       const fake = byService[service];
       if (!fake) return;
-      attachFake(client, { service, region, accountId, fake, clock, throttle, stats, random, faults });
+      attachFake(client, { service, region, accountId, fake, clock, throttle, stats, random, faults, identities });
     },
   };
   return {
     clientSettings,
-    fakes: { ec2, ecr, imagebuilder, inspector2, kms, organizations, ram, ssm, sns, sts, throttle },
+    fakes: {
+      alarms,
+      autoscaling,
+      memberAccess,
+      ec2,
+      ecr,
+      imagebuilder,
+      inspector2,
+      kms,
+      organizations,
+      ram,
+      ssm,
+      sns,
+      sts,
+      throttle,
+    },
     stats,
   };
 }

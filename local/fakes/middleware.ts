@@ -1,6 +1,7 @@
 import type { VirtualClock } from '../clock.js';
 import { checkResponse, operationSchemaOf, serviceIdOf } from '../models/request-check.js';
 import type { Throttle } from '../throttle.js';
+import { currentCaller } from '../trust/caller.js';
 import { rememberFailure } from './caller.js';
 import { type FakeCall, type FakeService, nextRequestId } from './common.js';
 import { madeUpErrors, serverError, throttledError } from './faults.js';
@@ -76,11 +77,20 @@ export interface AttachOptions {
   readonly stats: FakeStats;
   readonly random: () => number;
   readonly faults: FaultOptions;
+  /**
+   * The account and principal behind the access key a call is signed with, for credentials the local STS issued
+   * (a role session in a member account); other keys act in `accountId` as the running function.
+   */
+  readonly identities?: (accessKeyId: string | undefined) => { account: string; principal: string } | undefined;
 }
 
 interface MiddlewareContext {
   commandName?: string;
-  __smithy_context?: { operationSchema?: readonly unknown[] };
+  __smithy_context?: {
+    operationSchema?: readonly unknown[];
+    /** Set by the SDK's auth middleware: the identity (credentials) the request is signed with. */
+    selectedHttpAuthScheme?: { identity?: { accessKeyId?: string } };
+  };
 }
 interface MiddlewareArgs {
   input: Record<string, unknown>;
@@ -150,13 +160,15 @@ export function attachFake(client: { middlewareStack: unknown }, o: AttachOption
     (_next, context) => async (args) => {
       o.clock.touch();
       o.stats.attempts++;
+      const session = o.identities?.(context.__smithy_context?.selectedHttpAuthScheme?.identity?.accessKeyId);
       const call: FakeCall = {
         service: o.service,
         action: actionOf(context),
         input: args.input,
         body: parseBody(args.request),
         region: o.region,
-        accountId: o.accountId,
+        accountId: session?.account ?? o.accountId,
+        principal: session?.principal ?? currentCaller(),
       };
       const down = o.faults.outages?.fail(o.service);
       if (down) {
@@ -174,7 +186,7 @@ export function attachFake(client: { middlewareStack: unknown }, o: AttachOption
         o.stats.faults.injected++;
         throw serverError(o.service);
       }
-      if (!o.throttle.take(o.accountId, o.region, o.service, call.action, call.input)) {
+      if (!o.throttle.take(call.accountId, o.region, o.service, call.action, call.input)) {
         o.stats.throttled++;
         throw throttledError(o.service);
       }

@@ -9,6 +9,7 @@ import {
   nextRequestId,
   required,
 } from './common.js';
+import type { MemberAccess } from './member-access.js';
 import { type FilterPolicy, FilterPolicyError, filterPolicyMatches, parseFilterPolicy } from './sns-filter.js';
 
 const snsErr = errorFactory(SNSServiceException);
@@ -211,8 +212,15 @@ export class SnsFake implements FakeService {
   }
 }
 
-/** STS: a fixed caller identity and minimal AssumeRole. */
+/**
+ * STS: a fixed caller identity and AssumeRole. A role the member accounts define (`MemberAccess`) is assumed only as
+ * its trust policy and the caller's policies allow, and its credentials act in that account; any other role ARN gets
+ * credentials the fakes treat as the local cloud's own.
+ */
 export class StsFake implements FakeService {
+  /** Roles in member accounts and the sessions issued for them (set by whoever defines the roles). */
+  access: MemberAccess | undefined;
+
   constructor(private readonly accountId: string) {}
 
   handle(call: FakeCall): unknown {
@@ -228,6 +236,7 @@ export class StsFake implements FakeService {
         const session = required(call.input, 'RoleSessionName', (m) => stsErr('ValidationError', m));
         const m = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(.+)$/.exec(role);
         if (!m) throw stsErr('ValidationError', `${role} is not a valid role ARN`);
+        if (this.access?.hasRole(role)) return this.assumeMemberRole(this.access, call, role, session);
         return {
           Credentials: {
             AccessKeyId: 'ASIALOCAL',
@@ -244,5 +253,20 @@ export class StsFake implements FakeService {
       default:
         throw new NotImplementedByFakeError('sts', call.action);
     }
+  }
+
+  private async assumeMemberRole(access: MemberAccess, call: FakeCall, role: string, name: string): Promise<unknown> {
+    const caller = call.principal ?? `arn:aws:iam::${this.accountId}:user/goldsmith-local`;
+    const session = await access.assume(caller, role, name);
+    if ('code' in session) throw stsErr(session.code, session.message, 403);
+    return {
+      Credentials: {
+        AccessKeyId: session.accessKeyId,
+        SecretAccessKey: 'local',
+        SessionToken: `local-${session.accessKeyId}`,
+        Expiration: new Date(Date.UTC(2100, 0)),
+      },
+      AssumedRoleUser: { AssumedRoleId: `AROALOCAL:${name}`, Arn: session.arn },
+    };
   }
 }

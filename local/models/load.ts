@@ -111,6 +111,27 @@ function constraintFiles(): Map<string, string> {
   return constraintIndex;
 }
 
+/**
+ * Enum values AWS added after the extracted botocore models (December 2022), by serviceId and shape, with the page
+ * that lists them: a value here is accepted like the model's own. Instance refresh gained bake time and rollbacks in
+ * 2023 (https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/autoscaling/aws.sdk.kotlin.services.autoscaling.model/-instance-refresh/status.html).
+ */
+const NEWER_ENUM_VALUES: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
+  autoscaling: {
+    InstanceRefreshStatus: ['Baking', 'RollbackInProgress', 'RollbackFailed', 'RollbackSuccessful'],
+  },
+};
+
+function withNewerEnumValues(id: string, constraints: ConstraintModel | undefined): ConstraintModel | undefined {
+  const newer = NEWER_ENUM_VALUES[id];
+  if (!constraints || !newer) return constraints;
+  for (const [shape, values] of Object.entries(newer)) {
+    const c = constraints.shapes[shape];
+    if (c?.enum) c.enum = [...new Set([...c.enum, ...values])];
+  }
+  return constraints;
+}
+
 const cache = new Map<string, ServiceModels | undefined>();
 
 /** The models of the service with this `serviceId` (the SDK client's `config.serviceId`), or undefined if none. */
@@ -126,7 +147,7 @@ export function modelsFor(serviceId: string): ServiceModels | undefined {
     const constraints = cfile
       ? (JSON.parse(readFileSync(join(CONSTRAINTS_DIR, cfile), 'utf8')) as ConstraintModel)
       : undefined;
-    models = { source: `aws-sdk@${version} apis/${file}`, api, constraints };
+    models = { source: `aws-sdk@${version} apis/${file}`, api, constraints: withNewerEnumValues(id, constraints) };
   }
   cache.set(id, models);
   return models;

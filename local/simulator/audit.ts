@@ -1,6 +1,7 @@
 import { auditConsumerAccess } from './audit-consumers.js';
 import { auditKeys } from './audit-keys.js';
 import type { PausedChannel } from './audit-recovering.js';
+import { auditRollout, wavesFromCatalog } from './audit-rollout.js';
 import { auditLaunchPermissions } from './audit-sharing.js';
 import type { LocalCloud } from './cloud.js';
 import type { SimulationReport } from './report.js';
@@ -89,6 +90,20 @@ export function auditConsistency(
   // Whether the key of every launchable AMI lets its launchers (and their Auto Scaling) use it, and nobody else.
   const keys = auditKeys(cloud);
   problems.push(...keys.problems);
+  // What Goldsmith's rollout role did in member accounts, from the fakes' records of its calls.
+  const { autoscaling, ec2, organizations } = cloud.installed.fakes;
+  const rollout = ec2.templates
+    ? auditRollout(
+        {
+          calls: autoscaling.calls,
+          templateChanges: ec2.templates.changes,
+          refreshes: autoscaling.refreshes,
+          templates: ec2.templates,
+        },
+        wavesFromCatalog(cloud.catalog.channels, (ou) => organizations.accountsUnder(ou)),
+      )
+    : { problems: [], checks: {} };
+  problems.push(...rollout.problems);
   return {
     ok: problems.length === 0,
     problems,
@@ -98,6 +113,7 @@ export function auditConsistency(
       ...launches.checks,
       ...consumers.checks,
       ...keys.checks,
+      ...rollout.checks,
     },
   };
 }

@@ -34,6 +34,7 @@ import { TemplateResolver } from './intrinsics.js';
 import { AsyncInvoker } from './invoke.js';
 import { LocalLambdas } from './lambda.js';
 import { destinationRecord } from './on-failure-destination.js';
+import { defineRolloutRoles } from './rollout-roles.js';
 import type { Scenario } from './scenario.js';
 import { deliverTopicsToFunctions, startSlack } from './slack.js';
 import { GOLDSMITH_STACK_SET, synthesizeAppCached } from './synth-cache.js';
@@ -153,6 +154,8 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
 
   const rolePolicies = rolePoliciesByArn(app.templates, resolver);
   applyDeniedActions(scenario.faults.deny, wiring, roles, rolePolicies);
+  // Member accounts' rollout role, for the factory roles the stacks let assume it.
+  defineRolloutRoles(installed.fakes, rolePolicies);
   startImageValidation({ installed, rolePolicies, clock, put: (event) => bus.put(event, 'default') });
   const { goldsmithBus, busAuthorizer, refusedPuts, authorizePut } = startBusAuthorization({
     catalog,

@@ -1,7 +1,9 @@
-import { createHash } from 'node:crypto';
 import { channelParameterName } from '../../stacks/names.js';
+import type { RefreshMove } from '../fakes/autoscaling-refresh-types.js';
 import { FleetState } from '../fakes/ec2-fleet.js';
+import { byRolloutRole } from './audit-rollout.js';
 import type { LocalCloud } from './cloud.js';
+import { FleetGroups, type GroupMode, groupModeOf, groupNameOf, unit } from './fleet-groups.js';
 import type { Scenario, ScenarioFleet } from './scenario.js';
 import { targetResolver } from './targets.js';
 
@@ -28,6 +30,8 @@ export interface FleetEvent {
   readonly from: string | undefined;
   readonly to: string;
   readonly instances: number;
+  /** `rollout`: moved by an instance refresh Goldsmith's rollout started (not by the team). */
+  readonly by?: 'rollout';
 }
 
 interface AccountFleet {
@@ -41,17 +45,8 @@ interface AccountFleet {
   moveAt: number;
   /** The AMI the template names now. */
   running: string | undefined;
-}
-
-/** A number in [0, 1) from the scenario's seed and the given parts: each team's choices are fixed by the seed. */
-function unit(seed: number, ...parts: string[]): number {
-  return (
-    createHash('sha256')
-      .update(`${seed}|${parts.join('|')}`)
-      .digest()
-      .readUInt32BE(0) /
-    2 ** 32
-  );
+  /** Whether the account's group follows the rollout, is a tagged parameter-based one, or is today's manual fleet. */
+  readonly mode: GroupMode;
 }
 
 /**
@@ -64,13 +59,18 @@ export class SimulatedFleets {
   readonly state: FleetState;
   readonly events: FleetEvent[] = [];
   private readonly fleets: { spec: ScenarioFleet; accounts: AccountFleet[] }[] = [];
+  private readonly groups: FleetGroups;
+  /** `account/region/group` → its fleet account, for the moves the refreshes report. */
+  private readonly byGroup = new Map<string, { spec: ScenarioFleet; a: AccountFleet }>();
 
   constructor(
     private readonly cloud: LocalCloud,
     private readonly scenario: Scenario,
   ) {
     const { organizations, ec2 } = cloud.installed.fakes;
-    this.state = new FleetState(() => ec2.completeUsageReports());
+    // The launch templates of the Auto Scaling fake count in the same state.
+    this.state = ec2.usage.fleet ?? new FleetState(() => ec2.completeUsageReports());
+    this.groups = new FleetGroups(cloud, scenario, (m) => this.refreshed(m));
     ec2.usage.fleet = this.state;
     ec2.usage.org = organizations;
     const reach = targetResolver(organizations);
@@ -97,16 +97,19 @@ export class SimulatedFleets {
             target: undefined,
             moveAt: Number.POSITIVE_INFINITY,
             running: undefined,
+            mode: groupModeOf(scenario.seed, spec, account),
           })),
         ),
       );
       this.fleets.push({ spec, accounts });
+      for (const a of accounts) this.byGroup.set(`${a.account}/${a.region}/${groupNameOf(spec)}`, { spec, a });
     }
   }
 
   /** Puts the teams' checks on the clock, every CHECK_HOURS from the scenario's start. */
   start(): void {
     if (this.fleets.length === 0) return;
+    this.groups.scheduleAlarms([...new Set(this.fleets.flatMap((f) => f.accounts.map((a) => a.region)))]);
     const until = Date.parse(this.scenario.until);
     for (let t = Date.parse(this.scenario.start) + CHECK_HOURS * HOUR; t < until; t += CHECK_HOURS * HOUR) {
       this.cloud.clock.schedule(t, 'fleets check pointers', () => this.check());
@@ -138,6 +141,8 @@ export class SimulatedFleets {
         const pointer = ssm.value(a.region, name);
         if (pointer === undefined) continue;
         const team = this.team(spec, a.account);
+        // A group that follows the rollout is moved by its refreshes only, once its team has launched it.
+        if (a.mode === 'rollout' && a.running !== undefined) continue;
         if (pointer !== a.target) {
           a.target = pointer;
           a.moveAt = pointer === a.running ? Number.POSITIVE_INFINITY : now + this.delay(spec, a, team, pointer);
@@ -154,6 +159,10 @@ export class SimulatedFleets {
 
   /** A new launch template version and an instance refresh: half the instances now, the rest refreshHours later. */
   private move(spec: ScenarioFleet, a: AccountFleet, team: TeamKind, to: string): void {
+    if (a.mode !== 'manual') {
+      this.moveGroup(spec, a, team, to);
+      return;
+    }
     if (a.templateId === undefined) a.templateId = this.state.createTemplate(a.account, a.region, to).launchTemplateId;
     else this.state.newVersion(a.templateId, to);
     a.running = to;
@@ -169,6 +178,54 @@ export class SimulatedFleets {
       // An instance refresh stops when its AMI can no longer launch, and starts over on the team's next move.
       if (a.running !== to || !ec2.isLaunchableBy(a.region, to, a.account, organizations)) return;
       this.replace(spec, a, team, to, a.instanceIds.length);
+    });
+  }
+
+  /** A rollout or parameter account: its first launch makes its group; later, a parameter group's team refreshes it. */
+  private moveGroup(spec: ScenarioFleet, a: AccountFleet, team: TeamKind, to: string): void {
+    const first = a.running === undefined;
+    a.running = to;
+    a.moveAt = Number.POSITIVE_INFINITY;
+    if (!first) {
+      this.groups.teamRefresh(spec, a.account, a.region);
+      return;
+    }
+    a.instanceIds = this.groups.launch(a.mode, spec, a.account, a.region, to);
+    if (a.instanceIds.length === 0) return;
+    const { image, channel } = spec;
+    const at = new Date(this.cloud.clock.now()).toISOString();
+    const { account, ou, region } = a;
+    this.events.push({
+      at,
+      image,
+      channel,
+      account,
+      ou,
+      region,
+      team,
+      from: undefined,
+      to,
+      instances: a.instanceIds.length,
+    });
+  }
+
+  /** Instances a refresh moved: a fleet event, marked when Goldsmith's rollout started the refresh. */
+  private refreshed(m: RefreshMove): void {
+    const found = this.byGroup.get(`${m.group.account}/${m.group.region}/${m.group.name}`);
+    if (!found) return;
+    const { spec, a } = found;
+    this.events.push({
+      at: new Date(m.at).toISOString(),
+      image: spec.image,
+      channel: spec.channel,
+      account: a.account,
+      ou: a.ou,
+      region: a.region,
+      team: this.team(spec, a.account),
+      from: m.from,
+      to: m.to,
+      instances: m.instances,
+      ...(byRolloutRole(m.principal) ? { by: 'rollout' as const } : {}),
     });
   }
 

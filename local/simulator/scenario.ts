@@ -224,7 +224,39 @@ const fleetSchema = z.strictObject({
     .refine(([a, b]) => b >= a, { message: 'the second number must not be below the first' })
     .default([10, 40]),
   refreshHours: z.number().positive().max(72).default(2),
+  /**
+   * Groups that follow Goldsmith's rollout: `true` for every account of the fleet, or a share of them (chosen by the
+   * seed). Those groups and their launch templates carry `goldsmith:follow=<image>/<channel>` and name their AMI in a
+   * numbered version; their teams stop moving them by hand. Of the other accounts, a quarter run a tagged group whose
+   * template names its AMI by `resolve:ssm:` (not rollout-ready: the rollout skips it) and refresh it by hand.
+   */
+  rollout: z.union([z.literal(true), share]).optional(),
 });
+
+/** Where a rollout fault applies: one member account, or every account under an OU. */
+const account = z.string().regex(/^\d{12}$/);
+const ou = z.string().regex(/^ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}$/);
+
+/** `30m`, `2h`, `1d`: how long an alarm stays in ALARM. */
+const duration = z.string().regex(/^\d+(m|h|d)$/, 'a duration like 30m, 2h or 1d');
+
+const alarmFields = {
+  at: isoTime,
+  alarm: z.string().min(1).max(255),
+  state: z.literal('ALARM').default('ALARM'),
+  for: duration,
+};
+
+/** A CloudWatch alarm in ALARM from `at` for `for`, in every Region of the account (or the OU's accounts). */
+const alarmFaultSchema = z.union([z.strictObject({ account, ...alarmFields }), z.strictObject({ ou, ...alarmFields })]);
+
+const failureFields = { from: isoTime.optional(), until: isoTime.optional() };
+
+/** An account or OU whose instance refreshes fail: their new instances fail to launch from `from` until `until`. */
+const refreshFailureSchema = z.union([
+  z.strictObject({ account, ...failureFields }),
+  z.strictObject({ ou, ...failureFields }),
+]);
 
 export const scenarioSchema = z.strictObject({
   start: isoTime,
@@ -252,6 +284,10 @@ export const scenarioSchema = z.strictObject({
       outages: z.array(outageSchema).default([]),
       /** Permissions taken from functions' roles: an explicit Deny of `action` for the function whose handler module is `function`. */
       deny: z.array(deniedActionSchema).default([]),
+      /** Member accounts' alarms in ALARM for a while (an instance refresh naming them fails and rolls back). */
+      alarms: z.array(alarmFaultSchema).default([]),
+      /** Member accounts (or OUs) whose instance refreshes fail. */
+      refreshFailures: z.array(refreshFailureSchema).default([]),
     })
     .default({
       throttleRate: 0,
@@ -261,6 +297,8 @@ export const scenarioSchema = z.strictObject({
       duplicateRate: 0,
       outages: [],
       deny: [],
+      alarms: [],
+      refreshFailures: [],
     }),
   seed: z.number().int().default(1),
   /** Member accounts' fleets (none by default: a scenario without them runs exactly as before). */

@@ -1,0 +1,55 @@
+import type { AutoScalingFake } from './autoscaling.js';
+import { asErr } from './autoscaling-groups.js';
+import { asArray, type FakeCall } from './common.js';
+
+/** CreateAutoScalingGroup and UpdateAutoScalingGroup, as far as member teams' own tooling and the tests need them. */
+
+/** CreateAutoScalingGroup: the group on its launch template, its instances launched. */
+export function createGroupCall(fake: AutoScalingFake, call: FakeCall): unknown {
+  const { input, accountId: account, region } = call;
+  const lt = (input.LaunchTemplate ?? {}) as {
+    LaunchTemplateId?: string;
+    LaunchTemplateName?: string;
+    Version?: string;
+  };
+  const template = fake.groups.templates.named(account, region, lt.LaunchTemplateId, lt.LaunchTemplateName);
+  fake.createGroup({
+    account,
+    region,
+    name: String(input.AutoScalingGroupName ?? ''),
+    launchTemplateId: template.id,
+    ...(lt.Version !== undefined ? { version: lt.Version } : {}),
+    desiredCapacity: Number(input.DesiredCapacity ?? input.MinSize ?? 0),
+    minSize: Number(input.MinSize ?? 0),
+    maxSize: Number(input.MaxSize ?? 0),
+    tags: Object.fromEntries(asArray<{ Key: string; Value?: string }>(input.Tags).map((t) => [t.Key, t.Value ?? ''])),
+  });
+  return {};
+}
+
+/**
+ * UpdateAutoScalingGroup: a new launch template or version, capacity. Refused while a refresh with a desired
+ * configuration is active.
+ */
+export function updateGroupCall(fake: AutoScalingFake, call: FakeCall): unknown {
+  const { input } = call;
+  const g = fake.groups.named(call.accountId, call.region, input.AutoScalingGroupName);
+  const lt = input.LaunchTemplate as
+    | { LaunchTemplateId?: string; LaunchTemplateName?: string; Version?: string }
+    | undefined;
+  if (lt && fake.active(g)?.desired)
+    // https://docs.aws.amazon.com/autoscaling/ec2/userguide/instance-refresh-overview.html, "Update restriction".
+    throw asErr(
+      'ValidationError',
+      'An active instance refresh with a desired configuration exists. All configuration options derived from the desired configuration are not available for update while the instance refresh is active.',
+    );
+  if (lt) {
+    const t = fake.groups.templates.named(g.account, g.region, lt.LaunchTemplateId, lt.LaunchTemplateName);
+    g.launchTemplate = { id: t.id, version: lt.Version ?? '$Default' };
+  }
+  if (typeof input.DesiredCapacity === 'number') g.desiredCapacity = input.DesiredCapacity;
+  if (typeof input.MinSize === 'number') g.minSize = input.MinSize;
+  if (typeof input.MaxSize === 'number') g.maxSize = input.MaxSize;
+  fake.record(call, g);
+  return {};
+}
