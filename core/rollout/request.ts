@@ -75,3 +75,13 @@ export function launchTemplateVersionDescription(image: string, channel: string,
 export function rolloutSessionName(image: string, channel: string, version: string): string {
   return `goldsmith-rollout-${image}-${channel}-${version}`.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
 }
+
+/**
+ * The Rollout execution's name for a version's rollout to a channel: readable plus a hash of the three, at most 80 of
+ * the characters Step Functions allows, so a retried Publish meets ExecutionAlreadyExists and takes it as its own.
+ */
+export function rolloutExecutionName(image: string, channel: string, version: string): string {
+  const hash = createHash('sha256').update(`${image}\n${channel}\n${version}`).digest('hex').slice(0, 12);
+  const readable = `${image}-${channel}-${version}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 80 - hash.length - 1);
+  return `${readable}-${hash}`;
+}
