@@ -34,8 +34,13 @@ export type RolloutStep =
    * rolled back and get a new refresh to their previous version.
    */
   | { kind: 'halt'; wave: number; failed: RolloutGroup[]; rollBack: RolloutGroup[]; revert: RolloutGroup[] }
-  /** Aborted or superseded: cancel the refreshes still running, then end. */
-  | { kind: 'stop'; state: 'aborted' | 'superseded'; cancel: RolloutGroup[] }
+  /** Aborted: cancel the refreshes still running (a cancel rolls nothing back), then end. */
+  | { kind: 'stop'; state: 'aborted'; cancel: RolloutGroup[] }
+  /**
+   * Superseded (its version was revoked and the pointer rolled back): every group it reached goes back to its previous
+   * launch template version: `rollBack` the refreshes still running, `revert` the finished ones with a new refresh.
+   */
+  | { kind: 'supersede'; rollBack: RolloutGroup[]; revert: RolloutGroup[] }
   /** Already ended (completed, halted, or stopped with nothing left to cancel): the state machine ends. */
   | { kind: 'ended' };
 
@@ -52,9 +57,14 @@ export function waveStateOf(wave: RolloutWave): WaveState {
 
 /** What to do next for this record. */
 export function planRollout(record: RolloutRecord): RolloutStep {
-  const running = record.waves.flatMap((w) => w.groups).filter((g) => isActiveRefresh(g.status));
-  if (record.state === 'aborted' || record.state === 'superseded') {
+  const reached = record.waves.flatMap((w) => w.groups);
+  const running = reached.filter((g) => isActiveRefresh(g.status));
+  if (record.state === 'aborted') {
     return running.length > 0 ? { kind: 'stop', state: record.state, cancel: running } : { kind: 'ended' };
+  }
+  if (record.state === 'superseded') {
+    const revert = reached.filter((g) => isSuccessfulRefresh(g.status));
+    return running.length + revert.length > 0 ? { kind: 'supersede', rollBack: running, revert } : { kind: 'ended' };
   }
   if (record.state === 'completed' || record.state === 'halted') return { kind: 'ended' };
 

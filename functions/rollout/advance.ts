@@ -123,6 +123,11 @@ export async function advanceRollout(
         await cancelGroups(ctx, step.cancel);
         await saveRollout(record, expected);
         return result(record, true);
+      case 'supersede': {
+        const problems = await rollBackGroups(ctx, step.rollBack, step.revert);
+        await saveRollout({ ...record, skippedGroups: [...record.skippedGroups, ...problems] }, expected);
+        return result(record, true);
+      }
       case 'ended':
         return result(record, true);
     }

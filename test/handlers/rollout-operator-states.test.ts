@@ -1,7 +1,7 @@
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { client } from '../../aws/clients.js';
-import { readRollout } from '../../aws/rollout-ledger.js';
+import { readRollout, supersedeRollout } from '../../aws/rollout-ledger.js';
 import { checkWave } from '../../functions/rollout/check.js';
 import { startRollout } from '../../functions/rollout/start.js';
 import {
@@ -57,5 +57,19 @@ describe('rollout CheckWave honours the ledger', () => {
     expect(await checkWave(INPUT)).toEqual({ done: true, state: 'aborted', currentWave: 0 });
     expect(memberOf(CANARY).refreshes[0]?.status).toBe('Cancelling');
     expect(world.started).toEqual([`${CANARY}/web-1`]);
+  });
+
+  it('superseded (its version revoked): every group it reached goes back to its previous template version', async () => {
+    for (const account of [CANARY, WAVE1, REST]) followingGroup(account);
+    await startRollout(INPUT);
+    settle(CANARY, 'Successful');
+    await checkWave(INPUT);
+    await supersedeRollout('base', 'prod', '1.0.0/3', 'revoked: CVE', '2026-11-26T03:00:00.000Z');
+
+    expect(await checkWave(INPUT)).toMatchObject({ done: true, state: 'superseded' });
+    // The running wave-1 refresh is rolled back; the canary's finished one gets a refresh back to version 3.
+    expect(memberOf(WAVE1).refreshes[0]?.status).toBe('RollbackInProgress');
+    expect(memberOf(CANARY).refreshes[0]?.desired).toEqual({ LaunchTemplateId: 'lt-001web-1', Version: '3' });
+    expect(world.started).toEqual([`${CANARY}/web-1`, `${WAVE1}/web-2`, `${CANARY}/web-1`]);
   });
 });

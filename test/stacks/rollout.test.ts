@@ -1,32 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CatalogInput } from '../../core/config/schema.js';
 import example from '../../goldsmith.config.js';
 import { MemberBaseline } from '../../stacks/MemberBaseline.js';
 import { Promotion } from '../../stacks/Promotion.js';
 import { aslFromTemplate, type TemplateJson } from '../../stacks/promotion/asl.js';
+import { rolloutCatalog } from '../fixtures/catalogs/rollout.js';
 import { FACTORY_STACKS, resourcesOf, type Synthesized, synthesize } from './helpers.js';
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: Record<string, unknown> };
 const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 
-/** The example catalog with prod rolling out in three waves. */
-const rolling: CatalogInput = {
-  ...example,
-  channels: example.channels.map((c) =>
-    c.name === 'prod'
-      ? {
-          ...c,
-          rollout: {
-            waves: [
-              { name: 'canary', accounts: ['444455556666'] },
-              { name: 'wave-1', ous: ['ou-x1y2-prd00001'] },
-              { name: 'rest', ous: ['ou-x1y2-prd00002'] },
-            ],
-          },
-        }
-      : c,
-  ),
-};
+const rolling = rolloutCatalog();
 
 function statementsOf(synth: Synthesized, roleLogicalId: string): Statement[] {
   return Object.values(resourcesOf(synth.template, 'AWS::IAM::Policy'))
