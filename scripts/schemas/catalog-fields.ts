@@ -91,7 +91,8 @@ export const CATALOG_FIELDS: Record<string, string> = {
     'Severities whose new finding on a version promoted to this channel revokes it at once.',
   'channels[].rollout':
     'Refresh the member Auto Scaling groups tagged `goldsmith:follow` = `<image>/<channel>` to each version promoted here, wave after wave (absent: no rollout).',
-  'channels[].rollout.waves': 'The waves, in order (the first is the canary): each starts once the one before is healthy.',
+  'channels[].rollout.waves':
+    'The waves, in order (the first is the canary): each starts once the one before is healthy.',
   'channels[].rollout.waves[].name': 'The wave’s name, unique in the rollout.',
   'channels[].rollout.waves[].ous': 'OUs of this wave: among the channel’s target OUs, in no other wave.',
   'channels[].rollout.waves[].accounts': 'Accounts of this wave: inside the channel’s targets, in no other wave.',

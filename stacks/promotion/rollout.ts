@@ -1,5 +1,6 @@
-import { Duration, type Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, type Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Function as SstFunction } from 'sst/constructs';
@@ -105,6 +106,15 @@ export function createRollout(
     // Ten waves of refreshes of at most 14 days each fit; Step Functions allows a year.
     timeout: Duration.days(364),
     tracingEnabled: true,
+    // Every transition logged, without execution data (member accounts and groups stay in the execution history).
+    logs: {
+      destination: new logs.LogGroup(stack, 'RolloutLogs', {
+        retention: catalog.monitoring.logRetentionDays,
+        removalPolicy: RemovalPolicy.RETAIN,
+      }),
+      level: sfn.LogLevel.ALL,
+      includeExecutionData: false,
+    },
   });
   return { stateMachine, startWave, checkWave, role };
 }
