@@ -1,7 +1,8 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { imagePk, skPrefix } from '../core/ledger/keys.js';
+import { imagePk, openWork, skPrefix } from '../core/ledger/keys.js';
 import { documentClient, ledgerTable } from './clients/dynamodb.js';
 import { conditionalWrite, putItemOnce } from './ledger-writes.js';
+import { openWorkItems } from './open-work.js';
 
 /**
  * Revocations asked for a later time, in the image's partition under `REVOKE-AT#<version>`: a prefix of its own, so
@@ -30,6 +31,8 @@ export interface ScheduledRevocation {
   supersededBy?: string;
   /** Revocations of this version scheduled and cancelled before this one, oldest first. */
   cancelledBefore?: CancelledRevocation[];
+  /** Set while open (aws/scheduled-revocations.ts `OPEN`). */
+  openWork?: string;
 }
 
 /** A scheduled revocation that was cancelled, as kept when the version is scheduled again. */
@@ -42,6 +45,13 @@ export interface CancelledRevocation {
   cancelledBy: string;
   cancelReason?: string;
 }
+
+/**
+ * An uncancelled scheduled revocation carries `openWork` (the ledger's sparse open-work index), so the reconciler's
+ * audit reads every image's open ones in one Query; cancelling, superseding, or the audit finding it carried out
+ * removes it. The audit's daily full pass still reads every image's `REVOKE-AT#` items, open or not.
+ */
+const OPEN = { openWork: openWork.scheduledRevocation } as const;
 
 const key = (image: string, version: string) => ({
   pk: imagePk(image),
@@ -58,7 +68,7 @@ export async function recordScheduledRevocation(
   previous?: ScheduledRevocation,
 ): Promise<boolean> {
   if (!previous?.cancelledAt || !previous.cancelledBy) {
-    return putItemOnce({ ...key(record.image, record.version), kind: 'scheduled-revocation', ...record });
+    return putItemOnce({ ...key(record.image, record.version), kind: 'scheduled-revocation', ...record, ...OPEN });
   }
   const cancelled: CancelledRevocation = {
     dueAt: previous.dueAt,
@@ -77,6 +87,7 @@ export async function recordScheduledRevocation(
           ...key(record.image, record.version),
           kind: 'scheduled-revocation',
           ...record,
+          ...OPEN,
           cancelledBefore: [...(previous.cancelledBefore ?? []), cancelled],
         },
         ConditionExpression: 'cancelledAt = :cancelledAt AND dueAt = :dueAt',
@@ -100,7 +111,7 @@ export async function markScheduledRevocationCancelled(
   return updateOnce(
     image,
     version,
-    `SET cancelledAt = :at, cancelledBy = :by${cancel.reason ? ', cancelReason = :reason' : ''}`,
+    `SET cancelledAt = :at, cancelledBy = :by${cancel.reason ? ', cancelReason = :reason' : ''} REMOVE openWork`,
     'dueAt = :dueAt AND attribute_not_exists(cancelledAt)',
     { ':at': cancel.at, ':by': cancel.by, ':dueAt': dueAt, ...(cancel.reason ? { ':reason': cancel.reason } : {}) },
   );
@@ -128,10 +139,26 @@ export async function markScheduledRevocationSuperseded(
   return updateOnce(
     image,
     version,
-    'SET supersededAt = :at, supersededBy = :by',
+    'SET supersededAt = :at, supersededBy = :by REMOVE openWork',
     'dueAt = :dueAt AND attribute_not_exists(cancelledAt) AND attribute_not_exists(supersededAt)',
     { ':at': superseded.at, ':by': superseded.by, ':dueAt': dueAt },
   );
+}
+
+/**
+ * Takes a scheduled revocation out of the open-work index once the audit has found its version revoked (carried
+ * out by its schedule or by the audit): the item stays as it is otherwise.
+ * @returns false when it was closed before or is not the one due at `dueAt` any more.
+ */
+export async function closeScheduledRevocation(image: string, version: string, dueAt: string): Promise<boolean> {
+  return updateOnce(image, version, 'REMOVE openWork', 'dueAt = :dueAt AND attribute_exists(openWork)', {
+    ':dueAt': dueAt,
+  });
+}
+
+/** Every image's open scheduled revocations (uncancelled, not yet found revoked): one Query of the open-work index. */
+export async function openScheduledRevocations(): Promise<ScheduledRevocation[]> {
+  return openWorkItems<ScheduledRevocation>(openWork.scheduledRevocation);
 }
 
 /** One conditional update of a version's `REVOKE-AT#` item; false when its condition no longer holds. */

@@ -101,6 +101,8 @@ export const openWork = {
   build: 'unfinished-build',
   /** An image usage report requested and not yet read. */
   usageReport: 'usage-report',
+  /** A revocation asked for a later time, neither cancelled, superseded nor found carried out by the audit. */
+  scheduledRevocation: 'scheduled-revocation',
   /** A rollout running or paused (not completed, halted, aborted or superseded). */
   rollout: 'rollout',
 } as const;

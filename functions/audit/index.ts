@@ -35,6 +35,7 @@ export async function auditWhatAwsHolds(plans: readonly Plan[], now: Date, daily
   const scheduledRevocations = await auditScheduledRevocations(
     plans.map((p) => p.image),
     now,
+    daily,
   );
   const pointers = daily ? await auditChannelPointers(plans, now) : undefined;
   const launchPermissions = daily ? await auditLaunchPermissions(plans, now) : undefined;

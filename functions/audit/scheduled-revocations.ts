@@ -2,7 +2,11 @@ import { recordDrift } from '../../aws/audit-ledger.js';
 import { listBuilds, listRevocations, queryPrefix } from '../../aws/lifecycle-ledger.js';
 import { invokeLifecycleRequest } from '../../aws/lifecycle-requests.js';
 import { readRevocationSchedule } from '../../aws/revocation-schedules.js';
-import type { ScheduledRevocation } from '../../aws/scheduled-revocations.js';
+import {
+  closeScheduledRevocation,
+  openScheduledRevocations,
+  type ScheduledRevocation,
+} from '../../aws/scheduled-revocations.js';
 import {
   needsScheduleRead,
   revocationDriftSk,
@@ -37,21 +41,20 @@ const SCHEDULE_SAYS: Record<Exclude<ScheduleState, 'present'>, string> = {
  * - still to come but its schedule is gone, disabled or moved: recorded, announced (critical) and counted for the
  *   alarm, so a person re-schedules it (`goldsmith revoke … --at`) before its time; if nobody does, the first
  *   point above carries it out once it is due.
- * Each is recorded (`DRIFT#revoke-at#…`) so `goldsmith history` says so. Runs on every reconciler run (a Query per
- * image; a GetSchedule per revocation still to come).
+ * Each is recorded (`DRIFT#revoke-at#…`) so `goldsmith history` says so. One whose version is found revoked leaves
+ * the open-work index. Runs on every reconciler run: one Query of the open-work index (the daily full pass instead a
+ * Query per image, open or not, so an item that lost or never had its open mark is still seen); a GetSchedule per
+ * revocation still to come.
  */
-export async function auditScheduledRevocations(images: readonly string[], now: Date): Promise<AuditPart> {
+export async function auditScheduledRevocations(
+  images: readonly string[],
+  now: Date,
+  fullPass: boolean,
+): Promise<AuditPart> {
   const part = emptyPart();
   const at = now.toISOString();
-  for (const image of images) {
-    let scheduled: ScheduledRevocation[];
-    try {
-      scheduled = (await queryPrefix<ScheduledRevocation>(image, 'REVOKE-AT#')).filter((s) => !s.cancelledAt);
-    } catch (error) {
-      failed(part, `${image}: the ledger's scheduled revocations: ${messageOf(error)}`, error);
-      continue;
-    }
-    if (scheduled.length === 0) continue;
+  const byImage = await scheduledByImage(images, fullPass, part);
+  for (const [image, scheduled] of byImage) {
     part.reads += 1;
     let revoked: Set<string>;
     try {
@@ -63,6 +66,14 @@ export async function auditScheduledRevocations(images: readonly string[], now: 
     for (const r of scheduled) {
       part.checked++;
       const facts = { dueAt: r.dueAt, cancelled: false, revoked: revoked.has(r.version) };
+      if (facts.revoked && r.openWork) {
+        try {
+          await closeScheduledRevocation(image, r.version, r.dueAt);
+        } catch (error) {
+          // Still open: read again on the next run, nothing else depends on it.
+          logger.warn('a scheduled revocation found carried out stays open until the next run', { image, error });
+        }
+      }
       try {
         let schedule: ScheduleState | undefined;
         if (needsScheduleRead(facts, now)) {
@@ -110,4 +121,37 @@ export async function auditScheduledRevocations(images: readonly string[], now: 
     }
   }
   return part;
+}
+
+/**
+ * The uncancelled scheduled revocations of the catalog's images, by image: from the open-work index, or on the full
+ * pass from every image's `REVOKE-AT#` items. A failed read is the part's failure (per image on the full pass).
+ */
+async function scheduledByImage(
+  images: readonly string[],
+  fullPass: boolean,
+  part: AuditPart,
+): Promise<Map<string, ScheduledRevocation[]>> {
+  const byImage = new Map<string, ScheduledRevocation[]>();
+  const add = (r: ScheduledRevocation) => {
+    if (r.cancelledAt) return;
+    byImage.set(r.image, [...(byImage.get(r.image) ?? []), r]);
+  };
+  if (!fullPass) {
+    const catalog = new Set(images);
+    try {
+      for (const r of await openScheduledRevocations()) if (catalog.has(r.image)) add(r);
+    } catch (error) {
+      failed(part, `the ledger's open scheduled revocations: ${messageOf(error)}`, error);
+    }
+    return byImage;
+  }
+  for (const image of images) {
+    try {
+      for (const r of await queryPrefix<ScheduledRevocation>(image, 'REVOKE-AT#')) add(r);
+    } catch (error) {
+      failed(part, `${image}: the ledger's scheduled revocations: ${messageOf(error)}`, error);
+    }
+  }
+  return byImage;
 }
