@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { createRollout, readRollout, saveRollout } from '../../aws/rollout-ledger.js';
 import type { ChannelSpec } from '../../core/config/schema.js';
 import { MalformedEventError } from '../../core/errors.js';
+import { type RolloutAnnouncement, rolloutAnnouncements } from '../../core/rollout/announcements.js';
 import { newRolloutRecord, planRollout, withStatuses } from '../../core/rollout/plan.js';
 import type { RolloutRecord } from '../../core/rollout/record.js';
 import { bundledCatalog } from '../lib/catalog.js';
@@ -61,8 +62,10 @@ const result = (r: RolloutRecord, done: boolean): AdvanceResult => ({
  */
 export async function advanceRollout(
   input: RolloutInput,
-  now: () => string = () => new Date().toISOString(),
+  options: { now?: () => string; tell?: (said: RolloutAnnouncement[]) => Promise<void> } = {},
 ): Promise<AdvanceResult> {
+  const now = options.now ?? (() => new Date().toISOString());
+  const tell = options.tell ?? (async () => {});
   const channel = channelOf(input.channel);
   const ctx: RolloutContext = {
     image: input.image,
@@ -77,7 +80,14 @@ export async function advanceRollout(
     await createRollout(fresh);
     record = (await readRollout(input.image, input.channel, input.version)) ?? fresh;
   }
+  const read = record;
   const expected = record.state;
+  // What changed is told only once the ledger holds it: after the write, from the record read and the one written.
+  const save = async (next: RolloutRecord, end?: Parameters<typeof saveRollout>[2]) => {
+    await saveRollout(next, expected, end);
+    const written = end ? { ...next, state: end.state, ...(end.reason !== undefined && { reason: end.reason }) } : next;
+    await tell(rolloutAnnouncements(read, written, channel.rollout.bakeMinutes));
+  };
   const current = record.waves[record.currentWave];
   if (current && current.state !== 'pending' && current.groups.length > 0) {
     record = withStatuses(record, await readStatuses(ctx, current.groups), now());
@@ -98,14 +108,14 @@ export async function advanceRollout(
           continue;
         }
         if (step.next === 'completed') {
-          await saveRollout(record, expected, { state: 'completed' });
+          await save(record, { state: 'completed' });
           return result({ ...record, state: 'completed' }, true);
         }
-        await saveRollout(record, expected);
+        await save(record);
         return result(record, false);
       }
       case 'wait':
-        await saveRollout(record, expected);
+        await save(record);
         return result(record, false);
       case 'halt': {
         const problems = await rollBackGroups(ctx, step.rollBack, step.revert);
@@ -116,16 +126,16 @@ export async function advanceRollout(
         const reason = `wave ${record.waves[step.wave]?.name ?? step.wave} failed: ${why}`;
         const skippedGroups = [...record.skippedGroups, ...problems];
         const halted = { ...record, skippedGroups, updatedAt: now() };
-        await saveRollout(halted, expected, { state: 'halted', reason });
+        await save(halted, { state: 'halted', reason });
         return result({ ...halted, state: 'halted' }, true);
       }
       case 'stop':
         await cancelGroups(ctx, step.cancel);
-        await saveRollout(record, expected);
+        await save(record);
         return result(record, true);
       case 'supersede': {
         const problems = await rollBackGroups(ctx, step.rollBack, step.revert);
-        await saveRollout({ ...record, skippedGroups: [...record.skippedGroups, ...problems] }, expected);
+        await save({ ...record, skippedGroups: [...record.skippedGroups, ...problems] });
         return result(record, true);
       }
       case 'ended':

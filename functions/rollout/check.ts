@@ -1,5 +1,6 @@
 import { taskHandler } from '../promotion/lambda.js';
 import { type AdvanceResult, advanceRollout, parseRolloutInput } from './advance.js';
+import { tellRollout } from './tell.js';
 
 /**
  * CheckWave, run after each poll wait: reads the wave's refreshes and the ledger's state (paused, aborted,
@@ -7,7 +8,7 @@ import { type AdvanceResult, advanceRollout, parseRolloutInput } from './advance
  * `done` ends the state machine.
  */
 export async function checkWave(input: unknown): Promise<AdvanceResult> {
-  return advanceRollout(parseRolloutInput(input));
+  return advanceRollout(parseRolloutInput(input), { tell: tellRollout });
 }
 
 export const handler = taskHandler('rollout-check-wave', checkWave);

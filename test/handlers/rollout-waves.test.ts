@@ -1,6 +1,7 @@
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
 import { readRollout } from '../../aws/rollout-ledger.js';
+import { advanceRollout } from '../../functions/rollout/advance.js';
 import { checkWave } from '../../functions/rollout/check.js';
 import { startRollout } from '../../functions/rollout/start.js';
 import {
@@ -162,5 +163,19 @@ describe('rollout StartWave and CheckWave', () => {
         reason: 'another instance refresh (ir-theirs, InProgress) is running on the group',
       },
     ]);
+  });
+
+  it('tells each change once the ledger holds it, and nothing twice when a step is repeated', async () => {
+    followingGroup(CANARY);
+    followingGroup(WAVE1);
+    const said: string[] = [];
+    const tell = async (a: { event: string }[]) => {
+      said.push(...a.map((x) => x.event));
+    };
+    await advanceRollout(INPUT, { tell });
+    await advanceRollout(INPUT, { tell });
+    settle(CANARY, 'Successful');
+    await advanceRollout(INPUT, { tell });
+    expect(said).toEqual(['rollout-wave-started', 'rollout-wave-healthy', 'rollout-wave-started']);
   });
 });
