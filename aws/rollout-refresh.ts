@@ -83,7 +83,14 @@ export type StartOutcome = ({ kind: 'started' } & RefreshSeen) | { kind: 'busy';
  */
 export async function startRefresh(
   scope: MemberScope,
-  input: { group: string; launchTemplateId: string; version: number; preferences: RefreshPreferences },
+  input: {
+    group: string;
+    launchTemplateId: string;
+    version: number;
+    preferences: RefreshPreferences;
+    /** Only refreshes started after this one count as this call's own (a revert to a version refreshed before). */
+    after?: string;
+  },
 ): Promise<StartOutcome> {
   const existing = await ownOrBusy(scope, input);
   if (existing) return existing;
@@ -114,9 +121,10 @@ export async function startRefresh(
 
 async function ownOrBusy(
   scope: MemberScope,
-  input: { group: string; launchTemplateId: string; version: number },
+  input: { group: string; launchTemplateId: string; version: number; after?: string },
 ): Promise<StartOutcome | undefined> {
-  const refreshes = await refreshesOf(scope, input.group);
+  const all = await refreshesOf(scope, input.group);
+  const refreshes = input.after === undefined ? all : newerThan(all, input.after);
   const ours = refreshes.find((r) => isOurs(r, input.launchTemplateId, input.version));
   if (ours) return { kind: 'started', ...seen(ours) };
   const other = refreshes.find((r) => ACTIVE.has(String(r.Status)));
@@ -127,6 +135,18 @@ async function ownOrBusy(
     };
   }
   return undefined;
+}
+
+/**
+ * The refreshes started after `refreshId`: by StartTime, which DescribeInstanceRefreshes reports; without one, by
+ * position, taking the list as newest first (an assumption no AWS page states).
+ */
+function newerThan(all: InstanceRefresh[], refreshId: string): InstanceRefresh[] {
+  const index = all.findIndex((r) => r.InstanceRefreshId === refreshId);
+  if (index < 0) return all;
+  const since = all[index]?.StartTime?.getTime();
+  if (since === undefined) return all.slice(0, index);
+  return all.filter((r) => r.InstanceRefreshId !== refreshId && (r.StartTime?.getTime() ?? 0) > since);
 }
 
 /** The current statuses of these refreshes of a group. */

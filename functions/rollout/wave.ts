@@ -159,6 +159,7 @@ export async function rollBackGroups(
       launchTemplateId: g.launchTemplateId,
       version: g.fromVersion,
       preferences: revertPreferences(ctx.settings),
+      after: g.refreshId,
     });
     if (out.kind === 'busy')
       problems.push({ account: g.account, region: g.region, group: g.group, reason: out.reason });

@@ -61,6 +61,13 @@ describe('rollout CheckWave honours the ledger', () => {
 
   it('superseded (its version revoked): every group it reached goes back to its previous template version', async () => {
     for (const account of [CANARY, WAVE1, REST]) followingGroup(account);
+    // The team's own refresh to version 3, weeks ago: not the revert, which must still start.
+    memberOf(CANARY).refreshes.push({
+      id: 'ir-team',
+      group: 'web-1',
+      status: 'Successful',
+      desired: { LaunchTemplateId: 'lt-001web-1', Version: '3' },
+    });
     await startRollout(INPUT);
     settle(CANARY, 'Successful');
     await checkWave(INPUT);
