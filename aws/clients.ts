@@ -1,3 +1,4 @@
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECRClient } from '@aws-sdk/client-ecr';
@@ -19,13 +20,14 @@ import { type ClientConstructor, type ClientOf, makeClient, type ServiceName } f
 /**
  * Every SDK client by service name, for the local cloud, scripts and tests. Production modules in aws/ import
  * their service's own module (`./clients/ec2.js` → `ec2Client(region)`) instead, because importing this one puts
- * all sixteen SDK clients into a Lambda bundle. Both share one cache, so `client('ec2', r)` and `ec2Client(r)` are
+ * all seventeen SDK clients into a Lambda bundle. Both share one cache, so `client('ec2', r)` and `ec2Client(r)` are
  * the same object.
  */
 export { documentClient } from './clients/dynamodb.js';
 export { type ClientOf, type ClientSettings, configureClients, type ServiceName } from './clients/registry.js';
 
 const constructors: { [S in ServiceName]: ClientConstructor<S> } = {
+  autoscaling: AutoScalingClient,
   dynamodb: DynamoDBClient,
   ec2: EC2Client,
   ecr: ECRClient,

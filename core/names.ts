@@ -66,3 +66,11 @@ export function rolloutTagValue(image: string, channel: string): string {
 export function rolloutRoleName(stage: string): string {
   return `${NAME_PREFIX}-${stage}-rollout`;
 }
+
+/**
+ * The factory's rollout engine role (both Rollout state machine functions run as it), e.g. `goldsmith-prod-rollout-engine`:
+ * named, so the member baseline's rollout role can trust it by ARN without a reference across stacks.
+ */
+export function rolloutEngineRoleName(stage: string): string {
+  return `${NAME_PREFIX}-${stage}-rollout-engine`;
+}

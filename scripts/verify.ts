@@ -1,6 +1,7 @@
 import exampleCatalog from '../goldsmith.config.js';
 import { parseCatalogInput } from '../stacks/catalog.js';
 import { largeCatalog } from '../test/fixtures/catalogs/large.js';
+import { rolloutCatalog } from '../test/fixtures/catalogs/rollout.js';
 import { minimalCatalog } from '../test/stacks/helpers.js';
 import { type CheckLine, checkApp } from './verify/checks.js';
 import { limitsLine } from './verify/limits.js';
@@ -31,6 +32,8 @@ for (const [label, catalog] of [
   lines.push(...(await checkApp(label, catalog, ROOT)));
   lines.push(await limitsLine(label, catalog, ROOT));
 }
+// The rollout engine's functions and the member rollout role exist only when a channel rolls out.
+lines.push(...(await checkApp('rollout catalog (test/fixtures/catalogs/rollout.ts)', rolloutCatalog(), ROOT)));
 lines.push(await limitsLine('100-image catalog (test/fixtures/catalogs/large.ts)', largeCatalog(100), ROOT));
 // The faulted year costs ~15 minutes of CPU: `npm test` (which runs verify) says it did not run it; `npm run verify --
 // --year` runs it.

@@ -43,6 +43,11 @@ export function MemberBaseline({ app, stack }: StackContext): MemberBaselineReso
       `channels[].targets.ous: the member baseline can deploy to at most ${MAX_OUS_PER_OPERATION} OUs, the channels name ${targets.ous.length}: target parent OUs (StackSets reaches the OUs below them), or set organization.memberBaseline.enabled to false`,
     );
   }
+  // A channel that rolls out: each member account also gets the rollout role (stacks/member-baseline/rollout-role.ts),
+  // declared by its instance in the first Region, a role being global.
+  const rollout = catalog.channels.some((c) => c.rollout !== undefined)
+    ? { stage: app.stage, organizationId: catalog.organization.id, region: targets.regions[0] ?? stack.region }
+    : undefined;
   const stackSet = new CfnStackSet(stack, 'MemberBaselineStackSet', {
     stackSetName: memberBaselineStackSetName(app.stage),
     description: 'Goldsmith member baseline: each member account’s Auto Scaling role gets its grant on the AMI key',
@@ -51,7 +56,8 @@ export function MemberBaseline({ app, stack }: StackContext): MemberBaselineReso
     autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
     // Let one stack set operation finish before the next: an auto-deployment queued behind an update runs after it.
     managedExecution: { Active: true },
-    capabilities: ['CAPABILITY_IAM'],
+    // The rollout role has a name (the engine assumes it by ARN): CAPABILITY_NAMED_IAM.
+    capabilities: [rollout ? 'CAPABILITY_NAMED_IAM' : 'CAPABILITY_IAM'],
     // For operations we start (create, update); auto-deployments ignore them
     // (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_StackSetOperationPreferences.html).
     operationPreferences: {
@@ -64,7 +70,7 @@ export function MemberBaseline({ app, stack }: StackContext): MemberBaselineReso
       { parameterKey: 'AmiKeyId', parameterValue: amiKey.keyId },
       { parameterKey: 'FactoryAccount', parameterValue: stack.account },
     ],
-    templateBody: JSON.stringify(memberBaselineTemplate(memberFunctionCode())),
+    templateBody: JSON.stringify(memberBaselineTemplate(memberFunctionCode(), rollout)),
   });
   stack.addOutputs({ MemberBaselineStackSet: memberBaselineStackSetName(app.stage) });
   return { stackSet };

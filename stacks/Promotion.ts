@@ -20,6 +20,7 @@ import { createApprovalCallback, createEventFunctions, createTaskFunctions } fro
 import { allowRevocation, createLifecycle } from './promotion/lifecycle.js';
 import { createOrganizationSync } from './promotion/organization.js';
 import { createReconciler } from './promotion/reconcile.js';
+import { createRollout } from './promotion/rollout.js';
 import { createPromotionRules } from './promotion/rules.js';
 import type { BusWriterFunction } from './trust/bus-policy.js';
 
@@ -52,6 +53,8 @@ export interface PromotionResources {
   approvalUrl: string;
   /** The functions that put Goldsmith's facts on the bus, with what they put (the bus policy allows only these). */
   busWriters: BusWriterFunction[];
+  /** The Rollout state machine, when a channel rolls out. */
+  rolloutStateMachine?: sfn.StateMachine;
   /** on-lifecycle-request: revokes on "Image Revoked" (from the bus, or from a revocation's schedule). */
   lifecycleRequests: SstFunction;
 }
@@ -105,7 +108,9 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
   callback.addEnvironment('APPROVAL_KEY_GRACE_SECONDS', String(longestApproval));
   const approvalUrl = callback.url;
   if (!approvalUrl) throw new Error('the approval callback has no function URL');
-  const tasks = createTaskFunctions(stack, env, approvalUrl, catalog);
+  // Publish starts the rollout of what it published to a channel that rolls out (functions/promotion/publish.ts).
+  const rollout = createRollout(stack, env, catalog, app.stage);
+  const tasks = createTaskFunctions(stack, env, approvalUrl, catalog, rollout?.stateMachine);
   grantConsumerAccess(stack, tasks, catalog);
 
   const logGroup = new logs.LogGroup(stack, 'PromotionLogs', {
@@ -151,6 +156,7 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
   stack.addOutputs({ PromotionStateMachineArn: stateMachine.stateMachineArn, ApprovalUrl: approvalUrl });
   return {
     stateMachine,
+    ...(rollout && { rolloutStateMachine: rollout.stateMachine }),
     approvalUrl,
     lifecycleRequests: lifecycle.requests,
     busWriters: [

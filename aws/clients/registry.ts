@@ -1,3 +1,4 @@
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { ECRClient } from '@aws-sdk/client-ecr';
@@ -27,6 +28,7 @@ import { GoldsmithRetryStrategy } from './retry.js';
  * a Lambda bundle holds just the SDK clients its code calls (client-ec2 alone is ~550 KB minified).
  */
 export interface ServiceClients {
+  autoscaling: AutoScalingClient;
   dynamodb: DynamoDBClient;
   ec2: EC2Client;
   ecr: ECRClient;
@@ -58,6 +60,20 @@ export interface ClientSettings {
   decorate?: (client: ClientOf<ServiceName>, service: ServiceName, region: string) => void;
   /** How the AWS edge waits between reads of an asynchronous effect (default: a timer); the local cloud's runs on its clock. */
   sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * Another principal's credentials for a client (a role assumed in a member account): `key` tells its clients apart
+ * in the cache (account and session), `credentials` is the provider the SDK calls before each request.
+ */
+export interface ClientIdentity {
+  key: string;
+  credentials: () => Promise<{
+    accessKeyId: string;
+    secretAccessKey: string;
+    sessionToken?: string;
+    expiration?: Date;
+  }>;
 }
 
 let settings: ClientSettings = {};
@@ -111,8 +127,9 @@ export function makeClient<S extends ServiceName>(
   service: S,
   Ctor: ClientConstructor<S>,
   region: string = defaultRegion(),
+  identity?: ClientIdentity,
 ): ClientOf<S> {
-  const key = `${service}:${region}`;
+  const key = identity ? `${service}:${region}:${identity.key}` : `${service}:${region}`;
   const existing = cache.get(key);
   if (existing) return existing as ClientOf<S>;
   const made = new Ctor({
@@ -127,6 +144,7 @@ export function makeClient<S extends ServiceName>(
     // `() => handler(this.clientCommand)`), so a cached one would send the first command's input again.
     cacheMiddleware: service !== 'dynamodb',
     ...settings.overrides?.[service],
+    ...(identity && { credentials: identity.credentials }),
   });
   // Goldsmith gives the SDK no logger, so it logs to its no-op default; its logger middleware still builds a
   // sensitive-filtered copy of every request and response (walking the operation's schema, each item of a Query) to

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { approvalTimeoutSchema, awsAccountIdSchema, durationSchema, nameSchema, ouIdSchema } from './schema-fields.js';
+import { rolloutSchema } from './schema-rollout.js';
 
 /** The catalog's channel entry: its targets, approval, soak and vulnerability policy (core/config/schema.ts). */
 
@@ -41,4 +42,6 @@ export const channelSchema = z.strictObject({
     .optional(),
   soak: durationSchema.optional(),
   vulnerabilities: vulnerabilityPolicySchema.default({ maxCritical: 0, maxHigh: 0, revokeOn: [] }),
+  /** Optional: refresh the member Auto Scaling groups that follow this channel, in OU waves (schema-rollout.ts). */
+  rollout: rolloutSchema.optional(),
 });

@@ -12,6 +12,7 @@ function stepFor(channel: ChannelSpec, index: number, channels: readonly Channel
       : undefined,
     soakSeconds: channel.soak ? parseDuration(channel.soak) : undefined,
     targets: channel.targets,
+    ...(channel.rollout && { rollsOut: true as const }),
   };
 }
 

@@ -18,6 +18,8 @@ export interface ChannelStep {
   targets: TargetsSpec;
   /** The channel before this one in the image's plan: it must have been promoted before this one is entered. */
   after?: string | undefined;
+  /** Set when the channel rolls its versions out to member groups (`channels[i].rollout`). */
+  rollsOut?: true;
 }
 
 /** An image's promotion plan: channels in catalog order, distribution regions, retention and lineage. */

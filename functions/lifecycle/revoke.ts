@@ -2,6 +2,7 @@ import { deprecateAmisAt } from '../../aws/image-deprecation.js';
 import { flagDescendant, listBuilds, markRevoked } from '../../aws/lifecycle-ledger.js';
 import { announce } from '../../aws/notifications.js';
 import { putEvent } from '../../aws/promotion-images.js';
+import { supersedeRollout } from '../../aws/rollout-ledger.js';
 import { listUsage } from '../../aws/usage-ledger.js';
 import { GoldsmithError } from '../../core/errors.js';
 import { usersOfVersion } from '../../core/fleet/usage.js';
@@ -103,6 +104,11 @@ export async function revokeVersion(
   // refuses a deprecation time in the past).
   const amisDeprecated = await deprecateAmisAt(outputs.amis, request.at, new Date());
   for (const move of decided.moves) {
+    // The revoked version's rollout stops, and its Rollout execution takes every group it reached back to the group's
+    // previous launch template version (functions/rollout/advance.ts, `supersede`).
+    if (plan.channels.find((c) => c.name === move.channel)?.rollsOut) {
+      await supersedeRollout(request.image, move.channel, request.version, `revoked: ${request.reason}`, at);
+    }
     const common = {
       state: before,
       image: request.image,

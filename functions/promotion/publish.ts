@@ -4,13 +4,17 @@ import { announce } from '../../aws/notifications.js';
 import { recordPointerMove } from '../../aws/pointer-history.js';
 import { putEvent, tagAmis } from '../../aws/promotion-images.js';
 import { getOutcome, recordOutcome } from '../../aws/promotion-ledger.js';
+import { startNamedExecution } from '../../aws/stepfunctions.js';
 import { GoldsmithError } from '../../core/errors.js';
 import { channelParameterName, NAME_PREFIX } from '../../core/names.js';
 import { announcement } from '../../core/notifications/announce.js';
 import { buildLinks } from '../../core/notifications/links.js';
 import { PreconditionsUnmetError, unmetToPromote } from '../../core/promotion/preconditions.js';
+import type { RegionAmi } from '../../core/promotion/types.js';
+import { rolloutExecutionName } from '../../core/rollout/request.js';
 import type { ImagePromotedDetail } from '../../events/image-promoted.js';
 import { DETAIL_TYPES, GOLDSMITH_SOURCE } from '../../events/sources.js';
+import { bundledCatalog } from '../lib/catalog.js';
 import { stopIfHeldBeforePublish } from './held.js';
 import { taskHandler } from './lambda.js';
 import { emitOutcomeMetrics } from './outcome-metrics.js';
@@ -93,6 +97,8 @@ export async function publish(input: unknown): Promise<ImagePromotedDetail> {
     promotedAt,
   };
   await putEvent(busName, GOLDSMITH_SOURCE, DETAIL_TYPES.imagePromoted, detail);
+  // The pointer moved and was read back (publishPointers): the channel's member groups follow, wave by wave.
+  await startRolloutOf(item.image, channel, item.version, item.build.amis);
   if (recorded) {
     await emitOutcomeMetrics({ image: item.image, version: item.version, channel, outcome: 'promoted', at });
     const shared = sharedSchema.safeParse(input);
@@ -111,6 +117,19 @@ export async function publish(input: unknown): Promise<ImagePromotedDetail> {
     );
   }
   return detail;
+}
+
+/**
+ * Starts the Rollout execution of a version to a channel that rolls out (`channels[i].rollout`), named after the
+ * three, so a retried Publish finds ExecutionAlreadyExists and takes it as its own.
+ */
+async function startRolloutOf(image: string, channel: string, version: string, amis: readonly RegionAmi[]) {
+  const spec = bundledCatalog().channels.find((c) => c.name === channel);
+  if (!spec?.rollout || amis.length === 0) return;
+  const arn = process.env.ROLLOUT_STATE_MACHINE_ARN;
+  if (!arn) throw new Error(`ROLLOUT_STATE_MACHINE_ARN is not set, but channel ${channel} rolls out`);
+  const input = { image, channel, version, amis: Object.fromEntries(amis.map((a) => [a.region, a.imageId])) };
+  await startNamedExecution(arn, rolloutExecutionName(image, channel, version), input);
 }
 
 export const handler = taskHandler('promotion-publish', publish);

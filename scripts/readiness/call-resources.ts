@@ -212,7 +212,27 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
     case 'sns:Publish':
       return one(required(site, action, 'NOTIFY_TOPIC_ARN'));
     case 'states:StartExecution':
+      // Publish starts a Rollout execution, and only when a channel rolls out (its environment then names it).
+      if (site.env.ROLLOUT_STATE_MACHINE_ARN) return one(site.env.ROLLOUT_STATE_MACHINE_ARN);
+      if (!site.env.STATE_MACHINE_ARN && catalog.channels.every((c) => c.rollout === undefined)) return [];
       return one(required(site, action, 'STATE_MACHINE_ARN'));
+    // The rollout engine assumes the member accounts' rollout role, in the organization only.
+    case 'sts:AssumeRole':
+      return one(`arn:aws:iam::123456789012:role/${required(site, action, 'ROLLOUT_ROLE_NAME')}`, {
+        'aws:ResourceOrgID': catalog.organization.id,
+      });
+    // Made with the member rollout role's credentials, not the function's role: the member baseline's role grants
+    // them (stacks/member-baseline/rollout-role.ts, asserted by test/stacks/member-baseline-rollout.test.ts).
+    case 'autoscaling:DescribeAutoScalingGroups':
+    case 'autoscaling:DescribeInstanceRefreshes':
+    case 'autoscaling:StartInstanceRefresh':
+    case 'autoscaling:CancelInstanceRefresh':
+    case 'autoscaling:RollbackInstanceRefresh':
+    case 'ec2:DescribeLaunchTemplates':
+    case 'ec2:DescribeLaunchTemplateVersions':
+    case 'ec2:CreateLaunchTemplateVersion':
+      if (site.env.ROLLOUT_ROLE_NAME) return [];
+      return undefined;
     // The re-drive's follow-up looks: schedules of its own group (one per queue and minute), and its one role.
     case 'scheduler:CreateSchedule':
     case 'scheduler:GetSchedule':

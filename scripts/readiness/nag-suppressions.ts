@@ -176,6 +176,20 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
     rule: 'AwsSolutions-IAM5',
     stacks: ['Promotion'],
     types: POLICY,
+    logicalIds: /^RolloutEngineRoleDefaultPolicy/,
+    appliesTo: [
+      { regex: '/^Resource::arn:<AWS::Partition>:iam::\\*:role\\/goldsmith-[a-z0-9-]+-rollout$/' },
+      { regex: '/^Resource::arn:<AWS::Partition>:organizations::\\*:(root|ou|account)\\/o-[a-z0-9]+\\/\\*$/' },
+    ],
+    reason:
+      'The rollout engine assumes the one member rollout role (goldsmith-<stage>-rollout) in whichever member account a ' +
+      'wave reaches, held to the organization by aws:ResourceOrgID; member accounts are not known at deploy time. It ' +
+      "resolves each wave's OUs to accounts by listing the catalog's organization only.",
+  },
+  {
+    rule: 'AwsSolutions-IAM5',
+    stacks: ['Promotion'],
+    types: POLICY,
     logicalIds: /^OnFindingServiceRoleDefaultPolicy/,
     appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:organizations::\\*:account\\/o-[a-z0-9]+\\/\\*$/' }],
     reason:

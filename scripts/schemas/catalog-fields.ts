@@ -89,6 +89,23 @@ export const CATALOG_FIELDS: Record<string, string> = {
   'channels[].vulnerabilities.maxMedium': 'Most medium findings allowed (default: not checked).',
   'channels[].vulnerabilities.revokeOn':
     'Severities whose new finding on a version promoted to this channel revokes it at once.',
+  'channels[].rollout':
+    'Refresh the member Auto Scaling groups tagged `goldsmith:follow` = `<image>/<channel>` to each version promoted here, wave after wave (absent: no rollout).',
+  'channels[].rollout.waves':
+    'The waves, in order (the first is the canary): each starts once the one before is healthy.',
+  'channels[].rollout.waves[].name': 'The wave’s name, unique in the rollout.',
+  'channels[].rollout.waves[].ous': 'OUs of this wave: among the channel’s target OUs, in no other wave.',
+  'channels[].rollout.waves[].accounts': 'Accounts of this wave: inside the channel’s targets, in no other wave.',
+  'channels[].rollout.bakeMinutes':
+    'Each refresh’s BakeTime: the next wave starts only once every refresh of this one is Successful, bake included.',
+  'channels[].rollout.alarms':
+    'CloudWatch alarm names in each member account and Region; one in ALARM fails the refresh, which rolls back.',
+  'channels[].rollout.minHealthyPercentage': 'The refreshes’ MinHealthyPercentage.',
+  'channels[].rollout.maxHealthyPercentage': 'The refreshes’ MaxHealthyPercentage (at most 100 above the minimum).',
+  'channels[].rollout.checkpointPercentages': 'The refreshes’ checkpoints, ascending, the last 100 (default: none).',
+  'channels[].rollout.checkpointDelayMinutes': 'How long a refresh waits at each checkpoint.',
+  'channels[].rollout.instanceWarmupSeconds':
+    'The refreshes’ InstanceWarmup (default: the group’s own warm-up or health check grace period).',
   notifications: 'Where announcements go besides the SNS topic.',
   'notifications.approvers':
     "Each approver's own address (name → email): their signed approve/reject links go only there, through an SNS filter on the approver's name.",

@@ -3,6 +3,8 @@ import {
   AUTO_SCALING_SERVICE,
   AUTO_SCALING_SERVICE_ROLE_PATH,
 } from '../../core/sharing/key-grants.js';
+import { rolloutEngineRoleName } from '../names.js';
+import { rolloutRoleResource } from './rollout-role.js';
 
 /**
  * The template every member account runs in each AMI Region, through the member baseline StackSet. Hand-built: a
@@ -62,8 +64,30 @@ export function memberFunctionPolicy(): Json {
   };
 }
 
-/** The member template, with the function's bundled `code` inline. */
-export function memberBaselineTemplate(code: string): Json {
+/** The rollout role's settings, when a channel rolls out: the stage, the organization, the Region it is made in. */
+export interface RolloutRoleSettings {
+  stage: string;
+  organizationId: string;
+  /** One of the StackSet's Regions: IAM roles are global, so one instance per account declares it. */
+  region: string;
+}
+
+/** The member template, with the function's bundled `code` inline, and the rollout role when `rollout` is given. */
+export function memberBaselineTemplate(code: string, rollout?: RolloutRoleSettings): Json {
+  const template = baseTemplate(code);
+  if (!rollout) return template;
+  const engine = sub(`arn:\${AWS::Partition}:iam::\${FactoryAccount}:role/${rolloutEngineRoleName(rollout.stage)}`);
+  return {
+    ...template,
+    Conditions: { RolloutRoleRegion: { 'Fn::Equals': [{ Ref: 'AWS::Region' }, rollout.region] } },
+    Resources: {
+      ...(template.Resources as Json),
+      RolloutRole: rolloutRoleResource(rollout.stage, rollout.organizationId, engine),
+    },
+  };
+}
+
+function baseTemplate(code: string): Json {
   return {
     AWSTemplateFormatVersion: '2010-09-09',
     Description: 'Goldsmith member baseline: EC2 Auto Scaling can launch the golden images encrypted with the AMI key',

@@ -4,6 +4,7 @@ import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
 import { catalogBundling } from '../catalog.js';
@@ -110,6 +111,7 @@ export function createTaskFunctions(
   env: PromotionEnvironment,
   approvalUrl: string,
   catalog: Catalog,
+  rollout?: sfn.IStateMachine,
 ): PromotionTaskFunctions & Record<string, SstFunction> {
   const base = { LEDGER_TABLE: env.ledger.tableName, NOTIFY_TOPIC_ARN: env.topic.topicArn };
   const made = Object.fromEntries(
@@ -170,6 +172,10 @@ export function createTaskFunctions(
   grantTopicPublish('approval-links', env.approvalLinks, made.requestApproval);
 
   made.publish.addEnvironment('EVENT_BUS_NAME', env.bus.eventBusName);
+  if (rollout) {
+    made.publish.addEnvironment('ROLLOUT_STATE_MACHINE_ARN', rollout.stateMachineArn);
+    rollout.grantStartExecution(made.publish);
+  }
   env.bus.grantPutEventsTo(made.publish);
   allow(
     made.publish,

@@ -5,6 +5,7 @@ import { componentFiles } from './components.js';
 import { homeRegionServesFunctionUrls } from './home-region.js';
 import { imageKinds } from './kinds.js';
 import { imageChannelList, parentReferences, regionsWithinParent } from './lineage.js';
+import { rolloutWaves } from './rollout.js';
 import type { CatalogRule } from './types.js';
 
 export type { CatalogRule, ComponentFiles, Report } from './types.js';
@@ -45,6 +46,7 @@ export const catalogRules: readonly RegisteredRule[] = [
       'access.approvers',
     ],
   },
+  { rule: rolloutWaves, reads: ['channels.*.targets', 'channels.*.rollout'] },
   { rule: allowedAmisReferences, reads: ['allowedAmis', 'channels.*.name'], over: ['images'] },
 ];
 

@@ -1,0 +1,111 @@
+import { type AutoScalingGroup, paginateDescribeAutoScalingGroups } from '@aws-sdk/client-auto-scaling';
+import { DescribeLaunchTemplatesCommand, DescribeLaunchTemplateVersionsCommand } from '@aws-sdk/client-ec2';
+import { ROLLOUT_TAG } from '../core/names.js';
+import { type GroupView, groupTemplate, type TemplateRef, templateReadiness } from '../core/rollout/readiness.js';
+import { autoScalingClient } from './clients/autoscaling.js';
+import { ec2Client } from './clients/ec2.js';
+import type { ClientIdentity } from './clients/registry.js';
+
+/** One member account and Region, acting as the account's rollout role. */
+export interface MemberScope {
+  account: string;
+  region: string;
+  identity: ClientIdentity;
+}
+
+/** A tagged group in a scope: ready to refresh (its template and the version it runs), or skipped with a reason. */
+export type FoundGroup =
+  | { kind: 'ready'; group: string; launchTemplateId: string; fromVersion: number }
+  | { kind: 'skip'; group: string; reason: string };
+
+function viewOf(g: AutoScalingGroup): GroupView {
+  const tags: Record<string, string> = {};
+  for (const t of g.Tags ?? []) if (t.Key !== undefined) tags[t.Key] = t.Value ?? '';
+  const ref = (spec: { LaunchTemplateId?: string; LaunchTemplateName?: string; Version?: string } | undefined) =>
+    spec
+      ? {
+          ...(spec.LaunchTemplateId !== undefined && { id: spec.LaunchTemplateId }),
+          ...(spec.LaunchTemplateName !== undefined && { name: spec.LaunchTemplateName }),
+          ...(spec.Version !== undefined && { version: spec.Version }),
+        }
+      : undefined;
+  const mixed = g.MixedInstancesPolicy?.LaunchTemplate;
+  const launchTemplate = ref(g.LaunchTemplate);
+  const mixedTemplate = ref(mixed?.LaunchTemplateSpecification);
+  return {
+    name: g.AutoScalingGroupName ?? '',
+    tags,
+    ...(launchTemplate && { launchTemplate }),
+    ...(g.LaunchConfigurationName !== undefined && { launchConfigurationName: g.LaunchConfigurationName }),
+    ...(g.MixedInstancesPolicy && {
+      mixedInstances: {
+        ...(mixedTemplate && { launchTemplate: mixedTemplate }),
+        overrideTemplates: (mixed?.Overrides ?? []).filter((o) => o.LaunchTemplateSpecification !== undefined).length,
+        instanceRequirements: (mixed?.Overrides ?? []).some((o) => o.InstanceRequirements !== undefined),
+      },
+    }),
+  };
+}
+
+/**
+ * The groups in a scope that follow `tagValue` (`goldsmith:follow` = `<image>/<channel>`), each with its readiness.
+ * DescribeAutoScalingGroups filters by `tag:<key>` ("Accepts the key/value combination of the tag":
+ * https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_Filter.html), paginated; each group's launch template
+ * is read (DescribeLaunchTemplates for its tags, DescribeLaunchTemplateVersions for the version it runs). A group whose
+ * template lacks the tag is left out: it is never touched.
+ */
+export async function findFollowingGroups(scope: MemberScope, tagValue: string): Promise<FoundGroup[]> {
+  const client = autoScalingClient(scope.region, scope.identity);
+  const groups: AutoScalingGroup[] = [];
+  for await (const page of paginateDescribeAutoScalingGroups(
+    { client },
+    { Filters: [{ Name: `tag:${ROLLOUT_TAG}`, Values: [tagValue] }] },
+  )) {
+    groups.push(...(page.AutoScalingGroups ?? []));
+  }
+  const found: FoundGroup[] = [];
+  for (const g of groups) {
+    const view = viewOf(g);
+    const template = groupTemplate(view, tagValue);
+    if (template.kind === 'ignore') continue;
+    if (template.kind === 'skip') {
+      found.push({ kind: 'skip', group: view.name, reason: template.reason });
+      continue;
+    }
+    const ready = await readTemplate(scope, template.ref, template.version, tagValue);
+    if (ready.kind === 'ignore') continue;
+    found.push(
+      ready.kind === 'skip'
+        ? { kind: 'skip', group: view.name, reason: ready.reason }
+        : { kind: 'ready', group: view.name, launchTemplateId: ready.launchTemplateId, fromVersion: template.version },
+    );
+  }
+  return found;
+}
+
+async function readTemplate(scope: MemberScope, ref: TemplateRef, version: number, tagValue: string) {
+  const ec2 = ec2Client(scope.region, scope.identity);
+  const byId = ref.id !== undefined;
+  const listed = await ec2.send(
+    new DescribeLaunchTemplatesCommand(
+      byId ? { LaunchTemplateIds: [ref.id ?? ''] } : { LaunchTemplateNames: [ref.name ?? ''] },
+    ),
+  );
+  const template = listed.LaunchTemplates?.[0];
+  if (!template?.LaunchTemplateId) {
+    return { kind: 'skip' as const, reason: `launch template ${ref.id ?? ref.name} was not found` };
+  }
+  const versions = await ec2.send(
+    new DescribeLaunchTemplateVersionsCommand({
+      LaunchTemplateId: template.LaunchTemplateId,
+      Versions: [String(version)],
+    }),
+  );
+  const data = versions.LaunchTemplateVersions?.[0]?.LaunchTemplateData;
+  const tags: Record<string, string> = {};
+  for (const t of template.Tags ?? []) if (t.Key !== undefined) tags[t.Key] = t.Value ?? '';
+  return templateReadiness(
+    { id: template.LaunchTemplateId, tags, ...(data?.ImageId !== undefined && { imageId: data.ImageId }) },
+    tagValue,
+  );
+}

@@ -1,0 +1,114 @@
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { imagePk, rolloutSk } from '../core/ledger/keys.js';
+import { openRolloutStates, type RolloutRecord, type RolloutState } from '../core/rollout/record.js';
+import { documentClient, ledgerTable } from './clients/dynamodb.js';
+import { conditionalWrite, putItemOnce } from './ledger-writes.js';
+
+/**
+ * The rollout records in the ledger (`IMAGE#<image>`, `ROLLOUT#<channel>#<version>`, core/rollout/record.ts). The
+ * engine creates a record once and then writes only its progress, each write conditional on the state it read being
+ * still open, so an operator's pause, resume or abort in between is never overwritten: the engine's write fails, and
+ * its retry reads the new state.
+ */
+
+const keyOf = (image: string, channel: string, version: string) => ({
+  pk: imagePk(image),
+  sk: rolloutSk(channel, version),
+});
+
+/** Thrown when the record's state changed between the engine's read and its write; the step is retried. */
+export class RolloutChangedError extends Error {
+  constructor(image: string, channel: string, version: string) {
+    super(`the rollout of ${image} ${version} to ${channel} changed while the engine acted on it; reading it again`);
+    this.name = 'RolloutChangedError';
+  }
+}
+
+export async function readRollout(image: string, channel: string, version: string): Promise<RolloutRecord | undefined> {
+  const out = await documentClient().send(
+    new GetCommand({ TableName: ledgerTable(), Key: keyOf(image, channel, version), ConsistentRead: true }),
+  );
+  if (!out.Item) return undefined;
+  const { pk: _pk, sk: _sk, kind: _kind, ...record } = out.Item;
+  return record as RolloutRecord;
+}
+
+/** Creates the record once. @returns false when it already exists (a retried start). */
+export async function createRollout(record: RolloutRecord): Promise<boolean> {
+  return putItemOnce({ ...keyOf(record.image, record.channel, record.version), kind: 'rollout', ...record });
+}
+
+/**
+ * Writes the engine's progress: waves, current wave, skipped groups, and (when `state` is given) a transition to an
+ * ended state with its reason, closing the open work. Conditional on the record's state being `expected`.
+ * @throws RolloutChangedError when the state is no longer `expected` (an operator acted meanwhile).
+ */
+export async function saveRollout(
+  record: RolloutRecord,
+  expected: RolloutState,
+  end?: { state: Exclude<RolloutState, 'running' | 'paused'>; reason?: string },
+): Promise<void> {
+  const names: Record<string, string> = { '#state': 'state', '#waves': 'waves' };
+  const values: Record<string, unknown> = {
+    ':expected': expected,
+    ':waves': record.waves,
+    ':current': record.currentWave,
+    ':skipped': record.skippedGroups,
+    ':at': record.updatedAt,
+  };
+  let update = 'SET #waves = :waves, currentWave = :current, skippedGroups = :skipped, updatedAt = :at';
+  if (end) {
+    update += ', #state = :end, endedAt = :at';
+    values[':end'] = end.state;
+    if (end.reason !== undefined) {
+      update += ', reason = :reason';
+      values[':reason'] = end.reason;
+    }
+    update += ' REMOVE openWork';
+  }
+  const written = await conditionalWrite(() =>
+    documentClient().send(
+      new UpdateCommand({
+        TableName: ledgerTable(),
+        Key: keyOf(record.image, record.channel, record.version),
+        UpdateExpression: update,
+        ConditionExpression: '#state = :expected',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    ),
+  );
+  if (!written) throw new RolloutChangedError(record.image, record.channel, record.version);
+}
+
+/**
+ * Marks an open rollout superseded (its version was revoked): `running|paused` → `superseded` with the reason.
+ * @returns false when it had already ended (or does not exist): nothing changed.
+ */
+export async function supersedeRollout(
+  image: string,
+  channel: string,
+  version: string,
+  reason: string,
+  at: string,
+): Promise<boolean> {
+  const [first, second] = openRolloutStates;
+  return conditionalWrite(() =>
+    documentClient().send(
+      new UpdateCommand({
+        TableName: ledgerTable(),
+        Key: keyOf(image, channel, version),
+        UpdateExpression: 'SET #state = :superseded, reason = :reason, updatedAt = :at, endedAt = :at REMOVE openWork',
+        ConditionExpression: '#state IN (:a, :b)',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':superseded': 'superseded',
+          ':reason': reason,
+          ':at': at,
+          ':a': first,
+          ':b': second,
+        },
+      }),
+    ),
+  );
+}

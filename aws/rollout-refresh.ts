@@ -1,0 +1,194 @@
+import {
+  ActiveInstanceRefreshNotFoundFault,
+  CancelInstanceRefreshCommand,
+  DescribeInstanceRefreshesCommand,
+  type InstanceRefresh,
+  InstanceRefreshInProgressFault,
+  IrreversibleInstanceRefreshFault,
+  RollbackInstanceRefreshCommand,
+  StartInstanceRefreshCommand,
+} from '@aws-sdk/client-auto-scaling';
+import { CreateLaunchTemplateVersionCommand } from '@aws-sdk/client-ec2';
+import type { RefreshPreferences } from '../core/rollout/request.js';
+import { autoScalingClient } from './clients/autoscaling.js';
+import { ec2Client } from './clients/ec2.js';
+import type { MemberScope } from './rollout-groups.js';
+
+/**
+ * The instance refresh calls of a rollout in one member account and Region. Goldsmith never calls
+ * UpdateAutoScalingGroup: the new version goes only into the refresh's DesiredConfiguration, so the group's saved
+ * configuration stays the rollback target (https://github.com/hashicorp/terraform-provider-aws/issues/34189).
+ */
+
+/**
+ * A new launch template version: the group's version with only the AMI changed (SourceVersion). The ClientToken makes
+ * a retry return the version the first call created (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateLaunchTemplateVersion.html).
+ */
+export async function createTemplateVersion(
+  scope: MemberScope,
+  input: { launchTemplateId: string; sourceVersion: number; imageId: string; clientToken: string; description: string },
+): Promise<number> {
+  const out = await ec2Client(scope.region, scope.identity).send(
+    new CreateLaunchTemplateVersionCommand({
+      LaunchTemplateId: input.launchTemplateId,
+      SourceVersion: String(input.sourceVersion),
+      LaunchTemplateData: { ImageId: input.imageId },
+      VersionDescription: input.description,
+      ClientToken: input.clientToken,
+    }),
+  );
+  const number = out.LaunchTemplateVersion?.VersionNumber;
+  if (number === undefined)
+    throw new Error(`CreateLaunchTemplateVersion of ${input.launchTemplateId} returned no version`);
+  return number;
+}
+
+/** A refresh as DescribeInstanceRefreshes reports it. */
+export interface RefreshSeen {
+  refreshId: string;
+  status: string;
+  statusReason?: string;
+}
+
+function seen(r: InstanceRefresh): RefreshSeen {
+  return {
+    refreshId: r.InstanceRefreshId ?? '',
+    status: String(r.Status ?? 'Pending'),
+    ...(r.StatusReason !== undefined && { statusReason: r.StatusReason }),
+  };
+}
+
+const ACTIVE = new Set(['Pending', 'InProgress', 'Baking', 'Cancelling', 'RollbackInProgress']);
+
+/** A group's refreshes, newest first (DescribeInstanceRefreshes lists the last six weeks'). */
+async function refreshesOf(scope: MemberScope, group: string, ids?: string[]): Promise<InstanceRefresh[]> {
+  const out = await autoScalingClient(scope.region, scope.identity).send(
+    new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: group, ...(ids && { InstanceRefreshIds: ids }) }),
+  );
+  return out.InstanceRefreshes ?? [];
+}
+
+function isOurs(r: InstanceRefresh, launchTemplateId: string, version: number): boolean {
+  const lt = r.DesiredConfiguration?.LaunchTemplate;
+  return lt?.LaunchTemplateId === launchTemplateId && lt.Version === String(version);
+}
+
+export type StartOutcome = ({ kind: 'started' } & RefreshSeen) | { kind: 'busy'; reason: string };
+
+/**
+ * Starts a group's refresh to `version` of its template, or takes the refresh a previous attempt started (one with
+ * this desired configuration). Another refresh running on the group (InstanceRefreshInProgressFault: "an active
+ * instance refresh already exists for the specified Auto Scaling group") leaves the group alone: `busy`, with why.
+ * The refresh is read back before it is reported started.
+ */
+export async function startRefresh(
+  scope: MemberScope,
+  input: {
+    group: string;
+    launchTemplateId: string;
+    version: number;
+    preferences: RefreshPreferences;
+    /** Only refreshes started after this one count as this call's own (a revert to a version refreshed before). */
+    after?: string;
+  },
+): Promise<StartOutcome> {
+  const existing = await ownOrBusy(scope, input);
+  if (existing) return existing;
+  let refreshId: string | undefined;
+  try {
+    const out = await autoScalingClient(scope.region, scope.identity).send(
+      new StartInstanceRefreshCommand({
+        AutoScalingGroupName: input.group,
+        Strategy: 'Rolling',
+        DesiredConfiguration: {
+          LaunchTemplate: { LaunchTemplateId: input.launchTemplateId, Version: String(input.version) },
+        },
+        Preferences: input.preferences,
+      }),
+    );
+    refreshId = out.InstanceRefreshId;
+  } catch (error) {
+    if (!(error instanceof InstanceRefreshInProgressFault)) throw error;
+    const raced = await ownOrBusy(scope, input);
+    if (raced) return raced;
+    throw error;
+  }
+  if (!refreshId) throw new Error(`StartInstanceRefresh of ${input.group} returned no refresh id`);
+  const [read] = await refreshesOf(scope, input.group, [refreshId]);
+  if (!read) throw new Error(`instance refresh ${refreshId} of ${input.group} was not found after it started`);
+  return { kind: 'started', ...seen(read) };
+}
+
+async function ownOrBusy(
+  scope: MemberScope,
+  input: { group: string; launchTemplateId: string; version: number; after?: string },
+): Promise<StartOutcome | undefined> {
+  const all = await refreshesOf(scope, input.group);
+  const refreshes = input.after === undefined ? all : newerThan(all, input.after);
+  const ours = refreshes.find((r) => isOurs(r, input.launchTemplateId, input.version));
+  if (ours) return { kind: 'started', ...seen(ours) };
+  const other = refreshes.find((r) => ACTIVE.has(String(r.Status)));
+  if (other) {
+    return {
+      kind: 'busy',
+      reason: `another instance refresh (${other.InstanceRefreshId}, ${other.Status}) is running on the group`,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * The refreshes started after `refreshId`: by StartTime, which DescribeInstanceRefreshes reports; without one, by
+ * position, taking the list as newest first (an assumption no AWS page states).
+ */
+function newerThan(all: InstanceRefresh[], refreshId: string): InstanceRefresh[] {
+  const index = all.findIndex((r) => r.InstanceRefreshId === refreshId);
+  if (index < 0) return all;
+  const since = all[index]?.StartTime?.getTime();
+  if (since === undefined) return all.slice(0, index);
+  return all.filter((r) => r.InstanceRefreshId !== refreshId && (r.StartTime?.getTime() ?? 0) > since);
+}
+
+/** The current statuses of these refreshes of a group. */
+export async function describeRefreshes(scope: MemberScope, group: string, ids: string[]): Promise<RefreshSeen[]> {
+  if (ids.length === 0) return [];
+  return (await refreshesOf(scope, group, ids)).map(seen);
+}
+
+/**
+ * Cancels a group's active refresh. None active (ActiveInstanceRefreshNotFound) means it already ended: nothing to
+ * cancel. "When you cancel an instance refresh, this does not roll back any changes that it made."
+ * (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_CancelInstanceRefresh.html)
+ */
+export async function cancelRefresh(scope: MemberScope, group: string): Promise<'cancelled' | 'not-active'> {
+  try {
+    await autoScalingClient(scope.region, scope.identity).send(
+      new CancelInstanceRefreshCommand({ AutoScalingGroupName: group }),
+    );
+    return 'cancelled';
+  } catch (error) {
+    if (error instanceof ActiveInstanceRefreshNotFoundFault) return 'not-active';
+    throw error;
+  }
+}
+
+/**
+ * Rolls back a group's active refresh to the configuration saved on the group before it started
+ * (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_RollbackInstanceRefresh.html). None active: it
+ * already ended. IrreversibleInstanceRefresh: it cannot be rolled back (reported, not thrown).
+ */
+export async function rollbackRefresh(
+  scope: MemberScope,
+  group: string,
+): Promise<{ kind: 'rolling-back' | 'not-active' } | { kind: 'irreversible'; reason: string }> {
+  try {
+    await autoScalingClient(scope.region, scope.identity).send(
+      new RollbackInstanceRefreshCommand({ AutoScalingGroupName: group }),
+    );
+    return { kind: 'rolling-back' };
+  } catch (error) {
+    if (error instanceof ActiveInstanceRefreshNotFoundFault) return { kind: 'not-active' };
+    if (error instanceof IrreversibleInstanceRefreshFault) return { kind: 'irreversible', reason: error.message };
+    throw error;
+  }
+}

@@ -1,0 +1,95 @@
+import type { RolloutRecord } from './record.js';
+
+/**
+ * The engine's rollout announcements between two versions of a record: each wave started, healthy, halted or rolled
+ * back, the rollout completed, and each group newly skipped. Their `detail` follows the rollout announcements'
+ * contract (`rollout-*` in the notification events); each derives only from the records, so a retried step that
+ * writes the same record announces the same things, which the announcement ledger sends once.
+ */
+export type RolloutAnnouncement =
+  | {
+      event: 'rollout-wave-started';
+      detail: WaveRef & { groups: number; accounts: number; regions: string[]; bakeMinutes: number };
+    }
+  | { event: 'rollout-wave-healthy'; detail: WaveRef & { groups: number; next?: string } }
+  | { event: 'rollout-halted'; detail: WaveRef & { reason: string; failedGroups: number; groups: number } }
+  | { event: 'rollout-completed'; detail: { waves: number; groups: number; skipped: number } }
+  | { event: 'rollout-group-skipped'; detail: { account: string; region: string; group: string; reason: string } };
+
+interface WaveRef {
+  wave: string;
+  waveNumber: number;
+  waves: number;
+}
+
+const FAILED = new Set([
+  'Failed',
+  'Cancelled',
+  'Cancelling',
+  'RollbackInProgress',
+  'RollbackSuccessful',
+  'RollbackFailed',
+]);
+
+/** What changed from `before` (absent: the record was just created) to `after`, as announcements, in causal order. */
+export function rolloutAnnouncements(
+  before: RolloutRecord | undefined,
+  after: RolloutRecord,
+  bakeMinutes: number,
+): RolloutAnnouncement[] {
+  const out: RolloutAnnouncement[] = [];
+  const total = after.waves.length;
+  const known = new Set((before?.skippedGroups ?? []).map((s) => `${s.account}/${s.region}/${s.group}`));
+  for (const s of after.skippedGroups) {
+    if (!known.has(`${s.account}/${s.region}/${s.group}`))
+      out.push({ event: 'rollout-group-skipped', detail: { ...s } });
+  }
+  after.waves.forEach((wave, i) => {
+    const was = before?.waves[i]?.state ?? 'pending';
+    const ref = { wave: wave.name, waveNumber: i + 1, waves: total };
+    if (was === 'pending' && wave.state !== 'pending' && wave.state !== 'skipped') {
+      out.push({
+        event: 'rollout-wave-started',
+        detail: {
+          ...ref,
+          groups: wave.groups.length,
+          accounts: new Set(wave.groups.map((g) => g.account)).size,
+          regions: [...new Set(wave.groups.map((g) => g.region))].sort(),
+          bakeMinutes,
+        },
+      });
+    }
+    if (was !== 'healthy' && wave.state === 'healthy') {
+      const next = after.waves[i + 1]?.name;
+      out.push({
+        event: 'rollout-wave-healthy',
+        detail: { ...ref, groups: wave.groups.length, ...(next && { next }) },
+      });
+    }
+  });
+  if (before?.state !== 'halted' && after.state === 'halted') {
+    const wave = after.waves[after.currentWave];
+    out.push({
+      event: 'rollout-halted',
+      detail: {
+        wave: wave?.name ?? '',
+        waveNumber: after.currentWave + 1,
+        waves: total,
+        reason: after.reason ?? 'a refresh failed',
+        failedGroups: (wave?.groups ?? []).filter((g) => FAILED.has(g.status)).length,
+        groups: wave?.groups.length ?? 0,
+      },
+    });
+  }
+  if (before?.state !== 'completed' && after.state === 'completed') {
+    out.push({
+      event: 'rollout-completed',
+      detail: {
+        waves: total,
+        groups: after.waves.reduce((n, w) => n + w.groups.length, 0),
+        skipped: after.skippedGroups.length,
+      },
+    });
+  }
+  return out;
+}

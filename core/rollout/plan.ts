@@ -1,0 +1,148 @@
+import type { RolloutGroup, RolloutRecord, RolloutWave, WaveState } from './record.js';
+
+/**
+ * The rollout's pure planner: given the ledger's record (with its groups' refresh statuses as last read), what the
+ * engine does next. Refresh statuses are Auto Scaling's
+ * (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_InstanceRefresh.html): Pending, InProgress, Baking,
+ * Successful, Failed, Cancelling, Cancelled, RollbackInProgress, RollbackFailed, RollbackSuccessful.
+ */
+
+/** Still replacing or baking: the refresh has not ended either way. */
+const ACTIVE = new Set(['Pending', 'InProgress', 'Baking']);
+/** A refresh that can still be cancelled or rolled back (CancelInstanceRefresh/RollbackInstanceRefresh act on it). */
+export function isActiveRefresh(status: string): boolean {
+  return ACTIVE.has(status);
+}
+export function isSuccessfulRefresh(status: string): boolean {
+  return status === 'Successful';
+}
+/** Failed, cancelled (by someone else), or rolling or rolled back: the wave is not healthy. */
+export function isFailedRefresh(status: string): boolean {
+  return !ACTIVE.has(status) && status !== 'Successful';
+}
+
+export type RolloutStep =
+  /** Start the refreshes of wave `wave` (its state is `pending`). */
+  | { kind: 'start-wave'; wave: number }
+  /** Nothing to do now: refreshes are under way, or the rollout is paused before its next wave. */
+  | { kind: 'wait'; why: 'refreshing' | 'paused' }
+  /** Every refresh of `wave` succeeded (bake included): mark it healthy, then start the next wave or complete. */
+  | { kind: 'wave-healthy'; wave: number; next: 'next-wave' | 'completed' | 'paused' }
+  /**
+   * A refresh of `wave` failed: halt. `rollBack`: its refreshes still running, to RollbackInstanceRefresh (the failed
+   * ones roll back by themselves, AutoRollback); `revert`: its refreshes already Successful, which can no longer be
+   * rolled back and get a new refresh to their previous version.
+   */
+  | { kind: 'halt'; wave: number; failed: RolloutGroup[]; rollBack: RolloutGroup[]; revert: RolloutGroup[] }
+  /** Aborted: cancel the refreshes still running (a cancel rolls nothing back), then end. */
+  | { kind: 'stop'; state: 'aborted'; cancel: RolloutGroup[] }
+  /**
+   * Superseded (its version was revoked and the pointer rolled back): every group it reached goes back to its previous
+   * launch template version: `rollBack` the refreshes still running, `revert` the finished ones with a new refresh.
+   */
+  | { kind: 'supersede'; rollBack: RolloutGroup[]; revert: RolloutGroup[] }
+  /** Already ended (completed, halted, or stopped with nothing left to cancel): the state machine ends. */
+  | { kind: 'ended' };
+
+/** A wave's state from its groups' statuses (a wave that started no refresh is `skipped`). */
+export function waveStateOf(wave: RolloutWave): WaveState {
+  if (wave.state === 'pending' || wave.state === 'skipped' || wave.state === 'rolled-back') return wave.state;
+  if (wave.groups.length === 0) return 'skipped';
+  const statuses = wave.groups.map((g) => g.status);
+  if (statuses.some(isFailedRefresh)) return 'failed';
+  if (statuses.every(isSuccessfulRefresh)) return 'healthy';
+  if (statuses.every((s) => s === 'Baking' || s === 'Successful')) return 'baking';
+  return 'refreshing';
+}
+
+/** What to do next for this record. */
+export function planRollout(record: RolloutRecord): RolloutStep {
+  const reached = record.waves.flatMap((w) => w.groups);
+  const running = reached.filter((g) => isActiveRefresh(g.status));
+  if (record.state === 'aborted') {
+    return running.length > 0 ? { kind: 'stop', state: record.state, cancel: running } : { kind: 'ended' };
+  }
+  if (record.state === 'superseded') {
+    const revert = reached.filter((g) => isSuccessfulRefresh(g.status));
+    return running.length + revert.length > 0 ? { kind: 'supersede', rollBack: running, revert } : { kind: 'ended' };
+  }
+  if (record.state === 'completed' || record.state === 'halted') return { kind: 'ended' };
+
+  const index = record.currentWave;
+  const wave = record.waves[index];
+  if (!wave) return { kind: 'ended' };
+  const paused = record.state === 'paused';
+  if (wave.state === 'pending') return paused ? { kind: 'wait', why: 'paused' } : { kind: 'start-wave', wave: index };
+
+  const state = waveStateOf(wave);
+  if (state === 'failed') {
+    const failed = wave.groups.filter((g) => isFailedRefresh(g.status));
+    const rollBack = wave.groups.filter((g) => isActiveRefresh(g.status));
+    const revert = wave.groups.filter((g) => isSuccessfulRefresh(g.status));
+    return { kind: 'halt', wave: index, failed, rollBack, revert };
+  }
+  if (state === 'healthy' || state === 'skipped') {
+    const last = index === record.waves.length - 1;
+    return { kind: 'wave-healthy', wave: index, next: last ? 'completed' : paused ? 'paused' : 'next-wave' };
+  }
+  return { kind: 'wait', why: 'refreshing' };
+}
+
+/** One refresh's status as DescribeInstanceRefreshes reported it, by group. */
+export interface RefreshStatus {
+  account: string;
+  region: string;
+  group: string;
+  refreshId: string;
+  status: string;
+  statusReason?: string;
+}
+
+/** The record with the current wave's groups' statuses as AWS reported them, and the wave's state from them. */
+export function withStatuses(record: RolloutRecord, statuses: readonly RefreshStatus[], now: string): RolloutRecord {
+  const index = record.currentWave;
+  const waves = record.waves.map((wave, i) => {
+    if (i !== index || wave.state === 'pending') return wave;
+    const groups = wave.groups.map((g) => {
+      const seen = statuses.find(
+        (s) => s.account === g.account && s.region === g.region && s.group === g.group && s.refreshId === g.refreshId,
+      );
+      if (!seen) return g;
+      const { statusReason: _old, ...rest } = g;
+      return {
+        ...rest,
+        status: seen.status,
+        ...(seen.statusReason !== undefined && { statusReason: seen.statusReason }),
+      };
+    });
+    const next = { ...wave, groups };
+    const state = waveStateOf(next);
+    const ended = state === 'healthy' || state === 'failed' || state === 'skipped';
+    return { ...next, state, ...(ended && wave.endedAt === undefined && { endedAt: now }) };
+  });
+  return { ...record, waves, updatedAt: now };
+}
+
+/** A new record for a version's rollout to a channel: every wave pending, the first current. */
+export function newRolloutRecord(input: {
+  image: string;
+  channel: string;
+  version: string;
+  amis: Record<string, string>;
+  waves: readonly string[];
+  now: string;
+}): RolloutRecord {
+  return {
+    image: input.image,
+    channel: input.channel,
+    version: input.version,
+    amis: { ...input.amis },
+    state: 'running',
+    startedAt: input.now,
+    updatedAt: input.now,
+    currentWave: 0,
+    waves: input.waves.map((name) => ({ name, state: 'pending', groups: [] })),
+    skippedGroups: [],
+    openWork: 'rollout',
+  };
+}

@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto';
+import type { RolloutSpec } from '../config/schema-rollout.js';
+
+/**
+ * What Goldsmith asks Auto Scaling and EC2 for, per group, from the channel's rollout settings: plain shapes with the
+ * API's member names, so the AWS edge passes them as they are.
+ */
+
+/** StartInstanceRefresh's Preferences (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_RefreshPreferences.html). */
+export interface RefreshPreferences {
+  AutoRollback: boolean;
+  BakeTime: number;
+  MinHealthyPercentage: number;
+  MaxHealthyPercentage: number;
+  SkipMatching: boolean;
+  AlarmSpecification?: { Alarms: string[] };
+  CheckpointPercentages?: number[];
+  CheckpointDelay?: number;
+  InstanceWarmup?: number;
+}
+
+/**
+ * The refreshes' preferences. AutoRollback is always on (a failed wave rolls back, the contract's fixed policy); it is
+ * allowed because the refresh names a DesiredConfiguration with a numbered version of a literal-AMI template.
+ * CheckpointPercentages is left out rather than sent empty (an empty array left refreshes stuck in Pending:
+ * https://github.com/hashicorp/terraform-provider-aws/pull/21777), and CheckpointDelay only goes with checkpoints
+ * ("if you specify a value for it, you must also specify a value for CheckpointPercentages"). No alarms: no
+ * AlarmSpecification. SkipMatching stays off: every instance is replaced by one of the new version.
+ */
+export function refreshPreferences(settings: RolloutSpec): RefreshPreferences {
+  const prefs: RefreshPreferences = {
+    AutoRollback: true,
+    BakeTime: settings.bakeMinutes * 60,
+    MinHealthyPercentage: settings.minHealthyPercentage,
+    MaxHealthyPercentage: settings.maxHealthyPercentage,
+    SkipMatching: false,
+  };
+  if (settings.alarms.length > 0) prefs.AlarmSpecification = { Alarms: [...settings.alarms] };
+  if (settings.checkpointPercentages.length > 0) {
+    prefs.CheckpointPercentages = [...settings.checkpointPercentages];
+    prefs.CheckpointDelay = settings.checkpointDelayMinutes * 60;
+  }
+  if (settings.instanceWarmupSeconds !== undefined) prefs.InstanceWarmup = settings.instanceWarmupSeconds;
+  return prefs;
+}
+
+/** Where a new launch template version's request comes from: one version of one image to one group. */
+export interface VersionRequestKey {
+  image: string;
+  channel: string;
+  version: string;
+  account: string;
+  region: string;
+  group: string;
+}
+
+/**
+ * CreateLaunchTemplateVersion's ClientToken: the same for a retry of the same image version to the same group, so EC2
+ * returns the version it created the first time ("Maximum 128 ASCII characters";
+ * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateLaunchTemplateVersion.html).
+ */
+export function launchTemplateClientToken(key: VersionRequestKey): string {
+  const digest = createHash('sha256')
+    .update([key.image, key.channel, key.version, key.account, key.region, key.group].join('\n'))
+    .digest('hex');
+  return `goldsmith-${digest.slice(0, 48)}`;
+}
+
+/** The new version's description (VersionDescription, at most 255 characters): `goldsmith <image> <channel> <version>`. */
+export function launchTemplateVersionDescription(image: string, channel: string, version: string): string {
+  return `goldsmith ${image} ${channel} ${version}`.slice(0, 255);
+}
+
+/** The STS session name of the rollout's calls in a member account (2–64 of `[\w+=,.@-]`), naming the rollout. */
+export function rolloutSessionName(image: string, channel: string, version: string): string {
+  return `goldsmith-rollout-${image}-${channel}-${version}`.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
+}
+
+/**
+ * The Rollout execution's name for a version's rollout to a channel: readable plus a hash of the three, at most 80 of
+ * the characters Step Functions allows, so a retried Publish meets ExecutionAlreadyExists and takes it as its own.
+ */
+export function rolloutExecutionName(image: string, channel: string, version: string): string {
+  const hash = createHash('sha256').update(`${image}\n${channel}\n${version}`).digest('hex').slice(0, 12);
+  const readable = `${image}-${channel}-${version}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 80 - hash.length - 1);
+  return `${readable}-${hash}`;
+}

@@ -1,0 +1,146 @@
+import * as z from 'zod';
+import { createRollout, readRollout, saveRollout } from '../../aws/rollout-ledger.js';
+import type { ChannelSpec } from '../../core/config/schema.js';
+import { MalformedEventError } from '../../core/errors.js';
+import { type RolloutAnnouncement, rolloutAnnouncements } from '../../core/rollout/announcements.js';
+import { newRolloutRecord, planRollout, withStatuses } from '../../core/rollout/plan.js';
+import type { RolloutRecord } from '../../core/rollout/record.js';
+import { bundledCatalog } from '../lib/catalog.js';
+import { waveAccounts } from './accounts.js';
+import { cancelGroups, type RolloutContext, readStatuses, rollBackGroups, startWave } from './wave.js';
+
+/** The Rollout state machine's input, and every task's: which version of which image rolls out to which channel. */
+export const rolloutInputSchema = z.strictObject({
+  image: z.string().min(1),
+  channel: z.string().min(1),
+  version: z.string().min(1),
+  /** Region → the AMI id rolled out there (the version's AMIs in the Regions the channel has one in). */
+  amis: z.record(z.string().min(1), z.string().regex(/^ami-[0-9a-f]+$/, 'must be an AMI id')),
+});
+export type RolloutInput = z.infer<typeof rolloutInputSchema>;
+
+/** What a task returns: whether the rollout has ended (the state machine stops) and where it stands. */
+export interface AdvanceResult {
+  done: boolean;
+  state: RolloutRecord['state'];
+  currentWave: number;
+}
+
+export function parseRolloutInput(raw: unknown): RolloutInput {
+  const parsed = rolloutInputSchema.safeParse(raw);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new MalformedEventError(`rollout input ${first?.path.join('.') || 'input'}: ${first?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
+}
+
+function channelOf(name: string): ChannelSpec & { rollout: NonNullable<ChannelSpec['rollout']> } {
+  const channel = bundledCatalog().channels.find((c) => c.name === name);
+  if (!channel?.rollout) throw new MalformedEventError(`channel: ${name} does not roll out (no channels[].rollout)`);
+  return { ...channel, rollout: channel.rollout };
+}
+
+function roleName(): string {
+  const name = process.env.ROLLOUT_ROLE_NAME;
+  if (!name) throw new Error('ROLLOUT_ROLE_NAME is not set');
+  return name;
+}
+
+const result = (r: RolloutRecord, done: boolean): AdvanceResult => ({
+  done,
+  state: r.state,
+  currentWave: r.currentWave,
+});
+
+/**
+ * One step of a rollout, safe to repeat: reads the ledger's record (creating it on the first step), reads the
+ * current wave's refreshes from AWS, and does what the planner says (core/rollout/plan.ts): start a wave, wait, move
+ * on from a healthy wave, halt and roll back a failed one, cancel an aborted or superseded one. Progress is written
+ * only while the record's state is still the one read, so an operator's pause or abort in between wins; a step
+ * retried after its effect and before its write finds its refreshes again instead of starting new ones.
+ */
+export async function advanceRollout(
+  input: RolloutInput,
+  options: { now?: () => string; tell?: (said: RolloutAnnouncement[]) => Promise<void> } = {},
+): Promise<AdvanceResult> {
+  const now = options.now ?? (() => new Date().toISOString());
+  const tell = options.tell ?? (async () => {});
+  const channel = channelOf(input.channel);
+  const ctx: RolloutContext = {
+    image: input.image,
+    channel: input.channel,
+    version: input.version,
+    settings: channel.rollout,
+    roleName: roleName(),
+  };
+  let record = await readRollout(input.image, input.channel, input.version);
+  if (!record) {
+    const fresh = newRolloutRecord({ ...input, waves: channel.rollout.waves.map((w) => w.name), now: now() });
+    await createRollout(fresh);
+    record = (await readRollout(input.image, input.channel, input.version)) ?? fresh;
+  }
+  const read = record;
+  const expected = record.state;
+  // What changed is told only once the ledger holds it: after the write, from the record read and the one written.
+  const save = async (next: RolloutRecord, end?: Parameters<typeof saveRollout>[2]) => {
+    await saveRollout(next, expected, end);
+    const written = end ? { ...next, state: end.state, ...(end.reason !== undefined && { reason: end.reason }) } : next;
+    await tell(rolloutAnnouncements(read, written, channel.rollout.bakeMinutes));
+  };
+  const current = record.waves[record.currentWave];
+  if (current && current.state !== 'pending' && current.groups.length > 0) {
+    record = withStatuses(record, await readStatuses(ctx, current.groups), now());
+  }
+  let accounts: string[][] | undefined;
+  // Bounded: each pass starts a wave or moves past one, and a rollout has at most ten.
+  for (let pass = 0; pass <= 2 * record.waves.length + 1; pass += 1) {
+    const step = planRollout(record);
+    switch (step.kind) {
+      case 'start-wave': {
+        accounts ??= await waveAccounts(channel);
+        record = await startWave(ctx, record, step.wave, accounts[step.wave] ?? [], now());
+        continue;
+      }
+      case 'wave-healthy': {
+        if (step.next === 'next-wave') {
+          record = { ...record, currentWave: step.wave + 1, updatedAt: now() };
+          continue;
+        }
+        if (step.next === 'completed') {
+          await save(record, { state: 'completed' });
+          return result({ ...record, state: 'completed' }, true);
+        }
+        await save(record);
+        return result(record, false);
+      }
+      case 'wait':
+        await save(record);
+        return result(record, false);
+      case 'halt': {
+        const problems = await rollBackGroups(ctx, step.rollBack, step.revert);
+        const first = step.failed[0];
+        const why = first
+          ? `${first.group} in ${first.account} ${first.region}: ${first.status}${first.statusReason ? ` (${first.statusReason})` : ''}`
+          : 'a refresh failed';
+        const reason = `wave ${record.waves[step.wave]?.name ?? step.wave} failed: ${why}`;
+        const skippedGroups = [...record.skippedGroups, ...problems];
+        const halted = { ...record, skippedGroups, updatedAt: now() };
+        await save(halted, { state: 'halted', reason });
+        return result({ ...halted, state: 'halted' }, true);
+      }
+      case 'stop':
+        await cancelGroups(ctx, step.cancel);
+        await save(record);
+        return result(record, true);
+      case 'supersede': {
+        const problems = await rollBackGroups(ctx, step.rollBack, step.revert);
+        await save({ ...record, skippedGroups: [...record.skippedGroups, ...problems] });
+        return result(record, true);
+      }
+      case 'ended':
+        return result(record, true);
+    }
+  }
+  throw new Error(`rollout of ${input.image} ${input.version} to ${input.channel} did not settle`);
+}

@@ -1,0 +1,120 @@
+import { Duration, RemovalPolicy, type Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Function as SstFunction } from 'sst/constructs';
+import type { Catalog } from '../../core/config/schema.js';
+import { catalogBundling } from '../catalog.js';
+import { grantLedger } from '../ledger-access.js';
+import { rolloutEngineRoleName, rolloutRoleName } from '../names.js';
+import type { PromotionEnvironment } from './functions.js';
+import { allowOrganizationRead } from './lifecycle.js';
+
+/** How long the Rollout state machine waits between checks of a wave's refreshes. */
+export const ROLLOUT_POLL = Duration.minutes(5);
+
+/** Whether any channel of the catalog rolls out (`channels[i].rollout`). */
+export function anyRollout(catalog: Catalog): boolean {
+  return catalog.channels.some((c) => c.rollout !== undefined);
+}
+
+export interface RolloutResources {
+  stateMachine: sfn.StateMachine;
+  startWave: SstFunction;
+  checkWave: SstFunction;
+  role: iam.Role;
+}
+
+/**
+ * The Rollout state machine and its two functions, when a channel rolls out: StartWave → Wait → CheckWave → … until
+ * CheckWave says the rollout ended (completed, halted, aborted, superseded). The next wave starts inside CheckWave once
+ * every refresh of the one before is Successful, its BakeTime included, so no separate bake wait is needed. Both
+ * functions run as one named role, which the member accounts' rollout role trusts
+ * (stacks/member-baseline/rollout-role.ts): it may assume only that role, only in the organization.
+ */
+export function createRollout(
+  stack: Stack,
+  env: PromotionEnvironment,
+  catalog: Catalog,
+  stage: string,
+): RolloutResources | undefined {
+  if (!anyRollout(catalog)) return undefined;
+  const role = new iam.Role(stack, 'RolloutEngineRole', {
+    roleName: rolloutEngineRoleName(stage),
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole')],
+  });
+  const environment = { LEDGER_TABLE: env.ledger.tableName, ROLLOUT_ROLE_NAME: rolloutRoleName(stage) };
+  const made = (id: string, handler: string) =>
+    new SstFunction(stack, id, {
+      handler,
+      role,
+      timeout: 300,
+      memorySize: 1024,
+      environment,
+      nodejs: catalogBundling(catalog),
+    });
+  const startWave = made('RolloutStartWave', 'functions/rollout/start.handler');
+  const checkWave = made('RolloutCheckWave', 'functions/rollout/check.handler');
+  // The member role in every member account; aws:ResourceOrgID keeps the assumption inside the organization
+  // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourceorgid).
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      actions: ['sts:AssumeRole'],
+      resources: [`arn:${stack.partition}:iam::*:role/${rolloutRoleName(stage)}`],
+      conditions: { StringEquals: { 'aws:ResourceOrgID': catalog.organization.id } },
+    }),
+  );
+  // The record (GetItem, PutItem, UpdateItem) and the organization as the ledger holds it (GetItem, Query), else
+  // Organizations itself, to resolve each wave's OUs to accounts.
+  grantLedger(env.ledger, startWave, ['GetItem', 'PutItem', 'Query', 'UpdateItem']);
+  allowOrganizationRead(stack, startWave, catalog.organization.id);
+
+  const payload = sfn.TaskInput.fromObject({
+    image: sfn.JsonPath.stringAt('$.image'),
+    channel: sfn.JsonPath.stringAt('$.channel'),
+    version: sfn.JsonPath.stringAt('$.version'),
+    amis: sfn.JsonPath.objectAt('$.amis'),
+  });
+  const invoke = (id: string, fn: SstFunction) =>
+    new tasks.LambdaInvoke(stack, id, {
+      lambdaFunction: fn,
+      payload,
+      payloadResponseOnly: true,
+      resultPath: '$.result',
+    })
+      // A malformed input never succeeds; everything else (throttling, a record changed meanwhile) is retried.
+      .addRetry({ errors: ['MalformedEventError'], maxAttempts: 0 })
+      .addRetry({
+        errors: ['States.ALL'],
+        interval: Duration.seconds(30),
+        backoffRate: 2,
+        maxAttempts: 6,
+      });
+  const done = new sfn.Succeed(stack, 'RolloutEnded');
+  const check = invoke('CheckWave', checkWave);
+  const wait = new sfn.Wait(stack, 'PollWait', { time: sfn.WaitTime.duration(ROLLOUT_POLL) });
+  const ended = (id: string) =>
+    new sfn.Choice(stack, id).when(sfn.Condition.booleanEquals('$.result.done', true), done).otherwise(wait);
+  wait.next(check);
+  check.next(ended('AfterCheck'));
+  const definition = invoke('StartWave', startWave).next(ended('AfterStart'));
+  const stateMachine = new sfn.StateMachine(stack, 'RolloutStateMachine', {
+    stateMachineType: sfn.StateMachineType.STANDARD,
+    definitionBody: sfn.DefinitionBody.fromChainable(definition),
+    // Ten waves of refreshes of at most 14 days each fit; Step Functions allows a year.
+    timeout: Duration.days(364),
+    tracingEnabled: true,
+    // Every transition logged, without execution data (member accounts and groups stay in the execution history).
+    logs: {
+      destination: new logs.LogGroup(stack, 'RolloutLogs', {
+        retention: catalog.monitoring.logRetentionDays,
+        removalPolicy: RemovalPolicy.RETAIN,
+      }),
+      level: sfn.LogLevel.ALL,
+      includeExecutionData: false,
+    },
+  });
+  return { stateMachine, startWave, checkWave, role };
+}

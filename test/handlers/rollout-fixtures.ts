@@ -1,0 +1,45 @@
+import { afterEach, beforeEach } from 'vitest';
+import { parseCatalog } from '../../core/config/catalog.js';
+import { forgetOrganization } from '../../functions/sharing/channel-targets.js';
+import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
+import { exampleCatalog, exampleFiles } from '../unit/config/helpers.js';
+import { answer } from './rollout-answers.js';
+import { asg, CANARY, ec2, org, PRD1, PRD2, sts, world } from './rollout-members.js';
+
+export * from './rollout-members.js';
+
+/** The example catalog with a three-wave rollout on prod: canary account, then OU prd00001, then OU prd00002. */
+export function rolloutCatalog(rollout: Record<string, unknown> = {}) {
+  const input = exampleCatalog();
+  input.channels[2].rollout = {
+    waves: [
+      { name: 'canary', accounts: [CANARY] },
+      { name: 'wave-1', ous: [PRD1] },
+      { name: 'rest', ous: [PRD2] },
+    ],
+    alarms: ['app-5xx'],
+    ...rollout,
+  };
+  const parsed = parseCatalog(input, exampleFiles());
+  if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
+  return parsed.catalog;
+}
+
+/** A rollout handler test's world: reset before each test, the ledger table recreated. */
+export function useRolloutWorld(): void {
+  const dynamo = useLocalDynamo();
+  beforeEach(async () => {
+    process.env.GOLDSMITH_CATALOG = JSON.stringify(rolloutCatalog());
+    process.env.ROLLOUT_ROLE_NAME = 'goldsmith-test-rollout';
+    process.env.LEDGER_TABLE = 'ledger';
+    world.members.clear();
+    world.refreshCounter = 0;
+    world.started = [];
+    answer();
+    await recreateLedgerTable(localLedgerClient(dynamo.endpoint));
+    forgetOrganization();
+  });
+  afterEach(() => {
+    for (const m of [asg, ec2, sts, org]) m.reset();
+  });
+}

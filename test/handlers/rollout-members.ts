@@ -1,0 +1,90 @@
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+
+/**
+ * The member accounts a rollout handler test runs against: Auto Scaling groups, launch templates and instance
+ * refreshes held in plain maps per account and Region (the account is the one whose role the client's credentials
+ * came from: AssumeRole's key names it), Organizations with two prod OUs, and the ledger in dynalite.
+ */
+
+export const PRD1 = 'ou-x1y2-prd00001';
+export const PRD2 = 'ou-x1y2-prd00002';
+export const CANARY = '200000000001';
+export const WAVE1 = '200000000002';
+export const REST = '200000000003';
+export const REGION = 'us-east-1';
+export const AMI = 'ami-0aaa1111bbbb2222c';
+export const INPUT = { image: 'base', channel: 'prod', version: '1.0.0/3', amis: { [REGION]: AMI } };
+
+export interface Template {
+  id: string;
+  tags: Record<string, string>;
+  versions: { number: number; imageId: string; token?: string }[];
+}
+export interface Group {
+  name: string;
+  tags: Record<string, string>;
+  template: { id: string; version: string } | undefined;
+  launchConfigurationName?: string;
+}
+export interface Refresh {
+  id: string;
+  group: string;
+  status: string;
+  statusReason?: string;
+  desired?: { LaunchTemplateId: string; Version: string };
+  preferences?: Record<string, unknown>;
+}
+export interface Member {
+  groups: Group[];
+  templates: Template[];
+  refreshes: Refresh[];
+}
+
+export const world = { members: new Map<string, Member>(), refreshCounter: 0, started: [] as string[] };
+
+/** One following group with a literal-AMI template at version 3, in `account`. */
+export function followingGroup(account: string, name = `web-${account.slice(-1)}`, tag = 'base/prod'): void {
+  const m = memberOf(account);
+  const id = `lt-${account.slice(-3)}${name}`;
+  m.templates.push({
+    id,
+    tags: { 'goldsmith:follow': tag },
+    versions: [1, 2, 3].map((n) => ({ number: n, imageId: 'ami-0old' })),
+  });
+  m.groups.push({ name, tags: { 'goldsmith:follow': tag }, template: { id, version: '3' } });
+}
+
+export function memberOf(account: string): Member {
+  let m = world.members.get(`${account}/${REGION}`);
+  if (!m) {
+    m = { groups: [], templates: [], refreshes: [] };
+    world.members.set(`${account}/${REGION}`, m);
+  }
+  return m;
+}
+
+/** Sets every refresh of `account` that is still active to `status`. */
+export function settle(account: string, status: string, reason?: string): void {
+  for (const r of memberOf(account).refreshes) {
+    if (['Pending', 'InProgress', 'Baking'].includes(r.status)) {
+      r.status = status;
+      if (reason) r.statusReason = reason;
+    }
+  }
+}
+
+export const asg = mockClient(AutoScalingClient);
+export const ec2 = mockClient(EC2Client);
+export const sts = mockClient(STSClient);
+export const org = mockClient(OrganizationsClient);
+
+export type WithConfig = () => { config: { credentials: () => Promise<{ accessKeyId: string }> } };
+
+/** The member account a mocked call acts in: the assumed role's access key is `AK<account>`. */
+export async function accountOf(getClient: WithConfig): Promise<string> {
+  return (await getClient().config.credentials()).accessKeyId.slice(2);
+}

@@ -1,0 +1,82 @@
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { client } from '../../aws/clients.js';
+import { readRollout, supersedeRollout } from '../../aws/rollout-ledger.js';
+import { checkWave } from '../../functions/rollout/check.js';
+import { startRollout } from '../../functions/rollout/start.js';
+import {
+  CANARY,
+  followingGroup,
+  INPUT,
+  memberOf,
+  REST,
+  settle,
+  useRolloutWorld,
+  WAVE1,
+  world,
+} from './rollout-fixtures.js';
+
+/** What the operator's pause, resume and abort do: one conditional update of the record's state. */
+async function setState(state: string): Promise<void> {
+  await DynamoDBDocumentClient.from(client('dynamodb')).send(
+    new UpdateCommand({
+      TableName: 'ledger',
+      Key: { pk: 'IMAGE#base', sk: 'ROLLOUT#prod#1.0.0/3' },
+      UpdateExpression: 'SET #s = :s',
+      ExpressionAttributeNames: { '#s': 'state' },
+      ExpressionAttributeValues: { ':s': state },
+    }),
+  );
+}
+
+describe('rollout CheckWave honours the ledger', () => {
+  useRolloutWorld();
+
+  it('paused: the running refresh goes on, no new wave starts until resumed', async () => {
+    for (const account of [CANARY, WAVE1, REST]) followingGroup(account);
+    await startRollout(INPUT);
+    await setState('paused');
+    settle(CANARY, 'Successful');
+
+    expect(await checkWave(INPUT)).toEqual({ done: false, state: 'paused', currentWave: 0 });
+    expect(memberOf(CANARY).refreshes[0]?.status).toBe('Successful');
+    expect(world.started).toEqual([`${CANARY}/web-1`]);
+    expect((await readRollout('base', 'prod', '1.0.0/3'))?.waves[0]?.state).toBe('healthy');
+
+    await setState('running');
+    expect(await checkWave(INPUT)).toMatchObject({ done: false, state: 'running', currentWave: 1 });
+    expect(world.started).toEqual([`${CANARY}/web-1`, `${WAVE1}/web-2`]);
+  });
+
+  it('aborted: cancels the refreshes still running and ends, starting nothing', async () => {
+    for (const account of [CANARY, WAVE1, REST]) followingGroup(account);
+    await startRollout(INPUT);
+    settle(CANARY, 'InProgress');
+    await setState('aborted');
+
+    expect(await checkWave(INPUT)).toEqual({ done: true, state: 'aborted', currentWave: 0 });
+    expect(memberOf(CANARY).refreshes[0]?.status).toBe('Cancelling');
+    expect(world.started).toEqual([`${CANARY}/web-1`]);
+  });
+
+  it('superseded (its version revoked): every group it reached goes back to its previous template version', async () => {
+    for (const account of [CANARY, WAVE1, REST]) followingGroup(account);
+    // The team's own refresh to version 3, weeks ago: not the revert, which must still start.
+    memberOf(CANARY).refreshes.push({
+      id: 'ir-team',
+      group: 'web-1',
+      status: 'Successful',
+      desired: { LaunchTemplateId: 'lt-001web-1', Version: '3' },
+    });
+    await startRollout(INPUT);
+    settle(CANARY, 'Successful');
+    await checkWave(INPUT);
+    await supersedeRollout('base', 'prod', '1.0.0/3', 'revoked: CVE', '2026-11-26T03:00:00.000Z');
+
+    expect(await checkWave(INPUT)).toMatchObject({ done: true, state: 'superseded' });
+    // The running wave-1 refresh is rolled back; the canary's finished one gets a refresh back to version 3.
+    expect(memberOf(WAVE1).refreshes[0]?.status).toBe('RollbackInProgress');
+    expect(memberOf(CANARY).refreshes[0]?.desired).toEqual({ LaunchTemplateId: 'lt-001web-1', Version: '3' });
+    expect(world.started).toEqual([`${CANARY}/web-1`, `${WAVE1}/web-2`, `${CANARY}/web-1`]);
+  });
+});

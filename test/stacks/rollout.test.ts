@@ -1,0 +1,167 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import example from '../../goldsmith.config.js';
+import { MemberBaseline } from '../../stacks/MemberBaseline.js';
+import { Promotion } from '../../stacks/Promotion.js';
+import { aslFromTemplate, type TemplateJson } from '../../stacks/promotion/asl.js';
+import { rolloutCatalog } from '../fixtures/catalogs/rollout.js';
+import { FACTORY_STACKS, resourcesOf, type Synthesized, synthesize } from './helpers.js';
+
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: Record<string, unknown> };
+const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+
+const rolling = rolloutCatalog();
+
+function statementsOf(synth: Synthesized, roleLogicalId: string): Statement[] {
+  return Object.values(resourcesOf(synth.template, 'AWS::IAM::Policy'))
+    .filter((p) => (p.Properties.Roles as string[]).includes(`<${roleLogicalId}>`))
+    .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+}
+
+describe('Rollout state machine and engine role (a channel that rolls out)', () => {
+  let synth: Synthesized;
+  beforeAll(async () => {
+    synth = await synthesize(rolling, { stacks: [Promotion] });
+  });
+
+  it('starts a wave, then waits five minutes and checks, until CheckWave says the rollout ended', () => {
+    const asl = aslFromTemplate(synth.template.toJSON() as TemplateJson, 'RolloutStateMachine');
+    expect(asl.StartAt).toBe('StartWave');
+    const states = asl.States;
+    expect(states.StartWave).toMatchObject({ Type: 'Task', ResultPath: '$.result', Next: 'AfterStart' });
+    expect(states.PollWait).toMatchObject({ Type: 'Wait', Seconds: 300, Next: 'CheckWave' });
+    expect(states.CheckWave).toMatchObject({ Type: 'Task', ResultPath: '$.result', Next: 'AfterCheck' });
+    for (const choice of ['AfterStart', 'AfterCheck']) {
+      expect(states[choice]).toMatchObject({
+        Type: 'Choice',
+        Choices: [{ Variable: '$.result.done', BooleanEquals: true, Next: 'RolloutEnded' }],
+        Default: 'PollWait',
+      });
+    }
+    // A malformed input is not retried; anything else is.
+    expect(states.CheckWave?.Retry).toContainEqual({ ErrorEquals: ['MalformedEventError'], MaxAttempts: 0 });
+  });
+
+  it('runs both functions as the named engine role, which may assume only the member rollout role, in the organization', () => {
+    const roles = resourcesOf(synth.template, 'AWS::IAM::Role');
+    const [id, role] =
+      Object.entries(roles).find(([, r]) => r.Properties.RoleName === 'goldsmith-test-rollout-engine') ?? [];
+    expect(role).toBeDefined();
+    const statements = statementsOf(synth, id ?? '');
+    const assume = statements.filter((s) => actionsOf(s).includes('sts:AssumeRole'));
+    expect(assume).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'sts:AssumeRole',
+        Resource: 'arn:aws:iam::*:role/goldsmith-test-rollout',
+        Condition: { StringEquals: { 'aws:ResourceOrgID': example.organization.id } },
+      },
+    ]);
+    // Auto Scaling and launch templates only through the member role: the factory role holds none of it.
+    const all = statements.flatMap(actionsOf);
+    expect(all.filter((a) => a.startsWith('autoscaling:') || a.includes('LaunchTemplate'))).toEqual([]);
+    const fns = Object.values(resourcesOf(synth.template, 'AWS::Lambda::Function')).filter((f) =>
+      JSON.stringify(f.Properties.Role).includes(id ?? '-'),
+    );
+    expect(fns).toHaveLength(2);
+    for (const f of fns) {
+      expect((f.Properties.Environment as { Variables: Record<string, unknown> }).Variables.ROLLOUT_ROLE_NAME).toBe(
+        'goldsmith-test-rollout',
+      );
+    }
+  });
+
+  it('lets Publish start Rollout executions', () => {
+    const [publishId] = Object.keys(resourcesOf(synth.template, 'AWS::Lambda::Function')).filter((id) =>
+      id.startsWith('PromotionPublish'),
+    );
+    const publish = resourcesOf(synth.template, 'AWS::Lambda::Function')[publishId ?? ''];
+    const env = (publish?.Properties.Environment as { Variables: Record<string, unknown> } | undefined)?.Variables;
+    expect(JSON.stringify(env?.ROLLOUT_STATE_MACHINE_ARN)).toContain('RolloutStateMachine');
+    const starts = Object.values(resourcesOf(synth.template, 'AWS::IAM::Policy'))
+      .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement)
+      .filter(
+        (s) =>
+          actionsOf(s).includes('states:StartExecution') && JSON.stringify(s.Resource).includes('RolloutStateMachine'),
+      );
+    expect(starts).toHaveLength(1);
+  });
+
+  it('defines no Rollout state machine when no channel rolls out', async () => {
+    const plain = await synthesize(example, { stacks: [Promotion] });
+    const machines = Object.keys(resourcesOf(plain.template, 'AWS::StepFunctions::StateMachine'));
+    expect(machines.filter((id) => id.startsWith('RolloutStateMachine'))).toEqual([]);
+  });
+});
+
+type Member = {
+  Conditions?: Record<string, unknown>;
+  Resources: Record<string, { Type: string; Condition?: string; Properties: Record<string, unknown> }>;
+};
+
+function memberTemplate(synth: Synthesized): { capabilities: unknown; member: Member } {
+  const [set] = Object.values(resourcesOf(synth.template, 'AWS::CloudFormation::StackSet'));
+  return {
+    capabilities: set?.Properties.Capabilities,
+    member: JSON.parse(set?.Properties.TemplateBody as string) as Member,
+  };
+}
+
+describe('member baseline: the rollout role', () => {
+  it('trusts only the factory engine role from inside the organization, and acts only on opted-in groups and templates', async () => {
+    const { capabilities, member } = memberTemplate(
+      await synthesize(rolling, { stacks: [...FACTORY_STACKS, MemberBaseline] }),
+    );
+    expect(capabilities).toEqual(['CAPABILITY_NAMED_IAM']);
+    const role = member.Resources.RolloutRole;
+    expect(role?.Properties.RoleName).toBe('goldsmith-test-rollout');
+    // One Region's instance declares it: IAM roles are global.
+    expect(role?.Condition).toBe('RolloutRoleRegion');
+    expect(member.Conditions?.RolloutRoleRegion).toEqual({ 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'ap-southeast-2'] });
+    const trust = role?.Properties.AssumeRolePolicyDocument as { Statement: Statement[] };
+    expect(trust.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub variables
+        Principal: { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${FactoryAccount}:root' } },
+        Action: 'sts:AssumeRole',
+        Condition: {
+          ArnEquals: {
+            'aws:PrincipalArn': {
+              // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub variables
+              'Fn::Sub': 'arn:${AWS::Partition}:iam::${FactoryAccount}:role/goldsmith-test-rollout-engine',
+            },
+          },
+          StringEquals: { 'aws:PrincipalOrgID': example.organization.id },
+        },
+      },
+    ]);
+    const policy = (role?.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[] | undefined)?.[0]
+      ?.PolicyDocument;
+    const byAction = (action: string) => policy?.Statement.find((s) => actionsOf(s).includes(action));
+    for (const action of [
+      'autoscaling:StartInstanceRefresh',
+      'autoscaling:CancelInstanceRefresh',
+      'autoscaling:RollbackInstanceRefresh',
+    ]) {
+      expect(byAction(action)?.Condition).toEqual({
+        StringLike: { 'autoscaling:ResourceTag/goldsmith:follow': '*/*' },
+      });
+    }
+    expect(byAction('ec2:CreateLaunchTemplateVersion')?.Condition).toEqual({
+      StringLike: { 'ec2:ResourceTag/goldsmith:follow': '*/*' },
+    });
+    expect(byAction('iam:PassRole')?.Condition).toEqual({
+      StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' },
+    });
+    expect(policy?.Statement.flatMap(actionsOf)).not.toContain('autoscaling:UpdateAutoScalingGroup');
+  });
+
+  it('is absent when no channel rolls out', async () => {
+    const { capabilities, member } = memberTemplate(
+      await synthesize(example, { stacks: [...FACTORY_STACKS, MemberBaseline] }),
+    );
+    expect(capabilities).toEqual(['CAPABILITY_IAM']);
+    expect(member.Resources.RolloutRole).toBeUndefined();
+    expect(member.Conditions).toBeUndefined();
+  });
+});

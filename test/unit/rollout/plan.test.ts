@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import { newRolloutRecord, planRollout, type RolloutStep, withStatuses } from '../../../core/rollout/plan.js';
+import type { RolloutGroup, RolloutRecord, RolloutState, WaveState } from '../../../core/rollout/record.js';
+
+const NOW = '2026-11-26T00:00:00.000Z';
+
+function group(name: string, status: string): RolloutGroup {
+  return {
+    account: '111111111111',
+    region: 'us-east-1',
+    group: name,
+    launchTemplateId: `lt-${name}`,
+    fromVersion: 3,
+    toVersion: 4,
+    refreshId: `r-${name}`,
+    status,
+  };
+}
+
+/** A three-wave record whose wave `current` holds groups with these statuses (earlier waves healthy). */
+function record(state: RolloutState, current: number, waveState: WaveState, statuses: string[]): RolloutRecord {
+  const base = newRolloutRecord({
+    image: 'base',
+    channel: 'prod',
+    version: '1.0.0/3',
+    amis: { 'us-east-1': 'ami-1' },
+    waves: ['canary', 'wave-1', 'rest'],
+    now: NOW,
+  });
+  return {
+    ...base,
+    state,
+    currentWave: current,
+    waves: base.waves.map((w, i) =>
+      i < current
+        ? { ...w, state: 'healthy', groups: [group(`done-${i}`, 'Successful')] }
+        : i === current
+          ? { ...w, state: waveState, groups: statuses.map((s, k) => group(`g${k}`, s)) }
+          : w,
+    ),
+  };
+}
+
+const kinds = (step: RolloutStep) => step.kind;
+
+describe('planRollout', () => {
+  it.each([
+    ['a new rollout starts its canary', record('running', 0, 'pending', []), { kind: 'start-wave', wave: 0 }],
+    ['a paused rollout starts no wave', record('paused', 1, 'pending', []), { kind: 'wait', why: 'paused' }],
+    [
+      'refreshes under way: wait',
+      record('running', 0, 'refreshing', ['InProgress', 'Successful']),
+      { kind: 'wait', why: 'refreshing' },
+    ],
+    ['baking: wait', record('running', 0, 'baking', ['Baking', 'Successful']), { kind: 'wait', why: 'refreshing' }],
+    ['pending refresh: wait', record('running', 0, 'refreshing', ['Pending']), { kind: 'wait', why: 'refreshing' }],
+    [
+      'a paused rollout still waits for its running refreshes',
+      record('paused', 0, 'refreshing', ['InProgress']),
+      { kind: 'wait', why: 'refreshing' },
+    ],
+    [
+      'every refresh successful: next wave',
+      record('running', 0, 'refreshing', ['Successful', 'Successful']),
+      { kind: 'wave-healthy', wave: 0, next: 'next-wave' },
+    ],
+    [
+      'healthy while paused: no next wave',
+      record('paused', 1, 'baking', ['Successful']),
+      { kind: 'wave-healthy', wave: 1, next: 'paused' },
+    ],
+    [
+      'last wave healthy: completed',
+      record('running', 2, 'baking', ['Successful']),
+      { kind: 'wave-healthy', wave: 2, next: 'completed' },
+    ],
+    [
+      'a wave with no group counts as done',
+      record('running', 1, 'skipped', []),
+      { kind: 'wave-healthy', wave: 1, next: 'next-wave' },
+    ],
+    ['completed: ended', record('completed', 2, 'healthy', ['Successful']), { kind: 'ended' }],
+    ['halted: ended', record('halted', 0, 'failed', ['Failed']), { kind: 'ended' }],
+    ['aborted with nothing running: ended', record('aborted', 1, 'healthy', ['Successful']), { kind: 'ended' }],
+  ])('%s', (_title, input, expected) => {
+    expect(planRollout(input)).toEqual(expected);
+  });
+
+  it.each([
+    ['Failed'],
+    ['Cancelled'],
+    ['Cancelling'],
+    ['RollbackInProgress'],
+    ['RollbackSuccessful'],
+    ['RollbackFailed'],
+  ])('a wave with a %s refresh halts, rolls back the running ones and reverts the finished ones', (status) => {
+    const step = planRollout(record('running', 0, 'refreshing', [status, 'InProgress', 'Baking', 'Successful']));
+    expect(step.kind).toBe('halt');
+    if (step.kind !== 'halt') return;
+    expect(step.failed.map((g) => g.group)).toEqual(['g0']);
+    expect(step.rollBack.map((g) => g.group)).toEqual(['g1', 'g2']);
+    expect(step.revert.map((g) => g.group)).toEqual(['g3']);
+  });
+
+  it('aborted: cancels every refresh still running, nothing else', () => {
+    const step = planRollout(
+      record('aborted', 1, 'refreshing', ['InProgress', 'Successful', 'Baking', 'Pending', 'Failed']),
+    );
+    expect(step).toMatchObject({ kind: 'stop', state: 'aborted' });
+    if (step.kind === 'stop') expect(step.cancel.map((g) => g.group)).toEqual(['g0', 'g2', 'g3']);
+  });
+
+  it('superseded: rolls back the running refreshes and reverts every group that finished, earlier waves included', () => {
+    const step = planRollout(record('superseded', 1, 'refreshing', ['InProgress', 'Successful', 'Failed']));
+    expect(step.kind).toBe('supersede');
+    if (step.kind !== 'supersede') return;
+    expect(step.rollBack.map((g) => g.group)).toEqual(['g0']);
+    expect(step.revert.map((g) => g.group)).toEqual(['done-0', 'g1']);
+  });
+
+  it('never starts a wave for an ended rollout', () => {
+    for (const state of ['completed', 'halted', 'aborted', 'superseded'] as const) {
+      expect(kinds(planRollout(record(state, 1, 'pending', [])))).not.toBe('start-wave');
+    }
+  });
+});
+
+describe('withStatuses', () => {
+  it("takes AWS's statuses for the current wave's refreshes and derives the wave's state", () => {
+    const before = record('running', 0, 'refreshing', ['InProgress', 'InProgress']);
+    const after = withStatuses(
+      before,
+      [
+        { account: '111111111111', region: 'us-east-1', group: 'g0', refreshId: 'r-g0', status: 'Successful' },
+        { account: '111111111111', region: 'us-east-1', group: 'g1', refreshId: 'r-g1', status: 'Baking' },
+      ],
+      '2026-11-26T01:00:00.000Z',
+    );
+    expect(after.waves[0]?.state).toBe('baking');
+    expect(after.waves[0]?.groups.map((g) => g.status)).toEqual(['Successful', 'Baking']);
+    expect(after.updatedAt).toBe('2026-11-26T01:00:00.000Z');
+  });
+
+  it('ignores a status of another refresh of the same group (someone else’s, or an older one)', () => {
+    const before = record('running', 0, 'refreshing', ['InProgress']);
+    const after = withStatuses(
+      before,
+      [{ account: '111111111111', region: 'us-east-1', group: 'g0', refreshId: 'r-other', status: 'Failed' }],
+      NOW,
+    );
+    expect(after.waves[0]?.groups[0]?.status).toBe('InProgress');
+    expect(after.waves[0]?.state).toBe('refreshing');
+  });
+
+  it('marks the wave failed and ended when one refresh fails, keeping its reason', () => {
+    const after = withStatuses(
+      record('running', 0, 'refreshing', ['InProgress']),
+      [
+        {
+          account: '111111111111',
+          region: 'us-east-1',
+          group: 'g0',
+          refreshId: 'r-g0',
+          status: 'RollbackInProgress',
+          statusReason: 'alarm app-5xx in ALARM',
+        },
+      ],
+      '2026-11-26T02:00:00.000Z',
+    );
+    expect(after.waves[0]).toMatchObject({ state: 'failed', endedAt: '2026-11-26T02:00:00.000Z' });
+    expect(after.waves[0]?.groups[0]?.statusReason).toBe('alarm app-5xx in ALARM');
+  });
+});
