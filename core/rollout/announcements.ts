@@ -13,6 +13,7 @@ export type RolloutAnnouncement =
     }
   | { event: 'rollout-wave-healthy'; detail: WaveRef & { groups: number; next?: string } }
   | { event: 'rollout-halted'; detail: WaveRef & { reason: string; failedGroups: number; groups: number } }
+  | { event: 'rollout-wave-rolled-back'; detail: WaveRef & { groups: number; reason: string } }
   | { event: 'rollout-completed'; detail: { waves: number; groups: number; skipped: number } }
   | { event: 'rollout-group-skipped'; detail: { account: string; region: string; group: string; reason: string } };
 
@@ -38,6 +39,8 @@ export function rolloutAnnouncements(
   bakeMinutes: number,
 ): RolloutAnnouncement[] {
   const out: RolloutAnnouncement[] = [];
+  // A wave's rollback is told after the halt that started it, when both are seen in one step.
+  const rolledBack: RolloutAnnouncement[] = [];
   const total = after.waves.length;
   const known = new Set((before?.skippedGroups ?? []).map((s) => `${s.account}/${s.region}/${s.group}`));
   for (const s of after.skippedGroups) {
@@ -57,6 +60,12 @@ export function rolloutAnnouncements(
           regions: [...new Set(wave.groups.map((g) => g.region))].sort(),
           bakeMinutes,
         },
+      });
+    }
+    if (was !== 'rolled-back' && wave.state === 'rolled-back') {
+      rolledBack.push({
+        event: 'rollout-wave-rolled-back',
+        detail: { ...ref, groups: wave.groups.length, reason: after.reason ?? `wave ${wave.name} failed` },
       });
     }
     if (was !== 'healthy' && wave.state === 'healthy') {
@@ -81,6 +90,7 @@ export function rolloutAnnouncements(
       },
     });
   }
+  out.push(...rolledBack);
   if (before?.state !== 'completed' && after.state === 'completed') {
     out.push({
       event: 'rollout-completed',
@@ -92,4 +102,15 @@ export function rolloutAnnouncements(
     });
   }
   return out;
+}
+
+/**
+ * What tells one announcement from another of the same event about the same rollout (the announcement's id hashes
+ * it with the event, image, channel and version): the wave it names, or the group skipped; a rollout halts and
+ * completes at most once.
+ */
+export function announcementKey(a: RolloutAnnouncement): string {
+  if (a.event === 'rollout-group-skipped') return `${a.detail.account}/${a.detail.region}/${a.detail.group}`;
+  if (a.event === 'rollout-completed' || a.event === 'rollout-halted') return '';
+  return a.detail.wave;
 }

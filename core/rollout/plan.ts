@@ -25,7 +25,7 @@ export type RolloutStep =
   /** Start the refreshes of wave `wave` (its state is `pending`). */
   | { kind: 'start-wave'; wave: number }
   /** Nothing to do now: refreshes are under way, or the rollout is paused before its next wave. */
-  | { kind: 'wait'; why: 'refreshing' | 'paused' }
+  | { kind: 'wait'; why: 'refreshing' | 'paused' | 'rolling-back' }
   /** Every refresh of `wave` succeeded (bake included): mark it healthy, then start the next wave or complete. */
   | { kind: 'wave-healthy'; wave: number; next: 'next-wave' | 'completed' | 'paused' }
   /**
@@ -41,6 +41,8 @@ export type RolloutStep =
    * launch template version: `rollBack` the refreshes still running, `revert` the finished ones with a new refresh.
    */
   | { kind: 'supersede'; rollBack: RolloutGroup[]; revert: RolloutGroup[] }
+  /** Every refresh of the halted wave `wave` reached RollbackSuccessful: the wave is `rolled-back`, and that is the end. */
+  | { kind: 'rolled-back'; wave: number }
   /** Already ended (completed, halted, or stopped with nothing left to cancel): the state machine ends. */
   | { kind: 'ended' };
 
@@ -66,7 +68,8 @@ export function planRollout(record: RolloutRecord): RolloutStep {
     const revert = reached.filter((g) => isSuccessfulRefresh(g.status));
     return running.length + revert.length > 0 ? { kind: 'supersede', rollBack: running, revert } : { kind: 'ended' };
   }
-  if (record.state === 'completed' || record.state === 'halted') return { kind: 'ended' };
+  if (record.state === 'halted') return afterHalt(record);
+  if (record.state === 'completed') return { kind: 'ended' };
 
   const index = record.currentWave;
   const wave = record.waves[index];
@@ -86,6 +89,23 @@ export function planRollout(record: RolloutRecord): RolloutStep {
     return { kind: 'wave-healthy', wave: index, next: last ? 'completed' : paused ? 'paused' : 'next-wave' };
   }
   return { kind: 'wait', why: 'refreshing' };
+}
+
+/** Rolling back, as Auto Scaling reports a refresh on its way back (or still to be rolled back). */
+const ROLLING_BACK = new Set([...ACTIVE, 'RollbackInProgress', 'Cancelling']);
+
+/**
+ * A halted rollout is followed until its failed wave's refreshes settle: while any is still rolling back, wait; once
+ * every one reached RollbackSuccessful, the wave is rolled back; otherwise (a rollback failed, a refresh that could
+ * not roll back) it ends as it is.
+ */
+function afterHalt(record: RolloutRecord): RolloutStep {
+  const wave = record.waves[record.currentWave];
+  if (wave?.state !== 'failed' || wave.groups.length === 0) return { kind: 'ended' };
+  const statuses = wave.groups.map((g) => g.status);
+  if (statuses.some((s) => ROLLING_BACK.has(s))) return { kind: 'wait', why: 'rolling-back' };
+  if (statuses.every((s) => s === 'RollbackSuccessful')) return { kind: 'rolled-back', wave: record.currentWave };
+  return { kind: 'ended' };
 }
 
 /** One refresh's status as DescribeInstanceRefreshes reported it, by group. */

@@ -19,6 +19,9 @@ export const rolloutInputSchema = z.strictObject({
 });
 export type RolloutInput = z.infer<typeof rolloutInputSchema>;
 
+/** Where the engine's announcements go, with the record as written (its subject and time). */
+export type Tell = (record: RolloutRecord, said: RolloutAnnouncement[]) => Promise<void>;
+
 /** What a task returns: whether the rollout has ended (the state machine stops) and where it stands. */
 export interface AdvanceResult {
   done: boolean;
@@ -62,7 +65,7 @@ const result = (r: RolloutRecord, done: boolean): AdvanceResult => ({
  */
 export async function advanceRollout(
   input: RolloutInput,
-  options: { now?: () => string; tell?: (said: RolloutAnnouncement[]) => Promise<void> } = {},
+  options: { now?: () => string; tell?: Tell } = {},
 ): Promise<AdvanceResult> {
   const now = options.now ?? (() => new Date().toISOString());
   const tell = options.tell ?? (async () => {});
@@ -86,7 +89,7 @@ export async function advanceRollout(
   const save = async (next: RolloutRecord, end?: Parameters<typeof saveRollout>[2]) => {
     await saveRollout(next, expected, end);
     const written = end ? { ...next, state: end.state, ...(end.reason !== undefined && { reason: end.reason }) } : next;
-    await tell(rolloutAnnouncements(read, written, channel.rollout.bakeMinutes));
+    await tell(written, rolloutAnnouncements(read, written, channel.rollout.bakeMinutes));
   };
   const current = record.waves[record.currentWave];
   if (current && current.state !== 'pending' && current.groups.length > 0) {
@@ -127,7 +130,15 @@ export async function advanceRollout(
         const skippedGroups = [...record.skippedGroups, ...problems];
         const halted = { ...record, skippedGroups, updatedAt: now() };
         await save(halted, { state: 'halted', reason });
-        return result({ ...halted, state: 'halted' }, true);
+        // Followed on until its refreshes have rolled back, so the wave's rollback is recorded and told.
+        const ended = planRollout({ ...halted, state: 'halted' }).kind === 'ended';
+        return result({ ...halted, state: 'halted' }, ended);
+      }
+      case 'rolled-back': {
+        const waves = record.waves.map((w, i) => (i === step.wave ? { ...w, state: 'rolled-back' as const } : w));
+        const rolledBack = { ...record, waves, updatedAt: now() };
+        await save(rolledBack);
+        return result(rolledBack, true);
       }
       case 'stop':
         await cancelGroups(ctx, step.cancel);

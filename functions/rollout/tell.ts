@@ -1,11 +1,19 @@
-import type { RolloutAnnouncement } from '../../core/rollout/announcements.js';
-import { logger } from '../lib/powertools.js';
+import { announce } from '../../aws/notifications.js';
+import { announcement } from '../../core/notifications/announce.js';
+import { announcementKey, type RolloutAnnouncement } from '../../core/rollout/announcements.js';
+import type { RolloutRecord } from '../../core/rollout/record.js';
+import type { Notification } from '../../events/notification.js';
 
 /**
- * Where the engine's rollout announcements go. The `rollout-*` notification events are defined with the operator
- * commands (events/rollout-notification.ts on their side); until both are in one tree, each announcement is logged
- * as a structured line, and this is the one place that turns into `announce(announcement(event, subject, detail))`.
+ * Announces the engine's rollout announcements (Slack and mail, like every other), each keyed by the rollout and the
+ * wave or group it names: a step retried after its write announces the same ids, which the announcement ledger
+ * publishes once.
  */
-export async function tellRollout(said: RolloutAnnouncement[]): Promise<void> {
-  for (const a of said) logger.info('rollout announcement', { event: a.event, detail: a.detail });
+export async function tellRollout(record: RolloutRecord, said: RolloutAnnouncement[]): Promise<void> {
+  const subject = { image: record.image, version: record.version, channel: record.channel };
+  for (const a of said) {
+    const options = { at: record.updatedAt, key: announcementKey(a) };
+    // One of the rollout's events with its own detail (RolloutAnnouncement pairs them); `announce` validates it again.
+    await announce(announcement(a.event, subject, a.detail, options) as Notification);
+  }
 }

@@ -8,6 +8,7 @@ import type { Catalog } from '../../core/config/schema.js';
 import { catalogBundling } from '../catalog.js';
 import { grantLedger } from '../ledger-access.js';
 import { rolloutEngineRoleName, rolloutRoleName } from '../names.js';
+import { grantTopicPublish } from '../resource-doors.js';
 import type { PromotionEnvironment } from './functions.js';
 import { allowOrganizationRead } from './lifecycle.js';
 
@@ -45,7 +46,11 @@ export function createRollout(
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole')],
   });
-  const environment = { LEDGER_TABLE: env.ledger.tableName, ROLLOUT_ROLE_NAME: rolloutRoleName(stage) };
+  const environment = {
+    LEDGER_TABLE: env.ledger.tableName,
+    NOTIFY_TOPIC_ARN: env.topic.topicArn,
+    ROLLOUT_ROLE_NAME: rolloutRoleName(stage),
+  };
   const made = (id: string, handler: string) =>
     new SstFunction(stack, id, {
       handler,
@@ -70,6 +75,8 @@ export function createRollout(
   // Organizations itself, to resolve each wave's OUs to accounts.
   grantLedger(env.ledger, startWave, ['GetItem', 'PutItem', 'Query', 'UpdateItem']);
   allowOrganizationRead(stack, startWave, catalog.organization.id);
+  // The waves' announcements (an announcement SNS did not take waits in the ledger, written above).
+  grantTopicPublish('notifications', env.topic, startWave);
 
   const payload = sfn.TaskInput.fromObject({
     image: sfn.JsonPath.stringAt('$.image'),

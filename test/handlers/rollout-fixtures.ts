@@ -4,7 +4,7 @@ import { forgetOrganization } from '../../functions/sharing/channel-targets.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
 import { exampleCatalog, exampleFiles } from '../unit/config/helpers.js';
 import { answer } from './rollout-answers.js';
-import { asg, CANARY, ec2, org, PRD1, PRD2, sts, world } from './rollout-members.js';
+import { asg, CANARY, ec2, org, PRD1, PRD2, sns, sts, world } from './rollout-members.js';
 
 export * from './rollout-members.js';
 
@@ -32,6 +32,7 @@ export function useRolloutWorld(): void {
     process.env.GOLDSMITH_CATALOG = JSON.stringify(rolloutCatalog());
     process.env.ROLLOUT_ROLE_NAME = 'goldsmith-test-rollout';
     process.env.LEDGER_TABLE = 'ledger';
+    process.env.NOTIFY_TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:goldsmith-notify';
     world.members.clear();
     world.refreshCounter = 0;
     world.started = [];
@@ -40,6 +41,6 @@ export function useRolloutWorld(): void {
     forgetOrganization();
   });
   afterEach(() => {
-    for (const m of [asg, ec2, sts, org]) m.reset();
+    for (const m of [asg, ec2, sts, org, sns]) m.reset();
   });
 }

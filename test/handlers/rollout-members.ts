@@ -1,6 +1,7 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 
@@ -81,6 +82,8 @@ export const asg = mockClient(AutoScalingClient);
 export const ec2 = mockClient(EC2Client);
 export const sts = mockClient(STSClient);
 export const org = mockClient(OrganizationsClient);
+/** The notifications topic: every announcement the engine publishes. */
+export const sns = mockClient(SNSClient);
 
 export type WithConfig = () => { config: { credentials: () => Promise<{ accessKeyId: string }> } };
 

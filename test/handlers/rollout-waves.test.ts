@@ -68,13 +68,14 @@ describe('rollout StartWave and CheckWave', () => {
     await startRollout(INPUT);
     settle(CANARY, 'RollbackInProgress', 'alarm app-5xx went to ALARM');
 
-    expect(await checkWave(INPUT)).toEqual({ done: true, state: 'halted', currentWave: 0 });
+    // Still rolling back: the execution goes on watching it.
+    expect(await checkWave(INPUT)).toEqual({ done: false, state: 'halted', currentWave: 0 });
     expect(world.started).toEqual([`${CANARY}/web-1`]);
     const halted = await record();
     expect(halted?.reason).toContain('alarm app-5xx went to ALARM');
     expect(halted?.waves.map((w) => w.state)).toEqual(['failed', 'pending', 'pending']);
     // Checked again (a retried task): still nothing started.
-    expect(await checkWave(INPUT)).toMatchObject({ done: true, state: 'halted' });
+    expect(await checkWave(INPUT)).toMatchObject({ done: false, state: 'halted' });
     expect(world.started).toHaveLength(1);
   });
 
@@ -169,7 +170,7 @@ describe('rollout StartWave and CheckWave', () => {
     followingGroup(CANARY);
     followingGroup(WAVE1);
     const said: string[] = [];
-    const tell = async (a: { event: string }[]) => {
+    const tell = async (_record: unknown, a: { event: string }[]) => {
       said.push(...a.map((x) => x.event));
     };
     await advanceRollout(INPUT, { tell });
