@@ -1,77 +1,40 @@
+import { rolloutEngineRoleName, rolloutRoleName } from '../../core/names.js';
+import { rolloutRolePolicy, rolloutTrustPolicy } from '../../stacks/member-baseline/rollout-role.js';
 import type { PolicyDocument } from '../trust/policies.js';
+import type { MemberRole } from './member-access.js';
 
 /**
- * The member account's rollout role as the rollout contract defines it (`goldsmith-<stage>-rollout`): trusted by the
- * factory's rollout function role within the organization, allowed to read every group, refresh and template, and to
- * act only on groups and templates that carry the opt-in tag. The local cloud gives this role to member accounts until
- * the member baseline's template defines it; then the fake should take the template's documents instead.
+ * The member account's rollout role (`goldsmith-<stage>-rollout`) exactly as the member baseline's template deploys
+ * it (stacks/member-baseline/rollout-role.ts): trusted by the factory's rollout engine role by name within the
+ * organization, with the same permissions, so the fakes evaluate what deploys.
  */
-
-export const ROLLOUT_TAG_CONDITION = { StringLike: { 'autoscaling:ResourceTag/goldsmith:follow': '*/*' } };
 
 /** `arn:aws:iam::<account>:role/goldsmith-<stage>-rollout`. */
 export function rolloutRoleArn(account: string, stage: string): string {
-  return `arn:aws:iam::${account}:role/goldsmith-${stage}-rollout`;
+  return `arn:aws:iam::${account}:role/${rolloutRoleName(stage)}`;
 }
 
-/** The trust policy: the factory's rollout function role (or roles), from inside the organization. */
-export function rolloutTrustPolicy(factoryRoleArn: string | readonly string[], organizationId: string): PolicyDocument {
-  const arns = typeof factoryRoleArn === 'string' ? [factoryRoleArn] : [...factoryRoleArn];
-  const factoryAccount = arns[0]?.split(':')[4] ?? '';
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { AWS: `arn:aws:iam::${factoryAccount}:root` },
-        Action: 'sts:AssumeRole',
-        Condition: {
-          StringEquals: { 'aws:PrincipalOrgID': organizationId },
-          ArnEquals: { 'aws:PrincipalArn': arns },
-        },
-      },
-    ],
-  };
+/** The factory's rollout engine role, `arn:aws:iam::<factory>:role/goldsmith-<stage>-rollout-engine`. */
+export function rolloutEngineArn(factoryAccount: string, stage: string): string {
+  return `arn:aws:iam::${factoryAccount}:role/${rolloutEngineRoleName(stage)}`;
 }
 
-/** The permissions: Describe* on `*`, the refresh actions and new template versions only on tagged resources. */
-export function rolloutPermissions(): PolicyDocument {
+function policyDocument(doc: Record<string, unknown>): PolicyDocument {
+  const { Version, Statement } = doc;
+  if (typeof Version !== 'string' || !Array.isArray(Statement)) throw new Error('not an IAM policy document');
+  return { Version, Statement };
+}
+
+/** The role in `account`, as the template declares it with plain values for its CloudFormation expressions. */
+export function memberRolloutRole(
+  account: string,
+  stage: string,
+  factoryAccount: string,
+  organizationId: string,
+): MemberRole {
   return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Action: [
-          'autoscaling:DescribeAutoScalingGroups',
-          'autoscaling:DescribeInstanceRefreshes',
-          'ec2:DescribeLaunchTemplateVersions',
-          'ec2:DescribeLaunchTemplates',
-        ],
-        Resource: '*',
-      },
-      {
-        Effect: 'Allow',
-        Action: [
-          'autoscaling:StartInstanceRefresh',
-          'autoscaling:CancelInstanceRefresh',
-          'autoscaling:RollbackInstanceRefresh',
-        ],
-        Resource: '*',
-        Condition: ROLLOUT_TAG_CONDITION,
-      },
-      {
-        Effect: 'Allow',
-        Action: 'ec2:CreateLaunchTemplateVersion',
-        Resource: '*',
-        Condition: { StringLike: { 'ec2:ResourceTag/goldsmith:follow': '*/*' } },
-      },
-      { Effect: 'Allow', Action: ['ec2:RunInstances', 'ec2:CreateTags'], Resource: '*' },
-      {
-        Effect: 'Allow',
-        Action: 'iam:PassRole',
-        Resource: '*',
-        Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
-      },
-    ],
+    arn: rolloutRoleArn(account, stage),
+    trust: policyDocument(rolloutTrustPolicy(factoryAccount, rolloutEngineArn(factoryAccount, stage), organizationId)),
+    policies: [policyDocument(rolloutRolePolicy())],
   };
 }

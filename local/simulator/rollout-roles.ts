@@ -1,11 +1,12 @@
 import type { LocalFakes } from '../fakes/install.js';
-import { rolloutPermissions, rolloutRoleArn, rolloutTrustPolicy } from '../fakes/rollout-role.js';
+import { memberRolloutRole } from '../fakes/rollout-role.js';
 import type { PolicyDocument } from '../trust/policies.js';
 
 /**
- * Gives every member account the rollout role (`goldsmith-<stage>-rollout`, local/fakes/rollout-role.ts) trusted by
- * the factory roles the synthesized stacks allow to assume it: those whose policies allow `sts:AssumeRole` on
- * `…:role/goldsmith-<stage>-rollout`. The callers' own policies are evaluated too. Nothing is defined while no
+ * Gives every member account the rollout role (`goldsmith-<stage>-rollout`) as the member baseline deploys it
+ * (local/fakes/rollout-role.ts), for each stage whose synthesized factory roles may assume it: those whose policies
+ * allow `sts:AssumeRole` on `…:role/goldsmith-<stage>-rollout`. The role trusts the stage's rollout engine role by
+ * name, as deployed; the callers' own policies are evaluated too. Nothing is defined while no
  * factory role may assume it (no rollout in the stacks). Accounts that join the organization later get no role.
  */
 
@@ -43,13 +44,9 @@ export function defineRolloutRoles(
   let defined = 0;
   for (const [stage, callers] of byStage) {
     // StackSets deploys the member baseline to members only, never to the management (factory) account.
-    const factory = callers[0]?.split(':')[4];
+    const factory = callers[0]?.split(':')[4] ?? '';
     for (const account of organizations.accountIds().filter((a) => a !== factory)) {
-      memberAccess.defineRole({
-        arn: rolloutRoleArn(account, stage),
-        trust: rolloutTrustPolicy(callers, org),
-        policies: [rolloutPermissions()],
-      });
+      memberAccess.defineRole(memberRolloutRole(account, stage, factory, org));
       defined++;
     }
   }

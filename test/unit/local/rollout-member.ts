@@ -1,7 +1,7 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { rolloutPermissions, rolloutRoleArn, rolloutTrustPolicy } from '../../../local/fakes/rollout-role.js';
+import { memberRolloutRole, rolloutEngineArn, rolloutRoleArn } from '../../../local/fakes/rollout-role.js';
 import { runAs } from '../../../local/trust/caller.js';
 import { ACCOUNT, localCloud } from './helpers.js';
 
@@ -9,7 +9,7 @@ import { ACCOUNT, localCloud } from './helpers.js';
 export const MEMBER = '200000000001';
 export const REGION = 'eu-west-1';
 export const ORG = 'o-a1b2c3d4e5';
-export const FACTORY_ROLE = `arn:aws:iam::${ACCOUNT}:role/goldsmith-prod-rollout-fn`;
+export const FACTORY_ROLE = rolloutEngineArn(ACCOUNT, 'prod');
 export const TAG = 'goldsmith:follow';
 
 export function rolloutCloud() {
@@ -21,11 +21,7 @@ export function rolloutCloud() {
     },
   });
   const { ec2, memberAccess } = cloud.fakes;
-  memberAccess.defineRole({
-    arn: rolloutRoleArn(MEMBER, 'prod'),
-    trust: rolloutTrustPolicy(FACTORY_ROLE, ORG),
-    policies: [rolloutPermissions()],
-  });
+  memberAccess.defineRole(memberRolloutRole(MEMBER, 'prod', ACCOUNT, ORG));
   const share = (name: string) => {
     const ami = ec2.registerImage(REGION, { name });
     ami.launchPermissions.set(`user:${MEMBER}`, { UserId: MEMBER });
