@@ -92,6 +92,9 @@ export class MemberAccess {
     };
     if (!role) return denied;
     const org = this.organizationOf(callerAccount);
+    // aws:ResourceOrgID: the organization of the account that owns the role, which the caller's own policy may
+    // require (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourceorgid).
+    const resourceOrg = this.organizationOf(roleAccount);
     const { decision } = await evaluate({
       principal: callerArn,
       action: 'sts:AssumeRole',
@@ -101,6 +104,7 @@ export class MemberAccess {
         'aws:PrincipalArn': callerArn,
         'aws:PrincipalAccount': callerAccount,
         ...(org ? { 'aws:PrincipalOrgID': org } : {}),
+        ...(resourceOrg ? { 'aws:ResourceOrgID': resourceOrg } : {}),
       },
       identityPolicies: this.callerPolicies(callerArn) ?? [ALLOW_ALL],
       resourcePolicy: role.trust,

@@ -80,7 +80,7 @@ describe('member access through the rollout role', () => {
     expect(cloud.fakes.ec2.usage.fleet?.usageOf(REGION, v2).get(MEMBER)?.launchTemplates).toBe(1);
   });
 
-  it('gives member accounts the role the stacks let a factory role assume, trusting that role alone', async () => {
+  it('gives member accounts the role the stacks let a factory role assume (inside the organization), trusting that role alone', async () => {
     const cloud = localCloud({
       organization: {
         organizationId: ORG,
@@ -92,6 +92,8 @@ describe('member access through the rollout role', () => {
       Effect: 'Allow',
       Action: 'sts:AssumeRole',
       Resource: 'arn:aws:iam::*:role/goldsmith-prod-rollout',
+      // As the engine role's policy says it (stacks/promotion/rollout.ts): only roles of the organization's accounts.
+      Condition: { StringEquals: { 'aws:ResourceOrgID': ORG } },
     };
     const policies = new Map([[FACTORY_ROLE, [{ Version: '2012-10-17', Statement: [assume] }]]]);
     expect(defineRolloutRoles(cloud.fakes, policies)).toBe(1);
