@@ -1,0 +1,155 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../cli/main.js';
+import type { CatalogInput } from '../../core/config/schema.js';
+import { type SimulationResult, simulate } from '../../local/simulator/index.js';
+import { captureOutput } from '../helpers/output.js';
+import {
+  al2023Image,
+  catalogInput,
+  catalogOf,
+  devChannel,
+  OPENSSL_RELEASES,
+  opensslRelease,
+  REPO_ROOT,
+  scenarioBetween,
+} from './helpers.js';
+
+/**
+ * Prod rolls out in three waves: a canary account, then one OU, then the other (two accounts each). Every prod account
+ * runs a fleet whose groups follow the rollout; the teams launched on the first version, and the second version's
+ * promotion to prod rolls them over, wave after wave.
+ */
+const PRD = ['ou-x1y2-prd00001', 'ou-x1y2-prd00002'] as const;
+const CANARY = '300000000001';
+const catalog = catalogInput({ base: al2023Image({ regions: ['us-east-1'], triggers: OPENSSL_RELEASES }) }, [
+  devChannel({ soak: '1h' }),
+  {
+    name: 'prod',
+    targets: { ous: [...PRD], accounts: [CANARY] },
+    soak: '1h',
+    rollout: {
+      waves: [
+        { name: 'canary', accounts: [CANARY] },
+        { name: 'wave-1', ous: [PRD[0]] },
+        { name: 'rest', ous: [PRD[1]] },
+      ],
+      bakeMinutes: 30,
+      alarms: ['app-5xx'],
+    },
+  },
+] satisfies CatalogInput['channels']);
+const scenario = (faults: Record<string, unknown> = {}) => ({
+  start: '2027-01-01T00:00:00Z',
+  until: '2027-01-04T00:00:00Z',
+  organization: { accountsPerOu: 2 },
+  // 1.0.0/1 reaches prod before any group exists; the teams launch on it; 1.0.0/2 is the one rolled out.
+  events: [opensslRelease('2027-01-01T08:00:00Z', '3.0.1'), opensslRelease('2027-01-02T20:00:00Z', '3.0.2')],
+  fleets: [
+    {
+      image: 'base',
+      channel: 'prod',
+      instances: 2,
+      teams: { prompt: 1, late: 0, never: 0 },
+      promptDays: 1,
+      rollout: 1,
+    },
+  ],
+  faults,
+});
+const V2 = '1.0.0/2';
+
+type Report = SimulationResult['report'];
+const rolloutNotes = (report: Report, version = V2) =>
+  report.notifications.filter((n) => n.event.startsWith('rollout') && n.subject.includes(version));
+
+describe('a promotion to prod rolls out in waves, on the local cloud', () => {
+  const goldsmith = (args: string[]) => captureOutput(() => main(args));
+  let root: string;
+  let cloud: string;
+  let report: Report;
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'goldsmith-rollout-'));
+    cloud = join(root, 'cloud');
+    writeFileSync(join(root, 'catalog.json'), JSON.stringify(catalog));
+    writeFileSync(join(root, 'scenario.json'), JSON.stringify(scenario()));
+    const config = ['--config', join(root, 'catalog.json'), '--scenario', join(root, 'scenario.json')];
+    const out = await goldsmith(['simulate', ...config, '--save', cloud, '--json']);
+    report = JSON.parse(out.stdout) as Report;
+  }, 300_000);
+
+  afterAll(() => {
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  it('starts the waves in order, each once the one before is healthy (its refreshes Successful and baked)', () => {
+    expect(rolloutNotes(report).map((n) => n.subject)).toEqual([
+      `base ${V2}: prod rollout wave 1/3 (canary) started`,
+      `base ${V2}: prod rollout wave 1/3 (canary) healthy`,
+      `base ${V2}: prod rollout wave 2/3 (wave-1) started`,
+      `base ${V2}: prod rollout wave 2/3 (wave-1) healthy`,
+      `base ${V2}: prod rollout wave 3/3 (rest) started`,
+      `base ${V2}: prod rollout wave 3/3 (rest) healthy`,
+      `base ${V2}: prod rollout completed`,
+    ]);
+    const at = (subject: string) => Date.parse(rolloutNotes(report).find((n) => n.subject.endsWith(subject))?.at ?? '');
+    const promoted = report.promotions.find(
+      (p) => p.version === V2 && p.channel === 'prod' && p.outcome === 'promoted',
+    );
+    expect(at('(canary) started')).toBeGreaterThanOrEqual(Date.parse(promoted?.at ?? ''));
+    // Each wave's refreshes bake 30 minutes before the next wave starts.
+    expect(at('(wave-1) started') - at('(canary) started')).toBeGreaterThanOrEqual(30 * 60_000);
+    expect(at('(rest) started') - at('(wave-1) started')).toBeGreaterThanOrEqual(30 * 60_000);
+  });
+
+  it('ends with every instance of the opted-in groups on the new version', () => {
+    const days = report.fleet?.shares.find((s) => s.channel === 'prod')?.days ?? [];
+    expect(days.at(-1)?.instances).toEqual({ [V2]: 10 });
+  });
+
+  it("passes the end-of-run audit: only opted-in groups refreshed, no wave before the previous one's end", () => {
+    expect(report.consistency.problems).toEqual([]);
+    expect(report.consistency.checks?.['rollout-opt-in-only']).toBeGreaterThanOrEqual(5);
+    expect(report.consistency.checks?.['rollout-wave-order']).toBeGreaterThanOrEqual(4);
+  });
+
+  it('history tells each wave of the rollout', async () => {
+    const { stdout } = await goldsmith(['history', 'base', '--local', cloud]);
+    expect(stdout).toMatch(/1\.0\.0\/2 +prod +rollout wave 1\/3 \(canary\) started: 1 group in 1 account/);
+    expect(stdout).toMatch(/1\.0\.0\/2 +prod +rollout wave 2\/3 \(wave-1\) started: 2 groups in 2 account/);
+    expect(stdout).toMatch(/1\.0\.0\/2 +prod +rollout completed: 3 wave\(s\), 5 groups refreshed/);
+  });
+});
+
+describe('an alarm in the canary halts the rollout, on the local cloud', () => {
+  let result: SimulationResult;
+
+  beforeAll(async () => {
+    // The canary's alarm fires while its refresh runs (the promotion to prod is at 22:52) and stays for hours.
+    const alarms = [{ at: '2027-01-02T22:00:00Z', account: CANARY, alarm: 'app-5xx', for: '6h' }];
+    result = await simulate(
+      catalogOf(catalog),
+      scenarioBetween('2027-01-01T00:00:00Z', '2027-01-04T00:00:00Z', scenario({ alarms })),
+      REPO_ROOT,
+    );
+  }, 300_000);
+
+  it("rolls the canary's refreshes back and starts no later wave, announcing the halt and the rollback once", () => {
+    expect(rolloutNotes(result.report).map((n) => n.subject)).toEqual([
+      `base ${V2}: prod rollout wave 1/3 (canary) started`,
+      `base ${V2}: prod rollout halted at wave 1/3 (canary)`,
+      `base ${V2}: prod rollout wave 1/3 (canary) rolled back`,
+    ]);
+  });
+
+  it("leaves every group on the version its team launched: the canary's rolled back, the others never refreshed", () => {
+    const moved = (result.fleets?.events ?? []).filter((e) => e.by === 'rollout');
+    expect(moved.every((e) => e.account === CANARY)).toBe(true);
+    const days = result.report.fleet?.shares.find((s) => s.channel === 'prod')?.days ?? [];
+    expect(days.at(-1)?.instances).toEqual({ '1.0.0/1': 10 });
+    expect(result.report.consistency.problems).toEqual([]);
+  });
+});
