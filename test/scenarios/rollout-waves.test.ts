@@ -153,3 +153,47 @@ describe('an alarm in the canary halts the rollout, on the local cloud', () => {
     expect(result.report.consistency.problems).toEqual([]);
   });
 });
+
+describe('an operator pauses the rollout during the canary and resumes it later, through the operator endpoint', () => {
+  let result: SimulationResult;
+  const PAUSE = '2027-01-02T23:00:00Z';
+  const RESUME = '2027-01-03T06:00:00Z';
+
+  beforeAll(async () => {
+    const request = (action: string, reason?: string) => ({
+      action,
+      image: 'base',
+      channel: 'prod',
+      ...(reason !== undefined && { reason }),
+    });
+    const base = scenario();
+    const events = [
+      ...base.events,
+      { at: PAUSE, kind: 'operator', request: request('rollout-pause', 'watching the canary overnight') },
+      { at: RESUME, kind: 'operator', request: request('rollout-resume') },
+    ];
+    result = await simulate(
+      catalogOf(catalog),
+      scenarioBetween('2027-01-01T00:00:00Z', '2027-01-04T00:00:00Z', { ...base, events }),
+      REPO_ROOT,
+    );
+  }, 300_000);
+
+  it('lets the running canary finish, starts no wave while paused, and goes on after the resume', () => {
+    const notes = rolloutNotes(result.report);
+    expect(notes.map((n) => n.subject)).toEqual([
+      `base ${V2}: prod rollout wave 1/3 (canary) started`,
+      `base ${V2}: prod rollout paused at wave 1/3 (canary)`,
+      `base ${V2}: prod rollout wave 1/3 (canary) healthy`,
+      `base ${V2}: prod rollout resumed at wave 1/3 (canary)`,
+      `base ${V2}: prod rollout wave 2/3 (wave-1) started`,
+      `base ${V2}: prod rollout wave 2/3 (wave-1) healthy`,
+      `base ${V2}: prod rollout wave 3/3 (rest) started`,
+      `base ${V2}: prod rollout wave 3/3 (rest) healthy`,
+      `base ${V2}: prod rollout completed`,
+    ]);
+    const started = notes.find((n) => n.subject.endsWith('(wave-1) started'));
+    expect(Date.parse(started?.at ?? '')).toBeGreaterThanOrEqual(Date.parse(RESUME));
+    expect((result.operator ?? []).map((o) => o.status)).toEqual([200, 200]);
+  });
+});
