@@ -197,3 +197,29 @@ describe('an operator pauses the rollout during the canary and resumes it later,
     expect((result.operator ?? []).map((o) => o.status)).toEqual([200, 200]);
   });
 });
+
+describe('a revocation during the rollout supersedes it, on the local cloud', () => {
+  let result: SimulationResult;
+
+  beforeAll(async () => {
+    const base = scenario();
+    // The canary is healthy at 23:27 and wave-1 refreshes until about 00:02: revoked in between.
+    const revoke = { at: '2027-01-02T23:40:00Z', kind: 'revoke', image: 'base', version: V2, reason: 'a bad openssl' };
+    result = await simulate(
+      catalogOf(catalog),
+      scenarioBetween('2027-01-01T00:00:00Z', '2027-01-04T00:00:00Z', { ...base, events: [...base.events, revoke] }),
+      REPO_ROOT,
+    );
+  }, 300_000);
+
+  it('starts no later wave and puts every group it reached back on the version it ran before', () => {
+    expect(rolloutNotes(result.report).map((n) => n.subject)).toEqual([
+      `base ${V2}: prod rollout wave 1/3 (canary) started`,
+      `base ${V2}: prod rollout wave 1/3 (canary) healthy`,
+      `base ${V2}: prod rollout wave 2/3 (wave-1) started`,
+    ]);
+    const days = result.report.fleet?.shares.find((s) => s.channel === 'prod')?.days ?? [];
+    expect(days.at(-1)?.instances).toEqual({ '1.0.0/1': 10 });
+    expect(result.report.consistency.problems).toEqual([]);
+  });
+});
