@@ -80,7 +80,31 @@ describe('planRollout', () => {
       { kind: 'wave-healthy', wave: 1, next: 'next-wave' },
     ],
     ['completed: ended', record('completed', 2, 'healthy', ['Successful']), { kind: 'ended' }],
-    ['halted: ended', record('halted', 0, 'failed', ['Failed']), { kind: 'ended' }],
+    [
+      'halted, a refresh failed without rolling back: ended',
+      record('halted', 0, 'failed', ['Failed']),
+      { kind: 'ended' },
+    ],
+    [
+      'halted while its refreshes roll back: wait for them',
+      record('halted', 0, 'failed', ['RollbackSuccessful', 'RollbackInProgress']),
+      { kind: 'wait', why: 'rolling-back' },
+    ],
+    [
+      'halted, every refresh rolled back: the wave is rolled back',
+      record('halted', 1, 'failed', ['RollbackSuccessful', 'RollbackSuccessful']),
+      { kind: 'rolled-back', wave: 1 },
+    ],
+    [
+      'halted, a rollback failed: ended',
+      record('halted', 0, 'failed', ['RollbackSuccessful', 'RollbackFailed']),
+      { kind: 'ended' },
+    ],
+    [
+      'halted and already rolled back: ended',
+      record('halted', 0, 'rolled-back', ['RollbackSuccessful']),
+      { kind: 'ended' },
+    ],
     ['aborted with nothing running: ended', record('aborted', 1, 'healthy', ['Successful']), { kind: 'ended' }],
   ])('%s', (_title, input, expected) => {
     expect(planRollout(input)).toEqual(expected);
