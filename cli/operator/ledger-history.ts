@@ -2,8 +2,10 @@
 
 import { causalRank } from '../../core/ledger/causal-order.js';
 import { BREAKER_SK, skPrefix } from '../../core/ledger/keys.js';
+import { countsText } from '../../core/lifecycle/finding-response.js';
 import { flagAwaitsOf, heldInstead } from '../../core/lifecycle/lineage-hold.js';
 import { supersededText } from '../../core/lifecycle/scheduled-revocation.js';
+import type { FindingCounts } from '../../core/promotion/types.js';
 import type { LedgerItem } from '../../core/status/image-view.js';
 import { rolloutHistory, rolloutRecordOf } from '../../core/status/rollout-view.js';
 import { scheduledRevocationView } from '../../core/status/scheduled-revocations.js';
@@ -12,6 +14,13 @@ import { concerning, EVERY_CHANNEL, pauseHistory, type Scope, withdrawalText } f
 import { recordedCost } from './read.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
+
+/** Recorded finding counts, each severity a number (0 when absent). */
+const countsOf = (v: unknown): FindingCounts => {
+  const c = (typeof v === 'object' && v !== null ? v : {}) as Record<string, unknown>;
+  const n = (k: string) => (typeof c[k] === 'number' ? c[k] : 0);
+  return { critical: n('critical'), high: n('high'), medium: n('medium'), low: n('low'), other: n('other') };
+};
 
 /** One line of an image's story. */
 export interface HistoryEntry {
@@ -165,6 +174,9 @@ export function historyOf(
         str(i.at),
         `pointer ${to ? `rolled back from ${str(i.from)} to ${to}` : `withdrawn from ${str(i.from)}`} by ${str(i.by) || 'goldsmith'}${str(i.reason) ? `: ${str(i.reason)}` : ''}`,
       );
+    } else if (sk.startsWith(skPrefix.found)) {
+      // Findings that arrived on the version: how many of each severity, and what Goldsmith did about them.
+      add(str(i.at), `findings reported: ${countsText(countsOf(i.counts))} — ${str(i.done)}`);
     } else if (sk.startsWith('REVOCATION#')) {
       // Requested (a finding over policy, announced) and perhaps later revoked; or revoked at once (by whom).
       const revokedAt = str(i.revokedAt) || str(i.at);

@@ -47,6 +47,8 @@ export const skPrefix = {
   approval: 'APPROVAL#',
   paused: 'PAUSED#',
   revocation: 'REVOCATION#',
+  /** Findings that arrived on a version and what was done about them (`FOUND#<buildVersion>#<digest>`). */
+  found: 'FOUND#',
   /** A revocation asked for a later time (not a revocation: readers of `REVOCATION#` never see it). */
   scheduledRevocation: 'REVOKE-AT#',
   soak: 'SOAK#',
