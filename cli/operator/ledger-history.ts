@@ -5,6 +5,7 @@ import { BREAKER_SK, skPrefix } from '../../core/ledger/keys.js';
 import { countsText } from '../../core/lifecycle/finding-response.js';
 import { flagAwaitsOf, heldInstead } from '../../core/lifecycle/lineage-hold.js';
 import { supersededText } from '../../core/lifecycle/scheduled-revocation.js';
+import { approverDoorText } from '../../core/promotion/decision-proof.js';
 import type { FindingCounts } from '../../core/promotion/types.js';
 import type { LedgerItem } from '../../core/status/image-view.js';
 import { rolloutHistory, rolloutRecordOf } from '../../core/status/rollout-view.js';
@@ -113,7 +114,7 @@ export function historyOf(
       add(str(i.requestedAt), `approval requested from ${approvers} (expires ${shortTime(str(i.expiresAt))})`);
       if (i.decision) {
         const decided = i.decision === 'approve' ? 'approved' : i.decision === 'reject' ? 'rejected' : str(i.decision);
-        const via = str(i.via) ? ` (${str(i.via)})` : '';
+        const via = str(i.via) ? ` (${approverDoorText(str(i.via))})` : '';
         const reason = str(i.reason) ? `: ${str(i.reason)}` : '';
         add(str(i.decidedAt), `${decided} by ${str(i.by)}${via}${reason}`, 'APPROVAL-DECISION');
       }

@@ -103,7 +103,9 @@ export function renderStatus(images: readonly ImageStatus[], at: Date): string {
     }
     const c = image.cost;
     out.push(
-      `  cost: ${c.buildsLast30Days} build(s) in 30 days ≈ ${c.buildCostLast30Days.toFixed(2)} ${c.currency}; ` +
+      `  cost: ${c.buildsLast30Days} finished build(s) in 30 days ≈ ${c.buildCostLast30Days.toFixed(2)} ${c.currency}` +
+        (c.unfinishedLast30Days > 0 ? ` (${c.unfinishedLast30Days} still building: cost not known yet)` : '') +
+        '; ' +
         `storage ≈ ${c.storagePerMonth.toFixed(2)} ${c.currency}/month`,
     );
   }

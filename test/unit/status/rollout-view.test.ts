@@ -54,7 +54,7 @@ describe('status: one line per channel with a rollout in flight', () => {
           channels: [{ channel: 'prod', lagBuilds: 0 }],
           inFlight: [],
           rollouts,
-          cost: { currency: 'USD', buildsLast30Days: 0, buildCostLast30Days: 0, storagePerMonth: 0 },
+          cost: { currency: 'USD', buildsLast30Days: 0, buildCostLast30Days: 0, unfinishedLast30Days: 0, storagePerMonth: 0 },
         },
       ],
       new Date('2027-01-05T10:00:00Z'),
