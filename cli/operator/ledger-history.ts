@@ -2,12 +2,11 @@
 
 import { causalRank } from '../../core/ledger/causal-order.js';
 import { BREAKER_SK, skPrefix } from '../../core/ledger/keys.js';
-import { countsText } from '../../core/lifecycle/finding-response.js';
 import { flagAwaitsOf, heldInstead } from '../../core/lifecycle/lineage-hold.js';
 import { supersededText } from '../../core/lifecycle/scheduled-revocation.js';
 import { approverDoorText } from '../../core/promotion/decision-proof.js';
-import type { FindingCounts } from '../../core/promotion/types.js';
 import type { LedgerItem } from '../../core/status/image-view.js';
+import { findingsReportedText, pointerMovedBackText } from '../../core/status/ledger-lines.js';
 import { rolloutHistory, rolloutRecordOf } from '../../core/status/rollout-view.js';
 import { scheduledRevocationView } from '../../core/status/scheduled-revocations.js';
 import { breakerHistory } from '../../core/triggers/breaker.js';
@@ -15,13 +14,6 @@ import { concerning, EVERY_CHANNEL, pauseHistory, type Scope, withdrawalText } f
 import { recordedCost } from './read.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
-
-/** Recorded finding counts, each severity a number (0 when absent). */
-const countsOf = (v: unknown): FindingCounts => {
-  const c = (typeof v === 'object' && v !== null ? v : {}) as Record<string, unknown>;
-  const n = (k: string) => (typeof c[k] === 'number' ? c[k] : 0);
-  return { critical: n('critical'), high: n('high'), medium: n('medium'), low: n('low'), other: n('other') };
-};
 
 /** One line of an image's story. */
 export interface HistoryEntry {
@@ -170,14 +162,10 @@ export function historyOf(
       }
     } else if (sk.startsWith('ROLLBACK#')) {
       // A pointer moved back (by an operator's rollback, or by a revocation: its reason says "revoked (…)").
-      const to = str(i.to);
-      add(
-        str(i.at),
-        `pointer ${to ? `rolled back from ${str(i.from)} to ${to}` : `withdrawn from ${str(i.from)}`} by ${str(i.by) || 'goldsmith'}${str(i.reason) ? `: ${str(i.reason)}` : ''}`,
-      );
+      add(str(i.at), pointerMovedBackText(i));
     } else if (sk.startsWith(skPrefix.found)) {
       // Findings that arrived on the version: how many of each severity, and what Goldsmith did about them.
-      add(str(i.at), `findings reported: ${countsText(countsOf(i.counts))} — ${str(i.done)}`);
+      add(str(i.at), findingsReportedText(i));
     } else if (sk.startsWith('REVOCATION#')) {
       // Requested (a finding over policy, announced) and perhaps later revoked; or revoked at once (by whom).
       const revokedAt = str(i.revokedAt) || str(i.at);
