@@ -157,6 +157,7 @@ export function buildTimeline(
     version?: string;
     channel?: string;
     scripted?: string;
+    why?: string;
   }[],
   deadLetters: DeadLetter[],
   notes: readonly { at: string; text: string }[],
@@ -198,7 +199,7 @@ export function buildTimeline(
       ...(c.channel ? { channel: c.channel } : {}),
       kind: 'approval-answered',
       // A press of a Slack button is answered as `Slack <user id>: …` (approvals.ts): not a link.
-      text: `${c.body.startsWith('Slack ') ? 'Slack button' : 'approval link'} answered ${c.status}: ${shortenArns(c.body)}${scripted(c.scripted)}`,
+      text: `${c.body.startsWith('Slack ') ? 'Slack button' : 'approval link'} answered ${c.status}: ${shortenArns(c.body)}${scripted(c.scripted)}${c.why ? ` [${c.why}]` : ''}`,
     });
   }
   for (const p of report.promotions) {

@@ -169,6 +169,28 @@ describe('buildTimeline: what undoes, holds or recovers work', () => {
     ]);
   });
 
+  it('says what refused a link click and why, beside a scripted tampering', () => {
+    const at = '2027-02-20T10:00:00.000Z';
+    const why =
+      "refused by the approval callback: no link reached bob, so the scenario used alice's with bob's name put in, and each link's signature covers its own approver";
+    const callbacks = [
+      { at, status: 403, body: 'Refused: bad signature.', image: 'base', channel: 'prod', why },
+      {
+        at,
+        status: 403,
+        body: 'Refused: bad signature.',
+        image: 'base',
+        channel: 'prod',
+        scripted: 'the scenario tampers with this link',
+      },
+    ];
+    const lines = buildTimeline(emptyReport({}), [], callbacks, [], [], CHANNELS).map((e) => e.text);
+    expect(lines).toEqual([
+      `approval link answered 403: Refused: bad signature. [${why}]`,
+      'approval link answered 403: Refused: bad signature. [scripted: the scenario tampers with this link]',
+    ]);
+  });
+
   it('shows the findings reported, then the revocation, then the pointer it withdrew, as history tells them', () => {
     const at = '2027-01-06T12:00:00.000Z';
     const reason = "revoked (1 new critical finding; prod's revokeOn names critical)";
