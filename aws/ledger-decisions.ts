@@ -1,6 +1,6 @@
-import { GetCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { GoldsmithError } from '../core/errors.js';
-import { DECISIONS_PER_INSTANT, decisionSk, imagePk, skPrefix, ttlAfter } from '../core/ledger/keys.js';
+import { DECISIONS_PER_INSTANT, decisionSk, imagePk, ttlAfter } from '../core/ledger/keys.js';
 import { DECISION_TTL_DAYS, type DecisionRecord } from '../core/ledger/records.js';
 import type { Decision } from '../core/triggers/decide.js';
 import { documentClient, ledgerTable } from './clients/dynamodb.js';
@@ -60,19 +60,4 @@ export async function recordDecision(
     if (sameDecision(stored.Item, item)) return;
   }
   throw new DecisionKeysExhaustedError(decisionSk(decidedAt, decision.dedupeKey));
-}
-
-/** Every decision recorded for an image, oldest first (paginated). */
-export async function listDecisions(image: string): Promise<DecisionRecord[]> {
-  const items: DecisionRecord[] = [];
-  const pages = paginateQuery(
-    { client: documentClient() },
-    {
-      TableName: ledgerTable(),
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': imagePk(image), ':prefix': skPrefix.decision },
-    },
-  );
-  for await (const page of pages) items.push(...((page.Items ?? []) as DecisionRecord[]));
-  return items;
 }

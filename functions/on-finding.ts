@@ -171,16 +171,11 @@ async function countFindings(
   for (const f of findings) await recordFinding({ image, version, ...f, at });
 
   const arrived = countSeverities(findings.map((f) => f.severity));
+  // Each arrival is recorded once what it led to is done: a retry before that acts again (each step is idempotent).
+  const recordArrival = (done: string) => recordFindingArrival({ image, version, at, findings, counts: arrived, done });
   const promoted = (await listOutcomes(image, version)).filter((o) => o.outcome === 'promoted').map((o) => o.channel);
   if (promoted.length === 0) {
-    await recordFindingArrival({
-      image,
-      version,
-      at,
-      findings,
-      counts: arrived,
-      done: findingOutcomeText(undefined, false),
-    });
+    await recordArrival(findingOutcomeText(undefined, false));
     return { action: 'recorded', image, version, findings: findings.length };
   }
   const counts = await currentFindings(image, version, buildVersionArn);
@@ -198,14 +193,7 @@ async function countFindings(
   });
   const reason = response.reason;
   if (!reason) {
-    await recordFindingArrival({
-      image,
-      version,
-      at,
-      findings,
-      counts: arrived,
-      done: findingOutcomeText(response, false),
-    });
+    await recordArrival(findingOutcomeText(response, false));
     return { action: 'recorded', image, version, findings: findings.length };
   }
   const channels = response.channels;
@@ -231,9 +219,7 @@ async function countFindings(
         busName,
       )
     : undefined;
-  // Recorded once what it led to is done: a retry before this line acts again (each step is idempotent) and records.
-  const done = findingOutcomeText(response, revoked !== undefined);
-  await recordFindingArrival({ image, version, at, findings, counts: arrived, done });
+  await recordArrival(findingOutcomeText(response, revoked !== undefined));
   return {
     action: 'recorded',
     image,
