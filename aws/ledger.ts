@@ -1,7 +1,6 @@
-import { GetCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   buildSk,
-  decisionSk,
   imagePk,
   imageViewUpdate,
   markerKey,
@@ -10,7 +9,7 @@ import {
   skPrefix,
   ttlAfter,
 } from '../core/ledger/keys.js';
-import { DECISION_TTL_DAYS, type DecisionRecord, MARKER_TTL_DAYS, type MarkerRecord } from '../core/ledger/records.js';
+import { MARKER_TTL_DAYS, type MarkerRecord } from '../core/ledger/records.js';
 import type { Decision, KnownMarker } from '../core/triggers/decide.js';
 import { documentClient, ledgerTable } from './clients/dynamodb.js';
 import { isConditionFailure } from './ledger-writes.js';
@@ -89,31 +88,6 @@ export async function markStarted(dedupeKey: string, buildVersionArn: string): P
   );
 }
 
-/** Appends one decision (start or skip, with its reason) to the image's partition. */
-export async function recordDecision(
-  decision: Decision,
-  outcome: { outcome: 'start' | 'skip'; reason: string; buildVersionArn?: string },
-  at: Date,
-): Promise<void> {
-  const decidedAt = at.toISOString();
-  const item: DecisionRecord = {
-    pk: imagePk(decision.image),
-    sk: decisionSk(decidedAt, decision.dedupeKey),
-    kind: 'decision',
-    image: decision.image,
-    trigger: decision.trigger,
-    changeId: decision.changeId,
-    dedupeKey: decision.dedupeKey,
-    clientToken: decision.clientToken,
-    outcome: outcome.outcome,
-    reason: outcome.reason,
-    decidedAt,
-    ...(outcome.buildVersionArn === undefined ? {} : { buildVersionArn: outcome.buildVersionArn }),
-    expiresAt: ttlAfter(at, DECISION_TTL_DAYS),
-  };
-  await documentClient().send(new PutCommand({ TableName: ledgerTable(), Item: item }));
-}
-
 /**
  * Records the build a start produced. An update with `if_not_exists`, because the image-event handler may have
  * written the build's status first; neither side overwrites what the other decided.
@@ -159,21 +133,6 @@ export async function recordBuildRequested(
       },
     }),
   );
-}
-
-/** Every decision recorded for an image, oldest first (paginated). */
-export async function listDecisions(image: string): Promise<DecisionRecord[]> {
-  const items: DecisionRecord[] = [];
-  const pages = paginateQuery(
-    { client: documentClient() },
-    {
-      TableName: ledgerTable(),
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': imagePk(image), ':prefix': skPrefix.decision },
-    },
-  );
-  for await (const page of pages) items.push(...((page.Items ?? []) as DecisionRecord[]));
-  return items;
 }
 
 /**

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { buildSk, imagePk } from '../core/ledger/keys.js';
+import { buildSk, imagePk, skPrefix } from '../core/ledger/keys.js';
+import type { FindingCounts } from '../core/promotion/types.js';
 import { documentClient, ledgerTable } from './clients/dynamodb.js';
 import { conditionalWrite, putItemOnce } from './ledger-writes.js';
 
@@ -31,6 +33,36 @@ export async function recordFinding(finding: FindingRecord): Promise<void> {
       },
     }),
   );
+}
+
+/** One arrival of findings on a version and what was done about it (`history` tells it in one line). */
+export interface FindingArrival {
+  image: string;
+  version: string;
+  at: string;
+  findings: readonly { findingId: string }[];
+  counts: FindingCounts;
+  done: string;
+}
+
+/**
+ * Records an arrival once, keyed by the version and the set of finding ids (`FOUND#<version>#<digest>`): a
+ * re-delivered event, or a retry after its effects, finds it there and changes nothing.
+ */
+export async function recordFindingArrival(arrival: FindingArrival): Promise<void> {
+  const ids = [...new Set(arrival.findings.map((f) => f.findingId))].sort();
+  const digest = createHash('sha256').update(ids.join('\n')).digest('hex').slice(0, 32);
+  await putItemOnce({
+    pk: imagePk(arrival.image),
+    sk: `${skPrefix.found}${arrival.version}#${digest}`,
+    kind: 'finding-arrival',
+    image: arrival.image,
+    version: arrival.version,
+    at: arrival.at,
+    findingCount: ids.length,
+    counts: arrival.counts,
+    done: arrival.done,
+  });
 }
 
 /** Severities of every finding recorded for a build (paginated). */

@@ -4,13 +4,14 @@ import { isActiveOrganizationAccount, recordFleetFinding } from '../aws/fleet-fi
 import { inventoryOf } from '../aws/image-packages.js';
 import { listedFinding, regionOfFindingArn } from '../aws/inspector-findings.js';
 import { announce } from '../aws/notifications.js';
-import { recordFinding, requestRevocation } from '../aws/promotion-findings.js';
+import { recordFinding, recordFindingArrival, requestRevocation } from '../aws/promotion-findings.js';
 import { scanFindings } from '../aws/promotion-images.js';
 import { listOutcomes } from '../aws/promotion-ledger.js';
-import { respondToFindings } from '../core/lifecycle/finding-response.js';
+import { findingOutcomeText, respondToFindings } from '../core/lifecycle/finding-response.js';
 import { scopeOfInstanceFinding } from '../core/lifecycle/finding-scope.js';
 import { announcement } from '../core/notifications/announce.js';
 import { buildLinks } from '../core/notifications/links.js';
+import { countFindings as countSeverities } from '../core/promotion/gate.js';
 import type { PromotionPlan } from '../core/promotion/types.js';
 import {
   type Finding,
@@ -54,7 +55,7 @@ export type FindingAction =
  * ARN, or a package vulnerability on an instance launched from one of its AMIs, in an account of the organization,
  * whose package at that version the image was built with. Those are recorded (`FINDINGS#`, read by the soak check and
  * later gates); when a promoted build now breaks a channel's policy, a revocation is requested and announced, a live
- * version is rebuilt out of cycle, and `revokeOn` revokes it at once. Anything else on such an instance is a fleet
+ * version is rebuilt out of cycle; a new finding of a severity a promoted channel's `revokeOn` names revokes it at once. Anything else on such an instance is a fleet
  * finding: recorded and announced once, never a reason to abort, revoke or rebuild.
  */
 export async function onFinding(event: unknown): Promise<FindingAction> {
@@ -154,8 +155,9 @@ function refuse(reason: string): FindingAction {
 /**
  * Records findings that count against a build and acts on them: when a build already promoted to a channel now
  * breaks that channel's policy, a revocation is requested and announced; if a channel pointer names it, the image
- * is rebuilt out of cycle at once ("Image Rebuild Requested", recorded with the finding's time); if a breached
- * channel's `revokeOn` names a severity found, it is revoked at once (pointers roll back, descendants rebuild).
+ * is rebuilt out of cycle at once ("Image Rebuild Requested", recorded with the finding's time); if a promoted
+ * channel's `revokeOn` names a severity a new finding carries, it is revoked at once, whatever `max*` allows
+ * (pointers roll back, descendants rebuild). Every arrival is recorded with what was done (`FOUND#`, for `history`).
  */
 async function countFindings(
   build: OwnBuild,
@@ -168,8 +170,14 @@ async function countFindings(
   if (!plan) return { action: 'ignored', reason: `${image} is not in the catalog` };
   for (const f of findings) await recordFinding({ image, version, ...f, at });
 
+  const arrived = countSeverities(findings.map((f) => f.severity));
+  // Each arrival is recorded once what it led to is done: a retry before that acts again (each step is idempotent).
+  const recordArrival = (done: string) => recordFindingArrival({ image, version, at, findings, counts: arrived, done });
   const promoted = (await listOutcomes(image, version)).filter((o) => o.outcome === 'promoted').map((o) => o.channel);
-  if (promoted.length === 0) return { action: 'recorded', image, version, findings: findings.length };
+  if (promoted.length === 0) {
+    await recordArrival(findingOutcomeText(undefined, false));
+    return { action: 'recorded', image, version, findings: findings.length };
+  }
   const counts = await currentFindings(image, version, buildVersionArn);
   const pointers = await getChannelPointers(
     image,
@@ -177,14 +185,18 @@ async function countFindings(
   );
   const response = respondToFindings({
     version,
+    arrived,
     counts,
     promotedTo: promoted,
     channels: plan.channels,
     pointers: Object.fromEntries(pointers.flatMap((p) => (p ? [[p.channel, p.version]] : []))),
   });
   const reason = response.reason;
-  if (!reason) return { action: 'recorded', image, version, findings: findings.length };
-  const channels = response.breached;
+  if (!reason) {
+    await recordArrival(findingOutcomeText(response, false));
+    return { action: 'recorded', image, version, findings: findings.length };
+  }
+  const channels = response.channels;
   if (await requestRevocation({ image, version, reason, channels, state: 'requested', at })) {
     for (const channel of channels) {
       await announce(
@@ -207,6 +219,7 @@ async function countFindings(
         busName,
       )
     : undefined;
+  await recordArrival(findingOutcomeText(response, revoked !== undefined));
   return {
     action: 'recorded',
     image,

@@ -4,7 +4,9 @@ import { causalRank } from '../../core/ledger/causal-order.js';
 import { BREAKER_SK, skPrefix } from '../../core/ledger/keys.js';
 import { flagAwaitsOf, heldInstead } from '../../core/lifecycle/lineage-hold.js';
 import { supersededText } from '../../core/lifecycle/scheduled-revocation.js';
+import { approverDoorText } from '../../core/promotion/decision-proof.js';
 import type { LedgerItem } from '../../core/status/image-view.js';
+import { findingsReportedText, pointerMovedBackText } from '../../core/status/ledger-lines.js';
 import { rolloutHistory, rolloutRecordOf } from '../../core/status/rollout-view.js';
 import { scheduledRevocationView } from '../../core/status/scheduled-revocations.js';
 import { breakerHistory } from '../../core/triggers/breaker.js';
@@ -104,7 +106,7 @@ export function historyOf(
       add(str(i.requestedAt), `approval requested from ${approvers} (expires ${shortTime(str(i.expiresAt))})`);
       if (i.decision) {
         const decided = i.decision === 'approve' ? 'approved' : i.decision === 'reject' ? 'rejected' : str(i.decision);
-        const via = str(i.via) ? ` (${str(i.via)})` : '';
+        const via = str(i.via) ? ` (${approverDoorText(str(i.via))})` : '';
         const reason = str(i.reason) ? `: ${str(i.reason)}` : '';
         add(str(i.decidedAt), `${decided} by ${str(i.by)}${via}${reason}`, 'APPROVAL-DECISION');
       }
@@ -160,11 +162,10 @@ export function historyOf(
       }
     } else if (sk.startsWith('ROLLBACK#')) {
       // A pointer moved back (by an operator's rollback, or by a revocation: its reason says "revoked (…)").
-      const to = str(i.to);
-      add(
-        str(i.at),
-        `pointer ${to ? `rolled back from ${str(i.from)} to ${to}` : `withdrawn from ${str(i.from)}`} by ${str(i.by) || 'goldsmith'}${str(i.reason) ? `: ${str(i.reason)}` : ''}`,
-      );
+      add(str(i.at), pointerMovedBackText(i));
+    } else if (sk.startsWith(skPrefix.found)) {
+      // Findings that arrived on the version: how many of each severity, and what Goldsmith did about them.
+      add(str(i.at), findingsReportedText(i));
     } else if (sk.startsWith('REVOCATION#')) {
       // Requested (a finding over policy, announced) and perhaps later revoked; or revoked at once (by whom).
       const revokedAt = str(i.revokedAt) || str(i.at);

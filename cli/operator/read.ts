@@ -5,6 +5,7 @@ import { priceTable } from '../../core/cost/prices.js';
 import { skPrefix } from '../../core/ledger/keys.js';
 import { rolloutOf } from '../../core/rollout/operator.js';
 import type { RolloutState } from '../../core/rollout/record.js';
+import { TERMINAL_BUILD } from '../../core/status/image-progress.js';
 import { type ImageView, imageView, type LedgerItem } from '../../core/status/image-view.js';
 import { rolloutRecordOf, rolloutStatusLine } from '../../core/status/rollout-view.js';
 import { type BuildsPausedView, buildsPausedOf } from '../../core/triggers/breaker.js';
@@ -31,7 +32,15 @@ export function nowOf(where: Where): Date {
 export interface ImageStatus extends ImageView {
   /** Present while the build circuit breaker pauses the image's builds (core/triggers/breaker.ts). */
   buildsPaused?: BuildsPausedView;
-  cost: { currency: string; buildsLast30Days: number; buildCostLast30Days: number; storagePerMonth: number };
+  cost: {
+    currency: string;
+    /** Finished builds of the last 30 days, which `buildCostLast30Days` counts. */
+    buildsLast30Days: number;
+    buildCostLast30Days: number;
+    /** Builds of the last 30 days still running: their cost is not known yet, so not counted. */
+    unfinishedLast30Days: number;
+    storagePerMonth: number;
+  };
   /** Each channel's rollout in flight (running or paused), with the line `status` shows for it. */
   rollouts?: { channel: string; version: string; state: RolloutState; line: string }[];
 }
@@ -87,6 +96,7 @@ export async function statusOf(where: Where): Promise<ImageStatus[]> {
     if (paused) view.buildsPaused = paused;
     let recent = 0;
     let recentCost = 0;
+    let unfinished = 0;
     // What the kept outputs cost per month now (core/cost/ledger-cost.ts: deleted builds cost nothing more).
     let storage = storagePerMonthAt(items, now.getTime());
     for (const b of items.filter((i) => str(i.sk).startsWith('BUILD#'))) {
@@ -112,8 +122,11 @@ export async function statusOf(where: Where): Promise<ImageStatus[]> {
         );
       if (!recorded && !b.deletedAt) storage += cost.storagePerMonth;
       if (now.getTime() - requested <= 30 * DAY_MS) {
-        recent++;
-        recentCost += cost.total;
+        if (!TERMINAL_BUILD.has(status)) unfinished++;
+        else {
+          recent++;
+          recentCost += cost.total;
+        }
       }
     }
     const round = (n: number) => Math.round(n * 100) / 100;
@@ -124,6 +137,7 @@ export async function statusOf(where: Where): Promise<ImageStatus[]> {
         currency: prices.currency,
         buildsLast30Days: recent,
         buildCostLast30Days: round(recentCost),
+        unfinishedLast30Days: unfinished,
         storagePerMonth: round(storage),
       },
     });

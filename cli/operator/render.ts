@@ -101,9 +101,15 @@ export function renderStatus(images: readonly ImageStatus[], at: Date): string {
         `  last failure: ${image.lastFailure.version} at ${when(image.lastFailure.at)}: ${image.lastFailure.what}`,
       );
     }
+    if (image.lastFindings) {
+      const f = image.lastFindings;
+      out.push(`  last findings: ${f.version} at ${when(f.at)}: ${f.what}`);
+    }
     const c = image.cost;
     out.push(
-      `  cost: ${c.buildsLast30Days} build(s) in 30 days ≈ ${c.buildCostLast30Days.toFixed(2)} ${c.currency}; ` +
+      `  cost: ${c.buildsLast30Days} finished build(s) in 30 days ≈ ${c.buildCostLast30Days.toFixed(2)} ${c.currency}` +
+        (c.unfinishedLast30Days > 0 ? ` (${c.unfinishedLast30Days} still building: cost not known yet)` : '') +
+        '; ' +
         `storage ≈ ${c.storagePerMonth.toFixed(2)} ${c.currency}/month`,
     );
   }

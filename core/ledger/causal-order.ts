@@ -7,6 +7,8 @@
  */
 export const CAUSAL_RANK: Readonly<Record<string, number>> = {
   RESUMED: -1,
+  // Findings that arrived before what they led to (a revocation, a rebuild).
+  FOUND: -0.75,
   // A revocation before the rebuild decided with it (a finding revokes and rebuilds at one instant), and before the
   // aborts of the promotions built on it that it ended at once.
   REVOCATION: -0.5,

@@ -16,10 +16,16 @@ export function buildSk(buildVersion: string): string {
 /** An image's build circuit breaker (core/triggers/breaker.ts): one item, tripped and resumed in place. */
 export const BREAKER_SK = 'BREAKER';
 
-/** A trigger decision: sorted by time, then by the change's dedupe key. */
-export function decisionSk(at: string, dedupeKey: string): string {
-  return `DECISION#${at}#${dedupeKey}`;
+/**
+ * A trigger decision: sorted by time, then by the change's dedupe key. A decision is written once and never replaced;
+ * another delivery of the same change deciding at the same instant records under `#2`, `#3`… (`delivery` > 1).
+ */
+export function decisionSk(at: string, dedupeKey: string, delivery = 1): string {
+  return `DECISION#${at}#${dedupeKey}${delivery > 1 ? `#${delivery}` : ''}`;
 }
+
+/** How many decisions on one dedupe key one instant can hold (the first and its re-deliveries). */
+export const DECISIONS_PER_INSTANT = 9;
 
 /** The dedupe marker of one change for one image: written once, conditionally. */
 export function markerKey(dedupeKey: string): { pk: string; sk: string } {
@@ -41,6 +47,8 @@ export const skPrefix = {
   approval: 'APPROVAL#',
   paused: 'PAUSED#',
   revocation: 'REVOCATION#',
+  /** Findings that arrived on a version and what was done about them (`FOUND#<buildVersion>#<digest>`). */
+  found: 'FOUND#',
   /** A revocation asked for a later time (not a revocation: readers of `REVOCATION#` never see it). */
   scheduledRevocation: 'REVOKE-AT#',
   soak: 'SOAK#',

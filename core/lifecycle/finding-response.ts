@@ -1,35 +1,94 @@
 import { policyBreach } from '../promotion/gate.js';
 import type { FindingCounts, VulnerabilityPolicy } from '../promotion/types.js';
 
+type Severity = keyof FindingCounts;
+
 /** What Goldsmith does about findings on a version already promoted. */
 export interface FindingResponse {
-  /** Promoted channels whose policy the findings now break. */
+  /** Promoted channels whose `max*` the findings now break. */
   breached: string[];
-  /** The first breach, in words. */
+  /** Promoted channels whose `revokeOn` names a severity of a finding that just arrived. */
+  revokedOn: string[];
+  /** The channels the revocation request names: breached or revoked on, in catalog order. */
+  channels: string[];
+  /** Why, in words: the first `revokeOn` match, else the first breach; undefined when nothing is to be done. */
   reason: string | undefined;
-  /** Rebuild the image out of cycle: a channel pointer names this version and its channel's policy is broken. */
+  /** Rebuild the image out of cycle: a pointer of one of `channels` names this version. */
   rebuild: boolean;
-  /** Revoke at once: a breached channel's `revokeOn` names a severity the findings carry. */
+  /** Revoke at once: a promoted channel's `revokeOn` names a severity a new finding carries. */
   revoke: boolean;
 }
 
+const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'other'];
+
+/** Counts in words, most severe first: `1 critical, 2 high` (`none` when there are none). */
+export function countsText(counts: FindingCounts): string {
+  const parts = SEVERITIES.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`);
+  return parts.length === 0 ? 'none' : parts.join(', ');
+}
+
 /**
- * Decides the response to findings on a promoted version: which channels it breaks, whether it is live (a pointer
- * of a breached channel names it) and so must be rebuilt now, and whether the catalog asks for revocation. Pure.
+ * Decides the response to findings on a promoted version. `arrived` counts the findings this event brought, `counts`
+ * every finding the version has now. A channel's `max*` is about promoting: a version over it is asked to be revoked
+ * and, if live, rebuilt. `revokeOn` is about what is already out: a new finding of a severity it names revokes the
+ * version from that channel at once, whatever `max*` allows (docs/catalog.md). Pure.
  */
 export function respondToFindings(input: {
   version: string;
+  arrived: FindingCounts;
   counts: FindingCounts;
   promotedTo: readonly string[];
   channels: readonly { name: string; policy: VulnerabilityPolicy }[];
   pointers: Readonly<Record<string, string>>;
 }): FindingResponse {
-  const breachedSteps = input.channels.filter(
-    (c) => input.promotedTo.includes(c.name) && policyBreach(input.counts, c.policy) !== undefined,
-  );
-  const first = breachedSteps[0];
+  const promoted = input.channels.filter((c) => input.promotedTo.includes(c.name));
+  const breachedSteps = promoted.filter((c) => policyBreach(input.counts, c.policy) !== undefined);
+  const revokedOnSteps = promoted.filter((c) => revokeOnMatch(c.policy, input.arrived) !== undefined);
   const breached = breachedSteps.map((c) => c.name);
-  const rebuild = breached.some((c) => input.pointers[c] === input.version);
-  const revoke = breachedSteps.some((c) => (c.policy.revokeOn ?? []).some((severity) => input.counts[severity] > 0));
-  return { breached, reason: first ? policyBreach(input.counts, first.policy) : undefined, rebuild, revoke };
+  const revokedOn = revokedOnSteps.map((c) => c.name);
+  const channels = promoted.map((c) => c.name).filter((c) => breached.includes(c) || revokedOn.includes(c));
+  const firstRevokeOn = revokedOnSteps[0];
+  const firstBreach = breachedSteps[0];
+  const reason = firstRevokeOn
+    ? `${revokeOnMatch(firstRevokeOn.policy, input.arrived)}; ${firstRevokeOn.name}'s revokeOn names ${severityOf(firstRevokeOn.policy, input.arrived)}`
+    : firstBreach
+      ? policyBreach(input.counts, firstBreach.policy)
+      : undefined;
+  return {
+    breached,
+    revokedOn,
+    channels,
+    reason,
+    rebuild: channels.some((c) => input.pointers[c] === input.version),
+    revoke: revokedOn.length > 0,
+  };
+}
+
+/** The most severe severity `revokeOn` names that a new finding carries. */
+function severityOf(policy: VulnerabilityPolicy, arrived: FindingCounts): Severity | undefined {
+  return SEVERITIES.find((s) => s !== 'low' && s !== 'other' && (policy.revokeOn ?? []).includes(s) && arrived[s] > 0);
+}
+
+/** `1 new critical finding`, for the severity `revokeOn` names that arrived; undefined when none did. */
+function revokeOnMatch(policy: VulnerabilityPolicy, arrived: FindingCounts): string | undefined {
+  const severity = severityOf(policy, arrived);
+  if (severity === undefined) return undefined;
+  const n = arrived[severity];
+  return `${n} new ${severity} finding${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * What was done about findings that arrived on a version, for its `history` line: revoked, revocation requested,
+ * rebuild asked, or nothing (within policy, or promoted nowhere).
+ */
+export function findingOutcomeText(response: FindingResponse | undefined, revoked: boolean): string {
+  if (response === undefined) return 'not promoted to any channel: recorded, nothing done';
+  if (response.reason === undefined) return 'within policy, nothing done';
+  const done = [
+    revoked
+      ? `revoked (${response.revokedOn.join(', ')}: revokeOn)`
+      : `revocation requested (${response.channels.join(', ')})`,
+    ...(response.rebuild ? ['rebuild asked'] : []),
+  ];
+  return done.join(', ');
 }

@@ -1,4 +1,4 @@
-import { decisionSk, intentKey, markerKey } from '../ledger/keys.js';
+import { DECISIONS_PER_INSTANT, decisionSk, intentKey, markerKey } from '../ledger/keys.js';
 
 /**
  * What AWS allows in the keys, names and policies Goldsmith writes strings from events, requests and the catalog
@@ -79,7 +79,7 @@ export function changeKeyProblem(
     tooLong('the intent key', intent.sk, AWS_LIMITS.dynamodbSortKeyBytes),
     ...dedupeKeys.flatMap((k) => [
       tooLong('the dedupe marker key', markerKey(k).pk, AWS_LIMITS.dynamodbPartitionKeyBytes),
-      tooLong('the decision key', decisionSk(LONGEST_TIME, k), AWS_LIMITS.dynamodbSortKeyBytes),
+      tooLong('the decision key', decisionSk(LONGEST_TIME, k, DECISIONS_PER_INSTANT), AWS_LIMITS.dynamodbSortKeyBytes),
     ]),
   ].filter((p): p is string => p !== undefined);
   return problems[0] === undefined ? undefined : `change ${change.id.slice(0, 120)}…: ${problems[0]}`;

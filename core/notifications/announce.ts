@@ -5,6 +5,7 @@ import {
   type NotificationOf,
   type Severity,
 } from '../../events/notification.js';
+import { approverDoorText } from '../promotion/decision-proof.js';
 import type { Link } from './links.js';
 import { ROLLOUT_SEVERITY, ROLLOUT_TEXT } from './rollout-text.js';
 
@@ -23,7 +24,7 @@ const list = (items: readonly string[]) => (items.length === 0 ? 'none' : items.
 const findings = (f: { critical: number; high: number; medium: number }) =>
   `${f.critical} critical, ${f.high} high, ${f.medium} medium`;
 const who = (by: string | undefined, via: string | undefined) =>
-  by ? ` by ${by}${via && via !== 'goldsmith' && via !== 'timeout' ? ` (${via})` : ''}` : '';
+  by ? ` by ${by}${via && via !== 'goldsmith' && via !== 'timeout' ? ` (${approverDoorText(via)})` : ''}` : '';
 
 /**
  * How an approver decides, as the team's announcement says it: no link in it (each approver's own links reach that

@@ -60,3 +60,16 @@ export function provesDecision(claims: DecisionClaims, proof: string | undefined
     return expected.length === given.length && timingSafeEqual(expected, given);
   });
 }
+
+/**
+ * Who decided, as people read it: what the person is (an approver) and the door they came through. An approver who
+ * used the CLI came through the operator endpoint: that makes them no operator.
+ */
+export function approverDoorText(via: string): string {
+  const doors: Record<string, string> = {
+    email: 'approver, through their approval link',
+    slack: 'approver, through Slack',
+    operator: 'approver, through the operator endpoint',
+  };
+  return doors[via] ?? via;
+}

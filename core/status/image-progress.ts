@@ -9,7 +9,14 @@ type Item = Record<string, unknown>;
 const str = (item: Item, field: string): string => (typeof item[field] === 'string' ? item[field] : '');
 const sk = (item: Item) => str(item, 'sk');
 
-const TERMINAL_BUILD = new Set(['AVAILABLE', 'FAILED', 'CANCELLED', 'DEPRECATED', 'DELETED']);
+/** Image Builder statuses after which a build costs nothing more to run. */
+export const TERMINAL_BUILD: ReadonlySet<string> = new Set([
+  'AVAILABLE',
+  'FAILED',
+  'CANCELLED',
+  'DEPRECATED',
+  'DELETED',
+]);
 
 /** A build still building or promoting; a promotion paused (PAUSED#, not yet resumed) says where and why. */
 export interface InFlightBuild {

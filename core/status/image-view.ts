@@ -1,3 +1,4 @@
+import { skPrefix } from '../ledger/keys.js';
 import {
   type FlaggedVersion,
   flaggedOf,
@@ -7,6 +8,7 @@ import {
   inFlightOf,
   lastFailureOf,
 } from './image-progress.js';
+import { findingsReportedText } from './ledger-lines.js';
 import { lastMoveBack, type RevokedMove, type RolledBackMove, revocationsByVersion } from './pointer-moves.js';
 import { type PendingPointer, pendingPointer } from './pointer-pending.js';
 import { type ScheduledRevocationView, scheduledRevocationsOf } from './scheduled-revocations.js';
@@ -51,6 +53,8 @@ export interface ImageView {
   /** Builds still building or promoting; a promotion paused (PAUSED#, not yet resumed) says where and why. */
   inFlight: InFlightBuild[];
   lastFailure?: { version: string; at: string; what: string };
+  /** The latest findings reported on a version, and what was done about them (`FOUND#`, as `history` says it). */
+  lastFindings?: { version: string; at: string; what: string };
   /**
    * Versions retention would have deleted but keeps because member accounts still run them (usage-aware retention),
    * not yet deleted: since when, by how many, until when the hold lasts, and whether an operator released it.
@@ -212,6 +216,8 @@ export function imageView(
   const view: ImageView = { image, channels: views, inFlight, builds: builds.length };
   const last = lastFailureOf(builds, outcomes);
   if (last) view.lastFailure = last;
+  const found = lastFindingsOf(items);
+  if (found) view.lastFindings = found;
   const held = heldOf(items, builds);
   if (held.length > 0) view.held = held;
   const flagged = flaggedOf(builds, outcomes, revocations, new Set(inFlight.map((f) => f.version)));
@@ -219,4 +225,15 @@ export function imageView(
   const scheduled = scheduledRevocationsOf(items, now);
   if (scheduled.length > 0) view.scheduledRevocations = scheduled;
   return view;
+}
+
+/** The latest `FOUND#` record of the image, in `history`'s words. */
+function lastFindingsOf(items: readonly LedgerItem[]): ImageView['lastFindings'] {
+  const found = items
+    .filter((i) => typeof i.sk === 'string' && i.sk.startsWith(skPrefix.found))
+    .sort((a, b) => Date.parse(String(a.at)) - Date.parse(String(b.at)))
+    .at(-1);
+  return found
+    ? { version: String(found.version), at: String(found.at), what: findingsReportedText(found) }
+    : undefined;
 }

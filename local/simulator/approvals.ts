@@ -55,6 +55,8 @@ export class SimulatedApprovers {
     channel?: string;
     /** Set when the scenario scripted this click to fail (a tampered link): said so wherever it is shown. */
     scripted?: string;
+    /** For any other refusal: what refused it and why, in words (the page's own text is terse). */
+    why?: string;
   }[] = [];
 
   constructor(
@@ -178,6 +180,8 @@ export class SimulatedApprovers {
       body: `Slack ${userId}: ${response.body}`,
       image: request.image,
       channel: request.channel,
+      ...(action.tamper ? { scripted: 'the scenario tampers with this press' } : {}),
+      ...(!action.tamper && response.statusCode >= 400 ? { why: 'refused by the approval callback' } : {}),
     });
     if (response.statusCode >= 400) {
       this.rejectedCallbacks++;
@@ -217,17 +221,19 @@ export class SimulatedApprovers {
     tamper: boolean,
     reason?: string,
   ) {
-    const borrowable = () =>
-      this.approvers()
-        .map((a) => this.linksOf(a, request))
-        .find((l) => l !== undefined);
+    const borrowable = () => {
+      const owner = this.approvers().find((a) => this.linksOf(a, request) !== undefined);
+      const links = owner === undefined ? undefined : this.linksOf(owner, request);
+      return owner === undefined || links === undefined ? undefined : { owner, ...links };
+    };
     // The links arrive by email just after the team's announcement: a person reads their mail (half a minute at a
     // time, up to ten minutes) before clicking.
     for (let waited = 0; !borrowable() && waited < SLACK_READ_WAIT_MS; waited += SLACK_READ_STEP_MS) {
       await this.cloud.clock.sleep(SLACK_READ_STEP_MS, 'approver reads email');
     }
     const own = this.linksOf(by, request);
-    const base = own ?? borrowable();
+    const borrowed = own ? undefined : borrowable();
+    const base = own ?? borrowed;
     if (!base) {
       this.responses.push({
         at: this.cloud.clock.iso(),
@@ -261,10 +267,17 @@ export class SimulatedApprovers {
       image: request.image,
       channel: request.channel,
       ...(tamper ? { scripted: 'the scenario tampers with this link' } : {}),
+      ...(!tamper && response.statusCode >= 400 ? { why: refusedWhy(by, borrowed?.owner) } : {}),
     });
     if (response.statusCode >= 400 && response.statusCode !== 409) this.rejectedCallbacks++;
     else request.decided = true;
   }
+}
+
+/** What refused a link click and why: the approval callback, and, for a borrowed link, whose it was. */
+function refusedWhy(by: string, owner: string | undefined): string {
+  if (owner === undefined) return 'refused by the approval callback';
+  return `refused by the approval callback: no link reached ${by}, so the scenario used ${owner}'s with ${by}'s name put in, and each link's signature covers its own approver`;
 }
 
 /** The text a person reads on an HTML page (the callback answers pages), on one line. */

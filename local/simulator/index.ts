@@ -229,7 +229,14 @@ export async function simulate(
     };
     if (scenario.fleets.length > 0) report.fleet = fleetFigures(cloud, ledgerItems, fleets.events, scenario);
     report.cost = costOfRun(cloud, report, ledgerItems, schedulesFired);
-    const timeline = buildTimeline(report, statusLog, approvers.responses, cloud.invoker.deadLetters, notes, channels);
+    const timeline = buildTimeline(
+      { ...report, ledger: ledgerItems },
+      statusLog,
+      approvers.responses,
+      cloud.invoker.deadLetters,
+      notes,
+      channels,
+    );
     live?.finish(timeline);
     const wallMs = performance.now() - wallStart;
     const simulatedMonths = (Date.parse(scenario.until) - Date.parse(scenario.start)) / MONTH_MS;

@@ -101,6 +101,25 @@ export class LiveTimeline {
     return found;
   }
 
+  /** The ledger items the timeline tells beside announcements: pointer withdrawals and findings reported. */
+  private async ledgerLines(): Promise<Record<string, unknown>[]> {
+    const found: Record<string, unknown>[] = [];
+    for (const image of Object.keys(this.cloud.catalog.images)) {
+      for (const prefix of ['ROLLBACK#', skPrefix.found]) {
+        const pages = paginateQuery(
+          { client: this.cloud.ledgerObserver },
+          {
+            TableName: this.table(),
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+            ExpressionAttributeValues: { ':pk': imagePk(image), ':sk': prefix },
+          },
+        );
+        for await (const page of pages) found.push(...(page.Items ?? []));
+      }
+    }
+    return found;
+  }
+
   private fresh(timeline: readonly TimelineEntry[], before: number): TimelineEntry[] {
     const seen = new Map<string, number>();
     const out: TimelineEntry[] = [];
@@ -125,9 +144,10 @@ export class LiveTimeline {
   async flush(now: number): Promise<void> {
     const { builds, finalBefore } = await this.builds(now);
     const promotions = await this.promotions();
+    const ledger = await this.ledgerLines();
     const notifications: SimulationReport['notifications'] = notificationsOf(this.cloud);
     const before = Math.max(this.watermark, finalBefore);
-    const entries = this.fresh(this.timeline({ builds, promotions, notifications }), before);
+    const entries = this.fresh(this.timeline({ builds, promotions, notifications, ledger }), before);
     this.watermark = before;
     this.counts.live += entries.length;
     if (entries.length > 0) this.emit(entries, 'live');

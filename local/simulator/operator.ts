@@ -109,10 +109,25 @@ export function scenarioOperator(cloud: LocalCloud, catalog: Catalog): string {
   return role;
 }
 
-/** An approver's first IAM principal (`access.approvers[name][0]`), so `--as ops-lead` works as well as an ARN. */
+/**
+ * Who `--as` names: an ARN as it is; an approver's name as their first IAM principal (`access.approvers[name][0]`);
+ * else the one operator principal (`access.operators`) that is a role of that name (`…:role/<name>`, any path).
+ */
 export function principalOf(catalog: Catalog, nameOrArn: string): string {
   if (nameOrArn.startsWith('arn:')) return nameOrArn;
-  const principal = catalog.access.approvers[nameOrArn]?.[0];
-  if (!principal) throw new Error(`--as ${nameOrArn}: not an ARN, and the catalog maps no approver of that name`);
-  return principal;
+  const approver = catalog.access.approvers[nameOrArn]?.[0];
+  if (approver) return approver;
+  const operators = catalog.access.operators.filter((arn) => /:role\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1] === nameOrArn);
+  if (operators.length > 1) {
+    throw new Error(
+      `--as ${nameOrArn}: more than one operator role of that name (${operators.join(', ')}): pass the ARN`,
+    );
+  }
+  const operator = operators[0];
+  if (!operator) {
+    throw new Error(
+      `--as ${nameOrArn}: not an ARN, and the catalog maps no approver of that name nor names an operator role of it (access.operators)`,
+    );
+  }
+  return operator;
 }

@@ -1,7 +1,9 @@
 import { causalRank } from '../../core/ledger/causal-order.js';
+import type { LedgerItem } from '../../core/status/image-view.js';
 import type { DeadLetter } from './invoke.js';
 import type { SimulationReport } from './report.js';
 import { deadLetterText, recoveredText } from './timeline-dead-letters.js';
+import { ledgerEntries } from './timeline-ledger.js';
 
 /** What the timeline reads of a report: the end-of-run report, or what a run in progress has recorded so far. */
 export interface TimelineSources {
@@ -11,6 +13,8 @@ export interface TimelineSources {
     'image' | 'version' | 'channel' | 'outcome' | 'reason' | 'at'
   >[];
   notifications: readonly SimulationReport['notifications'][number][];
+  /** The ledger's `ROLLBACK#` and `FOUND#` items, which `history` tells and no announcement of their own does. */
+  ledger?: readonly LedgerItem[];
 }
 
 /** What a timeline line is about: the HTML report draws each kind differently. */
@@ -38,6 +42,10 @@ export const LIFECYCLE_EVENTS = [
   'builds-paused',
   'revocation-scheduled',
   'revocation-cancelled',
+  // From the ledger, as `history` tells them: a revocation's pointer withdrawal (no earlier launchable version), and
+  // findings reported on a version with what was done about them.
+  'pointer-withdrawn',
+  'findings-reported',
 ] as const;
 
 export interface TimelineEntry {
@@ -95,6 +103,8 @@ const LIFECYCLE_RECORD: Record<(typeof LIFECYCLE_EVENTS)[number], string> = {
   'builds-paused': 'PIPELINE',
   'revocation-scheduled': 'REVOKE-AT',
   'revocation-cancelled': 'REVOKE-AT',
+  'pointer-withdrawn': 'ROLLBACK',
+  'findings-reported': 'FOUND',
 };
 
 /** The kind of ledger record an entry tells (core/ledger/causal-order.ts), or undefined for the run's own lines. */
@@ -147,6 +157,7 @@ export function buildTimeline(
     version?: string;
     channel?: string;
     scripted?: string;
+    why?: string;
   }[],
   deadLetters: DeadLetter[],
   notes: readonly { at: string; text: string }[],
@@ -188,7 +199,7 @@ export function buildTimeline(
       ...(c.channel ? { channel: c.channel } : {}),
       kind: 'approval-answered',
       // A press of a Slack button is answered as `Slack <user id>: …` (approvals.ts): not a link.
-      text: `${c.body.startsWith('Slack ') ? 'Slack button' : 'approval link'} answered ${c.status}: ${shortenArns(c.body)}${scripted(c.scripted)}`,
+      text: `${c.body.startsWith('Slack ') ? 'Slack button' : 'approval link'} answered ${c.status}: ${shortenArns(c.body)}${scripted(c.scripted)}${c.why ? ` [${c.why}]` : ''}`,
     });
   }
   for (const p of report.promotions) {
@@ -216,6 +227,7 @@ export function buildTimeline(
       text: withoutImage(n.subject, n.image),
     });
   }
+  entries.push(...ledgerEntries(report.ledger ?? []));
   for (const d of deadLetters) {
     entries.push({ at: d.at, image: '', kind: 'rejected-event', text: deadLetterText(d) });
     if (d.recovered) {

@@ -265,9 +265,13 @@ describe('onFinding', () => {
 
     expect(result, JSON.stringify(result)).toMatchObject({ action: 'recorded', findings: 2 });
     const items = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item);
-    expect(items.map((i) => [i?.sk, i?.severity, i?.source])).toEqual([
+    expect(items.slice(0, 2).map((i) => [i?.sk, i?.severity, i?.source])).toEqual([
       ['FINDINGS#1.0.0/3#CVE-2027-0001', 'CRITICAL', 'imagebuilder'],
       ['FINDINGS#1.0.0/3#CVE-2027-0002', 'HIGH', 'imagebuilder'],
+    ]);
+    // And the arrival, once, with what was done about it (history's line).
+    expect(items.slice(2)).toMatchObject([
+      { sk: expect.stringMatching(/^FOUND#1\.0\.0\/3#/), counts: { critical: 1, high: 1 }, done: expect.any(String) },
     ]);
     expect(imagebuilder).toHaveReceivedCommandWith(ListImageScanFindingsCommand, {
       filters: [{ name: 'imageBuildVersionArn', values: [BUILD_ARN] }],

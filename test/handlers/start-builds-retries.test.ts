@@ -85,6 +85,19 @@ describe('start-builds failed after Image Builder started the build, and run aga
     // A third delivery finds the change done: nothing is started or asked again.
     await handler(patchDay, context);
     expect(imagebuilder.commandCalls(StartImagePipelineExecutionCommand)).toHaveLength(2);
-    expect(await decisions()).toHaveLength(1);
+    expect(await decisions()).toMatchObject([{ outcome: 'start' }, { outcome: 'skip' }]);
+  });
+
+  it('keeps the "build started" decision when the same event is delivered twice at one instant', async () => {
+    await handler(patchDay, context);
+    await handler(patchDay, context);
+
+    expect(builds.size).toBe(1);
+    const recorded = await decisions();
+    expect(recorded.map((d) => d.outcome).sort()).toEqual(['skip', 'start']);
+    expect(recorded.find((d) => d.outcome === 'start')).toMatchObject({
+      buildVersionArn: 'arn:aws:imagebuilder:us-east-1:123456789012:image/goldsmith-base/1.0.0/4',
+    });
+    expect(new Set(recorded.map((d) => d.sk)).size).toBe(2);
   });
 });

@@ -226,12 +226,14 @@ describe('a decision through the operator endpoint reads right', () => {
     });
     const rejected = cloud.installed.fakes.sns.inbox(TEAM).find((d) => d.message.attributes.event === 'rejected');
     expect(rejected?.body).toContain(
-      'base 1.0.0/2 was rejected for prod by security-reviewer (operator): CVE-2027-1234 is not fixed in 3.0.18.',
+      'base 1.0.0/2 was rejected for prod by security-reviewer (approver, through the operator endpoint): CVE-2027-1234 is not fixed in 3.0.18.',
     );
     await expectButtonsGone(pending?.approvalId);
     const items = (await ledgerItems()).filter((i) => i.pk === 'IMAGE#base');
     const lines = historyOf(items).map((e) => e.what);
-    expect(lines).toContain('rejected by security-reviewer (operator): CVE-2027-1234 is not fixed in 3.0.18');
+    expect(lines).toContain(
+      'rejected by security-reviewer (approver, through the operator endpoint): CVE-2027-1234 is not fixed in 3.0.18',
+    );
     expect(lines.join('\n')).not.toContain('rejectd');
   });
 
@@ -251,7 +253,9 @@ describe('a decision through the operator endpoint reads right', () => {
     const approved = cloud.installed.fakes.sns
       .inbox(TEAM)
       .find((d) => d.message.attributes.event === 'approved' && d.body.includes('1.0.0/3'));
-    expect(approved?.body).toContain('base 1.0.0/3 was approved for prod by ops-lead (operator).');
+    expect(approved?.body).toContain(
+      'base 1.0.0/3 was approved for prod by ops-lead (approver, through the operator endpoint).',
+    );
     await expectButtonsGone(pending?.approvalId);
   });
 });

@@ -22,6 +22,8 @@ export const OUTCOME_COLOURS: Record<string, string> = {
 export const LIFECYCLE_COLOURS: Record<string, string> = {
   revoked: '#b71c1c',
   'rolled-back': '#d81b60',
+  'pointer-withdrawn': '#d81b60',
+  'findings-reported': '#6a1b9a',
   paused: '#f57f17',
   resumed: '#00838f',
   'builds-paused': '#4e342e',

@@ -86,7 +86,13 @@ describe('history of a resumed promotion', () => {
     const building: LedgerItem = { ...ITEMS[2]!, status: 'AVAILABLE', updatedAt: '2027-01-03T01:00:00.000Z' };
     const at = new Date('2027-01-03T10:00:00.000Z');
     const view = imageView('base', CHANNELS, [building, pause], at);
-    const cost = { currency: 'USD', buildsLast30Days: 0, buildCostLast30Days: 0, storagePerMonth: 0 };
+    const cost = {
+      currency: 'USD',
+      buildsLast30Days: 0,
+      buildCostLast30Days: 0,
+      unfinishedLast30Days: 0,
+      storagePerMonth: 0,
+    };
 
     expect(renderStatus([{ ...view, cost }], at)).toContain(
       `    promotion resumed by ${OPERATOR} (resumption 4) at 2027-01-03 09:00: SSM throttling is over; it had paused at dev`,

@@ -37,7 +37,7 @@ describe('history of decisions', () => {
         at: '2027-02-01T09:00:00.000Z',
         version: '1.0.0/2',
         channel: 'prod',
-        what: `rejected by ${APPROVER} (slack): breaks the agent`,
+        what: `rejected by ${APPROVER} (approver, through Slack): breaks the agent`,
       },
     ]);
   });

@@ -173,7 +173,13 @@ describe('status of a version held in use', () => {
         released: { at: '2027-04-19T10:00:00.000Z', by: 'ops-lead' },
       },
     ]);
-    const cost = { currency: 'USD', buildsLast30Days: 0, buildCostLast30Days: 0, storagePerMonth: 0 };
+    const cost = {
+      currency: 'USD',
+      buildsLast30Days: 0,
+      buildCostLast30Days: 0,
+      unfinishedLast30Days: 0,
+      storagePerMonth: 0,
+    };
     expect(renderStatus([{ ...view, cost }], new Date('2027-04-19T12:00:00.000Z'))).toContain(
       '  held in use: 1.0.0/1 since 2027-03-08 00:00, 2 account(s), 5 instance(s) (hold ends 2027-04-07 00:00); ' +
         'released 2027-04-19 10:00 by ops-lead',
@@ -259,7 +265,13 @@ describe('status and history of paused builds', () => {
 
   it('shows since when, after which builds, and the command that resumes them', () => {
     const view = imageView('base', CHANNELS, items, new Date('2027-02-07T00:00:00.000Z'));
-    const cost = { currency: 'USD', buildsLast30Days: 0, buildCostLast30Days: 0, storagePerMonth: 0 };
+    const cost = {
+      currency: 'USD',
+      buildsLast30Days: 0,
+      buildCostLast30Days: 0,
+      unfinishedLast30Days: 0,
+      storagePerMonth: 0,
+    };
     const buildsPaused = {
       since: '2027-02-06T10:27:00.000Z',
       failedBuilds: ['1.0.0/4', '1.0.0/5', '1.0.0/6'],

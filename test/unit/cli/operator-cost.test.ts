@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { historyOf } from '../../../cli/operator/ledger-history.js';
 import { statusOf } from '../../../cli/operator/read.js';
+import { renderStatus } from '../../../cli/operator/render.js';
 import type { SavedState } from '../../../cli/operator/saved-state.js';
 import { catalog } from '../../handlers/promotion-fixtures.js';
 import { savedStateOf } from '../../helpers/saved-cloud.js';
@@ -56,7 +57,26 @@ describe('the cost on the ledger’s build items', () => {
       currency: 'USD',
       buildsLast30Days: 2,
       buildCostLast30Days: 12.92,
+      unfinishedLast30Days: 0,
       storagePerMonth: 4.2,
     });
+  });
+
+  it('counts no cost for a build still running, and status says it is not known yet', async () => {
+    const running = build('1.0.0/2', 'BUILDING');
+    delete (running as { updatedAt?: string }).updatedAt;
+    const where = {
+      kind: 'local' as const,
+      dir: '/nowhere',
+      state: savedWith([build('1.0.0/1', 'AVAILABLE', { cost }), running]),
+      catalog,
+      as: undefined,
+    };
+
+    const base = (await statusOf(where)).find((s) => s.image === 'base');
+
+    expect(base?.cost).toMatchObject({ buildsLast30Days: 1, buildCostLast30Days: 0.42, unfinishedLast30Days: 1 });
+    const text = renderStatus(base ? [base] : [], new Date('2027-01-20T00:00:00.000Z'));
+    expect(text).toContain('cost: 1 finished build(s) in 30 days ≈ 0.42 USD (1 still building: cost not known yet);');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { respondToFindings } from '../../../core/lifecycle/finding-response.js';
+import { findingOutcomeText, respondToFindings } from '../../../core/lifecycle/finding-response.js';
 import type { FindingCounts, VulnerabilityPolicy } from '../../../core/promotion/types.js';
 
 const none: FindingCounts = { critical: 0, high: 0, medium: 0, low: 0, other: 0 };
@@ -11,6 +11,7 @@ const channels = [
 ];
 
 /** A version promoted to dev and prod, named by both pointers. */
+/** Unless `arrived` says otherwise, every finding counted has just arrived. */
 const input = (over: Partial<Parameters<typeof respondToFindings>[0]> = {}) => ({
   version: '1.0.0/3',
   counts: none,
@@ -18,12 +19,15 @@ const input = (over: Partial<Parameters<typeof respondToFindings>[0]> = {}) => (
   channels,
   pointers: { dev: '1.0.0/3', prod: '1.0.0/3' },
   ...over,
+  arrived: over.arrived ?? over.counts ?? none,
 });
 
 describe('respondToFindings', () => {
   it('does nothing about findings within every promoted channel’s policy', () => {
     expect(respondToFindings(input({ counts: { ...none, high: 0, medium: 3, low: 40 } }))).toEqual({
       breached: [],
+      revokedOn: [],
+      channels: [],
       reason: undefined,
       rebuild: false,
       revoke: false,
@@ -33,12 +37,16 @@ describe('respondToFindings', () => {
   it('names the breached channels in catalog order, with the first breach in words, and rebuilds a live version', () => {
     expect(respondToFindings(input({ counts: { ...none, high: 7 } }))).toEqual({
       breached: ['dev', 'prod'],
+      revokedOn: [],
+      channels: ['dev', 'prod'],
       reason: "7 high findings exceed the channel's maximum of 5",
       rebuild: true,
       revoke: false,
     });
     expect(respondToFindings(input({ counts: { ...none, high: 2 } }))).toEqual({
       breached: ['prod'],
+      revokedOn: [],
+      channels: ['prod'],
       reason: "2 high findings exceed the channel's maximum of 0",
       rebuild: true,
       revoke: false,
@@ -47,7 +55,12 @@ describe('respondToFindings', () => {
 
   it('counts only channels the version was promoted to', () => {
     const stagedOnly = input({ promotedTo: ['dev'], counts: { ...none, high: 2 }, pointers: { dev: '1.0.0/3' } });
-    expect(respondToFindings(stagedOnly)).toEqual({ breached: [], reason: undefined, rebuild: false, revoke: false });
+    expect(respondToFindings(stagedOnly)).toMatchObject({
+      breached: [],
+      reason: undefined,
+      rebuild: false,
+      revoke: false,
+    });
   });
 
   it('rebuilds only when a breached channel’s pointer names the version', () => {
@@ -58,10 +71,12 @@ describe('respondToFindings', () => {
     expect(respondToFindings(devLive)).toMatchObject({ breached: ['prod'], rebuild: false });
   });
 
-  it('revokes when a breached channel’s revokeOn names a severity the findings carry', () => {
+  it('revokes when a promoted channel’s revokeOn names the severity of a new finding, and says revokeOn did it', () => {
     expect(respondToFindings(input({ counts: { ...none, critical: 1 } }))).toEqual({
       breached: ['dev', 'prod'],
-      reason: "1 critical finding exceeds the channel's maximum of 0",
+      revokedOn: ['prod'],
+      channels: ['dev', 'prod'],
+      reason: "1 new critical finding; prod's revokeOn names critical",
       rebuild: true,
       revoke: true,
     });
@@ -79,13 +94,38 @@ describe('respondToFindings', () => {
     });
   });
 
-  it('does not revoke for a channel whose policy the findings do not break, even if revokeOn names the severity', () => {
-    const lenient = [{ name: 'prod', policy: { maxCritical: 3, maxHigh: 0, revokeOn: ['critical' as const] } }];
-    expect(respondToFindings(input({ channels: lenient, counts: { ...none, critical: 2 } }))).toEqual({
+  it('revokes for a new finding revokeOn names even when the channel’s maximum allows it, and rebuilds it if live', () => {
+    const lenient = [{ name: 'prod', policy: { maxCritical: 1, maxHigh: 0, revokeOn: ['critical' as const] } }];
+    expect(respondToFindings(input({ channels: lenient, counts: { ...none, critical: 1 } }))).toEqual({
       breached: [],
-      reason: undefined,
-      rebuild: false,
-      revoke: false,
+      revokedOn: ['prod'],
+      channels: ['prod'],
+      reason: "1 new critical finding; prod's revokeOn names critical",
+      rebuild: true,
+      revoke: true,
     });
+  });
+
+  it('does not revoke for an old finding of that severity when the one arriving is of another', () => {
+    const lenient = [
+      { name: 'prod', policy: { maxCritical: 1, maxHigh: 0, maxMedium: 9, revokeOn: ['critical' as const] } },
+    ];
+    const olderCritical = input({
+      channels: lenient,
+      counts: { ...none, critical: 1, medium: 1 },
+      arrived: { ...none, medium: 1 },
+    });
+    expect(respondToFindings(olderCritical)).toMatchObject({ revokedOn: [], reason: undefined, revoke: false });
+  });
+});
+
+describe('findingOutcomeText', () => {
+  it('tells what was done: revoked, a revocation requested, a rebuild asked, or nothing', () => {
+    const revoke = respondToFindings(input({ counts: { ...none, critical: 1 } }));
+    expect(findingOutcomeText(revoke, true)).toBe('revoked (prod: revokeOn), rebuild asked');
+    const breach = respondToFindings(input({ counts: { ...none, high: 2 }, pointers: {} }));
+    expect(findingOutcomeText(breach, false)).toBe('revocation requested (prod)');
+    expect(findingOutcomeText(respondToFindings(input()), false)).toBe('within policy, nothing done');
+    expect(findingOutcomeText(undefined, false)).toBe('not promoted to any channel: recorded, nothing done');
   });
 });

@@ -3,7 +3,8 @@ import { changeKeyProblem } from '../../../core/limits/input-bounds.js';
 
 // `INTENT#<time>#<id>` with this 20-character time: 28 bytes besides the id.
 const TIME = '2027-03-02T10:00:00Z';
-// `DECISION#<longest time>#<key>`: 39 bytes besides the dedupe key; `CHANGE#<key>`: 7.
+// `DECISION#<longest time>#<key>#9` (the last re-delivery one instant holds): 41 bytes besides the dedupe key;
+// `CHANGE#<key>`: 7.
 
 describe('changeKeyProblem: the keys a change is written under', () => {
   it('takes an intent key of exactly 1,024 bytes and refuses one more, naming the change cut to 120 characters', () => {
@@ -14,8 +15,8 @@ describe('changeKeyProblem: the keys a change is written under', () => {
   });
 
   it('checks the decision key of every image the change affects, after a short intent key', () => {
-    expect(changeKeyProblem({ time: TIME, id: 'c' }, ['a', 'k'.repeat(985)])).toBeUndefined();
-    expect(changeKeyProblem({ time: TIME, id: 'c' }, ['a', 'k'.repeat(986)])).toBe(
+    expect(changeKeyProblem({ time: TIME, id: 'c' }, ['a', 'k'.repeat(983)])).toBeUndefined();
+    expect(changeKeyProblem({ time: TIME, id: 'c' }, ['a', 'k'.repeat(984)])).toBe(
       "change c…: the decision key would be 1025 bytes, over DynamoDB's 1024",
     );
   });

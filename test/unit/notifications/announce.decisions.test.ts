@@ -50,11 +50,15 @@ describe('announcement: what each kind says, and how urgent it is', () => {
       'Approve base 1.0.0/3 for prod?',
       'base 1.0.0/3 is waiting for approval to enter prod until 2027-01-17T05:00:00.000Z; the first answer of ops-lead, security-reviewer decides. Approvers: open the approve/reject link sent to you alone, press the Slack buttons, or run `goldsmith approve|reject base prod`.',
     ],
-    approved: ['info', 'base 1.0.0/3: approved for prod', 'base 1.0.0/3 was approved for prod by ops-lead (slack).'],
+    approved: [
+      'info',
+      'base 1.0.0/3: approved for prod',
+      'base 1.0.0/3 was approved for prod by ops-lead (approver, through Slack).',
+    ],
     rejected: [
       'warning',
       'base 1.0.0/3: rejected for prod',
-      'base 1.0.0/3 was rejected for prod by security-reviewer (email): rejected by security-reviewer.',
+      'base 1.0.0/3 was rejected for prod by security-reviewer (approver, through their approval link): rejected by security-reviewer.',
     ],
     expired: [
       'warning',
@@ -246,7 +250,9 @@ describe('announcement: the parts a detail may leave out', () => {
     expect(rejected('ops-lead', 'goldsmith')).toBe('base 1.0.0/3 was rejected for prod by ops-lead: no.');
     expect(rejected('ops-lead', 'timeout')).toBe('base 1.0.0/3 was rejected for prod by ops-lead: no.');
     expect(rejected('ops-lead', undefined)).toBe('base 1.0.0/3 was rejected for prod by ops-lead: no.');
-    expect(rejected('ops-lead', 'slack')).toBe('base 1.0.0/3 was rejected for prod by ops-lead (slack): no.');
+    expect(rejected('ops-lead', 'slack')).toBe(
+      'base 1.0.0/3 was rejected for prod by ops-lead (approver, through Slack): no.',
+    );
     expect(rejected(undefined, 'slack')).toBe('base 1.0.0/3 was rejected for prod: no.');
   });
 

@@ -8,7 +8,7 @@ describe('renderEmail', () => {
   it('writes the summary, the head facts aligned, and a blank line before the signature', () => {
     expect(renderEmail(SAMPLE_NOTIFICATIONS.approved)).toBe(
       [
-        'base 1.0.0/3 was approved for prod by ops-lead (slack).',
+        'base 1.0.0/3 was approved for prod by ops-lead (approver, through Slack).',
         '',
         'Image:    base',
         'Version:  1.0.0/3',
@@ -32,7 +32,7 @@ describe('renderEmail', () => {
 
     expect(renderEmail(n)).toBe(
       [
-        'base 1.0.0/3 was approved for prod by ops-lead (slack).',
+        'base 1.0.0/3 was approved for prod by ops-lead (approver, through Slack).',
         '',
         'By:       ops-lead',
         'Via:      slack',

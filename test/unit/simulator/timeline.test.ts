@@ -169,6 +169,76 @@ describe('buildTimeline: what undoes, holds or recovers work', () => {
     ]);
   });
 
+  it('says what refused a link click and why, beside a scripted tampering', () => {
+    const at = '2027-02-20T10:00:00.000Z';
+    const why =
+      "refused by the approval callback: no link reached bob, so the scenario used alice's with bob's name put in, and each link's signature covers its own approver";
+    const callbacks = [
+      { at, status: 403, body: 'Refused: bad signature.', image: 'base', channel: 'prod', why },
+      {
+        at,
+        status: 403,
+        body: 'Refused: bad signature.',
+        image: 'base',
+        channel: 'prod',
+        scripted: 'the scenario tampers with this link',
+      },
+    ];
+    const lines = buildTimeline(emptyReport({}), [], callbacks, [], [], CHANNELS).map((e) => e.text);
+    expect(lines).toEqual([
+      `approval link answered 403: Refused: bad signature. [${why}]`,
+      'approval link answered 403: Refused: bad signature. [scripted: the scenario tampers with this link]',
+    ]);
+  });
+
+  it('shows the findings reported, then the revocation, then the pointer it withdrew, as history tells them', () => {
+    const at = '2027-01-06T12:00:00.000Z';
+    const reason = "revoked (1 new critical finding; prod's revokeOn names critical)";
+    const r = {
+      ...emptyReport({ notifications: [announced('revoked', 'base 1.0.0/1: revoked', at)] }),
+      ledger: [
+        {
+          sk: 'ROLLBACK#prod#1.0.0/1',
+          image: 'base',
+          channel: 'prod',
+          from: '1.0.0/1',
+          to: null,
+          by: 'goldsmith',
+          reason,
+          at,
+        },
+        {
+          sk: 'ROLLBACK#dev#1.0.0/1',
+          image: 'base',
+          channel: 'dev',
+          from: '1.0.0/1',
+          to: '1.0.0/0',
+          by: 'goldsmith',
+          reason,
+          at,
+        },
+        {
+          sk: 'FOUND#1.0.0/1#ab12',
+          image: 'base',
+          version: '1.0.0/1',
+          at,
+          counts: { critical: 1, high: 0, medium: 2, low: 0, other: 0 },
+          done: 'revoked (prod: revokeOn), rebuild asked',
+        },
+      ],
+    };
+    const lines = buildTimeline(r, [], [], [], [], CHANNELS).map((e) => [e.kind, e.text, e.outcome]);
+    expect(lines).toEqual([
+      [
+        'lifecycle',
+        '1.0.0/1 findings reported: 1 critical, 2 medium — revoked (prod: revokeOn), rebuild asked',
+        'findings-reported',
+      ],
+      ['lifecycle', '1.0.0/1: revoked', 'revoked'],
+      ['lifecycle', `prod: pointer withdrawn from 1.0.0/1 by goldsmith: ${reason}`, 'pointer-withdrawn'],
+    ]);
+  });
+
   it("prints a parent's revocation before the child's abort and the rebuild it caused in the same instant", () => {
     const at = '2027-01-04T20:00:00.000Z';
     const r = emptyReport({

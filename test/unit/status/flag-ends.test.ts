@@ -51,7 +51,13 @@ const statusAt = (items: LedgerItem[], at: string) => {
   const now = new Date(at);
   return renderStatus([{ ...imageView('hardened', ['staging', 'prod'], items, now), cost: COST }], now);
 };
-const COST = { currency: 'USD', buildsLast30Days: 0, buildCostLast30Days: 0, storagePerMonth: 0 };
+const COST = {
+  currency: 'USD',
+  buildsLast30Days: 0,
+  buildCostLast30Days: 0,
+  unfinishedLast30Days: 0,
+  storagePerMonth: 0,
+};
 
 describe('a flag in status shows only while it holds something', () => {
   const stopped = [flagged, soak('ended'), aborted];

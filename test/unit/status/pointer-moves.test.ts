@@ -4,7 +4,13 @@ import { imageView, type LedgerItem } from '../../../core/status/image-view.js';
 
 const CHANNELS = ['dev', 'prod'];
 const OPERATOR = 'arn:aws:sts::123456789012:assumed-role/goldsmith-local-operators/platform-engineer';
-const COST = { currency: 'USD', buildsLast30Days: 0, buildCostLast30Days: 0, storagePerMonth: 0 };
+const COST = {
+  currency: 'USD',
+  buildsLast30Days: 0,
+  buildCostLast30Days: 0,
+  unfinishedLast30Days: 0,
+  storagePerMonth: 0,
+};
 
 const build = (n: number): LedgerItem => ({
   sk: `BUILD#1.0.0/${n}`,
