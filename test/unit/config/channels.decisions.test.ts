@@ -43,7 +43,12 @@ const catalogOf = (channels: ChannelShape[], approvers: Record<string, unknown> 
 
 const problems = (rule: CatalogRule, catalog: Catalog): string[] => {
   const found: string[] = [];
-  rule(catalog, (path, message) => found.push(`${path.map(String).join('.')}: ${message}`), { read: () => undefined }, () => true);
+  rule(
+    catalog,
+    (path, message) => found.push(`${path.map(String).join('.')}: ${message}`),
+    { read: () => undefined },
+    () => true,
+  );
   return found;
 };
 

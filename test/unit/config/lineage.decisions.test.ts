@@ -17,7 +17,12 @@ const catalogOf = (images: Record<string, ImageShape>, channels = ['dev', 'stagi
 
 const problems = (rule: CatalogRule, catalog: Catalog): string[] => {
   const found: string[] = [];
-  rule(catalog, (path, message) => found.push(`${path.map(String).join('.')}: ${message}`), { read: () => undefined }, () => true);
+  rule(
+    catalog,
+    (path, message) => found.push(`${path.map(String).join('.')}: ${message}`),
+    { read: () => undefined },
+    () => true,
+  );
   return found;
 };
 
