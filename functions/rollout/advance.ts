@@ -1,21 +1,24 @@
 import * as z from 'zod';
+import { readRolloutFacts } from '../../aws/rollout-facts.js';
 import { createRollout, readRollout, saveRollout } from '../../aws/rollout-ledger.js';
 import type { ChannelSpec } from '../../core/config/schema.js';
 import { MalformedEventError } from '../../core/errors.js';
 import { type RolloutAnnouncement, rolloutAnnouncements } from '../../core/rollout/announcements.js';
+import { rolloutAmis } from '../../core/rollout/facts.js';
 import { newRolloutRecord, planRollout, withStatuses } from '../../core/rollout/plan.js';
 import type { RolloutRecord } from '../../core/rollout/record.js';
 import { bundledCatalog } from '../lib/catalog.js';
 import { waveAccounts } from './accounts.js';
 import { cancelGroups, type RolloutContext, readStatuses, rollBackGroups, startWave } from './wave.js';
 
-/** The Rollout state machine's input, and every task's: which version of which image rolls out to which channel. */
+/**
+ * The Rollout state machine's input, and every task's: which version of which image rolls out to which channel, and
+ * nothing else (any other field is refused). The AMIs come from the ledger (readRolloutFacts), never from the input.
+ */
 export const rolloutInputSchema = z.strictObject({
   image: z.string().min(1),
   channel: z.string().min(1),
   version: z.string().min(1),
-  /** Region → the AMI id rolled out there (the version's AMIs in the Regions the channel has one in). */
-  amis: z.record(z.string().min(1), z.string().regex(/^ami-[0-9a-f]+$/, 'must be an AMI id')),
 });
 export type RolloutInput = z.infer<typeof rolloutInputSchema>;
 
@@ -79,7 +82,10 @@ export async function advanceRollout(
   };
   let record = await readRollout(input.image, input.channel, input.version);
   if (!record) {
-    const fresh = newRolloutRecord({ ...input, waves: channel.rollout.waves.map((w) => w.name), now: now() });
+    // Only a version the ledger says is published to the channel, and not revoked, rolls out: its AMIs are the ones
+    // the channel pointer holds, each the build's. Anything else is refused before anything starts.
+    const amis = rolloutAmis(input, await readRolloutFacts(input.image, input.channel, input.version));
+    const fresh = newRolloutRecord({ ...input, amis, waves: channel.rollout.waves.map((w) => w.name), now: now() });
     await createRollout(fresh);
     record = (await readRollout(input.image, input.channel, input.version)) ?? fresh;
   }

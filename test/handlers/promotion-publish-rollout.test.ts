@@ -32,7 +32,7 @@ describe('publish starts the rollout of a channel that rolls out', () => {
     delete process.env.ROLLOUT_STATE_MACHINE_ARN;
   });
 
-  it('starts one execution named after image, channel and version, with the AMI of each Region', async () => {
+  it('starts one execution named after image, channel and version, and nothing else (its tasks read the AMIs from the ledger)', async () => {
     await publish(channelItem('staging'));
 
     expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 1);
@@ -41,8 +41,7 @@ describe('publish starts the rollout of a channel that rolls out', () => {
       stateMachineArn: ROLLOUT_ARN,
       name: rolloutExecutionName('base', 'staging', '1.0.0/3'),
     });
-    expect(JSON.parse(call?.input ?? '{}')).toMatchObject({ image: 'base', channel: 'staging', version: '1.0.0/3' });
-    expect(Object.keys(JSON.parse(call?.input ?? '{}').amis).length).toBeGreaterThan(0);
+    expect(JSON.parse(call?.input ?? '{}')).toEqual({ image: 'base', channel: 'staging', version: '1.0.0/3' });
   });
 
   it('takes an execution that already exists (a retried Publish) as its own', async () => {
