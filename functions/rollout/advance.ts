@@ -1,12 +1,12 @@
 import * as z from 'zod';
 import { readRolloutFacts } from '../../aws/rollout-facts.js';
-import { createRollout, readRollout, saveRollout } from '../../aws/rollout-ledger.js';
+import { createRollout, RolloutChangedError, readRollout, saveRollout } from '../../aws/rollout-ledger.js';
 import type { ChannelSpec } from '../../core/config/schema.js';
 import { MalformedEventError } from '../../core/errors.js';
 import { type RolloutAnnouncement, rolloutAnnouncements } from '../../core/rollout/announcements.js';
 import { rolloutAmis } from '../../core/rollout/facts.js';
 import { newRolloutRecord, planRollout, withStatuses } from '../../core/rollout/plan.js';
-import type { RolloutRecord } from '../../core/rollout/record.js';
+import type { RolloutGroup, RolloutRecord } from '../../core/rollout/record.js';
 import { bundledCatalog } from '../lib/catalog.js';
 import { waveAccounts } from './accounts.js';
 import { cancelGroups, type RolloutContext, readStatuses, rollBackGroups, startWave } from './wave.js';
@@ -92,8 +92,16 @@ export async function advanceRollout(
   const read = record;
   const expected = record.state;
   // What changed is told only once the ledger holds it: after the write, from the record read and the one written.
+  // The refreshes this step started: if the record changed meanwhile (an abort, a pause, a supersede), they are not
+  // recorded, and the retry would not know them, so they are cancelled before the step fails and is retried.
+  const startedHere: RolloutGroup[] = [];
   const save = async (next: RolloutRecord, end?: Parameters<typeof saveRollout>[2]) => {
-    await saveRollout(next, expected, end);
+    try {
+      await saveRollout(next, expected, end);
+    } catch (err) {
+      if (err instanceof RolloutChangedError && startedHere.length > 0) await cancelGroups(ctx, startedHere);
+      throw err;
+    }
     const written = end ? { ...next, state: end.state, ...(end.reason !== undefined && { reason: end.reason }) } : next;
     await tell(written, rolloutAnnouncements(read, written, channel.rollout.bakeMinutes));
   };
@@ -109,6 +117,7 @@ export async function advanceRollout(
       case 'start-wave': {
         accounts ??= await waveAccounts(channel);
         record = await startWave(ctx, record, step.wave, accounts[step.wave] ?? [], now());
+        startedHere.push(...(record.waves[step.wave]?.groups ?? []));
         continue;
       }
       case 'wave-healthy': {
