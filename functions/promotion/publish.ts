@@ -1,10 +1,10 @@
 import * as z from 'zod';
 import { moveChannelPointer } from '../../aws/channel-pointers.js';
 import { announce } from '../../aws/notifications.js';
+import { startOwnExecution } from '../../aws/own-execution.js';
 import { recordPointerMove } from '../../aws/pointer-history.js';
 import { putEvent, tagAmis } from '../../aws/promotion-images.js';
 import { getOutcome, recordOutcome } from '../../aws/promotion-ledger.js';
-import { startNamedExecution } from '../../aws/stepfunctions.js';
 import { GoldsmithError } from '../../core/errors.js';
 import { channelParameterName, NAME_PREFIX } from '../../core/names.js';
 import { announcement } from '../../core/notifications/announce.js';
@@ -120,7 +120,8 @@ export async function publish(input: unknown): Promise<ImagePromotedDetail> {
 
 /**
  * Starts the Rollout execution of a version to a channel that rolls out (`channels[i].rollout`), named after the
- * three, so a retried Publish finds ExecutionAlreadyExists and takes it as its own.
+ * three, so a retried Publish finds ExecutionAlreadyExists and takes it as its own, but only when that execution's
+ * input is the one it would give (a name squatted with another input fails loudly).
  */
 async function startRolloutOf(image: string, channel: string, version: string, hasAmis: boolean) {
   const spec = bundledCatalog().channels.find((c) => c.name === channel);
@@ -129,7 +130,7 @@ async function startRolloutOf(image: string, channel: string, version: string, h
   if (!arn) throw new Error(`ROLLOUT_STATE_MACHINE_ARN is not set, but channel ${channel} rolls out`);
   // Only what the rollout is: its tasks read the AMIs from the ledger (functions/rollout/advance.ts).
   const input = { image, channel, version };
-  await startNamedExecution(arn, rolloutExecutionName(image, channel, version), input);
+  await startOwnExecution(arn, rolloutExecutionName(image, channel, version), input);
 }
 
 export const handler = taskHandler('promotion-publish', publish);
