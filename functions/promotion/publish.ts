@@ -1,16 +1,15 @@
 import * as z from 'zod';
 import { moveChannelPointer } from '../../aws/channel-pointers.js';
 import { announce } from '../../aws/notifications.js';
+import { startOwnExecution } from '../../aws/own-execution.js';
 import { recordPointerMove } from '../../aws/pointer-history.js';
 import { putEvent, tagAmis } from '../../aws/promotion-images.js';
 import { getOutcome, recordOutcome } from '../../aws/promotion-ledger.js';
-import { startNamedExecution } from '../../aws/stepfunctions.js';
 import { GoldsmithError } from '../../core/errors.js';
 import { channelParameterName, NAME_PREFIX } from '../../core/names.js';
 import { announcement } from '../../core/notifications/announce.js';
 import { buildLinks } from '../../core/notifications/links.js';
 import { PreconditionsUnmetError, unmetToPromote } from '../../core/promotion/preconditions.js';
-import type { RegionAmi } from '../../core/promotion/types.js';
 import { rolloutExecutionName } from '../../core/rollout/request.js';
 import type { ImagePromotedDetail } from '../../events/image-promoted.js';
 import { DETAIL_TYPES, GOLDSMITH_SOURCE } from '../../events/sources.js';
@@ -98,7 +97,7 @@ export async function publish(input: unknown): Promise<ImagePromotedDetail> {
   };
   await putEvent(busName, GOLDSMITH_SOURCE, DETAIL_TYPES.imagePromoted, detail);
   // The pointer moved and was read back (publishPointers): the channel's member groups follow, wave by wave.
-  await startRolloutOf(item.image, channel, item.version, item.build.amis);
+  await startRolloutOf(item.image, channel, item.version, item.build.amis.length > 0);
   if (recorded) {
     await emitOutcomeMetrics({ image: item.image, version: item.version, channel, outcome: 'promoted', at });
     const shared = sharedSchema.safeParse(input);
@@ -121,15 +120,17 @@ export async function publish(input: unknown): Promise<ImagePromotedDetail> {
 
 /**
  * Starts the Rollout execution of a version to a channel that rolls out (`channels[i].rollout`), named after the
- * three, so a retried Publish finds ExecutionAlreadyExists and takes it as its own.
+ * three, so a retried Publish finds ExecutionAlreadyExists and takes it as its own, but only when that execution's
+ * input is the one it would give (a name squatted with another input fails loudly).
  */
-async function startRolloutOf(image: string, channel: string, version: string, amis: readonly RegionAmi[]) {
+async function startRolloutOf(image: string, channel: string, version: string, hasAmis: boolean) {
   const spec = bundledCatalog().channels.find((c) => c.name === channel);
-  if (!spec?.rollout || amis.length === 0) return;
+  if (!spec?.rollout || !hasAmis) return;
   const arn = process.env.ROLLOUT_STATE_MACHINE_ARN;
   if (!arn) throw new Error(`ROLLOUT_STATE_MACHINE_ARN is not set, but channel ${channel} rolls out`);
-  const input = { image, channel, version, amis: Object.fromEntries(amis.map((a) => [a.region, a.imageId])) };
-  await startNamedExecution(arn, rolloutExecutionName(image, channel, version), input);
+  // Only what the rollout is: its tasks read the AMIs from the ledger (functions/rollout/advance.ts).
+  const input = { image, channel, version };
+  await startOwnExecution(arn, rolloutExecutionName(image, channel, version), input);
 }
 
 export const handler = taskHandler('promotion-publish', publish);

@@ -1,21 +1,24 @@
 import * as z from 'zod';
-import { createRollout, readRollout, saveRollout } from '../../aws/rollout-ledger.js';
+import { readRolloutFacts } from '../../aws/rollout-facts.js';
+import { createRollout, RolloutChangedError, readRollout, saveRollout } from '../../aws/rollout-ledger.js';
 import type { ChannelSpec } from '../../core/config/schema.js';
 import { MalformedEventError } from '../../core/errors.js';
 import { type RolloutAnnouncement, rolloutAnnouncements } from '../../core/rollout/announcements.js';
+import { rolloutAmis } from '../../core/rollout/facts.js';
 import { newRolloutRecord, planRollout, withStatuses } from '../../core/rollout/plan.js';
-import type { RolloutRecord } from '../../core/rollout/record.js';
+import type { RolloutGroup, RolloutRecord } from '../../core/rollout/record.js';
 import { bundledCatalog } from '../lib/catalog.js';
 import { waveAccounts } from './accounts.js';
 import { cancelGroups, type RolloutContext, readStatuses, rollBackGroups, startWave } from './wave.js';
 
-/** The Rollout state machine's input, and every task's: which version of which image rolls out to which channel. */
+/**
+ * The Rollout state machine's input, and every task's: which version of which image rolls out to which channel, and
+ * nothing else (any other field is refused). The AMIs come from the ledger (readRolloutFacts), never from the input.
+ */
 export const rolloutInputSchema = z.strictObject({
   image: z.string().min(1),
   channel: z.string().min(1),
   version: z.string().min(1),
-  /** Region → the AMI id rolled out there (the version's AMIs in the Regions the channel has one in). */
-  amis: z.record(z.string().min(1), z.string().regex(/^ami-[0-9a-f]+$/, 'must be an AMI id')),
 });
 export type RolloutInput = z.infer<typeof rolloutInputSchema>;
 
@@ -79,15 +82,26 @@ export async function advanceRollout(
   };
   let record = await readRollout(input.image, input.channel, input.version);
   if (!record) {
-    const fresh = newRolloutRecord({ ...input, waves: channel.rollout.waves.map((w) => w.name), now: now() });
+    // Only a version the ledger says is published to the channel, and not revoked, rolls out: its AMIs are the ones
+    // the channel pointer holds, each the build's. Anything else is refused before anything starts.
+    const amis = rolloutAmis(input, await readRolloutFacts(input.image, input.channel, input.version));
+    const fresh = newRolloutRecord({ ...input, amis, waves: channel.rollout.waves.map((w) => w.name), now: now() });
     await createRollout(fresh);
     record = (await readRollout(input.image, input.channel, input.version)) ?? fresh;
   }
   const read = record;
   const expected = record.state;
   // What changed is told only once the ledger holds it: after the write, from the record read and the one written.
+  // The refreshes this step started: if the record changed meanwhile (an abort, a pause, a supersede), they are not
+  // recorded, and the retry would not know them, so they are cancelled before the step fails and is retried.
+  const startedHere: RolloutGroup[] = [];
   const save = async (next: RolloutRecord, end?: Parameters<typeof saveRollout>[2]) => {
-    await saveRollout(next, expected, end);
+    try {
+      await saveRollout(next, expected, end);
+    } catch (err) {
+      if (err instanceof RolloutChangedError && startedHere.length > 0) await cancelGroups(ctx, startedHere);
+      throw err;
+    }
     const written = end ? { ...next, state: end.state, ...(end.reason !== undefined && { reason: end.reason }) } : next;
     await tell(written, rolloutAnnouncements(read, written, channel.rollout.bakeMinutes));
   };
@@ -103,6 +117,7 @@ export async function advanceRollout(
       case 'start-wave': {
         accounts ??= await waveAccounts(channel);
         record = await startWave(ctx, record, step.wave, accounts[step.wave] ?? [], now());
+        startedHere.push(...(record.waves[step.wave]?.groups ?? []));
         continue;
       }
       case 'wave-healthy': {

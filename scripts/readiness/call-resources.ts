@@ -216,6 +216,10 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
       if (site.env.ROLLOUT_STATE_MACHINE_ARN) return one(site.env.ROLLOUT_STATE_MACHINE_ARN);
       if (!site.env.STATE_MACHINE_ARN && catalog.channels.every((c) => c.rollout === undefined)) return [];
       return one(required(site, action, 'STATE_MACHINE_ARN'));
+    // A retried Publish reads back the Rollout execution of its name (any of that state machine's executions).
+    case 'states:DescribeExecution':
+      if (catalog.channels.every((c) => c.rollout === undefined)) return [];
+      return one(`${required(site, action, 'ROLLOUT_STATE_MACHINE_ARN').replace(':stateMachine:', ':execution:')}:x`);
     // The rollout engine assumes the member accounts' rollout role, in the organization only.
     case 'sts:AssumeRole':
       return one(`arn:aws:iam::123456789012:role/${required(site, action, 'ROLLOUT_ROLE_NAME')}`, {

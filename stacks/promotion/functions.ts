@@ -175,6 +175,8 @@ export function createTaskFunctions(
   if (rollout) {
     made.publish.addEnvironment('ROLLOUT_STATE_MACHINE_ARN', rollout.stateMachineArn);
     rollout.grantStartExecution(made.publish);
+    // A retried Publish reads the execution of its name back, to take it as its own only with its own input.
+    rollout.grantExecution(made.publish, 'states:DescribeExecution');
   }
   env.bus.grantPutEventsTo(made.publish);
   allow(

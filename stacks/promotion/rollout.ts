@@ -82,7 +82,6 @@ export function createRollout(
     image: sfn.JsonPath.stringAt('$.image'),
     channel: sfn.JsonPath.stringAt('$.channel'),
     version: sfn.JsonPath.stringAt('$.version'),
-    amis: sfn.JsonPath.objectAt('$.amis'),
   });
   const invoke = (id: string, fn: SstFunction) =>
     new tasks.LambdaInvoke(stack, id, {
@@ -91,8 +90,9 @@ export function createRollout(
       payloadResponseOnly: true,
       resultPath: '$.result',
     })
-      // A malformed input never succeeds; everything else (throttling, a record changed meanwhile) is retried.
-      .addRetry({ errors: ['MalformedEventError'], maxAttempts: 0 })
+      // A malformed input, or a version the ledger does not say is published to the channel, never succeeds; everything
+      // else (throttling, a record changed meanwhile) is retried.
+      .addRetry({ errors: ['MalformedEventError', 'RolloutRefused'], maxAttempts: 0 })
       .addRetry({
         errors: ['States.ALL'],
         interval: Duration.seconds(30),

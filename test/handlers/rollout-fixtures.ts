@@ -1,10 +1,13 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach } from 'vitest';
+import { documentClient } from '../../aws/clients/dynamodb.js';
+import { recordPointerMove } from '../../aws/pointer-history.js';
 import { parseCatalog } from '../../core/config/catalog.js';
 import { forgetOrganization } from '../../functions/sharing/channel-targets.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
 import { exampleCatalog, exampleFiles } from '../unit/config/helpers.js';
 import { answer } from './rollout-answers.js';
-import { asg, CANARY, ec2, org, PRD1, PRD2, sns, sts, world } from './rollout-members.js';
+import { AMI, asg, CANARY, ec2, INPUT, org, PRD1, PRD2, REGION, sns, sts, world } from './rollout-members.js';
 
 export * from './rollout-members.js';
 
@@ -39,8 +42,30 @@ export function useRolloutWorld(): void {
     answer();
     await recreateLedgerTable(localLedgerClient(dynamo.endpoint));
     forgetOrganization();
+    await loadedInLedger(INPUT.version, [{ region: REGION, imageId: AMI }]);
+    await movedInLedger(INPUT.channel, INPUT.version, { [REGION]: AMI });
   });
   afterEach(() => {
     for (const m of [asg, ec2, sts, org, sns]) m.reset();
   });
+}
+
+/** The build as LoadImage records it (`loaded` on `BUILD#<version>`), with these AMIs. */
+export async function loadedInLedger(version: string, amis: { region: string; imageId: string }[]): Promise<void> {
+  const loaded = { buildVersionArn: `arn:aws:imagebuilder:${REGION}:123456789012:image/base/${version}`, amis };
+  await documentClient().send(
+    new PutCommand({ TableName: 'ledger', Item: { pk: `IMAGE#${INPUT.image}`, sk: `BUILD#${version}`, loaded } }),
+  );
+}
+
+/** The channel pointer's move to `version` as Publish records it, Region → the value Parameter Store holds. */
+export async function movedInLedger(channel: string, version: string, values: Record<string, string>): Promise<void> {
+  const regions = Object.entries(values).map(([region, value]) => ({
+    region,
+    value,
+    parameterArn: `arn:aws:ssm:${region}:123456789012:parameter/goldsmith/base/${channel}`,
+    parameterVersion: 1,
+    principals: [],
+  }));
+  await recordPointerMove({ image: INPUT.image, channel, version, at: '2027-01-01T00:00:00Z', regions });
 }

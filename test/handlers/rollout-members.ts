@@ -18,7 +18,7 @@ export const WAVE1 = '200000000002';
 export const REST = '200000000003';
 export const REGION = 'us-east-1';
 export const AMI = 'ami-0aaa1111bbbb2222c';
-export const INPUT = { image: 'base', channel: 'prod', version: '1.0.0/3', amis: { [REGION]: AMI } };
+export const INPUT = { image: 'base', channel: 'prod', version: '1.0.0/3' };
 
 export interface Template {
   id: string;

@@ -1,3 +1,4 @@
+import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { client } from '../../aws/clients.js';
@@ -11,6 +12,7 @@ import {
   memberOf,
   REST,
   settle,
+  sts,
   useRolloutWorld,
   WAVE1,
   world,
@@ -78,5 +80,25 @@ describe('rollout CheckWave honours the ledger', () => {
     expect(memberOf(WAVE1).refreshes[0]?.status).toBe('RollbackInProgress');
     expect(memberOf(CANARY).refreshes[0]?.desired).toEqual({ LaunchTemplateId: 'lt-001web-1', Version: '3' });
     expect(world.started).toEqual([`${CANARY}/web-1`, `${WAVE1}/web-2`, `${CANARY}/web-1`]);
+  });
+
+  it('an abort landing while CheckWave starts the next wave leaves none of that wave’s refreshes running', async () => {
+    for (const account of [CANARY, WAVE1, REST]) followingGroup(account);
+    await startRollout(INPUT);
+    settle(CANARY, 'Successful');
+    // The operator's abort lands after CheckWave read the record, as it reaches wave-1's account.
+    sts.on(AssumeRoleCommand).callsFake(async (i: { RoleArn: string }) => {
+      const account = i.RoleArn.split(':')[4] ?? '';
+      if (account === WAVE1) await setState('aborted');
+      const Expiration = new Date(Date.now() + 3_600_000);
+      return { Credentials: { AccessKeyId: `AK${account}`, SecretAccessKey: 's', SessionToken: 't', Expiration } };
+    });
+
+    await expect(checkWave(INPUT)).rejects.toMatchObject({ name: 'RolloutChangedError' });
+    expect(world.started).toEqual([`${CANARY}/web-1`, `${WAVE1}/web-2`]);
+    expect(memberOf(WAVE1).refreshes.map((r) => r.status)).toEqual(['Cancelling']);
+    // The retry finds the abort and ends.
+    expect(await checkWave(INPUT)).toEqual({ done: true, state: 'aborted', currentWave: 0 });
+    expect(world.started).toHaveLength(2);
   });
 });

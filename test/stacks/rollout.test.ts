@@ -37,8 +37,16 @@ describe('Rollout state machine and engine role (a channel that rolls out)', () 
         Default: 'PollWait',
       });
     }
-    // A malformed input is not retried; anything else is.
-    expect(states.CheckWave?.Retry).toContainEqual({ ErrorEquals: ['MalformedEventError'], MaxAttempts: 0 });
+    // A malformed input, or a rollout the ledger refuses, is not retried; anything else is.
+    expect(states.CheckWave?.Retry).toContainEqual({
+      ErrorEquals: ['MalformedEventError', 'RolloutRefused'],
+      MaxAttempts: 0,
+    });
+    // The tasks are given image, channel and version only: the AMIs come from the ledger.
+    for (const task of [states.StartWave, states.CheckWave]) {
+      expect(JSON.stringify(task)).toContain('$.version');
+      expect(JSON.stringify(task)).not.toContain('amis');
+    }
   });
 
   it('runs both functions as the named engine role, which may assume only the member rollout role, in the organization', () => {
