@@ -199,6 +199,19 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
   },
   {
     rule: 'AwsSolutions-IAM5',
+    stacks: ['Promotion'],
+    types: POLICY,
+    logicalIds: /^PromotionPublishServiceRoleDefaultPolicy/,
+    appliesTo: [
+      { regex: '/^Resource::arn:<AWS::Partition>:states:[^:]+:[^:]+:execution:.*RolloutStateMachine.*:\\*$/' },
+    ],
+    reason:
+      'Publish reads back (DescribeExecution) the Rollout execution of the name it starts, to take an existing one as ' +
+      'its own only when its input is its own: the executions of the one Rollout state machine, whose names are per ' +
+      'version (CDK grantExecution); no other machine.',
+  },
+  {
+    rule: 'AwsSolutions-IAM5',
     stacks: ['Trust'],
     types: POLICY,
     logicalIds: /^OperatorsRoleDefaultPolicy/,
