@@ -43,7 +43,7 @@ export function MemberBaseline({ app, stack }: StackContext): MemberBaselineReso
       `channels[].targets.ous: the member baseline can deploy to at most ${MAX_OUS_PER_OPERATION} OUs, the channels name ${targets.ous.length}: target parent OUs (StackSets reaches the OUs below them), or set organization.memberBaseline.enabled to false`,
     );
   }
-  // A channel that rolls out: each member account also gets the rollout role (stacks/member-baseline/rollout-role.ts),
+  // A channel that rolls out: each member account also gets the rollout role (core/rollout/member-role.ts),
   // declared by its instance in the first Region, a role being global.
   const rollout = catalog.channels.some((c) => c.rollout !== undefined)
     ? { stage: app.stage, organizationId: catalog.organization.id, region: targets.regions[0] ?? stack.region }

@@ -1,11 +1,11 @@
 import { rolloutEngineRoleName, rolloutRoleName } from '../../core/names.js';
-import { rolloutRolePolicy, rolloutTrustPolicy } from '../../stacks/member-baseline/rollout-role.js';
+import { rolloutRolePolicy, rolloutTrustPolicy } from '../../core/rollout/member-role.js';
 import type { PolicyDocument } from '../trust/policies.js';
 import type { MemberRole } from './member-access.js';
 
 /**
  * The member account's rollout role (`goldsmith-<stage>-rollout`) exactly as the member baseline's template deploys
- * it (stacks/member-baseline/rollout-role.ts): trusted by the factory's rollout engine role by name within the
+ * it (core/rollout/member-role.ts): trusted by the factory's rollout engine role by name within the
  * organization, with the same permissions, so the fakes evaluate what deploys.
  */
 

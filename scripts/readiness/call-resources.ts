@@ -226,7 +226,7 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
         'aws:ResourceOrgID': catalog.organization.id,
       });
     // Made with the member rollout role's credentials, not the function's role: the member baseline's role grants
-    // them (stacks/member-baseline/rollout-role.ts, asserted by test/stacks/member-baseline-rollout.test.ts).
+    // them (core/rollout/member-role.ts, asserted by test/stacks/member-baseline-rollout.test.ts).
     case 'autoscaling:DescribeAutoScalingGroups':
     case 'autoscaling:DescribeInstanceRefreshes':
     case 'autoscaling:StartInstanceRefresh':

@@ -1,10 +1,10 @@
+import { rolloutRoleResource } from '../../core/rollout/member-role.js';
 import {
   AUTO_SCALING_GRANT_OPERATIONS,
   AUTO_SCALING_SERVICE,
   AUTO_SCALING_SERVICE_ROLE_PATH,
 } from '../../core/sharing/key-grants.js';
 import { rolloutEngineRoleName } from '../names.js';
-import { rolloutRoleResource } from './rollout-role.js';
 
 /**
  * The template every member account runs in each AMI Region, through the member baseline StackSet. Hand-built: a

@@ -32,7 +32,7 @@ export interface RolloutResources {
  * CheckWave says the rollout ended (completed, halted, aborted, superseded). The next wave starts inside CheckWave once
  * every refresh of the one before is Successful, its BakeTime included, so no separate bake wait is needed. Both
  * functions run as one named role, which the member accounts' rollout role trusts
- * (stacks/member-baseline/rollout-role.ts): it may assume only that role, only in the organization.
+ * (core/rollout/member-role.ts): it may assume only that role, only in the organization.
  */
 export function createRollout(
   stack: Stack,

@@ -88,7 +88,7 @@ describe('reconcileBuilds: build intents that were never carried out', () => {
       const second = await reconcileBuilds(INPUT);
 
       expect(first.intents?.refused).toEqual([
-        expect.stringMatching(/the decision key would be 1030 bytes, over DynamoDB's 1024/),
+        expect.stringMatching(/the decision key would be 1032 bytes, over DynamoDB's 1024/),
       ]);
       expect(first.intents?.reissued).toEqual([]);
       expect(second.intents?.refused).toEqual([]);

@@ -86,7 +86,7 @@ describe('goldsmith status and history --local DIR', { timeout: SHORT }, () => {
 
     expect(code).toBe(0);
     expect(stdout).toContain('waiting for approval of 1.0.0/1');
-    expect(stdout).toMatch(/cost: \d+ build\(s\) in 30 days/);
+    expect(stdout).toMatch(/cost: \d+ finished build\(s\) in 30 days/);
   });
 
   it('history tells the ledger story of an image, filtered by channel', async () => {

@@ -1,4 +1,4 @@
-import { ROLLOUT_TAG, rolloutRoleName } from '../../core/names.js';
+import { ROLLOUT_TAG, rolloutRoleName } from '../names.js';
 
 /**
  * The member accounts' rollout role (`goldsmith-<stage>-rollout`): what the factory's rollout engine does in a member
