@@ -2,10 +2,11 @@ import type { Catalog } from '../core/config/schema.js';
 import type { Command } from './commands.js';
 import { answerText } from './operator/answer-text.js';
 import { checkArguments } from './operator/arguments.js';
+import { identityRefusal } from './operator/identity-precheck.js';
 import { checkNames, operatorOptions, TARGET_HELP } from './operator/options.js';
 import { precheck } from './operator/precheck.js';
 import { ledgerOf, nowOf } from './operator/read.js';
-import { sendOperatorRequest } from './operator/send.js';
+import { localPrincipal, sendOperatorRequest } from './operator/send.js';
 import { UsageError } from './usage.js';
 
 type Action =
@@ -168,6 +169,11 @@ export function actionCommand(action: Action): Command {
       if (where.kind === 'local' && channel && (action === 'approve' || action === 'reject')) {
         mustActAsApprover(where.catalog, action, image, channel, values.as);
       }
+      const as = typeof values.as === 'string' ? values.as : undefined;
+      const forbidden =
+        where.kind === 'local'
+          ? identityRefusal(where.catalog, request, await localPrincipal(where.catalog, as))
+          : undefined;
       const refused = precheck(
         where,
         await ledgerOf(where, image),
@@ -179,10 +185,11 @@ export function actionCommand(action: Action): Command {
         },
         nowOf(where),
       );
-      const as = typeof values.as === 'string' ? values.as : undefined;
-      const answer = refused
-        ? { status: 409, response: { ok: false, error: refused } }
-        : await sendOperatorRequest(where, request, as);
+      const answer = forbidden
+        ? { status: forbidden.status, response: { ok: false, error: forbidden.error } }
+        : refused
+          ? { status: 409, response: { ok: false, error: refused } }
+          : await sendOperatorRequest(where, request, as);
       if (json) process.stdout.write(`${JSON.stringify({ status: answer.status, ...answer.response }, null, 2)}\n`);
       if (!answer.response.ok) {
         process.stderr.write(

@@ -21,6 +21,11 @@ export function channelParentImage(image: string, channel: string): string {
   return `ssm:${channelParameterName(image, channel)}`;
 }
 
+/** The operators' role, e.g. `goldsmith-prod-operators`: a fixed name, so its sessions' ARNs are predictable. */
+export function operatorsRoleName(stage: string): string {
+  return `${NAME_PREFIX}-${stage}-operators`;
+}
+
 /** The ledger table (builds, images, promotions, approvals, shares, revocations), e.g. `goldsmith-prod-ledger`. */
 export function ledgerTableName(stage: string): string {
   return `${NAME_PREFIX}-${stage}-ledger`;

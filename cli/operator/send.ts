@@ -1,3 +1,4 @@
+import type { Catalog } from '../../core/config/schema.js';
 import { iamRefusalText } from '../../core/trust/refusal-text.js';
 import type { SimulationResult } from '../../local/simulator/index.js';
 import type { OperatorExchange } from '../../local/simulator/operator.js';
@@ -83,12 +84,15 @@ export async function sendOperatorRequest(
   principal: string | undefined,
 ): Promise<Answer> {
   if (where.kind === 'stage') return sendToStage(where, request);
+  return sendToLocal(where, request, await localPrincipal(where.catalog, principal));
+}
+
+/** The principal `--as` names on a local cloud (default: the catalog's first operator); a usage error when none. */
+export async function localPrincipal(catalog: Catalog, as: string | undefined): Promise<string> {
   const { defaultOperator, principalOf } = await import('../../local/simulator/operator.js');
-  let as: string;
   try {
-    as = principal === undefined ? defaultOperator(where.catalog) : principalOf(where.catalog, principal);
+    return as === undefined ? defaultOperator(catalog) : principalOf(catalog, as);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  return sendToLocal(where, request, as);
 }

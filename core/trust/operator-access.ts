@@ -1,7 +1,7 @@
 import type { OperatorRequest } from '../../events/operator-request.js';
 import type { Catalog } from '../config/schema.js';
 import { approverNamesFor, principalMatches } from './principals.js';
-import { notAnApproverText } from './refusal-text.js';
+import { notAnApproverText, notAnOperatorText } from './refusal-text.js';
 
 /** Who may do what through the operator endpoint: allowed (acting as `actor`), or refused with a status and why. */
 export type OperatorDecision = { ok: true; actor: string } | { ok: false; status: 400 | 403 | 404; error: string };
@@ -36,11 +36,7 @@ export function authorizeOperatorRequest(
     return { ok: true, actor: name };
   }
   if (!principalMatches(operatorsRoleArn, callerArn)) {
-    return {
-      ok: false,
-      status: 403,
-      error: `${request.action} needs Goldsmith's operators' role; ${callerArn} is not a session of it`,
-    };
+    return { ok: false, status: 403, error: notAnOperatorText(request.action, callerArn) };
   }
   return { ok: true, actor: callerArn };
 }

@@ -11,6 +11,11 @@ export function notAnApproverText(who: string, image: string, channel: string, a
   return `${who} is not an approver of ${image} ${channel}: ${are}`;
 }
 
+/** An action only the operators' role may take, asked by a caller who is not a session of it. */
+export function notAnOperatorText(action: string, caller: string): string {
+  return `${action} needs Goldsmith's operators' role; ${caller} is not a session of it`;
+}
+
 /**
  * IAM's refusal, worded as such (Goldsmith never ran, so nothing was checked against the catalog): `<who> may not
  * invoke the operator endpoint (IAM: Forbidden)`; signed with a deployment's credentials, `these credentials`.

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { principalMatches } from '../../core/trust/principals.js';
 import { LOCAL_ACCOUNT, type LocalCloud } from '../simulator/cloud.js';
 import { principalArnOf } from './bus-authorizer.js';
 import { lambdaAllows } from './lambda-invoke.js';
 import { operatorFunctionArn, operatorsRole } from './operator-doors.js';
+import { namedApprover, sessionOf } from './operator-signer.js';
 import { callerIdentity } from './outside-principals.js';
 import { evaluate, type PolicyDocument } from './policies.js';
 
@@ -66,19 +66,6 @@ async function allowed(
   return decision === 'Allowed';
 }
 
-/** The caller as AWS reports it: a role signs as one of its sessions. */
-function sessionOf(principal: string, sessionName: string): string {
-  const m = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(principal);
-  return m ? `arn:${m[1]}:sts::${m[2]}:assumed-role/${m[3]}/${sessionName}` : principal;
-}
-
-/** Whether the catalog names `principal` itself (or its role) among `access.approvers` (an account id names no one). */
-function namedApprover(cloud: LocalCloud, principal: string): boolean {
-  return Object.values(cloud.catalog.access.approvers)
-    .flat()
-    .some((p) => p.startsWith('arn:') && principalMatches(p, principal));
-}
-
 /**
  * Who `as` signs as, the same for every action (docs/operating.md, "Who --as acts as"): a principal the catalog names
  * among the approvers signs as itself; any other principal the operators' role's trust policy admits (simulated)
@@ -86,7 +73,8 @@ function namedApprover(cloud: LocalCloud, principal: string): boolean {
  */
 async function signerFor(cloud: LocalCloud, as: string): Promise<string> {
   const role = operatorsRole(cloud);
-  if (!role || principalArnOf(as) === role.arn || namedApprover(cloud, as)) return sessionOf(as, 'goldsmith-cli');
+  if (!role || principalArnOf(as) === role.arn || namedApprover(cloud.catalog, as))
+    return sessionOf(as, 'goldsmith-cli');
   const mayAssume = await allowed(cloud, as, 'sts:AssumeRole', role.arn, role.trust, {});
   const name = as.split('/').pop() ?? 'operator';
   return mayAssume ? sessionOf(role.arn, name) : sessionOf(as, 'goldsmith-cli');

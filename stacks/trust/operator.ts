@@ -10,16 +10,13 @@ import type { Catalog } from '../../core/config/schema.js';
 import { catalogBundling } from '../catalog.js';
 import { grantSecretValue } from '../grants.js';
 import { grantLedger } from '../ledger-access.js';
-import { NAME_PREFIX } from '../names.js';
+import { operatorsRoleName } from '../names.js';
 import { decisionSecretName, notificationsTopicName } from '../Promotion.js';
 import { everyPipelineArn } from '../pipelines.js';
 import { RESERVED_CONCURRENCY } from '../reserved-concurrency.js';
 import { grantTopicPublish } from '../resource-doors.js';
 
-/** The operators' role, e.g. `goldsmith-prod-operators`: a fixed name, so its sessions' ARNs are predictable. */
-export function operatorsRoleName(stage: string): string {
-  return `${NAME_PREFIX}-${stage}-operators`;
-}
+export { operatorsRoleName };
 
 /** The condition key that holds lambda:InvokeFunction to requests that came through the function URL. */
 export const INVOKED_VIA_FUNCTION_URL = 'lambda:InvokedViaFunctionUrl';

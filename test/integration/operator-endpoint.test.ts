@@ -4,10 +4,12 @@ import { documentClient } from '../../aws/clients.js';
 import { pendingApprovals } from '../../aws/promotion-approvals.js';
 import { getOutcome } from '../../aws/promotion-ledger.js';
 import { getPause, recordPause } from '../../aws/promotion-pauses.js';
+import { identityRefusal } from '../../cli/operator/identity-precheck.js';
+import { iamRefusalText } from '../../core/trust/refusal-text.js';
 import type { LocalCloud } from '../../local/simulator/cloud.js';
 import { invokeOperatorUrl } from '../../local/trust/operator-url.js';
 import { OPS_LEAD_APPROVAL, prodChannel } from '../scenarios/helpers.js';
-import { ACCOUNT, APPROVER, OPERATOR, operatorCatalog, startWithOneBuildWaiting } from './operator-helpers.js';
+import { ACCOUNT, APPROVER, OPERATOR, operatorCatalog, SESSION, startWithOneBuildWaiting } from './operator-helpers.js';
 
 const INTRUDER = `arn:aws:iam::${ACCOUNT}:role/intruder`;
 
@@ -86,6 +88,38 @@ describe('the operator endpoint on the local cloud (function URL with AWS_IAM au
         error: expect.stringContaining("needs Goldsmith's operators' role"),
       });
     }
+    expect(await pending()).toEqual(['1.0.0/1']);
+  });
+
+  it('is refused by the endpoint in exactly the words the CLI says from the catalog before replaying a saved cloud', async () => {
+    const CI = `arn:aws:iam::${ACCOUNT}:role/ci-release`;
+    const bodies = [
+      { action: 'build', image: 'base' },
+      { action: 'approve', image: 'base', channel: 'prod' },
+      { action: 'revoke', image: 'base', version: '1.0.0/1', reason: 'test' },
+    ];
+    const allowed: string[] = [];
+    for (const as of [INTRUDER, CI, APPROVER, OPERATOR, SESSION]) {
+      for (const body of bodies) {
+        const said = identityRefusal(catalog, body, as);
+        if (!said) {
+          allowed.push(`${as.split('/').pop()} ${body.action}`);
+          continue;
+        }
+        const reply = await invokeOperatorUrl(cloud, { as, body });
+        const error = (reply.body as { error?: string }).error ?? iamRefusalText(reply.signedAs);
+        expect({ status: reply.status, error }, `${as} ${body.action}`).toEqual(said);
+      }
+    }
+    // What the CLI lets through is what the endpoint lets through (the tests above and below send these).
+    expect(allowed).toEqual([
+      'ops-lead approve',
+      'platform-engineer build',
+      'platform-engineer revoke',
+      'platform-engineer build',
+      'platform-engineer revoke',
+    ]);
+    expect(builds()).toBe(1);
     expect(await pending()).toEqual(['1.0.0/1']);
   });
 

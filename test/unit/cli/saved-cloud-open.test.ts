@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { main } from '../../../cli/main.js';
 import { buildsPausedText, nothingSoakingText, nothingWaitingText } from '../../../core/promotion/operator-refusals.js';
 import { breakerOf } from '../../../core/triggers/breaker.js';
+import { iamRefusalText, notAnApproverText, notAnOperatorText } from '../../../core/trust/refusal-text.js';
 import { captureOutput } from '../../helpers/output.js';
 import { writeSavedCloud } from '../../helpers/saved-cloud.js';
 import { testTempDir } from '../../helpers/temp-dir.js';
@@ -94,6 +95,37 @@ describe('a saved local cloud opens as saved', () => {
     expect(approve.stderr).toBe(`goldsmith approve: ${nothingWaitingText('base', undefined, 'prod')}\n`);
     const promote = await goldsmith(['promote', 'base', 'dev', '--local', dir]);
     expect(promote.stderr).toBe(`goldsmith promote: ${nothingSoakingText('base', undefined, 'dev')}\n`);
+
+    expect(replays.count).toBe(0);
+    expect(readFileSync(join(dir, 'state.json'), 'utf8')).toBe(before);
+  });
+
+  it('refuses a principal the catalog makes neither approver nor operator, as the endpoint would, without replaying', async () => {
+    const dir = await savedCloud();
+    const before = readFileSync(join(dir, 'state.json'), 'utf8');
+    replays.count = 0;
+    const stranger = 'arn:aws:iam::123456789012:role/stranger';
+    const operatorSession = 'arn:aws:sts::123456789012:assumed-role/goldsmith-local-operators/platform-engineer';
+
+    const approve = await goldsmith(['approve', 'base', 'prod', '--as', stranger, '--local', dir]);
+    expect(approve.code).toBe(1);
+    expect(approve.stderr).toBe(
+      `goldsmith approve: ${iamRefusalText('arn:aws:sts::123456789012:assumed-role/stranger/goldsmith-cli')}\n`,
+    );
+    const build = await goldsmith(['build', 'base', '--as', stranger, '--local', dir, '--json']);
+    expect(build.code).toBe(1);
+    expect(JSON.parse(build.stdout)).toMatchObject({ status: 403, ok: false });
+    expect(build.stderr).toContain('stranger/goldsmith-cli may not invoke the operator endpoint (IAM: Forbidden)');
+    // An approver is let in by IAM, but only to decide; an operator acts through the operators' role, never as an
+    // approver: the endpoint's own words.
+    const promote = await goldsmith(['promote', 'base', 'dev', '--as', 'ops-lead', '--local', dir]);
+    expect(promote.stderr).toBe(
+      `goldsmith promote: ${notAnOperatorText('promote', 'arn:aws:sts::123456789012:assumed-role/ops-lead/goldsmith-cli')}\n`,
+    );
+    const byOperator = await goldsmith(['approve', 'base', 'prod', '--as', 'platform-engineer', '--local', dir]);
+    expect(byOperator.stderr).toBe(
+      `goldsmith approve: ${notAnApproverText(operatorSession, 'base', 'prod', ['ops-lead', 'security-reviewer'])}\n`,
+    );
 
     expect(replays.count).toBe(0);
     expect(readFileSync(join(dir, 'state.json'), 'utf8')).toBe(before);
