@@ -171,9 +171,7 @@ export function actionCommand(action: Action): Command {
       }
       const as = typeof values.as === 'string' ? values.as : undefined;
       const forbidden =
-        where.kind === 'local'
-          ? identityRefusal(where.catalog, request, await localPrincipal(where.catalog, as))
-          : undefined;
+        where.kind === 'local' ? identityRefusal(where.catalog, request, localPrincipal(where.catalog, as)) : undefined;
       const refused = precheck(
         where,
         await ledgerOf(where, image),

@@ -2,6 +2,7 @@ import type { Catalog } from '../../core/config/schema.js';
 import { iamRefusalText } from '../../core/trust/refusal-text.js';
 import type { SimulationResult } from '../../local/simulator/index.js';
 import type { OperatorExchange } from '../../local/simulator/operator.js';
+import { defaultOperator, principalOf } from '../../local/trust/operator-signer.js';
 import { UsageError } from '../usage.js';
 import type { Where } from './options.js';
 import { journaled, nextRequestId, replayProblems, saveActed, stateDigest } from './saved-state.js';
@@ -84,12 +85,11 @@ export async function sendOperatorRequest(
   principal: string | undefined,
 ): Promise<Answer> {
   if (where.kind === 'stage') return sendToStage(where, request);
-  return sendToLocal(where, request, await localPrincipal(where.catalog, principal));
+  return sendToLocal(where, request, localPrincipal(where.catalog, principal));
 }
 
 /** The principal `--as` names on a local cloud (default: the catalog's first operator); a usage error when none. */
-export async function localPrincipal(catalog: Catalog, as: string | undefined): Promise<string> {
-  const { defaultOperator, principalOf } = await import('../../local/simulator/operator.js');
+export function localPrincipal(catalog: Catalog, as: string | undefined): string {
   try {
     return as === undefined ? defaultOperator(catalog) : principalOf(catalog, as);
   } catch (error) {

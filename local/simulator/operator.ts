@@ -92,13 +92,6 @@ export class LocalOperatorEndpoint {
   }
 }
 
-/** The principal operator requests come from unless told: the catalog's first operator (`access.operators`). */
-export function defaultOperator(catalog: Catalog): string {
-  const first = catalog.access.operators[0];
-  if (!first) throw new Error('the catalog names no operator principal (access.operators): pass --as ARN');
-  return first;
-}
-
 /**
  * Who a scenario's operator actions come from unless they say: the catalog's first operator, or — when it names none
  * and only the account's administrators may assume the operators' role — that role itself (an administrator's session).
@@ -109,25 +102,4 @@ export function scenarioOperator(cloud: LocalCloud, catalog: Catalog): string {
   return role;
 }
 
-/**
- * Who `--as` names: an ARN as it is; an approver's name as their first IAM principal (`access.approvers[name][0]`);
- * else the one operator principal (`access.operators`) that is a role of that name (`…:role/<name>`, any path).
- */
-export function principalOf(catalog: Catalog, nameOrArn: string): string {
-  if (nameOrArn.startsWith('arn:')) return nameOrArn;
-  const approver = catalog.access.approvers[nameOrArn]?.[0];
-  if (approver) return approver;
-  const operators = catalog.access.operators.filter((arn) => /:role\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1] === nameOrArn);
-  if (operators.length > 1) {
-    throw new Error(
-      `--as ${nameOrArn}: more than one operator role of that name (${operators.join(', ')}): pass the ARN`,
-    );
-  }
-  const operator = operators[0];
-  if (!operator) {
-    throw new Error(
-      `--as ${nameOrArn}: not an ARN, and the catalog maps no approver of that name nor names an operator role of it (access.operators)`,
-    );
-  }
-  return operator;
-}
+export { defaultOperator, principalOf } from '../trust/operator-signer.js';
