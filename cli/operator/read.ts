@@ -41,14 +41,17 @@ export interface ImageStatus extends ImageView {
     unfinishedLast30Days: number;
     storagePerMonth: number;
   };
-  /** Each channel's rollout in flight (running or paused), with the line `status` shows for it. */
+  /**
+   * Each channel's rollout in flight (running or paused), else its last one, until a newer one starts: with the line
+   * `status` shows for it (where it stands, or how it ended).
+   */
   rollouts?: { channel: string; version: string; state: RolloutState; line: string }[];
 }
 
 const DAY_MS = 86_400_000;
 
-/** Each channel's rollout in flight, as `status` shows it (core/status/rollout-view.ts). */
-export function rolloutsInFlight(
+/** Each channel's rollout in flight, else its last one, as `status` shows it (core/status/rollout-view.ts). */
+export function channelRollouts(
   items: readonly LedgerItem[],
   channels: readonly string[],
 ): NonNullable<ImageStatus['rollouts']> {
@@ -57,8 +60,7 @@ export function rolloutsInFlight(
     .flatMap((i) => rolloutRecordOf(i) ?? []);
   return channels.flatMap((channel) => {
     const r = rolloutOf(records, channel);
-    const line = r ? rolloutStatusLine(r) : undefined;
-    return r && line ? [{ channel, version: r.version, state: r.state, line }] : [];
+    return r ? [{ channel, version: r.version, state: r.state, line: rolloutStatusLine(r) }] : [];
   });
 }
 
@@ -132,7 +134,7 @@ export async function statusOf(where: Where): Promise<ImageStatus[]> {
     const round = (n: number) => Math.round(n * 100) / 100;
     out.push({
       ...view,
-      rollouts: rolloutsInFlight(items, channelsOf(where.catalog, image)),
+      rollouts: channelRollouts(items, channelsOf(where.catalog, image)),
       cost: {
         currency: prices.currency,
         buildsLast30Days: recent,

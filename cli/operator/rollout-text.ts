@@ -1,6 +1,6 @@
 import { endedText, isOpenRollout, waveText } from '../../core/rollout/operator.js';
 import type { RolloutRecord } from '../../core/rollout/record.js';
-import { rolloutStatusLine } from '../../core/status/rollout-view.js';
+import { emptyWaveText, rolloutStatusLine } from '../../core/status/rollout-view.js';
 import { shortTime } from './ledger-history.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -18,7 +18,7 @@ export function rolloutActedText(result: Record<string, unknown>): string {
  */
 export function renderRolloutStatus(r: RolloutRecord): string {
   const head = isOpenRollout(r)
-    ? (rolloutStatusLine(r) ?? '')
+    ? rolloutStatusLine(r)
     : `rollout ${r.version}: ${endedText({ ...r, endedAt: shortTime(r.endedAt ?? r.updatedAt) })}`;
   const out = [
     `${r.image}/${r.channel} ${head}`,
@@ -34,6 +34,11 @@ export function renderRolloutStatus(r: RolloutRecord): string {
       .filter(Boolean)
       .join(', ');
     const current = isOpenRollout(r) && n === r.currentWave ? '  <- under way' : '';
+    const at = w.endedAt ?? w.startedAt;
+    if (w.state === 'skipped') {
+      out.push(`  ${emptyWaveText(r, n)}${at ? ` (${shortTime(at)})` : ''}`);
+      return;
+    }
     out.push(`  wave ${n + 1}/${r.waves.length} ${w.name}: ${w.state}${times ? ` (${times})` : ''}${current}`);
     for (const g of w.groups) {
       const why = g.statusReason ? `: ${g.statusReason}` : '';

@@ -32,12 +32,49 @@ const failed = (w: RolloutWave) => w.groups.filter((g) => FAILED_STATUSES.has(g.
 const accountsOf = (w: RolloutWave) => new Set(w.groups.map((g) => g.account)).size;
 
 /**
- * The one line `status` shows for a channel's rollout in flight, e.g.
- * `rollout 1.0.0/3: wave 2/3 (wave-1) refreshing 14/20 groups done, canary healthy 2027-01-05 09:12; paused by … since …`;
- * undefined when the rollout has ended (its story is in `history`).
+ * What a wave no group was refreshed in says, in `history` and `rollout status` alike:
+ * `wave 2/3 (wave-1): no ready group follows base/prod — nothing to refresh`. The engine skips a wave whose accounts
+ * hold no group that follows the channel and is ready for a refresh (core/rollout/plan.ts).
  */
-export function rolloutStatusLine(r: RolloutRecord): string | undefined {
-  if (!isOpenRollout(r)) return undefined;
+export function emptyWaveText(r: Pick<RolloutRecord, 'image' | 'channel' | 'waves'>, n: number): string {
+  const w = r.waves[n];
+  return `wave ${n + 1}/${r.waves.length}${w ? ` (${w.name})` : ''}: no ready group follows ${r.image}/${r.channel} — nothing to refresh`;
+}
+
+/** Groups a rollout refreshed and kept (Successful, in a wave not rolled back), and those it rolled back. */
+function refreshCounts(r: RolloutRecord): { refreshed: number; rolledBack: number } {
+  const kept = r.waves.filter((w) => w.state !== 'rolled-back');
+  const back = r.waves.filter((w) => w.state === 'rolled-back');
+  return {
+    refreshed: kept.reduce((sum, w) => sum + done(w), 0),
+    rolledBack: back.reduce((sum, w) => sum + w.groups.length, 0),
+  };
+}
+
+/**
+ * The line `status` shows for a channel's last rollout once it has ended, until a newer one starts:
+ * `rollout 1.0.0/3: completed 2027-01-07 10:12, 3 waves, 20 groups refreshed`; halted, aborted or superseded, with
+ * the wave it stopped at, why, what it refreshed and what it rolled back.
+ */
+function endedStatusLine(r: RolloutRecord): string {
+  const { refreshed, rolledBack } = refreshCounts(r);
+  const at = minute(r.endedAt ?? r.updatedAt);
+  const counts = `${groups(refreshed)} refreshed${rolledBack > 0 ? `, ${groups(rolledBack)} rolled back` : ''}`;
+  if (r.state === 'completed') {
+    return `rollout ${r.version}: completed ${at}, ${r.waves.length} wave${r.waves.length === 1 ? '' : 's'}, ${counts}`;
+  }
+  const by = r.state === 'aborted' && r.by ? ` by ${r.by}` : '';
+  const reason = r.reason ? `: ${r.reason}` : '';
+  return `rollout ${r.version}: ${r.state}${by} ${at} at ${waveText(r)}, ${counts}${reason}`;
+}
+
+/**
+ * The one line `status` shows for a channel's rollout: in flight, e.g.
+ * `rollout 1.0.0/3: wave 2/3 (wave-1) refreshing 14/20 groups done, canary healthy 2027-01-05 09:12; paused by … since …`;
+ * ended, how it ended (its story is in `history`).
+ */
+export function rolloutStatusLine(r: RolloutRecord): string {
+  if (!isOpenRollout(r)) return endedStatusLine(r);
   const wave = r.waves[r.currentWave];
   const parts = [`rollout ${r.version}: ${waveText(r)}`];
   if (wave) {
@@ -80,6 +117,10 @@ export type RolloutLineKind = (typeof ROLLOUT_LINE_KINDS)[number];
 function waveLines(r: RolloutRecord, w: RolloutWave, n: number): RolloutLine[] {
   const name = `rollout wave ${n + 1}/${r.waves.length} (${w.name})`;
   const lines: RolloutLine[] = [];
+  if (w.state === 'skipped') {
+    const at = w.endedAt ?? w.startedAt;
+    return at ? [{ at, what: `rollout ${emptyWaveText(r, n)}`, kind: 'ROLLOUT-WAVE-END' }] : [];
+  }
   if (w.startedAt) {
     lines.push({
       at: w.startedAt,
@@ -87,7 +128,7 @@ function waveLines(r: RolloutRecord, w: RolloutWave, n: number): RolloutLine[] {
       kind: 'ROLLOUT-WAVE-START',
     });
   }
-  const endedAt = w.endedAt ?? (w.state === 'skipped' ? w.startedAt : undefined);
+  const endedAt = w.endedAt;
   if (!endedAt) return lines;
   const bad = failed(w);
   const first = bad[0];
@@ -98,7 +139,6 @@ function waveLines(r: RolloutRecord, w: RolloutWave, n: number): RolloutLine[] {
     healthy: `${name} healthy: ${done(w)}/${groups(w.groups.length)} refreshed and baked`,
     failed: `${name} failed: ${bad.length}/${groups(w.groups.length)} failed${why}`,
     'rolled-back': `${name} rolled back: ${groups(w.groups.length)} back on their previous launch template version${why}`,
-    skipped: `${name} skipped: no group of it follows the channel`,
   };
   const text = what[w.state];
   if (text) lines.push({ at: endedAt, what: text, kind: 'ROLLOUT-WAVE-END' });

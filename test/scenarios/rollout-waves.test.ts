@@ -122,6 +122,25 @@ describe('a promotion to prod rolls out in waves, on the local cloud', () => {
     expect(stdout).toMatch(/1\.0\.0\/2 +prod +rollout wave 2\/3 \(wave-1\) started: 2 groups in 2 account/);
     expect(stdout).toMatch(/1\.0\.0\/2 +prod +rollout completed: 3 wave\(s\), 5 groups refreshed/);
   });
+
+  it('history and rollout status tell a wave no group followed yet in one line, never as started', async () => {
+    // 1.0.0/1 reached prod before the teams launched: each of its waves had nothing to refresh.
+    const { stdout } = await goldsmith(['history', 'base', '--local', cloud]);
+    const first = stdout.split('\n').filter((l) => /1\.0\.0\/1 +prod +rollout wave/.test(l));
+    expect(first.map((l) => l.replace(/^.*rollout /, ''))).toEqual([
+      'wave 1/3 (canary): no ready group follows base/prod — nothing to refresh',
+      'wave 2/3 (wave-1): no ready group follows base/prod — nothing to refresh',
+      'wave 3/3 (rest): no ready group follows base/prod — nothing to refresh',
+    ]);
+    const status = await goldsmith(['rollout', 'status', 'base', 'prod', '--version', '1.0.0/1', '--local', cloud]);
+    expect(status.stdout).toContain('\n  wave 2/3 (wave-1): no ready group follows base/prod — nothing to refresh (');
+  });
+
+  it("status shows how the channel's last rollout ended, once it completed", async () => {
+    const { code, stdout } = await goldsmith(['status', '--local', cloud]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/\n +rollout 1\.0\.0\/2: completed 2027-01-03 \d\d:\d\d, 3 waves, 5 groups refreshed\n/);
+  });
 });
 
 describe('an alarm in the canary halts the rollout, on the local cloud', () => {

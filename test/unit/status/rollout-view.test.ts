@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { historyOf } from '../../../cli/operator/ledger-history.js';
-import { rolloutsInFlight } from '../../../cli/operator/read.js';
+import { channelRollouts } from '../../../cli/operator/read.js';
 import { renderHistory, renderStatus } from '../../../cli/operator/render.js';
+import { renderRolloutStatus } from '../../../cli/operator/rollout-text.js';
 import { rolloutOf, rolloutRefusal } from '../../../core/rollout/operator.js';
 import { rolloutHistory, rolloutRecordOf, rolloutStatusLine } from '../../../core/status/rollout-view.js';
 import { rolloutGroup, rolloutRecord } from '../../fixtures/rollouts.js';
@@ -34,8 +35,7 @@ describe('status: one line per channel with a rollout in flight', () => {
     );
   });
 
-  it('shows nothing for an ended rollout, and status renders the line under its channel', () => {
-    expect(rolloutStatusLine(running({ state: 'completed', endedAt: '2027-01-06T00:00:00.000Z' }))).toBeUndefined();
+  it('renders the line of the rollout in flight under its channel, not an older ended one', () => {
     const items = [
       {
         sk: 'ROLLOUT#prod#1.0.0/2',
@@ -43,7 +43,7 @@ describe('status: one line per channel with a rollout in flight', () => {
       },
       { sk: 'ROLLOUT#prod#1.0.0/3', ...running() },
     ];
-    const rollouts = rolloutsInFlight(items, ['dev', 'staging', 'prod']);
+    const rollouts = channelRollouts(items, ['dev', 'staging', 'prod']);
     expect(rollouts.map((r) => `${r.channel} ${r.version} ${r.state}`)).toEqual(['prod 1.0.0/3 running']);
 
     const text = renderStatus(
@@ -66,6 +66,94 @@ describe('status: one line per channel with a rollout in flight', () => {
       new Date('2027-01-05T10:00:00Z'),
     );
     expect(text).toContain('\n  prod  — (never promoted)\n        rollout 1.0.0/3: wave 2/3 (wave-1) refreshing');
+  });
+});
+
+describe("status: the channel's last rollout, once ended, in one line until a newer one starts", () => {
+  const ended = (overrides: Parameters<typeof running>[0]) => {
+    const r = running({ endedAt: '2027-01-07T10:12:00.000Z', openWork: undefined, ...overrides });
+    for (const w of r.waves) {
+      if (w.state === 'refreshing') w.state = 'healthy';
+      if (w.state === 'pending' && r.state === 'completed') {
+        Object.assign(w, {
+          state: 'healthy',
+          startedAt: '2027-01-06T09:00:00.000Z',
+          groups: [group('555555555555', 'Successful')],
+        });
+      }
+      for (const g of w.groups) if (r.state === 'completed') g.status = 'Successful';
+    }
+    return r;
+  };
+
+  it('tells a completed rollout: when, its waves and the groups it refreshed', () => {
+    expect(rolloutStatusLine(ended({ state: 'completed', currentWave: 2 }))).toBe(
+      'rollout 1.0.0/3: completed 2027-01-07 10:12, 3 waves, 5 groups refreshed',
+    );
+  });
+
+  it('tells a halted rollout: the wave it stopped at, what it refreshed and rolled back, and why', () => {
+    const halted = ended({ state: 'halted', reason: 'wave-1 failed: 1 of 3 refreshes Failed' });
+    const wave = halted.waves[1];
+    if (wave) wave.state = 'rolled-back';
+    expect(rolloutStatusLine(halted)).toBe(
+      'rollout 1.0.0/3: halted 2027-01-07 10:12 at wave 2/3 (wave-1), 1 group refreshed, 3 groups rolled back: ' +
+        'wave-1 failed: 1 of 3 refreshes Failed',
+    );
+  });
+
+  it('tells who aborted it, and a superseded one, with why', () => {
+    expect(rolloutStatusLine(ended({ state: 'aborted', by: ALICE, reason: 'kernel regression' }))).toBe(
+      `rollout 1.0.0/3: aborted by ${ALICE} 2027-01-07 10:12 at wave 2/3 (wave-1), 3 groups refreshed: kernel regression`,
+    );
+    expect(rolloutStatusLine(ended({ state: 'superseded', reason: '1.0.0/3 revoked' }))).toBe(
+      'rollout 1.0.0/3: superseded 2027-01-07 10:12 at wave 2/3 (wave-1), 3 groups refreshed: 1.0.0/3 revoked',
+    );
+  });
+
+  it("status shows the last rollout's end under its channel until a newer rollout starts", () => {
+    const done = { sk: 'ROLLOUT#prod#1.0.0/2', ...ended({ version: '1.0.0/2', state: 'completed', currentWave: 2 }) };
+    expect(channelRollouts([done], ['dev', 'prod'])).toEqual([
+      {
+        channel: 'prod',
+        version: '1.0.0/2',
+        state: 'completed',
+        line: 'rollout 1.0.0/2: completed 2027-01-07 10:12, 3 waves, 5 groups refreshed',
+      },
+    ]);
+    const next = { sk: 'ROLLOUT#prod#1.0.0/3', ...running() };
+    expect(channelRollouts([done, next], ['dev', 'prod']).map((r) => r.line)).toEqual([
+      expect.stringMatching(/^rollout 1\.0\.0\/3: wave 2\/3 \(wave-1\) refreshing/),
+    ]);
+  });
+});
+
+describe('a wave no group follows: one line, in history and rollout status alike', () => {
+  const withEmptyWave = () => {
+    const r = running({ currentWave: 2 });
+    const [, wave1, rest] = r.waves;
+    if (wave1 && rest) {
+      Object.assign(wave1, { state: 'healthy', endedAt: '2027-01-05T10:00:00.000Z' });
+      Object.assign(rest, {
+        state: 'skipped',
+        startedAt: '2027-01-05T10:30:00.000Z',
+        endedAt: '2027-01-05T10:30:00.000Z',
+      });
+    }
+    return r;
+  };
+
+  it('history says the wave had nothing to refresh, once, and never that it started', () => {
+    const lines = rolloutHistory(withEmptyWave()).filter((l) => l.what.includes('wave 3/3'));
+    expect(lines.map((l) => `${l.at.slice(11, 16)} ${l.what}`)).toEqual([
+      '10:30 rollout wave 3/3 (rest): no ready group follows base/prod — nothing to refresh',
+    ]);
+  });
+
+  it('rollout status says it in the same words', () => {
+    const text = renderRolloutStatus(withEmptyWave());
+    expect(text).toContain('\n  wave 3/3 (rest): no ready group follows base/prod — nothing to refresh (');
+    expect(text).not.toContain('rest: skipped');
   });
 });
 
