@@ -1,6 +1,7 @@
 import { compareBuildVersions, type LedgerItem, fieldText as text } from '../status/image-view.js';
 import { lastMoveBack, type RevokedMove, type RolledBackMove, revocationsByVersion } from '../status/pointer-moves.js';
 import { withoutSuperseded } from './readings.js';
+import { confirmedRefreshes, withRefreshes } from './refreshes.js';
 
 /**
  * Which versions of an image the organization runs, as the ledger's usage observations (`USAGE#`, from EC2's image
@@ -63,7 +64,9 @@ type Uses = Record<string, { instances?: number; launchTemplates?: number }>;
 /**
  * The image's usage observations (`USAGE#<version>#<region>`) as they count now: per account and Region only its
  * latest observation (core/fleet/readings.ts), so a revoked version's last reading stops counting once a newer report
- * in that Region names the account.
+ * in that Region names the account; and an account a rollout refreshed after its report was asked for counts on the
+ * rolled-out version (core/fleet/refreshes.ts). A reading is dated by when its report was asked for, as compliance
+ * dates it: the sweep reads a report a day after asking, so its reading time says nothing of what it counted.
  */
 export function currentUsage(
   items: readonly LedgerItem[],
@@ -74,9 +77,11 @@ export function currentUsage(
       version: text(u, 'version'),
       region: text(u, 'region'),
       observedAt: text(u, 'observedAt'),
+      askedAt: text(u, 'lastRequestedAt') || text(u, 'observedAt'),
       accounts: (u.accounts ?? {}) as Uses,
     }));
-  return withoutSuperseded(observed, (u) => u.observedAt).map((u) => ({ ...u, accounts: u.accounts ?? {} }));
+  const current = withoutSuperseded(observed, (u) => u.askedAt).map((u) => ({ ...u, accounts: u.accounts ?? {} }));
+  return withRefreshes(current, confirmedRefreshes(items)).map(({ askedAt: _, ...u }) => u);
 }
 
 const STANDINGS: readonly VersionStanding[] = [

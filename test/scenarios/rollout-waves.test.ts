@@ -141,6 +141,23 @@ describe('a promotion to prod rolls out in waves, on the local cloud', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/\n +rollout 1\.0\.0\/2: completed 2027-01-03 \d\d:\d\d, 3 waves, 5 groups refreshed\n/);
   });
+
+  it('fleet counts the groups the rollout refreshed on the new version, though the last usage reports predate it', async () => {
+    const { code, stdout } = await goldsmith(['fleet', '--local', cloud, '--json']);
+    expect(code).toBe(0);
+    const fleet = JSON.parse(stdout) as {
+      images: { versions: { version: string; standing: string }[] }[];
+      channels: { channel: string; ou: string; standings: Record<string, unknown> }[];
+    };
+    const standings = fleet.images.flatMap((i) => i.versions.map((v) => `${v.version} ${v.standing}`));
+    expect(standings).toContain(`${V2} current`);
+    expect(standings.filter((s) => !s.endsWith('current'))).toEqual([]);
+    const prod = fleet.channels.filter((r) => r.channel === 'prod');
+    expect(prod.length).toBeGreaterThan(0);
+    expect(prod.map((r) => `${r.ou} ${Object.keys(r.standings).join(',')}`)).toEqual(
+      prod.map((r) => `${r.ou} current`),
+    );
+  });
 });
 
 describe('an alarm in the canary halts the rollout, on the local cloud', () => {
