@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { channelFleet } from '../../../core/fleet/channel-view.js';
+import { promotedToProd } from '../../fixtures/fleet-ledger.js';
 
 const AT = '2027-03-10T06:00:00.000Z';
-const promoted = (version: string) => ({
-  pk: 'IMAGE#base',
-  sk: `PROMOTION#${version}#prod`,
-  version,
-  channel: 'prod',
-  outcome: 'promoted',
-  at: AT,
-});
+const promoted = (version: string) => promotedToProd(version, AT);
 type Use = { instances?: number; launchTemplates?: number };
 const usage = (version: string, region: string, accounts: Record<string, Use>) => ({
   pk: 'IMAGE#base',

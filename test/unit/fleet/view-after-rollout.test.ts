@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { channelFleet } from '../../../core/fleet/channel-view.js';
 import { imageFleet } from '../../../core/fleet/view.js';
+import { promotedToProd } from '../../fixtures/fleet-ledger.js';
 import { rolloutGroup, rolloutRecord } from '../../fixtures/rollouts.js';
 
 /**
@@ -17,13 +18,6 @@ const usage = (version: string, accounts: Record<string, number>, askedAt = ASKE
   observedAt: readAt,
   lastRequestedAt: askedAt,
   accounts: Object.fromEntries(Object.entries(accounts).map(([a, n]) => [a, { instances: n, launchTemplates: 1 }])),
-});
-const promoted = (version: string) => ({
-  pk: 'IMAGE#base',
-  sk: `PROMOTION#${version}#prod`,
-  version,
-  channel: 'prod',
-  outcome: 'promoted',
 });
 const completed = () => {
   const r = rolloutRecord({ state: 'completed', currentWave: 2, endedAt: '2027-01-05T11:00:00.000Z' });
@@ -42,8 +36,8 @@ const completed = () => {
   return { pk: 'IMAGE#base', sk: 'ROLLOUT#prod#1.0.0/3', ...r, openWork: undefined };
 };
 const BASE = [
-  promoted('1.0.0/2'),
-  promoted('1.0.0/3'),
+  promotedToProd('1.0.0/2'),
+  promotedToProd('1.0.0/3'),
   { pk: 'IMAGE#base', sk: 'CHANNEL#prod', channel: 'prod', version: '1.0.0/3' },
 ];
 const standings = (items: Record<string, unknown>[]) =>

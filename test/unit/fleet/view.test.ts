@@ -5,6 +5,7 @@ import { main } from '../../../cli/main.js';
 import { channelFleet } from '../../../core/fleet/channel-view.js';
 import { imageFleet } from '../../../core/fleet/view.js';
 import type { LedgerItem } from '../../../core/status/image-view.js';
+import { promotedToProd } from '../../fixtures/fleet-ledger.js';
 import { captureOutput } from '../../helpers/output.js';
 import { writeSavedCloud } from '../../helpers/saved-cloud.js';
 import { testTempDir } from '../../helpers/temp-dir.js';
@@ -12,14 +13,7 @@ import { testTempDir } from '../../helpers/temp-dir.js';
 const REPO = join(import.meta.dirname, '../../..');
 const AT = '2027-03-10T06:00:00.000Z';
 
-const promoted = (version: string) => ({
-  pk: 'IMAGE#base',
-  sk: `PROMOTION#${version}#prod`,
-  version,
-  channel: 'prod',
-  outcome: 'promoted',
-  at: AT,
-});
+const promoted = (version: string) => promotedToProd(version, AT);
 const usage = (version: string, region: string, accounts: Record<string, number>) => ({
   pk: 'IMAGE#base',
   sk: `USAGE#${version}#${region}`,
