@@ -106,9 +106,9 @@ describe('goldsmith refusals against a saved cloud: one line, exit 1, nothing ch
     ['an unknown image', ['build', 'bsae'], /^goldsmith build: unknown image "bsae" \(the catalog has: base, /],
     ['an unknown channel', ['approve', 'base', 'qa'], /^goldsmith approve: unknown channel "qa" for base/],
     [
-      'nothing waiting for approval',
+      'an approval in a channel that asks nobody, in the words the endpoint answers before it reads the ledger',
       ['approve', 'base', 'dev', '--as', 'ops-lead'],
-      /^goldsmith approve: nothing of base is waiting for approval in dev$/,
+      /^goldsmith approve: \S+assumed-role\/ops-lead\/goldsmith-cli is not an approver of base dev: it asks nobody for approval$/,
     ],
     [
       'revoking an unknown version',

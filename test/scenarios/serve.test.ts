@@ -139,14 +139,15 @@ describe('goldsmith serve --local DIR', () => {
     'answers a refusal alike, saves nothing, and answers the next command from the saved state again',
     async () => {
       const before = readFileSync(join(served, 'state.json'), 'utf8');
-      const refuse = ['revoke', 'base', '1.0.0/1', '--reason', 'not mine to revoke', '--as', 'ops-lead'];
+      // A refusal the endpoint answers (no precheck of the CLI covers resume), so the server is asked.
+      const refuse = ['resume', 'base', '1.0.0/1', '--reason', 'nothing paused it'];
       const a = await goldsmith([...refuse, '--local', served]);
       const b = await goldsmith([...refuse, '--local', replayed]);
       expect(a.code).toBe(1);
       expect([a.code, a.stderr]).toEqual([b.code, b.stderr]);
-      expect(a.stderr).toContain("needs Goldsmith's operators' role");
+      expect(a.stderr).toContain('the promotion of base 1.0.0/1 never paused');
       expect(readFileSync(join(served, 'state.json'), 'utf8')).toBe(before);
-      expect(serverLog).toMatch(/served revoke \(403\) in \d+ ms/);
+      expect(serverLog).toMatch(/served resume \(404\) in \d+ ms/);
 
       const next = ['build', 'hardened', '--reason', 'after the refusal'];
       expect(await act(served, next)).toEqual(await act(replayed, next));
