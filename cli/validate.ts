@@ -44,7 +44,9 @@ export const command: Command = {
       return 0;
     }
     const path = values.config ?? DEFAULT_CATALOG_FILE;
-    const file = relative(process.cwd(), path) || path;
+    // Named as the user would find it: relative to the working directory when inside it, else as given.
+    const inside = relative(process.cwd(), path);
+    const file = inside && !inside.startsWith('..') ? inside : path;
     const parsed = await checkCatalogFile(path);
     const synthesize = !values['catalog-only'];
     if (parsed.ok && synthesize && process.stderr.isTTY) process.stderr.write('synthesizing the stacks offline…\n');

@@ -43,8 +43,8 @@ function decisionText(action: 'approve' | 'reject', r: Result): string[] {
     r.delivered === false
       ? 'Step Functions is unavailable: the decision is recorded and delivered as soon as it answers'
       : action === 'approve'
-        ? `its promotion goes on into ${str(r.channel)}`
-        : `its promotion stops at ${str(r.channel)}`;
+        ? `its promotion goes on into ${str(r.channel)} (goldsmith status shows the pointer once it moves)`
+        : `its promotion stops at ${str(r.channel)}; versions of images built on it stop there too`;
   return [`${done}${action === 'reject' && r.reason ? `: ${str(r.reason)}` : ''}`, `  ${next}`];
 }
 

@@ -38,6 +38,11 @@ export function renderStatus(images: readonly ImageStatus[], at: Date): string {
             c.pending.reason,
         );
       }
+      if (c.flagged) {
+        out.push(
+          `  ${' '.repeat(width)}  flagged since ${when(c.flagged.at)}: ${c.flagged.reason}; kept here until its replacement is promoted here`,
+        );
+      }
       const rollout = image.rollouts?.find((r) => r.channel === c.channel);
       if (rollout) out.push(`  ${' '.repeat(width)}  ${rollout.line}`);
       if (c.waiting) {

@@ -37,6 +37,11 @@ export interface ChannelView {
   pending?: PendingPointer;
   /** The pointer was withdrawn or moved back because the version it named was revoked. */
   revoked?: RevokedMove;
+  /**
+   * The version the pointer names was flagged (built on a revoked parent): the channel keeps it until its replacement
+   * is promoted here (docs/catalog.md, `revocation.descendants`), and says so for as long as it does.
+   */
+  flagged?: { at: string; reason: string };
   /** An operator rolled the pointer back (`goldsmith rollback`) to the version it names: who, when and why. */
   rolledBack?: RolledBackMove;
   /** An approval request nobody answered yet (and not expired). */
@@ -197,6 +202,10 @@ export function imageView(
     const moved = lastMoveBack(items, channel, pointer?.version, revocations);
     if (moved.revoked) view.revoked = moved.revoked;
     if (moved.rolledBack) view.rolledBack = moved.rolledBack;
+    const served = pointer ? builds.find((b) => str(b, 'buildVersion') === pointer.version) : undefined;
+    if (served && str(served, 'flaggedAt') && !revocations.has(pointer?.version ?? '')) {
+      view.flagged = { at: str(served, 'flaggedAt'), reason: str(served, 'flaggedReason') };
+    }
     if (since) view.ageDays = Math.max(0, (now.getTime() - Date.parse(since)) / DAY_MS);
     if (open) {
       const requested = Date.parse(str(open, 'requestedAt'));

@@ -15,7 +15,7 @@ import { type FleetEvent, SimulatedFleets } from './fleets.js';
 import { auditLifecycle, retiredSharedUsers, withdrawnBuilds } from './lifecycle-audit.js';
 import { reportCve } from './lifecycle-requests.js';
 import { LiveTimeline, type TimelineListener } from './live-timeline.js';
-import { LocalOperatorEndpoint, type OperatorExchange, scenarioOperator } from './operator.js';
+import { actingCommandText, LocalOperatorEndpoint, type OperatorExchange, scenarioOperator } from './operator.js';
 import { peakMemory } from './peak-memory.js';
 import type { ProgressListener } from './progress.js';
 import { buildReport, type SimulationReport } from './report.js';
@@ -121,7 +121,8 @@ export async function simulate(
       return cloud.bus.put(event, 'default');
     });
 
-    const notes: { at: string; text: string }[] = [];
+    // `timelineOnly`: a line of the timeline that is no note of the run (an acting command's request, answered).
+    const notes: { at: string; text: string; timelineOnly?: true }[] = [];
     const operatorEndpoint = new LocalOperatorEndpoint(cloud);
     const handlers = {
       put: (put: RawPut) => putAsSender(cloud, put),
@@ -137,6 +138,10 @@ export async function simulate(
             at: exchange.at,
             text: `${String(request.action)} refused (${exchange.status}): ${exchange.response.error}`,
           });
+        } else if (id !== undefined) {
+          // An acting command's request (journaled on a saved cloud): the timeline says who decided what and how the
+          // endpoint answered, as it does for an approval link's answer.
+          notes.push({ at: exchange.at, text: actingCommandText(request, exchange), timelineOnly: true });
         }
         return exchange;
       },
@@ -251,7 +256,7 @@ export async function simulate(
         : {}),
       report,
       timeline,
-      notes: notes.map((n) => `${n.at} ${n.text}`),
+      notes: notes.filter((n) => !n.timelineOnly).map((n) => `${n.at} ${n.text}`),
       operator: operatorEndpoint.exchanges,
       ...(scenario.fleets.length > 0 ? { fleets: { events: fleets.events } } : {}),
       ...(options.snapshot ? { snapshot: await snapshotOf(cloud) } : {}),

@@ -103,3 +103,18 @@ export function scenarioOperator(cloud: LocalCloud, catalog: Catalog): string {
 }
 
 export { defaultOperator, principalOf } from '../trust/operator-signer.js';
+
+/**
+ * The timeline's line for an acting command's request (`goldsmith approve …` on a saved cloud, journaled and sent at
+ * its instant): what it asked, as whom (the session's name, the role's when it has none) and the endpoint's answer.
+ */
+export function actingCommandText(request: Record<string, unknown>, exchange: OperatorExchange): string {
+  const what = ['image', 'version', 'channel']
+    .map((k) => request[k])
+    .filter((v): v is string => typeof v === 'string' && v !== '')
+    .join(' ');
+  const parts = exchange.principal.split('/');
+  const who = parts.length >= 3 && parts[2] !== 'goldsmith-cli' ? parts[2] : (parts[1] ?? exchange.principal);
+  const answer = exchange.response.ok ? 'done' : `refused: ${exchange.response.error ?? 'no reason given'}`;
+  return `goldsmith ${String(request.action)}${what ? ` ${what}` : ''} as ${who} (operator endpoint, ${exchange.status}): ${answer}`;
+}

@@ -263,6 +263,13 @@ describe('goldsmith simulate --resume DIR', () => {
       expect(run.promotions).toContainEqual(
         expect.objectContaining({ image: 'web-runtime', version: '1.0.0/1', channel: 'prod', outcome: 'promoted' }),
       );
+      // The timeline says who decided on the saved cloud, as it says who answered an approval link.
+      const lines = (report as unknown as { timeline: { text: string }[] }).timeline.map((e) => e.text);
+      expect(lines).toContainEqual(
+        expect.stringMatching(
+          /^goldsmith approve web-runtime (?:1\.0\.0\/1 )?prod as ops-lead \(operator endpoint, 200\): done$/,
+        ),
+      );
     },
     LONG,
   );

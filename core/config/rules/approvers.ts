@@ -27,9 +27,15 @@ export const approversCanDecide: CatalogRule = (catalog, report) => {
     channel.approval?.approvers.forEach((name, j) => {
       const { links, buttons, principal } = doors(catalog, name);
       if (links || buttons || principal) return;
-      const told = announced(catalog)
-        ? ''
-        : '; and with no notifications.email or Slack, nobody would be told of a request';
+      // Someone hears of a request when the team's announcement goes out or another approver of the channel gets
+      // its link or Slack buttons.
+      const someoneTold =
+        announced(catalog) ||
+        (channel.approval?.approvers ?? []).some((other) => {
+          const d = doors(catalog, other);
+          return d.links || d.buttons;
+        });
+      const told = someoneTold ? '' : '; and with no notifications.email or Slack, nobody would be told of a request';
       report(
         ['channels', i, 'approval', 'approvers', j],
         `"${name}" can never approve channel "${channel.name}": no access.approvers principal, notifications.approvers address or notifications.slack.approvers user maps them${told}, so its promotions would wait until the approval times out`,

@@ -43,7 +43,7 @@ describe('what an acting command prints without --json', () => {
       delivered: true,
     });
     expect(text).toBe(
-      'approve: approved web-runtime 1.0.0/1 for prod as ops-lead\n  its promotion goes on into prod\n',
+      'approve: approved web-runtime 1.0.0/1 for prod as ops-lead\n  its promotion goes on into prod (goldsmith status shows the pointer once it moves)\n',
     );
   });
 
@@ -57,7 +57,7 @@ describe('what an acting command prints without --json', () => {
       delivered: true,
     });
     expect(text).toBe(
-      'reject: rejected base 1.0.0/2 for prod as ops-lead: CHG-7 not approved\n  its promotion stops at prod\n',
+      'reject: rejected base 1.0.0/2 for prod as ops-lead: CHG-7 not approved\n  its promotion stops at prod; versions of images built on it stop there too\n',
     );
   });
 

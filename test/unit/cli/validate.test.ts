@@ -31,6 +31,14 @@ describe('goldsmith validate', () => {
     expect(stdout.split('\n')[0]).toBe('valid.json: valid — 1 image (1 AMI, 0 container), 1 channel (prod), 1 region');
   });
 
+  it('names a catalog outside the working directory by the path it was given, not a ../ walk', () => {
+    const file = join(FIXTURES, 'valid.json');
+    const { code, stdout } = goldsmith(['validate', '--catalog-only', '--config', file], join(REPO, 'docs'));
+
+    expect(code).toBe(0);
+    expect(stdout.split('\n')[0]).toBe(`${file}: valid — 1 image (1 AMI, 0 container), 1 channel (prod), 1 region`);
+  });
+
   it('prints one path-prefixed line per problem and exits 1 for a broken JSON catalog', () => {
     const { code, stdout } = goldsmith(['validate', '--config', join(FIXTURES, 'broken.json')]);
 

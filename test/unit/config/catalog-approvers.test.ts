@@ -26,6 +26,17 @@ describe('parseCatalog approvers who can decide', () => {
     ]);
   });
 
+  it("does not say nobody would be told when another approver of the channel gets the request's link", () => {
+    const problems = problemsAfter((c) => {
+      withGhost(c);
+      c.notifications = { approvers: { 'ops-lead': 'ops-lead@example.com' } };
+    });
+
+    expect(problems).toEqual([
+      `channels[2].approval.approvers[2]: "ghost" can never approve channel "prod": no access.approvers principal, notifications.approvers address or notifications.slack.approvers user maps them, so its promotions would wait until the approval times out`,
+    ]);
+  });
+
   it('refuses an unmapped approver beside mapped ones, and only that one', () => {
     const problems = problemsAfter(withGhost);
 

@@ -84,4 +84,23 @@ describe('a flag in status shows only while it holds something', () => {
     const items = [...stopped, rebuild('FAILED', '2027-01-04T20:52:00.000Z')];
     expect(statusAt(items, '2027-01-05T06:00:00.000Z')).toContain('flagged: 1.0.0/2');
   });
+
+  const pointer = (version: string, at: string) => ({
+    pk: 'IMAGE#hardened',
+    sk: 'CHANNEL#staging',
+    version,
+    at,
+    amis: { 'us-east-1': `ami-${version.replace(/\W/g, '')}` },
+  });
+
+  it('marks a channel that still serves the flagged version until its replacement is promoted there', () => {
+    const rebuilt = rebuild('AVAILABLE', '2027-01-04T20:52:00.000Z');
+    const serving = [...stopped, rebuilt, pointer('1.0.0/2', '2027-01-04T07:44:00.000Z')];
+    const text = statusAt(serving, '2027-01-05T06:00:00.000Z');
+    expect(text).toMatch(
+      /staging\s+1\.0\.0\/2 .*\n\s+flagged since 2027-01-04 20:00: built on revoked base 1\.0\.0\/2; kept here until its replacement is promoted here/,
+    );
+    const replaced = [...stopped, rebuilt, pointer('1.0.0/3', '2027-01-05T08:00:00.000Z')];
+    expect(statusAt(replaced, '2027-01-05T09:00:00.000Z')).not.toContain('flagged');
+  });
 });
