@@ -55,7 +55,7 @@ export interface OuReach {
 }
 
 const HOUR = 3_600_000;
-const hoursBetween = (from: string, to: number) => Math.round((to - Date.parse(from)) / (HOUR / 10)) / 10;
+export const hoursBetween = (from: string, to: number) => Math.round((to - Date.parse(from)) / (HOUR / 10)) / 10;
 
 /**
  * The pointer's forward moves: each promotion to a version newer than every one the channel named before. The

@@ -1,7 +1,7 @@
 import type { InstanceMove, OuReach } from '../../core/fleet/rollout-reach.js';
 import { ouReach } from '../../core/fleet/rollout-reach.js';
+import { waveStartsOf } from '../../core/fleet/rollout-reach-ledger.js';
 import { imagePk, skPrefix } from '../../core/ledger/keys.js';
-import type { RolloutWave } from '../../core/rollout/record.js';
 import { groupModeOf } from './fleet-groups.js';
 import type { FleetEvent } from './fleets.js';
 import type { Scenario } from './scenario.js';
@@ -39,19 +39,10 @@ export function reachFigures(
         instances: e.instances,
       }));
     const prefix = `${skPrefix.rollout}${channel}#`;
-    const waveStarts = partition
-      .filter((i) => str(i.sk).startsWith(prefix))
-      .flatMap((r) =>
-        ((r.waves ?? []) as RolloutWave[]).flatMap((w) =>
-          w.startedAt === undefined
-            ? []
-            : [...new Set(w.groups.map((g) => ouOf(g.account) ?? ''))].map((ou) => ({
-                version: str(r.version),
-                ou,
-                at: w.startedAt as string,
-              })),
-        ),
-      );
+    const waveStarts = waveStartsOf(
+      partition.filter((i) => str(i.sk).startsWith(prefix)),
+      ouOf,
+    );
     return ouReach({ image, channel, promotions, moves, waveStarts });
   });
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { forwardMoves, type InstanceMove, ouReach, reachFigure, reachText } from '../../../core/fleet/rollout-reach.js';
+import { ledgerReach, waveStartsOf } from '../../../core/fleet/rollout-reach-ledger.js';
 
 const T0 = Date.parse('2027-02-01T00:00:00.000Z');
 const at = (hours: number) => new Date(T0 + hours * 3_600_000).toISOString();
@@ -118,5 +119,63 @@ describe('reachFigure', () => {
   it('puts a version not yet at 90 % last for the median and leaves it out of the worst', () => {
     expect(reachFigure([10, null, 30])).toEqual({ median: 30, worst: 30, notYet: 1 });
     expect(reachText(reachFigure([10, 50, 300, null]))).toBe('median 50 h, worst 12.5 d, 1 not yet');
+  });
+});
+
+describe('ledgerReach: the figure from the compliance and rollout records (goldsmith fleet)', () => {
+  const record = (ou: string, version: string, pointer: number, reached?: number) => ({
+    ou,
+    version,
+    pointerAt: at(pointer),
+    ...(reached !== undefined && { reached90At: at(reached) }),
+  });
+
+  it("times each OU from the pointer to its wave's start and to the first sample at 90 %, once per version", () => {
+    const starts = waveStartsOf(
+      [
+        {
+          version: '1.0.0/2',
+          waves: [
+            { startedAt: at(100.5), groups: [{ account: '100000000001' }, { account: '100000000002' }] },
+            { startedAt: at(102), groups: [{ account: '200000000001' }] },
+            { groups: [] },
+          ],
+        },
+      ],
+      (account) => (account.startsWith('1') ? OU_A : OU_B),
+    );
+    expect(starts).toEqual([
+      { version: '1.0.0/2', ou: OU_A, at: at(100.5) },
+      { version: '1.0.0/2', ou: OU_B, at: at(102) },
+    ]);
+    const rows = ledgerReach(
+      'base',
+      'prod',
+      [
+        record(OU_A, '1.0.0/2', 100, 124),
+        // The same version measured again for an out-of-cycle rebuild: counted once.
+        record(OU_A, '1.0.0/2', 100, 124),
+        record(OU_B, '1.0.0/2', 100),
+      ],
+      starts,
+    );
+    expect(rows).toEqual([
+      {
+        image: 'base',
+        channel: 'prod',
+        ou: OU_A,
+        observed: { median: 24, worst: 24, notYet: 0 },
+        waveStart: { median: 0.5, worst: 0.5, notYet: 0 },
+        afterWave: { median: 23.5, worst: 23.5, notYet: 0 },
+      },
+      {
+        image: 'base',
+        channel: 'prod',
+        ou: OU_B,
+        observed: { median: null, worst: null, notYet: 1 },
+        waveStart: { median: 2, worst: 2, notYet: 0 },
+        afterWave: { median: null, worst: null, notYet: 1 },
+      },
+    ]);
   });
 });
