@@ -16,6 +16,8 @@ where that version stands against the image's last channel — current, one behi
 the same per channel and OU (an account's OU is its parent in the organization the ledger holds; "unknown" when it
 holds none), and patch compliance: per monthly cycle (from Patch Tuesday) and out-of-cycle rebuild (from the
 finding), the time to the channel's pointer moving and to 90 % of each OU's instances on the new version or newer.
+Under each OU of a channel with a rollout: per version (median, worst), the pointer's move to the OU's wave start,
+to 90 % of its instances, and the wave start to 90 % (as the daily usage reports saw it).
   --channel C       only this channel
   --ou OU           only this OU (its id)
 ${TARGET_HELP}`;
