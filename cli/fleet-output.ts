@@ -1,6 +1,8 @@
 import type { OuFleet } from '../core/fleet/channel-view.js';
 import { type ChannelCompliance, formatHours } from '../core/fleet/compliance-summary.js';
 import { type MissedCycle, missedCycleText } from '../core/fleet/missed-cycles.js';
+import { reachText } from '../core/fleet/rollout-reach.js';
+import type { LedgerOuReach } from '../core/fleet/rollout-reach-ledger.js';
 import type { ImageFleet, VersionStanding } from '../core/fleet/view.js';
 import { channelNames } from './operator/move-back-text.js';
 
@@ -13,6 +15,11 @@ export interface FleetReport {
   compliance: ChannelCompliance[];
   /** Monthly cycles whose version never reached the last channel (no compliance record says so). */
   missed: MissedCycle[];
+  /**
+   * Per channel with a rollout and OU: pointer move to 90 % of the OU's instances and to the OU's wave start, over the
+   * versions the compliance records measured (docs/fleet.md, "Rollout beside hand refreshes").
+   */
+  reach?: LedgerOuReach[];
   /** OU id → name, where the held organization names it (a name that is only the id again is left out). */
   ouNames: Record<string, string>;
 }
@@ -57,7 +64,22 @@ function imageLines(f: ImageFleet): string[] {
   return out;
 }
 
-function ouLines(rows: readonly OuFleet[], names: Record<string, string>): string[] {
+/** The OU's rollout line, when its channel rolls out: how soon its wave started and its instances followed. */
+function reachLine(r: LedgerOuReach | undefined): string[] {
+  if (!r || (!r.waveStart && !r.observed)) return [];
+  const parts = [
+    r.waveStart && `wave started after the pointer: ${reachText(r.waveStart)}`,
+    r.observed && `pointer to 90 % of instances: ${reachText(r.observed)}`,
+    r.afterWave && `wave start to 90 %: ${reachText(r.afterWave)}`,
+  ].filter((p): p is string => typeof p === 'string');
+  return [`    rollout: ${parts.join('; ')}  [per version; 90 % as the daily usage reports saw it]`];
+}
+
+function ouLines(
+  rows: readonly OuFleet[],
+  names: Record<string, string>,
+  reach: readonly LedgerOuReach[] = [],
+): string[] {
   const out: string[] = [];
   for (const r of rows) {
     const parts = (Object.keys(STANDING_TEXT) as VersionStanding[])
@@ -71,6 +93,7 @@ function ouLines(rows: readonly OuFleet[], names: Record<string, string>): strin
       const more = r.laggards.length > LAGGARDS_NAMED ? ` and ${r.laggards.length - LAGGARDS_NAMED} more` : '';
       out.push(`    behind: ${r.laggards.slice(0, LAGGARDS_NAMED).join(', ')}${more}`);
     }
+    out.push(...reachLine(reach.find((x) => x.image === r.image && x.channel === r.channel && x.ou === r.ou)));
   }
   return out;
 }
@@ -97,7 +120,7 @@ export function renderFleet(report: FleetReport): string {
     if (rows.length > 0) {
       out.push(
         "  per channel and OU (each channel's own accounts against its own pointer; behind: as above):",
-        ...ouLines(rows, report.ouNames),
+        ...ouLines(rows, report.ouNames, report.reach ?? []),
       );
     }
     const compliance = report.compliance.filter((c) => c.image === f.image);

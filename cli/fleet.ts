@@ -16,6 +16,8 @@ where that version stands against the image's last channel — current, one behi
 the same per channel and OU (an account's OU is its parent in the organization the ledger holds; "unknown" when it
 holds none), and patch compliance: per monthly cycle (from Patch Tuesday) and out-of-cycle rebuild (from the
 finding), the time to the channel's pointer moving and to 90 % of each OU's instances on the new version or newer.
+Under each OU of a channel with a rollout: per version (median, worst), the pointer's move to the OU's wave start,
+to 90 % of its instances, and the wave start to 90 % (as the daily usage reports saw it).
   --channel C       only this channel
   --ou OU           only this OU (its id)
 ${TARGET_HELP}`;
@@ -57,6 +59,7 @@ export const command: Command = {
       { resolveTargets },
       { orgKey, complianceKey },
       { missedCycles },
+      { ledgerReach, waveStartsOf },
     ] = await Promise.all([
       import('../core/fleet/view.js'),
       import('../core/fleet/channel-view.js'),
@@ -65,6 +68,7 @@ export const command: Command = {
       import('../core/sharing/targets.js'),
       import('../core/ledger/keys.js'),
       import('../core/fleet/missed-cycles.js'),
+      import('../core/fleet/rollout-reach-ledger.js'),
     ]);
     const tree = held.treeFromHeldItems(await partitionOf(where, orgKey('STATE').pk));
     if (ou && tree && !tree.ous.has(ou) && ou !== tree.rootId) {
@@ -74,7 +78,9 @@ export const command: Command = {
     const places = tree ? held.accountPlaces(tree) : new Map<string, { parentId: string }>();
     const accounts = channelAccounts(where.catalog, tree, resolveTargets);
     const images = only ? [only] : Object.keys(where.catalog.images);
-    const report: FleetReport = { images: [], channels: [], compliance: [], missed: [], ouNames: {} };
+    const reach: NonNullable<FleetReport['reach']> = [];
+    const report: FleetReport = { images: [], channels: [], compliance: [], missed: [], reach, ouNames: {} };
+    const rollouts: { image: string; channel: string; records: Record<string, unknown>[] }[] = [];
     for (const [id, o] of tree?.ous ?? []) if (o.name && o.name !== id) report.ouNames[id] = o.name;
     for (const image of images) {
       const channels = channelsOf(where.catalog, image);
@@ -94,12 +100,19 @@ export const command: Command = {
           (a) => places.get(a)?.parentId,
         );
         report.channels.push(...rows.filter((r) => !ou || r.ou === ou));
+        if (where.catalog.channels.find((x) => x.name === c)?.rollout)
+          rollouts.push({ image, channel: c, records: items.filter((i) => String(i.sk).startsWith(`ROLLOUT#${c}#`)) });
       }
     }
     const records = (await partitionOf(where, complianceKey('', '', '', '').pk)).filter(
       (r) => images.includes(String(r.image)) && (!channel || r.channel === channel) && (!ou || r.ou === ou),
     );
     report.compliance = channelCompliance(records);
+    for (const r of rollouts) {
+      const measured = records.filter((x) => x.image === r.image && x.channel === r.channel);
+      const starts = waveStartsOf(r.records, (a) => places.get(a)?.parentId);
+      reach.push(...ledgerReach(r.image, r.channel, measured, starts).filter((x) => !ou || x.ou === ou));
+    }
     if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else process.stdout.write(renderFleet(report));
     return 0;

@@ -1,10 +1,13 @@
 import { channelFleet, type OuFleet } from '../../core/fleet/channel-view.js';
 import { type ChannelCompliance, channelCompliance } from '../../core/fleet/compliance-summary.js';
+import type { OuReach } from '../../core/fleet/rollout-reach.js';
 import { complianceKey, imagePk } from '../../core/ledger/keys.js';
 import type { LedgerItem } from '../../core/status/image-view.js';
 import type { LocalCloud } from './cloud.js';
 import type { FleetEvent } from './fleets.js';
 import { buildAmis } from './lifecycle-audit.js';
+import { reachFigures } from './report-reach.js';
+import type { Scenario } from './scenario.js';
 import { targetResolver } from './targets.js';
 
 type Item = Record<string, unknown>;
@@ -20,6 +23,8 @@ export interface FleetFigures {
   standings: OuFleet[];
   /** Per image and channel: the share of instances by version, day by day, as the fleets ran them. */
   shares: FleetShareSeries[];
+  /** Per fleet's channel and OU: pointer move to 90 % of instances, rollout groups beside hand-refreshed ones. */
+  reach: OuReach[];
 }
 
 export interface FleetShareSeries {
@@ -79,7 +84,7 @@ export function fleetFigures(
   cloud: LocalCloud,
   items: readonly Item[],
   events: readonly FleetEvent[],
-  span: { start: string; until: string },
+  scenario: Pick<Scenario, 'start' | 'until' | 'seed' | 'fleets'>,
 ): FleetFigures {
   const { organizations } = cloud.installed.fakes;
   const reach = targetResolver(organizations);
@@ -94,9 +99,11 @@ export function fleetFigures(
     }
   }
   const amis = buildAmis(cloud);
+  const versionOf = (ami: string) => amis.get(ami)?.version ?? ami;
   return {
     compliance: complianceFigures(items),
     standings,
-    shares: shareSeries(events, (ami) => amis.get(ami)?.version ?? ami, span),
+    shares: shareSeries(events, versionOf, scenario),
+    reach: reachFigures(scenario, items, events, versionOf, ouOf),
   };
 }

@@ -6,6 +6,12 @@ const count = z.number().int().min(0);
 const time = z.string();
 const hours = z.number().nullable();
 const standingCount = z.strictObject({ accounts: count, instances: count });
+const reachFigure = z.strictObject({
+  median: hours.describe('the middle version (a version not at 90 % by the end counts as slowest)'),
+  worst: hours.describe('the slowest version that reached 90 %'),
+  notYet: count.describe('versions not at 90 % by the end of the run'),
+});
+const reachHours = hours.optional();
 export const fleetSchema = z.strictObject({
   compliance: z.array(
     z.strictObject({
@@ -47,6 +53,32 @@ export const fleetSchema = z.strictObject({
       laggards: z.array(z.string()),
     }),
   ),
+  reach: z
+    .array(
+      z.strictObject({
+        image: z.string(),
+        channel: z.string(),
+        ou: z.string(),
+        rollout: reachFigure.optional().describe('groups the rollout refreshes: hours from the pointer move to 90 %'),
+        hand: reachFigure
+          .optional()
+          .describe('groups their teams refresh by hand: hours from the pointer move to 90 %'),
+        afterWave: reachFigure.optional().describe("rollout groups: hours from the start of the OU's wave to 90 %"),
+        versions: z.array(
+          z.strictObject({
+            version: z.string(),
+            pointerAt: time,
+            rolloutHours: reachHours,
+            handHours: reachHours,
+            waveStartedAt: time.optional(),
+            afterWaveHours: reachHours,
+          }),
+        ),
+      }),
+    )
+    .describe(
+      "per fleet's channel and OU, each forward pointer move to 90 % of the OU's instances on that version or newer",
+    ),
   shares: z.array(
     z.strictObject({
       image: z.string(),

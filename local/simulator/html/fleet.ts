@@ -1,4 +1,5 @@
 import { formatHours } from '../../../core/fleet/compliance-summary.js';
+import { type ReachFigure, reachText } from '../../../core/fleet/rollout-reach.js';
 import type { FleetFigures, FleetShareSeries } from '../report-fleet.js';
 import { esc } from './escape.js';
 
@@ -65,6 +66,17 @@ function laggardTable(fleet: FleetFigures): string {
 <table><thead><tr><th>channel</th><th>OU</th><th>current</th><th>one behind</th><th>older</th><th>revoked</th><th>retired</th><th>accounts behind</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
 }
 
+/** Per channel and OU: pointer move to 90 % of instances, rollout groups beside hand-refreshed ones. */
+function reachTable(fleet: FleetFigures): string {
+  const cell = (f: ReachFigure | undefined) => esc(f ? reachText(f) : '—');
+  const rows = fleet.reach.map(
+    (r) =>
+      `<tr><td>${esc(r.image)}/${esc(r.channel)}</td><td>${esc(r.ou)}</td><td>${r.versions.length}</td><td>${cell(r.rollout)}</td><td>${cell(r.afterWave)}</td><td>${cell(r.hand)}</td></tr>`,
+  );
+  return `<section class="table" id="fleet-reach"><h3>Pointer move to 90 % of each OU's instances on the new version, per version: rollout groups beside hand-refreshed ones</h3>
+<table><thead><tr><th>channel</th><th>OU</th><th>versions</th><th>rollout groups</th><th>rollout groups, from their wave's start</th><th>hand-refreshed groups</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
+}
+
 /** The fleet panel: per channel the share of instances by version over time, patch compliance, laggard accounts. */
 export function renderFleet(fleet: FleetFigures | undefined): string {
   if (!fleet) return '';
@@ -72,6 +84,7 @@ export function renderFleet(fleet: FleetFigures | undefined): string {
 <p>What the member accounts ran (the scenario's fleets), and what Goldsmith measured from EC2's usage reports.</p>
 ${fleet.shares.map(shareChart).join('\n')}
 ${complianceTable(fleet)}
+${reachTable(fleet)}
 ${laggardTable(fleet)}
 </section>`;
 }

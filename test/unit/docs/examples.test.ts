@@ -12,7 +12,10 @@ const examples = join(root, 'examples');
 const jsonIn = async (dir: string) => (await readdir(join(examples, dir))).filter((f) => f.endsWith('.json'));
 
 /** The catalog each scenario is run with in docs/simulation.md (default: the repository's own). */
-const CATALOG_OF: Record<string, string> = { 'year-twenty-images.json': 'examples/catalogs/twenty-images.json' };
+const CATALOG_OF: Record<string, string> = {
+  'year-twenty-images.json': 'examples/catalogs/twenty-images.json',
+  'year-fleet-rollout.json': 'examples/catalogs/example-rollout.ts',
+};
 
 describe('examples/', () => {
   it('has the examples docs/simulation.md names, and names each one there', async () => {

@@ -144,7 +144,7 @@ describe('renderHtml', () => {
     expect(rows).toEqual(['2027-01-15 03:52/goldsmith/base/dev1.0.0/1']);
   });
 
-  it("shows the fleet: each version's share of instances per day, patch compliance per cycle, and the accounts behind", () => {
+  it("shows the fleet: each version's share of instances per day, patch compliance per cycle, rollout beside hand refreshes per OU, and the accounts behind", () => {
     const fleet = {
       compliance: [
         {
@@ -179,6 +179,17 @@ describe('renderHtml', () => {
           ],
         },
       ],
+      reach: [
+        {
+          image: 'base',
+          channel: 'prod',
+          ou: 'ou-x1y2-prd00001',
+          rollout: { median: 1.3, worst: 2, notYet: 0 },
+          afterWave: { median: 0.1, worst: 0.2, notYet: 0 },
+          hand: { median: 291.1, worst: 315.1, notYet: 1 },
+          versions: [],
+        },
+      ],
     };
     const { document } = parseHTML(renderHtml(result({ fleet }), channels));
     const day = [...document.querySelectorAll('#fleet .share[data-day="2027-02-11"] title')].map((t) => t.textContent);
@@ -187,6 +198,16 @@ describe('renderHtml', () => {
       '2027-02base/prod1.0.0/253.9 h4 dnot yetou-x1y2-prd00002',
     );
     expect(document.querySelector('#fleet-laggards tbody tr')?.textContent).toContain('200000000015');
+    expect(
+      [...(document.querySelector('#fleet-reach tbody tr')?.querySelectorAll('td') ?? [])].map((td) => td.textContent),
+    ).toEqual([
+      'base/prod',
+      'ou-x1y2-prd00001',
+      '0',
+      'median 1.3 h, worst 2 h',
+      'median 0.1 h, worst 0.2 h',
+      'median 12.1 d, worst 13.1 d, 1 not yet',
+    ]);
     expect(parseHTML(renderHtml(result(), channels)).document.querySelector('#fleet')).toBeNull();
   });
 

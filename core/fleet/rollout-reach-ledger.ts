@@ -1,0 +1,85 @@
+import { hoursBetween, type ReachFigure, reachFigure } from './rollout-reach.js';
+
+/**
+ * What `goldsmith fleet` can tell of the rollout from the ledger alone (docs/fleet.md, "Rollout beside hand
+ * refreshes"): the figure of rollout-reach.ts as the daily sweep's compliance records measured it, beside the rollout
+ * records' wave starts. Pure.
+ */
+/** The ledger's figures for one OU (`goldsmith fleet`): what the daily sweep and the rollout records hold. */
+export interface LedgerOuReach {
+  image: string;
+  channel: string;
+  ou: string;
+  /** Pointer move to 90 % of the OU's instances, every group alike, as the daily usage reports saw it (COMPLIANCE). */
+  observed?: ReachFigure;
+  /** Pointer move to the start of the OU's wave (ROLLOUT# records). */
+  waveStart?: ReachFigure;
+  /** Start of the OU's wave to 90 % of its instances, as the usage reports saw it. */
+  afterWave?: ReachFigure;
+}
+
+/**
+ * The same figure from the ledger alone: the compliance records' pointer move and first sample at 90 % (the usage
+ * reports count instances per account, not per group, so rollout and hand groups are not told apart, and a sample is
+ * taken daily), beside the rollout records' wave starts. One row per OU that either names.
+ */
+export function ledgerReach(
+  image: string,
+  channel: string,
+  compliance: readonly { ou?: unknown; version?: unknown; pointerAt?: unknown; reached90At?: unknown }[],
+  waveStarts: readonly { version: string; ou: string; at: string }[],
+): LedgerOuReach[] {
+  const s = (v: unknown) => (typeof v === 'string' ? v : '');
+  const ous = [...new Set([...compliance.map((r) => s(r.ou)), ...waveStarts.map((w) => w.ou)])].sort();
+  return ous.map((ou) => {
+    const seen = new Set<string>();
+    const observed: (number | null)[] = [];
+    const afterWave: (number | null)[] = [];
+    const waveStart: number[] = [];
+    const startOf = (version: string) =>
+      waveStarts
+        .filter((w) => w.ou === ou && w.version === version)
+        .map((w) => w.at)
+        .sort()[0];
+    for (const r of compliance.filter((c) => s(c.ou) === ou && s(c.pointerAt))) {
+      const version = s(r.version);
+      if (seen.has(version)) continue;
+      seen.add(version);
+      const reached = s(r.reached90At);
+      observed.push(reached ? hoursBetween(s(r.pointerAt), Date.parse(reached)) : null);
+      const start = startOf(version);
+      if (start) {
+        waveStart.push(hoursBetween(s(r.pointerAt), Date.parse(start)));
+        afterWave.push(reached ? Math.max(0, hoursBetween(start, Date.parse(reached))) : null);
+      }
+    }
+    return {
+      image,
+      channel,
+      ou,
+      ...(observed.length > 0 && { observed: reachFigure(observed) }),
+      ...(waveStart.length > 0 && { waveStart: reachFigure(waveStart) }),
+      ...(afterWave.length > 0 && { afterWave: reachFigure(afterWave) }),
+    };
+  });
+}
+
+/** Each rollout record's wave starts, per OU of the groups it refreshed (`ouOf`: an account's OU). */
+export function waveStartsOf(
+  records: readonly { version?: unknown; waves?: unknown }[],
+  ouOf: (account: string) => string | undefined,
+): { version: string; ou: string; at: string }[] {
+  return records.flatMap((r) => {
+    const version = typeof r.version === 'string' ? r.version : '';
+    const waves = Array.isArray(r.waves) ? (r.waves as { startedAt?: string; groups?: { account: string }[] }[]) : [];
+    return waves.flatMap((w) =>
+      w.startedAt === undefined
+        ? []
+        : [...new Set((w.groups ?? []).map((g) => ouOf(g.account) ?? 'unknown'))].map((ou) => ({
+            version,
+            ou,
+            at: w.startedAt as string,
+          })),
+    );
+  });
+}
