@@ -70,6 +70,11 @@ export class MemberAccess {
     if (this.roles.delete(arn)) this.deleted.add(arn);
   }
 
+  /** The ARNs of the roles the member accounts hold now. */
+  roleArns(): string[] {
+    return [...this.roles.keys()].sort();
+  }
+
   hasRole(arn: string): boolean {
     return this.roles.has(arn);
   }

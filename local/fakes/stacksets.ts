@@ -55,6 +55,8 @@ export class StackSetsFake {
   readonly delegatedAdministrators = new Set<string>();
   private stackSet: (CreateStackSetInput & { ous: string[]; regions: string[] }) | undefined;
   private readonly instances = new Map<string, StackInstance>();
+  /** The stacks accounts deployed by hand from the stack set's template (deployByHand). */
+  readonly byHand: StackInstance[] = [];
 
   constructor(
     private readonly organization: OrganizationTree,
@@ -180,6 +182,7 @@ export class StackSetsFake {
       await this.runStack('Create', stack, set, now);
       made.push(stack);
     }
+    this.byHand.push(...made);
     return made;
   }
 
@@ -191,6 +194,11 @@ export class StackSetsFake {
     const set = this.stackSet;
     if (!set || account === this.managementAccountId || !set.regions.includes(region)) return false;
     return set.ous.some((ou) => this.organization.accountsUnder(ou).includes(account));
+  }
+
+  /** The stack set's name; undefined until CreateStackSet. */
+  stackSetName(): string | undefined {
+    return this.stackSet?.StackSetName;
   }
 
   /** The stack instances, sorted by account then Region. */
