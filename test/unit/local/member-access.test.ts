@@ -108,7 +108,7 @@ describe('member access through the rollout role', () => {
       TemplateBody: JSON.stringify({
         Parameters: { FactoryAccount: { Type: 'String' } },
         Conditions: { RolloutRoleRegion: { 'Fn::Equals': [{ Ref: 'AWS::Region' }, REGION] } },
-        Resources: { RolloutRole: rolloutRoleResource('prod', ORG, FACTORY_ROLE) },
+        Resources: { RolloutRole: rolloutRoleResource('prod', ORG, FACTORY_ROLE, ['base/prod']) },
       }),
       PermissionModel: 'SERVICE_MANAGED',
       CallAs: 'SELF',
