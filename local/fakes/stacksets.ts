@@ -125,6 +125,7 @@ export class StackSetsFake {
     // "The maximum number of organizational units (OUs) supported by a CreateStackInstances operation is 50."
     if (ous.length > 50) throw new StackSetsError('ValidationError', 'At most 50 OUs per CreateStackInstances');
     set.ous = [...new Set([...set.ous, ...ous])];
+    this.targeted = undefined;
     set.regions = [...new Set([...set.regions, ...regions])];
     await this.deploy(now, true);
   }
@@ -193,8 +194,16 @@ export class StackSetsFake {
   targets(account: string, region: string): boolean {
     const set = this.stackSet;
     if (!set || account === this.managementAccountId || !set.regions.includes(region)) return false;
-    return set.ous.some((ou) => this.organization.accountsUnder(ou).includes(account));
+    // Asked on every launch: the targeted accounts are worked out once per version of the organization.
+    if (this.targeted?.version !== this.organization.version)
+      this.targeted = {
+        version: this.organization.version,
+        accounts: new Set(set.ous.flatMap((ou) => this.organization.accountsUnder(ou))),
+      };
+    return this.targeted.accounts.has(account);
   }
+
+  private targeted: { version: number; accounts: ReadonlySet<string> } | undefined;
 
   /** The stack set's name; undefined until CreateStackSet. */
   stackSetName(): string | undefined {
