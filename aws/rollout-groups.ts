@@ -1,7 +1,13 @@
 import { type AutoScalingGroup, paginateDescribeAutoScalingGroups } from '@aws-sdk/client-auto-scaling';
 import { DescribeLaunchTemplatesCommand, DescribeLaunchTemplateVersionsCommand } from '@aws-sdk/client-ec2';
 import { ROLLOUT_TAG } from '../core/names.js';
-import { type GroupView, groupTemplate, type TemplateRef, templateReadiness } from '../core/rollout/readiness.js';
+import {
+  type GroupView,
+  groupTemplate,
+  sharedTemplateRisk,
+  type TemplateRef,
+  templateReadiness,
+} from '../core/rollout/readiness.js';
 import { autoScalingClient } from './clients/autoscaling.js';
 import { ec2Client } from './clients/ec2.js';
 import type { ClientIdentity } from './clients/registry.js';
@@ -55,14 +61,8 @@ function viewOf(g: AutoScalingGroup): GroupView {
  * template lacks the tag is left out: it is never touched.
  */
 export async function findFollowingGroups(scope: MemberScope, tagValue: string): Promise<FoundGroup[]> {
-  const client = autoScalingClient(scope.region, scope.identity);
-  const groups: AutoScalingGroup[] = [];
-  for await (const page of paginateDescribeAutoScalingGroups(
-    { client },
-    { Filters: [{ Name: `tag:${ROLLOUT_TAG}`, Values: [tagValue] }] },
-  )) {
-    groups.push(...(page.AutoScalingGroups ?? []));
-  }
+  const groups = await describeGroups(scope, [{ Name: `tag:${ROLLOUT_TAG}`, Values: [tagValue] }]);
+  let everyGroup: GroupView[] | undefined;
   const found: FoundGroup[] = [];
   for (const g of groups) {
     const view = viewOf(g);
@@ -74,6 +74,19 @@ export async function findFollowingGroups(scope: MemberScope, tagValue: string):
     }
     const ready = await readTemplate(scope, template.ref, template.version, tagValue);
     if (ready.kind === 'ignore') continue;
+    if (ready.kind === 'ready') {
+      // Every group of the scope (read once): one running the same template at $Latest would launch the new version.
+      everyGroup ??= (await describeGroups(scope, undefined)).map(viewOf);
+      const risk = sharedTemplateRisk(
+        { id: ready.launchTemplateId, ...(ready.name !== undefined && { name: ready.name }) },
+        view.name,
+        everyGroup,
+      );
+      if (risk) {
+        found.push({ kind: 'skip', group: view.name, reason: risk });
+        continue;
+      }
+    }
     found.push(
       ready.kind === 'skip'
         ? { kind: 'skip', group: view.name, reason: ready.reason }
@@ -81,6 +94,19 @@ export async function findFollowingGroups(scope: MemberScope, tagValue: string):
     );
   }
   return found;
+}
+
+/** DescribeAutoScalingGroups in the scope, every page, with `filters` (none: every group). */
+async function describeGroups(
+  scope: MemberScope,
+  filters: { Name: string; Values: string[] }[] | undefined,
+): Promise<AutoScalingGroup[]> {
+  const client = autoScalingClient(scope.region, scope.identity);
+  const groups: AutoScalingGroup[] = [];
+  for await (const page of paginateDescribeAutoScalingGroups({ client }, filters ? { Filters: filters } : {})) {
+    groups.push(...(page.AutoScalingGroups ?? []));
+  }
+  return groups;
 }
 
 async function readTemplate(scope: MemberScope, ref: TemplateRef, version: number, tagValue: string) {
@@ -104,8 +130,9 @@ async function readTemplate(scope: MemberScope, ref: TemplateRef, version: numbe
   const data = versions.LaunchTemplateVersions?.[0]?.LaunchTemplateData;
   const tags: Record<string, string> = {};
   for (const t of template.Tags ?? []) if (t.Key !== undefined) tags[t.Key] = t.Value ?? '';
-  return templateReadiness(
+  const readiness = templateReadiness(
     { id: template.LaunchTemplateId, tags, ...(data?.ImageId !== undefined && { imageId: data.ImageId }) },
     tagValue,
   );
+  return readiness.kind === 'ready' ? { ...readiness, name: template.LaunchTemplateName } : readiness;
 }

@@ -1,5 +1,6 @@
 import { CfnStackSet } from 'aws-cdk-lib/aws-cloudformation';
 import { type StackContext, use } from 'sst/constructs';
+import { rolloutFollows } from '../core/rollout/member-role.js';
 import { memberBaselineTargets } from '../core/sharing/member-baseline.js';
 import { useCatalog } from './catalog.js';
 import { Factory } from './Factory.js';
@@ -45,9 +46,16 @@ export function MemberBaseline({ app, stack }: StackContext): MemberBaselineReso
   }
   // A channel that rolls out: each member account also gets the rollout role (core/rollout/member-role.ts),
   // declared by its instance in the first Region, a role being global.
-  const rollout = catalog.channels.some((c) => c.rollout !== undefined)
-    ? { stage: app.stage, organizationId: catalog.organization.id, region: targets.regions[0] ?? stack.region }
-    : undefined;
+  const follows = rolloutFollows(catalog);
+  const rollout =
+    follows.length > 0
+      ? {
+          stage: app.stage,
+          organizationId: catalog.organization.id,
+          region: targets.regions[0] ?? stack.region,
+          follows,
+        }
+      : undefined;
   const stackSet = new CfnStackSet(stack, 'MemberBaselineStackSet', {
     stackSetName: memberBaselineStackSetName(app.stage),
     description: 'Goldsmith member baseline: each member account’s Auto Scaling role gets its grant on the AMI key',

@@ -105,3 +105,26 @@ export function templateReadiness(template: TemplateView, tagValue: string): Tem
   }
   return { kind: 'ready', launchTemplateId: template.id };
 }
+
+/**
+ * Why a new version of a following group's template would change what another group launches: a group (tagged or
+ * not) that runs the same template at `$Latest` launches whatever version is newest, so the version Goldsmith creates
+ * would reach it on its next launch (https://docs.aws.amazon.com/autoscaling/ec2/userguide/launch-templates.html).
+ * `$Default` and numbered versions are unaffected: Goldsmith never changes a template's default version.
+ */
+export function sharedTemplateRisk(
+  template: { id: string; name?: string },
+  group: string,
+  others: readonly GroupView[],
+): string | undefined {
+  const same = (ref: TemplateRef | undefined) =>
+    ref !== undefined && (ref.id === template.id || (ref.name !== undefined && ref.name === template.name));
+  const latest = others.find(
+    (g) =>
+      g.name !== group &&
+      [g.launchTemplate, g.mixedInstances?.launchTemplate].some((ref) => same(ref) && ref?.version === '$Latest'),
+  );
+  return latest
+    ? `its launch template ${template.id} is also run at $Latest by group ${latest.name}, which a new version would change`
+    : undefined;
+}

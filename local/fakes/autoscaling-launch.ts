@@ -7,14 +7,16 @@ import type { SsmFake } from './ssm.js';
 /**
  * What EC2 asks of an Auto Scaling launch in a member account, as the fleets' own launches: the AMI exists and is
  * shared with the account, and the key its snapshots are encrypted with lets the account's Auto Scaling role launch
- * through EC2: a grant in force, or a key that lets the account give the role the documented grant, as the member
- * baseline does (https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html).
+ * through EC2: a grant in force — the member baseline's (local/fakes/stacksets.ts) where its stack set targets the
+ * account and Region — or, elsewhere, a key that lets the account give the role the documented grant by hand
+ * (https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html).
  * A key the local KMS does not hold (an unencrypted public image, a test without keys) asks nothing more.
  */
 export function launchCheckFor(
   ec2: Ec2Fake,
   kms: KmsFake,
   organizations: OrganizationsFake,
+  baseline: { targets(account: string, region: string): boolean },
 ): (account: string, region: string, imageId: string) => string | undefined {
   return (account, region, imageId) => {
     if (!ec2.isLaunchableBy(region, imageId, account, organizations))
@@ -24,9 +26,13 @@ export function launchCheckFor(
     if (keyRef === undefined || kms.key(region, keyRef) === undefined) return undefined;
     const org = organizations.isMember(account) ? organizations.organizationArn().split('/').at(-1) : undefined;
     const refusal = launchRefusal(kms, region, keyRef, autoScalingRole(account, org));
-    // Without a grant in force, the member baseline gives the role one whenever the key lets the account do so.
-    if (refusal !== undefined && autoScalingGrantRefusal(kms, region, keyRef, memberRole(account, org)) === undefined)
-      return undefined;
+    // Where the member baseline reaches, its stack instance's grant is the only one: until it is in force, the launch
+    // fails. Elsewhere the account's team gives its role the grant by hand (docs/consumers.md), whenever the key
+    // lets the account do so.
+    const byHand =
+      !baseline.targets(account, region) &&
+      autoScalingGrantRefusal(kms, region, keyRef, memberRole(account, org)) === undefined;
+    if (refusal !== undefined && byHand) return undefined;
     // The state reason EC2 gives an instance its key refuses (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/troubleshooting-launch.html).
     return refusal === undefined
       ? undefined

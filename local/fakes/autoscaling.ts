@@ -251,7 +251,9 @@ export class AutoScalingFake implements FakeService {
       session,
       'ec2:RunInstances',
       arn,
-      t ? resourceTagContext('ec2', t.tags) : {},
+      // The launch goes through the template: RunInstances carries its ARN as `ec2:LaunchTemplate`
+      // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html).
+      { ...(t ? resourceTagContext('ec2', t.tags) : {}), 'ec2:LaunchTemplate': arn },
     );
     if (refusal) throw asErr('AccessDenied', `You are not authorized to use launch template: ${launchTemplateId}`, 403);
   }

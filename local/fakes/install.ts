@@ -9,6 +9,7 @@ import { type FakeService, seededRandom } from './common.js';
 import { Ec2Fake } from './ec2.js';
 import { FleetState } from './ec2-fleet.js';
 import { EcrFake } from './ecr.js';
+import { ServiceLinkedRolesFake } from './iam-service-roles.js';
 import { type BuildDurations, ImageBuilderFake } from './imagebuilder.js';
 import type { AwsEvent, PipelineSpec } from './imagebuilder-model.js';
 import { Inspector2Fake } from './inspector2.js';
@@ -22,6 +23,7 @@ import { RamFake } from './ram.js';
 import { VirtualRetryStrategy } from './retry.js';
 import { SnsFake, StsFake } from './sns-sts.js';
 import { AL2023_PARAMETER, SsmFake } from './ssm.js';
+import { StackSetsFake } from './stacksets.js';
 
 export interface InstallOptions {
   readonly clock: VirtualClock;
@@ -53,6 +55,11 @@ export interface LocalFakes {
   readonly alarms: MemberAlarms;
   /** Roles in member accounts a factory principal may assume, and their sessions. */
   readonly memberAccess: MemberAccess;
+  /**
+   * CloudFormation StackSets: the member baseline's stack set, once the simulator creates it from the stacks, with
+   * its instances' roles in `memberAccess` and their grants in `kms`.
+   */
+  readonly stackSets: StackSetsFake;
   readonly imagebuilder: ImageBuilderFake;
   /** The findings Inspector holds, as the organization's delegated administrator lists them. */
   readonly inspector2: Inspector2Fake;
@@ -131,12 +138,19 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
   const templates = new LaunchTemplates(fleet, now);
   templates.access = memberAccess;
   ec2.templates = templates;
+  const organizationId = organizations.organizationArn().split('/').at(-1) ?? '';
+  const stackSets = new StackSetsFake(
+    organizations,
+    opts.organization?.managementAccountId ?? accountId,
+    { iam: new ServiceLinkedRolesFake(), kms, organizationId },
+    memberAccess,
+  );
   const alarms = new MemberAlarms(now);
   const autoscaling = new AutoScalingFake(templates, {
     now,
     fleet,
     alarms,
-    launchCheck: launchCheckFor(ec2, kms, organizations),
+    launchCheck: launchCheckFor(ec2, kms, organizations, stackSets),
     imageOf: imageResolver(ssm),
   });
   autoscaling.access = memberAccess;
@@ -197,6 +211,7 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
       alarms,
       autoscaling,
       memberAccess,
+      stackSets,
       ec2,
       ecr,
       imagebuilder,

@@ -124,6 +124,11 @@ export class KmsFake {
     return replica;
   }
 
+  /** Every key and replica the fake holds, in every Region. */
+  allKeys(): KmsKey[] {
+    return [...this.keys.values()];
+  }
+
   /** The key a key id or key ARN names in `region` (a key ARN of another Region names nothing here). */
   key(region: string, ref: string): KmsKey | undefined {
     const m = KEY_ARN.exec(ref);

@@ -39,6 +39,7 @@ const ALLOW_ALL: PolicyDocument = {
 
 export class MemberAccess {
   private readonly roles = new Map<string, MemberRole>();
+  private readonly deleted = new Set<string>();
   private readonly sessions = new Map<string, RoleSession>();
   /** The latest session by its ARN (a call's principal): the same role and session name act alike. */
   private readonly byArn = new Map<string, RoleSession>();
@@ -64,8 +65,23 @@ export class MemberAccess {
     this.roles.set(role.arn, role);
   }
 
+  /** Deletes a role (its stack was deleted): assuming it is refused, and so are its sessions' calls. */
+  removeRole(arn: string): void {
+    if (this.roles.delete(arn)) this.deleted.add(arn);
+  }
+
+  /** The ARNs of the roles the member accounts hold now. */
+  roleArns(): string[] {
+    return [...this.roles.keys()].sort();
+  }
+
   hasRole(arn: string): boolean {
     return this.roles.has(arn);
+  }
+
+  /** Whether the role is one of the member accounts' (defined now, or deleted since). */
+  knows(arn: string): boolean {
+    return this.roles.has(arn) || this.deleted.has(arn);
   }
 
   /** The session whose ARN signs a call, if it is one the STS fake issued. */

@@ -117,6 +117,19 @@ export class OrganizationsFake extends OrganizationTree implements FakeService {
    * has accounts or OUs below it, the management account leaving.
    */
   change(c: OrganizationChange, time: string): CloudTrailEvent[] {
+    const events = this.apply(c, time);
+    for (const listener of this.listeners) listener(c);
+    return events;
+  }
+
+  /** Calls `listener` after each change the organization made (services that follow it: StackSets' auto-deployment). */
+  onChange(listener: (c: OrganizationChange) => void): void {
+    this.listeners.push(listener);
+  }
+
+  private readonly listeners: ((c: OrganizationChange) => void)[] = [];
+
+  private apply(c: OrganizationChange, time: string): CloudTrailEvent[] {
     const refused = (why: string) =>
       new ScenarioChangeError(`the scenario's organization change at ${time}: ${c.change}: ${why}`);
     const parentOf = (to: string | undefined): string => {

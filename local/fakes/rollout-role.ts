@@ -25,16 +25,20 @@ function policyDocument(doc: Record<string, unknown>): PolicyDocument {
   return { Version, Statement };
 }
 
-/** The role in `account`, as the template declares it with plain values for its CloudFormation expressions. */
+/**
+ * The role in `account`, as the template declares it with plain values for its CloudFormation expressions, acting on
+ * groups and templates tagged with one of `follows`.
+ */
 export function memberRolloutRole(
   account: string,
   stage: string,
   factoryAccount: string,
   organizationId: string,
+  follows: readonly string[],
 ): MemberRole {
   return {
     arn: rolloutRoleArn(account, stage),
     trust: policyDocument(rolloutTrustPolicy(factoryAccount, rolloutEngineArn(factoryAccount, stage), organizationId)),
-    policies: [policyDocument(rolloutRolePolicy())],
+    policies: [policyDocument(rolloutRolePolicy(follows))],
   };
 }

@@ -236,7 +236,7 @@ export class StsFake implements FakeService {
         const session = required(call.input, 'RoleSessionName', (m) => stsErr('ValidationError', m));
         const m = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(.+)$/.exec(role);
         if (!m) throw stsErr('ValidationError', `${role} is not a valid role ARN`);
-        if (this.access?.hasRole(role)) return this.assumeMemberRole(this.access, call, role, session);
+        if (this.access?.knows(role)) return this.assumeMemberRole(this.access, call, role, session);
         return {
           Credentials: {
             AccessKeyId: 'ASIALOCAL',

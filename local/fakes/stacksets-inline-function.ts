@@ -43,6 +43,25 @@ class Command {
   constructor(readonly input: Record<string, unknown>) {}
 }
 
+type ModuleLoader = (
+  module: unknown,
+  exports: unknown,
+  require: (name: string) => unknown,
+  process: unknown,
+  setTimeout: unknown,
+) => void;
+const loaders = new Map<string, ModuleLoader>();
+
+/** The module's code compiled once per text: every stack instance runs the same bytes, each with its own module. */
+function compiled(code: string): ModuleLoader {
+  let loader = loaders.get(code);
+  if (!loader) {
+    loader = new Function('module', 'exports', 'require', 'process', 'setTimeout', code) as ModuleLoader;
+    loaders.set(code, loader);
+  }
+  return loader;
+}
+
 /** Runs `code`'s `handler` for `event` at `site`. */
 export async function runInlineFunction(
   code: string,
@@ -135,7 +154,7 @@ export async function runInlineFunction(
   };
   const module = { exports: {} as { handler?: (event: unknown, context: unknown) => Promise<unknown> } };
   // The runtime loads index.js as a CommonJS module; its free names are these.
-  const load = new Function('module', 'exports', 'require', 'process', 'setTimeout', code);
+  const load = compiled(code);
   load(module, module.exports, require, { env: { AWS_REGION: site.region } }, sleep);
   const handler = module.exports.handler;
   if (!handler) throw new Error('the inline code exports no handler');

@@ -10,12 +10,21 @@ export function instantiateTemplate(
   parameters: Readonly<Record<string, string>>,
   where: { accountId: string; region: string },
 ): { template: CfnTemplate; resolver: TemplateResolver } {
-  const template = JSON.parse(templateBody) as CfnTemplate & { Parameters?: Record<string, unknown> };
-  for (const name of Object.keys(template.Parameters ?? {})) {
-    if (!(name in parameters)) throw new Error(`the stack set gives no value for its template's parameter ${name}`);
+  const key = `${JSON.stringify(parameters)}\n${templateBody}`;
+  let substituted = substitutedTemplates.get(key);
+  if (!substituted) {
+    const template = JSON.parse(templateBody) as CfnTemplate & { Parameters?: Record<string, unknown> };
+    for (const name of Object.keys(template.Parameters ?? {})) {
+      if (!(name in parameters)) throw new Error(`the stack set gives no value for its template's parameter ${name}`);
+    }
+    substituted = JSON.parse(
+      JSON.stringify(template).replace(/\$\{([A-Za-z0-9]+)\}/g, (whole, name: string) => parameters[name] ?? whole),
+    ) as CfnTemplate;
+    // One stack set's template is the same for every instance (the resolver returns new values, never changes it).
+    substitutedTemplates.clear();
+    substitutedTemplates.set(key, substituted);
   }
-  const substituted = JSON.parse(
-    JSON.stringify(template).replace(/\$\{([A-Za-z0-9]+)\}/g, (whole, name: string) => parameters[name] ?? whole),
-  ) as CfnTemplate;
   return { template: substituted, resolver: new TemplateResolver([substituted], where) };
 }
+
+const substitutedTemplates = new Map<string, CfnTemplate>();

@@ -1,7 +1,7 @@
 import { checkRequest } from '../models/request-check.js';
 import type { OrganizationTree } from './organization-tree.js';
-import { type MemberCloud, runInlineFunction } from './stacksets-inline-function.js';
-import { instantiateTemplate } from './stacksets-template.js';
+import type { MemberCloud } from './stacksets-inline-function.js';
+import { runInstanceStack, type StackRoles } from './stacksets-stack.js';
 
 /**
  * CloudFormation StackSets with service-managed permissions, as far as the member baseline goes: one stack set
@@ -9,8 +9,9 @@ import { instantiateTemplate } from './stacksets-template.js';
  * removal from those that leave it, never an instance in the management account
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeploymentTargets.html,
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_AutoDeployment.html). An instance's stack runs
- * its template's custom resources by executing the template's inline function code (stacksets-inline-function.ts);
- * its other resources (role, function, log group) are taken as created.
+ * its template's custom resources by executing the template's inline function code (stacksets-inline-function.ts)
+ * and makes its named IAM roles in the member account's IAM (stacksets-stack.ts); its other resources (the function,
+ * its unnamed role, the log group) are taken as created.
  */
 
 /** CreateStackSet's request, as the stack's AWS::CloudFormation::StackSet properties give it. */
@@ -47,11 +48,6 @@ export class StackSetsError extends Error {
   }
 }
 
-type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
-
-const isCustomResource = (type: string) =>
-  type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource';
-
 export class StackSetsFake {
   /** ActivateOrganizationsAccess was called (from the management account). */
   trustedAccess = false;
@@ -59,11 +55,15 @@ export class StackSetsFake {
   readonly delegatedAdministrators = new Set<string>();
   private stackSet: (CreateStackSetInput & { ous: string[]; regions: string[] }) | undefined;
   private readonly instances = new Map<string, StackInstance>();
+  /** The stacks accounts deployed by hand from the stack set's template (deployByHand). */
+  readonly byHand: StackInstance[] = [];
 
   constructor(
     private readonly organization: OrganizationTree,
     private readonly managementAccountId: string,
     private readonly member: MemberCloud,
+    /** Where the instances' named IAM roles are made and deleted (the member accounts' IAM); none: not modelled. */
+    private readonly roles?: StackRoles,
   ) {}
 
   /** CreateStackSet from `callerAccount`, refused as CloudFormation refuses it. */
@@ -125,6 +125,7 @@ export class StackSetsFake {
     // "The maximum number of organizational units (OUs) supported by a CreateStackInstances operation is 50."
     if (ous.length > 50) throw new StackSetsError('ValidationError', 'At most 50 OUs per CreateStackInstances');
     set.ous = [...new Set([...set.ous, ...ous])];
+    this.targeted = undefined;
     set.regions = [...new Set([...set.regions, ...regions])];
     await this.deploy(now, true);
   }
@@ -149,7 +150,7 @@ export class StackSetsFake {
     );
     for (const [key, instance] of this.instances) {
       if (wanted.has(instance.account) || !auto) continue;
-      if (!set.AutoDeployment?.RetainStacksOnAccountRemoval) await this.runStack('Delete', instance, now);
+      if (!set.AutoDeployment?.RetainStacksOnAccountRemoval) await this.runStack('Delete', instance, set, now);
       this.instances.delete(key);
     }
     for (const account of [...wanted].sort()) {
@@ -165,9 +166,48 @@ export class StackSetsFake {
           at: now,
         };
         this.instances.set(key, instance);
-        await this.runStack('Create', instance, now);
+        await this.runStack('Create', instance, set, now);
       }
     }
+  }
+
+  /**
+   * The stack set's template deployed by hand as a plain stack in `account` (one the stack set cannot target: an
+   * account named outside its OUs), in each of its Regions, as that account's team does it (docs/consumers.md).
+   */
+  async deployByHand(account: string, now: number): Promise<StackInstance[]> {
+    const set = this.requireStackSet();
+    const made: StackInstance[] = [];
+    for (const region of set.regions) {
+      const stack: StackInstance = { account, region, status: 'CURRENT', statusReason: '', physicalIds: {}, at: now };
+      await this.runStack('Create', stack, set, now);
+      made.push(stack);
+    }
+    this.byHand.push(...made);
+    return made;
+  }
+
+  /**
+   * Whether the stack set targets `account` in `region`: it is under one of the OUs its instances were created on
+   * (not the management account), so it has or is about to get an instance there.
+   */
+  targets(account: string, region: string): boolean {
+    const set = this.stackSet;
+    if (!set || account === this.managementAccountId || !set.regions.includes(region)) return false;
+    // Asked on every launch: the targeted accounts are worked out once per version of the organization.
+    if (this.targeted?.version !== this.organization.version)
+      this.targeted = {
+        version: this.organization.version,
+        accounts: new Set(set.ous.flatMap((ou) => this.organization.accountsUnder(ou))),
+      };
+    return this.targeted.accounts.has(account);
+  }
+
+  private targeted: { version: number; accounts: ReadonlySet<string> } | undefined;
+
+  /** The stack set's name; undefined until CreateStackSet. */
+  stackSetName(): string | undefined {
+    return this.stackSet?.StackSetName;
   }
 
   /** The stack instances, sorted by account then Region. */
@@ -177,66 +217,12 @@ export class StackSetsFake {
     );
   }
 
+  private runStack(type: 'Create' | 'Delete', instance: StackInstance, set: CreateStackSetInput, now: number) {
+    return runInstanceStack(type, instance, set, { member: this.member, roles: this.roles }, now);
+  }
+
   private requireStackSet() {
     if (!this.stackSet) throw new StackSetsError('StackSetNotFoundException', 'StackSet not found');
     return this.stackSet;
-  }
-
-  /** Runs the instance's stack: its custom resources, in template order (reverse on delete). */
-  private async runStack(type: 'Create' | 'Delete', instance: StackInstance, now: number): Promise<void> {
-    const set = this.requireStackSet();
-    const parameters = Object.fromEntries((set.Parameters ?? []).map((p) => [p.ParameterKey, p.ParameterValue]));
-    const { template, resolver } = instantiateTemplate(set.TemplateBody, parameters, {
-      accountId: instance.account,
-      region: instance.region,
-    });
-    const resources = template.Resources as Resources;
-    const stackName = `StackSet-${set.StackSetName}-${instance.account}-${instance.region}`;
-    const customs = Object.keys(resources).filter((id) => isCustomResource(resources[id]!.Type));
-    let at = now;
-    for (const logicalId of type === 'Create' ? customs : [...customs].reverse()) {
-      const props = resolver.resolve(resources[logicalId]!.Properties ?? {}) as Record<string, unknown>;
-      const fnId = /:function:(.+)$/.exec(String(props['ServiceToken']))?.[1];
-      const fn = fnId ? resources[fnId] : undefined;
-      const code = (fn?.Properties?.['Code'] as { ZipFile?: string } | undefined)?.ZipFile;
-      if (!fnId || !fn || !code)
-        throw new Error(`${logicalId}: the fake runs only inline functions of the same template`);
-      const roleId = (fn.Properties?.['Role'] as { 'Fn::GetAtt'?: [string] } | undefined)?.['Fn::GetAtt']?.[0] ?? fnId;
-      const run = await runInlineFunction(
-        code,
-        {
-          RequestType: type,
-          ResponseURL: `https://cloudformation-custom-resource-response-${instance.region}.s3.amazonaws.com/${stackName}`,
-          StackId: `arn:aws:cloudformation:${instance.region}:${instance.account}:stack/${stackName}/1`,
-          RequestId: `${type}-${logicalId}-${at}`,
-          LogicalResourceId: logicalId,
-          ResourceProperties: props,
-          ...(instance.physicalIds[logicalId] ? { PhysicalResourceId: instance.physicalIds[logicalId] } : {}),
-        },
-        {
-          account: instance.account,
-          region: instance.region,
-          roleArn: `arn:aws:iam::${instance.account}:role/${stackName}-${roleId}`,
-          startMs: at,
-          timeoutSeconds: Number(fn.Properties?.['Timeout'] ?? 3),
-        },
-        this.member,
-      );
-      at += run.elapsedMs;
-      // A custom resource that never answers fails after its ServiceTimeout, an hour by default
-      // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cfn-customresource.html).
-      const timeout = Number(props['ServiceTimeout'] ?? 3600);
-      const answer = run.response ?? {
-        Status: 'FAILED',
-        Reason: `no answer within ${timeout} s`,
-        PhysicalResourceId: '',
-      };
-      if (answer.Status === 'SUCCESS') instance.physicalIds[logicalId] = answer.PhysicalResourceId;
-      else {
-        instance.status = 'OUTDATED';
-        instance.statusReason = `${logicalId}: ${answer.Reason}`;
-      }
-    }
-    instance.at = at;
   }
 }

@@ -33,8 +33,8 @@ import { createTables } from './dynamo-usage.js';
 import { TemplateResolver } from './intrinsics.js';
 import { AsyncInvoker } from './invoke.js';
 import { LocalLambdas } from './lambda.js';
+import { deployMemberBaseline } from './member-baseline.js';
 import { destinationRecord } from './on-failure-destination.js';
-import { defineRolloutRoles } from './rollout-roles.js';
 import type { Scenario } from './scenario.js';
 import { deliverTopicsToFunctions, startSlack } from './slack.js';
 import { GOLDSMITH_STACK_SET, synthesizeAppCached } from './synth-cache.js';
@@ -154,8 +154,18 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
 
   const rolePolicies = rolePoliciesByArn(app.templates, resolver);
   applyDeniedActions(scenario.faults.deny, wiring, roles, rolePolicies);
-  // Member accounts' rollout role, for the factory roles the stacks let assume it.
-  defineRolloutRoles(installed.fakes, rolePolicies);
+  // A new grant is in force throughout KMS minutes after it is made (GRANT_PROPAGATION_MS), on the virtual clock.
+  installed.fakes.kms.clock = () => clock.now();
+  // The member baseline's stack set, as the deploy creates it: member accounts' rollout role and Auto Scaling grants.
+  await deployMemberBaseline({
+    templates: app.templates,
+    resolver,
+    catalog,
+    fakes: installed.fakes,
+    clock,
+    factoryAccount: LOCAL_ACCOUNT,
+    rolePolicies,
+  });
   startImageValidation({ installed, rolePolicies, clock, put: (event) => bus.put(event, 'default') });
   const { goldsmithBus, busAuthorizer, refusedPuts, authorizePut } = startBusAuthorization({
     catalog,

@@ -3,9 +3,9 @@ import type { RefreshMove } from '../fakes/autoscaling-refresh-types.js';
 import { FleetState } from '../fakes/ec2-fleet.js';
 import { byRolloutRole } from './audit-rollout.js';
 import type { LocalCloud } from './cloud.js';
-import { FleetGroups, type GroupMode, groupModeOf, groupNameOf, unit } from './fleet-groups.js';
+import { type AccountFleet, newFleetAccounts } from './fleet-accounts.js';
+import { FleetGroups, groupNameOf, unit } from './fleet-groups.js';
 import type { Scenario, ScenarioFleet } from './scenario.js';
-import { targetResolver } from './targets.js';
 
 /** How often teams look at their channel's pointer (a daily deploy pipeline, run four times a day somewhere). */
 export const CHECK_HOURS = 6;
@@ -34,21 +34,6 @@ export interface FleetEvent {
   readonly by?: 'rollout';
 }
 
-interface AccountFleet {
-  readonly account: string;
-  readonly ou: string;
-  readonly region: string;
-  templateId: string | undefined;
-  instanceIds: string[];
-  /** The pointer value the team has seen and means to move to, and when it will. */
-  target: string | undefined;
-  moveAt: number;
-  /** The AMI the template names now. */
-  running: string | undefined;
-  /** Whether the account's group follows the rollout, is a tagged parameter-based one, or is today's manual fleet. */
-  readonly mode: GroupMode;
-}
-
 /**
  * The scenario's fleets: member accounts that read their channel's pointer every CHECK_HOURS and move their launch
  * template and Auto Scaling group to its AMI when their team gets round to it. They launch only what EC2 lets them
@@ -61,6 +46,8 @@ export class SimulatedFleets {
   private readonly fleets: { spec: ScenarioFleet; accounts: AccountFleet[] }[] = [];
   private readonly groups: FleetGroups;
   /** `account/region/group` → its fleet account, for the moves the refreshes report. */
+  /** The organization's version the fleets' accounts were last read at. */
+  private admittedAt = -1;
   private readonly byGroup = new Map<string, { spec: ScenarioFleet; a: AccountFleet }>();
 
   constructor(
@@ -73,36 +60,29 @@ export class SimulatedFleets {
     this.groups = new FleetGroups(cloud, scenario, (m) => this.refreshed(m));
     ec2.usage.fleet = this.state;
     ec2.usage.org = organizations;
-    const reach = targetResolver(organizations);
     for (const spec of scenario.fleets) {
-      const image = cloud.catalog.images[spec.image];
-      const channel = cloud.catalog.channels.find((c) => c.name === spec.channel);
-      if (!image) throw new Error(`fleets: no image "${spec.image}" in the catalog`);
-      if (!channel) throw new Error(`fleets: no channel "${spec.channel}" in the catalog`);
-      const perOu = new Map<string, string[]>();
-      for (const account of [...reach(channel.targets)].sort()) {
-        const ou = organizations.ancestors(account)[0] ?? 'root';
-        const list = perOu.get(ou) ?? [];
-        if (spec.accountsPerOu === undefined || list.length < spec.accountsPerOu) list.push(account);
-        perOu.set(ou, list);
-      }
-      const accounts = [...perOu].flatMap(([ou, list]) =>
-        list.flatMap((account) =>
-          image.regions.map((region) => ({
-            account,
-            ou,
-            region,
-            templateId: undefined,
-            instanceIds: [],
-            target: undefined,
-            moveAt: Number.POSITIVE_INFINITY,
-            running: undefined,
-            mode: groupModeOf(scenario.seed, spec, account),
-          })),
-        ),
-      );
-      this.fleets.push({ spec, accounts });
-      for (const a of accounts) this.byGroup.set(`${a.account}/${a.region}/${groupNameOf(spec)}`, { spec, a });
+      if (!cloud.catalog.images[spec.image]) throw new Error(`fleets: no image "${spec.image}" in the catalog`);
+      if (!cloud.catalog.channels.some((c) => c.name === spec.channel))
+        throw new Error(`fleets: no channel "${spec.channel}" in the catalog`);
+      this.fleets.push({ spec, accounts: [] });
+    }
+    this.admit();
+  }
+
+  /**
+   * Adds to each fleet the accounts its channel reaches that it does not hold yet: all of them at the start, then
+   * accounts that joined the channel's targets (a new account, one moved into a targeted OU), which launch their
+   * group on their team's first check, as the others did.
+   */
+  private admit(): void {
+    const { organizations } = this.cloud.installed.fakes;
+    if (organizations.version === this.admittedAt) return;
+    this.admittedAt = organizations.version;
+    for (const fleet of this.fleets) {
+      const added = newFleetAccounts(this.cloud.catalog, this.scenario.seed, fleet, organizations);
+      fleet.accounts.push(...added);
+      for (const a of added)
+        this.byGroup.set(`${a.account}/${a.region}/${groupNameOf(fleet.spec)}`, { spec: fleet.spec, a });
     }
   }
 
@@ -133,6 +113,7 @@ export class SimulatedFleets {
   }
 
   private check(): void {
+    this.admit();
     const { ssm, ec2, organizations } = this.cloud.installed.fakes;
     const now = this.cloud.clock.now();
     for (const { spec, accounts } of this.fleets) {

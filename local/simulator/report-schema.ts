@@ -3,6 +3,7 @@ import type { CostReport } from '../../core/cost/estimate.js';
 import { NOTIFICATION_DETAILS } from '../../events/notification.js';
 import type { SimulationResult } from './index.js';
 import type { SimulationReport } from './report.js';
+import { memberBaselineSchema } from './report-member-baseline.js';
 import { fleetSchema } from './report-schema-fleet.js';
 import type { SlackMessageSeen } from './slack.js';
 import type { repeatedOutcomes } from './timeline-fold.js';
@@ -234,6 +235,7 @@ export const reportSchema = z.strictObject({
     }),
   ),
   fleet: fleetSchema.optional(),
+  memberBaseline: memberBaselineSchema.optional(),
   totals: z
     .array(z.strictObject({ what: z.string(), value: z.string() }))
     .describe("the Totals table's rows as `simulate` and the HTML report print them, with the same labels and values"),

@@ -11,6 +11,7 @@ import { buildsOf, pointersOf, promotionsOf } from './report-builds.js';
 import { pausesOf, refusedAnnouncements } from './report-faults.js';
 import type { FleetFigures } from './report-fleet.js';
 import { scanLedger } from './report-ledger.js';
+import { type MemberBaselineFigures, memberBaselineFigures } from './report-member-baseline.js';
 import {
   type NotificationFigures,
   notificationFigures,
@@ -114,7 +115,11 @@ export interface SimulationReport {
   patchTimes: PatchTime[];
   /** Member accounts' fleets (runs with `fleets`): patch compliance, versions per channel and OU, shares by day. */
   fleet?: FleetFigures;
+  /** What the member baseline left in the member accounts (its stack instances, rollout roles, grants). */
+  memberBaseline?: MemberBaselineFigures;
 }
+
+const withMemberBaseline = (figures: MemberBaselineFigures | undefined) => (figures ? { memberBaseline: figures } : {});
 
 function apiModelFigures(): SimulationReport['apiModel'] {
   const f = modelCheckFigures();
@@ -203,5 +208,6 @@ export async function buildReport(
     callPlan,
     amis: amiFigures(cloud),
     patchTimes: patchTimes(items),
+    ...withMemberBaseline(memberBaselineFigures(fakes)),
   };
 }

@@ -70,6 +70,8 @@ export interface RolloutRoleSettings {
   organizationId: string;
   /** One of the StackSet's Regions: IAM roles are global, so one instance per account declares it. */
   region: string;
+  /** The `goldsmith:follow` values the role may act on (core/rollout/member-role.ts `rolloutFollows`). */
+  follows: readonly string[];
 }
 
 /** The member template, with the function's bundled `code` inline, and the rollout role when `rollout` is given. */
@@ -82,7 +84,7 @@ export function memberBaselineTemplate(code: string, rollout?: RolloutRoleSettin
     Conditions: { RolloutRoleRegion: { 'Fn::Equals': [{ Ref: 'AWS::Region' }, rollout.region] } },
     Resources: {
       ...(template.Resources as Json),
-      RolloutRole: rolloutRoleResource(rollout.stage, rollout.organizationId, engine),
+      RolloutRole: rolloutRoleResource(rollout.stage, rollout.organizationId, engine, rollout.follows),
     },
   };
 }

@@ -69,13 +69,14 @@ export function answer(): void {
 
   asg
     .on(DescribeAutoScalingGroupsCommand)
-    .callsFake(async (i: { Filters: { Name: string; Values: string[] }[] }, c: WithConfig) => {
+    .callsFake(async (i: { Filters?: { Name: string; Values: string[] }[] }, c: WithConfig) => {
       const m = memberOf(await accountOf(c));
-      const [filter] = i.Filters;
+      // Without a filter, every group of the account (the engine reads them all for a shared template at $Latest).
+      const [filter] = i.Filters ?? [];
       const key = filter?.Name.replace(/^tag:/, '') ?? '';
       return {
         AutoScalingGroups: m.groups
-          .filter((g) => filter?.Values.includes(g.tags[key] ?? ''))
+          .filter((g) => !filter || filter.Values.includes(g.tags[key] ?? ''))
           .map((g) => ({
             AutoScalingGroupName: g.name,
             Tags: Object.entries(g.tags).map(([Key, Value]) => ({ Key, Value })),

@@ -6,7 +6,13 @@ import { aslFromTemplate, type TemplateJson } from '../../stacks/promotion/asl.j
 import { rolloutCatalog } from '../fixtures/catalogs/rollout.js';
 import { FACTORY_STACKS, resourcesOf, type Synthesized, synthesize } from './helpers.js';
 
-type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: Record<string, unknown> };
+type Statement = {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  NotResource?: unknown;
+  Condition?: Record<string, unknown>;
+};
 const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 
 const rolling = rolloutCatalog();
@@ -146,21 +152,40 @@ describe('member baseline: the rollout role', () => {
     const policy = (role?.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[] | undefined)?.[0]
       ?.PolicyDocument;
     const byAction = (action: string) => policy?.Statement.find((s) => actionsOf(s).includes(action));
+    // Only the values the catalog rolls out (prod is the rolling channel; web-runtime is a container image), not any.
+    const follows = ['app/prod', 'base/prod', 'hardened/prod'];
     for (const action of [
       'autoscaling:StartInstanceRefresh',
       'autoscaling:CancelInstanceRefresh',
       'autoscaling:RollbackInstanceRefresh',
     ]) {
       expect(byAction(action)?.Condition).toEqual({
-        StringLike: { 'autoscaling:ResourceTag/goldsmith:follow': '*/*' },
+        StringEquals: { 'autoscaling:ResourceTag/goldsmith:follow': follows },
       });
     }
     expect(byAction('ec2:CreateLaunchTemplateVersion')?.Condition).toEqual({
-      StringLike: { 'ec2:ResourceTag/goldsmith:follow': '*/*' },
+      StringEquals: { 'ec2:ResourceTag/goldsmith:follow': follows },
     });
-    expect(byAction('iam:PassRole')?.Condition).toEqual({
-      StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' },
+    // RunInstances: on launch templates only tagged ones; on every other resource only through a launch template.
+    const launches = policy?.Statement.filter((s) => actionsOf(s).includes('ec2:RunInstances'));
+    expect(launches?.map(({ Resource, NotResource, Condition }) => ({ Resource, NotResource, Condition }))).toEqual([
+      {
+        Resource: 'arn:aws:ec2:*:*:launch-template/*',
+        NotResource: undefined,
+        Condition: { StringEquals: { 'ec2:ResourceTag/goldsmith:follow': follows } },
+      },
+      {
+        Resource: undefined,
+        NotResource: 'arn:aws:ec2:*:*:launch-template/*',
+        Condition: { ArnLike: { 'ec2:LaunchTemplate': 'arn:aws:ec2:*:*:launch-template/*' } },
+      },
+    ]);
+    // PassRole: only to EC2, only roles under the path docs/rollout.md asks instance profiles' roles to have.
+    expect(byAction('iam:PassRole')).toMatchObject({
+      Resource: 'arn:aws:iam::*:role/goldsmith-follow/*',
+      Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
     });
+    expect(policy?.Statement.filter((s) => s.Resource === '*').flatMap(actionsOf)).not.toContain('ec2:RunInstances');
     expect(policy?.Statement.flatMap(actionsOf)).not.toContain('autoscaling:UpdateAutoScalingGroup');
   });
 

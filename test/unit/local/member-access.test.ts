@@ -1,11 +1,13 @@
 import { StartInstanceRefreshCommand } from '@aws-sdk/client-auto-scaling';
 import { CreateLaunchTemplateVersionCommand, DescribeLaunchTemplateVersionsCommand } from '@aws-sdk/client-ec2';
 import { afterEach, describe, expect, it } from 'vitest';
-import { defineRolloutRoles } from '../../../local/simulator/rollout-roles.js';
+import { rolloutRoleResource } from '../../../core/rollout/member-role.js';
 import { ACCOUNT, localCloud, resetClients } from './helpers.js';
 import { FACTORY_ROLE, MEMBER, memberClients, memberGroup, ORG, REGION, rolloutCloud } from './rollout-member.js';
 
 afterEach(resetClients);
+
+const OU = 'ou-ab12-11111111';
 
 describe('member access through the rollout role', () => {
   it('acts in the member account: a tagged group refreshes, an untagged one is AccessDenied by the tag condition', async () => {
@@ -80,12 +82,12 @@ describe('member access through the rollout role', () => {
     expect(cloud.fakes.ec2.usage.fleet?.usageOf(REGION, v2).get(MEMBER)?.launchTemplates).toBe(1);
   });
 
-  it('gives member accounts the role the stacks let a factory role assume (inside the organization), trusting that role alone', async () => {
+  it("gives the accounts of the baseline's OUs the rollout role from its stack instances, trusting the engine role alone, and takes it from a leaver", async () => {
     const cloud = localCloud({
       organization: {
         organizationId: ORG,
         managementAccountId: ACCOUNT,
-        ous: [{ id: 'ou-ab12-11111111', accounts: [{ id: MEMBER }] }],
+        ous: [{ id: OU, accounts: [{ id: MEMBER }] }, { id: 'ou-ab12-22222222' }],
       },
     });
     const assume = {
@@ -95,12 +97,43 @@ describe('member access through the rollout role', () => {
       // As the engine role's policy says it (stacks/promotion/rollout.ts): only roles of the organization's accounts.
       Condition: { StringEquals: { 'aws:ResourceOrgID': ORG } },
     };
-    const policies = new Map([[FACTORY_ROLE, [{ Version: '2012-10-17', Statement: [assume] }]]]);
-    expect(defineRolloutRoles(cloud.fakes, policies)).toBe(1);
+    cloud.fakes.memberAccess.useCallerPolicies((arn) =>
+      arn === FACTORY_ROLE ? [{ Version: '2012-10-17', Statement: [assume] }] : undefined,
+    );
+    const { stackSets, organizations } = cloud.fakes;
+    stackSets.trustedAccess = true;
+    stackSets.createStackSet(ACCOUNT, {
+      StackSetName: 'goldsmith-prod-member-baseline',
+      // The member template's rollout role, declared in the instance of the first Region only.
+      TemplateBody: JSON.stringify({
+        Parameters: { FactoryAccount: { Type: 'String' } },
+        Conditions: { RolloutRoleRegion: { 'Fn::Equals': [{ Ref: 'AWS::Region' }, REGION] } },
+        Resources: { RolloutRole: rolloutRoleResource('prod', ORG, FACTORY_ROLE, ['base/prod']) },
+      }),
+      PermissionModel: 'SERVICE_MANAGED',
+      CallAs: 'SELF',
+      AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
+      Parameters: [{ ParameterKey: 'FactoryAccount', ParameterValue: ACCOUNT }],
+    });
+    await stackSets.createStackInstances([OU], [REGION, 'us-east-1'], 0);
+    expect(stackSets.stackInstances().map((i) => `${i.account} ${i.region} ${i.status}`)).toEqual([
+      `${MEMBER} ${REGION} CURRENT`,
+      `${MEMBER} us-east-1 CURRENT`,
+    ]);
     const rolloutCloudLike = { ...cloud, share: () => '' };
-    await expect(memberClients(rolloutCloudLike)).resolves.toBeDefined();
+    memberGroup(rolloutCloudLike, 'web', cloud.fakes.ec2.registerImage(REGION, { name: 'base-1' }).imageId);
+    const { autoscaling } = await memberClients(rolloutCloudLike);
     const other = `arn:aws:iam::${ACCOUNT}:role/goldsmith-prod-other-fn`;
     await expect(memberClients(rolloutCloudLike, other)).rejects.toMatchObject({ name: 'AccessDenied' });
+    // The account moves out of the targeted OU: auto-deployment deletes its instances, and with them the role.
+    organizations.change({ change: 'move-account', account: MEMBER, to: 'ou-ab12-22222222' }, '2027-01-01T00:00:00Z');
+    await stackSets.reconcile(0);
+    expect(stackSets.stackInstances()).toEqual([]);
+    await expect(memberClients(rolloutCloudLike)).rejects.toMatchObject({ name: 'AccessDenied' });
+    // A session taken before acts no more: the role's policies are gone with it.
+    await expect(
+      autoscaling.send(new StartInstanceRefreshCommand({ AutoScalingGroupName: 'web' })),
+    ).rejects.toMatchObject({ name: 'AccessDenied' });
   });
 
   it('AssumeRole by a principal the trust policy does not name is AccessDenied', async () => {

@@ -11,6 +11,8 @@ export const REGION = 'eu-west-1';
 export const ORG = 'o-a1b2c3d4e5';
 export const FACTORY_ROLE = rolloutEngineArn(ACCOUNT, 'prod');
 export const TAG = 'goldsmith:follow';
+/** The value the catalog rolls out, which the role acts on. */
+export const FOLLOWS = 'base/prod';
 
 export function rolloutCloud() {
   const cloud = localCloud({
@@ -21,7 +23,7 @@ export function rolloutCloud() {
     },
   });
   const { ec2, memberAccess } = cloud.fakes;
-  memberAccess.defineRole(memberRolloutRole(MEMBER, 'prod', ACCOUNT, ORG));
+  memberAccess.defineRole(memberRolloutRole(MEMBER, 'prod', ACCOUNT, ORG, [FOLLOWS]));
   const share = (name: string) => {
     const ami = ec2.registerImage(REGION, { name });
     ami.launchPermissions.set(`user:${MEMBER}`, { UserId: MEMBER });
@@ -48,7 +50,7 @@ export async function memberClients(cloud: ReturnType<typeof rolloutCloud>, call
   const decorate = settings.decorate as ((client: unknown, service: string, region: string) => void) | undefined;
   decorate?.(autoscaling, 'autoscaling', REGION);
   decorate?.(ec2, 'ec2', REGION);
-  return { autoscaling, ec2 };
+  return { autoscaling, ec2, credentials };
 }
 
 /** A tagged (or untagged) group of `instances` on a literal-AMI template version 1. */
@@ -56,9 +58,9 @@ export function memberGroup(
   cloud: ReturnType<typeof rolloutCloud>,
   name: string,
   imageId: string,
-  opts: { tagged?: boolean; imageRef?: string; version?: string; instances?: number } = {},
+  opts: { tagged?: boolean; follow?: string; imageRef?: string; version?: string; instances?: number } = {},
 ) {
-  const tags: Record<string, string> = opts.tagged === false ? {} : { [TAG]: 'base/prod' };
+  const tags: Record<string, string> = opts.tagged === false ? {} : { [TAG]: opts.follow ?? FOLLOWS };
   const template = cloud.fakes.ec2.templates?.create(
     MEMBER,
     REGION,

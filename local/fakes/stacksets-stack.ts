@@ -1,0 +1,132 @@
+import type { PolicyDocument } from '../trust/policies.js';
+import type { MemberRole } from './member-access.js';
+import type { CreateStackSetInput, StackInstance } from './stacksets.js';
+import { type MemberCloud, runInlineFunction } from './stacksets-inline-function.js';
+import { instantiateTemplate } from './stacksets-template.js';
+
+/**
+ * One stack instance's stack, created or deleted in its member account and Region: its named IAM roles made (or
+ * deleted) in the account's IAM as the template declares them, with their trust and inline policies, when their
+ * `Condition` holds; its custom resources run by executing the template's inline function code.
+ */
+
+/** The member accounts' IAM roles, as far as a stack's named roles go (local/fakes/member-access.ts). */
+export interface StackRoles {
+  defineRole(role: MemberRole): void;
+  removeRole(arn: string): void;
+}
+
+type Resource = { Type: string; Condition?: string; Properties?: Record<string, unknown> };
+type Resources = Record<string, Resource>;
+
+const isCustomResource = (type: string) =>
+  type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource';
+
+function policyDocument(doc: unknown, where: string): PolicyDocument {
+  const { Version, Statement } = (doc ?? {}) as { Version?: unknown; Statement?: unknown };
+  if (typeof Version !== 'string' || !Array.isArray(Statement)) throw new Error(`${where}: not an IAM policy document`);
+  return { Version, Statement };
+}
+
+/**
+ * Whether a template condition holds: `Fn::Equals` of two resolved values (the only function the member baseline's
+ * conditions use: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-conditions.html).
+ */
+function conditionHolds(condition: unknown, resolve: (v: unknown) => unknown, name: string): boolean {
+  const equals = (condition as { 'Fn::Equals'?: [unknown, unknown] } | undefined)?.['Fn::Equals'];
+  if (!equals) throw new Error(`condition ${name}: the fake evaluates only Fn::Equals`);
+  return JSON.stringify(resolve(equals[0])) === JSON.stringify(resolve(equals[1]));
+}
+
+/** The template's named roles (`RoleName`) that this instance creates, in the account, with their documents. */
+function namedRoles(
+  template: { Resources?: unknown; Conditions?: unknown },
+  resolve: (v: unknown) => unknown,
+  account: string,
+): MemberRole[] {
+  const conditions = (template.Conditions ?? {}) as Record<string, unknown>;
+  const roles: MemberRole[] = [];
+  for (const [id, r] of Object.entries((template.Resources ?? {}) as Resources)) {
+    if (r.Type !== 'AWS::IAM::Role' || r.Properties?.['RoleName'] === undefined) continue;
+    if (r.Condition && !conditionHolds(conditions[r.Condition], resolve, r.Condition)) continue;
+    const p = resolve(r.Properties) as Record<string, unknown>;
+    const path = typeof p['Path'] === 'string' ? p['Path'] : '/';
+    const inline = (p['Policies'] ?? []) as { PolicyDocument?: unknown }[];
+    roles.push({
+      arn: `arn:aws:iam::${account}:role${path}${String(p['RoleName'])}`,
+      trust: policyDocument(p['AssumeRolePolicyDocument'], `${id}.AssumeRolePolicyDocument`),
+      policies: inline.map((x, i) => policyDocument(x.PolicyDocument, `${id}.Policies[${i}]`)),
+    });
+  }
+  return roles;
+}
+
+/**
+ * Runs the instance's stack at `now`: on Create, its named roles, then its custom resources in template order; on
+ * Delete, its custom resources in reverse order, then its roles. Sets the instance's status and finishing time.
+ */
+export async function runInstanceStack(
+  type: 'Create' | 'Delete',
+  instance: StackInstance,
+  set: CreateStackSetInput,
+  cloud: { member: MemberCloud; roles: StackRoles | undefined },
+  now: number,
+): Promise<void> {
+  const parameters = Object.fromEntries((set.Parameters ?? []).map((p) => [p.ParameterKey, p.ParameterValue]));
+  const { template, resolver } = instantiateTemplate(set.TemplateBody, parameters, {
+    accountId: instance.account,
+    region: instance.region,
+  });
+  const resolve = (v: unknown) => resolver.resolve(v);
+  const roles = namedRoles(template, resolve, instance.account);
+  if (type === 'Create') for (const role of roles) cloud.roles?.defineRole(role);
+  const resources = template.Resources as Resources;
+  const stackName = `StackSet-${set.StackSetName}-${instance.account}-${instance.region}`;
+  const customs = Object.keys(resources).filter((id) => isCustomResource(resources[id]!.Type));
+  let at = now;
+  for (const logicalId of type === 'Create' ? customs : [...customs].reverse()) {
+    const props = resolve(resources[logicalId]!.Properties ?? {}) as Record<string, unknown>;
+    const fnId = /:function:(.+)$/.exec(String(props['ServiceToken']))?.[1];
+    const fn = fnId ? resources[fnId] : undefined;
+    const code = (fn?.Properties?.['Code'] as { ZipFile?: string } | undefined)?.ZipFile;
+    if (!fnId || !fn || !code)
+      throw new Error(`${logicalId}: the fake runs only inline functions of the same template`);
+    const roleId = (fn.Properties?.['Role'] as { 'Fn::GetAtt'?: [string] } | undefined)?.['Fn::GetAtt']?.[0] ?? fnId;
+    const run = await runInlineFunction(
+      code,
+      {
+        RequestType: type,
+        ResponseURL: `https://cloudformation-custom-resource-response-${instance.region}.s3.amazonaws.com/${stackName}`,
+        StackId: `arn:aws:cloudformation:${instance.region}:${instance.account}:stack/${stackName}/1`,
+        RequestId: `${type}-${logicalId}-${at}`,
+        LogicalResourceId: logicalId,
+        ResourceProperties: props,
+        ...(instance.physicalIds[logicalId] ? { PhysicalResourceId: instance.physicalIds[logicalId] } : {}),
+      },
+      {
+        account: instance.account,
+        region: instance.region,
+        roleArn: `arn:aws:iam::${instance.account}:role/${stackName}-${roleId}`,
+        startMs: at,
+        timeoutSeconds: Number(fn.Properties?.['Timeout'] ?? 3),
+      },
+      cloud.member,
+    );
+    at += run.elapsedMs;
+    // A custom resource that never answers fails after its ServiceTimeout, an hour by default
+    // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cfn-customresource.html).
+    const timeout = Number(props['ServiceTimeout'] ?? 3600);
+    const answer = run.response ?? {
+      Status: 'FAILED',
+      Reason: `no answer within ${timeout} s`,
+      PhysicalResourceId: '',
+    };
+    if (answer.Status === 'SUCCESS') instance.physicalIds[logicalId] = answer.PhysicalResourceId;
+    else {
+      instance.status = 'OUTDATED';
+      instance.statusReason = `${logicalId}: ${answer.Reason}`;
+    }
+  }
+  if (type === 'Delete') for (const role of roles) cloud.roles?.removeRole(role.arn);
+  instance.at = at;
+}

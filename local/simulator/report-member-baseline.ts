@@ -1,0 +1,66 @@
+import * as z from 'zod';
+import { AUTO_SCALING_GRANT_NAME } from '../../core/sharing/key-grants.js';
+import type { LocalFakes } from '../fakes/install.js';
+import type { StackInstance } from '../fakes/stacksets.js';
+
+/**
+ * The report's `memberBaseline` section: what the member baseline left in the member accounts at the end of the run,
+ * read from the fakes (StackSets, the member accounts' IAM, KMS), not from Goldsmith: the stack set's instances, the
+ * accounts whose team deployed its template by hand (named outside the targeted OUs), the rollout roles, and the
+ * Auto Scaling grants on the AMI keys with the instant each is in force throughout KMS.
+ */
+
+const time = z.string();
+const stack = z.strictObject({
+  account: z.string(),
+  region: z.string(),
+  status: z.enum(['CURRENT', 'OUTDATED']),
+  statusReason: z.string().optional(),
+  /** When its stack finished. */
+  at: time,
+});
+export const memberBaselineSchema = z.strictObject({
+  stackSet: z.string(),
+  instances: z.array(stack),
+  byHand: z.array(stack),
+  /** Accounts holding the rollout role now. */
+  rolloutRoles: z.array(z.string()),
+  /** The `goldsmith-auto-scaling` grants on the AMI keys, by the account that made them. */
+  grants: z.array(z.strictObject({ account: z.string(), region: z.string(), inForceAt: time })),
+});
+export type MemberBaselineFigures = z.output<typeof memberBaselineSchema>;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const stackFigures = (i: StackInstance) => ({
+  account: i.account,
+  region: i.region,
+  status: i.status,
+  ...(i.statusReason ? { statusReason: i.statusReason } : {}),
+  at: iso(i.at),
+});
+
+/** The section, when the stacks hold a member baseline (none: the baseline is disabled). */
+export function memberBaselineFigures(
+  fakes: Pick<LocalFakes, 'stackSets' | 'memberAccess' | 'kms'>,
+): MemberBaselineFigures | undefined {
+  const stackSet = fakes.stackSets.stackSetName();
+  if (stackSet === undefined) return undefined;
+  const grants = fakes.kms
+    .allKeys()
+    .flatMap((key) =>
+      key.grants
+        .filter((g) => g.name === AUTO_SCALING_GRANT_NAME)
+        .map((g) => ({ account: g.issuingAccount, region: key.region, inForceAt: iso(g.usableAt ?? 0) })),
+    )
+    .sort((a, b) => a.account.localeCompare(b.account) || a.region.localeCompare(b.region));
+  return {
+    stackSet,
+    instances: fakes.stackSets.stackInstances().map(stackFigures),
+    byHand: fakes.stackSets.byHand.map(stackFigures),
+    rolloutRoles: fakes.memberAccess
+      .roleArns()
+      .filter((arn) => /:role\/goldsmith-[a-z0-9-]+-rollout$/.test(arn))
+      .map((arn) => arn.split(':')[4] ?? ''),
+    grants,
+  };
+}
