@@ -33,7 +33,15 @@ export type RolloutStep =
    * ones roll back by themselves, AutoRollback); `revert`: its refreshes already Successful, which can no longer be
    * rolled back and get a new refresh to their previous version.
    */
-  | { kind: 'halt'; wave: number; failed: RolloutGroup[]; rollBack: RolloutGroup[]; revert: RolloutGroup[] }
+  | {
+      kind: 'halt';
+      wave: number;
+      failed: RolloutGroup[];
+      rollBack: RolloutGroup[];
+      revert: RolloutGroup[];
+      /** Why, when no refresh failed (a canary with no group to refresh). */
+      reason?: string;
+    }
   /** Aborted: cancel the refreshes still running (a cancel rolls nothing back), then end. */
   | { kind: 'stop'; state: 'aborted'; cancel: RolloutGroup[] }
   /**
@@ -57,6 +65,9 @@ export function waveStateOf(wave: RolloutWave): WaveState {
   return 'refreshing';
 }
 
+/** Why a rollout whose first wave found no group to refresh halts. */
+export const EMPTY_CANARY = 'canary has no group to refresh';
+
 /** What to do next for this record. */
 export function planRollout(record: RolloutRecord): RolloutStep {
   const reached = record.waves.flatMap((w) => w.groups);
@@ -78,6 +89,10 @@ export function planRollout(record: RolloutRecord): RolloutStep {
   if (wave.state === 'pending') return paused ? { kind: 'wait', why: 'paused' } : { kind: 'start-wave', wave: index };
 
   const state = waveStateOf(wave);
+  // A canary that refreshed nothing proved nothing: the later, larger waves do not start on its word.
+  if (state === 'skipped' && index === 0) {
+    return { kind: 'halt', wave: 0, failed: [], rollBack: [], revert: [], reason: EMPTY_CANARY };
+  }
   if (state === 'failed') {
     const failed = wave.groups.filter((g) => isFailedRefresh(g.status));
     const rollBack = wave.groups.filter((g) => isActiveRefresh(g.status));

@@ -141,7 +141,11 @@ export async function advanceRollout(
         const why = first
           ? `${first.group} in ${first.account} ${first.region}: ${first.status}${first.statusReason ? ` (${first.statusReason})` : ''}`
           : 'a refresh failed';
-        const reason = `wave ${record.waves[step.wave]?.name ?? step.wave} failed: ${why}`;
+        const name = record.waves[step.wave]?.name ?? step.wave;
+        const follow = `${input.image}/${input.channel}`;
+        const reason = step.reason
+          ? `${step.reason}: no rollout-ready group in wave ${name} follows ${follow}`
+          : `wave ${name} failed: ${why}`;
         const skippedGroups = [...record.skippedGroups, ...problems];
         const halted = { ...record, skippedGroups, updatedAt: now() };
         await save(halted, { state: 'halted', reason });

@@ -75,9 +75,14 @@ describe('planRollout', () => {
       { kind: 'wave-healthy', wave: 2, next: 'completed' },
     ],
     [
-      'a wave with no group counts as done',
+      'a later wave with no group counts as done',
       record('running', 1, 'skipped', []),
       { kind: 'wave-healthy', wave: 1, next: 'next-wave' },
+    ],
+    [
+      'a canary with no group proves nothing: halt',
+      record('running', 0, 'skipped', []),
+      { kind: 'halt', wave: 0, failed: [], rollBack: [], revert: [], reason: 'canary has no group to refresh' },
     ],
     ['completed: ended', record('completed', 2, 'healthy', ['Successful']), { kind: 'ended' }],
     [
