@@ -15,7 +15,7 @@ export interface MemberScope {
 
 /** A tagged group in a scope: ready to refresh (its template and the version it runs), or skipped with a reason. */
 export type FoundGroup =
-  | { kind: 'ready'; group: string; launchTemplateId: string; fromVersion: number }
+  | { kind: 'ready'; group: string; launchTemplateId: string; fromVersion: number; fromImageId?: string }
   | { kind: 'skip'; group: string; reason: string };
 
 function viewOf(g: AutoScalingGroup): GroupView {
@@ -77,7 +77,13 @@ export async function findFollowingGroups(scope: MemberScope, tagValue: string):
     found.push(
       ready.kind === 'skip'
         ? { kind: 'skip', group: view.name, reason: ready.reason }
-        : { kind: 'ready', group: view.name, launchTemplateId: ready.launchTemplateId, fromVersion: template.version },
+        : {
+            kind: 'ready',
+            group: view.name,
+            launchTemplateId: ready.launchTemplateId,
+            fromVersion: template.version,
+            ...(ready.imageId !== undefined && { fromImageId: ready.imageId }),
+          },
     );
   }
   return found;
@@ -104,8 +110,9 @@ async function readTemplate(scope: MemberScope, ref: TemplateRef, version: numbe
   const data = versions.LaunchTemplateVersions?.[0]?.LaunchTemplateData;
   const tags: Record<string, string> = {};
   for (const t of template.Tags ?? []) if (t.Key !== undefined) tags[t.Key] = t.Value ?? '';
-  return templateReadiness(
+  const readiness = templateReadiness(
     { id: template.LaunchTemplateId, tags, ...(data?.ImageId !== undefined && { imageId: data.ImageId }) },
     tagValue,
   );
+  return readiness.kind === 'ready' ? { ...readiness, imageId: data?.ImageId } : readiness;
 }

@@ -39,8 +39,8 @@ export async function createRollout(record: RolloutRecord): Promise<boolean> {
 }
 
 /**
- * Writes the engine's progress: waves, current wave, skipped groups, and (when `state` is given) a transition to an
- * ended state with its reason, closing the open work. Conditional on the record's state being `expected`.
+ * Writes the engine's progress: waves, current wave, skipped groups, a superseded rollout's replacement, and (when
+ * `state` is given) a transition to an ended state with its reason, closing the open work. Conditional on the record's state being `expected`.
  * @throws RolloutChangedError when the state is no longer `expected` (an operator acted meanwhile).
  */
 export async function saveRollout(
@@ -57,8 +57,13 @@ export async function saveRollout(
     ':at': record.updatedAt,
   };
   let update = 'SET #waves = :waves, currentWave = :current, skippedGroups = :skipped, updatedAt = :at';
+  if (record.replacement) {
+    update += ', replacement = :replacement';
+    values[':replacement'] = record.replacement;
+  }
   if (end) {
-    update += ', #state = :end, endedAt = :at';
+    // A rollout ends once: a later write to an ended record (a superseded one's groups back) keeps when it ended.
+    update += ', #state = :end, endedAt = if_not_exists(endedAt, :at)';
     values[':end'] = end.state;
     if (end.reason !== undefined) {
       update += ', reason = :reason';

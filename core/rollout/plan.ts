@@ -44,11 +44,6 @@ export type RolloutStep =
     }
   /** Aborted: cancel the refreshes still running (a cancel rolls nothing back), then end. */
   | { kind: 'stop'; state: 'aborted'; cancel: RolloutGroup[] }
-  /**
-   * Superseded (its version was revoked and the pointer rolled back): every group it reached goes back to its previous
-   * launch template version: `rollBack` the refreshes still running, `revert` the finished ones with a new refresh.
-   */
-  | { kind: 'supersede'; rollBack: RolloutGroup[]; revert: RolloutGroup[] }
   /** Every refresh of the halted wave `wave` reached RollbackSuccessful: the wave is `rolled-back`, and that is the end. */
   | { kind: 'rolled-back'; wave: number }
   /** Already ended (completed, halted, or stopped with nothing left to cancel): the state machine ends. */
@@ -68,17 +63,14 @@ export function waveStateOf(wave: RolloutWave): WaveState {
 /** Why a rollout whose first wave found no group to refresh halts. */
 export const EMPTY_CANARY = 'canary has no group to refresh';
 
-/** What to do next for this record. */
+/** What to do next for this record (a superseded one: planSupersede). */
 export function planRollout(record: RolloutRecord): RolloutStep {
-  const reached = record.waves.flatMap((w) => w.groups);
-  const running = reached.filter((g) => isActiveRefresh(g.status));
+  const running = record.waves.flatMap((w) => w.groups).filter((g) => isActiveRefresh(g.status));
   if (record.state === 'aborted') {
     return running.length > 0 ? { kind: 'stop', state: record.state, cancel: running } : { kind: 'ended' };
   }
-  if (record.state === 'superseded') {
-    const revert = reached.filter((g) => isSuccessfulRefresh(g.status));
-    return running.length + revert.length > 0 ? { kind: 'supersede', rollBack: running, revert } : { kind: 'ended' };
-  }
+  // Superseded (its version revoked): no wave of it goes on; its groups move back as core/rollout/supersede.ts says.
+  if (record.state === 'superseded') return { kind: 'ended' };
   if (record.state === 'halted') return afterHalt(record);
   if (record.state === 'completed') return { kind: 'ended' };
 

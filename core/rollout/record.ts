@@ -32,12 +32,41 @@ export interface RolloutGroup {
   launchTemplateId: string;
   /** The launch template version the group ran before (its rollback target). */
   fromVersion: number;
+  /** The AMI that version names (`ImageId`), as DescribeLaunchTemplateVersions read it when the wave started. */
+  fromImageId?: string;
   /** The version Goldsmith created with the rolled-out AMI, the refresh's DesiredConfiguration. */
   toVersion: number;
   refreshId: string;
   /** Auto Scaling's refresh status: Pending, InProgress, Baking, Successful, Failed, Cancelling, Cancelled, Rollback… */
   status: string;
   statusReason?: string;
+  /**
+   * The refresh that took the group off the rolled-out version once the rollout was superseded (to the version the
+   * channel's pointer went back to, or to `fromVersion`): the launch template version it names, and its status.
+   */
+  back?: GroupMove;
+}
+
+/** A refresh Goldsmith started to move a group off the rolled-out version, as AWS reported it last. */
+export interface GroupMove {
+  version: number;
+  /** Empty when it could not start (another refresh ran on the group); `statusReason` says why. */
+  refreshId: string;
+  status: string;
+  statusReason?: string;
+}
+
+/**
+ * Where a superseded rollout takes the groups it reached: the version the channel's pointer went back to, with its
+ * AMIs as the ledger holds them (a published, unrevoked version, like any rollout's), or each group's previous launch
+ * template version when there is none (the pointer was withdrawn, or the ledger refused it: `why`).
+ */
+export interface RolloutReplacement {
+  version?: string;
+  amis: Record<string, string>;
+  why?: string;
+  /** When every group it reached was found back (each move-back refresh ended). */
+  settledAt?: string;
 }
 
 export interface RolloutWave {
@@ -80,6 +109,8 @@ export interface RolloutRecord {
   currentWave: number;
   waves: RolloutWave[];
   skippedGroups: SkippedGroup[];
+  /** Set once a superseded rollout decided where its groups go back to. */
+  replacement?: RolloutReplacement;
   /** `rollout` while running or paused (the ledger's sparse open-work index). */
   openWork?: 'rollout';
 }

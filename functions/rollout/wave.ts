@@ -32,7 +32,7 @@ export interface RolloutContext {
   roleName: string;
 }
 
-function scopeOf(ctx: RolloutContext, account: string, region: string): MemberScope {
+export function scopeOf(ctx: RolloutContext, account: string, region: string): MemberScope {
   const session = rolloutSessionName(ctx.image, ctx.channel, ctx.version);
   return { account, region, identity: memberRoleIdentity(account, ctx.roleName, session) };
 }
@@ -71,6 +71,7 @@ async function workScope(ctx: RolloutContext, scope: MemberScope, ami: string): 
       group: g.group,
       launchTemplateId: g.launchTemplateId,
       fromVersion: g.fromVersion,
+      ...(g.fromImageId !== undefined && { fromImageId: g.fromImageId }),
       toVersion,
       refreshId: started.refreshId,
       status: started.status,
@@ -110,7 +111,7 @@ export async function startWave(
 }
 
 /** A refresh back to the previous version: no alarms and no rollback (there is nothing further back to go to). */
-function revertPreferences(settings: RolloutSpec) {
+export function revertPreferences(settings: RolloutSpec) {
   const { MinHealthyPercentage, MaxHealthyPercentage, InstanceWarmup } = refreshPreferences(settings);
   return {
     AutoRollback: false,

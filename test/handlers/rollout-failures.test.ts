@@ -1,9 +1,27 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { readRollout } from '../../aws/rollout-ledger.js';
+import { documentClient } from '../../aws/clients/dynamodb.js';
+import { readRollout, supersedeRollout } from '../../aws/rollout-ledger.js';
+import { rolloutHistory } from '../../core/status/rollout-view.js';
 import { checkWave } from '../../functions/rollout/check.js';
 import { startRollout } from '../../functions/rollout/start.js';
-import { followingGroup, INPUT, REST, sns, useRolloutWorld, WAVE1, world } from './rollout-fixtures.js';
+import {
+  AMI,
+  CANARY,
+  followingGroup,
+  INPUT,
+  loadedInLedger,
+  memberOf,
+  movedInLedger,
+  REGION,
+  REST,
+  settle,
+  sns,
+  useRolloutWorld,
+  WAVE1,
+  world,
+} from './rollout-fixtures.js';
 
 const record = () => readRollout(INPUT.image, INPUT.channel, INPUT.version);
 
@@ -38,3 +56,109 @@ describe('rollout failure paths', () => {
     expect(published()).toEqual(['rollout-halted canary']);
   });
 });
+
+/** The version before the revoked one, published to prod earlier, on an AMI the groups' templates do not name. */
+const PREVIOUS = '1.0.0/2';
+const PREVIOUS_AMI = 'ami-0ddd3333eeee4444f';
+
+/** The channel's pointer as the ledger holds it now (the revocation moves it back after marking the rollout). */
+async function pointAt(version: string, ami: string): Promise<void> {
+  const item = { pk: 'IMAGE#base', sk: 'CHANNEL#prod', kind: 'channel', image: 'base', channel: 'prod', version };
+  const amis = [{ region: REGION, imageId: ami }];
+  await documentClient().send(
+    new PutCommand({
+      TableName: 'ledger',
+      Item: { ...item, buildVersionArn: 'arn', amis, at: '2027-01-02T00:00:00Z' },
+    }),
+  );
+}
+
+/** The AMI of the launch template version the group's newest refresh went to. */
+function onAmi(account: string): string | undefined {
+  const m = memberOf(account);
+  const newest = m.refreshes[0];
+  const template = m.templates.find((t) => t.id === newest?.desired?.LaunchTemplateId);
+  return template?.versions.find((v) => String(v.number) === newest?.desired?.Version)?.imageId;
+}
+
+describe('a revocation during the rollout rolls the waves that had started forward to the replacement', () => {
+  useRolloutWorld();
+
+  it("wave 1 and 2 end on the previous version's AMI, wave 3 is untouched, and history tells it", async () => {
+    for (const account of [CANARY, WAVE1, REST]) followingGroup(account);
+    await loadedInLedger(PREVIOUS, [{ region: REGION, imageId: PREVIOUS_AMI }]);
+    await movedInLedger(INPUT.channel, PREVIOUS, { [REGION]: PREVIOUS_AMI });
+    await pointAt(INPUT.version, AMI);
+    await startRollout(INPUT);
+    settle(CANARY, 'Successful');
+    await checkWave(INPUT);
+    settle(WAVE1, 'InProgress');
+    expect(onAmi(WAVE1)).toBe(AMI);
+
+    // Revoked during wave 2: the rollout is marked superseded first, the pointer moves back after.
+    await supersedeRollout(
+      INPUT.image,
+      INPUT.channel,
+      INPUT.version,
+      'revoked: a critical finding',
+      '2027-01-02T00:00:00Z',
+    );
+    expect(await checkWave(INPUT)).toMatchObject({ done: false, state: 'superseded' });
+    expect(memberOf(WAVE1).refreshes[0]?.status).toBe('InProgress');
+    await pointAt(PREVIOUS, PREVIOUS_AMI);
+
+    // The running refresh rolls back; the finished canary gets a refresh to a version with the replacement AMI.
+    expect(await checkWave(INPUT)).toMatchObject({ done: false, state: 'superseded' });
+    expect(memberOf(WAVE1).refreshes[0]?.status).toBe('RollbackInProgress');
+    expect(onAmi(CANARY)).toBe(PREVIOUS_AMI);
+    expect(memberOf(CANARY).refreshes[0]?.preferences).toMatchObject({ AutoRollback: false });
+    settle(CANARY, 'Successful');
+    for (const r of memberOf(WAVE1).refreshes) r.status = 'RollbackSuccessful';
+
+    // Rolled back onto the version it ran before (an older AMI): then refreshed onto the replacement too.
+    expect(await checkWave(INPUT)).toMatchObject({ done: false });
+    expect(onAmi(WAVE1)).toBe(PREVIOUS_AMI);
+    settle(WAVE1, 'Successful');
+    expect(await checkWave(INPUT)).toEqual({ done: true, state: 'superseded', currentWave: 1 });
+    expect(await checkWave(INPUT)).toEqual({ done: true, state: 'superseded', currentWave: 1 });
+
+    expect(memberOf(REST).refreshes).toEqual([]);
+    expect(memberOf(REST).templates[0]?.versions).toHaveLength(3);
+    expect(world.started).toEqual([`${CANARY}/web-1`, `${WAVE1}/web-2`, `${CANARY}/web-1`, `${WAVE1}/web-2`]);
+    const ended = await record();
+    expect(ended?.endedAt).toBe('2027-01-02T00:00:00Z');
+    expect(ended?.replacement).toMatchObject({ version: PREVIOUS, amis: { [REGION]: PREVIOUS_AMI } });
+    expect(rolloutHistory(ended ?? fail()).at(-1)?.what).toBe(
+      'rollout superseded: revoked: a critical finding; 2 groups of canary, wave-1 rolled forward to 1.0.0/2',
+    );
+  });
+
+  it('takes the groups back to their previous versions when the ledger refuses the version the pointer went back to', async () => {
+    followingGroup(CANARY);
+    await loadedInLedger(PREVIOUS, [{ region: REGION, imageId: PREVIOUS_AMI }]);
+    await pointAt(INPUT.version, AMI);
+    await startRollout(INPUT);
+    settle(CANARY, 'Successful');
+    await supersedeRollout(
+      INPUT.image,
+      INPUT.channel,
+      INPUT.version,
+      'revoked: a critical finding',
+      '2027-01-02T00:00:00Z',
+    );
+    // Never published to prod: no recorded pointer move, so nothing of it is rolled out.
+    await pointAt(PREVIOUS, PREVIOUS_AMI);
+
+    await checkWave(INPUT);
+    expect(memberOf(CANARY).refreshes[0]?.desired).toEqual({ LaunchTemplateId: 'lt-001web-1', Version: '3' });
+    settle(CANARY, 'Successful');
+    expect(await checkWave(INPUT)).toMatchObject({ done: true });
+    expect((await record())?.reason).toMatch(
+      /^revoked: a critical finding; 1 group of canary back on their previous launch template version \(rollout of base 1\.0\.0\/2 to prod refused: .*\(not published\)\)$/,
+    );
+  });
+});
+
+function fail(): never {
+  throw new Error('no rollout record');
+}

@@ -139,14 +139,6 @@ describe('planRollout', () => {
     if (step.kind === 'stop') expect(step.cancel.map((g) => g.group)).toEqual(['g0', 'g2', 'g3']);
   });
 
-  it('superseded: rolls back the running refreshes and reverts every group that finished, earlier waves included', () => {
-    const step = planRollout(record('superseded', 1, 'refreshing', ['InProgress', 'Successful', 'Failed']));
-    expect(step.kind).toBe('supersede');
-    if (step.kind !== 'supersede') return;
-    expect(step.rollBack.map((g) => g.group)).toEqual(['g0']);
-    expect(step.revert.map((g) => g.group)).toEqual(['done-0', 'g1']);
-  });
-
   it('never starts a wave for an ended rollout', () => {
     for (const state of ['completed', 'halted', 'aborted', 'superseded'] as const) {
       expect(kinds(planRollout(record(state, 1, 'pending', [])))).not.toBe('start-wave');
