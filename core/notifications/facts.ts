@@ -212,6 +212,7 @@ export function factsOf(n: Notification): Fact[] {
     case 'rollout-paused':
     case 'rollout-resumed':
     case 'rollout-aborted':
+    case 'rollout-stopped':
     case 'rollout-group-skipped':
       return rolloutFacts(n);
     case 'monthly-summary':

@@ -72,7 +72,8 @@ export function planRollout(record: RolloutRecord): RolloutStep {
   // Superseded (its version revoked): no wave of it goes on; its groups move back as core/rollout/supersede.ts says.
   if (record.state === 'superseded') return { kind: 'ended' };
   if (record.state === 'halted') return afterHalt(record);
-  if (record.state === 'completed') return { kind: 'ended' };
+  // Stopped: the reconciler found its execution no longer running; a redriven execution does not take it up again.
+  if (record.state === 'completed' || record.state === 'stopped') return { kind: 'ended' };
 
   const index = record.currentWave;
   const wave = record.waves[index];

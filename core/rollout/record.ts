@@ -3,7 +3,7 @@
  * `ROLLOUT#<channel>#<buildVersion>`): written by the rollout engine, changed by the operator's pause, resume and
  * abort (conditional updates), read by `status`, `history` and `rollout status`.
  */
-export const rolloutStates = ['running', 'paused', 'halted', 'completed', 'aborted', 'superseded'] as const;
+export const rolloutStates = ['running', 'paused', 'halted', 'completed', 'aborted', 'superseded', 'stopped'] as const;
 export type RolloutState = (typeof rolloutStates)[number];
 
 /** A rollout that is still the engine's to act on: `openWork` is set exactly while the state is one of these. */

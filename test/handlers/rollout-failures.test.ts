@@ -1,9 +1,14 @@
+import { DescribeExecutionCommand, ExecutionDoesNotExist, SFNClient } from '@aws-sdk/client-sfn';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { describe, expect, it } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { documentClient } from '../../aws/clients/dynamodb.js';
 import { readRollout, supersedeRollout } from '../../aws/rollout-ledger.js';
+import { endedText } from '../../core/rollout/operator.js';
+import { rolloutExecutionName } from '../../core/rollout/request.js';
 import { rolloutHistory } from '../../core/status/rollout-view.js';
+import { stopOrphanedRollouts } from '../../functions/reconcile-rollouts.js';
 import { checkWave } from '../../functions/rollout/check.js';
 import { startRollout } from '../../functions/rollout/start.js';
 import {
@@ -156,6 +161,63 @@ describe('a revocation during the rollout rolls the waves that had started forwa
     expect((await record())?.reason).toMatch(
       /^revoked: a critical finding; 1 group of canary back on their previous launch template version \(rollout of base 1\.0\.0\/2 to prod refused: .*\(not published\)\)$/,
     );
+  });
+});
+
+describe('the reconciler finds a rollout whose execution stopped under it', () => {
+  useRolloutWorld();
+  const sfn = mockClient(SFNClient);
+  const MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:goldsmith-test-rollout';
+  const NOW = new Date('2027-01-03T00:00:00Z');
+  beforeEach(() => {
+    process.env.ROLLOUT_STATE_MACHINE_ARN = MACHINE;
+  });
+  afterEach(() => {
+    sfn.reset();
+    delete process.env.ROLLOUT_STATE_MACHINE_ARN;
+  });
+  const executionIs = (status: string) =>
+    sfn.on(DescribeExecutionCommand).callsFake((i: { executionArn: string }) => {
+      const name = rolloutExecutionName(INPUT.image, INPUT.channel, INPUT.version);
+      if (i.executionArn !== `${MACHINE.replace(':stateMachine:', ':execution:')}:${name}`) {
+        throw new ExecutionDoesNotExist({ message: 'no such execution', $metadata: {} });
+      }
+      return { executionArn: i.executionArn, status };
+    });
+
+  it('marks a running rollout whose execution was aborted stopped, announces it once, and history and status say so', async () => {
+    followingGroup(CANARY);
+    await startRollout(INPUT);
+    executionIs('ABORTED');
+
+    expect(await stopOrphanedRollouts(NOW)).toEqual({ stopped: ['base 1.0.0/3 prod (ABORTED)'], failures: [] });
+    expect(await stopOrphanedRollouts(NOW)).toEqual({ stopped: [], failures: [] });
+
+    const stopped = await record();
+    expect(stopped).toMatchObject({
+      state: 'stopped',
+      reason: 'its execution is ABORTED while the rollout was running',
+    });
+    expect(stopped?.openWork).toBeUndefined();
+    expect(published()).toEqual(['rollout-wave-started canary', 'rollout-stopped canary']);
+    expect(endedText(stopped ?? fail())).toBe(
+      'stopped at 2027-01-03T00:00:00.000Z: its execution is ABORTED while the rollout was running',
+    );
+    expect(rolloutHistory(stopped ?? fail()).at(-1)?.what).toBe(
+      'rollout stopped: its execution is ABORTED while the rollout was running',
+    );
+    // A redriven execution does not take the rollout up again.
+    expect(await checkWave(INPUT)).toEqual({ done: true, state: 'stopped', currentWave: 0 });
+    expect(world.started).toHaveLength(1);
+  });
+
+  it('leaves a rollout whose execution runs alone', async () => {
+    followingGroup(CANARY);
+    await startRollout(INPUT);
+    executionIs('RUNNING');
+    expect(await stopOrphanedRollouts(NOW)).toEqual({ stopped: [], failures: [] });
+    expect((await record())?.state).toBe('running');
+    expect(published()).toEqual(['rollout-wave-started canary']);
   });
 });
 

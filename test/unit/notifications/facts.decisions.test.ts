@@ -193,6 +193,11 @@ describe('factsOf: the facts of each announcement, in the order people read them
       ['By', 'arn:aws:sts::123456789012:assumed-role/ops/alice'],
       ['Reason', 'the new kernel breaks the agent'],
     ],
+    'rollout-stopped': [
+      ['Wave', '2/3 (wave-1)'],
+      ['Execution', 'ABORTED'],
+      ['Reason', 'its execution is ABORTED while the rollout was running'],
+    ],
     'rollout-group-skipped': [
       ['Group', 'web-asg'],
       ['Account', '222222222222'],
