@@ -48,7 +48,7 @@ function sameJson(text: string | undefined, value: unknown): boolean {
 /**
  * The status of the execution `name` of a state machine (RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED,
  * PENDING_REDRIVE: https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html), or
- * MISSING when Step Functions does not know it (ExecutionDoesNotExist: never started, or closed more than 90 days ago).
+ * MISSING when Step Functions does not know it (ExecutionDoesNotExist: never started, or its history is gone).
  */
 export async function executionStatus(stateMachineArn: string, name: string): Promise<string> {
   try {
