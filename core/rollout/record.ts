@@ -75,6 +75,14 @@ export interface RolloutWave {
   startedAt?: string;
   endedAt?: string;
   groups: RolloutGroup[];
+  /** Every group the wave's start skipped, counted by reason (`skippedGroups` names only the first ones). */
+  skipped?: SkipSummary;
+}
+
+/** How many groups a wave skipped, and why: at most ten reasons one by one, the rest as `other reasons`. */
+export interface SkipSummary {
+  total: number;
+  reasons: { reason: string; groups: number }[];
 }
 
 /** A tagged group Goldsmith did not refresh, and why (not rollout-ready, someone else's refresh running, …). */
@@ -83,6 +91,8 @@ export interface SkippedGroup {
   region: string;
   group: string;
   reason: string;
+  /** The wave whose start skipped it (told in that wave's one summary); absent: skipped later, told on its own. */
+  wave?: string;
 }
 
 export interface RolloutRecord {

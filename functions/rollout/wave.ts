@@ -18,6 +18,7 @@ import {
   refreshPreferences,
   rolloutSessionName,
 } from '../../core/rollout/request.js';
+import { summarizeSkips } from '../../core/rollout/skips.js';
 
 /** Member accounts × Regions worked on at once: each is a handful of calls, and Auto Scaling throttles per account. */
 export const SCOPE_CONCURRENCY = 8;
@@ -101,10 +102,22 @@ export async function startWave(
   const groups = worked.flatMap((w) => w.groups);
   const key = (s: SkippedGroup) => `${s.account}/${s.region}/${s.group}`;
   const known = new Set(record.skippedGroups.map(key));
-  const skipped = [...record.skippedGroups, ...worked.flatMap((w) => w.skipped).filter((s) => !known.has(key(s)))];
+  const name = record.waves[index]?.name ?? String(index);
+  // The first names are kept, every one is counted by reason: a thousand unready groups stay a small record.
+  const { kept, summary } = summarizeSkips(
+    worked.flatMap((w) => w.skipped).filter((s) => !known.has(key(s))),
+    name,
+  );
+  const skipped = [...record.skippedGroups, ...kept];
   const waves = record.waves.map((w, i) =>
     i === index
-      ? { ...w, state: groups.length > 0 ? ('refreshing' as const) : ('skipped' as const), startedAt: now, groups }
+      ? {
+          ...w,
+          state: groups.length > 0 ? ('refreshing' as const) : ('skipped' as const),
+          startedAt: now,
+          groups,
+          ...(summary && { skipped: summary }),
+        }
       : w,
   );
   return { ...record, waves, skippedGroups: skipped, updatedAt: now };

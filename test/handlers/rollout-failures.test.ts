@@ -164,6 +164,47 @@ describe('a revocation during the rollout rolls the waves that had started forwa
   });
 });
 
+describe('a thousand tagged groups that are not rollout-ready', () => {
+  useRolloutWorld();
+
+  it('keep the record small and send one announcement for the wave, counting every group by reason', async () => {
+    followingGroup(CANARY);
+    const m = memberOf(CANARY);
+    for (let i = 0; i < 1000; i += 1) {
+      const name = `team-${String(i).padStart(4, '0')}-web-asg-with-a-long-name-for-its-service`;
+      const latest = i % 10 !== 0;
+      m.groups.push({
+        name,
+        tags: { 'goldsmith:follow': 'base/prod' },
+        template: latest ? { id: 'lt-shared', version: '$Latest' } : undefined,
+      });
+    }
+
+    await startRollout(INPUT);
+    await startRollout(INPUT);
+    expect(world.started).toEqual([`${CANARY}/web-1`]);
+    const stored = await record();
+    // DynamoDB's item limit is 400 KB; the record stays far below it.
+    expect(JSON.stringify(stored).length).toBeLessThan(40_000);
+    expect(stored?.skippedGroups).toHaveLength(50);
+    expect(stored?.skippedGroups[0]).toMatchObject({
+      group: 'team-0000-web-asg-with-a-long-name-for-its-service',
+      wave: 'canary',
+    });
+    expect(stored?.waves[0]?.skipped).toEqual({
+      total: 1000,
+      reasons: [
+        { reason: 'it has no launch template', groups: 100 },
+        {
+          reason: 'it runs launch template version $Latest: a refresh can roll back only to a numbered version',
+          groups: 900,
+        },
+      ],
+    });
+    expect(published()).toEqual(['rollout-wave-started canary', 'rollout-groups-skipped canary']);
+  });
+});
+
 describe('the reconciler finds a rollout whose execution stopped under it', () => {
   useRolloutWorld();
   const sfn = mockClient(SFNClient);
