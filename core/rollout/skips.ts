@@ -2,7 +2,7 @@ import type { SkippedGroup, SkipSummary } from './record.js';
 
 /**
  * A wave of ~1,000 tagged groups that are not rollout-ready must neither outgrow DynamoDB's 400 KB item
- * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html#limits-items) nor send a
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html) nor send a
  * thousand announcements: the record keeps the first names of each wave's skipped groups and counts the rest by reason.
  */
 
