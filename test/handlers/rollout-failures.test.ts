@@ -1,5 +1,4 @@
 import { DescribeExecutionCommand, ExecutionDoesNotExist, SFNClient } from '@aws-sdk/client-sfn';
-import { PublishCommand } from '@aws-sdk/client-sns';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -19,27 +18,16 @@ import {
   loadedInLedger,
   memberOf,
   movedInLedger,
+  published,
   REGION,
   REST,
   settle,
-  sns,
   useRolloutWorld,
   WAVE1,
   world,
 } from './rollout-fixtures.js';
 
 const record = () => readRollout(INPUT.image, INPUT.channel, INPUT.version);
-
-/** Each announcement's event and wave, as the notifications topic was given them. */
-function published(): string[] {
-  return sns.commandCalls(PublishCommand).map((c) => {
-    const n = JSON.parse(JSON.parse(c.args[0].input.Message ?? '{}').default) as {
-      event: string;
-      detail: { wave?: string };
-    };
-    return `${n.event} ${n.detail.wave ?? ''}`.trim();
-  });
-}
 
 describe('rollout failure paths', () => {
   useRolloutWorld();
