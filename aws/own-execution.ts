@@ -1,4 +1,4 @@
-import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ExecutionDoesNotExist } from '@aws-sdk/client-sfn';
 import { canonical } from '../core/canonical-json.js';
 import { sfnClient } from './clients/sfn.js';
 import { startNamedExecution } from './stepfunctions.js';
@@ -12,7 +12,7 @@ export class ExecutionSquattedError extends Error {
 }
 
 /** The execution `name` of a state machine: arn:…:stateMachine:<machine> → arn:…:execution:<machine>:<name>. */
-function executionArnOf(stateMachineArn: string, name: string): string {
+export function executionArnOf(stateMachineArn: string, name: string): string {
   return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
 }
 
@@ -42,5 +42,22 @@ function sameJson(text: string | undefined, value: unknown): boolean {
     return canonical(JSON.parse(text ?? 'null')) === canonical(value);
   } catch {
     return false;
+  }
+}
+
+/**
+ * The status of the execution `name` of a state machine (RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED,
+ * PENDING_REDRIVE: https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html), or
+ * MISSING when Step Functions does not know it (ExecutionDoesNotExist: never started, or its history is gone).
+ */
+export async function executionStatus(stateMachineArn: string, name: string): Promise<string> {
+  try {
+    const out = await sfnClient().send(
+      new DescribeExecutionCommand({ executionArn: executionArnOf(stateMachineArn, name) }),
+    );
+    return String(out.status ?? 'MISSING');
+  } catch (error) {
+    if (error instanceof ExecutionDoesNotExist) return 'MISSING';
+    throw error;
   }
 }

@@ -21,7 +21,7 @@ export interface MemberScope {
 
 /** A tagged group in a scope: ready to refresh (its template and the version it runs), or skipped with a reason. */
 export type FoundGroup =
-  | { kind: 'ready'; group: string; launchTemplateId: string; fromVersion: number }
+  | { kind: 'ready'; group: string; launchTemplateId: string; fromVersion: number; fromImageId?: string }
   | { kind: 'skip'; group: string; reason: string };
 
 function viewOf(g: AutoScalingGroup): GroupView {
@@ -90,7 +90,13 @@ export async function findFollowingGroups(scope: MemberScope, tagValue: string):
     found.push(
       ready.kind === 'skip'
         ? { kind: 'skip', group: view.name, reason: ready.reason }
-        : { kind: 'ready', group: view.name, launchTemplateId: ready.launchTemplateId, fromVersion: template.version },
+        : {
+            kind: 'ready',
+            group: view.name,
+            launchTemplateId: ready.launchTemplateId,
+            fromVersion: template.version,
+            ...(ready.imageId !== undefined && { fromImageId: ready.imageId }),
+          },
     );
   }
   return found;
@@ -134,5 +140,7 @@ async function readTemplate(scope: MemberScope, ref: TemplateRef, version: numbe
     { id: template.LaunchTemplateId, tags, ...(data?.ImageId !== undefined && { imageId: data.ImageId }) },
     tagValue,
   );
-  return readiness.kind === 'ready' ? { ...readiness, name: template.LaunchTemplateName } : readiness;
+  return readiness.kind === 'ready'
+    ? { ...readiness, name: template.LaunchTemplateName, imageId: data?.ImageId }
+    : readiness;
 }

@@ -1,8 +1,9 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { imagePk, rolloutSk } from '../core/ledger/keys.js';
+import { imagePk, openWork, rolloutSk } from '../core/ledger/keys.js';
 import { openRolloutStates, type RolloutRecord, type RolloutState } from '../core/rollout/record.js';
 import { documentClient, ledgerTable } from './clients/dynamodb.js';
 import { conditionalWrite, putItemOnce } from './ledger-writes.js';
+import { openWorkItems } from './open-work.js';
 
 /**
  * The rollout records in the ledger (`IMAGE#<image>`, `ROLLOUT#<channel>#<version>`, core/rollout/record.ts). The
@@ -39,8 +40,8 @@ export async function createRollout(record: RolloutRecord): Promise<boolean> {
 }
 
 /**
- * Writes the engine's progress: waves, current wave, skipped groups, and (when `state` is given) a transition to an
- * ended state with its reason, closing the open work. Conditional on the record's state being `expected`.
+ * Writes the engine's progress: waves, current wave, skipped groups, a superseded rollout's replacement, and (when
+ * `state` is given) a transition to an ended state with its reason, closing the open work. Conditional on the record's state being `expected`.
  * @throws RolloutChangedError when the state is no longer `expected` (an operator acted meanwhile).
  */
 export async function saveRollout(
@@ -57,8 +58,13 @@ export async function saveRollout(
     ':at': record.updatedAt,
   };
   let update = 'SET #waves = :waves, currentWave = :current, skippedGroups = :skipped, updatedAt = :at';
+  if (record.replacement) {
+    update += ', replacement = :replacement';
+    values[':replacement'] = record.replacement;
+  }
   if (end) {
-    update += ', #state = :end, endedAt = :at';
+    // A rollout ends once: a later write to an ended record (a superseded one's groups back) keeps when it ended.
+    update += ', #state = :end, endedAt = if_not_exists(endedAt, :at)';
     values[':end'] = end.state;
     if (end.reason !== undefined) {
       update += ', reason = :reason';
@@ -108,6 +114,35 @@ export async function supersedeRollout(
           ':a': first,
           ':b': second,
         },
+      }),
+    ),
+  );
+}
+
+/** Every rollout the ledger holds running or paused (the open-work index; its state restated, the index lags). */
+export async function openRollouts(): Promise<RolloutRecord[]> {
+  const [first, second] = openRolloutStates;
+  return openWorkItems<RolloutRecord>(openWork.rollout, {
+    expression: '#state IN (:a, :b)',
+    names: { '#state': 'state' },
+    values: { ':a': first, ':b': second },
+  });
+}
+
+/**
+ * Marks an open rollout stopped (its execution is no longer running): `running|paused` → `stopped` with the reason.
+ * @returns false when it had already changed (ended meanwhile, or another run stopped it): nothing changed.
+ */
+export async function stopRollout(record: RolloutRecord, reason: string, at: string): Promise<boolean> {
+  return conditionalWrite(() =>
+    documentClient().send(
+      new UpdateCommand({
+        TableName: ledgerTable(),
+        Key: keyOf(record.image, record.channel, record.version),
+        UpdateExpression: 'SET #state = :stopped, reason = :reason, updatedAt = :at, endedAt = :at REMOVE openWork',
+        ConditionExpression: '#state = :was',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':stopped': 'stopped', ':reason': reason, ':at': at, ':was': record.state },
       }),
     ),
   );

@@ -41,6 +41,25 @@ export const ROLLOUT_NOTIFICATION_DETAILS = {
   'rollout-resumed': z.strictObject({ ...wave, by: principal, reason: why.optional() }),
   /** An operator aborted the rollout: the refreshes still running are cancelled; no further wave starts. */
   'rollout-aborted': z.strictObject({ ...wave, by: principal, reason: why, running: count }),
+  /**
+   * The rollout's execution is no longer running (stopped, failed, timed out) while its record still said running or
+   * paused: the reconciler found it and marked the rollout stopped. No wave starts; refreshes already running go on.
+   */
+  'rollout-stopped': z.strictObject({
+    ...wave,
+    reason: why,
+    /** The execution's status as Step Functions reported it (ABORTED, FAILED, TIMED_OUT), or MISSING. */
+    execution: z.string().min(1),
+  }),
+  /**
+   * The groups a wave's start skipped (not rollout-ready, or busy), in one announcement per wave: how many, and how
+   * many for each reason (at most ten reasons, the rest as `other reasons`). `goldsmith history --verbose` names them.
+   */
+  'rollout-groups-skipped': z.strictObject({
+    ...wave,
+    skipped: count,
+    reasons: z.array(z.strictObject({ reason: why, groups: count })).max(11),
+  }),
   /** A group follows the channel but is not rollout-ready (or was busy): not refreshed, and why. */
   'rollout-group-skipped': z.strictObject({
     account: z.string().regex(/^\d{12}$/),

@@ -34,6 +34,7 @@ import { promotionPlans } from './promotion/plans.js';
 import { catalogApprovers, type DecisionsReport, deliverRecordedDecisions } from './reconcile-approvals.js';
 import { type IntentsReport, reissueIntents } from './reconcile-intents.js';
 import { type ResumesReport, resumePausedPromotions } from './reconcile-pauses.js';
+import { type StoppedRolloutsReport, stopOrphanedRollouts } from './reconcile-rollouts.js';
 import {
   type PointerShareCheck,
   pointerShareFailureText,
@@ -65,6 +66,8 @@ export interface ReconcileReport {
   decisions?: DecisionsReport;
   /** Promotions paused at the end of their retry horizon, resumed now. */
   resumes?: ResumesReport;
+  /** Rollouts still open in the ledger whose execution is no longer running, marked stopped now. */
+  rollouts?: StoppedRolloutsReport;
   /** The day's comparison of the channel pointer shares with RAM, and what it put back (full pass only). */
   pointerShares?: PointerShareCheck;
   /**
@@ -151,6 +154,7 @@ export async function reconcileBuilds(raw: ReconcileInput): Promise<ReconcileRep
   const decisions = await deliverRecordedDecisions(catalogApprovers(plans), now);
   // Promotions a transient error paused at the end of their retry horizon start again from where they stopped.
   const resumes = await resumePausedPromotions(images, now);
+  const rollouts = await stopOrphanedRollouts(now);
   // Intents first: a build lost to an Image Builder outage is started before its missed promotions are looked for.
   const intents = await reissueIntents(bundledCatalog(), now);
   // Once a day every pipeline is listed (a build the ledger never recorded); otherwise only the open builds.
@@ -176,12 +180,16 @@ export async function reconcileBuilds(raw: ReconcileInput): Promise<ReconcileRep
     intents,
     decisions,
     resumes,
+    rollouts,
   };
   const failures: string[] = [...decisions.failures, ...resumes.failures, ...intents.failures];
   /** Failures of what is not a build (the pointer-share backstop's Regions, the audit). */
-  const otherFailures: string[] = [];
+  const otherFailures: string[] = rollouts.failures.map((f) => `rollout ${f}`);
   let permanent =
-    (decisions.permanentFailures ?? 0) + (resumes.permanentFailures ?? 0) + (intents.permanentFailures ?? 0);
+    (decisions.permanentFailures ?? 0) +
+    (resumes.permanentFailures ?? 0) +
+    (rollouts.permanentFailures ?? 0) +
+    (intents.permanentFailures ?? 0);
   for (const { build, status, missed } of actions) {
     try {
       const result = await actOnBuildStatus({

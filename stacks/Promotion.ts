@@ -150,7 +150,8 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
   // Inspector's findings in the other distribution Regions, forwarded to the home bus FindingRule listens on.
   createFindingForwarding(stack, catalog, app.stage);
   const lifecycle = createLifecycle(stack, env, catalog);
-  createReconciler(stack, env, catalog, stateMachine, { stage: app.stage, lifecycleRequests: lifecycle.requests });
+  const audit = { stage: app.stage, lifecycleRequests: lifecycle.requests };
+  createReconciler(stack, env, catalog, stateMachine, audit, rollout?.stateMachine);
   createOrganizationSync(stack, env, catalog);
 
   stack.addOutputs({ PromotionStateMachineArn: stateMachine.stateMachineArn, ApprovalUrl: approvalUrl });

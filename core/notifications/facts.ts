@@ -212,6 +212,8 @@ export function factsOf(n: Notification): Fact[] {
     case 'rollout-paused':
     case 'rollout-resumed':
     case 'rollout-aborted':
+    case 'rollout-stopped':
+    case 'rollout-groups-skipped':
     case 'rollout-group-skipped':
       return rolloutFacts(n);
     case 'monthly-summary':

@@ -59,6 +59,14 @@ export const ROLLOUT_TEXT: { [E in RolloutEvent]: (s: Subject, d: Detail<E>) => 
     title: `${s.image} ${s.version}: ${s.channel} rollout aborted at ${waveOf(d)}`,
     summary: `${d.by} aborted ${rolloutOf(s)} at ${waveOf(d)}: ${d.reason}. Goldsmith cancels the ${n(d.running, 'refresh', 'refreshes')} still running and starts no further wave; groups already refreshed keep ${s.version}.`,
   }),
+  'rollout-stopped': (s, d) => ({
+    title: `${s.image} ${s.version}: ${s.channel} rollout stopped at ${waveOf(d)}`,
+    summary: `The execution of ${rolloutOf(s)} is no longer running (${d.execution}) though the rollout was still under way at ${waveOf(d)}: ${d.reason}. No further wave starts; refreshes already running go on and groups already refreshed keep ${s.version}. Look at the execution's history, then let the next version roll out or revoke this one.`,
+  }),
+  'rollout-groups-skipped': (s, d) => ({
+    title: `${s.image} ${s.version}: ${n(d.skipped, 'group')} skipped in the ${s.channel} rollout, ${waveOf(d)}`,
+    summary: `${n(d.skipped, 'Auto Scaling group')} of ${waveOf(d)} follow ${s.image}/${s.channel} but were not refreshed: ${d.reasons.map((r) => `${r.groups} because ${r.reason}`).join('; ')}. Their teams fix that (docs/rollout.md) and the next rollout refreshes them; \`goldsmith history ${s.image} --verbose\` names them.`,
+  }),
   'rollout-group-skipped': (s, d) => ({
     title: `${s.image} ${s.version}: group ${d.group} (${d.account}) skipped in the ${s.channel} rollout`,
     summary: `Auto Scaling group ${d.group} in account ${d.account} (${d.region}) follows ${s.image}/${s.channel} but was not refreshed: ${d.reason}. Its team fixes that (docs/rollout.md) and the next rollout refreshes it.`,
@@ -74,6 +82,8 @@ export const ROLLOUT_SEVERITY: Record<RolloutEvent, Severity> = {
   'rollout-paused': 'warning',
   'rollout-resumed': 'info',
   'rollout-aborted': 'warning',
+  'rollout-stopped': 'critical',
+  'rollout-groups-skipped': 'warning',
   'rollout-group-skipped': 'warning',
 };
 
@@ -86,6 +96,8 @@ export const ROLLOUT_MARK: Record<RolloutEvent, string> = {
   'rollout-paused': ':double_vertical_bar:',
   'rollout-resumed': ':arrow_forward:',
   'rollout-aborted': ':x:',
+  'rollout-stopped': ':warning:',
+  'rollout-groups-skipped': ':fast_forward:',
   'rollout-group-skipped': ':fast_forward:',
 };
 
@@ -103,6 +115,7 @@ export function rolloutFacts(n: NotificationOf<RolloutEvent>): Fact[] {
     ['running', 'Cancelling'],
     ['skipped', 'Skipped'],
     ['next', 'Next wave'],
+    ['execution', 'Execution'],
     ['by', 'By'],
     ['reason', 'Reason'],
   ];
@@ -110,5 +123,8 @@ export function rolloutFacts(n: NotificationOf<RolloutEvent>): Fact[] {
   if (n.event === 'rollout-completed') facts.push(['Waves', String(d.waves)]);
   for (const [key, label] of labels) if (d[key] !== undefined) facts.push([label, String(d[key])]);
   if (Array.isArray(d.regions)) facts.push(['Regions', d.regions.join(', ') || 'none']);
+  if (Array.isArray(d.reasons)) {
+    for (const r of d.reasons as { reason: string; groups: number }[]) facts.push([`${r.groups} because`, r.reason]);
+  }
   return facts;
 }

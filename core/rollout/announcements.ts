@@ -1,4 +1,4 @@
-import type { RolloutRecord } from './record.js';
+import type { RolloutRecord, SkipSummary } from './record.js';
 
 /**
  * The engine's rollout announcements between two versions of a record: each wave started, healthy, halted or rolled
@@ -15,6 +15,7 @@ export type RolloutAnnouncement =
   | { event: 'rollout-halted'; detail: WaveRef & { reason: string; failedGroups: number; groups: number } }
   | { event: 'rollout-wave-rolled-back'; detail: WaveRef & { groups: number; reason: string } }
   | { event: 'rollout-completed'; detail: { waves: number; groups: number; skipped: number } }
+  | { event: 'rollout-groups-skipped'; detail: WaveRef & { skipped: number; reasons: SkipSummary['reasons'] } }
   | { event: 'rollout-group-skipped'; detail: { account: string; region: string; group: string; reason: string } };
 
 interface WaveRef {
@@ -43,9 +44,11 @@ export function rolloutAnnouncements(
   const rolledBack: RolloutAnnouncement[] = [];
   const total = after.waves.length;
   const known = new Set((before?.skippedGroups ?? []).map((s) => `${s.account}/${s.region}/${s.group}`));
-  for (const s of after.skippedGroups) {
-    if (!known.has(`${s.account}/${s.region}/${s.group}`))
-      out.push({ event: 'rollout-group-skipped', detail: { ...s } });
+  // A group a wave's start skipped is told in that wave's one summary; one skipped later (a rollback that could not
+  // start) on its own.
+  for (const { wave, ...s } of after.skippedGroups) {
+    if (wave === undefined && !known.has(`${s.account}/${s.region}/${s.group}`))
+      out.push({ event: 'rollout-group-skipped', detail: s });
   }
   after.waves.forEach((wave, i) => {
     const was = before?.waves[i]?.state ?? 'pending';
@@ -61,6 +64,10 @@ export function rolloutAnnouncements(
           bakeMinutes,
         },
       });
+      if (wave.skipped && wave.skipped.total > 0) {
+        const detail = { ...ref, skipped: wave.skipped.total, reasons: wave.skipped.reasons };
+        out.push({ event: 'rollout-groups-skipped', detail });
+      }
     }
     if (was !== 'rolled-back' && wave.state === 'rolled-back') {
       rolledBack.push({

@@ -33,14 +33,17 @@ export type RolloutStep =
    * ones roll back by themselves, AutoRollback); `revert`: its refreshes already Successful, which can no longer be
    * rolled back and get a new refresh to their previous version.
    */
-  | { kind: 'halt'; wave: number; failed: RolloutGroup[]; rollBack: RolloutGroup[]; revert: RolloutGroup[] }
+  | {
+      kind: 'halt';
+      wave: number;
+      failed: RolloutGroup[];
+      rollBack: RolloutGroup[];
+      revert: RolloutGroup[];
+      /** Why, when no refresh failed (a canary with no group to refresh). */
+      reason?: string;
+    }
   /** Aborted: cancel the refreshes still running (a cancel rolls nothing back), then end. */
   | { kind: 'stop'; state: 'aborted'; cancel: RolloutGroup[] }
-  /**
-   * Superseded (its version was revoked and the pointer rolled back): every group it reached goes back to its previous
-   * launch template version: `rollBack` the refreshes still running, `revert` the finished ones with a new refresh.
-   */
-  | { kind: 'supersede'; rollBack: RolloutGroup[]; revert: RolloutGroup[] }
   /** Every refresh of the halted wave `wave` reached RollbackSuccessful: the wave is `rolled-back`, and that is the end. */
   | { kind: 'rolled-back'; wave: number }
   /** Already ended (completed, halted, or stopped with nothing left to cancel): the state machine ends. */
@@ -57,19 +60,20 @@ export function waveStateOf(wave: RolloutWave): WaveState {
   return 'refreshing';
 }
 
-/** What to do next for this record. */
+/** Why a rollout whose first wave found no group to refresh halts. */
+export const EMPTY_CANARY = 'canary has no group to refresh';
+
+/** What to do next for this record (a superseded one: planSupersede). */
 export function planRollout(record: RolloutRecord): RolloutStep {
-  const reached = record.waves.flatMap((w) => w.groups);
-  const running = reached.filter((g) => isActiveRefresh(g.status));
+  const running = record.waves.flatMap((w) => w.groups).filter((g) => isActiveRefresh(g.status));
   if (record.state === 'aborted') {
     return running.length > 0 ? { kind: 'stop', state: record.state, cancel: running } : { kind: 'ended' };
   }
-  if (record.state === 'superseded') {
-    const revert = reached.filter((g) => isSuccessfulRefresh(g.status));
-    return running.length + revert.length > 0 ? { kind: 'supersede', rollBack: running, revert } : { kind: 'ended' };
-  }
+  // Superseded (its version revoked): no wave of it goes on; its groups move back as core/rollout/supersede.ts says.
+  if (record.state === 'superseded') return { kind: 'ended' };
   if (record.state === 'halted') return afterHalt(record);
-  if (record.state === 'completed') return { kind: 'ended' };
+  // Stopped: the reconciler found its execution no longer running; a redriven execution does not take it up again.
+  if (record.state === 'completed' || record.state === 'stopped') return { kind: 'ended' };
 
   const index = record.currentWave;
   const wave = record.waves[index];
@@ -78,6 +82,10 @@ export function planRollout(record: RolloutRecord): RolloutStep {
   if (wave.state === 'pending') return paused ? { kind: 'wait', why: 'paused' } : { kind: 'start-wave', wave: index };
 
   const state = waveStateOf(wave);
+  // A canary that refreshed nothing proved nothing: the later, larger waves do not start on its word.
+  if (state === 'skipped' && index === 0) {
+    return { kind: 'halt', wave: 0, failed: [], rollBack: [], revert: [], reason: EMPTY_CANARY };
+  }
   if (state === 'failed') {
     const failed = wave.groups.filter((g) => isFailedRefresh(g.status));
     const rollBack = wave.groups.filter((g) => isActiveRefresh(g.status));

@@ -3,7 +3,7 @@
  * `ROLLOUT#<channel>#<buildVersion>`): written by the rollout engine, changed by the operator's pause, resume and
  * abort (conditional updates), read by `status`, `history` and `rollout status`.
  */
-export const rolloutStates = ['running', 'paused', 'halted', 'completed', 'aborted', 'superseded'] as const;
+export const rolloutStates = ['running', 'paused', 'halted', 'completed', 'aborted', 'superseded', 'stopped'] as const;
 export type RolloutState = (typeof rolloutStates)[number];
 
 /** A rollout that is still the engine's to act on: `openWork` is set exactly while the state is one of these. */
@@ -32,12 +32,41 @@ export interface RolloutGroup {
   launchTemplateId: string;
   /** The launch template version the group ran before (its rollback target). */
   fromVersion: number;
+  /** The AMI that version names (`ImageId`), as DescribeLaunchTemplateVersions read it when the wave started. */
+  fromImageId?: string;
   /** The version Goldsmith created with the rolled-out AMI, the refresh's DesiredConfiguration. */
   toVersion: number;
   refreshId: string;
   /** Auto Scaling's refresh status: Pending, InProgress, Baking, Successful, Failed, Cancelling, Cancelled, Rollback… */
   status: string;
   statusReason?: string;
+  /**
+   * The refresh that took the group off the rolled-out version once the rollout was superseded (to the version the
+   * channel's pointer went back to, or to `fromVersion`): the launch template version it names, and its status.
+   */
+  back?: GroupMove;
+}
+
+/** A refresh Goldsmith started to move a group off the rolled-out version, as AWS reported it last. */
+export interface GroupMove {
+  version: number;
+  /** Empty when it could not start (another refresh ran on the group); `statusReason` says why. */
+  refreshId: string;
+  status: string;
+  statusReason?: string;
+}
+
+/**
+ * Where a superseded rollout takes the groups it reached: the version the channel's pointer went back to, with its
+ * AMIs as the ledger holds them (a published, unrevoked version, like any rollout's), or each group's previous launch
+ * template version when there is none (the pointer was withdrawn, or the ledger refused it: `why`).
+ */
+export interface RolloutReplacement {
+  version?: string;
+  amis: Record<string, string>;
+  why?: string;
+  /** When every group it reached was found back (each move-back refresh ended). */
+  settledAt?: string;
 }
 
 export interface RolloutWave {
@@ -46,6 +75,14 @@ export interface RolloutWave {
   startedAt?: string;
   endedAt?: string;
   groups: RolloutGroup[];
+  /** Every group the wave's start skipped, counted by reason (`skippedGroups` names only the first ones). */
+  skipped?: SkipSummary;
+}
+
+/** How many groups a wave skipped, and why: at most ten reasons one by one, the rest as `other reasons`. */
+export interface SkipSummary {
+  total: number;
+  reasons: { reason: string; groups: number }[];
 }
 
 /** A tagged group Goldsmith did not refresh, and why (not rollout-ready, someone else's refresh running, …). */
@@ -54,6 +91,8 @@ export interface SkippedGroup {
   region: string;
   group: string;
   reason: string;
+  /** The wave whose start skipped it (told in that wave's one summary); absent: skipped later, told on its own. */
+  wave?: string;
 }
 
 export interface RolloutRecord {
@@ -80,6 +119,8 @@ export interface RolloutRecord {
   currentWave: number;
   waves: RolloutWave[];
   skippedGroups: SkippedGroup[];
+  /** Set once a superseded rollout decided where its groups go back to. */
+  replacement?: RolloutReplacement;
   /** `rollout` while running or paused (the ledger's sparse open-work index). */
   openWork?: 'rollout';
 }

@@ -9,6 +9,7 @@ import { newRolloutRecord, planRollout, withStatuses } from '../../core/rollout/
 import type { RolloutGroup, RolloutRecord } from '../../core/rollout/record.js';
 import { bundledCatalog } from '../lib/catalog.js';
 import { waveAccounts } from './accounts.js';
+import { followSuperseded } from './supersede.js';
 import { cancelGroups, type RolloutContext, readStatuses, rollBackGroups, startWave } from './wave.js';
 
 /**
@@ -105,6 +106,10 @@ export async function advanceRollout(
     const written = end ? { ...next, state: end.state, ...(end.reason !== undefined && { reason: end.reason }) } : next;
     await tell(written, rolloutAnnouncements(read, written, channel.rollout.bakeMinutes));
   };
+  if (record.state === 'superseded') {
+    const done = await followSuperseded(ctx, record, save, now);
+    return result(record, done);
+  }
   const current = record.waves[record.currentWave];
   if (current && current.state !== 'pending' && current.groups.length > 0) {
     record = withStatuses(record, await readStatuses(ctx, current.groups), now());
@@ -141,7 +146,11 @@ export async function advanceRollout(
         const why = first
           ? `${first.group} in ${first.account} ${first.region}: ${first.status}${first.statusReason ? ` (${first.statusReason})` : ''}`
           : 'a refresh failed';
-        const reason = `wave ${record.waves[step.wave]?.name ?? step.wave} failed: ${why}`;
+        const name = record.waves[step.wave]?.name ?? step.wave;
+        const follow = `${input.image}/${input.channel}`;
+        const reason = step.reason
+          ? `${step.reason}: no rollout-ready group in wave ${name} follows ${follow}`
+          : `wave ${name} failed: ${why}`;
         const skippedGroups = [...record.skippedGroups, ...problems];
         const halted = { ...record, skippedGroups, updatedAt: now() };
         await save(halted, { state: 'halted', reason });
@@ -159,11 +168,6 @@ export async function advanceRollout(
         await cancelGroups(ctx, step.cancel);
         await save(record);
         return result(record, true);
-      case 'supersede': {
-        const problems = await rollBackGroups(ctx, step.rollBack, step.revert);
-        await save({ ...record, skippedGroups: [...record.skippedGroups, ...problems] });
-        return result(record, true);
-      }
       case 'ended':
         return result(record, true);
     }

@@ -17,3 +17,17 @@ export async function tellRollout(record: RolloutRecord, said: RolloutAnnounceme
     await announce(announcement(a.event, subject, a.detail, options) as Notification);
   }
 }
+
+/** Announces once that the reconciler stopped a rollout whose execution is no longer running (`rollout-stopped`). */
+export async function tellRolloutStopped(record: RolloutRecord, execution: string): Promise<void> {
+  const wave = record.waves[record.currentWave];
+  const detail = {
+    wave: wave?.name ?? '',
+    waveNumber: record.currentWave + 1,
+    waves: record.waves.length,
+    reason: record.reason ?? `its execution is ${execution}`,
+    execution,
+  };
+  const subject = { image: record.image, version: record.version, channel: record.channel };
+  await announce(announcement('rollout-stopped', subject, detail, { at: record.updatedAt }));
+}

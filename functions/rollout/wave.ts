@@ -18,6 +18,7 @@ import {
   refreshPreferences,
   rolloutSessionName,
 } from '../../core/rollout/request.js';
+import { summarizeSkips } from '../../core/rollout/skips.js';
 
 /** Member accounts × Regions worked on at once: each is a handful of calls, and Auto Scaling throttles per account. */
 export const SCOPE_CONCURRENCY = 8;
@@ -32,7 +33,7 @@ export interface RolloutContext {
   roleName: string;
 }
 
-function scopeOf(ctx: RolloutContext, account: string, region: string): MemberScope {
+export function scopeOf(ctx: RolloutContext, account: string, region: string): MemberScope {
   const session = rolloutSessionName(ctx.image, ctx.channel, ctx.version);
   return { account, region, identity: memberRoleIdentity(account, ctx.roleName, session) };
 }
@@ -71,6 +72,7 @@ async function workScope(ctx: RolloutContext, scope: MemberScope, ami: string): 
       group: g.group,
       launchTemplateId: g.launchTemplateId,
       fromVersion: g.fromVersion,
+      ...(g.fromImageId !== undefined && { fromImageId: g.fromImageId }),
       toVersion,
       refreshId: started.refreshId,
       status: started.status,
@@ -100,17 +102,29 @@ export async function startWave(
   const groups = worked.flatMap((w) => w.groups);
   const key = (s: SkippedGroup) => `${s.account}/${s.region}/${s.group}`;
   const known = new Set(record.skippedGroups.map(key));
-  const skipped = [...record.skippedGroups, ...worked.flatMap((w) => w.skipped).filter((s) => !known.has(key(s)))];
+  const name = record.waves[index]?.name ?? String(index);
+  // The first names are kept, every one is counted by reason: a thousand unready groups stay a small record.
+  const { kept, summary } = summarizeSkips(
+    worked.flatMap((w) => w.skipped).filter((s) => !known.has(key(s))),
+    name,
+  );
+  const skipped = [...record.skippedGroups, ...kept];
   const waves = record.waves.map((w, i) =>
     i === index
-      ? { ...w, state: groups.length > 0 ? ('refreshing' as const) : ('skipped' as const), startedAt: now, groups }
+      ? {
+          ...w,
+          state: groups.length > 0 ? ('refreshing' as const) : ('skipped' as const),
+          startedAt: now,
+          groups,
+          ...(summary && { skipped: summary }),
+        }
       : w,
   );
   return { ...record, waves, skippedGroups: skipped, updatedAt: now };
 }
 
 /** A refresh back to the previous version: no alarms and no rollback (there is nothing further back to go to). */
-function revertPreferences(settings: RolloutSpec) {
+export function revertPreferences(settings: RolloutSpec) {
   const { MinHealthyPercentage, MaxHealthyPercentage, InstanceWarmup } = refreshPreferences(settings);
   return {
     AutoRollback: false,

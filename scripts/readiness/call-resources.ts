@@ -212,11 +212,13 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
     case 'sns:Publish':
       return one(required(site, action, 'NOTIFY_TOPIC_ARN'));
     case 'states:StartExecution':
-      // Publish starts a Rollout execution, and only when a channel rolls out (its environment then names it).
-      if (site.env.ROLLOUT_STATE_MACHINE_ARN) return one(site.env.ROLLOUT_STATE_MACHINE_ARN);
+      // Publish starts a Rollout execution, and only when a channel rolls out (its environment then names it). The
+      // reconciler's environment names both machines: it starts promotions and only reads Rollout executions.
+      if (site.env.ROLLOUT_STATE_MACHINE_ARN && !site.env.STATE_MACHINE_ARN)
+        return one(site.env.ROLLOUT_STATE_MACHINE_ARN);
       if (!site.env.STATE_MACHINE_ARN && catalog.channels.every((c) => c.rollout === undefined)) return [];
       return one(required(site, action, 'STATE_MACHINE_ARN'));
-    // A retried Publish reads back the Rollout execution of its name (any of that state machine's executions).
+    // A retried Publish reads back the Rollout execution of its name, the reconciler that of each open rollout.
     case 'states:DescribeExecution':
       if (catalog.channels.every((c) => c.rollout === undefined)) return [];
       return one(`${required(site, action, 'ROLLOUT_STATE_MACHINE_ARN').replace(':stateMachine:', ':execution:')}:x`);

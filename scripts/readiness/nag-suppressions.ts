@@ -212,6 +212,19 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
   },
   {
     rule: 'AwsSolutions-IAM5',
+    stacks: ['Promotion'],
+    types: POLICY,
+    logicalIds: /^ReconcileServiceRoleDefaultPolicy/,
+    appliesTo: [
+      { regex: '/^Resource::arn:<AWS::Partition>:states:[^:]+:[^:]+:execution:.*RolloutStateMachine.*:\\*$/' },
+    ],
+    reason:
+      'The reconciler reads (DescribeExecution) the Rollout execution of each rollout the ledger holds open, to mark ' +
+      'one whose execution stopped: the executions of the one Rollout state machine, whose names are per version ' +
+      '(CDK grantExecution); no other machine.',
+  },
+  {
+    rule: 'AwsSolutions-IAM5',
     stacks: ['Trust'],
     types: POLICY,
     logicalIds: /^OperatorsRoleDefaultPolicy/,

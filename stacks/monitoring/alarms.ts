@@ -92,6 +92,13 @@ export function createAlarms(
       alarmDescription: `Goldsmith: a ${id} execution failed`,
       metric: machine.metricFailed({ statistic: 'Sum', period: fiveMinutes }),
     });
+    // No Goldsmith code stops an execution: an aborted one was stopped by hand (a Rollout so stopped leaves its record
+    // open until the reconciler marks it stopped).
+    add(`ExecutionsAbortedAlarm${id}`, {
+      ...atLeastOne,
+      alarmDescription: `Goldsmith: a ${id} execution was stopped (aborted)`,
+      metric: machine.metricAborted({ statistic: 'Sum', period: fiveMinutes }),
+    });
     add(`ExecutionsTimedOutAlarm${id}`, {
       ...atLeastOne,
       alarmDescription: `Goldsmith: a ${id} execution timed out`,

@@ -48,6 +48,7 @@ export function createReconciler(
   catalog: Catalog,
   stateMachine: sfn.IStateMachine,
   audit: { stage: string; lifecycleRequests: SstFunction },
+  rollout?: sfn.StateMachine,
 ): { reconcile: SstFunction; schedule: scheduler.CfnSchedule; dlq: sqs.Queue } {
   const dlq = new sqs.Queue(stack, 'ReconcileDlq', {
     encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -90,6 +91,12 @@ export function createReconciler(
   );
   grantTopicPublish('notifications', env.topic, reconcile);
   stateMachine.grantStartExecution(reconcile);
+  if (rollout) {
+    // A rollout still open in the ledger whose execution is no longer running is marked stopped
+    // (functions/reconcile-rollouts.ts): DescribeExecution on that machine's executions only.
+    reconcile.addEnvironment('ROLLOUT_STATE_MACHINE_ARN', rollout.stateMachineArn);
+    rollout.grantExecution(reconcile, 'states:DescribeExecution');
+  }
   if (Object.keys(catalog.images).length > 0) {
     reconcile.addToRolePolicy(
       // Start: the reconciler re-issues build intents whose start never happened (an Image Builder outage).

@@ -8,6 +8,7 @@ import {
   followingGroup,
   INPUT,
   memberOf,
+  published,
   REST,
   settle,
   sns,
@@ -16,17 +17,6 @@ import {
 } from './rollout-fixtures.js';
 
 const record = () => readRollout(INPUT.image, INPUT.channel, INPUT.version);
-
-/** What the topic was given: each announcement's event, and its wave or group. */
-function published(): string[] {
-  return sns.commandCalls(PublishCommand).map((c) => {
-    const n = JSON.parse(JSON.parse(c.args[0].input.Message ?? '{}').default) as {
-      event: string;
-      detail: { wave?: string; group?: string };
-    };
-    return `${n.event} ${n.detail.wave ?? n.detail.group ?? ''}`.trim();
-  });
-}
 
 describe('rollout announcements', () => {
   useRolloutWorld();

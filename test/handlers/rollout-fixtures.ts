@@ -1,3 +1,4 @@
+import { PublishCommand } from '@aws-sdk/client-sns';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach } from 'vitest';
 import { documentClient } from '../../aws/clients/dynamodb.js';
@@ -10,6 +11,17 @@ import { answer } from './rollout-answers.js';
 import { AMI, asg, CANARY, ec2, INPUT, org, PRD1, PRD2, REGION, sns, sts, world } from './rollout-members.js';
 
 export * from './rollout-members.js';
+
+/** What the notifications topic was given: each announcement's event, and its wave or group. */
+export function published(): string[] {
+  return sns.commandCalls(PublishCommand).map((c) => {
+    const n = JSON.parse(JSON.parse(c.args[0].input.Message ?? '{}').default) as {
+      event: string;
+      detail: { wave?: string; group?: string };
+    };
+    return `${n.event} ${n.detail.wave ?? n.detail.group ?? ''}`.trim();
+  });
+}
 
 /** The example catalog with a three-wave rollout on prod: canary account, then OU prd00001, then OU prd00002. */
 export function rolloutCatalog(rollout: Record<string, unknown> = {}) {

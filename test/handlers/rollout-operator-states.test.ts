@@ -75,7 +75,8 @@ describe('rollout CheckWave honours the ledger', () => {
     await checkWave(INPUT);
     await supersedeRollout('base', 'prod', '1.0.0/3', 'revoked: CVE', '2026-11-26T03:00:00.000Z');
 
-    expect(await checkWave(INPUT)).toMatchObject({ done: true, state: 'superseded' });
+    // No channel pointer left (withdrawn): each group goes back to its previous version, watched until it is back.
+    expect(await checkWave(INPUT)).toMatchObject({ done: false, state: 'superseded' });
     // The running wave-1 refresh is rolled back; the canary's finished one gets a refresh back to version 3.
     expect(memberOf(WAVE1).refreshes[0]?.status).toBe('RollbackInProgress');
     expect(memberOf(CANARY).refreshes[0]?.desired).toEqual({ LaunchTemplateId: 'lt-001web-1', Version: '3' });

@@ -140,12 +140,14 @@ describe('rollout StartWave and CheckWave', () => {
         group: 'by-parameter',
         reason:
           'launch template lt-ssm names its AMI by a Systems Manager parameter (resolve:ssm:/golden/base): a refresh cannot roll back to it',
+        wave: 'canary',
       },
       {
         account: CANARY,
         region: 'us-east-1',
         group: 'latest',
         reason: 'it runs launch template version $Latest: a refresh can roll back only to a numbered version',
+        wave: 'canary',
       },
     ]);
   });
@@ -162,6 +164,7 @@ describe('rollout StartWave and CheckWave', () => {
         region: 'us-east-1',
         group: 'web-1',
         reason: 'another instance refresh (ir-theirs, InProgress) is running on the group',
+        wave: 'canary',
       },
     ]);
   });

@@ -89,11 +89,15 @@ describe('Monitoring stack: alarms', () => {
     });
   });
 
-  it('alarms on failed and timed-out promotion executions', () => {
+  it('alarms on failed, timed-out and stopped promotion executions', () => {
     const failed = Object.entries(alarms).filter(([id]) => id.startsWith('ExecutionsFailedAlarm'));
     const timedOut = Object.entries(alarms).filter(([id]) => id.startsWith('ExecutionsTimedOutAlarm'));
+    const aborted = Object.entries(alarms).filter(([id]) => id.startsWith('ExecutionsAbortedAlarm'));
     expect(failed).toHaveLength(1);
     expect(timedOut).toHaveLength(1);
+    expect(aborted).toHaveLength(1);
+    expect(aborted[0]?.[1]).toMatchObject({ MetricName: 'ExecutionsAborted', Threshold: 1 });
+    expect(topicAction(aborted[0]![1])).toContain('NotificationsTopic');
     expect(failed[0]?.[1]).toMatchObject({ Namespace: 'AWS/States', MetricName: 'ExecutionsFailed', Threshold: 1 });
     expect(timedOut[0]?.[1]).toMatchObject({ MetricName: 'ExecutionsTimedOut', Threshold: 1 });
     expect(JSON.stringify(dimension(failed[0]![1], 'StateMachineArn'))).toContain('PromotionStateMachine');

@@ -100,6 +100,24 @@ describe('Rollout state machine and engine role (a channel that rolls out)', () 
     expect(starts).toHaveLength(1);
   });
 
+  it("lets the reconciler read the Rollout machine's executions (DescribeExecution on them only)", () => {
+    const roleId = Object.keys(resourcesOf(synth.template, 'AWS::IAM::Role')).find((id) =>
+      id.startsWith('ReconcileServiceRole'),
+    );
+    // The machine's executions (arn:…:execution:<machine>:*), not the machine nor everything.
+    const onRollout = statementsOf(synth, roleId ?? '').filter((s) =>
+      actionsOf(s).includes('states:DescribeExecution'),
+    );
+    expect(onRollout).toHaveLength(1);
+    expect(actionsOf(onRollout[0]!)).toEqual(['states:DescribeExecution']);
+    expect(JSON.stringify(onRollout[0]?.Resource)).toContain(':execution:');
+    const reconcile = Object.entries(resourcesOf(synth.template, 'AWS::Lambda::Function')).find(([id]) =>
+      id.startsWith('Reconcile'),
+    )?.[1];
+    const env = (reconcile?.Properties.Environment as { Variables: Record<string, unknown> } | undefined)?.Variables;
+    expect(JSON.stringify(env?.ROLLOUT_STATE_MACHINE_ARN)).toContain('RolloutStateMachine');
+  });
+
   it('defines no Rollout state machine when no channel rolls out', async () => {
     const plain = await synthesize(example, { stacks: [Promotion] });
     const machines = Object.keys(resourcesOf(plain.template, 'AWS::StepFunctions::StateMachine'));

@@ -201,6 +201,16 @@ describe('announcement: what each kind says, and how urgent it is', () => {
       'base 1.0.0/3: prod rollout aborted at wave 2/3 (wave-1)',
       'arn:aws:sts::123456789012:assumed-role/ops/alice aborted the prod rollout of base 1.0.0/3 at wave 2/3 (wave-1): the new kernel breaks the agent. Goldsmith cancels the 6 refreshes still running and starts no further wave; groups already refreshed keep 1.0.0/3.',
     ],
+    'rollout-stopped': [
+      'critical',
+      'base 1.0.0/3: prod rollout stopped at wave 2/3 (wave-1)',
+      "The execution of the prod rollout of base 1.0.0/3 is no longer running (ABORTED) though the rollout was still under way at wave 2/3 (wave-1): its execution is ABORTED while the rollout was running. No further wave starts; refreshes already running go on and groups already refreshed keep 1.0.0/3. Look at the execution's history, then let the next version roll out or revoke this one.",
+    ],
+    'rollout-groups-skipped': [
+      'warning',
+      'base 1.0.0/3: 1000 groups skipped in the prod rollout, wave 1/3 (canary)',
+      '1000 Auto Scaling groups of wave 1/3 (canary) follow base/prod but were not refreshed: 990 because it runs launch template version $Latest: a refresh can roll back only to a numbered version; 10 because it has no launch template. Their teams fix that (docs/rollout.md) and the next rollout refreshes them; `goldsmith history base --verbose` names them.',
+    ],
     'rollout-group-skipped': [
       'warning',
       'base 1.0.0/3: group web-asg (222222222222) skipped in the prod rollout',

@@ -193,6 +193,17 @@ describe('factsOf: the facts of each announcement, in the order people read them
       ['By', 'arn:aws:sts::123456789012:assumed-role/ops/alice'],
       ['Reason', 'the new kernel breaks the agent'],
     ],
+    'rollout-stopped': [
+      ['Wave', '2/3 (wave-1)'],
+      ['Execution', 'ABORTED'],
+      ['Reason', 'its execution is ABORTED while the rollout was running'],
+    ],
+    'rollout-groups-skipped': [
+      ['Wave', '1/3 (canary)'],
+      ['Skipped', '1000'],
+      ['990 because', 'it runs launch template version $Latest: a refresh can roll back only to a numbered version'],
+      ['10 because', 'it has no launch template'],
+    ],
     'rollout-group-skipped': [
       ['Group', 'web-asg'],
       ['Account', '222222222222'],

@@ -75,9 +75,14 @@ describe('planRollout', () => {
       { kind: 'wave-healthy', wave: 2, next: 'completed' },
     ],
     [
-      'a wave with no group counts as done',
+      'a later wave with no group counts as done',
       record('running', 1, 'skipped', []),
       { kind: 'wave-healthy', wave: 1, next: 'next-wave' },
+    ],
+    [
+      'a canary with no group proves nothing: halt',
+      record('running', 0, 'skipped', []),
+      { kind: 'halt', wave: 0, failed: [], rollBack: [], revert: [], reason: 'canary has no group to refresh' },
     ],
     ['completed: ended', record('completed', 2, 'healthy', ['Successful']), { kind: 'ended' }],
     [
@@ -132,14 +137,6 @@ describe('planRollout', () => {
     );
     expect(step).toMatchObject({ kind: 'stop', state: 'aborted' });
     if (step.kind === 'stop') expect(step.cancel.map((g) => g.group)).toEqual(['g0', 'g2', 'g3']);
-  });
-
-  it('superseded: rolls back the running refreshes and reverts every group that finished, earlier waves included', () => {
-    const step = planRollout(record('superseded', 1, 'refreshing', ['InProgress', 'Successful', 'Failed']));
-    expect(step.kind).toBe('supersede');
-    if (step.kind !== 'supersede') return;
-    expect(step.rollBack.map((g) => g.group)).toEqual(['g0']);
-    expect(step.revert.map((g) => g.group)).toEqual(['done-0', 'g1']);
   });
 
   it('never starts a wave for an ended rollout', () => {

@@ -1,0 +1,109 @@
+import { isActiveRefresh, type RefreshStatus } from './plan.js';
+import type { RolloutGroup, RolloutRecord, RolloutReplacement } from './record.js';
+
+/**
+ * A superseded rollout (its version was revoked) takes every group it reached off the revoked AMI: onto the version
+ * the channel's pointer went back to, or, with none, back to the group's previous launch template version. The
+ * waves that had not started stay untouched. Pure: the engine reads the ledger and AWS, this says what to do.
+ */
+
+export type SupersedeStep =
+  /** Decide where the groups go (read the channel's pointer and the ledger's facts of its version). */
+  | { kind: 'decide' }
+  /** `rollBack`: refreshes still running, to RollbackInstanceRefresh; `move`: groups to refresh onto their target. */
+  | { kind: 'move-back'; rollBack: RolloutGroup[]; move: RolloutGroup[] }
+  /** A rollback or a move-back refresh is under way. */
+  | { kind: 'wait'; why: 'moving-back' }
+  /** Every group is back: record it once. */
+  | { kind: 'settled'; groups: number; notMoved: RolloutGroup[] }
+  | { kind: 'ended' };
+
+/** On their way back by Auto Scaling's own rollback (or a cancel), before a move-back refresh can start. */
+const RETURNING = new Set(['RollbackInProgress', 'Cancelling']);
+
+/** Every group the rollout reached (each wave that started). */
+export function reachedGroups(record: RolloutRecord): RolloutGroup[] {
+  return record.waves.flatMap((w) => w.groups);
+}
+
+/**
+ * Whether the group's previous launch template version is where it goes: always without a replacement version, and
+ * with one when that version's AMI in the group's Region is the one its previous version names.
+ */
+export function previousIsTarget(g: RolloutGroup, replacement: RolloutReplacement): boolean {
+  return replacement.version === undefined || g.fromImageId === replacement.amis[g.region];
+}
+
+export function planSupersede(record: RolloutRecord): SupersedeStep {
+  const reached = reachedGroups(record);
+  if (reached.length === 0) return { kind: 'ended' };
+  const replacement = record.replacement;
+  if (!replacement) return { kind: 'decide' };
+  if (replacement.settledAt !== undefined) return { kind: 'ended' };
+  const rollBack = reached.filter((g) => !g.back && isActiveRefresh(g.status));
+  const move = reached.filter(
+    (g) =>
+      !g.back &&
+      !isActiveRefresh(g.status) &&
+      !RETURNING.has(g.status) &&
+      !(g.status === 'RollbackSuccessful' && previousIsTarget(g, replacement)),
+  );
+  if (rollBack.length + move.length > 0) return { kind: 'move-back', rollBack, move };
+  const inFlight = reached.some((g) => (g.back ? isActiveRefresh(g.back.status) : RETURNING.has(g.status)));
+  if (inFlight) return { kind: 'wait', why: 'moving-back' };
+  const notMoved = reached.filter((g) => g.back !== undefined && g.back.status !== 'Successful');
+  return { kind: 'settled', groups: reached.length, notMoved };
+}
+
+/** The refreshes to read: each reached group's move-back refresh when it has one, else the rollout's own. */
+export function refreshesToWatch(record: RolloutRecord): RolloutGroup[] {
+  return reachedGroups(record).flatMap((g) => {
+    if (!g.back) return [g];
+    return g.back.refreshId !== '' && isActiveRefresh(g.back.status) ? [{ ...g, refreshId: g.back.refreshId }] : [];
+  });
+}
+
+/** The record with the statuses AWS reported for the refreshes `refreshesToWatch` named. */
+export function withMoveStatuses(
+  record: RolloutRecord,
+  statuses: readonly RefreshStatus[],
+  now: string,
+): RolloutRecord {
+  const find = (g: RolloutGroup, refreshId: string) =>
+    statuses.find(
+      (s) => s.account === g.account && s.region === g.region && s.group === g.group && s.refreshId === refreshId,
+    );
+  const waves = record.waves.map((w) => ({
+    ...w,
+    groups: w.groups.map((g) => {
+      const seen = g.back ? find(g, g.back.refreshId) : find(g, g.refreshId);
+      if (!seen) return g;
+      const next = { status: seen.status, ...(seen.statusReason !== undefined && { statusReason: seen.statusReason }) };
+      if (g.back) return { ...g, back: { version: g.back.version, refreshId: g.back.refreshId, ...next } };
+      const { statusReason: _old, ...rest } = g;
+      return { ...rest, ...next };
+    }),
+  }));
+  return { ...record, waves, updatedAt: now };
+}
+
+/** The superseded rollout's reason once its groups are back: the revocation's, and where the groups went. */
+export function settledReason(record: RolloutRecord, step: { groups: number; notMoved: RolloutGroup[] }): string {
+  const replacement = record.replacement;
+  const started = record.waves.filter((w) => w.groups.length > 0).map((w) => w.name);
+  const where =
+    replacement?.version !== undefined
+      ? `rolled forward to ${replacement.version}`
+      : `back on their previous launch template version (${replacement?.why ?? 'no version to roll forward to'})`;
+  const count = `${step.groups} group${step.groups === 1 ? '' : 's'}`;
+  const left = step.notMoved.length > 0 ? `; ${step.notMoved.length} not moved (see rollout status)` : '';
+  return `${record.reason ?? 'superseded'}; ${count} of ${started.join(', ')} ${where}${left}`;
+}
+
+/** The record with these groups (as moveBack returned them, `back` set) in place of the ones of the same refresh. */
+export function withMoves(record: RolloutRecord, moved: readonly RolloutGroup[]): RolloutRecord {
+  const key = (g: RolloutGroup) => `${g.account}/${g.region}/${g.group}/${g.refreshId}`;
+  const byKey = new Map(moved.map((g) => [key(g), g]));
+  const waves = record.waves.map((w) => ({ ...w, groups: w.groups.map((g) => byKey.get(key(g)) ?? g) }));
+  return { ...record, waves };
+}

@@ -1,0 +1,102 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../cli/main.js';
+import type { CatalogInput } from '../../core/config/schema.js';
+import type { SimulationResult } from '../../local/simulator/index.js';
+import { captureOutput } from '../helpers/output.js';
+import { al2023Image, catalogInput, devChannel, OPENSSL_RELEASES, opensslRelease } from './helpers.js';
+
+/**
+ * Prod rolls out in three waves (a canary account, one OU, the other) and revokes a version on a critical finding.
+ * The teams launched on 1.0.0/1; 1.0.0/2 rolls out and a critical CVE in it arrives while its second wave refreshes.
+ */
+const PRD = ['ou-x1y2-prd00001', 'ou-x1y2-prd00002'] as const;
+const CANARY = '300000000001';
+const catalog = catalogInput({ base: al2023Image({ regions: ['us-east-1'], triggers: OPENSSL_RELEASES }) }, [
+  devChannel({ soak: '1h' }),
+  {
+    name: 'prod',
+    targets: { ous: [...PRD], accounts: [CANARY] },
+    soak: '1h',
+    vulnerabilities: { maxCritical: 0, maxHigh: 5, revokeOn: ['critical'] },
+    rollout: {
+      waves: [
+        { name: 'canary', accounts: [CANARY] },
+        { name: 'wave-1', ous: [PRD[0]] },
+        { name: 'rest', ous: [PRD[1]] },
+      ],
+      bakeMinutes: 30,
+      alarms: ['app-5xx'],
+    },
+  },
+] satisfies CatalogInput['channels']);
+const V1 = '1.0.0/1';
+const V2 = '1.0.0/2';
+const scenario = {
+  start: '2027-01-01T00:00:00Z',
+  // Before the rebuild the revocation asks for (1.0.0/3) reaches prod at 02:32.
+  until: '2027-01-03T02:00:00Z',
+  organization: { accountsPerOu: 2 },
+  events: [
+    opensslRelease('2027-01-01T08:00:00Z', '3.0.1'),
+    opensslRelease('2027-01-02T20:00:00Z', '3.0.2'),
+    // The canary is healthy at 23:27 and wave-1 refreshes until about 00:02: the finding lands in between.
+    { at: '2027-01-02T23:40:00Z', kind: 'cve', image: 'base', version: V2, critical: 1 },
+  ],
+  fleets: [
+    {
+      image: 'base',
+      channel: 'prod',
+      instances: 2,
+      teams: { prompt: 1, late: 0, never: 0 },
+      promptDays: 1,
+      rollout: 1,
+    },
+  ],
+};
+
+type Report = SimulationResult['report'];
+
+describe('a critical finding revokes the version while its second wave refreshes, on the local cloud', () => {
+  const goldsmith = (args: string[]) => captureOutput(() => main(args));
+  let root: string;
+  let cloud: string;
+  let report: Report;
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'goldsmith-rollout-revoked-'));
+    cloud = join(root, 'cloud');
+    writeFileSync(join(root, 'catalog.json'), JSON.stringify(catalog));
+    writeFileSync(join(root, 'scenario.json'), JSON.stringify(scenario));
+    const config = ['--config', join(root, 'catalog.json'), '--scenario', join(root, 'scenario.json')];
+    const out = await goldsmith(['simulate', ...config, '--save', cloud, '--json']);
+    report = JSON.parse(out.stdout) as Report;
+  }, 300_000);
+
+  afterAll(() => {
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  it('starts no later wave and puts the groups of the two started waves on the version the pointer went back to', () => {
+    const notes = report.notifications.filter((n) => n.event.startsWith('rollout') && n.subject.includes(V2));
+    expect(notes.map((n) => n.subject)).toEqual([
+      `base ${V2}: prod rollout wave 1/3 (canary) started`,
+      `base ${V2}: prod rollout wave 1/3 (canary) healthy`,
+      `base ${V2}: prod rollout wave 2/3 (wave-1) started`,
+    ]);
+    const days = report.fleet?.shares.find((s) => s.channel === 'prod')?.days ?? [];
+    expect(days.at(-1)?.instances).toEqual({ [V1]: 10 });
+    expect(report.consistency.problems).toEqual([]);
+  });
+
+  it('history tells the revocation and where the groups went', async () => {
+    const { stdout } = await goldsmith(['history', 'base', '--local', cloud]);
+    expect(stdout).toMatch(/1\.0\.0\/2 +prod +rollout wave 2\/3 \(wave-1\) started: 2 groups in 2 account/);
+    expect(stdout).toMatch(
+      /1\.0\.0\/2 +prod +rollout superseded: revoked: .*; 3 groups of canary, wave-1 rolled forward to 1\.0\.0\/1/,
+    );
+    expect(stdout).not.toMatch(/\(rest\) started/);
+  });
+});
