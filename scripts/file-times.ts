@@ -11,7 +11,8 @@ import type { Reporter, TestModule } from 'vitest/node';
  *
  *   npx vitest run --reporter=default --reporter=./scripts/file-times.ts test/scenarios
  *
- * FILE_TIMES_JSON=path also writes the rows as JSON (for comparing runs).
+ * FILE_TIMES_JSON=path also writes the rows as JSON (for comparing runs); FILE_TIMES_IMPORTS=n prints the n modules
+ * whose own import time, summed over the files, is largest (where the per-file import cost goes).
  */
 
 declare module 'vitest' {
@@ -85,8 +86,23 @@ export function formatFileTimes(rows: readonly FileTime[]): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** `modules`' import self-times summed per module (paths relative to `root`), the `count` largest first. */
+export function formatImportTimes(modules: readonly TestModule[], root: string, count: number): string {
+  const totals = new Map<string, { ms: number; files: number }>();
+  for (const module of modules) {
+    for (const [id, { selfTime }] of Object.entries(module.diagnostic().importDurations)) {
+      const name = relative(root, id).replace(/^node_modules\/\.pnpm\/[^/]+\/node_modules\//, '');
+      const total = totals.get(name) ?? { ms: 0, files: 0 };
+      totals.set(name, { ms: total.ms + selfTime, files: total.files + 1 });
+    }
+  }
+  const top = [...totals].sort((a, b) => b[1].ms - a[1].ms).slice(0, count);
+  return `${['self s  files  module', ...top.map(([name, t]) => `${seconds(t.ms).padStart(6)}${String(t.files).padStart(7)}  ${name}`)].join('\n')}\n`;
+}
+
 export default class FileTimesReporter implements Reporter {
   private readonly rows: FileTime[] = [];
+  private readonly modules: TestModule[] = [];
   private root = process.cwd();
 
   onInit(ctx: { config: { root: string } }): void {
@@ -95,10 +111,17 @@ export default class FileTimesReporter implements Reporter {
 
   onTestModuleEnd(module: TestModule): void {
     this.rows.push(fileTime(module, this.root));
+    this.modules.push(module);
   }
 
   onTestRunEnd(): void {
     process.stdout.write(`\nPer file, including import, setup and hooks:\n${formatFileTimes(this.rows)}`);
+    const imports = Number(process.env.FILE_TIMES_IMPORTS ?? 0);
+    if (imports > 0) {
+      process.stdout.write(
+        `\nImports by own time, summed over files:\n${formatImportTimes(this.modules, this.root, imports)}`,
+      );
+    }
     const json = process.env.FILE_TIMES_JSON;
     if (json) writeFileSync(json, `${JSON.stringify(this.rows, null, 2)}\n`);
   }
