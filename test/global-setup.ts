@@ -1,7 +1,6 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SAVED_CLOUD_CACHE } from './helpers/shared-saved-cloud.js';
 
 /**
  * Tests remove what they write to temporary directories. To check that without being fooled by other processes on
@@ -11,11 +10,8 @@ import { SAVED_CLOUD_CACHE } from './helpers/shared-saved-cloud.js';
  * fails naming it, and the folder is removed either way, so /tmp stays clean.
  */
 
-/**
- * Caches kept in the temp folder on purpose, not test leftovers: Node's and tsx's (child `goldsmith` processes) and
- * the saved clouds test files share (test/helpers/shared-saved-cloud.ts).
- */
-export const TOOL_CACHES = [/^node-compile-cache$/, /^tsx-\d+$/, new RegExp(`^${SAVED_CLOUD_CACHE}$`)];
+/** Caches that Node and tsx keep in the temp folder on purpose (child `goldsmith` processes), not test leftovers. */
+export const TOOL_CACHES = [/^node-compile-cache$/, /^tsx-\d+$/];
 
 /** The entries of `dir` that are neither tool caches nor absent. */
 export function leftoversIn(dir: string): string[] {

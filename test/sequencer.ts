@@ -3,9 +3,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
  * The files that cost the most (their simulations run in beforeAll, or they replay a saved cloud per command), the
- * dearest first, as measured in docs/performance.md ("Where npm test spends its time"). serve and operator-cli
- * start from one shared saved cloud (test/helpers/shared-saved-cloud.ts): they stay apart here, so that the second
- * finds it made instead of waiting for the first to make it. Two workers share the run: a file like these
+ * dearest first, as measured in docs/performance.md ("Where npm test spends its time"). Two workers share the run: a file like these
  * started last is the run's tail, one core busy for minutes while the other waits. vitest orders files by the
  * durations it cached from the last run, and by file size when it has none (a fresh clone, CI); neither puts these
  * first on a fresh clone, so they go first here, then every other file in vitest's own order.

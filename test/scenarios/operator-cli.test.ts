@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
 import { type CommandOutput, captureOutput } from '../helpers/output.js';
-import { sharedSavedCloud } from '../helpers/shared-saved-cloud.js';
 
 const LONG = 600_000;
 const SHORT = 120_000;
@@ -56,10 +55,7 @@ beforeAll(async () => {
     }),
   );
   dir = join(root, 'cloud');
-  // The same week as serve.test.ts's: simulated once per run, copied here (test/helpers/shared-saved-cloud.ts).
-  const saved = await sharedSavedCloud(scenarioFile, dir, (into) =>
-    goldsmith(['simulate', '--scenario', scenarioFile, '--save', into, '--json']),
-  );
+  const saved = await goldsmith(['simulate', '--scenario', scenarioFile, '--save', dir, '--json']);
   expect(saved.stderr).toContain('saved the local cloud at 2027-01-08T00:00:00.000Z');
   expect(saved.code).toBe(0);
 }, LONG);

@@ -7,7 +7,6 @@ import { main } from '../../cli/main.js';
 import { replayProblems, type SavedState } from '../../cli/operator/saved-state.js';
 import { socketOf } from '../../cli/operator/served.js';
 import { type CommandOutput, captureOutput } from '../helpers/output.js';
-import { sharedSavedCloud } from '../helpers/shared-saved-cloud.js';
 
 const REPO = join(import.meta.dirname, '../..');
 const LONG = 300_000;
@@ -66,10 +65,7 @@ beforeAll(async () => {
   );
   served = join(root, 'served');
   replayed = join(root, 'replayed');
-  // The same week as operator-cli.test.ts's: simulated once per run, copied here (test/helpers/shared-saved-cloud.ts).
-  const saved = await sharedSavedCloud(scenarioFile, served, (into) =>
-    goldsmith(['simulate', '--scenario', scenarioFile, '--save', into, '--json']),
-  );
+  const saved = await goldsmith(['simulate', '--scenario', scenarioFile, '--save', served, '--json']);
   expect(saved.code).toBe(0);
   cpSync(served, replayed, { recursive: true });
   server = spawn(process.execPath, [join(REPO, 'bin/goldsmith.mjs'), 'serve', '--local', served, '--idle', '300'], {

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import setup from '../global-setup.js';
-import { SAVED_CLOUD_CACHE } from '../helpers/shared-saved-cloud.js';
 
 describe('the test run temp folder (test/global-setup.ts)', () => {
   const runFolder = process.env.TMPDIR;
@@ -17,10 +16,9 @@ describe('the test run temp folder (test/global-setup.ts)', () => {
 
     expect(own).not.toBe(runFolder);
     expect(own.startsWith(join(runFolder ?? '/tmp', 'goldsmith-vitest-'))).toBe(true);
-    // Tool caches kept on purpose are not leftovers, nor the saved clouds test files share.
+    // Tool caches kept on purpose are not leftovers.
     mkdirSync(join(own, 'node-compile-cache'));
     mkdirSync(join(own, 'tsx-0'));
-    mkdirSync(join(own, SAVED_CLOUD_CACHE));
     expect(() => teardown()).not.toThrow();
     expect(existsSync(own)).toBe(false);
     expect(process.env.TMPDIR).toBe(runFolder);
