@@ -3,7 +3,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
  * The files that cost the most (their simulations run in beforeAll, or they replay a saved cloud per command), the
- * dearest first, as measured in docs/performance.md ("Test suite"). Two workers share the run: a file like these
+ * dearest first, as measured in docs/performance.md ("Where npm test spends its time"). Two workers share the run: a file like these
  * started last is the run's tail, one core busy for minutes while the other waits. vitest orders files by the
  * durations it cached from the last run, and by file size when it has none (a fresh clone, CI); neither puts these
  * first on a fresh clone, so they go first here, then every other file in vitest's own order.
@@ -11,6 +11,8 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 export const SLOWEST_FIRST = [
   'test/scenarios/quarter.test.ts',
   'test/scenarios/acting-sequence.test.ts',
+  'test/scenarios/rollout-waves.test.ts',
+  'test/scenarios/fleets.test.ts',
   'test/integration/attack-identity.test.ts',
   'test/integration/attack-resource-doors.test.ts',
   'test/integration/approval-doors.test.ts',
@@ -18,6 +20,10 @@ export const SLOWEST_FIRST = [
   'test/scenarios/serve.test.ts',
   'test/scenarios/triggers.test.ts',
   'test/scenarios/default-scenario.test.ts',
+  'test/scenarios/fleet-rollout-groups.test.ts',
+  'test/scenarios/paused-status.test.ts',
+  'test/scenarios/organization-membership.test.ts',
+  'test/scenarios/organization-changes.test.ts',
   'test/unit/simulator/synth-cache.test.ts',
   'test/scenarios/outages.test.ts',
   'test/integration/operator-endpoint.test.ts',

@@ -20,3 +20,15 @@ afterEach(() => {
 
 // `npm run verify` (run by `npm test` after vitest) prints the suite's totals.
 afterAll(() => recordSuiteFigures(fileTotals));
+
+// For scripts/file-times.ts: the CPU this worker spent on the file. A file isolated in a process of its own counts
+// from the process's start (its imports included); files sharing a worker count from the previous file's end.
+const CPU_MARK = Symbol.for('goldsmith.test-file-cpu');
+// biome-ignore lint/correctness/noEmptyPattern: vitest reads a hook's first parameter as fixtures: it must be a pattern
+afterAll(({}, file) => {
+  const marks = globalThis as { [CPU_MARK]?: number };
+  const { user, system } = process.cpuUsage();
+  const now = (user + system) / 1000;
+  file.meta.cpuMs = now - (marks[CPU_MARK] ?? 0);
+  marks[CPU_MARK] = now;
+});

@@ -1,6 +1,7 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { configureClients, documentClient } from '../../aws/clients.js';
+import { documentClient } from '../../aws/clients/dynamodb.js';
+import { configureClients } from '../../aws/clients/registry.js';
 import { readImagePartition, readOutcomes } from '../../aws/image-partition.js';
 import { readImageViews } from '../../aws/image-view-index.js';
 import { imageViewKeys, inImageView } from '../../core/ledger/keys.js';

@@ -30,7 +30,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach } from 'vitest';
-import { documentClient } from '../../aws/clients.js';
+import { documentClient } from '../../aws/clients/dynamodb.js';
 import { pointerPrincipals } from '../../core/promotion/consumer-access.js';
 import { batchGetThroughGetMocks } from '../helpers/batch-get-mock.js';
 import { parameterStore } from './parameter-store-mock.js';

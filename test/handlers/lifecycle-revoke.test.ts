@@ -10,7 +10,7 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import { DeleteParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { configureClients } from '../../aws/clients.js';
+import { configureClients } from '../../aws/clients/registry.js';
 import { MalformedEventError } from '../../core/errors.js';
 import { revokeVersion } from '../../functions/lifecycle/revoke.js';
 import { rollbackChannel } from '../../functions/lifecycle/rollback.js';

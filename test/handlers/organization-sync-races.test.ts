@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { configureClients } from '../../aws/clients.js';
+import { configureClients } from '../../aws/clients/registry.js';
 import { recordOutcome } from '../../aws/promotion-ledger.js';
 import { metricNames } from '../../core/observability/metrics.js';
 import { metrics } from '../../functions/lib/powertools.js';

@@ -1,6 +1,6 @@
 import { ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { configureClients } from '../../aws/clients.js';
+import { configureClients } from '../../aws/clients/registry.js';
 import { syncOrganization } from '../../functions/organization-sync.js';
 import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite.js';
 import {

@@ -11,7 +11,7 @@ import {
 import { BatchGetCommand, DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { configureClients } from '../../aws/clients.js';
+import { configureClients } from '../../aws/clients/registry.js';
 import { pointerShareFailureText, verifyPointerShares } from '../../functions/sharing/pointer-share-backstop.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);

@@ -3,7 +3,7 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { configureClients } from '../../aws/clients.js';
+import { configureClients } from '../../aws/clients/registry.js';
 import { POINTER_NOT_TAKEN } from '../../core/promotion/pointer-taken.js';
 import { publish } from '../../functions/promotion/publish.js';
 import { parameterStore } from './parameter-store-mock.js';

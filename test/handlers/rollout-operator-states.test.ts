@@ -1,7 +1,7 @@
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { client } from '../../aws/clients.js';
+import { dynamodbClient } from '../../aws/clients/dynamodb.js';
 import { readRollout, supersedeRollout } from '../../aws/rollout-ledger.js';
 import { checkWave } from '../../functions/rollout/check.js';
 import { startRollout } from '../../functions/rollout/start.js';
@@ -20,7 +20,7 @@ import {
 
 /** What the operator's pause, resume and abort do: one conditional update of the record's state. */
 async function setState(state: string): Promise<void> {
-  await DynamoDBDocumentClient.from(client('dynamodb')).send(
+  await DynamoDBDocumentClient.from(dynamodbClient()).send(
     new UpdateCommand({
       TableName: 'ledger',
       Key: { pk: 'IMAGE#base', sk: 'ROLLOUT#prod#1.0.0/3' },

@@ -2,7 +2,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { configureClients } from '../../aws/clients.js';
+import { configureClients } from '../../aws/clients/registry.js';
 import { recordApprovalRequest } from '../../aws/promotion-approvals.js';
 import { configureSlack } from '../../aws/slack.js';
 import { waitingSlackPosts } from '../../aws/slack-backlog.js';

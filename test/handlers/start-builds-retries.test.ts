@@ -8,7 +8,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { documentClient } from '../../aws/clients.js';
+import { documentClient } from '../../aws/clients/dynamodb.js';
 import { handler } from '../../functions/start-builds.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
 import { triggerCatalog } from '../unit/triggers/fixtures.js';

@@ -7,7 +7,8 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll } from 'vitest';
-import { client, configureClients } from '../../aws/clients.js';
+import { dynamodbClient } from '../../aws/clients/dynamodb.js';
+import { configureClients } from '../../aws/clients/registry.js';
 import { imageViewIndex, openWorkIndex } from '../../core/ledger/keys.js';
 import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite.js';
 
@@ -107,7 +108,7 @@ export function localLedgerClient(endpoint: string): DynamoDBClient {
       dynamodb: { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 },
     },
   });
-  return client('dynamodb');
+  return dynamodbClient();
 }
 
 /**

@@ -1,6 +1,6 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client } from '../../aws/clients.js';
+import { dynamodbClient } from '../../aws/clients/dynamodb.js';
 import { ledgerTableName } from '../../core/names.js';
 import { payloadDigest } from '../../core/redrive/failed-invocations.js';
 import type { LocalCloud } from '../../local/simulator/cloud.js';
@@ -94,7 +94,7 @@ describe('a forged dead letter is never re-driven as Goldsmith', () => {
     const requestId = '66666666-7777-4888-8999-000000000000';
     // start-builds' own record of a failed scheduled build (written as the failing handler would).
     const scheduled = { 'detail-type': 'Scheduled Build', detail: { image: 'base' } };
-    await client('dynamodb').send(
+    await dynamodbClient().send(
       new PutItemCommand({
         TableName: ledgerTableName('local'),
         Item: {

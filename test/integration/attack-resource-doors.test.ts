@@ -3,7 +3,10 @@ import { CreateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client } from '../../aws/clients.js';
+import { dynamodbClient } from '../../aws/clients/dynamodb.js';
+import { schedulerClient } from '../../aws/clients/scheduler.js';
+import { snsClient } from '../../aws/clients/sns.js';
+import { sqsClient } from '../../aws/clients/sqs.js';
 import { ledgerTableName } from '../../core/names.js';
 import { scheduledBuildInput } from '../../events/scheduled-build.js';
 import type { LocalCloud } from '../../local/simulator/cloud.js';
@@ -111,7 +114,7 @@ describe("Goldsmith's queues, topics, ledger and schedules refuse an attacker in
   it("refuses a forged failure record sent to the triggers' dead-letter queue by a role with sqs:*", async () => {
     const before = await state();
     const send = runAs(ATTACKER, () =>
-      client('sqs').send(
+      sqsClient().send(
         new SendMessageCommand({ QueueUrl: queueUrl('TriggersDlq'), MessageBody: forgedFailureRecord() }),
       ),
     );
@@ -125,7 +128,7 @@ describe("Goldsmith's queues, topics, ledger and schedules refuse an attacker in
     const before = await state();
     for (const topic of ['goldsmith-local-notifications', 'goldsmith-local-approval-links']) {
       const publish = runAs(ATTACKER, () =>
-        client('sns').send(
+        snsClient().send(
           new PublishCommand({
             TopicArn: `arn:aws:sns:us-east-1:${ACCOUNT}:${topic}`,
             Message: 'Approve base 1.0.0/1 for prod: https://attacker.example/approve',
@@ -144,11 +147,11 @@ describe("Goldsmith's queues, topics, ledger and schedules refuse an attacker in
   it('refuses a ledger write by a role that tagged itself goldsmith:ledger-writer=true, and records nothing', async () => {
     const item = { pk: { S: 'BUILD#base' }, sk: { S: 'forged' }, by: { S: TAGGER } };
     const put = runAs(TAGGER, () =>
-      client('dynamodb').send(new PutItemCommand({ TableName: ledgerTableName('local'), Item: item })),
+      dynamodbClient().send(new PutItemCommand({ TableName: ledgerTableName('local'), Item: item })),
     );
     await expect(put).rejects.toMatchObject({ name: 'AccessDeniedException' });
     await expect(put).rejects.toThrow(/with an explicit deny in a resource-based policy/);
-    const read = await client('dynamodb').send(
+    const read = await dynamodbClient().send(
       new GetItemCommand({ TableName: ledgerTableName('local'), Key: { pk: item.pk, sk: item.sk } }),
     );
     expect(read.Item).toBeUndefined();
@@ -157,7 +160,7 @@ describe("Goldsmith's queues, topics, ledger and schedules refuse an attacker in
   it("never runs start-builds from a schedule outside Goldsmith's groups that passes the triggers' Scheduler role", async () => {
     const before = await state();
     await runAs(ATTACKER, () =>
-      client('scheduler').send(
+      schedulerClient().send(
         new CreateScheduleCommand({
           Name: 'nightly-build',
           ScheduleExpression: 'at(2027-02-05T11:00:00)',
@@ -179,7 +182,7 @@ describe("Goldsmith's queues, topics, ledger and schedules refuse an attacker in
 
   it('refuses the schedule outright to a caller who may not pass the role', async () => {
     const create = runAs(TAGGER, () =>
-      client('scheduler').send(
+      schedulerClient().send(
         new CreateScheduleCommand({
           Name: 'reconcile-now',
           ScheduleExpression: 'at(2027-02-05T13:00:00)',
@@ -209,7 +212,7 @@ describe("Goldsmith's queues, topics, ledger and schedules refuse an attacker in
     const url = queueUrl('TriggersDlq');
     const depth = cloud.sqs.depth(url);
     await runAs(sessionOf(roleArn('-Triggers-StartBuilds')), () =>
-      client('sqs').send(new SendMessageCommand({ QueueUrl: url, MessageBody: '{}' })),
+      sqsClient().send(new SendMessageCommand({ QueueUrl: url, MessageBody: '{}' })),
     );
     expect(cloud.sqs.depth(url)).toBe(depth + 1);
   });

@@ -1,6 +1,6 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { documentClient } from '../../aws/clients.js';
+import { documentClient } from '../../aws/clients/dynamodb.js';
 import { imageViewKeys } from '../../core/ledger/keys.js';
 import { auditImageView } from '../../local/simulator/audit-image-view.js';
 import { scanLedger } from '../../local/simulator/report-ledger.js';

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { ListAccountsCommand } from '@aws-sdk/client-organizations';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, documentClient } from '../../aws/clients.js';
+import { documentClient } from '../../aws/clients/dynamodb.js';
+import { organizationsClient } from '../../aws/clients/organizations.js';
 import type { BusRule } from '../../local/eventbridge/bus.js';
 import type { LocalCloud } from '../../local/simulator/cloud.js';
 import { raiseInstanceFinding } from '../../local/simulator/inspector-findings.js';
@@ -60,7 +61,7 @@ beforeAll(async () => {
     prodChannel({ soak: '1h' }),
   ];
   cloud = await startOperatorCloud(operatorCatalog(['us-east-1', 'eu-west-1'], channels, {}), '2027-02-10T00:00:00Z');
-  const accounts = await client('organizations').send(new ListAccountsCommand({}));
+  const accounts = await organizationsClient().send(new ListAccountsCommand({}));
   member = accounts.Accounts?.map((a) => a.Id ?? '').find((id) => id !== ACCOUNT && id !== '') ?? '';
   await releaseOpenssl(cloud, '3.0.1');
   for (let i = 0; i < 48 && (await pointerOf('dev')) !== '1.0.0/1'; i++) await cloud.clock.run(minutes(15));

@@ -1,6 +1,6 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { documentClient } from '../../aws/clients.js';
+import { documentClient } from '../../aws/clients/dynamodb.js';
 import { historyOf } from '../../cli/operator/ledger-history.js';
 import type { LocalCloud } from '../../local/simulator/cloud.js';
 import { reportCve } from '../../local/simulator/lifecycle-requests.js';

@@ -11,7 +11,7 @@ import {
   paginateDescribeImages,
 } from '@aws-sdk/client-ec2';
 import { afterEach, describe, expect, it } from 'vitest';
-import { client } from '../../../aws/clients.js';
+import { ec2Client } from '../../../aws/clients/ec2.js';
 import { ACCOUNT, localCloud, resetClients } from './helpers.js';
 
 const R = 'us-east-1';
@@ -36,7 +36,7 @@ describe('Ec2Fake', () => {
 
   it('answers InvalidAMIID.NotFound and InvalidAMIID.Malformed as EC2 does', async () => {
     localCloud();
-    const ec2 = client('ec2', R);
+    const ec2 = ec2Client(R);
     await expect(ec2.send(new DescribeImagesCommand({ ImageIds: ['ami-0123456789abcdef0'] }))).rejects.toMatchObject({
       name: 'InvalidAMIID.NotFound',
       $fault: 'client',
@@ -51,17 +51,17 @@ describe('Ec2Fake', () => {
   it('keeps AMIs per region', async () => {
     const { fakes } = localCloud();
     const ami = fakes.ec2.registerImage('eu-west-1', { name: 'base 1' });
-    await expect(client('ec2', R).send(new DescribeImagesCommand({ ImageIds: [ami.imageId] }))).rejects.toMatchObject({
+    await expect(ec2Client(R).send(new DescribeImagesCommand({ ImageIds: [ami.imageId] }))).rejects.toMatchObject({
       name: 'InvalidAMIID.NotFound',
     });
-    const out = await client('ec2', 'eu-west-1').send(new DescribeImagesCommand({ ImageIds: [ami.imageId] }));
+    const out = await ec2Client('eu-west-1').send(new DescribeImagesCommand({ ImageIds: [ami.imageId] }));
     expect(out.Images?.[0]?.BlockDeviceMappings?.[0]?.Ebs).toMatchObject({ Encrypted: true });
   });
 
   it('adds and removes launch permissions idempotently, in both request forms', async () => {
     const { fakes } = withOrg();
     const ami = fakes.ec2.registerImage(R, { name: 'base 1' });
-    const ec2 = client('ec2', R);
+    const ec2 = ec2Client(R);
     const ouArn = fakes.organizations.ouArn(OU);
     const add = { Add: [{ UserId: '210000000003' }, { OrganizationalUnitArn: ouArn }] };
     await ec2.send(new ModifyImageAttributeCommand({ ImageId: ami.imageId, LaunchPermission: add }));
@@ -82,14 +82,14 @@ describe('Ec2Fake', () => {
       ImageId: ami.imageId,
       LaunchPermission: { Add: [{ UserId: '42' }] },
     });
-    await expect(client('ec2', R).send(bad)).rejects.toMatchObject({ name: 'InvalidAMIAttributeItemValue' });
+    await expect(ec2Client(R).send(bad)).rejects.toMatchObject({ name: 'InvalidAMIAttributeItemValue' });
   });
 
   it('answers who may launch an AMI, resolving OU ARNs through nested OUs', async () => {
     const { fakes } = withOrg();
     const ami = fakes.ec2.registerImage(R, { name: 'base 1' });
     const org = fakes.organizations;
-    const ec2 = client('ec2', R);
+    const ec2 = ec2Client(R);
     expect(fakes.ec2.isLaunchableBy(R, ami.imageId, '210000000002', org)).toBe(false);
     await ec2.send(
       new ModifyImageAttributeCommand({
@@ -107,7 +107,7 @@ describe('Ec2Fake', () => {
     const { fakes } = localCloud();
     const ami = fakes.ec2.registerImage(R, { name: 'base 1' });
     const snap = ami.snapshotIds[0]!;
-    const ec2 = client('ec2', R);
+    const ec2 = ec2Client(R);
     await ec2.send(
       new ModifySnapshotAttributeCommand({
         SnapshotId: snap,
@@ -131,7 +131,7 @@ describe('Ec2Fake', () => {
 
   it('filters by tag and returns every image across pages', async () => {
     const { fakes } = localCloud();
-    const ec2 = client('ec2', R);
+    const ec2 = ec2Client(R);
     const ids: string[] = [];
     for (let i = 0; i < 23; i++) ids.push(fakes.ec2.registerImage(R, { name: `base ${i}` }).imageId);
     await ec2.send(
@@ -153,7 +153,7 @@ describe('Ec2Fake', () => {
 
   it('hides deprecated AMIs from other owners unless IncludeDeprecated is set', async () => {
     const { fakes, clock } = localCloud();
-    const ec2 = client('ec2', R);
+    const ec2 = ec2Client(R);
     const mine = fakes.ec2.registerImage(R, { name: 'base 1' });
     const amazon = fakes.ec2.registerImage(R, { name: 'al2023', ownerId: 'amazon', public: true });
     for (const id of [mine.imageId, amazon.imageId]) {
@@ -172,7 +172,7 @@ describe('Ec2Fake', () => {
 
   it('lists an AMI with a future deprecation time until that time, then only by id, and refuses one beyond 10 years', async () => {
     const { fakes, clock } = localCloud();
-    const ec2 = client('ec2', R);
+    const ec2 = ec2Client(R);
     const amazon = fakes.ec2.registerImage(R, { name: 'al2023', ownerId: 'amazon', public: true });
     const listed = async () =>
       (await ec2.send(new DescribeImagesCommand({ Owners: ['amazon'] }))).Images?.map((i) => i.ImageId) ?? [];
@@ -200,7 +200,7 @@ describe('Ec2Fake', () => {
 
   it('rounds a deprecation time to the minute and refuses one in the past, as EC2 documents', async () => {
     const { fakes, clock } = localCloud();
-    const ec2 = client('ec2', R);
+    const ec2 = ec2Client(R);
     const ami = fakes.ec2.registerImage(R, { name: 'base 1' });
     await ec2.send(
       new EnableImageDeprecationCommand({ ImageId: ami.imageId, DeprecateAt: new Date(clock.now() + 89_000) }),
@@ -215,7 +215,7 @@ describe('Ec2Fake', () => {
 
   it('deregisters an AMI with its snapshot: it can then be neither described, shared nor launched', async () => {
     const { fakes } = withOrg();
-    const ec2 = client('ec2', R);
+    const ec2 = ec2Client(R);
     const ami = fakes.ec2.registerImage(R, { name: 'base 1' });
     const [snapshot] = ami.snapshotIds;
     await ec2.send(new DeregisterImageCommand({ ImageId: ami.imageId, DeleteAssociatedSnapshots: true }));

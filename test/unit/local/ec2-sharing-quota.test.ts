@@ -1,6 +1,6 @@
 import { DescribeImageAttributeCommand, ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
 import { afterEach, describe, expect, it } from 'vitest';
-import { client } from '../../../aws/clients.js';
+import { ec2Client } from '../../../aws/clients/ec2.js';
 import { localCloud, resetClients } from './helpers.js';
 
 const R = 'us-east-1';
@@ -11,13 +11,11 @@ const accounts = (from: number, count: number) =>
   Array.from({ length: count }, (_, i) => ({ UserId: String(300000000000 + from + i) }));
 
 async function shareWith(imageId: string, Add: object[], Remove: object[] = []) {
-  return client('ec2', R).send(
-    new ModifyImageAttributeCommand({ ImageId: imageId, LaunchPermission: { Add, Remove } }),
-  );
+  return ec2Client(R).send(new ModifyImageAttributeCommand({ ImageId: imageId, LaunchPermission: { Add, Remove } }));
 }
 
 async function entitiesOf(imageId: string): Promise<number> {
-  const out = await client('ec2', R).send(
+  const out = await ec2Client(R).send(
     new DescribeImageAttributeCommand({ ImageId: imageId, Attribute: 'launchPermission' }),
   );
   return out.LaunchPermissions?.length ?? 0;

@@ -6,7 +6,7 @@ import {
   ModifyImageAttributeCommand,
 } from '@aws-sdk/client-ec2';
 import { afterEach, describe, expect, it } from 'vitest';
-import { client } from '../../../aws/clients.js';
+import { ec2Client } from '../../../aws/clients/ec2.js';
 import { FleetState } from '../../../local/fakes/ec2-fleet.js';
 import { PENDING_REPORTS_PER_ACCOUNT } from '../../../local/fakes/ec2-usage.js';
 import { ACCOUNT, localCloud, resetClients } from './helpers.js';
@@ -25,7 +25,7 @@ function cloudWithFleet() {
 }
 
 async function share(imageId: string, accounts: string[]) {
-  await client('ec2', R).send(
+  await ec2Client(R).send(
     new ModifyImageAttributeCommand({
       ImageId: imageId,
       LaunchPermission: { Add: accounts.map((UserId) => ({ UserId })) },
@@ -42,7 +42,7 @@ describe('EC2 image usage reports on the local cloud', () => {
     const template = fleet.createTemplate(A, R, ami.imageId);
     for (let i = 0; i < 3; i++) fleet.launch(A, R, ami.imageId, clock.now(), template.launchTemplateId);
     fleet.launch(B, R, ami.imageId, clock.now());
-    const ec2 = client('ec2', R);
+    const ec2 = ec2Client(R);
     const { ReportId } = await ec2.send(
       new CreateImageUsageReportCommand({ ImageId: ami.imageId, ResourceTypes: INSTANCES }),
     );
@@ -71,7 +71,7 @@ describe('EC2 image usage reports on the local cloud', () => {
     await share(ami.imageId, [A]);
     fleet.launch(A, R, ami.imageId, clock.now());
     fleet.launch(B, R, ami.imageId, clock.now());
-    const ec2 = client('ec2', R);
+    const ec2 = ec2Client(R);
     const { ReportId } = await ec2.send(
       new CreateImageUsageReportCommand({ ImageId: ami.imageId, ResourceTypes: [{ ResourceType: 'ec2:Instance' }] }),
     );
@@ -82,7 +82,7 @@ describe('EC2 image usage reports on the local cloud', () => {
 
   it('refuses more than 200 accounts, an unknown resource type and a bad version depth, and keeps a client token', async () => {
     const { ami } = cloudWithFleet();
-    const ec2 = client('ec2', R);
+    const ec2 = ec2Client(R);
     const accounts = Array.from({ length: 201 }, (_, i) => String(210000000000 + i));
     await expect(
       ec2.send(
@@ -121,7 +121,7 @@ describe('EC2 image usage reports on the local cloud', () => {
 
   it('refuses a second in-progress report on one AMI, and more than 2,000 in progress in a Region, with ResourceLimitExceeded', async () => {
     const { clock, fakes, ami } = cloudWithFleet();
-    const ec2 = client('ec2', R);
+    const ec2 = ec2Client(R);
     const create = (ImageId: string, ClientToken?: string) =>
       ec2.send(new CreateImageUsageReportCommand({ ImageId, ResourceTypes: INSTANCES, ClientToken }));
     const first = await create(ami.imageId, 'first');
@@ -154,7 +154,7 @@ describe('EC2 image usage reports on the local cloud', () => {
 
   it('ends in error when the image is deregistered before the report completes, and forgets reports after 30 days', async () => {
     const { clock, fakes, ami } = cloudWithFleet();
-    const ec2 = client('ec2', R);
+    const ec2 = ec2Client(R);
     const other = fakes.ec2.registerImage(R, { name: 'base 2' });
     const { ReportId: gone } = await ec2.send(
       new CreateImageUsageReportCommand({ ImageId: ami.imageId, ResourceTypes: INSTANCES }),
@@ -176,7 +176,7 @@ describe('EC2 image usage reports on the local cloud', () => {
 
   it('forgets each report 30 days after its own creation, a younger one staying', async () => {
     const { clock, ami } = cloudWithFleet();
-    const ec2 = client('ec2', R);
+    const ec2 = ec2Client(R);
     const create = async () =>
       (await ec2.send(new CreateImageUsageReportCommand({ ImageId: ami.imageId, ResourceTypes: INSTANCES }))).ReportId!;
     const older = await create();
@@ -193,7 +193,7 @@ describe('EC2 image usage reports on the local cloud', () => {
   it("reports an AMI's last launch a day late", async () => {
     const { clock, fleet, ami } = cloudWithFleet();
     fleet.launch(A, R, ami.imageId, clock.now());
-    const ec2 = client('ec2', R);
+    const ec2 = ec2Client(R);
     const read = async () =>
       (await ec2.send(new DescribeImageAttributeCommand({ ImageId: ami.imageId, Attribute: 'lastLaunchedTime' })))
         .LastLaunchedTime?.Value;

@@ -1,4 +1,4 @@
-import { configureClients } from '../../../aws/clients.js';
+import { configureClients } from '../../../aws/clients/registry.js';
 import { VirtualClock } from '../../../local/clock.js';
 import { type InstallOptions, installFakes } from '../../../local/fakes/install.js';
 

@@ -1,6 +1,6 @@
 import { GetImagePipelineCommand, StartImagePipelineExecutionCommand } from '@aws-sdk/client-imagebuilder';
 import { afterEach, describe, expect, it } from 'vitest';
-import { client } from '../../../aws/clients.js';
+import { imagebuilderClient } from '../../../aws/clients/imagebuilder.js';
 import { parseEvent } from '../../../events/registry.js';
 import type { AwsEvent, PipelineSchedule } from '../../../local/fakes/imagebuilder-model.js';
 import { ACCOUNT, localCloud, resetClients } from './helpers.js';
@@ -25,11 +25,11 @@ function cloud(schedule?: PipelineSchedule) {
 const nightly = { scheduleExpression: 'cron(0 3 * * ? *)', autoDisablePolicy: { failureCount: 2 } };
 let token = 0;
 const startManually = () =>
-  client('imagebuilder', R).send(
+  imagebuilderClient(R).send(
     new StartImagePipelineExecutionCommand({ imagePipelineArn: PIPELINE, clientToken: `manual-${++token}` }),
   );
 const pipeline = async () =>
-  (await client('imagebuilder', R).send(new GetImagePipelineCommand({ imagePipelineArn: PIPELINE }))).imagePipeline;
+  (await imagebuilderClient(R).send(new GetImagePipelineCommand({ imagePipelineArn: PIPELINE }))).imagePipeline;
 
 describe("ImageBuilderFake: a pipeline's autoDisablePolicy counts scheduled executions only", () => {
   afterEach(resetClients);

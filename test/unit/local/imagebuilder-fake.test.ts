@@ -10,7 +10,8 @@ import {
   StartImagePipelineExecutionCommand,
 } from '@aws-sdk/client-imagebuilder';
 import { afterEach, describe, expect, it } from 'vitest';
-import { client } from '../../../aws/clients.js';
+import { ec2Client } from '../../../aws/clients/ec2.js';
+import { imagebuilderClient } from '../../../aws/clients/imagebuilder.js';
 import type { AwsEvent } from '../../../local/fakes/imagebuilder-model.js';
 import { withdrawViolations } from '../../../local/models/request-check.js';
 import { ACCOUNT, localCloud, resetClients } from './helpers.js';
@@ -34,14 +35,14 @@ function cloud() {
 }
 
 const start = (clientToken: string) =>
-  client('imagebuilder', R).send(new StartImagePipelineExecutionCommand({ imagePipelineArn: PIPELINE, clientToken }));
+  imagebuilderClient(R).send(new StartImagePipelineExecutionCommand({ imagePipelineArn: PIPELINE, clientToken }));
 
 describe('ImageBuilderFake', () => {
   afterEach(resetClients);
 
   it('answers ResourceNotFoundException for unknown pipelines and images', async () => {
     cloud();
-    const ib = client('imagebuilder', R);
+    const ib = imagebuilderClient(R);
     await expect(
       ib.send(new StartImagePipelineExecutionCommand({ imagePipelineArn: `${PIPELINE}-nope`, clientToken: 't1' })),
     ).rejects.toMatchObject({ name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 404 } });
@@ -72,7 +73,7 @@ describe('ImageBuilderFake', () => {
     const t0 = clock.now();
     const { imageBuildVersionArn: arn } = await start('token-1');
     await clock.run(t0 + 32 * MIN);
-    const ib = client('imagebuilder', R);
+    const ib = imagebuilderClient(R);
     expect((await ib.send(new GetImageCommand({ imageBuildVersionArn: arn }))).image?.state?.status).toBe(
       'DISTRIBUTING',
     );
@@ -99,7 +100,7 @@ describe('ImageBuilderFake', () => {
     });
     const amis = image.outputResources?.amis ?? [];
     expect(amis.map((a) => a.region)).toEqual([R, 'eu-west-1']);
-    const described = await client('ec2', 'eu-west-1').send(new DescribeImagesCommand({ ImageIds: [amis[1]!.image!] }));
+    const described = await ec2Client('eu-west-1').send(new DescribeImagesCommand({ ImageIds: [amis[1]!.image!] }));
     expect(described.Images?.[0]?.Tags).toContainEqual({ Key: 'Ec2ImageBuilderArn', Value: arn });
     const message = fakes.sns.messages.find((m) => m.topicArn === TOPIC);
     expect(message?.message).toMatch(/"semver": \d{20,}/);
@@ -120,7 +121,7 @@ describe('ImageBuilderFake', () => {
     const last = (arn: string) => events.filter((e) => e.resources[0] === arn).at(-1)?.detail.state;
     expect(last(failed.imageBuildVersionArn!)).toEqual({ status: 'FAILED', reason: 'component update-linux failed' });
     expect(last(ok.imageBuildVersionArn!)).toEqual({ status: 'AVAILABLE' });
-    const image = await client('imagebuilder', R).send(
+    const image = await imagebuilderClient(R).send(
       new GetImageCommand({ imageBuildVersionArn: failed.imageBuildVersionArn }),
     );
     expect(image.image?.outputResources?.amis).toEqual([]);
@@ -130,7 +131,7 @@ describe('ImageBuilderFake', () => {
   it('cancels a build in progress and refuses to cancel a finished one', async () => {
     const { clock, events } = cloud();
     const { imageBuildVersionArn: arn } = await start('token-1');
-    const ib = client('imagebuilder', R);
+    const ib = imagebuilderClient(R);
     await clock.run(clock.now() + 5 * MIN);
     await ib.send(new CancelImageCreationCommand({ imageBuildVersionArn: arn, clientToken: 'c1' }));
     await clock.run(clock.now() + 60 * MIN);
@@ -148,7 +149,7 @@ describe('ImageBuilderFake', () => {
   it('refuses to delete a running build and forgets a finished one it deleted (its AMIs stay in EC2)', async () => {
     const { clock, fakes } = cloud();
     const { imageBuildVersionArn: arn } = await start('token-1');
-    const ib = client('imagebuilder', R);
+    const ib = imagebuilderClient(R);
     await expect(ib.send(new DeleteImageCommand({ imageBuildVersionArn: arn }))).rejects.toMatchObject({
       name: 'ResourceDependencyException',
     });
@@ -169,7 +170,7 @@ describe('ImageBuilderFake', () => {
     await clock.run(clock.now() + 60 * MIN);
     const second = await start('token-2');
     await clock.run(clock.now() + 60 * MIN);
-    const ib = client('imagebuilder', R);
+    const ib = imagebuilderClient(R);
     const list = async (arn: string) => {
       const all: string[] = [];
       let nextToken: string | undefined;
@@ -195,7 +196,7 @@ describe('ImageBuilderFake', () => {
 
   it('installs the package versions released when a build starts, not those released while it runs', async () => {
     const { clock, fakes } = cloud();
-    const ib = client('imagebuilder', R);
+    const ib = imagebuilderClient(R);
     const opensslOf = async (arn: string | undefined) =>
       (await ib.send(new ListImagePackagesCommand({ imageBuildVersionArn: arn }))).imagePackageList?.find(
         (p) => p.packageName === 'openssl',
@@ -212,7 +213,7 @@ describe('ImageBuilderFake', () => {
   it('lists the packages of a distributed AMI build across pages, as the scenario set them', async () => {
     const { clock, fakes } = cloud();
     const { imageBuildVersionArn: before } = await start('token-1');
-    const ib = client('imagebuilder', R);
+    const ib = imagebuilderClient(R);
     // Systems Manager Inventory runs on the build instance: nothing is listed before the build is done.
     expect((await ib.send(new ListImagePackagesCommand({ imageBuildVersionArn: before }))).imagePackageList).toEqual(
       [],
@@ -253,7 +254,7 @@ describe('ImageBuilderFake', () => {
     await clock.run(clock.now() + 60 * MIN);
     const versions: string[] = [];
     for await (const page of paginateListImagePipelineImages(
-      { client: client('imagebuilder', R), pageSize: 3 },
+      { client: imagebuilderClient(R), pageSize: 3 },
       { imagePipelineArn: PIPELINE },
     )) {
       for (const s of page.imageSummaryList ?? []) versions.push(`${s.version} ${s.state?.status}`);
@@ -270,7 +271,7 @@ describe('ImageBuilderFake', () => {
       onImageEvent: (e) => events.push(e),
     });
     const pipeline = `arn:aws:imagebuilder:${R}:${ACCOUNT}:image-pipeline/web-runtime`;
-    const ib = client('imagebuilder', R);
+    const ib = imagebuilderClient(R);
     const { imageBuildVersionArn } = await ib.send(
       new StartImagePipelineExecutionCommand({ imagePipelineArn: pipeline, clientToken: 'c' }),
     );
@@ -292,7 +293,7 @@ describe('ImageBuilderFake', () => {
       ],
     });
     const pipeline = `arn:aws:imagebuilder:${R}:${ACCOUNT}:image-pipeline/web-runtime`;
-    const ib = client('imagebuilder', R);
+    const ib = imagebuilderClient(R);
     for (const clientToken of ['a', 'b']) {
       await ib.send(new StartImagePipelineExecutionCommand({ imagePipelineArn: pipeline, clientToken }));
       await clock.run(clock.now() + 120 * MIN);

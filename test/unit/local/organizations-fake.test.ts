@@ -10,7 +10,7 @@ import {
   paginateListRoots,
 } from '@aws-sdk/client-organizations';
 import { afterEach, describe, expect, it } from 'vitest';
-import { client } from '../../../aws/clients.js';
+import { organizationsClient } from '../../../aws/clients/organizations.js';
 import { OrganizationsFake, organizationFromCatalog } from '../../../local/fakes/organizations.js';
 import { withdrawViolations } from '../../../local/models/request-check.js';
 import { ACCOUNT, localCloud, resetClients } from './helpers.js';
@@ -42,7 +42,7 @@ function cloud(accountsPerOu = 25) {
   return localCloud({ organization });
 }
 
-const orgs = () => client('organizations', 'us-east-1');
+const orgs = () => organizationsClient('us-east-1');
 
 async function all<T>(pages: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];

@@ -11,7 +11,9 @@ import {
 } from '@aws-sdk/client-ram';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { client } from '../../../aws/clients.js';
+import { ecrClient } from '../../../aws/clients/ecr.js';
+import { ramClient } from '../../../aws/clients/ram.js';
+import { ssmClient } from '../../../aws/clients/ssm.js';
 import { pullStatements } from '../../../core/promotion/consumer-access.js';
 import { principalContext } from '../../../local/simulator/audit-consumers.js';
 import { ACCOUNT, localCloud, resetClients } from './helpers.js';
@@ -36,7 +38,7 @@ const PARAM_ARN = `arn:aws:ssm:${R}:${ACCOUNT}:parameter${PARAM}`;
 
 async function putPointer(fakes: ReturnType<typeof localCloud>['fakes'], tier: 'Standard' | 'Advanced') {
   const ami = fakes.ec2.registerImage(R, { name: 'base 1' }).imageId;
-  await client('ssm', R).send(
+  await ssmClient(R).send(
     new PutParameterCommand({ Name: PARAM, Value: ami, Type: 'String', DataType: 'aws:ec2:image', Tier: tier }),
   );
   return ami;
@@ -44,7 +46,7 @@ async function putPointer(fakes: ReturnType<typeof localCloud>['fakes'], tier: '
 
 describe('RamFake', () => {
   afterEach(resetClients);
-  const ram = () => client('ram', R);
+  const ram = () => ramClient(R);
 
   it('refuses to share a standard-tier parameter, and shares an advanced one with every account under the OU', async () => {
     const { fakes } = localCloud({ organization });
@@ -52,7 +54,7 @@ describe('RamFake', () => {
     const create = new CreateResourceShareCommand({ name: 'p', resourceArns: [PARAM_ARN], principals: [OU_ARN] });
     await expect(ram().send(create)).rejects.toMatchObject({ name: 'InvalidParameterException' });
 
-    await client('ssm', R).send(
+    await ssmClient(R).send(
       new PutParameterCommand({ Name: PARAM, Value: fakes.ssm.value(R, PARAM)!, Overwrite: true, Tier: 'Advanced' }),
     );
     const out = await ram().send(create);
@@ -118,7 +120,7 @@ describe('RamFake', () => {
 
 describe('EcrFake', () => {
   afterEach(resetClients);
-  const ecr = () => client('ecr', R);
+  const ecr = () => ecrClient(R);
   const repositoryName = 'golden/web';
 
   it('retags by manifest: PutImage with the manifest of a digest moves the tag off its old image', async () => {

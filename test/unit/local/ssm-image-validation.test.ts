@@ -1,6 +1,6 @@
 import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { client } from '../../../aws/clients.js';
+import { ssmClient } from '../../../aws/clients/ssm.js';
 import type { AwsEvent } from '../../../local/fakes/imagebuilder-model.js';
 import { IMAGE_VALIDATION_DELAY_MS } from '../../../local/fakes/ssm-image-validation.js';
 import { currentCaller, runAs } from '../../../local/trust/caller.js';
@@ -10,7 +10,7 @@ const R = 'us-east-1';
 const NAME = '/goldsmith/base/prod';
 const PUBLISH = `arn:aws:iam::${ACCOUNT}:role/goldsmith-publish`;
 const NO_DESCRIBE = `arn:aws:iam::${ACCOUNT}:role/goldsmith-publish-without-describe-images`;
-const ssm = () => client('ssm', R);
+const ssm = () => ssmClient(R);
 
 /** A local cloud whose SSM fake validates as Parameter Store does: only NO_DESCRIBE lacks ec2:DescribeImages. */
 function validatingCloud() {

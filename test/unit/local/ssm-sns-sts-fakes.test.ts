@@ -7,12 +7,14 @@ import {
 } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterEach, describe, expect, it } from 'vitest';
-import { client } from '../../../aws/clients.js';
+import { snsClient } from '../../../aws/clients/sns.js';
+import { ssmClient } from '../../../aws/clients/ssm.js';
+import { stsClient } from '../../../aws/clients/sts.js';
 import { AL2023_PARAMETER } from '../../../local/fakes/ssm.js';
 import { ACCOUNT, localCloud, resetClients } from './helpers.js';
 
 const R = 'us-east-1';
-const ssm = () => client('ssm', R);
+const ssm = () => ssmClient(R);
 
 describe('SsmFake', () => {
   afterEach(resetClients);
@@ -70,7 +72,7 @@ describe('SnsFake and StsFake', () => {
 
   it('records published messages with their attributes and rejects unknown topics with NotFound', async () => {
     const { fakes } = localCloud();
-    const sns = client('sns', R);
+    const sns = snsClient(R);
     const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'goldsmith-notifications' }));
     await sns.send(
       new PublishCommand({
@@ -87,7 +89,7 @@ describe('SnsFake and StsFake', () => {
 
   it('returns a fixed caller identity', async () => {
     localCloud();
-    const id = await client('sts', R).send(new GetCallerIdentityCommand({}));
+    const id = await stsClient(R).send(new GetCallerIdentityCommand({}));
     expect(id.Account).toBe(ACCOUNT);
   });
 });

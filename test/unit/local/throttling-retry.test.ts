@@ -1,7 +1,8 @@
 import { EnableImageDeprecationCommand, ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { client } from '../../../aws/clients.js';
+import { ec2Client } from '../../../aws/clients/ec2.js';
+import { ssmClient } from '../../../aws/clients/ssm.js';
 import { localCloud, resetClients } from './helpers.js';
 
 const R = 'us-east-1';
@@ -16,7 +17,7 @@ describe('throttling through the SDK', () => {
   it('lets the documented burst through in one virtual instant and throttles the rest with RequestLimitExceeded', async () => {
     const { fakes, clock, stats } = localCloud({ maxAttempts: 1 });
     const ami = fakes.ec2.registerImage(R, { name: 'base 1' });
-    const ec2 = client('ec2', R);
+    const ec2 = ec2Client(R);
     const add = (i: number) =>
       ec2.send(
         new ModifyImageAttributeCommand({
@@ -41,7 +42,7 @@ describe('throttling through the SDK', () => {
   it('uses the smaller mutating bucket (50, 5/s) for EnableImageDeprecation', async () => {
     const { fakes } = localCloud({ maxAttempts: 1 });
     const ami = fakes.ec2.registerImage(R, { name: 'base 1' });
-    const ec2 = client('ec2', R);
+    const ec2 = ec2Client(R);
     const results = await settleAll(
       Array.from({ length: 60 }, () =>
         ec2.send(new EnableImageDeprecationCommand({ ImageId: ami.imageId, DeprecateAt: new Date('2028-01-01') })),
@@ -53,7 +54,7 @@ describe('throttling through the SDK', () => {
   it('retries throttled calls with backoff on the virtual clock until they succeed', async () => {
     const { fakes, clock, stats } = localCloud();
     const ami = fakes.ec2.registerImage(R, { name: 'base 1' });
-    const ec2 = client('ec2', R);
+    const ec2 = ec2Client(R);
     const start = clock.now();
     const calls = Array.from({ length: 60 }, () =>
       clock.track(() =>
@@ -73,7 +74,7 @@ describe('throttling through the SDK', () => {
   it('injects faults from a seeded RNG, retries them, and repeats exactly for the same seed', async () => {
     const run = async () => {
       const { clock, stats } = localCloud({ seed: 7, faults: { throttleRate: 0.2, errorRate: 0.1 } });
-      const ssm = client('ssm', R);
+      const ssm = ssmClient(R);
       const name = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
       const calls = Array.from({ length: 30 }, () =>
         clock.track(() => ssm.send(new GetParameterCommand({ Name: name }))),
@@ -95,7 +96,7 @@ describe('throttling through the SDK', () => {
     // The SDK's standard quota (500 tokens, 14 per retry) would be empty after ~150 such calls, leaving every later
     // call one attempt: about half of them would fail, and a task making tens of calls would never get through.
     const { clock, stats } = localCloud({ seed: 3, faults: { errorRate: 0.5 } });
-    const ssm = client('ssm', R);
+    const ssm = ssmClient(R);
     const name = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
     const outcomes: boolean[] = [];
     const calls = clock.track(async () => {

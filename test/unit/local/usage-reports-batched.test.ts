@@ -1,6 +1,6 @@
 import { CreateImageUsageReportCommand, ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
 import { afterEach, describe, expect, it } from 'vitest';
-import { client } from '../../../aws/clients.js';
+import { ec2Client } from '../../../aws/clients/ec2.js';
 import { readUsageReports } from '../../../aws/image-usage.js';
 import { FleetState } from '../../../local/fakes/ec2-fleet.js';
 import { localCloud, resetClients } from './helpers.js';
@@ -16,7 +16,7 @@ describe('reading the usage reports of one Region together', () => {
     const cloud = localCloud();
     const fleet = new FleetState();
     cloud.fakes.ec2.usage.fleet = fleet;
-    const ec2 = client('ec2', R);
+    const ec2 = ec2Client(R);
     const amis = [
       cloud.fakes.ec2.registerImage(R, { name: 'base 1' }),
       cloud.fakes.ec2.registerImage(R, { name: 'base 2' }),
@@ -51,7 +51,7 @@ describe('reading the usage reports of one Region together', () => {
     // Two reports of one Region and day, three entries: one call of each kind would have read them.
     expect(cloud.fakes.ec2.usageReportReadsNeeded()).toEqual({ reports: 1, entries: 1 });
     const west = cloud.fakes.ec2.registerImage('eu-west-1', { name: 'base 1' });
-    await client('ec2', 'eu-west-1').send(
+    await ec2Client('eu-west-1').send(
       new CreateImageUsageReportCommand({ ImageId: west.imageId, ResourceTypes: [{ ResourceType: 'ec2:Instance' }] }),
     );
     await cloud.clock.run(cloud.clock.now() + 86_400_000);
