@@ -175,7 +175,7 @@ export function historyOf(
       // Kept past retention because member accounts still ran it (usage-aware retention).
       add(
         str(i.firstHeldAt),
-        `held past retention: ${Number(i.accounts ?? 0)} account(s), ${Number(i.instances ?? 0)} instance(s) still use it (hold ends ${shortTime(str(i.heldUntil))})`,
+        `held past retention: ${Array.isArray(i.accounts) ? i.accounts.length : Number(i.accounts ?? 0)} account(s), ${Number(i.instances ?? 0)} instance(s) still use it (hold ends ${shortTime(str(i.heldUntil))})`,
         'RETIRE',
       );
       if (str(i.expiryAnnouncedAt)) add(str(i.expiryAnnouncedAt), 'hold ended: an operator may release it', 'RETIRE');
