@@ -69,10 +69,12 @@ function reachLine(r: LedgerOuReach | undefined): string[] {
   if (!r || (!r.waveStart && !r.observed)) return [];
   const parts = [
     r.waveStart && `wave started after the pointer: ${reachText(r.waveStart)}`,
-    r.observed && `pointer to 90 % of instances: ${reachText(r.observed)}`,
-    r.afterWave && `wave start to 90 %: ${reachText(r.afterWave)}`,
+    r.observed && `pointer to 90 % of the OU's instances: ${reachText(r.observed)}`,
+    r.afterWave && `wave start to 90 % of the OU's instances: ${reachText(r.afterWave)}`,
   ].filter((p): p is string => typeof p === 'string');
-  return [`    rollout: ${parts.join('; ')}  [per version; 90 % as the daily usage reports saw it]`];
+  return [
+    `    rollout: ${parts.join('; ')}  [per version; 90 % of all the OU's instances, hand-refreshed and skipped groups included, as the daily usage reports saw it; the report's fleet.reach counts the rollout's groups apart]`,
+  ];
 }
 
 function ouLines(
