@@ -88,7 +88,13 @@ describe("the rollout role touches only what opted in to the catalog's rollouts"
     const identity = { key: `rollout-${MEMBER}`, credentials: async () => credentials };
     const found = await findFollowingGroups({ account: MEMBER, region: REGION, identity }, FOLLOWS);
     expect(found).toEqual([
-      { kind: 'ready', group: 'alone', launchTemplateId: expect.any(String), fromVersion: 1 },
+      {
+        kind: 'ready',
+        group: 'alone',
+        launchTemplateId: expect.any(String),
+        fromVersion: 1,
+        fromImageId: expect.stringMatching(/^ami-/),
+      },
       {
         kind: 'skip',
         group: 'tagged',
