@@ -1,4 +1,5 @@
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { ECRClient } from '@aws-sdk/client-ecr';
@@ -29,6 +30,7 @@ import { GoldsmithRetryStrategy } from './retry.js';
  */
 export interface ServiceClients {
   autoscaling: AutoScalingClient;
+  cloudwatch: CloudWatchClient;
   dynamodb: DynamoDBClient;
   ec2: EC2Client;
   ecr: ECRClient;

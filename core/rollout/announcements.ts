@@ -84,12 +84,15 @@ export function rolloutAnnouncements(
     }
   });
   if (before?.state !== 'halted' && after.state === 'halted') {
-    const wave = after.waves[after.currentWave];
+    // Halted by a finished wave's alarm: that wave is the one named.
+    const alarmed = after.waves.findIndex((w) => w.alarm !== undefined);
+    const index = alarmed >= 0 ? alarmed : after.currentWave;
+    const wave = after.waves[index];
     out.push({
       event: 'rollout-halted',
       detail: {
         wave: wave?.name ?? '',
-        waveNumber: after.currentWave + 1,
+        waveNumber: index + 1,
         waves: total,
         reason: after.reason ?? 'a refresh failed',
         failedGroups: (wave?.groups ?? []).filter((g) => FAILED.has(g.status)).length,

@@ -97,6 +97,16 @@ export function rolloutRolePolicy(follows: readonly string[]): Json {
         Resource: '*',
       },
       {
+        // A finished wave's alarms (the catalog's names). DescribeAlarms has no resource-level scoping that covers
+        // every alarm kind: composite alarms are returned only with the permission "scoped to *"
+        // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html,
+        // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html).
+        Sid: 'ReadAlarms',
+        Effect: 'Allow',
+        Action: 'cloudwatch:DescribeAlarms',
+        Resource: '*',
+      },
+      {
         Sid: 'RefreshFollowingGroups',
         Effect: 'Allow',
         Action: [

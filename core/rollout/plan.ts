@@ -130,7 +130,8 @@ export interface RefreshStatus {
 export function withStatuses(record: RolloutRecord, statuses: readonly RefreshStatus[], now: string): RolloutRecord {
   const index = record.currentWave;
   const waves = record.waves.map((wave, i) => {
-    if (i !== index || wave.state === 'pending') return wave;
+    // A wave an alarm failed after it finished is followed by its move back (late-alarms.ts), not by its refreshes.
+    if (i !== index || wave.state === 'pending' || wave.alarm) return wave;
     const groups = wave.groups.map((g) => {
       const seen = statuses.find(
         (s) => s.account === g.account && s.region === g.region && s.group === g.group && s.refreshId === g.refreshId,

@@ -77,6 +77,17 @@ export interface RolloutWave {
   groups: RolloutGroup[];
   /** Every group the wave's start skipped, counted by reason (`skippedGroups` names only the first ones). */
   skipped?: SkipSummary;
+  /** The alarm found in ALARM after the wave had finished, which halted the rollout and took its groups back. */
+  alarm?: WaveAlarm;
+}
+
+/** A catalog alarm in ALARM in one of a finished wave's accounts and Regions (CloudWatch DescribeAlarms). */
+export interface WaveAlarm {
+  name: string;
+  account: string;
+  region: string;
+  /** When Goldsmith read it in ALARM. */
+  at: string;
 }
 
 /** How many groups a wave skipped, and why: at most ten reasons one by one, the rest as `other reasons`. */

@@ -5,10 +5,12 @@ import type { ChannelSpec } from '../../core/config/schema.js';
 import { MalformedEventError } from '../../core/errors.js';
 import { type RolloutAnnouncement, rolloutAnnouncements } from '../../core/rollout/announcements.js';
 import { rolloutAmis } from '../../core/rollout/facts.js';
+import { planLateRollback } from '../../core/rollout/late-alarms.js';
 import { newRolloutRecord, planRollout, withStatuses } from '../../core/rollout/plan.js';
 import type { RolloutGroup, RolloutRecord } from '../../core/rollout/record.js';
 import { bundledCatalog } from '../lib/catalog.js';
 import { waveAccounts } from './accounts.js';
+import { findLateAlarm, followLateRollback, haltOnLateAlarm } from './late-alarms.js';
 import { followSuperseded } from './supersede.js';
 import { cancelGroups, type RolloutContext, readStatuses, rollBackGroups, startWave } from './wave.js';
 
@@ -113,6 +115,23 @@ export async function advanceRollout(
   const current = record.waves[record.currentWave];
   if (current && current.state !== 'pending' && current.groups.length > 0) {
     record = withStatuses(record, await readStatuses(ctx, current.groups), now());
+  }
+  // A finished wave's alarm in ALARM halts the rollout and takes that wave back (late-alarms.ts).
+  const late = await findLateAlarm(ctx, record, now());
+  if (late) {
+    const halt = await haltOnLateAlarm(ctx, record, late, now());
+    await save(halt.record, { state: 'halted', reason: halt.reason });
+    return result({ ...halt.record, state: 'halted' }, false);
+  }
+  if (record.state === 'halted' && planLateRollback(record).kind !== 'none') {
+    const followed = await followLateRollback(ctx, record, now());
+    let next = followed.record;
+    const step = planRollout(next);
+    if (step.kind === 'rolled-back') {
+      next = { ...next, waves: next.waves.map((w, i) => (i === step.wave ? { ...w, state: 'rolled-back' } : w)) };
+    }
+    await save(next);
+    return result(next, followed.settled && (step.kind === 'ended' || step.kind === 'rolled-back'));
   }
   let accounts: string[][] | undefined;
   // Bounded: each pass starts a wave or moves past one, and a rollout has at most ten.

@@ -17,6 +17,7 @@ import { KmsFake } from './kms.js';
 import { LaunchTemplates } from './launch-templates.js';
 import { MemberAccess } from './member-access.js';
 import { MemberAlarms } from './member-alarms.js';
+import { MemberCloudWatchFake } from './member-cloudwatch.js';
 import { attachFake, emptyStats, type FakeStats, type FaultOptions } from './middleware.js';
 import { type OrganizationSpec, OrganizationsFake } from './organizations.js';
 import { RamFake } from './ram.js';
@@ -154,10 +155,14 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
     imageOf: imageResolver(ssm),
   });
   autoscaling.access = memberAccess;
+  // The member accounts' alarms as their rollout role reads them (a finished wave's alarms).
+  const cloudwatch = new MemberCloudWatchFake(alarms, now);
+  cloudwatch.access = memberAccess;
   const inspector2 = new Inspector2Fake();
   // Keyed by the registry's service names; `autoscaling` is the Auto Scaling client's.
   const byService: Partial<Record<ServiceName | 'autoscaling', FakeService>> = {
     autoscaling,
+    cloudwatch,
     ec2,
     ecr,
     imagebuilder,

@@ -39,6 +39,21 @@ export class MemberAlarms {
     return this.states.get(MemberAlarms.key(account, region, name)) ?? 'OK';
   }
 
+  /** The names of the alarms a scenario set in that account and Region, sorted. */
+  names(account: string, region: string): string[] {
+    const head = `${account}/${region}/`;
+    return [...this.states.keys()]
+      .filter((k) => k.startsWith(head))
+      .map((k) => k.slice(head.length))
+      .sort();
+  }
+
+  /** When that alarm last changed state, if a scenario ever set it. */
+  changedAt(account: string, region: string, name: string): Date | undefined {
+    const last = this.history.findLast((c) => c.account === account && c.region === region && c.name === name);
+    return last ? new Date(last.at) : undefined;
+  }
+
   /** The first of `names` in ALARM in that account and Region, if any. */
   firing(account: string, region: string, names: readonly string[]): string | undefined {
     return names.find((n) => this.state(account, region, n) === 'ALARM');

@@ -237,6 +237,7 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
     case 'ec2:DescribeLaunchTemplates':
     case 'ec2:DescribeLaunchTemplateVersions':
     case 'ec2:CreateLaunchTemplateVersion':
+    case 'cloudwatch:DescribeAlarms':
       if (site.env.ROLLOUT_ROLE_NAME) return [];
       return undefined;
     // The re-drive's follow-up looks: schedules of its own group (one per queue and minute), and its one role.

@@ -7,6 +7,7 @@ import {
   RollbackInstanceRefreshCommand,
   StartInstanceRefreshCommand,
 } from '@aws-sdk/client-auto-scaling';
+import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import {
   CreateLaunchTemplateVersionCommand,
   DescribeLaunchTemplatesCommand,
@@ -23,6 +24,7 @@ import {
   accountOf,
   asg,
   CANARY,
+  cw,
   ec2,
   memberOf,
   org,
@@ -177,4 +179,10 @@ export function answer(): void {
   };
   asg.on(CancelInstanceRefreshCommand).callsFake(endActive('Cancelling'));
   asg.on(RollbackInstanceRefreshCommand).callsFake(endActive('RollbackInProgress'));
+  cw.on(DescribeAlarmsCommand).callsFake(async (i: { AlarmNames?: string[]; StateValue?: string }, c: WithConfig) => {
+    const account = await accountOf(c);
+    const firing = (i.AlarmNames ?? []).filter((n) => world.alarms.has(`${account}/us-east-1/${n}`));
+    const alarms = firing.map((AlarmName) => ({ AlarmName, StateValue: 'ALARM' as const }));
+    return { MetricAlarms: i.StateValue === undefined || i.StateValue === 'ALARM' ? alarms : [] };
+  });
 }

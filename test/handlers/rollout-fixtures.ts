@@ -8,7 +8,7 @@ import { forgetOrganization } from '../../functions/sharing/channel-targets.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
 import { exampleCatalog, exampleFiles } from '../unit/config/helpers.js';
 import { answer } from './rollout-answers.js';
-import { AMI, asg, CANARY, ec2, INPUT, org, PRD1, PRD2, REGION, sns, sts, world } from './rollout-members.js';
+import { AMI, asg, CANARY, cw, ec2, INPUT, org, PRD1, PRD2, REGION, sns, sts, world } from './rollout-members.js';
 
 export * from './rollout-members.js';
 
@@ -51,6 +51,7 @@ export function useRolloutWorld(): void {
     world.members.clear();
     world.refreshCounter = 0;
     world.started = [];
+    world.alarms.clear();
     answer();
     await recreateLedgerTable(localLedgerClient(dynamo.endpoint));
     forgetOrganization();
@@ -58,7 +59,7 @@ export function useRolloutWorld(): void {
     await movedInLedger(INPUT.channel, INPUT.version, { [REGION]: AMI });
   });
   afterEach(() => {
-    for (const m of [asg, ec2, sts, org, sns]) m.reset();
+    for (const m of [asg, cw, ec2, sts, org, sns]) m.reset();
   });
 }
 

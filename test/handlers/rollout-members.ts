@@ -1,4 +1,5 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -45,7 +46,13 @@ export interface Member {
   refreshes: Refresh[];
 }
 
-export const world = { members: new Map<string, Member>(), refreshCounter: 0, started: [] as string[] };
+export const world = {
+  members: new Map<string, Member>(),
+  refreshCounter: 0,
+  started: [] as string[],
+  /** The member alarms in ALARM, as `<account>/<region>/<name>`. */
+  alarms: new Set<string>(),
+};
 
 /** One following group with a literal-AMI template at version 3, in `account`. */
 export function followingGroup(account: string, name = `web-${account.slice(-1)}`, tag = 'base/prod'): void {
@@ -79,6 +86,8 @@ export function settle(account: string, status: string, reason?: string): void {
 }
 
 export const asg = mockClient(AutoScalingClient);
+/** The member accounts' CloudWatch: DescribeAlarms answered from `world.alarms`. */
+export const cw = mockClient(CloudWatchClient);
 export const ec2 = mockClient(EC2Client);
 export const sts = mockClient(STSClient);
 export const org = mockClient(OrganizationsClient);

@@ -205,6 +205,11 @@ describe('member baseline: the rollout role', () => {
     });
     expect(policy?.Statement.filter((s) => s.Resource === '*').flatMap(actionsOf)).not.toContain('ec2:RunInstances');
     expect(policy?.Statement.flatMap(actionsOf)).not.toContain('autoscaling:UpdateAutoScalingGroup');
+    // A finished wave's alarms are read, nothing else of CloudWatch (DescribeAlarms takes no narrower resource).
+    expect(byAction('cloudwatch:DescribeAlarms')).toMatchObject({ Resource: '*' });
+    expect(policy?.Statement.flatMap(actionsOf).filter((a) => a.startsWith('cloudwatch:'))).toEqual([
+      'cloudwatch:DescribeAlarms',
+    ]);
   });
 
   it('is absent when no channel rolls out', async () => {

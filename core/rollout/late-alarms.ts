@@ -1,0 +1,99 @@
+import { isActiveRefresh } from './plan.js';
+import type { RolloutGroup, RolloutRecord, WaveAlarm } from './record.js';
+
+/**
+ * A finished wave whose alarm fires later, while the rollout goes on: Auto Scaling evaluates a refresh's alarms only
+ * until it ends (its bake included: https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_RefreshPreferences.html),
+ * so Goldsmith reads them itself for every finished wave until the rollout ends. One in ALARM halts the rollout and
+ * takes that wave's groups back to the launch template version they ran before, by a new refresh each. Pure: the
+ * engine reads CloudWatch and Auto Scaling, this says what that means for the record.
+ */
+
+/** Where to read a finished wave's alarms: each account and Region in which it refreshed a group. */
+export interface AlarmScope {
+  wave: number;
+  account: string;
+  region: string;
+}
+
+/**
+ * The finished waves' scopes, wave by wave: while the rollout runs or is paused, each `healthy` wave that refreshed a
+ * group, once per account and Region. None once it has ended (completed: its last wave healthy and baked).
+ */
+export function alarmScopes(record: RolloutRecord): AlarmScope[] {
+  if (record.state !== 'running' && record.state !== 'paused') return [];
+  return record.waves.flatMap((w, wave) => {
+    if (w.state !== 'healthy' || w.alarm) return [];
+    const seen = new Set<string>();
+    return w.groups.flatMap((g) => {
+      const key = `${g.account}/${g.region}`;
+      if (seen.has(key)) return [];
+      seen.add(key);
+      return [{ wave, account: g.account, region: g.region }];
+    });
+  });
+}
+
+/** The halt's reason: which wave, which alarm, where. */
+export function lateAlarmReason(record: RolloutRecord, wave: number, alarm: WaveAlarm): string {
+  const name = record.waves[wave]?.name ?? String(wave);
+  return `wave ${name} alarm ${alarm.name} in ALARM in ${alarm.account} ${alarm.region} after the wave finished`;
+}
+
+/** The wave `wave` failed by `alarm`, its groups as the move back recorded them (`back` set). */
+export function withLateAlarm(
+  record: RolloutRecord,
+  wave: number,
+  alarm: WaveAlarm,
+  moved: readonly RolloutGroup[],
+  now: string,
+): RolloutRecord {
+  const key = (g: RolloutGroup) => `${g.account}/${g.region}/${g.group}/${g.refreshId}`;
+  const byKey = new Map(moved.map((g) => [key(g), g]));
+  const waves = record.waves.map((w, i) =>
+    i === wave ? { ...w, state: 'failed' as const, alarm, groups: w.groups.map((g) => byKey.get(key(g)) ?? g) } : w,
+  );
+  // A group another refresh was running on could not be moved: named on its own, like any group skipped later.
+  const notMoved = moved.flatMap((g) =>
+    g.back && g.back.refreshId === ''
+      ? [{ account: g.account, region: g.region, group: g.group, reason: g.back.statusReason ?? 'not moved back' }]
+      : [],
+  );
+  return { ...record, waves, skippedGroups: [...record.skippedGroups, ...notMoved], updatedAt: now };
+}
+
+/** The move-back refreshes of alarmed waves still to read (each running one, by its own id). */
+export function lateRefreshesToWatch(record: RolloutRecord): RolloutGroup[] {
+  return record.waves
+    .filter((w) => w.alarm && w.state === 'failed')
+    .flatMap((w) => w.groups)
+    .flatMap((g) =>
+      g.back && g.back.refreshId !== '' && isActiveRefresh(g.back.status)
+        ? [{ ...g, refreshId: g.back.refreshId }]
+        : [],
+    );
+}
+
+export type LateRollbackStep =
+  /** No alarmed wave is on its way back. */
+  | { kind: 'none' }
+  /** A move-back refresh is still running. */
+  | { kind: 'wait' }
+  /** Every move-back refresh ended: `rolledBack` the waves all of whose groups are back (the others stay `failed`). */
+  | { kind: 'settled'; rolledBack: number[] };
+
+/** Where the alarmed waves' move back stands. */
+export function planLateRollback(record: RolloutRecord): LateRollbackStep {
+  const waves = record.waves.map((w, i) => ({ w, i })).filter(({ w }) => w.alarm && w.state === 'failed');
+  if (waves.length === 0) return { kind: 'none' };
+  const moving = waves.some(({ w }) => w.groups.some((g) => !g.back || isActiveRefresh(g.back.status)));
+  if (moving) return { kind: 'wait' };
+  const rolledBack = waves.filter(({ w }) => w.groups.every((g) => g.back?.status === 'Successful')).map(({ i }) => i);
+  return { kind: 'settled', rolledBack };
+}
+
+/** The record with these waves `rolled-back`. */
+export function withLateSettled(record: RolloutRecord, rolledBack: readonly number[], now: string): RolloutRecord {
+  const waves = record.waves.map((w, i) => (rolledBack.includes(i) ? { ...w, state: 'rolled-back' as const } : w));
+  return { ...record, waves, updatedAt: now };
+}

@@ -1,0 +1,78 @@
+import { alarmsInAlarm } from '../../aws/rollout-alarms.js';
+import { mapWithConcurrency } from '../../core/concurrency.js';
+import {
+  type AlarmScope,
+  alarmScopes,
+  lateAlarmReason,
+  lateRefreshesToWatch,
+  planLateRollback,
+  withLateAlarm,
+  withLateSettled,
+} from '../../core/rollout/late-alarms.js';
+import { isActiveRefresh } from '../../core/rollout/plan.js';
+import type { RolloutRecord, WaveAlarm } from '../../core/rollout/record.js';
+import { withMoveStatuses } from '../../core/rollout/supersede.js';
+import { moveBack } from './supersede.js';
+import { cancelGroups, type RolloutContext, readStatuses, SCOPE_CONCURRENCY, scopeOf } from './wave.js';
+
+/**
+ * The first of the catalog's alarms found in ALARM in a finished wave's accounts and Regions (wave by wave, then as
+ * the scopes come), read through each member account's rollout role; undefined when none is.
+ */
+export async function findLateAlarm(
+  ctx: RolloutContext,
+  record: RolloutRecord,
+  now: string,
+): Promise<{ wave: number; alarm: WaveAlarm } | undefined> {
+  const names = ctx.settings.alarms ?? [];
+  if (names.length === 0) return undefined;
+  const scopes = alarmScopes(record);
+  const read = await mapWithConcurrency(scopes, SCOPE_CONCURRENCY, async (s: AlarmScope) => ({
+    scope: s,
+    firing: await alarmsInAlarm(scopeOf(ctx, s.account, s.region), names),
+  }));
+  const hit = read.find((r) => r.firing.length > 0);
+  const name = hit?.firing[0];
+  if (!hit || name === undefined) return undefined;
+  return { wave: hit.scope.wave, alarm: { name, account: hit.scope.account, region: hit.scope.region, at: now } };
+}
+
+/**
+ * Halts on a finished wave's alarm: the current wave's refreshes still running are cancelled (no further wave
+ * starts), and each group of the alarmed wave gets a new refresh back to the launch template version it ran before
+ * (moveBack with no replacement version; a retry finds its own refresh: `after`). @returns the record to save as
+ * `halted`, and its reason.
+ */
+export async function haltOnLateAlarm(
+  ctx: RolloutContext,
+  record: RolloutRecord,
+  found: { wave: number; alarm: WaveAlarm },
+  now: string,
+): Promise<{ record: RolloutRecord; reason: string }> {
+  const reason = lateAlarmReason(record, found.wave, found.alarm);
+  const current = record.waves[record.currentWave];
+  const running =
+    found.wave === record.currentWave ? [] : (current?.groups ?? []).filter((g) => isActiveRefresh(g.status));
+  await cancelGroups(ctx, running);
+  const wave = record.waves[found.wave];
+  const moved = await moveBack(ctx, { amis: {}, why: reason }, [], wave?.groups ?? []);
+  return { record: withLateAlarm(record, found.wave, found.alarm, moved, now), reason };
+}
+
+/**
+ * Follows an alarmed wave's move back: reads its move-back refreshes and, once every one has ended, marks the waves
+ * whose groups are all back `rolled-back`. @returns the record and whether the move back has settled (or none ran).
+ */
+export async function followLateRollback(
+  ctx: RolloutContext,
+  read: RolloutRecord,
+  now: string,
+): Promise<{ record: RolloutRecord; settled: boolean }> {
+  if (planLateRollback(read).kind === 'none') return { record: read, settled: true };
+  const watch = lateRefreshesToWatch(read);
+  const record = watch.length > 0 ? withMoveStatuses(read, await readStatuses(ctx, watch), now) : read;
+  const step = planLateRollback(record);
+  if (step.kind === 'wait') return { record, settled: false };
+  if (step.kind === 'settled') return { record: withLateSettled(record, step.rolledBack, now), settled: true };
+  return { record, settled: true };
+}

@@ -1,0 +1,112 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../cli/main.js';
+import type { CatalogInput } from '../../core/config/schema.js';
+import type { SimulationResult } from '../../local/simulator/index.js';
+import { captureOutput } from '../helpers/output.js';
+import { al2023Image, catalogInput, devChannel, OPENSSL_RELEASES, opensslRelease } from './helpers.js';
+
+/**
+ * Prod rolls out in three waves (a canary account, one OU, the other). The teams launched on 1.0.0/1; 1.0.0/2 rolls
+ * out, and the canary's alarm fires after its wave finished, while the second wave refreshes. 1.0.0/3 comes later.
+ */
+const PRD = ['ou-x1y2-prd00001', 'ou-x1y2-prd00002'] as const;
+const CANARY = '300000000001';
+const catalog = catalogInput({ base: al2023Image({ regions: ['us-east-1'], triggers: OPENSSL_RELEASES }) }, [
+  devChannel({ soak: '1h' }),
+  {
+    name: 'prod',
+    targets: { ous: [...PRD], accounts: [CANARY] },
+    soak: '1h',
+    rollout: {
+      waves: [
+        { name: 'canary', accounts: [CANARY] },
+        { name: 'wave-1', ous: [PRD[0]] },
+        { name: 'rest', ous: [PRD[1]] },
+      ],
+      bakeMinutes: 30,
+      alarms: ['app-5xx'],
+    },
+  },
+] satisfies CatalogInput['channels']);
+const [V1, V2, V3] = ['1.0.0/1', '1.0.0/2', '1.0.0/3'];
+const scenario = {
+  start: '2027-01-01T00:00:00Z',
+  until: '2027-01-04T02:00:00Z',
+  organization: { accountsPerOu: 2 },
+  events: [
+    opensslRelease('2027-01-01T08:00:00Z', '3.0.1'),
+    opensslRelease('2027-01-02T20:00:00Z', '3.0.2'),
+    // Once the alarm is over, the next version.
+    opensslRelease('2027-01-03T06:00:00Z', '3.0.3'),
+  ],
+  fleets: [
+    {
+      image: 'base',
+      channel: 'prod',
+      instances: 2,
+      teams: { prompt: 1, late: 0, never: 0 },
+      promptDays: 1,
+      rollout: 1,
+    },
+  ],
+  // The canary is healthy at 23:27 and wave-1 refreshes until about 00:02: the canary's alarm fires in between.
+  faults: { alarms: [{ at: '2027-01-02T23:40:00Z', account: CANARY, alarm: 'app-5xx', for: '2h' }] },
+};
+
+type Report = SimulationResult['report'];
+const rolloutNotes = (report: Report, version: string) =>
+  report.notifications.filter((n) => n.event.startsWith('rollout') && n.subject.includes(version));
+
+describe("a finished canary's alarm fires while the next wave refreshes, on the local cloud", () => {
+  const goldsmith = (args: string[]) => captureOutput(() => main(args));
+  let root: string;
+  let cloud: string;
+  let report: Report;
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'goldsmith-rollout-late-alarm-'));
+    cloud = join(root, 'cloud');
+    writeFileSync(join(root, 'catalog.json'), JSON.stringify(catalog));
+    writeFileSync(join(root, 'scenario.json'), JSON.stringify(scenario));
+    const config = ['--config', join(root, 'catalog.json'), '--scenario', join(root, 'scenario.json')];
+    const out = await goldsmith(['simulate', ...config, '--save', cloud, '--json']);
+    report = JSON.parse(out.stdout) as Report;
+  }, 300_000);
+
+  afterAll(() => {
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  it('halts, takes the canary back, starts no later wave, and then rolls the next version out normally', async () => {
+    expect(rolloutNotes(report, V2).map((n) => n.subject)).toEqual([
+      `base ${V2}: prod rollout wave 1/3 (canary) started`,
+      `base ${V2}: prod rollout wave 1/3 (canary) healthy`,
+      `base ${V2}: prod rollout wave 2/3 (wave-1) started`,
+      `base ${V2}: prod rollout halted at wave 1/3 (canary)`,
+      `base ${V2}: prod rollout wave 1/3 (canary) rolled back`,
+    ]);
+    expect(rolloutNotes(report, V3).map((n) => n.subject)).toEqual([
+      `base ${V3}: prod rollout wave 1/3 (canary) started`,
+      `base ${V3}: prod rollout wave 1/3 (canary) healthy`,
+      `base ${V3}: prod rollout wave 2/3 (wave-1) started`,
+      `base ${V3}: prod rollout wave 2/3 (wave-1) healthy`,
+      `base ${V3}: prod rollout wave 3/3 (rest) started`,
+      `base ${V3}: prod rollout wave 3/3 (rest) healthy`,
+      `base ${V3}: prod rollout completed`,
+    ]);
+    const days = report.fleet?.shares.find((s) => s.channel === 'prod')?.days ?? [];
+    // The next day: the canary's 2 instances back on 1.0.0/1, wave-1's cancelled refresh had replaced its 4 already
+    // (a cancel rolls nothing back), rest never refreshed. A day later every instance runs 1.0.0/3.
+    expect(days.map((d) => d.instances)).toContainEqual({ [V1]: 6, [V2]: 4 });
+    expect(days.at(-1)?.instances).toEqual({ [V3]: 10 });
+    expect(report.consistency.problems).toEqual([]);
+    const { stdout } = await goldsmith(['history', 'base', '--local', cloud]);
+    expect(stdout).toMatch(
+      /1\.0\.0\/2 +prod +rollout halted.*wave canary alarm app-5xx in ALARM in 300000000001 us-east-1 after the wave finished/,
+    );
+    expect(stdout).not.toMatch(/1\.0\.0\/2 +prod +rollout wave 3\/3 \(rest\) started/);
+  });
+});
