@@ -58,7 +58,8 @@ function refreshCounts(r: RolloutRecord): { refreshed: number; rolledBack: numbe
  */
 function endedStatusLine(r: RolloutRecord): string {
   const { refreshed, rolledBack } = refreshCounts(r);
-  const at = minute(r.endedAt ?? r.updatedAt);
+  // A rollout taken back after it ended is told as of the revocation (its own end is in `history`).
+  const at = minute(r.takenBack?.at ?? r.endedAt ?? r.updatedAt);
   const counts = `${groups(refreshed)} refreshed${rolledBack > 0 ? `, ${groups(rolledBack)} rolled back` : ''}`;
   if (r.state === 'completed') {
     return `rollout ${r.version}: completed ${at}, ${r.waves.length} wave${r.waves.length === 1 ? '' : 's'}, ${counts}`;
@@ -145,7 +146,20 @@ function waveLines(r: RolloutRecord, w: RolloutWave, n: number): RolloutLine[] {
   return lines;
 }
 
-/** How the rollout ended, when the operator's log does not already tell it (an abort is one of its lines). */
+/**
+ * How the rollout ended, when the operator's log does not already tell it (an abort is one of its lines); one taken
+ * back after it ended: how it had ended, then the revocation that superseded it.
+ */
+function endLines(r: RolloutRecord): RolloutLine[] {
+  const taken = r.takenBack;
+  if (!taken) return [endLine(r)].flatMap((l) => (l ? [l] : []));
+  const { reason: _reason, ...rest } = r;
+  const before = endLine({ ...rest, state: taken.from, ...(taken.reason !== undefined && { reason: taken.reason }) });
+  const reason = r.reason ? `: ${r.reason}` : '';
+  const superseded: RolloutLine = { at: taken.at, what: `rollout superseded${reason}`, kind: 'ROLLOUT-END' };
+  return before ? [before, superseded] : [superseded];
+}
+
 function endLine(r: RolloutRecord): RolloutLine | undefined {
   if (isOpenRollout(r) || !r.endedAt) return undefined;
   const reason = r.reason ? `: ${r.reason}` : '';
@@ -186,8 +200,7 @@ export function rolloutHistory(r: RolloutRecord): RolloutLine[] {
       kind: 'ROLLOUT-ACTION',
     });
   }
-  const end = endLine(r);
-  if (end) lines.push(end);
+  lines.push(...endLines(r));
   if (r.skippedGroups.length > 0) {
     lines.push({
       at: r.endedAt ?? r.updatedAt,
