@@ -1,8 +1,6 @@
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { documentClient } from '../../aws/clients/dynamodb.js';
 import { readRollout } from '../../aws/rollout-ledger.js';
 import type { RolloutRecord } from '../../core/rollout/record.js';
 import { rolloutTakeBackExecutionName } from '../../core/rollout/request.js';
@@ -18,6 +16,10 @@ import {
   loadedInLedger,
   memberOf,
   movedInLedger,
+  onAmi,
+  PREVIOUS,
+  PREVIOUS_AMI,
+  pointAt,
   published,
   REGION,
   REST,
@@ -27,9 +29,6 @@ import {
   world,
 } from './rollout-fixtures.js';
 
-/** The version before the revoked one, published to prod earlier, on an AMI the groups' templates do not name. */
-const PREVIOUS = '1.0.0/2';
-const PREVIOUS_AMI = 'ami-0ddd3333eeee4444f';
 const REVOKED_AT = '2027-01-09T00:00:00Z';
 const MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:goldsmith-test-rollout';
 
@@ -38,26 +37,6 @@ const record = async (): Promise<RolloutRecord> => {
   if (!r) throw new Error('no rollout record');
   return r;
 };
-
-/** The channel's pointer as the ledger holds it now. */
-async function pointAt(version: string, ami: string): Promise<void> {
-  const item = { pk: 'IMAGE#base', sk: 'CHANNEL#prod', kind: 'channel', image: 'base', channel: 'prod', version };
-  const amis = [{ region: REGION, imageId: ami }];
-  await documentClient().send(
-    new PutCommand({
-      TableName: 'ledger',
-      Item: { ...item, buildVersionArn: 'arn', amis, at: '2027-01-02T00:00:00Z' },
-    }),
-  );
-}
-
-/** The AMI of the launch template version the group's newest refresh went to. */
-function onAmi(account: string): string | undefined {
-  const m = memberOf(account);
-  const newest = m.refreshes[0];
-  const template = m.templates.find((t) => t.id === newest?.desired?.LaunchTemplateId);
-  return template?.versions.find((v) => String(v.number) === newest?.desired?.Version)?.imageId;
-}
 
 /** The rollout through its three waves to `completed`, each group refreshed onto the rolled-out AMI. */
 async function completeRollout(): Promise<void> {
