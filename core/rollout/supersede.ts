@@ -1,4 +1,4 @@
-import { isActiveRefresh, type RefreshStatus } from './plan.js';
+import { isActiveRefresh, planRollout, type RefreshStatus } from './plan.js';
 import type { RolloutGroup, RolloutRecord, RolloutReplacement, TakenBack } from './record.js';
 
 /**
@@ -30,6 +30,15 @@ export function takesBack(record: RolloutRecord): TakenBack['from'] | undefined 
   if (record.state === 'completed') return 'completed';
   if (record.state === 'halted' && record.waves.some((w) => w.state === 'healthy')) return 'halted';
   return undefined;
+}
+
+/**
+ * Whether the rollout's own execution still follows it: a halted one does until its wave's rollback is recorded, and
+ * once superseded it moves the groups itself (no take-back execution beside it).
+ */
+export function followedByItsExecution(record: RolloutRecord): boolean {
+  const from = record.takenBack?.from ?? record.state;
+  return from === 'halted' && planRollout({ ...record, state: 'halted' }).kind !== 'ended';
 }
 
 /**

@@ -1,7 +1,7 @@
 import { startOwnExecution } from '../../aws/own-execution.js';
 import { readRollout, supersedeEndedRollout } from '../../aws/rollout-ledger.js';
 import { rolloutTakeBackExecutionName } from '../../core/rollout/request.js';
-import { takesBack, withdrawnReason } from '../../core/rollout/supersede.js';
+import { followedByItsExecution, takesBack, withdrawnReason } from '../../core/rollout/supersede.js';
 
 /** One channel's revocation, as far as its rollout of the revoked version goes. */
 export interface TakeBackRequest {
@@ -22,6 +22,7 @@ export interface TakeBackRequest {
  * superseded while it ran (functions/rollout/supersede.ts). When the pointer was withdrawn, nothing is refreshed and
  * the reason says so. Safe to retry: the record is marked once, and a retry that finds it marked and not yet settled
  * starts the same named execution again, which Step Functions answers with the one it started (startOwnExecution).
+ * A halted rollout whose own execution still follows its rollback is only marked: that execution moves the groups.
  * @returns whether a take-back execution was started (or found).
  */
 export async function takeBackEndedRollout(request: TakeBackRequest): Promise<boolean> {
@@ -41,6 +42,8 @@ export async function takeBackEndedRollout(request: TakeBackRequest): Promise<bo
   }
   const record = from ? await readRollout(image, channel, version) : read;
   if (record?.state !== 'superseded' || !record.takenBack || record.replacement?.settledAt !== undefined) return false;
+  // A halted rollout's execution still following its wave's rollback takes the groups back itself.
+  if (followedByItsExecution(record)) return false;
   const arn = process.env.ROLLOUT_STATE_MACHINE_ARN;
   if (!arn) throw new Error(`ROLLOUT_STATE_MACHINE_ARN is not set, but channel ${channel} rolls out`);
   await startOwnExecution(arn, rolloutTakeBackExecutionName(image, channel, version), { image, channel, version });

@@ -135,6 +135,22 @@ describe('a revocation after the rollout completed takes the groups it refreshed
     );
   });
 
+  it("lets a halted rollout's own execution, still following its rollback, take its healthy canary back", async () => {
+    await startRollout(INPUT);
+    settle(CANARY, 'Successful');
+    await checkWave(INPUT);
+    // Auto Scaling rolls the failed refresh back (AutoRollback): the execution follows it until it is recorded.
+    settle(WAVE1, 'RollbackInProgress');
+    expect(await checkWave(INPUT)).toMatchObject({ done: false, state: 'halted' });
+
+    expect(await revoke(false)).toBe(false);
+    expect(started).toEqual([]);
+    expect((await record()).state).toBe('superseded');
+    await pointAt(PREVIOUS, PREVIOUS_AMI);
+    await checkWave(INPUT);
+    expect(onAmi(CANARY)).toBe(PREVIOUS_AMI);
+  });
+
   it('leaves a rollout halted in its canary alone: nothing it refreshed stayed', async () => {
     await startRollout(INPUT);
     settle(CANARY, 'RollbackSuccessful');
