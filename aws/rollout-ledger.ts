@@ -1,6 +1,12 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { imagePk, openWork, rolloutSk } from '../core/ledger/keys.js';
-import { openRolloutStates, type RolloutRecord, type RolloutState } from '../core/rollout/record.js';
+import {
+  openRolloutStates,
+  type RolloutRecord,
+  type RolloutReplacement,
+  type RolloutState,
+  type TakenBack,
+} from '../core/rollout/record.js';
 import { documentClient, ledgerTable } from './clients/dynamodb.js';
 import { conditionalWrite, putItemOnce } from './ledger-writes.js';
 import { openWorkItems } from './open-work.js';
@@ -114,6 +120,44 @@ export async function supersedeRollout(
           ':a': first,
           ':b': second,
         },
+      }),
+    ),
+  );
+}
+
+/**
+ * Marks an ended rollout superseded (its version was revoked after it completed or halted): `from` → `superseded`
+ * with the revocation's reason, keeping how and when it had ended (`takenBack`); with `replacement` (settled: nothing
+ * to refresh), where its groups go is decided at once. Conditional on the state read and on no earlier take-back.
+ * @returns false when it changed meanwhile or was taken back before: nothing changed.
+ */
+export async function supersedeEndedRollout(
+  record: RolloutRecord,
+  takenBack: TakenBack,
+  reason: string,
+  replacement?: RolloutReplacement,
+): Promise<boolean> {
+  const values: Record<string, unknown> = {
+    ':superseded': 'superseded',
+    ':reason': reason,
+    ':at': takenBack.at,
+    ':was': takenBack.from,
+    ':takenBack': takenBack,
+  };
+  let update = 'SET #state = :superseded, reason = :reason, updatedAt = :at, takenBack = :takenBack';
+  if (replacement) {
+    update += ', replacement = :replacement';
+    values[':replacement'] = replacement;
+  }
+  return conditionalWrite(() =>
+    documentClient().send(
+      new UpdateCommand({
+        TableName: ledgerTable(),
+        Key: keyOf(record.image, record.channel, record.version),
+        UpdateExpression: update,
+        ConditionExpression: '#state = :was AND attribute_not_exists(takenBack)',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: values,
       }),
     ),
   );

@@ -20,7 +20,7 @@ import { createApprovalCallback, createEventFunctions, createTaskFunctions } fro
 import { allowRevocation, createLifecycle } from './promotion/lifecycle.js';
 import { createOrganizationSync } from './promotion/organization.js';
 import { createReconciler } from './promotion/reconcile.js';
-import { createRollout } from './promotion/rollout.js';
+import { allowRolloutTakeBack, createRollout } from './promotion/rollout.js';
 import { createPromotionRules } from './promotion/rules.js';
 import type { BusWriterFunction } from './trust/bus-policy.js';
 
@@ -145,11 +145,13 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
   onFinding.addEnvironment('EVENT_BUS_NAME', env.bus.eventBusName);
   env.bus.grantPutEventsTo(onFinding);
   allowRevocation(stack, onFinding);
+  allowRolloutTakeBack(onFinding, rollout?.stateMachine);
   allowPointerMoves(stack, onFinding, catalog, { withdraw: true });
   createPromotionRules(stack, { onImageEvent, onFinding }, env.ledger);
   // Inspector's findings in the other distribution Regions, forwarded to the home bus FindingRule listens on.
   createFindingForwarding(stack, catalog, app.stage);
   const lifecycle = createLifecycle(stack, env, catalog);
+  allowRolloutTakeBack(lifecycle.requests, rollout?.stateMachine);
   const audit = { stage: app.stage, lifecycleRequests: lifecycle.requests };
   createReconciler(stack, env, catalog, stateMachine, audit, rollout?.stateMachine);
   createOrganizationSync(stack, env, catalog);

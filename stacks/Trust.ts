@@ -9,6 +9,7 @@ import { Promotion } from './Promotion.js';
 import { pipelineArnPrefix } from './pipelines.js';
 import { allowPointerMoves } from './promotion/consumer-access.js';
 import { allowRetirement } from './promotion/lifecycle.js';
+import { allowRolloutTakeBack } from './promotion/rollout.js';
 import { Triggers } from './Triggers.js';
 import { createBusPolicy } from './trust/bus-policy.js';
 import { createOperatorEndpoint, type OperatorEndpoint } from './trust/operator.js';
@@ -44,6 +45,7 @@ export function Trust({ app, stack }: StackContext): TrustResources {
   triggers.bus.grantPutEventsTo(operator.fn);
   allowRetirement(stack, operator.fn);
   allowPointerMoves(stack, operator.fn, catalog, { withdraw: true });
+  allowRolloutTakeBack(operator.fn, promotion.rolloutStateMachine);
   // revoke --at T: a one-time schedule invokes on-lifecycle-request with "Image Revoked" at T.
   allowScheduledRevocations(stack, app.stage, operator.fn, promotion.lifecycleRequests);
   const busPolicy = createBusPolicy(stack, {

@@ -1,6 +1,6 @@
 import { endedText, isOpenRollout, waveText } from '../../core/rollout/operator.js';
 import type { RolloutRecord } from '../../core/rollout/record.js';
-import { emptyWaveText, rolloutStatusLine } from '../../core/status/rollout-view.js';
+import { emptyWaveText, rolloutStatusLine, waveOutcome } from '../../core/status/rollout-view.js';
 import { shortTime } from './ledger-history.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -39,7 +39,9 @@ export function renderRolloutStatus(r: RolloutRecord): string {
       out.push(`  ${emptyWaveText(r, n)}${at ? ` (${shortTime(at)})` : ''}`);
       return;
     }
-    out.push(`  wave ${n + 1}/${r.waves.length} ${w.name}: ${w.state}${times ? ` (${times})` : ''}${current}`);
+    out.push(
+      `  wave ${n + 1}/${r.waves.length} ${w.name}: ${waveOutcome(r, w)}${times ? ` (${times})` : ''}${current}`,
+    );
     for (const g of w.groups) {
       const why = g.statusReason ? `: ${g.statusReason}` : '';
       out.push(

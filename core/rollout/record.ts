@@ -106,6 +106,13 @@ export interface SkippedGroup {
   wave?: string;
 }
 
+/** How an ended rollout had ended before a revocation superseded it, and when that was. */
+export interface TakenBack {
+  from: 'completed' | 'halted';
+  reason?: string;
+  at: string;
+}
+
 export interface RolloutRecord {
   image: string;
   channel: string;
@@ -132,6 +139,11 @@ export interface RolloutRecord {
   skippedGroups: SkippedGroup[];
   /** Set once a superseded rollout decided where its groups go back to. */
   replacement?: RolloutReplacement;
+  /**
+   * Set when a revocation superseded the rollout after it had ended (completed, or halted with waves that stayed
+   * healthy): how it had ended, with its reason, and when the revocation took its groups back.
+   */
+  takenBack?: TakenBack;
   /** `rollout` while running or paused (the ledger's sparse open-work index). */
   openWork?: 'rollout';
 }

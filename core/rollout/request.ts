@@ -85,3 +85,14 @@ export function rolloutExecutionName(image: string, channel: string, version: st
   const readable = `${image}-${channel}-${version}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 80 - hash.length - 1);
   return `${readable}-${hash}`;
 }
+
+/**
+ * The name of the Rollout execution that takes an ended rollout's groups back after its version was revoked: its own
+ * name (the rollout's first execution keeps its name for 90 days), the same for a retried revocation, so the retry
+ * meets ExecutionAlreadyExists and takes it as its own.
+ */
+export function rolloutTakeBackExecutionName(image: string, channel: string, version: string): string {
+  const hash = createHash('sha256').update(`${image}\n${channel}\n${version}\ntake-back`).digest('hex').slice(0, 12);
+  const readable = `back-${image}-${channel}-${version}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 80 - hash.length - 1);
+  return `${readable}-${hash}`;
+}

@@ -1,5 +1,5 @@
-import { isActiveRefresh, type RefreshStatus } from './plan.js';
-import type { RolloutGroup, RolloutRecord, RolloutReplacement } from './record.js';
+import { isActiveRefresh, planRollout, type RefreshStatus } from './plan.js';
+import type { RolloutGroup, RolloutRecord, RolloutReplacement, TakenBack } from './record.js';
 
 /**
  * A superseded rollout (its version was revoked) takes every group it reached off the revoked AMI: onto the version
@@ -20,6 +20,36 @@ export type SupersedeStep =
 
 /** On their way back by Auto Scaling's own rollback (or a cancel), before a move-back refresh can start. */
 const RETURNING = new Set(['RollbackInProgress', 'Cancelling']);
+
+/**
+ * Whether a revocation of an ended rollout's version takes its groups back, and how it had ended: a completed one, or
+ * a halted one with a wave that finished healthy (its groups run the revoked version); anything else, undefined.
+ */
+export function takesBack(record: RolloutRecord): TakenBack['from'] | undefined {
+  if (record.takenBack) return undefined;
+  if (record.state === 'completed') return 'completed';
+  if (record.state === 'halted' && record.waves.some((w) => w.state === 'healthy')) return 'halted';
+  return undefined;
+}
+
+/**
+ * Whether the rollout's own execution still follows it: a halted one does until its wave's rollback is recorded, and
+ * once superseded it moves the groups itself (no take-back execution beside it).
+ */
+export function followedByItsExecution(record: RolloutRecord): boolean {
+  const from = record.takenBack?.from ?? record.state;
+  return from === 'halted' && planRollout({ ...record, state: 'halted' }).kind !== 'ended';
+}
+
+/**
+ * The reason of an ended rollout superseded by a revocation that withdrew the channel's pointer (no earlier version
+ * to go back to): nothing is refreshed, and it says how many groups still run the revoked version.
+ */
+export function withdrawnReason(record: RolloutRecord, reason: string): string {
+  const refreshed = reachedGroups(record).filter((g) => g.status === 'Successful').length;
+  const count = `${refreshed} group${refreshed === 1 ? '' : 's'}`;
+  return `${reason}; the ${record.channel} pointer was withdrawn (no earlier version): nothing refreshed, ${count} still on ${record.version}`;
+}
 
 /** Every group the rollout reached (each wave that started). */
 export function reachedGroups(record: RolloutRecord): RolloutGroup[] {

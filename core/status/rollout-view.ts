@@ -32,6 +32,28 @@ const failed = (w: RolloutWave) => w.groups.filter((g) => FAILED_STATUSES.has(g.
 const accountsOf = (w: RolloutWave) => new Set(w.groups.map((g) => g.account)).size;
 
 /**
+ * Every group the rollout skipped: each wave's count (`waves[i].skipped.total`; `skippedGroups` names only the first
+ * 50 of a wave) and the groups skipped later, one by one.
+ */
+export function skippedCount(r: Pick<RolloutRecord, 'waves' | 'skippedGroups'>): number {
+  const named = (w: RolloutWave) => r.skippedGroups.filter((g) => g.wave === w.name).length;
+  const inWaves = r.waves.reduce((sum, w) => sum + (w.skipped?.total ?? named(w)), 0);
+  return inWaves + r.skippedGroups.filter((g) => g.wave === undefined).length;
+}
+
+/**
+ * What a wave came to, as `rollout status` lists it: its state, except in a superseded rollout, where a wave still
+ * `refreshing` or `baking` when the revocation came was taken back (`superseded`), not left as it was.
+ */
+export function waveOutcome(r: Pick<RolloutRecord, 'state'>, w: RolloutWave): string {
+  return r.state === 'superseded' && (w.state === 'refreshing' || w.state === 'baking') ? 'superseded' : w.state;
+}
+
+/** What a stopped rollout says: why, and that no further wave starts. */
+const stoppedText = (r: RolloutRecord) =>
+  `${r.reason ?? 'its execution is no longer running'} — no further wave; see operating.md`;
+
+/**
  * What a wave no group was refreshed in says, in `history` and `rollout status` alike:
  * `wave 2/3 (wave-1): no ready group follows base/prod — nothing to refresh`. The engine skips a wave whose accounts
  * hold no group that follows the channel and is ready for a refresh (core/rollout/plan.ts).
@@ -58,11 +80,13 @@ function refreshCounts(r: RolloutRecord): { refreshed: number; rolledBack: numbe
  */
 function endedStatusLine(r: RolloutRecord): string {
   const { refreshed, rolledBack } = refreshCounts(r);
-  const at = minute(r.endedAt ?? r.updatedAt);
+  // A rollout taken back after it ended is told as of the revocation (its own end is in `history`).
+  const at = minute(r.takenBack?.at ?? r.endedAt ?? r.updatedAt);
   const counts = `${groups(refreshed)} refreshed${rolledBack > 0 ? `, ${groups(rolledBack)} rolled back` : ''}`;
   if (r.state === 'completed') {
     return `rollout ${r.version}: completed ${at}, ${r.waves.length} wave${r.waves.length === 1 ? '' : 's'}, ${counts}`;
   }
+  if (r.state === 'stopped') return `rollout ${r.version}: stopped ${at}: ${stoppedText(r)}`;
   const by = r.state === 'aborted' && r.by ? ` by ${r.by}` : '';
   const reason = r.reason ? `: ${r.reason}` : '';
   return `rollout ${r.version}: ${r.state}${by} ${at} at ${waveText(r)}, ${counts}${reason}`;
@@ -88,7 +112,8 @@ export function rolloutStatusLine(r: RolloutRecord): string {
   if (r.state === 'paused') {
     parts.push(`paused${r.by ? ` by ${r.by}` : ''} since ${minute(pausedSince(r))}${r.reason ? `: ${r.reason}` : ''}`);
   }
-  if (r.skippedGroups.length > 0) parts.push(`${groups(r.skippedGroups.length)} skipped`);
+  const skipped = skippedCount(r);
+  if (skipped > 0) parts.push(`${groups(skipped)} skipped`);
   return parts.join('; ');
 }
 
@@ -145,7 +170,20 @@ function waveLines(r: RolloutRecord, w: RolloutWave, n: number): RolloutLine[] {
   return lines;
 }
 
-/** How the rollout ended, when the operator's log does not already tell it (an abort is one of its lines). */
+/**
+ * How the rollout ended, when the operator's log does not already tell it (an abort is one of its lines); one taken
+ * back after it ended: how it had ended, then the revocation that superseded it.
+ */
+function endLines(r: RolloutRecord): RolloutLine[] {
+  const taken = r.takenBack;
+  if (!taken) return [endLine(r)].flatMap((l) => (l ? [l] : []));
+  const { reason: _reason, ...rest } = r;
+  const before = endLine({ ...rest, state: taken.from, ...(taken.reason !== undefined && { reason: taken.reason }) });
+  const reason = r.reason ? `: ${r.reason}` : '';
+  const superseded: RolloutLine = { at: taken.at, what: `rollout superseded${reason}`, kind: 'ROLLOUT-END' };
+  return before ? [before, superseded] : [superseded];
+}
+
 function endLine(r: RolloutRecord): RolloutLine | undefined {
   if (isOpenRollout(r) || !r.endedAt) return undefined;
   const reason = r.reason ? `: ${r.reason}` : '';
@@ -162,6 +200,7 @@ function endLine(r: RolloutRecord): RolloutLine | undefined {
     const left = rest.length > 0 ? `; ${rest.join(', ')} will not start` : '';
     return { at: r.endedAt, what: `rollout halted${reason}${left}`, kind: 'ROLLOUT-END' };
   }
+  if (r.state === 'stopped') return { at: r.endedAt, what: `rollout stopped: ${stoppedText(r)}`, kind: 'ROLLOUT-END' };
   if (r.state === 'aborted' && r.operatorActions?.some((a) => a.action === 'abort')) return undefined;
   const by = r.by && r.state === 'aborted' ? ` by ${r.by}` : '';
   return { at: r.endedAt, what: `rollout ${r.state}${by}${reason}`, kind: 'ROLLOUT-END' };
@@ -186,12 +225,12 @@ export function rolloutHistory(r: RolloutRecord): RolloutLine[] {
       kind: 'ROLLOUT-ACTION',
     });
   }
-  const end = endLine(r);
-  if (end) lines.push(end);
-  if (r.skippedGroups.length > 0) {
+  lines.push(...endLines(r));
+  const skipped = skippedCount(r);
+  if (skipped > 0) {
     lines.push({
       at: r.endedAt ?? r.updatedAt,
-      what: `rollout: ${groups(r.skippedGroups.length)} following the channel skipped (not refreshed)`,
+      what: `rollout: ${groups(skipped)} following the channel skipped (not refreshed)`,
       kind: 'ROLLOUT-SKIPPED',
       details: r.skippedGroups.map((g) => `${g.group} in ${g.account} ${g.region}: ${g.reason}`),
     });

@@ -22,6 +22,7 @@ import { DETAIL_TYPES, GOLDSMITH_SOURCE } from '../../events/sources.js';
 import { withdrawLaunchGrants } from '../sharing/launch-grants.js';
 import { readImageState } from './ledger-view.js';
 import { buildOutputs, movePointerBack, withdrawPointer } from './pointers.js';
+import { takeBackEndedRollout } from './revoke-rollout.js';
 import { endHeldWaits, endWaitingPromotions } from './revoke-waits.js';
 import { inUseSummary, tellUsers } from './revoked-users.js';
 
@@ -104,10 +105,15 @@ export async function revokeVersion(
   // refuses a deprecation time in the past).
   const amisDeprecated = await deprecateAmisAt(outputs.amis, request.at, new Date());
   for (const move of decided.moves) {
-    // The revoked version's rollout stops, and its Rollout execution takes every group it reached back to the group's
-    // previous launch template version (functions/rollout/advance.ts, `supersede`).
+    // The revoked version's rollout stops, and its Rollout execution takes every group it reached to the version the
+    // pointer goes back to (functions/rollout/supersede.ts); one that had ended gets an execution of its own to do
+    // the same (revoke-rollout.ts), marked before the pointer moves so that a retry, which finds the pointer moved and
+    // plans no move, has nothing left to start.
     if (plan.channels.find((c) => c.name === move.channel)?.rollsOut) {
       await supersedeRollout(request.image, move.channel, request.version, `revoked: ${request.reason}`, at);
+      const { image, version, reason } = request;
+      const withdrawn = move.action !== 'roll-back';
+      await takeBackEndedRollout({ image, version, reason, channel: move.channel, at, withdrawn });
     }
     const common = {
       state: before,

@@ -59,13 +59,16 @@ function rolloutOf(r: InstanceRefresh, templates: LaunchTemplates): string | und
   return `${tag} ${v?.description ?? v?.data.ImageId ?? ''}`;
 }
 
-/** No refresh of wave n+1 started before every refresh of wave n (of the same rollout) was Successful. */
+/**
+ * No refresh of wave n+1 started before every refresh of wave n (of the same rollout) was Successful. A refresh that
+ * takes groups back (AutoRollback off: a superseded rollout moving every group it reached at once) is no wave.
+ */
 export function auditWaveOrder(records: RolloutRecords, wavesOf: WavesOf): { problems: string[]; checked: number } {
   const problems: string[] = [];
   let checked = 0;
   const byRollout = new Map<string, InstanceRefresh[]>();
   for (const r of records.refreshes) {
-    if (!byRolloutRole(r.principal)) continue;
+    if (!byRolloutRole(r.principal) || !r.prefs.autoRollback) continue;
     const key = rolloutOf(r, records.templates);
     if (key) byRollout.set(key, [...(byRollout.get(key) ?? []), r]);
   }

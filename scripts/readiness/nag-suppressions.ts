@@ -212,6 +212,20 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
   },
   {
     rule: 'AwsSolutions-IAM5',
+    stacks: ['Promotion', 'Trust'],
+    types: POLICY,
+    logicalIds: /^(OnFinding|OnLifecycleRequest|Operator)ServiceRoleDefaultPolicy/,
+    appliesTo: [
+      { regex: '/^Resource::arn:<AWS::Partition>:states:[^:]+:[^:]+:execution:.*RolloutStateMachine.*:\\*$/' },
+    ],
+    reason:
+      'A revocation of a version whose rollout had ended starts a Rollout execution of its own to take the groups ' +
+      'back (functions/lifecycle/revoke-rollout.ts) and reads it back (DescribeExecution) on a retry, to take it as ' +
+      'its own only when its input is its own: the executions of the one Rollout state machine, whose names are per ' +
+      'version (CDK grantExecution); no other machine.',
+  },
+  {
+    rule: 'AwsSolutions-IAM5',
     stacks: ['Promotion'],
     types: POLICY,
     logicalIds: /^ReconcileServiceRoleDefaultPolicy/,

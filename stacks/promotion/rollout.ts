@@ -20,6 +20,18 @@ export function anyRollout(catalog: Catalog): boolean {
   return catalog.channels.some((c) => c.rollout !== undefined);
 }
 
+/**
+ * What a function that revokes takes when a channel rolls out: a revoked version whose rollout had ended gets a Rollout
+ * execution of its own to take its groups back (functions/lifecycle/revoke-rollout.ts): StartExecution on the machine,
+ * and DescribeExecution on its executions (a retried start reads the one it started: aws/own-execution.ts).
+ */
+export function allowRolloutTakeBack(fn: SstFunction, rollout: sfn.StateMachine | undefined): void {
+  if (!rollout) return;
+  fn.addEnvironment('ROLLOUT_STATE_MACHINE_ARN', rollout.stateMachineArn);
+  rollout.grantStartExecution(fn);
+  rollout.grantExecution(fn, 'states:DescribeExecution');
+}
+
 export interface RolloutResources {
   stateMachine: sfn.StateMachine;
   startWave: SstFunction;

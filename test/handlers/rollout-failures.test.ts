@@ -1,8 +1,6 @@
 import { DescribeExecutionCommand, ExecutionDoesNotExist, SFNClient } from '@aws-sdk/client-sfn';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { documentClient } from '../../aws/clients/dynamodb.js';
 import { readRollout, supersedeRollout } from '../../aws/rollout-ledger.js';
 import { endedText } from '../../core/rollout/operator.js';
 import { rolloutExecutionName } from '../../core/rollout/request.js';
@@ -18,6 +16,10 @@ import {
   loadedInLedger,
   memberOf,
   movedInLedger,
+  onAmi,
+  PREVIOUS,
+  PREVIOUS_AMI,
+  pointAt,
   published,
   REGION,
   REST,
@@ -49,30 +51,6 @@ describe('rollout failure paths', () => {
     expect(published()).toEqual(['rollout-halted canary']);
   });
 });
-
-/** The version before the revoked one, published to prod earlier, on an AMI the groups' templates do not name. */
-const PREVIOUS = '1.0.0/2';
-const PREVIOUS_AMI = 'ami-0ddd3333eeee4444f';
-
-/** The channel's pointer as the ledger holds it now (the revocation moves it back after marking the rollout). */
-async function pointAt(version: string, ami: string): Promise<void> {
-  const item = { pk: 'IMAGE#base', sk: 'CHANNEL#prod', kind: 'channel', image: 'base', channel: 'prod', version };
-  const amis = [{ region: REGION, imageId: ami }];
-  await documentClient().send(
-    new PutCommand({
-      TableName: 'ledger',
-      Item: { ...item, buildVersionArn: 'arn', amis, at: '2027-01-02T00:00:00Z' },
-    }),
-  );
-}
-
-/** The AMI of the launch template version the group's newest refresh went to. */
-function onAmi(account: string): string | undefined {
-  const m = memberOf(account);
-  const newest = m.refreshes[0];
-  const template = m.templates.find((t) => t.id === newest?.desired?.LaunchTemplateId);
-  return template?.versions.find((v) => String(v.number) === newest?.desired?.Version)?.imageId;
-}
 
 describe('a revocation during the rollout rolls the waves that had started forward to the replacement', () => {
   useRolloutWorld();
@@ -233,7 +211,7 @@ describe('the reconciler finds a rollout whose execution stopped under it', () =
       'stopped at 2027-01-03T00:00:00.000Z: its execution is ABORTED while the rollout was running',
     );
     expect(rolloutHistory(stopped ?? fail()).at(-1)?.what).toBe(
-      'rollout stopped: its execution is ABORTED while the rollout was running',
+      'rollout stopped: its execution is ABORTED while the rollout was running — no further wave; see operating.md',
     );
     // A redriven execution does not take the rollout up again.
     expect(await checkWave(INPUT)).toEqual({ done: true, state: 'stopped', currentWave: 0 });

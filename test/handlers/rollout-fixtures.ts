@@ -8,7 +8,7 @@ import { forgetOrganization } from '../../functions/sharing/channel-targets.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
 import { exampleCatalog, exampleFiles } from '../unit/config/helpers.js';
 import { answer } from './rollout-answers.js';
-import { AMI, asg, CANARY, cw, ec2, INPUT, org, PRD1, PRD2, REGION, sns, sts, world } from './rollout-members.js';
+import { AMI, asg, CANARY, cw, ec2, INPUT, memberOf, org, PRD1, PRD2, REGION, sns, sts, world } from './rollout-members.js';
 
 export * from './rollout-members.js';
 
@@ -81,4 +81,28 @@ export async function movedInLedger(channel: string, version: string, values: Re
     principals: [],
   }));
   await recordPointerMove({ image: INPUT.image, channel, version, at: '2027-01-01T00:00:00Z', regions });
+}
+
+/** The version before the revoked one, published to prod earlier, on an AMI the groups' templates do not name. */
+export const PREVIOUS = '1.0.0/2';
+export const PREVIOUS_AMI = 'ami-0ddd3333eeee4444f';
+
+/** The channel's pointer as the ledger holds it now (a revocation moves it back after marking the rollout). */
+export async function pointAt(version: string, ami: string): Promise<void> {
+  const item = { pk: 'IMAGE#base', sk: 'CHANNEL#prod', kind: 'channel', image: 'base', channel: 'prod', version };
+  const amis = [{ region: REGION, imageId: ami }];
+  await documentClient().send(
+    new PutCommand({
+      TableName: 'ledger',
+      Item: { ...item, buildVersionArn: 'arn', amis, at: '2027-01-02T00:00:00Z' },
+    }),
+  );
+}
+
+/** The AMI of the launch template version the group's newest refresh went to. */
+export function onAmi(account: string): string | undefined {
+  const m = memberOf(account);
+  const newest = m.refreshes[0];
+  const template = m.templates.find((t) => t.id === newest?.desired?.LaunchTemplateId);
+  return template?.versions.find((v) => String(v.number) === newest?.desired?.Version)?.imageId;
 }

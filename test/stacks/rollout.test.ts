@@ -84,20 +84,24 @@ describe('Rollout state machine and engine role (a channel that rolls out)', () 
     }
   });
 
-  it('lets Publish start Rollout executions', () => {
+  it('lets Publish, and the functions that revoke (a rollout that ended is taken back), start Rollout executions', () => {
     const [publishId] = Object.keys(resourcesOf(synth.template, 'AWS::Lambda::Function')).filter((id) =>
       id.startsWith('PromotionPublish'),
     );
     const publish = resourcesOf(synth.template, 'AWS::Lambda::Function')[publishId ?? ''];
     const env = (publish?.Properties.Environment as { Variables: Record<string, unknown> } | undefined)?.Variables;
     expect(JSON.stringify(env?.ROLLOUT_STATE_MACHINE_ARN)).toContain('RolloutStateMachine');
-    const starts = Object.values(resourcesOf(synth.template, 'AWS::IAM::Policy'))
-      .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement)
-      .filter(
-        (s) =>
-          actionsOf(s).includes('states:StartExecution') && JSON.stringify(s.Resource).includes('RolloutStateMachine'),
-      );
-    expect(starts).toHaveLength(1);
+    const starters = Object.values(resourcesOf(synth.template, 'AWS::IAM::Policy'))
+      .filter((p) =>
+        (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement.some(
+          (s) =>
+            actionsOf(s).includes('states:StartExecution') &&
+            JSON.stringify(s.Resource).includes('RolloutStateMachine'),
+        ),
+      )
+      .map((p) => JSON.stringify(p.Properties.Roles).replace(/^.*<([A-Za-z]+?)ServiceRole.*$/, '$1'))
+      .sort();
+    expect(starters).toEqual(['OnFinding', 'OnLifecycleRequest', 'PromotionPublish']);
   });
 
   it("lets the reconciler read the Rollout machine's executions (DescribeExecution on them only)", () => {
