@@ -8,7 +8,22 @@ import { forgetOrganization } from '../../functions/sharing/channel-targets.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
 import { exampleCatalog, exampleFiles } from '../unit/config/helpers.js';
 import { answer } from './rollout-answers.js';
-import { AMI, asg, CANARY, cw, ec2, INPUT, memberOf, org, PRD1, PRD2, REGION, sns, sts, world } from './rollout-members.js';
+import {
+  AMI,
+  asg,
+  CANARY,
+  cw,
+  ec2,
+  INPUT,
+  memberOf,
+  org,
+  PRD1,
+  PRD2,
+  REGION,
+  sns,
+  sts,
+  world,
+} from './rollout-members.js';
 
 export * from './rollout-members.js';
 
