@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../cli/main.js';
 import type { CatalogInput } from '../../core/config/schema.js';
 import type { SimulationResult } from '../../local/simulator/index.js';
-import { captureOutput } from '../helpers/output.js';
 import { al2023Image, catalogInput, devChannel, OPENSSL_RELEASES, opensslRelease } from './helpers.js';
+import { goldsmith, simulateSaved } from './saved-run.js';
 
 /**
  * Prod rolls out in two waves, one OU each. Half of each OU's accounts run groups that follow the rollout; the others
@@ -52,19 +49,12 @@ const DAY_HOURS = 24;
 type Report = SimulationResult['report'];
 
 describe('the rollout beside hand refreshes, per OU, on the local cloud', () => {
-  const goldsmith = (args: string[]) => captureOutput(() => main(args));
   let root: string;
   let cloud: string;
   let report: Report;
 
   beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), 'goldsmith-reach-'));
-    cloud = join(root, 'cloud');
-    writeFileSync(join(root, 'catalog.json'), JSON.stringify(catalog));
-    writeFileSync(join(root, 'scenario.json'), JSON.stringify(scenario));
-    const config = ['--config', join(root, 'catalog.json'), '--scenario', join(root, 'scenario.json')];
-    const out = await goldsmith(['simulate', ...config, '--save', cloud, '--json']);
-    report = JSON.parse(out.stdout) as Report;
+    ({ root, cloud, report } = await simulateSaved('goldsmith-reach-', catalog, scenario));
   }, 300_000);
 
   afterAll(() => {
