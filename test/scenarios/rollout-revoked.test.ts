@@ -1,34 +1,15 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CatalogInput } from '../../core/config/schema.js';
 import type { SimulationResult } from '../../local/simulator/index.js';
-import { al2023Image, catalogInput, devChannel, OPENSSL_RELEASES, opensslRelease } from './helpers.js';
+import { opensslRelease } from './helpers.js';
+import { threeWaveCatalog } from './rollout-catalog.js';
 import { goldsmith, simulateSaved } from './saved-run.js';
 
 /**
  * Prod rolls out in three waves (a canary account, one OU, the other) and revokes a version on a critical finding.
  * The teams launched on 1.0.0/1; 1.0.0/2 rolls out and a critical CVE in it arrives while its second wave refreshes.
  */
-const PRD = ['ou-x1y2-prd00001', 'ou-x1y2-prd00002'] as const;
-const CANARY = '300000000001';
-const catalog = catalogInput({ base: al2023Image({ regions: ['us-east-1'], triggers: OPENSSL_RELEASES }) }, [
-  devChannel({ soak: '1h' }),
-  {
-    name: 'prod',
-    targets: { ous: [...PRD], accounts: [CANARY] },
-    soak: '1h',
-    vulnerabilities: { maxCritical: 0, maxHigh: 5, revokeOn: ['critical'] },
-    rollout: {
-      waves: [
-        { name: 'canary', accounts: [CANARY] },
-        { name: 'wave-1', ous: [PRD[0]] },
-        { name: 'rest', ous: [PRD[1]] },
-      ],
-      bakeMinutes: 30,
-      alarms: ['app-5xx'],
-    },
-  },
-] satisfies CatalogInput['channels']);
+const catalog = threeWaveCatalog({ vulnerabilities: { maxCritical: 0, maxHigh: 5, revokeOn: ['critical'] } });
 const V1 = '1.0.0/1';
 const V2 = '1.0.0/2';
 const scenario = {

@@ -3,44 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
-import type { CatalogInput } from '../../core/config/schema.js';
 import { type SimulationResult, simulate } from '../../local/simulator/index.js';
 import { captureOutput } from '../helpers/output.js';
-import {
-  al2023Image,
-  catalogInput,
-  catalogOf,
-  devChannel,
-  OPENSSL_RELEASES,
-  opensslRelease,
-  REPO_ROOT,
-  scenarioBetween,
-} from './helpers.js';
+import { catalogOf, opensslRelease, REPO_ROOT, scenarioBetween } from './helpers.js';
+import { CANARY, threeWaveCatalog } from './rollout-catalog.js';
 
 /**
  * Prod rolls out in three waves: a canary account, then one OU, then the other (two accounts each). Every prod account
  * runs a fleet whose groups follow the rollout; the teams launched on the first version, and the second version's
  * promotion to prod rolls them over, wave after wave.
  */
-const PRD = ['ou-x1y2-prd00001', 'ou-x1y2-prd00002'] as const;
-const CANARY = '300000000001';
-const catalog = catalogInput({ base: al2023Image({ regions: ['us-east-1'], triggers: OPENSSL_RELEASES }) }, [
-  devChannel({ soak: '1h' }),
-  {
-    name: 'prod',
-    targets: { ous: [...PRD], accounts: [CANARY] },
-    soak: '1h',
-    rollout: {
-      waves: [
-        { name: 'canary', accounts: [CANARY] },
-        { name: 'wave-1', ous: [PRD[0]] },
-        { name: 'rest', ous: [PRD[1]] },
-      ],
-      bakeMinutes: 30,
-      alarms: ['app-5xx'],
-    },
-  },
-] satisfies CatalogInput['channels']);
+const catalog = threeWaveCatalog();
 const scenario = (faults: Record<string, unknown> = {}) => ({
   start: '2027-01-01T00:00:00Z',
   until: '2027-01-04T00:00:00Z',

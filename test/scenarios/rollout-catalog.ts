@@ -1,0 +1,32 @@
+import type { CatalogInput } from '../../core/config/schema.js';
+import { al2023Image, catalogInput, devChannel, OPENSSL_RELEASES } from './helpers.js';
+
+/** The two prod OUs and the canary account of the rollout scenarios. */
+export const PRD = ['ou-x1y2-prd00001', 'ou-x1y2-prd00002'] as const;
+export const CANARY = '300000000001';
+
+/**
+ * `base` (us-east-1, built on each openssl release) through dev, then prod rolled out in three waves — the canary
+ * account, one OU, the other — with 30 minutes' bake and the alarm `app-5xx`. `prod` adds to prod's channel (e.g. its
+ * vulnerability policy).
+ */
+export function threeWaveCatalog(prod: Partial<CatalogInput['channels'][number]> = {}) {
+  return catalogInput({ base: al2023Image({ regions: ['us-east-1'], triggers: OPENSSL_RELEASES }) }, [
+    devChannel({ soak: '1h' }),
+    {
+      name: 'prod',
+      targets: { ous: [...PRD], accounts: [CANARY] },
+      soak: '1h',
+      ...prod,
+      rollout: {
+        waves: [
+          { name: 'canary', accounts: [CANARY] },
+          { name: 'wave-1', ous: [PRD[0]] },
+          { name: 'rest', ous: [PRD[1]] },
+        ],
+        bakeMinutes: 30,
+        alarms: ['app-5xx'],
+      },
+    },
+  ] satisfies CatalogInput['channels']);
+}
