@@ -1,5 +1,6 @@
 // The ledger's story of an image for `history`: one line per event, cause before effect within an instant.
 
+import { accountCount } from '../../core/fleet/usage.js';
 import { causalRank } from '../../core/ledger/causal-order.js';
 import { BREAKER_SK, skPrefix } from '../../core/ledger/keys.js';
 import { flagAwaitsOf, heldInstead } from '../../core/lifecycle/lineage-hold.js';
@@ -175,7 +176,7 @@ export function historyOf(
       // Kept past retention because member accounts still ran it (usage-aware retention).
       add(
         str(i.firstHeldAt),
-        `held past retention: ${Array.isArray(i.accounts) ? i.accounts.length : Number(i.accounts ?? 0)} account(s), ${Number(i.instances ?? 0)} instance(s) still use it (hold ends ${shortTime(str(i.heldUntil))})`,
+        `held past retention: ${accountCount(i.accounts)} account(s), ${Number(i.instances ?? 0)} instance(s) still use it (hold ends ${shortTime(str(i.heldUntil))})`,
         'RETIRE',
       );
       if (str(i.expiryAnnouncedAt)) add(str(i.expiryAnnouncedAt), 'hold ended: an operator may release it', 'RETIRE');

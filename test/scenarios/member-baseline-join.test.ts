@@ -11,6 +11,7 @@ import {
   REPO_ROOT,
   scenarioBetween,
 } from './helpers.js';
+import { rolloutNotes } from './rollout-catalog.js';
 
 /**
  * Prod rolls out in two waves, a canary OU then the prod OU, and the member baseline's stack set targets both. An
@@ -103,7 +104,7 @@ describe('an account that joins a targeted OU mid-run gets the member baseline w
     expect(later.length).toBeGreaterThan(0);
     expect(later.every((e) => e.by === 'rollout' && e.from === first?.to && e.to !== first?.to)).toBe(true);
     expect(later.reduce((n, e) => n + e.instances, 0)).toBe(2);
-    const notes = result.report.notifications.filter((n) => n.event.startsWith('rollout') && n.subject.includes(V2));
+    const notes = rolloutNotes(result.report, V2);
     expect(notes.map((n) => n.subject)).toContain(`base ${V2}: prod rollout completed`);
     expect(result.report.consistency.problems).toEqual([]);
   });

@@ -1,4 +1,5 @@
 import type { CatalogInput } from '../../core/config/schema.js';
+import type { SimulationResult } from '../../local/simulator/index.js';
 import { al2023Image, catalogInput, devChannel, OPENSSL_RELEASES } from './helpers.js';
 
 /** The two prod OUs and the canary account of the rollout scenarios. */
@@ -30,3 +31,7 @@ export function threeWaveCatalog(prod: Partial<CatalogInput['channels'][number]>
     },
   ] satisfies CatalogInput['channels']);
 }
+
+/** The run's rollout announcements about `version`, in the order they were sent. */
+export const rolloutNotes = (report: SimulationResult['report'], version: string) =>
+  report.notifications.filter((n) => n.event.startsWith('rollout') && n.subject.includes(version));

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimulationResult } from '../../local/simulator/index.js';
 import { opensslRelease } from './helpers.js';
-import { CANARY, threeWaveCatalog } from './rollout-catalog.js';
+import { CANARY, rolloutNotes, threeWaveCatalog } from './rollout-catalog.js';
 import { goldsmith, simulateSaved } from './saved-run.js';
 
 /**
@@ -36,8 +36,6 @@ const scenario = {
 };
 
 type Report = SimulationResult['report'];
-const rolloutNotes = (report: Report, version: string) =>
-  report.notifications.filter((n) => n.event.startsWith('rollout') && n.subject.includes(version));
 
 describe("a finished canary's alarm fires while the next wave refreshes, on the local cloud", () => {
   let root: string;

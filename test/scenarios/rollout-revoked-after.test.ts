@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CatalogInput } from '../../core/config/schema.js';
 import type { SimulationResult } from '../../local/simulator/index.js';
 import { al2023Image, catalogInput, devChannel, OPENSSL_RELEASES, opensslRelease } from './helpers.js';
+import { rolloutNotes } from './rollout-catalog.js';
 import { goldsmith, simulateSaved } from './saved-run.js';
 
 /**
@@ -67,7 +68,7 @@ describe('a critical finding revokes the version after its rollout completed, on
   });
 
   it('takes every group the rollout refreshed back to the previous version, once, and leaves the others alone', async () => {
-    const rollout = report.notifications.filter((n) => n.event.startsWith('rollout') && n.subject.includes(V2));
+    const rollout = rolloutNotes(report, V2);
     expect(rollout.map((n) => n.event)).toEqual([
       'rollout-wave-started',
       'rollout-groups-skipped',

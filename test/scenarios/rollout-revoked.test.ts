@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimulationResult } from '../../local/simulator/index.js';
 import { opensslRelease } from './helpers.js';
-import { threeWaveCatalog } from './rollout-catalog.js';
+import { rolloutNotes, threeWaveCatalog } from './rollout-catalog.js';
 import { goldsmith, simulateSaved } from './saved-run.js';
 
 /**
@@ -51,7 +51,7 @@ describe('a critical finding revokes the version while its second wave refreshes
   });
 
   it('starts no later wave and puts the groups of the two started waves on the version the pointer went back to', () => {
-    const notes = report.notifications.filter((n) => n.event.startsWith('rollout') && n.subject.includes(V2));
+    const notes = rolloutNotes(report, V2);
     expect(notes.map((n) => n.subject)).toEqual([
       `base ${V2}: prod rollout wave 1/3 (canary) started`,
       `base ${V2}: prod rollout wave 1/3 (canary) healthy`,

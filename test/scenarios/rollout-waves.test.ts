@@ -6,7 +6,7 @@ import { main } from '../../cli/main.js';
 import { type SimulationResult, simulate } from '../../local/simulator/index.js';
 import { captureOutput } from '../helpers/output.js';
 import { catalogOf, opensslRelease, REPO_ROOT, scenarioBetween } from './helpers.js';
-import { CANARY, threeWaveCatalog } from './rollout-catalog.js';
+import { CANARY, rolloutNotes, threeWaveCatalog } from './rollout-catalog.js';
 
 /**
  * Prod rolls out in three waves: a canary account, then one OU, then the other (two accounts each). Every prod account
@@ -35,8 +35,7 @@ const scenario = (faults: Record<string, unknown> = {}) => ({
 const V2 = '1.0.0/2';
 
 type Report = SimulationResult['report'];
-const rolloutNotes = (report: Report, version = V2) =>
-  report.notifications.filter((n) => n.event.startsWith('rollout') && n.subject.includes(version));
+const notesOfV2 = (report: Report) => rolloutNotes(report, V2);
 
 describe('a promotion to prod rolls out in waves, on the local cloud', () => {
   const goldsmith = (args: string[]) => captureOutput(() => main(args));
@@ -59,7 +58,7 @@ describe('a promotion to prod rolls out in waves, on the local cloud', () => {
   });
 
   it('starts the waves in order, each once the one before is healthy (its refreshes Successful and baked)', () => {
-    expect(rolloutNotes(report).map((n) => n.subject)).toEqual([
+    expect(notesOfV2(report).map((n) => n.subject)).toEqual([
       `base ${V2}: prod rollout wave 1/3 (canary) started`,
       `base ${V2}: prod rollout wave 1/3 (canary) healthy`,
       `base ${V2}: prod rollout wave 2/3 (wave-1) started`,
@@ -68,7 +67,7 @@ describe('a promotion to prod rolls out in waves, on the local cloud', () => {
       `base ${V2}: prod rollout wave 3/3 (rest) healthy`,
       `base ${V2}: prod rollout completed`,
     ]);
-    const at = (subject: string) => Date.parse(rolloutNotes(report).find((n) => n.subject.endsWith(subject))?.at ?? '');
+    const at = (subject: string) => Date.parse(notesOfV2(report).find((n) => n.subject.endsWith(subject))?.at ?? '');
     const promoted = report.promotions.find(
       (p) => p.version === V2 && p.channel === 'prod' && p.outcome === 'promoted',
     );
@@ -146,7 +145,7 @@ describe('an alarm in the canary halts the rollout, on the local cloud', () => {
   }, 300_000);
 
   it("rolls the canary's refreshes back and starts no later wave, announcing the halt and the rollback once", () => {
-    expect(rolloutNotes(result.report).map((n) => n.subject)).toEqual([
+    expect(notesOfV2(result.report).map((n) => n.subject)).toEqual([
       `base ${V2}: prod rollout wave 1/3 (canary) started`,
       `base ${V2}: prod rollout halted at wave 1/3 (canary)`,
       `base ${V2}: prod rollout wave 1/3 (canary) rolled back`,
@@ -188,7 +187,7 @@ describe('an operator pauses the rollout during the canary and resumes it later,
   }, 300_000);
 
   it('lets the running canary finish, starts no wave while paused, and goes on after the resume', () => {
-    const notes = rolloutNotes(result.report);
+    const notes = notesOfV2(result.report);
     expect(notes.map((n) => n.subject)).toEqual([
       `base ${V2}: prod rollout wave 1/3 (canary) started`,
       `base ${V2}: prod rollout paused at wave 1/3 (canary)`,
@@ -221,7 +220,7 @@ describe('a revocation during the rollout supersedes it, on the local cloud', ()
   }, 300_000);
 
   it('starts no later wave and puts every group it reached back on the version it ran before', () => {
-    expect(rolloutNotes(result.report).map((n) => n.subject)).toEqual([
+    expect(notesOfV2(result.report).map((n) => n.subject)).toEqual([
       `base ${V2}: prod rollout wave 1/3 (canary) started`,
       `base ${V2}: prod rollout wave 1/3 (canary) healthy`,
       `base ${V2}: prod rollout wave 2/3 (wave-1) started`,
