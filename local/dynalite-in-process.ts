@@ -67,8 +67,21 @@ export interface InProcessDynamo {
     updateHttpClientConfig(): void;
     httpHandlerConfigs(): Record<string, never>;
   };
+  /**
+   * Every key and value the store holds (tables' definitions, items and index entries, as dynalite stores them), in
+   * key order: what a saved local cloud keeps of DynamoDB. Read at a quiescent instant (no request in flight).
+   */
+  dump(): Promise<[string, string][]>;
+  /**
+   * Replaces everything the store holds with a `dump` (tables included): it then answers as the dumped one did. Run
+   * at a quiescent instant, as `dump`.
+   */
+  load(entries: readonly (readonly [string, string])[]): Promise<void>;
   stop(): Promise<void>;
 }
+
+/** The store's raw entries: keys and values as the strings memory-level keeps (storeStringsInMemoryLevel). */
+const RAW = { keyEncoding: 'utf8', valueEncoding: 'utf8' } as const;
 
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 
@@ -85,7 +98,7 @@ export function startInProcessDynamo(): InProcessDynamo {
   }
   const store = db.create({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   repairStore(store);
-  rememberActiveTables(store);
+  const forgetTables = rememberActiveTables(store);
   rememberDynaliteParses();
   // Request ids look like dynalite's server's (52 characters of A–Z and 0–9) and are unique per store: a random
   // prefix drawn once, then a counter. Drawing 39 random bytes per answer, as the server does, cost about 1 % of a
@@ -145,6 +158,13 @@ export function startInProcessDynamo(): InProcessDynamo {
 
   return {
     requestHandler: { handle, updateHttpClientConfig: () => undefined, httpHandlerConfigs: () => ({}) },
+    dump: async () => (await store.db.iterator(RAW).all()) as [string, string][],
+    async load(entries) {
+      await store.db.clear();
+      // The tables' definitions are written past the table store's own put: the kept ones are read again.
+      forgetTables();
+      await store.db.batch(entries.map(([key, value]) => ({ type: 'put', key, value, ...RAW })));
+    },
     stop: () => new Promise<void>((resolve, reject) => store.db.close((e) => (e ? reject(e) : resolve()))),
   };
 }

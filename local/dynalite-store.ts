@@ -9,6 +9,8 @@ import { createRequire } from 'node:module';
 interface LevelIterator {
   close(): Promise<void>;
   return?: () => Promise<void>;
+  /** Reads what is left (abstract-level 3), then closes. */
+  all(): Promise<unknown[]>;
 }
 /** The part of dynalite's store (dynalite/db `create`) the local cloud touches. */
 export interface Store {
@@ -16,6 +18,9 @@ export interface Store {
     close(callback: (error?: Error) => void): void;
     keys(options?: unknown): LevelIterator;
     values(options?: unknown): LevelIterator;
+    iterator(options?: unknown): LevelIterator;
+    batch(operations: { type: 'put'; key: string; value: string }[]): Promise<void>;
+    clear(): Promise<void>;
   };
 }
 
@@ -98,9 +103,10 @@ interface TableStore {
  * definition from its store on every request (`getTable` in dynalite/db: a `get` and a JSON parse of a few KB with
  * the indexes); the item actions only read it (only CreateTable, UpdateTable and DeleteTable change it, each through
  * the table store's `put` or `del`, which forget the name). A definition not ACTIVE is never kept: a table being
- * created or updated is read as dynalite reads it until it is ACTIVE again.
+ * created or updated is read as dynalite reads it until it is ACTIVE again. Returns what forgets every kept
+ * definition (for a store whose entries were replaced past the table store).
  */
-export function rememberActiveTables(store: Store): void {
+export function rememberActiveTables(store: Store): () => void {
   const s = store as unknown as TableStore;
   const read = s.getTable.bind(s);
   const active = new Map<string, { TableStatus?: string }>();
@@ -131,4 +137,5 @@ export function rememberActiveTables(store: Store): void {
     if (typeof checkStatus === 'function') read(name, keep, undefined);
     else read(name, checkStatus, keep);
   };
+  return () => active.clear();
 }
