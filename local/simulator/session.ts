@@ -19,6 +19,8 @@ export interface LocalSession {
   ): Promise<{ exchange: OperatorExchange | undefined; snapshot: CloudSnapshot; operator: OperatorExchange[] }>;
   /** The cloud's current instant (ISO). */
   now(): string;
+  /** The running cloud itself (its fakes, clock and store), for what saves and restores it. */
+  readonly cloud: LocalCloud;
   stop(): Promise<void>;
 }
 
@@ -42,6 +44,7 @@ export function localSession(
       };
     },
     now: () => cloud.clock.iso(),
+    cloud,
     stop: () => cloud.stop(),
   };
 }

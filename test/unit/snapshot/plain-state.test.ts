@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { exportState, importState, UnsavableStateError } from '../../../local/snapshot/plain-state.js';
+
+class Counter {
+  count = 0;
+  readonly seen = new Map<string, { at: Date; tags: Set<string> }>();
+  last: number | undefined = 1;
+  constructor(readonly now: () => number) {}
+  bump(name: string): number {
+    this.seen.set(name, { at: new Date(this.now()), tags: new Set([name]) });
+    return ++this.count;
+  }
+}
+
+/** Through the disk: what `state.json` holds is JSON. */
+const viaJson = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+describe('a stateful object saved as plain data and written into a fresh one', () => {
+  it('holds what the saved one held (maps, sets, dates, undefined) and keeps its class and its callbacks', () => {
+    const saved = new Counter(() => Date.parse('2027-01-02T00:00:00Z'));
+    saved.bump('a');
+    saved.bump('b');
+    saved.last = undefined;
+    const fresh = new Counter(() => Date.parse('2027-03-01T00:00:00Z'));
+    const seenBefore = fresh.seen;
+    importState(fresh, viaJson(exportState(saved)));
+
+    expect(fresh.count).toBe(2);
+    expect(fresh.last).toBeUndefined();
+    expect(fresh.seen.get('b')?.at.toISOString()).toBe('2027-01-02T00:00:00.000Z');
+    expect(fresh.seen.get('a')?.tags.has('a')).toBe(true);
+    // The same Map, refilled: whatever held the fresh one sees the saved entries.
+    expect(fresh.seen).toBe(seenBefore);
+    // Its own callback, and its methods, go on from the saved count.
+    expect(fresh.bump('c')).toBe(3);
+    expect(fresh.seen.get('c')?.at.toISOString()).toBe('2027-03-01T00:00:00.000Z');
+  });
+
+  it('drops entries of a record the saved one did not have', () => {
+    const fresh = { calls: { PutItem: 3, GetItem: 1 } as Record<string, number> };
+    importState(fresh, exportState({ calls: { PutItem: 7 } }));
+    expect(fresh.calls).toEqual({ PutItem: 7 });
+  });
+
+  it('writes an object reached twice once, and the fresh one is shared the same way', () => {
+    const inner = { n: 1 };
+    const saved = { a: inner, b: { held: inner } };
+    const fresh = { a: { n: 0 }, b: { held: { n: 0 } } };
+    importState(fresh, viaJson(exportState(saved)));
+    expect(fresh.b.held).toBe(fresh.a);
+    expect(fresh.a.n).toBe(1);
+  });
+
+  it('writes a shared object as its name and leaves the fresh one in its place', () => {
+    const clock = { at: 5 };
+    const freshClock = { at: 9 };
+    const state = exportState({ clock, items: [1] }, new Map([[clock, 'clock']]));
+    expect(JSON.stringify(state)).not.toContain('"at"');
+    const fresh = { clock: freshClock, items: [] as number[] };
+    importState(fresh, state, new Map([['clock', freshClock]]));
+    expect(fresh.clock).toBe(freshClock);
+    expect(fresh.items).toEqual([1]);
+  });
+
+  it('refuses what cannot be saved as data, naming where it is', () => {
+    expect(() => exportState({ jobs: new Map([['j', Promise.resolve()]]) })).toThrow(UnsavableStateError);
+    expect(() => exportState({ jobs: new Map([['j', Promise.resolve()]]) })).toThrow('$.jobs<0>: Promise');
+  });
+});
