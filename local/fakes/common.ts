@@ -70,16 +70,30 @@ export function nextRequestId(): string {
   return `00000000-0000-4000-8000-${hex}`;
 }
 
+/** A seeded stream of numbers in [0, 1) whose position can be read and set again (a saved cloud goes on from it). */
+export interface SeededRandom {
+  (): number;
+  /** The stream's state now: `seek` to it and the stream draws the same numbers from there on. */
+  position(): number;
+  seek(position: number): void;
+}
+
 /** A small seeded PRNG (mulberry32): the same seed gives the same faults and ids. */
-export function seededRandom(seed: number): () => number {
+export function seededRandom(seed: number): SeededRandom {
   let a = seed >>> 0;
-  return () => {
+  const next = () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+  return Object.assign(next, {
+    position: () => a,
+    seek(position: number) {
+      a = position >>> 0;
+    },
+  });
 }
 
 /** Sequential hex ids like `ami-0000000000000001a`, unique per prefix and deterministic. */

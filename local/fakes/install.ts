@@ -5,7 +5,7 @@ import { attachModelCheck } from '../models/request-check.js';
 import { Throttle } from '../throttle.js';
 import { AutoScalingFake } from './autoscaling.js';
 import { imageResolver, launchCheckFor } from './autoscaling-launch.js';
-import { type FakeService, seededRandom } from './common.js';
+import { type FakeService, type SeededRandom, seededRandom } from './common.js';
 import { Ec2Fake } from './ec2.js';
 import { FleetState } from './ec2-fleet.js';
 import { EcrFake } from './ecr.js';
@@ -80,6 +80,8 @@ export interface InstalledFakes {
   readonly clientSettings: ClientSettings;
   readonly fakes: LocalFakes;
   readonly stats: FakeStats;
+  /** The seeded stream of injected faults and of the SDK retries' jitter. */
+  readonly random: SeededRandom;
 }
 
 const DEFAULT_ACCOUNT = '123456789012';
@@ -230,5 +232,6 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
       throttle,
     },
     stats,
+    random,
   };
 }

@@ -1,6 +1,6 @@
 import { buildHashOfExecutionName } from '../../core/promotion/naming.js';
 import type { VirtualClock } from '../clock.js';
-import { seededRandom } from '../fakes/common.js';
+import type { SeededRandom } from '../fakes/common.js';
 import type { Outages } from '../fakes/outages.js';
 import { LocalStepFunctions } from '../stepfunctions/engine.js';
 import type { AsyncInvoker } from './invoke.js';
@@ -24,6 +24,8 @@ export function startStepFunctions(options: {
   accountId: string;
   region: string;
   seed: number;
+  /** Retry jitter's stream (the scenario's seed + 2). */
+  random: SeededRandom;
 }): LocalStepFunctions {
   const { clock, outages, invoker } = options;
   const pausedSteps = new Map<string, string>();
@@ -42,7 +44,7 @@ export function startStepFunctions(options: {
     },
     accountId: options.accountId,
     region: options.region,
-    random: seededRandom(options.seed + 2),
+    random: options.random,
     tokenSeed: `goldsmith-local-tokens:${options.seed}`,
     onTaskRetry: (key) => outages.defer(key),
     onTaskRecovered: (key) => outages.done(key),

@@ -1,8 +1,10 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Catalog } from '../../core/config/schema.js';
 import type { VirtualClock } from '../clock.js';
+import type { InProcessDynamo } from '../dynalite-in-process.js';
 import type { LocalEventBus } from '../eventbridge/bus.js';
 import type { CloudWatchAlarms } from '../fakes/cloudwatch.js';
+import type { SeededRandom } from '../fakes/common.js';
 import type { InstalledFakes } from '../fakes/install.js';
 import type { Outages } from '../fakes/outages.js';
 import type { SchedulerFake } from '../fakes/scheduler.js';
@@ -65,6 +67,14 @@ export interface LocalCloud {
   redrives: { count: number };
   /** EventBridge Scheduler's one-time schedules (revocations asked for a later time). */
   scheduler: SchedulerFake;
+  /** The ledger's DynamoDB (dynalite in process), whose store a saved cloud dumps and loads. */
+  dynamo: InProcessDynamo;
+  /**
+   * The seeded streams the cloud draws from, by use: the fakes' injected faults and the SDK's retry jitter; the
+   * cloud's own (dropped image events, faults of the clients built outside the fakes: DynamoDB, SQS, Step Functions
+   * and the rest); repeated deliveries; Step Functions' retry jitter. A saved cloud keeps their positions.
+   */
+  randoms: Readonly<Record<'faults' | 'cloud' | 'duplicates' | 'stepFunctions', SeededRandom>>;
   stop(): Promise<void>;
 }
 

@@ -105,6 +105,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
       invoker.deliverAsync(arn, payload, `re-driven ${arn.split(':').pop()}`);
     },
   );
+  const sfnRandom = seededRandom(scenario.seed + 2);
   const sfn = startStepFunctions({
     clock,
     outages,
@@ -113,6 +114,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     accountId: LOCAL_ACCOUNT,
     region,
     seed: scenario.seed,
+    random: sfnRandom,
   });
   const bus = new LocalEventBus({
     rules: wiring.rules,
@@ -251,6 +253,8 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     cloudwatch,
     redrives,
     scheduler,
+    dynamo,
+    randoms: { faults: installed.random, cloud: random, duplicates: duplicateRandom, stepFunctions: sfnRandom },
     async stop() {
       configureClients({});
       configureSlack({});

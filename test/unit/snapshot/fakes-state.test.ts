@@ -8,6 +8,7 @@ import type { Scenario } from '../../../local/simulator/scenario.js';
 import { type CloudSnapshot, snapshotOf } from '../../../local/simulator/snapshot.js';
 import { exportFakes, importFakes, statefulParts } from '../../../local/snapshot/fakes-state.js';
 import type { PlainState } from '../../../local/snapshot/plain-state.js';
+import { type StreamPositions, seekStreams, streamPositions } from '../../../local/snapshot/streams.js';
 import { defaultScenario, REPO_ROOT } from '../../scenarios/helpers.js';
 
 /** Half a day of the default catalog: a build of base, its promotion through dev and test, fleets launching. */
@@ -24,6 +25,8 @@ describe("every fake's state, saved and written into a fresh cloud", () => {
   let saved: PlainState;
   let savedShown: ReturnType<typeof shown>;
   let savedNames: string[];
+  let savedStreams: StreamPositions;
+  let startStreams: StreamPositions;
   let fresh: LocalCloud | undefined;
 
   beforeAll(async () => {
@@ -36,11 +39,14 @@ describe("every fake's state, saved and written into a fresh cloud", () => {
       saved = JSON.parse(JSON.stringify(exportFakes(session.cloud))) as PlainState;
       savedShown = shown(await snapshotOf(session.cloud));
       savedNames = Object.keys(statefulParts(session.cloud));
+      savedStreams = streamPositions(session.cloud);
     } finally {
       await session.stop();
     }
     fresh = await startLocalCloud(catalog, scenario, REPO_ROOT);
+    startStreams = streamPositions(fresh);
     importFakes(fresh, saved);
+    seekStreams(fresh, savedStreams);
   }, 600_000);
   afterAll(async () => {
     await fresh?.stop();
@@ -50,6 +56,11 @@ describe("every fake's state, saved and written into a fresh cloud", () => {
     expect(savedShown.builds.length).toBeGreaterThan(0);
     expect(Object.keys((saved as { $o: object }).$o)).toEqual(savedNames);
     expect(exportFakes(fresh as LocalCloud)).toEqual(saved);
+  });
+
+  it("goes on drawing from where the saved cloud's random streams stood (repeated deliveries drew from theirs)", () => {
+    expect(savedStreams.duplicates).not.toBe(startStreams.duplicates);
+    expect(streamPositions(fresh as LocalCloud)).toEqual(savedStreams);
   });
 
   it('shows the same builds, AMIs and channel pointers as the saved cloud did', async () => {

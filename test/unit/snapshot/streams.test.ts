@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../local/fakes/common.js';
+
+describe("a seeded random stream's position", () => {
+  it('draws, once another stream is set to it, the same numbers the first draws from there', () => {
+    const first = seededRandom(7);
+    for (let i = 0; i < 5; i++) first();
+    const other = seededRandom(99);
+    other.seek(first.position());
+    expect([other(), other(), other()]).toEqual([first(), first(), first()]);
+  });
+
+  it('is where the seed starts it before any draw, so a stream set back there repeats its first numbers', () => {
+    const stream = seededRandom(3);
+    const start = stream.position();
+    const drawn = [stream(), stream()];
+    stream.seek(start);
+    expect([stream(), stream()]).toEqual(drawn);
+  });
+});
