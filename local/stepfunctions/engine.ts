@@ -11,10 +11,18 @@ import { isValidExecutionName, type LocalExecution } from './execution.js';
 import { type Json, type LocalizedMachine, localizeDefinition, type StatesDefinition } from './localize.js';
 import { withRetries } from './task-retries.js';
 import { serveTask } from './task-serving.js';
-import { TaskTokens, TOKEN_PLACEHOLDER } from './tokens.js';
+import { type SavedTokens, TaskTokens, TOKEN_PLACEHOLDER } from './tokens.js';
 import { validatedCache } from './validated.js';
 
 const VALIDATED = validatedCache();
+
+/** What a saved cloud keeps of Step Functions once no execution runs (LocalStepFunctions.saveState). */
+export interface SavedStepFunctions {
+  executions: (Omit<LocalExecution, 'startDate' | 'stopDate'> & { startDate: string; stopDate?: string })[];
+  transitions: number;
+  taskSeq: number;
+  tokens: SavedTokens;
+}
 
 /**
  * Step Functions on the local cloud: runs the synthesized ASL with aws-local-stepfunctions, every Task served
@@ -127,6 +135,46 @@ export class LocalStepFunctions {
   /** Resolves when no execution is running (for tests; the simulator uses the clock's idle tracking). */
   async settled(): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  /**
+   * Every execution with its history, the transitions billed and the task tokens issued, as plain data. Only with
+   * no execution running: a running one is JavaScript waiting inside aws-local-stepfunctions, which this cannot
+   * write down (the error names it and where its input started it).
+   */
+  saveState(): SavedStepFunctions {
+    const running = [...this.executions.values()].filter((e) => e.status === 'RUNNING');
+    if (running.length > 0) {
+      throw new Error(
+        `${running.length} execution(s) still running (${running.map((e) => e.name).join(', ')}): Step Functions can be saved only when none runs`,
+      );
+    }
+    return {
+      executions: [...this.executions.values()].map(({ startDate, stopDate, ...rest }) => ({
+        ...rest,
+        startDate: startDate.toISOString(),
+        ...(stopDate ? { stopDate: stopDate.toISOString() } : {}),
+      })),
+      transitions: this.transitions,
+      taskSeq: this.taskSeq,
+      tokens: this.tokens.saveState(),
+    };
+  }
+
+  /** Takes a saved state into an engine that has started nothing: it lists, describes and names as the saved one. */
+  loadState(saved: SavedStepFunctions): void {
+    if (this.executions.size > 0) throw new Error('Step Functions loads only into an engine that has started nothing');
+    for (const e of saved.executions) {
+      const { startDate, stopDate, ...rest } = e;
+      this.executions.set(e.executionArn, {
+        ...rest,
+        startDate: new Date(startDate),
+        ...(stopDate ? { stopDate: new Date(stopDate) } : {}),
+      });
+    }
+    this.transitions = saved.transitions;
+    this.taskSeq = saved.taskSeq;
+    this.tokens.loadState(saved.tokens);
   }
 
   private async run(machine: LocalizedMachine, execution: LocalExecution): Promise<void> {

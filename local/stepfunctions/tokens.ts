@@ -12,6 +12,12 @@ export class TaskError extends Error {
   }
 }
 
+/** The tokens a saved cloud keeps (TaskTokens.saveState). */
+export interface SavedTokens {
+  issued: number;
+  answered: [token: string, state: 'timed-out' | 'closed'][];
+}
+
 interface PendingToken {
   resolve(output: unknown): void;
   reject(error: Error): void;
@@ -74,6 +80,27 @@ export class TaskTokens {
 
   heartbeat(token: string): void {
     this.open(token);
+  }
+
+  /**
+   * What a saved cloud keeps of the tokens: how many were issued (the next one follows from the seed and the count)
+   * and how each was answered. A token still waiting belongs to a running execution and cannot be saved here.
+   */
+  saveState(): SavedTokens {
+    const answered: SavedTokens['answered'] = [];
+    for (const [token, pending] of this.tokens) {
+      if (pending.state === 'open') throw new Error(`task token ${token.slice(0, 12)}… still waits for its answer`);
+      answered.push([token, pending.state]);
+    }
+    return { issued: this.issued, answered };
+  }
+
+  /** Takes a saved state into a registry that has issued nothing yet: answered tokens answer as they did. */
+  loadState(saved: SavedTokens): void {
+    if (this.issued > 0) throw new Error('task tokens load only into a registry that has issued none');
+    this.issued = saved.issued;
+    const settled = () => undefined;
+    for (const [token, state] of saved.answered) this.tokens.set(token, { resolve: settled, reject: settled, state });
   }
 
   private open(token: string): PendingToken {

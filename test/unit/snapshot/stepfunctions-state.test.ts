@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { LocalStepFunctions, type SavedStepFunctions } from '../../../local/stepfunctions/engine.js';
+import type { EngineClock } from '../../../local/stepfunctions/engine-options.js';
+import type { StatesDefinition } from '../../../local/stepfunctions/localize.js';
+
+/** A hand-driven clock: sleepers wake only when the test advances time. */
+function manualClock(start: string): EngineClock & { advance(seconds: number): Promise<void> } {
+  let now = Date.parse(start);
+  const sleepers: { at: number; wake: () => void }[] = [];
+  const flush = () => new Promise((resolve) => setTimeout(resolve, 5));
+  return {
+    now: () => new Date(now),
+    sleepUntil: (at) => new Promise<void>((wake) => sleepers.push({ at: at.getTime(), wake })),
+    async advance(seconds) {
+      await flush();
+      now += seconds * 1000;
+      for (const s of sleepers.splice(0)) {
+        if (s.at <= now) s.wake();
+        else sleepers.push(s);
+      }
+      await flush();
+    },
+  };
+}
+
+const FN = 'arn:aws:lambda:us-east-1:123456789012:function:task';
+const machineArn = 'arn:aws:states:us-east-1:123456789012:stateMachine:promotion';
+const definition: StatesDefinition = {
+  StartAt: 'Approval',
+  States: {
+    Approval: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      Parameters: { FunctionName: FN, Payload: { 'token.$': '$$.Task.Token' } },
+      TimeoutSeconds: 3600,
+      Next: 'Done',
+    },
+    Done: { Type: 'Succeed' },
+  },
+};
+
+function engine() {
+  const clock = manualClock('2027-01-01T00:00:00Z');
+  const tokens: string[] = [];
+  const sfn = new LocalStepFunctions({
+    clock,
+    tokenSeed: 'saved-cloud',
+    invoke: async (_arn, payload) => {
+      tokens.push((payload as { token: string }).token);
+      return {};
+    },
+  });
+  sfn.register(machineArn, definition);
+  return { clock, tokens, sfn };
+}
+
+/** Through the disk: what a saved cloud holds is JSON. */
+const viaJson = (state: SavedStepFunctions) => JSON.parse(JSON.stringify(state)) as SavedStepFunctions;
+
+describe('Step Functions saved with no execution running, and loaded into a fresh engine', () => {
+  it('describes the same executions, refuses their names and answered tokens, and issues the next token the saved one would', async () => {
+    const saved = engine();
+    const approved = saved.sfn.startExecution({ stateMachineArn: machineArn, name: 'approved', input: '{}' });
+    const expired = saved.sfn.startExecution({ stateMachineArn: machineArn, name: 'expired', input: '{}' });
+    await saved.clock.advance(1);
+    saved.sfn.sendTaskSuccess(saved.tokens[0] ?? '', '{}');
+    await saved.clock.advance(3600);
+    await saved.sfn.settled();
+    const state = viaJson(saved.sfn.saveState());
+
+    const fresh = engine();
+    fresh.sfn.loadState(state);
+    expect(fresh.sfn.list()).toEqual(saved.sfn.list());
+    expect(fresh.sfn.describeExecution(approved.executionArn).status).toBe('SUCCEEDED');
+    expect(fresh.sfn.describeExecution(expired.executionArn).error).toBe('States.Timeout');
+    expect(() => fresh.sfn.startExecution({ stateMachineArn: machineArn, name: 'approved', input: '{}' })).toThrow(
+      'Execution Already Exists',
+    );
+    expect(() => fresh.sfn.sendTaskSuccess(saved.tokens[0] ?? '', '{}')).toThrow('Task Does Not Exist');
+    expect(() => fresh.sfn.sendTaskSuccess(saved.tokens[1] ?? '', '{}')).toThrow('Task Timed Out');
+
+    for (const side of [saved, fresh])
+      side.sfn.startExecution({ stateMachineArn: machineArn, name: 'next', input: '{}' });
+    await saved.clock.advance(1);
+    await fresh.clock.advance(1);
+    expect(fresh.tokens).toEqual([saved.tokens[2]]);
+  });
+
+  it('refuses to save while an execution runs, naming it', async () => {
+    const { clock, sfn } = engine();
+    sfn.startExecution({ stateMachineArn: machineArn, name: 'waiting', input: '{}' });
+    await clock.advance(1);
+    expect(() => sfn.saveState()).toThrow(/1 execution\(s\) still running \(waiting\)/);
+  });
+});
