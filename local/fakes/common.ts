@@ -63,6 +63,19 @@ export class NotImplementedByFakeError extends Error {
 }
 
 let requestCounter = 0;
+/**
+ * How many request ids this process handed out: the fakes' message and event ids come from the same counter, so a
+ * saved cloud goes on from it (`continueRequestIdsFrom`).
+ */
+export function requestIdsIssued(): number {
+  return requestCounter;
+}
+
+/** The next request id is the one after `issued` (a saved cloud's `requestIdsIssued`). */
+export function continueRequestIdsFrom(issued: number): void {
+  requestCounter = issued;
+}
+
 /** Request ids in AWS's UUID shape, deterministic within a run. */
 export function nextRequestId(): string {
   requestCounter++;

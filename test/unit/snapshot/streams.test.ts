@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../../local/fakes/common.js';
+import { continueRequestIdsFrom, nextRequestId, requestIdsIssued, seededRandom } from '../../../local/fakes/common.js';
 
 describe("a seeded random stream's position", () => {
   it('draws, once another stream is set to it, the same numbers the first draws from there', () => {
@@ -16,5 +16,14 @@ describe("a seeded random stream's position", () => {
     const drawn = [stream(), stream()];
     stream.seek(start);
     expect([stream(), stream()]).toEqual(drawn);
+  });
+});
+
+describe('the request ids the fakes hand out', () => {
+  it('go on, once set to how many a saved cloud had issued, with the id that cloud would have issued next', () => {
+    const issued = requestIdsIssued();
+    const next = [nextRequestId(), nextRequestId()];
+    continueRequestIdsFrom(issued);
+    expect([nextRequestId(), nextRequestId()]).toEqual(next);
   });
 });
