@@ -16,11 +16,11 @@ const CLOUD = sharedRegistryTestFiles(ROOT, 'test', 'cloud').filter(
   (file) => !PURE.has(file) && !file.startsWith('test/stacks/') && !file.startsWith('test/scenarios/'),
 );
 
-// Three projects. The stack tests synthesize CDK apps and share one module registry per worker (isolate: false), so
+// Four projects. The stack tests synthesize CDK apps and share one module registry per worker (isolate: false), so
 // aws-cdk-lib and the stacks load once per worker instead of once per file (they keep no state between tests but
-// the catalog, which each test sets). The pure tests (SHARED above) share one too: a fresh process per file costs
-// more than most of them take to run. Everything else runs isolated, since the local cloud configures module-level
-// SDK clients per test file.
+// the catalog, which each test sets). The pure tests (SHARED above) and the cloud tests (CLOUD) share one too: a
+// fresh process per file costs more than most of them take to run. The rest (`local`: files that mock modules or
+// SDK clients, spy, set the environment, and the scenario files) runs isolated, a process per file.
 export default defineConfig({
   test: {
     environment: 'node',

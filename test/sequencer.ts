@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
+import { seededRandom } from '../local/fakes/common.js';
 
 /**
  * The files that cost the most (their simulations run in beforeAll, or they replay a saved cloud per command), the
@@ -53,17 +54,12 @@ export function slowestFirst(files: readonly TestSpecification[], root: string):
 }
 
 /**
- * `files` shuffled within each project by `seed` (mulberry32, then Fisher–Yates, from the files in path order),
- * the projects in the order they come: the same seed and files, the same order. How a shared project is shown not to depend on the order of its files.
+ * `files` shuffled within each project by `seed` (the local cloud's seeded generator, then Fisher–Yates, from the
+ * files in path order), the projects in the order they come: the same seed and files, the same order. How a shared
+ * project is shown not to depend on the order of its files.
  */
 export function shuffledWithinProjects(files: readonly TestSpecification[], seed: number): TestSpecification[] {
-  let state = seed >>> 0;
-  const random = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const random = seededRandom(seed);
   const projects = [...new Set(files.map((spec) => spec.project.name))];
   return projects.flatMap((name) => {
     // By path first: the order the files come in (vitest's cached durations) must not change the draw.
