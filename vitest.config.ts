@@ -7,12 +7,20 @@ const ROOT = import.meta.dirname;
 // Test files of pure code (core/, events/, fixtures) that mock nothing: they share one module registry per worker
 // (test/isolation.ts says which and why), instead of paying a process and a fresh import of their modules each.
 const SHARED = sharedRegistryTestFiles(ROOT).filter((file) => !file.startsWith('test/stacks/'));
+// Test files that reach the local cloud, aws/, functions/ or the CLI but mock nothing and touch no process-wide
+// state themselves (test/isolation.ts): they share one module registry per worker too, with the state of ours that
+// outlives a file reset after each (test/setup-shared-cloud.ts). The scenario files stay isolated: a simulation
+// that fails or times out part-way may leave its cloud's state behind.
+const PURE = new Set(SHARED);
+const CLOUD = sharedRegistryTestFiles(ROOT, 'test', 'cloud').filter(
+  (file) => !PURE.has(file) && !file.startsWith('test/stacks/') && !file.startsWith('test/scenarios/'),
+);
 
-// Three projects. The stack tests synthesize CDK apps and share one module registry per worker (isolate: false), so
+// Four projects. The stack tests synthesize CDK apps and share one module registry per worker (isolate: false), so
 // aws-cdk-lib and the stacks load once per worker instead of once per file (they keep no state between tests but
-// the catalog, which each test sets). The pure tests (SHARED above) share one too: a fresh process per file costs
-// more than most of them take to run. Everything else runs isolated, since the local cloud configures module-level
-// SDK clients per test file.
+// the catalog, which each test sets). The pure tests (SHARED above) and the cloud tests (CLOUD) share one too: a
+// fresh process per file costs more than most of them take to run. The rest (`local`: files that mock modules or
+// SDK clients, spy, set the environment, and the scenario files) runs isolated, a process per file.
 export default defineConfig({
   test: {
     environment: 'node',
@@ -34,7 +42,11 @@ export default defineConfig({
       { extends: true, test: { name: 'pure', include: SHARED, isolate: false } },
       {
         extends: true,
-        test: { name: 'local', include: ['test/**/*.test.ts'], exclude: ['test/stacks/**', ...SHARED] },
+        test: { name: 'cloud', include: CLOUD, isolate: false, setupFiles: ['test/setup-shared-cloud.ts'] },
+      },
+      {
+        extends: true,
+        test: { name: 'local', include: ['test/**/*.test.ts'], exclude: ['test/stacks/**', ...SHARED, ...CLOUD] },
       },
     ],
   },

@@ -15,7 +15,11 @@ import { dirname, join, normalize, relative } from 'node:path';
  * - neither it nor a test module it imports mocks, stubs or spies (`vi.`), touches process.env, process listeners,
  *   globals or the clock, or changes the working directory or exit code, and no helper it imports registers hooks
  *   (a module is evaluated once per worker when shared: its hooks would apply to the first file that loaded it).
- * Everything else (the local cloud, aws/, functions/, the CLI, scripts, mocks) stays isolated per file.
+ * Those are the `pure` project. The `cloud` project (test/setup-shared-cloud.ts) applies the same checks to the test
+ * modules but lets a file reach any module of the repository: the local cloud, aws/, functions/ and the CLI keep
+ * their module-level state per cloud (configured when a cloud starts, undone when it stops) or in caches keyed by
+ * what they cache, and the rest is reset after each file. What mocks, spies, sets the environment or registers hooks
+ * from a helper stays isolated per file (the `local` project).
  */
 
 /**
@@ -24,12 +28,29 @@ import { dirname, join, normalize, relative } from 'node:path';
  */
 const SHARED_SOURCES = ['core/', 'events/', 'test/'];
 
+/** The two projects whose files share a module registry per worker (vitest.config.ts). */
+export type Sharing = 'pure' | 'cloud';
+
 /** What, in a test module, changes process-wide state or relies on a module instance of its own. */
 const STATEFUL =
   /\bvi\.|process\.env|process\.on\(|process\.chdir|process\.exitCode|globalThis|mockClient|\.prototype\b/;
 
 /** A helper module that registers hooks: shared, they would run for the first file that imported it only. */
 const HOOKS = /\b(?:before|after)(?:Each|All)\(/;
+
+/**
+ * The same, for a helper of the cloud project: hooks registered at a module's top level (a line that starts with
+ * the call). A helper whose hooks are registered by a function a test file calls (test/helpers/ledger-table.ts's
+ * `useLocalDynamo`) registers them for each file that calls it, shared or not.
+ */
+const TOP_LEVEL_HOOKS = /^(?:before|after)(?:Each|All)\(/m;
+
+/**
+ * Test helpers whose one use of `vi.` is a spy they restore before returning, whatever happens
+ * (test/helpers/output.ts captures a command's output with `vi.spyOn` and `vi.restoreAllMocks()` in a `finally`):
+ * nothing of theirs outlives the call, so they leave nothing for a later file in a shared worker.
+ */
+const SELF_RESTORING = ['test/helpers/output.ts'];
 
 const IMPORT = /(?:^|[\s;])(?:import|export)\s[^;]*?from\s*['"]([^'"]+)['"]|\bimport\s*\(?\s*['"]([^'"]+)['"]/g;
 
@@ -49,22 +70,36 @@ function importsOf(root: string, file: string): string[] {
   return found;
 }
 
-/** Why `file` needs a module registry of its own; empty when it may share one. */
-export function isolationReasons(root: string, file: string): string[] {
+/**
+ * Why `file` needs a module registry of its own; empty when it may share one. `sharing` is the project asked about:
+ * `pure` (the default) shares files that reach only SHARED_SOURCES; `cloud` shares files that may reach any module
+ * of the repository, whose module-level state is the local cloud's own (SDK clients configured per cloud and
+ * forgotten when it stops, the function environment set and restored, caches keyed by what they cache) and is reset
+ * after each file by test/setup-shared-cloud.ts; the checks on the test modules themselves are the same.
+ */
+export function isolationReasons(root: string, file: string, sharing: Sharing = 'pure'): string[] {
   const reasons: string[] = [];
   const seen = new Set<string>();
   for (const pending = [file]; pending.length > 0; ) {
     const module = pending.pop() as string;
     if (seen.has(module)) continue;
     seen.add(module);
-    if (module !== file && !SHARED_SOURCES.some((folder) => module.startsWith(folder))) {
+    const isTest = module.startsWith('test/');
+    if (sharing === 'pure' && module !== file && !SHARED_SOURCES.some((folder) => module.startsWith(folder))) {
       reasons.push(`imports ${module}`);
       continue;
     }
-    const text = module.startsWith('test/') ? readFileSync(join(root, module), 'utf8') : '';
-    if (STATEFUL.test(text)) reasons.push(`${module} changes process-wide state or mocks`);
-    if (module !== file && HOOKS.test(text)) reasons.push(`${module} registers hooks`);
-    pending.push(...importsOf(root, module));
+    if (module.startsWith('unresolved:')) {
+      reasons.push(`imports ${module}`);
+      continue;
+    }
+    const text = isTest ? readFileSync(join(root, module), 'utf8') : '';
+    const restores = sharing === 'cloud' && SELF_RESTORING.includes(module);
+    if (!restores && STATEFUL.test(text)) reasons.push(`${module} changes process-wide state or mocks`);
+    const hooks = sharing === 'pure' ? HOOKS : TOP_LEVEL_HOOKS;
+    if (module !== file && hooks.test(text)) reasons.push(`${module} registers hooks`);
+    // Past the test modules, the cloud project needs no walk: any module of the repository may be reached.
+    if (sharing === 'pure' || isTest) pending.push(...importsOf(root, module));
   }
   return reasons;
 }
@@ -77,10 +112,10 @@ function testFilesIn(root: string, dir: string): string[] {
   });
 }
 
-/** The test files under `dir` (relative to `root`) that may share a module registry, sorted. */
-export function sharedRegistryTestFiles(root: string, dir = 'test'): string[] {
+/** The test files under `dir` (relative to `root`) that may share a module registry in `sharing`'s project, sorted. */
+export function sharedRegistryTestFiles(root: string, dir = 'test', sharing: Sharing = 'pure'): string[] {
   return testFilesIn(root, dir)
     .map((file) => relative(root, join(root, file)))
-    .filter((file) => isolationReasons(root, file).length === 0)
+    .filter((file) => isolationReasons(root, file, sharing).length === 0)
     .sort();
 }

@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
+import { seededRandom } from '../local/fakes/common.js';
 
 /**
  * The files that cost the most (their simulations run in beforeAll, or they replay a saved cloud per command), the
@@ -52,8 +53,39 @@ export function slowestFirst(files: readonly TestSpecification[], root: string):
     .map(({ spec }) => spec);
 }
 
+/**
+ * `files` shuffled within each project by `seed` (the local cloud's seeded generator, then Fisher–Yates, from the
+ * files in path order), the projects in the order they come: the same seed and files, the same order. How a shared
+ * project is shown not to depend on the order of its files.
+ */
+export function shuffledWithinProjects(files: readonly TestSpecification[], seed: number): TestSpecification[] {
+  const random = seededRandom(seed);
+  const projects = [...new Set(files.map((spec) => spec.project.name))];
+  return projects.flatMap((name) => {
+    // By path first: the order the files come in (vitest's cached durations) must not change the draw.
+    const own = files
+      .filter((spec) => spec.project.name === name)
+      .sort((a, b) => (a.moduleId < b.moduleId ? -1 : a.moduleId > b.moduleId ? 1 : 0));
+    for (let i = own.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [own[i], own[j]] = [own[j] as TestSpecification, own[i] as TestSpecification];
+    }
+    return own;
+  });
+}
+
+/**
+ * The dearest files first; with GOLDSMITH_SHUFFLE_FILES=SEED, every project's files in an order drawn from SEED
+ * instead, each file's tests in their written order. (vitest's `--sequence.shuffle` shuffles files only with its
+ * own sequencer, which this one replaces, and shuffles the tests of each file too, which files whose tests are
+ * the steps of one story cannot take.)
+ */
 export default class SlowestFirstSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-    return slowestFirst(await super.sort(files), this.ctx.config.root);
+    const sorted = slowestFirst(await super.sort(files), this.ctx.config.root);
+    const seed = process.env.GOLDSMITH_SHUFFLE_FILES;
+    if (seed === undefined) return sorted;
+    if (!/^\d+$/.test(seed)) throw new Error(`GOLDSMITH_SHUFFLE_FILES must be a whole number (a seed), not "${seed}"`);
+    return shuffledWithinProjects(sorted, Number(seed));
   }
 }

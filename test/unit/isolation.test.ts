@@ -18,7 +18,7 @@ function repository(files: Record<string, string>): string {
 
 const PURE = "import { it } from 'vitest';\nimport { add } from '../../core/add.js';\nit('adds', () => add(1, 2));\n";
 
-describe('which test files share a module registry (test/isolation.ts, the "pure" project in vitest.config.ts)', () => {
+describe('which test files share a module registry (test/isolation.ts, the "pure" and "cloud" projects in vitest.config.ts)', () => {
   it('shares a file that imports only core/, events/ and fixtures, and isolates one that reaches past them', () => {
     const root = repository({
       'core/add.ts': "import { KINDS } from '../events/kinds.js';\nexport const add = (a: number, b: number) => a + b;",
@@ -88,5 +88,60 @@ describe('which test files share a module registry (test/isolation.ts, the "pure
     expect(shared.length).toBeGreaterThan(100);
     expect(shared.filter((f) => /^test\/(scenarios|integration|handlers)\//.test(f))).toEqual([]);
     expect(shared).not.toContain('test/unit/isolation.test.ts');
+  });
+
+  it('in the cloud project, shares a file that reaches the local cloud, and isolates one that mocks, spies or sets the environment', () => {
+    const cloudy =
+      "import { it } from 'vitest';\nimport { cloud } from '../../local/cloud.js';\nit('runs', () => cloud);\n";
+    const root = repository({
+      'aws/clients.ts': 'export const client = {};',
+      'local/cloud.ts': "import { client } from '../aws/clients.js';\nexport const cloud = client;",
+      'test/helpers/output.ts':
+        "import { vi } from 'vitest';\nexport const capture = () => { vi.spyOn(process.stdout, 'write'); vi.restoreAllMocks(); };",
+      'test/helpers/spying.ts':
+        "import { vi } from 'vitest';\nexport const spy = () => vi.spyOn(process.stdout, 'write');",
+      'test/helpers/dynamo.ts':
+        "import { beforeAll } from 'vitest';\nexport function useDynamo() {\n  beforeAll(() => undefined);\n}",
+      'test/helpers/hooked.ts': "import { beforeAll } from 'vitest';\nbeforeAll(() => undefined);\nexport const x = 1;",
+      'test/unit/cloud.test.ts': cloudy,
+      'test/unit/captured.test.ts': `${cloudy}import { capture } from '../helpers/output.js';\n`,
+      'test/unit/dynamo.test.ts': `${cloudy}import { useDynamo } from '../helpers/dynamo.js';\nuseDynamo();\n`,
+      'test/unit/env.test.ts': `${cloudy}process.env.AWS_REGION = 'eu-west-1';\n`,
+      'test/unit/mocked.test.ts': `${cloudy}vi.mock('../../aws/clients.js');\n`,
+      'test/unit/spied.test.ts': `${cloudy}import { spy } from '../helpers/spying.js';\n`,
+      'test/unit/hooked.test.ts': `${cloudy}import { x } from '../helpers/hooked.js';\n`,
+      'test/unit/lost.test.ts': "import { x } from '../../local/missing.js';\n",
+    });
+
+    expect(sharedRegistryTestFiles(root, 'test', 'cloud')).toEqual([
+      'test/unit/captured.test.ts',
+      'test/unit/cloud.test.ts',
+      'test/unit/dynamo.test.ts',
+    ]);
+    // The pure project still isolates all of them: they reach past core/ and events/.
+    expect(sharedRegistryTestFiles(root)).toEqual([]);
+    expect(isolationReasons(root, 'test/unit/env.test.ts', 'cloud')).toEqual([
+      'test/unit/env.test.ts changes process-wide state or mocks',
+    ]);
+    expect(isolationReasons(root, 'test/unit/mocked.test.ts', 'cloud')).toEqual([
+      'test/unit/mocked.test.ts changes process-wide state or mocks',
+    ]);
+    expect(isolationReasons(root, 'test/unit/spied.test.ts', 'cloud')).toEqual([
+      'test/helpers/spying.ts changes process-wide state or mocks',
+    ]);
+    expect(isolationReasons(root, 'test/unit/hooked.test.ts', 'cloud')).toEqual([
+      'test/helpers/hooked.ts registers hooks',
+    ]);
+    expect(isolationReasons(root, 'test/unit/lost.test.ts', 'cloud')).toEqual(['imports unresolved:local/missing.js']);
+  });
+
+  it('in this repository, shares the local-cloud tests that mock nothing, and keeps the mocking ones isolated', () => {
+    const cloud = sharedRegistryTestFiles(REPO, 'test', 'cloud');
+    expect(cloud).toContain('test/integration/operator-endpoint.test.ts');
+    expect(cloud).toContain('test/unit/local/ec2-fake.test.ts');
+    expect(cloud.length).toBeGreaterThan(250);
+    // Mocks SDK clients and sets the environment; reads the environment for its length.
+    expect(cloud).not.toContain('test/handlers/approval-callback.test.ts');
+    expect(cloud).not.toContain('test/scenarios/acting-sequence.test.ts');
   });
 });

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TestSpecification } from 'vitest/node';
-import { SLOWEST_FIRST, slowestFirst } from '../sequencer.js';
+import { SLOWEST_FIRST, shuffledWithinProjects, slowestFirst } from '../sequencer.js';
 
 const REPO = join(import.meta.dirname, '../..');
 
@@ -35,5 +35,27 @@ describe('the order of a test run (test/sequencer.ts)', () => {
       'pure:test/unit/c.test.ts',
       'stacks:test/stacks/x.test.ts',
     ]);
+  });
+
+  it("with GOLDSMITH_SHUFFLE_FILES, draws each project's order from the seed alone, keeping the projects apart", () => {
+    const files = [
+      ...['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((n) => spec(`test/unit/${n}.test.ts`, 'cloud')),
+      spec('test/unit/p.test.ts', 'pure'),
+      spec('test/unit/q.test.ts', 'pure'),
+    ];
+    const once = names(shuffledWithinProjects(files, 7));
+    // The same seed, the same order, whatever order the files came in; another seed, another order.
+    expect(
+      names(
+        shuffledWithinProjects(
+          [...files].reverse().sort((a, b) => a.project.name.localeCompare(b.project.name)),
+          7,
+        ),
+      ),
+    ).toEqual(once);
+    expect(names(shuffledWithinProjects(files, 8))).not.toEqual(once);
+    expect(once.slice(0, 8).every((n) => n.startsWith('cloud:'))).toBe(true);
+    expect([...once].sort()).toEqual(names(files).sort());
+    expect(once.slice(0, 8)).not.toEqual(names(files).slice(0, 8));
   });
 });
