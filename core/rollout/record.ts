@@ -111,6 +111,8 @@ export interface TakenBack {
   from: 'completed' | 'halted' | 'aborted' | 'stopped';
   reason?: string;
   at: string;
+  /** Set once the reconciler found the execution taking the groups back no longer running, before they all were. */
+  stopped?: { execution: string; at: string };
 }
 
 export interface RolloutRecord {
@@ -144,6 +146,9 @@ export interface RolloutRecord {
    * healthy, or aborted or stopped after refreshing groups): how it had ended, with its reason, and when the revocation took its groups back.
    */
   takenBack?: TakenBack;
-  /** `rollout` while running or paused (the ledger's sparse open-work index). */
-  openWork?: 'rollout';
+  /**
+   * `rollout` while running or paused; `rollout-take-back` while an execution takes an ended rollout's groups back
+   * (the ledger's sparse open-work index).
+   */
+  openWork?: 'rollout' | 'rollout-take-back';
 }

@@ -7,6 +7,7 @@ import { readRollout } from '../../aws/rollout-ledger.js';
 import type { RolloutRecord } from '../../core/rollout/record.js';
 import { rolloutTakeBackExecutionName } from '../../core/rollout/request.js';
 import { takeBackEndedRollout } from '../../functions/lifecycle/revoke-rollout.js';
+import { stopOrphanedRollouts } from '../../functions/reconcile-rollouts.js';
 import { checkWave } from '../../functions/rollout/check.js';
 import { startRollout } from '../../functions/rollout/start.js';
 import {
@@ -20,6 +21,7 @@ import {
   PREVIOUS,
   PREVIOUS_AMI,
   pointAt,
+  published,
   REGION,
   REST,
   settle,
@@ -123,5 +125,32 @@ describe('a revocation after the rollout was aborted or stopped takes the groups
     expect(onAmi(CANARY)).toBe(PREVIOUS_AMI);
     expect(memberOf(WAVE1).refreshes[0]?.status).toBe('RollbackInProgress');
     expect(world.started.filter((g) => g.startsWith(REST))).toEqual([]);
+  });
+
+  it('marks a take-back whose execution died before every group was back, announces it once, and leaves a running one alone', async () => {
+    await canaryDoneWave1Refreshing();
+    await endAs('stopped');
+    expect(await revoke()).toBe(true);
+    const NOW = new Date('2027-01-10T00:00:00Z');
+    // Still running: nothing to say.
+    expect(await stopOrphanedRollouts(NOW)).toEqual({ stopped: [], failures: [] });
+    sfn.on(DescribeExecutionCommand).callsFake((i: { executionArn: string }) => ({
+      executionArn: i.executionArn,
+      status: i.executionArn.endsWith(`:${NAME}`) ? 'FAILED' : 'RUNNING',
+    }));
+    const told = published().length;
+
+    expect(await stopOrphanedRollouts(NOW)).toEqual({
+      stopped: ['base 1.0.0/3 prod take-back (FAILED)'],
+      failures: [],
+    });
+    expect(await stopOrphanedRollouts(NOW)).toEqual({ stopped: [], failures: [] });
+    const marked = await record();
+    expect(marked).toMatchObject({
+      state: 'superseded',
+      takenBack: { from: 'stopped', stopped: { execution: 'FAILED', at: NOW.toISOString() } },
+    });
+    expect(marked.openWork).toBeUndefined();
+    expect(published().slice(told)).toEqual(['rollout-stopped wave-1']);
   });
 });
