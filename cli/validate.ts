@@ -1,6 +1,6 @@
 import { dirname, relative, resolve } from 'node:path';
 import { catalogWarnings } from '../core/config/catalog.js';
-import { rolloutWavesInOrganization } from '../core/config/rules/rollout-organization.js';
+import { rolloutBaselineWarnings, rolloutWavesInOrganization } from '../core/config/rules/rollout-organization.js';
 import type { Command } from './commands.js';
 import { checkCatalogFile, componentFilesIn, DEFAULT_CATALOG_FILE } from './load-catalog.js';
 import { summarizeCatalog, summaryLine } from './summary.js';
@@ -61,6 +61,7 @@ export const command: Command = {
     const problems = parsed.ok ? [...outside, ...(limits?.problems ?? [])] : parsed.problems;
     const valid = problems.length === 0;
     const warnings = parsed.ok ? catalogWarnings(parsed.catalog, componentFilesIn(dirname(resolve(path)))) : [];
+    if (parsed.ok && org) warnings.push(...rolloutBaselineWarnings(parsed.catalog, org.tree, org.source));
     if (values.json) {
       const report =
         valid && parsed.ok

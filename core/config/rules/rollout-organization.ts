@@ -1,3 +1,8 @@
+import {
+  BASELINE_FAILURE_TOLERANCE_PERCENTAGE,
+  failedAccountsTolerated,
+  memberBaselineTargets,
+} from '../../sharing/member-baseline.js';
 import { type OrgTree, resolveTargets, withoutMissingOus } from '../../sharing/targets.js';
 import { problem } from '../problems.js';
 import type { Catalog } from '../schema.js';
@@ -41,4 +46,23 @@ export function rolloutWavesInOrganization(catalog: Catalog, tree: OrgTree, sour
     });
   });
   return problems;
+}
+
+/**
+ * A warning for each rolling channel when the member baseline, which gives every account its rollout role, tolerates
+ * no failed account: its StackSet operations stop in a Region at the first account whose stack fails once that
+ * exceeds floor(10 % of the accounts it reaches there) (core/sharing/member-baseline.ts), which is none below 10
+ * accounts. The accounts not yet reached then keep the baseline they had (a new account: no rollout role, so its
+ * groups are not refreshed) until the baseline is deployed again.
+ */
+export function rolloutBaselineWarnings(catalog: Catalog, tree: OrgTree, source: string): string[] {
+  if (!catalog.organization.memberBaseline.enabled) return [];
+  const { ous } = memberBaselineTargets(catalog);
+  const none = { organization: false, accounts: [], accountTags: {}, exclude: { ous: [], accounts: [] } };
+  const { spec } = withoutMissingOus(tree, { ...none, ous });
+  const accounts = resolveTargets(tree, spec).accounts.length;
+  const tolerated = failedAccountsTolerated(accounts);
+  if (accounts === 0 || tolerated > 0) return [];
+  const what = `the member baseline reaches ${accounts} account(s) per Region in ${source}, and its operations tolerate floor(${BASELINE_FAILURE_TOLERANCE_PERCENTAGE} % of ${accounts}) = 0 failed: one account whose baseline stack fails stops its deployment to the accounts not yet reached in that Region, whose groups get no rollout role until it is deployed again (docs/rollout.md)`;
+  return catalog.channels.flatMap((c, i) => (c.rollout ? [problem(['channels', i, 'rollout'], what)] : []));
 }

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { command } from '../../../cli/validate.js';
+import { failedAccountsTolerated } from '../../../core/sharing/member-baseline.js';
 import { captureOutput } from '../../helpers/output.js';
 import { testTempDir } from '../../helpers/temp-dir.js';
 
@@ -48,5 +49,37 @@ describe('goldsmith validate: rollout wave accounts against the organization', (
     ]);
     const inside = files('200000000002');
     expect((await validate(['--config', inside.catalog, '--scenario', inside.scenario])).code).toBe(0);
+  });
+});
+
+describe("goldsmith validate: the member baseline's failure tolerance for a rolling channel", () => {
+  /** prod alone, on the web OU, rolling out to it in one wave; the scenario gives the OU `accounts` accounts. */
+  async function warningsAt(accounts: number): Promise<string[]> {
+    const dir = testTempDir('goldsmith-validate-tolerance-');
+    const channels = [{ name: 'prod', targets: { ous: [WEB] }, rollout: { waves: [{ name: 'all', ous: [WEB] }] } }];
+    writeFileSync(join(dir, 'catalog.json'), JSON.stringify({ ...VALID, images: MANAGED, channels }));
+    const scenario = {
+      start: '2027-01-01T00:00:00Z',
+      until: '2027-01-02T00:00:00Z',
+      organization: { accountsPerOu: accounts },
+    };
+    writeFileSync(join(dir, 'scenario.json'), JSON.stringify(scenario));
+    const args = ['--json', '--config', join(dir, 'catalog.json'), '--scenario', join(dir, 'scenario.json')];
+    const { code, stdout } = await validate(args);
+    expect(code).toBe(0);
+    return JSON.parse(stdout).warnings;
+  }
+
+  it('tolerates floor(10 % of the accounts) failed: none at 3 and 9, one at 10', () => {
+    expect([3, 9, 10, 25].map((n) => failedAccountsTolerated(n))).toEqual([0, 0, 1, 2]);
+  });
+
+  it('warns at 3 and 9 accounts that one failing account stops the baseline for the rest, and not at 10', async () => {
+    const [three] = await warningsAt(3);
+    expect(three).toMatch(
+      /^channels\[0\]\.rollout: the member baseline reaches 3 account\(s\) per Region in the organization .* describes, and its operations tolerate floor\(10 % of 3\) = 0 failed: one account whose baseline stack fails stops/,
+    );
+    expect(await warningsAt(9)).toEqual([expect.stringContaining('reaches 9 account(s)')]);
+    expect(await warningsAt(10)).toEqual([]);
   });
 });
