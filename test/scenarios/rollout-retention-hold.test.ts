@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimulationResult } from '../../local/simulator/index.js';
 import { opensslRelease } from './helpers.js';
-import { PRD, rolloutNotes, threeWaveCatalog } from './rollout-catalog.js';
+import { FOLLOWING_FLEET, PRD, rolloutNotes, threeWaveCatalog } from './rollout-catalog.js';
 import { goldsmith, simulateSaved } from './saved-run.js';
 
 /**
@@ -24,16 +24,7 @@ const scenario = {
     opensslRelease('2027-02-02T08:00:00Z', '3.0.4'),
     opensslRelease('2027-02-16T08:00:00Z', '3.0.5'),
   ],
-  fleets: [
-    {
-      image: 'base',
-      channel: 'prod',
-      instances: 2,
-      teams: { prompt: 1, late: 0, never: 0 },
-      promptDays: 1,
-      rollout: 1,
-    },
-  ],
+  fleets: [FOLLOWING_FLEET],
   faults: { alarms: [{ at: '2027-01-03T00:00:00Z', ou: PRD[0], alarm: 'app-5xx', for: '40d' }] },
 };
 
