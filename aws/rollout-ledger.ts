@@ -126,9 +126,11 @@ export async function supersedeRollout(
 }
 
 /**
- * Marks an ended rollout superseded (its version was revoked after it completed or halted): `from` → `superseded`
- * with the revocation's reason, keeping how and when it had ended (`takenBack`); with `replacement` (settled: nothing
- * to refresh), where its groups go is decided at once. Conditional on the state read and on no earlier take-back.
+ * Marks an ended rollout superseded (its version was revoked after it ended): `from` → `superseded` with the
+ * revocation's reason, keeping how and when it had ended (`takenBack`); with `replacement` (settled: nothing to
+ * refresh), where its groups go is decided at once; without, its take-back is open work (`rollout-take-back`) until the
+ * execution records the groups back or the reconciler finds it stopped. Conditional on the state read and on no
+ * earlier take-back.
  * @returns false when it changed meanwhile or was taken back before: nothing changed.
  */
 export async function supersedeEndedRollout(
@@ -148,6 +150,9 @@ export async function supersedeEndedRollout(
   if (replacement) {
     update += ', replacement = :replacement';
     values[':replacement'] = replacement;
+  } else {
+    update += ', openWork = :takeBack';
+    values[':takeBack'] = openWork.takeBack;
   }
   return conditionalWrite(() =>
     documentClient().send(
@@ -171,6 +176,34 @@ export async function openRollouts(): Promise<RolloutRecord[]> {
     names: { '#state': 'state' },
     values: { ':a': first, ':b': second },
   });
+}
+
+/** Every superseded rollout whose take-back is open work (the open-work index; its state restated). */
+export async function openTakeBacks(): Promise<RolloutRecord[]> {
+  return openWorkItems<RolloutRecord>(openWork.takeBack, {
+    expression: '#state = :superseded AND attribute_not_exists(takenBack.stopped)',
+    names: { '#state': 'state' },
+    values: { ':superseded': 'superseded' },
+  });
+}
+
+/**
+ * Marks a take-back whose execution is no longer running (`takenBack.stopped`), closing its open work. Conditional on
+ * it being still open and unmarked: one run, one mark.
+ * @returns false when it had settled or been marked meanwhile: nothing changed.
+ */
+export async function markTakeBackStopped(record: RolloutRecord, execution: string, at: string): Promise<boolean> {
+  return conditionalWrite(() =>
+    documentClient().send(
+      new UpdateCommand({
+        TableName: ledgerTable(),
+        Key: keyOf(record.image, record.channel, record.version),
+        UpdateExpression: 'SET takenBack.stopped = :stopped, updatedAt = :at REMOVE openWork',
+        ConditionExpression: 'openWork = :takeBack AND attribute_not_exists(takenBack.stopped)',
+        ExpressionAttributeValues: { ':stopped': { execution, at }, ':at': at, ':takeBack': openWork.takeBack },
+      }),
+    ),
+  );
 }
 
 /**

@@ -1,5 +1,6 @@
 import { dirname, relative, resolve } from 'node:path';
 import { catalogWarnings } from '../core/config/catalog.js';
+import { rolloutBaselineWarnings, rolloutWavesInOrganization } from '../core/config/rules/rollout-organization.js';
 import type { Command } from './commands.js';
 import { checkCatalogFile, componentFilesIn, DEFAULT_CATALOG_FILE } from './load-catalog.js';
 import { summarizeCatalog, summaryLine } from './summary.js';
@@ -17,7 +18,8 @@ Step Functions (definition, state size), EventBridge (patterns, rules, targets, 
 and the AMI sharing quota: the organizations, OUs and accounts each AMI is shared with when a version holds every
 channel of its image at once). Without an organization, channel targets are counted as the catalog names them;
 accounts selected by tag and exclusions inside OUs are counted only against an organization (--local, --scenario;
-\`goldsmith preflight\` reads the real one).
+\`goldsmith preflight\` reads the real one), and only against one is each account a rollout wave names checked
+to be a member its channel's targets reach.
 Valid: exit 0, a one-line summary, a line on the tightest limit and a \`warning:\` line for each thing the catalog
 allows but probably does not mean (an approver nothing would tell of a request). Invalid: exit 1 and one line per
 problem, every problem at once, starting with the field path; a limit's line names the limit, the figure and the
@@ -54,9 +56,12 @@ export const command: Command = {
     const limits = parsed.ok
       ? await checkCatalogLimits(parsed.catalog, path, { synthesize, organization: org?.tree })
       : undefined;
-    const problems = parsed.ok ? (limits?.problems ?? []) : parsed.problems;
+    // A wave's account or OU the organization does not hold: only an organization can tell.
+    const outside = parsed.ok && org ? rolloutWavesInOrganization(parsed.catalog, org.tree, org.source) : [];
+    const problems = parsed.ok ? [...outside, ...(limits?.problems ?? [])] : parsed.problems;
     const valid = problems.length === 0;
     const warnings = parsed.ok ? catalogWarnings(parsed.catalog, componentFilesIn(dirname(resolve(path)))) : [];
+    if (parsed.ok && org) warnings.push(...rolloutBaselineWarnings(parsed.catalog, org.tree, org.source));
     if (values.json) {
       const report =
         valid && parsed.ok

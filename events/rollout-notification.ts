@@ -50,6 +50,8 @@ export const ROLLOUT_NOTIFICATION_DETAILS = {
     reason: why,
     /** The execution's status as Step Functions reported it (ABORTED, FAILED, TIMED_OUT), or MISSING. */
     execution: z.string().min(1),
+    /** Present when the execution that stopped was taking a revoked version's groups back (the rollout had ended). */
+    takeBack: z.literal(true).optional(),
   }),
   /**
    * The groups a wave's start skipped (not rollout-ready, or busy), in one announcement per wave: how many, and how

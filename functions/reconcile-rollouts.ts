@@ -1,12 +1,14 @@
 import { executionStatus } from '../aws/own-execution.js';
-import { openRollouts, stopRollout } from '../aws/rollout-ledger.js';
+import { markTakeBackStopped, openRollouts, openTakeBacks, stopRollout } from '../aws/rollout-ledger.js';
 import { isTransient } from '../core/errors/classify.js';
-import { rolloutExecutionName } from '../core/rollout/request.js';
+import type { RolloutRecord } from '../core/rollout/record.js';
+import { rolloutExecutionName, rolloutTakeBackExecutionName } from '../core/rollout/request.js';
+import { followedByItsExecution, reachedGroups } from '../core/rollout/supersede.js';
 import { tellRolloutStopped } from './rollout/tell.js';
 
 /** What the reconciler found of rollouts whose execution stopped under them. */
 export interface StoppedRolloutsReport {
-  /** `image version channel (status)` of each rollout marked stopped now. */
+  /** `image version channel (status)` of each rollout marked stopped now (`take-back` when it was a take-back's). */
   stopped: string[];
   failures: string[];
   permanentFailures?: number;
@@ -16,8 +18,9 @@ export interface StoppedRolloutsReport {
  * A rollout whose record says running or paused but whose execution is no longer RUNNING (someone stopped it, it
  * failed past its retries, it timed out) would stay `running` forever, silently: no task of it writes again. Each
  * such record is marked `stopped` with the execution's status as the reason (a conditional write: one run, one
- * mark) and announced once (`rollout-stopped`). Nothing is refreshed or cancelled. Without a Rollout state machine
- * (no channel rolls out: no `ROLLOUT_STATE_MACHINE_ARN`) there is nothing to look at.
+ * mark) and announced once (`rollout-stopped`). Nothing is refreshed or cancelled. The same for a revoked version's
+ * take-back (an ended rollout superseded, its groups on their way back, {@link stopOrphanedTakeBacks}). Without a
+ * Rollout state machine (no channel rolls out: no `ROLLOUT_STATE_MACHINE_ARN`) there is nothing to look at.
  */
 export async function stopOrphanedRollouts(now: Date): Promise<StoppedRolloutsReport> {
   const report: StoppedRolloutsReport = { stopped: [], failures: [] };
@@ -25,18 +28,51 @@ export async function stopOrphanedRollouts(now: Date): Promise<StoppedRolloutsRe
   if (!machine) return report;
   const at = now.toISOString();
   for (const record of await openRollouts()) {
-    const what = `${record.image} ${record.version} ${record.channel}`;
-    try {
+    await checked(report, record, async (what) => {
       const status = await executionStatus(machine, rolloutExecutionName(record.image, record.channel, record.version));
-      if (status === 'RUNNING') continue;
+      if (status === 'RUNNING') return;
       const reason = `its execution is ${status} while the rollout was ${record.state}`;
-      if (!(await stopRollout(record, reason, at))) continue;
+      if (!(await stopRollout(record, reason, at))) return;
       await tellRolloutStopped({ ...record, state: 'stopped', reason, updatedAt: at }, status);
       report.stopped.push(`${what} (${status})`);
-    } catch (error) {
-      report.failures.push(`${what}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
-      if (!isTransient(error)) report.permanentFailures = (report.permanentFailures ?? 0) + 1;
-    }
+    });
   }
+  await stopOrphanedTakeBacks(machine, at, report);
   return report;
+}
+
+/**
+ * A take-back whose execution is no longer RUNNING before it recorded every group back (the `back-…` execution, or a
+ * halted rollout's own one still following its rollback) would leave the groups not yet moved on the revoked version,
+ * silently. Each is marked (`takenBack.stopped`, closing its open work: one run, one mark) and announced once
+ * (`rollout-stopped`, naming the take-back). Nothing is refreshed; `rollout status` lists where each group is.
+ */
+async function stopOrphanedTakeBacks(machine: string, at: string, report: StoppedRolloutsReport): Promise<void> {
+  for (const record of await openTakeBacks()) {
+    if (record.replacement?.settledAt !== undefined) continue;
+    await checked(report, record, async (what) => {
+      const name = followedByItsExecution(record) ? rolloutExecutionName : rolloutTakeBackExecutionName;
+      const status = await executionStatus(machine, name(record.image, record.channel, record.version));
+      if (status === 'RUNNING') return;
+      if (!(await markTakeBackStopped(record, status, at))) return;
+      const reason = `the execution taking its ${reachedGroups(record).length} group(s) back after the revocation is ${status} before it recorded them all back`;
+      await tellRolloutStopped({ ...record, reason, updatedAt: at }, status, true);
+      report.stopped.push(`${what} take-back (${status})`);
+    });
+  }
+}
+
+/** Runs one record's check, a failure counted (and kept for the next run) rather than stopping the others. */
+async function checked(
+  report: StoppedRolloutsReport,
+  record: RolloutRecord,
+  check: (what: string) => Promise<void>,
+): Promise<void> {
+  const what = `${record.image} ${record.version} ${record.channel}`;
+  try {
+    await check(what);
+  } catch (error) {
+    report.failures.push(`${what}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    if (!isTransient(error)) report.permanentFailures = (report.permanentFailures ?? 0) + 1;
+  }
 }

@@ -1,7 +1,7 @@
 import { CfnStackSet } from 'aws-cdk-lib/aws-cloudformation';
 import { type StackContext, use } from 'sst/constructs';
 import { rolloutFollows } from '../core/rollout/member-role.js';
-import { memberBaselineTargets } from '../core/sharing/member-baseline.js';
+import { BASELINE_FAILURE_TOLERANCE_PERCENTAGE, memberBaselineTargets } from '../core/sharing/member-baseline.js';
 import { useCatalog } from './catalog.js';
 import { Factory } from './Factory.js';
 import { ownLogGroups } from './function-logs.js';
@@ -71,7 +71,7 @@ export function MemberBaseline({ app, stack }: StackContext): MemberBaselineReso
     operationPreferences: {
       regionConcurrencyType: 'PARALLEL',
       maxConcurrentPercentage: 25,
-      failureTolerancePercentage: 10,
+      failureTolerancePercentage: BASELINE_FAILURE_TOLERANCE_PERCENTAGE,
     },
     stackInstancesGroup: [{ deploymentTargets: { organizationalUnitIds: targets.ous }, regions: targets.regions }],
     parameters: [

@@ -113,6 +113,8 @@ export const openWork = {
   scheduledRevocation: 'scheduled-revocation',
   /** A rollout running or paused (not completed, halted, aborted or superseded). */
   rollout: 'rollout',
+  /** A revoked version's ended rollout whose groups an execution is taking back, neither settled nor found stopped. */
+  takeBack: 'rollout-take-back',
 } as const;
 export type OpenWorkKind = (typeof openWork)[keyof typeof openWork];
 

@@ -59,10 +59,16 @@ export const ROLLOUT_TEXT: { [E in RolloutEvent]: (s: Subject, d: Detail<E>) => 
     title: `${s.image} ${s.version}: ${s.channel} rollout aborted at ${waveOf(d)}`,
     summary: `${d.by} aborted ${rolloutOf(s)} at ${waveOf(d)}: ${d.reason}. Goldsmith cancels the ${n(d.running, 'refresh', 'refreshes')} still running and starts no further wave; groups already refreshed keep ${s.version}.`,
   }),
-  'rollout-stopped': (s, d) => ({
-    title: `${s.image} ${s.version}: ${s.channel} rollout stopped at ${waveOf(d)}`,
-    summary: `The execution of ${rolloutOf(s)} is no longer running (${d.execution}) though the rollout was still under way at ${waveOf(d)}: ${d.reason}. No further wave starts; refreshes already running go on and groups already refreshed keep ${s.version}. Look at the execution's history, then let the next version roll out or revoke this one.`,
-  }),
+  'rollout-stopped': (s, d) =>
+    d.takeBack
+      ? {
+          title: `${s.image} ${s.version}: ${s.channel} take-back stopped`,
+          summary: `${s.image} ${s.version} was revoked and its groups were being taken back, but the execution doing it is no longer running (${d.execution}): ${d.reason}. Groups not yet moved still run ${s.version}: \`goldsmith rollout status ${s.image} ${s.channel} --version ${s.version}\` says where each is. Look at the execution's history and move those groups by hand, or let the next version roll out.`,
+        }
+      : {
+          title: `${s.image} ${s.version}: ${s.channel} rollout stopped at ${waveOf(d)}`,
+          summary: `The execution of ${rolloutOf(s)} is no longer running (${d.execution}) though the rollout was still under way at ${waveOf(d)}: ${d.reason}. No further wave starts; refreshes already running go on and groups already refreshed keep ${s.version}. Look at the execution's history, then let the next version roll out or revoke this one.`,
+        },
   'rollout-groups-skipped': (s, d) => ({
     title: `${s.image} ${s.version}: ${n(d.skipped, 'group')} skipped in the ${s.channel} rollout, ${waveOf(d)}`,
     summary: `${n(d.skipped, 'Auto Scaling group')} of ${waveOf(d)} follow ${s.image}/${s.channel} but were not refreshed: ${d.reasons.map((r) => `${r.groups} because ${r.reason}`).join('; ')}. Their teams fix that (docs/rollout.md) and the next rollout refreshes them; \`goldsmith history ${s.image} --verbose\` names them.`,

@@ -108,9 +108,11 @@ export interface SkippedGroup {
 
 /** How an ended rollout had ended before a revocation superseded it, and when that was. */
 export interface TakenBack {
-  from: 'completed' | 'halted';
+  from: 'completed' | 'halted' | 'aborted' | 'stopped';
   reason?: string;
   at: string;
+  /** Set once the reconciler found the execution taking the groups back no longer running, before they all were. */
+  stopped?: { execution: string; at: string };
 }
 
 export interface RolloutRecord {
@@ -140,10 +142,13 @@ export interface RolloutRecord {
   /** Set once a superseded rollout decided where its groups go back to. */
   replacement?: RolloutReplacement;
   /**
-   * Set when a revocation superseded the rollout after it had ended (completed, or halted with waves that stayed
-   * healthy): how it had ended, with its reason, and when the revocation took its groups back.
+   * Set when a revocation superseded the rollout after it had ended (completed, halted with waves that stayed
+   * healthy, or aborted or stopped after refreshing groups): how it had ended, with its reason, and when the revocation took its groups back.
    */
   takenBack?: TakenBack;
-  /** `rollout` while running or paused (the ledger's sparse open-work index). */
-  openWork?: 'rollout';
+  /**
+   * `rollout` while running or paused; `rollout-take-back` while an execution takes an ended rollout's groups back
+   * (the ledger's sparse open-work index).
+   */
+  openWork?: 'rollout' | 'rollout-take-back';
 }

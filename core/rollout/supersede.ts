@@ -22,13 +22,18 @@ export type SupersedeStep =
 const RETURNING = new Set(['RollbackInProgress', 'Cancelling']);
 
 /**
- * Whether a revocation of an ended rollout's version takes its groups back, and how it had ended: a completed one, or
- * a halted one with a wave that finished healthy (its groups run the revoked version); anything else, undefined.
+ * Whether a revocation of an ended rollout's version takes its groups back, and how it had ended: a completed one, a
+ * halted one with a wave that finished healthy (its groups run the revoked version), or an aborted or stopped one that
+ * had started a refresh (a cancel or a stop rolls nothing back: the instances already replaced run the revoked
+ * version); anything else, undefined.
  */
 export function takesBack(record: RolloutRecord): TakenBack['from'] | undefined {
   if (record.takenBack) return undefined;
   if (record.state === 'completed') return 'completed';
   if (record.state === 'halted' && record.waves.some((w) => w.state === 'healthy')) return 'halted';
+  if ((record.state === 'aborted' || record.state === 'stopped') && reachedGroups(record).length > 0) {
+    return record.state;
+  }
   return undefined;
 }
 

@@ -26,3 +26,21 @@ export function memberBaselineTargets(catalog: Catalog): MemberBaselineTargets {
   );
   return { ous: [...ous].sort(), regions: [...regions].sort(), uncovered };
 }
+
+/**
+ * The member baseline StackSet's `FailureTolerancePercentage` for the operations Goldsmith starts (create, update;
+ * auto-deployments ignore operation preferences).
+ */
+export const BASELINE_FAILURE_TOLERANCE_PERCENTAGE = 10;
+
+/**
+ * How many accounts' stacks may fail in one Region before CloudFormation stops a member baseline operation there:
+ * "the percentage of accounts per Region … When calculating the number of accounts based on the specified
+ * percentage, CloudFormation rounds down to the next whole number"
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_StackSetOperationPreferences.html). So
+ * floor(10 % of the accounts): none below 10 accounts, where the first account whose stack fails stops the operation
+ * in that Region and the accounts not yet reached keep what they had.
+ */
+export function failedAccountsTolerated(accounts: number, percentage = BASELINE_FAILURE_TOLERANCE_PERCENTAGE): number {
+  return Math.floor((accounts * percentage) / 100);
+}

@@ -44,3 +44,22 @@ export function retiredSharedVersions(
     .map((b) => b.version)
     .sort();
 }
+
+/**
+ * Retired versions that were kept shared for their users (a hold was recorded while they were in use) and are kept
+ * shared no more: every user moved off them (a rollout, a rollback, a team's own refresh) or an operator released
+ * them. Launchable by nobody from then on, though they wait, deprecated, for their deletion. Neither deleted nor
+ * revoked (a revocation withdrew their grants itself). Sorted.
+ */
+export function formerlySharedVersions(
+  builds: readonly { version: string; retiredAt?: string | undefined; deletedAt?: string | undefined }[],
+  keptShared: ReadonlySet<string>,
+  heldInUse: ReadonlySet<string>,
+  revoked: ReadonlySet<string>,
+): string[] {
+  return builds
+    .filter((b) => b.retiredAt && !b.deletedAt && heldInUse.has(b.version))
+    .filter((b) => !keptShared.has(b.version) && !revoked.has(b.version))
+    .map((b) => b.version)
+    .sort();
+}

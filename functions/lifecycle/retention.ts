@@ -20,10 +20,10 @@ import { amisOf } from '../../core/lifecycle/history.js';
 import { planRetention, type RetentionPolicy } from '../../core/lifecycle/retention.js';
 import { announcement } from '../../core/notifications/announce.js';
 import type { ChannelStep, PromotionPlan, RegionAmi } from '../../core/promotion/types.js';
-import { retiredSharedVersions } from '../../core/sharing/retired-shared.js';
+import { formerlySharedVersions, retiredSharedVersions } from '../../core/sharing/retired-shared.js';
 import { logger } from '../lib/powertools.js';
 import { withdrawLaunchGrants } from '../sharing/launch-grants.js';
-import { narrowToUsers } from '../sharing/retired-shared.js';
+import { narrowToUsers, withdrawFormerlyShared } from '../sharing/retired-shared.js';
 import { type CompliancePass, measureCompliance, OUT_OF_CYCLE_PREFIX, type OutOfCycleItem } from './compliance.js';
 import { type ImageState, pointerVersions, readImageState } from './ledger-view.js';
 import { refreshUsage, type VersionUse, versionsInUse } from './usage.js';
@@ -225,6 +225,9 @@ export async function applyRetention(
     (v) => !decided.retire.includes(v),
   );
   await narrowRetiredShared(input, state, used, earlier);
+  // Those whose users all moved off (a rollout after a rollback, a team's refresh) or that were released: nobody's.
+  const kept = new Set([...decided.keepShared, ...earlier]);
+  await withdrawFormerlyShared(formerlySharedVersions(state.histories, kept, new Set(holds.keys()), revoked), amis);
   const result: RetentionResult = { image: input.plan.image, ...done, deleted: [], amisDeregistered: 0 };
   const at = input.now.toISOString();
   const holdFor = input.plan.retention?.holdInUseForSeconds ?? DEFAULT_HOLD_IN_USE_SECONDS;

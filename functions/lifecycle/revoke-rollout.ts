@@ -16,8 +16,8 @@ export interface TakeBackRequest {
 }
 
 /**
- * A revoked version whose rollout to the channel had ended (completed, or halted with waves that stayed healthy) left
- * its groups on the revoked AMI: the record is marked superseded (keeping how and when it ended), and a Rollout
+ * A revoked version whose rollout to the channel had ended (completed, halted with waves that stayed healthy, or
+ * aborted or stopped after it started a refresh: core `takesBack`) left its groups on the revoked AMI: the record is marked superseded (keeping how and when it ended), and a Rollout
  * execution of its own takes every group it refreshed to the version the pointer went back to, exactly as a rollout
  * superseded while it ran (functions/rollout/supersede.ts). When the pointer was withdrawn, nothing is refreshed and
  * the reason says so. Safe to retry: the record is marked once, and a retry that finds it marked and not yet settled

@@ -18,8 +18,11 @@ export async function tellRollout(record: RolloutRecord, said: RolloutAnnounceme
   }
 }
 
-/** Announces once that the reconciler stopped a rollout whose execution is no longer running (`rollout-stopped`). */
-export async function tellRolloutStopped(record: RolloutRecord, execution: string): Promise<void> {
+/**
+ * Announces once that the reconciler stopped a rollout whose execution is no longer running (`rollout-stopped`), or,
+ * with `takeBack`, found the execution taking a revoked version's groups back no longer running.
+ */
+export async function tellRolloutStopped(record: RolloutRecord, execution: string, takeBack = false): Promise<void> {
   const wave = record.waves[record.currentWave];
   const detail = {
     wave: wave?.name ?? '',
@@ -27,6 +30,7 @@ export async function tellRolloutStopped(record: RolloutRecord, execution: strin
     waves: record.waves.length,
     reason: record.reason ?? `its execution is ${execution}`,
     execution,
+    ...(takeBack && { takeBack }),
   };
   const subject = { image: record.image, version: record.version, channel: record.channel };
   await announce(announcement('rollout-stopped', subject, detail, { at: record.updatedAt }));

@@ -8,7 +8,7 @@ import { retiredSharedVersions, retiredUserGrants } from '../../core/sharing/ret
 import type { OrgTree } from '../../core/sharing/targets.js';
 import { versionsInUse } from '../lifecycle/usage.js';
 import { type ChannelTargets, resolveChannels } from './channel-targets.js';
-import { type AppliedRegionGrants, applyLaunchGrants } from './launch-grants.js';
+import { type AppliedRegionGrants, applyLaunchGrants, withdrawLaunchGrants } from './launch-grants.js';
 
 /** A retired version kept shared for its users: its AMIs, the channels it was promoted to, and its users. */
 export interface RetiredShared {
@@ -97,4 +97,15 @@ export async function narrowToUsers(
       users: used.get(version)?.accounts ?? [],
     });
   }
+}
+
+/**
+ * Withdraws every launch permission of retired versions kept shared no more (core `formerlySharedVersions`: their users
+ * all moved off, or an operator released them): deprecated, they wait for their deletion launchable by nobody.
+ */
+export async function withdrawFormerlyShared(
+  versions: readonly string[],
+  amisOf: (version: string) => Promise<readonly RegionAmi[]>,
+): Promise<void> {
+  for (const version of versions) await withdrawLaunchGrants(await amisOf(version));
 }

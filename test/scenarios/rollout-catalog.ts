@@ -32,6 +32,16 @@ export function threeWaveCatalog(prod: Partial<CatalogInput['channels'][number]>
   ] satisfies CatalogInput['channels']);
 }
 
+/** prod's fleet: 2 instances per account and Region, every group following the rollout, its teams prompt. */
+export const FOLLOWING_FLEET = {
+  image: 'base',
+  channel: 'prod',
+  instances: 2,
+  teams: { prompt: 1, late: 0, never: 0 },
+  promptDays: 1,
+  rollout: 1,
+} as const;
+
 /** The run's rollout announcements about `version`, in the order they were sent. */
 export const rolloutNotes = (report: SimulationResult['report'], version: string) =>
   report.notifications.filter((n) => n.event.startsWith('rollout') && n.subject.includes(version));

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimulationResult } from '../../local/simulator/index.js';
 import { opensslRelease } from './helpers.js';
-import { CANARY, rolloutNotes, threeWaveCatalog } from './rollout-catalog.js';
+import { CANARY, FOLLOWING_FLEET, rolloutNotes, threeWaveCatalog } from './rollout-catalog.js';
 import { goldsmith, simulateSaved } from './saved-run.js';
 
 /**
@@ -21,16 +21,7 @@ const scenario = {
     // Once the alarm is over, the next version.
     opensslRelease('2027-01-03T06:00:00Z', '3.0.3'),
   ],
-  fleets: [
-    {
-      image: 'base',
-      channel: 'prod',
-      instances: 2,
-      teams: { prompt: 1, late: 0, never: 0 },
-      promptDays: 1,
-      rollout: 1,
-    },
-  ],
+  fleets: [FOLLOWING_FLEET],
   // The canary is healthy at 23:27 and wave-1 refreshes until about 00:02: the canary's alarm fires in between.
   faults: { alarms: [{ at: '2027-01-02T23:40:00Z', account: CANARY, alarm: 'app-5xx', for: '2h' }] },
 };

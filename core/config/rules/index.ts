@@ -46,7 +46,7 @@ export const catalogRules: readonly RegisteredRule[] = [
       'access.approvers',
     ],
   },
-  { rule: rolloutWaves, reads: ['channels.*.targets', 'channels.*.rollout'] },
+  { rule: rolloutWaves, reads: [], over: ['channels'] },
   { rule: allowedAmisReferences, reads: ['allowedAmis', 'channels.*.name'], over: ['images'] },
 ];
 

@@ -108,6 +108,40 @@ describe('parseCatalog channels[i].rollout', () => {
     ]);
   });
 
+  it("reports a setting out of range and every wave's cross-field problem together, each at its field", () => {
+    const problems = problemsAfter((c) => {
+      c.channels[prod].rollout = {
+        waves: [
+          { name: 'canary', ous: ['ou-x1y2-dev00001'] },
+          { name: 'Bad Name', ous: ['ou-x1y2-prd00001'] },
+          { name: 'canary', ous: ['ou-x1y2-prd00002'], accounts: ['111122223333'] },
+        ],
+        bakeMinutes: 5000,
+        minHealthyPercentage: 50,
+        maxHealthyPercentage: 200,
+      };
+    });
+    expect(problems).toEqual([
+      'channels[2].rollout.waves[1].name: must be 1–32 lower-case letters, digits and dashes',
+      'channels[2].rollout.bakeMinutes: must be at most 2880',
+      'channels[2].rollout.maxHealthyPercentage: may exceed minHealthyPercentage (50) by at most 100',
+      'channels[2].rollout.waves[0].ous[0]: ou-x1y2-dev00001 is not one of channel "prod"\'s target OUs',
+      'channels[2].rollout.waves[2].name: duplicate wave "canary" (also waves[0])',
+      'channels[2].rollout.waves[2].accounts[0]: 111122223333 is excluded from channel "prod"\'s targets',
+    ]);
+  });
+
+  it("judges one channel's rollout whatever another channel's rollout got wrong", () => {
+    const problems = problemsAfter((c) => {
+      c.channels[0].rollout = { waves: [{ name: 'all', ous: ['ou-x1y2-dev00001'] }], bakeMinutes: -1 };
+      c.channels[prod].rollout = { waves: [{ name: 'all', ous: ['ou-x1y2-dev00001'] }] };
+    });
+    expect(problems).toContain('channels[0].rollout.bakeMinutes: must be at least 0');
+    expect(problems).toContain(
+      'channels[2].rollout.waves[0].ous[0]: ou-x1y2-dev00001 is not one of channel "prod"\'s target OUs',
+    );
+  });
+
   it('accepts any OU in a wave of a channel that targets the organization', () => {
     expect(
       problemsAfter((c) => {

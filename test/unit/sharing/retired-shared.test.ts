@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { retiredSharedVersions, retiredUserGrants, retiredUsers } from '../../../core/sharing/retired-shared.js';
+import {
+  formerlySharedVersions,
+  retiredSharedVersions,
+  retiredUserGrants,
+  retiredUsers,
+} from '../../../core/sharing/retired-shared.js';
 
 const A = '111111111111';
 const B = '222222222222';
@@ -39,5 +44,25 @@ describe('retiredSharedVersions', () => {
 
   it('is none when nobody uses a retired version any more', () => {
     expect(retiredSharedVersions(builds, new Set(), new Set(), new Set())).toEqual([]);
+  });
+});
+
+describe('formerlySharedVersions', () => {
+  const builds = [
+    { version: '1.0.0/1', retiredAt: '2027-01-02T00:00:00Z' },
+    { version: '1.0.0/2', retiredAt: '2027-01-03T00:00:00Z', deletedAt: '2027-02-03T00:00:00Z' },
+    { version: '1.0.0/3', retiredAt: '2027-01-04T00:00:00Z' },
+    { version: '1.0.0/4', retiredAt: '2027-01-05T00:00:00Z' },
+    { version: '1.0.0/5' },
+  ];
+  const held = new Set(['1.0.0/1', '1.0.0/2', '1.0.0/3', '1.0.0/4', '1.0.0/5']);
+
+  it('is the retired versions once held for their users that are kept shared no more: launchable by nobody', () => {
+    expect(formerlySharedVersions(builds, new Set(['1.0.0/3']), held, new Set())).toEqual(['1.0.0/1', '1.0.0/4']);
+  });
+
+  it('leaves out a version never held for users, a deleted one, a revoked one and one never retired', () => {
+    expect(formerlySharedVersions(builds, new Set(), new Set(['1.0.0/2', '1.0.0/5']), new Set())).toEqual([]);
+    expect(formerlySharedVersions(builds, new Set(['1.0.0/3']), held, new Set(['1.0.0/1']))).toEqual(['1.0.0/4']);
   });
 });
