@@ -47,6 +47,19 @@ export function dynaliteParseCounts(): Readonly<typeof counts> {
 
 /** A deep copy of parser output (plain objects, arrays, strings, numbers, booleans, null); undefined otherwise. */
 export function copyParsed(value: unknown): { value: unknown } | undefined {
+  return copyDeep(value, () => null);
+}
+
+/**
+ * A deep copy of plain data in which `swap` may answer for any node first: with its copy, with undefined to decline
+ * the whole copy, or with null to copy it as usual.
+ */
+function copyDeep(
+  value: unknown,
+  swap: (node: unknown) => { value: unknown } | undefined | null,
+): { value: unknown } | undefined {
+  const swapped = swap(value);
+  if (swapped !== null) return swapped;
   if (value === null || typeof value !== 'object') {
     return typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint'
       ? undefined
@@ -55,7 +68,7 @@ export function copyParsed(value: unknown): { value: unknown } | undefined {
   if (Array.isArray(value)) {
     const out: unknown[] = new Array(value.length);
     for (let i = 0; i < value.length; i++) {
-      const copied = copyParsed(value[i]);
+      const copied = copyDeep(value[i], swap);
       if (!copied) return undefined;
       out[i] = copied.value;
     }
@@ -65,7 +78,7 @@ export function copyParsed(value: unknown): { value: unknown } | undefined {
   if (proto !== Object.prototype && proto !== null) return undefined;
   const out: Record<string, unknown> = proto === null ? Object.create(null) : {};
   for (const key of Object.keys(value)) {
-    const copied = copyParsed((value as Record<string, unknown>)[key]);
+    const copied = copyDeep((value as Record<string, unknown>)[key], swap);
     if (!copied) return undefined;
     out[key] = copied.value;
   }
@@ -108,49 +121,19 @@ function keyOf(input: string, context: ParseContext): string {
 
 /** A copy of a parse's result with each expression attribute value (by identity) replaced by its place. */
 function withPlaces(value: unknown, places: ReadonlyMap<unknown, string>): { value: unknown } | undefined {
-  const place = places.get(value);
-  if (place !== undefined) return { value: { [VALUE_PLACE]: place } satisfies ValuePlace };
-  if (value === null || typeof value !== 'object') return copyParsed(value);
-  if (Array.isArray(value)) {
-    const out: unknown[] = new Array(value.length);
-    for (let i = 0; i < value.length; i++) {
-      const copied = withPlaces(value[i], places);
-      if (!copied) return undefined;
-      out[i] = copied.value;
-    }
-    return { value: out };
-  }
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return undefined;
-  const out: Record<string, unknown> = proto === null ? Object.create(null) : {};
-  for (const key of Object.keys(value)) {
-    const copied = withPlaces((value as Record<string, unknown>)[key], places);
-    if (!copied) return undefined;
-    out[key] = copied.value;
-  }
-  return { value: out };
+  return copyDeep(value, (node) => {
+    const place = places.get(node);
+    return place === undefined ? null : { value: { [VALUE_PLACE]: place } satisfies ValuePlace };
+  });
 }
 
 /** A fresh copy of a remembered result with this request's values in their places; undefined if one cannot be copied. */
 function filled(value: unknown, values: Record<string, unknown>): { value: unknown } | undefined {
-  if (value === null || typeof value !== 'object') return { value };
-  if (VALUE_PLACE in value) return copyParsed(values[(value as ValuePlace)[VALUE_PLACE]]);
-  if (Array.isArray(value)) {
-    const out: unknown[] = new Array(value.length);
-    for (let i = 0; i < value.length; i++) {
-      const copied = filled(value[i], values);
-      if (!copied) return undefined;
-      out[i] = copied.value;
-    }
-    return { value: out };
-  }
-  const out: Record<string, unknown> = Object.getPrototypeOf(value) === null ? Object.create(null) : {};
-  for (const key of Object.keys(value)) {
-    const copied = filled((value as Record<string, unknown>)[key], values);
-    if (!copied) return undefined;
-    out[key] = copied.value;
-  }
-  return { value: out };
+  return copyDeep(value, (node) =>
+    typeof node === 'object' && node !== null && VALUE_PLACE in node
+      ? copyParsed(values[(node as ValuePlace)[VALUE_PLACE]])
+      : null,
+  );
 }
 
 function remembering(parse: Parser['parse']): Parser['parse'] {
