@@ -26,7 +26,9 @@ export class ImagePartition {
       const sk = typeof item.sk === 'string' ? item.sk : '';
       const hash = sk.indexOf('#');
       const prefix = hash < 0 ? sk : sk.slice(0, hash + 1);
-      this.byPrefix.set(prefix, [...(this.byPrefix.get(prefix) ?? []), item]);
+      const items = this.byPrefix.get(prefix);
+      if (items) items.push(item);
+      else this.byPrefix.set(prefix, [item]);
     }
   }
 

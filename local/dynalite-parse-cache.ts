@@ -3,12 +3,17 @@ import { createRequire } from 'node:module';
 /**
  * dynalite parses every ConditionExpression, KeyConditionExpression, FilterExpression, UpdateExpression and
  * ProjectionExpression of every request with its PEG grammars: about a tenth of a simulated quarter's CPU, although
- * Goldsmith sends the same few hundred expressions, with the same names and values, over and over. A parse is a pure
- * function of the expression text, ExpressionAttributeNames and ExpressionAttributeValues (the grammars read nothing
- * else of the request), so its result is remembered under those three. The only side effect of a parse, marking the
- * names and values it used (for DynamoDB's "unused in expressions" error), is replayed on a hit. Each caller gets a
- * copy of its own, since dynalite rewrites parsed key conditions in place. A parse that throws, or whose values hold
- * anything but JSON-like data (binary values), is not remembered. Answers are unchanged.
+ * Goldsmith sends the same few hundred expressions with the same names over and over. A parse is a pure function of
+ * the expression text, ExpressionAttributeNames and ExpressionAttributeValues (the grammars read nothing else of the
+ * request), so its result is remembered. The grammars read a value's type (an operand's type check), and only two
+ * constructs read a value's content: BETWEEN compares its bounds and attribute_type reads the type name it is given
+ * (dynalite/db/conditionParser.js `checkBetweenArgs`, `checkFunction`); otherwise a value is only placed in the
+ * parsed expression where its placeholder stood. So an expression without those two is remembered under its text,
+ * its names and its values' names and types, with each value's place marked, and a later request's own values are
+ * put in those places; one with them is remembered under its values too. The only side effect of a parse, marking
+ * the names and values it used (for DynamoDB's "unused in expressions" error), is replayed on a hit. Each caller
+ * gets a copy of its own, since dynalite rewrites parsed key conditions in place. A parse that throws, or whose
+ * values hold anything but JSON-like data (binary values), is not remembered. Answers are unchanged.
  */
 
 interface ParseContext {
@@ -42,6 +47,19 @@ export function dynaliteParseCounts(): Readonly<typeof counts> {
 
 /** A deep copy of parser output (plain objects, arrays, strings, numbers, booleans, null); undefined otherwise. */
 export function copyParsed(value: unknown): { value: unknown } | undefined {
+  return copyDeep(value, () => null);
+}
+
+/**
+ * A deep copy of plain data in which `swap` may answer for any node first: with its copy, with undefined to decline
+ * the whole copy, or with null to copy it as usual.
+ */
+function copyDeep(
+  value: unknown,
+  swap: (node: unknown) => { value: unknown } | undefined | null,
+): { value: unknown } | undefined {
+  const swapped = swap(value);
+  if (swapped !== null) return swapped;
   if (value === null || typeof value !== 'object') {
     return typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint'
       ? undefined
@@ -50,7 +68,7 @@ export function copyParsed(value: unknown): { value: unknown } | undefined {
   if (Array.isArray(value)) {
     const out: unknown[] = new Array(value.length);
     for (let i = 0; i < value.length; i++) {
-      const copied = copyParsed(value[i]);
+      const copied = copyDeep(value[i], swap);
       if (!copied) return undefined;
       out[i] = copied.value;
     }
@@ -60,7 +78,7 @@ export function copyParsed(value: unknown): { value: unknown } | undefined {
   if (proto !== Object.prototype && proto !== null) return undefined;
   const out: Record<string, unknown> = proto === null ? Object.create(null) : {};
   for (const key of Object.keys(value)) {
-    const copied = copyParsed((value as Record<string, unknown>)[key]);
+    const copied = copyDeep((value as Record<string, unknown>)[key], swap);
     if (!copied) return undefined;
     out[key] = copied.value;
   }
@@ -76,21 +94,64 @@ function markUsed(context: ParseContext, used: Pick<Remembered, 'usedNames' | 'u
   for (const k of used.usedVals) delete context.unusedAttrVals?.[k];
 }
 
+/** Constructs whose parse reads a value's content, not only its type (see above). */
+const READS_VALUE_CONTENT = /between|attribute_type/i;
+/** Marks where a parse placed an expression attribute value: the value's name. */
+const VALUE_PLACE = Symbol('expression attribute value');
+interface ValuePlace {
+  readonly [VALUE_PLACE]: string;
+}
+
+/** A value's type as the grammars see it: the attribute-value keys it sets (`S`, `N`, `L`, ...). */
+const typeOf = (value: unknown): string =>
+  typeof value === 'object' && value !== null
+    ? Object.keys(value)
+        .filter((k) => (value as Record<string, unknown>)[k] != null)
+        .join('+')
+    : typeof value;
+
+/** What a parse of `input` under `context` is remembered by; throws for values JSON cannot hold. */
+function keyOf(input: string, context: ParseContext): string {
+  const names = JSON.stringify(context.attrNames ?? null);
+  if (READS_VALUE_CONTENT.test(input))
+    return `v\u0000${input}\u0000${names}\u0000${JSON.stringify(context.attrVals ?? null)}`;
+  const types = Object.entries(context.attrVals ?? {}).map(([name, value]) => `${name}=${typeOf(value)}`);
+  return `t\u0000${input}\u0000${names}\u0000${types.join(',')}`;
+}
+
+/** A copy of a parse's result with each expression attribute value (by identity) replaced by its place. */
+function withPlaces(value: unknown, places: ReadonlyMap<unknown, string>): { value: unknown } | undefined {
+  return copyDeep(value, (node) => {
+    const place = places.get(node);
+    return place === undefined ? null : { value: { [VALUE_PLACE]: place } satisfies ValuePlace };
+  });
+}
+
+/** A fresh copy of a remembered result with this request's values in their places; undefined if one cannot be copied. */
+function filled(value: unknown, values: Record<string, unknown>): { value: unknown } | undefined {
+  return copyDeep(value, (node) =>
+    typeof node === 'object' && node !== null && VALUE_PLACE in node
+      ? copyParsed(values[(node as ValuePlace)[VALUE_PLACE]])
+      : null,
+  );
+}
+
 function remembering(parse: Parser['parse']): Parser['parse'] {
   const remembered = new Map<string, Remembered>();
   return (input, options) => {
     const context = options.context;
     let key: string;
     try {
-      key = `${input}\u0000${JSON.stringify(context.attrNames ?? null)}\u0000${JSON.stringify(context.attrVals ?? null)}`;
+      key = keyOf(input, context);
     } catch {
       return parse(input, options);
     }
     const hit = remembered.get(key);
-    if (hit) {
+    const answer = hit && filled(hit.result, context.attrVals ?? {});
+    if (hit && answer) {
       counts.remembered++;
       markUsed(context, hit);
-      return copyParsed(hit.result)?.value;
+      return answer.value;
     }
     counts.parsed++;
     // Parsed against full "unused" sets, so what this expression uses is known whatever was marked before it.
@@ -104,7 +165,12 @@ function remembering(parse: Parser['parse']): Parser['parse'] {
       usedNames: Object.keys(context.attrNames ?? {}).filter((k) => !(k in probe.unusedAttrNames)),
       usedVals: Object.keys(context.attrVals ?? {}).filter((k) => !(k in probe.unusedAttrVals)),
     };
-    const stored = copyParsed(result);
+    const places = new Map(
+      Object.entries(context.attrVals ?? {}).flatMap(([name, value]) =>
+        typeof value === 'object' && value !== null ? [[value, name] as const] : [],
+      ),
+    );
+    const stored = withPlaces(result, places);
     if (stored) {
       if (remembered.size >= MAX_REMEMBERED) remembered.delete(remembered.keys().next().value as string);
       remembered.set(key, { result: stored.value, ...used });

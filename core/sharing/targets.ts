@@ -65,12 +65,19 @@ export function ancestorsOf(tree: OrgTree, id: string): string[] {
   return out;
 }
 
+/** Each node's child OUs and accounts, in the tree's order: one pass, each child appended to its parent's list. */
 function childrenIndex(tree: OrgTree): { ous: Map<string, string[]>; accounts: Map<string, string[]> } {
   const ous = new Map<string, string[]>();
   const accounts = new Map<string, string[]>();
-  for (const [id, ou] of tree.ous) ous.set(ou.parentId, [...(ous.get(ou.parentId) ?? []), id]);
-  for (const [id, a] of tree.accounts) accounts.set(a.parentId, [...(accounts.get(a.parentId) ?? []), id]);
+  for (const [id, ou] of tree.ous) appendTo(ous, ou.parentId, id);
+  for (const [id, a] of tree.accounts) appendTo(accounts, a.parentId, id);
   return { ous, accounts };
+}
+
+function appendTo(index: Map<string, string[]>, key: string, value: string): void {
+  const list = index.get(key);
+  if (list) list.push(value);
+  else index.set(key, [value]);
 }
 
 /**

@@ -76,6 +76,16 @@ export function continueRequestIdsFrom(issued: number): void {
   requestCounter = issued;
 }
 
+/**
+ * The local cloud's endpoint for a service, `https://<hostname>/`, handed to an SDK client already parsed: given as a
+ * string, the client parses it with `new URL` twice per request (`toEndpointV1` in @smithy/core, through the
+ * endpoint parameters and the endpoint itself); an object in the same shape is used as it is. The requests are the
+ * same.
+ */
+export function localEndpoint(hostname: string): { protocol: string; hostname: string; path: string } {
+  return { protocol: 'https:', hostname, path: '/' };
+}
+
 /** Request ids in AWS's UUID shape, deterministic within a run. */
 export function nextRequestId(): string {
   requestCounter++;

@@ -5,7 +5,7 @@ import { attachModelCheck } from '../models/request-check.js';
 import { Throttle } from '../throttle.js';
 import { AutoScalingFake } from './autoscaling.js';
 import { imageResolver, launchCheckFor } from './autoscaling-launch.js';
-import { type FakeService, type SeededRandom, seededRandom } from './common.js';
+import { type FakeService, localEndpoint, type SeededRandom, seededRandom } from './common.js';
 import { Ec2Fake } from './ec2.js';
 import { FleetState } from './ec2-fleet.js';
 import { EcrFake } from './ecr.js';
@@ -190,7 +190,7 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
       // Fakes answer unsigned requests: skipping SigV4 saves a third of the SDK's time per call in long simulations.
       httpAuthSchemes: [{ schemeId: 'aws.auth#sigv4', identityProvider: sigv4Identity, signer: unsignedSigner }],
       // A fixed endpoint skips the endpoint rule set; the fakes answer before any request is sent.
-      endpoint: `https://${service}.local.goldsmith`,
+      endpoint: localEndpoint(`${service}.local.goldsmith`),
       maxAttempts,
       // A getter, so every client built from these settings gets its own retry quota, as real clients do.
       get retryStrategy() {

@@ -161,11 +161,17 @@ export function attachFake(client: { middlewareStack: unknown }, o: AttachOption
       o.clock.touch();
       o.stats.attempts++;
       const session = o.identities?.(context.__smithy_context?.selectedHttpAuthScheme?.identity?.accessKeyId);
+      // The serialized body is parsed only for a fake that reads it (one operation does: StartImagePipelineExecution's
+      // idempotency token), not on every attempt.
+      let body: Record<string, unknown> | undefined | null = null;
       const call: FakeCall = {
         service: o.service,
         action: actionOf(context),
         input: args.input,
-        body: parseBody(args.request),
+        get body() {
+          if (body === null) body = parseBody(args.request);
+          return body;
+        },
         region: o.region,
         accountId: session?.account ?? o.accountId,
         principal: session?.principal ?? currentCaller(),

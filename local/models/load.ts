@@ -133,10 +133,18 @@ function withNewerEnumValues(id: string, constraints: ConstraintModel | undefine
 }
 
 const cache = new Map<string, ServiceModels | undefined>();
+/** The same, by the serviceId as asked (every request check asks): no normalizing on each call. */
+const asAsked = new Map<string, ServiceModels | undefined>();
 
 /** The models of the service with this `serviceId` (the SDK client's `config.serviceId`), or undefined if none. */
 export function modelsFor(serviceId: string): ServiceModels | undefined {
-  const id = normalizeServiceId(serviceId);
+  if (asAsked.has(serviceId)) return asAsked.get(serviceId);
+  const models = modelsOf(normalizeServiceId(serviceId));
+  asAsked.set(serviceId, models);
+  return models;
+}
+
+function modelsOf(id: string): ServiceModels | undefined {
   if (cache.has(id)) return cache.get(id);
   const { dir, version, files } = apiFiles();
   const file = files.get(id);

@@ -2,7 +2,7 @@ import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { configureClients } from '../../aws/clients.js';
 import type { VirtualClock } from '../clock.js';
 import type { InProcessDynamo } from '../dynalite-in-process.js';
-import type { FakeService } from '../fakes/common.js';
+import { type FakeService, localEndpoint } from '../fakes/common.js';
 import type { InstalledFakes } from '../fakes/install.js';
 import { attachFake, attachOutage } from '../fakes/middleware.js';
 import type { Outages } from '../fakes/outages.js';
@@ -30,7 +30,7 @@ export function configureLocalClients(options: {
   // dynalite answers in process (local/dynalite-in-process.ts), unsigned, like the fakes: for Goldsmith's DynamoDB
   // clients and for the simulator's own ledger observer alike.
   const localDynamo: DynamoDBClientConfig = {
-    endpoint: 'https://dynamodb.local.goldsmith',
+    endpoint: localEndpoint('dynamodb.local.goldsmith'),
     requestHandler: dynamo.requestHandler,
     httpAuthSchemes: base.overrides?.ec2?.httpAuthSchemes as DynamoDBClientConfig['httpAuthSchemes'],
     credentials: { accessKeyId: 'AKIALOCALGOLDSMITH', secretAccessKey: 'local' },

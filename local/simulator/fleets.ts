@@ -49,6 +49,8 @@ export class SimulatedFleets {
   /** The organization's version the fleets' accounts were last read at. */
   private admittedAt = -1;
   private readonly byGroup = new Map<string, { spec: ScenarioFleet; a: AccountFleet }>();
+  /** Each account's team per fleet, drawn once from the seed (a hash): the checks ask it every CHECK_HOURS. */
+  private readonly teams = new Map<ScenarioFleet, Map<string, TeamKind>>();
 
   constructor(
     private readonly cloud: LocalCloud,
@@ -98,9 +100,14 @@ export class SimulatedFleets {
 
   /** The team of an account in a fleet. */
   team(spec: ScenarioFleet, account: string): TeamKind {
+    const ofFleet = this.teams.get(spec) ?? new Map<string, TeamKind>();
+    this.teams.set(spec, ofFleet);
+    const known = ofFleet.get(account);
+    if (known) return known;
     const u = unit(this.scenario.seed, 'team', spec.image, spec.channel, account);
-    if (u < spec.teams.prompt) return 'prompt';
-    return u < spec.teams.prompt + spec.teams.late ? 'late' : 'never';
+    const drawn = u < spec.teams.prompt ? 'prompt' : u < spec.teams.prompt + spec.teams.late ? 'late' : 'never';
+    ofFleet.set(account, drawn);
+    return drawn;
   }
 
   private delay(spec: ScenarioFleet, a: AccountFleet, team: TeamKind, pointer: string): number {

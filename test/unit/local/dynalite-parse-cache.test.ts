@@ -15,12 +15,12 @@ let stop: (() => Promise<void>) | undefined;
 let ddb: DynamoDBClient;
 
 const item = (sk: string, n: string) => ({ pk: { S: 'IMAGE#base' }, sk: { S: sk }, n: { N: n } });
-const query = (value: string) =>
+const query = (value: string, filter = 'n > :min') =>
   new QueryCommand({
     TableName: 'ledger',
     // The value on the left: dynalite rewrites this parsed key condition in place to put the key first.
     KeyConditionExpression: ':pk = #pk AND begins_with(sk, :prefix)',
-    FilterExpression: 'n > :min',
+    FilterExpression: filter,
     ExpressionAttributeNames: { '#pk': 'pk' },
     ExpressionAttributeValues: { ':pk': { S: 'IMAGE#base' }, ':prefix': { S: value }, ':min': { N: '1' } },
   });
@@ -59,10 +59,42 @@ describe('dynalite expression parses, remembered', () => {
     expect(after.remembered - before.remembered).toBe(4);
   });
 
-  it('parses again when a value differs, and answers for that value', async () => {
+  it("answers for each request's own values from one parse when only the values differ", async () => {
     await ddb.send(query('BUILD#'));
-    const pointers = await ddb.send(query('PTR#'));
+    const before = dynaliteParseCounts();
+    // The key condition is remembered now; the filter is one no other test sends (parses are remembered per process).
+    const builds = await ddb.send(query('BUILD#', 'n >= :min'));
+    const pointers = await ddb.send(query('PTR#', 'n >= :min'));
+    const after = dynaliteParseCounts();
+    expect(builds.Items?.map((i) => i.sk?.S)).toEqual(['BUILD#1', 'BUILD#2', 'BUILD#3']);
     expect(pointers.Items?.map((i) => i.sk?.S)).toEqual(['PTR#prod']);
+    expect(after.parsed - before.parsed).toBe(1);
+  });
+
+  it('checks a value of another type as dynalite does', async () => {
+    await ddb.send(query('BUILD#'));
+    const numeric = new QueryCommand({
+      TableName: 'ledger',
+      KeyConditionExpression: ':pk = #pk AND begins_with(sk, :prefix)',
+      FilterExpression: 'n > :min',
+      ExpressionAttributeNames: { '#pk': 'pk' },
+      ExpressionAttributeValues: { ':pk': { S: 'IMAGE#base' }, ':prefix': { N: '1' }, ':min': { N: '1' } },
+    });
+    await expect(ddb.send(numeric)).rejects.toThrow('operand type: N');
+  });
+
+  it('parses BETWEEN again for other bounds, which it compares', async () => {
+    const between = (low: string, high: string) =>
+      new QueryCommand({
+        TableName: 'ledger',
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :low AND :high',
+        ExpressionAttributeValues: { ':pk': { S: 'IMAGE#base' }, ':low': { S: low }, ':high': { S: high } },
+      });
+    const found = await ddb.send(between('BUILD#1', 'BUILD#2'));
+    expect(found.Items?.map((i) => i.sk?.S)).toEqual(['BUILD#1', 'BUILD#2']);
+    await expect(ddb.send(between('BUILD#3', 'BUILD#1'))).rejects.toThrow(
+      'requires upper bound to be greater than or equal to lower bound',
+    );
   });
 
   it('still refuses an unused expression value after the same expression was parsed without it', async () => {
