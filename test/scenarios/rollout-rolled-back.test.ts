@@ -1,0 +1,72 @@
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SimulationResult } from '../../local/simulator/index.js';
+import { opensslRelease } from './helpers.js';
+import { rolloutNotes, threeWaveCatalog } from './rollout-catalog.js';
+import { goldsmith, simulateSaved } from './saved-run.js';
+
+/**
+ * Prod rolls out in three waves (a canary account, one OU, the other). The teams launched on 1.0.0/1; 1.0.0/2 rolls
+ * out, and an operator rolls prod back to 1.0.0/1 (`goldsmith rollback base prod`) while its second wave refreshes:
+ * no revocation, only the pointer moved back.
+ */
+const catalog = threeWaveCatalog();
+const V1 = '1.0.0/1';
+const V2 = '1.0.0/2';
+const scenario = {
+  start: '2027-01-01T00:00:00Z',
+  // A day past the rollback: long enough for the third wave to have started, had the rollout gone on.
+  until: '2027-01-04T00:00:00Z',
+  organization: { accountsPerOu: 2 },
+  events: [
+    opensslRelease('2027-01-01T08:00:00Z', '3.0.1'),
+    opensslRelease('2027-01-02T20:00:00Z', '3.0.2'),
+    // The canary is healthy at 23:27 and wave-1 refreshes until about 00:02: the rollback lands in between.
+    { at: '2027-01-02T23:40:00Z', kind: 'rollback', image: 'base', channel: 'prod', reason: 'kernel regression' },
+  ],
+  fleets: [
+    {
+      image: 'base',
+      channel: 'prod',
+      instances: 2,
+      teams: { prompt: 1, late: 0, never: 0 },
+      promptDays: 1,
+      rollout: 1,
+    },
+  ],
+};
+
+type Report = SimulationResult['report'];
+
+describe("an operator's rollback while the second wave refreshes supersedes the rollout, on the local cloud", () => {
+  let root: string;
+  let cloud: string;
+  let report: Report;
+
+  beforeAll(async () => {
+    ({ root, cloud, report } = await simulateSaved('goldsmith-rollout-rolled-back-', catalog, scenario));
+  }, 300_000);
+
+  afterAll(() => {
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  it('starts no later wave and puts the groups of the two started waves on the version the pointer went back to', () => {
+    expect(rolloutNotes(report, V2).map((n) => n.subject)).toEqual([
+      `base ${V2}: prod rollout wave 1/3 (canary) started`,
+      `base ${V2}: prod rollout wave 1/3 (canary) healthy`,
+      `base ${V2}: prod rollout wave 2/3 (wave-1) started`,
+    ]);
+    const days = report.fleet?.shares.find((s) => s.channel === 'prod')?.days ?? [];
+    expect(days.at(-1)?.instances).toEqual({ [V1]: 10 });
+    expect(report.consistency.problems).toEqual([]);
+  });
+
+  it('history tells the rollback and where the groups went', async () => {
+    const { stdout } = await goldsmith(['history', 'base', '--local', cloud]);
+    expect(stdout).toMatch(
+      /1\.0\.0\/2 +prod +rollout superseded: rolled back: kernel regression; 3 groups of canary, wave-1 rolled forward to 1\.0\.0\/1/,
+    );
+    expect(stdout).not.toMatch(/\(rest\) started/);
+  });
+});
