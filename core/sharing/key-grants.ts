@@ -1,3 +1,5 @@
+import type { Catalog } from '../config/schema.js';
+
 /**
  * The operations of the grant a member account gives its EC2 Auto Scaling service-linked role on the factory's AMI
  * key: Auto Scaling's role has no access to another account's customer managed key of its own, and the grant must be
@@ -35,16 +37,7 @@ export interface KeyGrantees {
   accounts: string[];
 }
 
-export function autoScalingGrantees(catalog: {
-  channels: readonly {
-    targets: {
-      organization: boolean;
-      ous: readonly string[];
-      accounts: readonly string[];
-      accountTags: Record<string, unknown>;
-    };
-  }[];
-}): KeyGrantees | undefined {
+export function autoScalingGrantees(catalog: Pick<Catalog, 'channels'>): KeyGrantees | undefined {
   const ous = new Set<string>();
   const accounts = new Set<string>();
   for (const { targets } of catalog.channels) {
