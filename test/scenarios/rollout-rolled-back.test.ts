@@ -1,8 +1,7 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimulationResult } from '../../local/simulator/index.js';
-import { opensslRelease } from './helpers.js';
-import { rolloutNotes, threeWaveCatalog } from './rollout-catalog.js';
+import { rolloutNotes, threeWaveCatalog, threeWaveScenario } from './rollout-catalog.js';
 import { goldsmith, simulateSaved } from './saved-run.js';
 
 /**
@@ -13,28 +12,11 @@ import { goldsmith, simulateSaved } from './saved-run.js';
 const catalog = threeWaveCatalog();
 const V1 = '1.0.0/1';
 const V2 = '1.0.0/2';
-const scenario = {
-  start: '2027-01-01T00:00:00Z',
-  // A day past the rollback: long enough for the third wave to have started, had the rollout gone on.
-  until: '2027-01-04T00:00:00Z',
-  organization: { accountsPerOu: 2 },
-  events: [
-    opensslRelease('2027-01-01T08:00:00Z', '3.0.1'),
-    opensslRelease('2027-01-02T20:00:00Z', '3.0.2'),
-    // The canary is healthy at 23:27 and wave-1 refreshes until about 00:02: the rollback lands in between.
-    { at: '2027-01-02T23:40:00Z', kind: 'rollback', image: 'base', channel: 'prod', reason: 'kernel regression' },
-  ],
-  fleets: [
-    {
-      image: 'base',
-      channel: 'prod',
-      instances: 2,
-      teams: { prompt: 1, late: 0, never: 0 },
-      promptDays: 1,
-      rollout: 1,
-    },
-  ],
-};
+// A day past the rollback: long enough for the third wave to have started, had the rollout gone on. The rollback lands
+// while wave-1 refreshes.
+const scenario = threeWaveScenario('2027-01-04T00:00:00Z', [
+  { at: '2027-01-02T23:40:00Z', kind: 'rollback', image: 'base', channel: 'prod', reason: 'kernel regression' },
+]);
 
 type Report = SimulationResult['report'];
 
