@@ -40,9 +40,13 @@ export const rolloutNotes = (report: SimulationResult['report'], version: string
  * The three-wave runs' scenario: 1.0.0/1 reaches prod before any group exists, the teams launch on it (every prod
  * account runs two instances in groups that follow the rollout), and 1.0.0/2 is the one rolled out: its promotion
  * reaches prod on 2 January, the canary is healthy at 23:27 and wave-1 refreshes until about 00:02. `events` come
- * after the two releases.
+ * after the two releases; `faults` as a scenario gives them.
  */
-export function threeWaveScenario(until: string, events: Record<string, unknown>[] = []) {
+export function threeWaveScenario(
+  until: string,
+  events: Record<string, unknown>[] = [],
+  faults?: Record<string, unknown>,
+) {
   return {
     start: '2027-01-01T00:00:00Z',
     until,
@@ -62,5 +66,6 @@ export function threeWaveScenario(until: string, events: Record<string, unknown>
         rollout: 1,
       },
     ],
+    ...(faults && { faults }),
   };
 }
