@@ -1,8 +1,6 @@
-import { rmSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SimulationResult } from '../../local/simulator/index.js';
+import { describe, expect, it } from 'vitest';
 import { rolloutNotes, threeWaveCatalog, threeWaveScenario } from './rollout-catalog.js';
-import { goldsmith, simulateSaved } from './saved-run.js';
+import { goldsmith, useSavedRun } from './saved-run.js';
 
 /**
  * Prod rolls out in three waves (a canary account, one OU, the other). The teams launched on 1.0.0/1; 1.0.0/2 rolls
@@ -18,34 +16,22 @@ const scenario = threeWaveScenario('2027-01-04T00:00:00Z', [
   { at: '2027-01-02T23:40:00Z', kind: 'rollback', image: 'base', channel: 'prod', reason: 'kernel regression' },
 ]);
 
-type Report = SimulationResult['report'];
-
 describe("an operator's rollback while the second wave refreshes supersedes the rollout, on the local cloud", () => {
-  let root: string;
-  let cloud: string;
-  let report: Report;
-
-  beforeAll(async () => {
-    ({ root, cloud, report } = await simulateSaved('goldsmith-rollout-rolled-back-', catalog, scenario));
-  }, 300_000);
-
-  afterAll(() => {
-    if (root) rmSync(root, { recursive: true, force: true });
-  });
+  const run = useSavedRun('goldsmith-rollout-rolled-back-', catalog, scenario);
 
   it('starts no later wave and puts the groups of the two started waves on the version the pointer went back to', () => {
-    expect(rolloutNotes(report, V2).map((n) => n.subject)).toEqual([
+    expect(rolloutNotes(run().report, V2).map((n) => n.subject)).toEqual([
       `base ${V2}: prod rollout wave 1/3 (canary) started`,
       `base ${V2}: prod rollout wave 1/3 (canary) healthy`,
       `base ${V2}: prod rollout wave 2/3 (wave-1) started`,
     ]);
-    const days = report.fleet?.shares.find((s) => s.channel === 'prod')?.days ?? [];
+    const days = run().report.fleet?.shares.find((s) => s.channel === 'prod')?.days ?? [];
     expect(days.at(-1)?.instances).toEqual({ [V1]: 10 });
-    expect(report.consistency.problems).toEqual([]);
+    expect(run().report.consistency.problems).toEqual([]);
   });
 
   it('history tells the rollback and where the groups went', async () => {
-    const { stdout } = await goldsmith(['history', 'base', '--local', cloud]);
+    const { stdout } = await goldsmith(['history', 'base', '--local', run().cloud]);
     expect(stdout).toMatch(
       /1\.0\.0\/2 +prod +rollout superseded: rolled back: kernel regression; 3 groups of canary, wave-1 rolled forward to 1\.0\.0\/1/,
     );
