@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import type { CatalogInput } from '../../core/config/schema.js';
 import type { SimulationResult } from '../../local/simulator/index.js';
 import { al2023Image, catalogInput, devChannel, OPENSSL_RELEASES, opensslRelease } from './helpers.js';
@@ -68,4 +69,20 @@ export function threeWaveScenario(
     ],
     ...(faults && { faults }),
   };
+}
+
+/**
+ * What a three-wave run whose 1.0.0/2 rollout was superseded while wave-1 refreshed (threeWaveScenario) ends with: only
+ * the first two waves started, every instance of prod's ten back on 1.0.0/1, and the run's audit clean.
+ */
+export function expectStartedWavesTakenBack(report: SimulationResult['report']): void {
+  const V2 = '1.0.0/2';
+  expect(rolloutNotes(report, V2).map((n) => n.subject)).toEqual([
+    `base ${V2}: prod rollout wave 1/3 (canary) started`,
+    `base ${V2}: prod rollout wave 1/3 (canary) healthy`,
+    `base ${V2}: prod rollout wave 2/3 (wave-1) started`,
+  ]);
+  const days = report.fleet?.shares.find((s) => s.channel === 'prod')?.days ?? [];
+  expect(days.at(-1)?.instances).toEqual({ '1.0.0/1': 10 });
+  expect(report.consistency.problems).toEqual([]);
 }

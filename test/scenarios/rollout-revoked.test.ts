@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rolloutNotes, threeWaveCatalog, threeWaveScenario } from './rollout-catalog.js';
+import { expectStartedWavesTakenBack, threeWaveCatalog, threeWaveScenario } from './rollout-catalog.js';
 import { goldsmith, useSavedRun } from './saved-run.js';
 
 /**
@@ -7,7 +7,6 @@ import { goldsmith, useSavedRun } from './saved-run.js';
  * The teams launched on 1.0.0/1; 1.0.0/2 rolls out and a critical CVE in it arrives while its second wave refreshes.
  */
 const catalog = threeWaveCatalog({ vulnerabilities: { maxCritical: 0, maxHigh: 5, revokeOn: ['critical'] } });
-const V1 = '1.0.0/1';
 const V2 = '1.0.0/2';
 // Before the rebuild the revocation asks for (1.0.0/3) reaches prod at 02:32; the finding lands while wave-1 refreshes.
 const scenario = threeWaveScenario('2027-01-03T02:00:00Z', [
@@ -18,15 +17,7 @@ describe('a critical finding revokes the version while its second wave refreshes
   const run = useSavedRun('goldsmith-rollout-revoked-', catalog, scenario);
 
   it('starts no later wave and puts the groups of the two started waves on the version the pointer went back to', () => {
-    const notes = rolloutNotes(run().report, V2);
-    expect(notes.map((n) => n.subject)).toEqual([
-      `base ${V2}: prod rollout wave 1/3 (canary) started`,
-      `base ${V2}: prod rollout wave 1/3 (canary) healthy`,
-      `base ${V2}: prod rollout wave 2/3 (wave-1) started`,
-    ]);
-    const days = run().report.fleet?.shares.find((s) => s.channel === 'prod')?.days ?? [];
-    expect(days.at(-1)?.instances).toEqual({ [V1]: 10 });
-    expect(run().report.consistency.problems).toEqual([]);
+    expectStartedWavesTakenBack(run().report);
   });
 
   it('history tells the revocation and where the groups went', async () => {
