@@ -6,7 +6,8 @@ import { versionKey } from './promotion-ledger.js';
 
 /**
  * What the ledger says about a version's rollout to a channel (core/rollout/facts.ts): the loaded build's AMIs, the
- * channel pointer's recorded move to the version, and its revocation. Three strongly consistent GetItems.
+ * channel pointer's recorded move to the version, the version the channel's pointer names now (`CHANNEL#<channel>`), and
+ * its revocation. Four strongly consistent GetItems.
  */
 export async function readRolloutFacts(image: string, channel: string, version: string): Promise<RolloutFacts> {
   const get = async (sk: string, projection: string, names?: Record<string, string>) =>
@@ -21,10 +22,11 @@ export async function readRolloutFacts(image: string, channel: string, version: 
         }),
       )
     ).Item;
-  const [build, move, revocation] = await Promise.all([
+  const [build, move, revocation, current] = await Promise.all([
     get(buildSk(version), 'loaded'),
     get(`${skPrefix.pointerHistory}${channel}#${versionKey(version)}`, 'regions'),
     get(`${skPrefix.revocation}${version}`, '#state', { '#state': 'state' }),
+    get(`${skPrefix.channel}${channel}`, '#version', { '#version': 'version' }),
   ]);
   const loaded = build?.loaded as { amis?: RolloutFacts['buildAmis'] } | undefined;
   return {
@@ -33,5 +35,6 @@ export async function readRolloutFacts(image: string, channel: string, version: 
       ? { regions: (move.regions as { region: string; value: string }[] | undefined) ?? [] }
       : undefined,
     revocation: revocation ? { state: revocation.state as string | undefined } : undefined,
+    current: typeof current?.version === 'string' ? { version: current.version } : undefined,
   };
 }

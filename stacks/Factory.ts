@@ -3,6 +3,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { StackContext } from 'sst/constructs';
+import { autoScalingGrantees } from '../core/sharing/key-grants.js';
 import { useCatalogContext } from './catalog.js';
 import type { DistributionProps } from './factory/distribution.js';
 import { type BuildInfrastructure, createBuildInfrastructure } from './factory/infrastructure.js';
@@ -48,6 +49,7 @@ export function Factory({ app, stack }: StackContext): FactoryResources {
     organizationId: catalog.organization.id,
     regions: [...new Set(images.flatMap(([, spec]) => spec.regions))].sort(),
     stage: app.stage,
+    grantees: autoScalingGrantees(catalog),
   });
   const infrastructure = createBuildInfrastructure(
     stack,

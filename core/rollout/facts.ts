@@ -4,7 +4,9 @@ import type { RegionAmi } from '../promotion/types.js';
 /**
  * A rollout's AMIs come from the ledger, never from its input ("Facts only from the ledger", docs/security.md): the
  * build LoadImage recorded, the channel pointer's move Publish recorded for that version (`POINTER#<channel>#<version>`,
- * written only once Parameter Store held it in every Region), and no revocation of the version.
+ * written only once Parameter Store held it in every Region), the channel's pointer naming that version now (a move
+ * recorded once is not enough: an operator's rollback or a newer promotion moved it since), and no revocation of the
+ * version.
  */
 export interface RolloutFacts {
   /** The build's AMIs as LoadImage read them from Image Builder (`loaded` on `BUILD#<version>`). */
@@ -13,6 +15,8 @@ export interface RolloutFacts {
   pointerMove?: { regions: readonly { region: string; value: string }[] } | undefined;
   /** Any revocation of the version (requested or carried out). */
   revocation?: { state?: string | undefined } | undefined;
+  /** The version the channel's pointer names now (`CHANNEL#<channel>`), if any. */
+  current?: { version: string } | undefined;
 }
 
 /** A rollout that must not start: the ledger does not say its version is published to the channel. Never retried. */
@@ -26,7 +30,7 @@ export class RolloutRefusedError extends GoldsmithError {
 /**
  * Region → AMI id to roll out: the channel pointer's value in each Region of its recorded move, each one an AMI of
  * the build. Throws RolloutRefusedError, naming what is missing, when the version was not published to the channel,
- * is revoked, or the pointer names an AMI that is not the build's.
+ * is not what the channel's pointer names now, is revoked, or the pointer names an AMI that is not the build's.
  */
 export function rolloutAmis(
   at: { image: string; channel: string; version: string },
@@ -38,6 +42,10 @@ export function rolloutAmis(
   if (!facts.buildAmis || facts.buildAmis.length === 0) throw refuse('the ledger holds no loaded build with AMIs');
   if (!facts.pointerMove || facts.pointerMove.regions.length === 0)
     throw refuse(`the ledger records no move of the ${at.channel} pointer to this version (not published)`);
+  if (facts.current?.version !== at.version) {
+    const now = facts.current ? `names ${facts.current.version}` : 'names no version';
+    throw refuse(`the ${at.channel} pointer ${now} now: only the version it holds rolls out`);
+  }
   const amis: Record<string, string> = {};
   for (const { region, value } of facts.pointerMove.regions) {
     const built = facts.buildAmis.find((a) => a.region === region);

@@ -1,3 +1,5 @@
+import type { Catalog } from '../config/schema.js';
+
 /**
  * The operations of the grant a member account gives its EC2 Auto Scaling service-linked role on the factory's AMI
  * key: Auto Scaling's role has no access to another account's customer managed key of its own, and the grant must be
@@ -24,3 +26,24 @@ export const AUTO_SCALING_SERVICE = 'autoscaling.amazonaws.com';
 
 /** Where IAM puts Auto Scaling's service-linked roles (`role/<path><name>`). */
 export const AUTO_SCALING_SERVICE_ROLE_PATH = 'aws-service-role/autoscaling.amazonaws.com/';
+
+/**
+ * Who may give their Auto Scaling role the AMI key's grant (stacks/factory/key.ts): the accounts under the OUs any
+ * channel targets (by organization path) and the accounts a channel names. Undefined: the whole organization, when a
+ * channel targets the organization or selects accounts by tag (neither can be written in the key policy by path).
+ */
+export interface KeyGrantees {
+  ous: string[];
+  accounts: string[];
+}
+
+export function autoScalingGrantees(catalog: Pick<Catalog, 'channels'>): KeyGrantees | undefined {
+  const ous = new Set<string>();
+  const accounts = new Set<string>();
+  for (const { targets } of catalog.channels) {
+    if (targets.organization || Object.keys(targets.accountTags).length > 0) return undefined;
+    for (const ou of targets.ous) ous.add(ou);
+    for (const account of targets.accounts) accounts.add(account);
+  }
+  return { ous: [...ous].sort(), accounts: [...accounts].sort() };
+}

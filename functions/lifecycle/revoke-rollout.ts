@@ -1,15 +1,17 @@
 import { startOwnExecution } from '../../aws/own-execution.js';
-import { readRollout, supersedeEndedRollout } from '../../aws/rollout-ledger.js';
+import { readRollout, supersedeEndedRollout, supersedeRollout } from '../../aws/rollout-ledger.js';
 import { rolloutTakeBackExecutionName } from '../../core/rollout/request.js';
 import { followedByItsExecution, takesBack, withdrawnReason } from '../../core/rollout/supersede.js';
 
-/** One channel's revocation, as far as its rollout of the revoked version goes. */
+/** One channel's revocation (or operator rollback), as far as its rollout of the version it left goes. */
 export interface TakeBackRequest {
   image: string;
   channel: string;
   version: string;
-  /** The revocation's reason. */
+  /** The revocation's (or rollback's) reason. */
   reason: string;
+  /** What moved the pointer off the version, the reason's prefix: `revoked` (the default) or `rolled back`. */
+  cause?: 'revoked' | 'rolled back';
   at: string;
   /** Whether the revocation withdrew the channel's pointer (no earlier version to go back to). */
   withdrawn: boolean;
@@ -31,7 +33,7 @@ export async function takeBackEndedRollout(request: TakeBackRequest): Promise<bo
   if (!read) return false;
   const from = takesBack(read);
   if (from) {
-    const reason = `revoked: ${request.reason}`;
+    const reason = `${request.cause ?? 'revoked'}: ${request.reason}`;
     const takenBack = { from, at, ...(read.reason !== undefined && { reason: read.reason }) };
     if (request.withdrawn) {
       const why = `the ${channel} pointer was withdrawn`;
@@ -48,4 +50,18 @@ export async function takeBackEndedRollout(request: TakeBackRequest): Promise<bo
   if (!arn) throw new Error(`ROLLOUT_STATE_MACHINE_ARN is not set, but channel ${channel} rolls out`);
   await startOwnExecution(arn, rolloutTakeBackExecutionName(image, channel, version), { image, channel, version });
   return true;
+}
+
+/**
+ * What a channel's pointer leaving a version (a revocation, an operator's rollback) does to that version's rollout,
+ * before the pointer moves: a rollout still running or paused is marked superseded, and its own execution takes the
+ * groups of the waves it started to the version the pointer goes to, leaving waves not started untouched
+ * (functions/rollout/supersede.ts); a rollout that had ended gets an execution of its own to do the same
+ * (takeBackEndedRollout). Marked before the pointer moves, so a retry that finds the pointer moved has nothing left
+ * to start; each step is conditional, so a retry before the move changes nothing twice.
+ */
+export async function supersedeChannelRollout(request: TakeBackRequest): Promise<void> {
+  const { image, channel, version, at } = request;
+  await supersedeRollout(image, channel, version, `${request.cause ?? 'revoked'}: ${request.reason}`, at);
+  await takeBackEndedRollout(request);
 }

@@ -2,7 +2,6 @@ import { deprecateAmisAt } from '../../aws/image-deprecation.js';
 import { flagDescendant, listBuilds, markRevoked } from '../../aws/lifecycle-ledger.js';
 import { announce } from '../../aws/notifications.js';
 import { putEvent } from '../../aws/promotion-images.js';
-import { supersedeRollout } from '../../aws/rollout-ledger.js';
 import { listUsage } from '../../aws/usage-ledger.js';
 import { GoldsmithError } from '../../core/errors.js';
 import { usersOfVersion } from '../../core/fleet/usage.js';
@@ -22,7 +21,7 @@ import { DETAIL_TYPES, GOLDSMITH_SOURCE } from '../../events/sources.js';
 import { withdrawLaunchGrants } from '../sharing/launch-grants.js';
 import { readImageState } from './ledger-view.js';
 import { buildOutputs, movePointerBack, withdrawPointer } from './pointers.js';
-import { takeBackEndedRollout } from './revoke-rollout.js';
+import { supersedeChannelRollout } from './revoke-rollout.js';
 import { endHeldWaits, endWaitingPromotions } from './revoke-waits.js';
 import { inUseSummary, tellUsers } from './revoked-users.js';
 
@@ -110,10 +109,9 @@ export async function revokeVersion(
     // the same (revoke-rollout.ts), marked before the pointer moves so that a retry, which finds the pointer moved and
     // plans no move, has nothing left to start.
     if (plan.channels.find((c) => c.name === move.channel)?.rollsOut) {
-      await supersedeRollout(request.image, move.channel, request.version, `revoked: ${request.reason}`, at);
       const { image, version, reason } = request;
       const withdrawn = move.action !== 'roll-back';
-      await takeBackEndedRollout({ image, version, reason, channel: move.channel, at, withdrawn });
+      await supersedeChannelRollout({ image, version, reason, channel: move.channel, at, withdrawn });
     }
     const common = {
       state: before,

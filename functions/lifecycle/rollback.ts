@@ -4,6 +4,7 @@ import { announcement } from '../../core/notifications/announce.js';
 import type { PromotionPlan } from '../../core/promotion/types.js';
 import { readImageState } from './ledger-view.js';
 import { movePointerBack } from './pointers.js';
+import { supersedeChannelRollout } from './revoke-rollout.js';
 
 /** An operator's rollback of one channel. */
 export interface RollbackRequest {
@@ -24,8 +25,10 @@ export type RollbackResult =
 
 /**
  * Moves one channel's pointer back to an earlier promoted, launchable version (no revocation), recorded and
- * announced; the next promotion to the channel moves it forward again. Refused — with the reason — when the pointer
- * no longer names `from` or the requested version does not qualify. A retry after success changes nothing.
+ * announced; the next promotion to the channel moves it forward again. When the channel rolls out, the rollout of
+ * `from` is superseded first, exactly as a revocation supersedes it: its started waves' groups go to the version the
+ * pointer went back to. Refused — with the reason, nothing changed — when the pointer no longer names `from` or the
+ * requested version does not qualify. A retry after success changes nothing.
  */
 export async function rollbackChannel(
   request: RollbackRequest,
@@ -51,6 +54,13 @@ export async function rollbackChannel(
   const decided = planRollback({ channel: request.channel, builds: state.histories, current, requested: request.to });
   if ('refused' in decided) return { outcome: 'refused', ...base, reason: decided.refused };
   const at = request.at.toISOString();
+  // The channel's rollout of the version left behind stops and takes the groups it reached to the version the pointer
+  // goes back to, as a revocation's does (revoke-rollout.ts): marked before the pointer moves.
+  if (step.rollsOut) {
+    const { image, channel, reason } = request;
+    const leaving = { image, channel, version: request.from, reason, at, withdrawn: false };
+    await supersedeChannelRollout({ ...leaving, cause: 'rolled back' });
+  }
   const moved = await movePointerBack({
     state,
     ...base,

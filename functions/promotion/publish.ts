@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { moveChannelPointer } from '../../aws/channel-pointers.js';
 import { announce } from '../../aws/notifications.js';
-import { startOwnExecution } from '../../aws/own-execution.js';
+import { ExecutionSquattedError, startOwnExecution } from '../../aws/own-execution.js';
 import { recordPointerMove } from '../../aws/pointer-history.js';
 import { putEvent, tagAmis } from '../../aws/promotion-images.js';
 import { getOutcome, recordOutcome } from '../../aws/promotion-ledger.js';
@@ -14,6 +14,7 @@ import { rolloutExecutionName } from '../../core/rollout/request.js';
 import type { ImagePromotedDetail } from '../../events/image-promoted.js';
 import { DETAIL_TYPES, GOLDSMITH_SOURCE } from '../../events/sources.js';
 import { bundledCatalog } from '../lib/catalog.js';
+import { logger } from '../lib/powertools.js';
 import { stopIfHeldBeforePublish } from './held.js';
 import { taskHandler } from './lambda.js';
 import { emitOutcomeMetrics } from './outcome-metrics.js';
@@ -97,7 +98,7 @@ export async function publish(input: unknown): Promise<ImagePromotedDetail> {
   };
   await putEvent(busName, GOLDSMITH_SOURCE, DETAIL_TYPES.imagePromoted, detail);
   // The pointer moved and was read back (publishPointers): the channel's member groups follow, wave by wave.
-  await startRolloutOf(item.image, channel, item.version, item.build.amis.length > 0);
+  await startRolloutOf(item.image, channel, item.version, item.build.amis.length > 0, promotedAt);
   if (recorded) {
     await emitOutcomeMetrics({ image: item.image, version: item.version, channel, outcome: 'promoted', at });
     const shared = sharedSchema.safeParse(input);
@@ -120,17 +121,36 @@ export async function publish(input: unknown): Promise<ImagePromotedDetail> {
 
 /**
  * Starts the Rollout execution of a version to a channel that rolls out (`channels[i].rollout`), named after the
- * three, so a retried Publish finds ExecutionAlreadyExists and takes it as its own, but only when that execution's
- * input is the one it would give (a name squatted with another input fails loudly).
+ * three, so a retried Publish finds ExecutionAlreadyExists and takes it as its own — but only an execution with the
+ * input it would give, started no earlier than this promotion recorded its time (`promotedAt`, the first attempt's,
+ * taken before the pointer moved): an execution of that name started before was started by someone else, who could
+ * stop it (a squatted name, aws/own-execution.ts). Such a name is not taken: the rollout does not run, and the
+ * promotion stands (the pointer moved and was read back); it is announced once (`rollout-stopped`, with the
+ * squatter's status) for an operator to look at the execution's history.
  */
-async function startRolloutOf(image: string, channel: string, version: string, hasAmis: boolean) {
+async function startRolloutOf(image: string, channel: string, version: string, hasAmis: boolean, promotedAt: string) {
   const spec = bundledCatalog().channels.find((c) => c.name === channel);
   if (!spec?.rollout || !hasAmis) return;
   const arn = process.env.ROLLOUT_STATE_MACHINE_ARN;
   if (!arn) throw new Error(`ROLLOUT_STATE_MACHINE_ARN is not set, but channel ${channel} rolls out`);
   // Only what the rollout is: its tasks read the AMIs from the ledger (functions/rollout/advance.ts).
   const input = { image, channel, version };
-  await startOwnExecution(arn, rolloutExecutionName(image, channel, version), input);
+  const name = rolloutExecutionName(image, channel, version);
+  try {
+    await startOwnExecution(arn, name, input, { notBefore: promotedAt });
+  } catch (error) {
+    if (!(error instanceof ExecutionSquattedError)) throw error;
+    logger.error('rollout execution squatted', { reason: error.message });
+    const first = spec.rollout.waves[0];
+    const detail = {
+      wave: first?.name ?? '',
+      waveNumber: 1,
+      waves: spec.rollout.waves.length,
+      reason: `not started: ${error.message}`,
+      execution: error.status,
+    };
+    await announce(announcement('rollout-stopped', input, detail, { at: promotedAt, key: `rollout-squatted:${name}` }));
+  }
 }
 
 export const handler = taskHandler('promotion-publish', publish);

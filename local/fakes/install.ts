@@ -133,6 +133,7 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
   const ram = new RamFake(accountId, organizations, (arn, region) => ssm.shareable(arn, region), now);
   const sts = new StsFake(accountId);
   const kms = new KmsFake(accountId);
+  kms.organizationPathsOf = (account) => organizations.principalOrgPaths(account);
   const memberAccess = new MemberAccess((account) =>
     organizations.isMember(account) ? organizations.organizationArn().split('/').at(-1) : undefined,
   );

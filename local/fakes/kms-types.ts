@@ -54,6 +54,11 @@ export interface KmsCaller {
   readonly identityAllows: boolean;
   /** `aws:PrincipalOrgID`, when the caller's account is in an organization. */
   readonly organizationId?: string;
+  /**
+   * `aws:PrincipalOrgPaths`: the caller account's path in the organization (`o-…/r-…/ou-…/`), when known; the KMS fake
+   * asks its organization for it otherwise (KmsFake.organizationPathsOf).
+   */
+  readonly organizationPaths?: readonly string[];
 }
 
 /** How a request was decided, for the audit's messages. */

@@ -59,6 +59,7 @@ export function kmsContext(caller: KmsCaller, extra: RequestContext = {}): Reque
     'aws:PrincipalArn': caller.principalArn,
     'kms:CallerAccount': caller.account,
     ...(caller.organizationId ? { 'aws:PrincipalOrgID': caller.organizationId } : {}),
+    ...(caller.organizationPaths ? { 'aws:PrincipalOrgPaths': [...caller.organizationPaths] } : {}),
     ...extra,
   };
 }
@@ -76,6 +77,12 @@ export class KmsFake {
    * {@link GRANT_PROPAGATION_MS} after its creation, or at once with its grant token. Without a clock, at once.
    */
   clock: (() => number) | undefined;
+  /**
+   * `aws:PrincipalOrgPaths` of a member account as the organization holds it now
+   * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgpaths),
+   * for a caller that does not carry its own: an account moved out of an OU loses that OU's path at once.
+   */
+  organizationPathsOf: ((account: string) => readonly string[] | undefined) | undefined;
 
   constructor(readonly accountId: string) {}
 
@@ -150,7 +157,9 @@ export class KmsFake {
   ): KmsDecision {
     const key = this.key(region, ref);
     if (!key) return { allowed: false, by: undefined, reason: `no key ${ref} in ${region}` };
-    const context = kmsContext(caller, extra);
+    const paths =
+      caller.organizationPaths ?? (caller.organizationId ? this.organizationPathsOf?.(caller.account) : undefined);
+    const context = kmsContext(paths ? { ...caller, organizationPaths: paths } : caller, extra);
     const decision = this.policyOf(key).decision({
       account: caller.account,
       principalArn: caller.principalArn,

@@ -44,6 +44,16 @@ const PAGE = {
 
 /** AWS Organizations: a fixed tree of root → OUs → accounts, read-only, paginated as documented. */
 export class OrganizationsFake extends OrganizationTree implements FakeService {
+  /**
+   * An account's `aws:PrincipalOrgPaths` value, `<org id>/<root id>/<ou id>/…/` from the root down to its parent
+   * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgpaths);
+   * undefined outside the organization.
+   */
+  principalOrgPaths(account: string): string[] | undefined {
+    if (!this.isMember(account)) return undefined;
+    return [`${this.spec.organizationId}/${this.ancestors(account).reverse().join('/')}/`];
+  }
+
   handle(call: FakeCall): unknown {
     const input = call.input;
     switch (call.action) {

@@ -2,7 +2,8 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct, IDependable } from 'constructs';
-import { AUTO_SCALING_GRANT_OPERATIONS } from '../../core/sharing/key-grants.js';
+import { orgPathPattern } from '../../core/promotion/consumer-access.js';
+import { AUTO_SCALING_GRANT_OPERATIONS, type KeyGrantees } from '../../core/sharing/key-grants.js';
 import { amiKeyAliasName } from '../names.js';
 import { createKeyReplicas, replicaKeyArn } from './replicas.js';
 
@@ -17,6 +18,11 @@ export interface AmiKeyProps {
   /** Every region any image is distributed to; the service role may use the key only through EC2 there. */
   regions: string[];
   stage: string;
+  /**
+   * Who may grant the key to their own Auto Scaling role: the targeted OUs (by `aws:PrincipalOrgPaths`) and named
+   * accounts; absent, the whole organization (core/sharing/key-grants.ts, autoScalingGrantees).
+   */
+  grantees?: KeyGrantees | undefined;
 }
 
 export interface AmiKey {
@@ -105,18 +111,7 @@ export function amiKeyPolicy(scope: Construct, props: AmiKeyProps): iam.PolicyDo
         resources: ['*'],
         conditions: { StringEquals: { ...org, ...viaEc2 }, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
       }),
-      new iam.PolicyStatement({
-        sid: 'MembersGrantTheirAutoScalingRole',
-        principals: [new iam.AnyPrincipal()],
-        actions: ['kms:CreateGrant'],
-        resources: ['*'],
-        conditions: {
-          StringEquals: org,
-          // A policy variable: the grantee must be the calling account's own Auto Scaling role.
-          StringLike: { 'kms:GranteePrincipal': AUTO_SCALING_ROLE_OF_CALLER },
-          'ForAllValues:StringEquals': { 'kms:GrantOperations': AUTO_SCALING_GRANT_OPERATIONS },
-        },
-      }),
+      ...autoScalingGrantStatements(props),
       new iam.PolicyStatement({
         sid: 'ImageBuilderEncryptsAmis',
         principals: [serviceRole],
@@ -133,6 +128,53 @@ export function amiKeyPolicy(scope: Construct, props: AmiKeyProps): iam.PolicyDo
       }),
     ],
   });
+}
+
+/**
+ * The statements that let a member account grant the key to its own Auto Scaling role, with the documented operations
+ * only. With `grantees`, only accounts under a targeted OU (`ForAnyValue:StringLike` on `aws:PrincipalOrgPaths`, one
+ * pattern per OU, nested OUs included:
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgpaths)
+ * or named by a channel (`aws:PrincipalAccount`) may: an account moved out of every targeted OU cannot create the
+ * grant again once the baseline retired it. Each pattern is about 35 bytes, so the key policy's 32 KB
+ * (https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html) holds several hundred OUs whatever the
+ * number of accounts under them.
+ */
+function autoScalingGrantStatements(props: AmiKeyProps): iam.PolicyStatement[] {
+  const org = { 'aws:PrincipalOrgID': props.organizationId };
+  const grant = (sid: string, conditions: Record<string, Record<string, unknown>>) =>
+    new iam.PolicyStatement({
+      sid,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:CreateGrant'],
+      resources: ['*'],
+      conditions: {
+        ...conditions,
+        // A policy variable: the grantee must be the calling account's own Auto Scaling role.
+        StringLike: { 'kms:GranteePrincipal': AUTO_SCALING_ROLE_OF_CALLER },
+        'ForAllValues:StringEquals': { 'kms:GrantOperations': AUTO_SCALING_GRANT_OPERATIONS },
+      },
+    });
+  const { grantees } = props;
+  if (!grantees) return [grant('MembersGrantTheirAutoScalingRole', { StringEquals: org })];
+  const statements: iam.PolicyStatement[] = [];
+  if (grantees.ous.length > 0) {
+    const paths = grantees.ous.map((ou) => orgPathPattern(props.organizationId, ou));
+    statements.push(
+      grant('MembersGrantTheirAutoScalingRole', {
+        StringEquals: org,
+        'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': paths },
+      }),
+    );
+  }
+  if (grantees.accounts.length > 0) {
+    statements.push(
+      grant('NamedAccountsGrantTheirAutoScalingRole', {
+        StringEquals: { ...org, 'aws:PrincipalAccount': grantees.accounts },
+      }),
+    );
+  }
+  return statements;
 }
 
 /** A small key for the Image Builder notification topic: only this account and Image Builder's role use it. */

@@ -4,6 +4,7 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import { PublishCommand } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { catalogShapeSchema } from '../../core/config/schema.js';
@@ -16,7 +17,17 @@ import { newPointerShare, usePublishWorld } from './publish-fixtures.js';
 const ROLLOUT_ARN = 'arn:aws:states:us-east-1:111122223333:stateMachine:rollout';
 
 describe('publish starts the rollout of a channel that rolls out', () => {
-  const { ram } = usePublishWorld();
+  const { ram, sns } = usePublishWorld();
+  /** The announcements Publish made: each one's event and, for a rollout's, its reason. */
+  const told = () =>
+    sns.commandCalls(PublishCommand).map((c) => {
+      const n = JSON.parse(JSON.parse(c.args[0].input.Message ?? '{}').default) as {
+        event: string;
+        detail: { reason?: string; execution?: string };
+      };
+      return { event: n.event, reason: n.detail.reason, execution: n.detail.execution };
+    });
+  const squatted = () => told().filter((n) => n.event === 'rollout-stopped');
   const sfn = mockClient(SFNClient);
 
   beforeEach(() => {
@@ -49,20 +60,62 @@ describe('publish starts the rollout of a channel that rolls out', () => {
     expect(JSON.parse(call?.input ?? '{}')).toEqual({ image: 'base', channel: 'staging', version: '1.0.0/3' });
   });
 
-  it('takes an execution that already exists with its own input (a retried Publish) as its own', async () => {
+  it('takes an execution that already exists with its own input, started by its first attempt (a retried Publish), as its own', async () => {
     sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'exists', $metadata: {} }));
-    sfn.on(DescribeExecutionCommand).resolves({ input: '{"version":"1.0.0/3","channel":"staging","image":"base"}' });
+    sfn.on(DescribeExecutionCommand).resolves({
+      status: 'RUNNING',
+      // Started once this promotion had recorded its time (the first attempt's StartExecution).
+      startDate: new Date(Date.now() + 60_000),
+      input: '{"version":"1.0.0/3","channel":"staging","image":"base"}',
+    });
     await expect(publish(channelItem('staging'))).resolves.toMatchObject({ channel: 'staging' });
     expect(sfn).toHaveReceivedCommandWith(DescribeExecutionCommand, {
       executionArn: `arn:aws:states:us-east-1:111122223333:execution:rollout:${rolloutExecutionName('base', 'staging', '1.0.0/3')}`,
     });
+    expect(squatted()).toEqual([]);
   });
 
-  it('fails loudly when an execution of its name exists with another input (a squatted name)', async () => {
+  it('refuses an execution of its name with another input (a squatted name), announcing once that the rollout did not start; the promotion stands', async () => {
     sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'exists', $metadata: {} }));
     const forged = { image: 'base', channel: 'staging', version: '1.0.0/3', amis: { 'us-east-1': 'ami-0bad' } };
-    sfn.on(DescribeExecutionCommand).resolves({ input: JSON.stringify(forged) });
-    await expect(publish(channelItem('staging'))).rejects.toMatchObject({ name: 'ExecutionSquatted' });
+    sfn
+      .on(DescribeExecutionCommand)
+      .resolves({ status: 'FAILED', startDate: new Date(), input: JSON.stringify(forged) });
+    await expect(publish(channelItem('staging'))).resolves.toMatchObject({ channel: 'staging' });
+    expect(squatted()).toEqual([
+      { event: 'rollout-stopped', reason: expect.stringContaining('another input'), execution: 'FAILED' },
+    ]);
+    expect(told().map((n) => n.event)).toContain('promoted');
+  });
+
+  it('refuses an execution of its name and its very input started before the promotion (pre-squatted), announcing it', async () => {
+    // Started by hand before Publish moved the pointer: its StartWave was refused (not published), so it FAILED, and
+    // Step Functions answers Publish's start with ExecutionAlreadyExists; its input is the one Publish would give.
+    sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'exists', $metadata: {} }));
+    sfn.on(DescribeExecutionCommand).resolves({
+      status: 'FAILED',
+      startDate: new Date('2020-01-01T00:00:00Z'),
+      input: '{"image":"base","channel":"staging","version":"1.0.0/3"}',
+    });
+    await expect(publish(channelItem('staging'))).resolves.toMatchObject({ channel: 'staging' });
+    expect(squatted()).toEqual([
+      {
+        event: 'rollout-stopped',
+        reason: expect.stringContaining('was started at 2020-01-01T00:00:00.000Z, before'),
+        execution: 'FAILED',
+      },
+    ]);
+  });
+
+  it('refuses an open execution of its name and input that Step Functions hands back as its own, started before the promotion', async () => {
+    // Still running: StartExecution answers success with the existing execution (idempotent), and its start date.
+    sfn
+      .on(StartExecutionCommand)
+      .resolves({ executionArn: `${ROLLOUT_ARN}:x`, startDate: new Date('2020-01-01T00:00:00Z') });
+    await expect(publish(channelItem('staging'))).resolves.toMatchObject({ channel: 'staging' });
+    expect(squatted()).toEqual([
+      { event: 'rollout-stopped', reason: expect.stringContaining('before'), execution: 'RUNNING' },
+    ]);
   });
 
   it('starts nothing for a channel without rollout', async () => {

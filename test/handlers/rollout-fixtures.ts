@@ -1,5 +1,5 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach } from 'vitest';
 import { documentClient } from '../../aws/clients/dynamodb.js';
 import { recordPointerMove } from '../../aws/pointer-history.js';
@@ -72,6 +72,7 @@ export function useRolloutWorld(): void {
     forgetOrganization();
     await loadedInLedger(INPUT.version, [{ region: REGION, imageId: AMI }]);
     await movedInLedger(INPUT.channel, INPUT.version, { [REGION]: AMI });
+    await pointAt(INPUT.version, AMI);
   });
   afterEach(() => {
     for (const m of [asg, cw, ec2, sts, org, sns]) m.reset();
@@ -102,7 +103,10 @@ export async function movedInLedger(channel: string, version: string, values: Re
 export const PREVIOUS = '1.0.0/2';
 export const PREVIOUS_AMI = 'ami-0ddd3333eeee4444f';
 
-/** The channel's pointer as the ledger holds it now (a revocation moves it back after marking the rollout). */
+/**
+ * The channel's pointer as the ledger holds it now (Publish moves it before starting the rollout; a revocation moves
+ * it back after marking the rollout).
+ */
 export async function pointAt(version: string, ami: string): Promise<void> {
   const item = { pk: 'IMAGE#base', sk: 'CHANNEL#prod', kind: 'channel', image: 'base', channel: 'prod', version };
   const amis = [{ region: REGION, imageId: ami }];
@@ -111,6 +115,13 @@ export async function pointAt(version: string, ami: string): Promise<void> {
       TableName: 'ledger',
       Item: { ...item, buildVersionArn: 'arn', amis, at: '2027-01-02T00:00:00Z' },
     }),
+  );
+}
+
+/** The channel's pointer withdrawn (a revocation with no earlier version to go back to). */
+export async function withdrawnPointer(): Promise<void> {
+  await documentClient().send(
+    new DeleteCommand({ TableName: 'ledger', Key: { pk: 'IMAGE#base', sk: 'CHANNEL#prod' } }),
   );
 }
 

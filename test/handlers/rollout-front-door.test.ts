@@ -11,10 +11,14 @@ import {
   loadedInLedger,
   memberOf,
   movedInLedger,
+  PREVIOUS,
+  PREVIOUS_AMI,
+  pointAt,
   REGION,
   REST,
   useRolloutWorld,
   WAVE1,
+  withdrawnPointer,
   world,
 } from './rollout-fixtures.js';
 
@@ -53,11 +57,35 @@ describe('rollout StartWave takes its facts from the ledger, not its input', () 
     everyone();
     await loadedInLedger('1.0.0/5', [{ region: REGION, imageId: 'ami-0ccc3333dddd4444e' }]);
     await movedInLedger(INPUT.channel, '1.0.0/5', { [REGION]: 'ami-0bad0bad0bad0bad0' });
+    await pointAt('1.0.0/5', 'ami-0ccc3333dddd4444e');
     await expect(startRollout({ ...INPUT, version: '1.0.0/5' })).rejects.toMatchObject({
       name: 'RolloutRefused',
       message: expect.stringContaining("not the build's AMI"),
     });
     await expectNothingStarted('1.0.0/5');
+  });
+
+  it('refuses an outdated, unrevoked version the pointer once moved to but has moved on from, refreshing nothing', async () => {
+    everyone();
+    // 1.0.0/2 was published to prod once (its move recorded), then 1.0.0/3 took the pointer: a hand-made execution of
+    // 1.0.0/2 would take every group back to the older AMI.
+    await loadedInLedger(PREVIOUS, [{ region: REGION, imageId: PREVIOUS_AMI }]);
+    await movedInLedger(INPUT.channel, PREVIOUS, { [REGION]: PREVIOUS_AMI });
+    await expect(startRollout({ ...INPUT, version: PREVIOUS })).rejects.toMatchObject({
+      name: 'RolloutRefused',
+      message: expect.stringContaining(`the prod pointer names ${INPUT.version} now`),
+    });
+    await expectNothingStarted(PREVIOUS);
+  });
+
+  it('refuses a published version once the pointer was withdrawn, refreshing nothing', async () => {
+    everyone();
+    await withdrawnPointer();
+    await expect(startRollout(INPUT)).rejects.toMatchObject({
+      name: 'RolloutRefused',
+      message: expect.stringContaining('the prod pointer names no version now'),
+    });
+    await expectNothingStarted();
   });
 
   it('refuses a revoked version, even one the pointer moved to', async () => {

@@ -15,6 +15,7 @@ import {
   sts,
   useRolloutWorld,
   WAVE1,
+  withdrawnPointer,
   world,
 } from './rollout-fixtures.js';
 
@@ -74,6 +75,7 @@ describe('rollout CheckWave honours the ledger', () => {
     settle(CANARY, 'Successful');
     await checkWave(INPUT);
     await supersedeRollout('base', 'prod', '1.0.0/3', 'revoked: CVE', '2026-11-26T03:00:00.000Z');
+    await withdrawnPointer();
 
     // No channel pointer left (withdrawn): each group goes back to its previous version, watched until it is back.
     expect(await checkWave(INPUT)).toMatchObject({ done: false, state: 'superseded' });

@@ -57,6 +57,8 @@ describe('the member baseline in the local cloud (example catalog)', () => {
       managementAccountId: MANAGEMENT,
       ous: [{ id: DEV_OU, accounts: [{ id: EXISTING }] }, { id: 'ou-x1y2-prd00001' }],
     });
+    // IAM gives each caller its account's path in the organization (aws:PrincipalOrgPaths), as it is now.
+    kms.organizationPathsOf = (account) => organization.principalOrgPaths(account);
     stackSets = new StackSetsFake(organization, MANAGEMENT, {
       iam: new ServiceLinkedRolesFake(),
       kms,

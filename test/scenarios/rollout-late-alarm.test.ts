@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimulationResult } from '../../local/simulator/index.js';
 import { opensslRelease } from './helpers.js';
-import { CANARY, FOLLOWING_FLEET, rolloutNotes, threeWaveCatalog } from './rollout-catalog.js';
+import { CANARY, rolloutNotes, threeWaveCatalog, threeWaveScenario } from './rollout-catalog.js';
 import { goldsmith, simulateSaved } from './saved-run.js';
 
 /**
@@ -11,20 +11,11 @@ import { goldsmith, simulateSaved } from './saved-run.js';
  */
 const catalog = threeWaveCatalog();
 const [V1, V2, V3] = ['1.0.0/1', '1.0.0/2', '1.0.0/3'];
-const scenario = {
-  start: '2027-01-01T00:00:00Z',
-  until: '2027-01-04T02:00:00Z',
-  organization: { accountsPerOu: 2 },
-  events: [
-    opensslRelease('2027-01-01T08:00:00Z', '3.0.1'),
-    opensslRelease('2027-01-02T20:00:00Z', '3.0.2'),
-    // Once the alarm is over, the next version.
-    opensslRelease('2027-01-03T06:00:00Z', '3.0.3'),
-  ],
-  fleets: [FOLLOWING_FLEET],
-  // The canary is healthy at 23:27 and wave-1 refreshes until about 00:02: the canary's alarm fires in between.
-  faults: { alarms: [{ at: '2027-01-02T23:40:00Z', account: CANARY, alarm: 'app-5xx', for: '2h' }] },
-};
+// Once the alarm is over, the next version. The canary is healthy at 23:27 and wave-1 refreshes until about 00:02: the
+// canary's alarm fires in between.
+const scenario = threeWaveScenario('2027-01-04T02:00:00Z', [opensslRelease('2027-01-03T06:00:00Z', '3.0.3')], {
+  alarms: [{ at: '2027-01-02T23:40:00Z', account: CANARY, alarm: 'app-5xx', for: '2h' }],
+});
 
 type Report = SimulationResult['report'];
 

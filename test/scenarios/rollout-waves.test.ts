@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
 import { type SimulationResult, simulate } from '../../local/simulator/index.js';
 import { captureOutput } from '../helpers/output.js';
-import { catalogOf, opensslRelease, REPO_ROOT, scenarioBetween } from './helpers.js';
-import { CANARY, FOLLOWING_FLEET, rolloutNotes, threeWaveCatalog } from './rollout-catalog.js';
+import { catalogOf, REPO_ROOT, scenarioBetween } from './helpers.js';
+import { CANARY, rolloutNotes, threeWaveCatalog, threeWaveScenario } from './rollout-catalog.js';
 
 /**
  * Prod rolls out in three waves: a canary account, then one OU, then the other (two accounts each). Every prod account
@@ -14,15 +14,8 @@ import { CANARY, FOLLOWING_FLEET, rolloutNotes, threeWaveCatalog } from './rollo
  * promotion to prod rolls them over, wave after wave.
  */
 const catalog = threeWaveCatalog();
-const scenario = (faults: Record<string, unknown> = {}) => ({
-  start: '2027-01-01T00:00:00Z',
-  until: '2027-01-04T00:00:00Z',
-  organization: { accountsPerOu: 2 },
-  // 1.0.0/1 reaches prod before any group exists; the teams launch on it; 1.0.0/2 is the one rolled out.
-  events: [opensslRelease('2027-01-01T08:00:00Z', '3.0.1'), opensslRelease('2027-01-02T20:00:00Z', '3.0.2')],
-  fleets: [FOLLOWING_FLEET],
-  faults,
-});
+// 1.0.0/1 reaches prod before any group exists; the teams launch on it; 1.0.0/2 is the one rolled out.
+const scenario = (faults: Record<string, unknown> = {}) => threeWaveScenario('2027-01-04T00:00:00Z', [], faults);
 const V2 = '1.0.0/2';
 
 type Report = SimulationResult['report'];

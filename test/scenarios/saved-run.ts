@@ -1,6 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { main } from '../../cli/main.js';
 import type { SimulationResult } from '../../local/simulator/index.js';
 import { captureOutput } from '../helpers/output.js';
@@ -27,4 +28,22 @@ export async function simulateSaved(prefix: string, catalog: unknown, scenario: 
   const config = ['--config', join(root, 'catalog.json'), '--scenario', join(root, 'scenario.json')];
   const out = await goldsmith(['simulate', ...config, '--save', cloud, '--json']);
   return { root, cloud, report: JSON.parse(out.stdout) as SimulationResult['report'] };
+}
+
+/**
+ * A describe block's saved run: simulated once before its tests (simulateSaved), its temp folder removed after them.
+ * @returns the run, for the tests to read.
+ */
+export function useSavedRun(prefix: string, catalog: unknown, scenario: unknown): () => SavedRun {
+  let run: SavedRun | undefined;
+  beforeAll(async () => {
+    run = await simulateSaved(prefix, catalog, scenario);
+  }, 300_000);
+  afterAll(() => {
+    if (run) rmSync(run.root, { recursive: true, force: true });
+  });
+  return () => {
+    if (!run) throw new Error(`${prefix}: the scenario was not simulated`);
+    return run;
+  };
 }

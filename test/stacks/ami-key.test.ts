@@ -50,14 +50,17 @@ describe('the AMI key policy as the Factory stack writes it', () => {
     });
   });
 
-  it("lets a member account grant the key to its own Auto Scaling role only, with AWS's documented operations", () => {
+  it("lets a member account under a targeted OU grant the key to its own Auto Scaling role only, with AWS's documented operations", () => {
     const member = keyStatements(template).find((s) => s['Sid'] === 'MembersGrantTheirAutoScalingRole');
+    // The example catalog's channels target OUs only: each of them, nested OUs included, and nothing else.
+    const ous = ['ou-x1y2-dev00001', 'ou-x1y2-prd00001', 'ou-x1y2-prd00002', 'ou-x1y2-stg00001'];
     expect(member).toMatchObject({
       Effect: 'Allow',
       Principal: { AWS: '*' },
       Action: 'kms:CreateGrant',
       Condition: {
         StringEquals: { 'aws:PrincipalOrgID': ORG },
+        'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': ous.map((ou) => `${ORG}/*/${ou}/*`) },
         StringLike: {
           'kms:GranteePrincipal':
             // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, as the policy holds it
@@ -80,11 +83,14 @@ describe('the AMI key policy as the Factory stack writes it', () => {
   });
 
   it('lets members launch and give Auto Scaling the key in every Region, and refuses outsiders and direct use', () => {
+    const inOu = (ou: string) => ({ ...memberRole(MEMBER, ORG), organizationPaths: [`${ORG}/r-x1y2/${ou}/`] });
     const regions = [...new Set(Object.values(example.images).flatMap((spec) => spec.regions))];
     for (const region of regions) {
       const key = distributionKeysOf(templates, resolver, pipelineName('base'))[region]!;
       expect(launchRefusal(kms, region, key, memberRole(MEMBER, ORG))).toBeUndefined();
-      expect(autoScalingGrantRefusal(kms, region, key, memberRole(MEMBER, ORG))).toBeUndefined();
+      expect(autoScalingGrantRefusal(kms, region, key, inOu('ou-x1y2-prd00001'))).toBeUndefined();
+      // An account of the organization under no targeted OU (one that left them) cannot create the grant again.
+      expect(autoScalingGrantRefusal(kms, region, key, inOu('ou-x1y2-sbx00001'))).toMatch(/^AccessDeniedException/);
       expect(launchRefusal(kms, region, key, memberRole('999999999999', undefined))).toBeDefined();
       expect(directUseRefusal(kms, region, key, memberRole(MEMBER, ORG))).toBeDefined();
     }

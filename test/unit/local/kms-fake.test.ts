@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { App, Stack } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUTO_SCALING_GRANT_OPERATIONS } from '../../../core/sharing/key-grants.js';
+import { AUTO_SCALING_GRANT_OPERATIONS, type KeyGrantees } from '../../../core/sharing/key-grants.js';
 import { type KmsCaller, KmsFake, kmsContext } from '../../../local/fakes/kms.js';
 import {
   autoScalingGrantRefusal,
@@ -32,10 +32,10 @@ const REPLICA_ARN = `arn:aws:kms:${REPLICA}:${FACTORY}:key/${KEY}`;
 type Policy = { Version: string; Statement: { Sid?: string }[] };
 
 /** The AMI key policy exactly as the Factory stack writes it, resolved as a deploy in `HOME` would. */
-function stackKeyPolicy(outdir: string): Policy {
+function stackKeyPolicy(outdir: string, grantees?: KeyGrantees): Policy {
   const app = new App({ outdir });
   const stack = new Stack(app, 'Keys', { env: { account: FACTORY, region: HOME } });
-  const doc = amiKeyPolicy(stack, { organizationId: ORG, regions: [HOME, REPLICA], stage: 'test' });
+  const doc = amiKeyPolicy(stack, { organizationId: ORG, regions: [HOME, REPLICA], stage: 'test', grantees });
   return new TemplateResolver([], { accountId: FACTORY, region: HOME }).resolve(stack.resolve(doc.toJSON())) as Policy;
 }
 
@@ -181,6 +181,55 @@ describe('the KMS fake with the stack-written AMI key policy', () => {
         issuingAccount: 'x',
       });
     expect(autoScalingGrantRefusal(kms, HOME, KEY_ARN, memberRole(MEMBER, ORG))).toMatch(/^LimitExceededException/);
+  });
+});
+
+describe('the AMI key policy narrowed to the targeted OUs and named accounts', () => {
+  const outdir = join(tmpdir(), `goldsmith-kms-ous-${process.pid}`);
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+  const TARGETED = 'ou-ab12-11111111';
+  const NESTED = 'ou-ab12-33333333';
+  const LEFT_FOR = 'ou-ab12-22222222';
+  const NAMED = '200000000009';
+  /** A member of the organization whose account sits at `path` (`aws:PrincipalOrgPaths`), as IAM gives it. */
+  const at = (account: string, ...ous: string[]): KmsCaller => ({
+    ...memberRole(account, ORG),
+    organizationPaths: [`${ORG}/r-ab12/${ous.map((ou) => `${ou}/`).join('')}`],
+  });
+  const keyWith = (grantees: KeyGrantees) => {
+    const kms = new KmsFake(FACTORY);
+    kms.createKey(HOME, KEY, stackKeyPolicy(outdir, grantees), { multiRegion: true });
+    return kms;
+  };
+
+  it('lets an account under a targeted OU (nested OUs included) or named by a channel grant its Auto Scaling role the key', () => {
+    const kms = keyWith({ ous: [TARGETED], accounts: [NAMED] });
+    expect(autoScalingGrantRefusal(kms, HOME, KEY_ARN, at(MEMBER, TARGETED))).toBeUndefined();
+    expect(autoScalingGrantRefusal(kms, HOME, KEY_ARN, at(OTHER_MEMBER, TARGETED, NESTED))).toBeUndefined();
+    expect(autoScalingGrantRefusal(kms, HOME, KEY_ARN, at(NAMED, LEFT_FOR))).toBeUndefined();
+  });
+
+  it('refuses the grant to a member account that left the targeted OUs, while it can still launch through EC2', () => {
+    const kms = keyWith({ ous: [TARGETED], accounts: [NAMED] });
+    const leaver = at(MEMBER, LEFT_FOR);
+    expect(autoScalingGrantRefusal(kms, HOME, KEY_ARN, leaver)).toMatch(/^AccessDeniedException/);
+    // Its launches are the AMIs' launch permissions' to stop (withdrawn when it leaves), not the key's.
+    expect(launchRefusal(kms, HOME, KEY_ARN, leaver)).toBeUndefined();
+  });
+
+  it("asks the organization for the caller account's path when the caller carries none: moved out, refused at once", () => {
+    const kms = keyWith({ ous: [TARGETED], accounts: [] });
+    let path = `${ORG}/r-ab12/${TARGETED}/`;
+    kms.organizationPathsOf = () => [path];
+    expect(autoScalingGrantRefusal(kms, HOME, KEY_ARN, memberRole(MEMBER, ORG))).toBeUndefined();
+    path = `${ORG}/r-ab12/${LEFT_FOR}/`;
+    expect(autoScalingGrantRefusal(kms, HOME, KEY_ARN, memberRole(MEMBER, ORG))).toMatch(/^AccessDeniedException/);
+  });
+
+  it('stays within the key policy limit of 32 KB with 500 targeted OUs', () => {
+    const ous = Array.from({ length: 500 }, (_, i) => `ou-ab12-${String(i).padStart(8, '0')}`);
+    const policy = stackKeyPolicy(outdir, { ous, accounts: [NAMED] });
+    expect(new TextEncoder().encode(JSON.stringify(policy)).length).toBeLessThan(32 * 1024);
   });
 });
 

@@ -1,7 +1,13 @@
 import { StartInstanceRefreshCommand } from '@aws-sdk/client-auto-scaling';
-import { CreateLaunchTemplateVersionCommand } from '@aws-sdk/client-ec2';
+import {
+  CreateLaunchTemplateVersionCommand,
+  DescribeLaunchTemplatesCommand,
+  DescribeLaunchTemplateVersionsCommand,
+} from '@aws-sdk/client-ec2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findFollowingGroups } from '../../../aws/rollout-groups.js';
+import { createTemplateVersion } from '../../../aws/rollout-refresh.js';
+import { rolloutRolePolicy } from '../../../core/rollout/member-role.js';
 import { resetClients } from './helpers.js';
 import { FOLLOWS, MEMBER, memberClients, memberGroup, REGION, rolloutCloud } from './rollout-member.js';
 
@@ -101,5 +107,46 @@ describe("the rollout role touches only what opted in to the catalog's rollouts"
         reason: `its launch template ${template.id} is also run at $Latest by group latest, which a new version would change`,
       },
     ]);
+  });
+  it("creates its version without making it the template's default: $Default still names the team's AMI, only $Latest moves, and the role cannot change the default", async () => {
+    const cloud = rolloutCloud();
+    const v1 = cloud.share('base-1');
+    const v2 = cloud.share('base-2');
+    const { template } = memberGroup(cloud, 'tagged', v1);
+    const { credentials, ec2 } = await memberClients(cloud);
+    const identity = { key: `rollout-${MEMBER}`, credentials: async () => credentials };
+    // Exactly as a wave creates it (aws/rollout-refresh.ts).
+    const made = await createTemplateVersion(
+      { account: MEMBER, region: REGION, identity },
+      {
+        launchTemplateId: template.id,
+        sourceVersion: 1,
+        imageId: v2,
+        clientToken: 'goldsmith-t',
+        description: 'goldsmith',
+      },
+    );
+    expect(made).toBe(2);
+    const [described] =
+      (await ec2.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateIds: [template.id] }))).LaunchTemplates ?? [];
+    expect(described).toMatchObject({ DefaultVersionNumber: 1, LatestVersionNumber: 2 });
+    const imageAt = async (version: string) =>
+      (
+        await ec2.send(
+          new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: template.id, Versions: [version] }),
+        )
+      ).LaunchTemplateVersions?.[0]?.LaunchTemplateData?.ImageId;
+    // An instance launched directly from the template without a version, or at $Default, gets the team's AMI; one
+    // launched at $Latest gets Goldsmith's (docs/rollout.md, "What a team does").
+    expect(await imageAt('$Default')).toBe(v1);
+    expect(await imageAt('$Latest')).toBe(v2);
+    // Setting a default version is ModifyLaunchTemplate
+    // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-launch-template-versions.html): not the role's.
+    const policy = rolloutRolePolicy([FOLLOWS]) as { Statement: { Action: string | string[] }[] };
+    const actions = policy.Statement.flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action]));
+    const grants = (action: string) => (pattern: string) =>
+      new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i').test(action);
+    expect(actions.filter(grants('ec2:ModifyLaunchTemplate'))).toEqual([]);
+    expect(actions.length).toBeGreaterThan(0);
   });
 });
