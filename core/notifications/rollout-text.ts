@@ -35,7 +35,11 @@ export const ROLLOUT_TEXT: { [E in RolloutEvent]: (s: Subject, d: Detail<E>) => 
   }),
   'rollout-halted': (s, d) => ({
     title: `${s.image} ${s.version}: ${s.channel} rollout halted at ${waveOf(d)}`,
-    summary: `W${waveOf(d).slice(1)} of ${rolloutOf(s)} failed (${d.failedGroups} of ${n(d.groups, 'group')}): ${d.reason}. Its refreshes roll back to each group's previous launch template version and no later wave starts; ${s.channel} still points at ${s.version}, so look at the failed groups before the next version rolls out.`,
+    summary:
+      d.failedGroups > 0
+        ? `W${waveOf(d).slice(1)} of ${rolloutOf(s)} failed (${d.failedGroups} of ${n(d.groups, 'group')}): ${d.reason}. Its refreshes roll back to each group's previous launch template version and no later wave starts; ${s.channel} still points at ${s.version}, so look at the failed groups before the next version rolls out.`
+        : // No refresh failed (an account refused, or the canary had nothing to refresh): nothing rolls back.
+          `W${waveOf(d).slice(1)} of ${rolloutOf(s)} halted: ${d.reason}. No refresh of it failed, so none rolls back (groups already refreshed keep ${s.version}), and no later wave starts; ${s.channel} still points at ${s.version}.`,
   }),
   'rollout-wave-rolled-back': (s, d) => ({
     title: `${s.image} ${s.version}: ${s.channel} rollout ${waveOf(d)} rolled back`,
