@@ -8,7 +8,7 @@ import {
   RollbackInstanceRefreshCommand,
   StartInstanceRefreshCommand,
 } from '@aws-sdk/client-auto-scaling';
-import { CreateLaunchTemplateVersionCommand } from '@aws-sdk/client-ec2';
+import { CreateLaunchTemplateVersionCommand, DescribeLaunchTemplateVersionsCommand } from '@aws-sdk/client-ec2';
 import type { RefreshPreferences } from '../core/rollout/request.js';
 import { autoScalingClient } from './clients/autoscaling.js';
 import { ec2Client } from './clients/ec2.js';
@@ -50,11 +50,16 @@ export interface RefreshSeen {
   statusReason?: string;
 }
 
+/**
+ * Why it is in its status: `StatusReason`, else, for a rollback, `RollbackDetails.RollbackReason` ("whether a manual
+ * or automatic rollback was initiated": https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_RollbackDetails.html).
+ */
 function seen(r: InstanceRefresh): RefreshSeen {
+  const reason = r.StatusReason ?? r.RollbackDetails?.RollbackReason;
   return {
     refreshId: r.InstanceRefreshId ?? '',
     status: String(r.Status ?? 'Pending'),
-    ...(r.StatusReason !== undefined && { statusReason: r.StatusReason }),
+    ...(reason !== undefined && { statusReason: reason }),
   };
 }
 
@@ -147,6 +152,39 @@ function newerThan(all: InstanceRefresh[], refreshId: string): InstanceRefresh[]
   const since = all[index]?.StartTime?.getTime();
   if (since === undefined) return all.slice(0, index);
   return all.filter((r) => r.InstanceRefreshId !== refreshId && (r.StartTime?.getTime() ?? 0) > since);
+}
+
+/**
+ * The refresh a rollout started on a group and did not get to record (its step failed after StartInstanceRefresh):
+ * the group's active refresh whose DesiredConfiguration names a version of the group's template that Goldsmith
+ * created for this rollout: DescribeLaunchTemplateVersions reads the version's `VersionDescription` and `ImageId`
+ * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeLaunchTemplateVersions.html). Undefined when
+ * none is running.
+ */
+export async function findOwnRefresh(
+  scope: MemberScope,
+  input: { group: string; launchTemplateId: string; description: string; imageId: string },
+): Promise<(RefreshSeen & { version: number }) | undefined> {
+  const mine = (await refreshesOf(scope, input.group)).filter(
+    (r) =>
+      ACTIVE.has(String(r.Status)) &&
+      r.DesiredConfiguration?.LaunchTemplate?.LaunchTemplateId === input.launchTemplateId,
+  );
+  for (const r of mine) {
+    const version = Number(r.DesiredConfiguration?.LaunchTemplate?.Version);
+    if (!Number.isInteger(version)) continue;
+    const out = await ec2Client(scope.region, scope.identity).send(
+      new DescribeLaunchTemplateVersionsCommand({
+        LaunchTemplateId: input.launchTemplateId,
+        Versions: [String(version)],
+      }),
+    );
+    const v = out.LaunchTemplateVersions?.[0];
+    if (v?.VersionDescription === input.description && v.LaunchTemplateData?.ImageId === input.imageId) {
+      return { ...seen(r), version };
+    }
+  }
+  return undefined;
 }
 
 /** The current statuses of these refreshes of a group. */

@@ -62,6 +62,18 @@ export const ROLLOUT_NOTIFICATION_DETAILS = {
     skipped: count,
     reasons: z.array(z.strictObject({ reason: why, groups: count })).max(11),
   }),
+  /**
+   * A member account (or one group in it) refused the engine: its rollout role denied or missing, a refresh refused.
+   * AWS's error code and message; the rest of the wave goes on, and the wave fails once its other refreshes ended.
+   */
+  'rollout-account-failed': z.strictObject({
+    ...wave,
+    account: z.string().regex(/^\d{12}$/),
+    region: z.string().min(1),
+    group: z.string().min(1).optional(),
+    code: z.string().min(1),
+    reason: why,
+  }),
   /** A group follows the channel but is not rollout-ready (or was busy): not refreshed, and why. */
   'rollout-group-skipped': z.strictObject({
     account: z.string().regex(/^\d{12}$/),

@@ -31,10 +31,11 @@ export const CAUSAL_RANK: Readonly<Record<string, number>> = {
   DRIFT: 13,
   PAUSED: 14,
   // A rollout's lines (core/status/rollout-view.ts ROLLOUT_LINE_KINDS, in that order): after the pointer moved
-  // (PROMOTION) and after a revocation's roll-back (ROLLBACK); a wave ends before the rollout halts or completes, an
-  // operator's resumption before the wave it lets start.
+  // (PROMOTION) and after a revocation's roll-back (ROLLBACK); a wave ends before the rollout halts or completes, the
+  // halt before the wave's rollback it caused, an operator's resumption before the wave it lets start.
   'ROLLOUT-WAVE-END': 13.1,
   'ROLLOUT-END': 13.2,
+  'ROLLOUT-WAVE-BACK': 13.25,
   'ROLLOUT-ACTION': 13.3,
   'ROLLOUT-SKIPPED': 13.4,
   'ROLLOUT-WAVE-START': 13.5,

@@ -214,6 +214,7 @@ export function factsOf(n: Notification): Fact[] {
     case 'rollout-aborted':
     case 'rollout-stopped':
     case 'rollout-groups-skipped':
+    case 'rollout-account-failed':
     case 'rollout-group-skipped':
       return rolloutFacts(n);
     case 'monthly-summary':

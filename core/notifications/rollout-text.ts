@@ -35,7 +35,11 @@ export const ROLLOUT_TEXT: { [E in RolloutEvent]: (s: Subject, d: Detail<E>) => 
   }),
   'rollout-halted': (s, d) => ({
     title: `${s.image} ${s.version}: ${s.channel} rollout halted at ${waveOf(d)}`,
-    summary: `W${waveOf(d).slice(1)} of ${rolloutOf(s)} failed (${d.failedGroups} of ${n(d.groups, 'group')}): ${d.reason}. Its refreshes roll back to each group's previous launch template version and no later wave starts; ${s.channel} still points at ${s.version}, so look at the failed groups before the next version rolls out.`,
+    summary:
+      d.failedGroups > 0
+        ? `W${waveOf(d).slice(1)} of ${rolloutOf(s)} failed (${d.failedGroups} of ${n(d.groups, 'group')}): ${d.reason}. Its refreshes roll back to each group's previous launch template version and no later wave starts; ${s.channel} still points at ${s.version}, so look at the failed groups before the next version rolls out.`
+        : // No refresh failed (an account refused, or the canary had nothing to refresh): nothing rolls back.
+          `W${waveOf(d).slice(1)} of ${rolloutOf(s)} halted: ${d.reason}. No refresh of it failed, so none rolls back (groups already refreshed keep ${s.version}), and no later wave starts; ${s.channel} still points at ${s.version}.`,
   }),
   'rollout-wave-rolled-back': (s, d) => ({
     title: `${s.image} ${s.version}: ${s.channel} rollout ${waveOf(d)} rolled back`,
@@ -73,6 +77,10 @@ export const ROLLOUT_TEXT: { [E in RolloutEvent]: (s: Subject, d: Detail<E>) => 
     title: `${s.image} ${s.version}: ${n(d.skipped, 'group')} skipped in the ${s.channel} rollout, ${waveOf(d)}`,
     summary: `${n(d.skipped, 'Auto Scaling group')} of ${waveOf(d)} follow ${s.image}/${s.channel} but were not refreshed: ${d.reasons.map((r) => `${r.groups} because ${r.reason}`).join('; ')}. Their teams fix that (docs/rollout.md) and the next rollout refreshes them; \`goldsmith history ${s.image} --verbose\` names them.`,
   }),
+  'rollout-account-failed': (s, d) => ({
+    title: `${s.image} ${s.version}: ${d.group ? `group ${d.group} in ` : ''}account ${d.account} refused the ${s.channel} rollout, ${waveOf(d)}`,
+    summary: `${d.group ? `Auto Scaling group ${d.group} in account` : 'Account'} ${d.account} (${d.region}) refused ${rolloutOf(s)} at ${waveOf(d)}: ${d.code}: ${d.reason}. The wave's other groups go on; the wave fails once they have finished and no later wave starts. Check the account's rollout role (docs/deploy.md) and its groups.`,
+  }),
   'rollout-group-skipped': (s, d) => ({
     title: `${s.image} ${s.version}: group ${d.group} (${d.account}) skipped in the ${s.channel} rollout`,
     summary: `Auto Scaling group ${d.group} in account ${d.account} (${d.region}) follows ${s.image}/${s.channel} but was not refreshed: ${d.reason}. Its team fixes that (docs/rollout.md) and the next rollout refreshes it.`,
@@ -90,6 +98,7 @@ export const ROLLOUT_SEVERITY: Record<RolloutEvent, Severity> = {
   'rollout-aborted': 'warning',
   'rollout-stopped': 'critical',
   'rollout-groups-skipped': 'warning',
+  'rollout-account-failed': 'warning',
   'rollout-group-skipped': 'warning',
 };
 
@@ -104,6 +113,7 @@ export const ROLLOUT_MARK: Record<RolloutEvent, string> = {
   'rollout-aborted': ':x:',
   'rollout-stopped': ':warning:',
   'rollout-groups-skipped': ':fast_forward:',
+  'rollout-account-failed': ':no_entry:',
   'rollout-group-skipped': ':fast_forward:',
 };
 
@@ -118,6 +128,7 @@ export function rolloutFacts(n: NotificationOf<RolloutEvent>): Fact[] {
     ['groups', 'Groups'],
     ['failedGroups', 'Failed'],
     ['accounts', 'Accounts'],
+    ['code', 'Error'],
     ['running', 'Cancelling'],
     ['skipped', 'Skipped'],
     ['next', 'Next wave'],

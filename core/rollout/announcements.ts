@@ -1,4 +1,8 @@
-import type { RolloutRecord, SkipSummary } from './record.js';
+import type { RolloutRecord, ScopeFailure, SkipSummary } from './record.js';
+
+/** One refusal of a wave: its account, Region and group (a refusal of reading and of starting are told once). */
+const failureKey = (f: Pick<ScopeFailure, 'account' | 'region' | 'group'>) =>
+  `${f.account}/${f.region}/${f.group ?? ''}`;
 
 /**
  * The engine's rollout announcements between two versions of a record: each wave started, healthy, halted or rolled
@@ -16,6 +20,10 @@ export type RolloutAnnouncement =
   | { event: 'rollout-wave-rolled-back'; detail: WaveRef & { groups: number; reason: string } }
   | { event: 'rollout-completed'; detail: { waves: number; groups: number; skipped: number } }
   | { event: 'rollout-groups-skipped'; detail: WaveRef & { skipped: number; reasons: SkipSummary['reasons'] } }
+  | {
+      event: 'rollout-account-failed';
+      detail: WaveRef & { account: string; region: string; group?: string; code: string; reason: string };
+    }
   | { event: 'rollout-group-skipped'; detail: { account: string; region: string; group: string; reason: string } };
 
 interface WaveRef {
@@ -69,6 +77,13 @@ export function rolloutAnnouncements(
         out.push({ event: 'rollout-groups-skipped', detail });
       }
     }
+    // Each refusal once: those the record read did not hold yet.
+    const told = new Set((before?.waves[i]?.failures ?? []).map(failureKey));
+    for (const f of wave.failures ?? []) {
+      if (told.has(failureKey(f))) continue;
+      const where = { account: f.account, region: f.region, ...(f.group !== undefined && { group: f.group }) };
+      out.push({ event: 'rollout-account-failed', detail: { ...ref, ...where, code: f.code, reason: f.message } });
+    }
     if (was !== 'rolled-back' && wave.state === 'rolled-back') {
       rolledBack.push({
         event: 'rollout-wave-rolled-back',
@@ -121,6 +136,7 @@ export function rolloutAnnouncements(
  */
 export function announcementKey(a: RolloutAnnouncement): string {
   if (a.event === 'rollout-group-skipped') return `${a.detail.account}/${a.detail.region}/${a.detail.group}`;
+  if (a.event === 'rollout-account-failed') return `${a.detail.wave}/${failureKey(a.detail)}`;
   if (a.event === 'rollout-completed' || a.event === 'rollout-halted') return '';
   return a.detail.wave;
 }

@@ -1,4 +1,4 @@
-import type { RolloutGroup, RolloutRecord, RolloutWave, WaveState } from './record.js';
+import type { RolloutGroup, RolloutRecord, RolloutWave, ScopeFailure, WaveState } from './record.js';
 
 /**
  * The rollout's pure planner: given the ledger's record (with its groups' refresh statuses as last read), what the
@@ -25,7 +25,7 @@ export type RolloutStep =
   /** Start the refreshes of wave `wave` (its state is `pending`). */
   | { kind: 'start-wave'; wave: number }
   /** Nothing to do now: refreshes are under way, or the rollout is paused before its next wave. */
-  | { kind: 'wait'; why: 'refreshing' | 'paused' | 'rolling-back' }
+  | { kind: 'wait'; why: 'refreshing' | 'paused' | 'rolling-back' | 'cancelling' }
   /** Every refresh of `wave` succeeded (bake included): mark it healthy, then start the next wave or complete. */
   | { kind: 'wave-healthy'; wave: number; next: 'next-wave' | 'completed' | 'paused' }
   /**
@@ -39,6 +39,8 @@ export type RolloutStep =
       failed: RolloutGroup[];
       rollBack: RolloutGroup[];
       revert: RolloutGroup[];
+      /** The accounts (or groups) that refused the engine: the wave halts once its other refreshes have ended. */
+      refused: ScopeFailure[];
       /** Why, when no refresh failed (a canary with no group to refresh). */
       reason?: string;
     }
@@ -49,13 +51,25 @@ export type RolloutStep =
   /** Already ended (completed, halted, or stopped with nothing left to cancel): the state machine ends. */
   | { kind: 'ended' };
 
-/** A wave's state from its groups' statuses (a wave that started no refresh is `skipped`). */
+/** Whether `g` is in an account (or is a group) that refused the engine in this wave: not waited on. */
+export function isRefused(wave: Pick<RolloutWave, 'failures'>, g: Pick<RolloutGroup, 'account' | 'region' | 'group'>) {
+  return (wave.failures ?? []).some(
+    (f) => f.account === g.account && f.region === g.region && (f.group === undefined || f.group === g.group),
+  );
+}
+
+/**
+ * A wave's state from its groups' statuses (a wave that started no refresh and met no refusal is `skipped`). An
+ * account that refused the engine fails the wave, but only once the wave's other refreshes have ended: the others
+ * are not cut short by one account's missing role.
+ */
 export function waveStateOf(wave: RolloutWave): WaveState {
   if (wave.state === 'pending' || wave.state === 'skipped' || wave.state === 'rolled-back') return wave.state;
-  if (wave.groups.length === 0) return 'skipped';
-  const statuses = wave.groups.map((g) => g.status);
+  const refused = (wave.failures ?? []).length > 0;
+  if (wave.groups.length === 0 && !refused) return 'skipped';
+  const statuses = wave.groups.filter((g) => !isRefused(wave, g)).map((g) => g.status);
   if (statuses.some(isFailedRefresh)) return 'failed';
-  if (statuses.every(isSuccessfulRefresh)) return 'healthy';
+  if (statuses.every(isSuccessfulRefresh)) return refused ? 'failed' : 'healthy';
   if (statuses.every((s) => s === 'Baking' || s === 'Successful')) return 'baking';
   return 'refreshing';
 }
@@ -67,7 +81,10 @@ export const EMPTY_CANARY = 'canary has no group to refresh';
 export function planRollout(record: RolloutRecord): RolloutStep {
   const running = record.waves.flatMap((w) => w.groups).filter((g) => isActiveRefresh(g.status));
   if (record.state === 'aborted') {
-    return running.length > 0 ? { kind: 'stop', state: record.state, cancel: running } : { kind: 'ended' };
+    if (running.length > 0) return { kind: 'stop', state: record.state, cancel: running };
+    // Followed until AWS reports each cancel done, so the record ends with `Cancelled`, not `Cancelling`.
+    const cancelling = record.waves.some((w) => w.groups.some((g) => g.status === 'Cancelling'));
+    return cancelling ? { kind: 'wait', why: 'cancelling' } : { kind: 'ended' };
   }
   // Superseded (its version revoked): no wave of it goes on; its groups move back as core/rollout/supersede.ts says.
   if (record.state === 'superseded') return { kind: 'ended' };
@@ -84,13 +101,15 @@ export function planRollout(record: RolloutRecord): RolloutStep {
   const state = waveStateOf(wave);
   // A canary that refreshed nothing proved nothing: the later, larger waves do not start on its word.
   if (state === 'skipped' && index === 0) {
-    return { kind: 'halt', wave: 0, failed: [], rollBack: [], revert: [], reason: EMPTY_CANARY };
+    return { kind: 'halt', wave: 0, failed: [], rollBack: [], revert: [], refused: [], reason: EMPTY_CANARY };
   }
   if (state === 'failed') {
-    const failed = wave.groups.filter((g) => isFailedRefresh(g.status));
-    const rollBack = wave.groups.filter((g) => isActiveRefresh(g.status));
-    const revert = wave.groups.filter((g) => isSuccessfulRefresh(g.status));
-    return { kind: 'halt', wave: index, failed, rollBack, revert };
+    const live = wave.groups.filter((g) => !isRefused(wave, g));
+    const failed = live.filter((g) => isFailedRefresh(g.status));
+    const rollBack = live.filter((g) => isActiveRefresh(g.status));
+    // Only a refresh that failed shows the version bad; a wave failed by a refusing account alone keeps its refreshes.
+    const revert = failed.length > 0 ? live.filter((g) => isSuccessfulRefresh(g.status)) : [];
+    return { kind: 'halt', wave: index, failed, rollBack, revert, refused: wave.failures ?? [] };
   }
   if (state === 'healthy' || state === 'skipped') {
     const last = index === record.waves.length - 1;
@@ -126,25 +145,38 @@ export interface RefreshStatus {
   statusReason?: string;
 }
 
-/** The record with the current wave's groups' statuses as AWS reported them, and the wave's state from them. */
+const sameRefresh = (s: RefreshStatus, g: RolloutGroup) =>
+  s.account === g.account && s.region === g.region && s.group === g.group && s.refreshId === g.refreshId;
+
+/** A group with the status AWS reported for its refresh (unchanged when none was read). */
+function withStatus(g: RolloutGroup, statuses: readonly RefreshStatus[]): RolloutGroup {
+  const seen = statuses.find((s) => sameRefresh(s, g));
+  if (!seen) return g;
+  const { statusReason: _old, ...rest } = g;
+  return { ...rest, status: seen.status, ...(seen.statusReason !== undefined && { statusReason: seen.statusReason }) };
+}
+
+/** The record with its groups' statuses, in any wave, as AWS reported them; the waves' states as they were. */
+export function withGroupStatuses(
+  record: RolloutRecord,
+  statuses: readonly RefreshStatus[],
+  now: string,
+): RolloutRecord {
+  const waves = record.waves.map((w) => ({ ...w, groups: w.groups.map((g) => withStatus(g, statuses)) }));
+  return { ...record, waves, updatedAt: now };
+}
+
+/**
+ * The record with the current wave's groups' statuses as AWS reported them, and the wave's state from them. An
+ * aborted rollout's waves keep the state they had when it was aborted: their refreshes were cancelled, not failed.
+ */
 export function withStatuses(record: RolloutRecord, statuses: readonly RefreshStatus[], now: string): RolloutRecord {
+  if (record.state === 'aborted') return withGroupStatuses(record, statuses, now);
   const index = record.currentWave;
   const waves = record.waves.map((wave, i) => {
     // A wave an alarm failed after it finished is followed by its move back (late-alarms.ts), not by its refreshes.
     if (i !== index || wave.state === 'pending' || wave.alarm) return wave;
-    const groups = wave.groups.map((g) => {
-      const seen = statuses.find(
-        (s) => s.account === g.account && s.region === g.region && s.group === g.group && s.refreshId === g.refreshId,
-      );
-      if (!seen) return g;
-      const { statusReason: _old, ...rest } = g;
-      return {
-        ...rest,
-        status: seen.status,
-        ...(seen.statusReason !== undefined && { statusReason: seen.statusReason }),
-      };
-    });
-    const next = { ...wave, groups };
+    const next = { ...wave, groups: wave.groups.map((g) => withStatus(g, statuses)) };
     const state = waveStateOf(next);
     const ended = state === 'healthy' || state === 'failed' || state === 'skipped';
     return { ...next, state, ...(ended && wave.endedAt === undefined && { endedAt: now }) };

@@ -79,6 +79,24 @@ export interface RolloutWave {
   skipped?: SkipSummary;
   /** The alarm found in ALARM after the wave had finished, which halted the rollout and took its groups back. */
   alarm?: WaveAlarm;
+  /**
+   * The accounts (or single groups) of the wave whose own answer refused the engine (its rollout role denied or
+   * missing, a refresh refused): AWS's error code and message. The rest of the wave goes on without them.
+   */
+  failures?: ScopeFailure[];
+}
+
+/** A member account and Region (or one group there) that refused the engine, with AWS's error code and message. */
+export interface ScopeFailure {
+  account: string;
+  region: string;
+  /** Absent: the whole account and Region (its role could not be assumed, its groups could not be listed). */
+  group?: string;
+  /** What the engine was doing: `start` (find groups, start refreshes), `read`, `cancel`. */
+  step: string;
+  code: string;
+  message: string;
+  at: string;
 }
 
 /** A catalog alarm in ALARM in one of a finished wave's accounts and Regions (CloudWatch DescribeAlarms). */

@@ -1,3 +1,4 @@
+import { refusalText } from '../rollout/halt.js';
 import { isOpenRollout, pausedSince, waveText } from '../rollout/operator.js';
 import { type RolloutRecord, type RolloutWave, rolloutStates } from '../rollout/record.js';
 
@@ -30,6 +31,7 @@ const FAILED_STATUSES = new Set(['Failed', 'Cancelled', 'RollbackInProgress', 'R
 const done = (w: RolloutWave) => w.groups.filter((g) => g.status === 'Successful').length;
 const failed = (w: RolloutWave) => w.groups.filter((g) => FAILED_STATUSES.has(g.status));
 const accountsOf = (w: RolloutWave) => new Set(w.groups.map((g) => g.account)).size;
+const CANCELLED = new Set(['Cancelled', 'Cancelling']);
 
 /**
  * Every group the rollout skipped: each wave's count (`waves[i].skipped.total`; `skippedGroups` names only the first
@@ -46,7 +48,10 @@ export function skippedCount(r: Pick<RolloutRecord, 'waves' | 'skippedGroups'>):
  * `refreshing` or `baking` when the revocation came was taken back (`superseded`), not left as it was.
  */
 export function waveOutcome(r: Pick<RolloutRecord, 'state'>, w: RolloutWave): string {
-  return r.state === 'superseded' && (w.state === 'refreshing' || w.state === 'baking') ? 'superseded' : w.state;
+  const underWay = w.state === 'refreshing' || w.state === 'baking';
+  // Likewise an aborted rollout's wave under way: its refreshes were cancelled (each group's status says how far).
+  if (underWay && (r.state === 'superseded' || r.state === 'aborted')) return r.state;
+  return w.state;
 }
 
 /** What a stopped rollout says: why, and that no further wave starts. */
@@ -63,13 +68,17 @@ export function emptyWaveText(r: Pick<RolloutRecord, 'image' | 'channel' | 'wave
   return `wave ${n + 1}/${r.waves.length}${w ? ` (${w.name})` : ''}: no ready group follows ${r.image}/${r.channel} — nothing to refresh`;
 }
 
-/** Groups a rollout refreshed and kept (Successful, in a wave not rolled back), and those it rolled back. */
-function refreshCounts(r: RolloutRecord): { refreshed: number; rolledBack: number } {
+/**
+ * Groups a rollout refreshed and kept (Successful, in a wave not rolled back), those it rolled back, and those whose
+ * refresh was cancelled (an abort: AWS reported Cancelling or Cancelled when the engine read it back).
+ */
+function refreshCounts(r: RolloutRecord): { refreshed: number; rolledBack: number; cancelled: number } {
   const kept = r.waves.filter((w) => w.state !== 'rolled-back');
   const back = r.waves.filter((w) => w.state === 'rolled-back');
   return {
     refreshed: kept.reduce((sum, w) => sum + done(w), 0),
     rolledBack: back.reduce((sum, w) => sum + w.groups.length, 0),
+    cancelled: kept.reduce((sum, w) => sum + w.groups.filter((g) => CANCELLED.has(g.status)).length, 0),
   };
 }
 
@@ -79,12 +88,17 @@ function refreshCounts(r: RolloutRecord): { refreshed: number; rolledBack: numbe
  * the wave it stopped at, why, what it refreshed and what it rolled back.
  */
 function endedStatusLine(r: RolloutRecord): string {
-  const { refreshed, rolledBack } = refreshCounts(r);
+  const { refreshed, rolledBack, cancelled } = refreshCounts(r);
   // A rollout taken back after it ended is told as of the revocation (its own end is in `history`).
   const at = minute(r.takenBack?.at ?? r.endedAt ?? r.updatedAt);
-  const counts = `${groups(refreshed)} refreshed${rolledBack > 0 ? `, ${groups(rolledBack)} rolled back` : ''}`;
+  const counts = [
+    `${groups(refreshed)} refreshed`,
+    ...(rolledBack > 0 ? [`${groups(rolledBack)} rolled back`] : []),
+    ...(cancelled > 0 ? [`${groups(cancelled)} cancelled`] : []),
+  ].join(', ');
   if (r.state === 'completed') {
-    return `rollout ${r.version}: completed ${at}, ${r.waves.length} wave${r.waves.length === 1 ? '' : 's'}, ${counts}`;
+    const why = r.reason ? `: ${r.reason}` : '';
+    return `rollout ${r.version}: completed ${at}, ${r.waves.length} wave${r.waves.length === 1 ? '' : 's'}, ${counts}${why}`;
   }
   if (r.state === 'stopped') return `rollout ${r.version}: stopped ${at}: ${stoppedText(r)}`;
   const by = r.state === 'aborted' && r.by ? ` by ${r.by}` : '';
@@ -128,11 +142,13 @@ export interface RolloutLine {
 
 /**
  * The kinds of rollout line in causal order within one instant: a wave ends before the rollout halts or completes,
- * an operator's resumption before the wave it lets start, a superseded rollout before its successor's first wave.
+ * the halt before the wave's rollback it caused, an operator's resumption before the wave it lets start, a
+ * superseded rollout before its successor's first wave.
  */
 export const ROLLOUT_LINE_KINDS = [
   'ROLLOUT-WAVE-END',
   'ROLLOUT-END',
+  'ROLLOUT-WAVE-BACK',
   'ROLLOUT-ACTION',
   'ROLLOUT-SKIPPED',
   'ROLLOUT-WAVE-START',
@@ -160,13 +176,17 @@ function waveLines(r: RolloutRecord, w: RolloutWave, n: number): RolloutLine[] {
   const why = first
     ? ` (${first.group} in ${first.account} ${first.region}: ${first.status}${first.statusReason ? `, ${first.statusReason}` : ''})`
     : '';
+  const refusals = w.failures ?? [];
+  const refused = refusals[0] ? `; ${refusals.length} refused (${refusalText(refusals[0])})` : '';
   const what: Partial<Record<RolloutWave['state'], string>> = {
     healthy: `${name} healthy: ${done(w)}/${groups(w.groups.length)} refreshed and baked`,
-    failed: `${name} failed: ${bad.length}/${groups(w.groups.length)} failed${why}`,
+    failed: `${name} failed: ${bad.length}/${groups(w.groups.length)} failed${why}${refused}`,
     'rolled-back': `${name} rolled back: ${groups(w.groups.length)} back on their previous launch template version${why}`,
   };
   const text = what[w.state];
-  if (text) lines.push({ at: endedAt, what: text, kind: 'ROLLOUT-WAVE-END' });
+  // A rollback is the halt's effect: at the same instant it reads after the halt.
+  const kind = w.state === 'rolled-back' ? 'ROLLOUT-WAVE-BACK' : 'ROLLOUT-WAVE-END';
+  if (text) lines.push({ at: endedAt, what: text, kind });
   return lines;
 }
 
@@ -191,7 +211,7 @@ function endLine(r: RolloutRecord): RolloutLine | undefined {
     const refreshed = r.waves.reduce((sum, w) => sum + done(w), 0);
     return {
       at: r.endedAt,
-      what: `rollout completed: ${r.waves.length} wave(s), ${groups(refreshed)} refreshed`,
+      what: `rollout completed: ${r.waves.length} wave(s), ${groups(refreshed)} refreshed${reason}`,
       kind: 'ROLLOUT-END',
     };
   }

@@ -5,14 +5,17 @@ import type { ChannelSpec } from '../../core/config/schema.js';
 import { MalformedEventError } from '../../core/errors.js';
 import { type RolloutAnnouncement, rolloutAnnouncements } from '../../core/rollout/announcements.js';
 import { rolloutAmis } from '../../core/rollout/facts.js';
+import { haltReason, withFailures } from '../../core/rollout/halt.js';
 import { planLateRollback } from '../../core/rollout/late-alarms.js';
-import { newRolloutRecord, planRollout, withStatuses } from '../../core/rollout/plan.js';
+import { newRolloutRecord, planRollout, withGroupStatuses, withStatuses } from '../../core/rollout/plan.js';
 import type { RolloutGroup, RolloutRecord } from '../../core/rollout/record.js';
 import { bundledCatalog } from '../lib/catalog.js';
 import { waveAccounts } from './accounts.js';
-import { findLateAlarm, followLateRollback, haltOnLateAlarm } from './late-alarms.js';
+import { adoptStarted } from './adopt.js';
+import { alarmBehind, findLateAlarm, followLateRollback, haltOnLateAlarm } from './late-alarms.js';
 import { followSuperseded } from './supersede.js';
-import { cancelGroups, type RolloutContext, readStatuses, rollBackGroups, startWave } from './wave.js';
+import { cancelGroups, readRefreshes, rollBackGroups } from './take-back.js';
+import { nothingFollows, type RolloutContext, startWave } from './wave.js';
 
 /**
  * The Rollout state machine's input, and every task's: which version of which image rolls out to which channel, and
@@ -102,24 +105,33 @@ export async function advanceRollout(
     try {
       await saveRollout(next, expected, end);
     } catch (err) {
-      if (err instanceof RolloutChangedError && startedHere.length > 0) await cancelGroups(ctx, startedHere);
+      if (err instanceof RolloutChangedError && startedHere.length > 0) await cancelGroups(ctx, startedHere, now());
       throw err;
     }
     const written = end ? { ...next, state: end.state, ...(end.reason !== undefined && { reason: end.reason }) } : next;
     await tell(written, rolloutAnnouncements(read, written, channel.rollout.bakeMinutes));
   };
+  let accounts: string[][] | undefined;
+  // Refreshes a failed start left unrecorded are found before an abort or a revocation acts on the wave (adopt.ts).
+  const adopt = async (r: RolloutRecord) => {
+    if (!r.waves.some((w) => w.state === 'pending')) return r;
+    accounts ??= await waveAccounts(channel);
+    return adoptStarted(ctx, r, accounts, now());
+  };
   if (record.state === 'superseded') {
-    const done = await followSuperseded(ctx, record, save, now);
+    const done = await followSuperseded(ctx, await adopt(record), save, now);
     return result(record, done);
   }
   const current = record.waves[record.currentWave];
   if (current && current.state !== 'pending' && current.groups.length > 0) {
-    record = withStatuses(record, await readStatuses(ctx, current.groups), now());
+    const read = await readRefreshes(ctx, current.groups, now());
+    record = withStatuses(withFailures(record, record.currentWave, read.failures), read.statuses, now());
   }
+  if (record.state === 'aborted') record = await adopt(record);
   // A finished wave's alarm in ALARM halts the rollout and takes that wave back (late-alarms.ts).
   const late = await findLateAlarm(ctx, record, now());
   if (late) {
-    const halt = await haltOnLateAlarm(ctx, record, late, now());
+    const halt = await haltOnLateAlarm(ctx, await adopt(record), late, now());
     await save(halt.record, { state: 'halted', reason: halt.reason });
     return result({ ...halt.record, state: 'halted' }, false);
   }
@@ -133,7 +145,6 @@ export async function advanceRollout(
     await save(next);
     return result(next, followed.settled && (step.kind === 'ended' || step.kind === 'rolled-back'));
   }
-  let accounts: string[][] | undefined;
   // Bounded: each pass starts a wave or moves past one, and a rollout has at most ten.
   for (let pass = 0; pass <= 2 * record.waves.length + 1; pass += 1) {
     const step = planRollout(record);
@@ -160,16 +171,16 @@ export async function advanceRollout(
         await save(record);
         return result(record, false);
       case 'halt': {
+        if (step.reason) {
+          accounts ??= await waveAccounts(channel);
+          const quiet = await nothingFollows(ctx, record, accounts, now());
+          if (quiet) {
+            await save(quiet.record, { state: 'completed', reason: quiet.reason });
+            return result({ ...quiet.record, state: 'completed' }, true);
+          }
+        }
         const problems = await rollBackGroups(ctx, step.rollBack, step.revert);
-        const first = step.failed[0];
-        const why = first
-          ? `${first.group} in ${first.account} ${first.region}: ${first.status}${first.statusReason ? ` (${first.statusReason})` : ''}`
-          : 'a refresh failed';
-        const name = record.waves[step.wave]?.name ?? step.wave;
-        const follow = `${input.image}/${input.channel}`;
-        const reason = step.reason
-          ? `${step.reason}: no rollout-ready group in wave ${name} follows ${follow}`
-          : `wave ${name} failed: ${why}`;
+        const reason = haltReason(record, step, await alarmBehind(ctx, step.failed[0]));
         const skippedGroups = [...record.skippedGroups, ...problems];
         const halted = { ...record, skippedGroups, updatedAt: now() };
         await save(halted, { state: 'halted', reason });
@@ -183,11 +194,18 @@ export async function advanceRollout(
         await save(rolledBack);
         return result(rolledBack, true);
       }
-      case 'stop':
-        await cancelGroups(ctx, step.cancel);
-        await save(record);
-        return result(record, true);
+      case 'stop': {
+        // Cancelled, then read back: the record says what AWS reports (Cancelling, Cancelled), never the Baking of
+        // before the abort.
+        const refused = await cancelGroups(ctx, step.cancel, now());
+        const read = await readRefreshes(ctx, step.cancel, now());
+        const stopped = withGroupStatuses(withFailures(record, record.currentWave, refused), read.statuses, now());
+        await save(stopped);
+        return result(stopped, planRollout(stopped).kind === 'ended');
+      }
       case 'ended':
+        // An aborted rollout's cancels, read back until AWS reports them done, are recorded as it reported them.
+        if (record.state === 'aborted' && record !== read) await save(record);
         return result(record, true);
     }
   }

@@ -10,10 +10,12 @@ import {
   withLateSettled,
 } from '../../core/rollout/late-alarms.js';
 import { isActiveRefresh } from '../../core/rollout/plan.js';
-import type { RolloutRecord, WaveAlarm } from '../../core/rollout/record.js';
+import type { RolloutGroup, RolloutRecord, WaveAlarm } from '../../core/rollout/record.js';
+import { unlessRefused } from '../../core/rollout/refusal.js';
 import { withMoveStatuses } from '../../core/rollout/supersede.js';
 import { moveBack } from './supersede.js';
-import { cancelGroups, type RolloutContext, readStatuses, SCOPE_CONCURRENCY, scopeOf } from './wave.js';
+import { cancelGroups, readStatuses } from './take-back.js';
+import { type RolloutContext, SCOPE_CONCURRENCY, scopeOf } from './wave.js';
 
 /**
  * The first of the catalog's alarms found in ALARM in a finished wave's accounts and Regions (wave by wave, then as
@@ -27,14 +29,30 @@ export async function findLateAlarm(
   const names = ctx.settings.alarms ?? [];
   if (names.length === 0) return undefined;
   const scopes = alarmScopes(record);
-  const read = await mapWithConcurrency(scopes, SCOPE_CONCURRENCY, async (s: AlarmScope) => ({
-    scope: s,
-    firing: await alarmsInAlarm(scopeOf(ctx, s.account, s.region), names),
-  }));
+  // An account that refuses the read (its role gone since the wave) is not read: the others still are.
+  const read = await mapWithConcurrency(scopes, SCOPE_CONCURRENCY, async (s: AlarmScope) => {
+    const out = await unlessRefused(() => alarmsInAlarm(scopeOf(ctx, s.account, s.region), names));
+    return { scope: s, firing: 'value' in out ? out.value : [] };
+  });
   const hit = read.find((r) => r.firing.length > 0);
   const name = hit?.firing[0];
   if (!hit || name === undefined) return undefined;
   return { wave: hit.scope.wave, alarm: { name, account: hit.scope.account, region: hit.scope.region, at: now } };
+}
+
+/**
+ * The catalog alarm in ALARM where a failed refresh ran (its account and Region), read as the account's rollout role:
+ * what failed the refresh when its AlarmSpecification did. Undefined when none is, or the account refuses the read.
+ */
+export async function alarmBehind(
+  ctx: RolloutContext,
+  failed: Pick<RolloutGroup, 'account' | 'region'> | undefined,
+): Promise<Omit<WaveAlarm, 'at'> | undefined> {
+  const names = ctx.settings.alarms ?? [];
+  if (!failed || names.length === 0) return undefined;
+  const read = await unlessRefused(() => alarmsInAlarm(scopeOf(ctx, failed.account, failed.region), names));
+  const name = 'value' in read ? read.value[0] : undefined;
+  return name === undefined ? undefined : { name, account: failed.account, region: failed.region };
 }
 
 /**
@@ -53,7 +71,7 @@ export async function haltOnLateAlarm(
   const current = record.waves[record.currentWave];
   const running =
     found.wave === record.currentWave ? [] : (current?.groups ?? []).filter((g) => isActiveRefresh(g.status));
-  await cancelGroups(ctx, running);
+  await cancelGroups(ctx, running, now);
   const wave = record.waves[found.wave];
   const moved = await moveBack(ctx, { amis: {}, why: reason }, [], wave?.groups ?? []);
   return { record: withLateAlarm(record, found.wave, found.alarm, moved, now), reason };

@@ -13,7 +13,8 @@ import {
   withMoveStatuses,
   withMoves,
 } from '../../core/rollout/supersede.js';
-import { type RolloutContext, readStatuses, revertPreferences, SCOPE_CONCURRENCY, scopeOf } from './wave.js';
+import { readStatuses, revertPreferences } from './take-back.js';
+import { type RolloutContext, SCOPE_CONCURRENCY, scopeOf } from './wave.js';
 
 /**
  * Where a superseded rollout's groups go: the version the channel's pointer went back to, with its AMIs taken from the

@@ -1,17 +1,11 @@
 import { memberRoleIdentity } from '../../aws/member-role.js';
 import { type FoundGroup, findFollowingGroups, type MemberScope } from '../../aws/rollout-groups.js';
-import {
-  cancelRefresh,
-  createTemplateVersion,
-  describeRefreshes,
-  rollbackRefresh,
-  startRefresh,
-} from '../../aws/rollout-refresh.js';
+import { createTemplateVersion, type StartOutcome, startRefresh } from '../../aws/rollout-refresh.js';
 import { mapWithConcurrency } from '../../core/concurrency.js';
 import type { RolloutSpec } from '../../core/config/schema-rollout.js';
 import { rolloutTagValue } from '../../core/names.js';
-import type { RefreshStatus } from '../../core/rollout/plan.js';
-import type { RolloutGroup, RolloutRecord, SkippedGroup } from '../../core/rollout/record.js';
+import type { RolloutGroup, RolloutRecord, ScopeFailure, SkippedGroup } from '../../core/rollout/record.js';
+import { unlessRefused } from '../../core/rollout/refusal.js';
 import {
   launchTemplateClientToken,
   launchTemplateVersionDescription,
@@ -38,31 +32,32 @@ export function scopeOf(ctx: RolloutContext, account: string, region: string): M
   return { account, region, identity: memberRoleIdentity(account, ctx.roleName, session) };
 }
 
-type Worked = { groups: RolloutGroup[]; skipped: SkippedGroup[] };
+type Worked = { groups: RolloutGroup[]; skipped: SkippedGroup[]; failures: ScopeFailure[] };
 
-/** One account and Region of a wave: its following groups, each with a new template version and a refresh to it. */
-async function workScope(ctx: RolloutContext, scope: MemberScope, ami: string): Promise<Worked> {
-  const out: Worked = { groups: [], skipped: [] };
-  const found: FoundGroup[] = await findFollowingGroups(scope, rolloutTagValue(ctx.image, ctx.channel));
+/**
+ * One account and Region of a wave: its following groups, each with a new template version and a refresh to it. The
+ * account's own refusal (its role denied or missing, a refresh refused) is recorded, for the account or for the one
+ * group, and the rest go on; throttling and 5xx are thrown and retried (core/rollout/refusal.ts).
+ */
+async function workScope(ctx: RolloutContext, scope: MemberScope, ami: string, now: string): Promise<Worked> {
+  const out: Worked = { groups: [], skipped: [], failures: [] };
   const where = { account: scope.account, region: scope.region };
-  for (const g of found) {
+  const listed = await unlessRefused(() => findFollowingGroups(scope, rolloutTagValue(ctx.image, ctx.channel)));
+  if ('refused' in listed) {
+    out.failures.push({ ...where, step: 'start', ...listed.refused, at: now });
+    return out;
+  }
+  for (const g of listed.value) {
     if (g.kind === 'skip') {
       out.skipped.push({ ...where, group: g.group, reason: g.reason });
       continue;
     }
-    const toVersion = await createTemplateVersion(scope, {
-      launchTemplateId: g.launchTemplateId,
-      sourceVersion: g.fromVersion,
-      imageId: ami,
-      clientToken: launchTemplateClientToken({ ...ctx, ...where, group: g.group }),
-      description: launchTemplateVersionDescription(ctx.image, ctx.channel, ctx.version),
-    });
-    const started = await startRefresh(scope, {
-      group: g.group,
-      launchTemplateId: g.launchTemplateId,
-      version: toVersion,
-      preferences: refreshPreferences(ctx.settings),
-    });
+    const tried = await unlessRefused(() => startGroup(ctx, scope, ami, g));
+    if ('refused' in tried) {
+      out.failures.push({ ...where, group: g.group, step: 'start', ...tried.refused, at: now });
+      continue;
+    }
+    const { toVersion, started } = tried.value;
     if (started.kind === 'busy') {
       out.skipped.push({ ...where, group: g.group, reason: started.reason });
       continue;
@@ -82,6 +77,30 @@ async function workScope(ctx: RolloutContext, scope: MemberScope, ami: string): 
   return out;
 }
 
+/** A ready group's new launch template version (the same one on a retry: ClientToken) and its refresh to it. */
+async function startGroup(
+  ctx: RolloutContext,
+  scope: MemberScope,
+  ami: string,
+  g: Extract<FoundGroup, { kind: 'ready' }>,
+): Promise<{ toVersion: number; started: StartOutcome }> {
+  const where = { account: scope.account, region: scope.region };
+  const toVersion = await createTemplateVersion(scope, {
+    launchTemplateId: g.launchTemplateId,
+    sourceVersion: g.fromVersion,
+    imageId: ami,
+    clientToken: launchTemplateClientToken({ ...ctx, ...where, group: g.group }),
+    description: launchTemplateVersionDescription(ctx.image, ctx.channel, ctx.version),
+  });
+  const started = await startRefresh(scope, {
+    group: g.group,
+    launchTemplateId: g.launchTemplateId,
+    version: toVersion,
+    preferences: refreshPreferences(ctx.settings),
+  });
+  return { toVersion, started };
+}
+
 /**
  * Starts wave `index` in `accounts`: in every Region the rollout has an AMI in, each following group gets a new
  * launch template version and a refresh to it. The record returned holds the refreshes as AWS read them back and the
@@ -98,8 +117,11 @@ export async function startWave(
   const scopes = accounts.flatMap((account) =>
     Object.entries(record.amis).map(([region, ami]) => ({ scope: scopeOf(ctx, account, region), ami })),
   );
-  const worked = await mapWithConcurrency(scopes, SCOPE_CONCURRENCY, ({ scope, ami }) => workScope(ctx, scope, ami));
+  const worked = await mapWithConcurrency(scopes, SCOPE_CONCURRENCY, ({ scope, ami }) =>
+    workScope(ctx, scope, ami, now),
+  );
   const groups = worked.flatMap((w) => w.groups);
+  const failures = worked.flatMap((w) => w.failures);
   const key = (s: SkippedGroup) => `${s.account}/${s.region}/${s.group}`;
   const known = new Set(record.skippedGroups.map(key));
   const name = record.waves[index]?.name ?? String(index);
@@ -113,70 +135,45 @@ export async function startWave(
     i === index
       ? {
           ...w,
-          state: groups.length > 0 ? ('refreshing' as const) : ('skipped' as const),
+          state: groups.length > 0 || failures.length > 0 ? ('refreshing' as const) : ('skipped' as const),
           startedAt: now,
           groups,
           ...(summary && { skipped: summary }),
+          ...(failures.length > 0 && { failures }),
         }
       : w,
   );
   return { ...record, waves, skippedGroups: skipped, updatedAt: now };
 }
 
-/** A refresh back to the previous version: no alarms and no rollback (there is nothing further back to go to). */
-export function revertPreferences(settings: RolloutSpec) {
-  const { MinHealthyPercentage, MaxHealthyPercentage, InstanceWarmup } = refreshPreferences(settings);
-  return {
-    AutoRollback: false,
-    BakeTime: 0,
-    MinHealthyPercentage,
-    MaxHealthyPercentage,
-    SkipMatching: false,
-    ...(InstanceWarmup !== undefined && { InstanceWarmup }),
-  };
-}
-
-/** The current statuses of these groups' refreshes (DescribeInstanceRefreshes per group). */
-export async function readStatuses(ctx: RolloutContext, groups: readonly RolloutGroup[]): Promise<RefreshStatus[]> {
-  const read = await mapWithConcurrency(groups, SCOPE_CONCURRENCY, async (g) => {
-    const seen = await describeRefreshes(scopeOf(ctx, g.account, g.region), g.group, [g.refreshId]);
-    return seen.map((s) => ({ account: g.account, region: g.region, group: g.group, ...s }));
-  });
-  return read.flat();
-}
-
-/** Cancels these groups' refreshes (abort, supersede); one already ended needs nothing. */
-export async function cancelGroups(ctx: RolloutContext, groups: readonly RolloutGroup[]): Promise<void> {
-  await mapWithConcurrency(groups, SCOPE_CONCURRENCY, (g) => cancelRefresh(scopeOf(ctx, g.account, g.region), g.group));
-}
-
 /**
- * A halted wave's other groups go back to their previous version: a refresh still running is rolled back
- * (RollbackInstanceRefresh); one already Successful cannot be ("You can't roll it back after it's finished":
- * https://docs.aws.amazon.com/autoscaling/ec2/userguide/instance-refresh-rollback.html), so it gets a new refresh to
- * its previous version. @returns the groups that could not be rolled back, with why.
+ * A canary that refreshed nothing halts the rollout, unless no wave has any group that follows the channel at all
+ * (ready or not: the first version promoted to a channel nobody follows yet). Then there is nothing to refresh: every
+ * wave is skipped and the rollout ends `completed` with that reason, told as info, not as a halt. An account that
+ * refuses the read may hold such groups, so it keeps the halt. @returns the record and reason to end with, or
+ * undefined to halt.
  */
-export async function rollBackGroups(
+export async function nothingFollows(
   ctx: RolloutContext,
-  running: readonly RolloutGroup[],
-  finished: readonly RolloutGroup[],
-): Promise<SkippedGroup[]> {
-  const problems: SkippedGroup[] = [];
-  await mapWithConcurrency(running, SCOPE_CONCURRENCY, async (g) => {
-    const out = await rollbackRefresh(scopeOf(ctx, g.account, g.region), g.group);
-    if (out.kind === 'irreversible')
-      problems.push({ account: g.account, region: g.region, group: g.group, reason: out.reason });
+  record: RolloutRecord,
+  accounts: readonly (readonly string[])[],
+  now: string,
+): Promise<{ record: RolloutRecord; reason: string } | undefined> {
+  const canary = record.waves[0];
+  if (!canary || (canary.skipped?.total ?? 0) > 0 || (canary.failures ?? []).length > 0) return undefined;
+  const tag = rolloutTagValue(ctx.image, ctx.channel);
+  const scopes = accounts
+    .slice(1)
+    .flat()
+    .flatMap((account) => Object.keys(record.amis).map((region) => scopeOf(ctx, account, region)));
+  const follows = await mapWithConcurrency(scopes, SCOPE_CONCURRENCY, async (scope) => {
+    const listed = await unlessRefused(() => findFollowingGroups(scope, tag));
+    return 'refused' in listed || listed.value.length > 0;
   });
-  await mapWithConcurrency(finished, SCOPE_CONCURRENCY, async (g) => {
-    const out = await startRefresh(scopeOf(ctx, g.account, g.region), {
-      group: g.group,
-      launchTemplateId: g.launchTemplateId,
-      version: g.fromVersion,
-      preferences: revertPreferences(ctx.settings),
-      after: g.refreshId,
-    });
-    if (out.kind === 'busy')
-      problems.push({ account: g.account, region: g.region, group: g.group, reason: out.reason });
-  });
-  return problems;
+  if (follows.some(Boolean)) return undefined;
+  const waves = record.waves.map((w) =>
+    w.state === 'pending' ? { ...w, state: 'skipped' as const, startedAt: now, endedAt: now } : w,
+  );
+  const reason = `nothing to refresh: no group in any wave follows ${tag}`;
+  return { record: { ...record, waves, currentWave: waves.length - 1, updatedAt: now }, reason };
 }

@@ -43,6 +43,8 @@ const ACTIVE = ['Pending', 'InProgress', 'Baking', 'Cancelling', 'RollbackInProg
 export function answer(): void {
   sts.on(AssumeRoleCommand).callsFake((i: { RoleArn: string; RoleSessionName: string }) => {
     const account = i.RoleArn.split(':')[4] ?? '';
+    const fails = world.assumeFails.get(account);
+    if (fails) throw fails;
     return {
       Credentials: {
         AccessKeyId: `AK${account}`,
@@ -102,28 +104,36 @@ export function answer(): void {
       return {
         LaunchTemplateVersions: (t?.versions ?? [])
           .filter((v) => i.Versions.includes(String(v.number)))
-          .map((v) => ({ VersionNumber: v.number, LaunchTemplateData: { ImageId: v.imageId } })),
+          .map((v) => ({
+            VersionNumber: v.number,
+            ...(v.description !== undefined && { VersionDescription: v.description }),
+            LaunchTemplateData: { ImageId: v.imageId },
+          })),
       };
     });
-  ec2
-    .on(CreateLaunchTemplateVersionCommand)
-    .callsFake(
-      async (
-        i: { LaunchTemplateId: string; ClientToken: string; LaunchTemplateData: { ImageId: string } },
-        c: WithConfig,
-      ) => {
-        const t = memberOf(await accountOf(c)).templates.find((x) => x.id === i.LaunchTemplateId);
-        if (!t) throw new Error(`no template ${i.LaunchTemplateId}`);
-        const again = t.versions.find((v) => v.token === i.ClientToken);
-        const v = again ?? {
-          number: t.versions.length + 1,
-          imageId: i.LaunchTemplateData.ImageId,
-          token: i.ClientToken,
-        };
-        if (!again) t.versions.push(v);
-        return { LaunchTemplateVersion: { VersionNumber: v.number, LaunchTemplateId: t.id } };
+  ec2.on(CreateLaunchTemplateVersionCommand).callsFake(
+    async (
+      i: {
+        LaunchTemplateId: string;
+        ClientToken: string;
+        VersionDescription?: string;
+        LaunchTemplateData: { ImageId: string };
       },
-    );
+      c: WithConfig,
+    ) => {
+      const t = memberOf(await accountOf(c)).templates.find((x) => x.id === i.LaunchTemplateId);
+      if (!t) throw new Error(`no template ${i.LaunchTemplateId}`);
+      const again = t.versions.find((v) => v.token === i.ClientToken);
+      const v = again ?? {
+        number: t.versions.length + 1,
+        imageId: i.LaunchTemplateData.ImageId,
+        token: i.ClientToken,
+        ...(i.VersionDescription !== undefined && { description: i.VersionDescription }),
+      };
+      if (!again) t.versions.push(v);
+      return { LaunchTemplateVersion: { VersionNumber: v.number, LaunchTemplateId: t.id } };
+    },
+  );
   asg.on(StartInstanceRefreshCommand).callsFake(
     async (
       i: {
@@ -135,6 +145,8 @@ export function answer(): void {
     ) => {
       const account = await accountOf(c);
       const m = memberOf(account);
+      const refused = world.startFails.get(i.AutoScalingGroupName);
+      if (refused) throw refused;
       if (m.refreshes.some((r) => r.group === i.AutoScalingGroupName && ACTIVE.includes(r.status))) {
         throw new InstanceRefreshInProgressFault({
           message: 'An active instance refresh already exists',

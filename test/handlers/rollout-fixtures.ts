@@ -67,6 +67,8 @@ export function useRolloutWorld(): void {
     world.refreshCounter = 0;
     world.started = [];
     world.alarms.clear();
+    world.assumeFails.clear();
+    world.startFails.clear();
     answer();
     await recreateLedgerTable(localLedgerClient(dynamo.endpoint));
     forgetOrganization();

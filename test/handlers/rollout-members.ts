@@ -24,7 +24,7 @@ export const INPUT = { image: 'base', channel: 'prod', version: '1.0.0/3' };
 export interface Template {
   id: string;
   tags: Record<string, string>;
-  versions: { number: number; imageId: string; token?: string }[];
+  versions: { number: number; imageId: string; token?: string; description?: string }[];
 }
 export interface Group {
   name: string;
@@ -52,6 +52,10 @@ export const world = {
   started: [] as string[],
   /** The member alarms in ALARM, as `<account>/<region>/<name>`. */
   alarms: new Set<string>(),
+  /** What AssumeRole into an account's rollout role throws (its role denied or missing, STS throttled). */
+  assumeFails: new Map<string, Error>(),
+  /** What StartInstanceRefresh throws for a group (Auto Scaling refusing that group's refresh). */
+  startFails: new Map<string, Error>(),
 };
 
 /** One following group with a literal-AMI template at version 3, in `account`. */

@@ -57,8 +57,11 @@ describe('rollout CheckWave honours the ledger', () => {
     settle(CANARY, 'InProgress');
     await setState('aborted');
 
-    expect(await checkWave(INPUT)).toEqual({ done: true, state: 'aborted', currentWave: 0 });
+    // Followed until AWS reports the cancel done.
+    expect(await checkWave(INPUT)).toEqual({ done: false, state: 'aborted', currentWave: 0 });
     expect(memberOf(CANARY).refreshes[0]?.status).toBe('Cancelling');
+    for (const r of memberOf(CANARY).refreshes) r.status = 'Cancelled';
+    expect(await checkWave(INPUT)).toEqual({ done: true, state: 'aborted', currentWave: 0 });
     expect(world.started).toEqual([`${CANARY}/web-1`]);
   });
 
@@ -100,8 +103,12 @@ describe('rollout CheckWave honours the ledger', () => {
     await expect(checkWave(INPUT)).rejects.toMatchObject({ name: 'RolloutChangedError' });
     expect(world.started).toEqual([`${CANARY}/web-1`, `${WAVE1}/web-2`]);
     expect(memberOf(WAVE1).refreshes.map((r) => r.status)).toEqual(['Cancelling']);
-    // The retry finds the abort and ends.
-    expect(await checkWave(INPUT)).toEqual({ done: true, state: 'aborted', currentWave: 0 });
+    // The retry finds the abort, and the refresh it cancelled, recorded as AWS reports it; it ends once cancelled.
+    expect(await checkWave(INPUT)).toEqual({ done: false, state: 'aborted', currentWave: 1 });
+    const aborted = await readRollout('base', 'prod', '1.0.0/3');
+    expect(aborted?.waves[1]?.groups).toMatchObject([{ account: WAVE1, status: 'Cancelling' }]);
+    for (const r of memberOf(WAVE1).refreshes) r.status = 'Cancelled';
+    expect(await checkWave(INPUT)).toEqual({ done: true, state: 'aborted', currentWave: 1 });
     expect(world.started).toHaveLength(2);
   });
 });

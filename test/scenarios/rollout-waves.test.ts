@@ -79,14 +79,23 @@ describe('a promotion to prod rolls out in waves, on the local cloud', () => {
     expect(stdout).toMatch(/1\.0\.0\/2 +prod +rollout completed: 3 wave\(s\), 5 groups refreshed/);
   });
 
-  it('history and rollout status tell a wave no group followed yet in one line, never as started', async () => {
-    // 1.0.0/1 reached prod before the teams launched: its canary had nothing to refresh, so no later wave started.
+  it('the first version, promoted before any group follows prod, ends with nothing to refresh (info), never a halt', async () => {
+    // 1.0.0/1 reached prod before the teams launched: no wave had a group that follows prod.
+    // One announcement, rollout-completed (info): no rollout-halted (critical).
+    expect(rolloutNotes(report, '1.0.0/1').map((n) => `${n.event}: ${n.subject}`)).toEqual([
+      'rollout-completed: base 1.0.0/1: prod rollout completed',
+    ]);
     const { stdout } = await goldsmith(['history', 'base', '--local', cloud]);
     const first = stdout.split('\n').filter((l) => /1\.0\.0\/1 +prod +rollout wave/.test(l));
     expect(first.map((l) => l.replace(/^.*rollout /, ''))).toEqual([
       'wave 1/3 (canary): no ready group follows base/prod — nothing to refresh',
+      'wave 2/3 (wave-1): no ready group follows base/prod — nothing to refresh',
+      'wave 3/3 (rest): no ready group follows base/prod — nothing to refresh',
     ]);
-    expect(stdout).toMatch(/1\.0\.0\/1 +prod +rollout halted: .*canary has no group to refresh/);
+    expect(stdout).toMatch(
+      /1\.0\.0\/1 +prod +rollout completed: 3 wave\(s\), 0 groups refreshed: nothing to refresh: no group in any wave follows base\/prod/,
+    );
+    expect(stdout).not.toMatch(/1\.0\.0\/1 +prod +rollout halted/);
     const status = await goldsmith(['rollout', 'status', 'base', 'prod', '--version', '1.0.0/1', '--local', cloud]);
     expect(status.stdout).toContain('\n  wave 1/3 (canary): no ready group follows base/prod — nothing to refresh (');
   });

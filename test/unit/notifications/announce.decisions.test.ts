@@ -211,6 +211,11 @@ describe('announcement: what each kind says, and how urgent it is', () => {
       'base 1.0.0/3: 1000 groups skipped in the prod rollout, wave 1/3 (canary)',
       '1000 Auto Scaling groups of wave 1/3 (canary) follow base/prod but were not refreshed: 990 because it runs launch template version $Latest: a refresh can roll back only to a numbered version; 10 because it has no launch template. Their teams fix that (docs/rollout.md) and the next rollout refreshes them; `goldsmith history base --verbose` names them.',
     ],
+    'rollout-account-failed': [
+      'warning',
+      'base 1.0.0/3: account 222222222222 refused the prod rollout, wave 2/3 (wave-1)',
+      "Account 222222222222 (eu-west-1) refused the prod rollout of base 1.0.0/3 at wave 2/3 (wave-1): AccessDenied: User is not authorized to perform: sts:AssumeRole. The wave's other groups go on; the wave fails once they have finished and no later wave starts. Check the account's rollout role (docs/deploy.md) and its groups.",
+    ],
     'rollout-group-skipped': [
       'warning',
       'base 1.0.0/3: group web-asg (222222222222) skipped in the prod rollout',

@@ -204,6 +204,13 @@ describe('factsOf: the facts of each announcement, in the order people read them
       ['990 because', 'it runs launch template version $Latest: a refresh can roll back only to a numbered version'],
       ['10 because', 'it has no launch template'],
     ],
+    'rollout-account-failed': [
+      ['Wave', '2/3 (wave-1)'],
+      ['Account', '222222222222'],
+      ['Region', 'eu-west-1'],
+      ['Error', 'AccessDenied'],
+      ['Reason', 'User is not authorized to perform: sts:AssumeRole'],
+    ],
     'rollout-group-skipped': [
       ['Group', 'web-asg'],
       ['Account', '222222222222'],

@@ -72,3 +72,24 @@ describe('rollout announcements: what happens next, in Slack and mail alike', ()
     expect(renderSlack(n).text).toBe(`:fast_forward: ${n.title}`);
   });
 });
+
+describe('a halt no failed refresh caused', () => {
+  it('does not say the refreshes roll back', () => {
+    const n = announcement(
+      'rollout-halted',
+      prod,
+      {
+        wave: 'rest',
+        waveNumber: 2,
+        waves: 2,
+        reason: 'wave rest failed: account 200000000002 us-east-1 refused: AccessDenied: denied',
+        failedGroups: 0,
+        groups: 1,
+      },
+      { at: '2027-01-05T10:00:00.000Z' },
+    );
+    expect(n.summary).toBe(
+      'Wave 2/2 (rest) of the prod rollout of base 1.0.0/3 halted: wave rest failed: account 200000000002 us-east-1 refused: AccessDenied: denied. No refresh of it failed, so none rolls back (groups already refreshed keep 1.0.0/3), and no later wave starts; prod still points at 1.0.0/3.',
+    );
+  });
+});

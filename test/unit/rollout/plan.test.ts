@@ -82,7 +82,15 @@ describe('planRollout', () => {
     [
       'a canary with no group proves nothing: halt',
       record('running', 0, 'skipped', []),
-      { kind: 'halt', wave: 0, failed: [], rollBack: [], revert: [], reason: 'canary has no group to refresh' },
+      {
+        kind: 'halt',
+        wave: 0,
+        failed: [],
+        rollBack: [],
+        revert: [],
+        refused: [],
+        reason: 'canary has no group to refresh',
+      },
     ],
     ['completed: ended', record('completed', 2, 'healthy', ['Successful']), { kind: 'ended' }],
     [
@@ -137,6 +145,38 @@ describe('planRollout', () => {
     );
     expect(step).toMatchObject({ kind: 'stop', state: 'aborted' });
     if (step.kind === 'stop') expect(step.cancel.map((g) => g.group)).toEqual(['g0', 'g2', 'g3']);
+  });
+
+  describe('an account that refused the engine', () => {
+    const refused = (statuses: string[]): RolloutRecord => {
+      const r = record('running', 1, 'refreshing', statuses);
+      const failures = [
+        { account: '222222222222', region: 'us-east-1', step: 'start', code: 'AccessDenied', message: 'no', at: NOW },
+      ];
+      return { ...r, waves: r.waves.map((w, i) => (i === 1 ? { ...w, failures } : w)) };
+    };
+
+    it('does not cut the wave short: its other refreshes go on', () => {
+      expect(planRollout(refused(['Successful', 'InProgress']))).toEqual({ kind: 'wait', why: 'refreshing' });
+    });
+
+    it('halts the wave once the others finished, keeping their refreshes (nothing showed the version bad)', () => {
+      const step = planRollout(refused(['Successful', 'Successful']));
+      expect(step).toMatchObject({ kind: 'halt', wave: 1, failed: [], rollBack: [], revert: [] });
+      if (step.kind === 'halt') expect(step.refused.map((f) => f.account)).toEqual(['222222222222']);
+    });
+
+    it('halts a wave that started nothing else (not a skipped wave)', () => {
+      expect(planRollout(refused([]))).toMatchObject({ kind: 'halt', wave: 1 });
+    });
+  });
+
+  it('aborted: waits while a cancel is still Cancelling, then ends', () => {
+    expect(planRollout(record('aborted', 0, 'baking', ['Cancelling', 'Cancelled']))).toEqual({
+      kind: 'wait',
+      why: 'cancelling',
+    });
+    expect(planRollout(record('aborted', 0, 'baking', ['Cancelled', 'Successful']))).toEqual({ kind: 'ended' });
   });
 
   it('never starts a wave for an ended rollout', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { historyOf } from '../../../cli/operator/ledger-history.js';
 import { renderRolloutStatus } from '../../../cli/operator/rollout-text.js';
 import type { SkippedGroup } from '../../../core/rollout/record.js';
 import { rolloutHistory, rolloutStatusLine } from '../../../core/status/rollout-view.js';
@@ -59,5 +60,24 @@ describe('a superseded rollout lists the wave the revocation caught by its outco
     expect(text).toMatch(/wave 2\/3 wave-1: superseded \(started/);
     expect(text).not.toMatch(/refreshing/);
     expect(text).toMatch(/wave 1\/3 canary: healthy/);
+  });
+});
+
+describe('a halt and the rollback it caused at the same instant', () => {
+  it('history tells the halt, then the rollback', () => {
+    const at = '2027-01-05T10:00:00.000Z';
+    const r = running({
+      state: 'halted',
+      endedAt: at,
+      reason: 'wave wave-1 failed: web in 222222222222 us-east-1: Failed',
+    });
+    const wave = r.waves[1];
+    if (wave) Object.assign(wave, { state: 'rolled-back', endedAt: at });
+    const item = { pk: 'IMAGE#base', sk: 'ROLLOUT#prod#1.0.0/3', kind: 'rollout', ...r };
+    const told = historyOf([item]).map((e) => e.what);
+    const halted = told.findIndex((w) => w.startsWith('rollout halted'));
+    const back = told.findIndex((w) => w.includes('(wave-1) rolled back'));
+    expect(halted).toBeGreaterThanOrEqual(0);
+    expect(back).toBe(halted + 1);
   });
 });

@@ -1,0 +1,52 @@
+import type { RolloutStep } from './plan.js';
+import type { RolloutRecord, ScopeFailure, WaveAlarm } from './record.js';
+
+/**
+ * Why a wave halted, in words an operator acts on: the alarm that failed its refresh (name, account, Region), else
+ * the refresh's own reason as Auto Scaling gave it (`StatusReason`, or the rollback's `RollbackReason`:
+ * https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_InstanceRefresh.html,
+ * https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_RollbackDetails.html), else the account that refused
+ * the engine, with AWS's error code and message. Never only the status the failure left (`RollbackInProgress`).
+ */
+export function haltReason(
+  record: Pick<RolloutRecord, 'image' | 'channel' | 'waves'>,
+  step: Extract<RolloutStep, { kind: 'halt' }>,
+  alarm?: Omit<WaveAlarm, 'at'>,
+): string {
+  const name = record.waves[step.wave]?.name ?? String(step.wave);
+  if (step.reason)
+    return `${step.reason}: no rollout-ready group in wave ${name} follows ${record.image}/${record.channel}`;
+  const first = step.failed[0];
+  const more = (n: number) => (n > 1 ? ` (and ${n - 1} more)` : '');
+  if (first) {
+    const where = `${first.group} in ${first.account} ${first.region}`;
+    if (alarm) {
+      return `wave ${name} failed: alarm ${alarm.name} in ALARM in ${alarm.account} ${alarm.region} (${where}: ${first.status})${more(step.failed.length)}`;
+    }
+    const cause = first.statusReason ? `${first.statusReason} (${first.status})` : first.status;
+    return `wave ${name} failed: ${where}: ${cause}${more(step.failed.length)}`;
+  }
+  const refused = step.refused[0];
+  if (refused) return `wave ${name} failed: ${refusalText(refused)}${more(step.refused.length)}`;
+  return `wave ${name} failed: a refresh failed`;
+}
+
+/** `account 200000000002 us-east-1 refused: AccessDenied: …` (or `group web-2 in …`). */
+export function refusalText(f: ScopeFailure): string {
+  const who =
+    f.group === undefined ? `account ${f.account} ${f.region}` : `group ${f.group} in ${f.account} ${f.region}`;
+  return `${who} refused: ${f.code}: ${f.message}`;
+}
+
+/** The wave `index` with these refusals added (one per account, Region, group and step: a retry adds none). */
+export function withFailures(record: RolloutRecord, index: number, failures: readonly ScopeFailure[]): RolloutRecord {
+  if (failures.length === 0) return record;
+  const key = (f: ScopeFailure) => `${f.account}/${f.region}/${f.group ?? ''}/${f.step}`;
+  const waves = record.waves.map((w, i) => {
+    if (i !== index) return w;
+    const known = new Set((w.failures ?? []).map(key));
+    const added = failures.filter((f) => !known.has(key(f)));
+    return added.length > 0 ? { ...w, failures: [...(w.failures ?? []), ...added] } : w;
+  });
+  return { ...record, waves };
+}
