@@ -1,5 +1,7 @@
-import { startOwnExecution } from '../../aws/own-execution.js';
+import { announce } from '../../aws/notifications.js';
+import { ExecutionSquattedError, startOwnExecution } from '../../aws/own-execution.js';
 import { readRollout, supersedeEndedRollout, supersedeRollout } from '../../aws/rollout-ledger.js';
+import { announcement } from '../../core/notifications/announce.js';
 import { rolloutTakeBackExecutionName } from '../../core/rollout/request.js';
 import { followedByItsExecution, takesBack, withdrawnReason } from '../../core/rollout/supersede.js';
 
@@ -25,7 +27,12 @@ export interface TakeBackRequest {
  * the reason says so. Safe to retry: the record is marked once, and a retry that finds it marked and not yet settled
  * starts the same named execution again, which Step Functions answers with the one it started (startOwnExecution).
  * A halted rollout whose own execution still follows its rollback is only marked: that execution moves the groups.
- * @returns whether a take-back execution was started (or found).
+ * The execution is taken as this take-back's only when it started no earlier than the time the record holds for the
+ * take-back (`takenBack.at`, written before any start, the same on a retry), as Publish does for a rollout: one of
+ * that name and input started before was someone else's (aws/own-execution.ts). Such a squatted name is refused and
+ * announced once (`rollout-stopped`, with the squatter's status); the record stays superseded, its groups where
+ * they are, for an operator to look at.
+ * @returns whether a take-back execution was started (or found as this one's).
  */
 export async function takeBackEndedRollout(request: TakeBackRequest): Promise<boolean> {
   const { image, channel, version, at } = request;
@@ -48,7 +55,26 @@ export async function takeBackEndedRollout(request: TakeBackRequest): Promise<bo
   if (followedByItsExecution(record)) return false;
   const arn = process.env.ROLLOUT_STATE_MACHINE_ARN;
   if (!arn) throw new Error(`ROLLOUT_STATE_MACHINE_ARN is not set, but channel ${channel} rolls out`);
-  await startOwnExecution(arn, rolloutTakeBackExecutionName(image, channel, version), { image, channel, version });
+  const name = rolloutTakeBackExecutionName(image, channel, version);
+  const input = { image, channel, version };
+  try {
+    await startOwnExecution(arn, name, input, { notBefore: record.takenBack.at });
+  } catch (error) {
+    if (!(error instanceof ExecutionSquattedError)) throw error;
+    const wave = record.waves[record.currentWave];
+    const detail = {
+      wave: wave?.name ?? '',
+      waveNumber: record.currentWave + 1,
+      waves: record.waves.length,
+      reason: `take-back not started: ${error.message}`,
+      execution: error.status,
+      takeBack: true,
+    };
+    await announce(
+      announcement('rollout-stopped', input, detail, { at: record.takenBack.at, key: `take-back-squatted:${name}` }),
+    );
+    return false;
+  }
   return true;
 }
 

@@ -59,8 +59,8 @@ async function canaryDoneWave1Refreshing(): Promise<void> {
   settle(WAVE1, 'InProgress');
 }
 
-const revoke = () =>
-  takeBackEndedRollout({ ...INPUT, reason: 'a critical finding', at: '2027-01-09T00:00:00Z', withdrawn: false });
+const REVOKED_AT = '2027-01-09T00:00:00Z';
+const revoke = () => takeBackEndedRollout({ ...INPUT, reason: 'a critical finding', at: REVOKED_AT, withdrawn: false });
 
 describe('a revocation after the rollout was aborted or stopped takes the groups it refreshed back', () => {
   useRolloutWorld();
@@ -73,7 +73,7 @@ describe('a revocation after the rollout was aborted or stopped takes the groups
     sfn.on(StartExecutionCommand).callsFake((i: { name: string }) => {
       if (started.includes(i.name)) throw Object.assign(new Error('exists'), { name: 'ExecutionAlreadyExists' });
       started.push(i.name);
-      return { executionArn: `${MACHINE}:${i.name}`, startDate: new Date() };
+      return { executionArn: `${MACHINE}:${i.name}`, startDate: new Date(Date.parse(REVOKED_AT) + 1000) };
     });
     sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING', input: JSON.stringify(INPUT) });
     for (const account of [CANARY, WAVE1, REST]) followingGroup(account);
@@ -151,6 +151,25 @@ describe('a revocation after the rollout was aborted or stopped takes the groups
       takenBack: { from: 'stopped', stopped: { execution: 'FAILED', at: NOW.toISOString() } },
     });
     expect(marked.openWork).toBeUndefined();
+    expect(published().slice(told)).toEqual(['rollout-stopped wave-1']);
+  });
+
+  it('refuses a take-back execution of its name and input started before the revocation (squatted), announcing it once', async () => {
+    await canaryDoneWave1Refreshing();
+    await endAs('stopped');
+    // Started by hand before the revocation, with the very input the take-back gives: Step Functions answers the
+    // take-back's start with ExecutionAlreadyExists, and DescribeExecution with that execution's earlier start.
+    sfn.on(StartExecutionCommand).rejects(Object.assign(new Error('exists'), { name: 'ExecutionAlreadyExists' }));
+    sfn.on(DescribeExecutionCommand).resolves({
+      status: 'FAILED',
+      startDate: new Date('2027-01-01T00:00:00Z'),
+      input: JSON.stringify(INPUT),
+    });
+    const told = published().length;
+
+    expect(await revoke()).toBe(false);
+    expect(await revoke()).toBe(false);
+    expect(await record()).toMatchObject({ state: 'superseded', takenBack: { from: 'stopped', at: REVOKED_AT } });
     expect(published().slice(told)).toEqual(['rollout-stopped wave-1']);
   });
 });

@@ -63,7 +63,7 @@ describe('a revocation after the rollout completed takes the groups it refreshed
     sfn.on(StartExecutionCommand).callsFake((i: { name: string; input: string }) => {
       if (started.includes(i.name)) throw Object.assign(new Error('exists'), { name: 'ExecutionAlreadyExists' });
       started.push(i.name);
-      return { executionArn: `${MACHINE}:${i.name}`, startDate: new Date() };
+      return { executionArn: `${MACHINE}:${i.name}`, startDate: new Date(Date.parse(REVOKED_AT) + 1000) };
     });
     sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING', input: JSON.stringify(INPUT) });
     for (const account of [CANARY, WAVE1, REST]) followingGroup(account);
