@@ -68,7 +68,7 @@ export async function takeBackEndedRollout(request: TakeBackRequest): Promise<bo
       waves: record.waves.length,
       reason: `take-back not started: ${error.message}`,
       execution: error.status,
-      takeBack: true,
+      takeBack: true as const,
     };
     await announce(
       announcement('rollout-stopped', input, detail, { at: record.takenBack.at, key: `take-back-squatted:${name}` }),
