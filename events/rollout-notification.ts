@@ -71,6 +71,10 @@ export const ROLLOUT_NOTIFICATION_DETAILS = {
     account: z.string().regex(/^\d{12}$/),
     region: z.string().min(1),
     group: z.string().min(1).optional(),
+    /** How many of the account's groups refused, when more than one did (told once per account, not per group). */
+    refusedGroups: z.number().int().min(2).optional(),
+    /** The first of them by name. */
+    firstGroups: z.array(z.string().min(1)).optional(),
     code: z.string().min(1),
     reason: why,
   }),

@@ -77,10 +77,17 @@ export const ROLLOUT_TEXT: { [E in RolloutEvent]: (s: Subject, d: Detail<E>) => 
     title: `${s.image} ${s.version}: ${n(d.skipped, 'group')} skipped in the ${s.channel} rollout, ${waveOf(d)}`,
     summary: `${n(d.skipped, 'Auto Scaling group')} of ${waveOf(d)} follow ${s.image}/${s.channel} but were not refreshed: ${d.reasons.map((r) => `${r.groups} because ${r.reason}`).join('; ')}. Their teams fix that (docs/rollout.md) and the next rollout refreshes them; \`goldsmith history ${s.image} --verbose\` names them.`,
   }),
-  'rollout-account-failed': (s, d) => ({
-    title: `${s.image} ${s.version}: ${d.group ? `group ${d.group} in ` : ''}account ${d.account} refused the ${s.channel} rollout, ${waveOf(d)}`,
-    summary: `${d.group ? `Auto Scaling group ${d.group} in account` : 'Account'} ${d.account} (${d.region}) refused ${rolloutOf(s)} at ${waveOf(d)}: ${d.code}: ${d.reason}. The wave's other groups go on; the wave fails once they have finished and no later wave starts. Check the account's rollout role (docs/deploy.md) and its groups.`,
-  }),
+  'rollout-account-failed': (s, d) => {
+    const many = d.refusedGroups !== undefined;
+    const who = many ? `${d.refusedGroups} groups in account` : d.group ? `group ${d.group} in account` : 'account';
+    const what = many
+      ? `${d.refusedGroups} Auto Scaling groups in account ${d.account} (${d.region}; first ${(d.firstGroups ?? []).join(', ')})`
+      : `${d.group ? `Auto Scaling group ${d.group} in account` : 'Account'} ${d.account} (${d.region})`;
+    return {
+      title: `${s.image} ${s.version}: ${who} ${d.account} refused the ${s.channel} rollout, ${waveOf(d)}`,
+      summary: `${what} refused ${rolloutOf(s)} at ${waveOf(d)}: ${d.code}: ${d.reason}${many ? ' (the first refusal)' : ''}. The wave's other groups go on; the wave fails once they have finished and no later wave starts. Check the account's rollout role (docs/deploy.md) and its groups.`,
+    };
+  },
   'rollout-group-skipped': (s, d) => ({
     title: `${s.image} ${s.version}: group ${d.group} (${d.account}) skipped in the ${s.channel} rollout`,
     summary: `Auto Scaling group ${d.group} in account ${d.account} (${d.region}) follows ${s.image}/${s.channel} but was not refreshed: ${d.reason}. Its team fixes that (docs/rollout.md) and the next rollout refreshes it.`,
@@ -126,6 +133,7 @@ export function rolloutFacts(n: NotificationOf<RolloutEvent>): Fact[] {
     ['account', 'Account'],
     ['region', 'Region'],
     ['groups', 'Groups'],
+    ['refusedGroups', 'Refused groups'],
     ['failedGroups', 'Failed'],
     ['accounts', 'Accounts'],
     ['code', 'Error'],

@@ -1,8 +1,48 @@
-import type { RolloutRecord, ScopeFailure, SkipSummary } from './record.js';
+import type { RolloutRecord, RolloutWave, ScopeFailure, SkipSummary } from './record.js';
 
 /** One refusal of a wave: its account, Region and group (a refusal of reading and of starting are told once). */
 const failureKey = (f: Pick<ScopeFailure, 'account' | 'region' | 'group'>) =>
   `${f.account}/${f.region}/${f.group ?? ''}`;
+
+type AccountFailed = Extract<RolloutAnnouncement, { event: 'rollout-account-failed' }>;
+
+/**
+ * The refusals a wave met since `before`, told once per account and Region, not once per group: an on-call engineer
+ * acts on an account (its rollout role, its groups), and 200 refused groups in one account are one thing to fix.
+ * Each tells the account's first code and message, how many of its groups refused and their first names; a later
+ * step that adds refusals in the same account tells the new count. A record written before refusals were counted
+ * (no `refused`) tells each new refusal as before.
+ */
+function refusalAnnouncements(was: RolloutWave | undefined, wave: RolloutWave, ref: WaveRef): AccountFailed[] {
+  if (!wave.refused) {
+    const told = new Set((was?.failures ?? []).map(failureKey));
+    return (wave.failures ?? [])
+      .filter((f) => !told.has(failureKey(f)))
+      .map((f) => {
+        const where = { account: f.account, region: f.region, ...(f.group !== undefined && { group: f.group }) };
+        return { event: 'rollout-account-failed', detail: { ...ref, ...where, code: f.code, reason: f.message } };
+      });
+  }
+  const before = new Map((was?.refused?.accounts ?? []).map((a) => [`${a.account}/${a.region}`, a.failures]));
+  return wave.refused.accounts
+    .filter((a) => a.failures > (before.get(`${a.account}/${a.region}`) ?? 0))
+    .map((a) => {
+      const many = a.failures > 1 && a.groups.length > 0;
+      const one = a.failures === 1 && a.groups[0] !== undefined ? { group: a.groups[0] } : {};
+      return {
+        event: 'rollout-account-failed',
+        detail: {
+          ...ref,
+          account: a.account,
+          region: a.region,
+          ...one,
+          ...(many && { refusedGroups: a.failures, firstGroups: a.groups }),
+          code: a.code,
+          reason: a.message,
+        },
+      };
+    });
+}
 
 /**
  * The engine's rollout announcements between two versions of a record: each wave started, healthy, halted or rolled
@@ -22,7 +62,16 @@ export type RolloutAnnouncement =
   | { event: 'rollout-groups-skipped'; detail: WaveRef & { skipped: number; reasons: SkipSummary['reasons'] } }
   | {
       event: 'rollout-account-failed';
-      detail: WaveRef & { account: string; region: string; group?: string; code: string; reason: string };
+      detail: WaveRef & {
+        account: string;
+        region: string;
+        group?: string;
+        /** How many of the account's groups refused, when more than one did; `firstGroups` names the first. */
+        refusedGroups?: number;
+        firstGroups?: string[];
+        code: string;
+        reason: string;
+      };
     }
   | { event: 'rollout-group-skipped'; detail: { account: string; region: string; group: string; reason: string } };
 
@@ -77,13 +126,7 @@ export function rolloutAnnouncements(
         out.push({ event: 'rollout-groups-skipped', detail });
       }
     }
-    // Each refusal once: those the record read did not hold yet.
-    const told = new Set((before?.waves[i]?.failures ?? []).map(failureKey));
-    for (const f of wave.failures ?? []) {
-      if (told.has(failureKey(f))) continue;
-      const where = { account: f.account, region: f.region, ...(f.group !== undefined && { group: f.group }) };
-      out.push({ event: 'rollout-account-failed', detail: { ...ref, ...where, code: f.code, reason: f.message } });
-    }
+    out.push(...refusalAnnouncements(before?.waves[i], wave, ref));
     if (was !== 'rolled-back' && wave.state === 'rolled-back') {
       rolledBack.push({
         event: 'rollout-wave-rolled-back',
@@ -136,7 +179,11 @@ export function rolloutAnnouncements(
  */
 export function announcementKey(a: RolloutAnnouncement): string {
   if (a.event === 'rollout-group-skipped') return `${a.detail.account}/${a.detail.region}/${a.detail.group}`;
-  if (a.event === 'rollout-account-failed') return `${a.detail.wave}/${failureKey(a.detail)}`;
+  if (a.event === 'rollout-account-failed') {
+    // A later step's new refusals in the same account are told again, with the new count.
+    const count = a.detail.refusedGroups === undefined ? '' : `#${a.detail.refusedGroups}`;
+    return `${a.detail.wave}/${failureKey(a.detail)}${count}`;
+  }
   if (a.event === 'rollout-completed' || a.event === 'rollout-halted') return '';
   return a.detail.wave;
 }

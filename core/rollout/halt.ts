@@ -1,5 +1,6 @@
 import type { RolloutStep } from './plan.js';
 import type { RolloutRecord, ScopeFailure, WaveAlarm } from './record.js';
+import { refusalCount, withRefusals } from './refusals.js';
 
 /**
  * Why a wave halted, in words an operator acts on: the alarm that failed its refresh (name, account, Region), else
@@ -27,7 +28,9 @@ export function haltReason(
     return `wave ${name} failed: ${where}: ${cause}${more(step.failed.length)}`;
   }
   const refused = step.refused[0];
-  if (refused) return `wave ${name} failed: ${refusalText(refused)}${more(step.refused.length)}`;
+  const wave = record.waves[step.wave];
+  const refusals = wave ? refusalCount(wave) : step.refused.length;
+  if (refused) return `wave ${name} failed: ${refusalText(refused)}${more(refusals)}`;
   return `wave ${name} failed: a refresh failed`;
 }
 
@@ -38,15 +41,20 @@ export function refusalText(f: ScopeFailure): string {
   return `${who} refused: ${f.code}: ${f.message}`;
 }
 
-/** The wave `index` with these refusals added (one per account, Region, group and step: a retry adds none). */
+/**
+ * The wave `index` with these refusals added (one per account, Region, group and step: a retry adds none), kept and
+ * counted as core/rollout/refusals.ts says.
+ */
 export function withFailures(record: RolloutRecord, index: number, failures: readonly ScopeFailure[]): RolloutRecord {
   if (failures.length === 0) return record;
   const key = (f: ScopeFailure) => `${f.account}/${f.region}/${f.group ?? ''}/${f.step}`;
   const waves = record.waves.map((w, i) => {
     if (i !== index) return w;
     const known = new Set((w.failures ?? []).map(key));
-    const added = failures.filter((f) => !known.has(key(f)));
-    return added.length > 0 ? { ...w, failures: [...(w.failures ?? []), ...added] } : w;
+    return withRefusals(
+      w,
+      failures.filter((f) => !known.has(key(f))),
+    );
   });
   return { ...record, waves };
 }

@@ -84,6 +84,19 @@ export interface RolloutWave {
    * missing, a refresh refused): AWS's error code and message. The rest of the wave goes on without them.
    */
   failures?: ScopeFailure[];
+  /**
+   * Every refusal of the wave counted (`failures` names the first 50 of starting, core/rollout/refusals.ts): by
+   * error code, and by account and Region.
+   */
+  refused?: RefusalSummary;
+}
+
+/** How many refusals a wave met: by AWS's error code, and by account and Region (the first 50 of them). */
+export interface RefusalSummary {
+  total: number;
+  codes: { code: string; failures: number }[];
+  /** Each with its first refusal's code and message and its first group names (none: the whole account refused). */
+  accounts: { account: string; region: string; failures: number; code: string; message: string; groups: string[] }[];
 }
 
 /** A member account and Region (or one group there) that refused the engine, with AWS's error code and message. */

@@ -1,6 +1,7 @@
 import { refusalText } from '../rollout/halt.js';
 import { isOpenRollout, pausedSince, waveText } from '../rollout/operator.js';
 import { type RolloutRecord, type RolloutWave, rolloutStates } from '../rollout/record.js';
+import { refusalCount } from '../rollout/refusals.js';
 
 /**
  * What `status` and `history` say about rollouts, built from the ledger's rollout records alone (the engine writes
@@ -177,7 +178,7 @@ function waveLines(r: RolloutRecord, w: RolloutWave, n: number): RolloutLine[] {
     ? ` (${first.group} in ${first.account} ${first.region}: ${first.status}${first.statusReason ? `, ${first.statusReason}` : ''})`
     : '';
   const refusals = w.failures ?? [];
-  const refused = refusals[0] ? `; ${refusals.length} refused (${refusalText(refusals[0])})` : '';
+  const refused = refusals[0] ? `; ${refusalCount(w)} refused (${refusalText(refusals[0])})` : '';
   const what: Partial<Record<RolloutWave['state'], string>> = {
     healthy: `${name} healthy: ${done(w)}/${groups(w.groups.length)} refreshed and baked`,
     failed: `${name} failed: ${bad.length}/${groups(w.groups.length)} failed${why}${refused}`,

@@ -6,6 +6,7 @@ import type { RolloutSpec } from '../../core/config/schema-rollout.js';
 import { rolloutTagValue } from '../../core/names.js';
 import type { RolloutGroup, RolloutRecord, ScopeFailure, SkippedGroup } from '../../core/rollout/record.js';
 import { unlessRefused } from '../../core/rollout/refusal.js';
+import { withRefusals } from '../../core/rollout/refusals.js';
 import {
   launchTemplateClientToken,
   launchTemplateVersionDescription,
@@ -131,16 +132,19 @@ export async function startWave(
     name,
   );
   const skipped = [...record.skippedGroups, ...kept];
+  // The first refusals are kept by name, every one is counted: hundreds of refused groups stay a small record.
   const waves = record.waves.map((w, i) =>
     i === index
-      ? {
-          ...w,
-          state: groups.length > 0 || failures.length > 0 ? ('refreshing' as const) : ('skipped' as const),
-          startedAt: now,
-          groups,
-          ...(summary && { skipped: summary }),
-          ...(failures.length > 0 && { failures }),
-        }
+      ? withRefusals(
+          {
+            ...w,
+            state: groups.length > 0 || failures.length > 0 ? ('refreshing' as const) : ('skipped' as const),
+            startedAt: now,
+            groups,
+            ...(summary && { skipped: summary }),
+          },
+          failures,
+        )
       : w,
   );
   return { ...record, waves, skippedGroups: skipped, updatedAt: now };
