@@ -66,6 +66,8 @@ export function isRefused(wave: Pick<RolloutWave, 'failures'>, g: Pick<RolloutGr
 export function waveStateOf(wave: RolloutWave): WaveState {
   if (wave.state === 'pending' || wave.state === 'skipped' || wave.state === 'rolled-back') return wave.state;
   const refused = (wave.failures ?? []).length > 0;
+  // An account still throttled when the wave started is tried again: the wave has not ended (core/rollout/pending.ts).
+  if ((wave.pending ?? []).length > 0) return 'refreshing';
   if (wave.groups.length === 0 && !refused) return 'skipped';
   const statuses = wave.groups.filter((g) => !isRefused(wave, g)).map((g) => g.status);
   if (statuses.some(isFailedRefresh)) return 'failed';

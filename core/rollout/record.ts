@@ -89,6 +89,23 @@ export interface RolloutWave {
    * error code, and by account and Region.
    */
   refused?: RefusalSummary;
+  /**
+   * Accounts and Regions still throttled (or answering 5xx) after the SDK's retries when the wave started: their
+   * groups are tried again at each check until the wave's deadline for them (core/rollout/pending.ts), then recorded
+   * as the account's failure. The wave does not end while any is pending.
+   */
+  pending?: PendingScope[];
+}
+
+/** A member account and Region whose groups a wave has not been able to start yet: AWS kept answering retriably. */
+export interface PendingScope {
+  account: string;
+  region: string;
+  /** How many times the engine tried it. */
+  attempts: number;
+  /** The last answer: AWS's error code and message. */
+  code: string;
+  message: string;
 }
 
 /** How many refusals a wave met: by AWS's error code, and by account and Region (the first 50 of them). */

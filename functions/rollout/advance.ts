@@ -13,6 +13,7 @@ import { bundledCatalog } from '../lib/catalog.js';
 import { waveAccounts } from './accounts.js';
 import { adoptStarted } from './adopt.js';
 import { alarmBehind, findLateAlarm, followLateRollback, haltOnLateAlarm } from './late-alarms.js';
+import { retryPendingScopes } from './pending.js';
 import { followSuperseded } from './supersede.js';
 import { cancelGroups, readRefreshes, rollBackGroups } from './take-back.js';
 import { nothingFollows, type RolloutContext, startWave } from './wave.js';
@@ -121,6 +122,12 @@ export async function advanceRollout(
   if (record.state === 'superseded') {
     const done = await followSuperseded(ctx, await adopt(record), save, now);
     return result(record, done);
+  }
+  // Accounts throttled when the wave started are tried again, while the rollout goes on (core/rollout/pending.ts).
+  if (record.state === 'running') {
+    const retried = await retryPendingScopes(ctx, record, now());
+    record = retried.record;
+    startedHere.push(...retried.started);
   }
   const current = record.waves[record.currentWave];
   if (current && current.state !== 'pending' && current.groups.length > 0) {

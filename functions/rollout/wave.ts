@@ -3,7 +3,9 @@ import { type FoundGroup, findFollowingGroups, type MemberScope } from '../../aw
 import { createTemplateVersion, type StartOutcome, startRefresh } from '../../aws/rollout-refresh.js';
 import { mapWithConcurrency } from '../../core/concurrency.js';
 import type { RolloutSpec } from '../../core/config/schema-rollout.js';
+import { isTransient } from '../../core/errors/classify.js';
 import { rolloutTagValue } from '../../core/names.js';
+import { answerOf } from '../../core/rollout/pending.js';
 import type { RolloutGroup, RolloutRecord, ScopeFailure, SkippedGroup } from '../../core/rollout/record.js';
 import { unlessRefused } from '../../core/rollout/refusal.js';
 import { withRefusals } from '../../core/rollout/refusals.js';
@@ -33,20 +35,32 @@ export function scopeOf(ctx: RolloutContext, account: string, region: string): M
   return { account, region, identity: memberRoleIdentity(account, ctx.roleName, session) };
 }
 
-type Worked = { groups: RolloutGroup[]; skipped: SkippedGroup[]; failures: ScopeFailure[] };
+/** What one account and Region gave: `retry` holds AWS's retriable answer that stopped it (the rest is kept). */
+export type Worked = { groups: RolloutGroup[]; skipped: SkippedGroup[]; failures: ScopeFailure[]; retry?: unknown };
 
 /**
  * One account and Region of a wave: its following groups, each with a new template version and a refresh to it. The
  * account's own refusal (its role denied or missing, a refresh refused) is recorded, for the account or for the one
- * group, and the rest go on; throttling and 5xx are thrown and retried (core/rollout/refusal.ts).
+ * group, and the rest go on. Throttling or 5xx still answered after the SDK's retries stops this account alone: what
+ * it started is kept and the answer returned as `retry` (core/rollout/pending.ts); anything else is thrown.
  */
-async function workScope(ctx: RolloutContext, scope: MemberScope, ami: string, now: string): Promise<Worked> {
+export async function workScope(ctx: RolloutContext, scope: MemberScope, ami: string, now: string): Promise<Worked> {
   const out: Worked = { groups: [], skipped: [], failures: [] };
+  try {
+    await workGroups(ctx, scope, ami, now, out);
+  } catch (error) {
+    if (!isTransient(error)) throw error;
+    out.retry = error;
+  }
+  return out;
+}
+
+async function workGroups(ctx: RolloutContext, scope: MemberScope, ami: string, now: string, out: Worked) {
   const where = { account: scope.account, region: scope.region };
   const listed = await unlessRefused(() => findFollowingGroups(scope, rolloutTagValue(ctx.image, ctx.channel)));
   if ('refused' in listed) {
     out.failures.push({ ...where, step: 'start', ...listed.refused, at: now });
-    return out;
+    return;
   }
   for (const g of listed.value) {
     if (g.kind === 'skip') {
@@ -75,7 +89,6 @@ async function workScope(ctx: RolloutContext, scope: MemberScope, ami: string, n
       ...(started.statusReason !== undefined && { statusReason: started.statusReason }),
     });
   }
-  return out;
 }
 
 /** A ready group's new launch template version (the same one on a retry: ClientToken) and its refresh to it. */
@@ -118,9 +131,24 @@ export async function startWave(
   const scopes = accounts.flatMap((account) =>
     Object.entries(record.amis).map(([region, ami]) => ({ scope: scopeOf(ctx, account, region), ami })),
   );
-  const worked = await mapWithConcurrency(scopes, SCOPE_CONCURRENCY, ({ scope, ami }) =>
-    workScope(ctx, scope, ami, now),
+  // Every scope is settled before anything is thrown: what the others started is recorded, and a retried step finds it.
+  const settled = await mapWithConcurrency(scopes, SCOPE_CONCURRENCY, ({ scope, ami }) =>
+    workScope(ctx, scope, ami, now).then(
+      (w) => ({ w }),
+      (error: unknown) => ({ error }),
+    ),
   );
+  const thrown = settled.find((s) => 'error' in s);
+  if (thrown && 'error' in thrown) throw thrown.error;
+  const worked = settled.flatMap((s) => ('w' in s ? [s.w] : []));
+  // Only when every account answered retriably (AWS itself is out) does the state machine's Retry take the step.
+  const first = worked[0];
+  if (first?.retry !== undefined && worked.every((w) => w.retry !== undefined && isEmpty(w))) throw first.retry;
+  const pending = worked.flatMap((w, i) => {
+    const where = scopes[i]?.scope;
+    if (w.retry === undefined || !where) return [];
+    return [{ account: where.account, region: where.region, attempts: 1, ...answerOf(w.retry) }];
+  });
   const groups = worked.flatMap((w) => w.groups);
   const failures = worked.flatMap((w) => w.failures);
   const key = (s: SkippedGroup) => `${s.account}/${s.region}/${s.group}`;
@@ -138,10 +166,14 @@ export async function startWave(
       ? withRefusals(
           {
             ...w,
-            state: groups.length > 0 || failures.length > 0 ? ('refreshing' as const) : ('skipped' as const),
+            state:
+              groups.length > 0 || failures.length > 0 || pending.length > 0
+                ? ('refreshing' as const)
+                : ('skipped' as const),
             startedAt: now,
             groups,
             ...(summary && { skipped: summary }),
+            ...(pending.length > 0 && { pending }),
           },
           failures,
         )
@@ -149,6 +181,8 @@ export async function startWave(
   );
   return { ...record, waves, skippedGroups: skipped, updatedAt: now };
 }
+
+const isEmpty = (w: Worked) => w.groups.length === 0 && w.skipped.length === 0 && w.failures.length === 0;
 
 /**
  * A canary that refreshed nothing halts the rollout, unless no wave has any group that follows the channel at all
