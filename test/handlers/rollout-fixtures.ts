@@ -55,6 +55,18 @@ export function rolloutCatalog(rollout: Record<string, unknown> = {}) {
   return parsed.catalog;
 }
 
+/** Two waves: the canary account, then both prod OUs (WAVE1 and REST) in one wave. */
+export function canaryThenBothOUs(): void {
+  process.env.GOLDSMITH_CATALOG = JSON.stringify(
+    rolloutCatalog({
+      waves: [
+        { name: 'canary', accounts: [CANARY] },
+        { name: 'rest', ous: [PRD1, PRD2] },
+      ],
+    }),
+  );
+}
+
 /** A rollout handler test's world: reset before each test, the ledger table recreated. */
 export function useRolloutWorld(): void {
   const dynamo = useLocalDynamo();

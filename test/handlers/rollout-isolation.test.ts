@@ -9,14 +9,12 @@ import { checkWave } from '../../functions/rollout/check.js';
 import { startRollout } from '../../functions/rollout/start.js';
 import {
   CANARY,
+  canaryThenBothOUs,
   followingGroup,
   INPUT,
   memberOf,
-  PRD1,
-  PRD2,
   published,
   REST,
-  rolloutCatalog,
   settle,
   useRolloutWorld,
   WAVE1,
@@ -30,18 +28,6 @@ const DENIED =
 
 function stsError(name: string, fault: 'client' | 'server', status: number, message: string): STSServiceException {
   return new STSServiceException({ name, $fault: fault, $metadata: { httpStatusCode: status }, message });
-}
-
-/** Two waves: the canary account, then both prod OUs (WAVE1 and REST) in one wave. */
-function twoAccountWave(): void {
-  process.env.GOLDSMITH_CATALOG = JSON.stringify(
-    rolloutCatalog({
-      waves: [
-        { name: 'canary', accounts: [CANARY] },
-        { name: 'rest', ous: [PRD1, PRD2] },
-      ],
-    }),
-  );
 }
 
 async function abort(): Promise<void> {
@@ -58,7 +44,7 @@ async function abort(): Promise<void> {
 
 describe('one member account that refuses the engine does not stall the wave', () => {
   useRolloutWorld();
-  beforeEach(twoAccountWave);
+  beforeEach(canaryThenBothOUs);
 
   it('a member whose rollout role is denied is recorded failed and told once; the others refresh; the wave halts after them', async () => {
     for (const account of [CANARY, WAVE1, REST]) followingGroup(account);

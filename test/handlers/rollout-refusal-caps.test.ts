@@ -7,13 +7,11 @@ import { checkWave } from '../../functions/rollout/check.js';
 import { startRollout } from '../../functions/rollout/start.js';
 import {
   CANARY,
+  canaryThenBothOUs,
   followingGroup,
   INPUT,
-  PRD1,
-  PRD2,
   published,
   REST,
-  rolloutCatalog,
   settle,
   sns,
   useRolloutWorld,
@@ -66,14 +64,7 @@ describe('hundreds of groups refusing their refresh stay a small record and a fe
   useRolloutWorld();
 
   it('200 refused groups in one account and 3 in another: 2 announcements, 50 kept by name, all 203 counted', async () => {
-    process.env.GOLDSMITH_CATALOG = JSON.stringify(
-      rolloutCatalog({
-        waves: [
-          { name: 'canary', accounts: [CANARY] },
-          { name: 'rest', ous: [PRD1, PRD2] },
-        ],
-      }),
-    );
+    canaryThenBothOUs();
     followingGroup(CANARY);
     followingGroup(REST);
     refusedGroups(WAVE1, 'big', 200);

@@ -5,13 +5,11 @@ import { advanceRollout } from '../../functions/rollout/advance.js';
 import { tellRollout } from '../../functions/rollout/tell.js';
 import {
   CANARY,
+  canaryThenBothOUs,
   followingGroup,
   INPUT,
-  PRD1,
-  PRD2,
   published,
   REST,
-  rolloutCatalog,
   settle,
   useRolloutWorld,
   WAVE1,
@@ -37,14 +35,7 @@ const step = (at: string) => advanceRollout(INPUT, { now: () => at, tell: tellRo
 describe('a member throttling its own account does not hold the wave', () => {
   useRolloutWorld();
   beforeEach(async () => {
-    process.env.GOLDSMITH_CATALOG = JSON.stringify(
-      rolloutCatalog({
-        waves: [
-          { name: 'canary', accounts: [CANARY] },
-          { name: 'rest', ous: [PRD1, PRD2] },
-        ],
-      }),
-    );
+    canaryThenBothOUs();
     for (const account of [CANARY, WAVE1, REST]) followingGroup(account);
     await step('2027-01-03T00:00:00Z');
     settle(CANARY, 'Successful');
