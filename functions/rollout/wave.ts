@@ -119,7 +119,8 @@ async function startGroup(
  * Starts wave `index` in `accounts`: in every Region the rollout has an AMI in, each following group gets a new
  * launch template version and a refresh to it. The record returned holds the refreshes as AWS read them back and the
  * groups skipped, with why. A retry after some refreshes started takes them as its own (same client token, same
- * desired configuration), so none is started twice.
+ * desired configuration), so none is started twice. An account still throttled (or answering 5xx) is left pending
+ * for the next checks (functions/rollout/pending.ts); only when every account is, the step is thrown.
  */
 export async function startWave(
   ctx: RolloutContext,
