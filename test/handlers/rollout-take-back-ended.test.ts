@@ -89,9 +89,11 @@ describe('a revocation after the rollout was aborted or stopped takes the groups
   it('aborted: the canary and the cancelled wave-1 group go to the previous version, rest is never touched', async () => {
     await canaryDoneWave1Refreshing();
     await endAs('aborted');
-    expect(await checkWave(INPUT)).toMatchObject({ done: true, state: 'aborted' });
+    // The abort's cancel is followed until Auto Scaling reports it done.
+    expect(await checkWave(INPUT)).toMatchObject({ done: false, state: 'aborted' });
     // A cancel rolls nothing back: the instances it replaced run the revoked version.
     for (const r of memberOf(WAVE1).refreshes) r.status = 'Cancelled';
+    expect(await checkWave(INPUT)).toMatchObject({ done: true, state: 'aborted' });
 
     expect(await revoke()).toBe(true);
     expect(await revoke()).toBe(true);
