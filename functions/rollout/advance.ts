@@ -103,7 +103,7 @@ export async function advanceRollout(
   const startedHere: RolloutGroup[] = [];
   const save = async (next: RolloutRecord, end?: Parameters<typeof saveRollout>[2]) => {
     try {
-      await saveRollout(next, expected, end);
+      await saveRollout(next, expected, end, read);
     } catch (err) {
       if (err instanceof RolloutChangedError && startedHere.length > 0) await cancelGroups(ctx, startedHere, now());
       throw err;
