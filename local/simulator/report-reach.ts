@@ -2,7 +2,6 @@ import type { InstanceMove, OuReach } from '../../core/fleet/rollout-reach.js';
 import { ouReach } from '../../core/fleet/rollout-reach.js';
 import { waveStartsOf } from '../../core/fleet/rollout-reach-ledger.js';
 import { imagePk, skPrefix } from '../../core/ledger/keys.js';
-import { rolloutRecordsOf } from '../../core/status/rollout-view.js';
 import { groupModeOf } from './fleet-groups.js';
 import type { FleetEvent } from './fleets.js';
 import type { Scenario } from './scenario.js';
@@ -40,7 +39,10 @@ export function reachFigures(
         instances: e.instances,
       }));
     const prefix = `${skPrefix.rollout}${channel}#`;
-    const waveStarts = waveStartsOf(rolloutRecordsOf(partition.filter((i) => str(i.sk).startsWith(prefix))), ouOf);
+    const waveStarts = waveStartsOf(
+      partition.filter((i) => str(i.sk).startsWith(prefix)),
+      ouOf,
+    );
     return ouReach({ image, channel, promotions, moves, waveStarts });
   });
 }
