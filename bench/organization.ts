@@ -1,6 +1,7 @@
 import { formatMib } from '../local/simulator/peak-memory.js';
 import { ORGANIZATION_SHAPE, totalOus } from './catalog.js';
-import { benchmarkSimulation, type SimulationBenchmark } from './simulation.js';
+import { memberBaselineLine } from './member-baseline.js';
+import { benchmarkSimulation, callPlanLines, type SimulationBenchmark } from './simulation.js';
 
 /**
  * The organization at fleet scale over one monthly cycle: ORGANIZATION_SHAPE (100 images, 16 Regions, 4,960 accounts
@@ -30,7 +31,11 @@ export function formatOrganization(result: SimulationBenchmark): string {
       ? `  largest sharing wave      ${wave.virtualSeconds} s virtual against the token buckets' lower bound ${wave.lowerBoundSeconds} s (×${wave.lowerBoundSeconds > 0 ? (wave.virtualSeconds / wave.lowerBoundSeconds).toFixed(2) : 'n/a'})`
       : '  largest sharing wave      none',
     `  Organizations calls       ${orgTotal} (${org.map(([op, c]) => `${op.replace('organizations:', '')} ${c}`).join(', ')})`,
-    `  API calls per promotion   ${result.apiCallsPerPromotion ?? 'n/a'}`,
+    // Goldsmith's calls: the requests its functions send (DynamoDB apart); StackSets' work is the baseline line's.
+    ...(result.callPlan
+      ? callPlanLines(result.callPlan)
+      : [`  API calls per promotion   ${result.apiCallsPerPromotion ?? 'n/a'}`]),
+    memberBaselineLine(result.memberBaseline),
     `  audit                     ${checks}`,
   ].join('\n');
 }

@@ -5,6 +5,7 @@ import * as z from 'zod';
 import { formatMib, peakMemory } from '../local/simulator/peak-memory.js';
 import { channelPromotions } from '../local/simulator/totals.js';
 import { type BenchmarkShape, benchmarkCatalog, DEFAULT_SHAPE, totalAccounts } from './catalog.js';
+import { type MemberBaselineWork, memberBaselineWork } from './member-baseline.js';
 
 /** The figures the simulation benchmark prints. */
 export type SimulationBenchmark =
@@ -33,6 +34,8 @@ export type SimulationBenchmark =
       organizationsCalls: Record<string, number>;
       /** The audit's checks and what each counted. */
       checks: Record<string, number>;
+      /** What StackSets did in the member accounts (AWS's work, not in `apiCalls`); null without a baseline. */
+      memberBaseline: MemberBaselineWork | null;
     };
 
 /** Calls made against the calls the plan needs (the report's `callPlan`). */
@@ -162,7 +165,8 @@ export async function benchmarkSimulation(
     memory.stop();
   }
   const wallSeconds = (performance.now() - started) / 1000;
-  const parsed = resultSchema.safeParse(asResult(result));
+  const raw = asResult(result);
+  const parsed = resultSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return {
@@ -208,6 +212,7 @@ export async function benchmarkSimulation(
     callPlan: callPlan ?? null,
     organizationsCalls: Object.fromEntries(Object.entries(apiCalls).filter(([op]) => op.startsWith('organizations:'))),
     checks: consistency?.checks ?? {},
+    memberBaseline: memberBaselineWork((raw as { report: unknown }).report),
   };
 }
 

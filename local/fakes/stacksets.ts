@@ -29,6 +29,11 @@ export interface CreateStackSetInput {
 /** CURRENT: the stack is up to date; OUTDATED: its stack failed (statusReason says why). */
 export type StackInstanceStatus = 'CURRENT' | 'OUTDATED';
 
+/**
+ * One stack instance, as light as 79,000 of them need to be: its account and Region (strings the organization and
+ * the stack set already hold), its status, the custom resources' physical ids and when its stack finished. The
+ * template and the parameters are the stack set's, shared by every instance.
+ */
 export interface StackInstance {
   account: string;
   region: string;
@@ -38,6 +43,26 @@ export interface StackInstance {
   physicalIds: Record<string, string>;
   /** When the instance's stack finished (virtual ms). */
   at: number;
+}
+
+/**
+ * StackSets' quotas the fake enforces (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html):
+ * stack instances per stack set, and operations queued on a stack set with managed execution. The third,
+ * 10,000 stack instances in operations at once per Region and administrator account, only paces an operation (the
+ * fake runs an operation's instances at once: the organization benchmark's 4,960 per Region are under it).
+ */
+export const STACK_SETS_QUOTAS = { instancesPerStackSet: 100_000, queuedOperations: 10_000 } as const;
+
+/** What one stack set operation did: ours (CreateStackInstances) or an auto-deployment after an organization change. */
+export interface StackSetOperation {
+  kind: 'create-instances' | 'auto-deployment';
+  /** When it started and when its last stack finished (virtual ms). */
+  startedAt: number;
+  finishedAt: number;
+  created: number;
+  deleted: number;
+  /** Instances it left OUTDATED. */
+  outdated: number;
 }
 
 /** An error as CloudFormation answers it. */
@@ -54,7 +79,12 @@ export class StackSetsFake {
   /** Accounts registered as StackSets delegated administrators (RegisterDelegatedAdministrator). */
   readonly delegatedAdministrators = new Set<string>();
   private stackSet: (CreateStackSetInput & { ous: string[]; regions: string[] }) | undefined;
-  private readonly instances = new Map<string, StackInstance>();
+  /** The stack instances by Region, then account: no key string per instance. */
+  private readonly instances = new Map<string, Map<string, StackInstance>>();
+  /** The stack set's operations, in order (what the report's baseline line sums up). */
+  readonly operations: StackSetOperation[] = [];
+  /** Operations queued behind the one running (managed execution), each with the instant it may start. */
+  private queued = 0;
   /** The stacks accounts deployed by hand from the stack set's template (deployByHand). */
   readonly byHand: StackInstance[] = [];
 
@@ -113,7 +143,13 @@ export class StackSetsFake {
     this.stackSet = { ...input, ous: [], regions: [] };
   }
 
-  /** CreateStackInstances on OUs and Regions: each account under the OUs gets an instance per Region. */
+  /**
+   * CreateStackInstances on OUs and Regions: each account under the OUs gets an instance per Region. Refused whole,
+   * as CloudFormation refuses it (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackInstances.html):
+   * more than 50 OUs, more instances than the stack set's quota, or (without managed execution) while another
+   * operation of the stack set is still running; with managed execution the operation waits for that one, up to the
+   * quota of queued operations.
+   */
   async createStackInstances(ous: string[], regions: string[], now: number): Promise<void> {
     const set = this.requireStackSet();
     checkRequest('CloudFormation', 'CreateStackInstances', {
@@ -124,19 +160,57 @@ export class StackSetsFake {
     });
     // "The maximum number of organizational units (OUs) supported by a CreateStackInstances operation is 50."
     if (ous.length > 50) throw new StackSetsError('ValidationError', 'At most 50 OUs per CreateStackInstances');
-    set.ous = [...new Set([...set.ous, ...ous])];
+    const running = this.runningUntil(now);
+    if (running !== undefined && !set.ManagedExecution?.Active)
+      throw new StackSetsError(
+        'OperationInProgressException',
+        'Another Operation on StackSet is in progress; only one operation can be performed for a stack set at a given time',
+      );
+    if (running !== undefined && this.queued >= STACK_SETS_QUOTAS.queuedOperations)
+      throw new StackSetsError(
+        'LimitExceededException',
+        `At most ${STACK_SETS_QUOTAS.queuedOperations} operations can be queued on a stack set`,
+      );
+    const allOus = [...new Set([...set.ous, ...ous])];
+    const allRegions = [...new Set([...set.regions, ...regions])];
+    const wanted = this.accountsUnder(allOus).size * allRegions.length;
+    if (wanted > STACK_SETS_QUOTAS.instancesPerStackSet)
+      throw new StackSetsError(
+        'LimitExceededException',
+        `The stack set would have ${wanted} stack instances; the quota is ${STACK_SETS_QUOTAS.instancesPerStackSet} per stack set`,
+      );
+    set.ous = allOus;
     this.targeted = undefined;
-    set.regions = [...new Set([...set.regions, ...regions])];
-    await this.deploy(now, true);
+    set.regions = allRegions;
+    if (running !== undefined) this.queued++;
+    try {
+      await this.deploy(running ?? now, true);
+    } finally {
+      if (running !== undefined) this.queued--;
+    }
   }
 
   /**
    * What auto-deployment does after the organization changed: instances for accounts now under a targeted OU, and
    * (unless RetainStacksOnAccountRemoval) deleted instances for accounts no longer under one. Without
-   * auto-deployment, only CreateStackInstances adds instances.
+   * auto-deployment, only CreateStackInstances adds instances. It waits for an operation still running, and adds no
+   * instance past the stack set's quota (AWS documents no more than the quota).
    */
   async reconcile(now: number): Promise<void> {
-    await this.deploy(now, false);
+    await this.deploy(this.runningUntil(now) ?? now, false);
+  }
+
+  /** When the operation running at `now` finishes; undefined when none is. */
+  private runningUntil(now: number): number | undefined {
+    const last = this.operations.at(-1);
+    return last && last.finishedAt > now ? last.finishedAt : undefined;
+  }
+
+  /** The member accounts under `ous` (never the management account). */
+  private accountsUnder(ous: readonly string[]): Set<string> {
+    const accounts = new Set(ous.flatMap((ou) => this.organization.accountsUnder(ou)));
+    accounts.delete(this.managementAccountId);
+    return accounts;
   }
 
   /** Brings the instances in line with the targets: `explicit` for an operation we started (not auto-deployment). */
@@ -145,30 +219,54 @@ export class StackSetsFake {
     if (!set) return;
     const auto = set.AutoDeployment?.Enabled === true;
     if (!auto && !explicit) return;
-    const wanted = new Set(
-      set.ous.flatMap((ou) => this.organization.accountsUnder(ou)).filter((a) => a !== this.managementAccountId),
-    );
-    for (const [key, instance] of this.instances) {
-      if (wanted.has(instance.account) || !auto) continue;
-      if (!set.AutoDeployment?.RetainStacksOnAccountRemoval) await this.runStack('Delete', instance, set, now);
-      this.instances.delete(key);
-    }
-    for (const account of [...wanted].sort()) {
-      for (const region of set.regions) {
-        const key = `${account}|${region}`;
-        if (this.instances.has(key)) continue;
-        const instance: StackInstance = {
-          account,
-          region,
-          status: 'CURRENT',
-          statusReason: '',
-          physicalIds: {},
-          at: now,
-        };
-        this.instances.set(key, instance);
-        await this.runStack('Create', instance, set, now);
+    const operation: StackSetOperation = {
+      kind: explicit ? 'create-instances' : 'auto-deployment',
+      startedAt: now,
+      finishedAt: now,
+      created: 0,
+      deleted: 0,
+      outdated: 0,
+    };
+    const wanted = this.accountsUnder(set.ous);
+    const finished = (instance: StackInstance) => {
+      operation.finishedAt = Math.max(operation.finishedAt, instance.at);
+      if (instance.status === 'OUTDATED') operation.outdated++;
+    };
+    if (auto) {
+      for (const byAccount of this.instances.values()) {
+        for (const [account, instance] of byAccount) {
+          if (wanted.has(account)) continue;
+          if (!set.AutoDeployment?.RetainStacksOnAccountRemoval) {
+            await this.runStack('Delete', instance, set, now);
+            finished(instance);
+          }
+          byAccount.delete(account);
+          operation.deleted++;
+        }
       }
     }
+    let count = this.instanceCount();
+    for (const account of [...wanted].sort()) {
+      for (const region of set.regions) {
+        const byAccount = this.instances.get(region) ?? new Map<string, StackInstance>();
+        this.instances.set(region, byAccount);
+        if (byAccount.has(account)) continue;
+        if (count >= STACK_SETS_QUOTAS.instancesPerStackSet) break;
+        const instance = newInstance(account, region, now);
+        byAccount.set(account, instance);
+        count++;
+        operation.created++;
+        await this.runStack('Create', instance, set, now);
+        finished(instance);
+      }
+    }
+    this.operations.push(operation);
+  }
+
+  private instanceCount(): number {
+    let n = 0;
+    for (const byAccount of this.instances.values()) n += byAccount.size;
+    return n;
   }
 
   /**
@@ -179,7 +277,7 @@ export class StackSetsFake {
     const set = this.requireStackSet();
     const made: StackInstance[] = [];
     for (const region of set.regions) {
-      const stack: StackInstance = { account, region, status: 'CURRENT', statusReason: '', physicalIds: {}, at: now };
+      const stack = newInstance(account, region, now);
       await this.runStack('Create', stack, set, now);
       made.push(stack);
     }
@@ -212,9 +310,9 @@ export class StackSetsFake {
 
   /** The stack instances, sorted by account then Region. */
   stackInstances(): StackInstance[] {
-    return [...this.instances.values()].sort(
-      (a, b) => a.account.localeCompare(b.account) || a.region.localeCompare(b.region),
-    );
+    return [...this.instances.values()]
+      .flatMap((byAccount) => [...byAccount.values()])
+      .sort((a, b) => a.account.localeCompare(b.account) || a.region.localeCompare(b.region));
   }
 
   private runStack(type: 'Create' | 'Delete', instance: StackInstance, set: CreateStackSetInput, now: number) {
@@ -225,4 +323,9 @@ export class StackSetsFake {
     if (!this.stackSet) throw new StackSetsError('StackSetNotFoundException', 'StackSet not found');
     return this.stackSet;
   }
+}
+
+/** A new instance, about to run its stack: CURRENT until a custom resource fails. */
+function newInstance(account: string, region: string, at: number): StackInstance {
+  return { account, region, status: 'CURRENT', statusReason: '', physicalIds: {}, at };
 }

@@ -99,6 +99,8 @@ describe('the member baseline in the local cloud (example catalog)', () => {
   });
 
   it('waits through the role’s propagation to KMS and the grant’s, before the instance is CURRENT', async () => {
+    // After the first operation: an auto-deployment waits for the stack set's operation still running.
+    now = Math.max(...stackSets.operations.map((o) => o.finishedAt));
     organization.change({ change: 'create-account', account: JOINER, to: DEV_OU }, new Date(now).toISOString());
     await stackSets.reconcile(now);
     const first = stackSets.stackInstances().find((i) => i.account === JOINER)!;

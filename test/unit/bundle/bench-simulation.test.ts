@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { benchmarkCatalog, DEFAULT_SHAPE, totalAccounts } from '../../../bench/catalog.js';
+import { formatOrganization } from '../../../bench/organization.js';
 import { benchmarkSimulation, findSimulateModule, formatSimulation } from '../../../bench/simulation.js';
 
 describe('benchmarkCatalog', () => {
@@ -116,6 +117,33 @@ describe('benchmarkSimulation', () => {
     expect(text).toMatch(/ram:GetResourceShares\s+16\.0\s+0\.0\s+\(none needed\)/);
     expect(text).toMatch(/ec2:ModifyImageAttribute\s+16\.0\s+16\.0\s+×1\.00/);
     expect(text).toContain('DynamoDB per promotion    25.0 requests (Query 15.0, PutItem 10.0)');
+  });
+
+  it("prints the member baseline's work on a line of its own, outside the calls per promotion", async () => {
+    writeSimulator(`export async function simulate() {
+      const at = (m) => new Date(Date.UTC(2027, 0, 1) + m * 60000).toISOString();
+      const report = {
+        scenario: { start: at(0) },
+        builds: [], promotions: [{ outcome: 'promoted' }, { outcome: 'promoted' }], apiCalls: { 'ssm:PutParameter': 8 },
+        memberBaseline: {
+          stackSet: 'goldsmith-test-member-baseline',
+          instances: [
+            { account: '200000000001', region: 'eu-west-1', status: 'CURRENT', at: at(5) },
+            { account: '200000000002', region: 'eu-west-1', status: 'OUTDATED', statusReason: 'no answer', at: at(60) },
+          ],
+          byHand: [{ account: '300000000001', region: 'eu-west-1', status: 'CURRENT', at: at(5) }],
+          rolloutRoles: [],
+          grants: [{ account: '200000000001', region: 'eu-west-1', inForceAt: at(10) }],
+        },
+      };
+      return { report, timeline: [], notes: [], run: {} };
+    }\n`);
+    const text = formatOrganization(await benchmarkSimulation(root, { months: 1 }));
+    // The calls per promotion are Goldsmith's requests alone: 8 over 2 promotions.
+    expect(text).toContain('API calls per promotion   4');
+    expect(text).toContain(
+      "member baseline           AWS's work on the members' behalf, not in the calls above: 2 stack instances (1 CURRENT) and 1 stacks deployed by hand; 1 grants created, 0 rollout roles; the last stack finished 60 min after the start, the last grant in force after 10 min",
+    );
   });
 
   it('reports a failure without figures when simulate throws', async () => {

@@ -32,11 +32,21 @@ function answer(event, Status) {
   });
 }
 
-function world(input: Partial<CreateStackSetInput> = {}, body = "await answer(event, 'SUCCESS');") {
+const SECOND_OU = 'ou-ab12-team0002';
+const SECOND_MEMBER = '200000000009';
+
+function world(
+  input: Partial<CreateStackSetInput> = {},
+  body = "await answer(event, 'SUCCESS');",
+  accounts: { id: string }[] = [{ id: MEMBER }],
+) {
   const organization = new OrganizationsFake({
     organizationId: 'o-ab12cd34ef',
     managementAccountId: MANAGEMENT,
-    ous: [{ id: OU, accounts: [{ id: MEMBER }] }],
+    ous: [
+      { id: OU, accounts },
+      { id: SECOND_OU, accounts: [{ id: SECOND_MEMBER }] },
+    ],
   });
   const stackSets = new StackSetsFake(organization, MANAGEMENT, {
     iam: new ServiceLinkedRolesFake(),
@@ -83,5 +93,44 @@ describe('the StackSets fake', () => {
     world({ AutoDeployment: { Enabled: 'yes' as unknown as boolean } });
     const seen = withdrawViolations((v) => v.service === 'CloudFormation' && v.operation === 'CreateStackSet');
     expect(seen.map((v) => v.path)).toEqual(['AutoDeployment.Enabled']);
+  });
+
+  // A custom resource that takes a virtual minute, as the member function's waits do.
+  const SLOW = "await new Promise((done) => setTimeout(done, 60000)); await answer(event, 'SUCCESS');";
+
+  it('refuses a second operation while the first runs, unless managed execution queues it behind', async () => {
+    const unmanaged = world({}, SLOW);
+    await unmanaged.stackSets.createStackInstances([OU], ['eu-west-1'], 0);
+    await expect(unmanaged.stackSets.createStackInstances([SECOND_OU], ['eu-west-1'], 1_000)).rejects.toMatchObject({
+      name: 'OperationInProgressException',
+    });
+    expect(unmanaged.stackSets.stackInstances().map((i) => i.account)).toEqual([MEMBER]);
+
+    const managed = world({ ManagedExecution: { Active: true } }, SLOW);
+    await managed.stackSets.createStackInstances([OU], ['eu-west-1'], 0);
+    await managed.stackSets.createStackInstances([SECOND_OU], ['eu-west-1'], 1_000);
+    // The queued operation starts when the first finishes, a minute in, and takes its own minute.
+    expect(managed.stackSets.stackInstances().map((i) => [i.account, i.at])).toEqual([
+      [MEMBER, 60_000],
+      [SECOND_MEMBER, 120_000],
+    ]);
+    expect(managed.stackSets.operations.map((o) => [o.startedAt, o.finishedAt, o.created])).toEqual([
+      [0, 60_000, 1],
+      [60_000, 120_000, 1],
+    ]);
+  });
+
+  it('refuses, whole, instances past the quota of 100,000 per stack set', async () => {
+    // 6,251 accounts in 16 Regions: 100,016 instances.
+    const accounts = Array.from({ length: 6_251 }, (_, i) => ({ id: String(300_000_000_000 + i) }));
+    const regions = ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1', 'eu-west-1', 'eu-west-2']
+      .concat(['eu-west-3', 'eu-central-1', 'eu-north-1', 'ap-south-1', 'ap-northeast-1', 'ap-northeast-2'])
+      .concat(['ap-southeast-1', 'ap-southeast-2', 'sa-east-1']);
+    const { stackSets } = world({}, undefined, accounts);
+    await expect(stackSets.createStackInstances([OU], regions, 0)).rejects.toMatchObject({
+      name: 'LimitExceededException',
+      message: expect.stringContaining('100016 stack instances'),
+    });
+    expect(stackSets.stackInstances()).toEqual([]);
   });
 });
