@@ -1,5 +1,6 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { imagePk, openWork, rolloutSk } from '../core/ledger/keys.js';
+import { storedWaves } from '../core/rollout/group-chunks.js';
 import {
   openRolloutStates,
   type RolloutRecord,
@@ -10,6 +11,7 @@ import {
 import { documentClient, ledgerTable } from './clients/dynamodb.js';
 import { conditionalWrite, putItemOnce } from './ledger-writes.js';
 import { openWorkItems } from './open-work.js';
+import { readRolloutsUnder, withGroups, writeGroupChunks } from './rollout-chunks.js';
 
 /**
  * The rollout records in the ledger (`IMAGE#<image>`, `ROLLOUT#<channel>#<version>`, core/rollout/record.ts). The
@@ -31,34 +33,41 @@ export class RolloutChangedError extends Error {
   }
 }
 
+/** The record with every wave's groups (read from its chunk items, aws/rollout-chunks.ts), or undefined. */
 export async function readRollout(image: string, channel: string, version: string): Promise<RolloutRecord | undefined> {
-  const out = await documentClient().send(
-    new GetCommand({ TableName: ledgerTable(), Key: keyOf(image, channel, version), ConsistentRead: true }),
-  );
-  if (!out.Item) return undefined;
-  const { pk: _pk, sk: _sk, kind: _kind, ...record } = out.Item;
-  return record as RolloutRecord;
+  const { pk, sk } = keyOf(image, channel, version);
+  const found = (await readRolloutsUnder(pk, sk)).find((r) => r.sk === sk);
+  if (!found) return undefined;
+  const { sk: _sk, ...record } = found;
+  return record;
 }
 
 /** Creates the record once. @returns false when it already exists (a retried start). */
 export async function createRollout(record: RolloutRecord): Promise<boolean> {
-  return putItemOnce({ ...keyOf(record.image, record.channel, record.version), kind: 'rollout', ...record });
+  const key = keyOf(record.image, record.channel, record.version);
+  await writeGroupChunks(key.pk, key.sk, record);
+  return putItemOnce({ ...key, kind: 'rollout', ...record, waves: storedWaves(record.waves) });
 }
 
 /**
  * Writes the engine's progress: waves, current wave, skipped groups, a superseded rollout's replacement, and (when
  * `state` is given) a transition to an ended state with its reason, closing the open work. Conditional on the record's state being `expected`.
+ * The waves' groups go to their chunk items first (those that differ from `before`, the record as read), the record
+ * keeping their counts by status: the record moves on only once the ledger holds every group it counts.
  * @throws RolloutChangedError when the state is no longer `expected` (an operator acted meanwhile).
  */
 export async function saveRollout(
   record: RolloutRecord,
   expected: RolloutState,
   end?: { state: Exclude<RolloutState, 'running' | 'paused'>; reason?: string },
+  before?: RolloutRecord,
 ): Promise<void> {
+  const key = keyOf(record.image, record.channel, record.version);
+  await writeGroupChunks(key.pk, key.sk, record, before);
   const names: Record<string, string> = { '#state': 'state', '#waves': 'waves' };
   const values: Record<string, unknown> = {
     ':expected': expected,
-    ':waves': record.waves,
+    ':waves': storedWaves(record.waves),
     ':current': record.currentWave,
     ':skipped': record.skippedGroups,
     ':at': record.updatedAt,
@@ -171,20 +180,27 @@ export async function supersedeEndedRollout(
 /** Every rollout the ledger holds running or paused (the open-work index; its state restated, the index lags). */
 export async function openRollouts(): Promise<RolloutRecord[]> {
   const [first, second] = openRolloutStates;
-  return openWorkItems<RolloutRecord>(openWork.rollout, {
+  const open = await openWorkItems<RolloutRecord>(openWork.rollout, {
     expression: '#state IN (:a, :b)',
     names: { '#state': 'state' },
     values: { ':a': first, ':b': second },
   });
+  return Promise.all(open.map(withItsGroups));
 }
+
+const withItsGroups = (r: RolloutRecord): Promise<RolloutRecord> => {
+  const { pk, sk } = keyOf(r.image, r.channel, r.version);
+  return withGroups(pk, sk, r);
+};
 
 /** Every superseded rollout whose take-back is open work (the open-work index; its state restated). */
 export async function openTakeBacks(): Promise<RolloutRecord[]> {
-  return openWorkItems<RolloutRecord>(openWork.takeBack, {
+  const open = await openWorkItems<RolloutRecord>(openWork.takeBack, {
     expression: '#state = :superseded AND attribute_not_exists(takenBack.stopped)',
     names: { '#state': 'state' },
     values: { ':superseded': 'superseded' },
   });
+  return Promise.all(open.map(withItsGroups));
 }
 
 /**

@@ -1,9 +1,10 @@
-import { paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { imagePk, rolloutSk } from '../core/ledger/keys.js';
 import { ROLLOUT_TRANSITIONS } from '../core/rollout/operator.js';
 import type { RolloutOperatorAction, RolloutRecord } from '../core/rollout/record.js';
 import { documentClient, ledgerTable } from './clients/dynamodb.js';
 import { conditionalWrite } from './ledger-writes.js';
+import { readRolloutsUnder, withGroups } from './rollout-chunks.js';
 
 /**
  * The operator's side of the rollout record (`IMAGE#<image>`, `ROLLOUT#<channel>#<version>`): read a channel's
@@ -13,18 +14,7 @@ import { conditionalWrite } from './ledger-writes.js';
 
 /** Every rollout of `image` to `channel`, running or ended (strongly consistent, paginated: they decide). */
 export async function listChannelRollouts(image: string, channel: string): Promise<RolloutRecord[]> {
-  const found: RolloutRecord[] = [];
-  const pages = paginateQuery(
-    { client: documentClient() },
-    {
-      TableName: ledgerTable(),
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': imagePk(image), ':prefix': rolloutSk(channel, '') },
-      ConsistentRead: true,
-    },
-  );
-  for await (const page of pages) found.push(...((page.Items ?? []) as RolloutRecord[]));
-  return found;
+  return readRolloutsUnder(imagePk(image), rolloutSk(channel, ''));
 }
 
 /**
@@ -76,5 +66,6 @@ export async function moveRollout(
     );
     updated = out.Attributes as RolloutRecord | undefined;
   });
-  return moved ? updated : undefined;
+  if (!moved || !updated) return undefined;
+  return withGroups(imagePk(record.image), rolloutSk(record.channel, record.version), updated);
 }

@@ -1,6 +1,5 @@
-import { skPrefix } from '../core/ledger/keys.js';
 import { rolloutOf } from '../core/rollout/operator.js';
-import { rolloutRecordOf } from '../core/status/rollout-view.js';
+import { rolloutRecordsOf } from '../core/status/rollout-view.js';
 import { actionCommand } from './act.js';
 import type { Command } from './commands.js';
 import { checkNames, operatorOptions, TARGET_HELP } from './operator/options.js';
@@ -34,9 +33,7 @@ async function status(args: readonly string[]): Promise<number> {
   if (!image || !channel) throw new UsageError(STATUS_NEEDS);
   checkNames(where.catalog, image, channel);
   const version = typeof values.version === 'string' ? values.version : undefined;
-  const records = (await ledgerOf(where, image))
-    .filter((i) => String(i.sk).startsWith(skPrefix.rollout))
-    .flatMap((i) => rolloutRecordOf(i) ?? []);
+  const records = rolloutRecordsOf(await ledgerOf(where, image));
   const record = rolloutOf(records, channel, version);
   if (json) {
     process.stdout.write(`${JSON.stringify({ image, channel, rollout: record ?? null }, null, 2)}\n`);

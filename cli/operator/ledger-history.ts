@@ -2,13 +2,13 @@
 
 import { accountCount } from '../../core/fleet/usage.js';
 import { causalRank } from '../../core/ledger/causal-order.js';
-import { BREAKER_SK, skPrefix } from '../../core/ledger/keys.js';
+import { BREAKER_SK, rolloutSk, skPrefix } from '../../core/ledger/keys.js';
 import { flagAwaitsOf, heldInstead } from '../../core/lifecycle/lineage-hold.js';
 import { supersededText } from '../../core/lifecycle/scheduled-revocation.js';
 import { approverDoorText } from '../../core/promotion/decision-proof.js';
 import type { LedgerItem } from '../../core/status/image-view.js';
 import { findingsReportedText, pointerMovedBackText } from '../../core/status/ledger-lines.js';
-import { rolloutHistory, rolloutRecordOf } from '../../core/status/rollout-view.js';
+import { rolloutHistory, rolloutRecordsOf } from '../../core/status/rollout-view.js';
 import { scheduledRevocationView } from '../../core/status/scheduled-revocations.js';
 import { breakerHistory } from '../../core/triggers/breaker.js';
 import { concerning, EVERY_CHANNEL, pauseHistory, type Scope, withdrawalText } from './history-lines.js';
@@ -49,6 +49,8 @@ export function historyOf(
   channels: readonly string[] = [],
 ): HistoryEntry[] {
   const entries: (HistoryEntry & { rank: number; scope: Scope })[] = [];
+  // Each rollout record with its waves' groups (kept in chunk items beside it), by its sort key.
+  const rollouts = new Map(rolloutRecordsOf(items).map((r) => [rolloutSk(r.channel, r.version), r]));
   for (const i of items) {
     const sk = str(i.sk);
     const version = str(i.version) || str(i.buildVersion) || str(i.from) || undefined;
@@ -194,7 +196,7 @@ export function historyOf(
       );
       if (str(i.repairedAt)) add(str(i.repairedAt), `audit: ${str(i.resource)}${where} put back: ${str(i.confirmed)}`);
     } else if (sk.startsWith(skPrefix.rollout)) {
-      const record = rolloutRecordOf(i);
+      const record = rollouts.get(sk);
       for (const line of record ? rolloutHistory(record) : []) add(line.at, line.what, line.kind, ch, line.details);
     } else if (sk.startsWith('RETIRE')) {
       add(str(i.at), `retire: ${str(i.reason)}`);

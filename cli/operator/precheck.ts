@@ -1,4 +1,4 @@
-import { BREAKER_SK, skPrefix } from '../../core/ledger/keys.js';
+import { BREAKER_SK } from '../../core/ledger/keys.js';
 import {
   buildsPausedText,
   nothingSoakingText,
@@ -8,7 +8,7 @@ import {
 import { rolloutOf, rolloutRefusal } from '../../core/rollout/operator.js';
 import { rolloutOperatorActions } from '../../core/rollout/record.js';
 import { imageView, type LedgerItem } from '../../core/status/image-view.js';
-import { rolloutRecordOf } from '../../core/status/rollout-view.js';
+import { rolloutRecordsOf } from '../../core/status/rollout-view.js';
 import { breakerOf } from '../../core/triggers/breaker.js';
 import { channelsOf, type Where } from './options.js';
 
@@ -74,9 +74,7 @@ export function precheck(
   }
   const rolloutAction = rolloutOperatorActions.find((a) => `rollout-${a}` === action);
   if (rolloutAction && channel) {
-    const records = items
-      .filter((i) => str(i.sk).startsWith(skPrefix.rollout))
-      .flatMap((i) => rolloutRecordOf(i) ?? []);
+    const records = rolloutRecordsOf(items);
     return rolloutRefusal(rolloutAction, { image, channel, version }, rolloutOf(records, channel, version));
   }
   if (action === 'rollback' && channel && !items.some((i) => i.sk === `CHANNEL#${channel}`)) {

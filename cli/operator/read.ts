@@ -2,12 +2,11 @@ import type { LedgerBuildCost } from '../../core/cost/build-record.js';
 import { estimateBuild } from '../../core/cost/estimate.js';
 import { storagePerMonthAt } from '../../core/cost/ledger-cost.js';
 import { priceTable } from '../../core/cost/prices.js';
-import { skPrefix } from '../../core/ledger/keys.js';
 import { rolloutOf } from '../../core/rollout/operator.js';
 import type { RolloutState } from '../../core/rollout/record.js';
 import { TERMINAL_BUILD } from '../../core/status/image-progress.js';
 import { type ImageView, imageView, type LedgerItem } from '../../core/status/image-view.js';
-import { rolloutRecordOf, rolloutStatusLine } from '../../core/status/rollout-view.js';
+import { rolloutRecordsOf, rolloutStatusLine } from '../../core/status/rollout-view.js';
 import { type BuildsPausedView, buildsPausedOf } from '../../core/triggers/breaker.js';
 import { ledgerTableName } from '../../stacks/names.js';
 import { channelsOf, type Where } from './options.js';
@@ -55,9 +54,7 @@ export function channelRollouts(
   items: readonly LedgerItem[],
   channels: readonly string[],
 ): NonNullable<ImageStatus['rollouts']> {
-  const records = items
-    .filter((i) => String(i.sk).startsWith(skPrefix.rollout))
-    .flatMap((i) => rolloutRecordOf(i) ?? []);
+  const records = rolloutRecordsOf(items);
   return channels.flatMap((channel) => {
     const r = rolloutOf(records, channel);
     return r ? [{ channel, version: r.version, state: r.state, line: rolloutStatusLine(r) }] : [];

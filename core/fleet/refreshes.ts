@@ -1,6 +1,5 @@
-import { skPrefix } from '../ledger/keys.js';
 import type { LedgerItem } from '../status/image-view.js';
-import { rolloutRecordOf } from '../status/rollout-view.js';
+import { rolloutRecordsOf } from '../status/rollout-view.js';
 
 /**
  * What a rollout's refreshes say about who runs which version. EC2's usage reports are read a day after they are
@@ -26,10 +25,7 @@ export interface ConfirmedRefresh {
  */
 export function confirmedRefreshes(items: readonly LedgerItem[]): ConfirmedRefresh[] {
   const out: ConfirmedRefresh[] = [];
-  for (const item of items) {
-    if (!String(item.sk).startsWith(skPrefix.rollout)) continue;
-    const r = rolloutRecordOf(item);
-    if (!r) continue;
+  for (const r of rolloutRecordsOf(items)) {
     const skipped = new Set(r.skippedGroups.map((g) => `${g.account} ${g.region}`));
     for (const w of r.waves) {
       if (w.state !== 'healthy' || !w.endedAt) continue;

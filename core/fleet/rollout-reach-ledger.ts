@@ -1,3 +1,4 @@
+import { rolloutRecordsOf } from '../status/rollout-view.js';
 import { hoursBetween, type ReachFigure, reachFigure } from './rollout-reach.js';
 
 /**
@@ -64,22 +65,23 @@ export function ledgerReach(
   });
 }
 
-/** Each rollout record's wave starts, per OU of the groups it refreshed (`ouOf`: an account's OU). */
+/**
+ * Each rollout record's wave starts, per OU of the groups it refreshed (`ouOf`: an account's OU), from ledger items
+ * (the records with the chunk items that hold their waves' groups; other items are ignored).
+ */
 export function waveStartsOf(
-  records: readonly { version?: unknown; waves?: unknown }[],
+  items: readonly Record<string, unknown>[],
   ouOf: (account: string) => string | undefined,
 ): { version: string; ou: string; at: string }[] {
-  return records.flatMap((r) => {
-    const version = typeof r.version === 'string' ? r.version : '';
-    const waves = Array.isArray(r.waves) ? (r.waves as { startedAt?: string; groups?: { account: string }[] }[]) : [];
-    return waves.flatMap((w) =>
+  return rolloutRecordsOf(items).flatMap((r) =>
+    r.waves.flatMap((w) =>
       w.startedAt === undefined
         ? []
-        : [...new Set((w.groups ?? []).map((g) => ouOf(g.account) ?? 'unknown'))].map((ou) => ({
-            version,
+        : [...new Set(w.groups.map((g) => ouOf(g.account) ?? 'unknown'))].map((ou) => ({
+            version: r.version,
             ou,
             at: w.startedAt as string,
           })),
-    );
-  });
+    ),
+  );
 }

@@ -75,6 +75,13 @@ export interface RolloutWave {
   startedAt?: string;
   endedAt?: string;
   groups: RolloutGroup[];
+  /**
+   * As the ledger holds the wave: how many chunk items hold its groups (core/rollout/group-chunks.ts); the record
+   * read back has them in `groups`.
+   */
+  groupChunks?: number;
+  /** As the ledger holds the wave: its groups counted by the status AWS last reported. */
+  groupsByStatus?: Record<string, number>;
   /** Every group the wave's start skipped, counted by reason (`skippedGroups` names only the first ones). */
   skipped?: SkipSummary;
   /** The alarm found in ALARM after the wave had finished, which halted the rollout and took its groups back. */

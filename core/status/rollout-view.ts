@@ -1,3 +1,5 @@
+import { skPrefix } from '../ledger/keys.js';
+import { type GroupChunk, isGroupChunk, withChunkedGroups } from '../rollout/group-chunks.js';
 import { refusalText } from '../rollout/halt.js';
 import { isOpenRollout, pausedSince, waveText } from '../rollout/operator.js';
 import { type RolloutRecord, type RolloutWave, rolloutStates } from '../rollout/record.js';
@@ -19,6 +21,19 @@ export function rolloutRecordOf(item: Record<string, unknown>): RolloutRecord | 
     Array.isArray(item.waves);
   const skippedGroups = Array.isArray(item.skippedGroups) ? item.skippedGroups : [];
   return ok ? ({ ...item, skippedGroups } as unknown as RolloutRecord) : undefined;
+}
+
+/**
+ * Every rollout record among ledger items (the rest are ignored), each wave's groups put back from the chunk items
+ * beside it (core/rollout/group-chunks.ts): what every reader of rollout records reads them through.
+ */
+export function rolloutRecordsOf(items: readonly Record<string, unknown>[]): RolloutRecord[] {
+  const rollouts = items.filter((i) => String(i.sk).startsWith(skPrefix.rollout));
+  const chunks: GroupChunk[] = rollouts.filter(isGroupChunk);
+  return rollouts.flatMap((item) => {
+    const record = isGroupChunk(item) ? undefined : rolloutRecordOf(item);
+    return record ? [withChunkedGroups(record, String(item.sk), chunks)] : [];
+  });
 }
 
 /** An instant as `status` and `history` show it: minutes, UTC ("2027-01-05 09:12"). */

@@ -102,9 +102,12 @@ export async function advanceRollout(
   // The refreshes this step started: if the record changed meanwhile (an abort, a pause, a supersede), they are not
   // recorded, and the retry would not know them, so they are cancelled before the step fails and is retried.
   const startedHere: RolloutGroup[] = [];
+  // What the ledger holds of the waves' groups: a save rewrites only the chunks that differ from it.
+  let stored = read;
   const save = async (next: RolloutRecord, end?: Parameters<typeof saveRollout>[2]) => {
     try {
-      await saveRollout(next, expected, end);
+      await saveRollout(next, expected, end, stored);
+      stored = next;
     } catch (err) {
       if (err instanceof RolloutChangedError && startedHere.length > 0) await cancelGroups(ctx, startedHere, now());
       throw err;

@@ -83,8 +83,8 @@ export function createRollout(
       conditions: { StringEquals: { 'aws:ResourceOrgID': catalog.organization.id } },
     }),
   );
-  // The record (GetItem, PutItem, UpdateItem) and the organization as the ledger holds it (GetItem, Query), else
-  // Organizations itself, to resolve each wave's OUs to accounts.
+  // The record and its waves' group chunks (Query, PutItem, UpdateItem), the rolled-out build's facts (GetItem) and the
+  // organization as the ledger holds it (GetItem, Query), else Organizations itself, to resolve each wave's OUs.
   grantLedger(env.ledger, startWave, ['GetItem', 'PutItem', 'Query', 'UpdateItem']);
   allowOrganizationRead(stack, startWave, catalog.organization.id);
   // The waves' announcements (an announcement SNS did not take waits in the ledger, written above).

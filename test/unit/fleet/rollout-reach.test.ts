@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { forwardMoves, type InstanceMove, ouReach, reachFigure, reachText } from '../../../core/fleet/rollout-reach.js';
 import { ledgerReach, waveStartsOf } from '../../../core/fleet/rollout-reach-ledger.js';
+import { chunksOf, storedWaves } from '../../../core/rollout/group-chunks.js';
+import { rolloutGroup, rolloutRecord } from '../../fixtures/rollouts.js';
 
 const T0 = Date.parse('2027-02-01T00:00:00.000Z');
 const at = (hours: number) => new Date(T0 + hours * 3_600_000).toISOString();
@@ -131,19 +133,26 @@ describe('ledgerReach: the figure from the compliance and rollout records (golds
   });
 
   it("times each OU from the pointer to its wave's start and to the first sample at 90 %, once per version", () => {
-    const starts = waveStartsOf(
-      [
+    // The ledger's items: the record, its waves' groups in the chunk items beside it.
+    const rollout = rolloutRecord({
+      version: '1.0.0/2',
+      waves: [
         {
-          version: '1.0.0/2',
-          waves: [
-            { startedAt: at(100.5), groups: [{ account: '100000000001' }, { account: '100000000002' }] },
-            { startedAt: at(102), groups: [{ account: '200000000001' }] },
-            { groups: [] },
-          ],
+          name: 'canary',
+          state: 'healthy',
+          startedAt: at(100.5),
+          groups: [rolloutGroup('100000000001', 'Successful'), rolloutGroup('100000000002', 'Successful')],
         },
+        { name: 'wave-1', state: 'refreshing', startedAt: at(102), groups: [rolloutGroup('200000000001', 'Pending')] },
+        { name: 'rest', state: 'pending', groups: [] },
       ],
-      (account) => (account.startsWith('1') ? OU_A : OU_B),
-    );
+    });
+    const sk = 'ROLLOUT#prod#1.0.0/2';
+    const items = [
+      { sk, ...rollout, waves: storedWaves(rollout.waves) },
+      ...chunksOf(sk, rollout.waves).map((c) => ({ ...c })),
+    ];
+    const starts = waveStartsOf(items, (account) => (account.startsWith('1') ? OU_A : OU_B));
     expect(starts).toEqual([
       { version: '1.0.0/2', ou: OU_A, at: at(100.5) },
       { version: '1.0.0/2', ou: OU_B, at: at(102) },
