@@ -1,4 +1,4 @@
-import { hoursBetween, type ReachFigure, reachFigure } from './rollout-reach.js';
+import { hoursBetween, type ReachFigure, reachFigure, type WaveStart } from './rollout-reach.js';
 
 /**
  * What `goldsmith fleet` can tell of the rollout from the ledger alone (docs/fleet.md, "Rollout beside hand
@@ -16,6 +16,8 @@ export interface LedgerOuReach {
   waveStart?: ReachFigure;
   /** Start of the OU's wave to 90 % of its instances, as the usage reports saw it. */
   afterWave?: ReachFigure;
+  /** Versions whose wave in the OU was rolled back (or whose rollout was taken back): left out of every figure. */
+  rolledBack?: number;
 }
 
 /**
@@ -27,7 +29,7 @@ export function ledgerReach(
   image: string,
   channel: string,
   compliance: readonly { ou?: unknown; version?: unknown; pointerAt?: unknown; reached90At?: unknown }[],
-  waveStarts: readonly { version: string; ou: string; at: string }[],
+  waveStarts: readonly WaveStart[],
 ): LedgerOuReach[] {
   const s = (v: unknown) => (typeof v === 'string' ? v : '');
   const ous = [...new Set([...compliance.map((r) => s(r.ou)), ...waveStarts.map((w) => w.ou)])].sort();
@@ -41,9 +43,10 @@ export function ledgerReach(
         .filter((w) => w.ou === ou && w.version === version)
         .map((w) => w.at)
         .sort()[0];
+    const back = new Set(waveStarts.filter((w) => w.ou === ou && w.rolledBack).map((w) => w.version));
     for (const r of compliance.filter((c) => s(c.ou) === ou && s(c.pointerAt))) {
       const version = s(r.version);
-      if (seen.has(version)) continue;
+      if (seen.has(version) || back.has(version)) continue;
       seen.add(version);
       const reached = s(r.reached90At);
       observed.push(reached ? hoursBetween(s(r.pointerAt), Date.parse(reached)) : null);
@@ -60,18 +63,26 @@ export function ledgerReach(
       ...(observed.length > 0 && { observed: reachFigure(observed) }),
       ...(waveStart.length > 0 && { waveStart: reachFigure(waveStart) }),
       ...(afterWave.length > 0 && { afterWave: reachFigure(afterWave) }),
+      ...(back.size > 0 && { rolledBack: back.size }),
     };
   });
 }
 
-/** Each rollout record's wave starts, per OU of the groups it refreshed (`ouOf`: an account's OU). */
+/**
+ * Each rollout record's wave starts, per OU of the groups it refreshed (`ouOf`: an account's OU). A wave rolled back,
+ * or any wave of a rollout superseded or taken back (its version revoked), did not leave the OU on its version:
+ * `rolledBack`.
+ */
 export function waveStartsOf(
-  records: readonly { version?: unknown; waves?: unknown }[],
+  records: readonly { version?: unknown; waves?: unknown; state?: unknown; takenBack?: unknown }[],
   ouOf: (account: string) => string | undefined,
-): { version: string; ou: string; at: string }[] {
+): WaveStart[] {
   return records.flatMap((r) => {
     const version = typeof r.version === 'string' ? r.version : '';
-    const waves = Array.isArray(r.waves) ? (r.waves as { startedAt?: string; groups?: { account: string }[] }[]) : [];
+    const takenBack = r.state === 'superseded' || r.takenBack !== undefined;
+    const waves = Array.isArray(r.waves)
+      ? (r.waves as { state?: string; startedAt?: string; groups?: { account: string }[] }[])
+      : [];
     return waves.flatMap((w) =>
       w.startedAt === undefined
         ? []
@@ -79,6 +90,7 @@ export function waveStartsOf(
             version,
             ou,
             at: w.startedAt as string,
+            ...((takenBack || w.state === 'rolled-back') && { rolledBack: true }),
           })),
     );
   });
