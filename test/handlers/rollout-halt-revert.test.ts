@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readRollout } from '../../aws/rollout-ledger.js';
+import { renderRolloutStatus } from '../../cli/operator/rollout-text.js';
 import type { RolloutRecord } from '../../core/rollout/record.js';
 import { rolloutHistory, rolloutStatusLine } from '../../core/status/rollout-view.js';
 import { checkWave } from '../../functions/rollout/check.js';
@@ -65,6 +66,9 @@ describe("a halted wave's groups whose refresh had already succeeded", () => {
     if (!ended) throw new Error('no record');
     expect(rolloutStatusLine(ended)).toMatch(
       /at wave 1\/3 \(canary\), 0 groups refreshed, 3 groups rolled back: wave canary failed: web-c /,
+    );
+    expect(renderRolloutStatus(ended)).toMatch(
+      / web-a: Successful \(template .*\); back to v3: Successful \(refresh ir-\d+\)\n/,
     );
     expect(rolloutHistory(ended).some((l) => l.what.includes('(canary) rolled back: 3 groups back'))).toBe(true);
   });
