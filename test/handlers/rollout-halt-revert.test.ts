@@ -89,5 +89,7 @@ describe("a halted wave's groups whose refresh had already succeeded", () => {
     ]);
     expect(published()).toContain('rollout-group-skipped web-b');
     expect(published().some((p) => p.startsWith('rollout-wave-rolled-back'))).toBe(false);
+    if (!ended) throw new Error('no record');
+    expect(rolloutStatusLine(ended)).toMatch(/at wave 1\/3 \(canary\), 1 group refreshed, 2 groups rolled back: /);
   });
 });
