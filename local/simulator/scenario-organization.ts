@@ -50,7 +50,23 @@ export const organizationChange = z
     for (const field of needs[c.change] ?? []) {
       if (c[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: `required for ${c.change}` });
     }
+    // A field the change does not read is refused, not ignored: `ou` on a create-account would otherwise put the
+    // account under the root while the scenario's author believes it in that OU (`to` says where it goes).
+    const uses = new Set([...(needs[c.change] ?? []), ...(optional[c.change] ?? [])]);
+    for (const field of ['account', 'ou', 'to', 'name', 'tags'] as const) {
+      if (c[field] !== undefined && !uses.has(field)) {
+        const hint = field === 'ou' && uses.has('to') ? ' (`to` says where it goes)' : '';
+        ctx.addIssue({ code: 'custom', path: [field], message: `not used by ${c.change}${hint}` });
+      }
+    }
   });
+
+/** The fields a change reads besides the ones it needs. */
+const optional: Record<string, readonly ('account' | 'ou' | 'to' | 'name' | 'tags')[]> = {
+  'create-account': ['to', 'tags'],
+  'create-ou': ['to', 'name'],
+  'accept-invitation': ['tags'],
+};
 export type OrganizationChangeAction = z.output<typeof organizationChange>;
 
 /**
