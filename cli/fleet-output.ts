@@ -66,11 +66,13 @@ function imageLines(f: ImageFleet): string[] {
 
 /** The OU's rollout line, when its channel rolls out: how soon its wave started and its instances followed. */
 function reachLine(r: LedgerOuReach | undefined): string[] {
-  if (!r || (!r.waveStart && !r.observed)) return [];
+  if (!r || (!r.waveStart && !r.observed && !r.rolledBack)) return [];
+  const back = r.rolledBack ?? 0;
   const parts = [
     r.waveStart && `wave started after the pointer: ${reachText(r.waveStart)}`,
     r.observed && `pointer to 90 % of the OU's instances: ${reachText(r.observed)}`,
     r.afterWave && `wave start to 90 % of the OU's instances: ${reachText(r.afterWave)}`,
+    back > 0 && `${back} version${back === 1 ? '' : 's'} rolled back in this OU, not counted`,
   ].filter((p): p is string => typeof p === 'string');
   return [
     `    rollout: ${parts.join('; ')}  [per version; 90 % of all the OU's instances, hand-refreshed and skipped groups included, as the daily usage reports saw it; the report's fleet.reach counts the rollout's groups apart]`,

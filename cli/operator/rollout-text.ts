@@ -1,5 +1,5 @@
 import { endedText, isOpenRollout, waveText } from '../../core/rollout/operator.js';
-import type { RolloutRecord } from '../../core/rollout/record.js';
+import type { RolloutGroup, RolloutRecord } from '../../core/rollout/record.js';
 import { emptyWaveText, rolloutStatusLine, waveOutcome } from '../../core/status/rollout-view.js';
 import { shortTime } from './ledger-history.js';
 
@@ -45,7 +45,7 @@ export function renderRolloutStatus(r: RolloutRecord): string {
     for (const g of w.groups) {
       const why = g.statusReason ? `: ${g.statusReason}` : '';
       out.push(
-        `    ${g.account} ${g.region} ${g.group}: ${g.status} (template ${g.launchTemplateId} v${g.fromVersion} -> v${g.toVersion}, refresh ${g.refreshId})${why}`,
+        `    ${g.account} ${g.region} ${g.group}: ${g.status} (template ${g.launchTemplateId} v${g.fromVersion} -> v${g.toVersion}, refresh ${g.refreshId})${why}${backText(g)}`,
       );
     }
   });
@@ -55,4 +55,12 @@ export function renderRolloutStatus(r: RolloutRecord): string {
   }
   if (isOpenRollout(r)) out.push(`  (${waveText(r)} is the wave under way)`);
   return `${out.join('\n')}\n`;
+}
+
+/** A group's refresh back off the rolled-out version, when it has one: `; back to v3: Successful (refresh ir-4)`. */
+function backText(g: RolloutGroup): string {
+  const back = g.back;
+  if (!back) return '';
+  const refresh = back.refreshId === '' ? 'not started' : `refresh ${back.refreshId}`;
+  return `; back to v${back.version}: ${back.status} (${refresh})${back.statusReason ? `: ${back.statusReason}` : ''}`;
 }

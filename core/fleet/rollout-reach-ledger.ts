@@ -1,5 +1,5 @@
 import { rolloutRecordsOf } from '../status/rollout-view.js';
-import { hoursBetween, type ReachFigure, reachFigure } from './rollout-reach.js';
+import { hoursBetween, type ReachFigure, reachFigure, type WaveStart } from './rollout-reach.js';
 
 /**
  * What `goldsmith fleet` can tell of the rollout from the ledger alone (docs/fleet.md, "Rollout beside hand
@@ -17,6 +17,8 @@ export interface LedgerOuReach {
   waveStart?: ReachFigure;
   /** Start of the OU's wave to 90 % of its instances, as the usage reports saw it. */
   afterWave?: ReachFigure;
+  /** Versions whose wave in the OU was rolled back (or whose rollout was taken back): left out of every figure. */
+  rolledBack?: number;
 }
 
 /**
@@ -28,7 +30,7 @@ export function ledgerReach(
   image: string,
   channel: string,
   compliance: readonly { ou?: unknown; version?: unknown; pointerAt?: unknown; reached90At?: unknown }[],
-  waveStarts: readonly { version: string; ou: string; at: string }[],
+  waveStarts: readonly WaveStart[],
 ): LedgerOuReach[] {
   const s = (v: unknown) => (typeof v === 'string' ? v : '');
   const ous = [...new Set([...compliance.map((r) => s(r.ou)), ...waveStarts.map((w) => w.ou)])].sort();
@@ -42,9 +44,10 @@ export function ledgerReach(
         .filter((w) => w.ou === ou && w.version === version)
         .map((w) => w.at)
         .sort()[0];
+    const back = new Set(waveStarts.filter((w) => w.ou === ou && w.rolledBack).map((w) => w.version));
     for (const r of compliance.filter((c) => s(c.ou) === ou && s(c.pointerAt))) {
       const version = s(r.version);
-      if (seen.has(version)) continue;
+      if (seen.has(version) || back.has(version)) continue;
       seen.add(version);
       const reached = s(r.reached90At);
       observed.push(reached ? hoursBetween(s(r.pointerAt), Date.parse(reached)) : null);
@@ -61,27 +64,32 @@ export function ledgerReach(
       ...(observed.length > 0 && { observed: reachFigure(observed) }),
       ...(waveStart.length > 0 && { waveStart: reachFigure(waveStart) }),
       ...(afterWave.length > 0 && { afterWave: reachFigure(afterWave) }),
+      ...(back.size > 0 && { rolledBack: back.size }),
     };
   });
 }
 
 /**
  * Each rollout record's wave starts, per OU of the groups it refreshed (`ouOf`: an account's OU), from ledger items
- * (the records with the chunk items that hold their waves' groups; other items are ignored).
+ * (the records with the chunk items that hold their waves' groups; other items are ignored). A wave rolled back, or
+ * any wave of a rollout superseded or taken back (its version revoked), did not leave the OU on its version:
+ * `rolledBack`.
  */
 export function waveStartsOf(
   items: readonly Record<string, unknown>[],
   ouOf: (account: string) => string | undefined,
-): { version: string; ou: string; at: string }[] {
-  return rolloutRecordsOf(items).flatMap((r) =>
-    r.waves.flatMap((w) =>
+): WaveStart[] {
+  return rolloutRecordsOf(items).flatMap((r) => {
+    const takenBack = r.state === 'superseded' || r.takenBack !== undefined;
+    return r.waves.flatMap((w) =>
       w.startedAt === undefined
         ? []
         : [...new Set(w.groups.map((g) => ouOf(g.account) ?? 'unknown'))].map((ou) => ({
             version: r.version,
             ou,
             at: w.startedAt as string,
+            ...((takenBack || w.state === 'rolled-back') && { rolledBack: true }),
           })),
-    ),
-  );
+    );
+  });
 }

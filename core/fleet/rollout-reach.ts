@@ -35,6 +35,19 @@ export interface VersionReach {
   waveStartedAt?: string;
   /** Hours from that wave's start to 90 % of the OU's rollout groups. */
   afterWaveHours?: number | null;
+  /**
+   * The OU's wave of this version was rolled back (or the rollout taken back): it did not reach the OU, so the rollout
+   * groups have no hours and the version is left out of `rollout` and `afterWave`.
+   */
+  rolledBack?: true;
+}
+
+/** When a version's rollout started the wave holding an OU's groups; `rolledBack`: that wave did not stay. */
+export interface WaveStart {
+  version: string;
+  ou: string;
+  at: string;
+  rolledBack?: boolean;
 }
 
 /** Median and worst hours over the versions; `notYet` versions had not reached 90 % by the end. */
@@ -133,7 +146,7 @@ export interface ReachInput {
   /** What the channel's accounts ran, move by move, versions as build versions. */
   moves: readonly InstanceMove[];
   /** When each version's rollout started the wave holding each OU's groups. */
-  waveStarts: readonly { version: string; ou: string; at: string }[];
+  waveStarts: readonly WaveStart[];
 }
 
 /** Per OU of the channel, the hours from each forward pointer move to 90 % of its instances, and their summary. */
@@ -151,11 +164,11 @@ export function ouReach(input: ReachInput): OuReach[] {
       };
       const row: VersionReach = { version: p.version, pointerAt: p.at };
       if (present.has('hand')) row.handHours = hours('hand');
-      if (present.has('rollout')) {
+      const waves = input.waveStarts.filter((w) => w.version === p.version && w.ou === ou);
+      if (present.has('rollout') && waves.some((w) => w.rolledBack)) row.rolledBack = true;
+      else if (present.has('rollout')) {
         row.rolloutHours = hours('rollout');
-        const wave = input.waveStarts
-          .filter((w) => w.version === p.version && w.ou === ou)
-          .sort((a, b) => a.at.localeCompare(b.at))[0];
+        const wave = waves.sort((a, b) => a.at.localeCompare(b.at))[0];
         if (wave) {
           row.waveStartedAt = wave.at;
           const at = reached.get(`${ou}\nrollout`);

@@ -1,4 +1,4 @@
-import type { RolloutStep } from './plan.js';
+import { isActiveRefresh, type RolloutStep } from './plan.js';
 import type { RolloutRecord, ScopeFailure, WaveAlarm } from './record.js';
 import { refusalCount, withRefusals } from './refusals.js';
 
@@ -57,4 +57,21 @@ export function withFailures(record: RolloutRecord, index: number, failures: rea
     );
   });
   return { ...record, waves };
+}
+
+/**
+ * The record with each group of the halted wave whose refresh back to its previous version ended other than
+ * Successful (as Auto Scaling reported it, with its reason) named among the skipped groups, so it is told once.
+ */
+export function withFailedMoves(record: RolloutRecord): RolloutRecord {
+  const named = new Set(record.skippedGroups.map((s) => `${s.account}/${s.region}/${s.group}`));
+  const failed = (record.waves[record.currentWave]?.groups ?? []).flatMap((g) => {
+    const back = g.back;
+    if (!back || back.refreshId === '' || isActiveRefresh(back.status) || back.status === 'Successful') return [];
+    if (named.has(`${g.account}/${g.region}/${g.group}`)) return [];
+    const why = back.statusReason ? `: ${back.statusReason}` : '';
+    const reason = `refresh back to v${back.version} (${back.refreshId}) ${back.status}${why}`;
+    return [{ account: g.account, region: g.region, group: g.group, reason }];
+  });
+  return failed.length === 0 ? record : { ...record, skippedGroups: [...record.skippedGroups, ...failed] };
 }

@@ -1,5 +1,6 @@
 import { isActiveRefresh } from './plan.js';
 import type { RolloutGroup, RolloutRecord, WaveAlarm } from './record.js';
+import { movesToWatch } from './supersede.js';
 
 /**
  * A finished wave whose alarm fires later, while the rollout goes on: Auto Scaling evaluates a refresh's alarms only
@@ -64,14 +65,7 @@ export function withLateAlarm(
 
 /** The move-back refreshes of alarmed waves still to read (each running one, by its own id). */
 export function lateRefreshesToWatch(record: RolloutRecord): RolloutGroup[] {
-  return record.waves
-    .filter((w) => w.alarm && w.state === 'failed')
-    .flatMap((w) => w.groups)
-    .flatMap((g) =>
-      g.back && g.back.refreshId !== '' && isActiveRefresh(g.back.status)
-        ? [{ ...g, refreshId: g.back.refreshId }]
-        : [],
-    );
+  return record.waves.filter((w) => w.alarm && w.state === 'failed').flatMap((w) => movesToWatch(w.groups));
 }
 
 export type LateRollbackStep =

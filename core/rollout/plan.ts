@@ -124,16 +124,18 @@ export function planRollout(record: RolloutRecord): RolloutStep {
 const ROLLING_BACK = new Set([...ACTIVE, 'RollbackInProgress', 'Cancelling']);
 
 /**
- * A halted rollout is followed until its failed wave's refreshes settle: while any is still rolling back, wait; once
- * every one reached RollbackSuccessful, the wave is rolled back; otherwise (a rollback failed, a refresh that could
- * not roll back) it ends as it is.
+ * A halted rollout is followed until its failed wave's groups are back: while a refresh is still rolling back (or a
+ * group's refresh back to its previous version, `back`, still runs), wait; once every one reached RollbackSuccessful
+ * or its refresh back ended Successful, the wave is rolled back; otherwise (a rollback or a refresh back failed, a
+ * refresh that could not roll back) it ends as it is.
  */
 function afterHalt(record: RolloutRecord): RolloutStep {
   const wave = record.waves[record.currentWave];
   if (wave?.state !== 'failed' || wave.groups.length === 0) return { kind: 'ended' };
-  const statuses = wave.groups.map((g) => g.status);
-  if (statuses.some((s) => ROLLING_BACK.has(s))) return { kind: 'wait', why: 'rolling-back' };
-  if (statuses.every((s) => s === 'RollbackSuccessful')) return { kind: 'rolled-back', wave: record.currentWave };
+  const returning = (g: RolloutGroup) => (g.back ? isActiveRefresh(g.back.status) : ROLLING_BACK.has(g.status));
+  const isBack = (g: RolloutGroup) => (g.back ? g.back.status === 'Successful' : g.status === 'RollbackSuccessful');
+  if (wave.groups.some(returning)) return { kind: 'wait', why: 'rolling-back' };
+  if (wave.groups.every(isBack)) return { kind: 'rolled-back', wave: record.currentWave };
   return { kind: 'ended' };
 }
 

@@ -92,10 +92,14 @@ export function planSupersede(record: RolloutRecord): SupersedeStep {
 
 /** The refreshes to read: each reached group's move-back refresh when it has one, else the rollout's own. */
 export function refreshesToWatch(record: RolloutRecord): RolloutGroup[] {
-  return reachedGroups(record).flatMap((g) => {
-    if (!g.back) return [g];
-    return g.back.refreshId !== '' && isActiveRefresh(g.back.status) ? [{ ...g, refreshId: g.back.refreshId }] : [];
-  });
+  return reachedGroups(record).flatMap((g) => (g.back ? movesToWatch([g]) : [g]));
+}
+
+/** The move-back refreshes of these groups still running, each as its group with the move's refresh id. */
+export function movesToWatch(groups: readonly RolloutGroup[]): RolloutGroup[] {
+  return groups.flatMap((g) =>
+    g.back && g.back.refreshId !== '' && isActiveRefresh(g.back.status) ? [{ ...g, refreshId: g.back.refreshId }] : [],
+  );
 }
 
 /** The record with the statuses AWS reported for the refreshes `refreshesToWatch` named. */

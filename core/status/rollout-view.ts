@@ -91,9 +91,15 @@ export function emptyWaveText(r: Pick<RolloutRecord, 'image' | 'channel' | 'wave
 function refreshCounts(r: RolloutRecord): { refreshed: number; rolledBack: number; cancelled: number } {
   const kept = r.waves.filter((w) => w.state !== 'rolled-back');
   const back = r.waves.filter((w) => w.state === 'rolled-back');
+  // A failed wave's group whose refresh back to its previous version ended Successful is rolled back, not kept, and
+  // so is one whose own refresh rolled back.
+  const returned = (w: RolloutWave) =>
+    w.state === 'failed' ? w.groups.filter((g) => g.back?.status === 'Successful').length : 0;
+  const rolled = (w: RolloutWave) =>
+    w.state === 'failed' ? returned(w) + w.groups.filter((g) => g.status === 'RollbackSuccessful').length : 0;
   return {
-    refreshed: kept.reduce((sum, w) => sum + done(w), 0),
-    rolledBack: back.reduce((sum, w) => sum + w.groups.length, 0),
+    refreshed: kept.reduce((sum, w) => sum + done(w) - returned(w), 0),
+    rolledBack: back.reduce((sum, w) => sum + w.groups.length, 0) + kept.reduce((sum, w) => sum + rolled(w), 0),
     cancelled: kept.reduce((sum, w) => sum + w.groups.filter((g) => CANCELLED.has(g.status)).length, 0),
   };
 }

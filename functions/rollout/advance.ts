@@ -5,17 +5,18 @@ import type { ChannelSpec } from '../../core/config/schema.js';
 import { MalformedEventError } from '../../core/errors.js';
 import { type RolloutAnnouncement, rolloutAnnouncements } from '../../core/rollout/announcements.js';
 import { rolloutAmis } from '../../core/rollout/facts.js';
-import { haltReason, withFailures } from '../../core/rollout/halt.js';
+import { haltReason, withFailedMoves, withFailures } from '../../core/rollout/halt.js';
 import { planLateRollback } from '../../core/rollout/late-alarms.js';
 import { newRolloutRecord, planRollout, withGroupStatuses, withStatuses } from '../../core/rollout/plan.js';
 import type { RolloutGroup, RolloutRecord } from '../../core/rollout/record.js';
+import { movesToWatch, withMoveStatuses, withMoves } from '../../core/rollout/supersede.js';
 import { bundledCatalog } from '../lib/catalog.js';
 import { waveAccounts } from './accounts.js';
 import { adoptStarted } from './adopt.js';
 import { alarmBehind, findLateAlarm, followLateRollback, haltOnLateAlarm } from './late-alarms.js';
 import { retryPendingScopes } from './pending.js';
 import { followSuperseded } from './supersede.js';
-import { cancelGroups, readRefreshes, rollBackGroups } from './take-back.js';
+import { cancelGroups, readRefreshes, readStatuses, rollBackGroups } from './take-back.js';
 import { nothingFollows, type RolloutContext, startWave } from './wave.js';
 
 /**
@@ -136,6 +137,9 @@ export async function advanceRollout(
   if (current && current.state !== 'pending' && current.groups.length > 0) {
     const read = await readRefreshes(ctx, current.groups, now());
     record = withStatuses(withFailures(record, record.currentWave, read.failures), read.statuses, now());
+    // A halted wave's groups that had refreshed go back by refreshes of their own (`back`), read by their ids.
+    const moving = record.state === 'halted' ? movesToWatch(record.waves[record.currentWave]?.groups ?? []) : [];
+    if (moving.length > 0) record = withFailedMoves(withMoveStatuses(record, await readStatuses(ctx, moving), now()));
   }
   if (record.state === 'aborted') record = await adopt(record);
   // A finished wave's alarm in ALARM halts the rollout and takes that wave back (late-alarms.ts).
@@ -189,10 +193,10 @@ export async function advanceRollout(
             return result({ ...quiet.record, state: 'completed' }, true);
           }
         }
-        const problems = await rollBackGroups(ctx, step.rollBack, step.revert);
+        const { problems, reverted } = await rollBackGroups(ctx, step.rollBack, step.revert);
         const reason = haltReason(record, step, await alarmBehind(ctx, step.failed[0]));
         const skippedGroups = [...record.skippedGroups, ...problems];
-        const halted = { ...record, skippedGroups, updatedAt: now() };
+        const halted = { ...withMoves(record, reverted), skippedGroups, updatedAt: now() };
         await save(halted, { state: 'halted', reason });
         // Followed on until its refreshes have rolled back, so the wave's rollback is recorded and told.
         const ended = planRollout({ ...halted, state: 'halted' }).kind === 'ended';
@@ -214,8 +218,9 @@ export async function advanceRollout(
         return result(stopped, planRollout(stopped).kind === 'ended');
       }
       case 'ended':
-        // An aborted rollout's cancels, read back until AWS reports them done, are recorded as it reported them.
-        if (record.state === 'aborted' && record !== read) await save(record);
+        // An aborted rollout's cancels, read back until AWS reports them done, are recorded as it reported them; so
+        // is a halted wave's refresh back that ended other than Successful.
+        if ((record.state === 'aborted' || record.state === 'halted') && record !== read) await save(record);
         return result(record, true);
     }
   }

@@ -3,7 +3,7 @@ import { readRolloutFacts } from '../../aws/rollout-facts.js';
 import { createTemplateVersion, rollbackRefresh, startRefresh } from '../../aws/rollout-refresh.js';
 import { mapWithConcurrency } from '../../core/concurrency.js';
 import { RolloutRefusedError, rolloutAmis } from '../../core/rollout/facts.js';
-import type { GroupMove, RolloutGroup, RolloutRecord, RolloutReplacement } from '../../core/rollout/record.js';
+import type { RolloutGroup, RolloutRecord, RolloutReplacement } from '../../core/rollout/record.js';
 import { launchTemplateClientToken } from '../../core/rollout/request.js';
 import {
   planSupersede,
@@ -13,7 +13,7 @@ import {
   withMoveStatuses,
   withMoves,
 } from '../../core/rollout/supersede.js';
-import { readStatuses, revertPreferences } from './take-back.js';
+import { moveOf, readStatuses, revertPreferences } from './take-back.js';
 import { type RolloutContext, SCOPE_CONCURRENCY, scopeOf } from './wave.js';
 
 /**
@@ -81,16 +81,7 @@ export async function moveBack(
       preferences: revertPreferences(ctx.settings),
       after: g.refreshId,
     });
-    const back: GroupMove =
-      out.kind === 'busy'
-        ? { version, refreshId: '', status: 'NotStarted', statusReason: out.reason }
-        : {
-            version,
-            refreshId: out.refreshId,
-            status: out.status,
-            ...(out.statusReason !== undefined && { statusReason: out.statusReason }),
-          };
-    return { ...g, back };
+    return { ...g, back: moveOf(version, out) };
   });
 }
 

@@ -1,8 +1,14 @@
-import { cancelRefresh, describeRefreshes, rollbackRefresh, startRefresh } from '../../aws/rollout-refresh.js';
+import {
+  cancelRefresh,
+  describeRefreshes,
+  rollbackRefresh,
+  type StartOutcome,
+  startRefresh,
+} from '../../aws/rollout-refresh.js';
 import { mapWithConcurrency } from '../../core/concurrency.js';
 import type { RolloutSpec } from '../../core/config/schema-rollout.js';
 import type { RefreshStatus } from '../../core/rollout/plan.js';
-import type { RolloutGroup, ScopeFailure, SkippedGroup } from '../../core/rollout/record.js';
+import type { GroupMove, RolloutGroup, ScopeFailure, SkippedGroup } from '../../core/rollout/record.js';
 import { unlessRefused } from '../../core/rollout/refusal.js';
 import { refreshPreferences } from '../../core/rollout/request.js';
 import { type RolloutContext, SCOPE_CONCURRENCY, scopeOf } from './wave.js';
@@ -77,13 +83,15 @@ export async function cancelGroups(
  * A halted wave's other groups go back to their previous version: a refresh still running is rolled back
  * (RollbackInstanceRefresh); one already Successful cannot be ("You can't roll it back after it's finished":
  * https://docs.aws.amazon.com/autoscaling/ec2/userguide/instance-refresh-rollback.html), so it gets a new refresh to
- * its previous version. @returns the groups that could not be rolled back, with why (AWS's refusal included).
+ * its previous version, recorded as the group's `back` (a retry finds the refresh it started: `after`).
+ * @returns the groups that could not be rolled back, with why (AWS's refusal included), and the reverted groups with
+ * their `back` set.
  */
 export async function rollBackGroups(
   ctx: RolloutContext,
   running: readonly RolloutGroup[],
   finished: readonly RolloutGroup[],
-): Promise<SkippedGroup[]> {
+): Promise<{ problems: SkippedGroup[]; reverted: RolloutGroup[] }> {
   const problems: SkippedGroup[] = [];
   const problem = (g: RolloutGroup, reason: string) =>
     problems.push({ account: g.account, region: g.region, group: g.group, reason });
@@ -92,18 +100,34 @@ export async function rollBackGroups(
     if ('refused' in out) problem(g, `${out.refused.code}: ${out.refused.message}`);
     else if (out.value.kind === 'irreversible') problem(g, out.value.reason);
   });
-  await mapWithConcurrency(finished, SCOPE_CONCURRENCY, async (g) => {
+  const reverted = await mapWithConcurrency(finished, SCOPE_CONCURRENCY, async (g) => {
+    const version = g.fromVersion;
     const out = await unlessRefused(() =>
       startRefresh(scopeOf(ctx, g.account, g.region), {
         group: g.group,
         launchTemplateId: g.launchTemplateId,
-        version: g.fromVersion,
+        version,
         preferences: revertPreferences(ctx.settings),
         after: g.refreshId,
       }),
     );
-    if ('refused' in out) problem(g, `${out.refused.code}: ${out.refused.message}`);
-    else if (out.value.kind === 'busy') problem(g, out.value.reason);
+    if ('refused' in out) {
+      problem(g, `${out.refused.code}: ${out.refused.message}`);
+      return [];
+    }
+    if (out.value.kind === 'busy') problem(g, out.value.reason);
+    return [{ ...g, back: moveOf(version, out.value) }];
   });
-  return problems;
+  return { problems, reverted: reverted.flat() };
+}
+
+/** The record of a refresh started to move a group back (StartInstanceRefresh's answer, or why it could not start). */
+export function moveOf(version: number, out: StartOutcome): GroupMove {
+  if (out.kind === 'busy') return { version, refreshId: '', status: 'NotStarted', statusReason: out.reason };
+  return {
+    version,
+    refreshId: out.refreshId,
+    status: out.status,
+    ...(out.statusReason !== undefined && { statusReason: out.statusReason }),
+  };
 }

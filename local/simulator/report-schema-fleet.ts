@@ -72,6 +72,10 @@ export const fleetSchema = z.strictObject({
             handHours: reachHours,
             waveStartedAt: time.optional(),
             afterWaveHours: reachHours,
+            rolledBack: z
+              .literal(true)
+              .optional()
+              .describe("the OU's wave of this version was rolled back (or the rollout taken back): no rollout hours"),
           }),
         ),
       }),

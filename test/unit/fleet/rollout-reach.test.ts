@@ -117,6 +117,47 @@ describe('forwardMoves', () => {
   });
 });
 
+describe('a wave rolled back did not reach its OU', () => {
+  // The wave starts 1 h after the pointer; its refreshes move every rollout instance, then the wave is rolled back
+  // 5 minutes later and they go back to 1.0.0/1.
+  const moves = [
+    ...launched,
+    move(101, '100000000001', 'rollout', '1.0.0/1', '1.0.0/2'),
+    move(101, '100000000002', 'rollout', '1.0.0/1', '1.0.0/2'),
+    move(101.1, '100000000001', 'rollout', '1.0.0/2', '1.0.0/1'),
+    move(101.1, '100000000002', 'rollout', '1.0.0/2', '1.0.0/1'),
+  ];
+  const records = (wave: Record<string, unknown>, rollout: Record<string, unknown> = {}) => [
+    { version: '1.0.0/2', waves: [{ startedAt: at(101), groups: [{ account: '100000000001' }], ...wave }], ...rollout },
+  ];
+  const ouOf = () => OU_A;
+
+  it('has no rollout hours for that version and says it was rolled back (the report)', () => {
+    const waveStarts = waveStartsOf(records({ state: 'rolled-back' }), ouOf);
+    expect(waveStarts).toEqual([{ version: '1.0.0/2', ou: OU_A, at: at(101), rolledBack: true }]);
+    const [a] = ouReach({ image: 'base', channel: 'prod', promotions, moves, waveStarts });
+    expect(a?.versions[0]).toEqual({ version: '1.0.0/2', pointerAt: at(100), handHours: null, rolledBack: true });
+    expect(a?.rollout).toBeUndefined();
+    expect(a?.afterWave).toBeUndefined();
+  });
+
+  it('counts the same wave as reached when it stayed healthy', () => {
+    const waveStarts = waveStartsOf(records({ state: 'healthy' }), ouOf);
+    const [a] = ouReach({ image: 'base', channel: 'prod', promotions, moves, waveStarts });
+    expect(a?.versions[0]).toMatchObject({ rolloutHours: 1, afterWaveHours: 0 });
+  });
+
+  it('leaves a superseded rollout and a version taken back out of the ledger figure (goldsmith fleet)', () => {
+    const compliance = [{ ou: OU_A, version: '1.0.0/2', pointerAt: at(100), reached90At: at(101) }];
+    for (const rollout of [{ state: 'superseded' }, { state: 'completed', takenBack: { from: 'completed' } }]) {
+      const starts = waveStartsOf(records({ state: 'healthy' }, rollout), ouOf);
+      expect(ledgerReach('base', 'prod', compliance, starts)).toEqual([
+        { image: 'base', channel: 'prod', ou: OU_A, rolledBack: 1 },
+      ]);
+    }
+  });
+});
+
 describe('reachFigure', () => {
   it('puts a version not yet at 90 % last for the median and leaves it out of the worst', () => {
     expect(reachFigure([10, null, 30])).toEqual({ median: 30, worst: 30, notYet: 1 });
