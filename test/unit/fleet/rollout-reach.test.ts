@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { forwardMoves, type InstanceMove, ouReach, reachFigure, reachText } from '../../../core/fleet/rollout-reach.js';
 import { ledgerReach, waveStartsOf } from '../../../core/fleet/rollout-reach-ledger.js';
 import { chunksOf, storedWaves } from '../../../core/rollout/group-chunks.js';
+import type { RolloutRecord, RolloutWave } from '../../../core/rollout/record.js';
 import { rolloutGroup, rolloutRecord } from '../../fixtures/rollouts.js';
 
 const T0 = Date.parse('2027-02-01T00:00:00.000Z');
@@ -127,8 +128,25 @@ describe('a wave rolled back did not reach its OU', () => {
     move(101.1, '100000000001', 'rollout', '1.0.0/2', '1.0.0/1'),
     move(101.1, '100000000002', 'rollout', '1.0.0/2', '1.0.0/1'),
   ];
-  const records = (wave: Record<string, unknown>, rollout: Record<string, unknown> = {}) => [
-    { version: '1.0.0/2', waves: [{ startedAt: at(101), groups: [{ account: '100000000001' }], ...wave }], ...rollout },
+  // The ledger's item of a rollout whose one wave started at 101 h (its groups inline, as a record read back holds them).
+  const records = (wave: Partial<RolloutWave>, rollout: Partial<RolloutRecord> = {}) => [
+    {
+      sk: 'ROLLOUT#prod#1.0.0/2',
+      ...rolloutRecord({
+        version: '1.0.0/2',
+        currentWave: 0,
+        waves: [
+          {
+            name: 'canary',
+            state: 'healthy',
+            startedAt: at(101),
+            groups: [rolloutGroup('100000000001', 'Successful')],
+            ...wave,
+          },
+        ],
+        ...rollout,
+      }),
+    },
   ];
   const ouOf = () => OU_A;
 
@@ -149,7 +167,10 @@ describe('a wave rolled back did not reach its OU', () => {
 
   it('leaves a superseded rollout and a version taken back out of the ledger figure (goldsmith fleet)', () => {
     const compliance = [{ ou: OU_A, version: '1.0.0/2', pointerAt: at(100), reached90At: at(101) }];
-    for (const rollout of [{ state: 'superseded' }, { state: 'completed', takenBack: { from: 'completed' } }]) {
+    for (const rollout of [
+      { state: 'superseded' },
+      { state: 'completed', takenBack: { from: 'completed', at: at(120) } },
+    ] satisfies Partial<RolloutRecord>[]) {
       const starts = waveStartsOf(records({ state: 'healthy' }, rollout), ouOf);
       expect(ledgerReach('base', 'prod', compliance, starts)).toEqual([
         { image: 'base', channel: 'prod', ou: OU_A, rolledBack: 1 },
