@@ -1,27 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LocalStepFunctions } from '../../local/stepfunctions/engine.js';
-import type { EngineClock } from '../../local/stepfunctions/engine-options.js';
 import type { StatesDefinition } from '../../local/stepfunctions/localize.js';
-
-/** A hand-driven clock: sleepers wake only when the test advances time. */
-function manualClock(start: string): EngineClock & { advance(seconds: number): Promise<void> } {
-  let now = Date.parse(start);
-  const sleepers: { at: number; wake: () => void }[] = [];
-  const flush = () => new Promise((resolve) => setTimeout(resolve, 5));
-  return {
-    now: () => new Date(now),
-    sleepUntil: (at) => new Promise<void>((wake) => sleepers.push({ at: at.getTime(), wake })),
-    async advance(seconds) {
-      await flush();
-      now += seconds * 1000;
-      for (const s of sleepers.splice(0)) {
-        if (s.at <= now) s.wake();
-        else sleepers.push(s);
-      }
-      await flush();
-    },
-  };
-}
+import { manualClock } from '../helpers/manual-clock.js';
 
 const FN = 'arn:aws:lambda:us-east-1:123456789012:function:task';
 const machineArn = 'arn:aws:states:us-east-1:123456789012:stateMachine:promotion';
