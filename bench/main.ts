@@ -3,18 +3,19 @@ import { parseArgs } from 'node:util';
 import { formatReport } from '../scripts/bundle/report.js';
 import { type BundleReport, bundleReport, DEFAULT_RUNS } from '../scripts/bundle.js';
 import { benchmarkOrganization, formatOrganization } from './organization.js';
+import { benchmarkQuarter, formatQuarter, type QuarterBenchmark } from './quarter.js';
 import { benchmarkSavedCloud, formatSavedCloud, type SavedCloudBenchmark } from './saved-cloud.js';
 import { benchmarkSharing, formatSharing, type SharingBenchmark } from './sharing.js';
 import { benchmarkSimulation, formatSimulation, type SimulationBenchmark } from './simulation.js';
 
 const USAGE =
-  'usage: npm run bench -- [--json] [--only bundle|simulation|saved-cloud|sharing|organization] [--runs N] [--months N]';
+  'usage: npm run bench -- [--json] [--only bundle|quarter|simulation|saved-cloud|sharing|organization] [--runs N] [--months N]';
 
-const ONLY = ['bundle', 'simulation', 'saved-cloud', 'sharing', 'organization'] as const;
+const ONLY = ['bundle', 'quarter', 'simulation', 'saved-cloud', 'sharing', 'organization'] as const;
 
 /**
- * `npm run bench`: the bundle report, the simulation benchmark, how long a saved local cloud takes to open, then the
- * fleet-scale sharing benchmark. Figures
+ * `npm run bench`: the bundle report, the default quarter (`npm start`), the simulation benchmark's year, how long a
+ * saved local cloud takes to open, then the fleet-scale sharing and organization benchmarks. Figures
  * only: a slow run never fails; an error (a bundle that does not build or load, a run that fails or whose audit
  * finds problems) does. With `--json`, stdout is one document.
  */
@@ -51,6 +52,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const out: {
     bundles?: BundleReport;
+    quarter?: QuarterBenchmark;
     simulation?: SimulationBenchmark;
     savedCloud?: SavedCloudBenchmark;
     sharing?: SharingBenchmark;
@@ -60,6 +62,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (wanted('bundle')) {
     out.bundles = await bundleReport({ root, runs, log });
     if (!values.json) process.stdout.write(`${formatReport(out.bundles)}\n\n`);
+  }
+  if (wanted('quarter')) {
+    log('default quarter (npm start)…');
+    out.quarter = benchmarkQuarter(root);
+    if (!values.json) process.stdout.write(`${formatQuarter(out.quarter)}\n`);
   }
   if (wanted('simulation')) {
     log('simulation benchmark…');
@@ -83,9 +90,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   if (values.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   const bundlesLoad = out.bundles?.functions.every((f) => f.handlerIsFunction) ?? true;
+  const quarterRan = out.quarter?.available ?? true;
   const simulationRan = !(out.simulation && !out.simulation.available && out.simulation.failed);
   const savedCloudOpened = out.savedCloud?.available ?? true;
   const sharingOk = !out.sharing || (out.sharing.available && out.sharing.consistent);
   const organizationRan = !(out.organization && !out.organization.available);
-  return bundlesLoad && simulationRan && savedCloudOpened && sharingOk && organizationRan ? 0 : 1;
+  return bundlesLoad && quarterRan && simulationRan && savedCloudOpened && sharingOk && organizationRan ? 0 : 1;
 }
