@@ -109,6 +109,8 @@ export async function runExecution(
     }
   })().catch(() => undefined); // the count is an estimate; the execution itself reports its own failure
   restore?.done.catch(() => abort());
+  // TimeoutSeconds counts from the execution's start, so a restored execution's is at the same instant
+  // (https://docs.aws.amazon.com/step-functions/latest/dg/statemachine-structure.html).
   let timedOut = false;
   let timeout: { cancel(): void } | undefined;
   if (machine.timeoutSeconds !== undefined) {

@@ -149,7 +149,7 @@ export class Restore {
 
   /** The journaled outcome or the pending call for `key`; undefined once the restore is done (the call is live). */
   take(key: CallKey): Replayed {
-    if (!this.replaying) return undefined;
+    if (this.failed || !this.replaying) return undefined;
     const text = keyText(key);
     const entry = this.entries.get(text);
     if (entry) {
@@ -174,6 +174,18 @@ export class Restore {
     if (this.replaying && !this.failed) {
       this.fail(`execution ${this.executionName} ended (${status}) before it was back where it was saved`);
     }
+  }
+
+  /**
+   * The replay went quiet (it runs on promises alone, so one turn of the event loop ends it): a restore not yet done
+   * never made some journaled call or never reached a pending one, and fails naming them.
+   */
+  quiet(): void {
+    if (!this.replaying || this.failed) return;
+    const states = [...new Set([...this.entries.values(), ...this.pending.values()].map((c) => c.state))];
+    this.fail(
+      `execution ${this.executionName} stopped short of where it was saved: ${this.entries.size} journaled and ${this.pending.size} pending call(s) never made (${states.join(', ')})`,
+    );
   }
 
   fail(message: string): void {

@@ -100,7 +100,7 @@ interface World {
   labels: string[];
 }
 
-function world(at: number, carried?: World): World {
+function world(at: number, carried?: World, machine: StatesDefinition = definition): World {
   const clock = new VirtualClock(at);
   const w: World = {
     clock,
@@ -142,7 +142,7 @@ function world(at: number, carried?: World): World {
       return {};
     },
   });
-  w.sfn.register(machineArn, definition);
+  w.sfn.register(machineArn, machine);
   return w;
 }
 
@@ -176,13 +176,14 @@ async function drive(w: World, script: Action[], after: number, until: number): 
 const viaJson = (state: SavedStepFunctions) => JSON.parse(JSON.stringify(state)) as SavedStepFunctions;
 
 /** The original run saved at `saveAt`, and a fresh engine on a fresh clock at that instant that loaded it. */
-async function saveAndRestore(saveAt: number, script: Action[] = SCRIPT) {
-  const original = world(T0);
+async function saveAndRestore(saveAt: number, script: Action[] = SCRIPT, machine = definition) {
+  const original = world(T0, undefined, machine);
   await drive(original, script, -1, saveAt);
   const saved = original.sfn.saveState();
   expect(viaJson(saved)).toEqual(saved);
-  const restored = world(saveAt, original);
+  const restored = world(saveAt, original, machine);
   await restored.sfn.loadState(viaJson(saved));
+  expect(restored.sfn.saveState()).toEqual(saved);
   return { original, restored, saved, callsAtSave: original.calls.length };
 }
 
@@ -237,6 +238,21 @@ describe('Step Functions saved with executions in flight, and restored into a fr
     expect(() => restored.sfn.sendTaskSuccess(tokenOf(restored, 'a'), '{}')).toThrow('Task Timed Out');
   });
 
+  it('times a restored execution out at its start + TimeoutSeconds, before its approval does', async () => {
+    const script = SCRIPT.slice(0, 1);
+    const short = { ...definition, TimeoutSeconds: 9000 };
+    const { original, restored } = await saveAndRestore(minutes(70), script, short);
+    for (const w of [original, restored]) await drive(w, script, minutes(70), minutes(200));
+    const [a] = restored.sfn.list();
+    expect([a?.status, a?.error, a?.stopDate?.toISOString()]).toEqual([
+      'TIMED_OUT',
+      'States.Timeout',
+      new Date(minutes(150)).toISOString(),
+    ]);
+    expect(restored.sfn.list()).toEqual(original.sfn.list());
+    expect(restored.clock.pending()).toBe(0);
+  });
+
   it('answers SendTaskHeartbeat and SendTaskSuccess with the token issued before the save, once', async () => {
     const script = SCRIPT.slice(0, 1);
     const { restored } = await saveAndRestore(minutes(70), script);
@@ -249,14 +265,30 @@ describe('Step Functions saved with executions in flight, and restored into a fr
     expect(restored.sfn.list()[0]?.status).toBe('SUCCEEDED');
   });
 
-  it('refuses a journal the restored execution does not follow, naming execution and state', async () => {
+  it.each([
+    [
+      'a journaled call made with another input',
+      (run: SavedStepFunctions['running'][number]) => {
+        const build = run.journal.find((e) => e.state === 'Build');
+        if (build) build.digest = 'another-input';
+      },
+      'execution a diverged from its journal at state Build',
+    ],
+    [
+      'a journaled call the execution never makes',
+      (run: SavedStepFunctions['running'][number]) => {
+        run.journal.push({ state: 'Share', digest: 'never', occurrence: 0, output: {} });
+      },
+      'execution a stopped short of where it was saved: 1 journaled and 0 pending call(s) never made (Share)',
+    ],
+  ])('refuses a journal with %s, naming execution and state, and invokes nothing', async (_what, tamper, message) => {
     const original = world(T0);
     await drive(original, SCRIPT, -1, minutes(30));
     const saved = viaJson(original.sfn.saveState());
-    const build = saved.running[0]?.journal.find((e) => e.state === 'Build');
-    if (build) build.digest = 'another-input';
+    const run = saved.running[0];
+    if (run) tamper(run);
     const restored = world(minutes(30));
-    await expect(restored.sfn.loadState(saved)).rejects.toThrow('execution a diverged from its journal at state Build');
+    await expect(restored.sfn.loadState(saved)).rejects.toThrow(message);
     expect(restored.calls).toEqual([]);
   });
 
