@@ -75,6 +75,29 @@ const definition: StatesDefinition = {
   },
 };
 
+const build = (image: string) => ({
+  Type: 'Task',
+  Resource: 'arn:aws:states:::lambda:invoke',
+  Parameters: { FunctionName: FN, Payload: { step: 'build', image } },
+  OutputPath: '$.Payload',
+  End: true,
+});
+
+/** Two branches at once: one waits 10 minutes then builds, the other an hour. */
+const parallel: StatesDefinition = {
+  StartAt: 'Both',
+  States: {
+    Both: {
+      Type: 'Parallel',
+      Branches: [
+        { StartAt: 'Short', States: { Short: { Type: 'Wait', Seconds: 600, Next: 'Early' }, Early: build('early') } },
+        { StartAt: 'Long', States: { Long: { Type: 'Wait', Seconds: 3600, Next: 'Late' }, Late: build('late') } },
+      ],
+      End: true,
+    },
+  },
+};
+
 type Call = { step: string; image: string; channel?: string; token?: string };
 
 /** A seeded stream whose position can be carried into a restored cloud (as the simulator's RNG is). */
@@ -220,6 +243,17 @@ describe('Step Functions saved with executions in flight, and restored into a fr
     expect(restored.calls).toEqual(original.calls.slice(callsAtSave));
     expect(restored.sfn.saveState()).toEqual(original.sfn.saveState());
     expect(restored.random.s).toBe(original.random.s);
+  });
+
+  it('restores a Parallel state with one branch done and the other at its Wait, invoking only what was left', async () => {
+    const script = [{ at: minutes(0), act: start('p') }];
+    const { original, restored, saved } = await saveAndRestore(minutes(30), script, parallel);
+    expect(pendingKinds(saved)).toEqual([['p', ['wait']]]);
+    for (const w of [original, restored]) await drive(w, script, minutes(30), minutes(120));
+    expect(restored.calls).toEqual([{ step: 'build', image: 'late' }]);
+    expect(restored.sfn.list()[0]?.output).toBe(JSON.stringify([{ ami: 'ami-early' }, { ami: 'ami-late' }]));
+    expect(restored.sfn.list()).toEqual(original.sfn.list());
+    expect(restored.sfn.transitions).toBe(original.sfn.transitions);
   });
 
   it('times a restored approval out at its saved deadline', async () => {
