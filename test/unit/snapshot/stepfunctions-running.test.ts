@@ -121,6 +121,8 @@ interface World {
   failedOnce: Set<string>;
   random: { s: number };
   labels: string[];
+  /** The items the engine scheduled (timeouts), and whether each was taken back or ran. */
+  scheduled: { label: string; cancelled: boolean; ran: boolean }[];
 }
 
 function world(at: number, carried?: World, machine: StatesDefinition = definition): World {
@@ -132,6 +134,7 @@ function world(at: number, carried?: World, machine: StatesDefinition = definiti
     failedOnce: new Set(carried?.failedOnce),
     random: { s: carried?.random.s ?? 42 },
     labels: [],
+    scheduled: [],
     sfn: undefined as unknown as LocalStepFunctions,
   };
   w.sfn = new LocalStepFunctions({
@@ -145,7 +148,18 @@ function world(at: number, carried?: World, machine: StatesDefinition = definiti
       park: (promise) => clock.park(promise),
       schedule: (when, label, fn) => {
         w.labels.push(label);
-        return clock.schedule(when, label, fn);
+        const item = { label, cancelled: false, ran: false };
+        w.scheduled.push(item);
+        const scheduled = clock.schedule(when, label, () => {
+          item.ran = true;
+          fn();
+        });
+        return {
+          cancel: () => {
+            item.cancelled = true;
+            scheduled.cancel();
+          },
+        };
       },
     },
     random: seeded(w.random),
@@ -326,12 +340,18 @@ describe('Step Functions saved with executions in flight, and restored into a fr
     expect(restored.calls).toEqual([]);
   });
 
-  it('leaves nothing on the clock once its executions ended, and labels all it put there as Step Functions', async () => {
+  it('takes back the execution and approval timeouts once no longer needed, and labels all it put on the clock as Step Functions', async () => {
     const w = world(T0);
     await drive(w, SCRIPT, -1, minutes(300));
     expect(w.sfn.list().map((e) => e.status)).toEqual(['SUCCEEDED', 'FAILED']);
     expect(w.clock.pending()).toBe(0);
-    expect(w.labels.length).toBeGreaterThan(0);
+    // Each execution's timeout and each answered approval's: taken back, none left to run.
+    expect(w.scheduled.map((i) => [i.label, i.cancelled, i.ran])).toEqual([
+      ['states execution timeout a', true, false],
+      ['states token timeout a Approval', true, false],
+      ['states execution timeout b', true, false],
+      ['states token timeout b Approval', true, false],
+    ]);
     expect(w.labels.filter((l) => !l.startsWith('states '))).toEqual([]);
   });
 });
