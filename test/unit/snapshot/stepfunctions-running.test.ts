@@ -120,6 +120,8 @@ interface World {
   /** What the Lambda side keeps: shares that failed once already; the jitter stream's position. */
   failedOnce: Set<string>;
   random: { s: number };
+  /** What the engine told its onTask* callbacks, in order. */
+  told: string[];
   labels: string[];
   /** The items the engine scheduled (timeouts), and whether each was taken back or ran. */
   scheduled: { label: string; cancelled: boolean; ran: boolean }[];
@@ -133,6 +135,7 @@ function world(at: number, carried?: World, machine: StatesDefinition = definiti
     prior: carried ? [...carried.prior, ...carried.calls] : [],
     failedOnce: new Set(carried?.failedOnce),
     random: { s: carried?.random.s ?? 42 },
+    told: [],
     labels: [],
     scheduled: [],
     sfn: undefined as unknown as LocalStepFunctions,
@@ -163,6 +166,10 @@ function world(at: number, carried?: World, machine: StatesDefinition = definiti
       },
     },
     random: seeded(w.random),
+    onTaskRetry: (key, error) => w.told.push(`retry ${key} ${(error as Error).name}`),
+    onTaskRecovered: (key) => w.told.push(`recovered ${key}`),
+    onTaskGaveUp: (key) => w.told.push(`gave up ${key}`),
+    onTaskSucceeded: (execution, state) => w.told.push(`succeeded ${execution.name} ${state}`),
     tokenSeed: 'running-save',
     invoke: async (_arn, payload) => {
       const call = payload as Call;
@@ -221,7 +228,7 @@ async function saveAndRestore(saveAt: number, script: Action[] = SCRIPT, machine
   const restored = world(saveAt, original, machine);
   await restored.sfn.loadState(viaJson(saved));
   expect(restored.sfn.saveState()).toEqual(saved);
-  return { original, restored, saved, callsAtSave: original.calls.length };
+  return { original, restored, saved, callsAtSave: original.calls.length, toldAtSave: original.told.length };
 }
 
 const pendingKinds = (saved: SavedStepFunctions) =>
@@ -241,7 +248,7 @@ describe('Step Functions saved with executions in flight, and restored into a fr
     ],
     ['with one execution finished and one waiting for its token', minutes(150), [['b', ['token']]]],
   ])('saved %s, continues exactly as the unsaved engine does', async (_where, saveAt, kinds) => {
-    const { original, restored, saved, callsAtSave } = await saveAndRestore(saveAt);
+    const { original, restored, saved, callsAtSave, toldAtSave } = await saveAndRestore(saveAt);
     expect(pendingKinds(saved)).toEqual(kinds);
     expect(restored.calls).toEqual([]);
 
@@ -255,6 +262,8 @@ describe('Step Functions saved with executions in flight, and restored into a fr
     expect(restored.sfn.list()).toEqual(original.sfn.list());
     expect(restored.sfn.transitions).toBe(original.sfn.transitions);
     expect(restored.calls).toEqual(original.calls.slice(callsAtSave));
+    expect(restored.told).toEqual(original.told.slice(toldAtSave));
+    expect(original.told.filter((t) => t.startsWith('recovered'))).toHaveLength(6);
     expect(restored.sfn.saveState()).toEqual(original.sfn.saveState());
     expect(restored.random.s).toBe(original.random.s);
   });
