@@ -38,7 +38,8 @@ type Plan = { image: string; channels: readonly { name: string; targets: TargetS
  * The versions whose launch permissions Goldsmith keeps: promoted to a channel (the ledger's `PROMOTION#` records),
  * neither retired nor revoked, with AMIs recorded; a version whose Share has granted a channel whose promotion has
  * not recorded its outcome yet (`SHARE#` without `PROMOTION#`) is being changed by Share now and is left to it. The
- * same set the organization re-grant keeps (functions/sharing/regrant.ts). Three queries per image.
+ * same set the organization re-grant keeps (functions/sharing/regrant.ts). Six queries per image: the builds,
+ * decisions and revocations read here are the ones the retired versions kept shared are worked out from.
  */
 async function liveVersions(plan: Plan): Promise<LiveVersion[]> {
   const [outcomes, builds, revocations, shares] = await Promise.all([
@@ -62,7 +63,7 @@ async function liveVersions(plan: Plan): Promise<LiveVersion[]> {
     live.channels.push({ name: channel.name, targets: channel.targets });
     byVersion.set(o.version, live);
   }
-  const retired = (await retiredSharedOf(plan)).map(
+  const retired = (await retiredSharedOf(plan, { builds, outcomes, revocations })).map(
     (r): LiveVersion => ({
       image: r.image,
       version: r.version,
