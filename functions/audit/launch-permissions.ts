@@ -44,9 +44,11 @@ type Plan = { image: string; channels: readonly { name: string; targets: TargetS
 async function liveVersions(plan: Plan): Promise<LiveVersion[]> {
   const [outcomes, builds, revocations, shares] = await Promise.all([
     listOutcomes(plan.image),
-    listBuilds(plan.image),
+    // Of each build only whether it was retired or deleted (a build item also holds its cost, lineage and statuses).
+    listBuilds(plan.image, ['retiredAt', 'deletedAt']),
     listRevocations(plan.image),
-    queryPrefix<{ version: string; channel: string }>(plan.image, 'SHARE#'),
+    // Of each share only which version and channel it was (the rest, its accounts and AMIs, is most of its size).
+    queryPrefix<{ version: string; channel: string }>(plan.image, 'SHARE#', ['version', 'channel']),
   ]);
   const decided = new Set(outcomes.map((o) => `${o.version}#${o.channel}`));
   const inFlight = new Set(shares.filter((s) => !decided.has(`${s.version}#${s.channel}`)).map((s) => s.version));

@@ -22,7 +22,7 @@ export interface RetiredShared {
 
 /** An image's builds, channel decisions and revocations as its caller already read them in this invocation. */
 export interface ImageLedgerRead {
-  builds: readonly (LifecycleBuild & { version: string })[];
+  builds: readonly (Pick<LifecycleBuild, 'retiredAt' | 'deletedAt'> & { version: string })[];
   outcomes: readonly OutcomeRecord[];
   revocations: readonly RevocationItem[];
 }
