@@ -14,7 +14,9 @@ import { versionKey } from './promotion-ledger.js';
 
 /**
  * Every item of an image's partition whose sort key starts with `prefix` (paginated); with `attributes`, only those
- * attributes of each (a projection: what the caller decides from when the items are large and it needs few).
+ * attributes of each (a projection: what the caller decides from when the items are large and it needs few). A
+ * projection makes the answer smaller, not the read: DynamoDB bills the whole items
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ProjectionExpressions.html).
  */
 export async function queryPrefix<T>(image: string, prefix: string, attributes?: readonly string[]): Promise<T[]> {
   const items: T[] = [];
