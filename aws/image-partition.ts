@@ -14,33 +14,72 @@ export async function readImagePartition(image: string, table: string = ledgerTa
 }
 
 /**
- * An image's partition grouped by sort-key prefix: the daily sweep reads its builds, outcomes, revocations,
- * pointers, usage, holds and out-of-cycle rebuilds from one read (`readImagePartitionByPrefix`) instead of one Query
- * per prefix. Items are raw, as each prefix's own reader returns them.
+ * Some sort-key prefixes of an image's partition: the daily sweep reads its builds, outcomes, revocations, pointers,
+ * usage, holds and out-of-cycle rebuilds (`readImagePartitionByPrefix`), and not the rest of the partition (pointer
+ * history, shares, decisions, approvals, gates, soaks: most of its bytes, growing with every promotion). Items are
+ * raw, as each prefix's own reader returns them.
  */
 export class ImagePartition {
   private readonly byPrefix = new Map<string, LedgerItem[]>();
 
-  constructor(items: readonly LedgerItem[]) {
+  constructor(items: readonly LedgerItem[], prefixes: readonly string[]) {
+    for (const prefix of prefixes) this.byPrefix.set(prefix, []);
     for (const item of items) {
       const sk = typeof item.sk === 'string' ? item.sk : '';
       const hash = sk.indexOf('#');
-      const prefix = hash < 0 ? sk : sk.slice(0, hash + 1);
-      const items = this.byPrefix.get(prefix);
-      if (items) items.push(item);
-      else this.byPrefix.set(prefix, [item]);
+      // An item of a prefix nobody asked for, read because it sorts between two that were, is left out.
+      this.byPrefix.get(hash < 0 ? sk : sk.slice(0, hash + 1))?.push(item);
     }
   }
 
-  /** The items whose sort key starts with `prefix`, a whole prefix up to its `#` (core/ledger/keys.ts). */
+  /** The items whose sort key starts with `prefix`, one of the prefixes read (core/ledger/keys.ts). */
   of<T>(prefix: string): T[] {
-    return [...(this.byPrefix.get(prefix) ?? [])] as T[];
+    const items = this.byPrefix.get(prefix);
+    if (!items) throw new Error(`the sort-key prefix ${prefix} was not read from the image's partition`);
+    return [...items] as T[];
   }
 }
 
-/** {@link readImagePartition}, grouped by prefix. */
-export async function readImagePartitionByPrefix(image: string): Promise<ImagePartition> {
-  return new ImagePartition(await readImagePartition(image));
+/** The smallest sort key above every key starting with `prefix` (`BUILD#` → `BUILD$`: `$` follows `#` in UTF-8). */
+function pastPrefix(prefix: string): string {
+  return `${prefix.slice(0, -1)}${String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1)}`;
+}
+
+/**
+ * The items of `image` under the prefixes of `groups` (whole prefixes up to their `#`), strongly consistent: one
+ * paginated Query per group, over the sort keys from its first prefix to past its last (`sk BETWEEN`). A group holds
+ * prefixes next to each other in the partition's sort-key order, so the range reads little else; what else it reads
+ * is left out. A Query reads, and is billed for, only the items its key condition matches (their sizes summed,
+ * rounded up to 4 KB: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html),
+ * in sort-key order (strings by their UTF-8 bytes).
+ */
+export async function readImagePartitionByPrefix(
+  image: string,
+  groups: readonly (readonly string[])[],
+  table: string = ledgerTable(),
+): Promise<ImagePartition> {
+  const read = await Promise.all(
+    groups.map(async (group) => {
+      const sorted = [...group].sort();
+      const items: LedgerItem[] = [];
+      const pages = paginateQuery(
+        { client: documentClient() },
+        {
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :past',
+          ExpressionAttributeValues: {
+            ':pk': imagePk(image),
+            ':from': sorted[0],
+            ':past': pastPrefix(sorted[sorted.length - 1] ?? ''),
+          },
+          ConsistentRead: true,
+        },
+      );
+      for await (const page of pages) items.push(...((page.Items ?? []) as LedgerItem[]));
+      return items;
+    }),
+  );
+  return new ImagePartition(read.flat(), groups.flat());
 }
 
 /** Every item of one ledger partition (`ORG`, `COMPLIANCE`, an image's), paginated and strongly consistent. */

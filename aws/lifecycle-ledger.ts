@@ -12,8 +12,13 @@ import { versionKey } from './promotion-ledger.js';
  * revocations (`REVOCATION#<version>`), rollbacks (`ROLLBACK#<at>#<channel>`), and pointer moves backwards.
  */
 
-/** Every item of an image's partition whose sort key starts with `prefix` (paginated). */
-export async function queryPrefix<T>(image: string, prefix: string): Promise<T[]> {
+/**
+ * Every item of an image's partition whose sort key starts with `prefix` (paginated); with `attributes`, only those
+ * attributes of each (a projection: what the caller decides from when the items are large and it needs few). A
+ * projection makes the answer smaller, not the read: DynamoDB bills the whole items
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ProjectionExpressions.html).
+ */
+export async function queryPrefix<T>(image: string, prefix: string, attributes?: readonly string[]): Promise<T[]> {
   const items: T[] = [];
   const pages = paginateQuery(
     { client: documentClient() },
@@ -21,6 +26,12 @@ export async function queryPrefix<T>(image: string, prefix: string): Promise<T[]
       TableName: ledgerTable(),
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': imagePk(image), ':prefix': prefix },
+      ...(attributes?.length
+        ? {
+            ProjectionExpression: attributes.map((_, i) => `#p${i}`).join(', '),
+            ExpressionAttributeNames: Object.fromEntries(attributes.map((a, i) => [`#p${i}`, a])),
+          }
+        : {}),
     },
   );
   for await (const page of pages) items.push(...((page.Items ?? []) as T[]));
@@ -41,9 +52,15 @@ export interface LifecycleBuild {
   deletedAt?: string;
 }
 
-/** Every build item of an image (paginated). */
-export async function listBuilds(image: string): Promise<(LifecycleBuild & { version: string })[]> {
-  const items = await queryPrefix<LifecycleBuild>(image, 'BUILD#');
+/**
+ * Every build item of an image (paginated); with `attributes`, only those of each (`sk`, from which the version
+ * comes, is always read).
+ */
+export async function listBuilds(
+  image: string,
+  attributes?: readonly (keyof LifecycleBuild)[],
+): Promise<(LifecycleBuild & { version: string })[]> {
+  const items = await queryPrefix<LifecycleBuild>(image, 'BUILD#', attributes && ['sk', ...attributes]);
   return items.map((b) => ({ ...b, version: b.sk.slice('BUILD#'.length) }));
 }
 

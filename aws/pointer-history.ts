@@ -51,16 +51,18 @@ export async function recordPointerMove(move: {
 /**
  * The channels of `image` whose pointer move to the given version is recorded (`POINTER#`): Publish records a move
  * only once Parameter Store holds it in every Region, so a `CHANNEL#` without its record is a move still in flight or
- * paused, not what AWS holds. One strongly consistent BatchGetItem.
+ * paused, not what AWS holds. One strongly consistent BatchGetItem, of the records' keys only.
  */
 export async function recordedPointerMoves(
   image: string,
   moves: readonly { channel: string; version: string }[],
 ): Promise<Set<string>> {
   if (moves.length === 0) return new Set();
+  // Only whether each record exists: its key, not the move's Regions, versions and shares (about 1 KB a record).
   const items = await batchGetItems(
     ledgerTable(),
     moves.map((m) => ({ pk: imagePk(image), sk: moveSk(m.channel, m.version) })),
+    { expression: 'sk' },
   );
   const recorded = new Set(items.map((i) => String(i.sk)));
   return new Set(moves.filter((m) => recorded.has(moveSk(m.channel, m.version))).map((m) => m.channel));

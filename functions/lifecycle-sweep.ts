@@ -2,15 +2,31 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
 import { recordFailedInvocation } from '../aws/failed-invocations.js';
 import { readImagePartitionByPrefix } from '../aws/image-partition.js';
+import { skPrefix } from '../core/ledger/keys.js';
 import { lineageDepths } from '../core/lifecycle/order.js';
 import { childrenOf } from '../core/lifecycle/revocation.js';
 import { metricNames } from '../core/observability/metrics.js';
 import type { PromotionPlan } from '../core/promotion/types.js';
 import { handlerFor } from './lib/middleware.js';
 import { logger, metrics } from './lib/powertools.js';
+import { OUT_OF_CYCLE_PREFIX } from './lifecycle/compliance.js';
 import { applyRetention, type RetentionResult } from './lifecycle/retention.js';
 import { readPendingReports } from './lifecycle/usage.js';
 import { promotionPlans } from './promotion/plans.js';
+
+/**
+ * The parts of an image's partition an image's pass decides from: builds, channel decisions, revocations and pointers
+ * (lifecycle/ledger-view.ts), usage and retention holds (lifecycle/retention.ts), out-of-cycle rebuilds
+ * (lifecycle/compliance.ts). The rest (pointer history, shares, decisions, approvals, gates, soaks) is never read.
+ * Grouped as they lie next to each other in the partition's sort-key order: a Query per group (between `HOLD#` and
+ * `OUTOFCYCLE#` only the image's few `INVENTORY#` items are read besides).
+ */
+export const SWEEP_READS = [
+  [skPrefix.build, skPrefix.channel],
+  [skPrefix.hold, OUT_OF_CYCLE_PREFIX],
+  [skPrefix.promotion, skPrefix.revocation],
+  [skPrefix.usage],
+] as const;
 
 /** The schedule's fixed input (stacks/promotion/lifecycle.ts). */
 export const sweepInputSchema = z.strictObject({ lifecycle: z.literal('sweep') });
@@ -40,8 +56,8 @@ export async function sweepLifecycle(
     if (!plan) continue;
     try {
       const children = childrenOf(image, plans).map((c) => c.image);
-      // One read of the image's whole partition for its pass (builds, outcomes, pointers, usage, holds...).
-      const partition = await readImagePartitionByPrefix(image);
+      // The parts of the image's partition its pass reads, not the whole partition.
+      const partition = await readImagePartitionByPrefix(image, SWEEP_READS);
       results.push(await applyRetention({ plan, children, now, partition, reports }));
     } catch (err) {
       logger.error('lifecycle sweep failed for an image', { image, error: err });

@@ -38,14 +38,17 @@ type Plan = { image: string; channels: readonly { name: string; targets: TargetS
  * The versions whose launch permissions Goldsmith keeps: promoted to a channel (the ledger's `PROMOTION#` records),
  * neither retired nor revoked, with AMIs recorded; a version whose Share has granted a channel whose promotion has
  * not recorded its outcome yet (`SHARE#` without `PROMOTION#`) is being changed by Share now and is left to it. The
- * same set the organization re-grant keeps (functions/sharing/regrant.ts). Three queries per image.
+ * same set the organization re-grant keeps (functions/sharing/regrant.ts). Six queries per image: the builds,
+ * decisions and revocations read here are the ones the retired versions kept shared are worked out from.
  */
 async function liveVersions(plan: Plan): Promise<LiveVersion[]> {
   const [outcomes, builds, revocations, shares] = await Promise.all([
     listOutcomes(plan.image),
-    listBuilds(plan.image),
+    // Of each build only whether it was retired or deleted (a build item also holds its cost, lineage and statuses).
+    listBuilds(plan.image, ['retiredAt', 'deletedAt']),
     listRevocations(plan.image),
-    queryPrefix<{ version: string; channel: string }>(plan.image, 'SHARE#'),
+    // Of each share only which version and channel it was (the rest, its accounts and AMIs, is most of its size).
+    queryPrefix<{ version: string; channel: string }>(plan.image, 'SHARE#', ['version', 'channel']),
   ]);
   const decided = new Set(outcomes.map((o) => `${o.version}#${o.channel}`));
   const inFlight = new Set(shares.filter((s) => !decided.has(`${s.version}#${s.channel}`)).map((s) => s.version));
@@ -62,7 +65,7 @@ async function liveVersions(plan: Plan): Promise<LiveVersion[]> {
     live.channels.push({ name: channel.name, targets: channel.targets });
     byVersion.set(o.version, live);
   }
-  const retired = (await retiredSharedOf(plan)).map(
+  const retired = (await retiredSharedOf(plan, { builds, outcomes, revocations })).map(
     (r): LiveVersion => ({
       image: r.image,
       version: r.version,

@@ -18,7 +18,7 @@ export interface ImageState {
 
 /**
  * Reads an image's builds, outcomes, revocations and pointers (all paginated or single-item reads), or takes them
- * from its whole partition when the caller read it (the daily sweep: aws/image-partition.ts).
+ * from the parts of its partition the caller read (the daily sweep: aws/image-partition.ts).
  */
 export async function readImageState(
   plan: { image: string; channels: readonly Pick<PromotionPlan['channels'][number], 'name'>[] },

@@ -198,7 +198,7 @@ export async function applyRetention(
   input: RetentionPlanInput & {
     plan: { channels: readonly Pick<ChannelStep, 'name' | 'targets'>[] };
     children: readonly string[];
-    /** The image's whole ledger partition, read once by the sweep (instead of a Query per prefix). */
+    /** The parts of the image's partition the sweep read (functions/lifecycle-sweep.ts `SWEEP_PREFIXES`). */
     partition?: ImagePartition;
     /** Every pending usage report, read once by the sweep for all images (`readPendingReports`). */
     reports?: ReadonlyMap<string, ReportRead>;

@@ -1,5 +1,5 @@
-import { listBuilds, listRevocations } from '../../aws/lifecycle-ledger.js';
-import { listOutcomes } from '../../aws/promotion-ledger.js';
+import { type LifecycleBuild, listBuilds, listRevocations, type RevocationItem } from '../../aws/lifecycle-ledger.js';
+import { listOutcomes, type OutcomeRecord } from '../../aws/promotion-ledger.js';
 import { listHolds, listUsage } from '../../aws/usage-ledger.js';
 import type { BuildHistory } from '../../core/lifecycle/retention.js';
 import type { RegionAmi } from '../../core/promotion/types.js';
@@ -20,18 +20,30 @@ export interface RetiredShared {
   users: string[];
 }
 
+/** An image's builds, channel decisions and revocations as its caller already read them in this invocation. */
+export interface ImageLedgerRead {
+  builds: readonly (Pick<LifecycleBuild, 'retiredAt' | 'deletedAt'> & { version: string })[];
+  outcomes: readonly OutcomeRecord[];
+  revocations: readonly RevocationItem[];
+}
+
 /**
  * An image's retired versions kept shared (core `retiredSharedVersions`: retired, not deleted, not revoked, still in
- * use, not released), each with the channels of the catalog it was promoted to. Five queries.
+ * use, not released), each with the channels of the catalog it was promoted to. Five queries, or two when the caller
+ * hands over the builds, decisions and revocations it read a moment before (`read`: the daily audit of launch
+ * permissions reads them for its own decision; reading them twice in one invocation only doubled the cost).
  */
-export async function retiredSharedOf(plan: {
-  image: string;
-  channels: readonly ChannelTargets[];
-}): Promise<RetiredShared[]> {
+export async function retiredSharedOf(
+  plan: {
+    image: string;
+    channels: readonly ChannelTargets[];
+  },
+  read?: ImageLedgerRead,
+): Promise<RetiredShared[]> {
   const [builds, outcomes, revocations, usage, holds] = await Promise.all([
-    listBuilds(plan.image),
-    listOutcomes(plan.image),
-    listRevocations(plan.image),
+    read?.builds ?? listBuilds(plan.image),
+    read?.outcomes ?? listOutcomes(plan.image),
+    read?.revocations ?? listRevocations(plan.image),
     listUsage(plan.image),
     listHolds(plan.image),
   ]);
