@@ -4,43 +4,37 @@ import { seededRandom } from '../local/fakes/common.js';
 
 /**
  * The files that cost the most (their simulations run in beforeAll, or they replay a saved cloud per command), the
- * dearest first, as measured in docs/performance.md ("Test suite"). Two workers share the run: a file like these
+ * dearest first, as measured in docs/testing.md and docs/performance.md ("Test suite"): the scenario files by their
+ * wall time in a shared worker, the others by the last full run's. Two workers share the run: a file like these
  * started last is the run's tail, one core busy for minutes while the other waits. vitest orders files by the
  * durations it cached from the last run, and by file size when it has none (a fresh clone, CI); neither puts these
  * first on a fresh clone, so they go first here, then every other file in vitest's own order.
  */
 export const SLOWEST_FIRST = [
-  'test/scenarios/serve.test.ts',
-  'test/scenarios/slack-outage.test.ts',
-  'test/scenarios/saved-seed.test.ts',
-  'test/scenarios/compliance.test.ts',
   'test/scenarios/cost-steady.test.ts',
-  'test/scenarios/dead-letter-alarms.test.ts',
-  'test/scenarios/approval-retries.test.ts',
-  'test/scenarios/operator-cli.test.ts',
-  'test/scenarios/flagged-child.test.ts',
-  'test/scenarios/acting-sequence.test.ts',
-  'test/scenarios/server-errors.test.ts',
-  'test/scenarios/simulate-cli.test.ts',
-  'test/scenarios/rejected-parent.test.ts',
-  'test/scenarios/fleet-sharing.test.ts',
-  'test/scenarios/attack-future-package.test.ts',
-  'test/scenarios/cross-account-access.test.ts',
+  'test/scenarios/quarter.test.ts',
+  'test/scenarios/serve.test.ts',
   'test/scenarios/triggers.test.ts',
-  'test/scenarios/republish-after-revoke.test.ts',
   'test/scenarios/default-scenario.test.ts',
-  'test/scenarios/dropped-events.test.ts',
-  'test/scenarios/recovering-exit.test.ts',
-  'test/scenarios/trust.test.ts',
-  'test/scenarios/build-breaker.test.ts',
-  'test/scenarios/outage-resume.test.ts',
-  'test/scenarios/scheduled-revocation.test.ts',
-  'test/scenarios/slack.test.ts',
+  'test/scenarios/rollout-waves.test.ts',
+  'test/scenarios/saved-seed.test.ts',
+  'test/scenarios/lifecycle-policies.test.ts',
+  'test/scenarios/rollout-retention-hold.test.ts',
+  'test/scenarios/fleets.test.ts',
+  'test/scenarios/operator-cli.test.ts',
+  'test/scenarios/acting-sequence.test.ts',
+  'test/scenarios/simulate-cli.test.ts',
+  'test/scenarios/compliance.test.ts',
+  'test/scenarios/lifecycle.test.ts',
+  'test/scenarios/fleet-rollout-groups.test.ts',
+  'test/scenarios/paused-status.test.ts',
+  'test/scenarios/organization-changes.test.ts',
+  'test/scenarios/server-errors.test.ts',
   'test/unit/simulator/synth-worker.test.ts',
-  'test/unit/simulator/synth-cache.test.ts',
   'test/integration/attack-identity.test.ts',
   'test/integration/attack-resource-doors.test.ts',
   'test/integration/approval-doors.test.ts',
+  'test/unit/simulator/synth-cache.test.ts',
 ];
 
 /**

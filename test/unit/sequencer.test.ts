@@ -46,10 +46,10 @@ describe('the order of a test run (test/sequencer.ts)', () => {
       spec('test/scenarios/acting-sequence.test.ts', 'local'),
       spec('test/unit/c.test.ts', 'pure'),
       spec('test/scenarios/quarter.test.ts', 'scenarios'),
-      spec('test/scenarios/slack-outage.test.ts', 'scenarios'),
+      spec('test/scenarios/cost-steady.test.ts', 'scenarios'),
     ];
     expect(names(slowestFirst(inVitestOrder, REPO))).toEqual([
-      'scenarios:test/scenarios/slack-outage.test.ts',
+      'scenarios:test/scenarios/cost-steady.test.ts',
       'scenarios:test/scenarios/quarter.test.ts',
       'local:test/scenarios/acting-sequence.test.ts',
       'local:test/unit/a.test.ts',
