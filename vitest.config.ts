@@ -9,18 +9,36 @@ const ROOT = import.meta.dirname;
 const SHARED = sharedRegistryTestFiles(ROOT).filter((file) => !file.startsWith('test/stacks/'));
 // Test files that reach the local cloud, aws/, functions/ or the CLI but mock nothing and touch no process-wide
 // state themselves (test/isolation.ts): they share one module registry per worker too, with the state of ours that
-// outlives a file reset after each (test/setup-shared-cloud.ts). The scenario files stay isolated: a simulation
-// that fails or times out part-way may leave its cloud's state behind.
+// outlives a file reset after each (test/setup-shared-cloud.ts).
 const PURE = new Set(SHARED);
-const CLOUD = sharedRegistryTestFiles(ROOT, 'test', 'cloud').filter(
-  (file) => !PURE.has(file) && !file.startsWith('test/stacks/') && !file.startsWith('test/scenarios/'),
+/**
+ * Scenario files that replay a saved cloud once per command, as a new process would: they keep a process each (not
+ * measured shared; acting-sequence mocks, so it would be isolated anyway).
+ */
+const SAVED_CLOUD_REPLAYS = [
+  'test/scenarios/acting-sequence.test.ts',
+  'test/scenarios/operator-cli.test.ts',
+  'test/scenarios/saved-seed.test.ts',
+  'test/scenarios/serve.test.ts',
+];
+const SHARED_CLOUD = sharedRegistryTestFiles(ROOT, 'test', 'cloud').filter(
+  (file) => !PURE.has(file) && !file.startsWith('test/stacks/'),
+);
+const CLOUD = SHARED_CLOUD.filter((file) => !file.startsWith('test/scenarios/'));
+// The scenario files that pass the same checks: each runs its simulations in `beforeAll`, and shares a worker with
+// the next scenario file, its imports (the local cloud, the SDK, the functions) already loaded. One that ends with a
+// cloud still running (a `beforeAll` out of time) fails, and the worker waits for that cloud to stop before the next
+// file (test/setup-shared-cloud.ts).
+const SCENARIOS = SHARED_CLOUD.filter(
+  (file) => file.startsWith('test/scenarios/') && !SAVED_CLOUD_REPLAYS.includes(file),
 );
 
-// Four projects. The stack tests synthesize CDK apps and share one module registry per worker (isolate: false), so
+// Five projects. The stack tests synthesize CDK apps and share one module registry per worker (isolate: false), so
 // aws-cdk-lib and the stacks load once per worker instead of once per file (they keep no state between tests but
-// the catalog, which each test sets). The pure tests (SHARED above) and the cloud tests (CLOUD) share one too: a
-// fresh process per file costs more than most of them take to run. The rest (`local`: files that mock modules or
-// SDK clients, spy, set the environment, and the scenario files) runs isolated, a process per file.
+// the catalog, which each test sets). The pure tests (SHARED above), the cloud tests (CLOUD) and the scenario files
+// (SCENARIOS) share one too: a fresh process per file costs more than most of them take to run, and several seconds
+// of CPU for a file that imports the local cloud. The rest (`local`: files that mock modules or SDK clients, spy, set
+// the environment, and the saved-cloud replays) runs isolated, a process per file.
 export default defineConfig({
   test: {
     environment: 'node',
@@ -46,7 +64,20 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'local', include: ['test/**/*.test.ts'], exclude: ['test/stacks/**', ...SHARED, ...CLOUD] },
+        test: {
+          name: 'scenarios',
+          include: SCENARIOS,
+          isolate: false,
+          setupFiles: ['test/setup-shared-cloud.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'local',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/stacks/**', ...SHARED, ...CLOUD, ...SCENARIOS],
+        },
       },
     ],
   },

@@ -24,6 +24,14 @@ export function installVirtualDate(now: () => number): () => void {
 let realDate: DateConstructor | undefined;
 
 /**
+ * Whether a virtual `Date` is installed: a local cloud is running in this process (from its start until it stops).
+ * What the test files sharing a worker check after each file, so that none runs beside a cloud the previous one left.
+ */
+export function virtualDateInstalled(): boolean {
+  return realDate !== undefined;
+}
+
+/**
  * Runs `fn` with the real `Date` back for its length, then the virtual one again. Only for work no simulated code
  * runs beside (the local cloud's set-up, before the clock runs anything): whatever else runs meanwhile reads real time.
  *

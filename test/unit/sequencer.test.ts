@@ -23,17 +23,39 @@ describe('the order of a test run (test/sequencer.ts)', () => {
       spec('test/unit/a.test.ts', 'local'),
       spec('test/scenarios/acting-sequence.test.ts', 'local'),
       spec('test/unit/b.test.ts', 'local'),
-      spec('test/scenarios/quarter.test.ts', 'local'),
+      spec('test/scenarios/serve.test.ts', 'local'),
       spec('test/unit/c.test.ts', 'pure'),
       spec('test/stacks/x.test.ts', 'stacks'),
     ];
     expect(names(slowestFirst(inVitestOrder, REPO))).toEqual([
-      'local:test/scenarios/quarter.test.ts',
+      'local:test/scenarios/serve.test.ts',
       'local:test/scenarios/acting-sequence.test.ts',
       'local:test/unit/a.test.ts',
       'local:test/unit/b.test.ts',
       'pure:test/unit/c.test.ts',
       'stacks:test/stacks/x.test.ts',
+    ]);
+  });
+
+  it('starts the project that holds the dearest file first, without interleaving projects', () => {
+    // vitest's order: projects by name, so `cloud` and its cheap files before the scenario files.
+    const inVitestOrder = [
+      spec('test/unit/cheap.test.ts', 'cloud'),
+      spec('test/integration/attack-identity.test.ts', 'cloud'),
+      spec('test/unit/a.test.ts', 'local'),
+      spec('test/scenarios/acting-sequence.test.ts', 'local'),
+      spec('test/unit/c.test.ts', 'pure'),
+      spec('test/scenarios/quarter.test.ts', 'scenarios'),
+      spec('test/scenarios/cost-steady.test.ts', 'scenarios'),
+    ];
+    expect(names(slowestFirst(inVitestOrder, REPO))).toEqual([
+      'scenarios:test/scenarios/cost-steady.test.ts',
+      'scenarios:test/scenarios/quarter.test.ts',
+      'local:test/scenarios/acting-sequence.test.ts',
+      'local:test/unit/a.test.ts',
+      'cloud:test/integration/attack-identity.test.ts',
+      'cloud:test/unit/cheap.test.ts',
+      'pure:test/unit/c.test.ts',
     ]);
   });
 
