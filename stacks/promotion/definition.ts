@@ -6,10 +6,11 @@ import { type RetryPolicy, retryPolicy } from '../../core/errors/retry.js';
 import { POINTER_NOT_TAKEN, POINTER_RETRY } from '../../core/promotion/pointer-taken.js';
 import type { PromotionPlan } from '../../core/promotion/types.js';
 import { soakStates } from './soak.js';
+import { approvalStateName } from './state-names.js';
 import { invoke, TASK_STATES, tokenTask } from './task-states.js';
 
 export { soakStateName, soakTimes } from './soak.js';
-export { TASK_STATES } from './task-states.js';
+export { approvalStateName, TASK_STATES } from './state-names.js';
 
 /**
  * The promotion state machine, in one reviewable place.
@@ -37,11 +38,6 @@ export interface PromotionTaskFunctions {
   publish: IFunction;
   retire: IFunction;
   recordOutcome: IFunction;
-}
-
-/** The approval task of a channel: its own state, because TimeoutSeconds comes from that channel's catalog entry. */
-export function approvalStateName(channel: string): string {
-  return `RequestApproval ${channel}`;
 }
 
 /** Approval channels of the catalog with their timeouts (the same for every image that uses the channel). */

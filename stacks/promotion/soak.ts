@@ -3,28 +3,10 @@ import type { Construct } from 'constructs';
 import type { RetryPolicy } from '../../core/errors/retry.js';
 import type { PromotionPlan } from '../../core/promotion/types.js';
 import type { PromotionTaskFunctions } from './definition.js';
+import { soakStateName, soakTimes } from './state-names.js';
 import { invoke, TASK_STATES, tokenTask } from './task-states.js';
 
-/**
- * A channel's soak: a task-token wait, not a Wait state, so it can end early. Its TimeoutSeconds is the channel's
- * soak (https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html: a Task that runs past TimeoutSeconds
- * fails with `States.Timeout`), which is the soak elapsing; an operator's `promote` answers the token
- * (SendTaskSuccess) and ends it at once. Both lead to SoakCheck: ending a soak early never passes a gate. One state
- * per soaking channel, as for approvals, because TimeoutSeconds comes from that channel's catalog entry. Chosen over
- * a polling loop of Waits that reads a "soak ended" mark: no polling transitions, no delay once the operator acts.
- */
-export function soakStateName(channel: string): string {
-  return `Soak ${channel}`;
-}
-
-/** Soaking channels of the catalog with their soak (the same for every image that uses the channel). */
-export function soakTimes(plans: readonly PromotionPlan[]): Map<string, number> {
-  const found = new Map<string, number>();
-  for (const plan of plans) {
-    for (const c of plan.channels) if (c.soakSeconds !== undefined) found.set(c.name, c.soakSeconds);
-  }
-  return found;
-}
+export { soakStateName, soakTimes } from './state-names.js';
 
 /**
  * The soaks: per soaking channel, a Soak task-token state (its timeout is the soak, caught into SoakCheck; an early

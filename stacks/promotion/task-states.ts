@@ -5,17 +5,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import type { RetryPolicy } from '../../core/errors/retry.js';
 
-/** The Task state names (the simulator's override keys); approval tasks are one per approving channel. */
-export const TASK_STATES = {
-  loadImage: 'LoadImage',
-  gate: 'Gate',
-  soakCheck: 'SoakCheck',
-  share: 'Share',
-  publish: 'Publish',
-  retire: 'Retire',
-  recordOutcome: 'RecordOutcome',
-  recordFailure: 'RecordFailure',
-} as const;
+export { TASK_STATES } from './state-names.js';
 
 /**
  * Every task waits out transient errors (core's one table: throttling, 5xx, unavailable, timeouts, Step Functions'

@@ -42,13 +42,14 @@ import { soakCheck } from '../../functions/promotion/soak-check.js';
 import { startSoak } from '../../functions/promotion/soak-start.js';
 import { forgetOrganization } from '../../functions/sharing/channel-targets.js';
 import exampleCatalog from '../../goldsmith.config.js';
-import { Promotion } from '../../stacks/Promotion.js';
-import { aslFromTemplate, type TemplateJson } from '../../stacks/promotion/asl.js';
-import { approvalStateName, soakStateName, soakTimes, TASK_STATES } from '../../stacks/promotion/definition.js';
+import { LOCAL_ACCOUNT } from '../../local/simulator/cloud-types.js';
+import { GOLDSMITH_STACK_SET, synthesizeAppCached } from '../../local/simulator/synth-cache.js';
+import { parseCatalogInput } from '../../stacks/catalog.js';
+import { aslFromTemplate, stateMachineIds, type TemplateJson } from '../../stacks/promotion/asl.js';
+import { approvalStateName, soakStateName, soakTimes, TASK_STATES } from '../../stacks/promotion/state-names.js';
 import { parameterStore } from '../handlers/parameter-store-mock.js';
 import { BUILD_ARN, basePlan, catalog, getImageOutput, plans } from '../handlers/promotion-fixtures.js';
 import { localLedgerClient, recreateLedgerTable } from '../helpers/ledger-table.js';
-import { synthesize } from '../stacks/helpers.js';
 
 /**
  * Runs the synthesized promotion ASL in aws-local-stepfunctions with every Task overridden by our in-process task
@@ -59,6 +60,10 @@ type Handler = (input: unknown) => Promise<unknown>;
 type LocalHandlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
 type JsonInput = Parameters<StateMachine['run']>[0];
 export type Asl = ConstructorParameters<typeof StateMachine>[0];
+
+/** The repository root: the example catalog's component paths resolve from here. */
+const REPO_ROOT = new URL('../../', import.meta.url).pathname;
+const MACHINE = 'PromotionStateMachine';
 
 export const mocks = {
   imagebuilder: mockClient(ImagebuilderClient),
@@ -155,10 +160,18 @@ function pointerShares(): void {
     });
 }
 
-/** The promotion state machine's ASL, as the example catalog's Promotion stack synthesizes it. */
+/**
+ * The promotion state machine's ASL, as the example catalog's app synthesizes it: read from the synthesis cache
+ * (local/simulator/synth-cache.ts) under the local cloud's own key, so a file that runs it loads neither aws-cdk-lib
+ * nor the stacks once any run has synthesized the example app (a miss synthesizes in the synthesis worker). It is
+ * the machine the local cloud runs: the Promotion stack's template in the whole app.
+ */
 export async function synthesizedPromotion(): Promise<Asl> {
-  const { template } = await synthesize(exampleCatalog, { stacks: [Promotion] });
-  return aslFromTemplate(template.toJSON() as TemplateJson, 'PromotionStateMachine') as Asl;
+  const catalog = parseCatalogInput(exampleCatalog, REPO_ROOT);
+  const app = await synthesizeAppCached(catalog, GOLDSMITH_STACK_SET, { root: REPO_ROOT, accountId: LOCAL_ACCOUNT });
+  const template = app.templates.find((t) => stateMachineIds(t as TemplateJson, MACHINE).length > 0);
+  if (!template) throw new Error(`no template of the synthesized app holds ${MACHINE}`);
+  return aslFromTemplate(template as TemplateJson, MACHINE) as Asl;
 }
 
 /** Points the DynamoDB client at dynalite and (re)creates an empty ledger table. */

@@ -17,12 +17,9 @@ import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite.js';
 import { LocalStepFunctions } from '../../local/stepfunctions/engine.js';
 import type { LocalExecution } from '../../local/stepfunctions/execution.js';
 import type { StatesDefinition } from '../../local/stepfunctions/localize.js';
-import { Promotion } from '../../stacks/Promotion.js';
-import { aslFromTemplate, type TemplateJson } from '../../stacks/promotion/asl.js';
-import { TASK_STATES } from '../../stacks/promotion/definition.js';
+import { TASK_STATES } from '../../stacks/promotion/state-names.js';
 import { BUILD_ARN, basePlan } from '../handlers/promotion-fixtures.js';
-import { synthesize } from '../stacks/helpers.js';
-import { defaultWorld, freshLedger, mocks, taskOverrides } from './promotion-asl-harness.js';
+import { defaultWorld, freshLedger, mocks, synthesizedPromotion, taskOverrides } from './promotion-asl-harness.js';
 
 /**
  * The synthesized promotion machine on the local engine, with a clock that jumps to each wait's end: Retry backoff,
@@ -39,8 +36,7 @@ const stepFunctions = mockClient(SFNClient);
 let dynamo: LocalDynamo;
 
 beforeAll(async () => {
-  const { template } = await synthesize(exampleCatalog, { stacks: [Promotion] });
-  definition = aslFromTemplate(template.toJSON() as TemplateJson, 'PromotionStateMachine') as StatesDefinition;
+  definition = (await synthesizedPromotion()) as StatesDefinition;
   dynamo = await startLocalDynamo();
 });
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { getApproval, markApprovalSent } from '../../aws/promotion-approvals.js';
 import { requestApproval } from '../../functions/promotion/request-approval.js';
 import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite.js';
-import { soakStateName, TASK_STATES } from '../../stacks/promotion/definition.js';
+import { soakStateName, TASK_STATES } from '../../stacks/promotion/state-names.js';
 import { described } from '../helpers/described-call.js';
 import {
   type Asl,
