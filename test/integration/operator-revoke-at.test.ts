@@ -11,6 +11,16 @@ const operator = (body: Record<string, unknown>) => invokeOperatorUrl(cloud, { a
 const revokeAt = (version: string, at: string) =>
   operator({ action: 'revoke', image: 'base', version, reason: 'CVE-2027-0042', at });
 
+/**
+ * The environment the stacks give the function that schedules revocations (its schedules' target and role), as the
+ * local cloud wired it: read from the wiring, not the process, so the file shares a worker with the other cloud files.
+ */
+function operatorEnvironment(): Record<string, string | undefined> {
+  const scheduling = [...cloud.wiring.functions.values()].filter((f) => f.environment.REVOCATION_SCHEDULER_ROLE_ARN);
+  expect(scheduling).toHaveLength(1);
+  return scheduling[0]?.environment ?? {};
+}
+
 beforeAll(async () => {
   // One image, two channels with one-hour soaks: 1.0.0/1 and 1.0.0/2 promoted to both.
   cloud = await startTwoVersionsPromoted();
@@ -38,7 +48,7 @@ describe('operator revoke --at T (later than now): an EventBridge Scheduler one-
     });
     const [schedule, ...others] = cloud.scheduler.list();
     expect(others).toEqual([]);
-    const target = process.env.REVOCATION_TARGET_ARN;
+    const { REVOCATION_TARGET_ARN: target, REVOCATION_SCHEDULER_ROLE_ARN: role } = operatorEnvironment();
     expect(target).toMatch(/^arn:aws:lambda:us-east-1:123456789012:function:.*OnLifecycleRequest/);
     expect(schedule).toMatchObject({
       Name: 'base_1.0.0_2',
@@ -48,7 +58,7 @@ describe('operator revoke --at T (later than now): an EventBridge Scheduler one-
       FlexibleTimeWindow: { Mode: 'OFF' },
       ActionAfterCompletion: 'DELETE',
       State: 'ENABLED',
-      Target: { Arn: target, RoleArn: process.env.REVOCATION_SCHEDULER_ROLE_ARN },
+      Target: { Arn: target, RoleArn: role },
     });
     expect(JSON.parse(schedule?.Target.Input ?? '{}')).toEqual({
       version: '0',
