@@ -13,7 +13,24 @@ interface Item {
   readonly seq: number;
   readonly label: string;
   readonly fn: () => unknown;
+  readonly remake: Remake | undefined;
   cancelled: boolean;
+}
+
+/**
+ * What re-creates a pending item in another process (a saved cloud opened again): a kind its owner registers and
+ * plain JSON data. An item without one is a closure only this process can run.
+ */
+export interface Remake {
+  readonly kind: string;
+  readonly data?: unknown;
+}
+
+/** A pending item as a save lists it. */
+export interface PendingItem {
+  readonly at: number;
+  readonly label: string;
+  readonly remake: Remake | undefined;
 }
 
 export interface Scheduled {
@@ -75,8 +92,15 @@ export class VirtualClock extends WorkTracker {
    * Runs `fn` at virtual time `at` (never earlier than now). Items at equal times run in the order they were
    * scheduled. If `fn` returns a promise, the clock waits for it (unless it parks on the clock) before advancing.
    */
-  schedule(at: number | Date | string, label: string, fn: () => unknown): Scheduled {
-    const item: Item = { at: Math.max(toMillis(at), this.current), seq: this.seq++, label, fn, cancelled: false };
+  schedule(at: number | Date | string, label: string, fn: () => unknown, remake?: Remake): Scheduled {
+    const item: Item = {
+      at: Math.max(toMillis(at), this.current),
+      seq: this.seq++,
+      label,
+      fn,
+      remake,
+      cancelled: false,
+    };
     this.heap.push(item);
     this.touch();
     return {
@@ -89,8 +113,29 @@ export class VirtualClock extends WorkTracker {
   }
 
   /** Runs `fn` `ms` virtual milliseconds from now. */
-  after(ms: number, label: string, fn: () => unknown): Scheduled {
-    return this.schedule(this.current + ms, label, fn);
+  after(ms: number, label: string, fn: () => unknown, remake?: Remake): Scheduled {
+    return this.schedule(this.current + ms, label, fn, remake);
+  }
+
+  /** The items still waiting to run, in the order they will run. */
+  pendingItems(): PendingItem[] {
+    return this.heap
+      .all()
+      .filter((i) => !i.cancelled)
+      .sort((a, b) => a.at - b.at || a.seq - b.seq)
+      .map(({ at, label, remake }) => ({ at, label, remake }));
+  }
+
+  /**
+   * Sets virtual now to `at` and drops every pending item: a saved cloud opened in a fresh one, whose start put
+   * items on the clock that the saved cloud had run or re-arms itself. Refused while work is busy.
+   */
+  moveTo(at: number | Date | string): void {
+    const busy = this.busy();
+    if (busy.length > 0)
+      throw new Error(`the clock cannot move while work runs: ${busy.map((w) => w.label).join(', ')}`);
+    while (this.heap.peek()) this.heap.pop();
+    this.current = toMillis(at);
   }
 
   /** Resolves when virtual time reaches `at`; the caller's tracked work counts as parked meanwhile. */

@@ -1,0 +1,160 @@
+import { exportFakes, importFakes } from '../snapshot/fakes-state.js';
+import { exportState, importState, type PlainState } from '../snapshot/plain-state.js';
+import { type StreamPositions, seekStreams, streamPositions } from '../snapshot/streams.js';
+import type { SavedStepFunctions } from '../stepfunctions/engine.js';
+import { armSchedule, scheduleTriggers } from './driver.js';
+import type { Attempt } from './invoke.js';
+import { armAutoDeployment } from './member-baseline.js';
+import type { OperatorExchange } from './operator.js';
+import { armScenarioEvent, type LiveRun } from './run.js';
+
+/**
+ * A local cloud written down at a quiescent instant, whole: every fake, the DynamoDB store, the random streams, Step
+ * Functions, the clock's instant and pending items (each as a kind and plain data, armed again by its owner), and
+ * the run's own progress (the simulated approvers and fleets, the operator endpoint's exchanges, the invoker's
+ * tallies, the report's records). Opening it in a fresh cloud of the same catalog and scenario replays nothing and
+ * goes on exactly as the saved cloud would have.
+ */
+export interface SavedCloud {
+  at: string;
+  /** The instant up to which (exclusive) the scenario's schedule runs and fleet checks are on the clock. */
+  armedUntil: string;
+  fakes: PlainState;
+  dynamo: [string, string][];
+  streams: StreamPositions;
+  stepFunctions: SavedStepFunctions;
+  pending: PendingRemake[];
+  invoker: PlainState;
+  approvers: PlainState;
+  fleets: PlainState;
+  records: PlainState;
+  exchanges: OperatorExchange[];
+}
+
+/** A pending clock item as data: when, its label, and what re-creates it. */
+export interface PendingRemake {
+  at: number;
+  label: string;
+  kind: string;
+  data?: unknown;
+}
+
+/** A save that cannot be a snapshot: why, in one line (naming what it held). */
+export interface Unsavable {
+  reason: string;
+}
+
+/** Clock items Step Functions arms and re-arms itself when it loads (local/stepfunctions). */
+const ENGINE_PREFIX = 'states ';
+
+/** Writes `run`'s cloud down at the instant it stands at (quiescent: after a `clock.run`), or says why it cannot. */
+export async function saveCloud(run: LiveRun): Promise<SavedCloud | Unsavable> {
+  const { cloud } = run;
+  const pending: PendingRemake[] = [];
+  for (const item of cloud.clock.pendingItems()) {
+    if (item.label.startsWith(ENGINE_PREFIX)) continue;
+    if (!item.remake) return { reason: `the save held "${item.label}", which a snapshot cannot hold yet` };
+    pending.push({ at: item.at, label: item.label, kind: item.remake.kind, data: item.remake.data });
+  }
+  let stepFunctions: SavedStepFunctions;
+  try {
+    stepFunctions = cloud.sfn.saveState();
+  } catch (error) {
+    return { reason: `the save held "${(error as Error).message}", which a snapshot cannot hold yet` };
+  }
+  return {
+    at: cloud.clock.iso(),
+    armedUntil: new Date(run.armedUntil).toISOString(),
+    fakes: exportFakes(cloud),
+    dynamo: await cloud.dynamo.dump(),
+    streams: streamPositions(cloud),
+    stepFunctions,
+    pending,
+    invoker: cloud.invoker.saveState(),
+    approvers: run.approvers.saveState(),
+    fleets: run.fleets.saveState(),
+    records: exportState(records(run)),
+    exchanges: run.operatorEndpoint.exchanges,
+  };
+}
+
+const records = (run: LiveRun) => ({
+  statusTimes: run.statusTimes,
+  statusLog: run.statusLog,
+  notes: run.notes,
+  schedules: run.schedules,
+});
+
+/**
+ * Loads `saved` into `run`, a fresh run of the same catalog and scenario that has run nothing: the clock moves to the
+ * saved instant (dropping what the fresh start put on it), every part takes its saved state in place, the pending
+ * items are armed again in their order, and the scenario's schedule runs and fleet checks from the saved horizon up
+ * to the scenario's `until` go on the clock, aligned as a straight run's.
+ */
+export async function openCloud(run: LiveRun, saved: SavedCloud): Promise<void> {
+  const { cloud } = run;
+  await cloud.clock.settle();
+  cloud.clock.moveTo(saved.at);
+  importFakes(cloud, saved.fakes);
+  await cloud.dynamo.load(saved.dynamo);
+  seekStreams(cloud, saved.streams);
+  cloud.invoker.loadState(saved.invoker);
+  run.approvers.loadState(saved.approvers);
+  run.fleets.loadState(saved.fleets);
+  importState(records(run), saved.records);
+  run.operatorEndpoint.restore(saved.exchanges);
+  cloud.scheduler.dropTimers();
+  cloud.cloudwatch.dropTimers();
+  for (const item of saved.pending) rearm(run, item);
+  cloud.sfn.loadState(saved.stepFunctions);
+  const armed = Date.parse(saved.armedUntil);
+  const until = Date.parse(run.scenario.until);
+  run.armedUntil = armed;
+  if (until > armed) {
+    run.schedules.fired += scheduleTriggers(cloud, run.scenario, armed, until);
+    run.fleets.scheduleChecks(armed, until);
+    run.armedUntil = until;
+  }
+}
+
+/** Re-creates one pending item from its kind and data, through the part that owns it. */
+function rearm(run: LiveRun, item: PendingRemake): void {
+  const { cloud, fleets, approvers } = run;
+  const { at } = item;
+  const data = item.data as never;
+  switch (item.kind) {
+    case 'scenario event':
+      return armScenarioEvent(run, data, at);
+    case 'schedule':
+      return armSchedule(cloud, (data as { name: string }).name, at);
+    case 'fleets check':
+      return fleets.armCheck(at);
+    case 'fleets refresh':
+      return fleets.armRefresh(data, at);
+    case 'fleet alarm': {
+      const { index, state, regions } = data as { index: number; state: 'ALARM' | 'OK'; regions: string[] };
+      return fleets.groups.armAlarm(index, state, regions, at);
+    }
+    case 'auto scaling refreshes':
+      return fleets.groups.armRefreshes(at);
+    case 'auto-approve':
+      return approvers.armAutoApprove(data, at);
+    case 'StackSets auto-deployment':
+      return armAutoDeployment(cloud.clock, cloud.installed.fakes.stackSets, at);
+    case 'imagebuilder':
+      return cloud.installed.fakes.imagebuilder.rearm(data, at);
+    case 'invoke':
+      return cloud.invoker.rearm(data as Attempt, at, item.label);
+    case 'scheduler':
+      return cloud.scheduler.rearm(data, at);
+    case 'cloudwatch': {
+      const { alarm, timer } = data as { alarm: string; timer: 'pending' | 'quiet' };
+      return cloud.cloudwatch.rearm(alarm, timer, at);
+    }
+    default:
+      throw new Error(`a saved clock item of an unknown kind: ${item.kind} (${item.label})`);
+  }
+}
+
+/** True when a save is a snapshot (else it says why it is not). */
+export const isSnapshot = (save: SavedCloud | Unsavable): save is SavedCloud => !('reason' in save);
