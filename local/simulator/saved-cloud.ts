@@ -53,7 +53,7 @@ export async function saveCloud(run: LiveRun): Promise<SavedCloud | Unsavable> {
   const pending: PendingRemake[] = [];
   for (const item of cloud.clock.pendingItems()) {
     if (item.label.startsWith(ENGINE_PREFIX)) continue;
-    if (!item.remake) return { reason: `the save held "${item.label}", which a snapshot cannot hold yet` };
+    if (!item.remake || !REARM[item.remake.kind]) return { reason: `the save held "${item.label}", which a snapshot cannot hold yet` };
     pending.push({ at: item.at, label: item.label, kind: item.remake.kind, data: item.remake.data });
   }
   let stepFunctions: SavedStepFunctions;
@@ -117,43 +117,33 @@ export async function openCloud(run: LiveRun, saved: SavedCloud): Promise<void> 
   }
 }
 
-/** Re-creates one pending item from its kind and data, through the part that owns it. */
+type Rearm = (run: LiveRun, data: never, at: number, label: string) => void;
+
+/** What re-creates each kind of pending item, through the part that owns it. */
+const REARM: Record<string, Rearm> = {
+  'scenario event': (run, index: number, at) => armScenarioEvent(run, index, at),
+  schedule: (run, data: { name: string }, at) => armSchedule(run.cloud, data.name, at),
+  'fleets check': (run, _, at) => run.fleets.armCheck(at),
+  'fleets refresh': (run, data: Parameters<LiveRun['fleets']['armRefresh']>[0], at) => run.fleets.armRefresh(data, at),
+  'fleet alarm': (run, data: { index: number; state: 'ALARM' | 'OK'; regions: string[] }, at) =>
+    run.fleets.groups.armAlarm(data.index, data.state, data.regions, at),
+  'auto scaling refreshes': (run, _, at) => run.fleets.groups.armRefreshes(at),
+  'auto-approve': (run, index: number, at) => run.approvers.armAutoApprove(index, at),
+  'StackSets auto-deployment': (run, _, at) =>
+    armAutoDeployment(run.cloud.clock, run.cloud.installed.fakes.stackSets, at),
+  imagebuilder: (run, data: { arn: string; step: number; failWith?: string }, at) =>
+    run.cloud.installed.fakes.imagebuilder.rearm(data, at),
+  invoke: (run, data: Attempt, at, label) => run.cloud.invoker.rearm(data, at, label),
+  scheduler: (run, key: string, at) => run.cloud.scheduler.rearm(key, at),
+  cloudwatch: (run, data: { alarm: string; timer: 'pending' | 'quiet' }, at) =>
+    run.cloud.cloudwatch.rearm(data.alarm, data.timer, at),
+};
+
+/** Re-creates one pending item from its kind and data. */
 function rearm(run: LiveRun, item: PendingRemake): void {
-  const { cloud, fleets, approvers } = run;
-  const { at } = item;
-  const data = item.data as never;
-  switch (item.kind) {
-    case 'scenario event':
-      return armScenarioEvent(run, data, at);
-    case 'schedule':
-      return armSchedule(cloud, (data as { name: string }).name, at);
-    case 'fleets check':
-      return fleets.armCheck(at);
-    case 'fleets refresh':
-      return fleets.armRefresh(data, at);
-    case 'fleet alarm': {
-      const { index, state, regions } = data as { index: number; state: 'ALARM' | 'OK'; regions: string[] };
-      return fleets.groups.armAlarm(index, state, regions, at);
-    }
-    case 'auto scaling refreshes':
-      return fleets.groups.armRefreshes(at);
-    case 'auto-approve':
-      return approvers.armAutoApprove(data, at);
-    case 'StackSets auto-deployment':
-      return armAutoDeployment(cloud.clock, cloud.installed.fakes.stackSets, at);
-    case 'imagebuilder':
-      return cloud.installed.fakes.imagebuilder.rearm(data, at);
-    case 'invoke':
-      return cloud.invoker.rearm(data as Attempt, at, item.label);
-    case 'scheduler':
-      return cloud.scheduler.rearm(data, at);
-    case 'cloudwatch': {
-      const { alarm, timer } = data as { alarm: string; timer: 'pending' | 'quiet' };
-      return cloud.cloudwatch.rearm(alarm, timer, at);
-    }
-    default:
-      throw new Error(`a saved clock item of an unknown kind: ${item.kind} (${item.label})`);
-  }
+  const remake = REARM[item.kind];
+  if (!remake) throw new Error(`a saved clock item of an unknown kind: ${item.kind} (${item.label})`);
+  remake(run, item.data as never, item.at, item.label);
 }
 
 /** True when a save is a snapshot (else it says why it is not). */
