@@ -32,7 +32,7 @@ export function startStepFunctions(options: {
   const sfn = new LocalStepFunctions({
     clock: {
       now: () => clock.date(),
-      sleepUntil: (at) => clock.sleepUntil(at),
+      sleepUntil: (at, label) => clock.sleepUntil(at, label),
       track: (work, label) => clock.track(work, label),
       park: (promise) => clock.park(promise),
       schedule: (at, label, fn) => clock.schedule(at, label, fn),

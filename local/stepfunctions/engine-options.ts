@@ -3,11 +3,12 @@ import type { LocalExecution } from './execution.js';
 /** What the engine needs of the virtual clock. */
 export interface EngineClock {
   now(): Date;
-  sleepUntil(at: Date): Promise<void>;
+  /** `label` names the wait on the clock: every item the engine puts there starts with `states `. */
+  sleepUntil(at: Date, label?: string): Promise<void>;
   /** Runs an execution as work the clock waits for before it advances (the simulator's clock provides it). */
   track?<T>(work: () => Promise<T>, label?: string): Promise<T>;
-  /** Runs `fn` at `at` without parking the caller (the simulator's clock provides it). */
-  schedule?(at: Date, label: string, fn: () => void): unknown;
+  /** Runs `fn` at `at` without parking the caller (the simulator's clock provides it); `cancel` takes it back. */
+  schedule?(at: Date, label: string, fn: () => void): { cancel(): void };
   /** Marks the current work as waiting on something outside it (a task token), so the clock may advance. */
   park?<T>(promise: Promise<T>): Promise<T>;
 }

@@ -8,21 +8,16 @@ import {
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { LocalStepFunctionsOptions } from './engine-options.js';
 import { isValidExecutionName, type LocalExecution } from './execution.js';
-import { type Json, type LocalizedMachine, localizeDefinition, type StatesDefinition } from './localize.js';
-import { withRetries } from './task-retries.js';
-import { serveTask } from './task-serving.js';
-import { type SavedTokens, TaskTokens, TOKEN_PLACEHOLDER } from './tokens.js';
+import { type RunContext, runExecution } from './execution-run.js';
+import { type ExecutionJournal, Restore, type SavedRun } from './journal.js';
+import { type LocalizedMachine, localizeDefinition, type StatesDefinition } from './localize.js';
+import { type Restoring, restorable, type SavedStepFunctions, savedRun } from './saved-state.js';
+import { TaskTokens } from './tokens.js';
 import { validatedCache } from './validated.js';
 
 const VALIDATED = validatedCache();
 
-/** What a saved cloud keeps of Step Functions once no execution runs (LocalStepFunctions.saveState). */
-export interface SavedStepFunctions {
-  executions: (Omit<LocalExecution, 'startDate' | 'stopDate'> & { startDate: string; stopDate?: string })[];
-  transitions: number;
-  taskSeq: number;
-  tokens: SavedTokens;
-}
+export type { SavedStepFunctions } from './saved-state.js';
 
 /**
  * Step Functions on the local cloud: runs the synthesized ASL with aws-local-stepfunctions, every Task served
@@ -34,8 +29,10 @@ export class LocalStepFunctions {
   private readonly executions = new Map<string, LocalExecution>();
   private readonly running = new Set<Promise<void>>();
   private readonly tokens: TaskTokens;
-  /** States entered by every execution, Map iterations included: what Step Functions Standard bills. */
-  transitions = 0;
+  /** Each running execution's handler calls (what a save writes down), and the restores not yet back in place. */
+  private readonly journals = new Map<string, ExecutionJournal>();
+  private readonly restores = new Map<string, Restore>();
+  private readonly counters = { transitions: 0, taskSeq: 0 };
   private readonly accountId: string;
   private readonly region: string;
 
@@ -43,6 +40,11 @@ export class LocalStepFunctions {
     this.accountId = options.accountId ?? '123456789012';
     this.region = options.region ?? 'us-east-1';
     this.tokens = new TaskTokens(options.tokenSeed);
+  }
+
+  /** States entered by every execution, Map iterations included: what Step Functions Standard bills. */
+  get transitions(): number {
+    return this.counters.transitions;
   }
 
   /** Registers a state machine definition under its ARN. */
@@ -93,12 +95,7 @@ export class LocalStepFunctions {
       startDate: this.options.clock.now(),
     };
     this.executions.set(executionArn, execution);
-    const clock = this.options.clock;
-    const started = clock.track
-      ? clock.track(() => this.run(machine, execution), `execution ${name}`)
-      : this.run(machine, execution);
-    const run = started.finally(() => this.running.delete(run));
-    this.running.add(run);
+    this.launch(machine, execution);
     return { executionArn, startDate: execution.startDate };
   }
 
@@ -138,16 +135,19 @@ export class LocalStepFunctions {
   }
 
   /**
-   * Every execution with its history, the transitions billed and the task tokens issued, as plain data. Only with
-   * no execution running: a running one is JavaScript waiting inside aws-local-stepfunctions, which this cannot
-   * write down (the error names it and where its input started it).
+   * Every execution with its history, the transitions billed and the task tokens issued, as plain data; a running
+   * execution with its journal and where each of its branches waits (journal.ts). Only at a quiescent instant: an
+   * execution whose task is at work (a Lambda invoke in flight) or that is still being restored is refused by name.
    */
   saveState(): SavedStepFunctions {
-    const running = [...this.executions.values()].filter((e) => e.status === 'RUNNING');
-    if (running.length > 0) {
-      throw new Error(
-        `${running.length} execution(s) still running (${running.map((e) => e.name).join(', ')}): Step Functions can be saved only when none runs`,
-      );
+    const running: SavedRun[] = [];
+    for (const execution of this.executions.values()) {
+      if (execution.status !== 'RUNNING') continue;
+      const journal = this.journals.get(execution.executionArn);
+      if (!journal || this.restores.get(execution.executionArn)?.replaying) {
+        throw new Error(`execution ${execution.name} is still being restored: Step Functions cannot be saved yet`);
+      }
+      running.push(savedRun(execution, journal));
     }
     return {
       executions: [...this.executions.values()].map(({ startDate, stopDate, ...rest }) => ({
@@ -155,15 +155,23 @@ export class LocalStepFunctions {
         startDate: startDate.toISOString(),
         ...(stopDate ? { stopDate: stopDate.toISOString() } : {}),
       })),
-      transitions: this.transitions,
-      taskSeq: this.taskSeq,
+      transitions: this.counters.transitions,
+      taskSeq: this.counters.taskSeq,
       tokens: this.tokens.saveState(),
+      running,
     };
   }
 
-  /** Takes a saved state into an engine that has started nothing: it lists, describes and names as the saved one. */
-  loadState(saved: SavedStepFunctions): void {
+  /**
+   * Takes a saved state into an engine that has started nothing, with the same machines registered and its clock at
+   * the saved instant: it lists, describes and names as the saved one, and every running execution runs again from
+   * its input with handlers answering from its journal (no invoke, sleep, callback, history entry, random draw,
+   * token or transition) until each branch is back at its pending call, which goes on live. Resolves then; rejects,
+   * naming execution and state, when a restored execution left its journal's path (discard the engine then).
+   */
+  loadState(saved: SavedStepFunctions): Promise<void> {
     if (this.executions.size > 0) throw new Error('Step Functions loads only into an engine that has started nothing');
+    const restored = restorable(saved, this.machines);
     for (const e of saved.executions) {
       const { startDate, stopDate, ...rest } = e;
       this.executions.set(e.executionArn, {
@@ -172,70 +180,43 @@ export class LocalStepFunctions {
         ...(stopDate ? { stopDate: new Date(stopDate) } : {}),
       });
     }
-    this.transitions = saved.transitions;
-    this.taskSeq = saved.taskSeq;
+    this.counters.transitions = saved.transitions;
+    this.counters.taskSeq = saved.taskSeq;
     this.tokens.loadState(saved.tokens);
+    const restores: Restore[] = [];
+    for (const { run, machine } of restored) {
+      const execution = this.describeExecution(run.executionArn);
+      const restore = new Restore(execution.name, run);
+      this.restores.set(execution.executionArn, restore);
+      restores.push(restore);
+      this.launch(machine, execution, { restore, run });
+    }
+    // The replay runs on promises alone: one turn of the event loop later it is over, its StateEntered events
+    // counted, and a restore not back in place stopped short.
+    const done = Promise.all(restores.map((r) => r.done));
+    done.catch(() => undefined);
+    return new Promise<void>((resolve, reject) => {
+      setImmediate(() => {
+        for (const restore of restores) restore.quiet();
+        done.then(() => resolve(), reject);
+      });
+    });
   }
 
-  private async run(machine: LocalizedMachine, execution: LocalExecution): Promise<void> {
-    const handlers: Record<string, (input: Json) => Promise<Json>> = {};
-    for (const [stateName, task] of Object.entries(machine.tasks)) {
-      handlers[stateName] = (input) =>
-        withRetries(
-          this.options,
-          `task:${execution.name}:${stateName}:${++this.taskSeq}`,
-          machine.retries[stateName],
-          execution,
-          stateName,
-          () => serveTask(this.options, this.tokens, machine, stateName, task.resource, input),
-        );
-    }
-    const retryIntervalOverrides = Object.fromEntries(Object.keys(machine.tasks).map((n) => [n, 0]));
+  private launch(machine: LocalizedMachine, execution: LocalExecution, restoring?: Restoring): void {
     const sm = this.runners.get(machine);
     if (!sm) throw new Error(`no runner for ${execution.stateMachineArn}`);
-    const { result, abort, eventLogs } = sm.run(JSON.parse(execution.input) as Json, {
-      overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides },
-      context: {
-        Execution: {
-          Id: execution.executionArn,
-          Name: execution.name,
-          Input: JSON.parse(execution.input),
-          StartTime: execution.startDate.toISOString(),
-          RoleArn: `arn:aws:iam::${this.accountId}:role/goldsmith-promotion`,
-        },
-        StateMachine: { Id: execution.stateMachineArn, Name: execution.stateMachineArn.split(':').pop() },
-        Task: { Token: TOKEN_PLACEHOLDER },
-      } as never,
-    });
-    void (async () => {
-      for await (const event of eventLogs) if (event.type === 'StateEntered') this.transitions++;
-    })().catch(() => undefined); // the count is an estimate; the execution itself reports its own failure
-    let timedOut = false;
-    if (machine.timeoutSeconds !== undefined) {
-      const deadline = new Date(execution.startDate.getTime() + machine.timeoutSeconds * 1000);
-      const expire = () => {
-        if (execution.status !== 'RUNNING') return;
-        timedOut = true;
-        abort();
-      };
-      const clock = this.options.clock;
-      if (clock.schedule) clock.schedule(deadline, `execution timeout ${execution.name}`, expire);
-      else void clock.sleepUntil(deadline).then(expire);
-    }
-    try {
-      const output = await result;
-      execution.status = 'SUCCEEDED';
-      execution.output = JSON.stringify(output);
-    } catch (error) {
-      const cause = (error as { cause?: { name?: string; message?: string } }).cause;
-      execution.status = timedOut ? 'TIMED_OUT' : 'FAILED';
-      execution.error = timedOut ? 'States.Timeout' : (cause?.name ?? (error as Error).name);
-      execution.cause = timedOut
-        ? 'The execution reached its TimeoutSeconds'
-        : (cause?.message ?? (error as Error).message);
-    }
-    execution.stopDate = this.options.clock.now();
+    const ctx: RunContext = {
+      options: this.options,
+      tokens: this.tokens,
+      accountId: this.accountId,
+      counters: this.counters,
+      journals: this.journals,
+    };
+    const go = () => runExecution(ctx, sm, machine, execution, restoring);
+    const clock = this.options.clock;
+    const started = clock.track ? clock.track(go, `execution ${execution.name}`) : go();
+    const run = started.finally(() => this.running.delete(run));
+    this.running.add(run);
   }
-
-  private taskSeq = 0;
 }

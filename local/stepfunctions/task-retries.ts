@@ -1,5 +1,6 @@
 import type { LocalStepFunctionsOptions } from './engine-options.js';
 import type { LocalExecution } from './execution.js';
+import type { CallPhase, LiveCall } from './journal.js';
 import type { Json, LocalRetrier } from './localize.js';
 
 /** The error name Step Functions matches a Retry/Catch against. */
@@ -22,34 +23,47 @@ function matchesError(errorEquals: readonly string[], name: string): boolean {
 /**
  * Runs one task state's attempts as Step Functions would: on an error its Retry list matches, wait the retrier's
  * backoff (IntervalSeconds × BackoffRate^n, capped at MaxDelaySeconds, full jitter when asked) on the virtual
- * clock and try again, up to MaxAttempts; each wait is written to the execution's history.
+ * clock and try again, up to MaxAttempts; each wait is written to the execution's history. `call` holds the
+ * attempts used and where the call waits (what a save writes down); `resume`, a saved call's phase, goes on from
+ * there: a backoff sleeps until its wake instant, a Wait or token attempt is handed back to `attempt`.
  */
 export async function withRetries(
   options: LocalStepFunctionsOptions,
-  key: string,
+  call: LiveCall,
   retriers: readonly LocalRetrier[] | undefined,
   execution: LocalExecution,
-  stateName: string,
-  attempt: () => Promise<Json>,
+  attempt: (resume?: CallPhase) => Promise<Json>,
+  resume?: CallPhase,
 ): Promise<Json> {
-  const counts = new Map<LocalRetrier, number>();
-  let retried = false;
+  const stateName = call.state;
+  const label = `states retry ${execution.name} ${stateName}`;
+  let resumed = resume;
+  if (resumed?.kind === 'backoff') {
+    call.phase = resumed;
+    await options.clock.sleepUntil(new Date(resumed.wake), label);
+    call.phase = undefined;
+    resumed = undefined;
+  }
   for (;;) {
     try {
-      const output = await attempt();
-      if (retried) options.onTaskRecovered?.(key);
+      const phase = resumed;
+      resumed = undefined;
+      const output = await attempt(phase);
+      if (call.retried) options.onTaskRecovered?.(call.callbackKey);
       options.onTaskSucceeded?.(execution, stateName);
       return output;
     } catch (error) {
       const name = errorNameOf(error);
-      const retrier = retriers?.find((r) => matchesError(r.ErrorEquals, name));
-      const used = retrier ? (counts.get(retrier) ?? 0) : 0;
+      const index = retriers?.findIndex((r) => matchesError(r.ErrorEquals, name)) ?? -1;
+      const retrier = retriers?.[index];
       if (!retrier) throw error;
+      const used = call.counts[index] ?? 0;
       if (used >= (retrier.MaxAttempts ?? 3)) {
-        if (retried) options.onTaskGaveUp?.(key, execution, stateName);
+        if (call.retried) options.onTaskGaveUp?.(call.callbackKey, execution, stateName);
         throw error;
       }
-      counts.set(retrier, used + 1);
+      while (call.counts.length < index) call.counts.push(0);
+      call.counts[index] = used + 1;
       const base = Math.min(
         (retrier.MaxDelaySeconds ?? Number.POSITIVE_INFINITY) * 1000,
         (retrier.IntervalSeconds ?? 1) * 1000 * (retrier.BackoffRate ?? 2) ** used,
@@ -66,9 +80,12 @@ export async function withRetries(
         attempt: used + 1,
         waitSeconds: waitMs / 1000,
       });
-      retried = true;
-      options.onTaskRetry?.(key, error);
-      await options.clock.sleepUntil(new Date(now.getTime() + waitMs));
+      call.retried = true;
+      options.onTaskRetry?.(call.callbackKey, error);
+      const wake = new Date(now.getTime() + waitMs);
+      call.phase = { kind: 'backoff', wake: wake.toISOString() };
+      await options.clock.sleepUntil(wake, label);
+      call.phase = undefined;
     }
   }
 }

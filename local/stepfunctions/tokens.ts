@@ -16,12 +16,17 @@ export class TaskError extends Error {
 export interface SavedTokens {
   issued: number;
   answered: [token: string, state: 'timed-out' | 'closed'][];
+  /** Tokens still waiting for their answer, with the ARN of the execution that waits. */
+  open: [token: string, execution: string][];
 }
 
 interface PendingToken {
   resolve(output: unknown): void;
   reject(error: Error): void;
   state: 'open' | 'timed-out' | 'closed';
+  owner: string;
+  /** The answer's promise, for a token loaded open until its restored execution takes it up (`reopen`). */
+  answer?: Promise<unknown>;
 }
 
 /** Replaces the context-object placeholder wherever `$$.Task.Token` put it. */
@@ -45,17 +50,29 @@ export class TaskTokens {
   /** `seed`: tokens derived from it and their issue order (reproducible runs); none: random, as AWS's are opaque. */
   constructor(private readonly seed?: string) {}
 
-  /** Issues a token and the promise its answer settles. */
-  issue(): { token: string; answer: Promise<unknown> } {
+  /** Issues a token for the execution `owner` and the promise its answer settles. */
+  issue(owner: string): { token: string; answer: Promise<unknown> } {
     this.issued++;
     const token =
       this.seed === undefined
         ? `${randomUUID()}${randomUUID()}`.replaceAll('-', '')
         : createHash('sha256').update(`${this.seed}:${this.issued}`).digest('hex');
-    const answer = new Promise<unknown>((resolve, reject) => {
-      this.tokens.set(token, { resolve, reject, state: 'open' });
+    return { token, answer: this.await(token, owner) };
+  }
+
+  /** The answer of a token loaded open (loadState), taken up once by the restored execution that waits on it. */
+  reopen(token: string): Promise<unknown> {
+    const pending = this.tokens.get(token);
+    const answer = pending?.answer;
+    if (!pending || !answer) throw new Error(`task token ${token.slice(0, 12)}… was not saved open`);
+    delete pending.answer;
+    return answer;
+  }
+
+  private await(token: string, owner: string): Promise<unknown> {
+    return new Promise<unknown>((resolve, reject) => {
+      this.tokens.set(token, { resolve, reject, state: 'open', owner });
     });
-    return { token, answer };
   }
 
   /** Times an unanswered token out (its state fails with `States.Timeout`); an answered one is left alone. */
@@ -83,24 +100,36 @@ export class TaskTokens {
   }
 
   /**
-   * What a saved cloud keeps of the tokens: how many were issued (the next one follows from the seed and the count)
-   * and how each was answered. A token still waiting belongs to a running execution and cannot be saved here.
+   * What a saved cloud keeps of the tokens: how many were issued (the next one follows from the seed and the count),
+   * how each was answered, and which still wait, for which execution.
    */
   saveState(): SavedTokens {
     const answered: SavedTokens['answered'] = [];
+    const open: SavedTokens['open'] = [];
     for (const [token, pending] of this.tokens) {
-      if (pending.state === 'open') throw new Error(`task token ${token.slice(0, 12)}… still waits for its answer`);
-      answered.push([token, pending.state]);
+      if (pending.state === 'open') open.push([token, pending.owner]);
+      else answered.push([token, pending.state]);
     }
-    return { issued: this.issued, answered };
+    return { issued: this.issued, answered, open };
   }
 
-  /** Takes a saved state into a registry that has issued nothing yet: answered tokens answer as they did. */
+  /**
+   * Takes a saved state into a registry that has issued nothing yet: answered tokens answer as they did; an open
+   * token takes its answer (SendTaskSuccess/Failure/Heartbeat, a timeout) and holds it for `reopen`.
+   */
   loadState(saved: SavedTokens): void {
     if (this.issued > 0) throw new Error('task tokens load only into a registry that has issued none');
     this.issued = saved.issued;
     const settled = () => undefined;
-    for (const [token, state] of saved.answered) this.tokens.set(token, { resolve: settled, reject: settled, state });
+    for (const [token, state] of saved.answered) {
+      this.tokens.set(token, { resolve: settled, reject: settled, state, owner: '' });
+    }
+    for (const [token, owner] of saved.open) {
+      const answer = this.await(token, owner);
+      answer.catch(() => undefined); // a failure is seen by whoever reopens it; until then it is only held
+      const pending = this.tokens.get(token);
+      if (pending) pending.answer = answer;
+    }
   }
 
   private open(token: string): PendingToken {

@@ -81,7 +81,7 @@ function engine(replace: Record<string, Handler> = {}) {
         now = Math.max(now, at.getTime());
       },
       // Approval and execution timeouts never come due within these tests.
-      schedule: () => undefined,
+      schedule: () => ({ cancel: () => undefined }),
     },
     random: () => 0.5,
     invoke: async (arn, payload) => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { TaskTokens } from '../../../local/stepfunctions/tokens.js';
 
 describe('task tokens of the local Step Functions', () => {
-  const issued = (tokens: TaskTokens, n: number) => Array.from({ length: n }, () => tokens.issue().token);
+  const issued = (tokens: TaskTokens, n: number) => Array.from({ length: n }, () => tokens.issue('execution').token);
 
   it('are the same for one seed in every run, so a saved run and a live run sign the same links', () => {
     expect(issued(new TaskTokens('seed-7'), 3)).toEqual(issued(new TaskTokens('seed-7'), 3));

@@ -66,10 +66,12 @@ describe('Step Functions saved with no execution running, and loaded into a fres
     expect(fresh.tokens).toEqual([saved.tokens[2]]);
   });
 
-  it('refuses to save while an execution runs, naming it', async () => {
-    const { clock, sfn } = engine();
-    sfn.startExecution({ stateMachineArn: machineArn, name: 'waiting', input: '{}' });
+  it('refuses to save while a task of a running execution is at work, naming execution and state', async () => {
+    const clock = manualClock('2027-01-01T00:00:00Z');
+    const sfn = new LocalStepFunctions({ clock, invoke: () => new Promise(() => undefined) });
+    sfn.register(machineArn, definition);
+    sfn.startExecution({ stateMachineArn: machineArn, name: 'invoking', input: '{}' });
     await clock.advance(1);
-    expect(() => sfn.saveState()).toThrow(/1 execution\(s\) still running \(waiting\)/);
+    expect(() => sfn.saveState()).toThrow(/execution invoking is at work in state Approval/);
   });
 });
