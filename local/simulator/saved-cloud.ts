@@ -106,7 +106,7 @@ export async function openCloud(run: LiveRun, saved: SavedCloud): Promise<void> 
   cloud.scheduler.dropTimers();
   cloud.cloudwatch.dropTimers();
   for (const item of saved.pending) rearm(run, item);
-  cloud.sfn.loadState(saved.stepFunctions);
+  await cloud.sfn.loadState(saved.stepFunctions);
   const armed = Date.parse(saved.armedUntil);
   const until = Date.parse(run.scenario.until);
   run.armedUntil = armed;

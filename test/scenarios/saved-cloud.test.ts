@@ -12,8 +12,8 @@ const UNTIL = '2027-01-02T06:00:00.000Z';
 
 /**
  * The default catalog's first day: a build of base that fails (Image Builder's walk on the clock, its events on the
- * bus), then after the save a build that succeeds and starts its promotion, with the fleets checking their pointers
- * and the stacks' schedules running throughout.
+ * bus), one whose promotion is in its dev soak at the save (a running execution), then after the save another build,
+ * with the fleets checking their pointers and the stacks' schedules running throughout.
  */
 const scenario = (until: string) =>
   defaultScenario({
@@ -21,6 +21,7 @@ const scenario = (until: string) =>
     events: [
       { at: '2027-01-01T00:30:00Z', kind: 'build-fails', image: 'base', reason: 'component failed', count: 1 },
       { at: '2027-01-01T01:00:00Z', kind: 'build', image: 'base', reason: 'first, fails' },
+      { at: '2027-01-01T03:00:00Z', kind: 'build', image: 'base', reason: 'in soak at the save' },
       { at: '2027-01-01T13:00:00Z', kind: 'build', image: 'base', reason: 'after the save' },
     ],
   });
@@ -53,7 +54,8 @@ describe('a saved cloud opened in a fresh one goes on as the straight run does',
   });
 
   it('opened and run on, it holds the same ledger, pointers, builds, AMIs and executions as the straight run', () => {
-    expect(resumed.snapshot?.builds.length).toBe(2);
+    expect(resumed.snapshot?.builds.length).toBe(3);
+    expect(saved.stepFunctions.running.length).toBeGreaterThan(0);
     expect(shown(resumed.snapshot)).toEqual(shown(straight.snapshot));
   });
 
