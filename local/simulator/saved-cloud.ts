@@ -53,7 +53,8 @@ export async function saveCloud(run: LiveRun): Promise<SavedCloud | Unsavable> {
   const pending: PendingRemake[] = [];
   for (const item of cloud.clock.pendingItems()) {
     if (item.label.startsWith(ENGINE_PREFIX)) continue;
-    if (!item.remake || !REARM[item.remake.kind]) return { reason: `the save held "${item.label}", which a snapshot cannot hold yet` };
+    if (!item.remake || !REARM[item.remake.kind])
+      return { reason: `the save held "${item.label}", which a snapshot cannot hold yet` };
     pending.push({ at: item.at, label: item.label, kind: item.remake.kind, data: item.remake.data });
   }
   let stepFunctions: SavedStepFunctions;

@@ -1,7 +1,10 @@
+import type { Catalog } from '../../core/config/schema.js';
+import { resetModelChecks } from '../models/request-check.js';
 import type { LocalCloud } from './cloud.js';
 import type { OperatorExchange } from './operator.js';
-import type { LiveRun } from './run.js';
-import { type SavedCloud, saveCloud, type Unsavable } from './saved-cloud.js';
+import { type LiveRun, startRun } from './run.js';
+import { openCloud, type SavedCloud, saveCloud, type Unsavable } from './saved-cloud.js';
+import type { Scenario } from './scenario.js';
 import { type CloudSnapshot, snapshotOf } from './snapshot.js';
 
 /** How long an acting command's run goes on after the endpoint answered (virtual time). */
@@ -56,4 +59,25 @@ export function localSession(run: LiveRun): LocalSession {
     steps: () => steps,
     stop: () => cloud.stop(),
   };
+}
+
+/**
+ * A session on a saved cloud opened in a fresh one (saved-cloud.ts): nothing is replayed; requests go on from the
+ * saved instant as they would have on the cloud that was saved.
+ */
+export async function openSession(
+  catalog: Catalog,
+  scenario: Scenario,
+  root: string,
+  saved: SavedCloud,
+): Promise<LocalSession> {
+  resetModelChecks();
+  const run = await startRun(catalog, scenario, root, () => undefined);
+  try {
+    await openCloud(run, saved);
+  } catch (error) {
+    await run.cloud.stop();
+    throw error;
+  }
+  return localSession(run);
 }
