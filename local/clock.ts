@@ -60,6 +60,8 @@ function toMillis(at: number | Date | string): number {
 export class VirtualClock extends WorkTracker {
   private current: number;
   private seq = 0;
+  /** Sequence numbers of items put ahead of the others at their instant (`scheduleFirst`), counting down. */
+  private firstSeq = 0;
   private readonly heap = new ScheduleHeap<Item>();
   private failure: Error | undefined;
 
@@ -99,6 +101,30 @@ export class VirtualClock extends WorkTracker {
       label,
       fn,
       remake,
+      cancelled: false,
+    };
+    this.heap.push(item);
+    this.touch();
+    return {
+      at: item.at,
+      label,
+      cancel: () => {
+        item.cancelled = true;
+      },
+    };
+  }
+
+  /**
+   * Runs `fn` at `at` ahead of every item already due then: an operator request journaled at a saved instant, which
+   * a replay of the run had on the clock since its start (before anything else due at that instant).
+   */
+  scheduleFirst(at: number | Date | string, label: string, fn: () => unknown): Scheduled {
+    const item: Item = {
+      at: Math.max(toMillis(at), this.current),
+      seq: --this.firstSeq,
+      label,
+      fn,
+      remake: undefined,
       cancelled: false,
     };
     this.heap.push(item);
@@ -158,15 +184,20 @@ export class VirtualClock extends WorkTracker {
   /**
    * Runs every item due up to `until` (inclusive), settling after each; then sets now to `until`. `onStep` is told
    * the virtual time after each item (progress reporting, the streamed timeline); it may read state — a promise it
-   * returns is awaited before the next item — but must not schedule work.
+   * returns is awaited before the next item — but must not schedule work. With `before`, items due exactly at
+   * `until` stay pending (a saved cloud stops there, before them, as a replay would reach that instant).
    */
-  async run(until: number | Date | string, onStep?: (now: number) => void | Promise<void>): Promise<RunResult> {
+  async run(
+    until: number | Date | string,
+    onStep?: (now: number) => void | Promise<void>,
+    options: { before?: boolean } = {},
+  ): Promise<RunResult> {
     const end = toMillis(until);
     let steps = 0;
     await this.settle();
     for (;;) {
       const item = this.heap.peek();
-      if (!item || item.at > end) break;
+      if (!item || item.at > end || (options.before && item.at === end)) break;
       this.heap.pop();
       if (item.cancelled) continue;
       this.current = item.at;

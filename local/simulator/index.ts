@@ -111,27 +111,33 @@ export async function simulate(
     // The timeline is read at most every FLUSH_MS of wall time, and never sooner than 25 times the last read took
     // (a read grows with the run): a person sees it move, and reading costs the run a few percent at most.
     let nextFlush = Number.NEGATIVE_INFINITY;
-    const { steps } = await cloud.clock.run(scenario.until, (now) => {
-      onProgress?.({
-        now,
-        start,
-        until,
-        builds: cloud.installed.fakes.imagebuilder.builds.size,
-        promotions: cloud.sfn.count,
-      });
-      if (!live || performance.now() < nextFlush) return;
-      const began = performance.now();
-      return live.flush(now).then(() => {
-        const ended = performance.now();
-        nextFlush = ended + Math.max(FLUSH_MS, 25 * (ended - began));
-      });
-    });
+    // A run that is saved stops before what is due at its end (saved-cloud.ts): a request journaled there goes first.
+    const before = options.save === true;
+    const { steps } = await cloud.clock.run(
+      scenario.until,
+      (now) => {
+        onProgress?.({
+          now,
+          start,
+          until,
+          builds: cloud.installed.fakes.imagebuilder.builds.size,
+          promotions: cloud.sfn.count,
+        });
+        if (!live || performance.now() < nextFlush) return;
+        const began = performance.now();
+        return live.flush(now).then(() => {
+          const ended = performance.now();
+          nextFlush = ended + Math.max(FLUSH_MS, 25 * (ended - began));
+        });
+      },
+      { before: before && !options.answerOperatorRequests },
+    );
     await cloud.clock.settle();
     if (options.answerOperatorRequests) {
       await cloud.clock.runUntilSettled(operatorEndpoint.answered());
       // What the answer set going (the promotion's next step, a pointer's roll-back retried after a throttle)
       // follows within seconds on AWS: the saved cloud stops once that has happened, as a person would look.
-      await cloud.clock.run(cloud.clock.now() + CONSEQUENCES_MS);
+      await cloud.clock.run(cloud.clock.now() + CONSEQUENCES_MS, undefined, { before });
     }
 
     const report = await buildReport(cloud, scenario, {

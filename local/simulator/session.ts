@@ -3,7 +3,7 @@ import { resetModelChecks } from '../models/request-check.js';
 import type { LocalCloud } from './cloud.js';
 import type { OperatorExchange } from './operator.js';
 import { type LiveRun, startRun } from './run.js';
-import { openCloud, type SavedCloud, saveCloud, type Unsavable } from './saved-cloud.js';
+import { armUntil, openCloud, type SavedCloud, saveCloud, type Unsavable } from './saved-cloud.js';
 import type { Scenario } from './scenario.js';
 import { type CloudSnapshot, snapshotOf } from './snapshot.js';
 
@@ -36,17 +36,22 @@ export interface LocalSession {
 export function localSession(run: LiveRun): LocalSession {
   const { cloud, operatorEndpoint: endpoint } = run;
   let steps = 0;
-  const runTo = async (at: number) => {
-    steps += (await cloud.clock.run(at)).steps;
+  const runTo = async (at: number, before = false) => {
+    steps += (await cloud.clock.run(at, undefined, { before })).steps;
   };
   return {
     async act(request, principal, id) {
       const at = cloud.clock.now();
-      cloud.clock.schedule(at, 'scenario operator', () => run.operator(request, principal, id));
+      // First at its instant, as a replay has the request journaled there on the clock from the run's start.
+      cloud.clock.scheduleFirst(at, 'scenario operator', () => run.operator(request, principal, id));
       await runTo(at);
       await cloud.clock.settle();
       await cloud.clock.runUntilSettled(endpoint.answered());
-      await runTo(cloud.clock.now() + CONSEQUENCES_MS);
+      // Stops before what is due at the end, as a saved run does (saved-cloud.ts); the schedules and the fleets'
+      // checks go on meanwhile, as in a replay that ends there.
+      const end = cloud.clock.now() + CONSEQUENCES_MS;
+      armUntil(run, end);
+      await runTo(end, true);
       return {
         exchange: endpoint.exchanges.find((e) => e.id === id),
         snapshot: await snapshotOf(cloud),
