@@ -10,7 +10,12 @@ import { TaskError } from './tokens.js';
  * then goes on live: the library walks the same path and ends up holding the same state.
  */
 
-/** Which handler call: the state, a digest of its input, and how many calls of that state with that input came first. */
+/**
+ * Which handler call: the state, a digest of its input, and how many calls of that state with that input came first.
+ * Map iterations and Parallel branches have different inputs; a loop's repeats, different occurrences. Concurrent
+ * branches calling one state with equal inputs are told apart only by the order of their calls, which a replay
+ * may change: their journaled outcomes could swap (the promotion's Map runs one channel at a time, which never does).
+ */
 export interface CallKey {
   state: string;
   digest: string;
