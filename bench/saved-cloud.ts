@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -15,6 +15,11 @@ export type SavedCloudBenchmark =
       statusSeconds: number;
       /** Median whole-process wall seconds of `goldsmith history base --local DIR`. */
       historySeconds: number;
+      /**
+       * Median whole-process wall seconds of `goldsmith build base --local DIR`, each on its own copy of the save: an
+       * acting command opens the saved cloud, sends the request, runs it on until answered and saves it again.
+       */
+      buildSeconds: number;
     };
 
 const RUNS = 3;
@@ -48,9 +53,13 @@ export function benchmarkSavedCloud(root: string): SavedCloudBenchmark {
     if (!existsSync(join(cloud, 'state.json'))) {
       return { available: false, reason: `simulate --save failed: ${saved.stderr.trim().split('\n').pop() ?? ''}` };
     }
-    const timed = (args: string[]) => {
+    const timed = (args: string[], fresh?: string) => {
       const seconds: number[] = [];
       for (let i = 0; i < RUNS; i++) {
+        if (fresh) {
+          rmSync(fresh, { recursive: true, force: true });
+          cpSync(cloud, fresh, { recursive: true });
+        }
         const started = performance.now();
         const run = goldsmith(args);
         if (run.status !== 0) throw new Error(`goldsmith ${args.join(' ')}: ${run.stderr.trim()}`);
@@ -64,6 +73,7 @@ export function benchmarkSavedCloud(root: string): SavedCloudBenchmark {
       runs: RUNS,
       statusSeconds: timed(['status', '--local', cloud]),
       historySeconds: timed(['history', 'base', '--local', cloud]),
+      buildSeconds: timed(['build', 'base', '--reason', 'bench', '--local', join(dir, 'acted')], join(dir, 'acted')),
     };
   } catch (error) {
     return { available: false, reason: (error as Error).message };
@@ -79,5 +89,6 @@ export function formatSavedCloud(result: SavedCloudBenchmark): string {
     `saved cloud (the default scenario saved at ${result.savedAt}; median of ${result.runs} runs, whole process)`,
     `  status --local DIR        ${result.statusSeconds} s to open and print`,
     `  history IMAGE --local DIR ${result.historySeconds} s to open and print`,
+    `  build IMAGE --local DIR   ${result.buildSeconds} s to open the cloud, act and save it again`,
   ].join('\n');
 }

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import type { LocalSession } from '../local/simulator/session.js';
 import type { Command } from './commands.js';
 import { loadCatalogFile } from './load-catalog.js';
+import { readCloud, tellReplaying } from './operator/saved-cloud-file.js';
 import { checkSavedCatalog } from './operator/saved-identity.js';
 import {
   journaled,
@@ -33,14 +34,24 @@ interface Open {
   digest: string;
 }
 
-/** Replays the saved cloud to where it stopped and keeps it running; refuses one that does not replay as saved. */
+/**
+ * Opens the saved cloud where it stopped (or, when it holds no cloud state, replays it there) and keeps it running;
+ * refuses one that does not replay as saved.
+ */
 async function open(dir: string): Promise<Open> {
   const state = await readState(dir);
   const catalog = await loadCatalogFile(state.catalogFile);
   checkSavedCatalog(dir, state.identity, catalog);
   const { scenarioSchema } = await import('../local/simulator/scenario.js');
-  const { simulate } = await import('../local/simulator/index.js');
   const scenario = scenarioSchema.parse({ ...state.scenario, until: state.savedAt });
+  const ref = state.cloud;
+  if (ref && 'file' in ref) {
+    const { openSession } = await import('../local/simulator/session.js');
+    const session = await openSession(catalog, scenario, dirname(state.catalogFile), await readCloud(dir, ref));
+    return { session, state, digest: await stateDigest(dir) };
+  }
+  tellReplaying(ref?.replay ?? `${dir} holds no saved cloud state`);
+  const { simulate } = await import('../local/simulator/index.js');
   const result = await simulate(catalog, scenario, dirname(state.catalogFile), { snapshot: true, keep: true });
   const session = result.session;
   if (!session) throw new Error('the run kept no session');
@@ -59,7 +70,7 @@ async function act(dir: string, current: Open, body: ServedRequest): Promise<{ r
   if (!exchange) return { reply: { served: false, why: 'the request was never answered' }, fresh: false };
   if (exchange.response.ok) {
     const journal = journaled(state, body.request, body.principal, body.id);
-    await saveActed(dir, state, journal, { snapshot, operator }, current.digest);
+    await saveActed(dir, state, journal, { snapshot, operator, saved: await session.save() }, current.digest);
     current.state = await readState(dir);
     current.digest = await stateDigest(dir);
     return { reply: { served: true, status: exchange.status, response: exchange.response }, fresh: true };

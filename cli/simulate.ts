@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import type { SimulationJson } from '../local/simulator/report-schema.js';
 import type { Command } from './commands.js';
 import { DEFAULT_CATALOG_FILE, loadCatalogFile } from './load-catalog.js';
+import { readCloud, tellReplaying } from './operator/saved-cloud-file.js';
 import { checkSavedCatalog, savedIdentity } from './operator/saved-identity.js';
 import {
   readState,
@@ -32,11 +33,11 @@ Runs Goldsmith end to end on the embedded local cloud, in virtual time, with no 
   --html FILE       also write the run as one self-contained HTML page (lanes, monthly chart, tables)
   --slack           also print what the Slack channel received (threads indented, edits in place marked);
                     with --json, the report gets "slackMessages"
-  --save DIR        leave the local cloud's state in DIR (ledger, executions, pointers, builds, AMIs, virtual
-                    time) for "goldsmith <command> --local DIR"
+  --save DIR        leave the local cloud's whole state in DIR for "goldsmith <command> --local DIR", which
+                    opens it where it stopped (nothing is replayed)
   --resume DIR      continue the cloud saved in DIR (with the operator actions taken on it) until --until
-                    (default: 30 days after it stopped), and save it there again. It is rebuilt by replaying its
-                    scenario deterministically, so the report covers the whole run from the scenario's start`;
+                    (default: 30 days after it stopped), and save it there again. The report covers the whole
+                    run from the scenario's start`;
 
 const RESUME_DAYS = 30;
 
@@ -125,9 +126,16 @@ export const command: Command = {
     const { RepeatFolder, repeatedOutcomes } = await import('../local/simulator/timeline-fold.js');
     const folder = new RepeatFolder();
     if (!values.json) process.stdout.write(renderHeader(scenario));
+    // A saved cloud with its state is opened where it stopped; one without replays from the start (said once why).
+    const ref = saved?.cloud;
+    const open = values.resume && ref && 'file' in ref ? await readCloud(values.resume, ref) : undefined;
+    if (saved && !open)
+      tellReplaying(ref && 'replay' in ref ? ref.replay : `${values.resume} holds no saved cloud state`);
     const result = await simulate(catalog, scenario, dirname(configPath), {
       onProgress: progress?.tick,
       snapshot: keep !== undefined,
+      save: keep !== undefined,
+      ...(open ? { open } : {}),
       ...(values.json
         ? {}
         : {
@@ -145,7 +153,7 @@ export const command: Command = {
       throw error instanceof ScenarioChangeError ? new UsageError(error.message) : error;
     });
     progress?.done();
-    if (saved && result.snapshot) {
+    if (saved && !open && result.snapshot) {
       const problems = replayProblems(saved.snapshot, result.snapshot);
       if (problems.length > 0) {
         process.stderr.write(`goldsmith simulate: the saved cloud could not be rebuilt: ${problems[0]}\n`);
@@ -155,8 +163,9 @@ export const command: Command = {
     if (keep) {
       const next = stateOf(configPath, savedIdentity(catalog), raw, result, saved?.operator);
       // Resumed into its own folder: saved only if no command saved there meanwhile.
-      if (savedDigest !== undefined && keep === values.resume) await writeStateIfUnchanged(keep, next, savedDigest);
-      else await writeState(keep, next);
+      if (savedDigest !== undefined && keep === values.resume)
+        await writeStateIfUnchanged(keep, next, savedDigest, result.saved);
+      else await writeState(keep, next, result.saved);
       process.stderr.write(`saved the local cloud at ${result.snapshot?.at} in ${keep}\n`);
     }
     if (values.html) {

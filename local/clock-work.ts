@@ -91,7 +91,7 @@ export abstract class WorkTracker {
     });
   }
 
-  private busy(): Work[] {
+  protected busy(): Work[] {
     return [...this.work].filter((w) => !w.settled && w.parked === 0);
   }
 

@@ -13,7 +13,24 @@ interface Item {
   readonly seq: number;
   readonly label: string;
   readonly fn: () => unknown;
+  readonly remake: Remake | undefined;
   cancelled: boolean;
+}
+
+/**
+ * What re-creates a pending item in another process (a saved cloud opened again): a kind its owner registers and
+ * plain JSON data. An item without one is a closure only this process can run.
+ */
+export interface Remake {
+  readonly kind: string;
+  readonly data?: unknown;
+}
+
+/** A pending item as a save lists it. */
+export interface PendingItem {
+  readonly at: number;
+  readonly label: string;
+  readonly remake: Remake | undefined;
 }
 
 export interface Scheduled {
@@ -43,6 +60,8 @@ function toMillis(at: number | Date | string): number {
 export class VirtualClock extends WorkTracker {
   private current: number;
   private seq = 0;
+  /** Sequence numbers of items put ahead of the others at their instant (`scheduleFirst`), counting down. */
+  private firstSeq = 0;
   private readonly heap = new ScheduleHeap<Item>();
   private failure: Error | undefined;
 
@@ -75,8 +94,39 @@ export class VirtualClock extends WorkTracker {
    * Runs `fn` at virtual time `at` (never earlier than now). Items at equal times run in the order they were
    * scheduled. If `fn` returns a promise, the clock waits for it (unless it parks on the clock) before advancing.
    */
-  schedule(at: number | Date | string, label: string, fn: () => unknown): Scheduled {
-    const item: Item = { at: Math.max(toMillis(at), this.current), seq: this.seq++, label, fn, cancelled: false };
+  schedule(at: number | Date | string, label: string, fn: () => unknown, remake?: Remake): Scheduled {
+    const item: Item = {
+      at: Math.max(toMillis(at), this.current),
+      seq: this.seq++,
+      label,
+      fn,
+      remake,
+      cancelled: false,
+    };
+    this.heap.push(item);
+    this.touch();
+    return {
+      at: item.at,
+      label,
+      cancel: () => {
+        item.cancelled = true;
+      },
+    };
+  }
+
+  /**
+   * Runs `fn` at `at` ahead of every item already due then: an operator request journaled at a saved instant, which
+   * a replay of the run had on the clock since its start (before anything else due at that instant).
+   */
+  scheduleFirst(at: number | Date | string, label: string, fn: () => unknown): Scheduled {
+    const item: Item = {
+      at: Math.max(toMillis(at), this.current),
+      seq: --this.firstSeq,
+      label,
+      fn,
+      remake: undefined,
+      cancelled: false,
+    };
     this.heap.push(item);
     this.touch();
     return {
@@ -89,8 +139,29 @@ export class VirtualClock extends WorkTracker {
   }
 
   /** Runs `fn` `ms` virtual milliseconds from now. */
-  after(ms: number, label: string, fn: () => unknown): Scheduled {
-    return this.schedule(this.current + ms, label, fn);
+  after(ms: number, label: string, fn: () => unknown, remake?: Remake): Scheduled {
+    return this.schedule(this.current + ms, label, fn, remake);
+  }
+
+  /** The items still waiting to run, in the order they will run. */
+  pendingItems(): PendingItem[] {
+    return this.heap
+      .all()
+      .filter((i) => !i.cancelled)
+      .sort((a, b) => a.at - b.at || a.seq - b.seq)
+      .map(({ at, label, remake }) => ({ at, label, remake }));
+  }
+
+  /**
+   * Sets virtual now to `at` and drops every pending item: a saved cloud opened in a fresh one, whose start put
+   * items on the clock that the saved cloud had run or re-arms itself. Refused while work is busy.
+   */
+  moveTo(at: number | Date | string): void {
+    const busy = this.busy();
+    if (busy.length > 0)
+      throw new Error(`the clock cannot move while work runs: ${busy.map((w) => w.label).join(', ')}`);
+    while (this.heap.peek()) this.heap.pop();
+    this.current = toMillis(at);
   }
 
   /** Resolves when virtual time reaches `at`; the caller's tracked work counts as parked meanwhile. */
@@ -113,15 +184,20 @@ export class VirtualClock extends WorkTracker {
   /**
    * Runs every item due up to `until` (inclusive), settling after each; then sets now to `until`. `onStep` is told
    * the virtual time after each item (progress reporting, the streamed timeline); it may read state — a promise it
-   * returns is awaited before the next item — but must not schedule work.
+   * returns is awaited before the next item — but must not schedule work. With `before`, items due exactly at
+   * `until` stay pending (a saved cloud stops there, before them, as a replay would reach that instant).
    */
-  async run(until: number | Date | string, onStep?: (now: number) => void | Promise<void>): Promise<RunResult> {
+  async run(
+    until: number | Date | string,
+    onStep?: (now: number) => void | Promise<void>,
+    options: { before?: boolean } = {},
+  ): Promise<RunResult> {
     const end = toMillis(until);
     let steps = 0;
     await this.settle();
     for (;;) {
       const item = this.heap.peek();
-      if (!item || item.at > end) break;
+      if (!item || item.at > end || (options.before && item.at === end)) break;
       this.heap.pop();
       if (item.cancelled) continue;
       this.current = item.at;

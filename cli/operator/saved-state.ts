@@ -3,16 +3,19 @@ import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { SimulationResult } from '../../local/simulator/index.js';
 import type { OperatorExchange } from '../../local/simulator/operator.js';
+import type { SavedCloud, Unsavable } from '../../local/simulator/saved-cloud.js';
 import type { CloudSnapshot } from '../../local/simulator/snapshot.js';
 import { UsageError } from '../usage.js';
+import { type CloudRef, pruneClouds, writeCloud } from './saved-cloud-file.js';
 import { checkSavedCode, type SavedIdentity } from './saved-identity.js';
 
 /**
  * A saved local cloud (`simulate --save DIR`): the catalog file and the scenario that produced it, the virtual time
- * it stopped at, the operator requests applied since (journaled as scenario events at their instants), and a
- * snapshot of its state for the read commands. Running JavaScript continuations (an execution waiting on a task
- * token) cannot be written to disk, so `--resume` and acting commands rebuild the cloud by replaying the scenario
- * deterministically to `savedAt` and check the replay against the snapshot before going on.
+ * it stopped at, the operator requests applied since (journaled as scenario events at their instants), a snapshot of
+ * its state for the read commands, and the cloud's whole state in a file beside it (saved-cloud-file.ts), which
+ * `--resume` and acting commands open without replaying anything. A save that could not write the cloud down (a
+ * pending item no part can re-create) says why in `cloud.replay`: those commands then rebuild the cloud by replaying
+ * the scenario deterministically to `savedAt` and check the replay against the snapshot before going on.
  */
 export interface SavedState {
   format: typeof STATE_FORMAT;
@@ -24,18 +27,23 @@ export interface SavedState {
   savedAt: string;
   snapshot: CloudSnapshot;
   operator: OperatorExchange[];
+  /** The cloud's state file, or why the save could not hold one (absent: none, the commands replay). */
+  cloud?: CloudRef;
 }
 
 const FILE = 'state.json';
 /** Bumped whenever what `state.json` holds changes shape. */
-export const STATE_FORMAT = 2;
+export const STATE_FORMAT = 3;
 
-export async function writeState(dir: string, state: SavedState): Promise<void> {
+/** Writes `state` and, when given, the cloud's own state beside it (named in `state.cloud`). */
+export async function writeState(dir: string, state: SavedState, cloud?: SavedCloud | Unsavable): Promise<void> {
   await mkdir(dir, { recursive: true });
   const path = join(dir, FILE);
+  const whole = cloud === undefined ? state : { ...state, cloud: await writeCloud(dir, cloud) };
   // Written whole, then renamed: a crash never leaves half a state behind.
-  await writeFile(`${path}.tmp`, `${JSON.stringify(state, null, 1)}\n`);
+  await writeFile(`${path}.tmp`, `${JSON.stringify(whole, null, 1)}\n`);
   await rename(`${path}.tmp`, path);
+  await pruneClouds(dir, whole.cloud);
 }
 
 /** The saved state's identity: the SHA-256 of `state.json` as written. */
@@ -55,7 +63,12 @@ const LOCK_TRIES = 100;
  * the second save silently drops the first's. The check and the write hold `DIR/.state.lock` (created exclusively,
  * removed after), so no other save comes between them.
  */
-export async function writeStateIfUnchanged(dir: string, state: SavedState, expected: string): Promise<void> {
+export async function writeStateIfUnchanged(
+  dir: string,
+  state: SavedState,
+  expected: string,
+  cloud?: SavedCloud | Unsavable,
+): Promise<void> {
   const lock = join(dir, LOCK);
   let held: Awaited<ReturnType<typeof open>> | undefined;
   for (let i = 0; i < LOCK_TRIES && !held; i++) {
@@ -77,7 +90,7 @@ export async function writeStateIfUnchanged(dir: string, state: SavedState, expe
         `the saved cloud in ${dir} changed while this command ran (another command or a --resume saved first): nothing of this one was saved; run it again`,
       );
     }
-    await writeState(dir, state);
+    await writeState(dir, state, cloud);
   } finally {
     await held.close();
     await rm(lock, { force: true });
@@ -135,11 +148,12 @@ export async function saveActed(
   dir: string,
   state: SavedState,
   journal: SavedState['scenario'],
-  result: Pick<SimulationResult, 'snapshot' | 'operator'>,
+  result: Pick<SimulationResult, 'snapshot' | 'operator' | 'saved'>,
   expected: string,
 ): Promise<void> {
   const done = { ...journal, until: result.snapshot?.at ?? state.savedAt };
-  await writeStateIfUnchanged(dir, stateOf(state.catalogFile, state.identity, done, result, state.operator), expected);
+  const next = stateOf(state.catalogFile, state.identity, done, result, state.operator);
+  await writeStateIfUnchanged(dir, next, expected, result.saved);
 }
 
 /** The state a finished run leaves: `result` must carry its snapshot. */

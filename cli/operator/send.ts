@@ -1,11 +1,10 @@
 import type { Catalog } from '../../core/config/schema.js';
 import { iamRefusalText } from '../../core/trust/refusal-text.js';
-import type { SimulationResult } from '../../local/simulator/index.js';
 import type { OperatorExchange } from '../../local/simulator/operator.js';
 import { defaultOperator, principalOf } from '../../local/trust/operator-signer.js';
 import { UsageError } from '../usage.js';
 import type { Where } from './options.js';
-import { journaled, nextRequestId, replayProblems, saveActed, stateDigest } from './saved-state.js';
+import { nextRequestId, stateDigest } from './saved-state.js';
 import { sendToServer } from './served.js';
 
 /** What the endpoint answered, whichever way it was reached. */
@@ -43,39 +42,22 @@ async function sendToStage(
 }
 
 /**
- * Acts on a saved local cloud: replays it to where it stopped with the request journaled at that instant, so the
- * operator endpoint runs in process as `principal` against exactly the saved state; saves the result only when the
- * endpoint carried the request out (a refusal changes nothing).
+ * Acts on a saved local cloud (local-act.ts): a server keeping it running (`goldsmith serve`) answers when its cloud
+ * is at exactly the saved state; otherwise the command opens the saved cloud (or replays it).
  */
 async function sendToLocal(
   where: Extract<Where, { kind: 'local' }>,
   request: Record<string, unknown>,
   principal: string,
 ): Promise<Answer> {
-  const { state } = where;
-  const { scenarioSchema } = await import('../../local/simulator/scenario.js');
-  const { simulate } = await import('../../local/simulator/index.js');
   // The request's own name in the run's record (several requests journaled at one instant finish in whatever order
   // their work takes).
-  const id = nextRequestId(state);
-  // A server keeping this saved cloud running (`goldsmith serve`) answers without a replay, when its cloud is at
-  // exactly the saved state; otherwise the command replays.
+  const id = nextRequestId(where.state);
   const digest = await stateDigest(where.dir);
   const served = await sendToServer(where.dir, { digest, request, principal, id });
   if (served?.served) return { status: served.status, response: served.response };
-  const raw = journaled(state, request, principal, id);
-  const scenario = scenarioSchema.parse(raw);
-  const { dirname } = await import('node:path');
-  const result: SimulationResult = await simulate(where.catalog, scenario, dirname(state.catalogFile), {
-    snapshot: true,
-    answerOperatorRequests: true,
-  });
-  const problems = result.snapshot ? replayProblems(state.snapshot, result.snapshot) : ['no snapshot'];
-  if (problems.length > 0) throw new UsageError(`the saved cloud in ${where.dir} could not be rebuilt: ${problems[0]}`);
-  const exchange = result.operator?.find((e) => e.id === id);
-  if (!exchange) throw new Error('the operator request was never answered');
-  if (exchange.response.ok) await saveActed(where.dir, state, raw, result, digest);
-  return { status: exchange.status, response: exchange.response };
+  const { actOnLocal } = await import('./local-act.js');
+  return actOnLocal(where, { request, principal, id, digest });
 }
 
 /** Sends one operator request to where the command points. */

@@ -1,3 +1,4 @@
+import type { Remake } from '../clock.js';
 import type { BusEvent } from '../eventbridge/bus.js';
 import { NotImplementedByFakeError } from './common.js';
 import type { SqsFake } from './sqs.js';
@@ -51,7 +52,7 @@ interface Watch {
 export interface CloudWatchAlarmsOptions {
   sqs: SqsFake;
   now: () => number;
-  schedule: (at: number, label: string, fn: () => void) => { cancel(): void };
+  schedule: (at: number, label: string, fn: () => void, remake?: Remake) => { cancel(): void };
   /** Where state-change events go: the default bus. */
   put: (event: BusEvent) => void;
   accountId: string;
@@ -126,11 +127,51 @@ export class CloudWatchAlarms {
     w.quiet?.cancel();
     w.quiet = undefined;
     if (next === undefined) return;
-    const timer = this.opts.schedule(next, `cloudwatch depth ${w.alarm.queueName}`, () => {
+    this.armQuiet(w, next);
+  }
+
+  private armQuiet(w: Watch, at: number): void {
+    const remake = { kind: 'cloudwatch', data: { alarm: w.alarm.name, timer: 'quiet' } };
+    const timer = this.opts.schedule(
+      at,
+      `cloudwatch depth ${w.alarm.queueName}`,
+      () => {
+        w.quiet = undefined;
+        this.depthChanged(w);
+      },
+      remake,
+    );
+    w.quiet = { at, cancel: () => timer.cancel() };
+  }
+
+  private armEvaluation(w: Watch, at: number): void {
+    const remake = { kind: 'cloudwatch', data: { alarm: w.alarm.name, timer: 'pending' } };
+    const timer = this.opts.schedule(
+      at,
+      `cloudwatch alarm ${w.alarm.name}`,
+      () => {
+        w.pending = undefined;
+        this.evaluate(w, at);
+      },
+      remake,
+    );
+    w.pending = { at, cancel: () => timer.cancel() };
+  }
+
+  /** After a saved state was loaded: no alarm holds a timer until `rearm` arms it again. */
+  dropTimers(): void {
+    for (const w of this.watches) {
+      w.pending = undefined;
       w.quiet = undefined;
-      this.depthChanged(w);
-    });
-    w.quiet = { at: next, cancel: () => timer.cancel() };
+    }
+  }
+
+  /** A saved cloud's pending evaluation or wake-up of alarm `alarm` (from the saved clock), armed again at `at`. */
+  rearm(alarm: string, timer: 'pending' | 'quiet', at: number): void {
+    const w = this.watches.find((x) => x.alarm.name === alarm);
+    if (!w) throw new Error(`no alarm ${alarm} to evaluate`);
+    if (timer === 'pending') this.armEvaluation(w, at);
+    else this.armQuiet(w, at);
   }
 
   private evaluateAtNextBoundary(w: Watch, after = this.opts.now()): void {
@@ -138,11 +179,7 @@ export class CloudWatchAlarms {
     const at = (Math.floor(after / period) + 1) * period;
     if (w.pending && w.pending.at <= at) return;
     w.pending?.cancel();
-    const timer = this.opts.schedule(at, `cloudwatch alarm ${w.alarm.name}`, () => {
-      w.pending = undefined;
-      this.evaluate(w, at);
-    });
-    w.pending = { at, cancel: () => timer.cancel() };
+    this.armEvaluation(w, at);
   }
 
   private evaluate(w: Watch, at: number): void {

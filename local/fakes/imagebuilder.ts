@@ -213,21 +213,34 @@ export class ImageBuilderFake implements FakeService {
 
   /** Schedules the walk through the phases; a failing build stops at BUILDING. */
   private advance(b: BuildRecord, failWith: string | undefined): void {
-    const steps = phaseSteps(b, this.durations, failWith);
-    const next = (i: number): void => {
-      const step = steps[i];
-      if (!step) return;
-      const [status, ms] = step;
-      const handle = this.opts.clock.after(ms, `imagebuilder ${b.arn} → ${status}`, () => {
+    this.step(b, failWith, 0, undefined);
+  }
+
+  /** Arms the walk's step `i`: `ms` after now, or at `at` (a saved cloud's pending move, armed again). */
+  private step(b: BuildRecord, failWith: string | undefined, i: number, at: number | undefined): void {
+    const step = phaseSteps(b, this.durations, failWith)[i];
+    if (!step) return;
+    const [status, ms] = step;
+    const handle = this.opts.clock.schedule(
+      at ?? this.opts.clock.now() + ms,
+      `imagebuilder ${b.arn} → ${status}`,
+      () => {
         b.cancelNext = undefined;
         if (status === 'AVAILABLE') this.complete(b);
         const result = this.transition(b, status, status === 'FAILED' ? failWith : undefined);
-        next(i + 1);
+        this.step(b, failWith, i + 1, undefined);
         return result;
-      });
-      b.cancelNext = () => handle.cancel();
-    };
-    next(0);
+      },
+      { kind: 'imagebuilder', data: { arn: b.arn, step: i, ...(failWith === undefined ? {} : { failWith }) } },
+    );
+    b.cancelNext = () => handle.cancel();
+  }
+
+  /** After a saved state was loaded: a build's pending status move (from the saved clock) is armed again at `at`. */
+  rearm(data: { arn: string; step: number; failWith?: string }, at: number): void {
+    const b = this.builds.get(data.arn);
+    if (!b) throw new Error(`no build ${data.arn} to move on`);
+    this.step(b, data.failWith, data.step, at);
   }
 
   /** Distribution: one encrypted AMI per region in the EC2 fake (or container URIs), and the scan's findings. */

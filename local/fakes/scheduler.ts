@@ -4,6 +4,7 @@ import {
   SchedulerServiceException,
   ValidationException,
 } from '@aws-sdk/client-scheduler';
+import type { Remake } from '../clock.js';
 import { errorFactory, type FakeCall, type FakeService, NotImplementedByFakeError } from './common.js';
 
 /**
@@ -44,7 +45,7 @@ export interface SchedulerFakeOptions {
   region: string;
   now: () => number;
   /** Runs `fn` at virtual time `at`; answers a handle that can cancel it. */
-  schedule: (at: number, label: string, fn: () => void) => { cancel(): void };
+  schedule: (at: number, label: string, fn: () => void, remake?: Remake) => { cancel(): void };
   /** The schedule groups the stacks create (`default` always exists). */
   groups: Iterable<string>;
   /** True for a role ARN the synthesized stacks define. */
@@ -194,9 +195,25 @@ export class SchedulerFake implements FakeService {
   private store(made: { key: string; name: string; due: number; schedule: FakeSchedule }, assumable: boolean) {
     const { key, name, due, schedule } = made;
     if (this.schedules.has(key)) throw error(ConflictException, `Schedule ${name} already exists.`, 409);
-    const timer = this.opts.schedule(due, `scheduler ${key}`, () => this.fire(key));
+    const timer = this.arm(key, due);
     this.schedules.set(key, { schedule, timer, assumable });
     return { ScheduleArn: schedule.Arn };
+  }
+
+  private arm(key: string, due: number): { cancel(): void } {
+    return this.opts.schedule(due, `scheduler ${key}`, () => this.fire(key), { kind: 'scheduler', data: key });
+  }
+
+  /** After a saved state was loaded into this fake: no schedule holds a timer until `rearm` arms its run again. */
+  dropTimers(): void {
+    for (const entry of this.schedules.values()) entry.timer = { cancel: () => undefined };
+  }
+
+  /** A saved cloud's pending run of schedule `key` (from the saved clock), armed again at `at`. */
+  rearm(key: string, at: number): void {
+    const entry = this.schedules.get(key);
+    if (!entry) throw new Error(`no schedule ${key} to run`);
+    entry.timer = this.arm(key, at);
   }
 
   private fire(key: string): void {

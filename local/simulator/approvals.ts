@@ -1,5 +1,6 @@
 import { parseNotification } from '../../events/notification.js';
 import type { PublishedMessage } from '../fakes/sns-sts.js';
+import { exportState, importState, type PlainState } from '../snapshot/plain-state.js';
 import type { LocalCloud } from './cloud.js';
 import { functionUrlGet, functionUrlPost } from './function-url.js';
 import type { Scenario, ScenarioAction, ScenarioEvent } from './scenario.js';
@@ -96,13 +97,42 @@ export class SimulatedApprovers {
       const nth = img || ch ? nthFor(img, ch) : nthOverall;
       if (event.timing.nth === nth) this.onRequested(event);
     }
-    if (this.scenario.approvals === 'auto') {
-      this.cloud.clock.after(AUTO_APPROVE_AFTER_MS, `auto-approve ${image}/${channel}`, () => {
+    if (this.scenario.approvals === 'auto') this.armAutoApprove(nthOverall - 1, request.at + AUTO_APPROVE_AFTER_MS);
+  }
+
+  /** Approves request `index` at `at` unless decided by then (also a saved cloud's pending one, armed again). */
+  armAutoApprove(index: number, at: number): void {
+    const request = this.requests[index];
+    if (!request) throw new Error(`no approval request ${index} to approve`);
+    this.cloud.clock.schedule(
+      at,
+      `auto-approve ${request.image}/${request.channel}`,
+      () => {
         if (request.decided) return;
         const approver = this.approvers().find((a) => this.linksOf(a, request));
         if (approver) return this.click(request, approver, 'approve', false);
-      });
-    }
+      },
+      { kind: 'auto-approve', data: index },
+    );
+  }
+
+  /** The approvers' progress (requests seen and decided, answers, counters), for a saved cloud. */
+  saveState(): PlainState {
+    return exportState(this.held());
+  }
+
+  /** Takes `saveState`'s data into approvers built fresh for the same cloud and scenario. */
+  loadState(state: PlainState): void {
+    const held = this.held();
+    importState(held, state);
+    this.rejectedCallbacks = held.rejectedCallbacks;
+    this.slackApprovals = held.slackApprovals;
+    this.slackRefused = held.slackRefused;
+  }
+
+  private held() {
+    const { requests, responses, rejectedCallbacks, slackApprovals, slackRefused } = this;
+    return { requests, responses, rejectedCallbacks, slackApprovals, slackRefused };
   }
 
   /** Leaves the latest pending request (of that image/channel) unanswered, so its timeout decides it. */

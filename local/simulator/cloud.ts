@@ -133,7 +133,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
   const cloudwatch = new CloudWatchAlarms(readQueueDepthAlarms(app.templates, resolver), {
     sqs,
     now: () => clock.now(),
-    schedule: (at, label, fn) => clock.schedule(at, label, fn),
+    schedule: (at, label, fn, remake) => clock.schedule(at, label, fn, remake),
     put: (event) => bus.put(event, 'default'),
     accountId: LOCAL_ACCOUNT,
     region,
@@ -186,7 +186,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     accountId: LOCAL_ACCOUNT,
     region,
     now: () => clock.now(),
-    schedule: (at, label, fn) => clock.schedule(at, label, fn),
+    schedule: (at, label, fn, remake) => clock.schedule(at, label, fn, remake),
     groups: app.templates
       .flatMap((t) => Object.values(t.Resources ?? {}))
       .filter((r) => r.Type === 'AWS::Scheduler::ScheduleGroup')

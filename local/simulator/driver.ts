@@ -42,21 +42,41 @@ export function fireTimes(expression: string, timezone: string, start: Date, unt
   return times;
 }
 
-/** Puts every schedule's invocations on the clock, each delivered as at-least-once as the scenario says. */
-export function scheduleTriggers(cloud: LocalCloud, scenario: Scenario): number {
-  const start = new Date(scenario.start);
-  const until = new Date(scenario.until);
+/**
+ * Puts every schedule's invocations in [from, until) on the clock (by default the scenario's whole span), each
+ * delivered as at-least-once as the scenario says. Each is plain data a saved cloud arms again (`armSchedule`).
+ */
+export function scheduleTriggers(
+  cloud: LocalCloud,
+  scenario: Scenario,
+  from = Date.parse(scenario.start),
+  until = Date.parse(scenario.until),
+): number {
   let count = 0;
   for (const schedule of cloud.wiring.schedules.filter((s) => s.enabled)) {
-    for (const at of fireTimes(schedule.expression, schedule.timezone, start, until)) {
+    for (const at of fireTimes(schedule.expression, schedule.timezone, new Date(scenario.start), new Date(until))) {
+      if (at.getTime() < from) continue;
       count++;
-      cloud.clock.schedule(at, `schedule ${schedule.name}`, () => {
-        const input = (schedule.input ?? '{}').replaceAll('<aws.scheduler.scheduled-time>', scheduledTime(at));
-        cloud.invoker.deliverRepeatedly(schedule.targetArn, JSON.parse(input), `schedule ${schedule.name}`);
-      });
+      armSchedule(cloud, schedule.name, at.getTime());
     }
   }
   return count;
+}
+
+/** One run of the stacks' schedule `name` at `at`. */
+export function armSchedule(cloud: LocalCloud, name: string, at: number): void {
+  const schedule = cloud.wiring.schedules.find((s) => s.name === name);
+  if (!schedule) throw new Error(`the stacks define no schedule ${name}`);
+  const when = new Date(at);
+  cloud.clock.schedule(
+    at,
+    `schedule ${schedule.name}`,
+    () => {
+      const input = (schedule.input ?? '{}').replaceAll('<aws.scheduler.scheduled-time>', scheduledTime(when));
+      cloud.invoker.deliverRepeatedly(schedule.targetArn, JSON.parse(input), `schedule ${schedule.name}`);
+    },
+    { kind: 'schedule', data: { name } },
+  );
 }
 
 /** A CodeArtifact "Package Version State Change" event, as AWS documents it, for a published version. */

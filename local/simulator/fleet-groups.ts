@@ -52,7 +52,8 @@ export interface FleetGroupsCloud {
 }
 
 export class FleetGroups {
-  private scheduledAt = Number.POSITIVE_INFINITY;
+  /** When Auto Scaling's next refresh steps are armed (a saved cloud keeps it). */
+  scheduledAt = Number.POSITIVE_INFINITY;
 
   constructor(
     private readonly cloud: FleetGroupsCloud,
@@ -64,13 +65,23 @@ export class FleetGroups {
     // Refresh steps run at their virtual times, whether or not anyone calls Auto Scaling then.
     autoscaling.onDue = (at) => {
       if (at >= this.scheduledAt) return;
-      this.scheduledAt = at;
-      cloud.clock.schedule(Math.max(at, cloud.clock.now()), 'auto scaling refreshes', () => {
-        this.scheduledAt = Number.POSITIVE_INFINITY;
-        autoscaling.advance();
-      });
+      this.armRefreshes(Math.max(at, cloud.clock.now()));
     };
     autoscaling.replacementFailure = (account, region) => this.failure(account, region);
+  }
+
+  /** Auto Scaling's refresh steps due at `at` (also a saved cloud's pending ones, armed again). */
+  armRefreshes(at: number): void {
+    this.scheduledAt = at;
+    this.cloud.clock.schedule(
+      at,
+      'auto scaling refreshes',
+      () => {
+        this.scheduledAt = Number.POSITIVE_INFINITY;
+        this.cloud.installed.fakes.autoscaling.advance();
+      },
+      { kind: 'auto scaling refreshes' },
+    );
   }
 
   /** The accounts a fault names: the account, or every account under the OU. */
@@ -91,16 +102,28 @@ export class FleetGroups {
 
   /** Puts the scenario's alarms on the clock: ALARM at `at`, OK again `for` later, in every Region. */
   scheduleAlarms(regions: readonly string[]): void {
-    const { alarms } = this.cloud.installed.fakes;
-    for (const a of this.scenario.faults.alarms) {
+    for (const [index, a] of this.scenario.faults.alarms.entries()) {
       const m = /^(\d+)([mhd])$/.exec(a.for);
       const forMs = m ? Number(m[1]) * (UNIT[m[2] ?? 'h'] ?? HOUR) : HOUR;
-      const set = (state: 'ALARM' | 'OK') => () => {
-        for (const account of this.accountsOf(a)) for (const r of regions) alarms.set(account, r, a.alarm, state);
-      };
-      this.cloud.clock.schedule(a.at, `alarm ${a.alarm} in ALARM`, set('ALARM'));
-      this.cloud.clock.schedule(Date.parse(a.at) + forMs, `alarm ${a.alarm} back to OK`, set('OK'));
+      this.armAlarm(index, 'ALARM', regions, Date.parse(a.at));
+      this.armAlarm(index, 'OK', regions, Date.parse(a.at) + forMs);
     }
+  }
+
+  /** The scenario's alarm `index` set to `state` in `regions` at `at` (also a saved cloud's pending one). */
+  armAlarm(index: number, state: 'ALARM' | 'OK', regions: readonly string[], at: number): void {
+    const a = this.scenario.faults.alarms[index];
+    if (!a) throw new Error(`the scenario has no alarm ${index}`);
+    const { alarms } = this.cloud.installed.fakes;
+    const label = state === 'ALARM' ? `alarm ${a.alarm} in ALARM` : `alarm ${a.alarm} back to OK`;
+    this.cloud.clock.schedule(
+      at,
+      label,
+      () => {
+        for (const account of this.accountsOf(a)) for (const r of regions) alarms.set(account, r, a.alarm, state);
+      },
+      { kind: 'fleet alarm', data: { index, state, regions } },
+    );
   }
 
   /** The first launch of a rollout or parameter account: its tagged template and group, with `instances` running. */

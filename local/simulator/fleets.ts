@@ -1,6 +1,7 @@
 import { channelParameterName } from '../../stacks/names.js';
 import type { RefreshMove } from '../fakes/autoscaling-refresh-types.js';
 import { FleetState } from '../fakes/ec2-fleet.js';
+import { exportState, importState, type PlainState } from '../snapshot/plain-state.js';
 import { byRolloutRole } from './audit-rollout.js';
 import type { LocalCloud } from './cloud.js';
 import { type AccountFleet, newFleetAccounts } from './fleet-accounts.js';
@@ -44,7 +45,7 @@ export class SimulatedFleets {
   readonly state: FleetState;
   readonly events: FleetEvent[] = [];
   private readonly fleets: { spec: ScenarioFleet; accounts: AccountFleet[] }[] = [];
-  private readonly groups: FleetGroups;
+  readonly groups: FleetGroups;
   /** `account/region/group` → its fleet account, for the moves the refreshes report. */
   /** The organization's version the fleets' accounts were last read at. */
   private admittedAt = -1;
@@ -92,10 +93,49 @@ export class SimulatedFleets {
   start(): void {
     if (this.fleets.length === 0) return;
     this.groups.scheduleAlarms([...new Set(this.fleets.flatMap((f) => f.accounts.map((a) => a.region)))]);
-    const until = Date.parse(this.scenario.until);
+    this.scheduleChecks(Date.parse(this.scenario.start), Date.parse(this.scenario.until));
+  }
+
+  /** The teams' checks in [from, until), on the CHECK_HOURS grid from the scenario's start. */
+  scheduleChecks(from: number, until: number): void {
+    if (this.fleets.length === 0) return;
     for (let t = Date.parse(this.scenario.start) + CHECK_HOURS * HOUR; t < until; t += CHECK_HOURS * HOUR) {
-      this.cloud.clock.schedule(t, 'fleets check pointers', () => this.check());
+      if (t >= from) this.armCheck(t);
     }
+  }
+
+  /** One check of every team, at `at` (also a saved cloud's pending check, armed again). */
+  armCheck(at: number): void {
+    this.cloud.clock.schedule(at, 'fleets check pointers', () => this.check(), { kind: 'fleets check' });
+  }
+
+  /** The fleets' own progress (their accounts, teams drawn, events, Auto Scaling's next steps), for a saved cloud. */
+  saveState(): PlainState {
+    return exportState(this.held(), this.specs());
+  }
+
+  /** Takes `saveState`'s data into these fleets, built fresh for the same cloud and scenario. */
+  loadState(state: PlainState): void {
+    const held = this.held();
+    importState(held, state, new Map([...this.specs()].map(([spec, name]) => [name, spec])));
+    this.admittedAt = held.admittedAt;
+    this.groups.scheduledAt = held.scheduledAt;
+  }
+
+  private held() {
+    return {
+      fleets: this.fleets,
+      byGroup: this.byGroup,
+      teams: this.teams,
+      events: this.events,
+      admittedAt: this.admittedAt,
+      scheduledAt: this.groups.scheduledAt,
+    };
+  }
+
+  /** The scenario's fleets, by position: the same objects in the fresh run. */
+  private specs(): Map<object, string> {
+    return new Map(this.scenario.fleets.map((spec, i) => [spec, `fleet ${i}`]));
   }
 
   /** The team of an account in a fleet. */
@@ -161,12 +201,30 @@ export class SimulatedFleets {
     }
     const first = Math.ceil(a.instanceIds.length / 2);
     this.replace(spec, a, team, to, first);
-    this.cloud.clock.after(spec.refreshHours * HOUR, `fleets refresh ${a.account}`, () => {
-      const { ec2, organizations } = this.cloud.installed.fakes;
-      // An instance refresh stops when its AMI can no longer launch, and starts over on the team's next move.
-      if (a.running !== to || !ec2.isLaunchableBy(a.region, to, a.account, organizations)) return;
-      this.replace(spec, a, team, to, a.instanceIds.length);
-    });
+    this.armRefresh(
+      { fleet: this.fleets.findIndex((f) => f.spec === spec), account: a.account, region: a.region, to },
+      this.cloud.clock.now() + spec.refreshHours * HOUR,
+    );
+  }
+
+  /** The second half of a manual instance refresh, at `at` (also a saved cloud's pending one, armed again). */
+  armRefresh(r: { fleet: number; account: string; region: string; to: string }, at: number): void {
+    const fleet = this.fleets[r.fleet];
+    const a = fleet?.accounts.find((x) => x.account === r.account && x.region === r.region);
+    if (!fleet || !a) throw new Error(`fleets: no account ${r.account} in ${r.region} in fleet ${r.fleet}`);
+    const { spec } = fleet;
+    const team = this.team(spec, a.account);
+    this.cloud.clock.schedule(
+      at,
+      `fleets refresh ${a.account}`,
+      () => {
+        const { ec2, organizations } = this.cloud.installed.fakes;
+        // An instance refresh stops when its AMI can no longer launch, and starts over on the team's next move.
+        if (a.running !== r.to || !ec2.isLaunchableBy(a.region, r.to, a.account, organizations)) return;
+        this.replace(spec, a, team, r.to, a.instanceIds.length);
+      },
+      { kind: 'fleets refresh', data: r },
+    );
   }
 
   /** A rollout or parameter account: its first launch makes its group; later, a parameter group's team refreshes it. */

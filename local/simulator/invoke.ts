@@ -2,6 +2,7 @@ import { deadLetterId } from '../../core/redrive/dead-letters.js';
 import type { VirtualClock } from '../clock.js';
 import { attributeFailure } from '../fakes/caller.js';
 import type { Outages } from '../fakes/outages.js';
+import { exportState, importState, type PlainState } from '../snapshot/plain-state.js';
 import type { LocalLambdas } from './lambda.js';
 import { unqualifiedFunctionArn, type Wiring } from './wiring.js';
 
@@ -32,6 +33,17 @@ export interface AsyncInvokerOptions {
   outages?: Outages;
   /** Told of every dead letter: the local cloud puts it in the function's on-failure destination queue, if any. */
   onDeadLetter?: (letter: DeadLetter) => void;
+}
+
+/** One asynchronous delivery's next attempt: `n` retries after a failure, `refused` after Lambda refused it. */
+export interface Attempt {
+  arn: string;
+  event: unknown;
+  label: string;
+  key: string;
+  requestId: string;
+  n: number;
+  refused: number;
 }
 
 /** How long EventBridge and Scheduler wait before re-trying an invocation Lambda refused (an outage), at most. */
@@ -91,7 +103,7 @@ export class AsyncInvoker {
    * until the same invocation succeeds (a re-drive of its dead letter, or the next run of its schedule).
    */
   deliverAsync(arn: string, event: unknown, label: string): void {
-    const { clock, outages } = this.options;
+    const { clock } = this.options;
     const key = `event:${++this.deliveries}:${label}`;
     // One request id for the delivery and its retries, from its virtual time and order (the same run gives the same
     // ids, a resumed cloud new ones); the handler records each failed attempt under the id it saw
@@ -100,53 +112,91 @@ export class AsyncInvoker {
       .toString(16)
       .padStart(8, '0');
     const requestId = `${second}-0000-4000-8000-${this.deliveries.toString(16).padStart(12, '0')}`;
-    const attempt = async (n: number, refused: number): Promise<void> => {
-      if (outages?.isDown('lambda')) {
-        outages.fail('lambda', 'invocation');
-        outages.defer(key);
-        const wait = Math.min(INVOKE_RETRY_CAP_MS, 60_000 * 2 ** refused);
-        clock.after(wait, `${label} (invoke retry ${refused + 1})`, () => attempt(n, refused + 1));
+    this.arm({ arn, event, label, key, requestId, n: 0, refused: 0 }, clock.now(), label);
+  }
+
+  /** Puts an attempt of a delivery on the clock, as plain data a saved cloud arms again (`rearm`). */
+  private arm(attempt: Attempt, at: number, label: string): void {
+    this.options.clock.schedule(at, label, () => this.attempt(attempt), { kind: 'invoke', data: attempt });
+  }
+
+  /** After a saved state was loaded: a delivery's pending attempt (from the saved clock) is armed again. */
+  rearm(attempt: Attempt, at: number, label: string): void {
+    this.arm(attempt, at, label);
+  }
+
+  private async attempt(d: Attempt): Promise<void> {
+    const { clock, outages } = this.options;
+    const { arn, event, label, key, requestId, n, refused } = d;
+    if (outages?.isDown('lambda')) {
+      outages.fail('lambda', 'invocation');
+      outages.defer(key);
+      const wait = Math.min(INVOKE_RETRY_CAP_MS, 60_000 * 2 ** refused);
+      this.arm({ ...d, refused: refused + 1 }, clock.now() + wait, `${label} (invoke retry ${refused + 1})`);
+      return;
+    }
+    try {
+      await this.invokeSync(arn, event, 'async', requestId);
+      outages?.done(key);
+      // The same invocation succeeding (a re-drive, or the next run of a schedule with the same input) finishes
+      // the work every earlier failed copy of it held up.
+      if (this.failedWork.size > 0) {
+        const identity = deadLetterId({ target: arn, payload: event });
+        for (const earlier of this.failedWork.get(identity) ?? []) {
+          if (earlier.key) outages?.done(earlier.key);
+          earlier.recovered = { at: clock.iso(), by: label };
+        }
+        this.failedWork.delete(identity);
+      }
+    } catch (error) {
+      outages?.defer(key);
+      const errorType = error instanceof Error ? error.name : 'Error';
+      const errorMessage = error instanceof Error ? error.message : String(error);
+      const delay = ASYNC_RETRY_DELAYS_MS[n];
+      if (delay === undefined) {
+        const letter: DeadLetter = {
+          at: clock.iso(),
+          target: arn,
+          reason: `${errorType}: ${errorMessage}`,
+          errorType,
+          errorMessage,
+          event,
+          requestId,
+          key,
+        };
+        this.deadLetters.push(letter);
+        this.options.onDeadLetter?.(letter);
+        const identity = deadLetterId({ target: arn, payload: event });
+        this.failedWork.set(identity, [...(this.failedWork.get(identity) ?? []), letter]);
         return;
       }
-      try {
-        await this.invokeSync(arn, event, 'async', requestId);
-        outages?.done(key);
-        // The same invocation succeeding (a re-drive, or the next run of a schedule with the same input) finishes
-        // the work every earlier failed copy of it held up.
-        if (this.failedWork.size > 0) {
-          const identity = deadLetterId({ target: arn, payload: event });
-          for (const earlier of this.failedWork.get(identity) ?? []) {
-            if (earlier.key) outages?.done(earlier.key);
-            earlier.recovered = { at: clock.iso(), by: label };
-          }
-          this.failedWork.delete(identity);
-        }
-      } catch (error) {
-        outages?.defer(key);
-        const errorType = error instanceof Error ? error.name : 'Error';
-        const errorMessage = error instanceof Error ? error.message : String(error);
-        const delay = ASYNC_RETRY_DELAYS_MS[n];
-        if (delay === undefined) {
-          const letter: DeadLetter = {
-            at: clock.iso(),
-            target: arn,
-            reason: `${errorType}: ${errorMessage}`,
-            errorType,
-            errorMessage,
-            event,
-            requestId,
-            key,
-          };
-          this.deadLetters.push(letter);
-          this.options.onDeadLetter?.(letter);
-          const identity = deadLetterId({ target: arn, payload: event });
-          this.failedWork.set(identity, [...(this.failedWork.get(identity) ?? []), letter]);
-          return;
-        }
-        clock.after(delay, `${label} (retry ${n + 1})`, () => attempt(n + 1, refused));
-      }
+      this.arm({ ...d, n: n + 1 }, clock.now() + delay, `${label} (retry ${n + 1})`);
+    }
+  }
+
+  /** What the invoker counts and holds (dead letters, failed work, tallies) as plain data, for a saved cloud. */
+  saveState(): PlainState {
+    return exportState(this.held());
+  }
+
+  /** Takes `saveState`'s data into this invoker, built fresh for the same cloud. */
+  loadState(state: PlainState): void {
+    const held = this.held();
+    importState(held, state);
+    this.deliveries = held.deliveries;
+    this.duplicates = held.duplicates;
+    this.invocations = held.invocations;
+  }
+
+  private held() {
+    return {
+      deliveries: this.deliveries,
+      duplicates: this.duplicates,
+      invocations: this.invocations,
+      deadLetters: this.deadLetters,
+      failedWork: this.failedWork,
+      usage: this.options.lambdas.usage,
     };
-    clock.schedule(clock.now(), label, () => attempt(0, 0));
   }
 
   /** Delivers `event` as many times as the scenario's at-least-once setting says. */

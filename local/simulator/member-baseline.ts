@@ -80,7 +80,18 @@ export async function deployMemberBaseline(options: {
     .sort();
   for (const account of byHand) await stackSets.deployByHand(account, clock.now());
   organizations.onChange(() => {
-    clock.after(AUTO_DEPLOYMENT_DELAY_MS, 'StackSets auto-deployment', () => stackSets.reconcile(clock.now()));
+    armAutoDeployment(clock, stackSets, clock.now() + AUTO_DEPLOYMENT_DELAY_MS);
   });
   return { stackSetName: props.StackSetName, instances: stackSets.stackInstances().length, byHand };
+}
+
+/** StackSets' automatic deployment to the accounts that joined or left its target OUs, at `at`. */
+export function armAutoDeployment(
+  clock: VirtualClock,
+  stackSets: { reconcile(now: number): unknown },
+  at: number,
+): void {
+  clock.schedule(at, 'StackSets auto-deployment', () => stackSets.reconcile(clock.now()), {
+    kind: 'StackSets auto-deployment',
+  });
 }

@@ -30,6 +30,12 @@ export class LocalOperatorEndpoint {
     return this.slots.filter((e): e is OperatorExchange => e !== undefined);
   }
 
+  /** Takes the exchanges a saved cloud's endpoint had answered: this one goes on after them. */
+  restore(exchanges: readonly OperatorExchange[]): void {
+    if (this.slots.length > 0) throw new Error('the operator endpoint restores only before any request');
+    this.slots.push(...exchanges);
+  }
+
   /** Resolves once every request sent so far has been answered (for a run that must not stop half-way). */
   answered(): Promise<unknown> {
     return Promise.all([...this.inFlight]);

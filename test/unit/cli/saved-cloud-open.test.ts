@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { main } from '../../../cli/main.js';
+import { STATE_FORMAT } from '../../../cli/operator/saved-state.js';
 import { buildsPausedText, nothingSoakingText, nothingWaitingText } from '../../../core/promotion/operator-refusals.js';
 import { breakerOf } from '../../../core/triggers/breaker.js';
 import { iamRefusalText, notAnApproverText, notAnOperatorText } from '../../../core/trust/refusal-text.js';
@@ -143,7 +144,9 @@ describe('a saved local cloud opens as saved', () => {
     ]) {
       const { code, stderr } = await goldsmith(args);
       expect(code, args.join(' ')).toBe(1);
-      expect(stderr).toContain(`${dir} was saved by an older Goldsmith (format 1; this one reads format 2)`);
+      expect(stderr).toContain(
+        `${dir} was saved by an older Goldsmith (format 1; this one reads format ${STATE_FORMAT})`,
+      );
       expect(stderr).toContain(`re-run "goldsmith simulate --save ${dir}"`);
     }
     expect(readFileSync(join(dir, 'state.json'), 'utf8')).toBe(before);

@@ -157,3 +157,39 @@ describe('VirtualClock.park', () => {
     expect(log).toEqual(['approved by ops-lead at 1h']);
   });
 });
+
+describe('VirtualClock, for a saved cloud', () => {
+  it('lists its pending items in running order, with what re-creates each', async () => {
+    const clock = new VirtualClock(T0);
+    clock.schedule(T0 + 2000, 'later', () => undefined, { kind: 'schedule', data: { name: 'daily' } });
+    clock.schedule(T0 + 1000, 'closure', () => undefined);
+    clock.schedule(T0 + 500, 'cancelled', () => undefined).cancel();
+    expect(clock.pendingItems()).toEqual([
+      { at: T0 + 1000, label: 'closure', remake: undefined },
+      { at: T0 + 2000, label: 'later', remake: { kind: 'schedule', data: { name: 'daily' } } },
+    ]);
+  });
+
+  it('stops before what is due at the end when asked, and puts a request first at its instant', async () => {
+    const clock = new VirtualClock(T0);
+    const seen: string[] = [];
+    clock.schedule(T0 + 1000, 'due at the end', () => seen.push('due'));
+    await clock.run(T0 + 1000, undefined, { before: true });
+    expect(seen).toEqual([]);
+    expect(clock.now()).toBe(T0 + 1000);
+    clock.scheduleFirst(T0 + 1000, 'request', () => seen.push('request'));
+    await clock.run(T0 + 1000);
+    expect(seen).toEqual(['request', 'due']);
+  });
+
+  it('moves to a saved instant, dropping what a fresh start put on it', async () => {
+    const clock = new VirtualClock(T0);
+    const seen: string[] = [];
+    clock.schedule(T0 + 1000, 'fresh start', () => seen.push('fresh'));
+    clock.moveTo(T0 + 60_000);
+    expect(clock.now()).toBe(T0 + 60_000);
+    expect(clock.pendingItems()).toEqual([]);
+    await clock.run(T0 + 120_000);
+    expect(seen).toEqual([]);
+  });
+});

@@ -1,0 +1,94 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadCatalogFile } from '../../cli/load-catalog.js';
+import type { Catalog } from '../../core/config/schema.js';
+import { type SimulationResult, simulate } from '../../local/simulator/index.js';
+import { isSnapshot, type SavedCloud } from '../../local/simulator/saved-cloud.js';
+import type { CloudSnapshot } from '../../local/simulator/snapshot.js';
+import { defaultScenario, REPO_ROOT } from './helpers.js';
+
+const LONG = 600_000;
+const SAVED_AT = '2027-01-01T12:00:00.000Z';
+const UNTIL = '2027-01-02T06:00:00.000Z';
+
+/**
+ * The default catalog's first day: a build of base that fails (Image Builder's walk on the clock, its events on the
+ * bus), one whose promotion is in its dev soak at the save (a running execution), then after the save another build,
+ * with the fleets checking their pointers and the stacks' schedules running throughout.
+ */
+const scenario = (until: string) =>
+  defaultScenario({
+    until,
+    events: [
+      { at: '2027-01-01T00:30:00Z', kind: 'build-fails', image: 'base', reason: 'component failed', count: 1 },
+      { at: '2027-01-01T01:00:00Z', kind: 'build', image: 'base', reason: 'first, fails' },
+      { at: '2027-01-01T03:00:00Z', kind: 'build', image: 'base', reason: 'in soak at the save' },
+      { at: '2027-01-01T13:00:00Z', kind: 'build', image: 'base', reason: 'after the save' },
+    ],
+  });
+
+/** What a person reads of a cloud: the ledger, pointers, builds, AMIs and executions. */
+const shown = (s: CloudSnapshot | undefined) => s && { ...s, at: undefined };
+
+describe('a saved cloud opened in a fresh one goes on as the straight run does', () => {
+  let catalog: Catalog;
+  let straight: SimulationResult;
+  let first: SimulationResult;
+  let saved: SavedCloud;
+  let resumed: SimulationResult;
+
+  beforeAll(async () => {
+    catalog = await loadCatalogFile(`${REPO_ROOT}goldsmith.config.ts`);
+    first = await simulate(catalog, scenario(SAVED_AT), REPO_ROOT, { save: true });
+    if (!first.saved || !isSnapshot(first.saved)) throw new Error(`no snapshot: ${JSON.stringify(first.saved)}`);
+    // Through the disk: what a saved cloud holds is JSON.
+    saved = JSON.parse(JSON.stringify(first.saved)) as SavedCloud;
+    resumed = await simulate(catalog, scenario(UNTIL), REPO_ROOT, { open: saved, snapshot: true });
+    straight = await simulate(catalog, scenario(UNTIL), REPO_ROOT, { snapshot: true });
+  }, LONG);
+
+  it('is saved whole at the instant the run stopped, with its pending work as data', () => {
+    expect(saved.at).toBe(SAVED_AT);
+    // The scenario's later build, as data: the fleets' checks and the schedules' runs after the save are armed by
+    // the open, from the scenario, up to its new end.
+    expect(saved.pending).toContainEqual(expect.objectContaining({ kind: 'scenario event', label: 'scenario build' }));
+  });
+
+  it('opened and run on, it holds the same ledger, pointers, builds, AMIs and executions as the straight run', () => {
+    expect(resumed.snapshot?.builds.length).toBe(3);
+    expect(saved.stepFunctions.running.length).toBeGreaterThan(0);
+    expect(shown(resumed.snapshot)).toEqual(shown(straight.snapshot));
+  });
+
+  it('replays nothing: the two halves run exactly the straight run’s clock items', () => {
+    expect(first.run.steps + resumed.run.steps).toBe(straight.run.steps);
+  });
+
+  it('reports the whole run, as the straight run does', () => {
+    expect(resumed.timeline).toEqual(straight.timeline);
+    expect(resumed.report.builds).toEqual(straight.report.builds);
+  });
+});
+
+describe('a save that cannot be a snapshot', () => {
+  let fallback: string | undefined;
+
+  beforeAll(async () => {
+    const catalog = await loadCatalogFile(`${REPO_ROOT}goldsmith.config.ts`);
+    const run = await simulate(catalog, defaultScenario({ until: '2027-01-01T02:00:00Z', events: [] }), REPO_ROOT, {
+      keep: true,
+    });
+    const session = run.session;
+    if (!session) throw new Error('simulate kept no cloud');
+    try {
+      session.cloud.clock.after(60_000, 'a closure of this process', () => undefined);
+      const save = await session.save();
+      fallback = isSnapshot(save) ? undefined : save.reason;
+    } finally {
+      await session.stop();
+    }
+  }, LONG);
+
+  it('names the pending item it could not write down', () => {
+    expect(fallback).toBe('the save held "a closure of this process", which a snapshot cannot hold yet');
+  });
+});
