@@ -7,14 +7,7 @@ import type { Command } from './commands.js';
 import { loadCatalogFile } from './load-catalog.js';
 import { readCloud, tellReplaying } from './operator/saved-cloud-file.js';
 import { checkSavedCatalog } from './operator/saved-identity.js';
-import {
-  journaled,
-  readState,
-  replayProblems,
-  type SavedState,
-  saveActed,
-  stateDigest,
-} from './operator/saved-state.js';
+import { digestOf, journaled, readState, replayProblems, type SavedState, saveActed } from './operator/saved-state.js';
 import { type ServedReply, type ServedRequest, socketOf } from './operator/served.js';
 import { UsageError } from './usage.js';
 
@@ -47,8 +40,13 @@ async function open(dir: string): Promise<Open> {
   const ref = state.cloud;
   if (ref && 'file' in ref) {
     const { openSession } = await import('../local/simulator/session.js');
-    const session = await openSession(catalog, scenario, dirname(state.catalogFile), await readCloud(dir, ref));
-    return { session, state, digest: await stateDigest(dir) };
+    const session = await openSession(
+      catalog,
+      scenario,
+      dirname(state.catalogFile),
+      await readCloud(dir, ref, state.savedAt),
+    );
+    return { session, state, digest: digestOf(state) };
   }
   tellReplaying(ref?.replay ?? `${dir} holds no saved cloud state`);
   const { simulate } = await import('../local/simulator/index.js');
@@ -60,7 +58,7 @@ async function open(dir: string): Promise<Open> {
     await session.stop();
     throw new UsageError(`the saved cloud in ${dir} could not be rebuilt: ${problems[0] ?? 'it stops elsewhere'}`);
   }
-  return { session, state, digest: await stateDigest(dir) };
+  return { session, state, digest: digestOf(state) };
 }
 
 /** Acts on the running cloud exactly as an acting command's replay would, and saves what it did. */
@@ -70,9 +68,15 @@ async function act(dir: string, current: Open, body: ServedRequest): Promise<{ r
   if (!exchange) return { reply: { served: false, why: 'the request was never answered' }, fresh: false };
   if (exchange.response.ok) {
     const journal = journaled(state, body.request, body.principal, body.id);
-    await saveActed(dir, state, journal, { snapshot, operator, saved: await session.save() }, current.digest);
-    current.state = await readState(dir);
-    current.digest = await stateDigest(dir);
+    // The state as this server wrote it: a save by another command after it must not be taken for this cloud's.
+    current.state = await saveActed(
+      dir,
+      state,
+      journal,
+      { snapshot, operator, saved: await session.save() },
+      current.digest,
+    );
+    current.digest = digestOf(current.state);
     return { reply: { served: true, status: exchange.status, response: exchange.response }, fresh: true };
   }
   // A refusal saves nothing, but this cloud went on past the saved instant: it is replayed afresh before the next.

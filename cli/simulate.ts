@@ -6,9 +6,9 @@ import { DEFAULT_CATALOG_FILE, loadCatalogFile } from './load-catalog.js';
 import { readCloud, tellReplaying } from './operator/saved-cloud-file.js';
 import { checkSavedCatalog, savedIdentity } from './operator/saved-identity.js';
 import {
+  digestOf,
   readState,
   replayProblems,
-  stateDigest,
   stateOf,
   writeState,
   writeStateIfUnchanged,
@@ -63,7 +63,7 @@ export const command: Command = {
     if (values.save && values.resume) throw new UsageError('--save and --resume exclude each other (--resume saves)');
     if (values.until && !values.resume) throw new UsageError('--until goes with --resume');
     const saved = values.resume ? await readState(values.resume) : undefined;
-    const savedDigest = values.resume ? await stateDigest(values.resume) : undefined;
+    const savedDigest = saved ? digestOf(saved) : undefined;
     if (saved && values.scenario) throw new UsageError('--resume continues the saved scenario: drop --scenario');
     const configPath = resolve(values.config ?? saved?.catalogFile ?? DEFAULT_CATALOG_FILE);
     const catalog = await loadCatalogFile(configPath);
@@ -128,7 +128,7 @@ export const command: Command = {
     if (!values.json) process.stdout.write(renderHeader(scenario));
     // A saved cloud with its state is opened where it stopped; one without replays from the start (said once why).
     const ref = saved?.cloud;
-    const open = values.resume && ref && 'file' in ref ? await readCloud(values.resume, ref) : undefined;
+    const open = values.resume && ref && 'file' in ref ? await readCloud(values.resume, ref, saved.savedAt) : undefined;
     if (saved && !open)
       tellReplaying(ref && 'replay' in ref ? ref.replay : `${values.resume} holds no saved cloud state`);
     const result = await simulate(catalog, scenario, dirname(configPath), {

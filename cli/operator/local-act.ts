@@ -35,7 +35,7 @@ export async function actOnSnapshot(
   ref: { file: string; sha256: string },
 ): Promise<Answer> {
   const { state } = where;
-  const saved = await readCloud(where.dir, ref);
+  const saved = await readCloud(where.dir, ref, state.savedAt);
   const { scenarioSchema } = await import('../../local/simulator/scenario.js');
   const { openSession } = await import('../../local/simulator/session.js');
   const raw = journaled(state, r.request, r.principal, r.id);

@@ -15,6 +15,8 @@ export type CloudRef = { file: string; sha256: string } | { replay: string };
 
 const PREFIX = 'cloud-';
 const SUFFIX = '.json.gz';
+/** A cloud file's name: the prefix, the first 16 hex digits of its SHA-256, the suffix (and `.tmp` while written). */
+const NAME = /^cloud-([0-9a-f]{16})\.json\.gz(\.tmp)?$/;
 
 /** Writes `saved` (a snapshot, or why it could not be one) and returns what `state.json` records of it. */
 export async function writeCloud(dir: string, saved: SavedCloud | Unsavable | undefined): Promise<CloudRef> {
@@ -32,12 +34,26 @@ export async function writeCloud(dir: string, saved: SavedCloud | Unsavable | un
 export async function pruneClouds(dir: string, kept: CloudRef | undefined): Promise<void> {
   const keep = kept && 'file' in kept ? kept.file : undefined;
   for (const name of await readdir(dir)) {
-    if (name.startsWith(PREFIX) && name !== keep) await rm(join(dir, name), { force: true });
+    // Only Goldsmith's own cloud files: a user's `cloud-notes.md` in the folder is left alone.
+    if (NAME.test(name) && name !== keep) await rm(join(dir, name), { force: true });
   }
 }
 
-/** Reads the cloud state `ref` names, checked against its digest. */
-export async function readCloud(dir: string, ref: { file: string; sha256: string }): Promise<SavedCloud> {
+/**
+ * Reads the cloud state `ref` names, checked against its digest, its name (a file of DIR named by that digest,
+ * never a path elsewhere) and the instant `state.json` says it was saved at.
+ */
+export async function readCloud(
+  dir: string,
+  ref: { file: string; sha256: string },
+  savedAt: string,
+): Promise<SavedCloud> {
+  const named = NAME.exec(ref.file);
+  if (!named || named[2] !== undefined || !ref.sha256.startsWith(named[1] ?? '-')) {
+    throw new UsageError(
+      `${join(dir, 'state.json')} names "${ref.file}" as its cloud, which is not a saved cloud's file of ${dir}: re-run "goldsmith simulate --save ${dir}"`,
+    );
+  }
   let data: Buffer;
   try {
     data = await readFile(join(dir, ref.file));
@@ -49,7 +65,13 @@ export async function readCloud(dir: string, ref: { file: string; sha256: string
   if (createHash('sha256').update(data).digest('hex') !== ref.sha256) {
     throw new UsageError(`${join(dir, ref.file)} is not the state ${dir}/state.json names (its digest differs)`);
   }
-  return JSON.parse((await promisify(gunzip)(data)).toString('utf8')) as SavedCloud;
+  const saved = JSON.parse((await promisify(gunzip)(data)).toString('utf8')) as SavedCloud;
+  if (saved.at !== savedAt) {
+    throw new UsageError(
+      `${join(dir, ref.file)} was saved at ${saved.at}, not at ${savedAt} as ${dir}/state.json says: re-run "goldsmith simulate --save ${dir}"`,
+    );
+  }
+  return saved;
 }
 
 const told = new Set<string>();

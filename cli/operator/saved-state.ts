@@ -36,14 +36,32 @@ const FILE = 'state.json';
 export const STATE_FORMAT = 3;
 
 /** Writes `state` and, when given, the cloud's own state beside it (named in `state.cloud`). */
-export async function writeState(dir: string, state: SavedState, cloud?: SavedCloud | Unsavable): Promise<void> {
+/**
+ * The digest of the very bytes each state `readState` returned was parsed from: a command saves only if `state.json`
+ * is still those bytes. Hashing the file again later would take a save made in between (by another command or a
+ * `--resume`) for the one this command read, and overwrite it.
+ */
+const READ_DIGESTS = new WeakMap<SavedState, string>();
+
+/** The digest of the bytes `state` was read from (readState). */
+export function digestOf(state: SavedState): string {
+  const digest = READ_DIGESTS.get(state);
+  if (digest === undefined) throw new Error('this saved state was not read by readState');
+  return digest;
+}
+
+/** Writes `state` (and the cloud beside it); returns the state as written, whose `digestOf` is its bytes' digest. */
+export async function writeState(dir: string, state: SavedState, cloud?: SavedCloud | Unsavable): Promise<SavedState> {
   await mkdir(dir, { recursive: true });
   const path = join(dir, FILE);
   const whole = cloud === undefined ? state : { ...state, cloud: await writeCloud(dir, cloud) };
+  const text = `${JSON.stringify(whole, null, 1)}\n`;
   // Written whole, then renamed: a crash never leaves half a state behind.
-  await writeFile(`${path}.tmp`, `${JSON.stringify(whole, null, 1)}\n`);
+  await writeFile(`${path}.tmp`, text);
   await rename(`${path}.tmp`, path);
   await pruneClouds(dir, whole.cloud);
+  READ_DIGESTS.set(whole, createHash('sha256').update(text).digest('hex'));
+  return whole;
 }
 
 /** The saved state's identity: the SHA-256 of `state.json` as written. */
@@ -68,7 +86,7 @@ export async function writeStateIfUnchanged(
   state: SavedState,
   expected: string,
   cloud?: SavedCloud | Unsavable,
-): Promise<void> {
+): Promise<SavedState> {
   const lock = join(dir, LOCK);
   let held: Awaited<ReturnType<typeof open>> | undefined;
   for (let i = 0; i < LOCK_TRIES && !held; i++) {
@@ -81,7 +99,7 @@ export async function writeStateIfUnchanged(
   }
   if (!held) {
     throw new UsageError(
-      `${lock} has been held for ${(LOCK_TRIES * LOCK_WAIT_MS) / 1000} s: another command is saving, or one stopped while saving (remove the file if none runs); nothing was saved`,
+      `${lock} has been held for ${(LOCK_TRIES * LOCK_WAIT_MS) / 1000} s: another command is saving, or one stopped while saving (remove the file if none runs). This command saved nothing; a command that stopped while saving may have saved its own work: look at "goldsmith history IMAGE --local ${dir}" before sending a request again`,
     );
   }
   try {
@@ -90,7 +108,7 @@ export async function writeStateIfUnchanged(
         `the saved cloud in ${dir} changed while this command ran (another command or a --resume saved first): nothing of this one was saved; run it again`,
       );
     }
-    await writeState(dir, state, cloud);
+    return await writeState(dir, state, cloud);
   } finally {
     await held.close();
     await rm(lock, { force: true });
@@ -99,8 +117,10 @@ export async function writeStateIfUnchanged(
 
 export async function readState(dir: string): Promise<SavedState> {
   let raw: string;
+  let bytes: Buffer;
   try {
-    raw = await readFile(join(dir, FILE), 'utf8');
+    bytes = await readFile(join(dir, FILE));
+    raw = bytes.toString('utf8');
   } catch {
     throw new UsageError(`${dir} holds no saved local cloud (${FILE}): run "goldsmith simulate --save ${dir}" first`);
   }
@@ -123,6 +143,7 @@ export async function readState(dir: string): Promise<SavedState> {
     );
   }
   checkSavedCode(dir, state.identity);
+  READ_DIGESTS.set(state as SavedState, createHash('sha256').update(bytes).digest('hex'));
   return state as SavedState;
 }
 
@@ -150,10 +171,10 @@ export async function saveActed(
   journal: SavedState['scenario'],
   result: Pick<SimulationResult, 'snapshot' | 'operator' | 'saved'>,
   expected: string,
-): Promise<void> {
+): Promise<SavedState> {
   const done = { ...journal, until: result.snapshot?.at ?? state.savedAt };
   const next = stateOf(state.catalogFile, state.identity, done, result, state.operator);
-  await writeStateIfUnchanged(dir, next, expected, result.saved);
+  return writeStateIfUnchanged(dir, next, expected, result.saved);
 }
 
 /** The state a finished run leaves: `result` must carry its snapshot. */

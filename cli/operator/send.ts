@@ -4,7 +4,7 @@ import type { OperatorExchange } from '../../local/simulator/operator.js';
 import { defaultOperator, principalOf } from '../../local/trust/operator-signer.js';
 import { UsageError } from '../usage.js';
 import type { Where } from './options.js';
-import { nextRequestId, stateDigest } from './saved-state.js';
+import { digestOf, nextRequestId } from './saved-state.js';
 import { sendToServer } from './served.js';
 
 /** What the endpoint answered, whichever way it was reached. */
@@ -53,9 +53,14 @@ async function sendToLocal(
   // The request's own name in the run's record (several requests journaled at one instant finish in whatever order
   // their work takes).
   const id = nextRequestId(where.state);
-  const digest = await stateDigest(where.dir);
+  const digest = digestOf(where.state);
   const served = await sendToServer(where.dir, { digest, request, principal, id });
   if (served?.served) return { status: served.status, response: served.response };
+  if (served && 'unknown' in served) {
+    throw new UsageError(
+      `the server of ${where.dir} (goldsmith serve) took this request and stopped before it answered: it may have carried it out and saved it. Look at "goldsmith history IMAGE --local ${where.dir}" before sending it again`,
+    );
+  }
   const { actOnLocal } = await import('./local-act.js');
   return actOnLocal(where, { request, principal, id, digest });
 }

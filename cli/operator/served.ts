@@ -21,7 +21,9 @@ export interface ServedRequest {
 
 export type ServedReply =
   | { served: true; status: number; response: OperatorExchange['response'] }
-  | { served: false; why: string };
+  | { served: false; why: string }
+  /** The server took the request and stopped before answering: it may have carried it out and saved it. */
+  | { served: false; why: string; unknown: true };
 
 /**
  * Sends one request to the server of `dir`, if one listens; undefined when none does (no socket, or it refused the
@@ -31,8 +33,15 @@ export function sendToServer(dir: string, body: ServedRequest): Promise<ServedRe
   return new Promise((resolve) => {
     const socket = connect(socketOf(dir));
     let text = '';
+    let sent = false;
+    // A server that took the request and then stopped answers nothing: whether it acted is unknown, so the caller
+    // must not act again on its own (refused connections, before anything was sent, are no server at all).
+    const lost = () => resolve({ served: false, why: 'the server stopped before it answered', unknown: true });
     socket.setEncoding('utf8');
-    socket.on('connect', () => socket.write(`${JSON.stringify(body)}\n`));
+    socket.on('connect', () => {
+      sent = true;
+      socket.write(`${JSON.stringify(body)}\n`);
+    });
     socket.on('data', (chunk: string) => {
       text += chunk;
     });
@@ -40,9 +49,9 @@ export function sendToServer(dir: string, body: ServedRequest): Promise<ServedRe
       try {
         resolve(JSON.parse(text) as ServedReply);
       } catch {
-        resolve({ served: false, why: 'the server answered nothing readable' });
+        lost();
       }
     });
-    socket.on('error', () => resolve(undefined));
+    socket.on('error', () => (sent ? lost() : resolve(undefined)));
   });
 }

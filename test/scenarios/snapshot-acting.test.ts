@@ -128,7 +128,7 @@ describe('an acting command opens the saved cloud and does what a replay of it d
       const state = await readState(saved);
       const ref = state.cloud;
       if (!ref || !('file' in ref)) throw new Error('no cloud state');
-      const cloudState = await readCloud(saved, ref);
+      const cloudState = await readCloud(saved, ref, state.savedAt);
       const catalog = await loadCatalogFile(state.catalogFile);
       const scenario = scenarioSchema.parse({ ...state.scenario, until: state.savedAt });
       const session = await openSession(catalog, scenario, REPO_ROOT, cloudState);
