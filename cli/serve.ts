@@ -141,7 +141,7 @@ export const command: Command = {
           await current?.session.stop();
           current = undefined;
           current = await open(dir);
-          process.stderr.write(`replayed the saved cloud again (saved at ${current.state.savedAt})\n`);
+          process.stderr.write(`opened the saved cloud again (saved at ${current.state.savedAt})\n`);
         }
         if (current.digest !== body.digest) {
           reply = { served: false, why: 'the saved cloud changed while it was replayed' };

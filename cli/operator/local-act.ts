@@ -3,7 +3,7 @@ import type { SimulationResult } from '../../local/simulator/index.js';
 import { UsageError } from '../usage.js';
 import type { Where } from './options.js';
 import { readCloud, tellReplaying } from './saved-cloud-file.js';
-import { journaled, replayProblems, saveActed } from './saved-state.js';
+import { changedWhileRunning, journaled, replayProblems, saveActed, stateDigest } from './saved-state.js';
 import type { Answer } from './send.js';
 
 type Local = Extract<Where, { kind: 'local' }>;
@@ -22,6 +22,9 @@ export interface LocalRequest {
  * once why. The result is saved only when the endpoint carried the request out (a refusal changes nothing).
  */
 export async function actOnLocal(where: Local, r: LocalRequest): Promise<Answer> {
+  // Saved over since this command read it (another command, a `--resume`, a server): its cloud file may be gone,
+  // and acting on what was read would be lost at the save anyway.
+  if ((await stateDigest(where.dir)) !== r.digest) throw changedWhileRunning(where.dir);
   const ref = where.state.cloud;
   if (ref && 'file' in ref) return actOnSnapshot(where, r, ref);
   tellReplaying(ref?.replay ?? `${where.dir} holds no saved cloud state`);

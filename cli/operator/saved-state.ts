@@ -71,6 +71,12 @@ export async function stateDigest(dir: string): Promise<string> {
     .digest('hex');
 }
 
+/** Refusal of a command whose saved cloud was saved over by another since it read it. */
+export const changedWhileRunning = (dir: string): UsageError =>
+  new UsageError(
+    `the saved cloud in ${dir} changed while this command ran (another command or a --resume saved first): nothing of this one was saved; run it again`,
+  );
+
 const LOCK = '.state.lock';
 const LOCK_WAIT_MS = 100;
 const LOCK_TRIES = 100;
@@ -104,9 +110,7 @@ export async function writeStateIfUnchanged(
   }
   try {
     if ((await stateDigest(dir)) !== expected) {
-      throw new UsageError(
-        `the saved cloud in ${dir} changed while this command ran (another command or a --resume saved first): nothing of this one was saved; run it again`,
-      );
+      throw changedWhileRunning(dir);
     }
     return await writeState(dir, state, cloud);
   } finally {

@@ -179,7 +179,9 @@ export async function simulate(
     );
     live?.finish(timeline);
     const wallMs = performance.now() - wallStart;
-    const simulatedMonths = (Date.parse(scenario.until) - Date.parse(scenario.start)) / MONTH_MS;
+    // What this run simulated: from the saved instant when it went on from a save (its wall time is that part's).
+    const from = options.open ? Date.parse(options.open.at) : Date.parse(scenario.start);
+    const simulatedMonths = (Date.parse(scenario.until) - from) / MONTH_MS;
     kept = options.keep === true;
     return {
       ...(kept

@@ -128,7 +128,7 @@ describe('goldsmith serve --local DIR', () => {
       const a = await act(served, args);
       const b = await act(replayed, args);
       expect(a).toEqual(b);
-      expect(serverLog).toContain('replayed the saved cloud again (saved at ');
+      expect(serverLog).toContain('opened the saved cloud again (saved at ');
       expect(servedLines()).toHaveLength(3);
       expectSame();
     },

@@ -3,6 +3,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { loadCatalogFile } from '../../../cli/load-catalog.js';
+import { actOnLocal } from '../../../cli/operator/local-act.js';
 import { pruneClouds, readCloud } from '../../../cli/operator/saved-cloud-file.js';
 import { digestOf, readState, saveActed, writeState } from '../../../cli/operator/saved-state.js';
 import { sendToServer, socketOf } from '../../../cli/operator/served.js';
@@ -83,5 +85,22 @@ describe("a saved cloud's doors", () => {
       await new Promise((resolve) => server.close(resolve));
     }
     expect(existsSync(socketOf(dir))).toBe(false);
+  });
+
+  it('a command whose saved cloud was saved over since it read it is refused before it opens anything', async () => {
+    const catalogFile = join(REPO, 'goldsmith.config.ts');
+    const dir = await writeSavedCloud(testTempDir('goldsmith-doors-'), { catalogFile, at: AT, ledger: [] });
+    const state = await readState(dir);
+    // The other command's save names a cloud file this one's state never did: the read state's is gone.
+    await writeState(dir, { ...state, scenario: { ...state.scenario, note: 'theirs' } });
+    const where = { kind: 'local' as const, dir, state, catalog: await loadCatalogFile(catalogFile), as: undefined };
+    await expect(
+      actOnLocal(where, {
+        request: { action: 'build', image: 'base' },
+        principal: 'p',
+        id: 'cli-1',
+        digest: digestOf(state),
+      }),
+    ).rejects.toThrow(/changed while this command ran .*run it again/);
   });
 });
