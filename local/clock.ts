@@ -95,23 +95,7 @@ export class VirtualClock extends WorkTracker {
    * scheduled. If `fn` returns a promise, the clock waits for it (unless it parks on the clock) before advancing.
    */
   schedule(at: number | Date | string, label: string, fn: () => unknown, remake?: Remake): Scheduled {
-    const item: Item = {
-      at: Math.max(toMillis(at), this.current),
-      seq: this.seq++,
-      label,
-      fn,
-      remake,
-      cancelled: false,
-    };
-    this.heap.push(item);
-    this.touch();
-    return {
-      at: item.at,
-      label,
-      cancel: () => {
-        item.cancelled = true;
-      },
-    };
+    return this.push(at, this.seq++, label, fn, remake);
   }
 
   /**
@@ -119,14 +103,11 @@ export class VirtualClock extends WorkTracker {
    * a replay of the run had on the clock since its start (before anything else due at that instant).
    */
   scheduleFirst(at: number | Date | string, label: string, fn: () => unknown): Scheduled {
-    const item: Item = {
-      at: Math.max(toMillis(at), this.current),
-      seq: --this.firstSeq,
-      label,
-      fn,
-      remake: undefined,
-      cancelled: false,
-    };
+    return this.push(at, --this.firstSeq, label, fn, undefined);
+  }
+
+  private push(at: number | Date | string, seq: number, label: string, fn: () => unknown, remake?: Remake): Scheduled {
+    const item: Item = { at: Math.max(toMillis(at), this.current), seq, label, fn, remake, cancelled: false };
     this.heap.push(item);
     this.touch();
     return {
