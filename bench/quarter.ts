@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { median } from '../scripts/bundle/cold-load.js';
+import { runGoldsmith } from './goldsmith-process.js';
 
 /** What `npm start` costs: the default quarter on the example catalog, as a person runs it. */
 export type QuarterBenchmark =
@@ -18,7 +18,6 @@ export type QuarterBenchmark =
       consistent: boolean;
     };
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const round = (x: number) => Math.round(x * 10) / 10;
 
 interface QuarterReport {
@@ -36,11 +35,7 @@ export function benchmarkQuarter(root: string, runs = 1): QuarterBenchmark {
   let last: QuarterReport | undefined;
   for (let i = 0; i < runs; i++) {
     const started = performance.now();
-    const run = spawnSync(
-      process.execPath,
-      ['--experimental-async-context-frame', join(root, 'bin/goldsmith.mjs'), 'simulate', '--json'],
-      { cwd: root, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 },
-    );
+    const run = runGoldsmith(root, ['simulate', '--json']);
     walls.push((performance.now() - started) / 1000);
     try {
       last = JSON.parse(run.stdout) as QuarterReport;

@@ -1,7 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { median } from '../scripts/bundle/cold-load.js';
+import { runGoldsmith } from './goldsmith-process.js';
 
 /** How long a command takes to open a saved local cloud, as a person running it waits for it. */
 export type SavedCloudBenchmark =
@@ -26,8 +27,6 @@ const RUNS = 3;
 /** The default scenario's first two weeks: a saved cloud with builds, promotions and an approval to read. */
 const SAVED_DAYS = 14;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-
 /**
  * Saves the default scenario's first SAVED_DAYS days with `goldsmith simulate --save`, then times `status` and
  * `history` on it, each a new process (Node's start, the module loading and the open included), RUNS times.
@@ -43,11 +42,7 @@ export function benchmarkSavedCloud(root: string): SavedCloudBenchmark {
     const scenarioFile = join(dir, 'scenario.json');
     writeFileSync(scenarioFile, JSON.stringify({ ...scenario, until: savedAt }));
     const cloud = join(dir, 'cloud');
-    const goldsmith = (args: string[]) =>
-      spawnSync(process.execPath, ['--experimental-async-context-frame', join(root, 'bin/goldsmith.mjs'), ...args], {
-        cwd: root,
-        encoding: 'utf8',
-      });
+    const goldsmith = (args: string[]) => runGoldsmith(root, args);
     const saved = goldsmith(['simulate', '--scenario', scenarioFile, '--save', cloud, '--json']);
     // A run whose audit finds problems exits 1 but still saves: only a missing state is a failure here.
     if (!existsSync(join(cloud, 'state.json'))) {
