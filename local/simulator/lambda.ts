@@ -4,6 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { runAs } from '../trust/caller.js';
+import { providedHandlerModule } from './handler-modules.js';
 
 type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -34,7 +35,8 @@ export class LocalLambdas {
       const candidates = ['.ts', '.mts', '.js'].map((ext) => path.join(this.projectRoot, `${file}${ext}`));
       const found = candidates.find((c) => existsSync(c));
       if (!found) throw new Error(`handler module not found for ${handler}`);
-      const mod = (await import(pathToFileURL(found).href)) as Record<string, unknown>;
+      const provided = providedHandlerModule(found);
+      const mod = provided ? await provided() : ((await import(pathToFileURL(found).href)) as Record<string, unknown>);
       const fn = mod[exportName];
       if (typeof fn !== 'function') throw new Error(`${handler}: export ${exportName} is not a function`);
       return fn as LambdaHandler;
