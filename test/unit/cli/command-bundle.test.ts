@@ -53,7 +53,7 @@ function checkout(): string {
   write('cli/data.txt', 'from-the-source-folder\n');
   write(
     'functions/hello.ts',
-    "import { state } from '../cli/state.js';\n\nexport const handler = async () => `handler-${++state.calls}`;\n",
+    "import { state } from '../cli/state.js';\n\nexport const handler = async () => 'handler-' + ++state.calls;\n",
   );
   return root;
 }
