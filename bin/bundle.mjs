@@ -5,7 +5,8 @@
 //
 // Kept in node_modules/.cache/goldsmith/cli-bundle/, keyed by the checkout's absolute path, Node's and esbuild's
 // versions, this file and the handler files (the key), then by the contents of every source file the bundle was
-// built from (the digest, read off the build's own inputs, so an edit anywhere it reaches rebuilds it).
+// built from (the digest, read off the build's own inputs, so an edit anywhere it reaches rebuilds it; a source
+// whose size and modification time are as when it was read is not read again).
 import { createHash, randomBytes } from 'node:crypto';
 import {
   existsSync,
@@ -77,6 +78,18 @@ function digestOf(root, inputs) {
   return hash.digest('hex').slice(0, 16);
 }
 
+/** Each source's [size, modification time] now; undefined when one is gone. */
+function statsOf(root, inputs) {
+  try {
+    return inputs.map((input) => {
+      const { size, mtimeMs } = statSync(join(root, input));
+      return [size, mtimeMs];
+    });
+  } catch {
+    return undefined;
+  }
+}
+
 /** The entry module: the CLI, and every handler module handed to LocalLambdas as an import from the bundle. */
 function entrySource(root, handlers) {
   const lines = handlers.map(
@@ -97,7 +110,8 @@ const LOADERS = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.js': 'js', '.mjs': 
 
 /**
  * Builds the bundle of `root` into `outdir`.
- * @returns the sources it was built from (relative to `root`, sorted) with their contents' digest
+ * @returns the sources it was built from (relative to `root`, sorted), each one's size and modification time as
+ * read, and their contents' digest
  * @throws esbuild's failure, whose errors esbuild has already printed on stderr (file, line and column each)
  */
 export async function buildBundle(root, outdir, handlers = handlerFiles(root)) {
@@ -119,8 +133,10 @@ export async function buildBundle(root, outdir, handlers = handlerFiles(root)) {
         const extension = args.path.slice(args.path.lastIndexOf('.'));
         const loader = LOADERS[extension];
         if (loader === undefined) return undefined;
+        // Stat before reading: a file changed after the read then differs from its recorded stat.
+        const { size, mtimeMs } = statSync(args.path);
         const contents = readFileSync(args.path, 'utf8');
-        read.set(relative(root, args.path).split(sep).join('/'), contents);
+        read.set(relative(root, args.path).split(sep).join('/'), { contents, stat: [size, mtimeMs] });
         if (!contents.includes('import.meta')) return { contents, loader };
         const rewritten = contents
           .replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href))
@@ -152,8 +168,8 @@ export async function buildBundle(root, outdir, handlers = handlerFiles(root)) {
   });
   const inputs = [...read.keys()].sort();
   const hash = createHash('sha256');
-  for (const input of inputs) hash.update(input).update('\0').update(read.get(input)).update('\0');
-  return { inputs, digest: hash.digest('hex').slice(0, 16) };
+  for (const input of inputs) hash.update(input).update('\0').update(read.get(input).contents).update('\0');
+  return { inputs, stats: inputs.map((input) => read.get(input).stat), digest: hash.digest('hex').slice(0, 16) };
 }
 
 function writeAtomically(file, contents) {
@@ -162,14 +178,29 @@ function writeAtomically(file, contents) {
   renameSync(temporary, file);
 }
 
-/** Removes the bundles of `key` other than `keep` (and abandoned builds) not used for KEEP_MS. */
-function prune(cache, key, keep) {
+/**
+ * Removes, when not used for KEEP_MS, this checkout's other bundles (of `key` but other sources, or of an older key:
+ * another Node, esbuild or bin/bundle.mjs) and abandoned builds. A bundle still in use by a long-running command
+ * (`serve`) loads its chunks as it goes, so a recent one stays.
+ */
+function prune(cache, root, key, keep) {
   const now = Date.now();
+  const old = (path) => now - statSync(path).mtimeMs > KEEP_MS;
+  const keys = new Set([key]);
   for (const name of readdirSync(cache)) {
-    if (name === keep || !(name.startsWith(`${key}-`) || name.startsWith('tmp-'))) continue;
+    if (!name.endsWith('.json') || name === `${key}.json`) continue;
+    try {
+      if (JSON.parse(readFileSync(join(cache, name), 'utf8')).root === root) keys.add(name.slice(0, -'.json'.length));
+    } catch {
+      // Being written, or removed, by another process.
+    }
+  }
+  for (const name of readdirSync(cache)) {
+    const ours = name.startsWith('tmp-') || [...keys].some((k) => name.startsWith(`${k}-`) || name === `${k}.json`);
+    if (name === keep || name === `${key}.json` || !ours) continue;
     const path = join(cache, name);
     try {
-      if (now - statSync(path).mtimeMs > KEEP_MS) rmSync(path, { recursive: true, force: true });
+      if (old(path)) rmSync(path, { recursive: true, force: true });
     } catch {
       // Another process removed it first.
     }
@@ -188,19 +219,25 @@ export async function ensureBundle(root = ROOT) {
   const key = keyOf(root, handlers);
   const pointer = join(cache, `${key}.json`);
   if (existsSync(pointer)) {
-    const { inputs } = JSON.parse(readFileSync(pointer, 'utf8'));
-    const digest = digestOf(root, inputs);
+    const recorded = JSON.parse(readFileSync(pointer, 'utf8'));
+    // Every source's size and modification time as when it was built: its contents are those (statting the ~700
+    // files takes about a quarter of the time of reading and hashing them). Else the contents decide: a source
+    // touched but not changed (a checkout) is the same bundle, and the new times are recorded.
+    const stats = statsOf(root, recorded.inputs);
+    const same = stats !== undefined && JSON.stringify(stats) === JSON.stringify(recorded.stats);
+    const digest = same ? recorded.digest : digestOf(root, recorded.inputs);
     const entry = join(cache, `${key}-${digest}`, 'main.mjs');
     if (digest !== undefined && existsSync(entry)) {
       const now = new Date();
       utimesSync(dirname(entry), now, now);
+      if (!same && stats !== undefined) writeAtomically(pointer, JSON.stringify({ ...recorded, stats, digest }));
       return { entry, built: false };
     }
   }
   mkdirSync(cache, { recursive: true });
   const temporary = join(cache, `tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
-    const { inputs, digest } = await buildBundle(root, temporary, handlers);
+    const { inputs, stats, digest } = await buildBundle(root, temporary, handlers);
     const name = `${key}-${digest}`;
     const target = join(cache, name);
     try {
@@ -209,8 +246,8 @@ export async function ensureBundle(root = ROOT) {
       // Another process built the same sources first: its bundle is this one.
       if (!existsSync(join(target, 'main.mjs'))) throw error;
     }
-    writeAtomically(pointer, JSON.stringify({ inputs }));
-    prune(cache, key, name);
+    writeAtomically(pointer, JSON.stringify({ root, inputs, stats, digest }));
+    prune(cache, root, key, name);
     return { entry: join(target, 'main.mjs'), built: true };
   } finally {
     rmSync(temporary, { recursive: true, force: true });

@@ -1,5 +1,14 @@
 import { type SpawnSyncReturns, spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { testTempDir } from '../../helpers/temp-dir.js';
@@ -91,6 +100,11 @@ describe('the goldsmith command runs a bundle of the sources', () => {
     const built = bundles(root);
     expect(Object.keys(built)).toHaveLength(1);
 
+    expect(goldsmith(root, []).stdout).toBe(first.stdout);
+    expect(bundles(root)).toEqual(built);
+    // Touched but not changed (a checkout of the same commit): still the same sources.
+    const later = new Date(Date.now() + 5_000);
+    utimesSync(join(root, 'cli/greeting.ts'), later, later);
     expect(goldsmith(root, []).stdout).toBe(first.stdout);
     expect(bundles(root)).toEqual(built);
 
