@@ -7,7 +7,7 @@
 // they took about 0.6 s of an acting command's CPU, loading the local cloud's modules after the catalog.
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createRequire, registerHooks } from 'node:module';
+import * as nodeModule from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,7 +28,7 @@ function typeScriptTwin(url) {
  */
 function transformed(file, cache) {
   const source = readFileSync(file, 'utf8');
-  const require = createRequire(import.meta.url);
+  const require = nodeModule.createRequire(import.meta.url);
   const esbuildVersion = require('esbuild/package.json').version;
   const key = createHash('sha256').update(`${esbuildVersion}\0${file}\0${source}`).digest('hex').slice(0, 32);
   const cached = join(cache, `${key}.mjs`);
@@ -49,7 +49,14 @@ function transformed(file, cache) {
 
 /** Registers the hooks; `cache` is the folder transformed files are kept in. */
 export function registerTypeScriptHooks(cache) {
-  registerHooks({
+  if (typeof nodeModule.registerHooks !== 'function') {
+    // A Node 22 older than 22.15: tsx's hooks, for every import, as before the bundle.
+    nodeModule
+      .createRequire(import.meta.url)('tsx/esm/api')
+      .register();
+    return;
+  }
+  nodeModule.registerHooks({
     resolve(specifier, context, nextResolve) {
       if (!context.parentURL || !TYPESCRIPT.test(context.parentURL) || !/\.m?js$/.test(specifier)) {
         return nextResolve(specifier, context);
