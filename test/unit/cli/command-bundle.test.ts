@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { testTempDir } from '../../helpers/temp-dir.js';
 
 const REPO = resolve(import.meta.dirname, '../../..');
-const BIN = ['goldsmith.mjs', 'bundle.mjs', 'exit-flushed.mjs', 'typescript-hooks.mjs'];
+const BIN = ['goldsmith.mjs', 'bundle.mjs', 'bundle-build.mjs', 'exit-flushed.mjs', 'typescript-hooks.mjs'];
 
 const MAIN = `import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';

@@ -1,0 +1,108 @@
+// The build of the `goldsmith` command's bundle (bin/bundle.mjs keeps it): cli/main.ts and everything it reaches of
+// our own code built by esbuild into one ESM module graph (split into chunks, so a command loads only what it
+// imports), npm packages left as imports (`packages: 'external'`: Node loads them natively, through its compile
+// cache), with source maps so stack traces name the .ts files.
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const ENTRY = 'goldsmith:entry';
+
+/** Every .ts module under functions/, absolute paths, sorted: the files a stack's `functions/x.handler` can name. */
+export function handlerFiles(root) {
+  const found = [];
+  const walk = (dir) => {
+    if (!existsSync(dir)) return;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (/\.m?ts$/.test(entry.name) && !entry.name.endsWith('.d.ts')) found.push(path);
+    }
+  };
+  walk(join(root, 'functions'));
+  return found.sort();
+}
+
+/** The entry module: the CLI, and every handler module handed to LocalLambdas as an import from the bundle. */
+function entrySource(root, handlers) {
+  const lines = handlers.map(
+    (file) =>
+      `  ${JSON.stringify(file)}: () => import(${JSON.stringify(`./${relative(root, file).split(sep).join('/')}`)}),`,
+  );
+  return [
+    "export { main } from './cli/main.ts';",
+    "import { provideHandlerModules } from './local/simulator/handler-modules.ts';",
+    'provideHandlerModules({',
+    ...lines,
+    '});',
+    '',
+  ].join('\n');
+}
+
+const LOADERS = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.js': 'js', '.mjs': 'js', '.cjs': 'js', '.json': 'json' };
+
+/**
+ * Builds the bundle of `root` into `outdir`.
+ * @returns the sources it was built from (relative to `root`, sorted), each one's size and modification time as
+ * read, and their contents' digest
+ * @throws esbuild's failure, whose errors esbuild has already printed on stderr (file, line and column each)
+ */
+export async function buildBundle(root, outdir, handlers = handlerFiles(root)) {
+  const { build } = await import(pathToFileURL(createRequire(join(root, 'package.json')).resolve('esbuild')).href);
+  const read = new Map();
+  /** Our sources, as the build reads them: each `import.meta.url`/`dirname`/`filename` becomes the source file's
+   * own, so a lookup relative to a module (the project root, default-scenario.json, html/, the models, a worker's
+   * script) finds what it finds when the source is imported; the contents read are the ones the digest covers. */
+  const sources = {
+    name: 'goldsmith-sources',
+    setup(b) {
+      b.onResolve({ filter: /^goldsmith:entry$/ }, () => ({ path: ENTRY, namespace: 'goldsmith' }));
+      b.onLoad({ filter: /.*/, namespace: 'goldsmith' }, () => ({
+        contents: entrySource(root, handlers),
+        resolveDir: root,
+        loader: 'ts',
+      }));
+      b.onLoad({ filter: /.*/, namespace: 'file' }, (args) => {
+        const extension = args.path.slice(args.path.lastIndexOf('.'));
+        const loader = LOADERS[extension];
+        if (loader === undefined) return undefined;
+        // Stat before reading: a file changed after the read then differs from its recorded stat.
+        const { size, mtimeMs } = statSync(args.path);
+        const contents = readFileSync(args.path, 'utf8');
+        read.set(relative(root, args.path).split(sep).join('/'), { contents, stat: [size, mtimeMs] });
+        if (!contents.includes('import.meta')) return { contents, loader };
+        const rewritten = contents
+          .replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href))
+          .replaceAll('import.meta.dirname', JSON.stringify(dirname(args.path)))
+          .replaceAll('import.meta.filename', JSON.stringify(args.path));
+        return { contents: rewritten, loader };
+      });
+    },
+  };
+  await build({
+    absWorkingDir: root,
+    entryPoints: { main: ENTRY },
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    packages: 'external',
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    // Stack traces name the .ts files and lines (the command enables source maps); the sources stay on disk.
+    sourcemap: 'linked',
+    sourcesContent: false,
+    // Class and function names as written: error names and `constructor.name` are read (SDK errors, the CLI).
+    keepNames: true,
+    plugins: [sources],
+    logLevel: 'error',
+  });
+  const inputs = [...read.keys()].sort();
+  const hash = createHash('sha256');
+  for (const input of inputs) hash.update(input).update('\0').update(read.get(input).contents).update('\0');
+  return { inputs, stats: inputs.map((input) => read.get(input).stat), digest: hash.digest('hex').slice(0, 16) };
+}
