@@ -3,9 +3,9 @@
 // imports), npm packages left as imports (`packages: 'external'`: Node loads them natively, through its compile
 // cache), with source maps so stack traces name the .ts files.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const ENTRY = 'goldsmith:entry';
@@ -39,6 +39,17 @@ function entrySource(root, handlers) {
     '});',
     '',
   ].join('\n');
+}
+
+/**
+ * A source map whose sources are file URLs. esbuild writes them relative to the map, and Node resolves them from the
+ * map's real path: where node_modules is a link to another checkout's (worktrees share one), that named the other
+ * checkout's files.
+ */
+function withAbsoluteSources(output) {
+  const map = JSON.parse(output.text);
+  map.sources = map.sources.map((source) => pathToFileURL(resolve(dirname(output.path), source)).href);
+  return JSON.stringify(map);
 }
 
 const LOADERS = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.js': 'js', '.mjs': 'js', '.cjs': 'js', '.json': 'json' };
@@ -81,7 +92,7 @@ export async function buildBundle(root, outdir, handlers = handlerFiles(root)) {
       });
     },
   };
-  await build({
+  const { outputFiles } = await build({
     absWorkingDir: root,
     entryPoints: { main: ENTRY },
     bundle: true,
@@ -100,7 +111,12 @@ export async function buildBundle(root, outdir, handlers = handlerFiles(root)) {
     keepNames: true,
     plugins: [sources],
     logLevel: 'error',
+    write: false,
   });
+  for (const output of outputFiles) {
+    mkdirSync(dirname(output.path), { recursive: true });
+    writeFileSync(output.path, output.path.endsWith('.map') ? withAbsoluteSources(output) : output.contents);
+  }
   const inputs = [...read.keys()].sort();
   const hash = createHash('sha256');
   for (const input of inputs) hash.update(input).update('\0').update(read.get(input).contents).update('\0');

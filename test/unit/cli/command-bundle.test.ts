@@ -39,8 +39,8 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 /**
  * A checkout in miniature: the real bin/ files (the command, the bundle cache, the TypeScript hooks), the real
- * handler-modules registry, a CLI that reads a file next to its source and calls a handler, and node_modules with
- * esbuild and tsx only, so the bundle cache lives (and dies) in the temp folder.
+ * handler-modules registry, a CLI that reads a file next to its source and calls a handler, and node_modules (a
+ * link, as in a worktree) with esbuild and tsx only, so the bundle cache lives (and dies) in the temp folder.
  */
 function checkout(): string {
   const root = testTempDir('goldsmith-bundle-');
@@ -50,9 +50,10 @@ function checkout(): string {
   };
   mkdirSync(join(root, 'bin'));
   for (const file of BIN) copyFileSync(join(REPO, 'bin', file), join(root, 'bin', file));
-  mkdirSync(join(root, 'node_modules'));
-  for (const name of ['esbuild', 'tsx'])
-    symlinkSync(join(REPO, 'node_modules', name), join(root, 'node_modules', name));
+  // node_modules a link to a folder elsewhere, as in a worktree sharing another checkout's.
+  const modules = testTempDir('goldsmith-bundle-modules-');
+  for (const name of ['esbuild', 'tsx']) symlinkSync(join(REPO, 'node_modules', name), join(modules, name));
+  symlinkSync(modules, join(root, 'node_modules'));
   write('package.json', '{ "name": "goldsmith", "type": "module" }\n');
   mkdirSync(join(root, 'local/simulator'), { recursive: true });
   copyFileSync(join(REPO, 'local/simulator/handler-modules.ts'), join(root, 'local/simulator/handler-modules.ts'));
