@@ -1,22 +1,35 @@
+import { type HeldSecrets, heldSecrets, holdSecrets } from '../../aws/approval-secret.js';
 import { heldOrganizationRef, holdOrganizationRef } from '../../aws/organization-ref.js';
 import type { OrganizationRef } from '../../core/promotion/consumer-access.js';
+import { type HeldOrganization, heldOrganization, holdOrganization } from '../../functions/sharing/channel-targets.js';
 
 /**
  * What the local cloud's Lambda container keeps between invocations, as a warm container on AWS does: the answers
- * its module-level caches hold (the organization from DescribeOrganization, asked once per container). A save
- * writes them down and an opened cloud holds them again, so it makes no call the saved cloud would not have made:
- * one call more would draw the fault stream once more and throttle or fail another request than the straight run.
+ * its module-level caches hold (the organization's id from DescribeOrganization, asked once per container; the
+ * organization's tree, reused while the ledger's copy is unchanged or for five minutes; the approval and decision
+ * keys from Secrets Manager, reused for five minutes). A save writes them down and an opened cloud holds them
+ * again, so it makes no call the saved cloud would not have made: one call more draws the fault stream once more,
+ * and from then on another request is throttled or failed than in the straight run.
  */
 export interface SavedContainer {
-  organization?: OrganizationRef;
+  organizationRef?: OrganizationRef;
+  organization?: HeldOrganization;
+  secrets: HeldSecrets;
 }
 
 export function saveContainer(): SavedContainer {
-  const organization = heldOrganizationRef();
-  return { ...(organization ? { organization } : {}) };
+  const organizationRef = heldOrganizationRef();
+  const organization = heldOrganization();
+  return {
+    ...(organizationRef ? { organizationRef } : {}),
+    ...(organization ? { organization } : {}),
+    secrets: heldSecrets(),
+  };
 }
 
-/** Loads `saved` into the fresh cloud's container (its clients configured). */
+/** Loads `saved` into the fresh cloud's container (its clients configured, its caches empty). */
 export function loadContainer(saved: SavedContainer): void {
-  if (saved.organization) holdOrganizationRef(saved.organization);
+  if (saved.organizationRef) holdOrganizationRef(saved.organizationRef);
+  if (saved.organization) holdOrganization(saved.organization);
+  holdSecrets(saved.secrets);
 }

@@ -3,6 +3,7 @@ import { loadCatalogFile } from '../../cli/load-catalog.js';
 import type { Catalog } from '../../core/config/schema.js';
 import { type SimulationResult, simulate } from '../../local/simulator/index.js';
 import { isSnapshot, type SavedCloud } from '../../local/simulator/saved-cloud.js';
+import { scenarioSchema } from '../../local/simulator/scenario.js';
 import type { CloudSnapshot } from '../../local/simulator/snapshot.js';
 import { defaultScenario, REPO_ROOT } from './helpers.js';
 
@@ -66,6 +67,61 @@ describe('a saved cloud opened in a fresh one goes on as the straight run does',
   it('reports the whole run, as the straight run does', () => {
     expect(resumed.timeline).toEqual(straight.timeline);
     expect(resumed.report.builds).toEqual(straight.report.builds);
+  });
+});
+
+/**
+ * Five days of the default catalog with a fifth of its AWS calls throttled and a tenth failed at random: the base
+ * image's release builds base, and its promotions, cascades and schedules make calls whose faults the seeded stream
+ * decides, each retried by the SDK after a backoff drawn from the same stream.
+ */
+const faulty = (until: string) =>
+  scenarioSchema.parse({
+    start: '2027-01-01T00:00:00Z',
+    until,
+    organization: { accountsPerOu: 1 },
+    approvals: 'none',
+    faults: { throttleRate: 0.2, errorRate: 0.1 },
+    seed: 3,
+    events: [
+      {
+        at: '2027-01-01T01:00:00Z',
+        kind: 'base-image-release',
+        parameter: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
+      },
+    ],
+  });
+
+describe('a cloud that throttles and fails AWS calls at random, saved and opened, goes on as the straight run', () => {
+  const FAULTY_UNTIL = '2027-01-06T00:00:00.000Z';
+  // A promotion waiting on its task token, and the organization's id the container asked for on the day before.
+  const FAULTY_SAVED_AT = '2027-01-03T00:00:00.000Z';
+  let straight: SimulationResult;
+  let saved: SavedCloud;
+  let resumed: SimulationResult;
+
+  beforeAll(async () => {
+    const catalog = await loadCatalogFile(`${REPO_ROOT}goldsmith.config.ts`);
+    const first = await simulate(catalog, faulty(FAULTY_SAVED_AT), REPO_ROOT, { save: true });
+    if (!first.saved || !isSnapshot(first.saved)) throw new Error(`no snapshot: ${JSON.stringify(first.saved)}`);
+    saved = JSON.parse(JSON.stringify(first.saved)) as SavedCloud;
+    resumed = await simulate(catalog, faulty(FAULTY_UNTIL), REPO_ROOT, { open: saved, snapshot: true });
+    straight = await simulate(catalog, faulty(FAULTY_UNTIL), REPO_ROOT, { snapshot: true });
+  }, LONG);
+
+  it('is saved as a snapshot, with the answers its Lambda container holds', () => {
+    expect(saved.stepFunctions.running.length).toBeGreaterThan(0);
+    expect(saved.container.organizationRef).toMatchObject({ id: expect.stringMatching(/^o-/) });
+  });
+
+  it('reports the same timeline, calls, faults and outcomes as the straight run', () => {
+    expect(straight.report.faults.injected).toBeGreaterThan(50);
+    expect(resumed.timeline).toEqual(straight.timeline);
+    expect(resumed.report.apiCalls).toEqual(straight.report.apiCalls);
+    expect(resumed.report.faults).toEqual(straight.report.faults);
+    expect(resumed.report.builds).toEqual(straight.report.builds);
+    expect(resumed.report.promotions).toEqual(straight.report.promotions);
+    expect(shown(resumed.snapshot)).toEqual(shown(straight.snapshot));
   });
 });
 
