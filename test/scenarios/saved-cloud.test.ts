@@ -5,7 +5,8 @@ import { type SimulationResult, simulate } from '../../local/simulator/index.js'
 import { isSnapshot, type SavedCloud } from '../../local/simulator/saved-cloud.js';
 import { scenarioSchema } from '../../local/simulator/scenario.js';
 import type { CloudSnapshot } from '../../local/simulator/snapshot.js';
-import { defaultScenario, REPO_ROOT } from './helpers.js';
+import { catalogOf, defaultScenario, REPO_ROOT } from './helpers.js';
+import { threeWaveCatalog, threeWaveScenario } from './rollout-catalog.js';
 
 const LONG = 600_000;
 const SAVED_AT = '2027-01-01T12:00:00.000Z';
@@ -122,6 +123,34 @@ describe('a cloud that throttles and fails AWS calls at random, saved and opened
     expect(resumed.report.builds).toEqual(straight.report.builds);
     expect(resumed.report.promotions).toEqual(straight.report.promotions);
     expect(shown(resumed.snapshot)).toEqual(shown(straight.snapshot));
+  });
+});
+
+describe('a throttled rollout saved between its waves goes on as the straight run', () => {
+  const ROLLOUT_UNTIL = '2027-01-04T00:00:00.000Z';
+  // The canary healthy, wave-1 refreshing: the rollout's clients act in the member accounts as their role.
+  const ROLLOUT_SAVED_AT = '2027-01-02T23:30:00.000Z';
+  const rollout = (until: string) =>
+    scenarioSchema.parse({ ...threeWaveScenario(ROLLOUT_UNTIL, [], { throttleRate: 0.2 }), until });
+  let saved: SavedCloud;
+  let resumed: SimulationResult;
+  let straight: SimulationResult;
+
+  beforeAll(async () => {
+    const catalog = catalogOf(threeWaveCatalog());
+    const first = await simulate(catalog, rollout(ROLLOUT_SAVED_AT), REPO_ROOT, { save: true });
+    if (!first.saved || !isSnapshot(first.saved)) throw new Error(`no snapshot: ${JSON.stringify(first.saved)}`);
+    saved = JSON.parse(JSON.stringify(first.saved)) as SavedCloud;
+    resumed = await simulate(catalog, rollout(ROLLOUT_UNTIL), REPO_ROOT, { open: saved });
+    straight = await simulate(catalog, rollout(ROLLOUT_UNTIL), REPO_ROOT);
+  }, LONG);
+
+  it('holds the member roles the container assumed, and assumes none of them again once opened', () => {
+    expect(Object.keys(saved.container.memberCredentials).length).toBeGreaterThan(0);
+    expect(resumed.report.apiCalls['sts:AssumeRole']).toBe(straight.report.apiCalls['sts:AssumeRole']);
+    expect(resumed.report.apiCalls).toEqual(straight.report.apiCalls);
+    expect(resumed.report.faults).toEqual(straight.report.faults);
+    expect(resumed.timeline).toEqual(straight.timeline);
   });
 });
 
