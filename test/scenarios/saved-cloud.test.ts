@@ -3,7 +3,7 @@ import { loadCatalogFile } from '../../cli/load-catalog.js';
 import type { Catalog } from '../../core/config/schema.js';
 import { type SimulationResult, simulate } from '../../local/simulator/index.js';
 import { isSnapshot, type SavedCloud } from '../../local/simulator/saved-cloud.js';
-import { scenarioSchema } from '../../local/simulator/scenario.js';
+import { type Scenario, scenarioSchema } from '../../local/simulator/scenario.js';
 import type { CloudSnapshot } from '../../local/simulator/snapshot.js';
 import { catalogOf, defaultScenario, REPO_ROOT } from './helpers.js';
 import { threeWaveCatalog, threeWaveScenario } from './rollout-catalog.js';
@@ -31,21 +31,38 @@ const scenario = (until: string) =>
 /** What a person reads of a cloud: the ledger, pointers, builds, AMIs and executions. */
 const shown = (s: CloudSnapshot | undefined) => s && { ...s, at: undefined };
 
+/** A run saved at `savedAt`, its save opened in a fresh cloud and run on to `until`, and the straight run to it. */
+interface SavedAndStraight {
+  first: SimulationResult;
+  saved: SavedCloud;
+  resumed: SimulationResult;
+  straight: SimulationResult;
+}
+
+async function saveOpenAndRunStraight(
+  catalog: Catalog,
+  scenarioUntil: (until: string) => Scenario,
+  savedAt: string,
+  until: string,
+): Promise<SavedAndStraight> {
+  const first = await simulate(catalog, scenarioUntil(savedAt), REPO_ROOT, { save: true });
+  if (!first.saved || !isSnapshot(first.saved)) throw new Error(`no snapshot: ${JSON.stringify(first.saved)}`);
+  // Through the disk: what a saved cloud holds is JSON.
+  const saved = JSON.parse(JSON.stringify(first.saved)) as SavedCloud;
+  const resumed = await simulate(catalog, scenarioUntil(until), REPO_ROOT, { open: saved, snapshot: true });
+  const straight = await simulate(catalog, scenarioUntil(until), REPO_ROOT, { snapshot: true });
+  return { first, saved, resumed, straight };
+}
+
 describe('a saved cloud opened in a fresh one goes on as the straight run does', () => {
-  let catalog: Catalog;
   let straight: SimulationResult;
   let first: SimulationResult;
   let saved: SavedCloud;
   let resumed: SimulationResult;
 
   beforeAll(async () => {
-    catalog = await loadCatalogFile(`${REPO_ROOT}goldsmith.config.ts`);
-    first = await simulate(catalog, scenario(SAVED_AT), REPO_ROOT, { save: true });
-    if (!first.saved || !isSnapshot(first.saved)) throw new Error(`no snapshot: ${JSON.stringify(first.saved)}`);
-    // Through the disk: what a saved cloud holds is JSON.
-    saved = JSON.parse(JSON.stringify(first.saved)) as SavedCloud;
-    resumed = await simulate(catalog, scenario(UNTIL), REPO_ROOT, { open: saved, snapshot: true });
-    straight = await simulate(catalog, scenario(UNTIL), REPO_ROOT, { snapshot: true });
+    const catalog = await loadCatalogFile(`${REPO_ROOT}goldsmith.config.ts`);
+    ({ first, saved, resumed, straight } = await saveOpenAndRunStraight(catalog, scenario, SAVED_AT, UNTIL));
   }, LONG);
 
   it('is saved whole at the instant the run stopped, with its pending work as data', () => {
@@ -103,11 +120,7 @@ describe('a cloud that throttles and fails AWS calls at random, saved and opened
 
   beforeAll(async () => {
     const catalog = await loadCatalogFile(`${REPO_ROOT}goldsmith.config.ts`);
-    const first = await simulate(catalog, faulty(FAULTY_SAVED_AT), REPO_ROOT, { save: true });
-    if (!first.saved || !isSnapshot(first.saved)) throw new Error(`no snapshot: ${JSON.stringify(first.saved)}`);
-    saved = JSON.parse(JSON.stringify(first.saved)) as SavedCloud;
-    resumed = await simulate(catalog, faulty(FAULTY_UNTIL), REPO_ROOT, { open: saved, snapshot: true });
-    straight = await simulate(catalog, faulty(FAULTY_UNTIL), REPO_ROOT, { snapshot: true });
+    ({ saved, resumed, straight } = await saveOpenAndRunStraight(catalog, faulty, FAULTY_SAVED_AT, FAULTY_UNTIL));
   }, LONG);
 
   it('is saved as a snapshot, with the answers its Lambda container holds', () => {
@@ -138,11 +151,7 @@ describe('a throttled rollout saved between its waves goes on as the straight ru
 
   beforeAll(async () => {
     const catalog = catalogOf(threeWaveCatalog());
-    const first = await simulate(catalog, rollout(ROLLOUT_SAVED_AT), REPO_ROOT, { save: true });
-    if (!first.saved || !isSnapshot(first.saved)) throw new Error(`no snapshot: ${JSON.stringify(first.saved)}`);
-    saved = JSON.parse(JSON.stringify(first.saved)) as SavedCloud;
-    resumed = await simulate(catalog, rollout(ROLLOUT_UNTIL), REPO_ROOT, { open: saved });
-    straight = await simulate(catalog, rollout(ROLLOUT_UNTIL), REPO_ROOT);
+    ({ saved, resumed, straight } = await saveOpenAndRunStraight(catalog, rollout, ROLLOUT_SAVED_AT, ROLLOUT_UNTIL));
   }, LONG);
 
   it('holds the member roles the container assumed, and assumes none of them again once opened', () => {
