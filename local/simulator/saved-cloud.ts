@@ -10,10 +10,10 @@ import type { OperatorExchange } from './operator.js';
 import { armScenarioEvent, type LiveRun } from './run.js';
 
 /**
- * A local cloud written down at a quiescent instant, whole: every fake, the DynamoDB store, the random streams, Step
- * Functions, the clock's instant and pending items (each as a kind and plain data, armed again by its owner), and
- * the run's own progress (the simulated approvers and fleets, the operator endpoint's exchanges, the invoker's
- * tallies, the report's records). Opening it in a fresh cloud of the same catalog and scenario replays nothing and
+ * A local cloud written down at a quiescent instant, whole: every fake, the DynamoDB store, the random streams, what
+ * the functions' warm container holds from AWS (container-state.ts), Step Functions, the clock's instant and pending
+ * items (each as a kind and plain data, armed again by its owner), and the run's own progress (the simulated
+ * approvers and fleets, the operator endpoint's exchanges, the invoker's tallies, the report's records). Opening it in a fresh cloud of the same catalog and scenario replays nothing and
  * goes on exactly as the saved cloud would have.
  */
 export interface SavedCloud {
