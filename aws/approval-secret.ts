@@ -17,8 +17,18 @@ interface Versions {
   previous: KeyVersion | undefined;
 }
 
-/** Key versions read, by secret name. */
-const cached = new Map<string, Versions>();
+/** Key versions read, by secret name, per client (a reconfigured client set, another local cloud, reads again). */
+let cache = new WeakMap<object, Map<string, Versions>>();
+
+function cachedOf(): Map<string, Versions> {
+  const client = secretsmanagerClient();
+  let held = cache.get(client);
+  if (!held) {
+    held = new Map();
+    cache.set(client, held);
+  }
+  return held;
+}
 
 function secretName(env: string): string {
   const name = process.env[env];
@@ -43,6 +53,7 @@ async function read(name: string, stage: 'AWSCURRENT' | 'AWSPREVIOUS'): Promise<
 
 async function versions(env: string, now: Date): Promise<Versions> {
   const name = secretName(env);
+  const cached = cachedOf();
   const held = cached.get(name);
   if (held && now.getTime() - held.at < CACHE_MS && now.getTime() >= held.at) return held;
   const current = await read(name, 'AWSCURRENT');
@@ -81,7 +92,7 @@ export async function approvalKeys(now: Date = new Date()): Promise<ApprovalKey[
 
 /** Forgets the cached key versions (tests, and the local cloud after a rotation it wants seen at once). */
 export function resetApprovalSecret(): void {
-  cached.clear();
+  cache = new WeakMap();
 }
 
 /**
@@ -100,4 +111,38 @@ export async function decisionKey(now: Date = new Date()): Promise<string> {
 export async function decisionKeys(now: Date = new Date()): Promise<string[]> {
   const { current, previous } = await versions('DECISION_SECRET_NAME', now);
   return previous ? [current.value, previous.value] : [current.value];
+}
+
+/** A key version as data (a saved local cloud keeps what a warm container read). */
+export interface HeldKeyVersion {
+  value: string;
+  created: string;
+}
+
+/** What this container holds of the approval and decision keys, by secret name: when read, and the versions. */
+export type HeldSecrets = Record<string, { at: number; current: HeldKeyVersion; previous?: HeldKeyVersion }>;
+
+const heldVersion = (v: KeyVersion): HeldKeyVersion => ({ value: v.value, created: v.created.toISOString() });
+const keyVersion = (v: HeldKeyVersion): KeyVersion => ({ value: v.value, created: new Date(v.created) });
+
+/** The key versions this container holds for the current client, as data. */
+export function heldSecrets(): HeldSecrets {
+  return Object.fromEntries(
+    [...cachedOf()].map(([name, v]) => [
+      name,
+      { at: v.at, current: heldVersion(v.current), ...(v.previous ? { previous: heldVersion(v.previous) } : {}) },
+    ]),
+  );
+}
+
+/** Holds `held` for the current client, as a container that read those versions would. */
+export function holdSecrets(held: HeldSecrets): void {
+  const cached = cachedOf();
+  for (const [name, v] of Object.entries(held)) {
+    cached.set(name, {
+      at: v.at,
+      current: keyVersion(v.current),
+      previous: v.previous ? keyVersion(v.previous) : undefined,
+    });
+  }
 }

@@ -15,6 +15,9 @@ export const ORGANIZATION_READ_TTL_MS = 5 * 60_000;
 // Keyed by the clients too: new client settings (another account, another local cloud) mean another organization.
 let cached: { tree: OrgTree; at: number; clients: readonly object[]; held?: string } | undefined;
 
+/** Whether the cached tree was read through these clients (another set means another organization). */
+const heldFor = (clients: readonly object[]): boolean => cached?.clients.every((c, i) => c === clients[i]) ?? false;
+
 /** The held tree's version: the revision of its last write (the `STATE` item). */
 function heldVersion(state: Record<string, unknown> | undefined): string | undefined {
   const held = heldState(state ? [state] : []);
@@ -30,7 +33,7 @@ function heldVersion(state: Record<string, unknown> | undefined): string | undef
 export async function currentOrganization(withTags: boolean): Promise<OrgTree> {
   const now = Date.now();
   const clients = [organizationsClient(), documentClient()] as const;
-  const sameClients = cached?.clients.every((c, i) => c === clients[i]) ?? false;
+  const sameClients = heldFor(clients);
   const usable = (tree: OrgTree) => tree.tagsRead || !withTags;
   const version = heldVersion(await readHeldOrganizationState());
   if (version !== undefined) {
@@ -51,6 +54,37 @@ export async function currentOrganization(withTags: boolean): Promise<OrgTree> {
   const tree = await readOrganizationTree({ withTags });
   cached = { tree, at: now, clients };
   return tree;
+}
+
+type Entries<M> = M extends ReadonlyMap<infer K, infer V> ? [K, V][] : never;
+
+/** An organization tree as JSON data: its maps as entries. */
+export interface HeldOrganization {
+  tree: Omit<OrgTree, 'ous' | 'accounts'> & { ous: Entries<OrgTree['ous']>; accounts: Entries<OrgTree['accounts']> };
+  at: number;
+  held?: string;
+}
+
+/** The tree this container holds for the current clients (a warm container's state), as data, if any. */
+export function heldOrganization(): HeldOrganization | undefined {
+  if (!cached || !heldFor([organizationsClient(), documentClient()])) return undefined;
+  const { tree, at, held } = cached;
+  return {
+    tree: { ...tree, ous: [...tree.ous], accounts: [...tree.accounts] },
+    at,
+    ...(held === undefined ? {} : { held }),
+  };
+}
+
+/** Holds `saved` for the current clients, as a container that read that tree would. */
+export function holdOrganization(saved: HeldOrganization): void {
+  const { tree, at, held } = saved;
+  cached = {
+    tree: { ...tree, ous: new Map(tree.ous), accounts: new Map(tree.accounts) },
+    at,
+    clients: [organizationsClient(), documentClient()],
+    ...(held === undefined ? {} : { held }),
+  };
 }
 
 /** Forgets the cached organization (tests; a new simulation). */

@@ -1,3 +1,4 @@
+import { loadContainer, type SavedContainer, saveContainer } from '../snapshot/container-state.js';
 import { exportFakes, importFakes } from '../snapshot/fakes-state.js';
 import { exportState, importState, type PlainState } from '../snapshot/plain-state.js';
 import { type StreamPositions, seekStreams, streamPositions } from '../snapshot/streams.js';
@@ -9,10 +10,10 @@ import type { OperatorExchange } from './operator.js';
 import { armScenarioEvent, type LiveRun } from './run.js';
 
 /**
- * A local cloud written down at a quiescent instant, whole: every fake, the DynamoDB store, the random streams, Step
- * Functions, the clock's instant and pending items (each as a kind and plain data, armed again by its owner), and
- * the run's own progress (the simulated approvers and fleets, the operator endpoint's exchanges, the invoker's
- * tallies, the report's records). Opening it in a fresh cloud of the same catalog and scenario replays nothing and
+ * A local cloud written down at a quiescent instant, whole: every fake, the DynamoDB store, the random streams, what
+ * the functions' warm container holds from AWS (container-state.ts), Step Functions, the clock's instant and pending
+ * items (each as a kind and plain data, armed again by its owner), and the run's own progress (the simulated
+ * approvers and fleets, the operator endpoint's exchanges, the invoker's tallies, the report's records). Opening it in a fresh cloud of the same catalog and scenario replays nothing and
  * goes on exactly as the saved cloud would have.
  */
 export interface SavedCloud {
@@ -22,6 +23,8 @@ export interface SavedCloud {
   fakes: PlainState;
   dynamo: [string, string][];
   streams: StreamPositions;
+  /** What the Lambda container's caches hold (a warm container's answers from AWS). */
+  container: SavedContainer;
   stepFunctions: SavedStepFunctions;
   pending: PendingRemake[];
   invoker: PlainState;
@@ -53,14 +56,6 @@ const ENGINE_PREFIX = 'states ';
  */
 export async function saveCloud(run: LiveRun): Promise<SavedCloud | Unsavable> {
   const { cloud } = run;
-  // A cloud whose AWS calls the scenario throttles or fails at random was seen to go on differently once opened than
-  // its replay (a retry's backoff a second apart, test/scenarios/acting-sequence.test.ts): it is not saved whole.
-  const { throttleRate, errorRate } = run.scenario.faults;
-  if (throttleRate > 0 || errorRate > 0) {
-    return {
-      reason: `the save held AWS calls the scenario throttles or fails (throttleRate ${throttleRate}, errorRate ${errorRate}), which a snapshot cannot hold yet`,
-    };
-  }
   const pending: PendingRemake[] = [];
   for (const item of cloud.clock.pendingItems()) {
     if (item.label.startsWith(ENGINE_PREFIX)) continue;
@@ -80,6 +75,7 @@ export async function saveCloud(run: LiveRun): Promise<SavedCloud | Unsavable> {
     fakes: exportFakes(cloud),
     dynamo: await cloud.dynamo.dump(),
     streams: streamPositions(cloud),
+    container: saveContainer(),
     stepFunctions,
     pending,
     invoker: cloud.invoker.saveState(),
@@ -110,6 +106,7 @@ export async function openCloud(run: LiveRun, saved: SavedCloud): Promise<void> 
   importFakes(cloud, saved.fakes);
   await cloud.dynamo.load(saved.dynamo);
   seekStreams(cloud, saved.streams);
+  loadContainer(saved.container);
   cloud.invoker.loadState(saved.invoker);
   run.approvers.loadState(saved.approvers);
   run.fleets.loadState(saved.fleets);

@@ -191,8 +191,8 @@ const decisions = (ledger: Record<string, unknown>[]) =>
     )
     .sort();
 
-// Each command that reaches the endpoint replays the saved cloud (a few CPU seconds); the count keeps `npm test`
-// within its time budget (30: about 20 s). GOLDSMITH_ACTING_COMMANDS=N runs another length.
+// Each command that reaches the endpoint opens the saved cloud (its scenario throttles, and the save is a snapshot
+// all the same); the count keeps `npm test` within its time budget. GOLDSMITH_ACTING_COMMANDS=N runs another length.
 const COUNT = Number(process.env.GOLDSMITH_ACTING_COMMANDS ?? 30);
 
 describe('a seeded random sequence of acting commands on one saved cloud', () => {
