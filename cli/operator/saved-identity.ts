@@ -18,7 +18,9 @@ export interface SavedIdentity {
   catalog: string;
 }
 
-const CODE_DIRS = ['core', 'events', 'functions', 'stacks', 'local'];
+/** Every directory whose code runs in or shapes the local cloud: the handlers' AWS edge (aws/, whose caches a
+ * saved cloud holds) and the Image Builder components the stacks read, as well as the rest. */
+export const CODE_DIRS = ['aws', 'components', 'core', 'events', 'functions', 'stacks', 'local'];
 const CODE_FILES = ['package-lock.json'];
 
 let codeDigestOf: { root: string; digest: string } | undefined;
