@@ -49,15 +49,20 @@ let keeping: Keeping | undefined;
  * Makes this process keep its synthesis thread between syntheses (the test workers, which synthesize a catalog per
  * test file): importing aws-cdk-lib, SST and the stacks costs a thread about 7 s of CPU here, a synthesis about
  * 1.5 s. SST's stack cache keeps every app the thread made (about 65 MB each, measured), so a thread is ended after
- * `maxSyntheses` and the next request starts a fresh one. An idle thread does not keep the process alive.
+ * `maxSyntheses` and the next request starts a fresh one. An idle thread does not keep the process alive. `false`
+ * goes back to a thread per synthesis (the default). Returns the setting it replaced.
  */
-export function keepSynthesisWorker(maxSyntheses: number): void {
-  if (!Number.isInteger(maxSyntheses) || maxSyntheses < 1) {
-    throw new Error(`maxSyntheses must be a whole number of at least 1, not ${maxSyntheses}`);
+export function keepSynthesisWorker(maxSyntheses: number | false): number | false {
+  if (maxSyntheses !== false && (!Number.isInteger(maxSyntheses) || maxSyntheses < 1)) {
+    throw new Error(`maxSyntheses must be false or a whole number of at least 1, not ${maxSyntheses}`);
   }
-  if (keeping?.maxSyntheses === maxSyntheses) return;
-  void keeping?.thread?.worker.terminate();
-  keeping = { maxSyntheses, queue: Promise.resolve() };
+  const before = keeping?.maxSyntheses ?? false;
+  if (before === maxSyntheses) return before;
+  // A thread still synthesizing finishes its request (queued requests too); it is ended once idle.
+  const old = keeping;
+  if (old) void old.queue.then(() => old.thread?.worker.terminate());
+  keeping = maxSyntheses === false ? undefined : { maxSyntheses, queue: Promise.resolve() };
+  return before;
 }
 
 function inKeptWorker(
