@@ -10,10 +10,25 @@ const [{ synthesizeApp }, { GOLDSMITH_STACKS }] = await Promise.all([
   import('./synth.ts'),
   import('../../stacks/app.ts'),
 ]);
-// A subset of the stacks by name, in GOLDSMITH_STACKS' (deploy) order, when asked; all of them otherwise.
-const names = workerData.stacks;
-const stacks = names ? GOLDSMITH_STACKS.filter((fn) => names.includes(fn.name)) : GOLDSMITH_STACKS;
-const missing = (names ?? []).filter((name) => !stacks.some((fn) => fn.name === name));
-if (missing.length > 0) throw new Error(`no such stack in GOLDSMITH_STACKS: ${missing.join(', ')}`);
-const app = await synthesizeApp(workerData.catalog, stacks, workerData.options);
-parentPort.postMessage(app);
+
+/** One synthesis: a subset of the stacks by name, in GOLDSMITH_STACKS' (deploy) order, when asked; all otherwise. */
+function synthesize({ catalog, options, stacks: names }) {
+  const stacks = names ? GOLDSMITH_STACKS.filter((fn) => names.includes(fn.name)) : GOLDSMITH_STACKS;
+  const missing = (names ?? []).filter((name) => !stacks.some((fn) => fn.name === name));
+  if (missing.length > 0) throw new Error(`no such stack in GOLDSMITH_STACKS: ${missing.join(', ')}`);
+  return synthesizeApp(catalog, stacks, options);
+}
+
+if (workerData.kept) {
+  // A kept thread (keepSynthesisWorker): one request at a time, each answered with its app or its error's message;
+  // the client sends the next only after the answer, since synthesis sets the stacks' catalog for the whole thread.
+  parentPort.on('message', async (request) => {
+    try {
+      parentPort.postMessage({ app: await synthesize(request) });
+    } catch (error) {
+      parentPort.postMessage({ error: error instanceof Error ? error.message : String(error) });
+    }
+  });
+} else {
+  parentPort.postMessage(await synthesize(workerData));
+}

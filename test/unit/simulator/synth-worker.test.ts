@@ -1,10 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { componentFilesIn } from '../../../cli/load-catalog.js';
 import { parseCatalog } from '../../../core/config/catalog.js';
 import type { Catalog, CatalogInput } from '../../../core/config/schema.js';
-import { GOLDSMITH_STACK_SET, synthesizeAppCached } from '../../../local/simulator/synth-cache.js';
+import type { SynthesizedApp } from '../../../local/simulator/synth.js';
+import { GOLDSMITH_STACK_SET, type StackSet, synthesizeAppCached } from '../../../local/simulator/synth-cache.js';
+import { keepSynthesisWorker } from '../../../local/simulator/synth-worker-client.js';
 
 const ROOT = resolve(new URL('../../../', import.meta.url).pathname);
 
@@ -27,7 +29,8 @@ function staticGraph(entry: string): Map<string, string[]> {
   return graph;
 }
 
-function smallCatalog(): Catalog {
+/** One image for one account; `approver`: prod is approved by ops, whose links go to an address of their own. */
+function smallCatalog(approver = false): Catalog {
   const parsed = parseCatalog(
     {
       organization: { id: 'o-zz9988776655', homeRegion: 'us-east-1' },
@@ -38,13 +41,29 @@ function smallCatalog(): Catalog {
           regions: ['us-east-1'],
         },
       },
-      channels: [{ name: 'live', targets: { accounts: ['123456789012'] } }],
+      channels: [
+        {
+          name: 'live',
+          targets: { accounts: ['123456789012'] },
+          ...(approver ? { approval: { approvers: ['ops'], timeout: '3d' } } : {}),
+        },
+      ],
+      ...(approver ? { notifications: { approvers: { ops: 'ops@example.com' } } } : {}),
     } as CatalogInput,
     componentFilesIn(ROOT),
   );
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
   return parsed.catalog;
 }
+
+const OPTIONS = { root: ROOT, accountId: '123456789012' };
+const NAMES = ['Ledger', 'Notifications'];
+/** Two of the stacks, synthesized in the worker thread. */
+const IN_WORKER: StackSet = {
+  id: 'test:worker',
+  load: () => Promise.reject(new Error('a worker stack set is not loaded in this thread')),
+  worker: { stacks: NAMES },
+};
 
 describe('stack synthesis for the local cloud', () => {
   it('keeps aws-cdk-lib, SST and the stacks out of what the simulator imports', () => {
@@ -59,29 +78,28 @@ describe('stack synthesis for the local cloud', () => {
     expect(GOLDSMITH_STACK_SET.worker).toBeDefined();
   });
 
+  // The suite keeps a synthesis thread per test worker (test/setup.ts); `npm start` starts one per synthesis.
+  let kept: number | false = false;
+  beforeAll(() => {
+    kept = keepSynthesisWorker(false);
+  });
+  afterAll(() => {
+    keepSynthesisWorker(kept);
+  });
+  let inWorker: SynthesizedApp | undefined;
+
   it('synthesizes in the worker thread the same templates and handlers as in this thread', async () => {
-    const options = { root: ROOT, accountId: '123456789012' };
-    const names = ['Ledger', 'Notifications'];
-    const inWorker = await synthesizeAppCached(
-      smallCatalog(),
-      {
-        id: 'test:worker',
-        load: () => Promise.reject(new Error('a worker stack set is not loaded in this thread')),
-        worker: { stacks: names },
-      },
-      options,
-      { enabled: false },
-    );
+    inWorker = await synthesizeAppCached(smallCatalog(), IN_WORKER, OPTIONS, { enabled: false });
     const here = await synthesizeAppCached(
       smallCatalog(),
       {
         id: 'test:here',
         load: async () => {
           const { GOLDSMITH_STACKS } = await import('../../../stacks/app.js');
-          return GOLDSMITH_STACKS.filter((fn) => names.includes(fn.name));
+          return GOLDSMITH_STACKS.filter((fn) => NAMES.includes(fn.name));
         },
       },
-      options,
+      OPTIONS,
       { enabled: false },
     );
     expect(inWorker.templates).toHaveLength(2);
@@ -96,4 +114,24 @@ describe('stack synthesis for the local cloud', () => {
       synthesizeAppCached(smallCatalog(), set, { root: ROOT, accountId: '123456789012' }, { enabled: false }),
     ).rejects.toThrow(/no such stack in GOLDSMITH_STACKS: NoSuchStack/);
   }, 60_000);
+
+  it('synthesizes in a kept thread each catalog as a thread of its own does, and goes on after a refusal', async () => {
+    keepSynthesisWorker(3);
+    try {
+      const synthesize = (catalog: Catalog, set = IN_WORKER) =>
+        synthesizeAppCached(catalog, set, OPTIONS, { enabled: false });
+      // Asked together: the thread synthesizes one catalog after the other, each with its own.
+      const [approved, plain] = await Promise.all([synthesize(smallCatalog(true)), synthesize(smallCatalog())]);
+      expect(approved.templates).not.toEqual(plain.templates);
+      expect(plain.templates).toEqual(inWorker?.templates);
+      expect([...plain.handlers]).toEqual([...(inWorker?.handlers ?? [])]);
+      // A refusal (the stack list's) leaves the thread serving the next request.
+      await expect(synthesize(smallCatalog(), { ...IN_WORKER, worker: { stacks: ['NoSuchStack'] } })).rejects.toThrow(
+        /no such stack in GOLDSMITH_STACKS: NoSuchStack/,
+      );
+      expect((await synthesize(smallCatalog())).templates).toEqual(inWorker?.templates);
+    } finally {
+      keepSynthesisWorker(false);
+    }
+  }, 180_000);
 });
