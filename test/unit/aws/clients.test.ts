@@ -86,4 +86,37 @@ describe('makeClient through the per-service modules', () => {
     ]);
     expect(ec2Client('us-east-1').config.cacheMiddleware).toBe(true);
   });
+
+  it('sends the same user agent on every request while asking its sections once per client', async () => {
+    const agents: string[] = [];
+    configureClients({
+      overrides: {
+        dynamodb: {
+          endpoint: 'https://dynamodb.test',
+          credentials: { accessKeyId: 'AKIATEST', secretAccessKey: 'test' },
+          requestHandler: {
+            handle: async (request: { headers: Record<string, string> }) => {
+              agents.push(`${request.headers['user-agent']} | ${request.headers['x-amz-user-agent']}`);
+              return { response: { statusCode: 200, headers: {}, body: new TextEncoder().encode('{}') } };
+            },
+          },
+        },
+      },
+    });
+    const documents = documentClient('eu-north-1');
+    const config = client('dynamodb', 'eu-north-1').config as unknown as { defaultUserAgentProvider: () => unknown };
+    const asked = vi.spyOn(config, 'defaultUserAgentProvider');
+
+    await documents.send(new PutCommand({ TableName: 'ledger', Item: { pk: 'first' } }));
+    await documents.send(new PutCommand({ TableName: 'ledger', Item: { pk: 'second' } }));
+
+    expect(agents).toHaveLength(2);
+    expect(agents[1]).toBe(agents[0]);
+    // The SDK's, Node's and the service's sections, and the request's features, as the SDK writes them.
+    expect(agents[0]).toMatch(
+      /^aws-sdk-js\/[\d.]+ ua\/2\.1 os\/\S+ lang\/js md\/nodejs#[\d.]+ api\/dynamodb#[\d.]+ m\/\S+/,
+    );
+    expect(asked).toHaveBeenCalledTimes(2);
+    expect(await config.defaultUserAgentProvider()).toBe(await config.defaultUserAgentProvider());
+  });
 });
