@@ -6,6 +6,26 @@ import { GoldsmithRetryStrategy } from '../../../aws/clients/retry.js';
 import { stsClient } from '../../../aws/clients/sts.js';
 import { client, configureClients, documentClient } from '../../../aws/clients.js';
 
+/** Points DynamoDB clients at a handler that shows `seen` each request and answers an empty JSON object. */
+function answerDynamoWithNothing(
+  seen: (request: { headers: Record<string, string>; body?: string | Uint8Array }) => void,
+) {
+  configureClients({
+    overrides: {
+      dynamodb: {
+        endpoint: 'https://dynamodb.test',
+        credentials: { accessKeyId: 'AKIATEST', secretAccessKey: 'test' },
+        requestHandler: {
+          handle: async (request: { headers: Record<string, string>; body?: string | Uint8Array }) => {
+            seen(request);
+            return { response: { statusCode: 200, headers: {}, body: new TextEncoder().encode('{}') } };
+          },
+        },
+      },
+    },
+  });
+}
+
 describe('makeClient through the per-service modules', () => {
   afterEach(() => configureClients({}));
 
@@ -60,20 +80,9 @@ describe('makeClient through the per-service modules', () => {
 
   it("resolves a client's middleware once per command class, but sends each document-client command with its own input", async () => {
     const sent: string[] = [];
-    configureClients({
-      overrides: {
-        dynamodb: {
-          endpoint: 'https://dynamodb.test',
-          credentials: { accessKeyId: 'AKIATEST', secretAccessKey: 'test' },
-          requestHandler: {
-            handle: async (request: { body?: string | Uint8Array }) => {
-              const body = request.body ?? '';
-              sent.push(typeof body === 'string' ? body : new TextDecoder().decode(body));
-              return { response: { statusCode: 200, headers: {}, body: new TextEncoder().encode('{}') } };
-            },
-          },
-        },
-      },
+    answerDynamoWithNothing((request) => {
+      const body = request.body ?? '';
+      sent.push(typeof body === 'string' ? body : new TextDecoder().decode(body));
     });
     const documents = documentClient('us-east-1');
 
@@ -89,20 +98,9 @@ describe('makeClient through the per-service modules', () => {
 
   it('sends the same user agent on every request while asking its sections once per client', async () => {
     const agents: string[] = [];
-    configureClients({
-      overrides: {
-        dynamodb: {
-          endpoint: 'https://dynamodb.test',
-          credentials: { accessKeyId: 'AKIATEST', secretAccessKey: 'test' },
-          requestHandler: {
-            handle: async (request: { headers: Record<string, string> }) => {
-              agents.push(`${request.headers['user-agent']} | ${request.headers['x-amz-user-agent']}`);
-              return { response: { statusCode: 200, headers: {}, body: new TextEncoder().encode('{}') } };
-            },
-          },
-        },
-      },
-    });
+    answerDynamoWithNothing((request) =>
+      agents.push(`${request.headers['user-agent']} | ${request.headers['x-amz-user-agent']}`),
+    );
     const documents = documentClient('eu-north-1');
     const config = client('dynamodb', 'eu-north-1').config as unknown as { defaultUserAgentProvider: () => unknown };
     const asked = vi.spyOn(config, 'defaultUserAgentProvider');
