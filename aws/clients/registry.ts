@@ -121,31 +121,6 @@ function readThrough(from: Record<string, unknown>, key: string): unknown {
   return from[key];
 }
 
-interface UserAgentConfig {
-  defaultUserAgentProvider?: () => Promise<unknown>;
-}
-
-/**
- * The SDK's user-agent middleware asks the client's `defaultUserAgentProvider` for the header's sections on every
- * request, and the provider builds them anew each time: the SDK's name and version, the OS and its release, Node's
- * version, the service, the Lambda execution environment and the app id, none of which changes in a client's life.
- * They are asked once per client instead and the same sections answered after (the middleware maps them to new
- * strings and appends the request's own features to its copy, so the header each request carries is unchanged). A
- * failed answer is not kept.
- */
-export function rememberUserAgent(config: UserAgentConfig): void {
-  const provide = config.defaultUserAgentProvider;
-  if (typeof provide !== 'function') return;
-  let known: Promise<unknown> | undefined;
-  config.defaultUserAgentProvider = () => {
-    known ??= provide().catch((error: unknown) => {
-      known = undefined;
-      throw error;
-    });
-    return known;
-  };
-}
-
 /**
  * A cached client for `service` in `region` (default: the function's own region), built with `Ctor` on first use:
  * its own retry strategy (6 attempts per call, no retry quota: retry.ts), then the configured overrides and decoration.
@@ -177,7 +152,6 @@ export function makeClient<S extends ServiceName>(
   // sensitive-filtered copy of every request and response (walking the operation's schema, each item of a Query) to
   // hand to that no-op. Removed: a sixth to a third of the client's own time per call, on Lambda as here.
   (made.middlewareStack as { remove(name: string): boolean }).remove('loggerMiddleware');
-  rememberUserAgent((made as { config: UserAgentConfig }).config);
   withFastProperties((made as { config: object }).config);
   settings.decorate?.(made, service, region);
   cache.set(key, made);

@@ -6,26 +6,6 @@ import { GoldsmithRetryStrategy } from '../../../aws/clients/retry.js';
 import { stsClient } from '../../../aws/clients/sts.js';
 import { client, configureClients, documentClient } from '../../../aws/clients.js';
 
-/** Points DynamoDB clients at a handler that shows `seen` each request and answers an empty JSON object. */
-function answerDynamoWithNothing(
-  seen: (request: { headers: Record<string, string>; body?: string | Uint8Array }) => void,
-) {
-  configureClients({
-    overrides: {
-      dynamodb: {
-        endpoint: 'https://dynamodb.test',
-        credentials: { accessKeyId: 'AKIATEST', secretAccessKey: 'test' },
-        requestHandler: {
-          handle: async (request: { headers: Record<string, string>; body?: string | Uint8Array }) => {
-            seen(request);
-            return { response: { statusCode: 200, headers: {}, body: new TextEncoder().encode('{}') } };
-          },
-        },
-      },
-    },
-  });
-}
-
 describe('makeClient through the per-service modules', () => {
   afterEach(() => configureClients({}));
 
@@ -80,9 +60,20 @@ describe('makeClient through the per-service modules', () => {
 
   it("resolves a client's middleware once per command class, but sends each document-client command with its own input", async () => {
     const sent: string[] = [];
-    answerDynamoWithNothing((request) => {
-      const body = request.body ?? '';
-      sent.push(typeof body === 'string' ? body : new TextDecoder().decode(body));
+    configureClients({
+      overrides: {
+        dynamodb: {
+          endpoint: 'https://dynamodb.test',
+          credentials: { accessKeyId: 'AKIATEST', secretAccessKey: 'test' },
+          requestHandler: {
+            handle: async (request: { body?: string | Uint8Array }) => {
+              const body = request.body ?? '';
+              sent.push(typeof body === 'string' ? body : new TextDecoder().decode(body));
+              return { response: { statusCode: 200, headers: {}, body: new TextEncoder().encode('{}') } };
+            },
+          },
+        },
+      },
     });
     const documents = documentClient('us-east-1');
 
@@ -94,27 +85,5 @@ describe('makeClient through the per-service modules', () => {
       'second',
     ]);
     expect(ec2Client('us-east-1').config.cacheMiddleware).toBe(true);
-  });
-
-  it('sends the same user agent on every request while asking its sections once per client', async () => {
-    const agents: string[] = [];
-    answerDynamoWithNothing((request) =>
-      agents.push(`${request.headers['user-agent']} | ${request.headers['x-amz-user-agent']}`),
-    );
-    const documents = documentClient('eu-north-1');
-    const config = client('dynamodb', 'eu-north-1').config as unknown as { defaultUserAgentProvider: () => unknown };
-    const asked = vi.spyOn(config, 'defaultUserAgentProvider');
-
-    await documents.send(new PutCommand({ TableName: 'ledger', Item: { pk: 'first' } }));
-    await documents.send(new PutCommand({ TableName: 'ledger', Item: { pk: 'second' } }));
-
-    expect(agents).toHaveLength(2);
-    expect(agents[1]).toBe(agents[0]);
-    // The SDK's, Node's and the service's sections, and the request's features, as the SDK writes them.
-    expect(agents[0]).toMatch(
-      /^aws-sdk-js\/[\d.]+ ua\/2\.1 os\/\S+ lang\/js md\/nodejs#[\d.]+ api\/dynamodb#[\d.]+ m\/\S+/,
-    );
-    expect(asked).toHaveBeenCalledTimes(2);
-    expect(await config.defaultUserAgentProvider()).toBe(await config.defaultUserAgentProvider());
   });
 });
