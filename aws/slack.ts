@@ -34,6 +34,8 @@ export interface SlackSettings {
   maxAttempts?: number;
   /** The longest one call waits in all (Retry-After and backoff); a longer wait is left to a later attempt. */
   maxWaitMs?: number;
+  /** Sends one HTTP request (default: the global `fetch`); the local cloud answers from its Slack stand-in in process. */
+  fetch?: (url: URL, init: RequestInit) => Promise<Response>;
 }
 
 let settings: SlackSettings = {};
@@ -92,6 +94,7 @@ function retryAfterOf(response: Response): number {
 
 /** One HTTP exchange: Slack's JSON, or the error it amounts to (429 with its Retry-After, 5xx, no answer). */
 async function exchange(
+  send: (url: URL, init: RequestInit) => Promise<Response>,
   method: string,
   url: URL,
   token: string,
@@ -99,7 +102,7 @@ async function exchange(
 ): Promise<Record<string, unknown> | SlackApiError> {
   let response: Response;
   try {
-    response = await fetch(url, {
+    response = await send(url, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json; charset=utf-8' },
       body: JSON.stringify(body),
@@ -134,8 +137,9 @@ export async function callSlack(method: string, body: Record<string, unknown>): 
   const sleep = settings.sleep ?? ((ms: number) => sleepFor(ms).then(() => undefined));
   const maxAttempts = settings.maxAttempts ?? 4;
   let budget = settings.maxWaitMs ?? 10_000;
+  const send = settings.fetch ?? fetch;
   for (let attempt = 1; ; attempt++) {
-    const out = await exchange(method, url, botToken, body);
+    const out = await exchange(send, method, url, botToken, body);
     if (!(out instanceof SlackApiError)) return out;
     if (out.error === 'ratelimited') slackStats.rateLimited++;
     const wait = out.retryAfterSeconds !== undefined ? out.retryAfterSeconds * 1000 : 2 ** attempt * 250;

@@ -45,44 +45,46 @@ export function dynaliteParseCounts(): Readonly<typeof counts> {
   return { ...counts };
 }
 
+/** What `copyDeep`'s `swap` answers to copy a node as usual, and what a copy answers when it cannot be made. */
+const AS_USUAL = Symbol('copy as usual');
+const UNCOPIABLE = Symbol('cannot be copied');
+
 /** A deep copy of parser output (plain objects, arrays, strings, numbers, booleans, null); undefined otherwise. */
 export function copyParsed(value: unknown): { value: unknown } | undefined {
-  return copyDeep(value, () => null);
+  return copied(copyDeep(value, () => AS_USUAL));
 }
 
+const copied = (value: unknown): { value: unknown } | undefined => (value === UNCOPIABLE ? undefined : { value });
+
 /**
- * A deep copy of plain data in which `swap` may answer for any node first: with its copy, with undefined to decline
- * the whole copy, or with null to copy it as usual.
+ * A deep copy of plain data in which `swap` may answer for any node first: with its copy, with UNCOPIABLE to decline
+ * the whole copy, or with AS_USUAL to copy it as usual. Answers UNCOPIABLE for anything but plain data. (Every
+ * request whose expressions were parsed before copies them here: no wrapper object per node.)
  */
-function copyDeep(
-  value: unknown,
-  swap: (node: unknown) => { value: unknown } | undefined | null,
-): { value: unknown } | undefined {
+function copyDeep(value: unknown, swap: (node: unknown) => unknown): unknown {
   const swapped = swap(value);
-  if (swapped !== null) return swapped;
+  if (swapped !== AS_USUAL) return swapped;
   if (value === null || typeof value !== 'object') {
-    return typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint'
-      ? undefined
-      : { value };
+    return typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint' ? UNCOPIABLE : value;
   }
   if (Array.isArray(value)) {
     const out: unknown[] = new Array(value.length);
     for (let i = 0; i < value.length; i++) {
-      const copied = copyDeep(value[i], swap);
-      if (!copied) return undefined;
-      out[i] = copied.value;
+      const item = copyDeep(value[i], swap);
+      if (item === UNCOPIABLE) return UNCOPIABLE;
+      out[i] = item;
     }
-    return { value: out };
+    return out;
   }
   const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return undefined;
+  if (proto !== Object.prototype && proto !== null) return UNCOPIABLE;
   const out: Record<string, unknown> = proto === null ? Object.create(null) : {};
   for (const key of Object.keys(value)) {
-    const copied = copyDeep((value as Record<string, unknown>)[key], swap);
-    if (!copied) return undefined;
-    out[key] = copied.value;
+    const member = copyDeep((value as Record<string, unknown>)[key], swap);
+    if (member === UNCOPIABLE) return UNCOPIABLE;
+    out[key] = member;
   }
-  return { value: out };
+  return out;
 }
 
 const allTrue = (o: Record<string, unknown> | undefined): Record<string, boolean> =>
@@ -121,19 +123,21 @@ function keyOf(input: string, context: ParseContext): string {
 
 /** A copy of a parse's result with each expression attribute value (by identity) replaced by its place. */
 function withPlaces(value: unknown, places: ReadonlyMap<unknown, string>): { value: unknown } | undefined {
-  return copyDeep(value, (node) => {
-    const place = places.get(node);
-    return place === undefined ? null : { value: { [VALUE_PLACE]: place } satisfies ValuePlace };
-  });
+  return copied(
+    copyDeep(value, (node) => {
+      const place = places.get(node);
+      return place === undefined ? AS_USUAL : ({ [VALUE_PLACE]: place } satisfies ValuePlace);
+    }),
+  );
 }
 
 /** A fresh copy of a remembered result with this request's values in their places; undefined if one cannot be copied. */
 function filled(value: unknown, values: Record<string, unknown>): { value: unknown } | undefined {
-  return copyDeep(value, (node) =>
+  const fill = (node: unknown): unknown =>
     typeof node === 'object' && node !== null && VALUE_PLACE in node
-      ? copyParsed(values[(node as ValuePlace)[VALUE_PLACE]])
-      : null,
-  );
+      ? copyDeep(values[(node as ValuePlace)[VALUE_PLACE]], () => AS_USUAL)
+      : AS_USUAL;
+  return copied(copyDeep(value, fill));
 }
 
 function remembering(parse: Parser['parse']): Parser['parse'] {

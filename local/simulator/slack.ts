@@ -12,8 +12,8 @@ import type { Wiring } from './wiring.js';
 
 /**
  * Starts the Slack stand-in when the catalog configures Slack: creates the Slack app's secret (bot token and
- * signing secret, as the operator would), and points the Slack client at the stand-in, waiting out its 429s on
- * the virtual clock.
+ * signing secret, as the operator would), and points the Slack client at the stand-in (its in-process `fetch`),
+ * waiting out its 429s on the virtual clock.
  */
 export async function startSlack(
   catalog: Catalog,
@@ -45,8 +45,9 @@ export async function startSlack(
     channels: [slack.channel],
     ...(hooks ? { hooks } : {}),
   });
-  await standIn.start();
-  configureSlack({ baseUrl: standIn.url, sleep: (ms) => clock.sleep(ms, 'slack retry-after') });
+  // Answered in process (the same requests and answers as over HTTP): a loopback round trip per message cost more
+  // than the stand-in's own work.
+  configureSlack({ baseUrl: standIn.url, fetch: standIn.fetch, sleep: (ms) => clock.sleep(ms, 'slack retry-after') });
   return standIn;
 }
 

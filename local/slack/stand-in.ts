@@ -6,6 +6,13 @@ import { slackRefusal } from './limits.js';
 import type { SlackStandInHooks, SlackStandInStats, StoredSlackMessage } from './types.js';
 import { workKey } from './work-key.js';
 
+/** An answer of the Web API: HTTP status, JSON body, extra headers (`retry-after`). */
+interface SlackAnswer {
+  status: number;
+  body: Record<string, unknown>;
+  headers: Record<string, string>;
+}
+
 export type { SlackOutageAnswer, SlackStandInHooks, SlackStandInStats, StoredSlackMessage } from './types.js';
 
 /**
@@ -21,7 +28,8 @@ export class SlackStandIn {
   private readonly channels = new Map<string, Channel>();
   private server: Server | undefined;
   private seq = 0;
-  url = '';
+  /** The API base: `fetch` answers any URL in process; `start` puts the loopback port's here. */
+  url = 'https://slack.local.goldsmith/api/';
 
   constructor(
     private readonly options: {
@@ -69,17 +77,43 @@ export class SlackStandIn {
     return new Set(this.messages().flatMap((m) => (m.threadTs ? [m.threadTs] : []))).size;
   }
 
+  /**
+   * Slack's Web API answered in process, for the Slack client's `fetch` (aws/slack.ts `configureSlack`): the same
+   * requests and answers as over `start`'s loopback port (the method from the URL's path, the bot token from the
+   * `authorization` header, the JSON body), without the socket and HTTP parsing on both sides.
+   */
+  readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    if (input instanceof Request) throw new TypeError('the Slack stand-in reads a URL and its init, not a Request');
+    const body = init?.body ?? '';
+    if (typeof body !== 'string') throw new TypeError('the Slack stand-in reads a string body');
+    const path = (typeof input === 'string' ? new URL(input) : input).pathname;
+    const auth = new Headers(init?.headers).get('authorization') ?? undefined;
+    const out = this.answer(path, auth, body);
+    return new Response(JSON.stringify(out.body), {
+      status: out.status,
+      headers: { 'content-type': 'application/json; charset=utf-8', ...out.headers },
+    });
+  };
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const answer = (status: number, body: Record<string, unknown>, headers: Record<string, string> = {}) => {
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-      res.end(JSON.stringify(body));
-    };
+    const out = this.answer(req.url ?? '', req.headers.authorization, Buffer.concat(chunks).toString('utf8'));
+    res.writeHead(out.status, { 'content-type': 'application/json; charset=utf-8', ...out.headers });
+    res.end(JSON.stringify(out.body));
+  }
+
+  /** One request to the Web API: `path` as `/api/chat.postMessage`, the `authorization` header, the raw body. */
+  private answer(path: string, auth: string | undefined, text: string): SlackAnswer {
+    const answer = (status: number, body: Record<string, unknown>, headers: Record<string, string> = {}) => ({
+      status,
+      body,
+      headers,
+    });
     const hooks = this.options.hooks;
     const down = hooks?.outage?.();
     if (down) {
-      hooks?.onRefused?.(workKey(req.url, chunks));
+      hooks?.onRefused?.(workKey(path, text));
       if (down.status === 429) {
         this.stats.rateLimited++;
         return answer(
@@ -91,7 +125,6 @@ export class SlackStandIn {
       this.stats.failed++;
       return answer(down.status, { ok: false, error: 'service_unavailable' });
     }
-    const auth = req.headers.authorization;
     if (!auth) {
       this.stats.refusedAuth++;
       return answer(200, { ok: false, error: 'not_authed' });
@@ -102,11 +135,11 @@ export class SlackStandIn {
     }
     let body: Record<string, unknown>;
     try {
-      body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+      body = JSON.parse(text) as Record<string, unknown>;
     } catch {
       return answer(200, { ok: false, error: 'invalid_json' });
     }
-    const method = (req.url ?? '').replace(/^\/api\//, '');
+    const method = path.replace(/^\/api\//, '');
     const channel = this.channels.get(String(body.channel ?? '').replace(/^#/, ''));
     if (!channel) return answer(200, { ok: false, error: 'channel_not_found' });
     if (typeof body.text !== 'string' && !Array.isArray(body.blocks)) {
@@ -140,7 +173,7 @@ export class SlackStandIn {
         };
         channel.messages.push(message);
         this.stats.posted++;
-        hooks?.onAccepted?.(workKey(req.url, chunks));
+        hooks?.onAccepted?.(workKey(path, text));
         return answer(200, { ok: true, channel: channel.id, ts: message.ts, message: { text: message.text } });
       }
       case 'chat.update': {
@@ -150,7 +183,7 @@ export class SlackStandIn {
         message.text = String(body.text ?? message.text);
         if (Array.isArray(body.blocks)) message.blocks = body.blocks;
         this.stats.updated++;
-        hooks?.onAccepted?.(workKey(req.url, chunks));
+        hooks?.onAccepted?.(workKey(path, text));
         return answer(200, { ok: true, channel: channel.id, ts: message.ts, text: message.text });
       }
       default:

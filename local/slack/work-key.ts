@@ -4,10 +4,10 @@ import { createHash } from 'node:crypto';
  * One piece of work a request carries: the announcement a post carries (its first block's id), the message an update
  * edits, else the message's content (its thread aside: a late post may start one).
  */
-export function workKey(url: string | undefined, chunks: Buffer[]): string {
+export function workKey(url: string | undefined, text: string): string {
   let body: Record<string, unknown> = {};
   try {
-    body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+    body = JSON.parse(text) as Record<string, unknown>;
   } catch {
     // not JSON: the key is the method alone
   }
