@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { type Place, pathOf, placesOf } from './state-place.js';
 
 /**
  * A stateful object's data as plain JSON, and back into a fresh object of the same kind: the own data properties of
@@ -103,34 +104,40 @@ const tagOf = (state: PlainState): string | undefined =>
  * callbacks); shared objects are looked up by name in `shared`.
  */
 export function importState(target: object, state: PlainState, shared: ReadonlyMap<string, object> = new Map()): void {
+  // Only the places a `$ref` leads through are kept by path (state-place.ts).
+  const places = placesOf(state, '$');
   const byPath = new Map<string, unknown>();
-  const fill = (into: object, s: PlainState, at: string): void => {
-    byPath.set(at, into);
-    if (tagOf(s) !== '$o') throw new Error(`${at}: saved state is not an object's`);
+  const keep = (at: Place, value: unknown): void => {
+    if (at.live && !byPath.has(at.text as string)) byPath.set(at.text as string, value);
+  };
+  const fill = (into: object, s: PlainState, at: Place): void => {
+    keep(at, into);
+    if (tagOf(s) !== '$o') throw new Error(`${pathOf(at)}: saved state is not an object's`);
     const fields = (s as { $o: Record<string, PlainState> }).$o;
     const record = into as Record<string, unknown>;
     for (const [key, saved] of Object.entries(fields)) {
       const current = record[key];
-      if (tagOf(saved) === '$o' && isRecord(current)) fill(current, saved, `${at}.${key}`);
-      else record[key] = build(saved, `${at}.${key}`, current);
+      const place = places.under(at, key, 0);
+      if (tagOf(saved) === '$o' && isRecord(current)) fill(current, saved, place);
+      else record[key] = build(saved, place, current);
     }
     // What the fresh object holds and the saved one did not (an entry of a record, a field set later) goes.
     for (const key of Object.keys(record)) if (!(key in fields) && !isWiring(record[key])) delete record[key];
   };
-  const build = (s: PlainState, at: string, current?: unknown): unknown => {
+  const build = (s: PlainState, at: Place, current?: unknown): unknown => {
     const value = built(s, at, current);
-    if (value !== null && typeof value === 'object' && !byPath.has(at)) byPath.set(at, value);
+    if (value !== null && typeof value === 'object') keep(at, value);
     return value;
   };
-  const built = (s: PlainState, at: string, current?: unknown): unknown => {
+  const built = (s: PlainState, at: Place, current?: unknown): unknown => {
     if (s === null || typeof s !== 'object') return s;
     if (Array.isArray(s)) {
       // Lists, maps and sets are refilled in place: whatever closure holds the fresh one sees the saved entries.
       const list: unknown[] = Array.isArray(current) ? current : [];
       list.length = 0;
-      byPath.set(at, list);
+      keep(at, list);
       s.forEach((item, i) => {
-        list.push(build(item, `${at}[${i}]`));
+        list.push(build(item, places.under(at, i, 1)));
       });
       return list;
     }
@@ -147,29 +154,29 @@ export function importState(target: object, state: PlainState, shared: ReadonlyM
       case '$shared': {
         const name = (s as { $shared: string }).$shared;
         const object = shared.get(name);
-        if (!object) throw new Error(`${at}: no shared object "${name}" in this cloud`);
+        if (!object) throw new Error(`${pathOf(at)}: no shared object "${name}" in this cloud`);
         return object;
       }
       case '$ref': {
         const ref = (s as { $ref: string }).$ref;
-        if (!byPath.has(ref)) throw new Error(`${at}: refers to ${ref}, not read yet`);
+        if (!byPath.has(ref)) throw new Error(`${pathOf(at)}: refers to ${ref}, not read yet`);
         return byPath.get(ref);
       }
       case '$map': {
         const map = current instanceof Map ? current : new Map<unknown, unknown>();
         map.clear();
-        byPath.set(at, map);
+        keep(at, map);
         (s as { $map: [PlainState, PlainState][] }).$map.forEach(([k, v], i) => {
-          map.set(build(k, `${at}<key ${i}>`), build(v, `${at}<${i}>`));
+          map.set(build(k, places.under(at, i, 2)), build(v, places.under(at, i, 3)));
         });
         return map;
       }
       case '$set': {
         const set = current instanceof Set ? current : new Set<unknown>();
         set.clear();
-        byPath.set(at, set);
+        keep(at, set);
         (s as { $set: PlainState[] }).$set.forEach((v, i) => {
-          set.add(build(v, `${at}{${i}}`));
+          set.add(build(v, places.under(at, i, 4)));
         });
         return set;
       }
@@ -182,8 +189,8 @@ export function importState(target: object, state: PlainState, shared: ReadonlyM
         return into;
       }
       default:
-        throw new Error(`${at}: unknown saved value ${JSON.stringify(s).slice(0, 80)}`);
+        throw new Error(`${pathOf(at)}: unknown saved value ${JSON.stringify(s).slice(0, 80)}`);
     }
   };
-  fill(target, state, '$');
+  fill(target, state, places.root);
 }

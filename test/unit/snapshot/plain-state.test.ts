@@ -66,4 +66,26 @@ describe('a stateful object saved as plain data and written into a fresh one', (
     expect(() => exportState({ jobs: new Map([['j', Promise.resolve()]]) })).toThrow(UnsavableStateError);
     expect(() => exportState({ jobs: new Map([['j', Promise.resolve()]]) })).toThrow('$.jobs<0>: Promise');
   });
+  it('shares an object reached twice deep in lists, maps and sets the same way in the fresh one', () => {
+    const tag = { key: 'team' };
+    const saved = {
+      builds: new Map([['b1', { packages: [{ name: 'a' }, tag] }]]),
+      later: { tags: new Set([tag]), again: [tag] },
+    };
+    const fresh = { builds: new Map(), later: { tags: new Set(), again: [] as unknown[] } };
+    const state = viaJson(exportState(saved));
+    expect(JSON.stringify(state)).toContain('"$ref":"$.builds<0>.packages[1]"');
+    importState(fresh, state);
+    const held = [...fresh.later.tags][0];
+    expect(held).toEqual({ key: 'team' });
+    expect(fresh.later.again[0]).toBe(held);
+    expect((fresh.builds.get('b1') as { packages: unknown[] }).packages[1]).toBe(held);
+  });
+
+  it('refuses a saved state it cannot read, naming where in it', () => {
+    const state = { $o: { builds: { $map: [['b1', { $o: { packages: [{ $o: {} }, { $what: 1 }] } }]] } } };
+    expect(() => importState({}, state as never)).toThrow('$.builds<0>.packages[1]: unknown saved value');
+    const dangling = { $o: { a: { $ref: '$.b' }, b: { $o: {} } } };
+    expect(() => importState({}, dangling as never)).toThrow('$.a: refers to $.b, not read yet');
+  });
 });
