@@ -115,9 +115,11 @@ function prune(cache, root, key, keep) {
  * The entry module of the bundle of `root` as its sources are now: the cached one when its sources are unchanged,
  * else built now (into a temporary folder renamed into place, so processes building at once each end with a
  * complete bundle).
+ * @param {string} [root]
+ * @param {(line: string) => void} [say] told, before a build, that the command is being built
  * @returns the entry's path and whether it was built now
  */
-export async function ensureBundle(root = ROOT) {
+export async function ensureBundle(root = ROOT, say = () => {}) {
   const cache = cacheDirOf(root);
   const handlers = handlerFiles(root);
   const key = keyOf(root, handlers);
@@ -138,6 +140,7 @@ export async function ensureBundle(root = ROOT) {
       return { entry, built: false };
     }
   }
+  say('goldsmith: building the command from the sources (the first run after a change; a few seconds)');
   mkdirSync(cache, { recursive: true });
   const temporary = join(cache, `tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {

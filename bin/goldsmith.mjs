@@ -38,7 +38,9 @@ if (process.env.GOLDSMITH_NO_BUNDLE === '1') {
   registerTypeScriptHooks(join(cacheDirOf(ROOT), 'typescript'));
   let entry;
   try {
-    ({ entry } = await ensureBundle());
+    // Said on a terminal only: a script or test reading stderr sees the same output on every run.
+    const say = process.stderr.isTTY ? (line) => process.stderr.write(`${line}\n`) : undefined;
+    ({ entry } = await ensureBundle(ROOT, say));
   } catch (error) {
     // esbuild has printed each error with its file, line and column.
     const detail = error?.errors?.length ? '' : `: ${error instanceof Error ? error.message : String(error)}`;

@@ -5,7 +5,7 @@ import { UsageError } from './usage.js';
 const USAGE = `usage: goldsmith <command> [options]
 
 commands: ${Object.keys(commands).join(', ')}
-run "goldsmith <command> --help" for a command's options`;
+run "goldsmith help <command>" (or "goldsmith <command> --help") for a command's options`;
 
 const SIGN_IN =
   'sign in (aws sso login, or set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) and run it again, ' +
@@ -37,8 +37,10 @@ export function awsSetupProblem(error: unknown): string | undefined {
  * Output goes to process.stdout / process.stderr.
  */
 export async function main(argv: readonly string[]): Promise<number> {
+  // `goldsmith help COMMAND` is `goldsmith COMMAND --help`; `goldsmith help` alone, the list of commands.
+  if (argv[0] === 'help' && argv[1] !== undefined) return main([argv[1], '--help']);
   const [name, ...args] = argv;
-  if (name === undefined || name === '--help' || name === '-h') {
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     (name === undefined ? process.stderr : process.stdout).write(`${USAGE}\n`);
     return name === undefined ? 1 : 0;
   }

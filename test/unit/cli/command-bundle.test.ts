@@ -10,6 +10,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { testTempDir } from '../../helpers/temp-dir.js';
 
@@ -182,5 +183,21 @@ describe('the goldsmith command runs a bundle of the sources', () => {
     }
     expect(Object.keys(bundles(root))).toHaveLength(1);
     expect(readdirSync(cacheOf(root)).filter((name) => name.startsWith('tmp-'))).toEqual([]);
+  });
+
+  it('says on a terminal that it is building, and on the run after says nothing', async () => {
+    const root = checkout();
+    const { ensureBundle } = (await import(pathToFileURL(join(root, 'bin/bundle.mjs')).href)) as {
+      ensureBundle: (root: string, say: (line: string) => void) => Promise<{ built: boolean }>;
+    };
+    const said: string[] = [];
+    expect((await ensureBundle(root, (line) => said.push(line))).built).toBe(true);
+    expect(said).toEqual([
+      'goldsmith: building the command from the sources (the first run after a change; a few seconds)',
+    ]);
+    expect((await ensureBundle(root, (line) => said.push(line))).built).toBe(false);
+    expect(said).toHaveLength(1);
+    // Piped (a script, a test), stderr stays as on every other run.
+    expect(goldsmith(root, []).stderr).toBe('');
   });
 });

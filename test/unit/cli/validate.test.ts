@@ -121,6 +121,17 @@ describe('goldsmith command line', () => {
     expect(stderr).toMatch(/^goldsmith: unknown command "deploy" \(commands: validate/);
   });
 
+  it('prints the commands on help, and a command’s options on help COMMAND', () => {
+    const list = goldsmith(['help']);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/^usage: goldsmith <command>.*\ncommands: validate/s);
+
+    const one = goldsmith(['help', 'validate']);
+    expect(one.code).toBe(0);
+    expect(one.stdout).toBe(goldsmith(['validate', '--help']).stdout);
+    expect(one.stdout).toMatch(/^usage: goldsmith validate/);
+  });
+
   it('prints usage and exits 1 without a command', () => {
     const { code, stderr } = goldsmith([]);
 
