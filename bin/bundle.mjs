@@ -5,13 +5,16 @@
 // Kept in node_modules/.cache/goldsmith/cli-bundle/, keyed by the checkout's absolute path, Node's and esbuild's
 // versions, the two bundle files and the handler files (the key), then by the contents of every source file the
 // bundle was built from (the digest, read off the build's own inputs, so an edit anywhere it reaches rebuilds it; a
-// source whose size and modification time are as when it was read is not read again).
+// source whose size and modification time are as when it was read is not read again), and by the layout of the
+// folders they are in (every file's name, and where a link points): a file added beside a source can change what an
+// import resolves to without changing any source read.
 import { createHash, randomBytes } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   renameSync,
   rmSync,
   statSync,
@@ -19,15 +22,35 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildBundle, handlerFiles } from './bundle-build.mjs';
 
 /** The checkout this file belongs to. */
 export const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
-/** Bundles older than this, of the same key but other sources, are removed after a build. */
+/** Bundles unused for this long, of the same key but other sources, are removed after a build. */
 const KEEP_MS = 60 * 60 * 1000;
+
+/** How often a running command marks its bundle used (keepInUse): well within KEEP_MS. */
+const IN_USE_EVERY_MS = 10 * 60 * 1000;
+
+/**
+ * Marks the bundle of `entry` used now and every IN_USE_EVERY_MS while this process runs, so that a build by another
+ * command never prunes the chunks a long-running one (`serve`) has yet to import. The timer keeps no process alive.
+ */
+export function keepInUse(entry) {
+  const mark = () => {
+    const now = new Date();
+    try {
+      utimesSync(dirname(entry), now, now);
+    } catch {
+      // Removed by hand: the next command builds it again.
+    }
+  };
+  mark();
+  setInterval(mark, IN_USE_EVERY_MS).unref();
+}
 
 /** Where the bundles of checkout `root` are kept. */
 export function cacheDirOf(root) {
@@ -46,7 +69,39 @@ function keyOf(root, handlers) {
   const code = ['./bundle.mjs', './bundle-build.mjs'].map((file) =>
     readFileSync(fileURLToPath(new URL(file, import.meta.url))),
   );
-  return sha256(root, process.version, esbuildVersion, ...code, ...handlers).slice(0, 16);
+  // esbuild reads tsconfig.json's compiler options (target, class fields, paths) as it transforms every source.
+  const tsconfig = existsSync(join(root, 'tsconfig.json')) ? readFileSync(join(root, 'tsconfig.json')) : '';
+  return sha256(root, process.version, esbuildVersion, ...code, tsconfig, ...handlers).slice(0, 16);
+}
+
+/**
+ * The layout of the folders the sources (paths relative to `root`) are in: the name of every file under each
+ * top-level folder that holds one, and of every script or JSON file directly in `root`, each link with its target. An `x.js` added
+ * beside an imported `x.ts`, a `pkg.ts` beside `pkg/index.ts` or a link pointed elsewhere changes what an import
+ * resolves to, and so the layout.
+ */
+function layoutOf(root, inputs) {
+  const names = [];
+  const add = (folder, entry) => {
+    const path = join(folder, entry.name);
+    names.push(entry.isSymbolicLink() ? `${path} -> ${readlinkSync(path)}` : path);
+  };
+  // Directly in `root`, only the files an import could name (a saved cloud's folder made there changes nothing).
+  for (const entry of readdirSync(root, { withFileTypes: true })) {
+    if (!entry.isDirectory() && /\.[cm]?[jt]s$|\.json$/.test(entry.name)) add(root, entry);
+  }
+  const folders = new Set(inputs.filter((input) => input.includes('/')).map((input) => input.split('/')[0]));
+  for (const folder of [...folders].sort()) {
+    try {
+      for (const entry of readdirSync(join(root, folder), { withFileTypes: true, recursive: true })) {
+        add(entry.parentPath, entry);
+      }
+    } catch {
+      // A folder gone: the layout differs from the recorded one.
+      names.push(`${folder} (gone)`);
+    }
+  }
+  return sha256(...names.sort()).slice(0, 16);
 }
 
 /** The digest of the sources (paths relative to `root`) as they are now; undefined when one is gone. */
@@ -63,6 +118,9 @@ function digestOf(root, inputs) {
   }
   return hash.digest('hex').slice(0, 16);
 }
+
+/** A bundle's folder name after its key: the sources' contents and their folders' layout. */
+const nameOf = (digest, layout) => sha256(digest ?? '', layout).slice(0, 16);
 
 /** Each source's [size, modification time] now; undefined when one is gone. */
 function statsOf(root, inputs) {
@@ -119,7 +177,8 @@ function prune(cache, root, key, keep) {
  * @param {(line: string) => void} [say] told, before a build, that the command is being built
  * @returns the entry's path and whether it was built now
  */
-export async function ensureBundle(root = ROOT, say = () => {}) {
+export async function ensureBundle(checkout = ROOT, say = () => {}) {
+  const root = resolve(checkout);
   const cache = cacheDirOf(root);
   const handlers = handlerFiles(root);
   const key = keyOf(root, handlers);
@@ -132,8 +191,9 @@ export async function ensureBundle(root = ROOT, say = () => {}) {
     const stats = statsOf(root, recorded.inputs);
     const same = stats !== undefined && JSON.stringify(stats) === JSON.stringify(recorded.stats);
     const digest = same ? recorded.digest : digestOf(root, recorded.inputs);
-    const entry = join(cache, `${key}-${digest}`, 'main.mjs');
-    if (digest !== undefined && existsSync(entry)) {
+    const layout = layoutOf(root, recorded.inputs);
+    const entry = join(cache, `${key}-${nameOf(digest, layout)}`, 'main.mjs');
+    if (digest !== undefined && layout === recorded.layout && existsSync(entry)) {
       const now = new Date();
       utimesSync(dirname(entry), now, now);
       if (!same && stats !== undefined) writeAtomically(pointer, JSON.stringify({ ...recorded, stats, digest }));
@@ -145,7 +205,8 @@ export async function ensureBundle(root = ROOT, say = () => {}) {
   const temporary = join(cache, `tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     const { inputs, stats, digest } = await buildBundle(root, temporary, handlers);
-    const name = `${key}-${digest}`;
+    const layout = layoutOf(root, inputs);
+    const name = `${key}-${nameOf(digest, layout)}`;
     const target = join(cache, name);
     try {
       renameSync(temporary, target);
@@ -153,7 +214,7 @@ export async function ensureBundle(root = ROOT, say = () => {}) {
       // Another process built the same sources first: its bundle is this one.
       if (!existsSync(join(target, 'main.mjs'))) throw error;
     }
-    writeAtomically(pointer, JSON.stringify({ root, inputs, stats, digest }));
+    writeAtomically(pointer, JSON.stringify({ root, inputs, stats, digest, layout }));
     prune(cache, root, key, name);
     return { entry: join(target, 'main.mjs'), built: true };
   } finally {

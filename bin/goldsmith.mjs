@@ -31,7 +31,7 @@ if (process.env.GOLDSMITH_NO_BUNDLE === '1') {
   register();
   ({ main } = await import('../cli/main.ts'));
 } else {
-  const [{ registerTypeScriptHooks }, { cacheDirOf, ensureBundle, ROOT }] = await Promise.all([
+  const [{ registerTypeScriptHooks }, { cacheDirOf, ensureBundle, keepInUse, ROOT }] = await Promise.all([
     import('./typescript-hooks.mjs'),
     import('./bundle.mjs'),
   ]);
@@ -47,6 +47,7 @@ if (process.env.GOLDSMITH_NO_BUNDLE === '1') {
     process.stderr.write(`goldsmith: could not build the command from the sources${detail}\n`);
     await exitFlushed(1);
   }
+  keepInUse(entry);
   ({ main } = await import(entry));
 }
 // Exit explicitly: an execution still waiting at the end of a simulated run (an approval nobody answered) leaves

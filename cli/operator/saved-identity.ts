@@ -19,8 +19,9 @@ export interface SavedIdentity {
 }
 
 /** Every directory whose code runs in or shapes the local cloud: the handlers' AWS edge (aws/, whose caches a
- * saved cloud holds) and the Image Builder components the stacks read, as well as the rest. */
-export const CODE_DIRS = ['aws', 'components', 'core', 'events', 'functions', 'stacks', 'local'];
+ * saved cloud holds), the Image Builder components the stacks read and the member accounts' function (member/, which
+ * the member baseline's stacks run), as well as the rest. */
+export const CODE_DIRS = ['aws', 'components', 'core', 'events', 'functions', 'member', 'stacks', 'local'];
 const CODE_FILES = ['package-lock.json'];
 
 let codeDigestOf: { root: string; digest: string } | undefined;

@@ -12,9 +12,10 @@ const KEY_FORMAT = 'goldsmith-synth-cache/1';
 
 /**
  * Everything the stacks' code can read, relative to the repository: the stacks and what they import (core, events),
- * the handlers they point at, the app config, this synthesis code itself, and the installed dependency tree.
+ * the handlers they point at, the member accounts' function (member/, compiled into the member baseline's template),
+ * the app config, this synthesis code itself, and the installed dependency tree.
  */
-export const SOURCE_DIRS = ['stacks', 'core', 'events', 'functions', 'components'];
+export const SOURCE_DIRS = ['stacks', 'core', 'events', 'functions', 'components', 'member'];
 export const SOURCE_FILES = [
   'sst.config.ts',
   'goldsmith.config.ts',

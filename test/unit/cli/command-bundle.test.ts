@@ -200,4 +200,21 @@ describe('the goldsmith command runs a bundle of the sources', () => {
     // Piped (a script, a test), stderr stays as on every other run.
     expect(goldsmith(root, []).stderr).toBe('');
   });
+
+  it('builds again when a file added beside a source changes what an import resolves to, or tsconfig.json changes', async () => {
+    const root = checkout();
+    expect(goldsmith(root, []).stdout).toMatch(/^hello /);
+    // `./greeting.js` now names a file of its own, no longer greeting.ts.
+    writeFileSync(join(root, 'cli/greeting.js'), "export const greeting = 'from-the-js-file';\n");
+    expect(goldsmith(root, []).stdout).toMatch(/^from-the-js-file /);
+
+    const { ensureBundle } = (await import(pathToFileURL(join(root, 'bin/bundle.mjs')).href)) as {
+      ensureBundle: (root: string) => Promise<{ built: boolean }>;
+    };
+    // The same checkout, however its path is spelled.
+    expect((await ensureBundle(`${root}/`)).built).toBe(false);
+    writeFileSync(join(root, 'tsconfig.json'), '{ "compilerOptions": { "useDefineForClassFields": false } }\n');
+    expect((await ensureBundle(root)).built).toBe(true);
+    expect((await ensureBundle(root)).built).toBe(false);
+  });
 });

@@ -15,7 +15,7 @@ function checkout(root: string): string {
 }
 
 describe('a saved cloud names the code that wrote it', () => {
-  it.each(['aws', 'components', 'local', 'functions'])('a change under %s/ makes the save another code’s', (dir) => {
+  it.each(['aws', 'components', 'member', 'local', 'functions'])('a change under %s/ makes the save another code’s', (dir) => {
     const before = checkout(join(testTempDir('saved-identity-'), 'a'));
     const after = join(testTempDir('saved-identity-'), 'b');
     cpSync(before, after, { recursive: true });

@@ -261,6 +261,12 @@ describe('synthCacheKey', () => {
       for (const [, specifier] of text.matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)) {
         pending.push(resolve(dirname(file), (specifier as string).replace(/\.js$/, '.ts')));
       }
+      // A file read or bundled by its path (`new URL('../../member/index.ts', import.meta.url)`) is code too.
+      for (const [, specifier] of text.matchAll(
+        /new URL\(\s*['"](\.{1,2}\/[^'"]+\.[cm]?ts)['"],\s*import\.meta\.url/g,
+      )) {
+        pending.push(resolve(dirname(file), specifier as string));
+      }
     }
     const outside = [...seen]
       .map((file) => relative(REPO_ROOT, file))
