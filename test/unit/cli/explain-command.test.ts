@@ -16,7 +16,9 @@ function explain(args: string[], run: (a: string[]) => Promise<number> = (a) => 
   return captureOutput(() => run(args));
 }
 
-describe('goldsmith explain', () => {
+// Each synthesizes the stacks (about 9 s of CPU with the synthesis thread's imports): on a loaded 2-core machine
+// that passes the default 30 s.
+describe('goldsmith explain', { timeout: 120_000 }, () => {
   afterEach(() => {
     vi.restoreAllMocks();
   });

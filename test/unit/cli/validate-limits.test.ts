@@ -22,7 +22,9 @@ function catalogFile(catalog: unknown): string {
   return path;
 }
 
-describe('goldsmith validate: AWS limits', () => {
+// Each synthesizes the stacks (about 9 s of CPU with the synthesis thread's imports): on a loaded 2-core machine
+// that passes the default 30 s.
+describe('goldsmith validate: AWS limits', { timeout: 120_000 }, () => {
   afterEach(() => {
     vi.restoreAllMocks();
   });
