@@ -187,7 +187,9 @@ export async function recordShareIntent(intent: { image: string; version: string
 
 /**
  * One version's channel decisions and the channels its Share has begun or recorded (`SHARING#` / `SHARE#`), read
- * strongly consistent: what the daily audit reads after EC2 answered, so a grant EC2 showed has its intent here.
+ * strongly consistent: what the daily audit reads after EC2 answered, so a grant EC2 showed has its intent here (a
+ * consistent read reflects every write that succeeded before it:
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.ReadConsistency.html).
  */
 export async function readVersionSharing(
   image: string,
