@@ -49,18 +49,21 @@ export async function share(input: unknown): Promise<ShareResult | ContainerShar
   if (unmet.length > 0) throw new PreconditionsUnmetError('Share', unmet);
   // Container images are shared through their ECR repository policy (share-container.ts).
   if (item.build.containers.length > 0) return shareContainer(item);
-  // The intent before the first grant: the daily audit lets a grant in flight be (functions/audit/launch-repair.ts).
-  await recordShareIntent({
-    image: item.image,
-    version: item.version,
-    channel: item.channel.name,
-    at: new Date().toISOString(),
-  });
-  const { resolved, applied } = await grantVersionTo(item.build.amis, await channelsAfterShare(item), undefined, {
-    image: item.image,
-    version: item.version,
-    quota: bundledCatalog().quotas.amiSharing,
-  });
+  const { resolved, applied } = await grantVersionTo(
+    item.build.amis,
+    await channelsAfterShare(item),
+    undefined,
+    { image: item.image, version: item.version, quota: bundledCatalog().quotas.amiSharing },
+    // Once within the quota, the intent before the first grant: the daily audit lets a grant in flight be
+    // (functions/audit/launch-repair.ts).
+    () =>
+      recordShareIntent({
+        image: item.image,
+        version: item.version,
+        channel: item.channel.name,
+        at: new Date().toISOString(),
+      }),
+  );
   const mine = resolved.byChannel.get(item.channel.name)!;
   const t = item.channel.targets;
   const result: ShareResult = {
