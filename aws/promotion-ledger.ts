@@ -110,16 +110,22 @@ export async function getOutcome(image: string, version: string, channel: string
 
 /** Every channel decision of an image (paginated), optionally only one build's. */
 export async function listOutcomes(image: string, version?: string): Promise<OutcomeRecord[]> {
-  const found: OutcomeRecord[] = [];
+  return queryAll<OutcomeRecord>(image, version ? `PROMOTION#${version}#` : 'PROMOTION#');
+}
+
+/** Every item of an image whose sort key starts with `prefix` (paginated). */
+async function queryAll<T>(image: string, prefix: string, consistent = false): Promise<T[]> {
+  const found: T[] = [];
   const pages = paginateQuery(
     { client: documentClient() },
     {
       TableName: ledgerTable(),
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': imagePk(image), ':prefix': version ? `PROMOTION#${version}#` : 'PROMOTION#' },
+      ExpressionAttributeValues: { ':pk': imagePk(image), ':prefix': prefix },
+      ...(consistent ? { ConsistentRead: true } : {}),
     },
   );
-  for await (const page of pages) found.push(...((page.Items ?? []) as OutcomeRecord[]));
+  for await (const page of pages) found.push(...((page.Items ?? []) as T[]));
   return found;
 }
 
@@ -163,6 +169,38 @@ export async function recordShareDecision(record: ShareRecord): Promise<void> {
       Item: { ...key(record.image, `SHARE#${record.version}#${record.channel}`), kind: 'share', ...record },
     }),
   );
+}
+
+/**
+ * Share's intent, written before its first ModifyImageAttribute (`SHARING#<version>#<channel>`): the ledger records
+ * a grant only after EC2 confirms it, so without this a grant Share has just made is, until its outcome is recorded,
+ * indistinguishable from one made outside Goldsmith. A retry overwrites it with its own time.
+ */
+export async function recordShareIntent(intent: { image: string; version: string; channel: string; at: string }) {
+  await documentClient().send(
+    new PutCommand({
+      TableName: ledgerTable(),
+      Item: { ...key(intent.image, `SHARING#${intent.version}#${intent.channel}`), kind: 'share-intent', ...intent },
+    }),
+  );
+}
+
+/**
+ * One version's channel decisions and the channels its Share has begun or recorded (`SHARING#` / `SHARE#`), read
+ * strongly consistent: what the daily audit reads after EC2 answered, so a grant EC2 showed has its intent here (a
+ * consistent read reflects every write that succeeded before it:
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.ReadConsistency.html).
+ */
+export async function readVersionSharing(
+  image: string,
+  version: string,
+): Promise<{ outcomes: OutcomeRecord[]; started: string[] }> {
+  const [outcomes, intents, shares] = await Promise.all([
+    queryAll<OutcomeRecord>(image, `PROMOTION#${version}#`, true),
+    queryAll<{ channel: string }>(image, `SHARING#${version}#`, true),
+    queryAll<{ channel: string }>(image, `SHARE#${version}#`, true),
+  ]);
+  return { outcomes, started: [...new Set([...intents, ...shares].map((s) => s.channel))] };
 }
 
 /**

@@ -51,3 +51,34 @@ export function launchDriftSk(version: string, region: string, drift: GrantDrift
   const change = createHash('sha256').update(keys.join('\n')).digest('hex').slice(0, 16);
   return `DRIFT#launch#${version}#${region}#${now.toISOString().slice(0, 10)}#${change}`;
 }
+
+/**
+ * The channels of one version a promotion has in flight: its Share has begun (its intent, written before its first
+ * ModifyImageAttribute) or recorded them, and no outcome is recorded for that channel yet (pure). Once the outcome
+ * is recorded the channel is either held (`promoted`) or fallen back by RecordOutcome, and no longer in flight.
+ */
+export function channelsInFlight(started: readonly string[], outcomes: readonly { channel: string }[]): string[] {
+  const decided = new Set(outcomes.map((o) => o.channel));
+  return [...new Set(started)].filter((c) => !decided.has(c)).sort();
+}
+
+/**
+ * What the audit may put right on one AMI (pure): the grants `wanted` that `inForce` lacks, and those in force beyond
+ * `wanted` that no promotion in flight would make (`inFlight`: its channels' grants). A grant in flight is let be,
+ * never withdrawn (a Share that has just granted a channel records it only after EC2 confirms it) and never added
+ * either (that is the Share's to make, or RecordOutcome's to take back). `keep` is what the repair leaves in force.
+ */
+export function repairableDrift(
+  inForce: readonly LaunchGrant[],
+  wanted: readonly LaunchGrant[],
+  inFlight: readonly LaunchGrant[],
+): GrantDrift & { keep: LaunchGrant[] } {
+  const drift = grantDrift(inForce, wanted);
+  const flying = new Set(inFlight.map(grantKey));
+  const letBe = drift.extra.filter((g) => flying.has(grantKey(g)));
+  return {
+    missing: drift.missing,
+    extra: drift.extra.filter((g) => !flying.has(grantKey(g))),
+    keep: uniqueGrants([...wanted, ...letBe]),
+  };
+}

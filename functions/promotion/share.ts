@@ -1,4 +1,4 @@
-import { recordShareDecision } from '../../aws/promotion-ledger.js';
+import { recordShareDecision, recordShareIntent } from '../../aws/promotion-ledger.js';
 import { PreconditionsUnmetError, unmetToPromote } from '../../core/promotion/preconditions.js';
 import { accountSetHash } from '../../core/sharing/targets.js';
 import { bundledCatalog } from '../lib/catalog.js';
@@ -39,7 +39,8 @@ async function channelsAfterShare(item: ChannelItem) {
  * over what is in force, regions in parallel. A change that would share each AMI with more organizations, OUs and
  * accounts than EC2's AMI sharing quota allows (the catalog's `quotas.amiSharing`, default 1,000) is refused before
  * any EC2 call, as a permanent failure (core/sharing/sharing-quota.ts). Records counts and the resolved set's hash
- * in the ledger (not the ids). A retry finds the grants in force and makes no call. A container image is shared through its ECR
+ * in the ledger (not the ids); before its first ModifyImageAttribute it records its intent (`SHARING#`), so the
+ * daily audit, which may read EC2 between the grant and the record, lets the grant be. A retry finds the grants in force and makes no call. A container image is shared through its ECR
  * repository policy instead (share-container.ts).
  */
 export async function share(input: unknown): Promise<ShareResult | ContainerShareResult> {
@@ -48,11 +49,21 @@ export async function share(input: unknown): Promise<ShareResult | ContainerShar
   if (unmet.length > 0) throw new PreconditionsUnmetError('Share', unmet);
   // Container images are shared through their ECR repository policy (share-container.ts).
   if (item.build.containers.length > 0) return shareContainer(item);
-  const { resolved, applied } = await grantVersionTo(item.build.amis, await channelsAfterShare(item), undefined, {
-    image: item.image,
-    version: item.version,
-    quota: bundledCatalog().quotas.amiSharing,
-  });
+  const { resolved, applied } = await grantVersionTo(
+    item.build.amis,
+    await channelsAfterShare(item),
+    undefined,
+    { image: item.image, version: item.version, quota: bundledCatalog().quotas.amiSharing },
+    // Once within the quota, the intent before the first grant: the daily audit lets a grant in flight be
+    // (functions/audit/launch-repair.ts).
+    () =>
+      recordShareIntent({
+        image: item.image,
+        version: item.version,
+        channel: item.channel.name,
+        at: new Date().toISOString(),
+      }),
+  );
   const mine = resolved.byChannel.get(item.channel.name)!;
   const t = item.channel.targets;
   const result: ShareResult = {

@@ -27,6 +27,7 @@ export function heldChannels(outcomes: readonly { channel: string; outcome: stri
  * With `growing` (the version entering a channel, or its channels re-resolved against a changed organization), a
  * change that would leave more entities on each AMI than EC2's AMI sharing quota allows is refused before any EC2
  * call: what the plan leaves in force is exactly the channels' union, whatever is held now.
+ * `beforeChange` runs once the change is known to be allowed, before any EC2 call (Share records its intent there).
  * @throws AmiSharingQuotaError naming the image, version, channels, Regions, the count and the quota.
  */
 export async function grantVersionTo(
@@ -34,6 +35,7 @@ export async function grantVersionTo(
   channels: readonly ChannelTargets[],
   tree?: OrgTree,
   growing?: { image: string; version: string; quota?: number | undefined },
+  beforeChange?: () => Promise<void>,
 ): Promise<{ resolved: ResolvedChannels; applied: AppliedRegionGrants[] }> {
   const resolved = await resolveChannels(channels, tree);
   if (growing) {
@@ -47,6 +49,7 @@ export async function grantVersionTo(
       })),
     });
   }
+  await beforeChange?.();
   const applied = await applyLaunchGrants(
     amis.map((a) => ({
       region: a.region,

@@ -58,6 +58,8 @@ export const world = {
   loseModifyAnswer: false,
   /** ListParents of this account answers only once `until` settles (a slower read-back). */
   slow: undefined as { account: string; until: Promise<void> } | undefined,
+  /** Runs (once) when DescribeImageAttribute is next asked, before EC2 reads what is in force: work done meanwhile. */
+  beforeDescribe: undefined as (() => Promise<void>) | undefined,
 };
 
 /** Makes ListParents of `account` wait until the returned function is called. */
@@ -96,7 +98,10 @@ const grantKey = (g: { UserId?: string; OrganizationalUnitArn?: string; Organiza
 export function answerEc2(): void {
   ec2.reset();
   ec2.on(DescribeImagesCommand).resolves({ Images: [] });
-  ec2.on(DescribeImageAttributeCommand).callsFake((i: { ImageId: string }) => {
+  ec2.on(DescribeImageAttributeCommand).callsFake(async (i: { ImageId: string }) => {
+    const meanwhile = world.beforeDescribe;
+    world.beforeDescribe = undefined;
+    await meanwhile?.();
     if (world.failDescribe)
       throw Object.assign(new Error('We currently do not have sufficient capacity'), {
         name: 'InvalidAMIID.Unavailable',
@@ -160,6 +165,7 @@ export async function startOrganization(dynamo: LocalDynamo): Promise<void> {
   world.failDescribe = false;
   world.loseModifyAnswer = false;
   world.slow = undefined;
+  world.beforeDescribe = undefined;
   answerOrganizations();
   world.inForce = new Map([[AMI.imageId, new Set([LEAVER, ouArn(PRD2)])]]);
   answerEc2();

@@ -156,6 +156,26 @@ describe('share', () => {
     });
   });
 
+  it('records its intent before its first ModifyImageAttribute, and its decision after the last', async () => {
+    promoted('dev', 'staging');
+    const order: string[] = [];
+    ddb.on(PutCommand).callsFake((input: { Item: { sk: string } }) => {
+      order.push(input.Item.sk);
+      return {};
+    });
+    ec2.on(ModifyImageAttributeCommand).callsFake((input: { ImageId: string }) => {
+      order.push(`grant ${input.ImageId}`);
+      return {};
+    });
+
+    await share(channelItem('prod'));
+
+    // Regions are granted in parallel: between the two records, in either order.
+    expect(order[0]).toBe('SHARING#1.0.0/3#prod');
+    expect(order.slice(1, -1).sort()).toEqual(AMIS.map((a) => `grant ${a.imageId}`).sort());
+    expect(order.at(-1)).toBe('SHARE#1.0.0/3#prod');
+  });
+
   it('makes no change on a retry that finds the grants in force', async () => {
     ec2.on(DescribeImageAttributeCommand).resolves({
       LaunchPermissions: [{ OrganizationalUnitArn: ouArn('ou-x1y2-dev00001') }],

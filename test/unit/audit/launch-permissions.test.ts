@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { describeGrants, grantDrift, hasGrantDrift, launchDriftSk } from '../../../core/audit/launch-permissions.js';
+import {
+  channelsInFlight,
+  describeGrants,
+  grantDrift,
+  hasGrantDrift,
+  launchDriftSk,
+  repairableDrift,
+} from '../../../core/audit/launch-permissions.js';
 
 const DEV = { OrganizationalUnitArn: 'arn:aws:organizations::123456789012:ou/o-a1b2c3d4e5/ou-x1y2-dev00001' };
 const DAY1 = new Date('2027-01-04T00:00:00Z');
@@ -38,5 +45,21 @@ describe('grantDrift', () => {
   it('wants every grant withdrawn when nothing is wanted', () => {
     expect(grantDrift([DEV], [])).toEqual({ missing: [], extra: [DEV] });
     expect(describeGrants([])).toBe('nobody');
+  });
+});
+
+describe('a promotion in flight', () => {
+  it('is a channel whose Share began or was recorded and whose outcome is not recorded', () => {
+    const outcomes = [{ channel: 'dev' }, { channel: 'staging' }];
+    expect(channelsInFlight(['prod', 'dev', 'prod'], outcomes)).toEqual(['prod']);
+    expect(channelsInFlight(['prod'], [...outcomes, { channel: 'prod' }])).toEqual([]);
+  });
+
+  it('lets its grants be, neither withdrawn nor added, and still withdraws a grant nobody explains', () => {
+    const stranger = { UserId: '999999999999' };
+    const drift = repairableDrift([DEV, PRD, stranger], [DEV], [PRD]);
+    expect(drift).toEqual({ missing: [], extra: [stranger], keep: [DEV, PRD] });
+    // Not granted yet: the Share's to make, not the audit's.
+    expect(repairableDrift([DEV], [DEV], [PRD])).toEqual({ missing: [], extra: [], keep: [DEV] });
   });
 });
