@@ -48,6 +48,23 @@ export function resetModelChecks(): void {
   dropped = 0;
 }
 
+/** The figures as plain data (their own copy), with the violations past MAX_KEPT that were only counted. */
+export interface HeldModelChecks extends ModelCheckFigures {
+  dropped: number;
+}
+
+/** A copy of the figures so far, for a saved cloud to carry (local/snapshot/tallies.ts). */
+export function heldModelChecks(): HeldModelChecks {
+  return structuredClone({ ...figures, dropped });
+}
+
+/** Makes `held` (from `heldModelChecks`) the figures: an opened cloud counts on from what the saved one had counted. */
+export function holdModelChecks(held: HeldModelChecks): void {
+  const { dropped: heldDropped, ...rest } = structuredClone(held);
+  figures = rest;
+  dropped = heldDropped;
+}
+
 /**
  * Removes and returns the violations `matches` selects: for a test that sends a deliberately invalid request to see
  * the fake's error, so the afterEach check passes only if the check did see that request as invalid.

@@ -1,6 +1,7 @@
 import type { Catalog } from '../../core/config/schema.js';
 import { MONTH_MS } from '../../core/duration.js';
 import { resetModelChecks } from '../models/request-check.js';
+import { talliesOf } from '../snapshot/tallies.js';
 import { auditConsistency } from './audit.js';
 import { auditFleets } from './audit-fleets.js';
 import { auditImageView } from './audit-image-view.js';
@@ -140,6 +141,8 @@ export async function simulate(
       await cloud.clock.run(cloud.clock.now() + CONSEQUENCES_MS, undefined, { before });
     }
 
+    // The report and its audits read the ledger: a saved run's figures are those of where it stopped (tallies.ts).
+    const stopped = options.save ? talliesOf(cloud) : undefined;
     const report = await buildReport(cloud, scenario, {
       invoker: cloud.invoker,
       rejectedCallbacks: approvers.rejectedCallbacks,
@@ -195,7 +198,7 @@ export async function simulate(
       operator: operatorEndpoint.exchanges,
       ...(scenario.fleets.length > 0 ? { fleets: { events: fleets.events } } : {}),
       ...(options.snapshot ? { snapshot: await snapshotOf(cloud) } : {}),
-      ...(options.save ? { saved: await saveCloud(run) } : {}),
+      ...(options.save ? { saved: await saveCloud(run, stopped) } : {}),
       ...(cloud.slack ? { slackMessages: slackMessagesOf(cloud.slack) } : {}),
       run: {
         wallMs,

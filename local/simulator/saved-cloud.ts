@@ -1,7 +1,9 @@
+import { type HeldModelChecks, heldModelChecks, holdModelChecks } from '../models/request-check.js';
 import { loadContainer, type SavedContainer, saveContainer } from '../snapshot/container-state.js';
 import { exportFakes, importFakes } from '../snapshot/fakes-state.js';
 import { exportState, importState, type PlainState } from '../snapshot/plain-state.js';
 import { type StreamPositions, seekStreams, streamPositions } from '../snapshot/streams.js';
+import { type RunTallies, rewindTallies } from '../snapshot/tallies.js';
 import type { SavedStepFunctions } from '../stepfunctions/engine.js';
 import { armSchedule, scheduleTriggers } from './driver.js';
 import type { Attempt } from './invoke.js';
@@ -32,6 +34,12 @@ export interface SavedCloud {
   fleets: PlainState;
   records: PlainState;
   exchanges: OperatorExchange[];
+  /**
+   * The requests and responses checked against AWS's models so far (the DynamoDB tally is among the fakes): an
+   * opened cloud counts on from them, so its report's `apiModel` covers the whole run. Absent in a save written
+   * before it was carried: that run's report counts from the open.
+   */
+  apiModel?: HeldModelChecks;
 }
 
 /** A pending clock item as data: when, its label, and what re-creates it. */
@@ -52,10 +60,13 @@ const ENGINE_PREFIX = 'states ';
 
 /**
  * Writes `run`'s cloud down at the instant it stands at (quiescent: after a `clock.run` that stopped before what is
- * due at that instant, so a request journaled there goes first, as in a replay), or says why it cannot.
+ * due at that instant, so a request journaled there goes first, as in a replay), or says why it cannot. With
+ * `stopped`, the request tallies taken where the run stopped, before its report read the ledger (tallies.ts), are the
+ * ones saved.
  */
-export async function saveCloud(run: LiveRun): Promise<SavedCloud | Unsavable> {
+export async function saveCloud(run: LiveRun, stopped?: RunTallies): Promise<SavedCloud | Unsavable> {
   const { cloud } = run;
+  if (stopped) rewindTallies(cloud, stopped);
   const pending: PendingRemake[] = [];
   for (const item of cloud.clock.pendingItems()) {
     if (item.label.startsWith(ENGINE_PREFIX)) continue;
@@ -83,6 +94,7 @@ export async function saveCloud(run: LiveRun): Promise<SavedCloud | Unsavable> {
     fleets: run.fleets.saveState(),
     records: exportState(records(run)),
     exchanges: run.operatorEndpoint.exchanges,
+    apiModel: heldModelChecks(),
   };
 }
 
@@ -120,6 +132,8 @@ export async function openCloud(run: LiveRun, saved: SavedCloud): Promise<void> 
   armUntil(run, Date.parse(run.scenario.until));
   for (const item of saved.pending) rearm(run, item);
   await cloud.sfn.loadState(saved.stepFunctions);
+  // Last: what the fresh cloud's start checked, the saved one had checked too, and opening sends no request.
+  if (saved.apiModel) holdModelChecks(saved.apiModel);
 }
 
 type Rearm = (run: LiveRun, data: never, at: number, label: string) => void;

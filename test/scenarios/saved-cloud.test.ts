@@ -137,6 +137,16 @@ describe('a cloud that throttles and fails AWS calls at random, saved and opened
     expect(resumed.report.promotions).toEqual(straight.report.promotions);
     expect(shown(resumed.snapshot)).toEqual(shown(straight.snapshot));
   });
+
+  it('counts the whole run’s DynamoDB requests and model-checked calls, as the straight run does', () => {
+    // The saved part's report read the ledger after it stopped; those reads are not the run's.
+    expect(resumed.report.callPlan?.dynamo.byOperation['dynamodb:Query']).toBeGreaterThan(0);
+    expect(resumed.report.callPlan?.dynamo).toEqual(straight.report.callPlan?.dynamo);
+    expect(resumed.report.cost).toEqual(straight.report.cost);
+    // The saved part's requests and responses checked against AWS's models are carried in the save and counted on.
+    expect(saved.apiModel?.requests).toBeGreaterThan(0);
+    expect(resumed.report.apiModel).toEqual(straight.report.apiModel);
+  });
 });
 
 describe('a throttled rollout saved between its waves goes on as the straight run', () => {
