@@ -15,14 +15,17 @@ function checkout(root: string): string {
 }
 
 describe('a saved cloud names the code that wrote it', () => {
-  it.each(['aws', 'components', 'member', 'local', 'functions'])('a change under %s/ makes the save another code’s', (dir) => {
-    const before = checkout(join(testTempDir('saved-identity-'), 'a'));
-    const after = join(testTempDir('saved-identity-'), 'b');
-    cpSync(before, after, { recursive: true });
-    expect(codeDigest(after)).toBe(codeDigest(before));
-    const other = join(testTempDir('saved-identity-'), 'c');
-    cpSync(before, other, { recursive: true });
-    writeFileSync(join(other, dir, 'index.ts'), `export const dir = '${dir} changed';\n`);
-    expect(codeDigest(other)).not.toBe(codeDigest(before));
-  });
+  it.each(['aws', 'components', 'member', 'local', 'functions'])(
+    'a change under %s/ makes the save another code’s',
+    (dir) => {
+      const before = checkout(join(testTempDir('saved-identity-'), 'a'));
+      const after = join(testTempDir('saved-identity-'), 'b');
+      cpSync(before, after, { recursive: true });
+      expect(codeDigest(after)).toBe(codeDigest(before));
+      const other = join(testTempDir('saved-identity-'), 'c');
+      cpSync(before, other, { recursive: true });
+      writeFileSync(join(other, dir, 'index.ts'), `export const dir = '${dir} changed';\n`);
+      expect(codeDigest(other)).not.toBe(codeDigest(before));
+    },
+  );
 });
