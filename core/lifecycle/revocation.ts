@@ -1,4 +1,5 @@
 import type { PromotionPlan } from '../promotion/types.js';
+import { builtOnRevokedReason } from './lineage-hold.js';
 import { type BuildHistory, rollbackTarget } from './retention.js';
 
 /** What revoking one version does to each channel pointer that names it. */
@@ -106,4 +107,72 @@ export function descendantRevocations(input: {
       .filter((b) => b.parent?.image === input.image && b.parent.buildVersion === input.version && !b.deletedAt)
       .map((b) => ({ image: child.image, version: b.version, reason })),
   );
+}
+
+/** A version built on revoked content: a child of the revoked version, or a child of one, at any depth. */
+export interface BuiltOnRevoked {
+  image: string;
+  version: string;
+  /** "built on revoked base 1.0.0/5", and for a farther descendant "… (through hardened 1.0.0/5)", its own parent. */
+  reason: string;
+  /** The child of the revoked image it descends through (itself, for a child): the channel that child follows. */
+  child: ChildLink;
+}
+
+/**
+ * The catalog images below `image` (its children, theirs…), children before grandchildren: the images whose builds
+ * may be built on a version of it. Pure.
+ */
+export function descendantImagesOf(image: string, plans: Readonly<Record<string, PromotionPlan>>): string[] {
+  const found: string[] = [];
+  let generation = [image];
+  while (generation.length > 0) {
+    const next = generation.flatMap((i) => childrenOf(i, plans).map((c) => c.image)).filter((c) => !found.includes(c));
+    found.push(...new Set(next));
+    generation = [...new Set(next)];
+  }
+  return found;
+}
+
+/**
+ * Every version whose recorded lineage (parent, grandparent, …) includes the revoked `version` of `image`, in
+ * lineage order (its children, then their children…), each with the reason its flag gives, as a promotion's own
+ * lineage hold words it (core/lifecycle/lineage-hold.ts). A deleted build is gone already, and not named, but what
+ * was built on it still was built on revoked content. `builds` holds the builds of each descendant image
+ * (`descendantImagesOf`). Pure.
+ */
+export function builtOnRevoked(input: {
+  image: string;
+  version: string;
+  plans: Readonly<Record<string, PromotionPlan>>;
+  builds: Readonly<Record<string, readonly LineageBuild[]>>;
+}): BuiltOnRevoked[] {
+  const root = builtOnRevokedReason(input.image, input.version);
+  const found: BuiltOnRevoked[] = [];
+  const seen = new Set<string>();
+  let generation: { image: string; version: string; child?: ChildLink }[] = [input];
+  while (generation.length > 0) {
+    const next: (BuiltOnRevoked & { deleted: boolean })[] = [];
+    for (const parent of generation) {
+      for (const link of childrenOf(parent.image, input.plans)) {
+        for (const b of input.builds[link.image] ?? []) {
+          if (b.parent?.image !== parent.image || b.parent.buildVersion !== parent.version) continue;
+          if (seen.has(`${link.image} ${b.version}`)) continue;
+          seen.add(`${link.image} ${b.version}`);
+          const through = parent.child ? ` (through ${parent.image} ${parent.version})` : '';
+          const reason = `${root}${through}`;
+          next.push({
+            image: link.image,
+            version: b.version,
+            reason,
+            child: parent.child ?? link,
+            deleted: !!b.deletedAt,
+          });
+        }
+      }
+    }
+    found.push(...next.filter((d) => !d.deleted).map(({ deleted: _, ...d }) => d));
+    generation = next;
+  }
+  return found;
 }

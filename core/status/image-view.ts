@@ -1,4 +1,5 @@
 import { skPrefix } from '../ledger/keys.js';
+import { promotableVersions } from './channel-lag.js';
 import {
   type FlaggedVersion,
   flaggedOf,
@@ -46,7 +47,10 @@ export interface ChannelView {
   rolledBack?: RolledBackMove;
   /** An approval request nobody answered yet (and not expired). */
   waiting?: { version: string; since: string; approvers: string[]; expiresAt: string; fractionOfTimeout: number };
-  /** AVAILABLE builds newer than the pointer that no channel up to this one refused: how far the channel lags. */
+  /**
+   * How far the channel lags: the builds newer than the pointer that could still be promoted here (AVAILABLE, not
+   * revoked or flagged, not stopped on their way nor promoted here already: `promotableVersions`).
+   */
   lagBuilds: number;
   /** Days since the pointer last moved (since the first build when it never did); undefined with neither. */
   ageDays?: number;
@@ -155,13 +159,6 @@ export function imageView(
   const outcomeOf = (version: string, channel: string) =>
     outcomes.find((o) => str(o, 'version') === version && str(o, 'channel') === channel);
   const revocations = revocationsByVersion(items);
-  // A revoked build is withdrawn everywhere: no channel lags behind it, nothing of it waits or is in flight.
-  const available = builds
-    .filter((b) => (b.statusesSeen instanceof Set ? b.statusesSeen.has('AVAILABLE') : str(b, 'status') === 'AVAILABLE'))
-    .map((b) => str(b, 'buildVersion'))
-    .filter((v) => !revocations.has(v))
-    .sort(compareBuildVersions);
-
   const views: ChannelView[] = channels.map((channel, index) => {
     const pointerItem = items.find((i) => sk(i) === `CHANNEL#${channel}`);
     const unconfirmed = pointerItem ? pendingPointer(items, channel, str(pointerItem, 'version')) : undefined;
@@ -187,14 +184,14 @@ export function imageView(
           now.getTime(),
         ),
     );
-    const refusedBefore = (version: string) =>
-      channels.slice(0, index + 1).some((c) => {
-        const o = outcomeOf(version, c);
-        return o !== undefined && o.outcome !== 'promoted';
-      });
-    const lagBuilds = available.filter(
-      (v) => (pointer === undefined || compareBuildVersions(v, pointer.version) > 0) && !refusedBefore(v),
-    ).length;
+    const lagBuilds = promotableVersions({
+      channels,
+      index,
+      pointer: pointer?.version,
+      builds,
+      outcomes,
+      revoked: revocations,
+    }).length;
     const since = pointer?.at ?? builds.map((b) => str(b, 'requestedAt')).sort()[0];
     const view: ChannelView = { channel, lagBuilds };
     if (pointer) view.pointer = pointer;

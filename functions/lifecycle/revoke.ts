@@ -1,11 +1,10 @@
 import { deprecateAmisAt } from '../../aws/image-deprecation.js';
-import { flagDescendant, listBuilds, markRevoked } from '../../aws/lifecycle-ledger.js';
+import { markRevoked } from '../../aws/lifecycle-ledger.js';
 import { announce } from '../../aws/notifications.js';
 import { putEvent } from '../../aws/promotion-images.js';
 import { listUsage } from '../../aws/usage-ledger.js';
 import { GoldsmithError } from '../../core/errors.js';
 import { usersOfVersion } from '../../core/fleet/usage.js';
-import { builtOnRevokedReason, heldInstead, heldOutcomeReason } from '../../core/lifecycle/lineage-hold.js';
 import {
   childrenOf,
   descendantRevocations,
@@ -19,10 +18,11 @@ import type { ImageRebuildRequestedDetail } from '../../events/image-rebuild-req
 import type { ImageRevokedDetail } from '../../events/image-revoked.js';
 import { DETAIL_TYPES, GOLDSMITH_SOURCE } from '../../events/sources.js';
 import { withdrawLaunchGrants } from '../sharing/launch-grants.js';
+import { flagDescendants } from './flag-descendants.js';
 import { readImageState } from './ledger-view.js';
 import { buildOutputs, movePointerBack, withdrawPointer } from './pointers.js';
 import { supersedeChannelRollout } from './revoke-rollout.js';
-import { endHeldWaits, endWaitingPromotions } from './revoke-waits.js';
+import { endWaitingPromotions } from './revoke-waits.js';
 import { inUseSummary, tellUsers } from './revoked-users.js';
 
 /** A revocation of a version the image never built: nothing is done. */
@@ -62,7 +62,7 @@ export interface RevokeResult extends RevocationPlan {
  * revoked build), removes every launch permission of its AMIs in every region (the sharing step's own grant code,
  * `withdrawLaunchGrants`, towards no grantee), deprecates them now, rolls every channel pointer that names it back to the
  * newest earlier launchable version (or withdraws it), ends its promotions waiting for an approval or a soak
- * (`endWaitingPromotions`: recorded aborted now, the approval withdrawn from every door), flags the children built on it — and, when the image's
+ * (`endWaitingPromotions`: recorded aborted now, the approval withdrawn from every door), flags the versions built on it at any depth (`flagDescendants`: children, theirs…) — and, when the image's
  * `revocation.descendants` is `revoke` (or a cascade is under way), revokes them the same way, at any depth — and
  * asks for their rebuild on the rolled-back parent ("Image Rebuild Requested"), then announces it once and puts the fact "Image Revoked" on
  * Goldsmith's bus. Every step tolerates a retry: a second run finishes what is left and announces nothing twice.
@@ -129,31 +129,17 @@ export async function revokeVersion(
       await withdrawPointer({ ...common, reason: `revoked (${request.reason}); ${move.reason}` });
     }
   }
-  let descendantsFlagged = 0;
-  const lineage: { image: string; builds: Awaited<ReturnType<typeof listBuilds>> }[] = [];
-  const cascading = plan.revokeDescendants || request.cascade;
-  // Children following a channel left empty: nothing is rebuilt for them until a new version is promoted there.
-  const waiting: string[] = [];
-  for (const child of children) {
-    const builds = await listBuilds(child.image);
-    lineage.push({ image: child.image, builds });
-    // Empty now (this revocation withdrew it, or a retry finds it withdrawn already): nothing to rebuild on.
-    const empty = withdrawn.includes(child.channel) || !before.pointers[child.channel];
-    const awaits = empty ? { image: request.image, channel: child.channel } : undefined;
-    for (const b of builds) {
-      if (b.parent?.image !== request.image || b.parent.buildVersion !== request.version || b.deletedAt) continue;
-      const reason = builtOnRevokedReason(request.image, request.version);
-      await flagDescendant(child.image, b.version, reason, at, awaits);
-      descendantsFlagged++;
-      // Held from now: its waiting soak or approval ends at the flag, not when it would have elapsed (a cascade
-      // revokes it instead, which ends its waits the same way).
-      if (!cascading) {
-        const cause = heldOutcomeReason(reason, awaits);
-        await endHeldWaits({ image: child.image, version: b.version, hold: reason, cause, by: request.by, at });
-      }
-      if (awaits && !cascading) waiting.push(`${child.image} ${b.version} flagged: ${heldInstead(awaits)}`);
-    }
-  }
+  const cascading = plan.revokeDescendants || request.cascade === true;
+  // Empty now (this revocation withdrew it, or a retry finds it withdrawn already): nothing to rebuild on.
+  const empty = (channel: string) => withdrawn.includes(channel) || !before.pointers[channel];
+  const {
+    flagged: descendantsFlagged,
+    waiting,
+    lineage,
+  } = await flagDescendants(
+    { image: request.image, version: request.version, by: request.by, at, empty, cascading },
+    plans,
+  );
   // The catalog's policy for what was built on it: revoked too (through this same function, so each is recorded,
   // unshared, rolled back and announced once), before the children are rebuilt on the rolled-back parent.
   const descendantsRevoked: string[] = [];

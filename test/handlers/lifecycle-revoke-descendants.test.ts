@@ -121,6 +121,29 @@ describe('revokeVersion with revocation.descendants: revoke', () => {
     expect(revocationUpdates()).toEqual(['IMAGE#base REVOCATION#1.0.0/2 CVE-2027-0001']);
     expect(busEntries()).toEqual(['Image Rebuild Requested hardened', 'Image Revoked base 1.0.0/2']);
   });
+  it('flags the grandchild built on the flagged child too, and asks no rebuild of it before the child', async () => {
+    ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'IMAGE#app', ':prefix': 'BUILD#' } }).resolves({
+      Items: [
+        { sk: 'BUILD#1.0.0/3', parent: { image: 'hardened', channel: 'staging', buildVersion: '1.0.0/6' } },
+        { sk: 'BUILD#1.0.0/4', parent: { image: 'hardened', channel: 'staging', buildVersion: '1.0.0/7' } },
+      ],
+    });
+
+    const result = await revokeVersion(request, plans, 'goldsmith-test');
+
+    expect(result).toMatchObject({ descendantsFlagged: 2, rebuild: ['hardened'] });
+    const flags = ddb
+      .commandCalls(UpdateCommand)
+      .map((c) => c.args[0].input)
+      .filter((i) => String(i.UpdateExpression).includes('flaggedReason'))
+      .map((i) => `${i.Key?.pk} ${i.Key?.sk}: ${i.ExpressionAttributeValues?.[':r']}`);
+    expect(flags).toEqual([
+      'IMAGE#hardened BUILD#1.0.0/7: built on revoked base 1.0.0/2',
+      'IMAGE#app BUILD#1.0.0/4: built on revoked base 1.0.0/2 (through hardened 1.0.0/7)',
+    ]);
+    // app is rebuilt once hardened's rebuild reaches the channel it follows (a cascade), not on the flagged 1.0.0/7.
+    expect(busEntries()).toEqual(['Image Rebuild Requested hardened', 'Image Revoked base 1.0.0/2']);
+  });
 });
 
 function conditionFailed() {

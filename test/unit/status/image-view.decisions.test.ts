@@ -171,14 +171,75 @@ describe('imageView: how far each channel lags', () => {
     expect(v.inFlight.map((f) => f.version)).toEqual(['1.0.0/2']);
   });
 
-  it('leaves out a build refused at this channel or one before it, not one refused later', () => {
+  it('leaves out a build refused at this channel or one before it, or promoted here already', () => {
     const v = view([
       build('1.0.0/1', 'AVAILABLE', '2027-01-01T00:00:00Z'),
       outcome('1.0.0/1', 'dev', 'promoted', '2027-01-02T00:00:00Z'),
       outcome('1.0.0/1', 'staging', 'rejected', '2027-01-03T00:00:00Z'),
     ]);
 
-    expect(v.channels.map((c) => c.lagBuilds)).toEqual([1, 0, 0]);
+    expect(v.channels.map((c) => c.lagBuilds)).toEqual([0, 0, 0]);
+  });
+
+  it('counts a build still on its way to the channel (soaking before it), not one stopped on the way', () => {
+    const v = view([
+      build('1.0.0/1', 'AVAILABLE', '2027-01-01T00:00:00Z'),
+      outcome('1.0.0/1', 'dev', 'promoted', '2027-01-02T00:00:00Z'),
+      outcome('1.0.0/1', 'staging', 'promoted', '2027-01-03T00:00:00Z'),
+      pointer('staging', '1.0.0/1', '2027-01-03T00:00:00Z'),
+      build('1.0.0/2', 'AVAILABLE', '2027-01-05T00:00:00Z'),
+      outcome('1.0.0/2', 'dev', 'promoted', '2027-01-06T00:00:00Z'),
+      pointer('dev', '1.0.0/2', '2027-01-06T00:00:00Z'),
+      outcome('1.0.0/2', 'staging', 'expired', '2027-01-08T00:00:00Z'),
+    ]);
+
+    // prod: 1.0.0/1 soaks in staging and may yet arrive; 1.0.0/2 expired at staging, it never will.
+    expect(v.channels.map((c) => c.lagBuilds)).toEqual([0, 0, 1]);
+  });
+
+  it('says prod is behind by nothing after a rollback when every newer build is rejected, flagged or building', () => {
+    const promotedEverywhere = (version: string, day: string) =>
+      CHANNELS.map((c) => outcome(version, c, 'promoted', `2027-01-${day}T00:00:00Z`));
+    const v = view([
+      build('1.0.0/3', 'AVAILABLE', '2027-01-01T00:00:00Z'),
+      ...promotedEverywhere('1.0.0/3', '02'),
+      build('1.0.0/4', 'AVAILABLE', '2027-01-03T00:00:00Z'),
+      outcome('1.0.0/4', 'dev', 'rejected', '2027-01-04T00:00:00Z', 'gate: 1 critical finding'),
+      // In prod before its parent was revoked, then flagged; the operator rolled prod back from it.
+      build('1.0.0/5', 'AVAILABLE', '2027-01-05T00:00:00Z', {
+        flaggedAt: '2027-01-09T00:00:00Z',
+        flaggedReason: 'built on revoked base 1.0.0/5',
+      }),
+      ...promotedEverywhere('1.0.0/5', '06'),
+      pointer('dev', '1.0.0/5', '2027-01-06T00:00:00Z'),
+      pointer('staging', '1.0.0/5', '2027-01-06T00:00:00Z'),
+      pointer('prod', '1.0.0/3', '2027-01-10T00:00:00Z'),
+      rollback('prod', '1.0.0/5', '2027-01-10T00:00:00Z'),
+      build('1.0.0/6', 'BUILDING', '2027-01-10T00:00:00Z'),
+    ]);
+
+    expect(v.channels.map((c) => c.lagBuilds)).toEqual([0, 0, 0]);
+  });
+
+  it('does not count a flagged build (held out of every further channel), not even where it never went', () => {
+    const v = view([
+      build('1.0.0/1', 'AVAILABLE', '2027-01-01T00:00:00Z', { flaggedAt: '2027-01-02T00:00:00Z' }),
+      build('1.0.0/2', 'AVAILABLE', '2027-01-03T00:00:00Z'),
+    ]);
+
+    expect(v.channels.map((c) => c.lagBuilds)).toEqual([1, 1, 1]);
+  });
+
+  it('leaves out a version promoted here already that the pointer was rolled back from', () => {
+    const v = view([
+      build('1.0.0/1', 'AVAILABLE', '2027-01-01T00:00:00Z'),
+      build('1.0.0/2', 'AVAILABLE', '2027-01-02T00:00:00Z'),
+      ...['1.0.0/1', '1.0.0/2'].map((version) => outcome(version, 'dev', 'promoted', '2027-01-03T00:00:00Z')),
+      pointer('dev', '1.0.0/1', '2027-01-04T00:00:00Z'),
+      rollback('dev', '1.0.0/2', '2027-01-04T00:00:00Z'),
+    ]);
+
+    expect(v.channels.map((c) => c.lagBuilds)).toEqual([0, 2, 2]);
   });
 });
 

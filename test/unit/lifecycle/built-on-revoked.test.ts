@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { catalogShapeSchema } from '../../../core/config/schema.js';
+import { builtOnRevoked, descendantImagesOf } from '../../../core/lifecycle/revocation.js';
+import { planAll } from '../../../core/promotion/plan.js';
+import exampleCatalog from '../../../goldsmith.config.js';
+
+/** The example catalog: base, hardened on base/staging, app on hardened/staging, and a container image. */
+const plans = planAll(catalogShapeSchema.parse(exampleCatalog));
+const on = (image: string, buildVersion: string) => ({ image, buildVersion });
+
+describe('descendantImagesOf', () => {
+  it('names the children, then theirs', () => {
+    expect(descendantImagesOf('base', plans)).toEqual(['hardened', 'app']);
+    expect(descendantImagesOf('app', plans)).toEqual([]);
+  });
+});
+
+describe('builtOnRevoked', () => {
+  const revoked = { image: 'base', version: '1.0.0/5', plans };
+
+  it('names the grandchild built on the child built on the revoked version, after the child, through it', () => {
+    const found = builtOnRevoked({
+      ...revoked,
+      builds: {
+        hardened: [
+          { version: '1.0.0/4', parent: on('base', '1.0.0/4') },
+          { version: '1.0.0/5', parent: on('base', '1.0.0/5') },
+        ],
+        app: [
+          { version: '1.0.0/3', parent: on('hardened', '1.0.0/4') },
+          { version: '1.0.0/4', parent: on('hardened', '1.0.0/5') },
+        ],
+      },
+    });
+
+    const child = { image: 'hardened', channel: 'staging' };
+    expect(found).toEqual([
+      { image: 'hardened', version: '1.0.0/5', reason: 'built on revoked base 1.0.0/5', child },
+      {
+        image: 'app',
+        version: '1.0.0/4',
+        reason: 'built on revoked base 1.0.0/5 (through hardened 1.0.0/5)',
+        child,
+      },
+    ]);
+  });
+
+  it('names no deleted build, yet follows it to what was built on it, and follows no other parent version', () => {
+    const found = builtOnRevoked({
+      ...revoked,
+      builds: {
+        hardened: [
+          { version: '1.0.0/5', parent: on('base', '1.0.0/5'), deletedAt: '2027-03-01T00:00:00Z' },
+          { version: '1.0.0/6', parent: null },
+          { version: '1.0.0/7', parent: on('base', '1.0.0/4') },
+        ],
+        app: [
+          { version: '1.0.0/4', parent: on('hardened', '1.0.0/5') },
+          { version: '1.0.0/5', parent: on('hardened', '1.0.0/7') },
+        ],
+      },
+    });
+
+    expect(found.map((d) => `${d.image} ${d.version}: ${d.reason}`)).toEqual([
+      'app 1.0.0/4: built on revoked base 1.0.0/5 (through hardened 1.0.0/5)',
+    ]);
+  });
+
+  it('names nothing when nothing was built on it', () => {
+    expect(builtOnRevoked({ ...revoked, builds: {} })).toEqual([]);
+  });
+});
