@@ -40,8 +40,8 @@ const PACKAGES: Record<ServiceName, string> = {
   sts: '@aws-sdk/client-sts',
 };
 
-/** The first send of each client (by service and region), with the client that made it. */
-const firstSends = new Map<string, { client: WeakRef<object>; sent: WarmClient }>();
+/** The first send of each client by service and region (the default one and any acting as a member role). */
+const firstSends = new Map<string, { client: WeakRef<object>; sent: WarmClient }[]>();
 
 interface Stack {
   add(
@@ -63,10 +63,9 @@ export function watchFirstSend(sdkClient: { middlewareStack: unknown }, service:
         sent = true;
         const { input } = args as { input: unknown };
         const command = context.commandName ?? '';
-        firstSends.set(key, {
-          client: new WeakRef(sdkClient),
-          sent: { service, region, command, input: plain(input) },
-        });
+        const live = (firstSends.get(key) ?? []).filter((e) => e.client.deref() !== undefined);
+        live.push({ client: new WeakRef(sdkClient), sent: { service, region, command, input: plain(input) } });
+        firstSends.set(key, live);
       }
       return next(args);
     },
@@ -89,9 +88,11 @@ function plain(input: unknown): unknown {
  */
 export function heldWarmClients(): WarmClient[] {
   const warm: WarmClient[] = [];
-  for (const { client: ref, sent } of firstSends.values()) {
-    const held = ref.deref();
-    if (held && sent.input !== undefined && held === client(sent.service, sent.region)) warm.push(sent);
+  for (const entries of firstSends.values()) {
+    for (const { client: ref, sent } of entries) {
+      const held = ref.deref();
+      if (held && sent.input !== undefined && held === client(sent.service, sent.region)) warm.push(sent);
+    }
   }
   return warm.sort((a, b) => `${a.service}:${a.region}`.localeCompare(`${b.service}:${b.region}`));
 }
