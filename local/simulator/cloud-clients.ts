@@ -6,6 +6,7 @@ import { type FakeService, localEndpoint } from '../fakes/common.js';
 import type { InstalledFakes } from '../fakes/install.js';
 import { attachFake, attachOutage } from '../fakes/middleware.js';
 import type { Outages } from '../fakes/outages.js';
+import { watchFirstSend } from '../snapshot/client-warmth.js';
 import { LOCAL_ACCOUNT } from './cloud-types.js';
 import { countDynamoUsage, type DynamoUsage } from './dynamo-usage.js';
 
@@ -43,6 +44,7 @@ export function configureLocalClients(options: {
       dynamodb: { ...localDynamo, maxAttempts: 3 },
     },
     decorate: (sdkClient, service, clientRegion) => {
+      watchFirstSend(sdkClient, service, clientRegion);
       base.decorate?.(sdkClient, service, clientRegion);
       options.doors?.(sdkClient, service);
       if (service === 'dynamodb') {

@@ -118,7 +118,7 @@ export async function openCloud(run: LiveRun, saved: SavedCloud): Promise<void> 
   importFakes(cloud, saved.fakes);
   await cloud.dynamo.load(saved.dynamo);
   seekStreams(cloud, saved.streams);
-  loadContainer(saved.container);
+  await loadContainer(saved.container);
   cloud.invoker.loadState(saved.invoker);
   run.approvers.loadState(saved.approvers);
   run.fleets.loadState(saved.fleets);

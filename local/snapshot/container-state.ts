@@ -3,6 +3,7 @@ import { type HeldMemberCredentials, heldMemberCredentials, holdMemberCredential
 import { heldOrganizationRef, holdOrganizationRef } from '../../aws/organization-ref.js';
 import type { OrganizationRef } from '../../core/promotion/consumer-access.js';
 import { type HeldOrganization, heldOrganization, holdOrganization } from '../../functions/sharing/channel-targets.js';
+import { heldWarmClients, type WarmClient, warmClients } from './client-warmth.js';
 
 /**
  * What the local cloud's Lambda container keeps between invocations, as a warm container on AWS does: the answers
@@ -18,6 +19,8 @@ export interface SavedContainer {
   organization?: HeldOrganization;
   secrets: HeldSecrets;
   memberCredentials: HeldMemberCredentials;
+  /** The SDK clients that had sent a request (client-warmth.ts), each warmed again on open. */
+  clients: WarmClient[];
 }
 
 export function saveContainer(): SavedContainer {
@@ -28,13 +31,15 @@ export function saveContainer(): SavedContainer {
     ...(organization ? { organization } : {}),
     secrets: heldSecrets(),
     memberCredentials: heldMemberCredentials(),
+    clients: heldWarmClients(),
   };
 }
 
-/** Loads `saved` into the fresh cloud's container (its clients configured, its caches empty). */
-export function loadContainer(saved: SavedContainer): void {
+/** Loads `saved` into the fresh cloud's container (its clients configured, its caches empty, its clients cold). */
+export async function loadContainer(saved: SavedContainer): Promise<void> {
   if (saved.organizationRef) holdOrganizationRef(saved.organizationRef);
   if (saved.organization) holdOrganization(saved.organization);
   holdSecrets(saved.secrets);
   holdMemberCredentials(saved.memberCredentials);
+  await warmClients(saved.clients);
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalogFile } from '../../cli/load-catalog.js';
 import type { Catalog } from '../../core/config/schema.js';
@@ -146,6 +147,35 @@ describe('a cloud that throttles and fails AWS calls at random, saved and opened
     // The saved part's requests and responses checked against AWS's models are carried in the save and counted on.
     expect(saved.apiModel?.requests).toBeGreaterThan(0);
     expect(resumed.report.apiModel).toEqual(straight.report.apiModel);
+  });
+});
+
+describe('a throttled cloud saved a day after a promotion warmed its clients goes on as the straight run', () => {
+  // The staging promotion of 01-14 04:52 made the container's first Parameter Store calls in eu-west-1; the next
+  // day's dev promotion writes its pointer in three regions at once, and one write is throttled.
+  const WARM_UNTIL = '2027-01-15T04:00:00.000Z';
+  const WARM_SAVED_AT = '2027-01-15T03:00:00.000Z';
+  const throttled = (until: string) =>
+    scenarioSchema.parse({
+      ...(JSON.parse(readFileSync(`${REPO_ROOT}examples/scenarios/slack-approval.json`, 'utf8')) as object),
+      events: [],
+      faults: { throttleRate: 0.3, errorRate: 0.05 },
+      until,
+    });
+  let saved: SavedCloud;
+  let resumed: SimulationResult;
+  let straight: SimulationResult;
+
+  beforeAll(async () => {
+    const catalog = await loadCatalogFile(`${REPO_ROOT}goldsmith.config.ts`);
+    ({ saved, resumed, straight } = await saveOpenAndRunStraight(catalog, throttled, WARM_SAVED_AT, WARM_UNTIL));
+  }, LONG);
+
+  it('holds the clients that had sent a request, and draws the fault stream in the straight run’s order once opened', () => {
+    expect(saved.container.clients).toContainEqual(expect.objectContaining({ service: 'ssm', region: 'eu-west-1' }));
+    expect(resumed.report.faults).toEqual(straight.report.faults);
+    expect(resumed.report.apiCalls).toEqual(straight.report.apiCalls);
+    expect(resumed.timeline).toEqual(straight.timeline);
   });
 });
 

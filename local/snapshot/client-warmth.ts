@@ -1,0 +1,137 @@
+import { client, type ServiceName } from '../../aws/clients.js';
+
+/**
+ * Which of the container's SDK clients have sent a request, and the first request each sent. An SDK client resolves
+ * its configuration's providers (region, credentials, retry strategy, user agent, …) on its first request and keeps
+ * them: that first request takes some fifty promise steps more than a later one before it reaches the wire
+ * (measured on Node 22: 111 microtasks instead of 63 from `send` to the deserialize step). The local cloud answers
+ * in process at one virtual instant, so concurrent calls interleave by those steps, and with faults set their order
+ * is the order they draw from the fault stream: a cold client in an opened cloud where the straight run's was warm
+ * draws in another order, and another request is throttled. A save writes down the warm clients and an opened cloud
+ * warms the same ones, so every request goes out as it would have in the saved cloud.
+ */
+export interface WarmClient {
+  service: ServiceName;
+  region: string;
+  /** The first command it sent (`PutParameterCommand`) and that command's input, which warms it again. */
+  command: string;
+  input: unknown;
+}
+
+/** Each client's package, where its command classes are. */
+const PACKAGES: Record<ServiceName, string> = {
+  autoscaling: '@aws-sdk/client-auto-scaling',
+  cloudwatch: '@aws-sdk/client-cloudwatch',
+  dynamodb: '@aws-sdk/client-dynamodb',
+  ec2: '@aws-sdk/client-ec2',
+  ecr: '@aws-sdk/client-ecr',
+  eventbridge: '@aws-sdk/client-eventbridge',
+  imagebuilder: '@aws-sdk/client-imagebuilder',
+  inspector2: '@aws-sdk/client-inspector2',
+  lambda: '@aws-sdk/client-lambda',
+  organizations: '@aws-sdk/client-organizations',
+  ram: '@aws-sdk/client-ram',
+  scheduler: '@aws-sdk/client-scheduler',
+  secretsmanager: '@aws-sdk/client-secrets-manager',
+  sfn: '@aws-sdk/client-sfn',
+  sns: '@aws-sdk/client-sns',
+  sqs: '@aws-sdk/client-sqs',
+  ssm: '@aws-sdk/client-ssm',
+  sts: '@aws-sdk/client-sts',
+};
+
+/** The first send of each client by service and region (the default one and any acting as a member role). */
+const firstSends = new Map<string, { client: WeakRef<object>; sent: WarmClient }[]>();
+
+interface Stack {
+  add(
+    mw: (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => unknown,
+    opts: { step: 'initialize' | 'deserialize'; name: string; priority: 'high' },
+  ): void;
+  clone(): Stack;
+  identify(): string[];
+  remove(name: string): boolean;
+}
+
+/** Notes `sdkClient`'s first request (every client the local cloud builds passes here). */
+export function watchFirstSend(sdkClient: { middlewareStack: unknown }, service: ServiceName, region: string): void {
+  const key = `${service}:${region}`;
+  let sent = false;
+  (sdkClient.middlewareStack as Stack).add(
+    (next, context) => (args) => {
+      if (!sent) {
+        sent = true;
+        const { input } = args as { input: unknown };
+        const command = context.commandName ?? '';
+        const live = (firstSends.get(key) ?? []).filter((e) => e.client.deref() !== undefined);
+        live.push({ client: new WeakRef(sdkClient), sent: { service, region, command, input: plain(input) } });
+        firstSends.set(key, live);
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'goldsmithFirstSend', priority: 'high' },
+  );
+}
+
+/** JSON data, as a save writes it (an input that is not JSON data warms nothing: the client is left cold). */
+function plain(input: unknown): unknown {
+  try {
+    return JSON.parse(JSON.stringify(input ?? {}));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The current clients (the container's, for the default principal) that have sent a request. A client acting as an
+ * assumed member role is not among them: it is built again, cold, in an opened cloud.
+ */
+export function heldWarmClients(): WarmClient[] {
+  const warm: WarmClient[] = [];
+  for (const entries of firstSends.values()) {
+    for (const { client: ref, sent } of entries) {
+      const held = ref.deref();
+      if (held && sent.input !== undefined && held === client(sent.service, sent.region)) warm.push(sent);
+    }
+  }
+  return warm.sort((a, b) => `${a.service}:${a.region}`.localeCompare(`${b.service}:${b.region}`));
+}
+
+const WARMED = new Error('warmed');
+
+/**
+ * Warms each client in `saved` as its first request did: the command runs through the client's middleware with the
+ * local cloud's own middlewares (the fakes, their counts, the model check) left out, and stops before the wire. No
+ * fake sees it, no count or fault draw changes.
+ */
+export async function warmClients(saved: readonly WarmClient[]): Promise<void> {
+  for (const w of saved) {
+    const sdkClient = client(w.service, w.region) as unknown as { middlewareStack: Stack; config: object };
+    const mod = (await import(PACKAGES[w.service])) as Record<string, unknown>;
+    const Command = mod[w.command] as
+      | (new (
+          input: unknown,
+        ) => {
+          resolveMiddleware(stack: Stack, config: object, options: undefined): (command: unknown) => Promise<unknown>;
+        })
+      | undefined;
+    if (typeof Command !== 'function') throw new Error(`${PACKAGES[w.service]} has no ${w.command} to warm a client`);
+    const stack = sdkClient.middlewareStack.clone();
+    for (const entry of stack.identify()) {
+      const name = entry.split(' - ')[0] ?? '';
+      if (name.startsWith('goldsmith')) stack.remove(name);
+    }
+    stack.add(
+      () => () => {
+        throw WARMED;
+      },
+      { step: 'deserialize', name: 'goldsmithWarmed', priority: 'high' },
+    );
+    const command = new Command(w.input);
+    try {
+      await command.resolveMiddleware(stack, sdkClient.config, undefined)(command);
+    } catch (error) {
+      if (error !== WARMED) throw error;
+    }
+  }
+}
