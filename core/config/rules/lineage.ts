@@ -10,6 +10,8 @@ export const parentReferences: CatalogRule = (catalog, report, _files, sound) =>
   const channelNames = new Set(catalog.channels.map((c) => c.name));
   const namesSound = sound(['channels', '*', 'name']);
   for (const [name, image] of Object.entries(catalog.images)) {
+    // An image that is not an object (`null`) is reported by the schema; it has no parent to judge.
+    if (typeof image !== 'object' || image === null) continue;
     if (typeof image.parent === 'string' || !sound(['images', name, 'parent'])) continue;
     const { image: parentName, channel } = image.parent;
     const parent = catalogImage(catalog, parentName);

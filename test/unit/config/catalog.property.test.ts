@@ -83,6 +83,15 @@ describe('parseCatalog properties', () => {
     );
   });
 
+  it('reports an image that is null or not an object by its path, never throwing', () => {
+    for (const value of [null, 7, 'app']) {
+      for (const image of examplePaths.filter((p) => p[0] === 'images' && p.length === 2)) {
+        const result = parseCatalog(mutate(image, 'replace', value), files);
+        expect(result.ok ? [] : result.problems.filter((p) => p.startsWith(`images.${image[1]}:`))).not.toEqual([]);
+      }
+    }
+  });
+
   it('reports an added unknown key by its full path', () => {
     fc.assert(
       fc.property(fc.constantFrom(...examplePaths.filter((p) => p[0] === 'images' && p.length === 2)), (path) => {
