@@ -54,8 +54,15 @@ interface Stack {
 }
 
 /** Notes `sdkClient`'s first request (every client the local cloud builds passes here). */
+/** Notes `sdkClient` warm by `sent`, unless it is already noted (by its first send, or warmed on open). */
+function noteWarm(sdkClient: object, sent: WarmClient): void {
+  const key = `${sent.service}:${sent.region}`;
+  const live = (firstSends.get(key) ?? []).filter((e) => e.client.deref() !== undefined);
+  if (!live.some((e) => e.client.deref() === sdkClient)) live.push({ client: new WeakRef(sdkClient), sent });
+  firstSends.set(key, live);
+}
+
 export function watchFirstSend(sdkClient: { middlewareStack: unknown }, service: ServiceName, region: string): void {
-  const key = `${service}:${region}`;
   let sent = false;
   (sdkClient.middlewareStack as Stack).add(
     (next, context) => (args) => {
@@ -63,9 +70,7 @@ export function watchFirstSend(sdkClient: { middlewareStack: unknown }, service:
         sent = true;
         const { input } = args as { input: unknown };
         const command = context.commandName ?? '';
-        const live = (firstSends.get(key) ?? []).filter((e) => e.client.deref() !== undefined);
-        live.push({ client: new WeakRef(sdkClient), sent: { service, region, command, input: plain(input) } });
-        firstSends.set(key, live);
+        noteWarm(sdkClient, { service, region, command, input: plain(input) });
       }
       return next(args);
     },
@@ -133,5 +138,7 @@ export async function warmClients(saved: readonly WarmClient[]): Promise<void> {
     } catch (error) {
       if (error !== WARMED) throw error;
     }
+    // Warm now, so the next save of this cloud lists it again, whether or not this process sends on it.
+    noteWarm(sdkClient, w);
   }
 }
