@@ -118,7 +118,21 @@ export async function buildBundle(root, outdir, handlers = handlerFiles(root)) {
     writeFileSync(output.path, output.path.endsWith('.map') ? withAbsoluteSources(output) : output.contents);
   }
   const inputs = [...read.keys()].sort();
+  const digest = digestOfSources(inputs, (input) => read.get(input).contents);
+  return { inputs, stats: inputs.map((input) => read.get(input).stat), digest };
+}
+
+/**
+ * The digest of the sources `inputs` (paths relative to the checkout, sorted) by their contents: the build's, from
+ * what it read, and the cache's check, from the files as they are now (bin/bundle.mjs). Undefined when `contentsOf`
+ * finds a source gone (returns undefined).
+ */
+export function digestOfSources(inputs, contentsOf) {
   const hash = createHash('sha256');
-  for (const input of inputs) hash.update(input).update('\0').update(read.get(input).contents).update('\0');
-  return { inputs, stats: inputs.map((input) => read.get(input).stat), digest: hash.digest('hex').slice(0, 16) };
+  for (const input of inputs) {
+    const contents = contentsOf(input);
+    if (contents === undefined) return undefined;
+    hash.update(input).update('\0').update(contents).update('\0');
+  }
+  return hash.digest('hex').slice(0, 16);
 }

@@ -24,7 +24,7 @@ import {
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildBundle, handlerFiles } from './bundle-build.mjs';
+import { buildBundle, digestOfSources, handlerFiles } from './bundle-build.mjs';
 
 /** The checkout this file belongs to. */
 export const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -106,17 +106,13 @@ function layoutOf(root, inputs) {
 
 /** The digest of the sources (paths relative to `root`) as they are now; undefined when one is gone. */
 function digestOf(root, inputs) {
-  const hash = createHash('sha256');
-  for (const input of inputs) {
-    let contents;
+  return digestOfSources(inputs, (input) => {
     try {
-      contents = readFileSync(join(root, input));
+      return readFileSync(join(root, input));
     } catch {
       return undefined;
     }
-    hash.update(input).update('\0').update(contents).update('\0');
-  }
-  return hash.digest('hex').slice(0, 16);
+  });
 }
 
 /** A bundle's folder name after its key: the sources' contents and their folders' layout. */
