@@ -1,0 +1,76 @@
+/**
+ * `npm test`: biome's lint, then vitest, with the type-check and `npm run verify`'s deploy-readiness checks running
+ * beside vitest at the lowest CPU priority (`nice -n 19`), so that they take only the cores vitest leaves idle (its
+ * main process waiting, a worker between files, the run's tail) instead of ~50 s of wall time after it. Their
+ * output is held and printed after vitest's. The one verify line that totals the whole test run (the requests checked
+ * against AWS's models) is taken once vitest has ended: verify waits for its standard input to close
+ * (`--suite-on-stdin-end`, scripts/verify.ts). Arguments go to vitest (`npm test -- test/unit`). The exit code is
+ * the first failure's: lint, vitest, the type-check, verify.
+ *
+ * Plain JavaScript, so that it runs on the Node that `npm ci` installs before anything is compiled.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+
+/** `nice` where the system has it (Linux, macOS); without it the two run at normal priority. */
+const NICE = spawnSync('nice', ['-n', '19', 'true']).status === 0 ? ['nice', '-n', '19'] : [];
+
+/** Runs a command with the output shown as it comes. */
+function shown(command, args) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: 'inherit' });
+    child.on('error', (e) => {
+      process.stderr.write(`npm test: could not run ${command}: ${e.message}\n`);
+      resolve(1);
+    });
+    child.on('close', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+/** Starts a command at the lowest priority with its output held; `stdin` is left open for the caller to close. */
+function held(command, args) {
+  const [bin, ...rest] = [...NICE, command, ...args];
+  const child = spawn(bin, rest, { stdio: ['pipe', 'pipe', 'pipe'] });
+  const chunks = [];
+  child.stdout.on('data', (c) => chunks.push(c));
+  child.stderr.on('data', (c) => chunks.push(c));
+  const done = new Promise((resolve) => {
+    child.on('error', (e) => {
+      chunks.push(Buffer.from(`npm test: could not run ${command}: ${e.message}\n`));
+      resolve(1);
+    });
+    child.on('close', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+  return { child, done, output: () => Buffer.concat(chunks).toString('utf8') };
+}
+
+const lint = await shown('biome', ['check', '.']);
+if (lint !== 0) process.exit(lint);
+
+const typecheck = held('tsc', [
+  '--noEmit',
+  '--incremental',
+  '--tsBuildInfoFile',
+  'node_modules/.cache/goldsmith/tsc.tsbuildinfo',
+  '-p',
+  'tsconfig.json',
+]);
+typecheck.child.stdin.end();
+const verify = held('node', ['--import', 'tsx', 'scripts/verify.ts', '--suite-on-stdin-end']);
+// A Ctrl-C reaches the whole process group; a plain kill of this process takes the two held commands with it.
+for (const signal of ['SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    typecheck.child.kill(signal);
+    verify.child.kill(signal);
+    process.exit(1);
+  });
+}
+
+const tests = await shown('vitest', ['run', ...process.argv.slice(2)]);
+verify.child.stdin.end();
+const [typed, verified] = await Promise.all([typecheck.done, verify.done]);
+
+process.stdout.write(`\n> tsc --noEmit (beside vitest): ${typed === 0 ? 'ok' : 'FAILED'}\n`);
+process.stdout.write(typecheck.output());
+process.stdout.write(`\n> npm run verify (beside vitest; the suite's line after it)\n`);
+process.stdout.write(verify.output());
+process.exit([tests, typed, verified].find((code) => code !== 0) ?? 0);
