@@ -13,9 +13,10 @@ import {
 } from './helpers.js';
 
 /**
- * A steady catalog with retention, a year long: base (two Regions) rebuilt every patch day and app on it, each
+ * A steady catalog with retention, eight months long: base (two Regions) rebuilt every patch day and app on it, each
  * keeping three versions. Storage is counted for the time each output existed, so once retention deletes as much
- * as every patch day adds, the monthly cost stops growing.
+ * as every patch day adds (from May, the fifth patch day on), the monthly cost stops growing: May to August are
+ * flat. With nothing deleted (retention keeping 100), those four months grow instead, and the first test fails.
  */
 const catalog = catalogOf(
   catalogInput(
@@ -35,19 +36,17 @@ const catalog = catalogOf(
 let result: SimulationResult;
 
 beforeAll(async () => {
-  result = await simulate(catalog, scenarioBetween('2027-01-01T00:00:00Z', '2028-01-01T00:00:00Z'), REPO_ROOT);
+  result = await simulate(catalog, scenarioBetween('2027-01-01T00:00:00Z', '2027-09-01T00:00:00Z'), REPO_ROOT);
 }, 300_000);
 
-describe('a year of a steady catalog with retention', () => {
-  it('deletes what retention drops, and its monthly cost is flat within ±10 % over the second half', () => {
+describe('eight months of a steady catalog with retention', () => {
+  it('deletes what retention drops, and its monthly cost is flat within ±10 % once retention is full', () => {
     const cost = result.report.cost!;
     expect(result.report.consistency.ok).toBe(true);
-    expect(result.report.builds.filter((b) => b.status === 'AVAILABLE').length).toBeGreaterThanOrEqual(24);
-    const secondHalf = ['2027-07', '2027-08', '2027-09', '2027-10', '2027-11', '2027-12'].map(
-      (m) => cost.perMonth[m] ?? Number.NaN,
-    );
-    const mean = secondHalf.reduce((a, b) => a + b, 0) / secondHalf.length;
-    for (const month of secondHalf) expect(Math.abs(month - mean) / mean).toBeLessThanOrEqual(0.1);
+    expect(result.report.builds.filter((b) => b.status === 'AVAILABLE').length).toBeGreaterThanOrEqual(16);
+    const steady = ['2027-05', '2027-06', '2027-07', '2027-08'].map((m) => cost.perMonth[m] ?? Number.NaN);
+    const mean = steady.reduce((a, b) => a + b, 0) / steady.length;
+    for (const month of steady) expect(Math.abs(month - mean) / mean).toBeLessThanOrEqual(0.1);
     // Not flat because nothing is stored: the months hold storage of the kept versions.
     expect(cost.storage).toBeGreaterThan(0);
   });
@@ -63,10 +62,6 @@ describe('a year of a steady catalog with retention', () => {
       '2027-05',
       '2027-06',
       '2027-07',
-      '2027-08',
-      '2027-09',
-      '2027-10',
-      '2027-11',
     ]);
     for (const s of summaries) expect([s.month, s.cost?.total]).toEqual([s.month, cost.perMonth[s.month]]);
     const html = monthRows(result.report);

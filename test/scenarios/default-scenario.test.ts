@@ -8,7 +8,11 @@ import { simulate } from '../../local/simulator/index.js';
 import { scenarioCatalogProblems } from '../../local/simulator/scenario-catalog.js';
 import { catalogOf, REPO_ROOT, scenarioOf } from './helpers.js';
 
-const EXAMPLE_CATALOGS = readdirSync(`${REPO_ROOT}examples/catalogs`).map((f) => `examples/catalogs/${f}`);
+/** The example catalogs, .json and .ts (the folder also holds `components`, a link to the repository's). */
+const EXAMPLE_CATALOGS = readdirSync(`${REPO_ROOT}examples/catalogs`)
+  .filter((f) => /\.(json|ts)$/.test(f))
+  .map((f) => `examples/catalogs/${f}`);
+const GENERATED = 'a generated catalog';
 
 /**
  * The default scenario fitted to `catalog`, cut to the week of January's patch window (Patch Tuesday is the 12th):
@@ -124,15 +128,15 @@ describe('the default scenario on any catalog', () => {
   });
 
   // The example catalogs run where they are: their paths are relative to their own folder, not the project's root.
-  it.each([...EXAMPLE_CATALOGS, 'a generated catalog'])(
+  it.each([...EXAMPLE_CATALOGS, GENERATED])(
     'runs its patch week to the end on %s: builds, promotions, a consistent audit',
     async (file) => {
       const path = `${REPO_ROOT}${file}`;
-      const catalog = file.endsWith('.json') ? await loadCatalogFile(path) : generatedCatalog(7);
+      const catalog = file === GENERATED ? generatedCatalog(7) : await loadCatalogFile(path);
       const result = await simulate(
         catalog,
         await patchWeekOf(catalog),
-        file.endsWith('.json') ? dirname(path) : REPO_ROOT,
+        file === GENERATED ? REPO_ROOT : dirname(path),
       );
       const images = new Set(result.report.builds.map((b) => b.image));
       expect([...images].every((image) => image in catalog.images)).toBe(true);
