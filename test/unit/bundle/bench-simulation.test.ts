@@ -78,7 +78,7 @@ describe('benchmarkSimulation', () => {
     expect(formatSimulation(result)).toContain('peak memory               412 MiB');
   });
 
-  it('prints the functions that took the run longest, from the run\'s own times', async () => {
+  it("prints the functions that took the run longest, from the run's own times", async () => {
     writeSimulator(`export async function simulate() {
       const report = { builds: [], promotions: [{ outcome: 'promoted' }], apiCalls: {} };
       const functions = { Sweep: { invocations: 3, ms: 1500 }, Reconciler: { invocations: 9, ms: 4500 } };
