@@ -26,6 +26,8 @@ export type SimulationBenchmark =
       consistent: boolean | null;
       /** Clock steps the simulator reported, if it did. */
       steps: number | null;
+      /** The functions' invocations and wall milliseconds (`run.functions`), longest first; empty if not reported. */
+      functions: FunctionTime[];
       /** The report's sharing figures (mutating EC2 calls, waves), if it has them. */
       sharing: SimulationSharing | null;
       /** Calls made against the plan's minimum, per operation, and DynamoDB requests, if the report has them. */
@@ -37,6 +39,13 @@ export type SimulationBenchmark =
       /** What StackSets did in the member accounts (AWS's work, not in `apiCalls`); null without a baseline. */
       memberBaseline: MemberBaselineWork | null;
     };
+
+/** One function's share of the run (`run.functions`): invocations and wall milliseconds. */
+export interface FunctionTime {
+  name: string;
+  invocations: number;
+  ms: number;
+}
 
 /** Calls made against the calls the plan needs (the report's `callPlan`). */
 export type CallPlan = z.infer<typeof callPlanSchema>;
@@ -109,7 +118,14 @@ const reportSchema = z.object({
 // simulate() returns `{ report, timeline, notes, run }`; a bare report is accepted too.
 const resultSchema = z.object({
   report: reportSchema,
-  run: z.object({ steps: z.number(), peakRssMb: z.number() }).partial().optional(),
+  run: z
+    .object({
+      steps: z.number(),
+      peakRssMb: z.number(),
+      functions: z.record(z.string(), z.object({ invocations: z.number(), ms: z.number() })),
+    })
+    .partial()
+    .optional(),
 });
 
 function asResult(value: unknown): unknown {
@@ -192,6 +208,9 @@ export async function benchmarkSimulation(
     apiCallsPerPromotion: channelPromotions(promotions) === 0 ? null : round(calls / channelPromotions(promotions), 1),
     consistent: consistency?.ok ?? null,
     steps: parsed.data.run?.steps ?? null,
+    functions: Object.entries(parsed.data.run?.functions ?? {})
+      .map(([name, f]) => ({ name, ...f }))
+      .sort((a, b) => b.ms - a.ms),
     sharing: sharing
       ? {
           promotions: sharing.promotions,
@@ -258,6 +277,24 @@ function sharingLines(sharing: SimulationSharing | null): string[] {
   ];
 }
 
+/** How many of the longest-running functions the benchmark prints. */
+const FUNCTIONS_PRINTED = 8;
+
+/** The functions that took the run's time: wall seconds and invocations, longest first (a time, not a figure to compare). */
+function functionLines(functions: readonly FunctionTime[]): string[] {
+  if (functions.length === 0) return ['  time by function          not reported'];
+  const total = functions.reduce((a, f) => a + f.ms, 0);
+  return [
+    `  time by function          ${(total / 1000).toFixed(1)} s in ${functions.length} functions, the longest:`,
+    ...functions
+      .slice(0, FUNCTIONS_PRINTED)
+      .map(
+        (f) =>
+          `    ${f.name.padEnd(46)} ${(f.ms / 1000).toFixed(1).padStart(7)} s ${String(f.invocations).padStart(7)} runs`,
+      ),
+  ];
+}
+
 /** The simulation benchmark for people. */
 export function formatSimulation(result: SimulationBenchmark): string {
   if (!result.available) {
@@ -275,6 +312,7 @@ export function formatSimulation(result: SimulationBenchmark): string {
     `  API calls                 ${result.apiCalls} (${result.apiCallsPerPromotion ?? 'n/a'} per channel promotion)`,
     `  virtual-clock steps       ${result.steps ?? 'not reported'}`,
     `  consistency audit         ${result.consistent === null ? 'not reported' : result.consistent ? 'ok' : 'PROBLEMS'}`,
+    ...functionLines(result.functions),
     ...sharingLines(result.sharing),
     ...callPlanLines(result.callPlan),
   ].join('\n');

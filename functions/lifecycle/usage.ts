@@ -14,7 +14,6 @@ import {
   USAGE_REFRESH_SECONDS,
   type UsageObservation,
   usageFromEntries,
-  usageRefreshSeconds,
   usageReportToken,
   usersOfVersion,
 } from '../../core/fleet/usage.js';
@@ -22,6 +21,7 @@ import type { BuildHistory } from '../../core/lifecycle/retention.js';
 import type { RegionAmi } from '../../core/promotion/types.js';
 import { logger } from '../lib/powertools.js';
 import { tellUsers } from './revoked-users.js';
+import { cadenceOf, type UsageCadence } from './usage-cadence.js';
 
 /** Who still uses each version, from the ledger's latest observation per Region. */
 export interface VersionUse {
@@ -53,43 +53,6 @@ async function tellLateUsers(image: string, item: UsageItem, observation: UsageO
   if (users.length === 0) return;
   const reason = (await getRevocation(image, item.version))?.reason ?? `revoked at ${revokedAt}`;
   await tellUsers({ image, version: item.version, reason }, users, observation.observedAt);
-}
-
-/** What the sweep knows of an image that sets how often its versions are asked about. */
-export interface UsageCadence {
-  /** Versions a channel's pointer names. */
-  pointed: ReadonlySet<string>;
-  /** Retention's `deleteAfter`: a retired version may be deleted that long after its retirement. */
-  deleteAfterSeconds: number;
-}
-
-/**
- * Each AMI's report period (a version in a Region), from the observations as they stand (core
- * `usageRefreshSeconds`): "in use" is the version's use in that Region, so a version a few teams still run in one
- * Region is followed daily there and weekly in the Regions where nobody runs it.
- */
-function refreshOf(builds: readonly BuildHistory[], items: readonly UsageItem[], at: string, cadence?: UsageCadence) {
-  return (version: string, region: string): number => {
-    if (!cadence) return USAGE_REFRESH_SECONDS;
-    const live = (v: string) => !builds.find((b) => b.version === v)?.deletedAt;
-    const used = (i: UsageItem) =>
-      live(i.version) && inUse({ instances: i.instances ?? 0, launchTemplates: i.launchTemplates ?? 0 });
-    const build = builds.find((b) => b.version === version);
-    const promotedAt = build?.promotions
-      .map((p) => p.at)
-      .sort()
-      .at(-1);
-    const retiredAt = build?.retiredAt ? Date.parse(build.retiredAt) : undefined;
-    return usageRefreshSeconds({
-      now: at,
-      versionInUse: items.some((i) => i.version === version && i.region === region && used(i)),
-      imageInUse: items.some(used),
-      pointed: cadence.pointed.has(version),
-      promotedAt,
-      deletableAt:
-        retiredAt === undefined ? undefined : new Date(retiredAt + cadence.deleteAfterSeconds * 1000).toISOString(),
-    });
-  };
 }
 
 /**
@@ -169,7 +132,7 @@ export async function refreshUsage(
   const pending = items.flatMap((i) => (i.reportId ? [{ region: i.region, reportId: i.reportId }] : []));
   const reads = read?.reports ?? (await readReports(pending, false));
   const byKey = new Map(items.map((i) => [`${i.version}#${i.region}`, i]));
-  const refreshFor = refreshOf(builds, items, at, cadence);
+  const pass = cadenceOf(builds, items, at, cadence);
   /** AMIs EC2's quotas kept from a report in this pass: not asked about twice. */
   const refused = new Set<string>();
   for (const item of items) {
@@ -182,19 +145,23 @@ export async function refreshUsage(
       const build = builds.find((b) => b.version === item.version);
       const reportable = build && !build.deletedAt && !build.revokedAt && build.promotions.length > 0;
       // A report read and the next one due: asked for now, and both recorded in one write.
-      const refresh = inUse(observation) ? USAGE_REFRESH_SECONDS : refreshFor(item.version, item.region);
+      const refresh = inUse(observation) ? USAGE_REFRESH_SECONDS : pass.refreshFor(item.version, item.region);
       const asked =
         reportable && needsReport({ lastRequestedAt: item.requestedAt }, at, refresh)
           ? await askForReport(image, item.region, item.imageId, at, refused)
           : undefined;
       if (asked !== undefined) {
         if (await recordUsageObserved(item, item.reportId, observation, { reportId: asked, at })) {
-          Object.assign(item, observation, { lastRequestedAt: item.requestedAt, reportId: asked, requestedAt: at });
+          pass.observe(item, () =>
+            Object.assign(item, observation, { lastRequestedAt: item.requestedAt, reportId: asked, requestedAt: at }),
+          );
         }
         continue;
       }
       if (await recordUsageObserved(item, item.reportId, observation)) {
-        Object.assign(item, observation, { lastRequestedAt: item.requestedAt, reportId: undefined });
+        pass.observe(item, () =>
+          Object.assign(item, observation, { lastRequestedAt: item.requestedAt, reportId: undefined }),
+        );
         // A report asked for before a revocation, read after it: its accounts are told too (each once).
         const revokedAt = builds.find((b) => b.version === item.version)?.revokedAt;
         if (revokedAt) await tellLateUsers(image, item, observation, revokedAt);
@@ -208,12 +175,14 @@ export async function refreshUsage(
     if (b.deletedAt || b.revokedAt || b.promotions.length === 0) continue;
     for (const ami of await amisOf(b.version)) {
       const item = byKey.get(`${b.version}#${ami.region}`);
-      if (refused.has(ami.imageId) || !needsReport(item, at, refreshFor(b.version, ami.region))) continue;
+      if (refused.has(ami.imageId) || !needsReport(item, at, pass.refreshFor(b.version, ami.region))) continue;
       const reportId = await askForReport(image, ami.region, ami.imageId, at, refused);
       if (reportId === undefined) continue;
       const u = { image, version: b.version, region: ami.region, imageId: ami.imageId };
       if ((await recordUsageRequested(u, reportId, at)) && !item) {
-        items.push({ sk: `USAGE#${b.version}#${ami.region}`, ...u, reportId, requestedAt: at });
+        const added = { sk: `USAGE#${b.version}#${ami.region}`, ...u, reportId, requestedAt: at };
+        items.push(added);
+        pass.add(added);
       }
     }
   }

@@ -71,6 +71,8 @@ export interface UsageContext {
 
 export class ImageUsageReports {
   private readonly reports = new Map<string, Report>();
+  /** The same reports per Region, in creation order: every call but the deletion names one Region. */
+  private readonly byRegion = new Map<string, Map<string, Report>>();
   /** Reports not yet complete, oldest first. */
   private pending: Report[] = [];
   private readonly tokens = new Map<string, string>();
@@ -117,7 +119,7 @@ export class ImageUsageReports {
         const report = this.reports.get(id);
         if (!report || report.region !== region)
           throw err('InvalidImageUsageReportId.NotFound', `The report ID '${id}' does not exist`);
-        this.reports.delete(id);
+        this.forget(report);
         return { Return: true };
       }
     }
@@ -179,6 +181,8 @@ export class ImageUsageReports {
       entries: [],
     };
     this.reports.set(report.reportId, report);
+    const ofRegion = this.byRegion.get(region) ?? new Map<string, Report>();
+    this.byRegion.set(region, ofRegion.set(report.reportId, report));
     this.pending.push(report);
     this.batch(report).reports++;
     if (token) this.tokens.set(token, report.reportId);
@@ -214,8 +218,13 @@ export class ImageUsageReports {
     // Reports are kept in the order they were created (the clock only moves forward), so the expired ones come first.
     for (const r of this.reports.values()) {
       if (now < r.createdAt + RETENTION_MS) break;
-      this.reports.delete(r.reportId);
+      this.forget(r);
     }
+  }
+
+  private forget(r: Report): void {
+    this.reports.delete(r.reportId);
+    this.byRegion.get(r.region)?.delete(r.reportId);
   }
 
   private count(r: Report, ami: AmiRecord): Entry[] {
@@ -251,11 +260,10 @@ export class ImageUsageReports {
       if (!r || r.region !== region)
         throw err('InvalidImageUsageReportId.NotFound', `The report ID '${id}' does not exist`);
     }
-    return [...this.reports.values()].filter(
-      (r) =>
-        r.region === region &&
-        (ids.length === 0 || ids.includes(r.reportId)) &&
-        (images.length === 0 || images.includes(r.imageId)),
+    const idSet = new Set(ids);
+    const imageSet = new Set(images);
+    return [...(this.byRegion.get(region)?.values() ?? [])].filter(
+      (r) => (idSet.size === 0 || idSet.has(r.reportId)) && (imageSet.size === 0 || imageSet.has(r.imageId)),
     );
   }
 

@@ -21,9 +21,9 @@ export function formatMib(mib: number): string {
 
 /** Samples the process's resident set on demand (and every `everyMs`, if given) and reads the peak. */
 export function peakMemory(everyMs?: number): { sample(): void; mib(): number; stop(): void } {
-  let highest = process.memoryUsage().rss;
+  let highest = process.memoryUsage.rss();
   const sample = () => {
-    highest = Math.max(highest, process.memoryUsage().rss);
+    highest = Math.max(highest, process.memoryUsage.rss());
   };
   const timer = everyMs === undefined ? undefined : setInterval(sample, everyMs);
   timer?.unref();

@@ -78,6 +78,20 @@ describe('benchmarkSimulation', () => {
     expect(formatSimulation(result)).toContain('peak memory               412 MiB');
   });
 
+  it("prints the functions that took the run longest, from the run's own times", async () => {
+    writeSimulator(`export async function simulate() {
+      const report = { builds: [], promotions: [{ outcome: 'promoted' }], apiCalls: {} };
+      const functions = { Sweep: { invocations: 3, ms: 1500 }, Reconciler: { invocations: 9, ms: 4500 } };
+      return { report, timeline: [], notes: [], run: { functions } };
+    }\n`);
+    const result = await benchmarkSimulation(root, { months: 1 });
+    if (!result.available) throw new Error('unreachable');
+    expect(result.functions.map((f) => f.name)).toEqual(['Reconciler', 'Sweep']);
+    const text = formatSimulation(result);
+    expect(text).toContain('time by function          6.0 s in 2 functions, the longest:');
+    expect(text).toMatch(/Reconciler\s+4\.5 s\s+9 runs\n\s+Sweep\s+1\.5 s\s+3 runs/);
+  });
+
   it("prints the sharing figures: ModifyImageAttribute against the planner's minimum and the largest wave", async () => {
     writeSimulator(`export async function simulate() {
       const report = {

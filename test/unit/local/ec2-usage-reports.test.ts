@@ -1,5 +1,6 @@
 import {
   CreateImageUsageReportCommand,
+  DeleteImageUsageReportCommand,
   DescribeImageAttributeCommand,
   DescribeImageUsageReportEntriesCommand,
   DescribeImageUsageReportsCommand,
@@ -78,6 +79,29 @@ describe('EC2 image usage reports on the local cloud', () => {
     await clock.run(clock.now() + 20 * 60_000);
     const entries = await ec2.send(new DescribeImageUsageReportEntriesCommand({ ReportIds: [ReportId!] }));
     expect(entries.ImageUsageReportEntries?.map((e) => e.AccountId)).toEqual([A]);
+  });
+
+  it("lists a Region's own reports in the order they were made, by id or image, and none once deleted", async () => {
+    const { fakes, ami } = cloudWithFleet();
+    const second = fakes.ec2.registerImage(R, { name: 'base 2' });
+    const elsewhere = fakes.ec2.registerImage('eu-west-1', { name: 'base 1' });
+    const ask = async (region: string, imageId: string) =>
+      (await ec2Client(region).send(new CreateImageUsageReportCommand({ ImageId: imageId, ResourceTypes: INSTANCES })))
+        .ReportId as string;
+    const first = await ask(R, ami.imageId);
+    const other = await ask('eu-west-1', elsewhere.imageId);
+    const last = await ask(R, second.imageId);
+    const ids = async (input: { ReportIds?: string[]; ImageIds?: string[] }) =>
+      ((await ec2Client(R).send(new DescribeImageUsageReportsCommand(input))).ImageUsageReports ?? []).map(
+        (r) => r.ReportId,
+      );
+    expect(await ids({})).toEqual([first, last]);
+    expect(await ids({ ReportIds: [last, first] })).toEqual([first, last]);
+    expect(await ids({ ImageIds: [second.imageId] })).toEqual([last]);
+    await expect(ids({ ReportIds: [other] })).rejects.toThrow(/does not exist/);
+    await ec2Client(R).send(new DeleteImageUsageReportCommand({ ReportId: first }));
+    expect(await ids({})).toEqual([last]);
+    await expect(ids({ ReportIds: [first] })).rejects.toThrow(/does not exist/);
   });
 
   it('refuses more than 200 accounts, an unknown resource type and a bad version depth, and keeps a client token', async () => {
