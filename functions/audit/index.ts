@@ -1,4 +1,6 @@
+import { readDecisionsAndRevocations } from '../../aws/image-decisions.js';
 import type { TargetSpec } from '../../core/sharing/targets.js';
+import { readOnce } from '../lib/read-once.js';
 import { auditLaunchPermissions } from './launch-permissions.js';
 import { auditChannelPointers } from './pointers.js';
 import type { AuditFinding, AuditPart } from './report.js';
@@ -32,13 +34,17 @@ type Plan = {
  * stops none of the others.
  */
 export async function auditWhatAwsHolds(plans: readonly Plan[], now: Date, daily: boolean): Promise<AuditReport> {
+  // On the daily pass each image's decisions, revocations and scheduled revocations are read once, in one Query,
+  // for both parts that read them (aws/image-decisions.ts).
+  const decisions = daily ? readOnce(readDecisionsAndRevocations) : undefined;
   const scheduledRevocations = await auditScheduledRevocations(
     plans.map((p) => p.image),
     now,
     daily,
+    decisions,
   );
   const pointers = daily ? await auditChannelPointers(plans, now) : undefined;
-  const launchPermissions = daily ? await auditLaunchPermissions(plans, now) : undefined;
+  const launchPermissions = daily ? await auditLaunchPermissions(plans, now, decisions) : undefined;
   const parts = [scheduledRevocations, pointers, launchPermissions].filter((p): p is AuditPart => p !== undefined);
   return {
     scheduledRevocations,

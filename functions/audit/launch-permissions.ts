@@ -1,12 +1,17 @@
 import { readLaunchPermissions } from '../../aws/ec2-sharing.js';
+import type { DecisionsAndRevocations } from '../../aws/image-decisions.js';
 import { listBuilds, listRevocations, queryPrefix } from '../../aws/lifecycle-ledger.js';
 import { listOutcomes } from '../../aws/promotion-ledger.js';
 import { grantDrift, hasGrantDrift } from '../../core/audit/launch-permissions.js';
 import { mapWithConcurrency } from '../../core/concurrency.js';
 import type { RegionAmi } from '../../core/promotion/types.js';
+import { organizationForOnePass } from '../sharing/channel-targets.js';
 import { retiredSharedOf } from '../sharing/retired-shared.js';
 import { type LiveVersion, type Plan, repairLaunchPermissions, wantedOf } from './launch-repair.js';
 import { type AuditPart, emptyPart, failed, messageOf } from './report.js';
+
+/** An image's decisions and revocations as this pass reads them (functions/audit/index.ts). */
+export type DecisionsReader = (image: string) => Promise<DecisionsAndRevocations>;
 
 /** AMIs read at once (DescribeImageAttribute is one request per AMI; EC2 throttles per Region and account). */
 export const AMI_CONCURRENCY = 8;
@@ -16,15 +21,20 @@ export const AMI_CONCURRENCY = 8;
  * neither retired nor revoked, with AMIs recorded; a version whose Share has begun (`SHARING#`, its intent, written
  * before its first grant) or granted a channel whose promotion has not recorded its outcome yet (`SHARE#` without
  * `PROMOTION#`) is being changed by Share now and is left to it. The
- * same set the organization re-grant keeps (functions/sharing/regrant.ts). Six queries per image: the builds,
- * decisions and revocations read here are the ones the retired versions kept shared are worked out from.
+ * same set the organization re-grant keeps (functions/sharing/regrant.ts). Five queries per image, four when the
+ * daily audit hands over the decisions and revocations it read for the image (`decisions`, one Query for both): the
+ * builds, decisions and revocations read here are the ones the retired versions kept shared are worked out from.
  */
-async function liveVersions(plan: Plan): Promise<LiveVersion[]> {
-  const [outcomes, builds, revocations, shares] = await Promise.all([
-    listOutcomes(plan.image),
+async function liveVersions(plan: Plan, decisions?: DecisionsReader): Promise<LiveVersion[]> {
+  const [{ outcomes, revocations }, builds, shares] = await Promise.all([
+    decisions
+      ? decisions(plan.image)
+      : Promise.all([listOutcomes(plan.image), listRevocations(plan.image)]).then(([outcomes, revocations]) => ({
+          outcomes,
+          revocations,
+        })),
     // Of each build only whether it was retired or deleted (a build item also holds its cost, lineage and statuses).
     listBuilds(plan.image, ['retiredAt', 'deletedAt']),
-    listRevocations(plan.image),
     // Shares begun (`SHARING#`) and recorded (`SHARE#`), one Query: of each only which version and channel it was
     // (the rest, its accounts and AMIs, is most of its size).
     queryPrefix<{ version: string; channel: string }>(plan.image, 'SHAR', ['version', 'channel']),
@@ -65,13 +75,20 @@ async function liveVersions(plan: Plan): Promise<LiveVersion[]> {
  * put right through Share's own path (applyLaunchGrants: the planner's fewest ModifyImageAttribute calls, additions
  * first), read back, and marked repaired once EC2 answers exactly the grants wanted. Snapshots' copy permissions are put right with it, not compared. One AMI's failure stops no other.
  */
-export async function auditLaunchPermissions(plans: readonly Plan[], now: Date): Promise<AuditPart> {
+export async function auditLaunchPermissions(
+  plans: readonly Plan[],
+  now: Date,
+  decisions?: DecisionsReader,
+): Promise<AuditPart> {
   const part = emptyPart();
   const work: { plan: Plan; live: LiveVersion; ami: RegionAmi; wanted: Awaited<ReturnType<typeof wantedOf>> }[] = [];
+  // Every version's wanted grants from one read of the organization (its held state read once per pass, not once
+  // per version); a repair reads it again (`expectedNow`).
+  const organization = organizationForOnePass();
   for (const plan of plans) {
     let versions: LiveVersion[];
     try {
-      versions = await liveVersions(plan);
+      versions = await liveVersions(plan, decisions);
     } catch (error) {
       failed(part, `${plan.image}: the ledger's live versions: ${messageOf(error)}`, error);
       continue;
@@ -79,7 +96,7 @@ export async function auditLaunchPermissions(plans: readonly Plan[], now: Date):
     for (const live of versions) {
       let wanted: Awaited<ReturnType<typeof wantedOf>>;
       try {
-        wanted = await wantedOf(live, live.channels);
+        wanted = await wantedOf(live, live.channels, organization);
       } catch (error) {
         failed(part, `${live.image} ${live.version}: resolving its channels: ${messageOf(error)}`, error);
         continue;

@@ -14,7 +14,7 @@ import type { RegionAmi } from '../../core/promotion/types.js';
 import type { LaunchGrant } from '../../core/sharing/grants.js';
 import type { TargetSpec } from '../../core/sharing/targets.js';
 import { logger } from '../lib/powertools.js';
-import { type ChannelTargets, resolveChannels } from '../sharing/channel-targets.js';
+import { type ChannelTargets, type OrganizationReader, resolveChannels } from '../sharing/channel-targets.js';
 import { applyLaunchGrants } from '../sharing/launch-grants.js';
 import { retiredGrantsWanted } from '../sharing/retired-shared.js';
 import { heldChannels } from '../sharing/version-grants.js';
@@ -37,15 +37,22 @@ export interface LiveVersion {
 }
 
 /** What channels want an AMI to grant (their targets resolved), and which accounts may copy it. */
-async function grantsOf(channels: readonly ChannelTargets[]) {
-  const resolved = await resolveChannels(channels);
+async function grantsOf(channels: readonly ChannelTargets[], organization?: OrganizationReader) {
+  const resolved = await resolveChannels(channels, organization);
   return { grants: resolved.union.grants, copyAccounts: resolved.copyAccounts };
 }
 
-/** What a version's AMIs should grant: its channels' targets, or, retired and kept shared, its users still reached. */
-export async function wantedOf(live: LiveVersion, channels: readonly ChannelTargets[]) {
-  if (!live.retiredUsers) return grantsOf(channels);
-  const grants = await retiredGrantsWanted({ channels, users: live.retiredUsers });
+/**
+ * What a version's AMIs should grant: its channels' targets, or, retired and kept shared, its users still reached.
+ * `organization`: the organization as this pass read it (functions/sharing/channel-targets.ts), else read now.
+ */
+export async function wantedOf(
+  live: LiveVersion,
+  channels: readonly ChannelTargets[],
+  organization?: OrganizationReader,
+) {
+  if (!live.retiredUsers) return grantsOf(channels, organization);
+  const grants = await retiredGrantsWanted({ channels, users: live.retiredUsers }, organization);
   return { grants, copyAccounts: [] };
 }
 

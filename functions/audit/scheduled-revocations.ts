@@ -1,4 +1,5 @@
 import { recordDrift } from '../../aws/audit-ledger.js';
+import type { DecisionsAndRevocations } from '../../aws/image-decisions.js';
 import { listBuilds, listRevocations, queryPrefix } from '../../aws/lifecycle-ledger.js';
 import { invokeLifecycleRequest } from '../../aws/lifecycle-requests.js';
 import { readRevocationSchedule } from '../../aws/revocation-schedules.js';
@@ -15,6 +16,7 @@ import {
 } from '../../core/audit/scheduled-revocations.js';
 import { atExpression } from '../../core/lifecycle/scheduled-revocation.js';
 import { logger } from '../lib/powertools.js';
+import type { ReadOnce } from '../lib/read-once.js';
 import { scheduledRevocationEvent } from '../operator/scheduled-revoke.js';
 import { type AuditPart, announceFinding, emptyPart, failed, messageOf } from './report.js';
 
@@ -50,15 +52,17 @@ export async function auditScheduledRevocations(
   images: readonly string[],
   now: Date,
   fullPass: boolean,
+  decisions?: ReadOnce<string, DecisionsAndRevocations>,
 ): Promise<AuditPart> {
   const part = emptyPart();
   const at = now.toISOString();
-  const byImage = await scheduledByImage(images, fullPass, part);
+  const byImage = await scheduledByImage(images, fullPass, part, decisions);
   for (const [image, scheduled] of byImage) {
     part.reads += 1;
     let revoked: Set<string>;
     try {
-      revoked = new Set((await listRevocations(image)).filter((r) => r.state === 'revoked').map((r) => r.version));
+      const revocations = decisions ? (await decisions(image)).revocations : await listRevocations(image);
+      revoked = new Set(revocations.filter((r) => r.state === 'revoked').map((r) => r.version));
     } catch (error) {
       failed(part, `${image}: the ledger's revocations: ${messageOf(error)}`, error);
       continue;
@@ -99,6 +103,8 @@ export async function auditScheduledRevocations(
           // Handed over again on a later run while it is still not revoked (an invocation lost): revoking is idempotent.
           const event = scheduledRevocationEvent(r, build.buildVersionArn, r.by, new Date(r.dueAt));
           await invokeLifecycleRequest(event);
+          // The revocation it hands over may be recorded before the pass reads the image again: read it anew then.
+          decisions?.forget(image);
           // Recorded as handed over: the revocation records itself (`REVOCATION#`) when on-lifecycle-request has made it.
           const full = { ...finding, repaired: false };
           if (first) part.findings.push(full);
@@ -125,12 +131,14 @@ export async function auditScheduledRevocations(
 
 /**
  * The uncancelled scheduled revocations of the catalog's images, by image: from the open-work index, or on the full
- * pass from every image's `REVOKE-AT#` items. A failed read is the part's failure (per image on the full pass).
+ * pass from every image's `REVOKE-AT#` items (with its decisions and revocations when the pass reads those
+ * together: `decisions`). A failed read is the part's failure (per image on the full pass).
  */
 async function scheduledByImage(
   images: readonly string[],
   fullPass: boolean,
   part: AuditPart,
+  decisions: ReadOnce<string, DecisionsAndRevocations> | undefined,
 ): Promise<Map<string, ScheduledRevocation[]>> {
   const byImage = new Map<string, ScheduledRevocation[]>();
   const add = (r: ScheduledRevocation) => {
@@ -148,7 +156,10 @@ async function scheduledByImage(
   }
   for (const image of images) {
     try {
-      for (const r of await queryPrefix<ScheduledRevocation>(image, 'REVOKE-AT#')) add(r);
+      const scheduled = decisions
+        ? (await decisions(image)).scheduled
+        : await queryPrefix<ScheduledRevocation>(image, 'REVOKE-AT#');
+      for (const r of scheduled) add(r);
     } catch (error) {
       failed(part, `${image}: the ledger's scheduled revocations: ${messageOf(error)}`, error);
     }

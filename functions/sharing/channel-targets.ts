@@ -5,6 +5,7 @@ import { readOrganizationTree } from '../../aws/organizations-targets.js';
 import { heldState, treeFromHeldItems } from '../../core/sharing/held-organization.js';
 import type { OrgTree, ResolvedTargets, TargetSpec } from '../../core/sharing/targets.js';
 import { resolveTargets, unionTargets } from '../../core/sharing/targets.js';
+import { readOnce } from '../lib/read-once.js';
 
 /**
  * How long one read of Organizations serves when the ledger holds no organization yet (before the organization-sync
@@ -106,16 +107,33 @@ export interface ResolvedChannels {
   readonly copyAccounts: string[];
 }
 
+/** Reads the organization, with its account tags when `withTags` (as {@link currentOrganization}). */
+export type OrganizationReader = (withTags: boolean) => Promise<OrgTree>;
+
 /**
- * Resolves channels' targets against the organization as held now (or `given`). No channels: nothing granted, and
- * no call made.
+ * The organization read once for a pass over many versions (the daily audit): the first ask reads it as
+ * {@link currentOrganization} does (one GetItem of the held state, a Query when it changed), later asks in the same
+ * pass are answered from that read. A tree read with the account tags answers an ask without them; a failed read is
+ * made again at the next ask.
+ */
+export function organizationForOnePass(): OrganizationReader {
+  const read = readOnce(currentOrganization);
+  return (withTags) => read(withTags || read.has(true));
+}
+
+/**
+ * Resolves channels' targets against the organization as held now (or `given`: a tree, or a reader such as
+ * {@link organizationForOnePass}). No channels: nothing granted, and no call made.
  * @throws UnknownTargetError (named field) when a channel names an OU the organization does not have.
  */
-export async function resolveChannels(channels: readonly ChannelTargets[], given?: OrgTree): Promise<ResolvedChannels> {
+export async function resolveChannels(
+  channels: readonly ChannelTargets[],
+  given?: OrgTree | OrganizationReader,
+): Promise<ResolvedChannels> {
   if (channels.length === 0)
     return { byChannel: new Map(), union: { grants: [], accounts: [], skipped: [] }, copyAccounts: [] };
   const withTags = channels.some((c) => Object.keys(c.targets.accountTags).length > 0);
-  const tree = given ?? (await currentOrganization(withTags));
+  const tree = typeof given === 'function' ? await given(withTags) : (given ?? (await currentOrganization(withTags)));
   const byChannel = new Map(
     channels.map((c) => [c.name, resolveTargets(tree, c.targets, `channels.${c.name}.targets`)] as const),
   );

@@ -7,7 +7,7 @@ import type { LaunchGrant } from '../../core/sharing/grants.js';
 import { retiredSharedVersions, retiredUserGrants } from '../../core/sharing/retired-shared.js';
 import type { OrgTree } from '../../core/sharing/targets.js';
 import { versionsInUse } from '../lifecycle/usage.js';
-import { type ChannelTargets, resolveChannels } from './channel-targets.js';
+import { type ChannelTargets, type OrganizationReader, resolveChannels } from './channel-targets.js';
 import { type AppliedRegionGrants, applyLaunchGrants, withdrawLaunchGrants } from './launch-grants.js';
 
 /** A retired version kept shared for its users: its AMIs, the channels it was promoted to, and its users. */
@@ -70,7 +70,7 @@ export async function retiredSharedOf(
  */
 export async function retiredGrantsWanted(
   v: { channels: readonly ChannelTargets[]; users: readonly string[] },
-  tree?: OrgTree,
+  tree?: OrgTree | OrganizationReader,
 ): Promise<LaunchGrant[]> {
   if (v.users.length === 0) return [];
   const resolved = await resolveChannels(v.channels, tree);

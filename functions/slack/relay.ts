@@ -22,7 +22,7 @@ import { postKeyOf } from '../../core/notifications/post-key.js';
 import { renderDecidedApproval, renderSlack } from '../../core/notifications/slack.js';
 import type { Notification } from '../../events/notification.js';
 import { logger, metrics } from '../lib/powertools.js';
-import { vetApproval } from './approvals.js';
+import { type Vetted, vetApproval } from './approvals.js';
 
 /** What the relay did with one announcement. */
 export type SlackAction = 'posted' | 'duplicate' | 'deferred' | 'refused';
@@ -52,9 +52,10 @@ async function deliver(
   n: Notification,
   channel: string,
   now: Date,
-  options: { resume: boolean; deferredSince?: string; attempts?: number },
+  options: { resume: boolean; deferredSince?: string; attempts?: number; vetted?: Vetted },
 ): Promise<void> {
-  const vetted = await vetApproval(n, now);
+  // Vetted a moment ago by the relay (a first delivery), else now (a post that waited: the ledger may have moved).
+  const vetted = options.vetted ?? (await vetApproval(n, now));
   if (!vetted.ok) {
     refused(n, vetted.reason);
     return;
@@ -179,7 +180,7 @@ export async function relayToSlack(n: Notification, channel: string, now: Date):
   let refusal: unknown = 'earlier posts are still waiting for Slack';
   if (!(await slackBacklogWaiting())) {
     try {
-      await deliver(n, channel, now, { resume: false });
+      await deliver(n, channel, now, { resume: false, vetted });
       return 'posted';
     } catch (error) {
       refusal = error;

@@ -1,7 +1,9 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { documentClient } from '../../aws/clients/dynamodb.js';
 import { configureClients } from '../../aws/clients/registry.js';
 import { recordApprovalRequest } from '../../aws/promotion-approvals.js';
 import { configureSlack } from '../../aws/slack.js';
@@ -196,6 +198,37 @@ describe('the Slack function shows only what the ledger holds of an approval', (
     expect(JSON.stringify(message)).not.toContain('attacker.example');
     expect(JSON.stringify(message)).not.toContain('mallory');
     expect(JSON.stringify(message)).toContain('ops-lead');
+  });
+
+  it('reads the approval once to post a request, and again when one that waited is posted', async () => {
+    await pending();
+    const send = vi.spyOn(documentClient(), 'send');
+    const approvalReads = () =>
+      send.mock.calls.filter(([c]) => c instanceof GetCommand && String(c.input.Key?.sk).startsWith('APPROVAL#'))
+        .length;
+    expect((await deliver(forgedRequest('a-9'))).actions).toEqual(['posted']);
+    expect(approvalReads()).toBe(1);
+
+    down = { status: 503 };
+    await recordApprovalRequest({
+      ...subject,
+      version: '1.0.0/10',
+      approvalId: 'a-10',
+      taskToken: 'token',
+      approvers: ['ops-lead'],
+      requestedAt: '2027-01-18T03:52:00.000Z',
+      expiresAt: '2099-01-01T00:00:00.000Z',
+    });
+    const request = { ...forgedRequest('a-10'), version: '1.0.0/10' };
+    send.mockClear();
+    expect((await deliver(request)).actions).toEqual(['deferred']);
+    down = undefined;
+    expect((await redeliver()).backlog).toEqual({ delivered: 1, waiting: 0 });
+    // Vetted when it arrived (once, for the refused first attempt too), then at each attempt from the backlog (the
+    // same call's, refused, and the redelivery's): the ledger may have moved meanwhile.
+    expect(approvalReads()).toBe(3);
+    expect(slack.approvalMessage('a-10')).toBeDefined();
+    send.mockRestore();
   });
 
   it('never shows a request approved while the ledger holds it undecided', async () => {
