@@ -1,9 +1,10 @@
 import { readLaunchPermissions } from '../../aws/ec2-sharing.js';
-import { listBuilds, listRevocations, queryPrefix } from '../../aws/lifecycle-ledger.js';
+import { listBuilds, listRevocations } from '../../aws/lifecycle-ledger.js';
 import { listOutcomes } from '../../aws/promotion-ledger.js';
 import { grantDrift, hasGrantDrift } from '../../core/audit/launch-permissions.js';
 import { mapWithConcurrency } from '../../core/concurrency.js';
 import type { RegionAmi } from '../../core/promotion/types.js';
+import { versionsInFlight } from '../sharing/in-flight.js';
 import { retiredSharedOf } from '../sharing/retired-shared.js';
 import { type LiveVersion, type Plan, repairLaunchPermissions, wantedOf } from './launch-repair.js';
 import { type AuditPart, emptyPart, failed, messageOf } from './report.js';
@@ -13,24 +14,21 @@ export const AMI_CONCURRENCY = 8;
 
 /**
  * The versions whose launch permissions Goldsmith keeps: promoted to a channel (the ledger's `PROMOTION#` records),
- * neither retired nor revoked, with AMIs recorded; a version whose Share has begun (`SHARING#`, its intent, written
- * before its first grant) or granted a channel whose promotion has not recorded its outcome yet (`SHARE#` without
- * `PROMOTION#`) is being changed by Share now and is left to it. The
- * same set the organization re-grant keeps (functions/sharing/regrant.ts). Six queries per image: the builds,
- * decisions and revocations read here are the ones the retired versions kept shared are worked out from.
+ * neither retired nor revoked, with AMIs recorded; a version with a promotion in flight (its Share begun, `SHARING#`
+ * or `SHARE#`, its outcome not recorded, for less than the longest the state machine can still be running it:
+ * core/sharing/in-flight.ts) is being changed by Share now and is left to it; one whose promotion has been in flight
+ * longer (its outcome never recorded) is audited like any other, its unexplained grants withdrawn. Seven queries per
+ * image: the builds, decisions and revocations read here are the ones the retired versions kept shared are worked
+ * out from.
  */
-async function liveVersions(plan: Plan): Promise<LiveVersion[]> {
-  const [outcomes, builds, revocations, shares] = await Promise.all([
+async function liveVersions(plan: Plan, now: Date): Promise<LiveVersion[]> {
+  const [outcomes, builds, revocations] = await Promise.all([
     listOutcomes(plan.image),
     // Of each build only whether it was retired or deleted (a build item also holds its cost, lineage and statuses).
     listBuilds(plan.image, ['retiredAt', 'deletedAt']),
     listRevocations(plan.image),
-    // Shares begun (`SHARING#`) and recorded (`SHARE#`), one Query: of each only which version and channel it was
-    // (the rest, its accounts and AMIs, is most of its size).
-    queryPrefix<{ version: string; channel: string }>(plan.image, 'SHAR', ['version', 'channel']),
   ]);
-  const decided = new Set(outcomes.map((o) => `${o.version}#${o.channel}`));
-  const inFlight = new Set(shares.filter((s) => !decided.has(`${s.version}#${s.channel}`)).map((s) => s.version));
+  const inFlight = await versionsInFlight(plan.image, outcomes, now);
   const gone = new Set([
     ...builds.filter((b) => b.retiredAt || b.deletedAt).map((b) => b.version),
     ...revocations.filter((r) => r.state === 'revoked').map((r) => r.version),
@@ -71,7 +69,7 @@ export async function auditLaunchPermissions(plans: readonly Plan[], now: Date):
   for (const plan of plans) {
     let versions: LiveVersion[];
     try {
-      versions = await liveVersions(plan);
+      versions = await liveVersions(plan, now);
     } catch (error) {
       failed(part, `${plan.image}: the ledger's live versions: ${messageOf(error)}`, error);
       continue;
