@@ -18,7 +18,8 @@ export interface ShareStarted {
 
 /**
  * The longest one promotion task keeps retrying: every retry of its retrier waiting the full computed backoff (full
- * jitter waits between 0 and that; the policy's horizon is the average, about half of this).
+ * jitter waits between 0 and that; the policy's horizon is the average, about half of this):
+ * https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html
  */
 export function longestRetrySeconds(policy: RetryPolicy): number {
   let total = 0;

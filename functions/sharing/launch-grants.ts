@@ -21,7 +21,9 @@ export interface DesiredRegionGrants {
   /**
    * The launch permissions in force as read before the ledger was (a path that is not the promotion: the audit, the
    * organization re-grant): the change is planned against these, not read again, so a grant made since (a Share
-   * whose intent that ledger read could not see yet) is not taken away.
+   * whose intent that ledger read could not see yet) is not taken away. EC2's API is eventually consistent
+   * (https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html): a grant the read did not show yet
+   * is left in force too, never withdrawn on a stale read.
    */
   readonly inForce?: readonly LaunchGrant[];
 }
