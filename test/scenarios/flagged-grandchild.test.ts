@@ -57,6 +57,13 @@ describe('a critical CVE on the grandparent while the grandchild soaks in stagin
     const history = (await goldsmith(['history', 'app', '--local', cloud])).stdout;
     expect(status).toContain(`flagged: 1.0.0/2 since 2027-01-05 20:00: ${THROUGH}; held out of every further channel`);
     expect(history).toContain(`soak ended early by goldsmith (vulnerabilities.revokeOn): held: ${THROUGH}`);
+    // What replaces it: app built on hardened's rebuild once that reaches staging, not a rebuild on base.
+    const instead =
+      'held until hardened is rebuilt on the rolled-back parent and promoted to staging; its rebuild on that one is promoted instead';
+    expect(status).toContain(`${THROUGH}; held out of every further channel, its promotion stopped at staging`);
+    expect(status).toContain(instead);
+    expect(history).toContain(`flagged: ${THROUGH}; held out of every further channel; ${instead}`);
+    expect(`${status}${history}`).not.toContain('its rebuild on the rolled-back parent is promoted instead');
     expect(report.builds.filter((b) => b.image === 'app').map((b) => b.version)).toEqual(['1.0.0/1', '1.0.0/2']);
   });
 });
