@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { configureClients } from '../../aws/clients/registry.js';
+import { describe, expect, it } from 'vitest';
 import { recordOutcome, recordShareIntent } from '../../aws/promotion-ledger.js';
 import { syncOrganization } from '../../functions/organization-sync.js';
-import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite.js';
 import {
   AMI,
   answerOrganizations,
@@ -13,7 +11,7 @@ import {
   ouArn,
   PRD2,
   STG,
-  startOrganization,
+  useStartedOrganization,
   world,
 } from './organization-fixture.js';
 
@@ -24,16 +22,7 @@ import {
  * decision (`SHARE#`) only after that. The re-grant must not take the staging grant back.
  */
 
-let dynamo: LocalDynamo;
-
-beforeAll(async () => {
-  dynamo = await startLocalDynamo();
-});
-afterAll(async () => {
-  configureClients({});
-  await dynamo?.stop();
-});
-beforeEach(() => startOrganization(dynamo));
+useStartedOrganization();
 
 const VERSION = '1.0.0/3';
 const DAY_MS = 24 * 3600 * 1000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AL2023, al2023Image, catalogInput, childImage, OPS_LEAD_APPROVAL } from './helpers.js';
+import { AL2023, lineageCatalog } from './helpers.js';
 import { goldsmith, useSavedRun } from './saved-run.js';
 
 /**
@@ -8,21 +8,7 @@ import { goldsmith, useSavedRun } from './saved-run.js';
  * watches builds app on hardened's staging pointer, the flagged 1.0.0/2. The revocation never saw that build: its
  * Gate holds it, and flags it, so status and history say why it waits.
  */
-const critical = { maxCritical: 0, maxHigh: 5, revokeOn: ['critical' as const] };
-const catalog = catalogInput(
-  {
-    base: al2023Image({ regions: ['us-east-1'], triggers: { baseImage: true, packages: ['openssl'] } }),
-    hardened: childImage('base', 'staging', { regions: ['us-east-1'] }),
-    app: {
-      ...childImage('hardened', 'staging', { regions: ['us-east-1'] }),
-      triggers: { baseImage: false, packages: ['nginx'] },
-    },
-  },
-  [
-    { name: 'staging', targets: { ous: ['ou-x1y2-stg00001'] }, soak: '1d', vulnerabilities: critical },
-    { name: 'prod', targets: { ous: ['ou-x1y2-prd00001'] }, approval: OPS_LEAD_APPROVAL, vulnerabilities: critical },
-  ],
-);
+const catalog = lineageCatalog(['nginx']);
 
 const saved = useSavedRun('goldsmith-late-grandchild-', catalog, {
   start: '2027-01-01T00:00:00Z',
