@@ -158,16 +158,26 @@ export async function flagDescendant(
   reason: string,
   at: string,
   awaits?: AwaitedParent,
+  via?: AwaitedParent,
 ): Promise<void> {
+  const set = [
+    'flaggedAt = if_not_exists(flaggedAt, :at)',
+    'flaggedReason = if_not_exists(flaggedReason, :r)',
+    ...(awaits ? ['flagAwaits = if_not_exists(flagAwaits, :awaits)'] : []),
+    ...(via ? ['flagVia = if_not_exists(flagVia, :via)'] : []),
+  ];
   await documentClient().send(
     new UpdateCommand({
       TableName: ledgerTable(),
       Key: { pk: imagePk(image), sk: buildSk(version) },
-      UpdateExpression: `SET flaggedAt = if_not_exists(flaggedAt, :at), flaggedReason = if_not_exists(flaggedReason, :r)${
-        awaits ? ', flagAwaits = if_not_exists(flagAwaits, :awaits)' : ''
-      }`,
+      UpdateExpression: `SET ${set.join(', ')}`,
       ConditionExpression: 'attribute_exists(sk)',
-      ExpressionAttributeValues: { ':at': at, ':r': reason, ...(awaits ? { ':awaits': awaits } : {}) },
+      ExpressionAttributeValues: {
+        ':at': at,
+        ':r': reason,
+        ...(awaits ? { ':awaits': awaits } : {}),
+        ...(via ? { ':via': via } : {}),
+      },
     }),
   );
 }

@@ -4,9 +4,12 @@ import {
   type AwaitedParent,
   awaitedParentOf,
   type BuildLineage,
+  builtOnRevokedHold,
   heldOutcomeReason,
   type LineageLink,
   lineageHold,
+  type RebuiltParent,
+  rebuiltParentOf,
 } from '../core/lifecycle/lineage-hold.js';
 import { type AncestorStanding, parentStandingText, rejectedAncestorHold } from '../core/promotion/rejected-parent.js';
 import { batchGetItems } from './batch-get.js';
@@ -23,6 +26,10 @@ const texts = (v: unknown): string[] | undefined =>
 export interface LineageHoldFound {
   reason: string;
   awaits?: AwaitedParent;
+  /** Of a grandchild (or farther): its own parent and the channel it follows, whose rebuild its own waits on. */
+  via?: RebuiltParent;
+  /** Held for a revoked ancestor (revoked, or flagged by a revocation) the version's own flag does not record yet. */
+  unflagged?: true;
   /** Set when an ancestor was rejected at the channel asked about (core/promotion/rejected-parent.ts): `reason` is the whole hold. */
   rejected?: true;
 }
@@ -90,12 +97,14 @@ export async function lineageHoldOf(
     return rejected ? { reason: rejected, rejected: true } : undefined;
   }
   const awaits = awaitedParentOf(chain);
-  return awaits ? { reason, awaits } : { reason };
+  const via = rebuiltParentOf(chain);
+  const unflagged = !chain[0]?.flaggedReason && builtOnRevokedHold(chain);
+  return { reason, ...(awaits ? { awaits } : {}), ...(via ? { via } : {}), ...(unflagged ? { unflagged } : {}) };
 }
 
 /** The reason a promotion stops with for `hold`: a rejected ancestor's hold as it reads, a revocation's with what replaces the version. */
 export function holdMessage(hold: LineageHoldFound): string {
-  return hold.rejected ? hold.reason : heldOutcomeReason(hold.reason, hold.awaits);
+  return hold.rejected ? hold.reason : heldOutcomeReason(hold.reason, hold.awaits, hold.via);
 }
 
 /**

@@ -2,6 +2,7 @@ import { GetCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/l
 import { INSTANCES_STOPPED } from '../core/cost/build-record.js';
 import { buildSk, imagePk, imageViewUpdate } from '../core/ledger/keys.js';
 import type { PromotionOutcome, RegionAmi } from '../core/promotion/types.js';
+import type { ShareStarted } from '../core/sharing/in-flight.js';
 import { documentClient, ledgerTable } from './clients/dynamodb.js';
 import { conditionalWrite, putItemOnce } from './ledger-writes.js';
 
@@ -194,13 +195,13 @@ export async function recordShareIntent(intent: { image: string; version: string
 export async function readVersionSharing(
   image: string,
   version: string,
-): Promise<{ outcomes: OutcomeRecord[]; started: string[] }> {
+): Promise<{ outcomes: OutcomeRecord[]; started: ShareStarted[] }> {
   const [outcomes, intents, shares] = await Promise.all([
     queryAll<OutcomeRecord>(image, `PROMOTION#${version}#`, true),
-    queryAll<{ channel: string }>(image, `SHARING#${version}#`, true),
-    queryAll<{ channel: string }>(image, `SHARE#${version}#`, true),
+    queryAll<ShareStarted>(image, `SHARING#${version}#`, true),
+    queryAll<ShareStarted>(image, `SHARE#${version}#`, true),
   ]);
-  return { outcomes, started: [...new Set([...intents, ...shares].map((s) => s.channel))] };
+  return { outcomes, started: [...intents, ...shares].map((s) => ({ channel: s.channel, at: s.at })) };
 }
 
 /**

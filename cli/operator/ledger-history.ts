@@ -95,7 +95,7 @@ export function historyOf(
       if (str(i.flaggedAt)) {
         add(
           str(i.flaggedAt),
-          `flagged: ${str(i.flaggedReason)}; held out of every further channel; ${heldInstead(flagAwaitsOf(i.flagAwaits))}`,
+          `flagged: ${str(i.flaggedReason)}; held out of every further channel; ${heldInstead(flagAwaitsOf(i.flagAwaits), flagAwaitsOf(i.flagVia))}`,
           'RETIRE',
         );
       }

@@ -74,7 +74,7 @@ export function renderStatus(images: readonly ImageStatus[], at: Date): string {
         : 'its promotion stops at its next gate, soak check or approval';
       out.push(
         `  flagged: ${f.version} since ${when(f.at)}: ${f.reason}; held out of every further channel, ${stopped}; ` +
-          heldInstead(f.awaits),
+          heldInstead(f.awaits, f.via),
       );
     }
     for (const h of image.held ?? []) {

@@ -53,16 +53,6 @@ export function launchDriftSk(version: string, region: string, drift: GrantDrift
 }
 
 /**
- * The channels of one version a promotion has in flight: its Share has begun (its intent, written before its first
- * ModifyImageAttribute) or recorded them, and no outcome is recorded for that channel yet (pure). Once the outcome
- * is recorded the channel is either held (`promoted`) or fallen back by RecordOutcome, and no longer in flight.
- */
-export function channelsInFlight(started: readonly string[], outcomes: readonly { channel: string }[]): string[] {
-  const decided = new Set(outcomes.map((o) => o.channel));
-  return [...new Set(started)].filter((c) => !decided.has(c)).sort();
-}
-
-/**
  * What the audit may put right on one AMI (pure): the grants `wanted` that `inForce` lacks, and those in force beyond
  * `wanted` that no promotion in flight would make (`inFlight`: its channels' grants). A grant in flight is let be,
  * never withdrawn (a Share that has just granted a channel records it only after EC2 confirms it) and never added

@@ -75,6 +75,18 @@ export function lineageHold(chain: readonly LineageLink[]): string | undefined {
   return undefined;
 }
 
+/**
+ * Whether the hold `lineageHold` finds in `chain` comes from a revocation (an ancestor revoked, or flagged by one),
+ * not from a parent version the record could not tell: what a revocation's flag says, so a version built after the
+ * revocation flagged what was built then can be flagged the same way. Pure.
+ */
+export function builtOnRevokedHold(chain: readonly LineageLink[]): boolean {
+  const [self, ...ancestors] = chain;
+  if (!self || self.parentUnknown) return false;
+  const first = ancestors.find((a) => a.revokedReason !== undefined || a.flaggedReason || a.parentUnknown);
+  return !!first && (first.revokedReason !== undefined || !!first.flaggedReason);
+}
+
 /** A flag's `flagAwaits` as the ledger holds it (revocation writes it with the flag), or undefined. Pure. */
 export function flagAwaitsOf(value: unknown): AwaitedParent | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
@@ -96,19 +108,49 @@ export function awaitedParentOf(chain: readonly LineageLink[]): AwaitedParent | 
 }
 
 /**
+ * Of a version built below a child of the revoked one (a grandchild, or farther): the image it was built on and that
+ * image's channel it follows. Its own rebuild waits for that image's rebuild to be promoted there (a cascade build,
+ * in lineage order), not for the rolled-back parent.
+ */
+export type RebuiltParent = AwaitedParent;
+
+/**
+ * The parent a held version's replacement waits on when it is farther down than a child of the revoked version
+ * (the first revoked ancestor is its grandparent or above): its own parent, at the channel it follows. Pure.
+ */
+export function rebuiltParentOf(chain: readonly LineageLink[]): RebuiltParent | undefined {
+  const depth = chain.findIndex((link, i) => i > 0 && link.revokedReason !== undefined);
+  const parent = chain[1];
+  const channel = chain[0]?.follows;
+  return depth >= 2 && parent && channel ? { image: parent.image, channel } : undefined;
+}
+
+/**
  * What replaces a held version: its rebuild on the rolled-back parent (the revocation asked for it), or, when the
  * revocation left the parent channel empty, nothing until a new parent version is built and promoted there (the
- * child's build on that one is promoted instead).
+ * child's build on that one is promoted instead). A grandchild (`via`: the image it was built on, at the channel it
+ * follows) is rebuilt once that image's own rebuild is promoted to that channel.
  */
-export function heldInstead(awaits?: AwaitedParent | undefined): string {
-  if (!awaits) return 'its rebuild on the rolled-back parent is promoted instead';
+export function heldInstead(awaits?: AwaitedParent | undefined, via?: RebuiltParent | undefined): string {
+  const then = via ? `, then ${via.image} is built on it and promoted to ${via.channel}` : '';
+  if (!awaits) {
+    if (!via) return 'its rebuild on the rolled-back parent is promoted instead';
+    return (
+      `held until ${via.image} is rebuilt on the rolled-back parent and promoted to ${via.channel}; ` +
+      'its rebuild on that one is promoted instead'
+    );
+  }
   return (
     `held until a new ${awaits.image} version is built and promoted to ${awaits.channel} (no earlier one is left ` +
-    'there to rebuild on); the build made on that one is promoted instead'
+    `there to rebuild on)${then}; the build made on that one is promoted instead`
   );
 }
 
 /** The reason a held version's promotion stops with: the hold, and what happens instead. */
-export function heldOutcomeReason(hold: string, awaits?: AwaitedParent | undefined): string {
-  return `${hold}: held, it passes no further gate, soak check or approval; ${heldInstead(awaits)}`;
+export function heldOutcomeReason(
+  hold: string,
+  awaits?: AwaitedParent | undefined,
+  via?: RebuiltParent | undefined,
+): string {
+  return `${hold}: held, it passes no further gate, soak check or approval; ${heldInstead(awaits, via)}`;
 }

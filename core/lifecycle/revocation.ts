@@ -117,6 +117,8 @@ export interface BuiltOnRevoked {
   reason: string;
   /** The child of the revoked image it descends through (itself, for a child): the channel that child follows. */
   child: ChildLink;
+  /** The image it was built on and that image's channel it follows (for a child, the revoked image). */
+  parent: ChildLink;
 }
 
 /**
@@ -166,6 +168,7 @@ export function builtOnRevoked(input: {
             version: b.version,
             reason,
             child: parent.child ?? link,
+            parent: { image: parent.image, channel: link.channel },
             deleted: !!b.deletedAt,
           });
         }

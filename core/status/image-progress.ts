@@ -53,6 +53,8 @@ export interface FlaggedVersion {
   reason: string;
   /** The parent channel its revocation left empty: nothing is rebuilt for it until a new version is promoted there. */
   awaits?: AwaitedParent;
+  /** Of a grandchild (or farther): the image it was built on, at the channel it follows, whose rebuild it waits on. */
+  via?: AwaitedParent;
   /** The channel whose gate, soak check or approval stopped it, once one did. */
   stopped?: { channel: string; at: string };
 }
@@ -188,11 +190,13 @@ export function flaggedOf(
         (o) => str(o, 'version') === version && o.outcome === 'aborted' && str(o, 'reason').startsWith(reason),
       );
       const awaits = flagAwaitsOf(b.flagAwaits);
+      const via = flagAwaitsOf(b.flagVia);
       return {
         version,
         at: str(b, 'flaggedAt'),
         reason,
         ...(awaits ? { awaits } : {}),
+        ...(via ? { via } : {}),
         ...(stop ? { stopped: { channel: str(stop, 'channel'), at: str(stop, 'at') } } : {}),
       };
     });

@@ -1,11 +1,12 @@
 import { readLaunchPermissions } from '../../aws/ec2-sharing.js';
 import type { DecisionsAndRevocations } from '../../aws/image-decisions.js';
-import { listBuilds, listRevocations, queryPrefix } from '../../aws/lifecycle-ledger.js';
+import { listBuilds, listRevocations } from '../../aws/lifecycle-ledger.js';
 import { listOutcomes } from '../../aws/promotion-ledger.js';
 import { grantDrift, hasGrantDrift } from '../../core/audit/launch-permissions.js';
 import { mapWithConcurrency } from '../../core/concurrency.js';
 import type { RegionAmi } from '../../core/promotion/types.js';
 import { organizationForOnePass } from '../sharing/channel-targets.js';
+import { versionsInFlight } from '../sharing/in-flight.js';
 import { retiredSharedOf } from '../sharing/retired-shared.js';
 import { type LiveVersion, type Plan, repairLaunchPermissions, wantedOf } from './launch-repair.js';
 import { type AuditPart, emptyPart, failed, messageOf } from './report.js';
@@ -18,15 +19,16 @@ export const AMI_CONCURRENCY = 8;
 
 /**
  * The versions whose launch permissions Goldsmith keeps: promoted to a channel (the ledger's `PROMOTION#` records),
- * neither retired nor revoked, with AMIs recorded; a version whose Share has begun (`SHARING#`, its intent, written
- * before its first grant) or granted a channel whose promotion has not recorded its outcome yet (`SHARE#` without
- * `PROMOTION#`) is being changed by Share now and is left to it. The
- * same set the organization re-grant keeps (functions/sharing/regrant.ts). Five queries per image, four when the
- * daily audit hands over the decisions and revocations it read for the image (`decisions`, one Query for both): the
- * builds, decisions and revocations read here are the ones the retired versions kept shared are worked out from.
+ * neither retired nor revoked, with AMIs recorded; a version with a promotion in flight (its Share begun, `SHARING#`
+ * or `SHARE#`, its outcome not recorded, for less than the longest the state machine can still be running it:
+ * core/sharing/in-flight.ts) is being changed by Share now and is left to it; one whose promotion has been in flight
+ * longer (its outcome never recorded) is audited like any other, its unexplained grants withdrawn. The same set the
+ * organization re-grant keeps (functions/sharing/regrant.ts). Six queries per image, five when the daily audit hands
+ * over the decisions and revocations it read for the image (`decisions`, one Query for both): the builds, decisions
+ * and revocations read here are the ones the retired versions kept shared are worked out from.
  */
-async function liveVersions(plan: Plan, decisions?: DecisionsReader): Promise<LiveVersion[]> {
-  const [{ outcomes, revocations }, builds, shares] = await Promise.all([
+async function liveVersions(plan: Plan, now: Date, decisions?: DecisionsReader): Promise<LiveVersion[]> {
+  const [{ outcomes, revocations }, builds] = await Promise.all([
     decisions
       ? decisions(plan.image)
       : Promise.all([listOutcomes(plan.image), listRevocations(plan.image)]).then(([outcomes, revocations]) => ({
@@ -35,12 +37,8 @@ async function liveVersions(plan: Plan, decisions?: DecisionsReader): Promise<Li
         })),
     // Of each build only whether it was retired or deleted (a build item also holds its cost, lineage and statuses).
     listBuilds(plan.image, ['retiredAt', 'deletedAt']),
-    // Shares begun (`SHARING#`) and recorded (`SHARE#`), one Query: of each only which version and channel it was
-    // (the rest, its accounts and AMIs, is most of its size).
-    queryPrefix<{ version: string; channel: string }>(plan.image, 'SHAR', ['version', 'channel']),
   ]);
-  const decided = new Set(outcomes.map((o) => `${o.version}#${o.channel}`));
-  const inFlight = new Set(shares.filter((s) => !decided.has(`${s.version}#${s.channel}`)).map((s) => s.version));
+  const inFlight = await versionsInFlight(plan.image, outcomes, now);
   const gone = new Set([
     ...builds.filter((b) => b.retiredAt || b.deletedAt).map((b) => b.version),
     ...revocations.filter((r) => r.state === 'revoked').map((r) => r.version),
@@ -88,7 +86,7 @@ export async function auditLaunchPermissions(
   for (const plan of plans) {
     let versions: LiveVersion[];
     try {
-      versions = await liveVersions(plan, decisions);
+      versions = await liveVersions(plan, now, decisions);
     } catch (error) {
       failed(part, `${plan.image}: the ledger's live versions: ${messageOf(error)}`, error);
       continue;

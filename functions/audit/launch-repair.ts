@@ -1,9 +1,6 @@
 import { markDriftRepaired, recordDrift } from '../../aws/audit-ledger.js';
 import { readLaunchPermissions } from '../../aws/ec2-sharing.js';
-import { getRevocation } from '../../aws/promotion-findings.js';
-import { readVersionSharing } from '../../aws/promotion-ledger.js';
 import {
-  channelsInFlight,
   describeGrants,
   type GrantDrift,
   hasGrantDrift,
@@ -15,9 +12,9 @@ import type { LaunchGrant } from '../../core/sharing/grants.js';
 import type { TargetSpec } from '../../core/sharing/targets.js';
 import { logger } from '../lib/powertools.js';
 import { type ChannelTargets, type OrganizationReader, resolveChannels } from '../sharing/channel-targets.js';
+import { versionChannelsNow } from '../sharing/in-flight.js';
 import { applyLaunchGrants } from '../sharing/launch-grants.js';
 import { retiredGrantsWanted } from '../sharing/retired-shared.js';
-import { heldChannels } from '../sharing/version-grants.js';
 import { type AuditPart, announceFinding } from './report.js';
 
 /** One image's channels as the catalog states them. */
@@ -57,20 +54,14 @@ export async function wantedOf(
 }
 
 /**
- * What the ledger says of a version now, read (strongly consistent) after EC2 answered: the grants of the channels
- * it holds, and those of the channels a promotion has in flight (Share begun, outcome not recorded). Every catalog
- * channel counts, not only those held when the pass began: a promotion recorded since wants its grants kept. A
- * revoked version holds nothing and has nothing in flight; a retired one kept shared is not promoted further.
+ * What the ledger says of a version now, read (strongly consistent) after EC2 answered (functions/sharing/in-flight.ts):
+ * the grants of the channels it holds, and those of the channels a promotion has in flight. Every catalog channel
+ * counts, not only those held when the pass began: a promotion recorded since wants its grants kept. A retired
+ * version kept shared is not promoted further.
  */
-async function expectedNow(plan: Plan, live: LiveVersion) {
+async function expectedNow(plan: Plan, live: LiveVersion, now: Date) {
   if (live.retiredUsers) return { wanted: await wantedOf(live, live.channels), inFlight: [] as LaunchGrant[] };
-  const [{ outcomes, started }, revocation] = await Promise.all([
-    readVersionSharing(live.image, live.version),
-    getRevocation(live.image, live.version),
-  ]);
-  const revoked = revocation?.state === 'revoked';
-  const held = heldChannels(outcomes, revoked);
-  const flying = new Set(revoked ? [] : channelsInFlight(started, outcomes));
+  const { held, flying } = await versionChannelsNow(live.image, live.version, now);
   const [wanted, inFlight] = await Promise.all([
     grantsOf(plan.channels.filter((c) => held.has(c.name))),
     grantsOf(plan.channels.filter((c) => flying.has(c.name))),
@@ -107,7 +98,7 @@ export async function repairLaunchPermissions(
   const at = now.toISOString();
   const inForce = await readLaunchPermissions(ami.region, ami.imageId);
   part.reads += 1;
-  const { wanted, inFlight } = await expectedNow(plan, live);
+  const { wanted, inFlight } = await expectedNow(plan, live, now);
   const drift = repairableDrift(inForce, wanted.grants, inFlight);
   if (!hasGrantDrift(drift)) return;
   const sk = launchDriftSk(live.version, ami.region, first, now);
@@ -122,7 +113,8 @@ export async function repairLaunchPermissions(
   logger.warn("an AMI's launch permissions differ from Goldsmith's grants; putting them back", { ...finding });
   await recordDrift({ ...finding, sk, action: 'grants put back', foundAt: at });
   await applyLaunchGrants([
-    { region: ami.region, imageId: ami.imageId, grants: drift.keep, copyAccounts: wanted.copyAccounts },
+    // Planned against EC2 as read before the ledger: a grant a Share made since is not taken away.
+    { region: ami.region, imageId: ami.imageId, grants: drift.keep, copyAccounts: wanted.copyAccounts, inForce },
   ]);
   part.reads += 1;
   const after = repairableDrift(await readLaunchPermissions(ami.region, ami.imageId), wanted.grants, inFlight);

@@ -76,7 +76,11 @@ export async function deliverDecision(
     await endRejectedDescendantWaits({ ...rejection, at: d.decidedAt }, promotionPlans());
   }
   await markApprovalSent(d.image, d.version, d.channel, now);
-  const held = hold?.rejected ? hold.reason : hold ? `${hold.reason}; ${heldInstead(hold.awaits)}` : undefined;
+  const held = hold?.rejected
+    ? hold.reason
+    : hold
+      ? `${hold.reason}; ${heldInstead(hold.awaits, hold.via)}`
+      : undefined;
   return held ? { sent: 'delivered', held } : { sent: 'delivered' };
 }
 

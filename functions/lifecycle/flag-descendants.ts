@@ -50,13 +50,15 @@ export async function flagDescendants(
     const isChild = d.child.image === d.image;
     if (cascading && !isChild) continue;
     const awaits = revocation.empty(d.child.channel) ? { image, channel: d.child.channel } : undefined;
-    await flagDescendant(d.image, d.version, d.reason, at, awaits);
+    // A grandchild is rebuilt once the image it was built on has its own rebuild promoted to the channel it follows.
+    const via = isChild ? undefined : d.parent;
+    await flagDescendant(d.image, d.version, d.reason, at, awaits, via);
     result.flagged++;
     if (cascading) continue;
     // Held from now: its waiting soak or approval ends at the flag, not when it would have elapsed.
-    const cause = heldOutcomeReason(d.reason, awaits);
+    const cause = heldOutcomeReason(d.reason, awaits, via);
     await endHeldWaits({ image: d.image, version: d.version, hold: d.reason, cause, by, at });
-    if (awaits) result.waiting.push(`${d.image} ${d.version} flagged: ${heldInstead(awaits)}`);
+    if (awaits) result.waiting.push(`${d.image} ${d.version} flagged: ${heldInstead(awaits, via)}`);
   }
   return result;
 }

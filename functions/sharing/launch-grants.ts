@@ -18,6 +18,14 @@ export interface DesiredRegionGrants {
   readonly grants: readonly LaunchGrant[];
   /** Accounts that may also copy the AMI (its snapshots' createVolumePermission); `[]` removes any. */
   readonly copyAccounts: readonly string[];
+  /**
+   * The launch permissions in force as read before the ledger was (a path that is not the promotion: the audit, the
+   * organization re-grant): the change is planned against these, not read again, so a grant made since (a Share
+   * whose intent that ledger read could not see yet) is not taken away. EC2's API is eventually consistent
+   * (https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html): a grant the read did not show yet
+   * is left in force too, never withdrawn on a stale read.
+   */
+  readonly inForce?: readonly LaunchGrant[];
 }
 
 /** What applying one region took. */
@@ -37,7 +45,7 @@ export const REGION_CONCURRENCY = 16;
 
 async function applyRegion(want: DesiredRegionGrants): Promise<AppliedRegionGrants> {
   const { region, imageId } = want;
-  const current = await readLaunchPermissions(region, imageId);
+  const current = want.inForce ?? (await readLaunchPermissions(region, imageId));
   const calls = planLaunchPermissions(current, want.grants);
   // Sequential within a region: one bucket, and additions go before removals.
   for (const call of calls) await modifyLaunchPermissions(region, imageId, call);

@@ -1,15 +1,19 @@
-import { listBuilds, queryPrefix } from '../../aws/lifecycle-ledger.js';
-import { getRevocation } from '../../aws/promotion-findings.js';
+import { readLaunchPermissions } from '../../aws/ec2-sharing.js';
+import { listBuilds } from '../../aws/lifecycle-ledger.js';
 import { listOutcomes } from '../../aws/promotion-ledger.js';
+import { repairableDrift } from '../../core/audit/launch-permissions.js';
 import { mapWithConcurrency } from '../../core/concurrency.js';
 import type { RegionAmi } from '../../core/promotion/types.js';
+import { assertWithinSharingQuota, sharingEntities } from '../../core/sharing/sharing-quota.js';
 import { type OrgTree, resolveTargets, simplifyGrants, withoutMissingOus } from '../../core/sharing/targets.js';
 import { bundledCatalog } from '../lib/catalog.js';
 import { logger } from '../lib/powertools.js';
 import { promotionPlans } from '../promotion/plans.js';
-import type { ChannelTargets } from './channel-targets.js';
+import { type ChannelTargets, resolveChannels } from './channel-targets.js';
+import { versionChannelsNow, versionsInFlight } from './in-flight.js';
+import { applyLaunchGrants } from './launch-grants.js';
 import { grantRetiredUsers, retiredSharedOf } from './retired-shared.js';
-import { grantVersionTo, heldChannels } from './version-grants.js';
+import { heldChannels } from './version-grants.js';
 
 /** Versions re-granted at once: each fans out to its Regions (launch-grants.ts bounds those). */
 const VERSION_CONCURRENCY = 4;
@@ -45,12 +49,6 @@ export function channelsChangedBy(before: OrgTree, after: OrgTree, channels: rea
   return channels.filter((c) => fingerprint(before, c) !== fingerprint(after, c)).map((c) => c.name);
 }
 
-/** A Share decision as the ledger records it (`SHARE#<version>#<channel>`). */
-interface ShareItem {
-  version: string;
-  channel: string;
-}
-
 /** A version's AMIs from any of its recorded outcomes (every outcome of a build carries the same AMIs). */
 function amisOf(
   outcomes: readonly { version: string; amis?: RegionAmi[] | undefined }[],
@@ -66,15 +64,68 @@ export interface RegrantResult {
   modifyImageAttribute: number;
 }
 
+/** One version to re-grant: its AMIs and every catalog channel of its image, as `tree` resolves them. */
+interface VersionWork {
+  image: string;
+  version: string;
+  amis: RegionAmi[];
+  channels: ChannelTargets[];
+}
+
+/**
+ * Re-grants one version, as the daily audit repairs one (functions/audit/launch-repair.ts): EC2 is read first and
+ * the ledger after it, strongly consistent (a Share writes its intent before its first grant, so a grant EC2 showed
+ * has its intent in this read). The grants of the channels the version holds are made exactly what `tree` resolves;
+ * those of a promotion in flight (core/sharing/in-flight.ts) are neither withdrawn nor added — its Share makes them,
+ * or RecordOutcome takes them back; and the change is planned against what EC2 showed, so a grant a Share made
+ * after that read is not taken away. A version revoked meanwhile is left to its revocation.
+ */
+async function regrantVersion(w: VersionWork, tree: OrgTree, now: Date, quota: number | undefined) {
+  const read = await Promise.all(
+    w.amis.map(async (ami) => ({ ami, inForce: await readLaunchPermissions(ami.region, ami.imageId) })),
+  );
+  const { held, flying, revoked } = await versionChannelsNow(w.image, w.version, now);
+  if (revoked) return [];
+  const resolve = (names: Set<string>) =>
+    resolveChannels(
+      w.channels.filter((c) => names.has(c.name)),
+      tree,
+    );
+  const [wanted, inFlight] = await Promise.all([resolve(held), resolve(flying)]);
+  const desired = read.map(({ ami, inForce }) => ({
+    region: ami.region,
+    imageId: ami.imageId,
+    grants: repairableDrift(inForce, wanted.union.grants, inFlight.union.grants).keep,
+    copyAccounts: [...new Set([...wanted.copyAccounts, ...inFlight.copyAccounts])],
+    inForce,
+  }));
+  assertWithinSharingQuota({
+    image: w.image,
+    version: w.version,
+    quota,
+    regions: w.amis.map((a) => a.region),
+    entities: Math.max(0, ...desired.map((d) => sharingEntities(d.grants))),
+    channels: [...wanted.byChannel, ...inFlight.byChannel].map(([channel, r]) => ({
+      channel,
+      entities: sharingEntities(r.grants),
+    })),
+  });
+  return applyLaunchGrants(desired);
+}
+
 /**
  * Makes every version that holds one of `changed` channels launchable by exactly the accounts its channels reach in
- * `tree`: the versions each image's ledger records promoted there, not revoked, not retired, and those Share has
- * granted a channel whose promotion has not yet recorded its outcome (Publish records `promoted` after Share, so a
- * re-grant between them must keep the channel); container images aside (their repository policies name OUs and
- * accounts the catalog names). EC2's grants are compared with those in force, so a version already right costs only
- * its reads.
+ * `tree`: the versions each image's ledger records promoted there, not revoked, not retired, and those with a
+ * promotion of such a channel in flight (its Share begun, its outcome not recorded: core/sharing/in-flight.ts);
+ * container images aside (their repository policies name OUs and accounts the catalog names). Each version is read
+ * again before it is changed (`regrantVersion`), so a promotion that began after the first read keeps its grants.
+ * EC2's grants are compared with those in force, so a version already right costs only its reads.
  */
-export async function regrantChannels(changed: readonly string[], tree: OrgTree): Promise<RegrantResult> {
+export async function regrantChannels(
+  changed: readonly string[],
+  tree: OrgTree,
+  now: Date = new Date(),
+): Promise<RegrantResult> {
   if (changed.length === 0) return { channels: [], versions: 0, modifyImageAttribute: 0 };
   const wanted = new Set(changed);
   // Each channel's targets as this tree resolves them, worked out (and a missing OU logged) once per channel.
@@ -85,47 +136,35 @@ export async function regrantChannels(changed: readonly string[], tree: OrgTree)
     return known;
   };
   const quota = bundledCatalog().quotas.amiSharing;
-  const work: { image: string; version: string; amis: RegionAmi[]; channels: ChannelTargets[] }[] = [];
+  const work: VersionWork[] = [];
   for (const plan of Object.values(promotionPlans())) {
     if (!plan.channels.some((c) => wanted.has(c.name))) continue;
     const all = await listOutcomes(plan.image);
-    const decided = new Set(all.map((o) => `${o.version}#${o.channel}`));
     const outcomes = all.filter((o) => o.outcome === 'promoted' && o.amis?.length);
-    const inFlight = (await queryPrefix<ShareItem>(plan.image, 'SHARE#')).filter(
-      (s) => !decided.has(`${s.version}#${s.channel}`),
-    );
-    if (outcomes.length === 0 && inFlight.length === 0) continue;
+    const inFlight = await versionsInFlight(plan.image, all, now);
+    if (outcomes.length === 0 && inFlight.size === 0) continue;
     const retired = new Set((await listBuilds(plan.image)).filter((b) => b.retiredAt).map((b) => b.version));
     const versions = new Map<string, RegionAmi[]>();
     for (const o of outcomes) if (!retired.has(o.version)) versions.set(o.version, o.amis ?? []);
-    const sharing = new Map<string, string[]>();
-    for (const s of inFlight) sharing.set(s.version, [...(sharing.get(s.version) ?? []), s.channel]);
-    // A retired version with an undecided Share is not shared again: retirement withdrew it (its users, if any, are
-    // re-granted by regrantRetiredShared).
-    for (const v of sharing.keys()) if (!versions.has(v) && !retired.has(v)) versions.set(v, amisOf(all, v));
+    // A retired version with a promotion in flight is not shared again: retirement withdrew it (its users, if any,
+    // are re-granted by regrantRetiredShared).
+    for (const v of inFlight.keys()) if (!versions.has(v) && !retired.has(v)) versions.set(v, amisOf(all, v));
     for (const [version, amis] of versions) {
-      // A revoked version holds nothing, however far its promotions got (in flight or not).
-      const revoked = (await getRevocation(plan.image, version))?.state === 'revoked';
-      if (revoked) continue;
       const held = heldChannels(
         all.filter((o) => o.version === version),
         false,
       );
-      for (const c of sharing.get(version) ?? []) held.add(c);
+      for (const c of inFlight.get(version) ?? []) held.add(c);
       if (amis.length === 0 || ![...held].some((c) => wanted.has(c))) continue;
-      const channels = plan.channels
-        .filter((c) => held.has(c.name))
-        .map((c) => channelIn({ name: c.name, targets: c.targets }));
+      const channels = plan.channels.map((c) => channelIn({ name: c.name, targets: c.targets }));
       work.push({ image: plan.image, version, amis, channels });
     }
   }
-  const applied = await mapWithConcurrency(work, VERSION_CONCURRENCY, (w) =>
-    grantVersionTo(w.amis, w.channels, tree, { image: w.image, version: w.version, quota }),
-  );
+  const applied = await mapWithConcurrency(work, VERSION_CONCURRENCY, (w) => regrantVersion(w, tree, now, quota));
   return {
     channels: [...wanted],
     versions: work.length,
-    modifyImageAttribute: applied.flatMap((a) => a.applied).reduce((n, a) => n + a.imageCalls, 0),
+    modifyImageAttribute: applied.flat().reduce((n, a) => n + a.imageCalls, 0),
   };
 }
 

@@ -23,6 +23,7 @@ import {
   STG,
   world,
 } from './organization-fixture.js';
+import { catalog } from './promotion-fixtures.js';
 
 /**
  * The daily audit and a prod promotion of the same version at the same instant, interleaved deterministically: the
@@ -42,6 +43,7 @@ const PLAN = {
 const VERSION = '1.0.0/1';
 const STRANGER = '999999999999';
 const NOW = new Date('2027-01-18T03:52:00Z');
+const DAY_MS = 24 * 3600 * 1000;
 
 const dynamo = useLocalDynamo();
 const sns = mockClient(SNSClient);
@@ -69,6 +71,8 @@ const outcome = (channel: string, result: 'promoted' | 'aborted') =>
 beforeEach(async () => {
   process.env.LEDGER_TABLE = 'ledger';
   process.env.NOTIFY_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:notify';
+  // The catalog's retry horizon (24 hours) says how long a promotion can be in flight.
+  process.env.GOLDSMITH_CATALOG = JSON.stringify(catalog);
   await recreateLedgerTable(localLedgerClient(dynamo.endpoint));
   forgetOrganization();
   await documentClient().send(
@@ -146,6 +150,26 @@ describe('the daily launch-permission audit, racing a promotion of the same vers
     expect(held()).toEqual([DEV, STG].map(ouArn).sort());
     expect(part.findings).toEqual([
       expect.objectContaining({ found: `${AMI.imageId} granted to OU ${PRD2}`, repaired: true }),
+    ]);
+  });
+
+  it('withdraws the grants of a promotion whose outcome was never recorded, once no execution can still record it', async () => {
+    // Share wrote its intent and granted prod; then Publish and RecordOutcome failed for good.
+    await sharesProd();
+    const inFlight = await auditLaunchPermissions([PLAN], new Date(NOW.getTime() + 5 * DAY_MS));
+    expect(held()).toEqual(ALL_THREE);
+    expect(inFlight.checked).toBe(0);
+
+    // Six days: Share, Publish and RecordOutcome retrying one after another, each at most 48 hours (24-hour horizon).
+    const part = await auditLaunchPermissions([PLAN], new Date(NOW.getTime() + 7 * DAY_MS));
+
+    expect(held()).toEqual([DEV, STG].map(ouArn).sort());
+    expect(part.findings).toEqual([
+      expect.objectContaining({
+        found: `${AMI.imageId} granted to OU ${PRD2}`,
+        action: `put back: withdrew OU ${PRD2}; EC2 confirms it`,
+        repaired: true,
+      }),
     ]);
   });
 });

@@ -15,11 +15,12 @@ import {
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach } from 'vitest';
 import { recordOutcome } from '../../aws/promotion-ledger.js';
 import { syncOrganization } from '../../functions/organization-sync.js';
 import { forgetOrganization } from '../../functions/sharing/channel-targets.js';
 import type { LocalDynamo } from '../../local/dynalite.js';
-import { createLedgerTable, localLedgerClient } from '../helpers/ledger-table.js';
+import { createLedgerTable, localLedgerClient, useLocalDynamo } from '../helpers/ledger-table.js';
 import { catalog } from './promotion-fixtures.js';
 
 /**
@@ -148,7 +149,7 @@ let tables = 0;
  * A fresh ledger table and organization: version 1.0.0/3 of base promoted to prod, prod granting LEAVER by id (its OU
  * holds the excluded account) and prd00002 by OU, and the tree held by a first full read.
  */
-export async function startOrganization(dynamo: LocalDynamo): Promise<void> {
+export async function startOrganization(dynamo: Pick<LocalDynamo, 'endpoint'>): Promise<void> {
   const name = `ledger-org-${tables++}`;
   await createLedgerTable(localLedgerClient(dynamo.endpoint), name);
   process.env.LEDGER_TABLE = name;
@@ -180,4 +181,10 @@ export async function startOrganization(dynamo: LocalDynamo): Promise<void> {
     amis: [AMI],
   });
   await syncOrganization({ organization: 'full-read', scheduledTime: '2027-01-02T00:00:00Z' });
+}
+
+/** A local DynamoDB for the file's tests, and a fresh ledger and organization (`startOrganization`) before each. */
+export function useStartedOrganization(): void {
+  const dynamo = useLocalDynamo();
+  beforeEach(() => startOrganization(dynamo));
 }

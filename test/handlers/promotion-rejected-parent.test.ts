@@ -33,8 +33,8 @@ const REJECTED = {
 const HOLD = 'held: built on os-base 1.0.0/2, rejected for prod by sec-oncall: CHG-2001: wait for the kernel fix';
 
 /** The ledger: the build's own facts as the fixtures give them, and os-base's items as `parent` lists them. */
-function ledger(parent: { pk: string; sk: string; [attribute: string]: unknown }[]) {
-  const own = ledgerFactsAnswer({ lineage: { parent: PARENT } });
+function ledger(parent: { pk: string; sk: string; [attribute: string]: unknown }[], flaggedReason?: string) {
+  const own = ledgerFactsAnswer({ lineage: { parent: PARENT, ...(flaggedReason ? { flaggedReason } : {}) } });
   ddb
     .on(BatchGetCommand)
     .callsFake((input: { RequestItems?: Record<string, { Keys?: { pk: string; sk: string }[] }> }) => {
@@ -92,6 +92,50 @@ describe('gate of a version whose parent an approver rejected for the channel', 
     ]);
 
     await expect(gate(channelItem('prod'))).resolves.toMatchObject({ passed: true });
+  });
+});
+
+describe('gate of a version built on its parent after the parent was revoked', () => {
+  const REVOKED = { pk: 'IMAGE#os-base', sk: 'REVOCATION#1.0.0/2', state: 'revoked', reason: 'CVE-2027-0001' };
+  const FLAG = 'built on revoked os-base 1.0.0/2';
+  const flagWrites = () =>
+    ddb
+      .commandCalls(UpdateCommand)
+      .filter(
+        (c) =>
+          c.args[0].input.Key?.sk === 'BUILD#1.0.0/3' && c.args[0].input.UpdateExpression?.includes('flaggedReason'),
+      );
+
+  it('holds it and flags it there, so status and history say why it waits (the revocation never saw it)', async () => {
+    ledger([REVOKED]);
+
+    await expect(gate(channelItem('staging'))).rejects.toMatchObject({
+      name: 'BuiltOnRevoked',
+      message: `${FLAG}: held, it passes no further gate, soak check or approval; its rebuild on the rolled-back parent is promoted instead`,
+    });
+    const [write] = flagWrites();
+    expect(write?.args[0].input).toMatchObject({
+      Key: { pk: 'IMAGE#base', sk: 'BUILD#1.0.0/3' },
+      ConditionExpression: 'attribute_exists(sk)',
+      ExpressionAttributeValues: expect.objectContaining({ ':r': FLAG }),
+    });
+    // Once: an existing flag or time is never overwritten.
+    expect(write?.args[0].input.UpdateExpression).toContain('flaggedReason = if_not_exists(flaggedReason, :r)');
+    expect(write?.args[0].input.UpdateExpression).toContain('flaggedAt = if_not_exists(flaggedAt, :at)');
+  });
+
+  it('writes nothing when its build already carries the flag', async () => {
+    ledger([REVOKED], FLAG);
+
+    await expect(gate(channelItem('staging'))).rejects.toMatchObject({ name: 'BuiltOnRevoked' });
+    expect(flagWrites()).toEqual([]);
+  });
+
+  it('flags nothing for a parent an approver rejected: that holds it at one channel only', async () => {
+    ledger([REJECTED, { pk: 'IMAGE#os-base', sk: 'PROMOTION#1.0.0/2#prod', outcome: 'rejected' }]);
+
+    await expect(gate(channelItem('prod'))).rejects.toMatchObject({ name: 'BuiltOnRevoked' });
+    expect(flagWrites()).toEqual([]);
   });
 });
 

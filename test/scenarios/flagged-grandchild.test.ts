@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AL2023, al2023Image, catalogInput, childImage, OPS_LEAD_APPROVAL } from './helpers.js';
+import { AL2023, lineageCatalog } from './helpers.js';
 import { goldsmith, useSavedRun } from './saved-run.js';
 
 /**
@@ -7,18 +7,7 @@ import { goldsmith, useSavedRun } from './saved-run.js';
  * it, is in staging and app 1.0.0/2, built on that hardened build, soaks there: the grandchild is built on revoked
  * content as much as the child, and is flagged and stopped at the revocation with it.
  */
-const critical = { maxCritical: 0, maxHigh: 5, revokeOn: ['critical' as const] };
-const catalog = catalogInput(
-  {
-    base: al2023Image({ regions: ['us-east-1'], triggers: { baseImage: true, packages: ['openssl'] } }),
-    hardened: childImage('base', 'staging', { regions: ['us-east-1'] }),
-    app: childImage('hardened', 'staging', { regions: ['us-east-1'] }),
-  },
-  [
-    { name: 'staging', targets: { ous: ['ou-x1y2-stg00001'] }, soak: '1d', vulnerabilities: critical },
-    { name: 'prod', targets: { ous: ['ou-x1y2-prd00001'] }, approval: OPS_LEAD_APPROVAL, vulnerabilities: critical },
-  ],
-);
+const catalog = lineageCatalog();
 
 const saved = useSavedRun('goldsmith-grandchild-', catalog, {
   start: '2027-01-01T00:00:00Z',
@@ -57,6 +46,13 @@ describe('a critical CVE on the grandparent while the grandchild soaks in stagin
     const history = (await goldsmith(['history', 'app', '--local', cloud])).stdout;
     expect(status).toContain(`flagged: 1.0.0/2 since 2027-01-05 20:00: ${THROUGH}; held out of every further channel`);
     expect(history).toContain(`soak ended early by goldsmith (vulnerabilities.revokeOn): held: ${THROUGH}`);
+    // What replaces it: app built on hardened's rebuild once that reaches staging, not a rebuild on base.
+    const instead =
+      'held until hardened is rebuilt on the rolled-back parent and promoted to staging; its rebuild on that one is promoted instead';
+    expect(status).toContain(`${THROUGH}; held out of every further channel, its promotion stopped at staging`);
+    expect(status).toContain(instead);
+    expect(history).toContain(`flagged: ${THROUGH}; held out of every further channel; ${instead}`);
+    expect(`${status}${history}`).not.toContain('its rebuild on the rolled-back parent is promoted instead');
     expect(report.builds.filter((b) => b.image === 'app').map((b) => b.version)).toEqual(['1.0.0/1', '1.0.0/2']);
   });
 });

@@ -177,3 +177,23 @@ export function promotedLines(result: SimulationResult): string[] {
     .filter((p) => p.outcome === 'promoted')
     .map((p) => `${p.image} ${p.version} ${p.channel}`);
 }
+
+/**
+ * base → hardened → app, each following its parent's staging, in us-east-1: staging soaks a day and prod asks
+ * ops-lead, both revoking on a critical finding. `appPackages`: packages whose releases build app (none by default).
+ */
+export function lineageCatalog(appPackages: string[] = []): CatalogInput {
+  const critical = { maxCritical: 0, maxHigh: 5, revokeOn: ['critical' as const] };
+  const app = childImage('hardened', 'staging', { regions: ['us-east-1'] });
+  return catalogInput(
+    {
+      base: al2023Image({ regions: ['us-east-1'], triggers: { baseImage: true, packages: ['openssl'] } }),
+      hardened: childImage('base', 'staging', { regions: ['us-east-1'] }),
+      app: appPackages.length > 0 ? { ...app, triggers: { baseImage: false, packages: appPackages } } : app,
+    },
+    [
+      { name: 'staging', targets: { ous: ['ou-x1y2-stg00001'] }, soak: '1d', vulnerabilities: critical },
+      { name: 'prod', targets: { ous: ['ou-x1y2-prd00001'] }, approval: OPS_LEAD_APPROVAL, vulnerabilities: critical },
+    ],
+  );
+}

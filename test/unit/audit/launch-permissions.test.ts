@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  channelsInFlight,
   describeGrants,
   grantDrift,
   hasGrantDrift,
@@ -49,12 +48,6 @@ describe('grantDrift', () => {
 });
 
 describe('a promotion in flight', () => {
-  it('is a channel whose Share began or was recorded and whose outcome is not recorded', () => {
-    const outcomes = [{ channel: 'dev' }, { channel: 'staging' }];
-    expect(channelsInFlight(['prod', 'dev', 'prod'], outcomes)).toEqual(['prod']);
-    expect(channelsInFlight(['prod'], [...outcomes, { channel: 'prod' }])).toEqual([]);
-  });
-
   it('lets its grants be, neither withdrawn nor added, and still withdraws a grant nobody explains', () => {
     const stranger = { UserId: '999999999999' };
     const drift = repairableDrift([DEV, PRD, stranger], [DEV], [PRD]);

@@ -35,12 +35,20 @@ describe('builtOnRevoked', () => {
 
     const child = { image: 'hardened', channel: 'staging' };
     expect(found).toEqual([
-      { image: 'hardened', version: '1.0.0/5', reason: 'built on revoked base 1.0.0/5', child },
+      {
+        image: 'hardened',
+        version: '1.0.0/5',
+        reason: 'built on revoked base 1.0.0/5',
+        child,
+        parent: { image: 'base', channel: 'staging' },
+      },
       {
         image: 'app',
         version: '1.0.0/4',
         reason: 'built on revoked base 1.0.0/5 (through hardened 1.0.0/5)',
         child,
+        // Its own parent, whose rebuild promoted to the channel it follows is what app is rebuilt on.
+        parent: { image: 'hardened', channel: 'staging' },
       },
     ]);
   });

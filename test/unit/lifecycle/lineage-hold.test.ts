@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { awaitedParentOf, heldOutcomeReason, lineageHold } from '../../../core/lifecycle/lineage-hold.js';
+import {
+  awaitedParentOf,
+  builtOnRevokedHold,
+  heldInstead,
+  heldOutcomeReason,
+  lineageHold,
+  rebuiltParentOf,
+} from '../../../core/lifecycle/lineage-hold.js';
 import { MAX_AUTOMATIC_RESUMES, resumeText } from '../../../core/promotion/resume.js';
 import { flaggedOf } from '../../../core/status/image-progress.js';
 
@@ -139,5 +146,52 @@ describe('awaitedParentOf', () => {
     ).toBeUndefined();
     expect(awaitedParentOf([{ ...self, follows: 'prod' }, revoked])).toBeUndefined();
     expect(awaitedParentOf([self, parent])).toBeUndefined();
+  });
+});
+
+describe('a grandchild held for a revoked grandparent', () => {
+  const app = { image: 'app', version: '1.0.0/5', follows: 'staging' };
+  const hardened = { image: 'hardened', version: '1.0.0/5', follows: 'prod' };
+  const base = { image: 'base', version: '1.0.0/5', revokedReason: 'CVE-2027-0001' };
+
+  it('waits for the rebuild of the image it was built on, promoted to the channel it follows, not for the rolled-back parent', () => {
+    const chain = [app, hardened, base];
+    expect(rebuiltParentOf(chain)).toEqual({ image: 'hardened', channel: 'staging' });
+    expect(
+      heldOutcomeReason('built on revoked base 1.0.0/5 (through hardened 1.0.0/5)', undefined, rebuiltParentOf(chain)),
+    ).toBe(
+      'built on revoked base 1.0.0/5 (through hardened 1.0.0/5): held, it passes no further gate, soak check or approval; ' +
+        'held until hardened is rebuilt on the rolled-back parent and promoted to staging; its rebuild on that one is promoted instead',
+    );
+  });
+
+  it('waits for a new grandparent version, then its parent built on it, when the revocation left the channel empty', () => {
+    const chain = [app, hardened, { ...base, withdrawn: ['prod'] }];
+    expect(heldInstead(awaitedParentOf(chain), rebuiltParentOf(chain))).toBe(
+      'held until a new base version is built and promoted to prod (no earlier one is left there to rebuild on), ' +
+        'then hardened is built on it and promoted to staging; the build made on that one is promoted instead',
+    );
+  });
+
+  it('is no grandchild when its own parent is the revoked version', () => {
+    expect(rebuiltParentOf([hardened, base])).toBeUndefined();
+    expect(rebuiltParentOf([app, hardened])).toBeUndefined();
+  });
+});
+
+describe('builtOnRevokedHold', () => {
+  it('is a hold a revocation explains, which the version itself does not record yet', () => {
+    const revoked = { ...parent, revokedReason: 'CVE' };
+    expect(builtOnRevokedHold([self, revoked])).toBe(true);
+    expect(builtOnRevokedHold([self, { ...parent, flaggedReason: 'built on revoked os 2.0.0/1' }])).toBe(true);
+    expect(builtOnRevokedHold([self, parent, { ...grandparent, revokedReason: '' }])).toBe(true);
+  });
+
+  it('is not a parent version the record could not tell, nor no hold at all', () => {
+    expect(builtOnRevokedHold([{ ...self, parentUnknown: 'parent version unknown' }])).toBe(false);
+    expect(
+      builtOnRevokedHold([self, { ...parent, parentUnknown: 'unknown' }, { ...grandparent, revokedReason: '' }]),
+    ).toBe(false);
+    expect(builtOnRevokedHold([self, parent])).toBe(false);
   });
 });

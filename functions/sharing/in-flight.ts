@@ -1,0 +1,64 @@
+import { queryPrefix } from '../../aws/lifecycle-ledger.js';
+import { getRevocation } from '../../aws/promotion-findings.js';
+import { readVersionSharing } from '../../aws/promotion-ledger.js';
+import { retryPolicyOf } from '../../core/errors/retry.js';
+import { channelsInFlight, type ShareStarted, shareInFlightSeconds } from '../../core/sharing/in-flight.js';
+import { bundledCatalog } from '../lib/catalog.js';
+import { heldChannels } from './version-grants.js';
+
+/**
+ * Promotions in flight, as the paths that settle a version's launch permissions without being its promotion read
+ * them (the daily audit, functions/audit/; the organization re-grant, regrant.ts): core/sharing/in-flight.ts.
+ */
+
+/** How long a Share with no outcome counts as in flight under the bundled catalog's retry horizon. */
+export function inFlightSeconds(): number {
+  return shareInFlightSeconds(retryPolicyOf(bundledCatalog()));
+}
+
+/**
+ * Of each version of `image`, the channels a promotion has in flight at `now`, from a first (eventually consistent)
+ * read: the Shares begun (`SHARING#`) and recorded (`SHARE#`), one Query per exact prefix, of each only its version,
+ * channel and time; `outcomes` are the image's recorded decisions.
+ */
+export async function versionsInFlight(
+  image: string,
+  outcomes: readonly { version: string; channel: string }[],
+  now: Date,
+): Promise<Map<string, string[]>> {
+  const started = (prefix: string) =>
+    queryPrefix<ShareStarted & { version: string }>(image, prefix, ['version', 'channel', 'at']);
+  const [intents, shares] = await Promise.all([started('SHARING#'), started('SHARE#')]);
+  const all = [...intents, ...shares];
+  const maxAge = inFlightSeconds();
+  const byVersion = new Map<string, string[]>();
+  for (const version of new Set(all.map((s) => s.version))) {
+    const of = <T extends { version: string }>(items: readonly T[]) => items.filter((i) => i.version === version);
+    const flying = channelsInFlight(of(all), of(outcomes), now, maxAge);
+    if (flying.length > 0) byVersion.set(version, flying);
+  }
+  return byVersion;
+}
+
+/**
+ * What the ledger says of one version now, read strongly consistent: to be read after EC2 answered, so a grant EC2
+ * showed has its Share's intent here (the intent is written before the first grant, and a consistent read reflects
+ * every write that succeeded before it). The channels it holds and those a promotion has in flight; a revoked
+ * version holds nothing and has nothing in flight.
+ */
+export async function versionChannelsNow(
+  image: string,
+  version: string,
+  now: Date,
+): Promise<{ held: Set<string>; flying: Set<string>; revoked: boolean }> {
+  const [{ outcomes, started }, revocation] = await Promise.all([
+    readVersionSharing(image, version),
+    getRevocation(image, version),
+  ]);
+  const revoked = revocation?.state === 'revoked';
+  return {
+    held: heldChannels(outcomes, revoked),
+    flying: new Set(revoked ? [] : channelsInFlight(started, outcomes, now, inFlightSeconds())),
+    revoked,
+  };
+}
