@@ -1,7 +1,7 @@
 import { PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { chunkSkOf, chunksOf } from '../core/rollout/group-chunks.js';
 import type { RolloutRecord } from '../core/rollout/record.js';
-import { rolloutRecordsOf } from '../core/status/rollout-view.js';
+import { rolloutRecordsOf } from '../core/status/rollout-records.js';
 import { documentClient, ledgerTable } from './clients/dynamodb.js';
 
 /**

@@ -1,5 +1,5 @@
 import { rolloutOf } from '../core/rollout/operator.js';
-import { rolloutRecordsOf } from '../core/status/rollout-view.js';
+import { rolloutRecordsOf } from '../core/status/rollout-records.js';
 import { actionCommand } from './act.js';
 import type { Command } from './commands.js';
 import { checkNames, operatorOptions, TARGET_HELP } from './operator/options.js';

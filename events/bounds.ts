@@ -1,17 +1,24 @@
 import * as z from 'zod';
 
 /**
- * Bounds on the strings events carry into Goldsmith's keys and records. events/ imports nothing of ours, so these
- * repeat core/limits/input-bounds.ts `INPUT_BOUNDS` as literals; a test checks the two agree.
+ * Bounds on the strings events and requests carry into Goldsmith's keys and records, well inside what the sources
+ * themselves produce; core reads them as core/limits/input-bounds.ts `INPUT_BOUNDS` (events/ imports nothing of ours).
  */
 export const EVENT_BOUNDS = {
+  /** A package name and version (CI's "Package Update", CodeArtifact's state change). */
   packageNameChars: 256,
   packageVersionChars: 128,
+  /** A CodeArtifact domain, repository or namespace. */
   repositoryChars: 256,
+  /** A base-image SSM parameter name watched or announced. */
   parameterNameChars: 512,
+  /** An AWS Region name. */
   regionChars: 32,
+  /** A manual or out-of-cycle request id (image-rebuild-requested already allowed 200). */
   requestIdChars: 200,
+  /** A reason people write (operator requests already allowed 1000). */
   reasonChars: 1000,
+  /** Who asked: a principal ARN or a name. */
   principalChars: 512,
 } as const;
 

@@ -8,7 +8,7 @@ import {
 import { rolloutOf, rolloutRefusal } from '../../core/rollout/operator.js';
 import { rolloutOperatorActions } from '../../core/rollout/record.js';
 import { imageView, type LedgerItem } from '../../core/status/image-view.js';
-import { rolloutRecordsOf } from '../../core/status/rollout-view.js';
+import { rolloutRecordsOf } from '../../core/status/rollout-records.js';
 import { breakerOf } from '../../core/triggers/breaker.js';
 import { channelsOf, type Where } from './options.js';
 

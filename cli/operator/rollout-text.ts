@@ -1,6 +1,7 @@
 import { endedText, isOpenRollout, waveText } from '../../core/rollout/operator.js';
 import type { RolloutGroup, RolloutRecord } from '../../core/rollout/record.js';
-import { emptyWaveText, rolloutStatusLine, waveOutcome } from '../../core/status/rollout-view.js';
+import { emptyWaveText } from '../../core/status/rollout-counts.js';
+import { rolloutStatusLine, waveOutcome } from '../../core/status/rollout-view.js';
 import { shortTime } from './ledger-history.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');

@@ -1,5 +1,5 @@
 import type { LedgerItem } from '../status/image-view.js';
-import { rolloutRecordsOf } from '../status/rollout-view.js';
+import { rolloutRecordsOf } from '../status/rollout-records.js';
 
 /**
  * What a rollout's refreshes say about who runs which version. EC2's usage reports are read a day after they are

@@ -1,4 +1,4 @@
-import { rolloutRecordsOf } from '../status/rollout-view.js';
+import { rolloutRecordsOf } from '../status/rollout-records.js';
 import { hoursBetween, type ReachFigure, reachFigure, type WaveStart } from './rollout-reach.js';
 
 /**

@@ -30,7 +30,7 @@ export const CAUSAL_RANK: Readonly<Record<string, number>> = {
   ROLLBACK: 12,
   DRIFT: 13,
   PAUSED: 14,
-  // A rollout's lines (core/status/rollout-view.ts ROLLOUT_LINE_KINDS, in that order): after the pointer moved
+  // A rollout's lines (core/status/rollout-history.ts ROLLOUT_LINE_KINDS, in that order): after the pointer moved
   // (PROMOTION) and after a revocation's roll-back (ROLLBACK); a wave ends before the rollout halts or completes, the
   // halt before the wave's rollback it caused, an operator's resumption before the wave it lets start.
   'ROLLOUT-WAVE-END': 13.1,

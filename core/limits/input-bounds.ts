@@ -1,3 +1,4 @@
+import { EVENT_BOUNDS } from '../../events/bounds.js';
 import { DECISIONS_PER_INSTANT, decisionSk, intentKey, markerKey } from '../ledger/keys.js';
 
 /**
@@ -34,26 +35,10 @@ export const AWS_LIMITS = {
 
 /**
  * Goldsmith's bounds on the strings events and requests carry into keys (a change's id, its dedupe keys) and
- * records. Chosen so that the longest change of each kind still fits every key it is written under (checked by
- * `changeKeyProblem` and a test), well inside what the sources themselves produce.
+ * records: events/bounds.ts sets them (events/ imports nothing of ours), core reads them here. Chosen so that the
+ * longest change of each kind still fits every key it is written under (checked by `changeKeyProblem` and a test).
  */
-export const INPUT_BOUNDS = {
-  /** A package name and version (CI's "Package Update", CodeArtifact's state change). */
-  packageNameChars: 256,
-  packageVersionChars: 128,
-  /** A CodeArtifact domain, repository or namespace. */
-  repositoryChars: 256,
-  /** A base-image SSM parameter name watched or announced. */
-  parameterNameChars: 512,
-  /** An AWS Region name. */
-  regionChars: 32,
-  /** A manual or out-of-cycle request id (image-rebuild-requested already allowed 200). */
-  requestIdChars: 200,
-  /** A reason people write (operator requests already allowed 1000). */
-  reasonChars: 1000,
-  /** Who asked: a principal ARN or a name. */
-  principalChars: 512,
-} as const;
+export const INPUT_BOUNDS = EVENT_BOUNDS;
 
 /** A string's size as DynamoDB counts key sizes: UTF-8 bytes. */
 export function utf8Bytes(s: string): number {

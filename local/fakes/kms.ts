@@ -5,6 +5,7 @@ import {
   type PolicyStatement,
   type RequestContext,
 } from './iam-conditions.js';
+import { addGrant, GRANT_PROPAGATION_MS, grantDecision, retireGrantOf } from './kms-grants.js';
 import {
   type GrantOutcome,
   type GrantRequest,
@@ -14,6 +15,7 @@ import {
   type KmsKey,
 } from './kms-types.js';
 
+export { GRANT_PROPAGATION_MS, MAX_GRANTS_PER_KEY } from './kms-grants.js';
 export {
   type Grant,
   type GrantOutcome,
@@ -39,16 +41,6 @@ export {
  * both the key policy and its own IAM policy to allow the call; a grant allows its grantee its operations with no
  * IAM policy involved (https://docs.aws.amazon.com/kms/latest/developerguide/grants.html).
  */
-
-/**
- * How long a new grant takes to be in force throughout KMS: "a brief delay, usually less than five minutes"
- * (https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateGrant.html, eventual consistency). The fake takes
- * the worst case, so what works here works in AWS.
- */
-export const GRANT_PROPAGATION_MS = 5 * 60_000;
-
-/** "Grants per KMS key: 50,000" (https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html). */
-export const MAX_GRANTS_PER_KEY = 50_000;
 
 const KEY_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):([^:]+):key\/(.+)$/;
 
@@ -173,22 +165,8 @@ export class KmsFake {
       decision === 'Allowed' &&
       (caller.identityAllows || (sameAccount && this.namesPrincipal(key, caller, action, context)));
     if (byPolicy) return { allowed: true, by: 'key-policy', reason: 'the key policy and the caller allow it' };
-    const operation = action.replace(/^kms:/, '');
-    const mine = key.grants.filter(
-      (g) => g.granteePrincipal === caller.principalArn && g.operations.includes(operation),
-    );
-    const now = this.clock?.() ?? Number.POSITIVE_INFINITY;
-    const grant = mine.find(
-      (g) => (g.usableAt ?? 0) <= now || (g.grantToken !== undefined && grantTokens.includes(g.grantToken)),
-    );
-    if (grant) return { allowed: true, by: 'grant', reason: `grant ${grant.grantId}` };
-    const pending = mine[0];
-    if (pending)
-      return {
-        allowed: false,
-        by: undefined,
-        reason: `grant ${pending.grantId} is not yet in force throughout KMS (eventual consistency) and no grant token was given`,
-      };
+    const byGrant = grantDecision(key, caller, action, this.clock?.() ?? Number.POSITIVE_INFINITY, grantTokens);
+    if (byGrant) return byGrant;
     if (decision === 'Allowed')
       return {
         allowed: false,
@@ -226,34 +204,11 @@ export class KmsFake {
         code: 'AccessDeniedException',
         message: `User: ${caller.principalArn} is not authorized to perform: kms:CreateGrant on resource: ${key.arn} (${decision.reason})`,
       };
-    const same = grant.name
-      ? key.grants.find(
-          (g) =>
-            g.name === grant.name &&
-            g.granteePrincipal === grant.granteePrincipal &&
-            g.operations.join() === [...grant.operations].sort().join(),
-        )
-      : undefined;
-    if (same) return { grantId: same.grantId };
-    if (key.grants.length >= MAX_GRANTS_PER_KEY)
-      return {
-        code: 'LimitExceededException',
-        message: `The grants quota (${MAX_GRANTS_PER_KEY}) for ${key.arn} is reached`,
-      };
-    // KMS's grant ids are 64 hex digits.
-    const grantId = (++this.grantCounter).toString(16).padStart(64, '0');
-    if (grant.dryRun) return { grantId };
-    const grantToken = `token-${grantId}`;
-    key.grants.push({
-      grantId,
-      name: grant.name,
-      granteePrincipal: grant.granteePrincipal,
-      operations: [...grant.operations].sort(),
-      issuingAccount: caller.account,
+    return addGrant(key, caller, grant, {
+      // KMS's grant ids are 64 hex digits.
+      nextGrantId: () => (++this.grantCounter).toString(16).padStart(64, '0'),
       usableAt: this.clock ? this.clock() + GRANT_PROPAGATION_MS : 0,
-      grantToken,
     });
-    return { grantId };
   }
 
   /**
@@ -263,14 +218,7 @@ export class KmsFake {
   retireGrant(region: string, ref: string, caller: KmsCaller, grantId: string): void {
     const key = this.key(region, ref);
     if (!key) throw new KmsError('NotFoundException', `Key '${ref}' does not exist`);
-    const at = key.grants.findIndex((g) => g.grantId === grantId);
-    if (at < 0) throw new KmsError('NotFoundException', `Grant ID ${grantId} not found`);
-    if (key.grants[at]!.issuingAccount !== caller.account)
-      throw new KmsError(
-        'AccessDeniedException',
-        `User: ${caller.principalArn} is not authorized to perform: kms:RetireGrant on resource: ${key.arn}`,
-      );
-    key.grants.splice(at, 1);
+    retireGrantOf(key, caller, grantId);
   }
 
   /** The key's policy as it was kept at CreateKey / ReplicateKey. */

@@ -1,8 +1,8 @@
 import type { PolicyDocument } from '../trust/policies.js';
 import type { MemberRole } from './member-access.js';
-import type { CreateStackSetInput, StackInstance } from './stacksets.js';
 import { type MemberCloud, runInlineFunction } from './stacksets-inline-function.js';
 import { instantiateTemplate } from './stacksets-template.js';
+import type { CreateStackSetInput, StackInstance } from './stacksets-types.js';
 
 /**
  * One stack instance's stack, created or deleted in its member account and Region: its named IAM roles made (or

@@ -1,7 +1,16 @@
 import { checkRequest } from '../models/request-check.js';
 import type { OrganizationTree } from './organization-tree.js';
 import type { MemberCloud } from './stacksets-inline-function.js';
+import { checkCreateStackSet } from './stacksets-requests.js';
 import { runInstanceStack, type StackRoles } from './stacksets-stack.js';
+import {
+  type CreateStackSetInput,
+  newInstance,
+  STACK_SETS_QUOTAS,
+  type StackInstance,
+  type StackSetOperation,
+  StackSetsError,
+} from './stacksets-types.js';
 
 /**
  * CloudFormation StackSets with service-managed permissions, as far as the member baseline goes: one stack set
@@ -13,65 +22,6 @@ import { runInstanceStack, type StackRoles } from './stacksets-stack.js';
  * and makes its named IAM roles in the member account's IAM (stacksets-stack.ts); its other resources (the function,
  * its unnamed role, the log group) are taken as created.
  */
-
-/** CreateStackSet's request, as the stack's AWS::CloudFormation::StackSet properties give it. */
-export interface CreateStackSetInput {
-  StackSetName: string;
-  TemplateBody: string;
-  PermissionModel: 'SERVICE_MANAGED' | 'SELF_MANAGED';
-  CallAs?: 'SELF' | 'DELEGATED_ADMIN';
-  AutoDeployment?: { Enabled: boolean; RetainStacksOnAccountRemoval?: boolean };
-  ManagedExecution?: { Active: boolean };
-  Capabilities?: string[];
-  Parameters?: { ParameterKey: string; ParameterValue: string }[];
-}
-
-/** CURRENT: the stack is up to date; OUTDATED: its stack failed (statusReason says why). */
-export type StackInstanceStatus = 'CURRENT' | 'OUTDATED';
-
-/**
- * One stack instance, as light as 79,000 of them need to be: its account and Region (strings the organization and
- * the stack set already hold), its status, the custom resources' physical ids and when its stack finished. The
- * template and the parameters are the stack set's, shared by every instance.
- */
-export interface StackInstance {
-  account: string;
-  region: string;
-  status: StackInstanceStatus;
-  statusReason: string;
-  /** The custom resources' physical ids, by logical id (Delete hands them back). */
-  physicalIds: Record<string, string>;
-  /** When the instance's stack finished (virtual ms). */
-  at: number;
-}
-
-/**
- * StackSets' quotas the fake enforces (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html):
- * stack instances per stack set, and operations queued on a stack set with managed execution. The third,
- * 10,000 stack instances in operations at once per Region and administrator account, only paces an operation (the
- * fake runs an operation's instances at once: the organization benchmark's 4,960 per Region are under it).
- */
-export const STACK_SETS_QUOTAS = { instancesPerStackSet: 100_000, queuedOperations: 10_000 } as const;
-
-/** What one stack set operation did: ours (CreateStackInstances) or an auto-deployment after an organization change. */
-export interface StackSetOperation {
-  kind: 'create-instances' | 'auto-deployment';
-  /** When it started and when its last stack finished (virtual ms). */
-  startedAt: number;
-  finishedAt: number;
-  created: number;
-  deleted: number;
-  /** Instances it left OUTDATED. */
-  outdated: number;
-}
-
-/** An error as CloudFormation answers it. */
-export class StackSetsError extends Error {
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = code;
-  }
-}
 
 export class StackSetsFake {
   /** ActivateOrganizationsAccess was called (from the management account). */
@@ -98,48 +48,11 @@ export class StackSetsFake {
 
   /** CreateStackSet from `callerAccount`, refused as CloudFormation refuses it. */
   createStackSet(callerAccount: string, input: CreateStackSetInput): void {
-    // The request CreateStackSet gets: the resource's other properties (its instances, its preferences) are separate calls.
-    const {
-      StackSetName,
-      TemplateBody,
-      PermissionModel,
-      CallAs,
-      AutoDeployment,
-      ManagedExecution,
-      Capabilities,
-      Parameters,
-    } = input;
-    checkRequest('CloudFormation', 'CreateStackSet', {
-      StackSetName,
-      TemplateBody,
-      PermissionModel,
-      ...(CallAs ? { CallAs } : {}),
-      ...(AutoDeployment ? { AutoDeployment } : {}),
-      ...(ManagedExecution ? { ManagedExecution } : {}),
-      ...(Capabilities ? { Capabilities } : {}),
-      ...(Parameters ? { Parameters } : {}),
+    checkCreateStackSet(callerAccount, input, {
+      trustedAccess: this.trustedAccess,
+      delegatedAdministrators: this.delegatedAdministrators,
+      managementAccountId: this.managementAccountId,
     });
-    if (input.PermissionModel === 'SERVICE_MANAGED') {
-      if (!this.trustedAccess)
-        throw new StackSetsError(
-          'ValidationError',
-          'You must enable organizations access to operate a service managed stack set',
-        );
-      // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html
-      if (input.CallAs === 'DELEGATED_ADMIN' && !this.delegatedAdministrators.has(callerAccount))
-        throw new StackSetsError('ValidationError', 'Account used is not a delegated administrator.');
-      if ((input.CallAs ?? 'SELF') === 'SELF' && callerAccount !== this.managementAccountId)
-        throw new StackSetsError(
-          'ValidationError',
-          'Only the management account can create service managed stack sets as SELF',
-        );
-      // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html
-      if (/"(Transform|Fn::Transform)"/.test(input.TemplateBody))
-        throw new StackSetsError(
-          'ValidationError',
-          'StackSets does not currently support creating or updating stack sets with service-managed permissions from templates that contain macros',
-        );
-    }
     this.stackSet = { ...input, ous: [], regions: [] };
   }
 
@@ -323,9 +236,4 @@ export class StackSetsFake {
     if (!this.stackSet) throw new StackSetsError('StackSetNotFoundException', 'StackSet not found');
     return this.stackSet;
   }
-}
-
-/** A new instance, about to run its stack: CURRENT until a custom resource fails. */
-function newInstance(account: string, region: string, at: number): StackInstance {
-  return { account, region, status: 'CURRENT', statusReason: '', physicalIds: {}, at };
 }

@@ -1,7 +1,7 @@
 import type { Catalog } from '../../core/config/schema.js';
 import type { VirtualClock } from '../clock.js';
 import type { LocalFakes } from '../fakes/install.js';
-import type { CreateStackSetInput } from '../fakes/stacksets.js';
+import type { CreateStackSetInput } from '../fakes/stacksets-types.js';
 import type { PolicyDocument } from '../trust/policies.js';
 import type { CfnTemplate, TemplateResolver } from './intrinsics.js';
 

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { AUTO_SCALING_GRANT_NAME } from '../../core/sharing/key-grants.js';
 import type { LocalFakes } from '../fakes/install.js';
-import type { StackInstance } from '../fakes/stacksets.js';
+import type { StackInstance } from '../fakes/stacksets-types.js';
 
 /**
  * The report's `memberBaseline` section: what the member baseline left in the member accounts at the end of the run,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../core/canonical-json.js';
 import type { Json } from './localize.js';
 import { TaskError } from './tokens.js';
 
@@ -55,18 +56,6 @@ export interface SavedRun {
   entered: number;
   journal: JournalEntry[];
   pending: PendingCall[];
-}
-
-/** JSON with object keys sorted, so equal values give equal text whatever order their keys were built in. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v ?? null)).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
 }
 
 const keyText = (key: CallKey): string => `${key.state}\u0000${key.digest}\u0000${key.occurrence}`;

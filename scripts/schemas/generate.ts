@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { catalogShapeSchema } from '../../core/config/schema.js';
 import { reportSchema } from '../../local/simulator/report-schema.js';
-import { isoTime, kinds, rawEvent, scenarioSchema } from '../../local/simulator/scenario.js';
+import { scenarioSchema } from '../../local/simulator/scenario.js';
+import { isoTime, kinds, rawEvent } from '../../local/simulator/scenario-events.js';
 
 /**
  * JSON Schemas generated from the zod schemas the code parses with, so that editors complete and check catalogs,

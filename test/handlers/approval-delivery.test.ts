@@ -13,7 +13,7 @@ import { getApproval, recordApprovalRequest } from '../../aws/promotion-approval
 import { approvalIdFor, approvalLink } from '../../core/promotion/approval-link.js';
 import { approvalCallback } from '../../functions/approval-callback.js';
 import { deliverRecordedDecisions } from '../../functions/reconcile-approvals.js';
-import { textOf } from '../../local/simulator/approvals.js';
+import { textOf } from '../../local/simulator/approval-pages.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
 import { approvalEnv, CATALOG_APPROVERS, LINK_SECRET, linkClaims, pressLinkButton } from './approval-fixtures.js';
 

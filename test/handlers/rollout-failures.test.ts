@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readRollout, supersedeRollout } from '../../aws/rollout-ledger.js';
 import { endedText } from '../../core/rollout/operator.js';
 import { rolloutExecutionName } from '../../core/rollout/request.js';
-import { rolloutHistory } from '../../core/status/rollout-view.js';
+import { rolloutHistory } from '../../core/status/rollout-history.js';
 import { stopOrphanedRollouts } from '../../functions/reconcile-rollouts.js';
 import { checkWave } from '../../functions/rollout/check.js';
 import { startRollout } from '../../functions/rollout/start.js';

@@ -4,7 +4,8 @@ import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { dynamodbClient } from '../../aws/clients/dynamodb.js';
 import { readRollout } from '../../aws/rollout-ledger.js';
-import { rolloutHistory, rolloutStatusLine } from '../../core/status/rollout-view.js';
+import { rolloutHistory } from '../../core/status/rollout-history.js';
+import { rolloutStatusLine } from '../../core/status/rollout-view.js';
 import { checkWave } from '../../functions/rollout/check.js';
 import { startRollout } from '../../functions/rollout/start.js';
 import {

@@ -4,7 +4,7 @@ import { ledgerTable } from '../../aws/clients/dynamodb.js';
 import { getApproval, pendingApprovals } from '../../aws/promotion-approvals.js';
 import { getOutcome } from '../../aws/promotion-ledger.js';
 import { historyOf } from '../../cli/operator/ledger-history.js';
-import { linksInEmail, textOf } from '../../local/simulator/approvals.js';
+import { linksInEmail, textOf } from '../../local/simulator/approval-pages.js';
 import type { LocalCloud } from '../../local/simulator/cloud.js';
 import { functionUrlGet, functionUrlPost } from '../../local/simulator/function-url.js';
 import { invokeOperatorUrl } from '../../local/trust/operator-url.js';

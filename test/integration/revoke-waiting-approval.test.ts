@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getApproval, pendingApprovals } from '../../aws/promotion-approvals.js';
 import { getOutcome } from '../../aws/promotion-ledger.js';
-import { linksInEmail, textOf } from '../../local/simulator/approvals.js';
+import { linksInEmail, textOf } from '../../local/simulator/approval-pages.js';
 import type { LocalCloud } from '../../local/simulator/cloud.js';
 import { functionUrlPost } from '../../local/simulator/function-url.js';
 import { notificationsOf } from '../../local/simulator/report-notifications.js';

@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { AWS_LIMITS, changeKeyProblem, INPUT_BOUNDS, utf8Bytes } from '../../../core/limits/input-bounds.js';
-import { EVENT_BOUNDS } from '../../../events/bounds.js';
 import { packageUpdateSchema } from '../../../events/package-update.js';
 import { problemsAfter } from '../config/helpers.js';
 
 const change = (id: string) => ({ time: '2027-03-02T10:00:00Z', id });
 
 describe('input bounds', () => {
-  it('events/ repeats the input bounds core/limits sets (events/ imports nothing of ours)', () => {
-    expect(EVENT_BOUNDS).toEqual(INPUT_BOUNDS);
-  });
-
   it('the longest package change an event may carry fits every ledger key it is written under', () => {
     const name = 'p'.repeat(INPUT_BOUNDS.packageNameChars);
     const version = 'v'.repeat(INPUT_BOUNDS.packageVersionChars);

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ServiceLinkedRolesFake } from '../../../local/fakes/iam-service-roles.js';
 import { KmsFake } from '../../../local/fakes/kms.js';
 import { OrganizationsFake } from '../../../local/fakes/organizations.js';
-import { type CreateStackSetInput, StackSetsFake } from '../../../local/fakes/stacksets.js';
+import { StackSetsFake } from '../../../local/fakes/stacksets.js';
+import type { CreateStackSetInput } from '../../../local/fakes/stacksets-types.js';
 import { withdrawViolations } from '../../../local/models/request-check.js';
 
 const MANAGEMENT = '100000000000';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chunksOf, GROUPS_PER_CHUNK, storedWaves } from '../../../core/rollout/group-chunks.js';
 import type { RolloutRecord } from '../../../core/rollout/record.js';
-import { rolloutRecordsOf } from '../../../core/status/rollout-view.js';
+import { rolloutRecordsOf } from '../../../core/status/rollout-records.js';
 import { rolloutGroup, rolloutRecord } from '../../fixtures/rollouts.js';
 
 const SK = 'ROLLOUT#prod#1.0.0/3';

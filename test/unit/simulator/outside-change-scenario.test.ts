@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scenarioEventSchema } from '../../../local/simulator/scenario.js';
+import { scenarioEventSchema } from '../../../local/simulator/scenario-events.js';
 
 const at = '2027-01-03T12:00:00Z';
 const issues = (event: Record<string, unknown>) => {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { historyOf } from '../../../cli/operator/ledger-history.js';
 import { renderRolloutStatus } from '../../../cli/operator/rollout-text.js';
 import type { SkippedGroup } from '../../../core/rollout/record.js';
-import { rolloutHistory, rolloutStatusLine } from '../../../core/status/rollout-view.js';
+import { rolloutHistory } from '../../../core/status/rollout-history.js';
+import { rolloutStatusLine } from '../../../core/status/rollout-view.js';
 import { rolloutRecord as running } from '../../fixtures/rollouts.js';
 
 describe('skipped groups are counted from each wave, not from the names the record keeps', () => {

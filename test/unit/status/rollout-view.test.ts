@@ -4,7 +4,9 @@ import { channelRollouts } from '../../../cli/operator/read.js';
 import { renderHistory, renderStatus } from '../../../cli/operator/render.js';
 import { renderRolloutStatus } from '../../../cli/operator/rollout-text.js';
 import { rolloutOf, rolloutRefusal } from '../../../core/rollout/operator.js';
-import { rolloutHistory, rolloutRecordOf, rolloutStatusLine } from '../../../core/status/rollout-view.js';
+import { rolloutHistory } from '../../../core/status/rollout-history.js';
+import { rolloutRecordOf } from '../../../core/status/rollout-records.js';
+import { rolloutStatusLine } from '../../../core/status/rollout-view.js';
 import { rolloutGroup, rolloutRecord } from '../../fixtures/rollouts.js';
 
 const ALICE = 'arn:aws:sts::111122223333:assumed-role/goldsmith-prod-operators/alice';

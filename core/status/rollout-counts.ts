@@ -1,0 +1,33 @@
+import type { RolloutRecord, RolloutWave } from '../rollout/record.js';
+
+/** Counts of a rollout's groups and the words `status` and `history` both tell them in. */
+
+export const groups = (n: number) => `${n} group${n === 1 ? '' : 's'}`;
+const FAILED_STATUSES = new Set(['Failed', 'Cancelled', 'RollbackInProgress', 'RollbackFailed', 'RollbackSuccessful']);
+export const done = (w: RolloutWave) => w.groups.filter((g) => g.status === 'Successful').length;
+export const failed = (w: RolloutWave) => w.groups.filter((g) => FAILED_STATUSES.has(g.status));
+export const accountsOf = (w: RolloutWave) => new Set(w.groups.map((g) => g.account)).size;
+
+/**
+ * Every group the rollout skipped: each wave's count (`waves[i].skipped.total`; `skippedGroups` names only the first
+ * 50 of a wave) and the groups skipped later, one by one.
+ */
+export function skippedCount(r: Pick<RolloutRecord, 'waves' | 'skippedGroups'>): number {
+  const named = (w: RolloutWave) => r.skippedGroups.filter((g) => g.wave === w.name).length;
+  const inWaves = r.waves.reduce((sum, w) => sum + (w.skipped?.total ?? named(w)), 0);
+  return inWaves + r.skippedGroups.filter((g) => g.wave === undefined).length;
+}
+
+/** What a stopped rollout says: why, and that no further wave starts. */
+export const stoppedText = (r: RolloutRecord) =>
+  `${r.reason ?? 'its execution is no longer running'} — no further wave; see operating.md`;
+
+/**
+ * What a wave no group was refreshed in says, in `history` and `rollout status` alike:
+ * `wave 2/3 (wave-1): no ready group follows base/prod — nothing to refresh`. The engine skips a wave whose accounts
+ * hold no group that follows the channel and is ready for a refresh (core/rollout/plan.ts).
+ */
+export function emptyWaveText(r: Pick<RolloutRecord, 'image' | 'channel' | 'waves'>, n: number): string {
+  const w = r.waves[n];
+  return `wave ${n + 1}/${r.waves.length}${w ? ` (${w.name})` : ''}: no ready group follows ${r.image}/${r.channel} — nothing to refresh`;
+}

@@ -1,0 +1,134 @@
+import { refusalText } from '../rollout/halt.js';
+import { isOpenRollout } from '../rollout/operator.js';
+import type { RolloutRecord, RolloutWave } from '../rollout/record.js';
+import { refusalCount } from '../rollout/refusals.js';
+import { accountsOf, done, emptyWaveText, failed, groups, skippedCount, stoppedText } from './rollout-counts.js';
+
+/** The story `history` tells of a rollout, line by line, from its record alone. */
+
+/** One line of a rollout's story for `history`, with its kind (what caused what within an instant). */
+export interface RolloutLine {
+  at: string;
+  what: string;
+  kind: RolloutLineKind;
+  /** What `history --verbose` (and `--json`) lists under the line: the skipped groups, one per line. */
+  details?: string[];
+}
+
+/**
+ * The kinds of rollout line in causal order within one instant: a wave ends before the rollout halts or completes,
+ * the halt before the wave's rollback it caused, an operator's resumption before the wave it lets start, a
+ * superseded rollout before its successor's first wave.
+ */
+export const ROLLOUT_LINE_KINDS = [
+  'ROLLOUT-WAVE-END',
+  'ROLLOUT-END',
+  'ROLLOUT-WAVE-BACK',
+  'ROLLOUT-ACTION',
+  'ROLLOUT-SKIPPED',
+  'ROLLOUT-WAVE-START',
+] as const;
+export type RolloutLineKind = (typeof ROLLOUT_LINE_KINDS)[number];
+
+function waveLines(r: RolloutRecord, w: RolloutWave, n: number): RolloutLine[] {
+  const name = `rollout wave ${n + 1}/${r.waves.length} (${w.name})`;
+  const lines: RolloutLine[] = [];
+  if (w.state === 'skipped') {
+    const at = w.endedAt ?? w.startedAt;
+    return at ? [{ at, what: `rollout ${emptyWaveText(r, n)}`, kind: 'ROLLOUT-WAVE-END' }] : [];
+  }
+  if (w.startedAt) {
+    lines.push({
+      at: w.startedAt,
+      what: `${name} started: ${groups(w.groups.length)} in ${accountsOf(w)} account(s)`,
+      kind: 'ROLLOUT-WAVE-START',
+    });
+  }
+  const endedAt = w.endedAt;
+  if (!endedAt) return lines;
+  const bad = failed(w);
+  const first = bad[0];
+  const why = first
+    ? ` (${first.group} in ${first.account} ${first.region}: ${first.status}${first.statusReason ? `, ${first.statusReason}` : ''})`
+    : '';
+  const refusals = w.failures ?? [];
+  const refused = refusals[0] ? `; ${refusalCount(w)} refused (${refusalText(refusals[0])})` : '';
+  const what: Partial<Record<RolloutWave['state'], string>> = {
+    healthy: `${name} healthy: ${done(w)}/${groups(w.groups.length)} refreshed and baked`,
+    failed: `${name} failed: ${bad.length}/${groups(w.groups.length)} failed${why}${refused}`,
+    'rolled-back': `${name} rolled back: ${groups(w.groups.length)} back on their previous launch template version${why}`,
+  };
+  const text = what[w.state];
+  // A rollback is the halt's effect: at the same instant it reads after the halt.
+  const kind = w.state === 'rolled-back' ? 'ROLLOUT-WAVE-BACK' : 'ROLLOUT-WAVE-END';
+  if (text) lines.push({ at: endedAt, what: text, kind });
+  return lines;
+}
+
+/**
+ * How the rollout ended, when the operator's log does not already tell it (an abort is one of its lines); one taken
+ * back after it ended: how it had ended, then the revocation that superseded it.
+ */
+function endLines(r: RolloutRecord): RolloutLine[] {
+  const taken = r.takenBack;
+  if (!taken) return [endLine(r)].flatMap((l) => (l ? [l] : []));
+  const { reason: _reason, ...rest } = r;
+  const before = endLine({ ...rest, state: taken.from, ...(taken.reason !== undefined && { reason: taken.reason }) });
+  const reason = r.reason ? `: ${r.reason}` : '';
+  const superseded: RolloutLine = { at: taken.at, what: `rollout superseded${reason}`, kind: 'ROLLOUT-END' };
+  return before ? [before, superseded] : [superseded];
+}
+
+function endLine(r: RolloutRecord): RolloutLine | undefined {
+  if (isOpenRollout(r) || !r.endedAt) return undefined;
+  const reason = r.reason ? `: ${r.reason}` : '';
+  if (r.state === 'completed') {
+    const refreshed = r.waves.reduce((sum, w) => sum + done(w), 0);
+    return {
+      at: r.endedAt,
+      what: `rollout completed: ${r.waves.length} wave(s), ${groups(refreshed)} refreshed${reason}`,
+      kind: 'ROLLOUT-END',
+    };
+  }
+  if (r.state === 'halted') {
+    const rest = r.waves.slice(r.currentWave + 1).map((w) => w.name);
+    const left = rest.length > 0 ? `; ${rest.join(', ')} will not start` : '';
+    return { at: r.endedAt, what: `rollout halted${reason}${left}`, kind: 'ROLLOUT-END' };
+  }
+  if (r.state === 'stopped') return { at: r.endedAt, what: `rollout stopped: ${stoppedText(r)}`, kind: 'ROLLOUT-END' };
+  if (r.state === 'aborted' && r.operatorActions?.some((a) => a.action === 'abort')) return undefined;
+  const by = r.by && r.state === 'aborted' ? ` by ${r.by}` : '';
+  return { at: r.endedAt, what: `rollout ${r.state}${by}${reason}`, kind: 'ROLLOUT-END' };
+}
+
+/** The story of one rollout: each wave's start and end, the operator's pauses, resumptions and abort, its end. */
+export function rolloutHistory(r: RolloutRecord): RolloutLine[] {
+  const lines = r.waves.flatMap((w, n) => waveLines(r, w, n));
+  for (const a of r.operatorActions ?? []) {
+    const past = { pause: 'paused', resume: 'resumed', abort: 'aborted' }[a.action];
+    lines.push({
+      at: a.at,
+      what: `rollout ${past} by ${a.by}${a.reason ? `: ${a.reason}` : ''}`,
+      kind: 'ROLLOUT-ACTION',
+    });
+  }
+  // A record the operator paused before it kept a log: its one pause, from the record itself.
+  if (r.state === 'paused' && !r.operatorActions?.length) {
+    lines.push({
+      at: r.updatedAt,
+      what: `rollout paused${r.by ? ` by ${r.by}` : ''}${r.reason ? `: ${r.reason}` : ''}`,
+      kind: 'ROLLOUT-ACTION',
+    });
+  }
+  lines.push(...endLines(r));
+  const skipped = skippedCount(r);
+  if (skipped > 0) {
+    lines.push({
+      at: r.endedAt ?? r.updatedAt,
+      what: `rollout: ${groups(skipped)} following the channel skipped (not refreshed)`,
+      kind: 'ROLLOUT-SKIPPED',
+      details: r.skippedGroups.map((g) => `${g.group} in ${g.account} ${g.region}: ${g.reason}`),
+    });
+  }
+  return lines;
+}

@@ -1,0 +1,92 @@
+import type { GrantOutcome, GrantRequest, KmsCaller, KmsDecision, KmsKey } from './kms-types.js';
+import { KmsError } from './kms-types.js';
+
+/** A KMS key's grants (https://docs.aws.amazon.com/kms/latest/developerguide/grants.html), for the KMS fake (kms.ts). */
+
+/**
+ * How long a new grant takes to be in force throughout KMS: "a brief delay, usually less than five minutes"
+ * (https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateGrant.html, eventual consistency). The fake takes
+ * the worst case, so what works here works in AWS.
+ */
+export const GRANT_PROPAGATION_MS = 5 * 60_000;
+
+/** "Grants per KMS key: 50,000" (https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html). */
+export const MAX_GRANTS_PER_KEY = 50_000;
+
+/**
+ * What the key's grants decide for `caller`'s `action` at `now`: allowed by a grant in force (or one whose token the
+ * request gives), refused while the caller's only grant is still propagating, undefined when no grant applies.
+ */
+export function grantDecision(
+  key: KmsKey,
+  caller: KmsCaller,
+  action: string,
+  now: number,
+  grantTokens: readonly string[],
+): KmsDecision | undefined {
+  const operation = action.replace(/^kms:/, '');
+  const mine = key.grants.filter((g) => g.granteePrincipal === caller.principalArn && g.operations.includes(operation));
+  const grant = mine.find(
+    (g) => (g.usableAt ?? 0) <= now || (g.grantToken !== undefined && grantTokens.includes(g.grantToken)),
+  );
+  if (grant) return { allowed: true, by: 'grant', reason: `grant ${grant.grantId}` };
+  const pending = mine[0];
+  if (pending)
+    return {
+      allowed: false,
+      by: undefined,
+      reason: `grant ${pending.grantId} is not yet in force throughout KMS (eventual consistency) and no grant token was given`,
+    };
+  return undefined;
+}
+
+/**
+ * CreateGrant's effect once authorized: a grant with the same name and parameters is returned again, not duplicated;
+ * more than {@link MAX_GRANTS_PER_KEY} grants on a key is refused; `dryRun` takes an id and creates nothing.
+ */
+export function addGrant(
+  key: KmsKey,
+  caller: KmsCaller,
+  grant: GrantRequest,
+  made: { nextGrantId: () => string; usableAt: number },
+): GrantOutcome {
+  const same = grant.name
+    ? key.grants.find(
+        (g) =>
+          g.name === grant.name &&
+          g.granteePrincipal === grant.granteePrincipal &&
+          g.operations.join() === [...grant.operations].sort().join(),
+      )
+    : undefined;
+  if (same) return { grantId: same.grantId };
+  if (key.grants.length >= MAX_GRANTS_PER_KEY)
+    return {
+      code: 'LimitExceededException',
+      message: `The grants quota (${MAX_GRANTS_PER_KEY}) for ${key.arn} is reached`,
+    };
+  const grantId = made.nextGrantId();
+  if (grant.dryRun) return { grantId };
+  const grantToken = `token-${grantId}`;
+  key.grants.push({
+    grantId,
+    name: grant.name,
+    granteePrincipal: grant.granteePrincipal,
+    operations: [...grant.operations].sort(),
+    issuingAccount: caller.account,
+    usableAt: made.usableAt,
+    grantToken,
+  });
+  return { grantId };
+}
+
+/** RetireGrant's effect: only the account that created the grant may retire it; an unknown one is NotFoundException. */
+export function retireGrantOf(key: KmsKey, caller: KmsCaller, grantId: string): void {
+  const at = key.grants.findIndex((g) => g.grantId === grantId);
+  if (at < 0) throw new KmsError('NotFoundException', `Grant ID ${grantId} not found`);
+  if (key.grants[at]!.issuingAccount !== caller.account)
+    throw new KmsError(
+      'AccessDeniedException',
+      `User: ${caller.principalArn} is not authorized to perform: kms:RetireGrant on resource: ${key.arn}`,
+    );
+  key.grants.splice(at, 1);
+}

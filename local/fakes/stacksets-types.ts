@@ -1,0 +1,65 @@
+/** The shapes of the StackSets fake (stacksets.ts): its request, its instances, its operations, its quotas and errors. */
+
+/** CreateStackSet's request, as the stack's AWS::CloudFormation::StackSet properties give it. */
+export interface CreateStackSetInput {
+  StackSetName: string;
+  TemplateBody: string;
+  PermissionModel: 'SERVICE_MANAGED' | 'SELF_MANAGED';
+  CallAs?: 'SELF' | 'DELEGATED_ADMIN';
+  AutoDeployment?: { Enabled: boolean; RetainStacksOnAccountRemoval?: boolean };
+  ManagedExecution?: { Active: boolean };
+  Capabilities?: string[];
+  Parameters?: { ParameterKey: string; ParameterValue: string }[];
+}
+
+/** CURRENT: the stack is up to date; OUTDATED: its stack failed (statusReason says why). */
+export type StackInstanceStatus = 'CURRENT' | 'OUTDATED';
+
+/**
+ * One stack instance, as light as 79,000 of them need to be: its account and Region (strings the organization and
+ * the stack set already hold), its status, the custom resources' physical ids and when its stack finished. The
+ * template and the parameters are the stack set's, shared by every instance.
+ */
+export interface StackInstance {
+  account: string;
+  region: string;
+  status: StackInstanceStatus;
+  statusReason: string;
+  /** The custom resources' physical ids, by logical id (Delete hands them back). */
+  physicalIds: Record<string, string>;
+  /** When the instance's stack finished (virtual ms). */
+  at: number;
+}
+
+/**
+ * StackSets' quotas the fake enforces (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html):
+ * stack instances per stack set, and operations queued on a stack set with managed execution. The third,
+ * 10,000 stack instances in operations at once per Region and administrator account, only paces an operation (the
+ * fake runs an operation's instances at once: the organization benchmark's 4,960 per Region are under it).
+ */
+export const STACK_SETS_QUOTAS = { instancesPerStackSet: 100_000, queuedOperations: 10_000 } as const;
+
+/** What one stack set operation did: ours (CreateStackInstances) or an auto-deployment after an organization change. */
+export interface StackSetOperation {
+  kind: 'create-instances' | 'auto-deployment';
+  /** When it started and when its last stack finished (virtual ms). */
+  startedAt: number;
+  finishedAt: number;
+  created: number;
+  deleted: number;
+  /** Instances it left OUTDATED. */
+  outdated: number;
+}
+
+/** An error as CloudFormation answers it. */
+export class StackSetsError extends Error {
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = code;
+  }
+}
+
+/** A new instance, about to run its stack: CURRENT until a custom resource fails. */
+export function newInstance(account: string, region: string, at: number): StackInstance {
+  return { account, region, status: 'CURRENT', statusReason: '', physicalIds: {}, at };
+}
