@@ -1,6 +1,5 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { configureClients } from '../../aws/clients/registry.js';
 import { recordApprovalRequest } from '../../aws/promotion-approvals.js';
@@ -12,6 +11,7 @@ import { handler } from '../../functions/slack-notify.js';
 import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite.js';
 import { type SlackOutageAnswer, SlackStandIn } from '../../local/slack/stand-in.js';
 import { localLedgerClient, recreateLedgerTable } from '../helpers/ledger-table.js';
+import { mockClient } from '../helpers/mock-client.js';
 
 const BOT_TOKEN = 'xoxb-test-token';
 const context = {
