@@ -187,7 +187,7 @@ describe('which test files share a module registry (test/isolation.ts, the "pure
     // Stubs SDK clients through test/helpers/mock-client.ts and sets the environment: both undone after the file.
     expect(cloud).toContain('test/handlers/approval-callback.test.ts');
     // Its fixture stubs the clients when it is loaded; mocks a module.
-    expect(cloud).not.toContain('test/handlers/rollout-waves.test.ts');
+    expect(cloud).not.toContain('test/handlers/lifecycle-revoke.test.ts');
     expect(cloud).not.toContain('test/unit/cli/saved-cloud-open.test.ts');
   });
 });
