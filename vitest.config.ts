@@ -29,8 +29,8 @@ const CLOUD = SHARED_CLOUD.filter((file) => !file.startsWith('test/scenarios/'))
 // the next scenario file, its imports (the local cloud, the SDK, the functions) already loaded. One that ends with a
 // cloud still running (a `beforeAll` out of time) fails, and the worker waits for that cloud to stop before the next
 // file (test/setup-shared-cloud.ts).
-const SCENARIOS = SHARED_CLOUD.filter(
-  (file) => file.startsWith('test/scenarios/') && !SAVED_CLOUD_REPLAYS.includes(file),
+const SCENARIOS = sharedRegistryTestFiles(ROOT, 'test/scenarios', 'scenarios').filter(
+  (file) => !SAVED_CLOUD_REPLAYS.includes(file),
 );
 
 // Five projects. The stack tests synthesize CDK apps and share one module registry per worker (isolate: false), so

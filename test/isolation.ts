@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
+import ts from 'typescript';
 
 /**
  * Which test files may share one module registry per worker (vitest `isolate: false`) instead of each loading its
@@ -28,8 +29,12 @@ import { dirname, join, normalize, relative } from 'node:path';
  */
 const SHARED_SOURCES = ['core/', 'events/', 'test/'];
 
-/** The two projects whose files share a module registry per worker (vitest.config.ts). */
-export type Sharing = 'pure' | 'cloud';
+/**
+ * The projects whose files share a module registry per worker (vitest.config.ts). `scenarios` applies the cloud
+ * project's checks without what its setup undoes after each file (RESET_AFTER_EACH_FILE): its files run simulations
+ * for tens of seconds in `beforeAll`, and the few that spy or set the environment keep a process each.
+ */
+export type Sharing = 'pure' | 'cloud' | 'scenarios';
 
 /** What, in a test module, changes process-wide state or relies on a module instance of its own. */
 const STATEFUL =
@@ -52,11 +57,61 @@ const TOP_LEVEL_HOOKS = /^(?:before|after)(?:Each|All)\(/m;
  */
 const SELF_RESTORING = ['test/helpers/output.ts'];
 
+/**
+ * Test helpers whose stubs the cloud project's setup undoes after each file: test/helpers/mock-client.ts's stubs of
+ * SDK clients (test/setup-shared-cloud.ts restores them).
+ */
+const RESTORED_AFTER_EACH_FILE = ['test/helpers/mock-client.ts'];
+
+/**
+ * What a test module of the cloud project may do because test/setup-shared-cloud.ts (or vitest itself) undoes it
+ * after each file, before the next file in the worker starts: set `process.env` (put back as it was before the file),
+ * spy with `vi.spyOn` (vitest restores every spy after each file), fake the clock (`vi.useFakeTimers` and what drives
+ * it: real timers are put back), make mock functions (`vi.fn`, `vi.mocked`: values of the file's own), and stub SDK
+ * clients through test/helpers/mock-client.ts's `mockClient` (every stub restored). Masked out of a cloud test
+ * module's text before the STATEFUL check; a module mock (`vi.mock`, `vi.doMock`, `vi.hoisted`), `vi.stubGlobal`,
+ * `vi.resetModules` or aws-sdk-client-mock's own `mockClient` (imported from the package: nothing restores it) still
+ * isolates the file.
+ */
+const RESET_AFTER_EACH_FILE =
+  /process\.env\b|\bvi\.(?:spyOn|fn|mocked|restoreAllMocks|clearAllMocks|useFakeTimers|useRealTimers|setSystemTime|isFakeTimers|advanceTimersByTime(?:Async)?|runAllTimers(?:Async)?|waitFor)\b/g;
+
+/** A value import of aws-sdk-client-mock (`import type` is erased before this is read). */
+const CLIENT_MOCK_PACKAGE = /from\s*['"]aws-sdk-client-mock['"]/;
+
+/**
+ * Whether a module calls `mockClient` when it is loaded rather than from a function a test calls: a helper's module
+ * is evaluated once per shared worker, so stubs it makes at load would be there for the first file that imports it
+ * only (restored after that file, they are not made again for the next).
+ */
+export function mocksAtLoad(text: string): boolean {
+  if (!text.includes('mockClient(')) return false;
+  const source = ts.createSourceFile('module.ts', text, ts.ScriptTarget.Latest);
+  const atLoad = (node: ts.Node): boolean => {
+    if (ts.isFunctionLike(node)) return false;
+    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'mockClient')
+      return true;
+    return ts.forEachChild(node, atLoad) ?? false;
+  };
+  return atLoad(source);
+}
+
+/** A cloud test module's text without what the cloud project's setup undoes after each file (RESET_AFTER_EACH_FILE). */
+export function withoutFileResets(text: string): string {
+  const masked = text.replace(RESET_AFTER_EACH_FILE, '');
+  return CLIENT_MOCK_PACKAGE.test(masked) ? masked : masked.replace(/\bmockClient\b/g, '');
+}
+
 const IMPORT = /(?:^|[\s;])(?:import|export)\s[^;]*?from\s*['"]([^'"]+)['"]|\bimport\s*\(?\s*['"]([^'"]+)['"]/g;
+
+/** A module's text without its `import type` and `export type … from` statements (erased at run time). */
+function typesErased(text: string): string {
+  return text.replace(/^\s*(?:import|export)\s+type\s[^;]*;/gm, '');
+}
 
 /** The repository modules `file` imports (static, side-effect and literal dynamic imports; `import type` erased). */
 function importsOf(root: string, file: string): string[] {
-  const text = readFileSync(join(root, file), 'utf8').replace(/^\s*(?:import|export)\s+type\s[^;]*;/gm, '');
+  const text = typesErased(readFileSync(join(root, file), 'utf8'));
   const found: string[] = [];
   for (const match of text.matchAll(IMPORT)) {
     const specifier = match[1] ?? match[2] ?? '';
@@ -93,11 +148,15 @@ export function isolationReasons(root: string, file: string, sharing: Sharing = 
       reasons.push(`imports ${module}`);
       continue;
     }
-    const text = isTest ? readFileSync(join(root, module), 'utf8') : '';
-    const restores = sharing === 'cloud' && SELF_RESTORING.includes(module);
+    const source = isTest ? readFileSync(join(root, module), 'utf8') : '';
+    const resets = sharing === 'cloud';
+    const restores =
+      (sharing !== 'pure' && SELF_RESTORING.includes(module)) || (resets && RESTORED_AFTER_EACH_FILE.includes(module));
+    const text = resets ? withoutFileResets(typesErased(source)) : source;
     if (!restores && STATEFUL.test(text)) reasons.push(`${module} changes process-wide state or mocks`);
     const hooks = sharing === 'pure' ? HOOKS : TOP_LEVEL_HOOKS;
     if (module !== file && hooks.test(text)) reasons.push(`${module} registers hooks`);
+    if (resets && module !== file && mocksAtLoad(source)) reasons.push(`${module} mocks clients at load`);
     // Past the test modules, the cloud project needs no walk: any module of the repository may be reached.
     if (sharing === 'pure' || isTest) pending.push(...importsOf(root, module));
   }

@@ -1,10 +1,20 @@
-import { afterAll } from 'vitest';
+import { afterAll, vi } from 'vitest';
 import { resetApprovalSecret } from '../aws/approval-secret.js';
 import { configureClients } from '../aws/clients.js';
 import { configureSlack } from '../aws/slack.js';
 import { resetRefusalSampler } from '../functions/lib/refusals.js';
 import { virtualDateInstalled } from '../local/simulator/virtual-date.js';
+import { restoreClientMocks } from './helpers/mock-client.js';
 import { awaitStrayCloud, STRAY_CLOUD_LIMIT_MS } from './helpers/stray-cloud.js';
+
+/** The environment as the file found it (vitest runs a setup file again before each file, shared or not). */
+const environment = { ...process.env };
+
+/** Puts `process.env` back as `before`: what the file added is deleted, what it changed or deleted is set again. */
+function restoreEnvironment(before: Readonly<Record<string, string | undefined>>): void {
+  for (const key of Object.keys(process.env)) if (!(key in before)) delete process.env[key];
+  for (const [key, value] of Object.entries(before)) if (process.env[key] !== value) process.env[key] = value;
+}
 
 /**
  * The setup of the `cloud` and `scenarios` projects (vitest.config.ts), whose files share one module registry per
@@ -16,13 +26,19 @@ import { awaitStrayCloud, STRAY_CLOUD_LIMIT_MS } from './helpers/stray-cloud.js'
  * function environment, the virtual date); this also covers a file that configured clients by hand or stopped
  * early, and the per-process caches of the functions (the approval key's versions, the refusal sampler's minute),
  * which a new execution environment starts without. vitest runs a setup file's `afterAll` after the file's own
- * (hooks unwind as a stack).
+ * (hooks unwind as a stack). A file may also stub SDK clients (test/helpers/mock-client.ts), fake the clock and set the
+ * environment: those are undone here too.
  */
 // biome-ignore lint/correctness/noEmptyPattern: vitest reads a hook's first parameter as fixtures: it must be a pattern
 afterAll(async ({}, file) => {
   try {
     await awaitStrayCloud(file.name, virtualDateInstalled);
   } finally {
+    // What a test file may change because it is undone here (test/isolation.ts's RESET_AFTER_EACH_FILE): the SDK
+    // clients it stubbed, a faked clock, the environment (vitest restores its spies itself).
+    restoreClientMocks();
+    vi.useRealTimers();
+    restoreEnvironment(environment);
     configureClients({});
     configureSlack({});
     resetApprovalSecret();

@@ -3,11 +3,11 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ApprovalLinkClaims, approvalLink } from '../../core/promotion/approval-link.js';
 import { approvalCallback } from '../../functions/approval-callback.js';
 import { functionUrlGet } from '../../local/simulator/function-url.js';
+import { mockClient } from '../helpers/mock-client.js';
 import { approvalEnv, approvalItem, LINK_SECRET, linkClaims, pressLinkButton, TOKEN } from './approval-fixtures.js';
 
 const claims = (over: Partial<ApprovalLinkClaims> = {}): ApprovalLinkClaims => linkClaims(TOKEN, over);

@@ -7,7 +7,6 @@ import {
   TaskDoesNotExist,
 } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getApproval, recordApprovalRequest } from '../../aws/promotion-approvals.js';
 import { approvalIdFor, approvalLink } from '../../core/promotion/approval-link.js';
@@ -15,6 +14,7 @@ import { approvalCallback } from '../../functions/approval-callback.js';
 import { deliverRecordedDecisions } from '../../functions/reconcile-approvals.js';
 import { textOf } from '../../local/simulator/approval-pages.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
+import { mockClient } from '../helpers/mock-client.js';
 import { approvalEnv, CATALOG_APPROVERS, LINK_SECRET, linkClaims, pressLinkButton } from './approval-fixtures.js';
 
 const TOKEN = `AQCEAAAAKgAAAA${'t'.repeat(600)}`;

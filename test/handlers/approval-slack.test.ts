@@ -3,13 +3,13 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configureSlack } from '../../aws/slack.js';
 import { approvalIdFor, approvalLink } from '../../core/promotion/approval-link.js';
 import { slackSignature } from '../../core/promotion/slack-request.js';
 import { approvalCallback } from '../../functions/approval-callback.js';
 import { functionUrlPost } from '../../local/simulator/function-url.js';
+import { mockClient } from '../helpers/mock-client.js';
 import { approvalEnv, approvalItem, LINK_SECRET, linkClaims, pressLinkButton, TOKEN } from './approval-fixtures.js';
 
 const SIGNING_SECRET = 'slack-signing-secret-0123456789abcdef';

@@ -2,7 +2,6 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, SFNServiceException } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { holdApprovalRequest } from '../../aws/approval-requests.js';
 import { type ApprovalRecord, getApproval, recordApprovalRequest } from '../../aws/promotion-approvals.js';
@@ -11,6 +10,7 @@ import { approvalIdFor } from '../../core/promotion/approval-link.js';
 import { answerApproval } from '../../functions/lib/approval-decision.js';
 import { deliverRecordedDecisions } from '../../functions/reconcile-approvals.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
+import { mockClient } from '../helpers/mock-client.js';
 import { approvalEnv, serveApprovalSecrets } from './approval-fixtures.js';
 
 const DEV_TOKEN = `AQCEAAAAKgAAAA${'d'.repeat(600)}`;

@@ -2,7 +2,6 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, SFNServiceException } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getApproval, recordApprovalRequest } from '../../aws/promotion-approvals.js';
 import { openWork, openWorkIndex } from '../../core/ledger/keys.js';
@@ -11,6 +10,7 @@ import { decisionProof } from '../../core/promotion/decision-proof.js';
 import { approvalCallback } from '../../functions/approval-callback.js';
 import { deliverRecordedDecisions } from '../../functions/reconcile-approvals.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
+import { mockClient } from '../helpers/mock-client.js';
 import {
   approvalEnv,
   CATALOG_APPROVERS,

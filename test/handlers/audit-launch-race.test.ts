@@ -1,6 +1,5 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { documentClient } from '../../aws/clients/dynamodb.js';
 import { queryPrefix } from '../../aws/lifecycle-ledger.js';
@@ -9,6 +8,7 @@ import { auditLaunchPermissions } from '../../functions/audit/launch-permissions
 import { forgetOrganization } from '../../functions/sharing/channel-targets.js';
 import { grantVersionTo } from '../../functions/sharing/version-grants.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
+import { mockClient } from '../helpers/mock-client.js';
 import {
   AMI,
   answerEc2,

@@ -1,6 +1,5 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { documentClient } from '../../aws/clients/dynamodb.js';
 import { readDecisionsAndRevocations } from '../../aws/image-decisions.js';
@@ -11,6 +10,7 @@ import { auditScheduledRevocations } from '../../functions/audit/scheduled-revoc
 import { readOnce } from '../../functions/lib/read-once.js';
 import { forgetOrganization } from '../../functions/sharing/channel-targets.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
+import { mockClient } from '../helpers/mock-client.js';
 import { AMI, answerEc2, answerOrganizations, DEV, ec2, org, ouArn, ROOT, STG, world } from './organization-fixture.js';
 
 /**

@@ -5,7 +5,6 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { documentClient } from '../../aws/clients/dynamodb.js';
 import { recordBuildStatus } from '../../aws/promotion-ledger.js';
@@ -15,6 +14,7 @@ import { handler as onPipelineDisabled } from '../../functions/on-pipeline-disab
 import { handler as watchBaseImages } from '../../functions/watch-base-images.js';
 import { described } from '../helpers/described-call.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
+import { mockClient } from '../helpers/mock-client.js';
 import { AL2023, triggerCatalog } from '../unit/triggers/fixtures.js';
 import { BUILD_ARN, catalog, getImageOutput, PIPELINE_ARN, stateChangeEvent } from './promotion-fixtures.js';
 import { envelope } from './start-builds-events.js';

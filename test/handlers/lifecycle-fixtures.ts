@@ -28,11 +28,11 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach } from 'vitest';
 import { documentClient } from '../../aws/clients/dynamodb.js';
 import { pointerPrincipals } from '../../core/promotion/consumer-access.js';
 import { batchGetThroughGetMocks } from '../helpers/batch-get-mock.js';
+import { mockClient } from '../helpers/mock-client.js';
 import { parameterStore } from './parameter-store-mock.js';
 import { AMIS, catalog, ORGANIZATION, OU } from './promotion-fixtures.js';
 

@@ -1,6 +1,5 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { documentClient } from '../../aws/clients/dynamodb.js';
 import { configureClients } from '../../aws/clients/registry.js';
@@ -8,6 +7,7 @@ import { parseNotification } from '../../events/notification.js';
 import { sendMonthlySummary } from '../../functions/monthly-summary.js';
 import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite.js';
 import { localLedgerClient, recreateLedgerTable } from '../helpers/ledger-table.js';
+import { mockClient } from '../helpers/mock-client.js';
 import { catalog } from './promotion-fixtures.js';
 
 const SCHEDULED = { summary: 'monthly' as const, scheduledTime: '2027-02-01T09:00:00Z' };

@@ -10,12 +10,12 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { lineageHoldOf } from '../../aws/lineage-holds.js';
 import { MalformedEventError } from '../../core/errors.js';
 import { executionNameFor } from '../../core/promotion/naming.js';
 import { onImageEvent } from '../../functions/on-image-event.js';
+import { mockClient } from '../helpers/mock-client.js';
 import { BUILD_ARN, basePlan, catalog, getImageOutput, stateChangeEvent } from './promotion-fixtures.js';
 
 const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:111122223333:stateMachine:promotion';

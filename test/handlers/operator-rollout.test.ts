@@ -1,6 +1,5 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { documentClient } from '../../aws/clients/dynamodb.js';
 import { imagePk, rolloutSk } from '../../core/ledger/keys.js';
@@ -8,6 +7,7 @@ import type { RolloutRecord } from '../../core/rollout/record.js';
 import { operatorEndpoint } from '../../functions/operator.js';
 import { rolloutRecord } from '../fixtures/rollouts.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
+import { mockClient } from '../helpers/mock-client.js';
 import { catalog } from './promotion-fixtures.js';
 
 const dynamo = useLocalDynamo();

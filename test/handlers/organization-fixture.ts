@@ -14,13 +14,13 @@ import {
   ListRootsCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach } from 'vitest';
 import { recordOutcome } from '../../aws/promotion-ledger.js';
 import { syncOrganization } from '../../functions/organization-sync.js';
 import { forgetOrganization } from '../../functions/sharing/channel-targets.js';
 import type { LocalDynamo } from '../../local/dynalite.js';
 import { createLedgerTable, localLedgerClient, useLocalDynamo } from '../helpers/ledger-table.js';
+import { mockClient } from '../helpers/mock-client.js';
 import { catalog } from './promotion-fixtures.js';
 
 /**

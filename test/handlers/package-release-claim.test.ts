@@ -3,9 +3,9 @@ import { GetImageCommand, ImagebuilderClient, ListImagePackagesCommand } from '@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { onImageEvent } from '../../functions/on-image-event.js';
+import { mockClient } from '../helpers/mock-client.js';
 import { BUILD_ARN, catalog, getImageOutput, stateChangeEvent } from './promotion-fixtures.js';
 
 const DEDUPE_KEY = 'package:base:openssl@3.0.99';

@@ -9,10 +9,10 @@ import {
   RAMServiceException,
 } from '@aws-sdk/client-ram';
 import { BatchGetCommand, DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configureClients } from '../../aws/clients/registry.js';
 import { pointerShareFailureText, verifyPointerShares } from '../../functions/sharing/pointer-share-backstop.js';
+import { mockClient } from '../helpers/mock-client.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const ram = mockClient(RAMClient);

@@ -6,9 +6,9 @@ import {
 } from '@aws-sdk/client-ec2';
 import { GetImageCommand, ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadImage } from '../../functions/promotion/load-image.js';
+import { mockClient } from '../helpers/mock-client.js';
 import { AMIS, BUILD_ARN, catalog, getImageOutput } from './promotion-fixtures.js';
 
 const ec2 = mockClient(EC2Client);

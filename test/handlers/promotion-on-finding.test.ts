@@ -19,12 +19,12 @@ import { AccountNotFoundException, DescribeAccountCommand, OrganizationsClient }
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { documentClient } from '../../aws/clients/dynamodb.js';
 import { MalformedEventError } from '../../core/errors.js';
 import { onFinding } from '../../functions/on-finding.js';
 import { batchGetThroughGetMocks } from '../helpers/batch-get-mock.js';
+import { mockClient } from '../helpers/mock-client.js';
 import { ACCOUNT, BUILD_ARN, catalog, getImageOutput } from './promotion-fixtures.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);

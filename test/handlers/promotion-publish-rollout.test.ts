@@ -5,12 +5,12 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { catalogShapeSchema } from '../../core/config/schema.js';
 import { rolloutExecutionName } from '../../core/rollout/request.js';
 import { publish } from '../../functions/promotion/publish.js';
 import exampleCatalog from '../../goldsmith.config.js';
+import { mockClient } from '../helpers/mock-client.js';
 import { channelItem, OU } from './promotion-fixtures.js';
 import { newPointerShare, usePublishWorld } from './publish-fixtures.js';
 

@@ -9,11 +9,11 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resetApprovalSecret } from '../../aws/approval-secret.js';
 import { gate } from '../../functions/promotion/gate.js';
 import { requestApproval } from '../../functions/promotion/request-approval.js';
+import { mockClient } from '../helpers/mock-client.js';
 import { catalog, channelItem, getImageOutput, ledgerFactsAnswer } from './promotion-fixtures.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);

@@ -13,11 +13,11 @@ import {
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { classifyError } from '../../core/errors/classify.js';
 import { share } from '../../functions/promotion/share.js';
 import { forgetOrganization } from '../../functions/sharing/channel-targets.js';
+import { mockClient } from '../helpers/mock-client.js';
 import { catalog, channelItem, ledgerFactsAnswer } from './promotion-fixtures.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);

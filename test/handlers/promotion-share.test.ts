@@ -22,13 +22,13 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { accountSetHash } from '../../core/sharing/targets.js';
 import { recordFailureOutcome } from '../../functions/promotion/record-outcome.js';
 import { share } from '../../functions/promotion/share.js';
 import { forgetOrganization } from '../../functions/sharing/channel-targets.js';
 import { applyLaunchGrants } from '../../functions/sharing/launch-grants.js';
+import { mockClient } from '../helpers/mock-client.js';
 import { AMIS, catalog, channelItem, ledgerFactsAnswer } from './promotion-fixtures.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);

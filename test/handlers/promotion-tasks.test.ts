@@ -11,7 +11,6 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resetApprovalSecret } from '../../aws/approval-secret.js';
 import { approvalIdFor, verifyApprovalLink } from '../../core/promotion/approval-link.js';
@@ -20,6 +19,7 @@ import { loadImage } from '../../functions/promotion/load-image.js';
 import { recordFailureOutcome } from '../../functions/promotion/record-outcome.js';
 import { requestApproval } from '../../functions/promotion/request-approval.js';
 import { soakCheck } from '../../functions/promotion/soak-check.js';
+import { mockClient } from '../helpers/mock-client.js';
 import {
   AMIS,
   BUILD_ARN,

@@ -11,8 +11,9 @@ import {
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { type PutParameterCommandOutput, SSMClient } from '@aws-sdk/client-ssm';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
+import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach } from 'vitest';
+import { mockClient } from '../helpers/mock-client.js';
 import { parameterStore } from './parameter-store-mock.js';
 import { associatedAnswer, catalog, ledgerFactsAnswer, ORGANIZATION } from './promotion-fixtures.js';
 

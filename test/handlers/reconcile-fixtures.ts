@@ -20,9 +20,10 @@ import {
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
+import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, vi } from 'vitest';
 import { openWork, openWorkIndex } from '../../core/ledger/keys.js';
+import { mockClient } from '../helpers/mock-client.js';
 import { ACCOUNT, BUILD_ARN, catalog, PIPELINE_ARN } from './promotion-fixtures.js';
 
 /** Shared fixtures of the reconcileBuilds handler tests: its input, Image Builder's build list, an in-memory ledger. */

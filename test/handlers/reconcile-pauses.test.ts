@@ -1,12 +1,12 @@
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getApproval, recordApprovalRequest } from '../../aws/promotion-approvals.js';
 import { getPause, recordPause } from '../../aws/promotion-pauses.js';
 import { resumedExecutionNameFor } from '../../core/promotion/naming.js';
 import { resumePausedPromotions } from '../../functions/reconcile-pauses.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
+import { mockClient } from '../helpers/mock-client.js';
 import { BUILD_ARN, basePlan, catalog } from './promotion-fixtures.js';
 
 const MACHINE = 'arn:aws:states:us-east-1:111122223333:stateMachine:promotion';

@@ -10,10 +10,10 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { payloadDigest } from '../../core/redrive/failed-invocations.js';
 import { MAX_PER_QUEUE, redriveDeadLetters } from '../../functions/redrive-dead-letters.js';
+import { mockClient } from '../helpers/mock-client.js';
 import { deadLetter, NOW, payload, QUEUE, SELF, START_BUILDS } from './dead-letter-fixtures.js';
 import { catalog } from './promotion-fixtures.js';
 

@@ -7,12 +7,12 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recordFailedInvocation } from '../../aws/failed-invocations.js';
 import { payloadDigest } from '../../core/redrive/failed-invocations.js';
 import { redriveDeadLetters } from '../../functions/redrive-dead-letters.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
+import { mockClient } from '../helpers/mock-client.js';
 import { deadLetter, NOW, payload, QUEUE, SELF, START_BUILDS } from './dead-letter-fixtures.js';
 import { catalog } from './promotion-fixtures.js';
 

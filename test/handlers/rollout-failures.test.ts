@@ -1,5 +1,4 @@
 import { DescribeExecutionCommand, ExecutionDoesNotExist, SFNClient } from '@aws-sdk/client-sfn';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readRollout, supersedeRollout } from '../../aws/rollout-ledger.js';
 import { endedText } from '../../core/rollout/operator.js';
@@ -8,6 +7,7 @@ import { rolloutHistory } from '../../core/status/rollout-history.js';
 import { stopOrphanedRollouts } from '../../functions/reconcile-rollouts.js';
 import { checkWave } from '../../functions/rollout/check.js';
 import { startRollout } from '../../functions/rollout/start.js';
+import { mockClient } from '../helpers/mock-client.js';
 import {
   AMI,
   CANARY,

@@ -22,6 +22,7 @@ import {
   REGION,
   sns,
   sts,
+  stubMembers,
   world,
 } from './rollout-members.js';
 
@@ -69,6 +70,7 @@ export function canaryThenBothOUs(): void {
 
 /** A rollout handler test's world: reset before each test, the ledger table recreated. */
 export function useRolloutWorld(): void {
+  stubMembers();
   const dynamo = useLocalDynamo();
   beforeEach(async () => {
     process.env.GOLDSMITH_CATALOG = JSON.stringify(rolloutCatalog());

@@ -4,7 +4,8 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
-import { mockClient } from 'aws-sdk-client-mock';
+import type { AwsClientStub } from 'aws-sdk-client-mock';
+import { mockClient } from '../helpers/mock-client.js';
 
 /**
  * The member accounts a rollout handler test runs against: Auto Scaling groups, launch templates and instance
@@ -89,14 +90,27 @@ export function settle(account: string, status: string, reason?: string): void {
   }
 }
 
-export const asg = mockClient(AutoScalingClient);
+// The stubs of the clients the rollout engine calls, made by `stubMembers` (useRolloutWorld calls it for each file):
+// made when this module is loaded, they would be there for the first file of a shared worker only
+// (test/isolation.ts's `mocksAtLoad`). Imported bindings follow the assignments.
+export let asg: AwsClientStub<AutoScalingClient>;
 /** The member accounts' CloudWatch: DescribeAlarms answered from `world.alarms`. */
-export const cw = mockClient(CloudWatchClient);
-export const ec2 = mockClient(EC2Client);
-export const sts = mockClient(STSClient);
-export const org = mockClient(OrganizationsClient);
+export let cw: AwsClientStub<CloudWatchClient>;
+export let ec2: AwsClientStub<EC2Client>;
+export let sts: AwsClientStub<STSClient>;
+export let org: AwsClientStub<OrganizationsClient>;
 /** The notifications topic: every announcement the engine publishes. */
-export const sns = mockClient(SNSClient);
+export let sns: AwsClientStub<SNSClient>;
+
+/** Stubs the clients above anew (test/setup-shared-cloud.ts restores them after the file). */
+export function stubMembers(): void {
+  asg = mockClient(AutoScalingClient);
+  cw = mockClient(CloudWatchClient);
+  ec2 = mockClient(EC2Client);
+  sts = mockClient(STSClient);
+  org = mockClient(OrganizationsClient);
+  sns = mockClient(SNSClient);
+}
 
 export type WithConfig = () => { config: { credentials: () => Promise<{ accessKeyId: string }> } };
 

@@ -1,6 +1,5 @@
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { documentClient } from '../../aws/clients/dynamodb.js';
 import { readRollout } from '../../aws/rollout-ledger.js';
@@ -10,6 +9,7 @@ import { takeBackEndedRollout } from '../../functions/lifecycle/revoke-rollout.j
 import { stopOrphanedRollouts } from '../../functions/reconcile-rollouts.js';
 import { checkWave } from '../../functions/rollout/check.js';
 import { startRollout } from '../../functions/rollout/start.js';
+import { mockClient } from '../helpers/mock-client.js';
 import {
   CANARY,
   followingGroup,

@@ -1,5 +1,4 @@
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readRollout } from '../../aws/rollout-ledger.js';
 import type { RolloutRecord } from '../../core/rollout/record.js';
@@ -9,6 +8,7 @@ import { rolloutStatusLine } from '../../core/status/rollout-view.js';
 import { takeBackEndedRollout } from '../../functions/lifecycle/revoke-rollout.js';
 import { checkWave } from '../../functions/rollout/check.js';
 import { startRollout } from '../../functions/rollout/start.js';
+import { mockClient } from '../helpers/mock-client.js';
 import {
   AMI,
   CANARY,

@@ -1,7 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { documentClient } from '../../aws/clients/dynamodb.js';
 import { configureClients } from '../../aws/clients/registry.js';
@@ -14,6 +13,7 @@ import { handler } from '../../functions/slack-notify.js';
 import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite.js';
 import { type SlackOutageAnswer, SlackStandIn } from '../../local/slack/stand-in.js';
 import { localLedgerClient, recreateLedgerTable } from '../helpers/ledger-table.js';
+import { mockClient } from '../helpers/mock-client.js';
 
 const BOT_TOKEN = 'xoxb-test-token';
 const context = {

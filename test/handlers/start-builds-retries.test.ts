@@ -6,11 +6,11 @@ import {
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { documentClient } from '../../aws/clients/dynamodb.js';
 import { handler } from '../../functions/start-builds.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
+import { mockClient } from '../helpers/mock-client.js';
 import { triggerCatalog } from '../unit/triggers/fixtures.js';
 import { PIPELINE_ARN_PREFIX } from './start-builds-events.js';
 

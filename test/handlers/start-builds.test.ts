@@ -8,11 +8,11 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MalformedEventError } from '../../core/errors.js';
 import { clientTokenFor } from '../../core/triggers/dedupe.js';
 import { handler } from '../../functions/start-builds.js';
+import { mockClient } from '../helpers/mock-client.js';
 import { AL2023, triggerCatalog } from '../unit/triggers/fixtures.js';
 import { amiUpdateNotice, codeArtifactEvent, PIPELINE_ARN_PREFIX } from './start-builds-events.js';
 

@@ -3,10 +3,10 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MalformedEventError } from '../../core/errors.js';
 import { handler } from '../../functions/watch-base-images.js';
+import { mockClient } from '../helpers/mock-client.js';
 import { AL2023, triggerCatalog } from '../unit/triggers/fixtures.js';
 
 const context = { functionName: 'watch-base-images', awsRequestId: 'req-1' } as Context;

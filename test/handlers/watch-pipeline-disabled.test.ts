@@ -2,9 +2,9 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/on-pipeline-disabled.js';
+import { mockClient } from '../helpers/mock-client.js';
 import { envelope, PIPELINE_ARN_PREFIX } from './start-builds-events.js';
 
 const context = { functionName: 'on-pipeline-disabled', awsRequestId: 'req-1' } as Context;

@@ -26,7 +26,6 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { type RunOptions, StateMachine } from 'aws-local-stepfunctions';
-import { mockClient } from 'aws-sdk-client-mock';
 import { vi } from 'vitest';
 import { resetApprovalSecret } from '../../aws/approval-secret.js';
 import { claimApprovalDecision } from '../../aws/promotion-approvals.js';
@@ -50,6 +49,7 @@ import { approvalStateName, soakStateName, soakTimes, TASK_STATES } from '../../
 import { parameterStore } from '../handlers/parameter-store-mock.js';
 import { BUILD_ARN, basePlan, catalog, getImageOutput, plans } from '../handlers/promotion-fixtures.js';
 import { localLedgerClient, recreateLedgerTable } from '../helpers/ledger-table.js';
+import { mockClient } from '../helpers/mock-client.js';
 
 /**
  * Runs the synthesized promotion ASL in aws-local-stepfunctions with every Task overridden by our in-process task

@@ -1,6 +1,5 @@
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readImagePartition } from '../../aws/image-partition.js';
 import { getApproval } from '../../aws/promotion-approvals.js';
@@ -19,6 +18,7 @@ import type { LocalExecution } from '../../local/stepfunctions/execution.js';
 import type { StatesDefinition } from '../../local/stepfunctions/localize.js';
 import { TASK_STATES } from '../../stacks/promotion/state-names.js';
 import { BUILD_ARN, basePlan } from '../handlers/promotion-fixtures.js';
+import { mockClient } from '../helpers/mock-client.js';
 import { defaultWorld, freshLedger, mocks, synthesizedPromotion, taskOverrides } from './promotion-asl-harness.js';
 
 /**

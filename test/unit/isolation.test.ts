@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { testTempDir } from '../helpers/temp-dir.js';
-import { isolationReasons, sharedRegistryTestFiles } from '../isolation.js';
+import { isolationReasons, mocksAtLoad, sharedRegistryTestFiles } from '../isolation.js';
 
 const REPO = join(import.meta.dirname, '../..');
 
@@ -90,7 +90,7 @@ describe('which test files share a module registry (test/isolation.ts, the "pure
     expect(shared).not.toContain('test/unit/isolation.test.ts');
   });
 
-  it('in the cloud project, shares a file that reaches the local cloud, and isolates one that mocks, spies or sets the environment', () => {
+  it('in the cloud project, shares a file that reaches the local cloud and sets the environment, spies or stubs clients through the helper, and isolates one that mocks a module', () => {
     const cloudy =
       "import { it } from 'vitest';\nimport { cloud } from '../../local/cloud.js';\nit('runs', () => cloud);\n";
     const root = repository({
@@ -98,8 +98,11 @@ describe('which test files share a module registry (test/isolation.ts, the "pure
       'local/cloud.ts': "import { client } from '../aws/clients.js';\nexport const cloud = client;",
       'test/helpers/output.ts':
         "import { vi } from 'vitest';\nexport const capture = () => { vi.spyOn(process.stdout, 'write'); vi.restoreAllMocks(); };",
+      'test/helpers/mock-client.ts':
+        "import { mockClient as stub } from 'aws-sdk-client-mock';\nexport const mockClient = (c) => stub(c);",
       'test/helpers/spying.ts':
         "import { vi } from 'vitest';\nexport const spy = () => vi.spyOn(process.stdout, 'write');",
+      'test/helpers/stubbing.ts': "import { vi } from 'vitest';\nexport const stub = () => vi.stubGlobal('fetch', 1);",
       'test/helpers/dynamo.ts':
         "import { beforeAll } from 'vitest';\nexport function useDynamo() {\n  beforeAll(() => undefined);\n}",
       'test/helpers/hooked.ts': "import { beforeAll } from 'vitest';\nbeforeAll(() => undefined);\nexport const x = 1;",
@@ -107,8 +110,11 @@ describe('which test files share a module registry (test/isolation.ts, the "pure
       'test/unit/captured.test.ts': `${cloudy}import { capture } from '../helpers/output.js';\n`,
       'test/unit/dynamo.test.ts': `${cloudy}import { useDynamo } from '../helpers/dynamo.js';\nuseDynamo();\n`,
       'test/unit/env.test.ts': `${cloudy}process.env.AWS_REGION = 'eu-west-1';\n`,
+      'test/unit/stubbed.test.ts': `${cloudy}import { mockClient } from '../helpers/mock-client.js';\nmockClient(client);\n`,
+      'test/unit/spied.test.ts': `${cloudy}import { spy } from '../helpers/spying.js';\nvi.useFakeTimers();\n`,
       'test/unit/mocked.test.ts': `${cloudy}vi.mock('../../aws/clients.js');\n`,
-      'test/unit/spied.test.ts': `${cloudy}import { spy } from '../helpers/spying.js';\n`,
+      'test/unit/package-stub.test.ts': `${cloudy}import { mockClient } from 'aws-sdk-client-mock';\nmockClient(client);\n`,
+      'test/unit/global.test.ts': `${cloudy}import { stub } from '../helpers/stubbing.js';\n`,
       'test/unit/hooked.test.ts': `${cloudy}import { x } from '../helpers/hooked.js';\n`,
       'test/unit/lost.test.ts': "import { x } from '../../local/missing.js';\n",
     });
@@ -117,17 +123,29 @@ describe('which test files share a module registry (test/isolation.ts, the "pure
       'test/unit/captured.test.ts',
       'test/unit/cloud.test.ts',
       'test/unit/dynamo.test.ts',
+      'test/unit/env.test.ts',
+      'test/unit/spied.test.ts',
+      'test/unit/stubbed.test.ts',
     ]);
     // The pure project still isolates all of them: they reach past core/ and events/.
     expect(sharedRegistryTestFiles(root)).toEqual([]);
-    expect(isolationReasons(root, 'test/unit/env.test.ts', 'cloud')).toEqual([
+    // The scenario project undoes nothing after a file: the environment, spies and stubs keep a process each.
+    expect(sharedRegistryTestFiles(root, 'test', 'scenarios')).toEqual([
+      'test/unit/captured.test.ts',
+      'test/unit/cloud.test.ts',
+      'test/unit/dynamo.test.ts',
+    ]);
+    expect(isolationReasons(root, 'test/unit/env.test.ts', 'scenarios')).toEqual([
       'test/unit/env.test.ts changes process-wide state or mocks',
     ]);
     expect(isolationReasons(root, 'test/unit/mocked.test.ts', 'cloud')).toEqual([
       'test/unit/mocked.test.ts changes process-wide state or mocks',
     ]);
-    expect(isolationReasons(root, 'test/unit/spied.test.ts', 'cloud')).toEqual([
-      'test/helpers/spying.ts changes process-wide state or mocks',
+    expect(isolationReasons(root, 'test/unit/package-stub.test.ts', 'cloud')).toEqual([
+      'test/unit/package-stub.test.ts changes process-wide state or mocks',
+    ]);
+    expect(isolationReasons(root, 'test/unit/global.test.ts', 'cloud')).toEqual([
+      'test/helpers/stubbing.ts changes process-wide state or mocks',
     ]);
     expect(isolationReasons(root, 'test/unit/hooked.test.ts', 'cloud')).toEqual([
       'test/helpers/hooked.ts registers hooks',
@@ -135,13 +153,41 @@ describe('which test files share a module registry (test/isolation.ts, the "pure
     expect(isolationReasons(root, 'test/unit/lost.test.ts', 'cloud')).toEqual(['imports unresolved:local/missing.js']);
   });
 
-  it('in this repository, shares the local-cloud tests that mock nothing, and keeps the mocking ones isolated', () => {
+  it('in the cloud project, isolates a file whose helper stubs clients when it is loaded, not when a test calls it', () => {
+    const helper = "import { mockClient } from '../helpers/mock-client.js';\nimport { SNSClient } from 'sdk';\n";
+    const root = repository({
+      'test/helpers/mock-client.ts':
+        "import { mockClient as stub } from 'aws-sdk-client-mock';\nexport const mockClient = (c) => stub(c);",
+      'test/fixtures/at-load.ts': `${helper}export const mocks = {\n  sns: mockClient(SNSClient),\n};\n`,
+      'test/fixtures/on-call.ts': `${helper}export function useMocks() {\n  return { sns: mockClient(SNSClient) };\n}\n`,
+      'test/unit/at-load.test.ts': "import { mocks } from '../fixtures/at-load.js';\n",
+      'test/unit/on-call.test.ts': "import { useMocks } from '../fixtures/on-call.js';\nconst sns = useMocks();\n",
+      'test/unit/own.test.ts':
+        "import { mockClient } from '../helpers/mock-client.js';\nconst sns = mockClient(Sns);\n",
+    });
+
+    expect(sharedRegistryTestFiles(root, 'test', 'cloud')).toEqual([
+      'test/unit/on-call.test.ts',
+      'test/unit/own.test.ts',
+    ]);
+    expect(isolationReasons(root, 'test/unit/at-load.test.ts', 'cloud')).toEqual([
+      'test/fixtures/at-load.ts mocks clients at load',
+    ]);
+    expect(mocksAtLoad('const sns = mockClient(SNSClient);')).toBe(true);
+    expect(mocksAtLoad('const use = () => mockClient(SNSClient);')).toBe(false);
+    expect(mocksAtLoad('class World { sns = mockClient(SNSClient); }')).toBe(true);
+    expect(mocksAtLoad('// mockClient( in a comment\nexport const x = 1;')).toBe(false);
+  });
+
+  it('in this repository, shares the local-cloud tests whose mocks are undone after the file, and keeps the others isolated', () => {
     const cloud = sharedRegistryTestFiles(REPO, 'test', 'cloud');
     expect(cloud).toContain('test/integration/operator-endpoint.test.ts');
     expect(cloud).toContain('test/unit/local/ec2-fake.test.ts');
     expect(cloud.length).toBeGreaterThan(250);
-    // Mocks SDK clients and sets the environment; reads the environment for its length.
-    expect(cloud).not.toContain('test/handlers/approval-callback.test.ts');
-    expect(cloud).not.toContain('test/scenarios/acting-sequence.test.ts');
+    // Stubs SDK clients through test/helpers/mock-client.ts and sets the environment: both undone after the file.
+    expect(cloud).toContain('test/handlers/approval-callback.test.ts');
+    // Its fixture stubs the clients when it is loaded; mocks a module.
+    expect(cloud).not.toContain('test/handlers/lifecycle-revoke.test.ts');
+    expect(cloud).not.toContain('test/unit/cli/saved-cloud-open.test.ts');
   });
 });

@@ -1,7 +1,7 @@
 import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { batchGetItems, unprocessedBackoffMs } from '../../../aws/batch-get.js';
+import { mockClient } from '../../helpers/mock-client.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const A = { pk: 'IMAGE#base', sk: 'CHANNEL#dev' };

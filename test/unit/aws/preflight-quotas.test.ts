@@ -6,10 +6,10 @@ import {
   ListTagsForResourceCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { amiSharingQuotaCheck } from '../../../aws/preflight-quotas.js';
 import type { Catalog } from '../../../core/config/schema.js';
+import { mockClient } from '../../helpers/mock-client.js';
 import { preflightCatalog } from './preflight-catalog.js';
 
 const orgs = mockClient(OrganizationsClient);

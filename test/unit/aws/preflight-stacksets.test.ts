@@ -4,10 +4,10 @@ import {
   ListDelegatedAdministratorsCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { memberBaselineChecks, STACKSETS_PRINCIPAL } from '../../../aws/preflight-stacksets.js';
 import type { Catalog } from '../../../core/config/schema.js';
+import { mockClient } from '../../helpers/mock-client.js';
 import { preflightCatalog } from './preflight-catalog.js';
 
 const orgs = mockClient(OrganizationsClient);

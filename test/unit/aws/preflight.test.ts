@@ -10,11 +10,11 @@ import {
 import { DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CDK_BOOTSTRAP_VERSION_PARAMETER, type PreflightCheck, preflight } from '../../../aws/preflight.js';
 import { parseCatalog } from '../../../core/config/catalog.js';
 import type { Catalog } from '../../../core/config/schema.js';
+import { mockClient } from '../../helpers/mock-client.js';
 
 const sts = mockClient(STSClient);
 const orgs = mockClient(OrganizationsClient);

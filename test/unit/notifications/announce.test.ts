@@ -7,7 +7,6 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   announce,
@@ -16,6 +15,7 @@ import {
   redeliverAnnouncements,
 } from '../../../aws/notifications.js';
 import { SAMPLE_NOTIFICATIONS } from '../../fixtures/notifications.js';
+import { mockClient } from '../../helpers/mock-client.js';
 
 const TOPIC = 'arn:aws:sns:us-east-1:111122223333:goldsmith-test-notifications';
 
