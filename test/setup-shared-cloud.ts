@@ -7,6 +7,15 @@ import { virtualDateInstalled } from '../local/simulator/virtual-date.js';
 import { restoreClientMocks } from './helpers/mock-client.js';
 import { awaitStrayCloud, STRAY_CLOUD_LIMIT_MS } from './helpers/stray-cloud.js';
 
+/**
+ * The process's own environment object, as the worker's first file found it: a running cloud puts a plain object in
+ * its place (local/simulator/cloud-env.ts), and one left there would keep what a later file writes to `process.env`
+ * (TMPDIR, say) from reaching the process's environment, which `os.tmpdir()` and child processes read.
+ */
+const worker = globalThis as { goldsmithProcessEnv?: NodeJS.ProcessEnv };
+worker.goldsmithProcessEnv ??= process.env;
+const processEnv = worker.goldsmithProcessEnv;
+
 /** The environment as the file found it (vitest runs a setup file again before each file, shared or not). */
 const environment = { ...process.env };
 
@@ -38,6 +47,7 @@ afterAll(async ({}, file) => {
     // clients it stubbed, a faked clock, the environment (vitest restores its spies itself).
     restoreClientMocks();
     vi.useRealTimers();
+    if (process.env !== processEnv) process.env = processEnv;
     restoreEnvironment(environment);
     configureClients({});
     configureSlack({});

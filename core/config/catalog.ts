@@ -25,8 +25,13 @@ export function parseCatalog(input: unknown, files: ComponentFiles): CatalogPars
   const schema = catalogShapeSchema.superRefine(
     (catalog, ctx) => {
       const failed = ctx.issues.flatMap(failedPaths);
+      // A channel that is not an object (`null`) has no fields to judge item by item: the schema reports it, and the
+      // rules over the channels are skipped rather than read a field of it.
+      const channels: unknown = (catalog as { channels?: unknown } | null)?.channels;
+      const channelsWhole = !Array.isArray(channels) || channels.every((c) => typeof c === 'object' && c !== null);
+      const sectionsFailed = channelsWhole ? failed : [...failed, ['channels']];
       for (const { rule, reads, over = [] } of catalogRules) {
-        if (!readsOnlySound(reads, failed) || !sectionsThere(over, failed)) continue;
+        if (!readsOnlySound(reads, failed) || !sectionsThere(over, sectionsFailed)) continue;
         const sound = (path: readonly (string | number)[]) => readsOnlySound([path.join('.')], failed);
         rule(catalog, (path, message) => ctx.addIssue({ code: 'custom', path: [...path], message }), files, sound);
       }

@@ -12,6 +12,7 @@ import { forgetOrganization } from '../../functions/sharing/channel-targets.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
 import { mockClient } from '../helpers/mock-client.js';
 import { AMI, answerEc2, answerOrganizations, DEV, ec2, org, ouArn, ROOT, STG, world } from './organization-fixture.js';
+import { catalog } from './promotion-fixtures.js';
 
 /**
  * The daily audit's reads of the ledger and the organization: each image's decisions, revocations and scheduled
@@ -43,6 +44,8 @@ const promoted = (version: string, ami: typeof AMI) => ({
 beforeEach(async () => {
   process.env.LEDGER_TABLE = 'ledger';
   process.env.NOTIFY_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:notify';
+  // The catalog's retry horizon says how long a promotion can be in flight (functions/sharing/in-flight.ts).
+  process.env.GOLDSMITH_CATALOG = JSON.stringify(catalog);
   await recreateLedgerTable(localLedgerClient(dynamo.endpoint));
   forgetOrganization();
   // Two live versions, one revoked (not audited), a scheduled revocation of the revoked one and a cancelled one,

@@ -7,8 +7,9 @@ import { type CatalogRule, list } from './types.js';
  * image is judged on its own `parent`: another image's bad field, or a bad channel name, hides no unknown parent.
  */
 export const parentReferences: CatalogRule = (catalog, report, _files, sound) => {
-  const channelNames = new Set(catalog.channels.map((c) => c.name));
   const namesSound = sound(['channels', '*', 'name']);
+  // Read only when every channel's name is sound: a channel that is not an object (`null`) has none.
+  const channelNames = new Set(namesSound ? catalog.channels.map((c) => c.name) : []);
   for (const [name, image] of Object.entries(catalog.images)) {
     // An image that is not an object (`null`) is reported by the schema; it has no parent to judge.
     if (typeof image !== 'object' || image === null) continue;

@@ -92,6 +92,13 @@ describe('parseCatalog properties', () => {
     }
   });
 
+  it('reports a channel that is null or not an object by its path, never throwing', () => {
+    for (const value of [null, 7, 'dev']) {
+      const result = parseCatalog(mutate(['channels'], 'replace', [value]), files);
+      expect(result.ok ? [] : result.problems.filter((p) => p.startsWith('channels[0]: '))).not.toEqual([]);
+    }
+  });
+
   it('reports an added unknown key by its full path', () => {
     fc.assert(
       fc.property(fc.constantFrom(...examplePaths.filter((p) => p[0] === 'images' && p.length === 2)), (path) => {
