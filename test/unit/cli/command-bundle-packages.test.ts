@@ -102,6 +102,41 @@ describe('the goldsmith command builds the pure-JavaScript npm packages into its
     expect(left.has('@aws-sdk/client-dynamodb')).toBe(false);
   });
 
+  it("writes each package module's wrapper as a parenthesized function, its lines where they were", async () => {
+    const { eagerModules } = (await import(pathToFileURL(join(REPO, 'bin/bundle-build.mjs')).href)) as {
+      eagerModules: (code: string) => string;
+    };
+    const code = [
+      'var require_a = __commonJS({',
+      '  "node_modules/a/index.js"(exports, module) {',
+      '    module.exports = { a: 1 };',
+      '  }',
+      '});',
+      'var init_b = __esm({',
+      '  "node_modules/b/index.js"() {',
+      '  }',
+      '});',
+      'const text = "  }\\n});";',
+      '',
+    ].join('\n');
+
+    const eager = eagerModules(code);
+
+    expect(eager.split('\n')).toEqual([
+      'var require_a = __commonJS({',
+      '  "node_modules/a/index.js": (function(exports, module) {',
+      '    module.exports = { a: 1 };',
+      '  })',
+      '});',
+      'var init_b = __esm({',
+      '  "node_modules/b/index.js": (function() {',
+      '  })',
+      '});',
+      'const text = "  }\\n});";',
+      '',
+    ]);
+  });
+
   it('builds again when package-lock.json changes: the packages built in are other versions', async () => {
     const root = checkout();
     const ensureBundle = await ensureBundleOf(root);
