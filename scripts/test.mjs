@@ -10,6 +10,7 @@
  * Plain JavaScript, so that it runs on the Node that `npm ci` installs before anything is compiled.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 
 /** `nice` where the system has it (Linux, macOS); without it the two run at normal priority. */
 const NICE = spawnSync('nice', ['-n', '19', 'true']).status === 0 ? ['nice', '-n', '19'] : [];
@@ -65,6 +66,9 @@ for (const signal of ['SIGTERM', 'SIGHUP']) {
   });
 }
 
+// What an earlier run left for verify's request-check line (a vitest run that failed, or one file run alone) is not
+// this run's: cleared before vitest starts (scripts/verify/suite-figures.ts).
+rmSync(new URL('../node_modules/.cache/goldsmith-verify/', import.meta.url), { recursive: true, force: true });
 const tests = await shown('vitest', ['run', ...process.argv.slice(2)]);
 verify.child.stdin.end();
 const [typed, verified] = await Promise.all([typecheck.done, verify.done]);

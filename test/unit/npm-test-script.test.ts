@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -27,12 +27,21 @@ async function npmTest(codes: Codes, args: string[] = []): Promise<{ code: numbe
   const bin = mkdtempSync(join(tmpdir(), 'goldsmith-npm-test-'));
   dirs.push(bin);
   const marker = join(bin, 'vitest-ended');
+  // A copy of the script in a checkout of its own, so that what it clears is that checkout's, not this run's.
+  mkdirSync(join(bin, 'scripts'));
+  copyFileSync(SCRIPT, join(bin, 'scripts', 'test.mjs'));
+  const stale = join(bin, 'node_modules', '.cache', 'goldsmith-verify');
+  mkdirSync(stale, { recursive: true });
+  writeFileSync(join(stale, 'earlier-run.json'), '{}');
   const stub = (name: string, body: string): void => {
     writeFileSync(join(bin, name), `#!/bin/sh\n${body}\n`);
     chmodSync(join(bin, name), 0o755);
   };
   stub('biome', `echo "biome $*"; exit ${codes.lint ?? 0}`);
-  stub('vitest', `sleep 0.3; echo "vitest $*"; touch ${marker}; exit ${codes.vitest ?? 0}`);
+  stub(
+    'vitest',
+    `sleep 0.3; echo "vitest $*"; [ -e ${join(stale, 'earlier-run.json')} ] && echo "stale figures seen"; touch ${marker}; exit ${codes.vitest ?? 0}`,
+  );
   stub('tsc', `echo "tsc ran"; exit ${codes.tsc ?? 0}`);
   // verify reads its standard input to the end: it must close only after vitest has ended.
   stub(
@@ -40,7 +49,7 @@ async function npmTest(codes: Codes, args: string[] = []): Promise<{ code: numbe
     `cat > /dev/null; if [ -f ${marker} ]; then echo "verify $* after vitest"; else echo "verify $* before vitest"; fi; exit ${codes.verify ?? 0}`,
   );
   try {
-    const line = `PATH="${bin}:$PATH" exec "${process.execPath}" "${SCRIPT}" "$@"`;
+    const line = `PATH="${bin}:$PATH" exec "${process.execPath}" "${join(bin, 'scripts', 'test.mjs')}" "$@"`;
     const { stdout } = await run('sh', ['-c', line, 'sh', ...args]);
     return { code: 0, out: stdout };
   } catch (e) {
@@ -55,6 +64,8 @@ describe('npm test (scripts/test.mjs)', () => {
     expect(code).toBe(0);
     expect(out).toContain('biome check .');
     expect(out).toContain('vitest run test/unit');
+    // An earlier run's request-check figures are cleared before vitest starts.
+    expect(out).not.toContain('stale figures seen');
     expect(out).toContain('verify --import tsx scripts/verify.ts --suite-on-stdin-end after vitest');
     expect(out.indexOf('vitest run')).toBeLessThan(out.indexOf('tsc ran'));
     expect(out.indexOf('tsc ran')).toBeLessThan(out.indexOf('verify --import'));
