@@ -60,16 +60,15 @@ export async function wantedOf(
  * version kept shared is not promoted further.
  */
 async function expectedNow(plan: Plan, live: LiveVersion, now: Date) {
-  if (live.retiredUsers) return { wanted: await wantedOf(live, live.channels), inFlight: [] as LaunchGrant[] };
+  if (live.retiredUsers) {
+    return { wanted: await wantedOf(live, live.channels), inFlight: [] as LaunchGrant[], copyKept: [] as string[] };
+  }
   const { held, flying } = await versionChannelsNow(live.image, live.version, now);
   const [wanted, inFlight] = await Promise.all([
     grantsOf(plan.channels.filter((c) => held.has(c.name))),
     grantsOf(plan.channels.filter((c) => flying.has(c.name))),
   ]);
-  return {
-    wanted: { grants: wanted.grants, copyAccounts: [...new Set([...wanted.copyAccounts, ...inFlight.copyAccounts])] },
-    inFlight: inFlight.grants,
-  };
+  return { wanted, inFlight: inFlight.grants, copyKept: inFlight.copyAccounts };
 }
 
 export const drifted = (d: GrantDrift) =>
@@ -98,7 +97,7 @@ export async function repairLaunchPermissions(
   const at = now.toISOString();
   const inForce = await readLaunchPermissions(ami.region, ami.imageId);
   part.reads += 1;
-  const { wanted, inFlight } = await expectedNow(plan, live, now);
+  const { wanted, inFlight, copyKept } = await expectedNow(plan, live, now);
   const drift = repairableDrift(inForce, wanted.grants, inFlight);
   if (!hasGrantDrift(drift)) return;
   const sk = launchDriftSk(live.version, ami.region, first, now);
@@ -114,7 +113,14 @@ export async function repairLaunchPermissions(
   await recordDrift({ ...finding, sk, action: 'grants put back', foundAt: at });
   await applyLaunchGrants([
     // Planned against EC2 as read before the ledger: a grant a Share made since is not taken away.
-    { region: ami.region, imageId: ami.imageId, grants: drift.keep, copyAccounts: wanted.copyAccounts, inForce },
+    {
+      region: ami.region,
+      imageId: ami.imageId,
+      grants: drift.keep,
+      copyAccounts: wanted.copyAccounts,
+      copyKept,
+      inForce,
+    },
   ]);
   part.reads += 1;
   const after = repairableDrift(await readLaunchPermissions(ami.region, ami.imageId), wanted.grants, inFlight);

@@ -19,6 +19,12 @@ export interface DesiredRegionGrants {
   /** Accounts that may also copy the AMI (its snapshots' createVolumePermission); `[]` removes any. */
   readonly copyAccounts: readonly string[];
   /**
+   * Accounts a promotion in flight lets copy (a channel Share has begun and not recorded the outcome of): their copy
+   * permission is kept where it is in force, never added, as the launch grants of such a channel are (the audit, the
+   * organization re-grant). Share grants them itself if it goes on; a paused or stopped one never does.
+   */
+  readonly copyKept?: readonly string[];
+  /**
    * The launch permissions in force as read before the ledger was (a path that is not the promotion: the audit, the
    * organization re-grant): the change is planned against these, not read again, so a grant made since (a Share
    * whose intent that ledger read could not see yet) is not taken away. EC2's API is eventually consistent
@@ -51,7 +57,10 @@ async function applyRegion(want: DesiredRegionGrants): Promise<AppliedRegionGran
   for (const call of calls) await modifyLaunchPermissions(region, imageId, call);
   let snapshotCalls = 0;
   for (const snapshotId of await readSnapshotIds(region, imageId)) {
-    const plan = planSnapshotPermissions(await readSnapshotPermissions(region, snapshotId), want.copyAccounts);
+    const current = await readSnapshotPermissions(region, snapshotId);
+    const held = new Set(current.flatMap((g) => ('UserId' in g ? [g.UserId] : [])));
+    const copy = [...new Set([...want.copyAccounts, ...(want.copyKept ?? []).filter((a) => held.has(a))])];
+    const plan = planSnapshotPermissions(current, copy);
     for (const call of plan.calls) await modifySnapshotPermissions(region, snapshotId, call);
     if (plan.removePublic) await modifySnapshotPermissions(region, snapshotId, { operation: 'remove', group: 'all' });
     snapshotCalls += plan.calls.length + (plan.removePublic ? 1 : 0);

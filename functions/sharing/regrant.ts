@@ -96,7 +96,8 @@ async function regrantVersion(w: VersionWork, tree: OrgTree, now: Date, quota: n
     region: ami.region,
     imageId: ami.imageId,
     grants: repairableDrift(inForce, wanted.union.grants, inFlight.union.grants).keep,
-    copyAccounts: [...new Set([...wanted.copyAccounts, ...inFlight.copyAccounts])],
+    copyAccounts: wanted.copyAccounts,
+    copyKept: inFlight.copyAccounts,
     inForce,
   }));
   assertWithinSharingQuota({

@@ -391,4 +391,29 @@ describe('applyLaunchGrants', () => {
       { region: 'us-east-1', imageId: AMIS[0]!.imageId, added: 0, removed: 1, imageCalls: 1, snapshotCalls: 1 },
     ]);
   });
+
+  it('keeps the copy permission of a promotion in flight where it is in force and never adds it', async () => {
+    ec2.on(DescribeImageAttributeCommand).resolves({ LaunchPermissions: [] });
+    // 200000000002 (a channel Share has begun) may copy already; 200000000003 (another in flight) may not.
+    ec2.on(DescribeSnapshotAttributeCommand).resolves({ CreateVolumePermissions: [{ UserId: '200000000002' }] });
+
+    await applyLaunchGrants([
+      {
+        region: 'us-east-1',
+        imageId: AMIS[0]!.imageId,
+        grants: [],
+        copyAccounts: ['200000000001'],
+        copyKept: ['200000000002', '200000000003'],
+      },
+    ]);
+
+    const snapshotCalls = ec2.commandCalls(ModifySnapshotAttributeCommand).map((c) => c.args[0].input);
+    expect(snapshotCalls).toEqual([
+      {
+        Attribute: 'createVolumePermission',
+        SnapshotId: 'snap-0123456789abcdef0',
+        CreateVolumePermission: { Add: [{ UserId: '200000000001' }] },
+      },
+    ]);
+  });
 });
