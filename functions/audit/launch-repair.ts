@@ -12,7 +12,7 @@ import type { LaunchGrant } from '../../core/sharing/grants.js';
 import type { TargetSpec } from '../../core/sharing/targets.js';
 import { logger } from '../lib/powertools.js';
 import { type ChannelTargets, type OrganizationReader, resolveChannels } from '../sharing/channel-targets.js';
-import { versionChannelsNow } from '../sharing/in-flight.js';
+import { versionTargetsNow } from '../sharing/in-flight.js';
 import { applyLaunchGrants } from '../sharing/launch-grants.js';
 import { retiredGrantsWanted } from '../sharing/retired-shared.js';
 import { type AuditPart, announceFinding } from './report.js';
@@ -63,12 +63,12 @@ async function expectedNow(plan: Plan, live: LiveVersion, now: Date) {
   if (live.retiredUsers) {
     return { wanted: await wantedOf(live, live.channels), inFlight: [] as LaunchGrant[], copyKept: [] as string[] };
   }
-  const { held, flying } = await versionChannelsNow(live.image, live.version, now);
-  const [wanted, inFlight] = await Promise.all([
-    grantsOf(plan.channels.filter((c) => held.has(c.name))),
-    grantsOf(plan.channels.filter((c) => flying.has(c.name))),
-  ]);
-  return { wanted, inFlight: inFlight.grants, copyKept: inFlight.copyAccounts };
+  const { wanted, inFlight } = await versionTargetsNow(live.image, live.version, plan.channels, now);
+  return {
+    wanted: { grants: wanted.union.grants, copyAccounts: wanted.copyAccounts },
+    inFlight: inFlight.union.grants,
+    copyKept: inFlight.copyAccounts,
+  };
 }
 
 export const drifted = (d: GrantDrift) =>

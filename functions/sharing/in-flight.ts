@@ -3,7 +3,14 @@ import { getRevocation } from '../../aws/promotion-findings.js';
 import { readVersionSharing } from '../../aws/promotion-ledger.js';
 import { retryPolicyOf } from '../../core/errors/retry.js';
 import { channelsInFlight, type ShareStarted, shareInFlightSeconds } from '../../core/sharing/in-flight.js';
+import type { OrgTree } from '../../core/sharing/targets.js';
 import { bundledCatalog } from '../lib/catalog.js';
+import {
+  type ChannelTargets,
+  type OrganizationReader,
+  organizationForOnePass,
+  resolveChannels,
+} from './channel-targets.js';
 import { heldChannels } from './version-grants.js';
 
 /**
@@ -61,4 +68,32 @@ export async function versionChannelsNow(
     flying: new Set(revoked ? [] : channelsInFlight(started, outcomes, now, inFlightSeconds())),
     revoked,
   };
+}
+
+/**
+ * What a version's channels want of its AMIs now, the ledger read as {@link versionChannelsNow} reads it: the
+ * channels it holds resolved (`wanted`) and those a promotion has in flight (`inFlight`: their grants are kept where
+ * in force, never added), both against one organization (`given`, else read once now). The audit's repair and the
+ * organization re-grant plan from it.
+ */
+export async function versionTargetsNow(
+  image: string,
+  version: string,
+  channels: readonly ChannelTargets[],
+  now: Date,
+  given?: OrgTree | OrganizationReader,
+) {
+  const { held, flying, revoked } = await versionChannelsNow(image, version, now);
+  const organization = given ?? organizationForOnePass();
+  const [wanted, inFlight] = await Promise.all([
+    resolveChannels(
+      channels.filter((c) => held.has(c.name)),
+      organization,
+    ),
+    resolveChannels(
+      channels.filter((c) => flying.has(c.name)),
+      organization,
+    ),
+  ]);
+  return { revoked, wanted, inFlight };
 }

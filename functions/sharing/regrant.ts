@@ -9,8 +9,8 @@ import { type OrgTree, resolveTargets, simplifyGrants, withoutMissingOus } from 
 import { bundledCatalog } from '../lib/catalog.js';
 import { logger } from '../lib/powertools.js';
 import { promotionPlans } from '../promotion/plans.js';
-import { type ChannelTargets, resolveChannels } from './channel-targets.js';
-import { versionChannelsNow, versionsInFlight } from './in-flight.js';
+import type { ChannelTargets } from './channel-targets.js';
+import { versionsInFlight, versionTargetsNow } from './in-flight.js';
 import { applyLaunchGrants } from './launch-grants.js';
 import { grantRetiredUsers, retiredSharedOf } from './retired-shared.js';
 import { heldChannels } from './version-grants.js';
@@ -84,14 +84,8 @@ async function regrantVersion(w: VersionWork, tree: OrgTree, now: Date, quota: n
   const read = await Promise.all(
     w.amis.map(async (ami) => ({ ami, inForce: await readLaunchPermissions(ami.region, ami.imageId) })),
   );
-  const { held, flying, revoked } = await versionChannelsNow(w.image, w.version, now);
+  const { revoked, wanted, inFlight } = await versionTargetsNow(w.image, w.version, w.channels, now, tree);
   if (revoked) return [];
-  const resolve = (names: Set<string>) =>
-    resolveChannels(
-      w.channels.filter((c) => names.has(c.name)),
-      tree,
-    );
-  const [wanted, inFlight] = await Promise.all([resolve(held), resolve(flying)]);
   const desired = read.map(({ ami, inForce }) => ({
     region: ami.region,
     imageId: ami.imageId,
