@@ -46,7 +46,8 @@ function pastPrefix(prefix: string): string {
 }
 
 /**
- * The items of `image` under the prefixes of `groups` (whole prefixes up to their `#`), strongly consistent: one
+ * The items of `image` under the prefixes of `groups` (whole prefixes up to their `#`), strongly consistent unless
+ * `consistent` is false (half the read units; a read that needs no write made just before it): one
  * paginated Query per group, over the sort keys from its first prefix to past its last (`sk BETWEEN`). A group holds
  * prefixes next to each other in the partition's sort-key order, so the range reads little else; what else it reads
  * is left out. A Query reads, and is billed for, only the items its key condition matches (their sizes summed,
@@ -57,6 +58,7 @@ export async function readImagePartitionByPrefix(
   image: string,
   groups: readonly (readonly string[])[],
   table: string = ledgerTable(),
+  consistent = true,
 ): Promise<ImagePartition> {
   const read = await Promise.all(
     groups.map(async (group) => {
@@ -72,7 +74,7 @@ export async function readImagePartitionByPrefix(
             ':from': sorted[0],
             ':past': pastPrefix(sorted[sorted.length - 1] ?? ''),
           },
-          ConsistentRead: true,
+          ...(consistent ? { ConsistentRead: true } : {}),
         },
       );
       for await (const page of pages) items.push(...((page.Items ?? []) as LedgerItem[]));
