@@ -56,8 +56,9 @@ function withAbsoluteSources(output) {
 /**
  * The npm packages left to Node, each with every subpath: what reads files beside itself or finds itself on disk
  * (`__dirname`, `require.resolve`, a native addon, data files), what runs in a thread or a process of its own, and
- * what is loaded only by tools. None of them imports a bundled package that our code also imports, so each package
- * is one instance whichever side loads it (test/unit/cli/command-bundle-packages.test.ts checks the SDK's errors).
+ * what is loaded only by tools. Two of them import packages the bundle also holds (SST the SDK's clients, aws-cdk-lib
+ * yaml), but they load only in the synthesis thread, which exchanges plain data with the command; on the command's
+ * side each package is one instance (test/unit/cli/command-bundle-packages.test.ts checks the SDK's errors).
  */
 export const EXTERNAL = [
   // The builders: esbuild finds its native binary beside itself; TypeScript and tsx read their own files.
