@@ -49,7 +49,12 @@ export interface SynthCacheOptions {
 }
 
 export const DEFAULT_SYNTH_CACHE_DIR = join(CODE_ROOT, 'node_modules', '.cache', 'goldsmith', 'synth');
-const DEFAULT_MAX_ENTRIES = 24;
+/**
+ * Room for every catalog a full `npm test` synthesizes (about 47 distinct keys, each entry about 0.3 MB): with fewer,
+ * the least recently used entry goes before its next use and a run that goes through the files in the same order
+ * misses every time (24 entries did: a second run synthesized as much as the first).
+ */
+const DEFAULT_MAX_ENTRIES = 128;
 /** A temporary file older than this was left by a process that died mid-write. */
 const STALE_TEMP_MS = 10 * 60_000;
 const ENTRY_FORMAT = 1;

@@ -22,7 +22,7 @@ export async function main(): Promise<number> {
     error instanceof ServiceException,
     dynamodb.DynamoDBClient === DynamoDBClient,
   ];
-  process.stdout.write(\`\${checks.join(' ')}\\n\`);
+  process.stdout.write(\`\${checks.join(' ')} \${error.name}\\n\`);
   return 0;
 }
 `;
@@ -84,7 +84,7 @@ describe('the goldsmith command builds the pure-JavaScript npm packages into its
     });
 
     expect(result.stderr).toBe('');
-    expect(result.stdout).toBe('true true true true\n');
+    expect(result.stdout).toBe('true true true true ConditionalCheckFailedException\n');
   });
 
   it('builds the SDK in, and leaves to Node only the packages it names as external', async () => {

@@ -19,12 +19,13 @@ function table(key: string) {
   });
 }
 
-async function until<T>(read: () => Promise<T>): Promise<T> {
+/** `read` again while it fails with one of `waiting` (a table not yet ACTIVE, or an old one still DELETING). */
+async function until<T>(read: () => Promise<T>, waiting = ['ResourceNotFoundException']): Promise<T> {
   for (let i = 0; ; i++) {
     try {
       return await read();
     } catch (error) {
-      if (i > 50 || (error as Error).name !== 'ResourceNotFoundException') throw error;
+      if (i > 50 || !waiting.includes((error as Error).name)) throw error;
       await new Promise((r) => setTimeout(r, 10));
     }
   }
@@ -50,7 +51,11 @@ describe('the in-process DynamoDB, remembering ACTIVE table definitions', () => 
       name: 'ResourceNotFoundException',
     });
 
-    await until(() => ddb.send(table('id')));
+    // As on AWS, the name is free again only once the old table has gone (it is DELETING until then, and CreateTable
+    // of its name is refused with ResourceInUseException:
+    // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_DeleteTable.html); dynalite takes a few
+    // milliseconds to delete, longer on a loaded machine.
+    await until(() => ddb.send(table('id')), ['ResourceInUseException']);
     await until(() => ddb.send(new PutItemCommand({ TableName: 'things', Item: { id: { S: 'b' } } })));
     await expect(ddb.send(new PutItemCommand({ TableName: 'things', Item: { pk: { S: 'c' } } }))).rejects.toMatchObject(
       {
