@@ -181,22 +181,42 @@ export async function buildBundle(root, outdir, handlers = handlerFiles(root)) {
     // Stack traces name the .ts files and lines (the command enables source maps); the sources stay on disk.
     sourcemap: 'linked',
     sourcesContent: false,
-    // Names are not kept: esbuild's keepNames wraps each named function in a call that sets its `name`, run every time
-    // the function is made (the SDK makes its middleware per request): about 5 % of a simulated quarter's CPU. The
-    // packages' CommonJS modules keep their names (each is wrapped whole, nothing renamed); the names the code reads
-    // are set explicitly (every error class of ours and the SDK's sets `name`).
-    keepNames: false,
+    // Class names as written, as in the Lambda bundles: the SDK's `instanceof` for its errors falls back to comparing
+    // class names, and esbuild renames a class that refers to itself (`class _X`) or collides. The naming helper is
+    // rewritten to name classes only (classNamesOnly below).
+    keepNames: true,
     plugins: [sources],
     logLevel: 'error',
     write: false,
   });
   for (const output of outputFiles) {
     mkdirSync(dirname(output.path), { recursive: true });
-    writeFileSync(output.path, output.path.endsWith('.map') ? withAbsoluteSources(output) : eagerModules(output.text));
+    writeFileSync(
+      output.path,
+      output.path.endsWith('.map') ? withAbsoluteSources(output) : classNamesOnly(eagerModules(output.text)),
+    );
   }
   const inputs = [...read.keys()].sort();
   const digest = digestOfSources(inputs, (input) => read.get(input).contents);
   return { inputs, stats: inputs.map((input) => read.get(input).stat), digest };
+}
+
+/** esbuild's naming helper (keepNames), as it writes it into the bundle's shared chunk. */
+export const NAME_HELPER = 'var __name = (target, value) => __defProp(target, "name", { value, configurable: true });';
+
+/**
+ * `code` with esbuild's naming helper naming classes only. keepNames calls the helper every time a named function is
+ * made, and `Object.defineProperty` on a new function is dear: the SDK makes named functions per request, about 5 %
+ * of a simulated quarter's CPU (docs/performance.md). Class names are read: the SDK's `instanceof` for its errors
+ * falls back to comparing them, and esbuild renames a class that refers to itself (`class _X`) or collides. No
+ * function name is read by the code, so functions keep the names they have (a declared one, or none for an arrow
+ * passed to the helper). A class is the function whose `prototype` is not writable.
+ */
+export function classNamesOnly(code) {
+  return code.replaceAll(
+    NAME_HELPER,
+    'var __name = (target, value) => Object.getOwnPropertyDescriptor(target, "prototype")?.writable === false ? __defProp(target, "name", { value, configurable: true }) : target;',
+  );
 }
 
 /**

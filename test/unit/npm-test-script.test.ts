@@ -6,8 +6,9 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 
 /**
- * scripts/test.mjs (what `npm test` runs), with stand-ins for biome, vitest, tsc and the `node` that runs verify on
- * the PATH: each prints what it was asked and exits with the code the test gives it.
+ * scripts/test.mjs (what `npm test` runs), with stand-ins for biome, vitest and the `node` that runs verify on the
+ * PATH, and for the checkout's TypeScript 7 compiler: each prints what it was asked and exits with the code the test
+ * gives it.
  */
 const run = promisify(execFile);
 const SCRIPT = new URL('../../scripts/test.mjs', import.meta.url).pathname;
@@ -42,7 +43,13 @@ async function npmTest(codes: Codes, args: string[] = []): Promise<{ code: numbe
     'vitest',
     `sleep 0.3; echo "vitest $*"; [ -e ${join(stale, 'earlier-run.json')} ] && echo "stale figures seen"; touch ${marker}; exit ${codes.vitest ?? 0}`,
   );
-  stub('tsc', `echo "tsc ran"; exit ${codes.tsc ?? 0}`);
+  // The type-check is the checkout's TypeScript 7 compiler, a script run by the Node running test.mjs.
+  const tsc = join(bin, 'node_modules', 'typescript-native', 'bin');
+  mkdirSync(tsc, { recursive: true });
+  writeFileSync(
+    join(tsc, 'tsc'),
+    `process.stdout.write(\`tsc ran \${process.argv.slice(2).join(' ')}\\n\`); process.exit(${codes.tsc ?? 0});\n`,
+  );
   // verify reads its standard input to the end: it must close only after vitest has ended.
   stub(
     'node',
@@ -67,6 +74,7 @@ describe('npm test (scripts/test.mjs)', () => {
     // An earlier run's request-check figures are cleared before vitest starts.
     expect(out).not.toContain('stale figures seen');
     expect(out).toContain('verify --import tsx scripts/verify.ts --suite-on-stdin-end after vitest');
+    expect(out).toContain('tsc ran --noEmit --incremental --tsBuildInfoFile');
     expect(out.indexOf('vitest run')).toBeLessThan(out.indexOf('tsc ran'));
     expect(out.indexOf('tsc ran')).toBeLessThan(out.indexOf('verify --import'));
   });
