@@ -181,9 +181,9 @@ export async function buildBundle(root, outdir, handlers = handlerFiles(root)) {
     // Stack traces name the .ts files and lines (the command enables source maps); the sources stay on disk.
     sourcemap: 'linked',
     sourcesContent: false,
-    // Class names as written, as in the Lambda bundles: the SDK's `instanceof` for its errors falls back to comparing
-    // class names, and esbuild renames a class that refers to itself (`class _X`) or collides. The naming helper is
-    // rewritten to name classes only (classNamesOnly below).
+    // Names as written, as in the sources and the Lambda bundles: the SDK's `instanceof` for its errors falls back to
+    // comparing class names, and esbuild renames a class that refers to itself (`class _X`) or collides. The packages'
+    // calls of the naming helper name classes only (classNamesOnlyInPackages below).
     keepNames: true,
     plugins: [sources],
     logLevel: 'error',
@@ -193,7 +193,7 @@ export async function buildBundle(root, outdir, handlers = handlerFiles(root)) {
     mkdirSync(dirname(output.path), { recursive: true });
     writeFileSync(
       output.path,
-      output.path.endsWith('.map') ? withAbsoluteSources(output) : classNamesOnly(eagerModules(output.text)),
+      output.path.endsWith('.map') ? withAbsoluteSources(output) : classNamesOnlyInPackages(eagerModules(output.text)),
     );
   }
   const inputs = [...read.keys()].sort();
@@ -201,22 +201,36 @@ export async function buildBundle(root, outdir, handlers = handlerFiles(root)) {
   return { inputs, stats: inputs.map((input) => read.get(input).stat), digest };
 }
 
-/** esbuild's naming helper (keepNames), as it writes it into the bundle's shared chunk. */
-export const NAME_HELPER = 'var __name = (target, value) => __defProp(target, "name", { value, configurable: true });';
+/** What the packages' calls of esbuild's naming helper (keepNames) call instead: it names classes only. */
+const CLASS_NAMER = '__goldsmithClassName';
+const CLASS_NAMER_DEFINITION = `function ${CLASS_NAMER}(target, value) { return Object.getOwnPropertyDescriptor(target, "prototype")?.writable === false ? Object.defineProperty(target, "name", { value, configurable: true }) : target; }`;
 
 /**
- * `code` with esbuild's naming helper naming classes only. keepNames calls the helper every time a named function is
- * made, and `Object.defineProperty` on a new function is dear: the SDK makes named functions per request, about 5 %
- * of a simulated quarter's CPU (docs/performance.md). Class names are read: the SDK's `instanceof` for its errors
- * falls back to comparing them, and esbuild renames a class that refers to itself (`class _X`) or collides. No
- * function name is read by the code, so functions keep the names they have (a declared one, or none for an arrow
- * passed to the helper). A class is the function whose `prototype` is not writable.
+ * `code` (a chunk of the bundle) with the npm packages' calls of esbuild's naming helper naming classes only.
+ * keepNames calls the helper every time a named function is made, and `Object.defineProperty` on a new function is
+ * dear: the SDK makes named functions per request, about 5 % of a simulated quarter's CPU (docs/performance.md).
+ * Class names are read (the SDK's `instanceof` for its errors falls back to comparing them, and esbuild renames a
+ * class that refers to itself, `class _X`, or collides); the packages' function names are not, so a package's
+ * function keeps the name it has (none for an arrow passed to the helper). Our own modules keep every name. A module
+ * starts at esbuild's `// path` line; the packages' paths hold `node_modules/`. The definition goes before the source
+ * map's line, so no line moves.
  */
-export function classNamesOnly(code) {
-  return code.replaceAll(
-    NAME_HELPER,
-    'var __name = (target, value) => Object.getOwnPropertyDescriptor(target, "prototype")?.writable === false ? __defProp(target, "name", { value, configurable: true }) : target;',
-  );
+export function classNamesOnlyInPackages(code) {
+  let inPackage = false;
+  let rewritten = 0;
+  const lines = code.split('\n').map((line) => {
+    const module = /^\/\/ (\S+)$/.exec(line);
+    if (module) inPackage = module[1].includes('node_modules/');
+    if (!inPackage || !line.includes('__name(')) return line;
+    return line.replace(/(?<![\w$])__name\(/g, () => {
+      rewritten++;
+      return `${CLASS_NAMER}(`;
+    });
+  });
+  if (rewritten === 0) return code;
+  const mapLine = lines.findLastIndex((line) => line.startsWith('//# sourceMappingURL='));
+  lines.splice(mapLine < 0 ? lines.length : mapLine, 0, CLASS_NAMER_DEFINITION);
+  return lines.join('\n');
 }
 
 /**
