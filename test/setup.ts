@@ -7,8 +7,10 @@ import './setup-env.js';
 // Most test files start a local cloud of a catalog of their own, so the synthesis cache (keyed by the catalog and
 // every source file) misses after any change to the code, and each miss would start a synthesis thread that imports
 // aws-cdk-lib, SST and the stacks anew (about 7 s of CPU, then about 1.5 s to synthesize): a worker keeps its thread
-// for the next files instead, ended after this many syntheses for the apps SST keeps (synth-worker-client.ts).
-keepSynthesisWorker(8);
+// for the next files instead. The thread releases what each app leaves in aws-cdk-lib and SST (synth-release.ts:
+// about 2 MB a synthesis stays, against 60 MB before), so it is ended only after this many syntheses, more than a
+// worker makes in a full run (about 25).
+keepSynthesisWorker(64);
 
 // Every request that reached the local cloud in this test, and every fake response, must match AWS's API model.
 const fileTotals = { requests: 0, responses: 0, violations: 0 };

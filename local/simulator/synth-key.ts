@@ -23,6 +23,7 @@ export const SOURCE_FILES = [
   'package-lock.json',
   'tsconfig.json',
   'local/simulator/synth.ts',
+  'local/simulator/synth-release.ts',
   'local/simulator/synth-key.ts',
   'local/simulator/synth-cache.ts',
 ];

@@ -16,7 +16,8 @@ function synthesize({ catalog, options, stacks: names }) {
   const stacks = names ? GOLDSMITH_STACKS.filter((fn) => names.includes(fn.name)) : GOLDSMITH_STACKS;
   const missing = (names ?? []).filter((name) => !stacks.some((fn) => fn.name === name));
   if (missing.length > 0) throw new Error(`no such stack in GOLDSMITH_STACKS: ${missing.join(', ')}`);
-  return synthesizeApp(catalog, stacks, options);
+  // This thread holds no other app: what each synthesis leaves in aws-cdk-lib and SST is released (synth-release.ts).
+  return synthesizeApp(catalog, stacks, { ...options, release: true });
 }
 
 if (workerData.kept) {

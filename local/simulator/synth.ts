@@ -8,6 +8,7 @@ import type { Catalog } from '../../core/config/schema.js';
 import { setCatalog } from '../../stacks/catalog.js';
 import { writeSstTypesTo } from '../../stacks/sst-types.js';
 import type { CfnTemplate } from './intrinsics.js';
+import { noteLoadTokens, releaseApp } from './synth-release.js';
 
 export type StackFunction = (ctx: StackContext) => unknown;
 
@@ -28,7 +29,15 @@ let projectReady: Promise<void> | undefined;
 export async function synthesizeApp(
   catalog: Catalog,
   stacks: readonly StackFunction[],
-  options: { root: string; stage?: string; region?: string; accountId?: string },
+  options: {
+    root: string;
+    stage?: string;
+    region?: string;
+    accountId?: string;
+    /** Release what the app leaves in aws-cdk-lib and SST once read (synth-release.ts): for a synthesis thread only,
+     * where no other app lives. */
+    release?: boolean;
+  },
 ): Promise<SynthesizedApp> {
   projectReady ??= initProject({ stage: options.stage ?? 'local' });
   await projectReady;
@@ -38,7 +47,7 @@ export async function synthesizeApp(
   const outdir = mkdtempSync(join(tmpdir(), 'goldsmith-local-synth-'));
   writeSstTypesTo(outdir);
   try {
-    return readAssembly(stacks, outdir, {
+    return readAssembly(stacks, outdir, options.release === true, {
       mode: 'deploy',
       stage: options.stage ?? 'local',
       name: 'goldsmith',
@@ -53,8 +62,10 @@ export async function synthesizeApp(
 function readAssembly(
   stacks: readonly StackFunction[],
   outdir: string,
+  release: boolean,
   props: ConstructorParameters<typeof App>[0],
 ): SynthesizedApp {
+  if (release) noteLoadTokens();
   const app = new App(props, { outdir });
   for (const fn of stacks) app.stack(fn);
   const assembly = app.synth();
@@ -70,6 +81,12 @@ function readAssembly(
       const logicalId = stack.getLogicalId(construct.node.defaultChild as CfnResource);
       handlers.set(logicalId, handler);
     }
+  }
+  if (release) {
+    releaseApp(
+      app,
+      stacks.map((fn) => getStack(fn)),
+    );
   }
   return { templates, handlers };
 }
