@@ -5,7 +5,8 @@ import { dirname, join } from 'node:path';
  * What a synthesized app leaves behind in aws-cdk-lib and SST, released once its templates are read, so that a
  * thread synthesizing one catalog after another (keepSynthesisWorker) keeps a steady heap instead of about 60 MB
  * more per synthesis (measured: heap after a full GC over five syntheses of the example catalog, 238 → 481 MB; with
- * this, 181 → 165 MB). Three things hold an old app's construct tree, each found on a heap snapshot's path from the
+ * this, 181 → 190 MB: about 2 MB a synthesis still stays, each emptied app being a key of SST's caches, whose
+ * exports map also keeps what each stack function returned). Three things hold an old app's construct tree, each found on a heap snapshot's path from the
  * roots to the 4.6 MB custom-resource source an asset keeps as its fingerprint:
  * - aws-cdk-lib's token map (`globalThis.__cdkTokenMap`): every token made is registered for the life of the
  *   process; the ones registered when aws-cdk-lib loaded (the pseudo-parameters) are kept;

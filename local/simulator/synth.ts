@@ -67,26 +67,38 @@ function readAssembly(
 ): SynthesizedApp {
   if (release) noteLoadTokens();
   const app = new App(props, { outdir });
-  for (const fn of stacks) app.stack(fn);
-  const assembly = app.synth();
-  const templates: CfnTemplate[] = [];
-  const handlers = new Map<string, string>();
-  for (const fn of stacks) {
-    const stack: Stack = getStack(fn);
-    templates.push(assembly.getStackArtifact(stack.artifactId).template as CfnTemplate);
-    for (const construct of stack.node.findAll()) {
-      if (!(construct instanceof SstFunction)) continue;
-      const handler = construct.getConstructMetadata().data.handler;
-      if (!handler) continue;
-      const logicalId = stack.getLogicalId(construct.node.defaultChild as CfnResource);
-      handlers.set(logicalId, handler);
+  try {
+    for (const fn of stacks) app.stack(fn);
+    const assembly = app.synth();
+    const templates: CfnTemplate[] = [];
+    const handlers = new Map<string, string>();
+    for (const fn of stacks) {
+      const stack: Stack = getStack(fn);
+      templates.push(assembly.getStackArtifact(stack.artifactId).template as CfnTemplate);
+      for (const construct of stack.node.findAll()) {
+        if (!(construct instanceof SstFunction)) continue;
+        const handler = construct.getConstructMetadata().data.handler;
+        if (!handler) continue;
+        const logicalId = stack.getLogicalId(construct.node.defaultChild as CfnResource);
+        handlers.set(logicalId, handler);
+      }
     }
+    return { templates, handlers };
+  } finally {
+    // A synthesis that failed partway is released too: the stacks it made, and the app.
+    if (release)
+      releaseApp(
+        app,
+        stacks.flatMap((fn) => madeStack(fn)),
+      );
   }
-  if (release) {
-    releaseApp(
-      app,
-      stacks.map((fn) => getStack(fn)),
-    );
+}
+
+/** The stack `fn` made in the current app, if it got that far. */
+function madeStack(fn: StackFunction): object[] {
+  try {
+    return [getStack(fn)];
+  } catch {
+    return [];
   }
-  return { templates, handlers };
 }
