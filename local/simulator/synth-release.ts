@@ -6,8 +6,9 @@ import { dirname, join } from 'node:path';
  * thread synthesizing one catalog after another (keepSynthesisWorker) keeps a steady heap instead of about 60 MB
  * more per synthesis (measured: heap after a full GC over five syntheses of the example catalog, 238 → 481 MB; with
  * this, 181 → 190 MB: about 2 MB a synthesis still stays, each emptied app being a key of SST's caches, whose
- * exports map also keeps what each stack function returned). Three things hold an old app's construct tree, each found on a heap snapshot's path from the
- * roots to the 4.6 MB custom-resource source an asset keeps as its fingerprint:
+ * exports map also keeps what each stack function returned). Three things hold an old app's construct tree, each
+ * found on a heap snapshot's path from the roots to the 4.6 MB custom-resource source an asset keeps as its
+ * fingerprint:
  * - aws-cdk-lib's token map (`globalThis.__cdkTokenMap`): every token made is registered for the life of the
  *   process; the ones registered when aws-cdk-lib loaded (the pseudo-parameters) are kept;
  * - aws-cdk-lib's `CfnReference.referenceTable`, a static cache of references by their target construct;
@@ -36,27 +37,35 @@ export function noteLoadTokens(): void {
   };
 }
 
-function referenceTable(): Map<unknown, unknown> | undefined {
+/** aws-cdk-lib's `CfnReference.referenceTable`, looked up once; undefined if it is not where it was. */
+let referenceTable: Map<unknown, unknown> | undefined | null = null;
+function cfnReferenceTable(): Map<unknown, unknown> | undefined {
+  if (referenceTable !== null) return referenceTable;
   try {
     const root = dirname(require.resolve('aws-cdk-lib'));
     const { CfnReference } = require(join(root, 'core/lib/private/cfn-reference.js')) as {
       CfnReference?: { referenceTable?: unknown };
     };
-    return CfnReference?.referenceTable instanceof Map ? CfnReference.referenceTable : undefined;
+    referenceTable = CfnReference?.referenceTable instanceof Map ? CfnReference.referenceTable : undefined;
   } catch {
-    return undefined;
+    referenceTable = undefined;
   }
+  return referenceTable;
+}
+
+/** Deletes from `map` every key not in `kept`. */
+function keepOnly<K>(map: Map<K, unknown> | undefined, kept: Set<K>): void {
+  for (const key of [...(map?.keys() ?? [])]) if (!kept.has(key)) map?.delete(key);
 }
 
 /** Releases what `app` and its `stacks` hold once their templates and handlers have been read. */
 export function releaseApp(app: object, stacks: readonly object[]): void {
   const map = tokenMap();
   if (map && loadTokens) {
-    const { strings, numbers } = loadTokens;
-    for (const key of [...(map.stringTokenMap?.keys() ?? [])]) if (!strings.has(key)) map.stringTokenMap?.delete(key);
-    for (const key of [...(map.numberTokenMap?.keys() ?? [])]) if (!numbers.has(key)) map.numberTokenMap?.delete(key);
+    keepOnly(map.stringTokenMap, loadTokens.strings);
+    keepOnly(map.numberTokenMap, loadTokens.numbers);
   }
-  referenceTable()?.clear();
+  cfnReferenceTable()?.clear();
   for (const object of [...stacks, app]) {
     for (const key of Reflect.ownKeys(object)) {
       if (Reflect.getOwnPropertyDescriptor(object, key)?.configurable) Reflect.deleteProperty(object, key);
