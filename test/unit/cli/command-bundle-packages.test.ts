@@ -55,14 +55,18 @@ type Ensure = (root: string) => Promise<{ entry: string; built: boolean }>;
 const ensureBundleOf = async (root: string) =>
   ((await import(pathToFileURL(join(root, 'bin/bundle.mjs')).href)) as { ensureBundle: Ensure }).ensureBundle;
 
+/** The bundle's module files: `entry` and its chunks. */
+function bundleModules(entry: string): string[] {
+  const dir = dirname(entry);
+  const chunks = existsSync(join(dir, 'chunks')) ? readdirSync(join(dir, 'chunks')) : [];
+  return [entry, ...chunks.map((name) => join(dir, 'chunks', name))].filter((file) => file.endsWith('.mjs'));
+}
+
 /** The installed packages the bundle at `entry` (its folder's modules) imports, i.e. leaves to Node (an optional
  * package a package tries, not installed, is no module at all). */
 function importedPackages(entry: string): Set<string> {
-  const dir = dirname(entry);
-  const chunks = existsSync(join(dir, 'chunks')) ? readdirSync(join(dir, 'chunks')) : [];
-  const files = [entry, ...chunks.map((name) => join(dir, 'chunks', name))];
   const found = new Set<string>();
-  for (const file of files.filter((f) => f.endsWith('.mjs'))) {
+  for (const file of bundleModules(entry)) {
     const code = readFileSync(file, 'utf8');
     // An import statement's line (a message quoting one is in a string), or a dynamic import.
     for (const match of code.matchAll(
@@ -109,8 +113,7 @@ describe('the goldsmith command builds the pure-JavaScript npm packages into its
     expect([...left].filter((name) => !EXTERNAL.includes(name))).toEqual([]);
     expect(left.has('@aws-sdk/client-dynamodb')).toBe(false);
     // The packages' calls of esbuild's naming helper were found and rewritten (a changed helper would only cost speed).
-    const chunks = join(dirname(repoEntry), 'chunks');
-    const code = readdirSync(chunks).map((name) => readFileSync(join(chunks, name), 'utf8'));
+    const code = bundleModules(repoEntry).map((file) => readFileSync(file, 'utf8'));
     expect(code.join('').split('__goldsmithClassName(').length).toBeGreaterThan(1000);
   });
 
