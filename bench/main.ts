@@ -4,17 +4,21 @@ import { formatReport } from '../scripts/bundle/report.js';
 import { type BundleReport, bundleReport, DEFAULT_RUNS } from '../scripts/bundle.js';
 import { benchmarkOrganization, formatOrganization } from './organization.js';
 import { benchmarkQuarter, formatQuarter, type QuarterBenchmark } from './quarter.js';
+import { formatRequestFloor, measureRequestFloor, type RequestFloor } from './request-floor.js';
 import { benchmarkSavedCloud, formatSavedCloud, type SavedCloudBenchmark } from './saved-cloud.js';
 import { benchmarkSharing, formatSharing, type SharingBenchmark } from './sharing.js';
 import { benchmarkSimulation, formatSimulation, type SimulationBenchmark } from './simulation.js';
 
 const USAGE =
-  'usage: npm run bench -- [--json] [--only bundle|quarter|simulation|saved-cloud|sharing|organization] [--runs N] [--months N]';
+  'usage: npm run bench -- [--json] [--only bundle|quarter|floor|simulation|saved-cloud|sharing|organization] [--runs N] [--months N]';
 
-const ONLY = ['bundle', 'quarter', 'simulation', 'saved-cloud', 'sharing', 'organization'] as const;
+/** Requests of each kind the floor is measured over. */
+const FLOOR_REQUESTS = 5000;
+
+const ONLY = ['bundle', 'quarter', 'floor', 'simulation', 'saved-cloud', 'sharing', 'organization'] as const;
 
 /**
- * `npm run bench`: the bundle report, the default quarter (`npm start`), the simulation benchmark's year, how long a
+ * `npm run bench`: the bundle report, the request floor (bench/request-floor.ts), the default quarter (`npm start`) with what its requests cost at that floor, the simulation benchmark's year, how long a
  * saved local cloud takes to open, then the fleet-scale sharing and organization benchmarks. Figures
  * only: a slow run never fails; an error (a bundle that does not build or load, a run that fails or whose audit
  * finds problems) does. With `--json`, stdout is one document.
@@ -53,6 +57,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const out: {
     bundles?: BundleReport;
     quarter?: QuarterBenchmark;
+    floor?: RequestFloor;
     simulation?: SimulationBenchmark;
     savedCloud?: SavedCloudBenchmark;
     sharing?: SharingBenchmark;
@@ -63,10 +68,17 @@ export async function main(argv: readonly string[]): Promise<number> {
     out.bundles = await bundleReport({ root, runs, log });
     if (!values.json) process.stdout.write(`${formatReport(out.bundles)}\n\n`);
   }
+  // In this process, before the simulations (each configures the SDK clients again for its own cloud); with the
+  // quarter, which says what its requests cost at the floor.
+  if (wanted('floor') || only === 'quarter') {
+    log('request floor…');
+    out.floor = await measureRequestFloor(FLOOR_REQUESTS);
+    if (!values.json) process.stdout.write(`${formatRequestFloor(out.floor)}\n`);
+  }
   if (wanted('quarter')) {
     log('default quarter (npm start)…');
     out.quarter = benchmarkQuarter(root);
-    if (!values.json) process.stdout.write(`${formatQuarter(out.quarter)}\n`);
+    if (!values.json) process.stdout.write(`${formatQuarter(out.quarter, out.floor)}\n`);
   }
   if (wanted('simulation')) {
     log('simulation benchmark…');

@@ -1,5 +1,7 @@
+import type { SimulationJson } from '../local/simulator/report-schema.js';
 import { median } from '../scripts/bundle/cold-load.js';
 import { runGoldsmith } from './goldsmith-process.js';
+import { floorSeconds, type RequestFloor } from './request-floor.js';
 
 /** What `npm start` costs: the default quarter on the example catalog, as a person runs it. */
 export type QuarterBenchmark =
@@ -16,13 +18,33 @@ export type QuarterBenchmark =
       builds: number;
       promotions: number;
       consistent: boolean;
+      /** The run's AWS requests: DynamoDB's by operation (`dynamodb:Query`), and every other service's together. */
+      requests: { dynamoByOperation: Record<string, number>; other: number };
     };
 
 const round = (x: number) => Math.round(x * 10) / 10;
 
-interface QuarterReport {
-  report: { builds: unknown[]; promotions: unknown[]; consistency: { ok: boolean } };
-  run: { wallMs: number; peakRssMb: number };
+/** The parts of `goldsmith simulate --json`'s document the benchmark reads. */
+type QuarterReport = Pick<SimulationJson, 'builds' | 'promotions' | 'consistency' | 'apiCalls' | 'callPlan' | 'run'>;
+
+/**
+ * The figures of one run's printed report, or why there are none: `simulate --json` prints the report's fields at
+ * the top level (cli/simulate.ts), the run's own time and memory under `run`.
+ */
+export function quarterRunOf(stdout: string): QuarterReport | { problem: string } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(stdout);
+  } catch {
+    return { problem: 'printed no JSON' };
+  }
+  const report = parsed as Partial<QuarterReport> | null;
+  const missing = (['builds', 'promotions', 'consistency', 'apiCalls', 'run'] as const).filter(
+    (key) => typeof report !== 'object' || report === null || report[key] === undefined,
+  );
+  if (missing.length > 0) return { problem: `its report has no ${missing.join(', ')}` };
+  const { builds, promotions, consistency, apiCalls, callPlan, run } = report as QuarterReport;
+  return { builds, promotions, consistency, apiCalls, ...(callPlan ? { callPlan } : {}), run };
 }
 
 /**
@@ -37,12 +59,12 @@ export function benchmarkQuarter(root: string, runs = 1): QuarterBenchmark {
     const started = performance.now();
     const run = runGoldsmith(root, ['simulate', '--json']);
     walls.push((performance.now() - started) / 1000);
-    try {
-      last = JSON.parse(run.stdout) as QuarterReport;
-    } catch {
-      const why = run.stderr.trim().split('\n').pop() ?? `exit ${String(run.status)}`;
-      return { available: false, reason: `goldsmith simulate --json printed no report: ${why}` };
+    const parsed = quarterRunOf(run.stdout);
+    if ('problem' in parsed) {
+      const why = run.stderr.trim().split('\n').pop() || `exit ${String(run.status)}`;
+      return { available: false, reason: `goldsmith simulate --json ${parsed.problem}: ${why}` };
     }
+    last = parsed;
     simulated.push(last.run.wallMs / 1000);
   }
   if (!last) return { available: false, reason: 'no run' };
@@ -52,18 +74,30 @@ export function benchmarkQuarter(root: string, runs = 1): QuarterBenchmark {
     wallSeconds: round(median(walls)),
     simulatedSeconds: round(median(simulated)),
     peakRssMb: Math.round(last.run.peakRssMb),
-    builds: last.report.builds.length,
-    promotions: last.report.promotions.length,
-    consistent: last.report.consistency.ok,
+    builds: last.builds.length,
+    promotions: last.promotions.length,
+    consistent: last.consistency.ok,
+    requests: {
+      dynamoByOperation: last.callPlan?.dynamo.byOperation ?? {},
+      other: Object.values(last.apiCalls).reduce((n, c) => n + c, 0),
+    },
   };
 }
 
-/** The quarter's figures for people. */
-export function formatQuarter(result: QuarterBenchmark): string {
+/** The quarter's figures for people; with the request floor measured, what the run's requests cost at it. */
+export function formatQuarter(result: QuarterBenchmark, floor?: RequestFloor): string {
   if (!result.available) return `default quarter: no figures (${result.reason})`;
+  const dynamo = Object.values(result.requests.dynamoByOperation).reduce((n, c) => n + c, 0);
+  const n = (v: number) => v.toLocaleString('en-US');
+  const atFloor = floor
+    ? [
+        `  ${n(result.requests.other)} + ${n(dynamo)} DynamoDB requests; at the request floor alone ${floorSeconds(floor, result.requests).toFixed(1)} s`,
+      ]
+    : [];
   return [
     `default quarter (npm start: goldsmith simulate on the example catalog; median of ${result.runs} run(s), whole process)`,
     `  wall ${result.wallSeconds} s (of which the run ${result.simulatedSeconds} s), peak ${result.peakRssMb} MiB`,
     `  ${result.builds} builds, ${result.promotions} promotion attempts, consistency ${result.consistent ? 'ok' : 'FAILED'}`,
+    ...atFloor,
   ].join('\n');
 }
