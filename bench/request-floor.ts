@@ -14,7 +14,7 @@ import { attachModelCheck } from '../local/models/request-check.js';
  */
 export interface RequestFloor {
   requests: number;
-  /** Wall µs per request, one request after the other (as one handler awaits each call). */
+  /** Wall µs per request, one request after the other (as one handler awaits each call), the kinds in turn. */
   getItem: number;
   /** A Query of one partition that returns one item (the cheapest Query that finds anything). */
   query: number;
@@ -26,9 +26,6 @@ export interface RequestFloor {
 }
 
 const TABLE = 'floor-ledger';
-/** Requests sent before timing (at most as many as timed), so that V8 has compiled the path. */
-const WARM_UP = 300;
-
 const unsigned = { sign: async <T>(request: T): Promise<T> => request };
 const auth = [
   {
@@ -59,15 +56,40 @@ const SSM_ANSWER = JSON.stringify({
   InvalidParameters: [],
 });
 
-/** Wall and CPU µs per call of `send`, the calls one after the other, after a warm-up. */
-async function perCall(n: number, send: (i: number) => Promise<unknown>): Promise<{ wall: number; cpu: number }> {
-  for (let i = 0; i < Math.min(WARM_UP, n); i++) await send(i);
-  const start = process.cpuUsage();
-  const started = performance.now();
-  for (let i = 0; i < n; i++) await send(i);
-  const wall = ((performance.now() - started) * 1000) / n;
-  const used = process.cpuUsage(start);
-  return { wall: Math.round(wall), cpu: Math.round((used.user + used.system) / n) };
+/** Rounds sent before timing (at most as many as timed): V8 compiles and optimizes the path over the first thousands. */
+const WARM_UP = 2000;
+
+type Kind = 'getItem' | 'query' | 'putItem' | 'ec2' | 'ssm';
+
+/**
+ * Wall and CPU µs per call of each kind, the kinds sent in turn, one call after the other, so that the SDK's shared
+ * code sees a mix of operations and protocols as it does in a simulation (a loop of one operation only would be
+ * faster than any run can be), after `WARM_UP` rounds.
+ */
+async function perCall(
+  n: number,
+  sends: Record<Kind, (i: number) => Promise<unknown>>,
+): Promise<Record<Kind, { wall: number; cpu: number }>> {
+  const kinds = Object.keys(sends) as Kind[];
+  const wall = Object.fromEntries(kinds.map((k) => [k, 0])) as Record<Kind, number>;
+  const cpu = { ...wall };
+  const warm = Math.min(WARM_UP, n);
+  for (let round = 0; round < warm + n; round++) {
+    for (const kind of kinds) {
+      const cpuBefore = process.cpuUsage();
+      const before = performance.now();
+      await sends[kind](round);
+      if (round < warm) continue;
+      wall[kind] += performance.now() - before;
+      const used = process.cpuUsage(cpuBefore);
+      cpu[kind] += (used.user + used.system) / 1000;
+    }
+  }
+  const perRequest = (ms: number) => Math.round((ms * 1000) / n);
+  return Object.fromEntries(kinds.map((k) => [k, { wall: perRequest(wall[k]), cpu: perRequest(cpu[k]) }])) as Record<
+    Kind,
+    { wall: number; cpu: number }
+  >;
 }
 
 /**
@@ -130,29 +152,26 @@ export async function measureRequestFloor(n: number): Promise<RequestFloor> {
       at: '2027-01-01T00:00:00.000Z',
     });
     for (let i = 0; i < 20; i++) await doc.send(new PutCommand({ TableName: TABLE, Item: item(i) }));
-    const getItem = await perCall(n, (i) =>
-      doc.send(new GetCommand({ TableName: TABLE, Key: { pk: 'IMAGE#base', sk: `PROMOTION#1.0.${i % 20}#prod` } })),
-    );
-    const query = await perCall(n, () =>
-      doc.send(
-        new QueryCommand({
-          TableName: TABLE,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': 'IMAGE#base', ':prefix': 'PROMOTION#1.0.7#' },
-        }),
-      ),
-    );
-    const putItem = await perCall(n, (i) =>
-      doc.send(new PutCommand({ TableName: TABLE, Item: { pk: 'IMAGE#other', sk: `WRITE#${i}`, n: i } })),
-    );
-    const ec2 = await perCall(n, () =>
-      client('ec2').send(
-        new DescribeImageAttributeCommand({ ImageId: 'ami-0123456789abcdef0', Attribute: 'launchPermission' }),
-      ),
-    );
-    const ssm = await perCall(n, () =>
-      client('ssm').send(new GetParametersCommand({ Names: ['/goldsmith/base/prod'] })),
-    );
+    const { getItem, query, putItem, ec2, ssm } = await perCall(n, {
+      getItem: (i) =>
+        doc.send(new GetCommand({ TableName: TABLE, Key: { pk: 'IMAGE#base', sk: `PROMOTION#1.0.${i % 20}#prod` } })),
+      query: () =>
+        doc.send(
+          new QueryCommand({
+            TableName: TABLE,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+            ExpressionAttributeValues: { ':pk': 'IMAGE#base', ':prefix': 'PROMOTION#1.0.7#' },
+          }),
+        ),
+      // Each write its own item, as the ledger's are: the table grows by one item per round.
+      putItem: (i) =>
+        doc.send(new PutCommand({ TableName: TABLE, Item: { pk: 'IMAGE#other', sk: `WRITE#${i}`, n: i } })),
+      ec2: () =>
+        client('ec2').send(
+          new DescribeImageAttributeCommand({ ImageId: 'ami-0123456789abcdef0', Attribute: 'launchPermission' }),
+        ),
+      ssm: () => client('ssm').send(new GetParametersCommand({ Names: ['/goldsmith/base/prod'] })),
+    });
     const other = ec2.wall <= ssm.wall ? ec2 : ssm;
     return {
       requests: n,
