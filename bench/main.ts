@@ -18,8 +18,9 @@ const FLOOR_REQUESTS = 5000;
 const ONLY = ['bundle', 'quarter', 'floor', 'simulation', 'saved-cloud', 'sharing', 'organization'] as const;
 
 /**
- * `npm run bench`: the bundle report, the request floor (bench/request-floor.ts), the default quarter (`npm start`) with what its requests cost at that floor, the simulation benchmark's year, how long a
- * saved local cloud takes to open, then the fleet-scale sharing and organization benchmarks. Figures
+ * `npm run bench`: the bundle report, the request floor (bench/request-floor.ts), the default quarter (`npm start`)
+ * with what its requests cost at that floor, the simulation benchmark's year, how long a saved local cloud takes to
+ * open, then the fleet-scale sharing and organization benchmarks. Figures
  * only: a slow run never fails; an error (a bundle that does not build or load, a run that fails or whose audit
  * finds problems) does. With `--json`, stdout is one document.
  */
@@ -48,8 +49,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   const wanted = (part: (typeof ONLY)[number]) => only === undefined || only === part;
   const runs = values.runs === undefined ? DEFAULT_RUNS : Number(values.runs);
   const months = Number(values.months ?? 12);
-  if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(months) || months < 1) {
-    process.stderr.write(`--runs and --months: whole numbers ≥ 1\n${USAGE}\n`);
+  for (const [option, given, value] of [
+    ['--runs', values.runs, runs],
+    ['--months', values.months, months],
+  ] as const) {
+    if (Number.isInteger(value) && value >= 1) continue;
+    process.stderr.write(`${option}: must be a whole number ≥ 1, got "${given}"\n${USAGE}\n`);
     return 1;
   }
   const root = resolve(import.meta.dirname, '..');
@@ -57,7 +62,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const out: {
     bundles?: BundleReport;
     quarter?: QuarterBenchmark;
-    floor?: RequestFloor;
+    floor?: RequestFloor | { available: false; reason: string };
     simulation?: SimulationBenchmark;
     savedCloud?: SavedCloudBenchmark;
     sharing?: SharingBenchmark;
@@ -72,13 +77,21 @@ export async function main(argv: readonly string[]): Promise<number> {
   // quarter, which says what its requests cost at the floor.
   if (wanted('floor') || only === 'quarter') {
     log('request floor…');
-    out.floor = await measureRequestFloor(FLOOR_REQUESTS);
-    if (!values.json) process.stdout.write(`${formatRequestFloor(out.floor)}\n`);
+    try {
+      const floor = await measureRequestFloor(FLOOR_REQUESTS);
+      out.floor = floor;
+      if (!values.json) process.stdout.write(`${formatRequestFloor(floor)}\n`);
+    } catch (error) {
+      // Reported, and the run fails at the end; the other parts still run.
+      out.floor = { available: false, reason: error instanceof Error ? error.message : String(error) };
+      if (!values.json) process.stdout.write(`request floor: no figures (${out.floor.reason})\n`);
+    }
   }
   if (wanted('quarter')) {
     log('default quarter (npm start)…');
     out.quarter = benchmarkQuarter(root);
-    if (!values.json) process.stdout.write(`${formatQuarter(out.quarter, out.floor)}\n`);
+    const floor = out.floor && !('available' in out.floor) ? out.floor : undefined;
+    if (!values.json) process.stdout.write(`${formatQuarter(out.quarter, floor)}\n`);
   }
   if (wanted('simulation')) {
     log('simulation benchmark…');
@@ -103,9 +116,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (values.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   const bundlesLoad = out.bundles?.functions.every((f) => f.handlerIsFunction) ?? true;
   const quarterRan = out.quarter?.available ?? true;
+  const floorMeasured = !(out.floor && 'available' in out.floor);
   const simulationRan = !(out.simulation && !out.simulation.available && out.simulation.failed);
   const savedCloudOpened = out.savedCloud?.available ?? true;
   const sharingOk = !out.sharing || (out.sharing.available && out.sharing.consistent);
   const organizationRan = !(out.organization && !out.organization.available);
-  return bundlesLoad && quarterRan && simulationRan && savedCloudOpened && sharingOk && organizationRan ? 0 : 1;
+  return bundlesLoad && floorMeasured && quarterRan && simulationRan && savedCloudOpened && sharingOk && organizationRan
+    ? 0
+    : 1;
 }

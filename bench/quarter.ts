@@ -1,4 +1,6 @@
-import type { SimulationJson } from '../local/simulator/report-schema.js';
+import type { SpawnSyncReturns } from 'node:child_process';
+import type * as z from 'zod';
+import { reportSchema, type SimulationJson } from '../local/simulator/report-schema.js';
 import { median } from '../scripts/bundle/cold-load.js';
 import { runGoldsmith } from './goldsmith-process.js';
 import { floorSeconds, type RequestFloor } from './request-floor.js';
@@ -24,12 +26,16 @@ export type QuarterBenchmark =
 
 const round = (x: number) => Math.round(x * 10) / 10;
 
-/** The parts of `goldsmith simulate --json`'s document the benchmark reads. */
-type QuarterReport = Pick<SimulationJson, 'builds' | 'promotions' | 'consistency' | 'apiCalls' | 'callPlan' | 'run'>;
+/** The parts of `goldsmith simulate --json`'s document the benchmark reads, checked as the report's schema says. */
+const QUARTER_REPORT = reportSchema
+  .pick({ builds: true, promotions: true, consistency: true, apiCalls: true, callPlan: true, run: true })
+  .strip();
+type QuarterReport = z.output<typeof QUARTER_REPORT> & { callPlan: NonNullable<SimulationJson['callPlan']> };
 
 /**
  * The figures of one run's printed report, or why there are none: `simulate --json` prints the report's fields at
- * the top level (cli/simulate.ts), the run's own time and memory under `run`.
+ * the top level (cli/simulate.ts), the run's own time and memory under `run`; each must have the report schema's
+ * shape, and the DynamoDB requests (`callPlan`) must be there, since the floor prices them.
  */
 export function quarterRunOf(stdout: string): QuarterReport | { problem: string } {
   let parsed: unknown;
@@ -38,30 +44,39 @@ export function quarterRunOf(stdout: string): QuarterReport | { problem: string 
   } catch {
     return { problem: 'printed no JSON' };
   }
-  const report = parsed as Partial<QuarterReport> | null;
-  const missing = (['builds', 'promotions', 'consistency', 'apiCalls', 'run'] as const).filter(
-    (key) => typeof report !== 'object' || report === null || report[key] === undefined,
-  );
-  if (missing.length > 0) return { problem: `its report has no ${missing.join(', ')}` };
-  const { builds, promotions, consistency, apiCalls, callPlan, run } = report as QuarterReport;
-  return { builds, promotions, consistency, apiCalls, ...(callPlan ? { callPlan } : {}), run };
+  const checked = QUARTER_REPORT.safeParse(parsed);
+  if (!checked.success) {
+    const where = [...new Set(checked.error.issues.map((i) => i.path.join('.') || '(the document)'))];
+    return { problem: `printed a report that does not fit its schema at ${where.slice(0, 5).join(', ')}` };
+  }
+  const { callPlan } = checked.data;
+  if (!callPlan) return { problem: 'printed a report without its DynamoDB requests (callPlan)' };
+  return { ...checked.data, callPlan };
 }
 
 /**
  * Runs `goldsmith simulate --json` (what `npm start` runs, with the report as JSON) `runs` times, each a new process,
- * and takes the median wall time. A run that fails or prints no report makes the figure unavailable, with why.
+ * and takes the median wall time (`run`: how it is run, a process of its own unless a test says otherwise). A run
+ * that fails or prints no report, or one that does not fit the report's schema, makes the figure unavailable, with why.
  */
-export function benchmarkQuarter(root: string, runs = 1): QuarterBenchmark {
+export function benchmarkQuarter(
+  root: string,
+  runs = 1,
+  run: (
+    root: string,
+    args: readonly string[],
+  ) => Pick<SpawnSyncReturns<string>, 'stdout' | 'stderr' | 'status'> = runGoldsmith,
+): QuarterBenchmark {
   const walls: number[] = [];
   const simulated: number[] = [];
   let last: QuarterReport | undefined;
   for (let i = 0; i < runs; i++) {
     const started = performance.now();
-    const run = runGoldsmith(root, ['simulate', '--json']);
+    const ran = run(root, ['simulate', '--json']);
     walls.push((performance.now() - started) / 1000);
-    const parsed = quarterRunOf(run.stdout);
+    const parsed = quarterRunOf(ran.stdout);
     if ('problem' in parsed) {
-      const why = run.stderr.trim().split('\n').pop() || `exit ${String(run.status)}`;
+      const why = ran.stderr.trim().split('\n').pop() || `exit ${String(ran.status)}`;
       return { available: false, reason: `goldsmith simulate --json ${parsed.problem}: ${why}` };
     }
     last = parsed;
@@ -78,7 +93,7 @@ export function benchmarkQuarter(root: string, runs = 1): QuarterBenchmark {
     promotions: last.promotions.length,
     consistent: last.consistency.ok,
     requests: {
-      dynamoByOperation: last.callPlan?.dynamo.byOperation ?? {},
+      dynamoByOperation: last.callPlan.dynamo.byOperation,
       other: Object.values(last.apiCalls).reduce((n, c) => n + c, 0),
     },
   };
@@ -91,7 +106,7 @@ export function formatQuarter(result: QuarterBenchmark, floor?: RequestFloor): s
   const n = (v: number) => v.toLocaleString('en-US');
   const atFloor = floor
     ? [
-        `  ${n(result.requests.other)} + ${n(dynamo)} DynamoDB requests; at the request floor alone ${floorSeconds(floor, result.requests).toFixed(1)} s`,
+        `  ${n(result.requests.other)} requests to other services + ${n(dynamo)} to DynamoDB; at the request floor alone ${floorSeconds(floor, result.requests).toFixed(1)} s`,
       ]
     : [];
   return [

@@ -5,12 +5,13 @@ import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { client, configureClients, documentClient } from '../aws/clients.js';
 import { startInProcessDynamo } from '../local/dynalite-in-process.js';
 import { localEndpoint } from '../local/fakes/common.js';
-import { attachModelCheck } from '../local/models/request-check.js';
+import { attachModelCheck, checkResponse, operationSchemaOf, serviceIdOf } from '../local/models/request-check.js';
 
 /**
  * The laboratory's floor: what one request costs in the local cloud with none of Goldsmith's code and none of the
  * fakes' logic in its path. Each request is sent as the simulator sends it (the SDK client as aws/clients builds it,
- * unsigned, checked against AWS's model), to dynalite in process or to a handler that returns a fixed answer.
+ * unsigned, checked against AWS's model), to dynalite in process, or answered the way a fake answers (a fixed output
+ * from the deserialize step, checked against the model: local/fakes/middleware.ts).
  */
 export interface RequestFloor {
   requests: number;
@@ -19,11 +20,14 @@ export interface RequestFloor {
   /** A Query of one partition that returns one item (the cheapest Query that finds anything). */
   query: number;
   putItem: number;
-  /** Any other service's call with a fixed answer: the cheaper of EC2 (XML) and SSM (JSON). */
+  /** Another service's call answered as a fake answers: the cheaper of EC2's and SSM's. */
   other: number;
   /** CPU µs per request of each kind (this process's user and system time: V8's garbage collector threads count). */
   cpu: { getItem: number; query: number; putItem: number; other: number };
 }
+
+export type Kind = 'getItem' | 'query' | 'putItem' | 'ec2' | 'ssm';
+export type PerCall = Record<Kind, { wall: number; cpu: number }>;
 
 const TABLE = 'floor-ledger';
 const unsigned = { sign: async <T>(request: T): Promise<T> => request };
@@ -37,41 +41,53 @@ const auth = [
 ];
 const credentials = { accessKeyId: 'AKIALOCALGOLDSMITH', secretAccessKey: 'local' };
 
-/** A request handler that answers every request with `body`, as a fake's answer reaches the SDK. */
-function fixedAnswer(contentType: string, body: string) {
-  const bytes = new TextEncoder().encode(body);
-  return {
-    handle: async () => ({ response: { statusCode: 200, headers: { 'content-type': contentType }, body: bytes } }),
-    updateHttpClientConfig: () => undefined,
-    httpHandlerConfigs: () => ({}),
-  };
+/** What the stand-ins for a fake answer, by service. */
+const FIXED_OUTPUT: Record<string, Record<string, unknown>> = {
+  ec2: {
+    ImageId: 'ami-0123456789abcdef0',
+    LaunchPermissions: [{ UserId: '123456789012' }, { UserId: '210987654321' }],
+  },
+  ssm: {
+    Parameters: [{ Name: '/goldsmith/base/prod', Type: 'String', Value: 'ami-0123456789abcdef0', Version: 3 }],
+    InvalidParameters: [],
+  },
+};
+
+interface DeserializeStack {
+  add(
+    mw: (next: unknown, context: { commandName?: string }) => () => Promise<{ output: unknown; response: unknown }>,
+    options: { step: 'deserialize'; name: string; priority: 'high' },
+  ): void;
 }
 
-const EC2_ANSWER =
-  '<DescribeImageAttributeResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId>' +
-  '<imageId>ami-0123456789abcdef0</imageId><launchPermission><item><userId>123456789012</userId></item>' +
-  '<item><userId>210987654321</userId></item></launchPermission></DescribeImageAttributeResponse>';
-const SSM_ANSWER = JSON.stringify({
-  Parameters: [{ Name: '/goldsmith/base/prod', Type: 'String', Value: 'ami-0123456789abcdef0', Version: 3 }],
-  InvalidParameters: [],
-});
+/** Answers every call of the client from the deserialize step, as attachFake does, with `output`. */
+function answerAsAFake(sdkClient: unknown, output: Record<string, unknown>): void {
+  const serviceId = serviceIdOf(sdkClient);
+  (sdkClient as { middlewareStack: DeserializeStack }).middlewareStack.add(
+    (_next, context) => async () => {
+      const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+      checkResponse(serviceId, operation, output, operationSchemaOf(context as never));
+      const $metadata = { httpStatusCode: 200, requestId: 'floor', attempts: 1, totalRetryDelay: 0 };
+      return { output: { ...output, $metadata }, response: { statusCode: 200, headers: {}, body: undefined } };
+    },
+    { step: 'deserialize', name: 'goldsmithFloorAnswer', priority: 'high' },
+  );
+}
 
 /** Rounds sent before timing (at most as many as timed): V8 compiles and optimizes the path over the first thousands. */
 const WARM_UP = 2000;
 
-type Kind = 'getItem' | 'query' | 'putItem' | 'ec2' | 'ssm';
-
 /**
  * Wall and CPU µs per call of each kind, the kinds sent in turn, one call after the other, so that the SDK's shared
- * code sees a mix of operations and protocols as it does in a simulation (a loop of one operation only would be
- * faster than any run can be), after `WARM_UP` rounds.
+ * code sees a mix of operations and protocols as it does in a simulation (a loop of one operation only runs faster
+ * than a simulation's mix), after min(`WARM_UP`, n) untimed rounds, over `n` timed rounds.
  */
-async function perCall(
+export async function perCall<K extends string>(
   n: number,
-  sends: Record<Kind, (i: number) => Promise<unknown>>,
-): Promise<Record<Kind, { wall: number; cpu: number }>> {
-  const kinds = Object.keys(sends) as Kind[];
-  const wall = Object.fromEntries(kinds.map((k) => [k, 0])) as Record<Kind, number>;
+  sends: Record<K, (i: number) => Promise<unknown>>,
+): Promise<Record<K, { wall: number; cpu: number }>> {
+  const kinds = Object.keys(sends) as K[];
+  const wall = Object.fromEntries(kinds.map((k) => [k, 0])) as Record<K, number>;
   const cpu = { ...wall };
   const warm = Math.min(WARM_UP, n);
   for (let round = 0; round < warm + n; round++) {
@@ -87,9 +103,23 @@ async function perCall(
   }
   const perRequest = (ms: number) => Math.round((ms * 1000) / n);
   return Object.fromEntries(kinds.map((k) => [k, { wall: perRequest(wall[k]), cpu: perRequest(cpu[k]) }])) as Record<
-    Kind,
+    K,
     { wall: number; cpu: number }
   >;
+}
+
+/** The floor from the measured kinds: another service's call is the cheaper of EC2's and SSM's (a lower bound). */
+export function floorOf(measured: PerCall, requests: number): RequestFloor {
+  const other = measured.ec2.wall <= measured.ssm.wall ? measured.ec2 : measured.ssm;
+  const { getItem, query, putItem } = measured;
+  return {
+    requests,
+    getItem: getItem.wall,
+    query: query.wall,
+    putItem: putItem.wall,
+    other: other.wall,
+    cpu: { getItem: getItem.cpu, query: query.cpu, putItem: putItem.cpu, other: other.cpu },
+  };
 }
 
 /**
@@ -98,29 +128,22 @@ async function perCall(
  */
 export async function measureRequestFloor(n: number): Promise<RequestFloor> {
   const dynamo = startInProcessDynamo();
+  const local = (service: string) => ({
+    endpoint: localEndpoint(`${service}.local.goldsmith`),
+    httpAuthSchemes: auth,
+    credentials,
+  });
   configureClients({
     overrides: {
-      dynamodb: {
-        endpoint: localEndpoint('dynamodb.local.goldsmith'),
-        requestHandler: dynamo.requestHandler,
-        httpAuthSchemes: auth,
-        credentials,
-        maxAttempts: 3,
-      },
-      ec2: {
-        endpoint: localEndpoint('ec2.local.goldsmith'),
-        requestHandler: fixedAnswer('text/xml', EC2_ANSWER),
-        httpAuthSchemes: auth,
-        credentials,
-      },
-      ssm: {
-        endpoint: localEndpoint('ssm.local.goldsmith'),
-        requestHandler: fixedAnswer('application/x-amz-json-1.1', SSM_ANSWER),
-        httpAuthSchemes: auth,
-        credentials,
-      },
+      dynamodb: { ...local('dynamodb'), requestHandler: dynamo.requestHandler, maxAttempts: 3 },
+      ec2: local('ec2'),
+      ssm: local('ssm'),
     },
-    decorate: (sdkClient) => attachModelCheck(sdkClient),
+    decorate: (sdkClient, service) => {
+      attachModelCheck(sdkClient);
+      const output = FIXED_OUTPUT[service];
+      if (output) answerAsAFake(sdkClient, output);
+    },
   });
   try {
     await client('dynamodb').send(
@@ -152,7 +175,7 @@ export async function measureRequestFloor(n: number): Promise<RequestFloor> {
       at: '2027-01-01T00:00:00.000Z',
     });
     for (let i = 0; i < 20; i++) await doc.send(new PutCommand({ TableName: TABLE, Item: item(i) }));
-    const { getItem, query, putItem, ec2, ssm } = await perCall(n, {
+    const measured = await perCall<Kind>(n, {
       getItem: (i) =>
         doc.send(new GetCommand({ TableName: TABLE, Key: { pk: 'IMAGE#base', sk: `PROMOTION#1.0.${i % 20}#prod` } })),
       query: () =>
@@ -172,15 +195,7 @@ export async function measureRequestFloor(n: number): Promise<RequestFloor> {
         ),
       ssm: () => client('ssm').send(new GetParametersCommand({ Names: ['/goldsmith/base/prod'] })),
     });
-    const other = ec2.wall <= ssm.wall ? ec2 : ssm;
-    return {
-      requests: n,
-      getItem: getItem.wall,
-      query: query.wall,
-      putItem: putItem.wall,
-      other: other.wall,
-      cpu: { getItem: getItem.cpu, query: query.cpu, putItem: putItem.cpu, other: other.cpu },
-    };
+    return floorOf(measured, n);
   } finally {
     configureClients({});
     await dynamo.stop();
@@ -192,9 +207,9 @@ const QUERIES = new Set(['dynamodb:Query', 'dynamodb:Scan']);
 
 /**
  * The wall seconds a run's requests take at the floor's costs: DynamoDB's by operation (reads at GetItem's cost,
- * queries and scans at the one-item Query's, every other operation at PutItem's), every other service's at `other`.
- * A lower bound for a run that makes those requests one after the other, each sent through the SDK and answered by
- * the local cloud; a run's requests mostly are (a handler awaits each call; fan-outs overlap at most a few).
+ * queries and scans at the one-item Query's, every other operation, UpdateItem among them, at PutItem's), every
+ * other service's at `other`. What a run that makes those requests one after the other pays before any of its own
+ * work; a run's requests mostly are (a handler awaits each call; fan-outs overlap a few).
  */
 export function floorSeconds(
   floor: RequestFloor,
@@ -210,9 +225,10 @@ export function floorSeconds(
 
 /** The floor for people. */
 export function formatRequestFloor(floor: RequestFloor): string {
+  const n = floor.requests.toLocaleString('en-US');
   return [
-    `request floor (wall per request, one after the other: the SDK, the API model check, and dynalite or a fixed answer; no Goldsmith code; ${floor.requests.toLocaleString('en-US')} requests each)`,
-    `  DynamoDB GetItem ${floor.getItem} µs, Query of one item ${floor.query} µs, PutItem ${floor.putItem} µs; another service's call ${floor.other} µs`,
+    `request floor (wall per request, the kinds in turn: the SDK, the API model check, and dynalite or a fake's fixed answer; no Goldsmith code; ${n} timed rounds after up to 2,000 untimed)`,
+    `  DynamoDB GetItem ${floor.getItem} µs, Query of one item ${floor.query} µs, PutItem ${floor.putItem} µs; another service's call (the cheaper of EC2's and SSM's) ${floor.other} µs`,
     `  CPU per request: ${floor.cpu.getItem}, ${floor.cpu.query}, ${floor.cpu.putItem} and ${floor.cpu.other} µs`,
   ].join('\n');
 }

@@ -43,33 +43,72 @@ describe('the default quarter benchmark', () => {
     expect(
       floorSeconds(FLOOR, { dynamoByOperation: { 'dynamodb:BatchGetItem': 10, 'dynamodb:UpdateItem': 10 }, other: 0 }),
     ).toBeCloseTo(0.01, 6);
+    // A Scan at a Query's cost, CreateTable at PutItem's.
+    expect(
+      floorSeconds(FLOOR, { dynamoByOperation: { 'dynamodb:Scan': 10, 'dynamodb:CreateTable': 10 }, other: 0 }),
+    ).toBeCloseTo(0.014, 6);
     expect(formatQuarter(FIGURES, FLOOR)).toContain(
-      '2,000 + 1,500 DynamoDB requests; at the request floor alone 1.6 s',
+      '2,000 requests to other services + 1,500 to DynamoDB; at the request floor alone 1.6 s',
     );
   });
 
+  const printed: Pick<SimulationJson, 'builds' | 'promotions' | 'consistency' | 'apiCalls' | 'callPlan' | 'run'> = {
+    builds: [],
+    promotions: [],
+    consistency: { ok: true, problems: [] },
+    apiCalls: { 'ec2:DescribeImages': 3, 'ssm:GetParameters': 4 },
+    callPlan: {
+      promotions: 0,
+      operations: [],
+      made: 0,
+      minimum: 0,
+      ratio: null,
+      dynamo: { requests: 5, byOperation: { 'dynamodb:Query': 5 } },
+    },
+    run: { wallMs: 1500, simulatedMonths: 1, monthsPerSecond: 0.7, steps: 10, peakRssMb: 300.4 },
+  };
+  const asPrinted = (report: object) => JSON.stringify({ scenario: {}, ...report, timeline: [] });
+
   it("reads its figures from the report as simulate --json prints it, the report's fields at the top", () => {
-    const printed: Pick<SimulationJson, 'builds' | 'promotions' | 'consistency' | 'apiCalls' | 'callPlan' | 'run'> = {
-      builds: [],
-      promotions: [],
-      consistency: { ok: true, problems: [] },
-      apiCalls: { 'ec2:DescribeImages': 3, 'ssm:GetParameters': 4 },
-      callPlan: {
-        promotions: 0,
-        operations: [],
-        made: 0,
-        minimum: 0,
-        ratio: null,
-        dynamo: { requests: 5, byOperation: { 'dynamodb:Query': 5 } },
-      },
-      run: { wallMs: 1500, simulatedMonths: 1, monthsPerSecond: 0.7, steps: 10, peakRssMb: 300 },
-    };
-    const run = quarterRunOf(JSON.stringify({ scenario: {}, ...printed, timeline: [] }));
-    expect(run).toEqual(printed);
-    expect(quarterRunOf(JSON.stringify({ report: printed }))).toEqual({
-      problem: 'its report has no builds, promotions, consistency, apiCalls, run',
-    });
+    expect(quarterRunOf(asPrinted(printed))).toEqual(printed);
     expect(quarterRunOf('Goldsmith simulation …')).toEqual({ problem: 'printed no JSON' });
+  });
+
+  it('refuses a report whose fields are missing or not of their schema, naming where, instead of a crash', () => {
+    expect(quarterRunOf(JSON.stringify({ report: printed }))).toEqual({
+      problem: 'printed a report that does not fit its schema at builds, promotions, consistency, apiCalls, run',
+    });
+    expect(quarterRunOf(asPrinted({ ...printed, run: null }))).toEqual({
+      problem: 'printed a report that does not fit its schema at run',
+    });
+    expect(quarterRunOf(asPrinted({ ...printed, apiCalls: 'x', builds: null }))).toEqual({
+      problem: 'printed a report that does not fit its schema at builds, apiCalls',
+    });
+    const { callPlan: _, ...withoutCallPlan } = printed;
+    expect(quarterRunOf(asPrinted(withoutCallPlan))).toEqual({
+      problem: 'printed a report without its DynamoDB requests (callPlan)',
+    });
+  });
+
+  it('gives the median wall time, the run in seconds, and the requests of the last run', () => {
+    let call = 0;
+    const second = { ...printed, run: { ...printed.run, wallMs: 2500 }, apiCalls: { 'ec2:DescribeImages': 10 } };
+    const result = benchmarkQuarter('/nowhere', 2, (_root, args) => {
+      expect(args).toEqual(['simulate', '--json']);
+      call += 1;
+      return { stdout: asPrinted(call === 1 ? printed : second), stderr: '', status: 0 };
+    });
+    expect(result).toMatchObject({
+      available: true,
+      runs: 2,
+      simulatedSeconds: 2,
+      peakRssMb: 300,
+      builds: 0,
+      promotions: 0,
+      consistent: true,
+      requests: { dynamoByOperation: { 'dynamodb:Query': 5 }, other: 10 },
+    });
+    expect(call).toBe(2);
   });
 
   it('says why when the run printed no report, instead of a figure', () => {

@@ -1,19 +1,71 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { client } from '../../../aws/clients.js';
-import { formatRequestFloor, measureRequestFloor } from '../../../bench/request-floor.js';
+import { floorOf, formatRequestFloor, measureRequestFloor, perCall } from '../../../bench/request-floor.js';
+import { modelCheckFigures, resetModelChecks } from '../../../local/models/request-check.js';
 
 describe('the request floor benchmark', () => {
-  it('times each kind of request through the SDK to dynalite or a fixed answer, and leaves no client configured', async () => {
+  it('times each kind through the SDK and the model check, and leaves no client configured', async () => {
+    resetModelChecks();
     const floor = await measureRequestFloor(20);
     expect(floor.requests).toBe(20);
     for (const kind of ['getItem', 'query', 'putItem', 'other'] as const) {
       expect(floor[kind]).toBeGreaterThan(0);
       expect(floor.cpu[kind]).toBeGreaterThan(0);
     }
+    // Five kinds, 20 untimed and 20 timed rounds each, besides the table's setup: every request was checked.
+    const checked = modelCheckFigures().operations;
+    for (const operation of ['GetItem', 'Query', 'PutItem', 'DescribeImageAttribute', 'GetParameters']) {
+      expect(Object.entries(checked).find(([k]) => k.endsWith(`:${operation}`))?.[1]).toBeGreaterThanOrEqual(40);
+    }
     expect(formatRequestFloor(floor)).toMatch(
-      /^request floor \(wall per request.*20 requests each\)\n {2}DynamoDB GetItem \d+ µs, Query of one item \d+ µs, PutItem \d+ µs; another service's call \d+ µs\n {2}CPU per request: \d+, \d+, \d+ and \d+ µs$/,
+      /^request floor \(wall per request.*20 timed rounds after up to 2,000 untimed\)\n {2}DynamoDB GetItem \d+ µs, Query of one item \d+ µs, PutItem \d+ µs; another service's call \(the cheaper of EC2's and SSM's\) \d+ µs\n {2}CPU per request: \d+, \d+, \d+ and \d+ µs$/,
     );
-    // The fixed answers are gone with the floor's settings: an EC2 client now has no local endpoint to answer it.
+    // The floor's settings are gone: an EC2 client now has no local endpoint.
     expect(client('ec2', 'us-east-1').config.endpoint).toBeUndefined();
+  });
+
+  it('times only the rounds after the warm-up, per request, wall and CPU apart', async () => {
+    const calls = { waits: 0, spins: 0 };
+    const measured = await perCall(5, {
+      // 10 ms of wall time and next to no CPU.
+      waits: async () => {
+        calls.waits += 1;
+        await sleep(10);
+      },
+      // About 3 ms of CPU.
+      spins: async () => {
+        calls.spins += 1;
+        const until = performance.now() + 3;
+        while (performance.now() < until);
+      },
+    });
+    expect(calls).toEqual({ waits: 10, spins: 10 });
+    // Each of the 5 timed rounds once: the warm-up's 5 would double it.
+    expect(measured.waits.wall).toBeGreaterThanOrEqual(9000);
+    expect(measured.waits.wall).toBeLessThan(19000);
+    expect(measured.waits.cpu).toBeLessThan(5000);
+    expect(measured.spins.cpu).toBeGreaterThanOrEqual(2000);
+  });
+
+  it("takes another service's call at the cheaper of EC2's and SSM's, each kind's own figures", () => {
+    const floor = floorOf(
+      {
+        getItem: { wall: 100, cpu: 110 },
+        query: { wall: 200, cpu: 210 },
+        putItem: { wall: 300, cpu: 310 },
+        ec2: { wall: 90, cpu: 95 },
+        ssm: { wall: 80, cpu: 85 },
+      },
+      7,
+    );
+    expect(floor).toEqual({
+      requests: 7,
+      getItem: 100,
+      query: 200,
+      putItem: 300,
+      other: 80,
+      cpu: { getItem: 110, query: 210, putItem: 310, other: 85 },
+    });
   });
 });
