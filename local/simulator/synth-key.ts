@@ -24,6 +24,7 @@ export const SOURCE_FILES = [
   'tsconfig.json',
   'local/simulator/synth.ts',
   'local/simulator/synth-release.ts',
+  'local/simulator/sst-asset-hash.ts',
   'local/simulator/synth-key.ts',
   'local/simulator/synth-cache.ts',
 ];

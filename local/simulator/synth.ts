@@ -8,6 +8,7 @@ import type { Catalog } from '../../core/config/schema.js';
 import { setCatalog } from '../../stacks/catalog.js';
 import { writeSstTypesTo } from '../../stacks/sst-types.js';
 import type { CfnTemplate } from './intrinsics.js';
+import { hashCustomResourceHandlerByDigest } from './sst-asset-hash.js';
 import { noteLoadTokens, releaseApp } from './synth-release.js';
 
 export type StackFunction = (ctx: StackContext) => unknown;
@@ -20,6 +21,9 @@ export interface SynthesizedApp {
 }
 
 let projectReady: Promise<void> | undefined;
+
+// SST's per-stack custom-resource handler hashed from its bundle's digest, not its 4.6 MB text (sst-asset-hash.ts).
+hashCustomResourceHandlerByDigest(true);
 
 /**
  * Synthesizes the Goldsmith stacks in process from `catalog`, offline: SST's deploy-mode synthesis without
