@@ -19,10 +19,29 @@ import { Stack } from 'sst/constructs';
  * and changes with the bundle, as SST means it to. What changes in the templates is that function's `S3Key`, an
  * asset name the local cloud never reads. `sst build` and `sst deploy` do not load this module and keep SST's own.
  */
-type WithHandlerMaker = { createCustomResourceHandler(this: Stack): lambda.Function };
+type HandlerMaker = (this: Stack) => lambda.Function;
+type WithHandlerMaker = { createCustomResourceHandler: HandlerMaker; [SST_OWN]?: HandlerMaker };
 
+// SST's own method, kept on its prototype once per process: a second copy of this module (a test run that resets
+// its module registry while SST stays loaded) must not take the first copy's replacement for SST's.
+const SST_OWN = Symbol.for('goldsmith.sst.createCustomResourceHandler');
 const prototype = Stack.prototype as unknown as WithHandlerMaker;
-const sstOwn = prototype.createCustomResourceHandler;
+prototype[SST_OWN] ??= prototype.createCustomResourceHandler;
+const sstOwn: HandlerMaker = prototype[SST_OWN];
+
+/**
+ * What the replacement copies from SST's method (sst 2.49.8), each of which must still be in its source: after an
+ * upgrade that changes the method, the replacement is not used and syntheses hash as SST does.
+ */
+const SST_METHOD_AS_COPIED = [
+  'assetHash: this.stackName + fs.readFileSync(dir + "/index.mjs").toString()',
+  'handler: "index.handler"',
+  'runtime: lambda.Runtime.NODEJS_22_X',
+  'timeout: CDKDuration.seconds(900)',
+  'memorySize: 1024',
+];
+/** Whether SST's method is still the one the replacement copies. */
+export const sstMethodAsCopied = SST_METHOD_AS_COPIED.every((part) => sstOwn.toString().includes(part));
 let digest: { dir: string; sha256: string } | undefined;
 
 function bundleDigest(): { dir: string; sha256: string } {
@@ -51,7 +70,10 @@ function hashedByDigest(this: Stack): lambda.Function {
   });
 }
 
-/** Hashes SST's custom-resource handler from the bundle's digest (true) or as SST does (false), for this process. */
+/**
+ * Hashes SST's custom-resource handler from the bundle's digest (true) or as SST does (false), for this process; as
+ * SST does either way when SST's method is no longer the one copied.
+ */
 export function hashCustomResourceHandlerByDigest(on: boolean): void {
-  prototype.createCustomResourceHandler = on ? hashedByDigest : sstOwn;
+  prototype.createCustomResourceHandler = on && sstMethodAsCopied ? hashedByDigest : sstOwn;
 }

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { getStack } from 'sst/constructs';
+import { getStack, Stack } from 'sst/constructs';
 import { describe, expect, it } from 'vitest';
 import exampleCatalog from '../../goldsmith.config.js';
-import { hashCustomResourceHandlerByDigest } from '../../local/simulator/sst-asset-hash.js';
+import { hashCustomResourceHandlerByDigest, sstMethodAsCopied } from '../../local/simulator/sst-asset-hash.js';
 import { Ledger } from '../../stacks/Ledger.js';
 import { Notifications } from '../../stacks/Notifications.js';
 import { type StackFunction, synthesize } from './helpers.js';
@@ -29,8 +29,14 @@ const handlerKey = (template: { Resources: Resources }): unknown =>
 describe("SST's custom-resource handler in the syntheses made in process", () => {
   it("is hashed from its bundle's digest: the same templates as SST's but for that function's S3Key", async () => {
     let sst: Map<string, { Resources: Resources }>;
+    // The method copied is SST's as it is now (an upgrade that changes it turns the replacement off: see below).
+    expect(sstMethodAsCopied).toBe(true);
     hashCustomResourceHandlerByDigest(false);
     try {
+      // Switched off, the method is SST's own, even after a module registry reset loaded this module again.
+      expect(String((Stack.prototype as unknown as Record<string, unknown>).createCustomResourceHandler)).toContain(
+        'fs.readFileSync(dir + "/index.mjs").toString()',
+      );
       sst = await templates();
     } finally {
       hashCustomResourceHandlerByDigest(true);
