@@ -9,7 +9,9 @@
  */
 
 /** What a Subscribe or SetSubscriptionAttributes with such a policy is refused with (SNS's InvalidParameter). */
-export class FilterPolicyError extends Error {}
+export class FilterPolicyError extends Error {
+  override name = 'FilterPolicyError';
+}
 
 /** At most five keys per policy. */
 export const FILTER_POLICY_MAX_KEYS = 5;
