@@ -4,7 +4,7 @@ import { GetParametersCommand } from '@aws-sdk/client-ssm';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { client, configureClients, documentClient } from '../aws/clients.js';
 import { startInProcessDynamo } from '../local/dynalite-in-process.js';
-import { localEndpoint } from '../local/fakes/common.js';
+import { localEndpoint, UNSIGNED_AUTH_SCHEMES } from '../local/fakes/common.js';
 import { attachModelCheck, checkResponse, operationSchemaOf, serviceIdOf } from '../local/models/request-check.js';
 
 /**
@@ -30,15 +30,6 @@ export type Kind = 'getItem' | 'query' | 'putItem' | 'ec2' | 'ssm';
 export type PerCall = Record<Kind, { wall: number; cpu: number }>;
 
 const TABLE = 'floor-ledger';
-const unsigned = { sign: async <T>(request: T): Promise<T> => request };
-const auth = [
-  {
-    schemeId: 'aws.auth#sigv4',
-    identityProvider: (config: { getIdentityProvider(id: string): unknown }) =>
-      config.getIdentityProvider('aws.auth#sigv4'),
-    signer: unsigned,
-  },
-];
 const credentials = { accessKeyId: 'AKIALOCALGOLDSMITH', secretAccessKey: 'local' };
 
 /** What the stand-ins for a fake answer, by service. */
@@ -130,7 +121,7 @@ export async function measureRequestFloor(n: number): Promise<RequestFloor> {
   const dynamo = startInProcessDynamo();
   const local = (service: string) => ({
     endpoint: localEndpoint(`${service}.local.goldsmith`),
-    httpAuthSchemes: auth,
+    httpAuthSchemes: UNSIGNED_AUTH_SCHEMES,
     credentials,
   });
   configureClients({

@@ -2,7 +2,7 @@ import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { configureClients } from '../../aws/clients.js';
 import type { VirtualClock } from '../clock.js';
 import type { InProcessDynamo } from '../dynalite-in-process.js';
-import { type FakeService, localEndpoint } from '../fakes/common.js';
+import { type FakeService, localEndpoint, UNSIGNED_AUTH_SCHEMES } from '../fakes/common.js';
 import type { InstalledFakes } from '../fakes/install.js';
 import { attachFake, attachOutage } from '../fakes/middleware.js';
 import type { Outages } from '../fakes/outages.js';
@@ -33,7 +33,7 @@ export function configureLocalClients(options: {
   const localDynamo: DynamoDBClientConfig = {
     endpoint: localEndpoint('dynamodb.local.goldsmith'),
     requestHandler: dynamo.requestHandler,
-    httpAuthSchemes: base.overrides?.ec2?.httpAuthSchemes as DynamoDBClientConfig['httpAuthSchemes'],
+    httpAuthSchemes: UNSIGNED_AUTH_SCHEMES as DynamoDBClientConfig['httpAuthSchemes'],
     credentials: { accessKeyId: 'AKIALOCALGOLDSMITH', secretAccessKey: 'local' },
   };
   configureClients({
