@@ -1,5 +1,6 @@
 import type { SpawnSyncReturns } from 'node:child_process';
 import type * as z from 'zod';
+import { apiCallTotals } from '../local/simulator/call-minimum.js';
 import { reportSchema, type SimulationJson } from '../local/simulator/report-schema.js';
 import { median } from '../scripts/bundle/cold-load.js';
 import { runGoldsmith } from './goldsmith-process.js';
@@ -94,7 +95,8 @@ export function benchmarkQuarter(
     consistent: last.consistency.ok,
     requests: {
       dynamoByOperation: last.callPlan.dynamo.byOperation,
-      other: Object.values(last.apiCalls).reduce((n, c) => n + c, 0),
+      // The totals every rendering of a run prints (simulate's totals, the HTML).
+      other: apiCallTotals(last.apiCalls, last.callPlan).other,
     },
   };
 }
