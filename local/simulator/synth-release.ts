@@ -7,8 +7,8 @@ import { dirname, join } from 'node:path';
  * more per synthesis (measured: heap after a full GC over five syntheses of the example catalog, 238 → 481 MB; with
  * this, 181 → 190 MB: about 2 MB a synthesis still stays, each emptied app being a key of SST's caches, whose
  * exports map also keeps what each stack function returned). Three things hold an old app's construct tree, each
- * found on a heap snapshot's path from the roots to the 4.6 MB custom-resource source an asset keeps as its
- * fingerprint:
+ * found on a heap snapshot's path from the roots to the 4.6 MB custom-resource text an asset kept as its fingerprint
+ * when SST's own hashing ran in process (sst-asset-hash.ts now hashes its digest):
  * - aws-cdk-lib's token map (`globalThis.__cdkTokenMap`): every token made is registered for the life of the
  *   process; the ones registered when aws-cdk-lib loaded (the pseudo-parameters) are kept;
  * - aws-cdk-lib's `CfnReference.referenceTable`, a static cache of references by their target construct;
