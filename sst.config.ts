@@ -1,4 +1,5 @@
 import type { SSTConfig } from 'sst';
+import { useProject } from 'sst/project.js';
 import { GOLDSMITH_STACKS } from './stacks/app.js';
 import { loadCatalog } from './stacks/catalog.js';
 import { defaultFunctionProps } from './stacks/defaults.js';
@@ -10,7 +11,7 @@ export default {
   async stacks(app) {
     app.setDefaultFunctionProps(defaultFunctionProps());
     // The catalog is validated in full before any stack is defined: a bad catalog fails the deploy naming the field.
-    await loadCatalog();
+    await loadCatalog(useProject().paths.root);
     for (const stack of GOLDSMITH_STACKS) app.stack(stack);
   },
 } satisfies SSTConfig;

@@ -1,11 +1,12 @@
 /**
- * `npm test`: biome's lint, then vitest, with the type-check and `npm run verify`'s deploy-readiness checks running
+ * `npm test`: biome's lint, then vitest, with the type-check, `npm run verify`'s deploy-readiness checks and
+ * `npm run build` (the real `sst build`, offline, and the same checks on its output) running
  * beside vitest at the lowest CPU priority (`nice -n 19`), so that they take only the cores vitest leaves idle (its
  * main process waiting, a worker between files, the run's tail) instead of ~50 s of wall time after it. Their
  * output is held and printed after vitest's. The one verify line that totals the whole test run (the requests checked
  * against AWS's models) is taken once vitest has ended: verify waits for its standard input to close
  * (`--suite-on-stdin-end`, scripts/verify.ts). Arguments go to vitest (`npm test -- test/unit`). The exit code is
- * the first failure's: lint, vitest, the type-check, verify.
+ * the first failure's: lint, vitest, the type-check, verify, build.
  *
  * Plain JavaScript, so that it runs on the Node that `npm ci` installs before anything is compiled.
  */
@@ -67,11 +68,16 @@ const typecheck = held(process.execPath, [
 ]);
 typecheck.child.stdin.end();
 const verify = held('node', ['--import', 'tsx', 'scripts/verify.ts', '--suite-on-stdin-end']);
+// The real `sst build` (offline) and the readiness checks on what it writes: what deploys is what is tested, and a
+// change that breaks `sst build` or `sst deploy` fails `npm test` (scripts/build.ts).
+const build = held('node', ['--import', 'tsx', 'scripts/build.ts']);
+build.child.stdin.end();
 // A Ctrl-C reaches the whole process group; a plain kill of this process takes the two held commands with it.
 for (const signal of ['SIGTERM', 'SIGHUP']) {
   process.on(signal, () => {
     typecheck.child.kill(signal);
     verify.child.kill(signal);
+    build.child.kill(signal);
     process.exit(1);
   });
 }
@@ -81,10 +87,14 @@ for (const signal of ['SIGTERM', 'SIGHUP']) {
 rmSync(new URL('../node_modules/.cache/goldsmith-verify/', import.meta.url), { recursive: true, force: true });
 const tests = await shown('vitest', ['run', ...process.argv.slice(2)]);
 verify.child.stdin.end();
-const [typed, verified] = await Promise.all([typecheck.done, verify.done]);
+const [typed, verified, built] = await Promise.all([typecheck.done, verify.done, build.done]);
 
 process.stdout.write(`\n> tsc --noEmit (beside vitest): ${typed === 0 ? 'ok' : 'FAILED'}\n`);
 process.stdout.write(typecheck.output());
 process.stdout.write(`\n> npm run verify (beside vitest; the suite's line after it)\n`);
 process.stdout.write(verify.output());
-process.exit([tests, typed, verified].find((code) => code !== 0) ?? 0);
+process.stdout.write(
+  `\n> npm run build (the real sst build, offline, beside vitest): ${built === 0 ? 'ok' : 'FAILED'}\n`,
+);
+process.stdout.write(build.output());
+process.exit([tests, typed, verified, built].find((code) => code !== 0) ?? 0);

@@ -61,11 +61,15 @@ export function parseCatalogInput(input: unknown, root: string = process.cwd()):
   return result.catalog;
 }
 
-/** Loads `goldsmith.config.ts` from the project root, parses it and sets it as the stacks' catalog. */
-export async function loadCatalog(): Promise<Catalog> {
+/**
+ * Loads `goldsmith.config.ts` from the project root, parses it and sets it as the stacks' catalog. Component paths
+ * resolve from `root`, the app's root as SST found it (sst.config.ts), not the current directory: `sst deploy` run
+ * from a subfolder finds the same files.
+ */
+export async function loadCatalog(root: string): Promise<Catalog> {
   const module: { default: unknown } = await import('../goldsmith.config.js');
-  const catalog = parseCatalogInput(module.default);
-  setCatalog(catalog);
+  const catalog = parseCatalogInput(module.default, root);
+  setCatalog(catalog, { root });
   return catalog;
 }
 

@@ -6,6 +6,7 @@ import { App, getStack, Function as SstFunction, type StackContext } from 'sst/c
 import { initProject } from 'sst/project.js';
 import type { Catalog } from '../../core/config/schema.js';
 import { setCatalog } from '../../stacks/catalog.js';
+import { defaultFunctionProps } from '../../stacks/defaults.js';
 import { writeSstTypesTo } from '../../stacks/sst-types.js';
 import type { CfnTemplate } from './intrinsics.js';
 import { hashCustomResourceHandlerByDigest } from './sst-asset-hash.js';
@@ -72,6 +73,8 @@ function readAssembly(
   if (release) noteLoadTokens();
   const app = new App(props, { outdir });
   try {
+    // As sst.config.ts sets them: without them every function synthesizes for x86_64, not the arm64 that deploys.
+    app.setDefaultFunctionProps(defaultFunctionProps());
     for (const fn of stacks) app.stack(fn);
     const assembly = app.synth();
     const templates: CfnTemplate[] = [];

@@ -12,7 +12,8 @@ import { join } from 'node:path';
  */
 
 export const BUILD_ACCOUNT = '111111111111';
-const REGION = 'us-east-1';
+export const BUILD_REGION = 'us-east-1';
+const REGION = BUILD_REGION;
 
 function stack(name: string, outputs: Record<string, string>): string {
   const members = Object.entries(outputs)

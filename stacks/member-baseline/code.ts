@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { buildSync } from 'esbuild';
+import { useProject } from 'sst/project.js';
 
 /**
  * The member function's code, inline in the member template: AWS::Lambda::Function `Code.ZipFile` writes it as
@@ -9,14 +11,19 @@ import { buildSync } from 'esbuild';
  */
 export const MEMBER_CODE_MAX_BYTES = 4096;
 
-const ENTRY = new URL('../../member/index.ts', import.meta.url).pathname;
+/**
+ * The member function's source, from the app's root as SST knows it. Not from this module's own URL: `sst build` and
+ * `sst deploy` bundle sst.config.ts with every stack into one file at the root and run that, so a path relative to
+ * `import.meta.url` climbs out of the repository there (TOOLING-NOTES "SST v2"; test/build/real-build.test.ts).
+ */
+export const MEMBER_ENTRY = 'member/index.ts';
 let built: string | undefined;
 
 /** The bundled member function (built once per process). */
 export function memberFunctionCode(): string {
   if (built) return built;
   const result = buildSync({
-    entryPoints: [ENTRY],
+    entryPoints: [join(useProject().paths.root, MEMBER_ENTRY)],
     bundle: true,
     platform: 'node',
     format: 'cjs',

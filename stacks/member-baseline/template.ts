@@ -36,8 +36,10 @@ export function memberFunctionPolicy(): Json {
         Sid: 'CreateAutoScalingServiceLinkedRole',
         Effect: 'Allow',
         Action: 'iam:CreateServiceLinkedRole',
-        Resource: sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${AUTO_SCALING_SERVICE_ROLE_PATH}*`),
+        // Only the default role the function creates, not the custom-suffix ones
+        // (https://docs.aws.amazon.com/autoscaling/ec2/userguide/autoscaling-service-linked-role.html);
         // https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html#service-linked-role-permissions
+        Resource: sub(ROLE_ARN),
         Condition: { StringEquals: { 'iam:AWSServiceName': AUTO_SCALING_SERVICE } },
       },
       {

@@ -8,6 +8,7 @@ import { initProject } from 'sst/project.js';
 import { type CatalogInput, catalogShapeSchema } from '../../core/config/schema.js';
 import { hashCustomResourceHandlerByDigest } from '../../local/simulator/sst-asset-hash.js';
 import { parseCatalogInput, setCatalog } from '../../stacks/catalog.js';
+import { defaultFunctionProps } from '../../stacks/defaults.js';
 import { Factory } from '../../stacks/Factory.js';
 import { FACTORY_IMAGE_STACKS } from '../../stacks/FactoryImages.js';
 import { writeSstTypesTo } from '../../stacks/sst-types.js';
@@ -66,6 +67,8 @@ export async function synthesize(catalog: CatalogInput, options: SynthOptions): 
   let app: App;
   try {
     app = new App({ mode: 'deploy', stage: 'test', name: 'goldsmith', region: 'us-east-1' }, { outdir });
+    // As sst.config.ts sets them, so every stack test sees the functions that deploy (arm64, active tracing).
+    app.setDefaultFunctionProps(defaultFunctionProps());
     for (const fn of options.stacks) app.stack(fn);
     for (const fn of options.stacks) templates.set(fn, Template.fromStack(getStack(fn)));
   } finally {

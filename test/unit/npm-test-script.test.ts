@@ -22,6 +22,7 @@ interface Codes {
   vitest?: number;
   tsc?: number;
   verify?: number;
+  build?: number;
 }
 
 async function npmTest(codes: Codes, args: string[] = []): Promise<{ code: number; out: string }> {
@@ -50,10 +51,11 @@ async function npmTest(codes: Codes, args: string[] = []): Promise<{ code: numbe
     join(tsc, 'tsc'),
     `process.stdout.write(\`tsc ran \${process.argv.slice(2).join(' ')}\\n\`); process.exit(${codes.tsc ?? 0});\n`,
   );
-  // verify reads its standard input to the end: it must close only after vitest has ended.
+  // verify reads its standard input to the end: it must close only after vitest has ended. The same `node` runs the
+  // real build (scripts/build.ts).
   stub(
     'node',
-    `cat > /dev/null; if [ -f ${marker} ]; then echo "verify $* after vitest"; else echo "verify $* before vitest"; fi; exit ${codes.verify ?? 0}`,
+    `case "$*" in *scripts/build.ts*) echo "build $*"; exit ${codes.build ?? 0};; esac; cat > /dev/null; if [ -f ${marker} ]; then echo "verify $* after vitest"; else echo "verify $* before vitest"; fi; exit ${codes.verify ?? 0}`,
   );
   try {
     const line = `PATH="${bin}:$PATH" exec "${process.execPath}" "${join(bin, 'scripts', 'test.mjs')}" "$@"`;
@@ -77,6 +79,10 @@ describe('npm test (scripts/test.mjs)', () => {
     expect(out).toContain('tsc ran --noEmit --incremental --tsBuildInfoFile');
     expect(out.indexOf('vitest run')).toBeLessThan(out.indexOf('tsc ran'));
     expect(out.indexOf('tsc ran')).toBeLessThan(out.indexOf('verify --import'));
+    // The real `sst build` and its readiness checks run too, their output printed after verify's.
+    expect(out).toContain('build --import tsx scripts/build.ts');
+    expect(out).toContain('> npm run build (the real sst build, offline, beside vitest): ok');
+    expect(out.indexOf('verify --import')).toBeLessThan(out.indexOf('build --import'));
   });
 
   it('stops at a lint failure without running the tests', async () => {
@@ -85,7 +91,7 @@ describe('npm test (scripts/test.mjs)', () => {
     expect(out).not.toContain('vitest run');
   });
 
-  it('fails with the first failure of vitest, the type-check and verify, and still prints all three', async () => {
+  it('fails with the first failure of vitest, the type-check and verify, and still prints all of them', async () => {
     const vitestFails = await npmTest({ vitest: 1, tsc: 2, verify: 4 });
     expect(vitestFails.code).toBe(1);
     expect(vitestFails.out).toContain('tsc ran');
@@ -94,5 +100,11 @@ describe('npm test (scripts/test.mjs)', () => {
     const verifyFails = await npmTest({ verify: 4 });
     expect(verifyFails.code).toBe(4);
     expect(verifyFails.out).toContain('> tsc --noEmit (beside vitest): ok');
+  });
+
+  it('fails when the real build fails, though vitest, the type-check and verify pass', async () => {
+    const { code, out } = await npmTest({ build: 5 });
+    expect(code).toBe(5);
+    expect(out).toContain('> npm run build (the real sst build, offline, beside vitest): FAILED');
   });
 });
