@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -91,15 +91,35 @@ export async function startEndpoint(): Promise<{ url: string; calls: string[]; c
   };
 }
 
+/**
+ * The app as `sst build` sees it, in a folder of its own: every entry of the checkout linked into
+ * `.sst/build-root/`, SST's root and working directory for the build. SST writes its bundle of sst.config.ts
+ * (`.sst.config.<ms>.mjs`) into the working directory, and every SST process deletes the root's such files older
+ * than 30 s (node_modules/sst/project.js): beside vitest, whose stack tests start SST projects at the checkout's
+ * root, a loaded machine had one process delete a bundle the other was removing, an unhandled ENOENT. Linked
+ * entries resolve to the checkout's files, so what is built is the checkout (esbuild follows the links).
+ */
+function buildRoot(root: string): string {
+  const at = join(root, '.sst', 'build-root');
+  rmSync(at, { recursive: true, force: true });
+  mkdirSync(at, { recursive: true });
+  for (const entry of readdirSync(root)) {
+    if (entry === '.sst' || entry === '.git' || entry.startsWith('.sst.config')) continue;
+    symlinkSync(join(root, entry), join(at, entry));
+  }
+  return at;
+}
+
 /** Runs `sst build --stage <stage>` against the endpoint; returns the synthesized templates by stack name. */
 export async function sstBuild(root: string, stage: string): Promise<Map<string, { Resources?: object }>> {
   const endpoint = await startEndpoint();
   const dist = join(root, '.sst', 'dist');
+  const at = buildRoot(root);
   try {
     if (existsSync(dist)) rmSync(dist, { recursive: true, force: true });
     const code = await new Promise<number>((resolve, reject) => {
       const child = spawn(join(root, 'node_modules/.bin/sst'), ['build', '--stage', stage], {
-        cwd: root,
+        cwd: at,
         stdio: ['ignore', 'inherit', 'inherit'],
         env: {
           ...process.env,
@@ -115,8 +135,10 @@ export async function sstBuild(root: string, stage: string): Promise<Map<string,
       child.on('exit', (c) => resolve(c ?? 1));
     });
     if (code !== 0) throw new Error(`sst build exited ${code}; endpoint calls: ${endpoint.calls.join(', ')}`);
+    renameSync(join(at, '.sst', 'dist'), dist);
   } finally {
     await endpoint.close();
+    rmSync(at, { recursive: true, force: true });
   }
   const templates = new Map<string, { Resources?: object }>();
   for (const f of readdirSync(dist).filter((f) => f.endsWith('.template.json'))) {
