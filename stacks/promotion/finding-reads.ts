@@ -14,7 +14,7 @@ import { inspectorFindingsRoleName, onFindingRoleName } from '../names.js';
  * that may assume exactly that account's `goldsmith-<stage>-inspector-findings` role, and reads nothing itself.
  */
 
-/** The on-finding role's props when another account is Inspector's administrator, else undefined (SST's own role). */
+/** The on-finding role when another account is Inspector's administrator, else undefined (SST makes its own). */
 export function onFindingRole(stack: Stack, catalog: Catalog, stage: string): iam.Role | undefined {
   const administrator = catalog.organization.inspectorAdministrator;
   if (administrator === undefined) return undefined;
@@ -23,7 +23,9 @@ export function onFindingRole(stack: Stack, catalog: Catalog, stage: string): ia
       `organization.inspectorAdministrator: ${administrator} is the factory account itself; leave the field out when the factory is Inspector's delegated administrator`,
     );
   }
-  return new iam.Role(stack, 'OnFindingRole', {
+  // The id SST gives the role it makes for a function (`<id>ServiceRole`), so what is said of that role's policy
+  // (scripts/readiness/nag-suppressions.ts) holds for this one.
+  return new iam.Role(stack, 'OnFindingServiceRole', {
     roleName: onFindingRoleName(stage),
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole')],
