@@ -41,8 +41,8 @@ export function readerName(reader: FindingsReader): string {
 
 /**
  * The delegated administrator refused the factory: its role is missing, does not trust the factory's on-finding role,
- * or does not allow ListFindings. Permanent (access denied): the event fails and is dead-lettered, so a re-drive reads
- * it again once the role is in place.
+ * or does not allow ListFindings. Permanent (access denied): the event fails and is dead-lettered for a person, who
+ * replays it once the role is in place.
  */
 export class InspectorAdministratorRefusedError extends GoldsmithError {
   constructor(
@@ -51,7 +51,7 @@ export class InspectorAdministratorRefusedError extends GoldsmithError {
     options?: { cause?: unknown },
   ) {
     super(
-      `cannot read findings from Inspector's delegated administrator ${roleArn.split(':')[4]}: ${reason}. Deploy docs/templates/inspector-findings-role.json in that account with this stage, the factory account and the organization id (docs/deploy.md, "Findings through a security account"); then re-drive the dead-lettered finding events`,
+      `cannot read findings from Inspector's delegated administrator ${roleArn.split(':')[4]}: ${reason}. Deploy docs/templates/inspector-findings-role.json in that account with this stage, the factory account and the organization id (docs/deploy.md, set-up b); then replay the dead-lettered finding events (docs/operating.md)`,
       options,
     );
     this.name = 'InspectorAdministratorRefusedError';

@@ -48,6 +48,9 @@ describe('Promotion stack: where on-finding reads findings', () => {
     const role = resourcesOf(security.template, 'AWS::IAM::Role')[roleId];
     // Named, so the security account's role can trust it by ARN.
     expect(role?.Properties.RoleName).toBe('goldsmith-test-on-finding');
+    // Its logs as every function's: its own group only (stacks/function-logs.ts), no AWSLambdaBasicExecutionRole.
+    expect(JSON.stringify(role)).not.toContain('AWSLambdaBasicExecutionRole');
+    expect(statements.filter((s) => actionsOf(s).includes('logs:PutLogEvents'))).toHaveLength(1);
     const roleArn = `arn:aws:iam::${SECURITY}:role/goldsmith-test-inspector-findings`;
     expect(statements.filter((s) => actionsOf(s).some((a) => a.startsWith('sts:')))).toEqual([
       { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: roleArn },
