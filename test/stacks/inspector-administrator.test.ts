@@ -1,5 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { catalogShapeSchema } from '../../core/config/schema.js';
 import { Promotion } from '../../stacks/Promotion.js';
+import { onFindingRole } from '../../stacks/promotion/finding-reads.js';
 import { minimalCatalog, resourcesOf, type Synthesized, synthesize } from './helpers.js';
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
@@ -72,5 +78,26 @@ describe('Promotion stack: where on-finding reads findings', () => {
       .filter((p) => !(p.Properties.Roles as string[]).includes(`<${roleId}>`))
       .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
     expect(JSON.stringify(others)).not.toContain(roleArn);
+  });
+});
+
+describe('onFindingRole', () => {
+  it("refuses a catalog that names the factory account itself as Inspector's administrator, naming the field", () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'goldsmith-test-synth-'));
+    try {
+      const stack = new Stack(new App({ outdir }), 'Factory', { env: { account: SECURITY, region: 'us-east-1' } });
+      const catalog = catalogShapeSchema.parse(
+        minimalCatalog({
+          organization: { id: 'o-zz9988776655', homeRegion: 'us-east-1', inspectorAdministrator: SECURITY },
+        }),
+      );
+      expect(() => onFindingRole(stack, catalog, 'test')).toThrow(
+        `organization.inspectorAdministrator: ${SECURITY} is the factory account itself`,
+      );
+      const other = { ...catalog, organization: { ...catalog.organization, inspectorAdministrator: '777788889999' } };
+      expect(onFindingRole(stack, other, 'test')?.roleName).toBeDefined();
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });
