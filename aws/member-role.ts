@@ -34,8 +34,16 @@ function heldOf(sts: STSClient): Map<string, HeldCredentials> {
  * fetched when a client first needs them and renewed before they expire; the factory's own STS client makes the call.
  */
 export function memberRoleIdentity(account: string, roleName: string, sessionName: string): ClientIdentity {
-  const roleArn = `arn:aws:iam::${account}:role/${roleName}`;
-  const key = `${account}/${roleName}/${sessionName}`;
+  return assumedRoleIdentity(`arn:aws:iam::${account}:role/${roleName}`, sessionName);
+}
+
+/**
+ * The identity of the role `roleArn` (`arn:<partition>:iam::<account>:role/<name>`) of another account, assumed as
+ * {@link memberRoleIdentity} assumes a member role.
+ */
+export function assumedRoleIdentity(roleArn: string, sessionName: string): ClientIdentity {
+  const [, , , , account = '', resource = ''] = roleArn.split(':');
+  const key = `${account}/${resource.slice('role/'.length)}/${sessionName}`;
   return {
     key,
     credentials: async () => {

@@ -14,6 +14,7 @@ import { organizationsClient } from './clients/organizations.js';
 import { secretsmanagerClient } from './clients/secretsmanager.js';
 import { ssmClient } from './clients/ssm.js';
 import { stsClient } from './clients/sts.js';
+import { inspectorAdministratorCheck } from './preflight-inspector.js';
 import { amiSharingQuotaCheck } from './preflight-quotas.js';
 import { enabledServicePrincipals, memberBaselineChecks } from './preflight-stacksets.js';
 
@@ -226,8 +227,10 @@ export async function preflight(catalog: Catalog, region: string): Promise<Prefl
   // The channels against the real organization, once this account may read its tree.
   if (checks.some((c) => c.name === 'organization tree' && c.status === 'ok'))
     checks.push(await amiSharingQuotaCheck(catalog));
-  if (checks.some((c) => c.name === 'organization' && c.status === 'ok'))
+  if (checks.some((c) => c.name === 'organization' && c.status === 'ok')) {
     checks.push(...(await memberBaselineChecks(catalog, who.account, region)));
+    checks.push(await inspectorAdministratorCheck(catalog, who.account));
+  }
   checks.push(await inspector(catalog, who, region), await bootstrap(region));
   const slack = await slackSecret(catalog, region);
   if (slack) checks.push(slack);

@@ -10,7 +10,8 @@ credentials, the Region, the organization and whether this account may read its 
 (every channel set a version can hold, resolved against the real organization: at most 1,000 organizations, OUs
 and accounts per AMI and Region by default), RAM sharing with the organization, the member baseline's StackSets
 trusted access and delegated administrator (and what it does not reach: the management account, channels beyond
-OUs), Inspector scanning, the CDK bootstrap, the Slack secret. Prints one line per check and what to do
+OUs), Inspector's delegated administrator (the factory, or the catalog's organization.inspectorAdministrator),
+Inspector scanning, the CDK bootstrap, the Slack secret. Prints one line per check and what to do
 about each one that is missing (docs/deploy.md). Exit 0 when nothing is missing, 1 otherwise.
 
   --config FILE     the catalog (default ${DEFAULT_CATALOG_FILE})

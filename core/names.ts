@@ -79,3 +79,19 @@ export function rolloutRoleName(stage: string): string {
 export function rolloutEngineRoleName(stage: string): string {
   return `${NAME_PREFIX}-${stage}-rollout-engine`;
 }
+
+/**
+ * The role Inspector's delegated administrator account grants the factory when it is not the factory (a security
+ * account), e.g. `goldsmith-prod-inspector-findings`: read-only findings (core/lifecycle/inspector-reader.ts).
+ */
+export function inspectorFindingsRoleName(stage: string): string {
+  return `${NAME_PREFIX}-${stage}-inspector-findings`;
+}
+
+/**
+ * The on-finding function's role when it reads findings through that account, e.g. `goldsmith-prod-on-finding`:
+ * named, so the administrator's role can trust it by ARN.
+ */
+export function onFindingRoleName(stage: string): string {
+  return `${NAME_PREFIX}-${stage}-on-finding`;
+}

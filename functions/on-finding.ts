@@ -2,7 +2,7 @@ import { getChannelPointers } from '../aws/channel-pointers.js';
 import { recordFailedInvocation } from '../aws/failed-invocations.js';
 import { isActiveOrganizationAccount, recordFleetFinding } from '../aws/fleet-findings.js';
 import { inventoryOf } from '../aws/image-packages.js';
-import { listedFinding, regionOfFindingArn } from '../aws/inspector-findings.js';
+import { findingsReader, listedFinding, readerName, regionOfFindingArn } from '../aws/inspector-findings.js';
 import { announce } from '../aws/notifications.js';
 import { recordFinding, recordFindingArrival, requestRevocation } from '../aws/promotion-findings.js';
 import { scanFindings } from '../aws/promotion-images.js';
@@ -81,10 +81,11 @@ export async function onFinding(event: unknown): Promise<FindingAction> {
     return countFindings(build, findings, plans, at);
   }
 
-  // The event only names the finding: Goldsmith weighs what the factory's own Inspector lists under that ARN (as the
-  // organization's delegated administrator it lists its members' findings), never the event's copy.
-  const listed = await listedFinding(read.findingArn);
-  if (listed === undefined) return refuse(`Inspector lists no finding ${read.findingArn} to the factory`);
+  // The event only names the finding: Goldsmith weighs what Inspector's delegated administrator lists under that ARN
+  // (the factory itself, or a security account through the role it grants), never the event's copy.
+  const reader = findingsReader();
+  const listed = await listedFinding(read.findingArn, reader);
+  if (listed === undefined) return refuse(`Inspector lists no finding ${read.findingArn} to ${readerName(reader)}`);
   const truth = readInstanceFinding(listed, regionOfFindingArn(read.findingArn) ?? '');
   if ('none' in truth) return { action: 'ignored', reason: truth.none };
   const build = await ownBuildOfAmi(truth.region, truth.imageId, plans);
@@ -97,7 +98,7 @@ export async function onFinding(event: unknown): Promise<FindingAction> {
       : new Map<string, string[]>();
   const scope = scopeOfInstanceFinding({
     factoryAccount: build.factoryAccount,
-    // Listed by the factory's own Inspector: delivered to the factory, whichever account the event named.
+    // Listed by the organization's delegated administrator: as delivered to the factory, whichever account the event named.
     eventAccount: build.factoryAccount,
     resourceAccount: truth.resourceAccount,
     inOrganization,

@@ -138,7 +138,7 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
     }),
   );
 
-  const { onImageEvent, onFinding } = createEventFunctions(stack, env, catalog);
+  const { onImageEvent, onFinding } = createEventFunctions(stack, env, catalog, app.stage);
   onImageEvent.addEnvironment('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
   stateMachine.grantStartExecution(onImageEvent);
   // on-finding revokes (where the catalog's revokeOn asks) and asks for out-of-cycle rebuilds.

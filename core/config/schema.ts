@@ -3,7 +3,7 @@ import { pricesOverrideSchema } from '../cost/prices.js';
 import { accessSchema, DEFAULT_ACCESS } from './access.js';
 import { allowedAmisSchema } from './schema-allowed-amis.js';
 import { channelSchema, type targetsSchema } from './schema-channel.js';
-import { nameSchema, organizationIdSchema, regionSchema } from './schema-fields.js';
+import { awsAccountIdSchema, nameSchema, organizationIdSchema, regionSchema } from './schema-fields.js';
 import { type componentRefSchema, imageSchema, type parentSchema, type scheduleSchema } from './schema-image.js';
 import { quotasSchema } from './schema-quotas.js';
 import {
@@ -38,6 +38,12 @@ export const catalogShapeSchema = z.strictObject({
         callAs: z.enum(['DELEGATED_ADMIN', 'SELF']).default('DELEGATED_ADMIN'),
       })
       .default({ enabled: true, callAs: 'DELEGATED_ADMIN' }),
+    /**
+     * Amazon Inspector's delegated administrator, when it is another account of the organization (a security
+     * account): on-finding reads findings back through the role that account grants (docs/deploy.md). Absent: the
+     * factory account is Inspector's delegated administrator and reads them itself.
+     */
+    inspectorAdministrator: awsAccountIdSchema.optional(),
   }),
   // Names are checked by a refinement rather than the record's key schema: an invalid key would make zod abort
   // and hide every cross-field problem. The check runs even when an image's own fields failed, and its issue is

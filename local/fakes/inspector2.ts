@@ -1,10 +1,16 @@
-import { ValidationException } from '@aws-sdk/client-inspector2';
+import { AccessDeniedException, ValidationException } from '@aws-sdk/client-inspector2';
 import { type FakeCall, type FakeService, NotImplementedByFakeError, paginate } from './common.js';
+import type { MemberAccess } from './member-access.js';
 
 /**
- * Amazon Inspector as the organization's delegated administrator sees it: the findings of its own and its members'
- * instances, per Region. The local cloud (a scenario, a test) records a finding here before AWS would send its
- * "Inspector2 Finding" event, so a function that reads the finding back gets what Inspector holds, not the event.
+ * Amazon Inspector across the organization: the findings of every account's instances, per Region, each account
+ * seeing what Inspector shows it. The organization's delegated administrator (one account, the same in every Region:
+ * https://docs.aws.amazon.com/inspector/latest/user/designating-admin.html) lists its own findings and its members'
+ * ("view and retrieve information for their own account and any associated member":
+ * https://docs.aws.amazon.com/inspector/latest/user/admin-member-relationship.html); any other account lists its own.
+ * The local cloud (a scenario, a test) records a finding here before AWS would send its "Inspector2 Finding" event,
+ * so a function that reads the finding back gets what Inspector holds, not the event. A call made with a role session
+ * of another account (STS AssumeRole) acts in that account, and only as that role's policies allow.
  *
  * ListFindings (https://docs.aws.amazon.com/inspector/v2/APIReference/API_ListFindings.html): `maxResults` 1–100,
  * `filterCriteria` string filters (https://docs.aws.amazon.com/inspector/v2/APIReference/API_StringFilter.html)
@@ -74,6 +80,19 @@ function matches(values: readonly string[], filter: StringFilter): boolean {
 export class Inspector2Fake implements FakeService {
   /** Findings by Region, then by finding ARN. */
   private readonly byRegion = new Map<string, Map<string, InspectorFinding>>();
+  /** Roles of other accounts and their sessions (set by whoever installs the fakes). */
+  access: MemberAccess | undefined;
+  /** Whether an account is a member of the administrator's organization (default: every account). */
+  isMember: (account: string) => boolean = () => true;
+
+  /** @param administrator the organization's delegated administrator. */
+  constructor(public administrator: string) {}
+
+  /** Whether `account` sees the finding: its own, or any member's when it is the delegated administrator. */
+  visibleTo(account: string, finding: InspectorFinding): boolean {
+    if (finding.awsAccountId === account) return true;
+    return account === this.administrator && this.isMember(finding.awsAccountId);
+  }
 
   /** Inspector creates or updates a finding (its Region is the one its ARN names). */
   record(finding: InspectorFinding): void {
@@ -88,24 +107,40 @@ export class Inspector2Fake implements FakeService {
     return [...(this.byRegion.get(region)?.values() ?? [])];
   }
 
-  handle(call: FakeCall): unknown {
+  async handle(call: FakeCall): Promise<unknown> {
     if (call.action !== 'ListFindings') throw new NotImplementedByFakeError('inspector2', call.action);
+    await this.authorize(call);
     const criteria = (call.input.filterCriteria ?? {}) as Record<string, StringFilter[] | undefined>;
     for (const [field, filters] of Object.entries(criteria)) {
       if (filters === undefined) continue;
       if (!STRING_FIELDS[field]) throw new NotImplementedByFakeError('inspector2', `ListFindings filter ${field}`);
       if (filters.length < 1 || filters.length > 10) throw invalid(`filterCriteria.${field} must hold 1 to 10 filters`);
     }
-    const all = this.findings(call.region).filter((f) =>
-      Object.entries(criteria).every(
-        ([field, filters]) =>
-          filters === undefined || filters.some((flt) => matches(STRING_FIELDS[field]?.(f) ?? [], flt)),
-      ),
+    const all = this.findings(call.region).filter(
+      (f) =>
+        this.visibleTo(call.accountId, f) &&
+        Object.entries(criteria).every(
+          ([field, filters]) =>
+            filters === undefined || filters.some((flt) => matches(STRING_FIELDS[field]?.(f) ?? [], flt)),
+        ),
     );
     const page = paginate(all, call.input.maxResults, call.input.nextToken, {
       max: 100,
       invalidToken: () => invalid('The nextToken is not valid.'),
     });
     return { findings: page.items, ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
+  }
+
+  /**
+   * A role session's call: its role must allow the action; ListFindings supports no resource-level permissions
+   * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoninspector2.html), so on `*`.
+   */
+  private async authorize(call: FakeCall): Promise<void> {
+    const session = this.access?.sessionByArn(call.principal);
+    if (!session || !this.access) return;
+    const refusal = await this.access.authorize(session, `inspector2:${call.action}`, '*', {});
+    if (refusal) {
+      throw new AccessDeniedException({ message: refusal.message, $metadata: { httpStatusCode: 403 } });
+    }
   }
 }

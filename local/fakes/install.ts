@@ -46,6 +46,8 @@ export interface InstallOptions {
   readonly onImageEvent?: (event: AwsEvent) => unknown;
   /** SDK attempts per call, as in production (6). */
   readonly maxAttempts?: number;
+  /** Inspector's delegated administrator (default: the account Goldsmith runs in). */
+  readonly inspectorAdministrator?: string;
 }
 
 export interface LocalFakes {
@@ -62,7 +64,7 @@ export interface LocalFakes {
    */
   readonly stackSets: StackSetsFake;
   readonly imagebuilder: ImageBuilderFake;
-  /** The findings Inspector holds, as the organization's delegated administrator lists them. */
+  /** The findings Inspector holds, each account listing its own and the delegated administrator its members'. */
   readonly inspector2: Inspector2Fake;
   /** Keys and their policies as the stacks write them (the simulator registers them after synthesis); no SDK client. */
   readonly kms: KmsFake;
@@ -157,7 +159,9 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
   // The member accounts' alarms as their rollout role reads them (a finished wave's alarms).
   const cloudwatch = new MemberCloudWatchFake(alarms, now);
   cloudwatch.access = memberAccess;
-  const inspector2 = new Inspector2Fake();
+  const inspector2 = new Inspector2Fake(opts.inspectorAdministrator ?? accountId);
+  inspector2.isMember = (account) => organizations.isMember(account);
+  inspector2.access = memberAccess;
   // Keyed by the registry's service names; `autoscaling` is the Auto Scaling client's.
   const byService: Partial<Record<ServiceName | 'autoscaling', FakeService>> = {
     autoscaling,

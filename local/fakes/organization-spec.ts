@@ -36,7 +36,7 @@ export interface OrganizationSpec {
  */
 export function organizationFromCatalog(
   catalog: {
-    readonly organization: { readonly id: string };
+    readonly organization: { readonly id: string; readonly inspectorAdministrator?: string | undefined };
     readonly channels: readonly { readonly targets: Pick<TargetsSpec, 'ous' | 'accounts' | 'exclude'> }[];
   },
   opts: { managementAccountId: string; accountsPerOu?: number; levels?: number; fanOut?: number },
@@ -50,6 +50,9 @@ export function organizationFromCatalog(
     for (const ou of [...ch.targets.ous, ...ch.targets.exclude.ous]) ouIds.add(ou);
     for (const a of [...ch.targets.accounts, ...ch.targets.exclude.accounts]) accountIds.add(a);
   }
+  // A security account that is Inspector's delegated administrator sits under the root, outside the channels' OUs.
+  const administrator = catalog.organization.inspectorAdministrator;
+  if (administrator !== undefined && administrator !== opts.managementAccountId) accountIds.add(administrator);
   let n = 0;
   const accounts = () =>
     Array.from({ length: perOu }, () => {

@@ -44,6 +44,7 @@ export function installCloudFakes(options: {
     faults: { throttleRate: scenario.faults.throttleRate, errorRate: scenario.faults.errorRate, outages },
     accountId: LOCAL_ACCOUNT,
     defaultRegion: region,
+    inspectorAdministrator: catalog.organization.inspectorAdministrator,
     organization: organizationFromCatalog(catalog, {
       managementAccountId: LOCAL_ACCOUNT,
       accountsPerOu: scenario.organization.accountsPerOu,

@@ -30,6 +30,7 @@ import { applyDeniedActions, startImageValidation } from './cloud-image-validati
 import { startStepFunctions } from './cloud-stepfunctions.js';
 import { LOCAL_ACCOUNT, type LocalCloud } from './cloud-types.js';
 import { createTables } from './dynamo-usage.js';
+import { deployInspectorFindingsRole } from './inspector-administrator.js';
 import { TemplateResolver } from './intrinsics.js';
 import { AsyncInvoker } from './invoke.js';
 import { LocalLambdas } from './lambda.js';
@@ -167,6 +168,13 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     clock,
     factoryAccount: LOCAL_ACCOUNT,
     rolePolicies,
+  });
+  // A security account as Inspector's administrator: the findings role its team deployed (docs/deploy.md).
+  deployInspectorFindingsRole({
+    catalog,
+    wiring,
+    memberAccess: installed.fakes.memberAccess,
+    factoryAccount: LOCAL_ACCOUNT,
   });
   startImageValidation({ installed, rolePolicies, clock, put: (event) => bus.put(event, 'default') });
   const { goldsmithBus, busAuthorizer, refusedPuts, authorizePut } = startBusAuthorization({

@@ -9,10 +9,11 @@ interface InspectorFindingEvent extends BusEvent {
 
 /**
  * Inspector finds something on an instance: it holds the finding in the finding's Region (what ListFindings answers
- * there, with the cloud's time as first and last observed) and sends its "Inspector2 Finding" event to the
- * factory's default bus of that Region only, as it does for the organization's delegated administrator
- * (https://docs.aws.amazon.com/inspector/latest/user/findings-managing-automating-responses.html): a finding
- * outside the home Region reaches on-finding only through the stacks' forwarding rules.
+ * there, with the cloud's time as first and last observed) and its "Inspector2 Finding" event reaches the
+ * factory's default bus of that Region only: sent there when the factory is the organization's delegated
+ * administrator (https://docs.aws.amazon.com/inspector/latest/user/findings-managing-automating-responses.html), else
+ * forwarded there by the administrator's rule (docs/deploy.md, set-up b). A finding outside the home Region reaches
+ * on-finding only through the stacks' forwarding rules.
  */
 export function raiseInstanceFinding(cloud: LocalCloud, event: InspectorFindingEvent): void {
   const at = new Date(cloud.clock.now());

@@ -191,7 +191,6 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
     case 'ram:GetResourceShares':
     case 'ram:GetResourceShareAssociations':
     case 'ec2:DescribeImages':
-    case 'inspector2:ListFindings':
     case 'organizations:DescribeOrganization':
     case 'organizations:ListRoots':
     case 'states:SendTaskSuccess':
@@ -222,11 +221,21 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
     case 'states:DescribeExecution':
       if (catalog.channels.every((c) => c.rollout === undefined)) return [];
       return one(`${required(site, action, 'ROLLOUT_STATE_MACHINE_ARN').replace(':stateMachine:', ':execution:')}:x`);
-    // The rollout engine assumes the member accounts' rollout role, in the organization only.
+    // on-finding reads findings with its own role when the factory is Inspector's delegated administrator, else with
+    // the administrator's findings role (aws/inspector-findings.ts), granted in that account.
+    case 'inspector2:ListFindings':
+      return site.env.INSPECTOR_FINDINGS_ROLE_ARN ? [] : one('*');
+    // The rollout engine assumes the member accounts' rollout role, in the organization only. on-finding assumes the
+    // Inspector administrator's findings role when its environment names one; without it the code assumes nothing
+    // (aws/inspector-findings.ts `findingsReader`).
     case 'sts:AssumeRole':
-      return one(`arn:aws:iam::123456789012:role/${required(site, action, 'ROLLOUT_ROLE_NAME')}`, {
-        'aws:ResourceOrgID': catalog.organization.id,
-      });
+      if (site.env.INSPECTOR_FINDINGS_ROLE_ARN) return one(site.env.INSPECTOR_FINDINGS_ROLE_ARN);
+      if (site.env.ROLLOUT_ROLE_NAME) {
+        return one(`arn:aws:iam::123456789012:role/${site.env.ROLLOUT_ROLE_NAME}`, {
+          'aws:ResourceOrgID': catalog.organization.id,
+        });
+      }
+      return [];
     // Made with the member rollout role's credentials, not the function's role: the member baseline's role grants
     // them (core/rollout/member-role.ts, asserted by test/stacks/member-baseline-rollout.test.ts).
     case 'autoscaling:DescribeAutoScalingGroups':

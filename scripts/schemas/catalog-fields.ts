@@ -14,6 +14,8 @@ export const CATALOG_FIELDS: Record<string, string> = {
     'Deploy the member baseline (off: members run the grant by hand, docs/consumers.md).',
   'organization.memberBaseline.callAs':
     '`DELEGATED_ADMIN` when the factory account is a StackSets delegated administrator, `SELF` when it is the management account.',
+  'organization.inspectorAdministrator':
+    'Amazon Inspector’s delegated administrator, when it is another account than the factory (a security account): on-finding reads findings back through the role `goldsmith-<stage>-inspector-findings` that account deploys (docs/deploy.md). Absent: the factory account is the delegated administrator.',
   images: 'The golden images, by name (lower-case letters, digits and dashes, starting with a letter).',
   'images.<name>.kind': '`ami`, or `container` (needs `repository` and a `docker:` or image ARN parent).',
   'images.<name>.description': 'Shown on the Image Builder recipe.',

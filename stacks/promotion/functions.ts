@@ -15,6 +15,7 @@ import { pipelineArnPrefix } from '../pipelines.js';
 import { RESERVED_CONCURRENCY } from '../reserved-concurrency.js';
 import { grantTopicPublish } from '../resource-doors.js';
 import type { PromotionTaskFunctions } from './definition.js';
+import { allowFindingReads, onFindingRole } from './finding-reads.js';
 import { allowOrganizationRead, allowRetirement, ec2ImageArn } from './lifecycle.js';
 
 /** The shared resources every promotion function reaches. */
@@ -56,12 +57,14 @@ function catalogFunction(
   environment: Record<string, string>,
   catalog: Catalog,
   size: { timeout: number; memorySize: number } = { timeout: 60, memorySize: 512 },
+  role?: iam.IRole,
 ): SstFunction {
   return new SstFunction(stack, id, {
     handler,
     ...size,
     environment,
     nodejs: catalogBundling(catalog),
+    ...(role && { role }),
   });
 }
 
@@ -199,13 +202,21 @@ export function createTaskFunctions(
 }
 
 /** The event-driven functions around the state machine: on-image-event and on-finding. */
-export function createEventFunctions(stack: Stack, env: PromotionEnvironment, catalog: Catalog) {
+export function createEventFunctions(stack: Stack, env: PromotionEnvironment, catalog: Catalog, stage: string) {
   const base = { LEDGER_TABLE: env.ledger.tableName, NOTIFY_TOPIC_ARN: env.topic.topicArn };
   const imageArns = [stack.formatArn({ service: 'imagebuilder', resource: 'image', resourceName: '*' })];
   const onImageEvent = catalogFunction(stack, 'OnImageEvent', 'functions/on-image-event.handler', base, catalog);
   // A build is ours only when the image's own pipeline built it, by full ARN (functions/promotion/plans.ts).
   onImageEvent.addEnvironment('PIPELINE_ARN_PREFIX', pipelineArnPrefix(stack));
-  const onFinding = catalogFunction(stack, 'OnFinding', 'functions/on-finding.handler', base, catalog);
+  const onFinding = catalogFunction(
+    stack,
+    'OnFinding',
+    'functions/on-finding.handler',
+    base,
+    catalog,
+    undefined,
+    onFindingRole(stack, catalog, stage),
+  );
   grantLedger(env.ledger, onImageEvent, ['GetItem', 'Query', 'PutItem', 'UpdateItem']);
   grantLedger(env.ledger, onFinding, ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']);
   for (const f of [onImageEvent, onFinding]) {
@@ -214,9 +225,9 @@ export function createEventFunctions(stack: Stack, env: PromotionEnvironment, ca
     allow(f, ['imagebuilder:GetImage', 'imagebuilder:ListImagePackages'], imageArns);
   }
   allow(onFinding, ['imagebuilder:ListImageScanFindings', 'ec2:DescribeImages'], ['*']);
-  // on-finding weighs the finding Inspector lists under the event's ARN, never the event's copy: ListFindings takes no
-  // resource type (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoninspector2.html).
-  allow(onFinding, ['inspector2:ListFindings'], ['*']);
+  // on-finding weighs the finding Inspector's delegated administrator lists under the event's ARN, never the event's
+  // copy: the factory's own ListFindings, or the administrator's role (finding-reads.ts).
+  allowFindingReads(stack, onFinding, catalog, stage);
   // DescribeAccount: a member account's finding counts only from an active account of the organization; held to
   // the accounts of the catalog's organization (the management account's id is not in the catalog).
   allow(

@@ -14,13 +14,21 @@ import { minimalCatalog, REPO_ROOT } from '../helpers.js';
 import { type SynthesizedApp, synthesizeApp } from './synth.js';
 
 const REGION = 'us-east-1';
-const catalogs = { example: exampleCatalog, minimal: minimalCatalog() };
+const catalogs = {
+  example: exampleCatalog,
+  minimal: minimalCatalog(),
+  // A security account as Inspector's delegated administrator: on-finding reads through its role.
+  security: minimalCatalog({
+    organization: { id: 'o-zz9988776655', homeRegion: 'us-east-1', inspectorAdministrator: '444455556666' },
+  }),
+};
 const apps: Record<string, SynthesizedApp> = {};
 
 beforeAll(async () => {
   apps.example = await synthesizeApp(catalogs.example);
   apps.minimal = await synthesizeApp(catalogs.minimal);
-}, 120_000);
+  apps.security = await synthesizeApp(catalogs.security);
+}, 180_000);
 
 describe('iamActionsForImport', () => {
   it('maps client commands and paginators to the IAM action of their service prefix', () => {
@@ -87,7 +95,7 @@ describe('simulate', () => {
   });
 });
 
-describe.each(['example', 'minimal'] as const)("each function's role in the %s catalog app", (name) => {
+describe.each(['example', 'minimal', 'security'] as const)("each function's role in the %s catalog app", (name) => {
   it('allows every AWS call the function code makes, on the resources it addresses', async () => {
     const app = apps[name]!;
     const catalog = parseCatalogInput(catalogs[name], REPO_ROOT);

@@ -19,7 +19,15 @@ function withBuildAccount(templates: ReadonlyMap<string, object>): Map<string, {
 }
 
 beforeAll(async () => {
-  for (const [name, catalog] of Object.entries({ example: exampleCatalog, minimal: minimalCatalog() })) {
+  const catalogs = {
+    example: exampleCatalog,
+    minimal: minimalCatalog(),
+    // A security account as Inspector's delegated administrator: on-finding runs as a named role.
+    security: minimalCatalog({
+      organization: { id: 'o-zz9988776655', homeRegion: 'us-east-1', inspectorAdministrator: '444455556666' },
+    }),
+  };
+  for (const [name, catalog] of Object.entries(catalogs)) {
     const app = await synthesizeApp(catalog);
     results[name] = await nagTemplates(app.templates);
     if (name === 'example') results.exampleBuildAccount = await nagTemplates(withBuildAccount(app.templates));
@@ -49,7 +57,7 @@ const policy = (statement: Record<string, unknown>) => ({
 });
 
 describe('cdk-nag AwsSolutions over the app', () => {
-  it.each(['example', 'minimal', 'exampleBuildAccount'])(
+  it.each(['example', 'minimal', 'security', 'exampleBuildAccount'])(
     'finds no unsuppressed error or warning in any stack of the %s catalog',
     (name) => {
       const result = results[name]!;

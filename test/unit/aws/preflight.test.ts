@@ -3,6 +3,7 @@ import {
   DescribeOrganizationCommand,
   ListAccountsForParentCommand,
   ListAWSServiceAccessForOrganizationCommand,
+  ListDelegatedAdministratorsCommand,
   ListOrganizationalUnitsForParentCommand,
   ListRootsCommand,
   OrganizationsClient,
@@ -63,6 +64,9 @@ function readyAccount(account: string) {
   orgs
     .on(ListAWSServiceAccessForOrganizationCommand)
     .resolves({ EnabledServicePrincipals: [{ ServicePrincipal: 'ram.amazonaws.com' }] });
+  orgs
+    .on(ListDelegatedAdministratorsCommand, { ServicePrincipal: 'inspector2.amazonaws.com' })
+    .resolves({ DelegatedAdministrators: [{ Id: account }] });
   inspector.on(BatchGetAccountStatusCommand).resolves({
     accounts: [
       {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { inspectorFindingsRoleTemplate } from '../../../core/lifecycle/inspector-reader.js';
 import { catalogReference, withReference } from '../../../scripts/schemas/catalog-reference.js';
 import { jsonSchemas, schemaText } from '../../../scripts/schemas/generate.js';
 
@@ -17,6 +18,11 @@ describe('the committed JSON Schemas and catalog reference', () => {
   it("docs/catalog.md's field table is the one generated from the catalog schema (npm run schemas)", async () => {
     const page = await readFile(join(root, 'docs/catalog.md'), 'utf8');
     expect(page).toBe(withReference(page, catalogReference()));
+  });
+
+  it('docs/templates/inspector-findings-role.json is the one generated from its code (npm run schemas)', async () => {
+    const committed = await readFile(join(root, 'docs/templates/inspector-findings-role.json'), 'utf8');
+    expect(JSON.parse(committed)).toEqual(inspectorFindingsRoleTemplate());
   });
 
   it('the field table lists every field of the catalog, nested ones included', () => {

@@ -33,7 +33,7 @@ function finding(n: number, over: Partial<InspectorFinding> = {}): InspectorFind
 
 function inspector(region = 'us-east-1') {
   const clock = new VirtualClock(START);
-  const fake = new Inspector2Fake();
+  const fake = new Inspector2Fake(ACCOUNT);
   const client = new Inspector2Client({ region });
   Object.assign(client.config, { credentials: async () => ({ accessKeyId: 'AKIALOCAL', secretAccessKey: 'local' }) });
   attachFake(client, {
