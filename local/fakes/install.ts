@@ -3,6 +3,7 @@ import type { ClientSettings, ServiceName } from '../../aws/clients.js';
 import type { VirtualClock } from '../clock.js';
 import { attachModelCheck } from '../models/request-check.js';
 import { Throttle } from '../throttle.js';
+import { ImageBlockPublicAccess, InspectorActivation, inFrontOf, LambdaAccountSettings } from './account-settings.js';
 import { AutoScalingFake } from './autoscaling.js';
 import { imageResolver, launchCheckFor } from './autoscaling-launch.js';
 import { type FakeService, localEndpoint, type SeededRandom, seededRandom, UNSIGNED_AUTH_SCHEMES } from './common.js';
@@ -19,6 +20,7 @@ import { MemberAccess } from './member-access.js';
 import { MemberAlarms } from './member-alarms.js';
 import { MemberCloudWatchFake } from './member-cloudwatch.js';
 import { attachFake, emptyStats, type FakeStats, type FaultOptions } from './middleware.js';
+import { OrganizationAdministration } from './organization-admin.js';
 import { type OrganizationSpec, OrganizationsFake } from './organizations.js';
 import { RamFake } from './ram.js';
 import { VirtualRetryStrategy } from './retry.js';
@@ -46,6 +48,23 @@ export interface InstallOptions {
   readonly onImageEvent?: (event: AwsEvent) => unknown;
   /** SDK attempts per call, as in production (6). */
   readonly maxAttempts?: number;
+  /**
+   * The caller attaches its own Lambda fake (the simulator's, which answers Invoke) and hands it
+   * `fakes.prerequisites.lambda` for the account settings; otherwise the installed Lambda fake answers only those.
+   */
+  readonly ownLambda?: boolean;
+}
+
+/**
+ * What a deployment needs that the stacks do not create, as the factory account and its organization hold it
+ * (`goldsmith preflight` reads each); every one starts met.
+ */
+export interface Prerequisites {
+  /** The delegation policy, trusted access, delegated administrators and service control policies. */
+  readonly organization: OrganizationAdministration;
+  readonly inspector: InspectorActivation;
+  readonly imageBlockPublicAccess: ImageBlockPublicAccess;
+  readonly lambda: LambdaAccountSettings;
 }
 
 export interface LocalFakes {
@@ -73,6 +92,7 @@ export interface LocalFakes {
   readonly sns: SnsFake;
   readonly sts: StsFake;
   readonly throttle: Throttle;
+  readonly prerequisites: Prerequisites;
 }
 
 export interface InstalledFakes {
@@ -158,15 +178,23 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
   const cloudwatch = new MemberCloudWatchFake(alarms, now);
   cloudwatch.access = memberAccess;
   const inspector2 = new Inspector2Fake();
+  const prerequisites: Prerequisites = {
+    organization: new OrganizationAdministration(organizations),
+    inspector: new InspectorActivation(),
+    imageBlockPublicAccess: new ImageBlockPublicAccess(),
+    lambda: new LambdaAccountSettings(),
+  };
+  prerequisites.organization.prepareFactory(accountId);
   // Keyed by the registry's service names; `autoscaling` is the Auto Scaling client's.
   const byService: Partial<Record<ServiceName | 'autoscaling', FakeService>> = {
     autoscaling,
     cloudwatch,
-    ec2,
+    ec2: inFrontOf(ec2, ImageBlockPublicAccess.ACTIONS, prerequisites.imageBlockPublicAccess),
     ecr,
     imagebuilder,
-    inspector2,
-    organizations,
+    inspector2: inFrontOf(inspector2, InspectorActivation.ACTIONS, prerequisites.inspector),
+    ...(!opts.ownLambda && { lambda: prerequisites.lambda }),
+    organizations: prerequisites.organization,
     ram,
     ssm,
     sns,
@@ -226,6 +254,7 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
       sns,
       sts,
       throttle,
+      prerequisites,
     },
     stats,
     random,

@@ -44,6 +44,8 @@ export function installCloudFakes(options: {
     faults: { throttleRate: scenario.faults.throttleRate, errorRate: scenario.faults.errorRate, outages },
     accountId: LOCAL_ACCOUNT,
     defaultRegion: region,
+    // The simulator's Lambda fake answers Invoke (local/simulator/cloud.ts), and the account settings with it.
+    ownLambda: true,
     organization: organizationFromCatalog(catalog, {
       managementAccountId: LOCAL_ACCOUNT,
       accountsPerOu: scenario.organization.accountsPerOu,
