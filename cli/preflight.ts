@@ -1,4 +1,5 @@
 import { InvalidCatalogError } from '../core/errors.js';
+import { MINIMUM_ACCOUNT_CONCURRENCY } from '../stacks/reserved-concurrency.js';
 import type { Command } from './commands.js';
 import { DEFAULT_CATALOG_FILE, loadCatalogFile } from './load-catalog.js';
 import { parseOptions } from './usage.js';
@@ -43,7 +44,7 @@ export const command: Command = {
     const region =
       values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? catalog.organization.homeRegion;
     const { preflight } = await import('../aws/preflight.js');
-    const checks = await preflight(catalog, region);
+    const checks = await preflight(catalog, region, { accountConcurrency: MINIMUM_ACCOUNT_CONCURRENCY });
     const ready = checks.every((c) => c.status !== 'missing');
     if (values.json) {
       process.stdout.write(`${JSON.stringify({ ready, region, checks }, null, 2)}\n`);

@@ -33,6 +33,7 @@ const PAGE = { max: 20, defaultSize: 20, invalidToken: () => invalid('The provid
 
 export const STACKSETS_SERVICE_PRINCIPAL = 'member.org.stacksets.cloudformation.amazonaws.com';
 export const RAM_SERVICE_PRINCIPAL = 'ram.amazonaws.com';
+export const INSPECTOR_SERVICE_PRINCIPAL = 'inspector2.amazonaws.com';
 
 /** AWS's own SCP, attached to the root (and every OU and account) when SCPs are enabled. */
 const FULL_AWS_ACCESS = 'p-FullAWSAccess';
@@ -91,7 +92,11 @@ export class OrganizationAdministration implements FakeService {
   /** The delegation policy's JSON, or none (DescribeResourcePolicy: ResourcePolicyNotFoundException). */
   resourcePolicy: string | undefined;
   /** Service principals with trusted access (RAM's sharing with the organization turns on `ram.amazonaws.com`). */
-  readonly trustedAccess = new Set<string>([RAM_SERVICE_PRINCIPAL, STACKSETS_SERVICE_PRINCIPAL]);
+  readonly trustedAccess = new Set<string>([
+    RAM_SERVICE_PRINCIPAL,
+    STACKSETS_SERVICE_PRINCIPAL,
+    INSPECTOR_SERVICE_PRINCIPAL,
+  ]);
   /** Delegated administrator accounts by service principal. */
   readonly delegatedAdministrators = new Map<string, Set<string>>();
   readonly policies = new Map<string, Policy>();
@@ -108,12 +113,13 @@ export class OrganizationAdministration implements FakeService {
 
   /**
    * Every prerequisite met for a factory in `account`: when it is a member, the delegation policy names it and it is
-   * StackSets' delegated administrator (docs/deploy.md).
+   * StackSets' and Inspector's delegated administrator (docs/deploy.md, set-up a).
    */
   prepareFactory(account: string): void {
     if (account === this.managementAccountId) return;
     this.resourcePolicy = goldsmithDelegationPolicy(account);
     this.register(STACKSETS_SERVICE_PRINCIPAL, account);
+    this.register(INSPECTOR_SERVICE_PRINCIPAL, account);
   }
 
   register(servicePrincipal: string, account: string): void {
