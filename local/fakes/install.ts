@@ -20,7 +20,7 @@ import { MemberAccess } from './member-access.js';
 import { MemberAlarms } from './member-alarms.js';
 import { MemberCloudWatchFake } from './member-cloudwatch.js';
 import { attachFake, emptyStats, type FakeStats, type FaultOptions } from './middleware.js';
-import { OrganizationAdministration } from './organization-admin.js';
+import { OrganizationAdministration, RAM_SERVICE_PRINCIPAL } from './organization-admin.js';
 import { type OrganizationSpec, OrganizationsFake } from './organizations.js';
 import { RamFake } from './ram.js';
 import { VirtualRetryStrategy } from './retry.js';
@@ -146,7 +146,15 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
   for (const name of new Set(opts.baseImageParameters ?? [AL2023_PARAMETER])) {
     for (const r of regions) ssm.bumpPublicParameter(name, r);
   }
-  const ram = new RamFake(accountId, organizations, (arn, region) => ssm.shareable(arn, region), now);
+  // RAM's sharing with the organization is trusted access for ram.amazonaws.com, as Organizations lists it.
+  const organizationAdmin = new OrganizationAdministration(organizations);
+  const ram = new RamFake(
+    accountId,
+    organizations,
+    (arn, region) => ssm.shareable(arn, region),
+    now,
+    () => organizationAdmin.trustedAccess.has(RAM_SERVICE_PRINCIPAL),
+  );
   const sts = new StsFake(accountId);
   const kms = new KmsFake(accountId);
   kms.organizationPathsOf = (account) => organizations.principalOrgPaths(account);
@@ -179,7 +187,7 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
   cloudwatch.access = memberAccess;
   const inspector2 = new Inspector2Fake();
   const prerequisites: Prerequisites = {
-    organization: new OrganizationAdministration(organizations),
+    organization: organizationAdmin,
     inspector: new InspectorActivation(),
     imageBlockPublicAccess: new ImageBlockPublicAccess(),
     lambda: new LambdaAccountSettings(),

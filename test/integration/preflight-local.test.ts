@@ -1,5 +1,7 @@
+import { CreateResourceShareCommand } from '@aws-sdk/client-ram';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ramClient } from '../../aws/clients/ram.js';
 import { ssmClient } from '../../aws/clients/ssm.js';
 import { CDK_BOOTSTRAP_VERSION_PARAMETER, type PreflightCheck, preflight } from '../../aws/preflight.js';
 import { INSPECTOR_PRINCIPAL } from '../../aws/preflight-organization.js';
@@ -154,6 +156,23 @@ describe('goldsmith preflight on the local cloud', () => {
 
     expect(missing(checks)).toEqual([check]);
     expect(named(checks, check)?.detail).toContain(fix);
+  });
+
+  it('refuses to share with the organization through RAM exactly when preflight says sharing is off', async () => {
+    const p = await cloud(MANAGEMENT);
+    const share = () =>
+      ramClient(HOME).send(
+        new CreateResourceShareCommand({
+          name: 'goldsmith-pointers-prod',
+          principals: [`arn:aws:organizations::${MANAGEMENT}:organization/o-a1b2c3d4e5`],
+        }),
+      );
+    await expect(share()).resolves.toBeDefined();
+
+    p.organization.trustedAccess.delete(RAM_SERVICE_PRINCIPAL);
+
+    await expect(share()).rejects.toMatchObject({ name: 'OperationNotPermittedException' });
+    expect(named(await run(), 'RAM sharing with the organization')).toMatchObject({ status: 'missing' });
   });
 
   it('names the CDK bootstrap when the Region has none', async () => {
