@@ -3,7 +3,7 @@ import type { ClientSettings, ServiceName } from '../../aws/clients.js';
 import type { VirtualClock } from '../clock.js';
 import { attachModelCheck } from '../models/request-check.js';
 import { Throttle } from '../throttle.js';
-import { ImageBlockPublicAccess, InspectorActivation, inFrontOf, LambdaAccountSettings } from './account-settings.js';
+import { ImageBlockPublicAccess, InspectorActivation, inFrontOf } from './account-settings.js';
 import { AutoScalingFake } from './autoscaling.js';
 import { imageResolver, launchCheckFor } from './autoscaling-launch.js';
 import { type FakeService, localEndpoint, type SeededRandom, seededRandom, UNSIGNED_AUTH_SCHEMES } from './common.js';
@@ -20,8 +20,9 @@ import { MemberAccess } from './member-access.js';
 import { MemberAlarms } from './member-alarms.js';
 import { MemberCloudWatchFake } from './member-cloudwatch.js';
 import { attachFake, emptyStats, type FakeStats, type FaultOptions } from './middleware.js';
-import { OrganizationAdministration, RAM_SERVICE_PRINCIPAL } from './organization-admin.js';
+import { RAM_SERVICE_PRINCIPAL } from './organization-admin.js';
 import { type OrganizationSpec, OrganizationsFake } from './organizations.js';
+import { type Prerequisites, preparedPrerequisites } from './prerequisites.js';
 import { RamFake } from './ram.js';
 import { VirtualRetryStrategy } from './retry.js';
 import { SnsFake, StsFake } from './sns-sts.js';
@@ -55,17 +56,7 @@ export interface InstallOptions {
   readonly ownLambda?: boolean;
 }
 
-/**
- * What a deployment needs that the stacks do not create, as the factory account and its organization hold it
- * (`goldsmith preflight` reads each); every one starts met.
- */
-export interface Prerequisites {
-  /** The delegation policy, trusted access, delegated administrators and service control policies. */
-  readonly organization: OrganizationAdministration;
-  readonly inspector: InspectorActivation;
-  readonly imageBlockPublicAccess: ImageBlockPublicAccess;
-  readonly lambda: LambdaAccountSettings;
-}
+export type { Prerequisites } from './prerequisites.js';
 
 export interface LocalFakes {
   readonly ec2: Ec2Fake;
@@ -146,14 +137,14 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
   for (const name of new Set(opts.baseImageParameters ?? [AL2023_PARAMETER])) {
     for (const r of regions) ssm.bumpPublicParameter(name, r);
   }
+  const prerequisites = preparedPrerequisites(organizations, accountId);
   // RAM's sharing with the organization is trusted access for ram.amazonaws.com, as Organizations lists it.
-  const organizationAdmin = new OrganizationAdministration(organizations);
   const ram = new RamFake(
     accountId,
     organizations,
     (arn, region) => ssm.shareable(arn, region),
     now,
-    () => organizationAdmin.trustedAccess.has(RAM_SERVICE_PRINCIPAL),
+    () => prerequisites.organization.trustedAccess.has(RAM_SERVICE_PRINCIPAL),
   );
   const sts = new StsFake(accountId);
   const kms = new KmsFake(accountId);
@@ -186,13 +177,6 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
   const cloudwatch = new MemberCloudWatchFake(alarms, now);
   cloudwatch.access = memberAccess;
   const inspector2 = new Inspector2Fake();
-  const prerequisites: Prerequisites = {
-    organization: organizationAdmin,
-    inspector: new InspectorActivation(),
-    imageBlockPublicAccess: new ImageBlockPublicAccess(),
-    lambda: new LambdaAccountSettings(),
-  };
-  prerequisites.organization.prepareFactory(accountId);
   // Keyed by the registry's service names; `autoscaling` is the Auto Scaling client's.
   const byService: Partial<Record<ServiceName | 'autoscaling', FakeService>> = {
     autoscaling,
