@@ -20,7 +20,7 @@ import { MemberAccess } from './member-access.js';
 import { MemberAlarms } from './member-alarms.js';
 import { MemberCloudWatchFake } from './member-cloudwatch.js';
 import { attachFake, emptyStats, type FakeStats, type FaultOptions } from './middleware.js';
-import { RAM_SERVICE_PRINCIPAL } from './organization-admin.js';
+import { RAM_SERVICE_PRINCIPAL, STACKSETS_SERVICE_PRINCIPAL } from './organization-admin.js';
 import { type OrganizationSpec, OrganizationsFake } from './organizations.js';
 import { type Prerequisites, preparedPrerequisites } from './prerequisites.js';
 import { RamFake } from './ram.js';
@@ -55,8 +55,6 @@ export interface InstallOptions {
    */
   readonly ownLambda?: boolean;
 }
-
-export type { Prerequisites } from './prerequisites.js';
 
 export interface LocalFakes {
   readonly ec2: Ec2Fake;
@@ -163,6 +161,8 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
     opts.organization?.managementAccountId ?? accountId,
     { iam: new ServiceLinkedRolesFake(), kms, organizationId },
     memberAccess,
+    // StackSets' trusted access and delegated administrators are the organization's, as preflight reads them.
+    prerequisites.organization.serviceAccess(STACKSETS_SERVICE_PRINCIPAL),
   );
   const alarms = new MemberAlarms(now);
   const autoscaling = new AutoScalingFake(templates, {

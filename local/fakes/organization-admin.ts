@@ -6,7 +6,7 @@ import {
   ResourcePolicyNotFoundException,
   TargetNotFoundException,
 } from '@aws-sdk/client-organizations';
-import { DELEGATED_ORGANIZATIONS_ACTIONS, delegationGaps } from '../../core/preflight/policies.js';
+import { delegationGaps } from '../../core/preflight/policies.js';
 import { errorFactory, type FakeCall, type FakeService, paginate, required } from './common.js';
 import type { OrganizationsFake } from './organizations.js';
 
@@ -37,39 +37,6 @@ export const INSPECTOR_SERVICE_PRINCIPAL = 'inspector2.amazonaws.com';
 
 /** AWS's own SCP, attached to the root (and every OU and account) when SCPs are enabled. */
 const FULL_AWS_ACCESS = 'p-FullAWSAccess';
-
-/** docs/security.md's defence in depth: no direct invocation of Goldsmith's functions. */
-export const GOLDSMITH_SCP_CONTENT = JSON.stringify({
-  Version: '2012-10-17',
-  Statement: [
-    {
-      Sid: 'GoldsmithFunctionsOnlyThroughTheirTriggers',
-      Effect: 'Deny',
-      Action: 'lambda:InvokeFunction',
-      Resource: 'arn:aws:lambda:*:*:function:*-goldsmith-*',
-      Condition: {
-        BoolIfExists: { 'aws:PrincipalIsAWSService': 'false', 'lambda:InvokedViaFunctionUrl': 'false' },
-        ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/*-goldsmith-*' },
-      },
-    },
-  ],
-});
-
-/** The delegation policy docs/deploy.md gives, for `account`. */
-export function goldsmithDelegationPolicy(account: string): string {
-  return JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'GoldsmithReadsTheTree',
-        Effect: 'Allow',
-        Principal: { AWS: `arn:aws:iam::${account}:root` },
-        Action: [...DELEGATED_ORGANIZATIONS_ACTIONS],
-        Resource: '*',
-      },
-    ],
-  });
-}
 
 interface Policy {
   readonly id: string;
@@ -108,18 +75,30 @@ export class OrganizationAdministration implements FakeService {
     this.managementAccountId = management;
     this.organizationId = resource.split('/').at(-1) ?? '';
     this.attach({ id: FULL_AWS_ACCESS, name: 'FullAWSAccess', content: '{}', awsManaged: true }, tree.rootId);
-    this.attach({ id: 'p-goldsmith01', name: 'goldsmith-functions', content: GOLDSMITH_SCP_CONTENT }, tree.rootId);
   }
 
-  /**
-   * Every prerequisite met for a factory in `account`: when it is a member, the delegation policy names it and it is
-   * StackSets' and Inspector's delegated administrator (docs/deploy.md, set-up a).
-   */
-  prepareFactory(account: string): void {
-    if (account === this.managementAccountId) return;
-    this.resourcePolicy = goldsmithDelegationPolicy(account);
-    this.register(STACKSETS_SERVICE_PRINCIPAL, account);
-    this.register(INSPECTOR_SERVICE_PRINCIPAL, account);
+  /** One service's trusted access and delegated administrators, read and changed in place (StackSets' fake). */
+  serviceAccess(servicePrincipal: string): {
+    trusted(): boolean;
+    setTrusted(on: boolean): void;
+    readonly administrators: Set<string>;
+  } {
+    // Read at each use: a test may delete the entry, or clear them all.
+    const administrators = () => {
+      const found = this.delegatedAdministrators.get(servicePrincipal) ?? new Set<string>();
+      this.delegatedAdministrators.set(servicePrincipal, found);
+      return found;
+    };
+    return {
+      trusted: () => this.trustedAccess.has(servicePrincipal),
+      setTrusted: (on) => {
+        if (on) this.trustedAccess.add(servicePrincipal);
+        else this.trustedAccess.delete(servicePrincipal);
+      },
+      get administrators() {
+        return administrators();
+      },
+    };
   }
 
   register(servicePrincipal: string, account: string): void {

@@ -6,8 +6,8 @@ import { ssmClient } from '../../aws/clients/ssm.js';
 import { CDK_BOOTSTRAP_VERSION_PARAMETER, type PreflightCheck, preflight } from '../../aws/preflight.js';
 import { INSPECTOR_PRINCIPAL } from '../../aws/preflight-organization.js';
 import { STACKSETS_PRINCIPAL } from '../../aws/preflight-stacksets.js';
-import type { Prerequisites } from '../../local/fakes/install.js';
-import { goldsmithDelegationPolicy, RAM_SERVICE_PRINCIPAL } from '../../local/fakes/organization-admin.js';
+import { RAM_SERVICE_PRINCIPAL } from '../../local/fakes/organization-admin.js';
+import { GOLDSMITH_SCP_ID, goldsmithDelegationPolicy, type Prerequisites } from '../../local/fakes/prerequisites.js';
 import { MINIMUM_ACCOUNT_CONCURRENCY } from '../../stacks/reserved-concurrency.js';
 import { preflightCatalog } from '../unit/aws/preflight-catalog.js';
 import { localCloud, resetClients } from '../unit/local/helpers.js';
@@ -144,7 +144,7 @@ describe('goldsmith preflight on the local cloud', () => {
     [
       'no SCP denies direct invocation',
       'service control policy',
-      (p) => p.organization.policies.delete('p-goldsmith01'),
+      (p) => p.organization.policies.delete(GOLDSMITH_SCP_ID),
       'aws organizations attach-policy',
     ],
   ];
@@ -173,6 +173,23 @@ describe('goldsmith preflight on the local cloud', () => {
 
     await expect(share()).rejects.toMatchObject({ name: 'OperationNotPermittedException' });
     expect(named(await run(), 'RAM sharing with the organization')).toMatchObject({ status: 'missing' });
+  });
+
+  it("holds StackSets' trusted access and delegated administrators where the StackSets fake reads them", async () => {
+    const { fakes } = localCloud({
+      accountId: FACTORY,
+      organization: {
+        organizationId: 'o-a1b2c3d4e5',
+        managementAccountId: MANAGEMENT,
+        ous: [{ id: OU, accounts: [{ id: FACTORY }] }],
+      },
+    });
+    expect([fakes.stackSets.trustedAccess, [...fakes.stackSets.delegatedAdministrators]]).toEqual([true, [FACTORY]]);
+
+    fakes.prerequisites.organization.trustedAccess.delete(STACKSETS_PRINCIPAL);
+    fakes.prerequisites.organization.delegatedAdministrators.clear();
+
+    expect([fakes.stackSets.trustedAccess, [...fakes.stackSets.delegatedAdministrators]]).toEqual([false, []]);
   });
 
   it('names the CDK bootstrap when the Region has none', async () => {
