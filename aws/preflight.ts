@@ -1,4 +1,3 @@
-import { BatchGetAccountStatusCommand } from '@aws-sdk/client-inspector2';
 import {
   DescribeOrganizationCommand,
   ListAccountsForParentCommand,
@@ -9,13 +8,22 @@ import { DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { Catalog } from '../core/config/schema.js';
-import { inspector2Client } from './clients/inspector2.js';
+import type { OrgTree } from '../core/sharing/targets.js';
 import { organizationsClient } from './clients/organizations.js';
 import { secretsmanagerClient } from './clients/secretsmanager.js';
 import { ssmClient } from './clients/ssm.js';
 import { stsClient } from './clients/sts.js';
+import { readOrganizationTree } from './organizations-targets.js';
+import { baselineToleranceCheck, iamCheck, lambdaConcurrencyCheck } from './preflight-account.js';
 import { inspectorAdministratorCheck } from './preflight-inspector.js';
-import { amiSharingQuotaCheck } from './preflight-quotas.js';
+import {
+  delegationPolicyCheck,
+  organizationEventsCheck,
+  type Standing,
+  serviceControlPolicyCheck,
+} from './preflight-organization.js';
+import { amiSharingQuotaCheck, treeNeedsTags } from './preflight-quotas.js';
+import { imageBlockPublicAccessCheck, inspectorCheck } from './preflight-regions.js';
 import { enabledServicePrincipals, memberBaselineChecks } from './preflight-stacksets.js';
 
 /**
@@ -78,30 +86,26 @@ function regionCheck(catalog: Catalog, region: string): PreflightCheck {
  * policy for those reads
  * (https://docs.aws.amazon.com/organizations/latest/userguide/security_iam_resource-based-policy-examples.html).
  */
-async function organizationChecks(catalog: Catalog, who: Who, region: string): Promise<PreflightCheck[]> {
+async function organizationChecks(
+  catalog: Catalog,
+  who: Who,
+  region: string,
+): Promise<{ checks: PreflightCheck[]; standing?: Standing }> {
   const orgs = organizationsClient(region);
   let management: boolean;
+  let managementAccount: string;
   try {
     const { Organization } = await orgs.send(new DescribeOrganizationCommand({}));
     const id = Organization?.Id ?? '';
     if (id !== catalog.organization.id) {
-      return [
-        {
-          name: 'organization',
-          status: 'missing',
-          detail: `account ${who.account} is in ${id}, the catalog names ${catalog.organization.id}: fix organization.id or deploy into an account of that organization`,
-        },
-      ];
+      const detail = `account ${who.account} is in ${id}, the catalog names ${catalog.organization.id}: fix organization.id or deploy into an account of that organization`;
+      return { checks: [{ name: 'organization', status: 'missing', detail }] };
     }
-    management = Organization?.MasterAccountId === who.account;
+    managementAccount = Organization?.MasterAccountId ?? '';
+    management = managementAccount === who.account;
   } catch (error) {
-    return [
-      {
-        name: 'organization',
-        status: 'missing',
-        detail: `account ${who.account} cannot describe its organization (${said(error)}): deploy into an account of ${catalog.organization.id}`,
-      },
-    ];
+    const detail = `account ${who.account} cannot describe its organization (${said(error)}): deploy into an account of ${catalog.organization.id}`;
+    return { checks: [{ name: 'organization', status: 'missing', detail }] };
   }
   const checks: PreflightCheck[] = [
     {
@@ -126,7 +130,10 @@ async function organizationChecks(catalog: Catalog, who: Who, region: string): P
     });
   }
   checks.push(await ramSharing(orgs, management));
-  return checks;
+  return {
+    checks,
+    standing: { account: who.account, management: managementAccount, organizationId: catalog.organization.id },
+  };
 }
 
 /**
@@ -154,33 +161,6 @@ async function ramSharing(orgs: ReturnType<typeof organizationsClient>, manageme
       status: 'not checked',
       detail: `${management ? '' : 'a member account may not list trusted services; '}${said(error)}. Ask the management account whether \`aws ram enable-sharing-with-aws-organization\` was run`,
     };
-  }
-}
-
-/**
- * Inspector in the home Region, where Image Builder builds and tests: the test-instance scan Goldsmith's pipelines
- * ask for needs Inspector activated for EC2 in the account, and container images need it for ECR
- * (https://docs.aws.amazon.com/imagebuilder/latest/userguide/integ-inspector.html;
- * the status: https://docs.aws.amazon.com/inspector/v2/APIReference/API_AccountState.html).
- */
-async function inspector(catalog: Catalog, who: Who, region: string): Promise<PreflightCheck> {
-  const name = 'Inspector';
-  const needed = ['ec2', ...(Object.values(catalog.images).some((i) => i.kind === 'container') ? ['ecr'] : [])];
-  try {
-    const out = await inspector2Client(region).send(new BatchGetAccountStatusCommand({ accountIds: [who.account] }));
-    const state = out.accounts?.find((a) => a.accountId === who.account)?.resourceState as
-      | Record<string, { status?: string } | undefined>
-      | undefined;
-    const off = needed.filter((r) => state?.[r]?.status !== 'ENABLED');
-    return off.length === 0
-      ? { name, status: 'ok', detail: `scanning ${needed.join(' and ').toUpperCase()} in ${region}` }
-      : {
-          name,
-          status: 'missing',
-          detail: `not scanning ${off.join(' and ').toUpperCase()} in ${region}: run \`aws inspector2 enable --resource-types ${off.map((r) => r.toUpperCase()).join(' ')} --region ${region}\``,
-        };
-  } catch (error) {
-    return { name, status: 'not checked', detail: said(error) };
   }
 }
 
@@ -219,26 +199,49 @@ async function slackSecret(catalog: Catalog, region: string): Promise<PreflightC
   }
 }
 
+/** What preflight holds the account to that only the stacks know (the CLI takes it from stacks/). */
+export interface PreflightNeeds {
+  /** The home Region's Lambda concurrency Goldsmith's reservations need (stacks/reserved-concurrency.ts). */
+  accountConcurrency: number;
+}
+
 /** Every prerequisite, in the order docs/deploy.md gives them. Later checks need the credentials to work. */
-export async function preflight(catalog: Catalog, region: string): Promise<PreflightCheck[]> {
+export async function preflight(catalog: Catalog, region: string, needs: PreflightNeeds): Promise<PreflightCheck[]> {
   const { check, who } = await credentials(region);
   if (!who) return [check];
-  const checks = [check, regionCheck(catalog, region), ...(await organizationChecks(catalog, who, region))];
-  // The channels against the real organization, once this account may read its tree.
-  if (checks.some((c) => c.name === 'organization tree' && c.status === 'ok'))
-    checks.push(await amiSharingQuotaCheck(catalog));
-  if (checks.some((c) => c.name === 'organization' && c.status === 'ok')) {
-    checks.push(...(await memberBaselineChecks(catalog, who.account, region)));
-    checks.push(await inspectorAdministratorCheck(catalog, who.account));
+  const org = await organizationChecks(catalog, who, region);
+  const checks = [check, regionCheck(catalog, region), ...org.checks];
+  const { standing } = org;
+  // The per-Region and account reads do not depend on the organization: started at once.
+  const regional = Promise.all([
+    inspectorCheck(catalog, who.account),
+    bootstrap(region),
+    lambdaConcurrencyCheck(region, needs.accountConcurrency),
+    imageBlockPublicAccessCheck(catalog),
+  ]);
+  if (standing) {
+    checks.push(await delegationPolicyCheck(standing, region));
+    checks.push(organizationEventsCheck(standing, catalog.organization.homeRegion));
   }
-  checks.push(await inspector(catalog, who, region), await bootstrap(region));
+  // The channels against the real organization, read once, once this account may read its tree.
+  let tree: Promise<OrgTree> | undefined;
+  if (checks.some((c) => c.name === 'organization tree' && c.status === 'ok')) {
+    tree = readOrganizationTree({ withTags: treeNeedsTags(catalog) });
+    tree.catch(() => undefined);
+    checks.push(await amiSharingQuotaCheck(catalog, () => tree as Promise<OrgTree>));
+  }
+  if (standing) {
+    checks.push(...(await memberBaselineChecks(catalog, who.account, region)));
+    const tolerance = await tree?.then((t) => baselineToleranceCheck(catalog, t)).catch(() => undefined);
+    if (tolerance) checks.push(tolerance);
+  }
+  checks.push(iamCheck(catalog), ...(await regional));
+  if (standing)
+    checks.push(
+      await inspectorAdministratorCheck(catalog, who.account),
+      await serviceControlPolicyCheck(standing, region),
+    );
   const slack = await slackSecret(catalog, region);
   if (slack) checks.push(slack);
-  checks.push({
-    name: 'IAM',
-    status: 'not checked',
-    detail:
-      'the Image Builder service-linked role and the principals named in access must exist: `aws iam get-role --role-name AWSServiceRoleForImageBuilder` (create it with `aws iam create-service-linked-role --aws-service-name imagebuilder.amazonaws.com`)',
-  });
   return checks;
 }

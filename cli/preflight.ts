@@ -1,18 +1,21 @@
 import { InvalidCatalogError } from '../core/errors.js';
+import { MINIMUM_ACCOUNT_CONCURRENCY } from '../stacks/reserved-concurrency.js';
 import type { Command } from './commands.js';
 import { DEFAULT_CATALOG_FILE, loadCatalogFile } from './load-catalog.js';
 import { parseOptions } from './usage.js';
 
 const HELP = `usage: goldsmith preflight [--config FILE] [--region REGION] [--json]
 
-Checks, with your AWS credentials and read-only calls, what a deployment needs that the stacks cannot create:
-credentials, the Region, the organization and whether this account may read its tree, EC2's AMI sharing quota
-(every channel set a version can hold, resolved against the real organization: at most 1,000 organizations, OUs
-and accounts per AMI and Region by default), RAM sharing with the organization, the member baseline's StackSets
-trusted access and delegated administrator (and what it does not reach: the management account, channels beyond
-OUs), Inspector's delegated administrator (the factory, or the catalog's organization.inspectorAdministrator),
-Inspector scanning, the CDK bootstrap, the Slack secret. Prints one line per check and what to do
-about each one that is missing (docs/deploy.md). Exit 0 when nothing is missing, 1 otherwise.
+Checks, with your AWS credentials and read-only calls, what a deployment needs that the stacks cannot create
+(docs/deploy.md): credentials, the Region, the organization and whether this account may read its tree, the
+Organizations delegation policy, RAM sharing with the organization, EC2's AMI sharing quota (every channel set a
+version can hold, resolved against the real organization), the member baseline's StackSets trusted access, delegated
+administrator, reach and failure tolerance, Inspector in every distribution Region and its delegated administrator (the
+factory, or the catalog's organization.inspectorAdministrator),
+the CDK bootstrap, Lambda concurrency, EC2 image block public access in every AMI Region, the service control policy
+on Goldsmith's functions, the Slack secret. Prints one line per check and, for each one missing, the command or
+console step that fixes it; what cannot be read from this account (IAM, Organizations' trail and forwarding rule) is
+"unknown", with why and the command that reads it. Exit 0 when nothing is missing, 1 otherwise.
 
   --config FILE     the catalog (default ${DEFAULT_CATALOG_FILE})
   --region REGION   the Region to check (default AWS_REGION, then AWS_DEFAULT_REGION, then the catalog's homeRegion)
@@ -44,7 +47,7 @@ export const command: Command = {
     const region =
       values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? catalog.organization.homeRegion;
     const { preflight } = await import('../aws/preflight.js');
-    const checks = await preflight(catalog, region);
+    const checks = await preflight(catalog, region, { accountConcurrency: MINIMUM_ACCOUNT_CONCURRENCY });
     const ready = checks.every((c) => c.status !== 'missing');
     if (values.json) {
       process.stdout.write(`${JSON.stringify({ ready, region, checks }, null, 2)}\n`);

@@ -3,6 +3,7 @@ import type { ClientSettings, ServiceName } from '../../aws/clients.js';
 import type { VirtualClock } from '../clock.js';
 import { attachModelCheck } from '../models/request-check.js';
 import { Throttle } from '../throttle.js';
+import { ImageBlockPublicAccess, InspectorActivation, inFrontOf } from './account-settings.js';
 import { AutoScalingFake } from './autoscaling.js';
 import { imageResolver, launchCheckFor } from './autoscaling-launch.js';
 import { type FakeService, localEndpoint, type SeededRandom, seededRandom, UNSIGNED_AUTH_SCHEMES } from './common.js';
@@ -19,7 +20,9 @@ import { MemberAccess } from './member-access.js';
 import { MemberAlarms } from './member-alarms.js';
 import { MemberCloudWatchFake } from './member-cloudwatch.js';
 import { attachFake, emptyStats, type FakeStats, type FaultOptions } from './middleware.js';
+import { RAM_SERVICE_PRINCIPAL, STACKSETS_SERVICE_PRINCIPAL } from './organization-admin.js';
 import { type OrganizationSpec, OrganizationsFake } from './organizations.js';
+import { type Prerequisites, preparedPrerequisites } from './prerequisites.js';
 import { RamFake } from './ram.js';
 import { VirtualRetryStrategy } from './retry.js';
 import { SnsFake, StsFake } from './sns-sts.js';
@@ -48,6 +51,11 @@ export interface InstallOptions {
   readonly maxAttempts?: number;
   /** Inspector's delegated administrator (default: the account Goldsmith runs in). */
   readonly inspectorAdministrator?: string;
+  /**
+   * The caller attaches its own Lambda fake (the simulator's, which answers Invoke) and hands it
+   * `fakes.prerequisites.lambda` for the account settings; otherwise the installed Lambda fake answers only those.
+   */
+  readonly ownLambda?: boolean;
 }
 
 export interface LocalFakes {
@@ -75,6 +83,7 @@ export interface LocalFakes {
   readonly sns: SnsFake;
   readonly sts: StsFake;
   readonly throttle: Throttle;
+  readonly prerequisites: Prerequisites;
 }
 
 export interface InstalledFakes {
@@ -128,7 +137,15 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
   for (const name of new Set(opts.baseImageParameters ?? [AL2023_PARAMETER])) {
     for (const r of regions) ssm.bumpPublicParameter(name, r);
   }
-  const ram = new RamFake(accountId, organizations, (arn, region) => ssm.shareable(arn, region), now);
+  const prerequisites = preparedPrerequisites(organizations, accountId, opts.inspectorAdministrator);
+  // RAM's sharing with the organization is trusted access for ram.amazonaws.com, as Organizations lists it.
+  const ram = new RamFake(
+    accountId,
+    organizations,
+    (arn, region) => ssm.shareable(arn, region),
+    now,
+    () => prerequisites.organization.trustedAccess.has(RAM_SERVICE_PRINCIPAL),
+  );
   const sts = new StsFake(accountId);
   const kms = new KmsFake(accountId);
   kms.organizationPathsOf = (account) => organizations.principalOrgPaths(account);
@@ -146,6 +163,8 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
     opts.organization?.managementAccountId ?? accountId,
     { iam: new ServiceLinkedRolesFake(), kms, organizationId },
     memberAccess,
+    // StackSets' trusted access and delegated administrators are the organization's, as preflight reads them.
+    prerequisites.organization.serviceAccess(STACKSETS_SERVICE_PRINCIPAL),
   );
   const alarms = new MemberAlarms(now);
   const autoscaling = new AutoScalingFake(templates, {
@@ -166,11 +185,12 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
   const byService: Partial<Record<ServiceName | 'autoscaling', FakeService>> = {
     autoscaling,
     cloudwatch,
-    ec2,
+    ec2: inFrontOf(ec2, ImageBlockPublicAccess.ACTIONS, prerequisites.imageBlockPublicAccess),
     ecr,
     imagebuilder,
-    inspector2,
-    organizations,
+    inspector2: inFrontOf(inspector2, InspectorActivation.ACTIONS, prerequisites.inspector),
+    ...(!opts.ownLambda && { lambda: prerequisites.lambda }),
+    organizations: prerequisites.organization,
     ram,
     ssm,
     sns,
@@ -230,6 +250,7 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
       sns,
       sts,
       throttle,
+      prerequisites,
     },
     stats,
     random,

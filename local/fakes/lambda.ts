@@ -11,9 +11,12 @@ export class LambdaFake implements FakeService {
     /** The unqualified ARN of one of our functions, by name or (partial or qualified) ARN; undefined if none. */
     private readonly resolve: (functionName: string) => string | undefined,
     private readonly invokeAsync: (functionArn: string, payload: unknown) => void,
+    /** The account's settings (GetAccountSettings), when the local cloud holds them (local/fakes/account-settings.ts). */
+    private readonly account?: FakeService,
   ) {}
 
   handle(call: FakeCall): unknown {
+    if (call.action === 'GetAccountSettings' && this.account) return this.account.handle(call);
     if (call.action !== 'Invoke') throw new NotImplementedByFakeError('lambda', call.action);
     const input = call.input as { FunctionName?: string; InvocationType?: string; Payload?: Uint8Array | string };
     const arn = this.resolve(String(input.FunctionName ?? ''));

@@ -33,8 +33,11 @@ export class RamFake implements FakeService {
     private readonly organizations: OrganizationsFake,
     private readonly checkResource: ResourceCheck,
     private readonly now: () => number,
-    /** Off: organization and OU principals are refused (EnableSharingWithAwsOrganization was never called). */
-    readonly sharingWithOrganization = true,
+    /**
+     * Off: organization and OU principals are refused (EnableSharingWithAwsOrganization was never called); a function
+     * reads it from the organization's trusted access at each call (local/fakes/organization-admin.ts).
+     */
+    private readonly sharingEnabled: boolean | (() => boolean) = true,
   ) {}
 
   /** Accounts that can use `resourceArn` in `region` through an active share (the owner not included). */
@@ -182,6 +185,10 @@ export class RamFake implements FakeService {
       checkResource: this.checkResource,
       sharingWithOrganization: this.sharingWithOrganization,
     });
+  }
+
+  get sharingWithOrganization(): boolean {
+    return typeof this.sharingEnabled === 'function' ? this.sharingEnabled() : this.sharingEnabled;
   }
 
   private addAssociations(share: ResourceShare, resources: string[], principals: string[]) {

@@ -63,3 +63,15 @@ export class StackSetsError extends Error {
 export function newInstance(account: string, region: string, at: number): StackInstance {
   return { account, region, status: 'CURRENT', statusReason: '', physicalIds: {}, at };
 }
+
+/** A service's trusted access with the organization and its delegated administrators (organization-admin.ts). */
+export interface ServiceAccess {
+  trusted(): boolean;
+  setTrusted(on: boolean): void;
+  readonly administrators: Set<string>;
+}
+
+export function ownServiceAccess(): ServiceAccess {
+  let on = false;
+  return { trusted: () => on, setTrusted: (v) => (on = v), administrators: new Set() };
+}

@@ -6,6 +6,8 @@ import { runInstanceStack, type StackRoles } from './stacksets-stack.js';
 import {
   type CreateStackSetInput,
   newInstance,
+  ownServiceAccess,
+  type ServiceAccess,
   STACK_SETS_QUOTAS,
   type StackInstance,
   type StackSetOperation,
@@ -25,9 +27,16 @@ import {
 
 export class StackSetsFake {
   /** ActivateOrganizationsAccess was called (from the management account). */
-  trustedAccess = false;
+  get trustedAccess(): boolean {
+    return this.access.trusted();
+  }
+  set trustedAccess(on: boolean) {
+    this.access.setTrusted(on);
+  }
   /** Accounts registered as StackSets delegated administrators (RegisterDelegatedAdministrator). */
-  readonly delegatedAdministrators = new Set<string>();
+  get delegatedAdministrators(): Set<string> {
+    return this.access.administrators;
+  }
   private stackSet: (CreateStackSetInput & { ous: string[]; regions: string[] }) | undefined;
   /** The stack instances by Region, then account: no key string per instance. */
   private readonly instances = new Map<string, Map<string, StackInstance>>();
@@ -44,6 +53,8 @@ export class StackSetsFake {
     private readonly member: MemberCloud,
     /** Where the instances' named IAM roles are made and deleted (the member accounts' IAM); none: not modelled. */
     private readonly roles?: StackRoles,
+    /** StackSets' trusted access and delegated administrators, as Organizations holds them (default: its own). */
+    private readonly access: ServiceAccess = ownServiceAccess(),
   ) {}
 
   /** CreateStackSet from `callerAccount`, refused as CloudFormation refuses it. */

@@ -45,6 +45,8 @@ export function installCloudFakes(options: {
     accountId: LOCAL_ACCOUNT,
     defaultRegion: region,
     inspectorAdministrator: catalog.organization.inspectorAdministrator,
+    // The simulator's Lambda fake answers Invoke (local/simulator/cloud.ts), and the account settings with it.
+    ownLambda: true,
     organization: organizationFromCatalog(catalog, {
       managementAccountId: LOCAL_ACCOUNT,
       accountsPerOu: scenario.organization.accountsPerOu,

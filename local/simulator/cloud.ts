@@ -105,6 +105,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
       redrives.count++;
       invoker.deliverAsync(arn, payload, `re-driven ${arn.split(':').pop()}`);
     },
+    installed.fakes.prerequisites.lambda,
   );
   const sfnRandom = seededRandom(scenario.seed + 2);
   const sfn = startStepFunctions({

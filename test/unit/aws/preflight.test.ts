@@ -1,4 +1,6 @@
+import { EC2Client, GetImageBlockPublicAccessStateCommand } from '@aws-sdk/client-ec2';
 import { BatchGetAccountStatusCommand, Inspector2Client } from '@aws-sdk/client-inspector2';
+import { GetAccountSettingsCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
   DescribeOrganizationCommand,
   ListAccountsForParentCommand,
@@ -22,6 +24,9 @@ const orgs = mockClient(OrganizationsClient);
 const inspector = mockClient(Inspector2Client);
 const ssm = mockClient(SSMClient);
 const secrets = mockClient(SecretsManagerClient);
+const lambda = mockClient(LambdaClient);
+const ec2 = mockClient(EC2Client);
+const NEEDS = { accountConcurrency: 116 };
 const ACCOUNT = '111122223333';
 const MANAGEMENT = '999988887777';
 
@@ -77,16 +82,21 @@ function readyAccount(account: string) {
     ],
   });
   ssm.on(GetParameterCommand, { Name: CDK_BOOTSTRAP_VERSION_PARAMETER }).resolves({ Parameter: { Value: '27' } });
+  lambda
+    .on(GetAccountSettingsCommand)
+    .resolves({ AccountLimit: { ConcurrentExecutions: 1000, UnreservedConcurrentExecutions: 1000 } });
+  ec2.on(GetImageBlockPublicAccessStateCommand).resolves({ ImageBlockPublicAccessState: 'block-new-sharing' });
+  orgs.on(ListDelegatedAdministratorsCommand).resolves({ DelegatedAdministrators: [{ Id: account }] });
 }
 
 beforeEach(() => readyAccount(MANAGEMENT));
 afterEach(() => {
-  for (const m of [sts, orgs, inspector, ssm, secrets]) m.reset();
+  for (const m of [sts, orgs, inspector, ssm, secrets, lambda, ec2]) m.reset();
 });
 
 describe('goldsmith preflight (read-only prerequisite checks)', () => {
   it('finds nothing missing in a prepared management account, and makes only read calls', async () => {
-    const checks = await preflight(catalog(), 'eu-west-1');
+    const checks = await preflight(catalog(), 'eu-west-1', NEEDS);
 
     expect(checks.filter((c) => c.status === 'missing')).toEqual([]);
     expect(byName(checks, 'organization')?.detail).toContain('its management account');
@@ -94,7 +104,9 @@ describe('goldsmith preflight (read-only prerequisite checks)', () => {
     expect(byName(checks, 'AMI sharing quota')?.detail).toMatch(
       /^EC2 AMI sharing \(entities per AMI and Region\): 1 of 1,000/,
     );
-    const calls = [sts, orgs, inspector, ssm, secrets].flatMap((m) => m.calls().map((c) => c.args[0].constructor.name));
+    const calls = [sts, orgs, inspector, ssm, secrets, lambda, ec2].flatMap((m) =>
+      m.calls().map((c) => c.args[0].constructor.name),
+    );
     expect(calls.every((name) => /^(Get|Describe|List|BatchGet)/.test(name))).toBe(true);
   });
 
@@ -103,7 +115,7 @@ describe('goldsmith preflight (read-only prerequisite checks)', () => {
     orgs.on(ListRootsCommand).rejects(denied());
     orgs.on(ListAWSServiceAccessForOrganizationCommand).rejects(denied());
 
-    const checks = await preflight(catalog(), 'eu-west-1');
+    const checks = await preflight(catalog(), 'eu-west-1', NEEDS);
 
     expect(byName(checks, 'organization')?.detail).toContain('a member account');
     expect(byName(checks, 'organization tree')).toMatchObject({ status: 'missing' });
@@ -114,7 +126,7 @@ describe('goldsmith preflight (read-only prerequisite checks)', () => {
   it('names the command that enables RAM sharing when the organization has not enabled it', async () => {
     orgs.on(ListAWSServiceAccessForOrganizationCommand).resolves({ EnabledServicePrincipals: [] });
 
-    const ram = byName(await preflight(catalog(), 'eu-west-1'), 'RAM sharing with the organization');
+    const ram = byName(await preflight(catalog(), 'eu-west-1', NEEDS), 'RAM sharing with the organization');
 
     expect(ram).toMatchObject({ status: 'missing' });
     expect(ram?.detail).toContain('aws ram enable-sharing-with-aws-organization');
@@ -133,8 +145,8 @@ describe('goldsmith preflight (read-only prerequisite checks)', () => {
       },
     });
 
-    expect(byName(await preflight(catalog(), 'eu-west-1'), 'Inspector')?.status).toBe('ok');
-    const check = byName(await preflight(containers, 'eu-west-1'), 'Inspector');
+    expect(byName(await preflight(catalog(), 'eu-west-1', NEEDS), 'Inspector')?.status).toBe('ok');
+    const check = byName(await preflight(containers, 'eu-west-1', NEEDS), 'Inspector');
     expect(check).toMatchObject({ status: 'missing' });
     expect(check?.detail).toContain('aws inspector2 enable --resource-types ECR --region eu-west-1');
   });
@@ -146,7 +158,7 @@ describe('goldsmith preflight (read-only prerequisite checks)', () => {
       .rejects(Object.assign(new Error('no such secret'), { name: 'ResourceNotFoundException' }));
     const withSlack = catalog({ notifications: { slack: { secretName: 'goldsmith/slack', channel: '#images' } } });
 
-    const checks = await preflight(withSlack, 'us-east-1');
+    const checks = await preflight(withSlack, 'us-east-1', NEEDS);
 
     expect(byName(checks, 'region')?.detail).toContain('set AWS_REGION=eu-west-1');
     expect(byName(checks, 'CDK bootstrap')).toMatchObject({ status: 'missing' });
@@ -158,7 +170,7 @@ describe('goldsmith preflight (read-only prerequisite checks)', () => {
       .on(GetCallerIdentityCommand)
       .rejects(Object.assign(new Error('Could not load credentials'), { name: 'CredentialsProviderError' }));
 
-    const checks = await preflight(catalog(), 'eu-west-1');
+    const checks = await preflight(catalog(), 'eu-west-1', NEEDS);
 
     expect(checks).toHaveLength(1);
     expect(checks[0]).toMatchObject({ name: 'credentials', status: 'missing' });
@@ -169,7 +181,7 @@ describe('goldsmith preflight (read-only prerequisite checks)', () => {
       .on(DescribeOrganizationCommand)
       .resolves({ Organization: { Id: 'o-zzzzzzzzzz', MasterAccountId: MANAGEMENT } });
 
-    const org = byName(await preflight(catalog(), 'eu-west-1'), 'organization');
+    const org = byName(await preflight(catalog(), 'eu-west-1', NEEDS), 'organization');
 
     expect(org).toMatchObject({ status: 'missing' });
     expect(org?.detail).toContain('the catalog names o-a1b2c3d4e5');

@@ -1,0 +1,86 @@
+import { DELEGATED_ORGANIZATIONS_ACTIONS } from '../../core/preflight/policies.js';
+import { ImageBlockPublicAccess, InspectorActivation, LambdaAccountSettings } from './account-settings.js';
+import {
+  INSPECTOR_SERVICE_PRINCIPAL,
+  OrganizationAdministration,
+  STACKSETS_SERVICE_PRINCIPAL,
+} from './organization-admin.js';
+import type { OrganizationsFake } from './organizations.js';
+
+/**
+ * What a deployment needs that the stacks do not create, as the factory account and its organization hold it
+ * (`goldsmith preflight` reads each; docs/deploy.md lists them); every one starts met.
+ */
+export interface Prerequisites {
+  /** The delegation policy, trusted access, delegated administrators and service control policies. */
+  readonly organization: OrganizationAdministration;
+  readonly inspector: InspectorActivation;
+  readonly imageBlockPublicAccess: ImageBlockPublicAccess;
+  readonly lambda: LambdaAccountSettings;
+}
+
+/**
+ * The prerequisites of a factory in account `factory` of `organizations`, all met (the SCP attached to the root);
+ * Inspector's delegated administrator is `inspectorAdministrator` (a security account, set-up b) or the factory.
+ */
+export function preparedPrerequisites(
+  organizations: OrganizationsFake,
+  factory: string,
+  inspectorAdministrator: string = factory,
+): Prerequisites {
+  const organization = new OrganizationAdministration(organizations);
+  organization.attach(
+    { id: GOLDSMITH_SCP_ID, name: 'goldsmith-functions', content: GOLDSMITH_SCP_CONTENT },
+    organizations.rootId,
+  );
+  // A member factory: the delegation policy names it, and it is StackSets' and Inspector's delegated administrator
+  // (docs/deploy.md, set-up a).
+  if (factory !== organization.managementAccountId) {
+    organization.resourcePolicy = goldsmithDelegationPolicy(factory);
+    organization.register(STACKSETS_SERVICE_PRINCIPAL, factory);
+  }
+  if (inspectorAdministrator !== organization.managementAccountId)
+    organization.register(INSPECTOR_SERVICE_PRINCIPAL, inspectorAdministrator);
+  return {
+    organization,
+    inspector: new InspectorActivation(),
+    imageBlockPublicAccess: new ImageBlockPublicAccess(),
+    lambda: new LambdaAccountSettings(),
+  };
+}
+
+/** The SCP the prepared organization attaches to its root. */
+export const GOLDSMITH_SCP_ID = 'p-goldsmith01';
+
+/** docs/security.md's defence in depth: no direct invocation of Goldsmith's functions. */
+export const GOLDSMITH_SCP_CONTENT = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Sid: 'GoldsmithFunctionsOnlyThroughTheirTriggers',
+      Effect: 'Deny',
+      Action: 'lambda:InvokeFunction',
+      Resource: 'arn:aws:lambda:*:*:function:*-goldsmith-*',
+      Condition: {
+        BoolIfExists: { 'aws:PrincipalIsAWSService': 'false', 'lambda:InvokedViaFunctionUrl': 'false' },
+        ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/*-goldsmith-*' },
+      },
+    },
+  ],
+});
+
+/** The delegation policy docs/deploy.md gives, for `account`. */
+export function goldsmithDelegationPolicy(account: string): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'GoldsmithReadsTheTree',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${account}:root` },
+        Action: [...DELEGATED_ORGANIZATIONS_ACTIONS],
+        Resource: '*',
+      },
+    ],
+  });
+}
