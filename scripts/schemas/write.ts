@@ -1,0 +1,42 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { catalogReference, withReference } from './catalog-reference.js';
+import { jsonSchemas, schemaText } from './generate.js';
+
+/** What `npm run schemas` did under a root: the files it (re)wrote, or with `check`, the ones that differ. */
+export interface SchemasOutcome {
+  /** Paths relative to the root, in the order written. */
+  readonly files: readonly string[];
+  /** Of those, the ones whose committed text differs from what the schemas generate (every file, when writing). */
+  readonly stale: readonly string[];
+}
+
+async function textOf(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Generates docs/schemas/*.schema.json and the field reference of docs/catalog.md under `root` from the zod schemas.
+ * Writes them, or with `check`, writes nothing and says which differ from what is committed.
+ */
+export async function writeSchemas(root: string, options: { check?: boolean } = {}): Promise<SchemasOutcome> {
+  const wanted = new Map<string, string>();
+  for (const [file, schema] of Object.entries(jsonSchemas())) wanted.set(`docs/schemas/${file}`, schemaText(schema));
+  const page = await textOf(join(root, 'docs/catalog.md'));
+  if (page === undefined) throw new Error('docs/catalog.md not found: the field reference goes into it');
+  wanted.set('docs/catalog.md', withReference(page, catalogReference()));
+  const stale: string[] = [];
+  for (const [file, text] of wanted) {
+    if ((await textOf(join(root, file))) !== text) stale.push(file);
+  }
+  if (!options.check) {
+    await mkdir(join(root, 'docs/schemas'), { recursive: true });
+    for (const [file, text] of wanted) await writeFile(join(root, file), text);
+  }
+  return { files: [...wanted.keys()], stale };
+}
