@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeSchemas } from './schemas/write.js';
+import { SCHEMAS_ARGUMENTS, writeSchemas } from './schemas/write.js';
 
 // `npm run schemas`: writes docs/schemas/*.schema.json and the field reference of docs/catalog.md from the zod
 // schemas. `npm run schemas -- --check` writes nothing and exits 1 naming each file that differs (what
@@ -8,7 +8,7 @@ import { writeSchemas } from './schemas/write.js';
 const USAGE = 'usage: npm run schemas [-- --check]';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
-const unknown = args.find((a) => a !== '--check');
+const unknown = args.find((a) => !SCHEMAS_ARGUMENTS.includes(a));
 if (unknown !== undefined) {
   process.stderr.write(`npm run schemas: unknown argument "${unknown}"\n${USAGE}\n`);
   process.exitCode = 1;

@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { catalogReference, withReference } from './catalog-reference.js';
 import { jsonSchemas, schemaText } from './generate.js';
 
+/** The arguments `npm run schemas` takes: `--check` writes nothing and says what is stale. */
+export const SCHEMAS_ARGUMENTS: readonly string[] = ['--check'];
+
 /** What `npm run schemas` did under a root: the files it (re)wrote, or with `check`, the ones that differ. */
 export interface SchemasOutcome {
   /** Paths relative to the root, in the order written. */
