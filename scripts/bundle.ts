@@ -19,7 +19,6 @@ import { type BundleReport, DEFAULT_RUNS, formatReport, rowOf } from './bundle/r
 
 export type { BundleReport, BundleRow } from './bundle/report.js';
 
-
 export interface BundleReportOptions {
   /** Project root (default: the current directory). */
   root?: string;
