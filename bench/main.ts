@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { formatReport } from '../scripts/bundle/report.js';
-import { type BundleReport, bundleReport, DEFAULT_RUNS } from '../scripts/bundle.js';
+import { type BundleReport, bundleReport } from '../scripts/bundle.js';
+import { BENCH_USAGE, type BenchPart, benchOptions } from './options.js';
 import { benchmarkOrganization, formatOrganization } from './organization.js';
 import { benchmarkQuarter, formatQuarter, type QuarterBenchmark } from './quarter.js';
 import { formatRequestFloor, measureRequestFloor, type RequestFloor } from './request-floor.js';
@@ -9,54 +9,33 @@ import { benchmarkSavedCloud, formatSavedCloud, type SavedCloudBenchmark } from 
 import { benchmarkSharing, formatSharing, type SharingBenchmark } from './sharing.js';
 import { benchmarkSimulation, formatSimulation, type SimulationBenchmark } from './simulation.js';
 
-const USAGE =
-  'usage: npm run bench -- [--json] [--only bundle|quarter|floor|simulation|saved-cloud|sharing|organization] [--runs N] [--months N]';
-
 /** Requests of each kind the floor is measured over. */
 const FLOOR_REQUESTS = 5000;
-
-const ONLY = ['bundle', 'quarter', 'floor', 'simulation', 'saved-cloud', 'sharing', 'organization'] as const;
 
 /**
  * `npm run bench`: the bundle report, the request floor (bench/request-floor.ts), the default quarter (`npm start`)
  * with what its requests cost at that floor, the simulation benchmark's year, how long a saved local cloud takes to
  * open, then the fleet-scale sharing and organization benchmarks. Figures
  * only: a slow run never fails; an error (a bundle that does not build or load, a run that fails or whose audit
- * finds problems) does. With `--json`, stdout is one document.
+ * finds problems) does. With `--json`, stdout is one document; with `--list`, the parts it would run, one a line.
  */
 export async function main(argv: readonly string[]): Promise<number> {
-  let values: { json?: boolean; only?: string; runs?: string; months?: string };
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        json: { type: 'boolean' },
-        only: { type: 'string' },
-        runs: { type: 'string' },
-        months: { type: 'string' },
-      },
-      strict: true,
-    }));
-  } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
+  const options = benchOptions(argv);
+  if ('problem' in options) {
+    process.stderr.write(`${options.problem}\n`);
     return 1;
   }
-  const only = values.only;
-  if (only !== undefined && !(ONLY as readonly string[]).includes(only)) {
-    process.stderr.write(`--only: must be ${ONLY.map((o) => `"${o}"`).join(', ')}, got "${only}"\n${USAGE}\n`);
-    return 1;
+  if (options.help) {
+    process.stdout.write(`${BENCH_USAGE}\n`);
+    return 0;
   }
-  const wanted = (part: (typeof ONLY)[number]) => only === undefined || only === part;
-  const runs = values.runs === undefined ? DEFAULT_RUNS : Number(values.runs);
-  const months = Number(values.months ?? 12);
-  for (const [option, given, value] of [
-    ['--runs', values.runs, runs],
-    ['--months', values.months, months],
-  ] as const) {
-    if (Number.isInteger(value) && value >= 1) continue;
-    process.stderr.write(`${option}: must be a whole number ≥ 1, got "${given}"\n${USAGE}\n`);
-    return 1;
+  if (options.list) {
+    process.stdout.write(options.parts.map((part) => `${part}\n`).join(''));
+    return 0;
   }
+  const values = { json: options.json };
+  const { runs, months } = options;
+  const wanted = (part: BenchPart) => options.parts.includes(part);
   const root = resolve(import.meta.dirname, '..');
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const out: {
@@ -75,7 +54,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   // In this process, before the simulations (each configures the SDK clients again for its own cloud); with the
   // quarter, which says what its requests cost at the floor.
-  if (wanted('floor') || only === 'quarter') {
+  if (wanted('floor')) {
     log('request floor…');
     try {
       const floor = await measureRequestFloor(FLOOR_REQUESTS);

@@ -1,7 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { connect, createServer, type Socket } from 'node:net';
 import { dirname } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { LocalSession } from '../local/simulator/session.js';
 import type { Command } from './commands.js';
 import { loadCatalogFile } from './load-catalog.js';
@@ -9,7 +8,7 @@ import { readCloud, tellReplaying } from './operator/saved-cloud-file.js';
 import { checkSavedCatalog } from './operator/saved-identity.js';
 import { digestOf, journaled, readState, replayProblems, type SavedState, saveActed } from './operator/saved-state.js';
 import { type ServedReply, type ServedRequest, socketOf } from './operator/served.js';
-import { UsageError } from './usage.js';
+import { parseOptions, UsageError } from './usage.js';
 
 const HELP = `usage: goldsmith serve --local DIR [--idle SECONDS]
 
@@ -98,9 +97,11 @@ function listening(socket: string): Promise<boolean> {
 export const command: Command = {
   summary: 'keep a saved local cloud running so acting commands on it skip the replay',
   async run(args) {
-    const { values } = parseArgs({
-      args: [...args],
-      options: { local: { type: 'string' }, idle: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    // Strictly, as every command: a mistyped option is one line naming it, not a stack trace.
+    const { values } = parseOptions(args, {
+      local: { type: 'string' },
+      idle: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     });
     if (values.help) {
       process.stdout.write(`${HELP}\n`);

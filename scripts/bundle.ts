@@ -15,12 +15,9 @@ import {
   nodeVersion,
 } from './bundle/cold-load.js';
 import { type DiscoveredFunctions, discoverFunctions, entryOfHandler, globHandlers } from './bundle/handlers.js';
-import { type BundleReport, formatReport, rowOf } from './bundle/report.js';
+import { type BundleReport, DEFAULT_RUNS, formatReport, rowOf } from './bundle/report.js';
 
 export type { BundleReport, BundleRow } from './bundle/report.js';
-
-/** Fresh processes per bundle and cold-load measurement: five, because one disturbed run must not move the median. */
-export const DEFAULT_RUNS = 5;
 
 export interface BundleReportOptions {
   /** Project root (default: the current directory). */
@@ -120,9 +117,11 @@ export async function bundleReport(options: BundleReportOptions = {}): Promise<B
   }
 }
 
-/** `bundle [--json] [--config FILE] [--runs N] [--keep]`; returns the exit code. */
+const USAGE = 'usage: npm run bundle -- [--json] [--config FILE] [--runs N] [--keep]';
+
+/** `npm run bundle -- [--json] [--config FILE] [--runs N] [--keep]`; returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
-  let values: { json?: boolean; config?: string; runs?: string; keep?: boolean };
+  let values: { json?: boolean; config?: string; runs?: string; keep?: boolean; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -131,13 +130,17 @@ export async function main(argv: readonly string[]): Promise<number> {
         config: { type: 'string' },
         runs: { type: 'string' },
         keep: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
       },
       strict: true,
     }));
   } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    process.stderr.write('usage: bundle [--json] [--config FILE] [--runs N] [--keep]\n');
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
     return 1;
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
   }
   const runs = values.runs === undefined ? DEFAULT_RUNS : Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) {

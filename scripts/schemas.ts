@@ -1,27 +1,27 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { inspectorFindingsRoleTemplate } from '../core/lifecycle/inspector-reader.js';
-import { catalogReference, withReference } from './schemas/catalog-reference.js';
-import { jsonSchemas, schemaText } from './schemas/generate.js';
+import { SCHEMAS_ARGUMENTS, writeSchemas } from './schemas/write.js';
 
-// `npm run schemas`: writes docs/schemas/*.schema.json and the field reference of docs/catalog.md from the zod schemas,
-// and docs/templates/inspector-findings-role.json (the role a security account grants) from its code.
-// test/unit/docs/schemas.test.ts fails while the committed files differ from what this writes.
+// `npm run schemas`: writes docs/schemas/*.schema.json and the field reference of docs/catalog.md from the zod
+// schemas, and docs/templates/inspector-findings-role.json from its code. `npm run schemas -- --check` writes nothing and exits 1 naming each file that differs (what
+// test/unit/docs/schemas.test.ts fails on).
+const USAGE = 'usage: npm run schemas [-- --check]';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const dir = join(root, 'docs', 'schemas');
-await mkdir(dir, { recursive: true });
-for (const [file, schema] of Object.entries(jsonSchemas())) {
-  await writeFile(join(dir, file), schemaText(schema));
-  process.stdout.write(`wrote docs/schemas/${file}\n`);
+const args = process.argv.slice(2);
+const unknown = args.find((a) => !SCHEMAS_ARGUMENTS.includes(a));
+if (unknown !== undefined) {
+  process.stderr.write(`npm run schemas: unknown argument "${unknown}"\n${USAGE}\n`);
+  process.exitCode = 1;
+} else if (args.includes('--check')) {
+  const { files, stale } = await writeSchemas(root, { check: true });
+  if (stale.length === 0) process.stdout.write(`up to date: ${files.join(', ')}\n`);
+  for (const file of stale) process.stdout.write(`stale: ${file} (npm run schemas rewrites it)\n`);
+  process.exitCode = stale.length === 0 ? 0 : 1;
+} else {
+  const { files } = await writeSchemas(root);
+  for (const file of files) {
+    process.stdout.write(
+      file === 'docs/catalog.md' ? 'wrote the field reference in docs/catalog.md\n' : `wrote ${file}\n`,
+    );
+  }
 }
-const page = join(root, 'docs', 'catalog.md');
-await writeFile(page, withReference(await readFile(page, 'utf8'), catalogReference()));
-process.stdout.write('wrote the field reference in docs/catalog.md\n');
-const templates = join(root, 'docs', 'templates');
-await mkdir(templates, { recursive: true });
-await writeFile(
-  join(templates, 'inspector-findings-role.json'),
-  `${JSON.stringify(inspectorFindingsRoleTemplate(), null, 2)}\n`,
-);
-process.stdout.write('wrote docs/templates/inspector-findings-role.json\n');

@@ -1,6 +1,9 @@
 import type { BundledFunction } from './build.js';
 import type { ColdLoad } from './cold-load.js';
 
+/** Fresh processes per bundle and cold-load measurement: five, because one disturbed run must not move the median. */
+export const DEFAULT_RUNS = 5;
+
 /** Lambda's 1 MB line we call out: bigger bundles cost cold-start time and deserve a reason. */
 export const LARGE_BUNDLE_BYTES = 1024 * 1024;
 

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,7 +52,8 @@ describe('goldsmith simulate (human output)', () => {
         ],
       }),
     );
-    run = await simulateCommand(['--scenario', scenario]);
+    // With README's --html and simulation.md's --slack, as a reader would add them.
+    run = await simulateCommand(['--scenario', scenario, '--html', join(dir, 'report.html'), '--slack']);
   }, 600_000);
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -75,5 +76,15 @@ describe('goldsmith simulate (human output)', () => {
     expect(tables).toBeDefined();
     expect(firstLine?.at ?? Number.POSITIVE_INFINITY).toBeLessThan(tables?.at ?? 0);
     expect(run.chunks.indexOf(firstLine as Chunk)).toBeLessThan(run.chunks.indexOf(tables as Chunk));
+  });
+
+  it('writes the --html page, self-contained, and prints what Slack received after the tables (--slack)', () => {
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html).toMatch(/^<!doctype html>/i);
+    expect(html).toContain('base');
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+    const text = stdout();
+    expect(text).toMatch(/\nWhat Slack received \(\d+ messages\)\n/);
+    expect(text.indexOf('\nBuilds\n')).toBeLessThan(text.indexOf('\nWhat Slack received'));
   });
 });

@@ -159,6 +159,19 @@ describe('goldsmith rollout status', () => {
   });
 });
 
+describe('goldsmith history --verbose (docs/rollout.md), on the saved rollouts', () => {
+  it("lists the rollout's skipped groups with their reasons, where without it they are only counted", async () => {
+    const dir = await savedCloud();
+    const plain = await goldsmith(['history', 'base', '--local', dir]);
+    const verbose = await goldsmith(['history', 'base', '--verbose', '--local', dir]);
+
+    expect([plain.code, verbose.code]).toEqual([0, 0]);
+    expect(plain.stdout).not.toContain('batch');
+    expect(plain.stdout).toContain('rollout: 1 group following the channel skipped (not refreshed)\n');
+    expect(verbose.stdout).toBe(`${plain.stdout}${' '.repeat(39)}batch in 333333333333 eu-west-1: resolve:ssm: AMI\n`);
+  });
+});
+
 describe('what an acting rollout command prints when it acted', () => {
   it('one line: the rollout, what was done at which wave, by whom and why', () => {
     const result = { image: 'base', channel: 'prod', version: '1.0.0/3', wave: 2, waves: 3, by: ALICE };
