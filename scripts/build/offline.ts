@@ -110,6 +110,16 @@ function buildRoot(root: string): string {
   return at;
 }
 
+/**
+ * The environment without any of the caller's AWS settings: a service's own endpoint (`AWS_ENDPOINT_URL_STS`), a
+ * profile, a config file or a session token would otherwise take precedence over, or be sent with, the loopback
+ * endpoint's (https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html), and the build would reach
+ * an account.
+ */
+export function offlineEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !/^(AWS_|SST_)/i.test(name)));
+}
+
 /** Runs `sst build --stage <stage>` against the endpoint; returns the synthesized templates by stack name. */
 export async function sstBuild(root: string, stage: string): Promise<Map<string, { Resources?: object }>> {
   const endpoint = await startEndpoint();
@@ -122,12 +132,15 @@ export async function sstBuild(root: string, stage: string): Promise<Map<string,
         cwd: at,
         stdio: ['ignore', 'inherit', 'inherit'],
         env: {
-          ...process.env,
+          ...offlineEnvironment(process.env),
           AWS_ENDPOINT_URL: endpoint.url,
           AWS_ACCESS_KEY_ID: 'AKIAGOLDSMITHBUILD01',
           AWS_SECRET_ACCESS_KEY: 'offline',
           AWS_REGION: REGION,
           AWS_PROFILE: '',
+          // No profile file either: the build's answers come from the loopback endpoint alone.
+          AWS_CONFIG_FILE: join(at, 'no-aws-config'),
+          AWS_SHARED_CREDENTIALS_FILE: join(at, 'no-aws-credentials'),
           SST_TELEMETRY_DISABLED: '1',
         },
       });

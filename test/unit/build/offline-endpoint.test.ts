@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answer, BUILD_ACCOUNT } from '../../../scripts/build/offline.js';
+import { answer, BUILD_ACCOUNT, offlineEnvironment } from '../../../scripts/build/offline.js';
 
 const params = (p: Record<string, string>) => new URLSearchParams(p);
 
@@ -22,5 +22,18 @@ describe('the offline build endpoint', () => {
   it('refuses any other stack or action, so an unexpected call fails the build instead of being faked', () => {
     expect(answer(params({ Action: 'DescribeStacks', StackName: 'goldsmith-prod-Factory' }))).toBeUndefined();
     expect(answer(params({ Action: 'CreateChangeSet' }))).toBeUndefined();
+  });
+
+  it("passes the build none of the caller's AWS settings, so no service endpoint, profile or token reaches an account", () => {
+    const env = offlineEnvironment({
+      PATH: '/usr/bin',
+      HOME: '/home/me',
+      AWS_ENDPOINT_URL_STS: 'https://sts.amazonaws.com',
+      AWS_PROFILE: 'prod-admin',
+      AWS_SESSION_TOKEN: 'token',
+      aws_access_key_id: 'AKIAREAL',
+      SST_STAGE: 'prod',
+    });
+    expect(env).toEqual({ PATH: '/usr/bin', HOME: '/home/me' });
   });
 });
