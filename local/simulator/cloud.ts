@@ -35,6 +35,7 @@ import { AsyncInvoker } from './invoke.js';
 import { LocalLambdas } from './lambda.js';
 import { deployMemberBaseline } from './member-baseline.js';
 import { destinationRecord } from './on-failure-destination.js';
+import { changesIssuedBy, FINISHED_BY_RECONCILER, scheduledChangeOf } from './reissued-work.js';
 import type { Scenario } from './scenario.js';
 import { deliverTopicsToFunctions, startSlack } from './slack.js';
 import { GOLDSMITH_STACK_SET, synthesizeAppCached } from './synth-cache.js';
@@ -95,6 +96,11 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
       const queue = wiring.onFailure.get(letter.target);
       // Without an on-failure destination Lambda drops the event after its retries.
       if (queue) sqs.send(queue, JSON.stringify(destinationRecord(letter)));
+    },
+    onReturned: (result) => {
+      const issued = changesIssuedBy(result);
+      if (issued.size === 0) return;
+      invoker.finishWork((letter) => issued.has(scheduledChangeOf(letter) ?? ''), FINISHED_BY_RECONCILER);
     },
   });
   const redrives = { count: 0 };
