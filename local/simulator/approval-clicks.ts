@@ -40,7 +40,8 @@ export interface ClickOutcome {
 
 /**
  * What a function URL answers when the function fails instead of returning a response: 502, "Internal Server Error"
- * (https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html).
+ * (https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html,
+ * https://github.com/awsdocs/aws-lambda-developer-guide/issues/430).
  */
 const FUNCTION_ERROR_PAGE = { statusCode: 502, body: 'Internal Server Error' } as const;
 

@@ -12,6 +12,18 @@ import type { DeadLetter } from './invoke.js';
 /** How the timeline and the report name the reconciler as what finished a lost delivery's work. */
 export const FINISHED_BY_RECONCILER = 'the reconciler, which issued its change';
 
+/**
+ * How they name a dead letter the re-drive gave up on: one whose failure the handler could not record (the ledger was
+ * down) is never invoked again, but kept in its queue for a person and announced (`claim-refused`), which ends it as
+ * far as the outage is concerned (functions/redrive/recorded.ts).
+ */
+export const GIVEN_UP_AND_ANNOUNCED = 'given up by the re-drive: kept for a person and announced (claim-refused)';
+
+/** True when a `claim-refused` announcement names this dead letter's request (its `found`: `<function>, request <id>`). */
+export function refusalNames(message: string, letter: Pick<DeadLetter, 'requestId'>): boolean {
+  return message.includes(`request ${letter.requestId}`);
+}
+
 /** The change ids a reconciler run issued builds for, from what it returned (`intents` of its report). */
 export function changesIssuedBy(result: unknown): Set<string> {
   const intents = (result as { intents?: { reissued?: unknown; schedulesRederived?: unknown } } | null)?.intents;

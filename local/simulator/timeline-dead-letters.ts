@@ -1,6 +1,6 @@
 import { failedTransiently } from '../../core/redrive/dead-letters.js';
 import type { DeadLetter } from './invoke.js';
-import { FINISHED_BY_RECONCILER } from './reissued-work.js';
+import { FINISHED_BY_RECONCILER, GIVEN_UP_AND_ANNOUNCED } from './reissued-work.js';
 
 /**
  * The timeline's dead-letter lines: which function failed, on which event (source / detail-type and the image and
@@ -63,6 +63,8 @@ export function recoveredText(d: DeadLetter & { recovered: { at: string; by: str
     ? 're-driven and recovered'
     : d.recovered.by === FINISHED_BY_RECONCILER
       ? `recovered by ${FINISHED_BY_RECONCILER}`
-      : `recovered by a later delivery (${d.recovered.by})`;
+      : d.recovered.by === GIVEN_UP_AND_ANNOUNCED
+        ? GIVEN_UP_AND_ANNOUNCED
+        : `recovered by a later delivery (${d.recovered.by})`;
   return `${how}: ${functionNameOf(d.target)} handled ${eventOf(d.event)}, dead-lettered at ${minute(d.at)}`;
 }
