@@ -155,7 +155,7 @@ export class SimulatedApprovers {
   ): Promise<void> {
     const { outcome } = this.tally(request, await clickEmailLink(this.cloud, request, by, decision, tamper, reason));
     const { clock, outages } = this.cloud;
-    const work = `approval:${request.approvalId}`;
+    const work = `approval-click:${request.approvalId}`;
     if (outcome === 'decided') outages.done(work);
     if (outcome !== 'failed' || request.decided) return;
     // The answer is held up (and counted against the outage) until the approver's next try goes through.
