@@ -15,8 +15,8 @@ import { promotionPlans } from './promotion/plans.js';
 export interface ResumesReport {
   /** `image version channel` of each promotion resumed now. */
   resumed: string[];
-  /** Paused promotions the reconciler leaves to an operator, with why. */
-  leftForOperator: string[];
+  /** Paused promotions whose next automatic resumption is not due yet (core/promotion/resume.ts backoff), with when. */
+  waiting: string[];
   failures: string[];
   /** How many of `failures` were not transient (a retry alone will not cure them). */
   permanentFailures?: number;
@@ -58,21 +58,22 @@ export async function resumePromotion(
 }
 
 /**
- * Resumes every promotion a transient error paused at the end of its retry horizon, up to `MAX_AUTOMATIC_RESUMES`
- * times per build (an outage that outlasts several horizons is left to an operator, and said so each run). Resuming
- * while the outage goes on is harmless: the new execution waits it out again.
+ * Resumes every promotion a transient error paused at the end of its retry horizon once its backoff since the pause
+ * has passed (core/promotion/resume.ts `resumeDelayMs`: the next run, then 6, 12, 24 hours, then daily), however
+ * many times it paused before: an outage of any length ends with the promotion finished, no operator needed.
+ * Resuming while the outage goes on is harmless: the new execution waits it out again, and the next waits longer.
  */
 export async function resumePausedPromotions(images: readonly string[], now: Date): Promise<ResumesReport> {
-  const report: ResumesReport = { resumed: [], leftForOperator: [], failures: [] };
+  const report: ResumesReport = { resumed: [], waiting: [], failures: [] };
   const catalog = new Set(images);
   for (const paused of await pausedPromotions()) {
     const { image } = paused;
     // An image no longer in the catalog cannot be resumed (resumePromotion needs its plan): left as it is.
     if (!catalog.has(image)) continue;
     const what = `${image} ${paused.version} ${paused.channel}`;
-    const verdict = automaticResume(paused);
+    const verdict = automaticResume(paused, now);
     if (!verdict.resume) {
-      report.leftForOperator.push(`${what}: ${verdict.reason}`);
+      report.waiting.push(`${what}: ${verdict.reason}`);
       continue;
     }
     try {
@@ -86,9 +87,7 @@ export async function resumePausedPromotions(images: readonly string[], now: Dat
     metrics.addMetric('PromotionsResumed', MetricUnit.Count, report.resumed.length);
     logger.warn('resumed paused promotions', { resumed: report.resumed });
   }
-  if (report.leftForOperator.length > 0) {
-    metrics.addMetric('PromotionsPausedForOperator', MetricUnit.Count, report.leftForOperator.length);
-    logger.error('paused promotions need an operator', { paused: report.leftForOperator });
-  }
+  if (report.waiting.length > 0)
+    logger.warn('paused promotions wait for their next resumption', { paused: report.waiting });
   return report;
 }

@@ -11,10 +11,12 @@ import { seededRandom } from '../local/fakes/common.js';
  * first on a fresh clone, so they go first here, then every other file in vitest's own order.
  */
 export const SLOWEST_FIRST = [
+  'test/scenarios/quarter-outages.test.ts',
   'test/scenarios/cost-steady.test.ts',
   'test/scenarios/quarter.test.ts',
   'test/scenarios/serve.test.ts',
   'test/scenarios/triggers.test.ts',
+  'test/scenarios/ledger-outage-hours.test.ts',
   'test/scenarios/default-scenario.test.ts',
   'test/scenarios/rollout-waves.test.ts',
   'test/scenarios/saved-seed.test.ts',
@@ -28,6 +30,7 @@ export const SLOWEST_FIRST = [
   'test/scenarios/lifecycle.test.ts',
   'test/scenarios/fleet-rollout-groups.test.ts',
   'test/scenarios/paused-status.test.ts',
+  'test/scenarios/long-outage-resume.test.ts',
   'test/scenarios/organization-changes.test.ts',
   'test/scenarios/server-errors.test.ts',
   'test/unit/simulator/synth-worker.test.ts',

@@ -47,16 +47,9 @@ export function pauseHistory(i: LedgerItem): { at: string; what: string; kind: s
   const pausedAt = (at: string) =>
     pauses.filter((p) => Date.parse(str(p.at)) <= Date.parse(at)).at(-1)?.channel ?? i.channel;
   return [
-    // The n-th pause came after n - 1 resumptions (the latest alone, of an item without lists: its own count).
-    ...pauses.map((p, n) => ({
+    ...pauses.map((p) => ({
       at: str(p.at),
-      what: pausedText({
-        channel: str(p.channel),
-        reason: str(p.reason),
-        image: str(i.image),
-        version: str(i.version),
-        resumes: list(i.pauses).length > 0 ? n : Number(i.resumes ?? 0),
-      }),
+      what: pausedText({ channel: str(p.channel), reason: str(p.reason) }),
       kind: 'PAUSED',
       channel: str(p.channel),
     })),

@@ -9,8 +9,23 @@ import type { CaughtFailure } from './types.js';
  * decided and repeats the idempotent steps of the one that paused.
  */
 
-/** Automatic resumptions of one build's promotion; after these only an operator resumes it (the outage persists). */
-export const MAX_AUTOMATIC_RESUMES = 3;
+/**
+ * How long after a pause the reconciler resumes it by itself, by the resumptions before it: at its first run, then
+ * 6, 12 and 24 hours apart, and daily after that, for as long as the promotion stays paused. No count runs out: a
+ * resumption made while the service is still down pauses again after the retry horizon and the next one waits
+ * longer, so a long outage costs at most one execution a day, and the promotion finishes once AWS answers.
+ */
+export const RESUME_BACKOFF_MS = [0, 6 * 3_600_000, 12 * 3_600_000, 24 * 3_600_000] as const;
+
+/** How long after its latest pause a promotion resumed `resumes` times before is resumed again by the reconciler. */
+export function resumeDelayMs(resumes: number): number {
+  return RESUME_BACKOFF_MS[Math.min(resumes, RESUME_BACKOFF_MS.length - 1)] ?? 0;
+}
+
+/** When the reconciler may next resume a pause by itself (its first run at or after this instant). */
+export function nextAutomaticResume(paused: Pick<PausedPromotion, 'pausedAt' | 'resumes'>): string {
+  return new Date(Date.parse(paused.pausedAt) + resumeDelayMs(paused.resumes)).toISOString();
+}
 
 const transient = new Set(TRANSIENT_ERROR_NAMES);
 
@@ -42,19 +57,27 @@ export interface PausedPromotion {
   resumedReason?: string | undefined;
 }
 
-/** Whether the reconciler resumes a paused promotion by itself, or leaves it to an operator (and says why). */
-export function automaticResume(paused: PausedPromotion): { resume: true } | { resume: false; reason: string } {
+/**
+ * Whether the reconciler resumes a paused promotion now, or waits for its backoff ({@link resumeDelayMs}) and says
+ * until when. It always resumes in the end: an outage of any length is waited out without an operator.
+ */
+export function automaticResume(
+  paused: PausedPromotion,
+  now: Date,
+): { resume: true } | { resume: false; reason: string; from?: string } {
   if (paused.status !== 'paused') return { resume: false, reason: `already ${paused.status}` };
-  if (paused.resumes >= MAX_AUTOMATIC_RESUMES) {
+  const from = nextAutomaticResume(paused);
+  if (now.getTime() < Date.parse(from)) {
     return {
       resume: false,
-      reason: `paused again after ${paused.resumes} automatic resumptions: an operator resumes it (goldsmith resume ${paused.image} ${paused.version})`,
+      reason: `resumed by itself from ${from} (automatic resumption ${paused.resumes + 1})`,
+      from,
     };
   }
   return { resume: true };
 }
 
-/** How a recorded pause reason ends while the reconciler still resumes it by itself. */
+/** How a recorded pause reason ends: the reconciler resumes it from this step once AWS answers. */
 const RESUMED_BY_ITSELF = '; paused, and resumed from this step once AWS answers';
 
 /** The recorded reason for a pause: what failed (`Error: cause`), and what happens next. */
@@ -63,26 +86,15 @@ export function pauseReason(failed: string, horizon: string): string {
 }
 
 /**
- * A pause's reason as it reads for the pause it belongs to: once that pause came after the reconciler's automatic
- * resumptions were spent (`resumes` resumptions before it), nothing resumes it by itself, so the reason says it waits
- * for an operator instead of "resumed … once AWS answers". The ledger keeps the reason as recorded.
+ * What resuming a paused promotion will do, as `status` says it: when the reconciler resumes it by itself (it keeps
+ * trying, further apart, until AWS answers), or an operator at once, and what the resumed execution does.
  */
-export function pauseReasonNow(reason: string, pause: { image: string; version: string; resumes: number }): string {
-  if (pause.resumes < MAX_AUTOMATIC_RESUMES || !reason.endsWith(RESUMED_BY_ITSELF)) return reason;
-  return `${reason.slice(0, -RESUMED_BY_ITSELF.length)}; paused, and waits for an operator (the reconciler's ${MAX_AUTOMATIC_RESUMES} automatic resumptions are spent): goldsmith resume ${pause.image} ${pause.version}`;
-}
-
-/**
- * What resuming a paused promotion will do, as `status` says it: who resumes it (the reconciler, while it has
- * automatic resumptions left; else an operator) and what the resumed execution does.
- */
-export function resumeText(paused: Pick<PausedPromotion, 'image' | 'version' | 'channel' | 'resumes'>): string {
+export function resumeText(
+  paused: Pick<PausedPromotion, 'image' | 'version' | 'channel' | 'resumes' | 'pausedAt'>,
+): string {
   const command = `goldsmith resume ${paused.image} ${paused.version}`;
   const does = `a new execution that skips the channels already decided and repeats ${paused.channel}'s steps`;
-  if (paused.resumes >= MAX_AUTOMATIC_RESUMES) {
-    return `waits for an operator (the reconciler's ${MAX_AUTOMATIC_RESUMES} automatic resumptions are spent): \`${command}\` starts ${does}`;
-  }
-  return `the reconciler resumes it once AWS answers (automatic resumption ${paused.resumes + 1} of ${MAX_AUTOMATIC_RESUMES}), or \`${command}\` now: ${does}`;
+  return `the reconciler resumes it at its first run from ${nextAutomaticResume(paused)} (automatic resumption ${paused.resumes + 1}; it keeps trying, at most a day apart, until AWS answers), or \`${command}\` now: ${does}`;
 }
 
 /** Who resumes a promotion on its own: the reconciler records itself as `goldsmith`. */
@@ -90,7 +102,7 @@ export const AUTOMATIC_RESUMER = 'goldsmith';
 
 /**
  * A resumption as `status`, `history` and docs/operating.md tell it, in the same words: `promotion resumed
- * automatically by the reconciler (resumption 1 of 3)`, or `promotion resumed by <principal> (resumption 4)` for an
+ * automatically by the reconciler (resumption 1)`, or `promotion resumed by <principal> (resumption 4)` for an
  * operator's `goldsmith resume`; `status` adds when (`at`), and the operator's `--reason` comes last when they gave
  * one (`… (resumption 4) at 2027-01-14 09:00: the endpoint is back`).
  */
@@ -104,20 +116,11 @@ export function resumedText(resumption: {
   const when = resumption.at ? ` at ${resumption.at}` : '';
   const why = resumption.reason ? `: ${resumption.reason}` : '';
   return by === AUTOMATIC_RESUMER
-    ? `promotion resumed automatically by the reconciler (resumption ${resumption.n} of ${MAX_AUTOMATIC_RESUMES})${when}${why}`
+    ? `promotion resumed automatically by the reconciler (resumption ${resumption.n})${when}${why}`
     : `promotion resumed by ${by} (resumption ${resumption.n})${when}${why}`;
 }
 
-/**
- * A pause as `status`, `history` and docs/operating.md tell it: `promotion paused at dev: <why>`, the why worded for
- * the resumptions before it ({@link pauseReasonNow}).
- */
-export function pausedText(pause: {
-  channel: string;
-  reason: string;
-  image: string;
-  version: string;
-  resumes: number;
-}): string {
-  return `promotion paused at ${pause.channel}: ${pauseReasonNow(pause.reason, pause)}`;
+/** A pause as `status`, `history` and docs/operating.md tell it: `promotion paused at dev: <why>`. */
+export function pausedText(pause: { channel: string; reason: string }): string {
+  return `promotion paused at ${pause.channel}: ${pause.reason}`;
 }

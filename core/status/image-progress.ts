@@ -2,7 +2,7 @@
 import { accountCount } from '../fleet/usage.js';
 import { type AwaitedParent, flagAwaitsOf } from '../lifecycle/lineage-hold.js';
 import { compareBuildVersions } from '../promotion/naming.js';
-import { pauseReasonNow, resumedText, resumeText } from '../promotion/resume.js';
+import { resumedText, resumeText } from '../promotion/resume.js';
 
 type Item = Record<string, unknown>;
 
@@ -97,9 +97,15 @@ export function inFlightOf(
         const resumes = Number(pause.resumes ?? 0);
         const paused = {
           channel: str(pause, 'channel'),
-          reason: pauseReasonNow(str(pause, 'reason'), { image: str(pause, 'image'), version, resumes }),
+          reason: str(pause, 'reason'),
           resumes,
-          resume: resumeText({ image: str(pause, 'image'), version, channel: str(pause, 'channel'), resumes }),
+          resume: resumeText({
+            image: str(pause, 'image'),
+            version,
+            channel: str(pause, 'channel'),
+            resumes,
+            pausedAt: str(pause, 'pausedAt'),
+          }),
         };
         inFlight.push({ version, state: 'paused', status, since: str(pause, 'pausedAt'), paused });
       } else if (!stopped && decided.some((o) => o === undefined)) {

@@ -1,4 +1,4 @@
-import { pauseReasonNow, resumedText } from '../promotion/resume.js';
+import { resumedText } from '../promotion/resume.js';
 
 /**
  * A channel pointer the ledger moved (`CHANNEL#`, moved first so two promotions never move it backwards) but
@@ -66,11 +66,7 @@ export function pendingPointer(
       ? {
           version,
           since: text(pause, 'pausedAt'),
-          reason: pauseReasonNow(text(pause, 'reason'), {
-            image: text(pause, 'image'),
-            version,
-            resumes: Number(pause.resumes ?? 0),
-          }),
+          reason: text(pause, 'reason'),
         }
       : {
           version,

@@ -10,7 +10,7 @@ import { buildLinks } from '../../core/notifications/links.js';
 import { DECISION_ERRORS, decideFailure } from '../../core/promotion/outcome.js';
 import { POINTER_NOT_TAKEN, pointerPauseReason } from '../../core/promotion/pointer-taken.js';
 import { PreconditionsUnmetError } from '../../core/promotion/preconditions.js';
-import { outlastedRetryHorizon, pauseReason, pauseReasonNow } from '../../core/promotion/resume.js';
+import { outlastedRetryHorizon, pauseReason } from '../../core/promotion/resume.js';
 import type { PromotionOutcome, RegionAmi } from '../../core/promotion/types.js';
 import type { LaunchGrant } from '../../core/sharing/grants.js';
 import { bundledCatalog } from '../lib/catalog.js';
@@ -145,11 +145,7 @@ async function pause(
       announcement(
         'paused',
         { image: state.image, version: state.version, channel },
-        // Once the automatic resumptions are spent, the announcement says it waits for an operator.
-        {
-          reason: pauseReasonNow(reason, { image: state.image, version: state.version, resumes: record.resumes }),
-          error: state.failure.Error,
-        },
+        { reason, error: state.failure.Error },
         { at, key: `pause-${record.resumes}`, links: buildLinks(state.buildVersionArn) },
       ),
     );

@@ -34,7 +34,28 @@ export interface ApprovalResponse {
 /** A click's answer, and whether it reached the callback and was refused (`refused`) or decided the request. */
 export interface ClickOutcome {
   response: ApprovalResponse;
-  outcome: 'unanswered' | 'refused' | 'decided';
+  /** `failed`: the function itself failed (an outage), and the page is the function URL's own error: try again. */
+  outcome: 'unanswered' | 'refused' | 'decided' | 'failed';
+}
+
+/**
+ * What a function URL answers when the function fails instead of returning a response: 502, "Internal Server Error"
+ * (https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html,
+ * https://github.com/awsdocs/aws-lambda-developer-guide/issues/430).
+ */
+const FUNCTION_ERROR_PAGE = { statusCode: 502, body: 'Internal Server Error' } as const;
+
+/** The callback's answer to one request through its function URL: its own response, or the URL's error page. */
+async function callbackPage(
+  cloud: LocalCloud,
+  arn: string,
+  request: unknown,
+): Promise<{ statusCode: number; body: string }> {
+  try {
+    return (await cloud.invoker.invokeSync(arn, request)) as { statusCode: number; body: string };
+  } catch {
+    return FUNCTION_ERROR_PAGE;
+  }
 }
 
 const SLACK_READ_STEP_MS = 30_000;
@@ -165,18 +186,16 @@ export async function clickEmailLink(
   if (!own) url.searchParams.set('by', by);
   if (tamper) url.searchParams.set('sig', `${url.searchParams.get('sig')?.slice(0, -2) ?? ''}xx`);
   const arn = callbackArn(cloud);
-  const page = (await cloud.invoker.invokeSync(arn, functionUrlGet(url.toString()))) as {
-    statusCode: number;
-    body: string;
-  };
+  const page = await callbackPage(cloud, arn, functionUrlGet(url.toString()));
   const response =
     page.statusCode === 200 && page.body.includes('<form method="post"')
-      ? ((await cloud.invoker.invokeSync(
+      ? await callbackPage(
+          cloud,
           arn,
           functionUrlPost(url.toString(), reason ? new URLSearchParams({ reason }).toString() : '', {
             'content-type': 'application/x-www-form-urlencoded',
           }),
-        )) as { statusCode: number; body: string })
+        )
       : page;
   return {
     response: {
@@ -188,6 +207,11 @@ export async function clickEmailLink(
       ...(tamper ? { scripted: 'the scenario tampers with this link' } : {}),
       ...(!tamper && response.statusCode >= 400 ? { why: refusedWhy(by, borrowed?.owner) } : {}),
     },
-    outcome: response.statusCode >= 400 && response.statusCode !== 409 ? 'refused' : 'decided',
+    outcome:
+      response === FUNCTION_ERROR_PAGE
+        ? 'failed'
+        : response.statusCode >= 400 && response.statusCode !== 409
+          ? 'refused'
+          : 'decided',
   };
 }

@@ -16,6 +16,9 @@ import type { Scenario, ScenarioEvent } from './scenario.js';
 
 const AUTO_APPROVE_AFTER_MS = 3_600_000;
 
+/** An approver whose link answered an error page (the callback failed: an outage) clicks it again this much later. */
+const CLICK_AGAIN_AFTER_MS = 30 * 60_000;
+
 /**
  * Plays the approvers: watches approval notifications, fires the scenario's `when: approval-requested` events,
  * approves automatically after an hour when `approvals: "auto"`, and clicks links through the real approval
@@ -72,7 +75,9 @@ export class SimulatedApprovers {
       () => {
         if (request.decided) return;
         const approver = approverNames(this.cloud).find((a) => linksOf(this.cloud, a, request));
-        if (approver) return this.click(request, approver, 'approve', false);
+        // An error page (the callback failed): the automatic approver clicks again later, as a saved cloud re-arms.
+        const again = () => this.armAutoApprove(index, this.cloud.clock.now() + CLICK_AGAIN_AFTER_MS);
+        if (approver) return this.click(request, approver, 'approve', false, undefined, again);
       },
       { kind: 'auto-approve', data: index },
     );
@@ -146,8 +151,21 @@ export class SimulatedApprovers {
     decision: 'approve' | 'reject',
     tamper: boolean,
     reason?: string,
+    again?: () => void,
   ): Promise<void> {
-    this.tally(request, await clickEmailLink(this.cloud, request, by, decision, tamper, reason));
+    const { outcome } = this.tally(request, await clickEmailLink(this.cloud, request, by, decision, tamper, reason));
+    const { clock, outages } = this.cloud;
+    const work = `approval-click:${request.approvalId}`;
+    if (outcome === 'decided') outages.done(work);
+    if (outcome !== 'failed' || request.decided) return;
+    // The answer is held up (and counted against the outage) until the approver's next try goes through.
+    outages.defer(work);
+    if (again) return again();
+    clock.schedule(
+      clock.now() + CLICK_AGAIN_AFTER_MS,
+      `${decision} ${request.image}/${request.channel} (clicked again)`,
+      () => (request.decided ? outages.done(work) : this.click(request, by, decision, tamper, reason)),
+    );
   }
 
   private tally(request: ApprovalRequest, clicked: ClickOutcome): ClickOutcome {

@@ -1,4 +1,4 @@
-import { automaticResume, type PausedPromotion } from '../../core/promotion/resume.js';
+import { nextAutomaticResume, type PausedPromotion } from '../../core/promotion/resume.js';
 import { pendingPointer } from '../../core/status/pointer-pending.js';
 import type { SimulationReport } from './report.js';
 import { type Item, str } from './report-ledger.js';
@@ -6,7 +6,7 @@ import { type Item, str } from './report-ledger.js';
 /**
  * A channel whose promotion paused after Share (and perhaps after Publish wrote the pointers) but before its record:
  * its pointer may be ahead of the ledger's record and its accounts may launch the version already (docs/operating.md,
- * "Known limits"). `recovering` when the reconciler resumes it by itself; otherwise it waits for an operator.
+ * "Known limits"). Always `recovering`: the reconciler resumes it by itself, however long the outage lasts.
  */
 export interface PausedChannel {
   image: string;
@@ -44,14 +44,12 @@ export function pausedChannels(items: readonly Item[]): Map<string, PausedChanne
       pausedAt: str(i.pausedAt),
       resumes: Number(i.resumes ?? 0),
     };
-    const automatic = automaticResume(pause);
-    const recovering = pause.status === 'resumed' || automatic.resume;
+    // The reconciler always resumes a pause in the end (core/promotion/resume.ts backoff): recovering by itself.
+    const recovering = true;
     const why =
       pause.status === 'resumed'
         ? `its promotion to ${channel} was resumed and Publish has not recorded it yet`
-        : automatic.resume
-          ? `its promotion to ${channel} paused at ${pause.pausedAt} (${pause.error}); the reconciler resumes it`
-          : `its promotion to ${channel} paused at ${pause.pausedAt} (${pause.error}) and ${automatic.reason}`;
+        : `its promotion to ${channel} paused at ${pause.pausedAt} (${pause.error}); the reconciler resumes it from ${nextAutomaticResume(pause)}`;
     const key = `${image}@${version}`;
     out.set(key, [...(out.get(key) ?? []), { image, version, channel, recovering, why }]);
   }

@@ -32,10 +32,17 @@ import { LOCAL_ACCOUNT, type LocalCloud } from './cloud-types.js';
 import { createTables } from './dynamo-usage.js';
 import { deployInspectorFindingsRole } from './inspector-administrator.js';
 import { TemplateResolver } from './intrinsics.js';
-import { AsyncInvoker } from './invoke.js';
+import { AsyncInvoker, type DeadLetter } from './invoke.js';
 import { LocalLambdas } from './lambda.js';
 import { deployMemberBaseline } from './member-baseline.js';
 import { destinationRecord } from './on-failure-destination.js';
+import {
+  changesIssuedBy,
+  FINISHED_BY_RECONCILER,
+  GIVEN_UP_AND_ANNOUNCED,
+  refusalNames,
+  scheduledChangeOf,
+} from './reissued-work.js';
 import type { Scenario } from './scenario.js';
 import { deliverTopicsToFunctions, startSlack } from './slack.js';
 import { GOLDSMITH_STACK_SET, synthesizeAppCached } from './synth-cache.js';
@@ -97,6 +104,11 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
       // Without an on-failure destination Lambda drops the event after its retries.
       if (queue) sqs.send(queue, JSON.stringify(destinationRecord(letter)));
     },
+    onReturned: (result) => {
+      const issued = changesIssuedBy(result);
+      if (issued.size === 0) return;
+      invoker.finishWork((letter) => issued.has(scheduledChangeOf(letter) ?? ''), FINISHED_BY_RECONCILER);
+    },
   });
   const redrives = { count: 0 };
   const lambdaApi = new LambdaFake(
@@ -144,6 +156,12 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
   installed.fakes.sns.onPublish((m) => {
     const work = announcementWork(m.message);
     if (work) outages.done(work);
+    // A dead letter the re-drive refused (its failure unrecorded) is given up on, and said so: its work ends here,
+    // unless it is a schedule firing whose build the reconciler issues (below, `onReturned`).
+    if (m.attributes.event === 'claim-refused') {
+      const givenUp = (letter: DeadLetter) => refusalNames(m.message, letter) && !scheduledChangeOf(letter);
+      invoker.finishWork(givenUp, GIVEN_UP_AND_ANNOUNCED);
+    }
   });
   const secrets = new SecretsManagerFake(LOCAL_ACCOUNT, () => clock.now());
   for (const t of app.templates) {

@@ -33,6 +33,11 @@ export interface AsyncInvokerOptions {
   outages?: Outages;
   /** Told of every dead letter: the local cloud puts it in the function's on-failure destination queue, if any. */
   onDeadLetter?: (letter: DeadLetter) => void;
+  /**
+   * Told of what an asynchronous invocation returned: work it did on behalf of earlier failed deliveries (the
+   * reconciler issuing a schedule firing whose invocation was lost) is marked done through `finishWork`.
+   */
+  onReturned?: (result: unknown) => void;
 }
 
 /** One asynchronous delivery's next attempt: `n` retries after a failure, `refused` after Lambda refused it. */
@@ -136,8 +141,9 @@ export class AsyncInvoker {
       return;
     }
     try {
-      await this.invokeSync(arn, event, 'async', requestId);
+      const result = await this.invokeSync(arn, event, 'async', requestId);
       outages?.done(key);
+      this.options.onReturned?.(result);
       // The same invocation succeeding (a re-drive, or the next run of a schedule with the same input) finishes
       // the work every earlier failed copy of it held up.
       if (this.failedWork.size > 0) {
@@ -171,6 +177,22 @@ export class AsyncInvoker {
         return;
       }
       this.arm({ ...d, n: n + 1 }, clock.now() + delay, `${label} (retry ${n + 1})`);
+    }
+  }
+
+  /**
+   * Marks done, now, the failed deliveries whose work another path finished (`done` says which, by their dead
+   * letter): in the outage bookkeeping and as the dead letter's recovery, `by` naming that path.
+   */
+  finishWork(done: (letter: DeadLetter) => boolean, by: string): void {
+    const { clock, outages } = this.options;
+    for (const [identity, letters] of this.failedWork) {
+      if (!letters.some(done)) continue;
+      for (const earlier of letters) {
+        if (earlier.key) outages?.done(earlier.key);
+        earlier.recovered = { at: clock.iso(), by };
+      }
+      this.failedWork.delete(identity);
     }
   }
 

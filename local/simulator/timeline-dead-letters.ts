@@ -1,5 +1,6 @@
 import { failedTransiently } from '../../core/redrive/dead-letters.js';
 import type { DeadLetter } from './invoke.js';
+import { FINISHED_BY_RECONCILER, GIVEN_UP_AND_ANNOUNCED } from './reissued-work.js';
 
 /**
  * The timeline's dead-letter lines: which function failed, on which event (source / detail-type and the image and
@@ -56,10 +57,14 @@ export function deadLetterText(d: DeadLetter): string {
   return `dead-lettered: ${functionNameOf(d.target)} failed on ${eventOf(d.event)} after Lambda's retries (${d.reason}); ${fate}`;
 }
 
-/** The line for a dead letter its re-drive (or the next run of its schedule) recovered. */
+/** The line for a dead letter its re-drive (or the next run of its schedule, or the reconciler) recovered. */
 export function recoveredText(d: DeadLetter & { recovered: { at: string; by: string } }): string {
   const how = d.recovered.by.startsWith('re-driven')
     ? 're-driven and recovered'
-    : `recovered by a later delivery (${d.recovered.by})`;
+    : d.recovered.by === FINISHED_BY_RECONCILER
+      ? `recovered by ${FINISHED_BY_RECONCILER}`
+      : d.recovered.by === GIVEN_UP_AND_ANNOUNCED
+        ? GIVEN_UP_AND_ANNOUNCED
+        : `recovered by a later delivery (${d.recovered.by})`;
   return `${how}: ${functionNameOf(d.target)} handled ${eventOf(d.event)}, dead-lettered at ${minute(d.at)}`;
 }

@@ -17,7 +17,7 @@ async function freshLedger(): Promise<void> {
   await recreateLedgerTable(ddb);
 }
 
-const pauseProd = () =>
+const pauseProd = (pausedAt = '2027-01-15T05:00:00.000Z') =>
   recordPause({
     image: 'base',
     version: '1.0.0/3',
@@ -25,7 +25,7 @@ const pauseProd = () =>
     channel: 'prod',
     error: 'ServiceUnavailableException',
     reason: 'ServiceUnavailableException: down — still failing after the 24h retry horizon',
-    pausedAt: '2027-01-15T05:00:00.000Z',
+    pausedAt,
   });
 
 describe('resumePausedPromotions', () => {
@@ -53,7 +53,7 @@ describe('resumePausedPromotions', () => {
     const first = await resumePausedPromotions(['base'], new Date('2027-01-15T06:00:00Z'));
     const second = await resumePausedPromotions(['base'], new Date('2027-01-15T12:00:00Z'));
 
-    expect(first).toMatchObject({ resumed: ['base 1.0.0/3 prod'], leftForOperator: [], failures: [] });
+    expect(first).toMatchObject({ resumed: ['base 1.0.0/3 prod'], waiting: [], failures: [] });
     expect(second.resumed).toEqual([]);
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
     expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, {
@@ -95,22 +95,36 @@ describe('resumePausedPromotions', () => {
     expect(await getPause('base', '1.0.0/3')).toMatchObject({ status: 'resumed', resumes: 1 });
   });
 
-  it('leaves a promotion that paused again after three resumptions to an operator, and says how', async () => {
-    for (let n = 0; n < 4; n++) {
-      await pauseProd();
-      if (n < 3) await resumePausedPromotions(['base'], new Date(`2027-01-1${5 + n}T06:00:00Z`));
+  it('keeps resuming a promotion that pauses again, each time longer after its pause, with no count running out', async () => {
+    // Paused again a day after each resumption (a 24 h retry horizon in a week-long outage).
+    const resumedAt: string[] = [];
+    let at = Date.parse('2027-01-15T05:00:00.000Z');
+    for (let n = 0; n < 6; n++) {
+      await pauseProd(new Date(at).toISOString());
+      // The reconciler runs every six hours until it resumes the pause.
+      for (let run = Math.ceil(at / 21_600_000) * 21_600_000; ; run += 21_600_000) {
+        const report = await resumePausedPromotions(['base'], new Date(run));
+        if (report.resumed.length === 0) {
+          expect(report.waiting).toEqual([expect.stringMatching(/^base 1\.0\.0\/3 prod: resumed by itself from /)]);
+          continue;
+        }
+        resumedAt.push(new Date(run).toISOString());
+        at = run + 24 * 3_600_000;
+        break;
+      }
     }
 
-    const report = await resumePausedPromotions(['base'], new Date('2027-01-19T06:00:00Z'));
-
-    expect(report.resumed).toEqual([]);
-    expect(report.leftForOperator).toEqual([
-      expect.stringMatching(
-        /^base 1\.0\.0\/3 prod: paused again after 3 automatic resumptions: .*goldsmith resume base 1\.0\.0\/3/,
-      ),
+    // The first run after the pause, then 6, 12 and 24 hours after each later pause, and daily after that.
+    expect(resumedAt).toEqual([
+      '2027-01-15T06:00:00.000Z',
+      '2027-01-16T12:00:00.000Z',
+      '2027-01-18T00:00:00.000Z',
+      '2027-01-20T00:00:00.000Z',
+      '2027-01-22T00:00:00.000Z',
+      '2027-01-24T00:00:00.000Z',
     ]);
     expect(sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input.name)).toEqual(
-      [1, 2, 3].map((n) => resumedExecutionNameFor(BUILD_ARN, n)),
+      [1, 2, 3, 4, 5, 6].map((n) => resumedExecutionNameFor(BUILD_ARN, n)),
     );
   });
 });

@@ -67,7 +67,7 @@ describe('history of a resumed promotion', () => {
     const whats = historyOf(ITEMS, undefined, CHANNELS).map((e) => e.what);
 
     expect(whats).toContain(`promotion resumed by ${OPERATOR} (resumption 2): SSM throttling is over`);
-    expect(whats).toContain('promotion resumed automatically by the reconciler (resumption 1 of 3)');
+    expect(whats).toContain('promotion resumed automatically by the reconciler (resumption 1)');
   });
 
   it('shows the reason in status while the resumed promotion is undecided', () => {
@@ -147,7 +147,7 @@ describe('history --channel', () => {
       '1.0.0/1  build requested (schedule)',
       '1.0.0/1  build AVAILABLE',
       '1.0.0/1 dev promotion paused at dev: ThrottlingException: slow down',
-      '1.0.0/1 dev promotion resumed automatically by the reconciler (resumption 1 of 3)',
+      '1.0.0/1 dev promotion resumed automatically by the reconciler (resumption 1)',
       '1.0.0/1 dev promoted by goldsmith',
       `1.0.0/1  revoked by ${OPERATOR}: CVE-2027-0001`,
     ]);

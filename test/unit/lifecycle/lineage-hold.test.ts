@@ -7,7 +7,7 @@ import {
   lineageHold,
   rebuiltParentOf,
 } from '../../../core/lifecycle/lineage-hold.js';
-import { MAX_AUTOMATIC_RESUMES, resumeText } from '../../../core/promotion/resume.js';
+import { resumeText } from '../../../core/promotion/resume.js';
 import { flaggedOf } from '../../../core/status/image-progress.js';
 
 const self = { image: 'hardened', version: '1.0.0/5' };
@@ -65,15 +65,13 @@ describe('lineageHold', () => {
 });
 
 describe('resumeText', () => {
-  it('tells the reconciler resumes it while it has automatic resumptions left', () => {
-    expect(resumeText({ image: 'base', version: '1.0.0/1', channel: 'dev', resumes: 1 })).toBe(
-      `the reconciler resumes it once AWS answers (automatic resumption 2 of ${MAX_AUTOMATIC_RESUMES}), or \`goldsmith resume base 1.0.0/1\` now: a new execution that skips the channels already decided and repeats dev's steps`,
+  it('tells when the reconciler resumes it, that it keeps trying until AWS answers, and what resuming does', () => {
+    const pause = { image: 'base', version: '1.0.0/1', channel: 'dev', pausedAt: '2027-01-14T05:01:00.000Z' };
+    expect(resumeText({ ...pause, resumes: 1 })).toBe(
+      "the reconciler resumes it at its first run from 2027-01-14T11:01:00.000Z (automatic resumption 2; it keeps trying, at most a day apart, until AWS answers), or `goldsmith resume base 1.0.0/1` now: a new execution that skips the channels already decided and repeats dev's steps",
     );
-  });
-
-  it('tells it waits for an operator once they are spent', () => {
-    expect(resumeText({ image: 'base', version: '1.0.0/1', channel: 'prod', resumes: MAX_AUTOMATIC_RESUMES })).toMatch(
-      /^waits for an operator .*`goldsmith resume base 1\.0\.0\/1` starts a new execution .* repeats prod's steps$/,
+    expect(resumeText({ ...pause, resumes: 7 })).toMatch(
+      /^the reconciler resumes it at its first run from 2027-01-15T05:01:00\.000Z \(automatic resumption 8;/,
     );
   });
 });

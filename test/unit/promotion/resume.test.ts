@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   automaticResume,
-  MAX_AUTOMATIC_RESUMES,
   outlastedRetryHorizon,
   type PausedPromotion,
   pausedText,
   pauseReason,
-  pauseReasonNow,
+  resumeDelayMs,
 } from '../../../core/promotion/resume.js';
 
 const paused: PausedPromotion = {
@@ -36,17 +35,27 @@ describe('outlastedRetryHorizon', () => {
 });
 
 describe('automaticResume', () => {
-  it('resumes a paused promotion up to three times, then leaves it to an operator, naming the command', () => {
-    expect(MAX_AUTOMATIC_RESUMES).toBe(3);
-    expect(automaticResume({ ...paused, resumes: 2 })).toEqual({ resume: true });
-    expect(automaticResume({ ...paused, resumes: 3 })).toEqual({
+  it('resumes at the first run after a first pause, then waits 6, 12 and 24 hours, and a day ever after', () => {
+    expect([0, 1, 2, 3, 4, 20].map(resumeDelayMs)).toEqual([0, 6, 12, 24, 24, 24].map((h) => h * 3_600_000));
+    expect(automaticResume(paused, new Date('2027-01-01T00:00:00Z'))).toEqual({ resume: true });
+    const third = { ...paused, resumes: 2 };
+    expect(automaticResume(third, new Date('2027-01-01T11:59:59Z'))).toEqual({
       resume: false,
-      reason: 'paused again after 3 automatic resumptions: an operator resumes it (goldsmith resume base 1.0.0/4)',
+      reason: 'resumed by itself from 2027-01-01T12:00:00.000Z (automatic resumption 3)',
+      from: '2027-01-01T12:00:00.000Z',
     });
+    expect(automaticResume(third, new Date('2027-01-01T12:00:00Z'))).toEqual({ resume: true });
+  });
+
+  it('never leaves a pause to an operator, however many times it paused before', () => {
+    expect(automaticResume({ ...paused, resumes: 50 }, new Date('2027-01-02T00:00:00Z'))).toEqual({ resume: true });
   });
 
   it('does not resume what is already resumed', () => {
-    expect(automaticResume({ ...paused, status: 'resumed' })).toEqual({ resume: false, reason: 'already resumed' });
+    expect(automaticResume({ ...paused, status: 'resumed' }, new Date('2027-01-02T00:00:00Z'))).toEqual({
+      resume: false,
+      reason: 'already resumed',
+    });
   });
 });
 
@@ -59,23 +68,10 @@ describe('pauseReason', () => {
 });
 
 describe('pausedText', () => {
-  const reason = pauseReason('ServiceUnavailable: RAM is down', '1h');
-  const pause = { channel: 'dev', reason, image: 'base', version: '1.0.0/1' };
-
-  it('says the reconciler resumes it while automatic resumptions are left', () => {
-    expect(pausedText({ ...pause, resumes: 2 })).toBe(`promotion paused at dev: ${reason}`);
-  });
-
-  it('says it waits for an operator once the automatic resumptions are spent, never "once AWS answers"', () => {
-    const text = pausedText({ ...pause, resumes: 3 });
-    expect(text).toBe(
-      "promotion paused at dev: ServiceUnavailable: RAM is down — still failing after the 1h retry horizon; paused, and waits for an operator (the reconciler's 3 automatic resumptions are spent): goldsmith resume base 1.0.0/1",
+  it('says where it paused and why, as recorded: the reconciler resumes it once AWS answers', () => {
+    const reason = pauseReason('ServiceUnavailable: RAM is down', '1h');
+    expect(pausedText({ channel: 'dev', reason })).toBe(
+      'promotion paused at dev: ServiceUnavailable: RAM is down — still failing after the 1h retry horizon; paused, and resumed from this step once AWS answers',
     );
-    expect(text).not.toContain('once AWS answers');
-  });
-
-  it('keeps a reason that already names what to do (a pointer Parameter Store did not take)', () => {
-    const own = 'PointerNotTaken: … — paused after 4 attempts; …, then: goldsmith resume base 1.0.0/1';
-    expect(pauseReasonNow(own, { image: 'base', version: '1.0.0/1', resumes: 5 })).toBe(own);
   });
 });

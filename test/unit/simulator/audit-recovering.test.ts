@@ -23,10 +23,11 @@ describe('pausedChannels: a promotion paused before its record', () => {
     expect(paused?.why).toContain('the reconciler resumes it');
   });
 
-  it('is broken once it waits for an operator, and says which command ends it', () => {
-    const [paused] = pausedChannels([pause(3)]).get('base@1.0.0/2') ?? [];
-    expect(paused?.recovering).toBe(false);
-    expect(paused?.why).toContain('goldsmith resume base 1.0.0/2');
+  it('is still recovering however often it paused, and says when the reconciler resumes it next', () => {
+    const [paused] = pausedChannels([pause(7)]).get('base@1.0.0/2') ?? [];
+    expect(paused?.recovering).toBe(true);
+    // Daily after the third resumption: a day after its latest pause.
+    expect(paused?.why).toContain('the reconciler resumes it from 2027-01-15T05:00:00.000Z');
   });
 
   it('is not recovering once the resumed promotion was aborted (its parent revoked): it is over', () => {

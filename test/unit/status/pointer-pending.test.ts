@@ -67,7 +67,7 @@ describe('imageView: a channel pointer Parameter Store has not confirmed', () =>
     expect(dev?.pointer?.version).toBe('1.0.0/1');
     expect(dev?.pending?.version).toBe('1.0.0/2');
     expect(dev?.pending?.reason).toBe(
-      'promotion resumed automatically by the reconciler (resumption 1 of 3) at 2027-01-20T06:00:00Z; Publish has not confirmed it in every Region yet (paused for: pointer not taken; grant ec2:DescribeImages)',
+      'promotion resumed automatically by the reconciler (resumption 1) at 2027-01-20T06:00:00Z; Publish has not confirmed it in every Region yet (paused for: pointer not taken; grant ec2:DescribeImages)',
     );
   });
 
