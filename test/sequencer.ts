@@ -11,7 +11,6 @@ import { seededRandom } from '../local/fakes/common.js';
  * first on a fresh clone, so they go first here, then every other file in vitest's own order.
  */
 export const SLOWEST_FIRST = [
-  'test/scenarios/quarter-outages.test.ts',
   'test/scenarios/cost-steady.test.ts',
   'test/scenarios/quarter.test.ts',
   'test/scenarios/serve.test.ts',

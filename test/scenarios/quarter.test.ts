@@ -2,14 +2,25 @@ import { parseHTML } from 'linkedom';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalogFile } from '../../cli/load-catalog.js';
 import { renderTables } from '../../cli/simulate-output.js';
+import type { Catalog } from '../../core/config/schema.js';
 import { renderHtml } from '../../local/simulator/html/index.js';
 import { type SimulationResult, simulate } from '../../local/simulator/index.js';
 import type { TimelineEntry } from '../../local/simulator/timeline.js';
 import { runFiguresText, totalsOf } from '../../local/simulator/totals.js';
-import { buildLines, defaultScenario, REPO_ROOT } from './helpers.js';
+import { buildLines, defaultScenario, RECONCILER_PERIOD_MS, REPO_ROOT } from './helpers.js';
 
 // `npm start`'s quarter on the example catalog: three patch windows, a mid-month base release, a package release,
 // a failed build, a gate rejection, prod approvals, a rejection, an expiry and a tampered link, all delivered twice.
+let started: Promise<SimulationResult> | undefined;
+
+/** The default quarter, run once for this file: the first caller's timeline listener sees it stream. */
+function cleanQuarter(onTimeline?: (entries: TimelineEntry[], when: string) => void): Promise<SimulationResult> {
+  started ??= loadCatalogFile(`${REPO_ROOT}goldsmith.config.ts`).then((catalog) =>
+    simulate(catalog, defaultScenario(), REPO_ROOT, onTimeline ? { onTimeline } : {}),
+  );
+  return started;
+}
+
 describe('the default scenario on the example catalog', () => {
   let result: SimulationResult;
   const streamed: { entries: TimelineEntry[]; when: string }[] = [];
@@ -17,10 +28,7 @@ describe('the default scenario on the example catalog', () => {
     result.report.promotions.find((p) => p.image === image && p.version === version && p.channel === channel);
 
   beforeAll(async () => {
-    const catalog = await loadCatalogFile(`${REPO_ROOT}goldsmith.config.ts`);
-    result = await simulate(catalog, defaultScenario(), REPO_ROOT, {
-      onTimeline: (entries, when) => streamed.push({ entries, when }),
-    });
+    result = await cleanQuarter((entries, when) => streamed.push({ entries, when }));
   }, 600_000);
 
   it('streams the timeline while it runs, in the same order and lines as the end-of-run timeline', () => {
@@ -242,5 +250,63 @@ describe('the default scenario on the example catalog', () => {
     const spans = text.match(/\d+(\.\d+)? months?\b(?! per second)/g) ?? [];
     expect(spans.length).toBeGreaterThanOrEqual(2);
     expect(new Set(spans)).toEqual(new Set([months]));
+  });
+});
+
+// The same quarter with six service
+// outages, each over work in flight, and 1 % of all other calls throttled and 1 % failing with a server error.
+const OUTAGES = [
+  // Image Builder over January's patch build (03:00).
+  { service: 'imagebuilder', from: '2027-01-14T02:00:00Z', until: '2027-01-14T08:00:00Z' },
+  // SNS over the base image release's announcements (09:00).
+  { service: 'sns', from: '2027-01-20T08:30:00Z', until: '2027-01-20T11:00:00Z' },
+  // Step Functions over the openssl release's promotions (10:00).
+  { service: 'sfn', from: '2027-02-03T09:00:00Z', until: '2027-02-03T12:00:00Z' },
+  // Lambda over February's patch build, then Parameter Store over its pointers.
+  { service: 'lambda', from: '2027-02-11T03:00:00Z', until: '2027-02-11T04:00:00Z' },
+  { service: 'ssm', from: '2027-02-11T05:00:00Z', until: '2027-02-11T07:00:00Z' },
+  // The ledger over March's patch build firing (Thursday 11 March, 03:00).
+  { service: 'dynamodb', from: '2027-03-11T02:45:00Z', until: '2027-03-11T04:15:00Z' },
+];
+
+/** `image version channel outcome` of every promotion, sorted: the outcomes, whatever order they were decided in. */
+const outcomes = (r: SimulationResult) =>
+  r.report.promotions.map((p) => `${p.image} ${p.version} ${p.channel} ${p.outcome}`).sort();
+
+describe('the default quarter with six service outages, throttling and server errors', () => {
+  let clean: SimulationResult;
+  let outage: SimulationResult;
+
+  // The clean quarter is the one the tests above ran (one quarter fewer in `npm test`).
+  beforeAll(async () => {
+    clean = await cleanQuarter();
+    const catalog: Catalog = await loadCatalogFile(`${REPO_ROOT}goldsmith.config.ts`);
+    const faults = { ...defaultScenario().faults, throttleRate: 0.01, errorRate: 0.01, outages: OUTAGES };
+    outage = await simulate(catalog, defaultScenario({ faults }), REPO_ROOT);
+  }, 1_800_000);
+
+  it('builds and decides what the clean quarter does', () => {
+    expect(buildLines(outage)).toEqual(buildLines(clean));
+    expect(outcomes(outage)).toEqual(outcomes(clean));
+    expect(outage.report.faults.injected).toBeGreaterThan(0);
+  });
+
+  it('recovers every window within a reconciler period of its end: nothing deferred is left pending', () => {
+    const windows = outage.report.faults.outages;
+    expect(windows.map((w) => w.service)).toEqual(OUTAGES.map((o) => o.service));
+    for (const w of windows) {
+      expect(w.callsFailed, w.service).toBeGreaterThan(0);
+      expect(w.deferred, w.service).toBeGreaterThan(0);
+      expect(w.recoveredAt, w.service).not.toBeNull();
+      expect(Date.parse(w.recoveredAt ?? '') - Date.parse(w.until), w.service).toBeLessThanOrEqual(
+        RECONCILER_PERIOD_MS,
+      );
+    }
+    expect(outage.report.faults.paused.filter((p) => p.status === 'paused')).toEqual([]);
+  });
+
+  it('ends consistent, with every build intent built and no outcome naming a transient error', () => {
+    expect(outage.report.consistency).toMatchObject({ ok: true, problems: [] });
+    expect(outage.report.consistency.checks?.['no-transient-outcomes']).toBe(outage.report.promotions.length);
   });
 });
