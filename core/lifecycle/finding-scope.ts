@@ -27,23 +27,23 @@ const withoutEpoch = (v: string): string => v.replace(/^\d+:/, '');
 /**
  * Whether a vulnerable package, at the version Inspector saw, is one the image was built with. Inspector splits
  * the version into `version`, `release` and `epoch`; an inventory writes `version-release` or `version` alone. So
- * the inventory's version (epoch dropped) must equal `version-release`, or `version` itself, or start with
- * `version-` when Inspector gave no release. A package of the same name at another version is not the image's. The
- * inventory holds the operating system's packages only (Image Builder lists them from Systems Manager Inventory,
- * https://docs.aws.amazon.com/imagebuilder/latest/APIReference/API_ListImagePackages.html), so a language package
- * (Inspector's `packageManager` other than `OS`) whose name and version happen to match one is never the image's.
+ * the inventory's version (epoch dropped) must equal `version-release`, or `version` itself when Inspector gave no
+ * release: the whole version, never a prefix of it. A member account's instance reports its own packages to
+ * Inspector (Systems Manager Inventory, written with the instance's credentials), so a team that installs `3.0.2`
+ * of its own over the image's `3.0.2-0ubuntu1.15` must not make the finding the image's, nor revoke it everywhere:
+ * a version that does not spell the image's exactly is the fleet's. A package of the same name at another version is
+ * not the image's. The inventory holds the operating system's packages only (Image Builder lists them from Systems
+ * Manager Inventory, https://docs.aws.amazon.com/imagebuilder/latest/APIReference/API_ListImagePackages.html), so a
+ * language package (Inspector's `packageManager` other than `OS`) whose name and version happen to match one is
+ * never the image's.
  */
 export function builtWith(inventory: PackageInventory, pkg: VulnerablePackage): boolean {
   if (pkg.packageManager !== undefined && pkg.packageManager !== 'OS') return false;
   const versions = inventory.get(pkg.name);
   if (!versions) return false;
   const version = withoutEpoch(pkg.version);
-  const full = pkg.release ? `${version}-${pkg.release}` : undefined;
-  return versions.some((raw) => {
-    const v = withoutEpoch(raw);
-    if (v === version || v === full) return true;
-    return full === undefined && v.startsWith(`${version}-`);
-  });
+  const whole = pkg.release ? `${version}-${pkg.release}` : version;
+  return versions.some((raw) => withoutEpoch(raw) === whole);
 }
 
 /** What the factory knows about where an instance finding comes from. */

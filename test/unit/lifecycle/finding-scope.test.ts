@@ -33,8 +33,16 @@ describe('builtWith', () => {
   it('matches a package at the version the image was built with, however the version is split', () => {
     expect(builtWith(inventory, { name: 'openssl', version: '3.0.8', release: '1.amzn2023.0.18' })).toBe(true);
     expect(builtWith(inventory, { name: 'openssl', version: '1:3.0.8', release: '1.amzn2023.0.18' })).toBe(true);
-    expect(builtWith(inventory, { name: 'snapd', version: '2.63' })).toBe(true);
-    expect(builtWith(inventory, { name: 'zlib', version: '1.2.11', release: '3.el9' })).toBe(true);
+    expect(builtWith(inventory, { name: 'snapd', version: '2.63', release: '0ubuntu1' })).toBe(true);
+    expect(builtWith(inventory, { name: 'zlib', version: '1.2.11' })).toBe(true);
+  });
+
+  it("does not take a team's own build of the same upstream version for the image's package", () => {
+    // A member's instance reports its packages itself: `2.63` with no revision is not the image's `2.63-0ubuntu1`,
+    // nor `1.2.11-3.el9` the image's `1.2.11`.
+    expect(builtWith(inventory, { name: 'snapd', version: '2.63' })).toBe(false);
+    expect(builtWith(inventory, { name: 'zlib', version: '1.2.11', release: '3.el9' })).toBe(false);
+    expect(builtWith(inventory, { name: 'openssl', version: '3.0.8' })).toBe(false);
   });
 
   it('does not match another version or release of the package, nor a package the image lacks', () => {
@@ -45,9 +53,9 @@ describe('builtWith', () => {
   });
 
   it("never matches a language package to the image's operating-system package of the same name and version", () => {
-    expect(builtWith(inventory, { name: 'snapd', version: '2.63', packageManager: 'OS' })).toBe(true);
-    expect(builtWith(inventory, { name: 'snapd', version: '2.63', packageManager: 'NPM' })).toBe(false);
-    expect(builtWith(inventory, { name: 'snapd', version: '2.63', packageManager: 'PIP' })).toBe(false);
+    expect(builtWith(inventory, { name: 'zlib', version: '1.2.11', packageManager: 'OS' })).toBe(true);
+    expect(builtWith(inventory, { name: 'zlib', version: '1.2.11', packageManager: 'NPM' })).toBe(false);
+    expect(builtWith(inventory, { name: 'zlib', version: '1.2.11', packageManager: 'PIP' })).toBe(false);
   });
 });
 
