@@ -104,7 +104,9 @@ function buildRoot(root: string): string {
   rmSync(at, { recursive: true, force: true });
   mkdirSync(at, { recursive: true });
   for (const entry of readdirSync(root)) {
-    if (entry === '.sst' || entry === '.git' || entry.startsWith('.sst.config')) continue;
+    // `.env*`: SST loads them over the environment (node_modules/sst/project.js), which would put back the caller's
+    // AWS settings that offlineEnvironment takes out.
+    if (entry === '.sst' || entry === '.git' || entry.startsWith('.sst.config') || entry.startsWith('.env')) continue;
     symlinkSync(join(root, entry), join(at, entry));
   }
   return at;
