@@ -59,11 +59,16 @@ async function credentials(region: string): Promise<{ check: PreflightCheck; who
     const who = { account: out.Account ?? '', arn: out.Arn ?? '' };
     return { check: { name: 'credentials', status: 'ok', detail: `${who.arn} (account ${who.account})` }, who };
   } catch (error) {
+    // A name that does not resolve or a refused connection is the network, not the credentials: say which to fix.
+    const code = (error as { code?: string }).code ?? '';
+    const unreachable = ['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT'].includes(code);
     return {
       check: {
         name: 'credentials',
         status: 'missing',
-        detail: `no usable AWS credentials (${said(error)}): set AWS_PROFILE or sign in, then run again`,
+        detail: unreachable
+          ? `STS in ${region} cannot be reached (${said(error)}): check the network, a proxy (HTTPS_PROXY) or AWS_ENDPOINT_URL, then run again`
+          : `no usable AWS credentials (${said(error)}): set AWS_PROFILE or sign in, then run again`,
       },
     };
   }

@@ -174,6 +174,19 @@ describe('goldsmith preflight (read-only prerequisite checks)', () => {
 
     expect(checks).toHaveLength(1);
     expect(checks[0]).toMatchObject({ name: 'credentials', status: 'missing' });
+    expect(checks[0]?.detail).toContain('set AWS_PROFILE or sign in');
+  });
+
+  it('says the network, not the credentials, when STS cannot be reached', async () => {
+    sts
+      .on(GetCallerIdentityCommand)
+      .rejects(Object.assign(new Error('getaddrinfo ENOTFOUND sts.eu-west-1.amazonaws.com'), { code: 'ENOTFOUND' }));
+
+    const [check] = await preflight(catalog(), 'eu-west-1', NEEDS);
+
+    expect(check).toMatchObject({ name: 'credentials', status: 'missing' });
+    expect(check?.detail).toMatch(/^STS in eu-west-1 cannot be reached .*check the network, a proxy/);
+    expect(check?.detail).not.toContain('sign in');
   });
 
   it('refuses a catalog of another organization', async () => {
