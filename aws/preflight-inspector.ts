@@ -1,5 +1,7 @@
+import { DescribeOrganizationConfigurationCommand } from '@aws-sdk/client-inspector2';
 import { paginateListDelegatedAdministrators } from '@aws-sdk/client-organizations';
 import type { Catalog } from '../core/config/schema.js';
+import { inspector2Client } from './clients/inspector2.js';
 import { organizationsClient } from './clients/organizations.js';
 import type { PreflightCheck } from './preflight.js';
 
@@ -48,4 +50,47 @@ export async function inspectorAdministratorCheck(catalog: Catalog, factoryAccou
         ? `it is the factory account ${actual}: leave organization.inspectorAdministrator out of the catalog`
         : `it is ${actual}: set organization.inspectorAdministrator to ${actual} and deploy the findings role there (docs/deploy.md, set-up b)`;
   return { name, status: 'missing', detail: `the catalog expects ${who}, but ${fix}` };
+}
+
+/**
+ * Whether Inspector scans the members at all: designating a delegated administrator activates no member, so unless
+ * its organization configuration turns EC2 scanning on for accounts that join, a member's instances are never
+ * scanned and no member finding ever reaches on-finding. DescribeOrganizationConfiguration, per AMI Region, only the
+ * administrator may call (https://docs.aws.amazon.com/inspector/v2/APIReference/API_DescribeOrganizationConfiguration.html).
+ * Where a security account administers Inspector, that account's to check.
+ */
+export async function inspectorMembersCheck(
+  catalog: Catalog,
+  factoryAccount: string,
+  regions: readonly string[],
+): Promise<PreflightCheck> {
+  const name = 'Inspector scanning of members';
+  const admin = catalog.organization.inspectorAdministrator;
+  if (admin !== undefined && admin !== factoryAccount)
+    return {
+      name,
+      status: 'not checked',
+      detail: `the security account ${admin} administers Inspector: there, in ${regions.join(', ')}, \`aws inspector2 describe-organization-configuration\` must show ec2 auto-enabled (docs/deploy.md, "Findings from every Region")`,
+    };
+  const read = await Promise.all(
+    regions.map(async (region) => {
+      try {
+        const out = await inspector2Client(region).send(new DescribeOrganizationConfigurationCommand({}));
+        return { region, on: out.autoEnable?.ec2 === true };
+      } catch (error) {
+        return { region, error: said(error) };
+      }
+    }),
+  );
+  const off = read.filter((r) => r.on === false).map((r) => r.region);
+  if (off.length > 0)
+    return {
+      name,
+      status: 'missing',
+      detail: `EC2 scanning is not turned on for members in ${off.join(', ')}: run ${off.map((r) => `\`aws inspector2 update-organization-configuration --auto-enable ec2=true --region ${r}\``).join(', ')}, and \`aws inspector2 enable --resource-types EC2 --account-ids <members> --region <region>\` for the accounts already there`,
+    };
+  const unread = read.filter((r) => r.error !== undefined);
+  if (unread.length > 0)
+    return { name, status: 'not checked', detail: unread.map((r) => `${r.region}: ${r.error}`).join('; ') };
+  return { name, status: 'ok', detail: `EC2 scanning turned on for members in ${regions.join(', ')}` };
 }

@@ -15,7 +15,7 @@ import { ssmClient } from './clients/ssm.js';
 import { stsClient } from './clients/sts.js';
 import { readOrganizationTree } from './organizations-targets.js';
 import { baselineToleranceCheck, iamCheck, lambdaConcurrencyCheck } from './preflight-account.js';
-import { inspectorAdministratorCheck } from './preflight-inspector.js';
+import { inspectorAdministratorCheck, inspectorMembersCheck } from './preflight-inspector.js';
 import {
   delegationPolicyCheck,
   organizationEventsCheck,
@@ -23,7 +23,7 @@ import {
   serviceControlPolicyCheck,
 } from './preflight-organization.js';
 import { amiSharingQuotaCheck, treeNeedsTags } from './preflight-quotas.js';
-import { imageBlockPublicAccessCheck, inspectorCheck } from './preflight-regions.js';
+import { distributionRegions, imageBlockPublicAccessCheck, inspectorCheck } from './preflight-regions.js';
 import { enabledServicePrincipals, memberBaselineChecks } from './preflight-stacksets.js';
 
 /**
@@ -244,6 +244,7 @@ export async function preflight(catalog: Catalog, region: string, needs: Preflig
   if (standing)
     checks.push(
       await inspectorAdministratorCheck(catalog, who.account),
+      await inspectorMembersCheck(catalog, who.account, distributionRegions(catalog).ami),
       await serviceControlPolicyCheck(standing, region),
     );
   const slack = await slackSecret(catalog, region);

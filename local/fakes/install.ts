@@ -13,6 +13,7 @@ import { EcrFake } from './ecr.js';
 import { ServiceLinkedRolesFake } from './iam-service-roles.js';
 import { type BuildDurations, ImageBuilderFake } from './imagebuilder.js';
 import type { AwsEvent, PipelineSpec } from './imagebuilder-model.js';
+import { InspectorOrganizationConfiguration } from './inspector-organization.js';
 import { Inspector2Fake } from './inspector2.js';
 import { KmsFake } from './kms.js';
 import { LaunchTemplates } from './launch-templates.js';
@@ -188,7 +189,11 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
     ec2: inFrontOf(ec2, ImageBlockPublicAccess.ACTIONS, prerequisites.imageBlockPublicAccess),
     ecr,
     imagebuilder,
-    inspector2: inFrontOf(inspector2, InspectorActivation.ACTIONS, prerequisites.inspector),
+    inspector2: inFrontOf(
+      inFrontOf(inspector2, InspectorActivation.ACTIONS, prerequisites.inspector),
+      InspectorOrganizationConfiguration.ACTIONS,
+      prerequisites.inspectorOrganization,
+    ),
     ...(!opts.ownLambda && { lambda: prerequisites.lambda }),
     organizations: prerequisites.organization,
     ram,

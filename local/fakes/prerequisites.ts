@@ -1,5 +1,6 @@
 import { DELEGATED_ORGANIZATIONS_ACTIONS } from '../../core/preflight/policies.js';
 import { ImageBlockPublicAccess, InspectorActivation, LambdaAccountSettings } from './account-settings.js';
+import { InspectorOrganizationConfiguration } from './inspector-organization.js';
 import {
   INSPECTOR_SERVICE_PRINCIPAL,
   OrganizationAdministration,
@@ -15,6 +16,8 @@ export interface Prerequisites {
   /** The delegation policy, trusted access, delegated administrators and service control policies. */
   readonly organization: OrganizationAdministration;
   readonly inspector: InspectorActivation;
+  /** Which scan types Inspector turns on for members, per Region (its delegated administrator's). */
+  readonly inspectorOrganization: InspectorOrganizationConfiguration;
   readonly imageBlockPublicAccess: ImageBlockPublicAccess;
   readonly lambda: LambdaAccountSettings;
 }
@@ -44,6 +47,9 @@ export function preparedPrerequisites(
   return {
     organization,
     inspector: new InspectorActivation(),
+    inspectorOrganization: new InspectorOrganizationConfiguration(
+      () => [...(organization.delegatedAdministrators.get(INSPECTOR_SERVICE_PRINCIPAL) ?? [])][0],
+    ),
     imageBlockPublicAccess: new ImageBlockPublicAccess(),
     lambda: new LambdaAccountSettings(),
   };

@@ -65,6 +65,7 @@ describe('goldsmith preflight on the local cloud', () => {
         'member baseline failure tolerance',
         'Inspector',
         'Inspector delegated administrator',
+        'Inspector scanning of members',
         'Lambda concurrency',
         'EC2 image block public access',
         'service control policy',
@@ -121,6 +122,14 @@ describe('goldsmith preflight on the local cloud', () => {
       'Inspector',
       (p) => p.inspector.deactivate('us-east-1', FACTORY, 'ec2'),
       'aws inspector2 enable --resource-types EC2 --region us-east-1',
+    ],
+    [
+      'Inspector turns no scanning on for members in a Region',
+      'Inspector scanning of members',
+      (p) => {
+        p.inspectorOrganization.autoEnable('us-east-1').ec2 = false;
+      },
+      'aws inspector2 update-organization-configuration --auto-enable ec2=true --region us-east-1',
     ],
     [
       'Inspector has no delegated administrator',
