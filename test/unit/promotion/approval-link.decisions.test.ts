@@ -17,6 +17,7 @@ const claims: ApprovalLinkClaims = {
   decision: 'reject',
   by: 'ops-lead',
   expires: 2_000,
+  nonce: 'n0nce-from-the-ledger-000',
 };
 const paramsOf = (c: ApprovalLinkClaims, secret = SECRET): Record<string, string> =>
   Object.fromEntries(new URL(approvalLink('https://cb.example/', c, secret)).searchParams);
@@ -28,7 +29,16 @@ describe('approvalIdFor and signClaims', () => {
   });
 
   it('signs every claim, one a line, in a fixed order, with HMAC-SHA256', () => {
-    const text = ['abcdefghijklmnopqrstuv', 'base', '1.0.0/3', 'prod', 'reject', 'ops-lead', '2000'].join('\n');
+    const text = [
+      'abcdefghijklmnopqrstuv',
+      'base',
+      '1.0.0/3',
+      'prod',
+      'reject',
+      'ops-lead',
+      '2000',
+      'n0nce-from-the-ledger-000',
+    ].join('\n');
     expect(signClaims(claims, SECRET)).toBe(createHmac('sha256', SECRET).update(text).digest('base64url'));
   });
 });
@@ -46,6 +56,7 @@ describe('approvalLink', () => {
       'decision',
       'by',
       'expires',
+      'nonce',
       'sig',
     ]);
     expect(link.searchParams.get('expires')).toBe('2000');
@@ -54,14 +65,17 @@ describe('approvalLink', () => {
 });
 
 describe('verifyApprovalLink: the parameters', () => {
-  it.each(['id', 'image', 'version', 'channel', 'by', 'expires', 'sig'])('refuses a link without %s', (name) => {
-    const params: Record<string, string | undefined> = { ...paramsOf(claims), [name]: undefined };
-    expect(verifyApprovalLink(params, SECRET, 1_000)).toEqual({ ok: false, reason: 'missing link parameters' });
-    expect(verifyApprovalLink({ ...paramsOf(claims), [name]: '' }, SECRET, 1_000)).toEqual({
-      ok: false,
-      reason: 'missing link parameters',
-    });
-  });
+  it.each(['id', 'image', 'version', 'channel', 'by', 'expires', 'nonce', 'sig'])(
+    'refuses a link without %s',
+    (name) => {
+      const params: Record<string, string | undefined> = { ...paramsOf(claims), [name]: undefined };
+      expect(verifyApprovalLink(params, SECRET, 1_000)).toEqual({ ok: false, reason: 'missing link parameters' });
+      expect(verifyApprovalLink({ ...paramsOf(claims), [name]: '' }, SECRET, 1_000)).toEqual({
+        ok: false,
+        reason: 'missing link parameters',
+      });
+    },
+  );
 
   it('accepts a reject link as well as an approve link, and refuses any other decision', () => {
     expect(verifyApprovalLink(paramsOf(claims), SECRET, 1_000)).toEqual({ ok: true, claims });
