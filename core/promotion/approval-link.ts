@@ -12,7 +12,7 @@ export interface ApprovalLinkClaims {
   /** Expiry, seconds since the epoch. */
   expires: number;
   /**
-   * The request's link nonce: random, held only in the ledger's approval record and in the links sent to its
+   * The request's link nonce: unguessable, held only in the ledger's approval record and in the links sent to its
    * approvers (never announced), so a signature made with the key alone, over an approval id read from an
    * announcement, names no request the callback knows.
    */
@@ -41,8 +41,14 @@ export function approvalLink(base: string, claims: ApprovalLinkClaims, secret: s
   return url.toString();
 }
 
-/** Bytes of randomness in a link nonce (128 bits, as a UUID's): never guessed, one per approval request. */
-export const LINK_NONCE_BYTES = 16;
+/**
+ * The link nonce of a request waiting on `taskToken`: a one-way hash of the token under its own label, so it is as
+ * unguessable as the token, which never leaves the ledger (the announced approval id hashes it under none: neither
+ * tells anything of the other), and the same for the same token, so a replayed run signs the same links.
+ */
+export function linkNonceFor(taskToken: string): string {
+  return createHash('sha256').update(`goldsmith link nonce\n${taskToken}`).digest('base64url').slice(0, 22);
+}
 
 /**
  * Whether a link's nonce is the one the ledger holds for its request (constant-time compare). A request recorded

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
 import { holdApprovalRequest, markLinksSent } from '../../aws/approval-requests.js';
 import { approvalSecret } from '../../aws/approval-secret.js';
@@ -7,7 +6,7 @@ import { parentStanding } from '../../aws/lineage-holds.js';
 import { announce } from '../../aws/notifications.js';
 import { readChannelFacts } from '../../aws/promotion-facts.js';
 import { announcement } from '../../core/notifications/announce.js';
-import { approvalIdFor, approvalLink, LINK_NONCE_BYTES } from '../../core/promotion/approval-link.js';
+import { approvalIdFor, approvalLink, linkNonceFor } from '../../core/promotion/approval-link.js';
 import { PreconditionsUnmetError } from '../../core/promotion/preconditions.js';
 import { taskHandler } from './lambda.js';
 import { parseTaskInput } from './schemas.js';
@@ -66,7 +65,7 @@ export async function requestApproval(input: unknown): Promise<{ approvalId: str
     ...(req.execution ? { execution: req.execution } : {}),
     approvers: req.approvers,
     // The links' nonce: a retried attempt keeps the one its request holds (links already sent carry it).
-    linkNonce: randomBytes(LINK_NONCE_BYTES).toString('base64url'),
+    linkNonce: linkNonceFor(req.taskToken),
     requestedAt: now.toISOString(),
     expiresAt: new Date(expires * 1000).toISOString(),
     findings: req.findings,

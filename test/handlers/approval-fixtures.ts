@@ -10,7 +10,7 @@ import { functionUrlPost } from '../../local/simulator/function-url.js';
 /** Shared fixtures of the approval handler tests: the link-signing secret and a prod approval of base 1.0.0/3. */
 export const LINK_SECRET = 's'.repeat(64);
 export const TOKEN = `AQCEAAAAKgAAAA${'x'.repeat(600)}`;
-/** The link nonce the ledger holds for the test approval requests (RequestApproval draws a random one). */
+/** The link nonce the ledger holds for the test approval requests (RequestApproval derives one from the token). */
 export const LINK_NONCE = 'Zm9yLXRoZS10ZXN0cy1vbmx5';
 
 /** The ledger's approval request for prod, waiting on TOKEN. */

@@ -1,10 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getApproval, recordApprovalRequest } from '../../aws/promotion-approvals.js';
-import { type ApprovalLinkClaims, approvalIdFor, approvalLink } from '../../core/promotion/approval-link.js';
+import {
+  type ApprovalLinkClaims,
+  approvalIdFor,
+  approvalLink,
+  linkNonceFor,
+} from '../../core/promotion/approval-link.js';
 import { approvalCallback } from '../../functions/approval-callback.js';
 import { functionUrlGet } from '../../local/simulator/function-url.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
@@ -14,8 +18,8 @@ import { approvalEnv, LINK_SECRET, pressLinkButton, serveApprovalSecrets } from 
 const TOKEN = `AQCEAAAAKgAAAA${'k'.repeat(600)}`;
 /** What the team's "approval-requested" announcement says of the request: its id, build, channel and approvers. */
 const ANNOUNCED = { id: approvalIdFor(TOKEN), image: 'base', version: '1.0.0/3', channel: 'prod' };
-/** The nonce RequestApproval drew for this request: in the ledger and in the approvers' own links only. */
-const NONCE = randomBytes(16).toString('base64url');
+/** The nonce RequestApproval gave this request: in the ledger and in the approvers' own links only. */
+const NONCE = linkNonceFor(TOKEN);
 const dynamo = useLocalDynamo();
 
 /**

@@ -4,6 +4,8 @@ import {
   type ApprovalLinkClaims,
   approvalIdFor,
   approvalLink,
+  linkNonceFor,
+  linkNonceMatches,
   signClaims,
   verifyApprovalLink,
 } from '../../../core/promotion/approval-link.js';
@@ -146,5 +148,21 @@ describe('verifyApprovalLink: keys', () => {
   it('keeps a key without notAfter for any time', () => {
     const late = { ...claims, expires: 9_000_000_000 };
     expect(verifyApprovalLink(paramsOf(late, OLD), [{ secret: OLD }], 8_999_999_999).ok).toBe(true);
+  });
+});
+
+describe('linkNonceFor and linkNonceMatches', () => {
+  it("is the token's own hash under a label: stable, one per token, and not the announced approval id", () => {
+    const token = 'AAAA-task-token';
+    expect(linkNonceFor(token)).toBe(linkNonceFor(token));
+    expect(linkNonceFor(token)).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(linkNonceFor(`${token}x`)).not.toBe(linkNonceFor(token));
+    expect(linkNonceFor(token)).not.toBe(approvalIdFor(token));
+  });
+
+  it('matches only the nonce the ledger holds, and nothing when it holds none', () => {
+    expect(linkNonceMatches('abc', 'abc')).toBe(true);
+    expect(linkNonceMatches('abd', 'abc')).toBe(false);
+    expect(linkNonceMatches('abc', undefined)).toBe(false);
   });
 });
