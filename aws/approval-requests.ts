@@ -20,6 +20,7 @@ export type ApprovalRequest = Omit<
   | 'linksSentTo'
   | 'undeliverable'
   | 'decidedOnToken'
+  | 'spentLinkNonce'
 > & { execution?: string | undefined };
 
 /** How often a request is read again when it changed between the read and the write (a race with a click). */
@@ -58,6 +59,8 @@ async function takeOver(held: ApprovalRecord, mine: ApprovalRequest): Promise<Ap
   // A decision the earlier token could not deliver goes back on the open-work index for the reconciler, with the
   // token it was given on (its proof covers that one; the first such token stays through later take-overs).
   const redeliver = held.decision !== undefined;
+  // A request written before links carried a nonce gets this attempt's, so the links it still sends can decide.
+  const nonce = held.linkNonce === undefined && held.spentLinkNonce === undefined ? mine.linkNonce : undefined;
   let taken: ApprovalRecord | undefined;
   const written = await conditionalWrite(async () => {
     const out = await documentClient().send(
@@ -65,6 +68,8 @@ async function takeOver(held: ApprovalRecord, mine: ApprovalRequest): Promise<Ap
         TableName: ledgerTable(),
         Key: approvalKey(mine.image, mine.version, mine.channel),
         UpdateExpression: `SET taskToken = :token, execution = :execution, expiresAt = :expires${
+          nonce ? ', linkNonce = if_not_exists(linkNonce, :nonce)' : ''
+        }${
           redeliver
             ? `, ${openWorkIndex.partitionKey} = :open, decidedOnToken = if_not_exists(decidedOnToken, :held) REMOVE undeliverable`
             : ''
@@ -77,6 +82,7 @@ async function takeOver(held: ApprovalRecord, mine: ApprovalRequest): Promise<Ap
           ':id': held.approvalId,
           ':held': held.taskToken,
           ...(redeliver ? { ':open': openWork.decision } : {}),
+          ...(nonce ? { ':nonce': nonce } : {}),
         },
         ReturnValues: 'ALL_NEW',
       }),

@@ -28,6 +28,13 @@ export interface ApprovalRecord {
   /** The execution ARN of the attempt whose token `taskToken` is: a retried attempt recognizes its promotion's own. */
   execution?: string | undefined;
   approvers: string[];
+  /**
+   * The nonce every link of this request carries, signed (core/promotion/approval-link.ts): written with the request,
+   * never announced, moved to `spentLinkNonce` by the link's decision, so a signature alone never decides.
+   */
+  linkNonce?: string | undefined;
+  /** The link nonce a decision through a link used up: its links then show the decision and decide nothing. */
+  spentLinkNonce?: string | undefined;
   /** Approvers whose links went out (one Publish each): a retried request sends only to the others. */
   linksSentTo?: string[] | undefined;
   requestedAt: string;
@@ -113,10 +120,13 @@ export async function claimApprovalDecision(input: {
   reason?: string | undefined;
   /** The door's proof over approval id, decision, approver, door and time. */
   proof: string;
+  /** For a decision through a link: the link's nonce, which must be the request's unspent one, and is spent by it. */
+  linkNonce?: string | undefined;
 }): Promise<boolean> {
   const extra = [
     ...(input.slackUser ? [['slackUser', ':user', input.slackUser] as const] : []),
     ...(input.reason ? [['reason', ':reason', input.reason] as const] : []),
+    ...(input.linkNonce ? [['spentLinkNonce', ':nonce', input.linkNonce] as const] : []),
   ];
   return conditionalWrite(() =>
     documentClient().send(
@@ -126,9 +136,10 @@ export async function claimApprovalDecision(input: {
         // Open work until delivered (markApprovalSent) or refused for good (markApprovalUndeliverable).
         UpdateExpression: `SET decision = :d, #by = :by, decidedAt = :at, via = :via, proof = :proof, ${OPEN} = :open${extra
           .map(([name, value]) => `, ${name} = ${value}`)
-          .join('')}`,
-        ConditionExpression:
-          'approvalId = :id AND attribute_not_exists(withdrawn) AND (attribute_not_exists(decision) OR (decision = :d AND attribute_not_exists(sentAt)))',
+          .join('')}${input.linkNonce ? ' REMOVE linkNonce' : ''}`,
+        ConditionExpression: `approvalId = :id AND attribute_not_exists(withdrawn) AND (attribute_not_exists(decision) OR (decision = :d AND attribute_not_exists(sentAt)))${
+          input.linkNonce ? ' AND linkNonce = :nonce' : ''
+        }`,
         ExpressionAttributeNames: { '#by': 'by' },
         ExpressionAttributeValues: {
           ':id': input.approvalId,

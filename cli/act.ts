@@ -32,8 +32,9 @@ const USAGE: Record<Action, { args: string; summary: string }> = {
   promote: { args: 'IMAGE CHANNEL [--version V] [--reason R]', summary: 'end a soak early (never a gate)' },
   rollback: { args: 'IMAGE CHANNEL [--to VERSION] [--reason R]', summary: "move a channel's pointer back" },
   revoke: {
-    args: 'IMAGE VERSION (--reason R [--at TIME] | --cancel [--reason R])',
-    summary: 'withdraw a version everywhere, now or at TIME; --cancel: call off a revocation scheduled for later',
+    args: 'IMAGE VERSION (--reason R [--now | --at TIME] | --cancel [--reason R])',
+    summary:
+      'withdraw a version everywhere, now (--now, the default) or at a later TIME (a past TIME is refused); --cancel: call off a revocation scheduled for later',
   },
   release: {
     args: 'IMAGE VERSION --reason R',
@@ -100,13 +101,21 @@ function requestOf(action: Action, positionals: string[], values: Record<string,
     if (typeof values.reason !== 'string') throw new UsageError('release needs --reason R (it is announced and kept)');
     return { action, image, version: second, reason: values.reason };
   }
+  if (values.now === true && action !== 'revoke')
+    throw new UsageError(`--now belongs to revoke, not ${commandName(action)}`);
   if (action === 'revoke' && values.cancel === true) {
-    if (values.at !== undefined) throw new UsageError('revoke --cancel calls off the scheduled revocation: no --at');
+    if (values.at !== undefined || values.now === true)
+      throw new UsageError('revoke --cancel calls off the scheduled revocation: no --at');
     return { action: 'cancel-revocation', image, version: second, ...opt('reason') };
   }
   if (action === 'revoke') {
     if (typeof values.reason !== 'string') throw new UsageError('revoke needs --reason R (it is announced and kept)');
-    return { action, image, version: second, ...opt('reason'), ...opt('at') };
+    // Now is said as --now, --at now, or no --at: the endpoint takes its own clock's now.
+    const now = values.now === true || values.at === 'now';
+    if (values.now === true && values.at !== undefined) {
+      throw new UsageError('revoke --now revokes at once: no --at (or --at now alone)');
+    }
+    return { action, image, version: second, ...opt('reason'), ...(now ? {} : opt('at')) };
   }
   if (action === 'reject' && typeof values.reason !== 'string') {
     throw new UsageError('reject needs --reason R (it is announced to the people who asked, and kept)');
@@ -149,6 +158,7 @@ export function actionCommand(action: Action): Command {
         url: { type: 'string' },
         cancel: { type: 'boolean' },
         builds: { type: 'boolean' },
+        now: { type: 'boolean' },
       } as const;
       const parsed = await operatorOptions(
         args,

@@ -20,6 +20,7 @@ import {
   renderTables,
   renderTimelineLine,
 } from './simulate-output.js';
+import { checkSimulateOutputs } from './simulate-outputs.js';
 import { parseOptions, UsageError } from './usage.js';
 
 const HELP = `usage: goldsmith simulate [--config FILE] [--scenario FILE] [--json] [--seed N] [--html FILE] [--slack]
@@ -62,6 +63,8 @@ export const command: Command = {
     }
     if (values.save && values.resume) throw new UsageError('--save and --resume exclude each other (--resume saves)');
     if (values.until && !values.resume) throw new UsageError('--until goes with --resume');
+    // Where the run will be written is checked before it runs (a whole simulation is not thrown away at its end).
+    await checkSimulateOutputs({ html: values.html, save: values.save ?? values.resume });
     const saved = values.resume ? await readState(values.resume) : undefined;
     const savedDigest = saved ? digestOf(saved) : undefined;
     if (saved && values.scenario) throw new UsageError('--resume continues the saved scenario: drop --scenario');
@@ -106,7 +109,8 @@ export const command: Command = {
     }
     const scenario = parsed.data;
     const { scenarioCatalogProblems } = await import('../local/simulator/scenario-catalog.js');
-    const unknown = scenarioCatalogProblems(scenario, catalog);
+    const { scenarioPreflightProblems } = await import('../local/simulator/scenario-preflight.js');
+    const unknown = [...scenarioCatalogProblems(scenario, catalog), ...scenarioPreflightProblems(scenario, catalog)];
     if (unknown.length > 0) {
       process.stdout.write(`${unknown.join('\n')}\n`);
       return 1;

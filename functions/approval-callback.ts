@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { approvalKeys } from '../aws/approval-secret.js';
 import { getApproval } from '../aws/promotion-approvals.js';
-import { verifyApprovalLink } from '../core/promotion/approval-link.js';
+import { linkNonceMatches, verifyApprovalLink } from '../core/promotion/approval-link.js';
 import { confirmationPage, messagePage, PAGE_HEADERS } from '../core/promotion/approval-page.js';
 import { notAnApproverText } from '../core/trust/refusal-text.js';
 import { isSlackRequest, slackApprovalCallback } from './approval-slack.js';
@@ -31,7 +31,8 @@ function formReason(event: APIGatewayProxyEventV2): string | undefined {
  *
  * Both verify the link: the HMAC over every claim, including the approver it names (so a link works only as its
  * approver, whoever holds it), signed with the approval key's current version or, for links signed before a
- * rotation, its previous one (aws/approval-secret.ts); not expired; the named approval waiting in the ledger; its
+ * rotation, its previous one (aws/approval-secret.ts); not expired; the named approval waiting in the ledger; the
+ * link's nonce the one the ledger holds for that request (so the key alone cannot make a link that decides); its
  * approver one of the request's. A POST then decides through `answerApproval` (the same code the Slack buttons and
  * the operator endpoint use): one decision per approval, recorded with the form's reason, then SendTaskSuccess or
  * SendTaskFailure `Rejected`. A refused request is counted and sampled (functions/lib/refusals.ts) and answered 4xx
@@ -59,6 +60,12 @@ export async function approvalCallback(event: APIGatewayProxyEventV2): Promise<A
 
   const approval = await getApproval(image, version, channel);
   if (!approval || approval.approvalId !== id) return refuse('no such approval request', 404);
+  // The signature proves the key, not the request: the link must also carry the nonce the ledger holds for this
+  // request, which only its approvers' links were given (a decision through a link spends it).
+  const spent = linkNonceMatches(claims.nonce, approval.spentLinkNonce);
+  if (!spent && !linkNonceMatches(claims.nonce, approval.linkNonce)) {
+    return refuse('link not issued for this request', 403);
+  }
   if (!approval.approvers.includes(by)) {
     return refuse(notAnApproverText(by, image, channel, approval.approvers), 403);
   }
@@ -79,7 +86,7 @@ export async function approvalCallback(event: APIGatewayProxyEventV2): Promise<A
 
   const at = now.toISOString();
   const reason = decision === 'reject' ? formReason(event) : undefined;
-  const answer = await answerApproval(approval, decision, by, at, 'email', { reason });
+  const answer = await answerApproval(approval, decision, by, at, 'email', { reason, linkNonce: claims.nonce });
   if (!answer.ok && answer.status === 403) return refuse(answer.reason, 403);
   if (!answer.ok) {
     // One decision per approval: a second POST (or a replayed one) is refused, counted, and changes nothing.

@@ -98,7 +98,7 @@ export function Notifications({ app, stack }: StackContext): NotificationsResour
   subscriptionsOnlyByDeployment(approvalLinks);
   const ledger = dynamodb.Table.fromTableName(stack, 'Ledger', ledgerTableName(app.stage));
   const slack = catalog.notifications.slack
-    ? createSlackRelay(stack, app, catalog.notifications.slack, topic, ledger)
+    ? createSlackRelay(stack, catalog.notifications.slack, topic, ledger)
     : undefined;
   createMonthlySummary(stack, catalog, ledger, topic);
   stack.addOutputs({ NotificationsTopicArn: topic.topicArn });

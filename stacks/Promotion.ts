@@ -3,7 +3,6 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Function as SstFunction, StackContext } from 'sst/constructs';
@@ -22,6 +21,7 @@ import { createOrganizationSync } from './promotion/organization.js';
 import { createReconciler } from './promotion/reconcile.js';
 import { allowRolloutTakeBack, createRollout } from './promotion/rollout.js';
 import { createPromotionRules } from './promotion/rules.js';
+import { createSigningKey } from './promotion/signing-keys.js';
 import type { BusWriterFunction } from './trust/bus-policy.js';
 
 /** Goldsmith's event bus (Image Promoted, Package Update), e.g. `goldsmith-prod`. */
@@ -84,16 +84,17 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
       stack.formatArn({ service: 'sns', resource: approvalLinksTopicName(app.stage) }),
     ),
     bus: events.EventBus.fromEventBusName(stack, 'Bus', goldsmithBusName(app.stage)),
-    secret: new secretsmanager.Secret(stack, 'ApprovalLinkSecret', {
+    // Each signing key readable only by the roles that use it, under a KMS key of its own (stacks/promotion/signing-keys.ts).
+    secret: createSigningKey(stack, 'ApprovalLinkSecret', {
+      door: 'approval-links',
       secretName,
       description: 'Goldsmith: HMAC key that signs approve/reject links',
-      generateSecretString: { passwordLength: 64, excludePunctuation: true },
     }),
     secretName,
-    decisionSecret: new secretsmanager.Secret(stack, 'ApprovalDecisionSecret', {
+    decisionSecret: createSigningKey(stack, 'ApprovalDecisionSecret', {
+      door: 'approval-decisions',
       secretName: decisionSecretName(app.stage),
       description: 'Goldsmith: HMAC key with which the approval doors prove the decisions they record',
-      generateSecretString: { passwordLength: 64, excludePunctuation: true },
     }),
     decisionSecretName: decisionSecretName(app.stage),
   };

@@ -138,3 +138,39 @@ export function supersededBy(
 export function supersededText(dueAt: string, superseded: { at: string; by: string }): string {
   return `revocation scheduled for ${dueAt} superseded: revoked at once at ${superseded.at} by ${superseded.by}; its schedule revokes nothing`;
 }
+
+/**
+ * How far before now a revocation's `--at` may be and still mean now: two clocks (the operator's, the endpoint's)
+ * and the time it took to type the command, never a back-dated revocation.
+ */
+export const REVOKE_AT_SKEW_MS = 5 * 60_000;
+
+/** When a revocation asked for `at` happens, seen at `now`. */
+export type RevocationTiming = { kind: 'now' } | { kind: 'later'; due: Date } | { kind: 'past'; behindMs: number };
+
+/**
+ * Times a revocation: no `at`, or one within {@link REVOKE_AT_SKEW_MS} before now (rounded down to the second, as a
+ * schedule names it), is now; a later one is scheduled; an earlier one is `past`, which the endpoint refuses: a
+ * revocation is never back-dated, and an operator who means now says so.
+ */
+export function revocationTiming(at: string | undefined, now: Date): RevocationTiming {
+  if (at === undefined) return { kind: 'now' };
+  const due = Math.floor(Date.parse(at) / 1000) * 1000;
+  if (due > now.getTime()) return { kind: 'later', due: new Date(due) };
+  const behindMs = now.getTime() - due;
+  return behindMs <= REVOKE_AT_SKEW_MS ? { kind: 'now' } : { kind: 'past', behindMs };
+}
+
+/** "3 days", "2 hours", "7 minutes": how far in the past a refused `--at` is, roughly, as people say it. */
+export function howLongAgo(ms: number): string {
+  const units: [number, string][] = [
+    [86_400_000, 'day'],
+    [3_600_000, 'hour'],
+    [60_000, 'minute'],
+  ];
+  for (const [size, name] of units) {
+    const n = Math.floor(ms / size);
+    if (n >= 1) return `${n} ${name}${n === 1 ? '' : 's'}`;
+  }
+  return `${Math.floor(ms / 1000)} seconds`;
+}

@@ -11,6 +11,12 @@ export interface ApprovalLinkClaims {
   by: string;
   /** Expiry, seconds since the epoch. */
   expires: number;
+  /**
+   * The request's link nonce: unguessable, held only in the ledger's approval record and in the links sent to its
+   * approvers (never announced), so a signature made with the key alone, over an approval id read from an
+   * announcement, names no request the callback knows.
+   */
+  nonce: string;
 }
 
 /** The short approval id for a task token: stable, so a retried request task reuses the same id and links. */
@@ -19,7 +25,7 @@ export function approvalIdFor(taskToken: string): string {
 }
 
 function canonical(c: ApprovalLinkClaims): string {
-  return [c.id, c.image, c.version, c.channel, c.decision, c.by, String(c.expires)].join('\n');
+  return [c.id, c.image, c.version, c.channel, c.decision, c.by, String(c.expires), c.nonce].join('\n');
 }
 
 /** The HMAC-SHA256 signature of a link's claims (base64url). */
@@ -33,6 +39,26 @@ export function approvalLink(base: string, claims: ApprovalLinkClaims, secret: s
   for (const [k, v] of Object.entries(claims)) url.searchParams.set(k, String(v));
   url.searchParams.set('sig', signClaims(claims, secret));
   return url.toString();
+}
+
+/**
+ * The link nonce of a request waiting on `taskToken`: a one-way hash of the token under its own label, so it is as
+ * unguessable as the token, which never leaves the ledger (the announced approval id hashes it under none: neither
+ * tells anything of the other), and the same for the same token, so a replayed run signs the same links.
+ */
+export function linkNonceFor(taskToken: string): string {
+  return createHash('sha256').update(`goldsmith link nonce\n${taskToken}`).digest('base64url').slice(0, 22);
+}
+
+/**
+ * Whether a link's nonce is the one the ledger holds for its request (constant-time compare). A request recorded
+ * without one (none is ever written without one) matches nothing.
+ */
+export function linkNonceMatches(given: string, held: string | undefined): boolean {
+  if (held === undefined) return false;
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(held).digest();
+  return timingSafeEqual(a, b);
 }
 
 /**
@@ -64,15 +90,15 @@ export function verifyApprovalLink(
   keys: string | readonly ApprovalKey[],
   nowSeconds: number,
 ): LinkVerdict {
-  const { id, image, version, channel, decision, by, expires, sig } = params;
-  if (!id || !image || !version || !channel || !by || !expires || !sig) {
+  const { id, image, version, channel, decision, by, expires, nonce, sig } = params;
+  if (!id || !image || !version || !channel || !by || !expires || !nonce || !sig) {
     return { ok: false, reason: 'missing link parameters' };
   }
   if (decision !== 'approve' && decision !== 'reject')
     return { ok: false, reason: 'decision must be approve or reject' };
   const expiresAt = Number(expires);
   if (!Number.isInteger(expiresAt)) return { ok: false, reason: 'expires is not a time' };
-  const claims: ApprovalLinkClaims = { id, image, version, channel, decision, by, expires: expiresAt };
+  const claims: ApprovalLinkClaims = { id, image, version, channel, decision, by, expires: expiresAt, nonce };
   const candidates = typeof keys === 'string' ? [{ secret: keys }] : keys;
   if (!candidates.some((key) => signedWith(claims, sig, key, nowSeconds)))
     return { ok: false, reason: 'bad signature' };

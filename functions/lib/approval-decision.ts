@@ -100,10 +100,10 @@ export async function answerApproval(
   by: string,
   at: string,
   via: DecisionVia,
-  options: { slackUser?: string | undefined; reason?: string | undefined } = {},
+  options: { slackUser?: string | undefined; reason?: string | undefined; linkNonce?: string | undefined } = {},
 ): Promise<ApprovalAnswer> {
   const { image, version, channel, approvalId } = approval;
-  const { slackUser, reason } = options;
+  const { slackUser, reason, linkNonce } = options;
   if (!approval.approvers.includes(by))
     return { ok: false, status: 403, reason: notAnApproverText(by, image, channel, approval.approvers) };
   if (approval.withdrawn) return { ok: false, status: 409, reason: withdrawnText(approval.withdrawn) };
@@ -111,7 +111,8 @@ export async function answerApproval(
   const { taskToken } = approval;
   const claims = { approvalId, image, version, channel, taskToken, decision, by, via, at };
   const proof = decisionProof(claims, await decisionKey(new Date(at)));
-  const claim = { image, version, channel, approvalId, decision, by, at, via, slackUser, reason, proof };
+  // A link's decision spends the request's link nonce: the claim holds only while it is the ledger's, unspent.
+  const claim = { image, version, channel, approvalId, decision, by, at, via, slackUser, reason, proof, linkNonce };
   if (!(await claimApprovalDecision(claim))) {
     // Withdrawn since it was read (its version revoked meanwhile): the claim's condition refused it.
     const now = await getApproval(image, version, channel);

@@ -5,6 +5,7 @@ import { listOutcomes } from '../../aws/promotion-ledger.js';
 import { listSoaks, markSoakEndedEarly, type SoakRecord, unmarkSoakEndedEarly } from '../../aws/promotion-soaks.js';
 import { isTaskGone, sendTaskSuccess } from '../../aws/stepfunctions.js';
 import { isTransient } from '../../core/errors/classify.js';
+import { howLongAgo, revocationTiming } from '../../core/lifecycle/scheduled-revocation.js';
 import { announcement } from '../../core/notifications/announce.js';
 import { compareBuildVersions } from '../../core/promotion/naming.js';
 import { nothingSoakingText, nothingToRollBackText } from '../../core/promotion/operator-refusals.js';
@@ -119,14 +120,21 @@ export async function rollback(request: OperatorRequestOf<'rollback'>, caller: s
 }
 
 /**
- * `revoke IMAGE VERSION --reason R [--at T]`: the lifecycle's revocation, now (T absent, or at or before now); a
- * repeat finishes what is left, announced once; a revocation of the version scheduled for later is superseded (its
- * schedule deleted). T later than now: scheduled for T (scheduled-revoke.ts).
+ * `revoke IMAGE VERSION --reason R [--at T]`: the lifecycle's revocation, now (T absent, or within a few minutes
+ * before now: core/lifecycle/scheduled-revocation.ts); a repeat finishes what is left, announced once; a revocation
+ * of the version scheduled for later is superseded (its schedule deleted). T later than now: scheduled for T
+ * (scheduled-revoke.ts). T further in the past is refused, naming the field, and nothing is revoked.
  */
 export async function revoke(request: OperatorRequestOf<'revoke'>, caller: string, at: Date) {
-  // Schedules name whole seconds: a time that rounds down to now or earlier is now.
-  const due = request.at === undefined ? undefined : Math.floor(Date.parse(request.at) / 1000) * 1000;
-  if (due !== undefined && due > at.getTime()) return scheduleRevocation(request, caller, new Date(due), at);
+  const timing = revocationTiming(request.at, at);
+  if (timing.kind === 'later') return scheduleRevocation(request, caller, timing.due, at);
+  if (timing.kind === 'past') {
+    throw new Refusal(
+      400,
+      `at: ${request.at} is ${howLongAgo(timing.behindMs)} before now (${at.toISOString()}): a revocation is never ` +
+        'back-dated; to revoke at once, leave out --at or say --now. Nothing was revoked.',
+    );
+  }
   try {
     const result = await revokeVersion(
       { image: request.image, version: request.version, reason: request.reason, by: caller, at },

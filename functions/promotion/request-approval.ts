@@ -6,7 +6,7 @@ import { parentStanding } from '../../aws/lineage-holds.js';
 import { announce } from '../../aws/notifications.js';
 import { readChannelFacts } from '../../aws/promotion-facts.js';
 import { announcement } from '../../core/notifications/announce.js';
-import { approvalIdFor, approvalLink } from '../../core/promotion/approval-link.js';
+import { approvalIdFor, approvalLink, linkNonceFor } from '../../core/promotion/approval-link.js';
 import { PreconditionsUnmetError } from '../../core/promotion/preconditions.js';
 import { taskHandler } from './lambda.js';
 import { parseTaskInput } from './schemas.js';
@@ -64,11 +64,13 @@ export async function requestApproval(input: unknown): Promise<{ approvalId: str
     taskToken: req.taskToken,
     ...(req.execution ? { execution: req.execution } : {}),
     approvers: req.approvers,
+    // The links' nonce: a retried attempt keeps the one its request holds (links already sent carry it).
+    linkNonce: linkNonceFor(req.taskToken),
     requestedAt: now.toISOString(),
     expiresAt: new Date(expires * 1000).toISOString(),
     findings: req.findings,
   });
-  const { approvalId, expiresAt, findings = req.findings } = held;
+  const { approvalId, expiresAt, linkNonce, findings = req.findings } = held;
   // Announced once per request (claimed by its id): a retry's announcement is suppressed.
   await announce(
     announcement(
@@ -79,7 +81,9 @@ export async function requestApproval(input: unknown): Promise<{ approvalId: str
     ),
   );
   const unsent = req.approvers.filter((a) => !held.linksSentTo?.includes(a));
-  if (unsent.length === 0) return { approvalId, expiresAt };
+  // A request recorded before links carried a nonce, by this very attempt, sends no link the callback would refuse:
+  // its approvers decide through Slack or `goldsmith approve`.
+  if (unsent.length === 0 || !linkNonce) return { approvalId, expiresAt };
   const secret = await approvalSecret(now);
   // Links expire with the request this attempt holds (a taken-over request expires with this attempt's timeout).
   const claims = {
@@ -88,6 +92,7 @@ export async function requestApproval(input: unknown): Promise<{ approvalId: str
     version: req.version,
     channel: req.channel,
     expires: Math.floor(Date.parse(expiresAt) / 1000),
+    nonce: linkNonce,
   };
   for (const approver of unsent) {
     await sendApproverLinks([

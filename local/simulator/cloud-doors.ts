@@ -1,5 +1,6 @@
 import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import { SchedulerServiceException } from '@aws-sdk/client-scheduler';
+import { SecretsManagerServiceException } from '@aws-sdk/client-secrets-manager';
 import { SNSServiceException } from '@aws-sdk/client-sns';
 import { SQSServiceException } from '@aws-sdk/client-sqs';
 import type { VirtualClock } from '../clock.js';
@@ -8,7 +9,7 @@ import { currentCaller } from '../trust/caller.js';
 import type { DoorRefusal, ResourceDoors } from '../trust/resource-doors.js';
 
 /**
- * The resource-policy doors of the local cloud's SQS, SNS, DynamoDB and Scheduler, applied to every SDK call made
+ * The resource-policy doors of the local cloud's SQS, SNS, DynamoDB, Secrets Manager and Scheduler, applied to every SDK call made
  * by a known principal (a function's role, or a test's attacker through `runAs`) before the fake or dynalite
  * answers it. A refused call changes nothing and fails with the service's own error. Calls made by no principal
  * (the simulator setting up and observing) are not authorized, as before.
@@ -39,6 +40,7 @@ const ERRORS = {
   sns: errorFactory(SNSServiceException),
   dynamodb: errorFactory(DynamoDBServiceException),
   scheduler: errorFactory(SchedulerServiceException),
+  secretsmanager: errorFactory(SecretsManagerServiceException),
 } as const;
 
 /** DynamoDB's write calls and the IAM action each item of them is authorized as. */
@@ -56,6 +58,9 @@ function asks(service: string, action: string, input: Input, tableArn: (name: st
   }
   if (service === 'sns' && (action === 'Publish' || action === 'PublishBatch')) {
     return [['sns:Publish', String(input.TopicArn ?? input.TargetArn)]];
+  }
+  if (service === 'secretsmanager' && action === 'GetSecretValue') {
+    return [['secretsmanager:GetSecretValue', String(input.SecretId)]];
   }
   if (service !== 'dynamodb') return [];
   if (action === 'PutItem' || action === 'UpdateItem' || action === 'DeleteItem') {
@@ -75,9 +80,25 @@ function asks(service: string, action: string, input: Input, tableArn: (name: st
   return [];
 }
 
-async function refusalOf(doors: ResourceDoors, principal: string, action: string, resource: string) {
+/** A secret's name from what GetSecretValue was given: its name, or its ARN (`…:secret:<name>-<6 characters>`). */
+function secretNameOf(id: string): string {
+  const m = /^arn:[^:]+:secretsmanager:[^:]+:\d{12}:secret:(.+)-[A-Za-z0-9]{6}$/.exec(id);
+  return m?.[1] ?? id;
+}
+
+async function refusalOf(
+  doors: ResourceDoors,
+  principal: string,
+  action: string,
+  resource: string,
+  { accountId, region }: { accountId: string; region: string },
+) {
   if (action === 'sqs:SendMessage') return doors.sqsSend(principal, resource);
   if (action === 'sns:Publish') return doors.snsPublish(principal, resource);
+  if (action === 'secretsmanager:GetSecretValue') {
+    const name = secretNameOf(resource);
+    return doors.secretRead(principal, name, `arn:aws:secretsmanager:${region}:${accountId}:secret:${name}-AbCdEf`);
+  }
   return doors.dynamoWrite(principal, action, resource);
 }
 
@@ -87,7 +108,7 @@ export function attachDoors(
   service: string,
   options: { doors: ResourceDoors; refused: RefusedWrite[]; clock: VirtualClock; accountId: string; region: string },
 ): void {
-  if (service !== 'sqs' && service !== 'sns' && service !== 'dynamodb') return;
+  if (service !== 'sqs' && service !== 'sns' && service !== 'dynamodb' && service !== 'secretsmanager') return;
   const { doors, refused, clock, accountId, region } = options;
   const tableArn = (name: string) =>
     name.startsWith('arn:') ? name : `arn:aws:dynamodb:${region}:${accountId}:table/${name}`;
@@ -97,7 +118,10 @@ export function attachDoors(
       if (principal === undefined) return next(args);
       const action = (context.commandName ?? '').replace(/Command$/, '');
       for (const [iamAction, resource] of asks(service, action, args.input as Input, tableArn)) {
-        const refusal: DoorRefusal | undefined = await refusalOf(doors, principal, iamAction, resource);
+        const refusal: DoorRefusal | undefined = await refusalOf(doors, principal, iamAction, resource, {
+          accountId,
+          region,
+        });
         if (refusal) {
           refused.push({ at: clock.iso(), principal, service, action: iamAction, resource, code: refusal.code });
           throw ERRORS[service](refusal.code, refusal.message, refusal.status);

@@ -3,7 +3,7 @@ import { principalArnOf } from './bus-authorizer.js';
 import { evaluate, type PolicyDocument } from './policies.js';
 
 /**
- * The resource policies of Goldsmith's queues, topics and ledger table, and its roles' trust policies, as the
+ * The resource policies of Goldsmith's queues, topics, ledger table and signing secrets, and its roles' trust policies, as the
  * synthesized templates define them, applied to the calls the local cloud answers: a caller's identity policies
  * (the stacks' roles carry their synthesized ones; any other principal those the local cloud was given for it) plus
  * the resource's policy, evaluated by `@cloud-copilot/iam-simulate`. A same-account caller is allowed when either
@@ -38,6 +38,8 @@ export class ResourceDoors {
   private readonly topics = new Map<string, PolicyDocument>();
   private readonly tables = new Map<string, PolicyDocument>();
   private readonly trust = new Map<string, PolicyDocument>();
+  /** Secrets' resource policies, by secret name. */
+  private readonly secrets = new Map<string, PolicyDocument>();
   /**
    * Tags a role (or its sessions, through sts:TagSession) carries, by role ARN: they reach every request as
    * `aws:PrincipalTag/<key>` (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html).
@@ -69,6 +71,12 @@ export class ResourceDoors {
           resolved.ResourcePolicy.PolicyDocument,
         );
       }
+    }
+    for (const r of templates.flatMap((t) => Object.values(t.Resources ?? {}))) {
+      if (r.Type !== 'AWS::SecretsManager::ResourcePolicy') continue;
+      const ref = (r.Properties?.SecretId as { Ref?: string } | undefined)?.Ref;
+      if (ref === undefined) continue;
+      this.secrets.set(resolver.physicalName(ref), resolver.resolve(r.Properties?.ResourcePolicy) as PolicyDocument);
     }
     for (const [id, r] of templates.flatMap((t) => Object.entries(t.Resources ?? {}))) {
       if (r.Type !== 'AWS::IAM::Role') continue;
@@ -139,6 +147,27 @@ export class ResourceDoors {
         decision === 'ExplicitlyDenied'
           ? 'with an explicit deny in a resource-based policy'
           : 'because no identity-based policy allows the action'
+      }`,
+    };
+  }
+
+  /**
+   * secretsmanager:GetSecretValue on a secret named `name` (with `arn`, what the caller named). Secrets Manager
+   * answers AccessDeniedException, HTTP 400
+   * (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html, Errors; the secret's own
+   * policy's explicit deny overrides the caller's allow:
+   * https://docs.aws.amazon.com/secretsmanager/latest/userguide/determine-acccess_examine-iam-policies.html).
+   */
+  async secretRead(principal: string, name: string, arn: string): Promise<DoorRefusal | undefined> {
+    const decision = await this.decide(principal, 'secretsmanager:GetSecretValue', arn, this.secrets.get(name));
+    if (decision === 'Allowed') return undefined;
+    return {
+      code: 'AccessDeniedException',
+      status: 400,
+      message: `User: ${principal} is not authorized to perform: secretsmanager:GetSecretValue on resource: ${name} ${
+        decision === 'ExplicitlyDenied'
+          ? 'with an explicit deny in a resource-based policy'
+          : 'because no identity-based policy allows the secretsmanager:GetSecretValue action'
       }`,
     };
   }

@@ -35,8 +35,8 @@ function required(site: CallSite, action: string, variable: string): string {
   return value;
 }
 
-/** The environment variables that name a secret a function reads (aws/approval-secret.ts). */
-const SECRET_VARIABLES = ['APPROVAL_SECRET_NAME', 'DECISION_SECRET_NAME'] as const;
+/** The environment variables that name a secret a function reads (aws/approval-secret.ts; the Slack secret, aws/slack.ts). */
+const SECRET_VARIABLES = ['APPROVAL_SECRET_NAME', 'DECISION_SECRET_NAME', 'SLACK_SECRET_NAME'] as const;
 
 /** A comma-separated list the function's environment holds. */
 function listed(site: CallSite, action: string, variable: string): string[] {
@@ -267,8 +267,8 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
         'iam:PassedToService': 'scheduler.amazonaws.com',
       });
     case 'secretsmanager:GetSecretValue': {
-      // aws/approval-secret.ts reads the approval links' key and the decision-proof key through one call site: each
-      // secret the function's environment names is one it may read.
+      // aws/approval-secret.ts reads the approval links' key and the decision-proof key through one call site, the
+      // Slack secret another: each secret the function's environment names is one it may read.
       const names = SECRET_VARIABLES.map((v) => site.env[v]).filter((n): n is string => Boolean(n));
       if (names.length === 0) required(site, action, SECRET_VARIABLES.join(' or '));
       return names.map((name) => ({

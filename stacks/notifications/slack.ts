@@ -8,7 +8,6 @@ import { Function as SstFunction, type StackContext } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
 import { failureQueue, grantSecretValue } from '../grants.js';
 import { grantLedger } from '../ledger-access.js';
-import { NAME_PREFIX } from '../names.js';
 import { sendOnlyByWriters } from '../resource-doors.js';
 import { scheduleInvocation } from '../scheduled-invoke.js';
 
@@ -29,7 +28,6 @@ export const SLACK_REDELIVER_INPUT = { slack: 'redeliver' } as const;
  */
 export function createSlackRelay(
   stack: StackContext['stack'],
-  app: StackContext['app'],
   slack: NonNullable<Catalog['notifications']['slack']>,
   topic: sns.Topic,
   ledger: dynamodb.ITable,
@@ -43,15 +41,9 @@ export function createSlackRelay(
       SLACK_CHANNEL: slack.channel,
       SLACK_API_URL: 'https://slack.com/api/',
       LEDGER_TABLE: ledger.tableName,
-      // The approval request's message carries the signed email links too, made with the approval-link key.
-      APPROVAL_SECRET_NAME: `${NAME_PREFIX}/${app.stage}/approval-links`,
     },
   });
   grantSecretValue(fn, secret);
-  grantSecretValue(
-    fn,
-    secretsmanager.Secret.fromSecretNameV2(stack, 'ApprovalLinkKey', `${NAME_PREFIX}/${app.stage}/approval-links`),
-  );
   grantLedger(ledger, fn, ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']);
   const dlq = new sqs.Queue(stack, 'SlackNotifyDlq', {
     retentionPeriod: Duration.days(14),

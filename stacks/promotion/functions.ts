@@ -17,6 +17,7 @@ import { grantTopicPublish } from '../resource-doors.js';
 import type { PromotionTaskFunctions } from './definition.js';
 import { allowFindingReads, onFindingRole } from './finding-reads.js';
 import { allowOrganizationRead, allowRetirement, ec2ImageArn } from './lifecycle.js';
+import { grantSigningKey } from './signing-keys.js';
 
 /** The shared resources every promotion function reaches. */
 export interface PromotionEnvironment {
@@ -170,7 +171,7 @@ export function createTaskFunctions(
 
   made.requestApproval.addEnvironment('APPROVAL_URL', approvalUrl);
   made.requestApproval.addEnvironment('APPROVAL_SECRET_NAME', env.secretName);
-  grantSecretValue(made.requestApproval, env.secret);
+  grantSigningKey(made.requestApproval, 'approval-links', env.secret);
   made.requestApproval.addEnvironment('APPROVAL_TOPIC_ARN', env.approvalLinks.topicArn);
   grantTopicPublish('approval-links', env.approvalLinks, made.requestApproval);
 
@@ -261,9 +262,9 @@ export function createApprovalCallback(stack: Stack, env: PromotionEnvironment, 
   });
   // Query: a rejection ends the waits of the versions built on the rejected one (their builds, approvals and soaks).
   grantLedger(env.ledger, callback, ['BatchGetItem', 'GetItem', 'Query', 'PutItem', 'UpdateItem']);
-  grantSecretValue(callback, env.secret);
+  grantSigningKey(callback, 'approval-links', env.secret);
   // The door proves each decision it records; the reconciler delivers only proven ones.
-  grantSecretValue(callback, env.decisionSecret);
+  grantSigningKey(callback, 'approval-decisions', env.decisionSecret);
   // Announcing an approval; a refused publish waits in the ledger.
   callback.addEnvironment('NOTIFY_TOPIC_ARN', env.topic.topicArn);
   grantTopicPublish('notifications', env.topic, callback);

@@ -8,7 +8,7 @@ import type { Catalog } from '../../core/config/schema.js';
 import { openWorkIndex } from '../../core/ledger/keys.js';
 import { DEFAULT_WINDOW_DAYS, RECONCILE_PERIOD_HOURS } from '../../core/reconcile/decide.js';
 import { catalogBundling } from '../catalog.js';
-import { failureQueue, grantSecretValue } from '../grants.js';
+import { failureQueue } from '../grants.js';
 import { grantLedger } from '../ledger-access.js';
 import { NAME_PREFIX } from '../names.js';
 import { everyPipelineArn, pipelineArnPrefix } from '../pipelines.js';
@@ -17,6 +17,7 @@ import { scheduleInvocation } from '../scheduled-invoke.js';
 import { revocationScheduleGroupName } from '../trust/scheduled-revocation.js';
 import { allowPointerShares } from './consumer-access.js';
 import { allowSharing, type PromotionEnvironment } from './functions.js';
+import { grantSigningKey } from './signing-keys.js';
 
 /**
  * How often the reconciler looks for builds whose image state change was never handled. Every six hours: events
@@ -73,7 +74,7 @@ export function createReconciler(
     nodejs: catalogBundling(catalog),
   });
   // A recorded decision is delivered only with its door's proof (functions/reconcile-approvals.ts).
-  grantSecretValue(reconcile, env.decisionSecret);
+  grantSigningKey(reconcile, 'approval-decisions', env.decisionSecret);
   reconcile.configureAsyncInvoke({
     retryAttempts: 2,
     maxEventAge: Duration.seconds(RECONCILE_RETRY.MaximumEventAgeInSeconds),

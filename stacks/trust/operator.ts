@@ -8,11 +8,11 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
 import { catalogBundling } from '../catalog.js';
-import { grantSecretValue } from '../grants.js';
 import { grantLedger } from '../ledger-access.js';
 import { operatorsRoleName } from '../names.js';
 import { decisionSecretName, notificationsTopicName } from '../Promotion.js';
 import { everyPipelineArn } from '../pipelines.js';
+import { grantSigningKey } from '../promotion/signing-keys.js';
 import { RESERVED_CONCURRENCY } from '../reserved-concurrency.js';
 import { grantTopicPublish } from '../resource-doors.js';
 
@@ -74,8 +74,9 @@ export function createOperatorEndpoint(stack: Stack, inputs: OperatorEndpointInp
   // the decision-proof key (a door proves what it records), never the approval-link key: that belongs to the
   // functions that sign and check links.
   fn.addEnvironment('DECISION_SECRET_NAME', decisionSecretName(inputs.stage));
-  grantSecretValue(
+  grantSigningKey(
     fn,
+    'approval-decisions',
     secretsmanager.Secret.fromSecretNameV2(stack, 'ApprovalDecisionKey', decisionSecretName(inputs.stage)),
   );
   const topic = sns.Topic.fromTopicArn(

@@ -15,7 +15,14 @@ import { deliverRecordedDecisions } from '../../functions/reconcile-approvals.js
 import { textOf } from '../../local/simulator/approval-pages.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
 import { mockClient } from '../helpers/mock-client.js';
-import { approvalEnv, CATALOG_APPROVERS, LINK_SECRET, linkClaims, pressLinkButton } from './approval-fixtures.js';
+import {
+  approvalEnv,
+  CATALOG_APPROVERS,
+  LINK_NONCE,
+  LINK_SECRET,
+  linkClaims,
+  pressLinkButton,
+} from './approval-fixtures.js';
 
 const TOKEN = `AQCEAAAAKgAAAA${'t'.repeat(600)}`;
 const unavailable = () =>
@@ -39,6 +46,7 @@ async function waitingApproval(): Promise<void> {
     approvalId: approvalIdFor(TOKEN),
     taskToken: TOKEN,
     approvers: ['ops-lead'],
+    linkNonce: LINK_NONCE,
     requestedAt: '2027-01-14T10:00:00.000Z',
     expiresAt: '2027-01-17T10:00:00.000Z',
   });

@@ -10,6 +10,8 @@ import { functionUrlPost } from '../../local/simulator/function-url.js';
 /** Shared fixtures of the approval handler tests: the link-signing secret and a prod approval of base 1.0.0/3. */
 export const LINK_SECRET = 's'.repeat(64);
 export const TOKEN = `AQCEAAAAKgAAAA${'x'.repeat(600)}`;
+/** The link nonce the ledger holds for the test approval requests (RequestApproval derives one from the token). */
+export const LINK_NONCE = 'Zm9yLXRoZS10ZXN0cy1vbmx5';
 
 /** The ledger's approval request for prod, waiting on TOKEN. */
 export const approvalItem = {
@@ -19,6 +21,7 @@ export const approvalItem = {
   approvalId: approvalIdFor(TOKEN),
   taskToken: TOKEN,
   approvers: ['ops-lead', 'security-reviewer'],
+  linkNonce: LINK_NONCE,
   requestedAt: '2027-01-14T10:00:00.000Z',
   expiresAt: '2027-01-17T10:00:00.000Z',
 };
@@ -36,6 +39,7 @@ export function linkClaims(token: string, over: Partial<ApprovalLinkClaims> = {}
     decision: 'approve',
     by: 'ops-lead',
     expires: Math.floor(Date.now() / 1000) + 3600,
+    nonce: LINK_NONCE,
     ...over,
   };
 }

@@ -15,6 +15,7 @@ import {
   approvalEnv,
   CATALOG_APPROVERS,
   DECISION_KEY,
+  LINK_NONCE,
   LINK_SECRET,
   linkClaims,
   pressLinkButton,
@@ -69,6 +70,7 @@ describe('a decision written to the ledger outside the doors', () => {
       approvalId: APPROVAL_ID,
       taskToken: TOKEN,
       approvers: ['ops-lead'],
+      linkNonce: LINK_NONCE,
       requestedAt: '2027-01-14T10:00:00.000Z',
       expiresAt: '2027-01-17T10:00:00.000Z',
     });

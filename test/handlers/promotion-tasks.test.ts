@@ -427,6 +427,29 @@ describe('requestApproval', () => {
     }
   });
 
+  it("binds every link to the request's nonce, held in the ledger and never in the team's announcement", async () => {
+    process.env.APPROVAL_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:goldsmith-test-approval-links';
+    await requestApproval(payload);
+    await requestApproval({ ...payload, taskToken: `OTHER-${'u'.repeat(900)}` });
+
+    const [first, second] = ddb.commandCalls(PutCommand).map((c) => String(c.args[0].input.Item?.linkNonce));
+    expect(first).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(second).not.toBe(first);
+    const published = sns.commandCalls(PublishCommand).map((c) => c.args[0].input);
+    const team = published.filter((p) => p.TopicArn !== process.env.APPROVAL_TOPIC_ARN);
+    for (const p of team) expect(p.Message).not.toContain(first);
+    const own = published.filter((p) => p.TopicArn === process.env.APPROVAL_TOPIC_ARN).slice(0, 2);
+    expect(own).toHaveLength(2);
+    for (const p of own) {
+      const email = (JSON.parse(p.Message ?? '{}') as { email: string }).email;
+      const links = email.match(/https:\/\/approve\.example\/\S+/g) ?? [];
+      expect(links).toHaveLength(2);
+      for (const link of links) {
+        expect(new URL(link).searchParams.get('nonce')).toBe(first);
+      }
+    }
+  });
+
   it('refuses to overwrite another pending request for the same build and channel', async () => {
     ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'held', $metadata: {} }));
     ddb.on(GetCommand).resolves({ Item: { approvalId: 'another-request-id', expiresAt: '2027-01-01T00:00:00Z' } });

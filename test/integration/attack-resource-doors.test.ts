@@ -1,10 +1,12 @@
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateScheduleCommand } from '@aws-sdk/client-scheduler';
+import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamodbClient } from '../../aws/clients/dynamodb.js';
 import { schedulerClient } from '../../aws/clients/scheduler.js';
+import { secretsmanagerClient } from '../../aws/clients/secretsmanager.js';
 import { snsClient } from '../../aws/clients/sns.js';
 import { sqsClient } from '../../aws/clients/sqs.js';
 import { ledgerTableName } from '../../core/names.js';
@@ -92,7 +94,7 @@ beforeAll(async () => {
     '2027-03-01T00:00:00Z',
   );
   cloud.rolePolicies.set(ATTACKER_ROLE, [
-    allow(['sqs:*', 'sns:*', 'scheduler:*']),
+    allow(['sqs:*', 'sns:*', 'scheduler:*', 'secretsmanager:*']),
     allow('iam:PassRole', roleArn('-Triggers-SchedulerRole'), {
       StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' },
     }),
@@ -142,6 +144,29 @@ describe("Goldsmith's queues, topics, ledger and schedules refuse an attacker in
       });
     }
     expect(await state()).toEqual(before);
+  });
+
+  it('refuses the signing keys to a role with secretsmanager:*, and gives them to the roles that sign with them', async () => {
+    for (const name of ['goldsmith/local/approval-links', 'goldsmith/local/approval-decisions']) {
+      const read = runAs(ATTACKER, () => secretsmanagerClient().send(new GetSecretValueCommand({ SecretId: name })));
+      await expect(read, name).rejects.toMatchObject({
+        name: 'AccessDeniedException',
+        $metadata: { httpStatusCode: 400 },
+      });
+      await expect(read, name).rejects.toThrow(/with an explicit deny in a resource-based policy/);
+    }
+    const callback = sessionOf(roleArn('-Promotion-ApprovalCallback'));
+    const own = await runAs(callback, () =>
+      secretsmanagerClient().send(new GetSecretValueCommand({ SecretId: 'goldsmith/local/approval-links' })),
+    );
+    expect(own.SecretString).toHaveLength(64);
+    // The link signer never reads the decision-proof key.
+    const signer = sessionOf(roleArn('-Promotion-PromotionRequestApproval'));
+    await expect(
+      runAs(signer, () =>
+        secretsmanagerClient().send(new GetSecretValueCommand({ SecretId: 'goldsmith/local/approval-decisions' })),
+      ),
+    ).rejects.toMatchObject({ name: 'AccessDeniedException' });
   });
 
   it('refuses a ledger write by a role that tagged itself goldsmith:ledger-writer=true, and records nothing', async () => {
@@ -204,6 +229,13 @@ describe("Goldsmith's queues, topics, ledger and schedules refuse an attacker in
       [ATTACKER, 'sqs:SendMessage', 'AccessDeniedException'],
       [ATTACKER, 'sns:Publish', 'AuthorizationError'],
       [ATTACKER, 'sns:Publish', 'AuthorizationError'],
+      [ATTACKER, 'secretsmanager:GetSecretValue', 'AccessDeniedException'],
+      [ATTACKER, 'secretsmanager:GetSecretValue', 'AccessDeniedException'],
+      [
+        sessionOf(roleArn('-Promotion-PromotionRequestApproval')),
+        'secretsmanager:GetSecretValue',
+        'AccessDeniedException',
+      ],
       [TAGGER, 'dynamodb:PutItem', 'AccessDeniedException'],
     ]);
   });

@@ -134,8 +134,24 @@ describe('operator revoke --at T (later than now): an EventBridge Scheduler one-
     expect(cloud.scheduler.list()).toEqual([]);
   });
 
-  it('revokes at once when T is at or before now, creating no schedule', async () => {
+  it('refuses a T more than five minutes before now in one line naming --at, revoking and scheduling nothing', async () => {
     const reply = await revokeAt('1.0.0/1', '2027-02-05T11:00:00Z');
+
+    expect(reply).toMatchObject({
+      status: 400,
+      body: {
+        ok: false,
+        error:
+          'at: 2027-02-05T11:00:00Z is 1 hour before now (2027-02-05T12:00:00.000Z): a revocation is never back-dated; to revoke at once, leave out --at or say --now. Nothing was revoked.',
+      },
+    });
+    expect(await getRevocation('base', '1.0.0/1')).toBeUndefined();
+    expect(await pointerOf('prod')).toBe('1.0.0/1');
+    expect(cloud.scheduler.list()).toEqual([]);
+  });
+
+  it('revokes at once when T is within five minutes before now (two clocks), creating no schedule', async () => {
+    const reply = await revokeAt('1.0.0/1', '2027-02-05T11:56:00Z');
 
     expect(reply).toMatchObject({
       status: 200,

@@ -121,6 +121,16 @@ describe('goldsmith refusals against a saved cloud: one line, exit 1, nothing ch
       /^goldsmith revoke: no revocation of base 1\.0\.0\/1 is scheduled$/,
     ],
     [
+      'revoking at a time in the past (it would revoke at once, everywhere)',
+      ['revoke', 'base', '1.0.0/1', '--reason', 'test', '--at', '2020-01-01T00:00:00Z'],
+      /^goldsmith revoke: at: 2020-01-01T00:00:00Z is \d+ days before now \(\S+\): a revocation is never back-dated; to revoke at once, leave out --at or say --now\. Nothing was revoked\.$/,
+    ],
+    [
+      'revoking --now at a time',
+      ['revoke', 'base', '1.0.0/1', '--reason', 'test', '--now', '--at', '2030-01-01T00:00:00Z'],
+      /revoke --now revokes at once: no --at/,
+    ],
+    [
       'promoting where nothing soaks (the staging soak is over)',
       ['promote', 'base', 'staging'],
       /^goldsmith promote: nothing of base is soaking in staging$/,
@@ -171,7 +181,7 @@ describe('goldsmith revoke --local DIR', () => {
     async () => {
       const before = state();
       // The same --as the approval above was refused with: the same session.
-      const revoke = ['revoke', 'base', '1.0.0/1', '--reason', 'CVE-2027-0001', '--as', OPERATOR_ARN];
+      const revoke = ['revoke', 'base', '1.0.0/1', '--reason', 'CVE-2027-0001', '--as', OPERATOR_ARN, '--now'];
 
       expect(await act(revoke)).toMatchObject({
         ok: true,
@@ -186,7 +196,9 @@ describe('goldsmith revoke --local DIR', () => {
         },
       });
       expect(state()).not.toBe(before);
-      expect(await act(revoke)).toMatchObject({ ok: true, result: { version: '1.0.0/1', alreadyRevoked: true } });
+      // Said the other way: --at now.
+      const again = [...revoke.slice(0, -1), '--at', 'now'];
+      expect(await act(again)).toMatchObject({ ok: true, result: { version: '1.0.0/1', alreadyRevoked: true } });
       const status = await goldsmith(['status', '--local', dir, '--json']);
       const base = (
         JSON.parse(status.stdout) as { images: { image: string; channels: { channel: string; pointer?: object }[] }[] }

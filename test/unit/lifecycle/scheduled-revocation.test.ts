@@ -4,10 +4,12 @@ import {
   atExpression,
   cancelledDueTimes,
   compareRepeat,
+  howLongAgo,
   isCancelledFiring,
   isScheduleName,
   parseAtExpression,
   revocationScheduleName,
+  revocationTiming,
   supersededBy,
 } from '../../../core/lifecycle/scheduled-revocation.js';
 
@@ -135,5 +137,29 @@ describe('supersededBy', () => {
   it('takes what the ledger recorded when the operator marked it', () => {
     const record = { dueAt: due, supersededAt: '2027-02-03T12:00:00.000Z', supersededBy: 'bob' };
     expect(supersededBy(record, undefined)).toEqual({ at: '2027-02-03T12:00:00.000Z', by: 'bob' });
+  });
+});
+
+describe('revocationTiming', () => {
+  const now = new Date('2027-02-05T12:00:00.000Z');
+
+  it('is now without a time, at now, or within five minutes before it (two clocks)', () => {
+    expect(revocationTiming(undefined, now)).toEqual({ kind: 'now' });
+    expect(revocationTiming('2027-02-05T12:00:00.900Z', now)).toEqual({ kind: 'now' });
+    expect(revocationTiming('2027-02-05T11:55:00Z', now)).toEqual({ kind: 'now' });
+  });
+
+  it('is later, to the whole second, for a time after now', () => {
+    expect(revocationTiming('2027-02-05T12:00:01.700Z', now)).toEqual({
+      kind: 'later',
+      due: new Date('2027-02-05T12:00:01.000Z'),
+    });
+  });
+
+  it('is past, with how far, for a time more than five minutes before now', () => {
+    expect(revocationTiming('2027-02-05T11:54:59Z', now)).toEqual({ kind: 'past', behindMs: 301_000 });
+    expect(howLongAgo(3 * 86_400_000 + 5)).toBe('3 days');
+    expect(howLongAgo(3_600_000)).toBe('1 hour');
+    expect(howLongAgo(301_000)).toBe('5 minutes');
   });
 });

@@ -4,6 +4,8 @@ import {
   type ApprovalLinkClaims,
   approvalIdFor,
   approvalLink,
+  linkNonceFor,
+  linkNonceMatches,
   signClaims,
   verifyApprovalLink,
 } from '../../../core/promotion/approval-link.js';
@@ -17,6 +19,7 @@ const claims: ApprovalLinkClaims = {
   decision: 'reject',
   by: 'ops-lead',
   expires: 2_000,
+  nonce: 'n0nce-from-the-ledger-000',
 };
 const paramsOf = (c: ApprovalLinkClaims, secret = SECRET): Record<string, string> =>
   Object.fromEntries(new URL(approvalLink('https://cb.example/', c, secret)).searchParams);
@@ -28,7 +31,16 @@ describe('approvalIdFor and signClaims', () => {
   });
 
   it('signs every claim, one a line, in a fixed order, with HMAC-SHA256', () => {
-    const text = ['abcdefghijklmnopqrstuv', 'base', '1.0.0/3', 'prod', 'reject', 'ops-lead', '2000'].join('\n');
+    const text = [
+      'abcdefghijklmnopqrstuv',
+      'base',
+      '1.0.0/3',
+      'prod',
+      'reject',
+      'ops-lead',
+      '2000',
+      'n0nce-from-the-ledger-000',
+    ].join('\n');
     expect(signClaims(claims, SECRET)).toBe(createHmac('sha256', SECRET).update(text).digest('base64url'));
   });
 });
@@ -46,6 +58,7 @@ describe('approvalLink', () => {
       'decision',
       'by',
       'expires',
+      'nonce',
       'sig',
     ]);
     expect(link.searchParams.get('expires')).toBe('2000');
@@ -54,14 +67,17 @@ describe('approvalLink', () => {
 });
 
 describe('verifyApprovalLink: the parameters', () => {
-  it.each(['id', 'image', 'version', 'channel', 'by', 'expires', 'sig'])('refuses a link without %s', (name) => {
-    const params: Record<string, string | undefined> = { ...paramsOf(claims), [name]: undefined };
-    expect(verifyApprovalLink(params, SECRET, 1_000)).toEqual({ ok: false, reason: 'missing link parameters' });
-    expect(verifyApprovalLink({ ...paramsOf(claims), [name]: '' }, SECRET, 1_000)).toEqual({
-      ok: false,
-      reason: 'missing link parameters',
-    });
-  });
+  it.each(['id', 'image', 'version', 'channel', 'by', 'expires', 'nonce', 'sig'])(
+    'refuses a link without %s',
+    (name) => {
+      const params: Record<string, string | undefined> = { ...paramsOf(claims), [name]: undefined };
+      expect(verifyApprovalLink(params, SECRET, 1_000)).toEqual({ ok: false, reason: 'missing link parameters' });
+      expect(verifyApprovalLink({ ...paramsOf(claims), [name]: '' }, SECRET, 1_000)).toEqual({
+        ok: false,
+        reason: 'missing link parameters',
+      });
+    },
+  );
 
   it('accepts a reject link as well as an approve link, and refuses any other decision', () => {
     expect(verifyApprovalLink(paramsOf(claims), SECRET, 1_000)).toEqual({ ok: true, claims });
@@ -132,5 +148,21 @@ describe('verifyApprovalLink: keys', () => {
   it('keeps a key without notAfter for any time', () => {
     const late = { ...claims, expires: 9_000_000_000 };
     expect(verifyApprovalLink(paramsOf(late, OLD), [{ secret: OLD }], 8_999_999_999).ok).toBe(true);
+  });
+});
+
+describe('linkNonceFor and linkNonceMatches', () => {
+  it("is the token's own hash under a label: stable, one per token, and not the announced approval id", () => {
+    const token = 'AAAA-task-token';
+    expect(linkNonceFor(token)).toBe(linkNonceFor(token));
+    expect(linkNonceFor(token)).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(linkNonceFor(`${token}x`)).not.toBe(linkNonceFor(token));
+    expect(linkNonceFor(token)).not.toBe(approvalIdFor(token));
+  });
+
+  it('matches only the nonce the ledger holds, and nothing when it holds none', () => {
+    expect(linkNonceMatches('abc', 'abc')).toBe(true);
+    expect(linkNonceMatches('abd', 'abc')).toBe(false);
+    expect(linkNonceMatches('abc', undefined)).toBe(false);
   });
 });

@@ -16,6 +16,7 @@ const claims: ApprovalLinkClaims = {
   decision: 'approve',
   by: 'ops-lead',
   expires: 2_000_000_000,
+  nonce: 'n0nce-from-the-ledger-000',
 };
 
 function paramsOf(link: string): Record<string, string> {
@@ -82,6 +83,7 @@ describe('verifyApprovalLink with a retiring key', () => {
     decision: 'approve' as const,
     by: 'ops-lead',
     expires: 2_000,
+    nonce: 'n0nce-from-the-ledger-000',
   };
   const params = (secret: string, over: Partial<typeof claims> = {}) =>
     Object.fromEntries(new URL(approvalLink('https://cb.example/', { ...claims, ...over }, secret)).searchParams);

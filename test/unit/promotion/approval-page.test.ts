@@ -10,6 +10,7 @@ const claims: ApprovalLinkClaims = {
   decision: 'approve',
   by: 'ops-lead',
   expires: Date.UTC(2027, 0, 17, 5) / 1000,
+  nonce: 'n0nce-from-the-ledger-000',
 };
 const lines = (html: string) => html.split('\n');
 

@@ -1,0 +1,139 @@
+import { Aws, Duration, RemovalPolicy, type Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { IConstruct } from 'constructs';
+import { grantSecretValue } from '../grants.js';
+import { admitRole, subscriptionManagers, writersOnly } from '../resource-doors.js';
+
+/**
+ * The secrets Goldsmith signs with, each readable only by the roles that use it. A principal of the factory account
+ * whose own IAM allows `secretsmanager:GetSecretValue` on `*` is allowed by that alone; only an explicit deny in the
+ * secret's own policy stops it
+ * (https://docs.aws.amazon.com/secretsmanager/latest/userguide/determine-acccess_examine-iam-policies.html). So each
+ * secret carries a deny of GetSecretValue to every principal but its readers, named by `aws:PrincipalArn`
+ * (stacks/resource-doors.ts registers them while the stacks are built, so the Trust stack's operator endpoint is
+ * named without a cross-stack reference), and is encrypted with its own KMS key whose policy denies Decrypt to the
+ * same principals and outside Secrets Manager (`kms:ViaService`): Secrets Manager decrypts a secret's data key with
+ * the caller's own permissions
+ * (https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html).
+ */
+
+/** A signing key: the approval links' HMAC key, or the decision-proof key. */
+export type SigningKeyDoor = 'approval-links' | 'approval-decisions';
+
+const doorOf = (door: SigningKeyDoor) => `secret:${door}`;
+
+/** What changes a secret's value, key or policy: the deployment's alone (and the SCP's rotator, docs/security.md). */
+export const SECRET_ADMIN_ACTIONS = [
+  'secretsmanager:PutResourcePolicy',
+  'secretsmanager:DeleteResourcePolicy',
+  'secretsmanager:UpdateSecret',
+  'secretsmanager:DeleteSecret',
+  'secretsmanager:ReplicateSecretToRegions',
+] as const;
+
+/** What changes the key's policy or takes the key away: the deployment's alone. */
+export const KEY_ADMIN_ACTIONS = ['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:DisableKey'] as const;
+
+/**
+ * A signing secret of `door`: 64 random characters, its own KMS key (rotated yearly), a resource policy admitting
+ * only the readers registered with `grantSigningKey` to its value, and only the deployment to its policy and key.
+ */
+export function createSigningKey(
+  stack: Stack,
+  id: string,
+  props: { door: SigningKeyDoor; secretName: string; description: string },
+): secretsmanager.Secret {
+  const key = new kms.Key(stack, `${id}Key`, {
+    description: `Goldsmith: encrypts the secret ${props.secretName} alone`,
+    enableKeyRotation: true,
+    // A deploy never replaces or deletes a stateful resource; a key scheduled for deletion waits the longest window.
+    removalPolicy: RemovalPolicy.RETAIN,
+    pendingWindow: Duration.days(30),
+  });
+  const via = `secretsmanager.${Aws.REGION}.amazonaws.com`;
+  key.addToResourcePolicy(
+    writersOnly(key, doorOf(props.door), {
+      sid: 'DecryptOnlyByItsReaders',
+      actions: ['kms:Decrypt', 'kms:ReEncrypt*'],
+      resource: '*',
+    }),
+  );
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'DecryptOnlyThroughSecretsManager',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:Decrypt', 'kms:ReEncrypt*'],
+      resources: ['*'],
+      conditions: { StringNotEquals: { 'kms:ViaService': via } },
+    }),
+  );
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'KeyOnlyByTheDeployment',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: [...KEY_ADMIN_ACTIONS],
+      resources: ['*'],
+      conditions: { ArnNotLike: { 'aws:PrincipalArn': subscriptionManagers() } },
+    }),
+  );
+  // The readers decrypt through Secrets Manager with the key policy's own allow, no identity grant of KMS needed: the
+  // key encrypts this one secret, and the deny above keeps everyone else out.
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'ReadersDecryptThroughSecretsManager',
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:Decrypt'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'kms:CallerAccount': Aws.ACCOUNT_ID, 'kms:ViaService': via } },
+    }),
+  );
+  // Writing a new value (the deployment creating it, a rotation) asks KMS for a data key through Secrets Manager.
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'NewValuesThroughSecretsManager',
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:GenerateDataKey', 'kms:Encrypt'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'kms:CallerAccount': Aws.ACCOUNT_ID, 'kms:ViaService': via } },
+    }),
+  );
+  const secret = new secretsmanager.Secret(stack, id, {
+    secretName: props.secretName,
+    description: props.description,
+    encryptionKey: key,
+    generateSecretString: { passwordLength: 64, excludePunctuation: true },
+  });
+  secret.addToResourcePolicy(
+    writersOnly(secret, doorOf(props.door), {
+      sid: 'ReadOnlyByItsReaders',
+      actions: ['secretsmanager:GetSecretValue'],
+      resource: '*',
+    }),
+  );
+  secret.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'SecretOnlyByTheDeployment',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: [...SECRET_ADMIN_ACTIONS],
+      resources: ['*'],
+      conditions: { ArnNotLike: { 'aws:PrincipalArn': subscriptionManagers() } },
+    }),
+  );
+  return secret;
+}
+
+/** Lets `fn` read the signing secret of `door` (GetSecretValue on it alone) and admits its role through the doors. */
+export function grantSigningKey(
+  fn: lambda.IFunction & IConstruct,
+  door: SigningKeyDoor,
+  secret: secretsmanager.ISecret,
+): void {
+  grantSecretValue(fn, secret);
+  admitRole(fn, doorOf(door), fn.role);
+}

@@ -1,0 +1,108 @@
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../../cli/main.js';
+import { captureOutput } from '../../helpers/output.js';
+import { testTempDir } from '../../helpers/temp-dir.js';
+
+/**
+ * `goldsmith simulate` checks where it will write and what the scenario asks before anything runs, as it checks a
+ * catalog: one line naming the option or field, exit 1, no header, no timeline, nothing written.
+ */
+
+const SCENARIO = {
+  start: '2027-01-01T00:00:00Z',
+  until: '2027-01-08T00:00:00Z',
+  organization: { accountsPerOu: 1 },
+};
+
+function scenarioFile(dir: string, scenario: Record<string, unknown> = SCENARIO): string {
+  const file = join(dir, 'scenario.json');
+  writeFileSync(file, JSON.stringify(scenario));
+  return file;
+}
+
+async function refused(args: string[]) {
+  const out = await captureOutput(() => main(['simulate', ...args]));
+  const said = `${out.stdout}${out.stderr}`.trim().split('\n');
+  return { code: out.code, said };
+}
+
+describe('goldsmith simulate refuses before it runs', () => {
+  it('--html into a folder that does not exist', async () => {
+    const dir = testTempDir('goldsmith-preflight-');
+    const html = join(dir, 'missing', 'run.html');
+
+    const { code, said } = await refused(['--scenario', scenarioFile(dir), '--html', html]);
+
+    expect(code).toBe(1);
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(/--html: folder \S+missing does not exist/);
+    expect(readdirSync(dir)).toEqual(['scenario.json']);
+  });
+
+  it('--html naming a folder', async () => {
+    const dir = testTempDir('goldsmith-preflight-');
+    const { code, said } = await refused(['--scenario', scenarioFile(dir), '--html', dir]);
+    expect(code).toBe(1);
+    expect(said).toEqual([expect.stringMatching(/--html: \S+ is a folder: name the file to write/)]);
+  });
+
+  it('--save onto an existing file, leaving the file as it was', async () => {
+    const dir = testTempDir('goldsmith-preflight-');
+    const file = join(dir, 'cloud');
+    writeFileSync(file, 'mine');
+
+    const { code, said } = await refused(['--scenario', scenarioFile(dir), '--save', file]);
+
+    expect(code).toBe(1);
+    expect(said).toEqual([expect.stringMatching(/--save: \S+cloud is a file, not a folder/)]);
+    expect(readdirSync(dir).sort()).toEqual(['cloud', 'scenario.json']);
+  });
+
+  it('--save below an existing file', async () => {
+    const dir = testTempDir('goldsmith-preflight-');
+    writeFileSync(join(dir, 'cloud'), 'mine');
+    const { code, said } = await refused(['--scenario', scenarioFile(dir), '--save', join(dir, 'cloud', 'run')]);
+    expect(code).toBe(1);
+    expect(said).toEqual([expect.stringMatching(/--save: \S+cloud is a file, so no folder can be made at/)]);
+  });
+
+  it('an until before the start', async () => {
+    const dir = testTempDir('goldsmith-preflight-');
+    const file = scenarioFile(dir, { ...SCENARIO, until: '2026-12-01T00:00:00Z' });
+
+    const { code, said } = await refused(['--scenario', file, '--html', join(dir, 'run.html')]);
+
+    expect(code).toBe(1);
+    expect(said).toEqual([
+      'scenario.until: 2026-12-01T00:00:00Z is not after scenario.start (2027-01-01T00:00:00Z): nothing would run',
+    ]);
+    expect(existsSync(join(dir, 'run.html'))).toBe(false);
+  });
+
+  it('an alarm or a failing refresh naming an OU the organization lacks (one created by the scenario is known)', async () => {
+    const dir = testTempDir('goldsmith-preflight-');
+    const alarm = { at: '2027-01-02T00:00:00Z', alarm: 'high-errors', for: '2h' };
+    const file = scenarioFile(dir, {
+      ...SCENARIO,
+      events: [{ at: '2027-01-01T06:00:00Z', kind: 'organization', change: 'create-ou', ou: 'ou-x1y2-new00001' }],
+      faults: {
+        alarms: [
+          { ...alarm, ou: 'ou-x1y2-prd00001' },
+          { ...alarm, ou: 'ou-x1y2-new00001' },
+          { ...alarm, ou: 'ou-x1y2-nope0001' },
+        ],
+        refreshFailures: [{ ou: 'ou-zzzz-nope0002' }],
+      },
+    });
+
+    const { code, said } = await refused(['--scenario', file]);
+
+    expect(code).toBe(1);
+    expect(said).toEqual([
+      expect.stringMatching(/^scenario\.faults\.alarms\.2\.ou: no OU "ou-x1y2-nope0001" in the organization \(it has /),
+      expect.stringMatching(/^scenario\.faults\.refreshFailures\.0\.ou: no OU "ou-zzzz-nope0002" in the organization/),
+    ]);
+  });
+});
