@@ -85,12 +85,16 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
     ),
     bus: events.EventBus.fromEventBusName(stack, 'Bus', goldsmithBusName(app.stage)),
     secret: new secretsmanager.Secret(stack, 'ApprovalLinkSecret', {
+      // Links and recorded decisions signed with it outlive a deploy.
+      removalPolicy: RemovalPolicy.RETAIN,
       secretName,
       description: 'Goldsmith: HMAC key that signs approve/reject links',
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
     }),
     secretName,
     decisionSecret: new secretsmanager.Secret(stack, 'ApprovalDecisionSecret', {
+      // Links and recorded decisions signed with it outlive a deploy.
+      removalPolicy: RemovalPolicy.RETAIN,
       secretName: decisionSecretName(app.stage),
       description: 'Goldsmith: HMAC key with which the approval doors prove the decisions they record',
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
