@@ -1,6 +1,6 @@
 /**
  * Records a release's stateful resources as the fixture the next releases are compared with
- * (test/fixtures/releases/<version>/stateful.json; test/stacks/stateful-resources.test.ts reads it).
+ * (test/fixtures/releases/<version>/stateful.json; test/stacks/release.test.ts reads it).
  *
  *   npm run release:fixture                        # this checkout, when cutting its release
  *   npm run release:fixture -- --root /tmp/rel-0.1.0   # another checkout (git worktree add … <commit>)

@@ -2,6 +2,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CatalogInput } from '../../core/config/schema.js';
+import type { StackTemplate } from '../../core/limits/index.js';
+import { GOLDSMITH_VERSION } from '../../core/release/index.js';
 import example from '../../goldsmith.config.js';
 import {
   compareStateful,
@@ -27,6 +29,14 @@ function recordedReleases(): ReleaseFixture[] {
   );
 }
 
+let templates: Promise<StackTemplate[]> | undefined;
+/** Main's templates, stage prod, synthesized once for the file. */
+function synthesized(): Promise<StackTemplate[]> {
+  const catalog = parseCatalogInput(example as CatalogInput, REPO_ROOT);
+  templates ??= synthesizeTemplates(catalog, { root: REPO_ROOT, stage: 'prod' });
+  return templates;
+}
+
 const LEDGER = 'prod-goldsmith-Ledger';
 const TABLE = 'LedgerTable38A58B60';
 
@@ -40,8 +50,7 @@ const breaking = (previous: StatefulInventory, next: StatefulInventory) =>
 describe('stateful resources across releases', () => {
   let main: StatefulInventory;
   beforeAll(async () => {
-    const catalog = parseCatalogInput(example as CatalogInput, REPO_ROOT);
-    main = statefulInventory(await synthesizeTemplates(catalog, { root: REPO_ROOT, stage: 'prod' }));
+    main = statefulInventory(await synthesized());
   }, 120_000);
 
   it('keeps a recorded fixture for 0.1.0, small, of every stateful resource kind', () => {
@@ -119,5 +128,54 @@ describe('stateful resources across releases', () => {
     expect(changes.map(describeChange)).toContain(
       `${LEDGER} NewTable (AWS::DynamoDB::Table): added: the deploy creates it`,
     );
+  });
+});
+
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+type Resource = { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string };
+
+describe('the release a deployment records', () => {
+  let stacks: StackTemplate[];
+  beforeAll(async () => {
+    stacks = await synthesized();
+  }, 120_000);
+  const resources = () =>
+    stacks.flatMap(({ stack, template }) =>
+      Object.entries((template.Resources ?? {}) as Record<string, Resource>).map(([id, r]) => ({ stack, id, ...r })),
+    );
+
+  it("writes this checkout's version to /goldsmith-release/<stage> in the last stack, retained", () => {
+    const parameters = resources().filter((r) => r.Type === 'AWS::SSM::Parameter');
+    expect(parameters).toEqual([
+      expect.objectContaining({
+        stack: 'prod-goldsmith-Trust',
+        DeletionPolicy: 'Retain',
+        Properties: expect.objectContaining({
+          Name: '/goldsmith-release/prod',
+          Value: GOLDSMITH_VERSION,
+          Type: 'String',
+        }),
+      }),
+    ]);
+    expect(GOLDSMITH_VERSION).toBe('0.2.0');
+  });
+
+  it("lets the operators' role read exactly that parameter, and no role write it", () => {
+    const touching = resources()
+      .filter((r) => r.Type === 'AWS::IAM::Policy')
+      .flatMap((r) =>
+        ((r.Properties?.PolicyDocument as { Statement?: Statement[] } | undefined)?.Statement ?? [])
+          .filter((s) => JSON.stringify(s.Resource).includes('goldsmith-release'))
+          .map((s) => ({ policy: r.id, actions: s.Action, resource: JSON.stringify(s.Resource) })),
+      );
+    expect(touching).toEqual([
+      {
+        policy: expect.stringMatching(/^OperatorsRoleDefaultPolicy/),
+        actions: 'ssm:GetParameter',
+        resource: expect.stringContaining(':parameter/goldsmith-release/prod'),
+      },
+    ]);
+    // The pointers' grants (parameter/goldsmith/*) do not reach it.
+    expect('parameter/goldsmith-release/prod'.startsWith('parameter/goldsmith/')).toBe(false);
   });
 });
