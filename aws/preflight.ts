@@ -16,6 +16,7 @@ import { ssmClient } from './clients/ssm.js';
 import { stsClient } from './clients/sts.js';
 import { inspectorAdministratorCheck } from './preflight-inspector.js';
 import { amiSharingQuotaCheck } from './preflight-quotas.js';
+import { releaseCheck } from './preflight-release.js';
 import { enabledServicePrincipals, memberBaselineChecks } from './preflight-stacksets.js';
 
 /**
@@ -219,8 +220,15 @@ async function slackSecret(catalog: Catalog, region: string): Promise<PreflightC
   }
 }
 
-/** Every prerequisite, in the order docs/deploy.md gives them. Later checks need the credentials to work. */
-export async function preflight(catalog: Catalog, region: string): Promise<PreflightCheck[]> {
+/**
+ * Every prerequisite, in the order docs/deploy.md gives them. Later checks need the credentials to work. With a
+ * `stage`, the release that stage runs is compared with this checkout's (a downgrade is missing).
+ */
+export async function preflight(
+  catalog: Catalog,
+  region: string,
+  options: { stage?: string } = {},
+): Promise<PreflightCheck[]> {
   const { check, who } = await credentials(region);
   if (!who) return [check];
   const checks = [check, regionCheck(catalog, region), ...(await organizationChecks(catalog, who, region))];
@@ -232,6 +240,7 @@ export async function preflight(catalog: Catalog, region: string): Promise<Prefl
     checks.push(await inspectorAdministratorCheck(catalog, who.account));
   }
   checks.push(await inspector(catalog, who, region), await bootstrap(region));
+  checks.push(await releaseCheck(options.stage, catalog.organization.homeRegion));
   const slack = await slackSecret(catalog, region);
   if (slack) checks.push(slack);
   checks.push({

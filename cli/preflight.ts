@@ -3,7 +3,7 @@ import type { Command } from './commands.js';
 import { DEFAULT_CATALOG_FILE, loadCatalogFile } from './load-catalog.js';
 import { parseOptions } from './usage.js';
 
-const HELP = `usage: goldsmith preflight [--config FILE] [--region REGION] [--json]
+const HELP = `usage: goldsmith preflight [--config FILE] [--region REGION] [--stage STAGE] [--json]
 
 Checks, with your AWS credentials and read-only calls, what a deployment needs that the stacks cannot create:
 credentials, the Region, the organization and whether this account may read its tree, EC2's AMI sharing quota
@@ -11,11 +11,14 @@ credentials, the Region, the organization and whether this account may read its 
 and accounts per AMI and Region by default), RAM sharing with the organization, the member baseline's StackSets
 trusted access and delegated administrator (and what it does not reach: the management account, channels beyond
 OUs), Inspector's delegated administrator (the factory, or the catalog's organization.inspectorAdministrator),
-Inspector scanning, the CDK bootstrap, the Slack secret. Prints one line per check and what to do
+Inspector scanning, the CDK bootstrap, the Slack secret, and with --stage the release that stage runs (a
+checkout older than it is refused: docs/upgrading.md). Prints one line per check and what to do
 about each one that is missing (docs/deploy.md). Exit 0 when nothing is missing, 1 otherwise.
 
   --config FILE     the catalog (default ${DEFAULT_CATALOG_FILE})
   --region REGION   the Region to check (default AWS_REGION, then AWS_DEFAULT_REGION, then the catalog's homeRegion)
+  --stage STAGE     the stage you will deploy: its recorded release (/goldsmith-release/STAGE) must not be newer
+                    than this checkout's
   --json            { ready, region, checks: [{ name, status, detail }] }`;
 
 const MARK = { ok: 'ok     ', missing: 'MISSING', 'not checked': 'unknown' } as const;
@@ -26,6 +29,7 @@ export const command: Command = {
     const { values } = parseOptions(args, {
       config: { type: 'string' },
       region: { type: 'string' },
+      stage: { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     });
@@ -44,7 +48,7 @@ export const command: Command = {
     const region =
       values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? catalog.organization.homeRegion;
     const { preflight } = await import('../aws/preflight.js');
-    const checks = await preflight(catalog, region);
+    const checks = await preflight(catalog, region, values.stage === undefined ? {} : { stage: values.stage });
     const ready = checks.every((c) => c.status !== 'missing');
     if (values.json) {
       process.stdout.write(`${JSON.stringify({ ready, region, checks }, null, 2)}\n`);
