@@ -2,6 +2,7 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { releaseCheck } from '../../../aws/preflight-release.js';
 import { main } from '../../../cli/main.js';
+import { releaseLine, releaseOf } from '../../../cli/operator/release.js';
 import { GOLDSMITH_VERSION, parseVersion, releaseParameterName, upgradeVerdict } from '../../../core/release/index.js';
 import manifest from '../../../package.json' with { type: 'json' };
 import { mockClient } from '../../helpers/mock-client.js';
@@ -40,10 +41,10 @@ describe('upgradeVerdict', () => {
   });
 });
 
-describe('preflight: the deployed release', () => {
-  const ssm = mockClient(SSMClient);
-  afterEach(() => ssm.reset());
+const ssm = mockClient(SSMClient);
+afterEach(() => ssm.reset());
 
+describe('preflight: the deployed release', () => {
   it('reads /goldsmith-release/<stage> and marks a downgrade missing', async () => {
     ssm.on(GetParameterCommand, { Name: '/goldsmith-release/prod' }).resolves({ Parameter: { Value: '0.3.0' } });
     const check = await releaseCheck('prod', 'eu-west-1', '0.2.0');
@@ -78,5 +79,27 @@ describe('preflight: the deployed release', () => {
     });
     expect(await releaseCheck(undefined, 'eu-west-1', '0.2.0')).toMatchObject({ status: 'not checked' });
     expect(ssm.commandCalls(GetParameterCommand)).toHaveLength(1);
+  });
+});
+
+describe('status: the release a stage runs', () => {
+  const stage = { kind: 'stage', stage: 'prod', region: 'eu-west-1', url: undefined } as const;
+
+  it('shows the recorded release beside the checkout, and none for a stage deployed before releases', async () => {
+    ssm.on(GetParameterCommand, { Name: '/goldsmith-release/prod' }).resolves({ Parameter: { Value: '0.2.0' } });
+    const where = { ...stage, catalog: undefined as never };
+    expect(releaseLine(await releaseOf(where))).toBe(`release 0.2.0; this checkout ${GOLDSMITH_VERSION}`);
+    ssm.on(GetParameterCommand).rejects(Object.assign(new Error('not found'), { name: 'ParameterNotFound' }));
+    expect(releaseLine(await releaseOf(where))).toBe(
+      `release none recorded (deployed before 0.2.0); this checkout ${GOLDSMITH_VERSION}`,
+    );
+  });
+
+  it('says why when the release cannot be read', async () => {
+    ssm.on(GetParameterCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+    const view = await releaseOf({ ...stage, catalog: undefined as never });
+    expect(releaseLine(view)).toBe(
+      `release unknown (/goldsmith-release/prod: AccessDeniedException: denied); this checkout ${GOLDSMITH_VERSION}`,
+    );
   });
 });
