@@ -39,6 +39,7 @@ import { destinationRecord } from './on-failure-destination.js';
 import type { Scenario } from './scenario.js';
 import { deliverTopicsToFunctions, startSlack } from './slack.js';
 import { GOLDSMITH_STACK_SET, synthesizeAppCached } from './synth-cache.js';
+import { createTemplateParameters } from './template-parameters.js';
 import { functionArnOf, functionRoles } from './template-reads.js';
 import { installVirtualDate, withRealDate } from './virtual-date.js';
 import { readWiring } from './wiring.js';
@@ -144,6 +145,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     const work = announcementWork(m.message);
     if (work) outages.done(work);
   });
+  createTemplateParameters(app.templates, resolver, installed.fakes.ssm, { region, accountId: LOCAL_ACCOUNT });
   const secrets = new SecretsManagerFake(LOCAL_ACCOUNT, () => clock.now());
   for (const t of app.templates) {
     for (const [id, r] of Object.entries(t.Resources ?? {})) {
