@@ -24,6 +24,7 @@ import {
 } from './preflight-organization.js';
 import { amiSharingQuotaCheck, treeNeedsTags } from './preflight-quotas.js';
 import { distributionRegions, imageBlockPublicAccessCheck, inspectorCheck } from './preflight-regions.js';
+import { releaseCheck } from './preflight-release.js';
 import { enabledServicePrincipals, memberBaselineChecks } from './preflight-stacksets.js';
 
 /**
@@ -210,8 +211,16 @@ export interface PreflightNeeds {
   accountConcurrency: number;
 }
 
-/** Every prerequisite, in the order docs/deploy.md gives them. Later checks need the credentials to work. */
-export async function preflight(catalog: Catalog, region: string, needs: PreflightNeeds): Promise<PreflightCheck[]> {
+/**
+ * Every prerequisite, in the order docs/deploy.md gives them. Later checks need the credentials to work. With a
+ * `stage`, the release that stage runs is compared with this checkout's (a downgrade is missing).
+ */
+export async function preflight(
+  catalog: Catalog,
+  region: string,
+  needs: PreflightNeeds,
+  options: { stage?: string } = {},
+): Promise<PreflightCheck[]> {
   const { check, who } = await credentials(region);
   if (!who) return [check];
   const org = await organizationChecks(catalog, who, region);
@@ -247,6 +256,7 @@ export async function preflight(catalog: Catalog, region: string, needs: Preflig
       await inspectorMembersCheck(catalog, who.account, distributionRegions(catalog).ami),
       await serviceControlPolicyCheck(standing, region),
     );
+  checks.push(await releaseCheck(options.stage, catalog.organization.homeRegion));
   const slack = await slackSecret(catalog, region);
   if (slack) checks.push(slack);
   return checks;

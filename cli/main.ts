@@ -1,8 +1,10 @@
 import { InvalidCatalogError } from '../core/errors.js';
+import { GOLDSMITH_VERSION } from '../core/release/index.js';
 import { commands } from './commands.js';
 import { UsageError } from './usage.js';
 
 const USAGE = `usage: goldsmith <command> [options]
+       goldsmith --version
 
 commands: ${Object.keys(commands).join(', ')}
 run "goldsmith help <command>" (or "goldsmith <command> --help") for a command's options`;
@@ -40,6 +42,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   // `goldsmith help COMMAND` is `goldsmith COMMAND --help`; `goldsmith help` alone, the list of commands.
   if (argv[0] === 'help' && argv[1] !== undefined) return main([argv[1], '--help']);
   const [name, ...args] = argv;
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`${GOLDSMITH_VERSION}\n`);
+    return 0;
+  }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     (name === undefined ? process.stderr : process.stdout).write(`${USAGE}\n`);
     return name === undefined ? 1 : 0;

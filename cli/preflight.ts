@@ -4,7 +4,7 @@ import type { Command } from './commands.js';
 import { DEFAULT_CATALOG_FILE, loadCatalogFile } from './load-catalog.js';
 import { parseOptions } from './usage.js';
 
-const HELP = `usage: goldsmith preflight [--config FILE] [--region REGION] [--json]
+const HELP = `usage: goldsmith preflight [--config FILE] [--region REGION] [--stage STAGE] [--json]
 
 Checks, with your AWS credentials and read-only calls, what a deployment needs that the stacks cannot create
 (docs/deploy.md): credentials, the Region, the organization and whether this account may read its tree, the
@@ -13,12 +13,15 @@ version can hold, resolved against the real organization), the member baseline's
 administrator, reach and failure tolerance, Inspector in every distribution Region and its delegated administrator (the
 factory, or the catalog's organization.inspectorAdministrator),
 the CDK bootstrap, Lambda concurrency, EC2 image block public access in every AMI Region, the service control policy
-on Goldsmith's functions, the Slack secret. Prints one line per check and, for each one missing, the command or
+on Goldsmith's functions, the Slack secret, and with --stage the release that stage runs (a checkout older than it
+is refused: docs/upgrading.md). Prints one line per check and, for each one missing, the command or
 console step that fixes it; what cannot be read from this account (IAM, Organizations' trail and forwarding rule) is
 "unknown", with why and the command that reads it. Exit 0 when nothing is missing, 1 otherwise.
 
   --config FILE     the catalog (default ${DEFAULT_CATALOG_FILE})
   --region REGION   the Region to check (default AWS_REGION, then AWS_DEFAULT_REGION, then the catalog's homeRegion)
+  --stage STAGE     the stage you will deploy: its recorded release (/goldsmith-release/STAGE) must not be newer
+                    than this checkout's
   --json            { ready, region, checks: [{ name, status, detail }] }`;
 
 const MARK = { ok: 'ok     ', missing: 'MISSING', 'not checked': 'unknown' } as const;
@@ -29,6 +32,7 @@ export const command: Command = {
     const { values } = parseOptions(args, {
       config: { type: 'string' },
       region: { type: 'string' },
+      stage: { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     });
@@ -47,7 +51,12 @@ export const command: Command = {
     const region =
       values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? catalog.organization.homeRegion;
     const { preflight } = await import('../aws/preflight.js');
-    const checks = await preflight(catalog, region, { accountConcurrency: MINIMUM_ACCOUNT_CONCURRENCY });
+    const checks = await preflight(
+      catalog,
+      region,
+      { accountConcurrency: MINIMUM_ACCOUNT_CONCURRENCY },
+      values.stage === undefined ? {} : { stage: values.stage },
+    );
     const ready = checks.every((c) => c.status !== 'missing');
     if (values.json) {
       process.stdout.write(`${JSON.stringify({ ready, region, checks }, null, 2)}\n`);

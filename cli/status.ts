@@ -1,11 +1,12 @@
 import type { Command } from './commands.js';
 import { operatorOptions, TARGET_HELP } from './operator/options.js';
 import { nowOf, statusOf } from './operator/read.js';
+import { releaseLine, releaseOf } from './operator/release.js';
 import { renderStatus } from './operator/render.js';
 
 const HELP = `usage: goldsmith status (--stage STAGE | --local DIR) [--json]
 
-Every image and channel: the version each pointer names per region, what is in flight, what waits for approval
+The release the deployment runs (and this checkout's), then every image and channel: the version each pointer names per region, what is in flight, what waits for approval
 since when and for whom, each channel's rollout to member Auto Scaling groups in flight (its wave and groups done,
 paused by whom), the last failure, and what builds and storage cost.
 ${TARGET_HELP}`;
@@ -20,12 +21,13 @@ export const command: Command = {
     }
     const { where, json } = parsed;
     const images = await statusOf(where);
+    const release = await releaseOf(where);
     const at = nowOf(where);
     if (json) {
       const extra = where.kind === 'local' ? { pointers: where.state.snapshot.pointers } : {};
-      process.stdout.write(`${JSON.stringify({ at: at.toISOString(), images, ...extra }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ at: at.toISOString(), release, images, ...extra }, null, 2)}\n`);
     } else {
-      process.stdout.write(renderStatus(images, at));
+      process.stdout.write(`${releaseLine(release)}\n${renderStatus(images, at)}`);
     }
     return 0;
   },

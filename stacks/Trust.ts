@@ -13,6 +13,7 @@ import { allowRolloutTakeBack } from './promotion/rollout.js';
 import { Triggers } from './Triggers.js';
 import { createBusPolicy } from './trust/bus-policy.js';
 import { createOperatorEndpoint, type OperatorEndpoint } from './trust/operator.js';
+import { recordRelease } from './trust/release.js';
 import { allowScheduledRevocations } from './trust/scheduled-revocation.js';
 
 export interface TrustResources {
@@ -57,6 +58,7 @@ export function Trust({ app, stack }: StackContext): TrustResources {
       { fn: operator.fn, detailTypes: [DETAIL_TYPES.imageRevoked, DETAIL_TYPES.imageRebuildRequested] },
     ],
   });
+  recordRelease(stack, app.stage, operator.role);
   stack.addOutputs({ [OPERATOR_URL_OUTPUT]: operator.url, [OPERATORS_ROLE_OUTPUT]: operator.role.roleArn });
   return { busPolicy, operator };
 }

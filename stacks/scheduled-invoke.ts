@@ -1,4 +1,4 @@
-import type { Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, type Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -38,7 +38,11 @@ export function scheduleArnPattern(stack: Stack, group: string): string {
 export function fixedScheduleGroup(stack: Stack): scheduler.CfnScheduleGroup {
   const found = stack.node.tryFindChild('FixedScheduleGroup');
   if (found instanceof scheduler.CfnScheduleGroup) return found;
-  return new scheduler.CfnScheduleGroup(stack, 'FixedScheduleGroup', { name: stack.stackName });
+  const group = new scheduler.CfnScheduleGroup(stack, 'FixedScheduleGroup', { name: stack.stackName });
+  // Deleting a group deletes its schedules: a deploy or a stack removal never does.
+  // https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-schedule-group-delete.html
+  group.applyRemovalPolicy(RemovalPolicy.RETAIN);
+  return group;
 }
 
 /** One function invoked on a schedule with a fixed input. */

@@ -46,6 +46,7 @@ import {
 import type { Scenario } from './scenario.js';
 import { deliverTopicsToFunctions, startSlack } from './slack.js';
 import { GOLDSMITH_STACK_SET, synthesizeAppCached } from './synth-cache.js';
+import { createTemplateParameters } from './template-parameters.js';
 import { functionArnOf, functionRoles } from './template-reads.js';
 import { installVirtualDate, withRealDate } from './virtual-date.js';
 import { readWiring } from './wiring.js';
@@ -163,6 +164,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
       invoker.finishWork(givenUp, GIVEN_UP_AND_ANNOUNCED);
     }
   });
+  createTemplateParameters(app.templates, resolver, installed.fakes.ssm, { region, accountId: LOCAL_ACCOUNT });
   const secrets = new SecretsManagerFake(LOCAL_ACCOUNT, () => clock.now());
   for (const t of app.templates) {
     for (const [id, r] of Object.entries(t.Resources ?? {})) {

@@ -182,7 +182,8 @@ export function createTopicKey(scope: Construct): kms.Key {
   const key = new kms.Key(scope, 'NotificationsKey', {
     description: 'Goldsmith: encrypts the Image Builder notification topic',
     enableKeyRotation: true,
-    removalPolicy: RemovalPolicy.DESTROY,
+    // Kept like every key: a deploy or a stack removal never deletes a key that may have encrypted something.
+    removalPolicy: RemovalPolicy.RETAIN,
   });
   key.addToResourcePolicy(
     new iam.PolicyStatement({

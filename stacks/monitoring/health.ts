@@ -1,4 +1,4 @@
-import { Duration, type Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, type Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -25,6 +25,8 @@ export function createHealthGauges(
   ledger: dynamodb.ITable,
 ): { health: SstFunction; dlq: sqs.Queue } {
   const dlq = new sqs.Queue(stack, 'HealthDlq', {
+    // Dead letters wait for a redrive: a deploy or a stack removal never deletes them.
+    removalPolicy: RemovalPolicy.RETAIN,
     encryption: sqs.QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
     retentionPeriod: Duration.days(14),

@@ -1,4 +1,4 @@
-import { Duration, type Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, type Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -73,6 +73,9 @@ export function createRedriveTriggers(
 
   const groupName = redriveScheduleGroupName(stage);
   const group = new scheduler.CfnScheduleGroup(stack, 'RedriveScheduleGroup', { name: groupName });
+  // Deleting a group deletes its schedules: a deploy or a stack removal never does.
+  // https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-schedule-group-delete.html
+  group.applyRemovalPolicy(RemovalPolicy.RETAIN);
   const role = schedulerRole(
     stack,
     'RedriveFollowUpSchedulerRole',

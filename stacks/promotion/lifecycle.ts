@@ -1,4 +1,4 @@
-import { Duration, type Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, type Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -147,6 +147,8 @@ export function createLifecycle(stack: Stack, env: PromotionEnvironment, catalog
     EVENT_BUS_NAME: env.bus.eventBusName,
   };
   const dlq = new sqs.Queue(stack, 'LifecycleDlq', {
+    // Dead letters wait for a redrive: a deploy or a stack removal never deletes them.
+    removalPolicy: RemovalPolicy.RETAIN,
     encryption: sqs.QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
     retentionPeriod: Duration.days(14),

@@ -1,4 +1,4 @@
-import { Duration, type Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, type Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -59,6 +59,8 @@ export function createOrganizationSync(stack: Stack, env: PromotionEnvironment, 
   grantLedger(env.ledger, fn, ['GetItem', 'Query', 'PutItem', 'BatchWriteItem']);
 
   const dlq = new sqs.Queue(stack, 'OrganizationEventsDlq', {
+    // Dead letters wait for a redrive: a deploy or a stack removal never deletes them.
+    removalPolicy: RemovalPolicy.RETAIN,
     encryption: sqs.QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
     retentionPeriod: Duration.days(14),

@@ -1,4 +1,4 @@
-import { Duration, type Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, type Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -52,6 +52,8 @@ export function createReconciler(
   rollout?: sfn.StateMachine,
 ): { reconcile: SstFunction; schedule: scheduler.CfnSchedule; dlq: sqs.Queue } {
   const dlq = new sqs.Queue(stack, 'ReconcileDlq', {
+    // Dead letters wait for a redrive: a deploy or a stack removal never deletes them.
+    removalPolicy: RemovalPolicy.RETAIN,
     encryption: sqs.QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
     retentionPeriod: Duration.days(14),

@@ -106,6 +106,8 @@ export function createSigningKey(
     secretName: props.secretName,
     description: props.description,
     encryptionKey: key,
+    // Links and recorded decisions signed with it outlive a deploy.
+    removalPolicy: RemovalPolicy.RETAIN,
     generateSecretString: { passwordLength: 64, excludePunctuation: true },
   });
   secret.addToResourcePolicy(

@@ -1,4 +1,4 @@
-import type { Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, type Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type { Function as SstFunction } from 'sst/constructs';
@@ -27,6 +27,9 @@ export function allowScheduledRevocations(
 ): { group: scheduler.CfnScheduleGroup; role: iam.Role } {
   const groupName = revocationScheduleGroupName(stage);
   const group = new scheduler.CfnScheduleGroup(stack, 'RevocationScheduleGroup', { name: groupName });
+  // Deleting a group deletes its schedules: a deploy or a stack removal never does.
+  // https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-schedule-group-delete.html
+  group.applyRemovalPolicy(RemovalPolicy.RETAIN);
   const role = schedulerRole(
     stack,
     'RevocationSchedulerRole',

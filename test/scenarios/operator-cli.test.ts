@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
+import { GOLDSMITH_VERSION } from '../../core/release/index.js';
 import { type CommandOutput, captureOutput } from '../helpers/output.js';
 
 const LONG = 600_000;
@@ -71,9 +72,12 @@ describe('goldsmith status and history --local DIR', { timeout: SHORT }, () => {
     expect(code).toBe(0);
     const status = JSON.parse(stdout) as {
       at: string;
+      release: object;
       images: { image: string; channels: { channel: string; pointer?: { amis: object }; waiting?: object }[] }[];
     };
     expect(status.at).toBe('2027-01-08T00:00:00.000Z');
+    // A saved cloud runs the code that saved it: this checkout's release.
+    expect(status.release).toEqual({ deployed: GOLDSMITH_VERSION, checkout: GOLDSMITH_VERSION });
     const base = status.images.find((i) => i.image === 'base');
     expect(Object.keys(base?.channels.find((c) => c.channel === 'dev')?.pointer?.amis ?? {})).toHaveLength(3);
     expect(base?.channels.find((c) => c.channel === 'prod')?.waiting).toMatchObject({
@@ -85,6 +89,7 @@ describe('goldsmith status and history --local DIR', { timeout: SHORT }, () => {
     const { code, stdout } = await goldsmith(['status', '--local', dir]);
 
     expect(code).toBe(0);
+    expect(stdout.split('\n')[0]).toBe(`release ${GOLDSMITH_VERSION}; this checkout ${GOLDSMITH_VERSION}`);
     expect(stdout).toContain('waiting for approval of 1.0.0/1');
     expect(stdout).toMatch(/cost: \d+ finished build\(s\) in 30 days/);
   });

@@ -1,0 +1,53 @@
+/**
+ * Records a release's stateful resources as the fixture the next releases are compared with
+ * (test/fixtures/releases/<version>/stateful.json; test/stacks/release.test.ts reads it).
+ *
+ *   npm run release:fixture                        # this checkout, when cutting its release
+ *   npm run release:fixture -- --root /tmp/rel-0.1.0   # another checkout (git worktree add … <commit>)
+ *
+ * The checkout at `--root` synthesizes its own stacks in process (its stacks/synthesize.ts, its
+ * goldsmith.config.ts, stage 'prod'), so a release whose `npm run build` does not run can still be recorded; it
+ * needs node_modules (a symlink to this checkout's will do). The fixture is written into this checkout, named by the
+ * version in `--root`'s package.json.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Catalog } from '../../core/config/schema.js';
+import type { StackTemplate } from '../../core/limits/index.js';
+import { statefulInventory } from './stateful.js';
+
+const HERE = new URL('../../', import.meta.url).pathname;
+
+function option(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  if (at === -1) return undefined;
+  const value = process.argv[at + 1];
+  if (value === undefined || value.startsWith('--')) throw new Error(`${name} needs a value`);
+  return value;
+}
+
+const root = resolve(option('--root') ?? HERE);
+const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version?: string }).version;
+if (version === undefined || !/^\d+\.\d+\.\d+$/.test(version))
+  throw new Error(`${root}/package.json: version "${version}" is not a semantic version (x.y.z)`);
+
+process.chdir(root);
+const { loadCatalogFile } = (await import(pathToFileURL(join(root, 'cli/load-catalog.ts')).href)) as {
+  loadCatalogFile: (path: string) => Promise<Catalog>;
+};
+const { synthesizeTemplates } = (await import(pathToFileURL(join(root, 'stacks/synthesize.ts')).href)) as {
+  synthesizeTemplates: (catalog: Catalog, options: { root: string; stage: string }) => Promise<StackTemplate[]>;
+};
+const catalog = await loadCatalogFile(join(root, 'goldsmith.config.ts'));
+const stacks = await synthesizeTemplates(catalog, { root, stage: 'prod' });
+const inventory = statefulInventory(stacks);
+
+const out = join(HERE, 'test/fixtures/releases', version);
+mkdirSync(out, { recursive: true });
+const file = join(out, 'stateful.json');
+writeFileSync(file, `${JSON.stringify({ release: version, stage: 'prod', stacks: inventory }, null, 2)}\n`);
+const count = Object.values(inventory).reduce((n, r) => n + Object.keys(r).length, 0);
+process.stdout.write(
+  `release ${version}: ${count} stateful resources in ${Object.keys(inventory).length} stacks → ${file}\n`,
+);

@@ -1,0 +1,218 @@
+import type { StackTemplate } from '../../core/limits/index.js';
+import { type SpecDatabase, type SpecProperty, type SpecType, serviceSpec } from '../readiness/cfn-schema.js';
+
+/**
+ * The stateful resources of a release's templates, and what a deploy of another release would do to them.
+ *
+ * A deploy replaces a resource when its logical id changes (CloudFormation creates the new id and deletes the old)
+ * or when a property whose update "requires replacement" changes; the CloudFormation registry schemas mark those
+ * properties createOnly, which `@aws-cdk/aws-service-spec` carries as `causesReplacement: 'yes' | 'maybe'` on the
+ * property (top-level and nested). https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html
+ * A removed or replaced resource is deleted unless its DeletionPolicy / UpdateReplacePolicy is Retain.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html
+ */
+
+/** Types whose data outlives a deploy: never replaced, always Retain (deleting them loses what they hold). */
+export const DATA_TYPES: ReadonlySet<string> = new Set([
+  'AWS::DynamoDB::Table', // the ledger
+  'AWS::KMS::Key', // AMIs, secrets and topics encrypted with it
+  'AWS::SecretsManager::Secret', // the HMAC keys that sign approval links living for weeks
+  'AWS::SSM::Parameter', // pointers and the deployed release
+  'AWS::S3::Bucket', // build logs
+  'AWS::SQS::Queue', // dead letters waiting for a redrive
+  'AWS::Logs::LogGroup', // the audit trail of every function and of the state machine
+  'AWS::ECR::Repository', // container images
+  'AWS::Scheduler::ScheduleGroup', // deleting a group deletes its schedules: scheduled revocations, redrives
+]);
+
+/**
+ * Types whose identity carries state held elsewhere: never replaced, but Retain is not asked of them. A replaced
+ * state machine stops the executions waiting on task tokens (approvals, soaks, rollouts between waves); a retained
+ * one would keep them calling functions that are gone. Topics hold subscriptions made outside the template; the
+ * custom resources made the AMI key's replicas and the regional repositories, and delete nothing when removed.
+ */
+export const IDENTITY_TYPES: ReadonlySet<string> = new Set([
+  'AWS::StepFunctions::StateMachine',
+  'AWS::SNS::Topic',
+  'AWS::Events::EventBus',
+  'Custom::GoldsmithKeyReplica',
+  'Custom::GoldsmithRepository',
+]);
+
+/** One stateful resource as a release recorded it: only what decides replacement and retention. */
+export interface StatefulResource {
+  type: string;
+  /** DeletionPolicy (CloudFormation's default when absent is Delete). */
+  deletionPolicy: string;
+  updateReplacePolicy: string;
+  /** The property values whose change makes CloudFormation replace the resource (nested ones keep their path). */
+  replacing: Record<string, unknown>;
+}
+
+/** A release's stateful resources: stack name → logical id → resource. */
+export type StatefulInventory = Record<string, Record<string, StatefulResource>>;
+
+/** What the release-to-release comparison found for one resource. */
+export interface StatefulChange {
+  stack: string;
+  logicalId: string;
+  type: string;
+  /** True when the change breaks the rule (the test fails on it). */
+  breaking: boolean;
+  message: string;
+}
+
+function isStatefulType(type: string): boolean {
+  return DATA_TYPES.has(type) || IDENTITY_TYPES.has(type);
+}
+
+/** Keeps, from `value`, the parts whose change causes replacement according to `properties`' spec. */
+function replacingParts(
+  db: SpecDatabase,
+  properties: Record<string, SpecProperty & { causesReplacement?: string }>,
+  value: unknown,
+): Record<string, unknown> | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const kept: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(properties)) {
+    const v = (value as Record<string, unknown>)[name];
+    if (spec.causesReplacement === 'yes' || spec.causesReplacement === 'maybe') {
+      kept[name] = v ?? null;
+      continue;
+    }
+    if (v === undefined) continue;
+    const nested = nestedParts(db, spec.type, v);
+    if (nested !== undefined) kept[name] = nested;
+  }
+  return Object.keys(kept).length > 0 ? kept : undefined;
+}
+
+function nestedParts(db: SpecDatabase, type: SpecType, value: unknown): unknown {
+  if (type.type === 'ref') {
+    const def = db.get('typeDefinition', type.reference) as { properties: Record<string, SpecProperty> };
+    return replacingParts(db, def.properties, value);
+  }
+  if ((type.type === 'array' || type.type === 'map') && typeof value === 'object' && value !== null) {
+    const parts = Object.entries(value).map(([k, v]) => [k, nestedParts(db, type.element, v)] as const);
+    if (parts.every(([, p]) => p === undefined)) return undefined;
+    return Array.isArray(value) ? parts.map(([, p]) => p ?? null) : Object.fromEntries(parts);
+  }
+  return undefined;
+}
+
+/** The stateful resources of synthesized templates, reduced to what {@link compareStateful} reads. */
+export function statefulInventory(
+  stacks: readonly StackTemplate[],
+  db: SpecDatabase = serviceSpec(),
+): StatefulInventory {
+  const inventory: StatefulInventory = {};
+  for (const { stack, template } of stacks) {
+    const resources = (template.Resources ?? {}) as Record<string, Record<string, unknown>>;
+    for (const [id, resource] of Object.entries(resources)) {
+      const type = String(resource.Type);
+      if (!isStatefulType(type)) continue;
+      const props = (resource.Properties ?? {}) as Record<string, unknown>;
+      let replacing: Record<string, unknown>;
+      if (type.startsWith('Custom::')) {
+        // A custom resource is replaced only when its handler answers with another physical id: a changed Create or
+        // Update call is an update. Ours (AwsCustomResource) carry the id in the call; Delete says what removal does.
+        replacing = {
+          physicalResourceIds: [props.Create, props.Update].map(physicalResourceId),
+          deletes: props.Delete !== undefined,
+        };
+      } else {
+        const spec = db.lookup('resource', 'cloudFormationType', 'equals', type).only() as {
+          properties: Record<string, SpecProperty>;
+        };
+        replacing = replacingParts(db, spec.properties, props) ?? {};
+      }
+      inventory[stack] ??= {};
+      inventory[stack][id] = {
+        type,
+        deletionPolicy: String(resource.DeletionPolicy ?? 'Delete'),
+        updateReplacePolicy: String(resource.UpdateReplacePolicy ?? 'Delete'),
+        replacing,
+      };
+    }
+  }
+  return inventory;
+}
+
+/** The literal physical id an AwsCustomResource call names (`physicalResourceId: { id }`), if any. */
+function physicalResourceId(call: unknown): string | null {
+  if (call === undefined) return null;
+  const found = /physicalResourceId\\*":\{\\*"id\\*":\\*"([^"\\]*)/.exec(JSON.stringify(call));
+  return found?.[1] ?? 'not a literal';
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * What deploying `next` over `previous` does to each stateful resource: removed, replaced, retention dropped (all
+ * breaking), or added / updated in place (reported, not breaking). A data resource in `next` that is not Retain is
+ * breaking too, added or not: the rule holds for every release after this one.
+ */
+export function compareStateful(previous: StatefulInventory, next: StatefulInventory): StatefulChange[] {
+  const changes: StatefulChange[] = [];
+  for (const [stack, resources] of Object.entries(previous)) {
+    for (const [logicalId, before] of Object.entries(resources)) {
+      const after = next[stack]?.[logicalId];
+      const at = { stack, logicalId, type: before.type };
+      if (after === undefined) {
+        const kept = before.deletionPolicy === 'Retain';
+        changes.push({
+          ...at,
+          breaking: true,
+          message: `removed: the deploy ${kept ? 'orphans it (Retain): nothing manages it any more' : 'deletes it'} (a changed logical id or a removed resource)`,
+        });
+        continue;
+      }
+      if (after.type !== before.type) {
+        changes.push({ ...at, breaking: true, message: `type changes to ${after.type}: the deploy replaces it` });
+        continue;
+      }
+      const changed = Object.keys({ ...before.replacing, ...after.replacing }).filter(
+        (key) => !same(before.replacing[key], after.replacing[key]),
+      );
+      if (changed.length > 0) {
+        changes.push({
+          ...at,
+          breaking: true,
+          message: `${changed.join(', ')} changes: CloudFormation replaces the resource (a new one, the old ${before.updateReplacePolicy === 'Retain' ? 'orphaned' : 'deleted'})`,
+        });
+      }
+      for (const [attribute, was, now] of [
+        ['DeletionPolicy', before.deletionPolicy, after.deletionPolicy],
+        ['UpdateReplacePolicy', before.updateReplacePolicy, after.updateReplacePolicy],
+      ] as const) {
+        if (was === 'Retain' && now !== 'Retain')
+          changes.push({ ...at, breaking: true, message: `${attribute} drops Retain (now ${now})` });
+        else if (was !== now)
+          changes.push({ ...at, breaking: false, message: `${attribute} ${was} → ${now} (no update to the resource)` });
+      }
+    }
+  }
+  for (const [stack, resources] of Object.entries(next)) {
+    for (const [logicalId, after] of Object.entries(resources)) {
+      const at = { stack, logicalId, type: after.type };
+      if (previous[stack]?.[logicalId] === undefined)
+        changes.push({ ...at, breaking: false, message: 'added: the deploy creates it' });
+      if (DATA_TYPES.has(after.type)) {
+        const notRetained = [
+          after.deletionPolicy !== 'Retain' ? `DeletionPolicy ${after.deletionPolicy}` : '',
+          after.updateReplacePolicy !== 'Retain' ? `UpdateReplacePolicy ${after.updateReplacePolicy}` : '',
+        ].filter(Boolean);
+        if (notRetained.length > 0)
+          changes.push({ ...at, breaking: true, message: `holds data but is not retained: ${notRetained.join(', ')}` });
+      }
+    }
+  }
+  return changes;
+}
+
+/** One line per change: `stack logicalId (Type): message`. */
+export function describeChange(change: StatefulChange): string {
+  return `${change.stack} ${change.logicalId} (${change.type}): ${change.message}`;
+}

@@ -1,0 +1,105 @@
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { releaseCheck } from '../../../aws/preflight-release.js';
+import { main } from '../../../cli/main.js';
+import { releaseLine, releaseOf } from '../../../cli/operator/release.js';
+import { GOLDSMITH_VERSION, parseVersion, releaseParameterName, upgradeVerdict } from '../../../core/release/index.js';
+import manifest from '../../../package.json' with { type: 'json' };
+import { mockClient } from '../../helpers/mock-client.js';
+import { captureOutput } from '../../helpers/output.js';
+
+describe('goldsmith --version', () => {
+  it("prints package.json's version and exits 0", async () => {
+    const out = await captureOutput(() => main(['--version']));
+    expect(out).toMatchObject({ code: 0, stdout: `${manifest.version}\n`, stderr: '' });
+    expect(GOLDSMITH_VERSION).toBe(manifest.version);
+    expect(parseVersion(GOLDSMITH_VERSION)).toBeDefined();
+  });
+});
+
+describe('upgradeVerdict', () => {
+  it('refuses a checkout older than the deployed release, naming both and what to do', () => {
+    expect(upgradeVerdict('0.2.0', '0.10.0', 'prod')).toEqual({
+      kind: 'downgrade',
+      line: "stage prod runs 0.10.0, newer than this checkout's 0.2.0: a downgrade is refused (check out 0.10.0 or later; docs/upgrading.md)",
+    });
+    expect(upgradeVerdict('1.0.0', '1.0.1', 'dev').kind).toBe('downgrade');
+  });
+
+  it('lets an upgrade, the same release and a first deploy through', () => {
+    expect(upgradeVerdict('0.2.0', '0.1.9', 'prod').kind).toBe('upgrade');
+    expect(upgradeVerdict('0.10.0', '0.9.0', 'prod').kind).toBe('upgrade');
+    expect(upgradeVerdict('0.2.0', '0.2.0', 'prod').kind).toBe('same');
+    expect(upgradeVerdict('0.2.0', undefined, 'prod').kind).toBe('first-deploy');
+  });
+
+  it('does not guess at a recorded value that is not a semantic version', () => {
+    expect(upgradeVerdict('0.2.0', '0.2', 'prod')).toEqual({
+      kind: 'unreadable',
+      line: 'stage prod records release "0.2", not a semantic version: check /goldsmith-release/prod',
+    });
+  });
+});
+
+const ssm = mockClient(SSMClient);
+afterEach(() => ssm.reset());
+
+describe('preflight: the deployed release', () => {
+  it('reads /goldsmith-release/<stage> and marks a downgrade missing', async () => {
+    ssm.on(GetParameterCommand, { Name: '/goldsmith-release/prod' }).resolves({ Parameter: { Value: '0.3.0' } });
+    const check = await releaseCheck('prod', 'eu-west-1', '0.2.0');
+    expect(check).toEqual({
+      name: 'release',
+      status: 'missing',
+      detail:
+        "stage prod runs 0.3.0, newer than this checkout's 0.2.0: a downgrade is refused (check out 0.3.0 or later; docs/upgrading.md)",
+    });
+    expect(releaseParameterName('prod')).toBe('/goldsmith-release/prod');
+  });
+
+  it('passes an upgrade and a stage that records no release (ParameterNotFound)', async () => {
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: '0.1.0' } });
+    expect(await releaseCheck('prod', 'eu-west-1', '0.2.0')).toMatchObject({
+      status: 'ok',
+      detail: 'stage prod runs 0.1.0: deploying 0.2.0 upgrades it',
+    });
+    ssm.on(GetParameterCommand).rejects(Object.assign(new Error('not found'), { name: 'ParameterNotFound' }));
+    expect(await releaseCheck('dev', 'eu-west-1', '0.2.0')).toMatchObject({
+      status: 'ok',
+      detail: 'stage dev records no release (a first deploy, or one from before 0.2.0): deploying 0.2.0',
+    });
+  });
+
+  it('says what it could not read, and asks for a stage when none is given', async () => {
+    ssm.on(GetParameterCommand).rejects(Object.assign(new Error('no'), { name: 'AccessDeniedException' }));
+    expect(await releaseCheck('prod', 'eu-west-1', '0.2.0')).toEqual({
+      name: 'release',
+      status: 'not checked',
+      detail: 'cannot read /goldsmith-release/prod in eu-west-1 (AccessDeniedException: no)',
+    });
+    expect(await releaseCheck(undefined, 'eu-west-1', '0.2.0')).toMatchObject({ status: 'not checked' });
+    expect(ssm.commandCalls(GetParameterCommand)).toHaveLength(1);
+  });
+});
+
+describe('status: the release a stage runs', () => {
+  const stage = { kind: 'stage', stage: 'prod', region: 'eu-west-1', url: undefined } as const;
+
+  it('shows the recorded release beside the checkout, and none for a stage deployed before releases', async () => {
+    ssm.on(GetParameterCommand, { Name: '/goldsmith-release/prod' }).resolves({ Parameter: { Value: '0.2.0' } });
+    const where = { ...stage, catalog: undefined as never };
+    expect(releaseLine(await releaseOf(where))).toBe(`release 0.2.0; this checkout ${GOLDSMITH_VERSION}`);
+    ssm.on(GetParameterCommand).rejects(Object.assign(new Error('not found'), { name: 'ParameterNotFound' }));
+    expect(releaseLine(await releaseOf(where))).toBe(
+      `release none recorded (deployed before 0.2.0); this checkout ${GOLDSMITH_VERSION}`,
+    );
+  });
+
+  it('says why when the release cannot be read', async () => {
+    ssm.on(GetParameterCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+    const view = await releaseOf({ ...stage, catalog: undefined as never });
+    expect(releaseLine(view)).toBe(
+      `release unknown (/goldsmith-release/prod: AccessDeniedException: denied); this checkout ${GOLDSMITH_VERSION}`,
+    );
+  });
+});
