@@ -1,6 +1,7 @@
 import { type AutoScalingGroup, paginateDescribeAutoScalingGroups } from '@aws-sdk/client-auto-scaling';
 import { DescribeLaunchTemplatesCommand, DescribeLaunchTemplateVersionsCommand } from '@aws-sdk/client-ec2';
 import { ROLLOUT_TAG } from '../core/names.js';
+import type { InstanceView } from '../core/rollout/left-behind.js';
 import {
   type GroupView,
   groupTemplate,
@@ -102,17 +103,33 @@ export async function findFollowingGroups(scope: MemberScope, tagValue: string):
   return found;
 }
 
-/** DescribeAutoScalingGroups in the scope, every page, with `filters` (none: every group). */
+/** DescribeAutoScalingGroups in the scope, every page, with `filters` (none: every group) or these names. */
 async function describeGroups(
   scope: MemberScope,
   filters: { Name: string; Values: string[] }[] | undefined,
+  names?: string[],
 ): Promise<AutoScalingGroup[]> {
   const client = autoScalingClient(scope.region, scope.identity);
   const groups: AutoScalingGroup[] = [];
-  for await (const page of paginateDescribeAutoScalingGroups({ client }, filters ? { Filters: filters } : {})) {
+  const input = names ? { AutoScalingGroupNames: names } : filters ? { Filters: filters } : {};
+  for await (const page of paginateDescribeAutoScalingGroups({ client }, input)) {
     groups.push(...(page.AutoScalingGroups ?? []));
   }
   return groups;
+}
+
+/**
+ * A group's instances as DescribeAutoScalingGroups reports them: each one's launch template version, scale-in
+ * protection and lifecycle state (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_Instance.html).
+ * Empty when the group is gone.
+ */
+export async function groupInstances(scope: MemberScope, group: string): Promise<InstanceView[]> {
+  const [g] = await describeGroups(scope, undefined, [group]);
+  return (g?.Instances ?? []).map((i) => ({
+    ...(i.LaunchTemplate?.Version !== undefined && { version: i.LaunchTemplate.Version }),
+    protectedFromScaleIn: i.ProtectedFromScaleIn === true,
+    ...(i.LifecycleState !== undefined && { lifecycleState: String(i.LifecycleState) }),
+  }));
 }
 
 async function readTemplate(scope: MemberScope, ref: TemplateRef, version: number, tagValue: string) {

@@ -1,3 +1,4 @@
+import { leftBehindText, sumLeftBehind } from '../../core/rollout/left-behind.js';
 import { endedText, isOpenRollout, waveText } from '../../core/rollout/operator.js';
 import type { RolloutGroup, RolloutRecord } from '../../core/rollout/record.js';
 import { emptyWaveText } from '../../core/status/rollout-counts.js';
@@ -45,10 +46,13 @@ export function renderRolloutStatus(r: RolloutRecord): string {
     );
     for (const g of w.groups) {
       const why = g.statusReason ? `: ${g.statusReason}` : '';
+      const left = g.back ? '' : leftBehindText(g.leftBehind);
       out.push(
-        `    ${g.account} ${g.region} ${g.group}: ${g.status} (template ${g.launchTemplateId} v${g.fromVersion} -> v${g.toVersion}, refresh ${g.refreshId})${why}${backText(g)}`,
+        `    ${g.account} ${g.region} ${g.group}: ${g.status} (template ${g.launchTemplateId} v${g.fromVersion} -> v${g.toVersion}, refresh ${g.refreshId})${why}${backText(g)}${left ? `; left on v${g.fromVersion}: ${left}` : ''}`,
       );
     }
+    const left = sumLeftBehind(w.groups);
+    if (left.instances > 0) out.push(`    left on older versions, in ${left.groups} group(s): ${leftBehindText(left)}`);
   });
   if (r.skippedGroups.length > 0) {
     out.push(`  skipped (${r.skippedGroups.length}):`);

@@ -17,6 +17,10 @@ export interface GroupInstance {
   /** The template version it was launched from. */
   readonly version: number;
   readonly imageId: string;
+  /** Scale-in protection (SetInstanceProtection, or the group's NewInstancesProtectedFromScaleIn at launch). */
+  protectedFromScaleIn?: boolean;
+  /** `Standby` after EnterStandby, until ExitStandby; absent: `InService`. */
+  lifecycle?: 'Standby';
 }
 
 export interface AutoScalingGroup {
@@ -28,6 +32,11 @@ export interface AutoScalingGroup {
   launchTemplate: { id: string; version: string };
   /** A mixed instances policy naming more than one template (not rollout-ready). */
   mixedInstances: boolean;
+  /**
+   * Every instance it launches is protected from scale in: what an ECS capacity provider with managed termination
+   * protection needs of its group (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/managed-termination-protection.html).
+   */
+  newInstancesProtectedFromScaleIn: boolean;
   minSize: number;
   maxSize: number;
   desiredCapacity: number;
@@ -49,6 +58,11 @@ export interface GroupSpec {
   readonly maxSize?: number;
   readonly tags?: Record<string, string>;
   readonly mixedInstances?: boolean;
+  readonly newInstancesProtectedFromScaleIn?: boolean;
+  /** How many of its first instances a team protected from scale in by hand (SetInstanceProtection). */
+  readonly protectedInstances?: number;
+  /** How many of its last instances a team put in Standby (EnterStandby). */
+  readonly standbyInstances?: number;
   readonly defaultInstanceWarmup?: number;
   readonly healthCheckGracePeriod?: number;
 }
@@ -84,6 +98,7 @@ export class AutoScalingGroups {
       region: spec.region,
       launchTemplate: { id: spec.launchTemplateId, version: spec.version ?? '$Default' },
       mixedInstances: spec.mixedInstances ?? false,
+      newInstancesProtectedFromScaleIn: spec.newInstancesProtectedFromScaleIn ?? false,
       minSize: spec.minSize ?? 0,
       maxSize: spec.maxSize ?? Math.max(spec.desiredCapacity, 1),
       desiredCapacity: spec.desiredCapacity,
@@ -177,13 +192,14 @@ export class AutoScalingGroups {
       HealthCheckGracePeriod: g.healthCheckGracePeriod,
       ...(g.defaultInstanceWarmup !== undefined ? { DefaultInstanceWarmup: g.defaultInstanceWarmup } : {}),
       CreatedTime: new Date(g.createdAt),
+      NewInstancesProtectedFromScaleIn: g.newInstancesProtectedFromScaleIn,
       Instances: g.instances.map((i) => ({
         InstanceId: i.instanceId,
         AvailabilityZone: `${g.region}a`,
-        LifecycleState: 'InService',
+        LifecycleState: i.lifecycle ?? 'InService',
         HealthStatus: 'Healthy',
         LaunchTemplate: { ...lt, Version: String(i.version) },
-        ProtectedFromScaleIn: false,
+        ProtectedFromScaleIn: i.protectedFromScaleIn === true,
       })),
       Tags: [...g.tags].map(([Key, Value]) => ({
         ResourceId: g.name,

@@ -34,6 +34,10 @@ export interface RefreshPrefs {
   readonly bakeSeconds: number;
   readonly autoRollback: boolean;
   readonly alarms: readonly string[];
+  /** ScaleInProtectedInstances (default Wait). */
+  readonly protectedInstances: 'Refresh' | 'Ignore' | 'Wait';
+  /** StandbyInstances (default Wait). */
+  readonly standbyInstances: 'Terminate' | 'Ignore' | 'Wait';
 }
 
 export interface InstanceRefresh {
@@ -56,6 +60,8 @@ export interface InstanceRefresh {
   phase: 'pending' | 'replace' | 'warm' | 'bake' | 'rollback' | 'rollback-warm' | 'done';
   nextAt: number;
   blockedSince: number | undefined;
+  /** Since when only protected or Standby instances it must wait for are left to replace. */
+  waitingSince: number | undefined;
   checkpointsDone: number;
   rollback:
     | {

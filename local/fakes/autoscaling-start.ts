@@ -33,6 +33,22 @@ function intIn(p: Input, field: string, min: number, max: number, fallback: numb
   return v;
 }
 
+/**
+ * An enum preference: AWS's own refusal of a value outside the set ("Value '' at 'preferences.scaleInProtectedInstances'
+ * failed to satisfy constraint: Member must satisfy enum value set: [Ignore, Wait, Refresh]",
+ * https://github.com/hashicorp/terraform-provider-aws/pull/33382). Absent: Wait, the API's default for both
+ * (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_RefreshPreferences.html).
+ */
+function enumIn<T extends string>(p: Input, field: string, values: readonly T[]): T {
+  const v = p[field];
+  if (v === undefined) return 'Wait' as T;
+  if (typeof v !== 'string' || !values.includes(v as T))
+    throw invalid(
+      `1 validation error detected: Value '${String(v)}' at 'preferences.${field.charAt(0).toLowerCase()}${field.slice(1)}' failed to satisfy constraint: Member must satisfy enum value set: [${values.join(', ')}]`,
+    );
+  return v as T;
+}
+
 /** The refresh's preferences with AWS's defaults (understand-instance-refresh-default-values.html). */
 export function preferencesOf(g: AutoScalingGroup, raw: unknown): RefreshPrefs & { skipMatching: boolean } {
   const p = (raw ?? {}) as Input;
@@ -64,6 +80,8 @@ export function preferencesOf(g: AutoScalingGroup, raw: unknown): RefreshPrefs &
     autoRollback: p.AutoRollback === true,
     alarms: alarms.map(String),
     skipMatching: p.SkipMatching === true,
+    protectedInstances: enumIn(p, 'ScaleInProtectedInstances', ['Ignore', 'Wait', 'Refresh'] as const),
+    standbyInstances: enumIn(p, 'StandbyInstances', ['Terminate', 'Ignore', 'Wait'] as const),
   };
 }
 

@@ -73,22 +73,35 @@ export function answer(): void {
 
   asg
     .on(DescribeAutoScalingGroupsCommand)
-    .callsFake(async (i: { Filters?: { Name: string; Values: string[] }[] }, c: WithConfig) => {
-      const m = memberOf(await accountOf(c));
-      // Without a filter, every group of the account (the engine reads them all for a shared template at $Latest).
-      const [filter] = i.Filters ?? [];
-      const key = filter?.Name.replace(/^tag:/, '') ?? '';
-      return {
-        AutoScalingGroups: m.groups
-          .filter((g) => !filter || filter.Values.includes(g.tags[key] ?? ''))
-          .map((g) => ({
-            AutoScalingGroupName: g.name,
-            Tags: Object.entries(g.tags).map(([Key, Value]) => ({ Key, Value })),
-            ...(g.template && { LaunchTemplate: { LaunchTemplateId: g.template.id, Version: g.template.version } }),
-            ...(g.launchConfigurationName && { LaunchConfigurationName: g.launchConfigurationName }),
-          })),
-      };
-    });
+    .callsFake(
+      async (
+        i: { Filters?: { Name: string; Values: string[] }[]; AutoScalingGroupNames?: string[] },
+        c: WithConfig,
+      ) => {
+        const m = memberOf(await accountOf(c));
+        // Without a filter, every group of the account (the engine reads them all for a shared template at $Latest).
+        const [filter] = i.Filters ?? [];
+        const key = filter?.Name.replace(/^tag:/, '') ?? '';
+        return {
+          AutoScalingGroups: m.groups
+            .filter((g) => !filter || filter.Values.includes(g.tags[key] ?? ''))
+            .filter((g) => !i.AutoScalingGroupNames || i.AutoScalingGroupNames.includes(g.name))
+            .map((g) => ({
+              AutoScalingGroupName: g.name,
+              Tags: Object.entries(g.tags).map(([Key, Value]) => ({ Key, Value })),
+              ...(g.template && { LaunchTemplate: { LaunchTemplateId: g.template.id, Version: g.template.version } }),
+              ...(g.launchConfigurationName && { LaunchConfigurationName: g.launchConfigurationName }),
+              ...(g.mixed && { MixedInstancesPolicy: g.mixed }),
+              Instances: (g.instances ?? []).map((x, n) => ({
+                InstanceId: `i-${n}`,
+                LifecycleState: x.standby ? ('Standby' as const) : ('InService' as const),
+                ProtectedFromScaleIn: x.protected === true,
+                ...(g.template && { LaunchTemplate: { LaunchTemplateId: g.template.id, Version: x.version } }),
+              })),
+            })),
+        };
+      },
+    );
   ec2.on(DescribeLaunchTemplatesCommand).callsFake(async (i: { LaunchTemplateIds: string[] }, c: WithConfig) => {
     const m = memberOf(await accountOf(c));
     return {

@@ -1,4 +1,4 @@
-import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { AutoScalingClient, type MixedInstancesPolicy } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
@@ -32,6 +32,10 @@ export interface Group {
   tags: Record<string, string>;
   template: { id: string; version: string } | undefined;
   launchConfigurationName?: string;
+  /** DescribeAutoScalingGroups' MixedInstancesPolicy, as the group holds it. */
+  mixed?: MixedInstancesPolicy;
+  /** Its instances: the launch template version each runs, and whether protected from scale in or in Standby. */
+  instances?: { version: string; protected?: boolean; standby?: boolean }[];
 }
 export interface Refresh {
   id: string;
