@@ -1,4 +1,8 @@
-import { type AutoScalingGroup, paginateDescribeAutoScalingGroups } from '@aws-sdk/client-auto-scaling';
+import {
+  type AutoScalingGroup,
+  type MixedInstancesPolicy,
+  paginateDescribeAutoScalingGroups,
+} from '@aws-sdk/client-auto-scaling';
 import { DescribeLaunchTemplatesCommand, DescribeLaunchTemplateVersionsCommand } from '@aws-sdk/client-ec2';
 import { ROLLOUT_TAG } from '../core/names.js';
 import type { InstanceView } from '../core/rollout/left-behind.js';
@@ -22,7 +26,15 @@ export interface MemberScope {
 
 /** A tagged group in a scope: ready to refresh (its template and the version it runs), or skipped with a reason. */
 export type FoundGroup =
-  | { kind: 'ready'; group: string; launchTemplateId: string; fromVersion: number; fromImageId?: string }
+  | {
+      kind: 'ready';
+      group: string;
+      launchTemplateId: string;
+      fromVersion: number;
+      fromImageId?: string;
+      /** Its mixed instances policy as DescribeAutoScalingGroups reported it: the refresh keeps all of it. */
+      mixed?: MixedInstancesPolicy;
+    }
   | { kind: 'skip'; group: string; reason: string };
 
 function viewOf(g: AutoScalingGroup): GroupView {
@@ -97,6 +109,7 @@ export async function findFollowingGroups(scope: MemberScope, tagValue: string):
             launchTemplateId: ready.launchTemplateId,
             fromVersion: template.version,
             ...(ready.imageId !== undefined && { fromImageId: ready.imageId }),
+            ...(g.MixedInstancesPolicy && { mixed: g.MixedInstancesPolicy }),
           },
     );
   }
@@ -124,7 +137,15 @@ async function describeGroups(
  * Empty when the group is gone.
  */
 export async function groupInstances(scope: MemberScope, group: string): Promise<InstanceView[]> {
-  const [g] = await describeGroups(scope, undefined, [group]);
+  return instancesOf(await describeGroup(scope, group));
+}
+
+/** One group as DescribeAutoScalingGroups reports it now (undefined: gone). */
+export async function describeGroup(scope: MemberScope, group: string): Promise<AutoScalingGroup | undefined> {
+  return (await describeGroups(scope, undefined, [group]))[0];
+}
+
+function instancesOf(g: AutoScalingGroup | undefined): InstanceView[] {
   return (g?.Instances ?? []).map((i) => ({
     ...(i.LaunchTemplate?.Version !== undefined && { version: i.LaunchTemplate.Version }),
     protectedFromScaleIn: i.ProtectedFromScaleIn === true,

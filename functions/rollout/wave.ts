@@ -111,6 +111,7 @@ async function startGroup(
     launchTemplateId: g.launchTemplateId,
     version: toVersion,
     preferences: refreshPreferences(ctx.settings),
+    mixed: g.mixed ?? 'none',
   });
   return { toVersion, started };
 }

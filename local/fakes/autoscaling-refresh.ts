@@ -275,7 +275,11 @@ export class RefreshEngine {
   private succeed(r: InstanceRefresh, t: number): void {
     // "Once the instance refresh succeeds, Amazon EC2 Auto Scaling updates the settings of the Auto Scaling group
     // to reflect the new desired configuration" (API_StartInstanceRefresh).
-    if (r.desired) r.group.launchTemplate = { id: r.desired.launchTemplateId, version: String(r.desired.version) };
+    // A mixed instances policy comes from the desired configuration too, its parameters not given at their defaults.
+    if (r.desired) {
+      r.group.launchTemplate = { id: r.desired.launchTemplateId, version: String(r.desired.version) };
+      r.group.mixedInstancesPolicy = r.desired.mixed;
+    }
     this.end(r, t, 'Successful');
   }
 

@@ -3,6 +3,7 @@ import {
   CancelInstanceRefreshCommand,
   DescribeAutoScalingGroupsCommand,
   DescribeInstanceRefreshesCommand,
+  type DesiredConfiguration,
   InstanceRefreshInProgressFault,
   RollbackInstanceRefreshCommand,
   StartInstanceRefreshCommand,
@@ -31,6 +32,7 @@ import {
   PRD1,
   PRD2,
   REST,
+  type Refresh,
   sts,
   WAVE1,
   type WithConfig,
@@ -151,7 +153,7 @@ export function answer(): void {
     async (
       i: {
         AutoScalingGroupName: string;
-        DesiredConfiguration: { LaunchTemplate: { LaunchTemplateId: string; Version: string } };
+        DesiredConfiguration: DesiredConfiguration;
         Preferences: Record<string, unknown>;
       },
       c: WithConfig,
@@ -172,7 +174,10 @@ export function answer(): void {
         id,
         group: i.AutoScalingGroupName,
         status: 'Pending',
-        desired: i.DesiredConfiguration.LaunchTemplate,
+        desired: (i.DesiredConfiguration.LaunchTemplate ??
+          i.DesiredConfiguration.MixedInstancesPolicy?.LaunchTemplate
+            ?.LaunchTemplateSpecification) as Refresh['desired'],
+        desiredConfiguration: i.DesiredConfiguration,
         preferences: i.Preferences,
       });
       world.started.push(`${account}/${i.AutoScalingGroupName}`);
@@ -191,7 +196,7 @@ export function answer(): void {
           AutoScalingGroupName: r.group,
           Status: r.status,
           ...(r.statusReason && { StatusReason: r.statusReason }),
-          ...(r.desired && { DesiredConfiguration: { LaunchTemplate: r.desired } }),
+          ...(r.desired && { DesiredConfiguration: r.desiredConfiguration ?? { LaunchTemplate: r.desired } }),
         })),
     }));
   const endActive = (to: string) => async (i: { AutoScalingGroupName: string }, c: WithConfig) => {

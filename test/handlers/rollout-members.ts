@@ -1,4 +1,4 @@
-import { AutoScalingClient, type MixedInstancesPolicy } from '@aws-sdk/client-auto-scaling';
+import { AutoScalingClient, type DesiredConfiguration, type MixedInstancesPolicy } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
@@ -43,6 +43,8 @@ export interface Refresh {
   status: string;
   statusReason?: string;
   desired?: { LaunchTemplateId: string; Version: string };
+  /** StartInstanceRefresh's DesiredConfiguration as sent (a mixed-instances group's carries its policy). */
+  desiredConfiguration?: DesiredConfiguration;
   preferences?: Record<string, unknown>;
 }
 export interface Member {
