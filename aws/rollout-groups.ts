@@ -13,6 +13,7 @@ import {
   type TemplateRef,
   templateReadiness,
 } from '../core/rollout/readiness.js';
+import type { RunningTemplate } from '../core/rollout/supersede.js';
 import { autoScalingClient } from './clients/autoscaling.js';
 import { ec2Client } from './clients/ec2.js';
 import type { ClientIdentity } from './clients/registry.js';
@@ -138,6 +139,19 @@ async function describeGroups(
  */
 export async function groupInstances(scope: MemberScope, group: string): Promise<InstanceView[]> {
   return instancesOf(await describeGroup(scope, group));
+}
+
+/**
+ * The launch template a group runs now: its own, or its mixed instances policy's (undefined: the group is gone).
+ */
+export async function runningTemplate(scope: MemberScope, group: string): Promise<RunningTemplate | undefined> {
+  const g = await describeGroup(scope, group);
+  if (!g) return undefined;
+  const spec = g.LaunchTemplate ?? g.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification;
+  return {
+    ...(spec?.LaunchTemplateId !== undefined && { id: spec.LaunchTemplateId }),
+    ...(spec?.Version !== undefined && { version: spec.Version }),
+  };
 }
 
 /** One group as DescribeAutoScalingGroups reports it now (undefined: gone). */

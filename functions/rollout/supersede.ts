@@ -1,17 +1,21 @@
 import { getChannelPointer } from '../../aws/channel-pointers.js';
 import { readRolloutFacts } from '../../aws/rollout-facts.js';
+import { runningTemplate } from '../../aws/rollout-groups.js';
 import { createTemplateVersion, rollbackRefresh, startRefresh } from '../../aws/rollout-refresh.js';
 import { mapWithConcurrency } from '../../core/concurrency.js';
 import { RolloutRefusedError, rolloutAmis } from '../../core/rollout/facts.js';
 import type { RolloutGroup, RolloutRecord, RolloutReplacement } from '../../core/rollout/record.js';
 import { launchTemplateClientToken } from '../../core/rollout/request.js';
 import {
+  movedOnReason,
+  NOT_MOVED,
   planSupersede,
   previousIsTarget,
   refreshesToWatch,
   settledReason,
   withMoveStatuses,
   withMoves,
+  withNotMoved,
 } from '../../core/rollout/supersede.js';
 import { moveOf, readStatuses, revertPreferences } from './take-back.js';
 import { type RolloutContext, SCOPE_CONCURRENCY, scopeOf } from './wave.js';
@@ -58,13 +62,31 @@ export async function moveBack(
   );
   return mapWithConcurrency(move, SCOPE_CONCURRENCY, async (g) => {
     const scope = scopeOf(ctx, g.account, g.region);
+    // What the group runs now: a team that deployed a version of its own since is left as it is, never sent back.
+    const running = await runningTemplate(scope, g.group);
+    const movedOn = movedOnReason(g, running);
+    if (movedOn) {
+      const version = Number(running?.version);
+      return {
+        ...g,
+        back: {
+          version: Number.isInteger(version) ? version : g.toVersion,
+          refreshId: '',
+          status: NOT_MOVED,
+          statusReason: movedOn,
+        },
+      };
+    }
     const ami = replacement.amis[g.region];
+    // The replacement copies the version the group runs now (Goldsmith's, or the one from before a refresh that did
+    // not finish): every setting as it is, only the AMI changed.
+    const current = Number(running?.version);
     const version =
       previousIsTarget(g, replacement) || ami === undefined
         ? g.fromVersion
         : await createTemplateVersion(scope, {
             launchTemplateId: g.launchTemplateId,
-            sourceVersion: g.fromVersion,
+            sourceVersion: Number.isInteger(current) ? current : g.fromVersion,
             imageId: ami,
             clientToken: launchTemplateClientToken({
               ...g,
@@ -113,7 +135,10 @@ export async function followSuperseded(
   const step = planSupersede(record);
   switch (step.kind) {
     case 'move-back':
-      if (replacement) record = withMoves(record, await moveBack(ctx, replacement, step.rollBack, step.move));
+      if (replacement) {
+        const moved = await moveBack(ctx, replacement, step.rollBack, step.move);
+        record = withNotMoved(withMoves(record, moved), moved);
+      }
       await save(record);
       return false;
     case 'wait':

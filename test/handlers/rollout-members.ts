@@ -88,10 +88,15 @@ export function memberOf(account: string): Member {
 
 /** Sets every refresh of `account` that is still active to `status`. */
 export function settle(account: string, status: string, reason?: string): void {
-  for (const r of memberOf(account).refreshes) {
+  const m = memberOf(account);
+  for (const r of m.refreshes) {
     if (['Pending', 'InProgress', 'Baking'].includes(r.status)) {
       r.status = status;
       if (reason) r.statusReason = reason;
+      // A Successful refresh saves its desired configuration on the group (StartInstanceRefresh).
+      const g = m.groups.find((x) => x.name === r.group);
+      if (status === 'Successful' && r.desired && g?.template)
+        g.template = { id: r.desired.LaunchTemplateId, version: r.desired.Version };
     }
   }
 }
