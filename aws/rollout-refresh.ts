@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-auto-scaling';
 import { CreateLaunchTemplateVersionCommand, DescribeLaunchTemplateVersionsCommand } from '@aws-sdk/client-ec2';
 import type { RefreshPreferences } from '../core/rollout/request.js';
+import { differencesBeyondAmi, mismatchMessage, TemplateVersionMismatchError } from '../core/rollout/template-check.js';
 import { autoScalingClient } from './clients/autoscaling.js';
 import { ec2Client } from './clients/ec2.js';
 import { describeGroup, type MemberScope } from './rollout-groups.js';
@@ -42,7 +43,37 @@ export async function createTemplateVersion(
   const number = out.LaunchTemplateVersion?.VersionNumber;
   if (number === undefined)
     throw new Error(`CreateLaunchTemplateVersion of ${input.launchTemplateId} returned no version`);
+  await checkOnlyAmiChanged(scope, input.launchTemplateId, input.sourceVersion, number, input.imageId);
   return number;
+}
+
+/**
+ * Reads the created version back beside its source and refuses it (TemplateVersionMismatchError) when it differs in
+ * anything but the AMI (core/rollout/template-check.ts): a version a ClientToken handed back from someone else's
+ * call, or one written by anything else holding the member role, is never refreshed to.
+ */
+async function checkOnlyAmiChanged(
+  scope: MemberScope,
+  launchTemplateId: string,
+  source: number,
+  created: number,
+  imageId: string,
+): Promise<void> {
+  const out = await ec2Client(scope.region, scope.identity).send(
+    new DescribeLaunchTemplateVersionsCommand({
+      LaunchTemplateId: launchTemplateId,
+      Versions: [String(source), String(created)],
+    }),
+  );
+  const data = (n: number) =>
+    (out.LaunchTemplateVersions ?? []).find((v) => v.VersionNumber === n)?.LaunchTemplateData as
+      | Record<string, unknown>
+      | undefined;
+  const before = data(source);
+  const after = data(created);
+  const fields = !before || !after ? ['(version not found)'] : differencesBeyondAmi(before, after, imageId);
+  if (fields.length > 0)
+    throw new TemplateVersionMismatchError(mismatchMessage(launchTemplateId, created, source, fields));
 }
 
 /** A refresh as DescribeInstanceRefreshes reports it. */

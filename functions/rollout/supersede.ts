@@ -17,6 +17,7 @@ import {
   withMoves,
   withNotMoved,
 } from '../../core/rollout/supersede.js';
+import { TemplateVersionMismatchError } from '../../core/rollout/template-check.js';
 import { moveOf, readStatuses, revertPreferences } from './take-back.js';
 import { type RolloutContext, SCOPE_CONCURRENCY, scopeOf } from './wave.js';
 
@@ -81,21 +82,28 @@ export async function moveBack(
     // The replacement copies the version the group runs now (Goldsmith's, or the one from before a refresh that did
     // not finish): every setting as it is, only the AMI changed.
     const current = Number(running?.version);
-    const version =
-      previousIsTarget(g, replacement) || ami === undefined
-        ? g.fromVersion
-        : await createTemplateVersion(scope, {
-            launchTemplateId: g.launchTemplateId,
-            sourceVersion: Number.isInteger(current) ? current : g.fromVersion,
-            imageId: ami,
-            clientToken: launchTemplateClientToken({
-              ...g,
-              image: ctx.image,
-              channel: ctx.channel,
-              version: `${replacement.version} after ${ctx.version}`,
-            }),
-            description: `goldsmith ${ctx.image} ${ctx.channel} ${replacement.version} (${ctx.version} revoked)`,
-          });
+    let version: number;
+    try {
+      version =
+        previousIsTarget(g, replacement) || ami === undefined
+          ? g.fromVersion
+          : await createTemplateVersion(scope, {
+              launchTemplateId: g.launchTemplateId,
+              sourceVersion: Number.isInteger(current) ? current : g.fromVersion,
+              imageId: ami,
+              clientToken: launchTemplateClientToken({
+                ...g,
+                image: ctx.image,
+                channel: ctx.channel,
+                version: `${replacement.version} after ${ctx.version}`,
+              }),
+              description: `goldsmith ${ctx.image} ${ctx.channel} ${replacement.version} (${ctx.version} revoked)`,
+            });
+    } catch (error) {
+      // A replacement version that changed more than the AMI is never refreshed to: the group stays, told why.
+      if (!(error instanceof TemplateVersionMismatchError)) throw error;
+      return { ...g, back: { version: g.toVersion, refreshId: '', status: NOT_MOVED, statusReason: error.message } };
+    }
     const out = await startRefresh(scope, {
       group: g.group,
       launchTemplateId: g.launchTemplateId,

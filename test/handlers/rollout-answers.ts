@@ -122,7 +122,7 @@ export function answer(): void {
           .map((v) => ({
             VersionNumber: v.number,
             ...(v.description !== undefined && { VersionDescription: v.description }),
-            LaunchTemplateData: { ImageId: v.imageId },
+            LaunchTemplateData: { ...v.data, ImageId: v.imageId },
           })),
       };
     });
@@ -131,6 +131,7 @@ export function answer(): void {
       i: {
         LaunchTemplateId: string;
         ClientToken: string;
+        SourceVersion?: string;
         VersionDescription?: string;
         LaunchTemplateData: { ImageId: string };
       },
@@ -144,6 +145,8 @@ export function answer(): void {
         imageId: i.LaunchTemplateData.ImageId,
         token: i.ClientToken,
         ...(i.VersionDescription !== undefined && { description: i.VersionDescription }),
+        // SourceVersion's data, with what the call gives over it (and whatever someone slipped in).
+        data: { ...t.versions.find((x) => String(x.number) === i.SourceVersion)?.data, ...world.tamper },
       };
       if (!again) t.versions.push(v);
       return { LaunchTemplateVersion: { VersionNumber: v.number, LaunchTemplateId: t.id } };

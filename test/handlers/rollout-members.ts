@@ -25,7 +25,14 @@ export const INPUT = { image: 'base', channel: 'prod', version: '1.0.0/3' };
 export interface Template {
   id: string;
   tags: Record<string, string>;
-  versions: { number: number; imageId: string; token?: string; description?: string }[];
+  versions: {
+    number: number;
+    imageId: string;
+    token?: string;
+    description?: string;
+    /** The version's other LaunchTemplateData (instance type, user data, …). */
+    data?: Record<string, unknown>;
+  }[];
 }
 export interface Group {
   name: string;
@@ -63,6 +70,8 @@ export const world = {
   assumeFails: new Map<string, Error>(),
   /** What StartInstanceRefresh throws for a group (Auto Scaling refusing that group's refresh). */
   startFails: new Map<string, Error>(),
+  /** LaunchTemplateData that CreateLaunchTemplateVersion adds beyond what it was asked (someone else's version). */
+  tamper: undefined as Record<string, unknown> | undefined,
 };
 
 /** One following group with a literal-AMI template at version 3, in `account`. */
@@ -72,7 +81,7 @@ export function followingGroup(account: string, name = `web-${account.slice(-1)}
   m.templates.push({
     id,
     tags: { 'goldsmith:follow': tag },
-    versions: [1, 2, 3].map((n) => ({ number: n, imageId: 'ami-0old' })),
+    versions: [1, 2, 3].map((n) => ({ number: n, imageId: 'ami-0old', data: { InstanceType: 'm7g.large' } })),
   });
   m.groups.push({ name, tags: { 'goldsmith:follow': tag }, template: { id, version: '3' } });
 }
