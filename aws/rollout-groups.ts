@@ -1,6 +1,11 @@
-import { type AutoScalingGroup, paginateDescribeAutoScalingGroups } from '@aws-sdk/client-auto-scaling';
+import {
+  type AutoScalingGroup,
+  type MixedInstancesPolicy,
+  paginateDescribeAutoScalingGroups,
+} from '@aws-sdk/client-auto-scaling';
 import { DescribeLaunchTemplatesCommand, DescribeLaunchTemplateVersionsCommand } from '@aws-sdk/client-ec2';
 import { ROLLOUT_TAG } from '../core/names.js';
+import type { InstanceView } from '../core/rollout/left-behind.js';
 import {
   type GroupView,
   groupTemplate,
@@ -8,6 +13,7 @@ import {
   type TemplateRef,
   templateReadiness,
 } from '../core/rollout/readiness.js';
+import type { RunningTemplate } from '../core/rollout/supersede.js';
 import { autoScalingClient } from './clients/autoscaling.js';
 import { ec2Client } from './clients/ec2.js';
 import type { ClientIdentity } from './clients/registry.js';
@@ -21,7 +27,15 @@ export interface MemberScope {
 
 /** A tagged group in a scope: ready to refresh (its template and the version it runs), or skipped with a reason. */
 export type FoundGroup =
-  | { kind: 'ready'; group: string; launchTemplateId: string; fromVersion: number; fromImageId?: string }
+  | {
+      kind: 'ready';
+      group: string;
+      launchTemplateId: string;
+      fromVersion: number;
+      fromImageId?: string;
+      /** Its mixed instances policy as DescribeAutoScalingGroups reported it: the refresh keeps all of it. */
+      mixed?: MixedInstancesPolicy;
+    }
   | { kind: 'skip'; group: string; reason: string };
 
 function viewOf(g: AutoScalingGroup): GroupView {
@@ -96,23 +110,61 @@ export async function findFollowingGroups(scope: MemberScope, tagValue: string):
             launchTemplateId: ready.launchTemplateId,
             fromVersion: template.version,
             ...(ready.imageId !== undefined && { fromImageId: ready.imageId }),
+            ...(g.MixedInstancesPolicy && { mixed: g.MixedInstancesPolicy }),
           },
     );
   }
   return found;
 }
 
-/** DescribeAutoScalingGroups in the scope, every page, with `filters` (none: every group). */
+/** DescribeAutoScalingGroups in the scope, every page, with `filters` (none: every group) or these names. */
 async function describeGroups(
   scope: MemberScope,
   filters: { Name: string; Values: string[] }[] | undefined,
+  names?: string[],
 ): Promise<AutoScalingGroup[]> {
   const client = autoScalingClient(scope.region, scope.identity);
   const groups: AutoScalingGroup[] = [];
-  for await (const page of paginateDescribeAutoScalingGroups({ client }, filters ? { Filters: filters } : {})) {
+  const input = names ? { AutoScalingGroupNames: names } : filters ? { Filters: filters } : {};
+  for await (const page of paginateDescribeAutoScalingGroups({ client }, input)) {
     groups.push(...(page.AutoScalingGroups ?? []));
   }
   return groups;
+}
+
+/**
+ * A group's instances as DescribeAutoScalingGroups reports them: each one's launch template version, scale-in
+ * protection and lifecycle state (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_Instance.html).
+ * Empty when the group is gone.
+ */
+export async function groupInstances(scope: MemberScope, group: string): Promise<InstanceView[]> {
+  return instancesOf(await describeGroup(scope, group));
+}
+
+/**
+ * The launch template a group runs now: its own, or its mixed instances policy's (undefined: the group is gone).
+ */
+export async function runningTemplate(scope: MemberScope, group: string): Promise<RunningTemplate | undefined> {
+  const g = await describeGroup(scope, group);
+  if (!g) return undefined;
+  const spec = g.LaunchTemplate ?? g.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification;
+  return {
+    ...(spec?.LaunchTemplateId !== undefined && { id: spec.LaunchTemplateId }),
+    ...(spec?.Version !== undefined && { version: spec.Version }),
+  };
+}
+
+/** One group as DescribeAutoScalingGroups reports it now (undefined: gone). */
+export async function describeGroup(scope: MemberScope, group: string): Promise<AutoScalingGroup | undefined> {
+  return (await describeGroups(scope, undefined, [group]))[0];
+}
+
+function instancesOf(g: AutoScalingGroup | undefined): InstanceView[] {
+  return (g?.Instances ?? []).map((i) => ({
+    ...(i.LaunchTemplate?.Version !== undefined && { version: i.LaunchTemplate.Version }),
+    protectedFromScaleIn: i.ProtectedFromScaleIn === true,
+    ...(i.LifecycleState !== undefined && { lifecycleState: String(i.LifecycleState) }),
+  }));
 }
 
 async function readTemplate(scope: MemberScope, ref: TemplateRef, version: number, tagValue: string) {

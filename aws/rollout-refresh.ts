@@ -2,17 +2,20 @@ import {
   ActiveInstanceRefreshNotFoundFault,
   CancelInstanceRefreshCommand,
   DescribeInstanceRefreshesCommand,
+  type DesiredConfiguration,
   type InstanceRefresh,
   InstanceRefreshInProgressFault,
   IrreversibleInstanceRefreshFault,
+  type MixedInstancesPolicy,
   RollbackInstanceRefreshCommand,
   StartInstanceRefreshCommand,
 } from '@aws-sdk/client-auto-scaling';
 import { CreateLaunchTemplateVersionCommand, DescribeLaunchTemplateVersionsCommand } from '@aws-sdk/client-ec2';
 import type { RefreshPreferences } from '../core/rollout/request.js';
+import { differencesBeyondAmi, mismatchMessage, TemplateVersionMismatchError } from '../core/rollout/template-check.js';
 import { autoScalingClient } from './clients/autoscaling.js';
 import { ec2Client } from './clients/ec2.js';
-import type { MemberScope } from './rollout-groups.js';
+import { describeGroup, type MemberScope } from './rollout-groups.js';
 
 /**
  * The instance refresh calls of a rollout in one member account and Region. Goldsmith never calls
@@ -40,7 +43,37 @@ export async function createTemplateVersion(
   const number = out.LaunchTemplateVersion?.VersionNumber;
   if (number === undefined)
     throw new Error(`CreateLaunchTemplateVersion of ${input.launchTemplateId} returned no version`);
+  await checkOnlyAmiChanged(scope, input.launchTemplateId, input.sourceVersion, number, input.imageId);
   return number;
+}
+
+/**
+ * Reads the created version back beside its source and refuses it (TemplateVersionMismatchError) when it differs in
+ * anything but the AMI (core/rollout/template-check.ts): a version a ClientToken handed back from someone else's
+ * call, or one written by anything else holding the member role, is never refreshed to.
+ */
+async function checkOnlyAmiChanged(
+  scope: MemberScope,
+  launchTemplateId: string,
+  source: number,
+  created: number,
+  imageId: string,
+): Promise<void> {
+  const out = await ec2Client(scope.region, scope.identity).send(
+    new DescribeLaunchTemplateVersionsCommand({
+      LaunchTemplateId: launchTemplateId,
+      Versions: [String(source), String(created)],
+    }),
+  );
+  const data = (n: number) =>
+    (out.LaunchTemplateVersions ?? []).find((v) => v.VersionNumber === n)?.LaunchTemplateData as
+      | Record<string, unknown>
+      | undefined;
+  const before = data(source);
+  const after = data(created);
+  const fields = !before || !after ? ['(version not found)'] : differencesBeyondAmi(before, after, imageId);
+  if (fields.length > 0)
+    throw new TemplateVersionMismatchError(mismatchMessage(launchTemplateId, created, source, fields));
 }
 
 /** A refresh as DescribeInstanceRefreshes reports it. */
@@ -73,9 +106,35 @@ async function refreshesOf(scope: MemberScope, group: string, ids?: string[]): P
   return out.InstanceRefreshes ?? [];
 }
 
+/** The launch template a refresh's desired configuration names: its own, or its mixed instances policy's. */
+function desiredTemplate(r: InstanceRefresh): { LaunchTemplateId?: string; Version?: string } | undefined {
+  const d = r.DesiredConfiguration;
+  return d?.LaunchTemplate ?? d?.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification;
+}
+
 function isOurs(r: InstanceRefresh, launchTemplateId: string, version: number): boolean {
-  const lt = r.DesiredConfiguration?.LaunchTemplate;
+  const lt = desiredTemplate(r);
   return lt?.LaunchTemplateId === launchTemplateId && lt.Version === String(version);
+}
+
+/**
+ * The refresh's desired configuration: the template at `version`, and for a mixed-instances group its whole policy
+ * with only the template's version changed. "To update a mixed instances group, you must specify settings for a mixed
+ * instances policy in your desired configuration. For any mixed instances policy parameters not provided in the
+ * desired configuration, Amazon EC2 Auto Scaling resets the parameter value to a default value"
+ * (https://docs.aws.amazon.com/autoscaling/ec2/userguide/asg-instance-refresh-skip-matching.html#skip-matching-mixed-instances-group):
+ * every override, the distribution and the Spot settings go as the group holds them.
+ */
+export function desiredConfiguration(
+  launchTemplateId: string,
+  version: number,
+  mixed: MixedInstancesPolicy | undefined,
+): DesiredConfiguration {
+  const spec = { LaunchTemplateId: launchTemplateId, Version: String(version) };
+  if (!mixed) return { LaunchTemplate: spec };
+  return {
+    MixedInstancesPolicy: { ...mixed, LaunchTemplate: { ...mixed.LaunchTemplate, LaunchTemplateSpecification: spec } },
+  };
 }
 
 export type StartOutcome = ({ kind: 'started' } & RefreshSeen) | { kind: 'busy'; reason: string };
@@ -95,19 +154,27 @@ export async function startRefresh(
     preferences: RefreshPreferences;
     /** Only refreshes started after this one count as this call's own (a revert to a version refreshed before). */
     after?: string;
+    /**
+     * The group's mixed instances policy as just read (`none`: it has none); absent, the group is read now, so a
+     * refresh back keeps what the group holds today.
+     */
+    mixed?: MixedInstancesPolicy | 'none';
   },
 ): Promise<StartOutcome> {
   const existing = await ownOrBusy(scope, input);
   if (existing) return existing;
+  const mixed = input.mixed ?? (await describeGroup(scope, input.group))?.MixedInstancesPolicy ?? 'none';
   let refreshId: string | undefined;
   try {
     const out = await autoScalingClient(scope.region, scope.identity).send(
       new StartInstanceRefreshCommand({
         AutoScalingGroupName: input.group,
         Strategy: 'Rolling',
-        DesiredConfiguration: {
-          LaunchTemplate: { LaunchTemplateId: input.launchTemplateId, Version: String(input.version) },
-        },
+        DesiredConfiguration: desiredConfiguration(
+          input.launchTemplateId,
+          input.version,
+          mixed === 'none' ? undefined : mixed,
+        ),
         Preferences: input.preferences,
       }),
     );
@@ -166,12 +233,10 @@ export async function findOwnRefresh(
   input: { group: string; launchTemplateId: string; description: string; imageId: string },
 ): Promise<(RefreshSeen & { version: number }) | undefined> {
   const mine = (await refreshesOf(scope, input.group)).filter(
-    (r) =>
-      ACTIVE.has(String(r.Status)) &&
-      r.DesiredConfiguration?.LaunchTemplate?.LaunchTemplateId === input.launchTemplateId,
+    (r) => ACTIVE.has(String(r.Status)) && desiredTemplate(r)?.LaunchTemplateId === input.launchTemplateId,
   );
   for (const r of mine) {
-    const version = Number(r.DesiredConfiguration?.LaunchTemplate?.Version);
+    const version = Number(desiredTemplate(r)?.Version);
     if (!Number.isInteger(version)) continue;
     const out = await ec2Client(scope.region, scope.identity).send(
       new DescribeLaunchTemplateVersionsCommand({

@@ -4,6 +4,7 @@ import { type MissedCycle, missedCycleText } from '../core/fleet/missed-cycles.j
 import { reachText } from '../core/fleet/rollout-reach.js';
 import type { LedgerOuReach } from '../core/fleet/rollout-reach-ledger.js';
 import type { ImageFleet, VersionStanding } from '../core/fleet/view.js';
+import { type LeftBehind, leftBehindText } from '../core/rollout/left-behind.js';
 import { channelNames } from './operator/move-back-text.js';
 
 /** What `goldsmith fleet` prints, and its `--json` document. */
@@ -22,6 +23,19 @@ export interface FleetReport {
   reach?: LedgerOuReach[];
   /** OU id → name, where the held organization names it (a name that is only the id again is left out). */
   ouNames: Record<string, string>;
+  /**
+   * Per channel with a rollout, its newest rollout: the instances its successful refreshes left on an older version
+   * (protected from scale in, in Standby), as each group read right after its refresh. Absent or empty: none.
+   */
+  leftBehind?: RolloutLeftBehind[];
+}
+
+/** A rollout's left-behind instances (core/rollout/left-behind.ts), added up over its groups. */
+export interface RolloutLeftBehind extends LeftBehind {
+  image: string;
+  channel: string;
+  version: string;
+  groups: number;
 }
 
 const STANDING_TEXT: Record<VersionStanding, string> = {
@@ -127,6 +141,10 @@ export function renderFleet(report: FleetReport): string {
         ...ouLines(rows, report.ouNames, report.reach ?? []),
       );
     }
+    for (const l of (report.leftBehind ?? []).filter((x) => x.image === f.image && x.instances > 0))
+      out.push(
+        `  ${l.channel} rollout ${l.version} left ${leftBehindText(l)} in ${l.groups} group(s) on an older version  [read when each group's refresh ended]`,
+      );
     const compliance = report.compliance.filter((c) => c.image === f.image);
     const missed = report.missed.filter((m) => m.image === f.image);
     if (compliance.length > 0 || missed.length > 0)

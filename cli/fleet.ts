@@ -108,6 +108,18 @@ export const command: Command = {
       (r) => images.includes(String(r.image)) && (!channel || r.channel === channel) && (!ou || r.ou === ou),
     );
     report.compliance = channelCompliance(records);
+    const [{ rolloutRecordsOf }, { sumLeftBehind }] = await Promise.all([
+      import('../core/status/rollout-records.js'),
+      import('../core/rollout/left-behind.js'),
+    ]);
+    report.leftBehind = rollouts.flatMap((r) => {
+      const newest = rolloutRecordsOf(r.records)
+        .sort((a, b) => a.startedAt.localeCompare(b.startedAt))
+        .at(-1);
+      if (!newest) return [];
+      const sum = sumLeftBehind(newest.waves.flatMap((w) => w.groups));
+      return sum.instances > 0 ? [{ image: r.image, channel: r.channel, version: newest.version, ...sum }] : [];
+    });
     for (const r of rollouts) {
       const measured = records.filter((x) => x.image === r.image && x.channel === r.channel);
       const starts = waveStartsOf(r.records, (a) => places.get(a)?.parentId);

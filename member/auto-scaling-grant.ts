@@ -1,7 +1,7 @@
 import {
-  AUTO_SCALING_GRANT_NAME,
   AUTO_SCALING_GRANT_OPERATIONS,
   AUTO_SCALING_SERVICE,
+  autoScalingGrantName,
 } from '../core/sharing/key-grants.js';
 
 /**
@@ -107,14 +107,14 @@ async function ensureAutoScalingRole(calls: MemberCalls): Promise<void> {
  * may not be visible to KMS yet (InvalidArnException: https://github.com/hashicorp/terraform-provider-aws/pull/3038),
  * so that error is retried with backoff, within the function's remaining time.
  */
-async function grant(calls: MemberCalls, keyArn: string, roleArn: string): Promise<string> {
+async function grant(calls: MemberCalls, keyArn: string, roleArn: string, name: string): Promise<string> {
   for (let attempt = 1; ; attempt++) {
     try {
       const { GrantId } = await calls.createGrant({
         KeyId: keyArn,
         GranteePrincipal: roleArn,
         Operations: [...AUTO_SCALING_GRANT_OPERATIONS],
-        Name: AUTO_SCALING_GRANT_NAME,
+        Name: name,
       });
       if (!GrantId) throw new Error(`CreateGrant on ${keyArn} answered no GrantId`);
       return GrantId;
@@ -154,7 +154,7 @@ export async function onBaselineEvent(event: CustomResourceEvent, calls: MemberC
     } else {
       const { keyArn, roleArn } = propertiesOf(event, region);
       await ensureAutoScalingRole(calls);
-      const grantId = await grant(calls, keyArn, roleArn);
+      const grantId = await grant(calls, keyArn, roleArn, autoScalingGrantName(event.StackId));
       physicalId = `${keyArn}#${grantId}`;
       data = { GrantId: grantId };
       const settle = Math.min(GRANT_SETTLE_MS, calls.remainingMs() - ANSWER_RESERVE_MS);

@@ -1,5 +1,7 @@
+import { leftBehindText, sumLeftBehind } from '../../core/rollout/left-behind.js';
 import { endedText, isOpenRollout, waveText } from '../../core/rollout/operator.js';
 import type { RolloutGroup, RolloutRecord } from '../../core/rollout/record.js';
+import { NOT_MOVED } from '../../core/rollout/supersede.js';
 import { emptyWaveText } from '../../core/status/rollout-counts.js';
 import { rolloutStatusLine, waveOutcome } from '../../core/status/rollout-view.js';
 import { shortTime } from './ledger-history.js';
@@ -45,10 +47,13 @@ export function renderRolloutStatus(r: RolloutRecord): string {
     );
     for (const g of w.groups) {
       const why = g.statusReason ? `: ${g.statusReason}` : '';
+      const left = g.back ? '' : leftBehindText(g.leftBehind);
       out.push(
-        `    ${g.account} ${g.region} ${g.group}: ${g.status} (template ${g.launchTemplateId} v${g.fromVersion} -> v${g.toVersion}, refresh ${g.refreshId})${why}${backText(g)}`,
+        `    ${g.account} ${g.region} ${g.group}: ${g.status} (template ${g.launchTemplateId} v${g.fromVersion} -> v${g.toVersion}, refresh ${g.refreshId})${why}${backText(g)}${left ? `; left on v${g.fromVersion}: ${left}` : ''}`,
       );
     }
+    const left = sumLeftBehind(w.groups);
+    if (left.instances > 0) out.push(`    left on older versions, in ${left.groups} group(s): ${leftBehindText(left)}`);
   });
   if (r.skippedGroups.length > 0) {
     out.push(`  skipped (${r.skippedGroups.length}):`);
@@ -62,6 +67,7 @@ export function renderRolloutStatus(r: RolloutRecord): string {
 function backText(g: RolloutGroup): string {
   const back = g.back;
   if (!back) return '';
+  if (back.status === NOT_MOVED) return `; not moved back: ${back.statusReason ?? 'left as it is'}`;
   const refresh = back.refreshId === '' ? 'not started' : `refresh ${back.refreshId}`;
   return `; back to v${back.version}: ${back.status} (${refresh})${back.statusReason ? `: ${back.statusReason}` : ''}`;
 }

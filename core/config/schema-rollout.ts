@@ -65,6 +65,15 @@ export const rolloutSchema = z.strictObject({
     .default([]),
   checkpointDelayMinutes: z.number().int().min(0).max(MAX_CHECKPOINT_DELAY_MINUTES).default(60),
   instanceWarmupSeconds: z.number().int().min(0).optional(),
+  /**
+   * What a refresh does with instances a team protected from scale in (RefreshPreferences.ScaleInProtectedInstances):
+   * `Ignore` leaves them on their version and refreshes the rest, `Refresh` replaces them too, `Wait` (AWS's default)
+   * waits an hour for the protection to go, then fails the refresh. Default `Ignore`: a protection set on purpose (ECS
+   * capacity providers protect every instance) never fails a wave.
+   */
+  protectedInstances: z.enum(['Ignore', 'Refresh', 'Wait']).default('Ignore'),
+  /** The same for instances in Standby (RefreshPreferences.StandbyInstances): `Ignore`, `Terminate` or `Wait`. */
+  standbyInstances: z.enum(['Ignore', 'Terminate', 'Wait']).default('Ignore'),
 });
 
 export type RolloutSpec = z.output<typeof rolloutSchema>;

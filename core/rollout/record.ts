@@ -1,3 +1,5 @@
+import type { LeftBehind } from './left-behind.js';
+
 /**
  * The ledger's record of one version's rollout to one channel's member groups (`IMAGE#<image>`,
  * `ROLLOUT#<channel>#<buildVersion>`): written by the rollout engine, changed by the operator's pause, resume and
@@ -45,6 +47,11 @@ export interface RolloutGroup {
    * channel's pointer went back to, or to `fromVersion`): the launch template version it names, and its status.
    */
   back?: GroupMove;
+  /**
+   * Read once its refresh was Successful: its instances still on an older version (protected from scale in or in
+   * Standby, which the channel's `protectedInstances`/`standbyInstances` told the refresh to ignore), by why.
+   */
+  leftBehind?: LeftBehind;
 }
 
 /** A refresh Goldsmith started to move a group off the rolled-out version, as AWS reported it last. */

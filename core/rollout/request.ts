@@ -17,6 +17,8 @@ export interface RefreshPreferences {
   CheckpointPercentages?: number[];
   CheckpointDelay?: number;
   InstanceWarmup?: number;
+  ScaleInProtectedInstances: 'Refresh' | 'Ignore' | 'Wait';
+  StandbyInstances: 'Terminate' | 'Ignore' | 'Wait';
 }
 
 /**
@@ -26,6 +28,9 @@ export interface RefreshPreferences {
  * https://github.com/hashicorp/terraform-provider-aws/pull/21777), and CheckpointDelay only goes with checkpoints
  * ("if you specify a value for it, you must also specify a value for CheckpointPercentages"). No alarms: no
  * AlarmSpecification. SkipMatching stays off: every instance is replaced by one of the new version.
+ * ScaleInProtectedInstances and StandbyInstances are always sent: left out, AWS waits an hour for protected and
+ * Standby instances and then fails the refresh ("Wait (default)",
+ * https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_RefreshPreferences.html).
  */
 export function refreshPreferences(settings: RolloutSpec): RefreshPreferences {
   const prefs: RefreshPreferences = {
@@ -34,6 +39,8 @@ export function refreshPreferences(settings: RolloutSpec): RefreshPreferences {
     MinHealthyPercentage: settings.minHealthyPercentage,
     MaxHealthyPercentage: settings.maxHealthyPercentage,
     SkipMatching: false,
+    ScaleInProtectedInstances: settings.protectedInstances,
+    StandbyInstances: settings.standbyInstances,
   };
   if (settings.alarms.length > 0) prefs.AlarmSpecification = { Alarms: [...settings.alarms] };
   if (settings.checkpointPercentages.length > 0) {

@@ -146,3 +146,40 @@ export function withMoves(record: RolloutRecord, moved: readonly RolloutGroup[])
   const waves = record.waves.map((w) => ({ ...w, groups: w.groups.map((g) => byKey.get(key(g)) ?? g) }));
   return { ...record, waves };
 }
+
+/** The launch template a group runs now, as DescribeAutoScalingGroups reports it (undefined: the group is gone). */
+export interface RunningTemplate {
+  id?: string;
+  version?: string;
+}
+
+/**
+ * Why a take-back must leave a group where it is: its team has moved it on since the rollout (another template, or a
+ * version the rollout did not leave it on). A group whose refresh ended Successful runs Goldsmith's version
+ * (`toVersion`, saved on the group by the refresh); one whose refresh did not finish still runs its version from
+ * before (`fromVersion`) or Goldsmith's. Anything else is the team's own later deployment, which a refresh back
+ * would discard. Undefined: it still runs what the rollout left, so it may be moved.
+ */
+export function movedOnReason(g: RolloutGroup, running: RunningTemplate | undefined): string | undefined {
+  if (!running) return 'the group no longer exists';
+  const ours = g.status === 'Successful' ? [g.toVersion] : [g.fromVersion, g.toVersion];
+  const id = running.id ?? '(by name)';
+  if (running.id !== g.launchTemplateId || !ours.map(String).includes(running.version ?? '$Default')) {
+    return `its team moved it on since the rollout (it runs launch template ${id} version ${running.version ?? '$Default'}, not v${g.toVersion} of ${g.launchTemplateId}): left as it is`;
+  }
+  return undefined;
+}
+
+/** The record with the groups a take-back left where they are (`back` status `NotMoved`) named once, to be told. */
+export function withNotMoved(record: RolloutRecord, moved: readonly RolloutGroup[]): RolloutRecord {
+  const known = new Set(record.skippedGroups.map((s) => `${s.account}/${s.region}/${s.group}`));
+  const left = moved.flatMap((g) =>
+    g.back?.status === NOT_MOVED && !known.has(`${g.account}/${g.region}/${g.group}`)
+      ? [{ account: g.account, region: g.region, group: g.group, reason: g.back.statusReason ?? 'not moved' }]
+      : [],
+  );
+  return left.length > 0 ? { ...record, skippedGroups: [...record.skippedGroups, ...left] } : record;
+}
+
+/** A move back's status when the take-back left the group as its team set it. */
+export const NOT_MOVED = 'NotMoved';

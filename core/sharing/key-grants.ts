@@ -21,6 +21,18 @@ export const AUTO_SCALING_GRANT_OPERATIONS: readonly string[] = [
 /** The grant's name: CreateGrant with the same name, grantee and operations returns the existing grant. */
 export const AUTO_SCALING_GRANT_NAME = 'goldsmith-auto-scaling';
 
+/**
+ * The grant's name for one stack instance: the base name and the stack's own id (the UUID that ends its StackId), so a
+ * retried Create of the same stack gets its grant back, while two stacks in one account and Region (an account moved
+ * between two targeted OUs gets its new stack instance before the old one is deleted) hold a grant each, and the old
+ * stack's Delete retires only its own. Grant names are 1–256 of `[a-zA-Z0-9:/_-]`
+ * (https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateGrant.html).
+ */
+export function autoScalingGrantName(stackId: string): string {
+  const own = (stackId.split('/').at(-1) ?? '').replace(/[^a-zA-Z0-9:/_-]/g, '').slice(0, 200);
+  return own ? `${AUTO_SCALING_GRANT_NAME}-${own}` : AUTO_SCALING_GRANT_NAME;
+}
+
 /** EC2 Auto Scaling's service principal, the `AWSServiceName` of its service-linked role. */
 export const AUTO_SCALING_SERVICE = 'autoscaling.amazonaws.com';
 

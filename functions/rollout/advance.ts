@@ -14,6 +14,7 @@ import { bundledCatalog } from '../lib/catalog.js';
 import { waveAccounts } from './accounts.js';
 import { adoptStarted } from './adopt.js';
 import { alarmBehind, findLateAlarm, followLateRollback, haltOnLateAlarm } from './late-alarms.js';
+import { withLeftBehind } from './left-behind.js';
 import { retryPendingScopes } from './pending.js';
 import { followSuperseded } from './supersede.js';
 import { cancelGroups, readRefreshes, readStatuses, rollBackGroups } from './take-back.js';
@@ -137,6 +138,8 @@ export async function advanceRollout(
   if (current && current.state !== 'pending' && current.groups.length > 0) {
     const read = await readRefreshes(ctx, current.groups, now());
     record = withStatuses(withFailures(record, record.currentWave, read.failures), read.statuses, now());
+    // What each refresh that ended Successful left on the version before (protected, Standby), read once.
+    if (record.state === 'running' || record.state === 'paused') record = await withLeftBehind(ctx, record);
     // A halted wave's groups that had refreshed go back by refreshes of their own (`back`), read by their ids.
     const moving = record.state === 'halted' ? movesToWatch(record.waves[record.currentWave]?.groups ?? []) : [];
     if (moving.length > 0) record = withFailedMoves(withMoveStatuses(record, await readStatuses(ctx, moving), now()));

@@ -1,18 +1,23 @@
 import { getChannelPointer } from '../../aws/channel-pointers.js';
 import { readRolloutFacts } from '../../aws/rollout-facts.js';
+import { runningTemplate } from '../../aws/rollout-groups.js';
 import { createTemplateVersion, rollbackRefresh, startRefresh } from '../../aws/rollout-refresh.js';
 import { mapWithConcurrency } from '../../core/concurrency.js';
 import { RolloutRefusedError, rolloutAmis } from '../../core/rollout/facts.js';
 import type { RolloutGroup, RolloutRecord, RolloutReplacement } from '../../core/rollout/record.js';
 import { launchTemplateClientToken } from '../../core/rollout/request.js';
 import {
+  movedOnReason,
+  NOT_MOVED,
   planSupersede,
   previousIsTarget,
   refreshesToWatch,
   settledReason,
   withMoveStatuses,
   withMoves,
+  withNotMoved,
 } from '../../core/rollout/supersede.js';
+import { TemplateVersionMismatchError } from '../../core/rollout/template-check.js';
 import { moveOf, readStatuses, revertPreferences } from './take-back.js';
 import { type RolloutContext, SCOPE_CONCURRENCY, scopeOf } from './wave.js';
 
@@ -58,22 +63,47 @@ export async function moveBack(
   );
   return mapWithConcurrency(move, SCOPE_CONCURRENCY, async (g) => {
     const scope = scopeOf(ctx, g.account, g.region);
+    // What the group runs now: a team that deployed a version of its own since is left as it is, never sent back.
+    const running = await runningTemplate(scope, g.group);
+    const movedOn = movedOnReason(g, running);
+    if (movedOn) {
+      const version = Number(running?.version);
+      return {
+        ...g,
+        back: {
+          version: Number.isInteger(version) ? version : g.toVersion,
+          refreshId: '',
+          status: NOT_MOVED,
+          statusReason: movedOn,
+        },
+      };
+    }
     const ami = replacement.amis[g.region];
-    const version =
-      previousIsTarget(g, replacement) || ami === undefined
-        ? g.fromVersion
-        : await createTemplateVersion(scope, {
-            launchTemplateId: g.launchTemplateId,
-            sourceVersion: g.fromVersion,
-            imageId: ami,
-            clientToken: launchTemplateClientToken({
-              ...g,
-              image: ctx.image,
-              channel: ctx.channel,
-              version: `${replacement.version} after ${ctx.version}`,
-            }),
-            description: `goldsmith ${ctx.image} ${ctx.channel} ${replacement.version} (${ctx.version} revoked)`,
-          });
+    // The replacement copies the version the group runs now (Goldsmith's, or the one from before a refresh that did
+    // not finish): every setting as it is, only the AMI changed.
+    const current = Number(running?.version);
+    let version: number;
+    try {
+      version =
+        previousIsTarget(g, replacement) || ami === undefined
+          ? g.fromVersion
+          : await createTemplateVersion(scope, {
+              launchTemplateId: g.launchTemplateId,
+              sourceVersion: Number.isInteger(current) ? current : g.fromVersion,
+              imageId: ami,
+              clientToken: launchTemplateClientToken({
+                ...g,
+                image: ctx.image,
+                channel: ctx.channel,
+                version: `${replacement.version} after ${ctx.version}`,
+              }),
+              description: `goldsmith ${ctx.image} ${ctx.channel} ${replacement.version} (${ctx.version} revoked)`,
+            });
+    } catch (error) {
+      // A replacement version that changed more than the AMI is never refreshed to: the group stays, told why.
+      if (!(error instanceof TemplateVersionMismatchError)) throw error;
+      return { ...g, back: { version: g.toVersion, refreshId: '', status: NOT_MOVED, statusReason: error.message } };
+    }
     const out = await startRefresh(scope, {
       group: g.group,
       launchTemplateId: g.launchTemplateId,
@@ -113,7 +143,10 @@ export async function followSuperseded(
   const step = planSupersede(record);
   switch (step.kind) {
     case 'move-back':
-      if (replacement) record = withMoves(record, await moveBack(ctx, replacement, step.rollBack, step.move));
+      if (replacement) {
+        const moved = await moveBack(ctx, replacement, step.rollBack, step.move);
+        record = withNotMoved(withMoves(record, moved), moved);
+      }
       await save(record);
       return false;
     case 'wait':

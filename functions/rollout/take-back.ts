@@ -20,13 +20,16 @@ import { type RolloutContext, SCOPE_CONCURRENCY, scopeOf } from './wave.js';
 
 /** A refresh back to the previous version: no alarms and no rollback (there is nothing further back to go to). */
 export function revertPreferences(settings: RolloutSpec) {
-  const { MinHealthyPercentage, MaxHealthyPercentage, InstanceWarmup } = refreshPreferences(settings);
+  const { MinHealthyPercentage, MaxHealthyPercentage, InstanceWarmup, ScaleInProtectedInstances, StandbyInstances } =
+    refreshPreferences(settings);
   return {
     AutoRollback: false,
     BakeTime: 0,
     MinHealthyPercentage,
     MaxHealthyPercentage,
     SkipMatching: false,
+    ScaleInProtectedInstances,
+    StandbyInstances,
     ...(InstanceWarmup !== undefined && { InstanceWarmup }),
   };
 }

@@ -16,6 +16,7 @@ import {
   rolloutSessionName,
 } from '../../core/rollout/request.js';
 import { summarizeSkips } from '../../core/rollout/skips.js';
+import { TemplateVersionMismatchError } from '../../core/rollout/template-check.js';
 
 /** Member accounts × Regions worked on at once: each is a handful of calls, and Auto Scaling throttles per account. */
 export const SCOPE_CONCURRENCY = 8;
@@ -67,7 +68,11 @@ async function workGroups(ctx: RolloutContext, scope: MemberScope, ami: string, 
       out.skipped.push({ ...where, group: g.group, reason: g.reason });
       continue;
     }
-    const tried = await unlessRefused(() => startGroup(ctx, scope, ami, g));
+    const tried = await unlessRefused(() => startGroup(ctx, scope, ami, g)).catch((error: unknown) => {
+      // A version that changed more than the AMI is this group's failure, like AWS's refusal of it.
+      if (!(error instanceof TemplateVersionMismatchError)) throw error;
+      return { refused: { code: error.code, message: error.message } };
+    });
     if ('refused' in tried) {
       out.failures.push({ ...where, group: g.group, step: 'start', ...tried.refused, at: now });
       continue;
@@ -111,6 +116,7 @@ async function startGroup(
     launchTemplateId: g.launchTemplateId,
     version: toVersion,
     preferences: refreshPreferences(ctx.settings),
+    mixed: g.mixed ?? 'none',
   });
   return { toVersion, started };
 }

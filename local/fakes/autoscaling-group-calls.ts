@@ -1,5 +1,5 @@
 import type { AutoScalingFake } from './autoscaling.js';
-import { asErr } from './autoscaling-groups.js';
+import { type AutoScalingGroup, asErr } from './autoscaling-groups.js';
 import { asArray, type FakeCall } from './common.js';
 
 /** CreateAutoScalingGroup and UpdateAutoScalingGroup, as far as member teams' own tooling and the tests need them. */
@@ -52,4 +52,27 @@ export function updateGroupCall(fake: AutoScalingFake, call: FakeCall): unknown 
   if (typeof input.MaxSize === 'number') g.maxSize = input.MaxSize;
   fake.record(call, g);
   return {};
+}
+
+/**
+ * A team's own SetInstanceProtection, EnterStandby and ExitStandby on instances of its group
+ * (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_SetInstanceProtection.html,
+ * https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-enter-exit-standby.html): what a refresh waiting on
+ * protected or Standby instances waits for. An instance not in the group is a ValidationError.
+ */
+export function instanceStateCall(g: AutoScalingGroup, call: FakeCall): unknown {
+  const ids = asArray<string>(call.input.InstanceIds);
+  const instances = ids.map((id) => {
+    const i = g.instances.find((x) => x.instanceId === id);
+    if (!i) throw asErr('ValidationError', `The instance ${id} is not part of Auto Scaling group ${g.name}.`);
+    return i;
+  });
+  for (const i of instances) {
+    if (call.action === 'SetInstanceProtection') i.protectedFromScaleIn = call.input.ProtectedFromScaleIn === true;
+    else if (call.action === 'EnterStandby') i.lifecycle = 'Standby';
+    else if (i.lifecycle !== 'Standby')
+      throw asErr('ValidationError', `The instance ${i.instanceId} is not in Standby.`);
+    else delete i.lifecycle;
+  }
+  return call.action === 'SetInstanceProtection' ? {} : { Activities: [] };
 }

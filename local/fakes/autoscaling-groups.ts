@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AutoScalingServiceException } from '@aws-sdk/client-auto-scaling';
+import { describedPolicy, type MixedPolicy, mixedPolicyOf } from './autoscaling-mixed.js';
 import { asArray, errorFactory, paginate } from './common.js';
 import type { LaunchTemplates, MemberTemplate, TemplateVersion } from './launch-templates.js';
 
@@ -17,6 +18,10 @@ export interface GroupInstance {
   /** The template version it was launched from. */
   readonly version: number;
   readonly imageId: string;
+  /** Scale-in protection (SetInstanceProtection, or the group's NewInstancesProtectedFromScaleIn at launch). */
+  protectedFromScaleIn?: boolean;
+  /** `Standby` after EnterStandby, until ExitStandby; absent: `InService`. */
+  lifecycle?: 'Standby';
 }
 
 export interface AutoScalingGroup {
@@ -26,8 +31,13 @@ export interface AutoScalingGroup {
   readonly region: string;
   /** The group's launch template and its `Version` as given (`$Latest`, `$Default` or a number). */
   launchTemplate: { id: string; version: string };
-  /** A mixed instances policy naming more than one template (not rollout-ready). */
-  mixedInstances: boolean;
+  /** Its mixed instances policy (instance types, On-Demand/Spot distribution), or none. */
+  mixedInstancesPolicy: MixedPolicy | undefined;
+  /**
+   * Every instance it launches is protected from scale in: what an ECS capacity provider with managed termination
+   * protection needs of its group (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/managed-termination-protection.html).
+   */
+  newInstancesProtectedFromScaleIn: boolean;
   minSize: number;
   maxSize: number;
   desiredCapacity: number;
@@ -48,7 +58,13 @@ export interface GroupSpec {
   readonly minSize?: number;
   readonly maxSize?: number;
   readonly tags?: Record<string, string>;
-  readonly mixedInstances?: boolean;
+  /** A mixed instances policy: its overrides and distribution as CreateAutoScalingGroup would take them. */
+  readonly mixedInstancesPolicy?: Parameters<typeof mixedPolicyOf>[0];
+  readonly newInstancesProtectedFromScaleIn?: boolean;
+  /** How many of its first instances a team protected from scale in by hand (SetInstanceProtection). */
+  readonly protectedInstances?: number;
+  /** How many of its last instances a team put in Standby (EnterStandby). */
+  readonly standbyInstances?: number;
   readonly defaultInstanceWarmup?: number;
   readonly healthCheckGracePeriod?: number;
 }
@@ -83,7 +99,8 @@ export class AutoScalingGroups {
       account: spec.account,
       region: spec.region,
       launchTemplate: { id: spec.launchTemplateId, version: spec.version ?? '$Default' },
-      mixedInstances: spec.mixedInstances ?? false,
+      mixedInstancesPolicy: spec.mixedInstancesPolicy ? mixedPolicyOf(spec.mixedInstancesPolicy) : undefined,
+      newInstancesProtectedFromScaleIn: spec.newInstancesProtectedFromScaleIn ?? false,
       minSize: spec.minSize ?? 0,
       maxSize: spec.maxSize ?? Math.max(spec.desiredCapacity, 1),
       desiredCapacity: spec.desiredCapacity,
@@ -158,15 +175,8 @@ export class AutoScalingGroups {
     return {
       AutoScalingGroupName: g.name,
       AutoScalingGroupARN: g.arn,
-      ...(g.mixedInstances
-        ? {
-            MixedInstancesPolicy: {
-              LaunchTemplate: {
-                LaunchTemplateSpecification: lt,
-                Overrides: [{ InstanceType: 'm6g.large' }, { InstanceType: 'm5.large' }],
-              },
-            },
-          }
+      ...(g.mixedInstancesPolicy
+        ? { MixedInstancesPolicy: describedPolicy(g.mixedInstancesPolicy, lt) }
         : { LaunchTemplate: lt }),
       MinSize: g.minSize,
       MaxSize: g.maxSize,
@@ -177,13 +187,14 @@ export class AutoScalingGroups {
       HealthCheckGracePeriod: g.healthCheckGracePeriod,
       ...(g.defaultInstanceWarmup !== undefined ? { DefaultInstanceWarmup: g.defaultInstanceWarmup } : {}),
       CreatedTime: new Date(g.createdAt),
+      NewInstancesProtectedFromScaleIn: g.newInstancesProtectedFromScaleIn,
       Instances: g.instances.map((i) => ({
         InstanceId: i.instanceId,
         AvailabilityZone: `${g.region}a`,
-        LifecycleState: 'InService',
+        LifecycleState: i.lifecycle ?? 'InService',
         HealthStatus: 'Healthy',
         LaunchTemplate: { ...lt, Version: String(i.version) },
-        ProtectedFromScaleIn: false,
+        ProtectedFromScaleIn: i.protectedFromScaleIn === true,
       })),
       Tags: [...g.tags].map(([Key, Value]) => ({
         ResourceId: g.name,

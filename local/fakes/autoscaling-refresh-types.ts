@@ -1,4 +1,5 @@
 import type { AutoScalingGroup } from './autoscaling-groups.js';
+import type { MixedPolicy } from './autoscaling-mixed.js';
 import type { FleetState } from './ec2-fleet.js';
 import type { MemberAlarms } from './member-alarms.js';
 
@@ -34,6 +35,10 @@ export interface RefreshPrefs {
   readonly bakeSeconds: number;
   readonly autoRollback: boolean;
   readonly alarms: readonly string[];
+  /** ScaleInProtectedInstances (default Wait). */
+  readonly protectedInstances: 'Refresh' | 'Ignore' | 'Wait';
+  /** StandbyInstances (default Wait). */
+  readonly standbyInstances: 'Terminate' | 'Ignore' | 'Wait';
 }
 
 export interface InstanceRefresh {
@@ -46,7 +51,14 @@ export interface InstanceRefresh {
   readonly prefs: RefreshPrefs;
   /** As the request gave them, for DescribeInstanceRefreshes. */
   readonly request: { Preferences?: unknown; DesiredConfiguration?: unknown };
-  readonly desired: { readonly launchTemplateId: string; readonly version: number } | undefined;
+  readonly desired:
+    | {
+        readonly launchTemplateId: string;
+        readonly version: number;
+        /** The group's mixed instances policy once the refresh succeeds (none: the group has none then). */
+        readonly mixed: MixedPolicy | undefined;
+      }
+    | undefined;
   readonly principal: string | undefined;
   readonly total: number;
   pending: string[];
@@ -56,6 +68,8 @@ export interface InstanceRefresh {
   phase: 'pending' | 'replace' | 'warm' | 'bake' | 'rollback' | 'rollback-warm' | 'done';
   nextAt: number;
   blockedSince: number | undefined;
+  /** Since when only protected or Standby instances it must wait for are left to replace. */
+  waitingSince: number | undefined;
   checkpointsDone: number;
   rollback:
     | {

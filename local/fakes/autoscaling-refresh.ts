@@ -138,7 +138,8 @@ export class RefreshEngine {
 
   private launchBatch(r: InstanceRefresh, t: number, rollback: boolean): void {
     const g = r.group;
-    const queue = rollback ? (r.rollback?.toReplace.slice(r.rollback.done) ?? []) : r.pending;
+    const queue = rollback ? (r.rollback?.toReplace.slice(r.rollback.done) ?? []) : this.replaceable(r, t);
+    if (queue === undefined) return;
     if (queue.length === 0) {
       if (rollback) this.end(r, t, 'RollbackSuccessful');
       else this.afterBatch(r, t);
@@ -176,13 +177,24 @@ export class RefreshEngine {
         fleet.terminate(old);
         moved.set(before.imageId, (moved.get(before.imageId) ?? 0) + 1);
       }
+      // StandbyInstances Terminate: "terminates instances that are in Standby"; a Standby instance is outside the
+      // desired capacity, so nothing replaces it.
+      if (before?.lifecycle === 'Standby' && !rollback) {
+        g.instances.splice(i, 1);
+        continue;
+      }
       const launched = fleet.launch(g.account, g.region, imageId, t, g.launchTemplate.id);
-      const next = { instanceId: launched.instanceId, version, imageId };
+      const next = {
+        instanceId: launched.instanceId,
+        version,
+        imageId,
+        ...(g.newInstancesProtectedFromScaleIn && { protectedFromScaleIn: true }),
+      };
       if (i >= 0) g.instances[i] = next;
       else g.instances.push(next);
       if (!rollback) r.launched.push(launched.instanceId);
     }
-    if (!rollback) r.pending = r.pending.slice(batch.length);
+    if (!rollback) r.pending = r.pending.filter((id) => !batch.includes(id));
     for (const [from, instances] of moved)
       this.hooks.onMove?.({
         at: t,
@@ -198,6 +210,36 @@ export class RefreshEngine {
     r.phase = rollback ? 'rollback-warm' : 'warm';
     r.statusReason = undefined;
     r.nextAt = t + LAUNCH_MS + r.prefs.warmupSeconds * 1000;
+  }
+
+  /**
+   * The instances a refresh may replace now, those it waits for last. ScaleInProtectedInstances and StandbyInstances
+   * `Wait` (both the API's default): "waits one hour for you to remove scale-in protection [to return the instances to
+   * service]. Otherwise, the instance refresh will fail"
+   * (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_RefreshPreferences.html). Undefined: it waits
+   * (its step is scheduled again) or has failed.
+   */
+  private replaceable(r: InstanceRefresh, t: number): string[] | undefined {
+    const byId = new Map(r.group.instances.map((i) => [i.instanceId, i]));
+    const waitsFor = (id: string) => {
+      const i = byId.get(id);
+      if (i?.lifecycle === 'Standby') return r.prefs.standbyInstances === 'Wait' ? 'in Standby' : undefined;
+      return i?.protectedFromScaleIn && r.prefs.protectedInstances === 'Wait' ? 'protected from scale in' : undefined;
+    };
+    const ready = r.pending.filter((id) => waitsFor(id) === undefined);
+    if (ready.length > 0 || r.pending.length === 0) {
+      r.waitingSince = undefined;
+      return ready;
+    }
+    const why = [...new Set(r.pending.map(waitsFor))].join(' and ');
+    r.waitingSince ??= t;
+    if (t - r.waitingSince >= HOUR) {
+      this.fail(r, t, `${r.pending.length} instance(s) ${why} were not released within an hour.`);
+      return undefined;
+    }
+    r.statusReason = `Waiting for ${r.pending.length} instance(s) ${why} (the fake's wording).`;
+    r.nextAt = t + RETRY_MS;
+    return undefined;
   }
 
   /** Fails `r` (an alarm, blocked launches, the 14 days): with AutoRollback and a desired configuration, rolls back. */
@@ -233,7 +275,11 @@ export class RefreshEngine {
   private succeed(r: InstanceRefresh, t: number): void {
     // "Once the instance refresh succeeds, Amazon EC2 Auto Scaling updates the settings of the Auto Scaling group
     // to reflect the new desired configuration" (API_StartInstanceRefresh).
-    if (r.desired) r.group.launchTemplate = { id: r.desired.launchTemplateId, version: String(r.desired.version) };
+    // A mixed instances policy comes from the desired configuration too, its parameters not given at their defaults.
+    if (r.desired) {
+      r.group.launchTemplate = { id: r.desired.launchTemplateId, version: String(r.desired.version) };
+      r.group.mixedInstancesPolicy = r.desired.mixed;
+    }
     this.end(r, t, 'Successful');
   }
 

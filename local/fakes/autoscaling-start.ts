@@ -1,5 +1,6 @@
 import type { AutoScalingGroup, AutoScalingGroups } from './autoscaling-groups.js';
 import { asErr } from './autoscaling-groups.js';
+import { type MixedPolicy, mixedPolicyOf } from './autoscaling-mixed.js';
 import type { RefreshPrefs } from './autoscaling-refresh-types.js';
 
 /**
@@ -33,6 +34,22 @@ function intIn(p: Input, field: string, min: number, max: number, fallback: numb
   return v;
 }
 
+/**
+ * An enum preference: AWS's own refusal of a value outside the set ("Value '' at 'preferences.scaleInProtectedInstances'
+ * failed to satisfy constraint: Member must satisfy enum value set: [Ignore, Wait, Refresh]",
+ * https://github.com/hashicorp/terraform-provider-aws/pull/33382). Absent: Wait, the API's default for both
+ * (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_RefreshPreferences.html).
+ */
+function enumIn<T extends string>(p: Input, field: string, values: readonly T[]): T {
+  const v = p[field];
+  if (v === undefined) return 'Wait' as T;
+  if (typeof v !== 'string' || !values.includes(v as T))
+    throw invalid(
+      `1 validation error detected: Value '${String(v)}' at 'preferences.${field.charAt(0).toLowerCase()}${field.slice(1)}' failed to satisfy constraint: Member must satisfy enum value set: [${values.join(', ')}]`,
+    );
+  return v as T;
+}
+
 /** The refresh's preferences with AWS's defaults (understand-instance-refresh-default-values.html). */
 export function preferencesOf(g: AutoScalingGroup, raw: unknown): RefreshPrefs & { skipMatching: boolean } {
   const p = (raw ?? {}) as Input;
@@ -64,6 +81,8 @@ export function preferencesOf(g: AutoScalingGroup, raw: unknown): RefreshPrefs &
     autoRollback: p.AutoRollback === true,
     alarms: alarms.map(String),
     skipMatching: p.SkipMatching === true,
+    protectedInstances: enumIn(p, 'ScaleInProtectedInstances', ['Ignore', 'Wait', 'Refresh'] as const),
+    standbyInstances: enumIn(p, 'StandbyInstances', ['Terminate', 'Ignore', 'Wait'] as const),
   };
 }
 
@@ -73,11 +92,14 @@ export function desiredOf(
   g: AutoScalingGroup,
   input: Input,
   prefs: { autoRollback: boolean; skipMatching: boolean },
-): { launchTemplateId: string; version: number } | undefined {
+): { launchTemplateId: string; version: number; mixed: MixedPolicy | undefined } | undefined {
+  type Spec = { LaunchTemplateId?: string; LaunchTemplateName?: string; Version?: string };
   const desired = input.DesiredConfiguration as
     | {
-        LaunchTemplate?: { LaunchTemplateId?: string; LaunchTemplateName?: string; Version?: string };
-        MixedInstancesPolicy?: unknown;
+        LaunchTemplate?: Spec;
+        MixedInstancesPolicy?: Parameters<typeof mixedPolicyOf>[0] & {
+          LaunchTemplate?: { LaunchTemplateSpecification?: Spec };
+        };
       }
     | undefined;
   const current = groups.configOf(g);
@@ -95,8 +117,13 @@ export function desiredOf(
       `AutoRollback is not supported when the Auto Scaling group uses the launch template's ${g.launchTemplate.version} version.`,
     );
   if (!desired) return undefined;
-  const spec = desired.LaunchTemplate;
-  if (!spec) throw invalid('DesiredConfiguration must name a LaunchTemplate.');
+  // "If you specify a desired configuration, you must specify either a LaunchTemplate or a MixedInstancesPolicy"
+  // (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_DesiredConfiguration.html).
+  const policy = desired.MixedInstancesPolicy;
+  if ((policy === undefined) === (desired.LaunchTemplate === undefined))
+    throw invalid('DesiredConfiguration must specify either a LaunchTemplate or a MixedInstancesPolicy.');
+  const spec = policy ? policy.LaunchTemplate?.LaunchTemplateSpecification : desired.LaunchTemplate;
+  if (!spec) throw invalid('DesiredConfiguration.MixedInstancesPolicy must name a LaunchTemplateSpecification.');
   const template = groups.templates.named(g.account, g.region, spec.LaunchTemplateId, spec.LaunchTemplateName);
   const version = groups.templates.resolve(template, spec.Version);
   if (!version) throw invalid(`The launch template version ${String(spec.Version)} does not exist.`);
@@ -106,7 +133,7 @@ export function desiredOf(
     );
   if (prefs.autoRollback && isAlias(spec.Version ?? '$Default'))
     throw invalid(`AutoRollback is not supported with the launch template's ${spec.Version ?? '$Default'} version.`);
-  return { launchTemplateId: template.id, version: version.number };
+  return { launchTemplateId: template.id, version: version.number, mixed: policy ? mixedPolicyOf(policy) : undefined };
 }
 
 /** RollbackInstanceRefresh's IrreversibleInstanceRefresh conditions; undefined when the rollback may proceed. */

@@ -4,7 +4,7 @@ import {
   IrreversibleInstanceRefreshFault,
 } from '@aws-sdk/client-auto-scaling';
 import { describeRefresh } from './autoscaling-describe.js';
-import { createGroupCall, updateGroupCall } from './autoscaling-group-calls.js';
+import { createGroupCall, instanceStateCall, updateGroupCall } from './autoscaling-group-calls.js';
 import { type AutoScalingGroup, AutoScalingGroups, asErr, type GroupSpec } from './autoscaling-groups.js';
 import { PENDING_MS, RefreshEngine } from './autoscaling-refresh.js';
 import { ACTIVE, type InstanceRefresh, type RefreshHooks, type RefreshMove } from './autoscaling-refresh-types.js';
@@ -75,9 +75,18 @@ export class AutoScalingFake implements FakeService {
     const ref = typeof version?.data.ImageId === 'string' ? version.data.ImageId : undefined;
     const imageId = ref && this.hooks.imageOf(g.account, g.region, ref);
     if (imageId && version && this.hooks.launchCheck(g.account, g.region, imageId) === undefined) {
+      const standbyFrom = g.desiredCapacity - (spec.standbyInstances ?? 0);
       for (let i = 0; i < g.desiredCapacity; i++) {
         const launched = this.hooks.fleet().launch(g.account, g.region, imageId, this.hooks.now(), g.launchTemplate.id);
-        g.instances.push({ instanceId: launched.instanceId, version: version.number, imageId });
+        g.instances.push({
+          instanceId: launched.instanceId,
+          version: version.number,
+          imageId,
+          ...((g.newInstancesProtectedFromScaleIn || i < (spec.protectedInstances ?? 0)) && {
+            protectedFromScaleIn: true,
+          }),
+          ...(i >= standbyFrom && { lifecycle: 'Standby' as const }),
+        });
       }
     }
     return g;
@@ -172,6 +181,15 @@ export class AutoScalingFake implements FakeService {
         this.advance();
         return { InstanceRefreshId: r.id };
       }
+      case 'SetInstanceProtection':
+      case 'EnterStandby':
+      case 'ExitStandby': {
+        const g = this.groups.named(account, region, input.AutoScalingGroupName);
+        await this.authorize(call, g);
+        const out = instanceStateCall(g, call);
+        this.advance();
+        return out;
+      }
       case 'CreateAutoScalingGroup':
         return createGroupCall(this, call);
       case 'UpdateAutoScalingGroup':
@@ -196,6 +214,13 @@ export class AutoScalingFake implements FakeService {
     const prefs = preferencesOf(g, input.Preferences);
     const desired = desiredOf(this.groups, g, input, prefs);
     if (desired) await this.authorizeLaunch(call, desired.launchTemplateId);
+    // Ignore leaves protected or Standby instances as they are: the refresh replaces the others and ends without them
+    // (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_RefreshPreferences.html).
+    const toRefresh = g.instances.filter(
+      (i) =>
+        !(i.protectedFromScaleIn && prefs.protectedInstances === 'Ignore') &&
+        !(i.lifecycle === 'Standby' && prefs.standbyInstances === 'Ignore'),
+    );
     const now = this.hooks.now();
     const r: InstanceRefresh = {
       id: this.ids.next('', 8).slice(1) + '-0000-4000-8000-000000000000',
@@ -208,14 +233,15 @@ export class AutoScalingFake implements FakeService {
       request: { Preferences: input.Preferences, DesiredConfiguration: input.DesiredConfiguration },
       desired,
       principal: call.principal,
-      total: g.instances.length,
-      pending: g.instances.map((i) => i.instanceId),
+      total: toRefresh.length,
+      pending: toRefresh.map((i) => i.instanceId),
       launched: [],
       replaced: 0,
       inFlight: 0,
       phase: 'pending',
       nextAt: now + PENDING_MS,
       blockedSince: undefined,
+      waitingSince: undefined,
       checkpointsDone: 0,
       rollback: undefined,
     };
@@ -226,7 +252,7 @@ export class AutoScalingFake implements FakeService {
   }
 
   /** A role session's call: its role must allow the action on the group (with the group's tags in the context). */
-  private async authorize(call: FakeCall, g: AutoScalingGroup | undefined): Promise<void> {
+  async authorize(call: FakeCall, g: AutoScalingGroup | undefined): Promise<void> {
     const session = this.access?.sessionByArn(call.principal);
     if (!session || !this.access) return;
     const refusal = await this.access.authorize(

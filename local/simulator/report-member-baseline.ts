@@ -49,7 +49,7 @@ export function memberBaselineFigures(
     .allKeys()
     .flatMap((key) =>
       key.grants
-        .filter((g) => g.name === AUTO_SCALING_GRANT_NAME)
+        .filter((g) => g.name?.startsWith(AUTO_SCALING_GRANT_NAME))
         .map((g) => ({ account: g.issuingAccount, region: key.region, inForceAt: iso(g.usableAt ?? 0) })),
     )
     .sort((a, b) => a.account.localeCompare(b.account) || a.region.localeCompare(b.region));

@@ -108,6 +108,10 @@ export const CATALOG_FIELDS: Record<string, string> = {
   'channels[].rollout.checkpointDelayMinutes': 'How long a refresh waits at each checkpoint.',
   'channels[].rollout.instanceWarmupSeconds':
     'The refreshes’ InstanceWarmup (default: the group’s own warm-up or health check grace period).',
+  'channels[].rollout.protectedInstances':
+    'What a refresh does with instances protected from scale in (ScaleInProtectedInstances): Ignore leaves them on their version, Refresh replaces them, Wait fails the refresh after an hour.',
+  'channels[].rollout.standbyInstances':
+    'What a refresh does with instances in Standby (StandbyInstances): Ignore leaves them, Terminate ends them, Wait fails the refresh after an hour.',
   notifications: 'Where announcements go besides the SNS topic.',
   'notifications.approvers':
     "Each approver's own address (name → email): their signed approve/reject links go only there, through an SNS filter on the approver's name.",

@@ -3,6 +3,7 @@ import {
   CancelInstanceRefreshCommand,
   DescribeAutoScalingGroupsCommand,
   DescribeInstanceRefreshesCommand,
+  type DesiredConfiguration,
   InstanceRefreshInProgressFault,
   RollbackInstanceRefreshCommand,
   StartInstanceRefreshCommand,
@@ -31,6 +32,7 @@ import {
   PRD1,
   PRD2,
   REST,
+  type Refresh,
   sts,
   WAVE1,
   type WithConfig,
@@ -73,22 +75,35 @@ export function answer(): void {
 
   asg
     .on(DescribeAutoScalingGroupsCommand)
-    .callsFake(async (i: { Filters?: { Name: string; Values: string[] }[] }, c: WithConfig) => {
-      const m = memberOf(await accountOf(c));
-      // Without a filter, every group of the account (the engine reads them all for a shared template at $Latest).
-      const [filter] = i.Filters ?? [];
-      const key = filter?.Name.replace(/^tag:/, '') ?? '';
-      return {
-        AutoScalingGroups: m.groups
-          .filter((g) => !filter || filter.Values.includes(g.tags[key] ?? ''))
-          .map((g) => ({
-            AutoScalingGroupName: g.name,
-            Tags: Object.entries(g.tags).map(([Key, Value]) => ({ Key, Value })),
-            ...(g.template && { LaunchTemplate: { LaunchTemplateId: g.template.id, Version: g.template.version } }),
-            ...(g.launchConfigurationName && { LaunchConfigurationName: g.launchConfigurationName }),
-          })),
-      };
-    });
+    .callsFake(
+      async (
+        i: { Filters?: { Name: string; Values: string[] }[]; AutoScalingGroupNames?: string[] },
+        c: WithConfig,
+      ) => {
+        const m = memberOf(await accountOf(c));
+        // Without a filter, every group of the account (the engine reads them all for a shared template at $Latest).
+        const [filter] = i.Filters ?? [];
+        const key = filter?.Name.replace(/^tag:/, '') ?? '';
+        return {
+          AutoScalingGroups: m.groups
+            .filter((g) => !filter || filter.Values.includes(g.tags[key] ?? ''))
+            .filter((g) => !i.AutoScalingGroupNames || i.AutoScalingGroupNames.includes(g.name))
+            .map((g) => ({
+              AutoScalingGroupName: g.name,
+              Tags: Object.entries(g.tags).map(([Key, Value]) => ({ Key, Value })),
+              ...(g.template && { LaunchTemplate: { LaunchTemplateId: g.template.id, Version: g.template.version } }),
+              ...(g.launchConfigurationName && { LaunchConfigurationName: g.launchConfigurationName }),
+              ...(g.mixed && { MixedInstancesPolicy: g.mixed }),
+              Instances: (g.instances ?? []).map((x, n) => ({
+                InstanceId: `i-${n}`,
+                LifecycleState: x.standby ? ('Standby' as const) : ('InService' as const),
+                ProtectedFromScaleIn: x.protected === true,
+                ...(g.template && { LaunchTemplate: { LaunchTemplateId: g.template.id, Version: x.version } }),
+              })),
+            })),
+        };
+      },
+    );
   ec2.on(DescribeLaunchTemplatesCommand).callsFake(async (i: { LaunchTemplateIds: string[] }, c: WithConfig) => {
     const m = memberOf(await accountOf(c));
     return {
@@ -107,7 +122,7 @@ export function answer(): void {
           .map((v) => ({
             VersionNumber: v.number,
             ...(v.description !== undefined && { VersionDescription: v.description }),
-            LaunchTemplateData: { ImageId: v.imageId },
+            LaunchTemplateData: { ...v.data, ImageId: v.imageId },
           })),
       };
     });
@@ -116,6 +131,7 @@ export function answer(): void {
       i: {
         LaunchTemplateId: string;
         ClientToken: string;
+        SourceVersion?: string;
         VersionDescription?: string;
         LaunchTemplateData: { ImageId: string };
       },
@@ -129,6 +145,8 @@ export function answer(): void {
         imageId: i.LaunchTemplateData.ImageId,
         token: i.ClientToken,
         ...(i.VersionDescription !== undefined && { description: i.VersionDescription }),
+        // SourceVersion's data, with what the call gives over it (and whatever someone slipped in).
+        data: { ...t.versions.find((x) => String(x.number) === i.SourceVersion)?.data, ...world.tamper },
       };
       if (!again) t.versions.push(v);
       return { LaunchTemplateVersion: { VersionNumber: v.number, LaunchTemplateId: t.id } };
@@ -138,7 +156,7 @@ export function answer(): void {
     async (
       i: {
         AutoScalingGroupName: string;
-        DesiredConfiguration: { LaunchTemplate: { LaunchTemplateId: string; Version: string } };
+        DesiredConfiguration: DesiredConfiguration;
         Preferences: Record<string, unknown>;
       },
       c: WithConfig,
@@ -159,7 +177,10 @@ export function answer(): void {
         id,
         group: i.AutoScalingGroupName,
         status: 'Pending',
-        desired: i.DesiredConfiguration.LaunchTemplate,
+        desired: (i.DesiredConfiguration.LaunchTemplate ??
+          i.DesiredConfiguration.MixedInstancesPolicy?.LaunchTemplate
+            ?.LaunchTemplateSpecification) as Refresh['desired'],
+        desiredConfiguration: i.DesiredConfiguration,
         preferences: i.Preferences,
       });
       world.started.push(`${account}/${i.AutoScalingGroupName}`);
@@ -178,7 +199,7 @@ export function answer(): void {
           AutoScalingGroupName: r.group,
           Status: r.status,
           ...(r.statusReason && { StatusReason: r.statusReason }),
-          ...(r.desired && { DesiredConfiguration: { LaunchTemplate: r.desired } }),
+          ...(r.desired && { DesiredConfiguration: r.desiredConfiguration ?? { LaunchTemplate: r.desired } }),
         })),
     }));
   const endActive = (to: string) => async (i: { AutoScalingGroupName: string }, c: WithConfig) => {

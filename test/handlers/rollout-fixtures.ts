@@ -83,6 +83,7 @@ export function useRolloutWorld(): void {
     world.alarms.clear();
     world.assumeFails.clear();
     world.startFails.clear();
+    world.tamper = undefined;
     answer();
     await recreateLedgerTable(localLedgerClient(dynamo.endpoint));
     forgetOrganization();

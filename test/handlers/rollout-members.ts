@@ -1,4 +1,4 @@
-import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { AutoScalingClient, type DesiredConfiguration, type MixedInstancesPolicy } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
@@ -25,13 +25,24 @@ export const INPUT = { image: 'base', channel: 'prod', version: '1.0.0/3' };
 export interface Template {
   id: string;
   tags: Record<string, string>;
-  versions: { number: number; imageId: string; token?: string; description?: string }[];
+  versions: {
+    number: number;
+    imageId: string;
+    token?: string;
+    description?: string;
+    /** The version's other LaunchTemplateData (instance type, user data, …). */
+    data?: Record<string, unknown>;
+  }[];
 }
 export interface Group {
   name: string;
   tags: Record<string, string>;
   template: { id: string; version: string } | undefined;
   launchConfigurationName?: string;
+  /** DescribeAutoScalingGroups' MixedInstancesPolicy, as the group holds it. */
+  mixed?: MixedInstancesPolicy;
+  /** Its instances: the launch template version each runs, and whether protected from scale in or in Standby. */
+  instances?: { version: string; protected?: boolean; standby?: boolean }[];
 }
 export interface Refresh {
   id: string;
@@ -39,6 +50,8 @@ export interface Refresh {
   status: string;
   statusReason?: string;
   desired?: { LaunchTemplateId: string; Version: string };
+  /** StartInstanceRefresh's DesiredConfiguration as sent (a mixed-instances group's carries its policy). */
+  desiredConfiguration?: DesiredConfiguration;
   preferences?: Record<string, unknown>;
 }
 export interface Member {
@@ -57,6 +70,8 @@ export const world = {
   assumeFails: new Map<string, Error>(),
   /** What StartInstanceRefresh throws for a group (Auto Scaling refusing that group's refresh). */
   startFails: new Map<string, Error>(),
+  /** LaunchTemplateData that CreateLaunchTemplateVersion adds beyond what it was asked (someone else's version). */
+  tamper: undefined as Record<string, unknown> | undefined,
 };
 
 /** One following group with a literal-AMI template at version 3, in `account`. */
@@ -66,7 +81,7 @@ export function followingGroup(account: string, name = `web-${account.slice(-1)}
   m.templates.push({
     id,
     tags: { 'goldsmith:follow': tag },
-    versions: [1, 2, 3].map((n) => ({ number: n, imageId: 'ami-0old' })),
+    versions: [1, 2, 3].map((n) => ({ number: n, imageId: 'ami-0old', data: { InstanceType: 'm7g.large' } })),
   });
   m.groups.push({ name, tags: { 'goldsmith:follow': tag }, template: { id, version: '3' } });
 }
@@ -82,10 +97,15 @@ export function memberOf(account: string): Member {
 
 /** Sets every refresh of `account` that is still active to `status`. */
 export function settle(account: string, status: string, reason?: string): void {
-  for (const r of memberOf(account).refreshes) {
+  const m = memberOf(account);
+  for (const r of m.refreshes) {
     if (['Pending', 'InProgress', 'Baking'].includes(r.status)) {
       r.status = status;
       if (reason) r.statusReason = reason;
+      // A Successful refresh saves its desired configuration on the group (StartInstanceRefresh).
+      const g = m.groups.find((x) => x.name === r.group);
+      if (status === 'Successful' && r.desired && g?.template)
+        g.template = { id: r.desired.LaunchTemplateId, version: r.desired.Version };
     }
   }
 }

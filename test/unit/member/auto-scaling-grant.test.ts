@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AUTO_SCALING_GRANT_NAME, AUTO_SCALING_GRANT_OPERATIONS } from '../../../core/sharing/key-grants.js';
+import { AUTO_SCALING_GRANT_OPERATIONS, autoScalingGrantName } from '../../../core/sharing/key-grants.js';
 import {
   type CustomResourceEvent,
   type CustomResourceResponse,
@@ -105,7 +105,7 @@ describe('the member baseline custom resource', () => {
       {
         keyId: KEY_ARN,
         grantee: ROLE_ARN,
-        name: AUTO_SCALING_GRANT_NAME,
+        name: autoScalingGrantName(event('Create').StackId),
         operations: [...AUTO_SCALING_GRANT_OPERATIONS],
       },
     ]);
@@ -199,6 +199,26 @@ describe('the member baseline custom resource', () => {
     expect(state.roleExists).toBe(true);
     expect(state.calls.filter((c) => c.startsWith('iam:'))).toHaveLength(1);
     expect(state.responses[1]?.Status).toBe('SUCCESS');
+  });
+
+  it('gives each stack instance its own grant: an account moved between two targeted OUs keeps one after the old stack is deleted', async () => {
+    const { state, calls } = memberAccount();
+    const stack = (uuid: string, e: CustomResourceEvent): CustomResourceEvent => ({
+      ...e,
+      StackId: `arn:aws:cloudformation:${REGION}:${MEMBER}:stack/StackSet-goldsmith-member-baseline-${uuid}/${uuid}`,
+    });
+    // StackSets creates the new OU's stack instance before it deletes the old OU's.
+    await onBaselineEvent(stack('old', event('Create')), calls, REGION);
+    await onBaselineEvent(stack('new', event('Create')), calls, REGION);
+    expect(state.grants.size).toBe(2);
+    await onBaselineEvent(
+      stack('old', event('Delete', undefined, state.responses[0]!.PhysicalResourceId)),
+      calls,
+      REGION,
+    );
+    const [left] = state.grants.keys();
+    expect(state.grants.size).toBe(1);
+    expect(state.responses[1]?.PhysicalResourceId).toBe(`${KEY_ARN}#${left}`);
   });
 
   it('deletes cleanly when the grant is already gone, or was never made', async () => {

@@ -19,6 +19,8 @@ describe('refreshPreferences', () => {
       MinHealthyPercentage: 90,
       MaxHealthyPercentage: 100,
       SkipMatching: false,
+      ScaleInProtectedInstances: 'Ignore',
+      StandbyInstances: 'Ignore',
     });
   });
 
@@ -32,6 +34,8 @@ describe('refreshPreferences', () => {
       checkpointPercentages: [10, 50, 100],
       checkpointDelayMinutes: 15,
       instanceWarmupSeconds: 0,
+      protectedInstances: 'Wait',
+      standbyInstances: 'Terminate',
     });
     expect(refreshPreferences(settings)).toEqual({
       AutoRollback: true,
@@ -39,6 +43,8 @@ describe('refreshPreferences', () => {
       MinHealthyPercentage: 50,
       MaxHealthyPercentage: 150,
       SkipMatching: false,
+      ScaleInProtectedInstances: 'Wait',
+      StandbyInstances: 'Terminate',
       AlarmSpecification: { Alarms: ['app-5xx'] },
       CheckpointPercentages: [10, 50, 100],
       CheckpointDelay: 900,

@@ -1,0 +1,64 @@
+import type { RolloutGroup } from './record.js';
+
+/**
+ * Instances a successful refresh left on an older launch template version, and why. A refresh told to `Ignore`
+ * protected or Standby instances "ignores instances that are protected from scale in [in Standby] and continues to
+ * replace instances that are not" (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_RefreshPreferences.html),
+ * so a group can be `Successful` with some of its instances still on the AMI before. Pure: counted from
+ * DescribeAutoScalingGroups' `Instances` (each one's `LaunchTemplate.Version`, `ProtectedFromScaleIn`,
+ * `LifecycleState`).
+ */
+
+/** How many instances a refresh left on an older version, by why: Standby, protected from scale in, or neither. */
+export interface LeftBehind {
+  instances: number;
+  protected: number;
+  standby: number;
+  other: number;
+}
+
+/** One instance as DescribeAutoScalingGroups reports it. */
+export interface InstanceView {
+  version?: string;
+  protectedFromScaleIn: boolean;
+  lifecycleState?: string;
+}
+
+/** The instances of a group not on `toVersion` (a Standby instance is counted as Standby even when protected too). */
+export function leftBehindOf(instances: readonly InstanceView[], toVersion: number): LeftBehind {
+  const out: LeftBehind = { instances: 0, protected: 0, standby: 0, other: 0 };
+  for (const i of instances) {
+    if (i.version === String(toVersion)) continue;
+    out.instances += 1;
+    if (i.lifecycleState?.startsWith('Standby')) out.standby += 1;
+    else if (i.protectedFromScaleIn) out.protected += 1;
+    else out.other += 1;
+  }
+  return out;
+}
+
+/** `3 instances (2 protected from scale in, 1 in Standby)`; empty when none. */
+export function leftBehindText(l: LeftBehind | undefined): string {
+  if (!l || l.instances === 0) return '';
+  const why = [
+    l.protected > 0 && `${l.protected} protected from scale in`,
+    l.standby > 0 && `${l.standby} in Standby`,
+    l.other > 0 && `${l.other} for another reason`,
+  ].filter((p): p is string => typeof p === 'string');
+  return `${l.instances} instance${l.instances === 1 ? '' : 's'} (${why.join(', ')})`;
+}
+
+/** The groups' left-behind instances added up, with how many groups left any (groups moved back are not counted). */
+export function sumLeftBehind(groups: readonly RolloutGroup[]): LeftBehind & { groups: number } {
+  const out = { groups: 0, instances: 0, protected: 0, standby: 0, other: 0 };
+  for (const g of groups) {
+    const l = g.leftBehind;
+    if (!l || l.instances === 0 || g.back) continue;
+    out.groups += 1;
+    out.instances += l.instances;
+    out.protected += l.protected;
+    out.standby += l.standby;
+    out.other += l.other;
+  }
+  return out;
+}

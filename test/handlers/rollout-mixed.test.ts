@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { startRollout } from '../../functions/rollout/start.js';
+import { CANARY, followingGroup, INPUT, memberOf, useRolloutWorld } from './rollout-fixtures.js';
+
+describe('a rollout over a mixed-instances group', () => {
+  useRolloutWorld();
+
+  it('refreshes it with its whole mixed instances policy, only the template version changed', async () => {
+    followingGroup(CANARY);
+    const g = memberOf(CANARY).groups[0];
+    if (!g?.template) throw new Error('no canary group');
+    const overrides = [{ InstanceType: 'c7g.large' }, { InstanceType: 'c6g.large', WeightedCapacity: '1' }];
+    const distribution = {
+      OnDemandBaseCapacity: 2,
+      OnDemandPercentageAboveBaseCapacity: 0,
+      SpotAllocationStrategy: 'capacity-optimized',
+    };
+    g.mixed = {
+      LaunchTemplate: {
+        LaunchTemplateSpecification: { LaunchTemplateId: g.template.id, Version: '3' },
+        Overrides: overrides,
+      },
+      InstancesDistribution: distribution,
+    };
+
+    await startRollout(INPUT);
+
+    const refresh = memberOf(CANARY).refreshes[0];
+    expect(refresh?.desiredConfiguration).toEqual({
+      MixedInstancesPolicy: {
+        LaunchTemplate: {
+          LaunchTemplateSpecification: { LaunchTemplateId: g.template.id, Version: '4' },
+          Overrides: overrides,
+        },
+        InstancesDistribution: distribution,
+      },
+    });
+  });
+});

@@ -1,0 +1,95 @@
+import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readRollout } from '../../aws/rollout-ledger.js';
+import { renderRolloutStatus } from '../../cli/operator/rollout-text.js';
+import type { RolloutRecord } from '../../core/rollout/record.js';
+import { takeBackEndedRollout } from '../../functions/lifecycle/revoke-rollout.js';
+import { checkWave } from '../../functions/rollout/check.js';
+import { startRollout } from '../../functions/rollout/start.js';
+import { mockClient } from '../helpers/mock-client.js';
+import {
+  AMI,
+  CANARY,
+  followingGroup,
+  INPUT,
+  loadedInLedger,
+  memberOf,
+  movedInLedger,
+  PREVIOUS,
+  PREVIOUS_AMI,
+  pointAt,
+  published,
+  REGION,
+  REST,
+  settle,
+  useRolloutWorld,
+  WAVE1,
+  world,
+} from './rollout-fixtures.js';
+
+const REVOKED_AT = '2027-01-09T00:00:00Z';
+const MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:goldsmith-test-rollout';
+
+const record = async (): Promise<RolloutRecord> => {
+  const r = await readRollout(INPUT.image, INPUT.channel, INPUT.version);
+  if (!r) throw new Error('no rollout record');
+  return r;
+};
+
+describe('a take-back leaves a group its team has moved on since the rollout', () => {
+  useRolloutWorld();
+  const sfn = mockClient(SFNClient);
+  beforeEach(async () => {
+    process.env.ROLLOUT_STATE_MACHINE_ARN = MACHINE;
+    sfn.on(StartExecutionCommand).resolves({ executionArn: `${MACHINE}:back`, startDate: new Date(REVOKED_AT) });
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING', input: JSON.stringify(INPUT) });
+    for (const account of [CANARY, WAVE1, REST]) followingGroup(account);
+    await loadedInLedger(PREVIOUS, [{ region: REGION, imageId: PREVIOUS_AMI }]);
+    await movedInLedger(INPUT.channel, PREVIOUS, { [REGION]: PREVIOUS_AMI });
+    await pointAt(INPUT.version, AMI);
+  });
+  afterEach(() => {
+    sfn.reset();
+    delete process.env.ROLLOUT_STATE_MACHINE_ARN;
+  });
+
+  it('moves only the groups still on its version, records and announces the one the team deployed since', async () => {
+    await startRollout(INPUT);
+    for (const account of [CANARY, WAVE1, REST]) {
+      settle(account, 'Successful');
+      await checkWave(INPUT);
+    }
+    expect((await record()).state).toBe('completed');
+    // After the rollout, wave-1's team deployed a version of its own (v5: a new instance type, the same AMI).
+    const theirs = memberOf(WAVE1);
+    const lt = theirs.templates[0];
+    const group = theirs.groups[0];
+    if (!lt || !group?.template) throw new Error('no wave-1 group');
+    lt.versions.push({ number: 5, imageId: lt.versions.at(-1)?.imageId ?? '' });
+    group.template = { id: lt.id, version: '5' };
+
+    expect(
+      await takeBackEndedRollout({ ...INPUT, reason: 'a critical finding', at: REVOKED_AT, withdrawn: false }),
+    ).toBe(true);
+    await pointAt(PREVIOUS, PREVIOUS_AMI);
+    await startRollout(INPUT);
+
+    // The canary and rest are refreshed back; wave-1's group is left on the team's v5, never refreshed again.
+    expect(world.started.filter((g) => g === `${WAVE1}/web-2`)).toHaveLength(1);
+    expect(world.started.filter((g) => g === `${CANARY}/web-1`)).toHaveLength(2);
+    // The canary's replacement version is copied from the version it runs now (Goldsmith's v4), with the AMI changed.
+    const canaryTemplate = memberOf(CANARY).templates[0];
+    expect(canaryTemplate?.versions.at(-1)).toMatchObject({ number: 5, imageId: PREVIOUS_AMI });
+    expect(published()).toContain('rollout-group-skipped web-2');
+
+    for (const account of [CANARY, REST]) settle(account, 'Successful');
+    expect(await checkWave(INPUT)).toMatchObject({ done: true, state: 'superseded' });
+    const ended = await record();
+    expect(ended.reason).toBe(
+      'revoked: a critical finding; 3 groups of canary, wave-1, rest rolled forward to 1.0.0/2; 1 not moved (see rollout status)',
+    );
+    expect(renderRolloutStatus(ended)).toContain(
+      `web-2: Successful (template ${lt.id} v3 -> v4, refresh ir-2); not moved back: its team moved it on since the rollout (it runs launch template ${lt.id} version 5, not v4 of ${lt.id}): left as it is`,
+    );
+  });
+});

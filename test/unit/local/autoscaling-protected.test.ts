@@ -1,0 +1,151 @@
+import {
+  DescribeAutoScalingGroupsCommand,
+  DescribeInstanceRefreshesCommand,
+  type RefreshPreferences,
+  StartInstanceRefreshCommand,
+} from '@aws-sdk/client-auto-scaling';
+import { CreateLaunchTemplateVersionCommand } from '@aws-sdk/client-ec2';
+import { afterEach, describe, expect, it } from 'vitest';
+import { resetClients } from './helpers.js';
+import { FOLLOWS, MEMBER, memberClients, REGION, rolloutCloud, TAG } from './rollout-member.js';
+
+const MIN = 60_000;
+
+afterEach(resetClients);
+
+/**
+ * A tagged group of four on AMI v1: `protectedInstances` of them protected from scale in, `standby` of them in
+ * Standby, or (ecs) every instance protected as an ECS capacity provider's group is; and template version 2 on v2.
+ */
+async function setup(opts: { protectedInstances?: number; standby?: number; ecs?: boolean }) {
+  const cloud = rolloutCloud();
+  const v1 = cloud.share('base-1');
+  const v2 = cloud.share('base-2');
+  const tags = { [TAG]: FOLLOWS };
+  const template = cloud.fakes.ec2.templates?.create(MEMBER, REGION, 'web-lt', { ImageId: v1 }, tags);
+  if (!template) throw new Error('no launch templates');
+  const group = cloud.fakes.autoscaling.createGroup({
+    account: MEMBER,
+    region: REGION,
+    name: 'web',
+    launchTemplateId: template.id,
+    version: '1',
+    desiredCapacity: 4,
+    tags,
+    ...(opts.protectedInstances !== undefined && { protectedInstances: opts.protectedInstances }),
+    ...(opts.standby !== undefined && { standbyInstances: opts.standby }),
+    ...(opts.ecs && { newInstancesProtectedFromScaleIn: true }),
+  });
+  const clients = await memberClients(cloud);
+  await clients.ec2.send(
+    new CreateLaunchTemplateVersionCommand({
+      LaunchTemplateId: template.id,
+      SourceVersion: '1',
+      LaunchTemplateData: { ImageId: v2 },
+    }),
+  );
+  const start = (prefs: RefreshPreferences) =>
+    clients.autoscaling.send(
+      new StartInstanceRefreshCommand({
+        AutoScalingGroupName: 'web',
+        DesiredConfiguration: { LaunchTemplate: { LaunchTemplateId: template.id, Version: '2' } },
+        Preferences: { AutoRollback: true, InstanceWarmup: 0, MinHealthyPercentage: 50, ...prefs },
+      }),
+    );
+  const refresh = async () =>
+    (await clients.autoscaling.send(new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: 'web' })))
+      .InstanceRefreshes?.[0];
+  const wait = async (ms: number) => {
+    await cloud.clock.run(cloud.clock.now() + ms);
+    cloud.fakes.autoscaling.advance();
+  };
+  const described = async () =>
+    (await clients.autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['web'] })))
+      .AutoScalingGroups?.[0];
+  const images = () => group.instances.map((i) => i.imageId);
+  return { start, refresh, wait, described, images, group, v1, v2 };
+}
+
+describe('instance refresh of protected and Standby instances in the local cloud', () => {
+  it('by default (Wait) waits an hour for protection to be removed, then fails and rolls the group back', async () => {
+    const s = await setup({ protectedInstances: 1 });
+    await s.start({});
+    await s.wait(10 * MIN);
+    const waiting = await s.refresh();
+    expect(waiting?.Status).toBe('InProgress');
+    expect(waiting?.StatusReason).toMatch(/protected from scale in/);
+    expect(s.images().filter((i) => i === s.v2)).toHaveLength(3);
+    await s.wait(60 * MIN);
+    expect((await s.refresh())?.Status).toMatch(/^Rollback/);
+    await s.wait(20 * MIN);
+    expect((await s.refresh())?.Status).toBe('RollbackSuccessful');
+    expect(s.images().every((i) => i === s.v1)).toBe(true);
+  });
+
+  it('Wait goes on once the team removes the protection within the hour', async () => {
+    const s = await setup({ protectedInstances: 1 });
+    await s.start({ ScaleInProtectedInstances: 'Wait' });
+    await s.wait(20 * MIN);
+    const held = s.group.instances.find((i) => i.protectedFromScaleIn);
+    if (held) held.protectedFromScaleIn = false;
+    await s.wait(20 * MIN);
+    expect((await s.refresh())?.Status).toBe('Successful');
+    expect(s.images().every((i) => i === s.v2)).toBe(true);
+  });
+
+  it('Ignore replaces the others and succeeds; the protected instance stays on the old version', async () => {
+    const s = await setup({ protectedInstances: 1 });
+    await s.start({ ScaleInProtectedInstances: 'Ignore' });
+    await s.wait(20 * MIN);
+    expect((await s.refresh())?.Status).toBe('Successful');
+    const g = await s.described();
+    expect(g?.LaunchTemplate?.Version).toBe('2');
+    const left = (g?.Instances ?? []).filter((i) => i.LaunchTemplate?.Version !== '2');
+    expect(left).toMatchObject([{ ProtectedFromScaleIn: true, LifecycleState: 'InService' }]);
+  });
+
+  it('Refresh replaces protected instances too; an ECS group protects each replacement again', async () => {
+    const s = await setup({ ecs: true });
+    await s.start({ ScaleInProtectedInstances: 'Refresh' });
+    await s.wait(20 * MIN);
+    expect((await s.refresh())?.Status).toBe('Successful');
+    const g = await s.described();
+    expect(g?.NewInstancesProtectedFromScaleIn).toBe(true);
+    expect((g?.Instances ?? []).map((i) => [i.LaunchTemplate?.Version, i.ProtectedFromScaleIn])).toEqual([
+      ['2', true],
+      ['2', true],
+      ['2', true],
+      ['2', true],
+    ]);
+  });
+
+  it('Standby: Wait fails after an hour, Ignore leaves it on the old version, Terminate ends it without a replacement', async () => {
+    const waiting = await setup({ standby: 1 });
+    await waiting.start({ AutoRollback: false });
+    await waiting.wait(70 * MIN);
+    expect(await waiting.refresh()).toMatchObject({ Status: 'Failed', StatusReason: expect.stringMatching(/Standby/) });
+
+    const ignored = await setup({ standby: 1 });
+    await ignored.start({ StandbyInstances: 'Ignore' });
+    await ignored.wait(20 * MIN);
+    expect((await ignored.refresh())?.Status).toBe('Successful');
+    const left = ((await ignored.described())?.Instances ?? []).filter((i) => i.LaunchTemplate?.Version !== '2');
+    expect(left).toMatchObject([{ LifecycleState: 'Standby' }]);
+
+    const ended = await setup({ standby: 1 });
+    await ended.start({ StandbyInstances: 'Terminate' });
+    await ended.wait(20 * MIN);
+    expect((await ended.refresh())?.Status).toBe('Successful');
+    expect(ended.images()).toEqual([ended.v2, ended.v2, ended.v2]);
+  });
+
+  it("refuses a value outside each preference's set, naming the field, as AWS does", async () => {
+    const s = await setup({});
+    await expect(
+      s.start({ StandbyInstances: 'Refresh' as RefreshPreferences['StandbyInstances'] }),
+    ).rejects.toMatchObject({
+      name: 'ValidationError',
+      message: expect.stringMatching(/preferences\.standbyInstances.*\[Terminate, Ignore, Wait\]/),
+    });
+  });
+});

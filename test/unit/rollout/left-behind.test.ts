@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { renderFleet } from '../../../cli/fleet-output.js';
+import { leftBehindOf, leftBehindText, sumLeftBehind } from '../../../core/rollout/left-behind.js';
+import type { RolloutGroup } from '../../../core/rollout/record.js';
+
+const none = { accounts: 0, instances: 0 };
+const noTotals = {
+  current: none,
+  'one-behind': none,
+  older: none,
+  revoked: none,
+  retired: none,
+  'never-promoted': none,
+};
+
+const group = (name: string, extra: Partial<RolloutGroup>): RolloutGroup => ({
+  account: '200000000001',
+  region: 'us-east-1',
+  group: name,
+  launchTemplateId: 'lt-1',
+  fromVersion: 3,
+  toVersion: 4,
+  refreshId: 'ir-1',
+  status: 'Successful',
+  ...extra,
+});
+
+describe('instances a refresh left on an older version', () => {
+  it('counts each instance not on the new version once, Standby before protection', () => {
+    const l = leftBehindOf(
+      [
+        { version: '4', protectedFromScaleIn: true },
+        { version: '3', protectedFromScaleIn: true },
+        { version: '3', protectedFromScaleIn: true, lifecycleState: 'Standby' },
+        { version: '2', protectedFromScaleIn: false },
+      ],
+      4,
+    );
+    expect(l).toEqual({ instances: 3, protected: 1, standby: 1, other: 1 });
+    expect(leftBehindText(l)).toBe('3 instances (1 protected from scale in, 1 in Standby, 1 for another reason)');
+  });
+
+  it('adds up groups, leaving out those moved back, and goldsmith fleet prints the newest rollout’s', () => {
+    const sum = sumLeftBehind([
+      group('a', { leftBehind: { instances: 4, protected: 4, standby: 0, other: 0 } }),
+      group('b', { leftBehind: { instances: 0, protected: 0, standby: 0, other: 0 } }),
+      group('c', {
+        leftBehind: { instances: 1, protected: 0, standby: 1, other: 0 },
+        back: { version: 3, refreshId: 'ir-2', status: 'Successful' },
+      }),
+    ]);
+    expect(sum).toEqual({ groups: 1, instances: 4, protected: 4, standby: 0, other: 0 });
+    const text = renderFleet({
+      images: [
+        {
+          image: 'base',
+          channel: 'prod',
+          versions: [],
+          totals: noTotals,
+          behind: { accounts: 0, revoked: 0, using: 0 },
+        },
+      ],
+      channels: [],
+      compliance: [],
+      missed: [],
+      ouNames: {},
+      leftBehind: [{ image: 'base', channel: 'prod', version: '1.0.0/3', ...sum }],
+    });
+    expect(text).toContain(
+      '  prod rollout 1.0.0/3 left 4 instances (4 protected from scale in) in 1 group(s) on an older version',
+    );
+  });
+});
