@@ -246,6 +246,22 @@ describe('decideBuilds: deduplication', () => {
     expect(resumed).toMatchObject({ outcome: 'start', resume: true, clientToken: again?.clientToken });
   });
 
+  it('gives each release of a claim a token of its own, and each image its own (Image Builder ignores a repeated one)', () => {
+    const decisions = decide(openssl);
+    const releasedAs = (releases: number) =>
+      new Map<string, KnownMarker>(
+        decisions.map((d) => [
+          d.dedupeKey,
+          { state: 'released', changeId: d.changeId, claimedAt: '2027-02-03T10:00:01Z', releases },
+        ]),
+      );
+    const once = decide(openssl, { markers: releasedAs(1) }).filter((d) => d.outcome === 'start');
+    const twice = decide(openssl, { markers: releasedAs(2) }).filter((d) => d.outcome === 'start');
+    expect(once.length).toBeGreaterThan(0);
+    const tokens = [...decisions, ...once, ...twice].map((d) => d.clientToken);
+    expect(new Set(tokens).size).toBe(tokens.length);
+  });
+
   it('derives client tokens within StartImagePipelineExecution limits, deterministically', () => {
     const key = dedupeKeyFor(catalog, openssl, 'base');
     expect(clientTokenFor(key)).toMatch(/^[0-9a-f]{32}$/);

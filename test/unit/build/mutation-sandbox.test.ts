@@ -1,0 +1,56 @@
+import { statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { PartialStrykerOptions } from '@stryker-mutator/api/core';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+
+/** The part of Stryker's project reader this test uses: the files it copies into the sandbox, by absolute path. */
+interface ProjectReader {
+  read(targetMutatePatterns: undefined): Promise<{ files: Map<string, unknown> }>;
+}
+type ProjectReaderClass = new (
+  fs: { readdir: typeof import('node:fs/promises').readdir },
+  log: Record<'debug' | 'info' | 'warn', () => void> & { isDebugEnabled(): boolean },
+  options: Record<string, unknown>,
+) => ProjectReader;
+
+/**
+ * The files `npm run mutation` copies into its sandbox, listed by Stryker's own reader (the one its run uses, walking
+ * the current folder with the configuration's ignore patterns). The reader is not part of Stryker's public API: it is
+ * loaded from the file beside the package's entry point.
+ */
+async function sandboxFiles(): Promise<string[]> {
+  const config = (
+    (await import(pathToFileURL(resolve(ROOT, 'stryker.config.mjs')).href)) as {
+      default: PartialStrykerOptions;
+    }
+  ).default;
+  const entry = createRequire(import.meta.url).resolve('@stryker-mutator/core');
+  const { ProjectReader } = (await import(new URL('fs/project-reader.js', pathToFileURL(entry)).href)) as {
+    ProjectReader: ProjectReaderClass;
+  };
+  const quiet = { debug: () => {}, info: () => {}, warn: () => {}, isDebugEnabled: () => false };
+  const { readdir } = await import('node:fs/promises');
+  const reader = new ProjectReader({ readdir }, quiet, {
+    ...config,
+    incremental: false,
+    force: false,
+    htmlReporter: { fileName: 'reports/mutation/html/index.html' },
+    testFiles: [],
+  });
+  const project = await reader.read(undefined);
+  return [...project.files.keys()].map((file) => relative(ROOT, file)).sort();
+}
+
+describe("npm run mutation's sandbox copy", () => {
+  it('holds no folder: Stryker copies every entry it lists as a file, and a link to a folder fails the run (EISDIR)', async () => {
+    expect(process.cwd()).toBe(ROOT);
+    const files = await sandboxFiles();
+    expect(files).toContain('core/errors/classify.ts');
+    expect(files).toContain('test/unit/errors/classify.decisions.test.ts');
+    expect(files.filter((file) => statSync(resolve(ROOT, file)).isDirectory())).toEqual([]);
+  });
+});
