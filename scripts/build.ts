@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { stagedBundles } from './build/bundles.js';
 import { compareWithInProcess } from './build/in-process.js';
 import { BUILD_REGION, sstBuild } from './build/offline.js';
 import { validateTemplate } from './readiness/cfn-schema.js';
@@ -20,6 +22,12 @@ const seconds = ((performance.now() - started) / 1000).toFixed(1);
 process.stdout.write(`sst build --stage ${stage}: ${templates.size} templates in .sst/dist (${seconds} s)\n`);
 
 const problems: string[] = [];
+const bundles = stagedBundles(join(ROOT, '.sst', 'dist'), templates as never);
+const largest = bundles.sizes[0];
+process.stdout.write(
+  `sst build: ${bundles.sizes.length} function bundles staged; largest ${largest ? `${largest.fn} ${largest.bytes.toLocaleString('en-US')} bytes` : 'none'} (limit 1,048,576)\n`,
+);
+problems.push(...bundles.problems);
 const members = memberTemplatesOf(templates);
 problems.push(...members.problems.map((p) => `stackset ${p}`));
 const checked = new Map<string, { Resources?: object }>(templates);
