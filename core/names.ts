@@ -79,3 +79,19 @@ export function rolloutRoleName(stage: string): string {
 export function rolloutEngineRoleName(stage: string): string {
   return `${NAME_PREFIX}-${stage}-rollout-engine`;
 }
+
+/**
+ * The prefix of every name CloudFormation gives Goldsmith's resources (stack `<stage>-goldsmith-<Stack>`, and each
+ * generated name after its stack), e.g. `prod-goldsmith-`: the prefix docs/security.md's SCP names.
+ */
+export function stackResourcePrefix(stage: string): string {
+  return `${stage}-${NAME_PREFIX}-`;
+}
+
+/**
+ * The rule in each non-home distribution Region that forwards Inspector's findings home, e.g.
+ * `prod-goldsmith-findings-to-home`: under the stacks' own prefix, so the SCP's `rule/prod-goldsmith-*` holds it.
+ */
+export function findingForwardRuleName(stage: string): string {
+  return `${stackResourcePrefix(stage)}findings-to-home`;
+}

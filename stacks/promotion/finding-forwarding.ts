@@ -4,16 +4,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import type { Catalog } from '../../core/config/schema.js';
-import { NAME_PREFIX } from '../../core/names.js';
+import { findingForwardRuleName } from '../../core/names.js';
 import { DETAIL_TYPES, SOURCES } from '../../events/sources.js';
 
 /** The target id of the home default bus on every forwarding rule. */
 export const FORWARD_TARGET_ID = 'goldsmith-home-bus';
 
-/** The forwarding rule's name: the same in every distribution Region, one per stage. */
-export function findingForwardRuleName(stage: string): string {
-  return `${NAME_PREFIX}-${stage}-findings-to-home`;
-}
+/** The forwarding rule's name: the same in every distribution Region, one per stage (core/names.ts). */
+export { findingForwardRuleName };
 
 /** The distribution Regions other than the home Region: the union of the catalog images' regions, sorted. */
 export function forwardingRegions(catalog: Catalog): string[] {

@@ -27,7 +27,7 @@ function calls(type: string, phase: 'Create' | 'Delete' = 'Create'): Call[] {
 
 const ACCOUNT = '111122223333';
 const HOME_BUS = `arn:aws:events:us-east-1:${ACCOUNT}:event-bus/default`;
-const ruleArn = (region: string) => `arn:aws:events:${region}:${ACCOUNT}:rule/goldsmith-test-findings-to-home`;
+const ruleArn = (region: string) => `arn:aws:events:${region}:${ACCOUNT}:rule/test-goldsmith-findings-to-home`;
 
 beforeAll(async () => {
   // The example catalog's images are distributed to us-east-1 (home), eu-west-1 and ap-southeast-2.
