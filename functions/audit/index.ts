@@ -4,6 +4,7 @@ import { readOnce } from '../lib/read-once.js';
 import { auditLaunchPermissions } from './launch-permissions.js';
 import { auditChannelPointers } from './pointers.js';
 import type { AuditFinding, AuditPart } from './report.js';
+import { auditForwardingRules } from './rules.js';
 import { auditScheduledRevocations } from './scheduled-revocations.js';
 
 export type { AuditFinding, AuditPart };
@@ -16,6 +17,8 @@ export interface AuditReport {
   launchPermissions?: AuditPart;
   /** Scheduled revocations against their schedules and the ledger's revocations (every run). */
   scheduledRevocations: AuditPart;
+  /** The findings-forwarding rule and its target in every non-home distribution Region (daily). */
+  rules?: AuditPart;
   findings: AuditFinding[];
   failures: string[];
   permanentFailures: number;
@@ -43,11 +46,15 @@ export async function auditWhatAwsHolds(plans: readonly Plan[], now: Date, daily
     daily,
     decisions,
   );
+  const rules = daily ? await auditForwardingRules(now) : undefined;
   const pointers = daily ? await auditChannelPointers(plans, now) : undefined;
   const launchPermissions = daily ? await auditLaunchPermissions(plans, now, decisions) : undefined;
-  const parts = [scheduledRevocations, pointers, launchPermissions].filter((p): p is AuditPart => p !== undefined);
+  const parts = [scheduledRevocations, rules, pointers, launchPermissions].filter(
+    (p): p is AuditPart => p !== undefined,
+  );
   return {
     scheduledRevocations,
+    ...(rules ? { rules } : {}),
     ...(pointers ? { pointers } : {}),
     ...(launchPermissions ? { launchPermissions } : {}),
     findings: parts.flatMap((p) => p.findings),

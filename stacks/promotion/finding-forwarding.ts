@@ -72,7 +72,9 @@ export function createFindingForwarding(stack: Stack, catalog: Catalog, stage: s
     },
   });
 
-  const pattern = JSON.stringify({ source: [SOURCES.inspector], 'detail-type': [DETAIL_TYPES.inspectorFinding] });
+  const patternObject = { source: [SOURCES.inspector], 'detail-type': [DETAIL_TYPES.inspectorFinding] };
+  const pattern = JSON.stringify(patternObject);
+  const description = 'Goldsmith: Inspector findings in this Region → the home Region bus (on-finding)';
   const policy = AwsCustomResourcePolicy.fromStatements([
     new iam.PolicyStatement({
       actions: ['events:PutRule', 'events:DeleteRule', 'events:PutTargets', 'events:RemoveTargets'],
@@ -94,7 +96,7 @@ export function createFindingForwarding(stack: Stack, catalog: Catalog, stage: s
           Name: ruleName,
           EventPattern: pattern,
           State: 'ENABLED',
-          Description: 'Goldsmith: Inspector findings in this Region → the home Region bus (on-finding)',
+          Description: description,
         },
         physicalResourceId: PhysicalResourceId.of(`${region}/${ruleName}`),
       },
@@ -122,5 +124,41 @@ export function createFindingForwarding(stack: Stack, catalog: Catalog, stage: s
     target.node.addDependency(rule, busPolicy, role);
     return { region, rule, target };
   });
-  return { role, busPolicy, rules, ruleArns, homeBusArn };
+  // What the audit reads back in every Region and puts back where it differs (functions/audit/rules.ts).
+  const wanted = {
+    name: ruleName,
+    regions,
+    pattern: patternObject,
+    description,
+    target: { id: FORWARD_TARGET_ID, arn: homeBusArn, roleArn: role.roleArn },
+  };
+  return { role, busPolicy, rules, ruleArns, homeBusArn, wanted };
+}
+
+export type FindingForwarding = NonNullable<ReturnType<typeof createFindingForwarding>>;
+
+/**
+ * Lets `fn` (the reconciler's audit) read the forwarding rules back and put them back as made: describe, list
+ * targets, enable, put the rule and its target, remove targets the stacks did not make, on these rules only; pass the
+ * forwarding role to EventBridge (PutTargets with a RoleArn). The wanted rule goes in `FINDING_FORWARDING`.
+ */
+export function allowForwardingAudit(
+  fn: { addToRolePolicy(s: iam.PolicyStatement): void; addEnvironment(k: string, v: string): unknown },
+  forwarding: FindingForwarding,
+): void {
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: [
+        'events:DescribeRule',
+        'events:ListTargetsByRule',
+        'events:EnableRule',
+        'events:PutRule',
+        'events:PutTargets',
+        'events:RemoveTargets',
+      ],
+      resources: forwarding.ruleArns,
+    }),
+  );
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [forwarding.role.roleArn] }));
+  fn.addEnvironment('FINDING_FORWARDING', Stack.of(forwarding.role).toJsonString(forwarding.wanted));
 }
