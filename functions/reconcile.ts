@@ -12,11 +12,13 @@ import { recordFailedInvocation } from '../aws/failed-invocations.js';
 import { getImage } from '../aws/imagebuilder.js';
 import { redeliverAnnouncements } from '../aws/notifications.js';
 import { listPipelineBuilds } from '../aws/pipeline-builds.js';
+import { parseDuration } from '../core/duration.js';
 import { isTransient, TransientError } from '../core/errors/classify.js';
 import { metricNames } from '../core/observability/metrics.js';
 import {
   DEFAULT_WINDOW_DAYS,
   isFullPass,
+  isLaunchPermissionSweep,
   type LedgerBuildView,
   type ListedBuild,
   MAX_WINDOW_DAYS,
@@ -231,7 +233,13 @@ export async function reconcileBuilds(raw: ReconcileInput): Promise<ReconcileRep
     permanent += report.pointerShares.permanentFailures;
   }
   // Then what else AWS holds: pointers and launch permissions once a day, scheduled revocations every run.
-  report.audit = await auditWhatAwsHolds(Object.values(promotionPlans()), now, fullPass);
+  const sweepDays = parseDuration(bundledCatalog().monitoring.launchPermissionSweepEvery) / 86_400;
+  report.audit = await auditWhatAwsHolds(
+    Object.values(promotionPlans()),
+    now,
+    fullPass,
+    isLaunchPermissionSweep(now, sweepDays),
+  );
   metrics.addMetric(metricNames.driftFound, MetricUnit.Count, report.audit.findings.length);
   otherFailures.push(...report.audit.failures);
   permanent += report.audit.permanentFailures;
