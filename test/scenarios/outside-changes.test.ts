@@ -15,9 +15,11 @@ import {
 
 // base in us-east-1 through dev and prod (an hour's soak each): 1.0.0/1, /2 and /3 on three openssl releases, so
 // prod names 1.0.0/3 from 3 January and 1.0.0/2 is still kept (retention), launchable.
+// Its launch permissions swept every day (the default is weekly, with CloudTrail's events in between).
 const catalog = orgCatalog(
   { base: al2023Image({ regions: ['us-east-1'], triggers: OPENSSL_RELEASES }) },
   devThenProdSoakingAnHour(),
+  { monitoring: { launchPermissionSweepEvery: '1d' } },
 );
 const DUE = '2027-01-04T09:00:00.000Z';
 const STRANGER = '999999999999';
