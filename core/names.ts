@@ -95,3 +95,8 @@ export function stackResourcePrefix(stage: string): string {
 export function findingForwardRuleName(stage: string): string {
   return `${stackResourcePrefix(stage)}findings-to-home`;
 }
+
+/** The rule in each non-home distribution Region that forwards CloudTrail's change events home, e.g. `prod-goldsmith-changes-to-home`. */
+export function changesForwardRuleName(stage: string): string {
+  return `${stackResourcePrefix(stage)}changes-to-home`;
+}

@@ -55,5 +55,9 @@ export const imageAttributeCallSchema = z.object({
   }),
 });
 
-export const outsideChangeEventSchema = z.union([parameterStoreChangeSchema, ruleApiCallSchema, imageAttributeCallSchema]);
+export const outsideChangeEventSchema = z.union([
+  parameterStoreChangeSchema,
+  ruleApiCallSchema,
+  imageAttributeCallSchema,
+]);
 export type OutsideChangeEvent = z.output<typeof outsideChangeEventSchema>;

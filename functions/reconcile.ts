@@ -260,7 +260,9 @@ export async function reconcileBuilds(raw: ReconcileInput): Promise<ReconcileRep
  * An outside change's event (OutsideChangeRule): the one resource it names is read back now and put back if it
  * drifted; a failure fails the invocation, so Lambda retries it and the next sweep remains the backstop.
  */
-export async function readBackChange(event: OutsideChangeEvent): Promise<Awaited<ReturnType<typeof readBackOutsideChange>>> {
+export async function readBackChange(
+  event: OutsideChangeEvent,
+): Promise<Awaited<ReturnType<typeof readBackOutsideChange>>> {
   const part = await readBackOutsideChange(event, Object.values(promotionPlans()), new Date());
   metrics.addMetric(metricNames.driftFound, MetricUnit.Count, part.findings.length);
   if (part.failures.length > 0) {

@@ -19,6 +19,7 @@ import { allowForwardingAudit, createFindingForwarding } from './promotion/findi
 import { createApprovalCallback, createEventFunctions, createTaskFunctions } from './promotion/functions.js';
 import { allowRevocation, createLifecycle } from './promotion/lifecycle.js';
 import { createOrganizationSync } from './promotion/organization.js';
+import { createOutsideChangeRules } from './promotion/outside-change-rules.js';
 import { createReconciler } from './promotion/reconcile.js';
 import { allowRolloutTakeBack, createRollout } from './promotion/rollout.js';
 import { createPromotionRules } from './promotion/rules.js';
@@ -153,8 +154,9 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
   const lifecycle = createLifecycle(stack, env, catalog);
   allowRolloutTakeBack(lifecycle.requests, rollout?.stateMachine);
   const audit = { stage: app.stage, lifecycleRequests: lifecycle.requests };
-  const { reconcile } = createReconciler(stack, env, catalog, stateMachine, audit, rollout?.stateMachine);
-  if (forwarding) allowForwardingAudit(reconcile, forwarding);
+  const reconciler = createReconciler(stack, env, catalog, stateMachine, audit, rollout?.stateMachine);
+  if (forwarding) allowForwardingAudit(reconciler.reconcile, forwarding);
+  createOutsideChangeRules(stack, reconciler.reconcile, reconciler.dlq);
   createOrganizationSync(stack, env, catalog);
 
   stack.addOutputs({ PromotionStateMachineArn: stateMachine.stateMachineArn, ApprovalUrl: approvalUrl });

@@ -4,8 +4,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import type { Catalog } from '../../core/config/schema.js';
-import { findingForwardRuleName } from '../../core/names.js';
+import { changesForwardRuleName, findingForwardRuleName } from '../../core/names.js';
 import { DETAIL_TYPES, SOURCES } from '../../events/sources.js';
+import { imageAttributePattern, ruleChangePattern } from './outside-change-rules.js';
 
 /** The target id of the home default bus on every forwarding rule. */
 export const FORWARD_TARGET_ID = 'goldsmith-home-bus';
@@ -48,7 +49,11 @@ export function createFindingForwarding(stack: Stack, catalog: Catalog, stage: s
   const { partition, account } = Stack.of(stack);
   const homeBusArn = `arn:${partition}:events:${stack.region}:${account}:event-bus/default`;
   const ruleName = findingForwardRuleName(stage);
+  const changesRuleName = changesForwardRuleName(stage);
   const ruleArns = regions.map((region) => `arn:${partition}:events:${region}:${account}:rule/${ruleName}`);
+  const changesRuleArns = regions.map(
+    (region) => `arn:${partition}:events:${region}:${account}:rule/${changesRuleName}`,
+  );
 
   const role = new iam.Role(scope, 'Role', {
     description: 'Goldsmith: EventBridge forwards Inspector findings from distribution Regions to the home bus',
@@ -68,7 +73,7 @@ export function createFindingForwarding(stack: Stack, catalog: Catalog, stage: s
       Principal: { AWS: `arn:${partition}:iam::${account}:root` },
       Action: 'events:PutEvents',
       Resource: homeBusArn,
-      Condition: { ArnEquals: { 'aws:SourceArn': ruleArns } },
+      Condition: { ArnEquals: { 'aws:SourceArn': [...ruleArns, ...changesRuleArns] } },
     },
   });
 
@@ -78,13 +83,14 @@ export function createFindingForwarding(stack: Stack, catalog: Catalog, stage: s
   const policy = AwsCustomResourcePolicy.fromStatements([
     new iam.PolicyStatement({
       actions: ['events:PutRule', 'events:DeleteRule', 'events:PutTargets', 'events:RemoveTargets'],
-      resources: ruleArns,
+      resources: [...ruleArns, ...changesRuleArns],
     }),
     // PutTargets with a RoleArn passes the role to EventBridge.
     new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [role.roleArn] }),
   ]);
-  const rules = regions.map((region) => {
-    const rule = new AwsCustomResource(scope, `Rule-${region}`, {
+  /** One rule on `region`'s default bus (PutRule) and its home-bus target (PutTargets), made in that Region. */
+  const forwardRule = (region: string, id: string, name: string, rulePattern: string, ruleDescription: string) => {
+    const rule = new AwsCustomResource(scope, `${id}Rule-${region}`, {
       resourceType: 'Custom::GoldsmithFindingForwardRule',
       installLatestAwsSdk: false,
       policy,
@@ -92,17 +98,12 @@ export function createFindingForwarding(stack: Stack, catalog: Catalog, stage: s
         service: 'EventBridge',
         action: 'PutRule',
         region,
-        parameters: {
-          Name: ruleName,
-          EventPattern: pattern,
-          State: 'ENABLED',
-          Description: description,
-        },
-        physicalResourceId: PhysicalResourceId.of(`${region}/${ruleName}`),
+        parameters: { Name: name, EventPattern: rulePattern, State: 'ENABLED', Description: ruleDescription },
+        physicalResourceId: PhysicalResourceId.of(`${region}/${name}`),
       },
-      onDelete: { service: 'EventBridge', action: 'DeleteRule', region, parameters: { Name: ruleName } },
+      onDelete: { service: 'EventBridge', action: 'DeleteRule', region, parameters: { Name: name } },
     });
-    const target = new AwsCustomResource(scope, `Target-${region}`, {
+    const target = new AwsCustomResource(scope, `${id}Target-${region}`, {
       resourceType: 'Custom::GoldsmithFindingForwardTarget',
       installLatestAwsSdk: false,
       policy,
@@ -110,18 +111,27 @@ export function createFindingForwarding(stack: Stack, catalog: Catalog, stage: s
         service: 'EventBridge',
         action: 'PutTargets',
         region,
-        parameters: { Rule: ruleName, Targets: [{ Id: FORWARD_TARGET_ID, Arn: homeBusArn, RoleArn: role.roleArn }] },
-        physicalResourceId: PhysicalResourceId.of(`${region}/${ruleName}/${FORWARD_TARGET_ID}`),
+        parameters: { Rule: name, Targets: [{ Id: FORWARD_TARGET_ID, Arn: homeBusArn, RoleArn: role.roleArn }] },
+        physicalResourceId: PhysicalResourceId.of(`${region}/${name}/${FORWARD_TARGET_ID}`),
       },
       onDelete: {
         service: 'EventBridge',
         action: 'RemoveTargets',
         region,
-        parameters: { Rule: ruleName, Ids: [FORWARD_TARGET_ID] },
+        parameters: { Rule: name, Ids: [FORWARD_TARGET_ID] },
       },
     });
     // The target after its rule, the bus policy that admits it and the role's permission; removed before them.
     target.node.addDependency(rule, busPolicy, role);
+    return { rule, target };
+  };
+  // CloudTrail's events of changes to a rule or an AMI's launch permissions in this Region, to the home bus, where
+  // OutsideChangeRule's rules hand them to the reconciler (stacks/promotion/outside-change-rules.ts).
+  const changesPattern = JSON.stringify({ $or: [ruleChangePattern, imageAttributePattern] });
+  const changesDescription = 'Goldsmith: changes to rules and AMI launch permissions in this Region → the home bus';
+  const rules = regions.map((region) => {
+    const { rule, target } = forwardRule(region, '', ruleName, pattern, description);
+    forwardRule(region, 'Changes', changesRuleName, changesPattern, changesDescription);
     return { region, rule, target };
   });
   // What the audit reads back in every Region and puts back where it differs (functions/audit/rules.ts).

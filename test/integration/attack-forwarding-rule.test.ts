@@ -138,4 +138,41 @@ describe('attack: the findings-forwarding rule of a distribution Region changed 
     await cloud.clock.run(later(10));
     expect(await findingsOf()).toContain('CVE-2027-0203');
   }, 120_000);
+
+  it('with a CloudTrail trail, DisableRule is seen in minutes: its event asks for that rule to be read back', async () => {
+    await performOutsideChange(cloud, {
+      kind: 'outside-change',
+      action: 'disable-rule',
+      rule: RULE,
+      region: 'eu-west-1',
+    });
+    // What CloudTrail puts on eu-west-1's default bus for the call, where a trail records management events
+    // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html).
+    cloud.bus.put(
+      {
+        version: '0',
+        id: 'ct-0001',
+        'detail-type': 'AWS API Call via CloudTrail',
+        source: 'aws.events',
+        account: ACCOUNT,
+        time: cloud.clock.iso().replace(/\.\d{3}Z$/, 'Z'),
+        region: 'eu-west-1',
+        resources: [],
+        detail: {
+          eventVersion: '1.09',
+          eventSource: 'events.amazonaws.com',
+          eventName: 'DisableRule',
+          awsRegion: 'eu-west-1',
+          requestParameters: { name: RULE },
+          responseElements: null,
+        },
+      },
+      'default',
+      'eu-west-1',
+    );
+    await cloud.clock.run(later(5));
+    const rule = await eventbridgeClient('eu-west-1').send(new DescribeRuleCommand({ Name: RULE }));
+    expect(rule.State).toBe('ENABLED');
+    expect(ruleDrifts()).toHaveLength(3);
+  }, 120_000);
 });
