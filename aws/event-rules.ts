@@ -34,11 +34,11 @@ function parsed(text: string | undefined): unknown {
 }
 
 /**
- * The rule `name` on `region`'s default bus and its targets (DescribeRule, then ListTargetsByRule followed through
- * NextToken), or undefined when the rule does not exist
+ * The rule `name` on `region`'s default bus and, `withTargets`, its targets (DescribeRule, then ListTargetsByRule
+ * followed through NextToken; without, `targets` is empty), or undefined when the rule does not exist
  * (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_DescribeRule.html: ResourceNotFoundException).
  */
-export async function readRule(region: string, name: string): Promise<HeldRule | undefined> {
+export async function readRule(region: string, name: string, withTargets = true): Promise<HeldRule | undefined> {
   const client = eventbridgeClient(region);
   let described: DescribeRuleCommandOutput;
   try {
@@ -49,11 +49,12 @@ export async function readRule(region: string, name: string): Promise<HeldRule |
   }
   const targets: RuleTarget[] = [];
   let token: string | undefined;
-  do {
-    const page = await client.send(new ListTargetsByRuleCommand({ Rule: name, NextToken: token }));
-    for (const t of page.Targets ?? []) targets.push({ id: t.Id ?? '', arn: t.Arn ?? '', roleArn: t.RoleArn });
-    token = page.NextToken;
-  } while (token);
+  if (withTargets)
+    do {
+      const page = await client.send(new ListTargetsByRuleCommand({ Rule: name, NextToken: token }));
+      for (const t of page.Targets ?? []) targets.push({ id: t.Id ?? '', arn: t.Arn ?? '', roleArn: t.RoleArn });
+      token = page.NextToken;
+    } while (token);
   return { state: described.State ?? 'ENABLED', pattern: parsed(described.EventPattern), targets };
 }
 

@@ -53,7 +53,8 @@ export async function auditWhatAwsHolds(
     daily,
     decisions,
   );
-  const rules = daily ? await auditForwardingRules(now) : undefined;
+  // Daily the rule's state and pattern; its targets with the sweep (and on every change event, readback.ts).
+  const rules = daily ? await auditForwardingRules(now, undefined, sweepLaunchPermissions) : undefined;
   const pointers = daily ? await auditChannelPointers(plans, now) : undefined;
   const launchPermissions =
     daily && sweepLaunchPermissions ? await auditLaunchPermissions(plans, now, decisions) : undefined;

@@ -13,7 +13,7 @@ const POINTER = /^\/goldsmith\/([^/]+)\/([^/]+)$/;
  * sweep would (the same parts, narrowed), within minutes of the change instead of at the next sweep. The event only
  * says where to look; what is put back comes from the ledger and the stacks, as in the sweep. An event about
  * something that is not Goldsmith's reads nothing.
- * - a channel pointer's Parameter Store Change: that image's pointers in every Region;
+ * - a channel pointer's Parameter Store Change: that pointer in the event's Region (one GetParameters);
  * - a call on the findings-forwarding rule: that rule in the event's Region;
  * - ModifyImageAttribute / ResetImageAttribute: that AMI, if it is a live version's.
  */
@@ -24,14 +24,18 @@ export async function readBackOutsideChange(
 ): Promise<AuditPart & { subject: string }> {
   switch (event.source) {
     case 'aws.ssm': {
-      const [, image] = POINTER.exec(event.detail.name) ?? [];
-      const mine = plans.filter((p) => p.image === image);
-      return { subject: event.detail.name, ...(mine.length > 0 ? await auditChannelPointers(mine, now) : emptyPart()) };
+      const [, image, channel] = POINTER.exec(event.detail.name) ?? [];
+      const mine = plans
+        .filter((p) => p.image === image)
+        .map((p) => ({ ...p, channels: p.channels.filter((c) => c.name === channel) }));
+      const part = mine.length > 0 ? await auditChannelPointers(mine, now, event.region) : emptyPart();
+      return { subject: event.detail.name, ...part };
     }
     case 'aws.events': {
       const name = event.detail.requestParameters?.name ?? event.detail.requestParameters?.rule ?? '';
       const region = event.detail.awsRegion ?? event.region;
-      const part = name === wantedForwardingRule()?.name ? await auditForwardingRules(now, [region]) : emptyPart();
+      const part =
+        name === wantedForwardingRule()?.name ? await auditForwardingRules(now, [region], true) : emptyPart();
       return { subject: `rule ${name} in ${region}`, ...part };
     }
     case 'aws.ec2': {
