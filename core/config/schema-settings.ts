@@ -79,7 +79,10 @@ export const sweepEverySchema = durationSchema.superRefine((d, ctx) => {
   const seconds = tryParseDuration(d);
   if (seconds === undefined) return;
   if (seconds % 86_400 !== 0 || seconds < 86_400 || seconds > MAX_SWEEP_DAYS * 86_400) {
-    ctx.addIssue({ code: 'custom', message: `must be whole days from 1d to ${MAX_SWEEP_DAYS}d (the audit's sweep runs once a day at most)` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be whole days from 1d to ${MAX_SWEEP_DAYS}d (the audit's sweep runs once a day at most)`,
+    });
   }
 });
 
