@@ -27,9 +27,9 @@ import {
   windowStart,
 } from '../core/reconcile/decide.js';
 import { reconciledRecord } from '../core/reconcile/record.js';
-import { type OutsideChangeEvent, outsideChangeEventSchema } from '../events/outside-change.js';
+import { outsideChangeEventSchema } from '../events/outside-change.js';
 import { type AuditReport, auditWhatAwsHolds } from './audit/index.js';
-import { readBackOutsideChange } from './audit/readback.js';
+import { readBackChange } from './audit/readback.js';
 import { bundledCatalog, pipelineArnOf } from './lib/catalog.js';
 import { handlerFor } from './lib/middleware.js';
 import { logger, metrics } from './lib/powertools.js';
@@ -254,22 +254,6 @@ export async function reconcileBuilds(raw: ReconcileInput): Promise<ReconcileRep
     throw permanent === 0 ? new TransientError(message) : new Error(message);
   }
   return report;
-}
-
-/**
- * An outside change's event (OutsideChangeRule): the one resource it names is read back now and put back if it
- * drifted; a failure fails the invocation, so Lambda retries it and the next sweep remains the backstop.
- */
-export async function readBackChange(
-  event: OutsideChangeEvent,
-): Promise<Awaited<ReturnType<typeof readBackOutsideChange>>> {
-  const part = await readBackOutsideChange(event, Object.values(promotionPlans()), new Date());
-  metrics.addMetric(metricNames.driftFound, MetricUnit.Count, part.findings.length);
-  if (part.failures.length > 0) {
-    const message = `read-back of ${part.subject}: ${part.failures.join('; ')}`;
-    throw part.permanentFailures === 0 ? new TransientError(message) : new Error(message);
-  }
-  return part;
 }
 
 export const handler = handlerFor({

@@ -1,4 +1,9 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { TransientError } from '../../core/errors/classify.js';
+import { metricNames } from '../../core/observability/metrics.js';
 import type { OutsideChangeEvent } from '../../events/outside-change.js';
+import { metrics } from '../lib/powertools.js';
+import { promotionPlans } from '../promotion/plans.js';
 import { auditLaunchPermissions } from './launch-permissions.js';
 import type { Plan } from './launch-repair.js';
 import { auditChannelPointers } from './pointers.js';
@@ -43,4 +48,20 @@ export async function readBackOutsideChange(
       return { subject: ami, ...(await auditLaunchPermissions(plans, now, undefined, new Set([ami]))) };
     }
   }
+}
+
+/**
+ * An outside change's event (OutsideChangeRule): the one resource it names is read back now and put back if it
+ * drifted; a failure fails the invocation, so Lambda retries it and the next sweep remains the backstop.
+ */
+export async function readBackChange(
+  event: OutsideChangeEvent,
+): Promise<Awaited<ReturnType<typeof readBackOutsideChange>>> {
+  const part = await readBackOutsideChange(event, Object.values(promotionPlans()), new Date());
+  metrics.addMetric(metricNames.driftFound, MetricUnit.Count, part.findings.length);
+  if (part.failures.length > 0) {
+    const message = `read-back of ${part.subject}: ${part.failures.join('; ')}`;
+    throw part.permanentFailures === 0 ? new TransientError(message) : new Error(message);
+  }
+  return part;
 }
