@@ -10,9 +10,16 @@ import { queryPrefix } from './lifecycle-ledger.js';
  * repair finishes the record on the next pass), then marked repaired once AWS confirms the repair.
  */
 
-export type DriftResource = 'channel-pointer' | 'launch-permissions' | 'revocation-schedule';
+export type DriftResource = 'channel-pointer' | 'launch-permissions' | 'revocation-schedule' | 'event-rule';
+
+/** The partition of drifts that belong to no image (the factory's own rules). */
+export const FACTORY_DRIFT_PK = 'FACTORY#audit';
+
+/** The partition a drift is recorded in: its image's, or the factory's when it names no image. */
+export const driftPk = (image: string) => (image ? imagePk(image) : FACTORY_DRIFT_PK);
 
 export interface DriftRecord {
+  /** The image the drift concerns; empty for a factory resource (an EventBridge rule). */
   image: string;
   /** `DRIFT#…`, from core/audit: the same change found again is the same record. */
   sk: string;
@@ -20,6 +27,8 @@ export interface DriftRecord {
   channel?: string | undefined;
   version?: string | undefined;
   region?: string | undefined;
+  /** The resource's own name where the image does not name it (an EventBridge rule's). */
+  name?: string | undefined;
   /** What AWS held, and what the ledger says it should, as people read them. */
   found: string;
   expected: string;
@@ -38,7 +47,7 @@ export interface HeldDrift extends DriftRecord {
 /** Records a drift, once. @returns false when it was recorded before (a retried run). */
 export async function recordDrift(drift: DriftRecord): Promise<boolean> {
   const { image, sk, ...rest } = drift;
-  return putItemOnce({ pk: imagePk(image), sk, kind: 'drift', image, ...rest });
+  return putItemOnce({ pk: driftPk(image), sk, kind: 'drift', image, ...rest });
 }
 
 /** Marks a recorded drift repaired, once. @returns false when it was marked before. */
@@ -47,7 +56,7 @@ export async function markDriftRepaired(image: string, sk: string, at: string, c
     documentClient().send(
       new UpdateCommand({
         TableName: ledgerTable(),
-        Key: { pk: imagePk(image), sk },
+        Key: { pk: driftPk(image), sk },
         UpdateExpression: 'SET repairedAt = :at, confirmed = :confirmed',
         ConditionExpression: 'attribute_exists(sk) AND attribute_not_exists(repairedAt)',
         ExpressionAttributeValues: { ':at': at, ':confirmed': confirmed },

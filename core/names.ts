@@ -95,3 +95,24 @@ export function inspectorFindingsRoleName(stage: string): string {
 export function onFindingRoleName(stage: string): string {
   return `${NAME_PREFIX}-${stage}-on-finding`;
 }
+
+/**
+ * The prefix of every name CloudFormation gives Goldsmith's resources (stack `<stage>-goldsmith-<Stack>`, and each
+ * generated name after its stack), e.g. `prod-goldsmith-`: the prefix docs/security.md's SCP names.
+ */
+export function stackResourcePrefix(stage: string): string {
+  return `${stage}-${NAME_PREFIX}-`;
+}
+
+/**
+ * The rule in each non-home distribution Region that forwards Inspector's findings home, e.g.
+ * `prod-goldsmith-findings-to-home`: under the stacks' own prefix, so the SCP's `rule/prod-goldsmith-*` holds it.
+ */
+export function findingForwardRuleName(stage: string): string {
+  return `${stackResourcePrefix(stage)}findings-to-home`;
+}
+
+/** The rule in each non-home distribution Region that forwards CloudTrail's change events home, e.g. `prod-goldsmith-changes-to-home`. */
+export function changesForwardRuleName(stage: string): string {
+  return `${stackResourcePrefix(stage)}changes-to-home`;
+}

@@ -173,8 +173,10 @@ export const NOTIFICATION_DETAILS = {
    * pointer, an AMI's launch permissions, a scheduled revocation's schedule; and what it did about it.
    */
   'drift-found': z.strictObject({
-    resource: z.enum(['channel-pointer', 'launch-permissions', 'revocation-schedule']),
+    resource: z.enum(['channel-pointer', 'launch-permissions', 'revocation-schedule', 'event-rule']),
     region: z.string().min(1).optional(),
+    /** The resource's own name where the subject does not name it (an EventBridge rule's). */
+    name: z.string().min(1).optional(),
     /** What AWS held, and what the ledger says, as people read them. */
     found: z.string().min(1),
     expected: z.string().min(1),
@@ -306,10 +308,11 @@ const members = NOTIFICATION_EVENTS.map((e) => member(e));
 export const notificationSchema = z
   .discriminatedUnion('event', members as unknown as [ReturnType<typeof member>, ...ReturnType<typeof member>[]])
   .superRefine((n, ctx) => {
-    // A refused dead letter is about a function's invocation, not one image.
+    // A refused dead letter is about a function's invocation, not one image; a rule's drift about the factory.
     const imageless =
       n.event === 'monthly-summary' ||
-      (n.event === 'claim-refused' && 'claim' in n.detail && n.detail.claim === 'dead-letter');
+      (n.event === 'claim-refused' && 'claim' in n.detail && n.detail.claim === 'dead-letter') ||
+      (n.event === 'drift-found' && 'resource' in n.detail && n.detail.resource === 'event-rule');
     if (!imageless && n.image === undefined) {
       ctx.addIssue({ code: 'custom', path: ['image'], message: `required for a ${n.event} announcement` });
     }

@@ -12,11 +12,13 @@ import { recordFailedInvocation } from '../aws/failed-invocations.js';
 import { getImage } from '../aws/imagebuilder.js';
 import { redeliverAnnouncements } from '../aws/notifications.js';
 import { listPipelineBuilds } from '../aws/pipeline-builds.js';
+import { parseDuration } from '../core/duration.js';
 import { isTransient, TransientError } from '../core/errors/classify.js';
 import { metricNames } from '../core/observability/metrics.js';
 import {
   DEFAULT_WINDOW_DAYS,
   isFullPass,
+  isLaunchPermissionSweep,
   type LedgerBuildView,
   type ListedBuild,
   MAX_WINDOW_DAYS,
@@ -25,7 +27,9 @@ import {
   windowStart,
 } from '../core/reconcile/decide.js';
 import { reconciledRecord } from '../core/reconcile/record.js';
+import { outsideChangeEventSchema } from '../events/outside-change.js';
 import { type AuditReport, auditWhatAwsHolds } from './audit/index.js';
+import { readBackChange } from './audit/readback.js';
 import { bundledCatalog, pipelineArnOf } from './lib/catalog.js';
 import { handlerFor } from './lib/middleware.js';
 import { logger, metrics } from './lib/powertools.js';
@@ -231,7 +235,13 @@ export async function reconcileBuilds(raw: ReconcileInput): Promise<ReconcileRep
     permanent += report.pointerShares.permanentFailures;
   }
   // Then what else AWS holds: pointers and launch permissions once a day, scheduled revocations every run.
-  report.audit = await auditWhatAwsHolds(Object.values(promotionPlans()), now, fullPass);
+  const sweepDays = parseDuration(bundledCatalog().monitoring.launchPermissionSweepEvery) / 86_400;
+  report.audit = await auditWhatAwsHolds(
+    Object.values(promotionPlans()),
+    now,
+    fullPass,
+    isLaunchPermissionSweep(now, sweepDays),
+  );
   metrics.addMetric(metricNames.driftFound, MetricUnit.Count, report.audit.findings.length);
   otherFailures.push(...report.audit.failures);
   permanent += report.audit.permanentFailures;
@@ -249,6 +259,7 @@ export async function reconcileBuilds(raw: ReconcileInput): Promise<ReconcileRep
 export const handler = handlerFor({
   name: 'reconcile',
   recordFailure: recordFailedInvocation,
-  parse: reconcileInputSchema,
-  handle: (input) => reconcileBuilds(input),
+  parse: z.union([reconcileInputSchema, outsideChangeEventSchema]),
+  handle: async (input): Promise<ReconcileReport | Awaited<ReturnType<typeof readBackChange>>> =>
+    'source' in input ? readBackChange(input) : reconcileBuilds(input),
 });

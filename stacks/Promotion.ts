@@ -14,10 +14,11 @@ import { ownLogGroups } from './function-logs.js';
 import { ledgerTableName, NAME_PREFIX } from './names.js';
 import { allowPointerMoves, grantConsumerAccess } from './promotion/consumer-access.js';
 import { approvalTimeouts, promotionDefinition } from './promotion/definition.js';
-import { createFindingForwarding } from './promotion/finding-forwarding.js';
+import { allowForwardingAudit, createFindingForwarding } from './promotion/finding-forwarding.js';
 import { createApprovalCallback, createEventFunctions, createTaskFunctions } from './promotion/functions.js';
 import { allowRevocation, createLifecycle } from './promotion/lifecycle.js';
 import { createOrganizationSync } from './promotion/organization.js';
+import { createOutsideChangeRules } from './promotion/outside-change-rules.js';
 import { createReconciler } from './promotion/reconcile.js';
 import { allowRolloutTakeBack, createRollout } from './promotion/rollout.js';
 import { createPromotionRules } from './promotion/rules.js';
@@ -150,11 +151,13 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
   allowPointerMoves(stack, onFinding, catalog, { withdraw: true });
   createPromotionRules(stack, { onImageEvent, onFinding }, env.ledger);
   // Inspector's findings in the other distribution Regions, forwarded to the home bus FindingRule listens on.
-  createFindingForwarding(stack, catalog, app.stage);
+  const forwarding = createFindingForwarding(stack, catalog, app.stage);
   const lifecycle = createLifecycle(stack, env, catalog);
   allowRolloutTakeBack(lifecycle.requests, rollout?.stateMachine);
   const audit = { stage: app.stage, lifecycleRequests: lifecycle.requests };
-  createReconciler(stack, env, catalog, stateMachine, audit, rollout?.stateMachine);
+  const reconciler = createReconciler(stack, env, catalog, stateMachine, audit, rollout?.stateMachine);
+  if (forwarding) allowForwardingAudit(reconciler.reconcile, forwarding);
+  createOutsideChangeRules(stack, reconciler.reconcile, reconciler.dlq);
   createOrganizationSync(stack, env, catalog);
 
   stack.addOutputs({ PromotionStateMachineArn: stateMachine.stateMachineArn, ApprovalUrl: approvalUrl });

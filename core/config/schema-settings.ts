@@ -71,8 +71,29 @@ export const LOG_RETENTION_DAYS = [
 ] as const;
 
 /** Alarm settings: a channel that has not moved for `staleChannelAfter` raises the stale-golden-image alarm. */
+/** The longest the full sweep of launch permissions may wait: a change no event announced stays at most this long. */
+export const MAX_SWEEP_DAYS = 30;
+
+/** Whole days, 1 to MAX_SWEEP_DAYS (the sweep runs on the reconciler's daily pass). */
+export const sweepEverySchema = durationSchema.superRefine((d, ctx) => {
+  const seconds = tryParseDuration(d);
+  if (seconds === undefined) return;
+  if (seconds % 86_400 !== 0 || seconds < 86_400 || seconds > MAX_SWEEP_DAYS * 86_400) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be whole days from 1d to ${MAX_SWEEP_DAYS}d (the audit's sweep runs once a day at most)`,
+    });
+  }
+});
+
 export const monitoringSchema = z.strictObject({
   staleChannelAfter: durationSchema.default('45d'),
+  /**
+   * How often the audit's full sweep reads back every live version's launch permissions in every Region
+   * (DescribeImageAttribute per AMI). Between sweeps a change is read back when its event arrives (EC2's
+   * ModifyImageAttribute through CloudTrail, which needs a trail); pointers and the forwarding rules are read daily.
+   */
+  launchPermissionSweepEvery: sweepEverySchema.default('7d'),
   /** How long every function's and the state machine's logs are kept, in days (one of CloudWatch's periods). */
   logRetentionDays: z
     .literal(LOG_RETENTION_DAYS, {

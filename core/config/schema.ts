@@ -66,7 +66,11 @@ export const catalogShapeSchema = z.strictObject({
   ),
   channels: z.array(channelSchema).min(1, 'must define at least one channel'),
   notifications: notificationsSchema.default({ email: [], approvers: {}, monthlySummary: { day: 1, at: '09:00' } }),
-  monitoring: monitoringSchema.default({ staleChannelAfter: '45d', logRetentionDays: 365 }),
+  monitoring: monitoringSchema.default({
+    staleChannelAfter: '45d',
+    launchPermissionSweepEvery: '7d',
+    logRetentionDays: 365,
+  }),
   resilience: resilienceSchema.default({
     retryHorizon: '24h',
     pauseBuildsAfterFailures: DEFAULT_PAUSE_BUILDS_AFTER_FAILURES,

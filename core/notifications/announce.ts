@@ -154,10 +154,12 @@ const TEXT: { [E in NotificationEvent]: (s: Subject, d: Detail<E>) => Text } = {
       'channel-pointer': `pointer ${s.image}/${s.channel}`,
       'launch-permissions': `launch permissions of ${s.image} ${s.version}`,
       'revocation-schedule': `scheduled revocation of ${s.image} ${s.version}`,
+      'event-rule': `EventBridge rule ${d.name ?? ''}`,
     }[d.resource];
+    const says = d.resource === 'event-rule' ? "Goldsmith's stacks say" : "Goldsmith's ledger says";
     return {
       title: `${what}${d.region ? ` (${d.region})` : ''}: changed outside Goldsmith`,
-      summary: `The daily audit found the ${what}${d.region ? ` in ${d.region}` : ''} holding ${d.found} where Goldsmith's ledger says ${d.expected}: ${d.action}.`,
+      summary: `The audit found the ${what}${d.region ? ` in ${d.region}` : ''} holding ${d.found} where ${says} ${d.expected}: ${d.action}.`,
     };
   },
   'claim-refused': (s, d) => {

@@ -117,3 +117,11 @@ export const RECONCILE_PERIOD_HOURS = 6;
 export function isFullPass(now: Date, periodHours: number = RECONCILE_PERIOD_HOURS): boolean {
   return now.getUTCHours() < periodHours;
 }
+
+/**
+ * Whether the day's full pass also sweeps every live version's launch permissions: every `everyDays` days, counted
+ * from the epoch in UTC days, so the sweep days need no state and every run agrees on them.
+ */
+export function isLaunchPermissionSweep(now: Date, everyDays: number): boolean {
+  return isFullPass(now) && Math.floor(now.getTime() / 86_400_000) % Math.max(1, Math.round(everyDays)) === 0;
+}

@@ -4,6 +4,7 @@ import { readOnce } from '../lib/read-once.js';
 import { auditLaunchPermissions } from './launch-permissions.js';
 import { auditChannelPointers } from './pointers.js';
 import type { AuditFinding, AuditPart } from './report.js';
+import { auditForwardingRules } from './rules.js';
 import { auditScheduledRevocations } from './scheduled-revocations.js';
 
 export type { AuditFinding, AuditPart };
@@ -16,6 +17,8 @@ export interface AuditReport {
   launchPermissions?: AuditPart;
   /** Scheduled revocations against their schedules and the ledger's revocations (every run). */
   scheduledRevocations: AuditPart;
+  /** The findings-forwarding rule and its target in every non-home distribution Region (daily). */
+  rules?: AuditPart;
   findings: AuditFinding[];
   failures: string[];
   permanentFailures: number;
@@ -29,11 +32,18 @@ type Plan = {
 /**
  * The reconciler's audit of what AWS holds against the ledger (docs/operating.md, "The daily audit"). Every run:
  * scheduled revocations whose schedule is gone are carried out once due, or announced while still to come. Once a
- * day (the full pass): every channel pointer in every Region, and every live version's launch permissions in every
- * Region, put back where someone changed them outside Goldsmith. Parts run one after the other; a failure in one
+ * day (the full pass): the findings-forwarding rule and every channel pointer in every Region; every
+ * `launchPermissionSweepEvery` days, every live version's launch permissions in every Region; each put back where
+ * someone changed it outside Goldsmith. Between sweeps, a change's own event asks for a read of just that resource. Parts run one after the other; a failure in one
  * stops none of the others.
  */
-export async function auditWhatAwsHolds(plans: readonly Plan[], now: Date, daily: boolean): Promise<AuditReport> {
+export async function auditWhatAwsHolds(
+  plans: readonly Plan[],
+  now: Date,
+  daily: boolean,
+  /** Whether this daily pass also sweeps launch permissions (the catalog's `monitoring.launchPermissionSweepEvery`). */
+  sweepLaunchPermissions: boolean = daily,
+): Promise<AuditReport> {
   // On the daily pass each image's decisions, revocations and scheduled revocations are read once, in one Query,
   // for both parts that read them (aws/image-decisions.ts).
   const decisions = daily ? readOnce(readDecisionsAndRevocations) : undefined;
@@ -43,11 +53,17 @@ export async function auditWhatAwsHolds(plans: readonly Plan[], now: Date, daily
     daily,
     decisions,
   );
+  // Daily the rule's state and pattern; its targets with the sweep (and on every change event, readback.ts).
+  const rules = daily ? await auditForwardingRules(now, undefined, sweepLaunchPermissions) : undefined;
   const pointers = daily ? await auditChannelPointers(plans, now) : undefined;
-  const launchPermissions = daily ? await auditLaunchPermissions(plans, now, decisions) : undefined;
-  const parts = [scheduledRevocations, pointers, launchPermissions].filter((p): p is AuditPart => p !== undefined);
+  const launchPermissions =
+    daily && sweepLaunchPermissions ? await auditLaunchPermissions(plans, now, decisions) : undefined;
+  const parts = [scheduledRevocations, rules, pointers, launchPermissions].filter(
+    (p): p is AuditPart => p !== undefined,
+  );
   return {
     scheduledRevocations,
+    ...(rules ? { rules } : {}),
     ...(pointers ? { pointers } : {}),
     ...(launchPermissions ? { launchPermissions } : {}),
     findings: parts.flatMap((p) => p.findings),

@@ -77,6 +77,8 @@ export async function auditLaunchPermissions(
   plans: readonly Plan[],
   now: Date,
   decisions?: DecisionsReader,
+  /** Only these AMIs (a change event named them); absent: every live version's AMIs. */
+  onlyAmis?: ReadonlySet<string>,
 ): Promise<AuditPart> {
   const part = emptyPart();
   const work: { plan: Plan; live: LiveVersion; ami: RegionAmi; wanted: Awaited<ReturnType<typeof wantedOf>> }[] = [];
@@ -99,7 +101,7 @@ export async function auditLaunchPermissions(
         failed(part, `${live.image} ${live.version}: resolving its channels: ${messageOf(error)}`, error);
         continue;
       }
-      for (const ami of live.amis) work.push({ plan, live, ami, wanted });
+      for (const ami of live.amis) if (!onlyAmis || onlyAmis.has(ami.imageId)) work.push({ plan, live, ami, wanted });
     }
   }
   part.checked = work.length;

@@ -32,6 +32,9 @@ export function failed(part: AuditPart, message: string, error: unknown): void {
   if (!isTransient(error)) part.permanentFailures++;
 }
 
+/** Kinds whose drift, left unrepaired, silences Goldsmith: a revocation that will not fire, findings that never arrive. */
+const CRITICAL_UNREPAIRED = new Set<AuditFinding['resource']>(['revocation-schedule', 'event-rule']);
+
 /**
  * Tells people what the audit found and did: one `drift-found` announcement per drift record (its sort key is the
  * announcement's key, so a retried run announces nothing twice). An announcement that cannot be published is queued
@@ -42,16 +45,17 @@ export async function announceFinding(f: AuditFinding, sk: string, at: string): 
     await announce(
       announcement(
         'drift-found',
-        { image: f.image, version: f.version, channel: f.channel },
+        f.image ? { image: f.image, version: f.version, channel: f.channel } : {},
         {
           resource: f.resource,
           ...(f.region ? { region: f.region } : {}),
+          ...(f.name ? { name: f.name } : {}),
           found: f.found,
           expected: f.expected,
           action: f.action,
           repaired: f.repaired,
         },
-        { at, key: sk, ...(f.resource === 'revocation-schedule' && !f.repaired ? { severity: 'critical' } : {}) },
+        { at, key: sk, ...(CRITICAL_UNREPAIRED.has(f.resource) && !f.repaired ? { severity: 'critical' } : {}) },
       ),
     );
   } catch (error) {

@@ -9,6 +9,12 @@ export interface BusRule {
   eventBusName: string;
   /** The Region whose bus the rule is on; the home Region when absent. */
   region?: string;
+  /** The rule's name as EventBridge's API knows it (DescribeRule, ListRules); `name` when absent. */
+  ruleName?: string;
+  /** DISABLED: the rule matches nothing until enabled again (EventBridge DisableRule / EnableRule). */
+  state?: 'ENABLED' | 'DISABLED';
+  /** Each target's id and role as PutTargets gave them, by target ARN (ListTargetsByRule answers them). */
+  targetIds?: Record<string, { id: string; roleArn?: string | undefined }>;
   pattern: unknown;
   /**
    * Target function ARNs (placeholder ARNs from the template are fine: the simulator maps them), or an event bus
@@ -87,7 +93,11 @@ export class LocalEventBus {
   match(event: BusEvent, eventBusName = 'default', region = this.options.homeRegion): BusRule[] {
     const home = this.options.homeRegion;
     return this.options.rules.filter(
-      (r) => r.eventBusName === eventBusName && (r.region ?? home) === region && this.options.matches(r.pattern, event),
+      (r) =>
+        r.eventBusName === eventBusName &&
+        (r.region ?? home) === region &&
+        r.state !== 'DISABLED' &&
+        this.options.matches(r.pattern, event),
     );
   }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FakeCall, FakeService } from '../fakes/common.js';
 import { NotImplementedByFakeError } from '../fakes/common.js';
 import type { BusEvent } from './bus.js';
+import type { EventBridgeRulesApi } from './rules-api.js';
 
 interface PutEventsEntry {
   Source?: string;
@@ -27,10 +28,15 @@ export class EventBridgeFake implements FakeService {
       detailType: string;
       busName: string;
     }) => Promise<{ errorCode: string; reason: string } | undefined>,
+    /** The rule API (ListRules, DisableRule, PutTargets, …) over the routing table; absent: not implemented. */
+    private readonly rules?: EventBridgeRulesApi,
   ) {}
 
   async handle(call: FakeCall): Promise<unknown> {
-    if (call.action !== 'PutEvents') throw new NotImplementedByFakeError('events', call.action);
+    if (call.action !== 'PutEvents') {
+      if (this.rules) return this.rules.handle(call);
+      throw new NotImplementedByFakeError('events', call.action);
+    }
     const entries = (call.input.Entries ?? []) as PutEventsEntry[];
     let failed = 0;
     const results: Record<string, string>[] = [];

@@ -9,6 +9,7 @@ import { VirtualClock } from '../clock.js';
 import { startInProcessDynamo } from '../dynalite-in-process.js';
 import { deliveryCopies, LocalEventBus } from '../eventbridge/bus.js';
 import { matchesPattern } from '../eventbridge/match.js';
+import { EventBridgeRulesApi } from '../eventbridge/rules-api.js';
 import { EventBridgeFake } from '../eventbridge/service.js';
 import { CloudWatchAlarms } from '../fakes/cloudwatch.js';
 import { seededRandom } from '../fakes/common.js';
@@ -231,6 +232,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
       (event, busName, callRegion) => bus.put(event, busName, callRegion),
       () => clock.now(),
       authorizePut,
+      new EventBridgeRulesApi(wiring.rules, region, LOCAL_ACCOUNT),
     ),
     secretsmanager: secrets,
     sqs,

@@ -62,6 +62,7 @@ export function readForwardingRules(templates: readonly CfnTemplate[], resolver:
     if ((p.State ?? 'ENABLED') !== 'ENABLED') continue;
     rules.set(`${region}/${p.Name}`, {
       name: `${region}/${p.Name}`,
+      ruleName: p.Name,
       eventBusName: 'default',
       region,
       pattern: JSON.parse(p.EventPattern),
@@ -86,6 +87,7 @@ export function readForwardingRules(templates: readonly CfnTemplate[], resolver:
         );
       }
       rule.targets.push(target.Arn ?? '');
+      rule.targetIds = { ...rule.targetIds, [target.Arn ?? '']: { id: target.Id ?? '', roleArn: target.RoleArn } };
     }
   }
   return [...rules.values()];

@@ -1,7 +1,14 @@
 import { DescribeImagesCommand, ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
+import {
+  DeleteRuleCommand,
+  DisableRuleCommand,
+  ListTargetsByRuleCommand,
+  RemoveTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
 import { DeleteScheduleCommand } from '@aws-sdk/client-scheduler';
 import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { ec2Client } from '../../aws/clients/ec2.js';
+import { eventbridgeClient } from '../../aws/clients/eventbridge.js';
 import { schedulerClient } from '../../aws/clients/scheduler.js';
 import { ssmClient } from '../../aws/clients/ssm.js';
 import { revocationScheduleName } from '../../core/lifecycle/scheduled-revocation.js';
@@ -35,9 +42,22 @@ export async function performOutsideChange(cloud: LocalCloud, action: OutsideCha
 
 async function change(cloud: LocalCloud, action: OutsideChangeAction): Promise<void> {
   const region = action.region ?? '';
+  const image = action.image ?? '';
   switch (action.action) {
+    case 'disable-rule':
+      await eventbridgeClient(region).send(new DisableRuleCommand({ Name: action.rule }));
+      return;
+    case 'remove-targets':
+    case 'delete-rule': {
+      const events = eventbridgeClient(region);
+      const targets = await events.send(new ListTargetsByRuleCommand({ Rule: action.rule }));
+      const ids = (targets.Targets ?? []).map((t) => t.Id ?? '');
+      if (ids.length > 0) await events.send(new RemoveTargetsCommand({ Rule: action.rule, Ids: ids }));
+      if (action.action === 'delete-rule') await events.send(new DeleteRuleCommand({ Name: action.rule }));
+      return;
+    }
     case 'put-parameter': {
-      const name = channelParameterName(action.image, action.channel ?? '');
+      const name = channelParameterName(image, action.channel ?? '');
       const ssm = ssmClient(region);
       let value = action.value;
       if (value === undefined) {
@@ -59,7 +79,7 @@ async function change(cloud: LocalCloud, action: OutsideChangeAction): Promise<v
       return;
     }
     case 'delete-schedule': {
-      const name = revocationScheduleName(action.image, action.version ?? '');
+      const name = revocationScheduleName(image, action.version ?? '');
       const schedule = cloud.scheduler.list().find((s) => s.Name === name);
       if (!schedule)
         throw cannot(cloud, action, `no schedule ${name} (revoke ${action.image} ${action.version} --at first)`);
@@ -68,7 +88,7 @@ async function change(cloud: LocalCloud, action: OutsideChangeAction): Promise<v
     }
     case 'modify-launch-permission': {
       const build = [...cloud.installed.fakes.imagebuilder.builds.values()].find(
-        (b) => b.pipeline.image === action.image && b.arn.endsWith(`/${action.version}`),
+        (b) => b.pipeline.image === image && b.arn.endsWith(`/${action.version}`),
       );
       if (!build) throw cannot(cloud, action, `no build ${action.image} ${action.version}`);
       // Found the way a person would: the AMI Image Builder tagged with the build's ARN.

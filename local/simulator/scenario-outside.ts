@@ -17,13 +17,24 @@ const grant = z.union([
  * - `put-parameter`: overwrites `/goldsmith/<image>/<channel>` in `region` with `value` (an AMI id), by default the
  *   value the parameter held before its current version (the channel rolled back by hand);
  * - `delete-schedule`: deletes the schedule of `image` `version`'s revocation asked for later (`revoke --at`);
- * - `modify-launch-permission`: adds and/or removes launch permissions of `image` `version`'s AMI in `region`.
+ * - `modify-launch-permission`: adds and/or removes launch permissions of `image` `version`'s AMI in `region`;
+ * - `disable-rule`, `remove-targets`, `delete-rule`: disables the EventBridge rule named `rule` in `region`, removes
+ *   every target of it, or removes its targets and deletes it (the findings-forwarding rule,
+ *   `<stage>-goldsmith-findings-to-home`, silences that Region's Inspector findings).
  */
 export const outsideChange = z
   .strictObject({
     kind: z.literal('outside-change'),
-    action: z.enum(['put-parameter', 'delete-schedule', 'modify-launch-permission']),
-    image: z.string().min(1),
+    action: z.enum([
+      'put-parameter',
+      'delete-schedule',
+      'modify-launch-permission',
+      'disable-rule',
+      'remove-targets',
+      'delete-rule',
+    ]),
+    image: z.string().min(1).optional(),
+    rule: z.string().min(1).optional(),
     channel: z.string().min(1).optional(),
     version: z.string().min(1).optional(),
     region: z.string().min(1).optional(),
@@ -39,10 +50,13 @@ export const outsideChange = z
       .optional(),
   })
   .superRefine((c, ctx) => {
-    const needs: Record<typeof c.action, readonly ('channel' | 'version' | 'region')[]> = {
-      'put-parameter': ['channel', 'region'],
-      'delete-schedule': ['version'],
-      'modify-launch-permission': ['version', 'region'],
+    const needs: Record<typeof c.action, readonly ('image' | 'channel' | 'version' | 'region' | 'rule')[]> = {
+      'put-parameter': ['image', 'channel', 'region'],
+      'delete-schedule': ['image', 'version'],
+      'modify-launch-permission': ['image', 'version', 'region'],
+      'disable-rule': ['rule', 'region'],
+      'remove-targets': ['rule', 'region'],
+      'delete-rule': ['rule', 'region'],
     };
     for (const field of needs[c.action]) {
       if (c[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: `required for ${c.action}` });

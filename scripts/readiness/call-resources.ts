@@ -1,3 +1,4 @@
+import { type WantedRule, wantedRuleFrom } from '../../core/audit/rules.js';
 import type { Catalog } from '../../core/config/schema.js';
 import { watchedParameters } from '../../core/triggers/affected.js';
 import { MANAGED_BY_TAG } from '../../stacks/factory/tags.js';
@@ -28,6 +29,13 @@ export interface CallSite {
 /** An AMI id of the right shape: the real ones are only known once Image Builder has built them. */
 const SAMPLE_AMI = 'ami-0123456789abcdef0';
 const SAMPLE_SNAPSHOT = 'snap-0123456789abcdef0';
+
+/** The findings-forwarding rule the function's environment names (`FINDING_FORWARDING`, functions/audit/rules.ts). */
+function forwardingOf(site: CallSite, action: string): WantedRule {
+  const wanted = wantedRuleFrom(required(site, action, 'FINDING_FORWARDING'));
+  if (!wanted) throw new Error(`${action}: FINDING_FORWARDING names no rule`);
+  return wanted;
+}
 
 function required(site: CallSite, action: string, variable: string): string {
   const value = site.env[variable];
@@ -208,6 +216,18 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
       return listed(site, action, 'REDRIVE_TARGETS').flatMap((arn) => one(arn));
     case 'events:PutEvents':
       return one(`arn:aws:events:${region}:${account}:event-bus/${required(site, action, 'EVENT_BUS_NAME')}`);
+    // The audit's read-back and repair of the findings-forwarding rule, in each Region its environment names.
+    case 'events:DescribeRule':
+    case 'events:ListTargetsByRule':
+    case 'events:EnableRule':
+    case 'events:PutRule':
+    case 'events:PutTargets':
+    case 'events:RemoveTargets': {
+      // A catalog distributed to its home Region only has no forwarding rule, and the audit reads none.
+      if (!site.env.FINDING_FORWARDING) return [];
+      const wanted = forwardingOf(site, action);
+      return wanted.regions.flatMap((r) => one(`arn:aws:events:${r}:${account}:rule/${wanted.name}`));
+    }
     case 'sns:Publish':
       return one(required(site, action, 'NOTIFY_TOPIC_ARN'));
     case 'states:StartExecution':
@@ -263,6 +283,12 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
         `arn:aws:scheduler:${region}:${account}:schedule/${required(site, action, 'REVOCATION_SCHEDULE_GROUP')}/${images[0] ?? 'base'}_1.0.0_1`,
       );
     case 'iam:PassRole':
+      // The audit's PutTargets passes the forwarding role (none without a forwarding rule); the schedulers' roles
+      // are passed only by the functions whose environment names them.
+      if (!site.env.REDRIVE_SCHEDULER_ROLE_ARN && !site.env.REVOCATION_SCHEDULER_ROLE_ARN) {
+        if (!site.env.FINDING_FORWARDING) return [];
+        return one(forwardingOf(site, action).target.roleArn ?? '', { 'iam:PassedToService': 'events.amazonaws.com' });
+      }
       return one(site.env.REDRIVE_SCHEDULER_ROLE_ARN ?? required(site, action, 'REVOCATION_SCHEDULER_ROLE_ARN'), {
         'iam:PassedToService': 'scheduler.amazonaws.com',
       });

@@ -54,6 +54,9 @@ const ACTION_OF_OPERATION: Readonly<Record<string, string>> = { 'lambda:Invoke':
  */
 const DEPENDENT_ACTIONS: Readonly<Record<string, readonly string[]>> = {
   'scheduler:CreateSchedule': ['iam:PassRole'],
+  // PutTargets with a RoleArn passes the role to EventBridge
+  // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-identity-based.html).
+  'events:PutTargets': ['iam:PassRole'],
   'ssm:PutParameter': ['ec2:DescribeImages'],
 };
 

@@ -134,6 +134,8 @@ export const CATALOG_FIELDS: Record<string, string> = {
   'notifications.monthlySummary.at': 'Time of day, `HH:MM` UTC.',
   monitoring: 'Alarm settings.',
   'monitoring.staleChannelAfter': 'A channel that has not moved this long raises the stale-golden-image alarm.',
+  'monitoring.launchPermissionSweepEvery':
+    "How often the audit reads back every live version's launch permissions in every Region (whole days, 1d to 30d). Between sweeps a change is read back when its CloudTrail event arrives (needs a trail: docs/security.md); pointers and the findings-forwarding rules are read back daily.",
   'monitoring.logRetentionDays':
     "Days every function's own log group and the state machine's keep their logs (one of CloudWatch Logs' periods).",
   resilience: "How long transient AWS errors are waited out, and when an image's failing builds stop.",

@@ -4,16 +4,15 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import type { Catalog } from '../../core/config/schema.js';
-import { NAME_PREFIX } from '../../core/names.js';
+import { changesForwardRuleName, findingForwardRuleName } from '../../core/names.js';
 import { DETAIL_TYPES, SOURCES } from '../../events/sources.js';
+import { imageAttributePattern, ruleChangePattern } from './outside-change-rules.js';
 
 /** The target id of the home default bus on every forwarding rule. */
 export const FORWARD_TARGET_ID = 'goldsmith-home-bus';
 
-/** The forwarding rule's name: the same in every distribution Region, one per stage. */
-export function findingForwardRuleName(stage: string): string {
-  return `${NAME_PREFIX}-${stage}-findings-to-home`;
-}
+/** The forwarding rule's name: the same in every distribution Region, one per stage (core/names.ts). */
+export { findingForwardRuleName };
 
 /** The distribution Regions other than the home Region: the union of the catalog images' regions, sorted. */
 export function forwardingRegions(catalog: Catalog): string[] {
@@ -50,7 +49,11 @@ export function createFindingForwarding(stack: Stack, catalog: Catalog, stage: s
   const { partition, account } = Stack.of(stack);
   const homeBusArn = `arn:${partition}:events:${stack.region}:${account}:event-bus/default`;
   const ruleName = findingForwardRuleName(stage);
+  const changesRuleName = changesForwardRuleName(stage);
   const ruleArns = regions.map((region) => `arn:${partition}:events:${region}:${account}:rule/${ruleName}`);
+  const changesRuleArns = regions.map(
+    (region) => `arn:${partition}:events:${region}:${account}:rule/${changesRuleName}`,
+  );
 
   const role = new iam.Role(scope, 'Role', {
     description: 'Goldsmith: EventBridge forwards Inspector findings from distribution Regions to the home bus',
@@ -70,21 +73,24 @@ export function createFindingForwarding(stack: Stack, catalog: Catalog, stage: s
       Principal: { AWS: `arn:${partition}:iam::${account}:root` },
       Action: 'events:PutEvents',
       Resource: homeBusArn,
-      Condition: { ArnEquals: { 'aws:SourceArn': ruleArns } },
+      Condition: { ArnEquals: { 'aws:SourceArn': [...ruleArns, ...changesRuleArns] } },
     },
   });
 
-  const pattern = JSON.stringify({ source: [SOURCES.inspector], 'detail-type': [DETAIL_TYPES.inspectorFinding] });
+  const patternObject = { source: [SOURCES.inspector], 'detail-type': [DETAIL_TYPES.inspectorFinding] };
+  const pattern = JSON.stringify(patternObject);
+  const description = 'Goldsmith: Inspector findings in this Region → the home Region bus (on-finding)';
   const policy = AwsCustomResourcePolicy.fromStatements([
     new iam.PolicyStatement({
       actions: ['events:PutRule', 'events:DeleteRule', 'events:PutTargets', 'events:RemoveTargets'],
-      resources: ruleArns,
+      resources: [...ruleArns, ...changesRuleArns],
     }),
     // PutTargets with a RoleArn passes the role to EventBridge.
     new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [role.roleArn] }),
   ]);
-  const rules = regions.map((region) => {
-    const rule = new AwsCustomResource(scope, `Rule-${region}`, {
+  /** One rule on `region`'s default bus (PutRule) and its home-bus target (PutTargets), made in that Region. */
+  const forwardRule = (region: string, id: string, name: string, rulePattern: string, ruleDescription: string) => {
+    const rule = new AwsCustomResource(scope, `${id}Rule-${region}`, {
       resourceType: 'Custom::GoldsmithFindingForwardRule',
       installLatestAwsSdk: false,
       policy,
@@ -92,17 +98,12 @@ export function createFindingForwarding(stack: Stack, catalog: Catalog, stage: s
         service: 'EventBridge',
         action: 'PutRule',
         region,
-        parameters: {
-          Name: ruleName,
-          EventPattern: pattern,
-          State: 'ENABLED',
-          Description: 'Goldsmith: Inspector findings in this Region → the home Region bus (on-finding)',
-        },
-        physicalResourceId: PhysicalResourceId.of(`${region}/${ruleName}`),
+        parameters: { Name: name, EventPattern: rulePattern, State: 'ENABLED', Description: ruleDescription },
+        physicalResourceId: PhysicalResourceId.of(`${region}/${name}`),
       },
-      onDelete: { service: 'EventBridge', action: 'DeleteRule', region, parameters: { Name: ruleName } },
+      onDelete: { service: 'EventBridge', action: 'DeleteRule', region, parameters: { Name: name } },
     });
-    const target = new AwsCustomResource(scope, `Target-${region}`, {
+    const target = new AwsCustomResource(scope, `${id}Target-${region}`, {
       resourceType: 'Custom::GoldsmithFindingForwardTarget',
       installLatestAwsSdk: false,
       policy,
@@ -110,19 +111,64 @@ export function createFindingForwarding(stack: Stack, catalog: Catalog, stage: s
         service: 'EventBridge',
         action: 'PutTargets',
         region,
-        parameters: { Rule: ruleName, Targets: [{ Id: FORWARD_TARGET_ID, Arn: homeBusArn, RoleArn: role.roleArn }] },
-        physicalResourceId: PhysicalResourceId.of(`${region}/${ruleName}/${FORWARD_TARGET_ID}`),
+        parameters: { Rule: name, Targets: [{ Id: FORWARD_TARGET_ID, Arn: homeBusArn, RoleArn: role.roleArn }] },
+        physicalResourceId: PhysicalResourceId.of(`${region}/${name}/${FORWARD_TARGET_ID}`),
       },
       onDelete: {
         service: 'EventBridge',
         action: 'RemoveTargets',
         region,
-        parameters: { Rule: ruleName, Ids: [FORWARD_TARGET_ID] },
+        parameters: { Rule: name, Ids: [FORWARD_TARGET_ID] },
       },
     });
     // The target after its rule, the bus policy that admits it and the role's permission; removed before them.
     target.node.addDependency(rule, busPolicy, role);
+    return { rule, target };
+  };
+  // CloudTrail's events of changes to a rule or an AMI's launch permissions in this Region, to the home bus, where
+  // OutsideChangeRule's rules hand them to the reconciler (stacks/promotion/outside-change-rules.ts).
+  const changesPattern = JSON.stringify({ $or: [ruleChangePattern, imageAttributePattern] });
+  const changesDescription = 'Goldsmith: changes to rules and AMI launch permissions in this Region → the home bus';
+  const rules = regions.map((region) => {
+    const { rule, target } = forwardRule(region, '', ruleName, pattern, description);
+    forwardRule(region, 'Changes', changesRuleName, changesPattern, changesDescription);
     return { region, rule, target };
   });
-  return { role, busPolicy, rules, ruleArns, homeBusArn };
+  // What the audit reads back in every Region and puts back where it differs (functions/audit/rules.ts).
+  const wanted = {
+    name: ruleName,
+    regions,
+    pattern: patternObject,
+    description,
+    target: { id: FORWARD_TARGET_ID, arn: homeBusArn, roleArn: role.roleArn },
+  };
+  return { role, busPolicy, rules, ruleArns, homeBusArn, wanted };
+}
+
+export type FindingForwarding = NonNullable<ReturnType<typeof createFindingForwarding>>;
+
+/**
+ * Lets `fn` (the reconciler's audit) read the forwarding rules back and put them back as made: describe, list
+ * targets, enable, put the rule and its target, remove targets the stacks did not make, on these rules only; pass the
+ * forwarding role to EventBridge (PutTargets with a RoleArn). The wanted rule goes in `FINDING_FORWARDING`.
+ */
+export function allowForwardingAudit(
+  fn: { addToRolePolicy(s: iam.PolicyStatement): void; addEnvironment(k: string, v: string): unknown },
+  forwarding: FindingForwarding,
+): void {
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: [
+        'events:DescribeRule',
+        'events:ListTargetsByRule',
+        'events:EnableRule',
+        'events:PutRule',
+        'events:PutTargets',
+        'events:RemoveTargets',
+      ],
+      resources: forwarding.ruleArns,
+    }),
+  );
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [forwarding.role.roleArn] }));
+  fn.addEnvironment('FINDING_FORWARDING', Stack.of(forwarding.role).toJsonString(forwarding.wanted));
 }

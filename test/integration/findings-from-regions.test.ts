@@ -70,10 +70,21 @@ beforeAll(async () => {
 afterAll(() => cloud?.stop());
 
 describe('findings in a distribution Region other than the home Region', () => {
-  it('the stacks forward eu-west-1 findings to the home default bus, and only eu-west-1 has a forwarding rule', () => {
+  it('the stacks forward eu-west-1 findings (and its change events) to the home default bus, only from eu-west-1', () => {
     const forwarding = cloud.wiring.rules.filter((r) => r.region !== undefined);
-    expect(forwarding.map((r) => [r.region, r.eventBusName, r.targets])).toEqual([
-      ['eu-west-1', 'default', [`arn:aws:events:us-east-1:${ACCOUNT}:event-bus/default`]],
+    expect(forwarding.map((r) => [r.region, r.ruleName, r.eventBusName, r.targets])).toEqual([
+      [
+        'eu-west-1',
+        'local-goldsmith-findings-to-home',
+        'default',
+        [`arn:aws:events:us-east-1:${ACCOUNT}:event-bus/default`],
+      ],
+      [
+        'eu-west-1',
+        'local-goldsmith-changes-to-home',
+        'default',
+        [`arn:aws:events:us-east-1:${ACCOUNT}:event-bus/default`],
+      ],
     ]);
   });
 

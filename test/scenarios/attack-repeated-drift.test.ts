@@ -15,9 +15,11 @@ import {
 // Attacks on the daily audit's drift records by someone with ec2:ModifyImageAttribute in the factory account (no
 // Goldsmith role): sharing a live version's AMI with accounts no channel targets, in ways that must still be taken
 // back, recorded (history) and announced (drift-found) each time.
+// Its launch permissions swept every day (the default is weekly, with CloudTrail's events in between).
 const catalog = orgCatalog(
   { base: al2023Image({ regions: ['us-east-1'], triggers: OPENSSL_RELEASES }) },
   devThenProdSoakingAnHour(),
+  { monitoring: { launchPermissionSweepEvery: '1d' } },
 );
 const share = (at: string, accounts: readonly string[]) => ({
   at,

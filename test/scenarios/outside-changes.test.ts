@@ -15,9 +15,11 @@ import {
 
 // base in us-east-1 through dev and prod (an hour's soak each): 1.0.0/1, /2 and /3 on three openssl releases, so
 // prod names 1.0.0/3 from 3 January and 1.0.0/2 is still kept (retention), launchable.
+// Its launch permissions swept every day (the default is weekly, with CloudTrail's events in between).
 const catalog = orgCatalog(
   { base: al2023Image({ regions: ['us-east-1'], triggers: OPENSSL_RELEASES }) },
   devThenProdSoakingAnHour(),
+  { monitoring: { launchPermissionSweepEvery: '1d' } },
 );
 const DUE = '2027-01-04T09:00:00.000Z';
 const STRANGER = '999999999999';
@@ -87,11 +89,13 @@ describe('changes made outside Goldsmith, found by the audit', () => {
 
   afterAll(() => vi.restoreAllMocks());
 
-  it('leaves prod pointing at the wrong AMI and the revocation without a schedule until the audit runs', () => {
+  it("puts prod's pointer back minutes after its Parameter Store Change; the revocation waits for the audit", () => {
     const ami3 = broken.report.pointers['base/dev']?.['us-east-1'];
     expect(ami3).toMatch(/^ami-/);
-    expect(broken.report.pointers['base/prod']?.['us-east-1']).not.toBe(ami3);
-    expect(broken.report.notifications.filter((n) => n.event === 'drift-found')).toEqual([]);
+    expect(broken.report.pointers['base/prod']?.['us-east-1']).toBe(ami3);
+    const found = broken.report.notifications.filter((n) => n.event === 'drift-found');
+    expect(found.map((n) => n.subject)).toEqual(['pointer base/prod (us-east-1): changed outside Goldsmith']);
+    expect(Date.parse(found[0]?.at ?? '')).toBeLessThan(Date.parse('2027-01-03T12:45:00Z'));
   });
 
   it('puts the prod pointer back within a day, announced, and says so in history', () => {

@@ -27,7 +27,14 @@ function calls(type: string, phase: 'Create' | 'Delete' = 'Create'): Call[] {
 
 const ACCOUNT = '111122223333';
 const HOME_BUS = `arn:aws:events:us-east-1:${ACCOUNT}:event-bus/default`;
-const ruleArn = (region: string) => `arn:aws:events:${region}:${ACCOUNT}:rule/goldsmith-test-findings-to-home`;
+const ruleArn = (region: string) => `arn:aws:events:${region}:${ACCOUNT}:rule/test-goldsmith-findings-to-home`;
+const changesArn = (region: string) => `arn:aws:events:${region}:${ACCOUNT}:rule/test-goldsmith-changes-to-home`;
+const ALL_RULES = [
+  ruleArn('ap-southeast-2'),
+  ruleArn('eu-west-1'),
+  changesArn('ap-southeast-2'),
+  changesArn('eu-west-1'),
+];
 
 beforeAll(async () => {
   // The example catalog's images are distributed to us-east-1 (home), eu-west-1 and ap-southeast-2.
@@ -39,7 +46,9 @@ beforeAll(async () => {
 
 describe('Promotion stack: Inspector findings forwarded from every distribution Region', () => {
   it('puts one forwarding rule, for Inspector2 Finding, on the default bus of each non-home distribution Region', () => {
-    const rules = calls('Custom::GoldsmithFindingForwardRule');
+    const rules = calls('Custom::GoldsmithFindingForwardRule').filter((c) =>
+      String(c.parameters.Name).endsWith('findings-to-home'),
+    );
     expect(rules.map((c) => [c.action, c.region]).sort()).toEqual([
       ['PutRule', 'ap-southeast-2'],
       ['PutRule', 'eu-west-1'],
@@ -54,14 +63,12 @@ describe('Promotion stack: Inspector findings forwarded from every distribution 
       expect(rule.parameters.State).toBe('ENABLED');
     }
     // Removed with the stack, target first (it depends on its rule).
-    expect(calls('Custom::GoldsmithFindingForwardRule', 'Delete').map((c) => c.action)).toEqual([
-      'DeleteRule',
-      'DeleteRule',
-    ]);
-    expect(calls('Custom::GoldsmithFindingForwardTarget', 'Delete').map((c) => c.action)).toEqual([
-      'RemoveTargets',
-      'RemoveTargets',
-    ]);
+    expect(calls('Custom::GoldsmithFindingForwardRule', 'Delete').map((c) => c.action)).toEqual(
+      Array(4).fill('DeleteRule'),
+    );
+    expect(calls('Custom::GoldsmithFindingForwardTarget', 'Delete').map((c) => c.action)).toEqual(
+      Array(4).fill('RemoveTargets'),
+    );
   });
 
   it('targets the home default bus through a role that may only put events there', () => {
@@ -92,10 +99,10 @@ describe('Promotion stack: Inspector findings forwarded from every distribution 
       Effect: 'Allow',
       Action: 'events:PutEvents',
       Resource: HOME_BUS,
-      Condition: { ArnEquals: { 'aws:SourceArn': [ruleArn('ap-southeast-2'), ruleArn('eu-west-1')] } },
+      Condition: { ArnEquals: { 'aws:SourceArn': ALL_RULES } },
     });
     const targets = resources('Custom::GoldsmithFindingForwardTarget');
-    expect(targets).toHaveLength(2);
+    expect(targets).toHaveLength(4);
     for (const [, t] of targets) expect(t.DependsOn).toContain(policyId);
   });
 
@@ -110,7 +117,7 @@ describe('Promotion stack: Inspector findings forwarded from every distribution 
         {
           Action: ['events:PutRule', 'events:DeleteRule', 'events:PutTargets', 'events:RemoveTargets'],
           Effect: 'Allow',
-          Resource: [ruleArn('ap-southeast-2'), ruleArn('eu-west-1')],
+          Resource: ALL_RULES,
         },
         { Action: 'iam:PassRole', Effect: 'Allow', Resource: resolver.arn(roleId) },
       ]).toContainEqual(s);
@@ -119,9 +126,11 @@ describe('Promotion stack: Inspector findings forwarded from every distribution 
 
   it('the local cloud reads the same rules, and refuses a target the home bus policy does not admit', () => {
     const rules = readForwardingRules([json], resolver);
-    expect(rules.map((r) => [r.region, r.targets])).toEqual([
-      ['ap-southeast-2', [HOME_BUS]],
-      ['eu-west-1', [HOME_BUS]],
+    expect(rules.map((r) => [r.region, r.ruleName, r.targets])).toEqual([
+      ['ap-southeast-2', 'test-goldsmith-findings-to-home', [HOME_BUS]],
+      ['ap-southeast-2', 'test-goldsmith-changes-to-home', [HOME_BUS]],
+      ['eu-west-1', 'test-goldsmith-findings-to-home', [HOME_BUS]],
+      ['eu-west-1', 'test-goldsmith-changes-to-home', [HOME_BUS]],
     ]);
     const withoutPolicy = structuredClone(json);
     for (const [id, r] of Object.entries(withoutPolicy.Resources ?? {})) {

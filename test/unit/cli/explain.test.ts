@@ -88,7 +88,7 @@ describe('explainEvent on the published samples', () => {
     const elsewhere = explainEvent({ ...sample('inspector-finding.json'), region: 'eu-west-1' }, setup);
     const home = explainEvent({ ...sample('inspector-finding.json'), region: 'us-east-1' }, setup);
 
-    expect(elsewhere.matched).toEqual(['FindingRule', 'eu-west-1/goldsmith-local-findings-to-home']);
+    expect(elsewhere.matched).toEqual(['FindingRule', 'eu-west-1/local-goldsmith-findings-to-home']);
     expect(home.matched).toEqual(['FindingRule']);
   });
 

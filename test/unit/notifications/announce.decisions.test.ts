@@ -149,7 +149,7 @@ describe('announcement: what each kind says, and how urgent it is', () => {
     'drift-found': [
       'warning',
       'pointer base/prod (us-east-1): changed outside Goldsmith',
-      "The daily audit found the pointer base/prod in us-east-1 holding ami-0aaaaaaaaaaaaaaa1 (parameter version 4) where Goldsmith's ledger says ami-0bbbbbbbbbbbbbbb2 (1.0.0/3): put back ami-0bbbbbbbbbbbbbbb2, confirmed at parameter version 5.",
+      "The audit found the pointer base/prod in us-east-1 holding ami-0aaaaaaaaaaaaaaa1 (parameter version 4) where Goldsmith's ledger says ami-0bbbbbbbbbbbbbbb2 (1.0.0/3): put back ami-0bbbbbbbbbbbbbbb2, confirmed at parameter version 5.",
     ],
     'claim-refused': [
       'critical',

@@ -1,0 +1,81 @@
+import { markDriftRepaired, recordDrift } from '../../aws/audit-ledger.js';
+import { enableRule, putRule, putRuleTarget, readRule, removeRuleTargets } from '../../aws/event-rules.js';
+import {
+  describeRuleDrift,
+  hasRuleDrift,
+  type RuleDrift,
+  ruleDrift,
+  ruleDriftSk,
+  type WantedRule,
+  wantedRuleFrom,
+} from '../../core/audit/rules.js';
+import { logger } from '../lib/powertools.js';
+import { type AuditPart, announceFinding, emptyPart, failed, messageOf } from './report.js';
+
+/** The findings-forwarding rule the stacks made (`FINDING_FORWARDING`), or undefined where there is none. */
+export function wantedForwardingRule(): WantedRule | undefined {
+  return wantedRuleFrom(process.env.FINDING_FORWARDING);
+}
+
+/** Puts one Region's rule back as the stacks made it: recreated, re-enabled, its pattern and target put back. */
+async function putBack(region: string, wanted: WantedRule, drift: RuleDrift): Promise<void> {
+  // PutRule on a missing rule creates it; on one whose pattern changed puts the pattern back (and enables it).
+  if (drift.missing || drift.patternChanged) await putRule(region, wanted.name, wanted.pattern, wanted.description);
+  else if (drift.disabled) await enableRule(region, wanted.name);
+  if (drift.targetMissing) await putRuleTarget(region, wanted.name, wanted.target);
+  if (drift.extraTargets.length > 0) await removeRuleTargets(region, wanted.name, drift.extraTargets);
+}
+
+/**
+ * The audit of the findings-forwarding rule in each non-home distribution Region (`regions`: all of them, or the one a
+ * change event named): the rule read (DescribeRule) and, with `withTargets` (the sweep's days and every change
+ * event), its targets (ListTargetsByRule), compared with what the stacks made. A rule deleted, disabled, given another pattern, stripped of its home-bus target or given another
+ * target is recorded (`DRIFT#rule#…` in the factory's partition), put back, read back, marked repaired once EventBridge
+ * holds it as made, and announced (critical while not put right): until then every Inspector finding of that Region is
+ * lost. One Region's failure stops no other.
+ */
+export async function auditForwardingRules(
+  now: Date,
+  regions?: readonly string[],
+  /** Whether the targets are read too (ListTargetsByRule); otherwise only the rule's state and pattern. */
+  withTargets = true,
+  wanted: WantedRule | undefined = wantedForwardingRule(),
+): Promise<AuditPart> {
+  const part = emptyPart();
+  if (!wanted) return part;
+  const at = now.toISOString();
+  for (const region of wanted.regions.filter((r) => !regions || regions.includes(r))) {
+    part.checked++;
+    try {
+      part.reads += withTargets ? 2 : 1;
+      const held = await readRule(region, wanted.name, withTargets);
+      // Unread targets are taken as made: they are compared on the days they are read.
+      const drift = ruleDrift(held && !withTargets ? { ...held, targets: [wanted.target] } : held, wanted);
+      if (!hasRuleDrift(drift)) continue;
+      const sk = ruleDriftSk(wanted.name, region, drift, now);
+      const finding = {
+        image: '',
+        resource: 'event-rule' as const,
+        region,
+        name: wanted.name,
+        found: describeRuleDrift(drift),
+        expected: `enabled, Inspector2 Finding, forwarded to ${wanted.target.arn}`,
+      };
+      logger.warn('a Goldsmith rule differs from what the stacks made; putting it back', finding);
+      await recordDrift({ ...finding, sk, action: 'put back as the stacks made it', foundAt: at });
+      await putBack(region, wanted, drift);
+      const after = ruleDrift(await readRule(region, wanted.name), wanted);
+      const repaired = !hasRuleDrift(after);
+      if (repaired) await markDriftRepaired('', sk, at, 'enabled, pattern and target as made');
+      const action = repaired
+        ? 'put back as the stacks made it, confirmed'
+        : `put back; EventBridge still shows ${describeRuleDrift(after)}: a person must look`;
+      const full = { ...finding, action, repaired };
+      part.findings.push(full);
+      await announceFinding(full, sk, at);
+    } catch (error) {
+      failed(part, `rule ${wanted.name} in ${region}: ${messageOf(error)}`, error);
+    }
+  }
+  return part;
+}

@@ -1,0 +1,178 @@
+import { readFileSync } from 'node:fs';
+import { DescribeRuleCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
+import { ListAccountsCommand } from '@aws-sdk/client-organizations';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentClient } from '../../aws/clients/dynamodb.js';
+import { eventbridgeClient } from '../../aws/clients/eventbridge.js';
+import { organizationsClient } from '../../aws/clients/organizations.js';
+import { findingForwardRuleName } from '../../core/names.js';
+import type { LocalCloud } from '../../local/simulator/cloud.js';
+import { armSchedule } from '../../local/simulator/driver.js';
+import { raiseInstanceFinding } from '../../local/simulator/inspector-findings.js';
+import { performOutsideChange } from '../../local/simulator/outside-change.js';
+import { devChannel, prodChannel } from '../scenarios/helpers.js';
+import { ACCOUNT, operatorCatalog, pointerOf, releaseOpenssl, startOperatorCloud } from './operator-helpers.js';
+
+/**
+ * Attack: an administrator of the factory account (no Goldsmith role) silences Inspector's findings of a distribution
+ * Region by disabling, emptying or deleting the rule that forwards them home. Each is found by the next audit, put
+ * back as the stacks made it and announced; findings raised afterwards reach on-finding again.
+ */
+
+const RULE = findingForwardRuleName('local');
+let cloud: LocalCloud;
+let member: string;
+
+async function items(prefix: string, pk = 'IMAGE#base'): Promise<Record<string, unknown>[]> {
+  const out = await documentClient().send(
+    new QueryCommand({
+      TableName: cloud.wiring.tables[0]?.name ?? '',
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':pk': pk, ':p': prefix },
+    }),
+  );
+  return out.Items ?? [];
+}
+
+/** A CRITICAL "Inspector2 Finding" on a member's eu-west-1 instance launched from base 1.0.0/1's eu-west-1 AMI. */
+function findingInEuWest1(id: string) {
+  const sample = JSON.parse(
+    readFileSync(new URL('../../events/samples/inspector-finding.json', import.meta.url), 'utf8'),
+  );
+  const build = [...cloud.installed.fakes.imagebuilder.builds.values()].find((b) => b.arn.endsWith('/1.0.0/1'));
+  const ami = build?.amis.find((a) => a.region === 'eu-west-1')?.image;
+  if (!ami) throw new Error('base 1.0.0/1 has no AMI in eu-west-1');
+  sample.id = id;
+  sample.account = ACCOUNT;
+  sample.region = 'eu-west-1';
+  sample.time = cloud.clock.iso().replace(/\.\d{3}Z$/, 'Z');
+  sample.detail.awsAccountId = member;
+  sample.detail.findingArn = `arn:aws:inspector2:eu-west-1:${member}:finding/${id}`;
+  sample.detail.severity = 'HIGH';
+  sample.detail.status = 'ACTIVE';
+  sample.detail.packageVulnerabilityDetails.vulnerabilityId = `CVE-2027-${id}`;
+  sample.detail.packageVulnerabilityDetails.vulnerablePackages = [
+    { name: 'openssl', version: '3.0.8', release: '1.amzn2023.0.18', epoch: 0, packageManager: 'OS' },
+  ];
+  sample.detail.resources[0].region = 'eu-west-1';
+  sample.detail.resources[0].details.awsEc2Instance.imageId = ami;
+  return sample;
+}
+
+const later = (minutes: number) => new Date(cloud.clock.now() + minutes * 60_000).toISOString();
+/**
+ * The reconciler's next daily run (its schedule's run at midnight UTC, the full pass), as the simulator arms it (this
+ * cloud arms no schedule by itself), and the virtual clock run past it.
+ */
+const pastNextAudit = () => {
+  const midnight = new Date(cloud.clock.now());
+  midnight.setUTCDate(midnight.getUTCDate() + 1);
+  midnight.setUTCHours(0, 0, 0, 0);
+  armSchedule(cloud, 'ReconcileSchedule', midnight.getTime());
+  return cloud.clock.run(new Date(midnight.getTime() + 30 * 60_000).toISOString());
+};
+
+const ruleDrifts = () =>
+  cloud.installed.fakes.sns.messages
+    .filter((m) => m.attributes.event === 'drift-found' && (m.subject ?? '').includes(RULE))
+    .map((m) => ({ subject: m.subject ?? '', severity: m.attributes.severity }));
+/** The rule drifts the ledger records, in the factory's partition. */
+const ruleRecords = () => items(`DRIFT#rule#${RULE}#eu-west-1#`, 'FACTORY#audit');
+const findingsOf = async () => (await items('FINDINGS#1.0.0/1#')).map((i) => i.findingId);
+
+beforeAll(async () => {
+  const channels = [devChannel({ soak: '1h' }), prodChannel({ soak: '1h' })];
+  cloud = await startOperatorCloud(operatorCatalog(['us-east-1', 'eu-west-1'], channels, {}), '2027-02-12T00:00:00Z');
+  const accounts = await organizationsClient().send(new ListAccountsCommand({}));
+  member = accounts.Accounts?.map((a) => a.Id ?? '').find((id) => id !== ACCOUNT && id !== '') ?? '';
+  await releaseOpenssl(cloud, '3.0.1');
+  for (let i = 0; i < 48 && (await pointerOf('dev')) !== '1.0.0/1'; i++) await cloud.clock.run(later(15));
+}, 180_000);
+
+afterAll(() => cloud?.stop());
+
+describe('attack: the findings-forwarding rule of a distribution Region changed outside Goldsmith', () => {
+  it('DisableRule silences the Region until the next audit, which enables it again and announces it', async () => {
+    await performOutsideChange(cloud, {
+      kind: 'outside-change',
+      action: 'disable-rule',
+      rule: RULE,
+      region: 'eu-west-1',
+    });
+    raiseInstanceFinding(cloud, findingInEuWest1('0201'));
+    await cloud.clock.run(later(10));
+    expect(await findingsOf()).toEqual([]);
+
+    await pastNextAudit();
+    const rule = await eventbridgeClient('eu-west-1').send(new DescribeRuleCommand({ Name: RULE }));
+    expect(rule.State).toBe('ENABLED');
+    expect(ruleDrifts()).toEqual([
+      expect.objectContaining({ severity: 'warning', subject: expect.stringContaining('(eu-west-1)') }),
+    ]);
+
+    raiseInstanceFinding(cloud, findingInEuWest1('0202'));
+    await cloud.clock.run(later(10));
+    expect(await findingsOf()).toEqual(['CVE-2027-0202']);
+  }, 120_000);
+
+  it('a deleted rule is made again, with its home-bus target, and announced', async () => {
+    await performOutsideChange(cloud, {
+      kind: 'outside-change',
+      action: 'delete-rule',
+      rule: RULE,
+      region: 'eu-west-1',
+    });
+    await pastNextAudit();
+    const targets = await eventbridgeClient('eu-west-1').send(new ListTargetsByRuleCommand({ Rule: RULE }));
+    expect(targets.Targets?.map((t) => t.Arn)).toEqual([`arn:aws:events:us-east-1:${ACCOUNT}:event-bus/default`]);
+    expect(ruleDrifts()).toHaveLength(2);
+    expect((await ruleRecords()).map((r) => [r.found, Boolean(r.repairedAt)])).toEqual(
+      expect.arrayContaining([
+        ['disabled', true],
+        ['no such rule (deleted)', true],
+      ]),
+    );
+
+    raiseInstanceFinding(cloud, findingInEuWest1('0203'));
+    await cloud.clock.run(later(10));
+    expect(await findingsOf()).toContain('CVE-2027-0203');
+  }, 120_000);
+
+  it('with a CloudTrail trail, DisableRule is seen in minutes: its event asks for that rule to be read back', async () => {
+    await performOutsideChange(cloud, {
+      kind: 'outside-change',
+      action: 'disable-rule',
+      rule: RULE,
+      region: 'eu-west-1',
+    });
+    // What CloudTrail puts on eu-west-1's default bus for the call, where a trail records management events
+    // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html).
+    cloud.bus.put(
+      {
+        version: '0',
+        id: 'ct-0001',
+        'detail-type': 'AWS API Call via CloudTrail',
+        source: 'aws.events',
+        account: ACCOUNT,
+        time: cloud.clock.iso().replace(/\.\d{3}Z$/, 'Z'),
+        region: 'eu-west-1',
+        resources: [],
+        detail: {
+          eventVersion: '1.09',
+          eventSource: 'events.amazonaws.com',
+          eventName: 'DisableRule',
+          awsRegion: 'eu-west-1',
+          requestParameters: { name: RULE },
+          responseElements: null,
+        },
+      },
+      'default',
+      'eu-west-1',
+    );
+    await cloud.clock.run(later(5));
+    const rule = await eventbridgeClient('eu-west-1').send(new DescribeRuleCommand({ Name: RULE }));
+    expect(rule.State).toBe('ENABLED');
+    expect(ruleDrifts()).toHaveLength(3);
+  }, 120_000);
+});

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { describeRuleDrift, hasRuleDrift, ruleDrift, ruleDriftSk, type WantedRule } from '../../../core/audit/rules.js';
+import { catalogShapeSchema } from '../../../core/config/schema.js';
+import { isLaunchPermissionSweep } from '../../../core/reconcile/decide.js';
+
+const HOME_BUS = 'arn:aws:events:us-east-1:111122223333:event-bus/default';
+const ROLE = 'arn:aws:iam::111122223333:role/forwarding';
+const WANTED: WantedRule = {
+  name: 'prod-goldsmith-findings-to-home',
+  regions: ['eu-west-1'],
+  pattern: { source: ['aws.inspector2'], 'detail-type': ['Inspector2 Finding'] },
+  description: 'd',
+  target: { id: 'goldsmith-home-bus', arn: HOME_BUS, roleArn: ROLE },
+};
+const asMade = {
+  state: 'ENABLED',
+  pattern: { 'detail-type': ['Inspector2 Finding'], source: ['aws.inspector2'] },
+  targets: [WANTED.target],
+};
+
+describe('ruleDrift', () => {
+  it('finds nothing in a rule as the stacks made it, whatever the order of its pattern keys', () => {
+    expect(hasRuleDrift(ruleDrift(asMade, WANTED))).toBe(false);
+  });
+
+  it('names a rule disabled, narrowed, stripped of its target or given another', () => {
+    const drift = ruleDrift(
+      {
+        state: 'DISABLED',
+        pattern: { source: ['aws.nothing'] },
+        targets: [{ id: 'x', arn: 'arn:aws:sqs:eu-west-1:1:q' }],
+      },
+      WANTED,
+    );
+    expect(describeRuleDrift(drift)).toBe(
+      'disabled, another event pattern, the home bus target removed or changed, targets the stacks did not make (x)',
+    );
+  });
+
+  it('names a deleted rule, and keys the same change on another day as a new record', () => {
+    const drift = ruleDrift(undefined, WANTED);
+    expect(describeRuleDrift(drift)).toBe('no such rule (deleted)');
+    const day = (d: string) => ruleDriftSk(WANTED.name, 'eu-west-1', drift, new Date(d));
+    expect(day('2027-01-01T01:00:00Z')).not.toBe(day('2027-01-02T01:00:00Z'));
+    expect(day('2027-01-01T01:00:00Z')).toBe(day('2027-01-01T03:00:00Z'));
+  });
+});
+
+describe('the launch permissions sweep cadence', () => {
+  it('sweeps on the daily pass of one day in seven, and on every daily pass at 1d', () => {
+    const days = Array.from({ length: 14 }, (_, i) => new Date(Date.UTC(2027, 0, 1 + i, 0, 10)));
+    expect(days.filter((d) => isLaunchPermissionSweep(d, 7))).toHaveLength(2);
+    expect(days.filter((d) => isLaunchPermissionSweep(d, 1))).toHaveLength(14);
+    expect(isLaunchPermissionSweep(new Date('2027-01-01T12:00:00Z'), 1)).toBe(false);
+  });
+
+  it('refuses a sweep period that is not whole days from 1d to 30d, naming the field', () => {
+    const base = {
+      organization: { id: 'o-a1b2c3d4e5', homeRegion: 'us-east-1' },
+      images: {},
+      channels: [{ name: 'dev' }],
+    };
+    for (const bad of ['12h', '31d', '36h']) {
+      const parsed = catalogShapeSchema.safeParse({ ...base, monitoring: { launchPermissionSweepEvery: bad } });
+      expect(parsed.error?.issues.map((i) => i.path.join('.'))).toContain('monitoring.launchPermissionSweepEvery');
+    }
+  });
+});
