@@ -1,7 +1,6 @@
-import manifest from '../../package.json' with { type: 'json' };
+import { GOLDSMITH_VERSION } from '../../events/release.js';
 
-/** The release this checkout is: package.json's semantic version (docs/upgrading.md). */
-export const GOLDSMITH_VERSION: string = manifest.version;
+export { GOLDSMITH_VERSION };
 
 /** The parameter in which a deployment of `stage` records the release it runs, e.g. `/goldsmith-release/prod`. */
 export function releaseParameterName(stage: string): string {

@@ -81,7 +81,7 @@ export class OrganizationAdministration implements FakeService {
   serviceAccess(servicePrincipal: string): {
     trusted(): boolean;
     setTrusted(on: boolean): void;
-    readonly administrators: Set<string>;
+    administrators(): Set<string>;
   } {
     // Read at each use: a test may delete the entry, or clear them all.
     const administrators = () => {
@@ -95,9 +95,7 @@ export class OrganizationAdministration implements FakeService {
         if (on) this.trustedAccess.add(servicePrincipal);
         else this.trustedAccess.delete(servicePrincipal);
       },
-      get administrators() {
-        return administrators();
-      },
+      administrators,
     };
   }
 

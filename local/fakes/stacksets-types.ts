@@ -68,10 +68,12 @@ export function newInstance(account: string, region: string, at: number): StackI
 export interface ServiceAccess {
   trusted(): boolean;
   setTrusted(on: boolean): void;
-  readonly administrators: Set<string>;
+  /** A method, not a field: a saved cloud writes the fakes' data fields back, and this set is Organizations'. */
+  administrators(): Set<string>;
 }
 
 export function ownServiceAccess(): ServiceAccess {
   let on = false;
-  return { trusted: () => on, setTrusted: (v) => (on = v), administrators: new Set() };
+  const administrators = new Set<string>();
+  return { trusted: () => on, setTrusted: (v) => (on = v), administrators: () => administrators };
 }

@@ -35,7 +35,7 @@ export class StackSetsFake {
   }
   /** Accounts registered as StackSets delegated administrators (RegisterDelegatedAdministrator). */
   get delegatedAdministrators(): Set<string> {
-    return this.access.administrators;
+    return this.access.administrators();
   }
   private stackSet: (CreateStackSetInput & { ous: string[]; regions: string[] }) | undefined;
   /** The stack instances by Region, then account: no key string per instance. */

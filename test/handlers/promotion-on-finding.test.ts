@@ -92,7 +92,7 @@ function cveDetected(account: string, critical: number) {
 }
 
 /** base 1.0.0/3's package inventory as recorded when it was built: snapd (the sample's package) and openssl. */
-const INVENTORY = 'openssl\t1:3.0.8-1.amzn2023.0.18\nsnapd\t2.63-0ubuntu1';
+const INVENTORY = 'openssl\t1:3.0.8-1.amzn2023.0.18\nsnapd\t2.63';
 
 /** The ledger's answers for base 1.0.0/3: promoted to `channels`, with one CRITICAL finding recorded. */
 function criticalOn(...channels: string[]): void {
@@ -384,14 +384,14 @@ describe('onFinding', () => {
         .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'IMAGE#base', ':prefix': 'INVENTORY#1.0.0/3#' } })
         .resolves({ Items: [] });
       imagebuilder.on(ListImagePackagesCommand).resolves({
-        imagePackageList: [{ packageName: 'snapd', packageVersion: '2.63-0ubuntu1' }],
+        imagePackageList: [{ packageName: 'snapd', packageVersion: '2.63' }],
       });
 
       const result = await deliver(memberFinding('HIGH', MEMBER, { name: 'snapd', version: '2.63' }));
 
       expect(result).toMatchObject({ action: 'recorded' });
       expect(ddb).toHaveReceivedCommandWith(PutCommand, {
-        Item: expect.objectContaining({ sk: 'INVENTORY#1.0.0/3#000', packages: 'snapd\t2.63-0ubuntu1', parts: 1 }),
+        Item: expect.objectContaining({ sk: 'INVENTORY#1.0.0/3#000', packages: 'snapd\t2.63', parts: 1 }),
       });
     });
 

@@ -122,10 +122,13 @@ describe('Promotion stack: reconciler function', () => {
     // the pointer-share backstop (Publish's share path: allowPointerShares, tested with Publish's role), with
     // organizations:DescribeOrganization for the OU principals the catalog's channels target now; ec2, ssm's
     // parameter reads and writes, scheduler and lambda the audit of what AWS holds (functions/audit/); secretsmanager
-    // the decision-proof key, to deliver only decisions a door proved.
+    // the decision-proof key, to deliver only decisions a door proved; events and iam:PassRole the Regions'
+    // forwarding rules the audit reads back and puts right.
     expect([...services].sort()).toEqual([
       'dynamodb',
       'ec2',
+      'events',
+      'iam',
       'imagebuilder',
       'lambda',
       'logs',
