@@ -48,7 +48,7 @@ export interface RecordedRevocations {
    * The image partition's `REVOCATION#<version>` item: `requested` (a finding over policy, waiting for an operator)
    * or `revoked` (the revoking function marked it before it put the fact).
    */
-  revocation?: { reason: string; by?: string | undefined; state: 'requested' | 'revoked' } | undefined;
+  revocation?: { reason: string; by?: string | undefined; state: 'requested' | 'revoked' | 'restored' } | undefined;
   /** The image partition's `REVOKE-AT#<version>` item (a revocation asked for a later time). */
   scheduled?: { reason: string; by: string; dueAt: string; cancelledAt?: string | undefined } | undefined;
 }
@@ -72,6 +72,10 @@ export function imageRevokedDecision(
   const what = `"Image Revoked" ${fact.image} ${fact.version}`;
   if (recorded.revocation?.state === 'revoked') {
     return { act: true, reason: recorded.revocation.reason, by: recorded.revocation.by ?? 'goldsmith' };
+  }
+  // Restored by an operator since: a fact delivered again (or a schedule that fired late) revokes nothing.
+  if (recorded.revocation?.state === 'restored') {
+    return { act: false, contradiction: `${what}: an operator restored it since it was revoked` };
   }
   const s = recorded.scheduled;
   if (!s) {
