@@ -93,9 +93,7 @@ describe('operator restore IMAGE VERSION --reason R', () => {
     expect(launchableByDev('1.0.0/2')).not.toContain(false);
     // Pointers are not moved back by the restore.
     expect([await pointerOf('dev'), await pointerOf('prod')]).toEqual(['1.0.0/1', '1.0.0/1']);
-    expect(restoredNotices()).toEqual([
-      expect.objectContaining({ image: 'base', subject: 'base 1.0.0/2: restored' }),
-    ]);
+    expect(restoredNotices()).toEqual([expect.objectContaining({ image: 'base', subject: 'base 1.0.0/2: restored' })]);
   });
 
   it('changes nothing the second time, says whose restore it was, and announces nothing again', async () => {

@@ -283,8 +283,7 @@ describe('restore (a revoked version) in the synthesized app', () => {
   const statementsOf = (roleArn: string) =>
     (roles.get(roleArn) ?? []).flatMap((d) => d.Statement as unknown as Record<string, unknown>[]);
   const asList = (v: unknown) => (Array.isArray(v) ? v : [v]);
-  const granting = (arn: string, action: string) =>
-    statementsOf(arn).filter((s) => asList(s.Action).includes(action));
+  const granting = (arn: string, action: string) => statementsOf(arn).filter((s) => asList(s.Action).includes(action));
 
   it('lets the operator function cancel the deprecation of tagged Goldsmith AMIs only, and no other role', () => {
     const operator = roleOf('functions/operator.handler');
