@@ -4,7 +4,7 @@ import type { LocalCloud } from '../../local/simulator/cloud.js';
 import { notificationsOf } from '../../local/simulator/report-notifications.js';
 import { invokeOperatorUrl } from '../../local/trust/operator-url.js';
 import { DEV_OU } from '../scenarios/helpers.js';
-import { OPERATOR, pointerOf, SESSION, startTwoVersionsPromoted } from './operator-helpers.js';
+import { OPERATOR, pointerOf, releaseOpenssl, SESSION, startTwoVersionsPromoted } from './operator-helpers.js';
 
 let cloud: LocalCloud;
 const operator = (body: Record<string, unknown>) => invokeOperatorUrl(cloud, { as: OPERATOR, body });
@@ -114,6 +114,27 @@ describe('operator restore IMAGE VERSION --reason R', () => {
     expect((await getRevocation('base', '1.0.0/2'))?.restoreReason).toBe('false positive: the CVE does not apply');
     expect(restoredNotices()).toHaveLength(1);
   });
+
+  it('moves no pointer to it: a channel names it again only as a version the channel promoted through its gates', async () => {
+    // Not an earlier version of dev (dev names 1.0.0/1): a rollback cannot put it forward.
+    const forward = await operator({ action: 'rollback', image: 'base', channel: 'dev', version: '1.0.0/2' });
+    expect(forward).toMatchObject({ status: 409 });
+    expect(await pointerOf('dev')).toBe('1.0.0/1');
+    // The next build goes through gate and soak into both channels; prod can then go back to the restored version,
+    // which passed prod's gates when it was promoted there.
+    await releaseOpenssl(cloud, '3.0.3');
+    await cloud.clock.run('2027-02-04T09:00:00Z');
+    expect([await pointerOf('dev'), await pointerOf('prod')]).toEqual(['1.0.0/3', '1.0.0/3']);
+    const back = await operatorOnTheClock({
+      action: 'rollback',
+      image: 'base',
+      channel: 'prod',
+      version: '1.0.0/2',
+      reason: 'boot regression in 1.0.0/3',
+    });
+    expect(back).toMatchObject({ status: 200, body: { result: { outcome: 'rolled-back', to: '1.0.0/2' } } });
+    expect(await pointerOf('prod')).toBe('1.0.0/2');
+  }, 180_000);
 
   it('lets a restored version be revoked again, and refuses a restore while a revocation is only scheduled', async () => {
     const again = await operatorOnTheClock({
