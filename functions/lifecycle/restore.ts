@@ -54,7 +54,7 @@ export interface RestoreResult {
  * by exactly the accounts of the channels it was promoted to, unless retention retired it — the grants Share and the
  * organization re-grant plan for any version those channels hold (`heldChannels`, `grantVersionTo`). No pointer
  * moves: a channel names it again only through the channel's own path. Refused, nothing changed, when the version is
- * unknown, not revoked, or a revocation of it is still scheduled. A repeat finishes what is left and announces
+ * unknown, deleted, not revoked, or a revocation of it is still scheduled. A repeat finishes what is left and announces
  * nothing twice.
  */
 export async function restoreVersion(
@@ -83,6 +83,10 @@ export async function restoreVersion(
     const only = revocation?.state === 'requested' ? ' (a revocation is only requested, waiting for an operator)' : '';
     throw new RestoreRefused(409, `${what} is not revoked${only}: nothing to restore. Nothing changed.`);
   }
+  const build = (await listBuilds(request.image)).find((b) => b.version === request.version);
+  if (build?.deletedAt) {
+    throw new RestoreRefused(409, `${what} was deleted at ${build.deletedAt}: nothing to restore. Nothing changed.`);
+  }
   const revokedAt = revocation.revokedAt ?? revocation.at;
   const at = request.at.toISOString();
   const firstTime =
@@ -97,7 +101,6 @@ export async function restoreVersion(
     }));
   const restored = firstTime ? { at, by: request.by } : await restoredRecord(request.image, request.version);
   const outputs = await buildOutputs(state, request.version);
-  const build = (await listBuilds(request.image)).find((b) => b.version === request.version);
   const retentionTime = build?.loaded?.deprecateAt ? new Date(build.loaded.deprecateAt) : undefined;
   // Retired by retention (out of every channel's keep), it stays deprecated and shared with nobody.
   const amisUndeprecated = build?.retiredAt
