@@ -156,8 +156,8 @@ export const NOTIFICATION_DETAILS = {
     instances: count,
   }),
   /**
-   * An operator restored a revoked version: no longer revoked, its AMIs' revocation deprecation undone; it is in no
-   * channel and shared with nobody until a promotion takes it through the channel's gates again.
+   * An operator restored a revoked version: no longer revoked, its AMIs' revocation deprecation undone, launchable
+   * again by the channels it was promoted to (unless retention retired it); no channel pointer moved back to it.
    */
   'version-restored': z.strictObject({
     by: z.string().min(1),

@@ -99,7 +99,7 @@ export function answerText(action: string, r: Result): string {
           ? [`restore: ${what} ${str(r.note)}`]
           : [
               `restore: restored ${what} (revoked at ${str(r.revokedAt)}): no longer revoked, its AMIs no longer deprecated by the revocation`,
-              `  ${restoredReach(r)}; no channel names it again until a promotion takes it there through the channel's gates`,
+              `  ${restoredReach(r)}; no channel moved back to it (rollback --to V, once a later version is promoted there)`,
             ];
       case 'resume':
         return [

@@ -139,7 +139,7 @@ const TEXT: { [E in NotificationEvent]: (s: Subject, d: Detail<E>) => Text } = {
   }),
   'version-restored': (s, d) => ({
     title: `${s.image} ${s.version}: restored`,
-    summary: `${d.by} restored ${s.image} ${s.version}, revoked at ${d.revokedAt} (${d.revokedFor}): ${d.reason}. It is no longer revoked, but in no channel and shared with nobody: it enters a channel again only through the channel's gates.`,
+    summary: `${d.by} restored ${s.image} ${s.version}, revoked at ${d.revokedAt} (${d.revokedFor}): ${d.reason}. It is no longer revoked and launchable again by the channels it was promoted to; no channel was moved back to it.`,
   }),
   'soak-ended-early': (s, d) => ({
     title: `${s.image} ${s.version}: soak in ${s.channel} ended early`,

@@ -129,7 +129,7 @@ describe('announcement: what each kind says, and how urgent it is', () => {
     'version-restored': [
       'warning',
       'base 1.0.0/3: restored',
-      "arn:aws:sts::123456789012:assumed-role/ops/alice restored base 1.0.0/3, revoked at 2027-02-02T09:00:00.000Z (CVE-2027-0001 in openssl): false positive: the CVE does not apply. It is no longer revoked, but in no channel and shared with nobody: it enters a channel again only through the channel's gates.",
+      'arn:aws:sts::123456789012:assumed-role/ops/alice restored base 1.0.0/3, revoked at 2027-02-02T09:00:00.000Z (CVE-2027-0001 in openssl): false positive: the CVE does not apply. It is no longer revoked and launchable again by the channels it was promoted to; no channel was moved back to it.',
     ],
     'hold-released': [
       'warning',
