@@ -1,4 +1,8 @@
-import { DescribeImagesCommand, EnableImageDeprecationCommand } from '@aws-sdk/client-ec2';
+import {
+  DescribeImagesCommand,
+  DisableImageDeprecationCommand,
+  EnableImageDeprecationCommand,
+} from '@aws-sdk/client-ec2';
 import { deprecationTarget } from '../core/lifecycle/deprecation.js';
 import type { RegionAmi } from '../core/promotion/types.js';
 import { ec2Client } from './clients/ec2.js';
@@ -54,4 +58,38 @@ export async function deprecateAmisAt(amis: readonly RegionAmi[], at: Date, now:
  */
 export function deprecateAmis(amis: readonly RegionAmi[], now: Date): Promise<number> {
   return deprecateAmisAt(amis, now, now);
+}
+
+/**
+ * Undoes the deprecation a revocation brought forward: back to the time `retention.deprecateAfter` scheduled when
+ * that is still ahead (EnableImageDeprecation), left as it is when that time has passed (retention deprecates it
+ * anyway), else cancelled (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisableImageDeprecation.html:
+ * "Cancels the deprecation of the specified AMI", per AMI in its own Region). An AMI already as wanted, or gone,
+ * costs no call, so a retry makes none.
+ * @param scheduled the build's retention deprecation time (the ledger's `deprecateAt`), if its image has one.
+ * @returns how many AMIs this call changed.
+ */
+export async function undoRevocationDeprecation(
+  amis: readonly RegionAmi[],
+  scheduled: Date | undefined,
+  now: Date,
+): Promise<number> {
+  const ahead = scheduled !== undefined && scheduled.getTime() > now.getTime() ? scheduled : undefined;
+  if (scheduled !== undefined && ahead === undefined) return 0;
+  let done = 0;
+  for (const ami of amis) {
+    const current = await currentDeprecation(ami);
+    if (current === null || current === undefined) continue;
+    // EC2 rounds a deprecation time to the minute: compare at that precision.
+    if (ahead && Math.abs(current - ahead.getTime()) < 60_000) continue;
+    try {
+      const client = ec2Client(ami.region);
+      if (ahead) await client.send(new EnableImageDeprecationCommand({ ImageId: ami.imageId, DeprecateAt: ahead }));
+      else await client.send(new DisableImageDeprecationCommand({ ImageId: ami.imageId }));
+      done++;
+    } catch (err) {
+      if (!amiGone(err)) throw err;
+    }
+  }
+  return done;
 }

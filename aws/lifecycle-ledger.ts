@@ -50,6 +50,8 @@ export interface LifecycleBuild {
   retiredAt?: string;
   deletingAmis?: RegionAmi[];
   deletedAt?: string;
+  /** What LoadImage read of the build; `deprecateAt`: when `retention.deprecateAfter` deprecates its AMIs. */
+  loaded?: { deprecateAt?: string };
 }
 
 /**
@@ -72,10 +74,14 @@ export interface RevocationItem {
   channels: string[];
   /** The channels the revocation left empty (no earlier launchable version): nothing is rebuilt on them. */
   withdrawn?: string[];
-  state: 'requested' | 'revoked';
+  /** `restored`: revoked, then restored by an operator (`restore`): no longer revoked, and may be revoked again. */
+  state: 'requested' | 'revoked' | 'restored';
   at: string;
   revokedAt?: string;
   by?: string;
+  restoredAt?: string;
+  restoredBy?: string;
+  restoreReason?: string;
 }
 
 /** Every revocation of an image (paginated). */
@@ -84,7 +90,7 @@ export async function listRevocations(image: string): Promise<RevocationItem[]> 
 }
 
 /**
- * Records that a build is revoked, once (a requested revocation becomes `revoked`).
+ * Records that a build is revoked, once (a requested revocation becomes `revoked`; a restored one is revoked again).
  * @returns false when it was already revoked: the caller finishes what is left but announces nothing twice.
  */
 export async function markRevoked(r: {
@@ -103,9 +109,10 @@ export async function markRevoked(r: {
         Key: { pk: imagePk(r.image), sk: `REVOCATION#${r.version}` },
         UpdateExpression:
           'SET #kind = :kind, image = :image, version = :version, reason = :reason, #by = :by, channels = :channels, withdrawn = :withdrawn, #state = :state, revokedAt = :at, #at = if_not_exists(#at, :at)',
-        ConditionExpression: 'attribute_not_exists(revokedAt)',
+        ConditionExpression: 'attribute_not_exists(revokedAt) OR #state = :restored',
         ExpressionAttributeNames: { '#kind': 'kind', '#by': 'by', '#state': 'state', '#at': 'at' },
         ExpressionAttributeValues: {
+          ':restored': 'restored',
           ':kind': 'revocation',
           ':image': r.image,
           ':version': r.version,

@@ -89,11 +89,16 @@ export interface RevocationRecord {
   version: string;
   reason: string;
   channels: string[];
-  state: 'requested' | 'revoked';
+  /** `restored`: revoked, then restored by an operator (`restore`): no longer revoked (markRestored). */
+  state: 'requested' | 'revoked' | 'restored';
   at: string;
   revokedAt?: string;
   /** Who revoked it (markRevoked), once revoked. */
   by?: string;
+  /** Once restored: when, by whom and why. */
+  restoredAt?: string;
+  restoredBy?: string;
+  restoreReason?: string;
 }
 
 /**

@@ -16,6 +16,7 @@ type Action =
   | 'promote'
   | 'rollback'
   | 'revoke'
+  | 'restore'
   | 'resume'
   | 'release'
   | 'rollout-pause'
@@ -35,6 +36,11 @@ const USAGE: Record<Action, { args: string; summary: string }> = {
     args: 'IMAGE VERSION (--reason R [--now | --at TIME] | --cancel [--reason R])',
     summary:
       'withdraw a version everywhere, now (--now, the default) or at a later TIME (a past TIME is refused); --cancel: call off a revocation scheduled for later',
+  },
+  restore: {
+    args: 'IMAGE VERSION --reason R',
+    summary:
+      'take back a revocation: the version is no longer revoked and launchable again by the channels retention still holds it in; no channel pointer moves back to it',
   },
   release: {
     args: 'IMAGE VERSION --reason R',
@@ -97,8 +103,10 @@ function requestOf(action: Action, positionals: string[], values: Record<string,
     return { action, image, channel: second, ...opt('version'), ...opt('reason') };
   }
   if (action === 'resume') return { action, image, version: second, ...opt('reason') };
-  if (action === 'release') {
-    if (typeof values.reason !== 'string') throw new UsageError('release needs --reason R (it is announced and kept)');
+  if (action === 'release' || action === 'restore') {
+    if (typeof values.reason !== 'string') {
+      throw new UsageError(`${action} needs --reason R (it is announced and kept)`);
+    }
     return { action, image, version: second, reason: values.reason };
   }
   if (values.now === true && action !== 'revoke')

@@ -23,6 +23,7 @@ export const commands: Readonly<Record<string, () => Promise<Command>>> = {
   promote: () => import('./act.js').then((m) => m.actionCommand('promote')),
   rollback: () => import('./act.js').then((m) => m.actionCommand('rollback')),
   revoke: () => import('./act.js').then((m) => m.actionCommand('revoke')),
+  restore: () => import('./act.js').then((m) => m.actionCommand('restore')),
   resume: () => import('./act.js').then((m) => m.actionCommand('resume')),
   lifecycle: () => import('./lifecycle.js').then((m) => m.command),
   rollout: () => import('./rollout.js').then((m) => m.command),

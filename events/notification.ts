@@ -155,6 +155,17 @@ export const NOTIFICATION_DETAILS = {
     accounts: count,
     instances: count,
   }),
+  /**
+   * An operator restored a revoked version: no longer revoked, its AMIs' revocation deprecation undone, launchable
+   * again by the channels it was promoted to (unless retention retired it); no channel pointer moved back to it.
+   */
+  'version-restored': z.strictObject({
+    by: z.string().min(1),
+    reason: z.string().min(1),
+    /** When it had been revoked, and why. */
+    revokedAt: isoTime,
+    revokedFor: z.string().min(1),
+  }),
   /** A revocation asked for a later time, cancelled before `due`: the version stays where it is promoted. */
   'revocation-cancelled': z.strictObject({
     due: isoTime,

@@ -24,6 +24,7 @@ export const OPERATOR_ACTIONS = [
   'rollback',
   'revoke',
   'cancel-revocation',
+  'restore',
   'resume',
   'resume-builds',
   'release',
@@ -106,6 +107,17 @@ const resumeBuildsRequest = z.strictObject({
 });
 
 /**
+ * `restore IMAGE VERSION --reason R`: a revoked version is no longer revoked, launchable again by the channels it was
+ * promoted to; no channel pointer moves back to it.
+ */
+const restoreRequest = z.strictObject({
+  action: z.literal('restore'),
+  image: catalogName,
+  version: imageVersion,
+  reason,
+});
+
+/**
  * `lifecycle release IMAGE VERSION --reason R`: lets the next lifecycle sweep delete a version retention holds only
  * because member accounts still use it (its hold, `retention.holdInUseFor`, announced as `hold-expired`).
  */
@@ -143,6 +155,7 @@ export const operatorRequestSchema = z.discriminatedUnion('action', [
   rollbackRequest,
   revokeRequest,
   cancelRevocationRequest,
+  restoreRequest,
   resumeRequest,
   resumeBuildsRequest,
   releaseRequest,

@@ -19,6 +19,7 @@ import { logger } from './lib/powertools.js';
 import { promote, revoke, rollback } from './operator/lifecycle-actions.js';
 import { Refusal } from './operator/refusal.js';
 import { release } from './operator/release.js';
+import { restore } from './operator/restore.js';
 import { resume } from './operator/resume.js';
 import { resumeBuilds } from './operator/resume-builds.js';
 import { rolloutAction } from './operator/rollout.js';
@@ -28,7 +29,7 @@ import { startBuildsForChange } from './start-builds.js';
 
 /**
  * The operator endpoint (function URL, `AWS_IAM` auth): build, approve, reject, promote, rollback, revoke (or cancel a
- * scheduled revocation), resume (a paused promotion, or an image's paused builds), release (a version held for its
+ * scheduled revocation), restore (a revoked version), resume (a paused promotion, or an image's paused builds), release (a version held for its
  * users), rollout pause|resume|abort (a channel's rollout of a version). The caller is the ARN AWS authenticated and put in
  * `requestContext.authorizer.iam.userArn` (https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html), never
  * anything in the body. Each action goes through the path the system itself uses; a refused action changes nothing
@@ -87,7 +88,9 @@ async function stillWaiting(a: ApprovalRecord, at: Date): Promise<boolean> {
     getOutcome(a.image, a.version, a.channel),
     getRevocation(a.image, a.version),
   ]);
-  return approvalWaits(a, { decided: outcome !== undefined, revoked: revocation !== undefined }, at.getTime());
+  // A restored version is not revoked (its approvals ended with the revocation, recorded decided).
+  const revoked = revocation !== undefined && revocation.state !== 'restored';
+  return approvalWaits(a, { decided: outcome !== undefined, revoked }, at.getTime());
 }
 
 /** The one pending approval the request names: by version, or the only one waiting in that channel. */
@@ -149,6 +152,8 @@ async function act(request: OperatorRequest, actor: string, caller: string, requ
       return revoke(request, caller, at);
     case 'cancel-revocation':
       return cancelScheduledRevocation(request, caller, at);
+    case 'restore':
+      return restore(request, caller, at);
     case 'release':
       return release(request, caller, at);
     case 'rollout-pause':

@@ -1,14 +1,16 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { type StackContext, use } from 'sst/constructs';
 import type { PolicyStatement } from '../core/trust/bus-policy.js';
 import { OPERATOR_URL_OUTPUT, OPERATORS_ROLE_OUTPUT } from '../events/operator-request.js';
 import { DETAIL_TYPES } from '../events/sources.js';
 import { useCatalog } from './catalog.js';
+import { GOLDSMITH_IMAGE_CONDITION } from './factory/tags.js';
 import { ownLogGroups } from './function-logs.js';
 import { Ledger } from './Ledger.js';
 import { Promotion } from './Promotion.js';
 import { pipelineArnPrefix } from './pipelines.js';
 import { allowPointerMoves } from './promotion/consumer-access.js';
-import { allowRetirement } from './promotion/lifecycle.js';
+import { allowOrganizationRead, allowRetirement, ec2ImageArn } from './promotion/lifecycle.js';
 import { allowRolloutTakeBack } from './promotion/rollout.js';
 import { Triggers } from './Triggers.js';
 import { createBusPolicy } from './trust/bus-policy.js';
@@ -47,6 +49,17 @@ export function Trust({ app, stack }: StackContext): TrustResources {
   allowRetirement(stack, operator.fn);
   allowPointerMoves(stack, operator.fn, catalog, { withdraw: true });
   allowRolloutTakeBack(operator.fn, promotion.rolloutStateMachine);
+  // restore: the revocation's deprecation cancelled (or set back to retention's time, allowRetirement's
+  // EnableImageDeprecation) on Goldsmith's AMIs only, and the grants of the channels it holds given back through
+  // Share's code, which resolves the channels' targets against the organization.
+  operator.fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['ec2:DisableImageDeprecation'],
+      resources: [ec2ImageArn(stack)],
+      conditions: GOLDSMITH_IMAGE_CONDITION,
+    }),
+  );
+  allowOrganizationRead(stack, operator.fn, catalog.organization.id);
   // revoke --at T: a one-time schedule invokes on-lifecycle-request with "Image Revoked" at T.
   allowScheduledRevocations(stack, app.stage, operator.fn, promotion.lifecycleRequests);
   const busPolicy = createBusPolicy(stack, {

@@ -35,6 +35,14 @@ function buildText(r: Result): string[] {
   });
 }
 
+/** Who may launch a restored version again: the channels it was promoted to that retention still holds it in. */
+function restoredReach(r: Result): string {
+  const channels = Array.isArray(r.channels) ? r.channels.map(String) : [];
+  return channels.length > 0
+    ? `launchable again by the accounts of ${channels.join(', ')}`
+    : 'shared with nobody (no channel retention still holds it in)';
+}
+
 function decisionText(action: 'approve' | 'reject', r: Result): string[] {
   const what = `${str(r.image)} ${str(r.version)} for ${str(r.channel)}`;
   const done = `${action}: ${action === 'approve' ? 'approved' : 'rejected'} ${what} as ${str(r.by)}`;
@@ -86,6 +94,13 @@ export function answerText(action: string, r: Result): string {
         return r.scheduledFor !== undefined ? [`revoke: ${what} ${headline(r)}`] : revokeText(r);
       case 'cancel-revocation':
         return [`revoke --cancel: ${what} ${headline(r)}`];
+      case 'restore':
+        return r.alreadyRestored === true
+          ? [`restore: ${what} ${str(r.note)}`]
+          : [
+              `restore: restored ${what} (revoked at ${str(r.revokedAt)}): no longer revoked, its AMIs no longer deprecated by the revocation`,
+              `  ${restoredReach(r)}; no channel moved back to it (rollback --to V, once a later version is promoted there)`,
+            ];
       case 'resume':
         return [
           `resume: the promotion of ${what} starts again at ${str(r.channel)} (resumed ${String(r.resumes)} time(s))`,

@@ -137,6 +137,10 @@ const TEXT: { [E in NotificationEvent]: (s: Subject, d: Detail<E>) => Text } = {
     title: `${s.image} ${s.version}: released for deletion`,
     summary: `${d.by} released ${s.image} ${s.version} for deletion although ${plural(d.accounts, 'account')} still use it (${plural(d.instances, 'instance')}): ${d.reason}. The next lifecycle sweep deletes it.`,
   }),
+  'version-restored': (s, d) => ({
+    title: `${s.image} ${s.version}: restored`,
+    summary: `${d.by} restored ${s.image} ${s.version}, revoked at ${d.revokedAt} (${d.revokedFor}): ${d.reason}. It is no longer revoked and launchable again by the channels it was promoted to; no channel was moved back to it.`,
+  }),
   'soak-ended-early': (s, d) => ({
     title: `${s.image} ${s.version}: soak in ${s.channel} ended early`,
     summary: `${d.by} ended the soak of ${s.image} ${s.version} in ${s.channel}, due to end at ${d.until}${d.reason ? `: ${d.reason}` : ''}. Every gate after it still applies.`,
@@ -226,6 +230,7 @@ const SEVERITY: Record<NotificationEvent, Severity> = {
   'hold-expired': 'warning',
   'fleet-on-revoked': 'critical',
   'hold-released': 'warning',
+  'version-restored': 'warning',
   'rolled-back': 'warning',
   'drift-found': 'warning',
   'claim-refused': 'critical',

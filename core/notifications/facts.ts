@@ -174,6 +174,13 @@ export function factsOf(n: Notification): Fact[] {
         ['Accounts', String(n.detail.accounts)],
         ['Instances', String(n.detail.instances)],
       ];
+    case 'version-restored':
+      return [
+        ['By', n.detail.by],
+        ['Reason', n.detail.reason],
+        ['Revoked at', n.detail.revokedAt],
+        ['Revoked for', n.detail.revokedFor],
+      ];
     case 'soak-ended-early':
       return [
         ['Soak was to end', n.detail.until],

@@ -51,6 +51,7 @@ const MARK: Record<NotificationEvent, string> = {
   'hold-expired': ':hourglass:',
   'fleet-on-revoked': ':rotating_light:',
   'hold-released': ':wastebasket:',
+  'version-restored': ':leftwards_arrow_with_hook:',
   'rolled-back': ':rewind:',
   'drift-found': ':mag_right:',
   'claim-refused': ':no_entry:',

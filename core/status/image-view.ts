@@ -158,7 +158,9 @@ export function imageView(
   const approvals = items.filter((i) => sk(i).startsWith('APPROVAL#'));
   const outcomeOf = (version: string, channel: string) =>
     outcomes.find((o) => str(o, 'version') === version && str(o, 'channel') === channel);
-  const revocations = revocationsByVersion(items);
+  // Every revocation explains the pointer moves it made; only one not restored since makes the version revoked now.
+  const moves = revocationsByVersion(items);
+  const revocations = new Map([...moves].filter(([, i]) => str(i, 'state') !== 'restored'));
   const views: ChannelView[] = channels.map((channel, index) => {
     const pointerItem = items.find((i) => sk(i) === `CHANNEL#${channel}`);
     const unconfirmed = pointerItem ? pendingPointer(items, channel, str(pointerItem, 'version')) : undefined;
@@ -196,7 +198,7 @@ export function imageView(
     const view: ChannelView = { channel, lagBuilds };
     if (pointer) view.pointer = pointer;
     if (unconfirmed) view.pending = unconfirmed.pending;
-    const moved = lastMoveBack(items, channel, pointer?.version, revocations);
+    const moved = lastMoveBack(items, channel, pointer?.version, moves);
     if (moved.revoked) view.revoked = moved.revoked;
     if (moved.rolledBack) view.rolledBack = moved.rolledBack;
     const served = pointer ? builds.find((b) => str(b, 'buildVersion') === pointer.version) : undefined;

@@ -48,7 +48,14 @@ export interface RecordedRevocations {
    * The image partition's `REVOCATION#<version>` item: `requested` (a finding over policy, waiting for an operator)
    * or `revoked` (the revoking function marked it before it put the fact).
    */
-  revocation?: { reason: string; by?: string | undefined; state: 'requested' | 'revoked' } | undefined;
+  revocation?:
+    | {
+        reason: string;
+        by?: string | undefined;
+        state: 'requested' | 'revoked' | 'restored';
+        restoredAt?: string | undefined;
+      }
+    | undefined;
   /** The image partition's `REVOKE-AT#<version>` item (a revocation asked for a later time). */
   scheduled?: { reason: string; by: string; dueAt: string; cancelledAt?: string | undefined } | undefined;
 }
@@ -74,6 +81,12 @@ export function imageRevokedDecision(
     return { act: true, reason: recorded.revocation.reason, by: recorded.revocation.by ?? 'goldsmith' };
   }
   const s = recorded.scheduled;
+  // Restored by an operator since: a fact delivered again revokes nothing; only a revocation scheduled after the
+  // restore (due later than it) is carried out, as below.
+  const restoredAt = recorded.revocation?.state === 'restored' ? Date.parse(recorded.revocation.restoredAt ?? '') : NaN;
+  if (recorded.revocation?.state === 'restored' && !(s && Date.parse(s.dueAt) > restoredAt)) {
+    return { act: false, contradiction: `${what}: an operator restored it since it was revoked` };
+  }
   if (!s) {
     const only = recorded.revocation ? ' carried out (one is only requested, waiting for an operator)' : '';
     return { act: false, contradiction: `${what}: the ledger records no revocation of that version${only}` };

@@ -60,16 +60,22 @@ export async function auditScheduledRevocations(
   for (const [image, scheduled] of byImage) {
     part.reads += 1;
     let revoked: Set<string>;
+    const restoredAt = new Map<string, string>();
     try {
       const revocations = decisions ? (await decisions(image)).revocations : await listRevocations(image);
       revoked = new Set(revocations.filter((r) => r.state === 'revoked').map((r) => r.version));
+      // Restored since: every revocation due before the restore was carried out (restore refuses while one waits).
+      for (const r of revocations) if (r.state === 'restored' && r.restoredAt) restoredAt.set(r.version, r.restoredAt);
     } catch (error) {
       failed(part, `${image}: the ledger's revocations: ${messageOf(error)}`, error);
       continue;
     }
     for (const r of scheduled) {
       part.checked++;
-      const facts = { dueAt: r.dueAt, cancelled: false, revoked: revoked.has(r.version) };
+      const restored = restoredAt.get(r.version);
+      const carriedOut =
+        revoked.has(r.version) || (restored !== undefined && Date.parse(r.dueAt) <= Date.parse(restored));
+      const facts = { dueAt: r.dueAt, cancelled: false, revoked: carriedOut };
       if (facts.revoked && r.openWork) {
         try {
           await closeScheduledRevocation(image, r.version, r.dueAt);

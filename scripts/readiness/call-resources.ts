@@ -194,6 +194,7 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
     case 'ec2:DescribeImageUsageReportEntries':
       return one('*');
     case 'ec2:EnableImageDeprecation':
+    case 'ec2:DisableImageDeprecation':
     case 'ec2:DeregisterImage':
       return imageRegions(catalog).flatMap(([, r]) => one(`arn:aws:ec2:${r}::image/${SAMPLE_AMI}`, GOLDSMITH_AMI));
     case 'ram:GetResourceShares':

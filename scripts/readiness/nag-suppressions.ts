@@ -64,6 +64,18 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
   },
   {
     rule: 'AwsSolutions-IAM5',
+    stacks: ['Trust'],
+    types: POLICY,
+    logicalIds: /^OperatorServiceRoleDefaultPolicy/,
+    appliesTo: [
+      { regex: '/^Resource::arn:<AWS::Partition>:organizations::\\*:(root|ou|account)\\/o-[a-z0-9]+\\/\\*$/' },
+    ],
+    reason:
+      "The operator's restore gives a restored version its channels' launch permissions through Share's path, reading " +
+      "the OUs and accounts of the catalog's organization only (the management account's id is not in the catalog).",
+  },
+  {
+    rule: 'AwsSolutions-IAM5',
     stacks: ['Promotion'],
     types: POLICY,
     logicalIds: /^LifecycleSweepServiceRoleDefaultPolicy/,

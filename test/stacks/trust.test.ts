@@ -278,3 +278,35 @@ describe('scheduled revocations (revoke --at) in the synthesized app', () => {
     expect(granted).toEqual([]);
   });
 });
+
+describe('restore (a revoked version) in the synthesized app', () => {
+  const statementsOf = (roleArn: string) =>
+    (roles.get(roleArn) ?? []).flatMap((d) => d.Statement as unknown as Record<string, unknown>[]);
+  const asList = (v: unknown) => (Array.isArray(v) ? v : [v]);
+  const granting = (arn: string, action: string) => statementsOf(arn).filter((s) => asList(s.Action).includes(action));
+
+  it('lets the operator function cancel the deprecation of tagged Goldsmith AMIs only, and no other role', () => {
+    const operator = roleOf('functions/operator.handler');
+    expect(granting(operator, 'ec2:DisableImageDeprecation')).toEqual([
+      {
+        Action: 'ec2:DisableImageDeprecation',
+        Effect: 'Allow',
+        Resource: 'arn:aws:ec2:*::image/*',
+        Condition: { StringEquals: { 'aws:ResourceTag/goldsmith:managed-by': 'goldsmith' } },
+      },
+    ]);
+    const others = [...roles.keys()].filter((arn) => arn !== operator);
+    expect(others.filter((arn) => granting(arn, 'ec2:DisableImageDeprecation').length > 0)).toEqual([]);
+  });
+
+  it("lets the operator function read the catalog's organization (to give a restored version its channels' grants)", () => {
+    const operator = roleOf('functions/operator.handler');
+    const listing = granting(operator, 'organizations:ListAccountsForParent');
+    expect(listing).toHaveLength(1);
+    expect(asList(listing[0]?.Resource)).toEqual([
+      'arn:aws:organizations::*:root/o-a1b2c3d4e5/*',
+      'arn:aws:organizations::*:ou/o-a1b2c3d4e5/*',
+    ]);
+    expect(granting(operator, 'organizations:ListTagsForResource')).toHaveLength(1);
+  });
+});

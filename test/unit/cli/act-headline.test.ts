@@ -93,6 +93,19 @@ describe('what an acting command prints without --json', () => {
     );
   });
 
+  it('tells a restore: who may launch it again, that no channel names it, and a repeat as a repeat', () => {
+    const restored = { image: 'base', version: '1.0.0/2', revokedAt: '2027-01-05T09:00:00.000Z', channels: ['dev'] };
+    expect(answerText('restore', restored)).toBe(
+      'restore: restored base 1.0.0/2 (revoked at 2027-01-05T09:00:00.000Z): no longer revoked, its AMIs no longer deprecated by the revocation\n' +
+        '  launchable again by the accounts of dev; no channel moved back to it (rollback --to V, once a later version is promoted there)\n',
+    );
+    expect(answerText('restore', { ...restored, channels: [] })).toContain('shared with nobody');
+    const again = { ...restored, alreadyRestored: true, note: 'already restored by alice at 2027-01-06T09:00:00.000Z' };
+    expect(answerText('restore', again)).toBe(
+      'restore: base 1.0.0/2 already restored by alice at 2027-01-06T09:00:00.000Z\n',
+    );
+  });
+
   it.each([
     ['promote', { image: 'base', version: '1.0.0/2', channel: 'staging', soakEndedEarly: true }],
     ['rollback', { outcome: 'rolled-back', image: 'base', channel: 'prod', from: '1.0.0/2', to: '1.0.0/1' }],

@@ -181,3 +181,30 @@ describe('history: a finding that revokes and rebuilds at one instant', () => {
     expect(lines.slice(0, revoked).some((l) => l.includes('build requested'))).toBe(false);
   });
 });
+
+describe('history: a revocation taken back', () => {
+  it('shows the revocation, then the restore with who and why, and no revocation "requested"', () => {
+    const lines = historyOf(
+      [
+        {
+          sk: 'REVOCATION#1.0.0/1',
+          version: '1.0.0/1',
+          state: 'restored',
+          at: '2027-01-18T00:00:00.000Z',
+          revokedAt: '2027-01-18T00:00:00.000Z',
+          by: OPERATOR,
+          reason: 'CVE-1',
+          restoredAt: '2027-01-19T00:00:00.000Z',
+          restoredBy: OPERATOR,
+          restoreReason: 'the CVE does not apply',
+        },
+      ],
+      undefined,
+      CHANNELS,
+    ).map((e) => `${e.at} ${e.what}`);
+    expect(lines).toEqual([
+      `2027-01-18T00:00:00.000Z revoked by ${OPERATOR}: CVE-1`,
+      `2027-01-19T00:00:00.000Z restored by ${OPERATOR}: the CVE does not apply (no longer revoked; no channel moved back to it)`,
+    ]);
+  });
+});

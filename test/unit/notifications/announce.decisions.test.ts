@@ -126,6 +126,11 @@ describe('announcement: what each kind says, and how urgent it is', () => {
       'base 1.0.0/3: still in use after its hold',
       'base 1.0.0/3 left retention but 3 accounts still use it (41 instances: 200000000001, 200000000002, 200000000003); its deletion has waited since 2027-01-03T10:00:00.000Z and its hold ended 2027-02-02T10:00:00.000Z. It stays, deprecated, until nobody uses it, or until an operator runs goldsmith lifecycle release base 1.0.0/3 --reason R.',
     ],
+    'version-restored': [
+      'warning',
+      'base 1.0.0/3: restored',
+      'arn:aws:sts::123456789012:assumed-role/ops/alice restored base 1.0.0/3, revoked at 2027-02-02T09:00:00.000Z (CVE-2027-0001 in openssl): false positive: the CVE does not apply. It is no longer revoked and launchable again by the channels it was promoted to; no channel was moved back to it.',
+    ],
     'hold-released': [
       'warning',
       'base 1.0.0/3: released for deletion',

@@ -110,6 +110,12 @@ describe('factsOf: the facts of each announcement, in the order people read them
       ['Instances', '41'],
       ['Some accounts', '200000000001, 200000000002, 200000000003'],
     ],
+    'version-restored': [
+      ['By', 'arn:aws:sts::123456789012:assumed-role/ops/alice'],
+      ['Reason', 'false positive: the CVE does not apply'],
+      ['Revoked at', '2027-02-02T09:00:00.000Z'],
+      ['Revoked for', 'CVE-2027-0001 in openssl'],
+    ],
     'hold-released': [
       ['By', 'arn:aws:sts::123456789012:assumed-role/ops/alice'],
       ['Reason', 'team notified twice'],

@@ -50,6 +50,26 @@ describe('imageRevokedDecision', () => {
     expect(imageRevokedDecision(revoked, { revocation: requested, scheduled }, due)).toMatchObject({ act: true });
   });
 
+  it('revokes nothing again once an operator restored it, unless a revocation was scheduled after the restore', () => {
+    const restored = {
+      reason: 'CVE-2027-0002',
+      state: 'restored' as const,
+      restoredAt: '2027-02-04T10:00:00.000Z',
+    };
+    expect(imageRevokedDecision(revoked, { revocation: restored }, due)).toEqual({
+      act: false,
+      contradiction: '"Image Revoked" base 1.0.0/3: an operator restored it since it was revoked',
+    });
+    const before = { ...scheduled, dueAt: '2027-02-04T09:00:00.000Z' };
+    const late = { ...revoked, revokedAt: before.dueAt };
+    expect(imageRevokedDecision(late, { revocation: restored, scheduled: before }, due)).toMatchObject({ act: false });
+    expect(imageRevokedDecision(revoked, { revocation: restored, scheduled }, due)).toEqual({
+      act: true,
+      reason: 'CVE-2027-0001',
+      by: scheduled.by,
+    });
+  });
+
   it('refuses a version the ledger records no revocation of, saying so', () => {
     expect(imageRevokedDecision(revoked, {}, due)).toEqual({
       act: false,
