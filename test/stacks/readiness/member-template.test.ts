@@ -82,7 +82,10 @@ describe('the member template a StackSet carries', () => {
   it('is refused when it refers to a name it does not declare', () => {
     const broken = changed((t) => {
       const logs = Object.values(t.Resources ?? {}).find((r) => r.Type === 'AWS::Logs::LogGroup')!;
-      logs.Properties = { ...logs.Properties, LogGroupName: { 'Fn::Sub': '/goldsmith/${Stage}/${AWS::Region}' } };
+      // A CloudFormation Fn::Sub text: `${…}` names what CloudFormation substitutes, no template literal.
+      const sub = (name: string) => `$${'{'}${name}}`;
+      const text = `/goldsmith/${sub('Stage')}/${sub('AWS::Region')}`;
+      logs.Properties = { ...logs.Properties, LogGroupName: { 'Fn::Sub': text } };
     });
     expect(memberTemplateProblems(broken)).toEqual([
       `${member.name}: refers to Stage, which is no parameter, resource or pseudo parameter`,
