@@ -65,7 +65,8 @@ describe('revokeVersion', () => {
     }
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
       Key: { pk: 'IMAGE#base', sk: 'REVOCATION#1.0.0/2' },
-      ConditionExpression: 'attribute_not_exists(revokedAt)',
+      // Revoked once, or again after a restore.
+      ConditionExpression: 'attribute_not_exists(revokedAt) OR #state = :restored',
     });
     expect(ddb).toHaveReceivedCommandWith(PutCommand, {
       Item: expect.objectContaining({

@@ -238,7 +238,8 @@ describe('onFinding', () => {
     expect(ec2).toHaveReceivedCommandWith(ModifyImageAttributeCommand, { LaunchPermission: { Remove: [devGrant] } });
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
       Key: { pk: 'IMAGE#base', sk: 'REVOCATION#1.0.0/3' },
-      ConditionExpression: 'attribute_not_exists(revokedAt)',
+      // Revoked once, or again after a restore.
+      ConditionExpression: 'attribute_not_exists(revokedAt) OR #state = :restored',
     });
     expect(sns).toHaveReceivedCommandWith(PublishCommand, {
       MessageAttributes: expect.objectContaining({ event: { DataType: 'String', StringValue: 'revoked' } }),
