@@ -8,14 +8,12 @@ import {
 import { type OrgTree, resolveTargets, withoutMissingOus } from '../core/sharing/targets.js';
 import { lambdaClient } from './clients/lambda.js';
 import type { PreflightCheck } from './preflight.js';
+import { said } from './preflight-errors.js';
 
 /**
  * `goldsmith preflight`'s checks of the factory account's own limits and roles: Lambda's concurrency, the member
  * baseline's failure tolerance against the real organization, and IAM, which preflight cannot read.
  */
-
-const said = (error: unknown) =>
-  `${error instanceof Error ? error.name : String(error)}: ${error instanceof Error ? error.message : ''}`.trim();
 
 /**
  * Lambda concurrency in the home Region: the stacks reserve some, and Lambda keeps 100 unreserved, so the account's

@@ -4,12 +4,10 @@ import type { Catalog } from '../core/config/schema.js';
 import { inspector2Client } from './clients/inspector2.js';
 import { organizationsClient } from './clients/organizations.js';
 import type { PreflightCheck } from './preflight.js';
+import { said } from './preflight-errors.js';
 
 /** Inspector's service principal in Organizations (its delegated administrator is registered under it). */
 export const INSPECTOR_PRINCIPAL = 'inspector2.amazonaws.com';
-
-const said = (error: unknown) =>
-  `${error instanceof Error ? error.name : String(error)}: ${error instanceof Error ? error.message : ''}`.trim();
 
 /**
  * Whether the account the catalog expects to be Inspector's delegated administrator is the one the organization

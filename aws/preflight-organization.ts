@@ -7,6 +7,7 @@ import {
 import { DELEGATED_ORGANIZATIONS_ACTIONS, delegationGaps, scpDeniesDirectInvoke } from '../core/preflight/policies.js';
 import { organizationsClient } from './clients/organizations.js';
 import type { PreflightCheck } from './preflight.js';
+import { nameOf, said } from './preflight-errors.js';
 
 /**
  * `goldsmith preflight`'s reads of what the management account set up for the factory account: the Organizations
@@ -21,8 +22,6 @@ export interface Standing {
   organizationId: string;
 }
 
-const nameOf = (error: unknown) => (error instanceof Error ? error.name : String(error));
-const said = (error: unknown) => `${nameOf(error)}: ${error instanceof Error ? error.message : ''}`.trim();
 const denied = (error: unknown) => /AccessDenied/i.test(nameOf(error));
 
 /**

@@ -4,14 +4,12 @@ import type { Catalog } from '../core/config/schema.js';
 import { ec2Client } from './clients/ec2.js';
 import { inspector2Client } from './clients/inspector2.js';
 import type { PreflightCheck } from './preflight.js';
+import { said } from './preflight-errors.js';
 
 /**
  * `goldsmith preflight`'s per-Region reads in the factory account: Inspector's activation and EC2's block public
  * access for AMIs, in every Region they are needed, one call per Region, all Regions at once.
  */
-
-const said = (error: unknown) =>
-  `${error instanceof Error ? error.name : String(error)}: ${error instanceof Error ? error.message : ''}`.trim();
 
 /** Every Region an image is distributed to, and the home Region; the AMI images' Regions alone. */
 export function distributionRegions(catalog: Catalog): { all: string[]; ami: string[] } {

@@ -7,6 +7,7 @@ import type { Catalog } from '../core/config/schema.js';
 import { memberBaselineTargets } from '../core/sharing/member-baseline.js';
 import { organizationsClient } from './clients/organizations.js';
 import type { PreflightCheck } from './preflight.js';
+import { said } from './preflight-errors.js';
 
 /**
  * The member baseline's prerequisites (stacks/MemberBaseline.ts, docs/deploy.md "The member baseline"): StackSets'
@@ -16,9 +17,6 @@ import type { PreflightCheck } from './preflight.js';
 
 /** StackSets' service principal in Organizations (trusted access, delegated administrators). */
 export const STACKSETS_PRINCIPAL = 'member.org.stacksets.cloudformation.amazonaws.com';
-
-const said = (error: unknown) =>
-  `${error instanceof Error ? error.name : String(error)}: ${error instanceof Error ? error.message : ''}`.trim();
 
 /** The service principals with trusted access to the organization (management account or a delegated admin). */
 export async function enabledServicePrincipals(orgs: ReturnType<typeof organizationsClient>): Promise<string[]> {

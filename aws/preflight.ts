@@ -15,6 +15,7 @@ import { ssmClient } from './clients/ssm.js';
 import { stsClient } from './clients/sts.js';
 import { readOrganizationTree } from './organizations-targets.js';
 import { baselineToleranceCheck, iamCheck, lambdaConcurrencyCheck } from './preflight-account.js';
+import { nameOf, said } from './preflight-errors.js';
 import { inspectorAdministratorCheck, inspectorMembersCheck } from './preflight-inspector.js';
 import {
   delegationPolicyCheck,
@@ -45,10 +46,7 @@ export interface PreflightCheck {
 // (https://docs.aws.amazon.com/cdk/v2/guide/bootstrapping.html).
 export const CDK_BOOTSTRAP_VERSION_PARAMETER = '/cdk-bootstrap/hnb659fds/version';
 
-const nameOf = (error: unknown) => (error instanceof Error ? error.name : String(error));
 const denied = (error: unknown) => /AccessDenied|UnauthorizedOperation|NotAuthorized/i.test(nameOf(error));
-const said = (error: unknown) => `${nameOf(error)}: ${error instanceof Error ? error.message : ''}`.trim();
-
 interface Who {
   account: string;
   arn: string;
