@@ -14,7 +14,7 @@ export const MEMBER_CODE_MAX_BYTES = 4096;
 /**
  * The member function's source, from the app's root as SST knows it. Not from this module's own URL: `sst build` and
  * `sst deploy` bundle sst.config.ts with every stack into one file at the root and run that, so a path relative to
- * `import.meta.url` climbs out of the repository there (TOOLING-NOTES "SST v2"; test/build/real-build.test.ts).
+ * `import.meta.url` climbs out of the repository there (TOOLING-NOTES "SST v2"; test/unit/build/member-code-location.test.ts).
  */
 export const MEMBER_ENTRY = 'member/index.ts';
 let built: string | undefined;
