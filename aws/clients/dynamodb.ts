@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { addLedgerFormat, type FormatStack } from '../ledger-format.js';
 import { defaultRegion, makeClient } from './registry.js';
 
 /** The cached DynamoDB client for `region` (default: the function's own region). */
@@ -16,13 +17,19 @@ export function ledgerTable(): string {
 
 const documentClients = new Map<string, { base: DynamoDBClient; doc: DynamoDBDocumentClient }>();
 
-/** The DynamoDB document client (plain JS values in and out, undefined attributes dropped). */
+/**
+ * The DynamoDB document client (plain JS values in and out, undefined attributes dropped), with the ledger's record
+ * format on every request (aws/ledger-format.ts). Its middleware stack is its own copy of the base client's (the
+ * document client shares the base client's stack otherwise), so the format applies to document requests only.
+ */
 export function documentClient(region: string = defaultRegion()): DynamoDBDocumentClient {
   const base = dynamodbClient(region);
   const existing = documentClients.get(region);
   // configureClients replaces the base client; a document client wrapping the old one must not outlive it.
   if (existing?.base === base) return existing.doc;
   const doc = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
+  doc.middlewareStack = doc.middlewareStack.clone();
+  addLedgerFormat(doc.middlewareStack as unknown as FormatStack);
   documentClients.set(region, { base, doc });
   return doc;
 }

@@ -53,6 +53,11 @@ export const metricNames = {
   /** The dead-letter re-drive: invocations made again, and dead letters it left for a person. */
   deadLettersRedriven: 'DeadLettersRedriven',
   deadLettersLeft: 'DeadLettersLeft',
+  /**
+   * Ledger records a read refused, untouched, because a newer release wrote them (core/ledger/record-format.ts):
+   * after a rollback, until the release that wrote them is deployed again.
+   */
+  recordsRefused: 'LedgerRecordsRefused',
   /** Dead letters the re-drive refused: no failure Goldsmith recorded matches them (never invoked). */
   deadLettersRefused: 'DeadLettersRefused',
 } as const;

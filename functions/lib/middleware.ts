@@ -5,9 +5,11 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
+import { ledgerFormatHooks } from '../../aws/ledger-format.js';
 import { notificationHooks } from '../../aws/notification-hooks.js';
 import { asRetryableError, isTransient } from '../../core/errors/classify.js';
 import { MalformedEventError } from '../../core/errors.js';
+import { metricNames } from '../../core/observability/metrics.js';
 import { type FailureRecorder, failedInvocationMiddleware } from './failed-invocations.js';
 import { logger, metrics, tracer } from './powertools.js';
 
@@ -24,6 +26,15 @@ notificationHooks.onFailed = (n, error, queued) => {
 };
 notificationHooks.onRedelivered = () => metrics.addMetric('NotificationsRedelivered', MetricUnit.Count, 1);
 notificationHooks.onDuplicate = () => metrics.addMetric('NotificationsDeduplicated', MetricUnit.Count, 1);
+// A ledger record of a newer release's format is never acted on (aws/ledger-format.ts): said here, and counted.
+ledgerFormatHooks.onRefused = (record, operation) => {
+  metrics.addMetric(metricNames.recordsRefused, MetricUnit.Count, 1);
+  logger.error('ledger record refused: a newer release wrote it', {
+    key: record.key,
+    reason: record.reason,
+    operation,
+  });
+};
 
 /** Turns the raw Lambda input into a typed one, or throws `MalformedEventError` naming what is wrong. */
 export type Parse<T> = (raw: unknown) => T;

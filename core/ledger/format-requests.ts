@@ -1,0 +1,142 @@
+import { openWorkIndex } from './keys.js';
+import {
+  FORMAT_NAME,
+  guardCondition,
+  itemKeyOf,
+  partitionByFormat,
+  RECORD_FORMAT_ATTRIBUTE,
+  RecordFormatError,
+  stampItem,
+  stampUpdateExpression,
+  withFormatProjection,
+} from './record-format.js';
+
+/**
+ * What the record format changes in a ledger request and its answer, by DynamoDB operation (the document client's
+ * commands resolve to these names). Pure: aws/ledger-format.ts runs it on every request of the document client, so no
+ * writer or reader of the ledger spells the format itself.
+ *
+ * - writes (PutItem, UpdateItem, DeleteItem): stamped with this release's format, and conditional on the item
+ *   holding no newer record; BatchWriteItem takes no conditions, so its puts are only stamped;
+ * - reads (GetItem, Query, Scan, BatchGetItem): a projection also reads the format; a newer record is refused: a
+ *   GetItem throws {@link RecordFormatError}, a page of many leaves it out (the others are read as usual).
+ */
+
+type Input = Record<string, unknown>;
+type Item = Record<string, unknown>;
+
+/** Indexes that hold every attribute (the open-work index); the image-view index projects only the gauges' few. */
+const INDEXES_WITH_FORMAT = new Set<string>([openWorkIndex.name]);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The request as this release sends it to the ledger table `table`; other tables' requests are left as they are. */
+export function shapeLedgerRequest(operation: string, input: Input, table: string): Input {
+  switch (operation) {
+    case 'PutItemCommand':
+      if (input.TableName !== table || !isRecord(input.Item)) return input;
+      return guardCondition({ ...input, Item: stampItem(input.Item) });
+    case 'UpdateItemCommand':
+      if (input.TableName !== table) return input;
+      return guardCondition(
+        typeof input.UpdateExpression === 'string'
+          ? { ...input, UpdateExpression: stampUpdateExpression(input.UpdateExpression) }
+          : input,
+      );
+    case 'DeleteItemCommand':
+      return input.TableName === table ? guardCondition(input) : input;
+    case 'GetItemCommand':
+      return input.TableName === table ? withFormatProjection(input) : input;
+    case 'QueryCommand':
+    case 'ScanCommand': {
+      if (input.TableName !== table) return input;
+      const index = input.IndexName;
+      return typeof index === 'string' && !INDEXES_WITH_FORMAT.has(index) ? input : withFormatProjection(input);
+    }
+    case 'BatchGetItemCommand':
+      return mapTableRequest<unknown>(input, table, (request) =>
+        isRecord(request) ? withFormatProjection(request) : request,
+      );
+    case 'BatchWriteItemCommand':
+      return mapTableRequest(input, table, (requests) =>
+        Array.isArray(requests)
+          ? requests.map((r) =>
+              isRecord(r) && isRecord(r.PutRequest) && isRecord(r.PutRequest.Item)
+                ? { ...r, PutRequest: { ...r.PutRequest, Item: stampItem(r.PutRequest.Item) } }
+                : r,
+            )
+          : requests,
+      );
+    default:
+      return input;
+  }
+}
+
+function mapTableRequest<T>(input: Input, table: string, map: (request: T) => T): Input {
+  const requests = input.RequestItems;
+  if (!isRecord(requests) || !(table in requests)) return input;
+  return { ...input, RequestItems: { ...requests, [table]: map(requests[table] as T) } };
+}
+
+/** A newer record a read left out: its key and why. */
+export interface RefusedRecord {
+  key: string;
+  reason: string;
+}
+
+/**
+ * The answer without the records this release does not read, and those records. A GetItem's one record is not
+ * left out but refused by throwing: its caller asked for that record and must not go on as if it were absent.
+ * @throws RecordFormatError for a GetItem of a newer record
+ */
+export function screenLedgerOutput(
+  operation: string,
+  input: Input,
+  output: Input,
+  table: string,
+): { output: Input; refused: RefusedRecord[] } {
+  if (operation === 'GetItemCommand') {
+    if (input.TableName !== table || !isRecord(output.Item)) return { output, refused: [] };
+    const { refused } = partitionByFormat([output.Item]);
+    const first = refused[0];
+    if (first) throw new RecordFormatError(itemKeyOf(first.item), first.reason);
+    return { output: { ...output, Item: asAsked(input, output.Item) }, refused: [] };
+  }
+  if (operation === 'QueryCommand' || operation === 'ScanCommand') {
+    if (input.TableName !== table || !Array.isArray(output.Items)) return { output, refused: [] };
+    const { readable, refused } = partitionByFormat(output.Items as Item[]);
+    if (refused.length === 0 && !projectedByUs(input)) return { output, refused: [] };
+    const Items = readable.map((item) => asAsked(input, item));
+    return { output: { ...output, Items, Count: Items.length }, refused: refused.map(describe) };
+  }
+  if (operation === 'BatchGetItemCommand') {
+    const responses = output.Responses;
+    if (!isRecord(responses) || !Array.isArray(responses[table])) return { output, refused: [] };
+    const { readable, refused } = partitionByFormat(responses[table] as Item[]);
+    const requests = isRecord(input.RequestItems) ? input.RequestItems[table] : undefined;
+    const request = isRecord(requests) ? requests : {};
+    if (refused.length === 0 && !projectedByUs(request)) return { output, refused: [] };
+    const items = readable.map((item) => asAsked(request, item));
+    return { output: { ...output, Responses: { ...responses, [table]: items } }, refused: refused.map(describe) };
+  }
+  return { output, refused: [] };
+}
+
+function describe(r: { item: Item; reason: string }): RefusedRecord {
+  return { key: itemKeyOf(r.item), reason: r.reason };
+}
+
+/** Whether the format was added to the request's projection here (the caller asked for other attributes only). */
+function projectedByUs(request: Input): boolean {
+  const projection = request.ProjectionExpression;
+  return typeof projection === 'string' && projection.endsWith(`, ${FORMAT_NAME}`);
+}
+
+/** The item with only what its reader's projection asked for: the format read for the check is taken out again. */
+function asAsked(request: Input, item: Item): Item {
+  if (!projectedByUs(request) || !(RECORD_FORMAT_ATTRIBUTE in item)) return item;
+  const { [RECORD_FORMAT_ATTRIBUTE]: _format, ...asked } = item;
+  return asked;
+}

@@ -1,0 +1,174 @@
+import { ACTIONABLE_STATUSES } from '../reconcile/decide.js';
+import { openRolloutStates } from '../rollout/record.js';
+import { imagePk, imageViewKeys, inImageView, openWork, openWorkIndex, skPrefix } from './keys.js';
+import { FORMAT_NAME, FORMAT_VALUE, formatVerdict, RECORD_FORMAT, RECORD_FORMAT_ATTRIBUTE } from './record-format.js';
+
+/**
+ * The ledger's migrations: registered, idempotent steps that bring an item older releases wrote to the format this
+ * release writes ({@link RECORD_FORMAT}). Each step looks at one item and says which attributes it lacks, and on
+ * what the item must still hold when they are added (so a writer that moved it on meanwhile wins, and nothing is
+ * added twice). Pure: aws/migrations.ts walks the table in bounded batches and writes what these plan.
+ */
+
+type Item = Readonly<Record<string, unknown>>;
+
+/** What must still hold of an item for a step's attributes to be added: the attribute absent, present, or one of. */
+export type Requirement =
+  | { attribute: string; is: 'absent' | 'present' }
+  | { attribute: string; is: 'one-of'; values: readonly string[] };
+
+export interface StepPlan {
+  set: Record<string, string>;
+  requires: Requirement[];
+}
+
+export interface MigrationStep {
+  /** A stable name, in the progress marker and the report. */
+  id: string;
+  /** The attributes `item` lacks, or undefined when it lacks none. */
+  plan(item: Item): StepPlan | undefined;
+}
+
+const has = (item: Item, attribute: string): boolean => item[attribute] !== undefined;
+
+function setOf(value: unknown): string[] {
+  if (value instanceof Set || Array.isArray(value)) return [...value].filter((s): s is string => typeof s === 'string');
+  return [];
+}
+
+/**
+ * The image-view index's keys (core/ledger/keys.ts `imageViewIndex`): every build, approval and channel pointer of
+ * an image carries `view` and `viewSk`, or the health gauges do not see it.
+ */
+const imageViewStep: MigrationStep = {
+  id: 'image-view-keys',
+  plan(item) {
+    const { pk, sk } = item;
+    if (typeof pk !== 'string' || typeof sk !== 'string' || !pk.startsWith(imagePk('')) || !inImageView(sk)) return;
+    if (has(item, 'view') && has(item, 'viewSk')) return;
+    return {
+      set: imageViewKeys(pk.slice(imagePk('').length), sk),
+      requires: [
+        { attribute: 'view', is: 'absent' },
+        { attribute: 'viewSk', is: 'absent' },
+      ],
+    };
+  },
+};
+
+const OPEN = openWorkIndex.partitionKey;
+const FINAL = ACTIONABLE_STATUSES as readonly string[];
+
+/** Which open work an item leaves open, by its own attributes (the open condition each reader restates), or none. */
+function openWorkOf(item: Item): StepPlan | undefined {
+  const sk = typeof item.sk === 'string' ? item.sk : '';
+  const absent = (attribute: string): Requirement => ({ attribute, is: 'absent' });
+  const oneOf = (attribute: string, values: readonly string[]): Requirement => ({ attribute, is: 'one-of', values });
+  const open = (kind: string, requires: Requirement[]): StepPlan => ({
+    set: { [OPEN]: kind },
+    requires: [absent(OPEN), ...requires],
+  });
+  // A decision recorded and neither delivered nor refused for good (aws/promotion-approvals.ts undeliveredDecisions).
+  if (sk.startsWith(skPrefix.approval)) {
+    return has(item, 'decision') && !has(item, 'sentAt') && !has(item, 'undeliverable')
+      ? open(openWork.decision, [{ attribute: 'decision', is: 'present' }, absent('sentAt'), absent('undeliverable')])
+      : undefined;
+  }
+  if (sk.startsWith(skPrefix.paused)) {
+    return item.status === 'paused' ? open(openWork.pause, [oneOf('status', ['paused'])]) : undefined;
+  }
+  if (item.pk === 'INTENTS' && sk.startsWith('INTENT#')) {
+    return item.status === 'pending' ? open(openWork.intent, [oneOf('status', ['pending'])]) : undefined;
+  }
+  // A build Goldsmith started whose status is not final yet: the reconciler asks Image Builder about it. One with a
+  // final status left unmarked is not reopened (it may be older than the handled marks, and was acted on then).
+  if (sk.startsWith(skPrefix.build)) {
+    const status = typeof item.status === 'string' ? item.status : '';
+    const handled = setOf(item.handledStatuses).some((s) => FINAL.includes(s));
+    if (!has(item, 'requestedAt') || FINAL.includes(status) || handled) return undefined;
+    return open(openWork.build, [{ attribute: 'requestedAt', is: 'present' }, oneOf('status', [status])]);
+  }
+  if (sk.startsWith(skPrefix.rollout) && typeof item.state === 'string') {
+    return openRolloutStates.includes(item.state as (typeof openRolloutStates)[number])
+      ? open(openWork.rollout, [oneOf('state', openRolloutStates)])
+      : undefined;
+  }
+  return undefined;
+}
+
+/** The open-work index's kind (core/ledger/keys.ts `openWork`) on every item that leaves work open. */
+const openWorkStep: MigrationStep = {
+  id: 'open-work-keys',
+  plan: (item) => (has(item, OPEN) ? undefined : openWorkOf(item)),
+};
+
+/** Every registered step, in the order they run. A new release appends its own; none is ever removed. */
+export const MIGRATION_STEPS: readonly MigrationStep[] = [imageViewStep, openWorkStep];
+
+/** One item's migration: an UpdateItem's expression, or undefined when the item is in this release's format. */
+export interface ItemMigration {
+  steps: string[];
+  set: Record<string, string>;
+  updateExpression: string;
+  conditionExpression: string;
+  names: Record<string, string>;
+  values: Record<string, unknown>;
+}
+
+/**
+ * What brings `item` to this release's format: every step's attributes and the format, in one write conditional on
+ * the item still existing (a TTL deletion meanwhile is not undone), being of a format no newer, and still holding
+ * what each step required. Undefined when the item needs nothing, or is of a newer format (left as it is).
+ */
+export function migrationOf(item: Item, steps: readonly MigrationStep[] = MIGRATION_STEPS): ItemMigration | undefined {
+  const verdict = formatVerdict(item);
+  if (!verdict.readable) return undefined;
+  const plans = steps.flatMap((step) => {
+    const plan = step.plan(item);
+    return plan ? [{ id: step.id, plan }] : [];
+  });
+  if (plans.length === 0 && verdict.format === RECORD_FORMAT) return undefined;
+  const names: Record<string, string> = { [FORMAT_NAME]: RECORD_FORMAT_ATTRIBUTE };
+  const values: Record<string, unknown> = { [FORMAT_VALUE]: RECORD_FORMAT };
+  const placeName = (attribute: string): string => {
+    const placeholder = `#m${Object.keys(names).length}`;
+    const known = Object.entries(names).find(([, a]) => a === attribute)?.[0];
+    if (known) return known;
+    names[placeholder] = attribute;
+    return placeholder;
+  };
+  const placeValue = (value: unknown): string => {
+    const placeholder = `:m${Object.keys(values).length}`;
+    values[placeholder] = value;
+    return placeholder;
+  };
+  const set: Record<string, string> = Object.assign({}, ...plans.map((p) => p.plan.set));
+  const assignments = [
+    `${FORMAT_NAME} = ${FORMAT_VALUE}`,
+    ...Object.entries(set).map(([a, v]) => `${placeName(a)} = ${placeValue(v)}`),
+  ];
+  const conditions = [
+    `attribute_exists(${placeName('pk')})`,
+    ...plans.flatMap((p) =>
+      p.plan.requires.map((r) => {
+        const name = placeName(r.attribute);
+        if (r.is === 'one-of') return `${name} IN (${r.values.map(placeValue).join(', ')})`;
+        return r.is === 'absent' ? `attribute_not_exists(${name})` : `attribute_exists(${name})`;
+      }),
+    ),
+  ];
+  return {
+    steps: plans.map((p) => p.id),
+    set,
+    updateExpression: `SET ${assignments.join(', ')}`,
+    conditionExpression: [...new Set(conditions)].join(' AND '),
+    names,
+    values,
+  };
+}
+
+/** Whether a read-back item holds what its migration set (and so the migration took effect). */
+export function holdsMigration(item: Item | undefined, migration: Pick<ItemMigration, 'set'>): boolean {
+  if (!item || item[RECORD_FORMAT_ATTRIBUTE] !== RECORD_FORMAT) return false;
+  return Object.entries(migration.set).every(([attribute, value]) => item[attribute] === value);
+}
