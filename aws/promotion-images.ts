@@ -2,6 +2,8 @@ import { CreateTagsCommand, DescribeImagesCommand } from '@aws-sdk/client-ec2';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetImageCommand, paginateListImageScanFindings } from '@aws-sdk/client-imagebuilder';
 import type { RegionAmi } from '../core/promotion/types.js';
+import { withSchemaVersion } from '../events/schema-version.js';
+import { GOLDSMITH_SOURCE } from '../events/sources.js';
 import { ec2Client } from './clients/ec2.js';
 import { eventbridgeClient } from './clients/eventbridge.js';
 import { imagebuilderClient } from './clients/imagebuilder.js';
@@ -89,7 +91,15 @@ export async function tagAmis(amis: readonly RegionAmi[], tags: Record<string, s
 export async function putEvent(busName: string, source: string, detailType: string, detail: unknown): Promise<string> {
   const out = await eventbridgeClient().send(
     new PutEventsCommand({
-      Entries: [{ EventBusName: busName, Source: source, DetailType: detailType, Detail: JSON.stringify(detail) }],
+      Entries: [
+        {
+          EventBusName: busName,
+          Source: source,
+          DetailType: detailType,
+          // Goldsmith's own facts carry the version of their shape (events/schema-version.ts).
+          Detail: JSON.stringify(source === GOLDSMITH_SOURCE ? withSchemaVersion(detail) : detail),
+        },
+      ],
     }),
   );
   const entry = out.Entries?.[0];

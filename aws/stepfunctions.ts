@@ -4,6 +4,7 @@ import {
   SendTaskSuccessCommand,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import { withSchemaVersion } from '../events/schema-version.js';
 import { sfnClient } from './clients/sfn.js';
 
 /**
@@ -18,7 +19,10 @@ export async function startNamedExecution(
   input: unknown,
 ): Promise<'started' | 'already-started'> {
   try {
-    await sfnClient().send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
+    // The input carries the version of its shape (events/schema-version.ts): a later release's is refused, not misread.
+    await sfnClient().send(
+      new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(withSchemaVersion(input)) }),
+    );
     return 'started';
   } catch (err) {
     if (err instanceof ExecutionAlreadyExists || (err instanceof Error && err.name === 'ExecutionAlreadyExists')) {
@@ -30,7 +34,7 @@ export async function startNamedExecution(
 
 /** Completes a waiting task with `output` (the approval's decision). Throws on any failure: never swallowed. */
 export async function sendTaskSuccess(taskToken: string, output: unknown): Promise<void> {
-  await sfnClient().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+  await sfnClient().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(withSchemaVersion(output)) }));
 }
 
 /** Fails a waiting task with `error` and `cause` (an approval rejection). Throws on any failure. */

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { amiId, catalogName, eventBridgeEvent, imageBuildVersionArn, imageVersion, isoTime } from './envelope.js';
+import { eventSchemaVersion } from './schema-version.js';
 import { DETAIL_TYPES, GOLDSMITH_SOURCE } from './sources.js';
 
 /** A container image by digest, as its channel pointer holds it: `<registry>/<repo>@sha256:<64 hex>`. */
@@ -11,6 +12,8 @@ const containerDigestUri = z
 
 export const imagePromotedDetailSchema = z
   .strictObject({
+    /** The detail's shape version (events/schema-version.ts): absent in release 0.2.0's events. */
+    schemaVersion: eventSchemaVersion,
     image: catalogName,
     version: imageVersion,
     buildVersionArn: imageBuildVersionArn,

@@ -1,8 +1,11 @@
 import * as z from 'zod';
 import { catalogName, eventBridgeEvent, imageBuildVersionArn, imageVersion, isoTime } from './envelope.js';
+import { eventSchemaVersion } from './schema-version.js';
 import { DETAIL_TYPES, GOLDSMITH_SOURCE } from './sources.js';
 
 export const imageRevokedDetailSchema = z.strictObject({
+  /** The detail's shape version (events/schema-version.ts): absent in release 0.2.0's events. */
+  schemaVersion: eventSchemaVersion,
   image: catalogName,
   version: imageVersion,
   buildVersionArn: imageBuildVersionArn,

@@ -16,4 +16,5 @@ export * from './package-version-state-change.js';
 export * from './patterns.js';
 export * from './registry.js';
 export * from './scheduled-build.js';
+export * from './schema-version.js';
 export * from './sources.js';

@@ -37,6 +37,7 @@ import { actOnBuildStatus, type ImageEventAction } from './on-image-event.js';
 import { promotionPlans } from './promotion/plans.js';
 import { catalogApprovers, type DecisionsReport, deliverRecordedDecisions } from './reconcile-approvals.js';
 import { type IntentsReport, reissueIntents } from './reconcile-intents.js';
+import { type MigrationsReport, migrateLedger } from './reconcile-migrations.js';
 import { type ResumesReport, resumePausedPromotions } from './reconcile-pauses.js';
 import { type StoppedRolloutsReport, stopOrphanedRollouts } from './reconcile-rollouts.js';
 import {
@@ -68,6 +69,8 @@ export interface ReconcileReport {
   intents?: IntentsReport;
   /** Approval decisions recorded while Step Functions was unavailable, delivered now. */
   decisions?: DecisionsReport;
+  /** Older ledger items brought to this release's record format (a bounded batch a run, until none is left). */
+  migrations?: MigrationsReport;
   /** Promotions paused at the end of their retry horizon, resumed now. */
   resumes?: ResumesReport;
   /** Rollouts still open in the ledger whose execution is no longer running, marked stopped now. */
@@ -152,6 +155,8 @@ export async function reconcileBuilds(raw: ReconcileInput): Promise<ReconcileRep
   const now = new Date();
   const since = windowStart(now, input.windowDays);
 
+  // First: items older releases left open are then in the open-work index the steps below read.
+  const migrations = await migrateLedger(now);
   const plans = promotionPlans();
   const images = Object.keys(plans);
   // Approvals given while Step Functions was down: their promotions have waited long enough.
@@ -183,13 +188,16 @@ export async function reconcileBuilds(raw: ReconcileInput): Promise<ReconcileRep
     announcements: await redeliver(),
     intents,
     decisions,
+    migrations,
     resumes,
     rollouts,
   };
   const failures: string[] = [...decisions.failures, ...resumes.failures, ...intents.failures];
   /** Failures of what is not a build (the pointer-share backstop's Regions, the audit). */
   const otherFailures: string[] = rollouts.failures.map((f) => `rollout ${f}`);
+  if (migrations.failure) otherFailures.push(migrations.failure);
   let permanent =
+    (migrations.permanent ? 1 : 0) +
     (decisions.permanentFailures ?? 0) +
     (resumes.permanentFailures ?? 0) +
     (rollouts.permanentFailures ?? 0) +

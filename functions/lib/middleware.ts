@@ -10,6 +10,7 @@ import { notificationHooks } from '../../aws/notification-hooks.js';
 import { asRetryableError, isTransient } from '../../core/errors/classify.js';
 import { MalformedEventError } from '../../core/errors.js';
 import { metricNames } from '../../core/observability/metrics.js';
+import { refusedSchema } from '../../events/schema-version.js';
 import { type FailureRecorder, failedInvocationMiddleware } from './failed-invocations.js';
 import { logger, metrics, tracer } from './powertools.js';
 
@@ -73,6 +74,9 @@ function parseEventMiddleware<T>(name: string, parse: Parse<T>): MiddlewareObj {
     name: 'goldsmith-parse',
     before: (request) => {
       try {
+        // A shape a later release sent (events/schema-version.ts) is refused before it is read, with that reason.
+        const newer = refusedSchema(request.event);
+        if (newer) throw new MalformedEventError(newer);
         request.event = parse(request.event);
       } catch (error) {
         const malformed =

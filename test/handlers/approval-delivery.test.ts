@@ -104,7 +104,7 @@ describe('an approval answered while Step Functions is unavailable', () => {
     expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(1);
     expect(sfn).toHaveReceivedCommandWith(SendTaskSuccessCommand, { taskToken: TOKEN });
     const output = JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input.output ?? '{}');
-    expect(output).toEqual({ decision: 'approved', by: 'ops-lead', at: decidedAt });
+    expect(output).toEqual({ decision: 'approved', by: 'ops-lead', at: decidedAt, schemaVersion: 2 });
     expect((await getApproval('base', '1.0.0/3', 'prod'))?.sentAt).toBe('2027-01-14T18:00:00.000Z');
   });
 

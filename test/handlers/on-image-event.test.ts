@@ -58,7 +58,13 @@ describe('onImageEvent', () => {
     });
     expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 1);
     const input = JSON.parse(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.input ?? '{}');
-    expect(input).toEqual({ image: 'base', buildVersionArn: BUILD_ARN, version: '1.0.0/3', plan: basePlan });
+    expect(input).toEqual({
+      image: 'base',
+      buildVersionArn: BUILD_ARN,
+      version: '1.0.0/3',
+      plan: basePlan,
+      schemaVersion: 2,
+    });
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
       Key: { pk: 'IMAGE#base', sk: 'BUILD#1.0.0/3' },
       ExpressionAttributeValues: expect.objectContaining({ ':status': 'AVAILABLE', ':seen': new Set(['AVAILABLE']) }),

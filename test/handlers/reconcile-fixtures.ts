@@ -17,6 +17,7 @@ import {
   type PutCommandInput,
   QueryCommand,
   type QueryCommandInput,
+  ScanCommand,
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -65,6 +66,8 @@ function inMemoryLedger(ddb: AwsClientStub<DynamoDBDocumentClient>, items: Map<s
         : i.pk === input.ExpressionAttributeValues?.[':pk'] && i.status === 'pending',
     ),
   }));
+  // The ledger migration's walk (aws/migrations.ts): the whole ledger in one page.
+  ddb.on(ScanCommand).callsFake(() => ({ Items: [...items.values()] }));
   ddb.on(PutCommand).callsFake((input: PutCommandInput) => {
     const key = keyOf(input.Item);
     if (input.ConditionExpression === 'attribute_not_exists(sk)' && items.has(key)) {

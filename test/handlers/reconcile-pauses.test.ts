@@ -61,7 +61,13 @@ describe('resumePausedPromotions', () => {
       name: resumedExecutionNameFor(BUILD_ARN, 1),
     });
     const input = JSON.parse(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.input ?? '{}');
-    expect(input).toEqual({ image: 'base', buildVersionArn: BUILD_ARN, version: '1.0.0/3', plan: basePlan });
+    expect(input).toEqual({
+      image: 'base',
+      buildVersionArn: BUILD_ARN,
+      version: '1.0.0/3',
+      plan: basePlan,
+      schemaVersion: 2,
+    });
     expect(await getPause('base', '1.0.0/3')).toMatchObject({ status: 'resumed', resumes: 1, resumedBy: 'goldsmith' });
     const events = sns.commandCalls(PublishCommand).map((c) => c.args[0].input.MessageAttributes?.event?.StringValue);
     expect(events).toEqual(['resumed']);
