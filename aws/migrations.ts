@@ -15,9 +15,13 @@ import { conditionalWrite } from './ledger-writes.js';
  * migrated item is read back (strongly consistent) before the marker moves past it.
  */
 
-/** Items a Scan page holds (its `Limit`), and pages one run reads. */
-export const MIGRATION_PAGE_ITEMS = 250;
-export const MIGRATION_PAGES_PER_RUN = 4;
+/**
+ * Items a Scan page holds (its `Limit`), pages one run reads at most, and the time after which a run reads no further
+ * page: a run of the reconciler (every six hours, 300 s timeout) spends at most about a minute on the walk.
+ */
+export const MIGRATION_PAGE_ITEMS = 500;
+export const MIGRATION_PAGES_PER_RUN = 8;
+export const MIGRATION_BUDGET_MS = 60_000;
 
 const markerKey = { pk: 'MIGRATIONS', sk: `FORMAT#${RECORD_FORMAT}` } as const;
 
@@ -95,8 +99,9 @@ async function migrateItem(key: { pk: unknown; sk: unknown }, migration: ItemMig
  * Idempotent: an item already in the current format is read and left alone, and a finished walk is not walked again.
  */
 export async function runLedgerMigrations(
-  options: { pages?: number; pageItems?: number; at?: Date } = {},
+  options: { pages?: number; pageItems?: number; budgetMs?: number; at?: Date } = {},
 ): Promise<MigrationRun> {
+  const started = performance.now();
   const run: MigrationRun = { done: false, scanned: 0, migrated: 0, movedOn: 0, steps: {} };
   const found = await readMarker();
   if (found?.done) return { ...run, done: true };
@@ -141,6 +146,7 @@ export async function runLedgerMigrations(
     read += 1;
     if (end) return { ...run, done: true };
     if (read >= (options.pages ?? MIGRATION_PAGES_PER_RUN)) break;
+    if (performance.now() - started > (options.budgetMs ?? MIGRATION_BUDGET_MS)) break;
   }
   return run;
 }

@@ -83,7 +83,16 @@ export function createReconciler(
     onFailure: failureQueue(dlq, env.ledger),
   });
 
-  grantLedger(env.ledger, reconcile, ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']);
+  // Scan: the ledger migration's walk over older items, a bounded batch a run until it is done (aws/migrations.ts).
+  grantLedger(env.ledger, reconcile, [
+    'GetItem',
+    'BatchGetItem',
+    'Query',
+    'Scan',
+    'PutItem',
+    'UpdateItem',
+    'DeleteItem',
+  ]);
   // The open-work index, by its own ARN: the grant above covers the table, not its indexes
   // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/iam-policy-specific-table-indexes.html).
   reconcile.addToRolePolicy(
