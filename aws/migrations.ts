@@ -44,42 +44,21 @@ export interface MigrationRun {
   migrated: number;
   /** Items a writer moved on between the read and the migration's write: left to their writer, who wrote them whole. */
   movedOn: number;
-  /** What each step added in this run, by step id. */
-  steps: Record<string, number>;
 }
 
-async function readMarker(): Promise<Marker | undefined> {
-  const out = await documentClient().send(
-    new GetCommand({ TableName: ledgerTable(), Key: markerKey, ConsistentRead: true }),
-  );
-  return out.Item as Marker | undefined;
-}
+const get = async (Key: Record<string, unknown>) =>
+  (await documentClient().send(new GetCommand({ TableName: ledgerTable(), Key, ConsistentRead: true }))).Item;
 
-/** Moves the marker on, conditional on it being where this run found it: of two overlapping runs, one moves it. */
-async function moveMarker(found: Marker | undefined, next: Marker): Promise<boolean> {
-  return conditionalWrite(() =>
-    documentClient().send(
-      new PutCommand({
-        TableName: ledgerTable(),
-        Item: { ...markerKey, kind: 'migration', ...next },
-        ...(found
-          ? {
-              ConditionExpression: 'revision = :was',
-              ExpressionAttributeValues: { ':was': found.revision },
-            }
-          : { ConditionExpression: 'attribute_not_exists(pk)' }),
-      }),
-    ),
-  );
-}
-
-/** Writes one item's migration and reads it back: 'migrated', or 'moved-on' when a writer changed it first. */
-async function migrateItem(key: { pk: unknown; sk: unknown }, migration: ItemMigration) {
+/**
+ * Writes one item's migration and reads it back.
+ * @returns whether the item holds it: false when a writer changed the item first (its condition failed).
+ */
+async function migrateItem(Key: Record<string, unknown>, migration: ItemMigration): Promise<boolean> {
   const wrote = await conditionalWrite(() =>
     documentClient().send(
       new UpdateCommand({
         TableName: ledgerTable(),
-        Key: { pk: key.pk, sk: key.sk },
+        Key,
         UpdateExpression: migration.updateExpression,
         ConditionExpression: migration.conditionExpression,
         ExpressionAttributeNames: migration.names,
@@ -87,64 +66,66 @@ async function migrateItem(key: { pk: unknown; sk: unknown }, migration: ItemMig
       }),
     ),
   );
-  if (!wrote) return 'moved-on' as const;
-  const back = await documentClient().send(
-    new GetCommand({ TableName: ledgerTable(), Key: { pk: key.pk, sk: key.sk }, ConsistentRead: true }),
-  );
-  return holdsMigration(back.Item, migration) ? ('migrated' as const) : ('moved-on' as const);
+  return wrote && holdsMigration(await get(Key), migration);
 }
 
 /**
- * Runs every registered ledger migration over at most `pages` pages of the table, from where the last run stopped.
- * Idempotent: an item already in the current format is read and left alone, and a finished walk is not walked again.
+ * Runs every registered ledger migration over at most `pages` pages of the table (or `budgetMs`), from where the
+ * last run stopped. Idempotent: an item in the current format is read and left alone, and a finished walk is not
+ * walked again. The marker moves on only after the page's items are read back, and only from where this run found
+ * it: of two overlapping runs, one moves it and the other stops.
  */
 export async function runLedgerMigrations(
   options: { pages?: number; pageItems?: number; budgetMs?: number; at?: Date } = {},
 ): Promise<MigrationRun> {
   const started = performance.now();
-  const run: MigrationRun = { done: false, scanned: 0, migrated: 0, movedOn: 0, steps: {} };
-  const found = await readMarker();
-  if (found?.done) return { ...run, done: true };
-  let last = found;
+  const run: MigrationRun = { done: false, scanned: 0, migrated: 0, movedOn: 0 };
+  let last = (await get(markerKey)) as Marker | undefined;
+  if (last?.done) return { ...run, done: true };
   const pages = paginateScan(
     {
       client: documentClient(),
       pageSize: options.pageItems ?? MIGRATION_PAGE_ITEMS,
-      ...(found?.position ? { startingToken: found.position } : {}),
+      ...(last?.position ? { startingToken: last.position } : {}),
     },
     { TableName: ledgerTable() },
   );
   let read = 0;
   for await (const page of pages) {
+    const items = (page.Items ?? []).filter((item) => item.pk !== markerKey.pk);
     let migrated = 0;
-    for (const item of page.Items ?? []) {
-      if (item.pk === markerKey.pk) continue;
-      run.scanned += 1;
+    for (const item of items) {
       const migration = migrationOf(item);
       if (!migration) continue;
-      const outcome = await migrateItem({ pk: item.pk, sk: item.sk }, migration);
-      if (outcome === 'moved-on') {
-        run.movedOn += 1;
-        continue;
-      }
-      migrated += 1;
-      for (const step of migration.steps) run.steps[step] = (run.steps[step] ?? 0) + 1;
+      if (await migrateItem({ pk: item.pk, sk: item.sk }, migration)) migrated += 1;
+      else run.movedOn += 1;
     }
+    run.scanned += items.length;
     run.migrated += migrated;
-    const end = page.LastEvaluatedKey === undefined;
+    const done = page.LastEvaluatedKey === undefined;
     const next: Marker = {
-      ...(end ? {} : { position: page.LastEvaluatedKey }),
-      done: end,
-      scanned: (last?.scanned ?? 0) + (page.Items?.length ?? 0),
+      ...(done ? {} : { position: page.LastEvaluatedKey }),
+      done,
+      scanned: (last?.scanned ?? 0) + items.length,
       migrated: (last?.migrated ?? 0) + migrated,
       revision: (last?.revision ?? 0) + 1,
       updatedAt: (options.at ?? new Date()).toISOString(),
     };
-    // Another run moved the marker meanwhile: it walks on from there; this one stops.
-    if (!(await moveMarker(last, next))) return run;
+    const moved = await conditionalWrite(() =>
+      documentClient().send(
+        new PutCommand({
+          TableName: ledgerTable(),
+          Item: { ...markerKey, kind: 'migration', ...next },
+          ...(last
+            ? { ConditionExpression: 'revision = :was', ExpressionAttributeValues: { ':was': last.revision } }
+            : { ConditionExpression: 'attribute_not_exists(pk)' }),
+        }),
+      ),
+    );
+    if (!moved) return run;
     last = next;
     read += 1;
-    if (end) return { ...run, done: true };
+    if (done) return { ...run, done: true };
     if (read >= (options.pages ?? MIGRATION_PAGES_PER_RUN)) break;
     if (performance.now() - started > (options.budgetMs ?? MIGRATION_BUDGET_MS)) break;
   }

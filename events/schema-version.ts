@@ -28,7 +28,7 @@ export const eventSchemaVersion = z
   .number()
   .int()
   .min(1)
-  .refine((v) => v <= EVENT_SCHEMA_VERSION, { error: (issue) => newerSchemaReason(Number(issue.input)) })
+  .max(EVENT_SCHEMA_VERSION, `newer than this release reads (${EVENT_SCHEMA_VERSION}); sent by a later release`)
   .optional();
 
 function isRecord(value: unknown): value is Record<string, unknown> {

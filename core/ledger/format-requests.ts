@@ -3,9 +3,9 @@ import {
   FORMAT_NAME,
   guardCondition,
   itemKeyOf,
-  partitionByFormat,
   RECORD_FORMAT_ATTRIBUTE,
   RecordFormatError,
+  refusalOf,
   stampItem,
   stampUpdateExpression,
   withFormatProjection,
@@ -97,35 +97,32 @@ export function screenLedgerOutput(
   output: Input,
   table: string,
 ): { output: Input; refused: RefusedRecord[] } {
-  if (operation === 'GetItemCommand') {
-    if (input.TableName !== table || !isRecord(output.Item)) return { output, refused: [] };
-    const { refused } = partitionByFormat([output.Item]);
+  const refused: RefusedRecord[] = [];
+  /** The items this release reads, as their reader asked for them; the others go to `refused`. */
+  const screen = (request: Input, items: Item[]): Item[] =>
+    items.flatMap((item) => {
+      const reason = refusalOf(item);
+      if (reason) refused.push({ key: itemKeyOf(item), reason });
+      return reason ? [] : [asAsked(request, item)];
+    });
+  if (operation === 'GetItemCommand' && input.TableName === table && isRecord(output.Item)) {
+    const [item] = screen(input, [output.Item]);
     const first = refused[0];
-    if (first) throw new RecordFormatError(itemKeyOf(first.item), first.reason);
-    return { output: { ...output, Item: asAsked(input, output.Item) }, refused: [] };
+    if (first) throw new RecordFormatError(first.key, first.reason);
+    return { output: { ...output, Item: item }, refused };
   }
-  if (operation === 'QueryCommand' || operation === 'ScanCommand') {
-    if (input.TableName !== table || !Array.isArray(output.Items)) return { output, refused: [] };
-    const { readable, refused } = partitionByFormat(output.Items as Item[]);
-    if (refused.length === 0 && !projectedByUs(input)) return { output, refused: [] };
-    const Items = readable.map((item) => asAsked(input, item));
-    return { output: { ...output, Items, Count: Items.length }, refused: refused.map(describe) };
+  if ((operation === 'QueryCommand' || operation === 'ScanCommand') && input.TableName === table) {
+    if (!Array.isArray(output.Items)) return { output, refused };
+    const Items = screen(input, output.Items as Item[]);
+    return { output: { ...output, Items, Count: Items.length }, refused };
   }
-  if (operation === 'BatchGetItemCommand') {
-    const responses = output.Responses;
-    if (!isRecord(responses) || !Array.isArray(responses[table])) return { output, refused: [] };
-    const { readable, refused } = partitionByFormat(responses[table] as Item[]);
+  const responses = output.Responses;
+  if (operation === 'BatchGetItemCommand' && isRecord(responses) && Array.isArray(responses[table])) {
     const requests = isRecord(input.RequestItems) ? input.RequestItems[table] : undefined;
-    const request = isRecord(requests) ? requests : {};
-    if (refused.length === 0 && !projectedByUs(request)) return { output, refused: [] };
-    const items = readable.map((item) => asAsked(request, item));
-    return { output: { ...output, Responses: { ...responses, [table]: items } }, refused: refused.map(describe) };
+    const items = screen(isRecord(requests) ? requests : {}, responses[table] as Item[]);
+    return { output: { ...output, Responses: { ...responses, [table]: items } }, refused };
   }
-  return { output, refused: [] };
-}
-
-function describe(r: { item: Item; reason: string }): RefusedRecord {
-  return { key: itemKeyOf(r.item), reason: r.reason };
+  return { output, refused };
 }
 
 /** Whether the format was added to the request's projection here (the caller asked for other attributes only). */

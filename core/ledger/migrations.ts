@@ -1,7 +1,7 @@
 import { ACTIONABLE_STATUSES } from '../reconcile/decide.js';
 import { openRolloutStates } from '../rollout/record.js';
 import { imagePk, imageViewKeys, inImageView, openWork, openWorkIndex, skPrefix } from './keys.js';
-import { FORMAT_NAME, FORMAT_VALUE, formatVerdict, RECORD_FORMAT, RECORD_FORMAT_ATTRIBUTE } from './record-format.js';
+import { FORMAT_NAME, FORMAT_VALUE, RECORD_FORMAT, RECORD_FORMAT_ATTRIBUTE, refusalOf } from './record-format.js';
 
 /**
  * The ledger's migrations: registered, idempotent steps that bring an item older releases wrote to the format this
@@ -107,7 +107,6 @@ export const MIGRATION_STEPS: readonly MigrationStep[] = [imageViewStep, openWor
 
 /** One item's migration: an UpdateItem's expression, or undefined when the item is in this release's format. */
 export interface ItemMigration {
-  steps: string[];
   set: Record<string, string>;
   updateExpression: string;
   conditionExpression: string;
@@ -121,47 +120,38 @@ export interface ItemMigration {
  * what each step required. Undefined when the item needs nothing, or is of a newer format (left as it is).
  */
 export function migrationOf(item: Item, steps: readonly MigrationStep[] = MIGRATION_STEPS): ItemMigration | undefined {
-  const verdict = formatVerdict(item);
-  if (!verdict.readable) return undefined;
+  if (refusalOf(item)) return undefined;
   const plans = steps.flatMap((step) => {
     const plan = step.plan(item);
     return plan ? [{ id: step.id, plan }] : [];
   });
-  if (plans.length === 0 && verdict.format === RECORD_FORMAT) return undefined;
+  if (plans.length === 0 && item[RECORD_FORMAT_ATTRIBUTE] === RECORD_FORMAT) return undefined;
+  // Attribute names are plain identifiers: `#<name>` names each one (some, like `view`, are reserved words).
   const names: Record<string, string> = { [FORMAT_NAME]: RECORD_FORMAT_ATTRIBUTE };
   const values: Record<string, unknown> = { [FORMAT_VALUE]: RECORD_FORMAT };
-  const placeName = (attribute: string): string => {
-    const placeholder = `#m${Object.keys(names).length}`;
-    const known = Object.entries(names).find(([, a]) => a === attribute)?.[0];
-    if (known) return known;
-    names[placeholder] = attribute;
-    return placeholder;
+  const name = (attribute: string): string => {
+    names[`#${attribute}`] = attribute;
+    return `#${attribute}`;
   };
-  const placeValue = (value: unknown): string => {
+  const value = (v: unknown): string => {
     const placeholder = `:m${Object.keys(values).length}`;
-    values[placeholder] = value;
+    values[placeholder] = v;
     return placeholder;
   };
   const set: Record<string, string> = Object.assign({}, ...plans.map((p) => p.plan.set));
-  const assignments = [
-    `${FORMAT_NAME} = ${FORMAT_VALUE}`,
-    ...Object.entries(set).map(([a, v]) => `${placeName(a)} = ${placeValue(v)}`),
-  ];
-  const conditions = [
-    `attribute_exists(${placeName('pk')})`,
-    ...plans.flatMap((p) =>
-      p.plan.requires.map((r) => {
-        const name = placeName(r.attribute);
-        if (r.is === 'one-of') return `${name} IN (${r.values.map(placeValue).join(', ')})`;
-        return r.is === 'absent' ? `attribute_not_exists(${name})` : `attribute_exists(${name})`;
-      }),
-    ),
-  ];
+  const conditions = new Set([`attribute_exists(${name('pk')})`]);
+  for (const { attribute, is, ...rest } of plans.flatMap((p) => p.plan.requires)) {
+    const values = 'values' in rest ? rest.values : [];
+    conditions.add(
+      is === 'one-of'
+        ? `${name(attribute)} IN (${values.map(value).join(', ')})`
+        : `attribute_${is === 'absent' ? 'not_' : ''}exists(${name(attribute)})`,
+    );
+  }
   return {
-    steps: plans.map((p) => p.id),
     set,
-    updateExpression: `SET ${assignments.join(', ')}`,
-    conditionExpression: [...new Set(conditions)].join(' AND '),
+    updateExpression: `SET ${[`${FORMAT_NAME} = ${FORMAT_VALUE}`, ...Object.entries(set).map(([a, v]) => `${name(a)} = ${value(v)}`)].join(', ')}`,
+    conditionExpression: [...conditions].join(' AND '),
     names,
     values,
   };

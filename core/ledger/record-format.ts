@@ -22,22 +22,22 @@ export const UNVERSIONED_RECORD_FORMAT = 1;
 export const FORMAT_NAME = '#gsRecordFormat';
 export const FORMAT_VALUE = ':gsRecordFormat';
 
-export type FormatVerdict = { readable: true; format: number } | { readable: false; reason: string };
-
-/** Whether this release reads `item`: formats 1 to {@link RECORD_FORMAT}; anything newer or unreadable is refused. */
-export function formatVerdict(item: Readonly<Record<string, unknown>>): FormatVerdict {
+/**
+ * Why this release refuses `item`, or undefined when it reads it: formats 1 (no attribute) to {@link RECORD_FORMAT}
+ * are read; a newer format, or a value that is no format, is refused.
+ */
+export function refusalOf(item: Readonly<Record<string, unknown>>): string | undefined {
   const format = item[RECORD_FORMAT_ATTRIBUTE];
-  if (format === undefined) return { readable: true, format: UNVERSIONED_RECORD_FORMAT };
-  if (typeof format !== 'number' || !Number.isInteger(format) || format < 1) {
-    return { readable: false, reason: `${RECORD_FORMAT_ATTRIBUTE} ${JSON.stringify(format)} is not a format number` };
-  }
-  if (format > RECORD_FORMAT) {
-    return {
-      readable: false,
-      reason: `${RECORD_FORMAT_ATTRIBUTE} ${format} is newer than this release reads (${RECORD_FORMAT})`,
-    };
-  }
-  return { readable: true, format };
+  if (
+    format === undefined ||
+    (Number.isInteger(format) && (format as number) > 0 && (format as number) <= RECORD_FORMAT)
+  )
+    return undefined;
+  return `${RECORD_FORMAT_ATTRIBUTE} ${JSON.stringify(format)} ${
+    Number.isInteger(format) && (format as number) > 0
+      ? `is newer than this release reads (${RECORD_FORMAT})`
+      : 'is not a format number'
+  }`;
 }
 
 /** A one-line name of an item for logs: its key. */
@@ -115,18 +115,4 @@ export function withFormatProjection(input: Request): Request {
       [FORMAT_NAME]: RECORD_FORMAT_ATTRIBUTE,
     },
   };
-}
-
-/** Splits read items into those this release reads and those it refuses (with why). */
-export function partitionByFormat<T extends Record<string, unknown>>(
-  items: readonly T[],
-): { readable: T[]; refused: { item: T; reason: string }[] } {
-  const readable: T[] = [];
-  const refused: { item: T; reason: string }[] = [];
-  for (const item of items) {
-    const verdict = formatVerdict(item);
-    if (verdict.readable) readable.push(item);
-    else refused.push({ item, reason: verdict.reason });
-  }
-  return { readable, refused };
 }

@@ -182,7 +182,7 @@ describe('the ledger migration', () => {
     expect((await runLedgerMigrations()).done).toBe(true);
     const once = await held();
     const again = await runLedgerMigrations();
-    expect(again).toEqual({ done: true, scanned: 0, migrated: 0, movedOn: 0, steps: {} });
+    expect(again).toEqual({ done: true, scanned: 0, migrated: 0, movedOn: 0 });
     expect(await held()).toEqual(once);
   });
 
@@ -191,7 +191,7 @@ describe('the ledger migration', () => {
     const newer = { ...bySk('PAUSED#1.0.0/1'), recordFormat: 3 };
     await store([sent, newer]);
     const run = await runLedgerMigrations();
-    expect(run.steps).toEqual({ 'image-view-keys': 1 });
+    expect(run).toMatchObject({ scanned: 1, migrated: 1 });
     const [approval, pause] = await held();
     expect(approval?.openWork).toBeUndefined();
     expect(approval?.view).toBe('image');

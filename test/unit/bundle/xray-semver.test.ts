@@ -4,8 +4,11 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SST_ESM_BANNER } from '../../../scripts/bundle/options.js';
-import { functionEsbuildOptions, xraySemverPlugin } from '../../../stacks/bundling.js';
+import { functionEsbuildOptions, XRAY_SEMVER_GTE, xraySemverPlugin } from '../../../stacks/bundling.js';
 import { bundleEntry, runProbe, suiteOutdir } from './helpers.js';
+
+/** semver's own `gte`, the one the X-Ray SDK would load (semver ships no types; it is the X-Ray SDK's dependency). */
+const semverGte = createRequire(import.meta.url)('semver/functions/gte') as (a: string, b: string) => boolean;
 
 const xrayLib = join(dirname(createRequire(import.meta.url).resolve('aws-xray-sdk-core/package.json')), 'dist', 'lib');
 
@@ -86,6 +89,22 @@ describe('xraySemverPlugin', () => {
     // semver's range parser (Range, Comparator) is what compiles most of its expressions: gone.
     expect(plain).toContain('"Comparator"');
     expect(lean).not.toContain('"Comparator"');
+    // Nor any of semver itself: its SemVer class is not bundled.
+    expect(plain).toContain('"SemVer"');
+    expect(lean).not.toContain('"SemVer"');
+  });
+
+  it('orders versions as semver does, pre-releases and build metadata included, and refuses what is not one', () => {
+    const module = { exports: {} as { gte: (a: string, b: string) => boolean } };
+    new Function('module', XRAY_SEMVER_GTE)(module);
+    const { gte } = module.exports;
+    const versions = [
+      ...['2.7.14', '2.7.15', '2.1693.0', '10.0.0', '1.10.0', 'v1.0.0', ' 2.0.0 ', '1.0.0', '1.0.0+build.5'],
+      ...['1.0.0-alpha', '1.0.0-alpha.1', '1.0.0-alpha.beta', '1.0.0-beta', '1.0.0-beta.2', '1.0.0-beta.11'],
+      ...['1.0.0-rc.1', '1.2.3-0', '1.2.3-a-b', '1.2.3-a.1', '1.2.3-a.1.b'],
+    ];
+    for (const a of versions) for (const b of versions) expect([a, b, gte(a, b)]).toEqual([a, b, semverGte(a, b)]);
+    for (const bad of ['x', '1.2', '01.2.3']) expect(() => gte(bad, '1.0.0')).toThrow(`Invalid Version: ${bad}`);
   });
 
   it('is one of the options every function is deployed with', () => {

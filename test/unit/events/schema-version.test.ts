@@ -26,7 +26,7 @@ describe("Goldsmith's own events", () => {
     });
     expect(classifyEvent(withDetail(released, { schemaVersion: 3 }))).toMatchObject({
       valid: false,
-      reason: expect.stringContaining('schemaVersion 3 is newer than this release reads (2)'),
+      reason: expect.stringContaining('detail.schemaVersion: newer than this release reads (2)'),
     });
   });
 

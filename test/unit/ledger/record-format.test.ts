@@ -1,20 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { screenLedgerOutput, shapeLedgerRequest } from '../../../core/ledger/format-requests.js';
 import { migrationOf } from '../../../core/ledger/migrations.js';
-import { formatVerdict, RecordFormatError, stampUpdateExpression } from '../../../core/ledger/record-format.js';
+import { RecordFormatError, refusalOf, stampUpdateExpression } from '../../../core/ledger/record-format.js';
 
 describe('the record format', () => {
   it('reads records without a format as release 0.2.0 wrote them, and refuses newer or unreadable ones', () => {
-    expect(formatVerdict({ pk: 'a', sk: 'b' })).toEqual({ readable: true, format: 1 });
-    expect(formatVerdict({ recordFormat: 2 })).toEqual({ readable: true, format: 2 });
-    expect(formatVerdict({ recordFormat: 3 })).toEqual({
-      readable: false,
-      reason: 'recordFormat 3 is newer than this release reads (2)',
-    });
-    expect(formatVerdict({ recordFormat: '2' })).toEqual({
-      readable: false,
-      reason: 'recordFormat "2" is not a format number',
-    });
+    expect(refusalOf({ pk: 'a', sk: 'b' })).toBeUndefined();
+    expect(refusalOf({ recordFormat: 1 })).toBeUndefined();
+    expect(refusalOf({ recordFormat: 2 })).toBeUndefined();
+    expect(refusalOf({ recordFormat: 3 })).toBe('recordFormat 3 is newer than this release reads (2)');
+    expect(refusalOf({ recordFormat: '2' })).toBe('recordFormat "2" is not a format number');
+    expect(refusalOf({ recordFormat: 0 })).toBe('recordFormat 0 is not a format number');
   });
 
   it('sets the format in an update whatever its clauses', () => {
