@@ -25,59 +25,45 @@ import {
 type Input = Record<string, unknown>;
 type Item = Record<string, unknown>;
 
-/** Indexes that hold every attribute (the open-work index); the image-view index projects only the gauges' few. */
-const INDEXES_WITH_FORMAT = new Set<string>([openWorkIndex.name]);
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The request as this release sends it to the ledger table `table`; other tables' requests are left as they are. */
 export function shapeLedgerRequest(operation: string, input: Input, table: string): Input {
+  const batch = input.RequestItems;
+  if (isRecord(batch) && batch[table] !== undefined) {
+    const request = batch[table];
+    // BatchGetItem: `{ Keys, ProjectionExpression }`; BatchWriteItem: `[{ PutRequest: { Item } } | { DeleteRequest }]`.
+    const shaped = Array.isArray(request)
+      ? request.map((r) =>
+          isRecord(r?.PutRequest) ? { PutRequest: { Item: stampItem(r.PutRequest.Item as Item) } } : r,
+        )
+      : withFormatProjection(request as Input);
+    return { ...input, RequestItems: { ...batch, [table]: shaped } };
+  }
+  if (input.TableName !== table) return input;
   switch (operation) {
     case 'PutItemCommand':
-      if (input.TableName !== table || !isRecord(input.Item)) return input;
-      return guardCondition({ ...input, Item: stampItem(input.Item) });
+      return guardCondition({ ...input, Item: stampItem(input.Item as Item) });
     case 'UpdateItemCommand':
-      if (input.TableName !== table) return input;
-      return guardCondition(
-        typeof input.UpdateExpression === 'string'
-          ? { ...input, UpdateExpression: stampUpdateExpression(input.UpdateExpression) }
-          : input,
-      );
+      return guardCondition({
+        ...input,
+        UpdateExpression: stampUpdateExpression(String(input.UpdateExpression ?? '')),
+      });
     case 'DeleteItemCommand':
-      return input.TableName === table ? guardCondition(input) : input;
-    case 'GetItemCommand':
-      return input.TableName === table ? withFormatProjection(input) : input;
+      return guardCondition(input);
+    // The open-work index holds every attribute; the image-view index projects only the gauges' few, not the format.
     case 'QueryCommand':
-    case 'ScanCommand': {
-      if (input.TableName !== table) return input;
-      const index = input.IndexName;
-      return typeof index === 'string' && !INDEXES_WITH_FORMAT.has(index) ? input : withFormatProjection(input);
-    }
-    case 'BatchGetItemCommand':
-      return mapTableRequest<unknown>(input, table, (request) =>
-        isRecord(request) ? withFormatProjection(request) : request,
-      );
-    case 'BatchWriteItemCommand':
-      return mapTableRequest(input, table, (requests) =>
-        Array.isArray(requests)
-          ? requests.map((r) =>
-              isRecord(r) && isRecord(r.PutRequest) && isRecord(r.PutRequest.Item)
-                ? { ...r, PutRequest: { ...r.PutRequest, Item: stampItem(r.PutRequest.Item) } }
-                : r,
-            )
-          : requests,
-      );
+    case 'ScanCommand':
+      return input.IndexName === undefined || input.IndexName === openWorkIndex.name
+        ? withFormatProjection(input)
+        : input;
+    case 'GetItemCommand':
+      return withFormatProjection(input);
     default:
       return input;
   }
-}
-
-function mapTableRequest<T>(input: Input, table: string, map: (request: T) => T): Input {
-  const requests = input.RequestItems;
-  if (!isRecord(requests) || !(table in requests)) return input;
-  return { ...input, RequestItems: { ...requests, [table]: map(requests[table] as T) } };
 }
 
 /** A newer record a read left out: its key and why. */

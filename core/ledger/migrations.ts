@@ -12,18 +12,19 @@ import { FORMAT_NAME, FORMAT_VALUE, RECORD_FORMAT, RECORD_FORMAT_ATTRIBUTE, refu
 
 type Item = Readonly<Record<string, unknown>>;
 
-/** What must still hold of an item for a step's attributes to be added: the attribute absent, present, or one of. */
-export type Requirement =
-  | { attribute: string; is: 'absent' | 'present' }
-  | { attribute: string; is: 'one-of'; values: readonly string[] };
+/**
+ * What must still hold of an item for a step's attributes to be added, by attribute: absent, present, or one of
+ * these values.
+ */
+export type Requirements = Record<string, 'absent' | 'present' | readonly string[]>;
 
 export interface StepPlan {
   set: Record<string, string>;
-  requires: Requirement[];
+  requires: Requirements;
 }
 
 export interface MigrationStep {
-  /** A stable name, in the progress marker and the report. */
+  /** A stable name (docs/upgrading.md lists them). */
   id: string;
   /** The attributes `item` lacks, or undefined when it lacks none. */
   plan(item: Item): StepPlan | undefined;
@@ -31,28 +32,16 @@ export interface MigrationStep {
 
 const has = (item: Item, attribute: string): boolean => item[attribute] !== undefined;
 
-function setOf(value: unknown): string[] {
-  if (value instanceof Set || Array.isArray(value)) return [...value].filter((s): s is string => typeof s === 'string');
-  return [];
-}
-
 /**
  * The image-view index's keys (core/ledger/keys.ts `imageViewIndex`): every build, approval and channel pointer of
  * an image carries `view` and `viewSk`, or the health gauges do not see it.
  */
 const imageViewStep: MigrationStep = {
   id: 'image-view-keys',
-  plan(item) {
-    const { pk, sk } = item;
+  plan({ pk, sk, view, viewSk }) {
     if (typeof pk !== 'string' || typeof sk !== 'string' || !pk.startsWith(imagePk('')) || !inImageView(sk)) return;
-    if (has(item, 'view') && has(item, 'viewSk')) return;
-    return {
-      set: imageViewKeys(pk.slice(imagePk('').length), sk),
-      requires: [
-        { attribute: 'view', is: 'absent' },
-        { attribute: 'viewSk', is: 'absent' },
-      ],
-    };
+    if (view !== undefined && viewSk !== undefined) return;
+    return { set: imageViewKeys(pk.slice(imagePk('').length), sk), requires: { view: 'absent', viewSk: 'absent' } };
   },
 };
 
@@ -61,37 +50,30 @@ const FINAL = ACTIONABLE_STATUSES as readonly string[];
 
 /** Which open work an item leaves open, by its own attributes (the open condition each reader restates), or none. */
 function openWorkOf(item: Item): StepPlan | undefined {
-  const sk = typeof item.sk === 'string' ? item.sk : '';
-  const absent = (attribute: string): Requirement => ({ attribute, is: 'absent' });
-  const oneOf = (attribute: string, values: readonly string[]): Requirement => ({ attribute, is: 'one-of', values });
-  const open = (kind: string, requires: Requirement[]): StepPlan => ({
+  const sk = String(item.sk);
+  const open = (kind: string, requires: Requirements): StepPlan => ({
     set: { [OPEN]: kind },
-    requires: [absent(OPEN), ...requires],
+    requires: { [OPEN]: 'absent', ...requires },
   });
   // A decision recorded and neither delivered nor refused for good (aws/promotion-approvals.ts undeliveredDecisions).
   if (sk.startsWith(skPrefix.approval)) {
-    return has(item, 'decision') && !has(item, 'sentAt') && !has(item, 'undeliverable')
-      ? open(openWork.decision, [{ attribute: 'decision', is: 'present' }, absent('sentAt'), absent('undeliverable')])
-      : undefined;
+    if (!has(item, 'decision') || has(item, 'sentAt') || has(item, 'undeliverable')) return;
+    return open(openWork.decision, { decision: 'present', sentAt: 'absent', undeliverable: 'absent' });
   }
-  if (sk.startsWith(skPrefix.paused)) {
-    return item.status === 'paused' ? open(openWork.pause, [oneOf('status', ['paused'])]) : undefined;
-  }
-  if (item.pk === 'INTENTS' && sk.startsWith('INTENT#')) {
-    return item.status === 'pending' ? open(openWork.intent, [oneOf('status', ['pending'])]) : undefined;
-  }
+  if (sk.startsWith(skPrefix.paused))
+    return item.status === 'paused' ? open(openWork.pause, { status: ['paused'] }) : undefined;
+  if (item.pk === 'INTENTS')
+    return item.status === 'pending' ? open(openWork.intent, { status: ['pending'] }) : undefined;
   // A build Goldsmith started whose status is not final yet: the reconciler asks Image Builder about it. One with a
   // final status left unmarked is not reopened (it may be older than the handled marks, and was acted on then).
   if (sk.startsWith(skPrefix.build)) {
-    const status = typeof item.status === 'string' ? item.status : '';
-    const handled = setOf(item.handledStatuses).some((s) => FINAL.includes(s));
-    if (!has(item, 'requestedAt') || FINAL.includes(status) || handled) return undefined;
-    return open(openWork.build, [{ attribute: 'requestedAt', is: 'present' }, oneOf('status', [status])]);
+    const status = String(item.status);
+    const handled = item.handledStatuses instanceof Set && [...item.handledStatuses].some((s) => FINAL.includes(s));
+    if (!has(item, 'requestedAt') || FINAL.includes(status) || handled) return;
+    return open(openWork.build, { requestedAt: 'present', status: [status] });
   }
-  if (sk.startsWith(skPrefix.rollout) && typeof item.state === 'string') {
-    return openRolloutStates.includes(item.state as (typeof openRolloutStates)[number])
-      ? open(openWork.rollout, [oneOf('state', openRolloutStates)])
-      : undefined;
+  if (sk.startsWith(skPrefix.rollout) && openRolloutStates.some((state) => state === item.state)) {
+    return open(openWork.rollout, { state: openRolloutStates });
   }
   return undefined;
 }
@@ -140,12 +122,11 @@ export function migrationOf(item: Item, steps: readonly MigrationStep[] = MIGRAT
   };
   const set: Record<string, string> = Object.assign({}, ...plans.map((p) => p.plan.set));
   const conditions = new Set([`attribute_exists(${name('pk')})`]);
-  for (const { attribute, is, ...rest } of plans.flatMap((p) => p.plan.requires)) {
-    const values = 'values' in rest ? rest.values : [];
+  for (const [attribute, is] of plans.flatMap((p) => Object.entries(p.plan.requires))) {
     conditions.add(
-      is === 'one-of'
-        ? `${name(attribute)} IN (${values.map(value).join(', ')})`
-        : `attribute_${is === 'absent' ? 'not_' : ''}exists(${name(attribute)})`,
+      typeof is === 'string'
+        ? `attribute_${is === 'absent' ? 'not_' : ''}exists(${name(attribute)})`
+        : `${name(attribute)} IN (${is.map(value).join(', ')})`,
     );
   }
   return {
