@@ -107,6 +107,7 @@ describe('revokeVersion', () => {
       reason: 'CVE-2027-0001',
       by: 'ops-lead',
       revokedAt: NOW.toISOString(),
+      schemaVersion: 2,
     });
     expect(sns).toHaveReceivedCommandWith(PublishCommand, { Subject: 'base 1.0.0/2: revoked' });
     expect(sns).toHaveReceivedCommandWith(PublishCommand, { Subject: 'base/staging: rolled back to 1.0.0/1' });
