@@ -101,9 +101,15 @@ const tagOf = (state: PlainState): string | undefined =>
 /**
  * Writes `state` (from `exportState`) into `target`, an object of the same kind built fresh: its own data properties
  * take the saved values; a field holding a class instance in both is filled in place (keeping its class and its
- * callbacks); shared objects are looked up by name in `shared`.
+ * callbacks); shared objects are looked up by name in `shared`. With `keepNewFields` (a state another release's
+ * code wrote: an upgrade), a class instance keeps the fields the saved one did not have, as its constructor set them.
  */
-export function importState(target: object, state: PlainState, shared: ReadonlyMap<string, object> = new Map()): void {
+export function importState(
+  target: object,
+  state: PlainState,
+  shared: ReadonlyMap<string, object> = new Map(),
+  { keepNewFields = false } = {},
+): void {
   // Only the places a `$ref` leads through are kept by path (state-place.ts).
   const places = placesOf(state, '$');
   const byPath = new Map<string, unknown>();
@@ -121,8 +127,11 @@ export function importState(target: object, state: PlainState, shared: ReadonlyM
       if (tagOf(saved) === '$o' && isRecord(current)) fill(current, saved, place);
       else record[key] = build(saved, place, current);
     }
-    // What the fresh object holds and the saved one did not (an entry of a record, a field set later) goes.
-    for (const key of Object.keys(record)) if (!(key in fields) && !isWiring(record[key])) delete record[key];
+    // What the fresh object holds and the saved one did not (an entry of a record, a field set later) goes; in an
+    // upgrade, a field a class has in this release and did not have in the one that saved it stays.
+    const keepsNew = keepNewFields && Object.getPrototypeOf(into) !== Object.prototype;
+    for (const key of Object.keys(record))
+      if (!(key in fields) && !isWiring(record[key]) && !keepsNew) delete record[key];
   };
   const build = (s: PlainState, at: Place, current?: unknown): unknown => {
     const value = built(s, at, current);
