@@ -6,6 +6,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
 import { codeDigest } from '../../cli/operator/saved-identity.js';
+import { PREVIOUS_RELEASE } from '../../cli/operator/saved-release.js';
 import { GOLDSMITH_VERSION } from '../../core/release/index.js';
 import type { SavedDeployment } from '../../local/snapshot/deployment.js';
 import { rollbackProblems } from '../../local/snapshot/rollback.js';
@@ -16,7 +17,8 @@ import { captureOutput } from '../helpers/output.js';
 import { testTempDir } from '../helpers/temp-dir.js';
 
 const REPO = join(import.meta.dirname, '../..');
-const FIXTURE = join(REPO, 'test/fixtures/upgrade/0.2.0');
+/** The cloud the previous release saved (scripts/release/upgrade-fixture.ts writes it when a release is cut). */
+const FIXTURE = join(REPO, 'test/fixtures/upgrade', PREVIOUS_RELEASE);
 const LONG = 300_000;
 
 type Ledger = Record<string, unknown>[];
@@ -26,7 +28,7 @@ interface State {
   cloud: { file: string };
 }
 
-/** Unpacks the cloud 0.2.0 saved into `dir`, as `simulate --save` left it. */
+/** Unpacks the cloud the previous release saved into `dir`, as `simulate --save` left it. */
 function unpack(dir: string): void {
   for (const name of readdirSync(FIXTURE)) {
     const data = readFileSync(join(FIXTURE, name));
@@ -66,7 +68,7 @@ function rewriteSave(dir: string, change: (cloud: { fakes: Saved }, deployment: 
 const stateIn = (dir: string) => JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as State;
 const recorded = JSON.parse(readFileSync(join(FIXTURE, 'outcomes.json'), 'utf8')) as RehearsalOutcomes;
 
-/** The cloud 0.2.0 saved, upgraded to this code and run on to the fixture's `until`: the command's result. */
+/** The cloud the previous release saved, upgraded to this code and run on to the fixture's `until`: the command's result. */
 async function upgradeAndGoOn(dir: string) {
   return captureOutput(() =>
     main([
@@ -101,7 +103,7 @@ describe('an upgrade rehearsed on a cloud the previous release saved mid-quarter
   }, LONG);
 
   it('upgrades it to this code and runs on: every piece of work in flight ends as it did without the upgrade, and the audit passes', () => {
-    // Saved by 0.2.0's code, not this: without an upgrade, no command of this Goldsmith would open it.
+    // Saved by the previous release's code, not this: without an upgrade, no command of this Goldsmith would open it.
     expect(before.identity.code).not.toBe(codeDigest());
     expect(inFlight(before.snapshot.ledger)).toEqual(recorded.inFlight);
     expect(Object.values(recorded.inFlight).every((s) => /^(waiting|running)/.test(s))).toBe(true);
@@ -127,7 +129,7 @@ describe('an upgrade rehearsed on a cloud the previous release saved mid-quarter
     expect(Object.keys(cloud.stepFunctions.runningOn ?? {}).sort()).toEqual(running);
   });
 
-  it('rehearses a rollback to 0.2.0 as far as this checkout can: the work this code left running calls only functions 0.2.0 deploys, with the same handlers', () => {
+  it(`rehearses a rollback to ${PREVIOUS_RELEASE} as far as this checkout can: the work this code left running calls only functions ${PREVIOUS_RELEASE} deploys, with the same handlers`, () => {
     const cloud = cloudIn(dir, stateIn(dir));
     const { stepFunctions: sfn, deployment } = cloud;
     const older = JSON.parse(gunzipSync(readFileSync(join(FIXTURE, 'deployment.json.gz'))).toString('utf8'));
