@@ -25,7 +25,7 @@ export const CATALOG_FIELDS: Record<string, string> = {
   'images.<name>.parent':
     '`ssm:/public/parameter` (e.g. an Amazon Linux parameter), `ami-…`, an Image Builder image ARN, `docker:repo:tag`, or `{ image, channel }`.',
   'images.<name>.parent.image':
-    'Lineage: another catalog image whose channel pointer this image builds on. Its promotion to that channel rebuilds this image. A parent version an approver rejected for a channel holds the versions built on it (at any depth) at that channel only, until that parent version is promoted there after all; an expired approval or a failed gate of the parent holds nothing (docs/operating.md: Rejected parents).',
+    'Lineage: another catalog image whose channel pointer this image builds on. Its promotion to that channel rebuilds this image. A parent version an approver rejected for a channel holds the versions built on it (at any depth) at that channel only, until that parent version is promoted there after all; an expired approval or a failed gate of the parent holds nothing (docs/operating/decisions.md: Rejected parents).',
   'images.<name>.parent.channel': 'The parent’s channel this image follows.',
   'images.<name>.components':
     'Build components, in order: AWS-managed by name, or AWSTOE YAML files of this repository.',
@@ -182,7 +182,7 @@ export const CATALOG_FIELDS: Record<string, string> = {
   'quotas.amis':
     'EC2 "AMIs": AMIs per Region (default 50,000), checked by `validate` against `retention.keep` per channel.',
   allowedAmis:
-    'Optional (off when absent): the EC2 Allowed AMIs criteria the channels imply, printed as an Organizations declarative policy by `goldsmith allowed-amis` (docs/fleet.md: what it blocks and what it cannot).',
+    'Optional (off when absent): the EC2 Allowed AMIs criteria the channels imply, printed as an Organizations declarative policy by `goldsmith allowed-amis` (docs/fleet/allowed-amis.md: what it blocks and what it cannot).',
   'allowedAmis.mode':
     '`audit-mode`: EC2 marks each AMI allowed or not and blocks nothing; `enabled`: only matching AMIs are listed and launch. Start in `audit-mode`.',
   'allowedAmis.channels':
