@@ -3,8 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { SCHEMAS_ARGUMENTS, writeSchemas } from './schemas/write.js';
 
 // `npm run schemas`: writes docs/schemas/*.schema.json and the field reference of docs/catalog.md from the zod
-// schemas, and docs/templates/inspector-findings-role.json from its code. `npm run schemas -- --check` writes nothing and exits 1 naming each file that differs (what
-// test/unit/docs/schemas.test.ts fails on).
+// schemas, docs/templates/inspector-findings-role.json from its code, and docs/reference/cli.md from the commands'
+// --help. `npm run schemas -- --check` writes nothing and exits 1 naming each file that differs (what
+// test/unit/docs/schemas.test.ts and test/unit/docs/cli-reference.test.ts fail on).
 const USAGE = 'usage: npm run schemas [-- --check]';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);

@@ -23,7 +23,8 @@ describe('npm run schemas (scripts/schemas.ts)', () => {
     expect(code).toBe(0);
     expect(stdout).toBe(
       'up to date: docs/schemas/catalog.schema.json, docs/schemas/scenario.schema.json, ' +
-        'docs/schemas/report.schema.json, docs/catalog.md, docs/templates/inspector-findings-role.json\n',
+        'docs/schemas/report.schema.json, docs/catalog.md, docs/templates/inspector-findings-role.json, ' +
+        'docs/reference/cli.md\n',
     );
   });
 
