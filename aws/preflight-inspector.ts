@@ -3,7 +3,7 @@ import { paginateListDelegatedAdministrators } from '@aws-sdk/client-organizatio
 import type { Catalog } from '../core/config/schema.js';
 import { inspector2Client } from './clients/inspector2.js';
 import { organizationsClient } from './clients/organizations.js';
-import type { PreflightCheck } from './preflight.js';
+import type { PreflightCheck } from './preflight-check.js';
 import { said } from './preflight-errors.js';
 
 /** Inspector's service principal in Organizations (its delegated administrator is registered under it). */
