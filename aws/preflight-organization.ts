@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-organizations';
 import { DELEGATED_ORGANIZATIONS_ACTIONS, delegationGaps, scpDeniesDirectInvoke } from '../core/preflight/policies.js';
 import { organizationsClient } from './clients/organizations.js';
-import type { PreflightCheck } from './preflight.js';
+import type { PreflightCheck } from './preflight-check.js';
 import { nameOf, said } from './preflight-errors.js';
 
 /**

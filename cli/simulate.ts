@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { SimulationJson } from '../local/simulator/report-schema.js';
-import type { Command } from './commands.js';
+import type { Command } from './command.js';
 import { DEFAULT_CATALOG_FILE, loadCatalogFile } from './load-catalog.js';
 import { readCloud, tellReplaying } from './operator/saved-cloud-file.js';
 import { upgradeFrom } from './operator/saved-deployment.js';

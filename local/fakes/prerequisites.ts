@@ -37,7 +37,7 @@ export function preparedPrerequisites(
     organizations.rootId,
   );
   // A member factory: the delegation policy names it, and it is StackSets' and Inspector's delegated administrator
-  // (docs/deploy.md, set-up a).
+  // (docs/deploy/inspector-findings.md, set-up a).
   if (factory !== organization.managementAccountId) {
     organization.resourcePolicy = goldsmithDelegationPolicy(factory);
     organization.register(STACKSETS_SERVICE_PRINCIPAL, factory);

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { PlainState } from './state-form.js';
 import { type Place, pathOf, placesOf } from './state-place.js';
 
 /**
@@ -14,22 +15,7 @@ import { type Place, pathOf, placesOf } from './state-place.js';
  * rather than saved as something else.
  */
 
-/** The encoded form: JSON values, with tagged objects for what JSON lacks. */
-export type PlainState =
-  | null
-  | boolean
-  | number
-  | string
-  | PlainState[]
-  | { $u: 1 }
-  | { $nan: 'NaN' | 'Infinity' | '-Infinity' }
-  | { $date: string }
-  | { $map: [PlainState, PlainState][] }
-  | { $set: PlainState[] }
-  | { $o: Record<string, PlainState> }
-  | { $shared: string }
-  | { $ref: string }
-  | { $big: string };
+export type { PlainState } from './state-form.js';
 
 /** Objects that belong to the cloud rather than to the walked object, by a name the fresh cloud resolves. */
 export type SharedObjects = ReadonlyMap<object, string>;
