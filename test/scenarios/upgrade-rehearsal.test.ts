@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -143,6 +143,45 @@ describe('an upgrade rehearsed on a cloud the previous release saved mid-quarter
     });
     expect(running.length).toBeGreaterThan(0);
     expect(deployment && rollbackProblems(deployment, older as SavedDeployment, running)).toEqual([]);
+  });
+
+  it(
+    "upgrades that cloud again once this release's code moves on, from the deployment and definitions it recorded",
+    async () => {
+      const copy = testTempDir('upgrade-again-');
+      cpSync(dir, copy, { recursive: true });
+      // No deployment.json: the save this code wrote carries its deployment.
+      rmSync(join(copy, 'deployment.json'));
+      const state = JSON.parse(readFileSync(join(copy, 'state.json'), 'utf8')) as State;
+      state.identity.code = 'f'.repeat(64);
+      writeFileSync(join(copy, 'state.json'), JSON.stringify(state));
+
+      const again = await captureOutput(() => main(['simulate', '--resume', copy, '--until', '2027-01-27T00:00:00Z']));
+
+      expect(again.code).toBe(0);
+      expect(again.stderr).toMatch(
+        new RegExp(
+          `^upgraded the saved cloud from Goldsmith ${GOLDSMITH_VERSION} to ${GOLDSMITH_VERSION}: .*state machines 0 updated, 2 unchanged, 0 added; [1-9]\\d* running executions kept`,
+          'm',
+        ),
+      );
+    },
+    LONG,
+  );
+
+  it('refuses to upgrade a save of the previous release that lacks the deployment it ran on, saying how to write it', async () => {
+    const copy = testTempDir('upgrade-no-deployment-');
+    unpack(copy);
+    rmSync(join(copy, 'deployment.json'));
+    const before = readFileSync(join(copy, 'state.json'), 'utf8');
+
+    const refused = await captureOutput(() => main(['simulate', '--resume', copy]));
+
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      `goldsmith simulate: ${copy} was saved by Goldsmith ${PREVIOUS_RELEASE}, whose saves do not record what they ran on (the state machine definitions its running executions keep): write it beside the save with "npm run release:deployment -- --root <a checkout of ${PREVIOUS_RELEASE}> --into ${copy}", then resume\n`,
+    );
+    expect(readFileSync(join(copy, 'state.json'), 'utf8')).toBe(before);
   });
 });
 
