@@ -58,7 +58,7 @@ export function preparedPrerequisites(
 /** The SCP the prepared organization attaches to its root. */
 export const GOLDSMITH_SCP_ID = 'p-goldsmith01';
 
-/** docs/security.md's defence in depth: no direct invocation of Goldsmith's functions. */
+/** docs/security/scp.md, FunctionsOnlyByGoldsmith: no direct invocation of Goldsmith's functions. */
 export const GOLDSMITH_SCP_CONTENT = JSON.stringify({
   Version: '2012-10-17',
   Statement: [

@@ -48,7 +48,7 @@ export interface SimulationReport {
     failed: FailedCall[];
     /** Per outage window: calls failed, work deferred, when the last of it was done. */
     outages: OutageReport[];
-    /** Dead-lettered invocations the re-drive made again (docs/simulation.md, "Outages"), and dead letters left at the end. */
+    /** Dead-lettered invocations the re-drive made again (docs/simulation/report.md, `faults.redriven`), and dead letters left at the end. */
     redriven: number;
     deadLettersLeft: number;
     /**
