@@ -1,0 +1,60 @@
+import { runLedgerMigrations } from '../../aws/migrations.js';
+import { RECORD_FORMAT } from '../../core/ledger/record-format.js';
+
+/**
+ * The migrations an upgrade of a saved local cloud runs (upgrade.ts), after the new templates are deployed into it
+ * and before anything runs on: the same ones a release's upgrading notes tell an operator to run against a
+ * deployment. Each runs with the SDK clients on the opened cloud (aws/clients.ts), at the saved instant.
+ */
+export interface CloudMigration {
+  /** Names it in the upgrade's report, e.g. `ledger records to schema 2`. */
+  name: string;
+  /** Runs it when upgrading from one of these releases (every release when absent). */
+  from?: readonly string[];
+  /** Does the work; says in one line what it changed. */
+  run(context: { from: string; to: string; tables: readonly string[] }): Promise<string>;
+}
+
+/**
+ * The ledger's records to this release's format (aws/migrations.ts): the walk the reconciler makes a bounded batch a
+ * run in a deployment, here to its end before anything runs on. The ledger is the app's first table, as every reader
+ * of the local cloud's ledger takes it.
+ */
+const ledgerRecords: CloudMigration = {
+  name: `ledger records to format ${RECORD_FORMAT}`,
+  async run({ tables }) {
+    const table = tables[0];
+    if (!table) return 'no ledger';
+    const before = process.env.LEDGER_TABLE;
+    process.env.LEDGER_TABLE = table;
+    try {
+      const total = { scanned: 0, migrated: 0 };
+      for (let run = { done: false }; !run.done; ) {
+        const next = await runLedgerMigrations({ pages: Number.POSITIVE_INFINITY, budgetMs: Number.POSITIVE_INFINITY });
+        total.scanned += next.scanned;
+        total.migrated += next.migrated;
+        run = next;
+      }
+      return `${total.scanned} items read, ${total.migrated} brought to format ${RECORD_FORMAT}`;
+    } finally {
+      if (before === undefined) delete process.env.LEDGER_TABLE;
+      else process.env.LEDGER_TABLE = before;
+    }
+  },
+};
+
+/** Every migration, in the order they run. */
+export const MIGRATIONS: CloudMigration[] = [ledgerRecords];
+
+/** Runs the migrations that apply to an upgrade from `from` to `to`, in order: each one's line. */
+export async function runMigrations(
+  context: { from: string; to: string; tables: readonly string[] },
+  migrations: readonly CloudMigration[] = MIGRATIONS,
+): Promise<string[]> {
+  const lines: string[] = [];
+  for (const migration of migrations) {
+    if (migration.from && !migration.from.includes(context.from)) continue;
+    lines.push(`${migration.name}: ${await migration.run(context)}`);
+  }
+  return lines;
+}
