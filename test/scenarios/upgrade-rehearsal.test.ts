@@ -114,6 +114,10 @@ describe('an upgrade rehearsed on a cloud the previous release saved mid-quarter
         'm',
       ),
     );
+    // The ledger the previous release wrote, every item without a format, brought to this release's format.
+    expect(run.stderr).toMatch(
+      /migrations: ledger records to format 2: ([1-9]\d*) items read, \1 brought to format 2$/m,
+    );
     expect(run.code).toBe(0);
     expect((JSON.parse(run.stdout) as { consistency: { ok: boolean } }).consistency.ok).toBe(true);
 
