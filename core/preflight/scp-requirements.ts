@@ -123,6 +123,12 @@ export function goldsmithOwnCalls(
       role: role('ApprovalCallback'),
     },
     {
+      statement: 'SubscriptionsOnlyByTheDeployment',
+      action: 'sns:Unsubscribe',
+      resource: `${r.approvalLinks}:0123abcd-4567-89ef-0123-456789abcdef`,
+      role: `arn:aws:iam::${account}:role/${stage}-goldsmith-Notifications-AuditDoors`,
+    },
+    {
       statement: 'RulesOnlyByTheDeployment',
       action: 'events:PutRule',
       resource: r.forwardingRule,

@@ -6,7 +6,7 @@
  */
 
 /** The services the reconciler reads back what AWS holds from (functions/audit/, functions/sharing/). */
-const RECONCILER_AUDIT_SERVICES = new Set(['ec2', 'ssm', 'events', 'scheduler', 'ram']);
+const RECONCILER_AUDIT_SERVICES = new Set(['ec2', 'ssm', 'eventbridge', 'scheduler', 'ram']);
 
 /** The role of a function, as the local cloud names the caller: `<stage>-goldsmith-<Stack>-<function>`. */
 const RECONCILER = /-Reconcile$/;
