@@ -55,23 +55,6 @@ export const imageAttributeCallSchema = z.object({
   }),
 });
 
-/** The SNS calls that add, remove or re-filter a topic's subscriptions. */
-export const SUBSCRIPTION_CALLS = [
-  'Subscribe',
-  'ConfirmSubscription',
-  'Unsubscribe',
-  'SetSubscriptionAttributes',
-] as const;
-
-/** A subscription call CloudTrail reports: the doors' auditor reads the topics' subscriptions back. */
-export const subscriptionCallSchema = z.object({
-  ...base,
-  source: z.literal('aws.sns'),
-  'detail-type': z.literal(API_CALL_VIA_CLOUDTRAIL),
-  region: z.string().min(1),
-  detail: z.object({ eventSource: z.literal('sns.amazonaws.com'), eventName: z.enum(SUBSCRIPTION_CALLS) }),
-});
-
 export const outsideChangeEventSchema = z.union([
   parameterStoreChangeSchema,
   ruleApiCallSchema,

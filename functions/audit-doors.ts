@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { recordFailedInvocation } from '../aws/failed-invocations.js';
 import { TransientError } from '../core/errors/classify.js';
 import { metricNames } from '../core/observability/metrics.js';
-import { subscriptionCallSchema } from '../events/outside-change.js';
+import { subscriptionCallSchema } from '../events/subscription-call.js';
 import type { AuditPart } from './audit/report.js';
 import { auditSubscriptions } from './audit/subscriptions.js';
 import { handlerFor } from './lib/middleware.js';
