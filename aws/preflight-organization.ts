@@ -4,7 +4,8 @@ import {
   paginateListParents,
   paginateListPoliciesForTarget,
 } from '@aws-sdk/client-organizations';
-import { DELEGATED_ORGANIZATIONS_ACTIONS, delegationGaps, scpDeniesDirectInvoke } from '../core/preflight/policies.js';
+import { DELEGATED_ORGANIZATIONS_ACTIONS, delegationGaps } from '../core/preflight/policies.js';
+import { scpGaps } from '../core/preflight/scp-requirements.js';
 import { organizationsClient } from './clients/organizations.js';
 import type { PreflightCheck } from './preflight-check.js';
 import { nameOf, said } from './preflight-errors.js';
@@ -72,21 +73,29 @@ async function targetsAbove(account: string, region: string): Promise<string[]> 
   }
 }
 
+/** How many of the open requests the check's line names before "and N more". */
+const NAMED = 3;
+
+const andMore = (items: readonly string[]) =>
+  items.length > NAMED ? `${items.slice(0, NAMED).join('; ')}; and ${items.length - NAMED} more` : items.join('; ');
+
 /**
- * The service control policy that denies direct invocation of Goldsmith's functions (docs/security/scp.md, `FunctionsOnlyByGoldsmith`). SCPs do not
- * apply to the management account
+ * The service control policy of docs/security/scp.md. SCPs do not apply to the management account
  * (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html), so there it cannot
  * be met. Otherwise the policies attached to the account and every OU above it, and the root, are read with
  * ListPoliciesForTarget and DescribePolicy (management account or delegated administrator:
- * https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListPoliciesForTarget.html).
+ * https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListPoliciesForTarget.html), and their Deny
+ * statements evaluated together for each action the page denies on Goldsmith's resources of `stage`, as a principal
+ * that is not Goldsmith's would send it (core/preflight/scp-requirements.ts): every one must be refused, and none of
+ * the calls Goldsmith's own roles make.
  */
-export async function serviceControlPolicyCheck(s: Standing, region: string): Promise<PreflightCheck> {
+export async function serviceControlPolicyCheck(s: Standing, region: string, stage = 'prod'): Promise<PreflightCheck> {
   const name = 'service control policy';
   if (s.account === s.management)
     return {
       name,
       status: 'not checked',
-      detail: `service control policies do not apply to the management account ${s.account}: nothing stops its administrators invoking Goldsmith's functions directly; deploy into a member account to close that (docs/security/scp.md)`,
+      detail: `service control policies do not apply to the management account ${s.account}: nothing stops its administrators changing what Goldsmith made or invoking its functions directly; deploy into a member account to close that (docs/security/scp.md)`,
     };
   const client = organizationsClient(region);
   try {
@@ -103,18 +112,29 @@ export async function serviceControlPolicyCheck(s: Standing, region: string): Pr
         }
       }
     }
-    const denying = found.filter((p) => scpDeniesDirectInvoke([p.content]));
-    return denying.length > 0
-      ? {
-          name,
-          status: 'ok',
-          detail: `${denying.map((p) => p.name).join(', ')} denies direct lambda:InvokeFunction on Goldsmith's functions`,
-        }
-      : {
-          name,
-          status: 'missing',
-          detail: `no SCP on ${s.account} or above it denies lambda:InvokeFunction on Goldsmith's functions: from the management account, \`aws organizations create-policy --type SERVICE_CONTROL_POLICY --name goldsmith-functions --content file://scp.json\` with the statement FunctionsOnlyByGoldsmith docs/security/scp.md gives, then \`aws organizations attach-policy --policy-id <id> --target-id ${s.account}\``,
-        };
+    const gaps = scpGaps(
+      found.map((p) => p.content),
+      stage,
+      s.account,
+      region,
+    );
+    if (gaps.refusesGoldsmith.length > 0)
+      return {
+        name,
+        status: 'missing',
+        detail: `the SCPs on ${s.account} or above it refuse Goldsmith's own calls: ${andMore(gaps.refusesGoldsmith)}; exempt its roles (arn:aws:iam::*:role/${stage}-goldsmith-*, and arn:aws:iam::*:role/goldsmith-${stage}-on-finding where it writes) as docs/security/scp.md does`,
+      };
+    if (gaps.open.length > 0)
+      return {
+        name,
+        status: 'missing',
+        detail: `the SCPs on ${s.account} or above it (${found.length === 0 ? 'none' : found.map((p) => p.name).join(', ')}) do not deny ${gaps.open.length} of the changes docs/security/scp.md denies on stage ${stage}'s resources to principals that are not Goldsmith's: ${andMore(gaps.open)}. From the management account, \`aws organizations create-policy --type SERVICE_CONTROL_POLICY --name goldsmith --content file://scp.json\` with the statements docs/security/scp.md gives, then \`aws organizations attach-policy --policy-id <id> --target-id ${s.account}\``,
+      };
+    return {
+      name,
+      status: 'ok',
+      detail: `${found.map((p) => p.name).join(', ')} deny every change docs/security/scp.md lists on stage ${stage}'s resources to principals that are not Goldsmith's, and none of Goldsmith's own calls`,
+    };
   } catch (error) {
     return {
       name,

@@ -247,7 +247,7 @@ export async function preflight(
     checks.push(
       await inspectorAdministratorCheck(catalog, who.account),
       await inspectorMembersCheck(catalog, who.account, distributionRegions(catalog).ami),
-      await serviceControlPolicyCheck(standing, region),
+      await serviceControlPolicyCheck(standing, region, options.stage),
     );
   checks.push(await releaseCheck(options.stage, catalog.organization.homeRegion));
   const slack = await slackSecret(catalog, region);

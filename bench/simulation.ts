@@ -85,6 +85,7 @@ const callPlanSchema = z.object({
   minimum: z.number(),
   ratio: z.number().nullable(),
   dynamo: z.object({ requests: z.number(), byOperation: z.record(z.string(), z.number()) }),
+  audit: z.object({ calls: z.number(), byOperation: z.record(z.string(), z.number()) }).optional(),
 });
 
 // The part of the report (docs/simulation.md, `simulate --json`) the benchmark reads; anything else → no numbers.
@@ -261,7 +262,22 @@ export function callPlanLines(plan: CallPlan | null): string[] {
     `    ${'operation'.padEnd(46)} ${'made'.padStart(7)} ${'needed'.padStart(7)}  ratio`,
     ...rows,
     `  DynamoDB per promotion    ${perPromotion(plan.dynamo.requests, n)} requests (${dynamo})`,
+    ...auditLine(plan),
   ];
+}
+
+/**
+ * What the audit of outside changes costs per promotion (docs/performance.md): the reconciler's read-backs of what AWS
+ * holds and the doors' auditor, per operation, largest first.
+ */
+export function auditLine(plan: CallPlan): string[] {
+  if (!plan.audit) return ['  audit per promotion       not reported'];
+  const n = plan.promotions;
+  const ops = Object.entries(plan.audit.byOperation)
+    .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+    .map(([op, c]) => `${op} ${perPromotion(c, n)}`)
+    .join(', ');
+  return [`  audit per promotion       ${perPromotion(plan.audit.calls, n)} calls (${ops || 'none'})`];
 }
 
 /** The sharing lines of the simulation benchmark: calls against the planner's minimum, the largest wave. */

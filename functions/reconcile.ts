@@ -242,14 +242,14 @@ export async function reconcileBuilds(raw: ReconcileInput): Promise<ReconcileRep
     if (report.pointerShares.failures.length > 0) otherFailures.push(pointerShareFailureText(report.pointerShares));
     permanent += report.pointerShares.permanentFailures;
   }
-  // Then what else AWS holds: pointers and launch permissions once a day, scheduled revocations every run.
-  const sweepDays = parseDuration(bundledCatalog().monitoring.launchPermissionSweepEvery) / 86_400;
-  report.audit = await auditWhatAwsHolds(
-    Object.values(promotionPlans()),
-    now,
-    fullPass,
-    isLaunchPermissionSweep(now, sweepDays),
-  );
+  // Then what else AWS holds: scheduled revocations every run; rules daily; pointers and launch permissions on their
+  // sweep days (between them, their change events ask for a read-back: functions/audit/readback.ts).
+  const { monitoring } = bundledCatalog();
+  const sweepDay = (every: string) => isLaunchPermissionSweep(now, parseDuration(every) / 86_400);
+  report.audit = await auditWhatAwsHolds(Object.values(promotionPlans()), now, fullPass, {
+    launchPermissions: sweepDay(monitoring.launchPermissionSweepEvery),
+    pointers: sweepDay(monitoring.pointerSweepEvery),
+  });
   metrics.addMetric(metricNames.driftFound, MetricUnit.Count, report.audit.findings.length);
   otherFailures.push(...report.audit.failures);
   permanent += report.audit.permanentFailures;

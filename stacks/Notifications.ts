@@ -8,10 +8,11 @@ import type { Catalog } from '../core/config/schema.js';
 import { useCatalog } from './catalog.js';
 import { ownLogGroups } from './function-logs.js';
 import { ledgerTableName } from './names.js';
+import { createDoorsAuditor } from './notifications/audit-doors.js';
 import { createSlackRelay } from './notifications/slack.js';
 import { createMonthlySummary } from './notifications/summary.js';
 import { approvalLinksTopicName, notificationsTopicName } from './Promotion.js';
-import { publishOnlyByWriters, subscriptionsOnlyByDeployment } from './resource-doors.js';
+import { publishOnlyByWriters, subscriptionManagers, subscriptionsOnlyByDeployment } from './resource-doors.js';
 
 /** What other stacks get from `use(Notifications)`. */
 export interface NotificationsResources {
@@ -94,12 +95,15 @@ export function Notifications({ app, stack }: StackContext): NotificationsResour
   publishOnlyByWriters('approval-links', approvalLinks);
   // Subscriptions of both topics are the deployment's alone: a subscriber of the approval links would read every
   // approver's links; one who unsubscribes or re-filters the notifications' mail and Slack silences every alert.
-  subscriptionsOnlyByDeployment(topic);
-  subscriptionsOnlyByDeployment(approvalLinks);
   const ledger = dynamodb.Table.fromTableName(stack, 'Ledger', ledgerTableName(app.stage));
   const slack = catalog.notifications.slack
     ? createSlackRelay(stack, catalog.notifications.slack, topic, ledger)
     : undefined;
+  // The doors' auditor reads the subscriptions back and puts them back: admitted beside the deployment.
+  const auditor = createDoorsAuditor(stack, catalog, ledger, { notifications: topic, approvalLinks }, slack);
+  const managers = [...subscriptionManagers(), auditor.fn.role?.roleArn ?? ''].filter((m) => m !== '');
+  subscriptionsOnlyByDeployment(topic, managers);
+  subscriptionsOnlyByDeployment(approvalLinks, managers);
   createMonthlySummary(stack, catalog, ledger, topic);
   stack.addOutputs({ NotificationsTopicArn: topic.topicArn });
   return { topic, approvalLinks, key, slack };

@@ -91,9 +91,14 @@ export const monitoringSchema = z.strictObject({
   /**
    * How often the audit's full sweep reads back every live version's launch permissions in every Region
    * (DescribeImageAttribute per AMI). Between sweeps a change is read back when its event arrives (EC2's
-   * ModifyImageAttribute through CloudTrail, which needs a trail); pointers and the forwarding rules are read daily.
+   * ModifyImageAttribute through CloudTrail, which needs a trail); the forwarding rules are read daily.
    */
   launchPermissionSweepEvery: sweepEverySchema.default('7d'),
+  /**
+   * How often the audit's full sweep reads back every channel pointer in every Region (GetParameters, ten a call).
+   * Between sweeps a pointer is read back when Parameter Store's own change event arrives (no trail needed).
+   */
+  pointerSweepEvery: sweepEverySchema.default('7d'),
   /** How long every function's and the state machine's logs are kept, in days (one of CloudWatch's periods). */
   logRetentionDays: z
     .literal(LOG_RETENTION_DAYS, {

@@ -69,6 +69,7 @@ export const catalogShapeSchema = z.strictObject({
   monitoring: monitoringSchema.default({
     staleChannelAfter: '45d',
     launchPermissionSweepEvery: '7d',
+    pointerSweepEvery: '7d',
     logRetentionDays: 365,
   }),
   resilience: resilienceSchema.default({

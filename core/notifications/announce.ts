@@ -155,8 +155,12 @@ const TEXT: { [E in NotificationEvent]: (s: Subject, d: Detail<E>) => Text } = {
       'launch-permissions': `launch permissions of ${s.image} ${s.version}`,
       'revocation-schedule': `scheduled revocation of ${s.image} ${s.version}`,
       'event-rule': `EventBridge rule ${d.name ?? ''}`,
+      subscription: `subscriptions of ${d.name ?? ''}`,
     }[d.resource];
-    const says = d.resource === 'event-rule' ? "Goldsmith's stacks say" : "Goldsmith's ledger says";
+    const says =
+      d.resource === 'event-rule' || d.resource === 'subscription'
+        ? "Goldsmith's stacks say"
+        : "Goldsmith's ledger says";
     return {
       title: `${what}${d.region ? ` (${d.region})` : ''}: changed outside Goldsmith`,
       summary: `The audit found the ${what}${d.region ? ` in ${d.region}` : ''} holding ${d.found} where ${says} ${d.expected}: ${d.action}.`,

@@ -1,7 +1,7 @@
 /**
- * What `goldsmith preflight` reads in the organization's policies, decided without AWS: whether the Organizations
- * resource-based delegation policy lets the factory account make Goldsmith's reads, and whether a service control
- * policy in force on it denies direct invocation of Goldsmith's functions (docs/deploy.md, docs/security.md).
+ * What `goldsmith preflight` reads in the Organizations resource-based delegation policy, decided without AWS: whether
+ * it lets the factory account make Goldsmith's reads (docs/deploy.md; the service control policies are weighed in
+ * scp-evaluate.ts and scp-requirements.ts).
  * Policies are taken as IAM JSON (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html):
  * `Action`, `Resource` and principals may be one string or a list; `*` and `?` are wildcards in actions and resources.
  */
@@ -95,25 +95,4 @@ export function delegationGaps(
     if (relevant.some((s) => s.Effect === 'Deny')) return true;
     return !relevant.some((s) => s.Effect === 'Allow' && allEverywhere(s));
   });
-}
-
-/** A Goldsmith function's ARN, as CloudFormation names it after its stack (`<stage>-goldsmith-…`). */
-const SAMPLE_FUNCTION = 'arn:aws:lambda:us-east-1:111122223333:function:prod-goldsmith-Promotion-task';
-
-/**
- * Whether one of the service control policies `contents` denies `lambda:InvokeFunction` on Goldsmith's functions:
- * a Deny whose actions cover the call and whose resources cover every function, or name Goldsmith's
- * (`<stage>-goldsmith-…`, any stage). Its conditions (who is exempt) are the organization's to choose;
- * docs/security/scp.md gives the recommended ones.
- */
-export function scpDeniesDirectInvoke(contents: readonly string[]): boolean {
-  const arn = SAMPLE_FUNCTION;
-  return contents.some((content) =>
-    statementsOf(content).some(
-      (s) =>
-        s.Effect === 'Deny' &&
-        actionIn(s, 'lambda:InvokeFunction') &&
-        list(s.Resource).some((r) => wildcardMatch(r, arn) || /goldsmith/i.test(r)),
-    ),
-  );
 }

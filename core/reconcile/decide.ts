@@ -119,8 +119,8 @@ export function isFullPass(now: Date, periodHours: number = RECONCILE_PERIOD_HOU
 }
 
 /**
- * Whether the day's full pass also sweeps every live version's launch permissions: every `everyDays` days, counted
- * from the epoch in UTC days, so the sweep days need no state and every run agrees on them.
+ * Whether the day's full pass also runs a sweep due every `everyDays` days (every live version's launch permissions,
+ * every channel pointer): counted from the epoch in UTC days, so the sweep days need no state and every run agrees.
  */
 export function isLaunchPermissionSweep(now: Date, everyDays: number): boolean {
   return isFullPass(now) && Math.floor(now.getTime() / 86_400_000) % Math.max(1, Math.round(everyDays)) === 0;

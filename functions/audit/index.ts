@@ -11,7 +11,7 @@ export type { AuditFinding, AuditPart };
 
 /** What one audit found and did: each part, and every finding together. */
 export interface AuditReport {
-  /** The channel pointers in every Region (daily). */
+  /** The channel pointers in every Region (every `pointerSweepEvery` days). */
   pointers?: AuditPart;
   /** Live versions' launch permissions in every Region (daily). */
   launchPermissions?: AuditPart;
@@ -32,18 +32,20 @@ type Plan = {
 /**
  * The reconciler's audit of what AWS holds against the ledger (docs/operating.md, "The daily audit"). Every run:
  * scheduled revocations whose schedule is gone are carried out once due, or announced while still to come. Once a
- * day (the full pass): the findings-forwarding rule and every channel pointer in every Region; every
- * `launchPermissionSweepEvery` days, every live version's launch permissions in every Region; each put back where
- * someone changed it outside Goldsmith. Between sweeps, a change's own event asks for a read of just that resource. Parts run one after the other; a failure in one
- * stops none of the others.
+ * day (the full pass): the findings-forwarding rule in every Region; every `pointerSweepEvery` days, every channel
+ * pointer in every Region; every `launchPermissionSweepEvery` days, every live version's launch permissions in every
+ * Region; each put back where someone changed it outside Goldsmith. Between sweeps a change's own event asks for a
+ * read of just that resource (readback.ts): the sweeps are the backstop. Parts run one after the other; a failure in
+ * one stops none of the others.
  */
 export async function auditWhatAwsHolds(
   plans: readonly Plan[],
   now: Date,
   daily: boolean,
-  /** Whether this daily pass also sweeps launch permissions (the catalog's `monitoring.launchPermissionSweepEvery`). */
-  sweepLaunchPermissions: boolean = daily,
+  /** Which sweeps this daily pass makes (the catalog's `monitoring.launchPermissionSweepEvery`, `pointerSweepEvery`). */
+  sweeps: { launchPermissions: boolean; pointers: boolean } = { launchPermissions: daily, pointers: daily },
 ): Promise<AuditReport> {
+  const sweepLaunchPermissions = daily && sweeps.launchPermissions;
   // On the daily pass each image's decisions, revocations and scheduled revocations are read once, in one Query,
   // for both parts that read them (aws/image-decisions.ts).
   const decisions = daily ? readOnce(readDecisionsAndRevocations) : undefined;
@@ -55,9 +57,8 @@ export async function auditWhatAwsHolds(
   );
   // Daily the rule's state and pattern; its targets with the sweep (and on every change event, readback.ts).
   const rules = daily ? await auditForwardingRules(now, undefined, sweepLaunchPermissions) : undefined;
-  const pointers = daily ? await auditChannelPointers(plans, now) : undefined;
-  const launchPermissions =
-    daily && sweepLaunchPermissions ? await auditLaunchPermissions(plans, now, decisions) : undefined;
+  const pointers = daily && sweeps.pointers ? await auditChannelPointers(plans, now) : undefined;
+  const launchPermissions = sweepLaunchPermissions ? await auditLaunchPermissions(plans, now, decisions) : undefined;
   const parts = [scheduledRevocations, rules, pointers, launchPermissions].filter(
     (p): p is AuditPart => p !== undefined,
   );

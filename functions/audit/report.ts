@@ -33,7 +33,7 @@ export function failed(part: AuditPart, message: string, error: unknown): void {
 }
 
 /** Kinds whose drift, left unrepaired, silences Goldsmith: a revocation that will not fire, findings that never arrive. */
-const CRITICAL_UNREPAIRED = new Set<AuditFinding['resource']>(['revocation-schedule', 'event-rule']);
+const CRITICAL_UNREPAIRED = new Set<AuditFinding['resource']>(['revocation-schedule', 'event-rule', 'subscription']);
 
 /**
  * Tells people what the audit found and did: one `drift-found` announcement per drift record (its sort key is the

@@ -21,6 +21,8 @@ export interface FakeStats {
   /** Every successful EC2 launch/copy permission call, with its virtual start and end (retries inside): the
    * sharing figures' waves. */
   readonly sharingCalls: TimedCall[];
+  /** Logical calls per caller (the principal the local Lambda runtime ran the function as), per `service:Action`. */
+  readonly callsByCaller: Record<string, Record<string, number>>;
 }
 
 /** One logical call as the virtual clock saw it: from its first attempt to its answer, backoffs included. */
@@ -64,6 +66,7 @@ export function emptyStats(): FakeStats {
     faults: { injected: 0, retried: 0, failedCalls: 0 },
     failed: [],
     sharingCalls: [],
+    callsByCaller: {},
   };
 }
 
@@ -132,6 +135,12 @@ export function attachFake(client: { middlewareStack: unknown }, o: AttachOption
       const action = actionOf(context);
       const key = `${o.service}:${action}`;
       o.stats.apiCalls[key] = (o.stats.apiCalls[key] ?? 0) + 1;
+      const who = currentCaller();
+      if (who !== undefined) {
+        const mine = o.stats.callsByCaller[who] ?? {};
+        mine[key] = (mine[key] ?? 0) + 1;
+        o.stats.callsByCaller[who] = mine;
+      }
       const startMs = o.clock.now();
       try {
         const result = await next(args);

@@ -7,6 +7,7 @@ import {
   STACKSETS_SERVICE_PRINCIPAL,
 } from './organization-admin.js';
 import type { OrganizationsFake } from './organizations.js';
+import { GOLDSMITH_FUNCTIONS_SCP, GOLDSMITH_RESOURCES_SCP } from './prerequisites-scp.js';
 
 /**
  * What a deployment needs that the stacks do not create, as the factory account and its organization hold it
@@ -36,6 +37,10 @@ export function preparedPrerequisites(
     { id: GOLDSMITH_SCP_ID, name: 'goldsmith-functions', content: GOLDSMITH_SCP_CONTENT },
     organizations.rootId,
   );
+  organization.attach(
+    { id: GOLDSMITH_RESOURCES_SCP_ID, name: 'goldsmith-resources', content: JSON.stringify(GOLDSMITH_RESOURCES_SCP) },
+    organizations.rootId,
+  );
   // A member factory: the delegation policy names it, and it is StackSets' and Inspector's delegated administrator
   // (docs/deploy/inspector-findings.md, set-up a).
   if (factory !== organization.managementAccountId) {
@@ -58,22 +63,11 @@ export function preparedPrerequisites(
 /** The SCP the prepared organization attaches to its root. */
 export const GOLDSMITH_SCP_ID = 'p-goldsmith01';
 
+/** The SCP of Goldsmith's resources the prepared organization attaches to its root beside the functions' one. */
+export const GOLDSMITH_RESOURCES_SCP_ID = 'p-goldsmith02';
+
 /** docs/security/scp.md, FunctionsOnlyByGoldsmith: no direct invocation of Goldsmith's functions. */
-export const GOLDSMITH_SCP_CONTENT = JSON.stringify({
-  Version: '2012-10-17',
-  Statement: [
-    {
-      Sid: 'GoldsmithFunctionsOnlyThroughTheirTriggers',
-      Effect: 'Deny',
-      Action: 'lambda:InvokeFunction',
-      Resource: 'arn:aws:lambda:*:*:function:*-goldsmith-*',
-      Condition: {
-        BoolIfExists: { 'aws:PrincipalIsAWSService': 'false', 'lambda:InvokedViaFunctionUrl': 'false' },
-        ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/*-goldsmith-*' },
-      },
-    },
-  ],
-});
+export const GOLDSMITH_SCP_CONTENT = JSON.stringify(GOLDSMITH_FUNCTIONS_SCP);
 
 /** The delegation policy docs/deploy.md gives, for `account`. */
 export function goldsmithDelegationPolicy(account: string): string {

@@ -1,5 +1,4 @@
 import { InvalidParameterException, NotFoundException, SNSServiceException } from '@aws-sdk/client-sns';
-import { STSServiceException } from '@aws-sdk/client-sts';
 import {
   errorFactory,
   type FakeCall,
@@ -9,11 +8,13 @@ import {
   nextRequestId,
   required,
 } from './common.js';
-import type { MemberAccess } from './member-access.js';
-import { type FilterPolicy, FilterPolicyError, filterPolicyMatches, parseFilterPolicy } from './sns-filter.js';
+import { FilterPolicyError, filterPolicyMatches, parseFilterPolicy } from './sns-filter.js';
+import type { SnsSubscription } from './sns-subscription.js';
+import { subscriptionCall } from './sns-subscriptions.js';
+
+export type { SnsSubscription } from './sns-subscription.js';
 
 const snsErr = errorFactory(SNSServiceException);
-const stsErr = errorFactory(STSServiceException);
 
 /** A message as a subscriber would receive it. */
 export interface PublishedMessage {
@@ -41,17 +42,6 @@ export function announcementWork(message: string, structured = false): string | 
   } catch {
     return undefined;
   }
-}
-
-/** A subscription: who receives a topic's messages, filtered by its policy on message attributes. */
-export interface SnsSubscription {
-  readonly arn: string;
-  readonly topicArn: string;
-  /** `email`, `lambda`, `sqs`, … */
-  readonly protocol: string;
-  /** The address, function or queue ARN. */
-  readonly endpoint: string;
-  readonly filterPolicy?: FilterPolicy | undefined;
 }
 
 /** SNS: topics (pre-registered or created), Publish recorded with attributes, Subscribe with filter policies. */
@@ -90,22 +80,37 @@ export class SnsFake implements FakeService {
    * filter policy's JSON, checked against SNS's constraints.
    * @throws FilterPolicyError for a policy SNS would refuse.
    */
-  subscribe(topicArn: string, protocol: string, endpoint: string, filterPolicy?: string): SnsSubscription {
+  subscribe(
+    topicArn: string,
+    protocol: string,
+    endpoint: string,
+    filterPolicy?: string,
+    pending = false,
+  ): SnsSubscription {
+    const parsed = filterPolicy === undefined ? undefined : parseFilterPolicy(filterPolicy);
     const sub: SnsSubscription = {
       arn: `${topicArn}:${this.ids.next('sub', 8).slice(4)}`,
       topicArn,
       protocol,
       endpoint,
-      filterPolicy: filterPolicy === undefined ? undefined : parseFilterPolicy(filterPolicy),
+      filterPolicy: parsed,
+      filterPolicyJson: parsed === undefined ? undefined : filterPolicy,
+      ...(pending ? { pending } : {}),
     };
     this.subscriptions.push(sub);
     return sub;
   }
 
+  /** The owner of a pending email subscription follows its confirmation link. */
+  confirm(subscriptionArn: string): void {
+    const sub = this.subscriptions.find((s) => s.arn === subscriptionArn);
+    if (sub) sub.pending = undefined;
+  }
+
   /** The subscriptions a published message reaches: its topic's, whose filter policy its attributes match. */
   recipientsOf(m: PublishedMessage): SnsSubscription[] {
     return this.subscriptions.filter(
-      (s) => s.topicArn === m.topicArn && filterPolicyMatches(s.filterPolicy, m.attributes),
+      (s) => s.topicArn === m.topicArn && !s.pending && filterPolicyMatches(s.filterPolicy, m.attributes),
     );
   }
 
@@ -161,12 +166,23 @@ export class SnsFake implements FakeService {
         const endpoint = typeof call.input.Endpoint === 'string' ? call.input.Endpoint : '';
         const attributes = (call.input.Attributes ?? {}) as Record<string, string>;
         try {
-          return { SubscriptionArn: this.subscribe(topic, protocol, endpoint, attributes.FilterPolicy).arn };
+          // An email (or HTTP) endpoint confirms before it receives anything; the ARN is given only with
+          // ReturnSubscriptionArn (https://docs.aws.amazon.com/sns/latest/api/API_Subscribe.html).
+          const pending = protocol === 'email' || protocol === 'email-json' || protocol.startsWith('http');
+          const sub = this.subscribe(topic, protocol, endpoint, attributes.FilterPolicy, pending);
+          return {
+            SubscriptionArn: pending && call.input.ReturnSubscriptionArn !== true ? 'pending confirmation' : sub.arn,
+          };
         } catch (error) {
           if (error instanceof FilterPolicyError) throw invalid(error.message);
           throw error;
         }
       }
+      case 'ListSubscriptionsByTopic':
+      case 'GetSubscriptionAttributes':
+      case 'SetSubscriptionAttributes':
+      case 'Unsubscribe':
+        return subscriptionCall(this.subscriptions, this.accountId, call, invalid, (arn) => this.topic(arn));
       case 'Publish': {
         const topic = this.topic(required(call.input, 'TopicArn', invalid));
         const message = required(call.input, 'Message', invalid);
@@ -212,61 +228,4 @@ export class SnsFake implements FakeService {
   }
 }
 
-/**
- * STS: a fixed caller identity and AssumeRole. A role the member accounts define (`MemberAccess`) is assumed only as
- * its trust policy and the caller's policies allow, and its credentials act in that account; any other role ARN gets
- * credentials the fakes treat as the local cloud's own.
- */
-export class StsFake implements FakeService {
-  /** Roles in member accounts and the sessions issued for them (set by whoever defines the roles). */
-  access: MemberAccess | undefined;
-
-  constructor(private readonly accountId: string) {}
-
-  handle(call: FakeCall): unknown {
-    switch (call.action) {
-      case 'GetCallerIdentity':
-        return {
-          UserId: 'AIDALOCALGOLDSMITH',
-          Account: this.accountId,
-          Arn: `arn:aws:iam::${this.accountId}:user/goldsmith-local`,
-        };
-      case 'AssumeRole': {
-        const role = required(call.input, 'RoleArn', (m) => stsErr('ValidationError', m));
-        const session = required(call.input, 'RoleSessionName', (m) => stsErr('ValidationError', m));
-        const m = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(.+)$/.exec(role);
-        if (!m) throw stsErr('ValidationError', `${role} is not a valid role ARN`);
-        if (this.access?.knows(role)) return this.assumeMemberRole(this.access, call, role, session);
-        return {
-          Credentials: {
-            AccessKeyId: 'ASIALOCAL',
-            SecretAccessKey: 'local',
-            SessionToken: 'local',
-            Expiration: new Date(Date.UTC(2100, 0)),
-          },
-          AssumedRoleUser: {
-            AssumedRoleId: `AROALOCAL:${session}`,
-            Arn: `arn:aws:sts::${m[1]}:assumed-role/${m[2]}/${session}`,
-          },
-        };
-      }
-      default:
-        throw new NotImplementedByFakeError('sts', call.action);
-    }
-  }
-
-  private async assumeMemberRole(access: MemberAccess, call: FakeCall, role: string, name: string): Promise<unknown> {
-    const caller = call.principal ?? `arn:aws:iam::${this.accountId}:user/goldsmith-local`;
-    const session = await access.assume(caller, role, name);
-    if ('code' in session) throw stsErr(session.code, session.message, 403);
-    return {
-      Credentials: {
-        AccessKeyId: session.accessKeyId,
-        SecretAccessKey: 'local',
-        SessionToken: `local-${session.accessKeyId}`,
-        Expiration: new Date(Date.UTC(2100, 0)),
-      },
-      AssumedRoleUser: { AssumedRoleId: `AROALOCAL:${name}`, Arn: session.arn },
-    };
-  }
-}
+export { StsFake } from './sts.js';

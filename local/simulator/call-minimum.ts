@@ -1,3 +1,5 @@
+import type { AuditCalls } from './audit-calls.js';
+
 /**
  * What every "per channel promotion" figure divides by (the totals, the cost, `callPlan`, the HTML, the benchmark): the
  * channel promotions that happened, a version promoted into a channel. Attempts a gate, an approver, time or an abort
@@ -22,6 +24,8 @@ export interface CallPlanFigures {
   ratio: number | null;
   /** Requests Goldsmith's functions sent to DynamoDB (a batch or a transaction is one request), per operation. */
   dynamo: { requests: number; byOperation: Record<string, number> };
+  /** The audit of outside changes: its calls, per operation (audit-calls.ts); part of `made`. */
+  audit?: AuditCalls;
 }
 
 export interface CallPlanOperation {

@@ -217,6 +217,7 @@ export const reportSchema = z.strictObject({
       minimum: count,
       ratio: z.number().nullable(),
       dynamo: z.strictObject({ requests: count, byOperation: z.record(z.string(), count) }),
+      audit: z.strictObject({ calls: count, byOperation: z.record(z.string(), count) }).optional(),
     })
     .optional(),
   amis: z.strictObject({

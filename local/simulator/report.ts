@@ -3,6 +3,7 @@ import type { FailedCall } from '../fakes/middleware.js';
 import { ORGANIZATIONS_PAGE_SIZE } from '../fakes/organizations.js';
 import type { OutageReport } from '../fakes/outages.js';
 import { formatViolation, modelCheckFigures } from '../models/request-check.js';
+import { auditCalls } from './audit-calls.js';
 import { type CallPlanFigures, callPlanFigures } from './call-minimum.js';
 import type { LocalCloud } from './cloud.js';
 import type { AsyncInvoker } from './invoke.js';
@@ -147,6 +148,7 @@ export async function buildReport(
     redriven: cloud.redrives.count,
     dynamoRequests: cloud.dynamoUsage.requests,
   });
+  callPlan.audit = auditCalls(stats.callsByCaller);
 
   return {
     scenario: { start: scenario.start, until: scenario.until, seed: scenario.seed },

@@ -231,6 +231,15 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
     }
     case 'sns:Publish':
       return one(required(site, action, 'NOTIFY_TOPIC_ARN'));
+    // The doors' auditor: each topic's subscriptions listed and subscribed again on the topic; a subscription's own
+    // calls take no resource type (Service Authorization Reference for SNS), so IAM authorizes them on `*`.
+    case 'sns:ListSubscriptionsByTopic':
+    case 'sns:Subscribe':
+      return ['NOTIFY_TOPIC_ARN', 'APPROVAL_TOPIC_ARN'].flatMap((v) => one(required(site, action, v)));
+    case 'sns:GetSubscriptionAttributes':
+    case 'sns:SetSubscriptionAttributes':
+    case 'sns:Unsubscribe':
+      return one('*');
     case 'states:StartExecution':
       // Publish starts a Rollout execution, and only when a channel rolls out (its environment then names it). The
       // reconciler's environment names both machines: it starts promotions and only reads Rollout executions.

@@ -135,7 +135,9 @@ export const CATALOG_FIELDS: Record<string, string> = {
   monitoring: 'Alarm settings.',
   'monitoring.staleChannelAfter': 'A channel that has not moved this long raises the stale-golden-image alarm.',
   'monitoring.launchPermissionSweepEvery':
-    "How often the audit reads back every live version's launch permissions in every Region (whole days, 1d to 30d). Between sweeps a change is read back when its CloudTrail event arrives (needs a trail: docs/security.md); pointers and the findings-forwarding rules are read back daily.",
+    "How often the audit reads back every live version's launch permissions in every Region (whole days, 1d to 30d). Between sweeps a change is read back when its CloudTrail event arrives (needs a trail: docs/security.md); the findings-forwarding rules are read back daily.",
+  'monitoring.pointerSweepEvery':
+    "How often the audit reads back every channel pointer in every Region (whole days, 1d to 30d). Between sweeps a pointer is read back within minutes of Parameter Store's own change event (no trail needed).",
   'monitoring.logRetentionDays':
     "Days every function's own log group and the state machine's keep their logs (one of CloudWatch Logs' periods).",
   resilience: "How long transient AWS errors are waited out, and when an image's failing builds stop.",

@@ -7,7 +7,12 @@ import { CDK_BOOTSTRAP_VERSION_PARAMETER, type PreflightCheck, preflight } from 
 import { INSPECTOR_PRINCIPAL } from '../../aws/preflight-inspector.js';
 import { STACKSETS_PRINCIPAL } from '../../aws/preflight-stacksets.js';
 import { RAM_SERVICE_PRINCIPAL } from '../../local/fakes/organization-admin.js';
-import { GOLDSMITH_SCP_ID, goldsmithDelegationPolicy, type Prerequisites } from '../../local/fakes/prerequisites.js';
+import {
+  GOLDSMITH_RESOURCES_SCP_ID,
+  GOLDSMITH_SCP_ID,
+  goldsmithDelegationPolicy,
+  type Prerequisites,
+} from '../../local/fakes/prerequisites.js';
 import { MINIMUM_ACCOUNT_CONCURRENCY } from '../../stacks/reserved-concurrency.js';
 import { preflightCatalog } from '../unit/aws/preflight-catalog.js';
 import { localCloud, resetClients } from '../unit/local/helpers.js';
@@ -219,6 +224,39 @@ describe('goldsmith preflight on the local cloud', () => {
     // What a member that administers nothing may not read is said, not guessed.
     expect(named(checks, 'service control policy')?.status).toBe('not checked');
     expect(named(checks, 'Inspector delegated administrator')?.status).toBe('not checked');
+  });
+
+  it('refuses a loose SCP: a Deny that names goldsmith but leaves the signing keys and the pointers open', async () => {
+    const p = await cloud();
+    p.organization.policies.delete(GOLDSMITH_RESOURCES_SCP_ID);
+    p.organization.attach(
+      {
+        id: 'p-loose00001',
+        name: 'goldsmith-loose',
+        content: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Deny',
+              Action: ['events:DisableRule', 'events:DeleteRule'],
+              Resource: 'arn:aws:events:*:*:rule/prod-goldsmith-*',
+              Condition: { ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/*goldsmith*' } },
+            },
+          ],
+        }),
+      },
+      OU,
+    );
+
+    const checks = await run();
+
+    expect(missing(checks)).toEqual(['service control policy']);
+    const detail = named(checks, 'service control policy')?.detail ?? '';
+    expect(detail).toContain('(goldsmith-loose, goldsmith-functions)');
+    expect(detail).toContain(
+      `ssm:PutParameter on arn:aws:ssm:${HOME}:${FACTORY}:parameter/goldsmith/base/prod (PointersOnlyByGoldsmith)`,
+    );
+    expect(detail).toContain('aws organizations attach-policy');
   });
 
   it('in the management account, says the SCP cannot apply there and needs no delegation policy', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { delegationGaps, scpDeniesDirectInvoke } from '../../../core/preflight/policies.js';
+import { delegationGaps } from '../../../core/preflight/policies.js';
 
 const ACCOUNT = '200000000001';
 const ORG = 'o-a1b2c3d4e5';
@@ -39,21 +39,5 @@ describe('what preflight reads in the delegation policy', () => {
       'organizations:ListTagsForResource',
     ]);
     expect(delegationGaps('not json', ACCOUNT, ORG)).toHaveLength(8);
-  });
-});
-
-describe('what preflight reads in service control policies', () => {
-  const deny = (Resource: unknown, Action: unknown = 'lambda:InvokeFunction') =>
-    policy({ Effect: 'Deny', Action, Resource });
-
-  it("finds a Deny of direct invocation on Goldsmith's functions or on every function", () => {
-    expect(scpDeniesDirectInvoke([deny('arn:aws:lambda:*:*:function:prod-goldsmith-*')])).toBe(true);
-    expect(scpDeniesDirectInvoke([deny('*', 'lambda:*')])).toBe(true);
-  });
-
-  it('does not count an Allow, another action or another function', () => {
-    expect(scpDeniesDirectInvoke([policy({ Effect: 'Allow', Action: '*', Resource: '*' })])).toBe(false);
-    expect(scpDeniesDirectInvoke([deny('*', 'lambda:DeleteFunction')])).toBe(false);
-    expect(scpDeniesDirectInvoke([deny('arn:aws:lambda:*:*:function:billing-*')])).toBe(false);
   });
 });

@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../canonical-json.js';
+import type { Catalog } from '../config/schema.js';
+
+/**
+ * The audit of the topics' subscriptions (pure): what the stacks subscribe, worked out from the catalog as
+ * stacks/Notifications.ts does, against what SNS holds. A subscription added to the approval-links topic reads
+ * every approver's signed links; one removed or re-filtered on the notifications topic silences the team's mail or
+ * Slack. Either is found, put back and announced.
+ */
+
+export type SubscribedTopic = 'notifications' | 'approval-links';
+
+/** A filter policy as SNS holds it: message attribute → allowed values (SNS's string allowlist). */
+export type FilterPolicy = Record<string, string[]>;
+
+/** One subscription the stacks make. */
+export interface WantedSubscription {
+  topic: SubscribedTopic;
+  protocol: 'email' | 'lambda';
+  endpoint: string;
+  filterPolicy?: FilterPolicy | undefined;
+}
+
+/** One subscription SNS lists (`arn` is `PendingConfirmation` for an email not yet confirmed). */
+export interface HeldSubscription {
+  arn: string;
+  protocol: string;
+  endpoint: string;
+  /** Its filter policy, as read (GetSubscriptionAttributes); undefined when it has none or was not read. */
+  filterPolicy?: FilterPolicy | undefined;
+}
+
+/** What a topic holds beyond, short of, or otherwise than the stacks made. */
+export interface SubscriptionDrift {
+  /** Subscriptions the stacks did not make. */
+  extra: HeldSubscription[];
+  /** Subscriptions the stacks made that SNS no longer lists. */
+  missing: WantedSubscription[];
+  /** The stacks' subscriptions whose filter policy changed. */
+  refiltered: { held: HeldSubscription; wanted: WantedSubscription }[];
+}
+
+/** An email subscriber's filter policy (stacks/Notifications.ts `emailFilterPolicy`): every key given must match. */
+export function emailFilterPolicy(subscriber: Catalog['notifications']['email'][number]): FilterPolicy | undefined {
+  if (typeof subscriber === 'string') return undefined;
+  const { events, channels, images, severities } = subscriber.only;
+  const policy: FilterPolicy = {
+    ...(events ? { event: [...events] } : {}),
+    ...(channels ? { channel: [...channels] } : {}),
+    ...(images ? { image: [...images] } : {}),
+    ...(severities ? { severity: [...severities] } : {}),
+  };
+  return Object.keys(policy).length > 0 ? policy : undefined;
+}
+
+/**
+ * The subscriptions the stacks make: each email subscriber of the notifications topic with its filter, the Slack
+ * function when the catalog sets Slack up, and each approver's address on the approval-links topic filtered on
+ * `approver`.
+ */
+export function wantedSubscriptions(
+  notifications: Catalog['notifications'],
+  slackFunctionArn: string | undefined,
+): WantedSubscription[] {
+  return [
+    ...notifications.email.map((s) => ({
+      topic: 'notifications' as const,
+      protocol: 'email' as const,
+      endpoint: typeof s === 'string' ? s : s.address,
+      filterPolicy: emailFilterPolicy(s),
+    })),
+    ...(slackFunctionArn
+      ? [{ topic: 'notifications' as const, protocol: 'lambda' as const, endpoint: slackFunctionArn }]
+      : []),
+    ...Object.entries(notifications.approvers).map(([approver, address]) => ({
+      topic: 'approval-links' as const,
+      protocol: 'email' as const,
+      endpoint: address,
+      filterPolicy: { approver: [approver] },
+    })),
+  ];
+}
+
+/** SNS keeps an email endpoint as given; addresses compare without case. */
+const key = (protocol: string, endpoint: string) =>
+  `${protocol}\n${protocol === 'email' ? endpoint.toLowerCase() : endpoint}`;
+
+const sameFilter = (a: FilterPolicy | undefined, b: FilterPolicy | undefined) =>
+  canonicalJson(a ?? {}) === canonicalJson(b ?? {});
+
+/** Whether a held subscription is confirmed (only a confirmed one has attributes, or can be unsubscribed). */
+export const confirmed = (s: Pick<HeldSubscription, 'arn'>) => s.arn.startsWith('arn:');
+
+/** Compares one topic's subscriptions with those the stacks make on it. */
+export function subscriptionDrift(
+  held: readonly HeldSubscription[],
+  wanted: readonly WantedSubscription[],
+): SubscriptionDrift {
+  const wantedByKey = new Map(wanted.map((w) => [key(w.protocol, w.endpoint), w]));
+  const heldKeys = new Set(held.map((h) => key(h.protocol, h.endpoint)));
+  return {
+    extra: held.filter((h) => !wantedByKey.has(key(h.protocol, h.endpoint))),
+    missing: wanted.filter((w) => !heldKeys.has(key(w.protocol, w.endpoint))),
+    refiltered: held.flatMap((h) => {
+      const w = wantedByKey.get(key(h.protocol, h.endpoint));
+      return w && confirmed(h) && !sameFilter(h.filterPolicy, w.filterPolicy) ? [{ held: h, wanted: w }] : [];
+    }),
+  };
+}
+
+export const hasSubscriptionDrift = (d: SubscriptionDrift) =>
+  d.extra.length + d.missing.length + d.refiltered.length > 0;
+
+/** The drift as people read it. */
+export function describeSubscriptionDrift(d: SubscriptionDrift): string {
+  return [
+    ...d.extra.map((s) => `a subscription the stacks did not make (${s.protocol} ${s.endpoint})`),
+    ...d.missing.map((s) => `no subscription of ${s.protocol} ${s.endpoint}`),
+    ...d.refiltered.map(
+      (r) => `${r.held.protocol} ${r.held.endpoint} filtered on ${canonicalJson(r.held.filterPolicy ?? {})}`,
+    ),
+  ].join('; ');
+}
+
+/** The ledger's sort key of one topic's drift: one record per topic, per change, per day found. */
+export function subscriptionDriftSk(topic: SubscribedTopic, drift: SubscriptionDrift, now: Date): string {
+  const view = {
+    extra: drift.extra.map((s) => key(s.protocol, s.endpoint)),
+    missing: drift.missing.map((s) => key(s.protocol, s.endpoint)),
+    refiltered: drift.refiltered.map((r) => [key(r.held.protocol, r.held.endpoint), r.held.filterPolicy ?? {}]),
+  };
+  const change = createHash('sha256').update(canonicalJson(view)).digest('hex').slice(0, 16);
+  return `DRIFT#subscription#${topic}#${now.toISOString().slice(0, 10)}#${change}`;
+}

@@ -1,0 +1,101 @@
+import { markDriftRepaired, recordDrift } from '../../aws/audit-ledger.js';
+import {
+  listTopicSubscriptions,
+  setFilterPolicy,
+  subscribe,
+  subscriptionFilterPolicy,
+  unsubscribe,
+} from '../../aws/topic-subscriptions.js';
+import {
+  confirmed,
+  describeSubscriptionDrift,
+  type HeldSubscription,
+  hasSubscriptionDrift,
+  type SubscribedTopic,
+  type SubscriptionDrift,
+  subscriptionDrift,
+  subscriptionDriftSk,
+  type WantedSubscription,
+  wantedSubscriptions,
+} from '../../core/audit/subscriptions.js';
+import { bundledCatalog } from '../lib/catalog.js';
+import { logger } from '../lib/powertools.js';
+import { type AuditPart, announceFinding, emptyPart, failed, messageOf } from './report.js';
+
+/** The topics whose subscriptions the stacks make, by the environment the stacks give the auditor. */
+function topics(): { topic: SubscribedTopic; arn: string }[] {
+  const { NOTIFY_TOPIC_ARN, APPROVAL_TOPIC_ARN } = process.env;
+  return [
+    ...(NOTIFY_TOPIC_ARN ? [{ topic: 'notifications' as const, arn: NOTIFY_TOPIC_ARN }] : []),
+    ...(APPROVAL_TOPIC_ARN ? [{ topic: 'approval-links' as const, arn: APPROVAL_TOPIC_ARN }] : []),
+  ];
+}
+
+/** A topic's subscriptions, with the filter policy of each confirmed one the stacks make (the only ones compared). */
+async function readTopic(part: AuditPart, arn: string, wanted: readonly WantedSubscription[]) {
+  part.reads += 1;
+  const held = await listTopicSubscriptions(arn);
+  const ours = new Set(wanted.map((w) => `${w.protocol}\n${w.endpoint.toLowerCase()}`));
+  for (const s of held) {
+    if (!confirmed(s) || !ours.has(`${s.protocol}\n${s.endpoint.toLowerCase()}`)) continue;
+    part.reads += 1;
+    s.filterPolicy = await subscriptionFilterPolicy(s.arn);
+  }
+  return held;
+}
+
+/** Puts a topic's subscriptions back as the stacks made them. */
+async function putBack(arn: string, drift: SubscriptionDrift): Promise<void> {
+  for (const s of drift.extra.filter(confirmed)) await unsubscribe(s.arn);
+  for (const s of drift.missing) await subscribe(arn, s.protocol, s.endpoint, s.filterPolicy);
+  for (const r of drift.refiltered) await setFilterPolicy(r.held.arn, r.wanted.filterPolicy);
+}
+
+/**
+ * The audit of the topics' subscriptions (daily, and within minutes of a Subscribe, Unsubscribe or
+ * SetSubscriptionAttributes that CloudTrail reports): each topic's subscriptions listed and compared with those the
+ * stacks make from the catalog (core/audit/subscriptions.ts). A subscription nobody made is removed, one removed is
+ * made again (an email address is asked to confirm it again), a filter changed is put back; each recorded
+ * (`DRIFT#subscription#…`), read back, marked repaired once SNS holds the stacks' subscriptions, and announced
+ * (critical while not put right: the approval links read by someone else, or the team's alerts silenced). One topic's
+ * failure stops no other.
+ */
+export async function auditSubscriptions(now: Date): Promise<AuditPart> {
+  const part = emptyPart();
+  const at = now.toISOString();
+  const wanted = wantedSubscriptions(bundledCatalog().notifications, process.env.SLACK_FUNCTION_ARN);
+  for (const { topic, arn } of topics()) {
+    part.checked++;
+    const mine = wanted.filter((w) => w.topic === topic);
+    try {
+      const drift = subscriptionDrift(await readTopic(part, arn, mine), mine);
+      if (!hasSubscriptionDrift(drift)) continue;
+      const sk = subscriptionDriftSk(topic, drift, now);
+      const finding = {
+        image: '',
+        resource: 'subscription' as const,
+        // The topic's name: the announcement's subject stays under SNS's 100 characters.
+        name: arn.split(':').pop() ?? arn,
+        found: describeSubscriptionDrift(drift),
+        expected: `the ${mine.length} subscription(s) the stacks make`,
+      };
+      logger.warn("a topic's subscriptions differ from what the stacks made; putting them back", finding);
+      await recordDrift({ ...finding, sk, action: 'put back as the stacks made them', foundAt: at });
+      await putBack(arn, drift);
+      const after = subscriptionDrift(await readTopic(emptyPart(), arn, mine), mine);
+      // An email subscribed again waits for its owner's confirmation: listed, and as made once confirmed.
+      const repaired = !hasSubscriptionDrift({ ...after, extra: after.extra.filter(confirmed) });
+      if (repaired) await markDriftRepaired('', sk, at, 'subscriptions as the stacks made them');
+      const pending = after.extra.filter((s: HeldSubscription) => !confirmed(s)).length;
+      const action = repaired
+        ? `put back as the stacks made them, confirmed${pending > 0 ? ` (${pending} unconfirmed subscription(s) left: they receive nothing)` : ''}`
+        : `put back; SNS still shows ${describeSubscriptionDrift(after)}: a person must look`;
+      const full = { ...finding, action, repaired };
+      part.findings.push(full);
+      await announceFinding(full, sk, at);
+    } catch (error) {
+      failed(part, `subscriptions of ${arn}: ${messageOf(error)}`, error);
+    }
+  }
+  return part;
+}

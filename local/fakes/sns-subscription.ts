@@ -1,0 +1,16 @@
+import type { FilterPolicy } from './sns-filter.js';
+
+/** A subscription: who receives a topic's messages, filtered by its policy on message attributes. */
+export interface SnsSubscription {
+  readonly arn: string;
+  readonly topicArn: string;
+  /** `email`, `lambda`, `sqs`, … */
+  readonly protocol: string;
+  /** The address, function or queue ARN. */
+  readonly endpoint: string;
+  filterPolicy?: FilterPolicy | undefined;
+  /** Its JSON as set (what GetSubscriptionAttributes answers as `FilterPolicy`). */
+  filterPolicyJson?: string | undefined;
+  /** An email subscribed through the API waits for its owner to confirm it, and receives nothing until then. */
+  pending?: boolean | undefined;
+}

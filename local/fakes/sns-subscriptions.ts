@@ -1,0 +1,82 @@
+import { NotFoundException, SNSServiceException } from '@aws-sdk/client-sns';
+import { errorFactory, type FakeCall, NotImplementedByFakeError, required } from './common.js';
+import { FilterPolicyError, parseFilterPolicy } from './sns-filter.js';
+import type { SnsSubscription } from './sns-subscription.js';
+
+const snsErr = errorFactory(SNSServiceException);
+
+/**
+ * SNS's calls on a topic's subscriptions: ListSubscriptionsByTopic, GetSubscriptionAttributes,
+ * SetSubscriptionAttributes (the filter policy) and Unsubscribe, on the SNS fake's subscriptions.
+ */
+export function subscriptionCall(
+  subscriptions: SnsSubscription[],
+  accountId: string,
+  call: FakeCall,
+  invalid: (msg: string) => Error,
+  topic: (arn: string) => string,
+): unknown {
+  const subscription = (arn: string): SnsSubscription => {
+    const sub = subscriptions.find((s) => s.arn === arn);
+    if (!sub) throw snsErr(NotFoundException, 'Subscription does not exist', 404);
+    return sub;
+  };
+  /**
+   * One page of a topic's subscriptions, 100 a page; a pending one's ARN is `PendingConfirmation`
+   * (https://docs.aws.amazon.com/sns/latest/api/API_ListSubscriptionsByTopic.html).
+   */
+  const listByTopic = (topicArn: string, token: unknown) => {
+    const all = subscriptions.filter((s) => s.topicArn === topicArn);
+    const start = typeof token === 'string' ? Number(token) : 0;
+    const page = all.slice(start, start + 100);
+    return {
+      Subscriptions: page.map((s) => ({
+        SubscriptionArn: s.pending ? 'PendingConfirmation' : s.arn,
+        Owner: accountId,
+        Protocol: s.protocol,
+        Endpoint: s.endpoint,
+        TopicArn: s.topicArn,
+      })),
+      ...(start + 100 < all.length ? { NextToken: String(start + 100) } : {}),
+    };
+  };
+  switch (call.action) {
+    case 'ListSubscriptionsByTopic':
+      return listByTopic(topic(required(call.input, 'TopicArn', invalid)), call.input.NextToken);
+    case 'GetSubscriptionAttributes': {
+      const sub = subscription(required(call.input, 'SubscriptionArn', invalid));
+      return {
+        Attributes: {
+          SubscriptionArn: sub.arn,
+          TopicArn: sub.topicArn,
+          Protocol: sub.protocol,
+          Endpoint: sub.endpoint,
+          PendingConfirmation: String(sub.pending === true),
+          ...(sub.filterPolicyJson ? { FilterPolicy: sub.filterPolicyJson } : {}),
+        },
+      };
+    }
+    case 'SetSubscriptionAttributes': {
+      const sub = subscription(required(call.input, 'SubscriptionArn', invalid));
+      if (call.input.AttributeName !== 'FilterPolicy') throw new NotImplementedByFakeError('sns', call.action);
+      const json = String(call.input.AttributeValue ?? '{}');
+      try {
+        // `{}` removes the filter policy (https://docs.aws.amazon.com/sns/latest/dg/example_sns_SetSubscriptionAttributes_section.html).
+        const empty = Object.keys(JSON.parse(json) as object).length === 0;
+        sub.filterPolicy = empty ? undefined : parseFilterPolicy(json);
+        sub.filterPolicyJson = empty ? undefined : json;
+      } catch (error) {
+        if (error instanceof FilterPolicyError || error instanceof SyntaxError) throw invalid(error.message);
+        throw error;
+      }
+      return {};
+    }
+    case 'Unsubscribe': {
+      const sub = subscription(required(call.input, 'SubscriptionArn', invalid));
+      subscriptions.splice(subscriptions.indexOf(sub), 1);
+      return {};
+    }
+    default:
+      throw new NotImplementedByFakeError('sns', call.action);
+  }
+}

@@ -1,0 +1,64 @@
+import { STSServiceException } from '@aws-sdk/client-sts';
+import { errorFactory, type FakeCall, type FakeService, NotImplementedByFakeError, required } from './common.js';
+import type { MemberAccess } from './member-access.js';
+
+const stsErr = errorFactory(STSServiceException);
+
+/**
+ * STS: a fixed caller identity and AssumeRole. A role the member accounts define (`MemberAccess`) is assumed only as
+ * its trust policy and the caller's policies allow, and its credentials act in that account; any other role ARN gets
+ * credentials the fakes treat as the local cloud's own.
+ */
+export class StsFake implements FakeService {
+  /** Roles in member accounts and the sessions issued for them (set by whoever defines the roles). */
+  access: MemberAccess | undefined;
+
+  constructor(private readonly accountId: string) {}
+
+  handle(call: FakeCall): unknown {
+    switch (call.action) {
+      case 'GetCallerIdentity':
+        return {
+          UserId: 'AIDALOCALGOLDSMITH',
+          Account: this.accountId,
+          Arn: `arn:aws:iam::${this.accountId}:user/goldsmith-local`,
+        };
+      case 'AssumeRole': {
+        const role = required(call.input, 'RoleArn', (m) => stsErr('ValidationError', m));
+        const session = required(call.input, 'RoleSessionName', (m) => stsErr('ValidationError', m));
+        const m = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(.+)$/.exec(role);
+        if (!m) throw stsErr('ValidationError', `${role} is not a valid role ARN`);
+        if (this.access?.knows(role)) return this.assumeMemberRole(this.access, call, role, session);
+        return {
+          Credentials: {
+            AccessKeyId: 'ASIALOCAL',
+            SecretAccessKey: 'local',
+            SessionToken: 'local',
+            Expiration: new Date(Date.UTC(2100, 0)),
+          },
+          AssumedRoleUser: {
+            AssumedRoleId: `AROALOCAL:${session}`,
+            Arn: `arn:aws:sts::${m[1]}:assumed-role/${m[2]}/${session}`,
+          },
+        };
+      }
+      default:
+        throw new NotImplementedByFakeError('sts', call.action);
+    }
+  }
+
+  private async assumeMemberRole(access: MemberAccess, call: FakeCall, role: string, name: string): Promise<unknown> {
+    const caller = call.principal ?? `arn:aws:iam::${this.accountId}:user/goldsmith-local`;
+    const session = await access.assume(caller, role, name);
+    if ('code' in session) throw stsErr(session.code, session.message, 403);
+    return {
+      Credentials: {
+        AccessKeyId: session.accessKeyId,
+        SecretAccessKey: 'local',
+        SessionToken: `local-${session.accessKeyId}`,
+        Expiration: new Date(Date.UTC(2100, 0)),
+      },
+      AssumedRoleUser: { AssumedRoleId: `AROALOCAL:${name}`, Arn: session.arn },
+    };
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * What the audit of outside changes costs: the calls the reconciler makes to read back what AWS holds (channel
+ * pointers, launch permissions, rules, revocation schedules, pointer shares, and the read-backs a change's event asks
+ * for) and every call of the doors' auditor (functions/audit-doors.ts: the bus, topic and queue policies and the
+ * subscriptions). The reconciler's other work (builds, promotions, approvals) calls other services and is not counted.
+ */
+
+/** The services the reconciler reads back what AWS holds from (functions/audit/, functions/sharing/). */
+const RECONCILER_AUDIT_SERVICES = new Set(['ec2', 'ssm', 'eventbridge', 'scheduler', 'ram']);
+
+/** The role of a function, as the local cloud names the caller: `<stage>-goldsmith-<Stack>-<function>`. */
+const RECONCILER = /-Reconcile$/;
+const DOORS_AUDITOR = /-AuditDoors$/;
+
+export interface AuditCalls {
+  /** Every call the audit made. */
+  calls: number;
+  /** The same, per `service:Action`. */
+  byOperation: Record<string, number>;
+}
+
+/** The audit's calls out of the calls each caller made (`FakeStats.callsByCaller`). */
+export function auditCalls(callsByCaller: Readonly<Record<string, Readonly<Record<string, number>>>>): AuditCalls {
+  const byOperation: Record<string, number> = {};
+  for (const [caller, calls] of Object.entries(callsByCaller)) {
+    const role = caller.split('/').pop() ?? '';
+    const doors = DOORS_AUDITOR.test(role);
+    if (!doors && !RECONCILER.test(role)) continue;
+    for (const [operation, n] of Object.entries(calls)) {
+      if (!doors && !RECONCILER_AUDIT_SERVICES.has(operation.split(':')[0] ?? '')) continue;
+      byOperation[operation] = (byOperation[operation] ?? 0) + n;
+    }
+  }
+  const sorted = Object.fromEntries(Object.entries(byOperation).sort(([a], [b]) => a.localeCompare(b)));
+  return { calls: Object.values(sorted).reduce((n, c) => n + c, 0), byOperation: sorted };
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { auditLine } from '../../../bench/simulation.js';
+import { auditCalls } from '../../../local/simulator/audit-calls.js';
+
+const role = (name: string) => `arn:aws:iam::123456789012:role/local-goldsmith-${name}`;
+
+describe('what the audit of outside changes costs, as the benchmark prints it', () => {
+  it("counts the reconciler's read-backs of what AWS holds and every call of the doors' auditor, nothing else", () => {
+    const audit = auditCalls({
+      [role('Promotion-Reconcile')]: {
+        'ec2:DescribeImageAttribute': 70,
+        'ssm:GetParameters': 20,
+        'ram:GetResourceShareAssociations': 10,
+        'imagebuilder:GetImage': 500,
+        'sfn:StartExecution': 9,
+        'sns:Publish': 4,
+      },
+      [role('Monitoring-AuditDoors')]: { 'sns:ListSubscriptionsByTopic': 6 },
+      [role('Promotion-PromotionShare')]: { 'ec2:DescribeImageAttribute': 900 },
+      [role('Triggers-WatchBaseImages')]: { 'ssm:GetParameters': 400 },
+    });
+
+    expect(audit).toEqual({
+      calls: 106,
+      byOperation: {
+        'ec2:DescribeImageAttribute': 70,
+        'ram:GetResourceShareAssociations': 10,
+        'sns:ListSubscriptionsByTopic': 6,
+        'ssm:GetParameters': 20,
+      },
+    });
+    const plan = {
+      promotions: 10,
+      operations: [],
+      made: 0,
+      minimum: 0,
+      ratio: null,
+      dynamo: { requests: 0, byOperation: {} },
+    };
+    expect(auditLine({ ...plan, audit })).toEqual([
+      '  audit per promotion       10.6 calls (ec2:DescribeImageAttribute 7.0, ssm:GetParameters 2.0, ram:GetResourceShareAssociations 1.0, sns:ListSubscriptionsByTopic 0.6)',
+    ]);
+  });
+});
