@@ -60,7 +60,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const into = option('--into');
   if (!into) throw new Error('--into DIR: the saved cloud to write deployment.json into');
   const state = JSON.parse(readFileSync(join(into, 'state.json'), 'utf8')) as { catalogFile: string };
-  const deployment = await checkoutDeployment(root, resolve(option('--config') ?? state.catalogFile));
+  // A save names a catalog inside the checkout relative to it (cli/operator/saved-state.ts, savedCatalogFile).
+  const deployment = await checkoutDeployment(root, resolve(root, option('--config') ?? state.catalogFile));
   writeFileSync(join(into, 'deployment.json'), `${JSON.stringify(deployment)}\n`);
   process.stdout.write(
     `release ${deployment.release}: ${Object.keys(deployment.stateMachines).length} state machines, ${Object.keys(deployment.functions).length} functions → ${join(into, 'deployment.json')}\n`,

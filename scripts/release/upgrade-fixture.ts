@@ -14,7 +14,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { checkoutDeployment } from './deployment.js';
 import { inFlight, outcomesOf, type RehearsalOutcomes } from './upgrade-outcomes.js';
@@ -52,9 +52,14 @@ try {
   goldsmith(root, ['simulate', '--config', catalog, '--scenario', SCENARIO, '--save', saved]);
   writeFileSync(join(saved, 'deployment.json'), JSON.stringify(await checkoutDeployment(root, catalog)));
   const state = JSON.parse(readFileSync(join(saved, 'state.json'), 'utf8')) as {
+    catalogFile: string;
     savedAt: string;
     snapshot: { ledger: Record<string, unknown>[] };
   };
+  // The catalog named relative to the checkout, as this code saves it (savedCatalogFile), not by the path of the
+  // machine that wrote the fixture: the fixture opens in every clone.
+  state.catalogFile = relative(root, catalog);
+  writeFileSync(join(saved, 'state.json'), `${JSON.stringify(state, null, 1)}\n`);
 
   // The same release going on, without an upgrade: what each piece of work comes to.
   const on = join(work, 'on');
