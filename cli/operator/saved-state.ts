@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { SimulationResult } from '../../local/simulator/index.js';
 import type { OperatorExchange } from '../../local/simulator/operator.js';
 import type { SavedCloud, Unsavable } from '../../local/simulator/saved-cloud.js';
@@ -8,7 +9,7 @@ import type { CloudSnapshot } from '../../local/simulator/snapshot.js';
 import { CODE_ROOT } from '../../local/simulator/synth-key.js';
 import { UsageError } from '../usage.js';
 import { type CloudRef, pruneClouds, writeCloud } from './saved-cloud-file.js';
-import { checkSavedCode, type SavedIdentity } from './saved-identity.js';
+import { checkSavedCode, type SavedIdentity, savedCatalogFile } from './saved-identity.js';
 import type { SavedUpgrade } from './saved-release.js';
 
 /**
@@ -140,6 +141,7 @@ export async function readState(dir: string, { upgrading = false } = {}): Promis
     bytes = await readFile(join(dir, FILE));
     raw = bytes.toString('utf8');
   } catch {
+    if (!existsSync(dir)) throw new UsageError(`${dir} does not exist: give the directory a saved local cloud is in`);
     throw new UsageError(`${dir} holds no saved local cloud (${FILE}): run "goldsmith simulate --save ${dir}" first`);
   }
   let state: Partial<SavedState>;
@@ -215,16 +217,6 @@ export function stateOf(
     snapshot: result.snapshot,
     operator: [...previous, ...(result.operator ?? []).filter((e) => !previous.some((p) => sameExchange(p, e)))],
   };
-}
-
-/**
- * How a save names its catalog file: relative to the checkout (`CODE_ROOT`) when the file is inside it, so that the
- * save (a fixture, a copy) opens in another checkout of the repository; by its absolute path otherwise.
- */
-export function savedCatalogFile(catalogFile: string, root: string = CODE_ROOT): string {
-  const absolute = resolve(catalogFile);
-  const inside = relative(root, absolute);
-  return inside !== '' && !inside.startsWith('..') && !isAbsolute(inside) ? inside : absolute;
 }
 
 const sameExchange = (a: OperatorExchange, b: OperatorExchange) =>

@@ -44,7 +44,7 @@ export async function checkoutDeployment(root: string, catalogFile: string): Pro
     accountId: LOCAL_ACCOUNT,
     region: catalog.organization.homeRegion,
   });
-  return deploymentOf({ wiring: readWiring(app, resolver), templates: app.templates, resolver }, version);
+  return deploymentOf({ wiring: readWiring(app, resolver), templates: app.templates, resolver }, version, catalog);
 }
 
 function option(name: string): string | undefined {

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { loadCatalogFile } from '../../../cli/load-catalog.js';
-import { savedIdentity } from '../../../cli/operator/saved-identity.js';
+import { savedCatalogFile, savedIdentity } from '../../../cli/operator/saved-identity.js';
 import { PREVIOUS_RELEASE } from '../../../cli/operator/saved-release.js';
-import { readState, savedCatalogFile, stateOf, writeState } from '../../../cli/operator/saved-state.js';
+import { readState, stateOf, writeState } from '../../../cli/operator/saved-state.js';
 import { testTempDir } from '../../helpers/temp-dir.js';
 
 const REPO = join(import.meta.dirname, '../../..');
