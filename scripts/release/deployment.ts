@@ -4,7 +4,7 @@
  * saved it, for a release whose saves do not carry it (0.2.0). `simulate --resume DIR` of a newer Goldsmith then
  * upgrades the cloud, keeping its running executions on the definitions they started on (docs/upgrading.md).
  *
- *   npm run release:deployment -- --root /tmp/rel-0.2.0 --into DIR [--config CATALOG]
+ *   npm run release:deployment -- --root REL --into DIR [--config CATALOG]   # REL: a checkout of 0.2.0
  *
  * The checkout at `--root` synthesizes its own stacks as its local cloud does (its local/simulator, the catalog the
  * save names, or `--config`); it needs node_modules (a symlink to this checkout's will do).

@@ -4,9 +4,9 @@
  * rollout between two waves (test/fixtures/upgrade/scenario.json on examples/catalogs/example-rollout.ts), what it was
  * deployed with, and how that release's run ends each piece when it goes on without an upgrade.
  *
- *   git worktree add /tmp/rel v0.2.0 && ln -s "$PWD/node_modules" /tmp/rel/node_modules
- *   npm run release:upgrade-fixture -- --root /tmp/rel
- *   git worktree remove --force /tmp/rel
+ *   REL=$(mktemp -d)/rel; git worktree add "$REL" v0.2.0 && ln -s "$PWD/node_modules" "$REL/node_modules"
+ *   npm run release:upgrade-fixture -- --root "$REL"
+ *   git worktree remove --force "$REL"
  *
  * The checkout at `--root` runs its own `goldsmith simulate` (a process each: --save, then --resume of a copy with
  * --json); the fixture is written into this checkout, named by the version in `--root`'s package.json.

@@ -191,5 +191,7 @@ describe('a saved local cloud opens as saved', () => {
 
     expect(code).toBe(1);
     expect(stderr).toContain(`${dir} was saved with another catalog than the one given`);
+    // The file it was saved with, so the operator knows which one to give.
+    expect(stderr).toContain(`use the catalog it was saved with, ${join(REPO, 'goldsmith.config.ts')}, or re-run`);
   });
 });
