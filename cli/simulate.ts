@@ -74,7 +74,7 @@ export const command: Command = {
     if (saved && values.scenario) throw new UsageError('--resume continues the saved scenario: drop --scenario');
     const configPath = resolve(values.config ?? saved?.catalogFile ?? DEFAULT_CATALOG_FILE);
     const catalog = await loadCatalogFile(configPath);
-    // An upgrade takes the catalog as this release loads it (a release may give it new defaults, so its digest moves).
+    // An upgrade takes the catalog as this release loads it (new defaults move its digest): checkUpgradeCatalog, below.
     if (saved && values.resume && !upgrade)
       checkSavedCatalog(values.resume, saved.identity, catalog, saved.catalogFile);
     const { scenarioSchema } = await import('../local/simulator/scenario.js');
