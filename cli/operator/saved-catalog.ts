@@ -61,7 +61,9 @@ export async function checkUpgradeCatalog(
     saved.catalog === undefined
       ? catalogDigest(given) === saved.digest
         ? []
-        : ['its digest (the deployment beside the save does not record the catalog)']
+        : [
+            `its digest (the deployment beside the save records no catalog: write it again with "npm run release:deployment -- --root <a checkout of the release that saved it> --into ${dir}")`,
+          ]
       : catalogChanges(saved.catalog, JSON.parse(JSON.stringify(given)), await writtenCatalog(givenFile));
   if (changes.length === 0) return;
   const named = changes.slice(0, MAX_NAMED).join('; ');

@@ -1,5 +1,8 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { catalogChanges } from '../../../cli/operator/saved-catalog.js';
+import { loadCatalogFile } from '../../../cli/load-catalog.js';
+import { catalogChanges, checkUpgradeCatalog } from '../../../cli/operator/saved-catalog.js';
+import { catalogDigest } from '../../../cli/operator/saved-identity.js';
 import { auditUpgradedExecutions } from '../../../local/snapshot/upgrade.js';
 
 describe('catalogChanges: the catalog given to an upgrade against the one saved', () => {
@@ -23,6 +26,18 @@ describe('catalogChanges: the catalog given to an upgrade against the one saved'
       'catalog.images.extra: saved absent, given {"version":"1.0.0"}',
       'catalog.channels: saved [{"name":"dev"}], given []',
     ]);
+  });
+});
+
+describe('checkUpgradeCatalog', () => {
+  it('without the saved catalog, lets the same catalog through by its digest and names how to record it otherwise', async () => {
+    const file = join(import.meta.dirname, '../../../examples/catalogs/example-rollout.ts');
+    const catalog = await loadCatalogFile(file);
+    const same = { digest: catalogDigest(catalog) };
+    await expect(checkUpgradeCatalog('DIR', 'saved.ts', same, file, catalog)).resolves.toBeUndefined();
+    await expect(checkUpgradeCatalog('DIR', 'saved.ts', { digest: 'f'.repeat(64) }, file, catalog)).rejects.toThrow(
+      /^DIR was saved with the catalog saved\.ts; .* \(1 difference: its digest \(the deployment beside the save records no catalog: write it again with "npm run release:deployment -- --root <a checkout of the release that saved it> --into DIR"\)\)/,
+    );
   });
 });
 
