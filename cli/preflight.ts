@@ -2,7 +2,7 @@ import { InvalidCatalogError } from '../core/errors.js';
 import { MINIMUM_ACCOUNT_CONCURRENCY } from '../stacks/reserved-concurrency.js';
 import type { Command } from './command.js';
 import { DEFAULT_CATALOG_FILE, loadCatalogFile } from './load-catalog.js';
-import { parseOptions } from './usage.js';
+import { parseOptions, UsageError } from './usage.js';
 
 const HELP = `usage: goldsmith preflight [--config FILE] [--region REGION] [--stage STAGE] [--json]
 
@@ -26,6 +26,9 @@ console step that fixes it; what cannot be read from this account (IAM, Organiza
 
 const MARK = { ok: 'ok     ', missing: 'MISSING', 'not checked': 'unknown' } as const;
 
+/** SST 2.49.8's rule for a stage name (its project.js, isValidStageName; https://www.npmjs.com/package/sst/v/2.49.8). */
+const SST_STAGE_NAME = /^[A-Za-z][A-Za-z0-9-]*$/;
+
 export const command: Command = {
   summary: "check a deployment's prerequisites with your AWS credentials (read-only)",
   async run(args) {
@@ -40,6 +43,10 @@ export const command: Command = {
       process.stdout.write(`${HELP}\n`);
       return 0;
     }
+    if (values.stage !== undefined && !SST_STAGE_NAME.test(values.stage))
+      throw new UsageError(
+        `--stage "${values.stage}" is not a stage name: a letter, then letters, digits or hyphens (as sst deploy --stage takes it)`,
+      );
     let catalog: Awaited<ReturnType<typeof loadCatalogFile>>;
     try {
       catalog = await loadCatalogFile(values.config ?? DEFAULT_CATALOG_FILE);

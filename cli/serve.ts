@@ -33,7 +33,7 @@ interface Open {
 async function open(dir: string): Promise<Open> {
   const state = await readState(dir);
   const catalog = await loadCatalogFile(state.catalogFile);
-  checkSavedCatalog(dir, state.identity, catalog);
+  checkSavedCatalog(dir, state.identity, catalog, state.catalogFile);
   const { scenarioSchema } = await import('../local/simulator/scenario.js');
   const scenario = scenarioSchema.parse({ ...state.scenario, until: state.savedAt });
   const ref = state.cloud;

@@ -74,8 +74,9 @@ export const command: Command = {
     if (saved && values.scenario) throw new UsageError('--resume continues the saved scenario: drop --scenario');
     const configPath = resolve(values.config ?? saved?.catalogFile ?? DEFAULT_CATALOG_FILE);
     const catalog = await loadCatalogFile(configPath);
-    // An upgrade takes the catalog as this release loads it (a release may give it new defaults, so its digest moves).
-    if (saved && values.resume && !upgrade) checkSavedCatalog(values.resume, saved.identity, catalog);
+    // An upgrade takes the catalog as this release loads it (new defaults move its digest): checkUpgradeCatalog, below.
+    if (saved && values.resume && !upgrade)
+      checkSavedCatalog(values.resume, saved.identity, catalog, saved.catalogFile);
     const { scenarioSchema } = await import('../local/simulator/scenario.js');
     let raw: Record<string, unknown>;
     if (saved) {
@@ -122,6 +123,7 @@ export const command: Command = {
     }
     const { simulate } = await import('../local/simulator/index.js');
     const { ScenarioChangeError } = await import('../local/fakes/organization-changes.js');
+    const { UpgradeRefusedError } = await import('../local/snapshot/upgrade.js');
     const { progressLine, wantsProgress } = await import('../local/simulator/progress.js');
     const showProgress = wantsProgress({
       json: values.json === true,
@@ -134,7 +136,12 @@ export const command: Command = {
     // The human output streams the timeline as the run goes: each line once nothing earlier can still happen.
     const { RepeatFolder, repeatedOutcomes } = await import('../local/simulator/timeline-fold.js');
     const folder = new RepeatFolder();
-    if (!values.json) process.stdout.write(renderHeader(scenario));
+    // Written with the first line of the run: a refusal before it prints nothing on stdout.
+    let header = values.json === true;
+    const writeHeader = () => {
+      if (!header) process.stdout.write(renderHeader(scenario));
+      header = true;
+    };
     // A saved cloud with its state is opened where it stopped; one without replays from the start (said once why).
     const ref = saved?.cloud;
     const open = values.resume && ref && 'file' in ref ? await readCloud(values.resume, ref, saved.savedAt) : undefined;
@@ -145,6 +152,11 @@ export const command: Command = {
     if (saved && !open)
       tellReplaying(ref && 'replay' in ref ? ref.replay : `${values.resume} holds no saved cloud state`);
     const upgrading = upgrade && open && values.resume ? await upgradeFrom(values.resume, upgrade, open) : undefined;
+    if (upgrading && saved && values.resume) {
+      const { checkUpgradeCatalog } = await import('./operator/saved-catalog.js');
+      const previous = { catalog: upgrading.previous.catalog, digest: saved.identity.catalog };
+      await checkUpgradeCatalog(values.resume, saved.catalogFile, previous, configPath, catalog);
+    }
     const result = await simulate(catalog, scenario, dirname(configPath), {
       onProgress: progress?.tick,
       snapshot: keep !== undefined,
@@ -156,6 +168,7 @@ export const command: Command = {
         : {
             onTimeline: (entries, when) => {
               progress?.interrupt();
+              writeHeader();
               if (when === 'late') process.stdout.write('(recorded after the lines above had printed)\n');
               for (const e of entries) {
                 const line = folder.push(e);
@@ -165,9 +178,12 @@ export const command: Command = {
           }),
     }).catch((error: unknown) => {
       // A change the scenario asks of an organization that cannot make it: the scenario is wrong, said in one line.
-      throw error instanceof ScenarioChangeError ? new UsageError(error.message) : error;
+      // An upgrade the saved work cannot survive (upgrade.ts) is refused the same way, before anything ran on.
+      const refused = error instanceof ScenarioChangeError || error instanceof UpgradeRefusedError;
+      throw refused ? new UsageError(error.message) : error;
     });
     progress?.done();
+    writeHeader();
     if (result.upgraded) {
       const { upgradeLine } = await import('../local/snapshot/upgrade.js');
       process.stderr.write(`${upgradeLine(result.upgraded)}\n`);

@@ -22,7 +22,10 @@ export function parseOptions<T extends OptionSpec>(args: readonly string[], opti
   } catch (error) {
     if (error instanceof UsageError) throw error;
     // node:util explains unknown options well; keep its first sentence, without the Node error code.
-    const message = error instanceof Error ? error.message.split('. ')[0] : String(error);
+    const text = error instanceof Error ? error.message : String(error);
+    // An option whose value is missing before another option: said as node:util says it of one at the end.
+    const ambiguous = /^Option '(--[\w-]+)' argument is ambiguous/.exec(text);
+    const message = ambiguous ? `Option '${ambiguous[1]} <value>' argument missing` : text.split('. ')[0];
     throw new UsageError(message ?? 'invalid arguments');
   }
 }

@@ -4,4 +4,4 @@
  * a module names another folder once that module is bundled. `test/unit/release-version.test.ts` holds it equal to
  * package.json's version. Beside the message contract, so that core/ (which imports only core/ and events/) names it.
  */
-export const GOLDSMITH_VERSION = '0.2.0';
+export const GOLDSMITH_VERSION = '0.3.0-dev';

@@ -50,7 +50,7 @@ export async function operatorOptions<E extends Extra>(
   if (local !== undefined) {
     const state = await readState(local);
     const catalog = await loadCatalogFile(resolve(config ?? state.catalogFile));
-    checkSavedCatalog(local, state.identity, catalog);
+    checkSavedCatalog(local, state.identity, catalog, state.catalogFile);
     const as = typeof values.as === 'string' ? values.as : undefined;
     where = { kind: 'local', dir: local, state, catalog, as };
   } else {

@@ -1,4 +1,4 @@
-import { GOLDSMITH_VERSION, releaseParameterName } from '../../core/release/index.js';
+import { GOLDSMITH_VERSION, releaseName, releaseParameterName } from '../../core/release/index.js';
 import type { Where } from './options.js';
 
 /** The release a deployment runs, as `status` shows it. */
@@ -31,11 +31,14 @@ export async function releaseOf(where: Where): Promise<ReleaseView> {
   }
 }
 
-/** One line: `release 0.2.0 (this checkout 0.2.0)`, or why it is not known. */
+/** One line: `release 0.2.0; this checkout 0.3.0-dev (unreleased)`, or why it is not known. A pre-release (code
+ * between two tags) says so: it is not a release to run in prod (docs/upgrading.md). */
 export function releaseLine(release: ReleaseView): string {
   const deployed =
     release.unreadable !== undefined
       ? `unknown (${release.unreadable})`
-      : (release.deployed ?? 'none recorded (deployed before 0.2.0)');
-  return `release ${deployed}; this checkout ${release.checkout}`;
+      : release.deployed === undefined
+        ? 'none recorded (deployed before 0.2.0)'
+        : releaseName(release.deployed);
+  return `release ${deployed}; this checkout ${releaseName(release.checkout)}`;
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Catalog } from '../../core/config/schema.js';
 import { GOLDSMITH_VERSION } from '../../core/release/index.js';
 import { CODE_ROOT, canonical } from '../../local/simulator/synth-key.js';
@@ -84,11 +84,21 @@ export function checkSavedCode(
   return savedUpgrade(dir, identity, upgrading);
 }
 
-/** Refuses a saved cloud used with another catalog than the one it ran. */
-export function checkSavedCatalog(dir: string, identity: SavedIdentity, catalog: Catalog): void {
+/** Refuses a saved cloud used with another catalog than the one it ran (`catalogFile`, which it names). */
+export function checkSavedCatalog(dir: string, identity: SavedIdentity, catalog: Catalog, catalogFile: string): void {
   if (identity.catalog !== catalogDigest(catalog)) {
     throw new UsageError(
-      `${dir} was saved with another catalog than the one given (its images, channels or settings differ): use the catalog it was saved with, or ${resave(dir)}`,
+      `${dir} was saved with another catalog than the one given (its images, channels or settings differ): use the catalog it was saved with, ${catalogFile}, or ${resave(dir)}`,
     );
   }
+}
+
+/**
+ * How a save names its catalog file: relative to the checkout (`CODE_ROOT`) when the file is inside it, so that the
+ * save (a fixture, a copy) opens in another checkout of the repository; by its absolute path otherwise.
+ */
+export function savedCatalogFile(catalogFile: string, root: string = CODE_ROOT): string {
+  const absolute = resolve(catalogFile);
+  const inside = relative(root, absolute);
+  return inside !== '' && !inside.startsWith('..') && !isAbsolute(inside) ? inside : absolute;
 }

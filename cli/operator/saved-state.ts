@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { SimulationResult } from '../../local/simulator/index.js';
 import type { OperatorExchange } from '../../local/simulator/operator.js';
 import type { SavedCloud, Unsavable } from '../../local/simulator/saved-cloud.js';
 import type { CloudSnapshot } from '../../local/simulator/snapshot.js';
+import { CODE_ROOT } from '../../local/simulator/synth-key.js';
 import { UsageError } from '../usage.js';
 import { type CloudRef, pruneClouds, writeCloud } from './saved-cloud-file.js';
-import { checkSavedCode, type SavedIdentity } from './saved-identity.js';
+import { checkSavedCode, type SavedIdentity, savedCatalogFile } from './saved-identity.js';
 import type { SavedUpgrade } from './saved-release.js';
 
 /**
@@ -22,6 +24,8 @@ export interface SavedState {
   format: typeof STATE_FORMAT;
   /** The code and catalog it was saved by: a Goldsmith whose own differ refuses it (saved-identity.ts). */
   identity: SavedIdentity;
+  /** The catalog file it ran: relative to the checkout when inside it (savedCatalogFile), so a save opens in any
+   * checkout of the repository; read back absolute (readState). */
   catalogFile: string;
   /** The scenario as a JSON document (its `events` include the journaled operator requests). */
   scenario: Record<string, unknown> & { events?: unknown[] };
@@ -137,6 +141,7 @@ export async function readState(dir: string, { upgrading = false } = {}): Promis
     bytes = await readFile(join(dir, FILE));
     raw = bytes.toString('utf8');
   } catch {
+    if (!existsSync(dir)) throw new UsageError(`${dir} does not exist: give the directory a saved local cloud is in`);
     throw new UsageError(`${dir} holds no saved local cloud (${FILE}): run "goldsmith simulate --save ${dir}" first`);
   }
   let state: Partial<SavedState>;
@@ -157,6 +162,7 @@ export async function readState(dir: string, { upgrading = false } = {}): Promis
       `${join(dir, FILE)} is not a saved local cloud this Goldsmith reads (format ${STATE_FORMAT}): re-run "goldsmith simulate --save ${dir}"`,
     );
   }
+  if (typeof state.catalogFile === 'string') state.catalogFile = resolve(CODE_ROOT, state.catalogFile);
   const upgrade = checkSavedCode(dir, state.identity, upgrading);
   if (upgrade) UPGRADES.set(state as SavedState, upgrade);
   READ_DIGESTS.set(state as SavedState, createHash('sha256').update(bytes).digest('hex'));
@@ -205,7 +211,7 @@ export function stateOf(
   return {
     format: STATE_FORMAT,
     identity,
-    catalogFile: resolve(catalogFile),
+    catalogFile: savedCatalogFile(catalogFile),
     scenario,
     savedAt: result.snapshot.at,
     snapshot: result.snapshot,

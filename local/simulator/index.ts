@@ -2,7 +2,7 @@ import type { Catalog } from '../../core/config/schema.js';
 import { MONTH_MS } from '../../core/duration.js';
 import { resetModelChecks } from '../models/request-check.js';
 import { talliesOf } from '../snapshot/tallies.js';
-import type { UpgradeFigures, UpgradeFrom } from '../snapshot/upgrade.js';
+import { auditUpgradedExecutions, type UpgradeFigures, type UpgradeFrom } from '../snapshot/upgrade.js';
 import { auditConsistency } from './audit.js';
 import { auditFleets } from './audit-fleets.js';
 import { auditImageView } from './audit-image-view.js';
@@ -169,6 +169,10 @@ export async function simulate(
     const checks = (report.consistency as { checks?: Record<string, number> }).checks ?? {};
     const audits = [outageAudit, slackAudit, lifecycle, imageViews];
     if (scenario.fleets.length > 0) audits.push(auditFleets(cloud, ledgerItems));
+    if (upgraded && options.open) {
+      const running = options.open.stepFunctions.running.map((r) => r.executionArn);
+      audits.push(auditUpgradedExecutions(running, cloud.sfn.list()));
+    }
     report.consistency = {
       ...report.consistency,
       ok: report.consistency.ok && audits.every((a) => a.problems.length === 0),

@@ -7,7 +7,13 @@ import { runMigrations } from '../snapshot/migrations.js';
 import { exportState, importState, type PlainState } from '../snapshot/plain-state.js';
 import { type StreamPositions, seekStreams, streamPositions } from '../snapshot/streams.js';
 import { type RunTallies, rewindTallies } from '../snapshot/tallies.js';
-import { deployOver, freshDeployment, type UpgradeFigures, type UpgradeFrom } from '../snapshot/upgrade.js';
+import {
+  deployOver,
+  freshDeployment,
+  refuseBreakingRunning,
+  type UpgradeFigures,
+  type UpgradeFrom,
+} from '../snapshot/upgrade.js';
 import type { SavedStepFunctions } from '../stepfunctions/engine.js';
 import { armSchedule, scheduleTriggers } from './driver.js';
 import type { Attempt } from './invoke.js';
@@ -102,7 +108,7 @@ export async function saveCloud(run: LiveRun, stopped?: RunTallies): Promise<Sav
     records: exportState(records(run)),
     exchanges: run.operatorEndpoint.exchanges,
     apiModel: heldModelChecks(),
-    deployment: deploymentOf(cloud, GOLDSMITH_VERSION),
+    deployment: deploymentOf(cloud, GOLDSMITH_VERSION, cloud.catalog),
   };
 }
 
@@ -127,6 +133,8 @@ export async function openCloud(
   const { cloud } = run;
   await cloud.clock.settle();
   cloud.clock.moveTo(saved.at);
+  // Refused before anything is opened: a running execution would call a function this deployment removes.
+  if (upgrade) refuseBreakingRunning(saved.stepFunctions, upgrade.previous, new Set(cloud.wiring.functions.keys()));
   const fresh = upgrade && freshDeployment(cloud);
   importFakes(cloud, saved.fakes, { keepNewFields: upgrade !== undefined });
   // An upgrade deploys the new templates over what was saved (upgrade.ts), before anything runs on.

@@ -24,6 +24,11 @@ export interface SavedDeployment {
   parameters: Record<string, string>;
   queues: string[];
   secrets: string[];
+  /**
+   * The catalog the cloud ran, as that release loaded it (its defaults filled in): an upgrade refuses another one
+   * (cli/operator/saved-catalog.ts). Absent in a deployment written before it was recorded.
+   */
+  catalog?: unknown;
 }
 
 /** The part of a local cloud a deployment is read from: the synthesized templates and their wiring. */
@@ -61,8 +66,8 @@ export function templateParameters(templates: readonly CfnTemplate[], resolver: 
 export const templateSecrets = (templates: readonly CfnTemplate[], resolver: TemplateResolver): string[] =>
   resources(templates, 'AWS::SecretsManager::Secret').map(([id]) => resolver.physicalName(id));
 
-/** The deployment of `cloud`, release `release`. */
-export function deploymentOf(cloud: Deployed, release: string): SavedDeployment {
+/** The deployment of `cloud`, release `release`, which ran `catalog`. */
+export function deploymentOf(cloud: Deployed, release: string, catalog: unknown): SavedDeployment {
   const { wiring, templates, resolver } = cloud;
   return {
     release,
@@ -72,5 +77,6 @@ export function deploymentOf(cloud: Deployed, release: string): SavedDeployment 
     parameters: templateParameters(templates, resolver),
     queues: wiring.queues.map((q) => q.name),
     secrets: templateSecrets(templates, resolver),
+    catalog: JSON.parse(JSON.stringify(catalog)) as unknown,
   };
 }

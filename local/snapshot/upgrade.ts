@@ -1,8 +1,39 @@
 import { createHash } from 'node:crypto';
 import type { BusRule } from '../eventbridge/bus.js';
 import type { LocalCloud } from '../simulator/cloud-types.js';
-import { definitionDigest } from '../stepfunctions/saved-state.js';
+import type { StatesDefinition } from '../stepfunctions/localize.js';
+import { definitionDigest, type SavedStepFunctions } from '../stepfunctions/saved-state.js';
 import { ruleDigest, type SavedDeployment, templateParameters, templateSecrets } from './deployment.js';
+import { functionsCalled } from './rollback.js';
+
+/** An upgrade the saved cloud's work cannot survive: refused before anything runs on (`simulate --resume`). */
+export class UpgradeRefusedError extends Error {
+  override name = 'UpgradeRefusedError';
+}
+
+const lastPart = (arn: string) => arn.split(':').pop() ?? arn;
+
+/**
+ * Refuses an upgrade whose deployment removes a function a running execution's definition calls: the execution
+ * keeps the definition it started on (UpdateStateMachine), so its next task calling that function fails
+ * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_UpdateStateMachine.html).
+ */
+export function refuseBreakingRunning(saved: SavedStepFunctions, previous: SavedDeployment, deployed: Set<string>) {
+  const broken = saved.running.flatMap(({ executionArn }) => {
+    const machine = saved.executions.find((e) => e.executionArn === executionArn)?.stateMachineArn ?? '';
+    const digest = saved.runningOn?.[executionArn];
+    const definition: StatesDefinition | undefined =
+      (digest === undefined ? undefined : saved.definitions?.[digest]) ?? previous.stateMachines[machine];
+    const gone = [...functionsCalled(definition ?? { StartAt: '', States: {} })].filter((fn) => !deployed.has(fn));
+    return gone.length === 0
+      ? []
+      : [`execution ${lastPart(executionArn)} of ${lastPart(machine)} calls ${gone.map(lastPart).join(', ')}`];
+  });
+  if (broken.length === 0) return;
+  throw new UpgradeRefusedError(
+    `this upgrade removes functions that ${broken.length} running execution${broken.length === 1 ? '' : 's'} of the saved cloud will call (${broken.join('; ')}): each would fail at that task; let ${broken.length === 1 ? 'it' : 'them'} finish with Goldsmith ${previous.release} (or stop ${broken.length === 1 ? 'it' : 'them'}), then upgrade`,
+  );
+}
 
 /** An upgrade of a saved cloud: the release that saved it, this one, and what the saved cloud was deployed with. */
 export interface UpgradeFrom {
@@ -15,10 +46,11 @@ export interface UpgradeFrom {
 export interface UpgradeFigures {
   from: string;
   to: string;
-  /** Every function runs this checkout's code: `deployed` of them, `added` new, `removed` gone. */
-  functions: { deployed: number; added: number; removed: number };
-  /** State machines whose definition the deploy changed (`updated`), kept (`unchanged`) or created (`added`). */
-  stateMachines: { updated: number; unchanged: number; added: number };
+  /** Every function runs this checkout's code: `deployed` of them, `added` new, `removed` gone (their names). */
+  functions: { deployed: number; added: number; removed: string[] };
+  /** State machines whose definition the deploy changed (`updated`), kept (`unchanged`), created (`added`) or
+   * deleted (`removed`, their names). */
+  stateMachines: { updated: number; unchanged: number; added: number; removed: string[] };
   /** Running executions restored, and how many of them keep a definition other than their machine's new one. */
   executions: { running: number; onEarlierDefinition: number };
   rules: { added: number; changed: number; removed: number };
@@ -96,7 +128,14 @@ export function deployOver(
   }
 
   const before = previous.stateMachines;
-  const machines = { updated: 0, unchanged: 0, added: 0 };
+  const machines = {
+    updated: 0,
+    unchanged: 0,
+    added: 0,
+    removed: Object.keys(before)
+      .filter((arn) => !wiring.stateMachines.some((m) => m.arn === arn))
+      .map(lastPart),
+  };
   for (const m of wiring.stateMachines) {
     const old = before[m.arn];
     if (old === undefined) machines.added++;
@@ -110,7 +149,9 @@ export function deployOver(
     functions: {
       deployed: arns.length,
       added: arns.filter((a) => previous.functions[a] === undefined).length,
-      removed: Object.keys(previous.functions).filter((a) => !wiring.functions.has(a)).length,
+      removed: Object.keys(previous.functions)
+        .filter((a) => !wiring.functions.has(a))
+        .map(lastPart),
     },
     stateMachines: machines,
     rules: ruleFigures,
@@ -129,16 +170,37 @@ function currentValue(get: () => unknown): string | undefined {
   }
 }
 
+/** `2 removed (a, b)`: how many, and which. */
+const removed = (names: string[]) => `${names.length} removed${names.length === 0 ? '' : ` (${names.join(', ')})`}`;
+
 /** The upgrade's line on stderr. */
 export function upgradeLine(f: UpgradeFigures): string {
   const migrations = f.migrations.length === 0 ? 'no migration' : `migrations: ${f.migrations.join('; ')}`;
   return (
     `upgraded the saved cloud from Goldsmith ${f.from} to ${f.to}: ${f.functions.deployed} functions on this code ` +
-    `(${f.functions.added} added, ${f.functions.removed} removed), state machines ${f.stateMachines.updated} updated, ` +
-    `${f.stateMachines.unchanged} unchanged, ${f.stateMachines.added} added; ${f.executions.running} running ` +
+    `(${f.functions.added} added, ${removed(f.functions.removed)}), state machines ${f.stateMachines.updated} ` +
+    `updated, ${f.stateMachines.unchanged} unchanged, ${f.stateMachines.added} added, ` +
+    `${removed(f.stateMachines.removed)}; ${f.executions.running} running ` +
     `executions kept on the definitions they started on (${f.executions.onEarlierDefinition} of them differ from ` +
     `the new); rules ${f.rules.added} added, ${f.rules.changed} changed, ${f.rules.removed} removed; parameters ` +
     `${f.parameters.added} added, ${f.parameters.changed} changed; queues ${f.queues.added} added; secrets ` +
     `${f.secrets.added} added; ${migrations}`
   );
+}
+
+/**
+ * The executions the saved cloud had running that ended FAILED, TIMED_OUT or ABORTED after the upgrade: the audit of
+ * an upgraded run names each (a straight run of the fixture's release ends none so: test/fixtures/upgrade/).
+ */
+export function auditUpgradedExecutions(
+  running: readonly string[],
+  executions: readonly { executionArn: string; stateMachineArn: string; status: string; error?: string }[],
+): { problems: string[]; checks: Record<string, number> } {
+  const problems = executions
+    .filter((e) => running.includes(e.executionArn) && ['FAILED', 'TIMED_OUT', 'ABORTED'].includes(e.status))
+    .map(
+      (e) =>
+        `execution ${lastPart(e.executionArn)} of ${lastPart(e.stateMachineArn)}, running when the cloud was saved, ended ${e.status} after the upgrade${e.error ? ` (${e.error})` : ''}`,
+    );
+  return { problems, checks: { 'executions running at the save that did not fail after the upgrade': running.length } };
 }

@@ -4,7 +4,7 @@
  * saved it, for a release whose saves do not carry it (0.2.0). `simulate --resume DIR` of a newer Goldsmith then
  * upgrades the cloud, keeping its running executions on the definitions they started on (docs/upgrading.md).
  *
- *   npm run release:deployment -- --root /tmp/rel-0.2.0 --into DIR [--config CATALOG]
+ *   npm run release:deployment -- --root REL --into DIR [--config CATALOG]   # REL: a checkout of 0.2.0
  *
  * The checkout at `--root` synthesizes its own stacks as its local cloud does (its local/simulator, the catalog the
  * save names, or `--config`); it needs node_modules (a symlink to this checkout's will do).
@@ -44,7 +44,7 @@ export async function checkoutDeployment(root: string, catalogFile: string): Pro
     accountId: LOCAL_ACCOUNT,
     region: catalog.organization.homeRegion,
   });
-  return deploymentOf({ wiring: readWiring(app, resolver), templates: app.templates, resolver }, version);
+  return deploymentOf({ wiring: readWiring(app, resolver), templates: app.templates, resolver }, version, catalog);
 }
 
 function option(name: string): string | undefined {
@@ -60,7 +60,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const into = option('--into');
   if (!into) throw new Error('--into DIR: the saved cloud to write deployment.json into');
   const state = JSON.parse(readFileSync(join(into, 'state.json'), 'utf8')) as { catalogFile: string };
-  const deployment = await checkoutDeployment(root, resolve(option('--config') ?? state.catalogFile));
+  // A save names a catalog inside the checkout relative to it (cli/operator/saved-state.ts, savedCatalogFile).
+  const deployment = await checkoutDeployment(root, resolve(root, option('--config') ?? state.catalogFile));
   writeFileSync(join(into, 'deployment.json'), `${JSON.stringify(deployment)}\n`);
   process.stdout.write(
     `release ${deployment.release}: ${Object.keys(deployment.stateMachines).length} state machines, ${Object.keys(deployment.functions).length} functions → ${join(into, 'deployment.json')}\n`,

@@ -3,7 +3,7 @@
  * (test/fixtures/releases/<version>/stateful.json; test/stacks/release.test.ts reads it).
  *
  *   npm run release:fixture                        # this checkout, when cutting its release
- *   npm run release:fixture -- --root /tmp/rel-0.1.0   # another checkout (git worktree add … <commit>)
+ *   npm run release:fixture -- --root REL   # another checkout (git worktree add … <commit>)
  *
  * The checkout at `--root` synthesizes its own stacks in process (its stacks/synthesize.ts, its
  * goldsmith.config.ts, stage 'prod'), so a release whose `npm run build` does not run can still be recorded; it

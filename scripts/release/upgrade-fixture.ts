@@ -4,9 +4,9 @@
  * rollout between two waves (test/fixtures/upgrade/scenario.json on examples/catalogs/example-rollout.ts), what it was
  * deployed with, and how that release's run ends each piece when it goes on without an upgrade.
  *
- *   git worktree add /tmp/rel v0.2.0 && ln -s "$PWD/node_modules" /tmp/rel/node_modules
- *   npm run release:upgrade-fixture -- --root /tmp/rel
- *   git worktree remove --force /tmp/rel
+ *   REL=$(mktemp -d)/rel; git worktree add "$REL" v0.2.0 && ln -s "$PWD/node_modules" "$REL/node_modules"
+ *   npm run release:upgrade-fixture -- --root "$REL"
+ *   git worktree remove --force "$REL"
  *
  * The checkout at `--root` runs its own `goldsmith simulate` (a process each: --save, then --resume of a copy with
  * --json); the fixture is written into this checkout, named by the version in `--root`'s package.json.
@@ -14,7 +14,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { checkoutDeployment } from './deployment.js';
 import { inFlight, outcomesOf, type RehearsalOutcomes } from './upgrade-outcomes.js';
@@ -52,9 +52,14 @@ try {
   goldsmith(root, ['simulate', '--config', catalog, '--scenario', SCENARIO, '--save', saved]);
   writeFileSync(join(saved, 'deployment.json'), JSON.stringify(await checkoutDeployment(root, catalog)));
   const state = JSON.parse(readFileSync(join(saved, 'state.json'), 'utf8')) as {
+    catalogFile: string;
     savedAt: string;
     snapshot: { ledger: Record<string, unknown>[] };
   };
+  // The catalog named relative to the checkout, as this code saves it (savedCatalogFile), not by the path of the
+  // machine that wrote the fixture: the fixture opens in every clone.
+  state.catalogFile = relative(root, catalog);
+  writeFileSync(join(saved, 'state.json'), `${JSON.stringify(state, null, 1)}\n`);
 
   // The same release going on, without an upgrade: what each piece of work comes to.
   const on = join(work, 'on');

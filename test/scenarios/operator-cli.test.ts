@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
-import { GOLDSMITH_VERSION } from '../../core/release/index.js';
+import { GOLDSMITH_VERSION, releaseName } from '../../core/release/index.js';
 import { type CommandOutput, captureOutput } from '../helpers/output.js';
 
 const LONG = 600_000;
@@ -89,7 +89,9 @@ describe('goldsmith status and history --local DIR', { timeout: SHORT }, () => {
     const { code, stdout } = await goldsmith(['status', '--local', dir]);
 
     expect(code).toBe(0);
-    expect(stdout.split('\n')[0]).toBe(`release ${GOLDSMITH_VERSION}; this checkout ${GOLDSMITH_VERSION}`);
+    expect(stdout.split('\n')[0]).toBe(
+      `release ${releaseName(GOLDSMITH_VERSION)}; this checkout ${releaseName(GOLDSMITH_VERSION)}`,
+    );
     expect(stdout).toContain('waiting for approval of 1.0.0/1');
     expect(stdout).toMatch(/cost: \d+ finished build\(s\) in 30 days/);
   });

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
 import { codeDigest } from '../../cli/operator/saved-identity.js';
@@ -15,55 +14,9 @@ import type { StatesDefinition } from '../../local/stepfunctions/localize.js';
 import { inFlight, outcomesOf, PIECES, type RehearsalOutcomes } from '../../scripts/release/upgrade-outcomes.js';
 import { captureOutput } from '../helpers/output.js';
 import { testTempDir } from '../helpers/temp-dir.js';
+import { FIXTURE, fieldsAt, REPO, rewriteSave, type Saved, type State, unpack } from '../helpers/upgrade-fixture.js';
 
-const REPO = join(import.meta.dirname, '../..');
-/** The cloud the previous release saved (scripts/release/upgrade-fixture.ts writes it when a release is cut). */
-const FIXTURE = join(REPO, 'test/fixtures/upgrade', PREVIOUS_RELEASE);
 const LONG = 300_000;
-
-type Ledger = Record<string, unknown>[];
-interface State {
-  identity: { code: string; release?: string };
-  snapshot: { ledger: Ledger };
-  cloud: { file: string };
-}
-
-/** Unpacks the cloud the previous release saved into `dir`, as `simulate --save` left it. */
-function unpack(dir: string): void {
-  for (const name of readdirSync(FIXTURE)) {
-    const data = readFileSync(join(FIXTURE, name));
-    if (name.startsWith('cloud-')) writeFileSync(join(dir, name), data);
-    else if (name.endsWith('.json.gz')) writeFileSync(join(dir, name.slice(0, -3)), gunzipSync(data));
-  }
-}
-
-/** An object as a save writes it (local/snapshot/plain-state.ts): its fields under `$o`. */
-type Saved = { $o: Record<string, unknown> };
-
-/** The saved fields of the object at `path` under `root`. */
-function fieldsAt(root: unknown, ...path: string[]): Record<string, unknown> {
-  let at = root as Saved;
-  for (const key of path) at = at.$o[key] as Saved;
-  return at.$o;
-}
-
-/**
- * Changes the cloud saved in `dir` as `change` says, and the deployment written beside it, as if the release that
- * saved it had had other templates: the file is renamed by its new digest, as a save names it.
- */
-function rewriteSave(dir: string, change: (cloud: { fakes: Saved }, deployment: SavedDeployment) => void): void {
-  const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as State & { cloud: { sha256: string } };
-  const cloud = JSON.parse(gunzipSync(readFileSync(join(dir, state.cloud.file))).toString('utf8'));
-  const deployment = JSON.parse(readFileSync(join(dir, 'deployment.json'), 'utf8')) as SavedDeployment;
-  change(cloud, deployment);
-  const data = gzipSync(JSON.stringify(cloud));
-  const sha256 = createHash('sha256').update(data).digest('hex');
-  rmSync(join(dir, state.cloud.file));
-  state.cloud = { file: `cloud-${sha256.slice(0, 16)}.json.gz`, sha256 };
-  writeFileSync(join(dir, state.cloud.file), data);
-  writeFileSync(join(dir, 'state.json'), JSON.stringify(state));
-  writeFileSync(join(dir, 'deployment.json'), JSON.stringify(deployment));
-}
 
 const stateIn = (dir: string) => JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as State;
 const recorded = JSON.parse(readFileSync(join(FIXTURE, 'outcomes.json'), 'utf8')) as RehearsalOutcomes;
@@ -165,7 +118,7 @@ describe('an upgrade rehearsed on a cloud the previous release saved mid-quarter
       expect(again.code).toBe(0);
       expect(again.stderr).toMatch(
         new RegExp(
-          `^upgraded the saved cloud from Goldsmith ${GOLDSMITH_VERSION} to ${GOLDSMITH_VERSION}: .*state machines 0 updated, 2 unchanged, 0 added; [1-9]\\d* running executions kept`,
+          `^upgraded the saved cloud from Goldsmith ${GOLDSMITH_VERSION} to ${GOLDSMITH_VERSION}: .*state machines 0 updated, 2 unchanged, 0 added, 0 removed; [1-9]\\d* running executions kept`,
           'm',
         ),
       );
@@ -211,13 +164,18 @@ describe('an upgrade deploys the new templates into the saved cloud', () => {
         const rollout = Object.keys(deployment.stateMachines).find((arn) => arn.includes('Rollout')) ?? '';
         const definition = deployment.stateMachines[rollout] as StatesDefinition;
         deployment.stateMachines[rollout] = { ...definition, Comment: 'the saved release' };
+        // A function and a state machine this code no longer deploys, which no running execution calls.
+        const [region, account] = rollout.split(':').slice(3, 5);
+        deployment.functions[`arn:aws:lambda:${region}:${account}:function:goldsmith-retired`] =
+          'functions/retired.handler';
+        deployment.stateMachines[`arn:aws:states:${region}:${account}:stateMachine:RetiredMachine`] = definition;
       });
 
       const { code, stderr } = await upgradeAndGoOn(dir);
 
       expect(code).toBe(0);
       expect(stderr).toMatch(
-        /state machines 1 updated, 1 unchanged, 0 added; 4 running executions kept on the definitions they started on \(1 of them differ from the new\); rules 1 added, 1 changed, 0 removed; parameters 1 added, 0 changed;/,
+        /functions on this code \(0 added, 1 removed \(goldsmith-retired\)\), state machines 1 updated, 1 unchanged, 0 added, 1 removed \(RetiredMachine\); 4 running executions kept on the definitions they started on \(1 of them differ from the new\); rules 1 added, 1 changed, 0 removed; parameters 1 added, 0 changed;/,
       );
       expect(changedRule).not.toBe('');
       const after = stateIn(dir);

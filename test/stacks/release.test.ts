@@ -157,7 +157,7 @@ describe('the release a deployment records', () => {
         }),
       }),
     ]);
-    expect(GOLDSMITH_VERSION).toBe('0.2.0');
+    expect(GOLDSMITH_VERSION).toBe('0.3.0-dev');
   });
 
   it("lets the operators' role read exactly that parameter, and no role write it", () => {

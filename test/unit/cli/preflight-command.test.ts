@@ -44,4 +44,22 @@ describe('goldsmith preflight, as the README runs it, without AWS credentials', 
       checks: expect.arrayContaining([expect.objectContaining({ name: 'credentials', status: 'missing' })]),
     });
   });
+
+  it('refuses a stage name sst deploy would not take, in one line, before reading credentials', async () => {
+    for (const stage of ['prod.eu', '1prod', 'prod_eu', '']) {
+      const { code, stdout, stderr } = await captureOutput(() => main(['preflight', '--stage', stage]));
+      expect({ code, stdout }).toEqual({ code: 1, stdout: '' });
+      expect(stderr).toBe(
+        `goldsmith preflight: --stage "${stage}" is not a stage name: a letter, then letters, digits or hyphens (as sst deploy --stage takes it)\n`,
+      );
+    }
+  });
+
+  it('says --stage needs a value whether it ends the line or another option follows', async () => {
+    for (const args of [['--stage'], ['--stage', '--json']]) {
+      const { code, stderr } = await captureOutput(() => main(['preflight', ...args]));
+      expect(code).toBe(1);
+      expect(stderr).toBe("goldsmith preflight: Option '--stage <value>' argument missing\n");
+    }
+  });
 });

@@ -178,7 +178,7 @@ describe('a saved local cloud opens as saved', () => {
 
     expect(code).toBe(1);
     expect(stderr).toBe(
-      `goldsmith simulate: ${dir} was saved by Goldsmith 0.1.0; this ${GOLDSMITH_VERSION} upgrades a cloud saved by ${PREVIOUS_RELEASE === GOLDSMITH_VERSION ? GOLDSMITH_VERSION : `${PREVIOUS_RELEASE} or ${GOLDSMITH_VERSION}`} only: re-run "goldsmith simulate --save ${dir}"\n`,
+      `goldsmith simulate: ${dir} was saved by Goldsmith 0.1.0; this ${GOLDSMITH_VERSION} upgrades a cloud saved by ${PREVIOUS_RELEASE} or ${GOLDSMITH_VERSION} only: re-run "goldsmith simulate --save ${dir}"\n`,
     );
     expect(readFileSync(join(dir, 'state.json'), 'utf8')).toBe(before);
   });
@@ -191,5 +191,7 @@ describe('a saved local cloud opens as saved', () => {
 
     expect(code).toBe(1);
     expect(stderr).toContain(`${dir} was saved with another catalog than the one given`);
+    // The file it was saved with, so the operator knows which one to give.
+    expect(stderr).toContain(`use the catalog it was saved with, ${join(REPO, 'goldsmith.config.ts')}, or re-run`);
   });
 });

@@ -3,7 +3,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { releaseCheck } from '../../../aws/preflight-release.js';
 import { main } from '../../../cli/main.js';
 import { releaseLine, releaseOf } from '../../../cli/operator/release.js';
-import { GOLDSMITH_VERSION, parseVersion, releaseParameterName, upgradeVerdict } from '../../../core/release/index.js';
+import {
+  compareVersions,
+  GOLDSMITH_VERSION,
+  parseVersion,
+  releaseName,
+  releaseParameterName,
+  upgradeVerdict,
+} from '../../../core/release/index.js';
 import manifest from '../../../package.json' with { type: 'json' };
 import { mockClient } from '../../helpers/mock-client.js';
 import { captureOutput } from '../../helpers/output.js';
@@ -31,6 +38,23 @@ describe('upgradeVerdict', () => {
     expect(upgradeVerdict('0.10.0', '0.9.0', 'prod').kind).toBe('upgrade');
     expect(upgradeVerdict('0.2.0', '0.2.0', 'prod').kind).toBe('same');
     expect(upgradeVerdict('0.2.0', undefined, 'prod').kind).toBe('first-deploy');
+  });
+
+  it('orders pre-releases as semantic versioning does: a pre-release after the release before it, before its own', () => {
+    expect(upgradeVerdict('0.3.0-dev', '0.2.0', 'prod')).toEqual({
+      kind: 'upgrade',
+      line: 'stage prod runs 0.2.0: deploying 0.3.0-dev upgrades it',
+    });
+    expect(upgradeVerdict('0.3.0', '0.3.0-dev', 'prod').kind).toBe('upgrade');
+    expect(upgradeVerdict('0.3.0-dev', '0.3.0', 'prod').kind).toBe('downgrade');
+    expect(upgradeVerdict('0.3.0-dev', '0.3.0-dev', 'prod').kind).toBe('same');
+    const order = ['0.9.0', '0.10.0-alpha', '0.10.0-alpha.1', '0.10.0-alpha.beta', '0.10.0-beta.2', '0.10.0-beta.11'];
+    const sorted = [...order, '0.10.0', '0.10.1-dev'];
+    const shuffled = [...sorted].reverse();
+    const parsed = (v: string) => parseVersion(v) ?? { core: [0, 0, 0] as [number, number, number], pre: [] };
+    expect(shuffled.sort((a, b) => compareVersions(parsed(a), parsed(b)))).toEqual(sorted);
+    expect(parseVersion('0.3.0-dev+sha.5114f85')).toEqual({ core: [0, 3, 0], pre: ['dev'] });
+    expect(parseVersion('0.3.0-')).toBeUndefined();
   });
 
   it('does not guess at a recorded value that is not a semantic version', () => {
@@ -88,18 +112,27 @@ describe('status: the release a stage runs', () => {
   it('shows the recorded release beside the checkout, and none for a stage deployed before releases', async () => {
     ssm.on(GetParameterCommand, { Name: '/goldsmith-release/prod' }).resolves({ Parameter: { Value: '0.2.0' } });
     const where = { ...stage, catalog: undefined as never };
-    expect(releaseLine(await releaseOf(where))).toBe(`release 0.2.0; this checkout ${GOLDSMITH_VERSION}`);
+    expect(releaseLine(await releaseOf(where))).toBe(`release 0.2.0; this checkout ${releaseName(GOLDSMITH_VERSION)}`);
     ssm.on(GetParameterCommand).rejects(Object.assign(new Error('not found'), { name: 'ParameterNotFound' }));
     expect(releaseLine(await releaseOf(where))).toBe(
-      `release none recorded (deployed before 0.2.0); this checkout ${GOLDSMITH_VERSION}`,
+      `release none recorded (deployed before 0.2.0); this checkout ${releaseName(GOLDSMITH_VERSION)}`,
     );
+  });
+
+  it('says when the stage or the checkout runs a pre-release, which no tag names', async () => {
+    ssm.on(GetParameterCommand, { Name: '/goldsmith-release/prod' }).resolves({ Parameter: { Value: '0.3.0-dev' } });
+    const view = await releaseOf({ ...stage, catalog: undefined as never });
+    expect(releaseLine({ ...view, checkout: '0.3.0-dev' })).toBe(
+      'release 0.3.0-dev (unreleased); this checkout 0.3.0-dev (unreleased)',
+    );
+    expect(releaseLine({ deployed: '0.2.0', checkout: '0.2.0' })).toBe('release 0.2.0; this checkout 0.2.0');
   });
 
   it('says why when the release cannot be read', async () => {
     ssm.on(GetParameterCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
     const view = await releaseOf({ ...stage, catalog: undefined as never });
     expect(releaseLine(view)).toBe(
-      `release unknown (/goldsmith-release/prod: AccessDeniedException: denied); this checkout ${GOLDSMITH_VERSION}`,
+      `release unknown (/goldsmith-release/prod: AccessDeniedException: denied); this checkout ${releaseName(GOLDSMITH_VERSION)}`,
     );
   });
 });
