@@ -12,6 +12,9 @@ const str = (v: unknown) => (typeof v === 'string' ? v : '');
 export function rolloutActedText(result: Record<string, unknown>): string {
   const reason = str(result.reason) ? `: ${str(result.reason)}` : '';
   const what = { paused: 'paused', running: 'resumed', aborted: 'aborted' }[str(result.state)] ?? str(result.state);
+  if (result.retried === true) {
+    return `${str(result.image)} ${str(result.version)} to ${str(result.channel)}: retried from wave ${String(result.wave)}/${String(result.waves)} by ${str(result.by)}${reason} (a new execution runs it)`;
+  }
   return `${str(result.image)} ${str(result.version)} to ${str(result.channel)}: ${what} at wave ${String(result.wave)}/${String(result.waves)} by ${str(result.by)}${reason}`;
 }
 

@@ -92,6 +92,8 @@ export function planLateRollback(record: RolloutRecord): LateRollbackStep {
 
 /** The record with these waves `rolled-back`. */
 export function withLateSettled(record: RolloutRecord, rolledBack: readonly number[], now: string): RolloutRecord {
-  const waves = record.waves.map((w, i) => (rolledBack.includes(i) ? { ...w, state: 'rolled-back' as const } : w));
+  const waves = record.waves.map((w, i) =>
+    rolledBack.includes(i) ? { ...w, state: 'rolled-back' as const, rolledBackAt: now } : w,
+  );
   return { ...record, waves, updatedAt: now };
 }

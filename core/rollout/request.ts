@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { RolloutSpec } from '../config/schema-rollout.js';
+import type { RolloutRecord } from './record.js';
 
 /**
  * What Goldsmith asks Auto Scaling and EC2 for, per group, from the channel's rollout settings: plain shapes with the
@@ -86,11 +87,26 @@ export function rolloutSessionName(image: string, channel: string, version: stri
 /**
  * The Rollout execution's name for a version's rollout to a channel: readable plus a hash of the three, at most 80 of
  * the characters Step Functions allows, so a retried Publish meets ExecutionAlreadyExists and takes it as its own.
+ * An operator's n-th `rollout retry` runs an execution of its own (`attempt` n: `retry<n>-…`), as a closed
+ * execution's name cannot be used again for 90 days
+ * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html).
  */
-export function rolloutExecutionName(image: string, channel: string, version: string): string {
-  const hash = createHash('sha256').update(`${image}\n${channel}\n${version}`).digest('hex').slice(0, 12);
-  const readable = `${image}-${channel}-${version}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 80 - hash.length - 1);
+export function rolloutExecutionName(image: string, channel: string, version: string, attempt = 0): string {
+  const key = `${image}\n${channel}\n${version}${attempt > 0 ? `\nretry ${attempt}` : ''}`;
+  const hash = createHash('sha256').update(key).digest('hex').slice(0, 12);
+  const prefix = attempt > 0 ? `retry${attempt}-` : '';
+  const readable = `${prefix}${image}-${channel}-${version}`
+    .replace(/[^A-Za-z0-9_-]/g, '-')
+    .slice(0, 80 - hash.length - 1);
   return `${readable}-${hash}`;
+}
+
+/** The name of the execution that runs this rollout now: its first, or its latest retry's. */
+export function rolloutExecutionNameOf(
+  record: Pick<RolloutRecord, 'image' | 'channel' | 'version' | 'operatorActions'>,
+) {
+  const attempt = (record.operatorActions ?? []).filter((a) => a.action === 'retry').length;
+  return rolloutExecutionName(record.image, record.channel, record.version, attempt);
 }
 
 /**
