@@ -64,7 +64,7 @@ export function isRefused(wave: Pick<RolloutWave, 'failures'>, g: Pick<RolloutGr
  * are not cut short by one account's missing role.
  */
 export function waveStateOf(wave: RolloutWave): WaveState {
-  if (wave.state === 'pending' || wave.state === 'skipped' || wave.state === 'rolled-back') return wave.state;
+  if (['pending', 'skipped', 'rolled-back', 'superseded'].includes(wave.state)) return wave.state;
   const refused = (wave.failures ?? []).length > 0;
   // An account still throttled when the wave started is tried again: the wave has not ended (core/rollout/pending.ts).
   if ((wave.pending ?? []).length > 0) return 'refreshing';

@@ -11,7 +11,17 @@ export type RolloutState = (typeof rolloutStates)[number];
 /** A rollout that is still the engine's to act on: `openWork` is set exactly while the state is one of these. */
 export const openRolloutStates: readonly RolloutState[] = ['running', 'paused'];
 
-export const waveStates = ['pending', 'refreshing', 'baking', 'healthy', 'failed', 'rolled-back', 'skipped'] as const;
+/** `superseded`: under way when a revocation superseded the rollout; its groups were taken off the version. */
+export const waveStates = [
+  'pending',
+  'refreshing',
+  'baking',
+  'healthy',
+  'failed',
+  'rolled-back',
+  'skipped',
+  'superseded',
+] as const;
 export type WaveState = (typeof waveStates)[number];
 
 /** What an operator may do to a rollout (`goldsmith rollout pause|resume|abort|retry`). */

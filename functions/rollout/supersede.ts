@@ -17,6 +17,7 @@ import {
   withMoveStatuses,
   withMoves,
   withNotMoved,
+  withSupersededWaves,
 } from '../../core/rollout/supersede.js';
 import { TemplateVersionMismatchError } from '../../core/rollout/template-check.js';
 import { moveOf, readStatuses, revertPreferences } from './take-back.js';
@@ -131,7 +132,10 @@ export async function followSuperseded(
   now: () => string,
 ): Promise<boolean> {
   if (planSupersede(read).kind === 'ended') return true;
-  let record = withMoveStatuses(read, await readStatuses(ctx, refreshesToWatch(read)), now());
+  let record = withSupersededWaves(
+    withMoveStatuses(read, await readStatuses(ctx, refreshesToWatch(read)), now()),
+    now(),
+  );
   if (!record.replacement) {
     const replacement = await decideReplacement(record);
     if (!replacement) {
