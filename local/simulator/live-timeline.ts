@@ -101,11 +101,14 @@ export class LiveTimeline {
     return found;
   }
 
-  /** The ledger items the timeline tells beside announcements: pointer withdrawals and findings reported. */
+  /**
+   * The ledger items the timeline tells beside announcements: pointer withdrawals, findings reported, and rollouts
+   * (their records and group chunks).
+   */
   private async ledgerLines(): Promise<Record<string, unknown>[]> {
     const found: Record<string, unknown>[] = [];
     for (const image of Object.keys(this.cloud.catalog.images)) {
-      for (const prefix of ['ROLLBACK#', skPrefix.found]) {
+      for (const prefix of ['ROLLBACK#', skPrefix.found, skPrefix.rollout]) {
         const pages = paginateQuery(
           { client: this.cloud.ledgerObserver },
           {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { SimulationJson } from '../../local/simulator/report-schema.js';
 import { CANARY, rolloutNotes, threeWaveCatalog, threeWaveScenario } from './rollout-catalog.js';
 import { goldsmith, useSavedRun } from './saved-run.js';
 
@@ -44,6 +45,20 @@ describe('an operator retries a halted rollout once its cause is fixed, on the l
     const days = report.fleet?.shares.find((s) => s.channel === 'prod')?.days ?? [];
     expect(days.at(-1)?.instances).toEqual({ [V2]: 10 });
     expect(report.consistency.problems).toEqual([]);
+    // The JSON report and the timeline show every wave, the halt and the rollback of the first attempt included.
+    expect(report.rollouts.find((r) => r.version === V2)).toMatchObject({ state: 'completed', retries: 1 });
+    const marks = (report as SimulationJson).timeline
+      .filter((e) => e.kind === 'rollout' && e.version === V2)
+      .map((e) => e.outcome);
+    expect(marks.slice(0, 6)).toEqual([
+      'wave-started',
+      'wave-healthy',
+      'wave-started',
+      'rollout-halted',
+      'wave-failed',
+      'wave-rolled-back',
+    ]);
+    expect(marks.at(-1)).toBe('rollout-completed');
   });
 
   it('history tells the halt, the rollback it caused, the retry, then the waves again; a second retry is refused', async () => {
