@@ -129,7 +129,7 @@ const ROLLING_BACK = new Set([...ACTIVE, 'RollbackInProgress', 'Cancelling']);
  * or its refresh back ended Successful, the wave is rolled back; otherwise (a rollback or a refresh back failed, a
  * refresh that could not roll back) it ends as it is.
  */
-function afterHalt(record: RolloutRecord): RolloutStep {
+export function afterHalt(record: Pick<RolloutRecord, 'waves' | 'currentWave'>): RolloutStep {
   const wave = record.waves[record.currentWave];
   if (wave?.state !== 'failed' || wave.groups.length === 0) return { kind: 'ended' };
   const returning = (g: RolloutGroup) => (g.back ? isActiveRefresh(g.back.status) : ROLLING_BACK.has(g.status));

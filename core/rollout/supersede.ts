@@ -1,4 +1,4 @@
-import { isActiveRefresh, planRollout, type RefreshStatus } from './plan.js';
+import { afterHalt, isActiveRefresh, type RefreshStatus } from './plan.js';
 import type { RolloutGroup, RolloutRecord, RolloutReplacement, TakenBack } from './record.js';
 
 /**
@@ -43,7 +43,7 @@ export function takesBack(record: RolloutRecord): TakenBack['from'] | undefined 
  */
 export function followedByItsExecution(record: RolloutRecord): boolean {
   const from = record.takenBack?.from ?? record.state;
-  return from === 'halted' && planRollout({ ...record, state: 'halted' }).kind !== 'ended';
+  return from === 'halted' && afterHalt(record).kind !== 'ended';
 }
 
 /**
