@@ -24,7 +24,10 @@ export interface LiveSources {
  */
 export type TimelineListener = (entries: TimelineEntry[], when: 'live' | 'rest' | 'late') => void;
 
-const keyOf = (e: TimelineEntry) => `${e.at}|${e.image}|${e.kind}|${e.text}`;
+// A rollout line is one step of a wave or of the rollout: its counts and statuses after the colon change as the engine
+// reads its refreshes again (a failed wave's rollback), which is not a new line.
+const keyOf = (e: TimelineEntry) =>
+  `${e.at}|${e.image}|${e.kind}|${e.kind === 'rollout' ? e.text.split(':')[0] : e.text}`;
 
 /**
  * The timeline while the run goes on: each `flush(now)` reads what the run has recorded so far — the fakes, and the
