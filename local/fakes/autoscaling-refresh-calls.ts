@@ -3,20 +3,35 @@ import {
   InstanceRefreshInProgressFault,
   IrreversibleInstanceRefreshFault,
 } from '@aws-sdk/client-auto-scaling';
-import type { AutoScalingFake } from './autoscaling.js';
 import { describeRefresh } from './autoscaling-describe.js';
-import { asErr } from './autoscaling-groups.js';
+import { type AutoScalingGroup, type AutoScalingGroups, asErr } from './autoscaling-groups.js';
+import type { RefreshEngine } from './autoscaling-refresh.js';
 import { PENDING_MS } from './autoscaling-refresh-pace.js';
-import type { InstanceRefresh } from './autoscaling-refresh-types.js';
+import type { InstanceRefresh, RefreshHooks } from './autoscaling-refresh-types.js';
 import { desiredOf, irreversibleReason, preferencesOf } from './autoscaling-start.js';
-import { asArray, type FakeCall, paginate } from './common.js';
-import { resourceTagContext } from './member-access.js';
+import { asArray, type FakeCall, type IdMaker, paginate } from './common.js';
+import { type MemberAccess, resourceTagContext } from './member-access.js';
 
 /**
  * The instance refresh calls of the Auto Scaling fake: DescribeInstanceRefreshes, StartInstanceRefresh,
  * CancelInstanceRefresh, RollbackInstanceRefresh. The refresh itself moves on in virtual time
  * (autoscaling-refresh.ts).
  */
+
+/** What these calls use of the Auto Scaling fake (autoscaling.ts's AutoScalingFake). */
+interface AutoScalingFake {
+  readonly groups: AutoScalingGroups;
+  readonly engine: RefreshEngine;
+  readonly refreshes: InstanceRefresh[];
+  readonly hooks: RefreshHooks;
+  readonly ids: IdMaker;
+  readonly access: MemberAccess | undefined;
+  active(g: AutoScalingGroup): InstanceRefresh | undefined;
+  advance(): void;
+  notifyDue(): void;
+  authorize(call: FakeCall, g: AutoScalingGroup | undefined): Promise<void>;
+  record(call: FakeCall, g: AutoScalingGroup, refreshId?: string): void;
+}
 
 const NO_ACTIVE =
   'The request failed because an active instance refresh or rollback for the specified Auto Scaling group was not found.';

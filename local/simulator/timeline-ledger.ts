@@ -3,7 +3,7 @@ import type { LedgerItem } from '../../core/status/image-view.js';
 import { findingsReportedText, pointerMovedBackText } from '../../core/status/ledger-lines.js';
 import { type RolloutLine, rolloutHistory } from '../../core/status/rollout-history.js';
 import { rolloutRecordsOf } from '../../core/status/rollout-records.js';
-import { shortenArns, type TimelineEntry } from './timeline.js';
+import { shortenArns, type TimelineEntry } from './timeline-entry.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 

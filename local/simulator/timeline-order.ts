@@ -1,5 +1,5 @@
 import { causalRank } from '../../core/ledger/causal-order.js';
-import type { LIFECYCLE_EVENTS, TimelineEntry } from './timeline.js';
+import type { LIFECYCLE_EVENTS, TimelineEntry } from './timeline-entry.js';
 
 /** Where a timeline line goes among those of one instant: `history`'s causal order. */
 
