@@ -1,5 +1,6 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { imagePk, rolloutSk } from '../core/ledger/keys.js';
+import { imagePk, openWork, rolloutSk } from '../core/ledger/keys.js';
+import { storedWaves } from '../core/rollout/group-chunks.js';
 import { ROLLOUT_TRANSITIONS } from '../core/rollout/operator.js';
 import type { RolloutOperatorAction, RolloutRecord } from '../core/rollout/record.js';
 import { documentClient, ledgerTable } from './clients/dynamodb.js';
@@ -68,4 +69,39 @@ export async function moveRollout(
   });
   if (!moved || !updated) return undefined;
   return withGroups(imagePk(record.image), rolloutSk(record.channel, record.version), updated);
+}
+
+/**
+ * A retry's write (core/rollout/retry.ts): the record as `next` says (running, the waves from the one that halted
+ * pending, the retry in the operator log, back in the open-work index), only while it is still the halted record
+ * `read` (same state and last update), so a repeat or a race with the engine writes nothing.
+ * @returns whether it was written.
+ */
+export async function retryRollout(read: RolloutRecord, next: RolloutRecord): Promise<boolean> {
+  const entry = next.operatorActions?.at(-1);
+  return conditionalWrite(() =>
+    documentClient().send(
+      new UpdateCommand({
+        TableName: ledgerTable(),
+        Key: { pk: imagePk(read.image), sk: rolloutSk(read.channel, read.version) },
+        UpdateExpression:
+          'SET #state = :running, #waves = :waves, currentWave = :current, skippedGroups = :skipped, updatedAt = :at, #by = :by, openWork = :open, operatorActions = list_append(if_not_exists(operatorActions, :none), :entry) REMOVE endedAt, reason',
+        ConditionExpression: '#state = :halted AND updatedAt = :read',
+        ExpressionAttributeNames: { '#state': 'state', '#waves': 'waves', '#by': 'by' },
+        ExpressionAttributeValues: {
+          ':running': 'running',
+          ':halted': 'halted',
+          ':read': read.updatedAt,
+          ':waves': storedWaves(next.waves),
+          ':current': next.currentWave,
+          ':skipped': next.skippedGroups,
+          ':at': next.updatedAt,
+          ':by': next.by,
+          ':open': openWork.rollout,
+          ':none': [],
+          ':entry': entry ? [entry] : [],
+        },
+      }),
+    ),
+  );
 }

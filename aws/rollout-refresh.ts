@@ -10,9 +10,8 @@ import {
   RollbackInstanceRefreshCommand,
   StartInstanceRefreshCommand,
 } from '@aws-sdk/client-auto-scaling';
-import { CreateLaunchTemplateVersionCommand, DescribeLaunchTemplateVersionsCommand } from '@aws-sdk/client-ec2';
+import { DescribeLaunchTemplateVersionsCommand } from '@aws-sdk/client-ec2';
 import type { RefreshPreferences } from '../core/rollout/request.js';
-import { differencesBeyondAmi, mismatchMessage, TemplateVersionMismatchError } from '../core/rollout/template-check.js';
 import { autoScalingClient } from './clients/autoscaling.js';
 import { ec2Client } from './clients/ec2.js';
 import { describeGroup, type MemberScope } from './rollout-groups.js';
@@ -22,59 +21,6 @@ import { describeGroup, type MemberScope } from './rollout-groups.js';
  * UpdateAutoScalingGroup: the new version goes only into the refresh's DesiredConfiguration, so the group's saved
  * configuration stays the rollback target (https://github.com/hashicorp/terraform-provider-aws/issues/34189).
  */
-
-/**
- * A new launch template version: the group's version with only the AMI changed (SourceVersion). The ClientToken makes
- * a retry return the version the first call created (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateLaunchTemplateVersion.html).
- */
-export async function createTemplateVersion(
-  scope: MemberScope,
-  input: { launchTemplateId: string; sourceVersion: number; imageId: string; clientToken: string; description: string },
-): Promise<number> {
-  const out = await ec2Client(scope.region, scope.identity).send(
-    new CreateLaunchTemplateVersionCommand({
-      LaunchTemplateId: input.launchTemplateId,
-      SourceVersion: String(input.sourceVersion),
-      LaunchTemplateData: { ImageId: input.imageId },
-      VersionDescription: input.description,
-      ClientToken: input.clientToken,
-    }),
-  );
-  const number = out.LaunchTemplateVersion?.VersionNumber;
-  if (number === undefined)
-    throw new Error(`CreateLaunchTemplateVersion of ${input.launchTemplateId} returned no version`);
-  await checkOnlyAmiChanged(scope, input.launchTemplateId, input.sourceVersion, number, input.imageId);
-  return number;
-}
-
-/**
- * Reads the created version back beside its source and refuses it (TemplateVersionMismatchError) when it differs in
- * anything but the AMI (core/rollout/template-check.ts): a version a ClientToken handed back from someone else's
- * call, or one written by anything else holding the member role, is never refreshed to.
- */
-async function checkOnlyAmiChanged(
-  scope: MemberScope,
-  launchTemplateId: string,
-  source: number,
-  created: number,
-  imageId: string,
-): Promise<void> {
-  const out = await ec2Client(scope.region, scope.identity).send(
-    new DescribeLaunchTemplateVersionsCommand({
-      LaunchTemplateId: launchTemplateId,
-      Versions: [String(source), String(created)],
-    }),
-  );
-  const data = (n: number) =>
-    (out.LaunchTemplateVersions ?? []).find((v) => v.VersionNumber === n)?.LaunchTemplateData as
-      | Record<string, unknown>
-      | undefined;
-  const before = data(source);
-  const after = data(created);
-  const fields = !before || !after ? ['(version not found)'] : differencesBeyondAmi(before, after, imageId);
-  if (fields.length > 0)
-    throw new TemplateVersionMismatchError(mismatchMessage(launchTemplateId, created, source, fields));
-}
 
 /** A refresh as DescribeInstanceRefreshes reports it. */
 export interface RefreshSeen {
@@ -155,6 +101,11 @@ export async function startRefresh(
     /** Only refreshes started after this one count as this call's own (a revert to a version refreshed before). */
     after?: string;
     /**
+     * A retried rollout's wave: a refresh to this version counts as this call's own only when it is still running or
+     * began (StartTime) at or after this instant, the retry's; the halted attempt's ended refreshes do not.
+     */
+    startedAfter?: string;
+    /**
      * The group's mixed instances policy as just read (`none`: it has none); absent, the group is read now, so a
      * refresh back keeps what the group holds today.
      */
@@ -193,11 +144,14 @@ export async function startRefresh(
 
 async function ownOrBusy(
   scope: MemberScope,
-  input: { group: string; launchTemplateId: string; version: number; after?: string },
+  input: { group: string; launchTemplateId: string; version: number; after?: string; startedAfter?: string },
 ): Promise<StartOutcome | undefined> {
   const all = await refreshesOf(scope, input.group);
   const refreshes = input.after === undefined ? all : newerThan(all, input.after);
-  const ours = refreshes.find((r) => isOurs(r, input.launchTemplateId, input.version));
+  const since = input.startedAfter === undefined ? undefined : Date.parse(input.startedAfter);
+  const current = (r: InstanceRefresh) =>
+    since === undefined || ACTIVE.has(String(r.Status)) || (r.StartTime?.getTime() ?? 0) >= since;
+  const ours = refreshes.find((r) => isOurs(r, input.launchTemplateId, input.version) && current(r));
   if (ours) return { kind: 'started', ...seen(ours) };
   const other = refreshes.find((r) => ACTIVE.has(String(r.Status)));
   if (other) {

@@ -21,7 +21,8 @@ type Action =
   | 'release'
   | 'rollout-pause'
   | 'rollout-resume'
-  | 'rollout-abort';
+  | 'rollout-abort'
+  | 'rollout-retry';
 
 const USAGE: Record<Action, { args: string; summary: string }> = {
   build: { args: 'IMAGE [--reason R]', summary: 'a manual build, through the same dedupe and lineage rules' },
@@ -60,6 +61,11 @@ const USAGE: Record<Action, { args: string; summary: string }> = {
     summary:
       "abort the channel's rollout: refreshes still running are cancelled, no further wave starts; groups already refreshed keep the version",
   },
+  'rollout-retry': {
+    args: 'IMAGE CHANNEL [--version V] [--reason R]',
+    summary:
+      "retry the channel's halted rollout of the same version once its cause is fixed: it goes on from the wave that halted",
+  },
   resume: {
     args: 'IMAGE (VERSION | --builds) [--reason R]',
     summary:
@@ -97,7 +103,7 @@ function requestOf(action: Action, positionals: string[], values: Record<string,
   }
   if (!second) throw new UsageError(`goldsmith ${commandName(action)} ${USAGE[action].args}`);
   if (action.startsWith('rollout-')) {
-    if (action !== 'rollout-resume' && typeof values.reason !== 'string') {
+    if (action !== 'rollout-resume' && action !== 'rollout-retry' && typeof values.reason !== 'string') {
       throw new UsageError(`${commandName(action)} needs --reason R (it is announced and kept)`);
     }
     return { action, image, channel: second, ...opt('version'), ...opt('reason') };

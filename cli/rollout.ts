@@ -7,7 +7,7 @@ import { ledgerOf } from './operator/read.js';
 import { renderRolloutStatus } from './operator/rollout-text.js';
 import { subcommandOf, UsageError } from './usage.js';
 
-const USAGE = `usage: goldsmith rollout status|pause|resume|abort IMAGE CHANNEL [--version V] [--reason R] (--stage STAGE | --local DIR) [--json]
+const USAGE = `usage: goldsmith rollout status|pause|resume|abort|retry IMAGE CHANNEL [--version V] [--reason R] (--stage STAGE | --local DIR) [--json]
 
 A promoted version's rollout to the Auto Scaling groups that follow the channel, wave by wave (docs/rollout.md).
 Without --version, the channel's current rollout (the newest not ended; status: else the last one).
@@ -15,7 +15,9 @@ Without --version, the channel's current rollout (the newest not ended; status: 
   pause --reason R  no new wave starts; refreshes already running go on (a running rollout only)
   resume            a paused rollout goes on: its next wave starts once the current one is healthy
   abort --reason R  refreshes still running are cancelled, no further wave starts (a running or paused rollout)
-pause, resume and abort go to the operator endpoint as Goldsmith's operators (like revoke); a refusal is one line,
+  retry             a halted rollout goes on for the same version from the wave that halted, once its cause is
+                    fixed and that wave's groups are back (a new execution; refused once a newer version rolled out)
+pause, resume, abort and retry go to the operator endpoint as Goldsmith's operators (like revoke); a refusal is one line,
 exit 1, and nothing changed.
 ${TARGET_HELP}`;
 
@@ -50,16 +52,16 @@ async function status(args: readonly string[]): Promise<number> {
   return 0;
 }
 
-const ACTING = ['pause', 'resume', 'abort'] as const;
+const ACTING = ['pause', 'resume', 'abort', 'retry'] as const;
 
 /** `goldsmith rollout SUBCOMMAND`: see and steer a channel's rollout to its member groups. */
 export const command: Command = {
-  summary: "a channel's rollout to member Auto Scaling groups: status, pause, resume, abort",
+  summary: "a channel's rollout to member Auto Scaling groups: status, pause, resume, abort, retry",
   async run(args) {
     const named = subcommandOf(
       args,
       USAGE,
-      'name the rollout command: goldsmith rollout status|pause|resume|abort IMAGE CHANNEL',
+      'name the rollout command: goldsmith rollout status|pause|resume|abort|retry IMAGE CHANNEL',
     );
     if (named === undefined) return 0;
     const { sub, rest } = named;
@@ -67,7 +69,7 @@ export const command: Command = {
     const acting = ACTING.find((a) => a === sub);
     if (acting === undefined) {
       throw new UsageError(
-        `unknown rollout command "${sub}": goldsmith rollout status|pause|resume|abort IMAGE CHANNEL`,
+        `unknown rollout command "${sub}": goldsmith rollout status|pause|resume|abort|retry IMAGE CHANNEL`,
       );
     }
     return actionCommand(`rollout-${acting}`).run(rest);

@@ -31,6 +31,7 @@ export const OPERATOR_ACTIONS = [
   'rollout-pause',
   'rollout-resume',
   'rollout-abort',
+  'rollout-retry',
 ] as const;
 export type OperatorAction = (typeof OPERATOR_ACTIONS)[number];
 
@@ -146,6 +147,11 @@ const rolloutResumeRequest = rolloutPauseRequest.extend({
   reason: reason.optional(),
 });
 const rolloutAbortRequest = rolloutPauseRequest.extend({ action: z.literal('rollout-abort') });
+/** `rollout retry IMAGE CHANNEL [--version V] [--reason R]`: a halted rollout goes on from the wave that halted. */
+const rolloutRetryRequest = rolloutPauseRequest.extend({
+  action: z.literal('rollout-retry'),
+  reason: reason.optional(),
+});
 
 export const operatorRequestSchema = z.discriminatedUnion('action', [
   buildRequest,
@@ -162,6 +168,7 @@ export const operatorRequestSchema = z.discriminatedUnion('action', [
   rolloutPauseRequest,
   rolloutResumeRequest,
   rolloutAbortRequest,
+  rolloutRetryRequest,
 ]);
 
 export type OperatorRequest = z.infer<typeof operatorRequestSchema>;

@@ -23,6 +23,7 @@ import { restore } from './operator/restore.js';
 import { resume } from './operator/resume.js';
 import { resumeBuilds } from './operator/resume-builds.js';
 import { rolloutAction } from './operator/rollout.js';
+import { rolloutRetry } from './operator/rollout-retry.js';
 import { cancelScheduledRevocation } from './operator/scheduled-revoke.js';
 import { taskHandler } from './promotion/lambda.js';
 import { startBuildsForChange } from './start-builds.js';
@@ -30,7 +31,7 @@ import { startBuildsForChange } from './start-builds.js';
 /**
  * The operator endpoint (function URL, `AWS_IAM` auth): build, approve, reject, promote, rollback, revoke (or cancel a
  * scheduled revocation), restore (a revoked version), resume (a paused promotion, or an image's paused builds), release (a version held for its
- * users), rollout pause|resume|abort (a channel's rollout of a version). The caller is the ARN AWS authenticated and put in
+ * users), rollout pause|resume|abort|retry (a channel's rollout of a version). The caller is the ARN AWS authenticated and put in
  * `requestContext.authorizer.iam.userArn` (https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html), never
  * anything in the body. Each action goes through the path the system itself uses; a refused action changes nothing
  * and answers why.
@@ -160,6 +161,8 @@ async function act(request: OperatorRequest, actor: string, caller: string, requ
     case 'rollout-resume':
     case 'rollout-abort':
       return rolloutAction(request, caller, at);
+    case 'rollout-retry':
+      return rolloutRetry(request, caller, at);
   }
 }
 

@@ -2,7 +2,7 @@ import { executionStatus } from '../aws/own-execution.js';
 import { markTakeBackStopped, openRollouts, openTakeBacks, stopRollout } from '../aws/rollout-ledger.js';
 import { isTransient } from '../core/errors/classify.js';
 import type { RolloutRecord } from '../core/rollout/record.js';
-import { rolloutExecutionName, rolloutTakeBackExecutionName } from '../core/rollout/request.js';
+import { rolloutExecutionNameOf, rolloutTakeBackExecutionName } from '../core/rollout/request.js';
 import { followedByItsExecution, reachedGroups } from '../core/rollout/supersede.js';
 import { tellRolloutStopped } from './rollout/tell.js';
 
@@ -29,7 +29,7 @@ export async function stopOrphanedRollouts(now: Date): Promise<StoppedRolloutsRe
   const at = now.toISOString();
   for (const record of await openRollouts()) {
     await checked(report, record, async (what) => {
-      const status = await executionStatus(machine, rolloutExecutionName(record.image, record.channel, record.version));
+      const status = await executionStatus(machine, rolloutExecutionNameOf(record));
       if (status === 'RUNNING') return;
       const reason = `its execution is ${status} while the rollout was ${record.state}`;
       if (!(await stopRollout(record, reason, at))) return;
@@ -51,8 +51,10 @@ async function stopOrphanedTakeBacks(machine: string, at: string, report: Stoppe
   for (const record of await openTakeBacks()) {
     if (record.replacement?.settledAt !== undefined) continue;
     await checked(report, record, async (what) => {
-      const name = followedByItsExecution(record) ? rolloutExecutionName : rolloutTakeBackExecutionName;
-      const status = await executionStatus(machine, name(record.image, record.channel, record.version));
+      const name = followedByItsExecution(record)
+        ? rolloutExecutionNameOf(record)
+        : rolloutTakeBackExecutionName(record.image, record.channel, record.version);
+      const status = await executionStatus(machine, name);
       if (status === 'RUNNING') return;
       if (!(await markTakeBackStopped(record, status, at))) return;
       const reason = `the execution taking its ${reachedGroups(record).length} group(s) back after the revocation is ${status} before it recorded them all back`;

@@ -1,5 +1,6 @@
 import { leftBehindText, sumLeftBehind } from '../../core/rollout/left-behind.js';
 import { endedText, isOpenRollout, waveText } from '../../core/rollout/operator.js';
+import { isActiveRefresh } from '../../core/rollout/plan.js';
 import type { RolloutGroup, RolloutRecord } from '../../core/rollout/record.js';
 import { NOT_MOVED } from '../../core/rollout/supersede.js';
 import { emptyWaveText } from '../../core/status/rollout-counts.js';
@@ -12,6 +13,9 @@ const str = (v: unknown) => (typeof v === 'string' ? v : '');
 export function rolloutActedText(result: Record<string, unknown>): string {
   const reason = str(result.reason) ? `: ${str(result.reason)}` : '';
   const what = { paused: 'paused', running: 'resumed', aborted: 'aborted' }[str(result.state)] ?? str(result.state);
+  if (result.retried === true) {
+    return `${str(result.image)} ${str(result.version)} to ${str(result.channel)}: retried from wave ${String(result.wave)}/${String(result.waves)} by ${str(result.by)}${reason} (a new execution runs it)`;
+  }
   return `${str(result.image)} ${str(result.version)} to ${str(result.channel)}: ${what} at wave ${String(result.wave)}/${String(result.waves)} by ${str(result.by)}${reason}`;
 }
 
@@ -48,8 +52,13 @@ export function renderRolloutStatus(r: RolloutRecord): string {
     for (const g of w.groups) {
       const why = g.statusReason ? `: ${g.statusReason}` : '';
       const left = g.back ? '' : leftBehindText(g.leftBehind);
+      // An abort's cancel reaches a refresh at the engine's next check: until then it is no longer Baking or refreshing.
+      const status =
+        r.state === 'aborted' && isActiveRefresh(g.status)
+          ? `cancel requested by the abort (last read ${g.status})`
+          : g.status;
       out.push(
-        `    ${g.account} ${g.region} ${g.group}: ${g.status} (template ${g.launchTemplateId} v${g.fromVersion} -> v${g.toVersion}, refresh ${g.refreshId})${why}${backText(g)}${left ? `; left on v${g.fromVersion}: ${left}` : ''}`,
+        `    ${g.account} ${g.region} ${g.group}: ${status} (template ${g.launchTemplateId} v${g.fromVersion} -> v${g.toVersion}, refresh ${g.refreshId})${why}${backText(g)}${left ? `; left on v${g.fromVersion}: ${left}` : ''}`,
       );
     }
     const left = sumLeftBehind(w.groups);

@@ -74,6 +74,12 @@ export const rolloutSchema = z.strictObject({
   protectedInstances: z.enum(['Ignore', 'Refresh', 'Wait']).default('Ignore'),
   /** The same for instances in Standby (RefreshPreferences.StandbyInstances): `Ignore`, `Terminate` or `Wait`. */
   standbyInstances: z.enum(['Ignore', 'Terminate', 'Wait']).default('Ignore'),
+  /**
+   * What a finished wave's alarm found in ALARM later takes back (the rollout halts either way: no later wave starts):
+   * `account`, only that wave's groups in the alarm's account and Region (one tenant's alarm moves only its own
+   * groups); `wave`, every group of that wave. Default `account`.
+   */
+  lateAlarmScope: z.enum(['account', 'wave']).default('account'),
 });
 
 export type RolloutSpec = z.output<typeof rolloutSchema>;

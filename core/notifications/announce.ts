@@ -238,8 +238,8 @@ const SEVERITY: Record<NotificationEvent, Severity> = {
   ...ROLLOUT_SEVERITY,
 };
 
-// Email subjects must be ASCII without line breaks and under 100 characters
-// (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html, "Subject").
+// Email subjects are UTF-8 without line breaks or control characters, under 100 characters
+// (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html, "Subject"); Goldsmith's are kept to printable ASCII.
 function oneLine(text: string, max: number): string {
   const ascii = text
     .replaceAll('→', '->')

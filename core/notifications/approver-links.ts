@@ -32,7 +32,8 @@ export function approverLinkAttributes(l: ApproverLinks): Record<string, string>
   return { kind: 'approval-links', approver: l.approver, image: l.image, channel: l.channel };
 }
 
-// Email subjects: ASCII, no line breaks, under 100 characters (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html).
+// Email subjects: UTF-8, no line breaks or control characters, under 100 characters
+// (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html); Goldsmith's are kept to printable ASCII.
 const subjectOf = (l: ApproverLinks) => {
   const text = `Your decision, ${l.approver}: ${l.image} ${l.version} for ${l.channel}`.replace(/[^\x20-\x7e]/g, ' ');
   return text.length < 100 ? text : `${text.slice(0, 96)}...`;

@@ -73,14 +73,18 @@ export type LateRollbackStep =
   | { kind: 'none' }
   /** A move-back refresh is still running. */
   | { kind: 'wait' }
-  /** Every move-back refresh ended: `rolledBack` the waves all of whose groups are back (the others stay `failed`). */
+  /**
+   * Every move-back refresh ended: `rolledBack` the waves all of whose groups are back (the others stay `failed`: a
+   * move back that failed, or an alarm that took back only its own account's groups).
+   */
   | { kind: 'settled'; rolledBack: number[] };
 
 /** Where the alarmed waves' move back stands. */
 export function planLateRollback(record: RolloutRecord): LateRollbackStep {
   const waves = record.waves.map((w, i) => ({ w, i })).filter(({ w }) => w.alarm && w.state === 'failed');
   if (waves.length === 0) return { kind: 'none' };
-  const moving = waves.some(({ w }) => w.groups.some((g) => !g.back || isActiveRefresh(g.back.status)));
+  // Only the groups the alarm's scope moved (`back` set) are waited on (lateAlarmScope: its account's, or the wave's).
+  const moving = waves.some(({ w }) => w.groups.some((g) => g.back !== undefined && isActiveRefresh(g.back.status)));
   if (moving) return { kind: 'wait' };
   const rolledBack = waves.filter(({ w }) => w.groups.every((g) => g.back?.status === 'Successful')).map(({ i }) => i);
   return { kind: 'settled', rolledBack };
@@ -88,6 +92,8 @@ export function planLateRollback(record: RolloutRecord): LateRollbackStep {
 
 /** The record with these waves `rolled-back`. */
 export function withLateSettled(record: RolloutRecord, rolledBack: readonly number[], now: string): RolloutRecord {
-  const waves = record.waves.map((w, i) => (rolledBack.includes(i) ? { ...w, state: 'rolled-back' as const } : w));
+  const waves = record.waves.map((w, i) =>
+    rolledBack.includes(i) ? { ...w, state: 'rolled-back' as const, rolledBackAt: now } : w,
+  );
   return { ...record, waves, updatedAt: now };
 }

@@ -13,6 +13,8 @@ export const ROLLOUT_TRANSITIONS: Record<
   pause: { from: ['running'], to: 'paused', past: 'paused' },
   resume: { from: ['paused'], to: 'running', past: 'resumed' },
   abort: { from: ['running', 'paused'], to: 'aborted', past: 'aborted' },
+  /** A halted rollout goes on from the wave that halted, by a new execution (core/rollout/retry.ts). */
+  retry: { from: ['halted'], to: 'running', past: 'retried' },
 };
 
 /** Whether a rollout is still under way (running or paused): the engine's to act on. */
@@ -64,6 +66,10 @@ export function rolloutRefusal(
   const which = `the rollout of ${image} ${record.version} to ${channel}`;
   const allowed = ROLLOUT_TRANSITIONS[action].from;
   if (allowed.includes(record.state)) return undefined;
+  if (action === 'retry') {
+    const how = isOpenRollout(record) ? `is ${record.state}, ${waveText(record)}` : `ended ${endedText(record)}`;
+    return `${which} ${how}: nothing to retry (only a halted rollout is retried)`;
+  }
   if (!isOpenRollout(record)) {
     const last = version === undefined ? ` (${image}/${channel} has no rollout in flight)` : '';
     return `${which} already ended, ${endedText(record)}${last}: nothing to ${action}`;

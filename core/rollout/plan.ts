@@ -64,7 +64,7 @@ export function isRefused(wave: Pick<RolloutWave, 'failures'>, g: Pick<RolloutGr
  * are not cut short by one account's missing role.
  */
 export function waveStateOf(wave: RolloutWave): WaveState {
-  if (wave.state === 'pending' || wave.state === 'skipped' || wave.state === 'rolled-back') return wave.state;
+  if (['pending', 'skipped', 'rolled-back', 'superseded'].includes(wave.state)) return wave.state;
   const refused = (wave.failures ?? []).length > 0;
   // An account still throttled when the wave started is tried again: the wave has not ended (core/rollout/pending.ts).
   if ((wave.pending ?? []).length > 0) return 'refreshing';
@@ -129,7 +129,7 @@ const ROLLING_BACK = new Set([...ACTIVE, 'RollbackInProgress', 'Cancelling']);
  * or its refresh back ended Successful, the wave is rolled back; otherwise (a rollback or a refresh back failed, a
  * refresh that could not roll back) it ends as it is.
  */
-function afterHalt(record: RolloutRecord): RolloutStep {
+export function afterHalt(record: Pick<RolloutRecord, 'waves' | 'currentWave'>): RolloutStep {
   const wave = record.waves[record.currentWave];
   if (wave?.state !== 'failed' || wave.groups.length === 0) return { kind: 'ended' };
   const returning = (g: RolloutGroup) => (g.back ? isActiveRefresh(g.back.status) : ROLLING_BACK.has(g.status));

@@ -11,19 +11,49 @@ export type RolloutState = (typeof rolloutStates)[number];
 /** A rollout that is still the engine's to act on: `openWork` is set exactly while the state is one of these. */
 export const openRolloutStates: readonly RolloutState[] = ['running', 'paused'];
 
-export const waveStates = ['pending', 'refreshing', 'baking', 'healthy', 'failed', 'rolled-back', 'skipped'] as const;
+/** `superseded`: under way when a revocation superseded the rollout; its groups were taken off the version. */
+export const waveStates = [
+  'pending',
+  'refreshing',
+  'baking',
+  'healthy',
+  'failed',
+  'rolled-back',
+  'skipped',
+  'superseded',
+] as const;
 export type WaveState = (typeof waveStates)[number];
 
-/** What an operator may do to a rollout (`goldsmith rollout pause|resume|abort`). */
-export const rolloutOperatorActions = ['pause', 'resume', 'abort'] as const;
+/** What an operator may do to a rollout (`goldsmith rollout pause|resume|abort|retry`). */
+export const rolloutOperatorActions = ['pause', 'resume', 'abort', 'retry'] as const;
 export type RolloutOperatorActionName = (typeof rolloutOperatorActions)[number];
 
-/** One pause, resume or abort, as the operator endpoint recorded it. */
+/** One pause, resume, abort or retry, as the operator endpoint recorded it. */
 export interface RolloutOperatorAction {
   action: RolloutOperatorActionName;
   by: string;
   at: string;
   reason?: string;
+  /** A retry: the halt it took the rollout out of, and the waves it started again as they had ended (for `history`). */
+  retried?: RetriedHalt;
+}
+
+/** What a retry started again: the halt (when, why, at which wave) and each wave it reset, as that wave had ended. */
+export interface RetriedHalt {
+  at: string;
+  reason?: string;
+  /** The wave the retry starts from (index into `waves`). */
+  fromWave: number;
+  waves: {
+    name: string;
+    state: WaveState;
+    startedAt?: string;
+    endedAt?: string;
+    rolledBackAt?: string;
+    groups: number;
+    /** Failed by an alarm after it had finished healthy. */
+    alarmed?: boolean;
+  }[];
 }
 
 /** One group's instance refresh in a wave, as AWS reported it last (DescribeInstanceRefreshes). */
@@ -81,6 +111,8 @@ export interface RolloutWave {
   state: WaveState;
   startedAt?: string;
   endedAt?: string;
+  /** When its groups were recorded back on their previous version (the wave became `rolled-back`). */
+  rolledBackAt?: string;
   groups: RolloutGroup[];
   /**
    * As the ledger holds the wave: how many chunk items hold its groups (core/rollout/group-chunks.ts); the record

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { RolloutSpec } from '../config/schema-rollout.js';
+import type { RolloutRecord } from './record.js';
 
 /**
  * What Goldsmith asks Auto Scaling and EC2 for, per group, from the channel's rollout settings: plain shapes with the
@@ -84,13 +85,33 @@ export function rolloutSessionName(image: string, channel: string, version: stri
 }
 
 /**
- * The Rollout execution's name for a version's rollout to a channel: readable plus a hash of the three, at most 80 of
- * the characters Step Functions allows, so a retried Publish meets ExecutionAlreadyExists and takes it as its own.
+ * An execution's name: `prefix` and the readable image, channel and version, then a hash of the three and `suffix`,
+ * at most 80 of the characters Step Functions allows.
  */
-export function rolloutExecutionName(image: string, channel: string, version: string): string {
-  const hash = createHash('sha256').update(`${image}\n${channel}\n${version}`).digest('hex').slice(0, 12);
-  const readable = `${image}-${channel}-${version}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 80 - hash.length - 1);
+function executionName(prefix: string, image: string, channel: string, version: string, suffix = ''): string {
+  const hash = createHash('sha256').update(`${image}\n${channel}\n${version}${suffix}`).digest('hex').slice(0, 12);
+  const readable = `${prefix}${image}-${channel}-${version}`
+    .replace(/[^A-Za-z0-9_-]/g, '-')
+    .slice(0, 80 - hash.length - 1);
   return `${readable}-${hash}`;
+}
+
+/**
+ * The Rollout execution's name for a version's rollout to a channel, so a retried Publish meets
+ * ExecutionAlreadyExists and takes it as its own. An operator's n-th `rollout retry` runs an execution of its own
+ * (`attempt` n: `retry<n>-…`), as a closed execution's name cannot be used again for 90 days
+ * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html).
+ */
+export function rolloutExecutionName(image: string, channel: string, version: string, attempt = 0): string {
+  return attempt > 0
+    ? executionName(`retry${attempt}-`, image, channel, version, `\nretry ${attempt}`)
+    : executionName('', image, channel, version);
+}
+
+/** The name of the execution that runs this rollout now: its first, or its latest retry's. */
+export function rolloutExecutionNameOf(r: Pick<RolloutRecord, 'image' | 'channel' | 'version' | 'operatorActions'>) {
+  const attempt = r.operatorActions?.filter((a) => a.action === 'retry').length;
+  return rolloutExecutionName(r.image, r.channel, r.version, attempt);
 }
 
 /**
@@ -99,7 +120,5 @@ export function rolloutExecutionName(image: string, channel: string, version: st
  * meets ExecutionAlreadyExists and takes it as its own.
  */
 export function rolloutTakeBackExecutionName(image: string, channel: string, version: string): string {
-  const hash = createHash('sha256').update(`${image}\n${channel}\n${version}\ntake-back`).digest('hex').slice(0, 12);
-  const readable = `back-${image}-${channel}-${version}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 80 - hash.length - 1);
-  return `${readable}-${hash}`;
+  return executionName('back-', image, channel, version, '\ntake-back');
 }

@@ -1,4 +1,4 @@
-import { isActiveRefresh, planRollout, type RefreshStatus } from './plan.js';
+import { afterHalt, isActiveRefresh, type RefreshStatus } from './plan.js';
 import type { RolloutGroup, RolloutRecord, RolloutReplacement, TakenBack } from './record.js';
 
 /**
@@ -43,7 +43,7 @@ export function takesBack(record: RolloutRecord): TakenBack['from'] | undefined 
  */
 export function followedByItsExecution(record: RolloutRecord): boolean {
   const from = record.takenBack?.from ?? record.state;
-  return from === 'halted' && planRollout({ ...record, state: 'halted' }).kind !== 'ended';
+  return from === 'halted' && afterHalt(record).kind !== 'ended';
 }
 
 /**
@@ -179,6 +179,20 @@ export function withNotMoved(record: RolloutRecord, moved: readonly RolloutGroup
       : [],
   );
   return left.length > 0 ? { ...record, skippedGroups: [...record.skippedGroups, ...left] } : record;
+}
+
+/**
+ * The record with each wave still under way (`refreshing`, `baking`) when the revocation came marked `superseded`,
+ * ended now: a superseded rollout's record never keeps a wave baking that no refresh finishes.
+ */
+export function withSupersededWaves(record: RolloutRecord, now: string): RolloutRecord {
+  if (!record.waves.some((w) => w.state === 'refreshing' || w.state === 'baking')) return record;
+  const waves = record.waves.map((w) =>
+    w.state === 'refreshing' || w.state === 'baking'
+      ? { ...w, state: 'superseded' as const, endedAt: w.endedAt ?? now }
+      : w,
+  );
+  return { ...record, waves };
 }
 
 /** A move back's status when the take-back left the group as its team set it. */

@@ -1,6 +1,6 @@
 import { refusalText } from '../rollout/halt.js';
-import { isOpenRollout } from '../rollout/operator.js';
-import type { RolloutRecord, RolloutWave } from '../rollout/record.js';
+import { isOpenRollout, waveText } from '../rollout/operator.js';
+import type { RetriedHalt, RolloutRecord, RolloutWave } from '../rollout/record.js';
 import { refusalCount } from '../rollout/refusals.js';
 import { accountsOf, done, emptyWaveText, failed, groups, skippedCount, stoppedText } from './rollout-counts.js';
 
@@ -53,15 +53,54 @@ function waveLines(r: RolloutRecord, w: RolloutWave, n: number): RolloutLine[] {
     : '';
   const refusals = w.failures ?? [];
   const refused = refusals[0] ? `; ${refusalCount(w)} refused (${refusalText(refusals[0])})` : '';
-  const what: Partial<Record<RolloutWave['state'], string>> = {
-    healthy: `${name} healthy: ${done(w)}/${groups(w.groups.length)} refreshed and baked`,
-    failed: `${name} failed: ${bad.length}/${groups(w.groups.length)} failed${why}${refused}`,
-    'rolled-back': `${name} rolled back: ${groups(w.groups.length)} back on their previous launch template version${why}`,
-  };
-  const text = what[w.state];
-  // A rollback is the halt's effect: at the same instant it reads after the halt.
-  const kind = w.state === 'rolled-back' ? 'ROLLOUT-WAVE-BACK' : 'ROLLOUT-WAVE-END';
-  if (text) lines.push({ at: endedAt, what: text, kind });
+  // A wave an alarm failed after it finished was healthy first; one that failed on its own refreshes failed then.
+  const healthy = w.state === 'healthy' || w.alarm !== undefined;
+  const end = healthy
+    ? `${name} healthy: ${w.alarm ? groups(w.groups.length) : `${done(w)}/${groups(w.groups.length)}`} refreshed and baked`
+    : `${name} failed: ${bad.length}/${groups(w.groups.length)} failed${why}${refused}`;
+  if (healthy || w.state === 'failed' || w.state === 'rolled-back')
+    lines.push({ at: endedAt, what: end, kind: 'ROLLOUT-WAVE-END' });
+  lines.push(...backLines(r, w, name, why));
+  return lines;
+}
+
+/**
+ * A wave's way back, told after the halt that caused it: its rollback when it is recorded (`rolledBackAt`; a record
+ * without one, at the halt), and the groups a later alarm took back when only its account's went.
+ */
+function backLines(r: RolloutRecord, w: RolloutWave, name: string, why: string): RolloutLine[] {
+  const haltAt = w.alarm?.at ?? r.endedAt ?? w.endedAt ?? r.updatedAt;
+  if (w.state === 'rolled-back') {
+    const what = `${name} rolled back: ${groups(w.groups.length)} back on their previous launch template version${w.alarm ? '' : why}`;
+    return [{ at: w.rolledBackAt ?? haltAt, what, kind: 'ROLLOUT-WAVE-BACK' }];
+  }
+  const back = w.groups.filter((g) => g.back?.status === 'Successful').length;
+  if (!w.alarm || back === 0) return [];
+  const what = `${name}: ${back}/${groups(w.groups.length)} in ${w.alarm.account} ${w.alarm.region} back on their previous launch template version (the alarm's account)`;
+  return [{ at: w.alarm.at, what, kind: 'ROLLOUT-WAVE-BACK' }];
+}
+
+/**
+ * What a retry started again, as it was before: each reset wave's start and end (by count), and the halt it retried.
+ */
+function retriedLines(r: RolloutRecord, h: RetriedHalt): RolloutLine[] {
+  const lines: RolloutLine[] = h.waves.flatMap((w, k) => {
+    const name = `rollout wave ${h.fromWave + k + 1}/${r.waves.length} (${w.name})`;
+    const started: RolloutLine[] = w.startedAt
+      ? [{ at: w.startedAt, what: `${name} started: ${groups(w.groups)}`, kind: 'ROLLOUT-WAVE-START' }]
+      : [];
+    // A wave that rolled back had failed first (or, alarmed after it finished, been healthy): its end, then its way back.
+    const endState = w.alarmed ? 'healthy' : w.state === 'rolled-back' ? 'failed' : w.state;
+    const ended: RolloutLine[] = w.endedAt
+      ? [{ at: w.endedAt, what: `${name} ${endState}: ${groups(w.groups)}`, kind: 'ROLLOUT-WAVE-END' }]
+      : [];
+    if (w.state === 'rolled-back') {
+      const what = `${name} rolled back: ${groups(w.groups)} back on their previous launch template version`;
+      ended.push({ at: w.rolledBackAt ?? h.at, what, kind: 'ROLLOUT-WAVE-BACK' });
+    }
+    return [...started, ...ended];
+  });
+  lines.push({ at: h.at, what: `rollout halted${h.reason ? `: ${h.reason}` : ''}`, kind: 'ROLLOUT-END' });
   return lines;
 }
 
@@ -105,10 +144,12 @@ function endLine(r: RolloutRecord): RolloutLine | undefined {
 export function rolloutHistory(r: RolloutRecord): RolloutLine[] {
   const lines = r.waves.flatMap((w, n) => waveLines(r, w, n));
   for (const a of r.operatorActions ?? []) {
-    const past = { pause: 'paused', resume: 'resumed', abort: 'aborted' }[a.action];
+    if (a.retried) lines.push(...retriedLines(r, a.retried));
+    const past = { pause: 'paused', resume: 'resumed', abort: 'aborted', retry: 'retried' }[a.action];
+    const from = a.retried ? ` from ${waveText({ waves: r.waves, currentWave: a.retried.fromWave })}` : '';
     lines.push({
       at: a.at,
-      what: `rollout ${past} by ${a.by}${a.reason ? `: ${a.reason}` : ''}`,
+      what: `rollout ${past} by ${a.by}${from}${a.reason ? `: ${a.reason}` : ''}`,
       kind: 'ROLLOUT-ACTION',
     });
   }

@@ -1,4 +1,5 @@
 import { isOpenRollout, pausedSince, waveText } from '../rollout/operator.js';
+import { isActiveRefresh } from '../rollout/plan.js';
 import type { RolloutRecord, RolloutWave } from '../rollout/record.js';
 import { done, failed, groups, skippedCount, stoppedText } from './rollout-counts.js';
 
@@ -15,6 +16,8 @@ const minute = (iso: string): string => {
 };
 
 const CANCELLED = new Set(['Cancelled', 'Cancelling']);
+const cancelledIn = (r: Pick<RolloutRecord, 'state'>, status: string) =>
+  CANCELLED.has(status) || (r.state === 'aborted' && isActiveRefresh(status));
 
 /**
  * What a wave came to, as `rollout status` lists it: its state, except in a superseded rollout, where a wave still
@@ -43,7 +46,8 @@ function refreshCounts(r: RolloutRecord): { refreshed: number; rolledBack: numbe
   return {
     refreshed: kept.reduce((sum, w) => sum + done(w) - returned(w), 0),
     rolledBack: back.reduce((sum, w) => sum + w.groups.length, 0) + kept.reduce((sum, w) => sum + rolled(w), 0),
-    cancelled: kept.reduce((sum, w) => sum + w.groups.filter((g) => CANCELLED.has(g.status)).length, 0),
+    // An aborted rollout's refresh still read as running is being cancelled (the engine cancels it at its next check).
+    cancelled: kept.reduce((sum, w) => sum + w.groups.filter((g) => cancelledIn(r, g.status)).length, 0),
   };
 }
 

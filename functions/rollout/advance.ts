@@ -98,6 +98,9 @@ export async function advanceRollout(
     await createRollout(fresh);
     record = (await readRollout(input.image, input.channel, input.version)) ?? fresh;
   }
+  const retries = (record.operatorActions ?? []).filter((a) => a.action === 'retry');
+  const lastRetry = retries.at(-1);
+  if (lastRetry) ctx.retry = { count: retries.length, at: lastRetry.at };
   const read = record;
   const expected = record.state;
   // What changed is told only once the ledger holds it: after the write, from the record read and the one written.
@@ -157,7 +160,11 @@ export async function advanceRollout(
     let next = followed.record;
     const step = planRollout(next);
     if (step.kind === 'rolled-back') {
-      next = { ...next, waves: next.waves.map((w, i) => (i === step.wave ? { ...w, state: 'rolled-back' } : w)) };
+      const at = now();
+      next = {
+        ...next,
+        waves: next.waves.map((w, i) => (i === step.wave ? { ...w, state: 'rolled-back', rolledBackAt: at } : w)),
+      };
     }
     await save(next);
     return result(next, followed.settled && (step.kind === 'ended' || step.kind === 'rolled-back'));
@@ -206,8 +213,11 @@ export async function advanceRollout(
         return result({ ...halted, state: 'halted' }, ended);
       }
       case 'rolled-back': {
-        const waves = record.waves.map((w, i) => (i === step.wave ? { ...w, state: 'rolled-back' as const } : w));
-        const rolledBack = { ...record, waves, updatedAt: now() };
+        const at = now();
+        const waves = record.waves.map((w, i) =>
+          i === step.wave ? { ...w, state: 'rolled-back' as const, rolledBackAt: at } : w,
+        );
+        const rolledBack = { ...record, waves, updatedAt: at };
         await save(rolledBack);
         return result(rolledBack, true);
       }

@@ -57,9 +57,10 @@ export async function alarmBehind(
 
 /**
  * Halts on a finished wave's alarm: the current wave's refreshes still running are cancelled (no further wave
- * starts), and each group of the alarmed wave gets a new refresh back to the launch template version it ran before
- * (moveBack with no replacement version; a retry finds its own refresh: `after`). @returns the record to save as
- * `halted`, and its reason.
+ * starts), and the alarmed wave's groups the channel's `lateAlarmScope` names (`account`: those in the alarm's account
+ * and Region; `wave`: all of them) each get a new refresh back to the launch template version they ran before
+ * (moveBack with no replacement version, which leaves a group its team moved on since as it is; a retry finds its
+ * own refresh: `after`). @returns the record to save as `halted`, and its reason.
  */
 export async function haltOnLateAlarm(
   ctx: RolloutContext,
@@ -73,7 +74,9 @@ export async function haltOnLateAlarm(
     found.wave === record.currentWave ? [] : (current?.groups ?? []).filter((g) => isActiveRefresh(g.status));
   await cancelGroups(ctx, running, now);
   const wave = record.waves[found.wave];
-  const moved = await moveBack(ctx, { amis: {}, why: reason }, [], wave?.groups ?? []);
+  const alarmed = (g: RolloutGroup) => g.account === found.alarm.account && g.region === found.alarm.region;
+  const scope = (wave?.groups ?? []).filter((g) => ctx.settings.lateAlarmScope === 'wave' || alarmed(g));
+  const moved = await moveBack(ctx, { amis: {}, why: reason }, [], scope);
   return { record: withLateAlarm(record, found.wave, found.alarm, moved, now), reason };
 }
 

@@ -1,7 +1,8 @@
 import { getChannelPointer } from '../../aws/channel-pointers.js';
 import { readRolloutFacts } from '../../aws/rollout-facts.js';
 import { runningTemplate } from '../../aws/rollout-groups.js';
-import { createTemplateVersion, rollbackRefresh, startRefresh } from '../../aws/rollout-refresh.js';
+import { rollbackRefresh, startRefresh } from '../../aws/rollout-refresh.js';
+import { createTemplateVersion } from '../../aws/rollout-template-versions.js';
 import { mapWithConcurrency } from '../../core/concurrency.js';
 import { RolloutRefusedError, rolloutAmis } from '../../core/rollout/facts.js';
 import type { RolloutGroup, RolloutRecord, RolloutReplacement } from '../../core/rollout/record.js';
@@ -16,6 +17,7 @@ import {
   withMoveStatuses,
   withMoves,
   withNotMoved,
+  withSupersededWaves,
 } from '../../core/rollout/supersede.js';
 import { TemplateVersionMismatchError } from '../../core/rollout/template-check.js';
 import { moveOf, readStatuses, revertPreferences } from './take-back.js';
@@ -130,7 +132,10 @@ export async function followSuperseded(
   now: () => string,
 ): Promise<boolean> {
   if (planSupersede(read).kind === 'ended') return true;
-  let record = withMoveStatuses(read, await readStatuses(ctx, refreshesToWatch(read)), now());
+  let record = withSupersededWaves(
+    withMoveStatuses(read, await readStatuses(ctx, refreshesToWatch(read)), now()),
+    now(),
+  );
   if (!record.replacement) {
     const replacement = await decideReplacement(record);
     if (!replacement) {

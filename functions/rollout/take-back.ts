@@ -1,3 +1,4 @@
+import { runningTemplate } from '../../aws/rollout-groups.js';
 import {
   cancelRefresh,
   describeRefreshes,
@@ -11,6 +12,7 @@ import type { RefreshStatus } from '../../core/rollout/plan.js';
 import type { GroupMove, RolloutGroup, ScopeFailure, SkippedGroup } from '../../core/rollout/record.js';
 import { unlessRefused } from '../../core/rollout/refusal.js';
 import { refreshPreferences } from '../../core/rollout/request.js';
+import { movedOnReason, NOT_MOVED } from '../../core/rollout/supersede.js';
 import { type RolloutContext, SCOPE_CONCURRENCY, scopeOf } from './wave.js';
 
 /**
@@ -86,7 +88,9 @@ export async function cancelGroups(
  * A halted wave's other groups go back to their previous version: a refresh still running is rolled back
  * (RollbackInstanceRefresh); one already Successful cannot be ("You can't roll it back after it's finished":
  * https://docs.aws.amazon.com/autoscaling/ec2/userguide/instance-refresh-rollback.html), so it gets a new refresh to
- * its previous version, recorded as the group's `back` (a retry finds the refresh it started: `after`).
+ * its previous version, recorded as the group's `back` (a retry finds the refresh it started: `after`). A group its
+ * team moved on since (another template or version than the rollout left: movedOnReason) is left as it is, its
+ * `back` recorded `NotMoved` with why and named among the problems (announced as a group skipped).
  * @returns the groups that could not be rolled back, with why (AWS's refusal included), and the reverted groups with
  * their `back` set.
  */
@@ -105,6 +109,13 @@ export async function rollBackGroups(
   });
   const reverted = await mapWithConcurrency(finished, SCOPE_CONCURRENCY, async (g) => {
     const version = g.fromVersion;
+    const scope = scopeOf(ctx, g.account, g.region);
+    const running = await unlessRefused(() => runningTemplate(scope, g.group));
+    const movedOn = 'value' in running ? movedOnReason(g, running.value) : undefined;
+    if (movedOn) {
+      problem(g, movedOn);
+      return [{ ...g, back: { version: g.toVersion, refreshId: '', status: NOT_MOVED, statusReason: movedOn } }];
+    }
     const out = await unlessRefused(() =>
       startRefresh(scopeOf(ctx, g.account, g.region), {
         group: g.group,

@@ -1,6 +1,7 @@
 import { memberRoleIdentity } from '../../aws/member-role.js';
 import { type FoundGroup, findFollowingGroups, type MemberScope } from '../../aws/rollout-groups.js';
-import { createTemplateVersion, type StartOutcome, startRefresh } from '../../aws/rollout-refresh.js';
+import { type StartOutcome, startRefresh } from '../../aws/rollout-refresh.js';
+import { createTemplateVersion } from '../../aws/rollout-template-versions.js';
 import { mapWithConcurrency } from '../../core/concurrency.js';
 import type { RolloutSpec } from '../../core/config/schema-rollout.js';
 import { isTransient } from '../../core/errors/classify.js';
@@ -29,6 +30,11 @@ export interface RolloutContext {
   settings: RolloutSpec;
   /** The member role's name (`goldsmith-<stage>-rollout`). */
   roleName: string;
+  /**
+   * Set once an operator retried the halted rollout (core/rollout/retry.ts): how many retries, and when the last was.
+   * Its waves' versions and refreshes are new ones, never the halted attempt's.
+   */
+  retry?: { count: number; at: string };
 }
 
 export function scopeOf(ctx: RolloutContext, account: string, region: string): MemberScope {
@@ -108,7 +114,12 @@ async function startGroup(
     launchTemplateId: g.launchTemplateId,
     sourceVersion: g.fromVersion,
     imageId: ami,
-    clientToken: launchTemplateClientToken({ ...ctx, ...where, group: g.group }),
+    clientToken: launchTemplateClientToken({
+      ...ctx,
+      ...where,
+      group: g.group,
+      ...(ctx.retry && { version: `${ctx.version} retry ${ctx.retry.count}` }),
+    }),
     description: launchTemplateVersionDescription(ctx.image, ctx.channel, ctx.version),
   });
   const started = await startRefresh(scope, {
@@ -117,6 +128,7 @@ async function startGroup(
     version: toVersion,
     preferences: refreshPreferences(ctx.settings),
     mixed: g.mixed ?? 'none',
+    ...(ctx.retry && { startedAfter: ctx.retry.at }),
   });
   return { toVersion, started };
 }

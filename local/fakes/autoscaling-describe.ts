@@ -1,4 +1,4 @@
-import { refreshPercentage } from './autoscaling-refresh.js';
+import { refreshPercentage } from './autoscaling-refresh-pace.js';
 import type { InstanceRefresh } from './autoscaling-refresh-types.js';
 
 /**

@@ -1,4 +1,13 @@
 import type { AutoScalingGroups } from './autoscaling-groups.js';
+import {
+  batchSize,
+  HOUR,
+  LAUNCH_MS,
+  MAX_DURATION_MS,
+  RETRY_MS,
+  refreshPercentage,
+  replaceable,
+} from './autoscaling-refresh-pace.js';
 import { ACTIVE, type InstanceRefresh, type RefreshHooks, type RefreshStatus } from './autoscaling-refresh-types.js';
 
 /**
@@ -10,32 +19,6 @@ import { ACTIVE, type InstanceRefresh, type RefreshHooks, type RefreshStatus } f
  * fails; with AutoRollback a failure becomes RollbackInProgress, replacing what the refresh launched with the
  * group's own (never changed) configuration, then RollbackSuccessful.
  */
-
-const HOUR = 3_600_000;
-/** A new instance's launch and health check before its warm-up counts (about 90 s per instance observed at https://www.repost.aws/zh-Hant/questions/QU9RKhLxhnSRGeKNlRWkP_2A/asg-instance-refresh-spends-too-much-time-evaluating-instance-health). */
-export const LAUNCH_MS = 90_000;
-/** How often blocked replacements are retried within the documented hour. */
-export const RETRY_MS = 5 * 60_000;
-/** https://docs.aws.amazon.com/autoscaling/ec2/userguide/instance-refresh-overview.html: "Total duration … 14 days". */
-export const MAX_DURATION_MS = 14 * 24 * HOUR;
-/** How long a refresh stays Pending before it starts replacing (not documented: the fake's figure). */
-export const PENDING_MS = 30_000;
-
-export function refreshPercentage(r: InstanceRefresh): number {
-  const done = r.total === 0 ? 100 : Math.floor((r.replaced * 100) / r.total);
-  if (!r.rollback) return done;
-  const left = r.rollback.toReplace.length === 0 ? 0 : 1 - r.rollback.done / r.rollback.toReplace.length;
-  return Math.floor(r.rollback.percentage * left);
-}
-
-/** Replacements per batch: what the healthy percentages allow, at least one, no more than the next checkpoint needs. */
-function batchSize(r: InstanceRefresh): number {
-  const n = r.total;
-  const allowed = Math.max(1, Math.floor((n * r.prefs.maxHealthy) / 100) - Math.ceil((n * r.prefs.minHealthy) / 100));
-  const next = r.prefs.checkpoints?.[r.checkpointsDone];
-  const toCheckpoint = next === undefined ? allowed : Math.max(1, Math.ceil((n * next) / 100) - r.replaced);
-  return Math.min(allowed, toCheckpoint);
-}
 
 export class RefreshEngine {
   constructor(
@@ -138,7 +121,9 @@ export class RefreshEngine {
 
   private launchBatch(r: InstanceRefresh, t: number, rollback: boolean): void {
     const g = r.group;
-    const queue = rollback ? (r.rollback?.toReplace.slice(r.rollback.done) ?? []) : this.replaceable(r, t);
+    const queue = rollback
+      ? (r.rollback?.toReplace.slice(r.rollback.done) ?? [])
+      : replaceable(r, t, (reason) => this.fail(r, t, reason));
     if (queue === undefined) return;
     if (queue.length === 0) {
       if (rollback) this.end(r, t, 'RollbackSuccessful');
@@ -212,36 +197,6 @@ export class RefreshEngine {
     r.nextAt = t + LAUNCH_MS + r.prefs.warmupSeconds * 1000;
   }
 
-  /**
-   * The instances a refresh may replace now, those it waits for last. ScaleInProtectedInstances and StandbyInstances
-   * `Wait` (both the API's default): "waits one hour for you to remove scale-in protection [to return the instances to
-   * service]. Otherwise, the instance refresh will fail"
-   * (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_RefreshPreferences.html). Undefined: it waits
-   * (its step is scheduled again) or has failed.
-   */
-  private replaceable(r: InstanceRefresh, t: number): string[] | undefined {
-    const byId = new Map(r.group.instances.map((i) => [i.instanceId, i]));
-    const waitsFor = (id: string) => {
-      const i = byId.get(id);
-      if (i?.lifecycle === 'Standby') return r.prefs.standbyInstances === 'Wait' ? 'in Standby' : undefined;
-      return i?.protectedFromScaleIn && r.prefs.protectedInstances === 'Wait' ? 'protected from scale in' : undefined;
-    };
-    const ready = r.pending.filter((id) => waitsFor(id) === undefined);
-    if (ready.length > 0 || r.pending.length === 0) {
-      r.waitingSince = undefined;
-      return ready;
-    }
-    const why = [...new Set(r.pending.map(waitsFor))].join(' and ');
-    r.waitingSince ??= t;
-    if (t - r.waitingSince >= HOUR) {
-      this.fail(r, t, `${r.pending.length} instance(s) ${why} were not released within an hour.`);
-      return undefined;
-    }
-    r.statusReason = `Waiting for ${r.pending.length} instance(s) ${why} (the fake's wording).`;
-    r.nextAt = t + RETRY_MS;
-    return undefined;
-  }
-
   /** Fails `r` (an alarm, blocked launches, the 14 days): with AutoRollback and a desired configuration, rolls back. */
   fail(r: InstanceRefresh, t: number, reason: string): void {
     if (r.prefs.autoRollback && r.desired) {
@@ -289,14 +244,5 @@ export class RefreshEngine {
     r.endTime = t;
     r.phase = 'done';
     r.nextAt = Number.POSITIVE_INFINITY;
-  }
-
-  /** Fails every running refresh whose alarms are in ALARM now (evaluated during the refresh and its bake). */
-  checkAlarms(refreshes: Iterable<InstanceRefresh>, t: number): void {
-    for (const r of refreshes) {
-      if ((r.status !== 'InProgress' && r.status !== 'Baking') || r.prefs.alarms.length === 0) continue;
-      const firing = this.hooks.alarms.firing(r.group.account, r.group.region, r.prefs.alarms);
-      if (firing) this.fail(r, t, `CloudWatch alarm ${firing} is in ALARM state.`);
-    }
   }
 }

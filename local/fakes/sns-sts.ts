@@ -189,8 +189,9 @@ export class SnsFake implements FakeService {
         const raw = (call.input.MessageAttributes ?? {}) as Record<string, { StringValue?: string }>;
         const attributes = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v.StringValue ?? '']));
         const subject = typeof call.input.Subject === 'string' ? call.input.Subject : undefined;
-        // Subjects: ASCII, no line breaks, under 100 characters (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html).
-        if (subject !== undefined && (subject.length === 0 || subject.length >= 100 || /[^\x20-\x7e]/.test(subject))) {
+        // "Subjects must be UTF-8 text with no line breaks or control characters, and less than 100 characters long"
+        // (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html).
+        if (subject !== undefined && (subject.length === 0 || subject.length >= 100 || /\p{Cc}/u.test(subject))) {
           throw invalid('Invalid parameter: Subject');
         }
         if (call.input.MessageStructure === 'json') {

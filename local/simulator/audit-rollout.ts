@@ -60,7 +60,8 @@ function rolloutOf(r: InstanceRefresh, templates: LaunchTemplates): string | und
 }
 
 /**
- * No refresh of wave n+1 started before every refresh of wave n (of the same rollout) was Successful. A refresh that
+ * No refresh of wave n+1 started before every refresh of wave n (of the same rollout) was Successful: each group of
+ * wave n as its last refresh before that one left it (a retried rollout refreshes a wave again). A refresh that
  * takes groups back (AutoRollback off: a superseded rollout moving every group it reached at once) is no wave.
  */
 export function auditWaveOrder(records: RolloutRecords, wavesOf: WavesOf): { problems: string[]; checked: number } {
@@ -81,7 +82,14 @@ export function auditWaveOrder(records: RolloutRecords, wavesOf: WavesOf): { pro
       const n = waveOf(later);
       if (n <= 0) continue;
       checked++;
-      const earlier = refreshes.filter((r) => waveOf(r) === n - 1);
+      // Each group of wave n-1 as its last refresh before this one left it (a retried rollout refreshed it again later).
+      const last = new Map<string, InstanceRefresh>();
+      for (const r of refreshes) {
+        if (waveOf(r) !== n - 1 || r.startTime > later.startTime) continue;
+        const group = `${r.group.account}/${r.group.name}`;
+        if ((last.get(group)?.startTime ?? Number.NEGATIVE_INFINITY) <= r.startTime) last.set(group, r);
+      }
+      const earlier = [...last.values()];
       const unfinished = earlier.find(
         (r) => r.status !== 'Successful' || (r.endTime ?? Number.POSITIVE_INFINITY) > later.startTime,
       );

@@ -24,7 +24,10 @@ export interface LiveSources {
  */
 export type TimelineListener = (entries: TimelineEntry[], when: 'live' | 'rest' | 'late') => void;
 
-const keyOf = (e: TimelineEntry) => `${e.at}|${e.image}|${e.kind}|${e.text}`;
+// A rollout line is one step of a wave or of the rollout: its counts and statuses after the colon change as the engine
+// reads its refreshes again (a failed wave's rollback), which is not a new line.
+const keyOf = (e: TimelineEntry) =>
+  `${e.at}|${e.image}|${e.kind}|${e.kind === 'rollout' ? e.text.split(':')[0] : e.text}`;
 
 /**
  * The timeline while the run goes on: each `flush(now)` reads what the run has recorded so far — the fakes, and the
@@ -101,11 +104,14 @@ export class LiveTimeline {
     return found;
   }
 
-  /** The ledger items the timeline tells beside announcements: pointer withdrawals and findings reported. */
+  /**
+   * The ledger items the timeline tells beside announcements: pointer withdrawals, findings reported, and rollouts
+   * (their records and group chunks).
+   */
   private async ledgerLines(): Promise<Record<string, unknown>[]> {
     const found: Record<string, unknown>[] = [];
     for (const image of Object.keys(this.cloud.catalog.images)) {
-      for (const prefix of ['ROLLBACK#', skPrefix.found]) {
+      for (const prefix of ['ROLLBACK#', skPrefix.found, skPrefix.rollout]) {
         const pages = paginateQuery(
           { client: this.cloud.ledgerObserver },
           {

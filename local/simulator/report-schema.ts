@@ -4,7 +4,9 @@ import { NOTIFICATION_DETAILS } from '../../events/notification.js';
 import type { SimulationResult } from './index.js';
 import type { SimulationReport } from './report.js';
 import { memberBaselineSchema } from './report-member-baseline.js';
+import { rolloutReportSchema } from './report-rollouts.js';
 import { fleetSchema } from './report-schema-fleet.js';
+import { timelineEntrySchema } from './report-schema-timeline.js';
 import type { SlackMessageSeen } from './slack.js';
 import type { repeatedOutcomes } from './timeline-fold.js';
 import type { TotalsRow } from './totals.js';
@@ -45,26 +47,6 @@ const waveSchema = z.strictObject({
   virtualSeconds: z.number(),
   longestCallSeconds: z.number(),
   lowerBoundSeconds: z.number(),
-});
-
-const timelineEntrySchema = z.strictObject({
-  at: time,
-  image: z.string(),
-  text: z.string(),
-  kind: z.enum([
-    'build-requested',
-    'build-finished',
-    'approval-requested',
-    'approval-answered',
-    'outcome',
-    'lifecycle',
-    'rejected-event',
-    'recovered',
-    'note',
-  ]),
-  version: z.string().optional(),
-  channel: z.string().optional(),
-  outcome: z.string().optional(),
 });
 
 export const reportSchema = z.strictObject({
@@ -237,6 +219,7 @@ export const reportSchema = z.strictObject({
   ),
   fleet: fleetSchema.optional(),
   memberBaseline: memberBaselineSchema.optional(),
+  rollouts: z.array(rolloutReportSchema).describe('every rollout and each of its waves, as the ledger holds them'),
   totals: z
     .array(z.strictObject({ what: z.string(), value: z.string() }))
     .describe("the Totals table's rows as `simulate` and the HTML report print them, with the same labels and values"),

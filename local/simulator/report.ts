@@ -28,6 +28,7 @@ import {
   type SlackFigures,
   slackFigures,
 } from './report-notifications.js';
+import { type RolloutReport, rolloutsOf } from './report-rollouts.js';
 import type { Scenario } from './scenario.js';
 import { type SharingFigures, sharingFigures } from './sharing-figures.js';
 
@@ -93,6 +94,8 @@ export interface SimulationReport {
   fleet?: FleetFigures;
   /** What the member baseline left in the member accounts (its stack instances, rollout roles, grants). */
   memberBaseline?: MemberBaselineFigures;
+  /** Every rollout and each of its waves (started, healthy, failed, rolled back), from the ledger. */
+  rollouts: RolloutReport[];
 }
 
 const withMemberBaseline = (figures: MemberBaselineFigures | undefined) => (figures ? { memberBaseline: figures } : {});
@@ -185,6 +188,7 @@ export async function buildReport(
     callPlan,
     amis: amiFigures(cloud),
     patchTimes: patchTimes(items),
+    rollouts: rolloutsOf(items),
     ...withMemberBaseline(memberBaselineFigures(fakes)),
   };
 }

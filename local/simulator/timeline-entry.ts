@@ -8,6 +8,7 @@ export type TimelineKind =
   | 'lifecycle'
   | 'rejected-event'
   | 'recovered'
+  | 'rollout'
   | 'note';
 
 /**
@@ -38,7 +39,8 @@ export interface TimelineEntry {
   channel?: string;
   /**
    * For `outcome`: promoted, rejected, expired, aborted; for `build-finished`: the build status; for `lifecycle`:
-   * the announcement (one of {@link LIFECYCLE_EVENTS}).
+   * the announcement (one of {@link LIFECYCLE_EVENTS}); for `rollout`: what the line marks (wave-started,
+   * wave-healthy, wave-failed, wave-rolled-back, rollout-halted, rollout-completed, rollout-action).
    */
   outcome?: string;
 }

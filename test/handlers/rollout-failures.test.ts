@@ -99,6 +99,8 @@ describe('a revocation during the rollout rolls the waves that had started forwa
     const ended = await record();
     expect(ended?.endedAt).toBe('2027-01-02T00:00:00Z');
     expect(ended?.replacement).toMatchObject({ version: PREVIOUS, amis: { [REGION]: PREVIOUS_AMI } });
+    // The wave the revocation caught under way ends superseded, not left refreshing or baking forever.
+    expect(ended?.waves.map((w) => w.state)).toEqual(['healthy', 'superseded', 'pending']);
     expect(rolloutHistory(ended ?? fail()).at(-1)?.what).toBe(
       'rollout superseded: revoked: a critical finding; 2 groups of canary, wave-1 rolled forward to 1.0.0/2',
     );

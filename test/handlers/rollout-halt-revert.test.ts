@@ -16,6 +16,11 @@ function refreshOf(group: string, status: string, reason?: string): void {
   if (!r) throw new Error(`no refresh of ${group}`);
   r.status = status;
   if (reason) r.statusReason = reason;
+  // A Successful refresh saves its desired configuration on the group (StartInstanceRefresh).
+  const g = memberOf(CANARY).groups.find((x) => x.name === group);
+  if (status === 'Successful' && r.desired && g?.template) {
+    g.template = { id: r.desired.LaunchTemplateId, version: r.desired.Version };
+  }
 }
 
 function canary(r: RolloutRecord | undefined) {
@@ -92,5 +97,34 @@ describe("a halted wave's groups whose refresh had already succeeded", () => {
     expect(published().some((p) => p.startsWith('rollout-wave-rolled-back'))).toBe(false);
     if (!ended) throw new Error('no record');
     expect(rolloutStatusLine(ended)).toMatch(/at wave 1\/3 \(canary\), 1 group refreshed, 2 groups rolled back: /);
+  });
+
+  it('leaves a group its team moved on since its refresh as it is, recorded and announced', async () => {
+    for (const name of ['web-a', 'web-b', 'web-c']) followingGroup(CANARY, name);
+    await startRollout(INPUT);
+    refreshOf('web-a', 'Successful');
+    refreshOf('web-b', 'Successful');
+    // web-b's team deploys a version of its own (v9) after Goldsmith's refresh ended, before the wave halts.
+    const member = memberOf(CANARY);
+    const b = member.groups.find((g) => g.name === 'web-b');
+    const lt = member.templates.find((t) => t.id === b?.template?.id);
+    if (!b?.template || !lt) throw new Error('no web-b');
+    lt.versions.push({ number: 9, imageId: lt.versions.at(-1)?.imageId ?? '' });
+    b.template = { id: lt.id, version: '9' };
+    refreshOf('web-c', 'RollbackInProgress', 'Instances failed to pass the ELB health check');
+    expect(await checkWave(INPUT)).toEqual({ done: false, state: 'halted', currentWave: 0 });
+
+    // Only web-a got a refresh back; web-b keeps the team's v9 and is told.
+    expect(member.refreshes.filter((r) => r.group === 'web-b')).toHaveLength(1);
+    expect(member.refreshes.filter((r) => r.group === 'web-a')).toHaveLength(2);
+    expect(b.template).toEqual({ id: lt.id, version: '9' });
+    const halted = await record();
+    expect(canary(halted).groups.find((g) => g.group === 'web-b')?.back).toMatchObject({ status: 'NotMoved' });
+    expect(halted?.skippedGroups.map((s) => s.reason)).toEqual([
+      expect.stringMatching(/^its team moved it on since the rollout \(it runs launch template \S+ version 9, /),
+    ]);
+    expect(published()).toContain('rollout-group-skipped web-b');
+    if (!halted) throw new Error('no record');
+    expect(renderRolloutStatus(halted)).toMatch(/ web-b: Successful .*; not moved back: its team moved it on/);
   });
 });

@@ -8,9 +8,11 @@ import {
   followingGroup,
   INPUT,
   memberOf,
+  PRD2,
   published,
   REGION,
   REST,
+  rolloutCatalog,
   settle,
   useRolloutWorld,
   WAVE1,
@@ -71,5 +73,57 @@ describe('a finished wave whose alarm fires later', () => {
     expect(await checkWave(INPUT)).toEqual({ done: true, state: 'completed', currentWave: 2 });
     expect(memberOf(CANARY).refreshes).toHaveLength(1);
     expect(told()).toEqual([]);
+  });
+});
+
+describe("a finished wave's alarm in one of its accounts", () => {
+  useRolloutWorld();
+
+  /** A canary of two accounts (CANARY, WAVE1), then REST; both canary accounts refreshed, REST refreshing. */
+  async function alarmInOneCanaryAccount(lateAlarmScope?: 'account' | 'wave'): Promise<void> {
+    process.env.GOLDSMITH_CATALOG = JSON.stringify(
+      rolloutCatalog({
+        waves: [
+          { name: 'canary', accounts: [CANARY, WAVE1] },
+          { name: 'rest', ous: [PRD2] },
+        ],
+        ...(lateAlarmScope && { lateAlarmScope }),
+      }),
+    );
+    for (const account of [CANARY, WAVE1, REST]) followingGroup(account);
+    await startRollout(INPUT);
+    settle(CANARY, 'Successful');
+    settle(WAVE1, 'Successful');
+    expect(await checkWave(INPUT)).toMatchObject({ state: 'running', currentWave: 1 });
+    world.alarms.add(`${WAVE1}/${REGION}/app-5xx`);
+    expect(await checkWave(INPUT)).toEqual({ done: false, state: 'halted', currentWave: 1 });
+  }
+
+  it('takes back only the groups of that account by default: the other tenant keeps the version', async () => {
+    await alarmInOneCanaryAccount();
+    expect(memberOf(WAVE1).refreshes).toHaveLength(2);
+    expect(memberOf(WAVE1).refreshes[0]?.desired?.Version).toBe('3');
+    expect(memberOf(CANARY).refreshes).toHaveLength(1);
+    settle(WAVE1, 'Successful');
+    for (const r of memberOf(REST).refreshes) r.status = 'Cancelled';
+    expect(await checkWave(INPUT)).toEqual({ done: true, state: 'halted', currentWave: 1 });
+    const ended = await record();
+    // The wave stays failed (not every group of it went back); the account's group is counted rolled back.
+    expect(ended?.waves[0]?.state).toBe('failed');
+    expect(ended?.waves[0]?.groups.map((g) => [g.account, g.back?.status])).toEqual([
+      [CANARY, undefined],
+      [WAVE1, 'Successful'],
+    ]);
+  });
+
+  it("takes back every group of the wave when the catalog's lateAlarmScope is wave", async () => {
+    await alarmInOneCanaryAccount('wave');
+    expect(memberOf(WAVE1).refreshes).toHaveLength(2);
+    expect(memberOf(CANARY).refreshes).toHaveLength(2);
+    settle(WAVE1, 'Successful');
+    settle(CANARY, 'Successful');
+    for (const r of memberOf(REST).refreshes) r.status = 'Cancelled';
+    expect(await checkWave(INPUT)).toEqual({ done: true, state: 'halted', currentWave: 1 });
+    expect((await record())?.waves[0]?.state).toBe('rolled-back');
   });
 });

@@ -3,7 +3,7 @@ import type { SimulationResult } from '../index.js';
 import { channelPromotions, costRows, runFiguresText } from '../totals.js';
 import { esc, minute } from './escape.js';
 import { renderFleet } from './fleet.js';
-import { LIFECYCLE_COLOURS, OUTCOME_COLOURS, renderLanes } from './lanes.js';
+import { LIFECYCLE_COLOURS, OUTCOME_COLOURS, ROLLOUT_COLOURS, renderLanes } from './lanes.js';
 import { monthRows, renderMonths } from './months.js';
 import { renderTables } from './tables.js';
 
@@ -49,6 +49,12 @@ export function renderHtml(result: SimulationResult, channelsOf: (image: string)
   const lifecycleLegend = Object.entries(LIFECYCLE_COLOURS)
     .map(([k, c]) => `<span class="key"><i style="background:${c};transform:rotate(45deg)"></i>${esc(k)}</span>`)
     .join(' ');
+  const rolloutLegend = Object.entries(ROLLOUT_COLOURS)
+    .map(
+      ([k, c]) =>
+        `<span class="key"><i style="background:${c};clip-path:polygon(50% 0,100% 100%,0 100%)"></i>${esc(k)}</span>`,
+    )
+    .join(' ');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Goldsmith simulation ${esc(minute(report.scenario.start))} → ${esc(minute(report.scenario.until))}</title>
@@ -61,7 +67,7 @@ ${report.consistency.problems.map((p) => `<p class="bad">consistency: ${esc(p)}<
 ${(report.consistency.recovering ?? []).map((p) => `<p>recovering: ${esc(p)}</p>`).join('')}
 </header>
 <section id="timeline"><h2>Timeline: builds and channels</h2>
-<p class="legend">${legend} <span class="key"><i style="background:#fbc02d"></i>waiting for approval</span> ${lifecycleLegend} <span class="key"><i style="background:#6a1b9a"></i>note</span> — hover a mark for details; each promoted mark moved that channel's pointer.</p>
+<p class="legend">${legend} <span class="key"><i style="background:#fbc02d"></i>waiting for approval</span> ${lifecycleLegend} ${rolloutLegend} <span class="key"><i style="background:#6a1b9a"></i>note</span> — hover a mark for details; each promoted mark moved that channel's pointer.</p>
 <div class="lanes-wrap">${renderLanes(report, timeline, images, channelsOf)}</div></section>
 <section id="months"><h2>Month by month</h2>${renderMonths(months)}</section>
 ${renderFleet(report.fleet)}

@@ -30,6 +30,17 @@ export const LIFECYCLE_COLOURS: Record<string, string> = {
   recovered: '#43a047',
 };
 
+/** The marks of a rollout's waves and ends (timeline kind `rollout`), triangles on the channel's lane. */
+export const ROLLOUT_COLOURS: Record<string, string> = {
+  'wave-started': '#5c6bc0',
+  'wave-healthy': '#2e7d32',
+  'wave-failed': '#c62828',
+  'wave-rolled-back': '#d81b60',
+  'rollout-halted': '#b71c1c',
+  'rollout-completed': '#1b5e20',
+  'rollout-action': '#00838f',
+};
+
 interface Lane {
   image: string;
   channel?: string;
@@ -39,7 +50,8 @@ interface Lane {
  * The run as lanes over time: per image, a build lane (a bar from request to finish, coloured by status) and one
  * lane per channel (a bar while an approval waits, a mark per outcome: promoted, rejected, expired, aborted; the
  * version that each promotion moved the channel's pointer to). Revocations, rollbacks, pauses and resumes are
- * diamonds on the lane they are about (a channel's, else the image's build lane); notes about an image too. Every
+ * diamonds on the lane they are about (a channel's, else the image's build lane); notes about an image too; each
+ * rollout's waves (started, healthy, failed, rolled back) and its halt or completion are triangles on its channel's. Every
  * mark has a tooltip (`<title>`) with the full line.
  */
 export function renderLanes(
@@ -129,6 +141,15 @@ export function renderLanes(
     parts.push(
       `<g class="event" data-kind="${esc(kind)}" data-image="${esc(e.image)}" data-channel="${esc(onChannel ? (e.channel ?? '') : '')}"><title>${esc(`${minute(e.at)} ${what} ${e.text}`)}</title>`,
       `<path d="M${nx} ${ny - 5} l5 5 l-5 5 l-5 -5 z" fill="${LIFECYCLE_COLOURS[kind] ?? '#6a1b9a'}" /></g>`,
+    );
+  }
+  for (const e of timeline.filter((t) => t.kind === 'rollout' && laneIndex.has(`${t.image}/${t.channel ?? ''}`))) {
+    const rx = x(e.at);
+    const ry = y(e.image, e.channel);
+    const kind = e.outcome ?? 'rollout';
+    parts.push(
+      `<g class="event" data-kind="rollout" data-mark="${esc(kind)}" data-image="${esc(e.image)}" data-channel="${esc(e.channel ?? '')}"><title>${esc(`${minute(e.at)} ${e.image}/${e.channel ?? ''} ${e.text}`)}</title>`,
+      `<path d="M${rx} ${ry + 3} l5 ${LANE_H - 6} l-10 0 z" fill="${ROLLOUT_COLOURS[kind] ?? '#5c6bc0'}" /></g>`,
     );
   }
   for (const e of deliveries) {

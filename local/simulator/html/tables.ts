@@ -32,6 +32,27 @@ function summariesSection(summaries: SimulationResult['report']['summaries']): [
   return [['Monthly summaries (as announced)', figures(summaryTable(summaries)) + notes]];
 }
 
+/** Every rollout's waves, one row per wave: how it ended, when, and what it refreshed and took back. */
+function rolloutsSection(rollouts: SimulationResult['report']['rollouts']): [string, string][] {
+  if (rollouts.length === 0) return [];
+  const rows = rollouts.flatMap((r) =>
+    r.waves.map((w, i) => [
+      `${r.image} ${r.version} → ${r.channel}`,
+      `${i + 1}/${r.waves.length} ${w.name}`,
+      w.alarm
+        ? `${w.state} (alarm ${w.alarm.name} in ${w.alarm.account} ${w.alarm.region} ${minute(w.alarm.at)})`
+        : w.state,
+      minute(w.startedAt),
+      minute(w.rolledBackAt ?? w.endedAt),
+      `${w.refreshed}/${w.groups}`,
+      w.back,
+      i === 0 ? `${r.state}${r.retries > 0 ? `, retried ${r.retries}×` : ''}${r.reason ? `: ${r.reason}` : ''}` : '',
+    ]),
+  );
+  const headers = ['rollout', 'wave', 'wave state', 'started', 'ended', 'refreshed', 'back', 'rollout'];
+  return [['Rollouts (every wave)', table('rollouts', headers, rows)]];
+}
+
 /** The estimated cost as the text prints it: its figures, per image, per month. */
 function costSection(cost: SimulationResult['report']['cost']): [string, string][] {
   return cost ? [['Estimated cost', costTables(cost).map(figures).join('')]] : [];
@@ -94,6 +115,7 @@ export function renderTables(result: SimulationResult, months: readonly MonthRow
         ]),
       ),
     ],
+    ...rolloutsSection(report.rollouts),
     ...summariesSection(report.summaries),
     [
       'Pointer movements',

@@ -71,7 +71,7 @@ describe('goldsmith rollout: arguments and refusals before anything is sent or r
     expect(await goldsmith(['rollout'])).toMatchObject({
       code: 1,
       stderr:
-        'goldsmith rollout: name the rollout command: goldsmith rollout status|pause|resume|abort IMAGE CHANNEL\n',
+        'goldsmith rollout: name the rollout command: goldsmith rollout status|pause|resume|abort|retry IMAGE CHANNEL\n',
     });
     expect((await goldsmith(['rollout', 'halt', 'base', 'prod'])).stderr).toContain('unknown rollout command "halt"');
     const help = await goldsmith(['rollout', '--help']);
@@ -119,6 +119,14 @@ describe('goldsmith rollout: arguments and refusals before anything is sent or r
       stderr: `goldsmith rollout pause: the rollout of base 1.0.0/3 to prod is already paused by ${ALICE} since 2027-01-05T09:40:00.000Z: peak trading week\n`,
     });
     expect(resume.stderr).toBe('goldsmith rollout resume: base/staging has no rollout: nothing to resume\n');
+    // retry: only a halted rollout, refused from the snapshot in one line.
+    const retry = await goldsmith(['rollout', 'retry', 'base', 'prod', '--local', dir]);
+    expect(retry).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        'goldsmith rollout retry: the rollout of base 1.0.0/3 to prod is paused, wave 2/2 (wave-1): nothing to retry (only a halted rollout is retried)\n',
+    });
     expect(abortEnded.code).toBe(1);
     expect(JSON.parse(abortEnded.stdout)).toMatchObject({ status: 409, ok: false });
     // Nothing was replayed: a replay of even an empty week takes seconds.
@@ -180,6 +188,9 @@ describe('what an acting rollout command prints when it acted', () => {
     );
     expect(rolloutActedText({ ...result, state: 'running' })).toBe(
       `base 1.0.0/3 to prod: resumed at wave 2/3 by ${ALICE}`,
+    );
+    expect(rolloutActedText({ ...result, state: 'running', retried: true, reason: 'fixed' })).toBe(
+      `base 1.0.0/3 to prod: retried from wave 2/3 by ${ALICE}: fixed (a new execution runs it)`,
     );
   });
 });

@@ -23,7 +23,7 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { sc
 const isPlaceholder = (word: string) => /[[\](){}<>|…]/.test(word) || /^[A-Z][A-Z0-9_.]*$/.test(word);
 /** Commands with subcommands, and theirs. */
 const SUBCOMMANDS: Record<string, readonly string[]> = {
-  rollout: ['status', 'pause', 'resume', 'abort'],
+  rollout: ['status', 'pause', 'resume', 'abort', 'retry'],
   lifecycle: ['release'],
 };
 /** What docs/performance.md times on purpose: the launcher loading the CLI for a command it does not know. */

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findFollowingGroups } from '../../../aws/rollout-groups.js';
-import { createTemplateVersion } from '../../../aws/rollout-refresh.js';
+import { createTemplateVersion } from '../../../aws/rollout-template-versions.js';
 import { rolloutRolePolicy } from '../../../core/rollout/member-role.js';
 import { resetClients } from './helpers.js';
 import { FOLLOWS, MEMBER, memberClients, memberGroup, REGION, rolloutCloud } from './rollout-member.js';

@@ -1,7 +1,8 @@
 import { DescribeAutoScalingGroupsCommand, StartInstanceRefreshCommand } from '@aws-sdk/client-auto-scaling';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findFollowingGroups } from '../../../aws/rollout-groups.js';
-import { createTemplateVersion, startRefresh } from '../../../aws/rollout-refresh.js';
+import { startRefresh } from '../../../aws/rollout-refresh.js';
+import { createTemplateVersion } from '../../../aws/rollout-template-versions.js';
 import { resetClients } from './helpers.js';
 import { FOLLOWS, MEMBER, memberClients, REGION, rolloutCloud, TAG } from './rollout-member.js';
 

@@ -87,6 +87,19 @@ describe('SnsFake and StsFake', () => {
     });
   });
 
+  it('takes a UTF-8 subject and refuses one with a line break or 100 characters, as Publish does', async () => {
+    const { fakes } = localCloud();
+    const sns = snsClient(R);
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'goldsmith-notifications' }));
+    await sns.send(new PublishCommand({ TopicArn, Message: 'x', Subject: 'Entwürfe für prod → genehmigt' }));
+    expect(fakes.sns.messages.at(-1)).toMatchObject({ subject: 'Entwürfe für prod → genehmigt' });
+    for (const Subject of ['two\nlines', 'x'.repeat(100)]) {
+      await expect(sns.send(new PublishCommand({ TopicArn, Message: 'x', Subject }))).rejects.toMatchObject({
+        name: 'InvalidParameterException',
+      });
+    }
+  });
+
   it('returns a fixed caller identity', async () => {
     localCloud();
     const id = await stsClient(R).send(new GetCallerIdentityCommand({}));

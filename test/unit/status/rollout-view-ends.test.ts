@@ -82,3 +82,66 @@ describe('a halt and the rollback it caused at the same instant', () => {
     expect(back).toBe(halted + 1);
   });
 });
+
+/** The rollout's story as `history` orders it: by time, then by what caused what within an instant. */
+const story = (r: ReturnType<typeof running>) =>
+  historyOf([{ pk: 'IMAGE#base', sk: 'ROLLOUT#prod#1.0.0/3', kind: 'rollout', ...r }]).map(
+    (e) => `${e.at.replace('T', ' ').slice(0, 16)} ${e.what}`,
+  );
+
+describe("history tells each wave's steps in causal order", () => {
+  it('a late alarm: the wave healthy, then the halt, then the rollback it caused, when it was recorded', () => {
+    const r = running({
+      state: 'halted',
+      endedAt: '2027-01-05T14:00:00.000Z',
+      reason: 'wave canary alarm app-5xx in ALARM in 111111111111 us-east-1 after the wave finished',
+    });
+    const canary = r.waves[0];
+    const alarm = { name: 'app-5xx', account: '111111111111', region: 'us-east-1', at: '2027-01-05T14:00:00.000Z' };
+    if (canary) Object.assign(canary, { state: 'rolled-back', alarm, rolledBackAt: '2027-01-05T14:40:00.000Z' });
+    const told = story(r);
+    const healthy = told.findIndex((l) =>
+      /^2027-01-05 09:12.*\(canary\) healthy: 1 group refreshed and baked$/.test(l),
+    );
+    const halted = told.findIndex((l) => /^2027-01-05 14:00 rollout halted: wave canary alarm/.test(l));
+    const back = told.findIndex((l) => /^2027-01-05 14:40 .*\(canary\) rolled back: 1 group back/.test(l));
+    expect([healthy >= 0, halted > healthy, back > halted]).toEqual([true, true, true]);
+  });
+
+  it('a failed wave: failed, the halt, then its rollback when every group was back', () => {
+    const r = running({ state: 'halted', endedAt: '2027-01-05T10:00:00.000Z', reason: 'wave wave-1 failed: x' });
+    const wave = r.waves[1];
+    if (wave) {
+      Object.assign(wave, { state: 'rolled-back', endedAt: '2027-01-05T10:00:00.000Z' });
+      Object.assign(wave, { rolledBackAt: '2027-01-05T10:30:00.000Z' });
+    }
+    const told = story(r).filter((l) => l.includes('wave-1') || l.includes('halted'));
+    expect(told.map((l) => l.slice(0, 16))).toEqual([
+      '2027-01-05 09:12',
+      '2027-01-05 10:00',
+      '2027-01-05 10:00',
+      '2027-01-05 10:30',
+    ]);
+    expect(told[1]).toMatch(/\(wave-1\) failed:/);
+    expect(told[2]).toMatch(/rollout halted/);
+    expect(told[3]).toMatch(/\(wave-1\) rolled back/);
+  });
+});
+
+describe('an aborted rollout before the engine read its cancels back', () => {
+  // The operator's abort is written at once; the engine cancels and reads the refreshes at its next check.
+  const aborted = () =>
+    running({ state: 'aborted', by: 'alice', reason: 'regression', endedAt: '2027-01-05T10:01:00.000Z' });
+
+  it('status counts the refresh still read InProgress as cancelled, not as under way or refreshed', () => {
+    expect(rolloutStatusLine(aborted())).toBe(
+      'rollout 1.0.0/3: aborted by alice 2027-01-05 10:01 at wave 2/3 (wave-1), 3 groups refreshed, 1 group cancelled: regression',
+    );
+  });
+
+  it('rollout status shows its cancel requested, not the status read before the abort', () => {
+    const text = renderRolloutStatus(aborted());
+    expect(text).toMatch(/444444444444 us-east-1 web-444: cancel requested by the abort \(last read InProgress\)/);
+    expect(text).not.toMatch(/: InProgress \(template/);
+  });
+});

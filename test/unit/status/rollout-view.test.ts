@@ -106,7 +106,7 @@ describe("status: the channel's last rollout, once ended, in one line until a ne
 
   it('tells who aborted it, and a superseded one, with why', () => {
     expect(rolloutStatusLine(ended({ state: 'aborted', by: ALICE, reason: 'kernel regression' }))).toBe(
-      `rollout 1.0.0/3: aborted by ${ALICE} 2027-01-07 10:12 at wave 2/3 (wave-1), 3 groups refreshed: kernel regression`,
+      `rollout 1.0.0/3: aborted by ${ALICE} 2027-01-07 10:12 at wave 2/3 (wave-1), 3 groups refreshed, 1 group cancelled: kernel regression`,
     );
     expect(rolloutStatusLine(ended({ state: 'superseded', reason: '1.0.0/3 revoked' }))).toBe(
       'rollout 1.0.0/3: superseded 2027-01-07 10:12 at wave 2/3 (wave-1), 3 groups refreshed: 1.0.0/3 revoked',

@@ -1,0 +1,94 @@
+import { announce } from '../../aws/notifications.js';
+import { startOwnExecution } from '../../aws/own-execution.js';
+import { readRolloutFacts } from '../../aws/rollout-facts.js';
+import { listChannelRollouts, retryRollout } from '../../aws/rollout-operator.js';
+import { announcement } from '../../core/notifications/announce.js';
+import { RolloutRefusedError, rolloutAmis } from '../../core/rollout/facts.js';
+import { isOpenRollout, rolloutOf, rolloutRefusal, waveText } from '../../core/rollout/operator.js';
+import type { RolloutOperatorAction, RolloutRecord } from '../../core/rollout/record.js';
+import { rolloutExecutionNameOf } from '../../core/rollout/request.js';
+import { retriedHalt, retriedRecord, retryRefusal } from '../../core/rollout/retry.js';
+import type { OperatorRequestOf } from '../../events/operator-request.js';
+import { Refusal } from './refusal.js';
+
+type RetryRequest = OperatorRequestOf<'rollout-retry'>;
+
+/** Starts (or, repeated, finds) the execution that runs the rollout after this retry. */
+async function startRetried(record: RolloutRecord, entry: RolloutOperatorAction): Promise<void> {
+  const arn = process.env.ROLLOUT_STATE_MACHINE_ARN;
+  if (!arn) throw new Error(`ROLLOUT_STATE_MACHINE_ARN is not set, but channel ${record.channel} rolls out`);
+  const input = { image: record.image, channel: record.channel, version: record.version };
+  await startOwnExecution(arn, rolloutExecutionNameOf(record), input, { notBefore: entry.at });
+}
+
+/** The retry's announcement (a resumption of a halted rollout), keyed by its instant: a repeat tells it once. */
+async function tell(record: RolloutRecord, entry: RolloutOperatorAction): Promise<void> {
+  const subject = { image: record.image, version: record.version, channel: record.channel };
+  const wave = record.waves[record.currentWave];
+  const halt = entry.retried?.reason ? `after its halt (${entry.retried.reason})` : 'after its halt';
+  const reason = `retried from ${waveText(record)} ${halt}${entry.reason ? `: ${entry.reason}` : ''}`;
+  const detail = { wave: wave?.name ?? 'none', waveNumber: record.currentWave + 1, waves: record.waves.length };
+  await announce(
+    announcement('rollout-resumed', subject, { ...detail, by: entry.by, reason }, { at: entry.at, key: entry.at }),
+  );
+}
+
+const answer = (record: RolloutRecord, entry: RolloutOperatorAction) => ({
+  image: record.image,
+  channel: record.channel,
+  version: record.version,
+  state: record.state,
+  wave: record.currentWave + 1,
+  waves: record.waves.length,
+  retried: true,
+  by: entry.by,
+  ...(entry.reason !== undefined ? { reason: entry.reason } : {}),
+  at: entry.at,
+});
+
+/**
+ * `goldsmith rollout retry IMAGE CHANNEL [--version V] [--reason R]`: a halted rollout goes on for the same version
+ * once its cause is fixed, from the wave that halted (core/rollout/retry.ts), by a new execution of the Rollout state
+ * machine. Refused, changing nothing, when nothing is halted, while its wave is still going back, once a newer
+ * version rolled out to the channel, or when the version is no longer the channel's (revoked, rolled back: the same
+ * check as a rollout's start). A repeat finds its own retry last in the record's log: it starts (or finds) the same
+ * execution and answers as the first did.
+ */
+export async function rolloutRetry(request: RetryRequest, caller: string, at: Date) {
+  const subject = { image: request.image, channel: request.channel, version: request.version };
+  const records = await listChannelRollouts(request.image, request.channel);
+  const record = rolloutOf(records, request.channel, request.version);
+  const last = record?.operatorActions?.at(-1);
+  if (record && isOpenRollout(record) && last?.action === 'retry' && last.by === caller) {
+    await startRetried(record, last);
+    await tell(record, last);
+    return answer(record, last);
+  }
+  const refused = rolloutRefusal('retry', subject, record) ?? (record && retryRefusal(record, records));
+  if (record === undefined || refused)
+    throw new Refusal(record === undefined ? 404 : 409, refused ?? 'nothing to retry');
+  try {
+    rolloutAmis(record, await readRolloutFacts(record.image, record.channel, record.version));
+  } catch (error) {
+    if (error instanceof RolloutRefusedError) throw new Refusal(409, error.message);
+    throw error;
+  }
+  const entry: RolloutOperatorAction = {
+    action: 'retry',
+    by: caller,
+    at: at.toISOString(),
+    ...(request.reason !== undefined ? { reason: request.reason } : {}),
+    retried: retriedHalt(record),
+  };
+  const next = retriedRecord(record, entry);
+  if (!(await retryRollout(record, next))) {
+    const now = rolloutOf(await listChannelRollouts(request.image, request.channel), request.channel, record.version);
+    throw new Refusal(
+      409,
+      rolloutRefusal('retry', { ...subject, version: record.version }, now) ?? 'changed meanwhile',
+    );
+  }
+  await startRetried(next, entry);
+  await tell(next, entry);
+  return answer(next, entry);
+}
