@@ -1,11 +1,14 @@
+import { createHash } from 'node:crypto';
 import { checkRequest } from '../models/request-check.js';
 import type { OrganizationTree } from './organization-tree.js';
 import type { MemberCloud } from './stacksets-inline-function.js';
 import { checkCreateStackSet } from './stacksets-requests.js';
+import { CANCELLED_REASON, type RegionRun, runRegion } from './stacksets-operation.js';
 import { runInstanceStack, type StackRoles } from './stacksets-stack.js';
 import {
   type CreateStackSetInput,
   newInstance,
+  type OperationPreferences,
   ownServiceAccess,
   type ServiceAccess,
   STACK_SETS_QUOTAS,
@@ -74,13 +77,19 @@ export class StackSetsFake {
    * operation of the stack set is still running; with managed execution the operation waits for that one, up to the
    * quota of queued operations.
    */
-  async createStackInstances(ous: string[], regions: string[], now: number): Promise<void> {
+  async createStackInstances(
+    ous: string[],
+    regions: string[],
+    now: number,
+    preferences: OperationPreferences = {},
+  ): Promise<void> {
     const set = this.requireStackSet();
     checkRequest('CloudFormation', 'CreateStackInstances', {
       StackSetName: set.StackSetName,
       DeploymentTargets: { OrganizationalUnitIds: ous },
       Regions: regions,
       ...(set.CallAs ? { CallAs: set.CallAs } : {}),
+      ...(Object.keys(preferences).length > 0 ? { OperationPreferences: preferences } : {}),
     });
     // "The maximum number of organizational units (OUs) supported by a CreateStackInstances operation is 50."
     if (ous.length > 50) throw new StackSetsError('ValidationError', 'At most 50 OUs per CreateStackInstances');
@@ -108,7 +117,7 @@ export class StackSetsFake {
     set.regions = allRegions;
     if (running !== undefined) this.queued++;
     try {
-      await this.deploy(running ?? now, true);
+      await this.deploy(running ?? now, true, preferences);
     } finally {
       if (running !== undefined) this.queued--;
     }
@@ -137,8 +146,13 @@ export class StackSetsFake {
     return accounts;
   }
 
-  /** Brings the instances in line with the targets: `explicit` for an operation we started (not auto-deployment). */
-  private async deploy(now: number, explicit: boolean): Promise<void> {
+  /**
+   * Brings the instances in line with the targets: `explicit` for an operation we started (not auto-deployment), paced
+   * by its `preferences` (stacksets-operation.ts); an auto-deployment runs its instances at once, as the preferences do
+   * not apply to it. An account moved between two targeted OUs gets its new instance first, and the old one is deleted
+   * after (the order users report, cloudformation-coverage-roadmap#2426).
+   */
+  private async deploy(now: number, explicit: boolean, preferences: OperationPreferences = {}): Promise<void> {
     const set = this.stackSet;
     if (!set) return;
     const auto = set.AutoDeployment?.Enabled === true;
@@ -151,41 +165,113 @@ export class StackSetsFake {
       deleted: 0,
       outdated: 0,
     };
-    const wanted = this.accountsUnder(set.ous);
+    const ouOf = this.targetOus(set.ous);
     const finished = (instance: StackInstance) => {
       operation.finishedAt = Math.max(operation.finishedAt, instance.at);
       if (instance.status === 'OUTDATED') operation.outdated++;
     };
+    const retain = set.AutoDeployment?.RetainStacksOnAccountRemoval === true;
     if (auto) {
       for (const byAccount of this.instances.values()) {
         for (const [account, instance] of byAccount) {
-          if (wanted.has(account)) continue;
-          if (!set.AutoDeployment?.RetainStacksOnAccountRemoval) {
-            await this.runStack('Delete', instance, set, now);
+          const ou = ouOf.get(account);
+          if (ou === instance.ou) continue;
+          if (ou !== undefined) {
+            const fresh = this.stackFor(account, instance.region, ou, now);
+            await this.runStack('Create', fresh, set, now);
+            finished(fresh);
+            byAccount.set(account, fresh);
+            operation.created++;
+          } else byAccount.delete(account);
+          if (!retain) {
+            await this.runStack('Delete', instance, set, ou === undefined ? now : (byAccount.get(account)?.at ?? now));
             finished(instance);
           }
-          byAccount.delete(account);
           operation.deleted++;
         }
       }
     }
+    // The accounts each Region lacks, in account order, within the stack set's quota.
+    const pending = new Map<string, string[]>();
     let count = this.instanceCount();
-    for (const account of [...wanted].sort()) {
+    for (const account of [...ouOf.keys()].sort()) {
       for (const region of set.regions) {
-        const byAccount = this.instances.get(region) ?? new Map<string, StackInstance>();
-        this.instances.set(region, byAccount);
-        if (byAccount.has(account)) continue;
+        if (this.instances.get(region)?.has(account)) continue;
         if (count >= STACK_SETS_QUOTAS.instancesPerStackSet) break;
-        const instance = newInstance(account, region, now);
-        byAccount.set(account, instance);
+        pending.set(region, [...(pending.get(region) ?? []), account]);
         count++;
-        operation.created++;
-        await this.runStack('Create', instance, set, now);
-        finished(instance);
+      }
+    }
+    const create = async (account: string, region: string, at: number) => {
+      const instance = this.stackFor(account, region, ouOf.get(account) ?? '', at);
+      this.byRegion(region).set(account, instance);
+      operation.created++;
+      await this.runStack('Create', instance, set, at);
+      finished(instance);
+      return { end: instance.at, failed: instance.status === 'OUTDATED' };
+    };
+    if (!explicit) {
+      for (const [region, accounts] of pending) for (const account of accounts) await create(account, region, now);
+    } else {
+      const order = [...new Set([...(preferences.RegionOrder ?? []), ...set.regions])].filter((r) => pending.has(r));
+      const parallel = preferences.RegionConcurrencyType === 'PARALLEL';
+      let at = now;
+      let stopped = false;
+      for (const region of order) {
+        const accounts = pending.get(region) ?? [];
+        const run: RegionRun =
+          stopped && !parallel
+            ? { end: at, stopped: true, cancelled: accounts }
+            : await runRegion(accounts, preferences, parallel ? now : at, (account, start) =>
+                create(account, region, start),
+              );
+        for (const account of run.cancelled) {
+          const instance = this.stackFor(account, region, ouOf.get(account) ?? '', run.end);
+          instance.status = 'OUTDATED';
+          instance.statusReason = CANCELLED_REASON;
+          this.byRegion(region).set(account, instance);
+          operation.created++;
+          finished(instance);
+        }
+        at = run.end;
+        stopped ||= run.stopped;
       }
     }
     this.operations.push(operation);
   }
+
+  private byRegion(region: string): Map<string, StackInstance> {
+    let byAccount = this.instances.get(region);
+    if (!byAccount) {
+      byAccount = new Map();
+      this.instances.set(region, byAccount);
+    }
+    return byAccount;
+  }
+
+  /** Each targeted member account's OU: the most specific of `ous` above it (never the management account). */
+  private targetOus(ous: readonly string[]): Map<string, string> {
+    const byOu = ous
+      .map((ou) => [ou, this.organization.accountsUnder(ou)] as const)
+      .sort((a, b) => b[1].length - a[1].length);
+    const ouOf = new Map<string, string>();
+    for (const [ou, accounts] of byOu) for (const account of accounts) ouOf.set(account, ou);
+    ouOf.delete(this.managementAccountId);
+    return ouOf;
+  }
+
+  /** A new stack for `account` in `region`, with a stack id of its own (`StackSet-<name>-<uuid>`, as StackSets names them). */
+  private stackFor(account: string, region: string, ou: string, at: number): StackInstance {
+    const name = this.requireStackSet().StackSetName;
+    this.stacksMade++;
+    const hex = createHash('sha256').update(`${name}/${account}/${region}/${this.stacksMade}`).digest('hex');
+    const uuid = (h: string) => `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+    const stackId = `arn:aws:cloudformation:${region}:${account}:stack/StackSet-${name}-${uuid(hex)}/${uuid(hex.slice(32))}`;
+    return newInstance({ account, region, ou, stackId }, at);
+  }
+
+  /** Stacks made so far: each new stack's id differs from every other's. */
+  private stacksMade = 0;
 
   private instanceCount(): number {
     let n = 0;
@@ -201,7 +287,7 @@ export class StackSetsFake {
     const set = this.requireStackSet();
     const made: StackInstance[] = [];
     for (const region of set.regions) {
-      const stack = newInstance(account, region, now);
+      const stack = this.stackFor(account, region, '', now);
       await this.runStack('Create', stack, set, now);
       made.push(stack);
     }

@@ -1,7 +1,7 @@
 import type { Catalog } from '../../core/config/schema.js';
 import type { VirtualClock } from '../clock.js';
 import type { LocalFakes } from '../fakes/install.js';
-import type { CreateStackSetInput } from '../fakes/stacksets-types.js';
+import type { CreateStackSetInput, OperationPreferences } from '../fakes/stacksets-types.js';
 import type { PolicyDocument } from '../trust/policies.js';
 import type { CfnTemplate, TemplateResolver } from './intrinsics.js';
 
@@ -24,6 +24,7 @@ export const AUTO_DEPLOYMENT_DELAY_MS = 5 * 60_000;
 /** The StackSet resource's properties, resolved: CreateStackSet's request and the instances it deploys. */
 type StackSetProperties = CreateStackSetInput & {
   StackInstancesGroup?: { DeploymentTargets?: { OrganizationalUnitIds?: string[] }; Regions?: string[] }[];
+  OperationPreferences?: OperationPreferences;
 };
 
 /** What the baseline deployed at start: the stack set's name, its instances then, the accounts that ran it by hand. */
@@ -65,6 +66,7 @@ export async function deployMemberBaseline(options: {
       group.DeploymentTargets?.OrganizationalUnitIds ?? [],
       group.Regions ?? [],
       clock.now(),
+      props.OperationPreferences,
     );
   }
   // An account a channel names by id (or a rollout wave does) is no StackSets target (service-managed targets are
