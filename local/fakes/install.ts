@@ -29,6 +29,7 @@ import { VirtualRetryStrategy } from './retry.js';
 import { SnsFake, StsFake } from './sns-sts.js';
 import { AL2023_PARAMETER, SsmFake } from './ssm.js';
 import { StackSetsFake } from './stacksets.js';
+import { stackSetsApi } from './stacksets-api.js';
 
 export interface InstallOptions {
   readonly clock: VirtualClock;
@@ -185,6 +186,7 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
   // Keyed by the registry's service names; `autoscaling` is the Auto Scaling client's.
   const byService: Partial<Record<ServiceName | 'autoscaling', FakeService>> = {
     autoscaling,
+    cloudformation: stackSetsApi(stackSets),
     cloudwatch,
     ec2: inFrontOf(ec2, ImageBlockPublicAccess.ACTIONS, prerequisites.imageBlockPublicAccess),
     ecr,

@@ -24,8 +24,13 @@ export function regionLimits(
   const share = (percent: number) => Math.floor((percent * accounts) / 100);
   const tolerance = p.FailureToleranceCount ?? share(p.FailureTolerancePercentage ?? 0);
   const maxConcurrent =
-    p.MaxConcurrentCount ?? (p.MaxConcurrentPercentage === undefined ? 1 : Math.max(1, share(p.MaxConcurrentPercentage)));
-  return { tolerance, maxConcurrent, strict: (p.ConcurrencyMode ?? 'STRICT_FAILURE_TOLERANCE') === 'STRICT_FAILURE_TOLERANCE' };
+    p.MaxConcurrentCount ??
+    (p.MaxConcurrentPercentage === undefined ? 1 : Math.max(1, share(p.MaxConcurrentPercentage)));
+  return {
+    tolerance,
+    maxConcurrent,
+    strict: (p.ConcurrencyMode ?? 'STRICT_FAILURE_TOLERANCE') === 'STRICT_FAILURE_TOLERANCE',
+  };
 }
 
 /** One account's stack in the operation: when it ended and whether it failed. */

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { checkRequest } from '../models/request-check.js';
 import type { OrganizationTree } from './organization-tree.js';
 import type { MemberCloud } from './stacksets-inline-function.js';
-import { checkCreateStackSet } from './stacksets-requests.js';
 import { CANCELLED_REASON, type RegionRun, runRegion } from './stacksets-operation.js';
+import { checkCreateStackSet } from './stacksets-requests.js';
 import { runInstanceStack, type StackRoles } from './stacksets-stack.js';
 import {
   type CreateStackSetInput,
@@ -265,7 +265,8 @@ export class StackSetsFake {
     const name = this.requireStackSet().StackSetName;
     this.stacksMade++;
     const hex = createHash('sha256').update(`${name}/${account}/${region}/${this.stacksMade}`).digest('hex');
-    const uuid = (h: string) => `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+    const uuid = (h: string) =>
+      `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
     const stackId = `arn:aws:cloudformation:${region}:${account}:stack/StackSet-${name}-${uuid(hex)}/${uuid(hex.slice(32))}`;
     return newInstance({ account, region, ou, stackId }, at);
   }
@@ -285,10 +286,16 @@ export class StackSetsFake {
    */
   async deployByHand(account: string, now: number): Promise<StackInstance[]> {
     const set = this.requireStackSet();
+    // The team passes the parameters the template requires (docs/consumers.md); the others take their defaults.
+    const declared = (JSON.parse(set.TemplateBody) as { Parameters?: Record<string, { Default?: string }> }).Parameters;
+    const own = {
+      ...set,
+      Parameters: set.Parameters?.filter((p) => declared?.[p.ParameterKey]?.Default === undefined),
+    };
     const made: StackInstance[] = [];
     for (const region of set.regions) {
       const stack = this.stackFor(account, region, '', now);
-      await this.runStack('Create', stack, set, now);
+      await this.runStack('Create', stack, own, now);
       made.push(stack);
     }
     this.byHand.push(...made);

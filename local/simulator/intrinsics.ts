@@ -179,7 +179,10 @@ export class TemplateResolver {
       case 'AWS::StackName':
         return this.env.stackName ?? 'goldsmith-local';
       case 'AWS::StackId':
-        return this.env.stackId ?? `arn:aws:cloudformation:${this.env.region}:${this.env.accountId}:stack/goldsmith-local/local`;
+        return (
+          this.env.stackId ??
+          `arn:aws:cloudformation:${this.env.region}:${this.env.accountId}:stack/goldsmith-local/local`
+        );
       default:
         return this.ref(name);
     }

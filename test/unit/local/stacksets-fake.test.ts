@@ -205,4 +205,3 @@ describe('the StackSets fake', () => {
     expect(stackSets.operations.at(-1)).toMatchObject({ kind: 'auto-deployment', created: 1, deleted: 1 });
   });
 });
-
