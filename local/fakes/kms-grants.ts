@@ -1,4 +1,4 @@
-import type { GrantOutcome, GrantRequest, KmsCaller, KmsDecision, KmsKey } from './kms-types.js';
+import type { Grant, GrantOutcome, GrantRequest, KmsCaller, KmsDecision, KmsKey } from './kms-types.js';
 import { KmsError } from './kms-types.js';
 
 /** A KMS key's grants (https://docs.aws.amazon.com/kms/latest/developerguide/grants.html), for the KMS fake (kms.ts). */
@@ -71,6 +71,7 @@ export function addGrant(
     grantId,
     name: grant.name,
     granteePrincipal: grant.granteePrincipal,
+    ...(grant.retiringPrincipal ? { retiringPrincipal: grant.retiringPrincipal } : {}),
     operations: [...grant.operations].sort(),
     issuingAccount: caller.account,
     usableAt: made.usableAt,
@@ -79,11 +80,22 @@ export function addGrant(
   return { grantId };
 }
 
-/** RetireGrant's effect: only the account that created the grant may retire it; an unknown one is NotFoundException. */
+/**
+ * Whether `caller` may retire `grant`: the account that created it, its retiring principal, or, when that principal
+ * is an account, that account's principals whose IAM policies allow kms:RetireGrant
+ * (https://docs.aws.amazon.com/kms/latest/developerguide/grant-delete.html).
+ */
+function mayRetire(grant: Grant, caller: KmsCaller): boolean {
+  if (grant.issuingAccount === caller.account || grant.retiringPrincipal === caller.principalArn) return true;
+  const account = /^arn:aws[a-z-]*:iam::(\d{12}):root$/.exec(grant.retiringPrincipal ?? '')?.[1];
+  return account === caller.account && caller.identityAllows;
+}
+
+/** RetireGrant's effect: by whoever {@link mayRetire}; an unknown grant is NotFoundException. */
 export function retireGrantOf(key: KmsKey, caller: KmsCaller, grantId: string): void {
   const at = key.grants.findIndex((g) => g.grantId === grantId);
   if (at < 0) throw new KmsError('NotFoundException', `Grant ID ${grantId} not found`);
-  if (key.grants[at]!.issuingAccount !== caller.account)
+  if (!mayRetire(key.grants[at]!, caller))
     throw new KmsError(
       'AccessDeniedException',
       `User: ${caller.principalArn} is not authorized to perform: kms:RetireGrant on resource: ${key.arn}`,

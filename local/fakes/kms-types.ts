@@ -27,6 +27,8 @@ export interface Grant {
   readonly grantId: string;
   readonly name: string | undefined;
   readonly granteePrincipal: string;
+  /** Who may retire it besides the account that created it (CreateGrant's `RetiringPrincipal`). */
+  readonly retiringPrincipal?: string;
   readonly operations: readonly string[];
   readonly issuingAccount: string;
   /** When the grant is in force throughout KMS (virtual ms; 0 when the fake has no clock). */
@@ -71,6 +73,7 @@ export interface KmsDecision {
 /** A CreateGrant request. */
 export interface GrantRequest {
   granteePrincipal: string;
+  retiringPrincipal?: string;
   operations: readonly string[];
   name?: string;
   viaService?: string;

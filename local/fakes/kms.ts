@@ -212,7 +212,7 @@ export class KmsFake {
   }
 
   /**
-   * RetireGrant by grant id: the account that created the grant may retire it
+   * RetireGrant by grant id: the account that created the grant, or its retiring principal, may retire it
    * (https://docs.aws.amazon.com/kms/latest/APIReference/API_RetireGrant.html); an unknown grant is NotFoundException.
    */
   retireGrant(region: string, ref: string, caller: KmsCaller, grantId: string): void {

@@ -172,6 +172,9 @@ function baseTemplate(code: string): Json {
           ServiceTimeout: 900,
           KeyArn: sub(KEY_ARN),
           AutoScalingRoleArn: sub(ROLE_ARN),
+          // The factory's account may retire the grant too: an account that left cannot delete its stack.
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub variables
+          RetiringPrincipal: sub('arn:${AWS::Partition}:iam::${FactoryAccount}:root'),
         },
       },
     },

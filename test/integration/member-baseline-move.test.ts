@@ -93,6 +93,22 @@ describe('the member baseline when an account moves between two targeted OUs (a 
       expect(names).toEqual([autoScalingGrantName(instance.stackId)]);
       expect(launchRefusal(kms, instance.region, keyId, autoScalingRole(MOVER, org))).toBeUndefined();
     }
+    // Each grant names the factory's account as its retiring principal: the factory can retire it, another account not.
+    const [grant] = kms.key(regions[0]!, keyId)!.grants;
+    expect(grant?.retiringPrincipal).toBe(`arn:aws:iam::${SIMULATED_ACCOUNT}:root`);
+    const outsider = {
+      account: '300000000003',
+      principalArn: 'arn:aws:iam::300000000003:role/x',
+      identityAllows: true,
+    };
+    expect(() => kms.retireGrant(regions[0]!, keyId, outsider, grant!.grantId)).toThrow(/not authorized/);
+    const factory = {
+      account: SIMULATED_ACCOUNT,
+      principalArn: `arn:aws:iam::${SIMULATED_ACCOUNT}:role/sweeper`,
+      identityAllows: true,
+    };
+    kms.retireGrant(regions[0]!, keyId, factory, grant!.grantId);
+    expect(kms.key(regions[0]!, keyId)!.grants).toEqual([]);
     // What the rollout engine reads to find the role: the instance in the role's Region, by its stack id.
     const listed = stackSetsApi(stackSets).handle({
       service: 'cloudformation',
