@@ -42,13 +42,14 @@ export function grantDecision(
 
 /**
  * CreateGrant's effect once authorized: a grant with the same name and parameters is returned again, not duplicated;
- * more than {@link MAX_GRANTS_PER_KEY} grants on a key is refused; `dryRun` takes an id and creates nothing.
+ * more than {@link MAX_GRANTS_PER_KEY} grants on a key, the attached volumes' grants included, is refused;
+ * `dryRun` takes an id and creates nothing.
  */
 export function addGrant(
   key: KmsKey,
   caller: KmsCaller,
   grant: GrantRequest,
-  made: { nextGrantId: () => string; usableAt: number },
+  made: { nextGrantId: () => string; usableAt: number; volumeGrants?: () => number },
 ): GrantOutcome {
   const same = grant.name
     ? key.grants.find(
@@ -59,7 +60,8 @@ export function addGrant(
       )
     : undefined;
   if (same) return { grantId: same.grantId };
-  if (key.grants.length >= MAX_GRANTS_PER_KEY)
+  // The per-volume grants EC2 holds count against the same quota as the explicit ones.
+  if (key.grants.length >= MAX_GRANTS_PER_KEY || key.grants.length + (made.volumeGrants?.() ?? 0) >= MAX_GRANTS_PER_KEY)
     return {
       code: 'LimitExceededException',
       message: `The grants quota (${MAX_GRANTS_PER_KEY}) for ${key.arn} is reached`,

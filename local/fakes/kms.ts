@@ -5,7 +5,7 @@ import {
   type PolicyStatement,
   type RequestContext,
 } from './iam-conditions.js';
-import { addGrant, GRANT_PROPAGATION_MS, grantDecision, retireGrantOf } from './kms-grants.js';
+import { addGrant, GRANT_PROPAGATION_MS, grantDecision, MAX_GRANTS_PER_KEY, retireGrantOf } from './kms-grants.js';
 import {
   type GrantOutcome,
   type GrantRequest,
@@ -76,7 +76,39 @@ export class KmsFake {
    */
   organizationPathsOf: ((account: string) => readonly string[] | undefined) | undefined;
 
+  /**
+   * The grants EC2 holds on `key` in `region`, one per attached EBS volume the key encrypts (their grantee is
+   * `aws:ec2-infrastructure`: https://docs.aws.amazon.com/kms/latest/developerguide/determining-access-grants.html),
+   * counted against the grants quota with the explicit ones; undefined: no volume is modelled.
+   */
+  volumeGrants: ((region: string, key: KmsKey) => number) | undefined;
+  /** An upper bound of {@link volumeGrants} for any key (every attached volume): below the quota, nothing is counted. */
+  volumeGrantsAtMost: (() => number) | undefined;
+
   constructor(readonly accountId: string) {}
+
+  /** The volume grants that count for `key`'s quota: the bound when it leaves room, else the exact count. */
+  private volumesFor(region: string, key: KmsKey): number {
+    const bound = this.volumeGrantsAtMost?.() ?? 0;
+    if (key.grants.length + bound < MAX_GRANTS_PER_KEY) return bound;
+    return this.volumeGrants?.(region, key) ?? 0;
+  }
+
+  /**
+   * Whether the key `ref` in `region` has room for one more grant (a new volume's, or an explicit one): its explicit
+   * and per-volume grants below the quota ("Grants per KMS key: 50,000",
+   * https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html).
+   */
+  hasGrantRoom(region: string, ref: string): boolean {
+    const key = this.key(region, ref);
+    return key === undefined || key.grants.length + this.volumesFor(region, key) < MAX_GRANTS_PER_KEY;
+  }
+
+  /** The key's grants as the quota counts them: explicit and per volume (exact). */
+  grantsHeld(region: string, ref: string): { explicit: number; volumes: number } | undefined {
+    const key = this.key(region, ref);
+    return key && { explicit: key.grants.length, volumes: this.volumeGrants?.(region, key) ?? 0 };
+  }
 
   /** CreateKey with a key policy (no lockout check: the stacks' policies always keep the account administering). */
   createKey(
@@ -208,6 +240,7 @@ export class KmsFake {
       // KMS's grant ids are 64 hex digits.
       nextGrantId: () => (++this.grantCounter).toString(16).padStart(64, '0'),
       usableAt: this.clock ? this.clock() + GRANT_PROPAGATION_MS : 0,
+      volumeGrants: () => this.volumesFor(region, key),
     });
   }
 
