@@ -15,9 +15,10 @@ import type { CfnTemplate, TemplateResolver } from './intrinsics.js';
  */
 
 /**
- * How long after an organization change StackSets starts the auto-deployment. AWS documents no figure; a vendor
- * measured 2–5 minutes (https://github.com/prowler-cloud/prowler/pull/12512). The fake takes the worst case, as it
- * does for a grant's propagation, so what works here works in AWS.
+ * How long after an organization change StackSets starts the auto-deployment. AWS says an account added to, removed
+ * from or moved between targeted OUs triggers it, and gives no delay
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-manage-auto-deployment.html): the
+ * fake takes 5 minutes.
  */
 export const AUTO_DEPLOYMENT_DELAY_MS = 5 * 60_000;
 
