@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { checkRequest } from '../models/request-check.js';
 import type { OrganizationTree } from './organization-tree.js';
+import { runDeployment, stackIdOf } from './stacksets-deploy.js';
 import type { MemberCloud } from './stacksets-inline-function.js';
-import { CANCELLED_REASON, type RegionRun, runRegion } from './stacksets-operation.js';
 import { checkCreateStackSet } from './stacksets-requests.js';
 import { runInstanceStack, type StackRoles } from './stacksets-stack.js';
 import {
@@ -146,139 +145,31 @@ export class StackSetsFake {
     return accounts;
   }
 
-  /**
-   * Brings the instances in line with the targets: `explicit` for an operation we started (not auto-deployment), paced
-   * by its `preferences` (stacksets-operation.ts); an auto-deployment runs its instances at once, as the preferences do
-   * not apply to it. An account moved between two targeted OUs gets its new instance first, and the old one is deleted
-   * after (the order users report, cloudformation-coverage-roadmap#2426).
-   */
+  /** Brings the instances in line with the targets (stacksets-deploy.ts): `explicit` for an operation we started. */
   private async deploy(now: number, explicit: boolean, preferences: OperationPreferences = {}): Promise<void> {
     const set = this.stackSet;
-    if (!set) return;
-    const auto = set.AutoDeployment?.Enabled === true;
-    if (!auto && !explicit) return;
-    const operation: StackSetOperation = {
-      kind: explicit ? 'create-instances' : 'auto-deployment',
-      startedAt: now,
-      finishedAt: now,
-      created: 0,
-      deleted: 0,
-      outdated: 0,
+    if (!set || (set.AutoDeployment?.Enabled !== true && !explicit)) return;
+    const world = {
+      set,
+      instances: this.instances,
+      organization: this.organization,
+      managementAccountId: this.managementAccountId,
+      stackFor: (account: string, region: string, ou: string, at: number) => this.stackFor(account, region, ou, at),
+      runStack: (type: 'Create' | 'Delete', i: StackInstance, s: CreateStackSetInput, at: number) =>
+        this.runStack(type, i, s, at),
     };
-    const ouOf = this.targetOus(set.ous);
-    const finished = (instance: StackInstance) => {
-      operation.finishedAt = Math.max(operation.finishedAt, instance.at);
-      if (instance.status === 'OUTDATED') operation.outdated++;
-    };
-    const retain = set.AutoDeployment?.RetainStacksOnAccountRemoval === true;
-    if (auto) {
-      for (const byAccount of this.instances.values()) {
-        for (const [account, instance] of byAccount) {
-          const ou = ouOf.get(account);
-          if (ou === instance.ou) continue;
-          if (ou !== undefined) {
-            const fresh = this.stackFor(account, instance.region, ou, now);
-            await this.runStack('Create', fresh, set, now);
-            finished(fresh);
-            byAccount.set(account, fresh);
-            operation.created++;
-          } else byAccount.delete(account);
-          if (!retain) {
-            await this.runStack('Delete', instance, set, ou === undefined ? now : (byAccount.get(account)?.at ?? now));
-            finished(instance);
-          }
-          operation.deleted++;
-        }
-      }
-    }
-    // The accounts each Region lacks, in account order, within the stack set's quota.
-    const pending = new Map<string, string[]>();
-    let count = this.instanceCount();
-    for (const account of [...ouOf.keys()].sort()) {
-      for (const region of set.regions) {
-        if (this.instances.get(region)?.has(account)) continue;
-        if (count >= STACK_SETS_QUOTAS.instancesPerStackSet) break;
-        pending.set(region, [...(pending.get(region) ?? []), account]);
-        count++;
-      }
-    }
-    const create = async (account: string, region: string, at: number) => {
-      const instance = this.stackFor(account, region, ouOf.get(account) ?? '', at);
-      this.byRegion(region).set(account, instance);
-      operation.created++;
-      await this.runStack('Create', instance, set, at);
-      finished(instance);
-      return { end: instance.at, failed: instance.status === 'OUTDATED' };
-    };
-    if (!explicit) {
-      for (const [region, accounts] of pending) for (const account of accounts) await create(account, region, now);
-    } else {
-      const order = [...new Set([...(preferences.RegionOrder ?? []), ...set.regions])].filter((r) => pending.has(r));
-      const parallel = preferences.RegionConcurrencyType === 'PARALLEL';
-      let at = now;
-      let stopped = false;
-      for (const region of order) {
-        const accounts = pending.get(region) ?? [];
-        const run: RegionRun =
-          stopped && !parallel
-            ? { end: at, stopped: true, cancelled: accounts }
-            : await runRegion(accounts, preferences, parallel ? now : at, (account, start) =>
-                create(account, region, start),
-              );
-        for (const account of run.cancelled) {
-          const instance = this.stackFor(account, region, ouOf.get(account) ?? '', run.end);
-          instance.status = 'OUTDATED';
-          instance.statusReason = CANCELLED_REASON;
-          this.byRegion(region).set(account, instance);
-          operation.created++;
-          finished(instance);
-        }
-        at = run.end;
-        stopped ||= run.stopped;
-      }
-    }
-    this.operations.push(operation);
+    this.operations.push(await runDeployment(world, now, explicit, preferences));
   }
 
-  private byRegion(region: string): Map<string, StackInstance> {
-    let byAccount = this.instances.get(region);
-    if (!byAccount) {
-      byAccount = new Map();
-      this.instances.set(region, byAccount);
-    }
-    return byAccount;
-  }
-
-  /** Each targeted member account's OU: the most specific of `ous` above it (never the management account). */
-  private targetOus(ous: readonly string[]): Map<string, string> {
-    const byOu = ous
-      .map((ou) => [ou, this.organization.accountsUnder(ou)] as const)
-      .sort((a, b) => b[1].length - a[1].length);
-    const ouOf = new Map<string, string>();
-    for (const [ou, accounts] of byOu) for (const account of accounts) ouOf.set(account, ou);
-    ouOf.delete(this.managementAccountId);
-    return ouOf;
-  }
-
-  /** A new stack for `account` in `region`, with a stack id of its own (`StackSet-<name>-<uuid>`, as StackSets names them). */
+  /** A new stack for `account` in `region`, with a stack id of its own. */
   private stackFor(account: string, region: string, ou: string, at: number): StackInstance {
-    const name = this.requireStackSet().StackSetName;
     this.stacksMade++;
-    const hex = createHash('sha256').update(`${name}/${account}/${region}/${this.stacksMade}`).digest('hex');
-    const uuid = (h: string) =>
-      `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
-    const stackId = `arn:aws:cloudformation:${region}:${account}:stack/StackSet-${name}-${uuid(hex)}/${uuid(hex.slice(32))}`;
+    const stackId = stackIdOf(this.requireStackSet().StackSetName, account, region, this.stacksMade);
     return newInstance({ account, region, ou, stackId }, at);
   }
 
   /** Stacks made so far: each new stack's id differs from every other's. */
   private stacksMade = 0;
-
-  private instanceCount(): number {
-    let n = 0;
-    for (const byAccount of this.instances.values()) n += byAccount.size;
-    return n;
-  }
 
   /**
    * The stack set's template deployed by hand as a plain stack in `account` (one the stack set cannot target: an
