@@ -14,6 +14,26 @@ export const GRANT_PROPAGATION_MS = 5 * 60_000;
 export const MAX_GRANTS_PER_KEY = 50_000;
 
 /**
+ * The grants EC2 holds for attached EBS volumes, one per volume a key encrypts (grantee `aws:ec2-infrastructure`,
+ * https://docs.aws.amazon.com/kms/latest/developerguide/determining-access-grants.html), which count against the
+ * grants quota with the explicit ones ("Grants per KMS key: 50,000",
+ * https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html). Undefined: no volume is modelled.
+ */
+export interface VolumeGrantCounts {
+  /** The exact count on `key` in `region`. */
+  volumeGrants: ((region: string, key: KmsKey) => number) | undefined;
+  /** An upper bound for any key (every attached volume): below the quota, nothing is counted exactly. */
+  volumeGrantsAtMost: (() => number) | undefined;
+}
+
+/** The volume grants that count for `key`'s quota: the bound when it leaves room, else the exact count. */
+export function volumesForQuota(counts: VolumeGrantCounts, region: string, key: KmsKey): number {
+  const bound = counts.volumeGrantsAtMost?.() ?? 0;
+  if (key.grants.length + bound < MAX_GRANTS_PER_KEY) return bound;
+  return counts.volumeGrants?.(region, key) ?? 0;
+}
+
+/**
  * What the key's grants decide for `caller`'s `action` at `now`: allowed by a grant in force (or one whose token the
  * request gives), refused while the caller's only grant is still propagating, undefined when no grant applies.
  */

@@ -1,4 +1,4 @@
-import type { PolicyInput } from './iam-conditions.js';
+import type { PolicyInput, RequestContext } from './iam-conditions.js';
 
 /** The KMS fake's errors and shapes (kms.ts has the fake itself). */
 
@@ -78,4 +78,16 @@ export interface GrantRequest {
   name?: string;
   viaService?: string;
   dryRun?: boolean;
+}
+
+/** The request context KMS builds for a caller (and the extra keys of the request itself). */
+export function kmsContext(caller: KmsCaller, extra: RequestContext = {}): RequestContext {
+  return {
+    'aws:PrincipalAccount': caller.account,
+    'aws:PrincipalArn': caller.principalArn,
+    'kms:CallerAccount': caller.account,
+    ...(caller.organizationId ? { 'aws:PrincipalOrgID': caller.organizationId } : {}),
+    ...(caller.organizationPaths ? { 'aws:PrincipalOrgPaths': [...caller.organizationPaths] } : {}),
+    ...extra,
+  };
 }

@@ -5,7 +5,15 @@ import {
   type PolicyStatement,
   type RequestContext,
 } from './iam-conditions.js';
-import { addGrant, GRANT_PROPAGATION_MS, grantDecision, MAX_GRANTS_PER_KEY, retireGrantOf } from './kms-grants.js';
+import {
+  addGrant,
+  GRANT_PROPAGATION_MS,
+  grantDecision,
+  MAX_GRANTS_PER_KEY,
+  retireGrantOf,
+  type VolumeGrantCounts,
+  volumesForQuota,
+} from './kms-grants.js';
 import {
   type GrantOutcome,
   type GrantRequest,
@@ -13,6 +21,7 @@ import {
   type KmsDecision,
   KmsError,
   type KmsKey,
+  kmsContext,
 } from './kms-types.js';
 
 export { GRANT_PROPAGATION_MS, MAX_GRANTS_PER_KEY } from './kms-grants.js';
@@ -25,6 +34,7 @@ export {
   KmsError,
   type KmsErrorCode,
   type KmsKey,
+  kmsContext,
 } from './kms-types.js';
 
 /**
@@ -43,18 +53,6 @@ export {
  */
 
 const KEY_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):([^:]+):key\/(.+)$/;
-
-/** The request context KMS builds for a caller (and the extra keys of the request itself). */
-export function kmsContext(caller: KmsCaller, extra: RequestContext = {}): RequestContext {
-  return {
-    'aws:PrincipalAccount': caller.account,
-    'aws:PrincipalArn': caller.principalArn,
-    'kms:CallerAccount': caller.account,
-    ...(caller.organizationId ? { 'aws:PrincipalOrgID': caller.organizationId } : {}),
-    ...(caller.organizationPaths ? { 'aws:PrincipalOrgPaths': [...caller.organizationPaths] } : {}),
-    ...extra,
-  };
-}
 
 /** KMS keeps a key policy as text (CreateKey's `Policy`): a document given here is copied, not referenced. */
 const keptText = (policy: PolicyInput): string => (typeof policy === 'string' ? policy : JSON.stringify(policy));
@@ -76,32 +74,16 @@ export class KmsFake {
    */
   organizationPathsOf: ((account: string) => readonly string[] | undefined) | undefined;
 
-  /**
-   * The grants EC2 holds on `key` in `region`, one per attached EBS volume the key encrypts (their grantee is
-   * `aws:ec2-infrastructure`: https://docs.aws.amazon.com/kms/latest/developerguide/determining-access-grants.html),
-   * counted against the grants quota with the explicit ones; undefined: no volume is modelled.
-   */
-  volumeGrants: ((region: string, key: KmsKey) => number) | undefined;
-  /** An upper bound of {@link volumeGrants} for any key (every attached volume): below the quota, nothing is counted. */
-  volumeGrantsAtMost: (() => number) | undefined;
+  /** The grants EC2 holds for attached volumes the keys encrypt, counted against the quota (kms-grants.ts). */
+  volumeGrants: VolumeGrantCounts['volumeGrants'];
+  volumeGrantsAtMost: VolumeGrantCounts['volumeGrantsAtMost'];
 
   constructor(readonly accountId: string) {}
 
-  /** The volume grants that count for `key`'s quota: the bound when it leaves room, else the exact count. */
-  private volumesFor(region: string, key: KmsKey): number {
-    const bound = this.volumeGrantsAtMost?.() ?? 0;
-    if (key.grants.length + bound < MAX_GRANTS_PER_KEY) return bound;
-    return this.volumeGrants?.(region, key) ?? 0;
-  }
-
-  /**
-   * Whether the key `ref` in `region` has room for one more grant (a new volume's, or an explicit one): its explicit
-   * and per-volume grants below the quota ("Grants per KMS key: 50,000",
-   * https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html).
-   */
+  /** Whether the key `ref` in `region` has room for one more grant, its volumes' included (kms-grants.ts). */
   hasGrantRoom(region: string, ref: string): boolean {
     const key = this.key(region, ref);
-    return key === undefined || key.grants.length + this.volumesFor(region, key) < MAX_GRANTS_PER_KEY;
+    return key === undefined || key.grants.length + volumesForQuota(this, region, key) < MAX_GRANTS_PER_KEY;
   }
 
   /** The key's grants as the quota counts them: explicit and per volume (exact). */
@@ -240,7 +222,7 @@ export class KmsFake {
       // KMS's grant ids are 64 hex digits.
       nextGrantId: () => (++this.grantCounter).toString(16).padStart(64, '0'),
       usableAt: this.clock ? this.clock() + GRANT_PROPAGATION_MS : 0,
-      volumeGrants: () => this.volumesFor(region, key),
+      volumeGrants: () => volumesForQuota(this, region, key),
     });
   }
 
