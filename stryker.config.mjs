@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * Mutation testing of core/ (`npm run mutation`, docs/testing.md): Stryker changes core's code in small ways and
+ * Mutation testing of core/ (`npm run mutation`, docs/testing/mutation.md): Stryker changes core's code in small ways and
  * checks that some unit test fails. Only the unit tests run (vitest.mutation.config.ts), one process at a time: the
  * machine is shared, and with per-test coverage each mutant runs only the tests that reach it.
  * Equivalent mutants (no behaviour can tell them apart) are marked where they occur with

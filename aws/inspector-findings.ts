@@ -51,7 +51,7 @@ export class InspectorAdministratorRefusedError extends GoldsmithError {
     options?: { cause?: unknown },
   ) {
     super(
-      `cannot read findings from Inspector's delegated administrator ${roleArn.split(':')[4]}: ${reason}. Deploy docs/templates/inspector-findings-role.json in that account with this stage, the factory account and the organization id (docs/deploy.md, set-up b); then replay the dead-lettered finding events (docs/operating.md)`,
+      `cannot read findings from Inspector's delegated administrator ${roleArn.split(':')[4]}: ${reason}. Deploy docs/templates/inspector-findings-role.json in that account with this stage, the factory account and the organization id (docs/deploy/inspector-findings.md, set-up b); then replay the dead-lettered finding events (docs/operating/runbooks.md)`,
       options,
     );
     this.name = 'InspectorAdministratorRefusedError';

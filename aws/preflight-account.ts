@@ -7,7 +7,7 @@ import {
 } from '../core/sharing/member-baseline.js';
 import { type OrgTree, resolveTargets, withoutMissingOus } from '../core/sharing/targets.js';
 import { lambdaClient } from './clients/lambda.js';
-import type { PreflightCheck } from './preflight.js';
+import type { PreflightCheck } from './preflight-check.js';
 import { said } from './preflight-errors.js';
 
 /**

@@ -3,7 +3,7 @@ import { paginateListDelegatedAdministrators } from '@aws-sdk/client-organizatio
 import type { Catalog } from '../core/config/schema.js';
 import { inspector2Client } from './clients/inspector2.js';
 import { organizationsClient } from './clients/organizations.js';
-import type { PreflightCheck } from './preflight.js';
+import type { PreflightCheck } from './preflight-check.js';
 import { said } from './preflight-errors.js';
 
 /** Inspector's service principal in Organizations (its delegated administrator is registered under it). */
@@ -12,7 +12,7 @@ export const INSPECTOR_PRINCIPAL = 'inspector2.amazonaws.com';
 /**
  * Whether the account the catalog expects to be Inspector's delegated administrator is the one the organization
  * registered (`organization.inspectorAdministrator`, else the factory itself): on-finding reads members' findings
- * only from that account (docs/deploy.md, "Findings from every Region"). Organizations' ListDelegatedAdministrators
+ * only from that account (docs/deploy/inspector-findings.md). Organizations' ListDelegatedAdministrators
  * for Inspector's service principal, which the management account or any delegated administrator may call
  * (https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListDelegatedAdministrators.html); one account
  * for the whole organization (https://docs.aws.amazon.com/inspector/latest/user/designating-admin.html). Read-only.
@@ -46,7 +46,7 @@ export async function inspectorAdministratorCheck(catalog: Catalog, factoryAccou
       ? `none is designated: from the management account, run \`aws inspector2 enable-delegated-admin-account --delegated-admin-account-id ${expected} --region <region>\` in every distribution Region`
       : actual === factoryAccount
         ? `it is the factory account ${actual}: leave organization.inspectorAdministrator out of the catalog`
-        : `it is ${actual}: set organization.inspectorAdministrator to ${actual} and deploy the findings role there (docs/deploy.md, set-up b)`;
+        : `it is ${actual}: set organization.inspectorAdministrator to ${actual} and deploy the findings role there (docs/deploy/inspector-findings.md, set-up b)`;
   return { name, status: 'missing', detail: `the catalog expects ${who}, but ${fix}` };
 }
 
@@ -68,7 +68,7 @@ export async function inspectorMembersCheck(
     return {
       name,
       status: 'not checked',
-      detail: `the security account ${admin} administers Inspector: there, in ${regions.join(', ')}, \`aws inspector2 describe-organization-configuration\` must show ec2 auto-enabled (docs/deploy.md, "Findings from every Region")`,
+      detail: `the security account ${admin} administers Inspector: there, in ${regions.join(', ')}, \`aws inspector2 describe-organization-configuration\` must show ec2 auto-enabled (docs/deploy/inspector-findings.md)`,
     };
   const read = await Promise.all(
     regions.map(async (region) => {

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-organizations';
 import { DELEGATED_ORGANIZATIONS_ACTIONS, delegationGaps, scpDeniesDirectInvoke } from '../core/preflight/policies.js';
 import { organizationsClient } from './clients/organizations.js';
-import type { PreflightCheck } from './preflight.js';
+import type { PreflightCheck } from './preflight-check.js';
 import { nameOf, said } from './preflight-errors.js';
 
 /**
@@ -73,7 +73,7 @@ async function targetsAbove(account: string, region: string): Promise<string[]> 
 }
 
 /**
- * The service control policy that denies direct invocation of Goldsmith's functions (docs/security.md). SCPs do not
+ * The service control policy that denies direct invocation of Goldsmith's functions (docs/security/scp.md, `FunctionsOnlyByGoldsmith`). SCPs do not
  * apply to the management account
  * (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html), so there it cannot
  * be met. Otherwise the policies attached to the account and every OU above it, and the root, are read with
@@ -86,7 +86,7 @@ export async function serviceControlPolicyCheck(s: Standing, region: string): Pr
     return {
       name,
       status: 'not checked',
-      detail: `service control policies do not apply to the management account ${s.account}: nothing stops its administrators invoking Goldsmith's functions directly; deploy into a member account to close that (docs/security.md)`,
+      detail: `service control policies do not apply to the management account ${s.account}: nothing stops its administrators invoking Goldsmith's functions directly; deploy into a member account to close that (docs/security/scp.md)`,
     };
   const client = organizationsClient(region);
   try {
@@ -113,7 +113,7 @@ export async function serviceControlPolicyCheck(s: Standing, region: string): Pr
       : {
           name,
           status: 'missing',
-          detail: `no SCP on ${s.account} or above it denies lambda:InvokeFunction on Goldsmith's functions: from the management account, \`aws organizations create-policy --type SERVICE_CONTROL_POLICY --name goldsmith-functions --content file://scp.json\` with the statement docs/security.md gives, then \`aws organizations attach-policy --policy-id <id> --target-id ${s.account}\``,
+          detail: `no SCP on ${s.account} or above it denies lambda:InvokeFunction on Goldsmith's functions: from the management account, \`aws organizations create-policy --type SERVICE_CONTROL_POLICY --name goldsmith-functions --content file://scp.json\` with the statement FunctionsOnlyByGoldsmith docs/security/scp.md gives, then \`aws organizations attach-policy --policy-id <id> --target-id ${s.account}\``,
         };
   } catch (error) {
     return {

@@ -2,7 +2,7 @@ import type { Catalog } from '../core/config/schema.js';
 import { evaluateLimits, formatFigure, raisedLimits, sharingMeasurements } from '../core/limits/index.js';
 import type { OrgTree } from '../core/sharing/targets.js';
 import { readOrganizationTree } from './organizations-targets.js';
-import type { PreflightCheck } from './preflight.js';
+import type { PreflightCheck } from './preflight-check.js';
 
 /** Whether resolving the channels needs each account's tags (a channel selects accounts by tag). */
 export const treeNeedsTags = (catalog: Catalog): boolean =>

@@ -3,7 +3,7 @@ import { BatchGetAccountStatusCommand } from '@aws-sdk/client-inspector2';
 import type { Catalog } from '../core/config/schema.js';
 import { ec2Client } from './clients/ec2.js';
 import { inspector2Client } from './clients/inspector2.js';
-import type { PreflightCheck } from './preflight.js';
+import type { PreflightCheck } from './preflight-check.js';
 import { said } from './preflight-errors.js';
 
 /**

@@ -1,7 +1,7 @@
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { GOLDSMITH_VERSION, releaseParameterName, upgradeVerdict } from '../core/release/index.js';
 import { ssmClient } from './clients/ssm.js';
-import type { PreflightCheck } from './preflight.js';
+import type { PreflightCheck } from './preflight-check.js';
 
 /** The release a deployment of `stage` records in the home Region, or undefined when it records none. */
 export async function deployedRelease(stage: string, region: string): Promise<string | undefined> {

@@ -6,7 +6,7 @@ import {
 import type { Catalog } from '../core/config/schema.js';
 import { memberBaselineTargets } from '../core/sharing/member-baseline.js';
 import { organizationsClient } from './clients/organizations.js';
-import type { PreflightCheck } from './preflight.js';
+import type { PreflightCheck } from './preflight-check.js';
 import { said } from './preflight-errors.js';
 
 /**

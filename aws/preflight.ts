@@ -15,6 +15,7 @@ import { ssmClient } from './clients/ssm.js';
 import { stsClient } from './clients/sts.js';
 import { readOrganizationTree } from './organizations-targets.js';
 import { baselineToleranceCheck, iamCheck, lambdaConcurrencyCheck } from './preflight-account.js';
+import type { PreflightCheck } from './preflight-check.js';
 import { nameOf, said } from './preflight-errors.js';
 import { inspectorAdministratorCheck, inspectorMembersCheck } from './preflight-inspector.js';
 import {
@@ -34,13 +35,7 @@ import { enabledServicePrincipals, memberBaselineChecks } from './preflight-stac
  * each prerequisite and cites AWS's pages.
  */
 
-export type CheckStatus = 'ok' | 'missing' | 'not checked';
-export interface PreflightCheck {
-  name: string;
-  status: CheckStatus;
-  /** What was found, or what is missing and how to fix it. */
-  detail: string;
-}
+export type { CheckStatus, PreflightCheck } from './preflight-check.js';
 
 // The CDK bootstrap stack records its version here (default qualifier); deployments read it
 // (https://docs.aws.amazon.com/cdk/v2/guide/bootstrapping.html).

@@ -1,5 +1,5 @@
 import type { Catalog } from '../core/config/schema.js';
-import type { Command } from './commands.js';
+import type { Command } from './command.js';
 import { answerText } from './operator/answer-text.js';
 import { checkArguments } from './operator/arguments.js';
 import { identityRefusal } from './operator/identity-precheck.js';

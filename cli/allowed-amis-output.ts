@@ -4,7 +4,7 @@ type On = Extract<AllowedAmisPlan, { on: true }>;
 
 const day = (iso: string | undefined) => (iso ?? '').slice(0, 10);
 
-/** What the criteria cannot do, whatever the catalog (docs/fleet.md cites the pages). */
+/** What the criteria cannot do, whatever the catalog (docs/fleet/allowed-amis.md cites the pages). */
 export const CANNOT = [
   "an account's own AMIs are always allowed: EC2 does not restrict them, whatever the criteria",
   'instances already running keep running: the criteria govern discovering and launching AMIs, not instances',

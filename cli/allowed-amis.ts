@@ -1,5 +1,5 @@
 import { renderAllowedAmis } from './allowed-amis-output.js';
-import type { Command } from './commands.js';
+import type { Command } from './command.js';
 import { operatorOptions, TARGET_HELP } from './operator/options.js';
 import { ledgerOf, nowOf } from './operator/read.js';
 import { UsageError } from './usage.js';

@@ -1,8 +1,6 @@
-/** A `goldsmith` subcommand: takes the arguments after its name and resolves to the process exit code. */
-export interface Command {
-  readonly summary: string;
-  run(args: readonly string[]): Promise<number>;
-}
+import type { Command } from './command.js';
+
+export type { Command } from './command.js';
 
 /**
  * Every subcommand, loaded on demand so one command's dependencies never slow another down.

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import type { Command } from './commands.js';
+import type { Command } from './command.js';
 import { accountOf, type ExplainSetup, explainEvent, prepareExplain } from './explain-event.js';
 import { renderExplanation } from './explain-output.js';
 import { checkCatalogFile, DEFAULT_CATALOG_FILE } from './load-catalog.js';

@@ -2,7 +2,7 @@ import type { Catalog } from '../core/config/schema.js';
 import type { OuFleet } from '../core/fleet/channel-view.js';
 import type { ImageFleet } from '../core/fleet/view.js';
 import type { OrgTree } from '../core/sharing/targets.js';
-import type { Command } from './commands.js';
+import type { Command } from './command.js';
 import { type FleetReport, renderFleet } from './fleet-output.js';
 import { channelsOf, checkNames, operatorOptions, TARGET_HELP } from './operator/options.js';
 import { partitionOf } from './operator/partition.js';

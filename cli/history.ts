@@ -1,4 +1,4 @@
-import type { Command } from './commands.js';
+import type { Command } from './command.js';
 import { historyOf } from './operator/ledger-history.js';
 import { channelsOf, checkNames, operatorOptions, TARGET_HELP } from './operator/options.js';
 import { ledgerOf } from './operator/read.js';

@@ -1,5 +1,5 @@
 import { actionCommand } from './act.js';
-import type { Command } from './commands.js';
+import type { Command } from './command.js';
 import { subcommandOf, UsageError } from './usage.js';
 
 const USAGE = `usage: goldsmith lifecycle release IMAGE VERSION --reason R (--stage STAGE | --local DIR) [--json]

@@ -1,6 +1,6 @@
 import { InvalidCatalogError } from '../core/errors.js';
 import { MINIMUM_ACCOUNT_CONCURRENCY } from '../stacks/reserved-concurrency.js';
-import type { Command } from './commands.js';
+import type { Command } from './command.js';
 import { DEFAULT_CATALOG_FILE, loadCatalogFile } from './load-catalog.js';
 import { parseOptions } from './usage.js';
 

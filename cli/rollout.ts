@@ -1,7 +1,7 @@
 import { rolloutOf } from '../core/rollout/operator.js';
 import { rolloutRecordsOf } from '../core/status/rollout-records.js';
 import { actionCommand } from './act.js';
-import type { Command } from './commands.js';
+import type { Command } from './command.js';
 import { checkNames, operatorOptions, TARGET_HELP } from './operator/options.js';
 import { ledgerOf } from './operator/read.js';
 import { renderRolloutStatus } from './operator/rollout-text.js';

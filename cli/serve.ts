@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { connect, createServer, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import type { LocalSession } from '../local/simulator/session.js';
-import type { Command } from './commands.js';
+import type { Command } from './command.js';
 import { loadCatalogFile } from './load-catalog.js';
 import { readCloud, tellReplaying } from './operator/saved-cloud-file.js';
 import { checkSavedCatalog } from './operator/saved-identity.js';

@@ -1,15 +1,17 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { SimulationJson } from '../local/simulator/report-schema.js';
-import type { Command } from './commands.js';
+import type { Command } from './command.js';
 import { DEFAULT_CATALOG_FILE, loadCatalogFile } from './load-catalog.js';
 import { readCloud, tellReplaying } from './operator/saved-cloud-file.js';
+import { upgradeFrom } from './operator/saved-deployment.js';
 import { checkSavedCatalog, savedIdentity } from './operator/saved-identity.js';
 import {
   digestOf,
   readState,
   replayProblems,
   stateOf,
+  upgradeOf,
   writeState,
   writeStateIfUnchanged,
 } from './operator/saved-state.js';
@@ -65,12 +67,15 @@ export const command: Command = {
     if (values.until && !values.resume) throw new UsageError('--until goes with --resume');
     // Where the run will be written is checked before it runs (a whole simulation is not thrown away at its end).
     await checkSimulateOutputs({ html: values.html, save: values.save ?? values.resume });
-    const saved = values.resume ? await readState(values.resume) : undefined;
+    const saved = values.resume ? await readState(values.resume, { upgrading: true }) : undefined;
+    // Saved by the previous release, or by this one's earlier code: the new templates are deployed into it.
+    const upgrade = saved && upgradeOf(saved);
     const savedDigest = saved ? digestOf(saved) : undefined;
     if (saved && values.scenario) throw new UsageError('--resume continues the saved scenario: drop --scenario');
     const configPath = resolve(values.config ?? saved?.catalogFile ?? DEFAULT_CATALOG_FILE);
     const catalog = await loadCatalogFile(configPath);
-    if (saved && values.resume) checkSavedCatalog(values.resume, saved.identity, catalog);
+    // An upgrade takes the catalog as this release loads it (a release may give it new defaults, so its digest moves).
+    if (saved && values.resume && !upgrade) checkSavedCatalog(values.resume, saved.identity, catalog);
     const { scenarioSchema } = await import('../local/simulator/scenario.js');
     let raw: Record<string, unknown>;
     if (saved) {
@@ -133,13 +138,19 @@ export const command: Command = {
     // A saved cloud with its state is opened where it stopped; one without replays from the start (said once why).
     const ref = saved?.cloud;
     const open = values.resume && ref && 'file' in ref ? await readCloud(values.resume, ref, saved.savedAt) : undefined;
+    if (upgrade && !open)
+      throw new UsageError(
+        `${values.resume} was saved by Goldsmith ${upgrade.from} without its cloud's state, which only a replay by that code rebuilds: it cannot be upgraded; re-run "goldsmith simulate --save ${values.resume}"`,
+      );
     if (saved && !open)
       tellReplaying(ref && 'replay' in ref ? ref.replay : `${values.resume} holds no saved cloud state`);
+    const upgrading = upgrade && open && values.resume ? await upgradeFrom(values.resume, upgrade, open) : undefined;
     const result = await simulate(catalog, scenario, dirname(configPath), {
       onProgress: progress?.tick,
       snapshot: keep !== undefined,
       save: keep !== undefined,
       ...(open ? { open } : {}),
+      ...(upgrading ? { upgrade: upgrading } : {}),
       ...(values.json
         ? {}
         : {
@@ -157,6 +168,10 @@ export const command: Command = {
       throw error instanceof ScenarioChangeError ? new UsageError(error.message) : error;
     });
     progress?.done();
+    if (result.upgraded) {
+      const { upgradeLine } = await import('../local/snapshot/upgrade.js');
+      process.stderr.write(`${upgradeLine(result.upgraded)}\n`);
+    }
     if (saved && !open && result.snapshot) {
       const problems = replayProblems(saved.snapshot, result.snapshot);
       if (problems.length > 0) {

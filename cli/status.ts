@@ -1,4 +1,4 @@
-import type { Command } from './commands.js';
+import type { Command } from './command.js';
 import { operatorOptions, TARGET_HELP } from './operator/options.js';
 import { nowOf, statusOf } from './operator/read.js';
 import { releaseLine, releaseOf } from './operator/release.js';

@@ -2,7 +2,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { catalogWarnings } from '../core/config/catalog.js';
 import { keyGrantQuotaWarnings } from '../core/config/rules/key-grants-organization.js';
 import { rolloutBaselineWarnings, rolloutWavesInOrganization } from '../core/config/rules/rollout-organization.js';
-import type { Command } from './commands.js';
+import type { Command } from './command.js';
 import { checkCatalogFile, componentFilesIn, DEFAULT_CATALOG_FILE } from './load-catalog.js';
 import { summarizeCatalog, summaryLine } from './summary.js';
 import { parseOptions } from './usage.js';

@@ -110,7 +110,7 @@ export function onFindingRoleName(stage: string): string {
 
 /**
  * The prefix of every name CloudFormation gives Goldsmith's resources (stack `<stage>-goldsmith-<Stack>`, and each
- * generated name after its stack), e.g. `prod-goldsmith-`: the prefix docs/security.md's SCP names.
+ * generated name after its stack), e.g. `prod-goldsmith-`: the prefix docs/security/scp.md's SCP names.
  */
 export function stackResourcePrefix(stage: string): string {
   return `${stage}-${NAME_PREFIX}-`;

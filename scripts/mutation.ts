@@ -35,7 +35,7 @@ if (!reportOnly) {
 if (!existsSync(reportFile)) {
   const run = ['npm run mutation', ...(modules.length > 0 ? ['--', ...modules] : [])].join(' ');
   console.error(
-    `no report at ${reportFile}: run \`${run}\` first (a fresh clone has none; docs/testing.md has the last figures)`,
+    `no report at ${reportFile}: run \`${run}\` first (a fresh clone has none; docs/testing/mutation.md has the last figures)`,
   );
   process.exit(1);
 }

@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 /**
  * The type-check is TypeScript 7's compiler (the `typescript-native` dev dependency, `npm:typescript@7`: native code,
  * its checkers in parallel), which reports what TypeScript 5's `tsc` does on this repository in about a third of the
- * CPU (docs/performance.md, "Where npm test spends its time"). TypeScript 5 stays the `typescript` package, whose
+ * CPU (docs/performance.md, "`npm test`"). TypeScript 5 stays the `typescript` package, whose
  * JavaScript API test/isolation.ts and scripts/readiness read. Found beside this script, in its checkout.
  */
 const NATIVE_TSC = fileURLToPath(new URL('../node_modules/typescript-native/bin/tsc', import.meta.url));

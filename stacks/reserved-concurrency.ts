@@ -1,6 +1,6 @@
 /**
  * Every reservation of Lambda concurrency the stacks make, in one place, so the minimum account concurrency the
- * deploy needs is computed rather than written by hand (docs/deploy.md, docs/security.md).
+ * deploy needs is computed rather than written by hand (docs/deploy.md, docs/security/approvals.md).
  */
 export const RESERVED_CONCURRENCY = {
   /** The approval callback: a public URL people click; anything more is abuse (stacks/promotion/functions.ts). */

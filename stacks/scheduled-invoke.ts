@@ -12,7 +12,7 @@ import { grantQueueSend } from './resource-doors.js';
  * confused-deputy guard the Scheduler guide recommends
  * (https://docs.aws.amazon.com/scheduler/latest/UserGuide/cross-service-confused-deputy-prevention.html). A schedule
  * anyone with scheduler:CreateSchedule makes in another group (`default`) cannot use it; creating, updating and
- * deleting schedules in Goldsmith's groups is held by the SCP in docs/security.md.
+ * deleting schedules in Goldsmith's groups is held by the SCP in docs/security/scp.md.
  */
 export function schedulerRole(stack: Stack, id: string, description: string, group: string): iam.Role {
   return new iam.Role(stack, id, {

@@ -4,7 +4,7 @@ import { seededRandom } from '../local/fakes/common.js';
 
 /**
  * The files that cost the most (their simulations run in beforeAll, or they replay a saved cloud per command), the
- * dearest first, as measured in docs/testing.md and docs/performance.md ("Test suite"): the scenario files by their
+ * dearest first, as measured in docs/testing.md and docs/performance.md ("`npm test`"): the scenario files by their
  * wall time in a shared worker, the others by the last full run's. Two workers share the run: a file like these
  * started last is the run's tail, one core busy for minutes while the other waits. vitest orders files by the
  * durations it cached from the last run, and by file size when it has none (a fresh clone, CI); neither puts these

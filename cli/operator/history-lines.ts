@@ -3,7 +3,16 @@
 
 import { pausedText, resumedText } from '../../core/promotion/resume.js';
 import type { LedgerItem } from '../../core/status/image-view.js';
-import type { HistoryEntry } from './ledger-history.js';
+
+/** One line of an image's story. */
+export interface HistoryEntry {
+  at: string;
+  version?: string;
+  channel?: string;
+  what: string;
+  /** What `--verbose` lists under the line (a rollout's skipped groups). */
+  details?: string[];
+}
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 

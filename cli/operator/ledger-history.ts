@@ -12,20 +12,19 @@ import { rolloutHistory } from '../../core/status/rollout-history.js';
 import { rolloutRecordsOf } from '../../core/status/rollout-records.js';
 import { scheduledRevocationView } from '../../core/status/scheduled-revocations.js';
 import { breakerHistory } from '../../core/triggers/breaker.js';
-import { concerning, EVERY_CHANNEL, pauseHistory, type Scope, withdrawalText } from './history-lines.js';
+import {
+  concerning,
+  EVERY_CHANNEL,
+  type HistoryEntry,
+  pauseHistory,
+  type Scope,
+  withdrawalText,
+} from './history-lines.js';
 import { recordedCost } from './read.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
-/** One line of an image's story. */
-export interface HistoryEntry {
-  at: string;
-  version?: string;
-  channel?: string;
-  what: string;
-  /** What `--verbose` lists under the line (a rollout's skipped groups). */
-  details?: string[];
-}
+export type { HistoryEntry } from './history-lines.js';
 
 /** An instant as people read it in `history` and `status`: minutes, UTC ("2027-01-05 01:52"). */
 export const shortTime = (iso: string): string => {

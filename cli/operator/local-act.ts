@@ -1,10 +1,10 @@
 import { dirname } from 'node:path';
 import type { SimulationResult } from '../../local/simulator/index.js';
 import { UsageError } from '../usage.js';
+import type { Answer } from './answer.js';
 import type { Where } from './options.js';
 import { readCloud, tellReplaying } from './saved-cloud-file.js';
 import { changedWhileRunning, journaled, replayProblems, saveActed, stateDigest } from './saved-state.js';
-import type { Answer } from './send.js';
 
 type Local = Extract<Where, { kind: 'local' }>;
 

@@ -2,20 +2,25 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Catalog } from '../../core/config/schema.js';
+import { GOLDSMITH_VERSION } from '../../core/release/index.js';
 import { CODE_ROOT, canonical } from '../../local/simulator/synth-key.js';
 import { UsageError } from '../usage.js';
+import { type SavedUpgrade, savedUpgrade } from './saved-release.js';
 
 /**
  * What a saved cloud's state means depends on: the code that wrote it (the handlers and core that shaped the ledger
  * items, the stacks that wired them, the local cloud that ran them, the installed dependencies) and the catalog it
- * ran. A saved cloud carries both digests; a Goldsmith whose code or catalog differs refuses it rather than reading
- * items it may misread, or replaying a run that would not be the one saved.
+ * ran. A saved cloud carries both digests and its release; a Goldsmith whose catalog differs refuses it, and one
+ * whose code differs upgrades it (`simulate --resume`, from the previous release or its own: saved-release.ts) or
+ * refuses it, rather than reading items it may misread.
  */
 export interface SavedIdentity {
   /** SHA-256 over the sources under CODE_DIRS and CODE_FILES (path and content). */
   code: string;
   /** SHA-256 of the catalog as loaded (canonical form). */
   catalog: string;
+  /** The release that saved it (events/release.ts); absent in a save of 0.2.0, which its code digest names. */
+  release?: string;
 }
 
 /** Every directory whose code runs in or shapes the local cloud: the handlers' AWS edge (aws/, whose caches a
@@ -61,17 +66,22 @@ export function catalogDigest(catalog: Catalog): string {
 export const savedIdentity = (catalog: Catalog): SavedIdentity => ({
   code: codeDigest(),
   catalog: catalogDigest(catalog),
+  release: GOLDSMITH_VERSION,
 });
 
 const resave = (dir: string) => `re-run "goldsmith simulate --save ${dir}"`;
 
-/** Refuses a saved cloud whose state this Goldsmith's code would misread. */
-export function checkSavedCode(dir: string, identity: Partial<SavedIdentity> | undefined): void {
-  if (identity?.code !== codeDigest()) {
-    throw new UsageError(
-      `${dir} was saved by an older Goldsmith (its code differs from this one's, so its state could be misread): ${resave(dir)}`,
-    );
-  }
+/**
+ * Opens a saved cloud as it was when this Goldsmith's code saved it (undefined); a cloud another release's code saved
+ * is an upgrade where `upgrading` allows one (simulate --resume), and refused otherwise, naming both releases.
+ */
+export function checkSavedCode(
+  dir: string,
+  identity: Partial<SavedIdentity> | undefined,
+  upgrading = false,
+): SavedUpgrade | undefined {
+  if (identity?.code === codeDigest()) return undefined;
+  return savedUpgrade(dir, identity, upgrading);
 }
 
 /** Refuses a saved cloud used with another catalog than the one it ran. */

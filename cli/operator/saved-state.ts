@@ -8,6 +8,7 @@ import type { CloudSnapshot } from '../../local/simulator/snapshot.js';
 import { UsageError } from '../usage.js';
 import { type CloudRef, pruneClouds, writeCloud } from './saved-cloud-file.js';
 import { checkSavedCode, type SavedIdentity } from './saved-identity.js';
+import type { SavedUpgrade } from './saved-release.js';
 
 /**
  * A saved local cloud (`simulate --save DIR`): the catalog file and the scenario that produced it, the virtual time
@@ -42,6 +43,12 @@ export const STATE_FORMAT = 3;
  * `--resume`) for the one this command read, and overwrite it.
  */
 const READ_DIGESTS = new WeakMap<SavedState, string>();
+
+/** What opening each state `readState` returned takes: an upgrade from another release's code, or nothing. */
+const UPGRADES = new WeakMap<SavedState, SavedUpgrade>();
+
+/** The upgrade opening `state` takes (readState with `upgrading`), or undefined: the code that saved it is this. */
+export const upgradeOf = (state: SavedState): SavedUpgrade | undefined => UPGRADES.get(state);
 
 /** The digest of the bytes `state` was read from (readState). */
 export function digestOf(state: SavedState): string {
@@ -119,7 +126,11 @@ export async function writeStateIfUnchanged(
   }
 }
 
-export async function readState(dir: string): Promise<SavedState> {
+/**
+ * Reads the saved cloud in `dir`. One saved by other code is refused, or, with `upgrading` (simulate --resume), read
+ * for an upgrade when it was saved by the previous release or this one (`upgradeOf`; saved-release.ts).
+ */
+export async function readState(dir: string, { upgrading = false } = {}): Promise<SavedState> {
   let raw: string;
   let bytes: Buffer;
   try {
@@ -146,7 +157,8 @@ export async function readState(dir: string): Promise<SavedState> {
       `${join(dir, FILE)} is not a saved local cloud this Goldsmith reads (format ${STATE_FORMAT}): re-run "goldsmith simulate --save ${dir}"`,
     );
   }
-  checkSavedCode(dir, state.identity);
+  const upgrade = checkSavedCode(dir, state.identity, upgrading);
+  if (upgrade) UPGRADES.set(state as SavedState, upgrade);
   READ_DIGESTS.set(state as SavedState, createHash('sha256').update(bytes).digest('hex'));
   return state as SavedState;
 }

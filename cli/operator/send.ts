@@ -1,17 +1,13 @@
 import type { Catalog } from '../../core/config/schema.js';
 import { iamRefusalText } from '../../core/trust/refusal-text.js';
-import type { OperatorExchange } from '../../local/simulator/operator.js';
 import { defaultOperator, principalOf } from '../../local/trust/operator-signer.js';
 import { UsageError } from '../usage.js';
+import type { Answer } from './answer.js';
 import type { Where } from './options.js';
 import { digestOf, nextRequestId } from './saved-state.js';
 import { sendToServer } from './served.js';
 
-/** What the endpoint answered, whichever way it was reached. */
-export interface Answer {
-  status: number;
-  response: OperatorExchange['response'];
-}
+export type { Answer } from './answer.js';
 
 /** The Trust stack's name as SST deploys it (`<stage>-<app>-Trust`), whose output `OperatorUrl` is the endpoint. */
 const trustStackName = (stage: string) => `${stage}-goldsmith-Trust`;

@@ -28,7 +28,7 @@ export type AllowedAmisPlan =
     };
 
 export const OFF_REASON =
-  'allowedAmis is not set in the catalog: Goldsmith computes no Allowed AMIs criteria (set allowedAmis.mode to "audit-mode" first; docs/fleet.md)';
+  'allowedAmis is not set in the catalog: Goldsmith computes no Allowed AMIs criteria (set allowedAmis.mode to "audit-mode" first; docs/fleet/allowed-amis.md)';
 
 /**
  * The factory accounts the ledger knows: the account of each build item's Image Builder ARN (`BUILD#` items only,

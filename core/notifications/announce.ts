@@ -8,13 +8,9 @@ import {
 import { approverDoorText } from '../promotion/decision-proof.js';
 import type { Link } from './links.js';
 import { ROLLOUT_SEVERITY, ROLLOUT_TEXT } from './rollout-text.js';
+import type { Subject } from './shapes.js';
 
-/** What an announcement is about. */
-export interface Subject {
-  image?: string | undefined;
-  version?: string | undefined;
-  channel?: string | undefined;
-}
+export type { Subject } from './shapes.js';
 
 type Detail<E extends NotificationEvent> = NotificationOf<E>['detail'];
 type Text = { title: string; summary: string };

@@ -1,8 +1,8 @@
 import type { Notification } from '../../events/notification.js';
 import { rolloutFacts } from './rollout-text.js';
+import type { Fact } from './shapes.js';
 
-/** A label and a value a person scans for: "Regions: us-east-1, eu-west-1". */
-export type Fact = readonly [label: string, value: string];
+export type { Fact } from './shapes.js';
 
 const joined = (items: readonly string[]) => (items.length === 0 ? 'none' : items.join(', '));
 

@@ -1,5 +1,7 @@
+import type { NotificationOf } from '../../events/notification.js';
 import { channelCompliance, formatHours, type RecordLike } from '../fleet/compliance-summary.js';
-import type { MonthlySummary } from './monthly-summary.js';
+
+type MonthlySummary = NotificationOf<'monthly-summary'>['detail'];
 
 /** At most this many laggard OUs are named per channel (the rest are counted in `ous`). */
 export const LAGGARDS_NAMED = 10;

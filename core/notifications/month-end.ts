@@ -1,5 +1,7 @@
+import type { NotificationOf } from '../../events/notification.js';
 import { type LedgerItem, fieldText as str } from '../status/image-view.js';
-import type { MonthlySummary } from './monthly-summary.js';
+
+type MonthlySummary = NotificationOf<'monthly-summary'>['detail'];
 
 /** What is still open at the end of a month, from an image's ledger partition (the monthly summary's lists). Pure. */
 

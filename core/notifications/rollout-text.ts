@@ -1,7 +1,6 @@
 import type { NotificationOf, Severity } from '../../events/notification.js';
 import type { ROLLOUT_NOTIFICATION_DETAILS } from '../../events/rollout-notification.js';
-import type { Subject } from './announce.js';
-import type { Fact } from './facts.js';
+import type { Fact, Subject } from './shapes.js';
 
 /**
  * What the rollout's announcements say, in Slack and mail alike: one line (the title) and a sentence or two naming the

@@ -104,7 +104,7 @@ const SAMPLE_FUNCTION = 'arn:aws:lambda:us-east-1:111122223333:function:prod-gol
  * Whether one of the service control policies `contents` denies `lambda:InvokeFunction` on Goldsmith's functions:
  * a Deny whose actions cover the call and whose resources cover every function, or name Goldsmith's
  * (`<stage>-goldsmith-…`, any stage). Its conditions (who is exempt) are the organization's to choose;
- * docs/security.md gives the recommended ones.
+ * docs/security/scp.md gives the recommended ones.
  */
 export function scpDeniesDirectInvoke(contents: readonly string[]): boolean {
   const arn = SAMPLE_FUNCTION;

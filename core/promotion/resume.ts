@@ -101,7 +101,7 @@ export function resumeText(
 export const AUTOMATIC_RESUMER = 'goldsmith';
 
 /**
- * A resumption as `status`, `history` and docs/operating.md tell it, in the same words: `promotion resumed
+ * A resumption as `status`, `history` and docs/operating/runbooks.md tell it, in the same words: `promotion resumed
  * automatically by the reconciler (resumption 1)`, or `promotion resumed by <principal> (resumption 4)` for an
  * operator's `goldsmith resume`; `status` adds when (`at`), and the operator's `--reason` comes last when they gave
  * one (`… (resumption 4) at 2027-01-14 09:00: the endpoint is back`).
@@ -120,7 +120,7 @@ export function resumedText(resumption: {
     : `promotion resumed by ${by} (resumption ${resumption.n})${when}${why}`;
 }
 
-/** A pause as `status`, `history` and docs/operating.md tell it: `promotion paused at dev: <why>`. */
+/** A pause as `status`, `history` and docs/operating/runbooks.md tell it: `promotion paused at dev: <why>`. */
 export function pausedText(pause: { channel: string; reason: string }): string {
   return `promotion paused at ${pause.channel}: ${pause.reason}`;
 }

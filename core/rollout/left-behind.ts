@@ -1,5 +1,3 @@
-import type { RolloutGroup } from './record.js';
-
 /**
  * Instances a successful refresh left on an older launch template version, and why. A refresh told to `Ignore`
  * protected or Standby instances "ignores instances that are protected from scale in [in Standby] and continues to
@@ -48,8 +46,14 @@ export function leftBehindText(l: LeftBehind | undefined): string {
   return `${l.instances} instance${l.instances === 1 ? '' : 's'} (${why.join(', ')})`;
 }
 
+/** What sumLeftBehind reads of a wave's group (record.ts's RolloutGroup): its left-behind count and its move back. */
+interface GroupLeft {
+  leftBehind?: LeftBehind;
+  back?: unknown;
+}
+
 /** The groups' left-behind instances added up, with how many groups left any (groups moved back are not counted). */
-export function sumLeftBehind(groups: readonly RolloutGroup[]): LeftBehind & { groups: number } {
+export function sumLeftBehind(groups: readonly GroupLeft[]): LeftBehind & { groups: number } {
   const out = { groups: 0, instances: 0, protected: 0, standby: 0, other: 0 };
   for (const g of groups) {
     const l = g.leftBehind;

@@ -1,11 +1,14 @@
-import type { ScheduleSpec } from '../config/schema.js';
 import { daysInMonth } from './next.js';
 import { wallClockAt, wallClockInstant, wallClockReadings } from './timezone.js';
 
-export type MonthlyPatchSpec = Pick<
-  Extract<ScheduleSpec, { type: 'monthly-patch' }>,
-  'daysAfterPatchTuesday' | 'at' | 'timezone'
->;
+/** What a monthly-patch schedule says (config's `schedule` of type `monthly-patch`, read by core/config). */
+export interface MonthlyPatchSpec {
+  readonly daysAfterPatchTuesday: number;
+  /** Wall-clock time of day, "HH:MM". */
+  readonly at: string;
+  /** IANA time zone name. */
+  readonly timezone: string;
+}
 
 /** A date on the calendar, without a time or zone; `month` is 1–12. */
 export interface CalendarDate {

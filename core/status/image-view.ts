@@ -9,18 +9,19 @@ import {
   inFlightOf,
   lastFailureOf,
 } from './image-progress.js';
+import type { LedgerItem } from './ledger-item.js';
 import { findingsReportedText } from './ledger-lines.js';
 import { lastMoveBack, type RevokedMove, type RolledBackMove, revocationsByVersion } from './pointer-moves.js';
 import { type PendingPointer, pendingPointer } from './pointer-pending.js';
 import { type ScheduledRevocationView, scheduledRevocationsOf } from './scheduled-revocations.js';
+
 /**
  * What one image's ledger partition says about it right now: channel pointers, what is in flight, what waits for
  * whom, the last failure and how far each channel lags. Pure: the CLI's `status` and the health gauges both read
  * the partition (`pk = IMAGE#<image>`) and call this.
  */
 
-/** A ledger item as DynamoDB's document client returns it. */
-export type LedgerItem = Record<string, unknown>;
+export type { LedgerItem } from './ledger-item.js';
 
 const DAY_MS = 86_400_000;
 

@@ -1,6 +1,6 @@
 import { countsText } from '../lifecycle/finding-response.js';
 import type { FindingCounts } from '../promotion/types.js';
-import type { LedgerItem } from './image-view.js';
+import type { LedgerItem } from './ledger-item.js';
 
 /**
  * The words of ledger records that both `history` and the simulator's timeline tell, one definition each: a pointer

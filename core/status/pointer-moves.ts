@@ -1,4 +1,4 @@
-import type { LedgerItem } from './image-view.js';
+import type { LedgerItem } from './ledger-item.js';
 
 /**
  * How a channel's pointer last moved back, from the ledger's `ROLLBACK#<channel>#<from>` items: withdrawn or moved

@@ -20,7 +20,7 @@ export function skippedCount(r: Pick<RolloutRecord, 'waves' | 'skippedGroups'>):
 
 /** What a stopped rollout says: why, and that no further wave starts. */
 export const stoppedText = (r: RolloutRecord) =>
-  `${r.reason ?? 'its execution is no longer running'} — no further wave; see operating.md`;
+  `${r.reason ?? 'its execution is no longer running'} — no further wave; see docs/operating/runbooks.md`;
 
 /**
  * What a wave no group was refreshed in says, in `history` and `rollout status` alike:

@@ -1,6 +1,14 @@
-import type { AutoScalingFake } from './autoscaling.js';
-import { type AutoScalingGroup, asErr } from './autoscaling-groups.js';
+import { type AutoScalingGroup, type AutoScalingGroups, asErr, type GroupSpec } from './autoscaling-groups.js';
+import type { InstanceRefresh } from './autoscaling-refresh-types.js';
 import { asArray, type FakeCall } from './common.js';
+
+/** What these calls use of the Auto Scaling fake (autoscaling.ts's AutoScalingFake). */
+interface AutoScalingFake {
+  readonly groups: AutoScalingGroups;
+  createGroup(spec: GroupSpec): AutoScalingGroup;
+  active(g: AutoScalingGroup): InstanceRefresh | undefined;
+  record(call: FakeCall, g: AutoScalingGroup, refreshId?: string): void;
+}
 
 /** CreateAutoScalingGroup and UpdateAutoScalingGroup, as far as member teams' own tooling and the tests need them. */
 

@@ -1,6 +1,6 @@
 import { EC2ServiceException } from '@aws-sdk/client-ec2';
 import { asArray, errorFactory, paginate } from './common.js';
-import type { AmiRecord, SnapshotRecord } from './ec2.js';
+import type { AmiRecord, SnapshotRecord } from './ec2-records.js';
 
 const err = errorFactory(EC2ServiceException);
 const tagList = (m: ReadonlyMap<string, string>) => [...m].map(([Key, Value]) => ({ Key, Value }));

@@ -1,8 +1,8 @@
 import { EC2ServiceException } from '@aws-sdk/client-ec2';
 import { asArray, errorFactory, IdMaker, paginate } from './common.js';
-import type { AmiRecord } from './ec2.js';
 import type { FleetState } from './ec2-fleet.js';
 import { type OrgModel, permits } from './ec2-permissions.js';
+import type { AmiRecord } from './ec2-records.js';
 
 const err = errorFactory(EC2ServiceException);
 

@@ -13,11 +13,11 @@ import {
   applyChanges,
   applyLaunchPermissionChanges,
   checkPermission,
-  type LaunchPermission,
   type OrgModel,
   permissionChanges,
   permits,
 } from './ec2-permissions.js';
+import type { AmiRecord, SnapshotRecord } from './ec2-records.js';
 import { ImageUsageReports, type UsageContext } from './ec2-usage.js';
 import type { LaunchTemplates } from './launch-templates.js';
 
@@ -30,27 +30,7 @@ const TEMPLATE_ACTIONS = new Set([
 const AMI_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const SNAP_ID = /^snap-([0-9a-f]{8}|[0-9a-f]{17})$/;
 
-export interface AmiRecord {
-  readonly imageId: string;
-  readonly region: string;
-  readonly name: string;
-  readonly ownerId: string;
-  readonly creationDate: string;
-  readonly snapshotIds: string[];
-  description: string;
-  deprecationTime: string | undefined;
-  readonly tags: Map<string, string>;
-  readonly launchPermissions: Map<string, LaunchPermission>;
-}
-
-export interface SnapshotRecord {
-  readonly snapshotId: string;
-  readonly region: string;
-  readonly ownerId: string;
-  readonly kmsKeyId: string;
-  readonly tags: Map<string, string>;
-  readonly createVolumePermissions: Map<string, LaunchPermission>;
-}
+export type { AmiRecord, SnapshotRecord } from './ec2-records.js';
 
 export interface RegisterImageOptions {
   readonly name: string;

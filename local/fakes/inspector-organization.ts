@@ -17,7 +17,7 @@ export interface AutoEnable {
  * organization's delegated administrator may read or change it; any other account is refused with
  * AccessDeniedException ("Invoking account does not have access to describe the organization configuration", as
  * users report it: https://github.com/hashicorp/terraform-provider-aws/issues/27000). A prepared organization has EC2
- * scanning turned on for new members in every Region (docs/deploy.md, "Findings from every Region").
+ * scanning turned on for new members in every Region (docs/deploy/inspector-findings.md).
  */
 export class InspectorOrganizationConfiguration implements FakeService {
   static readonly ACTIONS = new Set(['DescribeOrganizationConfiguration', 'UpdateOrganizationConfiguration']);

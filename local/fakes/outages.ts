@@ -23,7 +23,7 @@ export interface OutageWindow {
   readonly retryAfterSeconds?: number | undefined;
 }
 
-/** A window as the report shows it (docs/simulation.md, "Outages"). */
+/** A window as the report shows it (docs/simulation.md, "Scenario format", `faults.outages`; docs/simulation/report.md). */
 export interface OutageReport extends OutageWindow {
   callsFailed: number;
   /** Distinct pieces of work (promotion steps, events, builds, notifications) the window held up. */

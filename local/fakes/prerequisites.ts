@@ -37,7 +37,7 @@ export function preparedPrerequisites(
     organizations.rootId,
   );
   // A member factory: the delegation policy names it, and it is StackSets' and Inspector's delegated administrator
-  // (docs/deploy.md, set-up a).
+  // (docs/deploy/inspector-findings.md, set-up a).
   if (factory !== organization.managementAccountId) {
     organization.resourcePolicy = goldsmithDelegationPolicy(factory);
     organization.register(STACKSETS_SERVICE_PRINCIPAL, factory);
@@ -58,7 +58,7 @@ export function preparedPrerequisites(
 /** The SCP the prepared organization attaches to its root. */
 export const GOLDSMITH_SCP_ID = 'p-goldsmith01';
 
-/** docs/security.md's defence in depth: no direct invocation of Goldsmith's functions. */
+/** docs/security/scp.md, FunctionsOnlyByGoldsmith: no direct invocation of Goldsmith's functions. */
 export const GOLDSMITH_SCP_CONTENT = JSON.stringify({
   Version: '2012-10-17',
   Statement: [

@@ -8,7 +8,7 @@ import type { SimulationReport } from './report.js';
 const RECONCILER_PERIOD_MS = 6 * 3_600_000;
 
 /**
- * The outage audits (docs/simulation.md, "Outages"), each counting what it examined:
+ * The outage audits (docs/simulation/report.md, "The consistency audit"), each counting what it examined:
  * - `intents-built`: every build intent in the ledger is done — each image's decision names its build or says why
  *   it was skipped (superseded by what) — unless it was recorded within the last reconciler period;
  * - `no-transient-outcomes`: no promotion outcome's reason names a transient error (those are waited out).

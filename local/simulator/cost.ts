@@ -1,8 +1,8 @@
 import { type CostReport, estimateRun, instancePrice } from '../../core/cost/estimate.js';
 import { priceTable } from '../../core/cost/prices.js';
+import { channelPromotions } from './call-minimum.js';
 import type { LocalCloud } from './cloud.js';
 import type { SimulationReport } from './report.js';
-import { channelPromotions } from './totals.js';
 
 /**
  * The report's `cost`: each image's builds, storage (for exactly the time each output existed) and pointers from

@@ -2,6 +2,7 @@ import type { Catalog } from '../../core/config/schema.js';
 import { MONTH_MS } from '../../core/duration.js';
 import { resetModelChecks } from '../models/request-check.js';
 import { talliesOf } from '../snapshot/tallies.js';
+import type { UpgradeFigures, UpgradeFrom } from '../snapshot/upgrade.js';
 import { auditConsistency } from './audit.js';
 import { auditFleets } from './audit-fleets.js';
 import { auditImageView } from './audit-image-view.js';
@@ -41,6 +42,8 @@ export interface SimulationResult {
   snapshot?: CloudSnapshot;
   /** The whole cloud written down at the end (`save`), or why it cannot be a snapshot. */
   saved?: SavedCloud | Unsavable;
+  /** What opening a cloud another release saved did to it (`upgrade`). */
+  upgraded?: UpgradeFigures;
   run: {
     wallMs: number;
     simulatedMonths: number;
@@ -79,6 +82,8 @@ export async function simulate(
     keep?: boolean;
     /** Goes on from a saved cloud (of this catalog and scenario) instead of the scenario's start: replays nothing. */
     open?: SavedCloud;
+    /** With `open`: the cloud was saved by another release, whose deployment the new templates are deployed over. */
+    upgrade?: UpgradeFrom;
     /** Writes the cloud down where the run stopped, as `saved` (or why it cannot be a snapshot). */
     save?: boolean;
   } = {},
@@ -90,8 +95,8 @@ export async function simulate(
   const { cloud, approvers, fleets, operatorEndpoint, statusTimes, statusLog, notes } = run;
   let kept = false;
   try {
-    if (options.open) await openCloud(run, options.open);
-    else armScenario(run);
+    const upgraded = options.open ? await openCloud(run, options.open, options.upgrade) : undefined;
+    if (!options.open) armScenario(run);
     const start = Date.parse(scenario.start);
     const until = Date.parse(scenario.until);
     const onProgress = options.onProgress;
@@ -199,6 +204,7 @@ export async function simulate(
       ...(scenario.fleets.length > 0 ? { fleets: { events: fleets.events } } : {}),
       ...(options.snapshot ? { snapshot: await snapshotOf(cloud) } : {}),
       ...(options.save ? { saved: await saveCloud(run, stopped) } : {}),
+      ...(upgraded ? { upgraded } : {}),
       ...(cloud.slack ? { slackMessages: slackMessagesOf(cloud.slack) } : {}),
       run: {
         wallMs,

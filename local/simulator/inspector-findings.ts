@@ -12,7 +12,7 @@ interface InspectorFindingEvent extends BusEvent {
  * there, with the cloud's time as first and last observed) and its "Inspector2 Finding" event reaches the
  * factory's default bus of that Region only: sent there when the factory is the organization's delegated
  * administrator (https://docs.aws.amazon.com/inspector/latest/user/findings-managing-automating-responses.html), else
- * forwarded there by the administrator's rule (docs/deploy.md, set-up b). A finding outside the home Region reaches
+ * forwarded there by the administrator's rule (docs/deploy/inspector-findings.md, set-up b). A finding outside the home Region reaches
  * on-finding only through the stacks' forwarding rules.
  */
 export function raiseInstanceFinding(cloud: LocalCloud, event: InspectorFindingEvent): void {

@@ -1,6 +1,38 @@
 import type { LocalCloud } from './cloud.js';
-import type { SimulationReport } from './report.js';
 import { type Item, str } from './report-ledger.js';
+
+/** One build in the `simulate --json` report (report.ts). */
+export interface ReportBuild {
+  image: string;
+  version: string;
+  trigger: string;
+  status: string;
+  requestedAt: string;
+  finishedAt: string | null;
+  reason?: string;
+  /** The change (dedupe key) the ledger records the build was started for. */
+  change?: string;
+  /** The cost estimate the ledger's build item carries (instances and copies, without storage). */
+  cost?: number;
+  /** Revocation's flag: built on a revoked parent (when, and the reason), held until rebuilt. */
+  flagged?: { at: string; reason: string };
+}
+
+/** One promotion outcome in the report. */
+export interface ReportPromotion {
+  image: string;
+  version: string;
+  channel: string;
+  outcome: string;
+  reason: string;
+  by?: string;
+  at: string;
+  regions: string[];
+  targets: { ous: number; accounts: number };
+}
+
+/** The report's pointers: `image/channel` → region → the AMI its parameter names. */
+export type ReportPointers = Record<string, Record<string, string>>;
 
 const TERMINAL = new Set(['AVAILABLE', 'FAILED', 'CANCELLED']);
 
@@ -15,7 +47,7 @@ export function buildsOf(
   cloud: LocalCloud,
   items: readonly Item[],
   statusTimes: Map<string, { status: string; at: string }>,
-): SimulationReport['builds'] {
+): ReportBuild[] {
   const { fakes } = cloud.installed;
   const buildRecords = new Map<string, Item>();
   for (const i of items.filter((r) => r.kind === 'build'))
@@ -46,7 +78,7 @@ export function buildsOf(
 }
 
 /** The report's `promotions`: the ledger's promotion records with the sharing each had, oldest first. */
-export function promotionsOf(cloud: LocalCloud, items: readonly Item[]): SimulationReport['promotions'] {
+export function promotionsOf(cloud: LocalCloud, items: readonly Item[]): ReportPromotion[] {
   const channelIndex = (name: string) => cloud.catalog.channels.findIndex((c) => c.name === name);
   const shareKey = (i: Item) => `${str(i.image)}@${str(i.version)}#${str(i.channel)}`;
   const shares = new Map<string, Item>();
@@ -77,9 +109,9 @@ export function promotionsOf(cloud: LocalCloud, items: readonly Item[]): Simulat
 }
 
 /** The report's `pointers`: each image and channel's SSM parameter, per region where it is set. */
-export function pointersOf(cloud: LocalCloud): SimulationReport['pointers'] {
+export function pointersOf(cloud: LocalCloud): ReportPointers {
   const { fakes } = cloud.installed;
-  const pointers: SimulationReport['pointers'] = {};
+  const pointers: ReportPointers = {};
   for (const [image, spec] of Object.entries(cloud.catalog.images)) {
     for (const channel of cloud.catalog.channels.map((c) => c.name)) {
       for (const region of spec.regions) {

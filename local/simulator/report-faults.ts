@@ -1,12 +1,31 @@
 import { announcementWork, type SnsFake } from '../fakes/sns-sts.js';
-import type { SimulationReport } from './report.js';
 import { type Item, str } from './report-ledger.js';
+
+/** Announcements SNS refused, by what became of them (the report's `faults.announcements`). */
+export interface RefusedAnnouncements {
+  refused: number;
+  publishedLater: number;
+  pending: number;
+  lost: number;
+}
+
+/** A promotion a transient error paused (the report's `faults.paused`). */
+export interface PausedPromotion {
+  image: string;
+  version: string;
+  channel: string;
+  error: string;
+  pausedAt: string;
+  status: string;
+  resumes: number;
+  resumedAt?: string;
+}
 
 /** What became of the announcements SNS refused: published later, waiting in the ledger, or lost. */
 export function refusedAnnouncements(
   sns: Pick<SnsFake, 'messages' | 'refusedAnnouncements'>,
   items: readonly Item[],
-): SimulationReport['faults']['announcements'] {
+): RefusedAnnouncements {
   const published = new Set(sns.messages.map((m) => announcementWork(m.message)).filter((w) => w !== undefined));
   const waiting = new Set(
     items.filter((i) => i.kind === 'undelivered-notification').map((i) => `notification:${str(i.sk)}`),
@@ -23,7 +42,7 @@ export function refusedAnnouncements(
 }
 
 /** The ledger's paused promotions (`PAUSED#`), oldest pause first. */
-export function pausesOf(items: readonly Item[]): SimulationReport['faults']['paused'] {
+export function pausesOf(items: readonly Item[]): PausedPromotion[] {
   return items
     .filter((i) => i.kind === 'paused-promotion')
     .map((i) => ({

@@ -1,7 +1,6 @@
 import type { MonthlySummary } from '../../core/notifications/monthly-summary.js';
 import type { SlackStandIn } from '../slack/stand-in.js';
 import type { LocalCloud } from './cloud.js';
-import type { SimulationReport } from './report.js';
 
 type Item = Record<string, unknown>;
 
@@ -62,8 +61,17 @@ export function slackFigures(
   };
 }
 
+/** One announcement in the report's `notifications`. */
+export interface ReportNotification {
+  event: string;
+  image: string;
+  channel: string | null;
+  at: string;
+  subject: string;
+}
+
 /** What Goldsmith announced on its notification topic so far (the SNS fake's messages), oldest first. */
-export function notificationsOf(cloud: LocalCloud): SimulationReport['notifications'] {
+export function notificationsOf(cloud: LocalCloud): ReportNotification[] {
   const notifyTopic = new Set(
     [...cloud.wiring.functions.values()].map((f) => f.environment.NOTIFY_TOPIC_ARN).filter((t): t is string => !!t),
   );

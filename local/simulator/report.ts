@@ -7,8 +7,15 @@ import { type CallPlanFigures, callPlanFigures } from './call-minimum.js';
 import type { LocalCloud } from './cloud.js';
 import type { AsyncInvoker } from './invoke.js';
 import { type AmiFigures, amiFigures, type PatchTime, patchTimes, withdrawnBuilds } from './lifecycle-audit.js';
-import { buildsOf, pointersOf, promotionsOf } from './report-builds.js';
-import { pausesOf, refusedAnnouncements } from './report-faults.js';
+import {
+  buildsOf,
+  pointersOf,
+  promotionsOf,
+  type ReportBuild,
+  type ReportPointers,
+  type ReportPromotion,
+} from './report-builds.js';
+import { type PausedPromotion, pausesOf, type RefusedAnnouncements, refusedAnnouncements } from './report-faults.js';
 import type { FleetFigures } from './report-fleet.js';
 import { scanLedger } from './report-ledger.js';
 import { type MemberBaselineFigures, memberBaselineFigures } from './report-member-baseline.js';
@@ -16,6 +23,7 @@ import {
   type NotificationFigures,
   notificationFigures,
   notificationsOf,
+  type ReportNotification,
   type SlackFigures,
   slackFigures,
 } from './report-notifications.js';
@@ -25,34 +33,10 @@ import { type SharingFigures, sharingFigures } from './sharing-figures.js';
 /** The `simulate --json` report (docs/simulation.md), extended with `timeline` and `run`. */
 export interface SimulationReport {
   scenario: { start: string; until: string; seed: number };
-  builds: {
-    image: string;
-    version: string;
-    trigger: string;
-    status: string;
-    requestedAt: string;
-    finishedAt: string | null;
-    reason?: string;
-    /** The change (dedupe key) the ledger records the build was started for. */
-    change?: string;
-    /** The cost estimate the ledger's build item carries (instances and copies, without storage). */
-    cost?: number;
-    /** Revocation's flag: built on a revoked parent (when, and the reason), held until rebuilt. */
-    flagged?: { at: string; reason: string };
-  }[];
-  promotions: {
-    image: string;
-    version: string;
-    channel: string;
-    outcome: string;
-    reason: string;
-    by?: string;
-    at: string;
-    regions: string[];
-    targets: { ous: number; accounts: number };
-  }[];
-  pointers: Record<string, Record<string, string>>;
-  notifications: { event: string; image: string; channel: string | null; at: string; subject: string }[];
+  builds: ReportBuild[];
+  promotions: ReportPromotion[];
+  pointers: ReportPointers;
+  notifications: ReportNotification[];
   announcements?: NotificationFigures['announcements'];
   summaries?: NotificationFigures['summaries'];
   apiCalls: Record<string, number>;
@@ -64,25 +48,16 @@ export interface SimulationReport {
     failed: FailedCall[];
     /** Per outage window: calls failed, work deferred, when the last of it was done. */
     outages: OutageReport[];
-    /** Dead-lettered invocations the re-drive made again (docs/simulation.md, "Outages"), and dead letters left at the end. */
+    /** Dead-lettered invocations the re-drive made again (docs/simulation/report.md, `faults.redriven`), and dead letters left at the end. */
     redriven: number;
     deadLettersLeft: number;
     /**
      * Announcements SNS refused (after the SDK's retries): published later, still waiting in the ledger for the
      * reconciler at the end, or lost (neither published nor kept: SNS and the ledger failed together).
      */
-    announcements: { refused: number; publishedLater: number; pending: number; lost: number };
+    announcements: RefusedAnnouncements;
     /** Promotions a transient error paused at the end of the retry horizon, and their resumption. */
-    paused: {
-      image: string;
-      version: string;
-      channel: string;
-      error: string;
-      pausedAt: string;
-      status: string;
-      resumes: number;
-      resumedAt?: string;
-    }[];
+    paused: PausedPromotion[];
   };
   duplicatesSuppressed: number;
   /** Dead-lettered deliveries, and puts the bus policy refused (with the principal that tried). */

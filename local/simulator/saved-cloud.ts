@@ -1,9 +1,13 @@
+import { GOLDSMITH_VERSION } from '../../core/release/index.js';
 import { type HeldModelChecks, heldModelChecks, holdModelChecks } from '../models/request-check.js';
 import { loadContainer, type SavedContainer, saveContainer } from '../snapshot/container-state.js';
+import { deploymentOf, type SavedDeployment } from '../snapshot/deployment.js';
 import { exportFakes, importFakes } from '../snapshot/fakes-state.js';
+import { runMigrations } from '../snapshot/migrations.js';
 import { exportState, importState, type PlainState } from '../snapshot/plain-state.js';
 import { type StreamPositions, seekStreams, streamPositions } from '../snapshot/streams.js';
 import { type RunTallies, rewindTallies } from '../snapshot/tallies.js';
+import { deployOver, freshDeployment, type UpgradeFigures, type UpgradeFrom } from '../snapshot/upgrade.js';
 import type { SavedStepFunctions } from '../stepfunctions/engine.js';
 import { armSchedule, scheduleTriggers } from './driver.js';
 import type { Attempt } from './invoke.js';
@@ -40,6 +44,9 @@ export interface SavedCloud {
    * before it was carried: that run's report counts from the open.
    */
   apiModel?: HeldModelChecks;
+  /** What the cloud was deployed with (its release, templates and code): what an upgrade deploys over. Absent in a
+   * save of 0.2.0 (its `deployment.json` beside it says it: deployment.ts). */
+  deployment?: SavedDeployment;
 }
 
 /** A pending clock item as data: when, its label, and what re-creates it. */
@@ -95,6 +102,7 @@ export async function saveCloud(run: LiveRun, stopped?: RunTallies): Promise<Sav
     records: exportState(records(run)),
     exchanges: run.operatorEndpoint.exchanges,
     apiModel: heldModelChecks(),
+    deployment: deploymentOf(cloud, GOLDSMITH_VERSION),
   };
 }
 
@@ -111,11 +119,18 @@ const records = (run: LiveRun) => ({
  * items are armed again in their order, and the scenario's schedule runs and fleet checks from the saved horizon up
  * to the scenario's `until` go on the clock, aligned as a straight run's.
  */
-export async function openCloud(run: LiveRun, saved: SavedCloud): Promise<void> {
+export async function openCloud(
+  run: LiveRun,
+  saved: SavedCloud,
+  upgrade?: UpgradeFrom,
+): Promise<UpgradeFigures | undefined> {
   const { cloud } = run;
   await cloud.clock.settle();
   cloud.clock.moveTo(saved.at);
-  importFakes(cloud, saved.fakes);
+  const fresh = upgrade && freshDeployment(cloud);
+  importFakes(cloud, saved.fakes, { keepNewFields: upgrade !== undefined });
+  // An upgrade deploys the new templates over what was saved (upgrade.ts), before anything runs on.
+  const deployed = upgrade && fresh && deployOver(cloud, fresh, upgrade, run.scenario.seed);
   await cloud.dynamo.load(saved.dynamo);
   seekStreams(cloud, saved.streams);
   await loadContainer(saved.container);
@@ -131,9 +146,13 @@ export async function openCloud(run: LiveRun, saved: SavedCloud): Promise<void> 
   run.armedUntil = Date.parse(saved.armedUntil);
   armUntil(run, Date.parse(run.scenario.until));
   for (const item of saved.pending) rearm(run, item);
-  await cloud.sfn.loadState(saved.stepFunctions);
+  const migrations = upgrade ? await runMigrations({ ...upgrade, tables: cloud.wiring.tables.map((t) => t.name) }) : [];
+  // A running execution keeps the definition it started on: its save's, or the deployment it was saved under's.
+  const earlier = new Map(Object.entries(upgrade?.previous.stateMachines ?? {}));
+  const executions = await cloud.sfn.loadState(saved.stepFunctions, earlier);
   // Last: what the fresh cloud's start checked, the saved one had checked too, and opening sends no request.
   if (saved.apiModel) holdModelChecks(saved.apiModel);
+  return deployed && { ...deployed, executions, migrations };
 }
 
 type Rearm = (run: LiveRun, data: never, at: number, label: string) => void;

@@ -1,7 +1,7 @@
 import { skPrefix } from '../../core/ledger/keys.js';
 import type { LedgerItem } from '../../core/status/image-view.js';
 import { findingsReportedText, pointerMovedBackText } from '../../core/status/ledger-lines.js';
-import { shortenArns, type TimelineEntry } from './timeline.js';
+import { shortenArns, type TimelineEntry } from './timeline-entry.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 

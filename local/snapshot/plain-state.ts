@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { PlainState } from './state-form.js';
 import { type Place, pathOf, placesOf } from './state-place.js';
 
 /**
@@ -14,22 +15,7 @@ import { type Place, pathOf, placesOf } from './state-place.js';
  * rather than saved as something else.
  */
 
-/** The encoded form: JSON values, with tagged objects for what JSON lacks. */
-export type PlainState =
-  | null
-  | boolean
-  | number
-  | string
-  | PlainState[]
-  | { $u: 1 }
-  | { $nan: 'NaN' | 'Infinity' | '-Infinity' }
-  | { $date: string }
-  | { $map: [PlainState, PlainState][] }
-  | { $set: PlainState[] }
-  | { $o: Record<string, PlainState> }
-  | { $shared: string }
-  | { $ref: string }
-  | { $big: string };
+export type { PlainState } from './state-form.js';
 
 /** Objects that belong to the cloud rather than to the walked object, by a name the fresh cloud resolves. */
 export type SharedObjects = ReadonlyMap<object, string>;
@@ -101,9 +87,15 @@ const tagOf = (state: PlainState): string | undefined =>
 /**
  * Writes `state` (from `exportState`) into `target`, an object of the same kind built fresh: its own data properties
  * take the saved values; a field holding a class instance in both is filled in place (keeping its class and its
- * callbacks); shared objects are looked up by name in `shared`.
+ * callbacks); shared objects are looked up by name in `shared`. With `keepNewFields` (a state another release's
+ * code wrote: an upgrade), a class instance keeps the fields the saved one did not have, as its constructor set them.
  */
-export function importState(target: object, state: PlainState, shared: ReadonlyMap<string, object> = new Map()): void {
+export function importState(
+  target: object,
+  state: PlainState,
+  shared: ReadonlyMap<string, object> = new Map(),
+  { keepNewFields = false } = {},
+): void {
   // Only the places a `$ref` leads through are kept by path (state-place.ts).
   const places = placesOf(state, '$');
   const byPath = new Map<string, unknown>();
@@ -121,8 +113,11 @@ export function importState(target: object, state: PlainState, shared: ReadonlyM
       if (tagOf(saved) === '$o' && isRecord(current)) fill(current, saved, place);
       else record[key] = build(saved, place, current);
     }
-    // What the fresh object holds and the saved one did not (an entry of a record, a field set later) goes.
-    for (const key of Object.keys(record)) if (!(key in fields) && !isWiring(record[key])) delete record[key];
+    // What the fresh object holds and the saved one did not (an entry of a record, a field set later) goes; in an
+    // upgrade, a field a class has in this release and did not have in the one that saved it stays.
+    const keepsNew = keepNewFields && Object.getPrototypeOf(into) !== Object.prototype;
+    for (const key of Object.keys(record))
+      if (!(key in fields) && !isWiring(record[key]) && !keepsNew) delete record[key];
   };
   const build = (s: PlainState, at: Place, current?: unknown): unknown => {
     const value = built(s, at, current);

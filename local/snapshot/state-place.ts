@@ -1,4 +1,4 @@
-import type { PlainState } from './plain-state.js';
+import type { PlainState } from './state-form.js';
 
 /**
  * Where a saved value sits, as the state walker names it (`$.ec2.images<3>.tags[0]`), spelled out only where it is

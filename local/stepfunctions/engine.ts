@@ -5,27 +5,30 @@ import {
   InvalidName,
   StateMachineDoesNotExist,
 } from '@aws-sdk/client-sfn';
-import { StateMachine } from 'aws-local-stepfunctions';
 import type { LocalStepFunctionsOptions } from './engine-options.js';
 import { isValidExecutionName, type LocalExecution } from './execution.js';
 import { type RunContext, runExecution } from './execution-run.js';
 import { type ExecutionJournal, Restore, type SavedRun } from './journal.js';
-import { type LocalizedMachine, localizeDefinition, type StatesDefinition } from './localize.js';
-import { type Restoring, restorable, type SavedStepFunctions, savedRun } from './saved-state.js';
+import type { LocalizedMachine, StatesDefinition } from './localize.js';
+import { MachineDefinitions } from './machines.js';
+import {
+  type RestoredDefinitions,
+  type Restoring,
+  restorable,
+  type SavedStepFunctions,
+  savedDefinitions,
+  savedRun,
+} from './saved-state.js';
 import { TaskTokens } from './tokens.js';
-import { validatedCache } from './validated.js';
 
-const VALIDATED = validatedCache();
-
-export type { SavedStepFunctions } from './saved-state.js';
+export type { RestoredDefinitions, SavedStepFunctions } from './saved-state.js';
 
 /**
  * Step Functions on the local cloud: runs the synthesized ASL with aws-local-stepfunctions, every Task served
  * in process, Waits and task-token timeouts on the virtual clock, and the API's documented idempotency and errors.
  */
 export class LocalStepFunctions {
-  private readonly machines = new Map<string, LocalizedMachine>();
-  private readonly runners = new Map<LocalizedMachine, StateMachine>();
+  private readonly machines = new MachineDefinitions();
   private readonly executions = new Map<string, LocalExecution>();
   private readonly running = new Set<Promise<void>>();
   private readonly tokens: TaskTokens;
@@ -47,21 +50,12 @@ export class LocalStepFunctions {
     return this.counters.transitions;
   }
 
-  /** Registers a state machine definition under its ARN. */
+  /**
+   * Registers a state machine definition under its ARN; registering another one later is UpdateStateMachine: new
+   * executions start on it, running ones keep theirs (machines.ts).
+   */
   register(stateMachineArn: string, definition: StatesDefinition): void {
-    const machine = localizeDefinition(definition);
-    // Validate once here (a bad definition fails at registration, as CreateStateMachine would); executions and
-    // their Map iterations then skip the validator, which otherwise recompiles its schema every time. A definition
-    // that passed before (same validators) is not checked again (validated.ts).
-    const validationOptions = { checkPaths: false, checkArn: false };
-    VALIDATED.check(machine.definition, validationOptions, () => {
-      new StateMachine(machine.definition as never, { validationOptions });
-    });
-    this.machines.set(stateMachineArn, machine);
-    this.runners.set(
-      machine,
-      new StateMachine(machine.definition as never, { validationOptions: { noValidate: true } }),
-    );
+    this.machines.register(stateMachineArn, definition);
   }
 
   /** StartExecution: same name + same input while open → the same execution; otherwise ExecutionAlreadyExists. */
@@ -70,8 +64,7 @@ export class LocalStepFunctions {
     startDate: Date;
   } {
     const machineArn = input.stateMachineArn ?? '';
-    const machine = this.machines.get(machineArn);
-    if (!machine) {
+    if (!this.machines.currentMachine(machineArn)) {
       throw new StateMachineDoesNotExist({ message: `State Machine Does Not Exist: '${machineArn}'`, $metadata: {} });
     }
     const name = input.name ?? randomUUID();
@@ -94,6 +87,8 @@ export class LocalStepFunctions {
       status: 'RUNNING',
       startDate: this.options.clock.now(),
     };
+    const machine = this.machines.start(executionArn, machineArn);
+    if (!machine) throw new Error(`no definition for ${machineArn}`);
     this.executions.set(executionArn, execution);
     this.launch(machine, execution);
     return { executionArn, startDate: execution.startDate };
@@ -159,6 +154,7 @@ export class LocalStepFunctions {
       taskSeq: this.counters.taskSeq,
       tokens: this.tokens.saveState(),
       running,
+      ...savedDefinitions(running, (arn) => this.machines.definitionOf(arn)),
     };
   }
 
@@ -169,9 +165,22 @@ export class LocalStepFunctions {
    * token or transition) until each branch is back at its pending call, which goes on live. Resolves then; rejects,
    * naming execution and state, when a restored execution left its journal's path (discard the engine then).
    */
-  loadState(saved: SavedStepFunctions): Promise<void> {
+  loadState(
+    saved: SavedStepFunctions,
+    earlier: ReadonlyMap<string, StatesDefinition> = new Map(),
+  ): Promise<RestoredDefinitions> {
     if (this.executions.size > 0) throw new Error('Step Functions loads only into an engine that has started nothing');
-    const restored = restorable(saved, this.machines);
+    // Each running execution goes on with the definition it started on: the one its save recorded; for a save that
+    // recorded none, the one `earlier` names for its machine (the deployment it was saved under); else the current.
+    const restored = restorable(saved, (run, machineArn) => {
+      const recorded = saved.runningOn?.[run.executionArn];
+      const definition =
+        (recorded === undefined ? undefined : saved.definitions?.[recorded]) ?? earlier.get(machineArn);
+      return this.machines.start(run.executionArn, machineArn, definition);
+    });
+    const onEarlier = restored.filter(({ run, machineArn }) =>
+      this.machines.onEarlierDefinition(run.executionArn, machineArn),
+    ).length;
     for (const e of saved.executions) {
       const { startDate, stopDate, ...rest } = e;
       this.executions.set(e.executionArn, {
@@ -195,16 +204,17 @@ export class LocalStepFunctions {
     // counted, and a restore not back in place stopped short.
     const done = Promise.all(restores.map((r) => r.done));
     done.catch(() => undefined);
-    return new Promise<void>((resolve, reject) => {
+    const figures: RestoredDefinitions = { running: restored.length, onEarlierDefinition: onEarlier };
+    return new Promise<RestoredDefinitions>((resolve, reject) => {
       setImmediate(() => {
         for (const restore of restores) restore.quiet();
-        done.then(() => resolve(), reject);
+        done.then(() => resolve(figures), reject);
       });
     });
   }
 
   private launch(machine: LocalizedMachine, execution: LocalExecution, restoring?: Restoring): void {
-    const sm = this.runners.get(machine);
+    const sm = this.machines.runner(machine);
     if (!sm) throw new Error(`no runner for ${execution.stateMachineArn}`);
     const ctx: RunContext = {
       options: this.options,

@@ -4,7 +4,7 @@ import { accountOf, principalMatches, roleNameOfSession } from '../../core/trust
 import { LOCAL_ACCOUNT } from '../simulator/cloud-types.js';
 
 /**
- * Who `--as` signs the local operator endpoint's requests as (docs/operating.md, "Who --as acts as"), in the parts
+ * Who `--as` signs the local operator endpoint's requests as (docs/operating.md, "Operator commands", `--as`), in the parts
  * the catalog alone decides: the stacks write the operators' role's trust policy (`access.operators`) and the
  * operator function's resource policy (`access.approvers`' principals) from the catalog (stacks/trust/operator.ts).
  * Shared by the local endpoint (operator-url.ts) and the CLI, which refuses from it before replaying a saved cloud.

@@ -67,7 +67,7 @@ async function allowed(
 }
 
 /**
- * Who `as` signs as, the same for every action (docs/operating.md, "Who --as acts as"): a principal the catalog names
+ * Who `as` signs as, the same for every action (docs/operating.md, "Operator commands", `--as`): a principal the catalog names
  * among the approvers signs as itself; any other principal the operators' role's trust policy admits (simulated)
  * acts through that role, as a session named after it; anyone else signs as itself, and IAM decides.
  */

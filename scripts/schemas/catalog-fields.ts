@@ -25,7 +25,7 @@ export const CATALOG_FIELDS: Record<string, string> = {
   'images.<name>.parent':
     '`ssm:/public/parameter` (e.g. an Amazon Linux parameter), `ami-…`, an Image Builder image ARN, `docker:repo:tag`, or `{ image, channel }`.',
   'images.<name>.parent.image':
-    'Lineage: another catalog image whose channel pointer this image builds on. Its promotion to that channel rebuilds this image. A parent version an approver rejected for a channel holds the versions built on it (at any depth) at that channel only, until that parent version is promoted there after all; an expired approval or a failed gate of the parent holds nothing (docs/operating.md: Rejected parents).',
+    'Lineage: another catalog image whose channel pointer this image builds on. Its promotion to that channel rebuilds this image; a parent version rejected for a channel holds the versions built on it there (below the table).',
   'images.<name>.parent.channel': 'The parent’s channel this image follows.',
   'images.<name>.components':
     'Build components, in order: AWS-managed by name, or AWSTOE YAML files of this repository.',
@@ -64,7 +64,7 @@ export const CATALOG_FIELDS: Record<string, string> = {
   'images.<name>.retention.unpromotedGrace': 'The same for builds never promoted (failed, rejected, expired, aborted).',
   'images.<name>.revocation': 'What revoking a version does to the versions built on it (recorded lineage).',
   'images.<name>.revocation.descendants':
-    "`rebuild`: the versions built on it are flagged, children and theirs at any depth (held: a flagged version passes no further gate, soak check or approval; its promotion stops, recorded as aborted with the reason, and `status` and `history` show the flag) and rebuilt on the rolled-back parent, a grandchild once its parent's rebuild is promoted to the channel it follows; where the revocation left the channel a child follows empty (no earlier launchable version to roll back to), nothing is rebuilt: the flagged version stays held until a new parent version is built and promoted to that channel, and the child build on that one is promoted instead; channels a flagged child already reached keep it (pointers and grants) until its replacement is promoted there; `revoke`: they are revoked too, at any depth, before that rebuild.",
+    '`rebuild`: the versions built on it, at any depth, are flagged, held and rebuilt on the rolled-back parent; `revoke`: they are revoked too, at any depth, before that rebuild (below the table).',
   'images.<name>.channels': 'The channels this image goes through, in order (default: all of them).',
   'images.<name>.repository': 'Containers: the ECR repository name the factory creates and pushes to.',
   channels: 'The channels, in promotion order (e.g. dev → staging → prod).',
@@ -182,7 +182,7 @@ export const CATALOG_FIELDS: Record<string, string> = {
   'quotas.amis':
     'EC2 "AMIs": AMIs per Region (default 50,000), checked by `validate` against `retention.keep` per channel.',
   allowedAmis:
-    'Optional (off when absent): the EC2 Allowed AMIs criteria the channels imply, printed as an Organizations declarative policy by `goldsmith allowed-amis` (docs/fleet.md: what it blocks and what it cannot).',
+    'Optional (off when absent): the EC2 Allowed AMIs criteria the channels imply, printed as an Organizations declarative policy by `goldsmith allowed-amis` (docs/fleet/allowed-amis.md: what it blocks and what it cannot).',
   'allowedAmis.mode':
     '`audit-mode`: EC2 marks each AMI allowed or not and blocks nothing; `enabled`: only matching AMIs are listed and launch. Start in `audit-mode`.',
   'allowedAmis.channels':

@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { inspectorFindingsRoleTemplate } from '../../core/lifecycle/inspector-reader.js';
 import { catalogReference, withReference } from './catalog-reference.js';
+import { cliReference } from './cli-reference.js';
 import { jsonSchemas, schemaText } from './generate.js';
 
 /** The arguments `npm run schemas` takes: `--check` writes nothing and says what is stale. */
@@ -26,7 +27,7 @@ async function textOf(file: string): Promise<string | undefined> {
 
 /**
  * Generates docs/schemas/*.schema.json and the field reference of docs/catalog.md under `root` from the zod schemas,
- * and docs/templates/inspector-findings-role.json from its code.
+ * docs/templates/inspector-findings-role.json from its code, and docs/reference/cli.md from the commands' --help.
  * Writes them, or with `check`, writes nothing and says which differ from what is committed.
  */
 export async function writeSchemas(root: string, options: { check?: boolean } = {}): Promise<SchemasOutcome> {
@@ -40,6 +41,8 @@ export async function writeSchemas(root: string, options: { check?: boolean } = 
     'docs/templates/inspector-findings-role.json',
     `${JSON.stringify(inspectorFindingsRoleTemplate(), null, 2)}\n`,
   );
+  // Every goldsmith command's --help, from cli/.
+  wanted.set('docs/reference/cli.md', await cliReference());
   const stale: string[] = [];
   for (const [file, text] of wanted) {
     if ((await textOf(join(root, file))) !== text) stale.push(file);

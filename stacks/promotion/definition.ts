@@ -1,5 +1,4 @@
 import { Duration } from 'aws-cdk-lib';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { type RetryPolicy, retryPolicy } from '../../core/errors/retry.js';
@@ -7,10 +6,11 @@ import { POINTER_NOT_TAKEN, POINTER_RETRY } from '../../core/promotion/pointer-t
 import type { PromotionPlan } from '../../core/promotion/types.js';
 import { soakStates } from './soak.js';
 import { approvalStateName } from './state-names.js';
-import { invoke, TASK_STATES, tokenTask } from './task-states.js';
+import { invoke, type PromotionTaskFunctions, TASK_STATES, tokenTask } from './task-states.js';
 
 export { soakStateName, soakTimes } from './soak.js';
 export { approvalStateName, TASK_STATES } from './state-names.js';
+export type { PromotionTaskFunctions } from './task-states.js';
 
 /**
  * The promotion state machine, in one reviewable place.
@@ -26,19 +26,6 @@ export { approvalStateName, TASK_STATES } from './state-names.js';
  * aws-local-stepfunctions (which keeps running queued Map iterations after one fails), without relying on Map
  * failure semantics. State names are the contract with the local simulator, which overrides each Task by name.
  */
-
-/** The Lambda functions behind the task states. */
-export interface PromotionTaskFunctions {
-  loadImage: IFunction;
-  gate: IFunction;
-  requestApproval: IFunction;
-  soakStart: IFunction;
-  soakCheck: IFunction;
-  share: IFunction;
-  publish: IFunction;
-  retire: IFunction;
-  recordOutcome: IFunction;
-}
 
 /** Approval channels of the catalog with their timeouts (the same for every image that uses the channel). */
 export function approvalTimeouts(

@@ -1,9 +1,6 @@
 import { Duration, type Stack } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
@@ -15,24 +12,12 @@ import { pipelineArnPrefix } from '../pipelines.js';
 import { RESERVED_CONCURRENCY } from '../reserved-concurrency.js';
 import { grantTopicPublish } from '../resource-doors.js';
 import type { PromotionTaskFunctions } from './definition.js';
+import type { PromotionEnvironment } from './environment.js';
 import { allowFindingReads, onFindingRole } from './finding-reads.js';
 import { allowOrganizationRead, allowRetirement, ec2ImageArn } from './lifecycle.js';
 import { grantSigningKey } from './signing-keys.js';
 
-/** The shared resources every promotion function reaches. */
-export interface PromotionEnvironment {
-  ledger: dynamodb.ITable;
-  topic: sns.ITopic;
-  /** The approval-links topic: each approver's own links, filtered per approver (stacks/Notifications.ts). */
-  approvalLinks: sns.ITopic;
-  bus: events.IEventBus;
-  secret: secretsmanager.ISecret;
-  /** The secret's name as written (the token `secret.secretName` resolves through string splitting of its ARN). */
-  secretName: string;
-  /** The decision-proof key: only the doors and the reconciler read it (stacks/Promotion.ts). */
-  decisionSecret: secretsmanager.ISecret;
-  decisionSecretName: string;
-}
+export type { PromotionEnvironment } from './environment.js';
 
 const TASK_HANDLERS: Record<keyof PromotionTaskFunctions, string> = {
   loadImage: 'functions/promotion/load-image.handler',

@@ -15,7 +15,7 @@ import { NAME_PREFIX } from '../names.js';
 import { grantTopicPublish, sendOnlyByWriters } from '../resource-doors.js';
 import { scheduleInvocation } from '../scheduled-invoke.js';
 import { allowPointerMoves } from './consumer-access.js';
-import type { PromotionEnvironment } from './functions.js';
+import type { PromotionEnvironment } from './environment.js';
 
 /** Once a day: retention is counted in days (`deleteAfter`, the unpromoted grace), so a daily pass is exact enough. */
 export const LIFECYCLE_RATE = 'rate(1 day)';

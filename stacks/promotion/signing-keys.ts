@@ -25,7 +25,7 @@ export type SigningKeyDoor = 'approval-links' | 'approval-decisions';
 
 const doorOf = (door: SigningKeyDoor) => `secret:${door}`;
 
-/** What changes a secret's value, key or policy: the deployment's alone (and the SCP's rotator, docs/security.md). */
+/** What changes a secret's value, key or policy: the deployment's alone (and the SCP's rotator, docs/security/scp.md). */
 export const SECRET_ADMIN_ACTIONS = [
   'secretsmanager:PutResourcePolicy',
   'secretsmanager:DeleteResourcePolicy',

@@ -2,9 +2,8 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { RetryPolicy } from '../../core/errors/retry.js';
 import type { PromotionPlan } from '../../core/promotion/types.js';
-import type { PromotionTaskFunctions } from './definition.js';
 import { soakStateName, soakTimes } from './state-names.js';
-import { invoke, TASK_STATES, tokenTask } from './task-states.js';
+import { invoke, type PromotionTaskFunctions, TASK_STATES, tokenTask } from './task-states.js';
 
 export { soakStateName, soakTimes } from './state-names.js';
 

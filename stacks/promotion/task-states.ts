@@ -7,6 +7,19 @@ import type { RetryPolicy } from '../../core/errors/retry.js';
 
 export { TASK_STATES } from './state-names.js';
 
+/** The Lambda functions behind the task states. */
+export interface PromotionTaskFunctions {
+  loadImage: IFunction;
+  gate: IFunction;
+  requestApproval: IFunction;
+  soakStart: IFunction;
+  soakCheck: IFunction;
+  share: IFunction;
+  publish: IFunction;
+  retire: IFunction;
+  recordOutcome: IFunction;
+}
+
 /**
  * Every task waits out transient errors (core's one table: throttling, 5xx, unavailable, timeouts, Step Functions'
  * Lambda service errors) with exponential backoff and full jitter over the retry horizon; only permanent errors,

@@ -211,7 +211,7 @@ describe('the reconciler finds a rollout whose execution stopped under it', () =
       'stopped at 2027-01-03T00:00:00.000Z: its execution is ABORTED while the rollout was running',
     );
     expect(rolloutHistory(stopped ?? fail()).at(-1)?.what).toBe(
-      'rollout stopped: its execution is ABORTED while the rollout was running — no further wave; see operating.md',
+      'rollout stopped: its execution is ABORTED while the rollout was running — no further wave; see docs/operating/runbooks.md',
     );
     // A redriven execution does not take the rollout up again.
     expect(await checkWave(INPUT)).toEqual({ done: true, state: 'stopped', currentWave: 0 });

@@ -71,8 +71,8 @@ describe('a promotion paused by an outage, on a saved cloud', () => {
       'promotion resumed automatically by the reconciler (resumption 1)',
       'promotion resumed automatically by the reconciler (resumption 2)',
     ]);
-    // docs/operating.md's runbook quotes the same lines.
-    const runbook = readFileSync(join(REPO_ROOT, 'docs', 'operating.md'), 'utf8');
+    // docs/operating/runbooks.md quotes the same lines.
+    const runbook = readFileSync(join(REPO_ROOT, 'docs', 'operating', 'runbooks.md'), 'utf8');
     expect(runbook).toContain('promotion paused at dev: ');
     expect(runbook).toContain('promotion resumed automatically by the reconciler (resumption 1)');
     expect(runbook).toContain('promotion resumed by arn:aws:sts::');

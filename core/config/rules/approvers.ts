@@ -17,7 +17,7 @@ function announced(catalog: Catalog): boolean {
 }
 
 /**
- * Every channel approver can decide through at least one door (docs/security.md, "How an approval reaches the
+ * Every channel approver can decide through at least one door (docs/security/approvals.md, "How an approval reaches the
  * approvers"): signed links mailed to their own address (`notifications.approvers`), Slack buttons
  * (`notifications.slack.approvers`), or the operator endpoint as an IAM principal (`access.approvers`). An approver
  * with no door can never decide, so every promotion through that channel would wait until its approval times out.

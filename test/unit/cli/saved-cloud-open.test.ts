@@ -2,8 +2,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { main } from '../../../cli/main.js';
+import { PREVIOUS_RELEASE } from '../../../cli/operator/saved-release.js';
 import { STATE_FORMAT } from '../../../cli/operator/saved-state.js';
 import { buildsPausedText, nothingSoakingText, nothingWaitingText } from '../../../core/promotion/operator-refusals.js';
+import { GOLDSMITH_VERSION } from '../../../core/release/index.js';
 import { breakerOf } from '../../../core/triggers/breaker.js';
 import { iamRefusalText, notAnApproverText, notAnOperatorText } from '../../../core/trust/refusal-text.js';
 import { captureOutput } from '../../helpers/output.js';
@@ -153,14 +155,32 @@ describe('a saved local cloud opens as saved', () => {
     expect(replays.count).toBe(0);
   });
 
-  it('refuses a cloud saved by other code, rather than misreading its state', async () => {
+  it('refuses a cloud saved by other code to every command but an upgrade, rather than misreading its state', async () => {
     const dir = await savedCloud();
     rewrite(dir, (state) => ({ ...state, identity: { ...(state.identity as object), code: 'f'.repeat(64) } }));
 
     const { code, stderr } = await goldsmith(['status', '--local', dir]);
 
     expect(code).toBe(1);
-    expect(stderr).toContain(`${dir} was saved by an older Goldsmith (its code differs from this one's`);
+    expect(stderr).toBe(
+      `goldsmith status: ${dir} was saved by Goldsmith ${GOLDSMITH_VERSION} (other code than this ${GOLDSMITH_VERSION}'s): upgrade it first with "goldsmith simulate --resume ${dir}"\n`,
+    );
+  });
+
+  it('refuses to upgrade a cloud whose release it cannot upgrade from, naming both releases in one line', async () => {
+    const dir = await savedCloud();
+    const before = rewrite(dir, (state) => ({
+      ...state,
+      identity: { ...(state.identity as object), code: 'f'.repeat(64), release: '0.1.0' },
+    }));
+
+    const { code, stderr } = await goldsmith(['simulate', '--resume', dir]);
+
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      `goldsmith simulate: ${dir} was saved by Goldsmith 0.1.0; this ${GOLDSMITH_VERSION} upgrades a cloud saved by ${PREVIOUS_RELEASE === GOLDSMITH_VERSION ? GOLDSMITH_VERSION : `${PREVIOUS_RELEASE} or ${GOLDSMITH_VERSION}`} only: re-run "goldsmith simulate --save ${dir}"\n`,
+    );
+    expect(readFileSync(join(dir, 'state.json'), 'utf8')).toBe(before);
   });
 
   it('refuses a cloud opened with another catalog than the one it ran', async () => {

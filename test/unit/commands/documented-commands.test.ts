@@ -83,7 +83,8 @@ describe('the commands README.md and docs/ write', () => {
     for (const d of of('goldsmith')) {
       if (namesNoCommand(d) || d.words[0] === DOCUMENTED_UNKNOWN) continue;
       for (const [name = '', sub] of prefixesOf(d)) {
-        if (name !== 'help' && !Object.hasOwn(commands, name)) wrong.push(`${d.where}: goldsmith ${name}`);
+        if (name !== 'help' && name !== '--version' && !Object.hasOwn(commands, name))
+          wrong.push(`${d.where}: goldsmith ${name}`);
         const subs = SUBCOMMANDS[name];
         const given = d.words[1];
         if (subs && given !== undefined && !isPlaceholder(given) && sub === undefined)
@@ -194,7 +195,7 @@ describe('the commands README.md and docs/ write', () => {
           wrong.push(`${d.where}: ${word} does not exist`);
       });
     }
-    expect(vitestRuns.length).toBeGreaterThan(10);
+    expect(vitestRuns.length).toBeGreaterThanOrEqual(5);
     expect(wrong).toEqual([]);
   });
 

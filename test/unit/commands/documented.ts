@@ -1,22 +1,16 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The pages whose commands a reader copies: the README and docs/. */
-export const PAGES = [
-  'README.md',
-  'docs/catalog.md',
-  'docs/consumers.md',
-  'docs/deploy.md',
-  'docs/fleet.md',
-  'docs/operating.md',
-  'docs/organization.md',
-  'docs/performance.md',
-  'docs/rollout.md',
-  'docs/security.md',
-  'docs/simulation.md',
-  'docs/testing.md',
-  'events/README.md',
-];
+/** Every Markdown page under `dir` (relative to `root`), its subfolders included, in name order. */
+export function markdownUnder(root: string, dir: string): string[] {
+  return readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `${dir}/${f}`)
+    .sort();
+}
+
+/** The pages whose commands a reader copies: the README, events/README.md and every page of docs/. */
+export const PAGES = ['README.md', 'events/README.md', ...markdownUnder(join(import.meta.dirname, '../../..'), 'docs')];
 
 /** A command as a page writes it: where, the program (`goldsmith`, `npm`, `npx`, `node`), and its words. */
 export interface Documented {

@@ -41,14 +41,14 @@ describe('a stopped rollout (its execution no longer runs) has its own line', ()
 
   it('in status, with when, why and what follows', () => {
     expect(rolloutStatusLine(stopped())).toBe(
-      'rollout 1.0.0/3: stopped 2027-01-06 00:00: its execution is ABORTED while the rollout was running — no further wave; see operating.md',
+      'rollout 1.0.0/3: stopped 2027-01-06 00:00: its execution is ABORTED while the rollout was running — no further wave; see docs/operating/runbooks.md',
     );
   });
 
   it('in history', () => {
     expect(rolloutHistory(stopped()).at(-1)).toEqual({
       at: '2027-01-06T00:00:00.000Z',
-      what: 'rollout stopped: its execution is ABORTED while the rollout was running — no further wave; see operating.md',
+      what: 'rollout stopped: its execution is ABORTED while the rollout was running — no further wave; see docs/operating/runbooks.md',
       kind: 'ROLLOUT-END',
     });
   });

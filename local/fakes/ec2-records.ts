@@ -1,0 +1,24 @@
+import type { LaunchPermission } from './ec2-permissions.js';
+
+/** The EC2 fake's AMIs and snapshots as it keeps them (ec2.ts holds them; ec2-describe.ts and ec2-usage.ts read them). */
+export interface AmiRecord {
+  readonly imageId: string;
+  readonly region: string;
+  readonly name: string;
+  readonly ownerId: string;
+  readonly creationDate: string;
+  readonly snapshotIds: string[];
+  description: string;
+  deprecationTime: string | undefined;
+  readonly tags: Map<string, string>;
+  readonly launchPermissions: Map<string, LaunchPermission>;
+}
+
+export interface SnapshotRecord {
+  readonly snapshotId: string;
+  readonly region: string;
+  readonly ownerId: string;
+  readonly kmsKeyId: string;
+  readonly tags: Map<string, string>;
+  readonly createVolumePermissions: Map<string, LaunchPermission>;
+}

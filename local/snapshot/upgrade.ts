@@ -1,0 +1,144 @@
+import { createHash } from 'node:crypto';
+import type { BusRule } from '../eventbridge/bus.js';
+import type { LocalCloud } from '../simulator/cloud-types.js';
+import { definitionDigest } from '../stepfunctions/saved-state.js';
+import { ruleDigest, type SavedDeployment, templateParameters, templateSecrets } from './deployment.js';
+
+/** An upgrade of a saved cloud: the release that saved it, this one, and what the saved cloud was deployed with. */
+export interface UpgradeFrom {
+  from: string;
+  to: string;
+  previous: SavedDeployment;
+}
+
+/** What an upgrade did, counted (the stderr line of `simulate --resume`, the rehearsal's test). */
+export interface UpgradeFigures {
+  from: string;
+  to: string;
+  /** Every function runs this checkout's code: `deployed` of them, `added` new, `removed` gone. */
+  functions: { deployed: number; added: number; removed: number };
+  /** State machines whose definition the deploy changed (`updated`), kept (`unchanged`) or created (`added`). */
+  stateMachines: { updated: number; unchanged: number; added: number };
+  /** Running executions restored, and how many of them keep a definition other than their machine's new one. */
+  executions: { running: number; onEarlierDefinition: number };
+  rules: { added: number; changed: number; removed: number };
+  parameters: { added: number; changed: number };
+  queues: { added: number };
+  secrets: { added: number };
+  /** One line per migration run (migrations.ts). */
+  migrations: string[];
+}
+
+/** What the fresh cloud (the new templates) holds that opening the saved state writes over: taken before. */
+export interface FreshDeployment {
+  rules: BusRule[];
+}
+
+export const freshDeployment = (cloud: LocalCloud): FreshDeployment => ({
+  rules: JSON.parse(JSON.stringify(cloud.wiring.rules)) as BusRule[],
+});
+
+type DeployFigures = Omit<UpgradeFigures, 'executions' | 'migrations'>;
+
+/**
+ * Deploys the new templates into a saved cloud just opened, as `sst deploy` (CloudFormation) updates a stack: rules
+ * added, changed (the running code's state of a rule, e.g. disabled, kept) or removed; the templates' SSM parameters
+ * created or updated to their new values; new queues and secrets created (the saved ones keep their messages and
+ * values). Functions run this checkout's code; state machines are registered with their new definitions already
+ * (new executions start on them; the running ones keep theirs when Step Functions loads).
+ */
+export function deployOver(
+  cloud: LocalCloud,
+  fresh: FreshDeployment,
+  upgrade: UpgradeFrom,
+  seed: number,
+): DeployFigures {
+  const { previous } = upgrade;
+  const { wiring, templates, resolver } = cloud;
+  const region = cloud.catalog.organization.homeRegion;
+
+  const rules = wiring.rules;
+  const saved = new Map(rules.map((r) => [r.name, r]));
+  const ruleFigures = { added: 0, changed: 0, removed: 0 };
+  const next = fresh.rules.map((f) => {
+    const s = saved.get(f.name);
+    if (!s) {
+      ruleFigures.added++;
+      return f;
+    }
+    if (ruleDigest(s) === ruleDigest(f)) return s;
+    ruleFigures.changed++;
+    return { ...f, ...(s.state ? { state: s.state } : {}) };
+  });
+  ruleFigures.removed = [...saved.keys()].filter((name) => !fresh.rules.some((f) => f.name === name)).length;
+  // In place: the bus and the rules API hold this list.
+  rules.length = 0;
+  rules.push(...next);
+
+  const parameters = { added: 0, changed: 0 };
+  const ssm = cloud.installed.fakes.ssm;
+  const where = { service: 'ssm', region, accountId: cloud.resolver.env.accountId };
+  for (const [name, value] of Object.entries(templateParameters(templates, resolver))) {
+    const now = currentValue(() => ssm.handle({ ...where, action: 'GetParameter', input: { Name: name }, body: {} }));
+    if (now === value) continue;
+    // The templates' parameters are `ssm.StringParameter`s (stacks/trust/release.ts).
+    const input = { Name: name, Value: value, Type: 'String', Overwrite: now !== undefined };
+    ssm.handle({ ...where, action: 'PutParameter', input, body: input });
+    parameters[now === undefined ? 'added' : 'changed']++;
+  }
+
+  const queues = wiring.queues.filter((q) => !previous.queues.includes(q.name));
+  for (const q of queues) cloud.sqs.createQueue(q.name, q.retentionSeconds);
+  const secrets = templateSecrets(templates, resolver).filter((name) => !previous.secrets.includes(name));
+  for (const name of secrets) {
+    // As the fresh cloud derives each secret (cloud.ts): from the seed, so every run signs alike.
+    cloud.secrets.create(name, createHash('sha256').update(`goldsmith-local:${seed}:${name}`).digest('hex'));
+  }
+
+  const before = previous.stateMachines;
+  const machines = { updated: 0, unchanged: 0, added: 0 };
+  for (const m of wiring.stateMachines) {
+    const old = before[m.arn];
+    if (old === undefined) machines.added++;
+    else if (definitionDigest(old) === definitionDigest(m.definition)) machines.unchanged++;
+    else machines.updated++;
+  }
+  const arns = [...wiring.functions.keys()];
+  return {
+    from: upgrade.from,
+    to: upgrade.to,
+    functions: {
+      deployed: arns.length,
+      added: arns.filter((a) => previous.functions[a] === undefined).length,
+      removed: Object.keys(previous.functions).filter((a) => !wiring.functions.has(a)).length,
+    },
+    stateMachines: machines,
+    rules: ruleFigures,
+    parameters,
+    queues: { added: queues.length },
+    secrets: { added: secrets.length },
+  };
+}
+
+/** The parameter's value, or undefined when there is none (ParameterNotFound). */
+function currentValue(get: () => unknown): string | undefined {
+  try {
+    return (get() as { Parameter?: { Value?: string } }).Parameter?.Value;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The upgrade's line on stderr. */
+export function upgradeLine(f: UpgradeFigures): string {
+  const migrations = f.migrations.length === 0 ? 'no migration' : `migrations: ${f.migrations.join('; ')}`;
+  return (
+    `upgraded the saved cloud from Goldsmith ${f.from} to ${f.to}: ${f.functions.deployed} functions on this code ` +
+    `(${f.functions.added} added, ${f.functions.removed} removed), state machines ${f.stateMachines.updated} updated, ` +
+    `${f.stateMachines.unchanged} unchanged, ${f.stateMachines.added} added; ${f.executions.running} running ` +
+    `executions kept on the definitions they started on (${f.executions.onEarlierDefinition} of them differ from ` +
+    `the new); rules ${f.rules.added} added, ${f.rules.changed} changed, ${f.rules.removed} removed; parameters ` +
+    `${f.parameters.added} added, ${f.parameters.changed} changed; queues ${f.queues.added} added; secrets ` +
+    `${f.secrets.added} added; ${migrations}`
+  );
+}
