@@ -1,4 +1,5 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
@@ -21,7 +22,7 @@ import { type ClientConstructor, type ClientOf, makeClient, type ServiceName } f
 /**
  * Every SDK client by service name, for the local cloud, scripts and tests. Production modules in aws/ import
  * their service's own module (`./clients/ec2.js` → `ec2Client(region)`) instead, because importing this one puts
- * all eighteen SDK clients into a Lambda bundle. Both share one cache, so `client('ec2', r)` and `ec2Client(r)` are
+ * all nineteen SDK clients into a Lambda bundle. Both share one cache, so `client('ec2', r)` and `ec2Client(r)` are
  * the same object.
  */
 export { documentClient } from './clients/dynamodb.js';
@@ -29,6 +30,7 @@ export { type ClientOf, type ClientSettings, configureClients, type ServiceName 
 
 const constructors: { [S in ServiceName]: ClientConstructor<S> } = {
   autoscaling: AutoScalingClient,
+  cloudformation: CloudFormationClient,
   cloudwatch: CloudWatchClient,
   dynamodb: DynamoDBClient,
   ec2: EC2Client,

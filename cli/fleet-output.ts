@@ -28,6 +28,11 @@ export interface FleetReport {
    * (protected from scale in, in Standby), as each group read right after its refresh. Absent or empty: none.
    */
   leftBehind?: RolloutLeftBehind[];
+  /**
+   * The AMI key's grants per Region at 80 % of KMS's quota or more (core/limits/key-grants.ts): one per targeted
+   * account and one per instance's volume the usage reports count. Absent or empty: none.
+   */
+  grantWarnings?: string[];
 }
 
 /** A rollout's left-behind instances (core/rollout/left-behind.ts), added up over its groups. */
@@ -155,5 +160,6 @@ export function renderFleet(report: FleetReport): string {
       );
     out.push('');
   }
+  for (const w of report.grantWarnings ?? []) out.push(`warning: ${w}`);
   return out.join('\n');
 }

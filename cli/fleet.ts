@@ -52,7 +52,7 @@ export const command: Command = {
     if (only) checkNames(where.catalog, only, channel);
     else if (channel) checkNames(where.catalog, Object.keys(where.catalog.images)[0] ?? '', channel);
     const [
-      { imageFleet },
+      { imageFleet, currentUsage },
       { channelFleet },
       { channelCompliance },
       held,
@@ -82,9 +82,17 @@ export const command: Command = {
     const report: FleetReport = { images: [], channels: [], compliance: [], missed: [], reach, ouNames: {} };
     const rollouts: { image: string; channel: string; records: Record<string, unknown>[] }[] = [];
     for (const [id, o] of tree?.ous ?? []) if (o.name && o.name !== id) report.ouNames[id] = o.name;
+    // Instances per Region on any of the images' versions: each attaches a volume the AMI key encrypts.
+    const instancesIn = new Map<string, number>();
+    const observed = new Set<string>();
     for (const image of images) {
       const channels = channelsOf(where.catalog, image);
       const items = await ledgerOf(where, image);
+      for (const u of currentUsage(items))
+        for (const [account, use] of Object.entries(u.accounts)) {
+          instancesIn.set(u.region, (instancesIn.get(u.region) ?? 0) + (use.instances ?? 0));
+          observed.add(account);
+        }
       const fleet: ImageFleet = imageFleet(image, channels.at(-1) ?? '', items);
       report.images.push(fleet);
       const last = channels.at(-1);
@@ -125,6 +133,14 @@ export const command: Command = {
       const starts = waveStartsOf(r.records, (a) => places.get(a)?.parentId);
       reach.push(...ledgerReach(r.image, r.channel, measured, starts).filter((x) => !ou || x.ou === ou));
     }
+    // Explicit grants: one per targeted account (the held organization's), else per account the reports name.
+    const targeted = new Set([...accounts.values()].flatMap((a) => [...a]));
+    const explicit = (tree ? targeted : observed).size;
+    const { keyGrantWarnings } = await import('../core/limits/key-grants.js');
+    report.grantWarnings = keyGrantWarnings(
+      [...instancesIn].map(([region, volumes]) => ({ region, explicit, volumes })),
+      "the ledger's usage reports (one volume per instance at least)",
+    );
     if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else process.stdout.write(renderFleet(report));
     return 0;

@@ -12,7 +12,7 @@ import { UsageError } from './usage.js';
 export async function validationOrganization(
   catalog: Catalog,
   options: { local?: string | undefined; scenario?: string | undefined },
-): Promise<{ tree: OrgTree; source: string } | undefined> {
+): Promise<{ tree: OrgTree; source: string; volumesPerAccount?: number } | undefined> {
   if (options.local !== undefined && options.scenario !== undefined)
     throw new UsageError('--local and --scenario both describe the organization: give one');
   if (options.local !== undefined) {
@@ -45,5 +45,7 @@ export async function validationOrganization(
   }
   const { accountsPerOu, levels, fanOut } = parsed.data.organization;
   const spec = organizationFromCatalog(catalog, { managementAccountId: LOCAL_ACCOUNT, accountsPerOu, levels, fanOut });
-  return { tree: orgTreeOf(spec), source: `the organization ${options.scenario} describes` };
+  // The scenario's fleets: each instance an account runs attaches (at least) one volume encrypted with the AMI key.
+  const volumesPerAccount = parsed.data.fleets.reduce((n, f) => n + f.instances, 0);
+  return { tree: orgTreeOf(spec), source: `the organization ${options.scenario} describes`, volumesPerAccount };
 }

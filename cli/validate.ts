@@ -1,5 +1,6 @@
 import { dirname, relative, resolve } from 'node:path';
 import { catalogWarnings } from '../core/config/catalog.js';
+import { keyGrantQuotaWarnings } from '../core/config/rules/key-grants-organization.js';
 import { rolloutBaselineWarnings, rolloutWavesInOrganization } from '../core/config/rules/rollout-organization.js';
 import type { Command } from './command.js';
 import { checkCatalogFile, componentFilesIn, DEFAULT_CATALOG_FILE } from './load-catalog.js';
@@ -19,7 +20,9 @@ and the AMI sharing quota: the organizations, OUs and accounts each AMI is share
 channel of its image at once). Without an organization, channel targets are counted as the catalog names them;
 accounts selected by tag and exclusions inside OUs are counted only against an organization (--local, --scenario;
 \`goldsmith preflight\` reads the real one), and only against one is each account a rollout wave names checked
-to be a member its channel's targets reach.
+to be a member its channel's targets reach, and is the AMI key's grants quota estimated per Region: a warning at 80 %
+of KMS's 50,000 grants per key, one grant per targeted account and one per attached volume (the scenario's fleets'
+instances per account; 1 against a saved cloud).
 Valid: exit 0, a one-line summary, a line on the tightest limit and a \`warning:\` line for each thing the catalog
 allows but probably does not mean (an approver nothing would tell of a request). Invalid: exit 1 and one line per
 problem, every problem at once, starting with the field path; a limit's line names the limit, the figure and the
@@ -62,6 +65,9 @@ export const command: Command = {
     const valid = problems.length === 0;
     const warnings = parsed.ok ? catalogWarnings(parsed.catalog, componentFilesIn(dirname(resolve(path)))) : [];
     if (parsed.ok && org) warnings.push(...rolloutBaselineWarnings(parsed.catalog, org.tree, org.source));
+    // The AMI key's grants per Region, explicit and per volume, from the targets and the fleet's size.
+    if (parsed.ok && org)
+      warnings.push(...keyGrantQuotaWarnings(parsed.catalog, org.tree, org.source, org.volumesPerAccount ?? 1));
     if (values.json) {
       const report =
         valid && parsed.ok

@@ -73,6 +73,18 @@ export function rolloutRoleName(stage: string): string {
 }
 
 /**
+ * The rollout role a stack instance of the member baseline creates, from the plain `roleName`
+ * ({@link rolloutRoleName}): `goldsmith-<stage>-rollout-<8 hex>`, the first
+ * group of the UUID that ends the stack's id, so the new instance of an account moved between two targeted OUs, made
+ * before the old one is deleted, names its role apart from the old one's (docs/aws-behaviours.md, CloudFormation).
+ * The member template builds the same name from `AWS::StackId` (stacks/member-baseline/template.ts).
+ */
+export function rolloutRoleNameOfStack(roleName: string, stackId: string): string {
+  const uuid = stackId.split('/')[2] ?? '';
+  return `${roleName}-${uuid.split('-')[0] ?? ''}`;
+}
+
+/**
  * The factory's rollout engine role (both Rollout state machine functions run as it), e.g. `goldsmith-prod-rollout-engine`:
  * named, so the member baseline's rollout role can trust it by ARN without a reference across stacks.
  */

@@ -45,6 +45,7 @@ export interface MemberCalls {
     GranteePrincipal: string;
     Operations: string[];
     Name: string;
+    RetiringPrincipal?: string;
   }): Promise<{ GrantId?: string }>;
   /** KMS RetireGrant. */
   retireGrant(input: { KeyId: string; GrantId: string }): Promise<unknown>;
@@ -71,12 +72,21 @@ const GRANT_ID = /^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[^#]+)#(.+)$/;
 const KEY_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):\d{12}:key\/[A-Za-z0-9-]+$/;
 const ROLE_ARN =
   /^arn:aws[a-z-]*:iam::\d{12}:role\/aws-service-role\/autoscaling\.amazonaws\.com\/AWSServiceRoleForAutoScaling$/;
+const ACCOUNT_ARN = /^arn:aws[a-z-]*:iam::\d{12}:root$/;
 
 class Refused extends Error {}
 
-/** The key and grantee the resource's properties name, checked: a bad one is refused naming the property. */
-function propertiesOf(event: CustomResourceEvent, region: string): { keyArn: string; roleArn: string } {
-  const { KeyArn, AutoScalingRoleArn } = event.ResourceProperties;
+/**
+ * The key, grantee and retiring principal the resource's properties name, checked: a bad one is refused naming the
+ * property. The retiring principal (optional) is the factory's account, which may then retire the grant of an account
+ * that no longer reaches its stack (https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateGrant.html,
+ * `RetiringPrincipal`: "Valid principals include Amazon Web Services accounts").
+ */
+function propertiesOf(
+  event: CustomResourceEvent,
+  region: string,
+): { keyArn: string; roleArn: string; retiring: string | undefined } {
+  const { KeyArn, AutoScalingRoleArn, RetiringPrincipal } = event.ResourceProperties;
   const keyRegion = typeof KeyArn === 'string' ? KEY_ARN.exec(KeyArn)?.[1] : undefined;
   if (!keyRegion) throw new Refused(`KeyArn must be a KMS key ARN, got ${JSON.stringify(KeyArn)}`);
   if (keyRegion !== region) throw new Refused(`KeyArn must be a key in ${region} (this stack's Region), got ${KeyArn}`);
@@ -84,7 +94,12 @@ function propertiesOf(event: CustomResourceEvent, region: string): { keyArn: str
     throw new Refused(
       `AutoScalingRoleArn must be the account's AWSServiceRoleForAutoScaling ARN, got ${AutoScalingRoleArn}`,
     );
-  return { keyArn: KeyArn as string, roleArn: AutoScalingRoleArn };
+  if (
+    RetiringPrincipal !== undefined &&
+    !(typeof RetiringPrincipal === 'string' && ACCOUNT_ARN.test(RetiringPrincipal))
+  )
+    throw new Refused(`RetiringPrincipal must be an account's root ARN, got ${JSON.stringify(RetiringPrincipal)}`);
+  return { keyArn: KeyArn as string, roleArn: AutoScalingRoleArn, retiring: RetiringPrincipal };
 }
 
 /**
@@ -107,7 +122,11 @@ async function ensureAutoScalingRole(calls: MemberCalls): Promise<void> {
  * may not be visible to KMS yet (InvalidArnException: https://github.com/hashicorp/terraform-provider-aws/pull/3038),
  * so that error is retried with backoff, within the function's remaining time.
  */
-async function grant(calls: MemberCalls, keyArn: string, roleArn: string, name: string): Promise<string> {
+async function grant(
+  calls: MemberCalls,
+  { keyArn, roleArn, retiring }: { keyArn: string; roleArn: string; retiring: string | undefined },
+  name: string,
+): Promise<string> {
   for (let attempt = 1; ; attempt++) {
     try {
       const { GrantId } = await calls.createGrant({
@@ -115,6 +134,7 @@ async function grant(calls: MemberCalls, keyArn: string, roleArn: string, name: 
         GranteePrincipal: roleArn,
         Operations: [...AUTO_SCALING_GRANT_OPERATIONS],
         Name: name,
+        ...(retiring ? { RetiringPrincipal: retiring } : {}),
       });
       if (!GrantId) throw new Error(`CreateGrant on ${keyArn} answered no GrantId`);
       return GrantId;
@@ -152,10 +172,10 @@ export async function onBaselineEvent(event: CustomResourceEvent, calls: MemberC
     if (event.RequestType === 'Delete') {
       await retire(calls, event.PhysicalResourceId);
     } else {
-      const { keyArn, roleArn } = propertiesOf(event, region);
+      const properties = propertiesOf(event, region);
       await ensureAutoScalingRole(calls);
-      const grantId = await grant(calls, keyArn, roleArn, autoScalingGrantName(event.StackId));
-      physicalId = `${keyArn}#${grantId}`;
+      const grantId = await grant(calls, properties, autoScalingGrantName(event.StackId));
+      physicalId = `${properties.keyArn}#${grantId}`;
       data = { GrantId: grantId };
       const settle = Math.min(GRANT_SETTLE_MS, calls.remainingMs() - ANSWER_RESERVE_MS);
       if (settle > 0) await calls.sleep(settle);

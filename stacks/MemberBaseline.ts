@@ -6,7 +6,7 @@ import { useCatalog } from './catalog.js';
 import { Factory } from './Factory.js';
 import { ownLogGroups } from './function-logs.js';
 import { memberFunctionCode } from './member-baseline/code.js';
-import { memberBaselineTemplate } from './member-baseline/template.js';
+import { memberBaselineTemplate, ROLLOUT_ROLE_PER_STACK_PARAMETER } from './member-baseline/template.js';
 import { NAME_PREFIX } from './names.js';
 
 /** OUs one StackSets operation can target. */
@@ -64,7 +64,7 @@ export function MemberBaseline({ app, stack }: StackContext): MemberBaselineReso
     autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
     // Let one stack set operation finish before the next: an auto-deployment queued behind an update runs after it.
     managedExecution: { Active: true },
-    // The rollout role has a name (the engine assumes it by ARN): CAPABILITY_NAMED_IAM.
+    // The rollout role has a name (the engine assumes it by ARN, found from the stack instance's id): CAPABILITY_NAMED_IAM.
     capabilities: [rollout ? 'CAPABILITY_NAMED_IAM' : 'CAPABILITY_IAM'],
     // For operations we start (create, update); auto-deployments ignore them
     // (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_StackSetOperationPreferences.html).
@@ -77,6 +77,7 @@ export function MemberBaseline({ app, stack }: StackContext): MemberBaselineReso
     parameters: [
       { parameterKey: 'AmiKeyId', parameterValue: amiKey.keyId },
       { parameterKey: 'FactoryAccount', parameterValue: stack.account },
+      ...(rollout ? [{ parameterKey: ROLLOUT_ROLE_PER_STACK_PARAMETER, parameterValue: 'true' }] : []),
     ],
     templateBody: JSON.stringify(memberBaselineTemplate(memberFunctionCode(), rollout)),
   });

@@ -1,4 +1,5 @@
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EC2Client } from '@aws-sdk/client-ec2';
@@ -30,6 +31,7 @@ import { GoldsmithRetryStrategy } from './retry.js';
  */
 export interface ServiceClients {
   autoscaling: AutoScalingClient;
+  cloudformation: CloudFormationClient;
   cloudwatch: CloudWatchClient;
   dynamodb: DynamoDBClient;
   ec2: EC2Client;

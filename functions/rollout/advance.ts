@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { RolloutRoleLookup } from '../../aws/member-baseline-roles.js';
 import { readRolloutFacts } from '../../aws/rollout-facts.js';
 import { createRollout, RolloutChangedError, readRollout, saveRollout } from '../../aws/rollout-ledger.js';
 import type { ChannelSpec } from '../../core/config/schema.js';
@@ -62,6 +63,14 @@ function roleName(): string {
   return name;
 }
 
+/** The member baseline's StackSet, when the stack deploys one: each account's role is named after its stack instance. */
+function roleLookup(name: string): RolloutRoleLookup | undefined {
+  const { MEMBER_BASELINE_STACK_SET: stackSetName, MEMBER_BASELINE_CALL_AS: callAs } = process.env;
+  const roleRegion = process.env.MEMBER_BASELINE_ROLE_REGION;
+  if (!stackSetName || !roleRegion || (callAs !== 'SELF' && callAs !== 'DELEGATED_ADMIN')) return undefined;
+  return { stackSetName, callAs, roleRegion, roleName: name };
+}
+
 const result = (r: RolloutRecord, done: boolean): AdvanceResult => ({
   done,
   state: r.state,
@@ -89,6 +98,8 @@ export async function advanceRollout(
     settings: channel.rollout,
     roleName: roleName(),
   };
+  const lookup = roleLookup(ctx.roleName);
+  if (lookup) ctx.roleLookup = lookup;
   let record = await readRollout(input.image, input.channel, input.version);
   if (!record) {
     // Only a version the ledger says is published to the channel, and not revoked, rolls out: its AMIs are the ones

@@ -1,3 +1,4 @@
+import { type RolloutRoleLookup, rolloutRoleIdentity } from '../../aws/member-baseline-roles.js';
 import { memberRoleIdentity } from '../../aws/member-role.js';
 import { type FoundGroup, findFollowingGroups, type MemberScope } from '../../aws/rollout-groups.js';
 import { type StartOutcome, startRefresh } from '../../aws/rollout-refresh.js';
@@ -28,18 +29,23 @@ export interface RolloutContext {
   channel: string;
   version: string;
   settings: RolloutSpec;
-  /** The member role's name (`goldsmith-<stage>-rollout`). */
+  /** The member role's plain name (`goldsmith-<stage>-rollout`). */
   roleName: string;
   /**
    * Set once an operator retried the halted rollout (core/rollout/retry.ts): how many retries, and when the last was.
    * Its waves' versions and refreshes are new ones, never the halted attempt's.
    */
   retry?: { count: number; at: string };
+  /** Where the member baseline's stack instances name each account's role (aws/member-baseline-roles.ts), if it deploys one. */
+  roleLookup?: RolloutRoleLookup;
 }
 
 export function scopeOf(ctx: RolloutContext, account: string, region: string): MemberScope {
   const session = rolloutSessionName(ctx.image, ctx.channel, ctx.version);
-  return { account, region, identity: memberRoleIdentity(account, ctx.roleName, session) };
+  const identity = ctx.roleLookup
+    ? rolloutRoleIdentity(ctx.roleLookup, account, session)
+    : memberRoleIdentity(account, ctx.roleName, session);
+  return { account, region, identity };
 }
 
 /** What one account and Region gave: `retry` holds AWS's retriable answer that stopped it (the rest is kept). */

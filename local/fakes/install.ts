@@ -29,6 +29,7 @@ import { VirtualRetryStrategy } from './retry.js';
 import { SnsFake, StsFake } from './sns-sts.js';
 import { AL2023_PARAMETER, SsmFake } from './ssm.js';
 import { StackSetsFake } from './stacksets.js';
+import { stackSetsApi } from './stacksets-api.js';
 
 export interface InstallOptions {
   readonly clock: VirtualClock;
@@ -155,6 +156,18 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
   );
   sts.access = memberAccess;
   const fleet = () => (ec2.usage.fleet ??= new FleetState(() => ec2.completeUsageReports()));
+  // Each running instance's volumes (one per snapshot of its AMI) hold a grant on the key that encrypts them.
+  const snapshotsOf = (imageId: string) => ec2.images.get(imageId)?.snapshotIds ?? [];
+  kms.volumeGrantsAtMost = () =>
+    fleet().instances.size * Math.max(1, ...[...ec2.images.values()].map((i) => i.snapshotIds.length));
+  kms.volumeGrants = (region, key) => {
+    let n = 0;
+    for (const i of fleet().instances.values()) {
+      if (i.region !== region) continue;
+      for (const s of snapshotsOf(i.imageId)) if (kms.key(region, ec2.snapshots.get(s)?.kmsKeyId ?? '') === key) n++;
+    }
+    return n;
+  };
   const templates = new LaunchTemplates(fleet, now);
   templates.access = memberAccess;
   ec2.templates = templates;
@@ -185,6 +198,7 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
   // Keyed by the registry's service names; `autoscaling` is the Auto Scaling client's.
   const byService: Partial<Record<ServiceName | 'autoscaling', FakeService>> = {
     autoscaling,
+    cloudformation: stackSetsApi(stackSets),
     cloudwatch,
     ec2: inFrontOf(ec2, ImageBlockPublicAccess.ACTIONS, prerequisites.imageBlockPublicAccess),
     ecr,

@@ -1,4 +1,4 @@
-import type { GrantOutcome, GrantRequest, KmsCaller, KmsDecision, KmsKey } from './kms-types.js';
+import type { Grant, GrantOutcome, GrantRequest, KmsCaller, KmsDecision, KmsKey } from './kms-types.js';
 import { KmsError } from './kms-types.js';
 
 /** A KMS key's grants (https://docs.aws.amazon.com/kms/latest/developerguide/grants.html), for the KMS fake (kms.ts). */
@@ -12,6 +12,26 @@ export const GRANT_PROPAGATION_MS = 5 * 60_000;
 
 /** "Grants per KMS key: 50,000" (https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html). */
 export const MAX_GRANTS_PER_KEY = 50_000;
+
+/**
+ * The grants EC2 holds for attached EBS volumes, one per volume a key encrypts (grantee `aws:ec2-infrastructure`,
+ * https://docs.aws.amazon.com/kms/latest/developerguide/determining-access-grants.html), which count against the
+ * grants quota with the explicit ones ("Grants per KMS key: 50,000",
+ * https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html). Undefined: no volume is modelled.
+ */
+export interface VolumeGrantCounts {
+  /** The exact count on `key` in `region`. */
+  volumeGrants: ((region: string, key: KmsKey) => number) | undefined;
+  /** An upper bound for any key (every attached volume): below the quota, nothing is counted exactly. */
+  volumeGrantsAtMost: (() => number) | undefined;
+}
+
+/** The volume grants that count for `key`'s quota: the bound when it leaves room, else the exact count. */
+export function volumesForQuota(counts: VolumeGrantCounts, region: string, key: KmsKey): number {
+  const bound = counts.volumeGrantsAtMost?.() ?? 0;
+  if (key.grants.length + bound < MAX_GRANTS_PER_KEY) return bound;
+  return counts.volumeGrants?.(region, key) ?? 0;
+}
 
 /**
  * What the key's grants decide for `caller`'s `action` at `now`: allowed by a grant in force (or one whose token the
@@ -42,13 +62,14 @@ export function grantDecision(
 
 /**
  * CreateGrant's effect once authorized: a grant with the same name and parameters is returned again, not duplicated;
- * more than {@link MAX_GRANTS_PER_KEY} grants on a key is refused; `dryRun` takes an id and creates nothing.
+ * more than {@link MAX_GRANTS_PER_KEY} grants on a key, the attached volumes' grants included, is refused;
+ * `dryRun` takes an id and creates nothing.
  */
 export function addGrant(
   key: KmsKey,
   caller: KmsCaller,
   grant: GrantRequest,
-  made: { nextGrantId: () => string; usableAt: number },
+  made: { nextGrantId: () => string; usableAt: number; volumeGrants?: () => number },
 ): GrantOutcome {
   const same = grant.name
     ? key.grants.find(
@@ -59,7 +80,8 @@ export function addGrant(
       )
     : undefined;
   if (same) return { grantId: same.grantId };
-  if (key.grants.length >= MAX_GRANTS_PER_KEY)
+  // The per-volume grants EC2 holds count against the same quota as the explicit ones.
+  if (key.grants.length >= MAX_GRANTS_PER_KEY || key.grants.length + (made.volumeGrants?.() ?? 0) >= MAX_GRANTS_PER_KEY)
     return {
       code: 'LimitExceededException',
       message: `The grants quota (${MAX_GRANTS_PER_KEY}) for ${key.arn} is reached`,
@@ -71,6 +93,7 @@ export function addGrant(
     grantId,
     name: grant.name,
     granteePrincipal: grant.granteePrincipal,
+    ...(grant.retiringPrincipal ? { retiringPrincipal: grant.retiringPrincipal } : {}),
     operations: [...grant.operations].sort(),
     issuingAccount: caller.account,
     usableAt: made.usableAt,
@@ -79,11 +102,22 @@ export function addGrant(
   return { grantId };
 }
 
-/** RetireGrant's effect: only the account that created the grant may retire it; an unknown one is NotFoundException. */
+/**
+ * Whether `caller` may retire `grant`: the account that created it, its retiring principal, or, when that principal
+ * is an account, that account's principals whose IAM policies allow kms:RetireGrant
+ * (https://docs.aws.amazon.com/kms/latest/developerguide/grant-delete.html).
+ */
+function mayRetire(grant: Grant, caller: KmsCaller): boolean {
+  if (grant.issuingAccount === caller.account || grant.retiringPrincipal === caller.principalArn) return true;
+  const account = /^arn:aws[a-z-]*:iam::(\d{12}):root$/.exec(grant.retiringPrincipal ?? '')?.[1];
+  return account === caller.account && caller.identityAllows;
+}
+
+/** RetireGrant's effect: by whoever {@link mayRetire}; an unknown grant is NotFoundException. */
 export function retireGrantOf(key: KmsKey, caller: KmsCaller, grantId: string): void {
   const at = key.grants.findIndex((g) => g.grantId === grantId);
   if (at < 0) throw new KmsError('NotFoundException', `Grant ID ${grantId} not found`);
-  if (key.grants[at]!.issuingAccount !== caller.account)
+  if (!mayRetire(key.grants[at]!, caller))
     throw new KmsError(
       'AccessDeniedException',
       `User: ${caller.principalArn} is not authorized to perform: kms:RetireGrant on resource: ${key.arn}`,

@@ -1,5 +1,5 @@
 import { AUTO_SCALING_GRANT_OPERATIONS } from '../../core/sharing/key-grants.js';
-import type { KmsCaller, KmsFake } from './kms.js';
+import { type KmsCaller, type KmsFake, MAX_GRANTS_PER_KEY } from './kms.js';
 
 /**
  * What launching from a shared AMI asks of the key its snapshots are encrypted with, and the audit's questions
@@ -48,7 +48,10 @@ export function autoScalingRole(account: string, organizationId: string | undefi
 
 const viaEc2 = (region: string) => `ec2.${region}.amazonaws.com`;
 
-/** The first launch action the key refuses `caller` through EC2 in `region`, with KMS's reason; none: it can launch. */
+/**
+ * The first launch action the key refuses `caller` through EC2 in `region`, with KMS's reason; none: it can launch.
+ * The new volume's grant needs room under the key's grants quota: none left, CreateGrant answers LimitExceededException.
+ */
 export function launchRefusal(kms: KmsFake, region: string, keyRef: string, caller: KmsCaller): string | undefined {
   for (const action of LAUNCH_ACTIONS) {
     const extra = {
@@ -58,6 +61,8 @@ export function launchRefusal(kms: KmsFake, region: string, keyRef: string, call
     const decision = kms.authorize(region, keyRef, caller, action, extra);
     if (!decision.allowed) return `${action}: ${decision.reason}`;
   }
+  if (!kms.hasGrantRoom(region, keyRef))
+    return `kms:CreateGrant: LimitExceededException: the grants quota (${MAX_GRANTS_PER_KEY}) of ${keyRef} in ${region} is reached`;
   return undefined;
 }
 

@@ -1,4 +1,4 @@
-import type { PolicyInput } from './iam-conditions.js';
+import type { PolicyInput, RequestContext } from './iam-conditions.js';
 
 /** The KMS fake's errors and shapes (kms.ts has the fake itself). */
 
@@ -27,6 +27,8 @@ export interface Grant {
   readonly grantId: string;
   readonly name: string | undefined;
   readonly granteePrincipal: string;
+  /** Who may retire it besides the account that created it (CreateGrant's `RetiringPrincipal`). */
+  readonly retiringPrincipal?: string;
   readonly operations: readonly string[];
   readonly issuingAccount: string;
   /** When the grant is in force throughout KMS (virtual ms; 0 when the fake has no clock). */
@@ -71,8 +73,21 @@ export interface KmsDecision {
 /** A CreateGrant request. */
 export interface GrantRequest {
   granteePrincipal: string;
+  retiringPrincipal?: string;
   operations: readonly string[];
   name?: string;
   viaService?: string;
   dryRun?: boolean;
+}
+
+/** The request context KMS builds for a caller (and the extra keys of the request itself). */
+export function kmsContext(caller: KmsCaller, extra: RequestContext = {}): RequestContext {
+  return {
+    'aws:PrincipalAccount': caller.account,
+    'aws:PrincipalArn': caller.principalArn,
+    'kms:CallerAccount': caller.account,
+    ...(caller.organizationId ? { 'aws:PrincipalOrgID': caller.organizationId } : {}),
+    ...(caller.organizationPaths ? { 'aws:PrincipalOrgPaths': [...caller.organizationPaths] } : {}),
+    ...extra,
+  };
 }

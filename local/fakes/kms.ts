@@ -5,7 +5,15 @@ import {
   type PolicyStatement,
   type RequestContext,
 } from './iam-conditions.js';
-import { addGrant, GRANT_PROPAGATION_MS, grantDecision, retireGrantOf } from './kms-grants.js';
+import {
+  addGrant,
+  GRANT_PROPAGATION_MS,
+  grantDecision,
+  MAX_GRANTS_PER_KEY,
+  retireGrantOf,
+  type VolumeGrantCounts,
+  volumesForQuota,
+} from './kms-grants.js';
 import {
   type GrantOutcome,
   type GrantRequest,
@@ -13,6 +21,7 @@ import {
   type KmsDecision,
   KmsError,
   type KmsKey,
+  kmsContext,
 } from './kms-types.js';
 
 export { GRANT_PROPAGATION_MS, MAX_GRANTS_PER_KEY } from './kms-grants.js';
@@ -25,6 +34,7 @@ export {
   KmsError,
   type KmsErrorCode,
   type KmsKey,
+  kmsContext,
 } from './kms-types.js';
 
 /**
@@ -43,18 +53,6 @@ export {
  */
 
 const KEY_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):([^:]+):key\/(.+)$/;
-
-/** The request context KMS builds for a caller (and the extra keys of the request itself). */
-export function kmsContext(caller: KmsCaller, extra: RequestContext = {}): RequestContext {
-  return {
-    'aws:PrincipalAccount': caller.account,
-    'aws:PrincipalArn': caller.principalArn,
-    'kms:CallerAccount': caller.account,
-    ...(caller.organizationId ? { 'aws:PrincipalOrgID': caller.organizationId } : {}),
-    ...(caller.organizationPaths ? { 'aws:PrincipalOrgPaths': [...caller.organizationPaths] } : {}),
-    ...extra,
-  };
-}
 
 /** KMS keeps a key policy as text (CreateKey's `Policy`): a document given here is copied, not referenced. */
 const keptText = (policy: PolicyInput): string => (typeof policy === 'string' ? policy : JSON.stringify(policy));
@@ -76,7 +74,23 @@ export class KmsFake {
    */
   organizationPathsOf: ((account: string) => readonly string[] | undefined) | undefined;
 
+  /** The grants EC2 holds for attached volumes the keys encrypt, counted against the quota (kms-grants.ts). */
+  volumeGrants: VolumeGrantCounts['volumeGrants'];
+  volumeGrantsAtMost: VolumeGrantCounts['volumeGrantsAtMost'];
+
   constructor(readonly accountId: string) {}
+
+  /** Whether the key `ref` in `region` has room for one more grant, its volumes' included (kms-grants.ts). */
+  hasGrantRoom(region: string, ref: string): boolean {
+    const key = this.key(region, ref);
+    return key === undefined || key.grants.length + volumesForQuota(this, region, key) < MAX_GRANTS_PER_KEY;
+  }
+
+  /** The key's grants as the quota counts them: explicit and per volume (exact). */
+  grantsHeld(region: string, ref: string): { explicit: number; volumes: number } | undefined {
+    const key = this.key(region, ref);
+    return key && { explicit: key.grants.length, volumes: this.volumeGrants?.(region, key) ?? 0 };
+  }
 
   /** CreateKey with a key policy (no lockout check: the stacks' policies always keep the account administering). */
   createKey(
@@ -208,11 +222,12 @@ export class KmsFake {
       // KMS's grant ids are 64 hex digits.
       nextGrantId: () => (++this.grantCounter).toString(16).padStart(64, '0'),
       usableAt: this.clock ? this.clock() + GRANT_PROPAGATION_MS : 0,
+      volumeGrants: () => volumesForQuota(this, region, key),
     });
   }
 
   /**
-   * RetireGrant by grant id: the account that created the grant may retire it
+   * RetireGrant by grant id: the account that created the grant, or its retiring principal, may retire it
    * (https://docs.aws.amazon.com/kms/latest/APIReference/API_RetireGrant.html); an unknown grant is NotFoundException.
    */
   retireGrant(region: string, ref: string, caller: KmsCaller, grantId: string): void {

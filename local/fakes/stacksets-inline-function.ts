@@ -102,6 +102,7 @@ export async function runInlineFunction(
         granteePrincipal: grantee,
         operations: input['Operations'] as string[],
         name: String(input['Name']),
+        ...(typeof input['RetiringPrincipal'] === 'string' ? { retiringPrincipal: input['RetiringPrincipal'] } : {}),
       });
       if ('code' in outcome) throw awsError(outcome.code, outcome.message);
       const made = cloud.kms.key(site.region, keyId)?.grants.find((g) => g.grantId === outcome.grantId);

@@ -14,6 +14,7 @@ import type { CreateStackSetInput, StackInstance } from './stacksets-types.js';
 export interface StackRoles {
   defineRole(role: MemberRole): void;
   removeRole(arn: string): void;
+  hasRole(arn: string): boolean;
 }
 
 type Resource = { Type: string; Condition?: string; Properties?: Record<string, unknown> };
@@ -38,21 +39,32 @@ function conditionHolds(condition: unknown, resolve: (v: unknown) => unknown, na
   return JSON.stringify(resolve(equals[0])) === JSON.stringify(resolve(equals[1]));
 }
 
+/** `Fn::If` of the template's conditions, chosen, throughout `value` (the other intrinsics are the resolver's). */
+function chooseIfs(value: unknown, holds: (name: string) => boolean): unknown {
+  if (Array.isArray(value)) return value.map((v) => chooseIfs(v, holds));
+  if (value === null || typeof value !== 'object') return value;
+  const fnIf = (value as { 'Fn::If'?: [string, unknown, unknown] })['Fn::If'];
+  if (fnIf) return chooseIfs(holds(fnIf[0]) ? fnIf[1] : fnIf[2], holds);
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, chooseIfs(v, holds)]));
+}
+
 /** The template's named roles (`RoleName`) that this instance creates, in the account, with their documents. */
 function namedRoles(
   template: { Resources?: unknown; Conditions?: unknown },
   resolve: (v: unknown) => unknown,
   account: string,
-): MemberRole[] {
+): (MemberRole & { id: string })[] {
   const conditions = (template.Conditions ?? {}) as Record<string, unknown>;
-  const roles: MemberRole[] = [];
+  const roles: (MemberRole & { id: string })[] = [];
   for (const [id, r] of Object.entries((template.Resources ?? {}) as Resources)) {
     if (r.Type !== 'AWS::IAM::Role' || r.Properties?.['RoleName'] === undefined) continue;
-    if (r.Condition && !conditionHolds(conditions[r.Condition], resolve, r.Condition)) continue;
-    const p = resolve(r.Properties) as Record<string, unknown>;
+    const holds = (name: string) => conditionHolds(conditions[name], resolve, name);
+    if (r.Condition && !holds(r.Condition)) continue;
+    const p = resolve(chooseIfs(r.Properties, holds)) as Record<string, unknown>;
     const path = typeof p['Path'] === 'string' ? p['Path'] : '/';
     const inline = (p['Policies'] ?? []) as { PolicyDocument?: unknown }[];
     roles.push({
+      id,
       arn: `arn:aws:iam::${account}:role${path}${String(p['RoleName'])}`,
       trust: policyDocument(p['AssumeRolePolicyDocument'], `${id}.AssumeRolePolicyDocument`),
       policies: inline.map((x, i) => policyDocument(x.PolicyDocument, `${id}.Policies[${i}]`)),
@@ -63,7 +75,10 @@ function namedRoles(
 
 /**
  * Runs the instance's stack at `now`: on Create, its named roles, then its custom resources in template order; on
- * Delete, its custom resources in reverse order, then its roles. Sets the instance's status and finishing time.
+ * Delete, its custom resources in reverse order, then the roles it made. A role whose name another stack already holds
+ * fails the Create, as IAM's names are unique per account ("Resource of type 'AWS::IAM::Role' with identifier … already
+ * exists": https://github.com/aws-cloudformation/cloudformation-coverage-roadmap/issues/2426), and the stack goes no
+ * further. Sets the instance's status and finishing time.
  */
 export async function runInstanceStack(
   type: 'Create' | 'Delete',
@@ -73,15 +88,29 @@ export async function runInstanceStack(
   now: number,
 ): Promise<void> {
   const parameters = Object.fromEntries((set.Parameters ?? []).map((p) => [p.ParameterKey, p.ParameterValue]));
+  const stackName = instance.stackId.split('/')[1] ?? '';
   const { template, resolver } = instantiateTemplate(set.TemplateBody, parameters, {
     accountId: instance.account,
     region: instance.region,
+    stackId: instance.stackId,
+    stackName,
   });
   const resolve = (v: unknown) => resolver.resolve(v);
   const roles = namedRoles(template, resolve, instance.account);
-  if (type === 'Create') for (const role of roles) cloud.roles?.defineRole(role);
+  if (type === 'Create' && cloud.roles) {
+    const taken = roles.find((role) => cloud.roles?.hasRole(role.arn));
+    if (taken) {
+      instance.status = 'OUTDATED';
+      instance.statusReason = `${taken.id}: Resource of type 'AWS::IAM::Role' with identifier '${taken.arn.split('/').at(-1)}' already exists.`;
+      instance.at = now;
+      return;
+    }
+    for (const role of roles) {
+      cloud.roles.defineRole(role);
+      instance.physicalIds[role.id] = role.arn;
+    }
+  }
   const resources = template.Resources as Resources;
-  const stackName = `StackSet-${set.StackSetName}-${instance.account}-${instance.region}`;
   const customs = Object.keys(resources).filter((id) => isCustomResource(resources[id]!.Type));
   let at = now;
   for (const logicalId of type === 'Create' ? customs : [...customs].reverse()) {
@@ -97,7 +126,7 @@ export async function runInstanceStack(
       {
         RequestType: type,
         ResponseURL: `https://cloudformation-custom-resource-response-${instance.region}.s3.amazonaws.com/${stackName}`,
-        StackId: `arn:aws:cloudformation:${instance.region}:${instance.account}:stack/${stackName}/1`,
+        StackId: instance.stackId,
         RequestId: `${type}-${logicalId}-${at}`,
         LogicalResourceId: logicalId,
         ResourceProperties: props,
@@ -127,6 +156,7 @@ export async function runInstanceStack(
       instance.statusReason = `${logicalId}: ${answer.Reason}`;
     }
   }
-  if (type === 'Delete') for (const role of roles) cloud.roles?.removeRole(role.arn);
+  if (type === 'Delete')
+    for (const role of roles) if (instance.physicalIds[role.id] === role.arn) cloud.roles?.removeRole(role.arn);
   instance.at = at;
 }

@@ -8,17 +8,25 @@ import { type CfnTemplate, TemplateResolver } from '../simulator/intrinsics.js';
 export function instantiateTemplate(
   templateBody: string,
   parameters: Readonly<Record<string, string>>,
-  where: { accountId: string; region: string },
+  where: { accountId: string; region: string; stackId?: string; stackName?: string },
 ): { template: CfnTemplate; resolver: TemplateResolver } {
   const key = `${JSON.stringify(parameters)}\n${templateBody}`;
   let substituted = substitutedTemplates.get(key);
   if (!substituted) {
-    const template = JSON.parse(templateBody) as CfnTemplate & { Parameters?: Record<string, unknown> };
-    for (const name of Object.keys(template.Parameters ?? {})) {
-      if (!(name in parameters)) throw new Error(`the stack set gives no value for its template's parameter ${name}`);
+    const template = JSON.parse(templateBody) as CfnTemplate & { Parameters?: Record<string, { Default?: string }> };
+    // A parameter the stack set gives no value for takes its Default; one without a Default must be given.
+    const values: Record<string, string> = {};
+    for (const [name, spec] of Object.entries(template.Parameters ?? {})) {
+      const value = parameters[name] ?? spec.Default;
+      if (value === undefined) throw new Error(`the stack set gives no value for its template's parameter ${name}`);
+      values[name] = value;
     }
     substituted = JSON.parse(
-      JSON.stringify(template).replace(/\$\{([A-Za-z0-9]+)\}/g, (whole, name: string) => parameters[name] ?? whole),
+      JSON.stringify(template)
+        .replace(/\$\{([A-Za-z0-9]+)\}/g, (whole, name: string) => values[name] ?? whole)
+        .replace(/\{"Ref":"([A-Za-z0-9]+)"\}/g, (whole, name: string) =>
+          name in values ? JSON.stringify(values[name]) : whole,
+        ),
     ) as CfnTemplate;
     // One stack set's template is the same for every instance (the resolver returns new values, never changes it).
     substitutedTemplates.clear();

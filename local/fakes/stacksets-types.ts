@@ -12,7 +12,22 @@ export interface CreateStackSetInput {
   Parameters?: { ParameterKey: string; ParameterValue: string }[];
 }
 
-/** CURRENT: the stack is up to date; OUTDATED: its stack failed (statusReason says why). */
+/**
+ * How StackSets runs an operation we start (CreateStackInstances): its OperationPreferences
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_StackSetOperationPreferences.html).
+ * Auto-deployments ignore them.
+ */
+export interface OperationPreferences {
+  RegionConcurrencyType?: 'SEQUENTIAL' | 'PARALLEL';
+  RegionOrder?: string[];
+  FailureToleranceCount?: number;
+  FailureTolerancePercentage?: number;
+  MaxConcurrentCount?: number;
+  MaxConcurrentPercentage?: number;
+  ConcurrencyMode?: 'STRICT_FAILURE_TOLERANCE' | 'SOFT_FAILURE_TOLERANCE';
+}
+
+/** CURRENT: the stack is up to date; OUTDATED: its stack failed, or the operation cancelled it (statusReason says why). */
 export type StackInstanceStatus = 'CURRENT' | 'OUTDATED';
 
 /**
@@ -23,9 +38,13 @@ export type StackInstanceStatus = 'CURRENT' | 'OUTDATED';
 export interface StackInstance {
   account: string;
   region: string;
+  /** The stack's id (`arn:aws:cloudformation:<region>:<account>:stack/<name>/<uuid>`): each instance its own. */
+  stackId: string;
+  /** The targeted OU the instance was created for (the most specific one above the account). */
+  ou: string;
   status: StackInstanceStatus;
   statusReason: string;
-  /** The custom resources' physical ids, by logical id (Delete hands them back). */
+  /** The custom resources' physical ids and the named roles the stack made, by logical id (Delete hands them back). */
   physicalIds: Record<string, string>;
   /** When the instance's stack finished (virtual ms). */
   at: number;
@@ -59,9 +78,12 @@ export class StackSetsError extends Error {
   }
 }
 
-/** A new instance, about to run its stack: CURRENT until a custom resource fails. */
-export function newInstance(account: string, region: string, at: number): StackInstance {
-  return { account, region, status: 'CURRENT', statusReason: '', physicalIds: {}, at };
+/** A new instance, about to run its stack: CURRENT until a resource fails. */
+export function newInstance(
+  where: { account: string; region: string; ou: string; stackId: string },
+  at: number,
+): StackInstance {
+  return { ...where, status: 'CURRENT', statusReason: '', physicalIds: {}, at };
 }
 
 /** A service's trusted access with the organization and its delegated administrators (organization-admin.ts). */

@@ -1,11 +1,13 @@
 import { checkRequest } from '../models/request-check.js';
 import type { OrganizationTree } from './organization-tree.js';
+import { runDeployment, stackIdOf } from './stacksets-deploy.js';
 import type { MemberCloud } from './stacksets-inline-function.js';
 import { checkCreateStackSet } from './stacksets-requests.js';
 import { runInstanceStack, type StackRoles } from './stacksets-stack.js';
 import {
   type CreateStackSetInput,
   newInstance,
+  type OperationPreferences,
   ownServiceAccess,
   type ServiceAccess,
   STACK_SETS_QUOTAS,
@@ -74,13 +76,19 @@ export class StackSetsFake {
    * operation of the stack set is still running; with managed execution the operation waits for that one, up to the
    * quota of queued operations.
    */
-  async createStackInstances(ous: string[], regions: string[], now: number): Promise<void> {
+  async createStackInstances(
+    ous: string[],
+    regions: string[],
+    now: number,
+    preferences: OperationPreferences = {},
+  ): Promise<void> {
     const set = this.requireStackSet();
     checkRequest('CloudFormation', 'CreateStackInstances', {
       StackSetName: set.StackSetName,
       DeploymentTargets: { OrganizationalUnitIds: ous },
       Regions: regions,
       ...(set.CallAs ? { CallAs: set.CallAs } : {}),
+      ...(Object.keys(preferences).length > 0 ? { OperationPreferences: preferences } : {}),
     });
     // "The maximum number of organizational units (OUs) supported by a CreateStackInstances operation is 50."
     if (ous.length > 50) throw new StackSetsError('ValidationError', 'At most 50 OUs per CreateStackInstances');
@@ -108,7 +116,7 @@ export class StackSetsFake {
     set.regions = allRegions;
     if (running !== undefined) this.queued++;
     try {
-      await this.deploy(running ?? now, true);
+      await this.deploy(running ?? now, true, preferences);
     } finally {
       if (running !== undefined) this.queued--;
     }
@@ -137,61 +145,31 @@ export class StackSetsFake {
     return accounts;
   }
 
-  /** Brings the instances in line with the targets: `explicit` for an operation we started (not auto-deployment). */
-  private async deploy(now: number, explicit: boolean): Promise<void> {
+  /** Brings the instances in line with the targets (stacksets-deploy.ts): `explicit` for an operation we started. */
+  private async deploy(now: number, explicit: boolean, preferences: OperationPreferences = {}): Promise<void> {
     const set = this.stackSet;
-    if (!set) return;
-    const auto = set.AutoDeployment?.Enabled === true;
-    if (!auto && !explicit) return;
-    const operation: StackSetOperation = {
-      kind: explicit ? 'create-instances' : 'auto-deployment',
-      startedAt: now,
-      finishedAt: now,
-      created: 0,
-      deleted: 0,
-      outdated: 0,
+    if (!set || (set.AutoDeployment?.Enabled !== true && !explicit)) return;
+    const world = {
+      set,
+      instances: this.instances,
+      organization: this.organization,
+      managementAccountId: this.managementAccountId,
+      stackFor: (account: string, region: string, ou: string, at: number) => this.stackFor(account, region, ou, at),
+      runStack: (type: 'Create' | 'Delete', i: StackInstance, s: CreateStackSetInput, at: number) =>
+        this.runStack(type, i, s, at),
     };
-    const wanted = this.accountsUnder(set.ous);
-    const finished = (instance: StackInstance) => {
-      operation.finishedAt = Math.max(operation.finishedAt, instance.at);
-      if (instance.status === 'OUTDATED') operation.outdated++;
-    };
-    if (auto) {
-      for (const byAccount of this.instances.values()) {
-        for (const [account, instance] of byAccount) {
-          if (wanted.has(account)) continue;
-          if (!set.AutoDeployment?.RetainStacksOnAccountRemoval) {
-            await this.runStack('Delete', instance, set, now);
-            finished(instance);
-          }
-          byAccount.delete(account);
-          operation.deleted++;
-        }
-      }
-    }
-    let count = this.instanceCount();
-    for (const account of [...wanted].sort()) {
-      for (const region of set.regions) {
-        const byAccount = this.instances.get(region) ?? new Map<string, StackInstance>();
-        this.instances.set(region, byAccount);
-        if (byAccount.has(account)) continue;
-        if (count >= STACK_SETS_QUOTAS.instancesPerStackSet) break;
-        const instance = newInstance(account, region, now);
-        byAccount.set(account, instance);
-        count++;
-        operation.created++;
-        await this.runStack('Create', instance, set, now);
-        finished(instance);
-      }
-    }
-    this.operations.push(operation);
+    this.operations.push(await runDeployment(world, now, explicit, preferences));
   }
 
-  private instanceCount(): number {
-    let n = 0;
-    for (const byAccount of this.instances.values()) n += byAccount.size;
-    return n;
+  /** A new stack for `account` in `region`, with a stack id of its own. */
+  private stackFor(account: string, region: string, ou: string, at: number): StackInstance {
+    this.stacksMade++;
+    const stackId = stackIdOf(this.requireStackSet().StackSetName, account, region, this.stacksMade);
+    return newInstance({ account, region, ou, stackId }, at);
   }
+
+  /** Stacks made so far: each new stack's id differs from every other's. */
+  private stacksMade = 0;
 
   /**
    * The stack set's template deployed by hand as a plain stack in `account` (one the stack set cannot target: an
@@ -199,10 +177,16 @@ export class StackSetsFake {
    */
   async deployByHand(account: string, now: number): Promise<StackInstance[]> {
     const set = this.requireStackSet();
+    // The team passes the parameters the template requires (docs/consumers.md); the others take their defaults.
+    const declared = (JSON.parse(set.TemplateBody) as { Parameters?: Record<string, { Default?: string }> }).Parameters;
+    const own = {
+      ...set,
+      Parameters: set.Parameters?.filter((p) => declared?.[p.ParameterKey]?.Default === undefined),
+    };
     const made: StackInstance[] = [];
     for (const region of set.regions) {
-      const stack = newInstance(account, region, now);
-      await this.runStack('Create', stack, set, now);
+      const stack = this.stackFor(account, region, '', now);
+      await this.runStack('Create', stack, own, now);
       made.push(stack);
     }
     this.byHand.push(...made);

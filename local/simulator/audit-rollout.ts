@@ -9,8 +9,8 @@ import type { LaunchTemplates, TemplateChange } from '../fakes/launch-templates.
  * group, and started no refresh of a wave before every refresh of the wave before it was Successful.
  */
 
-/** A role session of a member account's rollout role (`goldsmith-<stage>-rollout`). */
-const ROLLOUT_SESSION = /^arn:aws[a-z-]*:sts::\d{12}:assumed-role\/goldsmith-[a-z0-9-]+-rollout\//;
+/** A role session of a member account's rollout role (`goldsmith-<stage>-rollout`, `-<8 hex>` when its stack instance names it). */
+const ROLLOUT_SESSION = /^arn:aws[a-z-]*:sts::\d{12}:assumed-role\/goldsmith-[a-z0-9-]+-rollout(-[0-9a-f]{8})?\//;
 
 export const byRolloutRole = (principal: string | undefined): boolean =>
   principal !== undefined && ROLLOUT_SESSION.test(principal);

@@ -16,6 +16,9 @@ export interface CfnTemplate {
 export interface Environment {
   accountId: string;
   region: string;
+  /** The stack's id and name (`AWS::StackId`, `AWS::StackName`), where the template runs as one stack of its own. */
+  stackId?: string;
+  stackName?: string;
 }
 
 const NAME_PROPERTY: Record<string, string> = {
@@ -174,7 +177,12 @@ export class TemplateResolver {
       case 'AWS::URLSuffix':
         return 'amazonaws.com';
       case 'AWS::StackName':
-        return 'goldsmith-local';
+        return this.env.stackName ?? 'goldsmith-local';
+      case 'AWS::StackId':
+        return (
+          this.env.stackId ??
+          `arn:aws:cloudformation:${this.env.region}:${this.env.accountId}:stack/goldsmith-local/local`
+        );
       default:
         return this.ref(name);
     }

@@ -1,7 +1,7 @@
 import type { Catalog } from '../../core/config/schema.js';
 import type { VirtualClock } from '../clock.js';
 import type { LocalFakes } from '../fakes/install.js';
-import type { CreateStackSetInput } from '../fakes/stacksets-types.js';
+import type { CreateStackSetInput, OperationPreferences } from '../fakes/stacksets-types.js';
 import type { PolicyDocument } from '../trust/policies.js';
 import type { CfnTemplate, TemplateResolver } from './intrinsics.js';
 
@@ -15,15 +15,17 @@ import type { CfnTemplate, TemplateResolver } from './intrinsics.js';
  */
 
 /**
- * How long after an organization change StackSets starts the auto-deployment. AWS documents no figure; a vendor
- * measured 2–5 minutes (https://github.com/prowler-cloud/prowler/pull/12512). The fake takes the worst case, as it
- * does for a grant's propagation, so what works here works in AWS.
+ * How long after an organization change StackSets starts the auto-deployment. AWS says an account added to, removed
+ * from or moved between targeted OUs triggers it, and gives no delay
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-manage-auto-deployment.html): the
+ * fake takes 5 minutes.
  */
 export const AUTO_DEPLOYMENT_DELAY_MS = 5 * 60_000;
 
 /** The StackSet resource's properties, resolved: CreateStackSet's request and the instances it deploys. */
 type StackSetProperties = CreateStackSetInput & {
   StackInstancesGroup?: { DeploymentTargets?: { OrganizationalUnitIds?: string[] }; Regions?: string[] }[];
+  OperationPreferences?: OperationPreferences;
 };
 
 /** What the baseline deployed at start: the stack set's name, its instances then, the accounts that ran it by hand. */
@@ -65,6 +67,7 @@ export async function deployMemberBaseline(options: {
       group.DeploymentTargets?.OrganizationalUnitIds ?? [],
       group.Regions ?? [],
       clock.now(),
+      props.OperationPreferences,
     );
   }
   // An account a channel names by id (or a rollout wave does) is no StackSets target (service-managed targets are

@@ -59,7 +59,8 @@ export function memberBaselineFigures(
     byHand: fakes.stackSets.byHand.map(stackFigures),
     rolloutRoles: fakes.memberAccess
       .roleArns()
-      .filter((arn) => /:role\/goldsmith-[a-z0-9-]+-rollout$/.test(arn))
+      // Named after its stack instance's id (`-` and 8 hex), or plainly by a stack a team deployed by hand.
+      .filter((arn) => /:role\/goldsmith-[a-z0-9-]+-rollout(-[0-9a-f]{8})?$/.test(arn))
       .map((arn) => arn.split(':')[4] ?? ''),
     grants,
   };

@@ -261,11 +261,19 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
     case 'sts:AssumeRole':
       if (site.env.INSPECTOR_FINDINGS_ROLE_ARN) return one(site.env.INSPECTOR_FINDINGS_ROLE_ARN);
       if (site.env.ROLLOUT_ROLE_NAME) {
-        return one(`arn:aws:iam::123456789012:role/${site.env.ROLLOUT_ROLE_NAME}`, {
-          'aws:ResourceOrgID': catalog.organization.id,
-        });
+        // The plain name, and a stack instance's (aws/member-baseline-roles.ts) when the baseline deploys a StackSet.
+        const names = [site.env.ROLLOUT_ROLE_NAME];
+        if (site.env.MEMBER_BASELINE_STACK_SET) names.push(`${site.env.ROLLOUT_ROLE_NAME}-1a2b3c4d`);
+        return names.flatMap((name) =>
+          one(`arn:aws:iam::123456789012:role/${name}`, { 'aws:ResourceOrgID': catalog.organization.id }),
+        );
       }
       return [];
+    // The rollout engine lists the member baseline's stack instances of an account (aws/member-baseline-roles.ts).
+    case 'cloudformation:ListStackInstances':
+      return one(
+        `arn:aws:cloudformation:${region}:${account}:stackset/${required(site, action, 'MEMBER_BASELINE_STACK_SET')}:0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d`,
+      );
     // Made with the member rollout role's credentials, not the function's role: the member baseline's role grants
     // them (core/rollout/member-role.ts, asserted by test/stacks/member-baseline-rollout.test.ts).
     case 'autoscaling:DescribeAutoScalingGroups':

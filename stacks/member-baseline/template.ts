@@ -4,7 +4,7 @@ import {
   AUTO_SCALING_SERVICE,
   AUTO_SCALING_SERVICE_ROLE_PATH,
 } from '../../core/sharing/key-grants.js';
-import { rolloutEngineRoleName } from '../names.js';
+import { rolloutEngineRoleName, rolloutRoleName as rolloutRoleNameOf } from '../names.js';
 
 /**
  * The template every member account runs in each AMI Region, through the member baseline StackSet. Hand-built: a
@@ -12,8 +12,10 @@ import { rolloutEngineRoleName } from '../names.js';
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html), and each
  * (account, Region) instance stands alone — auto-deployment follows no Region order
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_StackSetOperationPreferences.html) — so every
- * instance creates the service-linked role if need be, then its own Region's grant. No resource has a fixed name:
- * an account moving between targeted OUs may get its new instance before the old one is deleted
+ * instance creates the service-linked role if need be, then its own Region's grant. No resource has a fixed name,
+ * the rollout role included (named after its stack's id): an account moving between targeted OUs gets a delete of its
+ * old instance and a create of its new one (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-manage-auto-deployment.html,
+ * "How automatic deployments work"), which users see run at once, the create before the delete has finished
  * (https://github.com/aws-cloudformation/cloudformation-coverage-roadmap/issues/2426).
  */
 
@@ -76,17 +78,49 @@ export interface RolloutRoleSettings {
   follows: readonly string[];
 }
 
+/** The parameter the StackSet sets to `true`: its instances name the rollout role after their stack id. */
+export const ROLLOUT_ROLE_PER_STACK_PARAMETER = 'RolloutRolePerStack';
+
+/**
+ * The rollout role's name: per stack instance (`goldsmith-<stage>-rollout-<first 8 hex of the stack id's UUID>`,
+ * core/names.ts `rolloutRoleNameOfStack`) when the StackSet deploys the template, so an account's new instance after
+ * an OU move or a re-join creates its role beside the old instance's instead of failing on its name; the plain
+ * `goldsmith-<stage>-rollout` when a team deploys the template as a stack of its own, which StackSets never moves.
+ */
+function rolloutRoleName(stage: string): Json {
+  const fixed = rolloutRoleNameOf(stage);
+  const stackUuid = { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] };
+  const perStack = { 'Fn::Join': ['-', [fixed, { 'Fn::Select': [0, { 'Fn::Split': ['-', stackUuid] }] }]] };
+  return { 'Fn::If': ['RolloutRolePerStack', perStack, fixed] };
+}
+
 /** The member template, with the function's bundled `code` inline, and the rollout role when `rollout` is given. */
 export function memberBaselineTemplate(code: string, rollout?: RolloutRoleSettings): Json {
   const template = baseTemplate(code);
   if (!rollout) return template;
   const engine = sub(`arn:\${AWS::Partition}:iam::\${FactoryAccount}:role/${rolloutEngineRoleName(rollout.stage)}`);
+  const role = rolloutRoleResource(rollout.stage, rollout.organizationId, engine, rollout.follows);
   return {
     ...template,
-    Conditions: { RolloutRoleRegion: { 'Fn::Equals': [{ Ref: 'AWS::Region' }, rollout.region] } },
+    Parameters: {
+      ...(template.Parameters as Json),
+      [ROLLOUT_ROLE_PER_STACK_PARAMETER]: {
+        Type: 'String',
+        AllowedValues: ['true', 'false'],
+        Default: 'false',
+        Description: 'true in the StackSet: the rollout role is named after the stack id',
+      },
+    },
+    Conditions: {
+      RolloutRoleRegion: { 'Fn::Equals': [{ Ref: 'AWS::Region' }, rollout.region] },
+      RolloutRolePerStack: { 'Fn::Equals': [{ Ref: ROLLOUT_ROLE_PER_STACK_PARAMETER }, 'true'] },
+    },
     Resources: {
       ...(template.Resources as Json),
-      RolloutRole: rolloutRoleResource(rollout.stage, rollout.organizationId, engine, rollout.follows),
+      RolloutRole: {
+        ...role,
+        Properties: { ...(role['Properties'] as Json), RoleName: rolloutRoleName(rollout.stage) },
+      },
     },
   };
 }
@@ -138,6 +172,9 @@ function baseTemplate(code: string): Json {
           ServiceTimeout: 900,
           KeyArn: sub(KEY_ARN),
           AutoScalingRoleArn: sub(ROLE_ARN),
+          // The factory's account may retire the grant too: an account that left cannot delete its stack.
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub variables
+          RetiringPrincipal: sub('arn:${AWS::Partition}:iam::${FactoryAccount}:root'),
         },
       },
     },

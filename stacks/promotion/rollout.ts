@@ -5,8 +5,10 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Function as SstFunction } from 'sst/constructs';
 import type { Catalog } from '../../core/config/schema.js';
+import { memberBaselineTargets } from '../../core/sharing/member-baseline.js';
 import { catalogBundling } from '../catalog.js';
 import { grantLedger } from '../ledger-access.js';
+import { memberBaselineStackSetName } from '../MemberBaseline.js';
 import { rolloutEngineRoleName, rolloutRoleName } from '../names.js';
 import { grantTopicPublish } from '../resource-doors.js';
 import type { PromotionEnvironment } from './functions.js';
@@ -58,10 +60,23 @@ export function createRollout(
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole')],
   });
+  // The member baseline's StackSet, when it deploys one: each stack instance names its account's rollout role after
+  // its stack id (stacks/member-baseline/template.ts), which the engine reads with ListStackInstances
+  // (aws/member-baseline-roles.ts) in the Region whose instance declares the role.
+  const baseline = memberBaselineTargets(catalog);
+  const stackSet =
+    catalog.organization.memberBaseline.enabled && baseline.ous.length > 0 && baseline.regions[0]
+      ? { name: memberBaselineStackSetName(stage), roleRegion: baseline.regions[0] }
+      : undefined;
   const environment = {
     LEDGER_TABLE: env.ledger.tableName,
     NOTIFY_TOPIC_ARN: env.topic.topicArn,
     ROLLOUT_ROLE_NAME: rolloutRoleName(stage),
+    ...(stackSet && {
+      MEMBER_BASELINE_STACK_SET: stackSet.name,
+      MEMBER_BASELINE_CALL_AS: catalog.organization.memberBaseline.callAs,
+      MEMBER_BASELINE_ROLE_REGION: stackSet.roleRegion,
+    }),
   };
   const made = (id: string, handler: string) =>
     new SstFunction(stack, id, {
@@ -79,10 +94,26 @@ export function createRollout(
   role.addToPolicy(
     new iam.PolicyStatement({
       actions: ['sts:AssumeRole'],
-      resources: [`arn:${stack.partition}:iam::*:role/${rolloutRoleName(stage)}`],
+      // The plain name (a stack a team deployed by hand) and a stack instance's (`-` and 8 hex digits: `?` matches
+      // one character, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html).
+      resources: [
+        `arn:${stack.partition}:iam::*:role/${rolloutRoleName(stage)}`,
+        `arn:${stack.partition}:iam::*:role/${rolloutRoleName(stage)}-????????`,
+      ],
       conditions: { StringEquals: { 'aws:ResourceOrgID': catalog.organization.id } },
     }),
   );
+  // The member baseline's stack instances of one account and Region (ListStackInstances acts on the stackset:
+  // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudformation.html).
+  if (stackSet)
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['cloudformation:ListStackInstances'],
+        resources: [
+          `arn:${stack.partition}:cloudformation:${stack.region}:${stack.account}:stackset/${stackSet.name}:*`,
+        ],
+      }),
+    );
   // The record and its waves' group chunks (Query, PutItem, UpdateItem), the rolled-out build's facts (GetItem) and the
   // organization as the ledger holds it (GetItem, Query), else Organizations itself, to resolve each wave's OUs.
   grantLedger(env.ledger, startWave, ['GetItem', 'PutItem', 'Query', 'UpdateItem']);

@@ -66,9 +66,16 @@ describe('Rollout state machine and engine role (a channel that rolls out)', () 
       {
         Effect: 'Allow',
         Action: 'sts:AssumeRole',
-        Resource: 'arn:aws:iam::*:role/goldsmith-test-rollout',
+        // The plain name (a stack deployed by hand) and a stack instance's: `-` and the 8 hex of its stack id.
+        Resource: ['arn:aws:iam::*:role/goldsmith-test-rollout', 'arn:aws:iam::*:role/goldsmith-test-rollout-????????'],
         Condition: { StringEquals: { 'aws:ResourceOrgID': example.organization.id } },
       },
+    ]);
+    // It lists the member baseline's stack instances to find each account's role, on that StackSet only.
+    expect(statements.filter((s) => actionsOf(s).includes('cloudformation:ListStackInstances'))).toEqual([
+      expect.objectContaining({
+        Resource: expect.stringMatching(/:stackset\/goldsmith-test-member-baseline:\*$/),
+      }),
     ]);
     // Auto Scaling and launch templates only through the member role: the factory role holds none of it.
     const all = statements.flatMap(actionsOf);
@@ -149,7 +156,18 @@ describe('member baseline: the rollout role', () => {
     );
     expect(capabilities).toEqual(['CAPABILITY_NAMED_IAM']);
     const role = member.Resources.RolloutRole;
-    expect(role?.Properties.RoleName).toBe('goldsmith-test-rollout');
+    // Named after the stack instance's id where the StackSet deploys it, plainly where a team deploys it by hand.
+    const perStack = {
+      'Fn::Select': [0, { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }] }],
+    };
+    expect(role?.Properties.RoleName).toEqual({
+      'Fn::If': [
+        'RolloutRolePerStack',
+        { 'Fn::Join': ['-', ['goldsmith-test-rollout', perStack]] },
+        'goldsmith-test-rollout',
+      ],
+    });
+    expect(member.Conditions?.RolloutRolePerStack).toEqual({ 'Fn::Equals': [{ Ref: 'RolloutRolePerStack' }, 'true'] });
     // One Region's instance declares it: IAM roles are global.
     expect(role?.Condition).toBe('RolloutRoleRegion');
     expect(member.Conditions?.RolloutRoleRegion).toEqual({ 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'ap-southeast-2'] });

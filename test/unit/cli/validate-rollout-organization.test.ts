@@ -83,3 +83,34 @@ describe("goldsmith validate: the member baseline's failure tolerance for a roll
     expect(await warningsAt(10)).toEqual([]);
   });
 });
+
+describe("goldsmith validate: the AMI key's grants quota per Region", () => {
+  /** prod on the web OU of `accounts` accounts, each running `instances` instances of base (one volume each). */
+  async function warningsAt(accounts: number, instances: number): Promise<string[]> {
+    const dir = testTempDir('goldsmith-validate-grants-');
+    const channels = [{ name: 'prod', targets: { ous: [WEB] } }];
+    writeFileSync(join(dir, 'catalog.json'), JSON.stringify({ ...VALID, images: MANAGED, channels }));
+    const scenario = {
+      start: '2027-01-01T00:00:00Z',
+      until: '2027-01-02T00:00:00Z',
+      organization: { accountsPerOu: accounts },
+      fleets: [{ image: 'base', channel: 'prod', instances }],
+    };
+    writeFileSync(join(dir, 'scenario.json'), JSON.stringify(scenario));
+    const args = ['--json', '--config', join(dir, 'catalog.json'), '--scenario', join(dir, 'scenario.json')];
+    const { code, stdout } = await validate(args);
+    expect(code).toBe(0);
+    return JSON.parse(stdout).warnings;
+  }
+
+  it('warns from 80 % of the 50,000 grants a key holds: one per account and one per attached volume', async () => {
+    // 4,000 accounts × (1 + 9 volumes) = 40,000 grants in eu-west-1: 80 %.
+    expect(await warningsAt(4_000, 9)).toEqual([
+      expect.stringMatching(
+        /^the AMI key in eu-west-1 holds 40000 grants in the organization .* describes, at 9 attached volume\(s\) per account \(4000 explicit, 36000 for attached EBS volumes\), 80 % of KMS's 50000 per key/,
+      ),
+    ]);
+    // 4,000 × (1 + 8) = 36,000: 72 %, no warning.
+    expect(await warningsAt(4_000, 8)).toEqual([]);
+  });
+});

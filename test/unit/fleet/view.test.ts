@@ -126,6 +126,29 @@ describe('the fleet of an image', () => {
     expect(unknown.code).toBe(1);
   });
 
+  it("warns when a Region's AMI key holds 80 % of KMS's grants quota: one grant per account and per instance's volume", async () => {
+    // 4,000 accounts with 9 instances each in us-east-1: 4,000 + 36,000 = 40,000 grants; eu-west-1 stays low.
+    const many = Object.fromEntries(Array.from({ length: 4_000 }, (_, i) => [String(500_000_000_000 + i), 9]));
+    const dir = await writeSavedCloud(join(testTempDir('goldsmith-fleet-grants-'), 'cloud'), {
+      catalogFile: join(REPO, 'goldsmith.config.ts'),
+      at: AT,
+      ledger: [...ITEMS.filter((i) => !String(i.sk).startsWith('USAGE#')), usage('1.0.0/4', 'us-east-1', many)],
+    });
+    const out = await captureOutput(() => main(['fleet', 'base', '--local', dir]));
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout.split('\n').filter((l) => l.startsWith('warning:'))).toEqual([
+      expect.stringMatching(
+        /^warning: the AMI key in us-east-1 holds 40000 grants in the ledger's usage reports .*\(4000 explicit, 36000 for attached EBS volumes\), 80 % of KMS's 50000 per key/,
+      ),
+    ]);
+    const fewer = await writeSavedCloud(join(testTempDir('goldsmith-fleet-grants-'), 'cloud'), {
+      catalogFile: join(REPO, 'goldsmith.config.ts'),
+      at: AT,
+      ledger: ITEMS,
+    });
+    expect((await captureOutput(() => main(['fleet', 'base', '--local', fewer]))).stdout).not.toContain('warning:');
+  });
+
   describe('of a channel whose version was revoked', () => {
     const REVOKED_AT = '2027-03-09T10:00:00.000Z';
     const revocation = (version: string) => ({

@@ -182,6 +182,32 @@ describe('the KMS fake with the stack-written AMI key policy', () => {
       });
     expect(autoScalingGrantRefusal(kms, HOME, KEY_ARN, memberRole(MEMBER, ORG))).toMatch(/^LimitExceededException/);
   });
+
+  it('counts each attached volume’s grant against that quota, per Region: the last grant and then a launch are refused', () => {
+    fresh();
+    // 49,999 volumes encrypted with the home Region's key, none with the replica's.
+    kms.volumeGrants = (region) => (region === HOME ? 49_999 : 0);
+    kms.volumeGrantsAtMost = () => 49_999;
+    expect(kms.grantsHeld(HOME, KEY_ARN)).toEqual({ explicit: 0, volumes: 49_999 });
+    expect(launchRefusal(kms, HOME, KEY_ARN, memberRole(MEMBER, ORG))).toBeUndefined();
+    kms.createGrant(HOME, KEY_ARN, memberRole(MEMBER, ORG), {
+      granteePrincipal: autoScalingRoleArn(MEMBER),
+      operations: AUTO_SCALING_GRANT_OPERATIONS,
+      name: 'goldsmith-auto-scaling-1',
+    });
+    // 1 explicit + 49,999 volumes: the quota is reached in the home Region, not in the replica's.
+    expect(() =>
+      kms.createGrant(HOME, KEY_ARN, memberRole(OTHER_MEMBER, ORG), {
+        granteePrincipal: autoScalingRoleArn(OTHER_MEMBER),
+        operations: AUTO_SCALING_GRANT_OPERATIONS,
+        name: 'goldsmith-auto-scaling-2',
+      }),
+    ).toThrow(expect.objectContaining({ name: 'LimitExceededException' }));
+    expect(launchRefusal(kms, HOME, KEY_ARN, memberRole(MEMBER, ORG))).toMatch(
+      /^kms:CreateGrant: LimitExceededException: the grants quota \(50000\)/,
+    );
+    expect(launchRefusal(kms, REPLICA, REPLICA_ARN, memberRole(MEMBER, ORG))).toBeUndefined();
+  });
 });
 
 describe('the AMI key policy narrowed to the targeted OUs and named accounts', () => {

@@ -134,4 +134,74 @@ describe('the StackSets fake', () => {
     });
     expect(stackSets.stackInstances()).toEqual([]);
   });
+
+  // Three accounts in one OU; the custom resource takes a virtual minute, and fails in `failing` accounts.
+  const THREE = [{ id: '200000000001' }, { id: '200000000002' }, { id: '200000000003' }];
+  const slowFailingIn = (failing: string[]) =>
+    `await new Promise((done) => setTimeout(done, 60000)); await answer(event, ${JSON.stringify(failing)}.some((a) => event.StackId.includes(':' + a + ':')) ? 'FAILED' : 'SUCCESS');`;
+  const finishing = (stackSets: StackSetsFake) => stackSets.stackInstances().map((i) => [i.account, i.at, i.status]);
+
+  it('deploys one account at a time by default (MaxConcurrentCount 1, strict failure tolerance 0)', async () => {
+    const { stackSets } = world({}, slowFailingIn([]), THREE);
+    await stackSets.createStackInstances([OU], ['eu-west-1'], 0);
+    expect(finishing(stackSets)).toEqual([
+      ['200000000001', 60_000, 'CURRENT'],
+      ['200000000002', 120_000, 'CURRENT'],
+      ['200000000003', 180_000, 'CURRENT'],
+    ]);
+  });
+
+  it('caps concurrency at the failure tolerance + 1 in strict mode, and not in soft mode', async () => {
+    const preferences = { MaxConcurrentCount: 3, FailureToleranceCount: 0 };
+    const strict = world({}, slowFailingIn([]), THREE);
+    await strict.stackSets.createStackInstances([OU], ['eu-west-1'], 0, preferences);
+    expect(finishing(strict.stackSets).map(([, at]) => at)).toEqual([60_000, 120_000, 180_000]);
+    const soft = world({}, slowFailingIn([]), THREE);
+    await soft.stackSets.createStackInstances([OU], ['eu-west-1'], 0, {
+      ...preferences,
+      ConcurrencyMode: 'SOFT_FAILURE_TOLERANCE',
+    });
+    expect(finishing(soft.stackSets).map(([, at]) => at)).toEqual([60_000, 60_000, 60_000]);
+    // A percentage rounds down, and never below one account: 50 % of 3 is 1.
+    const half = world({}, slowFailingIn([]), THREE);
+    await half.stackSets.createStackInstances([OU], ['eu-west-1'], 0, {
+      MaxConcurrentPercentage: 50,
+      ConcurrencyMode: 'SOFT_FAILURE_TOLERANCE',
+    });
+    expect(finishing(half.stackSets).map(([, at]) => at)).toEqual([60_000, 120_000, 180_000]);
+  });
+
+  it('stops past the failure tolerance, cancelling the accounts it never reached and the later Regions', async () => {
+    const { stackSets } = world({}, slowFailingIn(['200000000001']), THREE);
+    await stackSets.createStackInstances([OU], ['eu-west-1', 'us-east-1'], 0);
+    const cancelled = 'Cancelled since failure tolerance has exceeded';
+    expect(stackSets.stackInstances().map((i) => [i.account, i.region, i.status, i.statusReason])).toEqual([
+      ['200000000001', 'eu-west-1', 'OUTDATED', 'Thing: FAILED'],
+      ['200000000001', 'us-east-1', 'OUTDATED', cancelled],
+      ['200000000002', 'eu-west-1', 'OUTDATED', cancelled],
+      ['200000000002', 'us-east-1', 'OUTDATED', cancelled],
+      ['200000000003', 'eu-west-1', 'OUTDATED', cancelled],
+      ['200000000003', 'us-east-1', 'OUTDATED', cancelled],
+    ]);
+    // In soft mode the three run at once, so all three are attempted before the failure counts.
+    const soft = world({}, slowFailingIn(['200000000001']), THREE);
+    await soft.stackSets.createStackInstances([OU], ['eu-west-1'], 0, {
+      MaxConcurrentCount: 3,
+      ConcurrencyMode: 'SOFT_FAILURE_TOLERANCE',
+    });
+    expect(finishing(soft.stackSets).map(([, , status]) => status)).toEqual(['OUTDATED', 'CURRENT', 'CURRENT']);
+  });
+
+  it('creates the new instance of an account moved between two targeted OUs before it deletes the old one', async () => {
+    const { stackSets, organization } = world({}, SLOW);
+    await stackSets.createStackInstances([OU, SECOND_OU], ['eu-west-1'], 0);
+    const before = stackSets.stackInstances().find((i) => i.account === MEMBER)!;
+    organization.change({ change: 'move-account', account: MEMBER, to: SECOND_OU }, '2026-01-01T00:00:00Z');
+    await stackSets.reconcile(600_000);
+    const after = stackSets.stackInstances().find((i) => i.account === MEMBER)!;
+    expect([after.ou, after.stackId === before.stackId, after.status]).toEqual([SECOND_OU, false, 'CURRENT']);
+    // The new stack ran its minute first; the old one's Delete ran after it, for its own minute.
+    expect([after.at, before.at]).toEqual([660_000, 720_000]);
+    expect(stackSets.operations.at(-1)).toMatchObject({ kind: 'auto-deployment', created: 1, deleted: 1 });
+  });
 });

@@ -31,6 +31,7 @@ function memberAccount(opts: { roleExists?: boolean; roleInvisibleFor?: number; 
     slept: [] as number[],
     calls: [] as string[],
     failRetire: undefined as Error | undefined,
+    retiring: [] as string[],
   };
   let counter = 0;
   const calls: MemberCalls = {
@@ -60,6 +61,7 @@ function memberAccount(opts: { roleExists?: boolean; roleInvisibleFor?: number; 
         name: input.Name,
         operations: input.Operations,
       });
+      if (input.RetiringPrincipal) state.retiring.push(input.RetiringPrincipal);
       return { GrantId: id };
     },
     async retireGrant(input) {
@@ -117,6 +119,32 @@ describe('the member baseline custom resource', () => {
         Data: { GrantId: grantId },
       }),
     ]);
+  });
+
+  it('names the factory account as the grant’s retiring principal, and refuses anything but an account', async () => {
+    const { state, calls } = memberAccount({ roleExists: true });
+    const retiring = 'arn:aws:iam::123456789012:root';
+    await onBaselineEvent(
+      event('Create', { KeyArn: KEY_ARN, AutoScalingRoleArn: ROLE_ARN, RetiringPrincipal: retiring }),
+      calls,
+      REGION,
+    );
+    expect(state.retiring).toEqual([retiring]);
+    const bad = memberAccount({ roleExists: true });
+    await onBaselineEvent(
+      event('Create', {
+        KeyArn: KEY_ARN,
+        AutoScalingRoleArn: ROLE_ARN,
+        RetiringPrincipal: 'arn:aws:iam::123456789012:role/x',
+      }),
+      bad.calls,
+      REGION,
+    );
+    expect(bad.state.responses[0]).toMatchObject({
+      Status: 'FAILED',
+      Reason: expect.stringMatching(/^RetiringPrincipal must be an account's root ARN/),
+    });
+    expect(bad.state.grants.size).toBe(0);
   });
 
   it('answers only once the new grant can be in force throughout KMS (AWS: usually within five minutes)', async () => {

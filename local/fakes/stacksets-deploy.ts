@@ -1,0 +1,154 @@
+import { createHash } from 'node:crypto';
+import type { OrganizationTree } from './organization-tree.js';
+import { CANCELLED_REASON, type RegionRun, runRegion } from './stacksets-operation.js';
+import {
+  type CreateStackSetInput,
+  type OperationPreferences,
+  STACK_SETS_QUOTAS,
+  type StackInstance,
+  type StackSetOperation,
+} from './stacksets-types.js';
+
+/**
+ * One StackSets operation of the fake (stacksets.ts): the instances brought in line with the stack set's targets.
+ * `explicit` for an operation we started (not auto-deployment), paced by its `preferences` (stacksets-operation.ts);
+ * an auto-deployment runs its instances at once, as the preferences do not apply to it
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_StackSetOperationPreferences.html). An
+ * account moved between two targeted OUs gets its new instance first, and the old one is deleted after: AWS runs a
+ * delete and queues a create (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-manage-auto-deployment.html),
+ * which users see overlap (https://github.com/aws-cloudformation/cloudformation-coverage-roadmap/issues/2426): the
+ * fake takes the worst order.
+ */
+
+/** What an operation works on: the stack set, its instances by Region then account, the organization. */
+export interface DeployWorld {
+  set: CreateStackSetInput & { ous: string[]; regions: string[] };
+  instances: Map<string, Map<string, StackInstance>>;
+  organization: OrganizationTree;
+  managementAccountId: string;
+  /** A new stack for the account in the Region, with a stack id of its own. */
+  stackFor(account: string, region: string, ou: string, at: number): StackInstance;
+  runStack(type: 'Create' | 'Delete', instance: StackInstance, set: CreateStackSetInput, at: number): Promise<void>;
+}
+
+/** A stack id as StackSets names its stacks (`StackSet-<name>-<uuid>/<uuid>`), drawn from `seed`. */
+export function stackIdOf(name: string, account: string, region: string, seed: number): string {
+  const hex = createHash('sha256').update(`${name}/${account}/${region}/${seed}`).digest('hex');
+  const uuid = (h: string) =>
+    `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  return `arn:aws:cloudformation:${region}:${account}:stack/StackSet-${name}-${uuid(hex)}/${uuid(hex.slice(32))}`;
+}
+
+/** Each targeted member account's OU: the most specific of `ous` above it (never the management account). */
+function targetOus(world: DeployWorld): Map<string, string> {
+  const byOu = world.set.ous
+    .map((ou) => [ou, world.organization.accountsUnder(ou)] as const)
+    .sort((a, b) => b[1].length - a[1].length);
+  const ouOf = new Map<string, string>();
+  for (const [ou, accounts] of byOu) for (const account of accounts) ouOf.set(account, ou);
+  ouOf.delete(world.managementAccountId);
+  return ouOf;
+}
+
+function byRegion(world: DeployWorld, region: string): Map<string, StackInstance> {
+  let byAccount = world.instances.get(region);
+  if (!byAccount) {
+    byAccount = new Map();
+    world.instances.set(region, byAccount);
+  }
+  return byAccount;
+}
+
+/** Runs one operation at `now` and answers what it did. */
+export async function runDeployment(
+  world: DeployWorld,
+  now: number,
+  explicit: boolean,
+  preferences: OperationPreferences,
+): Promise<StackSetOperation> {
+  const { set } = world;
+  const auto = set.AutoDeployment?.Enabled === true;
+  const operation: StackSetOperation = {
+    kind: explicit ? 'create-instances' : 'auto-deployment',
+    startedAt: now,
+    finishedAt: now,
+    created: 0,
+    deleted: 0,
+    outdated: 0,
+  };
+  const ouOf = targetOus(world);
+  const finished = (instance: StackInstance) => {
+    operation.finishedAt = Math.max(operation.finishedAt, instance.at);
+    if (instance.status === 'OUTDATED') operation.outdated++;
+  };
+  const retain = set.AutoDeployment?.RetainStacksOnAccountRemoval === true;
+  if (auto) {
+    for (const byAccount of world.instances.values()) {
+      for (const [account, instance] of byAccount) {
+        const ou = ouOf.get(account);
+        if (ou === instance.ou) continue;
+        let deleteAt = now;
+        if (ou !== undefined) {
+          const fresh = world.stackFor(account, instance.region, ou, now);
+          await world.runStack('Create', fresh, set, now);
+          finished(fresh);
+          byAccount.set(account, fresh);
+          operation.created++;
+          deleteAt = fresh.at;
+        } else byAccount.delete(account);
+        if (!retain) {
+          await world.runStack('Delete', instance, set, deleteAt);
+          finished(instance);
+        }
+        operation.deleted++;
+      }
+    }
+  }
+  // The accounts each Region lacks, in account order, within the stack set's quota.
+  const pending = new Map<string, string[]>();
+  let count = [...world.instances.values()].reduce((n, m) => n + m.size, 0);
+  for (const account of [...ouOf.keys()].sort()) {
+    for (const region of set.regions) {
+      if (world.instances.get(region)?.has(account)) continue;
+      if (count >= STACK_SETS_QUOTAS.instancesPerStackSet) break;
+      pending.set(region, [...(pending.get(region) ?? []), account]);
+      count++;
+    }
+  }
+  const create = async (account: string, region: string, at: number) => {
+    const instance = world.stackFor(account, region, ouOf.get(account) ?? '', at);
+    byRegion(world, region).set(account, instance);
+    operation.created++;
+    await world.runStack('Create', instance, set, at);
+    finished(instance);
+    return { end: instance.at, failed: instance.status === 'OUTDATED' };
+  };
+  if (!explicit) {
+    for (const [region, accounts] of pending) for (const account of accounts) await create(account, region, now);
+    return operation;
+  }
+  const order = [...new Set([...(preferences.RegionOrder ?? []), ...set.regions])].filter((r) => pending.has(r));
+  const parallel = preferences.RegionConcurrencyType === 'PARALLEL';
+  let at = now;
+  let stopped = false;
+  for (const region of order) {
+    const accounts = pending.get(region) ?? [];
+    const run: RegionRun =
+      stopped && !parallel
+        ? { end: at, stopped: true, cancelled: accounts }
+        : await runRegion(accounts, preferences, parallel ? now : at, (account, start) =>
+            create(account, region, start),
+          );
+    for (const account of run.cancelled) {
+      const instance = world.stackFor(account, region, ouOf.get(account) ?? '', run.end);
+      instance.status = 'OUTDATED';
+      instance.statusReason = CANCELLED_REASON;
+      byRegion(world, region).set(account, instance);
+      operation.created++;
+      finished(instance);
+    }
+    at = run.end;
+    stopped ||= run.stopped;
+  }
+  return operation;
+}

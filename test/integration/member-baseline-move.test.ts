@@ -1,0 +1,157 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { rolloutRoleName, rolloutRoleNameOfStack } from '../../core/names.js';
+import { autoScalingGrantName } from '../../core/sharing/key-grants.js';
+import { ServiceLinkedRolesFake } from '../../local/fakes/iam-service-roles.js';
+import { GRANT_PROPAGATION_MS, KmsFake } from '../../local/fakes/kms.js';
+import { autoScalingRole, launchRefusal } from '../../local/fakes/kms-launch.js';
+import { MemberAccess } from '../../local/fakes/member-access.js';
+import { OrganizationsFake } from '../../local/fakes/organizations.js';
+import { StackSetsFake } from '../../local/fakes/stacksets.js';
+import { stackSetsApi } from '../../local/fakes/stacksets-api.js';
+import type { CreateStackSetInput } from '../../local/fakes/stacksets-types.js';
+import { type CfnTemplate, TemplateResolver } from '../../local/simulator/intrinsics.js';
+import { registerKeys } from '../../local/simulator/keys.js';
+import { normalizeTemplate, SIMULATED_ACCOUNT } from '../../scripts/readiness/role-simulation.js';
+import { MemberBaseline } from '../../stacks/MemberBaseline.js';
+import { rolloutCatalog } from '../fixtures/catalogs/rollout.js';
+import { FACTORY_STACKS, synthesize } from '../stacks/helpers.js';
+
+const MANAGEMENT = '100000000000';
+const PRD1 = 'ou-x1y2-prd00001';
+const PRD2 = 'ou-x1y2-prd00002';
+const MOVER = '200000000001';
+const MINUTE = 60_000;
+
+type StackSetProps = CreateStackSetInput & {
+  StackInstancesGroup: { DeploymentTargets: { OrganizationalUnitIds: string[] }; Regions: string[] }[];
+};
+
+describe('the member baseline when an account moves between two targeted OUs (a catalog that rolls out)', () => {
+  let templates: CfnTemplate[];
+  let resolver: TemplateResolver;
+  let stackSet: StackSetProps;
+  let org: string;
+  beforeAll(async () => {
+    const catalog = rolloutCatalog();
+    org = catalog.organization.id;
+    const synth = await synthesize(catalog, { stacks: [...FACTORY_STACKS, MemberBaseline] });
+    templates = [...synth.templates.values()].map((t) => normalizeTemplate(t.toJSON()) as CfnTemplate);
+    resolver = new TemplateResolver(templates, {
+      accountId: SIMULATED_ACCOUNT,
+      region: catalog.organization.homeRegion,
+    });
+    const resource = templates
+      .flatMap((t) => Object.values(t.Resources ?? {}))
+      .find((r) => r.Type === 'AWS::CloudFormation::StackSet')!;
+    stackSet = resolver.resolve(resource.Properties) as StackSetProps;
+  });
+
+  it('gives the account its new instance’s own rollout role and grants first, and the old instance’s deletion takes only its own', async () => {
+    let now = Date.parse('2026-03-02T09:00:00Z');
+    const kms = new KmsFake(SIMULATED_ACCOUNT);
+    kms.clock = () => now;
+    registerKeys(templates, resolver, kms);
+    const keyId = stackSet.Parameters!.find((p) => p.ParameterKey === 'AmiKeyId')!.ParameterValue;
+    const organization = new OrganizationsFake({
+      organizationId: org,
+      managementAccountId: MANAGEMENT,
+      ous: [{ id: PRD1, accounts: [{ id: MOVER }] }, { id: PRD2 }],
+    });
+    kms.organizationPathsOf = (account) => organization.principalOrgPaths(account);
+    const roles = new MemberAccess(() => org);
+    const stackSets = new StackSetsFake(
+      organization,
+      MANAGEMENT,
+      { iam: new ServiceLinkedRolesFake(), kms, organizationId: org },
+      roles,
+    );
+    stackSets.trustedAccess = true;
+    stackSets.delegatedAdministrators.add(SIMULATED_ACCOUNT);
+    stackSets.createStackSet(SIMULATED_ACCOUNT, stackSet);
+    const [group] = stackSet.StackInstancesGroup;
+    await stackSets.createStackInstances(group!.DeploymentTargets.OrganizationalUnitIds, group!.Regions, now);
+    const regions = group!.Regions;
+    const before = stackSets.stackInstances();
+    const plain = rolloutRoleName('test');
+    const roleOf = (stackIds: string[]) =>
+      stackIds.map((id) => `arn:aws:iam::${MOVER}:role/${rolloutRoleNameOfStack(plain, id)}`);
+    expect(roles.roleArns()).toHaveLength(1);
+    expect(roleOf(before.map((i) => i.stackId))).toContain(roles.roleArns()[0]);
+
+    now += 10 * MINUTE;
+    organization.change({ change: 'move-account', account: MOVER, to: PRD2 }, new Date(now).toISOString());
+    await stackSets.reconcile(now);
+    const after = stackSets.stackInstances();
+    expect(after.map((i) => [i.region, i.ou, i.status])).toEqual(regions.map((r) => [r, PRD2, 'CURRENT']));
+    // One role, the new instance's; no grant of the old instances, one of each new one, in force once it is CURRENT.
+    expect(roleOf(after.map((i) => i.stackId))).toContain(roles.roleArns()[0]);
+    expect(roles.roleArns()).toHaveLength(1);
+    expect(roleOf(before.map((i) => i.stackId))).not.toContain(roles.roleArns()[0]);
+    now = Math.max(...after.map((i) => i.at)) + GRANT_PROPAGATION_MS;
+    for (const instance of after) {
+      const names = kms.key(instance.region, keyId)!.grants.map((g) => g.name);
+      expect(names).toEqual([autoScalingGrantName(instance.stackId)]);
+      expect(launchRefusal(kms, instance.region, keyId, autoScalingRole(MOVER, org))).toBeUndefined();
+    }
+    // Each grant names the factory's account as its retiring principal: the factory can retire it, another account not.
+    const [grant] = kms.key(regions[0]!, keyId)!.grants;
+    expect(grant?.retiringPrincipal).toBe(`arn:aws:iam::${SIMULATED_ACCOUNT}:root`);
+    const outsider = {
+      account: '300000000003',
+      principalArn: 'arn:aws:iam::300000000003:role/x',
+      identityAllows: true,
+    };
+    expect(() => kms.retireGrant(regions[0]!, keyId, outsider, grant!.grantId)).toThrow(/not authorized/);
+    const factory = {
+      account: SIMULATED_ACCOUNT,
+      principalArn: `arn:aws:iam::${SIMULATED_ACCOUNT}:role/sweeper`,
+      identityAllows: true,
+    };
+    kms.retireGrant(regions[0]!, keyId, factory, grant!.grantId);
+    expect(kms.key(regions[0]!, keyId)!.grants).toEqual([]);
+    // What the rollout engine reads to find the role: the instance in the role's Region, by its stack id.
+    const listed = stackSetsApi(stackSets).handle({
+      service: 'cloudformation',
+      action: 'ListStackInstances',
+      input: { StackSetName: stackSet.StackSetName, StackInstanceAccount: MOVER, StackInstanceRegion: regions[0] },
+      body: undefined,
+      region: 'eu-west-1',
+      accountId: SIMULATED_ACCOUNT,
+    }) as { Summaries: { StackId: string }[] };
+    expect(roleOf(listed.Summaries.map((s) => s.StackId))).toEqual(roles.roleArns());
+  });
+
+  it('fails the new instance on the role’s name, and loses the role with the old one, when the name is fixed', async () => {
+    // Today's fixed-name template, as the parameter's default gives it: what StackSets does with it on a move.
+    const fixed = {
+      ...stackSet,
+      Parameters: stackSet.Parameters?.filter((p) => p.ParameterKey !== 'RolloutRolePerStack'),
+    };
+    const kms = new KmsFake(SIMULATED_ACCOUNT);
+    registerKeys(templates, resolver, kms);
+    const organization = new OrganizationsFake({
+      organizationId: org,
+      managementAccountId: MANAGEMENT,
+      ous: [{ id: PRD1, accounts: [{ id: MOVER }] }, { id: PRD2 }],
+    });
+    const roles = new MemberAccess(() => org);
+    const stackSets = new StackSetsFake(
+      organization,
+      MANAGEMENT,
+      { iam: new ServiceLinkedRolesFake(), kms, organizationId: org },
+      roles,
+    );
+    stackSets.trustedAccess = true;
+    stackSets.delegatedAdministrators.add(SIMULATED_ACCOUNT);
+    stackSets.createStackSet(SIMULATED_ACCOUNT, fixed);
+    const [group] = fixed.StackInstancesGroup;
+    await stackSets.createStackInstances(group!.DeploymentTargets.OrganizationalUnitIds, group!.Regions, 0);
+    expect(roles.roleArns()).toEqual([`arn:aws:iam::${MOVER}:role/${rolloutRoleName('test')}`]);
+    organization.change({ change: 'move-account', account: MOVER, to: PRD2 }, '2026-03-02T09:00:00Z');
+    await stackSets.reconcile(MINUTE);
+    expect(stackSets.stackInstances().find((i) => i.region === group!.Regions[0])?.statusReason).toMatch(
+      /already exists/,
+    );
+    expect(roles.roleArns()).toEqual([]);
+  });
+});
