@@ -36,7 +36,12 @@ export async function releaseCheck(
     deployed = await deployedRelease(stage, region);
   } catch (error) {
     const said = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    return { name, status: 'not checked', detail: `cannot read ${releaseParameterName(stage)} in ${region} (${said})` };
+    // Fails closed: an unreadable release (AccessDenied, throttling) may hide a newer one, and a downgrade is refused.
+    return {
+      name,
+      status: 'missing',
+      detail: `cannot read ${releaseParameterName(stage)} in ${region} (${said}): the deploy is refused until it can be read (a downgrade cannot be ruled out)`,
+    };
   }
   const verdict = upgradeVerdict(checkout, deployed, stage);
   return {

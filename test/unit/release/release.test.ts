@@ -70,12 +70,13 @@ describe('preflight: the deployed release', () => {
     });
   });
 
-  it('says what it could not read, and asks for a stage when none is given', async () => {
+  it('refuses a stage whose release it cannot read (fails closed), and asks for a stage when none is given', async () => {
     ssm.on(GetParameterCommand).rejects(Object.assign(new Error('no'), { name: 'AccessDeniedException' }));
     expect(await releaseCheck('prod', 'eu-west-1', '0.2.0')).toEqual({
       name: 'release',
-      status: 'not checked',
-      detail: 'cannot read /goldsmith-release/prod in eu-west-1 (AccessDeniedException: no)',
+      status: 'missing',
+      detail:
+        'cannot read /goldsmith-release/prod in eu-west-1 (AccessDeniedException: no): the deploy is refused until it can be read (a downgrade cannot be ruled out)',
     });
     expect(await releaseCheck(undefined, 'eu-west-1', '0.2.0')).toMatchObject({ status: 'not checked' });
     expect(ssm.commandCalls(GetParameterCommand)).toHaveLength(1);
