@@ -1,7 +1,12 @@
+import { getStack } from 'sst/constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { StackTemplate } from '../../core/limits/index.js';
 import { GOLDSMITH_VERSION } from '../../core/release/index.js';
+import releaseCatalog from '../../examples/catalogs/release.js';
 import { actionsOf, type PolicyStatement, policyStatements } from '../../scripts/readiness/iam-actions.js';
+import { GOLDSMITH_STACKS } from '../../stacks/app.js';
+import { Trust } from '../../stacks/Trust.js';
+import { synthesize } from './helpers.js';
 import { synthesized } from './release-helpers.js';
 
 /** The actions that write or delete a parameter (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html). */
@@ -137,4 +142,18 @@ describe('the release a deployment records', () => {
       'x R managed "arn:aws:iam::aws:policy/AmazonSSMFullAccess"',
     ]);
   });
+
+  it('records the release on every stack (output GoldsmithRelease) and writes the parameter only after every other stack', async () => {
+    expect(
+      stacks.map(({ stack, template }) => [
+        stack,
+        (template.Outputs as Record<string, { Value?: unknown }>)?.GoldsmithRelease?.Value,
+      ]),
+    ).toEqual(stacks.map(({ stack }) => [stack, GOLDSMITH_VERSION]));
+    const app = await synthesize(releaseCatalog, { stacks: [...GOLDSMITH_STACKS] });
+    const trust = getStack(Trust);
+    const others = app.app.node.children.filter((c) => c !== trust && 'dependencies' in c);
+    expect(others.length).toBe(stacks.length - 1);
+    expect(others.filter((o) => !trust.dependencies.includes(o as never)).map((o) => o.node.id)).toEqual([]);
+  }, 120_000);
 });

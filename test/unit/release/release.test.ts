@@ -1,3 +1,4 @@
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { releaseCheck } from '../../../aws/preflight-release.js';
@@ -42,7 +43,10 @@ describe('upgradeVerdict', () => {
 });
 
 const ssm = mockClient(SSMClient);
+const cloudFormation = mockClient(CloudFormationClient);
 afterEach(() => ssm.reset());
+afterEach(() => cloudFormation.reset().on(DescribeStacksCommand).resolves({ Stacks: [] }));
+cloudFormation.on(DescribeStacksCommand).resolves({ Stacks: [] });
 
 describe('preflight: the deployed release', () => {
   it('reads /goldsmith-release/<stage> and marks a downgrade missing', async () => {
