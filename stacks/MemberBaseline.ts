@@ -1,3 +1,4 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
 import { CfnStackSet } from 'aws-cdk-lib/aws-cloudformation';
 import { type StackContext, use } from 'sst/constructs';
 import { rolloutFollows } from '../core/rollout/member-role.js';
@@ -81,6 +82,10 @@ export function MemberBaseline({ app, stack }: StackContext): MemberBaselineReso
     ],
     templateBody: JSON.stringify(memberBaselineTemplate(memberFunctionCode(), rollout)),
   });
+  // Retained: deleting the StackSet (sst remove, a replacement) deletes every stack instance, retiring the members'
+  // grants on the AMI key, so consumers could no longer launch the encrypted AMIs (docs/deploy.md).
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html
+  stackSet.applyRemovalPolicy(RemovalPolicy.RETAIN);
   stack.addOutputs({ MemberBaselineStackSet: memberBaselineStackSetName(app.stage) });
   return { stackSet };
 }

@@ -220,7 +220,11 @@ export class SchedulerFake implements FakeService {
     const entry = this.schedules.get(key);
     if (!entry) return;
     const { schedule } = entry;
-    if (schedule.State === 'ENABLED' && !entry.assumable) {
+    // The role is looked up again when the schedule runs, not only at creation: a role a deploy replaced or deleted
+    // since (a new ARN) cannot be assumed. Scheduler retries the run (RetryPolicy: up to 185 attempts within at most
+    // 24 hours), then drops it or sends it to the target's dead-letter queue; Goldsmith's schedules set neither, so
+    // the run is lost. https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html
+    if (schedule.State === 'ENABLED' && (!entry.assumable || !this.opts.roleExists(schedule.Target.RoleArn))) {
       // sts:AssumeRole refused: Scheduler cannot act as the role, so the target is never invoked.
       this.refusedRuns.push({
         at: new Date(this.opts.now()).toISOString(),

@@ -5,6 +5,9 @@
  *   npm run release:fixture                        # this checkout, when cutting its release
  *   npm run release:fixture -- --root REL   # another checkout (git worktree add … <commit>)
  *
+ * The catalog is examples/catalogs/release.ts, which turns on every conditional resource (a rolled-out channel,
+ * containers, the member baseline, Inspector's administrator); `--catalog PATH` (relative to `--root`) names
+ * another. An older checkout without that file needs a copy of this checkout's in it.
  * The checkout at `--root` synthesizes its own stacks in process (its stacks/synthesize.ts, its
  * goldsmith.config.ts, stage 'prod'), so a release whose `npm run build` does not run can still be recorded; it
  * needs node_modules (a symlink to this checkout's will do). The fixture is written into this checkout, named by the
@@ -15,9 +18,12 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Catalog } from '../../core/config/schema.js';
 import type { StackTemplate } from '../../core/limits/index.js';
+import { stateMachineInvocations } from './invocations.js';
 import { statefulInventory } from './stateful.js';
 
 const HERE = new URL('../../', import.meta.url).pathname;
+/** The catalog every release is recorded with and compared in (test/stacks/release.test.ts reads the same). */
+const RELEASE_CATALOG = 'examples/catalogs/release.ts';
 
 function option(name: string): string | undefined {
   const at = process.argv.indexOf(name);
@@ -39,14 +45,15 @@ const { loadCatalogFile } = (await import(pathToFileURL(join(root, 'cli/load-cat
 const { synthesizeTemplates } = (await import(pathToFileURL(join(root, 'stacks/synthesize.ts')).href)) as {
   synthesizeTemplates: (catalog: Catalog, options: { root: string; stage: string }) => Promise<StackTemplate[]>;
 };
-const catalog = await loadCatalogFile(join(root, 'goldsmith.config.ts'));
+const catalog = await loadCatalogFile(join(root, option('--catalog') ?? RELEASE_CATALOG));
 const stacks = await synthesizeTemplates(catalog, { root, stage: 'prod' });
 const inventory = statefulInventory(stacks);
 
 const out = join(HERE, 'test/fixtures/releases', version);
 mkdirSync(out, { recursive: true });
 const file = join(out, 'stateful.json');
-writeFileSync(file, `${JSON.stringify({ release: version, stage: 'prod', stacks: inventory }, null, 2)}\n`);
+const invokes = stateMachineInvocations(stacks);
+writeFileSync(file, `${JSON.stringify({ release: version, stage: 'prod', stacks: inventory, invokes }, null, 2)}\n`);
 const count = Object.values(inventory).reduce((n, r) => n + Object.keys(r).length, 0);
 process.stdout.write(
   `release ${version}: ${count} stateful resources in ${Object.keys(inventory).length} stacks → ${file}\n`,

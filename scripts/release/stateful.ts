@@ -1,5 +1,6 @@
 import type { StackTemplate } from '../../core/limits/index.js';
 import { type SpecDatabase, type SpecProperty, type SpecType, serviceSpec } from '../readiness/cfn-schema.js';
+import { pinnedResources } from './pinned.js';
 
 /**
  * The stateful resources of a release's templates, and what a deploy of another release would do to them.
@@ -23,6 +24,9 @@ export const DATA_TYPES: ReadonlySet<string> = new Set([
   'AWS::Logs::LogGroup', // the audit trail of every function and of the state machine
   'AWS::ECR::Repository', // container images
   'AWS::Scheduler::ScheduleGroup', // deleting a group deletes its schedules: scheduled revocations, redrives
+  // Deleting a StackSet deletes its stack instances: the member grants and the rollout roles of every member account.
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-stackset.html
+  'AWS::CloudFormation::StackSet',
 ]);
 
 /**
@@ -37,7 +41,13 @@ export const IDENTITY_TYPES: ReadonlySet<string> = new Set([
   'AWS::Events::EventBus',
   'Custom::GoldsmithKeyReplica',
   'Custom::GoldsmithRepository',
+  // A function URL's address is its identity: approval links already sent and the Slack interactivity URL name it.
+  // https://docs.aws.amazon.com/lambda/latest/dg/urls-configuration.html
+  'AWS::Lambda::Url',
 ]);
+
+/** Functions and roles compared as identity resources when {@link pinnedResources} finds them. */
+const PINNED_TYPES: ReadonlySet<string> = new Set(['AWS::Lambda::Function', 'AWS::IAM::Role']);
 
 /** One stateful resource as a release recorded it: only what decides replacement and retention. */
 export interface StatefulResource {
@@ -65,6 +75,8 @@ export interface StatefulChange {
 function isStatefulType(type: string): boolean {
   return DATA_TYPES.has(type) || IDENTITY_TYPES.has(type);
 }
+
+type Resources = Record<string, Record<string, unknown>>;
 
 /** Keeps, from `value`, the parts whose change causes replacement according to `properties`' spec. */
 function replacingParts(
@@ -106,11 +118,12 @@ export function statefulInventory(
   db: SpecDatabase = serviceSpec(),
 ): StatefulInventory {
   const inventory: StatefulInventory = {};
+  const pinned = pinnedResources(stacks);
   for (const { stack, template } of stacks) {
-    const resources = (template.Resources ?? {}) as Record<string, Record<string, unknown>>;
+    const resources = (template.Resources ?? {}) as Resources;
     for (const [id, resource] of Object.entries(resources)) {
       const type = String(resource.Type);
-      if (!isStatefulType(type)) continue;
+      if (!isStatefulType(type) && !(PINNED_TYPES.has(type) && pinned.has(`${stack} ${id}`))) continue;
       const props = (resource.Properties ?? {}) as Record<string, unknown>;
       let replacing: Record<string, unknown>;
       if (type.startsWith('Custom::')) {

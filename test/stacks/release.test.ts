@@ -1,41 +1,14 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CatalogInput } from '../../core/config/schema.js';
-import type { StackTemplate } from '../../core/limits/index.js';
-import { GOLDSMITH_VERSION } from '../../core/release/index.js';
-import example from '../../goldsmith.config.js';
 import {
   compareStateful,
   describeChange,
   type StatefulInventory,
   statefulInventory,
 } from '../../scripts/release/stateful.js';
-import { parseCatalogInput } from '../../stacks/catalog.js';
-import { synthesizeTemplates } from '../../stacks/synthesize.js';
 import { REPO_ROOT } from './helpers.js';
-
-const RELEASES = join(REPO_ROOT, 'test/fixtures/releases');
-
-interface ReleaseFixture {
-  release: string;
-  stage: string;
-  stacks: StatefulInventory;
-}
-
-function recordedReleases(): ReleaseFixture[] {
-  return readdirSync(RELEASES).map(
-    (version) => JSON.parse(readFileSync(join(RELEASES, version, 'stateful.json'), 'utf8')) as ReleaseFixture,
-  );
-}
-
-let templates: Promise<StackTemplate[]> | undefined;
-/** Main's templates, stage prod, synthesized once for the file. */
-function synthesized(): Promise<StackTemplate[]> {
-  const catalog = parseCatalogInput(example as CatalogInput, REPO_ROOT);
-  templates ??= synthesizeTemplates(catalog, { root: REPO_ROOT, stage: 'prod' });
-  return templates;
-}
+import { RELEASES, recordedReleases, synthesized } from './release-helpers.js';
 
 const LEDGER = 'prod-goldsmith-Ledger';
 const TABLE = 'LedgerTable38A58B60';
@@ -129,78 +102,93 @@ describe('stateful resources across releases', () => {
       `${LEDGER} NewTable (AWS::DynamoDB::Table): added: the deploy creates it`,
     );
   });
-});
 
-type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
-type Resource = { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string };
+  it('compares every conditional resource: the rollout state machine and its log groups, the StackSet, the URLs', () => {
+    const fixture = recordedReleases().find((r) => r.release === '0.2.0')!;
+    const ids = Object.values(fixture.stacks).flatMap((r) => Object.keys(r));
+    for (const prefix of ['RolloutStateMachine', 'MemberBaselineStackSet', 'ApprovalCallbackFunctionUrl'])
+      expect(ids.some((id) => id.startsWith(prefix))).toBe(true);
+    expect(ids.filter((id) => /^Rollout.*(Log|Logs)/.test(id)).length).toBeGreaterThanOrEqual(3);
+    // Renaming the rollout state machine (stacks/promotion/rollout.ts) replaces it: its waiting executions stop.
+    const next = copy(main);
+    const promotion = next['prod-goldsmith-Promotion']!;
+    const id = Object.keys(promotion).find((k) => k.startsWith('RolloutStateMachine'))!;
+    promotion.RolloutMachineRenamed = promotion[id]!;
+    delete promotion[id];
+    expect(breaking(fixture.stacks, next)).toEqual([
+      expect.stringContaining(`${id} (AWS::StepFunctions::StateMachine): removed`),
+    ]);
+  });
 
-describe('the release a deployment records', () => {
-  let stacks: StackTemplate[];
-  beforeAll(async () => {
-    stacks = await synthesized();
-  }, 120_000);
-  const resources = () =>
-    stacks.flatMap(({ stack, template }) =>
-      Object.entries((template.Resources ?? {}) as Record<string, Resource>).map(([id, r]) => ({ stack, id, ...r })),
+  it('holds every stateful resource of main in the newest release, or lists it as added in CHANGELOG.md', () => {
+    const order = (v: string) =>
+      v
+        .split('.')
+        .map((n) => n.padStart(6, '0'))
+        .join('.');
+    const newest = recordedReleases().sort((a, b) => order(b.release).localeCompare(order(a.release)))[0]!;
+    const unreleased = readFileSync(join(REPO_ROOT, 'CHANGELOG.md'), 'utf8').split(/^## \[(?!Unreleased)/m)[0] ?? '';
+    const undocumented = (next: StatefulInventory) =>
+      compareStateful(newest.stacks, next)
+        .filter((c) => c.message.startsWith('added') && !unreleased.includes(c.logicalId))
+        .map(describeChange);
+    expect(undocumented(main)).toEqual([]);
+    const next = copy(main);
+    next[LEDGER]!.UndocumentedTable = main[LEDGER]![TABLE]!;
+    expect(undocumented(next)).toEqual([
+      `${LEDGER} UndocumentedTable (AWS::DynamoDB::Table): added: the deploy creates it`,
+    ]);
+  });
+
+  it('never replaces the functions behind the function URLs nor their URLs (approval links, Slack)', () => {
+    const promotion = main['prod-goldsmith-Promotion']!;
+    const fn = Object.keys(promotion).find((k) => /^ApprovalCallback[0-9A-F]{8}$/.test(k))!;
+    expect(promotion[fn]?.type).toBe('AWS::Lambda::Function');
+    const trust = main['prod-goldsmith-Trust']!;
+    expect(
+      Object.entries(trust)
+        .filter(([k]) => k.startsWith('Operator'))
+        .map(([, r]) => r.type)
+        .sort(),
+    ).toEqual(expect.arrayContaining(['AWS::Lambda::Function', 'AWS::Lambda::Url']));
+    const next = copy(main);
+    next['prod-goldsmith-Promotion']![fn]!.replacing.FunctionName = 'goldsmith-prod-approval-callback';
+    expect(breaking(main, next)).toEqual([
+      expect.stringContaining(`${fn} (AWS::Lambda::Function): FunctionName changes`),
+    ]);
+  });
+
+  it("never replaces what run-time schedules name: the revocation target, the redrive, the schedulers' roles", () => {
+    const pinned = Object.entries(main).flatMap(([stack, r]) =>
+      Object.entries(r)
+        .filter(([, x]) => x.type === 'AWS::IAM::Role' || x.type === 'AWS::Lambda::Function')
+        .map(([id]) => `${stack} ${id.replace(/[0-9A-F]{8}$/, '')}`),
     );
-
-  it("writes this checkout's version to /goldsmith-release/<stage> in the last stack, retained", () => {
-    const parameters = resources().filter((r) => r.Type === 'AWS::SSM::Parameter');
-    expect(parameters).toEqual([
-      expect.objectContaining({
-        stack: 'prod-goldsmith-Trust',
-        DeletionPolicy: 'Retain',
-        Properties: expect.objectContaining({
-          Name: '/goldsmith-release/prod',
-          Value: GOLDSMITH_VERSION,
-          Type: 'String',
-        }),
-      }),
-    ]);
-    expect(GOLDSMITH_VERSION).toBe('0.3.0-dev');
-  });
-
-  it("lets the operators' role read exactly that parameter, and no role write it", () => {
-    const touching = resources()
-      .filter((r) => r.Type === 'AWS::IAM::Policy')
-      .flatMap((r) =>
-        ((r.Properties?.PolicyDocument as { Statement?: Statement[] } | undefined)?.Statement ?? [])
-          .filter((s) => JSON.stringify(s.Resource).includes('goldsmith-release'))
-          .map((s) => ({ policy: r.id, actions: s.Action, resource: JSON.stringify(s.Resource) })),
-      );
-    expect(touching).toEqual([
-      {
-        policy: expect.stringMatching(/^OperatorsRoleDefaultPolicy/),
-        actions: 'ssm:GetParameter',
-        resource: expect.stringContaining(':parameter/goldsmith-release/prod'),
-      },
+    expect(pinned).toEqual(
+      expect.arrayContaining([
+        'prod-goldsmith-Trust RevocationSchedulerRole',
+        'prod-goldsmith-Monitoring RedriveFollowUpSchedulerRole',
+        'prod-goldsmith-Monitoring RedriveDeadLetters',
+        'prod-goldsmith-Promotion OnLifecycleRequest',
+      ]),
+    );
+    const next = copy(main);
+    const trust = next['prod-goldsmith-Trust']!;
+    const role = Object.keys(trust).find((k) => k.startsWith('RevocationSchedulerRole'))!;
+    trust.RevocationSchedulerRoleRenamed = trust[role]!;
+    delete trust[role];
+    expect(breaking(main, next)).toEqual([
+      expect.stringContaining(`${role} (AWS::IAM::Role): removed: the deploy deletes it`),
     ]);
   });
 
-  it('grants no role a write that reaches the parameter, wildcards included', () => {
-    const param = 'arn:aws:ssm:us-east-1:123456789012:parameter/goldsmith-release/prod';
-    const writes =
-      /^(\*|ssm:\*|ssm:Put\*|ssm:PutParameter|ssm:Delete\*|ssm:DeleteParameters?|ssm:LabelParameterVersion)$/;
-    // A resource as a glob: an intrinsic inside it (a Ref, an attribute) may be anything.
-    const glob = (r: unknown): string =>
-      typeof r === 'string'
-        ? r
-        : Array.isArray((r as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join']?.[1])
-          ? (r as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1].map(glob).join('')
-          : '*';
-    const matches = (pattern: string) =>
-      new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(param);
-    const reaching = resources()
-      .filter((r) => r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy')
-      .flatMap((r) =>
-        ((r.Properties?.PolicyDocument as { Statement?: Statement[] } | undefined)?.Statement ?? [])
-          .filter((st) => st.Effect === 'Allow' && [st.Action].flat().some((a) => writes.test(a)))
-          .filter((st) => [st.Resource].flat().some((res) => matches(glob(res))))
-          .map((st) => `${r.stack} ${r.id}: ${JSON.stringify(st.Action)}`),
-      );
-    expect(reaching).toEqual([]);
-    // The pattern does catch the pointers' grant if it were widened to every parameter.
-    expect(matches('arn:aws:ssm:*:123456789012:parameter/*')).toBe(true);
-    expect(matches('arn:aws:ssm:*:123456789012:parameter/goldsmith/*')).toBe(false);
+  it('retains the member baseline StackSet (removing it would delete every member stack instance)', () => {
+    const stackSet = main['prod-goldsmith-MemberBaseline']?.MemberBaselineStackSet;
+    expect(stackSet).toMatchObject({ deletionPolicy: 'Retain', updateReplacePolicy: 'Retain' });
+    const next = copy(main);
+    next['prod-goldsmith-MemberBaseline']!.MemberBaselineStackSet!.deletionPolicy = 'Delete';
+    expect(breaking(main, next)).toContain(
+      'prod-goldsmith-MemberBaseline MemberBaselineStackSet (AWS::CloudFormation::StackSet): DeletionPolicy drops Retain (now Delete)',
+    );
   });
 });

@@ -22,6 +22,7 @@ const GROUP = 'goldsmith-test-revocations';
 
 /** A real Scheduler client answered by the fake, which invokes into `invoked`. */
 function scheduler() {
+  const roles = new Set([ROLE]);
   const clock = new VirtualClock(START);
   const invoked: { arn: string; payload: unknown; at: string }[] = [];
   const fake = new SchedulerFake({
@@ -30,7 +31,7 @@ function scheduler() {
     now: () => clock.now(),
     schedule: (at, label, fn) => clock.schedule(at, label, fn),
     groups: [GROUP],
-    roleExists: (arn) => arn === ROLE,
+    roleExists: (arn) => roles.has(arn),
     invokeAsync: (arn, payload) => invoked.push({ arn, payload, at: clock.iso() }),
   });
   const sdk = new SchedulerClient({ region: R });
@@ -46,7 +47,7 @@ function scheduler() {
     random: () => 0.5,
     faults: {},
   });
-  return { clock, fake, sdk, invoked };
+  return { clock, fake, sdk, invoked, roles };
 }
 
 const request = (over: Partial<CreateScheduleCommandInput> = {}): CreateScheduleCommandInput => ({
@@ -75,6 +76,17 @@ describe('Scheduler fake (one-time schedules)', () => {
     await expect(sdk.send(new GetScheduleCommand({ Name: 'base_1.0.0_2', GroupName: GROUP }))).rejects.toBeInstanceOf(
       ResourceNotFoundException,
     );
+  });
+
+  it('does not invoke the target when its role is gone by the time it runs (replaced or deleted since creation)', async () => {
+    const { clock, fake, sdk, invoked, roles } = scheduler();
+    await sdk.send(new CreateScheduleCommand(request()));
+    roles.delete(ROLE); // a deploy replaced the scheduler role: the schedule still names the old ARN
+    await clock.run('2027-01-04T00:00:00Z');
+    expect(invoked).toEqual([]);
+    expect(fake.refusedRuns).toEqual([
+      { at: '2027-01-03T09:00:00.000Z', schedule: `${GROUP}/base_1.0.0_2`, role: ROLE },
+    ]);
   });
 
   it('keeps a NONE schedule after it ran, readable with GetSchedule', async () => {

@@ -1,3 +1,4 @@
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { releaseCheck } from '../../../aws/preflight-release.js';
@@ -66,7 +67,10 @@ describe('upgradeVerdict', () => {
 });
 
 const ssm = mockClient(SSMClient);
+const cloudFormation = mockClient(CloudFormationClient);
 afterEach(() => ssm.reset());
+afterEach(() => cloudFormation.reset().on(DescribeStacksCommand).resolves({ Stacks: [] }));
+cloudFormation.on(DescribeStacksCommand).resolves({ Stacks: [] });
 
 describe('preflight: the deployed release', () => {
   it('reads /goldsmith-release/<stage> and marks a downgrade missing', async () => {
@@ -94,12 +98,13 @@ describe('preflight: the deployed release', () => {
     });
   });
 
-  it('says what it could not read, and asks for a stage when none is given', async () => {
+  it('refuses a stage whose release it cannot read (fails closed), and asks for a stage when none is given', async () => {
     ssm.on(GetParameterCommand).rejects(Object.assign(new Error('no'), { name: 'AccessDeniedException' }));
     expect(await releaseCheck('prod', 'eu-west-1', '0.2.0')).toEqual({
       name: 'release',
-      status: 'not checked',
-      detail: 'cannot read /goldsmith-release/prod in eu-west-1 (AccessDeniedException: no)',
+      status: 'missing',
+      detail:
+        'cannot read /goldsmith-release/prod in eu-west-1 (AccessDeniedException: no): the deploy is refused until it can be read (a downgrade cannot be ruled out)',
     });
     expect(await releaseCheck(undefined, 'eu-west-1', '0.2.0')).toMatchObject({ status: 'not checked' });
     expect(ssm.commandCalls(GetParameterCommand)).toHaveLength(1);

@@ -1,0 +1,58 @@
+import type { StackTemplate } from '../../core/limits/index.js';
+
+/**
+ * Functions and roles that are stateless in themselves but whose ARN something outside the template holds: the
+ * function behind a function URL (a replaced function gets a new URL), and the targets and roles that schedules
+ * created at run time name (`Target.Arn`, `Target.RoleArn`: EventBridge Scheduler keeps the ARN it was given).
+ * https://docs.aws.amazon.com/scheduler/latest/APIReference/API_Target.html
+ */
+
+/** Environment variables whose value is an ARN a run-time schedule stores. */
+const SCHEDULE_ARN_VARIABLES = /(_SCHEDULER_ROLE_ARN|^REVOCATION_TARGET_ARN)$/;
+/** Environment variables that make their own function a run-time schedule's target (it schedules itself). */
+const SELF_TARGET_VARIABLES = /^REDRIVE_SCHEDULER_ROLE_ARN$/;
+
+type Resources = Record<string, Record<string, unknown>>;
+
+/** The resource a value refers to (Ref, Fn::GetAtt, or Fn::ImportValue of another stack's export), if any. */
+export function referenced(value: unknown, stacks: readonly StackTemplate[], stack: string): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const v = value as Record<string, unknown>;
+  if (typeof v.Ref === 'string') return `${stack} ${v.Ref}`;
+  if (Array.isArray(v['Fn::GetAtt'])) return `${stack} ${String(v['Fn::GetAtt'][0])}`;
+  if (typeof v['Fn::GetAtt'] === 'string') return `${stack} ${v['Fn::GetAtt'].split('.')[0]}`;
+  const imported = v['Fn::ImportValue'];
+  if (imported === undefined) return undefined;
+  for (const other of stacks) {
+    const outputs = (other.template.Outputs ?? {}) as Record<string, { Value?: unknown; Export?: { Name?: unknown } }>;
+    for (const output of Object.values(outputs)) {
+      if (JSON.stringify(output.Export?.Name) === JSON.stringify(imported))
+        return referenced(output.Value, stacks, other.stack);
+    }
+  }
+  return undefined;
+}
+
+/** `stack logicalId` of every function and role whose ARN a function URL or a run-time schedule holds. */
+export function pinnedResources(stacks: readonly StackTemplate[]): Set<string> {
+  const pinned = new Set<string>();
+  for (const { stack, template } of stacks) {
+    for (const [id, resource] of Object.entries((template.Resources ?? {}) as Resources)) {
+      const props = (resource.Properties ?? {}) as Record<string, unknown>;
+      if (resource.Type === 'AWS::Lambda::Url') {
+        const target = referenced(props.TargetFunctionArn, stacks, stack);
+        if (target !== undefined) pinned.add(target);
+      }
+      if (resource.Type !== 'AWS::Lambda::Function') continue;
+      const variables = ((props.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ??
+        {}) as Record<string, unknown>;
+      for (const [name, value] of Object.entries(variables)) {
+        if (SELF_TARGET_VARIABLES.test(name)) pinned.add(`${stack} ${id}`);
+        if (!SCHEDULE_ARN_VARIABLES.test(name)) continue;
+        const target = referenced(value, stacks, stack);
+        if (target !== undefined) pinned.add(target);
+      }
+    }
+  }
+  return pinned;
+}
