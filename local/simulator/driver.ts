@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { channelParameterName, pointerShareName } from '../../core/names.js';
 import { nextCron } from '../../core/schedule/index.js';
-import type { OrganizationChange } from '../fakes/organization-changes.js';
 import { LOCAL_ACCOUNT, type LocalCloud } from './cloud.js';
+import { teamDeployAction } from './fleet-shapes.js';
 import { performOutsideChange } from './outside-change.js';
 import type { Scenario, ScenarioAction, ScenarioEvent } from './scenario.js';
-import type { OrganizationChangeAction } from './scenario-organization.js';
+import { organizationChangeOf } from './scenario-organization.js';
 import { ciPackageUpdate, type RawPut } from './senders.js';
 
 const AMAZON_LINUX_PARAMETER_PREFIX = '/aws/service/ami-amazon-linux-latest/';
@@ -236,41 +236,13 @@ export function runAction(
     }
     case 'outside-change':
       return performOutsideChange(cloud, action);
+    case 'team-deploy':
+      return teamDeployAction(cloud, action);
     case 'let-expire':
       handlers.letExpire({
         image: action.image ?? event.filter.image,
         channel: action.channel ?? event.filter.channel,
       });
       return;
-  }
-}
-
-/** The fake's change from the scenario's action (the schema checked that each change has the fields it needs). */
-function organizationChangeOf(a: OrganizationChangeAction): OrganizationChange {
-  const account = a.account ?? '';
-  const ou = a.ou ?? '';
-  switch (a.change) {
-    case 'create-account': {
-      const tags = Object.fromEntries(Object.entries(a.tags ?? {}).filter((e): e is [string, string] => e[1] !== null));
-      return { change: a.change, account, to: a.to, tags };
-    }
-    case 'move-account':
-      return { change: a.change, account, to: a.to ?? '' };
-    case 'remove-account':
-    case 'close-account':
-    case 'leave-organization':
-      return { change: a.change, account };
-    case 'accept-invitation': {
-      const tags = Object.fromEntries(Object.entries(a.tags ?? {}).filter((e): e is [string, string] => e[1] !== null));
-      return { change: a.change, account, tags };
-    }
-    case 'tag-account':
-      return { change: a.change, account, tags: a.tags ?? {} };
-    case 'create-ou':
-      return { change: a.change, ou, to: a.to, name: a.name };
-    case 'rename-ou':
-      return { change: a.change, ou, name: a.name ?? ou };
-    case 'delete-ou':
-      return { change: a.change, ou };
   }
 }

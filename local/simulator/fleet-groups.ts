@@ -4,6 +4,7 @@ import { channelParameterName } from '../../stacks/names.js';
 import type { VirtualClock } from '../clock.js';
 import type { RefreshMove } from '../fakes/autoscaling-refresh-types.js';
 import type { LocalFakes } from '../fakes/install.js';
+import { shapeSpec, teamPrincipal } from './fleet-shapes.js';
 import type { Scenario, ScenarioFleet } from './scenario.js';
 
 /**
@@ -41,9 +42,6 @@ export function groupModeOf(seed: number, spec: ScenarioFleet, account: string):
 }
 
 export const groupNameOf = (spec: ScenarioFleet): string => `${spec.image}-${spec.channel}`;
-
-/** The principal a member team's own calls are made as (not Goldsmith's). */
-const teamPrincipal = (account: string) => `arn:aws:sts::${account}:assumed-role/platform-team/deploy`;
 
 /** What the groups need of the local cloud: its fakes and its clock. */
 export interface FleetGroupsCloud {
@@ -126,7 +124,10 @@ export class FleetGroups {
     );
   }
 
-  /** The first launch of a rollout or parameter account: its tagged template and group, with `instances` running. */
+  /**
+   * The first launch of a rollout or parameter account: its tagged template and group, with `instances` running, shaped
+   * as the fleet's `shapes` says for a rollout account (fleet-shapes.ts).
+   */
   launch(mode: GroupMode, spec: ScenarioFleet, account: string, region: string, ami: string): string[] {
     const { ec2, autoscaling } = this.cloud.installed.fakes;
     if (!ec2.templates) return [];
@@ -142,6 +143,8 @@ export class FleetGroups {
       version: '1',
       desiredCapacity: spec.instances,
       tags,
+      // The shape the scenario gives this account's group (ECS capacity provider, Standby, Spot mixed instances).
+      ...shapeSpec(mode === 'rollout' ? spec.shapes[account] : undefined),
     });
     return group.instances.map((i) => i.instanceId);
   }

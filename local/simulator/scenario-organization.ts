@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { OrganizationChange } from '../fakes/organization-changes.js';
 
 const account = z.string().regex(/^\d{12}$/, 'must be a 12-digit account id');
 const ou = z.string().regex(/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/, 'must be an OU id like "ou-ab12-cdef3456"');
@@ -88,3 +89,33 @@ export const pointerShareChange = z
     message: 'names exactly one of principal or image',
   });
 export type PointerShareChangeAction = z.output<typeof pointerShareChange>;
+
+/** The fake's change from the scenario's action (the schema checked that each change has the fields it needs). */
+export function organizationChangeOf(a: OrganizationChangeAction): OrganizationChange {
+  const account = a.account ?? '';
+  const ou = a.ou ?? '';
+  switch (a.change) {
+    case 'create-account': {
+      const tags = Object.fromEntries(Object.entries(a.tags ?? {}).filter((e): e is [string, string] => e[1] !== null));
+      return { change: a.change, account, to: a.to, tags };
+    }
+    case 'move-account':
+      return { change: a.change, account, to: a.to ?? '' };
+    case 'remove-account':
+    case 'close-account':
+    case 'leave-organization':
+      return { change: a.change, account };
+    case 'accept-invitation': {
+      const tags = Object.fromEntries(Object.entries(a.tags ?? {}).filter((e): e is [string, string] => e[1] !== null));
+      return { change: a.change, account, tags };
+    }
+    case 'tag-account':
+      return { change: a.change, account, tags: a.tags ?? {} };
+    case 'create-ou':
+      return { change: a.change, ou, to: a.to, name: a.name };
+    case 'rename-ou':
+      return { change: a.change, ou, name: a.name ?? ou };
+    case 'delete-ou':
+      return { change: a.change, ou };
+  }
+}

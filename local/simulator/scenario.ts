@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { groupShapes } from './fleet-shapes.js';
 import { isoTime, scenarioEventSchema } from './scenario-events.js';
 import { faultsSchema } from './scenario-faults.js';
 
@@ -37,6 +38,12 @@ const fleetSchema = z.strictObject({
    * template names its AMI by `resolve:ssm:` (not rollout-ready: the rollout skips it) and refresh it by hand.
    */
   rollout: z.union([z.literal(true), share]).optional(),
+  /**
+   * Per account, the shape of its group when it follows the rollout (local/simulator/fleet-shapes.ts):
+   * `ecs-capacity-provider` (every instance protected from scale in), `standby` (its last instance in Standby) or
+   * `spot-mixed` (three instance types, On-Demand base and percentage, Spot); other accounts run a plain group.
+   */
+  shapes: z.record(z.string().regex(/^\d{12}$/, 'must be a 12-digit account id'), z.enum(groupShapes)).default({}),
 });
 
 export const scenarioSchema = z.strictObject({
