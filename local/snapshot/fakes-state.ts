@@ -34,11 +34,16 @@ export function exportFakes(cloud: LocalCloud): PlainState {
 /**
  * Writes `state` (from `exportFakes` on a cloud of the same catalog and scenario) into a fresh cloud's fakes, in
  * place: each keeps its class and its wiring (clock, listeners, the SDK edge), and holds what the saved one held
- * (with `keepNewFields`, an upgrade: plain-state.ts).
+ * (with `keepNewFields`, an upgrade: plain-state.ts). In an upgrade each part keeps the fields this release gave it
+ * and the saved release's did not have, a plain one (the call tallies, `stats`) as a class instance does: the code
+ * that counts into `stats.callsByCaller` finds it even in a cloud an older release saved.
  */
 export function importFakes(cloud: LocalCloud, state: PlainState, options: { keepNewFields?: boolean } = {}): void {
   const parts = statefulParts(cloud);
   const extra = Object.keys((state as { $o?: Record<string, unknown> }).$o ?? {}).filter((k) => !(k in parts));
   if (extra.length > 0) throw new Error(`saved fakes this cloud does not have: ${extra.join(', ')}`);
-  importState(parts, state, new Map([['clock', cloud.clock]]), options);
+  importState(parts, state, new Map([['clock', cloud.clock]]), {
+    ...options,
+    structures: new Set(Object.values(parts)),
+  });
 }

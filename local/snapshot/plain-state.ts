@@ -88,13 +88,17 @@ const tagOf = (state: PlainState): string | undefined =>
  * Writes `state` (from `exportState`) into `target`, an object of the same kind built fresh: its own data properties
  * take the saved values; a field holding a class instance in both is filled in place (keeping its class and its
  * callbacks); shared objects are looked up by name in `shared`. With `keepNewFields` (a state another release's
- * code wrote: an upgrade), a class instance keeps the fields the saved one did not have, as its constructor set them.
+ * code wrote: an upgrade), a class instance keeps the fields the saved one did not have, as its constructor set them,
+ * and so does each of `structures`: plain objects whose fields are a shape the code fixes, not entries of a record.
  */
 export function importState(
   target: object,
   state: PlainState,
   shared: ReadonlyMap<string, object> = new Map(),
-  { keepNewFields = false } = {},
+  {
+    keepNewFields = false,
+    structures = new Set<object>(),
+  }: { keepNewFields?: boolean; structures?: ReadonlySet<object> } = {},
 ): void {
   // Only the places a `$ref` leads through are kept by path (state-place.ts).
   const places = placesOf(state, '$');
@@ -115,7 +119,7 @@ export function importState(
     }
     // What the fresh object holds and the saved one did not (an entry of a record, a field set later) goes; in an
     // upgrade, a field a class has in this release and did not have in the one that saved it stays.
-    const keepsNew = keepNewFields && Object.getPrototypeOf(into) !== Object.prototype;
+    const keepsNew = keepNewFields && (Object.getPrototypeOf(into) !== Object.prototype || structures.has(into));
     for (const key of Object.keys(record))
       if (!(key in fields) && !isWiring(record[key]) && !keepsNew) delete record[key];
   };

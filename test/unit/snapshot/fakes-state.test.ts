@@ -66,4 +66,17 @@ describe("every fake's state, saved and written into a fresh cloud", () => {
   it('shows the same builds, AMIs and channel pointers as the saved cloud did', async () => {
     expect(shown(await snapshotOf(fresh as LocalCloud))).toEqual(savedShown);
   });
+
+  it("in an upgrade, keeps the call tallies this release counts and the saved release's lacked", () => {
+    // As a release before the per-caller tallies saved its cloud: `stats` without `callsByCaller`.
+    const older = JSON.parse(JSON.stringify(saved)) as { $o: { stats: { $o: Record<string, unknown> } } };
+    delete older.$o.stats.$o.callsByCaller;
+    const cloud = fresh as LocalCloud;
+    importFakes(cloud, older as PlainState, { keepNewFields: true });
+    expect(cloud.installed.stats.callsByCaller).toBeTypeOf('object');
+    expect(cloud.installed.stats.attempts).toBe((saved as typeof older).$o.stats.$o.attempts);
+    // Opening a save of this release's own is exact: a field it did not hold goes.
+    importFakes(cloud, older as PlainState);
+    expect(cloud.installed.stats.callsByCaller).toBeUndefined();
+  });
 });

@@ -59,6 +59,17 @@ describe('a stateful object saved as plain data and written into a fresh one', (
     expect(opened.fake.limit).toBeUndefined();
   });
 
+  it('in an upgrade, keeps a field a plain structure named as such gained since the save', () => {
+    const state = exportState({ stats: { attempts: 4 } });
+    const fresh = { stats: { attempts: 0, byCaller: {} as Record<string, number> } };
+    importState(fresh, state, new Map(), { keepNewFields: true, structures: new Set([fresh.stats]) });
+    expect(fresh.stats).toEqual({ attempts: 4, byCaller: {} });
+
+    const plain = { stats: { attempts: 0, byCaller: {} } };
+    importState(plain, state, new Map(), { keepNewFields: true });
+    expect(plain.stats).toEqual({ attempts: 4 });
+  });
+
   it('writes an object reached twice once, and the fresh one is shared the same way', () => {
     const inner = { n: 1 };
     const saved = { a: inner, b: { held: inner } };
