@@ -10,7 +10,13 @@ import { queryPrefix } from './lifecycle-ledger.js';
  * repair finishes the record on the next pass), then marked repaired once AWS confirms the repair.
  */
 
-export type DriftResource = 'channel-pointer' | 'launch-permissions' | 'revocation-schedule' | 'event-rule';
+export type DriftResource =
+  | 'channel-pointer'
+  | 'launch-permissions'
+  | 'revocation-schedule'
+  | 'event-rule'
+  | 'topic-policy'
+  | 'queue-policy';
 
 /** The partition of drifts that belong to no image (the factory's own rules). */
 export const FACTORY_DRIFT_PK = 'FACTORY#audit';

@@ -155,8 +155,13 @@ const TEXT: { [E in NotificationEvent]: (s: Subject, d: Detail<E>) => Text } = {
       'launch-permissions': `launch permissions of ${s.image} ${s.version}`,
       'revocation-schedule': `scheduled revocation of ${s.image} ${s.version}`,
       'event-rule': `EventBridge rule ${d.name ?? ''}`,
+      'topic-policy': `policy of topic ${d.name ?? ''}`,
+      'queue-policy': `policy of queue ${d.name ?? ''}`,
     }[d.resource];
-    const says = d.resource === 'event-rule' ? "Goldsmith's stacks say" : "Goldsmith's ledger says";
+    const says =
+      d.resource === 'event-rule' || d.resource.endsWith('-policy')
+        ? "Goldsmith's stacks say"
+        : "Goldsmith's ledger says";
     return {
       title: `${what}${d.region ? ` (${d.region})` : ''}: changed outside Goldsmith`,
       summary: `The audit found the ${what}${d.region ? ` in ${d.region}` : ''} holding ${d.found} where ${says} ${d.expected}: ${d.action}.`,

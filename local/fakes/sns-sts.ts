@@ -10,6 +10,7 @@ import {
   required,
 } from './common.js';
 import type { MemberAccess } from './member-access.js';
+import { defaultTopicPolicy, policyRefusal, SNS_POLICY_QUOTA } from './resource-policy.js';
 import { type FilterPolicy, FilterPolicyError, filterPolicyMatches, parseFilterPolicy } from './sns-filter.js';
 
 const snsErr = errorFactory(SNSServiceException);
@@ -57,6 +58,8 @@ export interface SnsSubscription {
 /** SNS: topics (pre-registered or created), Publish recorded with attributes, Subscribe with filter policies. */
 export class SnsFake implements FakeService {
   readonly topics = new Set<string>();
+  /** Each topic's policy as last set (SetTopicAttributes `Policy`, or the deployment's topic policy). */
+  readonly policies = new Map<string, string>();
   readonly messages: PublishedMessage[] = [];
   readonly subscriptions: SnsSubscription[] = [];
   private readonly listeners: ((m: PublishedMessage) => void)[] = [];
@@ -166,6 +169,23 @@ export class SnsFake implements FakeService {
           if (error instanceof FilterPolicyError) throw invalid(error.message);
           throw error;
         }
+      }
+      case 'GetTopicAttributes': {
+        // A topic always holds a policy: SNS's default one until someone sets another
+        // (https://docs.aws.amazon.com/sns/latest/api/API_GetTopicAttributes.html).
+        const topic = this.topic(required(call.input, 'TopicArn', invalid));
+        const policy = this.policies.get(topic) ?? defaultTopicPolicy(topic, this.accountId);
+        return { Attributes: { TopicArn: topic, Owner: this.accountId, Policy: policy } };
+      }
+      case 'SetTopicAttributes': {
+        const topic = this.topic(required(call.input, 'TopicArn', invalid));
+        const name = required(call.input, 'AttributeName', invalid);
+        if (name !== 'Policy') throw new NotImplementedByFakeError('sns', `SetTopicAttributes ${name}`);
+        const value = String(call.input.AttributeValue ?? '');
+        const refusal = policyRefusal(value, SNS_POLICY_QUOTA);
+        if (refusal) throw invalid(`Invalid parameter: Policy Error: ${refusal}`);
+        this.policies.set(topic, value);
+        return {};
       }
       case 'Publish': {
         const topic = this.topic(required(call.input, 'TopicArn', invalid));
