@@ -331,9 +331,7 @@ export const notificationSchema = z
     const imageless =
       n.event === 'monthly-summary' ||
       (n.event === 'claim-refused' && 'claim' in n.detail && n.detail.claim === 'dead-letter') ||
-      (n.event === 'drift-found' &&
-        'resource' in n.detail &&
-        ['event-rule', 'topic-policy', 'queue-policy'].includes(String(n.detail.resource)));
+      (n.event === 'drift-found' && 'resource' in n.detail && /rule|policy/.test(n.detail.resource));
     if (!imageless && n.image === undefined) {
       ctx.addIssue({ code: 'custom', path: ['image'], message: `required for a ${n.event} announcement` });
     }

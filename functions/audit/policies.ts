@@ -1,4 +1,5 @@
 import { markDriftRepaired, recordDrift } from '../../aws/audit-ledger.js';
+import { announce } from '../../aws/notifications.js';
 import { putResourcePolicy, readExpectedPolicies, readResourcePolicy } from '../../aws/resource-policies.js';
 import {
   describePolicyDrift,
@@ -8,13 +9,29 @@ import {
   policyDriftSk,
   resourcePoliciesPath,
 } from '../../core/audit/policies.js';
+import { announcement } from '../../core/notifications/announce.js';
 import { logger } from '../lib/powertools.js';
-import { type AuditPart, announceFinding, emptyPart, failed, messageOf } from './report.js';
+import { type AuditFinding, type AuditPart, emptyPart, failed, messageOf } from './report.js';
 
 const RESOURCE: Record<PolicyKind, 'topic-policy' | 'queue-policy'> = {
   topic: 'topic-policy',
   queue: 'queue-policy',
 };
+
+/**
+ * One `drift-found` announcement per drift record (keyed by its sort key, so a retried run announces nothing twice),
+ * critical even once put back: what the wider door let in meanwhile (a subscription, a message) stays. A publish that
+ * fails is queued by aws/notifications.ts and never fails the audit.
+ */
+async function announceCritical(f: AuditFinding, sk: string, at: string): Promise<void> {
+  try {
+    const { resource, name, found, expected, action, repaired } = f;
+    const detail = { resource, ...(name ? { name } : {}), found, expected, action, repaired };
+    await announce(announcement('drift-found', {}, detail, { at, key: sk, severity: 'critical' }));
+  } catch (error) {
+    logger.error('announcing a drift failed', { sk, error });
+  }
+}
 
 /**
  * The audit of the doors' resource policies: every topic's and queue's policy the stacks wrote under
@@ -53,7 +70,7 @@ export async function auditResourcePolicies(now: Date, stage: string): Promise<A
         : `policy put back; AWS still shows ${describePolicyDrift(after)}: a person must look`;
       const full = { ...finding, action, repaired };
       part.findings.push(full);
-      await announceFinding(full, sk, at);
+      await announceCritical(full, sk, at);
     } catch (error) {
       failed(part, `${door.kind} ${door.target}: ${messageOf(error)}`, error);
     }

@@ -35,12 +35,6 @@ export function failed(part: AuditPart, message: string, error: unknown): void {
 /** Kinds whose drift, left unrepaired, silences Goldsmith: a revocation that will not fire, findings that never arrive. */
 const CRITICAL_UNREPAIRED = new Set<AuditFinding['resource']>(['revocation-schedule', 'event-rule']);
 
-/** Kinds whose drift is critical even once put back: what a widened door let in meanwhile stays (a subscription). */
-const CRITICAL_ALWAYS = new Set<AuditFinding['resource']>(['topic-policy', 'queue-policy']);
-
-const isCritical = (f: AuditFinding) =>
-  CRITICAL_ALWAYS.has(f.resource) || (CRITICAL_UNREPAIRED.has(f.resource) && !f.repaired);
-
 /**
  * Tells people what the audit found and did: one `drift-found` announcement per drift record (its sort key is the
  * announcement's key, so a retried run announces nothing twice). An announcement that cannot be published is queued
@@ -61,7 +55,7 @@ export async function announceFinding(f: AuditFinding, sk: string, at: string): 
           action: f.action,
           repaired: f.repaired,
         },
-        { at, key: sk, ...(isCritical(f) ? { severity: 'critical' } : {}) },
+        { at, key: sk, ...(CRITICAL_UNREPAIRED.has(f.resource) && !f.repaired ? { severity: 'critical' } : {}) },
       ),
     );
   } catch (error) {

@@ -1,7 +1,7 @@
 import { Aws, Duration, RemovalPolicy, type Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Function as SstFunction } from 'sst/constructs';
 import { resourcePoliciesPath } from '../../core/audit/policies.js';
@@ -56,7 +56,12 @@ export function createPolicyAudit(
     onFailure: failureQueue(dlq, env.ledger),
   });
   grantLedger(env.ledger, auditPolicies, ['GetItem', 'PutItem', 'UpdateItem']);
-  grantTopicPublish('notifications', env.topic, auditPolicies);
+  // By ARN, as the other Monitoring functions publish: SNS uses the topic's key on the publisher's behalf.
+  grantTopicPublish(
+    'notifications',
+    sns.Topic.fromTopicArn(stack, 'AuditPoliciesTopic', env.topic.topicArn),
+    auditPolicies,
+  );
   const path = resourcePoliciesPath(stage).replace(/\/$/, '');
   // GetParametersByPath is authorized against the path in the request (`parameter/<path>`), not the parameters it
   // returns (https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-retrieval-authorization.html).

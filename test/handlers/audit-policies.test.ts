@@ -157,7 +157,7 @@ describe("attack: a door's resource policy changed outside the deployment", () =
       expect.objectContaining({ resource: 'topic-policy', repairedAt: NOW.toISOString() }),
     ]);
     expect(announced()).toEqual([
-      expect.objectContaining({ severity: 'critical', subject: expect.stringContaining(`policy of topic ${NOTIFY}`) }),
+      expect.objectContaining({ severity: 'critical', subject: expect.stringContaining(`topic-policy ${NOTIFY}`) }),
     ]);
     // Found once: the next audit finds the policy as deployed.
     expect((await auditResourcePolicies(NOW, STAGE)).findings).toEqual([]);

@@ -57,8 +57,6 @@ describe('the audit of resource policies in the stacks', () => {
       'dynamodb:PutItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
-      'kms:Decrypt',
-      'kms:GenerateDataKey*',
       'sns:GetTopicAttributes',
       'sns:Publish',
       'sns:SetTopicAttributes',
