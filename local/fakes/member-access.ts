@@ -84,6 +84,11 @@ export class MemberAccess {
     return this.roles.has(arn) || this.deleted.has(arn);
   }
 
+  /** Whether `account` belongs to an organization the local cloud models (its roles are the ones defined here). */
+  inOrganization(account: string): boolean {
+    return this.organizationOf(account) !== undefined;
+  }
+
   /** The session whose ARN signs a call, if it is one the STS fake issued. */
   sessionByArn(arn: string | undefined): RoleSession | undefined {
     return arn === undefined ? undefined : this.byArn.get(arn);

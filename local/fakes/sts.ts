@@ -6,8 +6,9 @@ const stsErr = errorFactory(STSServiceException);
 
 /**
  * STS: a fixed caller identity and AssumeRole. A role the member accounts define (`MemberAccess`) is assumed only as
- * its trust policy and the caller's policies allow, and its credentials act in that account; any other role ARN gets
- * credentials the fakes treat as the local cloud's own.
+ * its trust policy and the caller's policies allow, and its credentials act in that account; a role another account
+ * of the organization does not hold is refused (AccessDenied); a role ARN in the local cloud's own account or outside
+ * the organization gets credentials the fakes treat as the local cloud's own.
  */
 export class StsFake implements FakeService {
   /** Roles in member accounts and the sessions issued for them (set by whoever defines the roles). */
@@ -28,7 +29,13 @@ export class StsFake implements FakeService {
         const session = required(call.input, 'RoleSessionName', (m) => stsErr('ValidationError', m));
         const m = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(.+)$/.exec(role);
         if (!m) throw stsErr('ValidationError', `${role} is not a valid role ARN`);
-        if (this.access?.knows(role)) return this.assumeMemberRole(this.access, call, role, session);
+        // A role in another account of the organization that its member accounts do not hold does not exist there:
+        // AssumeRole is AccessDenied (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html).
+        const account = m[1] ?? '';
+        const member = account !== this.accountId && this.access?.inOrganization(account);
+        if (this.access && (this.access.knows(role) || member)) {
+          return this.assumeMemberRole(this.access, call, role, session);
+        }
         return {
           Credentials: {
             AccessKeyId: 'ASIALOCAL',

@@ -1,4 +1,5 @@
 import { type HeldSecrets, heldSecrets, holdSecrets } from '../../aws/approval-secret.js';
+import { type HeldRolloutRoles, heldRolloutRoles, holdRolloutRoles } from '../../aws/member-baseline-roles.js';
 import { type HeldMemberCredentials, heldMemberCredentials, holdMemberCredentials } from '../../aws/member-role.js';
 import { heldOrganizationRef, holdOrganizationRef } from '../../aws/organization-ref.js';
 import type { OrganizationRef } from '../../core/promotion/consumer-access.js';
@@ -10,7 +11,8 @@ import { heldWarmClients, type WarmClient, warmClients } from './client-warmth.j
  * its module-level caches hold (the organization's id from DescribeOrganization, asked once per container; the
  * organization's tree, reused while the ledger's copy is unchanged or for five minutes; the approval and decision
  * keys from Secrets Manager, reused for five minutes; each member-role client's credentials from STS AssumeRole,
- * renewed five minutes before they expire). A save writes them down and an opened cloud holds them
+ * renewed five minutes before they expire; the rollout role each account's session was found to have from
+ * ListStackInstances). A save writes them down and an opened cloud holds them
  * again, so it makes no call the saved cloud would not have made: one call more draws the fault stream once more,
  * and from then on another request is throttled or failed than in the straight run.
  */
@@ -19,6 +21,8 @@ export interface SavedContainer {
   organization?: HeldOrganization;
   secrets: HeldSecrets;
   memberCredentials: HeldMemberCredentials;
+  /** The rollout role found for each account's session (aws/member-baseline-roles.ts); absent in older saves. */
+  rolloutRoles?: HeldRolloutRoles;
   /** The SDK clients that had sent a request (client-warmth.ts), each warmed again on open. */
   clients: WarmClient[];
 }
@@ -31,6 +35,7 @@ export function saveContainer(): SavedContainer {
     ...(organization ? { organization } : {}),
     secrets: heldSecrets(),
     memberCredentials: heldMemberCredentials(),
+    rolloutRoles: heldRolloutRoles(),
     clients: heldWarmClients(),
   };
 }
@@ -41,5 +46,6 @@ export async function loadContainer(saved: SavedContainer): Promise<void> {
   if (saved.organization) holdOrganization(saved.organization);
   holdSecrets(saved.secrets);
   holdMemberCredentials(saved.memberCredentials);
+  holdRolloutRoles(saved.rolloutRoles ?? {});
   await warmClients(saved.clients);
 }

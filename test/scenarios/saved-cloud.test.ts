@@ -196,6 +196,7 @@ describe('a throttled rollout saved between its waves goes on as the straight ru
 
   it('holds the member roles the container assumed, and assumes none of them again once opened', () => {
     expect(Object.keys(saved.container.memberCredentials).length).toBeGreaterThan(0);
+    expect(Object.keys(saved.container.rolloutRoles ?? {}).length).toBeGreaterThan(0);
     expect(resumed.report.apiCalls['sts:AssumeRole']).toBe(straight.report.apiCalls['sts:AssumeRole']);
     expect(resumed.report.apiCalls).toEqual(straight.report.apiCalls);
     expect(resumed.report.faults).toEqual(straight.report.faults);

@@ -1,7 +1,12 @@
 import { CloudFormationClient, ListStackInstancesCommand } from '@aws-sdk/client-cloudformation';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type RolloutRoleLookup, rolloutRoleIdentity } from '../../../aws/member-baseline-roles.js';
+import {
+  heldRolloutRoles,
+  holdRolloutRoles,
+  type RolloutRoleLookup,
+  rolloutRoleIdentity,
+} from '../../../aws/member-baseline-roles.js';
 import { mockClient } from '../../helpers/mock-client.js';
 
 const cfn = mockClient(CloudFormationClient);
@@ -73,5 +78,56 @@ describe('finding an account’s rollout role from its stack instances', () => {
       name: 'Throttling',
     });
     expect(assumed()).toHaveLength(1);
+  });
+
+  it('finds the role once per session: a later client, or a saved container held again, lists no instances', async () => {
+    cfn.on(ListStackInstancesCommand).resolves({
+      Summaries: [{ StackId: NEW, Status: 'CURRENT', StackInstanceStatus: { DetailedStatus: 'SUCCEEDED' } }],
+    });
+    sts.on(AssumeRoleCommand).resolves({ Credentials: credentials });
+    await rolloutRoleIdentity(LOOKUP, ACCOUNT, 'move-4').credentials();
+    await rolloutRoleIdentity(LOOKUP, ACCOUNT, 'move-4').credentials();
+    expect(cfn.commandCalls(ListStackInstancesCommand)).toHaveLength(1);
+    const held = heldRolloutRoles();
+    expect(held[`${ACCOUNT}/goldsmith-prod-rollout/move-4`]).toBe('goldsmith-prod-rollout-5e700000');
+    holdRolloutRoles({ [`${ACCOUNT}/goldsmith-prod-rollout/move-5`]: 'goldsmith-prod-rollout-5e700000' });
+    await rolloutRoleIdentity(LOOKUP, ACCOUNT, 'move-5').credentials();
+    expect(cfn.commandCalls(ListStackInstancesCommand)).toHaveLength(1);
+    expect(assumed().at(-1)).toBe(`arn:aws:iam::${ACCOUNT}:role/goldsmith-prod-rollout-5e700000`);
+  });
+
+  it('lists the instances again once STS refuses the role it found, and assumes the one that replaced it', async () => {
+    const shortLived = { ...credentials, Expiration: new Date(Date.now() + 60_000) };
+    cfn
+      .on(ListStackInstancesCommand)
+      .resolvesOnce({
+        Summaries: [{ StackId: OLD, Status: 'CURRENT', StackInstanceStatus: { DetailedStatus: 'SUCCEEDED' } }],
+      })
+      .resolves({
+        Summaries: [{ StackId: NEW, Status: 'CURRENT', StackInstanceStatus: { DetailedStatus: 'SUCCEEDED' } }],
+      });
+    sts.on(AssumeRoleCommand).resolvesOnce({ Credentials: shortLived }).rejectsOnce(denied()).resolves({
+      Credentials: shortLived,
+    });
+    await rolloutRoleIdentity(LOOKUP, ACCOUNT, 'move-6').credentials();
+    await rolloutRoleIdentity(LOOKUP, ACCOUNT, 'move-6').credentials();
+    expect(assumed()).toEqual([
+      `arn:aws:iam::${ACCOUNT}:role/goldsmith-prod-rollout-0ld00000`,
+      `arn:aws:iam::${ACCOUNT}:role/goldsmith-prod-rollout-0ld00000`,
+      `arn:aws:iam::${ACCOUNT}:role/goldsmith-prod-rollout-5e700000`,
+    ]);
+    expect(cfn.commandCalls(ListStackInstancesCommand)).toHaveLength(2);
+  });
+
+  it('prefers the instance being created to the one being deleted while an account moves between OUs', async () => {
+    cfn.on(ListStackInstancesCommand).resolves({
+      Summaries: [
+        { StackId: OLD, Status: 'CURRENT', StackInstanceStatus: { DetailedStatus: 'RUNNING' } },
+        { StackId: NEW, Status: 'OUTDATED', StackInstanceStatus: { DetailedStatus: 'RUNNING' } },
+      ],
+    });
+    sts.on(AssumeRoleCommand).resolves({ Credentials: credentials });
+    await rolloutRoleIdentity(LOOKUP, ACCOUNT, 'move-7').credentials();
+    expect(assumed()).toEqual([`arn:aws:iam::${ACCOUNT}:role/goldsmith-prod-rollout-5e700000`]);
   });
 });

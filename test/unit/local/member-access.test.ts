@@ -142,4 +142,13 @@ describe('member access through the rollout role', () => {
       name: 'AccessDenied',
     });
   });
+
+  it('AssumeRole of a role the member account does not hold is AccessDenied, not credentials acting as the factory', async () => {
+    const cloud = rolloutCloud();
+    const missing = `arn:aws:iam::${MEMBER}:role/goldsmith-prod-rollout-deadbeef`;
+    await expect(memberClients(cloud, FACTORY_ROLE, missing)).rejects.toMatchObject({
+      name: 'AccessDenied',
+      message: `User: ${FACTORY_ROLE} is not authorized to perform: sts:AssumeRole on resource: ${missing}`,
+    });
+  });
 });

@@ -33,12 +33,16 @@ export function rolloutCloud() {
 }
 
 /** Clients acting in the member account through the rollout role, assumed as `caller`. */
-export async function memberClients(cloud: ReturnType<typeof rolloutCloud>, caller = FACTORY_ROLE) {
+export async function memberClients(
+  cloud: ReturnType<typeof rolloutCloud>,
+  caller = FACTORY_ROLE,
+  roleArn = rolloutRoleArn(MEMBER, 'prod'),
+) {
   const settings = cloud.clientSettings;
   const sts = new STSClient({ region: REGION, ...settings.overrides?.sts });
   settings.decorate?.(sts, 'sts', REGION);
   const out = await runAs(caller, () =>
-    sts.send(new AssumeRoleCommand({ RoleArn: rolloutRoleArn(MEMBER, 'prod'), RoleSessionName: 'rollout' })),
+    sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'rollout' })),
   );
   const c = out.Credentials;
   if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('no credentials');
