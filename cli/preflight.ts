@@ -57,7 +57,7 @@ export const command: Command = {
     }
     const region =
       values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? catalog.organization.homeRegion;
-    const { preflight } = await import('../aws/preflight.js');
+    const { preflight } = await import('../aws/preflight/preflight.js');
     const checks = await preflight(
       catalog,
       region,

@@ -5,7 +5,7 @@ import { ROLLOUT_NOTIFICATION_DETAILS } from './rollout-notification.js';
 
 /**
  * Goldsmith's announcements: one versioned JSON document per thing people should hear about, published to the
- * notifications topic (`aws/notifications.ts`) with the message attributes `event`, `image`, `channel`, `severity`
+ * notifications topic (`aws/notifications/notifications.ts`) with the message attributes `event`, `image`, `channel`, `severity`
  * (subscribers filter on them). Machines (Lambda, SQS, HTTP, `email-json`) receive this document; email receives
  * the readable text `core/notifications/email.ts` renders from it; the Slack function renders Block Kit from it.
  *
@@ -51,7 +51,7 @@ export const NOTIFICATION_DETAILS = {
     expiresAt: isoTime,
     /**
      * The gate's findings the approvers decide on. No approve/reject link is ever part of an announcement: each
-     * approver receives their own, alone (aws/approver-links.ts); the announcement says who decides and how.
+     * approver receives their own, alone (aws/notifications/approver-links.ts); the announcement says who decides and how.
      */
     findings: findingCounts.optional(),
     /** The parent version it was built on and its standing at the channel: "os-base 1.0.0/2, promoted to prod". */

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { approvalKeys } from '../aws/approval-secret.js';
-import { getApproval } from '../aws/promotion-approvals.js';
+import { approvalKeys } from '../aws/promotion/approval-secret.js';
+import { getApproval } from '../aws/promotion/promotion-approvals.js';
 import { linkNonceMatches, verifyApprovalLink } from '../core/promotion/approval-link.js';
 import { confirmationPage, messagePage, PAGE_HEADERS } from '../core/promotion/approval-page.js';
 import { notAnApproverText } from '../core/trust/refusal-text.js';
@@ -31,7 +31,7 @@ function formReason(event: APIGatewayProxyEventV2): string | undefined {
  *
  * Both verify the link: the HMAC over every claim, including the approver it names (so a link works only as its
  * approver, whoever holds it), signed with the approval key's current version or, for links signed before a
- * rotation, its previous one (aws/approval-secret.ts); not expired; the named approval waiting in the ledger; the
+ * rotation, its previous one (aws/promotion/approval-secret.ts); not expired; the named approval waiting in the ledger; the
  * link's nonce the one the ledger holds for that request (so the key alone cannot make a link that decides); its
  * approver one of the request's. A POST then decides through `answerApproval` (the same code the Slack buttons and
  * the operator endpoint use): one decision per approval, recorded with the form's reason, then SendTaskSuccess or

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { getApproval } from '../aws/promotion-approvals.js';
-import { slackCredentials } from '../aws/slack.js';
-import { rememberSlackRequest } from '../aws/slack-ledger.js';
+import { slackCredentials } from '../aws/notifications/slack.js';
+import { rememberSlackRequest } from '../aws/notifications/slack-ledger.js';
+import { getApproval } from '../aws/promotion/promotion-approvals.js';
 import {
   parseSlackDecision,
   SLACK_REQUEST_MAX_AGE_SECONDS,

@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
-import { recordFailedInvocation } from '../aws/failed-invocations.js';
+import { recordFailedInvocation } from '../aws/redrive/failed-invocations.js';
 import { TransientError } from '../core/errors/classify.js';
 import { metricNames } from '../core/observability/metrics.js';
 import { subscriptionCallSchema } from '../events/subscription-call.js';

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { recordFailedInvocation } from '../aws/failed-invocations.js';
+import { recordFailedInvocation } from '../aws/redrive/failed-invocations.js';
 import { TransientError } from '../core/errors/classify.js';
 import { auditResourcePolicies } from './audit/policies.js';
 import type { AuditPart } from './audit/report.js';

@@ -1,8 +1,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
-import { recordFailedInvocation } from '../aws/failed-invocations.js';
-import { readOutcomes } from '../aws/image-partition.js';
-import { readImageViews } from '../aws/image-view-index.js';
+import { readOutcomes } from '../aws/ledger/image-partition.js';
+import { readImageViews } from '../aws/ledger/image-view-index.js';
+import { recordFailedInvocation } from '../aws/redrive/failed-invocations.js';
 import { imageViewIndex } from '../core/ledger/keys.js';
 import { metricNames } from '../core/observability/metrics.js';
 import { outcomesGaugesNeed } from '../core/status/gauge-reads.js';

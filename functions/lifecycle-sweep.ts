@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
-import { recordFailedInvocation } from '../aws/failed-invocations.js';
-import { readImagePartitionByPrefix } from '../aws/image-partition.js';
+import { readImagePartitionByPrefix } from '../aws/ledger/image-partition.js';
+import { recordFailedInvocation } from '../aws/redrive/failed-invocations.js';
 import { skPrefix } from '../core/ledger/keys.js';
 import { lineageDepths } from '../core/lifecycle/order.js';
 import { childrenOf } from '../core/lifecycle/revocation.js';

@@ -1,9 +1,9 @@
 import * as z from 'zod';
-import { listCompliance } from '../aws/compliance-ledger.js';
-import { recordFailedInvocation } from '../aws/failed-invocations.js';
-import { readImagePartition } from '../aws/image-partition.js';
-import { keepSummary, storedSummary } from '../aws/monthly-summary.js';
-import { announce } from '../aws/notifications.js';
+import { listCompliance } from '../aws/fleet/compliance-ledger.js';
+import { readImagePartition } from '../aws/ledger/image-partition.js';
+import { keepSummary, storedSummary } from '../aws/notifications/monthly-summary.js';
+import { announce } from '../aws/notifications/notifications.js';
+import { recordFailedInvocation } from '../aws/redrive/failed-invocations.js';
 import { priceTable } from '../core/cost/prices.js';
 import { announcement } from '../core/notifications/announce.js';
 import {

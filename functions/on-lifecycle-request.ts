@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { recordFailedInvocation } from '../aws/failed-invocations.js';
-import { getRevocation } from '../aws/promotion-findings.js';
-import { getScheduledRevocation } from '../aws/scheduled-revocations.js';
+import { getRevocation } from '../aws/lifecycle/promotion-findings.js';
+import { getScheduledRevocation } from '../aws/lifecycle/scheduled-revocations.js';
+import { recordFailedInvocation } from '../aws/redrive/failed-invocations.js';
 import { MalformedEventError } from '../core/errors.js';
 import {
   cancelledDueTimes,

@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { recordFailedInvocation } from '../aws/failed-invocations.js';
-import { markPipelineEventNotified, recordPipelineEvent } from '../aws/ledger.js';
-import { announce } from '../aws/notifications.js';
+import { announce } from '../aws/notifications/notifications.js';
+import { recordFailedInvocation } from '../aws/redrive/failed-invocations.js';
+import { markPipelineEventNotified, recordPipelineEvent } from '../aws/triggers/ledger.js';
 import { announcement } from '../core/notifications/announce.js';
 import { metricNames } from '../core/observability/metrics.js';
 import { parseEvent } from '../events/registry.js';

@@ -1,8 +1,8 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { readBreaker } from '../aws/build-breaker.js';
-import { type ApprovalRecord, pendingApprovals } from '../aws/promotion-approvals.js';
-import { getRevocation } from '../aws/promotion-findings.js';
-import { getOutcome } from '../aws/promotion-ledger.js';
+import { readBreaker } from '../aws/builds/build-breaker.js';
+import { getRevocation } from '../aws/lifecycle/promotion-findings.js';
+import { type ApprovalRecord, pendingApprovals } from '../aws/promotion/promotion-approvals.js';
+import { getOutcome } from '../aws/promotion/promotion-ledger.js';
 import { buildsPausedText, nothingWaitingText } from '../core/promotion/operator-refusals.js';
 import { approvalWaits } from '../core/status/image-view.js';
 import type { ManualChange } from '../core/triggers/change.js';

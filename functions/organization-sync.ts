@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
-import { recordFailedInvocation } from '../aws/failed-invocations.js';
+import { recordFailedInvocation } from '../aws/redrive/failed-invocations.js';
 import {
   HeldOrganizationChangedError,
   readHeldOrganizationItems,
   writeHeldOrganization,
-} from '../aws/organization-held.js';
-import { readOrganizationNode, readOrganizationTree } from '../aws/organizations-targets.js';
+} from '../aws/sharing/organization-held.js';
+import { readOrganizationNode, readOrganizationTree } from '../aws/sharing/organizations-targets.js';
 import { mapWithConcurrency } from '../core/concurrency.js';
 import { TransientError } from '../core/errors/classify.js';
 import { metricNames } from '../core/observability/metrics.js';

@@ -1,13 +1,13 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { decisionKeys } from '../aws/approval-secret.js';
-import { announce } from '../aws/notifications.js';
+import { announce } from '../aws/notifications/notifications.js';
+import { decisionKeys } from '../aws/promotion/approval-secret.js';
 import {
   type ApprovalRecord,
   markApprovalUndeliverable,
   undeliveredDecisions,
   withdrawUnprovenDecision,
-} from '../aws/promotion-approvals.js';
-import { isTaskGone } from '../aws/stepfunctions.js';
+} from '../aws/promotion/promotion-approvals.js';
+import { isTaskGone } from '../aws/promotion/stepfunctions.js';
 import { isTransient } from '../core/errors/classify.js';
 import { announcement } from '../core/notifications/announce.js';
 import { provesDecision } from '../core/promotion/decision-proof.js';

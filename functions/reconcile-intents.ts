@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { markIntentDone, pendingIntents, readIntent } from '../aws/intents.js';
+import { markIntentDone, pendingIntents, readIntent } from '../aws/builds/intents.js';
 import type { Catalog } from '../core/config/schema.js';
 import { isTransient } from '../core/errors/classify.js';
 import { dueScheduleChanges } from '../core/reconcile/schedules.js';

@@ -1,4 +1,4 @@
-import { type MigrationRun, runLedgerMigrations } from '../aws/migrations.js';
+import { type MigrationRun, runLedgerMigrations } from '../aws/ledger/migrations.js';
 import { isTransient } from '../core/errors/classify.js';
 import { logger } from './lib/powertools.js';
 
@@ -9,7 +9,7 @@ export interface MigrationsReport extends Partial<MigrationRun> {
 }
 
 /**
- * Brings a bounded batch of older ledger items to this release's record format (aws/migrations.ts), first in every
+ * Brings a bounded batch of older ledger items to this release's record format (aws/ledger/migrations.ts), first in every
  * run, so the open-work and image-view reads after it see what older releases left open. Once the walk is done a
  * run costs one GetItem. A failure is reported, never thrown here: the rest of the run goes on, and the next run
  * takes the walk up from the last page it recorded.

@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { announce } from '../aws/notifications.js';
-import { discardUnansweredApproval, markResumed, pausedPromotions } from '../aws/promotion-pauses.js';
-import { startNamedExecution } from '../aws/stepfunctions.js';
+import { announce } from '../aws/notifications/notifications.js';
+import { discardUnansweredApproval, markResumed, pausedPromotions } from '../aws/promotion/promotion-pauses.js';
+import { startNamedExecution } from '../aws/promotion/stepfunctions.js';
 import { isTransient } from '../core/errors/classify.js';
 import { announcement } from '../core/notifications/announce.js';
 import { buildLinks } from '../core/notifications/links.js';

@@ -1,5 +1,5 @@
-import { executionStatus } from '../aws/own-execution.js';
-import { markTakeBackStopped, openRollouts, openTakeBacks, stopRollout } from '../aws/rollout-ledger.js';
+import { executionStatus } from '../aws/promotion/own-execution.js';
+import { markTakeBackStopped, openRollouts, openTakeBacks, stopRollout } from '../aws/rollout/rollout-ledger.js';
 import { isTransient } from '../core/errors/classify.js';
 import type { RolloutRecord } from '../core/rollout/record.js';
 import { rolloutExecutionNameOf, rolloutTakeBackExecutionName } from '../core/rollout/request.js';

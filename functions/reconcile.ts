@@ -7,11 +7,11 @@ import {
   type OpenBuild,
   openBuilds,
   recordReconciliation,
-} from '../aws/build-handling.js';
-import { recordFailedInvocation } from '../aws/failed-invocations.js';
-import { getImage } from '../aws/imagebuilder.js';
-import { redeliverAnnouncements } from '../aws/notifications.js';
-import { listPipelineBuilds } from '../aws/pipeline-builds.js';
+} from '../aws/builds/build-handling.js';
+import { getImage } from '../aws/builds/imagebuilder.js';
+import { listPipelineBuilds } from '../aws/builds/pipeline-builds.js';
+import { redeliverAnnouncements } from '../aws/notifications/notifications.js';
+import { recordFailedInvocation } from '../aws/redrive/failed-invocations.js';
 import { parseDuration } from '../core/duration.js';
 import { isTransient, TransientError } from '../core/errors/classify.js';
 import { metricNames } from '../core/observability/metrics.js';

@@ -8,8 +8,8 @@ import {
   receiveDeadLetters,
   recordRedrive,
   redriveHistory,
-} from '../aws/dead-letters.js';
-import { scheduleFollowUpLook } from '../aws/redrive-follow-up.js';
+} from '../aws/redrive/dead-letters.js';
+import { scheduleFollowUpLook } from '../aws/redrive/redrive-follow-up.js';
 import { parseDuration } from '../core/duration.js';
 import { metricNames } from '../core/observability/metrics.js';
 import {
@@ -28,7 +28,7 @@ import { consumeRecord, describe, leave, recordedRequestOf } from './redrive/rec
 /** The daily full pass's fixed input (stacks/monitoring/redrive.ts). */
 const fullPassSchema = z.strictObject({ redrive: z.literal('dead-letters') });
 
-/** A follow-up look at one queue, asked for by an earlier look (aws/redrive-follow-up.ts). */
+/** A follow-up look at one queue, asked for by an earlier look (aws/redrive/redrive-follow-up.ts). */
 const followUpSchema = z.strictObject({ redrive: z.literal('queue'), queue: z.string().min(1) });
 
 /**

@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
-import { recordFailedInvocation } from '../aws/failed-invocations.js';
+import { recordFailedInvocation } from '../aws/redrive/failed-invocations.js';
 import { MalformedEventError } from '../core/errors.js';
 import { type Notification, parseNotification } from '../events/notification.js';
 import { handlerFor } from './lib/middleware.js';

@@ -1,9 +1,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
-import { recordFailedInvocation } from '../aws/failed-invocations.js';
-import { putEvent } from '../aws/promotion-images.js';
-import { readParameters } from '../aws/ssm.js';
-import { advanceWatchState, readWatchState } from '../aws/watch-state.js';
+import { putEvent } from '../aws/promotion/promotion-images.js';
+import { recordFailedInvocation } from '../aws/redrive/failed-invocations.js';
+import { readParameters } from '../aws/triggers/ssm.js';
+import { advanceWatchState, readWatchState } from '../aws/triggers/watch-state.js';
 import { watchedParameters } from '../core/triggers/affected.js';
 import type { BaseImageChangedDetail } from '../events/base-image-changed.js';
 import { DETAIL_TYPES, GOLDSMITH_SOURCE } from '../events/sources.js';

@@ -102,7 +102,7 @@ export function Promotion({ app, stack }: StackContext): PromotionResources {
 
   const callback = createApprovalCallback(stack, env, catalog);
   // Links signed with the approval key before a rotation expire at most the longest approval timeout after it: the
-  // callback accepts the previous key version until then (aws/approval-secret.ts).
+  // callback accepts the previous key version until then (aws/promotion/approval-secret.ts).
   const longestApproval = Math.max(
     0,
     ...[...approvalTimeouts(Object.values(plans)).values()].map((a) => a.timeoutSeconds),

@@ -1,7 +1,7 @@
 import { afterAll, vi } from 'vitest';
-import { resetApprovalSecret } from '../aws/approval-secret.js';
 import { configureClients } from '../aws/clients.js';
-import { configureSlack } from '../aws/slack.js';
+import { configureSlack } from '../aws/notifications/slack.js';
+import { resetApprovalSecret } from '../aws/promotion/approval-secret.js';
 import { resetRefusalSampler } from '../functions/lib/refusals.js';
 import { virtualDateInstalled } from '../local/simulator/virtual-date.js';
 import { restoreClientMocks } from './helpers/mock-client.js';

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { addLedgerFormat, type FormatStack } from '../ledger-format.js';
+import { addLedgerFormat, type FormatStack } from '../ledger/ledger-format.js';
 import { defaultRegion, makeClient } from './registry.js';
 
 /** The cached DynamoDB client for `region` (default: the function's own region). */
@@ -19,7 +19,7 @@ const documentClients = new Map<string, { base: DynamoDBClient; doc: DynamoDBDoc
 
 /**
  * The DynamoDB document client (plain JS values in and out, undefined attributes dropped), with the ledger's record
- * format on every request (aws/ledger-format.ts). Its middleware stack is its own copy of the base client's (the
+ * format on every request (aws/ledger/ledger-format.ts). Its middleware stack is its own copy of the base client's (the
  * document client shares the base client's stack otherwise), so the format applies to document requests only.
  */
 export function documentClient(region: string = defaultRegion()): DynamoDBDocumentClient {

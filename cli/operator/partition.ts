@@ -6,6 +6,6 @@ import type { Where } from './options.js';
 export async function partitionOf(where: Where, pk: string): Promise<LedgerItem[]> {
   if (where.kind === 'local') return where.state.snapshot.ledger.filter((i) => i.pk === pk);
   process.env.AWS_REGION ??= where.region;
-  const { readPartition } = await import('../../aws/image-partition.js');
+  const { readPartition } = await import('../../aws/ledger/image-partition.js');
   return readPartition(pk, ledgerTableName(where.stage));
 }

@@ -20,7 +20,7 @@ export async function ledgerOf(where: Where, image: string): Promise<LedgerItem[
       .map((i) => (Array.isArray(i.statusesSeen) ? { ...i, statusesSeen: new Set(i.statusesSeen) } : i));
   }
   process.env.AWS_REGION ??= where.region;
-  const { readImagePartition } = await import('../../aws/image-partition.js');
+  const { readImagePartition } = await import('../../aws/ledger/image-partition.js');
   return readImagePartition(image, ledgerTableName(where.stage));
 }
 

@@ -18,7 +18,7 @@ export interface ReleaseView {
 export async function releaseOf(where: Where): Promise<ReleaseView> {
   if (where.kind === 'local') return { deployed: GOLDSMITH_VERSION, checkout: GOLDSMITH_VERSION };
   process.env.AWS_REGION ??= where.region;
-  const { deployedRelease } = await import('../../aws/preflight-release.js');
+  const { deployedRelease } = await import('../../aws/preflight/preflight-release.js');
   try {
     return { deployed: await deployedRelease(where.stage, where.region), checkout: GOLDSMITH_VERSION };
   } catch (error) {

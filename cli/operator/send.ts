@@ -16,7 +16,7 @@ async function sendToStage(
   where: Extract<Where, { kind: 'stage' }>,
   request: Record<string, unknown>,
 ): Promise<Answer> {
-  const { sendSignedOperatorRequest, stackOutput } = await import('../../aws/operator-endpoint.js');
+  const { sendSignedOperatorRequest, stackOutput } = await import('../../aws/trust/operator-endpoint.js');
   const url = where.url ?? (await stackOutput(trustStackName(where.stage), 'OperatorUrl', where.region));
   if (!url) {
     throw new UsageError(

@@ -76,7 +76,7 @@ export function imageEffect(
     const channels = [...(pointers.get(version) ?? [])].sort((a, b) => order(a) - order(b));
     const revoked = revokedAt.get(version);
     const standing: Standing = revoked ? 'revoked' : text(b, 'retiredAt') ? 'retired' : 'kept';
-    // Retirement and revocation keep an earlier deprecation time (aws/image-deprecation.ts): the earliest counts.
+    // Retirement and revocation keep an earlier deprecation time (aws/lifecycle/image-deprecation.ts): the earliest counts.
     const times = [revoked, text(b, 'retiredAt')].filter((t): t is string => !!t).map(Date.parse);
     const built = Date.parse(text(b, 'requestedAt'));
     if (after !== undefined && !Number.isNaN(built)) times.push(built + after);

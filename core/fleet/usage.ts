@@ -155,7 +155,7 @@ export function usersOfVersion(
 
 /**
  * How many accounts a ledger attribute names: a hold's `accounts` is the list of account ids the sweep last saw
- * (aws/usage-ledger.ts); a number is taken as the count itself.
+ * (aws/fleet/usage-ledger.ts); a number is taken as the count itself.
  */
 export function accountCount(v: unknown): number {
   if (Array.isArray(v) || v instanceof Set) return new Set(v).size;

@@ -13,7 +13,7 @@ import {
 
 /**
  * What the record format changes in a ledger request and its answer, by DynamoDB operation (the document client's
- * commands resolve to these names). Pure: aws/ledger-format.ts runs it on every request of the document client, so no
+ * commands resolve to these names). Pure: aws/ledger/ledger-format.ts runs it on every request of the document client, so no
  * writer or reader of the ledger spells the format itself.
  *
  * - writes (PutItem, UpdateItem, DeleteItem): stamped with this release's format, and conditional on the item

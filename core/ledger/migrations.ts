@@ -7,7 +7,7 @@ import { FORMAT_NAME, FORMAT_VALUE, RECORD_FORMAT, RECORD_FORMAT_ATTRIBUTE, refu
  * The ledger's migrations: registered, idempotent steps that bring an item older releases wrote to the format this
  * release writes ({@link RECORD_FORMAT}). Each step looks at one item and says which attributes it lacks, and on
  * what the item must still hold when they are added (so a writer that moved it on meanwhile wins, and nothing is
- * added twice). Pure: aws/migrations.ts walks the table in bounded batches and writes what these plan.
+ * added twice). Pure: aws/ledger/migrations.ts walks the table in bounded batches and writes what these plan.
  */
 
 type Item = Readonly<Record<string, unknown>>;
@@ -55,7 +55,7 @@ function openWorkOf(item: Item): StepPlan | undefined {
     set: { [OPEN]: kind },
     requires: { [OPEN]: 'absent', ...requires },
   });
-  // A decision recorded and neither delivered nor refused for good (aws/promotion-approvals.ts undeliveredDecisions).
+  // A decision recorded and neither delivered nor refused for good (aws/promotion/promotion-approvals.ts undeliveredDecisions).
   if (sk.startsWith(skPrefix.approval)) {
     if (!has(item, 'decision') || has(item, 'sentAt') || has(item, 'undeliverable')) return;
     return open(openWork.decision, { decision: 'present', sentAt: 'absent', undeliverable: 'absent' });

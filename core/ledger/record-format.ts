@@ -1,7 +1,7 @@
 /**
  * The ledger's record format: every item Goldsmith writes carries `recordFormat`, the format its writer wrote, so a
  * release reads the records of the release before it and refuses, untouched, those of a release after it
- * (docs/upgrading.md, "Records and events"). Pure: aws/ledger-format.ts applies these to every ledger request.
+ * (docs/upgrading.md, "Records and events"). Pure: aws/ledger/ledger-format.ts applies these to every ledger request.
  *
  * | format | written by | what it adds |
  * | --- | --- | --- |

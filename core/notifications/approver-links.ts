@@ -1,6 +1,6 @@
 /**
  * The message that carries one approver's own approve/reject links, to that approver alone (an SNS subscription
- * filtered on the `approver` attribute: aws/approver-links.ts). It is never an announcement: nothing stores, logs or
+ * filtered on the `approver` attribute: aws/notifications/approver-links.ts). It is never an announcement: nothing stores, logs or
  * re-delivers it, and the team's approval announcement holds no link.
  */
 

@@ -6,7 +6,7 @@ import type { RolloutGroup, RolloutRecord, RolloutWave } from './record.js';
  * 255-character names (Auto Scaling's limit) are ≈ 560 KB, past DynamoDB's 400 KB item
  * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html). Chunks hold a fixed number
  * of groups, so a group stays in the same chunk as its status changes and a retried step rewrites the same chunks.
- * Pure: aws/rollout-ledger.ts writes and reads them.
+ * Pure: aws/rollout/rollout-ledger.ts writes and reads them.
  */
 
 /**

@@ -4,7 +4,7 @@ import { ancestorsOf, type OrgTree } from './targets.js';
 /**
  * The organization as the ledger holds it (`pk = ORG`, core/ledger/README.md): one item per OU and per account, and
  * a `STATE` item saying when it was last read in full and last changed by an event. Pure: encoding, decoding and the
- * difference between two trees; `aws/organization-held.ts` reads and writes the items.
+ * difference between two trees; `aws/sharing/organization-held.ts` reads and writes the items.
  */
 
 /** An OU item: its parent, name and the ids from the root down to its parent (`path`). */

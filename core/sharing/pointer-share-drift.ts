@@ -1,6 +1,6 @@
 /**
  * What the daily backstop compares: a channel pointer share as the ledger holds it (what Publish made and RAM
- * confirmed) against the associations RAM lists for it now. Pure: aws/ram.ts reads the associations,
+ * confirmed) against the associations RAM lists for it now. Pure: aws/sharing/ram.ts reads the associations,
  * functions/sharing/pointer-share-backstop.ts repairs what differs.
  */
 

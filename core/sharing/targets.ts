@@ -3,7 +3,7 @@ import { type LaunchGrant, uniqueGrants } from './grants.js';
 
 /**
  * The organization as read from AWS Organizations at promotion time: the root, every OU with its parent, every
- * account with its parent, state and tags. Pure data; `aws/organizations-targets.ts` reads it (paginated).
+ * account with its parent, state and tags. Pure data; `aws/sharing/organizations-targets.ts` reads it (paginated).
  */
 export interface OrgTree {
   readonly organizationArn: string;

@@ -1,4 +1,4 @@
-import { readDecisionsAndRevocations } from '../../aws/image-decisions.js';
+import { readDecisionsAndRevocations } from '../../aws/audit/image-decisions.js';
 import type { TargetSpec } from '../../core/sharing/targets.js';
 import { readOnce } from '../lib/read-once.js';
 import { auditLaunchPermissions } from './launch-permissions.js';
@@ -47,7 +47,7 @@ export async function auditWhatAwsHolds(
 ): Promise<AuditReport> {
   const sweepLaunchPermissions = daily && sweeps.launchPermissions;
   // On the daily pass each image's decisions, revocations and scheduled revocations are read once, in one Query,
-  // for both parts that read them (aws/image-decisions.ts).
+  // for both parts that read them (aws/audit/image-decisions.ts).
   const decisions = daily ? readOnce(readDecisionsAndRevocations) : undefined;
   const scheduledRevocations = await auditScheduledRevocations(
     plans.map((p) => p.image),

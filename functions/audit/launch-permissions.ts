@@ -1,7 +1,7 @@
-import { readLaunchPermissions } from '../../aws/ec2-sharing.js';
-import type { DecisionsAndRevocations } from '../../aws/image-decisions.js';
-import { listBuilds, listRevocations } from '../../aws/lifecycle-ledger.js';
-import { listOutcomes } from '../../aws/promotion-ledger.js';
+import type { DecisionsAndRevocations } from '../../aws/audit/image-decisions.js';
+import { listBuilds, listRevocations } from '../../aws/lifecycle/lifecycle-ledger.js';
+import { listOutcomes } from '../../aws/promotion/promotion-ledger.js';
+import { readLaunchPermissions } from '../../aws/sharing/ec2-sharing.js';
 import { grantDrift, hasGrantDrift } from '../../core/audit/launch-permissions.js';
 import { mapWithConcurrency } from '../../core/concurrency.js';
 import type { RegionAmi } from '../../core/promotion/types.js';

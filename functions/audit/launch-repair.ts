@@ -1,5 +1,5 @@
-import { markDriftRepaired, recordDrift } from '../../aws/audit-ledger.js';
-import { readLaunchPermissions } from '../../aws/ec2-sharing.js';
+import { markDriftRepaired, recordDrift } from '../../aws/audit/audit-ledger.js';
+import { readLaunchPermissions } from '../../aws/sharing/ec2-sharing.js';
 import {
   describeGrants,
   type GrantDrift,

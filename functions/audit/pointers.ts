@@ -1,9 +1,9 @@
-import { markDriftRepaired, openDrifts, recordDrift } from '../../aws/audit-ledger.js';
-import { getChannelPointer, getChannelPointers } from '../../aws/channel-pointers.js';
+import { markDriftRepaired, openDrifts, recordDrift } from '../../aws/audit/audit-ledger.js';
 import { clientSleep } from '../../aws/clients/registry.js';
-import { recordedPointerMoves } from '../../aws/pointer-history.js';
-import { writeChannelPointer } from '../../aws/pointers.js';
-import { type ParameterValue, readParameters } from '../../aws/ssm.js';
+import { getChannelPointer, getChannelPointers } from '../../aws/promotion/channel-pointers.js';
+import { recordedPointerMoves } from '../../aws/promotion/pointer-history.js';
+import { writeChannelPointer } from '../../aws/promotion/pointers.js';
+import { type ParameterValue, readParameters } from '../../aws/triggers/ssm.js';
 import {
   expectedPointers,
   type LedgerPointerView,

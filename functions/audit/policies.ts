@@ -1,6 +1,6 @@
-import { markDriftRepaired, recordDrift } from '../../aws/audit-ledger.js';
-import { announce } from '../../aws/notifications.js';
-import { putResourcePolicy, readExpectedPolicies, readResourcePolicy } from '../../aws/resource-policies.js';
+import { markDriftRepaired, recordDrift } from '../../aws/audit/audit-ledger.js';
+import { putResourcePolicy, readExpectedPolicies, readResourcePolicy } from '../../aws/audit/resource-policies.js';
+import { announce } from '../../aws/notifications/notifications.js';
 import {
   describePolicyDrift,
   hasPolicyDrift,
@@ -21,7 +21,7 @@ const RESOURCE: Record<PolicyKind, 'topic-policy' | 'queue-policy'> = {
 /**
  * One `drift-found` announcement per drift record (keyed by its sort key, so a retried run announces nothing twice),
  * critical even once put back: what the wider door let in meanwhile (a subscription, a message) stays. A publish that
- * fails is queued by aws/notifications.ts and never fails the audit.
+ * fails is queued by aws/notifications/notifications.ts and never fails the audit.
  */
 async function announceCritical(f: AuditFinding, sk: string, at: string): Promise<void> {
   try {

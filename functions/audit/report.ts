@@ -1,5 +1,5 @@
-import type { DriftRecord } from '../../aws/audit-ledger.js';
-import { announce } from '../../aws/notifications.js';
+import type { DriftRecord } from '../../aws/audit/audit-ledger.js';
+import { announce } from '../../aws/notifications/notifications.js';
 import { isTransient } from '../../core/errors/classify.js';
 import { announcement } from '../../core/notifications/announce.js';
 import { logger } from '../lib/powertools.js';
@@ -38,7 +38,7 @@ const CRITICAL_UNREPAIRED = new Set<AuditFinding['resource']>(['revocation-sched
 /**
  * Tells people what the audit found and did: one `drift-found` announcement per drift record (its sort key is the
  * announcement's key, so a retried run announces nothing twice). An announcement that cannot be published is queued
- * by aws/notifications.ts and never fails the audit.
+ * by aws/notifications/notifications.ts and never fails the audit.
  */
 export async function announceFinding(f: AuditFinding, sk: string, at: string): Promise<void> {
   try {

@@ -1,5 +1,5 @@
-import { markDriftRepaired, recordDrift } from '../../aws/audit-ledger.js';
-import { enableRule, putRule, putRuleTarget, readRule, removeRuleTargets } from '../../aws/event-rules.js';
+import { markDriftRepaired, recordDrift } from '../../aws/audit/audit-ledger.js';
+import { enableRule, putRule, putRuleTarget, readRule, removeRuleTargets } from '../../aws/audit/event-rules.js';
 import {
   describeRuleDrift,
   hasRuleDrift,

@@ -1,13 +1,13 @@
-import { recordDrift } from '../../aws/audit-ledger.js';
-import type { DecisionsAndRevocations } from '../../aws/image-decisions.js';
-import { listBuilds, listRevocations, queryPrefix } from '../../aws/lifecycle-ledger.js';
-import { invokeLifecycleRequest } from '../../aws/lifecycle-requests.js';
-import { readRevocationSchedule } from '../../aws/revocation-schedules.js';
+import { recordDrift } from '../../aws/audit/audit-ledger.js';
+import type { DecisionsAndRevocations } from '../../aws/audit/image-decisions.js';
+import { listBuilds, listRevocations, queryPrefix } from '../../aws/lifecycle/lifecycle-ledger.js';
+import { invokeLifecycleRequest } from '../../aws/lifecycle/lifecycle-requests.js';
+import { readRevocationSchedule } from '../../aws/lifecycle/revocation-schedules.js';
 import {
   closeScheduledRevocation,
   openScheduledRevocations,
   type ScheduledRevocation,
-} from '../../aws/scheduled-revocations.js';
+} from '../../aws/lifecycle/scheduled-revocations.js';
 import {
   needsScheduleRead,
   revocationDriftSk,

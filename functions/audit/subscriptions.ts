@@ -1,11 +1,11 @@
-import { markDriftRepaired, recordDrift } from '../../aws/audit-ledger.js';
+import { markDriftRepaired, recordDrift } from '../../aws/audit/audit-ledger.js';
 import {
   listTopicSubscriptions,
   setFilterPolicy,
   subscribe,
   subscriptionFilterPolicy,
   unsubscribe,
-} from '../../aws/topic-subscriptions.js';
+} from '../../aws/audit/topic-subscriptions.js';
 import {
   confirmed,
   describeSubscriptionDrift,

@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { buildOutcomes, markBreakerAnnounced, readBreaker, tripBreaker } from '../../aws/build-breaker.js';
-import { announce } from '../../aws/notifications.js';
+import { buildOutcomes, markBreakerAnnounced, readBreaker, tripBreaker } from '../../aws/builds/build-breaker.js';
+import { announce } from '../../aws/notifications/notifications.js';
 import { announcement } from '../../core/notifications/announce.js';
 import { metricNames } from '../../core/observability/metrics.js';
 import { type BreakerState, decideBreaker } from '../../core/triggers/breaker.js';

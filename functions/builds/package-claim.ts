@@ -1,6 +1,6 @@
-import { inventoryOf } from '../../aws/image-packages.js';
-import { announce } from '../../aws/notifications.js';
-import { releasePackageClaim } from '../../aws/package-claims.js';
+import { inventoryOf } from '../../aws/builds/image-packages.js';
+import { announce } from '../../aws/notifications/notifications.js';
+import { releasePackageClaim } from '../../aws/triggers/package-claims.js';
 import { announcement } from '../../core/notifications/announce.js';
 import { checkPackageRelease, packageClaimOf } from '../../core/triggers/package-release.js';
 import { logger } from '../lib/powertools.js';

@@ -1,5 +1,5 @@
-import { recordedBuildArn } from '../../aws/fleet-findings.js';
-import { buildArnOfAmi, describeBuild, type ImageFacts } from '../../aws/promotion-images.js';
+import { recordedBuildArn } from '../../aws/fleet/fleet-findings.js';
+import { buildArnOfAmi, describeBuild, type ImageFacts } from '../../aws/promotion/promotion-images.js';
 import { MalformedEventError } from '../../core/errors.js';
 import type { VulnerablePackage } from '../../core/lifecycle/finding-scope.js';
 import { pipelineName } from '../../core/names.js';

@@ -1,13 +1,13 @@
-import { decisionKey } from '../../aws/approval-secret.js';
-import { holdMessage, lineageHoldOf } from '../../aws/lineage-holds.js';
-import { announce } from '../../aws/notifications.js';
+import { holdMessage, lineageHoldOf } from '../../aws/lifecycle/lineage-holds.js';
+import { announce } from '../../aws/notifications/notifications.js';
+import { decisionKey } from '../../aws/promotion/approval-secret.js';
 import {
   type ApprovalRecord,
   claimApprovalDecision,
   getApproval,
   markApprovalSent,
-} from '../../aws/promotion-approvals.js';
-import { sendTaskFailure, sendTaskSuccess } from '../../aws/stepfunctions.js';
+} from '../../aws/promotion/promotion-approvals.js';
+import { sendTaskFailure, sendTaskSuccess } from '../../aws/promotion/stepfunctions.js';
 import { isTransient } from '../../core/errors/classify.js';
 import { heldInstead } from '../../core/lifecycle/lineage-hold.js';
 import { announcement } from '../../core/notifications/announce.js';

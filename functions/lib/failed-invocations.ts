@@ -3,7 +3,7 @@ import { unqualified } from '../../core/redrive/dead-letters.js';
 import { payloadDigest } from '../../core/redrive/failed-invocations.js';
 import { logger } from './powertools.js';
 
-/** Writes the ledger's record of one failed request (aws/failed-invocations.ts `recordFailedInvocation`). */
+/** Writes the ledger's record of one failed request (aws/redrive/failed-invocations.ts `recordFailedInvocation`). */
 export type FailureRecorder = (requestId: string, functionArn: string, digest: string, now: Date) => Promise<void>;
 
 /**

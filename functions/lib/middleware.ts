@@ -5,8 +5,8 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
-import { ledgerFormatHooks } from '../../aws/ledger-format.js';
-import { notificationHooks } from '../../aws/notification-hooks.js';
+import { ledgerFormatHooks } from '../../aws/ledger/ledger-format.js';
+import { notificationHooks } from '../../aws/notifications/notification-hooks.js';
 import { asRetryableError, isTransient } from '../../core/errors/classify.js';
 import { MalformedEventError } from '../../core/errors.js';
 import { metricNames } from '../../core/observability/metrics.js';
@@ -14,7 +14,7 @@ import { refusedSchema } from '../../events/schema-version.js';
 import { type FailureRecorder, failedInvocationMiddleware } from './failed-invocations.js';
 import { logger, metrics, tracer } from './powertools.js';
 
-// Announcements never fail a step (aws/notifications.ts): a failed publish is counted here and queued for redelivery.
+// Announcements never fail a step (aws/notifications/notifications.ts): a failed publish is counted here and queued for redelivery.
 notificationHooks.onFailed = (n, error, queued) => {
   metrics.addMetric('NotificationsFailed', MetricUnit.Count, 1);
   logger.error(
@@ -27,7 +27,7 @@ notificationHooks.onFailed = (n, error, queued) => {
 };
 notificationHooks.onRedelivered = () => metrics.addMetric('NotificationsRedelivered', MetricUnit.Count, 1);
 notificationHooks.onDuplicate = () => metrics.addMetric('NotificationsDeduplicated', MetricUnit.Count, 1);
-// A ledger record of a newer release's format is never acted on (aws/ledger-format.ts): said here, and counted.
+// A ledger record of a newer release's format is never acted on (aws/ledger/ledger-format.ts): said here, and counted.
 ledgerFormatHooks.onRefused = (record, operation) => {
   metrics.addMetric(metricNames.recordsRefused, MetricUnit.Count, 1);
   logger.error('ledger record refused: a newer release wrote it', {
@@ -48,7 +48,7 @@ export interface HandlerSpec<T, R> {
   handle: (input: T, context: Context) => Promise<R>;
   /**
    * For a handler invoked asynchronously, with an on-failure destination the re-drive reads: records each failed
-   * request (pass `recordFailedInvocation` from aws/failed-invocations.ts), so only Goldsmith's own failures are
+   * request (pass `recordFailedInvocation` from aws/redrive/failed-invocations.ts), so only Goldsmith's own failures are
    * re-driven. Its role then needs ledger PutItem under `FAILED-INVOCATION#` (stacks/grants.ts `failureQueue`).
    */
   recordFailure?: FailureRecorder;

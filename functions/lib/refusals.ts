@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { recordRefusedSample } from '../../aws/refused-callbacks.js';
+import { recordRefusedSample } from '../../aws/trust/refused-callbacks.js';
 import { RefusalSampler, sampledParams } from '../../core/trust/refusal-sampler.js';
 import { metrics } from './powertools.js';
 

@@ -1,6 +1,6 @@
-import { listCycleCompliance, recordCompliance } from '../../aws/compliance-ledger.js';
-import { queryPrefix } from '../../aws/lifecycle-ledger.js';
-import type { UsageItem } from '../../aws/usage-ledger.js';
+import { listCycleCompliance, recordCompliance } from '../../aws/fleet/compliance-ledger.js';
+import type { UsageItem } from '../../aws/fleet/usage-ledger.js';
+import { queryPrefix } from '../../aws/lifecycle/lifecycle-ledger.js';
 import { complianceCycles, instancesOn, latestSample, sharesByOu, UNKNOWN_OU } from '../../core/fleet/compliance.js';
 import { type ComplianceRecord, complianceUpdates, isOpen, recordKey } from '../../core/fleet/compliance-record.js';
 import { withoutSuperseded } from '../../core/fleet/readings.js';

@@ -1,4 +1,4 @@
-import { flagDescendant, listBuilds } from '../../aws/lifecycle-ledger.js';
+import { flagDescendant, listBuilds } from '../../aws/lifecycle/lifecycle-ledger.js';
 import { heldInstead, heldOutcomeReason } from '../../core/lifecycle/lineage-hold.js';
 import { builtOnRevoked, descendantImagesOf } from '../../core/lifecycle/revocation.js';
 import type { PromotionPlan } from '../../core/promotion/types.js';

@@ -1,7 +1,12 @@
-import { type ChannelPointer, getChannelPointers } from '../../aws/channel-pointers.js';
-import type { ImagePartition } from '../../aws/image-partition.js';
-import { type LifecycleBuild, listBuilds, listRevocations, type RevocationItem } from '../../aws/lifecycle-ledger.js';
-import { listOutcomes, type OutcomeRecord } from '../../aws/promotion-ledger.js';
+import type { ImagePartition } from '../../aws/ledger/image-partition.js';
+import {
+  type LifecycleBuild,
+  listBuilds,
+  listRevocations,
+  type RevocationItem,
+} from '../../aws/lifecycle/lifecycle-ledger.js';
+import { type ChannelPointer, getChannelPointers } from '../../aws/promotion/channel-pointers.js';
+import { listOutcomes, type OutcomeRecord } from '../../aws/promotion/promotion-ledger.js';
 import { skPrefix } from '../../core/ledger/keys.js';
 import { buildHistories, type LedgerView } from '../../core/lifecycle/history.js';
 import type { BuildHistory } from '../../core/lifecycle/retention.js';
@@ -18,7 +23,7 @@ export interface ImageState {
 
 /**
  * Reads an image's builds, outcomes, revocations and pointers (all paginated or single-item reads), or takes them
- * from the parts of its partition the caller read (the daily sweep: aws/image-partition.ts).
+ * from the parts of its partition the caller read (the daily sweep: aws/ledger/image-partition.ts).
  */
 export async function readImageState(
   plan: { image: string; channels: readonly Pick<PromotionPlan['channels'][number], 'name'>[] },

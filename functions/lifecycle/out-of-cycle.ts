@@ -1,5 +1,5 @@
-import { recordOutOfCycle } from '../../aws/lifecycle-ledger.js';
-import { putEvent } from '../../aws/promotion-images.js';
+import { recordOutOfCycle } from '../../aws/lifecycle/lifecycle-ledger.js';
+import { putEvent } from '../../aws/promotion/promotion-images.js';
 import { REBUILD_REQUEST } from '../../core/triggers/change.js';
 import type { ImageRebuildRequestedDetail } from '../../events/image-rebuild-requested.js';
 import { DETAIL_TYPES, GOLDSMITH_SOURCE } from '../../events/sources.js';

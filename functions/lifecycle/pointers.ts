@@ -1,10 +1,19 @@
-import { type ChannelPointer, getChannelPointer } from '../../aws/channel-pointers.js';
-import { deleteRepositoryPolicy, parseImageUri, readRepositoryPolicy, writeRepositoryPolicy } from '../../aws/ecr.js';
-import { deleteChannelParameter } from '../../aws/image-lifecycle.js';
-import { recordRollback, rollBackChannelPointer, withdrawChannelPointer } from '../../aws/lifecycle-ledger.js';
-import { forgetPointerShareResource } from '../../aws/pointer-shares-held.js';
-import { describeBuild } from '../../aws/promotion-images.js';
-import { unsharePointer } from '../../aws/ram.js';
+import { deleteChannelParameter } from '../../aws/lifecycle/image-lifecycle.js';
+import {
+  recordRollback,
+  rollBackChannelPointer,
+  withdrawChannelPointer,
+} from '../../aws/lifecycle/lifecycle-ledger.js';
+import { type ChannelPointer, getChannelPointer } from '../../aws/promotion/channel-pointers.js';
+import {
+  deleteRepositoryPolicy,
+  parseImageUri,
+  readRepositoryPolicy,
+  writeRepositoryPolicy,
+} from '../../aws/promotion/ecr.js';
+import { describeBuild } from '../../aws/promotion/promotion-images.js';
+import { forgetPointerShareResource } from '../../aws/sharing/pointer-shares-held.js';
+import { unsharePointer } from '../../aws/sharing/ram.js';
 import { amisOf } from '../../core/lifecycle/history.js';
 import { channelParameterName, pointerShareName } from '../../core/names.js';
 import { withChannelStatements } from '../../core/promotion/consumer-access.js';

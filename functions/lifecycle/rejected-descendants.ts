@@ -1,4 +1,4 @@
-import { listBuilds } from '../../aws/lifecycle-ledger.js';
+import { listBuilds } from '../../aws/lifecycle/lifecycle-ledger.js';
 import { childrenOf } from '../../core/lifecycle/revocation.js';
 import { rejectedAncestorHold } from '../../core/promotion/rejected-parent.js';
 import type { PromotionPlan } from '../../core/promotion/types.js';

@@ -1,10 +1,10 @@
-import { undoRevocationDeprecation } from '../../aws/image-deprecation.js';
-import { listBuilds } from '../../aws/lifecycle-ledger.js';
-import { announce } from '../../aws/notifications.js';
-import { getRevocation } from '../../aws/promotion-findings.js';
-import { listOutcomes } from '../../aws/promotion-ledger.js';
-import { markRestored } from '../../aws/revocation-restore.js';
-import { getScheduledRevocation } from '../../aws/scheduled-revocations.js';
+import { undoRevocationDeprecation } from '../../aws/lifecycle/image-deprecation.js';
+import { listBuilds } from '../../aws/lifecycle/lifecycle-ledger.js';
+import { getRevocation } from '../../aws/lifecycle/promotion-findings.js';
+import { markRestored } from '../../aws/lifecycle/revocation-restore.js';
+import { getScheduledRevocation } from '../../aws/lifecycle/scheduled-revocations.js';
+import { announce } from '../../aws/notifications/notifications.js';
+import { listOutcomes } from '../../aws/promotion/promotion-ledger.js';
 import { announcement } from '../../core/notifications/announce.js';
 import type { PromotionPlan } from '../../core/promotion/types.js';
 import { grantVersionTo, heldChannels } from '../sharing/version-grants.js';

@@ -1,11 +1,4 @@
-import { deprecateAmis } from '../../aws/image-deprecation.js';
-import { deleteBuildImage, deregisterAmis } from '../../aws/image-lifecycle.js';
-import type { ImagePartition } from '../../aws/image-partition.js';
-import type { ReportRead } from '../../aws/image-usage.js';
-import { listBuilds, markDeleted, markDeleting } from '../../aws/lifecycle-ledger.js';
-import { announce } from '../../aws/notifications.js';
-import { markRetired } from '../../aws/promotion-findings.js';
-import { describeBuild } from '../../aws/promotion-images.js';
+import type { ReportRead } from '../../aws/fleet/image-usage.js';
 import {
   type HoldItem,
   listHolds,
@@ -13,7 +6,14 @@ import {
   markHoldExpiryAnnounced,
   recordHold,
   type UsageItem,
-} from '../../aws/usage-ledger.js';
+} from '../../aws/fleet/usage-ledger.js';
+import type { ImagePartition } from '../../aws/ledger/image-partition.js';
+import { deprecateAmis } from '../../aws/lifecycle/image-deprecation.js';
+import { deleteBuildImage, deregisterAmis } from '../../aws/lifecycle/image-lifecycle.js';
+import { listBuilds, markDeleted, markDeleting } from '../../aws/lifecycle/lifecycle-ledger.js';
+import { markRetired } from '../../aws/lifecycle/promotion-findings.js';
+import { announce } from '../../aws/notifications/notifications.js';
+import { describeBuild } from '../../aws/promotion/promotion-images.js';
 import { formatDuration } from '../../core/duration.js';
 import { skPrefix } from '../../core/ledger/keys.js';
 import { amisOf } from '../../core/lifecycle/history.js';

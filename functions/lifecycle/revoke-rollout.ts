@@ -1,6 +1,6 @@
-import { announce } from '../../aws/notifications.js';
-import { ExecutionSquattedError, startOwnExecution } from '../../aws/own-execution.js';
-import { readRollout, supersedeEndedRollout, supersedeRollout } from '../../aws/rollout-ledger.js';
+import { announce } from '../../aws/notifications/notifications.js';
+import { ExecutionSquattedError, startOwnExecution } from '../../aws/promotion/own-execution.js';
+import { readRollout, supersedeEndedRollout, supersedeRollout } from '../../aws/rollout/rollout-ledger.js';
 import { announcement } from '../../core/notifications/announce.js';
 import { rolloutTakeBackExecutionName } from '../../core/rollout/request.js';
 import { followedByItsExecution, takesBack, withdrawnReason } from '../../core/rollout/supersede.js';
@@ -29,7 +29,7 @@ export interface TakeBackRequest {
  * A halted rollout whose own execution still follows its rollback is only marked: that execution moves the groups.
  * The execution is taken as this take-back's only when it started no earlier than the time the record holds for the
  * take-back (`takenBack.at`, written before any start, the same on a retry), as Publish does for a rollout: one of
- * that name and input started before was someone else's (aws/own-execution.ts). Such a squatted name is refused and
+ * that name and input started before was someone else's (aws/promotion/own-execution.ts). Such a squatted name is refused and
  * announced once (`rollout-stopped`, with the squatter's status); the record stays superseded, its groups where
  * they are, for an operator to look at.
  * @returns whether a take-back execution was started (or found as this one's).

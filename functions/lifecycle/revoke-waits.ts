@@ -1,7 +1,7 @@
-import { approvalsOfVersion, withdrawApproval } from '../../aws/approval-withdrawals.js';
-import { markApprovalSent } from '../../aws/promotion-approvals.js';
-import { listSoaks, markSoakEndedEarly } from '../../aws/promotion-soaks.js';
-import { isTaskGone, sendTaskFailure } from '../../aws/stepfunctions.js';
+import { approvalsOfVersion, withdrawApproval } from '../../aws/lifecycle/approval-withdrawals.js';
+import { markApprovalSent } from '../../aws/promotion/promotion-approvals.js';
+import { listSoaks, markSoakEndedEarly } from '../../aws/promotion/promotion-soaks.js';
+import { isTaskGone, sendTaskFailure } from '../../aws/promotion/stepfunctions.js';
 import { DECISION_ERRORS } from '../../core/promotion/outcome.js';
 
 async function failTask(taskToken: string, error: string, cause: string): Promise<void> {

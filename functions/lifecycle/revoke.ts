@@ -1,8 +1,8 @@
-import { deprecateAmisAt } from '../../aws/image-deprecation.js';
-import { markRevoked } from '../../aws/lifecycle-ledger.js';
-import { announce } from '../../aws/notifications.js';
-import { putEvent } from '../../aws/promotion-images.js';
-import { listUsage } from '../../aws/usage-ledger.js';
+import { listUsage } from '../../aws/fleet/usage-ledger.js';
+import { deprecateAmisAt } from '../../aws/lifecycle/image-deprecation.js';
+import { markRevoked } from '../../aws/lifecycle/lifecycle-ledger.js';
+import { announce } from '../../aws/notifications/notifications.js';
+import { putEvent } from '../../aws/promotion/promotion-images.js';
 import { GoldsmithError } from '../../core/errors.js';
 import { usersOfVersion } from '../../core/fleet/usage.js';
 import {

@@ -1,4 +1,4 @@
-import { announce } from '../../aws/notifications.js';
+import { announce } from '../../aws/notifications/notifications.js';
 import { mapWithConcurrency } from '../../core/concurrency.js';
 import type { AccountRegionUse } from '../../core/fleet/usage.js';
 import { announcement } from '../../core/notifications/announce.js';

@@ -1,4 +1,4 @@
-import { announce } from '../../aws/notifications.js';
+import { announce } from '../../aws/notifications/notifications.js';
 import { planRollback } from '../../core/lifecycle/revocation.js';
 import { announcement } from '../../core/notifications/announce.js';
 import type { PromotionPlan } from '../../core/promotion/types.js';

@@ -1,4 +1,4 @@
-import type { UsageItem } from '../../aws/usage-ledger.js';
+import type { UsageItem } from '../../aws/fleet/usage-ledger.js';
 import { inUse, USAGE_REFRESH_SECONDS, usageRefreshSeconds } from '../../core/fleet/usage.js';
 import type { BuildHistory } from '../../core/lifecycle/retention.js';
 

@@ -1,5 +1,4 @@
-import { type ReportRead, readUsageReports, requestUsageReport } from '../../aws/image-usage.js';
-import { getRevocation } from '../../aws/promotion-findings.js';
+import { type ReportRead, readUsageReports, requestUsageReport } from '../../aws/fleet/image-usage.js';
 import {
   clearUsageRequest,
   listPendingUsageReports,
@@ -7,7 +6,8 @@ import {
   recordUsageObserved,
   recordUsageRequested,
   type UsageItem,
-} from '../../aws/usage-ledger.js';
+} from '../../aws/fleet/usage-ledger.js';
+import { getRevocation } from '../../aws/lifecycle/promotion-findings.js';
 import {
   inUse,
   needsReport,
@@ -57,7 +57,7 @@ async function tellLateUsers(image: string, item: UsageItem, observation: UsageO
 
 /**
  * Asks EC2 for a report on one AMI: the report's id, or undefined when EC2's quotas leave it to the next pass (logged
- * with the reason, and the AMI added to `refused` so the pass does not ask again; aws/image-usage.ts). A report of Goldsmith's own already in progress is adopted, so an id the
+ * with the reason, and the AMI added to `refused` so the pass does not ask again; aws/fleet/image-usage.ts). A report of Goldsmith's own already in progress is adopted, so an id the
  * ledger lost (a write that failed after EC2 took the request) holds up nothing.
  */
 async function askForReport(

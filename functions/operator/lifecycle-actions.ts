@@ -1,9 +1,14 @@
-import { getChannelPointer } from '../../aws/channel-pointers.js';
-import { announce } from '../../aws/notifications.js';
-import { getRevocation } from '../../aws/promotion-findings.js';
-import { listOutcomes } from '../../aws/promotion-ledger.js';
-import { listSoaks, markSoakEndedEarly, type SoakRecord, unmarkSoakEndedEarly } from '../../aws/promotion-soaks.js';
-import { isTaskGone, sendTaskSuccess } from '../../aws/stepfunctions.js';
+import { getRevocation } from '../../aws/lifecycle/promotion-findings.js';
+import { announce } from '../../aws/notifications/notifications.js';
+import { getChannelPointer } from '../../aws/promotion/channel-pointers.js';
+import { listOutcomes } from '../../aws/promotion/promotion-ledger.js';
+import {
+  listSoaks,
+  markSoakEndedEarly,
+  type SoakRecord,
+  unmarkSoakEndedEarly,
+} from '../../aws/promotion/promotion-soaks.js';
+import { isTaskGone, sendTaskSuccess } from '../../aws/promotion/stepfunctions.js';
 import { isTransient } from '../../core/errors/classify.js';
 import { howLongAgo, revocationTiming } from '../../core/lifecycle/scheduled-revocation.js';
 import { announcement } from '../../core/notifications/announce.js';

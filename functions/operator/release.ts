@@ -1,5 +1,5 @@
-import { announce } from '../../aws/notifications.js';
-import { listHolds, releaseHold } from '../../aws/usage-ledger.js';
+import { listHolds, releaseHold } from '../../aws/fleet/usage-ledger.js';
+import { announce } from '../../aws/notifications/notifications.js';
 import { announcement } from '../../core/notifications/announce.js';
 import type { OperatorRequestOf } from '../../events/operator-request.js';
 import { Refusal } from './refusal.js';

@@ -1,4 +1,4 @@
-import { readBreaker, resumeBreaker } from '../../aws/build-breaker.js';
+import { readBreaker, resumeBreaker } from '../../aws/builds/build-breaker.js';
 import type { OperatorRequestOf } from '../../events/operator-request.js';
 import { Refusal } from './refusal.js';
 

@@ -1,4 +1,4 @@
-import { getPause } from '../../aws/promotion-pauses.js';
+import { getPause } from '../../aws/promotion/promotion-pauses.js';
 import type { OperatorRequestOf } from '../../events/operator-request.js';
 import { resumePromotion } from '../reconcile-pauses.js';
 import { Refusal } from './refusal.js';

@@ -1,7 +1,7 @@
-import { announce } from '../../aws/notifications.js';
-import { startOwnExecution } from '../../aws/own-execution.js';
-import { readRolloutFacts } from '../../aws/rollout-facts.js';
-import { listChannelRollouts, retryRollout } from '../../aws/rollout-operator.js';
+import { announce } from '../../aws/notifications/notifications.js';
+import { startOwnExecution } from '../../aws/promotion/own-execution.js';
+import { readRolloutFacts } from '../../aws/rollout/rollout-facts.js';
+import { listChannelRollouts, retryRollout } from '../../aws/rollout/rollout-operator.js';
 import { announcement } from '../../core/notifications/announce.js';
 import { RolloutRefusedError, rolloutAmis } from '../../core/rollout/facts.js';
 import { isOpenRollout, rolloutOf, rolloutRefusal, waveText } from '../../core/rollout/operator.js';

@@ -1,5 +1,5 @@
-import { announce } from '../../aws/notifications.js';
-import { listChannelRollouts, moveRollout } from '../../aws/rollout-operator.js';
+import { announce } from '../../aws/notifications/notifications.js';
+import { listChannelRollouts, moveRollout } from '../../aws/rollout/rollout-operator.js';
 import { announcement } from '../../core/notifications/announce.js';
 import { ROLLOUT_TRANSITIONS, rolloutOf, rolloutRefusal } from '../../core/rollout/operator.js';
 import type { RolloutOperatorAction, RolloutOperatorActionName, RolloutRecord } from '../../core/rollout/record.js';

@@ -1,14 +1,14 @@
-import { listBuilds } from '../../aws/lifecycle-ledger.js';
-import { announce } from '../../aws/notifications.js';
-import { getRevocation } from '../../aws/promotion-findings.js';
-import { createRevocationSchedule, deleteRevocationSchedule } from '../../aws/revocation-schedules.js';
+import { listBuilds } from '../../aws/lifecycle/lifecycle-ledger.js';
+import { getRevocation } from '../../aws/lifecycle/promotion-findings.js';
+import { createRevocationSchedule, deleteRevocationSchedule } from '../../aws/lifecycle/revocation-schedules.js';
 import {
   getScheduledRevocation,
   markScheduledRevocationCancelled,
   markScheduledRevocationSuperseded,
   recordScheduledRevocation,
   type ScheduledRevocation,
-} from '../../aws/scheduled-revocations.js';
+} from '../../aws/lifecycle/scheduled-revocations.js';
+import { announce } from '../../aws/notifications/notifications.js';
 import {
   atExpression,
   compareRepeat,

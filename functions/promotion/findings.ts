@@ -1,5 +1,5 @@
-import { recordedSeverities } from '../../aws/promotion-findings.js';
-import { scanFindingSeverities } from '../../aws/promotion-images.js';
+import { recordedSeverities } from '../../aws/lifecycle/promotion-findings.js';
+import { scanFindingSeverities } from '../../aws/promotion/promotion-images.js';
 import { countFindings } from '../../core/promotion/gate.js';
 import type { FindingCounts } from '../../core/promotion/types.js';
 

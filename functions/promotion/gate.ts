@@ -1,5 +1,5 @@
-import { announce } from '../../aws/notifications.js';
-import { recordGatePassed } from '../../aws/promotion-facts.js';
+import { announce } from '../../aws/notifications/notifications.js';
+import { recordGatePassed } from '../../aws/promotion/promotion-facts.js';
 import { announcement } from '../../core/notifications/announce.js';
 import { buildLinks } from '../../core/notifications/links.js';
 import { ApprovalRejectedError, GateRejectedError } from '../../core/promotion/errors.js';

@@ -1,6 +1,6 @@
-import { getChannelPointer } from '../../aws/channel-pointers.js';
-import { flagDescendant } from '../../aws/lifecycle-ledger.js';
-import { holdMessage, type LineageHoldFound, lineageHoldOf } from '../../aws/lineage-holds.js';
+import { flagDescendant } from '../../aws/lifecycle/lifecycle-ledger.js';
+import { holdMessage, type LineageHoldFound, lineageHoldOf } from '../../aws/lifecycle/lineage-holds.js';
+import { getChannelPointer } from '../../aws/promotion/channel-pointers.js';
 import { BuiltOnRevokedError } from '../../core/promotion/errors.js';
 import type { ChannelFacts } from '../../core/promotion/preconditions.js';
 

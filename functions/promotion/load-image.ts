@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import { deprecateAmisAt } from '../../aws/image-deprecation.js';
-import { recordLoadedBuild } from '../../aws/promotion-facts.js';
-import { describeBuild } from '../../aws/promotion-images.js';
+import { deprecateAmisAt } from '../../aws/lifecycle/image-deprecation.js';
+import { recordLoadedBuild } from '../../aws/promotion/promotion-facts.js';
+import { describeBuild } from '../../aws/promotion/promotion-images.js';
 import { scheduledDeprecation } from '../../core/lifecycle/deprecation.js';
 import { parseBuildVersionArn } from '../../core/promotion/naming.js';
 import { PreconditionsUnmetError } from '../../core/promotion/preconditions.js';

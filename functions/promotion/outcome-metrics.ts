@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { getBuildRecord } from '../../aws/image-partition.js';
+import { getBuildRecord } from '../../aws/ledger/image-partition.js';
 import { metricNames } from '../../core/observability/metrics.js';
 import { secondsSincePatchDay } from '../../core/observability/timing.js';
 import type { PromotionOutcome } from '../../core/promotion/types.js';

@@ -1,18 +1,18 @@
-import { digestUri, moveTag, parseImageUri } from '../../aws/ecr.js';
-import { organizationRef } from '../../aws/organization-ref.js';
-import type { PointerRegionRecord } from '../../aws/pointer-history.js';
-import {
-  type HeldPointerShare,
-  readHeldPointerShares,
-  recordPointerShareInForce,
-} from '../../aws/pointer-shares-held.js';
+import { digestUri, moveTag, parseImageUri } from '../../aws/promotion/ecr.js';
+import type { PointerRegionRecord } from '../../aws/promotion/pointer-history.js';
 import {
   type PointerDataType,
   readChannelPointer,
   readChannelPointerUntil,
   writeChannelPointer,
-} from '../../aws/pointers.js';
-import { addParameterToHeldShare, ensurePointerShared } from '../../aws/ram.js';
+} from '../../aws/promotion/pointers.js';
+import { organizationRef } from '../../aws/sharing/organization-ref.js';
+import {
+  type HeldPointerShare,
+  readHeldPointerShares,
+  recordPointerShareInForce,
+} from '../../aws/sharing/pointer-shares-held.js';
+import { addParameterToHeldShare, ensurePointerShared } from '../../aws/sharing/ram.js';
 import { channelParameterName, pointerShareName } from '../../core/names.js';
 import { pointerPrincipals } from '../../core/promotion/consumer-access.js';
 import {

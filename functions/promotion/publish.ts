@@ -1,10 +1,10 @@
 import * as z from 'zod';
-import { moveChannelPointer } from '../../aws/channel-pointers.js';
-import { announce } from '../../aws/notifications.js';
-import { ExecutionSquattedError, startOwnExecution } from '../../aws/own-execution.js';
-import { recordPointerMove } from '../../aws/pointer-history.js';
-import { putEvent, tagAmis } from '../../aws/promotion-images.js';
-import { getOutcome, recordOutcome } from '../../aws/promotion-ledger.js';
+import { announce } from '../../aws/notifications/notifications.js';
+import { moveChannelPointer } from '../../aws/promotion/channel-pointers.js';
+import { ExecutionSquattedError, startOwnExecution } from '../../aws/promotion/own-execution.js';
+import { recordPointerMove } from '../../aws/promotion/pointer-history.js';
+import { putEvent, tagAmis } from '../../aws/promotion/promotion-images.js';
+import { getOutcome, recordOutcome } from '../../aws/promotion/promotion-ledger.js';
 import { GoldsmithError } from '../../core/errors.js';
 import { channelParameterName, NAME_PREFIX } from '../../core/names.js';
 import { announcement } from '../../core/notifications/announce.js';
@@ -124,7 +124,7 @@ export async function publish(input: unknown): Promise<ImagePromotedDetail> {
  * three, so a retried Publish finds ExecutionAlreadyExists and takes it as its own — but only an execution with the
  * input it would give, started no earlier than this promotion recorded its time (`promotedAt`, the first attempt's,
  * taken before the pointer moved): an execution of that name started before was started by someone else, who could
- * stop it (a squatted name, aws/own-execution.ts). Such a name is not taken: the rollout does not run, and the
+ * stop it (a squatted name, aws/promotion/own-execution.ts). Such a name is not taken: the rollout does not run, and the
  * promotion stands (the pointer moved and was read back); it is announced once (`rollout-stopped`, with the
  * squatter's status) for an operator to look at the execution's history.
  */

@@ -1,9 +1,9 @@
 import * as z from 'zod';
-import { announce } from '../../aws/notifications.js';
-import { getApproval } from '../../aws/promotion-approvals.js';
-import { loadedBuild } from '../../aws/promotion-facts.js';
-import { recordOutcome } from '../../aws/promotion-ledger.js';
-import { recordPause } from '../../aws/promotion-pauses.js';
+import { announce } from '../../aws/notifications/notifications.js';
+import { getApproval } from '../../aws/promotion/promotion-approvals.js';
+import { loadedBuild } from '../../aws/promotion/promotion-facts.js';
+import { recordOutcome } from '../../aws/promotion/promotion-ledger.js';
+import { recordPause } from '../../aws/promotion/promotion-pauses.js';
 import { isTransient } from '../../core/errors/classify.js';
 import { announcement } from '../../core/notifications/announce.js';
 import { buildLinks } from '../../core/notifications/links.js';

@@ -1,10 +1,10 @@
 import * as z from 'zod';
-import { holdApprovalRequest, markLinksSent } from '../../aws/approval-requests.js';
-import { approvalSecret } from '../../aws/approval-secret.js';
-import { sendApproverLinks } from '../../aws/approver-links.js';
-import { parentStanding } from '../../aws/lineage-holds.js';
-import { announce } from '../../aws/notifications.js';
-import { readChannelFacts } from '../../aws/promotion-facts.js';
+import { parentStanding } from '../../aws/lifecycle/lineage-holds.js';
+import { sendApproverLinks } from '../../aws/notifications/approver-links.js';
+import { announce } from '../../aws/notifications/notifications.js';
+import { holdApprovalRequest, markLinksSent } from '../../aws/promotion/approval-requests.js';
+import { approvalSecret } from '../../aws/promotion/approval-secret.js';
+import { readChannelFacts } from '../../aws/promotion/promotion-facts.js';
 import { announcement } from '../../core/notifications/announce.js';
 import { approvalIdFor, approvalLink, linkNonceFor } from '../../core/promotion/approval-link.js';
 import { PreconditionsUnmetError } from '../../core/promotion/preconditions.js';
@@ -28,14 +28,14 @@ const requestSchema = z.object({
 /**
  * RequestApproval (a `waitForTaskToken` task): stores the task token in the `APPROVAL#` item, announces to the team
  * who must decide and how (no link), then sends each approver their own signed approve/reject links, to them alone
- * (aws/approver-links.ts). A link carries only the short id and names its approver under the signature, so it
+ * (aws/notifications/approver-links.ts). A link carries only the short id and names its approver under the signature, so it
  * decides only as that approver; it expires with the task's timeout. The state machine then waits until a decision
  * is sent (link, Slack, operator endpoint), or the timeout. The payload only names the build and the channel: the
  * approvers and the timeout are the catalog's, the findings the approvers decide on are Gate's record, and a build
  * Gate has not passed into the channel is refused (trusted.ts).
  *
  * Safe to retry after any of its effects: a retried attempt has a new token, recognizes the request its own
- * promotion wrote (aws/approval-requests.ts), takes it over under the same short id, and sends only what is still
+ * promotion wrote (aws/promotion/approval-requests.ts), takes it over under the same short id, and sends only what is still
  * unsent (the announcement is claimed once by its id; each approver's links are noted as sent after SNS took them).
  * A request another promotion holds is refused (AlreadyDecidedError).
  */

@@ -1,6 +1,6 @@
-import { parseImageUri, readRepositoryPolicy, writeRepositoryPolicy } from '../../aws/ecr.js';
-import { organizationRef } from '../../aws/organization-ref.js';
-import { recordShareDecision } from '../../aws/promotion-ledger.js';
+import { parseImageUri, readRepositoryPolicy, writeRepositoryPolicy } from '../../aws/promotion/ecr.js';
+import { recordShareDecision } from '../../aws/promotion/promotion-ledger.js';
+import { organizationRef } from '../../aws/sharing/organization-ref.js';
 import { GoldsmithError } from '../../core/errors.js';
 import { pullStatements, withChannelStatements } from '../../core/promotion/consumer-access.js';
 import { accountSetHash } from '../../core/sharing/targets.js';

@@ -1,4 +1,4 @@
-import { recordShareDecision, recordShareIntent } from '../../aws/promotion-ledger.js';
+import { recordShareDecision, recordShareIntent } from '../../aws/promotion/promotion-ledger.js';
 import { PreconditionsUnmetError, unmetToPromote } from '../../core/promotion/preconditions.js';
 import { accountSetHash } from '../../core/sharing/targets.js';
 import { bundledCatalog } from '../lib/catalog.js';

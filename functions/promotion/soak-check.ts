@@ -1,4 +1,4 @@
-import { markSoakPassed } from '../../aws/promotion-facts.js';
+import { markSoakPassed } from '../../aws/promotion/promotion-facts.js';
 import { SoakAbortedError } from '../../core/promotion/errors.js';
 import { evaluateSoak } from '../../core/promotion/gate.js';
 import { PreconditionsUnmetError, unmetSoakEnded } from '../../core/promotion/preconditions.js';

@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { readChannelFacts } from '../../aws/promotion-facts.js';
-import { recordSoak } from '../../aws/promotion-soaks.js';
+import { readChannelFacts } from '../../aws/promotion/promotion-facts.js';
+import { recordSoak } from '../../aws/promotion/promotion-soaks.js';
 import { PreconditionsUnmetError } from '../../core/promotion/preconditions.js';
 import { taskHandler } from './lambda.js';
 import { parseTaskInput } from './schemas.js';

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { readChannelFacts } from '../../aws/promotion-facts.js';
+import { readChannelFacts } from '../../aws/promotion/promotion-facts.js';
 import { RevokedError } from '../../core/promotion/errors.js';
 import { type ChannelFacts, PreconditionsUnmetError, unmetPrevious } from '../../core/promotion/preconditions.js';
 import type { PromotionPlan } from '../../core/promotion/types.js';

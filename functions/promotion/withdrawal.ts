@@ -1,5 +1,5 @@
-import { readLaunchPermissions } from '../../aws/ec2-sharing.js';
-import { getShare, recordWithdrawal } from '../../aws/promotion-withdrawals.js';
+import { getShare, recordWithdrawal } from '../../aws/promotion/promotion-withdrawals.js';
+import { readLaunchPermissions } from '../../aws/sharing/ec2-sharing.js';
 import type { RegionAmi } from '../../core/promotion/types.js';
 import { grantKey, type LaunchGrant } from '../../core/sharing/grants.js';
 import { logger } from '../lib/powertools.js';

@@ -1,6 +1,6 @@
-import { deleteDeadLetter, hideDeadLetter, type ReceivedDeadLetter } from '../../aws/dead-letters.js';
-import { consumeFailedInvocation, readFailedInvocation } from '../../aws/failed-invocations.js';
-import { announce } from '../../aws/notifications.js';
+import { announce } from '../../aws/notifications/notifications.js';
+import { deleteDeadLetter, hideDeadLetter, type ReceivedDeadLetter } from '../../aws/redrive/dead-letters.js';
+import { consumeFailedInvocation, readFailedInvocation } from '../../aws/redrive/failed-invocations.js';
 import { announcement } from '../../core/notifications/announce.js';
 import type { DeadLetter } from '../../core/redrive/dead-letters.js';
 import { checkRecordedFailure, payloadDigest } from '../../core/redrive/failed-invocations.js';

@@ -1,5 +1,5 @@
-import { findFollowingGroups } from '../../aws/rollout-groups.js';
-import { findOwnRefresh } from '../../aws/rollout-refresh.js';
+import { findFollowingGroups } from '../../aws/rollout/rollout-groups.js';
+import { findOwnRefresh } from '../../aws/rollout/rollout-refresh.js';
 import { mapWithConcurrency } from '../../core/concurrency.js';
 import { rolloutTagValue } from '../../core/names.js';
 import type { RolloutGroup, RolloutRecord } from '../../core/rollout/record.js';
@@ -11,7 +11,7 @@ import { type RolloutContext, SCOPE_CONCURRENCY, scopeOf } from './wave.js';
  * A wave whose start failed half-way (a step that ran out of retries, or whose record changed under it) has started
  * refreshes its record does not hold. Before an abort, a halt or a revocation acts on the current wave, the refreshes
  * it started are found by reading them back: in the wave's accounts and Regions, each following group's active
- * refresh to a launch template version Goldsmith created for this rollout (aws/rollout-refresh.ts findOwnRefresh).
+ * refresh to a launch template version Goldsmith created for this rollout (aws/rollout/rollout-refresh.ts findOwnRefresh).
  * The wave that may hold them is the first not started (`pending`): the current one, or the next when the step
  * failed after moving past a healthy wave. They are recorded in that wave, which becomes the current one, so the
  * cancel, rollback or move back reaches them; when none is found the record is returned as it is.

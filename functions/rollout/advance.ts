@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import type { RolloutRoleLookup } from '../../aws/member-baseline-roles.js';
-import { readRolloutFacts } from '../../aws/rollout-facts.js';
-import { createRollout, RolloutChangedError, readRollout, saveRollout } from '../../aws/rollout-ledger.js';
+import type { RolloutRoleLookup } from '../../aws/rollout/member-baseline-roles.js';
+import { readRolloutFacts } from '../../aws/rollout/rollout-facts.js';
+import { createRollout, RolloutChangedError, readRollout, saveRollout } from '../../aws/rollout/rollout-ledger.js';
 import type { ChannelSpec } from '../../core/config/schema.js';
 import { MalformedEventError } from '../../core/errors.js';
 import { type RolloutAnnouncement, rolloutAnnouncements } from '../../core/rollout/announcements.js';

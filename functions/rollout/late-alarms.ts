@@ -1,4 +1,4 @@
-import { alarmsInAlarm } from '../../aws/rollout-alarms.js';
+import { alarmsInAlarm } from '../../aws/rollout/rollout-alarms.js';
 import { mapWithConcurrency } from '../../core/concurrency.js';
 import {
   type AlarmScope,

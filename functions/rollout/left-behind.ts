@@ -1,4 +1,4 @@
-import { groupInstances } from '../../aws/rollout-groups.js';
+import { groupInstances } from '../../aws/rollout/rollout-groups.js';
 import { mapWithConcurrency } from '../../core/concurrency.js';
 import { leftBehindOf } from '../../core/rollout/left-behind.js';
 import type { RolloutGroup, RolloutRecord } from '../../core/rollout/record.js';

@@ -1,8 +1,8 @@
-import { getChannelPointer } from '../../aws/channel-pointers.js';
-import { readRolloutFacts } from '../../aws/rollout-facts.js';
-import { runningTemplate } from '../../aws/rollout-groups.js';
-import { rollbackRefresh, startRefresh } from '../../aws/rollout-refresh.js';
-import { createTemplateVersion } from '../../aws/rollout-template-versions.js';
+import { getChannelPointer } from '../../aws/promotion/channel-pointers.js';
+import { readRolloutFacts } from '../../aws/rollout/rollout-facts.js';
+import { runningTemplate } from '../../aws/rollout/rollout-groups.js';
+import { rollbackRefresh, startRefresh } from '../../aws/rollout/rollout-refresh.js';
+import { createTemplateVersion } from '../../aws/rollout/rollout-template-versions.js';
 import { mapWithConcurrency } from '../../core/concurrency.js';
 import { RolloutRefusedError, rolloutAmis } from '../../core/rollout/facts.js';
 import type { RolloutGroup, RolloutRecord, RolloutReplacement } from '../../core/rollout/record.js';

@@ -1,11 +1,11 @@
-import { runningTemplate } from '../../aws/rollout-groups.js';
+import { runningTemplate } from '../../aws/rollout/rollout-groups.js';
 import {
   cancelRefresh,
   describeRefreshes,
   rollbackRefresh,
   type StartOutcome,
   startRefresh,
-} from '../../aws/rollout-refresh.js';
+} from '../../aws/rollout/rollout-refresh.js';
 import { mapWithConcurrency } from '../../core/concurrency.js';
 import type { RolloutSpec } from '../../core/config/schema-rollout.js';
 import type { RefreshStatus } from '../../core/rollout/plan.js';

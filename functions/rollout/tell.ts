@@ -1,4 +1,4 @@
-import { announce } from '../../aws/notifications.js';
+import { announce } from '../../aws/notifications/notifications.js';
 import { announcement } from '../../core/notifications/announce.js';
 import { announcementKey, type RolloutAnnouncement } from '../../core/rollout/announcements.js';
 import type { RolloutRecord } from '../../core/rollout/record.js';

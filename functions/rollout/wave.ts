@@ -1,8 +1,8 @@
-import { type RolloutRoleLookup, rolloutRoleIdentity } from '../../aws/member-baseline-roles.js';
-import { memberRoleIdentity } from '../../aws/member-role.js';
-import { type FoundGroup, findFollowingGroups, type MemberScope } from '../../aws/rollout-groups.js';
-import { type StartOutcome, startRefresh } from '../../aws/rollout-refresh.js';
-import { createTemplateVersion } from '../../aws/rollout-template-versions.js';
+import { memberRoleIdentity } from '../../aws/clients/member-role.js';
+import { type RolloutRoleLookup, rolloutRoleIdentity } from '../../aws/rollout/member-baseline-roles.js';
+import { type FoundGroup, findFollowingGroups, type MemberScope } from '../../aws/rollout/rollout-groups.js';
+import { type StartOutcome, startRefresh } from '../../aws/rollout/rollout-refresh.js';
+import { createTemplateVersion } from '../../aws/rollout/rollout-template-versions.js';
 import { mapWithConcurrency } from '../../core/concurrency.js';
 import type { RolloutSpec } from '../../core/config/schema-rollout.js';
 import { isTransient } from '../../core/errors/classify.js';
@@ -36,7 +36,7 @@ export interface RolloutContext {
    * Its waves' versions and refreshes are new ones, never the halted attempt's.
    */
   retry?: { count: number; at: string };
-  /** Where the member baseline's stack instances name each account's role (aws/member-baseline-roles.ts), if it deploys one. */
+  /** Where the member baseline's stack instances name each account's role (aws/rollout/member-baseline-roles.ts), if it deploys one. */
   roleLookup?: RolloutRoleLookup;
 }
 

@@ -1,7 +1,7 @@
 import { documentClient } from '../../aws/clients/dynamodb.js';
 import { organizationsClient } from '../../aws/clients/organizations.js';
-import { readHeldOrganizationItems, readHeldOrganizationState } from '../../aws/organization-held.js';
-import { readOrganizationTree } from '../../aws/organizations-targets.js';
+import { readHeldOrganizationItems, readHeldOrganizationState } from '../../aws/sharing/organization-held.js';
+import { readOrganizationTree } from '../../aws/sharing/organizations-targets.js';
 import { heldState, treeFromHeldItems } from '../../core/sharing/held-organization.js';
 import type { OrgTree, ResolvedTargets, TargetSpec } from '../../core/sharing/targets.js';
 import { resolveTargets, unionTargets } from '../../core/sharing/targets.js';

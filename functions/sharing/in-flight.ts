@@ -1,6 +1,6 @@
-import { queryPrefix } from '../../aws/lifecycle-ledger.js';
-import { getRevocation } from '../../aws/promotion-findings.js';
-import { readVersionSharing } from '../../aws/promotion-ledger.js';
+import { queryPrefix } from '../../aws/lifecycle/lifecycle-ledger.js';
+import { getRevocation } from '../../aws/lifecycle/promotion-findings.js';
+import { readVersionSharing } from '../../aws/promotion/promotion-ledger.js';
 import { retryPolicyOf } from '../../core/errors/retry.js';
 import { channelsInFlight, type ShareStarted, shareInFlightSeconds } from '../../core/sharing/in-flight.js';
 import type { OrgTree } from '../../core/sharing/targets.js';

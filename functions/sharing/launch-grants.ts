@@ -1,11 +1,11 @@
+import { amiGone } from '../../aws/lifecycle/image-lifecycle.js';
 import {
   modifyLaunchPermissions,
   modifySnapshotPermissions,
   readLaunchPermissions,
   readSnapshotIds,
   readSnapshotPermissions,
-} from '../../aws/ec2-sharing.js';
-import { amiGone } from '../../aws/image-lifecycle.js';
+} from '../../aws/sharing/ec2-sharing.js';
 import { mapWithConcurrency } from '../../core/concurrency.js';
 import type { LaunchGrant } from '../../core/sharing/grants.js';
 import { planLaunchPermissions, planSnapshotPermissions } from '../../core/sharing/planner.js';

@@ -1,10 +1,10 @@
-import { organizationRef } from '../../aws/organization-ref.js';
+import { organizationRef } from '../../aws/sharing/organization-ref.js';
 import {
   readHeldPointerShares,
   readHeldPointerSharesOf,
   recordPointerShareInForce,
-} from '../../aws/pointer-shares-held.js';
-import { ensurePointerShared, PointerShareNotReadyError, sharesAssociations } from '../../aws/ram.js';
+} from '../../aws/sharing/pointer-shares-held.js';
+import { ensurePointerShared, PointerShareNotReadyError, sharesAssociations } from '../../aws/sharing/ram.js';
 import { isTransient } from '../../core/errors/classify.js';
 import { pointerShareName } from '../../core/names.js';
 import { pointerPrincipals } from '../../core/promotion/consumer-access.js';

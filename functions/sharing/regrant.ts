@@ -1,6 +1,6 @@
-import { readLaunchPermissions } from '../../aws/ec2-sharing.js';
-import { listBuilds } from '../../aws/lifecycle-ledger.js';
-import { listOutcomes } from '../../aws/promotion-ledger.js';
+import { listBuilds } from '../../aws/lifecycle/lifecycle-ledger.js';
+import { listOutcomes } from '../../aws/promotion/promotion-ledger.js';
+import { readLaunchPermissions } from '../../aws/sharing/ec2-sharing.js';
 import { repairableDrift } from '../../core/audit/launch-permissions.js';
 import { mapWithConcurrency } from '../../core/concurrency.js';
 import type { RegionAmi } from '../../core/promotion/types.js';

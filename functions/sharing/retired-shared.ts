@@ -1,6 +1,11 @@
-import { type LifecycleBuild, listBuilds, listRevocations, type RevocationItem } from '../../aws/lifecycle-ledger.js';
-import { listOutcomes, type OutcomeRecord } from '../../aws/promotion-ledger.js';
-import { listHolds, listUsage } from '../../aws/usage-ledger.js';
+import { listHolds, listUsage } from '../../aws/fleet/usage-ledger.js';
+import {
+  type LifecycleBuild,
+  listBuilds,
+  listRevocations,
+  type RevocationItem,
+} from '../../aws/lifecycle/lifecycle-ledger.js';
+import { listOutcomes, type OutcomeRecord } from '../../aws/promotion/promotion-ledger.js';
 import type { BuildHistory } from '../../core/lifecycle/retention.js';
 import type { RegionAmi } from '../../core/promotion/types.js';
 import type { LaunchGrant } from '../../core/sharing/grants.js';

@@ -1,5 +1,5 @@
-import { getRevocation } from '../../aws/promotion-findings.js';
-import { listOutcomes } from '../../aws/promotion-ledger.js';
+import { getRevocation } from '../../aws/lifecycle/promotion-findings.js';
+import { listOutcomes } from '../../aws/promotion/promotion-ledger.js';
 import type { RegionAmi } from '../../core/promotion/types.js';
 import { assertWithinSharingQuota, sharingEntities } from '../../core/sharing/sharing-quota.js';
 import type { OrgTree } from '../../core/sharing/targets.js';

@@ -1,4 +1,4 @@
-import { type ApprovalRecord, getApproval } from '../../aws/promotion-approvals.js';
+import { type ApprovalRecord, getApproval } from '../../aws/promotion/promotion-approvals.js';
 import { announcement } from '../../core/notifications/announce.js';
 import type { Notification } from '../../events/notification.js';
 

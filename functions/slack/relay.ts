@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { postSlackMessage, SlackApiError, updateSlackMessage } from '../../aws/slack.js';
+import { postSlackMessage, SlackApiError, updateSlackMessage } from '../../aws/notifications/slack.js';
 import {
   deliveredSlackPost,
   parkSlackPost,
@@ -8,7 +8,7 @@ import {
   takeSlackPost,
   type WaitingSlackPost,
   waitingSlackPosts,
-} from '../../aws/slack-backlog.js';
+} from '../../aws/notifications/slack-backlog.js';
 import {
   claimSlackPost,
   recordSlackApproval,
@@ -17,7 +17,7 @@ import {
   slackApprovalOf,
   slackPostOf,
   slackThreadOf,
-} from '../../aws/slack-ledger.js';
+} from '../../aws/notifications/slack-ledger.js';
 import { postKeyOf } from '../../core/notifications/post-key.js';
 import { renderDecidedApproval, renderSlack } from '../../core/notifications/slack.js';
 import type { Notification } from '../../events/notification.js';

@@ -99,7 +99,7 @@ export class OrganizationTree {
   }
 
   /**
-   * The calls one full read of the tree takes (aws/organizations-targets.ts): DescribeOrganization, ListRoots, then
+   * The calls one full read of the tree takes (aws/sharing/organizations-targets.ts): DescribeOrganization, ListRoots, then
    * per parent (the root and every OU) its OUs and its accounts, a page per `pageSize` entries (at least one page
    * each), and with `withTags` one ListTagsForResource per account. The benchmark's minimum for Organizations.
    */

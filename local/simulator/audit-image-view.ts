@@ -1,4 +1,4 @@
-import { readImageViews } from '../../aws/image-view-index.js';
+import { readImageViews } from '../../aws/ledger/image-view-index.js';
 import { imagePk, imageViewIndex, imageViewKeys, inImageView } from '../../core/ledger/keys.js';
 import { ProblemsByCheck } from './audit-problems.js';
 

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { configureClients } from '../../aws/clients.js';
-import { configureSlack } from '../../aws/slack.js';
+import { configureSlack } from '../../aws/notifications/slack.js';
 import type { Catalog } from '../../core/config/schema.js';
 import { VirtualClock } from '../clock.js';
 import { startInProcessDynamo } from '../dynalite-in-process.js';

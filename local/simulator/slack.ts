@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { configureSlack } from '../../aws/slack.js';
+import { configureSlack } from '../../aws/notifications/slack.js';
 import type { Catalog } from '../../core/config/schema.js';
 import { announcementBlockId } from '../../core/notifications/slack.js';
 import type { VirtualClock } from '../clock.js';

@@ -78,7 +78,7 @@ export class SlackStandIn {
   }
 
   /**
-   * Slack's Web API answered in process, for the Slack client's `fetch` (aws/slack.ts `configureSlack`): the same
+   * Slack's Web API answered in process, for the Slack client's `fetch` (aws/notifications/slack.ts `configureSlack`): the same
    * requests and answers as over `start`'s loopback port (the method from the URL's path, the bot token from the
    * `authorization` header, the JSON body), without the socket and HTTP parsing on both sides.
    */

@@ -1,7 +1,11 @@
-import { type HeldSecrets, heldSecrets, holdSecrets } from '../../aws/approval-secret.js';
-import { type HeldRolloutRoles, heldRolloutRoles, holdRolloutRoles } from '../../aws/member-baseline-roles.js';
-import { type HeldMemberCredentials, heldMemberCredentials, holdMemberCredentials } from '../../aws/member-role.js';
-import { heldOrganizationRef, holdOrganizationRef } from '../../aws/organization-ref.js';
+import {
+  type HeldMemberCredentials,
+  heldMemberCredentials,
+  holdMemberCredentials,
+} from '../../aws/clients/member-role.js';
+import { type HeldSecrets, heldSecrets, holdSecrets } from '../../aws/promotion/approval-secret.js';
+import { type HeldRolloutRoles, heldRolloutRoles, holdRolloutRoles } from '../../aws/rollout/member-baseline-roles.js';
+import { heldOrganizationRef, holdOrganizationRef } from '../../aws/sharing/organization-ref.js';
 import type { OrganizationRef } from '../../core/promotion/consumer-access.js';
 import { type HeldOrganization, heldOrganization, holdOrganization } from '../../functions/sharing/channel-targets.js';
 import { heldWarmClients, type WarmClient, warmClients } from './client-warmth.js';
@@ -21,7 +25,7 @@ export interface SavedContainer {
   organization?: HeldOrganization;
   secrets: HeldSecrets;
   memberCredentials: HeldMemberCredentials;
-  /** The rollout role found for each account's session (aws/member-baseline-roles.ts); absent in older saves. */
+  /** The rollout role found for each account's session (aws/rollout/member-baseline-roles.ts); absent in older saves. */
   rolloutRoles?: HeldRolloutRoles;
   /** The SDK clients that had sent a request (client-warmth.ts), each warmed again on open. */
   clients: WarmClient[];

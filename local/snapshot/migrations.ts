@@ -1,4 +1,4 @@
-import { runLedgerMigrations } from '../../aws/migrations.js';
+import { runLedgerMigrations } from '../../aws/ledger/migrations.js';
 import { RECORD_FORMAT } from '../../core/ledger/record-format.js';
 
 /**
@@ -16,7 +16,7 @@ export interface CloudMigration {
 }
 
 /**
- * The ledger's records to this release's format (aws/migrations.ts): the walk the reconciler makes a bounded batch a
+ * The ledger's records to this release's format (aws/ledger/migrations.ts): the walk the reconciler makes a bounded batch a
  * run in a deployment, here to its end before anything runs on. The ledger is the app's first table, as every reader
  * of the local cloud's ledger takes it.
  */

@@ -43,7 +43,7 @@ function required(site: CallSite, action: string, variable: string): string {
   return value;
 }
 
-/** The environment variables that name a secret a function reads (aws/approval-secret.ts; the Slack secret, aws/slack.ts). */
+/** The environment variables that name a secret a function reads (aws/promotion/approval-secret.ts; the Slack secret, aws/notifications/slack.ts). */
 const SECRET_VARIABLES = ['APPROVAL_SECRET_NAME', 'DECISION_SECRET_NAME', 'SLACK_SECRET_NAME'] as const;
 
 /** A comma-separated list the function's environment holds. */
@@ -169,7 +169,7 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
             one(`arn:aws:ecr:${r}:${account}:repository/${containerRepositoryName(image, spec.repository)}`),
           ),
         );
-    // The channel pointers' RAM shares: created tagged and closed to outsiders, changed by name (aws/ram.ts).
+    // The channel pointers' RAM shares: created tagged and closed to outsiders, changed by name (aws/sharing/ram.ts).
     case 'ram:CreateResourceShare':
       return one('*', {
         'aws:RequestTag/goldsmith:purpose': 'channel-pointers',
@@ -269,16 +269,16 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
       if (catalog.channels.every((c) => c.rollout === undefined)) return [];
       return one(`${required(site, action, 'ROLLOUT_STATE_MACHINE_ARN').replace(':stateMachine:', ':execution:')}:x`);
     // on-finding reads findings with its own role when the factory is Inspector's delegated administrator, else with
-    // the administrator's findings role (aws/inspector-findings.ts), granted in that account.
+    // the administrator's findings role (aws/lifecycle/inspector-findings.ts), granted in that account.
     case 'inspector2:ListFindings':
       return site.env.INSPECTOR_FINDINGS_ROLE_ARN ? [] : one('*');
     // The rollout engine assumes the member accounts' rollout role, in the organization only. on-finding assumes the
     // Inspector administrator's findings role when its environment names one; without it the code assumes nothing
-    // (aws/inspector-findings.ts `findingsReader`).
+    // (aws/lifecycle/inspector-findings.ts `findingsReader`).
     case 'sts:AssumeRole':
       if (site.env.INSPECTOR_FINDINGS_ROLE_ARN) return one(site.env.INSPECTOR_FINDINGS_ROLE_ARN);
       if (site.env.ROLLOUT_ROLE_NAME) {
-        // The plain name, and a stack instance's (aws/member-baseline-roles.ts) when the baseline deploys a StackSet.
+        // The plain name, and a stack instance's (aws/rollout/member-baseline-roles.ts) when the baseline deploys a StackSet.
         const names = [site.env.ROLLOUT_ROLE_NAME];
         if (site.env.MEMBER_BASELINE_STACK_SET) names.push(`${site.env.ROLLOUT_ROLE_NAME}-1a2b3c4d`);
         return names.flatMap((name) =>
@@ -286,7 +286,7 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
         );
       }
       return [];
-    // The rollout engine lists the member baseline's stack instances of an account (aws/member-baseline-roles.ts).
+    // The rollout engine lists the member baseline's stack instances of an account (aws/rollout/member-baseline-roles.ts).
     case 'cloudformation:ListStackInstances':
       return one(
         `arn:aws:cloudformation:${region}:${account}:stackset/${required(site, action, 'MEMBER_BASELINE_STACK_SET')}:0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d`,
@@ -328,7 +328,7 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
         'iam:PassedToService': 'scheduler.amazonaws.com',
       });
     case 'secretsmanager:GetSecretValue': {
-      // aws/approval-secret.ts reads the approval links' key and the decision-proof key through one call site, the
+      // aws/promotion/approval-secret.ts reads the approval links' key and the decision-proof key through one call site, the
       // Slack secret another: each secret the function's environment names is one it may read.
       const names = SECRET_VARIABLES.map((v) => site.env[v]).filter((n): n is string => Boolean(n));
       if (names.length === 0) required(site, action, SECRET_VARIABLES.join(' or '));

@@ -83,7 +83,7 @@ export function createRedrive(
       new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: targets.map((fn) => fn.functionArn) }),
     );
   }
-  // PutItem: an announcement SNS refused waits in the ledger for the reconciler (aws/notifications.ts).
+  // PutItem: an announcement SNS refused waits in the ledger for the reconciler (aws/notifications/notifications.ts).
   grantLedger(ledger, redrive, ['GetItem', 'PutItem', 'UpdateItem']);
   grantTopicPublish('notifications', sns.Topic.fromTopicArn(stack, 'RedriveTopic', topic.topicArn), redrive);
 

@@ -84,7 +84,7 @@ export function allowPointerMoves(
       actions: [
         'ecr:BatchGetImage',
         'ecr:PutImage',
-        // A withdrawal that leaves a repository policy with no statement deletes it (aws/ecr.ts).
+        // A withdrawal that leaves a repository policy with no statement deletes it (aws/promotion/ecr.ts).
         ...(options.withdraw
           ? ['ecr:GetRepositoryPolicy', 'ecr:SetRepositoryPolicy', 'ecr:DeleteRepositoryPolicy']
           : []),
@@ -100,7 +100,7 @@ export function allowPointerMoves(
  * closed to external principals, changed only by share name; the parameters' resource policies RAM attaches.
  */
 export function allowPointerShares(stack: Stack, fn: RolePolicyHolder, catalog: Pick<Catalog, 'channels'>): void {
-  // The organization's id and management account name its OUs as RAM principals (aws/organization-ref.ts).
+  // The organization's id and management account name its OUs as RAM principals (aws/sharing/organization-ref.ts).
   fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['organizations:DescribeOrganization'], resources: ['*'] }));
   // GetResourceShares / GetResourceShareAssociations and CreateResourceShare take no resource ARNs: creation is held
   // to shares of parameters, inside the organization, tagged as Goldsmith's; changes to our shares by their names.

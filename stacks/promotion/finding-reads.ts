@@ -5,7 +5,7 @@ import type { Catalog } from '../../core/config/schema.js';
 import { inspectorFindingsRoleName, onFindingRoleName } from '../names.js';
 
 /**
- * Where on-finding reads a finding back (aws/inspector-findings.ts). When the factory is Inspector's delegated
+ * Where on-finding reads a finding back (aws/lifecycle/inspector-findings.ts). When the factory is Inspector's delegated
  * administrator: ListFindings with its own role (ListFindings takes no resource type:
  * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoninspector2.html). When another account
  * is (`organization.inspectorAdministrator`): only the administrator lists its members' findings

@@ -83,7 +83,7 @@ export function createReconciler(
     onFailure: failureQueue(dlq, env.ledger),
   });
 
-  // Scan: the ledger migration's walk over older items, a bounded batch a run until it is done (aws/migrations.ts).
+  // Scan: the ledger migration's walk over older items, a bounded batch a run until it is done (aws/ledger/migrations.ts).
   grantLedger(env.ledger, reconcile, [
     'GetItem',
     'BatchGetItem',

@@ -25,7 +25,7 @@ export function anyRollout(catalog: Catalog): boolean {
 /**
  * What a function that revokes takes when a channel rolls out: a revoked version whose rollout had ended gets a Rollout
  * execution of its own to take its groups back (functions/lifecycle/revoke-rollout.ts): StartExecution on the machine,
- * and DescribeExecution on its executions (a retried start reads the one it started: aws/own-execution.ts).
+ * and DescribeExecution on its executions (a retried start reads the one it started: aws/promotion/own-execution.ts).
  */
 export function allowRolloutTakeBack(fn: SstFunction, rollout: sfn.StateMachine | undefined): void {
   if (!rollout) return;
@@ -62,7 +62,7 @@ export function createRollout(
   });
   // The member baseline's StackSet, when it deploys one: each stack instance names its account's rollout role after
   // its stack id (stacks/member-baseline/template.ts), which the engine reads with ListStackInstances
-  // (aws/member-baseline-roles.ts) in the Region whose instance declares the role.
+  // (aws/rollout/member-baseline-roles.ts) in the Region whose instance declares the role.
   const baseline = memberBaselineTargets(catalog);
   const stackSet =
     catalog.organization.memberBaseline.enabled && baseline.ous.length > 0 && baseline.regions[0]

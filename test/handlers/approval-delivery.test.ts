@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { getApproval, recordApprovalRequest } from '../../aws/promotion-approvals.js';
+import { getApproval, recordApprovalRequest } from '../../aws/promotion/promotion-approvals.js';
 import { approvalIdFor, approvalLink } from '../../core/promotion/approval-link.js';
 import { approvalCallback } from '../../functions/approval-callback.js';
 import { deliverRecordedDecisions } from '../../functions/reconcile-approvals.js';

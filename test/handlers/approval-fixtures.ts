@@ -1,7 +1,7 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
-import { resetApprovalSecret } from '../../aws/approval-secret.js';
+import { resetApprovalSecret } from '../../aws/promotion/approval-secret.js';
 import { type ApprovalLinkClaims, approvalIdFor } from '../../core/promotion/approval-link.js';
 import { resetRefusalSampler } from '../../functions/lib/refusals.js';
 import exampleCatalog from '../../goldsmith.config.js';

@@ -4,7 +4,7 @@ import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { configureSlack } from '../../aws/slack.js';
+import { configureSlack } from '../../aws/notifications/slack.js';
 import { approvalIdFor, approvalLink } from '../../core/promotion/approval-link.js';
 import { slackSignature } from '../../core/promotion/slack-request.js';
 import { approvalCallback } from '../../functions/approval-callback.js';

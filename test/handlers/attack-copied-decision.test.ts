@@ -3,8 +3,8 @@ import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, SFNServiceEx
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { holdApprovalRequest } from '../../aws/approval-requests.js';
-import { type ApprovalRecord, getApproval, recordApprovalRequest } from '../../aws/promotion-approvals.js';
+import { holdApprovalRequest } from '../../aws/promotion/approval-requests.js';
+import { type ApprovalRecord, getApproval, recordApprovalRequest } from '../../aws/promotion/promotion-approvals.js';
 import { openWork, openWorkIndex } from '../../core/ledger/keys.js';
 import { approvalIdFor } from '../../core/promotion/approval-link.js';
 import { answerApproval } from '../../functions/lib/approval-decision.js';

@@ -3,7 +3,7 @@ import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, SFNServiceEx
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { getApproval, recordApprovalRequest } from '../../aws/promotion-approvals.js';
+import { getApproval, recordApprovalRequest } from '../../aws/promotion/promotion-approvals.js';
 import { openWork, openWorkIndex } from '../../core/ledger/keys.js';
 import { approvalIdFor, approvalLink } from '../../core/promotion/approval-link.js';
 import { decisionProof } from '../../core/promotion/decision-proof.js';

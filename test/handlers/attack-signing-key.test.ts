@@ -2,7 +2,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { getApproval, recordApprovalRequest } from '../../aws/promotion-approvals.js';
+import { getApproval, recordApprovalRequest } from '../../aws/promotion/promotion-approvals.js';
 import {
   type ApprovalLinkClaims,
   approvalIdFor,

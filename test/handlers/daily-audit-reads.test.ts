@@ -1,10 +1,10 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { readDecisionsAndRevocations } from '../../aws/audit/image-decisions.js';
 import { documentClient } from '../../aws/clients/dynamodb.js';
-import { readDecisionsAndRevocations } from '../../aws/image-decisions.js';
-import { listRevocations, queryPrefix } from '../../aws/lifecycle-ledger.js';
-import { listOutcomes } from '../../aws/promotion-ledger.js';
+import { listRevocations, queryPrefix } from '../../aws/lifecycle/lifecycle-ledger.js';
+import { listOutcomes } from '../../aws/promotion/promotion-ledger.js';
 import { auditLaunchPermissions } from '../../functions/audit/launch-permissions.js';
 import { auditScheduledRevocations } from '../../functions/audit/scheduled-revocations.js';
 import { readOnce } from '../../functions/lib/read-once.js';

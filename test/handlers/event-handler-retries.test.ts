@@ -7,7 +7,7 @@ import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { documentClient } from '../../aws/clients/dynamodb.js';
-import { recordBuildStatus } from '../../aws/promotion-ledger.js';
+import { recordBuildStatus } from '../../aws/promotion/promotion-ledger.js';
 import { sendMonthlySummary } from '../../functions/monthly-summary.js';
 import { onImageEvent } from '../../functions/on-image-event.js';
 import { handler as onPipelineDisabled } from '../../functions/on-pipeline-disabled.js';

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-organizations';
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import type { UsageItem } from '../../aws/usage-ledger.js';
+import type { UsageItem } from '../../aws/fleet/usage-ledger.js';
 import { measureCompliance } from '../../functions/lifecycle/compliance.js';
 import type { ImageState } from '../../functions/lifecycle/ledger-view.js';
 import { applyRetention } from '../../functions/lifecycle/retention.js';

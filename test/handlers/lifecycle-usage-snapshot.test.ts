@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import type { UsageItem } from '../../aws/usage-ledger.js';
+import type { UsageItem } from '../../aws/fleet/usage-ledger.js';
 import { readPendingReports, refreshUsage } from '../../functions/lifecycle/usage.js';
 import { useLifecycleWorld } from './lifecycle-fixtures.js';
 

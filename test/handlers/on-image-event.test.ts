@@ -11,7 +11,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { lineageHoldOf } from '../../aws/lineage-holds.js';
+import { lineageHoldOf } from '../../aws/lifecycle/lineage-holds.js';
 import { MalformedEventError } from '../../core/errors.js';
 import { executionNameFor } from '../../core/promotion/naming.js';
 import { onImageEvent } from '../../functions/on-image-event.js';
@@ -243,7 +243,7 @@ describe('onImageEvent', () => {
       .on(StartExecutionCommand)
       .resolvesOnce({ executionArn: 'arn:exec' })
       .rejects(new ExecutionAlreadyExists({ message: 'exists', $metadata: {} }));
-    // The announcement's claim (aws/announcement-ledger.ts): the second delivery finds it published.
+    // The announcement's claim (aws/notifications/announcement-ledger.ts): the second delivery finds it published.
     ddb
       .on(UpdateCommand, { Key: { pk: 'NOTIFY#SENT' } }, false)
       .resolvesOnce({})

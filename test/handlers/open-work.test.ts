@@ -1,14 +1,14 @@
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { markIntentDone, pendingIntents, recordIntent } from '../../aws/intents.js';
+import { markIntentDone, pendingIntents, recordIntent } from '../../aws/builds/intents.js';
 import {
   claimApprovalDecision,
   markApprovalSent,
   markApprovalUndeliverable,
   recordApprovalRequest,
   undeliveredDecisions,
-} from '../../aws/promotion-approvals.js';
-import { markResumed, pausedPromotions, recordPause } from '../../aws/promotion-pauses.js';
+} from '../../aws/promotion/promotion-approvals.js';
+import { markResumed, pausedPromotions, recordPause } from '../../aws/promotion/promotion-pauses.js';
 import { openWork, openWorkIndex } from '../../core/ledger/keys.js';
 import type { PackageChange } from '../../core/triggers/change.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';

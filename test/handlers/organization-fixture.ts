@@ -15,7 +15,7 @@ import {
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { beforeEach } from 'vitest';
-import { recordOutcome } from '../../aws/promotion-ledger.js';
+import { recordOutcome } from '../../aws/promotion/promotion-ledger.js';
 import { syncOrganization } from '../../functions/organization-sync.js';
 import { forgetOrganization } from '../../functions/sharing/channel-targets.js';
 import type { LocalDynamo } from '../../local/dynalite.js';

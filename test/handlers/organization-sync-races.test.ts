@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { configureClients } from '../../aws/clients/registry.js';
-import { recordOutcome } from '../../aws/promotion-ledger.js';
+import { recordOutcome } from '../../aws/promotion/promotion-ledger.js';
 import { metricNames } from '../../core/observability/metrics.js';
 import { metrics } from '../../functions/lib/powertools.js';
 import { syncOrganization } from '../../functions/organization-sync.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { recordOutcome, recordShareIntent } from '../../aws/promotion-ledger.js';
+import { recordOutcome, recordShareIntent } from '../../aws/promotion/promotion-ledger.js';
 import { syncOrganization } from '../../functions/organization-sync.js';
 import {
   AMI,

@@ -11,7 +11,7 @@ type SsmStub = AwsClientStub<SSMClient>;
 
 /**
  * Parameter Store behind an SSM client mock, per region: PutParameter answers `answer` (a version) and, unless
- * `takes` says no, the value takes at that version, so the GetParameter read-back that follows (aws/pointers.ts)
+ * `takes` says no, the value takes at that version, so the GetParameter read-back that follows (aws/promotion/pointers.ts)
  * sees it; a write that does not take leaves the parameter as it was, as a failed aws:ec2:image validation does.
  * @returns the parameters held, by `region|name`.
  */

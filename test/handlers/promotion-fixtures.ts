@@ -83,7 +83,7 @@ export function associatedAnswer(principals: readonly string[], shareArn: string
   });
 }
 
-/** What the ledger records of a build's channels, for mocked BatchGetItem answers (aws/promotion-facts.ts). */
+/** What the ledger records of a build's channels, for mocked BatchGetItem answers (aws/promotion/promotion-facts.ts). */
 export interface LedgerFactsOptions {
   /** The loaded build; `null`: LoadImage never loaded it. Default: BUILD_ARN, AVAILABLE, tested, AMIS. */
   loaded?: Record<string, unknown> | null;

@@ -10,7 +10,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resetApprovalSecret } from '../../aws/approval-secret.js';
+import { resetApprovalSecret } from '../../aws/promotion/approval-secret.js';
 import { gate } from '../../functions/promotion/gate.js';
 import { requestApproval } from '../../functions/promotion/request-approval.js';
 import { mockClient } from '../helpers/mock-client.js';

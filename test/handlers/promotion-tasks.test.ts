@@ -12,7 +12,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resetApprovalSecret } from '../../aws/approval-secret.js';
+import { resetApprovalSecret } from '../../aws/promotion/approval-secret.js';
 import { approvalIdFor, verifyApprovalLink } from '../../core/promotion/approval-link.js';
 import { gate } from '../../functions/promotion/gate.js';
 import { loadImage } from '../../functions/promotion/load-image.js';

@@ -42,8 +42,8 @@ export function usePublishWorld(parameter: Partial<PutParameterCommandOutput> = 
     process.env.EVENT_BUS_NAME = 'goldsmith-test';
     process.env.GOLDSMITH_CATALOG = JSON.stringify(catalog);
     mocks.ddb.on(PutCommand).resolves({});
-    // The ledger records every step before Publish (aws/promotion-facts.ts), and no pointer share held yet
-    // (aws/pointer-shares-held.ts): Publish asks RAM, then records what it confirmed.
+    // The ledger records every step before Publish (aws/promotion/promotion-facts.ts), and no pointer share held yet
+    // (aws/sharing/pointer-shares-held.ts): Publish asks RAM, then records what it confirmed.
     mocks.ddb.on(BatchGetCommand).callsFake(ledgerFactsAnswer());
     mocks.ddb.on(UpdateCommand).resolves({});
     // Publish reads the build record for its outcome metrics (time from AVAILABLE to the channel).

@@ -174,7 +174,7 @@ describe('reconcileBuilds: builds whose events or handling were missed', () => {
 
     expect(report.reconciled).toEqual([]);
     expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
-    // Nothing but the ledger migration's marker (aws/migrations.ts).
+    // Nothing but the ledger migration's marker (aws/ledger/migrations.ts).
     expect([...ledger.keys()]).toEqual(['MIGRATIONS|FORMAT#2']);
   });
 

@@ -66,7 +66,7 @@ function inMemoryLedger(ddb: AwsClientStub<DynamoDBDocumentClient>, items: Map<s
         : i.pk === input.ExpressionAttributeValues?.[':pk'] && i.status === 'pending',
     ),
   }));
-  // The ledger migration's walk (aws/migrations.ts): the whole ledger in one page.
+  // The ledger migration's walk (aws/ledger/migrations.ts): the whole ledger in one page.
   ddb.on(ScanCommand).callsFake(() => ({ Items: [...items.values()] }));
   ddb.on(PutCommand).callsFake((input: PutCommandInput) => {
     const key = keyOf(input.Item);

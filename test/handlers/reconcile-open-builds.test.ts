@@ -1,7 +1,7 @@
 import { GetImageCommand, ListImagePipelineImagesCommand } from '@aws-sdk/client-imagebuilder';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { describe, expect, it, vi } from 'vitest';
-import { recordBuildRequested } from '../../aws/ledger.js';
+import { recordBuildRequested } from '../../aws/triggers/ledger.js';
 import { TRANSIENT_ERROR_NAME } from '../../core/errors/classify.js';
 import { onImageEvent } from '../../functions/on-image-event.js';
 import { reconcileBuilds } from '../../functions/reconcile.js';

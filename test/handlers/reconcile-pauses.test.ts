@@ -1,8 +1,8 @@
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { getApproval, recordApprovalRequest } from '../../aws/promotion-approvals.js';
-import { getPause, recordPause } from '../../aws/promotion-pauses.js';
+import { getApproval, recordApprovalRequest } from '../../aws/promotion/promotion-approvals.js';
+import { getPause, recordPause } from '../../aws/promotion/promotion-pauses.js';
 import { resumedExecutionNameFor } from '../../core/promotion/naming.js';
 import { resumePausedPromotions } from '../../functions/reconcile-pauses.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';

@@ -8,7 +8,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { recordFailedInvocation } from '../../aws/failed-invocations.js';
+import { recordFailedInvocation } from '../../aws/redrive/failed-invocations.js';
 import { payloadDigest } from '../../core/redrive/failed-invocations.js';
 import { redriveDeadLetters } from '../../functions/redrive-dead-letters.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';

@@ -1,6 +1,6 @@
 import { DescribeExecutionCommand, ExecutionDoesNotExist, SFNClient } from '@aws-sdk/client-sfn';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readRollout, supersedeRollout } from '../../aws/rollout-ledger.js';
+import { readRollout, supersedeRollout } from '../../aws/rollout/rollout-ledger.js';
 import { endedText } from '../../core/rollout/operator.js';
 import { rolloutExecutionName } from '../../core/rollout/request.js';
 import { rolloutHistory } from '../../core/status/rollout-history.js';

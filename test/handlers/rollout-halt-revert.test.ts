@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readRollout } from '../../aws/rollout-ledger.js';
+import { readRollout } from '../../aws/rollout/rollout-ledger.js';
 import { renderRolloutStatus } from '../../cli/operator/rollout-text.js';
 import type { RolloutRecord } from '../../core/rollout/record.js';
 import { rolloutHistory } from '../../core/status/rollout-history.js';

@@ -3,7 +3,7 @@ import { STSServiceException } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { dynamodbClient } from '../../aws/clients/dynamodb.js';
-import { readRollout } from '../../aws/rollout-ledger.js';
+import { readRollout } from '../../aws/rollout/rollout-ledger.js';
 import { rolloutHistory } from '../../core/status/rollout-history.js';
 import { rolloutStatusLine } from '../../core/status/rollout-view.js';
 import { checkWave } from '../../functions/rollout/check.js';

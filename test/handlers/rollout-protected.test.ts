@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readRollout } from '../../aws/rollout-ledger.js';
+import { readRollout } from '../../aws/rollout/rollout-ledger.js';
 import { renderRolloutStatus } from '../../cli/operator/rollout-text.js';
 import { checkWave } from '../../functions/rollout/check.js';
 import { startRollout } from '../../functions/rollout/start.js';

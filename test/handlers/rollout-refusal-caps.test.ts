@@ -1,7 +1,7 @@
 import { AutoScalingServiceException } from '@aws-sdk/client-auto-scaling';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { describe, expect, it } from 'vitest';
-import { readRollout } from '../../aws/rollout-ledger.js';
+import { readRollout } from '../../aws/rollout/rollout-ledger.js';
 import { rolloutHistory } from '../../core/status/rollout-history.js';
 import { checkWave } from '../../functions/rollout/check.js';
 import { startRollout } from '../../functions/rollout/start.js';

@@ -2,7 +2,7 @@ import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { documentClient } from '../../aws/clients/dynamodb.js';
-import { readRollout } from '../../aws/rollout-ledger.js';
+import { readRollout } from '../../aws/rollout/rollout-ledger.js';
 import type { RolloutRecord } from '../../core/rollout/record.js';
 import { rolloutTakeBackExecutionName } from '../../core/rollout/request.js';
 import { takeBackEndedRollout } from '../../functions/lifecycle/revoke-rollout.js';

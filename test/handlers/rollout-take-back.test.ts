@@ -1,6 +1,6 @@
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readRollout } from '../../aws/rollout-ledger.js';
+import { readRollout } from '../../aws/rollout/rollout-ledger.js';
 import type { RolloutRecord } from '../../core/rollout/record.js';
 import { rolloutTakeBackExecutionName } from '../../core/rollout/request.js';
 import { rolloutHistory } from '../../core/status/rollout-history.js';

@@ -1,6 +1,6 @@
 import { STSServiceException } from '@aws-sdk/client-sts';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { readRollout } from '../../aws/rollout-ledger.js';
+import { readRollout } from '../../aws/rollout/rollout-ledger.js';
 import { advanceRollout } from '../../functions/rollout/advance.js';
 import { tellRollout } from '../../functions/rollout/tell.js';
 import {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readRollout } from '../../aws/rollout-ledger.js';
+import { readRollout } from '../../aws/rollout/rollout-ledger.js';
 import { startRollout } from '../../functions/rollout/start.js';
 import { AMI, CANARY, followingGroup, INPUT, memberOf, useRolloutWorld, world } from './rollout-fixtures.js';
 

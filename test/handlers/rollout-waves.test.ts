@@ -1,6 +1,6 @@
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
-import { readRollout } from '../../aws/rollout-ledger.js';
+import { readRollout } from '../../aws/rollout/rollout-ledger.js';
 import { advanceRollout } from '../../functions/rollout/advance.js';
 import { checkWave } from '../../functions/rollout/check.js';
 import { startRollout } from '../../functions/rollout/start.js';

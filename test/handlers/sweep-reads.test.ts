@@ -2,7 +2,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { documentClient } from '../../aws/clients/dynamodb.js';
 import { configureClients } from '../../aws/clients/registry.js';
-import { readImagePartition, readImagePartitionByPrefix } from '../../aws/image-partition.js';
+import { readImagePartition, readImagePartitionByPrefix } from '../../aws/ledger/image-partition.js';
 import { SWEEP_READS } from '../../functions/lifecycle-sweep.js';
 import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite.js';
 import { createLedgerTable, localLedgerClient } from '../helpers/ledger-table.js';

@@ -1,8 +1,8 @@
 import { paginateScan } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ledgerTable } from '../../aws/clients/dynamodb.js';
-import { getApproval, pendingApprovals } from '../../aws/promotion-approvals.js';
-import { getOutcome } from '../../aws/promotion-ledger.js';
+import { getApproval, pendingApprovals } from '../../aws/promotion/promotion-approvals.js';
+import { getOutcome } from '../../aws/promotion/promotion-ledger.js';
 import { historyOf } from '../../cli/operator/ledger-history.js';
 import { linksInEmail, textOf } from '../../local/simulator/approval-pages.js';
 import type { LocalCloud } from '../../local/simulator/cloud.js';

@@ -1,9 +1,9 @@
 import { DescribeImageAttributeCommand } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getChannelPointer } from '../../aws/channel-pointers.js';
 import { ec2Client } from '../../aws/clients/ec2.js';
-import { loadedBuild } from '../../aws/promotion-facts.js';
-import { getOutcome, listOutcomes } from '../../aws/promotion-ledger.js';
+import { getChannelPointer } from '../../aws/promotion/channel-pointers.js';
+import { loadedBuild } from '../../aws/promotion/promotion-facts.js';
+import { getOutcome, listOutcomes } from '../../aws/promotion/promotion-ledger.js';
 import type { LocalCloud } from '../../local/simulator/cloud.js';
 import { invokeFunctionAs } from '../../local/trust/lambda-invoke.js';
 import { devChannel, OPS_LEAD_APPROVAL, prodChannel } from '../scenarios/helpers.js';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getChannelPointer } from '../../aws/channel-pointers.js';
-import { getApproval } from '../../aws/promotion-approvals.js';
-import { loadedBuild } from '../../aws/promotion-facts.js';
-import { getOutcome } from '../../aws/promotion-ledger.js';
+import { getChannelPointer } from '../../aws/promotion/channel-pointers.js';
+import { getApproval } from '../../aws/promotion/promotion-approvals.js';
+import { loadedBuild } from '../../aws/promotion/promotion-facts.js';
+import { getOutcome } from '../../aws/promotion/promotion-ledger.js';
 import type { LocalCloud } from '../../local/simulator/cloud.js';
 import { invokeFunctionAs } from '../../local/trust/lambda-invoke.js';
 import { invokeOperatorUrl } from '../../local/trust/operator-url.js';

@@ -1,6 +1,6 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FACTORY_DRIFT_PK } from '../../aws/audit-ledger.js';
+import { FACTORY_DRIFT_PK } from '../../aws/audit/audit-ledger.js';
 import { documentClient } from '../../aws/clients/dynamodb.js';
 import type { LocalCloud } from '../../local/simulator/cloud.js';
 import { armSchedule } from '../../local/simulator/driver.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getRevocation } from '../../aws/promotion-findings.js';
-import { getScheduledRevocation } from '../../aws/scheduled-revocations.js';
+import { getRevocation } from '../../aws/lifecycle/promotion-findings.js';
+import { getScheduledRevocation } from '../../aws/lifecycle/scheduled-revocations.js';
 import type { LocalCloud } from '../../local/simulator/cloud.js';
 import { invokeOperatorUrl } from '../../local/trust/operator-url.js';
 import { functionArnOf, OPERATOR, startTwoVersionsPromoted } from './operator-helpers.js';

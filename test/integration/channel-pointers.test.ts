@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { getChannelPointer, getChannelPointers, moveChannelPointer } from '../../aws/channel-pointers.js';
 import { documentClient } from '../../aws/clients/dynamodb.js';
+import { getChannelPointer, getChannelPointers, moveChannelPointer } from '../../aws/promotion/channel-pointers.js';
 import { createLedgerTable, localLedgerClient, useLocalDynamo } from '../helpers/ledger-table.js';
 
 const TABLE = 'ledger-pointers';

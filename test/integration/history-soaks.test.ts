@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readImagePartition } from '../../aws/image-partition.js';
-import { markSoakEndedEarly, recordSoak } from '../../aws/promotion-soaks.js';
+import { readImagePartition } from '../../aws/ledger/image-partition.js';
+import { markSoakEndedEarly, recordSoak } from '../../aws/promotion/promotion-soaks.js';
 import { historyOf } from '../../cli/operator/ledger-history.js';
 import { createLedgerTable, localLedgerClient, useLocalDynamo } from '../helpers/ledger-table.js';
 

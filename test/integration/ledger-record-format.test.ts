@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openBuilds } from '../../aws/build-handling.js';
-import { getChannelPointer } from '../../aws/channel-pointers.js';
-import { readImageViews } from '../../aws/image-view-index.js';
-import { pendingIntents } from '../../aws/intents.js';
-import { claimMarker, readMarkers, recordBuildRequested } from '../../aws/ledger.js';
-import { ledgerFormatHooks } from '../../aws/ledger-format.js';
-import { runLedgerMigrations } from '../../aws/migrations.js';
-import { undeliveredDecisions } from '../../aws/promotion-approvals.js';
-import { pausedPromotions } from '../../aws/promotion-pauses.js';
+import { openBuilds } from '../../aws/builds/build-handling.js';
+import { pendingIntents } from '../../aws/builds/intents.js';
+import { readImageViews } from '../../aws/ledger/image-view-index.js';
+import { ledgerFormatHooks } from '../../aws/ledger/ledger-format.js';
+import { runLedgerMigrations } from '../../aws/ledger/migrations.js';
+import { getChannelPointer } from '../../aws/promotion/channel-pointers.js';
+import { undeliveredDecisions } from '../../aws/promotion/promotion-approvals.js';
+import { pausedPromotions } from '../../aws/promotion/promotion-pauses.js';
+import { claimMarker, readMarkers, recordBuildRequested } from '../../aws/triggers/ledger.js';
 import { RecordFormatError } from '../../core/ledger/record-format.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
 

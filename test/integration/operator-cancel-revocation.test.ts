@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readImagePartition } from '../../aws/image-partition.js';
-import { getRevocation } from '../../aws/promotion-findings.js';
-import { getScheduledRevocation, markScheduledRevocationCancelled } from '../../aws/scheduled-revocations.js';
+import { readImagePartition } from '../../aws/ledger/image-partition.js';
+import { getRevocation } from '../../aws/lifecycle/promotion-findings.js';
+import { getScheduledRevocation, markScheduledRevocationCancelled } from '../../aws/lifecycle/scheduled-revocations.js';
 import { historyOf } from '../../cli/operator/ledger-history.js';
 import { onLifecycleRequest } from '../../functions/on-lifecycle-request.js';
 import type { LocalCloud } from '../../local/simulator/cloud.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pendingApprovals } from '../../aws/promotion-approvals.js';
+import { pendingApprovals } from '../../aws/promotion/promotion-approvals.js';
 import type { LocalCloud } from '../../local/simulator/cloud.js';
 import { invokeOperatorUrl } from '../../local/trust/operator-url.js';
 import { al2023Image, OPENSSL_RELEASES, OPS_LEAD_APPROVAL, orgCatalog, prodChannel } from '../scenarios/helpers.js';

@@ -1,9 +1,9 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentClient } from '../../aws/clients/dynamodb.js';
-import { pendingApprovals } from '../../aws/promotion-approvals.js';
-import { getOutcome } from '../../aws/promotion-ledger.js';
-import { getPause, recordPause } from '../../aws/promotion-pauses.js';
+import { pendingApprovals } from '../../aws/promotion/promotion-approvals.js';
+import { getOutcome } from '../../aws/promotion/promotion-ledger.js';
+import { getPause, recordPause } from '../../aws/promotion/promotion-pauses.js';
 import { identityRefusal } from '../../cli/operator/identity-precheck.js';
 import { iamRefusalText } from '../../core/trust/refusal-text.js';
 import type { LocalCloud } from '../../local/simulator/cloud.js';

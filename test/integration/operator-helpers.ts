@@ -1,4 +1,4 @@
-import { getChannelPointer } from '../../aws/channel-pointers.js';
+import { getChannelPointer } from '../../aws/promotion/channel-pointers.js';
 import type { Catalog } from '../../core/config/schema.js';
 import { type LocalCloud, startLocalCloud } from '../../local/simulator/cloud.js';
 import { scenarioSchema } from '../../local/simulator/scenario.js';

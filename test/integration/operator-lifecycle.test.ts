@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getChannelPointer } from '../../aws/channel-pointers.js';
-import { getOutcome } from '../../aws/promotion-ledger.js';
-import { listSoaks } from '../../aws/promotion-soaks.js';
+import { getChannelPointer } from '../../aws/promotion/channel-pointers.js';
+import { getOutcome } from '../../aws/promotion/promotion-ledger.js';
+import { listSoaks } from '../../aws/promotion/promotion-soaks.js';
 import type { LocalCloud } from '../../local/simulator/cloud.js';
 import { notificationsOf } from '../../local/simulator/report-notifications.js';
 import { invokeOperatorUrl } from '../../local/trust/operator-url.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getRevocation } from '../../aws/promotion-findings.js';
+import { getRevocation } from '../../aws/lifecycle/promotion-findings.js';
 import type { LocalCloud } from '../../local/simulator/cloud.js';
 import { notificationsOf } from '../../local/simulator/report-notifications.js';
 import { invokeOperatorUrl } from '../../local/trust/operator-url.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readImagePartition } from '../../aws/image-partition.js';
-import { getRevocation } from '../../aws/promotion-findings.js';
-import { getScheduledRevocation } from '../../aws/scheduled-revocations.js';
+import { readImagePartition } from '../../aws/ledger/image-partition.js';
+import { getRevocation } from '../../aws/lifecycle/promotion-findings.js';
+import { getScheduledRevocation } from '../../aws/lifecycle/scheduled-revocations.js';
 import { historyOf } from '../../cli/operator/ledger-history.js';
 import { imageView } from '../../core/status/image-view.js';
 import { onLifecycleRequest } from '../../functions/on-lifecycle-request.js';

@@ -3,9 +3,9 @@ import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ramClient } from '../../aws/clients/ram.js';
 import { ssmClient } from '../../aws/clients/ssm.js';
-import { CDK_BOOTSTRAP_VERSION_PARAMETER, type PreflightCheck, preflight } from '../../aws/preflight.js';
-import { INSPECTOR_PRINCIPAL } from '../../aws/preflight-inspector.js';
-import { STACKSETS_PRINCIPAL } from '../../aws/preflight-stacksets.js';
+import { CDK_BOOTSTRAP_VERSION_PARAMETER, type PreflightCheck, preflight } from '../../aws/preflight/preflight.js';
+import { INSPECTOR_PRINCIPAL } from '../../aws/preflight/preflight-inspector.js';
+import { STACKSETS_PRINCIPAL } from '../../aws/preflight/preflight-stacksets.js';
 import { RAM_SERVICE_PRINCIPAL } from '../../local/fakes/organization-admin.js';
 import {
   GOLDSMITH_RESOURCES_SCP_ID,

@@ -27,9 +27,9 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { type RunOptions, StateMachine } from 'aws-local-stepfunctions';
 import { vi } from 'vitest';
-import { resetApprovalSecret } from '../../aws/approval-secret.js';
-import { claimApprovalDecision } from '../../aws/promotion-approvals.js';
-import { listOutcomes, recordBuildStatus } from '../../aws/promotion-ledger.js';
+import { resetApprovalSecret } from '../../aws/promotion/approval-secret.js';
+import { claimApprovalDecision } from '../../aws/promotion/promotion-approvals.js';
+import { listOutcomes, recordBuildStatus } from '../../aws/promotion/promotion-ledger.js';
 import { gate } from '../../functions/promotion/gate.js';
 import { loadImage } from '../../functions/promotion/load-image.js';
 import { publish } from '../../functions/promotion/publish.js';
@@ -195,7 +195,7 @@ export async function defaultWorld(): Promise<void> {
   process.env.APPROVAL_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:approval-links';
   mocks.imagebuilder.on(GetImageCommand).resolves(getImageOutput());
   mocks.imagebuilder.on(ListImageScanFindingsCommand).resolves({ findings: [] });
-  // Parameter Store holds what Publish writes, so its read-back (aws/pointers.ts) confirms each pointer.
+  // Parameter Store holds what Publish writes, so its read-back (aws/promotion/pointers.ts) confirms each pointer.
   parameterStore(mocks.ssm, { Version: 1 });
   mocks.ec2.on(CreateTagsCommand).resolves({});
   sharingWorld();

@@ -1,11 +1,11 @@
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { readImagePartition } from '../../aws/image-partition.js';
-import { getApproval } from '../../aws/promotion-approvals.js';
-import { listOutcomes } from '../../aws/promotion-ledger.js';
-import { getPause } from '../../aws/promotion-pauses.js';
-import { markSoakEndedEarly } from '../../aws/promotion-soaks.js';
+import { readImagePartition } from '../../aws/ledger/image-partition.js';
+import { getApproval } from '../../aws/promotion/promotion-approvals.js';
+import { listOutcomes } from '../../aws/promotion/promotion-ledger.js';
+import { getPause } from '../../aws/promotion/promotion-pauses.js';
+import { markSoakEndedEarly } from '../../aws/promotion/promotion-soaks.js';
 import { resumedExecutionNameFor } from '../../core/promotion/naming.js';
 import { answerApproval } from '../../functions/lib/approval-decision.js';
 import { requestApproval } from '../../functions/promotion/request-approval.js';

@@ -1,6 +1,6 @@
 import { DescribeImageAttributeCommand, type LaunchPermission, ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { getApproval, markApprovalSent } from '../../aws/promotion-approvals.js';
+import { getApproval, markApprovalSent } from '../../aws/promotion/promotion-approvals.js';
 import { requestApproval } from '../../functions/promotion/request-approval.js';
 import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite.js';
 import { soakStateName, TASK_STATES } from '../../stacks/promotion/state-names.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getApproval, pendingApprovals } from '../../aws/promotion-approvals.js';
-import { getOutcome } from '../../aws/promotion-ledger.js';
+import { getApproval, pendingApprovals } from '../../aws/promotion/promotion-approvals.js';
+import { getOutcome } from '../../aws/promotion/promotion-ledger.js';
 import { linksInEmail, textOf } from '../../local/simulator/approval-pages.js';
 import type { LocalCloud } from '../../local/simulator/cloud.js';
 import { functionUrlPost } from '../../local/simulator/function-url.js';

@@ -1,6 +1,6 @@
 import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
-import { batchGetItems, unprocessedBackoffMs } from '../../../aws/batch-get.js';
+import { batchGetItems, unprocessedBackoffMs } from '../../../aws/ledger/batch-get.js';
 import { mockClient } from '../../helpers/mock-client.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);

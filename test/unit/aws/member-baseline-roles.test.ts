@@ -6,7 +6,7 @@ import {
   holdRolloutRoles,
   type RolloutRoleLookup,
   rolloutRoleIdentity,
-} from '../../../aws/member-baseline-roles.js';
+} from '../../../aws/rollout/member-baseline-roles.js';
 import { mockClient } from '../../helpers/mock-client.js';
 
 const cfn = mockClient(CloudFormationClient);

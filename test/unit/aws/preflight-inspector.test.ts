@@ -1,6 +1,6 @@
 import { ListDelegatedAdministratorsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { afterEach, describe, expect, it } from 'vitest';
-import { INSPECTOR_PRINCIPAL, inspectorAdministratorCheck } from '../../../aws/preflight-inspector.js';
+import { INSPECTOR_PRINCIPAL, inspectorAdministratorCheck } from '../../../aws/preflight/preflight-inspector.js';
 import { mockClient } from '../../helpers/mock-client.js';
 import { preflightCatalog } from './preflight-catalog.js';
 

@@ -7,7 +7,7 @@ import {
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { amiSharingQuotaCheck } from '../../../aws/preflight-quotas.js';
+import { amiSharingQuotaCheck } from '../../../aws/preflight/preflight-quotas.js';
 import type { Catalog } from '../../../core/config/schema.js';
 import { mockClient } from '../../helpers/mock-client.js';
 import { preflightCatalog } from './preflight-catalog.js';

@@ -5,7 +5,7 @@ import {
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { memberBaselineChecks, STACKSETS_PRINCIPAL } from '../../../aws/preflight-stacksets.js';
+import { memberBaselineChecks, STACKSETS_PRINCIPAL } from '../../../aws/preflight/preflight-stacksets.js';
 import type { Catalog } from '../../../core/config/schema.js';
 import { mockClient } from '../../helpers/mock-client.js';
 import { preflightCatalog } from './preflight-catalog.js';

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, describe, expect, it } from 'vitest';
-import { undoRevocationDeprecation } from '../../../aws/image-deprecation.js';
+import { undoRevocationDeprecation } from '../../../aws/lifecycle/image-deprecation.js';
 import { mockClient } from '../../helpers/mock-client.js';
 
 const ec2 = mockClient(EC2Client);

@@ -111,7 +111,7 @@ describe('history of the lifecycle', () => {
       version: '1.0.0/1',
       firstHeldAt: '2027-03-08T00:00:00.000Z',
       heldUntil: '2027-04-07T00:00:00.000Z',
-      // As aws/usage-ledger.ts recordHold writes them: the accounts by id.
+      // As aws/fleet/usage-ledger.ts recordHold writes them: the accounts by id.
       accounts: ['111111111111', '222222222222'],
       instances: 5,
       expiryAnnouncedAt: '2027-04-07T06:00:00.000Z',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { UsageItem } from '../../../aws/usage-ledger.js';
+import type { UsageItem } from '../../../aws/fleet/usage-ledger.js';
 import { USAGE_IDLE_REFRESH_SECONDS, USAGE_REFRESH_SECONDS } from '../../../core/fleet/usage.js';
 import { cadenceOf } from '../../../functions/lifecycle/usage-cadence.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type FindingsReader, findingsReader, listedFinding } from '../../../aws/inspector-findings.js';
+import { type FindingsReader, findingsReader, listedFinding } from '../../../aws/lifecycle/inspector-findings.js';
 import { inspectorFindingsRoleArn, onFindingRoleArn } from '../../../core/lifecycle/inspector-reader.js';
 import type { InspectorFinding } from '../../../local/fakes/inspector2.js';
 import { inspectorFindingsRole } from '../../../local/simulator/inspector-administrator.js';

@@ -5,8 +5,8 @@ import {
   DescribeLaunchTemplateVersionsCommand,
 } from '@aws-sdk/client-ec2';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findFollowingGroups } from '../../../aws/rollout-groups.js';
-import { createTemplateVersion } from '../../../aws/rollout-template-versions.js';
+import { findFollowingGroups } from '../../../aws/rollout/rollout-groups.js';
+import { createTemplateVersion } from '../../../aws/rollout/rollout-template-versions.js';
 import { rolloutRolePolicy } from '../../../core/rollout/member-role.js';
 import { resetClients } from './helpers.js';
 import { FOLLOWS, MEMBER, memberClients, memberGroup, REGION, rolloutCloud } from './rollout-member.js';
@@ -115,7 +115,7 @@ describe("the rollout role touches only what opted in to the catalog's rollouts"
     const { template } = memberGroup(cloud, 'tagged', v1);
     const { credentials, ec2 } = await memberClients(cloud);
     const identity = { key: `rollout-${MEMBER}`, credentials: async () => credentials };
-    // Exactly as a wave creates it (aws/rollout-refresh.ts).
+    // Exactly as a wave creates it (aws/rollout/rollout-refresh.ts).
     const made = await createTemplateVersion(
       { account: MEMBER, region: REGION, identity },
       {

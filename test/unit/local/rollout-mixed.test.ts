@@ -1,8 +1,8 @@
 import { DescribeAutoScalingGroupsCommand, StartInstanceRefreshCommand } from '@aws-sdk/client-auto-scaling';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findFollowingGroups } from '../../../aws/rollout-groups.js';
-import { startRefresh } from '../../../aws/rollout-refresh.js';
-import { createTemplateVersion } from '../../../aws/rollout-template-versions.js';
+import { findFollowingGroups } from '../../../aws/rollout/rollout-groups.js';
+import { startRefresh } from '../../../aws/rollout/rollout-refresh.js';
+import { createTemplateVersion } from '../../../aws/rollout/rollout-template-versions.js';
 import { resetClients } from './helpers.js';
 import { FOLLOWS, MEMBER, memberClients, REGION, rolloutCloud, TAG } from './rollout-member.js';
 

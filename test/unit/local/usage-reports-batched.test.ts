@@ -1,7 +1,7 @@
 import { CreateImageUsageReportCommand, ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ec2Client } from '../../../aws/clients/ec2.js';
-import { readUsageReports } from '../../../aws/image-usage.js';
+import { readUsageReports } from '../../../aws/fleet/image-usage.js';
 import { FleetState } from '../../../local/fakes/ec2-fleet.js';
 import { localCloud, resetClients } from './helpers.js';
 

@@ -13,7 +13,7 @@ import {
   notificationHooks,
   publishAnnouncement,
   redeliverAnnouncements,
-} from '../../../aws/notifications.js';
+} from '../../../aws/notifications/notifications.js';
 import { SAMPLE_NOTIFICATIONS } from '../../fixtures/notifications.js';
 import { mockClient } from '../../helpers/mock-client.js';
 

@@ -1,7 +1,7 @@
 import { CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { releaseCheck } from '../../../aws/preflight-release.js';
+import { releaseCheck } from '../../../aws/preflight/preflight-release.js';
 import { mockClient } from '../../helpers/mock-client.js';
 
 const ssm = mockClient(SSMClient);

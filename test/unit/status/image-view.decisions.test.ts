@@ -485,7 +485,7 @@ describe('imageView: versions held for their users', () => {
         sk: 'HOLD#1.0.0/3',
         version: '1.0.0/3',
         firstHeldAt: '2027-01-20T00:00:00Z',
-        // The sweep holds the ids of the accounts it saw (aws/usage-ledger.ts): their count is shown.
+        // The sweep holds the ids of the accounts it saw (aws/fleet/usage-ledger.ts): their count is shown.
         accounts: ['200000000001', '200000000002'],
         instances: 5,
         heldUntil: '2027-03-01T00:00:00Z',

@@ -1,0 +1,109 @@
+import { paginateListImagePackages } from '@aws-sdk/client-imagebuilder';
+import { PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { imagePk } from '../../core/ledger/keys.js';
+import {
+  decodeInventory,
+  encodeInventory,
+  type PackageInventory,
+  splitInventory,
+} from '../../core/lifecycle/finding-scope.js';
+import { documentClient, ledgerTable } from '../clients/dynamodb.js';
+import { imagebuilderClient } from '../clients/imagebuilder.js';
+
+/**
+ * A build's package inventory, as Image Builder lists it (ListImagePackages: "the packages associated with an image
+ * build version, as determined by Systems Manager Inventory at build time",
+ * https://docs.aws.amazon.com/imagebuilder/latest/APIReference/API_ListImagePackages.html; paginated, at most 25 a
+ * page), kept in the ledger as `INVENTORY#<buildVersion>#<part>`: one line per package, split into parts well
+ * under DynamoDB's 400 KB item size, each part naming how many there are so a reader knows it has them all.
+ */
+
+/** Bytes of package lines per ledger item: well under the 400 KB item limit, leaving room for keys and names. */
+export const INVENTORY_PART_BYTES = 300 * 1024;
+
+const partSk = (version: string, part: number) => `INVENTORY#${version}#${String(part).padStart(3, '0')}`;
+
+/** Every package of a build (all pages). */
+export async function listImagePackages(buildVersionArn: string): Promise<{ name: string; version: string }[]> {
+  const out: { name: string; version: string }[] = [];
+  const pages = paginateListImagePackages(
+    { client: imagebuilderClient(), pageSize: 25 },
+    { imageBuildVersionArn: buildVersionArn },
+  );
+  for await (const page of pages) {
+    for (const p of page.imagePackageList ?? []) {
+      if (p.packageName && p.packageVersion) out.push({ name: p.packageName, version: p.packageVersion });
+    }
+  }
+  return out;
+}
+
+/** Records a build's inventory (idempotent: the same build lists the same packages, and a Put overwrites). */
+export async function recordInventory(
+  image: string,
+  version: string,
+  packages: readonly { name: string; version: string }[],
+  at: string,
+): Promise<PackageInventory> {
+  const text = encodeInventory(packages);
+  const parts = splitInventory(text, INVENTORY_PART_BYTES);
+  for (const [i, body] of parts.entries()) {
+    await documentClient().send(
+      new PutCommand({
+        TableName: ledgerTable(),
+        Item: {
+          pk: imagePk(image),
+          sk: partSk(version, i),
+          kind: 'inventory',
+          image,
+          version,
+          part: i,
+          parts: parts.length,
+          count: packages.length,
+          packages: body,
+          at,
+        },
+      }),
+    );
+  }
+  return decodeInventory(text);
+}
+
+/** The recorded inventory of a build, or undefined when none (or only part of one) was recorded. */
+export async function readInventory(image: string, version: string): Promise<PackageInventory | undefined> {
+  const bodies: string[] = [];
+  let parts: number | undefined;
+  const pages = paginateQuery(
+    { client: documentClient() },
+    {
+      TableName: ledgerTable(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': imagePk(image), ':prefix': `INVENTORY#${version}#` },
+      ConsistentRead: true,
+    },
+  );
+  for await (const page of pages) {
+    for (const item of page.Items ?? []) {
+      if (typeof item.packages !== 'string' || typeof item.parts !== 'number') continue;
+      parts = item.parts;
+      bodies.push(item.packages);
+    }
+  }
+  if (parts === undefined || bodies.length !== parts) return undefined;
+  return decodeInventory(bodies.join('\n'));
+}
+
+/**
+ * A build's inventory: the one recorded when the build finished, else (a build from before inventories were kept,
+ * or whose recording was missed) listed from Image Builder now and recorded.
+ */
+export async function inventoryOf(
+  image: string,
+  version: string,
+  buildVersionArn: string,
+  at: string,
+): Promise<PackageInventory> {
+  const recorded = await readInventory(image, version);
+  if (recorded) return recorded;
+  return recordInventory(image, version, await listImagePackages(buildVersionArn), at);
+}

@@ -1,0 +1,140 @@
+import { createHash } from 'node:crypto';
+import { GetCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { buildSk, imagePk, skPrefix } from '../../core/ledger/keys.js';
+import type { FindingCounts } from '../../core/promotion/types.js';
+import { documentClient, ledgerTable } from '../clients/dynamodb.js';
+import { conditionalWrite, putItemOnce } from '../ledger/ledger-writes.js';
+
+/**
+ * Findings, revocations and retirement in the ledger. One item per finding
+ * (`FINDINGS#<buildVersion>#<findingId>`), so a re-delivered finding overwrites itself instead of counting twice.
+ */
+
+/** A vulnerability finding on a build, from Inspector or Image Builder's CVE event. */
+export interface FindingRecord {
+  image: string;
+  version: string;
+  findingId: string;
+  severity: string;
+  source: string;
+  at: string;
+}
+
+/** Records a finding (idempotent by finding id). */
+export async function recordFinding(finding: FindingRecord): Promise<void> {
+  await documentClient().send(
+    new PutCommand({
+      TableName: ledgerTable(),
+      Item: {
+        pk: imagePk(finding.image),
+        sk: `FINDINGS#${finding.version}#${finding.findingId}`,
+        kind: 'finding',
+        ...finding,
+      },
+    }),
+  );
+}
+
+/** One arrival of findings on a version and what was done about it (`history` tells it in one line). */
+export interface FindingArrival {
+  image: string;
+  version: string;
+  at: string;
+  findings: readonly { findingId: string }[];
+  counts: FindingCounts;
+  done: string;
+}
+
+/**
+ * Records an arrival once, keyed by the version and the set of finding ids (`FOUND#<version>#<digest>`): a
+ * re-delivered event, or a retry after its effects, finds it there and changes nothing.
+ */
+export async function recordFindingArrival(arrival: FindingArrival): Promise<void> {
+  const ids = [...new Set(arrival.findings.map((f) => f.findingId))].sort();
+  const digest = createHash('sha256').update(ids.join('\n')).digest('hex').slice(0, 32);
+  await putItemOnce({
+    pk: imagePk(arrival.image),
+    sk: `${skPrefix.found}${arrival.version}#${digest}`,
+    kind: 'finding-arrival',
+    image: arrival.image,
+    version: arrival.version,
+    at: arrival.at,
+    findingCount: ids.length,
+    counts: arrival.counts,
+    done: arrival.done,
+  });
+}
+
+/** Severities of every finding recorded for a build (paginated). */
+export async function recordedSeverities(image: string, version: string): Promise<string[]> {
+  const severities: string[] = [];
+  const pages = paginateQuery(
+    { client: documentClient() },
+    {
+      TableName: ledgerTable(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': imagePk(image), ':prefix': `FINDINGS#${version}#` },
+      ProjectionExpression: 'severity',
+    },
+  );
+  for await (const page of pages) {
+    for (const item of page.Items ?? []) if (typeof item.severity === 'string') severities.push(item.severity);
+  }
+  return severities;
+}
+
+/** A revocation: `requested` (a finding over a channel's policy, announced) or `revoked` (acted on: lifecycle). */
+export interface RevocationRecord {
+  image: string;
+  version: string;
+  reason: string;
+  channels: string[];
+  /** `restored`: revoked, then restored by an operator (`restore`): no longer revoked (markRestored). */
+  state: 'requested' | 'revoked' | 'restored';
+  at: string;
+  revokedAt?: string;
+  /** Who revoked it (markRevoked), once revoked. */
+  by?: string;
+  /** Once restored: when, by whom and why. */
+  restoredAt?: string;
+  restoredBy?: string;
+  restoreReason?: string;
+}
+
+/**
+ * Records a revocation request for a build, once.
+ * @returns false when one was already recorded (re-delivered finding: notify no one twice).
+ */
+export async function requestRevocation(record: RevocationRecord): Promise<boolean> {
+  return putItemOnce({ pk: imagePk(record.image), sk: `REVOCATION#${record.version}`, kind: 'revocation', ...record });
+}
+
+/** The revocation recorded for a build, if any. */
+export async function getRevocation(image: string, version: string): Promise<RevocationRecord | undefined> {
+  const out = await documentClient().send(
+    new GetCommand({
+      TableName: ledgerTable(),
+      Key: { pk: imagePk(image), sk: `REVOCATION#${version}` },
+      ConsistentRead: true,
+    }),
+  );
+  return out.Item as RevocationRecord | undefined;
+}
+
+/**
+ * Marks a build retired (out of retention), once.
+ * @returns false when it was already retired.
+ */
+export async function markRetired(image: string, version: string, at: string): Promise<boolean> {
+  return conditionalWrite(() =>
+    documentClient().send(
+      new UpdateCommand({
+        TableName: ledgerTable(),
+        Key: { pk: imagePk(image), sk: buildSk(version) },
+        UpdateExpression: 'SET retiredAt = :at',
+        ConditionExpression: 'attribute_not_exists(retiredAt)',
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    ),
+  );
+}

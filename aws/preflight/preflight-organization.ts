@@ -1,0 +1,165 @@
+import {
+  DescribePolicyCommand,
+  DescribeResourcePolicyCommand,
+  paginateListParents,
+  paginateListPoliciesForTarget,
+} from '@aws-sdk/client-organizations';
+import { DELEGATED_ORGANIZATIONS_ACTIONS, delegationGaps } from '../../core/preflight/policies.js';
+import { scpGaps } from '../../core/preflight/scp-requirements.js';
+import { organizationsClient } from '../clients/organizations.js';
+import type { PreflightCheck } from './preflight-check.js';
+import { nameOf, said } from './preflight-errors.js';
+
+/**
+ * `goldsmith preflight`'s reads of what the management account set up for the factory account: the Organizations
+ * delegation policy, the service control policy on Goldsmith's functions, Inspector's delegated administrator, and
+ * what brings Organizations' events to the factory. Read-only calls; each says what to run when something is missing.
+ */
+
+/** Where the factory account stands in its organization. */
+export interface Standing {
+  account: string;
+  management: string;
+  organizationId: string;
+}
+
+const denied = (error: unknown) => /AccessDenied/i.test(nameOf(error));
+
+/**
+ * The delegation policy: needed only by a member account, and read with DescribeResourcePolicy, which the management
+ * account or a delegated administrator may call
+ * (https://docs.aws.amazon.com/organizations/latest/APIReference/API_DescribeResourcePolicy.html;
+ * ResourcePolicyNotFoundException when there is none).
+ */
+export async function delegationPolicyCheck(s: Standing, region: string): Promise<PreflightCheck> {
+  const name = 'Organizations delegation policy';
+  if (s.account === s.management)
+    return { name, status: 'ok', detail: 'not needed: the management account reads its organization itself' };
+  const fix = `from the management account, run \`aws organizations put-resource-policy --content file://goldsmith-delegation.json\` with the policy docs/deploy.md gives ("A delegated administrator account")`;
+  try {
+    const out = await organizationsClient(region).send(new DescribeResourcePolicyCommand({}));
+    const gaps = delegationGaps(out.ResourcePolicy?.Content ?? '{}', s.account, s.organizationId);
+    return gaps.length === 0
+      ? {
+          name,
+          status: 'ok',
+          detail: `allows ${s.account} the ${DELEGATED_ORGANIZATIONS_ACTIONS.length} Organizations reads Goldsmith makes`,
+        }
+      : { name, status: 'missing', detail: `does not allow ${s.account} ${gaps.join(', ')}: ${fix}` };
+  } catch (error) {
+    if (nameOf(error) === 'ResourcePolicyNotFoundException')
+      return { name, status: 'missing', detail: `the organization has none: ${fix}` };
+    return {
+      name,
+      status: 'not checked',
+      detail: denied(error)
+        ? `${s.account} may not read it (${said(error)}): only the management account or a delegated administrator may call DescribeResourcePolicy; ask the management account to run \`aws organizations describe-resource-policy\``
+        : said(error),
+    };
+  }
+}
+
+/** The account and its parents up to the root, where an SCP attached to any of them applies to it. */
+async function targetsAbove(account: string, region: string): Promise<string[]> {
+  const client = organizationsClient(region);
+  const chain = [account];
+  for (let child = account; ; ) {
+    let parent: string | undefined;
+    for await (const page of paginateListParents({ client }, { ChildId: child })) parent ??= page.Parents?.[0]?.Id;
+    if (!parent) return chain;
+    chain.push(parent);
+    if (parent.startsWith('r-')) return chain;
+    child = parent;
+  }
+}
+
+/** How many of the open requests the check's line names before "and N more". */
+const NAMED = 3;
+
+const andMore = (items: readonly string[]) =>
+  items.length > NAMED ? `${items.slice(0, NAMED).join('; ')}; and ${items.length - NAMED} more` : items.join('; ');
+
+/**
+ * The service control policy of docs/security/scp.md. SCPs do not apply to the management account
+ * (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html), so there it cannot
+ * be met. Otherwise the policies attached to the account and every OU above it, and the root, are read with
+ * ListPoliciesForTarget and DescribePolicy (management account or delegated administrator:
+ * https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListPoliciesForTarget.html), and their Deny
+ * statements evaluated together for each action the page denies on Goldsmith's resources of `stage`, as a principal
+ * that is not Goldsmith's would send it (core/preflight/scp-requirements.ts): every one must be refused, and none of
+ * the calls Goldsmith's own roles make.
+ */
+export async function serviceControlPolicyCheck(s: Standing, region: string, stage = 'prod'): Promise<PreflightCheck> {
+  const name = 'service control policy';
+  if (s.account === s.management)
+    return {
+      name,
+      status: 'not checked',
+      detail: `service control policies do not apply to the management account ${s.account}: nothing stops its administrators changing what Goldsmith made or invoking its functions directly; deploy into a member account to close that (docs/security/scp.md)`,
+    };
+  const client = organizationsClient(region);
+  try {
+    const found: { id: string; name: string; content: string }[] = [];
+    for (const target of await targetsAbove(s.account, region)) {
+      for await (const page of paginateListPoliciesForTarget(
+        { client },
+        { TargetId: target, Filter: 'SERVICE_CONTROL_POLICY' },
+      )) {
+        for (const p of page.Policies ?? []) {
+          if (!p.Id || p.AwsManaged) continue;
+          const out = await client.send(new DescribePolicyCommand({ PolicyId: p.Id }));
+          found.push({ id: p.Id, name: p.Name ?? p.Id, content: out.Policy?.Content ?? '{}' });
+        }
+      }
+    }
+    const gaps = scpGaps(
+      found.map((p) => p.content),
+      stage,
+      s.account,
+      region,
+    );
+    if (gaps.refusesGoldsmith.length > 0)
+      return {
+        name,
+        status: 'missing',
+        detail: `the SCPs on ${s.account} or above it refuse Goldsmith's own calls: ${andMore(gaps.refusesGoldsmith)}; exempt its roles (arn:aws:iam::*:role/${stage}-goldsmith-*, and arn:aws:iam::*:role/goldsmith-${stage}-on-finding where it writes) as docs/security/scp.md does`,
+      };
+    if (gaps.open.length > 0)
+      return {
+        name,
+        status: 'missing',
+        detail: `the SCPs on ${s.account} or above it (${found.length === 0 ? 'none' : found.map((p) => p.name).join(', ')}) do not deny ${gaps.open.length} of the changes docs/security/scp.md denies on stage ${stage}'s resources to principals that are not Goldsmith's: ${andMore(gaps.open)}. From the management account, \`aws organizations create-policy --type SERVICE_CONTROL_POLICY --name goldsmith --content file://scp.json\` with the statements docs/security/scp.md gives, then \`aws organizations attach-policy --policy-id <id> --target-id ${s.account}\``,
+      };
+    return {
+      name,
+      status: 'ok',
+      detail: `${found.map((p) => p.name).join(', ')} deny every change docs/security/scp.md lists on stage ${stage}'s resources to principals that are not Goldsmith's, and none of Goldsmith's own calls`,
+    };
+  } catch (error) {
+    return {
+      name,
+      status: 'not checked',
+      detail: denied(error)
+        ? `${s.account} may not read the organization's policies (${said(error)}): add organizations:ListPoliciesForTarget and organizations:DescribePolicy to the delegation policy, or check from the management account with \`aws organizations list-policies-for-target --target-id ${s.account} --filter SERVICE_CONTROL_POLICY\``
+        : said(error),
+    };
+  }
+}
+
+/**
+ * Organizations' events (docs/organization.md): a CloudTrail trail logging management events in the management
+ * account and, for a factory outside us-east-1 or in a member account, a rule there forwarding `aws.organizations`
+ * events. Neither can be read from here: Goldsmith has no CloudTrail client (`@aws-sdk/client-cloudtrail` is not one
+ * of its dependencies), and both live in the management account's us-east-1, where a member account cannot look.
+ */
+export function organizationEventsCheck(s: Standing, homeRegion: string): PreflightCheck {
+  const forwarding =
+    s.account !== s.management || homeRegion !== 'us-east-1'
+      ? `, and a rule on its us-east-1 default bus forwarding \`{"source":["aws.organizations"]}\` to arn:aws:events:${homeRegion}:${s.account}:event-bus/default (\`aws events list-rules --region us-east-1\`)`
+      : '';
+  return {
+    name: 'Organizations events',
+    status: 'not checked',
+    detail: `not readable here (no CloudTrail client; the trail and rule are the management account's, in us-east-1): in ${s.management}, \`aws cloudtrail get-trail-status --name <trail> --region us-east-1\` must say IsLogging true for a trail logging management events${forwarding}. Without them organization changes reach Goldsmith only at the daily full read`,
+  };
+}

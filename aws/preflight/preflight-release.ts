@@ -1,0 +1,98 @@
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import {
+  compareVersions,
+  GOLDSMITH_VERSION,
+  parseVersion,
+  releaseParameterName,
+  upgradeVerdict,
+} from '../../core/release/index.js';
+import { ssmClient } from '../clients/ssm.js';
+import type { PreflightCheck } from './preflight-check.js';
+import { type StageStacks, stageStacks, unsettled } from './preflight-stacks.js';
+
+/** The release a deployment of `stage` records in the home Region, or undefined when it records none. */
+export async function deployedRelease(stage: string, region: string): Promise<string | undefined> {
+  try {
+    const out = await ssmClient(region).send(new GetParameterCommand({ Name: releaseParameterName(stage) }));
+    return out.Parameter?.Value;
+  } catch (error) {
+    // https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParameter.html (Errors)
+    if (error instanceof Error && error.name === 'ParameterNotFound') return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The newest of the releases the parameter and the stacks record: a partial deploy leaves some stacks on a newer
+ * release than the parameter (SST deploys stacks in parallel as their dependencies allow). An unreadable value wins
+ * (upgradeVerdict refuses it).
+ */
+function newest(releases: readonly (string | undefined)[]): string | undefined {
+  let best: string | undefined;
+  for (const release of releases) {
+    if (release === undefined) continue;
+    const parsed = parseVersion(release);
+    if (parsed === undefined) return release;
+    const held = best === undefined ? undefined : parseVersion(best);
+    if (held === undefined || compareVersions(parsed, held) > 0) best = release;
+  }
+  return best;
+}
+
+/**
+ * The deployed release against this checkout's (docs/upgrading.md): a downgrade is missing, not ready to deploy.
+ * Without a stage there is no deployment to compare with. With one, the newest release across the parameter and the
+ * stage's stacks (their `GoldsmithRelease` output) counts, and a stack left failed or rolled back refuses.
+ */
+export async function releaseCheck(
+  stage: string | undefined,
+  region: string,
+  checkout: string = GOLDSMITH_VERSION,
+  readStacks: (stage: string, region: string) => Promise<StageStacks> = stageStacks,
+): Promise<PreflightCheck> {
+  const name = 'release';
+  if (stage === undefined)
+    return {
+      name,
+      status: 'not checked',
+      detail: `this checkout is ${checkout}; pass --stage STAGE to compare it with the deployed release`,
+    };
+  let deployed: string | undefined;
+  try {
+    deployed = await deployedRelease(stage, region);
+  } catch (error) {
+    const said = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    // Fails closed: an unreadable release (AccessDenied, throttling) may hide a newer one, and a downgrade is refused.
+    return {
+      name,
+      status: 'missing',
+      detail: `cannot read ${releaseParameterName(stage)} in ${region} (${said}): the deploy is refused until it can be read (a downgrade cannot be ruled out)`,
+    };
+  }
+  let stacks: StageStacks;
+  try {
+    stacks = await readStacks(stage, region);
+  } catch (error) {
+    const said = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return { name, status: 'missing', detail: `cannot read stage ${stage}'s stacks in ${region} (${said}): refused` };
+  }
+  const stuck = stacks.stacks.filter((s) => unsettled(s.status));
+  if (stuck.length > 0)
+    return {
+      name,
+      status: 'missing',
+      detail: `stage ${stage}: ${stuck.map((s) => `${s.name} is ${s.status}`).join(', ')}: a deploy is refused until every stack is settled (continue or roll back the failed deploy first)`,
+    };
+  if (deployed === undefined && stacks.stacks.some((s) => s.release !== undefined))
+    return {
+      name,
+      status: 'missing',
+      detail: `stage ${stage}'s stacks record a release but ${releaseParameterName(stage)} is missing: refused (a deleted parameter may hide a newer release)`,
+    };
+  const verdict = upgradeVerdict(checkout, newest([deployed, ...stacks.stacks.map((s) => s.release)]), stage);
+  return {
+    name,
+    status: verdict.kind === 'downgrade' || verdict.kind === 'unreadable' ? 'missing' : 'ok',
+    detail: verdict.line,
+  };
+}

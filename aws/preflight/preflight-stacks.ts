@@ -1,0 +1,39 @@
+import { paginateDescribeStacks, type Stack } from '@aws-sdk/client-cloudformation';
+import { stackResourcePrefix } from '../../core/names.js';
+import { cloudFormationClient } from '../clients/cloudformation.js';
+
+/** The stack output every Goldsmith stack carries: the release that last deployed it (stacks/trust/release.ts). */
+export const RELEASE_OUTPUT = 'GoldsmithRelease';
+
+/** What the stage's stacks say: each stack's status and the release its last successful deploy recorded. */
+export interface StageStacks {
+  stacks: { name: string; status: string; release: string | undefined }[];
+}
+
+/**
+ * The stage's stacks in `region` (`<stage>-goldsmith-*`), read with DescribeStacks and its paginator (every stack
+ * of the account, 1 call per page; cloudformation:DescribeStacks).
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStacks.html
+ */
+export async function stageStacks(stage: string, region: string): Promise<StageStacks> {
+  const prefix = stackResourcePrefix(stage);
+  const found: Stack[] = [];
+  for await (const page of paginateDescribeStacks({ client: cloudFormationClient(region) }, {}))
+    for (const stack of page.Stacks ?? []) if (stack.StackName?.startsWith(prefix)) found.push(stack);
+  return {
+    stacks: found.map((s) => ({
+      name: s.StackName ?? '',
+      status: String(s.StackStatus ?? ''),
+      release: s.Outputs?.find((o) => o.OutputKey === RELEASE_OUTPUT)?.OutputValue,
+    })),
+  };
+}
+
+/**
+ * Stack statuses a deploy must not start from: a failed, rolling-back or rolled-back deploy, or one under way, can
+ * leave the stage's stacks on different releases.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/view-stack-events.html#cfn-console-view-stack-data-resources-status-codes
+ */
+export function unsettled(status: string): boolean {
+  return /FAILED$|ROLLBACK|_IN_PROGRESS$/.test(status);
+}

@@ -1,0 +1,160 @@
+import {
+  BatchGetImageCommand,
+  DeleteRepositoryPolicyCommand,
+  GetRepositoryPolicyCommand,
+  type Image,
+  PutImageCommand,
+  SetRepositoryPolicyCommand,
+} from '@aws-sdk/client-ecr';
+import { GoldsmithError } from '../../core/errors.js';
+import type { PolicyDocument } from '../../core/promotion/consumer-access.js';
+import { ecrClient } from '../clients/ecr.js';
+
+/**
+ * ECR, for promoting container images: a channel is a tag moved to the build's digest by manifest (BatchGetImage,
+ * then PutImage with the new tag: no layer moves, https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-retag.html),
+ * and the repository policy grants the channel's targets pull access.
+ */
+
+/** The build's image is not in the repository (deleted, or never pushed): permanent. */
+export class ContainerImageMissingError extends GoldsmithError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ContainerImageMissing';
+  }
+}
+
+/** A container image as Image Builder reports it: `<account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag>`. */
+export interface ContainerRef {
+  registryId: string;
+  region: string;
+  repository: string;
+  tag: string;
+}
+
+const IMAGE_URI =
+  /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([a-z0-9][a-z0-9._/-]*):([\w][\w.-]{0,127})$/;
+
+/** Parses an ECR image URI with a tag; undefined for anything else (another registry, a digest reference). */
+export function parseImageUri(uri: string): ContainerRef | undefined {
+  const m = IMAGE_URI.exec(uri);
+  if (!m) return undefined;
+  return { registryId: m[1]!, region: m[2]!, repository: m[3]!, tag: m[4]! };
+}
+
+/** The digest reference consumers pull: `<registry>/<repo>@sha256:…` (immutable, unlike a tag). */
+export function digestUri(ref: ContainerRef, digest: string): string {
+  return `${ref.registryId}.dkr.ecr.${ref.region}.amazonaws.com/${ref.repository}@${digest}`;
+}
+
+const MANIFEST_TYPES = [
+  'application/vnd.docker.distribution.manifest.v2+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+];
+
+/** Images by tag, in one BatchGetImage; tags ECR does not find are absent from the map. */
+async function imagesByTag(
+  ref: Pick<ContainerRef, 'registryId' | 'region' | 'repository'>,
+  tags: readonly string[],
+): Promise<Map<string, Image>> {
+  const out = await ecrClient(ref.region).send(
+    new BatchGetImageCommand({
+      registryId: ref.registryId,
+      repositoryName: ref.repository,
+      imageIds: tags.map((imageTag) => ({ imageTag })),
+      acceptedMediaTypes: MANIFEST_TYPES,
+    }),
+  );
+  const found = new Map<string, Image>();
+  for (const image of out.images ?? []) {
+    if (image.imageId?.imageTag && image.imageId.imageDigest && image.imageManifest)
+      found.set(image.imageId.imageTag, image);
+  }
+  return found;
+}
+
+/** The digest Image Builder's build tag names now (`sha256:…`). */
+export async function digestOf(ref: ContainerRef): Promise<string> {
+  const image = (await imagesByTag(ref, [ref.tag])).get(ref.tag);
+  if (!image) throw new ContainerImageMissingError(`${ref.repository} in ${ref.region} has no image tagged ${ref.tag}`);
+  return image.imageId!.imageDigest!;
+}
+
+/**
+ * Points `channelTag` at the image the build's tag names (retag by manifest): one BatchGetImage reads both tags,
+ * then PutImage puts the build's manifest back with the channel tag, which ECR moves off whatever image held it
+ * (mutable tags). A channel tag already on that digest makes no PutImage; ECR's ImageAlreadyExistsException (same
+ * manifest, same tag) is the same success on a retry.
+ * @returns the digest, and whether a PutImage was made.
+ */
+export async function moveTag(ref: ContainerRef, channelTag: string): Promise<{ digest: string; moved: boolean }> {
+  const found = await imagesByTag(ref, [ref.tag, channelTag]);
+  const image = found.get(ref.tag);
+  if (!image) throw new ContainerImageMissingError(`${ref.repository} in ${ref.region} has no image tagged ${ref.tag}`);
+  const digest = image.imageId!.imageDigest!;
+  if (found.get(channelTag)?.imageId?.imageDigest === digest) return { digest, moved: false };
+  try {
+    await ecrClient(ref.region).send(
+      new PutImageCommand({
+        registryId: ref.registryId,
+        repositoryName: ref.repository,
+        imageManifest: image.imageManifest,
+        imageManifestMediaType: image.imageManifestMediaType,
+        imageTag: channelTag,
+        imageDigest: digest,
+      }),
+    );
+  } catch (err) {
+    if ((err as Error).name !== 'ImageAlreadyExistsException') throw err;
+  }
+  return { digest, moved: true };
+}
+
+/** The repository's policy, or undefined when it has none (RepositoryPolicyNotFoundException). */
+export async function readRepositoryPolicy(
+  ref: Pick<ContainerRef, 'registryId' | 'region' | 'repository'>,
+): Promise<PolicyDocument | undefined> {
+  try {
+    const out = await ecrClient(ref.region).send(
+      new GetRepositoryPolicyCommand({ registryId: ref.registryId, repositoryName: ref.repository }),
+    );
+    return out.policyText ? (JSON.parse(out.policyText) as PolicyDocument) : undefined;
+  } catch (err) {
+    if ((err as Error).name === 'RepositoryPolicyNotFoundException') return undefined;
+    throw err;
+  }
+}
+
+/**
+ * Deletes the repository's policy: what a withdrawal leaves when no statement remains, since ECR refuses a policy
+ * without one (InvalidParameterException) and a repository without a policy grants nothing
+ * (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DeleteRepositoryPolicy.html). A policy already gone
+ * is not an error.
+ */
+export async function deleteRepositoryPolicy(
+  ref: Pick<ContainerRef, 'registryId' | 'region' | 'repository'>,
+): Promise<void> {
+  try {
+    await ecrClient(ref.region).send(
+      new DeleteRepositoryPolicyCommand({ registryId: ref.registryId, repositoryName: ref.repository }),
+    );
+  } catch (err) {
+    if ((err as Error).name !== 'RepositoryPolicyNotFoundException') throw err;
+  }
+}
+
+/** Replaces the repository's policy (the caller merged it: other statements are kept). */
+export async function writeRepositoryPolicy(
+  ref: Pick<ContainerRef, 'registryId' | 'region' | 'repository'>,
+  policy: PolicyDocument,
+): Promise<void> {
+  await ecrClient(ref.region).send(
+    new SetRepositoryPolicyCommand({
+      registryId: ref.registryId,
+      repositoryName: ref.repository,
+      policyText: JSON.stringify(policy),
+    }),
+  );
+}
