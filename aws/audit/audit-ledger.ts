@@ -15,9 +15,7 @@ export type DriftResource =
   | 'launch-permissions'
   | 'revocation-schedule'
   | 'event-rule'
-  | 'subscription'
-  | 'topic-policy'
-  | 'queue-policy';
+  | 'subscription';
 
 /** The partition of drifts that belong to no image (the factory's own rules). */
 export const FACTORY_DRIFT_PK = 'FACTORY#audit';
