@@ -54,6 +54,9 @@ export class MachineDefinitions {
   private localized(definition: StatesDefinition): string {
     const digest = definitionDigest(definition);
     if (this.byDigest.has(digest)) return digest;
+    // Kept as registered: the runner may annotate the states it is given (QueryLanguage), and a saved cloud writes
+    // this copy down.
+    const kept = structuredClone(definition);
     const machine = localizeDefinition(definition);
     // Validate once here (a bad definition fails at registration, as CreateStateMachine would); executions and
     // their Map iterations then skip the validator, which otherwise recompiles its schema every time. A definition
@@ -62,7 +65,7 @@ export class MachineDefinitions {
     VALIDATED.check(machine.definition, validationOptions, () => {
       new StateMachine(machine.definition as never, { validationOptions });
     });
-    this.byDigest.set(digest, { definition, machine });
+    this.byDigest.set(digest, { definition: kept, machine });
     this.runners.set(
       machine,
       new StateMachine(machine.definition as never, { validationOptions: { noValidate: true } }),
