@@ -191,12 +191,16 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
     logicalIds: /^RolloutEngineRoleDefaultPolicy/,
     appliesTo: [
       { regex: '/^Resource::arn:<AWS::Partition>:iam::\\*:role\\/goldsmith-[a-z0-9-]+-rollout$/' },
+      { regex: '/^Resource::arn:<AWS::Partition>:iam::\\*:role\\/goldsmith-[a-z0-9-]+-rollout-\\?{8}$/' },
+      { regex: '/^Resource::arn:<AWS::Partition>:cloudformation:[a-z0-9-]+:[^:]+:stackset\\/goldsmith-[a-z0-9-]+-member-baseline:\\*$/' },
       { regex: '/^Resource::arn:<AWS::Partition>:organizations::\\*:(root|ou|account)\\/o-[a-z0-9]+\\/\\*$/' },
     ],
     reason:
       'The rollout engine assumes the one member rollout role (goldsmith-<stage>-rollout) in whichever member account a ' +
       'wave reaches, held to the organization by aws:ResourceOrgID; member accounts are not known at deploy time. It ' +
-      "resolves each wave's OUs to accounts by listing the catalog's organization only.",
+      "resolves each wave's OUs to accounts by listing the catalog's organization only. A stack instance names its " +
+      'role goldsmith-<stage>-rollout-<8 hex of its stack id>, found with ListStackInstances on the member baseline ' +
+      'StackSet, whose ARN ends in its generated id.',
   },
   {
     rule: 'AwsSolutions-IAM5',

@@ -19,6 +19,7 @@ export interface SdkCall {
 /** IAM service prefix per SDK v3 client package (`@aws-sdk/client-<key>`). */
 const SERVICE_PREFIX: Readonly<Record<string, string>> = {
   'auto-scaling': 'autoscaling',
+  cloudformation: 'cloudformation',
   cloudwatch: 'cloudwatch',
   dynamodb: 'dynamodb',
   ec2: 'ec2',

@@ -60,7 +60,7 @@ export function createDoorsAuditor(
     nodejs: catalogBundling(catalog),
   });
   fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6), onFailure: failureQueue(dlq, ledger) });
-  grantLedger(ledger, fn, ['GetItem', 'Query', 'PutItem', 'UpdateItem']);
+  grantLedger(ledger, fn, ['PutItem', 'UpdateItem']);
   grantTopicPublish(
     'notifications',
     sns.Topic.fromTopicArn(stack, 'AuditDoorsTopic', topics.notifications.topicArn),
