@@ -192,7 +192,10 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
     appliesTo: [
       { regex: '/^Resource::arn:<AWS::Partition>:iam::\\*:role\\/goldsmith-[a-z0-9-]+-rollout$/' },
       { regex: '/^Resource::arn:<AWS::Partition>:iam::\\*:role\\/goldsmith-[a-z0-9-]+-rollout-\\?{8}$/' },
-      { regex: '/^Resource::arn:<AWS::Partition>:cloudformation:[a-z0-9-]+:[^:]+:stackset\\/goldsmith-[a-z0-9-]+-member-baseline:\\*$/' },
+      {
+        regex:
+          '/^Resource::arn:<AWS::Partition>:cloudformation:[a-z0-9-]+:[^:]+:stackset\\/goldsmith-[a-z0-9-]+-member-baseline:\\*$/',
+      },
       { regex: '/^Resource::arn:<AWS::Partition>:organizations::\\*:(root|ou|account)\\/o-[a-z0-9]+\\/\\*$/' },
     ],
     reason:
