@@ -3,7 +3,9 @@ import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach } from 'vitest';
 import { documentClient } from '../../aws/clients/dynamodb.js';
 import { recordPointerMove } from '../../aws/promotion/pointer-history.js';
+import { readRollout } from '../../aws/rollout/rollout-ledger.js';
 import { parseCatalog } from '../../core/config/catalog.js';
+import type { RolloutRecord } from '../../core/rollout/record.js';
 import { forgetOrganization } from '../../functions/sharing/channel-targets.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
 import { exampleCatalog, exampleFiles } from '../unit/config/helpers.js';
@@ -148,4 +150,11 @@ export function onAmi(account: string): string | undefined {
   const newest = m.refreshes[0];
   const template = m.templates.find((t) => t.id === newest?.desired?.LaunchTemplateId);
   return template?.versions.find((v) => String(v.number) === newest?.desired?.Version)?.imageId;
+}
+
+/** The rollout record of INPUT's image, channel and version, as the ledger holds it (failing when there is none). */
+export async function record(): Promise<RolloutRecord> {
+  const r = await readRollout(INPUT.image, INPUT.channel, INPUT.version);
+  if (!r) throw new Error('no rollout record');
+  return r;
 }

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { readRollout } from '../../aws/rollout/rollout-ledger.js';
 import { renderRolloutStatus } from '../../cli/operator/rollout-text.js';
 import { checkWave } from '../../functions/rollout/check.js';
 import { startRollout } from '../../functions/rollout/start.js';
@@ -9,17 +8,12 @@ import {
   INPUT,
   memberOf,
   REST,
+  record,
   rolloutCatalog,
   settle,
   useRolloutWorld,
   WAVE1,
 } from './rollout-fixtures.js';
-
-const record = async () => {
-  const r = await readRollout(INPUT.image, INPUT.channel, INPUT.version);
-  if (!r) throw new Error('no rollout record');
-  return r;
-};
 
 /** The canary's group after its refresh to v4: one instance protected, one in Standby, both still on v3. */
 function canaryLeftTwo(): void {

@@ -1,7 +1,6 @@
 import { AutoScalingServiceException } from '@aws-sdk/client-auto-scaling';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { describe, expect, it } from 'vitest';
-import { readRollout } from '../../aws/rollout/rollout-ledger.js';
 import { rolloutHistory } from '../../core/status/rollout-history.js';
 import { checkWave } from '../../functions/rollout/check.js';
 import { startRollout } from '../../functions/rollout/start.js';
@@ -12,18 +11,13 @@ import {
   INPUT,
   published,
   REST,
+  record,
   settle,
   sns,
   useRolloutWorld,
   WAVE1,
   world,
 } from './rollout-fixtures.js';
-
-const record = async () => {
-  const r = await readRollout(INPUT.image, INPUT.channel, INPUT.version);
-  if (!r) throw new Error('no rollout record');
-  return r;
-};
 
 /** A 255-character group name (Auto Scaling's longest), numbered. */
 const longName = (prefix: string, i: number) => `${prefix}-${String(i).padStart(3, '0')}-`.padEnd(255, 'x');

@@ -1,6 +1,5 @@
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readRollout } from '../../aws/rollout/rollout-ledger.js';
 import { rolloutExecutionName } from '../../core/rollout/request.js';
 import { ROLLOUT_LINE_KINDS, rolloutHistory } from '../../core/status/rollout-history.js';
 import { operatorEndpoint } from '../../functions/operator.js';
@@ -17,6 +16,7 @@ import {
   pointAt,
   published,
   REST,
+  record,
   settle,
   useRolloutWorld,
   WAVE1,
@@ -33,12 +33,6 @@ async function operator(body: Record<string, unknown>, caller = ALICE) {
   });
   return { status: reply.statusCode, body: JSON.parse(String(reply.body)) as Record<string, unknown> };
 }
-
-const record = async () => {
-  const r = await readRollout(INPUT.image, INPUT.channel, INPUT.version);
-  if (!r) throw new Error('no rollout record');
-  return r;
-};
 
 describe('rollout retry: a halted rollout goes on from the wave that halted', () => {
   useRolloutWorld();

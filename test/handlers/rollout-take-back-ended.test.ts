@@ -2,8 +2,6 @@ import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { documentClient } from '../../aws/clients/dynamodb.js';
-import { readRollout } from '../../aws/rollout/rollout-ledger.js';
-import type { RolloutRecord } from '../../core/rollout/record.js';
 import { rolloutTakeBackExecutionName } from '../../core/rollout/request.js';
 import { takeBackEndedRollout } from '../../functions/lifecycle/revoke-rollout.js';
 import { stopOrphanedRollouts } from '../../functions/reconcile-rollouts.js';
@@ -24,6 +22,7 @@ import {
   published,
   REGION,
   REST,
+  record,
   settle,
   useRolloutWorld,
   WAVE1,
@@ -31,12 +30,6 @@ import {
 } from './rollout-fixtures.js';
 
 const MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:goldsmith-test-rollout';
-
-const record = async (): Promise<RolloutRecord> => {
-  const r = await readRollout(INPUT.image, INPUT.channel, INPUT.version);
-  if (!r) throw new Error('no rollout record');
-  return r;
-};
 
 /** An operator's abort, or the reconciler's stop, as their conditional updates leave the record. */
 async function endAs(state: 'aborted' | 'stopped'): Promise<void> {

@@ -1,8 +1,6 @@
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readRollout } from '../../aws/rollout/rollout-ledger.js';
 import { renderRolloutStatus } from '../../cli/operator/rollout-text.js';
-import type { RolloutRecord } from '../../core/rollout/record.js';
 import { takeBackEndedRollout } from '../../functions/lifecycle/revoke-rollout.js';
 import { checkWave } from '../../functions/rollout/check.js';
 import { startRollout } from '../../functions/rollout/start.js';
@@ -21,6 +19,7 @@ import {
   published,
   REGION,
   REST,
+  record,
   settle,
   useRolloutWorld,
   WAVE1,
@@ -29,12 +28,6 @@ import {
 
 const REVOKED_AT = '2027-01-09T00:00:00Z';
 const MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:goldsmith-test-rollout';
-
-const record = async (): Promise<RolloutRecord> => {
-  const r = await readRollout(INPUT.image, INPUT.channel, INPUT.version);
-  if (!r) throw new Error('no rollout record');
-  return r;
-};
 
 describe('a take-back leaves a group its team has moved on since the rollout', () => {
   useRolloutWorld();

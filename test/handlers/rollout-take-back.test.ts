@@ -1,7 +1,5 @@
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readRollout } from '../../aws/rollout/rollout-ledger.js';
-import type { RolloutRecord } from '../../core/rollout/record.js';
 import { rolloutTakeBackExecutionName } from '../../core/rollout/request.js';
 import { rolloutHistory } from '../../core/status/rollout-history.js';
 import { rolloutStatusLine } from '../../core/status/rollout-view.js';
@@ -24,6 +22,7 @@ import {
   published,
   REGION,
   REST,
+  record,
   settle,
   useRolloutWorld,
   WAVE1,
@@ -32,12 +31,6 @@ import {
 
 const REVOKED_AT = '2027-01-09T00:00:00Z';
 const MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:goldsmith-test-rollout';
-
-const record = async (): Promise<RolloutRecord> => {
-  const r = await readRollout(INPUT.image, INPUT.channel, INPUT.version);
-  if (!r) throw new Error('no rollout record');
-  return r;
-};
 
 /** The rollout through its three waves to `completed`, each group refreshed onto the rolled-out AMI. */
 async function completeRollout(): Promise<void> {

@@ -1,6 +1,5 @@
 import { STSServiceException } from '@aws-sdk/client-sts';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { readRollout } from '../../aws/rollout/rollout-ledger.js';
 import { advanceRollout } from '../../functions/rollout/advance.js';
 import { tellRollout } from '../../functions/rollout/tell.js';
 import {
@@ -10,17 +9,12 @@ import {
   INPUT,
   published,
   REST,
+  record,
   settle,
   useRolloutWorld,
   WAVE1,
   world,
 } from './rollout-fixtures.js';
-
-const record = async () => {
-  const r = await readRollout(INPUT.image, INPUT.channel, INPUT.version);
-  if (!r) throw new Error('no rollout record');
-  return r;
-};
 
 const THROTTLED = new STSServiceException({
   name: 'Throttling',
