@@ -67,6 +67,11 @@ export function assumedRoleIdentity(roleArn: string, sessionName: string): Clien
   };
 }
 
+/** Forgets the credentials held for `identity`'s role session (refused since): the next call assumes the role again. */
+export function forgetMemberCredentials(identity: ClientIdentity): void {
+  heldOf(stsClient()).delete(identity.key);
+}
+
 /** Assumed credentials as data, by role session (a saved local cloud keeps what a warm container held). */
 export type HeldMemberCredentials = Record<string, Omit<HeldCredentials, 'expiration'> & { expiration: string }>;
 

@@ -90,6 +90,18 @@ export function configureClients(next: ClientSettings): void {
   cache.clear();
 }
 
+/**
+ * Forgets the clients built to act as `identity` (`<service>:<region>:<identity key>`): its credentials were refused,
+ * and a client keeps the credentials it resolved until they near their expiry, so a later call builds a new one.
+ */
+export function forgetClientsOf(identity: ClientIdentity): void {
+  for (const [key, c] of cache) {
+    if (!key.endsWith(`:${identity.key}`)) continue;
+    c.destroy();
+    cache.delete(key);
+  }
+}
+
 /** Waits `ms` before the AWS edge reads an asynchronous effect again (settings' `sleep`, else a timer). */
 export function clientSleep(ms: number): Promise<void> {
   return settings.sleep ? settings.sleep(ms) : new Promise((resolve) => setTimeout(resolve, ms));

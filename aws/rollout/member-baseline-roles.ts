@@ -1,9 +1,12 @@
 import { paginateListStackInstances, type StackInstanceSummary } from '@aws-sdk/client-cloudformation';
+import { paginateListParents } from '@aws-sdk/client-organizations';
+import { classifyError } from '../../core/errors/classify.js';
 import { rolloutRoleNameOfStack } from '../../core/names.js';
 import { cloudFormationClient } from '../clients/cloudformation.js';
 import { memberRoleIdentity } from '../clients/member-role.js';
-import type { ClientIdentity } from '../clients/registry.js';
+import { organizationsClient } from '../clients/organizations.js';
 import { stsClient } from '../clients/sts.js';
+import { credentialRefusal, dropIdentity, type MemberRole } from './member-session.js';
 
 /**
  * Where the member baseline's stack instances are listed: its StackSet, how the factory calls as its administrator,
@@ -18,26 +21,58 @@ export interface RolloutRoleLookup {
 }
 
 /**
- * Likeliest to hold a live role first: CURRENT with its last operation SUCCEEDED; then an instance being created
- * (OUTDATED, its operation PENDING or RUNNING: its role may not exist yet, and STS refusing it gives way to the next);
- * then one CURRENT whose operation is RUNNING (being deleted, as the old instance of an account moved between OUs is);
- * then the rest (FAILED, CANCELLED, INOPERABLE). Statuses:
+ * Likeliest to hold a live role first: CURRENT in the OU the account is in now (an account moved between two targeted
+ * OUs holds its old instance, in the OU it left, until StackSets deletes it); then CURRENT with its last operation
+ * SUCCEEDED; then an instance being created (OUTDATED, its operation PENDING or RUNNING: its role may not exist yet,
+ * and STS refusing it gives way to the next); then one CURRENT whose operation is RUNNING (being deleted, as the old
+ * instance of a moved account is); then the rest (FAILED, CANCELLED, INOPERABLE). `OrganizationalUnitId` is the OU
+ * the instance was deployed for (service-managed). Fields and statuses:
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_StackInstanceSummary.html and
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_StackInstanceComprehensiveStatus.html
  */
-const rank = (s: StackInstanceSummary) => {
+const rank = (s: StackInstanceSummary, currentOu: string | undefined) => {
   const detailed = s.StackInstanceStatus?.DetailedStatus;
-  if (s.Status === 'CURRENT' && detailed === 'SUCCEEDED') return 0;
-  if (s.Status === 'OUTDATED' && (detailed === 'PENDING' || detailed === 'RUNNING')) return 1;
-  if (s.Status === 'CURRENT' && detailed === 'RUNNING') return 2;
-  return 3;
+  if (currentOu !== undefined && s.OrganizationalUnitId === currentOu && s.Status === 'CURRENT') return 0;
+  if (s.Status === 'CURRENT' && detailed === 'SUCCEEDED') return 1;
+  if (s.Status === 'OUTDATED' && (detailed === 'PENDING' || detailed === 'RUNNING')) return 2;
+  if (s.Status === 'CURRENT' && detailed === 'RUNNING') return 3;
+  return 4;
 };
+
+/** How deep OUs nest under the root: at most five levels (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html). */
+const OU_DEPTH = 5;
+
+/**
+ * Which of `ous` the account is in now: its parent (Organizations ListParents, every page:
+ * https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListParents.html), else the nearest ancestor
+ * among them (a StackSet targets an OU and every OU below it). Asked only when the account's instances name more than
+ * one OU; a refusal (the account left the organization, no permission) leaves no preference rather than failing.
+ */
+async function currentOuOf(account: string, ous: ReadonlySet<string>): Promise<string | undefined> {
+  let child = account;
+  try {
+    for (let level = 0; level <= OU_DEPTH; level++) {
+      let parent: { Id?: string | undefined; Type?: string | undefined } | undefined;
+      for await (const page of paginateListParents({ client: organizationsClient() }, { ChildId: child })) {
+        parent ??= page.Parents?.[0];
+      }
+      if (!parent?.Id) return undefined;
+      if (ous.has(parent.Id)) return parent.Id;
+      if (parent.Type === 'ROOT') return undefined;
+      child = parent.Id;
+    }
+  } catch (error) {
+    if (classifyError(error) === 'transient') throw error;
+  }
+  return undefined;
+}
 
 /**
  * The names the account's rollout role may have, likeliest first: each of its stack instances' in `roleRegion`
  * (`goldsmith-<stage>-rollout-<8 hex>`, named after the instance's stack id), then the plain name a stack a team
  * deployed by hand gives it. An account moved between two targeted OUs holds two instances for a while, the new one
- * created before the old one is deleted (docs/aws-behaviours.md, CloudFormation), each with its own role.
+ * created before the old one is deleted (docs/aws-behaviours.md, CloudFormation), each with its own role: the one in
+ * the OU the account is in now comes first.
  * ListStackInstances filters by account and Region
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ListStackInstances.html).
  */
@@ -53,9 +88,11 @@ export async function rolloutRoleNames(lookup: RolloutRoleLookup, account: strin
     },
   );
   for await (const page of pages) found.push(...(page.Summaries ?? []));
+  const ous = new Set(found.flatMap((s) => (s.OrganizationalUnitId ? [s.OrganizationalUnitId] : [])));
+  const currentOu = ous.size > 1 ? await currentOuOf(account, ous) : undefined;
   const named = found
     .filter((s) => s.StackId)
-    .sort((a, b) => rank(a) - rank(b))
+    .sort((a, b) => rank(a, currentOu) - rank(b, currentOu))
     .map((s) => rolloutRoleNameOfStack(lookup.roleName, s.StackId ?? ''));
   return [...new Set([...named, lookup.roleName])];
 }
@@ -92,38 +129,96 @@ export function holdRolloutRoles(held: HeldRolloutRoles): void {
 }
 
 /**
- * The account's rollout role, found when its credentials are first needed: the first of {@link rolloutRoleNames}
- * that STS lets the engine assume. A name STS refuses (AccessDenied: a role being deleted, or none of that name) gives
- * way to the next; any other answer (throttling) is thrown, so the step is retried. The role found is held for the
- * container ({@link heldRolloutRoles}); once STS refuses it, the instances are listed again.
+ * Roles found to have no other to give way to, by `<key>/<role name>`, until when (ms): not listed again before then.
+ * Per STS client, as the roles found are.
  */
-export function rolloutRoleIdentity(lookup: RolloutRoleLookup, account: string, sessionName: string): ClientIdentity {
+const noOtherBy = new WeakMap<object, Map<string, number>>();
+const NO_OTHER_MS = 60_000;
+
+function noOtherOf(): Map<string, number> {
+  const sts = stsClient();
+  let memo = noOtherBy.get(sts);
+  if (!memo) {
+    memo = new Map();
+    noOtherBy.set(sts, memo);
+  }
+  return memo;
+}
+
+/**
+ * The first of {@link rolloutRoleNames} (but `except`) that STS lets the engine assume, held for the container
+ * under `key`. A name STS refuses (AccessDenied: a role being deleted, or none of that name) gives way to the next;
+ * any other answer (throttling) is thrown, so the step is retried. None left: STS's last refusal is thrown.
+ */
+async function findRole(
+  lookup: RolloutRoleLookup,
+  account: string,
+  sessionName: string,
+  key: string,
+  except?: string,
+): Promise<string> {
+  let refused: unknown = Object.assign(new Error(`no rollout role of ${account} other than ${except}`), {
+    name: 'AccessDenied',
+  });
+  for (const name of await rolloutRoleNames(lookup, account)) {
+    if (name === except) continue;
+    try {
+      await memberRoleIdentity(account, name, sessionName).credentials();
+      chosenOf().set(key, name);
+      return name;
+    } catch (error) {
+      if ((error as Error).name !== 'AccessDenied') throw error;
+      refused = error;
+    }
+  }
+  throw refused;
+}
+
+/**
+ * The account's rollout role, found when its credentials are first needed (see findRole) and held for the container
+ * ({@link heldRolloutRoles}); once STS refuses the held role, the instances are listed again. Once a service refuses
+ * the credentials of the role held ({@link MemberRole.renew}): an access denial (the role was deleted after they were
+ * issued: the old stack instance of an account moved between OUs) lists the instances again and takes another role
+ * than the refused one, dropping the refused role's credentials and clients; an expired token assumes again,
+ * the refused role included. No other role: the refused one stays held and the refusal is the account's answer
+ * (a denial of one group is no reason to list again for the next minute).
+ */
+export function rolloutRole(lookup: RolloutRoleLookup, account: string, sessionName: string): MemberRole {
   const key = `${account}/${lookup.roleName}/${sessionName}`;
+  const identityOf = (name: string) => memberRoleIdentity(account, name, sessionName);
   return {
-    key: `${account}/${lookup.roleName}*/${sessionName}`,
-    credentials: async () => {
+    identity: async () => {
       const held = chosenOf().get(key);
       if (held) {
         try {
-          return await memberRoleIdentity(account, held, sessionName).credentials();
+          await identityOf(held).credentials();
+          return identityOf(held);
         } catch (error) {
           if ((error as Error).name !== 'AccessDenied') throw error;
           chosenOf().delete(key);
         }
       }
-      let refused: unknown;
-      for (const name of await rolloutRoleNames(lookup, account)) {
-        const identity = memberRoleIdentity(account, name, sessionName);
-        try {
-          const credentials = await identity.credentials();
-          chosenOf().set(key, name);
-          return credentials;
-        } catch (error) {
-          if ((error as Error).name !== 'AccessDenied') throw error;
-          refused = error;
-        }
+      return identityOf(await findRole(lookup, account, sessionName, key));
+    },
+    renew: async (refused, error) => {
+      const name = refused.key.split('/')[1] ?? '';
+      const kind = credentialRefusal(error);
+      if (kind === 'expired') {
+        dropIdentity(refused);
+        chosenOf().delete(key);
+        return identityOf(await findRole(lookup, account, sessionName, key));
       }
-      throw refused;
+      const memo = `${key}/${name}`;
+      if ((noOtherOf().get(memo) ?? 0) > Date.now()) return undefined;
+      try {
+        const other = await findRole(lookup, account, sessionName, key, name);
+        dropIdentity(refused);
+        return identityOf(other);
+      } catch (e) {
+        if ((e as Error).name !== 'AccessDenied') throw e;
+        noOtherOf().set(memo, Date.now() + NO_OTHER_MS);
+        return undefined;
+      }
     },
   };
 }

@@ -1,6 +1,6 @@
 import { paginateDescribeAlarms } from '@aws-sdk/client-cloudwatch';
 import { cloudWatchClient } from '../clients/cloudwatch.js';
-import type { MemberScope } from './rollout-groups.js';
+import { asMember, type MemberScope } from './member-session.js';
 
 /**
  * The names among `names` of the alarms in ALARM in a member account and Region, read as its rollout role.
@@ -10,16 +10,18 @@ import type { MemberScope } from './rollout-groups.js';
  */
 export async function alarmsInAlarm(scope: MemberScope, names: readonly string[]): Promise<string[]> {
   if (names.length === 0) return [];
-  const client = cloudWatchClient(scope.region, scope.identity);
-  const firing = new Set<string>();
-  const pages = paginateDescribeAlarms(
-    { client },
-    { AlarmNames: [...names], AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], StateValue: 'ALARM' },
-  );
-  for await (const page of pages) {
-    for (const a of [...(page.MetricAlarms ?? []), ...(page.CompositeAlarms ?? [])]) {
-      if (a.AlarmName !== undefined && a.StateValue === 'ALARM') firing.add(a.AlarmName);
+  return asMember(scope, async ({ region, identity }) => {
+    const client = cloudWatchClient(region, identity);
+    const firing = new Set<string>();
+    const pages = paginateDescribeAlarms(
+      { client },
+      { AlarmNames: [...names], AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], StateValue: 'ALARM' },
+    );
+    for await (const page of pages) {
+      for (const a of [...(page.MetricAlarms ?? []), ...(page.CompositeAlarms ?? [])]) {
+        if (a.AlarmName !== undefined && a.StateValue === 'ALARM') firing.add(a.AlarmName);
+      }
     }
-  }
-  return names.filter((n) => firing.has(n));
+    return names.filter((n) => firing.has(n));
+  });
 }

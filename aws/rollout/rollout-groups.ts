@@ -16,14 +16,9 @@ import {
 import type { RunningTemplate } from '../../core/rollout/supersede.js';
 import { autoScalingClient } from '../clients/autoscaling.js';
 import { ec2Client } from '../clients/ec2.js';
-import type { ClientIdentity } from '../clients/registry.js';
+import { type ActingScope, asMember, type MemberScope } from './member-session.js';
 
-/** One member account and Region, acting as the account's rollout role. */
-export interface MemberScope {
-  account: string;
-  region: string;
-  identity: ClientIdentity;
-}
+export type { MemberScope } from './member-session.js';
 
 /** A tagged group in a scope: ready to refresh (its template and the version it runs), or skipped with a reason. */
 export type FoundGroup =
@@ -74,7 +69,11 @@ function viewOf(g: AutoScalingGroup): GroupView {
  * is read (DescribeLaunchTemplates for its tags, DescribeLaunchTemplateVersions for the version it runs). A group whose
  * template lacks the tag is left out: it is never touched.
  */
-export async function findFollowingGroups(scope: MemberScope, tagValue: string): Promise<FoundGroup[]> {
+export function findFollowingGroups(scope: MemberScope, tagValue: string): Promise<FoundGroup[]> {
+  return asMember(scope, (acting) => findFollowing(acting, tagValue));
+}
+
+async function findFollowing(scope: ActingScope, tagValue: string): Promise<FoundGroup[]> {
   const groups = await describeGroups(scope, [{ Name: `tag:${ROLLOUT_TAG}`, Values: [tagValue] }]);
   let everyGroup: GroupView[] | undefined;
   const found: FoundGroup[] = [];
@@ -119,7 +118,7 @@ export async function findFollowingGroups(scope: MemberScope, tagValue: string):
 
 /** DescribeAutoScalingGroups in the scope, every page, with `filters` (none: every group) or these names. */
 async function describeGroups(
-  scope: MemberScope,
+  scope: ActingScope,
   filters: { Name: string; Values: string[] }[] | undefined,
   names?: string[],
 ): Promise<AutoScalingGroup[]> {
@@ -155,7 +154,12 @@ export async function runningTemplate(scope: MemberScope, group: string): Promis
 }
 
 /** One group as DescribeAutoScalingGroups reports it now (undefined: gone). */
-export async function describeGroup(scope: MemberScope, group: string): Promise<AutoScalingGroup | undefined> {
+export function describeGroup(scope: MemberScope, group: string): Promise<AutoScalingGroup | undefined> {
+  return asMember(scope, (acting) => describeGroupAs(acting, group));
+}
+
+/** {@link describeGroup} with the identity already resolved. */
+export async function describeGroupAs(scope: ActingScope, group: string): Promise<AutoScalingGroup | undefined> {
   return (await describeGroups(scope, undefined, [group]))[0];
 }
 
@@ -167,7 +171,7 @@ function instancesOf(g: AutoScalingGroup | undefined): InstanceView[] {
   }));
 }
 
-async function readTemplate(scope: MemberScope, ref: TemplateRef, version: number, tagValue: string) {
+async function readTemplate(scope: ActingScope, ref: TemplateRef, version: number, tagValue: string) {
   const ec2 = ec2Client(scope.region, scope.identity);
   const byId = ref.id !== undefined;
   const listed = await ec2.send(

@@ -1,20 +1,17 @@
 import {
-  ActiveInstanceRefreshNotFoundFault,
-  CancelInstanceRefreshCommand,
   DescribeInstanceRefreshesCommand,
   type DesiredConfiguration,
   type InstanceRefresh,
   InstanceRefreshInProgressFault,
-  IrreversibleInstanceRefreshFault,
   type MixedInstancesPolicy,
-  RollbackInstanceRefreshCommand,
   StartInstanceRefreshCommand,
 } from '@aws-sdk/client-auto-scaling';
 import { DescribeLaunchTemplateVersionsCommand } from '@aws-sdk/client-ec2';
 import type { RefreshPreferences } from '../../core/rollout/request.js';
 import { autoScalingClient } from '../clients/autoscaling.js';
 import { ec2Client } from '../clients/ec2.js';
-import { describeGroup, type MemberScope } from './rollout-groups.js';
+import { type ActingScope, asMember, type MemberScope } from './member-session.js';
+import { describeGroupAs } from './rollout-groups.js';
 
 /**
  * The instance refresh calls of a rollout in one member account and Region. Goldsmith never calls
@@ -45,7 +42,7 @@ function seen(r: InstanceRefresh): RefreshSeen {
 const ACTIVE = new Set(['Pending', 'InProgress', 'Baking', 'Cancelling', 'RollbackInProgress']);
 
 /** A group's refreshes, newest first (DescribeInstanceRefreshes lists the last six weeks'). */
-async function refreshesOf(scope: MemberScope, group: string, ids?: string[]): Promise<InstanceRefresh[]> {
+async function refreshesOf(scope: ActingScope, group: string, ids?: string[]): Promise<InstanceRefresh[]> {
   const out = await autoScalingClient(scope.region, scope.identity).send(
     new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: group, ...(ids && { InstanceRefreshIds: ids }) }),
   );
@@ -91,30 +88,35 @@ export type StartOutcome = ({ kind: 'started' } & RefreshSeen) | { kind: 'busy';
  * instance refresh already exists for the specified Auto Scaling group") leaves the group alone: `busy`, with why.
  * The refresh is read back before it is reported started.
  */
-export async function startRefresh(
-  scope: MemberScope,
-  input: {
-    group: string;
-    launchTemplateId: string;
-    version: number;
-    preferences: RefreshPreferences;
-    /** Only refreshes started after this one count as this call's own (a revert to a version refreshed before). */
-    after?: string;
-    /**
-     * A retried rollout's wave: a refresh to this version counts as this call's own only when it is still running or
-     * began (StartTime) at or after this instant, the retry's; the halted attempt's ended refreshes do not.
-     */
-    startedAfter?: string;
-    /**
-     * The group's mixed instances policy as just read (`none`: it has none); absent, the group is read now, so a
-     * refresh back keeps what the group holds today.
-     */
-    mixed?: MixedInstancesPolicy | 'none';
-  },
-): Promise<StartOutcome> {
+export function startRefresh(scope: MemberScope, input: StartInput): Promise<StartOutcome> {
+  // Run again as another role once the first was refused, it reads the group's refreshes first: one it started is
+  // taken as its own, never started twice.
+  return asMember(scope, (acting) => startRefreshAs(acting, input));
+}
+
+interface StartInput {
+  group: string;
+  launchTemplateId: string;
+  version: number;
+  preferences: RefreshPreferences;
+  /** Only refreshes started after this one count as this call's own (a revert to a version refreshed before). */
+  after?: string;
+  /**
+   * A retried rollout's wave: a refresh to this version counts as this call's own only when it is still running or
+   * began (StartTime) at or after this instant, the retry's; the halted attempt's ended refreshes do not.
+   */
+  startedAfter?: string;
+  /**
+   * The group's mixed instances policy as just read (`none`: it has none); absent, the group is read now, so a
+   * refresh back keeps what the group holds today.
+   */
+  mixed?: MixedInstancesPolicy | 'none';
+}
+
+async function startRefreshAs(scope: ActingScope, input: StartInput): Promise<StartOutcome> {
   const existing = await ownOrBusy(scope, input);
   if (existing) return existing;
-  const mixed = input.mixed ?? (await describeGroup(scope, input.group))?.MixedInstancesPolicy ?? 'none';
+  const mixed = input.mixed ?? (await describeGroupAs(scope, input.group))?.MixedInstancesPolicy ?? 'none';
   let refreshId: string | undefined;
   try {
     const out = await autoScalingClient(scope.region, scope.identity).send(
@@ -143,7 +145,7 @@ export async function startRefresh(
 }
 
 async function ownOrBusy(
-  scope: MemberScope,
+  scope: ActingScope,
   input: { group: string; launchTemplateId: string; version: number; after?: string; startedAfter?: string },
 ): Promise<StartOutcome | undefined> {
   const all = await refreshesOf(scope, input.group);
@@ -182,8 +184,15 @@ function newerThan(all: InstanceRefresh[], refreshId: string): InstanceRefresh[]
  * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeLaunchTemplateVersions.html). Undefined when
  * none is running.
  */
-export async function findOwnRefresh(
+export function findOwnRefresh(
   scope: MemberScope,
+  input: { group: string; launchTemplateId: string; description: string; imageId: string },
+): Promise<(RefreshSeen & { version: number }) | undefined> {
+  return asMember(scope, (acting) => findOwnRefreshAs(acting, input));
+}
+
+async function findOwnRefreshAs(
+  scope: ActingScope,
   input: { group: string; launchTemplateId: string; description: string; imageId: string },
 ): Promise<(RefreshSeen & { version: number }) | undefined> {
   const mine = (await refreshesOf(scope, input.group)).filter(
@@ -209,43 +218,7 @@ export async function findOwnRefresh(
 /** The current statuses of these refreshes of a group. */
 export async function describeRefreshes(scope: MemberScope, group: string, ids: string[]): Promise<RefreshSeen[]> {
   if (ids.length === 0) return [];
-  return (await refreshesOf(scope, group, ids)).map(seen);
+  return asMember(scope, async (acting) => (await refreshesOf(acting, group, ids)).map(seen));
 }
 
-/**
- * Cancels a group's active refresh. None active (ActiveInstanceRefreshNotFound) means it already ended: nothing to
- * cancel. "When you cancel an instance refresh, this does not roll back any changes that it made."
- * (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_CancelInstanceRefresh.html)
- */
-export async function cancelRefresh(scope: MemberScope, group: string): Promise<'cancelled' | 'not-active'> {
-  try {
-    await autoScalingClient(scope.region, scope.identity).send(
-      new CancelInstanceRefreshCommand({ AutoScalingGroupName: group }),
-    );
-    return 'cancelled';
-  } catch (error) {
-    if (error instanceof ActiveInstanceRefreshNotFoundFault) return 'not-active';
-    throw error;
-  }
-}
-
-/**
- * Rolls back a group's active refresh to the configuration saved on the group before it started
- * (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_RollbackInstanceRefresh.html). None active: it
- * already ended. IrreversibleInstanceRefresh: it cannot be rolled back (reported, not thrown).
- */
-export async function rollbackRefresh(
-  scope: MemberScope,
-  group: string,
-): Promise<{ kind: 'rolling-back' | 'not-active' } | { kind: 'irreversible'; reason: string }> {
-  try {
-    await autoScalingClient(scope.region, scope.identity).send(
-      new RollbackInstanceRefreshCommand({ AutoScalingGroupName: group }),
-    );
-    return { kind: 'rolling-back' };
-  } catch (error) {
-    if (error instanceof ActiveInstanceRefreshNotFoundFault) return { kind: 'not-active' };
-    if (error instanceof IrreversibleInstanceRefreshFault) return { kind: 'irreversible', reason: error.message };
-    throw error;
-  }
-}
+export { cancelRefresh, rollbackRefresh } from './rollout-refresh-stop.js';

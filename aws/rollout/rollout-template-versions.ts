@@ -5,7 +5,7 @@ import {
   TemplateVersionMismatchError,
 } from '../../core/rollout/template-check.js';
 import { ec2Client } from '../clients/ec2.js';
-import type { MemberScope } from './rollout-groups.js';
+import { type ActingScope, asMember, type MemberScope } from './member-session.js';
 
 /** The launch template versions a rollout creates in one member account and Region, each read back before use. */
 
@@ -13,8 +13,16 @@ import type { MemberScope } from './rollout-groups.js';
  * A new launch template version: the group's version with only the AMI changed (SourceVersion). The ClientToken makes
  * a retry return the version the first call created (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateLaunchTemplateVersion.html).
  */
-export async function createTemplateVersion(
+export function createTemplateVersion(
   scope: MemberScope,
+  input: { launchTemplateId: string; sourceVersion: number; imageId: string; clientToken: string; description: string },
+): Promise<number> {
+  // Run again as another role, the same ClientToken hands back the version the first run created, if it did.
+  return asMember(scope, (acting) => createVersionAs(acting, input));
+}
+
+async function createVersionAs(
+  scope: ActingScope,
   input: { launchTemplateId: string; sourceVersion: number; imageId: string; clientToken: string; description: string },
 ): Promise<number> {
   const out = await ec2Client(scope.region, scope.identity).send(
@@ -39,7 +47,7 @@ export async function createTemplateVersion(
  * call, or one written by anything else holding the member role, is never refreshed to.
  */
 async function checkOnlyAmiChanged(
-  scope: MemberScope,
+  scope: ActingScope,
   launchTemplateId: string,
   source: number,
   created: number,

@@ -1,5 +1,5 @@
-import { memberRoleIdentity } from '../../aws/clients/member-role.js';
-import { type RolloutRoleLookup, rolloutRoleIdentity } from '../../aws/rollout/member-baseline-roles.js';
+import { type RolloutRoleLookup, rolloutRole } from '../../aws/rollout/member-baseline-roles.js';
+import { fixedMemberRole } from '../../aws/rollout/member-session.js';
 import { type FoundGroup, findFollowingGroups, type MemberScope } from '../../aws/rollout/rollout-groups.js';
 import { type StartOutcome, startRefresh } from '../../aws/rollout/rollout-refresh.js';
 import { createTemplateVersion } from '../../aws/rollout/rollout-template-versions.js';
@@ -42,10 +42,10 @@ export interface RolloutContext {
 
 export function scopeOf(ctx: RolloutContext, account: string, region: string): MemberScope {
   const session = rolloutSessionName(ctx.image, ctx.channel, ctx.version);
-  const identity = ctx.roleLookup
-    ? rolloutRoleIdentity(ctx.roleLookup, account, session)
-    : memberRoleIdentity(account, ctx.roleName, session);
-  return { account, region, identity };
+  const role = ctx.roleLookup
+    ? rolloutRole(ctx.roleLookup, account, session)
+    : fixedMemberRole(account, ctx.roleName, session);
+  return { account, region, role };
 }
 
 /** What one account and Region gave: `retry` holds AWS's retriable answer that stopped it (the rest is kept). */

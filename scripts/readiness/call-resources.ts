@@ -149,7 +149,7 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
     case 'organizations:ListTagsForResource':
     case 'organizations:DescribeAccount':
       return one(`arn:aws:organizations::999988887777:account/${catalog.organization.id}/123456789012`);
-    // organization-sync reads back the account or OU an Organizations event names.
+    // organization-sync reads back the account or OU an Organizations event names; the rollout engine, a moved account's OU.
     case 'organizations:ListParents':
       return [
         ...one(`arn:aws:organizations::999988887777:account/${catalog.organization.id}/123456789012`),

@@ -105,7 +105,7 @@ export function createRollout(
   );
   // The member baseline's stack instances of one account and Region (ListStackInstances acts on the stackset:
   // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudformation.html).
-  if (stackSet)
+  if (stackSet) {
     role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['cloudformation:ListStackInstances'],
@@ -114,6 +114,13 @@ export function createRollout(
         ],
       }),
     );
+    // Which of an account's two instances (mid-move between OUs) is the OU it is in now: ListParents of the account
+    // and, for a nested OU, of the OUs above it (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsorganizations.html).
+    const org = (kind: string) => `arn:${stack.partition}:organizations::*:${kind}/${catalog.organization.id}/*`;
+    role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['organizations:ListParents'], resources: [org('account'), org('ou')] }),
+    );
+  }
   // The record and its waves' group chunks (Query, PutItem, UpdateItem), the rolled-out build's facts (GetItem) and the
   // organization as the ledger holds it (GetItem, Query), else Organizations itself, to resolve each wave's OUs.
   grantLedger(env.ledger, startWave, ['GetItem', 'PutItem', 'Query', 'UpdateItem']);

@@ -77,6 +77,12 @@ describe('Rollout state machine and engine role (a channel that rolls out)', () 
         Resource: expect.stringMatching(/:stackset\/goldsmith-test-member-baseline:\*$/),
       }),
     ]);
+    // It reads which OU a moved account is in now (ListParents), on the organization's accounts and OUs only.
+    const parents = statements.filter((s) => actionsOf(s).includes('organizations:ListParents'));
+    expect(parents).toHaveLength(1);
+    expect(JSON.stringify(parents[0]?.Resource)).toMatch(
+      new RegExp(`account/${example.organization.id}/\\*.*ou/${example.organization.id}/\\*`),
+    );
     // Auto Scaling and launch templates only through the member role: the factory role holds none of it.
     const all = statements.flatMap(actionsOf);
     expect(all.filter((a) => a.startsWith('autoscaling:') || a.includes('LaunchTemplate'))).toEqual([]);

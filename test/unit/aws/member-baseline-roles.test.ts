@@ -5,7 +5,7 @@ import {
   heldRolloutRoles,
   holdRolloutRoles,
   type RolloutRoleLookup,
-  rolloutRoleIdentity,
+  rolloutRole,
 } from '../../../aws/rollout/member-baseline-roles.js';
 import { mockClient } from '../../helpers/mock-client.js';
 
@@ -29,6 +29,7 @@ const credentials = {
   Expiration: new Date(Date.UTC(2100, 0)),
 };
 const denied = () => Object.assign(new Error('not authorized to perform: sts:AssumeRole'), { name: 'AccessDenied' });
+const assume = (session: string) => rolloutRole(LOOKUP, ACCOUNT, session).identity();
 const assumed = () => sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.RoleArn);
 
 describe('finding an account’s rollout role from its stack instances', () => {
@@ -45,7 +46,7 @@ describe('finding an account’s rollout role from its stack instances', () => {
       ],
     });
     sts.on(AssumeRoleCommand).resolves({ Credentials: credentials });
-    await rolloutRoleIdentity(LOOKUP, ACCOUNT, 'move-1').credentials();
+    await assume('move-1');
     expect(cfn.commandCalls(ListStackInstancesCommand)[0]?.args[0].input).toEqual({
       StackSetName: LOOKUP.stackSetName,
       StackInstanceAccount: ACCOUNT,
@@ -64,7 +65,7 @@ describe('finding an account’s rollout role from its stack instances', () => {
       .rejects(denied())
       .on(AssumeRoleCommand, { RoleArn: `arn:aws:iam::${ACCOUNT}:role/goldsmith-prod-rollout` })
       .resolves({ Credentials: credentials });
-    await rolloutRoleIdentity(LOOKUP, ACCOUNT, 'move-2').credentials();
+    await assume('move-2');
     expect(assumed()).toEqual([
       `arn:aws:iam::${ACCOUNT}:role/goldsmith-prod-rollout-0ld00000`,
       `arn:aws:iam::${ACCOUNT}:role/goldsmith-prod-rollout`,
@@ -74,7 +75,7 @@ describe('finding an account’s rollout role from its stack instances', () => {
   it('throws throttling rather than trying another role', async () => {
     cfn.on(ListStackInstancesCommand).resolves({ Summaries: [{ StackId: NEW, Status: 'CURRENT' }] });
     sts.on(AssumeRoleCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }));
-    await expect(rolloutRoleIdentity(LOOKUP, ACCOUNT, 'move-3').credentials()).rejects.toMatchObject({
+    await expect(assume('move-3')).rejects.toMatchObject({
       name: 'Throttling',
     });
     expect(assumed()).toHaveLength(1);
@@ -85,13 +86,13 @@ describe('finding an account’s rollout role from its stack instances', () => {
       Summaries: [{ StackId: NEW, Status: 'CURRENT', StackInstanceStatus: { DetailedStatus: 'SUCCEEDED' } }],
     });
     sts.on(AssumeRoleCommand).resolves({ Credentials: credentials });
-    await rolloutRoleIdentity(LOOKUP, ACCOUNT, 'move-4').credentials();
-    await rolloutRoleIdentity(LOOKUP, ACCOUNT, 'move-4').credentials();
+    await assume('move-4');
+    await assume('move-4');
     expect(cfn.commandCalls(ListStackInstancesCommand)).toHaveLength(1);
     const held = heldRolloutRoles();
     expect(held[`${ACCOUNT}/goldsmith-prod-rollout/move-4`]).toBe('goldsmith-prod-rollout-5e700000');
     holdRolloutRoles({ [`${ACCOUNT}/goldsmith-prod-rollout/move-5`]: 'goldsmith-prod-rollout-5e700000' });
-    await rolloutRoleIdentity(LOOKUP, ACCOUNT, 'move-5').credentials();
+    await assume('move-5');
     expect(cfn.commandCalls(ListStackInstancesCommand)).toHaveLength(1);
     expect(assumed().at(-1)).toBe(`arn:aws:iam::${ACCOUNT}:role/goldsmith-prod-rollout-5e700000`);
   });
@@ -109,8 +110,8 @@ describe('finding an account’s rollout role from its stack instances', () => {
     sts.on(AssumeRoleCommand).resolvesOnce({ Credentials: shortLived }).rejectsOnce(denied()).resolves({
       Credentials: shortLived,
     });
-    await rolloutRoleIdentity(LOOKUP, ACCOUNT, 'move-6').credentials();
-    await rolloutRoleIdentity(LOOKUP, ACCOUNT, 'move-6').credentials();
+    await assume('move-6');
+    await assume('move-6');
     expect(assumed()).toEqual([
       `arn:aws:iam::${ACCOUNT}:role/goldsmith-prod-rollout-0ld00000`,
       `arn:aws:iam::${ACCOUNT}:role/goldsmith-prod-rollout-0ld00000`,
@@ -127,7 +128,7 @@ describe('finding an account’s rollout role from its stack instances', () => {
       ],
     });
     sts.on(AssumeRoleCommand).resolves({ Credentials: credentials });
-    await rolloutRoleIdentity(LOOKUP, ACCOUNT, 'move-7').credentials();
+    await assume('move-7');
     expect(assumed()).toEqual([`arn:aws:iam::${ACCOUNT}:role/goldsmith-prod-rollout-5e700000`]);
   });
 });

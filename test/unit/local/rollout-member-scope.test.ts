@@ -92,7 +92,10 @@ describe("the rollout role touches only what opted in to the catalog's rollouts"
     });
     const { credentials } = await memberClients(cloud);
     const identity = { key: `rollout-${MEMBER}`, credentials: async () => credentials };
-    const found = await findFollowingGroups({ account: MEMBER, region: REGION, identity }, FOLLOWS);
+    const found = await findFollowingGroups(
+      { account: MEMBER, region: REGION, role: { identity: async () => identity, renew: async () => undefined } },
+      FOLLOWS,
+    );
     expect(found).toEqual([
       {
         kind: 'ready',
@@ -117,7 +120,7 @@ describe("the rollout role touches only what opted in to the catalog's rollouts"
     const identity = { key: `rollout-${MEMBER}`, credentials: async () => credentials };
     // Exactly as a wave creates it (aws/rollout/rollout-refresh.ts).
     const made = await createTemplateVersion(
-      { account: MEMBER, region: REGION, identity },
+      { account: MEMBER, region: REGION, role: { identity: async () => identity, renew: async () => undefined } },
       {
         launchTemplateId: template.id,
         sourceVersion: 1,

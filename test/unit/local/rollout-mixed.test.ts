@@ -41,7 +41,10 @@ async function setup() {
   const scope = {
     account: MEMBER,
     region: REGION,
-    identity: { key: `rollout-${MEMBER}`, credentials: async () => credentials },
+    role: {
+      identity: async () => ({ key: `rollout-${MEMBER}`, credentials: async () => credentials }),
+      renew: async () => undefined,
+    },
   };
   const version = await createTemplateVersion(scope, {
     launchTemplateId: template.id,
