@@ -17,7 +17,8 @@ import {
  * account moved between two targeted OUs gets its new instance first, and the old one is deleted after: AWS runs a
  * delete and queues a create (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-manage-auto-deployment.html),
  * which users see overlap (https://github.com/aws-cloudformation/cloudformation-coverage-roadmap/issues/2426): the
- * fake takes the worst order.
+ * fake takes the worst order. On the clock (`deleteLater`), the old instance is deleted once the new one's stack has
+ * ended, and both are listed meanwhile (stacksets-api.ts).
  */
 
 /** What an operation works on: the stack set, its instances by Region then account, the organization. */
@@ -29,6 +30,11 @@ export interface DeployWorld {
   /** A new stack for the account in the Region, with a stack id of its own. */
   stackFor(account: string, region: string, ou: string, at: number): StackInstance;
   runStack(type: 'Create' | 'Delete', instance: StackInstance, set: CreateStackSetInput, at: number): Promise<void>;
+  /**
+   * Deletes a moved account's old instance at `at`, on the clock (the instance listed meanwhile); absent, it is deleted
+   * at once.
+   */
+  deleteLater?(instance: StackInstance, at: number): void;
 }
 
 /** A stack id as StackSets names its stacks (`StackSet-<name>-<uuid>/<uuid>`), drawn from `seed`. */
@@ -90,11 +96,17 @@ export async function runDeployment(
         let deleteAt = now;
         if (ou !== undefined) {
           const fresh = world.stackFor(account, instance.region, ou, now);
+          fresh.createdFrom = now;
           await world.runStack('Create', fresh, set, now);
           finished(fresh);
           byAccount.set(account, fresh);
           operation.created++;
           deleteAt = fresh.at;
+          if (!retain && world.deleteLater) {
+            world.deleteLater(instance, deleteAt);
+            operation.deleted++;
+            continue;
+          }
         } else byAccount.delete(account);
         if (!retain) {
           await world.runStack('Delete', instance, set, deleteAt);

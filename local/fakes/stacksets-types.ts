@@ -48,6 +48,16 @@ export interface StackInstance {
   physicalIds: Record<string, string>;
   /** When the instance's stack finished (virtual ms). */
   at: number;
+  /**
+   * A moved account's new instance: when its stack started (virtual ms). Until `at` it is listed as being created
+   * (OUTDATED, RUNNING). Absent for the others, which are listed as they ended.
+   */
+  createdFrom?: number;
+  /**
+   * A moved account's old instance being deleted: from when (virtual ms); until then it is listed CURRENT, then CURRENT
+   * with its operation RUNNING until its deletion ends (`at`), then no more.
+   */
+  deletingFrom?: number;
 }
 
 /**

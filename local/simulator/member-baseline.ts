@@ -60,6 +60,8 @@ export async function deployMemberBaseline(options: {
   if (!resource) return undefined;
   const props = resolver.resolve(resource.Properties) as StackSetProperties;
   stackSets.trustedAccess = true;
+  stackSets.clock = () => clock.now();
+  stackSets.armDeletion = (stackId, at) => armStackDeletion(clock, stackSets, stackId, at);
   if (props.CallAs === 'DELEGATED_ADMIN') stackSets.delegatedAdministrators.add(factoryAccount);
   stackSets.createStackSet(factoryAccount, props);
   for (const group of props.StackInstancesGroup ?? []) {
@@ -96,5 +98,18 @@ export function armAutoDeployment(
 ): void {
   clock.schedule(at, 'StackSets auto-deployment', () => stackSets.reconcile(clock.now()), {
     kind: 'StackSets auto-deployment',
+  });
+}
+
+/** The deletion of a moved account's old stack instance, at `at` (once the new instance's stack has ended). */
+export function armStackDeletion(
+  clock: VirtualClock,
+  stackSets: { deleteLeaving(stackId: string): Promise<void> },
+  stackId: string,
+  at: number,
+): void {
+  clock.schedule(at, 'StackSets deletion', () => stackSets.deleteLeaving(stackId), {
+    kind: 'StackSets deletion',
+    data: { stackId },
   });
 }

@@ -17,7 +17,7 @@ import {
 import type { SavedStepFunctions } from '../stepfunctions/engine.js';
 import { armSchedule, scheduleTriggers } from './driver.js';
 import type { Attempt } from './invoke.js';
-import { armAutoDeployment } from './member-baseline.js';
+import { armAutoDeployment, armStackDeletion } from './member-baseline.js';
 import type { OperatorExchange } from './operator.js';
 import { armScenarioEvent, type LiveRun } from './run.js';
 
@@ -177,6 +177,8 @@ const REARM: Record<string, Rearm> = {
   'auto-approve': (run, index: number, at) => run.approvers.armAutoApprove(index, at),
   'StackSets auto-deployment': (run, _, at) =>
     armAutoDeployment(run.cloud.clock, run.cloud.installed.fakes.stackSets, at),
+  'StackSets deletion': (run, data: { stackId: string }, at) =>
+    armStackDeletion(run.cloud.clock, run.cloud.installed.fakes.stackSets, data.stackId, at),
   imagebuilder: (run, data: { arn: string; step: number; failWith?: string }, at) =>
     run.cloud.installed.fakes.imagebuilder.rearm(data, at),
   invoke: (run, data: Attempt, at, label) => run.cloud.invoker.rearm(data, at, label),

@@ -8,6 +8,7 @@ import { MemberAccess } from '../../local/fakes/member-access.js';
 import { OrganizationsFake } from '../../local/fakes/organizations.js';
 import { StackSetsFake } from '../../local/fakes/stacksets.js';
 import { stackSetsApi } from '../../local/fakes/stacksets-api.js';
+import { STACK_DELETION_MS } from '../../local/fakes/stacksets-moves.js';
 import type { CreateStackSetInput } from '../../local/fakes/stacksets-types.js';
 import { type CfnTemplate, TemplateResolver } from '../../local/simulator/intrinsics.js';
 import { registerKeys } from '../../local/simulator/keys.js';
@@ -119,6 +120,87 @@ describe('the member baseline when an account moves between two targeted OUs (a 
       accountId: SIMULATED_ACCOUNT,
     }) as { Summaries: { StackId: string }[] };
     expect(roleOf(listed.Summaries.map((s) => s.StackId))).toEqual(roles.roleArns());
+  });
+
+  it('lists both instances while the account moves: the new one RUNNING until its stack ends, the old one CURRENT, then deleting, then gone', async () => {
+    let now = Date.parse('2026-03-02T09:00:00Z');
+    const kms = new KmsFake(SIMULATED_ACCOUNT);
+    kms.clock = () => now;
+    registerKeys(templates, resolver, kms);
+    const organization = new OrganizationsFake({
+      organizationId: org,
+      managementAccountId: MANAGEMENT,
+      ous: [{ id: PRD1, accounts: [{ id: MOVER }] }, { id: PRD2 }],
+    });
+    kms.organizationPathsOf = (account) => organization.principalOrgPaths(account);
+    const roles = new MemberAccess(() => org);
+    const stackSets = new StackSetsFake(
+      organization,
+      MANAGEMENT,
+      { iam: new ServiceLinkedRolesFake(), kms, organizationId: org },
+      roles,
+    );
+    // As the local cloud wires it: the listing reads the clock, the old instance's deletion waits on it.
+    const armed: { stackId: string; at: number }[] = [];
+    stackSets.clock = () => now;
+    stackSets.armDeletion = (stackId, at) => armed.push({ stackId, at });
+    stackSets.trustedAccess = true;
+    stackSets.delegatedAdministrators.add(SIMULATED_ACCOUNT);
+    stackSets.createStackSet(SIMULATED_ACCOUNT, stackSet);
+    const [group] = stackSet.StackInstancesGroup;
+    const region = group!.Regions[0]!;
+    await stackSets.createStackInstances(group!.DeploymentTargets.OrganizationalUnitIds, group!.Regions, now);
+    const list = () =>
+      (
+        stackSetsApi(stackSets).handle({
+          service: 'cloudformation',
+          action: 'ListStackInstances',
+          input: { StackSetName: stackSet.StackSetName, StackInstanceAccount: MOVER, StackInstanceRegion: region },
+          body: undefined,
+          region: 'eu-west-1',
+          accountId: SIMULATED_ACCOUNT,
+        }) as {
+          Summaries: {
+            StackId: string;
+            Status: string;
+            OrganizationalUnitId: string;
+            StackInstanceStatus: { DetailedStatus: string };
+          }[];
+        }
+      ).Summaries.map((s) => [s.OrganizationalUnitId, s.Status, s.StackInstanceStatus.DetailedStatus]);
+    const [old] = stackSets.stackInstances().filter((i) => i.region === region);
+    now += 10 * MINUTE;
+    organization.change({ change: 'move-account', account: MOVER, to: PRD2 }, new Date(now).toISOString());
+    await stackSets.reconcile(now);
+    const fresh = stackSets.stackInstances().find((i) => i.region === region)!;
+    const roleOf = (stackId: string) =>
+      `arn:aws:iam::${MOVER}:role/${rolloutRoleNameOfStack(rolloutRoleName('test'), stackId)}`;
+    // Being created: both listed, both roles held.
+    expect(list()).toEqual([
+      [PRD2, 'OUTDATED', 'RUNNING'],
+      [PRD1, 'CURRENT', 'SUCCEEDED'],
+    ]);
+    expect(roles.roleArns()).toEqual([roleOf(old!.stackId), roleOf(fresh.stackId)].sort());
+    // The new stack takes its role and its grant's propagation (KMS: usually under five minutes) before it is CURRENT.
+    expect(fresh.at - now).toBeGreaterThanOrEqual(GRANT_PROPAGATION_MS);
+    const [deletion] = armed.filter((a) => a.stackId === old!.stackId);
+    expect(deletion?.at).toBe(fresh.at);
+    now = fresh.at;
+    expect(list()).toEqual([
+      [PRD2, 'CURRENT', 'SUCCEEDED'],
+      [PRD1, 'CURRENT', 'SUCCEEDED'],
+    ]);
+    // The deletion runs: the old role is gone at once, the old instance listed as being deleted until its stack ends.
+    await stackSets.deleteLeaving(old!.stackId);
+    expect(roles.roleArns()).toEqual([roleOf(fresh.stackId)]);
+    expect(old!.at - now).toBe(STACK_DELETION_MS);
+    expect(list()).toEqual([
+      [PRD2, 'CURRENT', 'SUCCEEDED'],
+      [PRD1, 'CURRENT', 'RUNNING'],
+    ]);
+    now = old!.at;
+    expect(list()).toEqual([[PRD2, 'CURRENT', 'SUCCEEDED']]);
+    expect(stackSets.leaving.map((l) => l.instance.region)).not.toContain(region);
   });
 
   it('fails the new instance on the role’s name, and loses the role with the old one, when the name is fixed', async () => {
