@@ -8,6 +8,7 @@ import {
   RollbackInstanceRefreshCommand,
   StartInstanceRefreshCommand,
 } from '@aws-sdk/client-auto-scaling';
+import { ListStackInstancesCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import {
   CreateLaunchTemplateVersionCommand,
@@ -18,6 +19,7 @@ import {
   DescribeOrganizationCommand,
   ListAccountsForParentCommand,
   ListOrganizationalUnitsForParentCommand,
+  ListParentsCommand,
   ListRootsCommand,
 } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
@@ -25,12 +27,14 @@ import {
   accountOf,
   asg,
   CANARY,
+  cfn,
   cw,
   ec2,
   memberOf,
   org,
   PRD1,
   PRD2,
+  parentOf,
   REST,
   type Refresh,
   sts,
@@ -45,13 +49,21 @@ const ACTIVE = ['Pending', 'InProgress', 'Baking', 'Cancelling', 'RollbackInProg
 export function answer(): void {
   sts.on(AssumeRoleCommand).callsFake((i: { RoleArn: string; RoleSessionName: string }) => {
     const account = i.RoleArn.split(':')[4] ?? '';
+    const role = i.RoleArn.split('/').at(-1) ?? '';
     const fails = world.assumeFails.get(account);
     if (fails) throw fails;
+    if (world.deletedRoles.has(role) || (world.roles && !world.roles.has(role))) {
+      throw Object.assign(new Error(`not authorized to perform: sts:AssumeRole on resource: ${i.RoleArn}`), {
+        name: 'AccessDenied',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 403 },
+      });
+    }
     return {
       Credentials: {
         AccessKeyId: `AK${account}`,
         SecretAccessKey: 's',
-        SessionToken: 't',
+        SessionToken: role,
         Expiration: new Date(Date.now() + 3_600_000),
       },
     };
@@ -67,10 +79,13 @@ export function answer(): void {
         : [],
   }));
   org.on(ListAccountsForParentCommand).callsFake((i: { ParentId: string }) => ({
-    Accounts: (i.ParentId === PRD1 ? [CANARY, WAVE1] : i.ParentId === PRD2 ? [REST] : []).map((Id) => ({
-      Id,
-      State: 'ACTIVE',
-    })),
+    Accounts: [CANARY, WAVE1, REST].filter((a) => parentOf(a) === i.ParentId).map((Id) => ({ Id, State: 'ACTIVE' })),
+  }));
+  org.on(ListParentsCommand).callsFake((i: { ChildId: string }) => ({
+    Parents: [{ Id: parentOf(i.ChildId), Type: 'ORGANIZATIONAL_UNIT' }],
+  }));
+  cfn.on(ListStackInstancesCommand).callsFake((i: { StackInstanceAccount?: string }) => ({
+    Summaries: world.stackInstances.get(i.StackInstanceAccount ?? '') ?? [],
   }));
 
   asg

@@ -14,6 +14,7 @@ import {
   AMI,
   asg,
   CANARY,
+  cfn,
   cw,
   ec2,
   INPUT,
@@ -86,6 +87,10 @@ export function useRolloutWorld(): void {
     world.assumeFails.clear();
     world.startFails.clear();
     world.tamper = undefined;
+    world.stackInstances.clear();
+    world.roles = undefined;
+    world.deletedRoles.clear();
+    world.parentOf.clear();
     answer();
     await recreateLedgerTable(localLedgerClient(dynamo.endpoint));
     forgetOrganization();
@@ -94,7 +99,7 @@ export function useRolloutWorld(): void {
     await pointAt(INPUT.version, AMI);
   });
   afterEach(() => {
-    for (const m of [asg, cw, ec2, sts, org, sns]) m.reset();
+    for (const m of [asg, cw, ec2, cfn, sts, org, sns]) m.reset();
   });
 }
 

@@ -1,4 +1,5 @@
 import { AutoScalingClient, type DesiredConfiguration, type MixedInstancesPolicy } from '@aws-sdk/client-auto-scaling';
+import { CloudFormationClient, type StackInstanceSummary } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
@@ -72,7 +73,20 @@ export const world = {
   startFails: new Map<string, Error>(),
   /** LaunchTemplateData that CreateLaunchTemplateVersion adds beyond what it was asked (someone else's version). */
   tamper: undefined as Record<string, unknown> | undefined,
+  /** The member baseline's stack instances by account (ListStackInstances), when the test deploys one. */
+  stackInstances: new Map<string, StackInstanceSummary[]>(),
+  /** The roles member accounts hold, by name, when the test says (else every role exists). */
+  roles: undefined as Set<string> | undefined,
+  /** Roles deleted since: AssumeRole refused, and every call signed with their credentials refused. */
+  deletedRoles: new Set<string>(),
+  /** Each account's OU, where a test moved it (else: CANARY and WAVE1 under PRD1, REST under PRD2). */
+  parentOf: new Map<string, string>(),
 };
+
+/** The account's OU now. */
+export function parentOf(account: string): string {
+  return world.parentOf.get(account) ?? (account === REST ? PRD2 : PRD1);
+}
 
 /** One following group with a literal-AMI template at version 3, in `account`. */
 export function followingGroup(account: string, name = `web-${account.slice(-1)}`, tag = 'base/prod'): void {
@@ -117,6 +131,8 @@ export let asg: AwsClientStub<AutoScalingClient>;
 /** The member accounts' CloudWatch: DescribeAlarms answered from `world.alarms`. */
 export let cw: AwsClientStub<CloudWatchClient>;
 export let ec2: AwsClientStub<EC2Client>;
+/** The factory's CloudFormation: the member baseline's stack instances. */
+export let cfn: AwsClientStub<CloudFormationClient>;
 export let sts: AwsClientStub<STSClient>;
 export let org: AwsClientStub<OrganizationsClient>;
 /** The notifications topic: every announcement the engine publishes. */
@@ -127,14 +143,32 @@ export function stubMembers(): void {
   asg = mockClient(AutoScalingClient);
   cw = mockClient(CloudWatchClient);
   ec2 = mockClient(EC2Client);
+  cfn = mockClient(CloudFormationClient);
   sts = mockClient(STSClient);
   org = mockClient(OrganizationsClient);
   sns = mockClient(SNSClient);
 }
 
-export type WithConfig = () => { config: { credentials: () => Promise<{ accessKeyId: string }> } };
+export type WithConfig = () => {
+  config: { serviceId?: string; credentials: () => Promise<{ accessKeyId: string; sessionToken?: string }> };
+};
 
-/** The member account a mocked call acts in: the assumed role's access key is `AK<account>`. */
+/**
+ * The member account a mocked call acts in: the assumed role's access key is `AK<account>`, its session token the
+ * role's name. A deleted role's credentials are refused, as IAM evaluates a session's permissions on every call:
+ * Auto Scaling's AccessDenied, EC2's UnauthorizedOperation.
+ */
 export async function accountOf(getClient: WithConfig): Promise<string> {
-  return (await getClient().config.credentials()).accessKeyId.slice(2);
+  const { config } = getClient();
+  const credentials = await config.credentials();
+  const role = credentials.sessionToken ?? '';
+  if (world.deletedRoles.has(role)) {
+    const name = config.serviceId === 'EC2' ? 'UnauthorizedOperation' : 'AccessDenied';
+    throw Object.assign(new Error(`User: ${role} is not authorized to perform this operation`), {
+      name,
+      $fault: 'client',
+      $metadata: { httpStatusCode: 403 },
+    });
+  }
+  return credentials.accessKeyId.slice(2);
 }
