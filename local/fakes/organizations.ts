@@ -139,6 +139,9 @@ export class OrganizationsFake extends OrganizationTree implements FakeService {
 
   private readonly listeners: ((c: OrganizationChange) => void)[] = [];
 
+  /** The accounts moved, in order: each one's parent before the move, and when (what an audit of a past instant needs). */
+  readonly moves: { account: string; from: string; at: number }[] = [];
+
   private apply(c: OrganizationChange, time: string): CloudTrailEvent[] {
     const refused = (why: string) =>
       new ScenarioChangeError(`the scenario's organization change at ${time}: ${c.change}: ${why}`);
@@ -192,6 +195,7 @@ export class OrganizationsFake extends OrganizationTree implements FakeService {
         ];
       case 'move-account': {
         const n = existing(c.account, 'ACCOUNT');
+        this.moves.push({ account: c.account, from: n.parentId ?? this.rootId, at: Date.parse(time) });
         this.put(c.account, { ...n, parentId: parentOf(c.to) });
         return [cloudTrailEvent(c, { ...ctx, ...(n.parentId !== undefined && { sourceParentId: n.parentId }) })];
       }

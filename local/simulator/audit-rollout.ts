@@ -22,8 +22,11 @@ export interface RolloutRecords {
   readonly templates: LaunchTemplates;
 }
 
-/** A channel's waves as accounts, in order (the catalog's `rollout.waves`, OUs resolved to their accounts). */
-export type WavesOf = (image: string, channel: string) => readonly ReadonlySet<string>[] | undefined;
+/**
+ * A channel's waves as accounts at the instant `at`, in order (the catalog's `rollout.waves`, OUs resolved to the
+ * accounts under them then: an account moved between two waves' OUs belongs to the one it was in).
+ */
+export type WavesOf = (image: string, channel: string, at: number) => readonly ReadonlySet<string>[] | undefined;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -75,9 +78,10 @@ export function auditWaveOrder(records: RolloutRecords, wavesOf: WavesOf): { pro
   }
   for (const [key, refreshes] of byRollout) {
     const [image, channel] = (key.split(' ')[0] ?? '').split('/') as [string, string | undefined];
-    const waves = channel === undefined ? undefined : wavesOf(image, channel);
-    if (!waves) continue;
-    const waveOf = (r: InstanceRefresh) => waves.findIndex((accounts) => accounts.has(r.group.account));
+    if (channel === undefined || !wavesOf(image, channel, Number.POSITIVE_INFINITY)) continue;
+    // The wave of the account as the organization held it when the refresh started.
+    const waveOf = (r: InstanceRefresh) =>
+      (wavesOf(image, channel, r.startTime) ?? []).findIndex((accounts) => accounts.has(r.group.account));
     for (const later of refreshes) {
       const n = waveOf(later);
       if (n <= 0) continue;
@@ -113,17 +117,36 @@ interface WavesSpec {
   };
 }
 
-/** A channel's waves as account sets, from the catalog's channels and the organization's OUs. */
+/** A channel's waves as account sets, from the catalog's channels and the organization's OUs at an instant. */
 export function wavesFromCatalog(
   channels: readonly { readonly name: string }[],
-  accountsUnder: (ou: string) => readonly string[],
+  accountsUnder: (ou: string, at: number) => readonly string[],
 ): WavesOf {
-  return (_image, channel) => {
+  return (_image, channel, at) => {
     const spec = channels.find((c) => c.name === channel) as WavesSpec | undefined;
     return spec?.rollout?.waves?.map(
-      (w) => new Set([...(w.accounts ?? []), ...(w.ous ?? []).flatMap((ou) => accountsUnder(ou))]),
+      (w) => new Set([...(w.accounts ?? []), ...(w.ous ?? []).flatMap((ou) => accountsUnder(ou, at))]),
     );
   };
+}
+
+/** The organization as the audit reads it: today's tree and the accounts moved since the run began. */
+export interface MovedOrganization {
+  accountsUnder(ou: string): readonly string[];
+  ancestors(id: string): readonly string[];
+  readonly moves: readonly { account: string; from: string; at: number }[];
+}
+
+/** The accounts under `ou` at `at`: today's, each account moved since put back where the first later move took it from. */
+export function accountsUnderAt(org: MovedOrganization, ou: string, at: number): string[] {
+  const under = new Set(org.accountsUnder(ou));
+  const then = new Map<string, string>();
+  for (const m of org.moves) if (m.at > at && !then.has(m.account)) then.set(m.account, m.from);
+  for (const [account, parent] of then) {
+    if (parent === ou || org.ancestors(parent).includes(ou)) under.add(account);
+    else under.delete(account);
+  }
+  return [...under];
 }
 
 /** Both checks, with what each examined. */

@@ -1,7 +1,7 @@
 import { auditConsumerAccess } from './audit-consumers.js';
 import { auditKeys } from './audit-keys.js';
 import type { PausedChannel } from './audit-recovering.js';
-import { auditRollout, wavesFromCatalog } from './audit-rollout.js';
+import { accountsUnderAt, auditRollout, wavesFromCatalog } from './audit-rollout.js';
 import { auditLaunchPermissions } from './audit-sharing.js';
 import type { LocalCloud } from './cloud.js';
 import type { SimulationReport } from './report.js';
@@ -100,7 +100,7 @@ export function auditConsistency(
           refreshes: autoscaling.refreshes,
           templates: ec2.templates,
         },
-        wavesFromCatalog(cloud.catalog.channels, (ou) => organizations.accountsUnder(ou)),
+        wavesFromCatalog(cloud.catalog.channels, (ou, at) => accountsUnderAt(organizations, ou, at)),
       )
     : { problems: [], checks: {} };
   problems.push(...rollout.problems);

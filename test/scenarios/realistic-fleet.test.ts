@@ -13,7 +13,8 @@ import { goldsmith, simulateSaved } from './saved-run.js';
  * group. The channel leaves protected and Standby instances alone (the defaults, Ignore) and a late alarm takes its
  * whole wave back (lateAlarmScope wave). 1.0.0/2 rolls out; once the canary wave is healthy, the team deploys its
  * own template version (instance type and user data), then the tenant's alarm fires while wave-1 refreshes. 1.0.0/3
- * comes later and completes.
+ * comes later and completes, though the Standby team's account moves from wave-1's OU to the canary's while wave-1
+ * refreshes its group.
  */
 const catalog = catalogInput({ base: al2023Image({ regions: ['us-east-1'], triggers: OPENSSL_RELEASES }) }, [
   devChannel({ soak: '1h' }),
@@ -37,11 +38,14 @@ const catalog = catalogInput({ base: al2023Image({ regions: ['us-east-1'], trigg
 const [TENANT, TEAM, ECS, STANDBY] = ['200000000003', '200000000004', '200000000005', '200000000006'];
 const [V2, V3] = ['1.0.0/2', '1.0.0/3'];
 /**
- * An account moved between the two prod OUs mid-rollout belongs here (an `organization` `move-account` event) once
- * the StackSets fake deploys a move create-before-delete; the run then also checks that the moved account still
- * launches. Empty until then.
+ * The Standby team's account moves from wave-1's OU to the canary's while 1.0.0/3's wave-1 refreshes its group: the
+ * member baseline's auto-deployment creates its new stack instance (its own rollout role and grant) before it deletes
+ * the old one, whose role the engine holds credentials for.
  */
-const OU_MOVES: Record<string, unknown>[] = [];
+const MOVED_AT = '2027-01-03T09:35:00Z';
+const OU_MOVES: Record<string, unknown>[] = [
+  { at: MOVED_AT, kind: 'organization', change: 'move-account', account: STANDBY, to: PRD[0] },
+];
 const scenario = {
   start: '2027-01-01T00:00:00Z',
   until: '2027-01-04T02:00:00Z',
@@ -119,6 +123,28 @@ describe('a rollout through realistic groups, a team deploy and a tenant alarm, 
     for (const check of ['mixed-policy-kept', 'protected-standby-preference', 'team-version-kept'])
       expect(checks[check], check).toBe(10);
     expect(checks['waves-ended']).toBe(3);
+  });
+
+  it('keeps the account moved mid-rollout launching: one CURRENT stack instance, its role and grant, its group refreshed to 1.0.0/3 once', async () => {
+    const moved = Date.parse(MOVED_AT);
+    const baseline = report.memberBaseline;
+    const instances = baseline?.instances.filter((i) => i.account === STANDBY) ?? [];
+    expect(instances.map((i) => i.status)).toEqual(['CURRENT']);
+    expect(Date.parse(instances[0]?.at ?? '')).toBeGreaterThan(moved);
+    // The new instance's role alone (the old one deleted with its stack), and its grant, in force since the move.
+    expect(baseline?.rolloutRoles.filter((a) => a === STANDBY)).toEqual([STANDBY]);
+    const grants = baseline?.grants.filter((g) => g.account === STANDBY) ?? [];
+    expect(grants).toHaveLength(1);
+    expect(Date.parse(grants[0]?.inForceAt ?? '')).toBeGreaterThan(moved);
+    // The end-of-run audit finds the key usable by every target's Auto Scaling, the moved account's included.
+    expect(report.consistency.checks?.['key-usable-by-targets']).toBeGreaterThan(0);
+    expect(report.consistency.problems).toEqual([]);
+    // Its group refreshed once, read to Successful across the move (the old role's credentials refused on the way).
+    const { stdout } = await goldsmith(['rollout', 'status', 'base', 'prod', '--version', V3, '--local', cloud]);
+    expect(stdout.split('\n').filter((l) => l.includes(`${STANDBY} us-east-1 base-prod`))).toEqual([
+      expect.stringMatching(/: Successful /),
+    ]);
+    expect(rolloutNotes(report, V3).map((n) => n.subject)).toContain(`base ${V3}: prod rollout completed`);
   });
 
   it('counts the protected and Standby instances 1.0.0/3 left on the old version, and keeps the team’s version', async () => {

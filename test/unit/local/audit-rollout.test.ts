@@ -1,7 +1,12 @@
 import { StartInstanceRefreshCommand } from '@aws-sdk/client-auto-scaling';
 import { CreateLaunchTemplateVersionCommand } from '@aws-sdk/client-ec2';
 import { afterEach, describe, expect, it } from 'vitest';
-import { auditRollout, type RolloutRecords } from '../../../local/simulator/audit-rollout.js';
+import {
+  accountsUnderAt,
+  auditRollout,
+  type RolloutRecords,
+  wavesFromCatalog,
+} from '../../../local/simulator/audit-rollout.js';
 import { resetClients } from './helpers.js';
 import { MEMBER, memberClients, memberGroup, rolloutCloud } from './rollout-member.js';
 
@@ -101,5 +106,25 @@ describe('the rollout audit', () => {
         : r,
     );
     expect(auditRollout({ ...recs, refreshes: done }, waves).problems).toEqual([]);
+  });
+
+  it('places an account moved between two waves’ OUs in the wave whose OU it was in when its refresh started', () => {
+    const [PRD1, PRD2, MOVED, STAYED] = ['ou-x1y2-prd00001', 'ou-x1y2-prd00002', '200000000006', '200000000005'];
+    const at = Date.parse('2027-01-03T09:35:00Z');
+    // Today's tree: the moved account is under PRD1 now; it was under PRD2 until `at`.
+    const org = {
+      accountsUnder: (ou: string) => (ou === PRD1 ? [MOVED] : ou === PRD2 ? [STAYED] : []),
+      ancestors: () => ['r-x1y2'],
+      moves: [{ account: MOVED, from: PRD2, at }],
+    };
+    expect(accountsUnderAt(org, PRD2, at - MIN).sort()).toEqual([STAYED, MOVED].sort());
+    expect(accountsUnderAt(org, PRD1, at - MIN)).toEqual([]);
+    expect(accountsUnderAt(org, PRD1, at + MIN)).toEqual([MOVED]);
+    const waves = wavesFromCatalog(
+      [{ name: 'prod', rollout: { waves: [{ ous: [PRD1] }, { ous: [PRD2] }] } } as { name: string }],
+      (ou, when) => accountsUnderAt(org, ou, when),
+    );
+    expect(waves('base', 'prod', at - MIN)?.map((w) => [...w].sort())).toEqual([[], [STAYED, MOVED].sort()]);
+    expect(waves('base', 'prod', at + MIN)?.map((w) => [...w])).toEqual([[MOVED], [STAYED]]);
   });
 });
