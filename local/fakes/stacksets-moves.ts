@@ -62,3 +62,29 @@ export function listedAt(own: readonly StackInstance[], leaving: Leaving[], now:
   );
   return [...listed, ...old];
 }
+
+/** Defers a moved account's old instance's deletion to `at`: listed as leaving, its deletion armed on the clock. */
+export function deferDeletion(leaving: Leaving[], arm: (stackId: string, at: number) => void) {
+  return (instance: StackInstance, at: number): void => {
+    instance.deletingFrom = at;
+    leaving.push({ instance, ran: false });
+    arm(instance.stackId, at);
+  };
+}
+
+/**
+ * Runs the armed deletion of the leaving instance `stackId` (`run`: its stack's Delete from its start), listed as
+ * being deleted for {@link STACK_DELETION_MS} at least; a second run does nothing.
+ */
+export async function runDeletion(
+  leaving: Leaving[],
+  stackId: string,
+  run: (instance: StackInstance, from: number) => Promise<void> | undefined,
+): Promise<void> {
+  const entry = leaving.find((l) => l.instance.stackId === stackId && !l.ran);
+  if (!entry) return;
+  entry.ran = true;
+  const from = entry.instance.deletingFrom ?? entry.instance.at;
+  await run(entry.instance, from);
+  entry.instance.at = Math.max(entry.instance.at, from + STACK_DELETION_MS);
+}

@@ -2,7 +2,7 @@ import { checkRequest } from '../models/request-check.js';
 import type { OrganizationTree } from './organization-tree.js';
 import { runDeployment, stackIdOf } from './stacksets-deploy.js';
 import type { MemberCloud } from './stacksets-inline-function.js';
-import { type Leaving, type ListedInstance, listedAt, STACK_DELETION_MS } from './stacksets-moves.js';
+import { deferDeletion, type Leaving, type ListedInstance, listedAt, runDeletion } from './stacksets-moves.js';
 import { checkCreateStackSet } from './stacksets-requests.js';
 import { runInstanceStack, type StackRoles } from './stacksets-stack.js';
 import {
@@ -49,10 +49,7 @@ export class StackSetsFake {
   private queued = 0;
   /** The stacks accounts deployed by hand from the stack set's template (deployByHand). */
   readonly byHand: StackInstance[] = [];
-  /**
-   * Moved accounts' old instances whose deletion is on the clock (`armDeletion`), listed until it has ended: `ran`
-   * once their stack's Delete ran.
-   */
+  /** Moved accounts' old instances whose deletion is on the clock (`armDeletion`), listed until it has ended. */
   readonly leaving: Leaving[] = [];
   /** The virtual time, for what ListStackInstances shows; absent, every stack shows as ended. */
   clock: (() => number) | undefined;
@@ -167,13 +164,7 @@ export class StackSetsFake {
       stackFor: (account: string, region: string, ou: string, at: number) => this.stackFor(account, region, ou, at),
       runStack: (type: 'Create' | 'Delete', i: StackInstance, s: CreateStackSetInput, at: number) =>
         this.runStack(type, i, s, at),
-      ...(this.armDeletion && {
-        deleteLater: (instance: StackInstance, at: number) => {
-          instance.deletingFrom = at;
-          this.leaving.push({ instance, ran: false });
-          this.armDeletion?.(instance.stackId, at);
-        },
-      }),
+      ...(this.armDeletion && { deleteLater: deferDeletion(this.leaving, this.armDeletion) }),
     };
     this.operations.push(await runDeployment(world, now, explicit, preferences));
   }
@@ -241,14 +232,9 @@ export class StackSetsFake {
   }
 
   /** Runs the deletion of a moved account's old instance armed for now (armDeletion); a second run does nothing. */
-  async deleteLeaving(stackId: string): Promise<void> {
-    const entry = this.leaving.find((l) => l.instance.stackId === stackId && !l.ran);
+  deleteLeaving(stackId: string): Promise<void> {
     const set = this.stackSet;
-    if (!entry || !set) return;
-    entry.ran = true;
-    const from = entry.instance.deletingFrom ?? entry.instance.at;
-    await this.runStack('Delete', entry.instance, set, from);
-    entry.instance.at = Math.max(entry.instance.at, from + STACK_DELETION_MS);
+    return runDeletion(this.leaving, stackId, (i, from) => (set ? this.runStack('Delete', i, set, from) : undefined));
   }
 
   /** The instances as ListStackInstances shows them at the clock's time (stacksets-moves.ts). */
