@@ -17,7 +17,9 @@ export function createTemplateVersion(
   scope: MemberScope,
   input: { launchTemplateId: string; sourceVersion: number; imageId: string; clientToken: string; description: string },
 ): Promise<number> {
-  // Run again as another role, the same ClientToken hands back the version the first run created, if it did.
+  // Run again as another role once refused, the same request with the same ClientToken completes no more than once
+  // (https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html): the version the first run created, if
+  // it did, and read back beside its source either way.
   return asMember(scope, (acting) => createVersionAs(acting, input));
 }
 
