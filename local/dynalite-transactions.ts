@@ -1,5 +1,3 @@
-import type { InProcessResponse } from './dynalite-in-process.js';
-
 /**
  * DynamoDB's TransactWriteItems for the in-process dynalite, which has no transactions of its own: up to 100
  * actions, no two on one item, all or nothing
@@ -12,19 +10,23 @@ import type { InProcessResponse } from './dynalite-in-process.js';
  */
 
 type Json = Record<string, unknown>;
-type Run = (op: string, input: unknown) => Promise<InProcessResponse>;
-type Answer = (statusCode: number, data: unknown) => InProcessResponse;
+/** The part of the in-process handler's answer (dynalite-in-process.ts `InProcessResponse`) this reads. */
+interface DynamoAnswer {
+  response: { statusCode: number; body: Uint8Array };
+}
+type Run<R> = (op: string, input: unknown) => Promise<R>;
+type Answer<R> = (statusCode: number, data: unknown) => R;
 
 const MAX_ACTIONS = 100;
 const OPS = { Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem' } as const;
 const decoder = new TextDecoder();
 
 const isJson = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const bodyOf = (r: InProcessResponse): Json => {
+const bodyOf = (r: DynamoAnswer): Json => {
   const parsed: unknown = JSON.parse(decoder.decode(r.response.body) || '{}');
   return isJson(parsed) ? parsed : {};
 };
-const validation = (answer: Answer, message: string) =>
+const validation = <R>(answer: Answer<R>, message: string) =>
   answer(400, { __type: 'com.amazon.coral.validate#ValidationException', message });
 
 interface Step {
@@ -51,7 +53,12 @@ function stepOf(action: unknown): Step | string {
   return { op, request: single, table: String(request.TableName), key };
 }
 
-export async function transactWriteItems(input: unknown, run: Run, answer: Answer): Promise<InProcessResponse> {
+/** Runs one TransactWriteItems request through `run` (one operation as dynalite's server runs it). */
+export async function transactWriteItems<R extends DynamoAnswer>(
+  input: unknown,
+  run: Run<R>,
+  answer: Answer<R>,
+): Promise<R> {
   const actions = isJson(input) && Array.isArray(input.TransactItems) ? input.TransactItems : [];
   if (actions.length < 1 || actions.length > MAX_ACTIONS) {
     return validation(answer, `TransactItems must hold 1 to ${MAX_ACTIONS} actions, not ${actions.length}`);

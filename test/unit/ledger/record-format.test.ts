@@ -37,6 +37,23 @@ describe('the record format', () => {
     });
   });
 
+  it("stamps and guards each ledger action of a TransactWriteItems as its single-item request, and no other table's", () => {
+    const put = { TableName: 'ledger', Item: { pk: 'a', sk: 'b' }, ConditionExpression: 'attribute_not_exists(sk)' };
+    const del = { TableName: 'ledger', Key: { pk: 'a', sk: 'c' } };
+    const other = { Put: { TableName: 'other', Item: { pk: 'x' } } };
+    const shaped = shapeLedgerRequest(
+      'TransactWriteItemsCommand',
+      { TransactItems: [{ Put: put }, { Delete: del }, other] },
+      'ledger',
+    );
+    expect(shaped.TransactItems).toEqual([
+      { Put: shapeLedgerRequest('PutItemCommand', put, 'ledger') },
+      { Delete: shapeLedgerRequest('DeleteItemCommand', del, 'ledger') },
+      other,
+    ]);
+    expect(shaped.TransactItems).toMatchObject([{ Put: { Item: { recordFormat: 2 } } }, {}, {}]);
+  });
+
   it('reads the format through a projection, except from the image-view index that does not hold it', () => {
     const get = { TableName: 'ledger', Key: {}, ProjectionExpression: 'loaded' };
     expect(shapeLedgerRequest('GetItemCommand', get, 'ledger')).toMatchObject({
