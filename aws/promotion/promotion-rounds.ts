@@ -1,5 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, paginateQuery, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { shapeLedgerTransaction } from '../../core/ledger/format-transactions.js';
 import { archivedRoundSk, imagePk, roundItemPrefixes, roundSk } from '../../core/ledger/keys.js';
 import type { RoundRecord, RoundStart } from '../../core/promotion/rounds.js';
 import { documentClient, ledgerTable } from '../clients/dynamodb.js';
@@ -106,7 +107,9 @@ export async function archiveRound(
     ];
   });
   try {
-    await documentClient().send(new TransactWriteCommand({ TransactItems: [recordPut, ...moves] }));
+    // Stamped and guarded with the ledger's record format, as every single-item write is.
+    const TransactItems = shapeLedgerTransaction([recordPut, ...moves], table);
+    await documentClient().send(new TransactWriteCommand({ TransactItems }));
     return true;
   } catch (error) {
     // A failed condition cancels the whole transaction: TransactionCanceledException with a ConditionalCheckFailed

@@ -16,8 +16,9 @@ import {
  * commands resolve to these names). Pure: aws/ledger/ledger-format.ts runs it on every request of the document client, so no
  * writer or reader of the ledger spells the format itself.
  *
- * - writes (PutItem, UpdateItem, DeleteItem, and each of them in a TransactWriteItems): stamped with this release's
- *   format, and conditional on the item holding no newer record; BatchWriteItem takes no conditions, so its puts are only stamped;
+ * - writes (PutItem, UpdateItem, DeleteItem): stamped with this release's format, and conditional on the item
+ *   holding no newer record; BatchWriteItem takes no conditions, so its puts are only stamped; a TransactWriteItems
+ *   is shaped by its writer, action by action, with this function (core/ledger/format-transactions.ts);
  * - reads (GetItem, Query, Scan, BatchGetItem): a projection also reads the format; a newer record is refused: a
  *   GetItem throws {@link RecordFormatError}, a page of many leaves it out (the others are read as usual).
  */
@@ -42,9 +43,6 @@ export function shapeLedgerRequest(operation: string, input: Input, table: strin
       : withFormatProjection(request as Input);
     return { ...input, RequestItems: { ...batch, [table]: shaped } };
   }
-  if (operation === 'TransactWriteItemsCommand' && Array.isArray(input.TransactItems)) {
-    return { ...input, TransactItems: input.TransactItems.map((t: Item) => shapeTransactItem(t, table)) };
-  }
   if (input.TableName !== table) return input;
   switch (operation) {
     case 'PutItemCommand':
@@ -67,26 +65,6 @@ export function shapeLedgerRequest(operation: string, input: Input, table: strin
     default:
       return input;
   }
-}
-
-/**
- * One action of a TransactWriteItems on the ledger, shaped as its single-item request would be: a Put stamped and
- * guarded, an Update stamped and guarded, a Delete guarded (actions on other tables are left as they are).
- */
-function shapeTransactItem(action: Item, table: string): Item {
-  const { Put, Update, Delete } = action;
-  if (isRecord(Put) && Put.TableName === table)
-    return { Put: guardCondition({ ...Put, Item: stampItem(Put.Item as Item) }) };
-  if (isRecord(Update) && Update.TableName === table) {
-    return {
-      Update: guardCondition({
-        ...Update,
-        UpdateExpression: stampUpdateExpression(String(Update.UpdateExpression ?? '')),
-      }),
-    };
-  }
-  if (isRecord(Delete) && Delete.TableName === table) return { Delete: guardCondition(Delete) };
-  return action;
 }
 
 /** A newer record a read left out: its key and why. */

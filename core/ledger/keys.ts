@@ -63,12 +63,14 @@ export const skPrefix = {
   drift: 'DRIFT#',
   /** A version's rollout to a channel's member groups (`ROLLOUT#<channel>#<buildVersion>`), core/rollout/record.ts. */
   rollout: 'ROLLOUT#',
-  /**
-   * A version's promotion rounds (`ROUND#<buildVersion>#…`): the round record (`#current`) and the promotion, gate,
-   * approval and soak items of each earlier round, archived when the next round started (`#r<n>#<their sort key>`).
-   */
-  round: 'ROUND#',
 } as const;
+
+/**
+ * One more prefix of an image's partition, kept apart from `skPrefix` so only the functions that use it bundle it: a
+ * version's promotion rounds (`ROUND#<buildVersion>#…`), the round record (`#current`) and the promotion, gate,
+ * approval and soak items of each earlier round, archived when the next round started (`#r<n>#<their sort key>`).
+ */
+export const ROUND_PREFIX = 'ROUND#';
 
 /** The prefixes of a version's items one promotion round writes: archived as a whole when the next round starts. */
 export function roundItemPrefixes(buildVersion: string): string[] {
@@ -77,7 +79,7 @@ export function roundItemPrefixes(buildVersion: string): string[] {
 
 /** The round record of a version (which round is the current one, and how each began): `ROUND#<v>#current`. */
 export function roundSk(buildVersion: string): string {
-  return `${skPrefix.round}${buildVersion}#current`;
+  return `${ROUND_PREFIX}${buildVersion}#current`;
 }
 
 /**
@@ -86,7 +88,7 @@ export function roundSk(buildVersion: string): string {
  * a clean slate and the earlier one stays for `history`.
  */
 export function archivedRoundSk(buildVersion: string, round: number, sk: string): string {
-  return `${skPrefix.round}${buildVersion}#r${round}#${sk}`;
+  return `${ROUND_PREFIX}${buildVersion}#r${round}#${sk}`;
 }
 
 /** The rollout record of one version to one channel: `ROLLOUT#<channel>#<buildVersion>`. */

@@ -32,7 +32,7 @@ const HASH_LENGTH = 12;
 export function executionNameFor(buildVersionArn: string, suffix = ''): string {
   const hash = createHash('sha256').update(buildVersionArn).digest('hex').slice(0, HASH_LENGTH);
   const tail = buildVersionArn.split(':image/')[1] ?? buildVersionArn;
-  const readable = tail.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, MAX_EXECUTION_NAME - hash.length - 1 - suffix.length);
+  const readable = tail.replace(/[^\w-]/g, '-').slice(0, MAX_EXECUTION_NAME - hash.length - 1 - suffix.length);
   return `${readable}-${hash}${suffix}`;
 }
 

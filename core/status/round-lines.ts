@@ -1,4 +1,4 @@
-import { skPrefix } from '../ledger/keys.js';
+import { ROUND_PREFIX } from '../ledger/keys.js';
 import type { RoundRecord } from '../promotion/rounds.js';
 import type { LedgerItem } from './ledger-item.js';
 
@@ -18,7 +18,7 @@ export function withEarlierRounds(items: readonly LedgerItem[]): LedgerItem[] {
 
 /** Whether an item is a version's round record (`ROUND#<v>#current`). */
 export function isRoundRecord(i: LedgerItem): boolean {
-  return typeof i.sk === 'string' && i.sk.startsWith(skPrefix.round) && i.kind === 'promotion-round';
+  return typeof i.sk === 'string' && i.sk.startsWith(ROUND_PREFIX) && i.kind === 'promotion-round';
 }
 
 /** One line per round after the first: when it began, by whom, why, and how many items of the one before it kept. */

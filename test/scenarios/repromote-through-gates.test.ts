@@ -149,6 +149,10 @@ describe('a restored version goes back into its channels only through their gate
       body: { result: { round: 2, alreadyStarted: true, executionName: started.executionName } },
     });
     expect((await getRoundRecord('base', V))?.rounds).toHaveLength(1);
+    // Round 1's execution and round 2's, each once.
+    const names = cloud.sfn.list().map((e) => e.name);
+    expect(names.filter((n) => n === started.executionName)).toHaveLength(1);
+    expect(names.filter((n) => n.endsWith('-g2'))).toEqual([started.executionName]);
   });
 
   it('refuses another request while round 2 runs', async () => {
