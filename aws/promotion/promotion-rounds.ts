@@ -1,9 +1,10 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, paginateQuery, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, paginateQuery, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { shapeLedgerTransaction } from '../../core/ledger/format-transactions.js';
 import { archivedRoundSk, imagePk, roundItemPrefixes, roundSk } from '../../core/ledger/keys.js';
 import type { RoundRecord, RoundStart } from '../../core/promotion/rounds.js';
 import { documentClient, ledgerTable } from '../clients/dynamodb.js';
+import { conditionalWrite } from '../ledger/ledger-writes.js';
 
 /**
  * A version's promotion rounds in the ledger (core/promotion/rounds.ts): the round record `ROUND#<v>#current` and
@@ -130,4 +131,29 @@ function isCancelledOnCondition(error: unknown): boolean {
   }
   const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
   return reasons.some((r) => r.Code === 'ConditionalCheckFailed');
+}
+
+/**
+ * Records that Step Functions confirmed the start of round `round`'s execution (StartExecution answered, or said it
+ * exists), while that round is still the current one.
+ * @returns false when a later round began meanwhile.
+ */
+export async function markRoundStarted(
+  image: string,
+  version: string,
+  round: number,
+  executionName: string,
+): Promise<boolean> {
+  return conditionalWrite(() =>
+    documentClient().send(
+      new UpdateCommand({
+        TableName: ledgerTable(),
+        Key: { pk: imagePk(image), sk: roundSk(version) },
+        UpdateExpression: 'SET executionStarted = :name',
+        ConditionExpression: '#round = :round',
+        ExpressionAttributeNames: { '#round': 'round' },
+        ExpressionAttributeValues: { ':name': executionName, ':round': round },
+      }),
+    ),
+  );
 }

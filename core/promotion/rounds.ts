@@ -28,6 +28,8 @@ export interface RoundRecord {
   version: string;
   round: number;
   rounds: RoundStart[];
+  /** The execution of the current round, once Step Functions confirmed its start (absent until then). */
+  executionStarted?: string | undefined;
 }
 
 /** One channel decision of the current round, as the ledger holds it (`PROMOTION#<v>#<channel>`). */
@@ -74,8 +76,8 @@ export function roundRunning(
 /**
  * Decides `promote IMAGE VERSION --through-gates`: refused, changing nothing, when the version is still revoked,
  * was never revoked, or a round of it is still running; a repeat of the request that started this restore's round
- * (same caller and reason) is that round again, not a second one; another request for a restore whose round already
- * began is refused.
+ * (same caller and reason) is that round again, not a second one, and so is any request while that round's start is
+ * not confirmed; another request for a restore whose round already began is refused.
  */
 export function decideRound(input: {
   what: string;
@@ -105,6 +107,11 @@ export function decideRound(input: {
   const forThisRestore = record?.rounds.find((r) => r.forRevokedAt === revokedAtOf(revocation));
   const repeat = sameRequest(record, revocation, input);
   if (repeat) return { start: false, repeat };
+  // Recorded but its execution's start never confirmed (the request that began it failed after the archive): any
+  // request for this restore finishes that round rather than being told it runs.
+  if (forThisRestore && record?.executionStarted !== forThisRestore.executionName) {
+    return { start: false, repeat: forThisRestore };
+  }
   if (running.running) {
     return {
       start: false,

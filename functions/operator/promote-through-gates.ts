@@ -2,7 +2,12 @@ import { listBuilds } from '../../aws/lifecycle/lifecycle-ledger.js';
 import { getRevocation } from '../../aws/lifecycle/promotion-findings.js';
 import { listOutcomes } from '../../aws/promotion/promotion-ledger.js';
 import { getPause } from '../../aws/promotion/promotion-pauses.js';
-import { archiveRound, currentRoundItems, getRoundRecord } from '../../aws/promotion/promotion-rounds.js';
+import {
+  archiveRound,
+  currentRoundItems,
+  getRoundRecord,
+  markRoundStarted,
+} from '../../aws/promotion/promotion-rounds.js';
 import { startNamedExecution } from '../../aws/promotion/stepfunctions.js';
 import { roundExecutionNameFor } from '../../core/promotion/naming.js';
 import {
@@ -55,11 +60,14 @@ export async function promoteThroughGates(
   const stateMachineArn = process.env.STATE_MACHINE_ARN;
   if (!stateMachineArn) throw new Error('STATE_MACHINE_ARN is not set');
   if ('refusal' in verdict) throw new Refusal(verdict.status, verdict.refusal);
-  if ('repeat' in verdict) {
-    // The same request again: its round was recorded; starting it again by its name is a no-op once it started.
-    await startNamedExecution(stateMachineArn, verdict.repeat.executionName, input);
-    return resultOf(image, version, channels, verdict.repeat, true);
-  }
+  // The round is recorded first, then started; Step Functions' answer is recorded last, so a request that failed in
+  // between leaves a round whose next request (any, for this restore) starts it: by its name, a no-op once started.
+  const begin = async (start: RoundStart, again: boolean) => {
+    await startNamedExecution(stateMachineArn, start.executionName, input);
+    await markRoundStarted(image, version, start.round, start.executionName);
+    return resultOf(image, version, channels, start, again);
+  };
+  if ('repeat' in verdict) return begin(verdict.repeat, true);
   const items = await currentRoundItems(image, version);
   if (archiveActions(items.length) > MAX_ROUND_ACTIONS) {
     throw new Refusal(
@@ -83,11 +91,9 @@ export async function promoteThroughGates(
     if (!twin) {
       throw new Refusal(409, `another request began a round of ${what} meanwhile: nothing started. Nothing changed.`);
     }
-    await startNamedExecution(stateMachineArn, twin.executionName, input);
-    return resultOf(image, version, channels, twin, true);
+    return begin(twin, true);
   }
-  await startNamedExecution(stateMachineArn, start.executionName, input);
-  return resultOf(image, version, channels, start, false);
+  return begin(start, false);
 }
 
 function resultOf(image: string, version: string, channels: string[], start: RoundStart, alreadyStarted: boolean) {

@@ -40,6 +40,8 @@ const catalog = orgCatalog(
 );
 const V = '1.0.0/1';
 const REASON = 'CVE-2027-0042 does not apply: the vulnerable module is not loaded';
+/** Step Functions down while the first request for round 2 is made. */
+const SFN_DOWN = { service: 'sfn', from: '2027-02-02T01:20:00Z', until: '2027-02-02T01:50:00Z' };
 
 let cloud: LocalCloud;
 let roundOneLink: string;
@@ -69,7 +71,10 @@ const approveLinkOf = (approvalId: string): string => {
 };
 
 beforeAll(async () => {
-  cloud = await startOperatorCloud(catalog, '2027-02-20T00:00:00Z', { approvals: 'none' });
+  cloud = await startOperatorCloud(catalog, '2027-02-20T00:00:00Z', {
+    approvals: 'none',
+    faults: { outages: [SFN_DOWN] },
+  });
   await releaseOpenssl(cloud, '3.0.17');
   await cloud.clock.run('2027-02-02T00:00:00Z');
   const approval = await getApproval('base', V, 'prod');
@@ -121,21 +126,45 @@ describe('promote IMAGE VERSION --through-gates: refusals, nothing changed', () 
 describe('a restored version goes back into its channels only through their gates', () => {
   let started: Record<string, unknown>;
 
-  it('starts round 2 from the first channel, archiving round 1; no pointer moves yet', async () => {
-    await cloud.clock.run('2027-02-02T02:00:00Z');
+  it('records round 2 before starting it: a start Step Functions refused leaves nothing running', async () => {
+    await cloud.clock.run('2027-02-02T01:30:00Z');
     expect((await operator({ action: 'restore', image: 'base', version: V, reason: 'false positive' })).status).toBe(
       200,
     );
-    const reply = await throughGates();
+    const failed = await onTheClock({
+      action: 'promote-through-gates',
+      image: 'base',
+      version: V,
+      reason: REASON,
+    }).catch((error: unknown) => error);
+    // The operator function fails once the SDK's retries meet Step Functions still down: the caller sees an error.
+    expect(failed).toMatchObject({ name: 'ServiceUnavailable' });
+    expect(await getRoundRecord('base', V)).toMatchObject({ round: 2, rounds: [{ round: 2, reason: REASON }] });
+    expect(await getRoundRecord('base', V)).not.toHaveProperty('executionStarted');
+    expect(cloud.sfn.list().filter((e) => e.name.endsWith('-g2'))).toEqual([]);
+  });
+
+  it("starts that round at the next request, anyone's, once Step Functions answers; no pointer moves yet", async () => {
+    await cloud.clock.run('2027-02-02T02:00:00Z');
+    const reply = await throughGates(V, 'after the Step Functions outage');
     expect(reply).toMatchObject({
       status: 200,
       body: {
         ok: true,
         action: 'promote-through-gates',
-        result: { image: 'base', version: V, round: 2, channels: ['dev', 'prod'], by: SESSION, alreadyStarted: false },
+        result: {
+          image: 'base',
+          version: V,
+          round: 2,
+          channels: ['dev', 'prod'],
+          by: SESSION,
+          reason: REASON,
+          alreadyStarted: true,
+        },
       },
     });
     started = (reply.body as { result: Record<string, unknown> }).result;
+    expect(await getRoundRecord('base', V)).toMatchObject({ executionStarted: started.executionName });
     // Round 1's promotion, gate, approval and soak records are archived: dev promoted, prod aborted, and more.
     expect(started.archived).toBeGreaterThanOrEqual(4);
     expect(await getApproval('base', V, 'prod')).toBeUndefined();

@@ -24,6 +24,7 @@ const roundTwo: RoundRecord = {
       archived: 6,
     },
   ],
+  executionStarted: 'base-1-0-0-1-abc-g2',
 };
 
 describe('roundRunning', () => {
@@ -89,6 +90,15 @@ describe('decideRound', () => {
     });
     expect(decideRound({ ...ask, by: 'bob', revocation: restored, record: roundTwo, running: ended })).toMatchObject({
       refusal: expect.stringContaining('went through its gates again since its restore (round 2'),
+    });
+  });
+
+  it("answers any request with this restore's round while Step Functions has not confirmed its start", () => {
+    const unconfirmed = { ...roundTwo, executionStarted: undefined };
+    const running = { running: true, at: 'at dev' } as const;
+    expect(decideRound({ ...ask, by: 'bob', revocation: restored, record: unconfirmed, running })).toEqual({
+      start: false,
+      repeat: roundTwo.rounds[0],
     });
   });
 
