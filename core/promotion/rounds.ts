@@ -140,6 +140,17 @@ export function sameRequest(
   );
 }
 
+/**
+ * Refused for an image whose channels roll out to member Auto Scaling groups: a channel's rollout is named after its
+ * image, channel and version (core/rollout/request.ts), so the round before holds that name and Publish would not
+ * start the rollout of a later round. Undefined when no channel of the round rolls out.
+ */
+export function rolloutRoundRefusal(what: string, rollingChannels: readonly string[]): string | undefined {
+  return rollingChannels.length === 0
+    ? undefined
+    : `${what}: ${rollingChannels.join(', ')} roll(s) out to member Auto Scaling groups, which a promotion round after the first does not start again: nothing started. Nothing changed.`;
+}
+
 /** How many items one archiving transaction may carry: TransactWriteItems takes at most 100 actions. */
 export const MAX_ROUND_ACTIONS = 100;
 

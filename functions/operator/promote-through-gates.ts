@@ -15,11 +15,13 @@ import {
   decideRound,
   MAX_ROUND_ACTIONS,
   type RoundStart,
+  rolloutRoundRefusal,
   roundRunning,
   sameRequest,
 } from '../../core/promotion/rounds.js';
 import type { PromotionInput } from '../../core/promotion/types.js';
 import type { OperatorRequestOf } from '../../events/operator-request.js';
+import { bundledCatalog } from '../lib/catalog.js';
 import { promotionPlans } from '../promotion/plans.js';
 import { Refusal } from './refusal.js';
 
@@ -60,6 +62,11 @@ export async function promoteThroughGates(
   const stateMachineArn = process.env.STATE_MACHINE_ARN;
   if (!stateMachineArn) throw new Error('STATE_MACHINE_ARN is not set');
   if ('refusal' in verdict) throw new Refusal(verdict.status, verdict.refusal);
+  const rolling = bundledCatalog()
+    .channels.filter((c) => c.rollout && channels.includes(c.name))
+    .map((c) => c.name);
+  const noRollout = verdict.start ? rolloutRoundRefusal(what, rolling) : undefined;
+  if (noRollout) throw new Refusal(409, noRollout);
   // The round is recorded first, then started; Step Functions' answer is recorded last, so a request that failed in
   // between leaves a round whose next request (any, for this restore) starts it: by its name, a no-op once started.
   const begin = async (start: RoundStart, again: boolean) => {

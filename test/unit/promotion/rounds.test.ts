@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { archiveActions, decideRound, type RoundRecord, roundRunning } from '../../../core/promotion/rounds.js';
+import {
+  archiveActions,
+  decideRound,
+  type RoundRecord,
+  rolloutRoundRefusal,
+  roundRunning,
+} from '../../../core/promotion/rounds.js';
 
 const restored = {
   state: 'restored' as const,
@@ -100,6 +106,13 @@ describe('decideRound', () => {
       start: false,
       repeat: roundTwo.rounds[0],
     });
+  });
+
+  it('refuses an image whose channels roll out, naming them, and lets one without rollouts through', () => {
+    expect(rolloutRoundRefusal('base 1.0.0/1', ['prod'])).toBe(
+      'base 1.0.0/1: prod roll(s) out to member Auto Scaling groups, which a promotion round after the first does not start again: nothing started. Nothing changed.',
+    );
+    expect(rolloutRoundRefusal('base 1.0.0/1', [])).toBeUndefined();
   });
 
   it('counts one action for the round record and two per archived item', () => {
