@@ -13,7 +13,6 @@ import type { LedgerItem } from './ledger-item.js';
 import { findingsReportedText } from './ledger-lines.js';
 import { lastMoveBack, type RevokedMove, type RolledBackMove, revocationsByVersion } from './pointer-moves.js';
 import { type PendingPointer, pendingPointer } from './pointer-pending.js';
-import { roundLinesOf } from './round-lines.js';
 import { type ScheduledRevocationView, scheduledRevocationsOf } from './scheduled-revocations.js';
 
 /**
@@ -63,8 +62,6 @@ export interface ImageView {
   channels: ChannelView[];
   /** Builds still building or promoting; a promotion paused (PAUSED#, not yet resumed) says where and why. */
   inFlight: InFlightBuild[];
-  /** Versions promoted again through their gates after a restore: their current round (core/status/round-lines.ts). */
-  rounds?: string[];
   lastFailure?: { version: string; at: string; what: string };
   /** The latest findings reported on a version, and what was done about them (`FOUND#`, as `history` says it). */
   lastFindings?: { version: string; at: string; what: string };
@@ -226,8 +223,6 @@ export function imageView(
 
   const inFlight = inFlightOf(items, builds, channels, outcomeOf, revocations);
   const view: ImageView = { image, channels: views, inFlight, builds: builds.length };
-  const rounds = roundLinesOf(items);
-  if (rounds.length > 0) view.rounds = rounds;
   const last = lastFailureOf(builds, outcomes);
   if (last) view.lastFailure = last;
   const found = lastFindingsOf(items);
