@@ -31,8 +31,9 @@ import { Refusal } from './refusal.js';
  * a new promotion round of the same build from the first channel — Gate (tests, findings against the channel's
  * policy now), approval, soak, Share, Publish — each channel's pointer moving only once its gates pass. The round
  * before is archived (core/promotion/rounds.ts), so its approval links and task tokens decide nothing in this one.
- * Refused, nothing changed: unknown version, still revoked, never revoked, a round still running. A repeat of the
- * same request (same caller and reason) answers the same round and starts no second one.
+ * Refused, nothing changed: unknown version, deleted, still revoked, never revoked, a round still running or already
+ * run for this restore, an image whose channels roll out. A repeat of the same request (same caller and reason), or
+ * any request while the round's start is unconfirmed, answers the same round and starts no second one.
  */
 export async function promoteThroughGates(
   request: OperatorRequestOf<'promote-through-gates'>,
