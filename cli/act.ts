@@ -31,7 +31,11 @@ const USAGE: Record<Action, { args: string; summary: string }> = {
     args: 'IMAGE CHANNEL --reason R [--version V] [--as ARN|NAME]',
     summary: 'reject what waits, saying why (the reason is announced to the people who asked, and kept)',
   },
-  promote: { args: 'IMAGE CHANNEL [--version V] [--reason R]', summary: 'end a soak early (never a gate)' },
+  promote: {
+    args: '(IMAGE CHANNEL [--version V] [--reason R] | IMAGE VERSION --through-gates --reason R)',
+    summary:
+      "end a soak early (never a gate); --through-gates: a restored version goes through every channel's gates again, from the first channel",
+  },
   rollback: { args: 'IMAGE CHANNEL [--to VERSION] [--reason R]', summary: "move a channel's pointer back" },
   revoke: {
     args: 'IMAGE VERSION (--reason R [--now | --at TIME] | --cancel [--reason R])',
@@ -109,6 +113,14 @@ function requestOf(action: Action, positionals: string[], values: Record<string,
     return { action, image, channel: second, ...opt('version'), ...opt('reason') };
   }
   if (action === 'resume') return { action, image, version: second, ...opt('reason') };
+  if (action === 'promote' && values['through-gates'] === true) {
+    if (typeof values.reason !== 'string') {
+      throw new UsageError('promote --through-gates needs --reason R (it is kept in the history)');
+    }
+    if (values.version !== undefined)
+      throw new UsageError('promote --through-gates names the version second: no --version');
+    return { action: 'promote-through-gates', image, version: second, reason: values.reason };
+  }
   if (action === 'release' || action === 'restore') {
     if (typeof values.reason !== 'string') {
       throw new UsageError(`${action} needs --reason R (it is announced and kept)`);
@@ -173,6 +185,7 @@ export function actionCommand(action: Action): Command {
         cancel: { type: 'boolean' },
         builds: { type: 'boolean' },
         now: { type: 'boolean' },
+        'through-gates': { type: 'boolean' },
       } as const;
       const parsed = await operatorOptions(
         args,

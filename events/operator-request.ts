@@ -21,6 +21,7 @@ export const OPERATOR_ACTIONS = [
   'approve',
   'reject',
   'promote',
+  'promote-through-gates',
   'rollback',
   'revoke',
   'cancel-revocation',
@@ -61,6 +62,18 @@ const promoteRequest = z.strictObject({
   channel: catalogName,
   version: imageVersion.optional(),
   reason: reason.optional(),
+});
+
+/**
+ * `promote IMAGE VERSION --through-gates --reason R`: a restored version starts a new promotion round from the first
+ * channel, through every channel's gates again (tests and findings against policy, approval, soak); refused while it
+ * is revoked, when it was never revoked, or while a round of it runs.
+ */
+const promoteThroughGatesRequest = z.strictObject({
+  action: z.literal('promote-through-gates'),
+  image: catalogName,
+  version: imageVersion,
+  reason,
 });
 
 /** `rollback IMAGE CHANNEL [--version V]`: the pointer goes back to V (default: the newest unrevoked earlier one). */
@@ -158,6 +171,7 @@ export const operatorRequestSchema = z.discriminatedUnion('action', [
   approveRequest,
   rejectRequest,
   promoteRequest,
+  promoteThroughGatesRequest,
   rollbackRequest,
   revokeRequest,
   cancelRevocationRequest,

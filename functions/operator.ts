@@ -17,6 +17,7 @@ import { answerApproval } from './lib/approval-decision.js';
 import { bundledCatalog } from './lib/catalog.js';
 import { logger } from './lib/powertools.js';
 import { promote, revoke, rollback } from './operator/lifecycle-actions.js';
+import { promoteThroughGates } from './operator/promote-through-gates.js';
 import { Refusal } from './operator/refusal.js';
 import { release } from './operator/release.js';
 import { restore } from './operator/restore.js';
@@ -29,7 +30,8 @@ import { taskHandler } from './promotion/lambda.js';
 import { startBuildsForChange } from './start-builds.js';
 
 /**
- * The operator endpoint (function URL, `AWS_IAM` auth): build, approve, reject, promote, rollback, revoke (or cancel a
+ * The operator endpoint (function URL, `AWS_IAM` auth): build, approve, reject, promote (or a restored version
+ * through its gates again), rollback, revoke (or cancel a
  * scheduled revocation), restore (a revoked version), resume (a paused promotion, or an image's paused builds), release (a version held for its
  * users), rollout pause|resume|abort|retry (a channel's rollout of a version). The caller is the ARN AWS authenticated and put in
  * `requestContext.authorizer.iam.userArn` (https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html), never
@@ -147,6 +149,8 @@ async function act(request: OperatorRequest, actor: string, caller: string, requ
       return resumeBuilds(request, caller, at);
     case 'promote':
       return promote(request, caller, at);
+    case 'promote-through-gates':
+      return promoteThroughGates(request, caller, at);
     case 'rollback':
       return rollback(request, caller, at);
     case 'revoke':

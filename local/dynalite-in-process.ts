@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { rememberDynaliteParses } from './dynalite-parse-cache.js';
 import { rememberActiveTables, repairStore, type Store, storeStringsInMemoryLevel } from './dynalite-store.js';
+import { transactWriteItems } from './dynalite-transactions.js';
 
 /**
  * dynalite's DynamoDB, answered in process: the SDK client serializes each request to DynamoDB's JSON protocol as it
@@ -134,11 +135,21 @@ export function startInProcessDynamo(): InProcessDynamo {
     }
     const target = (request.headers['x-amz-target'] ?? request.headers['X-Amz-Target'] ?? '').split('.');
     const op = target[1] ?? '';
-    const action = actions.get(op);
-    const check = checks.get(op);
-    if (target.length !== 2 || !VALID_APIS.has(target[0] ?? '') || !action || !check)
+    const known = actions.has(op) || op === 'TransactWriteItems';
+    if (target.length !== 2 || !VALID_APIS.has(target[0] ?? '') || !known)
       return Promise.resolve(answer(400, { __type: 'com.amazon.coral.service#UnknownOperationException' }));
     if (!body) return Promise.resolve(answer(400, { __type: 'com.amazon.coral.service#SerializationException' }));
+    return run(op, data);
+  };
+
+  /** One operation through dynalite's type checks, validations and action, as its server runs them. */
+  const run = (op: string, input: unknown): Promise<InProcessResponse> => {
+    let data = input;
+    if (op === 'TransactWriteItems') return transactWriteItems(data, (one, request) => run(one, request), answer);
+    const action = actions.get(op);
+    const check = checks.get(op);
+    if (!action || !check)
+      return Promise.resolve(answer(400, { __type: 'com.amazon.coral.service#UnknownOperationException' }));
     try {
       data = validations.checkTypes(data, check.types);
       validations.checkValidations(data, check.types, check.custom, store);

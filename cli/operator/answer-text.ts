@@ -86,6 +86,13 @@ export function answerText(action: string, r: Result): string {
           `promote: ended the soak of ${what} in ${str(r.channel)} early`,
           '  its soak check, sharing and publishing still run, so a finding or a revocation still stops it',
         ];
+      case 'promote-through-gates':
+        return [
+          r.alreadyStarted === true
+            ? `promote --through-gates: round ${String(r.round)} of ${what} was started by ${str(r.by)} at ${str(r.startedAt)}; nothing new started`
+            : `promote --through-gates: round ${String(r.round)} of ${what} started through ${(r.channels as string[]).join(' → ')}`,
+          "  every channel's gates apply again (tests and findings, approval, soak); a pointer moves only once they pass",
+        ];
       case 'rollback':
         return r.outcome === 'rolled-back'
           ? [`rollback: ${str(r.image)}/${str(r.channel)} moved back from ${str(r.from)} to ${str(r.to)}`]

@@ -17,7 +17,8 @@ import {
  * writer or reader of the ledger spells the format itself.
  *
  * - writes (PutItem, UpdateItem, DeleteItem): stamped with this release's format, and conditional on the item
- *   holding no newer record; BatchWriteItem takes no conditions, so its puts are only stamped;
+ *   holding no newer record; BatchWriteItem takes no conditions, so its puts are only stamped; a TransactWriteItems
+ *   is shaped by its writer, action by action, with this function (core/ledger/format-transactions.ts);
  * - reads (GetItem, Query, Scan, BatchGetItem): a projection also reads the format; a newer record is refused: a
  *   GetItem throws {@link RecordFormatError}, a page of many leaves it out (the others are read as usual).
  */

@@ -65,6 +65,32 @@ export const skPrefix = {
   rollout: 'ROLLOUT#',
 } as const;
 
+/**
+ * One more prefix of an image's partition, kept apart from `skPrefix` so only the functions that use it bundle it: a
+ * version's promotion rounds (`ROUND#<buildVersion>#…`), the round record (`#current`) and the promotion, gate,
+ * approval and soak items of each earlier round, archived when the next round started (`#r<n>#<their sort key>`).
+ */
+export const ROUND_PREFIX = 'ROUND#';
+
+/** The prefixes of a version's items one promotion round writes: archived as a whole when the next round starts. */
+export function roundItemPrefixes(buildVersion: string): string[] {
+  return [skPrefix.promotion, skPrefix.gate, skPrefix.approval, skPrefix.soak].map((p) => `${p}${buildVersion}#`);
+}
+
+/** The round record of a version (which round is the current one, and how each began): `ROUND#<v>#current`. */
+export function roundSk(buildVersion: string): string {
+  return `${ROUND_PREFIX}${buildVersion}#current`;
+}
+
+/**
+ * Where an item of round `round` of a version is kept once the next round starts: `ROUND#<v>#r<n>#<its sort key>`,
+ * outside every prefix the promotion's readers query (`PROMOTION#<v>#`, `APPROVAL#`, …), so the next round starts on
+ * a clean slate and the earlier one stays for `history`.
+ */
+export function archivedRoundSk(buildVersion: string, round: number, sk: string): string {
+  return `${ROUND_PREFIX}${buildVersion}#r${round}#${sk}`;
+}
+
 /** The rollout record of one version to one channel: `ROLLOUT#<channel>#<buildVersion>`. */
 export function rolloutSk(channel: string, buildVersion: string): string {
   return `${skPrefix.rollout}${channel}#${buildVersion}`;

@@ -32,7 +32,7 @@ const HASH_LENGTH = 12;
 export function executionNameFor(buildVersionArn: string, suffix = ''): string {
   const hash = createHash('sha256').update(buildVersionArn).digest('hex').slice(0, HASH_LENGTH);
   const tail = buildVersionArn.split(':image/')[1] ?? buildVersionArn;
-  const readable = tail.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, MAX_EXECUTION_NAME - hash.length - 1 - suffix.length);
+  const readable = tail.replace(/[^\w-]/g, '-').slice(0, MAX_EXECUTION_NAME - hash.length - 1 - suffix.length);
   return `${readable}-${hash}${suffix}`;
 }
 
@@ -41,10 +41,19 @@ export function resumedExecutionNameFor(buildVersionArn: string, n: number): str
   return executionNameFor(buildVersionArn, `-r${n}`);
 }
 
-const BUILD_HASH = new RegExp(`-([0-9a-f]{${HASH_LENGTH}})(?:-r\\d+)?$`);
+/**
+ * The name of round `n` (≥ 2) of a build's promotion (`goldsmith promote IMAGE VERSION --through-gates`, after a
+ * restore): the first name plus `-g<n>`, still ≤ 80; the same round always maps to the same name, so a repeated
+ * start meets the running execution or ExecutionAlreadyExists.
+ */
+export function roundExecutionNameFor(buildVersionArn: string, n: number): string {
+  return executionNameFor(buildVersionArn, `-g${n}`);
+}
+
+const BUILD_HASH = new RegExp(`-([0-9a-f]{${HASH_LENGTH}})(?:-[rg]\\d+)?$`);
 
 /**
- * The build an execution name (of `executionNameFor` or `resumedExecutionNameFor`) belongs to: its hash of the build
+ * The build an execution name (of `executionNameFor`, `resumedExecutionNameFor` or `roundExecutionNameFor`) belongs to: its hash of the build
  * ARN. The readable part gives way to the suffix, so a long build's resumption is not its first name plus `-r<n>`;
  * the hash is the same in both. Undefined for a name of neither form.
  */

@@ -22,8 +22,12 @@ export async function soakCheck(input: unknown): Promise<{ passed: true; finding
   // Its parent revoked while it soaked: the soak ends the promotion (held.ts).
   await stopIfHeld(item, facts);
   const findings = await currentFindings(item.image, item.version, item.buildVersionArn);
-  // A revocation already stopped trustedChannel (RevokedError); a requested one is news the soak must not pass.
-  const requested = facts.revocation ? { reason: facts.revocation.reason ?? 'no reason recorded' } : undefined;
+  // A revocation already stopped trustedChannel (RevokedError); a requested one is news the soak must not pass. A
+  // restored version is not revoked: its round through the gates again soaks like any other.
+  const requested =
+    facts.revocation && facts.revocation.state !== 'restored'
+      ? { reason: facts.revocation.reason ?? 'no reason recorded' }
+      : undefined;
   const verdict = evaluateSoak({ findings, revoked: requested }, item.channel.policy);
   if (!verdict.passed) throw new SoakAbortedError(verdict.reason);
   await markSoakPassed(item.image, item.version, item.channel.name, now.toISOString());

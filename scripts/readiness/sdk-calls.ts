@@ -61,8 +61,13 @@ const DEPENDENT_ACTIONS: Readonly<Record<string, readonly string[]>> = {
   'ssm:PutParameter': ['ec2:DescribeImages'],
 };
 
-/** The DynamoDB document client's commands are named after the item operations they marshal for. */
-const DOCUMENT_COMMANDS: Readonly<Record<string, string>> = {
+/**
+ * The DynamoDB document client's commands are named after the item operations they marshal for. A TransactWriteItems
+ * is authorized per action as the underlying PutItem, UpdateItem or DeleteItem (a ConditionCheck as
+ * dynamodb:ConditionCheckItem, which Goldsmith sends none of): there is no IAM action of its own
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html).
+ */
+const DOCUMENT_COMMANDS: Readonly<Record<string, string | readonly string[]>> = {
   Get: 'GetItem',
   Put: 'PutItem',
   Update: 'UpdateItem',
@@ -72,7 +77,7 @@ const DOCUMENT_COMMANDS: Readonly<Record<string, string>> = {
   BatchGet: 'BatchGetItem',
   BatchWrite: 'BatchWriteItem',
   TransactGet: 'TransactGetItems',
-  TransactWrite: 'TransactWriteItems',
+  TransactWrite: ['PutItem', 'UpdateItem', 'DeleteItem'],
   ExecuteStatement: 'PartiQLSelect',
 };
 
@@ -97,7 +102,7 @@ export function iamActionsForImport(pkg: string, name: string): string[] {
   if (pkg === '@aws-sdk/lib-dynamodb') {
     const item = DOCUMENT_COMMANDS[operation];
     if (!item) throw new Error(`lib-dynamodb ${name}: add its DynamoDB action to DOCUMENT_COMMANDS`);
-    return [`dynamodb:${item}`];
+    return (typeof item === 'string' ? [item] : item).map((a) => `dynamodb:${a}`);
   }
   const client = /^@aws-sdk\/client-(.+)$/.exec(pkg)?.[1];
   if (!client) return [];

@@ -42,7 +42,7 @@ describe('iamActionsForImport', () => {
     ]);
   });
 
-  it('maps document client commands to the DynamoDB item actions they make', () => {
+  it('maps document client commands to the DynamoDB item actions they make, a transaction to the item actions it carries', () => {
     const actions = ['PutCommand', 'UpdateCommand', 'GetCommand', 'TransactWriteCommand', 'paginateQuery'].map((n) =>
       iamActionsForImport('@aws-sdk/lib-dynamodb', n),
     );
@@ -50,7 +50,10 @@ describe('iamActionsForImport', () => {
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
       'dynamodb:GetItem',
-      'dynamodb:TransactWriteItems',
+      // No IAM action of its own: each action is authorized as its single-item operation.
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
       'dynamodb:Query',
     ]);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { screenLedgerOutput, shapeLedgerRequest } from '../../../core/ledger/format-requests.js';
+import { shapeLedgerTransaction } from '../../../core/ledger/format-transactions.js';
 import { migrationOf } from '../../../core/ledger/migrations.js';
 import { RecordFormatError, refusalOf, stampUpdateExpression } from '../../../core/ledger/record-format.js';
 
@@ -35,6 +36,19 @@ describe('the record format', () => {
       ...put,
       TableName: 'other',
     });
+  });
+
+  it("stamps and guards each ledger action of a TransactWriteItems as its single-item request, and no other table's", () => {
+    const put = { TableName: 'ledger', Item: { pk: 'a', sk: 'b' }, ConditionExpression: 'attribute_not_exists(sk)' };
+    const del = { TableName: 'ledger', Key: { pk: 'a', sk: 'c' } };
+    const other = { Put: { TableName: 'other', Item: { pk: 'x' } } };
+    const shaped = shapeLedgerTransaction<Record<string, unknown>>([{ Put: put }, { Delete: del }, other], 'ledger');
+    expect(shaped).toEqual([
+      { Put: shapeLedgerRequest('PutItemCommand', put, 'ledger') },
+      { Delete: shapeLedgerRequest('DeleteItemCommand', del, 'ledger') },
+      other,
+    ]);
+    expect(shaped).toMatchObject([{ Put: { Item: { recordFormat: 2 } } }, {}, {}]);
   });
 
   it('reads the format through a projection, except from the image-view index that does not hold it', () => {
