@@ -65,9 +65,9 @@ const promoteRequest = z.strictObject({
 });
 
 /**
- * `promote IMAGE VERSION --through-gates --reason R`: a restored version starts a new promotion round from the first
+ * `promote IMAGE VERSION --through-gates --reason R`: a restored version starts a new promotion attempt from the first
  * channel, through every channel's gates again (tests and findings against policy, approval, soak); refused while it
- * is revoked, when it was never revoked, or while a round of it runs.
+ * is revoked, when it was never revoked, or while an attempt of it runs.
  */
 const promoteThroughGatesRequest = z.strictObject({
   action: z.literal('promote-through-gates'),

@@ -89,8 +89,8 @@ export function answerText(action: string, r: Result): string {
       case 'promote-through-gates':
         return [
           r.alreadyStarted === true
-            ? `promote --through-gates: round ${String(r.round)} of ${what} was started by ${str(r.by)} at ${str(r.startedAt)}; nothing new started`
-            : `promote --through-gates: round ${String(r.round)} of ${what} started through ${(r.channels as string[]).join(' → ')}`,
+            ? `promote --through-gates: attempt ${String(r.attempt)} of ${what} was started by ${str(r.by)} at ${str(r.startedAt)}; nothing new started`
+            : `promote --through-gates: attempt ${String(r.attempt)} of ${what} started through ${(r.channels as string[]).join(' → ')}`,
           "  every channel's gates apply again (tests and findings, approval, soak); a pointer moves only once they pass",
         ];
       case 'rollback':

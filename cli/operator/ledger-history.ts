@@ -6,11 +6,11 @@ import { BREAKER_SK, rolloutSk, skPrefix } from '../../core/ledger/keys.js';
 import { flagAwaitsOf, heldInstead } from '../../core/lifecycle/lineage-hold.js';
 import { supersededText } from '../../core/lifecycle/scheduled-revocation.js';
 import { approverDoorText } from '../../core/promotion/decision-proof.js';
+import { attemptStartLines, isAttemptRecord, withEarlierAttempts } from '../../core/status/attempt-lines.js';
 import type { LedgerItem } from '../../core/status/image-view.js';
 import { findingsReportedText, pointerMovedBackText } from '../../core/status/ledger-lines.js';
 import { rolloutHistory } from '../../core/status/rollout-history.js';
 import { rolloutRecordsOf } from '../../core/status/rollout-records.js';
-import { isRoundRecord, roundStartLines, withEarlierRounds } from '../../core/status/round-lines.js';
 import { scheduledRevocationView } from '../../core/status/scheduled-revocations.js';
 import { breakerHistory } from '../../core/triggers/breaker.js';
 import {
@@ -49,8 +49,8 @@ export function historyOf(
   channel?: string,
   channels: readonly string[] = [],
 ): HistoryEntry[] {
-  // Every promotion round told alike: an earlier round's archived items read as they were.
-  const items = withEarlierRounds(ledger);
+  // Every promotion attempt told alike: an earlier attempt's archived items read as they were.
+  const items = withEarlierAttempts(ledger);
   const entries: (HistoryEntry & { rank: number; scope: Scope })[] = [];
   // Each rollout record with its waves' groups (kept in chunk items beside it), by its sort key.
   const rollouts = new Map(rolloutRecordsOf(items).map((r) => [rolloutSk(r.channel, r.version), r]));
@@ -209,8 +209,8 @@ export function historyOf(
     } else if (sk.startsWith(skPrefix.rollout)) {
       const record = rollouts.get(sk);
       for (const line of record ? rolloutHistory(record) : []) add(line.at, line.what, line.kind, ch, line.details);
-    } else if (isRoundRecord(i)) {
-      for (const line of roundStartLines(i)) add(line.at, line.what, 'RESUMED');
+    } else if (isAttemptRecord(i)) {
+      for (const line of attemptStartLines(i)) add(line.at, line.what, 'RESUMED');
     } else if (sk.startsWith('RETIRE')) {
       add(str(i.at), `retire: ${str(i.reason)}`);
     }

@@ -4,11 +4,11 @@ import { storagePerMonthAt } from '../../core/cost/ledger-cost.js';
 import { priceTable } from '../../core/cost/prices.js';
 import { rolloutOf } from '../../core/rollout/operator.js';
 import type { RolloutState } from '../../core/rollout/record.js';
+import { attemptLinesOf } from '../../core/status/attempt-lines.js';
 import { TERMINAL_BUILD } from '../../core/status/image-progress.js';
 import { type ImageView, imageView, type LedgerItem } from '../../core/status/image-view.js';
 import { rolloutRecordsOf } from '../../core/status/rollout-records.js';
 import { rolloutStatusLine } from '../../core/status/rollout-view.js';
-import { roundLinesOf } from '../../core/status/round-lines.js';
 import { type BuildsPausedView, buildsPausedOf } from '../../core/triggers/breaker.js';
 import { ledgerTableName } from '../../stacks/names.js';
 import { channelsOf, type Where } from './options.js';
@@ -33,8 +33,8 @@ export function nowOf(where: Where): Date {
 export interface ImageStatus extends ImageView {
   /** Present while the build circuit breaker pauses the image's builds (core/triggers/breaker.ts). */
   buildsPaused?: BuildsPausedView;
-  /** Versions promoted again through their gates after a restore: their current round (core/status/round-lines.ts). */
-  rounds?: string[];
+  /** Versions promoted again through their gates after a restore: their current attempt (core/status/attempt-lines.ts). */
+  attempts?: string[];
   cost: {
     currency: string;
     /** Finished builds of the last 30 days, which `buildCostLast30Days` counts. */
@@ -89,7 +89,7 @@ export async function statusOf(where: Where): Promise<ImageStatus[]> {
   const out: ImageStatus[] = [];
   for (const [image, spec] of Object.entries(where.catalog.images)) {
     const items = await ledgerOf(where, image);
-    const view: ImageView & { buildsPaused?: BuildsPausedView; rounds?: string[] } = imageView(
+    const view: ImageView & { buildsPaused?: BuildsPausedView; attempts?: string[] } = imageView(
       image,
       channelsOf(where.catalog, image),
       items,
@@ -97,9 +97,9 @@ export async function statusOf(where: Where): Promise<ImageStatus[]> {
     );
     const paused = buildsPausedOf(image, items);
     if (paused) view.buildsPaused = paused;
-    // Versions promoted again through their gates after a restore: their current round.
-    const rounds = roundLinesOf(items);
-    if (rounds.length > 0) view.rounds = rounds;
+    // Versions promoted again through their gates after a restore: their current attempt.
+    const attempts = attemptLinesOf(items);
+    if (attempts.length > 0) view.attempts = attempts;
     let recent = 0;
     let recentCost = 0;
     let unfinished = 0;

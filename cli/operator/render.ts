@@ -68,7 +68,7 @@ export function renderStatus(images: readonly ImageStatus[], at: Date): string {
         );
       }
     }
-    for (const round of image.rounds ?? []) out.push(`  ${round}`);
+    for (const attempt of image.attempts ?? []) out.push(`  ${attempt}`);
     for (const f of image.flagged ?? []) {
       const stopped = f.stopped
         ? `its promotion stopped at ${f.stopped.channel} ${when(f.stopped.at)}`

@@ -67,28 +67,28 @@ export const skPrefix = {
 
 /**
  * One more prefix of an image's partition, kept apart from `skPrefix` so only the functions that use it bundle it: a
- * version's promotion rounds (`ROUND#<buildVersion>#…`), the round record (`#current`) and the promotion, gate,
- * approval and soak items of each earlier round, archived when the next round started (`#r<n>#<their sort key>`).
+ * version's promotion attempts (`ATTEMPT#<buildVersion>#…`), the attempt record (`#current`) and the promotion, gate,
+ * approval and soak items of each earlier attempt, archived when the next attempt started (`#a<n>#<their sort key>`).
  */
-export const ROUND_PREFIX = 'ROUND#';
+export const ATTEMPT_PREFIX = 'ATTEMPT#';
 
-/** The prefixes of a version's items one promotion round writes: archived as a whole when the next round starts. */
-export function roundItemPrefixes(buildVersion: string): string[] {
+/** The prefixes of a version's items one promotion attempt writes: archived as a whole when the next attempt starts. */
+export function attemptItemPrefixes(buildVersion: string): string[] {
   return [skPrefix.promotion, skPrefix.gate, skPrefix.approval, skPrefix.soak].map((p) => `${p}${buildVersion}#`);
 }
 
-/** The round record of a version (which round is the current one, and how each began): `ROUND#<v>#current`. */
-export function roundSk(buildVersion: string): string {
-  return `${ROUND_PREFIX}${buildVersion}#current`;
+/** The attempt record of a version (which attempt is the current one, and how each began): `ATTEMPT#<v>#current`. */
+export function attemptSk(buildVersion: string): string {
+  return `${ATTEMPT_PREFIX}${buildVersion}#current`;
 }
 
 /**
- * Where an item of round `round` of a version is kept once the next round starts: `ROUND#<v>#r<n>#<its sort key>`,
- * outside every prefix the promotion's readers query (`PROMOTION#<v>#`, `APPROVAL#`, …), so the next round starts on
+ * Where an item of attempt `attempt` of a version is kept once the next attempt starts: `ATTEMPT#<v>#a<n>#<its sort key>`,
+ * outside every prefix the promotion's readers query (`PROMOTION#<v>#`, `APPROVAL#`, …), so the next attempt starts on
  * a clean slate and the earlier one stays for `history`.
  */
-export function archivedRoundSk(buildVersion: string, round: number, sk: string): string {
-  return `${ROUND_PREFIX}${buildVersion}#r${round}#${sk}`;
+export function archivedAttemptSk(buildVersion: string, attempt: number, sk: string): string {
+  return `${ATTEMPT_PREFIX}${buildVersion}#a${attempt}#${sk}`;
 }
 
 /** The rollout record of one version to one channel: `ROLLOUT#<channel>#<buildVersion>`. */

@@ -42,18 +42,18 @@ export function resumedExecutionNameFor(buildVersionArn: string, n: number): str
 }
 
 /**
- * The name of round `n` (≥ 2) of a build's promotion (`goldsmith promote IMAGE VERSION --through-gates`, after a
- * restore): the first name plus `-g<n>`, still ≤ 80; the same round always maps to the same name, so a repeated
+ * The name of attempt `n` (≥ 2) of a build's promotion (`goldsmith promote IMAGE VERSION --through-gates`, after a
+ * restore): the first name plus `-g<n>`, still ≤ 80; the same attempt always maps to the same name, so a repeated
  * start meets the running execution or ExecutionAlreadyExists.
  */
-export function roundExecutionNameFor(buildVersionArn: string, n: number): string {
+export function attemptExecutionNameFor(buildVersionArn: string, n: number): string {
   return executionNameFor(buildVersionArn, `-g${n}`);
 }
 
 const BUILD_HASH = new RegExp(`-([0-9a-f]{${HASH_LENGTH}})(?:-[rg]\\d+)?$`);
 
 /**
- * The build an execution name (of `executionNameFor`, `resumedExecutionNameFor` or `roundExecutionNameFor`) belongs to: its hash of the build
+ * The build an execution name (of `executionNameFor`, `resumedExecutionNameFor` or `attemptExecutionNameFor`) belongs to: its hash of the build
  * ARN. The readable part gives way to the suffix, so a long build's resumption is not its first name plus `-r<n>`;
  * the hash is the same in both. Undefined for a name of neither form.
  */

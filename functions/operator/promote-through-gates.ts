@@ -1,24 +1,24 @@
 import { listBuilds } from '../../aws/lifecycle/lifecycle-ledger.js';
 import { getRevocation } from '../../aws/lifecycle/promotion-findings.js';
+import {
+  archiveAttempt,
+  currentAttemptItems,
+  getAttemptRecord,
+  markAttemptStarted,
+} from '../../aws/promotion/promotion-attempts.js';
 import { listOutcomes } from '../../aws/promotion/promotion-ledger.js';
 import { getPause } from '../../aws/promotion/promotion-pauses.js';
-import {
-  archiveRound,
-  currentRoundItems,
-  getRoundRecord,
-  markRoundStarted,
-} from '../../aws/promotion/promotion-rounds.js';
 import { startNamedExecution } from '../../aws/promotion/stepfunctions.js';
-import { roundExecutionNameFor } from '../../core/promotion/naming.js';
 import {
+  type AttemptStart,
   archiveActions,
-  decideRound,
-  MAX_ROUND_ACTIONS,
-  type RoundStart,
-  rolloutRoundRefusal,
-  roundRunning,
+  attemptRunning,
+  decideAttempt,
+  MAX_ATTEMPT_ACTIONS,
+  rolloutAttemptRefusal,
   sameRequest,
-} from '../../core/promotion/rounds.js';
+} from '../../core/promotion/attempts.js';
+import { attemptExecutionNameFor } from '../../core/promotion/naming.js';
 import type { PromotionInput } from '../../core/promotion/types.js';
 import type { OperatorRequestOf } from '../../events/operator-request.js';
 import { bundledCatalog } from '../lib/catalog.js';
@@ -28,12 +28,12 @@ import { Refusal } from './refusal.js';
 /**
  * `promote IMAGE VERSION --through-gates --reason R`: a restored version goes back into its channels only through
  * their gates (HCP Packer's restore model, https://developer.hashicorp.com/hcp/docs/packer/manage/revoke-restore):
- * a new promotion round of the same build from the first channel — Gate (tests, findings against the channel's
- * policy now), approval, soak, Share, Publish — each channel's pointer moving only once its gates pass. The round
- * before is archived (core/promotion/rounds.ts), so its approval links and task tokens decide nothing in this one.
- * Refused, nothing changed: unknown version, deleted, still revoked, never revoked, a round still running or already
+ * a new promotion attempt of the same build from the first channel — Gate (tests, findings against the channel's
+ * policy now), approval, soak, Share, Publish — each channel's pointer moving only once its gates pass. The attempt
+ * before is archived (core/promotion/attempts.ts), so its approval links and task tokens decide nothing in this one.
+ * Refused, nothing changed: unknown version, deleted, still revoked, never revoked, an attempt still running or already
  * run for this restore, an image whose channels roll out. A repeat of the same request (same caller and reason), or
- * any request while the round's start is unconfirmed, answers the same round and starts no second one.
+ * any request while the attempt's start is unconfirmed, answers the same attempt and starts no second one.
  */
 export async function promoteThroughGates(
   request: OperatorRequestOf<'promote-through-gates'>,
@@ -47,7 +47,7 @@ export async function promoteThroughGates(
   const [builds, revocation, record, outcomes, pause] = await Promise.all([
     listBuilds(image, ['buildVersionArn', 'deletedAt']),
     getRevocation(image, version),
-    getRoundRecord(image, version),
+    getAttemptRecord(image, version),
     listOutcomes(image, version),
     getPause(image, version),
   ]);
@@ -57,8 +57,8 @@ export async function promoteThroughGates(
     throw new Refusal(409, `${what} was deleted at ${build.deletedAt}: it cannot be promoted. Nothing changed.`);
   }
   const channels = plan.channels.map((c) => c.name);
-  const running = roundRunning(channels, outcomes, pause?.status === 'paused' ? pause : undefined);
-  const verdict = decideRound({ what, revocation, record, running, by: caller, reason });
+  const running = attemptRunning(channels, outcomes, pause?.status === 'paused' ? pause : undefined);
+  const verdict = decideAttempt({ what, revocation, record, running, by: caller, reason });
   const input: PromotionInput = { image, buildVersionArn: build.buildVersionArn, version, plan };
   const stateMachineArn = process.env.STATE_MACHINE_ARN;
   if (!stateMachineArn) throw new Error('STATE_MACHINE_ARN is not set');
@@ -66,49 +66,52 @@ export async function promoteThroughGates(
   const rolling = bundledCatalog()
     .channels.filter((c) => c.rollout && channels.includes(c.name))
     .map((c) => c.name);
-  const noRollout = verdict.start ? rolloutRoundRefusal(what, rolling) : undefined;
+  const noRollout = verdict.start ? rolloutAttemptRefusal(what, rolling) : undefined;
   if (noRollout) throw new Refusal(409, noRollout);
-  // The round is recorded first, then started; Step Functions' answer is recorded last, so a request that failed in
-  // between leaves a round whose next request (any, for this restore) starts it: by its name, a no-op once started.
-  const begin = async (start: RoundStart, again: boolean) => {
+  // The attempt is recorded first, then started; Step Functions' answer is recorded last, so a request that failed in
+  // between leaves an attempt whose next request (any, for this restore) starts it: by its name, a no-op once started.
+  const begin = async (start: AttemptStart, again: boolean) => {
     await startNamedExecution(stateMachineArn, start.executionName, input);
-    await markRoundStarted(image, version, start.round, start.executionName);
+    await markAttemptStarted(image, version, start.attempt, start.executionName);
     return resultOf(image, version, channels, start, again);
   };
   if ('repeat' in verdict) return begin(verdict.repeat, true);
-  const items = await currentRoundItems(image, version);
-  if (archiveActions(items.length) > MAX_ROUND_ACTIONS) {
+  const items = await currentAttemptItems(image, version);
+  if (archiveActions(items.length) > MAX_ATTEMPT_ACTIONS) {
     throw new Refusal(
       409,
-      `${what}'s round holds ${items.length} items, more than one transaction of ${MAX_ROUND_ACTIONS} actions can archive. Nothing changed.`,
+      `${what}'s attempt holds ${items.length} items, more than one transaction of ${MAX_ATTEMPT_ACTIONS} actions can archive. Nothing changed.`,
     );
   }
-  const start: RoundStart = {
-    round: verdict.round,
+  const start: AttemptStart = {
+    attempt: verdict.attempt,
     forRevokedAt: verdict.forRevokedAt,
     at: at.toISOString(),
     by: caller,
     reason,
-    executionName: roundExecutionNameFor(build.buildVersionArn, verdict.round),
+    executionName: attemptExecutionNameFor(build.buildVersionArn, verdict.attempt),
     archived: items.length,
   };
-  if (!(await archiveRound(image, version, items, start, record))) {
-    // Another request began a round first: this very request's twin (a retry racing it) answers that round.
-    const now = await getRoundRecord(image, version);
+  if (!(await archiveAttempt(image, version, items, start, record))) {
+    // Another request began an attempt first: this very request's twin (a retry racing it) answers that attempt.
+    const now = await getAttemptRecord(image, version);
     const twin = revocation && sameRequest(now, revocation, start);
     if (!twin) {
-      throw new Refusal(409, `another request began a round of ${what} meanwhile: nothing started. Nothing changed.`);
+      throw new Refusal(
+        409,
+        `another request began an attempt of ${what} meanwhile: nothing started. Nothing changed.`,
+      );
     }
     return begin(twin, true);
   }
   return begin(start, false);
 }
 
-function resultOf(image: string, version: string, channels: string[], start: RoundStart, alreadyStarted: boolean) {
+function resultOf(image: string, version: string, channels: string[], start: AttemptStart, alreadyStarted: boolean) {
   return {
     image,
     version,
-    round: start.round,
+    attempt: start.attempt,
     channels,
     by: start.by,
     reason: start.reason,

@@ -23,7 +23,7 @@ export async function soakCheck(input: unknown): Promise<{ passed: true; finding
   await stopIfHeld(item, facts);
   const findings = await currentFindings(item.image, item.version, item.buildVersionArn);
   // A revocation already stopped trustedChannel (RevokedError); a requested one is news the soak must not pass. A
-  // restored version is not revoked: its round through the gates again soaks like any other.
+  // restored version is not revoked: its attempt through the gates again soaks like any other.
   const requested =
     facts.revocation && facts.revocation.state !== 'restored'
       ? { reason: facts.revocation.reason ?? 'no reason recorded' }

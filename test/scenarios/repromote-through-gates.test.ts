@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readImagePartition } from '../../aws/ledger/image-partition.js';
 import { getApproval } from '../../aws/promotion/promotion-approvals.js';
+import { getAttemptRecord } from '../../aws/promotion/promotion-attempts.js';
 import { getOutcome } from '../../aws/promotion/promotion-ledger.js';
-import { getRoundRecord } from '../../aws/promotion/promotion-rounds.js';
 import { historyOf } from '../../cli/operator/ledger-history.js';
-import { roundLinesOf } from '../../core/status/round-lines.js';
+import { attemptLinesOf } from '../../core/status/attempt-lines.js';
 import { linksInEmail, textOf } from '../../local/simulator/approval-pages.js';
 import type { LocalCloud } from '../../local/simulator/cloud.js';
 import { functionUrlPost } from '../../local/simulator/function-url.js';
@@ -22,9 +22,9 @@ import { al2023Image, devChannel, OPENSSL_RELEASES, OPS_LEAD_APPROVAL, orgCatalo
 
 /**
  * revoke → restore → promote --through-gates on the local cloud: one build, dev soaking an hour, then prod behind
- * ops-lead's approval. Round 1 is promoted to dev and waits for prod's approval when it is revoked (prod aborted,
+ * ops-lead's approval. Attempt 1 is promoted to dev and waits for prod's approval when it is revoked (prod aborted,
  * dev's pointer withdrawn); restored, it goes through dev's gate and soak again and prod's approval again, each
- * pointer moving only once its gates pass, and round 1's emailed link decides nothing in round 2.
+ * pointer moving only once its gates pass, and attempt 1's emailed link decides nothing in attempt 2.
  */
 
 const catalog = orgCatalog(
@@ -40,12 +40,12 @@ const catalog = orgCatalog(
 );
 const V = '1.0.0/1';
 const REASON = 'CVE-2027-0042 does not apply: the vulnerable module is not loaded';
-/** Step Functions down while the first request for round 2 is made. */
+/** Step Functions down while the first request for attempt 2 is made. */
 const SFN_DOWN = { service: 'sfn', from: '2027-02-02T01:20:00Z', until: '2027-02-02T01:50:00Z' };
 
 let cloud: LocalCloud;
-let roundOneLink: string;
-let roundOneApprovalId: string;
+let attemptOneLink: string;
+let attemptOneApprovalId: string;
 const operator = (body: Record<string, unknown>) => invokeOperatorUrl(cloud, { as: OPERATOR, body });
 const onTheClock = (body: Record<string, unknown>) =>
   cloud.clock.runUntilSettled(cloud.clock.track(() => operator(body)));
@@ -78,8 +78,8 @@ beforeAll(async () => {
   await releaseOpenssl(cloud, '3.0.17');
   await cloud.clock.run('2027-02-02T00:00:00Z');
   const approval = await getApproval('base', V, 'prod');
-  roundOneApprovalId = approval?.approvalId ?? '';
-  roundOneLink = approveLinkOf(roundOneApprovalId);
+  attemptOneApprovalId = approval?.approvalId ?? '';
+  attemptOneLink = approveLinkOf(attemptOneApprovalId);
 }, 240_000);
 
 afterAll(() => cloud?.stop());
@@ -91,7 +91,7 @@ describe('promote IMAGE VERSION --through-gates: refusals, nothing changed', () 
       status: 409,
       body: { ok: false, error: `base ${V} was never revoked: it is where its gates put it. Nothing changed.` },
     });
-    expect(await getRoundRecord('base', V)).toBeUndefined();
+    expect(await getAttemptRecord('base', V)).toBeUndefined();
   });
 
   it('refuses an unknown version, and a request without a reason', async () => {
@@ -118,7 +118,7 @@ describe('promote IMAGE VERSION --through-gates: refusals, nothing changed', () 
         error: `base ${V} is still revoked: restore it first (goldsmith restore base ${V} --reason R). Nothing changed.`,
       },
     });
-    expect(await getRoundRecord('base', V)).toBeUndefined();
+    expect(await getAttemptRecord('base', V)).toBeUndefined();
     expect(await getOutcome('base', V, 'dev')).toMatchObject({ outcome: 'promoted' });
   });
 });
@@ -126,7 +126,7 @@ describe('promote IMAGE VERSION --through-gates: refusals, nothing changed', () 
 describe('a restored version goes back into its channels only through their gates', () => {
   let started: Record<string, unknown>;
 
-  it('records round 2 before starting it: a start Step Functions refused leaves nothing running', async () => {
+  it('records attempt 2 before starting it: a start Step Functions refused leaves nothing running', async () => {
     await cloud.clock.run('2027-02-02T01:30:00Z');
     expect((await operator({ action: 'restore', image: 'base', version: V, reason: 'false positive' })).status).toBe(
       200,
@@ -139,12 +139,12 @@ describe('a restored version goes back into its channels only through their gate
     }).catch((error: unknown) => error);
     // The operator function fails once the SDK's retries meet Step Functions still down: the caller sees an error.
     expect(failed).toMatchObject({ name: 'ServiceUnavailable' });
-    expect(await getRoundRecord('base', V)).toMatchObject({ round: 2, rounds: [{ round: 2, reason: REASON }] });
-    expect(await getRoundRecord('base', V)).not.toHaveProperty('executionStarted');
+    expect(await getAttemptRecord('base', V)).toMatchObject({ attempt: 2, attempts: [{ attempt: 2, reason: REASON }] });
+    expect(await getAttemptRecord('base', V)).not.toHaveProperty('executionStarted');
     expect(cloud.sfn.list().filter((e) => e.name.endsWith('-g2'))).toEqual([]);
   });
 
-  it("starts that round at the next request, anyone's, once Step Functions answers; no pointer moves yet", async () => {
+  it("starts that attempt at the next request, anyone's, once Step Functions answers; no pointer moves yet", async () => {
     await cloud.clock.run('2027-02-02T02:00:00Z');
     const reply = await throughGates(V, 'after the Step Functions outage');
     expect(reply).toMatchObject({
@@ -155,7 +155,7 @@ describe('a restored version goes back into its channels only through their gate
         result: {
           image: 'base',
           version: V,
-          round: 2,
+          attempt: 2,
           channels: ['dev', 'prod'],
           by: SESSION,
           reason: REASON,
@@ -164,36 +164,36 @@ describe('a restored version goes back into its channels only through their gate
       },
     });
     started = (reply.body as { result: Record<string, unknown> }).result;
-    expect(await getRoundRecord('base', V)).toMatchObject({ executionStarted: started.executionName });
-    // Round 1's promotion, gate, approval and soak records are archived: dev promoted, prod aborted, and more.
+    expect(await getAttemptRecord('base', V)).toMatchObject({ executionStarted: started.executionName });
+    // Attempt 1's promotion, gate, approval and soak records are archived: dev promoted, prod aborted, and more.
     expect(started.archived).toBeGreaterThanOrEqual(4);
     expect(await getApproval('base', V, 'prod')).toBeUndefined();
     expect(await pointerOf('dev')).toBeUndefined();
   });
 
-  it('answers a retry of the same request with the same round, and starts no second one', async () => {
+  it('answers a retry of the same request with the same attempt, and starts no second one', async () => {
     const again = await throughGates();
     expect(again).toMatchObject({
       status: 200,
-      body: { result: { round: 2, alreadyStarted: true, executionName: started.executionName } },
+      body: { result: { attempt: 2, alreadyStarted: true, executionName: started.executionName } },
     });
-    expect((await getRoundRecord('base', V))?.rounds).toHaveLength(1);
-    // Round 1's execution and round 2's, each once.
+    expect((await getAttemptRecord('base', V))?.attempts).toHaveLength(1);
+    // Attempt 1's execution and attempt 2's, each once.
     const names = cloud.sfn.list().map((e) => e.name);
     expect(names.filter((n) => n === started.executionName)).toHaveLength(1);
     expect(names.filter((n) => n.endsWith('-g2'))).toEqual([started.executionName]);
   });
 
-  it('refuses another request while round 2 runs', async () => {
+  it('refuses another request while attempt 2 runs', async () => {
     const other = await throughGates(V, 'another reason');
     expect(other).toMatchObject({
       status: 409,
       body: {
         ok: false,
-        error: `round 2 of base ${V}'s promotion is still running (at dev): nothing started. Nothing changed.`,
+        error: `attempt 2 of base ${V}'s promotion is still running (at dev): nothing started. Nothing changed.`,
       },
     });
-    expect((await getRoundRecord('base', V))?.rounds).toHaveLength(1);
+    expect((await getAttemptRecord('base', V))?.attempts).toHaveLength(1);
   });
 
   it("passes dev's gate again and soaks an hour before dev's pointer moves", async () => {
@@ -211,33 +211,33 @@ describe('a restored version goes back into its channels only through their gate
     expect(await pointerOf('dev')).toBe(V);
   });
 
-  it("asks prod's approver again: round 1's link is refused, round 2's decides, and only then prod moves", async () => {
-    const roundTwo = await getApproval('base', V, 'prod');
-    expect(roundTwo?.approvalId).toBeDefined();
-    expect(roundTwo?.approvalId).not.toBe(roundOneApprovalId);
+  it("asks prod's approver again: attempt 1's link is refused, attempt 2's decides, and only then prod moves", async () => {
+    const attemptTwo = await getApproval('base', V, 'prod');
+    expect(attemptTwo?.approvalId).toBeDefined();
+    expect(attemptTwo?.approvalId).not.toBe(attemptOneApprovalId);
     expect(await pointerOf('prod')).toBeUndefined();
 
-    const stale = await follow(roundOneLink);
+    const stale = await follow(attemptOneLink);
     expect(stale.statusCode).toBe(404);
     expect(textOf(stale.body)).toContain('no such approval request');
     expect(await getApproval('base', V, 'prod')).not.toHaveProperty('decision');
 
-    const fresh = await follow(approveLinkOf(roundTwo?.approvalId ?? ''));
+    const fresh = await follow(approveLinkOf(attemptTwo?.approvalId ?? ''));
     expect(fresh.statusCode).toBe(200);
     await cloud.clock.run('2027-02-02T05:00:00Z');
     expect(await getOutcome('base', V, 'prod')).toMatchObject({ outcome: 'promoted' });
     expect(await pointerOf('prod')).toBe(V);
   });
 
-  it('keeps both rounds in history, and status names the round', async () => {
+  it('keeps both attempts in history, and status names the attempt', async () => {
     const items = await readImagePartition('base');
     const lines = historyOf(items).map((e) => e.what);
     expect(lines).toContainEqual(
-      expect.stringMatching(/^promotion round 2 started by .+platform-engineer: CVE-2027-0042/),
+      expect.stringMatching(/^promotion attempt 2 started by .+platform-engineer: CVE-2027-0042/),
     );
     const devPromotions = historyOf(items, 'dev').filter((e) => e.channel === 'dev' && /promoted/.test(e.what));
     expect(devPromotions.length).toBeGreaterThanOrEqual(2);
     expect(historyOf(items, 'prod').some((e) => /aborted/.test(e.what))).toBe(true);
-    expect(roundLinesOf(items)).toEqual([expect.stringContaining(`${V}: promotion round 2 since`)]);
+    expect(attemptLinesOf(items)).toEqual([expect.stringContaining(`${V}: promotion attempt 2 since`)]);
   });
 });

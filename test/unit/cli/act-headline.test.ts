@@ -121,20 +121,20 @@ describe('what an acting command prints without --json', () => {
     expect(lines.join('\n')).not.toMatch(/[{}"]/);
   });
 
-  it('says which round a promotion through the gates started, and that a repeat started nothing', () => {
+  it('says which attempt a promotion through the gates started, and that a repeat started nothing', () => {
     const result = {
       image: 'base',
       version: '1.0.0/2',
-      round: 2,
+      attempt: 2,
       channels: ['dev', 'prod'],
       by: 'ops',
       startedAt: '2027-02-02T02:00:00.000Z',
     };
     expect(answerText('promote-through-gates', { ...result, alreadyStarted: false }).split('\n')[0]).toBe(
-      'promote --through-gates: round 2 of base 1.0.0/2 started through dev → prod',
+      'promote --through-gates: attempt 2 of base 1.0.0/2 started through dev → prod',
     );
     expect(answerText('promote-through-gates', { ...result, alreadyStarted: true }).split('\n')[0]).toBe(
-      'promote --through-gates: round 2 of base 1.0.0/2 was started by ops at 2027-02-02T02:00:00.000Z; nothing new started',
+      'promote --through-gates: attempt 2 of base 1.0.0/2 was started by ops at 2027-02-02T02:00:00.000Z; nothing new started',
     );
   });
 });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+  attemptExecutionNameFor,
   buildHashOfExecutionName,
   byImageThenVersion,
   compareBuildVersions,
   executionNameFor,
   resumedExecutionNameFor,
-  roundExecutionNameFor,
 } from '../../../core/promotion/naming.js';
 
 const longArn = `arn:aws:imagebuilder:eu-west-1:111122223333:image/${'n'.repeat(128)}/1.0.0/3`;
@@ -32,16 +32,16 @@ describe('executionNameFor: the 80-character limit', () => {
     expect(resumedExecutionNameFor(arn, 2)).toBe(`${executionNameFor(arn)}-r2`);
   });
 
-  it('names a promotion round after the first by its number, apart from every resumption, with the same build hash', () => {
+  it('names a promotion attempt after the first by its number, apart from every resumption, with the same build hash', () => {
     const arn = 'arn:aws:imagebuilder:eu-west-1:111122223333:image/base/1.0.0/3';
     const first = executionNameFor(arn);
-    const round = roundExecutionNameFor(arn, 2);
+    const attempt = attemptExecutionNameFor(arn, 2);
 
-    expect(round).toBe(`${first}-g2`);
-    expect(round).not.toBe(resumedExecutionNameFor(arn, 2));
-    expect(buildHashOfExecutionName(round)).toBe(first.slice(-12));
-    expect(roundExecutionNameFor(longArn, 2)).toHaveLength(80);
-    expect(buildHashOfExecutionName(roundExecutionNameFor(longArn, 2))).toBe(executionNameFor(longArn).slice(-12));
+    expect(attempt).toBe(`${first}-g2`);
+    expect(attempt).not.toBe(resumedExecutionNameFor(arn, 2));
+    expect(buildHashOfExecutionName(attempt)).toBe(first.slice(-12));
+    expect(attemptExecutionNameFor(longArn, 2)).toHaveLength(80);
+    expect(buildHashOfExecutionName(attemptExecutionNameFor(longArn, 2))).toBe(executionNameFor(longArn).slice(-12));
   });
 });
 

@@ -1,38 +1,38 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, paginateQuery, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { shapeLedgerTransaction } from '../../core/ledger/format-transactions.js';
-import { archivedRoundSk, imagePk, roundItemPrefixes, roundSk } from '../../core/ledger/keys.js';
-import type { RoundRecord, RoundStart } from '../../core/promotion/rounds.js';
+import { archivedAttemptSk, attemptItemPrefixes, attemptSk, imagePk } from '../../core/ledger/keys.js';
+import type { AttemptRecord, AttemptStart } from '../../core/promotion/attempts.js';
 import { documentClient, ledgerTable } from '../clients/dynamodb.js';
 import { conditionalWrite } from '../ledger/ledger-writes.js';
 
 /**
- * A version's promotion rounds in the ledger (core/promotion/rounds.ts): the round record `ROUND#<v>#current` and
- * the archived items of earlier rounds, `ROUND#<v>#r<n>#<their sort key>`, each holding the item as it was under
+ * A version's promotion attempts in the ledger (core/promotion/attempts.ts): the attempt record `ATTEMPT#<v>#current` and
+ * the archived items of earlier attempts, `ATTEMPT#<v>#a<n>#<their sort key>`, each holding the item as it was under
  * `item` (so no index and no reader of the live prefixes sees it).
  */
 
 type Item = Record<string, unknown>;
 
-/** The round record of a version, if a round after the first ever began. */
-export async function getRoundRecord(image: string, version: string): Promise<RoundRecord | undefined> {
+/** The attempt record of a version, if an attempt after the first ever began. */
+export async function getAttemptRecord(image: string, version: string): Promise<AttemptRecord | undefined> {
   const out = await documentClient().send(
     new GetCommand({
       TableName: ledgerTable(),
-      Key: { pk: imagePk(image), sk: roundSk(version) },
+      Key: { pk: imagePk(image), sk: attemptSk(version) },
       ConsistentRead: true,
     }),
   );
-  return out.Item as RoundRecord | undefined;
+  return out.Item as AttemptRecord | undefined;
 }
 
 /**
- * The current round's promotion, gate, approval and soak items of a version (paginated, strongly consistent: what
+ * The current attempt's promotion, gate, approval and soak items of a version (paginated, strongly consistent: what
  * the archive moves must be everything written before it).
  */
-export async function currentRoundItems(image: string, version: string): Promise<Item[]> {
+export async function currentAttemptItems(image: string, version: string): Promise<Item[]> {
   const found: Item[] = [];
-  for (const prefix of roundItemPrefixes(version)) {
+  for (const prefix of attemptItemPrefixes(version)) {
     const pages = paginateQuery(
       { client: documentClient() },
       {
@@ -48,40 +48,43 @@ export async function currentRoundItems(image: string, version: string): Promise
 }
 
 /**
- * Archives round `start.round - 1` of a version and records round `start.round` as begun, in one TransactWriteItems:
- * the round record written only while its round is still the one before (a concurrent start, or a retry that got
+ * Archives attempt `start.attempt - 1` of a version and records attempt `start.attempt` as begun, in one TransactWriteItems:
+ * the attempt record written only while its attempt is still the one before (a concurrent start, or a retry that got
  * there first, cancels it), each item copied to its archive key (only where none is) and deleted (only while it is
- * there). All or nothing, so the ledger never holds half a round
+ * there). All or nothing, so the ledger never holds half an attempt
  * (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html: up to 100 actions,
  * no two on one item, 4 MB in all; the caller keeps to 100).
- * @returns false when the transaction was cancelled on a condition: someone else changed the round first.
+ * @returns false when the transaction was cancelled on a condition: someone else changed the attempt first.
  */
-export async function archiveRound(
+export async function archiveAttempt(
   image: string,
   version: string,
   items: readonly Item[],
-  start: RoundStart,
-  before: RoundRecord | undefined,
+  start: AttemptStart,
+  before: AttemptRecord | undefined,
 ): Promise<boolean> {
   const table = ledgerTable();
   const pk = imagePk(image);
-  const archivedRound = start.round - 1;
-  const record: RoundRecord & Item = {
+  const archivedAttempt = start.attempt - 1;
+  const record: AttemptRecord & Item = {
     pk,
-    sk: roundSk(version),
-    kind: 'promotion-round',
+    sk: attemptSk(version),
+    kind: 'promotion-attempt',
     image,
     version,
-    round: start.round,
-    rounds: [...(before?.rounds ?? []), start],
+    attempt: start.attempt,
+    attempts: [...(before?.attempts ?? []), start],
   };
   const recordPut = {
     Put: {
       TableName: table,
       Item: record,
-      ConditionExpression: before ? '#round = :before' : 'attribute_not_exists(sk)',
+      ConditionExpression: before ? '#attempt = :before' : 'attribute_not_exists(sk)',
       ...(before
-        ? { ExpressionAttributeNames: { '#round': 'round' }, ExpressionAttributeValues: { ':before': before.round } }
+        ? {
+            ExpressionAttributeNames: { '#attempt': 'attempt' },
+            ExpressionAttributeValues: { ':before': before.attempt },
+          }
         : {}),
     },
   };
@@ -93,11 +96,11 @@ export async function archiveRound(
           TableName: table,
           Item: {
             pk,
-            sk: archivedRoundSk(version, archivedRound, sk),
-            kind: 'archived-round-item',
+            sk: archivedAttemptSk(version, archivedAttempt, sk),
+            kind: 'archived-attempt-item',
             image,
             version,
-            round: archivedRound,
+            attempt: archivedAttempt,
             archivedAt: start.at,
             item,
           },
@@ -134,25 +137,25 @@ function isCancelledOnCondition(error: unknown): boolean {
 }
 
 /**
- * Records that Step Functions confirmed the start of round `round`'s execution (StartExecution answered, or said it
- * exists), while that round is still the current one.
- * @returns false when a later round began meanwhile.
+ * Records that Step Functions confirmed the start of attempt `attempt`'s execution (StartExecution answered, or said it
+ * exists), while that attempt is still the current one.
+ * @returns false when a later attempt began meanwhile.
  */
-export async function markRoundStarted(
+export async function markAttemptStarted(
   image: string,
   version: string,
-  round: number,
+  attempt: number,
   executionName: string,
 ): Promise<boolean> {
   return conditionalWrite(() =>
     documentClient().send(
       new UpdateCommand({
         TableName: ledgerTable(),
-        Key: { pk: imagePk(image), sk: roundSk(version) },
+        Key: { pk: imagePk(image), sk: attemptSk(version) },
         UpdateExpression: 'SET executionStarted = :name',
-        ConditionExpression: '#round = :round',
-        ExpressionAttributeNames: { '#round': 'round' },
-        ExpressionAttributeValues: { ':name': executionName, ':round': round },
+        ConditionExpression: '#attempt = :attempt',
+        ExpressionAttributeNames: { '#attempt': 'attempt' },
+        ExpressionAttributeValues: { ':name': executionName, ':attempt': attempt },
       }),
     ),
   );
