@@ -67,7 +67,7 @@ const promoteRequest = z.strictObject({
 /**
  * `promote IMAGE VERSION --through-gates --reason R`: a restored version starts a new promotion attempt from the first
  * channel, through every channel's gates again (tests and findings against policy, approval, soak); refused while it
- * is revoked, when it was never revoked, or while an attempt of it runs.
+ * is revoked, when it was never revoked, while an attempt of it runs, or while a rollout of it still moves groups.
  */
 const promoteThroughGatesRequest = z.strictObject({
   action: z.literal('promote-through-gates'),

@@ -1,7 +1,14 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, paginateQuery, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { paginateQuery, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { shapeLedgerTransaction } from '../../core/ledger/format-transactions.js';
-import { archivedAttemptSk, attemptItemPrefixes, attemptSk, imagePk } from '../../core/ledger/keys.js';
+import {
+  archivedAttemptSk,
+  attemptItemPrefixes,
+  attemptSk,
+  imagePk,
+  isRolloutItemOf,
+  rolloutSk,
+} from '../../core/ledger/keys.js';
 import type { AttemptRecord, AttemptStart } from '../../core/promotion/attempts.js';
 import { documentClient, ledgerTable } from '../clients/dynamodb.js';
 import { conditionalWrite } from '../ledger/ledger-writes.js';
@@ -14,25 +21,14 @@ import { conditionalWrite } from '../ledger/ledger-writes.js';
 
 type Item = Record<string, unknown>;
 
-/** The attempt record of a version, if an attempt after the first ever began. */
-export async function getAttemptRecord(image: string, version: string): Promise<AttemptRecord | undefined> {
-  const out = await documentClient().send(
-    new GetCommand({
-      TableName: ledgerTable(),
-      Key: { pk: imagePk(image), sk: attemptSk(version) },
-      ConsistentRead: true,
-    }),
-  );
-  return out.Item as AttemptRecord | undefined;
-}
-
 /**
- * The current attempt's promotion, gate, approval and soak items of a version (paginated, strongly consistent: what
- * the archive moves must be everything written before it).
+ * The current attempt's promotion, gate, approval and soak items of a version, and its rollouts' records and chunk
+ * items in `rolling` (the channels that roll out): paginated, strongly consistent, as the archive must move everything
+ * written before it.
  */
-export async function currentAttemptItems(image: string, version: string): Promise<Item[]> {
+export async function currentAttemptItems(image: string, version: string, rolling: readonly string[]): Promise<Item[]> {
   const found: Item[] = [];
-  for (const prefix of attemptItemPrefixes(version)) {
+  const query = async (prefix: string, keep: (sk: string) => boolean = () => true) => {
     const pages = paginateQuery(
       { client: documentClient() },
       {
@@ -42,7 +38,11 @@ export async function currentAttemptItems(image: string, version: string): Promi
         ConsistentRead: true,
       },
     );
-    for await (const page of pages) found.push(...((page.Items ?? []) as Item[]));
+    for await (const page of pages) found.push(...((page.Items ?? []) as Item[]).filter((i) => keep(String(i.sk))));
+  };
+  for (const prefix of attemptItemPrefixes(version)) await query(prefix);
+  for (const channel of rolling) {
+    await query(rolloutSk(channel, version), (sk) => isRolloutItemOf(sk, channel, version));
   }
   return found;
 }

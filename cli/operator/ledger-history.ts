@@ -2,7 +2,7 @@
 
 import { accountCount } from '../../core/fleet/usage.js';
 import { causalRank } from '../../core/ledger/causal-order.js';
-import { BREAKER_SK, rolloutSk, skPrefix } from '../../core/ledger/keys.js';
+import { BREAKER_SK, skPrefix } from '../../core/ledger/keys.js';
 import { flagAwaitsOf, heldInstead } from '../../core/lifecycle/lineage-hold.js';
 import { supersededText } from '../../core/lifecycle/scheduled-revocation.js';
 import { approverDoorText } from '../../core/promotion/decision-proof.js';
@@ -52,8 +52,9 @@ export function historyOf(
   // Every promotion attempt told alike: an earlier attempt's archived items read as they were.
   const items = withEarlierAttempts(ledger);
   const entries: (HistoryEntry & { rank: number; scope: Scope })[] = [];
-  // Each rollout record with its waves' groups (kept in chunk items beside it), by its sort key.
-  const rollouts = new Map(rolloutRecordsOf(items).map((r) => [rolloutSk(r.channel, r.version), r]));
+  // Each rollout record with its waves' groups (kept in chunk items beside it), by its sort key (an earlier
+  // attempt's has one of its own: withEarlierAttempts).
+  const rollouts = new Map(rolloutRecordsOf(items).map((r) => [str((r as { sk?: unknown }).sk), r]));
   for (const i of items) {
     const sk = str(i.sk);
     const version = str(i.version) || str(i.buildVersion) || str(i.from) || undefined;

@@ -72,7 +72,10 @@ export const skPrefix = {
  */
 export const ATTEMPT_PREFIX = 'ATTEMPT#';
 
-/** The prefixes of a version's items one promotion attempt writes: archived as a whole when the next attempt starts. */
+/**
+ * The prefixes of a version's items one promotion attempt writes: archived as a whole when the next attempt starts,
+ * with its rollouts' records and chunks (rolloutSk, isRolloutItemOf).
+ */
 export function attemptItemPrefixes(buildVersion: string): string[] {
   return [skPrefix.promotion, skPrefix.gate, skPrefix.approval, skPrefix.soak].map((p) => `${p}${buildVersion}#`);
 }
@@ -94,6 +97,15 @@ export function archivedAttemptSk(buildVersion: string, attempt: number, sk: str
 /** The rollout record of one version to one channel: `ROLLOUT#<channel>#<buildVersion>`. */
 export function rolloutSk(channel: string, buildVersion: string): string {
   return `${skPrefix.rollout}${channel}#${buildVersion}`;
+}
+
+/**
+ * Whether `sk` is the rollout record of `buildVersion` to `channel` or one of its chunk items (`<record sk>#WAVE#…`):
+ * a query by the record's key as a prefix also finds another version's (`…/1` finds `…/10`).
+ */
+export function isRolloutItemOf(sk: string, channel: string, buildVersion: string): boolean {
+  const record = rolloutSk(channel, buildVersion);
+  return sk === record || sk.startsWith(`${record}#`);
 }
 
 /** Seconds since the epoch, as DynamoDB's TTL wants them. */

@@ -1,3 +1,5 @@
+import { openRolloutStates, type RolloutRecord } from '../rollout/record.js';
+import { followedByItsExecution, planSupersede } from '../rollout/supersede.js';
 import type { PromotionOutcome } from './types.js';
 
 /**
@@ -141,14 +143,23 @@ export function sameRequest(
 }
 
 /**
- * Refused for an image whose channels roll out to member Auto Scaling groups: a channel's rollout is named after its
- * image, channel and version (core/rollout/request.ts), so the attempt before holds that name and Publish would not
- * start the rollout of a later attempt. Undefined when no channel of the attempt rolls out.
+ * Refused while a rollout of the version still moves groups: running or paused, a halted one whose own execution
+ * follows its wave's rollback, or one the revocation superseded whose groups are still on their way back (by its
+ * own execution, or by a take-back that is open work). Archiving it then would take the record from under the
+ * execution that writes it. An ended rollout is archived with the attempt (core/ledger/keys.ts), and the next
+ * attempt's Publish starts a rollout of its own (core/rollout/request.ts `rolloutExecutionName`). Undefined: none.
  */
-export function rolloutAttemptRefusal(what: string, rollingChannels: readonly string[]): string | undefined {
-  return rollingChannels.length === 0
-    ? undefined
-    : `${what}: ${rollingChannels.join(', ')} roll(s) out to member Auto Scaling groups, which a promotion attempt after the first does not start again: nothing started. Nothing changed.`;
+export function rolloutStillMoving(what: string, rollouts: readonly RolloutRecord[]): string | undefined {
+  const moving = rollouts.filter(
+    (r) =>
+      openRolloutStates.includes(r.state) ||
+      r.openWork !== undefined ||
+      followedByItsExecution(r) ||
+      (r.state === 'superseded' && r.takenBack === undefined && planSupersede(r).kind !== 'ended'),
+  );
+  if (moving.length === 0) return undefined;
+  const which = moving.map((r) => `${r.channel} (${r.state})`).join(', ');
+  return `${what}'s rollout to ${which} still moves groups: a new attempt starts once it ended. Nothing changed.`;
 }
 
 /** How many items one archiving transaction may carry: TransactWriteItems takes at most 100 actions. */

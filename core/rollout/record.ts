@@ -214,6 +214,11 @@ export interface RolloutRecord {
   channel: string;
   /** The build version rolled out, e.g. `1.0.0/3`. */
   version: string;
+  /**
+   * The version's promotion attempt whose Publish started it (core/promotion/attempts.ts), from the second on: its
+   * executions' names and its launch template versions are its own. Absent: the first.
+   */
+  attempt?: number;
   /** Region → the AMI id rolled out there. */
   amis: Record<string, string>;
   state: RolloutState;

@@ -97,28 +97,56 @@ function executionName(prefix: string, image: string, channel: string, version: 
 }
 
 /**
- * The Rollout execution's name for a version's rollout to a channel, so a retried Publish meets
- * ExecutionAlreadyExists and takes it as its own. An operator's n-th `rollout retry` runs an execution of its own
- * (`attempt` n: `retry<n>-…`), as a closed execution's name cannot be used again for 90 days
- * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html).
+ * What a name adds for a promotion attempt after the first (core/promotion/attempts.ts): a readable `a<n>-` and the
+ * attempt in the hash. The first attempt adds nothing, so a rollout started before attempts existed keeps its name.
  */
-export function rolloutExecutionName(image: string, channel: string, version: string, attempt = 0): string {
-  return attempt > 0
-    ? executionName(`retry${attempt}-`, image, channel, version, `\nretry ${attempt}`)
-    : executionName('', image, channel, version);
+function attemptPart(attempt = 1): { prefix: string; suffix: string } {
+  return attempt > 1 ? { prefix: `a${attempt}-`, suffix: `\nattempt ${attempt}` } : { prefix: '', suffix: '' };
 }
 
-/** The name of the execution that runs this rollout now: its first, or its latest retry's. */
-export function rolloutExecutionNameOf(r: Pick<RolloutRecord, 'image' | 'channel' | 'version' | 'operatorActions'>) {
-  const attempt = r.operatorActions?.filter((a) => a.action === 'retry').length;
-  return rolloutExecutionName(r.image, r.channel, r.version, attempt);
+/**
+ * The Rollout execution's name for a version's rollout to a channel, so a retried Publish meets
+ * ExecutionAlreadyExists and takes it as its own. An operator's n-th `rollout retry` runs an execution of its own
+ * (`retry<n>-…`), and so does a later promotion attempt of the version (`a<n>-…`, after a restore), as a closed
+ * execution's name cannot be used again for 90 days
+ * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html).
+ */
+export function rolloutExecutionName(image: string, channel: string, version: string, retry = 0, attempt = 1): string {
+  const a = attemptPart(attempt);
+  return retry > 0
+    ? executionName(`retry${retry}-${a.prefix}`, image, channel, version, `${a.suffix}\nretry ${retry}`)
+    : executionName(a.prefix, image, channel, version, a.suffix);
+}
+
+/** The name of the execution that runs this rollout now: its first, or its latest retry's, of its attempt. */
+export function rolloutExecutionNameOf(
+  r: Pick<RolloutRecord, 'image' | 'channel' | 'version' | 'operatorActions' | 'attempt'>,
+) {
+  const retries = r.operatorActions?.filter((a) => a.action === 'retry').length;
+  return rolloutExecutionName(r.image, r.channel, r.version, retries, r.attempt);
 }
 
 /**
  * The name of the Rollout execution that takes an ended rollout's groups back after its version was revoked: its own
  * name (the rollout's first execution keeps its name for 90 days), the same for a retried revocation, so the retry
- * meets ExecutionAlreadyExists and takes it as its own.
+ * meets ExecutionAlreadyExists and takes it as its own; a later promotion attempt's rollout has its own.
  */
-export function rolloutTakeBackExecutionName(image: string, channel: string, version: string): string {
-  return executionName('back-', image, channel, version, '\ntake-back');
+export function rolloutTakeBackExecutionName(image: string, channel: string, version: string, attempt = 1): string {
+  const a = attemptPart(attempt);
+  return executionName(`back-${a.prefix}`, image, channel, version, `${a.suffix}\ntake-back`);
+}
+
+/** The take-back execution's name of a rollout record (of its attempt). */
+export function rolloutTakeBackExecutionNameOf(r: Pick<RolloutRecord, 'image' | 'channel' | 'version' | 'attempt'>) {
+  return rolloutTakeBackExecutionName(r.image, r.channel, r.version, r.attempt);
+}
+
+/**
+ * The version as a launch template version's ClientToken names it (launchTemplateClientToken): a later promotion
+ * attempt's versions, and a retry's, are new requests, never the ones EC2 made before (whose source version the groups
+ * may no longer run). The first attempt's first request names the version alone.
+ */
+export function tokenVersion(version: string, attempt = 1, retry = 0): string {
+  const base = attempt > 1 ? `${version} attempt ${attempt}` : version;
+  return retry > 0 ? `${base} retry ${retry}` : base;
 }

@@ -1,4 +1,4 @@
-import { ATTEMPT_PREFIX } from '../ledger/keys.js';
+import { ATTEMPT_PREFIX, skPrefix } from '../ledger/keys.js';
 import type { AttemptRecord } from '../promotion/attempts.js';
 import type { LedgerItem } from './ledger-item.js';
 
@@ -11,9 +11,22 @@ import type { LedgerItem } from './ledger-item.js';
 const isArchived = (i: LedgerItem): boolean =>
   i.kind === 'archived-attempt-item' && typeof i.item === 'object' && i.item !== null;
 
-/** The items with every archived item of an earlier attempt read as the item it was. */
+/**
+ * The items with every archived item of an earlier attempt read as the item it was. An earlier attempt's rollout
+ * record and its chunk items keep a sort key of their own (`…#a<n>`), so they are told beside the current attempt's
+ * rollout of the same version to the same channel, never mixed with it.
+ */
 export function withEarlierAttempts(items: readonly LedgerItem[]): LedgerItem[] {
-  return items.map((i) => (isArchived(i) ? (i.item as LedgerItem) : i));
+  return items.map((i) => {
+    if (!isArchived(i)) return i;
+    const item = i.item as LedgerItem;
+    const sk = String(item.sk);
+    if (!sk.startsWith(skPrefix.rollout)) return item;
+    const apart = `#a${String(i.attempt)}`;
+    return typeof item.of === 'string'
+      ? { ...item, sk: `${sk}${apart}`, of: `${item.of}${apart}` }
+      : { ...item, sk: `${sk}${apart}` };
+  });
 }
 
 /** Whether an item is a version's attempt record (`ATTEMPT#<v>#current`). */

@@ -1,11 +1,7 @@
 import { listBuilds } from '../../aws/lifecycle/lifecycle-ledger.js';
 import { getRevocation } from '../../aws/lifecycle/promotion-findings.js';
-import {
-  archiveAttempt,
-  currentAttemptItems,
-  getAttemptRecord,
-  markAttemptStarted,
-} from '../../aws/promotion/promotion-attempts.js';
+import { getAttemptRecord } from '../../aws/promotion/attempt-record.js';
+import { archiveAttempt, currentAttemptItems, markAttemptStarted } from '../../aws/promotion/promotion-attempts.js';
 import { listOutcomes } from '../../aws/promotion/promotion-ledger.js';
 import { getPause } from '../../aws/promotion/promotion-pauses.js';
 import { startNamedExecution } from '../../aws/promotion/stepfunctions.js';
@@ -15,11 +11,12 @@ import {
   attemptRunning,
   decideAttempt,
   MAX_ATTEMPT_ACTIONS,
-  rolloutAttemptRefusal,
+  rolloutStillMoving,
   sameRequest,
 } from '../../core/promotion/attempts.js';
 import { attemptExecutionNameFor } from '../../core/promotion/naming.js';
 import type { PromotionInput } from '../../core/promotion/types.js';
+import { rolloutRecordsOf } from '../../core/status/rollout-records.js';
 import type { OperatorRequestOf } from '../../events/operator-request.js';
 import { bundledCatalog } from '../lib/catalog.js';
 import { promotionPlans } from '../promotion/plans.js';
@@ -32,7 +29,8 @@ import { Refusal } from './refusal.js';
  * policy now), approval, soak, Share, Publish — each channel's pointer moving only once its gates pass. The attempt
  * before is archived (core/promotion/attempts.ts), so its approval links and task tokens decide nothing in this one.
  * Refused, nothing changed: unknown version, deleted, still revoked, never revoked, an attempt still running or already
- * run for this restore, an image whose channels roll out. A repeat of the same request (same caller and reason), or
+ * run for this restore, a rollout of it still moving groups. Its ended rollouts are archived with the attempt, and
+ * the new attempt's Publish starts a rollout of its own through the waves. A repeat of the same request (same caller and reason), or
  * any request while the attempt's start is unconfirmed, answers the same attempt and starts no second one.
  */
 export async function promoteThroughGates(
@@ -66,8 +64,6 @@ export async function promoteThroughGates(
   const rolling = bundledCatalog()
     .channels.filter((c) => c.rollout && channels.includes(c.name))
     .map((c) => c.name);
-  const noRollout = verdict.start ? rolloutAttemptRefusal(what, rolling) : undefined;
-  if (noRollout) throw new Refusal(409, noRollout);
   // The attempt is recorded first, then started; Step Functions' answer is recorded last, so a request that failed in
   // between leaves an attempt whose next request (any, for this restore) starts it: by its name, a no-op once started.
   const begin = async (start: AttemptStart, again: boolean) => {
@@ -76,7 +72,9 @@ export async function promoteThroughGates(
     return resultOf(image, version, channels, start, again);
   };
   if ('repeat' in verdict) return begin(verdict.repeat, true);
-  const items = await currentAttemptItems(image, version);
+  const items = await currentAttemptItems(image, version, rolling);
+  const moving = rolloutStillMoving(what, rolloutRecordsOf(items));
+  if (moving) throw new Refusal(409, moving);
   if (archiveActions(items.length) > MAX_ATTEMPT_ACTIONS) {
     throw new Refusal(
       409,

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { announce } from '../../aws/notifications/notifications.js';
+import { getAttemptRecord } from '../../aws/promotion/attempt-record.js';
 import { moveChannelPointer } from '../../aws/promotion/channel-pointers.js';
 import { ExecutionSquattedError, startOwnExecution } from '../../aws/promotion/own-execution.js';
 import { recordPointerMove } from '../../aws/promotion/pointer-history.js';
@@ -121,7 +122,7 @@ export async function publish(input: unknown): Promise<ImagePromotedDetail> {
 
 /**
  * Starts the Rollout execution of a version to a channel that rolls out (`channels[i].rollout`), named after the
- * three, so a retried Publish finds ExecutionAlreadyExists and takes it as its own — but only an execution with the
+ * three and the version's promotion attempt, so a retried Publish finds ExecutionAlreadyExists and takes it as its own — but only an execution with the
  * input it would give, started no earlier than this promotion recorded its time (`promotedAt`, the first attempt's,
  * taken before the pointer moved): an execution of that name started before was started by someone else, who could
  * stop it (a squatted name, aws/promotion/own-execution.ts). Such a name is not taken: the rollout does not run, and the
@@ -133,9 +134,12 @@ async function startRolloutOf(image: string, channel: string, version: string, h
   if (!spec?.rollout || !hasAmis) return;
   const arn = process.env.ROLLOUT_STATE_MACHINE_ARN;
   if (!arn) throw new Error(`ROLLOUT_STATE_MACHINE_ARN is not set, but channel ${channel} rolls out`);
-  // Only what the rollout is: its tasks read the AMIs from the ledger (functions/rollout/advance.ts).
+  // Only what the rollout is: its tasks read the AMIs, and the attempt, from the ledger (functions/rollout/advance.ts).
   const input = { image, channel, version };
-  const name = rolloutExecutionName(image, channel, version);
+  // A later promotion attempt of the version (restored, promoted through its gates again) rolls out under a name of
+  // its own: the first attempt's execution holds the first name.
+  const attempt = (await getAttemptRecord(image, version))?.attempt;
+  const name = rolloutExecutionName(image, channel, version, 0, attempt);
   try {
     await startOwnExecution(arn, name, input, { notBefore: promotedAt });
   } catch (error) {

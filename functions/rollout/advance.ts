@@ -104,11 +104,15 @@ export async function advanceRollout(
   if (!record) {
     // Only a version the ledger says is published to the channel, and not revoked, rolls out: its AMIs are the ones
     // the channel pointer holds, each the build's. Anything else is refused before anything starts.
-    const amis = rolloutAmis(input, await readRolloutFacts(input.image, input.channel, input.version));
-    const fresh = newRolloutRecord({ ...input, amis, waves: channel.rollout.waves.map((w) => w.name), now: now() });
+    const facts = await readRolloutFacts(input.image, input.channel, input.version);
+    const amis = rolloutAmis(input, facts);
+    const planned = newRolloutRecord({ ...input, amis, waves: channel.rollout.waves.map((w) => w.name), now: now() });
+    // A later promotion attempt's rollout (the version restored and promoted through its gates again) is its own.
+    const fresh = facts.attempt !== undefined && facts.attempt > 1 ? { ...planned, attempt: facts.attempt } : planned;
     await createRollout(fresh);
     record = (await readRollout(input.image, input.channel, input.version)) ?? fresh;
   }
+  if (record.attempt !== undefined) ctx.attempt = record.attempt;
   const retries = (record.operatorActions ?? []).filter((a) => a.action === 'retry');
   const lastRetry = retries.at(-1);
   if (lastRetry) ctx.retry = { count: retries.length, at: lastRetry.at };

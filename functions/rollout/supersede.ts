@@ -6,7 +6,7 @@ import { createTemplateVersion } from '../../aws/rollout/rollout-template-versio
 import { mapWithConcurrency } from '../../core/concurrency.js';
 import { RolloutRefusedError, rolloutAmis } from '../../core/rollout/facts.js';
 import type { RolloutGroup, RolloutRecord, RolloutReplacement } from '../../core/rollout/record.js';
-import { launchTemplateClientToken } from '../../core/rollout/request.js';
+import { launchTemplateClientToken, tokenVersion } from '../../core/rollout/request.js';
 import {
   movedOnReason,
   NOT_MOVED,
@@ -97,7 +97,7 @@ export async function moveBack(
                 ...g,
                 image: ctx.image,
                 channel: ctx.channel,
-                version: `${replacement.version} after ${ctx.version}`,
+                version: `${replacement.version} after ${tokenVersion(ctx.version, ctx.attempt)}`,
               }),
               description: `goldsmith ${ctx.image} ${ctx.channel} ${replacement.version} (${ctx.version} revoked)`,
             });

@@ -6,14 +6,16 @@ import type { Notification } from '../../events/notification.js';
 
 /**
  * Announces the engine's rollout announcements (Slack and mail, like every other), each keyed by the rollout and the
- * wave or group it names (and, once an operator retried it, the retry's count): a step retried after its write
+ * wave or group it names (and, once an operator retried it, the retry's count; a later promotion attempt's, the
+ * attempt): a step retried after its write
  * announces the same ids, which the announcement ledger publishes once.
  */
 export async function tellRollout(record: RolloutRecord, said: RolloutAnnouncement[]): Promise<void> {
   const subject = { image: record.image, version: record.version, channel: record.channel };
-  // A retried rollout's waves start, end and halt again: each retry's announcements are its own.
+  // A retried rollout's waves start, end and halt again: each retry's announcements are its own, and so are a later
+  // promotion attempt's.
   const retries = (record.operatorActions ?? []).filter((a) => a.action === 'retry').length;
-  const attempt = retries > 0 ? `retry${retries}/` : '';
+  const attempt = `${(record.attempt ?? 1) > 1 ? `a${record.attempt}/` : ''}${retries > 0 ? `retry${retries}/` : ''}`;
   for (const a of said) {
     const options = { at: record.updatedAt, key: `${attempt}${announcementKey(a)}` };
     // One of the rollout's events with its own detail (RolloutAnnouncement pairs them); `announce` validates it again.

@@ -16,6 +16,7 @@ import {
   launchTemplateVersionDescription,
   refreshPreferences,
   rolloutSessionName,
+  tokenVersion,
 } from '../../core/rollout/request.js';
 import { summarizeSkips } from '../../core/rollout/skips.js';
 import { TemplateVersionMismatchError } from '../../core/rollout/template-check.js';
@@ -36,6 +37,8 @@ export interface RolloutContext {
    * Its waves' versions and refreshes are new ones, never the halted attempt's.
    */
   retry?: { count: number; at: string };
+  /** The promotion attempt the rollout belongs to, from the second on (its launch template versions are its own). */
+  attempt?: number;
   /** Where the member baseline's stack instances name each account's role (aws/rollout/member-baseline-roles.ts), if it deploys one. */
   roleLookup?: RolloutRoleLookup;
 }
@@ -124,7 +127,7 @@ async function startGroup(
       ...ctx,
       ...where,
       group: g.group,
-      ...(ctx.retry && { version: `${ctx.version} retry ${ctx.retry.count}` }),
+      version: tokenVersion(ctx.version, ctx.attempt, ctx.retry?.count),
     }),
     description: launchTemplateVersionDescription(ctx.image, ctx.channel, ctx.version),
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readImagePartition } from '../../aws/ledger/image-partition.js';
+import { getAttemptRecord } from '../../aws/promotion/attempt-record.js';
 import { getApproval } from '../../aws/promotion/promotion-approvals.js';
-import { getAttemptRecord } from '../../aws/promotion/promotion-attempts.js';
 import { getOutcome } from '../../aws/promotion/promotion-ledger.js';
 import { historyOf } from '../../cli/operator/ledger-history.js';
 import { attemptLinesOf } from '../../core/status/attempt-lines.js';

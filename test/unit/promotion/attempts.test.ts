@@ -4,8 +4,9 @@ import {
   archiveActions,
   attemptRunning,
   decideAttempt,
-  rolloutAttemptRefusal,
+  rolloutStillMoving,
 } from '../../../core/promotion/attempts.js';
+import type { RolloutGroup, RolloutRecord } from '../../../core/rollout/record.js';
 
 const restored = {
   state: 'restored' as const,
@@ -110,15 +111,76 @@ describe('decideAttempt', () => {
     });
   });
 
-  it('refuses an image whose channels roll out, naming them, and lets one without rollouts through', () => {
-    expect(rolloutAttemptRefusal('base 1.0.0/1', ['prod'])).toBe(
-      'base 1.0.0/1: prod roll(s) out to member Auto Scaling groups, which a promotion attempt after the first does not start again: nothing started. Nothing changed.',
-    );
-    expect(rolloutAttemptRefusal('base 1.0.0/1', [])).toBeUndefined();
-  });
-
   it('counts one action for the attempt record and two per archived item', () => {
     expect(archiveActions(0)).toBe(1);
     expect(archiveActions(49)).toBe(99);
+  });
+});
+
+describe('rolloutStillMoving', () => {
+  const AT = '2027-02-01T00:00:00.000Z';
+  const group = (status: string, back?: RolloutGroup['back']): RolloutGroup => ({
+    account: '300000000001',
+    region: 'us-east-1',
+    group: 'web',
+    launchTemplateId: 'lt-web',
+    fromVersion: 1,
+    fromImageId: 'ami-before',
+    toVersion: 2,
+    refreshId: 'r-1',
+    status,
+    ...(back && { back }),
+  });
+  const rollout = (extra: Partial<RolloutRecord>): RolloutRecord => ({
+    image: 'base',
+    channel: 'prod',
+    version: '1.0.0/1',
+    amis: { 'us-east-1': 'ami-revoked' },
+    state: 'completed',
+    startedAt: AT,
+    updatedAt: AT,
+    currentWave: 0,
+    waves: [{ name: 'canary', state: 'healthy', groups: [group('Successful')] }],
+    skippedGroups: [],
+    ...extra,
+  });
+  const back = { version: '1.0.0/0', amis: { 'us-east-1': 'ami-before' } };
+
+  it('lets an attempt start once every rollout of the version ended with its groups where they go', () => {
+    expect(rolloutStillMoving('base 1.0.0/1', [])).toBeUndefined();
+    const settled = { ...back, settledAt: AT };
+    expect(rolloutStillMoving('base 1.0.0/1', [rollout({ state: 'superseded', replacement: settled })])).toBe(
+      undefined,
+    );
+    const takenBack = { from: 'completed' as const, at: AT };
+    expect(
+      rolloutStillMoving('base 1.0.0/1', [rollout({ state: 'superseded', takenBack, replacement: settled })]),
+    ).toBeUndefined();
+  });
+
+  it('refuses while a rollout runs, or its groups are still on their way back after the revocation', () => {
+    expect(rolloutStillMoving('base 1.0.0/1', [rollout({ state: 'running', openWork: 'rollout' })])).toBe(
+      "base 1.0.0/1's rollout to prod (running) still moves groups: a new attempt starts once it ended. Nothing changed.",
+    );
+    // Superseded while it ran: its own execution moves the groups back, and has not recorded them all back.
+    const movingBack = rollout({
+      state: 'superseded',
+      replacement: back,
+      waves: [
+        {
+          name: 'canary',
+          state: 'superseded',
+          groups: [group('Successful', { version: 3, refreshId: 'r-2', status: 'InProgress' })],
+        },
+      ],
+    });
+    expect(rolloutStillMoving('base 1.0.0/1', [movingBack])).toMatch(/rollout to prod \(superseded\) still moves/);
+    // An ended rollout whose take-back execution is open work.
+    const takingBack = rollout({
+      state: 'superseded',
+      takenBack: { from: 'completed', at: AT },
+      openWork: 'rollout-take-back',
+    });
+    expect(rolloutStillMoving('base 1.0.0/1', [takingBack])).toMatch(/still moves groups/);
   });
 });
