@@ -2,7 +2,7 @@ import { executionStatus } from '../aws/promotion/own-execution.js';
 import { markTakeBackStopped, openRollouts, openTakeBacks, stopRollout } from '../aws/rollout/rollout-ledger.js';
 import { isTransient } from '../core/errors/classify.js';
 import type { RolloutRecord } from '../core/rollout/record.js';
-import { rolloutExecutionNameOf, rolloutTakeBackExecutionNameOf } from '../core/rollout/request.js';
+import { rolloutExecutionNameOf, rolloutTakeBackExecutionName } from '../core/rollout/request.js';
 import { followedByItsExecution, reachedGroups } from '../core/rollout/supersede.js';
 import { tellRolloutStopped } from './rollout/tell.js';
 
@@ -53,7 +53,7 @@ async function stopOrphanedTakeBacks(machine: string, at: string, report: Stoppe
     await checked(report, record, async (what) => {
       const name = followedByItsExecution(record)
         ? rolloutExecutionNameOf(record)
-        : rolloutTakeBackExecutionNameOf(record);
+        : rolloutTakeBackExecutionName(record.image, record.channel, record.version, record.attempt);
       const status = await executionStatus(machine, name);
       if (status === 'RUNNING') return;
       if (!(await markTakeBackStopped(record, status, at))) return;

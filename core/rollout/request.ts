@@ -86,22 +86,15 @@ export function rolloutSessionName(image: string, channel: string, version: stri
 
 /**
  * An execution's name: `prefix` and the readable image, channel and version, then a hash of the three and `suffix`,
- * at most 80 of the characters Step Functions allows.
+ * at most 80 of the characters Step Functions allows. A promotion attempt after the first (core/promotion/attempts.ts)
+ * adds `a<n>-` to the prefix and itself to the hash; the first adds nothing, so a rollout started before attempts
+ * existed keeps its name.
  */
-function executionName(prefix: string, image: string, channel: string, version: string, suffix = ''): string {
-  const hash = createHash('sha256').update(`${image}\n${channel}\n${version}${suffix}`).digest('hex').slice(0, 12);
-  const readable = `${prefix}${image}-${channel}-${version}`
-    .replace(/[^A-Za-z0-9_-]/g, '-')
-    .slice(0, 80 - hash.length - 1);
-  return `${readable}-${hash}`;
-}
-
-/**
- * What a name adds for a promotion attempt after the first (core/promotion/attempts.ts): a readable `a<n>-` and the
- * attempt in the hash. The first attempt adds nothing, so a rollout started before attempts existed keeps its name.
- */
-function attemptPart(attempt = 1): { prefix: string; suffix: string } {
-  return attempt > 1 ? { prefix: `a${attempt}-`, suffix: `\nattempt ${attempt}` } : { prefix: '', suffix: '' };
+function executionName(prefix: string, image: string, channel: string, version: string, suffix = '', attempt = 1) {
+  const [p, s] = attempt > 1 ? [`${prefix}a${attempt}-`, `\nattempt ${attempt}${suffix}`] : [prefix, suffix];
+  const hash = createHash('sha256').update(`${image}\n${channel}\n${version}${s}`).digest('hex').slice(0, 12);
+  // \w is [A-Za-z0-9_]; 67 leaves room for `-` and the 12 characters of the hash.
+  return `${`${p}${image}-${channel}-${version}`.replace(/[^\w-]/g, '-').slice(0, 67)}-${hash}`;
 }
 
 /**
@@ -112,10 +105,14 @@ function attemptPart(attempt = 1): { prefix: string; suffix: string } {
  * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html).
  */
 export function rolloutExecutionName(image: string, channel: string, version: string, retry = 0, attempt = 1): string {
-  const a = attemptPart(attempt);
-  return retry > 0
-    ? executionName(`retry${retry}-${a.prefix}`, image, channel, version, `${a.suffix}\nretry ${retry}`)
-    : executionName(a.prefix, image, channel, version, a.suffix);
+  return executionName(
+    retry > 0 ? `retry${retry}-` : '',
+    image,
+    channel,
+    version,
+    retry > 0 ? `\nretry ${retry}` : '',
+    attempt,
+  );
 }
 
 /** The name of the execution that runs this rollout now: its first, or its latest retry's, of its attempt. */
@@ -129,16 +126,10 @@ export function rolloutExecutionNameOf(
 /**
  * The name of the Rollout execution that takes an ended rollout's groups back after its version was revoked: its own
  * name (the rollout's first execution keeps its name for 90 days), the same for a retried revocation, so the retry
- * meets ExecutionAlreadyExists and takes it as its own; a later promotion attempt's rollout has its own.
+ * meets ExecutionAlreadyExists and takes it as its own; a later promotion attempt's rollout (`attempt`) has its own.
  */
 export function rolloutTakeBackExecutionName(image: string, channel: string, version: string, attempt = 1): string {
-  const a = attemptPart(attempt);
-  return executionName(`back-${a.prefix}`, image, channel, version, `${a.suffix}\ntake-back`);
-}
-
-/** The take-back execution's name of a rollout record (of its attempt). */
-export function rolloutTakeBackExecutionNameOf(r: Pick<RolloutRecord, 'image' | 'channel' | 'version' | 'attempt'>) {
-  return rolloutTakeBackExecutionName(r.image, r.channel, r.version, r.attempt);
+  return executionName('back-', image, channel, version, '\ntake-back', attempt);
 }
 
 /**

@@ -2,7 +2,7 @@ import { announce } from '../../aws/notifications/notifications.js';
 import { ExecutionSquattedError, startOwnExecution } from '../../aws/promotion/own-execution.js';
 import { readRollout, supersedeEndedRollout, supersedeRollout } from '../../aws/rollout/rollout-ledger.js';
 import { announcement } from '../../core/notifications/announce.js';
-import { rolloutTakeBackExecutionNameOf } from '../../core/rollout/request.js';
+import { rolloutTakeBackExecutionName } from '../../core/rollout/request.js';
 import { followedByItsExecution, takesBack, withdrawnReason } from '../../core/rollout/supersede.js';
 
 /** One channel's revocation (or operator rollback), as far as its rollout of the version it left goes. */
@@ -55,7 +55,7 @@ export async function takeBackEndedRollout(request: TakeBackRequest): Promise<bo
   if (followedByItsExecution(record)) return false;
   const arn = process.env.ROLLOUT_STATE_MACHINE_ARN;
   if (!arn) throw new Error(`ROLLOUT_STATE_MACHINE_ARN is not set, but channel ${channel} rolls out`);
-  const name = rolloutTakeBackExecutionNameOf(record);
+  const name = rolloutTakeBackExecutionName(image, channel, version, record.attempt);
   const input = { image, channel, version };
   try {
     await startOwnExecution(arn, name, input, { notBefore: record.takenBack.at });

@@ -4,7 +4,6 @@ import {
   rolloutExecutionName,
   rolloutExecutionNameOf,
   rolloutTakeBackExecutionName,
-  rolloutTakeBackExecutionNameOf,
   tokenVersion,
 } from '../../../core/rollout/request.js';
 
@@ -19,7 +18,13 @@ describe('a rollout of a later promotion attempt', () => {
     expect(rolloutExecutionNameOf(record)).toBe('base-prod-1-0-0-1-80c0b00accab');
     expect(rolloutExecutionNameOf({ ...record, attempt: 1 })).toBe('base-prod-1-0-0-1-80c0b00accab');
     expect(rolloutExecutionNameOf(retried)).toBe('retry1-base-prod-1-0-0-1-3be70a683278');
-    expect(rolloutTakeBackExecutionNameOf(record)).toBe('back-base-prod-1-0-0-1-8fcedb214d2f');
+    expect(rolloutTakeBackExecutionName('base', 'prod', '1.0.0/1')).toBe('back-base-prod-1-0-0-1-8fcedb214d2f');
+    // A long name is cut to 80 characters, the hash kept whole.
+    const long = ['a-very-long-image-name-for-the-platform-team.golden', 'production_eu', '10.20.30/400'] as const;
+    expect(rolloutExecutionName(...long, 3)).toBe(
+      'retry3-a-very-long-image-name-for-the-platform-team-golden-producti-b3d59fee593d',
+    );
+    expect(rolloutExecutionName(...long, 3, 2)).toHaveLength(80);
     expect(launchTemplateClientToken({ ...WHERE, version: tokenVersion('1.0.0/1') })).toBe(
       'goldsmith-5d234c8fb46ebf6faf3c6500dbd667005823fe5bc30a020d',
     );
@@ -35,13 +40,15 @@ describe('a rollout of a later promotion attempt', () => {
       rolloutExecutionNameOf(second),
       rolloutExecutionNameOf({ ...retried, attempt: 2 }),
       rolloutExecutionNameOf({ ...record, attempt: 3 }),
-      rolloutTakeBackExecutionNameOf(record),
-      rolloutTakeBackExecutionNameOf(second),
+      rolloutTakeBackExecutionName('base', 'prod', '1.0.0/1'),
+      rolloutTakeBackExecutionName('base', 'prod', '1.0.0/1', 2),
     ];
     expect(new Set(names).size).toBe(names.length);
     expect(rolloutExecutionNameOf(second)).toMatch(/^a2-base-prod-1-0-0-1-[0-9a-f]{12}$/);
     expect(rolloutExecutionNameOf({ ...retried, attempt: 2 })).toMatch(/^retry1-a2-base-prod-/);
-    expect(rolloutTakeBackExecutionNameOf(second)).toBe(rolloutTakeBackExecutionName('base', 'prod', '1.0.0/1', 2));
+    expect(rolloutTakeBackExecutionName('base', 'prod', '1.0.0/1', 2)).toMatch(
+      /^back-a2-base-prod-1-0-0-1-[0-9a-f]{12}$/,
+    );
     expect(rolloutExecutionName('base', 'prod', '1.0.0/1', 0, 2)).toBe(rolloutExecutionNameOf(second));
     for (const name of names) expect(name.length).toBeLessThanOrEqual(80);
   });
