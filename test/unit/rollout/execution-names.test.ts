@@ -50,6 +50,9 @@ describe('a rollout of a later promotion attempt', () => {
       /^back-a2-base-prod-1-0-0-1-[0-9a-f]{12}$/,
     );
     expect(rolloutExecutionName('base', 'prod', '1.0.0/1', 0, 2)).toBe(rolloutExecutionNameOf(second));
+    expect(rolloutExecutionName('base', 'prod', '1.0.0/1', 1, 2)).toBe(
+      rolloutExecutionNameOf({ ...retried, attempt: 2 }),
+    );
     for (const name of names) expect(name.length).toBeLessThanOrEqual(80);
   });
 
