@@ -47,7 +47,7 @@ import {
 import type { Scenario } from './scenario.js';
 import { deliverTopicsToFunctions, startSlack } from './slack.js';
 import { GOLDSMITH_STACK_SET, synthesizeAppCached } from './synth-cache.js';
-import { createTemplateParameters } from './template-parameters.js';
+import { applyTemplatePolicies, createTemplateParameters } from './template-parameters.js';
 import { functionArnOf, functionRoles } from './template-reads.js';
 import { installVirtualDate, withRealDate } from './virtual-date.js';
 import { readWiring } from './wiring.js';
@@ -166,6 +166,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     }
   });
   createTemplateParameters(app.templates, resolver, installed.fakes.ssm, { region, accountId: LOCAL_ACCOUNT });
+  applyTemplatePolicies(app.templates, resolver, { sns: installed.fakes.sns, sqs });
   const secrets = new SecretsManagerFake(LOCAL_ACCOUNT, () => clock.now());
   for (const t of app.templates) {
     for (const [id, r] of Object.entries(t.Resources ?? {})) {

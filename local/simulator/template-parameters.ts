@@ -1,3 +1,5 @@
+import type { SnsFake } from '../fakes/sns-sts.js';
+import type { SqsFake } from '../fakes/sqs.js';
 import type { SsmFake } from '../fakes/ssm.js';
 import type { TemplateResolver } from './intrinsics.js';
 import type { SynthesizedApp } from './synth.js';
@@ -27,4 +29,28 @@ export function createTemplateParameters(
     }
   }
   return names;
+}
+
+/**
+ * The stacks' topic and queue policies, set as CloudFormation's AWS::SNS::TopicPolicy (SetTopicAttributes `Policy` on
+ * each of its topics) and AWS::SQS::QueuePolicy (SetQueueAttributes `Policy` on each queue URL) set them.
+ */
+export function applyTemplatePolicies(
+  templates: SynthesizedApp['templates'],
+  resolver: TemplateResolver,
+  fakes: { sns: SnsFake; sqs: SqsFake },
+): void {
+  for (const t of templates) {
+    for (const r of Object.values(t.Resources ?? {})) {
+      if (r.Type !== 'AWS::SNS::TopicPolicy' && r.Type !== 'AWS::SQS::QueuePolicy') continue;
+      const policy = JSON.stringify(resolver.resolve(r.Properties?.PolicyDocument));
+      if (r.Type === 'AWS::SNS::TopicPolicy') {
+        for (const topic of (r.Properties?.Topics ?? []) as unknown[])
+          fakes.sns.policies.set(String(resolver.resolve(topic)), policy);
+      } else {
+        for (const queue of (r.Properties?.Queues ?? []) as unknown[])
+          fakes.sqs.policies.set(String(resolver.resolve(queue)), policy);
+      }
+    }
+  }
 }
