@@ -181,7 +181,7 @@ export const NOTIFICATION_DETAILS = {
   }),
   /**
    * The daily audit found AWS holding otherwise than the ledger says (a change made outside Goldsmith): a channel
-   * pointer, an AMI's launch permissions, a scheduled revocation's schedule, a rule, a topic's or queue's policy; and
+   * pointer, an AMI's launch permissions, a scheduled revocation's schedule, a rule, a topic's, queue's or event bus's policy; and
    * what it did about it.
    */
   'drift-found': z.strictObject({
@@ -193,6 +193,7 @@ export const NOTIFICATION_DETAILS = {
       'subscription',
       'topic-policy',
       'queue-policy',
+      'bus-policy',
     ]),
     region: z.string().min(1).optional(),
     /** The resource's own name where the subject does not name it (an EventBridge rule's). */

@@ -1,12 +1,15 @@
 import { Lazy, Names, Stack } from 'aws-cdk-lib';
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
+import type { IConstruct } from 'constructs';
 import { App } from 'sst/constructs';
 import { type PolicyKind, resourcePoliciesPath } from '../core/audit/policies.js';
+import type { PolicyStatement } from '../core/trust/bus-policy.js';
 
 /**
- * Writes the policy the deployment sets on a door (a topic, a queue) to a parameter under
+ * Writes the policy the deployment sets on a door (a topic, a queue; the bus: `recordExpectedBusPolicy`) to a parameter under
  * `/goldsmith/_policies/<stage>/`, resolved with the deployment's own values (its roles' ARNs, its account): the daily
  * audit of resource policies (functions/audit-policies.ts) reads them back and compares. Under `/goldsmith/`, so the
  * SCP's `PointersOnlyByGoldsmith` keeps them to the deployment and Goldsmith's roles (docs/security/scp.md).
@@ -30,8 +33,29 @@ export function recordExpectedPolicy(resource: sns.Topic | sqs.Queue): void {
       return stack.toJsonString({ kind, target, policy: policy.document });
     },
   });
-  new ssm.StringParameter(resource, 'ExpectedPolicy', {
-    parameterName: `${resourcePoliciesPath(root.stage)}${kind}/${Names.uniqueId(resource)}`,
+  writeExpected(root, resource, kind, value);
+}
+
+/**
+ * Writes the policy the deployment sets on Goldsmith's event bus (one `AWS::Events::EventBusPolicy` per statement,
+ * stacks/trust/bus-policy.ts) as `recordExpectedPolicy` writes a topic's: the whole policy, its statements by `Sid`,
+ * in `stack`, the one that sets them (it names roles of stacks deployed before it).
+ */
+export function recordExpectedBusPolicy(
+  stack: Stack,
+  bus: events.IEventBus,
+  statements: readonly PolicyStatement[],
+): void {
+  const root = stack.node.root;
+  if (!(root instanceof App)) return;
+  const policy = { Version: '2012-10-17', Statement: statements };
+  const value = stack.toJsonString({ kind: 'bus', target: bus.eventBusName, policy });
+  writeExpected(root, stack, 'bus', value, 'ExpectedBusPolicy');
+}
+
+function writeExpected(root: App, scope: IConstruct, kind: PolicyKind, value: string, id = 'ExpectedPolicy'): void {
+  new ssm.StringParameter(scope, id, {
+    parameterName: `${resourcePoliciesPath(root.stage)}${kind}/${Names.uniqueId(scope)}`,
     description: `Goldsmith: the ${kind} policy the deployment sets, for the daily audit`,
     stringValue: value,
     tier: ssm.ParameterTier.INTELLIGENT_TIERING,

@@ -17,7 +17,8 @@ export type DriftResource =
   | 'event-rule'
   | 'subscription'
   | 'topic-policy'
-  | 'queue-policy';
+  | 'queue-policy'
+  | 'bus-policy';
 
 /** The partition of drifts that belong to no image (the factory's own rules). */
 export const FACTORY_DRIFT_PK = 'FACTORY#audit';

@@ -1,7 +1,9 @@
+import { DescribeEventBusCommand, PutPermissionCommand } from '@aws-sdk/client-eventbridge';
 import { GetTopicAttributesCommand, SetTopicAttributesCommand } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { paginateGetParametersByPath } from '@aws-sdk/client-ssm';
 import { type ExpectedPolicy, expectedPolicyFrom, type PolicyKind } from '../../core/audit/policies.js';
+import { eventbridgeClient } from '../clients/eventbridge.js';
 import { snsClient } from '../clients/sns.js';
 import { sqsClient } from '../clients/sqs.js';
 import { ssmClient } from '../clients/ssm.js';
@@ -26,11 +28,17 @@ export async function readExpectedPolicies(path: string): Promise<(ExpectedPolic
 
 /**
  * The policy AWS holds for a topic (GetTopicAttributes' `Policy`,
- * https://docs.aws.amazon.com/sns/latest/api/API_GetTopicAttributes.html) or a queue (GetQueueAttributes with
+ * https://docs.aws.amazon.com/sns/latest/api/API_GetTopicAttributes.html), a queue (GetQueueAttributes with
  * `AttributeNames: ['Policy']`, absent when the queue has none:
- * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_GetQueueAttributes.html).
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_GetQueueAttributes.html) or an event bus
+ * (DescribeEventBus' `Policy`, "the permissions policy of the event bus, describing which other AWS accounts can write
+ * events to this event bus": https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_DescribeEventBus.html).
  */
 export async function readResourcePolicy(kind: PolicyKind, target: string): Promise<string | undefined> {
+  if (kind === 'bus') {
+    const out = await eventbridgeClient().send(new DescribeEventBusCommand({ Name: target }));
+    return out.Policy;
+  }
   if (kind === 'topic') {
     const out = await snsClient().send(new GetTopicAttributesCommand({ TopicArn: target }));
     return out.Attributes?.Policy;
@@ -42,11 +50,17 @@ export async function readResourcePolicy(kind: PolicyKind, target: string): Prom
 /**
  * Puts the whole policy back: SetTopicAttributes with `AttributeName: 'Policy'`
  * (https://docs.aws.amazon.com/sns/latest/api/API_SetTopicAttributes.html), SetQueueAttributes with `Policy`
- * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html). Either
- * replaces the policy entirely, so a statement someone added goes with the same call.
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html), PutPermission
+ * with `Policy`, the whole policy "instead of using the StatementId, Action, Principal, or Condition parameters"
+ * (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutPermission.html). Each replaces the policy
+ * entirely, so a statement someone added goes with the same call; the caller reads it back to confirm.
  */
 export async function putResourcePolicy(kind: PolicyKind, target: string, policy: ExpectedPolicy['policy']) {
   const json = JSON.stringify(policy);
+  if (kind === 'bus') {
+    await eventbridgeClient().send(new PutPermissionCommand({ EventBusName: target, Policy: json }));
+    return;
+  }
   if (kind === 'topic') {
     await snsClient().send(
       new SetTopicAttributesCommand({ TopicArn: target, AttributeName: 'Policy', AttributeValue: json }),

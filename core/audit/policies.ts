@@ -1,20 +1,21 @@
 import { createHash } from 'node:crypto';
 
 /**
- * Resource policies as the deployment set them, against what AWS holds: a topic's, a queue's. The stacks write each
- * door's policy, resolved, to a parameter under `RESOURCE_POLICIES_PATH` (stacks/resource-doors.ts), so the audit
- * compares with the deployment's own values (its roles' ARNs) without carrying them in a function's environment.
+ * Resource policies as the deployment set them, against what AWS holds: a topic's, a queue's, Goldsmith's event
+ * bus's. The stacks write each door's policy, resolved, to a parameter under `resourcePoliciesPath(stage)`
+ * (stacks/expected-policies.ts), so the audit compares with the deployment's own values (its roles' ARNs) without
+ * carrying them in a function's environment.
  */
 
 /** Where the stacks write the policies they set: under `/goldsmith/`, which the SCP keeps to Goldsmith's roles. */
 export const resourcePoliciesPath = (stage: string) => `/goldsmith/_policies/${stage}/`;
 
-export type PolicyKind = 'topic' | 'queue';
+export type PolicyKind = 'topic' | 'queue' | 'bus';
 
 /** One door's expected policy, as its parameter holds it. */
 export interface ExpectedPolicy {
   kind: PolicyKind;
-  /** The topic's ARN or the queue's URL. */
+  /** The topic's ARN, the queue's URL or the bus's name. */
   target: string;
   policy: { Version?: string; Statement: Record<string, unknown>[] };
 }
@@ -28,7 +29,9 @@ export function expectedPolicyFrom(name: string, value: string): ExpectedPolicy 
     throw new Error(`${name}: not JSON`);
   }
   const p = parsed as Partial<ExpectedPolicy> | null;
-  if (p?.kind !== 'topic' && p?.kind !== 'queue') throw new Error(`${name}: kind must be topic or queue`);
+  if (p?.kind !== 'topic' && p?.kind !== 'queue' && p?.kind !== 'bus') {
+    throw new Error(`${name}: kind must be topic, queue or bus`);
+  }
   if (typeof p.target !== 'string' || p.target === '') throw new Error(`${name}: target is missing`);
   if (!Array.isArray(p.policy?.Statement)) throw new Error(`${name}: policy.Statement must be a list`);
   return { kind: p.kind, target: p.target, policy: p.policy };

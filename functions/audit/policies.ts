@@ -13,9 +13,10 @@ import { announcement } from '../../core/notifications/announce.js';
 import { logger } from '../lib/powertools.js';
 import { type AuditFinding, type AuditPart, emptyPart, failed, messageOf } from './report.js';
 
-const RESOURCE: Record<PolicyKind, 'topic-policy' | 'queue-policy'> = {
+const RESOURCE: Record<PolicyKind, 'topic-policy' | 'queue-policy' | 'bus-policy'> = {
   topic: 'topic-policy',
   queue: 'queue-policy',
+  bus: 'bus-policy',
 };
 
 /**
@@ -34,7 +35,7 @@ async function announceCritical(f: AuditFinding, sk: string, at: string): Promis
 }
 
 /**
- * The audit of the doors' resource policies: every topic's and queue's policy the stacks wrote under
+ * The audit of the doors' resource policies: every topic's, queue's and event bus's policy the stacks wrote under
  * `/goldsmith/_policies/<stage>/` read back and compared statement by statement (core/audit/policies.ts). A statement
  * removed, changed or added outside the deployment is recorded (`DRIFT#policy#…` in the factory's partition), the
  * deployment's policy put back whole, read back, marked repaired once AWS holds it, and announced (critical: whoever

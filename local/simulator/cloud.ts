@@ -9,6 +9,7 @@ import { VirtualClock } from '../clock.js';
 import { startInProcessDynamo } from '../dynalite-in-process.js';
 import { deliveryCopies, LocalEventBus } from '../eventbridge/bus.js';
 import { matchesPattern } from '../eventbridge/match.js';
+import { EventBusPermissions } from '../eventbridge/permissions.js';
 import { EventBridgeRulesApi } from '../eventbridge/rules-api.js';
 import { EventBridgeFake } from '../eventbridge/service.js';
 import { CloudWatchAlarms } from '../fakes/cloudwatch.js';
@@ -209,6 +210,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     rolePolicies,
     clock,
     region,
+    policies: bus.policies,
   });
   // The queues', topics', table's and roles' own policies, for every call a known principal makes.
   const doors = new ResourceDoors(app.templates, resolver, rolePolicies);
@@ -234,6 +236,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
       () => clock.now(),
       authorizePut,
       new EventBridgeRulesApi(wiring.rules, region, LOCAL_ACCOUNT),
+      new EventBusPermissions(bus.policies, [goldsmithBus, 'default'], LOCAL_ACCOUNT),
     ),
     secretsmanager: secrets,
     sqs,

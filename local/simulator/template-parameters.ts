@@ -23,6 +23,7 @@ export function createTemplateParameters(
         Name: name,
         Value: String(resolver.resolve(r.Properties?.Value)),
         Type: String(r.Properties?.Type),
+        ...(r.Properties?.Tier ? { Tier: String(r.Properties.Tier) } : {}),
       };
       ssm.handle({ service: 'ssm', action: 'PutParameter', input, body: input, ...where });
       names.push(name);

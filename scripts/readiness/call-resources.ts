@@ -235,6 +235,14 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
       return one(
         `arn:aws:ssm:${region}:${account}:parameter/goldsmith/_policies/${required(site, action, 'GOLDSMITH_STAGE')}`,
       );
+    // Goldsmith's own bus, `goldsmith-<stage>` (stacks/Promotion.ts goldsmithBusName); PutPermission names no resource
+    // type, so IAM authorizes it on `*`.
+    case 'events:PutPermission':
+      return one('*');
+    case 'events:DescribeEventBus':
+      return one(
+        `arn:aws:events:${region}:${account}:event-bus/goldsmith-${required(site, action, 'GOLDSMITH_STAGE')}`,
+      );
     case 'sns:GetTopicAttributes':
     case 'sns:SetTopicAttributes':
     case 'sqs:GetQueueAttributes':

@@ -10,6 +10,7 @@ import { catalogBundling } from '../catalog.js';
 import { failureQueue } from '../grants.js';
 import { grantLedger } from '../ledger-access.js';
 import { NAME_PREFIX } from '../names.js';
+import { goldsmithBusName } from '../Promotion.js';
 import { grantTopicPublish, sendOnlyByWriters } from '../resource-doors.js';
 import { scheduleInvocation } from '../scheduled-invoke.js';
 
@@ -23,7 +24,8 @@ export const AUDIT_POLICIES_SCHEDULE = 'cron(0 1 * * ? *)';
  * The daily audit of the doors' resource policies (functions/audit-policies.ts), a function of its own so the
  * reconciler's bundle does not grow. Its role: read the expected policies under `/goldsmith/_policies/<stage>/`
  * (ssm:GetParametersByPath), read and set the policy of Goldsmith's topics and queues only (names
- * `goldsmith-<stage>-…` and CloudFormation's `<stage>-goldsmith-<Stack>-…`), record drifts in the ledger, announce.
+ * `goldsmith-<stage>-…` and CloudFormation's `<stage>-goldsmith-<Stack>-…`) and of its event bus
+ * (`goldsmith-<stage>`), record drifts in the ledger, announce.
  */
 export function createPolicyAudit(
   stack: Stack,
@@ -55,7 +57,7 @@ export function createPolicyAudit(
     maxEventAge: Duration.hours(6),
     onFailure: failureQueue(dlq, env.ledger),
   });
-  grantLedger(env.ledger, auditPolicies, ['GetItem', 'PutItem', 'UpdateItem']);
+  grantLedger(env.ledger, auditPolicies, ['PutItem', 'UpdateItem']);
   // By ARN, as the other Monitoring functions publish: SNS uses the topic's key on the publisher's behalf.
   grantTopicPublish(
     'notifications',
@@ -84,11 +86,22 @@ export function createPolicyAudit(
       resources: names.map((n) => `arn:${Aws.PARTITION}:sqs:${Aws.REGION}:${Aws.ACCOUNT_ID}:${n}`),
     }),
   );
+  // Goldsmith's bus: its policy read by name (DescribeEventBus, authorized on the event bus) and put back whole
+  // (PutPermission with `Policy`, which names no resource type: only `*` grants it; the SCP's
+  // `BusPoliciesOnlyByTheDeployment` keeps it to this role and the deployment,
+  // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridge.html).
+  auditPolicies.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['events:DescribeEventBus'],
+      resources: [`arn:${Aws.PARTITION}:events:${Aws.REGION}:${Aws.ACCOUNT_ID}:event-bus/${goldsmithBusName(stage)}`],
+    }),
+  );
+  auditPolicies.addToRolePolicy(new iam.PolicyStatement({ actions: ['events:PutPermission'], resources: ['*'] }));
   scheduleInvocation(stack, 'AuditPolicies', {
     fn: auditPolicies,
     expression: AUDIT_POLICIES_SCHEDULE,
     input: AUDIT_POLICIES_INPUT,
-    description: "Goldsmith: the daily audit of the topics' and queues' policies",
+    description: "Goldsmith: the daily audit of the topics', queues' and event bus's policies",
     roleDescription: 'Goldsmith: EventBridge Scheduler invokes the audit of resource policies',
     retryPolicy: { maximumEventAgeInSeconds: 6 * 3600, maximumRetryAttempts: 2 },
     dlq,

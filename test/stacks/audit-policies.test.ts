@@ -20,20 +20,27 @@ beforeAll(async () => {
 }, 120_000);
 
 describe('the audit of resource policies in the stacks', () => {
-  it('writes one expected policy under /goldsmith/_policies/<stage>/ per topic and queue policy of every stack', () => {
+  it('writes one expected policy under /goldsmith/_policies/<stage>/ per topic and queue policy, and the bus', () => {
     const doors = across('AWS::SNS::TopicPolicy').length + across('AWS::SQS::QueuePolicy').length;
     const expected = across('AWS::SSM::Parameter').filter((p) =>
       String(p.Name).startsWith('/goldsmith/_policies/test/'),
     );
     expect(doors).toBeGreaterThanOrEqual(8);
-    expect(expected).toHaveLength(doors);
+    expect(expected).toHaveLength(doors + 1);
     for (const p of expected) {
       expect(p).toMatchObject({ Type: 'String', Tier: 'Intelligent-Tiering' });
-      expect(String(p.Name)).toMatch(/^\/goldsmith\/_policies\/test\/(topic|queue)\/\w+$/);
+      expect(String(p.Name)).toMatch(/^\/goldsmith\/_policies\/test\/(topic|queue|bus)\/\w+$/);
     }
+    // The bus's: every statement the stacks set on it (one AWS::Events::EventBusPolicy each), by Sid.
+    const bus = expected.filter((p) => String(p.Name).startsWith('/goldsmith/_policies/test/bus/'));
+    const sids = across('AWS::Events::EventBusPolicy')
+      .filter((p) => p.EventBusName !== 'default')
+      .map((p) => p.StatementId);
+    expect(bus).toHaveLength(1);
+    for (const sid of sids) expect(JSON.stringify(bus[0]?.Value)).toContain(`\\"Sid\\":\\"${sid}\\"`);
   });
 
-  it("runs daily, and its role reads and sets only Goldsmith's topics', queues' and expected policies", () => {
+  it("runs daily, and its role reads and sets only Goldsmith's topics', queues', bus's and expected policies", () => {
     const monitoring = synth.templates.get(Monitoring as StackFunction);
     if (!monitoring) throw new Error('no Monitoring stack');
     const schedule = Object.values(resourcesOf(monitoring, 'AWS::Scheduler::Schedule')).find((s) =>
@@ -53,10 +60,11 @@ describe('the audit of resource policies in the stacks', () => {
       .filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'))
       .sort();
     expect(actions).toEqual([
-      'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
+      'events:DescribeEventBus',
+      'events:PutPermission',
       'sns:GetTopicAttributes',
       'sns:Publish',
       'sns:SetTopicAttributes',
@@ -70,5 +78,8 @@ describe('the audit of resource policies in the stacks', () => {
     expect(resourcesFor('sns:SetTopicAttributes')).toMatch(/:goldsmith-test-\*".*:test-goldsmith-\*"/);
     expect(resourcesFor('sqs:SetQueueAttributes')).toMatch(/:goldsmith-test-\*".*:test-goldsmith-\*"/);
     expect(resourcesFor('ssm:GetParametersByPath')).toContain(':parameter/goldsmith/_policies/test"');
+    expect(resourcesFor('events:DescribeEventBus')).toMatch(/:event-bus\/goldsmith-test"/);
+    // PutPermission names no resource type in IAM: only `*` grants it (the SCP keeps it to this role).
+    expect(resourcesFor('events:PutPermission')).toBe('["*"]');
   });
 });

@@ -46,8 +46,8 @@ describe('a resource policy against the deployment’s', () => {
 
   it('refuses a malformed expected policy naming the parameter and the field', () => {
     expect(() => expectedPolicyFrom('/p', '{')).toThrow('/p: not JSON');
-    expect(() => expectedPolicyFrom('/p', '{"kind":"bus","target":"x","policy":{"Statement":[]}}')).toThrow(
-      '/p: kind must be topic or queue',
+    expect(() => expectedPolicyFrom('/p', '{"kind":"rule","target":"x","policy":{"Statement":[]}}')).toThrow(
+      '/p: kind must be topic, queue or bus',
     );
     expect(() => expectedPolicyFrom('/p', '{"kind":"queue","target":"x","policy":{}}')).toThrow(
       '/p: policy.Statement must be a list',
