@@ -181,10 +181,20 @@ export const NOTIFICATION_DETAILS = {
   }),
   /**
    * The daily audit found AWS holding otherwise than the ledger says (a change made outside Goldsmith): a channel
-   * pointer, an AMI's launch permissions, a scheduled revocation's schedule; and what it did about it.
+   * pointer, an AMI's launch permissions, a scheduled revocation's schedule, a rule, a topic's, queue's or event bus's policy; and
+   * what it did about it.
    */
   'drift-found': z.strictObject({
-    resource: z.enum(['channel-pointer', 'launch-permissions', 'revocation-schedule', 'event-rule', 'subscription']),
+    resource: z.enum([
+      'channel-pointer',
+      'launch-permissions',
+      'revocation-schedule',
+      'event-rule',
+      'subscription',
+      'topic-policy',
+      'queue-policy',
+      'bus-policy',
+    ]),
     region: z.string().min(1).optional(),
     /** The resource's own name where the subject does not name it (an EventBridge rule's). */
     name: z.string().min(1).optional(),
@@ -323,9 +333,7 @@ export const notificationSchema = z
     const imageless =
       n.event === 'monthly-summary' ||
       (n.event === 'claim-refused' && 'claim' in n.detail && n.detail.claim === 'dead-letter') ||
-      (n.event === 'drift-found' &&
-        'resource' in n.detail &&
-        (n.detail.resource === 'event-rule' || n.detail.resource === 'subscription'));
+      (n.event === 'drift-found' && 'resource' in n.detail && /rule|policy|subscription/.test(n.detail.resource));
     if (!imageless && n.image === undefined) {
       ctx.addIssue({ code: 'custom', path: ['image'], message: `required for a ${n.event} announcement` });
     }

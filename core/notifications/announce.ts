@@ -150,20 +150,20 @@ const TEXT: { [E in NotificationEvent]: (s: Subject, d: Detail<E>) => Text } = {
     summary: `${s.channel} of ${s.image} now points at ${d.to}${d.from ? ` instead of ${d.from}` : ''}: ${d.reason}.`,
   }),
   'drift-found': (s, d) => {
-    const what = {
-      'channel-pointer': `pointer ${s.image}/${s.channel}`,
-      'launch-permissions': `launch permissions of ${s.image} ${s.version}`,
-      'revocation-schedule': `scheduled revocation of ${s.image} ${s.version}`,
-      'event-rule': `EventBridge rule ${d.name ?? ''}`,
-      subscription: `subscriptions of ${d.name ?? ''}`,
-    }[d.resource];
-    const says =
-      d.resource === 'event-rule' || d.resource === 'subscription'
-        ? "Goldsmith's stacks say"
-        : "Goldsmith's ledger says";
+    const what =
+      {
+        'channel-pointer': `pointer ${s.image}/${s.channel}`,
+        'launch-permissions': `launch permissions of ${s.image} ${s.version}`,
+        'revocation-schedule': `scheduled revocation of ${s.image} ${s.version}`,
+        'event-rule': `EventBridge rule ${d.name ?? ''}`,
+        subscription: `subscriptions of ${d.name ?? ''}`,
+        // A door's policy: `topic-policy <arn>`, `queue-policy <url>`.
+      }[d.resource as 'event-rule'] ?? `${d.resource} ${d.name}`;
+    // An image's drift is against the ledger, a factory resource's (a rule, a door's policy) against the stacks.
+    const says = s.image ? 'ledger says' : 'stacks say';
     return {
       title: `${what}${d.region ? ` (${d.region})` : ''}: changed outside Goldsmith`,
-      summary: `The audit found the ${what}${d.region ? ` in ${d.region}` : ''} holding ${d.found} where ${says} ${d.expected}: ${d.action}.`,
+      summary: `The audit found the ${what}${d.region ? ` in ${d.region}` : ''} holding ${d.found} where Goldsmith's ${says} ${d.expected}: ${d.action}.`,
     };
   },
   'claim-refused': (s, d) => {
