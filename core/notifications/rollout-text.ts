@@ -54,10 +54,16 @@ export const ROLLOUT_TEXT: { [E in RolloutEvent]: (s: Subject, d: Detail<E>) => 
     title: `${s.image} ${s.version}: ${s.channel} rollout paused at ${waveOf(d)}`,
     summary: `${d.by} paused ${rolloutOf(s)} at ${waveOf(d)}: ${d.reason}. Refreshes already running go on; no new wave starts until someone runs \`${resume(s)}\`.`,
   }),
-  'rollout-resumed': (s, d) => ({
-    title: `${s.image} ${s.version}: ${s.channel} rollout resumed at ${waveOf(d)}`,
-    summary: `${d.by} resumed ${rolloutOf(s)} at ${waveOf(d)}${d.reason ? `: ${d.reason}` : ''}. The next wave starts once this one is healthy.`,
-  }),
+  'rollout-resumed': (s, d) =>
+    d.retry !== undefined
+      ? {
+          title: `${s.image} ${s.version}: ${s.channel} rollout resumed by ${d.by} from ${waveOf(d)} (retry ${d.retry})`,
+          summary: `${rolloutOf(s).replace(/^t/, 'T')} was retried after its halt and resumed by ${d.by} from ${waveOf(d)}${d.reason ? `: ${d.reason}` : ''}. That wave and the later ones start again, by a new execution; the waves before it keep what they did.`,
+        }
+      : {
+          title: `${s.image} ${s.version}: ${s.channel} rollout resumed at ${waveOf(d)}`,
+          summary: `${d.by} resumed ${rolloutOf(s)} at ${waveOf(d)}${d.reason ? `: ${d.reason}` : ''}. The next wave starts once this one is healthy.`,
+        },
   'rollout-aborted': (s, d) => ({
     title: `${s.image} ${s.version}: ${s.channel} rollout aborted at ${waveOf(d)}`,
     summary: `${d.by} aborted ${rolloutOf(s)} at ${waveOf(d)}: ${d.reason}. Goldsmith cancels the ${n(d.running, 'refresh', 'refreshes')} still running and starts no further wave; groups already refreshed keep ${s.version}.`,
@@ -87,6 +93,22 @@ export const ROLLOUT_TEXT: { [E in RolloutEvent]: (s: Subject, d: Detail<E>) => 
       summary: `${what} refused ${rolloutOf(s)} at ${waveOf(d)}: ${d.code}: ${d.reason}${many ? ' (the first refusal)' : ''}. The wave's other groups go on; the wave fails once they have finished and no later wave starts. Check the account's rollout role (docs/deploy.md) and its groups.`,
     };
   },
+  'rollout-groups-unmoved': (s, d) => ({
+    title: `${s.image} ${s.version}: ${n(d.groups, 'group')} moved no instance in the ${s.channel} rollout, ${waveOf(d)}`,
+    summary: `The refreshes of ${n(d.groups, 'Auto Scaling group')} of ${waveOf(d)} (first ${d.firstGroups.join(', ')}) ended Successful but replaced none of their instances: all ${n(d.instances, 'instance')} still run the version before (${d.protected} protected from scale in, ${d.standby} in Standby, which the channel's protectedInstances and standbyInstances tell a refresh to ignore). ${
+      d.waveNumber === 1
+        ? 'The canary proves nothing this way: see rollout-halted.'
+        : 'The wave goes on; those groups launch the new version only when they scale out.'
+    } Their teams remove the protection (or the channel sets protectedInstances to Refresh) for the next rollout to move them.`,
+  }),
+  'rollout-groups-taken-back': (s, d) => ({
+    title: `${s.image} ${s.version}: ${n(d.groups, 'group')} of ${waveOf(d)} taken back in the halted ${s.channel} rollout`,
+    summary: `${n(d.groups, 'group')} of the ${d.of} of ${waveOf(d)} are back on their previous launch template version (${
+      d.scope === 'account'
+        ? "the alarm's account and Region: lateAlarmScope account"
+        : 'the whole wave: lateAlarmScope wave'
+    }${d.notBack > 0 ? `; ${d.notBack} could not be moved back, see rollout status` : ''}): ${d.reason}.${d.groups < d.of ? ` The wave's other ${d.of - d.groups} keep ${s.version}.` : ''}`,
+  }),
   'rollout-group-skipped': (s, d) => ({
     title: `${s.image} ${s.version}: group ${d.group} (${d.account}) skipped in the ${s.channel} rollout`,
     summary: `Auto Scaling group ${d.group} in account ${d.account} (${d.region}) follows ${s.image}/${s.channel} but was not refreshed: ${d.reason}. Its team fixes that (docs/rollout.md) and the next rollout refreshes it.`,
@@ -104,6 +126,8 @@ export const ROLLOUT_SEVERITY: Record<RolloutEvent, Severity> = {
   'rollout-aborted': 'warning',
   'rollout-stopped': 'critical',
   'rollout-groups-skipped': 'warning',
+  'rollout-groups-unmoved': 'warning',
+  'rollout-groups-taken-back': 'warning',
   'rollout-account-failed': 'warning',
   'rollout-group-skipped': 'warning',
 };
@@ -119,6 +143,8 @@ export const ROLLOUT_MARK: Record<RolloutEvent, string> = {
   'rollout-aborted': ':x:',
   'rollout-stopped': ':warning:',
   'rollout-groups-skipped': ':fast_forward:',
+  'rollout-groups-unmoved': ':pause_button:',
+  'rollout-groups-taken-back': ':rewind:',
   'rollout-account-failed': ':no_entry:',
   'rollout-group-skipped': ':fast_forward:',
 };
@@ -138,6 +164,13 @@ export function rolloutFacts(n: NotificationOf<RolloutEvent>): Fact[] {
     ['code', 'Error'],
     ['running', 'Cancelling'],
     ['skipped', 'Skipped'],
+    ['of', 'Of'],
+    ['notBack', 'Not moved back'],
+    ['scope', 'Scope'],
+    ['instances', 'Instances left'],
+    ['protected', 'Protected'],
+    ['standby', 'Standby'],
+    ['retry', 'Retry'],
     ['next', 'Next wave'],
     ['execution', 'Execution'],
     ['by', 'By'],
@@ -146,6 +179,7 @@ export function rolloutFacts(n: NotificationOf<RolloutEvent>): Fact[] {
   const facts: Fact[] = [...wave];
   if (n.event === 'rollout-completed') facts.push(['Waves', String(d.waves)]);
   for (const [key, label] of labels) if (d[key] !== undefined) facts.push([label, String(d[key])]);
+  if (Array.isArray(d.firstGroups)) facts.push(['First groups', d.firstGroups.join(', ')]);
   if (Array.isArray(d.regions)) facts.push(['Regions', d.regions.join(', ') || 'none']);
   if (Array.isArray(d.reasons)) {
     for (const r of d.reasons as { reason: string; groups: number }[]) facts.push([`${r.groups} because`, r.reason]);

@@ -182,6 +182,11 @@ export interface WaveAlarm {
   region: string;
   /** When Goldsmith read it in ALARM. */
   at: string;
+  /**
+   * Which of the wave's groups it took back (the channel's `lateAlarmScope` when it fired): those in its account and
+   * Region, or the whole wave. Absent from a record written before it was kept.
+   */
+  scope?: 'account' | 'wave';
 }
 
 /** How many groups a wave skipped, and why: at most ten reasons one by one, the rest as `other reasons`. */

@@ -1,4 +1,5 @@
 import { refusalText } from '../rollout/halt.js';
+import { movedNothing } from '../rollout/left-behind.js';
 import { isOpenRollout, waveText } from '../rollout/operator.js';
 import type { RetriedHalt, RolloutRecord, RolloutWave } from '../rollout/record.js';
 import { refusalCount } from '../rollout/refusals.js';
@@ -55,9 +56,13 @@ function waveLines(r: RolloutRecord, w: RolloutWave, n: number): RolloutLine[] {
   const refused = refusals[0] ? `; ${refusalCount(w)} refused (${refusalText(refusals[0])})` : '';
   // A wave an alarm failed after it finished was healthy first; one that failed on its own refreshes failed then.
   const healthy = w.state === 'healthy' || w.alarm !== undefined;
+  // A canary whose refreshes all ended Successful with every instance left behind failed without a refresh failing.
+  const unmoved = bad.length === 0 && refusals.length === 0 && w.groups.some(movedNothing);
   const end = healthy
     ? `${name} healthy: ${w.alarm ? groups(w.groups.length) : `${done(w)}/${groups(w.groups.length)}`} refreshed and baked`
-    : `${name} failed: ${bad.length}/${groups(w.groups.length)} failed${why}${refused}`;
+    : unmoved
+      ? `${name} failed: ${groups(w.groups.length)} refreshed, none moved an instance`
+      : `${name} failed: ${bad.length}/${groups(w.groups.length)} failed${why}${refused}`;
   if (healthy || w.state === 'failed' || w.state === 'rolled-back')
     lines.push({ at: endedAt, what: end, kind: 'ROLLOUT-WAVE-END' });
   lines.push(...backLines(r, w, name, why));

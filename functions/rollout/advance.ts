@@ -8,7 +8,13 @@ import { type RolloutAnnouncement, rolloutAnnouncements } from '../../core/rollo
 import { rolloutAmis } from '../../core/rollout/facts.js';
 import { haltReason, withFailedMoves, withFailures } from '../../core/rollout/halt.js';
 import { planLateRollback } from '../../core/rollout/late-alarms.js';
-import { newRolloutRecord, planRollout, withGroupStatuses, withStatuses } from '../../core/rollout/plan.js';
+import {
+  EMPTY_CANARY,
+  newRolloutRecord,
+  planRollout,
+  withGroupStatuses,
+  withStatuses,
+} from '../../core/rollout/plan.js';
 import type { RolloutGroup, RolloutRecord } from '../../core/rollout/record.js';
 import { movesToWatch, withMoveStatuses, withMoves } from '../../core/rollout/supersede.js';
 import { bundledCatalog } from '../lib/catalog.js';
@@ -153,7 +159,7 @@ export async function advanceRollout(
     const read = await readRefreshes(ctx, current.groups, now());
     record = withStatuses(withFailures(record, record.currentWave, read.failures), read.statuses, now());
     // What each refresh that ended Successful left on the version before (protected, Standby), read once.
-    if (record.state === 'running' || record.state === 'paused') record = await withLeftBehind(ctx, record);
+    if (record.state === 'running' || record.state === 'paused') record = await withLeftBehind(ctx, record, now());
     // A halted wave's groups that had refreshed go back by refreshes of their own (`back`), read by their ids.
     const moving = record.state === 'halted' ? movesToWatch(record.waves[record.currentWave]?.groups ?? []) : [];
     if (moving.length > 0) record = withFailedMoves(withMoveStatuses(record, await readStatuses(ctx, moving), now()));
@@ -206,7 +212,7 @@ export async function advanceRollout(
         await save(record);
         return result(record, false);
       case 'halt': {
-        if (step.reason) {
+        if (step.reason === EMPTY_CANARY) {
           accounts ??= await waveAccounts(channel);
           const quiet = await nothingFollows(ctx, record, accounts, now());
           if (quiet) {

@@ -221,6 +221,16 @@ describe('announcement: what each kind says, and how urgent it is', () => {
       'base 1.0.0/3: account 222222222222 refused the prod rollout, wave 2/3 (wave-1)',
       "Account 222222222222 (eu-west-1) refused the prod rollout of base 1.0.0/3 at wave 2/3 (wave-1): AccessDenied: User is not authorized to perform: sts:AssumeRole. The wave's other groups go on; the wave fails once they have finished and no later wave starts. Check the account's rollout role (docs/deploy.md) and its groups.",
     ],
+    'rollout-groups-unmoved': [
+      'warning',
+      'base 1.0.0/3: 2 groups moved no instance in the prod rollout, wave 2/3 (wave-1)',
+      "The refreshes of 2 Auto Scaling groups of wave 2/3 (wave-1) (first ecs-a in 222222222222 eu-west-1, ecs-b in 222222222222 eu-west-1) ended Successful but replaced none of their instances: all 6 instances still run the version before (5 protected from scale in, 1 in Standby, which the channel's protectedInstances and standbyInstances tell a refresh to ignore). The wave goes on; those groups launch the new version only when they scale out. Their teams remove the protection (or the channel sets protectedInstances to Refresh) for the next rollout to move them.",
+    ],
+    'rollout-groups-taken-back': [
+      'warning',
+      'base 1.0.0/3: 2 groups of wave 1/3 (canary) taken back in the halted prod rollout',
+      "2 groups of the 5 of wave 1/3 (canary) are back on their previous launch template version (the alarm's account and Region: lateAlarmScope account): wave canary alarm app-5xx in ALARM in 222222222222 eu-west-1 after the wave finished. The wave's other 3 keep 1.0.0/3.",
+    ],
     'rollout-group-skipped': [
       'warning',
       'base 1.0.0/3: group web-asg (222222222222) skipped in the prod rollout',
