@@ -80,7 +80,8 @@ export async function moveRollout(
 export async function retryRollout(read: RolloutRecord, next: RolloutRecord): Promise<boolean> {
   const entry = next.operatorActions?.at(-1);
   const retrying = next.retrying;
-  if (!retrying) throw new Error(`a retry of ${read.image} ${read.version} ${read.channel} names no execution to start`);
+  if (!retrying)
+    throw new Error(`a retry of ${read.image} ${read.version} ${read.channel} names no execution to start`);
   return conditionalWrite(() =>
     documentClient().send(
       new UpdateCommand({

@@ -79,7 +79,10 @@ export function retriedRecord(record: RolloutRecord, entry: RolloutOperatorActio
     waves: record.waves.map((w, i) => (i >= from ? fresh(w) : w)),
     skippedGroups: record.skippedGroups.filter((g) => g.wave === undefined || !reset.has(g.wave)),
     operatorActions: [...(record.operatorActions ?? []), entry],
-    retrying: { execution: rolloutExecutionNameOf({ ...record, operatorActions: [...(record.operatorActions ?? []), entry] }), at: entry.at },
+    retrying: {
+      execution: rolloutExecutionNameOf({ ...record, operatorActions: [...(record.operatorActions ?? []), entry] }),
+      at: entry.at,
+    },
     openWork: 'rollout',
     updatedAt: entry.at,
   };
