@@ -57,8 +57,9 @@ export const ROLLOUT_TEXT: { [E in RolloutEvent]: (s: Subject, d: Detail<E>) => 
   'rollout-resumed': (s, d) =>
     d.retry !== undefined
       ? {
-          title: `${s.image} ${s.version}: ${s.channel} rollout resumed by ${d.by} from ${waveOf(d)} (retry ${d.retry})`,
-          summary: `${rolloutOf(s).replace(/^t/, 'T')} was retried after its halt and resumed by ${d.by} from ${waveOf(d)}${d.reason ? `: ${d.reason}` : ''}. That wave and the later ones start again, by a new execution; the waves before it keep what they did.`,
+          // The principal's last name part (`…/alice`) in the title, kept under the subject's 100 characters.
+          title: `${s.image} ${s.version}: ${s.channel} rollout resumed by ${d.by.split('/').at(-1)} from ${waveOf(d)} (retry ${d.retry})`,
+          summary: `T${rolloutOf(s).slice(1)} was retried: resumed by ${d.by} from ${waveOf(d)}${d.reason ? ` ${d.reason}` : ''}. That wave and the later ones start again, by a new execution; the waves before it keep what they did.`,
         }
       : {
           title: `${s.image} ${s.version}: ${s.channel} rollout resumed at ${waveOf(d)}`,

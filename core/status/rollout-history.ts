@@ -79,10 +79,20 @@ function backLines(r: RolloutRecord, w: RolloutWave, name: string, why: string):
     const what = `${name} rolled back: ${groups(w.groups.length)} back on their previous launch template version${w.alarm ? '' : why}`;
     return [{ at: w.rolledBackAt ?? haltAt, what, kind: 'ROLLOUT-WAVE-BACK' }];
   }
+  const alarm = w.alarm;
   const back = w.groups.filter((g) => g.back?.status === 'Successful').length;
-  if (!w.alarm || back === 0) return [];
-  const what = `${name}: ${back}/${groups(w.groups.length)} in ${w.alarm.account} ${w.alarm.region} back on their previous launch template version (the alarm's account)`;
-  return [{ at: w.alarm.at, what, kind: 'ROLLOUT-WAVE-BACK' }];
+  if (!alarm || back === 0) return [];
+  // Which groups the alarm took back: the channel's lateAlarmScope as recorded when it fired (an older record: as the
+  // groups given a refresh back show it).
+  const inAlarmed = (g: { account: string; region: string }) =>
+    g.account === alarm.account && g.region === alarm.region;
+  const scope = alarm.scope ?? (w.groups.filter((g) => g.back).every(inAlarmed) ? 'account' : 'wave');
+  const of = `${back}/${groups(w.groups.length)}`;
+  const what =
+    scope === 'account'
+      ? `${name}: ${of} in ${alarm.account} ${alarm.region} back on their previous launch template version (lateAlarmScope account: the alarm's account)`
+      : `${name}: ${of} back on their previous launch template version (lateAlarmScope wave: the whole wave, for the alarm in ${alarm.account} ${alarm.region})`;
+  return [{ at: alarm.at, what, kind: 'ROLLOUT-WAVE-BACK' }];
 }
 
 /**

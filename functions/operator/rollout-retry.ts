@@ -4,7 +4,7 @@ import { readRolloutFacts } from '../../aws/rollout/rollout-facts.js';
 import { listChannelRollouts, retryRollout } from '../../aws/rollout/rollout-operator.js';
 import { announcement } from '../../core/notifications/announce.js';
 import { RolloutRefusedError, rolloutAmis } from '../../core/rollout/facts.js';
-import { isOpenRollout, rolloutOf, rolloutRefusal, waveText } from '../../core/rollout/operator.js';
+import { isOpenRollout, rolloutOf, rolloutRefusal } from '../../core/rollout/operator.js';
 import type { RolloutOperatorAction, RolloutRecord } from '../../core/rollout/record.js';
 import { rolloutExecutionNameOf } from '../../core/rollout/request.js';
 import { retriedHalt, retriedRecord, retryRefusal } from '../../core/rollout/retry.js';
@@ -28,13 +28,22 @@ async function startRetried(record: RolloutRecord, entry: RolloutOperatorAction)
   await startOwnExecution(arn, name, input, { notBefore: entry.at });
 }
 
-/** The retry's announcement (a resumption of a halted rollout), keyed by its instant: a repeat tells it once. */
+/**
+ * The retry's announcement (a resumption of a halted rollout: `resumed by <who> from wave N`, with the retry's count),
+ * keyed by its instant: a repeat tells it once.
+ */
 async function tell(record: RolloutRecord, entry: RolloutOperatorAction): Promise<void> {
   const subject = { image: record.image, version: record.version, channel: record.channel };
   const wave = record.waves[record.currentWave];
   const halt = entry.retried?.reason ? `after its halt (${entry.retried.reason})` : 'after its halt';
-  const reason = `retried from ${waveText(record)} ${halt}${entry.reason ? `: ${entry.reason}` : ''}`;
-  const detail = { wave: wave?.name ?? 'none', waveNumber: record.currentWave + 1, waves: record.waves.length };
+  const reason = `${halt}${entry.reason ? `: ${entry.reason}` : ''}`;
+  const retry = (record.operatorActions ?? []).filter((a) => a.action === 'retry').length;
+  const detail = {
+    wave: wave?.name ?? 'none',
+    waveNumber: record.currentWave + 1,
+    waves: record.waves.length,
+    ...(retry > 0 && { retry }),
+  };
   await announce(
     announcement('rollout-resumed', subject, { ...detail, by: entry.by, reason }, { at: entry.at, key: entry.at }),
   );

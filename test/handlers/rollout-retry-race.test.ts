@@ -6,6 +6,7 @@ import {
   SFNServiceException,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import { PublishCommand } from '@aws-sdk/client-sns';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stopRollout } from '../../aws/rollout/rollout-ledger.js';
 import { rolloutExecutionName } from '../../core/rollout/request.js';
@@ -23,6 +24,7 @@ import {
   REST,
   record,
   settle,
+  sns,
   useRolloutWorld,
   WAVE1,
 } from './rollout-fixtures.js';
@@ -173,6 +175,21 @@ describe('rollout retry under any interleaving with the reconciler, a repeat and
     expect(executions.get(RETRIED)?.status).toBe('RUNNING');
     expect(await operator(RETRY)).toMatchObject({ status: 200, body: { result: { state: 'running' } } });
     expect([...executions.keys()]).toEqual([FIRST, RETRIED]);
+  });
+
+  it('announces the retry as the rollout resumed by its operator from the wave that halted (SNS, and Slack from it)', async () => {
+    await halted();
+    await operator(RETRY);
+    const resumed = sns
+      .commandCalls(PublishCommand)
+      .map((c) => JSON.parse(JSON.parse(String(c.args[0].input.Message)).default))
+      .filter((n: { event: string }) => n.event === 'rollout-resumed');
+    expect(resumed.map((n: { title: string }) => n.title)).toEqual([
+      'base 1.0.0/3: prod rollout resumed by alice from wave 1/3 (canary) (retry 1)',
+    ]);
+    expect(resumed[0]?.summary).toBe(
+      `The prod rollout of base 1.0.0/3 was retried: resumed by ${ALICE} from wave 1/3 (canary) after its halt (wave canary failed: web-1 in ${CANARY} us-east-1: Instances failed to pass the ELB health check (RollbackSuccessful)): health check path fixed. That wave and the later ones start again, by a new execution; the waves before it keep what they did.`,
+    );
   });
 
   it('a reconciler that read the record before a write does not stop it on that read', async () => {
