@@ -10,6 +10,9 @@ import type { RolloutGroup } from './record.js';
  * instances as read once its refresh ended (core/rollout/left-behind.ts).
  */
 
+/** Why a rollout whose first wave found no group to refresh halts. */
+export const EMPTY_CANARY = 'canary has no group to refresh';
+
 /** Why a rollout whose canary refreshed its groups without moving an instance halts. */
 export const UNMOVED_CANARY = 'canary moved no instance';
 

@@ -1,5 +1,5 @@
-import { unmovedCanaryText } from './canary.js';
-import { EMPTY_CANARY, isActiveRefresh, type RolloutStep } from './plan.js';
+import { EMPTY_CANARY, unmovedCanaryText } from './canary.js';
+import { isActiveRefresh, type RolloutStep } from './plan.js';
 import type { RolloutRecord, ScopeFailure, WaveAlarm } from './record.js';
 import { refusalCount, withRefusals } from './refusals.js';
 

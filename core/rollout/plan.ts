@@ -1,4 +1,4 @@
-import { canaryMovedNothing, UNMOVED_CANARY, unreadCanaryGroups } from './canary.js';
+import { canaryMovedNothing, EMPTY_CANARY, UNMOVED_CANARY, unreadCanaryGroups } from './canary.js';
 import type { RolloutGroup, RolloutRecord, RolloutWave, ScopeFailure, WaveState } from './record.js';
 
 /**
@@ -84,9 +84,6 @@ export function waveStateOf(wave: RolloutWave, canary = false): WaveState {
   if (statuses.every((s) => s === 'Baking' || s === 'Successful')) return 'baking';
   return 'refreshing';
 }
-
-/** Why a rollout whose first wave found no group to refresh halts. */
-export const EMPTY_CANARY = 'canary has no group to refresh';
 
 /** What to do next for this record (a superseded one: planSupersede). */
 export function planRollout(record: RolloutRecord): RolloutStep {

@@ -5,16 +5,11 @@ import { createRollout, RolloutChangedError, readRollout, saveRollout } from '..
 import type { ChannelSpec } from '../../core/config/schema.js';
 import { MalformedEventError } from '../../core/errors.js';
 import { type RolloutAnnouncement, rolloutAnnouncements } from '../../core/rollout/announcements.js';
+import { EMPTY_CANARY } from '../../core/rollout/canary.js';
 import { rolloutAmis } from '../../core/rollout/facts.js';
 import { haltReason, withFailedMoves, withFailures } from '../../core/rollout/halt.js';
 import { planLateRollback } from '../../core/rollout/late-alarms.js';
-import {
-  EMPTY_CANARY,
-  newRolloutRecord,
-  planRollout,
-  withGroupStatuses,
-  withStatuses,
-} from '../../core/rollout/plan.js';
+import { newRolloutRecord, planRollout, withGroupStatuses, withStatuses } from '../../core/rollout/plan.js';
 import type { RolloutGroup, RolloutRecord } from '../../core/rollout/record.js';
 import { movesToWatch, withMoveStatuses, withMoves } from '../../core/rollout/supersede.js';
 import { bundledCatalog } from '../lib/catalog.js';
@@ -77,11 +72,8 @@ function roleLookup(name: string): RolloutRoleLookup | undefined {
   return { stackSetName, callAs, roleRegion, roleName: name };
 }
 
-const result = (r: RolloutRecord, done: boolean): AdvanceResult => ({
-  done,
-  state: r.state,
-  currentWave: r.currentWave,
-});
+const result = (r: RolloutRecord, done: boolean): AdvanceResult => ({ done, ...pick(r) });
+const pick = ({ state, currentWave }: RolloutRecord) => ({ state, currentWave });
 
 /**
  * One step of a rollout, safe to repeat: reads the ledger's record (creating it on the first step), reads the
