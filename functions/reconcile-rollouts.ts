@@ -1,4 +1,4 @@
-import { executionStatus, startOwnExecution } from '../aws/promotion/own-execution.js';
+import { executionStatus, startNamedExecution } from '../aws/promotion/own-execution.js';
 import { markTakeBackStopped, openRollouts, openTakeBacks, stopRollout } from '../aws/rollout/rollout-ledger.js';
 import { isTransient } from '../core/errors/classify.js';
 import type { RolloutRecord } from '../core/rollout/record.js';
@@ -39,8 +39,11 @@ export async function stopOrphanedRollouts(now: Date): Promise<StoppedRolloutsRe
       // A retry wrote its intent and has not started its execution yet (or its start failed): start it, under the
       // name the retry chose, which the retry's own start (a repeat, or one still under way) then finds as its own.
       if (status === 'MISSING' && record.retrying?.execution === name) {
-        const input = { image: record.image, channel: record.channel, version: record.version };
-        await startOwnExecution(machine, name, input, { notBefore: record.retrying.at });
+        await startNamedExecution(machine, name, {
+          image: record.image,
+          channel: record.channel,
+          version: record.version,
+        });
         report.retried = [...(report.retried ?? []), `${what} (${name})`];
         return;
       }

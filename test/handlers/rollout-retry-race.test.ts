@@ -188,7 +188,7 @@ describe('rollout retry under any interleaving with the reconciler, a repeat and
       'base 1.0.0/3: prod rollout resumed by alice from wave 1/3 (canary) (retry 1)',
     ]);
     expect(resumed[0]?.summary).toBe(
-      `The prod rollout of base 1.0.0/3 was retried: resumed by ${ALICE} from wave 1/3 (canary) after its halt (wave canary failed: web-1 in ${CANARY} us-east-1: Instances failed to pass the ELB health check (RollbackSuccessful)): health check path fixed. That wave and the later ones start again, by a new execution; the waves before it keep what they did.`,
+      `${ALICE} retried the prod rollout of base 1.0.0/3: resumed from wave 1/3 (canary) after its halt (wave canary failed: web-1 in ${CANARY} us-east-1: Instances failed to pass the ELB health check (RollbackSuccessful)): health check path fixed. That wave and the later ones start again.`,
     );
   });
 
