@@ -41,6 +41,8 @@ export interface RolloutLeftBehind extends LeftBehind {
   channel: string;
   version: string;
   groups: number;
+  /** How many of those groups moved no instance: every one they have still on the version before. */
+  unmoved: number;
 }
 
 const STANDING_TEXT: Record<VersionStanding, string> = {
@@ -148,7 +150,7 @@ export function renderFleet(report: FleetReport): string {
     }
     for (const l of (report.leftBehind ?? []).filter((x) => x.image === f.image && x.instances > 0))
       out.push(
-        `  ${l.channel} rollout ${l.version} left ${leftBehindText(l)} in ${l.groups} group(s) on an older version  [read when each group's refresh ended]`,
+        `  ${l.channel} rollout ${l.version} left ${leftBehindText(l)} in ${l.groups} group(s) on an older version${l.unmoved ? `, ${l.unmoved} group(s) of them moving no instance` : ''}  [read when each group's refresh ended]`,
       );
     const compliance = report.compliance.filter((c) => c.image === f.image);
     const missed = report.missed.filter((m) => m.image === f.image);

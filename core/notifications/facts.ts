@@ -221,6 +221,8 @@ export function factsOf(n: Notification): Fact[] {
     case 'rollout-aborted':
     case 'rollout-stopped':
     case 'rollout-groups-skipped':
+    case 'rollout-groups-unmoved':
+    case 'rollout-groups-taken-back':
     case 'rollout-account-failed':
     case 'rollout-group-skipped':
       return rolloutFacts(n);

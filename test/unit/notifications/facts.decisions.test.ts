@@ -217,6 +217,17 @@ describe('factsOf: the facts of each announcement, in the order people read them
       ['Error', 'AccessDenied'],
       ['Reason', 'User is not authorized to perform: sts:AssumeRole'],
     ],
+    'rollout-groups-unmoved': [
+      ['Wave', '2/3 (wave-1)'],
+      ['Groups', '2'],
+      ['Instances left', '6'],
+    ],
+    'rollout-groups-taken-back': [
+      ['Wave', '1/3 (canary)'],
+      ['Groups', '2'],
+      ['Scope', 'account'],
+      ['Reason', 'wave canary alarm app-5xx in ALARM in 222222222222 eu-west-1 after the wave finished'],
+    ],
     'rollout-group-skipped': [
       ['Group', 'web-asg'],
       ['Account', '222222222222'],
