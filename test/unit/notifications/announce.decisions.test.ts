@@ -226,6 +226,16 @@ describe('announcement: what each kind says, and how urgent it is', () => {
       'base 1.0.0/3: group web-asg (222222222222) skipped in the prod rollout',
       'Auto Scaling group web-asg in account 222222222222 (eu-west-1) follows base/prod but was not refreshed: its launch template names its AMI by resolve:ssm:, which instance refresh cannot roll back. Its team fixes that (docs/rollout.md) and the next rollout refreshes it.',
     ],
+    'key-grants-high': [
+      'warning',
+      'AMI key grants in eu-west-1: account 222222222222 holds 6 %',
+      "Account 222222222222 holds 3100 of the 41000 grants on the AMI key in eu-west-1, 6 % of the 50000 per key, more than the catalog's share for one account. Its attached EBS volumes hold one grant each: ask its team to detach what it does not use or keep data volumes off the AMI's key.",
+    ],
+    'key-grant-revoked': [
+      'info',
+      'AMI key grant of 444455556666 revoked in eu-west-1',
+      "Goldsmith revoked grant a1b2c3 (goldsmith-auto-scaling-1234) of account 444455556666 on the AMI key in eu-west-1: the account left the organization. The grant no longer counts against the key's quota.",
+    ],
   };
 
   for (const event of Object.keys(expected) as NotificationEvent[]) {
