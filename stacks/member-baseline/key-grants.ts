@@ -37,6 +37,8 @@ export function createKeyGrantsAuditor(
   });
   sendOnlyByWriters(dlq);
   const topicArn = stack.formatArn({ service: 'sns', resource: notificationsTopicName(props.stage) });
+  // The key and its replicas share one key id (a multi-Region key): its ARN in `region`.
+  const keyArnIn = (region: string) => `arn:${stack.partition}:kms:${region}:${stack.account}:key/${props.key.keyId}`;
   const fn = new SstFunction(stack, 'KeyGrants', {
     handler: 'functions/key-grants.handler',
     timeout: 300,
@@ -52,13 +54,10 @@ export function createKeyGrantsAuditor(
   fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6), onFailure: failureQueue(dlq, ledger) });
   grantLedger(ledger, fn, ['GetItem', 'Query', 'PutItem', 'UpdateItem']);
   grantTopicPublish('notifications', sns.Topic.fromTopicArn(stack, 'KeyGrantsTopic', topicArn), fn);
-  // The key and its replicas share one key id (a multi-Region key).
   fn.addToRolePolicy(
     new iam.PolicyStatement({
       actions: ['kms:ListGrants', 'kms:RevokeGrant'],
-      resources: props.regions.map((region) =>
-        stack.formatArn({ service: 'kms', region, resource: 'key', resourceName: props.key.keyId }),
-      ),
+      resources: props.regions.map(keyArnIn),
     }),
   );
   scheduleInvocation(stack, 'KeyGrants', {
