@@ -7,6 +7,7 @@ import {
   leftoverGrants,
   notServedReason,
 } from '../../../core/audit/key-grants.js';
+import { catalogShapeSchema } from '../../../core/config/schema.js';
 import type { OrgTree } from '../../../core/sharing/targets.js';
 
 /** The grants count's pure decisions (core/audit/key-grants.ts): whose grant, how many, what to announce and revoke. */
@@ -28,9 +29,20 @@ const tree: OrgTree = {
   ]),
   tagsRead: false,
 };
-const targets = (t: object) => ({ ous: [], accounts: [], accountTags: {}, exclude: { ous: [], accounts: [] }, ...t });
-const byOu = { channels: [{ targets: targets({ ous: [OU] }) }] } as never;
-const wholeOrg = { channels: [{ targets: targets({ organization: true }) }] } as never;
+const catalogTargeting = (targets: Record<string, unknown>) =>
+  catalogShapeSchema.parse({
+    organization: { id: 'o-a1b2c3d4e5', homeRegion: 'us-east-1' },
+    images: {
+      solo: {
+        parent: 'ami-0123456789abcdef0',
+        components: [{ managed: 'update-linux', version: '1.0.x' }],
+        regions: ['us-east-1'],
+      },
+    },
+    channels: [{ name: 'live', targets }],
+  });
+const byOu = catalogTargeting({ ous: [OU] });
+const wholeOrg = catalogTargeting({ organization: true });
 const role = (a: string) =>
   `arn:aws:iam::${a}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
 const baseline = (a: string, id = a): ListedGrant => ({
