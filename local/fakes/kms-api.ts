@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-kms';
 import { errorFactory, type FakeCall, type FakeService, NotImplementedByFakeError } from './common.js';
 import type { KmsFake } from './kms.js';
+import { revokeGrantOf } from './kms-grants.js';
 import type { KmsKey } from './kms-types.js';
 
 /**
@@ -111,8 +112,7 @@ export function kmsApi(
               `User: ${call.principal ?? call.accountId} is not authorized to perform: kms:RevokeGrant on resource: ${key.arn}`,
             );
           // An unknown grant (never made, or revoked or retired before) is NotFoundException.
-          if (!fake.revokeGrant(call.region, key.arn, grantId))
-            throw err(NotFoundException as never, `Grant ID ${grantId} not found`);
+          if (!revokeGrantOf(key, grantId)) throw err(NotFoundException as never, `Grant ID ${grantId} not found`);
           return {};
         }
         default:

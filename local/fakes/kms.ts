@@ -236,18 +236,6 @@ export class KmsFake {
     retireGrantOf(key, caller, grantId);
   }
 
-  /**
-   * RevokeGrant by the key's owner (https://docs.aws.amazon.com/kms/latest/APIReference/API_RevokeGrant.html):
-   * @returns false when the key holds no such grant (kms-api.ts answers NotFoundException).
-   */
-  revokeGrant(region: string, ref: string, grantId: string): boolean {
-    const key = this.key(region, ref);
-    const at = key?.grants.findIndex((g) => g.grantId === grantId) ?? -1;
-    if (!key || at < 0) return false;
-    key.grants.splice(at, 1);
-    return true;
-  }
-
   /** The key's policy as it was kept at CreateKey / ReplicateKey. */
   private policyOf(key: KmsKey): CompiledPolicy {
     const kept = this.policies.get(key) ?? keptText(key.policy);
