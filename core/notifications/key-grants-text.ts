@@ -19,15 +19,15 @@ export const KEY_GRANTS_TEXT: { [E in KeyGrantsEvent]: (s: Subject, d: Detail<E>
     d.finding === 'quota'
       ? {
           title: `AMI key grants in ${d.region}: ${percent(d.total, d.quota)} of the quota`,
-          summary: `The AMI key in ${d.region} holds ${d.total} grants, ${percent(d.total, d.quota)} of the ${d.quota} per key: past it, launches from Goldsmith's encrypted AMIs fail there for every team. Raise "Grants per KMS key" for the factory account in ${d.region} (Service Quotas), or have the largest accounts detach the volumes they do not use.`,
+          summary: `The AMI key in ${d.region} holds ${d.total} of ${d.quota} grants: past the quota, launches from Goldsmith's AMIs fail there. Raise the quota or have accounts detach unused volumes (docs/consumers.md).`,
         }
       : {
           title: `AMI key grants in ${d.region}: account ${d.account ?? ''} holds ${percent(d.grants ?? 0, d.quota)}`,
-          summary: `Account ${d.account ?? ''} holds ${d.grants ?? 0} of the ${d.total} grants on the AMI key in ${d.region}, ${percent(d.grants ?? 0, d.quota)} of the ${d.quota} per key, more than the catalog's share for one account. Its attached EBS volumes hold one grant each: ask its team to detach what it does not use or keep data volumes off the AMI's key.`,
+          summary: `Account ${d.account ?? ''} holds ${d.grants ?? 0} of the ${d.total} grants on the AMI key in ${d.region}, above the catalog's share of the ${d.quota} per key: each attached volume holds one (docs/consumers.md).`,
         },
   'key-grant-revoked': (_s, d) => ({
     title: `AMI key grant of ${d.account} revoked in ${d.region}`,
-    summary: `Goldsmith revoked grant ${d.grantId}${d.name ? ` (${d.name})` : ''} of account ${d.account} on the AMI key in ${d.region}: ${d.reason}. The grant no longer counts against the key's quota.`,
+    summary: `Goldsmith revoked grant ${d.grantId}${d.name ? ` (${d.name})` : ''} of account ${d.account} on the AMI key in ${d.region}: ${d.reason}.`,
   }),
 };
 

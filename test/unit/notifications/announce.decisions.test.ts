@@ -229,12 +229,12 @@ describe('announcement: what each kind says, and how urgent it is', () => {
     'key-grants-high': [
       'warning',
       'AMI key grants in eu-west-1: account 222222222222 holds 6 %',
-      "Account 222222222222 holds 3100 of the 41000 grants on the AMI key in eu-west-1, 6 % of the 50000 per key, more than the catalog's share for one account. Its attached EBS volumes hold one grant each: ask its team to detach what it does not use or keep data volumes off the AMI's key.",
+      "Account 222222222222 holds 3100 of the 41000 grants on the AMI key in eu-west-1, above the catalog's share of the 50000 per key: each attached volume holds one (docs/consumers.md).",
     ],
     'key-grant-revoked': [
       'info',
       'AMI key grant of 444455556666 revoked in eu-west-1',
-      "Goldsmith revoked grant a1b2c3 (goldsmith-auto-scaling-1234) of account 444455556666 on the AMI key in eu-west-1: the account left the organization. The grant no longer counts against the key's quota.",
+      'Goldsmith revoked grant a1b2c3 (goldsmith-auto-scaling-1234) of account 444455556666 on the AMI key in eu-west-1: the account left the organization.',
     ],
   };
 
