@@ -29,8 +29,9 @@ export interface FleetReport {
    */
   leftBehind?: RolloutLeftBehind[];
   /**
-   * The AMI key's grants per Region at 80 % of KMS's quota or more (core/limits/key-grants.ts): one per targeted
-   * account and one per instance's volume the usage reports count. Absent or empty: none.
+   * The AMI key's grants per Region at 80 % of the quota or more (core/limits/key-grants.ts): the daily grants
+   * count where the ledger holds one, else one per targeted account and one per instance's volume the usage reports
+   * count. Absent or empty: none.
    */
   grantWarnings?: string[];
 }

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { catalogName, imageVersion, isoTime } from './envelope.js';
 import { formatIssues } from './issues.js';
+import { KEY_GRANTS_NOTIFICATION_DETAILS } from './key-grants-notification.js';
 import { ROLLOUT_NOTIFICATION_DETAILS } from './rollout-notification.js';
 
 /**
@@ -288,6 +289,7 @@ export const NOTIFICATION_DETAILS = {
       .optional(),
   }),
   ...ROLLOUT_NOTIFICATION_DETAILS,
+  ...KEY_GRANTS_NOTIFICATION_DETAILS,
 } as const;
 
 /** Every kind of announcement. */
@@ -332,6 +334,8 @@ export const notificationSchema = z
     // A refused dead letter is about a function's invocation, not one image; a rule's drift about the factory.
     const imageless =
       n.event === 'monthly-summary' ||
+      n.event === 'key-grants-high' ||
+      n.event === 'key-grant-revoked' ||
       (n.event === 'claim-refused' && 'claim' in n.detail && n.detail.claim === 'dead-letter') ||
       (n.event === 'drift-found' && 'resource' in n.detail && /rule|policy|subscription/.test(n.detail.resource));
     if (!imageless && n.image === undefined) {

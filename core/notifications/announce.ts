@@ -6,6 +6,7 @@ import {
   type Severity,
 } from '../../events/notification.js';
 import { approverDoorText } from '../promotion/decision-proof.js';
+import { KEY_GRANTS_SEVERITY, KEY_GRANTS_TEXT } from './key-grants-text.js';
 import type { Link } from './links.js';
 import { ROLLOUT_SEVERITY, ROLLOUT_TEXT } from './rollout-text.js';
 import type { Subject } from './shapes.js';
@@ -200,6 +201,7 @@ const TEXT: { [E in NotificationEvent]: (s: Subject, d: Detail<E>) => Text } = {
     };
   },
   ...ROLLOUT_TEXT,
+  ...KEY_GRANTS_TEXT,
 };
 
 /** Default severity: what needs a person's attention now is critical; what went wrong but waits is a warning. */
@@ -236,6 +238,7 @@ const SEVERITY: Record<NotificationEvent, Severity> = {
   'claim-refused': 'critical',
   'monthly-summary': 'info',
   ...ROLLOUT_SEVERITY,
+  ...KEY_GRANTS_SEVERITY,
 };
 
 // Email subjects are UTF-8 without line breaks or control characters, under 100 characters

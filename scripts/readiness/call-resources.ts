@@ -256,6 +256,14 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
     }
     case 'sns:Publish':
       return one(required(site, action, 'NOTIFY_TOPIC_ARN'));
+    // The AMI key grants auditor: the key in every Region it is replicated to (one key id, functions/key-grants.ts).
+    case 'kms:ListGrants':
+    case 'kms:RevokeGrant': {
+      const keyArn = required(site, action, 'AMI_KEY_ARN');
+      return listed(site, action, 'AMI_KEY_REGIONS').flatMap((r) =>
+        one(keyArn.replace(/^(arn:[^:]+:kms:)[^:]+:/, `$1${r}:`)),
+      );
+    }
     // The doors' auditor: each topic's subscriptions listed and subscribed again on the topic; a subscription's own
     // calls take no resource type (Service Authorization Reference for SNS), so IAM authorizes them on `*`.
     case 'sns:ListSubscriptionsByTopic':

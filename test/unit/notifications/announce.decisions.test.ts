@@ -236,6 +236,16 @@ describe('announcement: what each kind says, and how urgent it is', () => {
       'base 1.0.0/3: group web-asg (222222222222) skipped in the prod rollout',
       'web-asg in 222222222222 (eu-west-1) was not refreshed: its launch template names its AMI by resolve:ssm:, which instance refresh cannot roll back (docs/rollout.md).',
     ],
+    'key-grants-high': [
+      'warning',
+      'AMI key grants in eu-west-1: account 222222222222 holds 6 %',
+      "Account 222222222222 holds 3100 of the 41000 grants on the AMI key in eu-west-1, above the catalog's share of the 50000 per key: each attached volume holds one (docs/consumers.md).",
+    ],
+    'key-grant-revoked': [
+      'info',
+      'AMI key grant of 444455556666 revoked in eu-west-1',
+      'Goldsmith revoked grant a1b2c3 (goldsmith-auto-scaling-1234) of account 444455556666 on the AMI key in eu-west-1: the account left the organization.',
+    ],
   };
 
   for (const event of Object.keys(expected) as NotificationEvent[]) {

@@ -234,6 +234,17 @@ describe('factsOf: the facts of each announcement, in the order people read them
       ['Region', 'eu-west-1'],
       ['Reason', 'its launch template names its AMI by resolve:ssm:, which instance refresh cannot roll back'],
     ],
+    'key-grants-high': [
+      ['Region', 'eu-west-1'],
+      ['Grants', '41000 of 50000'],
+      ['Account', '222222222222: 3100'],
+    ],
+    'key-grant-revoked': [
+      ['Region', 'eu-west-1'],
+      ['Account', '444455556666'],
+      ['Grant', 'a1b2c3'],
+      ['Reason', 'the account left the organization'],
+    ],
   };
 
   it.each(Object.keys(expected) as NotificationEvent[])('%s', (event) => {
