@@ -7,6 +7,7 @@ import { ECRClient } from '@aws-sdk/client-ecr';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
 import { Inspector2Client } from '@aws-sdk/client-inspector2';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { RAMClient } from '@aws-sdk/client-ram';
@@ -22,7 +23,7 @@ import { type ClientConstructor, type ClientOf, makeClient, type ServiceName } f
 /**
  * Every SDK client by service name, for the local cloud, scripts and tests. Production modules in aws/ import
  * their service's own module (`./clients/ec2.js` → `ec2Client(region)`) instead, because importing this one puts
- * all nineteen SDK clients into a Lambda bundle. Both share one cache, so `client('ec2', r)` and `ec2Client(r)` are
+ * all twenty SDK clients into a Lambda bundle. Both share one cache, so `client('ec2', r)` and `ec2Client(r)` are
  * the same object.
  */
 export { documentClient } from './clients/dynamodb.js';
@@ -38,6 +39,7 @@ const constructors: { [S in ServiceName]: ClientConstructor<S> } = {
   eventbridge: EventBridgeClient,
   imagebuilder: ImagebuilderClient,
   inspector2: Inspector2Client,
+  kms: KMSClient,
   lambda: LambdaClient,
   organizations: OrganizationsClient,
   ram: RAMClient,

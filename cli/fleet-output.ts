@@ -29,8 +29,9 @@ export interface FleetReport {
    */
   leftBehind?: RolloutLeftBehind[];
   /**
-   * The AMI key's grants per Region at 80 % of KMS's quota or more (core/limits/key-grants.ts): one per targeted
-   * account and one per instance's volume the usage reports count. Absent or empty: none.
+   * The AMI key's grants per Region at 80 % of the quota or more (core/limits/key-grants.ts): the daily grants
+   * count where the ledger holds one, else one per targeted account and one per instance's volume the usage reports
+   * count. Absent or empty: none.
    */
   grantWarnings?: string[];
 }
@@ -41,6 +42,8 @@ export interface RolloutLeftBehind extends LeftBehind {
   channel: string;
   version: string;
   groups: number;
+  /** How many of those groups moved no instance: every one they have still on the version before. */
+  unmoved: number;
 }
 
 const STANDING_TEXT: Record<VersionStanding, string> = {
@@ -148,7 +151,7 @@ export function renderFleet(report: FleetReport): string {
     }
     for (const l of (report.leftBehind ?? []).filter((x) => x.image === f.image && x.instances > 0))
       out.push(
-        `  ${l.channel} rollout ${l.version} left ${leftBehindText(l)} in ${l.groups} group(s) on an older version  [read when each group's refresh ended]`,
+        `  ${l.channel} rollout ${l.version} left ${leftBehindText(l)} in ${l.groups} group(s) on an older version${l.unmoved ? `, ${l.unmoved} group(s) of them moving no instance` : ''}  [read when each group's refresh ended]`,
       );
     const compliance = report.compliance.filter((c) => c.image === f.image);
     const missed = report.missed.filter((m) => m.image === f.image);

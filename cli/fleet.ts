@@ -17,7 +17,9 @@ the same per channel and OU (an account's OU is its parent in the organization t
 holds none), and patch compliance: per monthly cycle (from Patch Tuesday) and out-of-cycle rebuild (from the
 finding), the time to the channel's pointer moving and to 90 % of each OU's instances on the new version or newer.
 Under each OU of a channel with a rollout: per version (median, worst), the pointer's move to the OU's wave start,
-to 90 % of its instances, and the wave start to 90 % (as the daily usage reports saw it).
+to 90 % of its instances, and the wave start to 90 % (as the daily usage reports saw it). A warning for each Region
+whose AMI key holds 80 % of its grants quota: from the daily grants count (ListGrants) where the ledger holds one,
+else estimated from the usage reports.
   --channel C       only this channel
   --ou OU           only this OU (its id)
 ${TARGET_HELP}`;
@@ -136,10 +138,16 @@ export const command: Command = {
     // Explicit grants: one per targeted account (the held organization's), else per account the reports name.
     const targeted = new Set([...accounts.values()].flatMap((a) => [...a]));
     const explicit = (tree ? targeted : observed).size;
-    const { keyGrantWarnings } = await import('../core/limits/key-grants.js');
-    report.grantWarnings = keyGrantWarnings(
+    // A Region the daily grants count listed is warned from that count, the others from the estimate.
+    const [{ countedKeyGrants, keyGrantWarningsCounted }, { KEY_GRANTS_PK }] = await Promise.all([
+      import('../core/limits/key-grants.js'),
+      import('../core/audit/key-grants.js'),
+    ]);
+    report.grantWarnings = keyGrantWarningsCounted(
+      countedKeyGrants(await partitionOf(where, KEY_GRANTS_PK)),
       [...instancesIn].map(([region, volumes]) => ({ region, explicit, volumes })),
       "the ledger's usage reports (one volume per instance at least)",
+      where.catalog.monitoring.keyGrantQuota,
     );
     if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else process.stdout.write(renderFleet(report));

@@ -1,7 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import type { Catalog } from '../core/config/schema.js';
+import type { CountedKeyGrants } from '../core/limits/key-grants.js';
 import type { OrgTree } from '../core/sharing/targets.js';
 import { UsageError } from './usage.js';
+
+/** The organization, where it comes from, and what the AMI key's grants are known or estimated to be. */
+export interface ValidationOrganization {
+  tree: OrgTree;
+  source: string;
+  volumesPerAccount?: number;
+  /** The daily grants count per Region a saved cloud's ledger holds (functions/key-grants.ts). */
+  counted?: CountedKeyGrants[];
+}
 
 /**
  * The organization `goldsmith validate` resolves channel targets against, offline: the one a saved local cloud holds
@@ -12,19 +22,23 @@ import { UsageError } from './usage.js';
 export async function validationOrganization(
   catalog: Catalog,
   options: { local?: string | undefined; scenario?: string | undefined },
-): Promise<{ tree: OrgTree; source: string; volumesPerAccount?: number } | undefined> {
+): Promise<ValidationOrganization | undefined> {
   if (options.local !== undefined && options.scenario !== undefined)
     throw new UsageError('--local and --scenario both describe the organization: give one');
   if (options.local !== undefined) {
-    const [{ readState }, { treeFromHeldItems }, { orgKey }] = await Promise.all([
-      import('./operator/saved-state.js'),
-      import('../core/sharing/held-organization.js'),
-      import('../core/ledger/keys.js'),
-    ]);
+    const [{ readState }, { treeFromHeldItems }, { orgKey }, { KEY_GRANTS_PK }, { countedKeyGrants }] =
+      await Promise.all([
+        import('./operator/saved-state.js'),
+        import('../core/sharing/held-organization.js'),
+        import('../core/ledger/keys.js'),
+        import('../core/audit/key-grants.js'),
+        import('../core/limits/key-grants.js'),
+      ]);
     const state = await readState(options.local);
     const tree = treeFromHeldItems(state.snapshot.ledger.filter((i) => i.pk === orgKey('STATE').pk));
     if (!tree) throw new UsageError(`${options.local} holds no organization yet (organization-sync has not run there)`);
-    return { tree, source: `the organization held in ${options.local}` };
+    const counted = countedKeyGrants(state.snapshot.ledger.filter((i) => i.pk === KEY_GRANTS_PK));
+    return { tree, source: `the organization held in ${options.local}`, counted };
   }
   if (options.scenario === undefined) return undefined;
   const [{ scenarioSchema }, { organizationFromCatalog, orgTreeOf }, { LOCAL_ACCOUNT }] = await Promise.all([

@@ -22,7 +22,7 @@ accounts selected by tag and exclusions inside OUs are counted only against an o
 \`goldsmith preflight\` reads the real one), and only against one is each account a rollout wave names checked
 to be a member its channel's targets reach, and is the AMI key's grants quota estimated per Region: a warning at 80 %
 of KMS's 50,000 grants per key, one grant per targeted account and one per attached volume (the scenario's fleets'
-instances per account; 1 against a saved cloud).
+instances per account; 1 against a saved cloud), or the daily grants count where a saved cloud's ledger holds one.
 Valid: exit 0, a one-line summary, a line on the tightest limit and a \`warning:\` line for each thing the catalog
 allows but probably does not mean (an approver nothing would tell of a request). Invalid: exit 1 and one line per
 problem, every problem at once, starting with the field path; a limit's line names the limit, the figure and the
@@ -67,7 +67,9 @@ export const command: Command = {
     if (parsed.ok && org) warnings.push(...rolloutBaselineWarnings(parsed.catalog, org.tree, org.source));
     // The AMI key's grants per Region, explicit and per volume, from the targets and the fleet's size.
     if (parsed.ok && org)
-      warnings.push(...keyGrantQuotaWarnings(parsed.catalog, org.tree, org.source, org.volumesPerAccount ?? 1));
+      warnings.push(
+        ...keyGrantQuotaWarnings(parsed.catalog, org.tree, org.source, org.volumesPerAccount ?? 1, org.counted),
+      );
     if (values.json) {
       const report =
         valid && parsed.ok

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { catalogName, imageVersion, isoTime } from './envelope.js';
 import { formatIssues } from './issues.js';
+import { KEY_GRANTS_NOTIFICATION_DETAILS } from './key-grants-notification.js';
 import { ROLLOUT_NOTIFICATION_DETAILS } from './rollout-notification.js';
 
 /**
@@ -181,10 +182,20 @@ export const NOTIFICATION_DETAILS = {
   }),
   /**
    * The daily audit found AWS holding otherwise than the ledger says (a change made outside Goldsmith): a channel
-   * pointer, an AMI's launch permissions, a scheduled revocation's schedule; and what it did about it.
+   * pointer, an AMI's launch permissions, a scheduled revocation's schedule, a rule, a topic's, queue's or event bus's policy; and
+   * what it did about it.
    */
   'drift-found': z.strictObject({
-    resource: z.enum(['channel-pointer', 'launch-permissions', 'revocation-schedule', 'event-rule', 'subscription']),
+    resource: z.enum([
+      'channel-pointer',
+      'launch-permissions',
+      'revocation-schedule',
+      'event-rule',
+      'subscription',
+      'topic-policy',
+      'queue-policy',
+      'bus-policy',
+    ]),
     region: z.string().min(1).optional(),
     /** The resource's own name where the subject does not name it (an EventBridge rule's). */
     name: z.string().min(1).optional(),
@@ -278,6 +289,7 @@ export const NOTIFICATION_DETAILS = {
       .optional(),
   }),
   ...ROLLOUT_NOTIFICATION_DETAILS,
+  ...KEY_GRANTS_NOTIFICATION_DETAILS,
 } as const;
 
 /** Every kind of announcement. */
@@ -322,10 +334,10 @@ export const notificationSchema = z
     // A refused dead letter is about a function's invocation, not one image; a rule's drift about the factory.
     const imageless =
       n.event === 'monthly-summary' ||
+      n.event === 'key-grants-high' ||
+      n.event === 'key-grant-revoked' ||
       (n.event === 'claim-refused' && 'claim' in n.detail && n.detail.claim === 'dead-letter') ||
-      (n.event === 'drift-found' &&
-        'resource' in n.detail &&
-        (n.detail.resource === 'event-rule' || n.detail.resource === 'subscription'));
+      (n.event === 'drift-found' && 'resource' in n.detail && /rule|policy|subscription/.test(n.detail.resource));
     if (!imageless && n.image === undefined) {
       ctx.addIssue({ code: 'custom', path: ['image'], message: `required for a ${n.event} announcement` });
     }

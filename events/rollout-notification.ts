@@ -37,8 +37,16 @@ export const ROLLOUT_NOTIFICATION_DETAILS = {
   'rollout-completed': z.strictObject({ waves: wave.waves, groups: count, skipped: count }),
   /** An operator paused the rollout: no new wave starts; refreshes already running go on. */
   'rollout-paused': z.strictObject({ ...wave, by: principal, reason: why }),
-  /** An operator resumed a paused rollout. */
-  'rollout-resumed': z.strictObject({ ...wave, by: principal, reason: why.optional() }),
+  /**
+   * An operator resumed a paused rollout, or retried a halted one (`retry`: how many times it was retried, this one
+   * included): it resumes from the wave named, which starts again with the later ones.
+   */
+  'rollout-resumed': z.strictObject({
+    ...wave,
+    by: principal,
+    reason: why.optional(),
+    retry: z.number().int().min(1).optional(),
+  }),
   /** An operator aborted the rollout: the refreshes still running are cancelled; no further wave starts. */
   'rollout-aborted': z.strictObject({ ...wave, by: principal, reason: why, running: count }),
   /**
@@ -76,6 +84,32 @@ export const ROLLOUT_NOTIFICATION_DETAILS = {
     /** The first of them by name. */
     firstGroups: z.array(z.string().min(1)).optional(),
     code: z.string().min(1),
+    reason: why,
+  }),
+  /**
+   * Refreshes of a wave ended Successful having moved none of their groups' instances (every instance protected from
+   * scale in or in Standby, which the refresh was told to ignore): how many groups, the instances they left on the
+   * version before and why, the first groups by name. A later wave goes on; a canary halts (`rollout-halted`).
+   */
+  'rollout-groups-unmoved': z.strictObject({
+    ...wave,
+    groups: count,
+    instances: count,
+    protected: count,
+    standby: count,
+    firstGroups: z.array(z.string().min(1)).max(3),
+  }),
+  /**
+   * A halted rollout's alarmed wave finished taking back the groups its alarm's scope named (the channel's
+   * `lateAlarmScope`: the alarm's account and Region, or the whole wave) without the whole wave going back: how many are
+   * back on their previous launch template version, of how many in the wave, and how many could not be.
+   */
+  'rollout-groups-taken-back': z.strictObject({
+    ...wave,
+    groups: count,
+    of: count,
+    notBack: count,
+    scope: z.enum(['account', 'wave']),
     reason: why,
   }),
   /** A group follows the channel but is not rollout-ready (or was busy): not refreshed, and why. */

@@ -1,4 +1,4 @@
-import { executionStatus } from '../aws/promotion/own-execution.js';
+import { executionStatus, startNamedExecution } from '../aws/promotion/own-execution.js';
 import { markTakeBackStopped, openRollouts, openTakeBacks, stopRollout } from '../aws/rollout/rollout-ledger.js';
 import { isTransient } from '../core/errors/classify.js';
 import type { RolloutRecord } from '../core/rollout/record.js';
@@ -10,6 +10,8 @@ import { tellRolloutStopped } from './rollout/tell.js';
 export interface StoppedRolloutsReport {
   /** `image version channel (status)` of each rollout marked stopped now (`take-back` when it was a take-back's). */
   stopped: string[];
+  /** `image version channel (execution)` of each retry whose execution the reconciler started (its start was lost). */
+  retried?: string[];
   failures: string[];
   permanentFailures?: number;
 }
@@ -17,8 +19,10 @@ export interface StoppedRolloutsReport {
 /**
  * A rollout whose record says running or paused but whose execution is no longer RUNNING (someone stopped it, it
  * failed past its retries, it timed out) would stay `running` forever, silently: no task of it writes again. Each
- * such record is marked `stopped` with the execution's status as the reason (a conditional write: one run, one
- * mark) and announced once (`rollout-stopped`). Nothing is refreshed or cancelled. The same for a revoked version's
+ * such record is marked `stopped` with the execution's status as the reason (a conditional write on the record as
+ * read: one run, one mark, and none over a retry written since) and announced once (`rollout-stopped`). A record a
+ * retry wrote (`retrying`) whose execution does not exist yet is the retry's, not stopped: the reconciler starts that
+ * execution itself (StartExecution under the retry's deterministic name, which the retry's own start then finds). Nothing is refreshed or cancelled. The same for a revoked version's
  * take-back (an ended rollout superseded, its groups on their way back, {@link stopOrphanedTakeBacks}). Without a
  * Rollout state machine (no channel rolls out: no `ROLLOUT_STATE_MACHINE_ARN`) there is nothing to look at.
  */
@@ -29,8 +33,20 @@ export async function stopOrphanedRollouts(now: Date): Promise<StoppedRolloutsRe
   const at = now.toISOString();
   for (const record of await openRollouts()) {
     await checked(report, record, async (what) => {
-      const status = await executionStatus(machine, rolloutExecutionNameOf(record));
+      const name = rolloutExecutionNameOf(record);
+      const status = await executionStatus(machine, name);
       if (status === 'RUNNING') return;
+      // A retry wrote its intent and has not started its execution yet (or its start failed): start it, under the
+      // name the retry chose, which the retry's own start (a repeat, or one still under way) then finds as its own.
+      if (status === 'MISSING' && record.retrying?.execution === name) {
+        await startNamedExecution(machine, name, {
+          image: record.image,
+          channel: record.channel,
+          version: record.version,
+        });
+        report.retried = [...(report.retried ?? []), `${what} (${name})`];
+        return;
+      }
       const reason = `its execution is ${status} while the rollout was ${record.state}`;
       if (!(await stopRollout(record, reason, at))) return;
       await tellRolloutStopped({ ...record, state: 'stopped', reason, updatedAt: at }, status);

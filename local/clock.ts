@@ -60,8 +60,13 @@ function toMillis(at: number | Date | string): number {
 export class VirtualClock extends WorkTracker {
   private current: number;
   private seq = 0;
-  /** Sequence numbers of items put ahead of the others at their instant (`scheduleFirst`), counting down. */
-  private firstSeq = 0;
+  /**
+   * Sequence numbers of items put ahead of the others at their instant (`ahead`): below every other
+   * item's, counting up, so they run in the order they were put.
+   */
+  private firstSeq = Number.MIN_SAFE_INTEGER;
+  /** Above 0 while `ahead` runs: what is scheduled then goes ahead of every item already due at its instant. */
+  private aheadDepth = 0;
   private readonly heap = new ScheduleHeap<Item>();
   private failure: Error | undefined;
 
@@ -95,15 +100,22 @@ export class VirtualClock extends WorkTracker {
    * scheduled. If `fn` returns a promise, the clock waits for it (unless it parks on the clock) before advancing.
    */
   schedule(at: number | Date | string, label: string, fn: () => unknown, remake?: Remake): Scheduled {
-    return this.push(at, this.seq++, label, fn, remake);
+    return this.push(at, this.aheadDepth > 0 ? this.firstSeq++ : this.seq++, label, fn, remake);
   }
 
   /**
-   * Runs `fn` at `at` ahead of every item already due then: an operator request journaled at a saved instant, which
-   * a replay of the run had on the clock since its start (before anything else due at that instant).
+   * Runs `put`, and what it schedules goes ahead of every item already due at its instant, in the order `put`
+   * schedules it (after what an earlier `ahead` put there): what a straight run had on the clock since its start,
+   * put on a saved cloud opened at that instant (the stacks' schedule runs, the fleets' checks, then a request
+   * journaled there). What the items do when they run is scheduled as usual.
    */
-  scheduleFirst(at: number | Date | string, label: string, fn: () => unknown): Scheduled {
-    return this.push(at, --this.firstSeq, label, fn, undefined);
+  ahead<T>(put: () => T): T {
+    this.aheadDepth++;
+    try {
+      return put();
+    } finally {
+      this.aheadDepth--;
+    }
   }
 
   private push(at: number | Date | string, seq: number, label: string, fn: () => unknown, remake?: Remake): Scheduled {

@@ -7,6 +7,7 @@ import { useCatalog } from './catalog.js';
 import { Factory } from './Factory.js';
 import { ownLogGroups } from './function-logs.js';
 import { memberFunctionCode } from './member-baseline/code.js';
+import { createKeyGrantsAuditor } from './member-baseline/key-grants.js';
 import { memberBaselineTemplate, ROLLOUT_ROLE_PER_STACK_PARAMETER } from './member-baseline/template.js';
 import { NAME_PREFIX } from './names.js';
 
@@ -37,6 +38,9 @@ export function MemberBaseline({ app, stack }: StackContext): MemberBaselineReso
   const { amiKey } = use(Factory);
   const { enabled, callAs } = catalog.organization.memberBaseline;
   const targets = memberBaselineTargets(catalog);
+  // The key's grants are counted whether or not the baseline deploys: teams make them by hand too.
+  if (targets.regions.length > 0)
+    createKeyGrantsAuditor(stack, { catalog, stage: app.stage, key: amiKey, regions: targets.regions });
   if (!enabled || targets.ous.length === 0 || targets.regions.length === 0) return { stackSet: undefined };
   // "The maximum number of organizational units (OUs) supported by a CreateStackInstances operation is 50."
   // (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackInstances.html)

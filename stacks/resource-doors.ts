@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
+import { recordExpectedPolicy } from './expected-policies.js';
 
 /**
  * Resource policies that name who may write, by identity. A same-account principal holding `sqs:*`, `sns:*` or
@@ -154,6 +155,7 @@ export function sendOnlyByWriters(queue: sqs.Queue): void {
       extraSources: () => allowedSources(queue),
     }),
   );
+  recordExpectedPolicy(queue);
 }
 
 /** Goldsmith's topics, each a door of its own. */
@@ -188,6 +190,7 @@ export function publishOnlyByWriters(door: TopicDoor, topic: sns.Topic): void {
       resource: topic.topicArn,
     }),
   );
+  recordExpectedPolicy(topic);
 }
 
 /**

@@ -15,7 +15,10 @@ export type DriftResource =
   | 'launch-permissions'
   | 'revocation-schedule'
   | 'event-rule'
-  | 'subscription';
+  | 'subscription'
+  | 'topic-policy'
+  | 'queue-policy'
+  | 'bus-policy';
 
 /** The partition of drifts that belong to no image (the factory's own rules). */
 export const FACTORY_DRIFT_PK = 'FACTORY#audit';

@@ -7,6 +7,7 @@ import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
 import type { Inspector2Client } from '@aws-sdk/client-inspector2';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { RAMClient } from '@aws-sdk/client-ram';
@@ -39,6 +40,7 @@ export interface ServiceClients {
   eventbridge: EventBridgeClient;
   imagebuilder: ImagebuilderClient;
   inspector2: Inspector2Client;
+  kms: KMSClient;
   lambda: LambdaClient;
   organizations: OrganizationsClient;
   ram: RAMClient;

@@ -51,7 +51,8 @@ export async function createRollout(record: RolloutRecord): Promise<boolean> {
 
 /**
  * Writes the engine's progress: waves, current wave, skipped groups, a superseded rollout's replacement, and (when
- * `state` is given) a transition to an ended state with its reason, closing the open work. Conditional on the record's state being `expected`.
+ * `state` is given) a transition to an ended state with its reason, closing the open work; a retry's intent
+ * (`retrying`) is removed, its execution being the one writing. Conditional on the record's state being `expected`.
  * The waves' groups go to their chunk items first (those that differ from `before`, the record as read), the record
  * keeping their counts by status: the record moves on only once the ledger holds every group it counts.
  * @throws RolloutChangedError when the state is no longer `expected` (an operator acted meanwhile).
@@ -85,8 +86,9 @@ export async function saveRollout(
       update += ', reason = :reason';
       values[':reason'] = end.reason;
     }
-    update += ' REMOVE openWork';
   }
+  // The engine writing is the retried execution running: a retry's intent to start it is done.
+  update += end ? ' REMOVE openWork, retrying' : ' REMOVE retrying';
   const written = await conditionalWrite(() =>
     documentClient().send(
       new UpdateCommand({
@@ -223,8 +225,10 @@ export async function markTakeBackStopped(record: RolloutRecord, execution: stri
 }
 
 /**
- * Marks an open rollout stopped (its execution is no longer running): `running|paused` → `stopped` with the reason.
- * @returns false when it had already changed (ended meanwhile, or another run stopped it): nothing changed.
+ * Marks an open rollout stopped (its execution is no longer running): `running|paused` → `stopped` with the reason,
+ * only while the record is the one the reconciler read (same state, same last update): a retry that wrote it running
+ * again since, with an execution of its own, is not stopped on the word of the execution before.
+ * @returns false when it had changed (ended meanwhile, retried, or another run stopped it): nothing changed.
  */
 export async function stopRollout(record: RolloutRecord, reason: string, at: string): Promise<boolean> {
   return conditionalWrite(() =>
@@ -233,9 +237,15 @@ export async function stopRollout(record: RolloutRecord, reason: string, at: str
         TableName: ledgerTable(),
         Key: keyOf(record.image, record.channel, record.version),
         UpdateExpression: 'SET #state = :stopped, reason = :reason, updatedAt = :at, endedAt = :at REMOVE openWork',
-        ConditionExpression: '#state = :was',
+        ConditionExpression: '#state = :was AND updatedAt = :read',
         ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':stopped': 'stopped', ':reason': reason, ':at': at, ':was': record.state },
+        ExpressionAttributeValues: {
+          ':stopped': 'stopped',
+          ':reason': reason,
+          ':at': at,
+          ':was': record.state,
+          ':read': record.updatedAt,
+        },
       }),
     ),
   );

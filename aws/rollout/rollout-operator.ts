@@ -73,19 +73,22 @@ export async function moveRollout(
 
 /**
  * A retry's write (core/rollout/retry.ts): the record as `next` says (running, the waves from the one that halted
- * pending, the retry in the operator log, back in the open-work index), only while it is still the halted record
+ * pending, the retry in the operator log, its intent naming the execution it starts, back in the open-work index), only while it is still the halted record
  * `read` (same state and last update), so a repeat or a race with the engine writes nothing.
  * @returns whether it was written.
  */
 export async function retryRollout(read: RolloutRecord, next: RolloutRecord): Promise<boolean> {
   const entry = next.operatorActions?.at(-1);
+  const retrying = next.retrying;
+  if (!retrying)
+    throw new Error(`a retry of ${read.image} ${read.version} ${read.channel} names no execution to start`);
   return conditionalWrite(() =>
     documentClient().send(
       new UpdateCommand({
         TableName: ledgerTable(),
         Key: { pk: imagePk(read.image), sk: rolloutSk(read.channel, read.version) },
         UpdateExpression:
-          'SET #state = :running, #waves = :waves, currentWave = :current, skippedGroups = :skipped, updatedAt = :at, #by = :by, openWork = :open, operatorActions = list_append(if_not_exists(operatorActions, :none), :entry) REMOVE endedAt, reason',
+          'SET #state = :running, #waves = :waves, currentWave = :current, skippedGroups = :skipped, updatedAt = :at, #by = :by, openWork = :open, retrying = :retrying, operatorActions = list_append(if_not_exists(operatorActions, :none), :entry) REMOVE endedAt, reason',
         ConditionExpression: '#state = :halted AND updatedAt = :read',
         ExpressionAttributeNames: { '#state': 'state', '#waves': 'waves', '#by': 'by' },
         ExpressionAttributeValues: {
@@ -100,6 +103,7 @@ export async function retryRollout(read: RolloutRecord, next: RolloutRecord): Pr
           ':open': openWork.rollout,
           ':none': [],
           ':entry': entry ? [entry] : [],
+          ':retrying': retrying,
         },
       }),
     ),

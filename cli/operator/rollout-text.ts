@@ -1,4 +1,4 @@
-import { leftBehindText, sumLeftBehind } from '../../core/rollout/left-behind.js';
+import { leftBehindText, movedNothing, sumLeftBehind } from '../../core/rollout/left-behind.js';
 import { endedText, isOpenRollout, waveText } from '../../core/rollout/operator.js';
 import { isActiveRefresh } from '../../core/rollout/plan.js';
 import type { RolloutGroup, RolloutRecord } from '../../core/rollout/record.js';
@@ -58,11 +58,13 @@ export function renderRolloutStatus(r: RolloutRecord): string {
           ? `cancel requested by the abort (last read ${g.status})`
           : g.status;
       out.push(
-        `    ${g.account} ${g.region} ${g.group}: ${status} (template ${g.launchTemplateId} v${g.fromVersion} -> v${g.toVersion}, refresh ${g.refreshId})${why}${backText(g)}${left ? `; left on v${g.fromVersion}: ${left}` : ''}`,
+        `    ${g.account} ${g.region} ${g.group}: ${status} (template ${g.launchTemplateId} v${g.fromVersion} -> v${g.toVersion}, refresh ${g.refreshId})${why}${backText(g)}${movedNothing(g) ? '; moved no instance' : ''}${left ? `; left on v${g.fromVersion}: ${left}` : ''}`,
       );
     }
     const left = sumLeftBehind(w.groups);
-    if (left.instances > 0) out.push(`    left on older versions, in ${left.groups} group(s): ${leftBehindText(left)}`);
+    const unmoved = left.unmoved > 0 ? `; ${left.unmoved} group(s) moved no instance` : '';
+    if (left.instances > 0)
+      out.push(`    left on older versions, in ${left.groups} group(s): ${leftBehindText(left)}${unmoved}`);
   });
   if (r.skippedGroups.length > 0) {
     out.push(`  skipped (${r.skippedGroups.length}):`);

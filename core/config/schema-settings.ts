@@ -99,6 +99,14 @@ export const monitoringSchema = z.strictObject({
    * Between sweeps a pointer is read back when Parameter Store's own change event arrives (no trail needed).
    */
   pointerSweepEvery: sweepEverySchema.default('7d'),
+  /**
+   * KMS's grants quota per key for the factory account ("Grants per KMS key", 50,000 unless raised in Service
+   * Quotas: https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html): the daily grants count
+   * (functions/key-grants.ts) announces a Region whose AMI key holds 80 % of it.
+   */
+  keyGrantQuota: z.number().int().positive().default(50_000),
+  /** The share of that quota one account's grants may hold before the daily grants count announces it by name. */
+  keyGrantAccountShare: z.number().gt(0).max(1).default(0.05),
   /** How long every function's and the state machine's logs are kept, in days (one of CloudWatch's periods). */
   logRetentionDays: z
     .literal(LOG_RETENTION_DAYS, {

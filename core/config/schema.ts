@@ -70,6 +70,8 @@ export const catalogShapeSchema = z.strictObject({
     staleChannelAfter: '45d',
     launchPermissionSweepEvery: '7d',
     pointerSweepEvery: '7d',
+    keyGrantQuota: 50_000,
+    keyGrantAccountShare: 0.05,
     logRetentionDays: 365,
   }),
   resilience: resilienceSchema.default({

@@ -42,3 +42,46 @@ export function keyGrantWarnings(
       return `the AMI key in ${u.region} holds ${grantsOf(u)} grants in ${source} (${u.explicit} explicit, ${u.volumes} for attached EBS volumes), ${percent} % of KMS's ${quota} per key: past it, launches from Goldsmith's encrypted AMIs fail there (docs/consumers.md, "KMS grants")`;
     });
 }
+
+/** A Region's grants as the daily count listed them (functions/key-grants.ts, the ledger's `KEYGRANTS` items). */
+export interface CountedKeyGrants {
+  region: string;
+  total: number;
+  countedAt: string;
+}
+
+/** The counted grants of the ledger's items, one per Region (items of another shape are skipped). */
+export function countedKeyGrants(items: readonly Record<string, unknown>[]): CountedKeyGrants[] {
+  return items.flatMap((i) =>
+    typeof i.region === 'string' && typeof i.total === 'number' && typeof i.countedAt === 'string'
+      ? [{ region: i.region, total: i.total, countedAt: i.countedAt }]
+      : [],
+  );
+}
+
+/**
+ * The warnings of `uses` (estimates), where the daily count of a Region replaces its estimate: a warning for each
+ * Region at 80 % of `quota` or more, counted or estimated.
+ */
+export function keyGrantWarningsCounted(
+  counted: readonly CountedKeyGrants[],
+  uses: readonly KeyGrantUse[],
+  source: string,
+  quota: number = KMS_GRANTS_PER_KEY,
+): string[] {
+  const countedRegions = new Set(counted.map((c) => c.region));
+  const fromCount = counted
+    .filter((c) => c.total >= GRANT_WARNING_SHARE * quota)
+    .map((c) => {
+      const percent = Math.floor((c.total / quota) * 100);
+      return `the AMI key in ${c.region} holds ${c.total} grants as ListGrants counted them at ${c.countedAt}, ${percent} % of ${quota} per key: past it, launches from Goldsmith's encrypted AMIs fail there (docs/consumers.md, "KMS grants")`;
+    });
+  return [
+    ...fromCount,
+    ...keyGrantWarnings(
+      uses.filter((u) => !countedRegions.has(u.region)),
+      source,
+      quota,
+    ),
+  ];
+}

@@ -1,3 +1,5 @@
+import { AMI_SHARING_ENTITIES_MAX } from './ami-sharing.js';
+
 /**
  * The AWS limits a catalog can break through what the stacks synthesize or what the system does at run time,
  * each with the page it was taken from. Every figure here is the documented default; the adjustable ones say so,
@@ -84,7 +86,7 @@ export const LIMITS = {
   //  of public and private AMIs allowed per Region ... 50,000"; both can be raised through Service Quotas.)
   amiSharingEntities: {
     name: 'EC2 AMI sharing (entities per AMI and Region)',
-    max: 1_000,
+    max: AMI_SHARING_ENTITIES_MAX,
     unit: 'entities',
     adjustable: true,
   },

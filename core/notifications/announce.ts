@@ -6,6 +6,7 @@ import {
   type Severity,
 } from '../../events/notification.js';
 import { approverDoorText } from '../promotion/decision-proof.js';
+import { KEY_GRANTS_SEVERITY, KEY_GRANTS_TEXT } from './key-grants-text.js';
 import type { Link } from './links.js';
 import { ROLLOUT_SEVERITY, ROLLOUT_TEXT } from './rollout-text.js';
 import type { Subject } from './shapes.js';
@@ -150,20 +151,20 @@ const TEXT: { [E in NotificationEvent]: (s: Subject, d: Detail<E>) => Text } = {
     summary: `${s.channel} of ${s.image} now points at ${d.to}${d.from ? ` instead of ${d.from}` : ''}: ${d.reason}.`,
   }),
   'drift-found': (s, d) => {
-    const what = {
-      'channel-pointer': `pointer ${s.image}/${s.channel}`,
-      'launch-permissions': `launch permissions of ${s.image} ${s.version}`,
-      'revocation-schedule': `scheduled revocation of ${s.image} ${s.version}`,
-      'event-rule': `EventBridge rule ${d.name ?? ''}`,
-      subscription: `subscriptions of ${d.name ?? ''}`,
-    }[d.resource];
-    const says =
-      d.resource === 'event-rule' || d.resource === 'subscription'
-        ? "Goldsmith's stacks say"
-        : "Goldsmith's ledger says";
+    const what =
+      {
+        'channel-pointer': `pointer ${s.image}/${s.channel}`,
+        'launch-permissions': `launch permissions of ${s.image} ${s.version}`,
+        'revocation-schedule': `scheduled revocation of ${s.image} ${s.version}`,
+        'event-rule': `EventBridge rule ${d.name ?? ''}`,
+        subscription: `subscriptions of ${d.name ?? ''}`,
+        // A door's policy: `topic-policy <arn>`, `queue-policy <url>`.
+      }[d.resource as 'event-rule'] ?? `${d.resource} ${d.name}`;
+    // An image's drift is against the ledger, a factory resource's (a rule, a door's policy) against the stacks.
+    const says = s.image ? 'ledger says' : 'stacks say';
     return {
       title: `${what}${d.region ? ` (${d.region})` : ''}: changed outside Goldsmith`,
-      summary: `The audit found the ${what}${d.region ? ` in ${d.region}` : ''} holding ${d.found} where ${says} ${d.expected}: ${d.action}.`,
+      summary: `The audit found the ${what}${d.region ? ` in ${d.region}` : ''} holding ${d.found} where Goldsmith's ${says} ${d.expected}: ${d.action}.`,
     };
   },
   'claim-refused': (s, d) => {
@@ -200,6 +201,7 @@ const TEXT: { [E in NotificationEvent]: (s: Subject, d: Detail<E>) => Text } = {
     };
   },
   ...ROLLOUT_TEXT,
+  ...KEY_GRANTS_TEXT,
 };
 
 /** Default severity: what needs a person's attention now is critical; what went wrong but waits is a warning. */
@@ -236,6 +238,7 @@ const SEVERITY: Record<NotificationEvent, Severity> = {
   'claim-refused': 'critical',
   'monthly-summary': 'info',
   ...ROLLOUT_SEVERITY,
+  ...KEY_GRANTS_SEVERITY,
 };
 
 // Email subjects are UTF-8 without line breaks or control characters, under 100 characters

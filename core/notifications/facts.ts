@@ -1,4 +1,5 @@
 import type { Notification } from '../../events/notification.js';
+import { keyGrantsFacts } from './key-grants-text.js';
 import { rolloutFacts } from './rollout-text.js';
 import type { Fact } from './shapes.js';
 
@@ -221,9 +222,14 @@ export function factsOf(n: Notification): Fact[] {
     case 'rollout-aborted':
     case 'rollout-stopped':
     case 'rollout-groups-skipped':
+    case 'rollout-groups-unmoved':
+    case 'rollout-groups-taken-back':
     case 'rollout-account-failed':
     case 'rollout-group-skipped':
       return rolloutFacts(n);
+    case 'key-grants-high':
+    case 'key-grant-revoked':
+      return keyGrantsFacts(n);
     case 'monthly-summary':
       return [
         ['Built', String(n.detail.images.reduce((s, i) => s + i.built, 0))],

@@ -16,80 +16,89 @@ const waveOf = (d: { wave: string; waveNumber: number; waves: number }) =>
   `wave ${d.waveNumber}/${d.waves} (${d.wave})`;
 const rolloutOf = (s: Subject) => `the ${s.channel} rollout of ${s.image} ${s.version}`;
 const resume = (s: Subject) => `goldsmith rollout resume ${s.image} ${s.channel}`;
+/** `base 1.0.0/3: ` (every title's start), and `base 1.0.0/3: prod rollout`. */
+const of = (s: Subject): string => `${s.image} ${s.version}: `;
+const head = (s: Subject) => `${of(s)}${s.channel} rollout`;
 
 export const ROLLOUT_TEXT: { [E in RolloutEvent]: (s: Subject, d: Detail<E>) => Text } = {
   'rollout-wave-started': (s, d) => ({
-    title: `${s.image} ${s.version}: ${s.channel} rollout ${waveOf(d)} started`,
-    summary: `Goldsmith started instance refreshes of ${n(d.groups, 'Auto Scaling group')} in ${n(d.accounts, 'account')} (${d.regions.join(', ') || 'no Region'}) to ${s.image} ${s.version} for ${s.channel}, ${waveOf(d)}. ${
-      d.waveNumber < d.waves
-        ? `The next wave starts once every refresh of this one is Successful, after a ${d.bakeMinutes}-minute bake.`
-        : `It is the last wave: the rollout completes once every refresh is Successful, after a ${d.bakeMinutes}-minute bake.`
-    }`,
+    title: `${head(s)} ${waveOf(d)} started`,
+    summary: `Refreshes of ${n(d.groups, 'Auto Scaling group')} in ${n(d.accounts, 'account')} (${d.regions.join(', ') || 'no Region'}) to ${s.image} ${s.version} started. ${d.waveNumber < d.waves ? 'The next wave starts' : 'The rollout completes'} once each is Successful, after a ${d.bakeMinutes}-minute bake.`,
   }),
   'rollout-wave-healthy': (s, d) => ({
-    title: `${s.image} ${s.version}: ${s.channel} rollout ${waveOf(d)} healthy`,
-    summary: `All ${n(d.groups, 'group')} of ${waveOf(d)} run ${s.image} ${s.version} and stayed healthy through their bake. ${
-      d.next ? `Next: wave ${d.waveNumber + 1}/${d.waves} (${d.next}) starts now.` : 'That was the last wave.'
-    }`,
+    title: `${head(s)} ${waveOf(d)} healthy`,
+    summary: `All ${n(d.groups, 'group')} run ${s.version}, healthy through their bake. ${d.next ? `Wave ${d.waveNumber + 1}/${d.waves} (${d.next}) starts now.` : 'That was the last wave.'}`,
   }),
   'rollout-halted': (s, d) => ({
-    title: `${s.image} ${s.version}: ${s.channel} rollout halted at ${waveOf(d)}`,
+    title: `${head(s)} halted at ${waveOf(d)}`,
     summary:
       d.failedGroups > 0
-        ? `W${waveOf(d).slice(1)} of ${rolloutOf(s)} failed (${d.failedGroups} of ${n(d.groups, 'group')}): ${d.reason}. Its refreshes roll back to each group's previous launch template version and no later wave starts; ${s.channel} still points at ${s.version}, so look at the failed groups before the next version rolls out.`
-        : // No refresh failed (an account refused, or the canary had nothing to refresh): nothing rolls back.
-          `W${waveOf(d).slice(1)} of ${rolloutOf(s)} halted: ${d.reason}. No refresh of it failed, so none rolls back (groups already refreshed keep ${s.version}), and no later wave starts; ${s.channel} still points at ${s.version}.`,
+        ? `${d.failedGroups} of ${n(d.groups, 'group')} failed: ${d.reason}. Its refreshes roll back, no later wave starts; ${s.channel} still points at ${s.version}.`
+        : // No refresh failed (an account refused, the canary had nothing to refresh or moved nothing).
+          `${d.reason}. Nothing rolls back (no refresh failed; refreshed groups keep ${s.version}); no later wave starts.`,
   }),
   'rollout-wave-rolled-back': (s, d) => ({
-    title: `${s.image} ${s.version}: ${s.channel} rollout ${waveOf(d)} rolled back`,
-    summary: `${n(d.groups, 'group')} of ${waveOf(d)} went back to their previous launch template version (${rolloutOf(s)}): ${d.reason}. They keep running the image they ran before.`,
+    title: `${head(s)} ${waveOf(d)} rolled back`,
+    summary: `${n(d.groups, 'group')} went back to their previous version: ${d.reason}.`,
   }),
   'rollout-completed': (s, d) => ({
-    title: `${s.image} ${s.version}: ${s.channel} rollout completed`,
-    summary: `T${rolloutOf(s).slice(1)} completed: ${n(d.waves, 'wave')}, ${n(d.groups, 'group')} refreshed${
-      d.skipped > 0 ? `, ${d.skipped} skipped (each announced with its reason)` : ''
-    }. Nothing more to do.`,
+    title: `${head(s)} completed`,
+    summary: `${n(d.waves, 'wave')}, ${n(d.groups, 'group')} refreshed${d.skipped > 0 ? `, ${d.skipped} skipped (each announced)` : ''}.`,
   }),
   'rollout-paused': (s, d) => ({
-    title: `${s.image} ${s.version}: ${s.channel} rollout paused at ${waveOf(d)}`,
-    summary: `${d.by} paused ${rolloutOf(s)} at ${waveOf(d)}: ${d.reason}. Refreshes already running go on; no new wave starts until someone runs \`${resume(s)}\`.`,
+    title: `${head(s)} paused at ${waveOf(d)}`,
+    summary: `${d.by} paused it: ${d.reason}. Refreshes running go on; no wave starts until \`${resume(s)}\`.`,
   }),
-  'rollout-resumed': (s, d) => ({
-    title: `${s.image} ${s.version}: ${s.channel} rollout resumed at ${waveOf(d)}`,
-    summary: `${d.by} resumed ${rolloutOf(s)} at ${waveOf(d)}${d.reason ? `: ${d.reason}` : ''}. The next wave starts once this one is healthy.`,
-  }),
+  'rollout-resumed': (s, d) => {
+    // A retry names its operator by the principal's last part (`…/alice`), keeping the title under 100 characters.
+    const by = d.retry ? ` by ${d.by.split('/').at(-1)} from` : ' at';
+    return {
+      title: `${head(s)} resumed${by} ${waveOf(d)}${d.retry ? ` (retry ${d.retry})` : ''}`,
+      summary: d.retry
+        ? `${d.by} retried ${rolloutOf(s)}: resumed from ${waveOf(d)}${d.reason ? ` ${d.reason}` : ''}. That wave and the later ones start again.`
+        : `${d.by} resumed it${d.reason ? `: ${d.reason}` : ''}. The next wave starts once this one is healthy.`,
+    };
+  },
   'rollout-aborted': (s, d) => ({
-    title: `${s.image} ${s.version}: ${s.channel} rollout aborted at ${waveOf(d)}`,
-    summary: `${d.by} aborted ${rolloutOf(s)} at ${waveOf(d)}: ${d.reason}. Goldsmith cancels the ${n(d.running, 'refresh', 'refreshes')} still running and starts no further wave; groups already refreshed keep ${s.version}.`,
+    title: `${head(s)} aborted at ${waveOf(d)}`,
+    summary: `${d.by} aborted it: ${d.reason}. Cancelling ${n(d.running, 'refresh', 'refreshes')} still running; no wave starts; refreshed groups keep ${s.version}.`,
   }),
   'rollout-stopped': (s, d) =>
     d.takeBack
       ? {
-          title: `${s.image} ${s.version}: ${s.channel} take-back stopped`,
-          summary: `${s.image} ${s.version} was revoked and its groups were being taken back, but the execution doing it is no longer running (${d.execution}): ${d.reason}. Groups not yet moved still run ${s.version}: \`goldsmith rollout status ${s.image} ${s.channel} --version ${s.version}\` says where each is. Look at the execution's history and move those groups by hand, or let the next version roll out.`,
+          title: `${of(s)}${s.channel} take-back stopped`,
+          summary: `${d.reason}. Groups not moved still run ${s.version}: \`goldsmith rollout status ${s.image} ${s.channel} --version ${s.version}\`.`,
         }
       : {
-          title: `${s.image} ${s.version}: ${s.channel} rollout stopped at ${waveOf(d)}`,
-          summary: `The execution of ${rolloutOf(s)} is no longer running (${d.execution}) though the rollout was still under way at ${waveOf(d)}: ${d.reason}. No further wave starts; refreshes already running go on and groups already refreshed keep ${s.version}. Look at the execution's history, then let the next version roll out or revoke this one.`,
+          title: `${head(s)} stopped at ${waveOf(d)}`,
+          summary: `Its execution is ${d.execution}: ${d.reason}. No wave starts; refreshes running go on, refreshed groups keep ${s.version}. See the execution's history.`,
         },
   'rollout-groups-skipped': (s, d) => ({
-    title: `${s.image} ${s.version}: ${n(d.skipped, 'group')} skipped in the ${s.channel} rollout, ${waveOf(d)}`,
-    summary: `${n(d.skipped, 'Auto Scaling group')} of ${waveOf(d)} follow ${s.image}/${s.channel} but were not refreshed: ${d.reasons.map((r) => `${r.groups} because ${r.reason}`).join('; ')}. Their teams fix that (docs/rollout.md) and the next rollout refreshes them; \`goldsmith history ${s.image} --verbose\` names them.`,
+    title: `${of(s)}${n(d.skipped, 'group')} skipped in the ${s.channel} rollout, ${waveOf(d)}`,
+    summary: `Not refreshed: ${d.reasons.map((r) => `${r.groups} because ${r.reason}`).join('; ')}. \`goldsmith history ${s.image} --verbose\` names them.`,
   }),
   'rollout-account-failed': (s, d) => {
     const many = d.refusedGroups !== undefined;
     const who = many ? `${d.refusedGroups} groups in account` : d.group ? `group ${d.group} in account` : 'account';
     const what = many
-      ? `${d.refusedGroups} Auto Scaling groups in account ${d.account} (${d.region}; first ${(d.firstGroups ?? []).join(', ')})`
-      : `${d.group ? `Auto Scaling group ${d.group} in account` : 'Account'} ${d.account} (${d.region})`;
+      ? `${d.refusedGroups} groups in ${d.account} (${d.region}; first ${(d.firstGroups ?? []).join(', ')})`
+      : `${d.group ? `Group ${d.group} in` : 'Account'} ${d.account} (${d.region})`;
     return {
-      title: `${s.image} ${s.version}: ${who} ${d.account} refused the ${s.channel} rollout, ${waveOf(d)}`,
-      summary: `${what} refused ${rolloutOf(s)} at ${waveOf(d)}: ${d.code}: ${d.reason}${many ? ' (the first refusal)' : ''}. The wave's other groups go on; the wave fails once they have finished and no later wave starts. Check the account's rollout role (docs/deploy.md) and its groups.`,
+      title: `${of(s)}${who} ${d.account} refused the ${s.channel} rollout, ${waveOf(d)}`,
+      summary: `${what} refused: ${d.code}: ${d.reason}${many ? ' (the first)' : ''}. The other groups go on, then the wave fails. Check its rollout role (docs/deploy.md).`,
     };
   },
+  'rollout-groups-unmoved': (s, d) => ({
+    title: `${of(s)}${n(d.groups, 'group')} moved no instance in the ${s.channel} rollout, ${waveOf(d)}`,
+    summary: `Refreshed, but all ${n(d.instances, 'instance')} kept their version (${d.protected} protected from scale in, ${d.standby} in Standby: ignored); first ${d.firstGroups.join(', ')}. ${d.waveNumber === 1 ? 'The canary halts.' : 'The wave goes on.'}`,
+  }),
+  'rollout-groups-taken-back': (s, d) => ({
+    title: `${of(s)}${n(d.groups, 'group')} of ${waveOf(d)} taken back in the halted ${s.channel} rollout`,
+    summary: `${d.groups} of the ${d.of} groups are back on their previous version (lateAlarmScope ${d.scope}${d.notBack > 0 ? `; ${d.notBack} not moved: see rollout status` : ''}): ${d.reason}.`,
+  }),
   'rollout-group-skipped': (s, d) => ({
-    title: `${s.image} ${s.version}: group ${d.group} (${d.account}) skipped in the ${s.channel} rollout`,
-    summary: `Auto Scaling group ${d.group} in account ${d.account} (${d.region}) follows ${s.image}/${s.channel} but was not refreshed: ${d.reason}. Its team fixes that (docs/rollout.md) and the next rollout refreshes it.`,
+    title: `${of(s)}group ${d.group} (${d.account}) skipped in the ${s.channel} rollout`,
+    summary: `${d.group} in ${d.account} (${d.region}) was not refreshed: ${d.reason} (docs/rollout.md).`,
   }),
 };
 
@@ -104,6 +113,8 @@ export const ROLLOUT_SEVERITY: Record<RolloutEvent, Severity> = {
   'rollout-aborted': 'warning',
   'rollout-stopped': 'critical',
   'rollout-groups-skipped': 'warning',
+  'rollout-groups-unmoved': 'warning',
+  'rollout-groups-taken-back': 'warning',
   'rollout-account-failed': 'warning',
   'rollout-group-skipped': 'warning',
 };
@@ -119,6 +130,8 @@ export const ROLLOUT_MARK: Record<RolloutEvent, string> = {
   'rollout-aborted': ':x:',
   'rollout-stopped': ':warning:',
   'rollout-groups-skipped': ':fast_forward:',
+  'rollout-groups-unmoved': ':pause_button:',
+  'rollout-groups-taken-back': ':rewind:',
   'rollout-account-failed': ':no_entry:',
   'rollout-group-skipped': ':fast_forward:',
 };
@@ -138,6 +151,8 @@ export function rolloutFacts(n: NotificationOf<RolloutEvent>): Fact[] {
     ['code', 'Error'],
     ['running', 'Cancelling'],
     ['skipped', 'Skipped'],
+    ['scope', 'Scope'],
+    ['instances', 'Instances left'],
     ['next', 'Next wave'],
     ['execution', 'Execution'],
     ['by', 'By'],

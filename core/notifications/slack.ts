@@ -1,6 +1,7 @@
 import type { ActionsBlock, Button, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
 import type { Notification, NotificationEvent } from '../../events/notification.js';
 import { factsOf } from './facts.js';
+import { KEY_GRANTS_MARK } from './key-grants-text.js';
 import { complianceLines } from './month-compliance.js';
 import { PATCH_TO_PROD_LABEL, patchToProdText, stoppedText } from './monthly-summary.js';
 import { ROLLOUT_MARK } from './rollout-text.js';
@@ -57,6 +58,7 @@ const MARK: Record<NotificationEvent, string> = {
   'claim-refused': ':no_entry:',
   'monthly-summary': ':bar_chart:',
   ...ROLLOUT_MARK,
+  ...KEY_GRANTS_MARK,
 };
 
 /** The status mark of an announcement (e.g. `:rocket:` for promoted). */

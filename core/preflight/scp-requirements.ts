@@ -28,7 +28,6 @@ function resources(stage: string, account: string, region: string) {
     fixedSchedule: at('scheduler', `schedule/${stage}-goldsmith-Promotion/reconcile`),
     forwardingRule: at('events', `rule/${stage}-goldsmith-findings-to-home`),
     homeRule: at('events', `rule/${stage}-goldsmith-Promotion-ImageStateRule`),
-    bus: at('events', `event-bus/goldsmith-${stage}`),
     notifications: at('sns', `goldsmith-${stage}-notifications`),
     approvalLinks: at('sns', `goldsmith-${stage}-approval-links`),
     deadLetters: at('sqs', `${stage}-goldsmith-Promotion-ReconcileDlq`),
@@ -62,25 +61,20 @@ export function scpRequirements(stage: string, account: string, region: string):
         rule,
       ),
     ),
-    ...each('RulesOnlyByTheDeployment', ['events:PutPermission', 'events:RemovePermission'], r.bus),
+    // PutPermission and RemovePermission name no resource type: IAM and SCPs see `*`, whichever bus they change.
+    ...each('BusPoliciesOnlyByTheDeployment', ['events:PutPermission', 'events:RemovePermission'], '*'),
     ...[r.notifications, r.approvalLinks].flatMap((topic) => [
       ...each(
         'SubscriptionsOnlyByTheDeployment',
         ['sns:Subscribe', 'sns:Unsubscribe', 'sns:SetSubscriptionAttributes'],
         topic,
       ),
-      ...each(
-        'DoorsOnlyByTheDeployment',
-        ['sns:SetTopicAttributes', 'sns:AddPermission', 'sns:RemovePermission'],
-        topic,
-      ),
+      ...each('DoorPoliciesOnlyByTheDeployment', ['sns:SetTopicAttributes'], topic),
+      ...each('DoorsOnlyByTheDeployment', ['sns:AddPermission', 'sns:RemovePermission'], topic),
       ...each('TopicsAndQueuesOnlyByTheDeployment', ['sns:DeleteTopic', 'sns:PutDataProtectionPolicy'], topic),
     ]),
-    ...each(
-      'DoorsOnlyByTheDeployment',
-      ['sqs:SetQueueAttributes', 'sqs:AddPermission', 'sqs:RemovePermission'],
-      r.deadLetters,
-    ),
+    ...each('DoorPoliciesOnlyByTheDeployment', ['sqs:SetQueueAttributes'], r.deadLetters),
+    ...each('DoorsOnlyByTheDeployment', ['sqs:AddPermission', 'sqs:RemovePermission'], r.deadLetters),
     ...each('TopicsAndQueuesOnlyByTheDeployment', ['sqs:DeleteQueue'], r.deadLetters),
     ...each('DeadLettersOnlyByGoldsmith', ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:PurgeQueue'], r.deadLetters),
     ...each('DoorsOnlyByTheDeployment', ['dynamodb:PutResourcePolicy', 'dynamodb:DeleteResourcePolicy'], r.ledger),
@@ -135,6 +129,12 @@ export function goldsmithOwnCalls(
       resource: r.forwardingRule,
       role: role('Reconcile'),
     },
+    // The policies auditor puts a door's policy back (functions/audit-policies.ts).
+    ...[
+      { statement: 'DoorPoliciesOnlyByTheDeployment', action: 'sns:SetTopicAttributes', resource: r.notifications },
+      { statement: 'DoorPoliciesOnlyByTheDeployment', action: 'sqs:SetQueueAttributes', resource: r.deadLetters },
+      { statement: 'BusPoliciesOnlyByTheDeployment', action: 'events:PutPermission', resource: '*' },
+    ].map((call) => ({ ...call, role: `arn:aws:iam::${account}:role/${stage}-goldsmith-Monitoring-AuditPolicies` })),
     {
       statement: 'SchedulesOnlyByGoldsmith',
       action: 'scheduler:DeleteSchedule',

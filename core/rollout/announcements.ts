@@ -1,3 +1,5 @@
+import { movedNothing, sumLeftBehind } from './left-behind.js';
+import { isActiveRefresh } from './plan.js';
 import type { RolloutRecord, RolloutWave, ScopeFailure, SkipSummary } from './record.js';
 
 /** One refusal of a wave: its account, Region and group (a refusal of reading and of starting are told once). */
@@ -73,6 +75,20 @@ export type RolloutAnnouncement =
         reason: string;
       };
     }
+  | {
+      event: 'rollout-groups-unmoved';
+      detail: WaveRef & {
+        groups: number;
+        instances: number;
+        protected: number;
+        standby: number;
+        firstGroups: string[];
+      };
+    }
+  | {
+      event: 'rollout-groups-taken-back';
+      detail: WaveRef & { groups: number; of: number; notBack: number; scope: 'account' | 'wave'; reason: string };
+    }
   | { event: 'rollout-group-skipped'; detail: { account: string; region: string; group: string; reason: string } };
 
 interface WaveRef {
@@ -127,6 +143,7 @@ export function rolloutAnnouncements(
       }
     }
     out.push(...refusalAnnouncements(before?.waves[i], wave, ref));
+    out.push(...unmovedAnnouncements(before?.waves[i], wave, ref));
     if (was !== 'rolled-back' && wave.state === 'rolled-back') {
       rolledBack.push({
         event: 'rollout-wave-rolled-back',
@@ -159,6 +176,10 @@ export function rolloutAnnouncements(
     });
   }
   out.push(...rolledBack);
+  after.waves.forEach((wave, i) => {
+    const taken = takenBack(before?.waves[i], wave, { wave: wave.name, waveNumber: i + 1, waves: total }, after);
+    if (taken) out.push(taken);
+  });
   if (before?.state !== 'completed' && after.state === 'completed') {
     out.push({
       event: 'rollout-completed',
@@ -170,6 +191,39 @@ export function rolloutAnnouncements(
     });
   }
   return out;
+}
+
+/**
+ * The groups of a wave whose refresh ended Successful having moved none of their instances (all protected from scale
+ * in or in Standby), told when their count grows: once per wave as its groups are read.
+ */
+function unmovedAnnouncements(was: RolloutWave | undefined, wave: RolloutWave, ref: WaveRef): RolloutAnnouncement[] {
+  const unmoved = wave.groups.filter(movedNothing);
+  if (unmoved.length <= (was?.groups ?? []).filter(movedNothing).length) return [];
+  const left = sumLeftBehind(unmoved);
+  const firstGroups = unmoved.slice(0, 3).map((g) => `${g.group} in ${g.account} ${g.region}`);
+  const detail = { ...ref, groups: unmoved.length, instances: left.instances, protected: left.protected };
+  return [{ event: 'rollout-groups-unmoved', detail: { ...detail, standby: left.standby, firstGroups } }];
+}
+
+/** Whether a wave's move back (some of its groups given a refresh back: `back`) has ended, every one of them. */
+const movedBackSettled = (w: RolloutWave | undefined) =>
+  w?.groups.some((g) => g.back) === true && !w.groups.some((g) => g.back && isActiveRefresh(g.back.status));
+
+/**
+ * An alarmed wave's take-back that ended without the whole wave going back (the alarm's account only, or a group that
+ * could not be moved): told once, when its last refresh back ends. The whole wave back is `rollout-wave-rolled-back`.
+ */
+function takenBack(was: RolloutWave | undefined, wave: RolloutWave, ref: WaveRef, after: RolloutRecord) {
+  if (!wave.alarm || wave.state !== 'failed' || !movedBackSettled(wave) || movedBackSettled(was)) return undefined;
+  const moved = wave.groups.filter((g) => g.back);
+  const back = moved.filter((g) => g.back?.status === 'Successful').length;
+  const inAlarmed = (g: { account: string; region: string }) =>
+    g.account === wave.alarm?.account && g.region === wave.alarm.region;
+  const scope = wave.alarm.scope ?? (moved.every(inAlarmed) ? 'account' : 'wave');
+  const reason = after.reason ?? `wave ${wave.name} alarm ${wave.alarm.name} in ALARM`;
+  const detail = { ...ref, groups: back, of: wave.groups.length, notBack: moved.length - back, scope, reason };
+  return { event: 'rollout-groups-taken-back', detail } satisfies RolloutAnnouncement;
 }
 
 /**
@@ -185,5 +239,7 @@ export function announcementKey(a: RolloutAnnouncement): string {
     return `${a.detail.wave}/${failureKey(a.detail)}${count}`;
   }
   if (a.event === 'rollout-completed' || a.event === 'rollout-halted') return '';
+  // More of a wave's groups found unmoved later are told again, with the new count.
+  if (a.event === 'rollout-groups-unmoved') return `${a.detail.wave}#${a.detail.groups}`;
   return a.detail.wave;
 }

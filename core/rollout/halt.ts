@@ -1,3 +1,4 @@
+import { EMPTY_CANARY, unmovedCanaryText } from './canary.js';
 import { isActiveRefresh, type RolloutStep } from './plan.js';
 import type { RolloutRecord, ScopeFailure, WaveAlarm } from './record.js';
 import { refusalCount, withRefusals } from './refusals.js';
@@ -10,11 +11,13 @@ import { refusalCount, withRefusals } from './refusals.js';
  * the engine, with AWS's error code and message. Never only the status the failure left (`RollbackInProgress`).
  */
 export function haltReason(
-  record: Pick<RolloutRecord, 'image' | 'channel' | 'waves'>,
+  record: Pick<RolloutRecord, 'image' | 'channel' | 'version' | 'waves'>,
   step: Extract<RolloutStep, { kind: 'halt' }>,
   alarm?: Omit<WaveAlarm, 'at'>,
 ): string {
   const name = record.waves[step.wave]?.name ?? String(step.wave);
+  if (step.reason && step.reason !== EMPTY_CANARY)
+    return unmovedCanaryText(record.waves[step.wave]?.groups ?? [], record.version);
   if (step.reason)
     return `${step.reason}: no rollout-ready group in wave ${name} follows ${record.image}/${record.channel}`;
   const first = step.failed[0];

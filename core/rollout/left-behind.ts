@@ -7,9 +7,13 @@
  * `LifecycleState`).
  */
 
-/** How many instances a refresh left on an older version, by why: Standby, protected from scale in, or neither. */
+/**
+ * How many instances a refresh left on an older version, by why: Standby, protected from scale in, or neither; and
+ * how many it moved (on the refresh's version). `moved` is absent from a record read before it was counted: unknown.
+ */
 export interface LeftBehind {
   instances: number;
+  moved?: number;
   protected: number;
   standby: number;
   other: number;
@@ -24,9 +28,12 @@ export interface InstanceView {
 
 /** The instances of a group not on `toVersion` (a Standby instance is counted as Standby even when protected too). */
 export function leftBehindOf(instances: readonly InstanceView[], toVersion: number): LeftBehind {
-  const out: LeftBehind = { instances: 0, protected: 0, standby: 0, other: 0 };
+  const out = { instances: 0, moved: 0, protected: 0, standby: 0, other: 0 };
   for (const i of instances) {
-    if (i.version === String(toVersion)) continue;
+    if (i.version === String(toVersion)) {
+      out.moved += 1;
+      continue;
+    }
     out.instances += 1;
     if (i.lifecycleState?.startsWith('Standby')) out.standby += 1;
     else if (i.protectedFromScaleIn) out.protected += 1;
@@ -52,13 +59,27 @@ interface GroupLeft {
   back?: unknown;
 }
 
-/** The groups' left-behind instances added up, with how many groups left any (groups moved back are not counted). */
-export function sumLeftBehind(groups: readonly GroupLeft[]): LeftBehind & { groups: number } {
-  const out = { groups: 0, instances: 0, protected: 0, standby: 0, other: 0 };
+/**
+ * Whether a group's refresh ended `Successful` having moved none of its instances: every one it has is still on an
+ * older version (all protected from scale in or in Standby, which the refresh was told to `Ignore`). A group with no
+ * instance at all moved nothing either but left nothing behind: not counted. Unknown (`moved` not counted): no.
+ */
+export function movedNothing(g: GroupLeft): boolean {
+  const l = g.leftBehind;
+  return !g.back && l !== undefined && l.moved === 0 && l.instances > 0;
+}
+
+/**
+ * The groups' left-behind instances added up, with how many groups left any and how many of those moved none
+ * (`unmoved`); groups moved back are not counted.
+ */
+export function sumLeftBehind(groups: readonly GroupLeft[]): LeftBehind & { groups: number; unmoved: number } {
+  const out = { groups: 0, unmoved: 0, instances: 0, protected: 0, standby: 0, other: 0 };
   for (const g of groups) {
     const l = g.leftBehind;
     if (!l || l.instances === 0 || g.back) continue;
     out.groups += 1;
+    if (movedNothing(g)) out.unmoved += 1;
     out.instances += l.instances;
     out.protected += l.protected;
     out.standby += l.standby;

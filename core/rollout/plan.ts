@@ -1,3 +1,4 @@
+import { canaryMovedNothing, EMPTY_CANARY, UNMOVED_CANARY, unreadCanaryGroups } from './canary.js';
 import type { RolloutGroup, RolloutRecord, RolloutWave, ScopeFailure, WaveState } from './record.js';
 
 /**
@@ -41,8 +42,8 @@ export type RolloutStep =
       revert: RolloutGroup[];
       /** The accounts (or groups) that refused the engine: the wave halts once its other refreshes have ended. */
       refused: ScopeFailure[];
-      /** Why, when no refresh failed (a canary with no group to refresh). */
-      reason?: string;
+      /** Why, when no refresh failed: a canary with no group to refresh, or one that moved no instance. */
+      reason?: typeof EMPTY_CANARY | typeof UNMOVED_CANARY;
     }
   /** Aborted: cancel the refreshes still running (a cancel rolls nothing back), then end. */
   | { kind: 'stop'; state: 'aborted'; cancel: RolloutGroup[] }
@@ -61,23 +62,28 @@ export function isRefused(wave: Pick<RolloutWave, 'failures'>, g: Pick<RolloutGr
 /**
  * A wave's state from its groups' statuses (a wave that started no refresh and met no refusal is `skipped`). An
  * account that refused the engine fails the wave, but only once the wave's other refreshes have ended: the others
- * are not cut short by one account's missing role.
+ * are not cut short by one account's missing role. The `canary` (the first wave) is healthy only once its groups'
+ * instances are read and show one on the new version: refreshes that ended Successful having moved no instance
+ * (all protected from scale in or in Standby, ignored) fail it (core/rollout/canary.ts).
  */
-export function waveStateOf(wave: RolloutWave): WaveState {
+export function waveStateOf(wave: RolloutWave, canary = false): WaveState {
   if (['pending', 'skipped', 'rolled-back', 'superseded'].includes(wave.state)) return wave.state;
   const refused = (wave.failures ?? []).length > 0;
   // An account still throttled when the wave started is tried again: the wave has not ended (core/rollout/pending.ts).
   if ((wave.pending ?? []).length > 0) return 'refreshing';
   if (wave.groups.length === 0 && !refused) return 'skipped';
-  const statuses = wave.groups.filter((g) => !isRefused(wave, g)).map((g) => g.status);
+  const live = wave.groups.filter((g) => !isRefused(wave, g));
+  const statuses = live.map((g) => g.status);
   if (statuses.some(isFailedRefresh)) return 'failed';
-  if (statuses.every(isSuccessfulRefresh)) return refused ? 'failed' : 'healthy';
+  if (statuses.every(isSuccessfulRefresh)) {
+    if (refused) return 'failed';
+    if (!canary) return 'healthy';
+    if (unreadCanaryGroups(live).length > 0) return 'refreshing';
+    return canaryMovedNothing(live) ? 'failed' : 'healthy';
+  }
   if (statuses.every((s) => s === 'Baking' || s === 'Successful')) return 'baking';
   return 'refreshing';
 }
-
-/** Why a rollout whose first wave found no group to refresh halts. */
-export const EMPTY_CANARY = 'canary has no group to refresh';
 
 /** What to do next for this record (a superseded one: planSupersede). */
 export function planRollout(record: RolloutRecord): RolloutStep {
@@ -100,7 +106,7 @@ export function planRollout(record: RolloutRecord): RolloutStep {
   const paused = record.state === 'paused';
   if (wave.state === 'pending') return paused ? { kind: 'wait', why: 'paused' } : { kind: 'start-wave', wave: index };
 
-  const state = waveStateOf(wave);
+  const state = waveStateOf(wave, index === 0);
   // A canary that refreshed nothing proved nothing: the later, larger waves do not start on its word.
   if (state === 'skipped' && index === 0) {
     return { kind: 'halt', wave: 0, failed: [], rollBack: [], revert: [], refused: [], reason: EMPTY_CANARY };
@@ -111,7 +117,10 @@ export function planRollout(record: RolloutRecord): RolloutStep {
     const rollBack = live.filter((g) => isActiveRefresh(g.status));
     // Only a refresh that failed shows the version bad; a wave failed by a refusing account alone keeps its refreshes.
     const revert = failed.length > 0 ? live.filter((g) => isSuccessfulRefresh(g.status)) : [];
-    return { kind: 'halt', wave: index, failed, rollBack, revert, refused: wave.failures ?? [] };
+    const refused = wave.failures ?? [];
+    // A canary whose refreshes moved no instance: nothing failed, so its groups keep the version (nothing showed it bad).
+    const unmoved = index === 0 && failed.length === 0 && refused.length === 0 && canaryMovedNothing(live);
+    return { kind: 'halt', wave: index, failed, rollBack, revert, refused, ...(unmoved && { reason: UNMOVED_CANARY }) };
   }
   if (state === 'healthy' || state === 'skipped') {
     const last = index === record.waves.length - 1;
@@ -181,7 +190,7 @@ export function withStatuses(record: RolloutRecord, statuses: readonly RefreshSt
     // A wave an alarm failed after it finished is followed by its move back (late-alarms.ts), not by its refreshes.
     if (i !== index || wave.state === 'pending' || wave.alarm) return wave;
     const next = { ...wave, groups: wave.groups.map((g) => withStatus(g, statuses)) };
-    const state = waveStateOf(next);
+    const state = waveStateOf(next, i === 0);
     const ended = state === 'healthy' || state === 'failed' || state === 'skipped';
     return { ...next, state, ...(ended && wave.endedAt === undefined && { endedAt: now }) };
   });

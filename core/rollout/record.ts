@@ -38,6 +38,12 @@ export interface RolloutOperatorAction {
   retried?: RetriedHalt;
 }
 
+/** A retry's intent: the execution it starts (a deterministic name) and when it decided to. */
+export interface RetryIntent {
+  execution: string;
+  at: string;
+}
+
 /** What a retry started again: the halt (when, why, at which wave) and each wave it reset, as that wave had ended. */
 export interface RetriedHalt {
   at: string;
@@ -182,6 +188,11 @@ export interface WaveAlarm {
   region: string;
   /** When Goldsmith read it in ALARM. */
   at: string;
+  /**
+   * Which of the wave's groups it took back (the channel's `lateAlarmScope` when it fired): those in its account and
+   * Region, or the whole wave. Absent from a record written before it was kept.
+   */
+  scope?: 'account' | 'wave';
 }
 
 /** How many groups a wave skipped, and why: at most ten reasons one by one, the rest as `other reasons`. */
@@ -245,6 +256,13 @@ export interface RolloutRecord {
    * healthy, or aborted or stopped after refreshing groups): how it had ended, with its reason, and when the revocation took its groups back.
    */
   takenBack?: TakenBack;
+  /**
+   * Written by a retry with its `running` state, before it starts the execution that runs the rollout after it: that
+   * execution's name and the retry's instant. Until the execution's first step writes the record (which removes it),
+   * the execution may not exist yet; the reconciler starts it rather than mark the rollout stopped
+   * (functions/reconcile-rollouts.ts).
+   */
+  retrying?: RetryIntent;
   /**
    * `rollout` while running or paused; `rollout-take-back` while an execution takes an ended rollout's groups back
    * (the ledger's sparse open-work index).

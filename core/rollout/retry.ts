@@ -2,6 +2,7 @@ import { compareBuildVersions } from '../promotion/naming.js';
 import { planLateRollback } from './late-alarms.js';
 import { planRollout } from './plan.js';
 import type { RetriedHalt, RolloutOperatorAction, RolloutRecord, RolloutWave } from './record.js';
+import { rolloutExecutionNameOf } from './request.js';
 
 /**
  * `goldsmith rollout retry`: a halted rollout of the same version goes on once its cause is fixed, from the wave that
@@ -61,8 +62,9 @@ export function retriedHalt(record: RolloutRecord): RetriedHalt {
 
 /**
  * The record a retry writes: running again at the wave it starts from, that wave and every later one pending (no
- * groups, no alarm, no refusals), its end and reason gone, the retry appended to the operator log; the skipped
- * groups the reset waves named are forgotten (their next start names them again).
+ * groups, no alarm, no refusals), its end and reason gone, the retry appended to the operator log, and its intent
+ * (`retrying`: the execution it is about to start, named by the retry's count); the skipped groups the reset waves
+ * named are forgotten (their next start names them again).
  */
 export function retriedRecord(record: RolloutRecord, entry: RolloutOperatorAction): RolloutRecord {
   const from = retryFrom(record);
@@ -77,6 +79,10 @@ export function retriedRecord(record: RolloutRecord, entry: RolloutOperatorActio
     waves: record.waves.map((w, i) => (i >= from ? fresh(w) : w)),
     skippedGroups: record.skippedGroups.filter((g) => g.wave === undefined || !reset.has(g.wave)),
     operatorActions: [...(record.operatorActions ?? []), entry],
+    retrying: {
+      execution: rolloutExecutionNameOf({ ...record, operatorActions: [...(record.operatorActions ?? []), entry] }),
+      at: entry.at,
+    },
     openWork: 'rollout',
     updatedAt: entry.at,
   };

@@ -1,5 +1,5 @@
 import { GoldsmithError } from '../errors.js';
-import { LIMITS } from '../limits/quotas.js';
+import { AMI_SHARING_ENTITIES_MAX } from '../limits/ami-sharing.js';
 import { grantKey, type LaunchGrant } from './grants.js';
 
 /**
@@ -9,7 +9,7 @@ import { grantKey, type LaunchGrant } from './grants.js';
  * with `ResourceLimitExceeded`, the code EC2 gives its AMI quotas
  * (https://github.com/iterative/studio-selfhosted/pull/90 shows it for the public AMIs quota).
  */
-export const AMI_SHARING_QUOTA = LIMITS.amiSharingEntities.max;
+export const AMI_SHARING_QUOTA = AMI_SHARING_ENTITIES_MAX;
 
 /** The sharing entities of a launch permission list: organization ARNs, OU ARNs and account ids, each once. */
 export function sharingEntities(grants: readonly LaunchGrant[]): number {

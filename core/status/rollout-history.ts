@@ -1,4 +1,5 @@
 import { refusalText } from '../rollout/halt.js';
+import { movedNothing } from '../rollout/left-behind.js';
 import { isOpenRollout, waveText } from '../rollout/operator.js';
 import type { RetriedHalt, RolloutRecord, RolloutWave } from '../rollout/record.js';
 import { refusalCount } from '../rollout/refusals.js';
@@ -55,9 +56,13 @@ function waveLines(r: RolloutRecord, w: RolloutWave, n: number): RolloutLine[] {
   const refused = refusals[0] ? `; ${refusalCount(w)} refused (${refusalText(refusals[0])})` : '';
   // A wave an alarm failed after it finished was healthy first; one that failed on its own refreshes failed then.
   const healthy = w.state === 'healthy' || w.alarm !== undefined;
+  // A canary whose refreshes all ended Successful with every instance left behind failed without a refresh failing.
+  const unmoved = bad.length === 0 && refusals.length === 0 && w.groups.some(movedNothing);
   const end = healthy
     ? `${name} healthy: ${w.alarm ? groups(w.groups.length) : `${done(w)}/${groups(w.groups.length)}`} refreshed and baked`
-    : `${name} failed: ${bad.length}/${groups(w.groups.length)} failed${why}${refused}`;
+    : unmoved
+      ? `${name} failed: ${groups(w.groups.length)} refreshed, none moved an instance`
+      : `${name} failed: ${bad.length}/${groups(w.groups.length)} failed${why}${refused}`;
   if (healthy || w.state === 'failed' || w.state === 'rolled-back')
     lines.push({ at: endedAt, what: end, kind: 'ROLLOUT-WAVE-END' });
   lines.push(...backLines(r, w, name, why));
@@ -74,10 +79,20 @@ function backLines(r: RolloutRecord, w: RolloutWave, name: string, why: string):
     const what = `${name} rolled back: ${groups(w.groups.length)} back on their previous launch template version${w.alarm ? '' : why}`;
     return [{ at: w.rolledBackAt ?? haltAt, what, kind: 'ROLLOUT-WAVE-BACK' }];
   }
+  const alarm = w.alarm;
   const back = w.groups.filter((g) => g.back?.status === 'Successful').length;
-  if (!w.alarm || back === 0) return [];
-  const what = `${name}: ${back}/${groups(w.groups.length)} in ${w.alarm.account} ${w.alarm.region} back on their previous launch template version (the alarm's account)`;
-  return [{ at: w.alarm.at, what, kind: 'ROLLOUT-WAVE-BACK' }];
+  if (!alarm || back === 0) return [];
+  // Which groups the alarm took back: the channel's lateAlarmScope as recorded when it fired (an older record: as the
+  // groups given a refresh back show it).
+  const inAlarmed = (g: { account: string; region: string }) =>
+    g.account === alarm.account && g.region === alarm.region;
+  const scope = alarm.scope ?? (w.groups.filter((g) => g.back).every(inAlarmed) ? 'account' : 'wave');
+  const of = `${back}/${groups(w.groups.length)}`;
+  const what =
+    scope === 'account'
+      ? `${name}: ${of} in ${alarm.account} ${alarm.region} back on their previous launch template version (lateAlarmScope account: the alarm's account)`
+      : `${name}: ${of} back on their previous launch template version (lateAlarmScope wave: the whole wave, for the alarm in ${alarm.account} ${alarm.region})`;
+  return [{ at: alarm.at, what, kind: 'ROLLOUT-WAVE-BACK' }];
 }
 
 /**

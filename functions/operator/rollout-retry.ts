@@ -4,7 +4,7 @@ import { readRolloutFacts } from '../../aws/rollout/rollout-facts.js';
 import { listChannelRollouts, retryRollout } from '../../aws/rollout/rollout-operator.js';
 import { announcement } from '../../core/notifications/announce.js';
 import { RolloutRefusedError, rolloutAmis } from '../../core/rollout/facts.js';
-import { isOpenRollout, rolloutOf, rolloutRefusal, waveText } from '../../core/rollout/operator.js';
+import { isOpenRollout, rolloutOf, rolloutRefusal } from '../../core/rollout/operator.js';
 import type { RolloutOperatorAction, RolloutRecord } from '../../core/rollout/record.js';
 import { rolloutExecutionNameOf } from '../../core/rollout/request.js';
 import { retriedHalt, retriedRecord, retryRefusal } from '../../core/rollout/retry.js';
@@ -13,21 +13,37 @@ import { Refusal } from './refusal.js';
 
 type RetryRequest = OperatorRequestOf<'rollout-retry'>;
 
-/** Starts (or, repeated, finds) the execution that runs the rollout after this retry. */
+/**
+ * Starts (or, repeated, finds) the execution that runs the rollout after this retry. The record was written before,
+ * with the retry's intent (`retrying`), so whatever runs in between (the reconciler, a repeat) sees a retry under way,
+ * and a start that fails leaves the intent for a repeat or the reconciler to finish.
+ */
 async function startRetried(record: RolloutRecord, entry: RolloutOperatorAction): Promise<void> {
   const arn = process.env.ROLLOUT_STATE_MACHINE_ARN;
   if (!arn) throw new Error(`ROLLOUT_STATE_MACHINE_ARN is not set, but channel ${record.channel} rolls out`);
   const input = { image: record.image, channel: record.channel, version: record.version };
-  await startOwnExecution(arn, rolloutExecutionNameOf(record), input, { notBefore: entry.at });
+  // The name the retry's intent recorded (`retrying`), the same as its count gives: the reconciler, finding the record
+  // running before this start (or after it failed), starts this very execution, which this start then finds.
+  const name = record.retrying?.execution ?? rolloutExecutionNameOf(record);
+  await startOwnExecution(arn, name, input, { notBefore: entry.at });
 }
 
-/** The retry's announcement (a resumption of a halted rollout), keyed by its instant: a repeat tells it once. */
+/**
+ * The retry's announcement (a resumption of a halted rollout: `resumed by <who> from wave N`, with the retry's count),
+ * keyed by its instant: a repeat tells it once.
+ */
 async function tell(record: RolloutRecord, entry: RolloutOperatorAction): Promise<void> {
   const subject = { image: record.image, version: record.version, channel: record.channel };
   const wave = record.waves[record.currentWave];
   const halt = entry.retried?.reason ? `after its halt (${entry.retried.reason})` : 'after its halt';
-  const reason = `retried from ${waveText(record)} ${halt}${entry.reason ? `: ${entry.reason}` : ''}`;
-  const detail = { wave: wave?.name ?? 'none', waveNumber: record.currentWave + 1, waves: record.waves.length };
+  const reason = `${halt}${entry.reason ? `: ${entry.reason}` : ''}`;
+  const retry = (record.operatorActions ?? []).filter((a) => a.action === 'retry').length;
+  const detail = {
+    wave: wave?.name ?? 'none',
+    waveNumber: record.currentWave + 1,
+    waves: record.waves.length,
+    ...(retry > 0 && { retry }),
+  };
   await announce(
     announcement('rollout-resumed', subject, { ...detail, by: entry.by, reason }, { at: entry.at, key: entry.at }),
   );
@@ -47,6 +63,19 @@ const answer = (record: RolloutRecord, entry: RolloutOperatorAction) => ({
 });
 
 /**
+ * A repeat of the caller's own retry (a lost answer, or the same request twice at once): the record is open with that
+ * retry last in its log. It starts (or finds) the same named execution and answers as the first did; undefined
+ * otherwise.
+ */
+async function repeated(record: RolloutRecord | undefined, caller: string) {
+  const last = record?.operatorActions?.at(-1);
+  if (!record || !isOpenRollout(record) || last?.action !== 'retry' || last.by !== caller) return undefined;
+  await startRetried(record, last);
+  await tell(record, last);
+  return answer(record, last);
+}
+
+/**
  * `goldsmith rollout retry IMAGE CHANNEL [--version V] [--reason R]`: a halted rollout goes on for the same version
  * once its cause is fixed, from the wave that halted (core/rollout/retry.ts), by a new execution of the Rollout state
  * machine. Refused, changing nothing, when nothing is halted, while its wave is still going back, once a newer
@@ -58,12 +87,8 @@ export async function rolloutRetry(request: RetryRequest, caller: string, at: Da
   const subject = { image: request.image, channel: request.channel, version: request.version };
   const records = await listChannelRollouts(request.image, request.channel);
   const record = rolloutOf(records, request.channel, request.version);
-  const last = record?.operatorActions?.at(-1);
-  if (record && isOpenRollout(record) && last?.action === 'retry' && last.by === caller) {
-    await startRetried(record, last);
-    await tell(record, last);
-    return answer(record, last);
-  }
+  const again = await repeated(record, caller);
+  if (again) return again;
   const refused = rolloutRefusal('retry', subject, record) ?? (record && retryRefusal(record, records));
   if (record === undefined || refused)
     throw new Refusal(record === undefined ? 404 : 409, refused ?? 'nothing to retry');
@@ -83,6 +108,9 @@ export async function rolloutRetry(request: RetryRequest, caller: string, at: Da
   const next = retriedRecord(record, entry);
   if (!(await retryRollout(record, next))) {
     const now = rolloutOf(await listChannelRollouts(request.image, request.channel), request.channel, record.version);
+    // The same retry sent twice at once: the other one wrote first, and this one answers as it does.
+    const same = await repeated(now, caller);
+    if (same) return same;
     throw new Refusal(
       409,
       rolloutRefusal('retry', { ...subject, version: record.version }, now) ?? 'changed meanwhile',

@@ -5,6 +5,7 @@ import { createRollout, RolloutChangedError, readRollout, saveRollout } from '..
 import type { ChannelSpec } from '../../core/config/schema.js';
 import { MalformedEventError } from '../../core/errors.js';
 import { type RolloutAnnouncement, rolloutAnnouncements } from '../../core/rollout/announcements.js';
+import { EMPTY_CANARY } from '../../core/rollout/canary.js';
 import { rolloutAmis } from '../../core/rollout/facts.js';
 import { haltReason, withFailedMoves, withFailures } from '../../core/rollout/halt.js';
 import { planLateRollback } from '../../core/rollout/late-alarms.js';
@@ -71,11 +72,8 @@ function roleLookup(name: string): RolloutRoleLookup | undefined {
   return { stackSetName, callAs, roleRegion, roleName: name };
 }
 
-const result = (r: RolloutRecord, done: boolean): AdvanceResult => ({
-  done,
-  state: r.state,
-  currentWave: r.currentWave,
-});
+const result = (r: RolloutRecord, done: boolean): AdvanceResult => ({ done, ...pick(r) });
+const pick = ({ state, currentWave }: RolloutRecord) => ({ state, currentWave });
 
 /**
  * One step of a rollout, safe to repeat: reads the ledger's record (creating it on the first step), reads the
@@ -157,7 +155,7 @@ export async function advanceRollout(
     const read = await readRefreshes(ctx, current.groups, now());
     record = withStatuses(withFailures(record, record.currentWave, read.failures), read.statuses, now());
     // What each refresh that ended Successful left on the version before (protected, Standby), read once.
-    if (record.state === 'running' || record.state === 'paused') record = await withLeftBehind(ctx, record);
+    if (record.state === 'running' || record.state === 'paused') record = await withLeftBehind(ctx, record, now());
     // A halted wave's groups that had refreshed go back by refreshes of their own (`back`), read by their ids.
     const moving = record.state === 'halted' ? movesToWatch(record.waves[record.currentWave]?.groups ?? []) : [];
     if (moving.length > 0) record = withFailedMoves(withMoveStatuses(record, await readStatuses(ctx, moving), now()));
@@ -210,7 +208,7 @@ export async function advanceRollout(
         await save(record);
         return result(record, false);
       case 'halt': {
-        if (step.reason) {
+        if (step.reason === EMPTY_CANARY) {
           accounts ??= await waveAccounts(channel);
           const quiet = await nothingFollows(ctx, record, accounts, now());
           if (quiet) {

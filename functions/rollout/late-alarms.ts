@@ -77,7 +77,8 @@ export async function haltOnLateAlarm(
   const alarmed = (g: RolloutGroup) => g.account === found.alarm.account && g.region === found.alarm.region;
   const scope = (wave?.groups ?? []).filter((g) => ctx.settings.lateAlarmScope === 'wave' || alarmed(g));
   const moved = await moveBack(ctx, { amis: {}, why: reason }, [], scope);
-  return { record: withLateAlarm(record, found.wave, found.alarm, moved, now), reason };
+  const alarm = { ...found.alarm, scope: ctx.settings.lateAlarmScope };
+  return { record: withLateAlarm(record, found.wave, alarm, moved, now), reason };
 }
 
 /**

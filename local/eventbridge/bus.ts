@@ -80,6 +80,11 @@ export class LocalEventBus {
   private readonly random: () => number;
   /** Totals for the report. */
   readonly stats = { put: 0, delivered: 0, dropped: 0, duplicates: 0, unmatched: 0 };
+  /**
+   * Each bus's resource policy by name, as the stacks set it and PutPermission / RemovePermission change it
+   * (./permissions.ts): what the bus authorizer evaluates every PutEvents entry against, saved with the bus.
+   */
+  readonly policies = new Map<string, { Version: string; Statement: unknown[] }>();
 
   constructor(private readonly options: LocalEventBusOptions) {
     this.faults = options.faults ?? { copies: () => 1, dropRate: 0, droppableSources: [] };

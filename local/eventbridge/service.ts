@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FakeCall, FakeService } from '../fakes/common.js';
 import { NotImplementedByFakeError } from '../fakes/common.js';
 import type { BusEvent } from './bus.js';
+import type { EventBusPermissions } from './permissions.js';
 import type { EventBridgeRulesApi } from './rules-api.js';
 
 interface PutEventsEntry {
@@ -12,6 +13,8 @@ interface PutEventsEntry {
   EventBusName?: string;
   Time?: Date;
 }
+
+const PERMISSION_ACTIONS = new Set(['DescribeEventBus', 'PutPermission', 'RemovePermission']);
 
 /**
  * EventBridge's PutEvents as our functions call it: each entry becomes an event on the named bus (by name or ARN),
@@ -30,9 +33,12 @@ export class EventBridgeFake implements FakeService {
     }) => Promise<{ errorCode: string; reason: string } | undefined>,
     /** The rule API (ListRules, DisableRule, PutTargets, …) over the routing table; absent: not implemented. */
     private readonly rules?: EventBridgeRulesApi,
+    /** The buses' policies (DescribeEventBus, PutPermission, RemovePermission); absent: not implemented. */
+    private readonly permissions?: EventBusPermissions,
   ) {}
 
   async handle(call: FakeCall): Promise<unknown> {
+    if (this.permissions && PERMISSION_ACTIONS.has(call.action)) return this.permissions.handle(call);
     if (call.action !== 'PutEvents') {
       if (this.rules) return this.rules.handle(call);
       throw new NotImplementedByFakeError('events', call.action);

@@ -16,6 +16,8 @@ import type { AwsEvent, PipelineSpec } from './imagebuilder-model.js';
 import { InspectorOrganizationConfiguration } from './inspector-organization.js';
 import { Inspector2Fake } from './inspector2.js';
 import { KmsFake } from './kms.js';
+import { kmsApi } from './kms-api.js';
+import { countVolumeGrants } from './kms-volumes.js';
 import { LaunchTemplates } from './launch-templates.js';
 import { MemberAccess } from './member-access.js';
 import { MemberAlarms } from './member-alarms.js';
@@ -156,18 +158,7 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
   );
   sts.access = memberAccess;
   const fleet = () => (ec2.usage.fleet ??= new FleetState(() => ec2.completeUsageReports()));
-  // Each running instance's volumes (one per snapshot of its AMI) hold a grant on the key that encrypts them.
-  const snapshotsOf = (imageId: string) => ec2.images.get(imageId)?.snapshotIds ?? [];
-  kms.volumeGrantsAtMost = () =>
-    fleet().instances.size * Math.max(1, ...[...ec2.images.values()].map((i) => i.snapshotIds.length));
-  kms.volumeGrants = (region, key) => {
-    let n = 0;
-    for (const i of fleet().instances.values()) {
-      if (i.region !== region) continue;
-      for (const s of snapshotsOf(i.imageId)) if (kms.key(region, ec2.snapshots.get(s)?.kmsKeyId ?? '') === key) n++;
-    }
-    return n;
-  };
+  const volumeGrantHolders = countVolumeGrants(kms, ec2, fleet);
   const templates = new LaunchTemplates(fleet, now);
   templates.access = memberAccess;
   ec2.templates = templates;
@@ -203,6 +194,7 @@ export function installFakes(opts: InstallOptions): InstalledFakes {
     ec2: inFrontOf(ec2, ImageBlockPublicAccess.ACTIONS, prerequisites.imageBlockPublicAccess),
     ecr,
     imagebuilder,
+    kms: kmsApi(kms, volumeGrantHolders),
     inspector2: inFrontOf(
       inFrontOf(inspector2, InspectorActivation.ACTIONS, prerequisites.inspector),
       InspectorOrganizationConfiguration.ACTIONS,

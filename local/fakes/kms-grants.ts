@@ -124,3 +124,15 @@ export function retireGrantOf(key: KmsKey, caller: KmsCaller, grantId: string): 
     );
   key.grants.splice(at, 1);
 }
+
+/**
+ * RevokeGrant's effect, once the key's owner is authorized
+ * (https://docs.aws.amazon.com/kms/latest/APIReference/API_RevokeGrant.html).
+ * @returns false when the key holds no such grant (kms-api.ts answers NotFoundException).
+ */
+export function revokeGrantOf(key: KmsKey, grantId: string): boolean {
+  const at = key.grants.findIndex((g) => g.grantId === grantId);
+  if (at < 0) return false;
+  key.grants.splice(at, 1);
+  return true;
+}

@@ -14,6 +14,8 @@ import { subscriptionCall } from './sns-subscriptions.js';
 
 export type { SnsSubscription } from './sns-subscription.js';
 
+import { defaultTopicPolicy, policyRefusal, SNS_POLICY_QUOTA } from './resource-policy.js';
+
 const snsErr = errorFactory(SNSServiceException);
 
 /** A message as a subscriber would receive it. */
@@ -47,6 +49,8 @@ export function announcementWork(message: string, structured = false): string | 
 /** SNS: topics (pre-registered or created), Publish recorded with attributes, Subscribe with filter policies. */
 export class SnsFake implements FakeService {
   readonly topics = new Set<string>();
+  /** Each topic's policy as last set (SetTopicAttributes `Policy`, or the deployment's topic policy). */
+  readonly policies = new Map<string, string>();
   readonly messages: PublishedMessage[] = [];
   readonly subscriptions: SnsSubscription[] = [];
   private readonly listeners: ((m: PublishedMessage) => void)[] = [];
@@ -183,6 +187,23 @@ export class SnsFake implements FakeService {
       case 'SetSubscriptionAttributes':
       case 'Unsubscribe':
         return subscriptionCall(this.subscriptions, this.accountId, call, invalid, (arn) => this.topic(arn));
+      case 'GetTopicAttributes': {
+        // A topic always holds a policy: SNS's default one until someone sets another
+        // (https://docs.aws.amazon.com/sns/latest/api/API_GetTopicAttributes.html).
+        const topic = this.topic(required(call.input, 'TopicArn', invalid));
+        const policy = this.policies.get(topic) ?? defaultTopicPolicy(topic, this.accountId);
+        return { Attributes: { TopicArn: topic, Owner: this.accountId, Policy: policy } };
+      }
+      case 'SetTopicAttributes': {
+        const topic = this.topic(required(call.input, 'TopicArn', invalid));
+        const name = required(call.input, 'AttributeName', invalid);
+        if (name !== 'Policy') throw new NotImplementedByFakeError('sns', `SetTopicAttributes ${name}`);
+        const value = String(call.input.AttributeValue ?? '');
+        const refusal = policyRefusal(value, SNS_POLICY_QUOTA);
+        if (refusal) throw invalid(`Invalid parameter: Policy Error: ${refusal}`);
+        this.policies.set(topic, value);
+        return {};
+      }
       case 'Publish': {
         const topic = this.topic(required(call.input, 'TopicArn', invalid));
         const message = required(call.input, 'Message', invalid);

@@ -5,6 +5,7 @@ import {
   SQSServiceException,
 } from '@aws-sdk/client-sqs';
 import { errorFactory, type FakeCall, type FakeService, NotImplementedByFakeError } from './common.js';
+import { policyRefusal, SQS_POLICY_QUOTA } from './resource-policy.js';
 import { md5, type Queue, receiveFrom, type StoredMessage } from './sqs-queue.js';
 
 const err = errorFactory(SQSServiceException);
@@ -26,6 +27,8 @@ export const SQS_ACTIVE_MS = 6 * 3600_000;
  */
 export class SqsFake implements FakeService {
   private readonly queues = new Map<string, Queue>();
+  /** Each queue's policy by URL, as last set (SetQueueAttributes `Policy`, or the deployment's queue policy). */
+  readonly policies = new Map<string, string>();
   private seq = 0;
   private readonly listeners: ((queueUrl: string) => void)[] = [];
 
@@ -168,13 +171,36 @@ export class SqsFake implements FakeService {
       case 'GetQueueAttributes': {
         const now = this.now();
         const visible = queue.messages.filter((m) => m.visibleAt <= now).length;
+        const names = (input.AttributeNames ?? []) as string[];
+        // A queue without a policy has no `Policy` attribute at all
+        // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_GetQueueAttributes.html).
+        const policy = this.policies.get(queue.url);
+        const withPolicy = policy !== undefined && (names.includes('Policy') || names.includes('All'));
         return {
           Attributes: {
             ApproximateNumberOfMessages: String(visible),
             ApproximateNumberOfMessagesNotVisible: String(queue.messages.length - visible),
             QueueArn: queue.arn,
+            ...(withPolicy ? { Policy: policy } : {}),
           },
         };
+      }
+      case 'SetQueueAttributes': {
+        const attributes = (input.Attributes ?? {}) as Record<string, string>;
+        for (const name of Object.keys(attributes)) {
+          if (name !== 'Policy') throw new NotImplementedByFakeError('sqs', `SetQueueAttributes ${name}`);
+        }
+        const value = attributes.Policy ?? '';
+        // An empty Policy removes the queue's policy
+        // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html).
+        if (value === '') {
+          this.policies.delete(queue.url);
+          return {};
+        }
+        const refusal = policyRefusal(value, SQS_POLICY_QUOTA);
+        if (refusal) throw err('InvalidAttributeValue', `Invalid value for the parameter Policy. Reason: ${refusal}.`);
+        this.policies.set(queue.url, value);
+        return {};
       }
       default:
         throw new NotImplementedByFakeError('sqs', call.action);

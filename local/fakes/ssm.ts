@@ -184,10 +184,16 @@ export class SsmFake implements FakeService {
     if (!['String', 'StringList', 'SecureString'].includes(type)) throw invalid(`Type ${type} is not valid.`);
     const dataType = (input.DataType as string | undefined) ?? existing?.DataType ?? 'text';
     if (dataType !== 'text' && dataType !== 'aws:ec2:image') throw invalid(`DataType ${dataType} is not supported.`);
+    // Intelligent-Tiering makes a parameter Advanced when its value needs it (over 4 KB), Standard otherwise
+    // (https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html).
+    const asked = input.Tier as string | undefined;
     const tier =
-      (input.Tier as string | undefined) === 'Advanced' || existing?.Tier === 'Advanced' ? 'Advanced' : 'Standard';
+      asked === 'Advanced' || existing?.Tier === 'Advanced' || (asked === 'Intelligent-Tiering' && value.length > 4096)
+        ? 'Advanced'
+        : 'Standard';
     if (tier === 'Standard' && value.length > 4096)
       throw invalid('Standard parameters are limited to 4 KB; use the Advanced tier.');
+    if (value.length > 8192) throw invalid('Advanced parameters are limited to 8 KB.');
     const meta = { Type: type, DataType: dataType, Tier: tier };
     const principal = this.validation?.hooks.caller();
     if (dataType === 'aws:ec2:image' && this.validation && principal !== undefined) {

@@ -22,9 +22,11 @@ export function startBusAuthorization(options: {
   rolePolicies: Map<string, PolicyDocument[]>;
   clock: VirtualClock;
   region: string;
+  /** The map the bus holds its policies in (filled here with the stacks' ones; PutPermission changes it). */
+  policies: Map<string, PolicyDocument>;
 }) {
-  const { catalog, templates, resolver, wiring, installed, rolePolicies, clock, region } = options;
-  const policies = busPolicies(templates, resolver);
+  const { catalog, templates, resolver, wiring, installed, rolePolicies, clock, region, policies } = options;
+  for (const [name, policy] of busPolicies(templates, resolver)) policies.set(name, policy);
   const goldsmithBus = [...policies.keys()][0] ?? wiring.rules.find((r) => r.eventBusName !== 'default')?.eventBusName;
   if (!goldsmithBus) throw new Error('the stacks define no Goldsmith bus');
   const busAuthorizer = new BusAuthorizer({

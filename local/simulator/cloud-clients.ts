@@ -1,4 +1,5 @@
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { SDK_MAX_ATTEMPTS } from '../../aws/clients/retry.js';
 import { configureClients } from '../../aws/clients.js';
 import type { VirtualClock } from '../clock.js';
 import type { InProcessDynamo } from '../dynalite-in-process.js';
@@ -6,6 +7,7 @@ import { type FakeService, localEndpoint, UNSIGNED_AUTH_SCHEMES } from '../fakes
 import type { InstalledFakes } from '../fakes/install.js';
 import { attachFake, attachOutage } from '../fakes/middleware.js';
 import type { Outages } from '../fakes/outages.js';
+import { VirtualRetryStrategy } from '../fakes/retry.js';
 import { watchFirstSend } from '../snapshot/client-warmth.js';
 import { LOCAL_ACCOUNT } from './cloud-types.js';
 import { countDynamoUsage, type DynamoUsage } from './dynamo-usage.js';
@@ -41,7 +43,16 @@ export function configureLocalClients(options: {
     overrides: {
       ...base.overrides,
       ...Object.fromEntries(Object.keys(extra).map((s) => [s, base.overrides?.ec2 ?? {}])),
-      dynamodb: { ...localDynamo, maxAttempts: 3 },
+      dynamodb: {
+        ...localDynamo,
+        // Production's retries (aws/clients/registry.ts: six attempts per call), their backoff on the virtual clock
+        // like every fake's: a retried call during a DynamoDB outage waits in virtual time, not in real time.
+        get retryStrategy() {
+          return new VirtualRetryStrategy(SDK_MAX_ATTEMPTS, clock, random, () => {
+            installed.stats.faults.retried++;
+          });
+        },
+      },
     },
     decorate: (sdkClient, service, clientRegion) => {
       watchFirstSend(sdkClient, service, clientRegion);

@@ -9,6 +9,7 @@ import { VirtualClock } from '../clock.js';
 import { startInProcessDynamo } from '../dynalite-in-process.js';
 import { deliveryCopies, LocalEventBus } from '../eventbridge/bus.js';
 import { matchesPattern } from '../eventbridge/match.js';
+import { EventBusPermissions } from '../eventbridge/permissions.js';
 import { EventBridgeRulesApi } from '../eventbridge/rules-api.js';
 import { EventBridgeFake } from '../eventbridge/service.js';
 import { CloudWatchAlarms } from '../fakes/cloudwatch.js';
@@ -47,7 +48,7 @@ import {
 import type { Scenario } from './scenario.js';
 import { deliverTopicsToFunctions, startSlack } from './slack.js';
 import { GOLDSMITH_STACK_SET, synthesizeAppCached } from './synth-cache.js';
-import { createTemplateParameters } from './template-parameters.js';
+import { applyTemplatePolicies, createTemplateParameters } from './template-parameters.js';
 import { functionArnOf, functionRoles } from './template-reads.js';
 import { installVirtualDate, withRealDate } from './virtual-date.js';
 import { readWiring } from './wiring.js';
@@ -166,6 +167,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     }
   });
   createTemplateParameters(app.templates, resolver, installed.fakes.ssm, { region, accountId: LOCAL_ACCOUNT });
+  applyTemplatePolicies(app.templates, resolver, { sns: installed.fakes.sns, sqs });
   const secrets = new SecretsManagerFake(LOCAL_ACCOUNT, () => clock.now());
   for (const t of app.templates) {
     for (const [id, r] of Object.entries(t.Resources ?? {})) {
@@ -208,6 +210,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
     rolePolicies,
     clock,
     region,
+    policies: bus.policies,
   });
   // The queues', topics', table's and roles' own policies, for every call a known principal makes.
   const doors = new ResourceDoors(app.templates, resolver, rolePolicies);
@@ -233,6 +236,7 @@ export async function startLocalCloud(catalog: Catalog, scenario: Scenario, root
       () => clock.now(),
       authorizePut,
       new EventBridgeRulesApi(wiring.rules, region, LOCAL_ACCOUNT),
+      new EventBusPermissions(bus.policies, [goldsmithBus, 'default'], LOCAL_ACCOUNT),
     ),
     secretsmanager: secrets,
     sqs,

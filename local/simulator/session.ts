@@ -42,8 +42,13 @@ export function localSession(run: LiveRun): LocalSession {
   return {
     async act(request, principal, id) {
       const at = cloud.clock.now();
-      // First at its instant, as a replay has the request journaled there on the clock from the run's start.
-      cloud.clock.scheduleFirst(at, 'scenario operator', () => run.operator(request, principal, id));
+      // Ahead of what the saved cloud left due at this instant, as a replay has them on the clock from its start: the
+      // stacks' schedule runs and the teams' checks due now, then the request journaled here. Armed before the request
+      // runs: an answer that takes time (a throttled call's backoff) must not push them past their instant.
+      cloud.clock.ahead(() => {
+        armUntil(run, at + 1);
+        cloud.clock.schedule(at, 'scenario operator', () => run.operator(request, principal, id));
+      });
       await runTo(at);
       await cloud.clock.settle();
       await cloud.clock.runUntilSettled(endpoint.answered());

@@ -7,6 +7,7 @@ import * as ecr from '@aws-sdk/client-ecr';
 import * as eventbridge from '@aws-sdk/client-eventbridge';
 import * as imagebuilder from '@aws-sdk/client-imagebuilder';
 import * as inspector2 from '@aws-sdk/client-inspector2';
+import * as kms from '@aws-sdk/client-kms';
 import * as lambda from '@aws-sdk/client-lambda';
 import * as organizations from '@aws-sdk/client-organizations';
 import * as ram from '@aws-sdk/client-ram';
@@ -51,6 +52,7 @@ const PACKAGES: Record<ServiceName, [string, Record<string, unknown>]> = {
   eventbridge: ['@aws-sdk/client-eventbridge', eventbridge],
   imagebuilder: ['@aws-sdk/client-imagebuilder', imagebuilder],
   inspector2: ['@aws-sdk/client-inspector2', inspector2],
+  kms: ['@aws-sdk/client-kms', kms],
   lambda: ['@aws-sdk/client-lambda', lambda],
   organizations: ['@aws-sdk/client-organizations', organizations],
   ram: ['@aws-sdk/client-ram', ram],

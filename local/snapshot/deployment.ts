@@ -62,6 +62,15 @@ export function templateParameters(templates: readonly CfnTemplate[], resolver: 
   );
 }
 
+/** The tier each SSM parameter of the templates asks for, by name (absent: Standard, CloudFormation's default). */
+export function templateParameterTiers(templates: readonly CfnTemplate[], resolver: TemplateResolver) {
+  return new Map(
+    resources(templates, 'AWS::SSM::Parameter')
+      .filter(([, p]) => p.Tier !== undefined)
+      .map(([, p]) => [String(resolver.resolve(p.Name)), String(p.Tier)]),
+  );
+}
+
 /** The Secrets Manager secrets the templates create, by physical name. */
 export const templateSecrets = (templates: readonly CfnTemplate[], resolver: TemplateResolver): string[] =>
   resources(templates, 'AWS::SecretsManager::Secret').map(([id]) => resolver.physicalName(id));

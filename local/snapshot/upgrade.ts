@@ -3,7 +3,13 @@ import type { BusRule } from '../eventbridge/bus.js';
 import type { LocalCloud } from '../simulator/cloud-types.js';
 import type { StatesDefinition } from '../stepfunctions/localize.js';
 import { definitionDigest, type SavedStepFunctions } from '../stepfunctions/saved-state.js';
-import { ruleDigest, type SavedDeployment, templateParameters, templateSecrets } from './deployment.js';
+import {
+  ruleDigest,
+  type SavedDeployment,
+  templateParameters,
+  templateParameterTiers,
+  templateSecrets,
+} from './deployment.js';
 import { functionsCalled } from './rollback.js';
 
 /** An upgrade the saved cloud's work cannot survive: refused before anything runs on (`simulate --resume`). */
@@ -110,11 +116,19 @@ export function deployOver(
   const parameters = { added: 0, changed: 0 };
   const ssm = cloud.installed.fakes.ssm;
   const where = { service: 'ssm', region, accountId: cloud.resolver.env.accountId };
+  const tiers = templateParameterTiers(templates, resolver);
   for (const [name, value] of Object.entries(templateParameters(templates, resolver))) {
     const now = currentValue(() => ssm.handle({ ...where, action: 'GetParameter', input: { Name: name }, body: {} }));
     if (now === value) continue;
-    // The templates' parameters are `ssm.StringParameter`s (stacks/trust/release.ts).
-    const input = { Name: name, Value: value, Type: 'String', Overwrite: now !== undefined };
+    // The templates' parameters are `ssm.StringParameter`s (stacks/trust/release.ts), in the tier each asks for.
+    const tier = tiers.get(name);
+    const input = {
+      Name: name,
+      Value: value,
+      Type: 'String',
+      Overwrite: now !== undefined,
+      ...(tier ? { Tier: tier } : {}),
+    };
     ssm.handle({ ...where, action: 'PutParameter', input, body: input });
     parameters[now === undefined ? 'added' : 'changed']++;
   }

@@ -38,7 +38,9 @@ export function principalArnOf(principal: string): string {
 }
 
 export class BusAuthorizer {
+  /** Decisions for buses without a policy, and per policy object (a changed policy is a new object). */
   private readonly cache = new Map<string, Promise<PutRefusal | undefined>>();
+  private readonly byPolicy = new WeakMap<PolicyDocument, Map<string, Promise<PutRefusal | undefined>>>();
 
   constructor(private readonly options: BusAuthorizerOptions) {}
 
@@ -50,10 +52,16 @@ export class BusAuthorizer {
   /** Undefined when the entry may be put; otherwise AWS's refusal for it. Cached per (principal, bus, kind). */
   authorize(principal: string, busName: string, source: string, detailType: string): Promise<PutRefusal | undefined> {
     const key = [principal, busName, source, detailType].join('\u0000');
-    let decided = this.cache.get(key);
+    const policy = this.policyOf(busName);
+    let cache = policy ? this.byPolicy.get(policy) : this.cache;
+    if (!cache) {
+      cache = new Map();
+      if (policy) this.byPolicy.set(policy, cache);
+    }
+    let decided = cache.get(key);
     if (!decided) {
       decided = this.decide(principal, busName, source, detailType);
-      this.cache.set(key, decided);
+      cache.set(key, decided);
     }
     return decided;
   }

@@ -229,8 +229,41 @@ export function requestsFor(action: string, site: CallSite): SimulatedRequest[] 
       const wanted = forwardingOf(site, action);
       return wanted.regions.flatMap((r) => one(`arn:aws:events:${r}:${account}:rule/${wanted.name}`));
     }
+    // The audit of resource policies: the path its stage's expected policies are under, then each door's policy, a
+    // topic or queue named `goldsmith-<stage>-…` or by CloudFormation after its stack (`<stage>-goldsmith-<Stack>-…`).
+    case 'ssm:GetParametersByPath':
+      return one(
+        `arn:aws:ssm:${region}:${account}:parameter/goldsmith/_policies/${required(site, action, 'GOLDSMITH_STAGE')}`,
+      );
+    // Goldsmith's own bus, `goldsmith-<stage>` (stacks/Promotion.ts goldsmithBusName); PutPermission names no resource
+    // type, so IAM authorizes it on `*`.
+    case 'events:PutPermission':
+      return one('*');
+    case 'events:DescribeEventBus':
+      return one(
+        `arn:aws:events:${region}:${account}:event-bus/goldsmith-${required(site, action, 'GOLDSMITH_STAGE')}`,
+      );
+    case 'sns:GetTopicAttributes':
+    case 'sns:SetTopicAttributes':
+    case 'sqs:GetQueueAttributes':
+    case 'sqs:SetQueueAttributes': {
+      const stage = required(site, action, 'GOLDSMITH_STAGE');
+      const service = action.split(':')[0];
+      return [
+        `${NAME_PREFIX}-${stage}-notifications`,
+        `${stage}-${NAME_PREFIX}-Monitoring-HealthDlq-A1B2C3D4E5F6`,
+      ].flatMap((name) => one(`arn:aws:${service}:${region}:${account}:${name}`));
+    }
     case 'sns:Publish':
       return one(required(site, action, 'NOTIFY_TOPIC_ARN'));
+    // The AMI key grants auditor: the key in every Region it is replicated to (one key id, functions/key-grants.ts).
+    case 'kms:ListGrants':
+    case 'kms:RevokeGrant': {
+      const keyArn = required(site, action, 'AMI_KEY_ARN');
+      return listed(site, action, 'AMI_KEY_REGIONS').flatMap((r) =>
+        one(keyArn.replace(/^(arn:[^:]+:kms:)[^:]+:/, `$1${r}:`)),
+      );
+    }
     // The doors' auditor: each topic's subscriptions listed and subscribed again on the topic; a subscription's own
     // calls take no resource type (Service Authorization Reference for SNS), so IAM authorizes them on `*`.
     case 'sns:ListSubscriptionsByTopic':

@@ -116,6 +116,20 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
   },
   {
     rule: 'AwsSolutions-IAM5',
+    stacks: ['Monitoring'],
+    types: POLICY,
+    logicalIds: /^AuditPoliciesServiceRoleDefaultPolicy/,
+    appliesTo: [
+      { regex: '/^Resource::arn:<AWS::Partition>:(sns|sqs):<AWS::Region>:<AWS::AccountId>:goldsmith-[a-z0-9-]+-\\*$/' },
+      { regex: '/^Resource::arn:<AWS::Partition>:(sns|sqs):<AWS::Region>:<AWS::AccountId>:[a-z0-9-]+-goldsmith-\\*$/' },
+    ],
+    reason:
+      "The audit of resource policies: read and put back the policy of Goldsmith's own topics and queues only, named " +
+      '`goldsmith-<stage>-…` or by CloudFormation after their stack (`<stage>-goldsmith-<Stack>-…`, a suffix unknown ' +
+      'before deploy). Only Get/SetTopicAttributes and Get/SetQueueAttributes.',
+  },
+  {
+    rule: 'AwsSolutions-IAM5',
     stacks: ['Triggers', 'Promotion', 'Trust'],
     types: POLICY,
     logicalIds: /^(StartBuilds|Reconcile|Operator)ServiceRoleDefaultPolicy/,

@@ -52,6 +52,20 @@ export class DeployResolver extends TemplateResolver {
     return super.ref(logicalId);
   }
 
+  /**
+   * The key policy of the KMS key a request's ARN names (`…:key/<key id>`, a replica's ARN in another Region included:
+   * it holds the same policy), resolved; undefined for any other resource. KMS needs the key policy to allow a call
+   * even in the key's own account (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html).
+   */
+  keyPolicyFor(resource: string): unknown {
+    const keyId = /^arn:[^:]+:kms:[^:]*:[^:]*:key\/(.+)$/.exec(resource)?.[1];
+    if (!keyId) return undefined;
+    for (const [id, type] of this.types ?? []) {
+      if (type === 'AWS::KMS::Key' && this.ref(id) === keyId) return this.properties(id).KeyPolicy;
+    }
+    return undefined;
+  }
+
   /** The resource's properties with every intrinsic resolved. */
   properties(logicalId: string): Record<string, unknown> {
     for (const t of this.templates) {

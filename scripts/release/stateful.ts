@@ -112,6 +112,17 @@ function nestedParts(db: SpecDatabase, type: SpecType, value: unknown): unknown 
   return undefined;
 }
 
+/**
+ * A parameter the deployment derives and writes again on every deploy holds no state of its own: the expected
+ * resource policies the audit compares with (`/goldsmith/_policies/<stage>/…`, stacks/expected-policies.ts). Its
+ * replacement or removal loses nothing, so it is not held to the stateful rules.
+ */
+function isDerivedParameter(type: string, props: Record<string, unknown>): boolean {
+  return (
+    type === 'AWS::SSM::Parameter' && typeof props.Name === 'string' && props.Name.startsWith('/goldsmith/_policies/')
+  );
+}
+
 /** The stateful resources of synthesized templates, reduced to what {@link compareStateful} reads. */
 export function statefulInventory(
   stacks: readonly StackTemplate[],
@@ -125,6 +136,7 @@ export function statefulInventory(
       const type = String(resource.Type);
       if (!isStatefulType(type) && !(PINNED_TYPES.has(type) && pinned.has(`${stack} ${id}`))) continue;
       const props = (resource.Properties ?? {}) as Record<string, unknown>;
+      if (isDerivedParameter(type, props)) continue;
       let replacing: Record<string, unknown>;
       if (type.startsWith('Custom::')) {
         // A custom resource is replaced only when its handler answers with another physical id: a changed Create or

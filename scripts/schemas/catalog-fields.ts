@@ -140,6 +140,10 @@ export const CATALOG_FIELDS: Record<string, string> = {
     "How often the audit reads back every live version's launch permissions in every Region (whole days, 1d to 30d). Between sweeps a change is read back when its CloudTrail event arrives (needs a trail: docs/security.md); the findings-forwarding rules are read back daily.",
   'monitoring.pointerSweepEvery':
     "How often the audit reads back every channel pointer in every Region (whole days, 1d to 30d). Between sweeps a pointer is read back within minutes of Parameter Store's own change event (no trail needed).",
+  'monitoring.keyGrantQuota':
+    'KMS\'s "Grants per KMS key" for the factory account (50,000 unless raised in Service Quotas): the daily grants count announces a Region whose AMI key holds 80 % of it.',
+  'monitoring.keyGrantAccountShare':
+    "The share of that quota (0 to 1) one account's grants on the AMI key may hold before the daily grants count announces the account by name.",
   'monitoring.logRetentionDays':
     "Days every function's own log group and the state machine's keep their logs (one of CloudWatch Logs' periods).",
   resilience: "How long transient AWS errors are waited out, and when an image's failing builds stop.",

@@ -72,7 +72,7 @@ export async function checkApp(label: string, catalog: CatalogInput, root: strin
       }
       for (const request of requests) {
         simulated++;
-        const result = await simulate(roleArn, policies, request);
+        const result = await simulate(roleArn, policies, request, resolver.keyPolicyFor(request.resource));
         if (result !== 'Allowed') denied.push(`${fn.handler}: ${action} on ${request.resource}: ${result}`);
       }
     }

@@ -105,9 +105,11 @@ export function createReconciler(
   stateMachine.grantStartExecution(reconcile);
   if (rollout) {
     // A rollout still open in the ledger whose execution is no longer running is marked stopped
-    // (functions/reconcile-rollouts.ts): DescribeExecution on that machine's executions only.
+    // (functions/reconcile-rollouts.ts): DescribeExecution on that machine's executions only; StartExecution on that
+    // machine: a retry's execution whose start was lost is started under the name the retry recorded.
     reconcile.addEnvironment('ROLLOUT_STATE_MACHINE_ARN', rollout.stateMachineArn);
     rollout.grantExecution(reconcile, 'states:DescribeExecution');
+    rollout.grantStartExecution(reconcile);
   }
   if (Object.keys(catalog.images).length > 0) {
     reconcile.addToRolePolicy(

@@ -4,6 +4,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Catalog } from '../../core/config/schema.js';
 import { busPolicyStatements, type PolicyStatement } from '../../core/trust/bus-policy.js';
 import { CI_SOURCE, DETAIL_TYPES, GOLDSMITH_SOURCE } from '../../events/sources.js';
+import { recordExpectedBusPolicy } from '../expected-policies.js';
 
 /** A function that puts Goldsmith's facts on its bus, and which detail-types it puts. */
 export interface BusWriterFunction {
@@ -39,5 +40,7 @@ export function createBusPolicy(
       statement,
     });
   }
+  // The whole policy, for the daily audit of resource policies to read back (functions/audit-policies.ts).
+  recordExpectedBusPolicy(stack, input.bus, statements);
   return statements;
 }

@@ -1,11 +1,17 @@
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach } from 'vitest';
 import { resetApprovalSecret } from '../../aws/promotion/approval-secret.js';
+import { recordApprovalRequest } from '../../aws/promotion/promotion-approvals.js';
 import { type ApprovalLinkClaims, approvalIdFor } from '../../core/promotion/approval-link.js';
 import { resetRefusalSampler } from '../../functions/lib/refusals.js';
 import exampleCatalog from '../../goldsmith.config.js';
 import { functionUrlPost } from '../../local/simulator/function-url.js';
+import { localLedgerClient, recreateLedgerTable } from '../helpers/ledger-table.js';
+import { mockClient } from '../helpers/mock-client.js';
 
 /** Shared fixtures of the approval handler tests: the link-signing secret and a prod approval of base 1.0.0/3. */
 export const LINK_SECRET = 's'.repeat(64);
@@ -75,4 +81,34 @@ export function serveApprovalSecrets(secrets: AwsClientStub<SecretsManagerClient
 export function pressLinkButton(link: string, reason?: string, sourceIp?: string): APIGatewayProxyEventV2 {
   const body = reason === undefined ? '' : new URLSearchParams({ reason }).toString();
   return functionUrlPost(link, body, { 'content-type': 'application/x-www-form-urlencoded' }, sourceIp);
+}
+
+/**
+ * An approval door test's world, reset before each test: `approvalEnv`, the notifications topic, Step Functions
+ * taking every decision (SendTaskSuccess), SNS publishing, the two secrets served, the ledger table on `dynamo`
+ * recreated, and `request` recorded in it when given. The stubs are reset after each test; a file answers otherwise
+ * in a `beforeEach` of its own, which runs after this one.
+ */
+export function useApprovalDoors(
+  dynamo: { readonly endpoint: string },
+  request?: Parameters<typeof recordApprovalRequest>[0],
+) {
+  const sfn = mockClient(SFNClient);
+  const sns = mockClient(SNSClient);
+  const secrets = mockClient(SecretsManagerClient);
+  beforeEach(async () => {
+    approvalEnv();
+    process.env.NOTIFY_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:notify';
+    serveApprovalSecrets(secrets);
+    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    sfn.on(SendTaskSuccessCommand).resolves({});
+    await recreateLedgerTable(localLedgerClient(dynamo.endpoint));
+    if (request) await recordApprovalRequest(request);
+  });
+  afterEach(() => {
+    sfn.reset();
+    sns.reset();
+    secrets.reset();
+  });
+  return { sfn, sns, secrets };
 }

@@ -1,17 +1,15 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, SFNServiceException } from '@aws-sdk/client-sfn';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNServiceException } from '@aws-sdk/client-sfn';
+import { PublishCommand } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { holdApprovalRequest } from '../../aws/promotion/approval-requests.js';
 import { type ApprovalRecord, getApproval, recordApprovalRequest } from '../../aws/promotion/promotion-approvals.js';
 import { openWork, openWorkIndex } from '../../core/ledger/keys.js';
 import { approvalIdFor } from '../../core/promotion/approval-link.js';
 import { answerApproval } from '../../functions/lib/approval-decision.js';
 import { deliverRecordedDecisions } from '../../functions/reconcile-approvals.js';
-import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
-import { mockClient } from '../helpers/mock-client.js';
-import { approvalEnv, serveApprovalSecrets } from './approval-fixtures.js';
+import { localLedgerClient, useLocalDynamo } from '../helpers/ledger-table.js';
+import { useApprovalDoors } from './approval-fixtures.js';
 
 const DEV_TOKEN = `AQCEAAAAKgAAAA${'d'.repeat(600)}`;
 const PROD_TOKEN = `AQCEAAAAKgAAAA${'p'.repeat(600)}`;
@@ -58,24 +56,10 @@ async function writeOntoProd(fields: Record<string, unknown>): Promise<void> {
 }
 
 describe('a genuine decision copied onto another approval request', () => {
-  const sfn = mockClient(SFNClient);
-  const sns = mockClient(SNSClient);
-  const secrets = mockClient(SecretsManagerClient);
-
-  beforeEach(async () => {
-    approvalEnv();
-    process.env.NOTIFY_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:notify';
-    serveApprovalSecrets(secrets);
-    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+  const { sfn, sns } = useApprovalDoors(dynamo);
+  beforeEach(() => {
     // Step Functions is down while approvers answer: every decision waits in the ledger for the reconciler.
     sfn.on(SendTaskSuccessCommand).rejects(unavailable());
-    await recreateLedgerTable(localLedgerClient(dynamo.endpoint));
-  });
-
-  afterEach(() => {
-    sfn.reset();
-    sns.reset();
-    secrets.reset();
   });
 
   /** Step Functions answers again; what it was asked while down is forgotten. */

@@ -1,25 +1,22 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, SFNServiceException } from '@aws-sdk/client-sfn';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNServiceException } from '@aws-sdk/client-sfn';
+import { PublishCommand } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { getApproval, recordApprovalRequest } from '../../aws/promotion/promotion-approvals.js';
+import { describe, expect, it } from 'vitest';
+import { getApproval } from '../../aws/promotion/promotion-approvals.js';
 import { openWork, openWorkIndex } from '../../core/ledger/keys.js';
 import { approvalIdFor, approvalLink } from '../../core/promotion/approval-link.js';
 import { decisionProof } from '../../core/promotion/decision-proof.js';
 import { approvalCallback } from '../../functions/approval-callback.js';
 import { deliverRecordedDecisions } from '../../functions/reconcile-approvals.js';
-import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
-import { mockClient } from '../helpers/mock-client.js';
+import { localLedgerClient, useLocalDynamo } from '../helpers/ledger-table.js';
 import {
-  approvalEnv,
   CATALOG_APPROVERS,
   DECISION_KEY,
   LINK_NONCE,
   LINK_SECRET,
   linkClaims,
   pressLinkButton,
-  serveApprovalSecrets,
+  useApprovalDoors,
 } from './approval-fixtures.js';
 
 const TOKEN = `AQCEAAAAKgAAAA${'f'.repeat(600)}`;
@@ -52,34 +49,16 @@ async function forgeDecision(proof?: string): Promise<void> {
 }
 
 describe('a decision written to the ledger outside the doors', () => {
-  const sfn = mockClient(SFNClient);
-  const sns = mockClient(SNSClient);
-  const secrets = mockClient(SecretsManagerClient);
-
-  beforeEach(async () => {
-    approvalEnv();
-    process.env.NOTIFY_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:notify';
-    serveApprovalSecrets(secrets);
-    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
-    sfn.on(SendTaskSuccessCommand).resolves({});
-    await recreateLedgerTable(localLedgerClient(dynamo.endpoint));
-    await recordApprovalRequest({
-      image: 'base',
-      version: '1.0.0/3',
-      channel: 'prod',
-      approvalId: APPROVAL_ID,
-      taskToken: TOKEN,
-      approvers: ['ops-lead'],
-      linkNonce: LINK_NONCE,
-      requestedAt: '2027-01-14T10:00:00.000Z',
-      expiresAt: '2027-01-17T10:00:00.000Z',
-    });
-  });
-
-  afterEach(() => {
-    sfn.reset();
-    sns.reset();
-    secrets.reset();
+  const { sfn, sns } = useApprovalDoors(dynamo, {
+    image: 'base',
+    version: '1.0.0/3',
+    channel: 'prod',
+    approvalId: APPROVAL_ID,
+    taskToken: TOKEN,
+    approvers: ['ops-lead'],
+    linkNonce: LINK_NONCE,
+    requestedAt: '2027-01-14T10:00:00.000Z',
+    expiresAt: '2027-01-17T10:00:00.000Z',
   });
 
   const refusedAnnouncements = () =>

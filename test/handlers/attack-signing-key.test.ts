@@ -1,8 +1,6 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { getApproval, recordApprovalRequest } from '../../aws/promotion/promotion-approvals.js';
+import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { describe, expect, it } from 'vitest';
+import { getApproval } from '../../aws/promotion/promotion-approvals.js';
 import {
   type ApprovalLinkClaims,
   approvalIdFor,
@@ -11,9 +9,8 @@ import {
 } from '../../core/promotion/approval-link.js';
 import { approvalCallback } from '../../functions/approval-callback.js';
 import { functionUrlGet } from '../../local/simulator/function-url.js';
-import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
-import { mockClient } from '../helpers/mock-client.js';
-import { approvalEnv, LINK_SECRET, pressLinkButton, serveApprovalSecrets } from './approval-fixtures.js';
+import { useLocalDynamo } from '../helpers/ledger-table.js';
+import { LINK_SECRET, pressLinkButton, useApprovalDoors } from './approval-fixtures.js';
 
 const TOKEN = `AQCEAAAAKgAAAA${'k'.repeat(600)}`;
 /** What the team's "approval-requested" announcement says of the request: its id, build, channel and approvers. */
@@ -39,32 +36,14 @@ function forgedLink(nonce: string): string {
 }
 
 describe('an approval link signed with the approval key alone', () => {
-  const sfn = mockClient(SFNClient);
-  const sns = mockClient(SNSClient);
-  const secrets = mockClient(SecretsManagerClient);
-
-  beforeEach(async () => {
-    approvalEnv();
-    process.env.NOTIFY_TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:notify';
-    serveApprovalSecrets(secrets);
-    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
-    sfn.on(SendTaskSuccessCommand).resolves({});
-    await recreateLedgerTable(localLedgerClient(dynamo.endpoint));
-    await recordApprovalRequest({
-      ...ANNOUNCED,
-      approvalId: ANNOUNCED.id,
-      taskToken: TOKEN,
-      approvers: ['ops-lead', 'security-reviewer'],
-      linkNonce: NONCE,
-      requestedAt: '2027-01-14T10:00:00.000Z',
-      expiresAt: '2027-01-17T10:00:00.000Z',
-    });
-  });
-
-  afterEach(() => {
-    sfn.reset();
-    sns.reset();
-    secrets.reset();
+  const { sfn } = useApprovalDoors(dynamo, {
+    ...ANNOUNCED,
+    approvalId: ANNOUNCED.id,
+    taskToken: TOKEN,
+    approvers: ['ops-lead', 'security-reviewer'],
+    linkNonce: NONCE,
+    requestedAt: '2027-01-14T10:00:00.000Z',
+    expiresAt: '2027-01-17T10:00:00.000Z',
   });
 
   it.each([

@@ -1,35 +1,27 @@
-import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { documentClient } from '../../aws/clients/dynamodb.js';
-import { rolloutTakeBackExecutionName } from '../../core/rollout/request.js';
 import { takeBackEndedRollout } from '../../functions/lifecycle/revoke-rollout.js';
 import { stopOrphanedRollouts } from '../../functions/reconcile-rollouts.js';
 import { checkWave } from '../../functions/rollout/check.js';
 import { startRollout } from '../../functions/rollout/start.js';
-import { mockClient } from '../helpers/mock-client.js';
 import {
   CANARY,
-  followingGroup,
   INPUT,
-  loadedInLedger,
   memberOf,
-  movedInLedger,
   onAmi,
   PREVIOUS,
   PREVIOUS_AMI,
   pointAt,
   published,
-  REGION,
   REST,
   record,
   settle,
-  useRolloutWorld,
   WAVE1,
   world,
 } from './rollout-fixtures.js';
-
-const MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:goldsmith-test-rollout';
+import { TAKE_BACK_NAME as NAME, REVOKED_AT, useTakeBackWorld } from './take-back-fixtures.js';
 
 /** An operator's abort, or the reconciler's stop, as their conditional updates leave the record. */
 async function endAs(state: 'aborted' | 'stopped'): Promise<void> {
@@ -52,32 +44,10 @@ async function canaryDoneWave1Refreshing(): Promise<void> {
   settle(WAVE1, 'InProgress');
 }
 
-const REVOKED_AT = '2027-01-09T00:00:00Z';
 const revoke = () => takeBackEndedRollout({ ...INPUT, reason: 'a critical finding', at: REVOKED_AT, withdrawn: false });
 
 describe('a revocation after the rollout was aborted or stopped takes the groups it refreshed back', () => {
-  useRolloutWorld();
-  const sfn = mockClient(SFNClient);
-  const NAME = rolloutTakeBackExecutionName(INPUT.image, INPUT.channel, INPUT.version);
-  let started: string[] = [];
-  beforeEach(async () => {
-    process.env.ROLLOUT_STATE_MACHINE_ARN = MACHINE;
-    started = [];
-    sfn.on(StartExecutionCommand).callsFake((i: { name: string }) => {
-      if (started.includes(i.name)) throw Object.assign(new Error('exists'), { name: 'ExecutionAlreadyExists' });
-      started.push(i.name);
-      return { executionArn: `${MACHINE}:${i.name}`, startDate: new Date(Date.parse(REVOKED_AT) + 1000) };
-    });
-    sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING', input: JSON.stringify(INPUT) });
-    for (const account of [CANARY, WAVE1, REST]) followingGroup(account);
-    await loadedInLedger(PREVIOUS, [{ region: REGION, imageId: PREVIOUS_AMI }]);
-    await movedInLedger(INPUT.channel, PREVIOUS, { [REGION]: PREVIOUS_AMI });
-    await pointAt(INPUT.version, PREVIOUS_AMI);
-  });
-  afterEach(() => {
-    sfn.reset();
-    delete process.env.ROLLOUT_STATE_MACHINE_ARN;
-  });
+  const { sfn, started } = useTakeBackWorld(PREVIOUS_AMI);
 
   it('aborted: the canary and the cancelled wave-1 group go to the previous version, rest is never touched', async () => {
     await canaryDoneWave1Refreshing();

@@ -1,50 +1,27 @@
-import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { renderRolloutStatus } from '../../cli/operator/rollout-text.js';
 import { takeBackEndedRollout } from '../../functions/lifecycle/revoke-rollout.js';
 import { checkWave } from '../../functions/rollout/check.js';
 import { startRollout } from '../../functions/rollout/start.js';
-import { mockClient } from '../helpers/mock-client.js';
 import {
   AMI,
   CANARY,
-  followingGroup,
   INPUT,
-  loadedInLedger,
   memberOf,
-  movedInLedger,
   PREVIOUS,
   PREVIOUS_AMI,
   pointAt,
   published,
-  REGION,
   REST,
   record,
   settle,
-  useRolloutWorld,
   WAVE1,
   world,
 } from './rollout-fixtures.js';
-
-const REVOKED_AT = '2027-01-09T00:00:00Z';
-const MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:goldsmith-test-rollout';
+import { REVOKED_AT, useTakeBackWorld } from './take-back-fixtures.js';
 
 describe('a take-back leaves a group its team has moved on since the rollout', () => {
-  useRolloutWorld();
-  const sfn = mockClient(SFNClient);
-  beforeEach(async () => {
-    process.env.ROLLOUT_STATE_MACHINE_ARN = MACHINE;
-    sfn.on(StartExecutionCommand).resolves({ executionArn: `${MACHINE}:back`, startDate: new Date(REVOKED_AT) });
-    sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING', input: JSON.stringify(INPUT) });
-    for (const account of [CANARY, WAVE1, REST]) followingGroup(account);
-    await loadedInLedger(PREVIOUS, [{ region: REGION, imageId: PREVIOUS_AMI }]);
-    await movedInLedger(INPUT.channel, PREVIOUS, { [REGION]: PREVIOUS_AMI });
-    await pointAt(INPUT.version, AMI);
-  });
-  afterEach(() => {
-    sfn.reset();
-    delete process.env.ROLLOUT_STATE_MACHINE_ARN;
-  });
+  useTakeBackWorld(AMI);
 
   it('moves only the groups still on its version, records and announces the one the team deployed since', async () => {
     await startRollout(INPUT);

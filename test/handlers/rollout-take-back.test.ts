@@ -1,36 +1,27 @@
-import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { rolloutTakeBackExecutionName } from '../../core/rollout/request.js';
+import { describe, expect, it } from 'vitest';
 import { rolloutHistory } from '../../core/status/rollout-history.js';
 import { rolloutStatusLine } from '../../core/status/rollout-view.js';
 import { takeBackEndedRollout } from '../../functions/lifecycle/revoke-rollout.js';
 import { checkWave } from '../../functions/rollout/check.js';
 import { startRollout } from '../../functions/rollout/start.js';
-import { mockClient } from '../helpers/mock-client.js';
 import {
   AMI,
   CANARY,
   followingGroup,
   INPUT,
-  loadedInLedger,
   memberOf,
-  movedInLedger,
   onAmi,
   PREVIOUS,
   PREVIOUS_AMI,
   pointAt,
   published,
-  REGION,
   REST,
   record,
   settle,
-  useRolloutWorld,
   WAVE1,
   world,
 } from './rollout-fixtures.js';
-
-const REVOKED_AT = '2027-01-09T00:00:00Z';
-const MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:goldsmith-test-rollout';
+import { TAKE_BACK_NAME as NAME, REVOKED_AT, useTakeBackWorld } from './take-back-fixtures.js';
 
 /** The rollout through its three waves to `completed`, each group refreshed onto the rolled-out AMI. */
 async function completeRollout(): Promise<void> {
@@ -46,30 +37,7 @@ const revoke = (withdrawn: boolean) =>
   takeBackEndedRollout({ ...INPUT, reason: 'a critical finding', at: REVOKED_AT, withdrawn });
 
 describe('a revocation after the rollout completed takes the groups it refreshed back', () => {
-  useRolloutWorld();
-  const sfn = mockClient(SFNClient);
-  const NAME = rolloutTakeBackExecutionName(INPUT.image, INPUT.channel, INPUT.version);
-  let started: string[] = [];
-  beforeEach(async () => {
-    process.env.ROLLOUT_STATE_MACHINE_ARN = MACHINE;
-    started = [];
-    // Step Functions: a name starts once; a second start of it meets ExecutionAlreadyExists, and reads the same input.
-    sfn.on(StartExecutionCommand).callsFake((i: { name: string; input: string }) => {
-      if (started.includes(i.name)) throw Object.assign(new Error('exists'), { name: 'ExecutionAlreadyExists' });
-      started.push(i.name);
-      return { executionArn: `${MACHINE}:${i.name}`, startDate: new Date(Date.parse(REVOKED_AT) + 1000) };
-    });
-    sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING', input: JSON.stringify(INPUT) });
-    for (const account of [CANARY, WAVE1, REST]) followingGroup(account);
-    followingGroup(REST, 'untagged-web', 'other/prod');
-    await loadedInLedger(PREVIOUS, [{ region: REGION, imageId: PREVIOUS_AMI }]);
-    await movedInLedger(INPUT.channel, PREVIOUS, { [REGION]: PREVIOUS_AMI });
-    await pointAt(INPUT.version, AMI);
-  });
-  afterEach(() => {
-    sfn.reset();
-    delete process.env.ROLLOUT_STATE_MACHINE_ARN;
-  });
+  const { started } = useTakeBackWorld(AMI, () => followingGroup(REST, 'untagged-web', 'other/prod'));
 
   it("every group ends on the previous version's AMI, started once, announced nothing more, and status and history tell it", async () => {
     await completeRollout();

@@ -1,18 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { DescribeRuleCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
-import { ListAccountsCommand } from '@aws-sdk/client-organizations';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { documentClient } from '../../aws/clients/dynamodb.js';
 import { eventbridgeClient } from '../../aws/clients/eventbridge.js';
-import { organizationsClient } from '../../aws/clients/organizations.js';
 import { findingForwardRuleName } from '../../core/names.js';
 import type { LocalCloud } from '../../local/simulator/cloud.js';
 import { armSchedule } from '../../local/simulator/driver.js';
 import { raiseInstanceFinding } from '../../local/simulator/inspector-findings.js';
 import { performOutsideChange } from '../../local/simulator/outside-change.js';
 import { devChannel, prodChannel } from '../scenarios/helpers.js';
-import { ACCOUNT, operatorCatalog, pointerOf, releaseOpenssl, startOperatorCloud } from './operator-helpers.js';
+import { ACCOUNT } from './operator-helpers.js';
+import { findingInEuWest1 as finding, ledgerItems, startTwoRegionCloud } from './region-fixtures.js';
 
 /**
  * Attack: an administrator of the factory account (no Goldsmith role) silences Inspector's findings of a distribution
@@ -24,41 +20,9 @@ const RULE = findingForwardRuleName('local');
 let cloud: LocalCloud;
 let member: string;
 
-async function items(prefix: string, pk = 'IMAGE#base'): Promise<Record<string, unknown>[]> {
-  const out = await documentClient().send(
-    new QueryCommand({
-      TableName: cloud.wiring.tables[0]?.name ?? '',
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-      ExpressionAttributeValues: { ':pk': pk, ':p': prefix },
-    }),
-  );
-  return out.Items ?? [];
-}
-
-/** A CRITICAL "Inspector2 Finding" on a member's eu-west-1 instance launched from base 1.0.0/1's eu-west-1 AMI. */
-function findingInEuWest1(id: string) {
-  const sample = JSON.parse(
-    readFileSync(new URL('../../events/samples/inspector-finding.json', import.meta.url), 'utf8'),
-  );
-  const build = [...cloud.installed.fakes.imagebuilder.builds.values()].find((b) => b.arn.endsWith('/1.0.0/1'));
-  const ami = build?.amis.find((a) => a.region === 'eu-west-1')?.image;
-  if (!ami) throw new Error('base 1.0.0/1 has no AMI in eu-west-1');
-  sample.id = id;
-  sample.account = ACCOUNT;
-  sample.region = 'eu-west-1';
-  sample.time = cloud.clock.iso().replace(/\.\d{3}Z$/, 'Z');
-  sample.detail.awsAccountId = member;
-  sample.detail.findingArn = `arn:aws:inspector2:eu-west-1:${member}:finding/${id}`;
-  sample.detail.severity = 'HIGH';
-  sample.detail.status = 'ACTIVE';
-  sample.detail.packageVulnerabilityDetails.vulnerabilityId = `CVE-2027-${id}`;
-  sample.detail.packageVulnerabilityDetails.vulnerablePackages = [
-    { name: 'openssl', version: '3.0.8', release: '1.amzn2023.0.18', epoch: 0, packageManager: 'OS' },
-  ];
-  sample.detail.resources[0].region = 'eu-west-1';
-  sample.detail.resources[0].details.awsEc2Instance.imageId = ami;
-  return sample;
-}
+const items = (prefix: string, pk?: string) => ledgerItems(cloud, prefix, pk);
+/** A HIGH finding on the member's eu-west-1 instance of base 1.0.0/1 (region-fixtures.ts). */
+const findingInEuWest1 = (id: string) => finding({ cloud, member }, id, 'HIGH');
 
 const later = (minutes: number) => new Date(cloud.clock.now() + minutes * 60_000).toISOString();
 /**
@@ -83,11 +47,7 @@ const findingsOf = async () => (await items('FINDINGS#1.0.0/1#')).map((i) => i.f
 
 beforeAll(async () => {
   const channels = [devChannel({ soak: '1h' }), prodChannel({ soak: '1h' })];
-  cloud = await startOperatorCloud(operatorCatalog(['us-east-1', 'eu-west-1'], channels, {}), '2027-02-12T00:00:00Z');
-  const accounts = await organizationsClient().send(new ListAccountsCommand({}));
-  member = accounts.Accounts?.map((a) => a.Id ?? '').find((id) => id !== ACCOUNT && id !== '') ?? '';
-  await releaseOpenssl(cloud, '3.0.1');
-  for (let i = 0; i < 48 && (await pointerOf('dev')) !== '1.0.0/1'; i++) await cloud.clock.run(later(15));
+  ({ cloud, member } = await startTwoRegionCloud(channels, '2027-02-12T00:00:00Z'));
 }, 180_000);
 
 afterAll(() => cloud?.stop());

@@ -1,56 +1,19 @@
-import { readFileSync } from 'node:fs';
-import { ListAccountsCommand } from '@aws-sdk/client-organizations';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { documentClient } from '../../aws/clients/dynamodb.js';
-import { organizationsClient } from '../../aws/clients/organizations.js';
 import type { BusRule } from '../../local/eventbridge/bus.js';
 import type { LocalCloud } from '../../local/simulator/cloud.js';
 import { raiseInstanceFinding } from '../../local/simulator/inspector-findings.js';
 import { notificationsOf } from '../../local/simulator/report-notifications.js';
 import { devChannel, prodChannel } from '../scenarios/helpers.js';
-import { ACCOUNT, operatorCatalog, pointerOf, releaseOpenssl, startOperatorCloud } from './operator-helpers.js';
+import { ACCOUNT, pointerOf } from './operator-helpers.js';
+import { findingInEuWest1 as finding, ledgerItems, startTwoRegionCloud } from './region-fixtures.js';
 
 let cloud: LocalCloud;
 let member: string;
 
-/** The ledger items of base whose sort key starts with `prefix`. */
-async function items(prefix: string): Promise<Record<string, unknown>[]> {
-  const out = await documentClient().send(
-    new QueryCommand({
-      TableName: cloud.wiring.tables[0]?.name ?? '',
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-      ExpressionAttributeValues: { ':pk': 'IMAGE#base', ':p': prefix },
-    }),
-  );
-  return out.Items ?? [];
-}
-
-/**
- * A CRITICAL "Inspector2 Finding" in eu-west-1 (a distribution Region, not the home Region) on a member's instance
- * launched from base 1.0.0/1's eu-west-1 AMI: `pkg` vulnerable (by default openssl as the image was built with).
- */
-function findingInEuWest1(id: string, pkg = { name: 'openssl', version: '3.0.8', release: '1.amzn2023.0.18' }) {
-  const sample = JSON.parse(
-    readFileSync(new URL('../../events/samples/inspector-finding.json', import.meta.url), 'utf8'),
-  );
-  const build = [...cloud.installed.fakes.imagebuilder.builds.values()].find((b) => b.arn.endsWith('/1.0.0/1'));
-  const ami = build?.amis.find((a) => a.region === 'eu-west-1')?.image;
-  if (!ami) throw new Error('base 1.0.0/1 has no AMI in eu-west-1');
-  sample.id = id;
-  sample.account = ACCOUNT;
-  sample.region = 'eu-west-1';
-  sample.time = cloud.clock.iso().replace(/\.\d{3}Z$/, 'Z');
-  sample.detail.awsAccountId = member;
-  sample.detail.findingArn = `arn:aws:inspector2:eu-west-1:${member}:finding/${id}`;
-  sample.detail.severity = 'CRITICAL';
-  sample.detail.status = 'ACTIVE';
-  sample.detail.packageVulnerabilityDetails.vulnerabilityId = `CVE-2027-${id}`;
-  sample.detail.packageVulnerabilityDetails.vulnerablePackages = [{ ...pkg, epoch: 0, packageManager: 'OS' }];
-  sample.detail.resources[0].region = 'eu-west-1';
-  sample.detail.resources[0].details.awsEc2Instance.imageId = ami;
-  return sample;
-}
+const items = (prefix: string) => ledgerItems(cloud, prefix);
+/** A CRITICAL finding on the member's eu-west-1 instance of base 1.0.0/1 (region-fixtures.ts). */
+const findingInEuWest1 = (id: string, pkg?: { name: string; version: string; release: string }) =>
+  finding({ cloud, member }, id, 'CRITICAL', pkg);
 
 const minutes = (n: number) => new Date(cloud.clock.now() + n * 60_000).toISOString();
 
@@ -60,11 +23,7 @@ beforeAll(async () => {
     devChannel({ soak: '1h', vulnerabilities: { maxCritical: 0, maxHigh: 5, revokeOn: ['critical'] } }),
     prodChannel({ soak: '1h' }),
   ];
-  cloud = await startOperatorCloud(operatorCatalog(['us-east-1', 'eu-west-1'], channels, {}), '2027-02-10T00:00:00Z');
-  const accounts = await organizationsClient().send(new ListAccountsCommand({}));
-  member = accounts.Accounts?.map((a) => a.Id ?? '').find((id) => id !== ACCOUNT && id !== '') ?? '';
-  await releaseOpenssl(cloud, '3.0.1');
-  for (let i = 0; i < 48 && (await pointerOf('dev')) !== '1.0.0/1'; i++) await cloud.clock.run(minutes(15));
+  ({ cloud, member } = await startTwoRegionCloud(channels, '2027-02-10T00:00:00Z'));
 }, 180_000);
 
 afterAll(() => cloud?.stop());

@@ -47,12 +47,15 @@ describe('the member baseline when an account moves between two targeted OUs (a 
     stackSet = resolver.resolve(resource.Properties) as StackSetProps;
   });
 
-  it('gives the account its new instance’s own rollout role and grants first, and the old instance’s deletion takes only its own', async () => {
-    let now = Date.parse('2026-03-02T09:00:00Z');
+  /**
+   * `props` deployed by StackSets to PRD1, whose one account (MOVER) is to move to PRD2, at `at` (ms): the KMS fake
+   * holding the stacks' keys (on `kmsClock` when given) and reading the organization's paths, the organization, the
+   * member roles and the StackSets fake.
+   */
+  async function deployed(props: StackSetProps, at: number, kmsClock?: () => number) {
     const kms = new KmsFake(SIMULATED_ACCOUNT);
-    kms.clock = () => now;
+    if (kmsClock) kms.clock = kmsClock;
     registerKeys(templates, resolver, kms);
-    const keyId = stackSet.Parameters!.find((p) => p.ParameterKey === 'AmiKeyId')!.ParameterValue;
     const organization = new OrganizationsFake({
       organizationId: org,
       managementAccountId: MANAGEMENT,
@@ -68,10 +71,17 @@ describe('the member baseline when an account moves between two targeted OUs (a 
     );
     stackSets.trustedAccess = true;
     stackSets.delegatedAdministrators.add(SIMULATED_ACCOUNT);
-    stackSets.createStackSet(SIMULATED_ACCOUNT, stackSet);
-    const [group] = stackSet.StackInstancesGroup;
-    await stackSets.createStackInstances(group!.DeploymentTargets.OrganizationalUnitIds, group!.Regions, now);
-    const regions = group!.Regions;
+    stackSets.createStackSet(SIMULATED_ACCOUNT, props);
+    const [group] = props.StackInstancesGroup;
+    await stackSets.createStackInstances(group!.DeploymentTargets.OrganizationalUnitIds, group!.Regions, at);
+    return { kms, organization, roles, stackSets, group: group! };
+  }
+
+  it('gives the account its new instance’s own rollout role and grants first, and the old instance’s deletion takes only its own', async () => {
+    let now = Date.parse('2026-03-02T09:00:00Z');
+    const { kms, organization, roles, stackSets, group } = await deployed(stackSet, now, () => now);
+    const keyId = stackSet.Parameters!.find((p) => p.ParameterKey === 'AmiKeyId')!.ParameterValue;
+    const regions = group.Regions;
     const before = stackSets.stackInstances();
     const plain = rolloutRoleName('test');
     const roleOf = (stackIds: string[]) =>
@@ -209,29 +219,11 @@ describe('the member baseline when an account moves between two targeted OUs (a 
       ...stackSet,
       Parameters: stackSet.Parameters?.filter((p) => p.ParameterKey !== 'RolloutRolePerStack'),
     };
-    const kms = new KmsFake(SIMULATED_ACCOUNT);
-    registerKeys(templates, resolver, kms);
-    const organization = new OrganizationsFake({
-      organizationId: org,
-      managementAccountId: MANAGEMENT,
-      ous: [{ id: PRD1, accounts: [{ id: MOVER }] }, { id: PRD2 }],
-    });
-    const roles = new MemberAccess(() => org);
-    const stackSets = new StackSetsFake(
-      organization,
-      MANAGEMENT,
-      { iam: new ServiceLinkedRolesFake(), kms, organizationId: org },
-      roles,
-    );
-    stackSets.trustedAccess = true;
-    stackSets.delegatedAdministrators.add(SIMULATED_ACCOUNT);
-    stackSets.createStackSet(SIMULATED_ACCOUNT, fixed);
-    const [group] = fixed.StackInstancesGroup;
-    await stackSets.createStackInstances(group!.DeploymentTargets.OrganizationalUnitIds, group!.Regions, 0);
+    const { organization, roles, stackSets, group } = await deployed(fixed, 0);
     expect(roles.roleArns()).toEqual([`arn:aws:iam::${MOVER}:role/${rolloutRoleName('test')}`]);
     organization.change({ change: 'move-account', account: MOVER, to: PRD2 }, '2026-03-02T09:00:00Z');
     await stackSets.reconcile(MINUTE);
-    expect(stackSets.stackInstances().find((i) => i.region === group!.Regions[0])?.statusReason).toMatch(
+    expect(stackSets.stackInstances().find((i) => i.region === group.Regions[0])?.statusReason).toMatch(
       /already exists/,
     );
     expect(roles.roleArns()).toEqual([]);

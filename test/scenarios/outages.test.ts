@@ -8,13 +8,16 @@ const catalog = patchDayCatalog();
 
 // Image Builder down from an hour before the patch build for six hours: the scheduled invocation dead-letters, its
 // queue's depth alarm has it re-driven about hourly while the outage lasts, and the build starts with the first
-// re-drive after 08:00 (08:29), AVAILABLE at 09:21. Step Functions is down for two hours from 09:00, so its
-// promotion cannot start; SNS for four hours from before the build's request; DynamoDB for one hour inside that,
-// when the health gauges run (12:00).
+// re-drive after 08:00 (08:14). The dead-letter queue's depth shows without SQS's 15-minute delay for a queue that
+// wakes: the daily audit of resource policies (01:00) called it less than six hours before the dead letter came, so
+// it was active (a queue idle since the day before would report 15 minutes later, and that re-drive come at 08:29).
+// Step Functions is down for two hours from 09:00, so its promotion cannot start; SNS for four hours from 08:00, when
+// Image Builder answers again: before the build's request whichever re-drive carries it; DynamoDB for one hour from
+// 11:30, when the health gauges run (12:00).
 const OUTAGES = [
   { service: 'imagebuilder', from: '2027-01-14T02:00:00Z', until: '2027-01-14T08:00:00Z' },
   { service: 'sfn', from: '2027-01-14T09:00:00Z', until: '2027-01-14T11:00:00Z' },
-  { service: 'sns', from: '2027-01-14T08:15:00Z', until: '2027-01-14T12:15:00Z' },
+  { service: 'sns', from: '2027-01-14T08:00:00Z', until: '2027-01-14T12:00:00Z' },
   { service: 'dynamodb', from: '2027-01-14T11:30:00Z', until: '2027-01-14T12:30:00Z' },
 ];
 

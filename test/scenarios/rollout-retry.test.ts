@@ -33,7 +33,7 @@ describe('an operator retries a halted rollout once its cause is fixed, on the l
       `base ${V2}: prod rollout wave 2/3 (wave-1) started`,
       `base ${V2}: prod rollout halted at wave 1/3 (canary)`,
       `base ${V2}: prod rollout wave 1/3 (canary) rolled back`,
-      `base ${V2}: prod rollout resumed at wave 1/3 (canary)`,
+      `base ${V2}: prod rollout resumed by goldsmith-cli from wave 1/3 (canary) (retry 1)`,
       `base ${V2}: prod rollout wave 1/3 (canary) started`,
       `base ${V2}: prod rollout wave 1/3 (canary) healthy`,
       `base ${V2}: prod rollout wave 2/3 (wave-1) started`,

@@ -146,6 +146,42 @@ describe('an acting command opens the saved cloud and does what a replay of it d
   );
 
   it(
+    "a request whose answer takes time: the stacks' schedules due at the saved instant still run at that instant",
+    async () => {
+      const state = await readState(saved);
+      const ref = state.cloud;
+      if (!ref || !('file' in ref)) throw new Error('no cloud state');
+      const cloudState = await readCloud(saved, ref, state.savedAt);
+      const catalog = await loadCatalogFile(state.catalogFile);
+      // Half the calls to the stand-ins for AWS are throttled: the request's answer waits on the SDK's backoffs.
+      const scenario = scenarioSchema.parse({ ...state.scenario, until: state.savedAt, faults: { throttleRate: 0.5 } });
+      const session = await openSession(catalog, scenario, REPO_ROOT, cloudState);
+      try {
+        const { invoker, clock } = session.cloud;
+        const deliveries: { label: string; at: string }[] = [];
+        const deliver = invoker.deliverAsync.bind(invoker);
+        invoker.deliverAsync = (arn, event, label) => {
+          deliveries.push({ label, at: clock.iso() });
+          deliver(arn, event, label);
+        };
+        const request = { action: 'build', image: 'base', reason: 'the answer waits on backoffs' };
+        const { exchange } = await session.act(request, localPrincipal(catalog, undefined), 'cli-throttled');
+        expect(exchange?.at).toBe(SAVED_AT);
+        expect(session.cloud.installed.stats.faults.retried).toBeGreaterThan(0);
+        const scheduled = deliveries.filter((d) => d.label.startsWith('schedule '));
+        // The hourly ones (the base-image watch, the reconciler, the health gauges) are due at 12:00.
+        expect(scheduled.map((d) => d.label)).toEqual(
+          expect.arrayContaining(['schedule WatchBaseImagesSchedule', 'schedule ReconcileSchedule']),
+        );
+        expect(new Set(scheduled.map((d) => d.at))).toEqual(new Set([SAVED_AT]));
+      } finally {
+        await session.stop();
+      }
+    },
+    LONG,
+  );
+
+  it(
     'a save that could not be a snapshot replays, saying once why',
     async () => {
       const dir = copy('fallback');

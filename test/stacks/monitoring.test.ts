@@ -255,7 +255,7 @@ describe('Monitoring stack: dead-letter re-drive', () => {
     const raw = monitoring.findResources('AWS::Lambda::Function')[fn()?.[0] ?? ''] as Resource | undefined;
     const env = JSON.stringify(raw?.Properties.Environment);
     for (const id of Object.keys(all))
-      expect(env, id).toContain(id.replace(/^(Triggers|Promotion|Notifications|Monitoring)/, ''));
+      expect(env, id).toContain(id.replace(/^(Triggers|Promotion|Notifications|Monitoring|MemberBaseline)/, ''));
     const policy = policyOf();
     expect(policy).toBeDefined();
     const statements =

@@ -182,6 +182,12 @@ describe('stateful resources across releases', () => {
     ]);
   });
 
+  it("leaves out the parameters each deploy derives again (the audit's expected policies), and only those", () => {
+    const ids = Object.values(main).flatMap((r) => Object.entries(r));
+    expect(ids.filter(([id]) => id.includes('ExpectedPolicy'))).toEqual([]);
+    expect(ids.some(([, r]) => r.type === 'AWS::SSM::Parameter')).toBe(true);
+  });
+
   it('retains the member baseline StackSet (removing it would delete every member stack instance)', () => {
     const stackSet = main['prod-goldsmith-MemberBaseline']?.MemberBaselineStackSet;
     expect(stackSet).toMatchObject({ deletionPolicy: 'Retain', updateReplacePolicy: 'Retain' });

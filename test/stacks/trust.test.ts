@@ -209,6 +209,7 @@ describe('scheduled revocations (revoke --at) in the synthesized app', () => {
     expect(groups.sort()).toEqual([
       'goldsmith-local-redrive',
       'goldsmith-local-revocations',
+      'local-goldsmith-MemberBaseline',
       'local-goldsmith-Monitoring',
       'local-goldsmith-Notifications',
       'local-goldsmith-Promotion',

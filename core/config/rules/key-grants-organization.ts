@@ -1,4 +1,4 @@
-import { type KeyGrantUse, keyGrantWarnings } from '../../limits/key-grants.js';
+import { type CountedKeyGrants, type KeyGrantUse, keyGrantWarningsCounted } from '../../limits/key-grants.js';
 import { memberBaselineTargets } from '../../sharing/member-baseline.js';
 import { type OrgTree, resolveTargets, withoutMissingOus } from '../../sharing/targets.js';
 import type { Catalog } from '../schema.js';
@@ -25,13 +25,18 @@ export function estimatedKeyGrants(catalog: Catalog, tree: OrgTree, volumesPerAc
   }));
 }
 
-/** `goldsmith validate`'s warnings: each Region whose key the estimate puts at 80 % of the grants quota or more. */
+/**
+ * `goldsmith validate`'s warnings: each Region whose key holds 80 % of the catalog's grants quota or more, from the
+ * daily count where one is `counted`, else from the estimate.
+ */
 export function keyGrantQuotaWarnings(
   catalog: Catalog,
   tree: OrgTree,
   source: string,
   volumesPerAccount: number,
+  counted: readonly CountedKeyGrants[] = [],
 ): string[] {
   const what = `${source}, at ${volumesPerAccount} attached volume(s) per account`;
-  return keyGrantWarnings(estimatedKeyGrants(catalog, tree, volumesPerAccount), what);
+  const estimated = estimatedKeyGrants(catalog, tree, volumesPerAccount);
+  return keyGrantWarningsCounted(counted, estimated, what, catalog.monitoring.keyGrantQuota);
 }

@@ -122,7 +122,7 @@ describe.each(['example', 'minimal', 'security'] as const)("each function's role
         }
         for (const request of requests) {
           simulated += 1;
-          const result = await simulate(roleArn, policies, request);
+          const result = await simulate(roleArn, policies, request, resolver.keyPolicyFor(request.resource));
           if (result !== 'Allowed') {
             const context = request.context ? ` ${JSON.stringify(request.context)}` : '';
             failures.push(`${fn.handler}: ${action} on ${request.resource}${context}: ${result}`);

@@ -149,6 +149,35 @@ describe('the fleet of an image', () => {
     expect((await captureOutput(() => main(['fleet', 'base', '--local', fewer]))).stdout).not.toContain('warning:');
   });
 
+  it('warns from the daily grants count of a Region instead of the estimate, when the ledger holds one', async () => {
+    const many = Object.fromEntries(Array.from({ length: 4_000 }, (_, i) => [String(500_000_000_000 + i), 9]));
+    const count = (region: string, total: number) => ({
+      pk: 'KEYGRANTS',
+      sk: `REGION#${region}`,
+      kind: 'key-grants',
+      region,
+      total,
+      countedAt: AT,
+    });
+    const dir = await writeSavedCloud(join(testTempDir('goldsmith-fleet-counted-'), 'cloud'), {
+      catalogFile: join(REPO, 'goldsmith.config.ts'),
+      at: AT,
+      ledger: [
+        ...ITEMS.filter((i) => !String(i.sk).startsWith('USAGE#')),
+        // The estimate says 40,000 in us-east-1, the count 12,000; eu-west-1 holds few instances but 45,000 grants.
+        usage('1.0.0/4', 'us-east-1', many),
+        usage('1.0.0/4', 'eu-west-1', { '111111111111': 2 }),
+        count('us-east-1', 12_000),
+        count('eu-west-1', 45_000),
+      ],
+    });
+    const out = await captureOutput(() => main(['fleet', 'base', '--local', dir]));
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout.split('\n').filter((l) => l.startsWith('warning:'))).toEqual([
+      `warning: the AMI key in eu-west-1 holds 45000 grants as ListGrants counted them at ${AT}, 90 % of 50000 per key: past it, launches from Goldsmith's encrypted AMIs fail there (docs/consumers.md, "KMS grants")`,
+    ]);
+  });
+
   describe('of a channel whose version was revoked', () => {
     const REVOKED_AT = '2027-03-09T10:00:00.000Z';
     const revocation = (version: string) => ({

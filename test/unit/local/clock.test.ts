@@ -177,9 +177,26 @@ describe('VirtualClock, for a saved cloud', () => {
     await clock.run(T0 + 1000, undefined, { before: true });
     expect(seen).toEqual([]);
     expect(clock.now()).toBe(T0 + 1000);
-    clock.scheduleFirst(T0 + 1000, 'request', () => seen.push('request'));
+    clock.ahead(() => clock.schedule(T0 + 1000, 'request', () => seen.push('request')));
     await clock.run(T0 + 1000);
     expect(seen).toEqual(['request', 'due']);
+  });
+
+  it('puts what it is given ahead of what is due at that instant, in the order given, after what it put before', async () => {
+    const clock = new VirtualClock(T0);
+    const seen: string[] = [];
+    clock.schedule(T0 + 1000, 'left pending', () => seen.push('pending'));
+    clock.ahead(() => {
+      clock.schedule(T0 + 1000, 'schedule run', () => {
+        seen.push('schedule');
+        // What an item put ahead schedules when it runs goes as usual: after what was due already.
+        clock.schedule(T0 + 1000, 'its invocation', () => seen.push('invocation'));
+      });
+      clock.schedule(T0 + 1000, 'request', () => seen.push('request'));
+    });
+    clock.ahead(() => clock.schedule(T0 + 1000, 'second request', () => seen.push('second')));
+    await clock.run(T0 + 1000);
+    expect(seen).toEqual(['schedule', 'request', 'second', 'pending', 'invocation']);
   });
 
   it('moves to a saved instant, dropping what a fresh start put on it', async () => {

@@ -55,6 +55,27 @@ describe('SsmFake', () => {
     await expect(put('ami-0000000000000dead', true)).rejects.toMatchObject({ name: 'ValidationException' });
   });
 
+  it('Intelligent-Tiering: Standard within 4 KB, Advanced above it, refused above 8 KB', async () => {
+    const { clock } = localCloud();
+    // PutParameter's bucket is small (3/s): later puts wait on the virtual clock.
+    const put = (Name: string, Value: string, Tier?: 'Intelligent-Tiering') => {
+      const command = new PutParameterCommand({ Name, Value, Type: 'String', ...(Tier ? { Tier } : {}) });
+      return clock.runUntilSettled(clock.track(() => ssm().send(command)));
+    };
+    expect(await put('/goldsmith/_policies/t/small', 'x'.repeat(4096), 'Intelligent-Tiering')).toMatchObject({
+      Tier: 'Standard',
+    });
+    expect(await put('/goldsmith/_policies/t/large', 'x'.repeat(4097), 'Intelligent-Tiering')).toMatchObject({
+      Tier: 'Advanced',
+    });
+    await expect(put('/goldsmith/_policies/t/standard', 'x'.repeat(4097))).rejects.toMatchObject({
+      name: 'ValidationException',
+    });
+    await expect(put('/goldsmith/_policies/t/huge', 'x'.repeat(8193), 'Intelligent-Tiering')).rejects.toMatchObject({
+      name: 'ValidationException',
+    });
+  });
+
   it('bumps a public AWS parameter to a new, launchable AMI', async () => {
     const { fakes } = localCloud();
     const before = (await ssm().send(new GetParameterCommand({ Name: AL2023_PARAMETER }))).Parameter!;

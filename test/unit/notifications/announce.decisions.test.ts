@@ -169,62 +169,82 @@ describe('announcement: what each kind says, and how urgent it is', () => {
     'rollout-wave-started': [
       'info',
       'base 1.0.0/3: prod rollout wave 2/3 (wave-1) started',
-      'Goldsmith started instance refreshes of 20 Auto Scaling groups in 8 accounts (us-east-1, eu-west-1) to base 1.0.0/3 for prod, wave 2/3 (wave-1). The next wave starts once every refresh of this one is Successful, after a 60-minute bake.',
+      'Refreshes of 20 Auto Scaling groups in 8 accounts (us-east-1, eu-west-1) to base 1.0.0/3 started. The next wave starts once each is Successful, after a 60-minute bake.',
     ],
     'rollout-wave-healthy': [
       'info',
       'base 1.0.0/3: prod rollout wave 1/3 (canary) healthy',
-      'All 4 groups of wave 1/3 (canary) run base 1.0.0/3 and stayed healthy through their bake. Next: wave 2/3 (wave-1) starts now.',
+      'All 4 groups run 1.0.0/3, healthy through their bake. Wave 2/3 (wave-1) starts now.',
     ],
     'rollout-halted': [
       'critical',
       'base 1.0.0/3: prod rollout halted at wave 2/3 (wave-1)',
-      "Wave 2/3 (wave-1) of the prod rollout of base 1.0.0/3 failed (3 of 20 groups): alarm app-5xx went to ALARM in 222222222222 us-east-1. Its refreshes roll back to each group's previous launch template version and no later wave starts; prod still points at 1.0.0/3, so look at the failed groups before the next version rolls out.",
+      '3 of 20 groups failed: alarm app-5xx went to ALARM in 222222222222 us-east-1. Its refreshes roll back, no later wave starts; prod still points at 1.0.0/3.',
     ],
     'rollout-wave-rolled-back': [
       'warning',
       'base 1.0.0/3: prod rollout wave 1/3 (canary) rolled back',
-      '4 groups of wave 1/3 (canary) went back to their previous launch template version (the prod rollout of base 1.0.0/3): alarm app-5xx fired after the canary was healthy. They keep running the image they ran before.',
+      '4 groups went back to their previous version: alarm app-5xx fired after the canary was healthy.',
     ],
     'rollout-completed': [
       'info',
       'base 1.0.0/3: prod rollout completed',
-      'The prod rollout of base 1.0.0/3 completed: 3 waves, 45 groups refreshed, 2 skipped (each announced with its reason). Nothing more to do.',
+      '3 waves, 45 groups refreshed, 2 skipped (each announced).',
     ],
     'rollout-paused': [
       'warning',
       'base 1.0.0/3: prod rollout paused at wave 2/3 (wave-1)',
-      'arn:aws:sts::123456789012:assumed-role/ops/alice paused the prod rollout of base 1.0.0/3 at wave 2/3 (wave-1): peak trading week. Refreshes already running go on; no new wave starts until someone runs `goldsmith rollout resume base prod`.',
+      'arn:aws:sts::123456789012:assumed-role/ops/alice paused it: peak trading week. Refreshes running go on; no wave starts until `goldsmith rollout resume base prod`.',
     ],
     'rollout-resumed': [
       'info',
       'base 1.0.0/3: prod rollout resumed at wave 2/3 (wave-1)',
-      'arn:aws:sts::123456789012:assumed-role/ops/alice resumed the prod rollout of base 1.0.0/3 at wave 2/3 (wave-1). The next wave starts once this one is healthy.',
+      'arn:aws:sts::123456789012:assumed-role/ops/alice resumed it. The next wave starts once this one is healthy.',
     ],
     'rollout-aborted': [
       'warning',
       'base 1.0.0/3: prod rollout aborted at wave 2/3 (wave-1)',
-      'arn:aws:sts::123456789012:assumed-role/ops/alice aborted the prod rollout of base 1.0.0/3 at wave 2/3 (wave-1): the new kernel breaks the agent. Goldsmith cancels the 6 refreshes still running and starts no further wave; groups already refreshed keep 1.0.0/3.',
+      'arn:aws:sts::123456789012:assumed-role/ops/alice aborted it: the new kernel breaks the agent. Cancelling 6 refreshes still running; no wave starts; refreshed groups keep 1.0.0/3.',
     ],
     'rollout-stopped': [
       'critical',
       'base 1.0.0/3: prod rollout stopped at wave 2/3 (wave-1)',
-      "The execution of the prod rollout of base 1.0.0/3 is no longer running (ABORTED) though the rollout was still under way at wave 2/3 (wave-1): its execution is ABORTED while the rollout was running. No further wave starts; refreshes already running go on and groups already refreshed keep 1.0.0/3. Look at the execution's history, then let the next version roll out or revoke this one.",
+      "Its execution is ABORTED: its execution is ABORTED while the rollout was running. No wave starts; refreshes running go on, refreshed groups keep 1.0.0/3. See the execution's history.",
     ],
     'rollout-groups-skipped': [
       'warning',
       'base 1.0.0/3: 1000 groups skipped in the prod rollout, wave 1/3 (canary)',
-      '1000 Auto Scaling groups of wave 1/3 (canary) follow base/prod but were not refreshed: 990 because it runs launch template version $Latest: a refresh can roll back only to a numbered version; 10 because it has no launch template. Their teams fix that (docs/rollout.md) and the next rollout refreshes them; `goldsmith history base --verbose` names them.',
+      'Not refreshed: 990 because it runs launch template version $Latest: a refresh can roll back only to a numbered version; 10 because it has no launch template. `goldsmith history base --verbose` names them.',
     ],
     'rollout-account-failed': [
       'warning',
       'base 1.0.0/3: account 222222222222 refused the prod rollout, wave 2/3 (wave-1)',
-      "Account 222222222222 (eu-west-1) refused the prod rollout of base 1.0.0/3 at wave 2/3 (wave-1): AccessDenied: User is not authorized to perform: sts:AssumeRole. The wave's other groups go on; the wave fails once they have finished and no later wave starts. Check the account's rollout role (docs/deploy.md) and its groups.",
+      'Account 222222222222 (eu-west-1) refused: AccessDenied: User is not authorized to perform: sts:AssumeRole. The other groups go on, then the wave fails. Check its rollout role (docs/deploy.md).',
+    ],
+    'rollout-groups-unmoved': [
+      'warning',
+      'base 1.0.0/3: 2 groups moved no instance in the prod rollout, wave 2/3 (wave-1)',
+      'Refreshed, but all 6 instances kept their version (5 protected from scale in, 1 in Standby: ignored); first ecs-a in 222222222222 eu-west-1, ecs-b in 222222222222 eu-west-1. The wave goes on.',
+    ],
+    'rollout-groups-taken-back': [
+      'warning',
+      'base 1.0.0/3: 2 groups of wave 1/3 (canary) taken back in the halted prod rollout',
+      '2 of the 5 groups are back on their previous version (lateAlarmScope account): wave canary alarm app-5xx in ALARM in 222222222222 eu-west-1 after the wave finished.',
     ],
     'rollout-group-skipped': [
       'warning',
       'base 1.0.0/3: group web-asg (222222222222) skipped in the prod rollout',
-      'Auto Scaling group web-asg in account 222222222222 (eu-west-1) follows base/prod but was not refreshed: its launch template names its AMI by resolve:ssm:, which instance refresh cannot roll back. Its team fixes that (docs/rollout.md) and the next rollout refreshes it.',
+      'web-asg in 222222222222 (eu-west-1) was not refreshed: its launch template names its AMI by resolve:ssm:, which instance refresh cannot roll back (docs/rollout.md).',
+    ],
+    'key-grants-high': [
+      'warning',
+      'AMI key grants in eu-west-1: account 222222222222 holds 6 %',
+      "Account 222222222222 holds 3100 of the 41000 grants on the AMI key in eu-west-1, above the catalog's share of the 50000 per key: each attached volume holds one (docs/consumers.md).",
+    ],
+    'key-grant-revoked': [
+      'info',
+      'AMI key grant of 444455556666 revoked in eu-west-1',
+      'Goldsmith revoked grant a1b2c3 (goldsmith-auto-scaling-1234) of account 444455556666 on the AMI key in eu-west-1: the account left the organization.',
     ],
   };
 

@@ -217,11 +217,33 @@ describe('factsOf: the facts of each announcement, in the order people read them
       ['Error', 'AccessDenied'],
       ['Reason', 'User is not authorized to perform: sts:AssumeRole'],
     ],
+    'rollout-groups-unmoved': [
+      ['Wave', '2/3 (wave-1)'],
+      ['Groups', '2'],
+      ['Instances left', '6'],
+    ],
+    'rollout-groups-taken-back': [
+      ['Wave', '1/3 (canary)'],
+      ['Groups', '2'],
+      ['Scope', 'account'],
+      ['Reason', 'wave canary alarm app-5xx in ALARM in 222222222222 eu-west-1 after the wave finished'],
+    ],
     'rollout-group-skipped': [
       ['Group', 'web-asg'],
       ['Account', '222222222222'],
       ['Region', 'eu-west-1'],
       ['Reason', 'its launch template names its AMI by resolve:ssm:, which instance refresh cannot roll back'],
+    ],
+    'key-grants-high': [
+      ['Region', 'eu-west-1'],
+      ['Grants', '41000 of 50000'],
+      ['Account', '222222222222: 3100'],
+    ],
+    'key-grant-revoked': [
+      ['Region', 'eu-west-1'],
+      ['Account', '444455556666'],
+      ['Grant', 'a1b2c3'],
+      ['Reason', 'the account left the organization'],
     ],
   };
 

@@ -16,8 +16,8 @@ describe('rollout announcements: what happens next, in Slack and mail alike', ()
       { at: AT },
     );
     expect(n.summary).toBe(
-      'Goldsmith started instance refreshes of 1 Auto Scaling group in 1 account (eu-west-1) to base 1.0.0/3 for prod, ' +
-        'wave 3/3 (rest). It is the last wave: the rollout completes once every refresh is Successful, after a 0-minute bake.',
+      'Refreshes of 1 Auto Scaling group in 1 account (eu-west-1) to base 1.0.0/3 started. ' +
+        'The rollout completes once each is Successful, after a 0-minute bake.',
     );
   });
 
@@ -28,9 +28,7 @@ describe('rollout announcements: what happens next, in Slack and mail alike', ()
       { wave: 'rest', waveNumber: 3, waves: 3, groups: 2 },
       { at: AT },
     );
-    expect(n.summary).toBe(
-      'All 2 groups of wave 3/3 (rest) run base 1.0.0/3 and stayed healthy through their bake. That was the last wave.',
-    );
+    expect(n.summary).toBe('All 2 groups run 1.0.0/3, healthy through their bake. That was the last wave.');
   });
 
   it('an abort: the refreshes still running are cancelled, the instances already replaced keep the version', () => {
@@ -41,7 +39,7 @@ describe('rollout announcements: what happens next, in Slack and mail alike', ()
       { at: AT },
     );
     expect(n.summary).toBe(
-      `${ALICE} aborted the prod rollout of base 1.0.0/3 at wave 1/2 (canary): wrong AMI. Goldsmith cancels the 1 refresh still running and starts no further wave; groups already refreshed keep 1.0.0/3.`,
+      `${ALICE} aborted it: wrong AMI. Cancelling 1 refresh still running; no wave starts; refreshed groups keep 1.0.0/3.`,
     );
   });
 
@@ -49,10 +47,8 @@ describe('rollout announcements: what happens next, in Slack and mail alike', ()
     const wave = { wave: 'wave-1', waveNumber: 2, waves: 3, by: ALICE };
     const paused = announcement('rollout-paused', prod, { ...wave, reason: 'freeze' }, { at: AT });
     const resumed = announcement('rollout-resumed', prod, { ...wave, reason: 'freeze over' }, { at: AT });
-    expect(paused.summary).toContain('no new wave starts until someone runs `goldsmith rollout resume base prod`.');
-    expect(resumed.summary).toBe(
-      `${ALICE} resumed the prod rollout of base 1.0.0/3 at wave 2/3 (wave-1): freeze over. The next wave starts once this one is healthy.`,
-    );
+    expect(paused.summary).toContain('no wave starts until `goldsmith rollout resume base prod`.');
+    expect(resumed.summary).toBe(`${ALICE} resumed it: freeze over. The next wave starts once this one is healthy.`);
   });
 
   it('mail and Slack carry the same title, summary and facts', () => {
@@ -89,7 +85,7 @@ describe('a halt no failed refresh caused', () => {
       { at: '2027-01-05T10:00:00.000Z' },
     );
     expect(n.summary).toBe(
-      'Wave 2/2 (rest) of the prod rollout of base 1.0.0/3 halted: wave rest failed: account 200000000002 us-east-1 refused: AccessDenied: denied. No refresh of it failed, so none rolls back (groups already refreshed keep 1.0.0/3), and no later wave starts; prod still points at 1.0.0/3.',
+      'wave rest failed: account 200000000002 us-east-1 refused: AccessDenied: denied. Nothing rolls back (no refresh failed; refreshed groups keep 1.0.0/3); no later wave starts.',
     );
   });
 });

@@ -36,20 +36,21 @@ describe('instances a refresh left on an older version', () => {
       ],
       4,
     );
-    expect(l).toEqual({ instances: 3, protected: 1, standby: 1, other: 1 });
+    expect(l).toEqual({ instances: 3, moved: 1, protected: 1, standby: 1, other: 1 });
     expect(leftBehindText(l)).toBe('3 instances (1 protected from scale in, 1 in Standby, 1 for another reason)');
   });
 
   it('adds up groups, leaving out those moved back, and goldsmith fleet prints the newest rollout’s', () => {
     const sum = sumLeftBehind([
-      group('a', { leftBehind: { instances: 4, protected: 4, standby: 0, other: 0 } }),
+      group('a', { leftBehind: { instances: 4, moved: 0, protected: 4, standby: 0, other: 0 } }),
+      group('d', { leftBehind: { instances: 1, moved: 2, protected: 1, standby: 0, other: 0 } }),
       group('b', { leftBehind: { instances: 0, protected: 0, standby: 0, other: 0 } }),
       group('c', {
         leftBehind: { instances: 1, protected: 0, standby: 1, other: 0 },
         back: { version: 3, refreshId: 'ir-2', status: 'Successful' },
       }),
     ]);
-    expect(sum).toEqual({ groups: 1, instances: 4, protected: 4, standby: 0, other: 0 });
+    expect(sum).toEqual({ groups: 2, unmoved: 1, instances: 5, protected: 5, standby: 0, other: 0 });
     const text = renderFleet({
       images: [
         {
@@ -67,7 +68,7 @@ describe('instances a refresh left on an older version', () => {
       leftBehind: [{ image: 'base', channel: 'prod', version: '1.0.0/3', ...sum }],
     });
     expect(text).toContain(
-      '  prod rollout 1.0.0/3 left 4 instances (4 protected from scale in) in 1 group(s) on an older version',
+      '  prod rollout 1.0.0/3 left 5 instances (5 protected from scale in) in 2 group(s) on an older version, 1 group(s) of them moving no instance',
     );
   });
 });

@@ -43,6 +43,15 @@ function record(state: RolloutState, current: number, waveState: WaveState, stat
 
 const kinds = (step: RolloutStep) => step.kind;
 
+/** The record with its current wave's groups read once their refresh ended: `moved` instances on v4, `kept` on v3. */
+function read(r: RolloutRecord, moved: number, kept: number): RolloutRecord {
+  const leftBehind = { instances: kept, moved, protected: kept, standby: 0, other: 0 };
+  const waves = r.waves.map((w, i) =>
+    i === r.currentWave ? { ...w, groups: w.groups.map((g) => ({ ...g, leftBehind })) } : w,
+  );
+  return { ...r, waves };
+}
+
 describe('planRollout', () => {
   it.each([
     ['a new rollout starts its canary', record('running', 0, 'pending', []), { kind: 'start-wave', wave: 0 }],
@@ -61,8 +70,28 @@ describe('planRollout', () => {
     ],
     [
       'every refresh successful: next wave',
-      record('running', 0, 'refreshing', ['Successful', 'Successful']),
+      read(record('running', 0, 'refreshing', ['Successful', 'Successful']), 2, 1),
       { kind: 'wave-healthy', wave: 0, next: 'next-wave' },
+    ],
+    [
+      "the canary's refreshes successful, their instances not read yet: wait",
+      record('running', 0, 'refreshing', ['Successful', 'Successful']),
+      { kind: 'wait', why: 'refreshing' },
+    ],
+    [
+      'the canary successful with every instance left on the version before (protected): halt, nothing rolls back',
+      read(record('running', 0, 'refreshing', ['Successful', 'Successful']), 0, 2),
+      { kind: 'halt', wave: 0, failed: [], rollBack: [], revert: [], refused: [], reason: 'canary moved no instance' },
+    ],
+    [
+      'the canary successful on groups with no instance at all: next wave (nothing left behind)',
+      read(record('running', 0, 'refreshing', ['Successful']), 0, 0),
+      { kind: 'wave-healthy', wave: 0, next: 'next-wave' },
+    ],
+    [
+      'a later wave successful with every instance left behind: next wave',
+      read(record('running', 1, 'refreshing', ['Successful']), 0, 3),
+      { kind: 'wave-healthy', wave: 1, next: 'next-wave' },
     ],
     [
       'healthy while paused: no next wave',

@@ -1,41 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { LocalStepFunctions, type SavedStepFunctions } from '../../../local/stepfunctions/engine.js';
-import type { StatesDefinition } from '../../../local/stepfunctions/localize.js';
+import { LocalStepFunctions } from '../../../local/stepfunctions/engine.js';
 import { manualClock } from '../../helpers/manual-clock.js';
+import { approvalMachine, MACHINE_ARN as machineArn, tokenEngine, viaJson } from '../../helpers/sfn-token-engine.js';
 
-const FN = 'arn:aws:lambda:us-east-1:123456789012:function:task';
-const machineArn = 'arn:aws:states:us-east-1:123456789012:stateMachine:promotion';
-const definition: StatesDefinition = {
-  StartAt: 'Approval',
-  States: {
-    Approval: {
-      Type: 'Task',
-      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-      Parameters: { FunctionName: FN, Payload: { 'token.$': '$$.Task.Token' } },
-      TimeoutSeconds: 3600,
-      Next: 'Done',
-    },
-    Done: { Type: 'Succeed' },
-  },
-};
-
-function engine() {
-  const clock = manualClock('2027-01-01T00:00:00Z');
-  const tokens: string[] = [];
-  const sfn = new LocalStepFunctions({
-    clock,
-    tokenSeed: 'saved-cloud',
-    invoke: async (_arn, payload) => {
-      tokens.push((payload as { token: string }).token);
-      return {};
-    },
-  });
-  sfn.register(machineArn, definition);
-  return { clock, tokens, sfn };
-}
-
-/** Through the disk: what a saved cloud holds is JSON. */
-const viaJson = (state: SavedStepFunctions) => JSON.parse(JSON.stringify(state)) as SavedStepFunctions;
+const definition = approvalMachine({ Type: 'Succeed' });
+const engine = () => tokenEngine(definition, 'saved-cloud');
 
 describe('Step Functions saved with no execution running, and loaded into a fresh engine', () => {
   it('describes the same executions, refuses their names and answered tokens, and issues the next token the saved one would', async () => {

@@ -1,42 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { LocalStepFunctions, type SavedStepFunctions } from '../../../local/stepfunctions/engine.js';
 import type { StatesDefinition } from '../../../local/stepfunctions/localize.js';
-import { manualClock } from '../../helpers/manual-clock.js';
-
-const FN = 'arn:aws:lambda:us-east-1:123456789012:function:task';
-const machineArn = 'arn:aws:states:us-east-1:123456789012:stateMachine:promotion';
+import { approvalMachine, MACHINE_ARN as machineArn, tokenEngine, viaJson } from '../../helpers/sfn-token-engine.js';
 
 /** An approval on a task token, then a Pass state that names the definition: its output says which one ran. */
-const release = (name: string): StatesDefinition => ({
-  StartAt: 'Approval',
-  States: {
-    Approval: {
-      Type: 'Task',
-      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-      Parameters: { FunctionName: FN, Payload: { 'token.$': '$$.Task.Token' } },
-      TimeoutSeconds: 3600,
-      Next: 'Done',
-    },
-    Done: { Type: 'Pass', Result: { ranOn: name }, End: true },
-  },
-});
+const release = (name: string): StatesDefinition =>
+  approvalMachine({ Type: 'Pass', Result: { ranOn: name }, End: true });
 
-function engine(definition: StatesDefinition) {
-  const clock = manualClock('2027-01-01T00:00:00Z');
-  const tokens: string[] = [];
-  const sfn = new LocalStepFunctions({
-    clock,
-    tokenSeed: 'update',
-    invoke: async (_arn, payload) => {
-      tokens.push((payload as { token: string }).token);
-      return {};
-    },
-  });
-  sfn.register(machineArn, definition);
-  return { clock, tokens, sfn };
-}
-
-const viaJson = (state: SavedStepFunctions) => JSON.parse(JSON.stringify(state)) as SavedStepFunctions;
+const engine = (definition: StatesDefinition) => tokenEngine(definition, 'update');
 
 /** Lets virtual seconds pass until `side` has issued `count` tokens and waits on them (a loaded machine may need more
  * than one). */

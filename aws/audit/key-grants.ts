@@ -1,0 +1,74 @@
+import { paginateListGrants, RevokeGrantCommand } from '@aws-sdk/client-kms';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type GrantCount, KEY_GRANTS_PK, keyGrantsSk, type ListedGrant } from '../../core/audit/key-grants.js';
+import { documentClient, ledgerTable } from '../clients/dynamodb.js';
+import { kmsClient } from '../clients/kms.js';
+
+/**
+ * The AMI key's grants in one Region as KMS holds them (functions/key-grants.ts), and their count in the ledger.
+ */
+
+/**
+ * ListGrants' largest page: `Limit` is "1 to 100", default 50; the next page is asked with `Marker` = the last
+ * `NextMarker` while `Truncated` is true (https://docs.aws.amazon.com/kms/latest/APIReference/API_ListGrants.html),
+ * which the SDK's paginator does.
+ */
+export const LIST_GRANTS_PAGE = 100;
+
+/** Every grant on the key `keyArn` in `region` (ListGrants, paginated). */
+export async function listKeyGrants(region: string, keyArn: string): Promise<ListedGrant[]> {
+  const grants: ListedGrant[] = [];
+  const pages = paginateListGrants({ client: kmsClient(region), pageSize: LIST_GRANTS_PAGE }, { KeyId: keyArn });
+  for await (const page of pages)
+    for (const g of page.Grants ?? [])
+      if (g.GrantId)
+        grants.push({
+          grantId: g.GrantId,
+          name: g.Name,
+          granteePrincipal: g.GranteePrincipal,
+          issuingAccount: g.IssuingAccount,
+        });
+  return grants;
+}
+
+/**
+ * Revokes one grant as the key's owner: RevokeGrant, "Required permissions: kms:RevokeGrant (key policy)"
+ * (https://docs.aws.amazon.com/kms/latest/APIReference/API_RevokeGrant.html); RetireGrant is the call of the grant's
+ * retiring or grantee principal, RevokeGrant the key administrators'
+ * (https://docs.aws.amazon.com/kms/latest/developerguide/grant-delete.html).
+ * @returns `gone` when KMS holds no such grant any more (NotFoundException: revoked or retired before).
+ */
+export async function revokeKeyGrant(region: string, keyArn: string, grantId: string): Promise<'revoked' | 'gone'> {
+  try {
+    await kmsClient(region).send(new RevokeGrantCommand({ KeyId: keyArn, GrantId: grantId }));
+    return 'revoked';
+  } catch (error) {
+    if (error instanceof Error && error.name === 'NotFoundException') return 'gone';
+    throw error;
+  }
+}
+
+/**
+ * Keeps a Region's latest count (`KEYGRANTS` / `REGION#<region>`) and reads it back, strongly consistent.
+ * @returns whether the ledger holds this count now (a later count written meanwhile wins).
+ */
+export async function recordGrantCount(count: GrantCount): Promise<boolean> {
+  const key = { pk: KEY_GRANTS_PK, sk: keyGrantsSk(count.region) };
+  await documentClient()
+    .send(
+      new PutCommand({
+        TableName: ledgerTable(),
+        Item: { ...key, kind: 'key-grants', ...count },
+        // A count never replaces a newer one (two runs at once, or a retried one).
+        ConditionExpression: 'attribute_not_exists(countedAt) OR countedAt <= :at',
+        ExpressionAttributeValues: { ':at': count.countedAt },
+      }),
+    )
+    .catch((error: unknown) => {
+      if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+    });
+  const held = await documentClient().send(
+    new GetCommand({ TableName: ledgerTable(), Key: key, ConsistentRead: true }),
+  );
+  return held.Item?.countedAt === count.countedAt && held.Item?.total === count.total;
+}

@@ -1,0 +1,136 @@
+import type { Catalog } from '../config/schema.js';
+import { AUTO_SCALING_GRANT_NAME, autoScalingGrantees } from '../sharing/key-grants.js';
+import { ancestorsOf, isActive, type OrgTree } from '../sharing/targets.js';
+
+/**
+ * The AMI key's grants as ListGrants returns them, counted per Region and per account (functions/key-grants.ts).
+ * Every grant counts against "Grants per KMS key" (https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html):
+ * the member accounts' Auto Scaling grants (grantee their service-linked role) and one per attached EBS volume the
+ * key encrypts (grantee `aws:ec2-infrastructure`, issued by the account that owns the volume:
+ * https://docs.aws.amazon.com/kms/latest/developerguide/determining-access-grants.html).
+ */
+
+/** The fields of a ListGrants entry the count reads (https://docs.aws.amazon.com/kms/latest/APIReference/API_GrantListEntry.html). */
+export interface ListedGrant {
+  grantId: string;
+  name?: string | undefined;
+  granteePrincipal?: string | undefined;
+  /** `arn:aws:iam::<account>:root` of the account that created the grant. */
+  issuingAccount?: string | undefined;
+}
+
+/** Where one Region's count is kept: the latest count per Region, read by `goldsmith fleet`. */
+export const KEY_GRANTS_PK = 'KEYGRANTS';
+export const keyGrantsSk = (region: string) => `REGION#${region}`;
+
+/** The accounts a count keeps by name: the largest holders (a ledger item stays far below DynamoDB's 400 KB). */
+export const TOP_ACCOUNTS_KEPT = 20;
+
+/** The share of the quota from which a Region is announced. */
+export const REGION_WARNING_SHARE = 0.8;
+
+const ACCOUNT_OF_ARN = /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/;
+
+/**
+ * The account a grant serves: the grantee's when it is an IAM principal (a member's Auto Scaling role), else the
+ * account that issued it (a volume's grant, whose grantee is a service). Undefined when neither names one.
+ */
+export function grantAccount(g: ListedGrant): string | undefined {
+  return ACCOUNT_OF_ARN.exec(g.granteePrincipal ?? '')?.[1] ?? ACCOUNT_OF_ARN.exec(g.issuingAccount ?? '')?.[1];
+}
+
+/** One Region's count. */
+export interface GrantCount {
+  region: string;
+  keyArn: string;
+  total: number;
+  /** Accounts holding grants, and the largest holders with their grants, most first. */
+  accounts: number;
+  top: { account: string; grants: number }[];
+  countedAt: string;
+}
+
+export function countGrants(region: string, keyArn: string, grants: readonly ListedGrant[], at: string): GrantCount {
+  const by = new Map<string, number>();
+  for (const g of grants) {
+    const account = grantAccount(g) ?? 'unknown';
+    by.set(account, (by.get(account) ?? 0) + 1);
+  }
+  const top = [...by]
+    .filter(([account]) => account !== 'unknown')
+    .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+    .slice(0, TOP_ACCOUNTS_KEPT)
+    .map(([account, n]) => ({ account, grants: n }));
+  return { region, keyArn, total: grants.length, accounts: by.size, top, countedAt: at };
+}
+
+/** What a count calls for: the Region near the quota, or one account above its share, named. */
+export interface GrantFinding {
+  finding: 'quota' | 'account-share';
+  region: string;
+  total: number;
+  quota: number;
+  account?: string;
+  grants?: number;
+}
+
+export function grantFindings(count: GrantCount, quota: number, accountShare: number): GrantFinding[] {
+  const base = { region: count.region, total: count.total, quota };
+  const out: GrantFinding[] = [];
+  if (count.total >= REGION_WARNING_SHARE * quota) out.push({ finding: 'quota', ...base });
+  for (const t of count.top)
+    if (t.grants > accountShare * quota)
+      out.push({ finding: 'account-share', ...base, account: t.account, grants: t.grants });
+  return out;
+}
+
+/** A grant left by an account the key no longer serves, and why. */
+export interface LeftoverGrant {
+  grant: ListedGrant;
+  account: string;
+  reason: string;
+}
+
+/**
+ * Why `account` may no longer hold an Auto Scaling grant on the key, as the key policy decides who may create one
+ * (stacks/factory/key.ts, `MembersGrantTheirAutoScalingRole`): not an active member of the organization, or outside
+ * every OU and account the channels target. Undefined: it is still served.
+ */
+export function notServedReason(
+  catalog: Pick<Catalog, 'channels'>,
+  tree: OrgTree,
+  account: string,
+): string | undefined {
+  const held = tree.accounts.get(account);
+  if (!held) return 'the account left the organization';
+  if (!isActive(held.state)) return `the account is ${held.state.toLowerCase()}`;
+  const grantees = autoScalingGrantees(catalog);
+  if (!grantees) return undefined;
+  if (grantees.accounts.includes(account)) return undefined;
+  const above = new Set(ancestorsOf(tree, account));
+  if (grantees.ous.some((ou) => above.has(ou))) return undefined;
+  return 'no channel targets the account any more';
+}
+
+/**
+ * The member baseline's Auto Scaling grants (named `goldsmith-auto-scaling…`, granted to an Auto Scaling
+ * service-linked role) of accounts the key no longer serves. Volume grants are never among them: they go with their
+ * volume. The factory's own account is never swept.
+ */
+export function leftoverGrants(
+  catalog: Pick<Catalog, 'channels'>,
+  tree: OrgTree,
+  factoryAccount: string,
+  grants: readonly ListedGrant[],
+): LeftoverGrant[] {
+  const out: LeftoverGrant[] = [];
+  for (const grant of grants) {
+    if (!grant.name?.startsWith(AUTO_SCALING_GRANT_NAME)) continue;
+    if (!grant.granteePrincipal?.includes(':role/aws-service-role/autoscaling.amazonaws.com/')) continue;
+    const account = ACCOUNT_OF_ARN.exec(grant.granteePrincipal)?.[1];
+    if (!account || account === factoryAccount) continue;
+    const reason = notServedReason(catalog, tree, account);
+    if (reason) out.push({ grant, account, reason });
+  }
+  return out;
+}

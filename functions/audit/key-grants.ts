@@ -1,0 +1,145 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { listKeyGrants, recordGrantCount, revokeKeyGrant } from '../../aws/audit/key-grants.js';
+import { announce } from '../../aws/notifications/notifications.js';
+import { readHeldOrganizationItems } from '../../aws/sharing/organization-held.js';
+import {
+  countGrants,
+  type GrantFinding,
+  grantFindings,
+  type LeftoverGrant,
+  leftoverGrants,
+} from '../../core/audit/key-grants.js';
+import { mapWithConcurrency } from '../../core/concurrency.js';
+import type { Catalog } from '../../core/config/schema.js';
+import { isTransient } from '../../core/errors/classify.js';
+import { announcement } from '../../core/notifications/announce.js';
+import { treeFromHeldItems } from '../../core/sharing/held-organization.js';
+import type { OrgTree } from '../../core/sharing/targets.js';
+import { logger, metricsWithDimensions } from '../lib/powertools.js';
+import { messageOf } from './report.js';
+
+/** Regions counted at once: each is a few ListGrants pages, and KMS's request quotas are per Region. */
+export const REGIONS_AT_ONCE = 4;
+
+/** The metrics the count publishes per Region (dimension `region`). */
+export const KEY_GRANT_METRICS = { grants: 'AmiKeyGrants', percent: 'AmiKeyGrantsPercentOfQuota' } as const;
+
+/** What one Region's count found and did. */
+export interface RegionGrants {
+  region: string;
+  /** Grants on the key after the sweep; undefined when the Region failed. */
+  total?: number;
+  accounts?: number;
+  /** Whether the ledger holds this count (read back). */
+  recorded?: boolean;
+  revoked: { grantId: string; account: string; outcome: 'revoked' | 'gone' }[];
+  findings: GrantFinding[];
+  failure?: string;
+  /** Whether that failure may pass on a retry (throttling, a 5xx). */
+  transient?: boolean;
+}
+
+export interface KeyGrantsRun {
+  regions: RegionGrants[];
+  /** Why leftover grants were not swept: the ledger holds no organization yet. */
+  sweepSkipped?: string;
+}
+
+/** The key's ARN in `region`: a multi-Region key's replicas share its id (arn:…:kms:<region>:<account>:key/<id>). */
+export const keyArnIn = (homeKeyArn: string, region: string) =>
+  homeKeyArn.replace(/^(arn:[^:]+:kms:)[^:]+:/, `$1${region}:`);
+
+async function sweep(region: string, keyArn: string, leftovers: readonly LeftoverGrant[], at: string) {
+  const done: RegionGrants['revoked'] = [];
+  for (const l of leftovers) {
+    // Idempotent: a grant already revoked (a retried run) is NotFoundException, taken as done.
+    const outcome = await revokeKeyGrant(region, keyArn, l.grant.grantId);
+    done.push({ grantId: l.grant.grantId, account: l.account, outcome });
+    logger.info('revoked a leftover grant on the AMI key', { region, account: l.account, outcome });
+    await announce(
+      announcement(
+        'key-grant-revoked',
+        {},
+        {
+          region,
+          account: l.account,
+          grantId: l.grant.grantId,
+          ...(l.grant.name ? { name: l.grant.name } : {}),
+          reason: l.reason,
+        },
+        { at, key: `KEYGRANTS#revoked#${region}#${l.grant.grantId}` },
+      ),
+    );
+  }
+  return done;
+}
+
+async function countRegion(
+  catalog: Catalog,
+  homeKeyArn: string,
+  region: string,
+  tree: OrgTree | undefined,
+  now: Date,
+): Promise<RegionGrants> {
+  const at = now.toISOString();
+  const keyArn = keyArnIn(homeKeyArn, region);
+  const factoryAccount = keyArn.split(':')[4] ?? '';
+  const listed = await listKeyGrants(region, keyArn);
+  const leftovers = tree ? leftoverGrants(catalog, tree, factoryAccount, listed) : [];
+  const revoked = await sweep(region, keyArn, leftovers, at);
+  const gone = new Set(revoked.map((r) => r.grantId));
+  const count = countGrants(
+    region,
+    keyArn,
+    listed.filter((g) => !gone.has(g.grantId)),
+    at,
+  );
+  const recorded = await recordGrantCount(count);
+  const { keyGrantQuota: quota, keyGrantAccountShare: share } = catalog.monitoring;
+  const gauges = metricsWithDimensions({ region });
+  gauges.addMetric(KEY_GRANT_METRICS.grants, MetricUnit.Count, count.total);
+  gauges.addMetric(KEY_GRANT_METRICS.percent, MetricUnit.Percent, (count.total / quota) * 100);
+  gauges.publishStoredMetrics();
+  const findings = grantFindings(count, quota, share);
+  const day = at.slice(0, 10);
+  for (const f of findings) {
+    logger.warn('the AMI key holds many grants', { ...f });
+    // One announcement per Region, finding and account a day: a retried run announces nothing twice.
+    await announce(
+      announcement('key-grants-high', {}, f, { at, key: `KEYGRANTS#${region}#${f.finding}#${f.account ?? ''}#${day}` }),
+    );
+  }
+  return { region, total: count.total, accounts: count.accounts, recorded, revoked, findings };
+}
+
+/**
+ * The daily count of the AMI key's grants, per Region, at most {@link REGIONS_AT_ONCE} Regions at once: every grant
+ * listed, the member baseline's grants of accounts the key no longer serves revoked and announced, the rest counted
+ * in total and per account, kept in the ledger (read back), published as metrics, and announced past 80 % of the
+ * quota or the catalog's share for one account. One Region's failure stops no other.
+ */
+export async function countKeyGrants(
+  catalog: Catalog,
+  homeKeyArn: string,
+  regions: readonly string[],
+  now: Date,
+): Promise<KeyGrantsRun> {
+  const tree = treeFromHeldItems(await readHeldOrganizationItems());
+  const run: KeyGrantsRun = { regions: [] };
+  if (!tree) run.sweepSkipped = 'the ledger holds no organization yet (organization-sync has not read it)';
+  run.regions = await mapWithConcurrency(regions, REGIONS_AT_ONCE, async (region) => {
+    try {
+      return await countRegion(catalog, homeKeyArn, region, tree, now);
+    } catch (error) {
+      logger.error('counting the AMI key grants of a Region failed', { region, error });
+      return {
+        region,
+        revoked: [],
+        findings: [],
+        failure: `${region}: ${messageOf(error)}`,
+        transient: isTransient(error),
+      };
+    }
+  });
+  return run;
+}

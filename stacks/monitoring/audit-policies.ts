@@ -1,0 +1,110 @@
+import { Aws, Duration, RemovalPolicy, type Stack } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Function as SstFunction } from 'sst/constructs';
+import { resourcePoliciesPath } from '../../core/audit/policies.js';
+import type { Catalog } from '../../core/config/schema.js';
+import { catalogBundling } from '../catalog.js';
+import { failureQueue } from '../grants.js';
+import { grantLedger } from '../ledger-access.js';
+import { NAME_PREFIX } from '../names.js';
+import { goldsmithBusName } from '../Promotion.js';
+import { grantTopicPublish, sendOnlyByWriters } from '../resource-doors.js';
+import { scheduleInvocation } from '../scheduled-invoke.js';
+
+/** The schedule's fixed input (functions/audit-policies.ts). */
+export const AUDIT_POLICIES_INPUT = { audit: 'resource-policies' } as const;
+
+/** Once a day, at 01:00 UTC: an hour after the reconciler's daily pass. */
+export const AUDIT_POLICIES_SCHEDULE = 'cron(0 1 * * ? *)';
+
+/**
+ * The daily audit of the doors' resource policies (functions/audit-policies.ts), a function of its own so the
+ * reconciler's bundle does not grow. Its role: read the expected policies under `/goldsmith/_policies/<stage>/`
+ * (ssm:GetParametersByPath), read and set the policy of Goldsmith's topics and queues only (names
+ * `goldsmith-<stage>-…` and CloudFormation's `<stage>-goldsmith-<Stack>-…`) and of its event bus
+ * (`goldsmith-<stage>`), record drifts in the ledger, announce.
+ */
+export function createPolicyAudit(
+  stack: Stack,
+  stage: string,
+  catalog: Catalog,
+  env: { ledger: dynamodb.ITable; topic: sns.ITopic },
+): { auditPolicies: SstFunction; dlq: sqs.Queue } {
+  const dlq = new sqs.Queue(stack, 'AuditPoliciesDlq', {
+    // Dead letters wait for a redrive: a deploy or a stack removal never deletes them.
+    removalPolicy: RemovalPolicy.RETAIN,
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+  });
+  sendOnlyByWriters(dlq);
+  const auditPolicies = new SstFunction(stack, 'AuditPolicies', {
+    handler: 'functions/audit-policies.handler',
+    timeout: 120,
+    memorySize: 256,
+    environment: {
+      LEDGER_TABLE: env.ledger.tableName,
+      NOTIFY_TOPIC_ARN: env.topic.topicArn,
+      GOLDSMITH_STAGE: stage,
+    },
+    nodejs: catalogBundling(catalog),
+  });
+  auditPolicies.configureAsyncInvoke({
+    retryAttempts: 1,
+    maxEventAge: Duration.hours(6),
+    onFailure: failureQueue(dlq, env.ledger),
+  });
+  grantLedger(env.ledger, auditPolicies, ['PutItem', 'UpdateItem']);
+  // By ARN, as the other Monitoring functions publish: SNS uses the topic's key on the publisher's behalf.
+  grantTopicPublish(
+    'notifications',
+    sns.Topic.fromTopicArn(stack, 'AuditPoliciesTopic', env.topic.topicArn),
+    auditPolicies,
+  );
+  const path = resourcePoliciesPath(stage).replace(/\/$/, '');
+  // GetParametersByPath is authorized against the path in the request (`parameter/<path>`), not the parameters it
+  // returns (https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-retrieval-authorization.html).
+  auditPolicies.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['ssm:GetParametersByPath'],
+      resources: [`arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:parameter${path}`],
+    }),
+  );
+  const names = [`${NAME_PREFIX}-${stage}-*`, `${stage}-${NAME_PREFIX}-*`];
+  auditPolicies.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['sns:GetTopicAttributes', 'sns:SetTopicAttributes'],
+      resources: names.map((n) => `arn:${Aws.PARTITION}:sns:${Aws.REGION}:${Aws.ACCOUNT_ID}:${n}`),
+    }),
+  );
+  auditPolicies.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['sqs:GetQueueAttributes', 'sqs:SetQueueAttributes'],
+      resources: names.map((n) => `arn:${Aws.PARTITION}:sqs:${Aws.REGION}:${Aws.ACCOUNT_ID}:${n}`),
+    }),
+  );
+  // Goldsmith's bus: its policy read by name (DescribeEventBus, authorized on the event bus) and put back whole
+  // (PutPermission with `Policy`, which names no resource type: only `*` grants it; the SCP's
+  // `BusPoliciesOnlyByTheDeployment` keeps it to this role and the deployment,
+  // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridge.html).
+  auditPolicies.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['events:DescribeEventBus'],
+      resources: [`arn:${Aws.PARTITION}:events:${Aws.REGION}:${Aws.ACCOUNT_ID}:event-bus/${goldsmithBusName(stage)}`],
+    }),
+  );
+  auditPolicies.addToRolePolicy(new iam.PolicyStatement({ actions: ['events:PutPermission'], resources: ['*'] }));
+  scheduleInvocation(stack, 'AuditPolicies', {
+    fn: auditPolicies,
+    expression: AUDIT_POLICIES_SCHEDULE,
+    input: AUDIT_POLICIES_INPUT,
+    description: "Goldsmith: the daily audit of the topics', queues' and event bus's policies",
+    roleDescription: 'Goldsmith: EventBridge Scheduler invokes the audit of resource policies',
+    retryPolicy: { maximumEventAgeInSeconds: 6 * 3600, maximumRetryAttempts: 2 },
+    dlq,
+  });
+  return { auditPolicies, dlq };
+}

@@ -1,0 +1,210 @@
+import { SetTopicAttributesCommand } from '@aws-sdk/client-sns';
+import { SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { PutParameterCommand } from '@aws-sdk/client-ssm';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { documentClient } from '../../aws/clients/dynamodb.js';
+import { configureClients } from '../../aws/clients/registry.js';
+import { snsClient } from '../../aws/clients/sns.js';
+import { sqsClient } from '../../aws/clients/sqs.js';
+import { ssmClient } from '../../aws/clients/ssm.js';
+import { resourcePoliciesPath } from '../../core/audit/policies.js';
+import { auditResourcePolicies } from '../../functions/audit/policies.js';
+import { VirtualClock } from '../../local/clock.js';
+import { type InstalledFakes, installFakes } from '../../local/fakes/install.js';
+import { attachFake, emptyStats } from '../../local/fakes/middleware.js';
+import { SqsFake } from '../../local/fakes/sqs.js';
+import { Throttle } from '../../local/throttle.js';
+import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
+
+/**
+ * Attack: a principal of the factory account with sns:* / sqs:* (no Goldsmith role) widens or strips a door's resource
+ * policy. The daily audit of resource policies finds it against the policy the deployment wrote to Parameter Store,
+ * puts the deployment's policy back, records the drift in the ledger and announces it (critical).
+ */
+
+const ACCOUNT = '123456789012';
+const R = 'us-east-1';
+const STAGE = 'test';
+const NOW = new Date('2027-01-18T01:00:00Z');
+const NOTIFY = `arn:aws:sns:${R}:${ACCOUNT}:goldsmith-${STAGE}-notifications`;
+const WRITER = `arn:aws:iam::${ACCOUNT}:role/${STAGE}-goldsmith-Promotion-Publish`;
+const INTRUDER = `arn:aws:iam::${ACCOUNT}:role/intruder`;
+
+const denyAllBut = (sid: string, action: string, resource: string, roles: string[]) => ({
+  Sid: sid,
+  Effect: 'Deny',
+  Principal: { AWS: '*' },
+  Action: action,
+  Resource: resource,
+  Condition: { ArnNotLike: { 'aws:PrincipalArn': roles } },
+});
+const topicPolicy = (roles: string[]) => ({
+  Version: '2012-10-17',
+  Statement: [
+    denyAllBut('PublishOnlyByGoldsmith', 'sns:Publish', NOTIFY, roles),
+    denyAllBut('SubscriptionsOnlyByDeployment', 'sns:Subscribe', NOTIFY, [
+      `arn:aws:iam::${ACCOUNT}:role/cdk-*-cfn-exec-role-*`,
+    ]),
+  ],
+});
+
+const dynamo = useLocalDynamo();
+let cloud: InstalledFakes;
+let sqs: SqsFake;
+let queueUrl: string;
+let queueArn: string;
+const queuePolicy = () => ({
+  Version: '2012-10-17',
+  Statement: [denyAllBut('SendOnlyByGoldsmith', 'sqs:SendMessage', queueArn, [WRITER])],
+});
+
+const drifts = async () =>
+  (
+    await documentClient().send(
+      new QueryCommand({
+        TableName: 'ledger',
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+        ExpressionAttributeValues: { ':pk': 'FACTORY#audit', ':p': 'DRIFT#policy#' },
+      }),
+    )
+  ).Items ?? [];
+const announced = () =>
+  cloud.fakes.sns.messages
+    .filter((m) => m.topicArn === NOTIFY && m.attributes.event === 'drift-found')
+    .map((m) => ({ severity: m.attributes.severity, subject: m.subject ?? '' }));
+
+async function deploy(kind: 'topic' | 'queue', target: string, policy: object, id: string) {
+  await ssmClient().send(
+    new PutParameterCommand({
+      Name: `${resourcePoliciesPath(STAGE)}${kind}/${id}`,
+      Type: 'String',
+      Value: JSON.stringify({ kind, target, policy }),
+    }),
+  );
+  if (kind === 'topic') cloud.fakes.sns.policies.set(target, JSON.stringify(policy));
+  else sqs.policies.set(target, JSON.stringify(policy));
+}
+
+beforeEach(async () => {
+  process.env.LEDGER_TABLE = 'ledger';
+  process.env.NOTIFY_TOPIC_ARN = NOTIFY;
+  const clock = new VirtualClock(NOW.toISOString());
+  cloud = installFakes({ clock, accountId: ACCOUNT, topics: [NOTIFY] });
+  sqs = new SqsFake(ACCOUNT, R, () => clock.now());
+  queueUrl = sqs.createQueue(`${STAGE}-goldsmith-Monitoring-HealthDlq-ABC`);
+  queueArn = `arn:aws:sqs:${R}:${ACCOUNT}:${STAGE}-goldsmith-Monitoring-HealthDlq-ABC`;
+  await recreateLedgerTable(localLedgerClient(dynamo.endpoint));
+  // The fakes for SNS and SSM, the SQS fake beside them, dynalite for the ledger.
+  const settings = cloud.clientSettings;
+  const wiring = {
+    clock,
+    throttle: new Throttle(() => clock.now()),
+    stats: emptyStats(),
+    random: () => 0.5,
+    faults: {},
+  };
+  const local = { accessKeyId: 'local', secretAccessKey: 'local' };
+  configureClients({
+    ...settings,
+    overrides: { ...settings.overrides, dynamodb: { endpoint: dynamo.endpoint, credentials: local, maxAttempts: 1 } },
+    decorate: (client, service, region) => {
+      if (service !== 'sqs') return settings.decorate?.(client, service, region);
+      attachFake(client, { service, region, accountId: ACCOUNT, fake: sqs, ...wiring });
+    },
+  });
+  await deploy('topic', NOTIFY, topicPolicy([WRITER]), 'NotificationsTopic');
+  await deploy('queue', queueUrl, queuePolicy(), 'HealthDlq');
+});
+
+afterEach(() => configureClients({}));
+
+describe("attack: a door's resource policy changed outside the deployment", () => {
+  it('leaves untouched policies alone: one read of the expected policies and one per door', async () => {
+    const part = await auditResourcePolicies(NOW, STAGE);
+    expect(part).toMatchObject({ checked: 2, reads: 3, findings: [], failures: [] });
+    expect(announced()).toEqual([]);
+  });
+
+  it("a topic's publish door widened to an intruder and opened by a statement of their own is put back", async () => {
+    const widened = topicPolicy([WRITER, INTRUDER]);
+    widened.Statement.push({
+      Sid: 'Open',
+      Effect: 'Allow',
+      Principal: { AWS: INTRUDER },
+      Action: 'sns:Subscribe',
+      Resource: NOTIFY,
+    } as (typeof widened.Statement)[number]);
+    await snsClient().send(
+      new SetTopicAttributesCommand({
+        TopicArn: NOTIFY,
+        AttributeName: 'Policy',
+        AttributeValue: JSON.stringify(widened),
+      }),
+    );
+
+    const part = await auditResourcePolicies(NOW, STAGE);
+
+    expect(JSON.parse(cloud.fakes.sns.policies.get(NOTIFY) ?? '')).toEqual(topicPolicy([WRITER]));
+    expect(part.findings).toEqual([
+      expect.objectContaining({
+        resource: 'topic-policy',
+        found: 'statement PublishOnlyByGoldsmith changed; statement Open added',
+        repaired: true,
+      }),
+    ]);
+    expect(await drifts()).toEqual([
+      expect.objectContaining({ resource: 'topic-policy', repairedAt: NOW.toISOString() }),
+    ]);
+    expect(announced()).toEqual([
+      expect.objectContaining({ severity: 'critical', subject: expect.stringContaining(`topic-policy ${NOTIFY}`) }),
+    ]);
+    // Found once: the next audit finds the policy as deployed.
+    expect((await auditResourcePolicies(NOW, STAGE)).findings).toEqual([]);
+  });
+
+  it("a dead-letter queue's send door removed is put back and announced", async () => {
+    const stripped = {
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'Anyone', Effect: 'Allow', Principal: '*', Action: 'sqs:SendMessage', Resource: queueArn }],
+    };
+    await sqsClient().send(
+      new SetQueueAttributesCommand({ QueueUrl: queueUrl, Attributes: { Policy: JSON.stringify(stripped) } }),
+    );
+
+    const part = await auditResourcePolicies(NOW, STAGE);
+
+    expect(JSON.parse(sqs.policies.get(queueUrl) ?? '')).toEqual(queuePolicy());
+    expect(part.findings).toEqual([
+      expect.objectContaining({
+        resource: 'queue-policy',
+        found: 'statement SendOnlyByGoldsmith removed; statement Anyone added',
+        repaired: true,
+      }),
+    ]);
+    expect(announced()).toEqual([expect.objectContaining({ severity: 'critical' })]);
+  });
+
+  it("a queue's policy deleted outright (an empty Policy) is put back", async () => {
+    await sqsClient().send(new SetQueueAttributesCommand({ QueueUrl: queueUrl, Attributes: { Policy: '' } }));
+
+    const part = await auditResourcePolicies(NOW, STAGE);
+
+    expect(part.findings).toEqual([expect.objectContaining({ found: 'no policy', repaired: true })]);
+    expect(JSON.parse(sqs.policies.get(queueUrl) ?? '')).toEqual(queuePolicy());
+  });
+
+  it('a malformed expected policy is refused naming the parameter and the field, and nothing is changed', async () => {
+    await ssmClient().send(
+      new PutParameterCommand({
+        Name: `${resourcePoliciesPath(STAGE)}topic/Broken`,
+        Type: 'String',
+        Value: JSON.stringify({ kind: 'topic', policy: { Statement: [] } }),
+      }),
+    );
+    await expect(auditResourcePolicies(NOW, STAGE)).rejects.toThrow(
+      `${resourcePoliciesPath(STAGE)}topic/Broken: target is missing`,
+    );
+    expect(await drifts()).toEqual([]);
+  });
+});

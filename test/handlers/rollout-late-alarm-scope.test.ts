@@ -1,0 +1,88 @@
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { describe, expect, it } from 'vitest';
+import { rolloutHistory } from '../../core/status/rollout-history.js';
+import { checkWave } from '../../functions/rollout/check.js';
+import { startRollout } from '../../functions/rollout/start.js';
+import {
+  CANARY,
+  followingGroup,
+  INPUT,
+  memberOf,
+  PRD2,
+  REGION,
+  REST,
+  record,
+  rolloutCatalog,
+  settle,
+  sns,
+  useRolloutWorld,
+  WAVE1,
+  world,
+} from './rollout-fixtures.js';
+
+/** The announcements of `event` published so far (to SNS, which Slack and mail subscribers render): title and detail. */
+function told(event: string): { title: string; summary: string; detail: Record<string, unknown> }[] {
+  return sns
+    .commandCalls(PublishCommand)
+    .map((c) => JSON.parse(JSON.parse(String(c.args[0].input.Message)).default))
+    .filter((n: { event: string }) => n.event === event);
+}
+
+/** A canary of two accounts (CANARY, WAVE1), then REST; the canary healthy, then its alarm fires in WAVE1. */
+async function alarmInOneCanaryAccount(lateAlarmScope: 'account' | 'wave'): Promise<void> {
+  process.env.GOLDSMITH_CATALOG = JSON.stringify(
+    rolloutCatalog({
+      waves: [
+        { name: 'canary', accounts: [CANARY, WAVE1] },
+        { name: 'rest', ous: [PRD2] },
+      ],
+      lateAlarmScope,
+    }),
+  );
+  for (const account of [CANARY, WAVE1, REST]) followingGroup(account);
+  await startRollout(INPUT);
+  settle(CANARY, 'Successful');
+  settle(WAVE1, 'Successful');
+  await checkWave(INPUT);
+  world.alarms.add(`${WAVE1}/${REGION}/app-5xx`);
+  expect(await checkWave(INPUT)).toMatchObject({ state: 'halted', currentWave: 1 });
+  for (const r of memberOf(REST).refreshes) r.status = 'Cancelled';
+}
+
+describe("a halted rollout's partial take-back after a finished wave's alarm", () => {
+  useRolloutWorld();
+
+  it("lateAlarmScope account: history names the alarm's account, and the take-back is announced once when it ends", async () => {
+    await alarmInOneCanaryAccount('account');
+    expect(told('rollout-groups-taken-back')).toEqual([]);
+    settle(WAVE1, 'Successful');
+    expect(await checkWave(INPUT)).toEqual({ done: true, state: 'halted', currentWave: 1 });
+    await checkWave(INPUT);
+
+    const taken = told('rollout-groups-taken-back');
+    expect(taken).toHaveLength(1);
+    expect(taken[0]?.detail).toMatchObject({ wave: 'canary', groups: 1, of: 2, notBack: 0, scope: 'account' });
+    expect(taken[0]?.title).toBe('base 1.0.0/3: 1 group of wave 1/2 (canary) taken back in the halted prod rollout');
+    expect(rolloutHistory(await record()).map((l) => l.what)).toContain(
+      `rollout wave 1/2 (canary): 1/2 groups in ${WAVE1} us-east-1 back on their previous launch template version (lateAlarmScope account: the alarm's account)`,
+    );
+  });
+
+  it('lateAlarmScope wave with a group that could not go back: history says the whole wave, and the take-back is announced', async () => {
+    await alarmInOneCanaryAccount('wave');
+    settle(WAVE1, 'Successful');
+    settle(CANARY, 'Failed', 'Instances failed to pass the ELB health check');
+    expect(await checkWave(INPUT)).toMatchObject({ state: 'halted' });
+
+    const r = await record();
+    expect(r.waves[0]?.state).toBe('failed');
+    expect(told('rollout-groups-taken-back').map((n) => n.detail)).toMatchObject([
+      { wave: 'canary', groups: 1, of: 2, notBack: 1, scope: 'wave' },
+    ]);
+    const story = rolloutHistory(r).map((l) => l.what);
+    expect(story).toContain(
+      `rollout wave 1/2 (canary): 1/2 groups back on their previous launch template version (lateAlarmScope wave: the whole wave, for the alarm in ${WAVE1} us-east-1)`,
+    );
+    expect(story.join('\n')).not.toContain("the alarm's account");
+  });
+});

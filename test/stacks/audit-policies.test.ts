@@ -1,0 +1,85 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import exampleCatalog from '../../goldsmith.config.js';
+import { GOLDSMITH_STACKS } from '../../stacks/app.js';
+import { Monitoring } from '../../stacks/Monitoring.js';
+import { resourcesOf, type StackFunction, type Synthesized, synthesize } from './helpers.js';
+
+/**
+ * The daily audit of resource policies in the synthesized stacks: every door's policy written where the audit reads
+ * it, and the audit's role holding exactly the calls functions/audit-policies.ts makes, on Goldsmith's resources only.
+ */
+
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+let synth: Synthesized;
+
+const across = (type: string) =>
+  [...synth.templates.values()].flatMap((t) => Object.values(resourcesOf(t, type)).map((r) => r.Properties));
+
+beforeAll(async () => {
+  synth = await synthesize(exampleCatalog, { stacks: [...GOLDSMITH_STACKS] as StackFunction[] });
+}, 120_000);
+
+describe('the audit of resource policies in the stacks', () => {
+  it('writes one expected policy under /goldsmith/_policies/<stage>/ per topic and queue policy, and the bus', () => {
+    const doors = across('AWS::SNS::TopicPolicy').length + across('AWS::SQS::QueuePolicy').length;
+    const expected = across('AWS::SSM::Parameter').filter((p) =>
+      String(p.Name).startsWith('/goldsmith/_policies/test/'),
+    );
+    expect(doors).toBeGreaterThanOrEqual(8);
+    expect(expected).toHaveLength(doors + 1);
+    for (const p of expected) {
+      expect(p).toMatchObject({ Type: 'String', Tier: 'Intelligent-Tiering' });
+      expect(String(p.Name)).toMatch(/^\/goldsmith\/_policies\/test\/(topic|queue|bus)\/\w+$/);
+    }
+    // The bus's: every statement the stacks set on it (one AWS::Events::EventBusPolicy each), by Sid.
+    const bus = expected.filter((p) => String(p.Name).startsWith('/goldsmith/_policies/test/bus/'));
+    const sids = across('AWS::Events::EventBusPolicy')
+      .filter((p) => p.EventBusName !== 'default')
+      .map((p) => p.StatementId);
+    expect(bus).toHaveLength(1);
+    for (const sid of sids) expect(JSON.stringify(bus[0]?.Value)).toContain(`\\"Sid\\":\\"${sid}\\"`);
+  });
+
+  it("runs daily, and its role reads and sets only Goldsmith's topics', queues', bus's and expected policies", () => {
+    const monitoring = synth.templates.get(Monitoring as StackFunction);
+    if (!monitoring) throw new Error('no Monitoring stack');
+    const schedule = Object.values(resourcesOf(monitoring, 'AWS::Scheduler::Schedule')).find((s) =>
+      JSON.stringify(s.Properties.Target).includes('AuditPolicies'),
+    );
+    expect(schedule?.Properties).toMatchObject({
+      ScheduleExpression: 'cron(0 1 * * ? *)',
+      Target: { Input: JSON.stringify({ audit: 'resource-policies' }) },
+    });
+    const policy = Object.values(resourcesOf(monitoring, 'AWS::IAM::Policy')).find((p) =>
+      JSON.stringify(p.Properties.Roles).includes('AuditPoliciesServiceRole'),
+    );
+    const statements = (policy?.Properties.PolicyDocument as { Statement: Statement[] } | undefined)?.Statement ?? [];
+    // Logs and traces aside (every function's).
+    const actions = statements
+      .flatMap((s) => [s.Action].flat())
+      .filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'))
+      .sort();
+    expect(actions).toEqual([
+      'dynamodb:PutItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'events:DescribeEventBus',
+      'events:PutPermission',
+      'sns:GetTopicAttributes',
+      'sns:Publish',
+      'sns:SetTopicAttributes',
+      'sqs:GetQueueAttributes',
+      'sqs:SendMessage',
+      'sqs:SetQueueAttributes',
+      'ssm:GetParametersByPath',
+    ]);
+    const resourcesFor = (action: string) =>
+      JSON.stringify(statements.filter((s) => [s.Action].flat().includes(action)).map((s) => s.Resource));
+    expect(resourcesFor('sns:SetTopicAttributes')).toMatch(/:goldsmith-test-\*".*:test-goldsmith-\*"/);
+    expect(resourcesFor('sqs:SetQueueAttributes')).toMatch(/:goldsmith-test-\*".*:test-goldsmith-\*"/);
+    expect(resourcesFor('ssm:GetParametersByPath')).toContain(':parameter/goldsmith/_policies/test"');
+    expect(resourcesFor('events:DescribeEventBus')).toMatch(/:event-bus\/goldsmith-test"/);
+    // PutPermission names no resource type in IAM: only `*` grants it (the SCP keeps it to this role).
+    expect(resourcesFor('events:PutPermission')).toBe('["*"]');
+  });
+});
