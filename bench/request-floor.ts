@@ -65,13 +65,13 @@ function answerAsAFake(sdkClient: unknown, output: Record<string, unknown>): voi
   );
 }
 
-/** Rounds sent before timing (at most as many as timed): V8 compiles and optimizes the path over the first thousands. */
+/** Passes sent before timing (at most as many as timed): V8 compiles and optimizes the path over the first thousands. */
 const WARM_UP = 2000;
 
 /**
  * Wall and CPU µs per call of each kind, the kinds sent in turn, one call after the other, so that the SDK's shared
  * code sees a mix of operations and protocols as it does in a simulation (a loop of one operation only runs faster
- * than a simulation's mix), after min(`WARM_UP`, n) untimed rounds, over `n` timed rounds.
+ * than a simulation's mix), after min(`WARM_UP`, n) untimed passes, over `n` timed passes.
  */
 export async function perCall<K extends string>(
   n: number,
@@ -81,12 +81,12 @@ export async function perCall<K extends string>(
   const wall = Object.fromEntries(kinds.map((k) => [k, 0])) as Record<K, number>;
   const cpu = { ...wall };
   const warm = Math.min(WARM_UP, n);
-  for (let round = 0; round < warm + n; round++) {
+  for (let pass = 0; pass < warm + n; pass++) {
     for (const kind of kinds) {
       const cpuBefore = process.cpuUsage();
       const before = performance.now();
-      await sends[kind](round);
-      if (round < warm) continue;
+      await sends[kind](pass);
+      if (pass < warm) continue;
       wall[kind] += performance.now() - before;
       const used = process.cpuUsage(cpuBefore);
       cpu[kind] += (used.user + used.system) / 1000;
@@ -177,7 +177,7 @@ export async function measureRequestFloor(n: number): Promise<RequestFloor> {
             ExpressionAttributeValues: { ':pk': 'IMAGE#base', ':prefix': 'PROMOTION#1.0.7#' },
           }),
         ),
-      // Each write its own item, as the ledger's are: the table grows by one item per round.
+      // Each write its own item, as the ledger's are: the table grows by one item per pass.
       putItem: (i) =>
         doc.send(new PutCommand({ TableName: TABLE, Item: { pk: 'IMAGE#other', sk: `WRITE#${i}`, n: i } })),
       ec2: () =>
@@ -218,7 +218,7 @@ export function floorSeconds(
 export function formatRequestFloor(floor: RequestFloor): string {
   const n = floor.requests.toLocaleString('en-US');
   return [
-    `request floor (wall per request, the kinds in turn: the SDK, the API model check, and dynalite or a fake's fixed answer; no Goldsmith code; ${n} timed rounds after up to 2,000 untimed)`,
+    `request floor (wall per request, the kinds in turn: the SDK, the API model check, and dynalite or a fake's fixed answer; no Goldsmith code; ${n} timed passes after up to 2,000 untimed)`,
     `  DynamoDB GetItem ${floor.getItem} µs, Query of one item ${floor.query} µs, PutItem ${floor.putItem} µs; another service's call (the cheaper of EC2's and SSM's) ${floor.other} µs`,
     `  CPU per request: ${floor.cpu.getItem}, ${floor.cpu.query}, ${floor.cpu.putItem} and ${floor.cpu.other} µs`,
   ].join('\n');

@@ -98,8 +98,8 @@ export async function scheduleRevocation(request: OperatorRequestOf<'revoke'>, c
   const requestedAt = now.toISOString();
   // A revocation of this version scheduled and cancelled before is replaced, and kept in `cancelledBefore`.
   const previous = await getScheduledRevocation(request.image, request.version);
-  // Each round of scheduling and cancelling is announced anew, even for a time scheduled before.
-  const round = (previous?.cancelledBefore?.length ?? 0) + (previous?.cancelledAt ? 1 : 0);
+  // Each scheduling and each cancelling is announced anew, even for a time scheduled before.
+  const repeat = (previous?.cancelledBefore?.length ?? 0) + (previous?.cancelledAt ? 1 : 0);
   await recordScheduledRevocation(
     {
       image: request.image,
@@ -118,7 +118,7 @@ export async function scheduleRevocation(request: OperatorRequestOf<'revoke'>, c
       'revocation-scheduled',
       { image: request.image, version: request.version },
       { reason: request.reason, due: dueAt, by: caller },
-      { at: requestedAt, key: `revoke-at:${dueAt}${round > 0 ? `:${round}` : ''}` },
+      { at: requestedAt, key: `revoke-at:${dueAt}${repeat > 0 ? `:${repeat}` : ''}` },
     ),
   );
   return {

@@ -393,7 +393,7 @@ export const NAG_SUPPRESSIONS: readonly NagSuppression[] = [
     logicalIds: /^ApprovalLinkSecret/,
     reason:
       'HMAC key of the signed approval links: automatic rotation would invalidate every link still within its ' +
-      'approval timeout. Rotate by hand between approval rounds (put-secret-value); links are also single-use and expire.',
+      'approval timeout. Rotate by hand between approvals (put-secret-value); links are also single-use and expire.',
   },
   {
     rule: 'AwsSolutions-SQS3',

@@ -13,19 +13,19 @@ describe('the request floor benchmark', () => {
       expect(floor[kind]).toBeGreaterThan(0);
       expect(floor.cpu[kind]).toBeGreaterThan(0);
     }
-    // Five kinds, 20 untimed and 20 timed rounds each, besides the table's setup: every request was checked.
+    // Five kinds, 20 untimed and 20 timed passes each, besides the table's setup: every request was checked.
     const checked = modelCheckFigures().operations;
     for (const operation of ['GetItem', 'Query', 'PutItem', 'DescribeImageAttribute', 'GetParameters']) {
       expect(Object.entries(checked).find(([k]) => k.endsWith(`:${operation}`))?.[1]).toBeGreaterThanOrEqual(40);
     }
     expect(formatRequestFloor(floor)).toMatch(
-      /^request floor \(wall per request.*20 timed rounds after up to 2,000 untimed\)\n {2}DynamoDB GetItem \d+ µs, Query of one item \d+ µs, PutItem \d+ µs; another service's call \(the cheaper of EC2's and SSM's\) \d+ µs\n {2}CPU per request: \d+, \d+, \d+ and \d+ µs$/,
+      /^request floor \(wall per request.*20 timed passes after up to 2,000 untimed\)\n {2}DynamoDB GetItem \d+ µs, Query of one item \d+ µs, PutItem \d+ µs; another service's call \(the cheaper of EC2's and SSM's\) \d+ µs\n {2}CPU per request: \d+, \d+, \d+ and \d+ µs$/,
     );
     // The floor's settings are gone: an EC2 client now has no local endpoint.
     expect(client('ec2', 'us-east-1').config.endpoint).toBeUndefined();
   });
 
-  it('times only the rounds after the warm-up, per request, wall and CPU apart', async () => {
+  it('times only the passes after the warm-up, per request, wall and CPU apart', async () => {
     const calls = { waits: 0, spins: 0 };
     const measured = await perCall(5, {
       // 10 ms of wall time and next to no CPU.
@@ -41,7 +41,7 @@ describe('the request floor benchmark', () => {
       },
     });
     expect(calls).toEqual({ waits: 10, spins: 10 });
-    // Each of the 5 timed rounds once: the warm-up's 5 would double it.
+    // Each of the 5 timed passes once: the warm-up's 5 would double it.
     expect(measured.waits.wall).toBeGreaterThanOrEqual(9000);
     expect(measured.waits.wall).toBeLessThan(19000);
     expect(measured.waits.cpu).toBeLessThan(5000);
