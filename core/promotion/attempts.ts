@@ -114,7 +114,12 @@ export function decideAttempt(input: {
   if (forThisRestore && record?.executionStarted !== forThisRestore.executionName) {
     return { start: false, repeat: forThisRestore };
   }
-  if (running.running) {
+  // The current attempt was recorded for an earlier restore and its start never confirmed: the version was revoked
+  // and restored again since, so that attempt never ran and never will; it does not hold this restore back.
+  const latest = record?.attempts.find((r) => r.attempt === current);
+  const neverStarted =
+    latest !== undefined && latest !== forThisRestore && record?.executionStarted !== latest.executionName;
+  if (running.running && !neverStarted) {
     return {
       start: false,
       status: 409,

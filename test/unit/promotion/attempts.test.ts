@@ -111,6 +111,23 @@ describe('decideAttempt', () => {
     });
   });
 
+  it('starts a new attempt for a later restore when the attempt an earlier restore recorded never started', () => {
+    // Attempt 2 was archived for the restore of 02-02, its StartExecution failed and no one asked again; the version
+    // was revoked on 03-01 and restored since. Its outcomes are empty, so it reads as running "at dev": it never ran.
+    const stranded = { ...attemptTwo, executionStarted: undefined };
+    const again = { ...restored, revokedAt: '2027-03-01T00:00:00Z' };
+    const running = { running: true, at: 'at dev' } as const;
+    expect(decideAttempt({ ...ask, revocation: again, record: stranded, running })).toEqual({
+      start: true,
+      attempt: 3,
+      forRevokedAt: '2027-03-01T00:00:00Z',
+    });
+    // An attempt that did start still holds a later restore back while it runs.
+    expect(decideAttempt({ ...ask, revocation: again, record: attemptTwo, running })).toMatchObject({
+      refusal: expect.stringContaining('is still running'),
+    });
+  });
+
   it('counts one action for the attempt record and two per archived item', () => {
     expect(archiveActions(0)).toBe(1);
     expect(archiveActions(49)).toBe(99);
