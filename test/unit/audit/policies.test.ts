@@ -44,6 +44,33 @@ describe('a resource policy against the deployment’s', () => {
     expect(describePolicyDrift(policyDrift(undefined, expected))).toBe('no policy');
   });
 
+  it('finds a wider statement under the deployment’s Sid placed before the deployment’s own', () => {
+    const wider = { ...statement, Effect: 'Allow', Principal: '*', Condition: undefined };
+    const held = { Statement: [wider, statement] };
+    const drift = policyDrift(JSON.stringify(held), expected);
+    expect(hasPolicyDrift(drift)).toBe(true);
+    expect(describePolicyDrift(drift)).toBe('statement SendOnlyByGoldsmith repeated');
+    expect(describePolicyDrift(policyDrift(JSON.stringify({ Statement: [statement, wider] }), expected))).toBe(
+      'statement SendOnlyByGoldsmith repeated',
+    );
+  });
+
+  it('finds a statement without a Sid, and the deployment’s statement with its Sid taken off', () => {
+    const { Sid: _sid, ...unnamed } = statement;
+    expect(describePolicyDrift(policyDrift(JSON.stringify({ Statement: [statement, unnamed] }), expected))).toBe(
+      'statement (no Sid) added',
+    );
+    expect(describePolicyDrift(policyDrift(JSON.stringify({ Statement: [unnamed] }), expected))).toBe(
+      'statement SendOnlyByGoldsmith removed; statement (no Sid) added',
+    );
+  });
+
+  it('compares statements as a multiset: the same statements in another order are no drift', () => {
+    const other = { ...statement, Sid: 'Other', Action: 'sqs:ReceiveMessage' };
+    const two = { Version: '2012-10-17', Statement: [statement, other] };
+    expect(hasPolicyDrift(policyDrift(JSON.stringify({ Statement: [other, statement] }), two))).toBe(false);
+  });
+
   it('refuses a malformed expected policy naming the parameter and the field', () => {
     expect(() => expectedPolicyFrom('/p', '{')).toThrow('/p: not JSON');
     expect(() => expectedPolicyFrom('/p', '{"kind":"rule","target":"x","policy":{"Statement":[]}}')).toThrow(
