@@ -12,6 +12,39 @@ export const resourcePoliciesPath = (stage: string) => `/goldsmith/_policies/${s
 
 export type PolicyKind = 'topic' | 'queue' | 'bus';
 
+/** A door's expected-policy parameter, by its name under `resourcePoliciesPath(stage)`: `<kind>/<construct id>`. */
+export interface DoorEntry {
+  kind: PolicyKind;
+  /** The name under the path, e.g. `topic/prodgoldsmithNotificationsTopicAB12CD34`. */
+  entry: string;
+}
+
+const ENTRY = /^(topic|queue|bus)\/[A-Za-z0-9]+$/;
+
+/**
+ * The deployment's inventory of doors (`EXPECTED_POLICIES`, written by the stacks: the names, under the path, of every
+ * expected-policy parameter they write, comma-separated). A malformed one is refused naming the variable and the
+ * entry; an empty one lists no door.
+ */
+export function doorInventory(value: string | undefined, variable = 'EXPECTED_POLICIES'): DoorEntry[] {
+  if (value === undefined) throw new Error(`${variable} is not set`);
+  if (value.trim() === '') return [];
+  return value.split(',').map((raw) => {
+    const entry = raw.trim();
+    const kind = ENTRY.exec(entry)?.[1];
+    if (kind !== 'topic' && kind !== 'queue' && kind !== 'bus') {
+      throw new Error(`${variable}: "${entry}" is not <topic|queue|bus>/<id>`);
+    }
+    return { kind, entry };
+  });
+}
+
+/** The doors of the inventory whose parameter is not among `found` (full parameter names) under the stage's path. */
+export function missingDoors(inventory: readonly DoorEntry[], found: readonly string[], stage: string): DoorEntry[] {
+  const held = new Set(found);
+  return inventory.filter((d) => !held.has(`${resourcePoliciesPath(stage)}${d.entry}`));
+}
+
 /** One door's expected policy, as its parameter holds it. */
 export interface ExpectedPolicy {
   kind: PolicyKind;
