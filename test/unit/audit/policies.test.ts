@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { describePolicyDrift, expectedPolicyFrom, hasPolicyDrift, policyDrift } from '../../../core/audit/policies.js';
+import {
+  describePolicyDrift,
+  doorInventory,
+  expectedPolicyFrom,
+  hasPolicyDrift,
+  missingDoors,
+  policyDrift,
+} from '../../../core/audit/policies.js';
 
 const statement = {
   Sid: 'SendOnlyByGoldsmith',
@@ -69,6 +76,22 @@ describe('a resource policy against the deployment’s', () => {
     const other = { ...statement, Sid: 'Other', Action: 'sqs:ReceiveMessage' };
     const two = { Version: '2012-10-17', Statement: [statement, other] };
     expect(hasPolicyDrift(policyDrift(JSON.stringify({ Statement: [other, statement] }), two))).toBe(false);
+  });
+
+  it('refuses a malformed inventory naming the variable and the entry', () => {
+    expect(() => doorInventory(undefined)).toThrow('EXPECTED_POLICIES is not set');
+    expect(() => doorInventory('topic/A,rule/B')).toThrow('EXPECTED_POLICIES: "rule/B" is not <topic|queue|bus>/<id>');
+    expect(doorInventory('')).toEqual([]);
+  });
+
+  it("names the deployment's doors whose parameter is not under the stage's path", () => {
+    const doors = doorInventory('topic/A,queue/B, bus/C');
+    expect(
+      missingDoors(doors, ['/goldsmith/_policies/prod/topic/A', '/goldsmith/_policies/dev/queue/B'], 'prod'),
+    ).toEqual([
+      { kind: 'queue', entry: 'queue/B' },
+      { kind: 'bus', entry: 'bus/C' },
+    ]);
   });
 
   it('refuses a malformed expected policy naming the parameter and the field', () => {
