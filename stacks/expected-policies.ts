@@ -53,9 +53,25 @@ export function recordExpectedBusPolicy(
   writeExpected(root, stack, 'bus', value, 'ExpectedBusPolicy');
 }
 
+/** Every expected-policy parameter an app writes, by its name under the path (`<kind>/<id>`). */
+const written = new WeakMap<IConstruct, string[]>();
+
+/**
+ * The deployment's inventory of doors for the audit's environment (`EXPECTED_POLICIES`): the names, under the path, of
+ * every expected-policy parameter the app writes, whichever stack writes it, comma-separated. Resolved when the
+ * template is written, so doors of stacks defined later are in it. A deleted parameter is then found missing rather
+ * than silently taking its door out of the audit.
+ */
+export function expectedPolicyInventory(scope: IConstruct): string {
+  const root = scope.node.root;
+  return Lazy.string({ produce: () => [...(written.get(root) ?? [])].sort().join(',') });
+}
+
 function writeExpected(root: App, scope: IConstruct, kind: PolicyKind, value: string, id = 'ExpectedPolicy'): void {
+  const entry = `${kind}/${Names.uniqueId(scope)}`;
+  written.set(root, [...(written.get(root) ?? []), entry]);
   new ssm.StringParameter(scope, id, {
-    parameterName: `${resourcePoliciesPath(root.stage)}${kind}/${Names.uniqueId(scope)}`,
+    parameterName: `${resourcePoliciesPath(root.stage)}${entry}`,
     description: `Goldsmith: the ${kind} policy the deployment sets, for the daily audit`,
     stringValue: value,
     tier: ssm.ParameterTier.INTELLIGENT_TIERING,

@@ -12,6 +12,39 @@ export const resourcePoliciesPath = (stage: string) => `/goldsmith/_policies/${s
 
 export type PolicyKind = 'topic' | 'queue' | 'bus';
 
+/** A door's expected-policy parameter, by its name under `resourcePoliciesPath(stage)`: `<kind>/<construct id>`. */
+export interface DoorEntry {
+  kind: PolicyKind;
+  /** The name under the path, e.g. `topic/prodgoldsmithNotificationsTopicAB12CD34`. */
+  entry: string;
+}
+
+const ENTRY = /^(topic|queue|bus)\/[A-Za-z0-9]+$/;
+
+/**
+ * The deployment's inventory of doors (`EXPECTED_POLICIES`, written by the stacks: the names, under the path, of every
+ * expected-policy parameter they write, comma-separated). A malformed one is refused naming the variable and the
+ * entry; an empty one lists no door.
+ */
+export function doorInventory(value: string | undefined, variable = 'EXPECTED_POLICIES'): DoorEntry[] {
+  if (value === undefined) throw new Error(`${variable} is not set`);
+  if (value.trim() === '') return [];
+  return value.split(',').map((raw) => {
+    const entry = raw.trim();
+    const kind = ENTRY.exec(entry)?.[1];
+    if (kind !== 'topic' && kind !== 'queue' && kind !== 'bus') {
+      throw new Error(`${variable}: "${entry}" is not <topic|queue|bus>/<id>`);
+    }
+    return { kind, entry };
+  });
+}
+
+/** The doors of the inventory whose parameter is not among `found` (full parameter names) under the stage's path. */
+export function missingDoors(inventory: readonly DoorEntry[], found: readonly string[], stage: string): DoorEntry[] {
+  const held = new Set(found);
+  return inventory.filter((d) => !held.has(`${resourcePoliciesPath(stage)}${d.entry}`));
+}
+
 /** One door's expected policy, as its parameter holds it. */
 export interface ExpectedPolicy {
   kind: PolicyKind;
@@ -54,7 +87,20 @@ function canonical(value: unknown): unknown {
   return value;
 }
 
-const sidOf = (s: Record<string, unknown>, i: number) => (typeof s.Sid === 'string' ? s.Sid : `#${i}`);
+/** A statement's key: its `Sid`, or `(no Sid)` (IAM does not require one, so AWS holds such statements as they are). */
+const NO_SID = '(no Sid)';
+const sidOf = (s: Record<string, unknown>) => (typeof s.Sid === 'string' && s.Sid !== '' ? s.Sid : NO_SID);
+
+/** The statements by key, each key's statements in canonical form, sorted: a multiset per key. */
+function bySid(statements: readonly Record<string, unknown>[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const s of statements) {
+    const key = sidOf(s);
+    out.set(key, [...(out.get(key) ?? []), JSON.stringify(canonical(s))]);
+  }
+  for (const list of out.values()) list.sort();
+  return out;
+}
 
 /** What differs, by statement `Sid`: statements missing, changed, or added by someone else. */
 export interface PolicyDrift {
@@ -63,11 +109,18 @@ export interface PolicyDrift {
   missing: string[];
   changed: string[];
   extra: string[];
+  /** Sids AWS holds more often than the deployment set them (a second statement under a Sid the deployment uses). */
+  repeated?: string[];
 }
 
 /**
- * Compares the held policy (the attribute's JSON, undefined when unset) with the expected one, statement by `Sid`.
- * Semantic: AWS may give a one-element list as a single value and reorder lists; neither is drift.
+ * Compares the held policy (the attribute's JSON, undefined when unset) with the expected one: for each `Sid` (and
+ * the statements without one, together), the multiset of statements. A statement added under a `Sid` the deployment
+ * uses, before or after the deployment's, is drift (`repeated`), as is one without a `Sid` the deployment did not
+ * set: a `Sid` is optional, "just a sub-ID of the policy document ID" in SQS and SNS, whose own rules on uniqueness
+ * apply (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html), and every statement
+ * counts whatever its `Sid`, so the audit relies on none being unique.
+ * Semantic: AWS may give a one-element list as a single value and reorder lists and statements; none is drift.
  */
 export function policyDrift(held: string | undefined, expected: ExpectedPolicy['policy']): PolicyDrift {
   let statements: Record<string, unknown>[] = [];
@@ -81,16 +134,20 @@ export function policyDrift(held: string | undefined, expected: ExpectedPolicy['
       unreadable = true;
     }
   }
-  const heldBySid = new Map(statements.map((s, i) => [sidOf(s, i), JSON.stringify(canonical(s))]));
-  const wanted = new Map(expected.Statement.map((s, i) => [sidOf(s, i), JSON.stringify(canonical(s))]));
+  const heldBySid = bySid(statements);
+  const wanted = bySid(expected.Statement);
+  const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
   const missing = [...wanted.keys()].filter((sid) => !heldBySid.has(sid));
-  const changed = [...wanted.keys()].filter((sid) => heldBySid.has(sid) && heldBySid.get(sid) !== wanted.get(sid));
+  const both = [...wanted.keys()].filter((sid) => heldBySid.has(sid));
+  const more = (sid: string) => (heldBySid.get(sid)?.length ?? 0) > (wanted.get(sid)?.length ?? 0);
+  const repeated = both.filter(more);
+  const changed = both.filter((sid) => !more(sid) && !same(heldBySid.get(sid) ?? [], wanted.get(sid) ?? []));
   const extra = [...heldBySid.keys()].filter((sid) => !wanted.has(sid));
-  return { unreadable, missing, changed, extra };
+  return { unreadable, missing, changed, extra, ...(repeated.length > 0 ? { repeated } : {}) };
 }
 
 export const hasPolicyDrift = (d: PolicyDrift) =>
-  d.unreadable || d.missing.length > 0 || d.changed.length > 0 || d.extra.length > 0;
+  d.unreadable || d.missing.length > 0 || d.changed.length > 0 || d.extra.length > 0 || (d.repeated ?? []).length > 0;
 
 /** The drift as people read it, e.g. `statement PublishOnlyByGoldsmith changed; statement Open added`. */
 export function describePolicyDrift(d: PolicyDrift): string {
@@ -98,6 +155,7 @@ export function describePolicyDrift(d: PolicyDrift): string {
   return [
     ...d.missing.map((s) => `statement ${s} removed`),
     ...d.changed.map((s) => `statement ${s} changed`),
+    ...(d.repeated ?? []).map((s) => `statement ${s} repeated`),
     ...d.extra.map((s) => `statement ${s} added`),
   ].join('; ');
 }

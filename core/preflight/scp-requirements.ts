@@ -47,9 +47,11 @@ export function scpRequirements(stage: string, account: string, region: string):
   const managed = { 'aws:ResourceTag/goldsmith:managed-by': 'goldsmith' };
   return [
     ...each('FunctionsOnlyByGoldsmith', ['lambda:InvokeFunction'], r.function),
+    // DeleteParameters (up to ten names a call) is an IAM action of its own, authorized on each parameter, beside
+    // DeleteParameter: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html
     ...each(
       'PointersOnlyByGoldsmith',
-      ['ssm:PutParameter', 'ssm:DeleteParameter', 'ssm:LabelParameterVersion'],
+      ['ssm:PutParameter', 'ssm:DeleteParameter', 'ssm:DeleteParameters', 'ssm:LabelParameterVersion'],
       r.pointer,
     ),
     ...each('SchedulesOnlyByGoldsmith', ['scheduler:UpdateSchedule', 'scheduler:DeleteSchedule'], r.revocationSchedule),

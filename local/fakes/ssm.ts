@@ -133,6 +133,15 @@ export class SsmFake implements FakeService {
         this.issued.delete(`${region}|${name}`);
         return {};
       }
+      case 'DeleteParameters': {
+        // 1 to 10 names; a name not held is returned in InvalidParameters, not an error
+        // (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_DeleteParameters.html).
+        const names = asArray<string>(input.Names);
+        if (names.length < 1 || names.length > 10) throw invalid('Names must list between 1 and 10 parameters.');
+        const deleted = names.filter((n) => this.params.delete(`${region}|${n}`));
+        for (const n of deleted) this.issued.delete(`${region}|${n}`);
+        return { DeletedParameters: deleted, InvalidParameters: names.filter((n) => !deleted.includes(n)) };
+      }
       default:
         throw new NotImplementedByFakeError('ssm', call.action);
     }

@@ -1,12 +1,17 @@
 import { Aws, Duration, RemovalPolicy, type Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Function as SstFunction } from 'sst/constructs';
 import { resourcePoliciesPath } from '../../core/audit/policies.js';
 import type { Catalog } from '../../core/config/schema.js';
+import { API_CALL_VIA_CLOUDTRAIL, PARAMETER_STORE_CHANGE } from '../../events/outside-change.js';
+import { EXPECTED_POLICIES_PREFIX, POLICY_CALLS } from '../../events/policy-call.js';
 import { catalogBundling } from '../catalog.js';
+import { expectedPolicyInventory } from '../expected-policies.js';
 import { failureQueue } from '../grants.js';
 import { grantLedger } from '../ledger-access.js';
 import { NAME_PREFIX } from '../names.js';
@@ -21,11 +26,33 @@ export const AUDIT_POLICIES_INPUT = { audit: 'resource-policies' } as const;
 export const AUDIT_POLICIES_SCHEDULE = 'cron(0 1 * * ? *)';
 
 /**
+ * The CloudTrail events of the calls that change a topic's, queue's or bus's policy (events/policy-call.ts). One
+ * pattern for the three services: the names of one service's calls that another lacks match nothing there.
+ */
+export const policyCallPattern = {
+  source: ['aws.sns', 'aws.sqs', 'aws.events'],
+  detailType: [API_CALL_VIA_CLOUDTRAIL],
+  detail: {
+    eventSource: Object.keys(POLICY_CALLS),
+    eventName: [...new Set(Object.values(POLICY_CALLS).flat())].sort(),
+  },
+};
+
+/** A change of a door's expected policy in Parameter Store (no trail needed). */
+export const expectedPolicyChangePattern = {
+  source: ['aws.ssm'],
+  detailType: [PARAMETER_STORE_CHANGE],
+  detail: { name: [{ prefix: EXPECTED_POLICIES_PREFIX }] },
+};
+
+/**
  * The daily audit of the doors' resource policies (functions/audit-policies.ts), a function of its own so the
  * reconciler's bundle does not grow. Its role: read the expected policies under `/goldsmith/_policies/<stage>/`
  * (ssm:GetParametersByPath), read and set the policy of Goldsmith's topics and queues only (names
  * `goldsmith-<stage>-…` and CloudFormation's `<stage>-goldsmith-<Stack>-…`) and of its event bus
- * (`goldsmith-<stage>`), record drifts in the ledger, announce.
+ * (`goldsmith-<stage>`), record drifts in the ledger, announce. It runs daily and within minutes of a policy call
+ * CloudTrail reports (which needs a trail: docs/security.md) or of a change of an expected policy, as the doors'
+ * auditor runs on a subscription call (stacks/notifications/audit-doors.ts).
  */
 export function createPolicyAudit(
   stack: Stack,
@@ -49,6 +76,8 @@ export function createPolicyAudit(
       LEDGER_TABLE: env.ledger.tableName,
       NOTIFY_TOPIC_ARN: env.topic.topicArn,
       GOLDSMITH_STAGE: stage,
+      // The deployment's inventory of doors: a parameter deleted under the path is drift, not a door less.
+      EXPECTED_POLICIES: expectedPolicyInventory(stack),
     },
     nodejs: catalogBundling(catalog),
   });
@@ -105,6 +134,22 @@ export function createPolicyAudit(
     roleDescription: 'Goldsmith: EventBridge Scheduler invokes the audit of resource policies',
     retryPolicy: { maximumEventAgeInSeconds: 6 * 3600, maximumRetryAttempts: 2 },
     dlq,
+  });
+  const target = () =>
+    new targets.LambdaFunction(auditPolicies, {
+      deadLetterQueue: dlq,
+      retryAttempts: 10,
+      maxEventAge: Duration.hours(6),
+    });
+  new events.Rule(stack, 'PolicyChangeRule', {
+    description: "Goldsmith: a door's policy changed (CloudTrail) → the policies auditor reads the doors back",
+    eventPattern: policyCallPattern,
+    targets: [target()],
+  });
+  new events.Rule(stack, 'ExpectedPolicyChangeRule', {
+    description: "Goldsmith: a door's expected policy changed in Parameter Store → drift, and the doors read back",
+    eventPattern: expectedPolicyChangePattern,
+    targets: [target()],
   });
   return { auditPolicies, dlq };
 }

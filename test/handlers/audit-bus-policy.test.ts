@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eventbridgeClient } from '../../aws/clients/eventbridge.js';
 import { configureClients } from '../../aws/clients/registry.js';
 import { ssmClient } from '../../aws/clients/ssm.js';
-import { resourcePoliciesPath } from '../../core/audit/policies.js';
+import { doorInventory, resourcePoliciesPath } from '../../core/audit/policies.js';
 import { auditResourcePolicies } from '../../functions/audit/policies.js';
 import { VirtualClock } from '../../local/clock.js';
 import { EventBusPermissions } from '../../local/eventbridge/permissions.js';
@@ -22,6 +22,7 @@ import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpe
  * policies finds the bus's policy differing from the one the deployment wrote, puts it back whole, and announces it.
  */
 
+const DOORS = doorInventory('bus/TrustStack');
 const ACCOUNT = '123456789012';
 const OUTSIDER = '999988887777';
 const R = 'us-east-1';
@@ -122,7 +123,7 @@ describe("attack: Goldsmith's bus policy changed outside the deployment", () => 
     );
     expect(await outsiderMayPut()).toBe(true);
 
-    const part = await auditResourcePolicies(NOW, STAGE);
+    const part = await auditResourcePolicies(NOW, STAGE, DOORS);
 
     expect(part.findings).toEqual([
       expect.objectContaining({ resource: 'bus-policy', name: BUS, found: 'statement Outsider added', repaired: true }),
@@ -134,7 +135,7 @@ describe("attack: Goldsmith's bus policy changed outside the deployment", () => 
       expect.objectContaining({ severity: 'critical', subject: expect.stringContaining(`bus-policy ${BUS}`) }),
     ]);
     // Found once: the next audit finds the policy as deployed.
-    expect((await auditResourcePolicies(NOW, STAGE)).findings).toEqual([]);
+    expect((await auditResourcePolicies(NOW, STAGE, DOORS)).findings).toEqual([]);
   });
 
   it("a writer's statement taken away by RemovePermission is put back", async () => {
@@ -143,14 +144,14 @@ describe("attack: Goldsmith's bus policy changed outside the deployment", () => 
     );
     expect((await eventbridgeClient().send(new DescribeEventBusCommand({ Name: BUS }))).Policy).toBeUndefined();
 
-    const part = await auditResourcePolicies(NOW, STAGE);
+    const part = await auditResourcePolicies(NOW, STAGE, DOORS);
 
     expect(part.findings).toEqual([expect.objectContaining({ found: 'no policy', repaired: true })]);
     expect(policies.get(BUS)).toEqual(deployed);
   });
 
   it('leaves the policy alone when it is as deployed: one read of the expected policies and one of the bus', async () => {
-    expect(await auditResourcePolicies(NOW, STAGE)).toMatchObject({ checked: 1, reads: 2, findings: [] });
+    expect(await auditResourcePolicies(NOW, STAGE, DOORS)).toMatchObject({ checked: 1, reads: 2, findings: [] });
     expect(announced()).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { SetTopicAttributesCommand } from '@aws-sdk/client-sns';
 import { SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { PutParameterCommand } from '@aws-sdk/client-ssm';
+import { DeleteParameterCommand, DeleteParametersCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { documentClient } from '../../aws/clients/dynamodb.js';
@@ -8,7 +8,7 @@ import { configureClients } from '../../aws/clients/registry.js';
 import { snsClient } from '../../aws/clients/sns.js';
 import { sqsClient } from '../../aws/clients/sqs.js';
 import { ssmClient } from '../../aws/clients/ssm.js';
-import { resourcePoliciesPath } from '../../core/audit/policies.js';
+import { doorInventory, resourcePoliciesPath } from '../../core/audit/policies.js';
 import { auditResourcePolicies } from '../../functions/audit/policies.js';
 import { VirtualClock } from '../../local/clock.js';
 import { type InstalledFakes, installFakes } from '../../local/fakes/install.js';
@@ -30,6 +30,8 @@ const NOW = new Date('2027-01-18T01:00:00Z');
 const NOTIFY = `arn:aws:sns:${R}:${ACCOUNT}:goldsmith-${STAGE}-notifications`;
 const WRITER = `arn:aws:iam::${ACCOUNT}:role/${STAGE}-goldsmith-Promotion-Publish`;
 const INTRUDER = `arn:aws:iam::${ACCOUNT}:role/intruder`;
+/** The deployment's inventory of doors, as the stacks give it (EXPECTED_POLICIES). */
+const DOORS = doorInventory('topic/NotificationsTopic,queue/HealthDlq');
 
 const denyAllBut = (sid: string, action: string, resource: string, roles: string[]) => ({
   Sid: sid,
@@ -121,7 +123,7 @@ afterEach(() => configureClients({}));
 
 describe("attack: a door's resource policy changed outside the deployment", () => {
   it('leaves untouched policies alone: one read of the expected policies and one per door', async () => {
-    const part = await auditResourcePolicies(NOW, STAGE);
+    const part = await auditResourcePolicies(NOW, STAGE, DOORS);
     expect(part).toMatchObject({ checked: 2, reads: 3, findings: [], failures: [] });
     expect(announced()).toEqual([]);
   });
@@ -143,7 +145,7 @@ describe("attack: a door's resource policy changed outside the deployment", () =
       }),
     );
 
-    const part = await auditResourcePolicies(NOW, STAGE);
+    const part = await auditResourcePolicies(NOW, STAGE, DOORS);
 
     expect(JSON.parse(cloud.fakes.sns.policies.get(NOTIFY) ?? '')).toEqual(topicPolicy([WRITER]));
     expect(part.findings).toEqual([
@@ -160,7 +162,7 @@ describe("attack: a door's resource policy changed outside the deployment", () =
       expect.objectContaining({ severity: 'critical', subject: expect.stringContaining(`topic-policy ${NOTIFY}`) }),
     ]);
     // Found once: the next audit finds the policy as deployed.
-    expect((await auditResourcePolicies(NOW, STAGE)).findings).toEqual([]);
+    expect((await auditResourcePolicies(NOW, STAGE, DOORS)).findings).toEqual([]);
   });
 
   it("a dead-letter queue's send door removed is put back and announced", async () => {
@@ -172,7 +174,7 @@ describe("attack: a door's resource policy changed outside the deployment", () =
       new SetQueueAttributesCommand({ QueueUrl: queueUrl, Attributes: { Policy: JSON.stringify(stripped) } }),
     );
 
-    const part = await auditResourcePolicies(NOW, STAGE);
+    const part = await auditResourcePolicies(NOW, STAGE, DOORS);
 
     expect(JSON.parse(sqs.policies.get(queueUrl) ?? '')).toEqual(queuePolicy());
     expect(part.findings).toEqual([
@@ -188,10 +190,57 @@ describe("attack: a door's resource policy changed outside the deployment", () =
   it("a queue's policy deleted outright (an empty Policy) is put back", async () => {
     await sqsClient().send(new SetQueueAttributesCommand({ QueueUrl: queueUrl, Attributes: { Policy: '' } }));
 
-    const part = await auditResourcePolicies(NOW, STAGE);
+    const part = await auditResourcePolicies(NOW, STAGE, DOORS);
 
     expect(part.findings).toEqual([expect.objectContaining({ found: 'no policy', repaired: true })]);
     expect(JSON.parse(sqs.policies.get(queueUrl) ?? '')).toEqual(queuePolicy());
+  });
+
+  it("a door's expected-policy parameter deleted is drift: recorded, announced critical, the other door still audited", async () => {
+    const gone = `${resourcePoliciesPath(STAGE)}topic/NotificationsTopic`;
+    await ssmClient().send(new DeleteParameterCommand({ Name: gone }));
+    // The topic's door widened meanwhile: without its parameter the audit cannot see it, and says so.
+    await snsClient().send(
+      new SetTopicAttributesCommand({
+        TopicArn: NOTIFY,
+        AttributeName: 'Policy',
+        AttributeValue: JSON.stringify(topicPolicy([WRITER, INTRUDER])),
+      }),
+    );
+
+    const part = await auditResourcePolicies(NOW, STAGE, DOORS);
+
+    expect(part).toMatchObject({ checked: 2, failures: [] });
+    expect(part.findings).toEqual([
+      expect.objectContaining({
+        resource: 'topic-policy',
+        name: gone,
+        found: `the expected-policy parameter ${gone} is gone: this door is not audited`,
+        repaired: false,
+      }),
+    ]);
+    expect(await drifts()).toEqual([expect.objectContaining({ name: gone, resource: 'topic-policy' })]);
+    expect(announced()).toEqual([
+      expect.objectContaining({ severity: 'critical', subject: expect.stringContaining('topic-policy') }),
+    ]);
+    // Found again the same day: the same record, announced once.
+    await auditResourcePolicies(NOW, STAGE, DOORS);
+    expect(await drifts()).toHaveLength(1);
+    expect(announced()).toHaveLength(1);
+  });
+
+  it('both parameters deleted in one DeleteParameters call: each door is reported missing', async () => {
+    await ssmClient().send(
+      new DeleteParametersCommand({
+        Names: [
+          `${resourcePoliciesPath(STAGE)}topic/NotificationsTopic`,
+          `${resourcePoliciesPath(STAGE)}queue/HealthDlq`,
+        ],
+      }),
+    );
+    const part = await auditResourcePolicies(NOW, STAGE, DOORS);
+    expect(part.findings.map((f) => f.resource).sort()).toEqual(['queue-policy', 'topic-policy']);
+    expect(announced()).toHaveLength(2);
   });
 
   it('a malformed expected policy is refused naming the parameter and the field, and nothing is changed', async () => {
@@ -202,7 +251,7 @@ describe("attack: a door's resource policy changed outside the deployment", () =
         Value: JSON.stringify({ kind: 'topic', policy: { Statement: [] } }),
       }),
     );
-    await expect(auditResourcePolicies(NOW, STAGE)).rejects.toThrow(
+    await expect(auditResourcePolicies(NOW, STAGE, DOORS)).rejects.toThrow(
       `${resourcePoliciesPath(STAGE)}topic/Broken: target is missing`,
     );
     expect(await drifts()).toEqual([]);

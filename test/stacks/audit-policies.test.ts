@@ -40,6 +40,53 @@ describe('the audit of resource policies in the stacks', () => {
     for (const sid of sids) expect(JSON.stringify(bus[0]?.Value)).toContain(`\\"Sid\\":\\"${sid}\\"`);
   });
 
+  it("gives the audit the deployment's inventory of doors: every expected-policy parameter any stack writes", () => {
+    const monitoring = synth.templates.get(Monitoring as StackFunction);
+    if (!monitoring) throw new Error('no Monitoring stack');
+    const fn = Object.values(resourcesOf(monitoring, 'AWS::Lambda::Function')).find(
+      (f) => (f.Properties.Environment as { Variables?: Record<string, unknown> })?.Variables?.EXPECTED_POLICIES,
+    );
+    if (!fn) throw new Error('no function with EXPECTED_POLICIES');
+    const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    const inventory = String(variables.EXPECTED_POLICIES).split(',');
+    const written = across('AWS::SSM::Parameter')
+      .map((p) => String(p.Name))
+      .filter((n) => n.startsWith('/goldsmith/_policies/test/'))
+      .map((n) => n.slice('/goldsmith/_policies/test/'.length));
+    expect(written.length).toBeGreaterThanOrEqual(9);
+    expect(inventory.sort()).toEqual(written.sort());
+    // The Trust stack's bus policy, written after Monitoring is defined, is in it too.
+    expect(inventory.filter((e) => e.startsWith('bus/'))).toHaveLength(1);
+    // Lambda's environment holds 4 KB in all (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html).
+    expect(JSON.stringify(variables).length).toBeLessThan(4096);
+  });
+
+  it('runs within minutes of a policy call CloudTrail reports, and of a change of an expected policy', () => {
+    const monitoring = synth.templates.get(Monitoring as StackFunction);
+    if (!monitoring) throw new Error('no Monitoring stack');
+    const rules = Object.values(resourcesOf(monitoring, 'AWS::Events::Rule'))
+      .map((r) => r.Properties)
+      .filter((p) => JSON.stringify(p.Targets).includes('AuditPolicies'));
+    const patterns = rules.map((r) => r.EventPattern as Record<string, unknown>);
+    expect(patterns).toContainEqual({
+      source: ['aws.sns', 'aws.sqs', 'aws.events'],
+      'detail-type': ['AWS API Call via CloudTrail'],
+      detail: {
+        eventSource: ['sns.amazonaws.com', 'sqs.amazonaws.com', 'events.amazonaws.com'],
+        eventName: ['AddPermission', 'PutPermission', 'RemovePermission', 'SetQueueAttributes', 'SetTopicAttributes'],
+      },
+    });
+    expect(patterns).toContainEqual({
+      source: ['aws.ssm'],
+      'detail-type': ['Parameter Store Change'],
+      detail: { name: [{ prefix: '/goldsmith/_policies/' }] },
+    });
+    // Each within EventBridge's 2,048 characters of pattern.
+    for (const p of patterns) expect(JSON.stringify(p).length).toBeLessThan(2048);
+    // Failed deliveries park in the auditor's own dead-letter queue.
+    for (const r of rules) expect(JSON.stringify(r.Targets)).toContain('DeadLetterConfig');
+  });
+
   it("runs daily, and its role reads and sets only Goldsmith's topics', queues', bus's and expected policies", () => {
     const monitoring = synth.templates.get(Monitoring as StackFunction);
     if (!monitoring) throw new Error('no Monitoring stack');

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { describePolicyDrift, expectedPolicyFrom, hasPolicyDrift, policyDrift } from '../../../core/audit/policies.js';
+import {
+  describePolicyDrift,
+  doorInventory,
+  expectedPolicyFrom,
+  hasPolicyDrift,
+  missingDoors,
+  policyDrift,
+} from '../../../core/audit/policies.js';
 
 const statement = {
   Sid: 'SendOnlyByGoldsmith',
@@ -42,6 +49,49 @@ describe('a resource policy against the deployment’s', () => {
       'statement SendOnlyByGoldsmith removed',
     );
     expect(describePolicyDrift(policyDrift(undefined, expected))).toBe('no policy');
+  });
+
+  it('finds a wider statement under the deployment’s Sid placed before the deployment’s own', () => {
+    const wider = { ...statement, Effect: 'Allow', Principal: '*', Condition: undefined };
+    const held = { Statement: [wider, statement] };
+    const drift = policyDrift(JSON.stringify(held), expected);
+    expect(hasPolicyDrift(drift)).toBe(true);
+    expect(describePolicyDrift(drift)).toBe('statement SendOnlyByGoldsmith repeated');
+    expect(describePolicyDrift(policyDrift(JSON.stringify({ Statement: [statement, wider] }), expected))).toBe(
+      'statement SendOnlyByGoldsmith repeated',
+    );
+  });
+
+  it('finds a statement without a Sid, and the deployment’s statement with its Sid taken off', () => {
+    const { Sid: _sid, ...unnamed } = statement;
+    expect(describePolicyDrift(policyDrift(JSON.stringify({ Statement: [statement, unnamed] }), expected))).toBe(
+      'statement (no Sid) added',
+    );
+    expect(describePolicyDrift(policyDrift(JSON.stringify({ Statement: [unnamed] }), expected))).toBe(
+      'statement SendOnlyByGoldsmith removed; statement (no Sid) added',
+    );
+  });
+
+  it('compares statements as a multiset: the same statements in another order are no drift', () => {
+    const other = { ...statement, Sid: 'Other', Action: 'sqs:ReceiveMessage' };
+    const two = { Version: '2012-10-17', Statement: [statement, other] };
+    expect(hasPolicyDrift(policyDrift(JSON.stringify({ Statement: [other, statement] }), two))).toBe(false);
+  });
+
+  it('refuses a malformed inventory naming the variable and the entry', () => {
+    expect(() => doorInventory(undefined)).toThrow('EXPECTED_POLICIES is not set');
+    expect(() => doorInventory('topic/A,rule/B')).toThrow('EXPECTED_POLICIES: "rule/B" is not <topic|queue|bus>/<id>');
+    expect(doorInventory('')).toEqual([]);
+  });
+
+  it("names the deployment's doors whose parameter is not under the stage's path", () => {
+    const doors = doorInventory('topic/A,queue/B, bus/C');
+    expect(
+      missingDoors(doors, ['/goldsmith/_policies/prod/topic/A', '/goldsmith/_policies/dev/queue/B'], 'prod'),
+    ).toEqual([
+      { kind: 'queue', entry: 'queue/B' },
+      { kind: 'bus', entry: 'bus/C' },
+    ]);
   });
 
   it('refuses a malformed expected policy naming the parameter and the field', () => {

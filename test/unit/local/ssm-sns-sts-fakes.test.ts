@@ -1,6 +1,7 @@
 import { CreateTopicCommand, PublishCommand } from '@aws-sdk/client-sns';
 import {
   DeleteParameterCommand,
+  DeleteParametersCommand,
   GetParameterCommand,
   GetParametersCommand,
   PutParameterCommand,
@@ -27,6 +28,25 @@ describe('SsmFake', () => {
     await expect(ssm().send(new DeleteParameterCommand({ Name: '/goldsmith/base/prod' }))).rejects.toMatchObject({
       name: 'ParameterNotFound',
     });
+  });
+
+  it('deletes up to ten parameters in one DeleteParameters call, listing names it does not hold as invalid', async () => {
+    localCloud();
+    const put = (Name: string) => ssm().send(new PutParameterCommand({ Name, Value: 'x', Type: 'String' }));
+    await put('/goldsmith/_policies/prod/topic/A');
+    await put('/goldsmith/_policies/prod/queue/B');
+    const out = await ssm().send(
+      new DeleteParametersCommand({
+        Names: ['/goldsmith/_policies/prod/topic/A', '/goldsmith/_policies/prod/queue/B', '/goldsmith/none'],
+      }),
+    );
+    expect(out).toMatchObject({
+      DeletedParameters: ['/goldsmith/_policies/prod/topic/A', '/goldsmith/_policies/prod/queue/B'],
+      InvalidParameters: ['/goldsmith/none'],
+    });
+    await expect(
+      ssm().send(new GetParameterCommand({ Name: '/goldsmith/_policies/prod/topic/A' })),
+    ).rejects.toMatchObject({ name: 'ParameterNotFound' });
   });
 
   it('creates, refuses to overwrite without Overwrite, then versions an aws:ec2:image pointer', async () => {

@@ -52,6 +52,21 @@ describe("preflight's check of the service control policies", () => {
     ]);
   });
 
+  it('reports a pointers statement without ssm:DeleteParameters as open: one call deletes ten pointers', () => {
+    const singular = documentedScps().map((p) =>
+      p.replace(
+        '"ssm:DeleteParameter","ssm:DeleteParameters","ssm:LabelParameterVersion","ssm:AddTagsToResource"],"Resource":"arn:aws:ssm:*:*:parameter/goldsmith/*"',
+        '"ssm:DeleteParameter","ssm:LabelParameterVersion","ssm:AddTagsToResource"],"Resource":"arn:aws:ssm:*:*:parameter/goldsmith/*"',
+      ),
+    );
+    expect(singular).not.toEqual(documentedScps());
+    expect(scpGaps(singular, 'prod', ACCOUNT, REGION).open).toEqual([
+      expect.stringMatching(
+        /^ssm:DeleteParameters on .*parameter\/goldsmith\/base\/prod \(PointersOnlyByGoldsmith\) to /,
+      ),
+    ]);
+  });
+
   it('refuses a Deny that only mentions goldsmith: one action on one resource leaves every other open', () => {
     const loose = doc({
       Effect: 'Deny',
