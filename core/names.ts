@@ -128,3 +128,8 @@ export function findingForwardRuleName(stage: string): string {
 export function changesForwardRuleName(stage: string): string {
   return `${stackResourcePrefix(stage)}changes-to-home`;
 }
+
+/** The member baseline StackSet's name in `stage`. */
+export function memberBaselineStackSetName(stage: string): string {
+  return `${NAME_PREFIX}-${stage}-member-baseline`;
+}

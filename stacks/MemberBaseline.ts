@@ -9,7 +9,7 @@ import { ownLogGroups } from './function-logs.js';
 import { memberFunctionCode } from './member-baseline/code.js';
 import { createKeyGrantsAuditor } from './member-baseline/key-grants.js';
 import { memberBaselineTemplate, ROLLOUT_ROLE_PER_STACK_PARAMETER } from './member-baseline/template.js';
-import { NAME_PREFIX } from './names.js';
+import { memberBaselineStackSetName } from './names.js';
 
 /** OUs one StackSets operation can target. */
 export const MAX_OUS_PER_OPERATION = 50;
@@ -17,11 +17,6 @@ export const MAX_OUS_PER_OPERATION = 50;
 /** What `use(MemberBaseline)` gives (tests read it): the StackSet, absent when disabled or nothing to target. */
 export interface MemberBaselineResources {
   stackSet: CfnStackSet | undefined;
-}
-
-/** The StackSet's name in `stage`. */
-export function memberBaselineStackSetName(stage: string): string {
-  return `${NAME_PREFIX}-${stage}-member-baseline`;
 }
 
 /**

@@ -132,7 +132,7 @@ describe.each(['example', 'minimal', 'security'] as const)("each function's role
     }
     expect(failures).toEqual([]);
     expect(simulated).toBeGreaterThan(app.functions.length);
-  });
+  }, 120_000);
 });
 
 describe.each(['example', 'minimal'] as const)('asynchronous invocation failures in the %s catalog app', (name) => {

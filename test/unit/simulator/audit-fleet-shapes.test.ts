@@ -150,7 +150,9 @@ describe('the realistic groups audit', () => {
     w.g.instances = w.g.instances.map((i, n) => (n === 0 ? { ...i, version: 1 } : i));
     expect(w.audit().problems).toEqual([
       expect.stringMatching(/sent ScaleInProtectedInstances Refresh .* not the channel's Ignore/),
-      expect.stringMatching(/ended Successful with \{"instances":1,"protected":1,"standby":0,"other":0\} instance/),
+      expect.stringMatching(
+        /ended Successful with \{"instances":1,"moved":1,"protected":1,"standby":0,"other":0\} instance/,
+      ),
     ]);
   });
 
