@@ -1,5 +1,5 @@
 import { refusalText } from '../rollout/halt.js';
-import { movedNothing } from '../rollout/left-behind.js';
+import { leftBehindText, movedNothing, sumLeftBehind } from '../rollout/left-behind.js';
 import { isOpenRollout, waveText } from '../rollout/operator.js';
 import type { RetriedHalt, RolloutRecord, RolloutWave } from '../rollout/record.js';
 import { refusalCount } from '../rollout/refusals.js';
@@ -59,7 +59,7 @@ function waveLines(r: RolloutRecord, w: RolloutWave, n: number): RolloutLine[] {
   // A canary whose refreshes all ended Successful with every instance left behind failed without a refresh failing.
   const unmoved = bad.length === 0 && refusals.length === 0 && w.groups.some(movedNothing);
   const end = healthy
-    ? `${name} healthy: ${w.alarm ? groups(w.groups.length) : `${done(w)}/${groups(w.groups.length)}`} refreshed and baked`
+    ? `${name} healthy: ${w.alarm ? groups(w.groups.length) : `${done(w)}/${groups(w.groups.length)}`} refreshed and baked${leftLine(w)}`
     : unmoved
       ? `${name} failed: ${groups(w.groups.length)} refreshed, none moved an instance`
       : `${name} failed: ${bad.length}/${groups(w.groups.length)} failed${why}${refused}`;
@@ -67,6 +67,17 @@ function waveLines(r: RolloutRecord, w: RolloutWave, n: number): RolloutLine[] {
     lines.push({ at: endedAt, what: end, kind: 'ROLLOUT-WAVE-END' });
   lines.push(...backLines(r, w, name, why));
   return lines;
+}
+
+/**
+ * What a healthy wave's refreshes left behind, as `rollout status` tells it: `; 2 groups moved no instance; 15
+ * instances left on older versions, in 3 groups (12 protected from scale in, 3 in Standby)`; empty when none.
+ */
+function leftLine(w: RolloutWave): string {
+  const left = sumLeftBehind(w.groups);
+  if (left.instances === 0) return '';
+  const unmoved = left.unmoved > 0 ? `; ${groups(left.unmoved)} moved no instance` : '';
+  return `${unmoved}; ${leftBehindText(left)} left on older versions, in ${groups(left.groups)}`;
 }
 
 /**
