@@ -1,4 +1,6 @@
+import { compareBuildVersions } from '../core/promotion/naming.js';
 import { rolloutOf } from '../core/rollout/operator.js';
+import type { RolloutRecord } from '../core/rollout/record.js';
 import { rolloutRecordsOf } from '../core/status/rollout-records.js';
 import { actionCommand } from './act.js';
 import type { Command } from './command.js';
@@ -37,19 +39,29 @@ async function status(args: readonly string[]): Promise<number> {
   const version = typeof values.version === 'string' ? values.version : undefined;
   const records = rolloutRecordsOf(await ledgerOf(where, image));
   const record = rolloutOf(records, channel, version);
+  if (version !== undefined && !record) throw new UsageError(noRolloutOf(image, channel, version, records));
   if (json) {
     process.stdout.write(`${JSON.stringify({ image, channel, rollout: record ?? null }, null, 2)}\n`);
     return 0;
   }
   if (!record) {
-    const which = version
-      ? `no rollout of ${image} ${version} to ${channel}`
-      : `${image}/${channel} has no rollout yet`;
-    process.stdout.write(`${which} (a channel rolls out when the catalog gives it channels[].rollout)\n`);
+    process.stdout.write(
+      `${image}/${channel} has no rollout yet (a channel rolls out when the catalog gives it channels[].rollout)\n`,
+    );
     return 0;
   }
   process.stdout.write(renderRolloutStatus(record));
   return 0;
+}
+
+/** The refusal of `--version V` naming no rollout: which versions have one to the channel, newest first. */
+function noRolloutOf(image: string, channel: string, version: string, records: readonly RolloutRecord[]): string {
+  const versions = records
+    .filter((r) => r.channel === channel)
+    .map((r) => r.version)
+    .sort((a, b) => compareBuildVersions(b, a));
+  const which = versions.length > 0 ? `versions with one: ${versions.join(', ')}` : `no version of ${image} has one`;
+  return `--version ${version}: ${image} ${version} has no rollout to ${channel} (${which})`;
 }
 
 const ACTING = ['pause', 'resume', 'abort', 'retry'] as const;

@@ -167,6 +167,36 @@ describe('goldsmith rollout status', () => {
   });
 });
 
+describe('goldsmith rollout status --version naming no rollout', () => {
+  it('says the version has no rollout, lists the versions that have one, and exits 1, in text and JSON', async () => {
+    const dir = await savedCloud();
+    const text = await goldsmith(['rollout', 'status', 'base', 'prod', '--version', '1.0.0/9', '--local', dir]);
+    const json = await goldsmith([
+      'rollout',
+      'status',
+      'base',
+      'prod',
+      '--version',
+      '1.0.0/9',
+      '--local',
+      dir,
+      '--json',
+    ]);
+    const dev = await goldsmith(['rollout', 'status', 'base', 'dev', '--version', '1.0.0/3', '--local', dir]);
+
+    expect(text).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        'goldsmith rollout: --version 1.0.0/9: base 1.0.0/9 has no rollout to prod (versions with one: 1.0.0/3, 1.0.0/2)\n',
+    });
+    expect(json.code).toBe(1);
+    expect(dev.stderr).toBe(
+      'goldsmith rollout: --version 1.0.0/3: base 1.0.0/3 has no rollout to dev (no version of base has one)\n',
+    );
+  });
+});
+
 describe('goldsmith history --verbose (docs/rollout.md), on the saved rollouts', () => {
   it("lists the rollout's skipped groups with their reasons, where without it they are only counted", async () => {
     const dir = await savedCloud();
