@@ -17,10 +17,20 @@ Without --version, the channel's current rollout (the newest not ended; status: 
   pause --reason R  no new wave starts; refreshes already running go on (a running rollout only)
   resume            a paused rollout goes on: its next wave starts once the current one is healthy
   abort --reason R  refreshes still running are cancelled, no further wave starts (a running or paused rollout)
-  retry             a halted rollout goes on for the same version from the wave that halted, once its cause is
-                    fixed and that wave's groups are back (a new execution; refused once a newer version rolled out)
+  retry             a halted rollout goes on from the wave that halted, same version, once its cause is fixed
+                    and that wave's groups are back (a new execution; refused once a newer version rolled out)
 pause, resume, abort and retry go to the operator endpoint as Goldsmith's operators (like revoke); a refusal is one line,
 exit 1, and nothing changed.
+${TARGET_HELP}`;
+
+const STATUS_HELP = `usage: goldsmith rollout status IMAGE CHANNEL [--version V] (--stage STAGE | --local DIR) [--json]
+
+Where a channel's rollout stands, read from the ledger (nothing is sent): its state and why, each wave with its
+start and end, each group's refresh (launch template version from and to, refresh id, AWS's status and reason, the
+instances it left behind and why), and the groups skipped and why. Without --version, the channel's current rollout
+(the newest not ended, else the last one); --version V naming no rollout of V to the channel is refused (exit 1),
+with the versions that have one.
+  --version V       the rollout of build version V (e.g. 1.0.0/3)
 ${TARGET_HELP}`;
 
 const STATUS_NEEDS = 'name the image and channel: goldsmith rollout status IMAGE CHANNEL [--version V]';
@@ -29,7 +39,7 @@ const STATUS_NEEDS = 'name the image and channel: goldsmith rollout status IMAGE
 async function status(args: readonly string[]): Promise<number> {
   const parsed = await operatorOptions(args, { version: { type: 'string' } }, 2, STATUS_NEEDS);
   if (parsed.help) {
-    process.stdout.write(`${USAGE}\n`);
+    process.stdout.write(`${STATUS_HELP}\n`);
     return 0;
   }
   const { where, json, positionals, values } = parsed;

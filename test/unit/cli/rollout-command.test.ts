@@ -79,6 +79,21 @@ describe('goldsmith rollout: arguments and refusals before anything is sent or r
     expect(help.stdout).toContain('pause --reason R  no new wave starts; refreshes already running go on');
   });
 
+  it('gives status and retry their own --help, not the command-wide one', async () => {
+    const status = await goldsmith(['rollout', 'status', '--help']);
+    const retry = await goldsmith(['rollout', 'retry', '--help']);
+
+    expect(status.code).toBe(0);
+    expect(status.stdout.split('\n')[0]).toBe(
+      'usage: goldsmith rollout status IMAGE CHANNEL [--version V] (--stage STAGE | --local DIR) [--json]',
+    );
+    expect(status.stdout).toContain('  --version V       the rollout of build version V');
+    expect(status.stdout).not.toContain('pause --reason R');
+    expect(retry.stdout.split('\n')[0]).toBe(
+      'usage: goldsmith rollout retry IMAGE CHANNEL [--version V] [--reason R] (--stage STAGE | --local DIR) [--json]',
+    );
+  });
+
   it('pause and abort need a reason; an unknown channel is named with the channels the image goes through', async () => {
     const dir = await savedCloud();
     expect(await goldsmith(['rollout', 'pause', 'base', 'prod', '--local', dir])).toMatchObject({
