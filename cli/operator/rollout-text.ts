@@ -1,9 +1,9 @@
 import { leftBehindText, movedNothing, sumLeftBehind } from '../../core/rollout/left-behind.js';
 import { endedText, isOpenRollout, waveText } from '../../core/rollout/operator.js';
 import { isActiveRefresh } from '../../core/rollout/plan.js';
-import type { RolloutGroup, RolloutRecord } from '../../core/rollout/record.js';
+import type { RolloutGroup, RolloutRecord, RolloutWave } from '../../core/rollout/record.js';
 import { NOT_MOVED } from '../../core/rollout/supersede.js';
-import { emptyWaveText } from '../../core/status/rollout-counts.js';
+import { emptyWaveText, failed, haltedIt } from '../../core/status/rollout-counts.js';
 import { rolloutStatusLine, waveOutcome } from '../../core/status/rollout-view.js';
 import { shortTime } from './ledger-history.js';
 
@@ -56,7 +56,7 @@ export function renderRolloutStatus(r: RolloutRecord): string {
       const status =
         r.state === 'aborted' && isActiveRefresh(g.status)
           ? `cancel requested by the abort (last read ${g.status})`
-          : g.status;
+          : `${g.status}${haltNote(w, g)}`;
       out.push(
         `    ${g.account} ${g.region} ${g.group}: ${status} (template ${g.launchTemplateId} v${g.fromVersion} -> v${g.toVersion}, refresh ${g.refreshId})${why}${backText(g)}${movedNothing(g) ? '; moved no instance' : ''}${left ? `; left on v${g.fromVersion}: ${left}` : ''}`,
       );
@@ -72,6 +72,12 @@ export function renderRolloutStatus(r: RolloutRecord): string {
   }
   if (isOpenRollout(r)) out.push(`  (${waveText(r)} is the wave under way)`);
   return `${out.join('\n')}\n`;
+}
+
+/** In a wave a refresh failure halted: which group halted it, and which ones the halt rolled back. */
+function haltNote(w: RolloutWave, g: RolloutGroup): string {
+  if (!w.haltedBy?.length || !failed(w).includes(g)) return '';
+  return haltedIt(w, g) ? ' (halted the rollout)' : ' (rolled back by the halt)';
 }
 
 /** A group's refresh back off the rolled-out version, when it has one: `; back to v3: Successful (refresh ir-4)`. */

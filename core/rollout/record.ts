@@ -129,6 +129,11 @@ export interface RolloutWave {
   groupsByStatus?: Record<string, number>;
   /** Every group the wave's start skipped, counted by reason (`skippedGroups` names only the first ones). */
   skipped?: SkipSummary;
+  /**
+   * The groups whose own refresh failed and halted the rollout (the first 10), as the halt found them; the wave's
+   * other groups were rolled back (or refreshed back) by that halt. Absent from a record written before it was kept.
+   */
+  haltedBy?: { account: string; region: string; group: string }[];
   /** The alarm found in ALARM after the wave had finished, which halted the rollout and took its groups back. */
   alarm?: WaveAlarm;
   /**

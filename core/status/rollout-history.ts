@@ -3,7 +3,15 @@ import { leftBehindText, movedNothing, sumLeftBehind } from '../rollout/left-beh
 import { isOpenRollout, waveText } from '../rollout/operator.js';
 import type { RetriedHalt, RolloutRecord, RolloutWave } from '../rollout/record.js';
 import { refusalCount } from '../rollout/refusals.js';
-import { accountsOf, done, emptyWaveText, failed, groups, skippedCount, stoppedText } from './rollout-counts.js';
+import {
+  accountsOf,
+  done,
+  emptyWaveText,
+  failedAndRolledBack,
+  groups,
+  skippedCount,
+  stoppedText,
+} from './rollout-counts.js';
 
 /** The story `history` tells of a rollout, line by line, from its record alone. */
 
@@ -47,7 +55,7 @@ function waveLines(r: RolloutRecord, w: RolloutWave, n: number): RolloutLine[] {
   }
   const endedAt = w.endedAt;
   if (!endedAt) return lines;
-  const bad = failed(w);
+  const { failed: bad, rolledBack } = failedAndRolledBack(w);
   const first = bad[0];
   const why = first
     ? ` (${first.group} in ${first.account} ${first.region}: ${first.status}${first.statusReason ? `, ${first.statusReason}` : ''})`
@@ -62,7 +70,7 @@ function waveLines(r: RolloutRecord, w: RolloutWave, n: number): RolloutLine[] {
     ? `${name} healthy: ${w.alarm ? groups(w.groups.length) : `${done(w)}/${groups(w.groups.length)}`} refreshed and baked${leftLine(w)}`
     : unmoved
       ? `${name} failed: ${groups(w.groups.length)} refreshed, none moved an instance`
-      : `${name} failed: ${bad.length}/${groups(w.groups.length)} failed${why}${refused}`;
+      : `${name} failed: ${bad.length}/${groups(w.groups.length)} failed${why}${rolledBack > 0 ? `; ${rolledBack} rolled back by the halt` : ''}${refused}`;
   if (healthy || w.state === 'failed' || w.state === 'rolled-back')
     lines.push({ at: endedAt, what: end, kind: 'ROLLOUT-WAVE-END' });
   lines.push(...backLines(r, w, name, why));
