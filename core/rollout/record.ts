@@ -57,6 +57,10 @@ export interface RetriedHalt {
     endedAt?: string;
     rolledBackAt?: string;
     groups: number;
+    /** In how many accounts its groups were (absent from an older record). */
+    accounts?: number;
+    /** Its end as `history` told it before the retry, after its name (core/status/rollout-wave-end.ts). */
+    ended?: string;
     /** Failed by an alarm after it had finished healthy. */
     alarmed?: boolean;
   }[];
