@@ -24,9 +24,7 @@ export function rolloutActedText(result: Record<string, unknown>): string {
  * it ended), then each wave with its groups' refreshes, then the groups skipped and why.
  */
 export function renderRolloutStatus(r: RolloutRecord): string {
-  const head = isOpenRollout(r)
-    ? rolloutStatusLine(r)
-    : `rollout ${r.version}: ${endedText({ ...r, endedAt: shortTime(r.endedAt ?? r.updatedAt) })}`;
+  const head = isOpenRollout(r) ? rolloutStatusLine(r) : `rollout ${r.version}: ${endedText(r, shortTime)}`;
   const out = [
     `${r.image}/${r.channel} ${head}`,
     `  started ${shortTime(r.startedAt)}; AMIs ${Object.entries(r.amis)

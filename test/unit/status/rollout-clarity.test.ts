@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { renderRolloutStatus } from '../../../cli/operator/rollout-text.js';
 import { haltReason } from '../../../core/rollout/halt.js';
+import { rolloutRefusal } from '../../../core/rollout/operator.js';
 import type { RolloutGroup } from '../../../core/rollout/record.js';
 import { rolloutHistory } from '../../../core/status/rollout-history.js';
+import { rolloutStatusLine } from '../../../core/status/rollout-view.js';
 import { rolloutGroup, rolloutRecord } from '../../fixtures/rollouts.js';
 
 const left = (g: RolloutGroup, moved: number, prot: number, standby: number): RolloutGroup => ({
@@ -49,5 +52,30 @@ describe('a halt reason names what its "more" are', () => {
       /\(and 4 more groups failed: web-333 in .*, web-444 in .*, web-555 in .*, and 1 more: rollout status lists them\)$/,
     );
     expect(halt(bad.slice(0, 1))).toBe('wave wave-1 failed: web-222 in 222222222222 us-east-1: health check (Failed)');
+  });
+});
+
+describe('a rollout superseded after it completed: every command names the revocation time', () => {
+  const r = rolloutRecord({
+    state: 'superseded',
+    reason: 'revoked: a critical finding',
+    endedAt: '2027-01-05T12:00:00.000Z',
+    updatedAt: '2027-01-07T15:30:00.000Z',
+    takenBack: { from: 'completed', at: '2027-01-07T15:30:00.000Z' },
+    openWork: undefined,
+  });
+
+  it('rollout status, the refusal of pause and retry, and status agree on 2027-01-07 15:30', () => {
+    expect(renderRolloutStatus(r).split('\n')[0]).toBe(
+      'base/prod rollout 1.0.0/3: superseded at 2027-01-07 15:30: revoked: a critical finding (it had completed at 2027-01-05 12:00)',
+    );
+    expect(rolloutRefusal('pause', { image: 'base', channel: 'prod' }, r)).toBe(
+      'the rollout of base 1.0.0/3 to prod already ended, superseded at 2027-01-07T15:30:00.000Z: revoked: a critical ' +
+        'finding (it had completed at 2027-01-05T12:00:00.000Z) (base/prod has no rollout in flight): nothing to pause',
+    );
+    expect(rolloutRefusal('retry', { image: 'base', channel: 'prod' }, r)).toContain(
+      'ended superseded at 2027-01-07T15:30:00.000Z',
+    );
+    expect(rolloutStatusLine(r)).toContain('superseded 2027-01-07 15:30');
   });
 });
