@@ -56,7 +56,7 @@ export function renderRolloutStatus(r: RolloutRecord): string {
           ? `cancel requested by the abort (last read ${g.status})`
           : `${g.status}${haltNote(w, g)}`;
       out.push(
-        `    ${g.account} ${g.region} ${g.group}: ${status} (template ${g.launchTemplateId} v${g.fromVersion} -> v${g.toVersion}, refresh ${g.refreshId})${why}${backText(g)}${movedNothing(g) ? '; moved no instance' : ''}${left ? `; left on v${g.fromVersion}: ${left}` : ''}`,
+        `    ${g.account} ${g.region} ${g.group}: ${status} (template ${g.launchTemplateId} v${g.fromVersion} -> v${g.toVersion}, refresh ${g.refreshId})${why}${backText(g)}${movedNothing(g) ? '; moved no instance' : ''}${left ? leftOnText(r, g, left) : ''}`,
       );
     }
     const left = sumLeftBehind(w.groups);
@@ -70,6 +70,17 @@ export function renderRolloutStatus(r: RolloutRecord): string {
   }
   if (isOpenRollout(r)) out.push(`  (${waveText(r)} is the wave under way)`);
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * Where a group's left-behind instances are: `; left on v3: 2 instances (…)`, the version the group ran before. Not
+ * when that version already held this rollout's AMI (a retry's second refresh starts from the first one's version):
+ * they are on a version before the refresh's, and naming that one would say they run the new AMI.
+ */
+function leftOnText(r: RolloutRecord, g: RolloutGroup, left: string): string {
+  const ami = r.amis[g.region];
+  if (g.fromImageId === undefined || g.fromImageId !== ami) return `; left on v${g.fromVersion}: ${left}`;
+  return `; left on a version before v${g.toVersion}: ${left} (v${g.fromVersion}, the version the group ran, already holds this rollout's ${ami})`;
 }
 
 /** In a wave a refresh failure halted: which group halted it, and which ones the halt rolled back. */

@@ -79,3 +79,27 @@ describe('a rollout superseded after it completed: every command names the revoc
     expect(rolloutStatusLine(r)).toContain('superseded 2027-01-07 15:30');
   });
 });
+
+describe('rollout status names where left-behind instances are', () => {
+  const withLeft = (fromImageId: string) => {
+    const r = rolloutRecord();
+    const canary = r.waves[0];
+    if (!canary) throw new Error('fixture has a canary');
+    canary.groups = [{ ...left(rolloutGroup('111111111111', 'Successful'), 2, 4, 0), fromImageId }];
+    return renderRolloutStatus(r);
+  };
+
+  it('the version the group ran, when it held the AMI before', () => {
+    expect(withLeft('ami-00000000000000001')).toContain(
+      '(template lt-0123456789abcdef0 v4 -> v5, refresh r-111111111111); left on v4: 4 instances (4 protected from scale in)',
+    );
+  });
+
+  it("not a version that already holds this rollout's AMI (a retry's refresh from the first attempt's version)", () => {
+    const text = withLeft('ami-0a1b2c3d4e5f60001');
+    expect(text).not.toContain('left on v4:');
+    expect(text).toContain(
+      "; left on a version before v5: 4 instances (4 protected from scale in) (v4, the version the group ran, already holds this rollout's ami-0a1b2c3d4e5f60001)",
+    );
+  });
+});
