@@ -1,4 +1,5 @@
 import { leftBehindText, movedNothing, sumLeftBehind } from '../../core/rollout/left-behind.js';
+import { mixedSentText } from '../../core/rollout/mixed-sent.js';
 import { endedText, isOpenRollout, waveText } from '../../core/rollout/operator.js';
 import { isActiveRefresh } from '../../core/rollout/plan.js';
 import type { RolloutGroup, RolloutRecord, RolloutWave } from '../../core/rollout/record.js';
@@ -56,7 +57,7 @@ export function renderRolloutStatus(r: RolloutRecord): string {
           ? `cancel requested by the abort (last read ${g.status})`
           : `${g.status}${haltNote(w, g)}`;
       out.push(
-        `    ${g.account} ${g.region} ${g.group}: ${status} (template ${g.launchTemplateId} v${g.fromVersion} -> v${g.toVersion}, refresh ${g.refreshId})${why}${backText(g)}${movedNothing(g) ? '; moved no instance' : ''}${left ? leftOnText(r, g, left) : ''}`,
+        `    ${g.account} ${g.region} ${g.group}: ${status} (template ${g.launchTemplateId} v${g.fromVersion} -> v${g.toVersion}, refresh ${g.refreshId})${why}${backText(g)}${g.mixed ? `; ${mixedSentText(g.mixed)}` : ''}${movedNothing(g) ? '; moved no instance' : ''}${left ? leftOnText(r, g, left) : ''}`,
       );
     }
     const left = sumLeftBehind(w.groups);

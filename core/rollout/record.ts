@@ -1,4 +1,5 @@
 import type { LeftBehind } from './left-behind.js';
+import type { MixedSent } from './mixed-sent.js';
 
 /**
  * The ledger's record of one version's rollout to one channel's member groups (`IMAGE#<image>`,
@@ -79,6 +80,8 @@ export interface RolloutGroup {
   /** The version Goldsmith created with the rolled-out AMI, the refresh's DesiredConfiguration. */
   toVersion: number;
   refreshId: string;
+  /** A mixed-instances group: the instance types and On-Demand/Spot split its refresh kept (core/rollout/mixed-sent.ts). */
+  mixed?: MixedSent;
   /** Auto Scaling's refresh status: Pending, InProgress, Baking, Successful, Failed, Cancelling, Cancelled, Rollback… */
   status: string;
   statusReason?: string;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderRolloutStatus } from '../../../cli/operator/rollout-text.js';
 import { haltReason } from '../../../core/rollout/halt.js';
+import { mixedSentOf, mixedSentText } from '../../../core/rollout/mixed-sent.js';
 import { rolloutRefusal } from '../../../core/rollout/operator.js';
 import type { RolloutGroup } from '../../../core/rollout/record.js';
 import { rolloutHistory } from '../../../core/status/rollout-history.js';
@@ -100,6 +101,21 @@ describe('rollout status names where left-behind instances are', () => {
     expect(text).not.toContain('left on v4:');
     expect(text).toContain(
       "; left on a version before v5: 4 instances (4 protected from scale in) (v4, the version the group ran, already holds this rollout's ami-0a1b2c3d4e5f60001)",
+    );
+  });
+});
+
+describe("what a mixed-instances group's refresh sent", () => {
+  it("uses AWS's defaults (base 0, 100% On-Demand) and names at most ten instance types", () => {
+    const types = Array.from({ length: 12 }, (_, i) => ({ InstanceType: `m${i}.large` }));
+    const sent = mixedSentOf({ LaunchTemplate: { Overrides: types } });
+    expect(sent).toMatchObject({ types: 12, onDemandBase: 0, onDemandPercentAboveBase: 100 });
+    expect(sent.instanceTypes).toHaveLength(10);
+    expect(mixedSentText(sent)).toBe(
+      `mixed instances: ${types
+        .slice(0, 10)
+        .map((t) => t.InstanceType)
+        .join(', ')} and 2 more kept; On-Demand base 0, all On-Demand`,
     );
   });
 });
