@@ -1,9 +1,10 @@
 import { leftBehindText, movedNothing, sumLeftBehind } from '../../core/rollout/left-behind.js';
+import { mixedSentText } from '../../core/rollout/mixed-sent.js';
 import { endedText, isOpenRollout, waveText } from '../../core/rollout/operator.js';
 import { isActiveRefresh } from '../../core/rollout/plan.js';
-import type { RolloutGroup, RolloutRecord } from '../../core/rollout/record.js';
+import type { RolloutGroup, RolloutRecord, RolloutWave } from '../../core/rollout/record.js';
 import { NOT_MOVED } from '../../core/rollout/supersede.js';
-import { emptyWaveText } from '../../core/status/rollout-counts.js';
+import { emptyWaveText, failed, haltedIt } from '../../core/status/rollout-counts.js';
 import { rolloutStatusLine, waveOutcome } from '../../core/status/rollout-view.js';
 import { shortTime } from './ledger-history.js';
 
@@ -24,9 +25,7 @@ export function rolloutActedText(result: Record<string, unknown>): string {
  * it ended), then each wave with its groups' refreshes, then the groups skipped and why.
  */
 export function renderRolloutStatus(r: RolloutRecord): string {
-  const head = isOpenRollout(r)
-    ? rolloutStatusLine(r)
-    : `rollout ${r.version}: ${endedText({ ...r, endedAt: shortTime(r.endedAt ?? r.updatedAt) })}`;
+  const head = isOpenRollout(r) ? rolloutStatusLine(r) : `rollout ${r.version}: ${endedText(r, shortTime)}`;
   const out = [
     `${r.image}/${r.channel} ${head}`,
     `  started ${shortTime(r.startedAt)}; AMIs ${Object.entries(r.amis)
@@ -56,9 +55,9 @@ export function renderRolloutStatus(r: RolloutRecord): string {
       const status =
         r.state === 'aborted' && isActiveRefresh(g.status)
           ? `cancel requested by the abort (last read ${g.status})`
-          : g.status;
+          : `${g.status}${haltNote(w, g)}`;
       out.push(
-        `    ${g.account} ${g.region} ${g.group}: ${status} (template ${g.launchTemplateId} v${g.fromVersion} -> v${g.toVersion}, refresh ${g.refreshId})${why}${backText(g)}${movedNothing(g) ? '; moved no instance' : ''}${left ? `; left on v${g.fromVersion}: ${left}` : ''}`,
+        `    ${g.account} ${g.region} ${g.group}: ${status} (template ${g.launchTemplateId} v${g.fromVersion} -> v${g.toVersion}, refresh ${g.refreshId})${why}${backText(g)}${g.mixed ? `; ${mixedSentText(g.mixed)}` : ''}${movedNothing(g) ? '; moved no instance' : ''}${left ? leftOnText(r, g, left) : ''}`,
       );
     }
     const left = sumLeftBehind(w.groups);
@@ -72,6 +71,23 @@ export function renderRolloutStatus(r: RolloutRecord): string {
   }
   if (isOpenRollout(r)) out.push(`  (${waveText(r)} is the wave under way)`);
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * Where a group's left-behind instances are: `; left on v3: 2 instances (…)`, the version the group ran before. Not
+ * when that version already held this rollout's AMI (a retry's second refresh starts from the first one's version):
+ * they are on a version before the refresh's, and naming that one would say they run the new AMI.
+ */
+function leftOnText(r: RolloutRecord, g: RolloutGroup, left: string): string {
+  const ami = r.amis[g.region];
+  if (g.fromImageId === undefined || g.fromImageId !== ami) return `; left on v${g.fromVersion}: ${left}`;
+  return `; left on a version before v${g.toVersion}: ${left} (v${g.fromVersion}, the version the group ran, already holds this rollout's ${ami})`;
+}
+
+/** In a wave a refresh failure halted: which group halted it, and which ones the halt rolled back. */
+function haltNote(w: RolloutWave, g: RolloutGroup): string {
+  if (!w.haltedBy?.length || !failed(w).includes(g)) return '';
+  return haltedIt(w, g) ? ' (halted the rollout)' : ' (rolled back by the halt)';
 }
 
 /** A group's refresh back off the rolled-out version, when it has one: `; back to v3: Successful (refresh ir-4)`. */

@@ -20,21 +20,41 @@ export function haltReason(
     return unmovedCanaryText(record.waves[step.wave]?.groups ?? [], record.version);
   if (step.reason)
     return `${step.reason}: no rollout-ready group in wave ${name} follows ${record.image}/${record.channel}`;
-  const first = step.failed[0];
-  const more = (n: number) => (n > 1 ? ` (and ${n - 1} more)` : '');
+  const [first, ...others] = step.failed;
   if (first) {
     const where = `${first.group} in ${first.account} ${first.region}`;
+    const more = moreGroups(others);
     if (alarm) {
-      return `wave ${name} failed: alarm ${alarm.name} in ALARM in ${alarm.account} ${alarm.region} (${where}: ${first.status})${more(step.failed.length)}`;
+      return `wave ${name} failed: alarm ${alarm.name} in ALARM in ${alarm.account} ${alarm.region} (${where}: ${first.status})${more}`;
     }
     const cause = first.statusReason ? `${first.statusReason} (${first.status})` : first.status;
-    return `wave ${name} failed: ${where}: ${cause}${more(step.failed.length)}`;
+    return `wave ${name} failed: ${where}: ${cause}${more}`;
   }
   const refused = step.refused[0];
   const wave = record.waves[step.wave];
   const refusals = wave ? refusalCount(wave) : step.refused.length;
-  if (refused) return `wave ${name} failed: ${refusalText(refused)}${more(refusals)}`;
+  if (refused) {
+    const more =
+      refusals > 1 ? ` (and ${refusals - 1} more refusal${refusals === 2 ? '' : 's'}: rollout status lists them)` : '';
+    return `wave ${name} failed: ${refusalText(refused)}${more}`;
+  }
   return `wave ${name} failed: a refresh failed`;
+}
+
+/** The other groups whose refresh failed too: `(and 2 more groups failed: web-2 in …, web-3 in …)`, the first three. */
+function moreGroups(others: readonly { group: string; account: string; region: string }[]): string {
+  if (others.length === 0) return '';
+  const named = others.slice(0, 3).map((g) => `${g.group} in ${g.account} ${g.region}`);
+  const rest = others.length > 3 ? `, and ${others.length - 3} more: rollout status lists them` : '';
+  const n = others.length;
+  return ` (and ${n} more group${n === 1 ? '' : 's'} failed: ${named.join(', ')}${rest})`;
+}
+
+/** The halt's cause kept on its wave: the groups whose own refresh failed (the first 10), told apart from those it rolled back. */
+export function withHaltCause(record: RolloutRecord, step: Extract<RolloutStep, { kind: 'halt' }>): RolloutRecord {
+  if (step.failed.length === 0) return record;
+  const haltedBy = step.failed.slice(0, 10).map(({ account, region, group }) => ({ account, region, group }));
+  return { ...record, waves: record.waves.map((w, i) => (i === step.wave ? { ...w, haltedBy } : w)) };
 }
 
 /** `account 200000000002 us-east-1 refused: AccessDenied: …` (or `group web-2 in …`). */

@@ -41,11 +41,17 @@ export function waveText(r: Pick<RolloutRecord, 'currentWave' | 'waves'>): strin
   return `wave ${r.currentWave + 1}/${r.waves.length}${wave ? ` (${wave.name})` : ''}`;
 }
 
-/** How an ended rollout ended: "completed at 2027-01-05T09:12:00.000Z", "halted at …: the canary's alarm …". */
-export function endedText(r: RolloutRecord): string {
-  const at = r.endedAt ?? r.updatedAt;
+/**
+ * How an ended rollout ended: "completed at 2027-01-05T09:12:00.000Z", "halted at …: the canary's alarm …". One a
+ * revocation superseded after it had ended is told at the revocation (as `status` tells it), then how it had ended.
+ * `time` writes each instant (default: as recorded).
+ */
+export function endedText(r: RolloutRecord, time: (iso: string) => string = (iso) => iso): string {
+  const taken = r.takenBack;
+  const at = time(taken?.at ?? r.endedAt ?? r.updatedAt);
   const by = r.state === 'aborted' && r.by ? ` by ${r.by}` : '';
-  return `${r.state}${by} at ${at}${r.reason ? `: ${r.reason}` : ''}`;
+  const before = taken && r.endedAt ? ` (it had ${taken.from} at ${time(r.endedAt)})` : '';
+  return `${r.state}${by} at ${at}${r.reason ? `: ${r.reason}` : ''}${before}`;
 }
 
 /**

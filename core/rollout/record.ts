@@ -1,4 +1,5 @@
 import type { LeftBehind } from './left-behind.js';
+import type { MixedSent } from './mixed-sent.js';
 
 /**
  * The ledger's record of one version's rollout to one channel's member groups (`IMAGE#<image>`,
@@ -57,6 +58,10 @@ export interface RetriedHalt {
     endedAt?: string;
     rolledBackAt?: string;
     groups: number;
+    /** In how many accounts its groups were (absent from an older record). */
+    accounts?: number;
+    /** Its end as `history` told it before the retry, after its name (core/status/rollout-wave-end.ts). */
+    ended?: string;
     /** Failed by an alarm after it had finished healthy. */
     alarmed?: boolean;
   }[];
@@ -75,6 +80,8 @@ export interface RolloutGroup {
   /** The version Goldsmith created with the rolled-out AMI, the refresh's DesiredConfiguration. */
   toVersion: number;
   refreshId: string;
+  /** A mixed-instances group: the instance types and On-Demand/Spot split its refresh kept (core/rollout/mixed-sent.ts). */
+  mixed?: MixedSent;
   /** Auto Scaling's refresh status: Pending, InProgress, Baking, Successful, Failed, Cancelling, Cancelled, Rollback… */
   status: string;
   statusReason?: string;
@@ -129,6 +136,11 @@ export interface RolloutWave {
   groupsByStatus?: Record<string, number>;
   /** Every group the wave's start skipped, counted by reason (`skippedGroups` names only the first ones). */
   skipped?: SkipSummary;
+  /**
+   * The groups whose own refresh failed and halted the rollout (the first 10), as the halt found them; the wave's
+   * other groups were rolled back (or refreshed back) by that halt. Absent from a record written before it was kept.
+   */
+  haltedBy?: { account: string; region: string; group: string }[];
   /** The alarm found in ALARM after the wave had finished, which halted the rollout and took its groups back. */
   alarm?: WaveAlarm;
   /**

@@ -1,4 +1,6 @@
 import { compareBuildVersions } from '../promotion/naming.js';
+import { accountsOf } from '../status/rollout-counts.js';
+import { waveEndText } from '../status/rollout-wave-end.js';
 import { planLateRollback } from './late-alarms.js';
 import { planRollout } from './plan.js';
 import type { RetriedHalt, RolloutOperatorAction, RolloutRecord, RolloutWave } from './record.js';
@@ -42,21 +44,23 @@ export function retriedHalt(record: RolloutRecord): RetriedHalt {
     at: record.endedAt ?? record.updatedAt,
     ...(record.reason !== undefined && { reason: record.reason }),
     fromWave: from,
-    waves: record.waves.slice(from).flatMap((w) =>
-      w.state === 'pending'
-        ? []
-        : [
-            {
-              name: w.name,
-              state: w.state,
-              ...(w.startedAt !== undefined && { startedAt: w.startedAt }),
-              ...(w.endedAt !== undefined && { endedAt: w.endedAt }),
-              ...(w.rolledBackAt !== undefined && { rolledBackAt: w.rolledBackAt }),
-              groups: w.groups.length,
-              ...(w.alarm !== undefined && { alarmed: true }),
-            },
-          ],
-    ),
+    waves: record.waves.slice(from).flatMap((w) => (w.state === 'pending' ? [] : [asEnded(w)])),
+  };
+}
+
+/** A wave a retry starts again, as it had ended: its times, counts and its end as `history` told it. */
+function asEnded(w: RolloutWave): RetriedHalt['waves'][number] {
+  const ended = waveEndText(w);
+  return {
+    name: w.name,
+    state: w.state,
+    ...(w.startedAt !== undefined && { startedAt: w.startedAt }),
+    ...(w.endedAt !== undefined && { endedAt: w.endedAt }),
+    ...(w.rolledBackAt !== undefined && { rolledBackAt: w.rolledBackAt }),
+    groups: w.groups.length,
+    accounts: accountsOf(w),
+    ...(ended !== undefined && { ended }),
+    ...(w.alarm !== undefined && { alarmed: true }),
   };
 }
 

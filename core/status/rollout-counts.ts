@@ -1,4 +1,4 @@
-import type { RolloutRecord, RolloutWave } from '../rollout/record.js';
+import type { RolloutGroup, RolloutRecord, RolloutWave } from '../rollout/record.js';
 
 /** Counts of a rollout's groups and the words `status` and `history` both tell them in. */
 
@@ -6,6 +6,20 @@ export const groups = (n: number) => `${n} group${n === 1 ? '' : 's'}`;
 const FAILED_STATUSES = new Set(['Failed', 'Cancelled', 'RollbackInProgress', 'RollbackFailed', 'RollbackSuccessful']);
 export const done = (w: RolloutWave) => w.groups.filter((g) => g.status === 'Successful').length;
 export const failed = (w: RolloutWave) => w.groups.filter((g) => FAILED_STATUSES.has(g.status));
+/** Whether the group is one whose own refresh halted the wave (`haltedBy`), not one the halt rolled back. */
+export const haltedIt = (w: RolloutWave, g: RolloutGroup) =>
+  (w.haltedBy ?? []).some((h) => h.account === g.account && h.region === g.region && h.group === g.group);
+
+/**
+ * A failed wave's failed groups, told apart: those whose own refresh halted it (`haltedBy`, first), and those the halt
+ * rolled back. A record without `haltedBy` counts every one as failed.
+ */
+export function failedAndRolledBack(w: RolloutWave): { failed: RolloutGroup[]; rolledBack: number } {
+  const bad = failed(w);
+  if (!w.haltedBy?.length) return { failed: bad, rolledBack: 0 };
+  const causes = bad.filter((g) => haltedIt(w, g));
+  return { failed: causes, rolledBack: bad.length - causes.length };
+}
 export const accountsOf = (w: RolloutWave) => new Set(w.groups.map((g) => g.account)).size;
 
 /**

@@ -1,9 +1,7 @@
-import { refusalText } from '../rollout/halt.js';
-import { movedNothing } from '../rollout/left-behind.js';
 import { isOpenRollout, waveText } from '../rollout/operator.js';
 import type { RetriedHalt, RolloutRecord, RolloutWave } from '../rollout/record.js';
-import { refusalCount } from '../rollout/refusals.js';
-import { accountsOf, done, emptyWaveText, failed, groups, skippedCount, stoppedText } from './rollout-counts.js';
+import { accountsOf, done, emptyWaveText, groups, skippedCount, stoppedText } from './rollout-counts.js';
+import { failedWhy, waveEndText } from './rollout-wave-end.js';
 
 /** The story `history` tells of a rollout, line by line, from its record alone. */
 
@@ -46,26 +44,10 @@ function waveLines(r: RolloutRecord, w: RolloutWave, n: number): RolloutLine[] {
     });
   }
   const endedAt = w.endedAt;
+  const end = waveEndText(w);
   if (!endedAt) return lines;
-  const bad = failed(w);
-  const first = bad[0];
-  const why = first
-    ? ` (${first.group} in ${first.account} ${first.region}: ${first.status}${first.statusReason ? `, ${first.statusReason}` : ''})`
-    : '';
-  const refusals = w.failures ?? [];
-  const refused = refusals[0] ? `; ${refusalCount(w)} refused (${refusalText(refusals[0])})` : '';
-  // A wave an alarm failed after it finished was healthy first; one that failed on its own refreshes failed then.
-  const healthy = w.state === 'healthy' || w.alarm !== undefined;
-  // A canary whose refreshes all ended Successful with every instance left behind failed without a refresh failing.
-  const unmoved = bad.length === 0 && refusals.length === 0 && w.groups.some(movedNothing);
-  const end = healthy
-    ? `${name} healthy: ${w.alarm ? groups(w.groups.length) : `${done(w)}/${groups(w.groups.length)}`} refreshed and baked`
-    : unmoved
-      ? `${name} failed: ${groups(w.groups.length)} refreshed, none moved an instance`
-      : `${name} failed: ${bad.length}/${groups(w.groups.length)} failed${why}${refused}`;
-  if (healthy || w.state === 'failed' || w.state === 'rolled-back')
-    lines.push({ at: endedAt, what: end, kind: 'ROLLOUT-WAVE-END' });
-  lines.push(...backLines(r, w, name, why));
+  if (end) lines.push({ at: endedAt, what: `${name} ${end}`, kind: 'ROLLOUT-WAVE-END' });
+  lines.push(...backLines(r, w, name, failedWhy(w)));
   return lines;
 }
 
@@ -101,13 +83,15 @@ function backLines(r: RolloutRecord, w: RolloutWave, name: string, why: string):
 function retriedLines(r: RolloutRecord, h: RetriedHalt): RolloutLine[] {
   const lines: RolloutLine[] = h.waves.flatMap((w, k) => {
     const name = `rollout wave ${h.fromWave + k + 1}/${r.waves.length} (${w.name})`;
+    const inAccounts = w.accounts === undefined ? '' : ` in ${w.accounts} account(s)`;
     const started: RolloutLine[] = w.startedAt
-      ? [{ at: w.startedAt, what: `${name} started: ${groups(w.groups)}`, kind: 'ROLLOUT-WAVE-START' }]
+      ? [{ at: w.startedAt, what: `${name} started: ${groups(w.groups)}${inAccounts}`, kind: 'ROLLOUT-WAVE-START' }]
       : [];
     // A wave that rolled back had failed first (or, alarmed after it finished, been healthy): its end, then its way back.
+    // Its end as history told it before the retry, when the retry kept it (an older record: its count alone).
     const endState = w.alarmed ? 'healthy' : w.state === 'rolled-back' ? 'failed' : w.state;
     const ended: RolloutLine[] = w.endedAt
-      ? [{ at: w.endedAt, what: `${name} ${endState}: ${groups(w.groups)}`, kind: 'ROLLOUT-WAVE-END' }]
+      ? [{ at: w.endedAt, what: `${name} ${w.ended ?? `${endState}: ${groups(w.groups)}`}`, kind: 'ROLLOUT-WAVE-END' }]
       : [];
     if (w.state === 'rolled-back') {
       const what = `${name} rolled back: ${groups(w.groups)} back on their previous launch template version`;

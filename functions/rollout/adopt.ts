@@ -2,6 +2,7 @@ import { findFollowingGroups } from '../../aws/rollout/rollout-groups.js';
 import { findOwnRefresh } from '../../aws/rollout/rollout-refresh.js';
 import { mapWithConcurrency } from '../../core/concurrency.js';
 import { rolloutTagValue } from '../../core/names.js';
+import { mixedSentOf } from '../../core/rollout/mixed-sent.js';
 import type { RolloutGroup, RolloutRecord } from '../../core/rollout/record.js';
 import { unlessRefused } from '../../core/rollout/refusal.js';
 import { launchTemplateVersionDescription } from '../../core/rollout/request.js';
@@ -47,6 +48,7 @@ export async function adoptStarted(
         launchTemplateId: g.launchTemplateId,
         fromVersion: g.fromVersion,
         ...(g.fromImageId !== undefined && { fromImageId: g.fromImageId }),
+        ...(g.mixed !== undefined && { mixed: mixedSentOf(g.mixed) }),
         toVersion: version,
         ...seen,
       });

@@ -7,7 +7,7 @@ import { MalformedEventError } from '../../core/errors.js';
 import { type RolloutAnnouncement, rolloutAnnouncements } from '../../core/rollout/announcements.js';
 import { EMPTY_CANARY } from '../../core/rollout/canary.js';
 import { rolloutAmis } from '../../core/rollout/facts.js';
-import { haltReason, withFailedMoves, withFailures } from '../../core/rollout/halt.js';
+import { haltReason, withFailedMoves, withFailures, withHaltCause } from '../../core/rollout/halt.js';
 import { planLateRollback } from '../../core/rollout/late-alarms.js';
 import { newRolloutRecord, planRollout, withGroupStatuses, withStatuses } from '../../core/rollout/plan.js';
 import type { RolloutGroup, RolloutRecord } from '../../core/rollout/record.js';
@@ -219,7 +219,7 @@ export async function advanceRollout(
         const { problems, reverted } = await rollBackGroups(ctx, step.rollBack, step.revert);
         const reason = haltReason(record, step, await alarmBehind(ctx, step.failed[0]));
         const skippedGroups = [...record.skippedGroups, ...problems];
-        const halted = { ...withMoves(record, reverted), skippedGroups, updatedAt: now() };
+        const halted = { ...withHaltCause(withMoves(record, reverted), step), skippedGroups, updatedAt: now() };
         await save(halted, { state: 'halted', reason });
         // Followed on until its refreshes have rolled back, so the wave's rollback is recorded and told.
         const ended = planRollout({ ...halted, state: 'halted' }).kind === 'ended';

@@ -7,6 +7,7 @@ import { mapWithConcurrency } from '../../core/concurrency.js';
 import type { RolloutSpec } from '../../core/config/schema-rollout.js';
 import { isTransient } from '../../core/errors/classify.js';
 import { rolloutTagValue } from '../../core/names.js';
+import { mixedSentOf } from '../../core/rollout/mixed-sent.js';
 import { answerOf } from '../../core/rollout/pending.js';
 import type { RolloutGroup, RolloutRecord, ScopeFailure, SkippedGroup } from '../../core/rollout/record.js';
 import { unlessRefused } from '../../core/rollout/refusal.js';
@@ -103,6 +104,7 @@ async function workGroups(ctx: RolloutContext, scope: MemberScope, ami: string, 
       launchTemplateId: g.launchTemplateId,
       fromVersion: g.fromVersion,
       ...(g.fromImageId !== undefined && { fromImageId: g.fromImageId }),
+      ...(g.mixed !== undefined && { mixed: mixedSentOf(g.mixed) }),
       toVersion,
       refreshId: started.refreshId,
       status: started.status,

@@ -8,7 +8,7 @@ import { main } from '../../cli/main.js';
 
 /** Commands with subcommands of their own (`goldsmith rollout pause …`), each with its own `--help`. */
 export const SUBCOMMANDS: Readonly<Record<string, readonly string[]>> = {
-  rollout: ['status', 'pause', 'resume', 'abort'],
+  rollout: ['status', 'pause', 'resume', 'abort', 'retry'],
   lifecycle: ['release'],
 };
 

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { readRollout } from '../../aws/rollout/rollout-ledger.js';
+import { renderRolloutStatus } from '../../cli/operator/rollout-text.js';
 import { startRollout } from '../../functions/rollout/start.js';
 import { CANARY, followingGroup, INPUT, memberOf, useRolloutWorld } from './rollout-fixtures.js';
 
@@ -35,5 +37,18 @@ describe('a rollout over a mixed-instances group', () => {
         InstancesDistribution: distribution,
       },
     });
+    // rollout status (text and --json, which prints the record) shows what was sent for the group.
+    const record = await readRollout(INPUT.image, INPUT.channel, INPUT.version);
+    if (!record) throw new Error('no record');
+    expect(record.waves[0]?.groups[0]?.mixed).toEqual({
+      instanceTypes: ['c7g.large', 'c6g.large'],
+      types: 2,
+      onDemandBase: 2,
+      onDemandPercentAboveBase: 0,
+      spotAllocation: 'capacity-optimized',
+    });
+    expect(renderRolloutStatus(record)).toContain(
+      '; mixed instances: c7g.large, c6g.large kept; On-Demand base 2, above it 0% On-Demand, 100% Spot (capacity-optimized)',
+    );
   });
 });

@@ -89,7 +89,7 @@ describe('hundreds of groups refusing their refresh stay a small record and a fe
     expect(await checkWave(INPUT)).toEqual({ done: true, state: 'halted', currentWave: 1 });
     const halted = await record();
     expect(halted.reason).toMatch(
-      /^wave rest failed: group big-000-x+ in 200000000002 us-east-1 refused: ValidationError: .* \(and 202 more\)$/,
+      /^wave rest failed: group big-000-x+ in 200000000002 us-east-1 refused: ValidationError: .* \(and 202 more refusals: rollout status lists them\)$/,
     );
     expect(rolloutHistory(halted).find((l) => l.what.includes('(rest) failed'))?.what).toContain('; 203 refused (');
     expect(published().filter((p) => p.startsWith('rollout-account-failed'))).toHaveLength(2);

@@ -105,6 +105,13 @@ describe('rollout retry: a halted rollout goes on from the wave that halted', ()
     );
     expect(at(/wave 2\/3 \(wave-1\) healthy/)).toBeGreaterThan(at(/^rollout retried/));
     expect(story.at(-1)).toMatch(/^rollout completed/);
+    // The first attempt's lines keep their detail: where it started, which group failed and why.
+    expect(story.filter((l) => l === 'rollout wave 2/3 (wave-1) started: 1 group in 1 account(s)')).toHaveLength(2);
+    expect(story).toContainEqual(
+      expect.stringMatching(
+        /^rollout wave 2\/3 \(wave-1\) failed: 1\/1 group failed \(web-\S+ in \d{12} us-east-1: \w+/,
+      ),
+    );
   });
 
   it('refuses in one line when nothing is halted, or when the channel has moved off the version, changing nothing', async () => {

@@ -79,6 +79,21 @@ describe('goldsmith rollout: arguments and refusals before anything is sent or r
     expect(help.stdout).toContain('pause --reason R  no new wave starts; refreshes already running go on');
   });
 
+  it('gives status and retry their own --help, not the command-wide one', async () => {
+    const status = await goldsmith(['rollout', 'status', '--help']);
+    const retry = await goldsmith(['rollout', 'retry', '--help']);
+
+    expect(status.code).toBe(0);
+    expect(status.stdout.split('\n')[0]).toBe(
+      'usage: goldsmith rollout status IMAGE CHANNEL [--version V] (--stage STAGE | --local DIR) [--json]',
+    );
+    expect(status.stdout).toContain('  --version V       the rollout of build version V');
+    expect(status.stdout).not.toContain('pause --reason R');
+    expect(retry.stdout.split('\n')[0]).toBe(
+      'usage: goldsmith rollout retry IMAGE CHANNEL [--version V] [--reason R] (--stage STAGE | --local DIR) [--json]',
+    );
+  });
+
   it('pause and abort need a reason; an unknown channel is named with the channels the image goes through', async () => {
     const dir = await savedCloud();
     expect(await goldsmith(['rollout', 'pause', 'base', 'prod', '--local', dir])).toMatchObject({
@@ -163,6 +178,36 @@ describe('goldsmith rollout status', () => {
     });
     expect(none.stdout).toBe(
       'base/dev has no rollout yet (a channel rolls out when the catalog gives it channels[].rollout)\n',
+    );
+  });
+});
+
+describe('goldsmith rollout status --version naming no rollout', () => {
+  it('says the version has no rollout, lists the versions that have one, and exits 1, in text and JSON', async () => {
+    const dir = await savedCloud();
+    const text = await goldsmith(['rollout', 'status', 'base', 'prod', '--version', '1.0.0/9', '--local', dir]);
+    const json = await goldsmith([
+      'rollout',
+      'status',
+      'base',
+      'prod',
+      '--version',
+      '1.0.0/9',
+      '--local',
+      dir,
+      '--json',
+    ]);
+    const dev = await goldsmith(['rollout', 'status', 'base', 'dev', '--version', '1.0.0/3', '--local', dir]);
+
+    expect(text).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        'goldsmith rollout: --version 1.0.0/9: base 1.0.0/9 has no rollout to prod (versions with one: 1.0.0/3, 1.0.0/2)\n',
+    });
+    expect(json.code).toBe(1);
+    expect(dev.stderr).toBe(
+      'goldsmith rollout: --version 1.0.0/3: base 1.0.0/3 has no rollout to dev (no version of base has one)\n',
     );
   });
 });

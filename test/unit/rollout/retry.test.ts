@@ -53,6 +53,8 @@ describe('a retry of a halted rollout', () => {
           startedAt: '2027-01-05T09:12:00.000Z',
           endedAt: '2027-01-05T10:00:00.000Z',
           groups: 1,
+          accounts: 1,
+          ended: 'failed: 1/1 group failed (web-222 in 222222222222 us-east-1: RollbackSuccessful)',
         },
       ],
     });
