@@ -1,5 +1,22 @@
 import type { LeftBehind } from './left-behind.js';
 import type { MixedSent } from './mixed-sent.js';
+import type {
+  PendingScope,
+  RefusalSummary,
+  ScopeFailure,
+  SkippedGroup,
+  SkipSummary,
+  WaveAlarm,
+} from './wave-findings.js';
+
+export type {
+  PendingScope,
+  RefusalSummary,
+  ScopeFailure,
+  SkippedGroup,
+  SkipSummary,
+  WaveAlarm,
+} from './wave-findings.js';
 
 /**
  * The ledger's record of one version's rollout to one channel's member groups (`IMAGE#<image>`,
@@ -159,68 +176,6 @@ export interface RolloutWave {
    * as the account's failure. The wave does not end while any is pending.
    */
   pending?: PendingScope[];
-}
-
-/** A member account and Region whose groups a wave has not been able to start yet: AWS kept answering retriably. */
-export interface PendingScope {
-  account: string;
-  region: string;
-  /** How many times the engine tried it. */
-  attempts: number;
-  /** The last answer: AWS's error code and message. */
-  code: string;
-  message: string;
-}
-
-/** How many refusals a wave met: by AWS's error code, and by account and Region (the first 50 of them). */
-export interface RefusalSummary {
-  total: number;
-  codes: { code: string; failures: number }[];
-  /** Each with its first refusal's code and message and its first group names (none: the whole account refused). */
-  accounts: { account: string; region: string; failures: number; code: string; message: string; groups: string[] }[];
-}
-
-/** A member account and Region (or one group there) that refused the engine, with AWS's error code and message. */
-export interface ScopeFailure {
-  account: string;
-  region: string;
-  /** Absent: the whole account and Region (its role could not be assumed, its groups could not be listed). */
-  group?: string;
-  /** What the engine was doing: `start` (find groups, start refreshes), `read`, `cancel`. */
-  step: string;
-  code: string;
-  message: string;
-  at: string;
-}
-
-/** A catalog alarm in ALARM in one of a finished wave's accounts and Regions (CloudWatch DescribeAlarms). */
-export interface WaveAlarm {
-  name: string;
-  account: string;
-  region: string;
-  /** When Goldsmith read it in ALARM. */
-  at: string;
-  /**
-   * Which of the wave's groups it took back (the channel's `lateAlarmScope` when it fired): those in its account and
-   * Region, or the whole wave. Absent from a record written before it was kept.
-   */
-  scope?: 'account' | 'wave';
-}
-
-/** How many groups a wave skipped, and why: at most ten reasons one by one, the rest as `other reasons`. */
-export interface SkipSummary {
-  total: number;
-  reasons: { reason: string; groups: number }[];
-}
-
-/** A tagged group Goldsmith did not refresh, and why (not rollout-ready, someone else's refresh running, …). */
-export interface SkippedGroup {
-  account: string;
-  region: string;
-  group: string;
-  reason: string;
-  /** The wave whose start skipped it (told in that wave's one summary); absent: skipped later, told on its own. */
-  wave?: string;
 }
 
 /** How an ended rollout had ended before a revocation superseded it, and when that was. */

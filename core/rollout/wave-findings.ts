@@ -1,0 +1,66 @@
+/**
+ * What a wave of a rollout met besides its refreshes: scopes it could not start yet, refusals, alarms, skipped
+ * groups. Kept on the rollout record's waves (core/rollout/record.ts).
+ */
+
+/** A member account and Region whose groups a wave has not been able to start yet: AWS kept answering retriably. */
+export interface PendingScope {
+  account: string;
+  region: string;
+  /** How many times the engine tried it. */
+  attempts: number;
+  /** The last answer: AWS's error code and message. */
+  code: string;
+  message: string;
+}
+
+/** How many refusals a wave met: by AWS's error code, and by account and Region (the first 50 of them). */
+export interface RefusalSummary {
+  total: number;
+  codes: { code: string; failures: number }[];
+  /** Each with its first refusal's code and message and its first group names (none: the whole account refused). */
+  accounts: { account: string; region: string; failures: number; code: string; message: string; groups: string[] }[];
+}
+
+/** A member account and Region (or one group there) that refused the engine, with AWS's error code and message. */
+export interface ScopeFailure {
+  account: string;
+  region: string;
+  /** Absent: the whole account and Region (its role could not be assumed, its groups could not be listed). */
+  group?: string;
+  /** What the engine was doing: `start` (find groups, start refreshes), `read`, `cancel`. */
+  step: string;
+  code: string;
+  message: string;
+  at: string;
+}
+
+/** A catalog alarm in ALARM in one of a finished wave's accounts and Regions (CloudWatch DescribeAlarms). */
+export interface WaveAlarm {
+  name: string;
+  account: string;
+  region: string;
+  /** When Goldsmith read it in ALARM. */
+  at: string;
+  /**
+   * Which of the wave's groups it took back (the channel's `lateAlarmScope` when it fired): those in its account and
+   * Region, or the whole wave. Absent from a record written before it was kept.
+   */
+  scope?: 'account' | 'wave';
+}
+
+/** How many groups a wave skipped, and why: at most ten reasons one by one, the rest as `other reasons`. */
+export interface SkipSummary {
+  total: number;
+  reasons: { reason: string; groups: number }[];
+}
+
+/** A tagged group Goldsmith did not refresh, and why (not rollout-ready, someone else's refresh running, …). */
+export interface SkippedGroup {
+  account: string;
+  region: string;
+  group: string;
+  reason: string;
+  /** The wave whose start skipped it (told in that wave's one summary); absent: skipped later, told on its own. */
+  wave?: string;
+}
