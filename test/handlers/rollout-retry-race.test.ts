@@ -192,6 +192,38 @@ describe('rollout retry under any interleaving with the reconciler, a repeat and
     );
   });
 
+  it.each([
+    ['another input', { ...INPUT, version: '9.9.9/1' }, () => new Date()],
+    ['its input, started before the retry decided', INPUT, () => new Date(0)],
+  ])(
+    'the reconciler finding an execution of the retry’s name with %s marks the rollout stopped, starting none',
+    async (_, input, startDate) => {
+      await halted();
+      startFails = new SFNServiceException({
+        name: 'ServiceUnavailable',
+        $fault: 'server',
+        $metadata: { httpStatusCode: 503 },
+        message: 'Service Unavailable',
+      });
+      await expect(operator(RETRY)).rejects.toThrow('Service Unavailable');
+      // Someone else starts an execution under the retry's name between the reconciler's read and its start.
+      const foreign = { input: JSON.stringify({ image: input.image, channel: input.channel, version: input.version }) };
+      beforeStart = async () => {
+        executions.set(RETRIED, { ...foreign, status: 'RUNNING', startDate: startDate() });
+      };
+
+      expect(await stopOrphanedRollouts(new Date())).toEqual({
+        stopped: ['base 1.0.0/3 prod (not its own execution)'],
+        failures: [],
+      });
+      const r = await record();
+      expect(r.state).toBe('stopped');
+      expect(r.reason).toMatch(new RegExp(`^its retry's execution is not its own: an execution named ${RETRIED} `));
+      expect(published().filter((p) => p.startsWith('rollout-stopped'))).toHaveLength(1);
+      expect([...executions.keys()]).toEqual([FIRST, RETRIED]);
+    },
+  );
+
   it('a reconciler that read the record before a write does not stop it on that read', async () => {
     await halted();
     await operator(RETRY);
