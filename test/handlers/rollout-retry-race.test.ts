@@ -122,7 +122,7 @@ describe('rollout retry under any interleaving with the reconciler, a repeat and
     expect(published().filter((p) => p.startsWith('rollout-stopped'))).toEqual([]);
 
     // The execution's first step runs the canary again; its write ends the intent, and the next run leaves it be.
-    await startRollout(INPUT);
+    await startRollout({ ...INPUT, executionName: RETRIED });
     expect(memberOf(CANARY).refreshes).toHaveLength(2);
     expect((await record()).retrying).toBeUndefined();
     expect(await stopOrphanedRollouts(new Date())).toEqual({ stopped: [], failures: [] });
@@ -228,7 +228,7 @@ describe('rollout retry under any interleaving with the reconciler, a repeat and
     await halted();
     await operator(RETRY);
     const read = await record();
-    await startRollout(INPUT);
+    await startRollout({ ...INPUT, executionName: RETRIED });
     expect(
       await stopRollout(read, 'its execution is SUCCEEDED while the rollout was running', new Date().toISOString()),
     ).toBe(false);
