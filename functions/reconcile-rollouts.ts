@@ -1,4 +1,4 @@
-import { executionStatus, startNamedExecution } from '../aws/promotion/own-execution.js';
+import { ExecutionSquattedError, executionStatus, startOwnExecution } from '../aws/promotion/own-execution.js';
 import { markTakeBackStopped, openRollouts, openTakeBacks, stopRollout } from '../aws/rollout/rollout-ledger.js';
 import { isTransient } from '../core/errors/classify.js';
 import type { RolloutRecord } from '../core/rollout/record.js';
@@ -22,7 +22,10 @@ export interface StoppedRolloutsReport {
  * such record is marked `stopped` with the execution's status as the reason (a conditional write on the record as
  * read: one run, one mark, and none over a retry written since) and announced once (`rollout-stopped`). A record a
  * retry wrote (`retrying`) whose execution does not exist yet is the retry's, not stopped: the reconciler starts that
- * execution itself (StartExecution under the retry's deterministic name, which the retry's own start then finds). Nothing is refreshed or cancelled. The same for a revoked version's
+ * execution itself (StartExecution under the retry's deterministic name, which the retry's own start then finds),
+ * taking an existing one of that name only when it is the retry's own (same input, started after the retry decided:
+ * startOwnExecution); a foreign one marks the rollout stopped with that reason. Nothing is refreshed or cancelled. The
+ * same for a revoked version's
  * take-back (an ended rollout superseded, its groups on their way back, {@link stopOrphanedTakeBacks}). Without a
  * Rollout state machine (no channel rolls out: no `ROLLOUT_STATE_MACHINE_ARN`) there is nothing to look at.
  */
@@ -38,23 +41,43 @@ export async function stopOrphanedRollouts(now: Date): Promise<StoppedRolloutsRe
       if (status === 'RUNNING') return;
       // A retry wrote its intent and has not started its execution yet (or its start failed): start it, under the
       // name the retry chose, which the retry's own start (a repeat, or one still under way) then finds as its own.
+      // Only its own: an execution of that name started before the retry decided, or with another input, is someone
+      // else's (startOwnExecution); the rollout is marked stopped saying so, and nothing drives it.
       if (status === 'MISSING' && record.retrying?.execution === name) {
-        await startNamedExecution(machine, name, {
-          image: record.image,
-          channel: record.channel,
-          version: record.version,
-        });
-        report.retried = [...(report.retried ?? []), `${what} (${name})`];
+        const input = { image: record.image, channel: record.channel, version: record.version };
+        const started = await startOwnExecution(machine, name, input, { notBefore: record.retrying.at }).catch(
+          (error: unknown) => {
+            if (error instanceof ExecutionSquattedError) return error;
+            throw error;
+          },
+        );
+        if (!(started instanceof ExecutionSquattedError)) {
+          report.retried = [...(report.retried ?? []), `${what} (${name})`];
+          return;
+        }
+        const reason = `its retry's execution is not its own: ${started.message}`;
+        await markStopped(report, { record, what, at }, reason, started.status, 'not its own execution');
         return;
       }
       const reason = `its execution is ${status} while the rollout was ${record.state}`;
-      if (!(await stopRollout(record, reason, at))) return;
-      await tellRolloutStopped({ ...record, state: 'stopped', reason, updatedAt: at }, status);
-      report.stopped.push(`${what} (${status})`);
+      await markStopped(report, { record, what, at }, reason, status, status);
     });
   }
   await stopOrphanedTakeBacks(machine, at, report);
   return report;
+}
+
+/** Marks the rollout stopped with `reason` (one run, one mark), announces it once, and reports `what (why)`. */
+async function markStopped(
+  report: StoppedRolloutsReport,
+  { record, what, at }: { record: RolloutRecord; what: string; at: string },
+  reason: string,
+  status: string,
+  why: string,
+): Promise<void> {
+  if (!(await stopRollout(record, reason, at))) return;
+  await tellRolloutStopped({ ...record, state: 'stopped', reason, updatedAt: at }, status);
+  report.stopped.push(`${what} (${why})`);
 }
 
 /**

@@ -73,18 +73,6 @@ export async function startOwnExecution(
   return 'already-started';
 }
 
-/**
- * Starts the execution `name`, or finds one of that name already started (ExecutionAlreadyExists): the reconciler
- * finishing a retry's intent, whose own start (startOwnExecution) checks that the execution is its own.
- */
-export async function startNamedExecution(stateMachineArn: string, name: string, input: unknown): Promise<void> {
-  try {
-    await sfnClient().send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
-  } catch (error) {
-    if (!(error instanceof Error && error.name === 'ExecutionAlreadyExists')) throw error;
-  }
-}
-
 function sameJson(text: string | undefined, value: unknown): boolean {
   try {
     return canonical(JSON.parse(text ?? 'null')) === canonical(value);

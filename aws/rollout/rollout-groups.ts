@@ -132,8 +132,9 @@ async function describeGroups(
 }
 
 /**
- * A group's instances as DescribeAutoScalingGroups reports them: each one's launch template version, scale-in
- * protection and lifecycle state (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_Instance.html).
+ * A group's instances as DescribeAutoScalingGroups reports them: each one's launch template id and version, scale-in
+ * protection, lifecycle state and health status (`Healthy`/`Unhealthy`, both fields required in the response:
+ * https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_Instance.html).
  * Empty when the group is gone.
  */
 export async function groupInstances(scope: MemberScope, group: string): Promise<InstanceView[]> {
@@ -165,9 +166,11 @@ export async function describeGroupAs(scope: ActingScope, group: string): Promis
 
 function instancesOf(g: AutoScalingGroup | undefined): InstanceView[] {
   return (g?.Instances ?? []).map((i) => ({
+    ...(i.LaunchTemplate?.LaunchTemplateId !== undefined && { launchTemplateId: i.LaunchTemplate.LaunchTemplateId }),
     ...(i.LaunchTemplate?.Version !== undefined && { version: i.LaunchTemplate.Version }),
     protectedFromScaleIn: i.ProtectedFromScaleIn === true,
     ...(i.LifecycleState !== undefined && { lifecycleState: String(i.LifecycleState) }),
+    ...(i.HealthStatus !== undefined && { healthStatus: i.HealthStatus }),
   }));
 }
 

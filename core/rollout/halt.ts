@@ -1,4 +1,4 @@
-import { EMPTY_CANARY, unmovedCanaryText } from './canary.js';
+import { EMPTY_CANARY, NO_INSTANCE_CANARY, noInstanceCanaryText, unmovedCanaryText } from './canary.js';
 import { isActiveRefresh, type RolloutStep } from './plan.js';
 import type { RolloutRecord, ScopeFailure, WaveAlarm } from './record.js';
 import { refusalCount, withRefusals } from './refusals.js';
@@ -16,6 +16,8 @@ export function haltReason(
   alarm?: Omit<WaveAlarm, 'at'>,
 ): string {
   const name = record.waves[step.wave]?.name ?? String(step.wave);
+  if (step.reason === NO_INSTANCE_CANARY)
+    return noInstanceCanaryText(record.waves[step.wave]?.groups ?? [], record.version);
   if (step.reason && step.reason !== EMPTY_CANARY)
     return unmovedCanaryText(record.waves[step.wave]?.groups ?? [], record.version);
   if (step.reason)

@@ -3,17 +3,23 @@
  * protected or Standby instances "ignores instances that are protected from scale in [in Standby] and continues to
  * replace instances that are not" (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_RefreshPreferences.html),
  * so a group can be `Successful` with some of its instances still on the AMI before. Pure: counted from
- * DescribeAutoScalingGroups' `Instances` (each one's `LaunchTemplate.Version`, `ProtectedFromScaleIn`,
- * `LifecycleState`).
+ * DescribeAutoScalingGroups' `Instances` (each one's `LaunchTemplate.LaunchTemplateId` and `Version`,
+ * `ProtectedFromScaleIn`, `LifecycleState`, `HealthStatus`:
+ * https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_Instance.html). Moved means launched from the refresh's
+ * own template at its version, `InService` and `Healthy`: an instance at the same version number of another template,
+ * or one still `Pending`, `Terminating`, `Detaching` or `Unhealthy`, proves nothing.
  */
 
 /**
  * How many instances a refresh left on an older version, by why: Standby, protected from scale in, or neither; and
- * how many it moved (on the refresh's version). `moved` is absent from a record read before it was counted: unknown.
+ * how many it moved (on the refresh's template and version, InService and Healthy). `moved` is absent from a record
+ * read before it was counted: unknown. `unready`: on the refresh's template and version but not (yet) InService and
+ * Healthy; absent from a record read before they were told apart.
  */
 export interface LeftBehind {
   instances: number;
   moved?: number;
+  unready?: number;
   protected: number;
   standby: number;
   other: number;
@@ -21,17 +27,27 @@ export interface LeftBehind {
 
 /** One instance as DescribeAutoScalingGroups reports it. */
 export interface InstanceView {
+  launchTemplateId?: string;
   version?: string;
   protectedFromScaleIn: boolean;
   lifecycleState?: string;
+  healthStatus?: string;
 }
 
-/** The instances of a group not on `toVersion` (a Standby instance is counted as Standby even when protected too). */
-export function leftBehindOf(instances: readonly InstanceView[], toVersion: number): LeftBehind {
-  const out = { instances: 0, moved: 0, protected: 0, standby: 0, other: 0 };
+/**
+ * The instances of a group not on `toVersion` of `launchTemplateId` (a Standby instance is counted as Standby even when
+ * protected too), those moved to it (InService and Healthy), and those on it not yet InService and Healthy.
+ */
+export function leftBehindOf(
+  instances: readonly InstanceView[],
+  toVersion: number,
+  launchTemplateId: string,
+): LeftBehind {
+  const out = { instances: 0, moved: 0, unready: 0, protected: 0, standby: 0, other: 0 };
   for (const i of instances) {
-    if (i.version === String(toVersion)) {
-      out.moved += 1;
+    if (i.version === String(toVersion) && i.launchTemplateId === launchTemplateId) {
+      if (i.lifecycleState === 'InService' && i.healthStatus === 'Healthy') out.moved += 1;
+      else out.unready += 1;
       continue;
     }
     out.instances += 1;
@@ -61,12 +77,13 @@ interface GroupLeft {
 
 /**
  * Whether a group's refresh ended `Successful` having moved none of its instances: every one it has is still on an
- * older version (all protected from scale in or in Standby, which the refresh was told to `Ignore`). A group with no
+ * older version (all protected from scale in or in Standby, which the refresh was told to `Ignore`) or not yet
+ * InService and Healthy on the new one. A group with no
  * instance at all moved nothing either but left nothing behind: not counted. Unknown (`moved` not counted): no.
  */
 export function movedNothing(g: GroupLeft): boolean {
   const l = g.leftBehind;
-  return !g.back && l !== undefined && l.moved === 0 && l.instances > 0;
+  return !g.back && l !== undefined && l.moved === 0 && l.instances + (l.unready ?? 0) > 0;
 }
 
 /**

@@ -1,4 +1,11 @@
-import { canaryMovedNothing, EMPTY_CANARY, UNMOVED_CANARY, unreadCanaryGroups } from './canary.js';
+import {
+  canaryHasNoInstances,
+  canaryMovedNothing,
+  EMPTY_CANARY,
+  NO_INSTANCE_CANARY,
+  UNMOVED_CANARY,
+  unreadCanaryGroups,
+} from './canary.js';
 import type { RolloutGroup, RolloutRecord, RolloutWave, ScopeFailure, WaveState } from './record.js';
 
 /**
@@ -43,7 +50,7 @@ export type RolloutStep =
       /** The accounts (or groups) that refused the engine: the wave halts once its other refreshes have ended. */
       refused: ScopeFailure[];
       /** Why, when no refresh failed: a canary with no group to refresh, or one that moved no instance. */
-      reason?: typeof EMPTY_CANARY | typeof UNMOVED_CANARY;
+      reason?: typeof EMPTY_CANARY | typeof UNMOVED_CANARY | typeof NO_INSTANCE_CANARY;
     }
   /** Aborted: cancel the refreshes still running (a cancel rolls nothing back), then end. */
   | { kind: 'stop'; state: 'aborted'; cancel: RolloutGroup[] }
@@ -79,7 +86,7 @@ export function waveStateOf(wave: RolloutWave, canary = false): WaveState {
     if (refused) return 'failed';
     if (!canary) return 'healthy';
     if (unreadCanaryGroups(live).length > 0) return 'refreshing';
-    return canaryMovedNothing(live) ? 'failed' : 'healthy';
+    return canaryMovedNothing(live) || canaryHasNoInstances(live) ? 'failed' : 'healthy';
   }
   if (statuses.every((s) => s === 'Baking' || s === 'Successful')) return 'baking';
   return 'refreshing';
@@ -119,8 +126,15 @@ export function planRollout(record: RolloutRecord): RolloutStep {
     const revert = failed.length > 0 ? live.filter((g) => isSuccessfulRefresh(g.status)) : [];
     const refused = wave.failures ?? [];
     // A canary whose refreshes moved no instance: nothing failed, so its groups keep the version (nothing showed it bad).
-    const unmoved = index === 0 && failed.length === 0 && refused.length === 0 && canaryMovedNothing(live);
-    return { kind: 'halt', wave: index, failed, rollBack, revert, refused, ...(unmoved && { reason: UNMOVED_CANARY }) };
+    const quiet = index === 0 && failed.length === 0 && refused.length === 0;
+    const why = !quiet
+      ? undefined
+      : canaryMovedNothing(live)
+        ? UNMOVED_CANARY
+        : canaryHasNoInstances(live)
+          ? NO_INSTANCE_CANARY
+          : undefined;
+    return { kind: 'halt', wave: index, failed, rollBack, revert, refused, ...(why && { reason: why }) };
   }
   if (state === 'healthy' || state === 'skipped') {
     const last = index === record.waves.length - 1;

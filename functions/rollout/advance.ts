@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import type { RolloutRoleLookup } from '../../aws/rollout/member-baseline-roles.js';
 import { readRolloutFacts } from '../../aws/rollout/rollout-facts.js';
 import { createRollout, RolloutChangedError, readRollout, saveRollout } from '../../aws/rollout/rollout-ledger.js';
@@ -6,7 +5,8 @@ import type { ChannelSpec } from '../../core/config/schema.js';
 import { MalformedEventError } from '../../core/errors.js';
 import { type RolloutAnnouncement, rolloutAnnouncements } from '../../core/rollout/announcements.js';
 import { EMPTY_CANARY } from '../../core/rollout/canary.js';
-import { rolloutAmis } from '../../core/rollout/facts.js';
+import { executionRefusal } from '../../core/rollout/driver.js';
+import { RolloutRefusedError, rolloutAmis } from '../../core/rollout/facts.js';
 import { haltReason, withFailedMoves, withFailures, withHaltCause } from '../../core/rollout/halt.js';
 import { planLateRollback } from '../../core/rollout/late-alarms.js';
 import { newRolloutRecord, planRollout, withGroupStatuses, withStatuses } from '../../core/rollout/plan.js';
@@ -15,23 +15,13 @@ import { movesToWatch, withMoveStatuses, withMoves } from '../../core/rollout/su
 import { bundledCatalog } from '../lib/catalog.js';
 import { waveAccounts } from './accounts.js';
 import { adoptStarted } from './adopt.js';
+import type { RolloutInput } from './input.js';
 import { alarmBehind, findLateAlarm, followLateRollback, haltOnLateAlarm } from './late-alarms.js';
 import { withLeftBehind } from './left-behind.js';
 import { retryPendingScopes } from './pending.js';
 import { followSuperseded } from './supersede.js';
 import { cancelGroups, readRefreshes, readStatuses, rollBackGroups } from './take-back.js';
 import { nothingFollows, type RolloutContext, startWave } from './wave.js';
-
-/**
- * The Rollout state machine's input, and every task's: which version of which image rolls out to which channel, and
- * nothing else (any other field is refused). The AMIs come from the ledger (readRolloutFacts), never from the input.
- */
-export const rolloutInputSchema = z.strictObject({
-  image: z.string().min(1),
-  channel: z.string().min(1),
-  version: z.string().min(1),
-});
-export type RolloutInput = z.infer<typeof rolloutInputSchema>;
 
 /** Where the engine's announcements go, with the record as written (its subject and time). */
 export type Tell = (record: RolloutRecord, said: RolloutAnnouncement[]) => Promise<void>;
@@ -41,15 +31,6 @@ export interface AdvanceResult {
   done: boolean;
   state: RolloutRecord['state'];
   currentWave: number;
-}
-
-export function parseRolloutInput(raw: unknown): RolloutInput {
-  const parsed = rolloutInputSchema.safeParse(raw);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    throw new MalformedEventError(`rollout input ${first?.path.join('.') || 'input'}: ${first?.message ?? 'invalid'}`);
-  }
-  return parsed.data;
 }
 
 function channelOf(name: string): ChannelSpec & { rollout: NonNullable<ChannelSpec['rollout']> } {
@@ -111,6 +92,10 @@ export async function advanceRollout(
     record = (await readRollout(input.image, input.channel, input.version)) ?? fresh;
   }
   if (record.attempt !== undefined) ctx.attempt = record.attempt;
+  // Only the execution the record names drives it: another one (a retried rollout's earlier execution) changes
+  // nothing and fails, not retried (RolloutRefused).
+  const refusal = executionRefusal(record, input.executionName);
+  if (refusal) throw new RolloutRefusedError(refusal);
   const retries = (record.operatorActions ?? []).filter((a) => a.action === 'retry');
   const lastRetry = retries.at(-1);
   if (lastRetry) ctx.retry = { count: retries.length, at: lastRetry.at };

@@ -1,5 +1,6 @@
 import { taskHandler } from '../promotion/lambda.js';
-import { type AdvanceResult, advanceRollout, parseRolloutInput } from './advance.js';
+import { type AdvanceResult, advanceRollout } from './advance.js';
+import { parseRolloutInput } from './input.js';
 import { tellRollout } from './tell.js';
 
 /**

@@ -23,7 +23,7 @@ export async function withLeftBehind(ctx: RolloutContext, record: RolloutRecord,
   const groups = await mapWithConcurrency(wave.groups, SCOPE_CONCURRENCY, async (g) => {
     if (!unread(g)) return g;
     const read = await unlessRefused(() => groupInstances(scopeOf(ctx, g.account, g.region), g.group));
-    if ('value' in read) return { ...g, leftBehind: leftBehindOf(read.value, g.toVersion) };
+    if ('value' in read) return { ...g, leftBehind: leftBehindOf(read.value, g.toVersion, g.launchTemplateId) };
     const { account, region, group } = g;
     refusals.push({ account, region, group, step: 'read', ...read.refused, at: now });
     return g;

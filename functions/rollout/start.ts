@@ -2,7 +2,8 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { RolloutRefusedError } from '../../core/rollout/facts.js';
 import { logger, metrics } from '../lib/powertools.js';
 import { taskHandler } from '../promotion/lambda.js';
-import { type AdvanceResult, advanceRollout, parseRolloutInput } from './advance.js';
+import { type AdvanceResult, advanceRollout } from './advance.js';
+import { parseRolloutInput } from './input.js';
 import { tellRollout } from './tell.js';
 
 /**

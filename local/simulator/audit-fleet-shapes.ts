@@ -94,11 +94,14 @@ export function auditFleetShapes(input: ShapesInput): { problems: string[]; chec
     if (last && refreshes.includes(last) && last.status === 'Successful' && last.desired) {
       const left = leftBehindOf(
         g.instances.map((i) => ({
+          // The fake reports each instance on its group's template (local/fakes/autoscaling-groups.ts).
+          launchTemplateId: g.launchTemplate.id,
           version: String(i.version),
           protectedFromScaleIn: i.protectedFromScaleIn === true,
           ...(i.lifecycle && { lifecycleState: i.lifecycle }),
         })),
         last.desired.version,
+        last.desired.launchTemplateId,
       );
       const allowed = {
         protected: last.prefs.protectedInstances !== 'Refresh',

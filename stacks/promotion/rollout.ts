@@ -131,6 +131,8 @@ export function createRollout(
     image: sfn.JsonPath.stringAt('$.image'),
     channel: sfn.JsonPath.stringAt('$.channel'),
     version: sfn.JsonPath.stringAt('$.version'),
+    // The execution's own name: a task drives the rollout only when the record names this execution (advance.ts).
+    executionName: sfn.JsonPath.stringAt('$$.Execution.Name'),
   });
   const invoke = (id: string, fn: SstFunction) =>
     new tasks.LambdaInvoke(stack, id, {

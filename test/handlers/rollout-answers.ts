@@ -5,6 +5,7 @@ import {
   DescribeInstanceRefreshesCommand,
   type DesiredConfiguration,
   InstanceRefreshInProgressFault,
+  type LifecycleState,
   RollbackInstanceRefreshCommand,
   StartInstanceRefreshCommand,
 } from '@aws-sdk/client-auto-scaling';
@@ -111,9 +112,12 @@ export function answer(): void {
               ...(g.mixed && { MixedInstancesPolicy: g.mixed }),
               Instances: (g.instances ?? []).map((x, n) => ({
                 InstanceId: `i-${n}`,
-                LifecycleState: x.standby ? ('Standby' as const) : ('InService' as const),
+                LifecycleState: (x.lifecycle ?? (x.standby ? 'Standby' : 'InService')) as LifecycleState,
+                HealthStatus: x.health ?? 'Healthy',
                 ProtectedFromScaleIn: x.protected === true,
-                ...(g.template && { LaunchTemplate: { LaunchTemplateId: g.template.id, Version: x.version } }),
+                ...(g.template && {
+                  LaunchTemplate: { LaunchTemplateId: x.templateId ?? g.template.id, Version: x.version },
+                }),
               })),
             })),
         };

@@ -42,8 +42,18 @@ export interface Group {
   launchConfigurationName?: string;
   /** DescribeAutoScalingGroups' MixedInstancesPolicy, as the group holds it. */
   mixed?: MixedInstancesPolicy;
-  /** Its instances: the launch template version each runs, and whether protected from scale in or in Standby. */
-  instances?: { version: string; protected?: boolean; standby?: boolean }[];
+  /**
+   * Its instances: the launch template version each runs (of `templateId`, else the group's template), whether
+   * protected from scale in or in Standby, its other lifecycle state (absent: InService) and health (absent: Healthy).
+   */
+  instances?: {
+    version: string;
+    protected?: boolean;
+    standby?: boolean;
+    templateId?: string;
+    lifecycle?: string;
+    health?: 'Unhealthy';
+  }[];
 }
 export interface Refresh {
   id: string;
@@ -97,7 +107,9 @@ export function followingGroup(account: string, name = `web-${account.slice(-1)}
     tags: { 'goldsmith:follow': tag },
     versions: [1, 2, 3].map((n) => ({ number: n, imageId: 'ami-0old', data: { InstanceType: 'm7g.large' } })),
   });
-  m.groups.push({ name, tags: { 'goldsmith:follow': tag }, template: { id, version: '3' } });
+  // The canary's group runs one instance (a canary of empty groups proves nothing and halts); the others none.
+  const instances = account === CANARY ? [{ version: '3' }] : [];
+  m.groups.push({ name, tags: { 'goldsmith:follow': tag }, template: { id, version: '3' }, instances });
 }
 
 export function memberOf(account: string): Member {
@@ -118,8 +130,12 @@ export function settle(account: string, status: string, reason?: string): void {
       if (reason) r.statusReason = reason;
       // A Successful refresh saves its desired configuration on the group (StartInstanceRefresh).
       const g = m.groups.find((x) => x.name === r.group);
-      if (status === 'Successful' && r.desired && g?.template)
+      if (status === 'Successful' && r.desired && g?.template) {
         g.template = { id: r.desired.LaunchTemplateId, version: r.desired.Version };
+        // It replaced every instance neither protected from scale in nor in Standby (the default preferences ignore those).
+        const to = r.desired.Version;
+        g.instances = (g.instances ?? []).map((i) => (i.protected || i.standby ? i : { version: to }));
+      }
     }
   }
 }

@@ -59,7 +59,14 @@ describe('a rollout over groups with protected and Standby instances', () => {
     expect(await checkWave(INPUT)).toMatchObject({ currentWave: 1 });
 
     const r = await record();
-    expect(r.waves[0]?.groups[0]?.leftBehind).toEqual({ instances: 2, moved: 2, protected: 1, standby: 1, other: 0 });
+    expect(r.waves[0]?.groups[0]?.leftBehind).toEqual({
+      instances: 2,
+      moved: 2,
+      unready: 0,
+      protected: 1,
+      standby: 1,
+      other: 0,
+    });
     const text = renderRolloutStatus(r);
     expect(text).toContain('web-1: Successful (template lt-001web-1 v3 -> v4, refresh ir-1); left on v3: 2 instances');
     expect(text).toContain(

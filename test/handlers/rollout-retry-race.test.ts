@@ -122,7 +122,7 @@ describe('rollout retry under any interleaving with the reconciler, a repeat and
     expect(published().filter((p) => p.startsWith('rollout-stopped'))).toEqual([]);
 
     // The execution's first step runs the canary again; its write ends the intent, and the next run leaves it be.
-    await startRollout(INPUT);
+    await startRollout({ ...INPUT, executionName: RETRIED });
     expect(memberOf(CANARY).refreshes).toHaveLength(2);
     expect((await record()).retrying).toBeUndefined();
     expect(await stopOrphanedRollouts(new Date())).toEqual({ stopped: [], failures: [] });
@@ -192,11 +192,43 @@ describe('rollout retry under any interleaving with the reconciler, a repeat and
     );
   });
 
+  it.each([
+    ['another input', { ...INPUT, version: '9.9.9/1' }, () => new Date()],
+    ['its input, started before the retry decided', INPUT, () => new Date(0)],
+  ])(
+    'the reconciler finding an execution of the retry’s name with %s marks the rollout stopped, starting none',
+    async (_, input, startDate) => {
+      await halted();
+      startFails = new SFNServiceException({
+        name: 'ServiceUnavailable',
+        $fault: 'server',
+        $metadata: { httpStatusCode: 503 },
+        message: 'Service Unavailable',
+      });
+      await expect(operator(RETRY)).rejects.toThrow('Service Unavailable');
+      // Someone else starts an execution under the retry's name between the reconciler's read and its start.
+      const foreign = { input: JSON.stringify({ image: input.image, channel: input.channel, version: input.version }) };
+      beforeStart = async () => {
+        executions.set(RETRIED, { ...foreign, status: 'RUNNING', startDate: startDate() });
+      };
+
+      expect(await stopOrphanedRollouts(new Date())).toEqual({
+        stopped: ['base 1.0.0/3 prod (not its own execution)'],
+        failures: [],
+      });
+      const r = await record();
+      expect(r.state).toBe('stopped');
+      expect(r.reason).toMatch(new RegExp(`^its retry's execution is not its own: an execution named ${RETRIED} `));
+      expect(published().filter((p) => p.startsWith('rollout-stopped'))).toHaveLength(1);
+      expect([...executions.keys()]).toEqual([FIRST, RETRIED]);
+    },
+  );
+
   it('a reconciler that read the record before a write does not stop it on that read', async () => {
     await halted();
     await operator(RETRY);
     const read = await record();
-    await startRollout(INPUT);
+    await startRollout({ ...INPUT, executionName: RETRIED });
     expect(
       await stopRollout(read, 'its execution is SUCCEEDED while the rollout was running', new Date().toISOString()),
     ).toBe(false);

@@ -84,14 +84,29 @@ describe('rollout retry: a halted rollout goes on from the wave that halted', ()
     expect(sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input.name)).toEqual([name, name]);
     expect(published().filter((p) => p.startsWith('rollout-resumed'))).toHaveLength(1);
 
+    // The rollout's earlier execution, were it still running (or one of the previous release, without its name in
+    // its input), drives nothing: refused, not retried, nothing started or written.
+    const before = await record();
+    const earlier = rolloutExecutionName(INPUT.image, INPUT.channel, INPUT.version);
+    await expect(checkWave({ ...INPUT, executionName: earlier })).rejects.toThrow(
+      `rollout executionName: ${earlier} is not the execution driving the rollout of base 1.0.0/3 prod (${name}): refusing to drive it`,
+    );
+    await expect(checkWave(INPUT)).rejects.toMatchObject({
+      name: 'RolloutRefused',
+      message: expect.stringMatching(/^rollout executionName: missing \(an execution of the previous release\)/),
+    });
+    expect(memberOf(WAVE1).refreshes).toHaveLength(1);
+    expect(await record()).toEqual(before);
+
     // The new execution's first task starts wave-1 again; the canary is not refreshed again.
-    await startRollout(INPUT);
+    const own = { ...INPUT, executionName: name };
+    await startRollout(own);
     expect(memberOf(WAVE1).refreshes).toHaveLength(2);
     expect(memberOf(CANARY).refreshes).toHaveLength(1);
     settle(WAVE1, 'Successful');
-    await checkWave(INPUT);
+    await checkWave(own);
     settle(REST, 'Successful');
-    expect(await checkWave(INPUT)).toMatchObject({ done: true, state: 'completed' });
+    expect(await checkWave(own)).toMatchObject({ done: true, state: 'completed' });
 
     // history tells the first attempt, its halt, the retry, then the wave again.
     const order = (k: (typeof ROLLOUT_LINE_KINDS)[number]) => ROLLOUT_LINE_KINDS.indexOf(k);

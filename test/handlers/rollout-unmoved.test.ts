@@ -102,7 +102,14 @@ describe('a refresh that ends Successful having moved no instance', () => {
     expect(memberOf(REST).refreshes).toHaveLength(1);
     const r = await record();
     expect(r.waves[1]).toMatchObject({ state: 'healthy' });
-    expect(r.waves[1]?.groups[0]?.leftBehind).toEqual({ instances: 3, moved: 0, protected: 3, standby: 0, other: 0 });
+    expect(r.waves[1]?.groups[0]?.leftBehind).toEqual({
+      instances: 3,
+      moved: 0,
+      unready: 0,
+      protected: 3,
+      standby: 0,
+      other: 0,
+    });
     expect(published().filter((p) => p.startsWith('rollout-groups-unmoved'))).toEqual([
       'rollout-groups-unmoved wave-1',
     ]);

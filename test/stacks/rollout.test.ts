@@ -49,7 +49,9 @@ describe('Rollout state machine and engine role (a channel that rolls out)', () 
       MaxAttempts: 0,
     });
     // The tasks are given image, channel and version only: the AMIs come from the ledger.
+    // And their execution's name, so a task of an execution the record does not name drives nothing.
     for (const task of [states.StartWave, states.CheckWave]) {
+      expect(task).toMatchObject({ Parameters: { 'executionName.$': '$$.Execution.Name' } });
       expect(JSON.stringify(task)).toContain('$.version');
       expect(JSON.stringify(task)).not.toContain('amis');
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderFleet } from '../../../cli/fleet-output.js';
-import { leftBehindOf, leftBehindText, sumLeftBehind } from '../../../core/rollout/left-behind.js';
+import { leftBehindOf, leftBehindText, movedNothing, sumLeftBehind } from '../../../core/rollout/left-behind.js';
 import type { RolloutGroup } from '../../../core/rollout/record.js';
 
 const none = { accounts: 0, instances: 0 };
@@ -25,18 +25,48 @@ const group = (name: string, extra: Partial<RolloutGroup>): RolloutGroup => ({
   ...extra,
 });
 
+/** An instance of the refresh's template, InService and Healthy. */
+const ready = { launchTemplateId: 'lt-1', lifecycleState: 'InService', healthStatus: 'Healthy' } as const;
+
 describe('instances a refresh left on an older version', () => {
+  it("counts as moved only an instance of the refresh's own template at its version, InService and Healthy", () => {
+    const l = leftBehindOf(
+      [
+        { ...ready, version: '4', protectedFromScaleIn: false },
+        // The same version number of another template: launched from something else.
+        { ...ready, launchTemplateId: 'lt-other', version: '4', protectedFromScaleIn: false },
+        { ...ready, version: '4', protectedFromScaleIn: false, lifecycleState: 'Pending' },
+        { ...ready, version: '4', protectedFromScaleIn: false, lifecycleState: 'Terminating:Wait' },
+        { ...ready, version: '4', protectedFromScaleIn: false, lifecycleState: 'Detaching' },
+        { ...ready, version: '4', protectedFromScaleIn: false, healthStatus: 'Unhealthy' },
+      ],
+      4,
+      'lt-1',
+    );
+    expect(l).toMatchObject({ moved: 1, unready: 4, instances: 1, other: 1 });
+  });
+
+  it('finds a group whose only instances on the new version are not InService and Healthy moved nothing', () => {
+    const leftBehind = leftBehindOf(
+      [{ ...ready, version: '4', protectedFromScaleIn: false, lifecycleState: 'Pending' }],
+      4,
+      'lt-1',
+    );
+    expect(movedNothing({ leftBehind })).toBe(true);
+  });
+
   it('counts each instance not on the new version once, Standby before protection', () => {
     const l = leftBehindOf(
       [
-        { version: '4', protectedFromScaleIn: true },
-        { version: '3', protectedFromScaleIn: true },
-        { version: '3', protectedFromScaleIn: true, lifecycleState: 'Standby' },
-        { version: '2', protectedFromScaleIn: false },
+        { ...ready, version: '4', protectedFromScaleIn: true },
+        { ...ready, version: '3', protectedFromScaleIn: true },
+        { ...ready, version: '3', protectedFromScaleIn: true, lifecycleState: 'Standby' },
+        { ...ready, version: '2', protectedFromScaleIn: false },
       ],
       4,
+      'lt-1',
     );
-    expect(l).toEqual({ instances: 3, moved: 1, protected: 1, standby: 1, other: 1 });
+    expect(l).toEqual({ instances: 3, moved: 1, unready: 0, protected: 1, standby: 1, other: 1 });
     expect(leftBehindText(l)).toBe('3 instances (1 protected from scale in, 1 in Standby, 1 for another reason)');
   });
 

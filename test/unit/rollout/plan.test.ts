@@ -84,9 +84,14 @@ describe('planRollout', () => {
       { kind: 'halt', wave: 0, failed: [], rollBack: [], revert: [], refused: [], reason: 'canary moved no instance' },
     ],
     [
-      'the canary successful on groups with no instance at all: next wave (nothing left behind)',
+      'the canary successful on groups with no instance at all: halt, nothing proved the version',
       read(record('running', 0, 'refreshing', ['Successful']), 0, 0),
-      { kind: 'wave-healthy', wave: 0, next: 'next-wave' },
+      { kind: 'halt', wave: 0, failed: [], rollBack: [], revert: [], refused: [], reason: 'canary has no instances' },
+    ],
+    [
+      'a later wave successful on groups with no instance at all: next wave',
+      read(record('running', 1, 'refreshing', ['Successful']), 0, 0),
+      { kind: 'wave-healthy', wave: 1, next: 'next-wave' },
     ],
     [
       'a later wave successful with every instance left behind: next wave',
