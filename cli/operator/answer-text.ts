@@ -68,7 +68,11 @@ function revokeText(r: Result): string[] {
     moves.length > 0 ? moves.join(', ') : 'no channel named it',
     ...(rebuild.length > 0 ? [`rebuilding ${rebuild.join(', ')} on the rolled-back parent`] : []),
   ];
-  return [`revoke: revoked ${what} everywhere (its launch permissions withdrawn)`, `  ${next.join('; ')}`];
+  return [
+    `revoke: revoked ${what} everywhere (its launch permissions withdrawn)`,
+    ...(typeof r.atTakenAsNow === 'string' ? [`  ${r.atTakenAsNow}`] : []),
+    `  ${next.join('; ')}`,
+  ];
 }
 
 /** The human lines of a successful answer to `action` (the request's action: `resume-builds`, `cancel-revocation`…). */

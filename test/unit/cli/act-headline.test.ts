@@ -34,6 +34,21 @@ describe('headline of an operator answer', () => {
 });
 
 describe('what an acting command prints without --json', () => {
+  it('says a revocation whose --at was within the clock skew before now was carried out now', () => {
+    const atTakenAsNow =
+      '--at 2027-02-05T11:57:00Z is 3 minutes in the past, within the clock skew allowed (5 minutes): revoked now';
+    const text = answerText('revoke', {
+      image: 'base',
+      version: '1.0.0/2',
+      alreadyRevoked: false,
+      atTakenAsNow,
+      moves: [{ channel: 'prod', action: 'roll-back', to: '1.0.0/1' }],
+    });
+    expect(text).toBe(
+      `revoke: revoked base 1.0.0/2 everywhere (its launch permissions withdrawn)\n  ${atTakenAsNow}\n  prod rolled back to 1.0.0/1\n`,
+    );
+  });
+
   it('says who approved what, and that the promotion goes on, in two lines and no JSON', () => {
     const text = answerText('approve', {
       image: 'web-runtime',
