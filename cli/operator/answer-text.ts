@@ -110,7 +110,7 @@ export function answerText(action: string, r: Result): string {
           ? [`restore: ${what} ${str(r.note)}`]
           : [
               `restore: restored ${what} (revoked at ${str(r.revokedAt)}): no longer revoked, its AMIs no longer deprecated by the revocation`,
-              `  ${restoredReach(r)}; no channel moved back to it (rollback --to V, once a later version is promoted there)`,
+              `  ${restoredReach(r)}; no channel moved back to it (goldsmith promote ${what} --through-gates --reason R takes it through the gates again)`,
             ];
       case 'resume':
         return [

@@ -112,7 +112,7 @@ describe('what an acting command prints without --json', () => {
     const restored = { image: 'base', version: '1.0.0/2', revokedAt: '2027-01-05T09:00:00.000Z', channels: ['dev'] };
     expect(answerText('restore', restored)).toBe(
       'restore: restored base 1.0.0/2 (revoked at 2027-01-05T09:00:00.000Z): no longer revoked, its AMIs no longer deprecated by the revocation\n' +
-        '  launchable again by the accounts of dev; no channel moved back to it (rollback --to V, once a later version is promoted there)\n',
+        '  launchable again by the accounts of dev; no channel moved back to it (goldsmith promote base 1.0.0/2 --through-gates --reason R takes it through the gates again)\n',
     );
     expect(answerText('restore', { ...restored, channels: [] })).toContain('shared with nobody');
     const again = { ...restored, alreadyRestored: true, note: 'already restored by alice at 2027-01-06T09:00:00.000Z' };
