@@ -201,7 +201,8 @@ export function historyOf(
       for (const line of pauseHistory(i)) add(line.at, line.what, line.kind, line.channel || ch);
     } else if (sk.startsWith('DRIFT#')) {
       // What the audit found AWS holding otherwise than the ledger (changed outside Goldsmith), and its repair.
-      const where = str(i.region) ? ` in ${str(i.region)}` : '';
+      // A factory resource (a topic, a queue, the bus, a rule) is named: no image names it.
+      const where = `${str(i.name) ? ` ${str(i.name)}` : ''}${str(i.region) ? ` in ${str(i.region)}` : ''}`;
       add(
         str(i.foundAt),
         `audit: ${str(i.resource)}${where} found changed outside Goldsmith: ${str(i.found)}, ledger says ${str(i.expected)}; ${str(i.action)}`,
