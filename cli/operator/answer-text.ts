@@ -111,6 +111,9 @@ export function answerText(action: string, r: Result): string {
           : [
               `restore: restored ${what} (revoked at ${str(r.revokedAt)}): no longer revoked, its AMIs no longer deprecated by the revocation`,
               `  ${restoredReach(r)}; no channel moved back to it (goldsmith promote ${what} --through-gates --reason R takes it through the gates again)`,
+              ...(Array.isArray(r.flagsCleared) && r.flagsCleared.length > 0
+                ? [`  flag "built on revoked ${what}" cleared on ${r.flagsCleared.map(String).join(', ')}`]
+                : []),
             ];
       case 'resume':
         return [

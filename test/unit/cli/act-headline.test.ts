@@ -115,6 +115,9 @@ describe('what an acting command prints without --json', () => {
         '  launchable again by the accounts of dev; no channel moved back to it (goldsmith promote base 1.0.0/2 --through-gates --reason R takes it through the gates again)\n',
     );
     expect(answerText('restore', { ...restored, channels: [] })).toContain('shared with nobody');
+    expect(answerText('restore', { ...restored, flagsCleared: ['hardened 1.0.0/2'] })).toContain(
+      '\n  flag "built on revoked base 1.0.0/2" cleared on hardened 1.0.0/2\n',
+    );
     const again = { ...restored, alreadyRestored: true, note: 'already restored by alice at 2027-01-06T09:00:00.000Z' };
     expect(answerText('restore', again)).toBe(
       'restore: base 1.0.0/2 already restored by alice at 2027-01-06T09:00:00.000Z\n',
