@@ -47,7 +47,9 @@ export async function markRestored(r: {
  * Clears the flag a revocation wrote on a descendant build (`flagDescendant`) once that revocation is restored: the
  * build is no longer held by it (every reader of `flaggedAt` / `flaggedReason` sees it unflagged), and keeps the
  * flag's story in `flagCleared` (when it was flagged and why, when and by whom the parent was restored). Only a flag
- * with that revocation's `reason` is cleared: a repeat, or a flag another revocation wrote, changes nothing.
+ * with that revocation's `reason` is cleared: a repeat, or a flag another revocation wrote, changes nothing. One
+ * UpdateItem carries both clauses, SET and REMOVE, each once
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.Modifying.html).
  * @returns false when the build holds no such flag.
  */
 export async function clearRestoredFlag(c: {
