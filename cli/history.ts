@@ -1,11 +1,12 @@
 import type { Command } from './command.js';
 import { historyOf } from './operator/ledger-history.js';
 import { channelsOf, checkNames, operatorOptions, TARGET_HELP } from './operator/options.js';
-import { ledgerOf } from './operator/read.js';
+import { factoryDriftOf, ledgerOf } from './operator/read.js';
 import { renderHistory } from './operator/render.js';
 import { UsageError } from './usage.js';
 
 const HELP = `usage: goldsmith history IMAGE [--channel C] [--verbose] (--stage STAGE | --local DIR) [--json]
+       goldsmith history --factory (--stage STAGE | --local DIR) [--json]
 
 The ledger's story of an image: builds with trigger and reason, skipped triggers and why, approvals, soaks (and
 who ended one early), outcomes with who and why, grants, pipeline events, rollouts (each wave's start and end,
@@ -16,16 +17,24 @@ halts, pauses, resumptions, aborts, completion, groups skipped).
                     decisions and other channels' lines are left out
   --verbose         under a line that counts things, list them (a rollout's skipped groups, each with its reason;
                     --json always lists them)
+  --factory         instead of an image's story: what the audit found changed outside Goldsmith on resources no
+                    image owns (the topics' subscriptions and policies, the queues' policies, the event bus policy,
+                    the EventBridge rules) and what it put back
 ${TARGET_HELP}`;
+
+const NO_FACTORY_DRIFT =
+  'factory: the audit recorded no change outside Goldsmith to the topics, queues, event bus or rules';
 
 export const command: Command = {
   summary: "an image's story from the ledger: builds, decisions, approvals, soaks, outcomes, grants",
   async run(args) {
     const parsed = await operatorOptions(
       args,
-      { channel: { type: 'string' }, verbose: { type: 'boolean', short: 'v' } },
+      { channel: { type: 'string' }, verbose: { type: 'boolean', short: 'v' }, factory: { type: 'boolean' } },
       1,
-      'name the image: goldsmith history IMAGE [--channel C] (--stage STAGE | --local DIR)',
+      args.includes('--factory')
+        ? undefined
+        : 'name the image: goldsmith history IMAGE [--channel C] (--stage STAGE | --local DIR)',
     );
     if (parsed.help) {
       process.stdout.write(`${HELP}\n`);
@@ -33,6 +42,15 @@ export const command: Command = {
     }
     const { where, json, positionals, values } = parsed;
     const [image] = positionals;
+    if (values.factory === true) {
+      if (image !== undefined || values.channel !== undefined) {
+        throw new UsageError('history --factory takes no image nor --channel: it tells what no image owns');
+      }
+      const entries = historyOf(await factoryDriftOf(where), undefined, []);
+      if (json) process.stdout.write(`${JSON.stringify({ factory: true, entries }, null, 2)}\n`);
+      else process.stdout.write(entries.length > 0 ? renderHistory('factory', entries) : `${NO_FACTORY_DRIFT}\n`);
+      return 0;
+    }
     if (!image) throw new UsageError('name the image: goldsmith history IMAGE');
     const channel = typeof values.channel === 'string' ? values.channel : undefined;
     checkNames(where.catalog, image, channel);

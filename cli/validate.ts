@@ -29,8 +29,10 @@ problem, every problem at once, starting with the field path; a limit's line nam
 images responsible.
   --config FILE    the catalog file; component paths are relative to its folder
   --json           print one JSON document: { file, valid, summary, limits, warnings } or { file, valid, problems }
+                   (with catalogOf when --local chose the file)
   --catalog-only   skip the synthesis (a few seconds): check only the limits the catalog meets by itself
-  --local DIR      resolve channel targets against the organization a saved local cloud holds
+  --local DIR      resolve channel targets against the organization a saved local cloud holds; without --config,
+                   check the catalog that cloud ran
   --scenario FILE  resolve channel targets against the organization a simulation scenario describes`;
 
 export const command: Command = {
@@ -48,7 +50,9 @@ export const command: Command = {
       process.stdout.write(`${HELP}\n`);
       return 0;
     }
-    const path = values.config ?? DEFAULT_CATALOG_FILE;
+    const path = values.config ?? (await savedCatalog(values.local)) ?? DEFAULT_CATALOG_FILE;
+    // Without --config, --local checks the catalog the saved cloud ran, as the other commands given DIR do: said so.
+    const savedFrom = values.config === undefined && values.local !== undefined ? values.local : undefined;
     // Named as the user would find it: relative to the working directory when inside it, else as given.
     const inside = relative(process.cwd(), path);
     const file = inside && !inside.startsWith('..') ? inside : path;
@@ -70,11 +74,17 @@ export const command: Command = {
       warnings.push(
         ...keyGrantQuotaWarnings(parsed.catalog, org.tree, org.source, org.volumesPerAccount ?? 1, org.counted),
       );
+    const from = savedFrom !== undefined ? { catalogOf: `the saved cloud in ${savedFrom}` } : {};
+    if (savedFrom !== undefined && !values.json) {
+      process.stdout.write(
+        `checked ${file}: the catalog the saved cloud in ${savedFrom} ran (--config FILE checks another)\n`,
+      );
+    }
     if (values.json) {
       const report =
         valid && parsed.ok
-          ? { file, valid, summary: summarizeCatalog(parsed.catalog), limits: limits?.figures, warnings }
-          : { file, valid, problems };
+          ? { file, ...from, valid, summary: summarizeCatalog(parsed.catalog), limits: limits?.figures, warnings }
+          : { file, ...from, valid, problems };
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     } else if (valid && parsed.ok && limits) {
       process.stdout.write(`${summaryLine(file, summarizeCatalog(parsed.catalog))}\n${limitsLine(limits)}\n`);
@@ -85,3 +95,10 @@ export const command: Command = {
     return valid ? 0 : 1;
   },
 };
+
+/** The catalog file the saved cloud in `dir` ran (undefined without `dir`). */
+async function savedCatalog(dir: string | undefined): Promise<string | undefined> {
+  if (dir === undefined) return undefined;
+  const { readState } = await import('./operator/saved-state.js');
+  return (await readState(dir)).catalogFile;
+}

@@ -1,12 +1,15 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
 import { recordFailedInvocation } from '../aws/redrive/failed-invocations.js';
 import { doorInventory } from '../core/audit/policies.js';
 import { TransientError } from '../core/errors/classify.js';
+import { metricNames } from '../core/observability/metrics.js';
 import { expectedPolicyChangeSchema, policyCallSchema } from '../events/policy-call.js';
 import { auditResourcePolicies } from './audit/policies.js';
 import { expectedPolicyChanged } from './audit/policy-parameter.js';
 import type { AuditPart } from './audit/report.js';
 import { handlerFor } from './lib/middleware.js';
+import { metrics } from './lib/powertools.js';
 
 /** The schedule's fixed input (stacks/monitoring/audit-policies.ts). */
 export const auditPoliciesInputSchema = z.strictObject({ audit: z.literal('resource-policies') });
@@ -40,6 +43,8 @@ export const handler = handlerFor({
     // The deployment's inventory of doors (stacks/expected-policies.ts): a deleted parameter is found missing.
     const part = await auditResourcePolicies(now, stage(), doorInventory(process.env.EXPECTED_POLICIES));
     if (changed) part.findings.unshift(...changed.findings);
+    // Counted as the reconciler's and the subscriptions' audits count theirs: the drift alarm fires on a door's drift.
+    metrics.addMetric(metricNames.driftFound, MetricUnit.Count, part.findings.length);
     if (part.failures.length > 0) {
       const message = `audit-policies: ${part.failures.join('; ')}`;
       throw part.permanentFailures === 0 ? new TransientError(message) : new Error(message);

@@ -52,6 +52,9 @@ export interface LifecycleBuild {
   deletedAt?: string;
   /** What LoadImage read of the build; `deprecateAt`: when `retention.deprecateAfter` deprecates its AMIs. */
   loaded?: { deprecateAt?: string };
+  /** Built on a revoked version: when and why a revocation flagged it (`flagDescendant`). */
+  flaggedAt?: string;
+  flaggedReason?: string;
 }
 
 /**

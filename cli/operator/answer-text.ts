@@ -68,7 +68,11 @@ function revokeText(r: Result): string[] {
     moves.length > 0 ? moves.join(', ') : 'no channel named it',
     ...(rebuild.length > 0 ? [`rebuilding ${rebuild.join(', ')} on the rolled-back parent`] : []),
   ];
-  return [`revoke: revoked ${what} everywhere (its launch permissions withdrawn)`, `  ${next.join('; ')}`];
+  return [
+    `revoke: revoked ${what} everywhere (its launch permissions withdrawn)`,
+    ...(typeof r.atTakenAsNow === 'string' ? [`  ${r.atTakenAsNow}`] : []),
+    `  ${next.join('; ')}`,
+  ];
 }
 
 /** The human lines of a successful answer to `action` (the request's action: `resume-builds`, `cancel-revocation`…). */
@@ -106,7 +110,10 @@ export function answerText(action: string, r: Result): string {
           ? [`restore: ${what} ${str(r.note)}`]
           : [
               `restore: restored ${what} (revoked at ${str(r.revokedAt)}): no longer revoked, its AMIs no longer deprecated by the revocation`,
-              `  ${restoredReach(r)}; no channel moved back to it (rollback --to V, once a later version is promoted there)`,
+              `  ${restoredReach(r)}; no channel moved back to it (goldsmith promote ${what} --through-gates --reason R takes it through the gates again)`,
+              ...(Array.isArray(r.flagsCleared) && r.flagsCleared.length > 0
+                ? [`  flag "built on revoked ${what}" cleared on ${r.flagsCleared.map(String).join(', ')}`]
+                : []),
             ];
       case 'resume':
         return [

@@ -103,6 +103,17 @@ export function historyOf(
           'RETIRE',
         );
       }
+      // Its flag, cleared when the parent revocation was restored: the flag's story, then its end.
+      const cleared = i.flagCleared;
+      if (typeof cleared === 'object' && cleared !== null && !Array.isArray(cleared)) {
+        const c = cleared as Record<string, unknown>;
+        add(str(c.flaggedAt), `flagged: ${str(c.reason)}; held out of every further channel`, 'RETIRE');
+        add(
+          str(c.at),
+          `flag cleared: ${str(c.parent)} restored by ${str(c.by)}; no longer held by it (an aborted promotion stays aborted)`,
+          'RETIRE',
+        );
+      }
       // The lifecycle's marks on the build: out of retention, then deleted (AMIs deregistered, snapshots deleted).
       if (str(i.retiredAt)) add(str(i.retiredAt), 'retired: out of retention', 'RETIRE');
       if (str(i.deletedAt)) {
@@ -201,7 +212,8 @@ export function historyOf(
       for (const line of pauseHistory(i)) add(line.at, line.what, line.kind, line.channel || ch);
     } else if (sk.startsWith('DRIFT#')) {
       // What the audit found AWS holding otherwise than the ledger (changed outside Goldsmith), and its repair.
-      const where = str(i.region) ? ` in ${str(i.region)}` : '';
+      // A factory resource (a topic, a queue, the bus, a rule) is named: no image names it.
+      const where = `${str(i.name) ? ` ${str(i.name)}` : ''}${str(i.region) ? ` in ${str(i.region)}` : ''}`;
       add(
         str(i.foundAt),
         `audit: ${str(i.resource)}${where} found changed outside Goldsmith: ${str(i.found)}, ledger says ${str(i.expected)}; ${str(i.action)}`,

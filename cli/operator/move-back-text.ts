@@ -6,9 +6,18 @@ import { shortTime as when } from './ledger-history.js';
  * both tell a revoked, rolled-back or emptied channel the same way.
  */
 
-/** "1.0.0/2 revoked 2027-01-26 10:00 (CVE-2027-0001)". */
+/**
+ * "1.0.0/2 revoked 2027-01-26 10:00 (CVE-2027-0001)"; once restored, who restored it and when, and that it is
+ * launchable again without being the channel's version until promoted here again.
+ */
 export function revokedText(r: RevokedMove): string {
-  return `${r.version} revoked ${when(r.at)}${r.reason ? ` (${r.reason})` : ''}`;
+  const revoked = `${r.version} revoked ${when(r.at)}${r.reason ? ` (${r.reason})` : ''}`;
+  if (!r.restored) return revoked;
+  const b = r.restored;
+  return (
+    `${revoked}, restored by ${b.by} at ${when(b.at)}${b.reason ? ` (${b.reason})` : ''}: launchable again, ` +
+    "not this channel's version unless promoted here again"
+  );
 }
 
 /** "rolled back by ops-lead at 2027-01-26 10:00: CHG-1 (from 1.0.0/2)". */

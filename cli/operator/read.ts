@@ -13,6 +13,9 @@ import { type BuildsPausedView, buildsPausedOf } from '../../core/triggers/break
 import { ledgerTableName } from '../../stacks/names.js';
 import { channelsOf, type Where } from './options.js';
 
+/** The partition of the drifts no image owns (aws/audit/audit-ledger.ts `FACTORY_DRIFT_PK`, checked by a test). */
+export const FACTORY_DRIFT_PK = 'FACTORY#audit';
+
 /** One image's ledger partition, from the saved snapshot or the stage's table (paginated, consistent). */
 export async function ledgerOf(where: Where, image: string): Promise<LedgerItem[]> {
   if (where.kind === 'local') {
@@ -23,6 +26,17 @@ export async function ledgerOf(where: Where, image: string): Promise<LedgerItem[
   process.env.AWS_REGION ??= where.region;
   const { readImagePartition } = await import('../../aws/ledger/image-partition.js');
   return readImagePartition(image, ledgerTableName(where.stage));
+}
+
+/**
+ * The drift the audit recorded on resources no image owns (topics, queues, the event bus, rules), from the factory's
+ * partition (`FACTORY#audit`, aws/audit/audit-ledger.ts), saved or the stage's.
+ */
+export async function factoryDriftOf(where: Where): Promise<LedgerItem[]> {
+  if (where.kind === 'local') return where.state.snapshot.ledger.filter((i) => i.pk === FACTORY_DRIFT_PK);
+  process.env.AWS_REGION ??= where.region;
+  const { readPartition } = await import('../../aws/ledger/image-partition.js');
+  return readPartition(FACTORY_DRIFT_PK, ledgerTableName(where.stage));
 }
 
 /** "Now" for the views: the saved cloud's virtual time, or the wall clock. */

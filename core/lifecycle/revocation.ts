@@ -1,3 +1,4 @@
+import { compareBuildVersions } from '../promotion/naming.js';
 import type { PromotionPlan } from '../promotion/types.js';
 import { builtOnRevokedReason } from './lineage-hold.js';
 import { type BuildHistory, rollbackTarget } from './retention.js';
@@ -65,15 +66,43 @@ export function planRollback(input: {
   builds: readonly BuildHistory[];
   current: string | undefined;
   requested?: string | undefined;
+  /** The image, to name the command that brings a newer version to the channel instead. */
+  image?: string | undefined;
 }): { to: string } | { refused: string } {
   if (!input.current) return { refused: `${input.channel} names no version: nothing to roll back` };
   const to = rollbackTarget(input.builds, input.channel, input.current, input.requested);
   if (to) return { to };
   return {
     refused: input.requested
-      ? `${input.requested} is not an earlier, launchable version promoted to ${input.channel}`
+      ? `${input.requested} is not an earlier, launchable version promoted to ${input.channel}: ${whyNotTarget({ ...input, current: input.current, requested: input.requested })}`
       : `no earlier launchable version was promoted to ${input.channel}`,
   };
+}
+
+/** Why the version an operator asked a rollback to does not qualify, in the order an operator checks. */
+function whyNotTarget(input: {
+  channel: string;
+  builds: readonly BuildHistory[];
+  current: string;
+  requested: string;
+  image?: string | undefined;
+}): string {
+  const { channel, current, requested } = input;
+  const build = input.builds.find((b) => b.version === requested);
+  if (!build) return 'no such build of the image';
+  if (requested === current) return `${channel} names it already`;
+  if (build.deletedAt) return `it was deleted at ${build.deletedAt}`;
+  if (build.revokedAt) return `it is revoked (since ${build.revokedAt}); goldsmith restore takes a revocation back`;
+  if (build.retiredAt) return `retention retired it at ${build.retiredAt} (no longer launchable)`;
+  if (!build.promotions.some((p) => p.channel === channel)) return `it was never promoted to ${channel}`;
+  if (compareBuildVersions(requested, current) > 0) {
+    const image = input.image ?? 'IMAGE';
+    return (
+      `it is newer than ${channel}'s current ${current}, and a rollback only goes back; to bring a newer ` +
+      `(restored) version here, run goldsmith promote ${image} ${requested} --through-gates --reason R`
+    );
+  }
+  return 'no earlier launchable version qualifies';
 }
 
 /** One build of a child image, as lineage recorded it. */

@@ -146,19 +146,29 @@ export function supersededText(dueAt: string, superseded: { at: string; by: stri
 export const REVOKE_AT_SKEW_MS = 5 * 60_000;
 
 /** When a revocation asked for `at` happens, seen at `now`. */
-export type RevocationTiming = { kind: 'now' } | { kind: 'later'; due: Date } | { kind: 'past'; behindMs: number };
+export type RevocationTiming =
+  | { kind: 'now'; takenAsNow?: string }
+  | { kind: 'later'; due: Date }
+  | { kind: 'past'; behindMs: number };
 
 /**
  * Times a revocation: no `at`, or one within {@link REVOKE_AT_SKEW_MS} before now (rounded down to the second, as a
  * schedule names it), is now; a later one is scheduled; an earlier one is `past`, which the endpoint refuses: a
- * revocation is never back-dated, and an operator who means now says so.
+ * revocation is never back-dated, and an operator who means now says so. An `at` taken as now says so
+ * (`takenAsNow`), so the operator learns the revocation did not wait for it.
  */
 export function revocationTiming(at: string | undefined, now: Date): RevocationTiming {
   if (at === undefined) return { kind: 'now' };
   const due = Math.floor(Date.parse(at) / 1000) * 1000;
   if (due > now.getTime()) return { kind: 'later', due: new Date(due) };
   const behindMs = now.getTime() - due;
-  return behindMs <= REVOKE_AT_SKEW_MS ? { kind: 'now' } : { kind: 'past', behindMs };
+  if (behindMs > REVOKE_AT_SKEW_MS) return { kind: 'past', behindMs };
+  if (behindMs < 1000) return { kind: 'now' };
+  const skew = howLongAgo(REVOKE_AT_SKEW_MS);
+  return {
+    kind: 'now',
+    takenAsNow: `--at ${at} is ${howLongAgo(behindMs)} in the past, within the clock skew allowed (${skew}): revoked now`,
+  };
 }
 
 /** "3 days", "2 hours", "7 minutes": how far in the past a refused `--at` is, roughly, as people say it. */

@@ -10,6 +10,11 @@ export interface RevokedMove {
   version: string;
   at: string;
   reason: string;
+  /**
+   * The revocation was taken back (`goldsmith restore`): who, when and why. The version is launchable again; the
+   * pointer names it again only when it is promoted here again.
+   */
+  restored?: { by: string; at: string; reason: string };
 }
 
 /** An operator moved the pointer back from `from` to `to` (the pointer still names `to`): who, when and why. */
@@ -73,6 +78,13 @@ export function lastMoveBack(
       at: str(revocation, 'revokedAt') || str(byRevocation, 'at'),
       reason: str(revocation, 'reason'),
     };
+    if (str(revocation, 'state') === 'restored') {
+      out.revoked.restored = {
+        by: str(revocation, 'restoredBy') || 'goldsmith',
+        at: str(revocation, 'restoredAt'),
+        reason: str(revocation, 'restoreReason'),
+      };
+    }
   }
   if (byOperator && pointer !== undefined && pointer === str(byOperator, 'to')) {
     out.rolledBack = {

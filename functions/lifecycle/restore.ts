@@ -10,6 +10,7 @@ import type { PromotionPlan } from '../../core/promotion/types.js';
 import { grantVersionTo, heldChannels } from '../sharing/version-grants.js';
 import { readImageState } from './ledger-view.js';
 import { buildOutputs } from './pointers.js';
+import { clearRestoredFlags } from './restore-flags.js';
 
 /** What a restore request asks. */
 export interface RestoreRequest {
@@ -45,6 +46,8 @@ export interface RestoreResult {
   grantCalls: number;
   /** AMIs whose revocation deprecation was cancelled or moved back to retention's time. */
   amisUndeprecated: number;
+  /** Versions built on it whose "built on revoked" flag this restore cleared ("hardened 1.0.0/2"). */
+  flagsCleared: string[];
 }
 
 /**
@@ -53,7 +56,8 @@ export interface RestoreResult {
  * when), the deprecation the revocation brought forward undone (`undoRevocationDeprecation`), and launchable again
  * by exactly the accounts of the channels it was promoted to, unless retention retired it — the grants Share and the
  * organization re-grant plan for any version those channels hold (`heldChannels`, `grantVersionTo`). No pointer
- * moves: a channel names it again only through the channel's own path. Refused, nothing changed, when the version is
+ * moves: a channel names it again only through the channel's own path. The "built on revoked" flags its revocation
+ * wrote on the versions built on it are cleared (`clearRestoredFlags`). Refused, nothing changed, when the version is
  * unknown, deleted, not revoked, or a revocation of it is still scheduled. A repeat finishes what is left and announces
  * nothing twice.
  */
@@ -100,6 +104,8 @@ export async function restoreVersion(
       at,
     }));
   const restored = firstTime ? { at, by: request.by } : await restoredRecord(request.image, request.version);
+  // Recorded restored: the flags its revocation wrote on the versions built on it no longer hold them.
+  const flagsCleared = await clearRestoredFlags({ image: request.image, version: request.version, ...restored }, plans);
   const outputs = await buildOutputs(state, request.version);
   const retentionTime = build?.loaded?.deprecateAt ? new Date(build.loaded.deprecateAt) : undefined;
   // Retired by retention (out of every channel's keep), it stays deprecated and shared with nobody.
@@ -140,6 +146,7 @@ export async function restoreVersion(
     channels: channels.map((c) => c.name),
     grantCalls,
     amisUndeprecated,
+    flagsCleared,
   };
 }
 

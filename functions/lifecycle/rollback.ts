@@ -51,7 +51,13 @@ export async function rollbackChannel(
       reason: `${request.channel} names ${current ?? 'nothing'}, not ${request.from}`,
     };
   }
-  const decided = planRollback({ channel: request.channel, builds: state.histories, current, requested: request.to });
+  const decided = planRollback({
+    channel: request.channel,
+    builds: state.histories,
+    current,
+    requested: request.to,
+    image: request.image,
+  });
   if ('refused' in decided) return { outcome: 'refused', ...base, reason: decided.refused };
   const at = request.at.toISOString();
   // The channel's rollout of the version left behind stops and takes the groups it reached to the version the pointer

@@ -155,6 +155,7 @@ export async function revoke(request: OperatorRequestOf<'revoke'>, caller: strin
       version: result.version,
       by: caller,
       alreadyRevoked: !result.firstTime,
+      ...(timing.takenAsNow ? { atTakenAsNow: timing.takenAsNow } : {}),
       ...(first
         ? {
             note: `already revoked${first.by ? ` by ${first.by}` : ''} at ${first.at}: ${first.reason}; this request's reason was not recorded`,

@@ -170,12 +170,13 @@ export function createAlarms(
       'Goldsmith: a channel pointer share was changed outside Goldsmith and put back by the daily backstop (the reconciler logs what was missing or extra)',
     metric: goldsmithMetric(metricNames.pointerSharesRepaired, 'Sum', Duration.days(1)),
   });
-  // The audit counts what it found changed outside Goldsmith on every run (scheduled revocations) and once a day
-  // (pointers, launch permissions): any finding in a day is one for a person to look at.
+  // The audits count what they found changed outside Goldsmith on every run (scheduled revocations) and once a day
+  // (pointers, launch permissions, rules, the topics' subscriptions, the topics', queues' and bus's policies): any
+  // finding in a day is one for a person to look at.
   add('DriftFoundAlarm', {
     ...atLeastOne,
     alarmDescription:
-      "Goldsmith: the audit found AWS holding otherwise than the ledger (a channel pointer, an AMI's launch permissions, a scheduled revocation's schedule changed outside Goldsmith); goldsmith history IMAGE says what and what was done (docs/operating.md)",
+      "Goldsmith: the audit found AWS holding otherwise than the ledger (a channel pointer, an AMI's launch permissions or a scheduled revocation's schedule: goldsmith history IMAGE; a topic's subscriptions, a topic's, queue's or the event bus's policy, or an EventBridge rule: goldsmith history --factory) and says what was done (docs/operating.md, The daily audit)",
     metric: goldsmithMetric(metricNames.driftFound, 'Sum', Duration.days(1)),
   });
   add('OrganizationChangesMissedAlarm', {

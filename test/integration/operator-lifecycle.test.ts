@@ -132,7 +132,10 @@ describe("operator rollback and revoke: the lifecycle's own paths, as the caller
     const reply = await operator({ action: 'rollback', image: 'base', channel: 'dev', version: '1.0.0/2' });
     expect(reply).toMatchObject({
       status: 409,
-      body: { ok: false, error: '1.0.0/2 is not an earlier, launchable version promoted to dev' },
+      body: {
+        ok: false,
+        error: '1.0.0/2 is not an earlier, launchable version promoted to dev: it was never promoted to dev',
+      },
     });
     expect(await pointerOf('dev')).toBe('1.0.0/3');
   });

@@ -150,12 +150,20 @@ describe('operator revoke --at T (later than now): an EventBridge Scheduler one-
     expect(cloud.scheduler.list()).toEqual([]);
   });
 
-  it('revokes at once when T is within five minutes before now (two clocks), creating no schedule', async () => {
+  it('revokes at once when T is within five minutes before now (two clocks), says so, creating no schedule', async () => {
     const reply = await revokeAt('1.0.0/1', '2027-02-05T11:56:00Z');
 
     expect(reply).toMatchObject({
       status: 200,
-      body: { ok: true, result: { version: '1.0.0/1', alreadyRevoked: false } },
+      body: {
+        ok: true,
+        result: {
+          version: '1.0.0/1',
+          alreadyRevoked: false,
+          atTakenAsNow:
+            '--at 2027-02-05T11:56:00Z is 4 minutes in the past, within the clock skew allowed (5 minutes): revoked now',
+        },
+      },
     });
     expect(await getRevocation('base', '1.0.0/1')).toMatchObject({
       state: 'revoked',

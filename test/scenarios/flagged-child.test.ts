@@ -13,6 +13,8 @@ import { AL2023, al2023Image, catalogInput, childImage, OPS_LEAD_APPROVAL } from
  * Staging rolls back to base 1.0.0/1; hardened is rebuilt on it; the flagged 1.0.0/2 reaches no further channel.
  */
 const goldsmith = (args: string[]) => captureOutput(() => main(args));
+/** The catalog names no operator: the operators' role itself acts (local/trust/operator-signer.ts). */
+const OPERATOR = 'arn:aws:iam::123456789012:role/goldsmith-local-operators';
 const critical = { maxCritical: 0, maxHigh: 5, revokeOn: ['critical' as const] };
 const catalog = catalogInput(
   {
@@ -157,6 +159,24 @@ describe('a critical CVE on the parent while its child waits for prod approval, 
     expect(approving.history).not.toMatch(/1\.0\.0\/2 +prod +approved by ops-lead/);
     expect(approving.history).toMatch(/2027-01-05 12:00 {2}1\.0\.0\/2 +prod +aborted by goldsmith: built on revoked/);
     expect(approving.history).toMatch(/1\.0\.0\/2 +prod +aborted by goldsmith: built on revoked base 1\.0\.0\/2/);
+  });
+});
+
+describe('the parent restored after its revocation flagged the child staging still serves', () => {
+  it('clears the flag: status no longer calls the child flagged, history says when and why the flag ended', async () => {
+    const dir = join(root, 'approving');
+    const restore = await goldsmith(
+      ['restore', 'base', '1.0.0/2', '--reason', 'false positive', '--local', dir].concat(['--as', OPERATOR]),
+    );
+    expect(restore.code, restore.stderr).toBe(0);
+    expect(restore.stdout).toContain('flag "built on revoked base 1.0.0/2" cleared on hardened 1.0.0/2');
+
+    const status = (await goldsmith(['status', '--local', dir])).stdout;
+    const history = (await goldsmith(['history', 'hardened', '--local', dir])).stdout;
+    expect(status).toMatch(/staging +1\.0\.0\/2 /);
+    expect(status).not.toContain('built on revoked base 1.0.0/2');
+    expect(history).toMatch(/1\.0\.0\/2 +flagged: built on revoked base 1\.0\.0\/2; held/);
+    expect(history).toMatch(/1\.0\.0\/2 +flag cleared: base 1\.0\.0\/2 restored by /);
   });
 });
 

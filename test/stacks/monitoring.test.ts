@@ -173,6 +173,13 @@ describe('Monitoring stack: alarms', () => {
     }
   });
 
+  it("says in the drift alarm's text where an operator sees a door's drift as well as an image's", () => {
+    const text = JSON.stringify(alarm('DriftFoundAlarm'));
+    expect(text).toContain("a topic's, queue's or the event bus's policy");
+    expect(text).toContain('goldsmith history --factory');
+    expect(text).toContain('goldsmith history IMAGE');
+  });
+
   it('alarms when the reconciler has not run for twelve hours (its schedule deleted or disabled outside Goldsmith)', () => {
     const silent = alarm('ReconcilerSilentAlarm');
     expect(silent).toMatchObject({

@@ -34,6 +34,21 @@ describe('headline of an operator answer', () => {
 });
 
 describe('what an acting command prints without --json', () => {
+  it('says a revocation whose --at was within the clock skew before now was carried out now', () => {
+    const atTakenAsNow =
+      '--at 2027-02-05T11:57:00Z is 3 minutes in the past, within the clock skew allowed (5 minutes): revoked now';
+    const text = answerText('revoke', {
+      image: 'base',
+      version: '1.0.0/2',
+      alreadyRevoked: false,
+      atTakenAsNow,
+      moves: [{ channel: 'prod', action: 'roll-back', to: '1.0.0/1' }],
+    });
+    expect(text).toBe(
+      `revoke: revoked base 1.0.0/2 everywhere (its launch permissions withdrawn)\n  ${atTakenAsNow}\n  prod rolled back to 1.0.0/1\n`,
+    );
+  });
+
   it('says who approved what, and that the promotion goes on, in two lines and no JSON', () => {
     const text = answerText('approve', {
       image: 'web-runtime',
@@ -97,9 +112,12 @@ describe('what an acting command prints without --json', () => {
     const restored = { image: 'base', version: '1.0.0/2', revokedAt: '2027-01-05T09:00:00.000Z', channels: ['dev'] };
     expect(answerText('restore', restored)).toBe(
       'restore: restored base 1.0.0/2 (revoked at 2027-01-05T09:00:00.000Z): no longer revoked, its AMIs no longer deprecated by the revocation\n' +
-        '  launchable again by the accounts of dev; no channel moved back to it (rollback --to V, once a later version is promoted there)\n',
+        '  launchable again by the accounts of dev; no channel moved back to it (goldsmith promote base 1.0.0/2 --through-gates --reason R takes it through the gates again)\n',
     );
     expect(answerText('restore', { ...restored, channels: [] })).toContain('shared with nobody');
+    expect(answerText('restore', { ...restored, flagsCleared: ['hardened 1.0.0/2'] })).toContain(
+      '\n  flag "built on revoked base 1.0.0/2" cleared on hardened 1.0.0/2\n',
+    );
     const again = { ...restored, alreadyRestored: true, note: 'already restored by alice at 2027-01-06T09:00:00.000Z' };
     expect(answerText('restore', again)).toBe(
       'restore: base 1.0.0/2 already restored by alice at 2027-01-06T09:00:00.000Z\n',

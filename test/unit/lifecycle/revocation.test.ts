@@ -110,12 +110,35 @@ describe('planRollback', () => {
     });
   });
 
-  it('refuses a requested version that is retired, later, or never promoted there, naming it', () => {
-    for (const requested of ['1.0.0/2', '1.0.0/4', '1.0.0/9']) {
+  it('refuses a requested version that is retired, current, unknown or never promoted there, saying which', () => {
+    const refused = (requested: string, why: string) =>
       expect(planRollback({ channel: 'prod', builds, current: '1.0.0/4', requested })).toEqual({
-        refused: `${requested} is not an earlier, launchable version promoted to prod`,
+        refused: `${requested} is not an earlier, launchable version promoted to prod: ${why}`,
+      });
+    refused('1.0.0/2', 'retention retired it at 2027-03-01T00:00:00Z (no longer launchable)');
+    refused('1.0.0/4', 'prod names it already');
+    refused('1.0.0/9', 'no such build of the image');
+    const others = [...builds, promoted('1.0.0/5', ['dev']), promoted('1.0.0/6', ['dev'], { revokedAt: '2027-06-01' })];
+    for (const [requested, why] of [
+      ['1.0.0/5', 'it was never promoted to prod'],
+      ['1.0.0/6', 'it is revoked (since 2027-06-01); goldsmith restore takes a revocation back'],
+    ] as const) {
+      expect(planRollback({ channel: 'prod', builds: others, current: '1.0.0/4', requested })).toEqual({
+        refused: `${requested} is not an earlier, launchable version promoted to prod: ${why}`,
       });
     }
+  });
+
+  it('says a requested version newer than the current one cannot be rolled back to, and how to promote it', () => {
+    const restored = [...builds, promoted('1.0.0/5', ['prod'])];
+    expect(
+      planRollback({ image: 'base', channel: 'prod', builds: restored, current: '1.0.0/3', requested: '1.0.0/5' }),
+    ).toEqual({
+      refused:
+        "1.0.0/5 is not an earlier, launchable version promoted to prod: it is newer than prod's current 1.0.0/3, " +
+        'and a rollback only goes back; to bring a newer (restored) version here, run goldsmith promote base ' +
+        '1.0.0/5 --through-gates --reason R',
+    });
   });
 
   it('refuses when nothing earlier qualifies', () => {

@@ -146,7 +146,15 @@ describe('revocationTiming', () => {
   it('is now without a time, at now, or within five minutes before it (two clocks)', () => {
     expect(revocationTiming(undefined, now)).toEqual({ kind: 'now' });
     expect(revocationTiming('2027-02-05T12:00:00.900Z', now)).toEqual({ kind: 'now' });
-    expect(revocationTiming('2027-02-05T11:55:00Z', now)).toEqual({ kind: 'now' });
+    expect(revocationTiming('2027-02-05T11:55:00Z', now)).toMatchObject({ kind: 'now' });
+  });
+
+  it('says an --at within the skew before now was taken as now, and how far back it was', () => {
+    expect(revocationTiming('2027-02-05T11:57:00Z', now)).toEqual({
+      kind: 'now',
+      takenAsNow:
+        '--at 2027-02-05T11:57:00Z is 3 minutes in the past, within the clock skew allowed (5 minutes): revoked now',
+    });
   });
 
   it('is later, to the whole second, for a time after now', () => {

@@ -98,4 +98,35 @@ describe("status of an operator's rollback", () => {
 
     expect(prodLine([...promoted, build(3)])).not.toContain('rolled back');
   });
+
+  it('says a restored revocation was restored, by whom and when, and that the channel keeps its version', () => {
+    const items: LedgerItem[] = [
+      build(1),
+      build(2),
+      { sk: 'CHANNEL#prod', version: '1.0.0/1', at: '2027-01-06T12:00:00.000Z', amis: [] },
+      {
+        ...REVOKED_LATER,
+        channels: ['prod'],
+        state: 'restored',
+        restoredAt: '2027-01-06T18:30:00.000Z',
+        restoredBy: OPERATOR,
+        restoreReason: 'false positive',
+      },
+      {
+        sk: 'ROLLBACK#prod#1.0.0/2',
+        channel: 'prod',
+        from: '1.0.0/2',
+        to: '1.0.0/1',
+        reason: 'revoked: CVE-2027-0002',
+        by: OPERATOR,
+        at: '2027-01-06T12:00:00.000Z',
+      },
+    ];
+
+    expect(prodLine(items)).toBe(
+      '  prod  1.0.0/1    (since 2027-01-06 12:00); 1.0.0/2 revoked 2027-01-06 12:00 (CVE-2027-0002), ' +
+        `restored by ${OPERATOR} at 2027-01-06 18:30 (false positive): launchable again, not this channel's ` +
+        'version unless promoted here again; 1 build(s) behind',
+    );
+  });
 });
