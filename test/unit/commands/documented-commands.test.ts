@@ -71,7 +71,14 @@ describe('the commands README.md and docs/ write', () => {
     expect(of('npm').length).toBeGreaterThan(20);
     expect(of('npx').length).toBeGreaterThan(10);
     const pages = new Set(of('goldsmith').map((d) => d.where.split(':')[0]));
-    for (const page of ['README.md', 'docs/operating.md', 'docs/simulation.md', 'docs/rollout.md', 'docs/fleet.md'])
+    for (const page of [
+      'README.md',
+      'docs/operating.md',
+      'docs/simulation.md',
+      'docs/rollout.md',
+      'docs/rollout/failure.md',
+      'docs/fleet.md',
+    ])
       expect(pages).toContain(page);
     // Prose that quotes output (`goldsmith build: base: builds paused …`) and descriptions (`goldsmith <image> …`)
     // are not commands.
