@@ -61,6 +61,15 @@ export abstract class WorkTracker {
     return promise;
   }
 
+  /**
+   * Tracks `work` as work of its own, not part of the caller's: something the caller sets going but does not wait
+   * for (a person answering a message the caller published). Its sleeps park it alone: the caller's own work stays
+   * busy, and the clock waits for it, while this one sleeps.
+   */
+  trackApart<T>(work: () => Promise<T>, label = 'work'): Promise<T> {
+    return this.context.exit(() => this.track(work, label));
+  }
+
   /** Waits until no tracked work is busy and a few event-loop turns pass with nothing new happening. */
   async settle(): Promise<void> {
     let quiet = 0;

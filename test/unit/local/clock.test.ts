@@ -158,6 +158,28 @@ describe('VirtualClock.park', () => {
   });
 });
 
+describe('VirtualClock.trackApart', () => {
+  it("keeps the caller's real I/O waited for while the work it set going sleeps, and waits for that work too", async () => {
+    const clock = new VirtualClock(T0);
+    const log: string[] = [];
+    // A publisher (RequestApproval) whose message sets a reader going (an approver reading mail for half a minute),
+    // then goes on with real I/O (its next Publish): that lands at the instant the publisher is at, not when the
+    // reader wakes.
+    clock.schedule(T0, 'publisher', async () => {
+      void clock.trackApart(async () => {
+        await clock.sleep(30_000);
+        log.push(`reader woke at ${clock.now() - T0}`);
+        await realDelay(5);
+        log.push(`reader clicked at ${clock.now() - T0}`);
+      }, 'reader');
+      await realDelay(20);
+      log.push(`publisher sent at ${clock.now() - T0}`);
+    });
+    await clock.run(T0 + 60_000);
+    expect(log).toEqual(['publisher sent at 0', 'reader woke at 30000', 'reader clicked at 30000']);
+  });
+});
+
 describe('VirtualClock, for a saved cloud', () => {
   it('lists its pending items in running order, with what re-creates each', async () => {
     const clock = new VirtualClock(T0);
