@@ -6,6 +6,7 @@ import { documentClient, ledgerTable } from '../clients/dynamodb.js';
 import { conditionalWrite, putItemOnce } from '../ledger/ledger-writes.js';
 import type { ChannelPointer } from '../promotion/channel-pointers.js';
 import { versionKey } from '../promotion/promotion-ledger.js';
+import type { RevocationRecord } from './promotion-findings.js';
 
 /**
  * The lifecycle side of the ledger: build items' `retiredAt` / `deletingAmis` / `deletedAt` / `flaggedBy`,
@@ -69,22 +70,10 @@ export async function listBuilds(
   return items.map((b) => ({ ...b, version: b.sk.slice('BUILD#'.length) }));
 }
 
-/** A revocation: `requested` (a finding over policy, announced) or `revoked` (acted on). */
-export interface RevocationItem {
-  image: string;
-  version: string;
-  reason: string;
-  channels: string[];
+/** A revocation (`REVOCATION#<version>`, RevocationRecord), with the channels carrying it out left empty. */
+export interface RevocationItem extends RevocationRecord {
   /** The channels the revocation left empty (no earlier launchable version): nothing is rebuilt on them. */
   withdrawn?: string[];
-  /** `restored`: revoked, then restored by an operator (`restore`): no longer revoked, and may be revoked again. */
-  state: 'requested' | 'revoked' | 'restored';
-  at: string;
-  revokedAt?: string;
-  by?: string;
-  restoredAt?: string;
-  restoredBy?: string;
-  restoreReason?: string;
 }
 
 /** Every revocation of an image (paginated). */
