@@ -10,11 +10,10 @@ import { VirtualClock } from '../../local/clock.js';
 import { EventBusPermissions } from '../../local/eventbridge/permissions.js';
 import { EventBridgeFake } from '../../local/eventbridge/service.js';
 import { type InstalledFakes, installFakes } from '../../local/fakes/install.js';
-import { attachFake, emptyStats } from '../../local/fakes/middleware.js';
-import { Throttle } from '../../local/throttle.js';
 import { BusAuthorizer } from '../../local/trust/bus-authorizer.js';
 import type { PolicyDocument } from '../../local/trust/policies.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
+import { configureAuditClients, driftAnnouncements } from './audit-fixtures.js';
 
 /**
  * Attack: a principal of the factory account with events:* (no Goldsmith role) lets another account put events on
@@ -53,10 +52,7 @@ let cloud: InstalledFakes;
 let policies: Map<string, PolicyDocument>;
 let authorizer: BusAuthorizer;
 
-const announced = () =>
-  cloud.fakes.sns.messages
-    .filter((m) => m.topicArn === NOTIFY && m.attributes.event === 'drift-found')
-    .map((m) => ({ severity: m.attributes.severity, subject: m.subject ?? '' }));
+const announced = () => driftAnnouncements(cloud, NOTIFY);
 /** Whether the outside account's role may put an event of source `ci` on the bus now. */
 const outsiderMayPut = async () =>
   (await authorizer.authorize(`arn:aws:iam::${OUTSIDER}:role/ci`, BUS, 'ci', 'Package Update')) === undefined;
@@ -83,22 +79,11 @@ beforeEach(async () => {
     new EventBusPermissions(policies, [BUS, 'default'], ACCOUNT),
   );
   await recreateLedgerTable(localLedgerClient(dynamo.endpoint));
-  const settings = cloud.clientSettings;
-  const wiring = {
+  configureAuditClients(cloud, dynamo.endpoint, {
+    service: 'eventbridge',
+    fake: eventbridge,
     clock,
-    throttle: new Throttle(() => clock.now()),
-    stats: emptyStats(),
-    random: () => 0.5,
-    faults: {},
-  };
-  const local = { accessKeyId: 'local', secretAccessKey: 'local' };
-  configureClients({
-    ...settings,
-    overrides: { ...settings.overrides, dynamodb: { endpoint: dynamo.endpoint, credentials: local, maxAttempts: 1 } },
-    decorate: (client, service, region) => {
-      if (service !== 'eventbridge') return settings.decorate?.(client, service, region);
-      attachFake(client, { service, region, accountId: ACCOUNT, fake: eventbridge, ...wiring });
-    },
+    accountId: ACCOUNT,
   });
   await ssmClient().send(
     new PutParameterCommand({

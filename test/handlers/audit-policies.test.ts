@@ -1,9 +1,7 @@
 import { SetTopicAttributesCommand } from '@aws-sdk/client-sns';
 import { SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { DeleteParameterCommand, DeleteParametersCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { documentClient } from '../../aws/clients/dynamodb.js';
 import { configureClients } from '../../aws/clients/registry.js';
 import { snsClient } from '../../aws/clients/sns.js';
 import { sqsClient } from '../../aws/clients/sqs.js';
@@ -12,10 +10,9 @@ import { doorInventory, resourcePoliciesPath } from '../../core/audit/policies.j
 import { auditResourcePolicies } from '../../functions/audit/policies.js';
 import { VirtualClock } from '../../local/clock.js';
 import { type InstalledFakes, installFakes } from '../../local/fakes/install.js';
-import { attachFake, emptyStats } from '../../local/fakes/middleware.js';
 import { SqsFake } from '../../local/fakes/sqs.js';
-import { Throttle } from '../../local/throttle.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
+import { configureAuditClients, driftAnnouncements, policyDrifts } from './audit-fixtures.js';
 
 /**
  * Attack: a principal of the factory account with sns:* / sqs:* (no Goldsmith role) widens or strips a door's resource
@@ -61,20 +58,8 @@ const queuePolicy = () => ({
   Statement: [denyAllBut('SendOnlyByGoldsmith', 'sqs:SendMessage', queueArn, [WRITER])],
 });
 
-const drifts = async () =>
-  (
-    await documentClient().send(
-      new QueryCommand({
-        TableName: 'ledger',
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-        ExpressionAttributeValues: { ':pk': 'FACTORY#audit', ':p': 'DRIFT#policy#' },
-      }),
-    )
-  ).Items ?? [];
-const announced = () =>
-  cloud.fakes.sns.messages
-    .filter((m) => m.topicArn === NOTIFY && m.attributes.event === 'drift-found')
-    .map((m) => ({ severity: m.attributes.severity, subject: m.subject ?? '' }));
+const drifts = policyDrifts;
+const announced = () => driftAnnouncements(cloud, NOTIFY);
 
 async function deploy(kind: 'topic' | 'queue', target: string, policy: object, id: string) {
   await ssmClient().send(
@@ -98,23 +83,7 @@ beforeEach(async () => {
   queueArn = `arn:aws:sqs:${R}:${ACCOUNT}:${STAGE}-goldsmith-Monitoring-HealthDlq-ABC`;
   await recreateLedgerTable(localLedgerClient(dynamo.endpoint));
   // The fakes for SNS and SSM, the SQS fake beside them, dynalite for the ledger.
-  const settings = cloud.clientSettings;
-  const wiring = {
-    clock,
-    throttle: new Throttle(() => clock.now()),
-    stats: emptyStats(),
-    random: () => 0.5,
-    faults: {},
-  };
-  const local = { accessKeyId: 'local', secretAccessKey: 'local' };
-  configureClients({
-    ...settings,
-    overrides: { ...settings.overrides, dynamodb: { endpoint: dynamo.endpoint, credentials: local, maxAttempts: 1 } },
-    decorate: (client, service, region) => {
-      if (service !== 'sqs') return settings.decorate?.(client, service, region);
-      attachFake(client, { service, region, accountId: ACCOUNT, fake: sqs, ...wiring });
-    },
-  });
+  configureAuditClients(cloud, dynamo.endpoint, { service: 'sqs', fake: sqs, clock, accountId: ACCOUNT });
   await deploy('topic', NOTIFY, topicPolicy([WRITER]), 'NotificationsTopic');
   await deploy('queue', queueUrl, queuePolicy(), 'HealthDlq');
 });

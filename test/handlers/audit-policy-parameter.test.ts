@@ -1,12 +1,11 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { documentClient } from '../../aws/clients/dynamodb.js';
 import { configureClients } from '../../aws/clients/registry.js';
 import { expectedPolicyChangeSchema, policyCallSchema } from '../../events/policy-call.js';
 import { expectedPolicyChanged } from '../../functions/audit/policy-parameter.js';
 import { VirtualClock } from '../../local/clock.js';
 import { type InstalledFakes, installFakes } from '../../local/fakes/install.js';
 import { localLedgerClient, recreateLedgerTable, useLocalDynamo } from '../helpers/ledger-table.js';
+import { configureAuditClients, driftAnnouncements, policyDrifts } from './audit-fixtures.js';
 
 /**
  * Attack: a principal that can write under `/goldsmith/` rewrites a door's expected policy (to widen the door and its
@@ -32,32 +31,15 @@ const change = (name: string, operation: string, id = 'e-1') =>
     detail: { name, operation },
   });
 const readBack = (e: ReturnType<typeof change>) => expectedPolicyChanged(e.detail.name, e.detail.operation, e.id, NOW);
-const drifts = async () =>
-  (
-    await documentClient().send(
-      new QueryCommand({
-        TableName: 'ledger',
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-        ExpressionAttributeValues: { ':pk': 'FACTORY#audit', ':p': 'DRIFT#policy#' },
-      }),
-    )
-  ).Items ?? [];
-const announced = () =>
-  cloud.fakes.sns.messages
-    .filter((m) => m.topicArn === NOTIFY && m.attributes.event === 'drift-found')
-    .map((m) => ({ severity: m.attributes.severity, subject: m.subject ?? '' }));
+const drifts = policyDrifts;
+const announced = () => driftAnnouncements(cloud, NOTIFY);
 
 beforeEach(async () => {
   process.env.LEDGER_TABLE = 'ledger';
   process.env.NOTIFY_TOPIC_ARN = NOTIFY;
   cloud = installFakes({ clock: new VirtualClock(NOW.toISOString()), accountId: ACCOUNT, topics: [NOTIFY] });
   await recreateLedgerTable(localLedgerClient(dynamo.endpoint));
-  const settings = cloud.clientSettings;
-  const local = { accessKeyId: 'local', secretAccessKey: 'local' };
-  configureClients({
-    ...settings,
-    overrides: { ...settings.overrides, dynamodb: { endpoint: dynamo.endpoint, credentials: local, maxAttempts: 1 } },
-  });
+  configureAuditClients(cloud, dynamo.endpoint);
 });
 
 afterEach(() => configureClients({}));

@@ -1,0 +1,65 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../../aws/clients/dynamodb.js';
+import { configureClients } from '../../aws/clients/registry.js';
+import type { VirtualClock } from '../../local/clock.js';
+import type { FakeService } from '../../local/fakes/common.js';
+import type { InstalledFakes } from '../../local/fakes/install.js';
+import { attachFake, emptyStats } from '../../local/fakes/middleware.js';
+import { Throttle } from '../../local/throttle.js';
+
+/**
+ * The policies auditor's handler tests: the SDK clients on the installed fakes and dynalite (optionally one more fake,
+ * for a service `installFakes` does not hold), and what the auditor left behind — its drift records and announcements.
+ */
+
+/** Points every client at `cloud`'s fakes and the ledger at dynalite; `beside` answers one more service's calls. */
+export function configureAuditClients(
+  cloud: InstalledFakes,
+  dynamoEndpoint: string,
+  beside?: { service: string; fake: FakeService; clock: VirtualClock; accountId: string },
+): void {
+  const settings = cloud.clientSettings;
+  const local = { accessKeyId: 'local', secretAccessKey: 'local' };
+  const overrides = {
+    ...settings.overrides,
+    dynamodb: { endpoint: dynamoEndpoint, credentials: local, maxAttempts: 1 },
+  };
+  if (!beside) {
+    configureClients({ ...settings, overrides });
+    return;
+  }
+  const { clock, accountId, fake, service: besideService } = beside;
+  const wiring = {
+    clock,
+    throttle: new Throttle(() => clock.now()),
+    stats: emptyStats(),
+    random: () => 0.5,
+    faults: {},
+  };
+  configureClients({
+    ...settings,
+    overrides,
+    decorate: (client, service, region) => {
+      if (service !== besideService) return settings.decorate?.(client, service, region);
+      attachFake(client, { service, region, accountId, fake, ...wiring });
+    },
+  });
+}
+
+/** The policy drift records the auditor wrote (`FACTORY#audit`, `DRIFT#policy#…`). */
+export const policyDrifts = async () =>
+  (
+    await documentClient().send(
+      new QueryCommand({
+        TableName: 'ledger',
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+        ExpressionAttributeValues: { ':pk': 'FACTORY#audit', ':p': 'DRIFT#policy#' },
+      }),
+    )
+  ).Items ?? [];
+
+/** The `drift-found` announcements published to `topicArn`: severity and subject. */
+export const driftAnnouncements = (cloud: InstalledFakes, topicArn: string) =>
+  cloud.fakes.sns.messages
+    .filter((m) => m.topicArn === topicArn && m.attributes.event === 'drift-found')
+    .map((m) => ({ severity: m.attributes.severity, subject: m.subject ?? '' }));
