@@ -29,7 +29,7 @@ console step that fixes it; what cannot be read from this account (IAM, Organiza
 const MARK = { ok: 'ok     ', missing: 'MISSING', 'not checked': 'unknown' } as const;
 
 /** SST 2.49.8's rule for a stage name (its project.js, isValidStageName; https://www.npmjs.com/package/sst/v/2.49.8). */
-const SST_STAGE_NAME = /^[A-Za-z][A-Za-z0-9-]*$/;
+export const SST_STAGE_NAME = /^[A-Za-z][A-Za-z0-9-]*$/;
 
 export const command: Command = {
   summary: "check a deployment's prerequisites with your AWS credentials (read-only)",
