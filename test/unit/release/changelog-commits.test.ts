@@ -4,6 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { RELEASE_OF_CODE } from '../../../cli/operator/saved-release.js';
 import { changelogReleases, versionLine, versionReport } from '../../../core/release/changelog.js';
+import { GOLDSMITH_VERSION } from '../../../core/release/index.js';
 import { codeDigestAt, gitIn, isGitCheckout } from '../../helpers/git-history.js';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
@@ -22,7 +23,10 @@ describe("CHANGELOG.md names each release's commit", () => {
     requireHistory();
     const releases = released();
     expect(releases.map((r) => r.version)).toEqual(expect.arrayContaining(['0.2.0', '0.1.0']));
-    for (const release of releases) {
+    // The release commit itself cannot name its own hash: its heading, the newest, goes without one while
+    // package.json is that release (docs/upgrading.md, "Cutting a release"); the next commit names it.
+    const cutting = releases[0]?.commit === undefined && releases[0]?.version === GOLDSMITH_VERSION;
+    for (const release of cutting ? releases.slice(1) : releases) {
       expect(release.commit, `CHANGELOG.md:${release.line} [${release.version}] names no "Commit: <40 hex>"`).toMatch(
         /^[0-9a-f]{40}$/,
       );
