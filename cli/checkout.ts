@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -26,8 +26,19 @@ function git(root: string, args: readonly string[]): { status: number | null; ou
   return { status: run.error ? null : run.status, out: (run.stdout ?? '').trim() };
 }
 
-/** HEAD's commit (40 hex digits), or undefined outside a git checkout. */
+/** Whether `root` is the top of a git checkout (not a copy of Goldsmith inside some other repository). */
+function isCheckoutTop(root: string): boolean {
+  const { status, out } = git(root, ['rev-parse', '--show-toplevel']);
+  try {
+    return status === 0 && realpathSync(out) === realpathSync(root);
+  } catch {
+    return false;
+  }
+}
+
+/** HEAD's commit (40 hex digits), or undefined outside a git checkout of Goldsmith. */
 export function headCommit(root: string = CHECKOUT_ROOT): string | undefined {
+  if (!isCheckoutTop(root)) return undefined;
   const { status, out } = git(root, ['rev-parse', '--verify', '--quiet', 'HEAD']);
   return status === 0 && /^[0-9a-f]{40}$/.test(out) ? out : undefined;
 }

@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkoutIdentity, commitRelation, headCommit } from '../../../cli/checkout.js';
 import { main } from '../../../cli/main.js';
@@ -26,9 +28,14 @@ describe("goldsmith --version: the checkout's commit against CHANGELOG's release
     expect(commitRelation(release, dir)).toBe('ancestor');
   });
 
-  it('is the version alone outside a git checkout', () => {
+  it('is the version alone outside a git checkout, and in a copy inside another repository', () => {
     const dir = testTempDir('goldsmith-no-git-');
     expect(headCommit(dir)).toBeUndefined();
+    const { dir: other } = releaseRepository(testTempDir('goldsmith-other-'));
+    const inside = join(other, 'vendor', 'goldsmith');
+    mkdirSync(inside, { recursive: true });
+    expect(headCommit(inside)).toBeUndefined();
+    expect(versionLine(checkoutIdentity(inside, '1.1.0-dev'))).toBe('goldsmith 1.1.0-dev');
     expect(commitRelation('f'.repeat(40), dir)).toBe('unknown');
     expect(versionLine(checkoutIdentity(dir, '1.1.0-dev'))).toBe('goldsmith 1.1.0-dev');
   });
