@@ -49,6 +49,7 @@ describe("CloudFormation stack statuses as the next deploy reads them (preflight
 
   it('fails closed on a status it does not know', () => {
     expect(stackState('SOME_NEW_STATE')).toMatchObject({ kind: 'act' });
+    expect(stackState('toString')).toMatchObject({ kind: 'act' });
     expect(stackAdvice('SOME_NEW_STATE', 's', 'r')).toContain('describe-stack-events --stack-name s --region r');
   });
 });
