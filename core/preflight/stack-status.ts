@@ -71,7 +71,10 @@ export const STACK_STATES: Readonly<Record<string, StackState>> = {
   // ("Rolls back the specified stack to the last known stable state from CREATE_FAILED or UPDATE_FAILED").
   CREATE_FAILED: { kind: 'act', advice: `a create stopped without rolling back: ${cli('rollback-stack')}` },
   UPDATE_FAILED: { kind: 'act', advice: `an update stopped without rolling back: ${cli('rollback-stack')}` },
-  // A failed first create rolled back: "can not be updated"; only deleting it lets the next deploy create it.
+  // A failed first create rolled back ("Successful removal of one or more stacks after a failed stack creation",
+  // AWS's status table as https://github.com/cfn-sphere/cfn-sphere/issues/28 quotes it): an update is refused ("is in
+  // ROLLBACK_COMPLETE state and can not be updated", https://github.com/aws/serverless-application-model/issues/1534);
+  // only deleting it lets the next deploy create it.
   ROLLBACK_COMPLETE: {
     kind: 'delete',
     advice: `a first create failed and was rolled back: such a stack can only be deleted (the next deploy creates it): ${cli('delete-stack')}`,

@@ -85,7 +85,12 @@ describe('the release check: what a failed deploy leaves for its retry', () => {
   it('refuses against the newest recorded release what this code started from: the member baseline group retained', async () => {
     const main = statefulInventory(await synthesized());
     const group = main['prod-goldsmith-MemberBaseline']?.FixedScheduleGroup;
-    expect(group).toMatchObject({ deletionPolicy: 'RetainExceptOnCreate', fixedName: 'prod-goldsmith-MemberBaseline' });
+    // CDK 2.224.0's RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE: DeletionPolicy RetainExceptOnCreate, UpdateReplacePolicy Retain.
+    expect(group).toMatchObject({
+      deletionPolicy: 'RetainExceptOnCreate',
+      updateReplacePolicy: 'Retain',
+      fixedName: 'prod-goldsmith-MemberBaseline',
+    });
     const started = structuredClone(main);
     started['prod-goldsmith-MemberBaseline']!.FixedScheduleGroup!.deletionPolicy = 'Retain';
     expect(
