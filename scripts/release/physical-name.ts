@@ -49,11 +49,17 @@ export function fixedName(value: unknown): string | undefined {
     return parts.every((p) => p !== undefined) ? parts.join(join[0]) : undefined;
   }
   const sub = v['Fn::Sub'];
-  if (typeof sub === 'string') {
-    const variables = [...sub.matchAll(/\$\{([^!}][^}]*)\}/g)].map((m) => m[1] ?? '');
-    return variables.every((name) => FIXED_PSEUDO.has(name)) ? sub : undefined;
+  const [text, values] = Array.isArray(sub) ? [sub[0], (sub[1] ?? {}) as Record<string, unknown>] : [sub, {}];
+  if (typeof text !== 'string') return undefined;
+  let rendered = text;
+  for (const name of [...text.matchAll(/\$\{([^!}][^}]*)\}/g)].map((m) => m[1] ?? '')) {
+    if (FIXED_PSEUDO.has(name)) continue;
+    // A variable of the second form's map is as fixed as its value.
+    const value = Object.hasOwn(values, name) ? fixedName(values[name]) : undefined;
+    if (value === undefined) return undefined;
+    rendered = rendered.replaceAll(`\${${name}}`, value);
   }
-  return undefined;
+  return rendered;
 }
 
 /** The fixed physical name of a resource of `type` with `properties`, if its template fixes one. */

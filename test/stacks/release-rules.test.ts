@@ -61,6 +61,8 @@ describe('the release check: what a failed deploy leaves for its retry', () => {
     );
     expect(fixedName({ 'Fn::Join': ['-', [{ Ref: 'OtherQueue' }, 'x']] })).toBeUndefined();
     expect(fixedName({ 'Fn::Sub': `\${Bucket}-logs` })).toBeUndefined();
+    expect(fixedName({ 'Fn::Sub': [`\${Stage}-x-\${AWS::Region}`, { Stage: 'prod' }] })).toBe(`prod-x-\${AWS::Region}`);
+    expect(fixedName({ 'Fn::Sub': [`\${Q}-x`, { Q: { Ref: 'Queue' } }] })).toBeUndefined();
     expect(fixedName({ 'Fn::GetAtt': ['Queue', 'QueueName'] })).toBeUndefined();
     expect(fixedName(undefined)).toBeUndefined();
   });
