@@ -41,7 +41,11 @@ export function fixedScheduleGroup(stack: Stack): scheduler.CfnScheduleGroup {
   const group = new scheduler.CfnScheduleGroup(stack, 'FixedScheduleGroup', { name: stack.stackName });
   // Deleting a group deletes its schedules: a deploy or a stack removal never does.
   // https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-schedule-group-delete.html
-  group.applyRemovalPolicy(RemovalPolicy.RETAIN);
+  // RetainExceptOnCreate (CDK's RETAIN_ON_UPDATE_OR_DELETE; UpdateReplacePolicy Retain): retained as Retain is, except
+  // by the rollback of the operation that created it, which deletes it. The name is fixed: a group a failed deploy
+  // kept would make every retry fail ("already exists").
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html
+  group.applyRemovalPolicy(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE);
   return group;
 }
 

@@ -1,4 +1,5 @@
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { stackAdvice, stackState } from '../../core/preflight/stack-status.js';
 import { type CheckoutHistory, judgeStageCommits } from '../../core/release/commit.js';
 import {
   compareVersions,
@@ -9,7 +10,7 @@ import {
 } from '../../core/release/index.js';
 import { ssmClient } from '../clients/ssm.js';
 import type { PreflightCheck } from './preflight-check.js';
-import { type StageStacks, stageStacks, unsettled } from './preflight-stacks.js';
+import { type StageStacks, stageStacks } from './preflight-stacks.js';
 
 /** The release a deployment of `stage` records in the home Region, or undefined when it records none. */
 export async function deployedRelease(stage: string, region: string): Promise<string | undefined> {
@@ -43,8 +44,9 @@ function newest(releases: readonly (string | undefined)[]): string | undefined {
 /**
  * The deployed release against this checkout's (docs/upgrading.md): a downgrade is missing, not ready to deploy.
  * Without a stage there is no deployment to compare with. With one, the newest release across the parameter and the
- * stage's stacks (their `GoldsmithRelease` output) counts, and a stack left failed or rolled back refuses. With this
- * checkout's git `history`, the same version deployed from a commit HEAD does not contain refuses too (core/release/commit.ts).
+ * stage's stacks (their `GoldsmithRelease` output) counts, and a stack that is not settled refuses with what to do
+ * (core/preflight/stack-status.ts: wait, one command, or delete). With this checkout's git `history`, the same version
+ * deployed from a commit HEAD does not contain refuses too (core/release/commit.ts).
  */
 export async function releaseCheck(
   stage: string | undefined,
@@ -79,12 +81,14 @@ export async function releaseCheck(
     const said = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     return { name, status: 'missing', detail: `cannot read stage ${stage}'s stacks in ${region} (${said}): refused` };
   }
-  const stuck = stacks.stacks.filter((s) => unsettled(s.status));
+  // A stack rolled back after a failed update (UPDATE_ROLLBACK_COMPLETE) is settled: its GoldsmithRelease output is
+  // the restored template's, the release it ran before that deploy, compared below like any other.
+  const stuck = stacks.stacks.filter((s) => stackState(s.status).kind !== 'settled');
   if (stuck.length > 0)
     return {
       name,
       status: 'missing',
-      detail: `stage ${stage}: ${stuck.map((s) => `${s.name} is ${s.status}`).join(', ')}: a deploy is refused until every stack is settled (continue or roll back the failed deploy first)`,
+      detail: `stage ${stage}: ${stuck.map((s) => `${s.name} is ${s.status} (${stackAdvice(s.status, s.name, region)})`).join('; ')}: a deploy is refused until every stack is settled (docs/upgrading.md, "A deploy failed")`,
     };
   if (deployed === undefined && stacks.stacks.some((s) => s.release !== undefined))
     return {

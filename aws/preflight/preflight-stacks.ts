@@ -31,12 +31,3 @@ export async function stageStacks(stage: string, region: string): Promise<StageS
     })),
   };
 }
-
-/**
- * Stack statuses a deploy must not start from: a failed, rolling-back or rolled-back deploy, or one under way, can
- * leave the stage's stacks on different releases.
- * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/view-stack-events.html#cfn-console-view-stack-data-resources-status-codes
- */
-export function unsettled(status: string): boolean {
-  return /FAILED$|ROLLBACK|_IN_PROGRESS$/.test(status);
-}

@@ -1,6 +1,8 @@
 /**
  * Records a release's stateful resources as the fixture the next releases are compared with
- * (test/fixtures/releases/<version>/stateful.json; test/stacks/release.test.ts reads it).
+ * (test/fixtures/releases/<version>/stateful.json; test/stacks/release*.test.ts read it): each one's type, retention,
+ * the properties whose change replaces it, its fixed physical name, a state machine's role and a KMS key's immutable
+ * properties (scripts/release/stateful.ts), and each state machine's invoked functions.
  *
  *   npm run release:fixture                        # this checkout, when cutting its release
  *   npm run release:fixture -- --root REL   # another checkout (git worktree add … <commit>)

@@ -5,6 +5,9 @@ import type { StackTemplate } from '../../core/limits/index.js';
  * function behind a function URL (a replaced function gets a new URL), and the targets and roles that schedules
  * created at run time name (`Target.Arn`, `Target.RoleArn`: EventBridge Scheduler keeps the ARN it was given).
  * https://docs.aws.amazon.com/scheduler/latest/APIReference/API_Target.html
+ * And the role of each state machine: "Running executions will continue to use the previous definition and roleArn"
+ * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_UpdateStateMachine.html), so an execution
+ * waiting for weeks (approvals, soaks, rollouts between waves) calls its tasks as the role it started with.
  */
 
 /** Environment variables whose value is an ARN a run-time schedule stores. */
@@ -33,12 +36,16 @@ export function referenced(value: unknown, stacks: readonly StackTemplate[], sta
   return undefined;
 }
 
-/** `stack logicalId` of every function and role whose ARN a function URL or a run-time schedule holds. */
+/** `stack logicalId` of every function and role whose ARN a function URL, a run-time schedule or an execution holds. */
 export function pinnedResources(stacks: readonly StackTemplate[]): Set<string> {
   const pinned = new Set<string>();
   for (const { stack, template } of stacks) {
     for (const [id, resource] of Object.entries((template.Resources ?? {}) as Resources)) {
       const props = (resource.Properties ?? {}) as Record<string, unknown>;
+      if (resource.Type === 'AWS::StepFunctions::StateMachine') {
+        const role = referenced(props.RoleArn, stacks, stack);
+        if (role !== undefined) pinned.add(role);
+      }
       if (resource.Type === 'AWS::Lambda::Url') {
         const target = referenced(props.TargetFunctionArn, stacks, stack);
         if (target !== undefined) pinned.add(target);

@@ -1,6 +1,7 @@
 import type { StackTemplate } from '../../core/limits/index.js';
 import { type SpecDatabase, type SpecProperty, type SpecType, serviceSpec } from '../readiness/cfn-schema.js';
-import { pinnedResources } from './pinned.js';
+import { resourceFixedName } from './physical-name.js';
+import { pinnedResources, referenced } from './pinned.js';
 
 /**
  * The stateful resources of a release's templates, and what a deploy of another release would do to them.
@@ -11,6 +12,7 @@ import { pinnedResources } from './pinned.js';
  * property (top-level and nested). https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html
  * A removed or replaced resource is deleted unless its DeletionPolicy / UpdateReplacePolicy is Retain.
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html
+ * The rules a release is held to: scripts/release/compare.ts.
  */
 
 /** Types whose data outlives a deploy: never replaced, always Retain (deleting them loses what they hold). */
@@ -57,24 +59,36 @@ export interface StatefulResource {
   updateReplacePolicy: string;
   /** The property values whose change makes CloudFormation replace the resource (nested ones keep their path). */
   replacing: Record<string, unknown>;
+  /** The physical name the template fixes (scripts/release/physical-name.ts); absent when generated. */
+  fixedName?: string;
+  /** A state machine's role (its RoleArn's logical id, `stack logicalId`); recorded from 0.2.0's fixture on. */
+  role?: string;
+  /** Properties whose change CloudFormation refuses (an AWS::KMS::Key's), defaults filled in. */
+  immutable?: Record<string, unknown>;
 }
 
 /** A release's stateful resources: stack name → logical id → resource. */
 export type StatefulInventory = Record<string, Record<string, StatefulResource>>;
 
-/** What the release-to-release comparison found for one resource. */
-export interface StatefulChange {
-  stack: string;
-  logicalId: string;
-  type: string;
-  /** True when the change breaks the rule (the test fails on it). */
-  breaking: boolean;
-  message: string;
-}
-
 function isStatefulType(type: string): boolean {
   return DATA_TYPES.has(type) || IDENTITY_TYPES.has(type);
 }
+
+/** DeletionPolicy values that keep the resource when a stack operation removes it (but not its own create's rollback). */
+export const RETAINING = new Set(['Retain', 'RetainExceptOnCreate']);
+
+/**
+ * AWS::KMS::Key's properties that cannot change, with CloudFormation's defaults: "If you change the value of the
+ * KeySpec, KeyUsage, Origin, or MultiRegion properties of an existing KMS key, the update request fails, regardless of
+ * the value of the UpdateReplacePolicy attribute."
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kms-key.html
+ */
+const KMS_IMMUTABLE: Readonly<Record<string, unknown>> = {
+  KeySpec: 'SYMMETRIC_DEFAULT',
+  KeyUsage: 'ENCRYPT_DECRYPT',
+  Origin: 'AWS_KMS',
+  MultiRegion: false,
+};
 
 type Resources = Record<string, Record<string, unknown>>;
 
@@ -134,7 +148,8 @@ export function statefulInventory(
     const resources = (template.Resources ?? {}) as Resources;
     for (const [id, resource] of Object.entries(resources)) {
       const type = String(resource.Type);
-      if (!isStatefulType(type) && !(PINNED_TYPES.has(type) && pinned.has(`${stack} ${id}`))) continue;
+      const retained = RETAINING.has(String(resource.DeletionPolicy));
+      if (!isStatefulType(type) && !retained && !(PINNED_TYPES.has(type) && pinned.has(`${stack} ${id}`))) continue;
       const props = (resource.Properties ?? {}) as Record<string, unknown>;
       if (isDerivedParameter(type, props)) continue;
       let replacing: Record<string, unknown>;
@@ -157,10 +172,32 @@ export function statefulInventory(
         deletionPolicy: String(resource.DeletionPolicy ?? 'Delete'),
         updateReplacePolicy: String(resource.UpdateReplacePolicy ?? 'Delete'),
         replacing,
+        ...recorded(db, stacks, stack, type, props),
       };
     }
   }
   return inventory;
+}
+
+/** What the release rules read beside replacement: the fixed name, a state machine's role, a key's immutables. */
+function recorded(
+  db: SpecDatabase,
+  stacks: readonly StackTemplate[],
+  stack: string,
+  type: string,
+  props: Record<string, unknown>,
+): Pick<StatefulResource, 'fixedName' | 'role' | 'immutable'> {
+  const fixedName = type.startsWith('Custom::') ? undefined : resourceFixedName(db, type, props);
+  const role = type === 'AWS::StepFunctions::StateMachine' ? referenced(props.RoleArn, stacks, stack) : undefined;
+  const immutable =
+    type === 'AWS::KMS::Key'
+      ? Object.fromEntries(Object.entries(KMS_IMMUTABLE).map(([k, d]) => [k, props[k] ?? d]))
+      : undefined;
+  return {
+    ...(fixedName === undefined ? {} : { fixedName }),
+    ...(role === undefined ? {} : { role }),
+    ...(immutable === undefined ? {} : { immutable }),
+  };
 }
 
 /** The literal physical id an AwsCustomResource call names (`physicalResourceId: { id }`), if any. */
@@ -168,76 +205,4 @@ function physicalResourceId(call: unknown): string | null {
   if (call === undefined) return null;
   const found = /physicalResourceId\\*":\{\\*"id\\*":\\*"([^"\\]*)/.exec(JSON.stringify(call));
   return found?.[1] ?? 'not a literal';
-}
-
-function same(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
-/**
- * What deploying `next` over `previous` does to each stateful resource: removed, replaced, retention dropped (all
- * breaking), or added / updated in place (reported, not breaking). A data resource in `next` that is not Retain is
- * breaking too, added or not: the rule holds for every release after this one.
- */
-export function compareStateful(previous: StatefulInventory, next: StatefulInventory): StatefulChange[] {
-  const changes: StatefulChange[] = [];
-  for (const [stack, resources] of Object.entries(previous)) {
-    for (const [logicalId, before] of Object.entries(resources)) {
-      const after = next[stack]?.[logicalId];
-      const at = { stack, logicalId, type: before.type };
-      if (after === undefined) {
-        const kept = before.deletionPolicy === 'Retain';
-        changes.push({
-          ...at,
-          breaking: true,
-          message: `removed: the deploy ${kept ? 'orphans it (Retain): nothing manages it any more' : 'deletes it'} (a changed logical id or a removed resource)`,
-        });
-        continue;
-      }
-      if (after.type !== before.type) {
-        changes.push({ ...at, breaking: true, message: `type changes to ${after.type}: the deploy replaces it` });
-        continue;
-      }
-      const changed = Object.keys({ ...before.replacing, ...after.replacing }).filter(
-        (key) => !same(before.replacing[key], after.replacing[key]),
-      );
-      if (changed.length > 0) {
-        changes.push({
-          ...at,
-          breaking: true,
-          message: `${changed.join(', ')} changes: CloudFormation replaces the resource (a new one, the old ${before.updateReplacePolicy === 'Retain' ? 'orphaned' : 'deleted'})`,
-        });
-      }
-      for (const [attribute, was, now] of [
-        ['DeletionPolicy', before.deletionPolicy, after.deletionPolicy],
-        ['UpdateReplacePolicy', before.updateReplacePolicy, after.updateReplacePolicy],
-      ] as const) {
-        if (was === 'Retain' && now !== 'Retain')
-          changes.push({ ...at, breaking: true, message: `${attribute} drops Retain (now ${now})` });
-        else if (was !== now)
-          changes.push({ ...at, breaking: false, message: `${attribute} ${was} → ${now} (no update to the resource)` });
-      }
-    }
-  }
-  for (const [stack, resources] of Object.entries(next)) {
-    for (const [logicalId, after] of Object.entries(resources)) {
-      const at = { stack, logicalId, type: after.type };
-      if (previous[stack]?.[logicalId] === undefined)
-        changes.push({ ...at, breaking: false, message: 'added: the deploy creates it' });
-      if (DATA_TYPES.has(after.type)) {
-        const notRetained = [
-          after.deletionPolicy !== 'Retain' ? `DeletionPolicy ${after.deletionPolicy}` : '',
-          after.updateReplacePolicy !== 'Retain' ? `UpdateReplacePolicy ${after.updateReplacePolicy}` : '',
-        ].filter(Boolean);
-        if (notRetained.length > 0)
-          changes.push({ ...at, breaking: true, message: `holds data but is not retained: ${notRetained.join(', ')}` });
-      }
-    }
-  }
-  return changes;
-}
-
-/** One line per change: `stack logicalId (Type): message`. */
-export function describeChange(change: StatefulChange): string {
-  return `${change.stack} ${change.logicalId} (${change.type}): ${change.message}`;
 }

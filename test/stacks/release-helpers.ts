@@ -25,6 +25,16 @@ export function recordedReleases(): ReleaseFixture[] {
   );
 }
 
+/** The newest recorded release (versions ordered number by number). */
+export function newestRelease(): ReleaseFixture {
+  const order = (v: string) =>
+    v
+      .split('.')
+      .map((n) => n.padStart(6, '0'))
+      .join('.');
+  return recordedReleases().sort((a, b) => order(b.release).localeCompare(order(a.release)))[0]!;
+}
+
 let templates: Promise<StackTemplate[]> | undefined;
 /**
  * Main's templates, stage prod, for the catalog releases are recorded with (examples/catalogs/release.ts: every

@@ -1,22 +1,18 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  compareStateful,
-  describeChange,
-  type StatefulInventory,
-  statefulInventory,
-} from '../../scripts/release/stateful.js';
+import { compareStateful, describeChange } from '../../scripts/release/compare.js';
+import { type StatefulInventory, statefulInventory } from '../../scripts/release/stateful.js';
 import { REPO_ROOT } from './helpers.js';
-import { RELEASES, recordedReleases, synthesized } from './release-helpers.js';
+import { newestRelease, RELEASES, recordedReleases, synthesized } from './release-helpers.js';
 
 const LEDGER = 'prod-goldsmith-Ledger';
 const TABLE = 'LedgerTable38A58B60';
 
 /** A deep copy to mutate. */
 const copy = (inventory: StatefulInventory): StatefulInventory => structuredClone(inventory);
-const breaking = (previous: StatefulInventory, next: StatefulInventory) =>
-  compareStateful(previous, next)
+const breaking = (previous: StatefulInventory, next: StatefulInventory, olderRelease = false) =>
+  compareStateful(previous, next, { olderRelease })
     .filter((c) => c.breaking)
     .map(describeChange);
 
@@ -38,8 +34,10 @@ describe('stateful resources across releases', () => {
   });
 
   it('deploys over every recorded release without replacing or un-retaining a stateful resource', () => {
+    const newest = newestRelease().release;
     for (const release of recordedReleases()) {
-      expect({ release: release.release, breaking: breaking(release.stacks, main) }).toEqual({
+      const older = release.release !== newest;
+      expect({ release: release.release, breaking: breaking(release.stacks, main, older) }).toEqual({
         release: release.release,
         breaking: [],
       });
@@ -57,6 +55,7 @@ describe('stateful resources across releases', () => {
     delete ledger[TABLE];
     expect(breaking(main, next)).toEqual([
       `${LEDGER} ${TABLE} (AWS::DynamoDB::Table): removed: the deploy orphans it (Retain): nothing manages it any more (a changed logical id or a removed resource)`,
+      `${LEDGER} LedgerTableRenamed (AWS::DynamoDB::Table): new, DeletionPolicy Retain and the fixed name "goldsmith-prod-ledger": a failed deploy's rollback keeps it and every retry fails ("already exists"); use RetainExceptOnCreate (RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE)`,
     ]);
   });
 
@@ -95,7 +94,12 @@ describe('stateful resources across releases', () => {
 
   it('allows an added stateful resource that is retained, and reports it', () => {
     const next = copy(main);
-    next[LEDGER]!.NewTable = { ...main[LEDGER]![TABLE]!, replacing: { TableName: 'goldsmith-prod-other' } };
+    next[LEDGER]!.NewTable = {
+      ...main[LEDGER]![TABLE]!,
+      deletionPolicy: 'RetainExceptOnCreate',
+      replacing: { TableName: 'goldsmith-prod-other' },
+      fixedName: 'goldsmith-prod-other',
+    };
     const changes = compareStateful(main, next);
     expect(changes.filter((c) => c.breaking)).toEqual([]);
     expect(changes.map(describeChange)).toContain(
@@ -112,7 +116,9 @@ describe('stateful resources across releases', () => {
     // Renaming the rollout state machine (stacks/promotion/rollout.ts) replaces it: its waiting executions stop.
     const next = copy(main);
     const promotion = next['prod-goldsmith-Promotion']!;
-    const id = Object.keys(promotion).find((k) => k.startsWith('RolloutStateMachine'))!;
+    const id = Object.keys(promotion).find(
+      (k) => k.startsWith('RolloutStateMachine') && promotion[k]!.type === 'AWS::StepFunctions::StateMachine',
+    )!;
     promotion.RolloutMachineRenamed = promotion[id]!;
     delete promotion[id];
     expect(breaking(fixture.stacks, next)).toEqual([
@@ -121,12 +127,7 @@ describe('stateful resources across releases', () => {
   });
 
   it('holds every stateful resource of main in the newest release, or lists it as added in CHANGELOG.md', () => {
-    const order = (v: string) =>
-      v
-        .split('.')
-        .map((n) => n.padStart(6, '0'))
-        .join('.');
-    const newest = recordedReleases().sort((a, b) => order(b.release).localeCompare(order(a.release)))[0]!;
+    const newest = newestRelease();
     const unreleased = readFileSync(join(REPO_ROOT, 'CHANGELOG.md'), 'utf8').split(/^## \[(?!Unreleased)/m)[0] ?? '';
     const undocumented = (next: StatefulInventory) =>
       compareStateful(newest.stacks, next)
