@@ -1,10 +1,9 @@
 import { InvalidCatalogError } from '../core/errors.js';
-import { GOLDSMITH_VERSION } from '../core/release/index.js';
 import { commands } from './commands.js';
 import { UsageError } from './usage.js';
 
 const USAGE = `usage: goldsmith <command> [options]
-       goldsmith --version
+       goldsmith --version [--json]
 
 commands: ${Object.keys(commands).join(', ')}
 run "goldsmith help <command>" (or "goldsmith <command> --help") for a command's options`;
@@ -43,7 +42,13 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (argv[0] === 'help' && argv[1] !== undefined) return main([argv[1], '--help']);
   const [name, ...args] = argv;
   if (name === '--version' || name === '-v') {
-    process.stdout.write(`${GOLDSMITH_VERSION}\n`);
+    // The release, and in a git checkout its commit against the release commits CHANGELOG.md records.
+    const [{ checkoutIdentity }, { versionLine, versionReport }] = await Promise.all([
+      import('./checkout.js'),
+      import('../core/release/changelog.js'),
+    ]);
+    const id = checkoutIdentity();
+    process.stdout.write(args.includes('--json') ? `${JSON.stringify(versionReport(id))}\n` : `${versionLine(id)}\n`);
     return 0;
   }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {

@@ -1,5 +1,6 @@
 import { InvalidCatalogError } from '../core/errors.js';
 import { MINIMUM_ACCOUNT_CONCURRENCY } from '../stacks/reserved-concurrency.js';
+import { checkoutHistory } from './checkout.js';
 import type { Command } from './command.js';
 import { DEFAULT_CATALOG_FILE, loadCatalogFile } from './load-catalog.js';
 import { parseOptions, UsageError } from './usage.js';
@@ -21,13 +22,14 @@ console step that fixes it; what cannot be read from this account (IAM, Organiza
   --config FILE     the catalog (default ${DEFAULT_CATALOG_FILE})
   --region REGION   the Region to check (default AWS_REGION, then AWS_DEFAULT_REGION, then the catalog's homeRegion)
   --stage STAGE     the stage you will deploy: its recorded release (/goldsmith-release/STAGE) must not be newer
-                    than this checkout's
+                    than this checkout's, and for the same release this checkout must contain the commit its stacks
+                    record (GoldsmithCommit)
   --json            { ready, region, checks: [{ name, status, detail }] }`;
 
 const MARK = { ok: 'ok     ', missing: 'MISSING', 'not checked': 'unknown' } as const;
 
 /** SST 2.49.8's rule for a stage name (its project.js, isValidStageName; https://www.npmjs.com/package/sst/v/2.49.8). */
-const SST_STAGE_NAME = /^[A-Za-z][A-Za-z0-9-]*$/;
+export const SST_STAGE_NAME = /^[A-Za-z][A-Za-z0-9-]*$/;
 
 export const command: Command = {
   summary: "check a deployment's prerequisites with your AWS credentials (read-only)",
@@ -62,7 +64,7 @@ export const command: Command = {
       catalog,
       region,
       { accountConcurrency: MINIMUM_ACCOUNT_CONCURRENCY },
-      values.stage === undefined ? {} : { stage: values.stage },
+      values.stage === undefined ? {} : { stage: values.stage, history: checkoutHistory() },
     );
     const ready = checks.every((c) => c.status !== 'missing');
     if (values.json) {
@@ -70,7 +72,7 @@ export const command: Command = {
     } else {
       for (const c of checks) process.stdout.write(`${MARK[c.status]}  ${c.name}: ${c.detail}\n`);
       process.stdout.write(
-        ready ? 'ready to deploy: npx sst deploy --stage <stage>\n' : 'not ready: fix what is MISSING above\n',
+        ready ? 'ready to deploy: npm run deploy -- --stage <stage>\n' : 'not ready: fix what is MISSING above\n',
       );
     }
     return ready ? 0 : 1;

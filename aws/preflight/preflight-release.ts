@@ -1,5 +1,6 @@
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { stackAdvice, stackState } from '../../core/preflight/stack-status.js';
+import { type CheckoutHistory, judgeStageCommits } from '../../core/release/commit.js';
 import {
   compareVersions,
   GOLDSMITH_VERSION,
@@ -44,13 +45,15 @@ function newest(releases: readonly (string | undefined)[]): string | undefined {
  * The deployed release against this checkout's (docs/upgrading.md): a downgrade is missing, not ready to deploy.
  * Without a stage there is no deployment to compare with. With one, the newest release across the parameter and the
  * stage's stacks (their `GoldsmithRelease` output) counts, and a stack that is not settled refuses with what to do
- * (core/preflight/stack-status.ts: wait, one command, or delete).
+ * (core/preflight/stack-status.ts: wait, one command, or delete). With this checkout's git `history`, the same version
+ * deployed from a commit HEAD does not contain refuses too (core/release/commit.ts).
  */
 export async function releaseCheck(
   stage: string | undefined,
   region: string,
   checkout: string = GOLDSMITH_VERSION,
   readStacks: (stage: string, region: string) => Promise<StageStacks> = stageStacks,
+  history?: CheckoutHistory,
 ): Promise<PreflightCheck> {
   const name = 'release';
   if (stage === undefined)
@@ -94,6 +97,9 @@ export async function releaseCheck(
       detail: `stage ${stage}'s stacks record a release but ${releaseParameterName(stage)} is missing: refused (a deleted parameter may hide a newer release)`,
     };
   const verdict = upgradeVerdict(checkout, newest([deployed, ...stacks.stacks.map((s) => s.release)]), stage);
+  const commits =
+    verdict.kind === 'same' && history ? judgeStageCommits(stage, checkout, stacks.stacks, history) : undefined;
+  if (commits) return { name, status: commits.ok ? 'ok' : 'missing', detail: commits.line };
   return {
     name,
     status: verdict.kind === 'downgrade' || verdict.kind === 'unreadable' ? 'missing' : 'ok',

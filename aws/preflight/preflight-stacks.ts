@@ -4,10 +4,12 @@ import { cloudFormationClient } from '../clients/cloudformation.js';
 
 /** The stack output every Goldsmith stack carries: the release that last deployed it (stacks/trust/release.ts). */
 export const RELEASE_OUTPUT = 'GoldsmithRelease';
+/** The stack output that records the commit beside the release (stacks/trust/release.ts). */
+export const COMMIT_OUTPUT = 'GoldsmithCommit';
 
 /** What the stage's stacks say: each stack's status and the release its last successful deploy recorded. */
 export interface StageStacks {
-  stacks: { name: string; status: string; release: string | undefined }[];
+  stacks: { name: string; status: string; release: string | undefined; commit?: string | undefined }[];
 }
 
 /**
@@ -25,6 +27,7 @@ export async function stageStacks(stage: string, region: string): Promise<StageS
       name: s.StackName ?? '',
       status: String(s.StackStatus ?? ''),
       release: s.Outputs?.find((o) => o.OutputKey === RELEASE_OUTPUT)?.OutputValue,
+      commit: s.Outputs?.find((o) => o.OutputKey === COMMIT_OUTPUT)?.OutputValue,
     })),
   };
 }

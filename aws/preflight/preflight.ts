@@ -8,6 +8,7 @@ import { DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { Catalog } from '../../core/config/schema.js';
+import type { CheckoutHistory } from '../../core/release/commit.js';
 import type { OrgTree } from '../../core/sharing/targets.js';
 import { organizationsClient } from '../clients/organizations.js';
 import { secretsmanagerClient } from '../clients/secretsmanager.js';
@@ -212,7 +213,7 @@ export async function preflight(
   catalog: Catalog,
   region: string,
   needs: PreflightNeeds,
-  options: { stage?: string } = {},
+  options: { stage?: string; history?: CheckoutHistory } = {},
 ): Promise<PreflightCheck[]> {
   const { check, who } = await credentials(region);
   if (!who) return [check];
@@ -249,7 +250,9 @@ export async function preflight(
       await inspectorMembersCheck(catalog, who.account, distributionRegions(catalog).ami),
       await serviceControlPolicyCheck(standing, region, options.stage),
     );
-  checks.push(await releaseCheck(options.stage, catalog.organization.homeRegion));
+  checks.push(
+    await releaseCheck(options.stage, catalog.organization.homeRegion, undefined, undefined, options.history),
+  );
   const slack = await slackSecret(catalog, region);
   if (slack) checks.push(slack);
   return checks;

@@ -27,28 +27,36 @@ export interface SavedIdentity {
  * saved cloud holds), the Image Builder components the stacks read and the member accounts' function (member/, which
  * the member baseline's stacks run), as well as the rest. */
 export const CODE_DIRS = ['aws', 'components', 'core', 'events', 'functions', 'member', 'stacks', 'local'];
-const CODE_FILES = ['package-lock.json'];
+export const CODE_FILES = ['package-lock.json'];
 
 let codeDigestOf: { root: string; digest: string } | undefined;
 
 /** The digest of this Goldsmith's code (computed once per process). */
 export function codeDigest(root: string = CODE_ROOT): string {
   if (codeDigestOf?.root === root) return codeDigestOf.digest;
-  const hash = createHash('sha256');
   const files: string[] = [];
   for (const dir of CODE_DIRS) {
     for (const entry of readdirSync(join(root, dir), { withFileTypes: true, recursive: true })) {
-      if (entry.isFile()) files.push(join(entry.parentPath, entry.name));
+      if (entry.isFile()) files.push(relative(root, join(entry.parentPath, entry.name)));
     }
   }
-  for (const file of CODE_FILES) files.push(join(root, file));
-  for (const path of files.sort()) {
-    const content = readFileSync(path);
-    hash.update(`${relative(root, path)}\0${content.length}\0`);
+  files.push(...CODE_FILES);
+  codeDigestOf = { root, digest: digestSources(files, (path) => readFileSync(join(root, path))) };
+  return codeDigestOf.digest;
+}
+
+/**
+ * The code digest of `paths` (relative to the checkout, `/`-separated), each read with `read`: the same digest from
+ * the files on disk (codeDigest) or from a commit's objects (`git cat-file`), which names a release's commit.
+ */
+export function digestSources(paths: readonly string[], read: (path: string) => Buffer): string {
+  const hash = createHash('sha256');
+  for (const path of [...paths].sort()) {
+    const content = read(path);
+    hash.update(`${path}\0${content.length}\0`);
     hash.update(content);
   }
-  codeDigestOf = { root, digest: hash.digest('hex') };
-  return codeDigestOf.digest;
+  return hash.digest('hex');
 }
 
 /** The digest of a catalog as loaded. */

@@ -2,7 +2,8 @@
  * The real `sst build`'s templates against the in-process synthesis the local cloud and the stack tests run. They
  * differ only where `sst build` runs SST's `App.finish()` (node_modules/sst/constructs/App.js), which an in-process
  * synthesis never calls because it bundles every function and reads the bootstrap stacks; and where the local
- * cloud hashes SST's custom-resource handler by digest (local/simulator/sst-asset-hash.ts). Each such difference
+ * cloud hashes SST's custom-resource handler by digest (local/simulator/sst-asset-hash.ts); and the commit every
+ * stack records, which only sst.config.ts reads from git (stacks/trust/release.ts). Each such difference
  * has a kind below; anything else is reported as a drift, by stack, logical id and property path.
  */
 
@@ -27,6 +28,8 @@ export const DOCUMENTED_DIFFERENCES = {
   bindingParameters: "SST's binding parameters (AWS::SSM::Parameter under /sst/<app>/<stage>/)",
   sourcemaps: "SST's SourcemapUploader custom resource and its policy",
   metadata: "SST's SSTMetadata output",
+  commit:
+    "the GoldsmithCommit output: the checkout's commit in the real build (sst.config.ts sets it), unknown in process",
 } as const;
 
 export type DifferenceKind = keyof typeof DOCUMENTED_DIFFERENCES;
@@ -44,6 +47,12 @@ const SOURCEMAP_UPLOADER = /^SourcemapUploader(Policy[0-9A-F]{8})?$/;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const shown = (v: unknown): string => (v === undefined ? 'absent' : JSON.stringify(v).slice(0, 160));
+
+/** The GoldsmithCommit output as each side writes it: "unknown" in process, a commit (or "unknown") in the build. */
+function builtCommit(inProcess: unknown, real: unknown): boolean {
+  const value = (o: unknown) => (isRecord(o) ? o.Value : undefined);
+  return value(inProcess) === 'unknown' && /^([0-9a-f]{40}|unknown)$/.test(String(value(real)));
+}
 
 /** `Tags` without SST's two, in either of CloudFormation's shapes (a list of Key/Value or a map). */
 function withoutSstTags(tags: unknown): unknown {
@@ -152,6 +161,7 @@ export function compareBuilds(
     bindingParameters: 0,
     sourcemaps: 0,
     metadata: 0,
+    commit: 0,
   };
   const drifts: string[] = [];
   for (const name of new Set([...inProcess.keys(), ...real.keys()])) {
@@ -184,6 +194,10 @@ export function compareBuilds(
         }
         if (rb === undefined) {
           drifts.push(`${name} ${section}.${id}: only in the in-process synthesis`);
+          continue;
+        }
+        if (section === 'Outputs' && id === 'GoldsmithCommit' && builtCommit(ra, rb)) {
+          counts.commit++;
           continue;
         }
         const found =

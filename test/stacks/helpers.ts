@@ -26,7 +26,7 @@ export type StackFunction = (ctx: StackContext) => unknown;
 let projectReady: Promise<void> | undefined;
 
 /** SST needs a project before any App; without a stage it prompts and hangs, so tests always pass one. */
-function ensureProject(): Promise<void> {
+export function ensureProject(): Promise<void> {
   projectReady ??= initProject({ stage: 'test' });
   return projectReady;
 }

@@ -26,6 +26,7 @@ function inProcess(): Template {
       },
       Queue4A7E3555: { Type: 'AWS::SQS::Queue', Properties: { MessageRetentionPeriod: 1209600 } },
     },
+    Outputs: { GoldsmithCommit: { Value: 'unknown', Description: 'Goldsmith commit' } },
   };
 }
 
@@ -58,7 +59,10 @@ function real(): Template {
       SourcemapUploader: { Type: 'Custom::SourcemapUploader', Properties: {} },
       SourcemapUploaderPolicy6476872E: { Type: 'AWS::IAM::Policy', Properties: {} },
     },
-    Outputs: { SSTMetadata: { Value: '{}' } },
+    Outputs: {
+      SSTMetadata: { Value: '{}' },
+      GoldsmithCommit: { Value: '4a6a6b60fac4fc7b8c3dfe03afc5878f55c3010a', Description: 'Goldsmith commit' },
+    },
   };
 }
 
@@ -73,7 +77,18 @@ describe('the real build against the in-process synthesis', () => {
       bindingParameters: 1,
       sourcemaps: 2,
       metadata: 1,
+      commit: 1,
     });
+  });
+
+  it("takes the real build's commit for the documented one only where the in-process output says unknown", () => {
+    const a = inProcess();
+    a.Outputs = {
+      GoldsmithCommit: { Value: '0df5bee70b17139fa608eb7618114eb1e67b3163', Description: 'Goldsmith commit' },
+    };
+    const result = compareBuilds(new Map([['Triggers', a]]), new Map([['Triggers', real()]]), OPTIONS);
+    expect(result.documented.commit).toBe(0);
+    expect(result.drifts).toEqual([expect.stringMatching(/^Triggers Outputs\.GoldsmithCommit: in process .*0df5bee7/)]);
   });
 
   it('names the stack, resource and property of any other difference (the default function props missing)', () => {
