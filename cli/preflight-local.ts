@@ -10,7 +10,7 @@ import {
 } from '../core/release/upgrade-checks.js';
 import { rolloutRecordsOf } from '../core/status/rollout-records.js';
 import { savedRelease } from './operator/saved-release.js';
-import { readState } from './operator/saved-state.js';
+import { readState, upgradeOf } from './operator/saved-state.js';
 
 /**
  * `goldsmith preflight --local DIR`: the release and upgrade checks of `preflight --stage`, run against a saved local
@@ -28,7 +28,8 @@ export async function localPreflight(
   const saved = savedRelease(state.identity);
   const verdict = upgradeVerdict(checkout, saved, dir);
   const due = stepsBetween(saved, checkout);
-  const target = { kind: 'local', dir } as const;
+  const other = upgradeOf(state);
+  const target = { kind: 'local', dir, ...(other ? { savedBy: other.from } : {}) } as const;
   const account = {
     name: 'account',
     status: 'not checked',

@@ -83,8 +83,9 @@ export interface DueStep {
 /**
  * The steps a deploy of `checkout` over a stage running `deployed` takes: those of every release after `deployed` up
  * to the one `checkout` heads to, oldest first. `deployed` undefined (a first deploy, one from before releases were
- * recorded, or a release that cannot be read) counts every release. A deployed pre-release counts the steps of its
- * own release: which of them its commit had already taken is not recorded. The same version on both sides takes none.
+ * recorded, or a release that cannot be read) counts every release. A deployed pre-release counts the steps of the
+ * release it heads to, even for a deploy of the same pre-release: which of them its commit had already taken is not
+ * recorded. The same release on both sides takes none.
  */
 export function stepsBetween(
   deployed: string | undefined,
@@ -92,7 +93,7 @@ export function stepsBetween(
   declared: readonly ReleaseSteps[] = RELEASE_STEPS,
 ): DueStep[] {
   const to = parseVersion(checkout);
-  if (to === undefined || deployed === checkout) return [];
+  if (to === undefined) return [];
   const from = deployed === undefined ? undefined : parseVersion(deployed);
   return declared
     .filter((r) => {

@@ -17,8 +17,11 @@ export interface UpgradeCheck {
   detail: string;
 }
 
-/** Where the deploy goes: a stage, or a saved local cloud rehearsing it. */
-export type UpgradeTarget = { kind: 'stage'; stage: string } | { kind: 'local'; dir: string };
+/**
+ * Where the deploy goes: a stage, or a saved local cloud rehearsing it (`savedBy`: the release whose other code saved
+ * it, whose checkout runs its operator commands: this one opens such a save only to upgrade it).
+ */
+export type UpgradeTarget = { kind: 'stage'; stage: string } | { kind: 'local'; dir: string; savedBy?: string };
 
 /** The option an operator command takes to act on `target`. */
 export const targetOption = (target: UpgradeTarget): string =>
@@ -43,15 +46,27 @@ export function preReleaseCheck(checkout: string, preRelease: boolean): UpgradeC
 /** One line naming what the upgrade takes, and from which releases. */
 export function stepsLine(deployed: string | undefined, checkout: string, due: readonly DueStep[]): UpgradeCheck {
   const from = deployed ?? 'no recorded release';
+  const pre =
+    deployed !== undefined && isPreRelease(deployed) && due.length > 0
+      ? `; a pre-release deployed counts the steps of the release it heads to (which of them its commit took is not recorded)`
+      : '';
   return {
     name: 'upgrade steps',
     status: 'ok',
     detail:
       due.length === 0
         ? `${from} → ${checkout}: no release between them declares an operator step`
-        : `${from} → ${checkout}: ${releasesOf(due)} declare ${[...new Set(due.map((d) => d.step.kind))].join(', ')} (CHANGELOG.md, "Upgrading from"; docs/upgrading.md)`,
+        : `${from} → ${checkout}: ${releasesOf(due)} ${declares(due)} ${[...new Set(due.map((d) => d.step.kind))].join(', ')} (CHANGELOG.md, "Upgrading from"; docs/upgrading.md)${pre}`,
   };
 }
+
+const declares = (due: readonly { release: string }[]) =>
+  new Set(due.map((d) => d.release)).size > 1 ? 'declare' : 'declares';
+
+const savedByOther = (target: UpgradeTarget) =>
+  target.kind === 'local' && target.savedBy !== undefined
+    ? ` (in a checkout of Goldsmith ${target.savedBy}, whose code saved it: this one opens it only to upgrade it)`
+    : '';
 
 const rolloutName = (r: RolloutRecord) => `${r.image}/${r.channel} ${r.version}`;
 
@@ -81,7 +96,7 @@ export function pauseRolloutsCheck(
           (r) =>
             `${rolloutName(r)} moves groups (${waveText(r)}): goldsmith rollout pause ${r.image} ${r.channel} ${targetOption(target)} --reason "upgrade"`,
         )
-        .join('; ')} — pause first: ${why}`,
+        .join('; ')}${savedByOther(target)} — pause first: ${why}`,
     };
   return {
     name,
