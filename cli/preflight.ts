@@ -18,9 +18,8 @@ on Goldsmith's functions, the Slack secret, and with --stage the release that st
 is refused: docs/upgrading.md) and the operator steps the upgrade from it takes (core/release/steps.ts): refused
 while a rollout moves groups and a release in between replaces the member rollout roles (the line names the
 \`goldsmith rollout pause\` to run), while the SCP lacks a statement a release in between needs, and for a
-pre-release checkout without --pre-release; the alerts the deploy raises are printed. Prints one line per check and,
-for each one missing, the command or
-console step that fixes it; what cannot be read from this account (IAM, Organizations' trail and forwarding rule) is
+pre-release checkout without --pre-release; the alerts the deploy raises are printed. Prints one line per check
+and, for each one missing, the command or console step that fixes it; what cannot be read from this account (IAM, Organizations' trail and forwarding rule) is
 "unknown", with why and the command that reads it. Exit 0 when nothing is missing, 1 otherwise.
 
   --config FILE     the catalog (default ${DEFAULT_CATALOG_FILE})

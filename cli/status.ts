@@ -7,8 +7,9 @@ import { renderStatus } from './operator/render.js';
 
 const HELP = `usage: goldsmith status (--stage STAGE | --local DIR) [--json]
 
-The release the deployment runs (and this checkout's), where the ledger's migration to this release's record format
-stands (not started, under way: items read and brought so far, or done), then every image and channel: the version each pointer names per region, what is in flight, what waits for approval
+The release the deployment runs (and this checkout's), where the ledger's migration to this release's record
+format stands (not started, under way: items read and brought so far, or done; docs/upgrading.md), then every image
+and channel: the version each pointer names per region, what is in flight, what waits for approval
 since when and for whom, each channel's rollout to member Auto Scaling groups in flight (its wave and groups done,
 paused by whom), the last failure, and what builds and storage cost.
 ${TARGET_HELP}`;

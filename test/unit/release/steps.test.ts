@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { GOLDSMITH_VERSION, parseVersion } from '../../../core/release/index.js';
 import { type OperatorStep, RELEASE_STEPS, stepsBetween } from '../../../core/release/steps.js';
 
-const CHANGELOG = readFileSync(join(import.meta.dirname, '../../../CHANGELOG.md'), 'utf8');
+const CHANGELOG = readFileSync(join(import.meta.dirname, '..', '..', '..', 'CHANGELOG.md'), 'utf8');
 
 const kinds = (deployed: string | undefined, checkout: string) =>
   stepsBetween(deployed, checkout).map((d) => `${d.release} ${d.step.kind}`);
