@@ -74,8 +74,6 @@ export const command: Command = {
     }
     const region =
       values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? catalog.organization.homeRegion;
-    // The ledger's reads (the rollouts) go to the Region the SDK's default names, as the operator commands' do.
-    process.env.AWS_REGION ??= region;
     const { preflight } = await import('../aws/preflight/preflight.js');
     const checks = await preflight(
       catalog,
@@ -101,7 +99,7 @@ function report(
     for (const c of checks) process.stdout.write(`${MARK[c.status]}  ${c.name}: ${c.detail}\n`);
     const deploy =
       'local' in where
-        ? 'the rehearsal passes: deploy with --stage after `preflight --stage`'
+        ? 'the rehearsal passes: before deploying, run `goldsmith preflight --stage STAGE` with credentials'
         : `ready to deploy: npx sst deploy --stage ${stage}`;
     process.stdout.write(ready ? `${deploy}\n` : 'not ready: fix what is MISSING above\n');
   }

@@ -31,11 +31,17 @@ import { deployedRelease } from './preflight-release.js';
  */
 
 /** Every rollout record of the catalog's images in the stage's ledger: no table yet (a first deploy) holds none. */
-export async function stageRollouts(catalog: Catalog, stage: string): Promise<Read<readonly RolloutRecord[]>> {
+export async function stageRollouts(
+  catalog: Catalog,
+  stage: string,
+  region: string,
+): Promise<Read<readonly RolloutRecord[]>> {
   const table = ledgerTableName(stage);
   try {
     const read = await Promise.all(
-      Object.keys(catalog.images).map((image) => readImagePartitionByPrefix(image, [[skPrefix.rollout]], table)),
+      Object.keys(catalog.images).map((image) =>
+        readImagePartitionByPrefix(image, [[skPrefix.rollout]], table, true, region),
+      ),
     );
     return { value: rolloutRecordsOf(read.flatMap((p) => p.of<LedgerItem>(skPrefix.rollout))) };
   } catch (error) {
@@ -104,7 +110,7 @@ export async function upgradeChecks(
     { ...steps, detail: `${steps.detail}${unread}` },
   ];
   if (due.length === 0) return checks;
-  const pause = pauseRolloutsCheck(due, await stageRollouts(catalog, stage), target);
+  const pause = pauseRolloutsCheck(due, await stageRollouts(catalog, stage, options.homeRegion), target);
   if (pause) checks.push(pause);
   const scp = scpNeedsCheck(
     due,
