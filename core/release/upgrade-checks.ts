@@ -1,3 +1,4 @@
+import { openWork } from '../ledger/keys.js';
 import type { ScpGap } from '../preflight/scp-requirements.js';
 import { waveText } from '../rollout/operator.js';
 import type { RolloutRecord } from '../rollout/record.js';
@@ -87,16 +88,23 @@ export function pauseRolloutsCheck(
     return { name, status: 'missing', detail: `cannot read the rollouts (${rollouts.unknown}): refused, ${why}` };
   const moving = rollouts.value.filter((r) => r.state === 'running');
   const paused = rollouts.value.filter((r) => r.state === 'paused');
-  if (moving.length > 0)
+  // A revocation's take-back moves an ended rollout's groups back (open work until it ends); it cannot be paused.
+  const takingBack = rollouts.value.filter((r) => r.openWork === openWork.takeBack);
+  const lines = [
+    ...moving.map(
+      (r) =>
+        `${rolloutName(r)} moves groups (${waveText(r)}): goldsmith rollout pause ${r.image} ${r.channel} ${targetOption(target)} --reason "upgrade"`,
+    ),
+    ...takingBack.map(
+      (r) =>
+        `${rolloutName(r)}'s groups are being taken back (a revocation): wait until it ends (goldsmith rollout status ${r.image} ${r.channel} --version ${r.version} ${targetOption(target)})`,
+    ),
+  ];
+  if (lines.length > 0)
     return {
       name,
       status: 'missing',
-      detail: `${moving
-        .map(
-          (r) =>
-            `${rolloutName(r)} moves groups (${waveText(r)}): goldsmith rollout pause ${r.image} ${r.channel} ${targetOption(target)} --reason "upgrade"`,
-        )
-        .join('; ')}${savedByOther(target)} — pause first: ${why}`,
+      detail: `${lines.join('; ')}${moving.length > 0 ? `${savedByOther(target)} — pause first` : ' — wait'}: ${why}`,
     };
   return {
     name,

@@ -58,6 +58,18 @@ describe('no rollout moves groups while the upgrade replaces the member rollout 
     expect(pauseRolloutsCheck(stepsBetween('0.3.0', '0.3.1'), { value: [running] }, STAGE)).toBeUndefined();
   });
 
+  it("refuses while a revocation takes an ended rollout's groups back, which no pause stops", () => {
+    const takingBack = rolloutRecord({ state: 'superseded', openWork: 'rollout-take-back' });
+    expect(pauseRolloutsCheck(FROM_020, { value: [takingBack] }, STAGE)).toMatchObject({
+      status: 'missing',
+      detail: expect.stringMatching(
+        /^base\/prod 1\.0\.0\/3's groups are being taken back \(a revocation\): wait until it ends \(goldsmith rollout status base prod --version 1\.0\.0\/3 --stage prod\) — wait: 0\.3\.0's deploy: /,
+      ),
+    });
+    const takenBack = rolloutRecord({ state: 'superseded', openWork: undefined });
+    expect(pauseRolloutsCheck(FROM_020, { value: [takenBack] }, STAGE)?.status).toBe('ok');
+  });
+
   it("names the saving release's checkout for a save of other code, which this one only upgrades", () => {
     const check = pauseRolloutsCheck(
       FROM_020,
