@@ -51,7 +51,7 @@ export const RELEASE_STEPS: readonly ReleaseSteps[] = [
           { sid: 'PointersOnlyByGoldsmith', actions: ['ssm:DeleteParameters'] },
         ],
         reason:
-          "the policies auditor puts a door's policy back (the older DoorsOnlyByTheDeployment refuses it) and the pointers' retirement deletes parameters ten at a time",
+          "the policies auditor puts a door's policy back, which the older DoorsOnlyByTheDeployment refuses; one ssm:DeleteParameters call deletes up to ten pointers, which the older PointersOnlyByGoldsmith leaves open",
       },
       {
         kind: 'expect-alerts',
