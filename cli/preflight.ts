@@ -1,3 +1,4 @@
+import type { PreflightCheck } from '../aws/preflight/preflight-check.js';
 import { InvalidCatalogError } from '../core/errors.js';
 import { MINIMUM_ACCOUNT_CONCURRENCY } from '../stacks/reserved-concurrency.js';
 import { checkoutHistory } from './checkout.js';
@@ -5,7 +6,7 @@ import type { Command } from './command.js';
 import { DEFAULT_CATALOG_FILE, loadCatalogFile } from './load-catalog.js';
 import { parseOptions, UsageError } from './usage.js';
 
-const HELP = `usage: goldsmith preflight [--config FILE] [--region REGION] [--stage STAGE] [--json]
+const HELP = `usage: goldsmith preflight [--config FILE] [--region REGION] [--stage STAGE | --local DIR] [--pre-release] [--json]
 
 Checks, with your AWS credentials and read-only calls, what a deployment needs that the stacks cannot create
 (docs/deploy.md): credentials, the Region, the organization and whether this account may read its tree, the
@@ -15,16 +16,23 @@ administrator, reach and failure tolerance, Inspector in every distribution Regi
 factory, or the catalog's organization.inspectorAdministrator),
 the CDK bootstrap, Lambda concurrency, EC2 image block public access in every AMI Region, the service control policy
 on Goldsmith's functions, the Slack secret, and with --stage the release that stage runs (a checkout older than it
-is refused: docs/upgrading.md). Prints one line per check and, for each one missing, the command or
-console step that fixes it; what cannot be read from this account (IAM, Organizations' trail and forwarding rule) is
+is refused: docs/upgrading.md) and the operator steps the upgrade from it takes (core/release/steps.ts): refused
+while a rollout moves groups and a release in between replaces the member rollout roles (the line names the
+\`goldsmith rollout pause\` to run), while the SCP lacks a statement a release in between needs, and for a
+pre-release checkout without --pre-release; the alerts the deploy raises are printed. Prints one line per check
+and, for each one missing, the command or console step that fixes it; what cannot be read from this account (IAM, Organizations' trail and forwarding rule) is
 "unknown", with why and the command that reads it. Exit 0 when nothing is missing, 1 otherwise.
 
   --config FILE     the catalog (default ${DEFAULT_CATALOG_FILE})
   --region REGION   the Region to check (default AWS_REGION, then AWS_DEFAULT_REGION, then the catalog's homeRegion)
   --stage STAGE     the stage you will deploy: its recorded release (/goldsmith-release/STAGE) must not be newer
-                    than this checkout's, and for the same release this checkout must contain the commit its stacks
-                    record (GoldsmithCommit)
-  --json            { ready, region, checks: [{ name, status, detail }] }`;
+                    than this checkout's, for the same release this checkout must contain the commit its stacks
+                    record (GoldsmithCommit), and the upgrade's steps are checked against it
+  --local DIR       rehearse the upgrade on a cloud saved by "goldsmith simulate --save DIR" (no credentials): the
+                    release it records, its rollouts, the pre-release rule and the steps in between; the checks that
+                    need an AWS account are "unknown"
+  --pre-release     deploy a pre-release checkout (e.g. 0.3.0-dev) on purpose; without it one is refused
+  --json            { ready, region, checks: [{ name, status, detail }] } (--local: { ready, local, checks })`;
 
 const MARK = { ok: 'ok     ', missing: 'MISSING', 'not checked': 'unknown' } as const;
 
@@ -38,12 +46,21 @@ export const command: Command = {
       config: { type: 'string' },
       region: { type: 'string' },
       stage: { type: 'string' },
+      local: { type: 'string' },
+      'pre-release': { type: 'boolean' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     });
     if (values.help) {
       process.stdout.write(`${HELP}\n`);
       return 0;
+    }
+    if (values.stage !== undefined && values.local !== undefined)
+      throw new UsageError('--stage and --local are exclusive: a deployed stage, or a saved local cloud');
+    const preRelease = values['pre-release'] === true;
+    if (values.local !== undefined) {
+      const { localPreflight } = await import('./preflight-local.js');
+      return report(await localPreflight(values.local, preRelease), values.json === true, { local: values.local });
     }
     if (values.stage !== undefined && !SST_STAGE_NAME.test(values.stage))
       throw new UsageError(
@@ -64,17 +81,29 @@ export const command: Command = {
       catalog,
       region,
       { accountConcurrency: MINIMUM_ACCOUNT_CONCURRENCY },
-      values.stage === undefined ? {} : { stage: values.stage, history: checkoutHistory() },
+      values.stage === undefined ? {} : { stage: values.stage, history: checkoutHistory(), preRelease },
     );
-    const ready = checks.every((c) => c.status !== 'missing');
-    if (values.json) {
-      process.stdout.write(`${JSON.stringify({ ready, region, checks }, null, 2)}\n`);
-    } else {
-      for (const c of checks) process.stdout.write(`${MARK[c.status]}  ${c.name}: ${c.detail}\n`);
-      process.stdout.write(
-        ready ? 'ready to deploy: npm run deploy -- --stage <stage>\n' : 'not ready: fix what is MISSING above\n',
-      );
-    }
-    return ready ? 0 : 1;
+    return report(checks, values.json === true, { region }, values.stage);
   },
 };
+
+/** Prints the checks (a line each, or one JSON document); 0 when nothing is missing, 1 otherwise. */
+function report(
+  checks: readonly PreflightCheck[],
+  json: boolean,
+  where: { region: string } | { local: string },
+  stage = '<stage>',
+): number {
+  const ready = checks.every((c) => c.status !== 'missing');
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ ready, ...where, checks }, null, 2)}\n`);
+  } else {
+    for (const c of checks) process.stdout.write(`${MARK[c.status]}  ${c.name}: ${c.detail}\n`);
+    const deploy =
+      'local' in where
+        ? 'the rehearsal passes: before deploying, run `goldsmith preflight --stage STAGE` with credentials'
+        : `ready to deploy: npm run deploy -- --stage ${stage}`;
+    process.stdout.write(ready ? `${deploy}\n` : 'not ready: fix what is MISSING above\n');
+  }
+  return ready ? 0 : 1;
+}

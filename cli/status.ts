@@ -1,12 +1,15 @@
+import { migrationLine } from '../core/status/migration-line.js';
 import type { Command } from './command.js';
 import { operatorOptions, TARGET_HELP } from './operator/options.js';
-import { nowOf, statusOf } from './operator/read.js';
+import { migrationMarkerOf, nowOf, statusOf } from './operator/read.js';
 import { releaseLine, releaseOf } from './operator/release.js';
 import { renderStatus } from './operator/render.js';
 
 const HELP = `usage: goldsmith status (--stage STAGE | --local DIR) [--json]
 
-The release the deployment runs (and this checkout's), then every image and channel: the version each pointer names per region, what is in flight, what waits for approval
+The release the deployment runs (and this checkout's), where the ledger's migration to this release's record
+format stands (not started, under way: items read and brought so far, or done; docs/upgrading.md), then every image
+and channel: the version each pointer names per region, what is in flight, what waits for approval
 since when and for whom, each channel's rollout to member Auto Scaling groups in flight (its wave and groups done,
 paused by whom), the last failure, and what builds and storage cost.
 ${TARGET_HELP}`;
@@ -22,12 +25,18 @@ export const command: Command = {
     const { where, json } = parsed;
     const images = await statusOf(where);
     const release = await releaseOf(where);
+    // Never fails `status`: a marker that cannot be read says why.
+    const migration = await migrationMarkerOf(where).then(migrationLine, (error: unknown) =>
+      migrationLine(undefined, error instanceof Error ? `${error.name}: ${error.message}` : String(error)),
+    );
     const at = nowOf(where);
     if (json) {
       const extra = where.kind === 'local' ? { pointers: where.state.snapshot.pointers } : {};
-      process.stdout.write(`${JSON.stringify({ at: at.toISOString(), release, images, ...extra }, null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ at: at.toISOString(), release, migration, images, ...extra }, null, 2)}\n`,
+      );
     } else {
-      process.stdout.write(`${releaseLine(release)}\n${renderStatus(images, at)}`);
+      process.stdout.write(`${releaseLine(release)}\n${migration}\n${renderStatus(images, at)}`);
     }
     return 0;
   },

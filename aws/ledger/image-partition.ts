@@ -59,13 +59,15 @@ export async function readImagePartitionByPrefix(
   groups: readonly (readonly string[])[],
   table: string = ledgerTable(),
   consistent = true,
+  /** The table's Region (default: the function's own), for a reader outside it (`preflight`). */
+  region?: string,
 ): Promise<ImagePartition> {
   const read = await Promise.all(
     groups.map(async (group) => {
       const sorted = [...group].sort();
       const items: LedgerItem[] = [];
       const pages = paginateQuery(
-        { client: documentClient() },
+        { client: documentClient(region) },
         {
           TableName: table,
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :past',

@@ -1,6 +1,5 @@
 import { GetCommand, PutCommand, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { holdsMigration, type ItemMigration, migrationOf } from '../../core/ledger/migrations.js';
-import { RECORD_FORMAT } from '../../core/ledger/record-format.js';
+import { holdsMigration, type ItemMigration, migrationMarkerKey, migrationOf } from '../../core/ledger/migrations.js';
 import { documentClient, ledgerTable } from '../clients/dynamodb.js';
 import { conditionalWrite } from './ledger-writes.js';
 
@@ -23,7 +22,7 @@ export const MIGRATION_PAGE_ITEMS = 500;
 export const MIGRATION_PAGES_PER_RUN = 8;
 export const MIGRATION_BUDGET_MS = 60_000;
 
-const markerKey = { pk: 'MIGRATIONS', sk: `FORMAT#${RECORD_FORMAT}` } as const;
+const markerKey = migrationMarkerKey;
 
 interface Marker {
   /** The key the next page starts after; absent before the first page. */

@@ -89,29 +89,21 @@ const andMore = (items: readonly string[]) =>
  * that is not Goldsmith's would send it (core/preflight/scp-requirements.ts): every one must be refused, and none of
  * the calls Goldsmith's own roles make.
  */
-export async function serviceControlPolicyCheck(s: Standing, region: string, stage = 'prod'): Promise<PreflightCheck> {
+export async function serviceControlPolicyCheck(
+  s: Standing,
+  region: string,
+  stage = 'prod',
+  read?: Promise<AttachedScp[]>,
+): Promise<PreflightCheck> {
   const name = 'service control policy';
   if (s.account === s.management)
     return {
       name,
       status: 'not checked',
-      detail: `service control policies do not apply to the management account ${s.account}: nothing stops its administrators changing what Goldsmith made or invoking its functions directly; deploy into a member account to close that (docs/security/scp.md)`,
+      detail: `${managementAccountSays(s)}; deploy into a member account to close that (docs/security/scp.md)`,
     };
-  const client = organizationsClient(region);
   try {
-    const found: { id: string; name: string; content: string }[] = [];
-    for (const target of await targetsAbove(s.account, region)) {
-      for await (const page of paginateListPoliciesForTarget(
-        { client },
-        { TargetId: target, Filter: 'SERVICE_CONTROL_POLICY' },
-      )) {
-        for (const p of page.Policies ?? []) {
-          if (!p.Id || p.AwsManaged) continue;
-          const out = await client.send(new DescribePolicyCommand({ PolicyId: p.Id }));
-          found.push({ id: p.Id, name: p.Name ?? p.Id, content: out.Policy?.Content ?? '{}' });
-        }
-      }
-    }
+    const found = await (read ?? attachedScps(s, region));
     const gaps = scpGaps(
       found.map((p) => p.content),
       stage,
@@ -136,14 +128,47 @@ export async function serviceControlPolicyCheck(s: Standing, region: string, sta
       detail: `${found.map((p) => p.name).join(', ')} deny every change docs/security/scp.md lists on stage ${stage}'s resources to principals that are not Goldsmith's, and none of Goldsmith's own calls`,
     };
   } catch (error) {
-    return {
-      name,
-      status: 'not checked',
-      detail: denied(error)
-        ? `${s.account} may not read the organization's policies (${said(error)}): add organizations:ListPoliciesForTarget and organizations:DescribePolicy to the delegation policy, or check from the management account with \`aws organizations list-policies-for-target --target-id ${s.account} --filter SERVICE_CONTROL_POLICY\``
-        : said(error),
-    };
+    return { name, status: 'not checked', detail: unreadScps(s, error) };
   }
+}
+
+/** Why the SCPs could not be read, and how to read them. */
+export const unreadScps = (s: Standing, error: unknown): string =>
+  denied(error)
+    ? `${s.account} may not read the organization's policies (${said(error)}): add organizations:ListPoliciesForTarget and organizations:DescribePolicy to the delegation policy, or check from the management account with \`aws organizations list-policies-for-target --target-id ${s.account} --filter SERVICE_CONTROL_POLICY\``
+    : said(error);
+
+/** That SCPs do not bind the management account. */
+export const managementAccountSays = (s: Standing): string =>
+  `service control policies do not apply to the management account ${s.account}: nothing stops its administrators changing what Goldsmith made or invoking its functions directly`;
+
+/** A customer-managed SCP attached to the factory account or above it. */
+export interface AttachedScp {
+  id: string;
+  name: string;
+  content: string;
+}
+
+/**
+ * The SCPs attached to the account, every OU above it and the root (AWS-managed ones left out), read with
+ * ListPoliciesForTarget and DescribePolicy: read once for the SCP check and the upgrade's.
+ */
+export async function attachedScps(s: Standing, region: string): Promise<AttachedScp[]> {
+  const client = organizationsClient(region);
+  const found: AttachedScp[] = [];
+  for (const target of await targetsAbove(s.account, region)) {
+    for await (const page of paginateListPoliciesForTarget(
+      { client },
+      { TargetId: target, Filter: 'SERVICE_CONTROL_POLICY' },
+    )) {
+      for (const p of page.Policies ?? []) {
+        if (!p.Id || p.AwsManaged) continue;
+        const out = await client.send(new DescribePolicyCommand({ PolicyId: p.Id }));
+        found.push({ id: p.Id, name: p.Name ?? p.Id, content: out.Policy?.Content ?? '{}' });
+      }
+    }
+  }
+  return found;
 }
 
 /**

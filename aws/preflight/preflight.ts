@@ -20,6 +20,7 @@ import type { PreflightCheck } from './preflight-check.js';
 import { nameOf, said } from './preflight-errors.js';
 import { inspectorAdministratorCheck, inspectorMembersCheck } from './preflight-inspector.js';
 import {
+  attachedScps,
   delegationPolicyCheck,
   organizationEventsCheck,
   type Standing,
@@ -29,6 +30,7 @@ import { amiSharingQuotaCheck, treeNeedsTags } from './preflight-quotas.js';
 import { distributionRegions, imageBlockPublicAccessCheck, inspectorCheck } from './preflight-regions.js';
 import { releaseCheck } from './preflight-release.js';
 import { enabledServicePrincipals, memberBaselineChecks } from './preflight-stacksets.js';
+import { upgradeChecks } from './preflight-upgrade.js';
 
 /**
  * `goldsmith preflight`: what a deployment needs that the stacks cannot create, read with the caller's own
@@ -207,13 +209,14 @@ export interface PreflightNeeds {
 
 /**
  * Every prerequisite, in the order docs/deploy.md gives them. Later checks need the credentials to work. With a
- * `stage`, the release that stage runs is compared with this checkout's (a downgrade is missing).
+ * `stage`, the release that stage runs is compared with this checkout's (a downgrade is missing), and the operator
+ * steps the upgrade from it takes are checked (preflight-upgrade.ts; a pre-release needs `preRelease`).
  */
 export async function preflight(
   catalog: Catalog,
   region: string,
   needs: PreflightNeeds,
-  options: { stage?: string; history?: CheckoutHistory } = {},
+  options: { stage?: string; history?: CheckoutHistory; preRelease?: boolean } = {},
 ): Promise<PreflightCheck[]> {
   const { check, who } = await credentials(region);
   if (!who) return [check];
@@ -244,15 +247,29 @@ export async function preflight(
     if (tolerance) checks.push(tolerance);
   }
   checks.push(iamCheck(catalog), ...(await regional));
+  // Read once, for the SCP check and the upgrade's (a member account only: SCPs do not bind the management account).
+  const scps = standing && standing.account !== standing.management ? attachedScps(standing, region) : undefined;
+  scps?.catch(() => undefined);
   if (standing)
     checks.push(
       await inspectorAdministratorCheck(catalog, who.account),
       await inspectorMembersCheck(catalog, who.account, distributionRegions(catalog).ami),
-      await serviceControlPolicyCheck(standing, region, options.stage),
+      await serviceControlPolicyCheck(standing, region, options.stage, scps),
     );
   checks.push(
     await releaseCheck(options.stage, catalog.organization.homeRegion, undefined, undefined, options.history),
   );
+  if (options.stage !== undefined)
+    checks.push(
+      ...(await upgradeChecks(catalog, {
+        stage: options.stage,
+        preRelease: options.preRelease === true,
+        homeRegion: catalog.organization.homeRegion,
+        region,
+        ...(standing ? { standing } : {}),
+        ...(scps ? { scps } : {}),
+      })),
+    );
   const slack = await slackSecret(catalog, region);
   if (slack) checks.push(slack);
   return checks;

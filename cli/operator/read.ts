@@ -2,6 +2,7 @@ import type { LedgerBuildCost } from '../../core/cost/build-record.js';
 import { estimateBuild } from '../../core/cost/estimate.js';
 import { storagePerMonthAt } from '../../core/cost/ledger-cost.js';
 import { priceTable } from '../../core/cost/prices.js';
+import { migrationMarkerKey } from '../../core/ledger/migrations.js';
 import { rolloutOf } from '../../core/rollout/operator.js';
 import type { RolloutState } from '../../core/rollout/record.js';
 import { attemptLinesOf } from '../../core/status/attempt-lines.js';
@@ -37,6 +38,18 @@ export async function factoryDriftOf(where: Where): Promise<LedgerItem[]> {
   process.env.AWS_REGION ??= where.region;
   const { readPartition } = await import('../../aws/ledger/image-partition.js');
   return readPartition(FACTORY_DRIFT_PK, ledgerTableName(where.stage));
+}
+
+/**
+ * The ledger migration's progress marker (`MIGRATIONS` / `FORMAT#<format>`, aws/ledger/migrations.ts), saved or the
+ * stage's (one Query of its partition, the operators' ledger reads), or undefined before the walk's first run.
+ */
+export async function migrationMarkerOf(where: Where): Promise<LedgerItem | undefined> {
+  const { pk, sk } = migrationMarkerKey;
+  if (where.kind === 'local') return where.state.snapshot.ledger.find((i) => i.pk === pk && i.sk === sk);
+  process.env.AWS_REGION ??= where.region;
+  const { readPartition } = await import('../../aws/ledger/image-partition.js');
+  return (await readPartition(pk, ledgerTableName(where.stage))).find((i) => i.sk === sk);
 }
 
 /** "Now" for the views: the saved cloud's virtual time, or the wall clock. */

@@ -12,6 +12,9 @@ import { FORMAT_NAME, FORMAT_VALUE, RECORD_FORMAT, RECORD_FORMAT_ATTRIBUTE, refu
 
 type Item = Readonly<Record<string, unknown>>;
 
+/** The walk's progress marker (aws/ledger/migrations.ts), one per record format it brings the ledger to. */
+export const migrationMarkerKey = { pk: 'MIGRATIONS', sk: `FORMAT#${RECORD_FORMAT}` } as const;
+
 /**
  * What must still hold of an item for a step's attributes to be added, by attribute: absent, present, or one of
  * these values.

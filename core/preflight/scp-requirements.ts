@@ -176,6 +176,48 @@ const request = (req: ScpRequirement, principal: string): ScpRequest => ({
   context: { 'aws:PrincipalArn': principal, 'aws:PrincipalIsAWSService': 'false', ...req.context },
 });
 
+/** One request the attached policies answer wrongly: left open to an outsider, or refused to Goldsmith's own role. */
+export interface ScpGap {
+  kind: 'open' | 'refuses-goldsmith';
+  /** The `Sid` of docs/security/scp.md's statement that should deny it (open) or exempt Goldsmith (refused). */
+  statement: string;
+  action: string;
+  /** In people's words. */
+  line: string;
+}
+
+/** Every request the attached policies `contents` leave open, and every call of Goldsmith's they refuse. */
+export function scpGapList(contents: readonly string[], stage: string, account: string, region: string): ScpGap[] {
+  const statements = contents.flatMap(scpStatements);
+  const open = scpRequirements(stage, account, region).flatMap((req): ScpGap[] => {
+    const allowed = outsiders(account).filter((p) => denyingStatement(statements, request(req, p)) === undefined);
+    return allowed.length === 0
+      ? []
+      : [
+          {
+            kind: 'open',
+            statement: req.statement,
+            action: req.action,
+            line: `${req.action} on ${req.resource} (${req.statement}) to ${allowed.join(' and ')}`,
+          },
+        ];
+  });
+  const refused = goldsmithOwnCalls(stage, account, region).flatMap((req): ScpGap[] => {
+    const by = denyingStatement(statements, request(req, req.role));
+    return by === undefined
+      ? []
+      : [
+          {
+            kind: 'refuses-goldsmith',
+            statement: req.statement,
+            action: req.action,
+            line: `${req.action} on ${req.resource} to ${req.role} (refused by ${by})`,
+          },
+        ];
+  });
+  return [...open, ...refused];
+}
+
 /** What the attached policies `contents` leave open, and what they refuse Goldsmith itself, in people's words. */
 export function scpGaps(
   contents: readonly string[],
@@ -183,16 +225,7 @@ export function scpGaps(
   account: string,
   region: string,
 ): { open: string[]; refusesGoldsmith: string[] } {
-  const statements = contents.flatMap(scpStatements);
-  const open = scpRequirements(stage, account, region).flatMap((req) => {
-    const allowed = outsiders(account).filter((p) => denyingStatement(statements, request(req, p)) === undefined);
-    return allowed.length === 0
-      ? []
-      : [`${req.action} on ${req.resource} (${req.statement}) to ${allowed.join(' and ')}`];
-  });
-  const refusesGoldsmith = goldsmithOwnCalls(stage, account, region).flatMap((req) => {
-    const by = denyingStatement(statements, request(req, req.role));
-    return by === undefined ? [] : [`${req.action} on ${req.resource} to ${req.role} (refused by ${by})`];
-  });
-  return { open, refusesGoldsmith };
+  const gaps = scpGapList(contents, stage, account, region);
+  const lines = (kind: ScpGap['kind']) => gaps.filter((g) => g.kind === kind).map((g) => g.line);
+  return { open: lines('open'), refusesGoldsmith: lines('refuses-goldsmith') };
 }

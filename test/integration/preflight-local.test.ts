@@ -6,6 +6,7 @@ import { ssmClient } from '../../aws/clients/ssm.js';
 import { CDK_BOOTSTRAP_VERSION_PARAMETER, type PreflightCheck, preflight } from '../../aws/preflight/preflight.js';
 import { INSPECTOR_PRINCIPAL } from '../../aws/preflight/preflight-inspector.js';
 import { STACKSETS_PRINCIPAL } from '../../aws/preflight/preflight-stacksets.js';
+import { GOLDSMITH_VERSION, isPreRelease, releaseParameterName } from '../../core/release/index.js';
 import { RAM_SERVICE_PRINCIPAL } from '../../local/fakes/organization-admin.js';
 import {
   GOLDSMITH_RESOURCES_SCP_ID,
@@ -267,5 +268,38 @@ describe('goldsmith preflight on the local cloud', () => {
     expect(named(checks, 'Organizations delegation policy')).toMatchObject({ status: 'ok' });
     expect(named(checks, 'service control policy')).toMatchObject({ status: 'not checked' });
     expect(named(checks, 'service control policy')?.detail).toContain('do not apply to the management account');
+  });
+});
+
+describe('goldsmith preflight --stage on the local cloud: the upgrade from the release the stage records', () => {
+  it('refuses a pre-release and names the statements of 0.3.0 an SCP of 0.2.0 lacks', async () => {
+    const p = await cloud();
+    await ssmClient(HOME).send(
+      new PutParameterCommand({ Name: releaseParameterName('prod'), Value: '0.2.0', Type: 'String' }),
+    );
+    const resources = p.organization.policies.get(GOLDSMITH_RESOURCES_SCP_ID);
+    if (!resources) throw new Error('the prepared organization attaches the resources SCP');
+    p.organization.policies.set(GOLDSMITH_RESOURCES_SCP_ID, {
+      ...resources,
+      content: resources.content.replace('"ssm:DeleteParameters",', ''),
+    });
+
+    const checks = await preflight(catalog, HOME, NEEDS, { stage: 'prod' });
+
+    expect(missing(checks)).toEqual(
+      expect.arrayContaining(['service control policy', 'service control policy for the upgrade']),
+    );
+    // main's checkout is a pre-release; the commit that cuts the release is not.
+    expect(named(checks, 'pre-release')?.status).toBe(isPreRelease(GOLDSMITH_VERSION) ? 'missing' : 'ok');
+    expect(named(checks, 'upgrade steps')?.detail).toMatch(
+      new RegExp(`^0\\.2\\.0 → ${GOLDSMITH_VERSION.replaceAll('.', '\\.')}: 0\\.3\\.0 declares pause-rollouts, scp`),
+    );
+    expect(named(checks, 'service control policy for the upgrade')?.detail).toMatch(
+      new RegExp(
+        `^0\\.3\\.0 needs PointersOnlyByGoldsmith \\(ssm:DeleteParameters\\) in the SCP on ${FACTORY} or above it, absent`,
+      ),
+    );
+    const again = await preflight(catalog, HOME, NEEDS, { stage: 'prod', preRelease: true });
+    expect(named(again, 'pre-release')?.status).toBe('ok');
   });
 });
