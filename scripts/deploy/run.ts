@@ -2,7 +2,10 @@ import type { CallerAnswer } from '../../aws/deploy/caller.js';
 import { SST_STAGE_NAME } from '../../cli/preflight.js';
 import { type DeployVerdict, deployVerdict, type StageRecord } from '../../core/release/deployed.js';
 
-export const USAGE = 'usage: npm run deploy -- --stage STAGE [sst deploy options]';
+export const USAGE = 'usage: npm run deploy -- --stage STAGE [--pre-release] [sst deploy options]';
+
+/** Goes to preflight, not to `sst deploy`: a pre-release checkout deployed on purpose (docs/upgrading.md). */
+const PRE_RELEASE = '--pre-release';
 
 /** How long `npm run deploy` waits for STS to say who is deploying, the SDK's retries included. */
 export const CREDENTIALS_BOUND_MS = 20_000;
@@ -14,8 +17,8 @@ export interface DeploySteps {
   /** The Region sst.config.ts deploys to (AWS_REGION, else us-east-1). */
   region: string;
   callerIdentity(region: string, boundMs: number): Promise<CallerAnswer>;
-  /** `goldsmith preflight --stage STAGE`: its exit code and MISSING lines (its output is shown as it runs). */
-  preflight(stage: string): Promise<{ code: number; missing: string[] }>;
+  /** `goldsmith preflight --stage STAGE [--pre-release]`: its exit code and MISSING lines (shown as it runs). */
+  preflight(stage: string, preRelease: boolean): Promise<{ code: number; missing: string[] }>;
   /** `sst deploy ARGS` with the terminal: its exit code. */
   sstDeploy(args: readonly string[]): Promise<number>;
   /** What the stage records (its stacks' outputs, the release parameter). */
@@ -84,7 +87,8 @@ export async function runDeploy(
     return 1;
   }
   say.out(`npm run deploy: deploying as ${who.arn} (account ${who.account}) to ${steps.region}`);
-  const ready = await steps.preflight(stage);
+  const preRelease = argv.includes(PRE_RELEASE);
+  const ready = await steps.preflight(stage, preRelease);
   if (ready.code !== 0) {
     for (const line of ready.missing) say.err(line);
     say.err(
@@ -92,7 +96,7 @@ export async function runDeploy(
     );
     return 1;
   }
-  const exit = await steps.sstDeploy(['deploy', ...argv]);
+  const exit = await steps.sstDeploy(['deploy', ...argv.filter((a) => a !== PRE_RELEASE)]);
   let verdict: DeployVerdict;
   try {
     verdict = deployVerdict(stage, steps.checkout(), exit, await steps.recorded(stage, steps.region));

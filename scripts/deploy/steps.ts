@@ -37,7 +37,7 @@ export function deploySteps(): DeploySteps {
     // As sst.config.ts chooses it.
     region: process.env.AWS_REGION ?? 'us-east-1',
     callerIdentity,
-    async preflight(stage) {
+    async preflight(stage, preRelease) {
       const missing: string[] = [];
       const goldsmith = [
         '--experimental-async-context-frame',
@@ -45,6 +45,7 @@ export function deploySteps(): DeploySteps {
         'preflight',
         '--stage',
         stage,
+        ...(preRelease ? ['--pre-release'] : []),
       ];
       const code = await run(process.execPath, goldsmith, (l) => {
         if (l.startsWith('MISSING')) missing.push(l);

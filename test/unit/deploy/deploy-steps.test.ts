@@ -29,8 +29,8 @@ function steps(answers: { sst?: number; after?: StageRecord | Error; preflight?:
       calls.push('sts');
       return { kind: 'ok', account: '123456789012', arn: 'arn:aws:iam::123456789012:user/ci' };
     },
-    preflight: async (stage) => {
-      calls.push(`preflight ${stage}`);
+    preflight: async (stage, preRelease) => {
+      calls.push(`preflight ${stage}${preRelease ? ' --pre-release' : ''}`);
       return answers.preflight === 1
         ? { code: 1, missing: ['MISSING  release: stage prod runs 0.3.0-dev at commit 0df5bee, …'] }
         : { code: 0, missing: [] };
@@ -57,6 +57,12 @@ describe('npm run deploy decides whether the deploy happened', () => {
     expect(s.calls).toEqual(['sts', 'preflight prod', 'sst deploy --stage prod --verbose', 'read stage']);
     expect(s.out.at(-1)).toBe(`npm run deploy: stage prod runs 0.3.0-dev at commit 4a6a6b6: its 2 stacks record it`);
     expect(s.err).toEqual([]);
+  });
+
+  it('gives --pre-release to preflight and not to sst deploy', async () => {
+    const s = steps({});
+    expect(await runDeploy(['--stage', 'dev', '--pre-release'], s.fake, s.say)).toBe(0);
+    expect(s.calls).toEqual(['sts', 'preflight dev --pre-release', 'sst deploy --stage dev', 'read stage']);
   });
 
   it('fails when sst deploy exits 0 but the stage still records another commit: the deploy did not happen', async () => {
