@@ -78,7 +78,8 @@ describe('npm run deploy refuses before sst deploy runs', () => {
     expect(await deploy([])).toMatchObject({
       code: 1,
       stdout: '',
-      stderr: 'npm run deploy: --stage is required (usage: npm run deploy -- --stage STAGE [--pre-release] [sst deploy options])\n',
+      stderr:
+        'npm run deploy: --stage is required (usage: npm run deploy -- --stage STAGE [--pre-release] [sst deploy options])\n',
     });
     expect((await deploy(['--stage', '1prod'])).stderr).toBe(
       'npm run deploy: --stage "1prod" is not a stage name: a letter, then letters, digits or hyphens\n',
