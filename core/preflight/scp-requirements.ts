@@ -49,7 +49,7 @@ const optionsOf = (t: ScpCheckTarget): ScpOptions => ({
 
 /** Every denial the policy makes, as requests an outsider would send: each statement's every action on its samples. */
 export function scpRequirements(stage: string, account: string, region: string): ScpRequirement[] {
-  return scpStatementSpecs(optionsOf({ stage, account, region }), region).flatMap((s) =>
+  return scpStatementSpecs(optionsOf({ stage, account, region }), region, account).flatMap((s) =>
     s.actions.flatMap((action) =>
       s.samples.map((sample) => ({
         statement: s.sid,

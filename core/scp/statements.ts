@@ -93,12 +93,17 @@ const PARAMETER_WRITES = [
 ];
 
 /**
- * Every statement of the policy for `options`, in the page's order; `region` only names the samples. The
- * resource patterns name every Region (`*`): the stacks make rules and keys in the distribution Regions too.
+ * Every statement of the policy for `options`, in the page's order; `region` and `sampleAccount` only name the
+ * samples. The resource patterns name every Region (`*`): the stacks make rules and keys in the distribution Regions
+ * too.
  */
-export function scpStatementSpecs(options: ScpOptions, region = 'us-east-1'): ScpStatementSpec[] {
+export function scpStatementSpecs(
+  options: ScpOptions,
+  region = 'us-east-1',
+  sampleAccount = options.account,
+): ScpStatementSpec[] {
   const { stage, account } = options;
-  const r = sampleResources(stage, account, region);
+  const r = sampleResources(stage, sampleAccount, region);
   const P = generatedPrefix(stage);
   const role = (name: string) => `arn:aws:iam::${account}:role/${name}`;
   const cdk = role('cdk-*-cfn-exec-role-*');
