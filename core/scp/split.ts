@@ -60,8 +60,35 @@ export function splitScp(
 /** The whole policy for `options`, split. */
 export const goldsmithScp = (options: ScpOptions): ScpPart[] => splitScp(scpStatementSpecs(options), options.stage);
 
-/** A part as people read it: the document with one statement a line (the same JSON as `content`). */
+/** Widest line of a part as people read it. */
+const WIDTH = 118;
+
+/** `value` as JSON at `indent`: compact when `prefix` + it fit the width, else an array's items or an object's entries a line each. */
+function wrapped(value: unknown, indent: string, prefix: string): string {
+  const compact = JSON.stringify(value);
+  if (indent.length + prefix.length + compact.length <= WIDTH || typeof value !== 'object' || value === null)
+    return `${indent}${prefix}${compact}`;
+  const inner = `${indent}  `;
+  if (Array.isArray(value) && value.some((v) => inner.length + JSON.stringify(v).length + 1 > WIDTH))
+    return `${indent}${prefix}[\n${value.map((v) => wrapped(v, inner, '')).join(',\n')}\n${indent}]`;
+  if (Array.isArray(value)) {
+    const lines: string[] = [];
+    let line = '';
+    for (const item of value.map((v) => JSON.stringify(v))) {
+      if (line && inner.length + line.length + item.length + 2 > WIDTH) {
+        lines.push(`${inner}${line}`);
+        line = '';
+      }
+      line = line ? `${line}, ${item}` : item;
+    }
+    lines.push(`${inner}${line}`);
+    return `${indent}${prefix}[\n${lines.join(',\n')}\n${indent}]`;
+  }
+  const entries = Object.entries(value).map(([k, v]) => wrapped(v, inner, `${JSON.stringify(k)}: `));
+  return `${indent}${prefix}{\n${entries.join(',\n')}\n${indent}}`;
+}
+
+/** A part as people read it: the same JSON as `content`, no line wider than 118 characters. */
 export function readablePart(part: ScpPart): string {
-  const lines = part.document.Statement.map((s) => `    ${JSON.stringify(s)}`);
-  return `{\n  "Version": "2012-10-17",\n  "Statement": [\n${lines.join(',\n')}\n  ]\n}`;
+  return wrapped(part.document, '', '');
 }
