@@ -122,6 +122,13 @@ export function goldsmithOwnCalls(target: ScpCheckTarget): (ScpRequirement & { r
       role: fn('Promotion', 'PromotionShare'),
       context: managed,
     },
+    {
+      statement: 'PointerSharesOnlyByGoldsmith',
+      action: 'ram:AssociateResourceShare',
+      resource: `arn:aws:ram:${region}:${r.account}:resource-share/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d`,
+      role: fn('Promotion', 'PromotionPublish'),
+      context: { 'ram:ResourceShareName': 'goldsmith-pointers-prod' },
+    },
     // Every function that answers a task token.
     ...TASK_TOKEN_SENDERS.map((f) => ({
       statement: 'TaskTokensOnlyByGoldsmith',

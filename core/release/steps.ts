@@ -58,9 +58,10 @@ export const RELEASE_STEPS: readonly ReleaseSteps[] = [
           { sid: 'StateMachineDefinitionsOnlyByTheDeployment' },
           { sid: 'TaskTokensOnlyByGoldsmith' },
           { sid: 'SubscriptionsOnlyByTheDeployment' },
+          { sid: 'PointerSharesOnlyByGoldsmith' },
         ],
         reason:
-          "the policies auditor puts a door's policy back, which the older DoorsOnlyByTheDeployment refuses; one ssm:DeleteParameters call deletes up to ten pointers, which the older PointersOnlyByGoldsmith leaves open; Goldsmith's functions, roles, task tokens and the CDK execution role's other stacks were outside the older SCP; the doors' auditor's role name is trimmed by CloudFormation, which the older exemption misses",
+          "the policies auditor puts a door's policy back, which the older DoorsOnlyByTheDeployment refuses; one ssm:DeleteParameters call deletes up to ten pointers, which the older PointersOnlyByGoldsmith leaves open; Goldsmith's functions, roles, task tokens, pointer shares and the CDK execution role's other stacks were outside the older SCP; the doors' auditor's role name is trimmed by CloudFormation, which the older exemption misses",
       },
       {
         kind: 'expect-alerts',

@@ -423,6 +423,25 @@ export function scpStatementSpecs(
       samples: [{ resource: r.linkKey }, { resource: r.decisionKey }],
     },
     {
+      // Share ARNs carry an id, not the name: matched by the ram:ResourceShareName condition key the four actions take.
+      sid: 'PointerSharesOnlyByGoldsmith',
+      actions: [
+        'ram:AssociateResourceShare',
+        'ram:DisassociateResourceShare',
+        'ram:UpdateResourceShare',
+        'ram:DeleteResourceShare',
+      ],
+      resources: ['arn:aws:ram:*:*:resource-share/*'],
+      conditions: { StringLike: { 'ram:ResourceShareName': 'goldsmith-pointers-*' } },
+      exempt: [cdk, own, onFinding],
+      samples: [
+        {
+          resource: `arn:aws:ram:${region}:${r.account}:resource-share/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d`,
+          context: { 'ram:ResourceShareName': 'goldsmith-pointers-prod' },
+        },
+      ],
+    },
+    {
       sid: 'AlarmsOnlyByTheDeployment',
       actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms'],
       resources: [`arn:aws:cloudwatch:*:*:alarm:${P}*`],

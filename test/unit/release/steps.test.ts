@@ -61,6 +61,7 @@ describe('the operator steps an upgrade takes (core/release/steps.ts)', () => {
           { sid: 'StateMachineDefinitionsOnlyByTheDeployment' },
           { sid: 'TaskTokensOnlyByGoldsmith' },
           { sid: 'SubscriptionsOnlyByTheDeployment' },
+          { sid: 'PointerSharesOnlyByGoldsmith' },
         ],
       }),
     );
