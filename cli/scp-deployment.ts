@@ -1,9 +1,7 @@
-import { access } from 'node:fs/promises';
 import { wildcardMatch } from '../core/preflight/policies.js';
 import { constructPattern, type DeployedRole, deployedRoleNames, type FunctionRole } from '../core/scp/names.js';
 import { DOORS_AUDITOR, POLICIES_AUDITOR, RECONCILER, TASK_TOKEN_SENDERS } from '../core/scp/statements.js';
 import type { ScpWritten } from './scp-output.js';
-import { UsageError } from './usage.js';
 
 /** What the policy is written from: the account, where the role names came from, and exemptions that miss a role. */
 export interface DeploymentRead {
@@ -38,11 +36,9 @@ export async function readDeployment(
   from: { local: string } | { offline: boolean },
 ): Promise<DeploymentRead> {
   if ('local' in from) {
-    try {
-      await access(from.local);
-    } catch {
-      throw new UsageError(`--local ${from.local}: no such directory (save one with goldsmith simulate --save DIR)`);
-    }
+    // A saved cloud, read as every --local command reads it (its code and catalog checked).
+    const { readState } = await import('./operator/saved-state.js');
+    await readState(from.local);
     return { account: '*', roles: { from: 'synthesized', why: 'a saved local cloud has no stacks' }, mismatches: [] };
   }
   if (from.offline) return { account: '*', roles: { from: 'synthesized', why: '--offline' }, mismatches: [] };

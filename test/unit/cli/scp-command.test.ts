@@ -14,6 +14,7 @@ import { UsageError } from '../../../cli/usage.js';
 import { SCP_MAX_CHARACTERS } from '../../../core/scp/split.js';
 import { mockClient } from '../../helpers/mock-client.js';
 import { captureOutput } from '../../helpers/output.js';
+import { writeSavedCloud } from '../../helpers/saved-cloud.js';
 import { testTempDir } from '../../helpers/temp-dir.js';
 
 const sts = mockClient(STSClient);
@@ -103,6 +104,21 @@ describe('goldsmith scp', () => {
     expect(out.stdout).toMatch(
       /^service control policy for stage prod, account \*, from role names as the stacks synthesize them/,
     );
+  });
+
+  it('writes from a saved local cloud for stage prod, and refuses a directory that holds none', async () => {
+    const dir = testTempDir('goldsmith-scp-local-');
+    const catalogFile = join(import.meta.dirname, '../../fixtures/catalogs/valid.json');
+    const cloud = await writeSavedCloud(join(dir, 'cloud'), { catalogFile, at: '2027-01-02T00:00:00Z', ledger: [] });
+    const out = await captureOutput(() => command.run(['--local', cloud, '--json']));
+    expect(out.code).toBe(0);
+    expect(JSON.parse(out.stdout)).toMatchObject({
+      stage: 'prod',
+      account: '*',
+      roles: { from: 'synthesized', why: 'a saved local cloud has no stacks' },
+    });
+    await expect(command.run(['--local', join(dir, 'nothing')])).rejects.toThrow(/does not exist/);
+    expect(sts.commandCalls(GetCallerIdentityCommand)).toHaveLength(0);
   });
 
   it('refuses bad input naming the field, before reading anything', async () => {
