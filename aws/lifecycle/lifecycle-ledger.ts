@@ -221,7 +221,10 @@ export async function withdrawChannelPointer(image: string, channel: string, fro
   );
 }
 
-/** The audit trail of a pointer moved backwards or withdrawn (idempotent: the same move overwrites itself). */
+/**
+ * The audit trail of a pointer moved backwards or withdrawn, or by an operator forward again (`direction: 'forward'`)
+ * (idempotent: the same move overwrites itself).
+ */
 export async function recordRollback(r: {
   image: string;
   channel: string;
@@ -230,6 +233,7 @@ export async function recordRollback(r: {
   reason: string;
   by: string;
   at: string;
+  direction?: 'forward';
 }): Promise<void> {
   await documentClient().send(
     new PutCommand({
