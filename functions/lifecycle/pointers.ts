@@ -65,8 +65,8 @@ export async function movePointerBack(input: {
   reason: string;
   by: string;
   at: string;
-  /** An operator's move to a newer version (a rollback taken back) is recorded as rolled forward. */
-  direction?: 'back' | 'forward';
+  /** An operator's rollback, and which way it goes (to a newer version: a rollback taken back, rolled forward). */
+  operator?: 'back' | 'forward';
 }): Promise<boolean> {
   const { state, image, channel, from, to } = input;
   const outputs = await buildOutputs(state, to);
@@ -83,8 +83,8 @@ export async function movePointerBack(input: {
     build: outputs,
     channel: { name: channel, targets: input.targets },
   });
-  const forward = input.direction === 'forward' && { direction: 'forward' as const };
-  await recordRollback({ image, channel, from, to, reason: input.reason, by: input.by, at: input.at, ...forward });
+  const operator = input.operator && { operator: input.operator };
+  await recordRollback({ image, channel, from, to, reason: input.reason, by: input.by, at: input.at, ...operator });
   return true;
 }
 

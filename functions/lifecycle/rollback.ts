@@ -96,7 +96,7 @@ export async function rollbackChannel(
     reason: request.reason,
     by: request.by,
     at,
-    direction: decided.direction,
+    operator: decided.direction,
   });
   if (!moved) return { outcome: 'refused', ...base, reason: `${request.channel} moved on while rolling back` };
   await announce(
@@ -110,7 +110,8 @@ export async function rollbackChannel(
         by: request.by,
         ...(decided.direction === 'forward' && { direction: 'forward' as const }),
       },
-      { at, key: `rollback:${request.from}` },
+      // Each move its own announcement: a channel rolled back, forward and back again is told each time.
+      { at, key: `rollback:${request.from}@${at}` },
     ),
   );
   return {

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readImagePartition } from '../../aws/ledger/image-partition.js';
 import { getChannelPointer } from '../../aws/promotion/channel-pointers.js';
 import { getOutcome } from '../../aws/promotion/promotion-ledger.js';
 import { listSoaks } from '../../aws/promotion/promotion-soaks.js';
+import { historyOf } from '../../cli/operator/ledger-history.js';
 import type { LocalCloud } from '../../local/simulator/cloud.js';
 import { notificationsOf } from '../../local/simulator/report-notifications.js';
 import { invokeOperatorUrl } from '../../local/trust/operator-url.js';
@@ -193,6 +195,39 @@ describe("operator rollback and revoke: the lifecycle's own paths, as the caller
       status: 409,
       body: { ok: false, error: expect.stringMatching(/dev names it already/) },
     });
+  });
+
+  it('keeps every move of a channel rolled back, forward and back again: history and announcements tell each one', async () => {
+    const move = (version?: string) =>
+      operatorOnTheClock({
+        action: 'rollback',
+        image: 'base',
+        channel: 'dev',
+        reason: 'flip',
+        ...(version && { version }),
+      });
+    expect((await move()).body).toMatchObject({ result: { outcome: 'rolled-back', to: '1.0.0/1' } });
+    expect((await move('1.0.0/3')).body).toMatchObject({ result: { outcome: 'rolled-forward', to: '1.0.0/3' } });
+    expect(await pointerOf('dev')).toBe('1.0.0/3');
+
+    const lines = historyOf(await readImagePartition('base'), 'dev').map((e) => e.what);
+    const moves = lines.filter((l) => l.startsWith('pointer rolled'));
+    expect(moves.map((l) => l.replace(/ by .*/, ''))).toEqual([
+      'pointer rolled back from 1.0.0/3 to 1.0.0/1',
+      'pointer rolled forward from 1.0.0/1 to 1.0.0/3',
+      'pointer rolled back from 1.0.0/3 to 1.0.0/1',
+      'pointer rolled forward from 1.0.0/1 to 1.0.0/3',
+    ]);
+    const told = cloud.installed.fakes.sns.messages.filter(
+      (m) => m.attributes.event === 'rolled-back' && m.attributes.channel === 'dev',
+    );
+    // Each announced under an id of its own (an announcement is published once per id).
+    expect(told.map((m) => m.subject)).toEqual([
+      'base/dev: rolled back to 1.0.0/1',
+      'base/dev: rolled forward to 1.0.0/3',
+      'base/dev: rolled back to 1.0.0/1',
+      'base/dev: rolled forward to 1.0.0/3',
+    ]);
   });
 
   it('refuses to revoke a version the image never built', async () => {
