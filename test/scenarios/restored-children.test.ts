@@ -78,6 +78,7 @@ describe('after a restore, the children rebuilt on the replacement parent are na
       OPS,
     ]);
     expect(forward.code, forward.stderr).toBe(0);
+    expect(forward.stdout).toContain('rollback: base/prod moved forward from 1.0.0/1 to 1.0.0/2\n');
     expect((await goldsmith(['status', '--local', cloud()])).stdout).toContain(`  ${WANTED}${BUILD}\n`);
 
     const build = await goldsmith([
