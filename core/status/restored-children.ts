@@ -65,9 +65,29 @@ function rebuildCommands(
       i.outcome === 'promoted',
   );
   if (promoted) return [`goldsmith rollback ${parent} ${channel} --to ${restored} --reason R`, build];
+  const underWay = attemptUnderWay(parentItems, restored);
+  if (underWay !== undefined) {
+    return [
+      `nothing to run: attempt ${underWay} of ${parent} ${restored} through the gates is under way, and its promotion to ${channel} rebuilds ${child}`,
+    ];
+  }
   return [
     `goldsmith promote ${parent} ${restored} --through-gates --reason R (its promotion to ${channel} rebuilds ${child})`,
   ];
+}
+
+/**
+ * The promotion attempt of `version` through the gates again (`promote --through-gates`, `ATTEMPT#<v>#current`) that
+ * is still going: a later attempt than the first, with no channel's outcome other than promoted recorded yet.
+ */
+function attemptUnderWay(parentItems: readonly LedgerItem[], version: string): number | undefined {
+  const record = parentItems.find((i) => str(i.sk) === `ATTEMPT#${version}#current`);
+  const attempt = typeof record?.attempt === 'number' ? record.attempt : undefined;
+  if (attempt === undefined || attempt < 2) return undefined;
+  const ended = parentItems.some(
+    (i) => str(i.sk).startsWith('PROMOTION#') && str(i.version) === version && str(i.outcome) !== 'promoted',
+  );
+  return ended ? undefined : attempt;
 }
 
 /**

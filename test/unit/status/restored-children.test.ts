@@ -45,6 +45,14 @@ describe('childrenOnReplacement', () => {
     ]);
   });
 
+  it('names the attempt through the gates already under way instead of starting one', () => {
+    const items = [...parentItems(false), { sk: 'ATTEMPT#1.0.0/2#current', kind: 'promotion-attempt', attempt: 2 }];
+    const [found] = childrenOnReplacement('base', items, CHILDREN, { app: [rebuiltOnReplacement] });
+    expect(found?.commands).toEqual([
+      'nothing to run: attempt 2 of base 1.0.0/2 through the gates is under way, and its promotion to prod rebuilds app',
+    ]);
+  });
+
   it('names nothing once the child was built on the restored version after the restore, or the child build is gone', () => {
     const rebuilt = appBuild('1.0.0/4', '1.0.0/2', '2027-01-09T00:00:00Z');
     expect(
