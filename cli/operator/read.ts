@@ -2,14 +2,13 @@ import type { LedgerBuildCost } from '../../core/cost/build-record.js';
 import { estimateBuild } from '../../core/cost/estimate.js';
 import { storagePerMonthAt } from '../../core/cost/ledger-cost.js';
 import { priceTable } from '../../core/cost/prices.js';
-import { rolloutOf } from '../../core/rollout/operator.js';
 import type { RolloutState } from '../../core/rollout/record.js';
 import { attemptLinesOf } from '../../core/status/attempt-lines.js';
 import { TERMINAL_BUILD } from '../../core/status/image-progress.js';
 import { type ImageView, imageView, type LedgerItem } from '../../core/status/image-view.js';
 import { type ChildOnReplacement, childrenOnReplacement } from '../../core/status/restored-children.js';
 import { rolloutRecordsOf } from '../../core/status/rollout-records.js';
-import { rolloutStatusLine } from '../../core/status/rollout-view.js';
+import { rolloutStatusLine, statusRolloutOf } from '../../core/status/rollout-view.js';
 import { type BuildsPausedView, buildsPausedOf } from '../../core/triggers/breaker.js';
 import { ledgerTableName } from '../../stacks/names.js';
 import { channelsOf, type Where } from './options.js';
@@ -98,7 +97,7 @@ export function channelRollouts(
 ): NonNullable<ImageStatus['rollouts']> {
   const records = rolloutRecordsOf(items);
   return channels.flatMap((channel) => {
-    const r = rolloutOf(records, channel);
+    const r = statusRolloutOf(records, channel);
     return r ? [{ channel, version: r.version, state: r.state, line: rolloutStatusLine(r) }] : [];
   });
 }

@@ -52,10 +52,16 @@ describe("an operator's roll-forward takes a mistaken rollback back, on the loca
     );
   });
 
-  it('status names the version and the roll-forward that brought it back', async () => {
+  it('status names the version, the roll-forward that brought it back, and the rollout that took the groups there', async () => {
     const { stdout } = await goldsmith(['status', '--local', run().cloud]);
     expect(stdout).toMatch(
       new RegExp(`prod .*${V3}.*rolled forward by .*: the regression was in web-runtime, not base \\(from ${V2}\\)`),
+    );
+    // The last word on prod's groups: the rollout of 1.0.0/2 superseded by the roll-forward, not 1.0.0/3's by the rollback.
+    expect(stdout).toMatch(
+      new RegExp(
+        `rollout ${V2}: superseded 2027-01-06 15:00 .*rolled forward: the regression was in web-runtime, not base; 5 groups .* to ${V3}`,
+      ),
     );
   });
 });
