@@ -64,8 +64,8 @@ function toldApprovers(arn: string, drift: SubscriptionDrift, after: readonly He
 }
 
 /**
- * The audit of the topics' subscriptions (daily, and within minutes of a Subscribe, Unsubscribe or
- * SetSubscriptionAttributes that CloudTrail reports): each topic's subscriptions listed and compared with those the
+ * The audit of the topics' subscriptions (daily, within minutes of a Subscribe, Unsubscribe or
+ * SetSubscriptionAttributes that CloudTrail reports, and when the hourly look below finds a topic changed): each topic's subscriptions listed and compared with those the
  * stacks make from the catalog (core/audit/subscriptions.ts). A subscription nobody made is removed, one removed is
  * made again (an email address is asked to confirm it again), a filter changed is put back; each recorded
  * (`DRIFT#subscription#…`), read back, marked repaired once SNS holds the stacks' subscriptions, and announced

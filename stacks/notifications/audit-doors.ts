@@ -39,9 +39,9 @@ export const subscriptionCallPattern = {
  * The doors' auditor (functions/audit-doors.ts), a function of its own so the reconciler's bundle does not grow: the
  * topics' subscriptions read back daily and within minutes of a subscription call (CloudTrail, which needs a trail:
  * docs/security.md), listed hourly (an unsubscribe link's removal has no CloudTrail event), put back as the stacks
- * make them, announced. It lists the two topics' subscriptions, reads
- * their filter policies, unsubscribes, subscribes and re-filters on those two topics only, writes its drift records
- * and announcements to the ledger and publishes them; nothing else. The topics' own policies admit its role to their
+ * make them, announced. It lists the two topics' subscriptions, reads their filter policies, unsubscribes, subscribes
+ * and re-filters on those two topics only, writes its drift records and announcements to the ledger and publishes
+ * them; nothing else. The topics' own policies admit its role to their
  * subscriptions beside the deployment's (`managers`).
  */
 export function createDoorsAuditor(
