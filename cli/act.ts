@@ -36,7 +36,11 @@ const USAGE: Record<Action, { args: string; summary: string }> = {
     summary:
       "end a soak early (never a gate); --through-gates: a restored version goes through every channel's gates again, from the first channel",
   },
-  rollback: { args: 'IMAGE CHANNEL [--to VERSION] [--reason R]', summary: "move a channel's pointer back" },
+  rollback: {
+    args: 'IMAGE CHANNEL [--to VERSION] [--reason R]',
+    summary:
+      "move a channel's pointer back to its newest earlier version, or --to any version the channel promoted that is still launchable: older, or newer to take a mistaken rollback back (a roll-forward)",
+  },
   revoke: {
     args: 'IMAGE VERSION (--reason R [--now | --at TIME] | --cancel [--reason R])',
     summary:
@@ -146,7 +150,7 @@ function requestOf(action: Action, positionals: string[], values: Record<string,
   if (action === 'reject' && typeof values.reason !== 'string') {
     throw new UsageError('reject needs --reason R (it is announced to the people who asked, and kept)');
   }
-  // rollback --to V names the version to go back to (--version says the same).
+  // rollback --to V names the version to go to, older or newer (--version says the same).
   const version = action === 'rollback' && typeof values.to === 'string' ? { version: values.to } : opt('version');
   return { action, image, channel: second, ...version, ...opt('reason') };
 }

@@ -1,7 +1,8 @@
+import { childOnReplacementText } from '../core/status/restored-children.js';
 import type { Command } from './command.js';
-import { historyOf } from './operator/ledger-history.js';
+import { type HistoryEntry, historyOf } from './operator/ledger-history.js';
 import { channelsOf, checkNames, operatorOptions, TARGET_HELP } from './operator/options.js';
-import { factoryDriftOf, ledgerOf } from './operator/read.js';
+import { factoryDriftOf, ledgerOf, restoredChildrenOf } from './operator/read.js';
 import { renderHistory } from './operator/render.js';
 import { UsageError } from './usage.js';
 
@@ -54,7 +55,18 @@ export const command: Command = {
     if (!image) throw new UsageError('name the image: goldsmith history IMAGE');
     const channel = typeof values.channel === 'string' ? values.channel : undefined;
     checkNames(where.catalog, image, channel);
-    const entries = historyOf(await ledgerOf(where, image), channel, channelsOf(where.catalog, image));
+    const items = await ledgerOf(where, image);
+    const told = historyOf(items, channel, channelsOf(where.catalog, image));
+    // After a restore: each child a revocation rebuilt on a replacement and left there, told at the restore.
+    const wanted: HistoryEntry[] = (await restoredChildrenOf(where, image, items))
+      .filter((c) => channel === undefined || c.channel === channel)
+      .map((c) => ({
+        at: new Date(c.restoredAt).toISOString(),
+        version: c.restored,
+        channel: c.channel,
+        what: `rebuild wanted: ${childOnReplacementText(c)}`,
+      }));
+    const entries = [...told, ...wanted].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
     if (json) process.stdout.write(`${JSON.stringify({ image, channel: channel ?? null, entries }, null, 2)}\n`);
     else process.stdout.write(renderHistory(image, entries, values.verbose === true));
     return 0;

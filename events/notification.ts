@@ -173,12 +173,16 @@ export const NOTIFICATION_DETAILS = {
     by: z.string().min(1),
     reason: z.string().min(1).optional(),
   }),
-  /** A channel pointer moved back to an older version (after a revocation, or by hand). */
+  /**
+   * A channel pointer moved back to an older version (after a revocation, or by hand), or by hand forward to a newer
+   * version the channel promoted before (`direction: 'forward'`: a rollback taken back).
+   */
   'rolled-back': z.strictObject({
     from: z.string().min(1).optional(),
     to: z.string().min(1),
     reason: z.string().min(1),
     by: z.string().min(1).optional(),
+    direction: z.enum(['back', 'forward']).optional(),
   }),
   /**
    * The daily audit found AWS holding otherwise than the ledger says (a change made outside Goldsmith): a channel

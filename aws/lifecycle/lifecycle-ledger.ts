@@ -10,7 +10,7 @@ import type { RevocationRecord } from './promotion-findings.js';
 
 /**
  * The lifecycle side of the ledger: build items' `retiredAt` / `deletingAmis` / `deletedAt` / `flaggedBy`,
- * revocations (`REVOCATION#<version>`), rollbacks (`ROLLBACK#<at>#<channel>`), and pointer moves backwards.
+ * revocations (`REVOCATION#<version>`), rollbacks (`ROLLBACK#<channel>#<from>[#<at>]`), and pointer moves backwards.
  */
 
 /**
@@ -221,7 +221,12 @@ export async function withdrawChannelPointer(image: string, channel: string, fro
   );
 }
 
-/** The audit trail of a pointer moved backwards or withdrawn (idempotent: the same move overwrites itself). */
+/**
+ * The audit trail of a pointer moved backwards or withdrawn by a revocation (`ROLLBACK#<channel>#<from>`), or moved by
+ * an operator's rollback, back or forward again (`operator`; `ROLLBACK#<channel>#<from>#<at>`: a channel rolled back,
+ * forward and back again keeps each move; the forward one recorded `direction: 'forward'`). Idempotent: the same move
+ * overwrites itself.
+ */
 export async function recordRollback(r: {
   image: string;
   channel: string;
@@ -230,11 +235,20 @@ export async function recordRollback(r: {
   reason: string;
   by: string;
   at: string;
+  operator?: 'back' | 'forward';
 }): Promise<void> {
+  const { operator, ...move } = r;
+  const sk = `ROLLBACK#${r.channel}#${r.from}${operator ? `#${r.at}` : ''}`;
   await documentClient().send(
     new PutCommand({
       TableName: ledgerTable(),
-      Item: { pk: imagePk(r.image), sk: `ROLLBACK#${r.channel}#${r.from}`, kind: 'rollback', ...r },
+      Item: {
+        pk: imagePk(r.image),
+        sk,
+        kind: 'rollback',
+        ...move,
+        ...(operator === 'forward' && { direction: 'forward' }),
+      },
     }),
   );
 }

@@ -98,6 +98,12 @@ export function answerText(action: string, r: Result): string {
           "  every channel's gates apply again (tests and findings, approval, soak); a pointer moves only once they pass",
         ];
       case 'rollback':
+        if (r.outcome === 'rolled-forward') {
+          return [
+            `rollback: ${str(r.image)}/${str(r.channel)} moved forward from ${str(r.from)} to ${str(r.to)}`,
+            `  the rollback to ${str(r.from)} is taken back: ${str(r.to)} passed ${str(r.channel)}'s gates before`,
+          ];
+        }
         return r.outcome === 'rolled-back'
           ? [`rollback: ${str(r.image)}/${str(r.channel)} moved back from ${str(r.from)} to ${str(r.to)}`]
           : [`rollback: ${str(r.image)}/${str(r.channel)}: ${str(r.reason)}`];

@@ -20,9 +20,9 @@ export function revokedText(r: RevokedMove): string {
   );
 }
 
-/** "rolled back by ops-lead at 2027-01-26 10:00: CHG-1 (from 1.0.0/2)". */
+/** "rolled back by ops-lead at 2027-01-26 10:00: CHG-1 (from 1.0.0/2)"; "rolled forward by …" for a roll-forward. */
 export function rolledBackText(b: RolledBackMove): string {
-  return `rolled back by ${b.by || 'goldsmith'} at ${when(b.at)}${b.reason ? `: ${b.reason}` : ''} (from ${b.from})`;
+  return `rolled ${b.forward ? 'forward' : 'back'} by ${b.by || 'goldsmith'} at ${when(b.at)}${b.reason ? `: ${b.reason}` : ''} (from ${b.from})`;
 }
 
 /**

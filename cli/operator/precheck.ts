@@ -5,7 +5,7 @@ import {
   nothingToRollBackText,
   nothingWaitingText,
 } from '../../core/promotion/operator-refusals.js';
-import { rolloutOf, rolloutRefusal } from '../../core/rollout/operator.js';
+import { retryUnderWay, rolloutOf, rolloutRefusal } from '../../core/rollout/operator.js';
 import { rolloutOperatorActions } from '../../core/rollout/record.js';
 import { imageView, type LedgerItem } from '../../core/status/image-view.js';
 import { rolloutRecordsOf } from '../../core/status/rollout-records.js';
@@ -74,8 +74,10 @@ export function precheck(
   }
   const rolloutAction = rolloutOperatorActions.find((a) => `rollout-${a}` === action);
   if (rolloutAction && channel) {
-    const records = rolloutRecordsOf(items);
-    return rolloutRefusal(rolloutAction, { image, channel, version }, rolloutOf(records, channel, version));
+    const record = rolloutOf(rolloutRecordsOf(items), channel, version);
+    // A retry under way is answered again to its own caller with its own reason: the endpoint, which knows the caller, decides.
+    if (rolloutAction === 'retry' && retryUnderWay(record)) return undefined;
+    return rolloutRefusal(rolloutAction, { image, channel, version }, record);
   }
   if (action === 'rollback' && channel && !items.some((i) => i.sk === `CHANNEL#${channel}`)) {
     return nothingToRollBackText(image, channel);

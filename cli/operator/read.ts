@@ -3,13 +3,13 @@ import { estimateBuild } from '../../core/cost/estimate.js';
 import { storagePerMonthAt } from '../../core/cost/ledger-cost.js';
 import { priceTable } from '../../core/cost/prices.js';
 import { migrationMarkerKey } from '../../core/ledger/migrations.js';
-import { rolloutOf } from '../../core/rollout/operator.js';
 import type { RolloutState } from '../../core/rollout/record.js';
 import { attemptLinesOf } from '../../core/status/attempt-lines.js';
 import { TERMINAL_BUILD } from '../../core/status/image-progress.js';
 import { type ImageView, imageView, type LedgerItem } from '../../core/status/image-view.js';
+import { type ChildOnReplacement, childrenOnReplacement } from '../../core/status/restored-children.js';
 import { rolloutRecordsOf } from '../../core/status/rollout-records.js';
-import { rolloutStatusLine } from '../../core/status/rollout-view.js';
+import { rolloutStatusLine, statusRolloutOf } from '../../core/status/rollout-view.js';
 import { type BuildsPausedView, buildsPausedOf } from '../../core/triggers/breaker.js';
 import { ledgerTableName } from '../../stacks/names.js';
 import { channelsOf, type Where } from './options.js';
@@ -57,11 +57,34 @@ export function nowOf(where: Where): Date {
   return where.kind === 'local' ? new Date(where.state.savedAt) : new Date();
 }
 
+/**
+ * The children a revocation of `image` rebuilt on a replacement that stay there now the version is restored
+ * (core/status/restored-children.ts): read only when the image has a restored revocation.
+ */
+export async function restoredChildrenOf(
+  where: Where,
+  image: string,
+  items: readonly LedgerItem[],
+): Promise<ChildOnReplacement[]> {
+  if (!items.some((i) => String(i.sk).startsWith('REVOCATION#') && i.state === 'restored')) return [];
+  const children = Object.entries(where.catalog.images).flatMap(([name, spec]) =>
+    typeof spec.parent === 'object' && spec.parent.image === image
+      ? [{ image: name, channel: spec.parent.channel }]
+      : [],
+  );
+  const childItems = Object.fromEntries(
+    await Promise.all(children.map(async (c) => [c.image, await ledgerOf(where, c.image)] as const)),
+  );
+  return childrenOnReplacement(image, items, children, childItems);
+}
+
 export interface ImageStatus extends ImageView {
   /** Present while the build circuit breaker pauses the image's builds (core/triggers/breaker.ts). */
   buildsPaused?: BuildsPausedView;
   /** Versions promoted again through their gates after a restore: their current attempt (core/status/attempt-lines.ts). */
   attempts?: string[];
+  /** Child builds left on the replacement of a restored version, and what rebuilds each on it. */
+  onReplacement?: ChildOnReplacement[];
   cost: {
     currency: string;
     /** Finished builds of the last 30 days, which `buildCostLast30Days` counts. */
@@ -87,7 +110,7 @@ export function channelRollouts(
 ): NonNullable<ImageStatus['rollouts']> {
   const records = rolloutRecordsOf(items);
   return channels.flatMap((channel) => {
-    const r = rolloutOf(records, channel);
+    const r = statusRolloutOf(records, channel);
     return r ? [{ channel, version: r.version, state: r.state, line: rolloutStatusLine(r) }] : [];
   });
 }
@@ -127,6 +150,7 @@ export async function statusOf(where: Where): Promise<ImageStatus[]> {
     // Versions promoted again through their gates after a restore: their current attempt.
     const attempts = attemptLinesOf(items);
     if (attempts.length > 0) view.attempts = attempts;
+    const onReplacement = await restoredChildrenOf(where, image, items);
     let recent = 0;
     let recentCost = 0;
     let unfinished = 0;
@@ -165,6 +189,7 @@ export async function statusOf(where: Where): Promise<ImageStatus[]> {
     const round = (n: number) => Math.round(n * 100) / 100;
     out.push({
       ...view,
+      ...(onReplacement.length > 0 && { onReplacement }),
       rollouts: channelRollouts(items, channelsOf(where.catalog, image)),
       cost: {
         currency: prices.currency,

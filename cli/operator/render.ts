@@ -1,5 +1,6 @@
 import { heldInstead } from '../../core/lifecycle/lineage-hold.js';
 import { supersededText } from '../../core/lifecycle/scheduled-revocation.js';
+import { childOnReplacementText } from '../../core/status/restored-children.js';
 import { type HistoryEntry, shortTime } from './ledger-history.js';
 import { revokedText, rolledBackText } from './move-back-text.js';
 import type { ImageStatus } from './read.js';
@@ -69,6 +70,7 @@ export function renderStatus(images: readonly ImageStatus[], at: Date): string {
       }
     }
     for (const attempt of image.attempts ?? []) out.push(`  ${attempt}`);
+    for (const c of image.onReplacement ?? []) out.push(`  rebuild wanted: ${childOnReplacementText(c)}`);
     for (const f of image.flagged ?? []) {
       const stopped = f.stopped
         ? `its promotion stopped at ${f.stopped.channel} ${when(f.stopped.at)}`

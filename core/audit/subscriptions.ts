@@ -20,6 +20,8 @@ export interface WantedSubscription {
   protocol: 'email' | 'lambda';
   endpoint: string;
   filterPolicy?: FilterPolicy | undefined;
+  /** The catalog approver whose signed links this approval-links subscription receives. */
+  approver?: string | undefined;
 }
 
 /** One subscription SNS lists (`arn` is `PendingConfirmation` for an email not yet confirmed). */
@@ -78,6 +80,7 @@ export function wantedSubscriptions(
       protocol: 'email' as const,
       endpoint: address,
       filterPolicy: { approver: [approver] },
+      approver,
     })),
   ];
 }
@@ -112,11 +115,41 @@ export function subscriptionDrift(
 export const hasSubscriptionDrift = (d: SubscriptionDrift) =>
   d.extra.length + d.missing.length + d.refiltered.length > 0;
 
+/**
+ * Whether a topic's listing alone (ListSubscriptionsByTopic, no filter policies read) shows a subscription added or
+ * removed: the hourly look, which hands a topic that does to the full audit.
+ */
+export const listingDiffers = (d: SubscriptionDrift) => d.extra.length + d.missing.length > 0;
+
+/** The approvers whose approval-links subscription SNS no longer lists: their signed links reach them no more. */
+export const approversCutOff = (d: SubscriptionDrift): (WantedSubscription & { approver: string })[] =>
+  d.missing.filter((w): w is WantedSubscription & { approver: string } => w.approver !== undefined);
+
+/**
+ * What an approver cut off from their links must do once the audit has subscribed their address again: SNS mails it
+ * a new confirmation, and nothing reaches it until that is confirmed. Confirmed through the API with
+ * `AuthenticateOnUnsubscribe`, the mail's unsubscribe link no longer removes it (only the topic's or the
+ * subscription's owner, signed, can): https://docs.aws.amazon.com/sns/latest/api/API_ConfirmSubscription.html. Clicking
+ * the confirmation link confirms unauthenticated, which leaves the unsubscribe link working.
+ */
+export function approverMustConfirm(approver: string, address: string, topicArn: string): string {
+  return (
+    `approver ${approver} receives no approval links until they confirm the new "AWS Notification - Subscription ` +
+    `Confirmation" mail to ${address}; confirm it without clicking, so the unsubscribe link cannot remove it again: ` +
+    `aws sns confirm-subscription --topic-arn ${topicArn} --token <the Token of that mail's confirmation link> ` +
+    `--authenticate-on-unsubscribe true (factory-account credentials); until then ${approver} decides through Slack ` +
+    'or goldsmith approve'
+  );
+}
+
 /** The drift as people read it. */
 export function describeSubscriptionDrift(d: SubscriptionDrift): string {
   return [
     ...d.extra.map((s) => `a subscription the stacks did not make (${s.protocol} ${s.endpoint})`),
-    ...d.missing.map((s) => `no subscription of ${s.protocol} ${s.endpoint}`),
+    ...d.missing.map(
+      (s) =>
+        `no subscription of ${s.protocol} ${s.endpoint}${s.approver ? ` (approver ${s.approver}: their approval links no longer reach them)` : ''}`,
+    ),
     ...d.refiltered.map(
       (r) => `${r.held.protocol} ${r.held.endpoint} filtered on ${canonicalJson(r.held.filterPolicy ?? {})}`,
     ),

@@ -1,11 +1,13 @@
 /**
  * Within one instant, what caused what, by the kind of ledger record a line tells (the first part of its sort key):
- * a resumption before everything its new execution does; a revocation before the rebuild decided with it and before
+ * an operator's request before what it did; a resumption before everything its new execution does; a revocation before the rebuild decided with it and before
  * the aborts and roll-backs it made; a build before its outcome; per channel in promotion order, the soak, the
  * outcome, the grant and the pointer move before the next channel's approval request. `history` and the simulator's
  * timeline both order same-instant lines by it. Pure.
  */
 export const CAUSAL_RANK: Readonly<Record<string, number>> = {
+  // An operator's request (approve, rollback, revoke…) before everything it did at its instant.
+  REQUEST: -2,
   RESUMED: -1,
   // Findings that arrived before what they led to (a revocation, a rebuild).
   FOUND: -0.75,

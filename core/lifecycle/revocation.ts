@@ -56,37 +56,50 @@ export function planRevocation(input: {
   return { moves, rebuild };
 }
 
+/** Which way an operator's rollback moves a channel's pointer: to an older version, or to a newer one. */
+export type RollbackDirection = 'back' | 'forward';
+
 /**
- * An operator's rollback of one channel: to `requested` if it is an earlier promoted, launchable version of that
- * channel, else to the newest such version.
- * @returns the version to point at, or a reason the rollback cannot be done.
+ * An operator's rollback of one channel: to `requested` if it is a launchable version (not revoked, retired or
+ * deleted) promoted to that channel, older or newer than the current one (a newer one is a roll-forward: a rollback
+ * taken back), else to the newest earlier such version.
+ * @returns the version to point at and which way the pointer moves, or a reason the rollback cannot be done.
  */
 export function planRollback(input: {
   channel: string;
   builds: readonly BuildHistory[];
   current: string | undefined;
   requested?: string | undefined;
-  /** The image, to name the command that brings a newer version to the channel instead. */
+  /** The image, to name the command that sends a version through the channel's gates instead. */
   image?: string | undefined;
-}): { to: string } | { refused: string } {
+  /** Versions whose revocation was taken back (`goldsmith restore`): they may go through the gates again. */
+  restored?: ReadonlySet<string> | undefined;
+}): { to: string; direction: RollbackDirection } | { refused: string } {
   if (!input.current) return { refused: `${input.channel} names no version: nothing to roll back` };
-  const to = rollbackTarget(input.builds, input.channel, input.current, input.requested);
-  if (to) return { to };
-  return {
-    refused: input.requested
-      ? `${input.requested} is not an earlier, launchable version promoted to ${input.channel}: ${whyNotTarget({ ...input, current: input.current, requested: input.requested })}`
-      : `no earlier launchable version was promoted to ${input.channel}`,
-  };
+  if (input.requested === undefined) {
+    const to = rollbackTarget(input.builds, input.channel, input.current);
+    return to
+      ? { to, direction: 'back' }
+      : { refused: `no earlier launchable version was promoted to ${input.channel}` };
+  }
+  const why = whyNotTarget({ ...input, current: input.current, requested: input.requested });
+  if (why) return { refused: `${input.requested} is not a launchable version promoted to ${input.channel}: ${why}` };
+  const direction = compareBuildVersions(input.requested, input.current) > 0 ? 'forward' : 'back';
+  return { to: input.requested, direction };
 }
 
-/** Why the version an operator asked a rollback to does not qualify, in the order an operator checks. */
+/**
+ * Why the version an operator asked a rollback to does not qualify, in the order an operator checks; undefined when
+ * it does (it passed the channel's gates once and is still launchable).
+ */
 function whyNotTarget(input: {
   channel: string;
   builds: readonly BuildHistory[];
   current: string;
   requested: string;
   image?: string | undefined;
-}): string {
+  restored?: ReadonlySet<string> | undefined;
+}): string | undefined {
   const { channel, current, requested } = input;
   const build = input.builds.find((b) => b.version === requested);
   if (!build) return 'no such build of the image';
@@ -94,15 +107,18 @@ function whyNotTarget(input: {
   if (build.deletedAt) return `it was deleted at ${build.deletedAt}`;
   if (build.revokedAt) return `it is revoked (since ${build.revokedAt}); goldsmith restore takes a revocation back`;
   if (build.retiredAt) return `retention retired it at ${build.retiredAt} (no longer launchable)`;
-  if (!build.promotions.some((p) => p.channel === channel)) return `it was never promoted to ${channel}`;
-  if (compareBuildVersions(requested, current) > 0) {
-    const image = input.image ?? 'IMAGE';
+  if (build.promotions.some((p) => p.channel === channel)) return undefined;
+  const image = input.image ?? 'IMAGE';
+  if (input.restored?.has(requested)) {
     return (
-      `it is newer than ${channel}'s current ${current}, and a rollback only goes back; to bring a newer ` +
-      `(restored) version here, run goldsmith promote ${image} ${requested} --through-gates --reason R`
+      `it was never promoted to ${channel}; a restored version goes through every channel's gates again with ` +
+      `goldsmith promote ${image} ${requested} --through-gates --reason R`
     );
   }
-  return 'no earlier launchable version qualifies';
+  return (
+    `it was never promoted to ${channel}: it reaches ${channel} only through a promotion that passes ` +
+    `${channel}'s gates (goldsmith history ${image} shows where its promotion stands)`
+  );
 }
 
 /** One build of a child image, as lineage recorded it. */

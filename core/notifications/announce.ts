@@ -147,7 +147,7 @@ const TEXT: { [E in NotificationEvent]: (s: Subject, d: Detail<E>) => Text } = {
     summary: `The revocation of ${s.image} ${s.version} due at ${d.due} was cancelled by ${d.by}${d.reason ? `: ${d.reason}` : ''}. It stays where it is promoted.`,
   }),
   'rolled-back': (s, d) => ({
-    title: `${s.image}/${s.channel}: rolled back to ${d.to}`,
+    title: `${s.image}/${s.channel}: rolled ${d.direction === 'forward' ? 'forward' : 'back'} to ${d.to}`,
     summary: `${s.channel} of ${s.image} now points at ${d.to}${d.from ? ` instead of ${d.from}` : ''}: ${d.reason}.`,
   }),
   'drift-found': (s, d) => {

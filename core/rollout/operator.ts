@@ -1,5 +1,11 @@
 import { compareBuildVersions } from '../promotion/naming.js';
-import { openRolloutStates, type RolloutOperatorActionName, type RolloutRecord, type RolloutState } from './record.js';
+import {
+  openRolloutStates,
+  type RolloutOperatorAction,
+  type RolloutOperatorActionName,
+  type RolloutRecord,
+  type RolloutState,
+} from './record.js';
 
 /**
  * What an operator may do to a rollout, and when (the contract's conditional updates): pause a running rollout (no
@@ -19,6 +25,19 @@ export const ROLLOUT_TRANSITIONS: Record<
 
 /** Whether a rollout is still under way (running or paused): the engine's to act on. */
 export const isOpenRollout = (r: Pick<RolloutRecord, 'state'>): boolean => openRolloutStates.includes(r.state);
+
+/**
+ * The retry a rollout is under way after: the record is open and a retry is the last entry of its operator log.
+ * A repeat of that retry (same caller and reason) is answered as that retry; anything else is refused naming it.
+ */
+export function retryUnderWay(record: RolloutRecord | undefined): RolloutOperatorAction | undefined {
+  const last = record?.operatorActions?.at(-1);
+  return record && isOpenRollout(record) && last?.action === 'retry' ? last : undefined;
+}
+
+/** Whether a retry request (its caller and reason) repeats the retry `entry` recorded. */
+export const sameRetry = (entry: RolloutOperatorAction, by: string, reason: string | undefined): boolean =>
+  entry.by === by && entry.reason === reason;
 
 /**
  * The rollout a command means: the one of `version` when given; otherwise the channel's current one (the newest not
@@ -74,6 +93,14 @@ export function rolloutRefusal(
   if (allowed.includes(record.state)) return undefined;
   if (action === 'retry') {
     const how = isOpenRollout(record) ? `is ${record.state}, ${waveText(record)}` : `ended ${endedText(record)}`;
+    const retried = retryUnderWay(record);
+    if (retried) {
+      const why = retried.reason !== undefined ? ` (${retried.reason})` : '';
+      return (
+        `${which} ${how}, after the retry by ${retried.by} at ${retried.at}${why}: nothing to retry ` +
+        '(only that retry, sent again by the same caller with the same reason, is answered again)'
+      );
+    }
     return `${which} ${how}: nothing to retry (only a halted rollout is retried)`;
   }
   if (!isOpenRollout(record)) {

@@ -16,10 +16,14 @@ function countsOf(v: unknown): FindingCounts {
   return { critical: n('critical'), high: n('high'), medium: n('medium'), low: n('low'), other: n('other') };
 }
 
-/** A `ROLLBACK#` record: by an operator's rollback, or by a revocation (its reason says "revoked (…)"). */
+/**
+ * A `ROLLBACK#` record: by an operator's rollback (back, or forward again to a newer version the channel promoted
+ * before), or by a revocation (its reason says "revoked (…)").
+ */
 export function pointerMovedBackText(i: LedgerItem): string {
   const to = str(i.to);
-  const move = to ? `rolled back from ${str(i.from)} to ${to}` : `withdrawn from ${str(i.from)}`;
+  const way = i.direction === 'forward' ? 'forward' : 'back';
+  const move = to ? `rolled ${way} from ${str(i.from)} to ${to}` : `withdrawn from ${str(i.from)}`;
   return `pointer ${move} by ${str(i.by) || 'goldsmith'}${str(i.reason) ? `: ${str(i.reason)}` : ''}`;
 }
 

@@ -17,13 +17,17 @@ export interface RevokedMove {
   restored?: { by: string; at: string; reason: string };
 }
 
-/** An operator moved the pointer back from `from` to `to` (the pointer still names `to`): who, when and why. */
+/**
+ * An operator moved the pointer from `from` to `to` (the pointer still names `to`): who, when and why; back to an
+ * older version, or forward again to a newer one the channel promoted before (`forward`).
+ */
 export interface RolledBackMove {
   from: string;
   to: string;
   by: string;
   at: string;
   reason: string;
+  forward?: true;
 }
 
 const str = (item: LedgerItem, field: string): string => (typeof item[field] === 'string' ? item[field] : '');
@@ -93,6 +97,7 @@ export function lastMoveBack(
       by: str(byOperator, 'by'),
       at: str(byOperator, 'at'),
       reason: str(byOperator, 'reason'),
+      ...(byOperator.direction === 'forward' && { forward: true as const }),
     };
   }
   return out;

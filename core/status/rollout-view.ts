@@ -1,4 +1,4 @@
-import { isOpenRollout, pausedSince, waveText } from '../rollout/operator.js';
+import { isOpenRollout, pausedSince, rolloutOf, waveText } from '../rollout/operator.js';
 import { isActiveRefresh } from '../rollout/plan.js';
 import type { RolloutRecord, RolloutWave } from '../rollout/record.js';
 import { done, failed, groups, skippedCount, stoppedText } from './rollout-counts.js';
@@ -98,4 +98,19 @@ export function rolloutStatusLine(r: RolloutRecord): string {
   const skipped = skippedCount(r);
   if (skipped > 0) parts.push(`${groups(skipped)} skipped`);
   return parts.join('; ');
+}
+
+/**
+ * The rollout `status` shows under a channel: the one in flight (rolloutOf), else the one that ended last — a rollout
+ * superseded after a newer one had ended (an operator's roll-forward took the rollback back, and its groups went to
+ * the newer version) is the last word on where the groups are. Its end: when its groups were taken back, else when it
+ * ended. On a tie, the newest version's.
+ */
+export function statusRolloutOf(records: readonly RolloutRecord[], channel: string): RolloutRecord | undefined {
+  const current = rolloutOf(records, channel);
+  if (!current || isOpenRollout(current)) return current;
+  const endOf = (r: RolloutRecord) => Date.parse(r.takenBack?.at ?? r.endedAt ?? r.updatedAt);
+  return records
+    .filter((r) => r.channel === channel && !isOpenRollout(r))
+    .reduce((last, r) => (endOf(r) > endOf(last) ? r : last), current);
 }

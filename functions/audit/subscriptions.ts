@@ -7,10 +7,13 @@ import {
   unsubscribe,
 } from '../../aws/audit/topic-subscriptions.js';
 import {
+  approverMustConfirm,
+  approversCutOff,
   confirmed,
   describeSubscriptionDrift,
   type HeldSubscription,
   hasSubscriptionDrift,
+  listingDiffers,
   type SubscribedTopic,
   type SubscriptionDrift,
   subscriptionDrift,
@@ -51,20 +54,31 @@ async function putBack(arn: string, drift: SubscriptionDrift): Promise<void> {
   for (const r of drift.refiltered) await setFilterPolicy(r.held.arn, r.wanted.filterPolicy);
 }
 
+/** What the approvers the drift cut off from their links must do, once their addresses are subscribed again. */
+function toldApprovers(arn: string, drift: SubscriptionDrift, after: readonly HeldSubscription[]): string {
+  const pending = new Set(after.filter((s) => !confirmed(s)).map((s) => s.endpoint.toLowerCase()));
+  return approversCutOff(drift)
+    .filter((w) => pending.has(w.endpoint.toLowerCase()))
+    .map((w) => `; ${approverMustConfirm(w.approver, w.endpoint, arn)}`)
+    .join('');
+}
+
 /**
- * The audit of the topics' subscriptions (daily, and within minutes of a Subscribe, Unsubscribe or
- * SetSubscriptionAttributes that CloudTrail reports): each topic's subscriptions listed and compared with those the
+ * The audit of the topics' subscriptions (daily, within minutes of a Subscribe, Unsubscribe or
+ * SetSubscriptionAttributes that CloudTrail reports, and when the hourly look below finds a topic changed): each topic's subscriptions listed and compared with those the
  * stacks make from the catalog (core/audit/subscriptions.ts). A subscription nobody made is removed, one removed is
  * made again (an email address is asked to confirm it again), a filter changed is put back; each recorded
  * (`DRIFT#subscription#…`), read back, marked repaired once SNS holds the stacks' subscriptions, and announced
  * (critical while not put right: the approval links read by someone else, or the team's alerts silenced). One topic's
- * failure stops no other.
+ * failure stops no other. An approver whose approval-links subscription was gone is named, with what they must do to
+ * receive their links again. `only`: the topics to audit (all by default).
  */
-export async function auditSubscriptions(now: Date): Promise<AuditPart> {
+export async function auditSubscriptions(now: Date, only?: ReadonlySet<SubscribedTopic>): Promise<AuditPart> {
   const part = emptyPart();
   const at = now.toISOString();
   const wanted = wantedSubscriptions(bundledCatalog().notifications, process.env.SLACK_FUNCTION_ARN);
   for (const { topic, arn } of topics()) {
+    if (only && !only.has(topic)) continue;
     part.checked++;
     const mine = wanted.filter((w) => w.topic === topic);
     try {
@@ -82,7 +96,8 @@ export async function auditSubscriptions(now: Date): Promise<AuditPart> {
       logger.warn("a topic's subscriptions differ from what the stacks made; putting them back", finding);
       await recordDrift({ ...finding, sk, action: 'put back as the stacks made them', foundAt: at });
       await putBack(arn, drift);
-      const after = subscriptionDrift(await readTopic(emptyPart(), arn, mine), mine);
+      const heldAfter = await readTopic(emptyPart(), arn, mine);
+      const after = subscriptionDrift(heldAfter, mine);
       // An email subscribed again waits for its owner's confirmation: listed, and as made once confirmed.
       const repaired = !hasSubscriptionDrift({ ...after, extra: after.extra.filter(confirmed) });
       if (repaired) await markDriftRepaired('', sk, at, 'subscriptions as the stacks made them');
@@ -90,7 +105,9 @@ export async function auditSubscriptions(now: Date): Promise<AuditPart> {
       const action = repaired
         ? `put back as the stacks made them, confirmed${pending > 0 ? ` (${pending} unconfirmed subscription(s) left: they receive nothing)` : ''}`
         : `put back; SNS still shows ${describeSubscriptionDrift(after)}: a person must look`;
-      const full = { ...finding, action, repaired };
+      const told = toldApprovers(arn, drift, heldAfter);
+      // An approver who must confirm again is a person's act still to come: announced critical until then.
+      const full = { ...finding, action: action + told, repaired: repaired && told === '' };
       part.findings.push(full);
       await announceFinding(full, sk, at);
     } catch (error) {
@@ -98,4 +115,36 @@ export async function auditSubscriptions(now: Date): Promise<AuditPart> {
     }
   }
   return part;
+}
+
+/**
+ * The hourly look at the topics' subscriptions, the backstop of a change CloudTrail never reports (an email's
+ * unsubscribe link calls Unsubscribe unauthenticated, which CloudTrail does not log:
+ * https://docs.aws.amazon.com/sns/latest/dg/sns-logging-using-cloudtrail.html): each topic's subscriptions listed
+ * (ListSubscriptionsByTopic only, one call per 100 subscriptions); a topic where one was added or removed goes to the
+ * full audit above. A changed filter policy is left to the daily audit and the CloudTrail-triggered runs.
+ */
+export async function glanceAtSubscriptions(now: Date): Promise<AuditPart> {
+  const part = emptyPart();
+  const wanted = wantedSubscriptions(bundledCatalog().notifications, process.env.SLACK_FUNCTION_ARN);
+  const changed = new Set<SubscribedTopic>();
+  for (const { topic, arn } of topics()) {
+    part.checked++;
+    part.reads++;
+    try {
+      const mine = wanted.filter((w) => w.topic === topic);
+      if (listingDiffers(subscriptionDrift(await listTopicSubscriptions(arn), mine))) changed.add(topic);
+    } catch (error) {
+      failed(part, `subscriptions of ${arn}: ${messageOf(error)}`, error);
+    }
+  }
+  if (changed.size === 0) return part;
+  const full = await auditSubscriptions(now, changed);
+  return {
+    checked: part.checked,
+    reads: part.reads + full.reads,
+    findings: full.findings,
+    failures: [...part.failures, ...full.failures],
+    permanentFailures: part.permanentFailures + full.permanentFailures,
+  };
 }

@@ -49,7 +49,7 @@ export async function buildOutputs(state: ImageState, version: string): Promise<
 }
 
 /**
- * Moves a channel back from `from` to `to`: the ledger pointer first (conditional on still naming `from`), then the
+ * Moves a channel from `from` to `to` (back, or for an operator's roll-forward to a newer version): the ledger pointer first (conditional on still naming `from`), then the
  * consumer pointers in every region through the same path as Publish (SSM parameter, RAM share, for containers the
  * channel tag moved back by manifest), then the audit record. A retry after the ledger moved finds the pointer on
  * `to` and rewrites the same values.
@@ -65,6 +65,8 @@ export async function movePointerBack(input: {
   reason: string;
   by: string;
   at: string;
+  /** An operator's rollback, and which way it goes (to a newer version: a rollback taken back, rolled forward). */
+  operator?: 'back' | 'forward';
 }): Promise<boolean> {
   const { state, image, channel, from, to } = input;
   const outputs = await buildOutputs(state, to);
@@ -81,7 +83,8 @@ export async function movePointerBack(input: {
     build: outputs,
     channel: { name: channel, targets: input.targets },
   });
-  await recordRollback({ image, channel, from, to, reason: input.reason, by: input.by, at: input.at });
+  const operator = input.operator && { operator: input.operator };
+  await recordRollback({ image, channel, from, to, reason: input.reason, by: input.by, at: input.at, ...operator });
   return true;
 }
 

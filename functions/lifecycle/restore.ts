@@ -4,10 +4,9 @@ import { getRevocation } from '../../aws/lifecycle/promotion-findings.js';
 import { markRestored } from '../../aws/lifecycle/revocation-restore.js';
 import { getScheduledRevocation } from '../../aws/lifecycle/scheduled-revocations.js';
 import { announce } from '../../aws/notifications/notifications.js';
-import { listOutcomes } from '../../aws/promotion/promotion-ledger.js';
 import { announcement } from '../../core/notifications/announce.js';
 import type { PromotionPlan } from '../../core/promotion/types.js';
-import { grantVersionTo, heldChannels } from '../sharing/version-grants.js';
+import { grantHeldChannels } from '../sharing/version-grants.js';
 import { readImageState } from './ledger-view.js';
 import { buildOutputs } from './pointers.js';
 import { clearRestoredFlags } from './restore-flags.js';
@@ -55,7 +54,7 @@ export interface RestoreResult {
  * (https://developer.hashicorp.com/hcp/docs/packer/manage/revoke-restore): recorded no longer revoked (who, why,
  * when), the deprecation the revocation brought forward undone (`undoRevocationDeprecation`), and launchable again
  * by exactly the accounts of the channels it was promoted to, unless retention retired it — the grants Share and the
- * organization re-grant plan for any version those channels hold (`heldChannels`, `grantVersionTo`). No pointer
+ * organization re-grant plan for any version those channels hold (`grantHeldChannels`). No pointer
  * moves: a channel names it again only through the channel's own path. The "built on revoked" flags its revocation
  * wrote on the versions built on it are cleared (`clearRestoredFlags`). Refused, nothing changed, when the version is
  * unknown, deleted, not revoked, or a revocation of it is still scheduled. A repeat finishes what is left and announces
@@ -112,19 +111,9 @@ export async function restoreVersion(
   const amisUndeprecated = build?.retiredAt
     ? 0
     : await undoRevocationDeprecation(outputs.amis, retentionTime, new Date());
-  const held = build?.retiredAt
-    ? new Set<string>()
-    : heldChannels(await listOutcomes(request.image, request.version), false);
-  const channels = plan.channels.filter((c) => held.has(c.name));
-  const grantCalls =
-    channels.length > 0 && outputs.amis.length > 0
-      ? (
-          await grantVersionTo(
-            outputs.amis,
-            channels.map((c) => ({ name: c.name, targets: c.targets })),
-          )
-        ).applied.reduce((n, a) => n + a.imageCalls, 0)
-      : 0;
+  const granted = build?.retiredAt
+    ? { channels: [], calls: 0 }
+    : await grantHeldChannels(plan, request.version, outputs.amis);
   if (firstTime) {
     await announce(
       announcement(
@@ -143,8 +132,8 @@ export async function restoreVersion(
     revokedAt,
     restoredAt: restored.at,
     restoredBy: restored.by,
-    channels: channels.map((c) => c.name),
-    grantCalls,
+    channels: granted.channels,
+    grantCalls: granted.calls,
     amisUndeprecated,
     flagsCleared,
   };

@@ -12,8 +12,8 @@ export interface TakeBackRequest {
   version: string;
   /** The revocation's (or rollback's) reason. */
   reason: string;
-  /** What moved the pointer off the version, the reason's prefix: `revoked` (the default) or `rolled back`. */
-  cause?: 'revoked' | 'rolled back';
+  /** What moved the pointer off the version, the reason's prefix: `revoked` (the default), `rolled back` or `rolled forward`. */
+  cause?: 'revoked' | 'rolled back' | 'rolled forward';
   at: string;
   /** Whether the revocation withdrew the channel's pointer (no earlier version to go back to). */
   withdrawn: boolean;

@@ -4,7 +4,7 @@ import { readRolloutFacts } from '../../aws/rollout/rollout-facts.js';
 import { listChannelRollouts, retryRollout } from '../../aws/rollout/rollout-operator.js';
 import { announcement } from '../../core/notifications/announce.js';
 import { RolloutRefusedError, rolloutAmis } from '../../core/rollout/facts.js';
-import { isOpenRollout, rolloutOf, rolloutRefusal } from '../../core/rollout/operator.js';
+import { retryUnderWay, rolloutOf, rolloutRefusal, sameRetry } from '../../core/rollout/operator.js';
 import type { RolloutOperatorAction, RolloutRecord } from '../../core/rollout/record.js';
 import { rolloutExecutionNameOf } from '../../core/rollout/request.js';
 import { retriedHalt, retriedRecord, retryRefusal } from '../../core/rollout/retry.js';
@@ -64,12 +64,12 @@ const answer = (record: RolloutRecord, entry: RolloutOperatorAction) => ({
 
 /**
  * A repeat of the caller's own retry (a lost answer, or the same request twice at once): the record is open with that
- * retry last in its log. It starts (or finds) the same named execution and answers as the first did; undefined
- * otherwise.
+ * retry last in its log, by the same caller for the same reason. It starts (or finds) the same named execution and
+ * answers as the first did; undefined otherwise (another caller or reason is refused, naming the retry under way).
  */
-async function repeated(record: RolloutRecord | undefined, caller: string) {
-  const last = record?.operatorActions?.at(-1);
-  if (!record || !isOpenRollout(record) || last?.action !== 'retry' || last.by !== caller) return undefined;
+async function repeated(record: RolloutRecord | undefined, caller: string, reason: string | undefined) {
+  const last = retryUnderWay(record);
+  if (!record || !last || !sameRetry(last, caller, reason)) return undefined;
   await startRetried(record, last);
   await tell(record, last);
   return answer(record, last);
@@ -80,14 +80,14 @@ async function repeated(record: RolloutRecord | undefined, caller: string) {
  * once its cause is fixed, from the wave that halted (core/rollout/retry.ts), by a new execution of the Rollout state
  * machine. Refused, changing nothing, when nothing is halted, while its wave is still going back, once a newer
  * version rolled out to the channel, or when the version is no longer the channel's (revoked, rolled back: the same
- * check as a rollout's start). A repeat finds its own retry last in the record's log: it starts (or finds) the same
- * execution and answers as the first did.
+ * check as a rollout's start). A repeat (same caller and reason) finds its own retry last in the record's log: it
+ * starts (or finds) the same execution and answers as the first did; another caller or reason is refused, naming it.
  */
 export async function rolloutRetry(request: RetryRequest, caller: string, at: Date) {
   const subject = { image: request.image, channel: request.channel, version: request.version };
   const records = await listChannelRollouts(request.image, request.channel);
   const record = rolloutOf(records, request.channel, request.version);
-  const again = await repeated(record, caller);
+  const again = await repeated(record, caller, request.reason);
   if (again) return again;
   const refused = rolloutRefusal('retry', subject, record) ?? (record && retryRefusal(record, records));
   if (record === undefined || refused)
@@ -109,7 +109,7 @@ export async function rolloutRetry(request: RetryRequest, caller: string, at: Da
   if (!(await retryRollout(record, next))) {
     const now = rolloutOf(await listChannelRollouts(request.image, request.channel), request.channel, record.version);
     // The same retry sent twice at once: the other one wrote first, and this one answers as it does.
-    const same = await repeated(now, caller);
+    const same = await repeated(now, caller, request.reason);
     if (same) return same;
     throw new Refusal(
       409,

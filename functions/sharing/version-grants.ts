@@ -1,6 +1,6 @@
 import { getRevocation } from '../../aws/lifecycle/promotion-findings.js';
 import { listOutcomes } from '../../aws/promotion/promotion-ledger.js';
-import type { RegionAmi } from '../../core/promotion/types.js';
+import type { PromotionPlan, RegionAmi } from '../../core/promotion/types.js';
 import { assertWithinSharingQuota, sharingEntities } from '../../core/sharing/sharing-quota.js';
 import type { OrgTree } from '../../core/sharing/targets.js';
 import { type ChannelTargets, type ResolvedChannels, resolveChannels } from './channel-targets.js';
@@ -59,4 +59,25 @@ export async function grantVersionTo(
     })),
   );
   return { resolved, applied };
+}
+
+/**
+ * Gives a launchable version's AMIs exactly the grants its channels hold (those it was promoted to, none once
+ * revoked): what Share gave it and retention keeps, put back where anything was taken away. A restore gives them back
+ * this way, and a rollback makes sure of them before a pointer names the version.
+ * @returns the channels granted, and the ModifyImageAttribute calls made (0 when everything was in force).
+ */
+export async function grantHeldChannels(
+  plan: PromotionPlan,
+  version: string,
+  amis: readonly RegionAmi[],
+): Promise<{ channels: string[]; calls: number }> {
+  const held = await channelsHeld(plan.image, version);
+  const channels = plan.channels.filter((c) => held.has(c.name));
+  if (channels.length === 0 || amis.length === 0) return { channels: channels.map((c) => c.name), calls: 0 };
+  const { applied } = await grantVersionTo(
+    amis,
+    channels.map((c) => ({ name: c.name, targets: c.targets })),
+  );
+  return { channels: channels.map((c) => c.name), calls: applied.reduce((n, a) => n + a.imageCalls, 0) };
 }

@@ -10,7 +10,7 @@ import {
 } from './common.js';
 import { FilterPolicyError, filterPolicyMatches, parseFilterPolicy } from './sns-filter.js';
 import type { SnsSubscription } from './sns-subscription.js';
-import { subscriptionCall } from './sns-subscriptions.js';
+import { confirmSubscription, subscriptionCall, unsubscribeByLink } from './sns-subscriptions.js';
 
 export type { SnsSubscription } from './sns-subscription.js';
 
@@ -105,10 +105,14 @@ export class SnsFake implements FakeService {
     return sub;
   }
 
-  /** The owner of a pending email subscription follows its confirmation link. */
-  confirm(subscriptionArn: string): void {
-    const sub = this.subscriptions.find((s) => s.arn === subscriptionArn);
-    if (sub) sub.pending = undefined;
+  /** The owner confirms a pending email subscription (sns-subscriptions.ts `confirmSubscription`). */
+  confirm(subscriptionArn: string, authenticateOnUnsubscribe = false): void {
+    confirmSubscription(this.subscriptions, subscriptionArn, authenticateOnUnsubscribe);
+  }
+
+  /** A mail's unsubscribe link followed (sns-subscriptions.ts `unsubscribeByLink`): whether it removed the subscription. */
+  unsubscribeByLink(subscriptionArn: string): boolean {
+    return unsubscribeByLink(this.subscriptions, subscriptionArn);
   }
 
   /** The subscriptions a published message reaches: its topic's, whose filter policy its attributes match. */

@@ -80,3 +80,36 @@ export function subscriptionCall(
       throw new NotImplementedByFakeError('sns', call.action);
   }
 }
+
+/**
+ * The owner of a pending email subscription follows its confirmation link (an unauthenticated ConfirmSubscription:
+ * the mail's unsubscribe link keeps working), or confirms it with a signed ConfirmSubscription and
+ * `AuthenticateOnUnsubscribe=true` (https://docs.aws.amazon.com/sns/latest/api/API_ConfirmSubscription.html).
+ */
+export function confirmSubscription(
+  subscriptions: SnsSubscription[],
+  subscriptionArn: string,
+  authenticateOnUnsubscribe: boolean,
+): void {
+  const sub = subscriptions.find((s) => s.arn === subscriptionArn);
+  if (!sub) return;
+  sub.pending = undefined;
+  if (authenticateOnUnsubscribe) sub.authenticateOnUnsubscribe = true;
+}
+
+/**
+ * Anyone holding a mail the subscription received follows its unsubscribe link: SNS removes the subscription with an
+ * unauthenticated Unsubscribe, which CloudTrail does not log ("When you are not logged in to Amazon Web Services
+ * (unauthenticated mode) and either the ConfirmSubscription or Unsubscribe actions are invoked, then they will not be
+ * logged to CloudTrail": https://docs.aws.amazon.com/sns/latest/dg/sns-logging-using-cloudtrail.html), so no event
+ * reaches EventBridge, and no IAM policy (the SCP, the topic's) applies to a caller with no identity. A subscription
+ * confirmed with `AuthenticateOnUnsubscribe` stays: its Unsubscribe needs the topic's or the subscription's owner,
+ * signed (https://docs.aws.amazon.com/sns/latest/api/API_Unsubscribe.html). Not modelled: the final cancellation mail
+ * SNS sends the endpoint. Returns whether the subscription was removed.
+ */
+export function unsubscribeByLink(subscriptions: SnsSubscription[], subscriptionArn: string): boolean {
+  const sub = subscriptions.find((s) => s.arn === subscriptionArn);
+  if (!sub || sub.pending || sub.authenticateOnUnsubscribe) return false;
+  subscriptions.splice(subscriptions.indexOf(sub), 1);
+  return true;
+}

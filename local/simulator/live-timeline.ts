@@ -14,7 +14,7 @@ export interface LiveSources {
   statuses: Parameters<typeof buildTimeline>[1];
   callbacks: Parameters<typeof buildTimeline>[2];
   deadLetters: DeadLetter[];
-  notes: readonly { at: string; text: string }[];
+  notes: Parameters<typeof buildTimeline>[4];
   channels: readonly string[];
 }
 

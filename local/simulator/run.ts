@@ -19,11 +19,15 @@ export interface StatusLine {
   scripted?: string;
 }
 
-/** A note of the run; `timelineOnly`: a line of the timeline that is no note (an acting command's request, answered). */
+/**
+ * A note of the run; `timelineOnly`: a line of the timeline that is no note (an acting command's request, answered);
+ * `request`: the line tells an operator's request, the cause of what it did at its instant (in its channel, if any).
+ */
 export interface RunNote {
   at: string;
   text: string;
   timelineOnly?: true;
+  request?: { channel?: string };
 }
 
 /**
@@ -101,7 +105,9 @@ export async function startRun(
     } else if (id !== undefined) {
       // An acting command's request (journaled on a saved cloud): the timeline says who decided what and how the
       // endpoint answered, as it does for an approval link's answer.
-      notes.push({ at: exchange.at, text: actingCommandText(request, exchange), timelineOnly: true });
+      const channel = typeof request.channel === 'string' ? { channel: request.channel } : {};
+      const text = actingCommandText(request, exchange);
+      notes.push({ at: exchange.at, text, timelineOnly: true, request: channel });
     }
     return exchange;
   };

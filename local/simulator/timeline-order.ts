@@ -27,9 +27,14 @@ const ROLLOUT_RECORD: Record<string, string> = {
   'rollout-action': 'ROLLOUT-ACTION',
 };
 
+/** A `note`'s outcome when it tells an operator's request (an acting command sent to the endpoint, and its answer). */
+export const OPERATOR_REQUEST = 'operator-request';
+
 /** The kind of ledger record an entry tells (core/ledger/causal-order.ts), or undefined for the run's own lines. */
 function recordKind(entry: TimelineEntry): string | undefined {
   switch (entry.kind) {
+    case 'note':
+      return entry.outcome === OPERATOR_REQUEST ? 'REQUEST' : undefined;
     case 'build-requested':
       return 'BUILD';
     case 'build-finished':

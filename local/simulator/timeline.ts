@@ -4,7 +4,7 @@ import type { SimulationReport } from './report.js';
 import { deadLetterText, recoveredText } from './timeline-dead-letters.js';
 import { LIFECYCLE_EVENTS, shortenArns, type TimelineEntry } from './timeline-entry.js';
 import { ledgerEntries } from './timeline-ledger.js';
-import { step } from './timeline-order.js';
+import { OPERATOR_REQUEST, step } from './timeline-order.js';
 
 /** What the timeline reads of a report: the end-of-run report, or what a run in progress has recorded so far. */
 export interface TimelineSources {
@@ -54,7 +54,7 @@ export function buildTimeline(
     why?: string;
   }[],
   deadLetters: DeadLetter[],
-  notes: readonly { at: string; text: string }[],
+  notes: readonly { at: string; text: string; request?: { channel?: string } }[],
   channels: readonly string[],
 ): TimelineEntry[] {
   const entries: TimelineEntry[] = [];
@@ -133,7 +133,11 @@ export function buildTimeline(
       });
     }
   }
-  for (const note of notes) entries.push({ at: note.at, image: '', kind: 'note', text: shortenArns(note.text) });
+  for (const note of notes) {
+    // An operator's request is the cause of what it did at its instant: ordered as one (timeline-order.ts).
+    const request = note.request && { outcome: OPERATOR_REQUEST, ...note.request };
+    entries.push({ at: note.at, image: '', kind: 'note', text: shortenArns(note.text), ...request });
+  }
 
   // Times come in two ISO forms ("…:00Z" and "…:00.000Z"): compare instants, never strings.
   const keyed = entries.map((e) => ({ e, t: Date.parse(e.at), s: step(e, channels) }));

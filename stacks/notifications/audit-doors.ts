@@ -18,6 +18,16 @@ import { scheduleInvocation } from '../scheduled-invoke.js';
 /** The daily backstop's input (functions/audit-doors.ts). */
 export const AUDIT_DOORS_INPUT = { audit: 'doors' } as const;
 
+/** The hourly look's input: the topics' subscriptions listed only (functions/audit-doors.ts). */
+export const GLANCE_INPUT = { audit: 'subscriptions' } as const;
+
+/**
+ * How often the topics' subscriptions are listed: an email's unsubscribe link removes a subscription with no
+ * CloudTrail event (docs/security.md), so this is how soon that is seen. One ListSubscriptionsByTopic per topic per
+ * 100 subscriptions a run: 24 × 2 × pages a day.
+ */
+export const GLANCE_RATE = 'rate(1 hour)';
+
 /** The CloudTrail events of the calls that add, remove or re-filter a subscription (events/outside-change.ts). */
 export const subscriptionCallPattern = {
   source: ['aws.sns'],
@@ -28,9 +38,10 @@ export const subscriptionCallPattern = {
 /**
  * The doors' auditor (functions/audit-doors.ts), a function of its own so the reconciler's bundle does not grow: the
  * topics' subscriptions read back daily and within minutes of a subscription call (CloudTrail, which needs a trail:
- * docs/security.md), put back as the stacks make them, announced. It lists the two topics' subscriptions, reads
- * their filter policies, unsubscribes, subscribes and re-filters on those two topics only, writes its drift records
- * and announcements to the ledger and publishes them; nothing else. The topics' own policies admit its role to their
+ * docs/security.md), listed hourly (an unsubscribe link's removal has no CloudTrail event), put back as the stacks
+ * make them, announced. It lists the two topics' subscriptions, reads their filter policies, unsubscribes, subscribes
+ * and re-filters on those two topics only, writes its drift records and announcements to the ledger and publishes
+ * them; nothing else. The topics' own policies admit its role to their
  * subscriptions beside the deployment's (`managers`).
  */
 export function createDoorsAuditor(
@@ -91,6 +102,17 @@ export function createDoorsAuditor(
     roleDescription: "Goldsmith: EventBridge Scheduler invokes the doors' auditor",
     // The next day's run is the backstop: retrying one longer only piles runs up.
     retryPolicy: { maximumEventAgeInSeconds: 6 * 3600, maximumRetryAttempts: 5 },
+    dlq,
+  });
+  scheduleInvocation(stack, 'AuditSubscriptions', {
+    fn,
+    expression: GLANCE_RATE,
+    input: GLANCE_INPUT,
+    description: "Goldsmith: list the topics' subscriptions (an unsubscribe link's removal has no CloudTrail event)",
+    roleDescription: "Goldsmith: EventBridge Scheduler invokes the doors' auditor hourly",
+    // The next hour's run is the backstop: no retry past the hour; one Scheduler could not deliver is dead-lettered
+    // as the daily run's is, so an hour after hour of refused invocations shows on the dead-letter alarm.
+    retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 2 },
     dlq,
   });
   new events.Rule(stack, 'SubscriptionChangeRule', {

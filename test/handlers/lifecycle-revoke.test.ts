@@ -210,7 +210,14 @@ describe('rollbackChannel', () => {
       plans,
     );
 
-    expect(result).toEqual({ outcome: 'rolled-back', image: 'base', channel: 'prod', from: '1.0.0/2', to: '1.0.0/1' });
+    expect(result).toEqual({
+      outcome: 'rolled-back',
+      image: 'base',
+      channel: 'prod',
+      from: '1.0.0/2',
+      to: '1.0.0/1',
+      grantCalls: 0,
+    });
     expect(ssm).toHaveReceivedCommandTimes(PutParameterCommand, 2);
     for (const ami of amisOf(1)) {
       expect(ssm).toHaveReceivedCommandWith(PutParameterCommand, {

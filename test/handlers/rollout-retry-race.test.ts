@@ -8,7 +8,9 @@ import {
 } from '@aws-sdk/client-sfn';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readImagePartition } from '../../aws/ledger/image-partition.js';
 import { stopRollout } from '../../aws/rollout/rollout-ledger.js';
+import { precheck } from '../../cli/operator/precheck.js';
 import { rolloutExecutionName } from '../../core/rollout/request.js';
 import { operatorEndpoint } from '../../functions/operator.js';
 import { stopOrphanedRollouts } from '../../functions/reconcile-rollouts.js';
@@ -23,6 +25,7 @@ import {
   published,
   REST,
   record,
+  rolloutCatalog,
   settle,
   sns,
   useRolloutWorld,
@@ -233,5 +236,42 @@ describe('rollout retry under any interleaving with the reconciler, a repeat and
       await stopRollout(read, 'its execution is SUCCEEDED while the rollout was running', new Date().toISOString()),
     ).toBe(false);
     expect((await record()).state).toBe('running');
+  });
+
+  it('a retry sent again while it is under way is answered as that retry (exit 0); another reason or caller is refused, naming it', async () => {
+    await halted();
+    const first = await operator(RETRY);
+    // The retry's execution ran its first step: the canary refreshes again, the retry's intent is done.
+    await startRollout({ ...INPUT, executionName: RETRIED });
+    const running = await record();
+    expect(running.state).toBe('running');
+    expect(running.retrying).toBeUndefined();
+
+    // The CLI's early refusal from the ledger lets the repeat reach the endpoint, which knows the caller.
+    const where = {
+      kind: 'stage',
+      stage: 'test',
+      region: 'us-east-1',
+      url: undefined,
+      catalog: rolloutCatalog(),
+    } as const;
+    const items = await readImagePartition(INPUT.image);
+    expect(precheck(where, items, { action: 'rollout-retry', image: 'base', channel: 'prod' }, new Date())).toBe(
+      undefined,
+    );
+
+    const again = await operator(RETRY);
+    expect(again).toMatchObject({ status: 200, body: { result: first.body.result } });
+    const otherReason = await operator({ ...RETRY, reason: 'something else' });
+    const otherCaller = await operator(RETRY, ALICE.replace('alice', 'bob'));
+    for (const refused of [otherReason, otherCaller]) {
+      expect(refused.status).toBe(409);
+      expect(refused.body.error).toMatch(
+        /^the rollout of base 1\.0\.0\/3 to prod is running, wave 1\/3 \(canary\), after the retry by arn:\S+\/alice at \S+ \(health check path fixed\): nothing to retry/,
+      );
+    }
+    expect([...executions.keys()]).toEqual([FIRST, RETRIED]);
+    expect(published().filter((p) => p.startsWith('rollout-resumed'))).toHaveLength(1);
+    expect((await record()).operatorActions?.filter((a) => a.action === 'retry')).toHaveLength(1);
   });
 });

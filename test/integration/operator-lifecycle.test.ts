@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readImagePartition } from '../../aws/ledger/image-partition.js';
 import { getChannelPointer } from '../../aws/promotion/channel-pointers.js';
 import { getOutcome } from '../../aws/promotion/promotion-ledger.js';
 import { listSoaks } from '../../aws/promotion/promotion-soaks.js';
+import { historyOf } from '../../cli/operator/ledger-history.js';
 import type { LocalCloud } from '../../local/simulator/cloud.js';
 import { notificationsOf } from '../../local/simulator/report-notifications.js';
 import { invokeOperatorUrl } from '../../local/trust/operator-url.js';
@@ -128,13 +130,14 @@ describe("operator rollback and revoke: the lifecycle's own paths, as the caller
     expect([await pointerOf('dev'), await pointerOf('prod')]).toEqual(['1.0.0/3', '1.0.0/3']);
   });
 
-  it('refuses a rollback to a version that is not an earlier promoted one, changing nothing', async () => {
+  it('refuses a rollback to a version the channel never promoted, changing nothing', async () => {
     const reply = await operator({ action: 'rollback', image: 'base', channel: 'dev', version: '1.0.0/2' });
     expect(reply).toMatchObject({
       status: 409,
       body: {
         ok: false,
-        error: '1.0.0/2 is not an earlier, launchable version promoted to dev: it was never promoted to dev',
+        error:
+          "1.0.0/2 is not a launchable version promoted to dev: it was never promoted to dev: it reaches dev only through a promotion that passes dev's gates (goldsmith history base shows where its promotion stands)",
       },
     });
     expect(await pointerOf('dev')).toBe('1.0.0/3');
@@ -158,6 +161,75 @@ describe("operator rollback and revoke: the lifecycle's own paths, as the caller
     expect(await pointerOf('prod')).toBe('1.0.0/3');
   });
 
+  it('rolls dev forward again to 1.0.0/3 (a mistaken rollback taken back): grants put back first, then every pointer', async () => {
+    const { ec2, imagebuilder, organizations, ssm } = cloud.installed.fakes;
+    const build = [...imagebuilder.builds.values()].find((b) => b.arn.endsWith('/1.0.0/3'));
+    // Someone took 1.0.0/3's grants away by hand: the roll-forward must not point dev's accounts at what they cannot launch.
+    for (const { image } of build?.amis ?? []) ec2.images.get(image)?.launchPermissions.clear();
+
+    const reply = await operatorOnTheClock({
+      action: 'rollback',
+      image: 'base',
+      channel: 'dev',
+      version: '1.0.0/3',
+      reason: 'rolled back the wrong channel',
+    });
+
+    expect(reply).toMatchObject({
+      status: 200,
+      body: {
+        ok: true,
+        result: { outcome: 'rolled-forward', from: '1.0.0/1', to: '1.0.0/3', by: SESSION, grantCalls: 2 },
+      },
+    });
+    expect(await pointerOf('dev')).toBe('1.0.0/3');
+    for (const { region, image } of build?.amis ?? []) {
+      expect(ssm.value(region, '/goldsmith/base/dev')).toBe(image);
+      for (const account of devAccounts()) expect(ec2.isLaunchableBy(region, image, account, organizations)).toBe(true);
+    }
+    const notes = notificationsOf(cloud).filter((n) => n.event === 'rolled-back' && n.channel === 'dev');
+    expect(notes.at(-1)?.subject).toBe('base/dev: rolled forward to 1.0.0/3');
+    // Sent again, the same roll-forward changes nothing and answers the same.
+    const again = await operator({ action: 'rollback', image: 'base', channel: 'dev', version: '1.0.0/3' });
+    expect(again).toMatchObject({
+      status: 409,
+      body: { ok: false, error: expect.stringMatching(/dev names it already/) },
+    });
+  });
+
+  it('keeps every move of a channel rolled back, forward and back again: history and announcements tell each one', async () => {
+    const move = (version?: string) =>
+      operatorOnTheClock({
+        action: 'rollback',
+        image: 'base',
+        channel: 'dev',
+        reason: 'flip',
+        ...(version && { version }),
+      });
+    expect((await move()).body).toMatchObject({ result: { outcome: 'rolled-back', to: '1.0.0/1' } });
+    expect((await move('1.0.0/3')).body).toMatchObject({ result: { outcome: 'rolled-forward', to: '1.0.0/3' } });
+    expect(await pointerOf('dev')).toBe('1.0.0/3');
+
+    const lines = historyOf(await readImagePartition('base'), 'dev').map((e) => e.what);
+    const moves = lines.filter((l) => l.startsWith('pointer rolled'));
+    expect(moves.map((l) => l.replace(/ by .*/, ''))).toEqual([
+      'pointer rolled back from 1.0.0/3 to 1.0.0/1',
+      'pointer rolled forward from 1.0.0/1 to 1.0.0/3',
+      'pointer rolled back from 1.0.0/3 to 1.0.0/1',
+      'pointer rolled forward from 1.0.0/1 to 1.0.0/3',
+    ]);
+    const told = cloud.installed.fakes.sns.messages.filter(
+      (m) => m.attributes.event === 'rolled-back' && m.attributes.channel === 'dev',
+    );
+    // Each announced under an id of its own (an announcement is published once per id).
+    expect(told.map((m) => m.subject)).toEqual([
+      'base/dev: rolled back to 1.0.0/1',
+      'base/dev: rolled forward to 1.0.0/3',
+      'base/dev: rolled back to 1.0.0/1',
+      'base/dev: rolled forward to 1.0.0/3',
+    ]);
+  });
+
   it('refuses to revoke a version the image never built', async () => {
     const reply = await operator({ action: 'revoke', image: 'base', version: '9.9.9/9', reason: 'test' });
     expect(reply).toMatchObject({ status: 404, body: { ok: false, error: 'unknown version 9.9.9/9 of base' } });
@@ -179,7 +251,11 @@ describe("operator rollback and revoke: the lifecycle's own paths, as the caller
           version: '1.0.0/3',
           by: SESSION,
           alreadyRevoked: false,
-          moves: [{ channel: 'prod', action: 'roll-back', to: '1.0.0/1' }],
+          // dev names 1.0.0/3 again since the roll-forward: both channels roll back.
+          moves: expect.arrayContaining([
+            { channel: 'dev', action: 'roll-back', to: '1.0.0/1' },
+            { channel: 'prod', action: 'roll-back', to: '1.0.0/1' },
+          ]),
         },
       },
     });

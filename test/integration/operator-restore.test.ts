@@ -115,11 +115,20 @@ describe('operator restore IMAGE VERSION --reason R', () => {
     expect(restoredNotices()).toHaveLength(1);
   });
 
-  it('moves no pointer to it: a channel names it again only as a version the channel promoted through its gates', async () => {
-    // Not an earlier version of dev (dev names 1.0.0/1): a rollback cannot put it forward.
-    const forward = await operator({ action: 'rollback', image: 'base', channel: 'dev', version: '1.0.0/2' });
-    expect(forward).toMatchObject({ status: 409 });
-    expect(await pointerOf('dev')).toBe('1.0.0/1');
+  it('moves no pointer to it: a channel names it again only when an operator moves it there, as a version the channel promoted through its gates', async () => {
+    // Newer than dev's 1.0.0/1, and promoted to dev before its revocation: a rollback puts it forward again.
+    const forward = await operatorOnTheClock({
+      action: 'rollback',
+      image: 'base',
+      channel: 'dev',
+      version: '1.0.0/2',
+      reason: 'the CVE does not apply',
+    });
+    expect(forward).toMatchObject({
+      status: 200,
+      body: { result: { outcome: 'rolled-forward', from: '1.0.0/1', to: '1.0.0/2' } },
+    });
+    expect([await pointerOf('dev'), await pointerOf('prod')]).toEqual(['1.0.0/2', '1.0.0/1']);
     // The next build goes through gate and soak into both channels; prod can then go back to the restored version,
     // which passed prod's gates when it was promoted there.
     await releaseOpenssl(cloud, '3.0.3');

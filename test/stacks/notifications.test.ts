@@ -105,3 +105,46 @@ describe('the Slack function in the Notifications stack', () => {
     expect(String(schedules[0]?.Target.DeadLetterConfig.Arn)).toContain('SlackNotifyDlq');
   });
 });
+
+describe("the doors' auditor in the Notifications stack", () => {
+  let synth: Synthesized;
+
+  beforeAll(async () => {
+    synth = await synthesize(exampleCatalog, { stacks: STACKS });
+  }, 120_000);
+
+  const auditorSchedules = () =>
+    Object.values(resourcesOf(synth.template, 'AWS::Scheduler::Schedule'))
+      .map((r) => r.Properties as unknown as ScheduleProps)
+      .filter((s) => String(s.Target.Arn).includes('AuditDoors'));
+
+  it("reads the subscriptions back daily and lists them hourly (an unsubscribe link's removal has no CloudTrail event)", () => {
+    const byInput = Object.fromEntries(auditorSchedules().map((s) => [s.Target.Input, s]));
+    expect(Object.keys(byInput).sort()).toEqual([
+      JSON.stringify({ audit: 'doors' }),
+      JSON.stringify({ audit: 'subscriptions' }),
+    ]);
+    expect(byInput[JSON.stringify({ audit: 'doors' })]).toMatchObject({ ScheduleExpression: 'rate(1 day)' });
+    const hourly = byInput[JSON.stringify({ audit: 'subscriptions' })];
+    expect(hourly).toMatchObject({ ScheduleExpression: 'rate(1 hour)', State: 'ENABLED' });
+    // No retry past the next hour's run; what Scheduler cannot deliver is dead-lettered beside the daily run's.
+    expect(hourly?.Target.RetryPolicy).toEqual({ MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 2 });
+    expect(String(hourly?.Target.DeadLetterConfig.Arn)).toContain('AuditDoorsDlq');
+  });
+
+  it('keeps the same permissions on the topics: the hourly look needs none more', () => {
+    const found = Object.entries(resourcesOf(synth.template, 'AWS::IAM::Policy')).find(([id]) =>
+      id.startsWith('AuditDoorsServiceRoleDefaultPolicy'),
+    );
+    const document = found?.[1].Properties.PolicyDocument as { Statement: { Action: string | string[] }[] };
+    const actions = document.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+    expect(actions.filter((a) => a.startsWith('sns:')).sort()).toEqual([
+      'sns:GetSubscriptionAttributes',
+      'sns:ListSubscriptionsByTopic',
+      'sns:Publish',
+      'sns:SetSubscriptionAttributes',
+      'sns:Subscribe',
+      'sns:Unsubscribe',
+    ]);
+  });
+});

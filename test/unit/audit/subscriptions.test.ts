@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  approversCutOff,
   describeSubscriptionDrift,
   hasSubscriptionDrift,
+  listingDiffers,
   subscriptionDrift,
   subscriptionDriftSk,
   wantedSubscriptions,
@@ -32,6 +34,7 @@ describe("the topics' subscriptions against those the stacks make", () => {
         protocol: 'email',
         endpoint: 'ops@example.com',
         filterPolicy: { approver: ['ops-lead'] },
+        approver: 'ops-lead',
       },
     ]);
   });
@@ -65,5 +68,23 @@ describe("the topics' subscriptions against those the stacks make", () => {
   it('finds nothing when SNS holds exactly what the stacks make', () => {
     const held = wanted.map((w, i) => ({ arn: `arn:aws:sns:us-east-1:1:t:${i}`, ...w }));
     expect(hasSubscriptionDrift(subscriptionDrift(held.slice(0, 3), wanted.slice(0, 3)))).toBe(false);
+  });
+
+  it('names the approver an unsubscribe cut off; the hourly listing alone sees that, but not a filter it cannot read', () => {
+    const links = wanted.filter((w) => w.topic === 'approval-links');
+    const gone = subscriptionDrift([], links);
+
+    expect(listingDiffers(gone)).toBe(true);
+    expect(approversCutOff(gone).map((w) => w.approver)).toEqual(['ops-lead']);
+    expect(describeSubscriptionDrift(gone)).toBe(
+      'no subscription of email ops@example.com (approver ops-lead: their approval links no longer reach them)',
+    );
+    // The listing carries no filter policy: a confirmed subscription read without one is not drift to the hourly look.
+    const listed = subscriptionDrift(
+      [{ arn: 'arn:aws:sns:us-east-1:1:l:a', protocol: 'email', endpoint: 'ops@example.com' }],
+      links,
+    );
+    expect(listingDiffers(listed)).toBe(false);
+    expect(approversCutOff(listed)).toEqual([]);
   });
 });

@@ -101,43 +101,65 @@ describe('planRollback', () => {
   });
 
   it('goes to the newest earlier launchable version when none is asked for', () => {
-    expect(planRollback({ channel: 'prod', builds, current: '1.0.0/4' })).toEqual({ to: '1.0.0/3' });
+    expect(planRollback({ channel: 'prod', builds, current: '1.0.0/4' })).toEqual({
+      to: '1.0.0/3',
+      direction: 'back',
+    });
   });
 
   it('goes to the requested version when it qualifies', () => {
     expect(planRollback({ channel: 'prod', builds, current: '1.0.0/4', requested: '1.0.0/1' })).toEqual({
       to: '1.0.0/1',
+      direction: 'back',
     });
   });
 
-  it('refuses a requested version that is retired, current, unknown or never promoted there, saying which', () => {
-    const refused = (requested: string, why: string) =>
-      expect(planRollback({ channel: 'prod', builds, current: '1.0.0/4', requested })).toEqual({
-        refused: `${requested} is not an earlier, launchable version promoted to prod: ${why}`,
+  it('goes forward to a newer version the channel promoted and that is still launchable: a mistaken rollback taken back', () => {
+    expect(planRollback({ channel: 'prod', builds, current: '1.0.0/1', requested: '1.0.0/4' })).toEqual({
+      to: '1.0.0/4',
+      direction: 'forward',
+    });
+    expect(planRollback({ channel: 'prod', builds, current: '1.0.0/1', requested: '1.0.0/3' })).toEqual({
+      to: '1.0.0/3',
+      direction: 'forward',
+    });
+  });
+
+  it('refuses a requested version that is retired, current, unknown, revoked or never promoted there, saying which', () => {
+    const refused = (requested: string, why: string, current = '1.0.0/4') =>
+      expect(planRollback({ image: 'base', channel: 'prod', builds: others, current, requested })).toEqual({
+        refused: `${requested} is not a launchable version promoted to prod: ${why}`,
       });
+    const others = [
+      ...builds,
+      promoted('1.0.0/5', ['dev']),
+      promoted('1.0.0/6', ['prod'], { revokedAt: '2027-06-01' }),
+    ];
     refused('1.0.0/2', 'retention retired it at 2027-03-01T00:00:00Z (no longer launchable)');
     refused('1.0.0/4', 'prod names it already');
     refused('1.0.0/9', 'no such build of the image');
-    const others = [...builds, promoted('1.0.0/5', ['dev']), promoted('1.0.0/6', ['dev'], { revokedAt: '2027-06-01' })];
-    for (const [requested, why] of [
-      ['1.0.0/5', 'it was never promoted to prod'],
-      ['1.0.0/6', 'it is revoked (since 2027-06-01); goldsmith restore takes a revocation back'],
-    ] as const) {
-      expect(planRollback({ channel: 'prod', builds: others, current: '1.0.0/4', requested })).toEqual({
-        refused: `${requested} is not an earlier, launchable version promoted to prod: ${why}`,
-      });
-    }
+    refused('1.0.0/6', 'it is revoked (since 2027-06-01); goldsmith restore takes a revocation back', '1.0.0/1');
+    refused(
+      '1.0.0/5',
+      "it was never promoted to prod: it reaches prod only through a promotion that passes prod's gates " +
+        '(goldsmith history base shows where its promotion stands)',
+    );
   });
 
-  it('says a requested version newer than the current one cannot be rolled back to, and how to promote it', () => {
-    const restored = [...builds, promoted('1.0.0/5', ['prod'])];
+  it('names promote --through-gates only for a restored version the channel never promoted', () => {
+    const restored = [...builds, promoted('1.0.0/5', ['dev'])];
     expect(
-      planRollback({ image: 'base', channel: 'prod', builds: restored, current: '1.0.0/3', requested: '1.0.0/5' }),
+      planRollback({
+        image: 'base',
+        channel: 'prod',
+        builds: restored,
+        current: '1.0.0/3',
+        requested: '1.0.0/5',
+        restored: new Set(['1.0.0/5']),
+      }),
     ).toEqual({
       refused:
-        "1.0.0/5 is not an earlier, launchable version promoted to prod: it is newer than prod's current 1.0.0/3, " +
-        'and a rollback only goes back; to bring a newer (restored) version here, run goldsmith promote base ' +
-        '1.0.0/5 --through-gates --reason R',
+        "1.0.0/5 is not a launchable version promoted to prod: it was never promoted to prod; a restored version goes through every channel's gates again with goldsmith promote base 1.0.0/5 --through-gates --reason R",
     });
   });
 
