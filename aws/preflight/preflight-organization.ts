@@ -83,7 +83,7 @@ const andMore = (items: readonly string[]) =>
   items.length > NAMED ? `${items.slice(0, NAMED).join('; ')}; and ${items.length - NAMED} more` : items.join('; ');
 
 /** The stage's deployed roles as preflight read them, or why they could not be read. */
-export type RolesRead = { roles: DeployedRole[] } | { unknown: string };
+export type RolesRead = { roles: DeployedRole[]; execRoleStacks?: string[] } | { unknown: string };
 
 /** The names the check evaluates Goldsmith's own calls with, and what it says about them. */
 function roleNamesOf(stage: string, read: RolesRead | undefined): { names?: RoleNames; says: string } {
@@ -128,7 +128,8 @@ export async function serviceControlPolicyCheck(
     };
   try {
     const found = await (read ?? attachedScps(s, region));
-    const { names, says } = roleNamesOf(stage, await roles);
+    const rolesRead = await roles;
+    const { names, says } = roleNamesOf(stage, rolesRead);
     const list = scpGapList(
       found.map((p) => p.content),
       stage,
@@ -153,6 +154,13 @@ export async function serviceControlPolicyCheck(
         detail: `the SCPs on ${s.account} or above it (${found.length === 0 ? 'none' : found.map((p) => p.name).join(', ')}) do not deny ${open.length} of the ${scpRequirements(stage, s.account, region).length} changes docs/security/scp.md lists on stage ${stage}'s resources to principals that are not Goldsmith's, in ${statements.length} statements (${statements.join(', ')}): ${andMore(open.map((g) => g.line))}. Not in force: ${partsMissing(stage, list).join('; ')}. Run ${write}`,
       };
     }
+    const stray = rolesRead && 'roles' in rolesRead ? (rolesRead.execRoleStacks ?? []) : [];
+    if (stray.length > 0)
+      return {
+        name,
+        status: 'missing',
+        detail: `${andMore(stray)} ${stray.length === 1 ? 'was' : 'were'} deployed with the CDK execution role but ${stray.length === 1 ? 'is' : 'are'} not stage ${stage}'s: an update that names no role runs as that role, which the SCP exempts (ExecRoleOnlyForGoldsmithStacks sees only requests that name it); delete ${stray.length === 1 ? 'it' : 'them'} (\`aws cloudformation delete-stack --stack-name <name> --region ${region}\`) or deploy ${stray.length === 1 ? 'it' : 'them'} with a role of ${stray.length === 1 ? 'its' : 'their'} own`,
+      };
     return {
       name,
       status: 'ok',

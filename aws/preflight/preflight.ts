@@ -30,7 +30,7 @@ import {
 import { amiSharingQuotaCheck, treeNeedsTags } from './preflight-quotas.js';
 import { distributionRegions, imageBlockPublicAccessCheck, inspectorCheck } from './preflight-regions.js';
 import { releaseCheck } from './preflight-release.js';
-import { deployedRoles } from './preflight-roles.js';
+import { deployedRoles, stacksWithExecRole } from './preflight-roles.js';
 import { enabledServicePrincipals, memberBaselineChecks } from './preflight-stacksets.js';
 import { upgradeChecks } from './preflight-upgrade.js';
 
@@ -255,8 +255,11 @@ export async function preflight(
   // The stage's roles as deployed (a generated name may be trimmed), for the SCP check's own calls.
   const roles =
     standing && options.stage !== undefined
-      ? deployedRoles(options.stage, catalog.organization.homeRegion).then(
-          (found): RolesRead => ({ roles: found }),
+      ? Promise.all([
+          deployedRoles(options.stage, catalog.organization.homeRegion),
+          stacksWithExecRole(options.stage, catalog.organization.homeRegion),
+        ]).then(
+          ([found, execRoleStacks]): RolesRead => ({ roles: found, execRoleStacks }),
           (error: unknown): RolesRead => ({ unknown: `their names could not be read: ${said(error)}` }),
         )
       : undefined;

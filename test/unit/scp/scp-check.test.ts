@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RolesRead, serviceControlPolicyCheck } from '../../../aws/preflight/preflight-organization.js';
-import { deployedRoles } from '../../../aws/preflight/preflight-roles.js';
+import { deployedRoles, stacksWithExecRole } from '../../../aws/preflight/preflight-roles.js';
 import { GOLDSMITH_SCP_PARTS } from '../../../local/fakes/prerequisites-scp.js';
 import { mockClient } from '../../helpers/mock-client.js';
 
@@ -58,6 +58,48 @@ describe("preflight's SCP check with the deployed roles' names", () => {
     expect(check.status).toBe('missing');
     expect(check.detail).toContain(`Not in force: ${last?.name} (${last?.sids.join(', ')})`);
     expect(check.detail).toContain('`goldsmith scp --stage prod --out scp/`');
+  });
+});
+
+describe('stacks of other names given the CDK execution role', () => {
+  const EXEC = 'arn:aws:iam::200000000001:role/cdk-hnb659fds-cfn-exec-role-200000000001-eu-west-1';
+
+  it('finds them across pages, leaving out the stage, SSTBootstrap and stacks with a role of their own', async () => {
+    cloudFormation
+      .on(DescribeStacksCommand, { NextToken: undefined })
+      .resolves({
+        Stacks: [
+          { StackName: 'prod-goldsmith-Promotion', StackStatus: 'UPDATE_COMPLETE', RoleARN: EXEC } as Stack,
+          { StackName: 'SSTBootstrap', StackStatus: 'UPDATE_COMPLETE', RoleARN: EXEC } as Stack,
+          { StackName: 'someone-elses', StackStatus: 'CREATE_COMPLETE', RoleARN: EXEC } as Stack,
+        ],
+        NextToken: 'p2',
+      })
+      .on(DescribeStacksCommand, { NextToken: 'p2' })
+      .resolves({
+        Stacks: [
+          { StackName: 'dev-goldsmith-Promotion', StackStatus: 'UPDATE_COMPLETE', RoleARN: EXEC } as Stack,
+          {
+            StackName: 'team-app',
+            StackStatus: 'UPDATE_COMPLETE',
+            RoleARN: 'arn:aws:iam::200000000001:role/team',
+          } as Stack,
+        ],
+      });
+    expect(await stacksWithExecRole('prod', 'eu-west-1')).toEqual(['someone-elses', 'dev-goldsmith-Promotion']);
+  });
+
+  it('makes the SCP check missing, naming the stack and the command that removes it', async () => {
+    const check = await serviceControlPolicyCheck(
+      standing,
+      'eu-west-1',
+      'prod',
+      attached(GOLDSMITH_SCP_PARTS.map((p) => p.content)),
+      Promise.resolve({ roles: [], execRoleStacks: ['someone-elses'] }),
+    );
+    expect(check.status).toBe('missing');
+    expect(check.detail).toMatch(/^someone-elses was deployed with the CDK execution role but is not stage prod's: /);
+    expect(check.detail).toContain('aws cloudformation delete-stack --stack-name <name> --region eu-west-1');
   });
 });
 
