@@ -265,7 +265,8 @@ describe('rollout retry under any interleaving with the reconciler, a repeat and
 
     const again = await operator(RETRY);
     expect(first.body.result).toMatchObject({ alreadyRetried: false });
-    expect(again).toMatchObject({ status: 200, body: { result: { ...first.body.result, alreadyRetried: true } } });
+    const made = first.body.result as Record<string, unknown>;
+    expect(again).toMatchObject({ status: 200, body: { result: { ...made, alreadyRetried: true } } });
     const otherReason = await operator({ ...RETRY, reason: 'something else' });
     const otherCaller = await operator(RETRY, ALICE.replace('alice', 'bob'));
     for (const refused of [otherReason, otherCaller]) {
