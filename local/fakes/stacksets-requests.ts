@@ -1,5 +1,5 @@
 import { checkRequest } from '../models/request-check.js';
-import { type CreateStackSetInput, StackSetsError } from './stacksets-types.js';
+import { type CreateStackSetInput, type OperationPreferences, StackSetsError } from './stacksets-types.js';
 
 /** Who may create a stack set and how: the organization's trusted access, the caller, a delegated administrator. */
 export interface StackSetsAccess {
@@ -52,4 +52,28 @@ export function checkCreateStackSet(callerAccount: string, input: CreateStackSet
         'StackSets does not currently support creating or updating stack sets with service-managed permissions from templates that contain macros',
       );
   }
+}
+
+/**
+ * UpdateStackSet's request as the StackSet resource's update sends it (the new template, parameters and settings, the
+ * operation's preferences, every instance: no Accounts, Regions or DeploymentTargets), checked against the API model.
+ */
+export function checkUpdateStackSet(input: CreateStackSetInput, preferences: OperationPreferences): void {
+  const { StackSetName, TemplateBody, CallAs, AutoDeployment, ManagedExecution, Capabilities, Parameters } = input;
+  checkRequest('CloudFormation', 'UpdateStackSet', {
+    StackSetName,
+    TemplateBody,
+    PermissionModel: input.PermissionModel,
+    ...(CallAs ? { CallAs } : {}),
+    ...(AutoDeployment ? { AutoDeployment } : {}),
+    ...(ManagedExecution ? { ManagedExecution } : {}),
+    ...(Capabilities ? { Capabilities } : {}),
+    ...(Parameters ? { Parameters } : {}),
+    ...(Object.keys(preferences).length > 0 ? { OperationPreferences: preferences } : {}),
+  });
+  if (/"(Transform|Fn::Transform)"/.test(TemplateBody))
+    throw new StackSetsError(
+      'ValidationError',
+      'StackSets does not currently support creating or updating stack sets with service-managed permissions from templates that contain macros',
+    );
 }

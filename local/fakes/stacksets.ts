@@ -3,7 +3,7 @@ import type { OrganizationTree } from './organization-tree.js';
 import { runDeployment, stackIdOf } from './stacksets-deploy.js';
 import type { MemberCloud } from './stacksets-inline-function.js';
 import { deferDeletion, type Leaving, type ListedInstance, listedAt, runDeletion } from './stacksets-moves.js';
-import { checkCreateStackSet } from './stacksets-requests.js';
+import { checkCreateStackSet, checkUpdateStackSet } from './stacksets-requests.js';
 import { runInstanceStack, type StackRoles } from './stacksets-stack.js';
 import {
   type CreateStackSetInput,
@@ -16,6 +16,7 @@ import {
   type StackSetOperation,
   StackSetsError,
 } from './stacksets-types.js';
+import { type PendingCleanup, runCleanup, runUpdate, updateInstanceStack } from './stacksets-update.js';
 
 /**
  * CloudFormation StackSets with service-managed permissions, as far as the member baseline goes: one stack set
@@ -99,17 +100,7 @@ export class StackSetsFake {
     });
     // "The maximum number of organizational units (OUs) supported by a CreateStackInstances operation is 50."
     if (ous.length > 50) throw new StackSetsError('ValidationError', 'At most 50 OUs per CreateStackInstances');
-    const running = this.runningUntil(now);
-    if (running !== undefined && !set.ManagedExecution?.Active)
-      throw new StackSetsError(
-        'OperationInProgressException',
-        'Another Operation on StackSet is in progress; only one operation can be performed for a stack set at a given time',
-      );
-    if (running !== undefined && this.queued >= STACK_SETS_QUOTAS.queuedOperations)
-      throw new StackSetsError(
-        'LimitExceededException',
-        `At most ${STACK_SETS_QUOTAS.queuedOperations} operations can be queued on a stack set`,
-      );
+    const running = this.admit(now);
     const allOus = [...new Set([...set.ous, ...ous])];
     const allRegions = [...new Set([...set.regions, ...regions])];
     const wanted = this.accountsUnder(allOus).size * allRegions.length;
@@ -137,6 +128,93 @@ export class StackSetsFake {
    */
   async reconcile(now: number): Promise<void> {
     await this.deploy(this.runningUntil(now) ?? now, false);
+  }
+
+  /**
+   * Whether an operation we start at `now` may run: refused while another one runs, unless managed execution queues
+   * it (up to the quota of queued operations). Answers when the one running finishes (undefined: none runs).
+   */
+  private admit(now: number): number | undefined {
+    const running = this.runningUntil(now);
+    if (running !== undefined && !this.requireStackSet().ManagedExecution?.Active)
+      throw new StackSetsError(
+        'OperationInProgressException',
+        'Another Operation on StackSet is in progress; only one operation can be performed for a stack set at a given time',
+      );
+    if (running !== undefined && this.queued >= STACK_SETS_QUOTAS.queuedOperations)
+      throw new StackSetsError(
+        'LimitExceededException',
+        `At most ${STACK_SETS_QUOTAS.queuedOperations} operations can be queued on a stack set`,
+      );
+    return running;
+  }
+
+  /**
+   * UpdateStackSet with a new template, parameters and settings (`input`, as the StackSet resource's properties give
+   * them), on every instance (stacksets-update.ts), paced by `preferences`; admitted as CreateStackInstances is. An
+   * instance saved by a release whose fake kept no stack id or OU is given them first (its stack had them in AWS).
+   */
+  async updateStackSet(input: CreateStackSetInput, now: number, preferences: OperationPreferences = {}): Promise<void> {
+    const set = this.requireStackSet();
+    checkUpdateStackSet(input, preferences);
+    const running = this.admit(now);
+    this.adoptSavedInstances();
+    const before: CreateStackSetInput = { ...set };
+    const { StackSetName: _name, ...changes } = input;
+    Object.assign(set, changes, { ous: set.ous, regions: set.regions });
+    if (running !== undefined) this.queued++;
+    try {
+      const world = {
+        regions: set.regions,
+        instances: this.instances,
+        update: async (instance: StackInstance, at: number) => {
+          const cleanup = await updateInstanceStack(instance, before, set, this.stackCloud(), at);
+          if (cleanup) this.cleanUpLater(cleanup);
+          return { end: instance.at, failed: instance.status === 'OUTDATED' };
+        },
+      };
+      this.operations.push(await runUpdate(world, running ?? now, preferences));
+    } finally {
+      if (running !== undefined) this.queued--;
+    }
+  }
+
+  /** Updates' cleanups still to run (stacksets-update.ts), in the order they were armed. */
+  readonly cleanups: PendingCleanup[] = [];
+  /** Puts an update's cleanup of the stack `stackId` on the clock at `at`; absent, it runs at once. */
+  armCleanup: ((stackId: string, at: number) => void) | undefined;
+
+  private cleanUpLater(cleanup: PendingCleanup): void {
+    this.cleanups.push(cleanup);
+    if (this.armCleanup) this.armCleanup(cleanup.stackId, cleanup.at);
+    else void this.runCleanup(cleanup.stackId);
+  }
+
+  /** Runs the cleanup armed for the stack `stackId` (armCleanup); a second run does nothing. */
+  async runCleanup(stackId: string): Promise<void> {
+    const at = this.cleanups.findIndex((c) => c.stackId === stackId);
+    const instance = this.stackInstances().find((i) => i.stackId === stackId);
+    if (at < 0 || !instance || !this.stackSet) return;
+    const [cleanup] = this.cleanups.splice(at, 1);
+    if (cleanup) await runCleanup(cleanup, instance, this.stackSet, this.stackCloud());
+  }
+
+  /** Instances a save of an earlier release holds without a stack id or an OU: each given its own now. */
+  private adoptSavedInstances(): void {
+    const set = this.requireStackSet();
+    const ouOf = new Map(
+      set.ous.flatMap((ou) => this.organization.accountsUnder(ou).map((account) => [account, ou] as const)),
+    );
+    for (const instance of this.stackInstances()) {
+      instance.ou ??= ouOf.get(instance.account) ?? '';
+      if (instance.stackId) continue;
+      this.stacksMade++;
+      instance.stackId = stackIdOf(set.StackSetName, instance.account, instance.region, this.stacksMade);
+    }
+  }
+
+  private stackCloud() {
+    return { member: this.member, roles: this.roles };
   }
 
   /** When the operation running at `now` finishes; undefined when none is. */
@@ -219,6 +297,11 @@ export class StackSetsFake {
 
   private targeted: { version: number; accounts: ReadonlySet<string> } | undefined;
 
+  /** The stack set as CreateStackSet or the last UpdateStackSet left it (a copy); undefined until CreateStackSet. */
+  stackSetInput(): CreateStackSetInput | undefined {
+    return this.stackSet && (JSON.parse(JSON.stringify(this.stackSet)) as CreateStackSetInput);
+  }
+
   /** The stack set's name; undefined until CreateStackSet. */
   stackSetName(): string | undefined {
     return this.stackSet?.StackSetName;
@@ -243,7 +326,7 @@ export class StackSetsFake {
   }
 
   private runStack(type: 'Create' | 'Delete', instance: StackInstance, set: CreateStackSetInput, now: number) {
-    return runInstanceStack(type, instance, set, { member: this.member, roles: this.roles }, now);
+    return runInstanceStack(type, instance, set, this.stackCloud(), now);
   }
 
   private requireStackSet() {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { PREVIOUS_RELEASE } from '../../cli/operator/saved-release.js';
@@ -51,4 +51,68 @@ export function rewriteSave(dir: string, change: (cloud: { fakes: Saved }, deplo
   writeFileSync(join(dir, state.cloud.file), data);
   writeFileSync(join(dir, 'state.json'), JSON.stringify(state));
   writeFileSync(join(dir, 'deployment.json'), JSON.stringify(deployment));
+}
+
+/** A directory `save` inside a new temp directory removed after the test: an upgrade keeps its copy beside it. */
+export function saveDirIn(root: string): string {
+  const dir = join(root, 'save');
+  mkdirSync(dir);
+  return dir;
+}
+
+/** The saved object a save's `$ref` names (`$.a.b.c`: a path of fields), or the object itself. */
+function resolved(root: Saved, at: unknown): Saved {
+  const ref = (at as { $ref?: string }).$ref;
+  if (ref === undefined) return at as Saved;
+  if (!/^\$(\.[A-Za-z0-9_]+)+$/.test(ref)) throw new Error(`a $ref this helper does not follow: ${ref}`);
+  return { $o: fieldsAt(root, ...ref.split('.').slice(1)) };
+}
+
+const entries = (map: unknown) => (map as { $map: [unknown, unknown][] }).$map;
+
+/** What a saved cloud's fakes hold of the member baseline: its instances and operations, the member roles, the AMI
+ * key's grants to Auto Scaling in each Region. */
+export interface SavedMemberBaseline {
+  instances: { account: string; region: string; stackId?: string }[];
+  operations: { kind: string; startedAt: number; finishedAt: number; updated?: number }[];
+  /** The member accounts' rollout roles now, and those deleted. */
+  roles: string[];
+  deletedRoles: string[];
+  /** Per Region of the AMI key: the grants to an account's Auto Scaling role, with their retiring principal. */
+  grants: Record<string, { account: string; retiringPrincipal?: string }[]>;
+}
+
+/** The member baseline in the cloud saved in `dir`. */
+export function savedMemberBaseline(dir: string): SavedMemberBaseline {
+  const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as State;
+  const cloud = JSON.parse(gunzipSync(readFileSync(join(dir, state.cloud.file))).toString('utf8')) as {
+    fakes: Saved;
+  };
+  const fakes = cloud.fakes;
+  const stackSets = fieldsAt(fakes, 'stackSets');
+  const access = resolved(fakes, fakes.$o.memberAccess).$o;
+  const kms = resolved(fakes, resolved(fakes, stackSets.member).$o.kms).$o;
+  const rollout = (arn: unknown) => /:role\/goldsmith-[a-z0-9-]+-rollout(-[0-9a-f]{8})?$/.test(String(arn));
+  const grants: SavedMemberBaseline['grants'] = {};
+  for (const [name, key] of entries(kms.keys)) {
+    if (!String(name).includes('|AmiKey')) continue;
+    grants[String(name).split('|')[0] ?? ''] = ((key as Saved).$o.grants as Saved[])
+      .map((g) => g.$o)
+      .filter((g) => String(g.granteePrincipal).includes('AWSServiceRoleForAutoScaling'))
+      .map((g) => ({
+        account: String(g.granteePrincipal).split(':')[4] ?? '',
+        ...(g.retiringPrincipal ? { retiringPrincipal: String(g.retiringPrincipal) } : {}),
+      }));
+  }
+  return {
+    instances: entries(stackSets.instances).flatMap(([, byAccount]) =>
+      entries(byAccount).map(([, i]) => (i as Saved).$o as SavedMemberBaseline['instances'][number]),
+    ),
+    operations: (stackSets.operations as Saved[]).map((o) => o.$o as SavedMemberBaseline['operations'][number]),
+    roles: entries(access.roles)
+      .map(([arn]) => String(arn))
+      .filter(rollout),
+    deletedRoles: ((access.deleted as { $set: string[] }).$set ?? []).filter(rollout),
+    grants,
+  };
 }
