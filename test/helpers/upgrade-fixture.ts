@@ -2,8 +2,11 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { main } from '../../cli/main.js';
 import { PREVIOUS_RELEASE } from '../../cli/operator/saved-release.js';
+import type { RolloutRecord } from '../../core/rollout/record.js';
 import type { SavedDeployment } from '../../local/snapshot/deployment.js';
+import { captureOutput } from './output.js';
 
 export const REPO = join(import.meta.dirname, '../..');
 /** The cloud the previous release saved (scripts/release/upgrade-fixture.ts writes it when a release is cut). */
@@ -115,4 +118,22 @@ export function savedMemberBaseline(dir: string): SavedMemberBaseline {
     deletedRoles: ((access.deleted as { $set: string[] }).$set ?? []).filter(rollout),
     grants,
   };
+}
+
+/** The catalog the fixture's cloud ran (test/fixtures/upgrade/scenario.json). */
+export const FIXTURE_CATALOG = join(REPO, 'examples/catalogs/example-rollout.ts');
+
+/** `goldsmith simulate --resume DIR --until UNTIL` (an upgrade when another code saved DIR): its output. */
+export const resumeUntil = (dir: string, until: string) =>
+  captureOutput(() => main(['simulate', '--resume', dir, '--config', FIXTURE_CATALOG, '--until', until, '--json']));
+
+/** `goldsmith rollout ACTION base prod --local DIR` (the fixture's rollout between waves), with `args`. */
+export const baseProdRollout = (dir: string, action: string, ...args: string[]) =>
+  captureOutput(() => main(['rollout', action, 'base', 'prod', '--local', dir, ...args]));
+
+/** The fixture's rollout (base 1.0.0/2 to prod) as `rollout status --json` reads it from the cloud saved in DIR. */
+export async function baseProdRolloutOf(dir: string): Promise<RolloutRecord> {
+  const { code, stdout, stderr } = await baseProdRollout(dir, 'status', '--json');
+  if (code !== 0) throw new Error(`rollout status: ${stderr}`);
+  return (JSON.parse(stdout) as { rollout: RolloutRecord }).rollout;
 }
