@@ -1,5 +1,10 @@
 import { checkRequest } from '../models/request-check.js';
-import { type CreateStackSetInput, type OperationPreferences, StackSetsError } from './stacksets-types.js';
+import {
+  type CreateStackSetInput,
+  type OperationPreferences,
+  STACK_SETS_QUOTAS,
+  StackSetsError,
+} from './stacksets-types.js';
 
 /** Who may create a stack set and how: the organization's trusted access, the caller, a delegated administrator. */
 export interface StackSetsAccess {
@@ -75,5 +80,23 @@ export function checkUpdateStackSet(input: CreateStackSetInput, preferences: Ope
     throw new StackSetsError(
       'ValidationError',
       'StackSets does not currently support creating or updating stack sets with service-managed permissions from templates that contain macros',
+    );
+}
+
+/**
+ * Admits an operation we start on a stack set while another may run (`running`: when it ends): refused, unless managed
+ * execution queues it, up to the quota of operations queued
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ManagedExecution.html).
+ */
+export function admitOperation(running: number | undefined, managed: boolean, queued: number): void {
+  if (running !== undefined && !managed)
+    throw new StackSetsError(
+      'OperationInProgressException',
+      'Another Operation on StackSet is in progress; only one operation can be performed for a stack set at a given time',
+    );
+  if (running !== undefined && queued >= STACK_SETS_QUOTAS.queuedOperations)
+    throw new StackSetsError(
+      'LimitExceededException',
+      `At most ${STACK_SETS_QUOTAS.queuedOperations} operations can be queued on a stack set`,
     );
 }

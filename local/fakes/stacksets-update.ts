@@ -185,3 +185,48 @@ export async function runUpdate(
   }
   return operation;
 }
+
+/**
+ * Instances a save of an earlier release holds without a stack id or an OU (its fake kept neither; the stacks had
+ * both in AWS): each given its targeted OU and a stack id of its own (`stackIdFor`) before the update names roles
+ * after it.
+ */
+export function adoptSavedInstances(
+  instances: readonly StackInstance[],
+  set: { ous: readonly string[] },
+  organization: { accountsUnder(ou: string): readonly string[] },
+  stackIdFor: (account: string, region: string) => string,
+): void {
+  const ouOf = new Map(set.ous.flatMap((ou) => organization.accountsUnder(ou).map((a) => [a, ou] as const)));
+  for (const instance of instances) {
+    instance.ou ??= ouOf.get(instance.account) ?? '';
+    instance.stackId ||= stackIdFor(instance.account, instance.region);
+  }
+}
+
+/**
+ * UpdateStackSet's effect at `now`: the stack set `set` takes `input`'s template, parameters and settings (its targets
+ * stay), then one operation updates every instance (runUpdate), each instance's cleanup handed to `cloud.cleanUpLater`.
+ */
+export async function updateEveryInstance(
+  set: CreateStackSetInput & { ous: string[]; regions: string[] },
+  input: CreateStackSetInput,
+  instances: Map<string, Map<string, StackInstance>>,
+  cloud: { member: MemberCloud; roles: StackRoles | undefined; cleanUpLater(cleanup: PendingCleanup): void },
+  now: number,
+  preferences: OperationPreferences,
+): Promise<StackSetOperation> {
+  const before: CreateStackSetInput = { ...set };
+  const { StackSetName: _name, ...changes } = input;
+  Object.assign(set, changes, { ous: set.ous, regions: set.regions });
+  const world: UpdateWorld = {
+    regions: set.regions,
+    instances,
+    update: async (instance, at) => {
+      const cleanup = await updateInstanceStack(instance, before, set, cloud, at);
+      if (cleanup) cloud.cleanUpLater(cleanup);
+      return { end: instance.at, failed: instance.status === 'OUTDATED' };
+    },
+  };
+  return runUpdate(world, now, preferences);
+}

@@ -3,7 +3,7 @@ import type { OrganizationTree } from './organization-tree.js';
 import { runDeployment, stackIdOf } from './stacksets-deploy.js';
 import type { MemberCloud } from './stacksets-inline-function.js';
 import { deferDeletion, type Leaving, type ListedInstance, listedAt, runDeletion } from './stacksets-moves.js';
-import { checkCreateStackSet, checkUpdateStackSet } from './stacksets-requests.js';
+import { admitOperation, checkCreateStackSet, checkUpdateStackSet } from './stacksets-requests.js';
 import { runInstanceStack, type StackRoles } from './stacksets-stack.js';
 import {
   type CreateStackSetInput,
@@ -16,7 +16,7 @@ import {
   type StackSetOperation,
   StackSetsError,
 } from './stacksets-types.js';
-import { type PendingCleanup, runCleanup, runUpdate, updateInstanceStack } from './stacksets-update.js';
+import { adoptSavedInstances, type PendingCleanup, runCleanup, updateEveryInstance } from './stacksets-update.js';
 
 /**
  * CloudFormation StackSets with service-managed permissions, as far as the member baseline goes: one stack set
@@ -112,12 +112,7 @@ export class StackSetsFake {
     set.ous = allOus;
     this.targeted = undefined;
     set.regions = allRegions;
-    if (running !== undefined) this.queued++;
-    try {
-      await this.deploy(running ?? now, true, preferences);
-    } finally {
-      if (running !== undefined) this.queued--;
-    }
+    await this.queuedBehind(running, () => this.deploy(running ?? now, true, preferences));
   }
 
   /**
@@ -130,22 +125,10 @@ export class StackSetsFake {
     await this.deploy(this.runningUntil(now) ?? now, false);
   }
 
-  /**
-   * Whether an operation we start at `now` may run: refused while another one runs, unless managed execution queues
-   * it (up to the quota of queued operations). Answers when the one running finishes (undefined: none runs).
-   */
+  /** Whether an operation we start at `now` may run (stacksets-requests.ts); when the one running ends, if one is. */
   private admit(now: number): number | undefined {
     const running = this.runningUntil(now);
-    if (running !== undefined && !this.requireStackSet().ManagedExecution?.Active)
-      throw new StackSetsError(
-        'OperationInProgressException',
-        'Another Operation on StackSet is in progress; only one operation can be performed for a stack set at a given time',
-      );
-    if (running !== undefined && this.queued >= STACK_SETS_QUOTAS.queuedOperations)
-      throw new StackSetsError(
-        'LimitExceededException',
-        `At most ${STACK_SETS_QUOTAS.queuedOperations} operations can be queued on a stack set`,
-      );
+    admitOperation(running, this.requireStackSet().ManagedExecution?.Active === true, this.queued);
     return running;
   }
 
@@ -158,22 +141,21 @@ export class StackSetsFake {
     const set = this.requireStackSet();
     checkUpdateStackSet(input, preferences);
     const running = this.admit(now);
-    this.adoptSavedInstances();
-    const before: CreateStackSetInput = { ...set };
-    const { StackSetName: _name, ...changes } = input;
-    Object.assign(set, changes, { ous: set.ous, regions: set.regions });
+    adoptSavedInstances(this.stackInstances(), set, this.organization, (account, region) => {
+      this.stacksMade++;
+      return stackIdOf(set.StackSetName, account, region, this.stacksMade);
+    });
+    await this.queuedBehind(running, async () => {
+      const cloud = { ...this.stackCloud(), cleanUpLater: (c: PendingCleanup) => this.cleanUpLater(c) };
+      this.operations.push(await updateEveryInstance(set, input, this.instances, cloud, running ?? now, preferences));
+    });
+  }
+
+  /** Runs `operation`, counted among the queued ones while another operation runs (`running`: when it ends). */
+  private async queuedBehind(running: number | undefined, operation: () => Promise<void>): Promise<void> {
     if (running !== undefined) this.queued++;
     try {
-      const world = {
-        regions: set.regions,
-        instances: this.instances,
-        update: async (instance: StackInstance, at: number) => {
-          const cleanup = await updateInstanceStack(instance, before, set, this.stackCloud(), at);
-          if (cleanup) this.cleanUpLater(cleanup);
-          return { end: instance.at, failed: instance.status === 'OUTDATED' };
-        },
-      };
-      this.operations.push(await runUpdate(world, running ?? now, preferences));
+      await operation();
     } finally {
       if (running !== undefined) this.queued--;
     }
@@ -197,20 +179,6 @@ export class StackSetsFake {
     if (at < 0 || !instance || !this.stackSet) return;
     const [cleanup] = this.cleanups.splice(at, 1);
     if (cleanup) await runCleanup(cleanup, instance, this.stackSet, this.stackCloud());
-  }
-
-  /** Instances a save of an earlier release holds without a stack id or an OU: each given its own now. */
-  private adoptSavedInstances(): void {
-    const set = this.requireStackSet();
-    const ouOf = new Map(
-      set.ous.flatMap((ou) => this.organization.accountsUnder(ou).map((account) => [account, ou] as const)),
-    );
-    for (const instance of this.stackInstances()) {
-      instance.ou ??= ouOf.get(instance.account) ?? '';
-      if (instance.stackId) continue;
-      this.stacksMade++;
-      instance.stackId = stackIdOf(set.StackSetName, instance.account, instance.region, this.stacksMade);
-    }
   }
 
   private stackCloud() {
