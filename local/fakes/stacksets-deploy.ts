@@ -162,5 +162,6 @@ export async function runDeployment(
     at = run.end;
     stopped ||= run.stopped;
   }
+  if (stopped) operation.stopped = true;
   return operation;
 }

@@ -83,6 +83,8 @@ export interface StackSetOperation {
   outdated: number;
   /** UpdateStackSet: the instances it updated. */
   updated?: number;
+  /** It stopped past its failure tolerance in a Region (FAILED). */
+  stopped?: boolean;
 }
 
 /** An error as CloudFormation answers it. */

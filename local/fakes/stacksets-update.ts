@@ -183,6 +183,7 @@ export async function runUpdate(
     at = run.end;
     stopped ||= run.stopped;
   }
+  if (stopped) operation.stopped = true;
   return operation;
 }
 
