@@ -231,3 +231,23 @@ export async function updateEveryInstance(
   };
   return runUpdate(world, now, preferences);
 }
+
+/** The cleanups of updated instances still to run, kept with the fake's state, and how each goes on the clock. */
+export class UpdateCleanups {
+  readonly pending: PendingCleanup[] = [];
+  /** Puts the cleanup of the stack `stackId` on the clock at `at`; absent, a cleanup runs at once. */
+  arm: ((stackId: string, at: number) => void) | undefined;
+
+  /** Keeps `cleanup` and arms it: false when there is no clock (the caller runs it at once). */
+  add(cleanup: PendingCleanup): boolean {
+    this.pending.push(cleanup);
+    this.arm?.(cleanup.stackId, cleanup.at);
+    return this.arm !== undefined;
+  }
+
+  /** The cleanup kept for the stack `stackId`, taken out; undefined once taken. */
+  take(stackId: string): PendingCleanup | undefined {
+    const at = this.pending.findIndex((c) => c.stackId === stackId);
+    return at < 0 ? undefined : this.pending.splice(at, 1)[0];
+  }
+}

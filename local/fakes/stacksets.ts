@@ -1,6 +1,6 @@
 import { checkRequest } from '../models/request-check.js';
 import type { OrganizationTree } from './organization-tree.js';
-import { runDeployment, stackIdOf } from './stacksets-deploy.js';
+import { deployTemplateByHand, runDeployment, stackIdOf } from './stacksets-deploy.js';
 import type { MemberCloud } from './stacksets-inline-function.js';
 import { deferDeletion, type Leaving, type ListedInstance, listedAt, runDeletion } from './stacksets-moves.js';
 import { admitOperation, checkCreateStackSet, checkUpdateStackSet } from './stacksets-requests.js';
@@ -16,7 +16,13 @@ import {
   type StackSetOperation,
   StackSetsError,
 } from './stacksets-types.js';
-import { adoptSavedInstances, type PendingCleanup, runCleanup, updateEveryInstance } from './stacksets-update.js';
+import {
+  adoptSavedInstances,
+  type PendingCleanup,
+  runCleanup,
+  UpdateCleanups,
+  updateEveryInstance,
+} from './stacksets-update.js';
 
 /**
  * CloudFormation StackSets with service-managed permissions, as far as the member baseline goes: one stack set
@@ -161,24 +167,18 @@ export class StackSetsFake {
     }
   }
 
-  /** Updates' cleanups still to run (stacksets-update.ts), in the order they were armed. */
-  readonly cleanups: PendingCleanup[] = [];
-  /** Puts an update's cleanup of the stack `stackId` on the clock at `at`; absent, it runs at once. */
-  armCleanup: ((stackId: string, at: number) => void) | undefined;
+  /** Updates' cleanups still to run, and how they go on the clock (stacksets-update.ts). */
+  readonly updates = new UpdateCleanups();
 
   private cleanUpLater(cleanup: PendingCleanup): void {
-    this.cleanups.push(cleanup);
-    if (this.armCleanup) this.armCleanup(cleanup.stackId, cleanup.at);
-    else void this.runCleanup(cleanup.stackId);
+    if (!this.updates.add(cleanup)) void this.runCleanup(cleanup.stackId);
   }
 
-  /** Runs the cleanup armed for the stack `stackId` (armCleanup); a second run does nothing. */
+  /** Runs the cleanup armed for the stack `stackId`; a second run does nothing. */
   async runCleanup(stackId: string): Promise<void> {
-    const at = this.cleanups.findIndex((c) => c.stackId === stackId);
     const instance = this.stackInstances().find((i) => i.stackId === stackId);
-    if (at < 0 || !instance || !this.stackSet) return;
-    const [cleanup] = this.cleanups.splice(at, 1);
-    if (cleanup) await runCleanup(cleanup, instance, this.stackSet, this.stackCloud());
+    const cleanup = instance && this.stackSet ? this.updates.take(stackId) : undefined;
+    if (cleanup && instance && this.stackSet) await runCleanup(cleanup, instance, this.stackSet, this.stackCloud());
   }
 
   private stackCloud() {
@@ -230,19 +230,10 @@ export class StackSetsFake {
    * account named outside its OUs), in each of its Regions, as that account's team does it (docs/consumers.md).
    */
   async deployByHand(account: string, now: number): Promise<StackInstance[]> {
-    const set = this.requireStackSet();
-    // The team passes the parameters the template requires (docs/consumers.md); the others take their defaults.
-    const declared = (JSON.parse(set.TemplateBody) as { Parameters?: Record<string, { Default?: string }> }).Parameters;
-    const own = {
-      ...set,
-      Parameters: set.Parameters?.filter((p) => declared?.[p.ParameterKey]?.Default === undefined),
-    };
-    const made: StackInstance[] = [];
-    for (const region of set.regions) {
-      const stack = this.stackFor(account, region, '', now);
-      await this.runStack('Create', stack, own, now);
-      made.push(stack);
-    }
+    const made = await deployTemplateByHand(this.requireStackSet(), account, now, {
+      stackFor: (a, region, at) => this.stackFor(a, region, '', at),
+      runStack: (stack, set, at) => this.runStack('Create', stack, set, at),
+    });
     this.byHand.push(...made);
     return made;
   }

@@ -62,7 +62,7 @@ export async function deployMemberBaseline(options: {
   stackSets.trustedAccess = true;
   stackSets.clock = () => clock.now();
   stackSets.armDeletion = (stackId, at) => armStackDeletion(clock, stackSets, stackId, at);
-  stackSets.armCleanup = (stackId, at) => armStackCleanup(clock, stackSets, stackId, at);
+  stackSets.updates.arm = (stackId, at) => armStackCleanup(clock, stackSets, stackId, at);
   if (props.CallAs === 'DELEGATED_ADMIN') stackSets.delegatedAdministrators.add(factoryAccount);
   stackSets.createStackSet(factoryAccount, props);
   for (const group of props.StackInstancesGroup ?? []) {

@@ -197,7 +197,7 @@ describe('the StackSets fake', () => {
     const { stackSets } = world({}, slowFailingIn([]), THREE);
     await stackSets.createStackInstances([OU], ['eu-west-1'], 0, { MaxConcurrentCount: 3, FailureToleranceCount: 2 });
     const armed: [string, number][] = [];
-    stackSets.armCleanup = (stackId, at) => armed.push([stackId, at]);
+    stackSets.updates.arm = (stackId, at) => armed.push([stackId, at]);
     // The custom resource gains a property: an Update, answered with a new physical id (`thing-Update`).
     const template = JSON.parse(templateRunning(slowFailingIn([]))) as { Resources: { Thing: { Properties: object } } };
     template.Resources.Thing.Properties = { ...template.Resources.Thing.Properties, Version: '2' };
@@ -218,9 +218,11 @@ describe('the StackSets fake', () => {
     expect(stackSets.stackInstances().map((i) => i.physicalIds['Thing'])).toEqual(Array(3).fill('thing-Update'));
     // The old physical ids wait for their stack's end to be sent their Delete.
     expect(armed.map(([, at]) => at)).toEqual([180_000, 180_000, 240_000]);
-    expect(stackSets.cleanups.map((c) => c.customs.map((x) => x.physicalId))).toEqual(Array(3).fill(['thing-Create']));
+    expect(stackSets.updates.pending.map((c) => c.customs.map((x) => x.physicalId))).toEqual(
+      Array(3).fill(['thing-Create']),
+    );
     for (const [stackId] of armed) await stackSets.runCleanup(stackId);
-    expect(stackSets.cleanups).toEqual([]);
+    expect(stackSets.updates.pending).toEqual([]);
     const listed = stackSetsApi(stackSets).handle({
       service: 'cloudformation',
       action: 'ListStackSetOperations',
