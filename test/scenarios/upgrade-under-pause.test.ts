@@ -11,6 +11,7 @@ import {
   savedMemberBaseline,
   unpack,
 } from '../helpers/upgrade-fixture.js';
+import { goldsmith } from './saved-run.js';
 
 const LONG = 300_000;
 
@@ -28,6 +29,13 @@ describe('an upgrade with the rollout paused for the deploy, resumed after it', 
       const dir = saveDirIn(testTempDir('upgrade-paused-'));
       unpack(dir);
 
+      // The procedure's first step: preflight refuses the upgrade while the rollout moves groups, naming the pause.
+      const before = await goldsmith(['preflight', '--local', dir, '--pre-release']);
+      expect(before.code).toBe(1);
+      expect(before.stdout).toMatch(
+        /^MISSING {2}rollouts: base\/prod 1\.0\.0\/2 moves groups .*goldsmith rollout pause base prod --local /m,
+      );
+
       const refused = await baseProdRollout(dir, 'pause', '--reason', 'upgrade');
       expect(refused.code).toBe(1);
       expect(refused.stderr).toContain(`saved by Goldsmith ${PREVIOUS_RELEASE}`);
@@ -37,6 +45,8 @@ describe('an upgrade with the rollout paused for the deploy, resumed after it', 
       expect(upgraded.stderr).toMatch(/member baseline stack set updated: 36 of 36 stack instances/);
       const paused = await baseProdRollout(dir, 'pause', '--reason', 'upgrade');
       expect(paused.code, paused.stderr).toBe(0);
+      const ready = await goldsmith(['preflight', '--local', dir, '--pre-release']);
+      expect(ready.stdout).toMatch(/^ok {7}rollouts: no rollout moves groups; paused: base\/prod 1\.0\.0\/2/m);
       const during = await resumeUntil(dir, '2027-01-22T09:30:00Z');
       expect(during.code, during.stderr).toBe(0);
       const held = await baseProdRolloutOf(dir);
