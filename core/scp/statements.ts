@@ -180,9 +180,15 @@ export function scpStatementSpecs(
         'iam:PutRolePermissionsBoundary',
         'iam:DeleteRolePermissionsBoundary',
       ],
-      resources: goldsmithRoles,
-      exempt: [cdk],
-      samples: [{ resource: r.role }, { resource: `arn:aws:iam::${r.account}:role/goldsmith-${stage}-rollout-engine` }],
+      // The CDK execution role's name is an exemption everywhere: a role of that name made or changed by anyone but
+      // the deployer (who bootstraps) would pass every statement.
+      resources: [...goldsmithRoles, 'arn:aws:iam::*:role/cdk-*-cfn-exec-role-*'],
+      exempt: [cdk, role(options.deployer)],
+      samples: [
+        { resource: r.role },
+        { resource: `arn:aws:iam::${r.account}:role/goldsmith-${stage}-rollout-engine` },
+        { resource: `arn:aws:iam::${r.account}:role/cdk-attacker-cfn-exec-role-1` },
+      ],
     },
     {
       sid: 'RolesPassedOnlyByGoldsmith',

@@ -56,6 +56,15 @@ describe('attacks on Goldsmith outside its resource policies, refused by the SCP
     expect(decide(ADMIN, 'iam:CreateRole', role(`cdk-hnb659fds-deploy-role-${ACCOUNT}-${REGION}`))).toBeUndefined();
   });
 
+  it("refuses a role of the CDK execution role's name made or changed by anyone but the deployer, whom it exempts everywhere", () => {
+    const lookalike = role('cdk-attacker-cfn-exec-role-1');
+    expect(decide(ADMIN, 'iam:CreateRole', lookalike)).toBe('RolesOnlyByTheDeployment');
+    expect(decide(ADMIN, 'iam:UpdateAssumeRolePolicy', CFN_EXEC)).toBe('RolesOnlyByTheDeployment');
+    expect(decide(ADMIN, 'iam:AttachRolePolicy', CFN_EXEC)).toBe('RolesOnlyByTheDeployment');
+    // The deployer bootstraps, with its own credentials.
+    expect(decide(DEPLOYER, 'iam:CreateRole', CFN_EXEC)).toBeUndefined();
+  });
+
   it("refuses an administrator failing a prod approval's task; the approval callback answers it", () => {
     expect(decide(ADMIN, 'states:SendTaskFailure', '*')).toBe('TaskTokensOnlyByGoldsmith');
     expect(decide(ADMIN, 'states:SendTaskSuccess', '*')).toBe('TaskTokensOnlyByGoldsmith');
