@@ -1,11 +1,11 @@
-import { Aws, Duration, RemovalPolicy, type Stack } from 'aws-cdk-lib';
+import { Aws, Duration, Lazy, RemovalPolicy, type Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConstruct } from 'constructs';
 import { grantSecretValue } from '../grants.js';
-import { admitRole, subscriptionManagers, writersOnly } from '../resource-doors.js';
+import { admitRole, admittedRoles, subscriptionManagers, writersOnly } from '../resource-doors.js';
 
 /**
  * The secrets Goldsmith signs with, each readable only by the roles that use it. A principal of the factory account
@@ -25,14 +25,33 @@ export type SigningKeyDoor = 'approval-links' | 'approval-decisions';
 
 const doorOf = (door: SigningKeyDoor) => `secret:${door}`;
 
-/** What changes a secret's value, key or policy: the deployment's alone (and the SCP's rotator, docs/security/scp.md). */
+/**
+ * What changes a secret's value, its versions' labels, its rotation, key or policy: the deployment's and the
+ * rotation's alone. Without `PutSecretValue` and `UpdateSecretVersionStage` here, anyone whose own IAM allows them
+ * (an administrator of an account no SCP governs) makes a key of their own current and signs with it: a key they know
+ * is as good as the key they read
+ * (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutSecretValue.html: "If you don't include
+ * VersionStages, then Secrets Manager automatically moves the staging label AWSCURRENT to this version").
+ */
 export const SECRET_ADMIN_ACTIONS = [
+  'secretsmanager:PutSecretValue',
+  'secretsmanager:UpdateSecretVersionStage',
+  'secretsmanager:RotateSecret',
+  'secretsmanager:CancelRotateSecret',
   'secretsmanager:PutResourcePolicy',
   'secretsmanager:DeleteResourcePolicy',
   'secretsmanager:UpdateSecret',
   'secretsmanager:DeleteSecret',
+  'secretsmanager:RestoreSecret',
   'secretsmanager:ReplicateSecretToRegions',
+  'secretsmanager:RemoveRegionsFromReplication',
+  'secretsmanager:StopReplicationToReplica',
 ] as const;
+
+/** The actions of {@link SECRET_ADMIN_ACTIONS} a rotation makes: a new value, and nothing else. */
+export const ROTATION_ACTIONS = ['secretsmanager:PutSecretValue'] as const;
+
+const rotatorsOf = (door: SigningKeyDoor) => `secret-rotation:${door}`;
 
 /** What changes the key's policy or takes the key away: the deployment's alone. */
 export const KEY_ADMIN_ACTIONS = ['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:DisableKey'] as const;
@@ -117,6 +136,8 @@ export function createSigningKey(
       resource: '*',
     }),
   );
+  // The deployment, and the role that rotates the key (registered with `grantSigningKeyRotation`, read when the
+  // template is written): nobody else puts a value, moves a label or changes the policy.
   secret.addToResourcePolicy(
     new iam.PolicyStatement({
       sid: 'SecretOnlyByTheDeployment',
@@ -124,7 +145,13 @@ export function createSigningKey(
       principals: [new iam.AnyPrincipal()],
       actions: [...SECRET_ADMIN_ACTIONS],
       resources: ['*'],
-      conditions: { ArnNotLike: { 'aws:PrincipalArn': subscriptionManagers() } },
+      conditions: {
+        ArnNotLike: {
+          'aws:PrincipalArn': Lazy.list({
+            produce: () => [...subscriptionManagers(), ...admittedRoles(secret, rotatorsOf(props.door))],
+          }),
+        },
+      },
     }),
   );
   return secret;

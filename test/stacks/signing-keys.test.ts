@@ -163,9 +163,13 @@ describe('the signing secrets, simulated as synthesized (iam-simulate)', () => {
     },
   );
 
-  it.each(cases)("leaves $name's policy, key and value settings to the deployment", async ({ name }) => {
+  it.each(cases)("leaves $name's value, labels, rotation, policy and key to the deployment", async ({ name }) => {
     const s = signingSecret(name);
     for (const action of [
+      'secretsmanager:PutSecretValue',
+      'secretsmanager:UpdateSecretVersionStage',
+      'secretsmanager:RotateSecret',
+      'secretsmanager:CancelRotateSecret',
       'secretsmanager:PutResourcePolicy',
       'secretsmanager:DeleteResourcePolicy',
       'secretsmanager:UpdateSecret',
