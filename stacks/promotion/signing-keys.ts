@@ -1,7 +1,7 @@
 import { Aws, Duration, Lazy, RemovalPolicy, type Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConstruct } from 'constructs';
 import { grantSecretValue } from '../grants.js';
@@ -20,8 +20,8 @@ import { admitRole, admittedRoles, subscriptionManagers, writersOnly } from '../
  * (https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html).
  */
 
-/** A signing key: the approval links' HMAC key, or the decision-proof key. */
-export type SigningKeyDoor = 'approval-links' | 'approval-decisions';
+/** A signing key: the approval links' HMAC key, the decision-proof key, or the key that seals task tokens. */
+export type SigningKeyDoor = 'approval-links' | 'approval-decisions' | 'task-tokens';
 
 const doorOf = (door: SigningKeyDoor) => `secret:${door}`;
 
@@ -63,13 +63,23 @@ export const KEY_ADMIN_ACTIONS = ['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion',
 export function createSigningKey(
   stack: Stack,
   id: string,
-  props: { door: SigningKeyDoor; secretName: string; description: string },
+  props: {
+    door: SigningKeyDoor;
+    secretName: string;
+    description: string;
+    /**
+     * Default RETAIN. A secret new in this release is RETAIN_ON_UPDATE_OR_DELETE: a failed first deploy's rollback
+     * deletes it, so the retry can create the fixed name again (scripts/release/compare.ts).
+     */
+    removalPolicy?: RemovalPolicy;
+  },
 ): secretsmanager.Secret {
+  const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
   const key = new kms.Key(stack, `${id}Key`, {
     description: `Goldsmith: encrypts the secret ${props.secretName} alone`,
     enableKeyRotation: true,
     // A deploy never replaces or deletes a stateful resource; a key scheduled for deletion waits the longest window.
-    removalPolicy: RemovalPolicy.RETAIN,
+    removalPolicy,
     pendingWindow: Duration.days(30),
   });
   const via = `secretsmanager.${Aws.REGION}.amazonaws.com`;
@@ -125,8 +135,8 @@ export function createSigningKey(
     secretName: props.secretName,
     description: props.description,
     encryptionKey: key,
-    // Links and recorded decisions signed with it outlive a deploy.
-    removalPolicy: RemovalPolicy.RETAIN,
+    // Links, recorded decisions and sealed tokens made with it outlive a deploy.
+    removalPolicy,
     generateSecretString: { passwordLength: 64, excludePunctuation: true },
   });
   secret.addToResourcePolicy(
@@ -165,4 +175,31 @@ export function grantSigningKey(
 ): void {
   grantSecretValue(fn, secret);
   admitRole(fn, doorOf(door), fn.role);
+}
+
+/** Lets `fn` seal and open the ledger's task tokens: the task-token key's name in its environment, and its value. */
+export function grantTaskTokenKey(fn: lambda.IFunction, secret: secretsmanager.ISecret, secretName: string): void {
+  if (!(fn instanceof lambda.Function))
+    throw new Error(`${fn.node.path}: only a function the stacks create reads the task-token key`);
+  fn.addEnvironment('TASK_TOKEN_SECRET_NAME', secretName);
+  grantSigningKey(fn, 'task-tokens', secret);
+}
+
+/**
+ * Lets `fn` rotate the signing secret of `door`: `secretsmanager:PutSecretValue` on it alone (no read: a new value
+ * needs none), and its role among those the secret's policy admits to put one (`SecretOnlyByTheDeployment`). Secrets
+ * Manager asks the secret's KMS key for a data key on its behalf (`NewValuesThroughSecretsManager`).
+ */
+export function grantSigningKeyRotation(
+  fn: lambda.IFunction & IConstruct,
+  door: SigningKeyDoor,
+  secret: secretsmanager.ISecret,
+): void {
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: [...ROTATION_ACTIONS],
+      resources: [secret.secretFullArn ?? `${secret.secretArn}-??????`],
+    }),
+  );
+  admitRole(fn, rotatorsOf(door), fn.role);
 }
